@@ -1,0 +1,259 @@
+"""Read untrusted YAML into plain data while remembering where every value came from.
+
+Activity files are written by hand, so every problem must point at a line and column. PyYAML's
+constructor forgets positions, so we compose the node graph with a SafeLoader-style stack and
+build the Python values ourselves, recording the mark of each key and value by path.
+
+The reader is deliberately smaller than YAML 1.1: only ``true``/``false`` are booleans (so
+``note: off`` and ``locale: no`` stay strings), only plain decimal numbers are numbers (no
+sexagesimal ``1:30``), and there are no timestamps. Aliases are refused (no alias bombs), nesting
+is capped, duplicate keys are errors, and nothing here ever raises: problems come back as data.
+"""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+MAX_BYTES = 256 * 1024
+"""Activity files are small; anything bigger is a mistake or an attack."""
+
+MAX_DEPTH = 24
+"""Deepest nesting of mappings and sequences; real activity files need about 6."""
+
+YamlPath: TypeAlias = tuple[str | int, ...]
+
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based line and column in the source text."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """Something wrong with the YAML itself, before any schema is applied."""
+
+    line: int
+    column: int
+    path: YamlPath
+    message: str
+
+
+@dataclass
+class MarkedDocument:
+    """Plain data (dicts, lists, scalars) plus where each value and key was written."""
+
+    data: Any
+    value_marks: dict[YamlPath, Mark] = field(default_factory=dict)
+    key_marks: dict[YamlPath, Mark] = field(default_factory=dict)
+
+    def locate(self, path: YamlPath, *, key: bool = False) -> Mark:
+        """Mark of the path, or of its nearest written ancestor (a missing field has none)."""
+        if key and path in self.key_marks:
+            return self.key_marks[path]
+        for end in range(len(path), -1, -1):
+            mark = self.value_marks.get(path[:end])
+            if mark is not None:
+                return mark
+        return Mark(1, 1)
+
+
+class _Resolver(BaseResolver):
+    """Implicit types close to YAML 1.2's core schema: fewer surprises for hand-written files."""
+
+
+_Resolver.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Resolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver(_INT, re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Resolver.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+class _Composer(Reader, Scanner, Parser, Composer, _Resolver):
+    """PyYAML's safe node composer, refusing aliases and deep nesting."""
+
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _Resolver.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.MarkedYAMLError(
+                problem=f"aliases (*{event.anchor}) are not allowed in activity files; "
+                "write the value out in full",
+                problem_mark=event.start_mark,
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    problem=f"nesting is deeper than {MAX_DEPTH} levels",
+                    problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def decode_source(raw: bytes) -> str | YamlProblem:
+    """Bytes to text, refusing oversized and non-UTF-8 files with a located problem."""
+    if len(raw) > MAX_BYTES:
+        return YamlProblem(
+            1,
+            1,
+            (),
+            f"file is {len(raw) // 1024} KiB; activity files may be at most "
+            f"{MAX_BYTES // 1024} KiB",
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return YamlProblem(line, column, (), "file is not valid UTF-8 text")
+
+
+def _mark(node: Node) -> Mark:
+    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _position(text: str, index: int) -> Mark:
+    line = text.count("\n", 0, index) + 1
+    return Mark(line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+class _Builder:
+    """Turns composed nodes into plain values, collecting marks and problems."""
+
+    def __init__(self) -> None:
+        self.doc = MarkedDocument(data=None)
+        self.problems: list[YamlProblem] = []
+
+    def problem(self, node: Node, path: YamlPath, message: str) -> None:
+        mark = _mark(node)
+        self.problems.append(YamlProblem(mark.line, mark.column, path, message))
+
+    def build(self, node: Node, path: YamlPath) -> Any:
+        self.doc.value_marks[path] = _mark(node)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                self.problem(node, path, f"unsupported tag {node.tag}")
+            return [self.build(child, (*path, index)) for index, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path)
+        self.problem(node, path, "unsupported YAML node")  # pragma: no cover - defensive
+        return None
+
+    def mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any]:
+        if node.tag != _MAP:
+            self.problem(node, path, f"unsupported tag {node.tag}")
+        result: dict[str, Any] = {}
+        seen: dict[str, Mark] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.problem(key_node, path, "keys must be plain words, not lists or mappings")
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in seen:
+                first = seen[key]
+                self.problem(
+                    key_node, child, f"duplicate key '{key}' (first written on line {first.line})"
+                )
+                continue
+            seen[key] = _mark(key_node)
+            self.doc.key_marks[child] = seen[key]
+            result[key] = self.build(value_node, child)
+        return result
+
+    def scalar(self, node: ScalarNode, path: YamlPath) -> Any:
+        value = str(node.value)
+        tag = node.tag
+        try:
+            if tag == _STR:
+                return value
+            if tag == _NULL:
+                return None
+            if tag == _BOOL:
+                return value.lower() == "true"
+            if tag == _INT:
+                return int(value)
+            if tag == _FLOAT:
+                lowered = value.lower()
+                if lowered.endswith(".inf"):
+                    return float("-inf") if lowered.startswith("-") else float("inf")
+                if lowered == ".nan":
+                    return float("nan")
+                return float(value)
+        except ValueError:
+            self.problem(node, path, f"cannot read {value[:40]!r} as {tag.rsplit(':', 1)[-1]}")
+            return None
+        self.problem(node, path, f"unsupported tag {tag}")
+        return None
+
+
+def parse_marked(text: str) -> MarkedDocument | list[YamlProblem]:
+    """Parse one YAML document; never raises, returns located problems instead."""
+    try:
+        loader = _Composer(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Mark(mark.line + 1, mark.column + 1) if mark is not None else Mark(1, 1)
+        what = " ".join(part for part in (exc.context, exc.problem) if part)
+        return [YamlProblem(where.line, where.column, (), f"YAML syntax: {what}")]
+    except ReaderError as exc:
+        where = _position(text, exc.position)
+        char = (
+            exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+        )
+        message = f"YAML syntax: control character U+{char:04X} is not allowed"
+        return [YamlProblem(where.line, where.column, (), message)]
+    except (yaml.YAMLError, RecursionError, MemoryError) as exc:
+        return [YamlProblem(1, 1, (), f"YAML syntax: {exc}")]
+    if root is None:
+        return [
+            YamlProblem(1, 1, (), "file is empty; expected an activity (id, title, steps, ...)")
+        ]
+    builder = _Builder()
+    builder.doc.data = builder.build(root, ())
+    if builder.problems:
+        return builder.problems
+    return builder.doc
