@@ -8,6 +8,7 @@ here are the ones a facilitator reads, so they say what was expected and what wa
 
 import json
 import re
+import typing
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal, NamedTuple, TypeAlias
@@ -17,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    GetJsonSchemaHandler,
     PlainValidator,
     Tag,
     ValidationInfo,
@@ -24,8 +26,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue, SkipJsonSchema
+from pydantic_core import CoreSchema, PydanticCustomError
 
 LOADER_CONTEXT_KEY = "chorus_loader"
 """Validation context key: the loader runs the cross-step checks itself, with locations."""
@@ -311,6 +313,17 @@ class _Model(BaseModel):
     """Shared config: forbid unknown keys, immutable, docstrings become schema descriptions."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class _TextShorthand(_Model):
+    """A model that may also be written as just its label (a string or a locale map)."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        full = handler(core_schema)
+        return {"anyOf": [text_json_schema(TITLE_MAX), full]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -621,7 +634,7 @@ TrackRef = Annotated[
 ]
 
 
-class Reaction(_Model):
+class Reaction(_TextShorthand):
     """A one-tap reaction to a piece of music."""
 
     label: Title
@@ -839,7 +852,7 @@ class BreatheStep(StepBase):
         return self.cycle_seconds * self.cycles
 
 
-class VoteOption(_Model):
+class VoteOption(_TextShorthand):
     """A choice in a vote; may carry a track so a listen step can play the winner."""
 
     label: Title
@@ -893,6 +906,11 @@ STEP_TYPES: tuple[type[StepBase], ...] = (
     BreatheStep,
     VoteStep,
 )
+
+
+def step_type_names() -> list[str]:
+    """The words allowed after ``type:`` in a step, in documentation order."""
+    return [str(typing.get_args(cls.model_fields["type"].annotation)[0]) for cls in STEP_TYPES]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -26,16 +26,18 @@ from bot.core.activity_models import (
     ListenStep,
     Track,
     cross_step_problems,
+    step_type_names,
     describe,
     format_path,
 )
-from bot.core.yaml_marks import MarkedDocument, YamlPath, decode_source, parse_marked
+from bot.core.yaml_marks import MAX_BYTES, MarkedDocument, YamlPath, decode_source, parse_marked
 
 ACTIVITY_SUFFIXES = (".yaml", ".yml")
 MAX_ERRORS_PER_FILE = 30
 """Past this many, a file is more wrong than right; the rest would only be noise."""
 SCHEMA_COMMAND = "chorus schema > activities/activity.schema.json"
 LOADER_OWNED_FIELDS = ("source", "version_hash")
+STEP_TYPE_NAMES = step_type_names()
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,12 @@ def _load_checked(path: Path, file: str, media_dir: Path) -> _Loaded:
             raw = handle.read(_MAX_READ)
     except OSError as exc:
         return _Loaded(file, errors=[ActivityError(file, 1, 1, "", f"cannot read: {exc.strerror}")])
+    if len(raw) > MAX_BYTES:
+        size = _file_size(path, len(raw))
+        message = (
+            f"file is {size // 1024} KiB; activity files may be at most {MAX_BYTES // 1024} KiB"
+        )
+        return _Loaded(file, errors=[ActivityError(file, 1, 1, "", message)])
     text = decode_source(raw)
     if not isinstance(text, str):
         return _Loaded(file, errors=[ActivityError(file, text.line, text.column, "", text.message)])
@@ -270,7 +278,14 @@ def _load_checked(path: Path, file: str, media_dir: Path) -> _Loaded:
     return loaded
 
 
-_MAX_READ = 256 * 1024 + 1
+def _file_size(path: Path, fallback: int) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return fallback
+
+
+_MAX_READ = MAX_BYTES + 1
 """Read one byte past the cap so an oversized file is detected without reading all of it."""
 
 
@@ -456,7 +471,7 @@ def _humanize(details: ErrorDetails, data: Any) -> tuple[YamlPath, str, bool]:
             False,
         )
     if kind == "union_tag_not_found":
-        known = ", ".join(_quoted_list(str(ctx.get("expected_tags", ""))))
+        known = ", ".join(STEP_TYPE_NAMES)
         if not isinstance(value, dict):
             return path, f"expected a step (a mapping with type: {known}); got {got}", False
         return (*path, "type"), f"missing required field; expected one of {known}", False
