@@ -26,9 +26,9 @@ from bot.core.activity_models import (
     ListenStep,
     Track,
     cross_step_problems,
-    step_type_names,
     describe,
     format_path,
+    step_type_names,
 )
 from bot.core.yaml_marks import MAX_BYTES, MarkedDocument, YamlPath, decode_source, parse_marked
 

@@ -41,7 +41,7 @@ def test_enum_error_names_choices_and_suggests(tmp_path: Path) -> None:
         turns: roundrobin
     """
     assert errors_for(tmp_path, body) == [
-        'demo.yaml:11:10: steps[0].turns: expected one of round_robin, open, hidden; '
+        "demo.yaml:11:10: steps[0].turns: expected one of round_robin, open, hidden; "
         "got \"roundrobin\" (did you mean 'round_robin'?)"
     ]
 
@@ -62,7 +62,9 @@ def test_unknown_field_without_a_close_match_lists_the_fields(tmp_path: Path) ->
     header = HEADER.replace("version: 1\n", "version: 1\ncolour: blue\n")
     errors = errors_for(tmp_path, "  - {type: prompt, title: Hi, text: Hi}\n", header=header)
     assert len(errors) == 1
-    assert errors[0].startswith("demo.yaml:5:1: colour: unknown field 'colour'; expected one of id, title,")
+    assert errors[0].startswith(
+        "demo.yaml:5:1: colour: unknown field 'colour'; expected one of id, title,"
+    )
 
 
 def test_unknown_step_type(tmp_path: Path) -> None:
@@ -121,12 +123,14 @@ def test_out_of_range_values(tmp_path: Path) -> None:
     assert errors_for(tmp_path, body, header=header) == [
         "demo.yaml:5:19: duration_minutes: must be at least 1; got 0",
         "demo.yaml:11:11: steps[0].cycles: must be at most 60; got 100",
-        'demo.yaml:12:15: steps[0].time_limit: expected a duration between 10s and 3h; got 5s',
+        "demo.yaml:12:15: steps[0].time_limit: expected a duration between 10s and 3h; got 5s",
     ]
 
 
 def test_bad_duration(tmp_path: Path) -> None:
-    errors = errors_for(tmp_path, "  - {type: prompt, title: Hi, text: Hi, time_limit: 5 minutes}\n")
+    errors = errors_for(
+        tmp_path, "  - {type: prompt, title: Hi, text: Hi, time_limit: 5 minutes}\n"
+    )
     assert errors == [
         'demo.yaml:7:51: steps[0].time_limit: expected a duration such as 90, "90s", "5m" or '
         '"1m30s"; got "5 minutes"'
@@ -147,7 +151,7 @@ def test_bad_slug_id(tmp_path: Path) -> None:
     header = HEADER.replace("id: demo", "id: Lyric Circle")
     errors = errors_for(tmp_path, "  - {type: prompt, title: Hi, text: Hi}\n", header=header)
     assert errors == [
-        'demo.yaml:1:5: id: expected an id: lowercase letters, digits and hyphens, like '
+        "demo.yaml:1:5: id: expected an id: lowercase letters, digits and hyphens, like "
         '"lyric-circle"; got "Lyric Circle"'
     ]
 
@@ -232,13 +236,19 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 
 def test_unsupported_tag(tmp_path: Path) -> None:
-    errors = errors_for(tmp_path, "  - {type: prompt, title: !!python/object:os.system x, text: Hi}\n")
-    assert errors == ["demo.yaml:7:25: steps[0].title: unsupported tag tag:yaml.org,2002:python/object:os.system"]
+    errors = errors_for(
+        tmp_path, "  - {type: prompt, title: !!python/object:os.system x, text: Hi}\n"
+    )
+    assert errors == [
+        "demo.yaml:7:25: steps[0].title: unsupported tag tag:yaml.org,2002:python/object:os.system"
+    ]
 
 
 def test_loader_owned_fields_cannot_be_written(tmp_path: Path) -> None:
     header = HEADER + ""
-    errors = errors_for(tmp_path, "  - {type: prompt, title: Hi, text: Hi}\nsource: elsewhere.yaml\n", header=header)
+    errors = errors_for(
+        tmp_path, "  - {type: prompt, title: Hi, text: Hi}\nsource: elsewhere.yaml\n", header=header
+    )
     assert errors == ["demo.yaml:8:1: source: unknown field 'source' (the loader sets it)"]
 
 
@@ -247,7 +257,7 @@ def test_loader_owned_fields_cannot_be_written(tmp_path: Path) -> None:
     [
         (
             "{title: T, artist: A, file: /etc/passwd}",
-            "file must be a path inside the media directory, not an absolute path; got \"/etc/passwd\"",
+            'file must be a path inside the media directory, not an absolute path; got "/etc/passwd"',
         ),
         (
             "{title: T, artist: A, file: ../secret.mp3}",
@@ -301,7 +311,9 @@ def test_track_needs_exactly_one_source(tmp_path: Path) -> None:
 
 def test_from_vote_without_a_vote(tmp_path: Path) -> None:
     errors = errors_for(tmp_path, "  - {type: listen, title: L, track: from_vote}\n")
-    assert errors == ["demo.yaml:7:35: steps[0].track: track: from_vote needs a vote step before it"]
+    assert errors == [
+        "demo.yaml:7:35: steps[0].track: track: from_vote needs a vote step before it"
+    ]
 
 
 def test_from_vote_after_a_vote_without_tracks(tmp_path: Path) -> None:
@@ -363,7 +375,9 @@ def test_model_level_rules_point_at_the_step(tmp_path: Path) -> None:
 
 
 def test_many_errors_are_capped(tmp_path: Path) -> None:
-    body = "".join(f"  - {{type: prompt, title: T, text: T, x{i}: 1, y{i}: 2}}\n" for i in range(25))
+    body = "".join(
+        f"  - {{type: prompt, title: T, text: T, x{i}: 1, y{i}: 2}}\n" for i in range(25)
+    )
     errors = errors_for(tmp_path, body)
     assert len(errors) == 31
     assert errors[-1].endswith("... and 20 more errors")

@@ -47,14 +47,22 @@ def test_parse_duration_accepts_the_documented_forms(written: object, seconds: i
     assert parse_duration(written) == seconds
 
 
-@pytest.mark.parametrize("written", ["5 minutes", "", "m", "1.5m", "1:75", True, 1.5, None, [], "5M"])
+@pytest.mark.parametrize(
+    "written", ["5 minutes", "", "m", "1.5m", "1:75", True, 1.5, None, [], "5M"]
+)
 def test_parse_duration_rejects_everything_else(written: object) -> None:
     with pytest.raises(ValueError, match="expected a duration"):
         parse_duration(written)
 
 
 def test_format_duration_uses_the_file_notation() -> None:
-    assert [format_duration(s) for s in (0, 45, 60, 90, 3723)] == ["0s", "45s", "1m", "1m30s", "1h2m3s"]
+    assert [format_duration(s) for s in (0, 45, 60, 90, 3723)] == [
+        "0s",
+        "45s",
+        "1m",
+        "1m30s",
+        "1h2m3s",
+    ]
 
 
 def test_localize_falls_back_to_language_then_english_then_any() -> None:
@@ -88,7 +96,9 @@ def test_time_limit_is_parsed_to_seconds() -> None:
         (["low", {"label": "high", "emoji": "🔥", "value": 7}], "custom", (1, "low", None), 2),
     ],
 )
-def test_scale_kinds_and_options(written: object, kind: str, first: tuple[object, ...], count: int) -> None:
+def test_scale_kinds_and_options(
+    written: object, kind: str, first: tuple[object, ...], count: int
+) -> None:
     scale = Scale.model_validate(written)
     assert scale.kind == kind
     options = scale.options()
@@ -127,7 +137,9 @@ def test_breathe_step_knows_its_length() -> None:
 
 
 def test_checkin_defaults_are_private_and_named() -> None:
-    step = CheckinStep.model_validate({"type": "checkin", "title": "C", "question": "Q?", "scale": "1-5"})
+    step = CheckinStep.model_validate(
+        {"type": "checkin", "title": "C", "question": "Q?", "scale": "1-5"}
+    )
     assert step.visibility_default == "private"
     assert step.anonymous is False
     assert step.note.mode == "off"
@@ -155,13 +167,20 @@ def test_snapshot_round_trips_through_json() -> None:
                 "reflection": {"questions": ["Why?"], "reactions": ["calm", "odd"]},
             },
             {"type": "checkin", "title": "C", "question": "Q", "scale": ["a", "b"], "note": True},
-            {"type": "write", "title": "W", "theme": "t", "structure": [{"name": "verse", "lines": 2}]},
+            {
+                "type": "write",
+                "title": "W",
+                "theme": "t",
+                "structure": [{"name": "verse", "lines": 2}],
+            },
             {"type": "reflect", "title": "R", "question": "Q"},
             {"type": "vote", "title": "V2", "question": "Q", "from": "previous"},
             {"type": "breathe", "title": "B", "bpm": 60},
         ],
     )
-    activity = Activity.model_validate(data).model_copy(update={"source": "x.yaml", "version_hash": "abc"})
+    activity = Activity.model_validate(data).model_copy(
+        update={"source": "x.yaml", "version_hash": "abc"}
+    )
     dumped = activity.model_dump(mode="json")
     assert dumped["steps"][0]["from"] == "playlist"
     again = Activity.model_validate(dumped)
@@ -172,7 +191,9 @@ def test_snapshot_round_trips_through_json() -> None:
 
 def test_cross_step_rules_apply_without_the_loader() -> None:
     data = minimal(steps=[{"type": "listen", "title": "L", "track": "from_vote"}])
-    with pytest.raises(ValidationError, match=r"steps\[0\]\.track: track: from_vote needs a vote step"):
+    with pytest.raises(
+        ValidationError, match=r"steps\[0\]\.track: track: from_vote needs a vote step"
+    ):
         Activity.model_validate(data)
 
 
