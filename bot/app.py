@@ -1,0 +1,143 @@
+"""Build the bot: everything it needs is passed in, nothing is global."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot import __version__
+from bot.cogs.errors import ChorusTree
+from bot.core.activities import Catalog
+from bot.core.breathe import BreatheHandler
+from bot.core.clock import Clock
+from bot.core.prompt import PromptHandler
+from bot.core.reflect import ReflectHandler
+from bot.core.runner import Runner
+from bot.core.scheduler import DeadlineScheduler
+from bot.core.session import SessionService
+from bot.core.steps import StepHandler
+from bot.settings import Settings
+from bot.store.store import Store
+
+log = logging.getLogger("chorus")
+
+# Every cog, loaded explicitly in this order (a test checks that none is forgotten).
+COGS: tuple[str, ...] = (
+    "bot.cogs.meta",
+    "bot.cogs.sessions",
+    "bot.cogs.activities",
+    "bot.cogs.reflection",
+)
+
+ComponentHandler = Callable[[discord.Interaction, list[str]], Awaitable[None]]
+
+
+def default_step_handlers() -> dict[str, StepHandler]:
+    """The step kinds this build can run."""
+    handlers: list[StepHandler] = [PromptHandler(), BreatheHandler(), ReflectHandler()]
+    return {h.kind: h for h in handlers}
+
+
+def intents() -> discord.Intents:
+    """Only what the features need: servers, members joining/leaving, voice states. No content."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.members = True
+    chosen.voice_states = True
+    chosen.guild_scheduled_events = True
+    return chosen
+
+
+class ChorusBot(commands.Bot):
+    """The Chorus bot; its services hang off it so cogs and buttons can reach them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        catalog: Catalog | None = None,
+        clock: Clock = discord.utils.utcnow,
+        step_handlers: dict[str, StepHandler] | None = None,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            tree_cls=ChorusTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.catalog = catalog or Catalog.load(list(settings.activities_dirs), settings.media_dir)
+        self.sessions = SessionService(store, clock)
+        self.runner = Runner(store, clock, step_handlers or default_step_handlers())
+        self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
+        self.component_handlers: dict[str, ComponentHandler] = {}
+        self.version = __version__
+        # Late import: the presenter needs the bot's services in place first.
+        from bot.live import LiveSessions
+
+        self.live = LiveSessions(self)
+
+    async def setup_hook(self) -> None:
+        await self.store.open()
+        for name in COGS:
+            await self.load_extension(name)
+        from bot.ui.components import ChorusButton
+
+        self.add_dynamic_items(ChorusButton)
+        await self._sync_commands()
+        await self.live.resume_all()
+        await self.scheduler.rearm()
+        log.info(
+            "Chorus %s ready: %d activities loaded, %d with errors",
+            self.version,
+            len(self.catalog.activities),
+            len({e.file for e in self.catalog.errors}),
+        )
+
+    async def _sync_commands(self) -> None:
+        guild_id = self.settings.dev_guild_id
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    async def _wake_runs(self) -> None:
+        for update in await self.runner.wake_due():
+            await self.live.apply(update)
+
+    def register_component(self, area: str, handler: ComponentHandler) -> None:
+        """Buttons with custom ids `chorus:<area>:...` are routed to `handler`."""
+        self.component_handlers[area] = handler
+
+    async def close(self) -> None:
+        self.scheduler.close()
+        self.live.close()
+        await super().close()
+        await self.store.close()
+
+
+def create_bot(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    catalog: Catalog | None = None,
+    clock: Clock = discord.utils.utcnow,
+    **extra: Any,
+) -> ChorusBot:
+    """The bot with its store and catalog; tests pass their own, production the defaults."""
+    return ChorusBot(
+        settings,
+        store or Store(settings.database_path),
+        catalog=catalog,
+        clock=clock,
+        **extra,
+    )

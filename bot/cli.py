@@ -1,0 +1,125 @@
+"""`chorus run | validate | schema | db migrate | db status | db backup`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+
+TOKEN_HELP = (
+    "DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications "
+    "(Bot > Reset Token), then run: export DISCORD_TOKEN=your-token-here && make run"
+)
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(f"chorus: configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def cmd_run(_: argparse.Namespace) -> int:
+    settings = _settings_or_exit()
+    if settings.token is None or not settings.token.get_secret_value():
+        print(f"chorus: {TOKEN_HELP}", file=sys.stderr)
+        return 2
+    from bot.runner_main import run_bot
+
+    return run_bot(settings)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from bot.core.activities import validate_paths
+
+    settings = _settings_or_exit()
+    paths = [Path(p) for p in args.paths] or list(settings.activities_dirs)
+    activities, errors = validate_paths(paths, settings.media_dir)
+    for error in errors:
+        print(error)
+    bad_files = len({e.file for e in errors})
+    print(
+        f"{len(activities)} activities valid, {bad_files} file{'s' if bad_files != 1 else ''} "
+        "with errors"
+    )
+    return 1 if errors else 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from bot.core.activities import render_schema
+
+    text = render_schema()
+    if args.write:
+        Path(args.write).write_text(text, encoding="utf-8")
+        print(f"wrote {args.write}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from bot.store.migrator import bundled_migrations
+    from bot.store.store import Store
+
+    settings = _settings_or_exit()
+
+    async def go() -> int:
+        store = Store(settings.database_path)
+        await store.db.open()
+        try:
+            if args.db_command == "migrate":
+                applied = await store.db.migrate()
+                names = ", ".join(m.name for m in applied) or "nothing to apply"
+                print(
+                    f"{settings.database_path}: {names}; now at version {await store.db.version()}"
+                )
+            elif args.db_command == "status":
+                version = await store.db.version()
+                latest = max((m.version for m in bundled_migrations()), default=0)
+                pending = [m.name for m in bundled_migrations() if m.version > version]
+                print(f"{settings.database_path}: version {version} of {latest}")
+                for name in pending:
+                    print(f"  pending: {name}")
+            elif args.db_command == "backup":
+                await store.db.backup(Path(args.path))
+                print(f"backed up {settings.database_path} to {args.path}")
+        finally:
+            await store.close()
+        return 0
+
+    return asyncio.run(go())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chorus", description="Chorus, the group-session bot.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start the bot (needs DISCORD_TOKEN)").set_defaults(func=cmd_run)
+    validate = sub.add_parser("validate", help="check activity files and report every problem")
+    validate.add_argument("paths", nargs="*", help="files or folders (default: activities_dirs)")
+    validate.set_defaults(func=cmd_validate)
+    schema = sub.add_parser("schema", help="print the JSON Schema for activity files")
+    schema.add_argument("--write", metavar="PATH", help="write it to PATH instead of stdout")
+    schema.set_defaults(func=cmd_schema)
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("migrate", help="apply pending migrations")
+    db_sub.add_parser("status", help="show the schema version and pending migrations")
+    backup = db_sub.add_parser("backup", help="consistent copy while the bot runs")
+    backup.add_argument("path")
+    db.set_defaults(func=cmd_db)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""Session and activity controls shared by slash commands and board buttons (one way each)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+import discord
+
+from bot.cogs.access import require_facilitator, require_guild
+from bot.cogs.errors import reply_ephemeral
+from bot.core.activities import localize
+from bot.core.errors import Conflict, NotFound
+from bot.store.records import RunRecord, SessionRecord
+
+if TYPE_CHECKING:
+    from bot.app import ChorusBot
+
+
+def chorus(interaction: discord.Interaction) -> ChorusBot:
+    return cast("ChorusBot", interaction.client)
+
+
+async def session_here(interaction: discord.Interaction) -> SessionRecord:
+    _, channel_id = require_guild(interaction)
+    return await chorus(interaction).sessions.in_channel(channel_id)
+
+
+async def session_by_id(interaction: discord.Interaction, session_id: int) -> SessionRecord:
+    session = await chorus(interaction).sessions.get(session_id)
+    if session.status != "open":
+        raise Conflict("That session has ended.")
+    return session
+
+
+def facilitator_only(interaction: discord.Interaction) -> None:
+    require_facilitator(interaction, chorus(interaction).settings.facilitator_roles)
+
+
+async def live_run(interaction: discord.Interaction, session: SessionRecord) -> RunRecord:
+    run = await chorus(interaction).runner.live_run(session.id)
+    if run is None:
+        raise NotFound("No activity is running in this session. Start one with /activity start.")
+    return run
+
+
+async def join(interaction: discord.Interaction, session: SessionRecord) -> None:
+    bot = chorus(interaction)
+    await bot.store.members.remember_name(
+        session.guild_id, interaction.user.id, interaction.user.display_name
+    )
+    newly = await bot.sessions.join(session, interaction.user.id)
+    if newly:
+        bot.live.request_board(session.id)
+        await reply_ephemeral(
+            interaction,
+            f"👋 You've joined **{session.title}**. Welcome! You can leave at any time with "
+            "the Leave button or /session leave.",
+        )
+    else:
+        await reply_ephemeral(interaction, f"You're already in **{session.title}**.")
+
+
+async def ensure_joined(interaction: discord.Interaction, session: SessionRecord) -> None:
+    """Taking part in a step joins you, so attendance matches participation."""
+    bot = chorus(interaction)
+    if await bot.sessions.join(session, interaction.user.id):
+        await bot.store.members.remember_name(
+            session.guild_id, interaction.user.id, interaction.user.display_name
+        )
+        bot.live.request_board(session.id)
+
+
+async def leave(interaction: discord.Interaction, session: SessionRecord) -> None:
+    bot = chorus(interaction)
+    if await bot.sessions.leave(session, interaction.user.id):
+        bot.live.request_board(session.id)
+        await reply_ephemeral(
+            interaction, f"You've left **{session.title}**. Thank you for coming; take care."
+        )
+    else:
+        await reply_ephemeral(interaction, f"You weren't in **{session.title}**.")
+
+
+async def next_step(interaction: discord.Interaction, session: SessionRecord) -> None:
+    facilitator_only(interaction)
+    bot = chorus(interaction)
+    run = await live_run(interaction, session)
+    update = await bot.runner.advance(run.id, run.step_index, by_facilitator=True)
+    if update is None:
+        await reply_ephemeral(interaction, "Already moved on.")
+        return
+    await reply_ephemeral(interaction, _moved_text(bot, update.run))
+    await bot.live.apply(update)
+
+
+def _moved_text(bot: ChorusBot, run: RunRecord) -> str:
+    activity = bot.runner.definition(run)
+    if run.state == "finished":
+        return f"That was the last step: **{localize(activity.title)}** is finished."
+    step = activity.steps[run.step_index]
+    return f"⏭ Step {run.step_index + 1} of {len(activity.steps)}: **{localize(step.title)}**."
+
+
+async def pause(interaction: discord.Interaction, session: SessionRecord) -> None:
+    facilitator_only(interaction)
+    bot = chorus(interaction)
+    update = await bot.runner.pause((await live_run(interaction, session)).id)
+    await reply_ephemeral(interaction, "⏸ Paused. The clock has stopped; Resume carries on.")
+    await bot.live.apply(update)
+
+
+async def resume(interaction: discord.Interaction, session: SessionRecord) -> None:
+    facilitator_only(interaction)
+    bot = chorus(interaction)
+    update = await bot.runner.resume((await live_run(interaction, session)).id)
+    await reply_ephemeral(interaction, "▶ Resumed.")
+    await bot.live.apply(update)
+
+
+async def extend(interaction: discord.Interaction, session: SessionRecord, minutes: int) -> None:
+    facilitator_only(interaction)
+    bot = chorus(interaction)
+    update = await bot.runner.extend((await live_run(interaction, session)).id, minutes * 60)
+    await reply_ephemeral(interaction, f"⏱ Added {minutes} min to this step.")
+    await bot.live.apply(update)
+
+
+async def stop(interaction: discord.Interaction, session: SessionRecord) -> None:
+    facilitator_only(interaction)
+    bot = chorus(interaction)
+    update = await bot.runner.stop((await live_run(interaction, session)).id)
+    await reply_ephemeral(interaction, "⏹ Activity stopped. The session stays open.")
+    await bot.live.apply(update)

@@ -1,0 +1,87 @@
+"""The one error path: a UserFacingError becomes an ephemeral reply; anything else gets a code."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+from bot.core.errors import StorageBusy, UserFacingError
+from bot.store.database import StorageUnavailable
+
+log = logging.getLogger("chorus.errors")
+
+
+def unwrap(error: BaseException) -> BaseException:
+    """The exception that really happened, under discord.py's invoke wrappers."""
+    while isinstance(
+        error, app_commands.CommandInvokeError | discord.ext.commands.CommandInvokeError
+    ):
+        error = error.original
+    return error
+
+
+def is_expected(error: BaseException) -> bool:
+    """Refusals and storage trouble are part of normal life; they are not bugs."""
+    error = unwrap(error)
+    return isinstance(
+        error,
+        UserFacingError
+        | StorageUnavailable
+        | app_commands.CheckFailure
+        | app_commands.TransformerError,
+    )
+
+
+def message_for(error: BaseException) -> str:
+    """What the person sees; unexpected errors are logged under a short code they can quote."""
+    error = unwrap(error)
+    if isinstance(error, UserFacingError):
+        return error.message
+    if isinstance(error, StorageUnavailable):
+        log.warning("storage unavailable: %s", error)
+        return StorageBusy().message
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works inside a server, not in direct messages."
+    if isinstance(error, app_commands.TransformerError):
+        return f"I couldn't understand {error.value!r}. Please pick one of the suggestions."
+    if isinstance(error, app_commands.CheckFailure):
+        return str(error) or "You can't use this command here."
+    code = secrets.token_hex(2)
+    log.error("unexpected error (code %s)", code, exc_info=error, extra={"error_code": code})
+    return (
+        f"Something went wrong (code {code}). Nothing you did caused this; please try again, "
+        "and if it keeps happening give this code to whoever runs the bot."
+    )
+
+
+async def reply_ephemeral(interaction: discord.Interaction, content: str) -> None:
+    """Answer privately whether or not the interaction was already acknowledged."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(
+                content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+        else:
+            await interaction.response.send_message(
+                content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+    except discord.HTTPException:
+        log.warning("could not deliver an error reply", exc_info=True)
+
+
+async def respond_to_error(interaction: discord.Interaction, error: BaseException) -> None:
+    await reply_ephemeral(interaction, message_for(error))
+
+
+class ChorusTree(app_commands.CommandTree[discord.Client]):
+    """Routes every command error through `respond_to_error`."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await respond_to_error(interaction, error)

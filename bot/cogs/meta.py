@@ -1,0 +1,57 @@
+"""/about and /support: what Chorus is, and where to find help."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.ui.format import COLOUR_INFO
+
+NONE = discord.AllowedMentions.none()
+
+
+class MetaCog(commands.Cog):
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="about", description="What Chorus is, its version, and privacy")
+    async def about(self, interaction: discord.Interaction) -> None:
+        count = len(self.bot.catalog.activities)
+        embed = discord.Embed(
+            title="Chorus",
+            colour=COLOUR_INFO,
+            description=(
+                "Chorus runs group sessions drawn from group music-therapy practice: shared "
+                "listening, writing songs together, breathing and rhythm warm-ups, reflection "
+                "rounds and mood check-ins."
+            ),
+        )
+        embed.add_field(name="Version", value=self.bot.version, inline=True)
+        embed.add_field(name="Activities loaded", value=str(count), inline=True)
+        embed.add_field(
+            name="Privacy",
+            value=(
+                "Check-ins are private by default; group figures appear only when at least 3 "
+                "people answered. See PRIVACY.md in the Chorus repository for what is stored "
+                "and how to delete it."
+            ),
+            inline=False,
+        )
+        embed.set_footer(text="Start with /session start, then /activity list.")
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+
+    @app_commands.command(name="support", description="Where to find help if you are struggling")
+    async def support(self, interaction: discord.Interaction) -> None:
+        embed = discord.Embed(
+            title="Support",
+            colour=COLOUR_INFO,
+            description=self.bot.settings.checkins.support_text,
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(MetaCog(bot))

@@ -1,0 +1,144 @@
+"""/session commands and the board's buttons."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.access import require_guild
+from bot.cogs.errors import reply_ephemeral
+from bot.core.activities import localize
+from bot.core.errors import Conflict, UserFacingError
+from bot.ui.board import board_embed
+from bot.ui.sessions import history_embed, summary_embed
+
+NONE = discord.AllowedMentions.none()
+
+
+class SessionsCog(commands.Cog):
+    """Opening, joining, leaving and ending sessions."""
+
+    session = app_commands.Group(
+        name="session", description="Group sessions: open, join, leave, end", guild_only=True
+    )
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        bot.register_component("board", self.on_board_button)
+
+    def titles(self) -> dict[str, str]:
+        return {a.id: localize(a.title) for a in self.bot.catalog.activities.values()}
+
+    @session.command(name="start", description="Open a session in this channel and post its board")
+    @app_commands.describe(
+        title="What the group will see, e.g. 'Tuesday circle'",
+        voice_channel="A voice channel for listening together (optional)",
+    )
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        title: app_commands.Range[str, 1, 100],
+        voice_channel: discord.VoiceChannel | None = None,
+    ) -> None:
+        guild_id, channel_id = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        session = await self.bot.sessions.open(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            title=title,
+            facilitator_id=interaction.user.id,
+            voice_channel_id=voice_channel.id if voice_channel else None,
+        )
+        await self.bot.store.members.remember_name(
+            guild_id, interaction.user.id, interaction.user.display_name
+        )
+        await self.bot.sessions.join(session, interaction.user.id)
+        board = await self.bot.live.post_board(session)
+        if board is None:
+            await self.bot.sessions.end(session)
+            raise UserFacingError(
+                "I couldn't post the session board here, so the session was not opened. "
+                "Please give me the **Send Messages** and **Embed Links** permissions in this "
+                "channel and try again."
+            )
+        await reply_ephemeral(
+            interaction,
+            f"Session **{session.title}** is open. Members join with the board's Join button. "
+            "Start an activity with /activity start.",
+        )
+
+    @session.command(name="join", description="Join the session in this channel")
+    async def join(self, interaction: discord.Interaction) -> None:
+        await controls.join(interaction, await controls.session_here(interaction))
+
+    @session.command(name="leave", description="Leave the session in this channel")
+    async def leave(self, interaction: discord.Interaction) -> None:
+        await controls.leave(interaction, await controls.session_here(interaction))
+
+    @session.command(name="status", description="Privately see who is here and what is running")
+    async def status(self, interaction: discord.Interaction) -> None:
+        session = await controls.session_here(interaction)
+        state = await self.bot.live.board_state(session)
+        await interaction.response.send_message(
+            embed=board_embed(state), ephemeral=True, allowed_mentions=NONE
+        )
+
+    @session.command(name="end", description="End the session here and post its summary")
+    async def end(self, interaction: discord.Interaction) -> None:
+        controls.facilitator_only(interaction)
+        session = await controls.session_here(interaction)
+        run = await self.bot.runner.live_run(session.id)
+        if run is not None:
+            update = await self.bot.runner.stop(run.id)
+            await self.bot.live.apply(update)
+        summary = await self.bot.sessions.end(session)
+        if summary is None:
+            raise Conflict("This session has already been ended.")
+        await interaction.response.send_message(
+            embed=summary_embed(summary, self.titles()), allowed_mentions=NONE
+        )
+        await self.bot.live.refresh_board(session.id)
+
+    @session.command(name="history", description="Past sessions in this server (facilitators)")
+    @app_commands.describe(limit="How many sessions to show (1-25, default 10)")
+    async def history(
+        self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 25] = 10
+    ) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        rows = await self.bot.sessions.history(guild_id, limit)
+        await interaction.response.send_message(
+            embed=history_embed(rows, self.titles()), ephemeral=True, allowed_mentions=NONE
+        )
+
+    async def on_board_button(self, interaction: discord.Interaction, args: list[str]) -> None:
+        action, session_id = args[0], int(args[1])
+        session = await controls.session_by_id(interaction, session_id)
+        if action == "join":
+            await controls.join(interaction, session)
+        elif action == "leave":
+            await controls.leave(interaction, session)
+        elif action == "next":
+            await controls.next_step(interaction, session)
+        elif action == "pause":
+            await controls.pause(interaction, session)
+        elif action == "resume":
+            await controls.resume(interaction, session)
+        elif action == "extend":
+            await controls.extend(interaction, session, 2)
+        elif action == "stop":
+            await controls.stop(interaction, session)
+
+    @commands.Cog.listener()
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        session = await self.bot.store.sessions.open_in_channel(channel.id)
+        if session is not None:
+            await self.bot.live.channel_gone(session)
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(SessionsCog(bot))

@@ -1,0 +1,55 @@
+"""The `breathe` step: a paced breathing or rhythm pattern, followed for a number of cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.activities import BreatheStep
+from bot.core.errors import InvalidInput
+from bot.core.steps import BaseStepHandler, StepContext
+
+
+@dataclass(frozen=True, slots=True)
+class BreathPattern:
+    """Seconds per phase; a bpm pattern is a steady pulse, half the beats in and half out."""
+
+    inhale: float
+    hold: float
+    exhale: float
+    rest: float
+    cycles: int
+
+    @property
+    def cycle_seconds(self) -> float:
+        return self.inhale + self.hold + self.exhale + self.rest
+
+    @property
+    def total_seconds(self) -> float:
+        return self.cycle_seconds * self.cycles
+
+
+def pattern_of(step: BreatheStep) -> BreathPattern:
+    """Read the pattern from a breathe step (bpm, or inhale/hold/exhale/rest seconds)."""
+    if step.bpm is not None:
+        half = step.cycle_seconds / 2
+        return BreathPattern(inhale=half, hold=0.0, exhale=half, rest=0.0, cycles=step.cycles)
+    return BreathPattern(
+        inhale=float(step.inhale or 4),
+        hold=float(step.hold),
+        exhale=float(step.exhale or 6),
+        rest=float(step.rest),
+        cycles=step.cycles,
+    )
+
+
+class BreatheHandler(BaseStepHandler):
+    """Members may press "Done" when they have finished; auto steps move on when all have."""
+
+    kind = "breathe"
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        if kind != "done":
+            raise InvalidInput("Press Done when you have finished the breathing pattern.")
+        return {}

@@ -1,0 +1,415 @@
+"""The step state machine: start, advance, pause, extend, stop, contribute, and wake on deadlines.
+
+All state lives in the store (deadlines included), so a restarted bot resumes every run as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.activities import Activity
+from bot.core.clock import Clock, timestamp
+from bot.core.errors import Conflict, NotFound
+from bot.core.steps import StepContext, StepHandler, Wake
+from bot.store.records import ContributionRecord, RunRecord
+from bot.store.store import Store
+
+_WAKE_REMAINING = "_paused_wake_remaining"
+
+
+@dataclass(frozen=True, slots=True)
+class RunUpdate:
+    """What changed in one run, for the presenter to show."""
+
+    run: RunRecord
+    exited_step: int | None = None
+    entered_step: int | None = None
+    ended: str | None = None
+    time_up: bool = False
+    exited_message_id: int | None = None
+
+    @property
+    def session_id(self) -> int:
+        return self.run.session_id
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionOutcome:
+    record: ContributionRecord
+    replaced: bool
+    update: RunUpdate | None
+
+
+def _min_time(*values: float | None) -> float | None:
+    present = [v for v in values if v is not None]
+    return min(present) if present else None
+
+
+class Runner:
+    """Moves runs through their steps; one handler per step kind decides the step's own rules."""
+
+    def __init__(self, store: Store, clock: Clock, handlers: Mapping[str, StepHandler]) -> None:
+        self._store = store
+        self._clock = clock
+        self._handlers = dict(handlers)
+        self._definitions: dict[int, Activity] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._anonymous_answered: dict[tuple[int, int], set[int]] = {}
+
+    # ----------------------------------------------------------------- lookups
+
+    def definition(self, run: RunRecord) -> Activity:
+        """The activity as it was when the run started (a reload never changes a running one)."""
+        found = self._definitions.get(run.id)
+        if found is None:
+            found = Activity.model_validate_json(run.definition)
+            self._definitions[run.id] = found
+        return found
+
+    def step(self, run: RunRecord) -> Any:
+        return self.definition(run).steps[run.step_index]
+
+    def handler_for(self, step: Any) -> StepHandler:
+        handler = self._handlers.get(step.type)
+        if handler is None:
+            raise Conflict(f"This version of Chorus can't run {step.type!r} steps yet.")
+        return handler
+
+    def _now(self) -> float:
+        return timestamp(self._clock)
+
+    def _lock(self, run_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(run_id, asyncio.Lock())
+
+    async def _context(self, run: RunRecord, now: float) -> StepContext:
+        present = [a.user_id for a in await self._store.sessions.present(run.session_id)]
+        return StepContext(
+            run=run,
+            step=self.step(run),
+            present=present,
+            now=now,
+            state=json.loads(run.step_state),
+        )
+
+    async def live_run(self, session_id: int) -> RunRecord | None:
+        return await self._store.runs.live_for_session(session_id)
+
+    async def _require_live(self, run_id: int) -> RunRecord:
+        run = await self._store.runs.get(run_id)
+        if run is None or not run.live:
+            raise NotFound("That activity is no longer running.")
+        return run
+
+    # --------------------------------------------------------------- lifecycle
+
+    async def start(self, session_id: int, activity: Activity) -> RunUpdate:
+        """Begin an activity at its first step."""
+        now = self._now()
+        first = activity.steps[0]
+        self.handler_for(first)
+        present = [a.user_id for a in await self._store.sessions.present(session_id)]
+        placeholder = RunRecord(
+            id=0,
+            session_id=session_id,
+            activity_id=activity.id,
+            version_hash=activity.version_hash,
+            definition="",
+            step_index=0,
+            step_started_at=now,
+            step_deadline=None,
+            paused_remaining=None,
+            step_message_id=None,
+            step_state="{}",
+            wake_at=None,
+            state="running",
+            started_at=now,
+            ended_at=None,
+        )
+        ctx = StepContext(run=placeholder, step=first, present=present, now=now)
+        wake = self.handler_for(first).enter(ctx)
+        deadline = now + first.time_limit if first.time_limit else None
+        from bot.store.runs import RunAlreadyLive
+
+        try:
+            run = await self._store.runs.create(
+                session_id=session_id,
+                activity_id=activity.id,
+                version_hash=activity.version_hash,
+                definition=activity.model_dump_json(),
+                now=now,
+                step_deadline=deadline,
+                step_state=json.dumps({**wake.state, "wake_at": wake.at}),
+            )
+        except RunAlreadyLive:
+            raise Conflict(
+                "An activity is already running in this session. Stop it with /activity stop first."
+            ) from None
+        if wake.at is not None:
+            updated = await self._store.runs.update(run.id, 0, wake_at=_min_time(deadline, wake.at))
+            run = updated or run
+        self._definitions[run.id] = activity
+        return RunUpdate(run=run, entered_step=0)
+
+    async def advance(
+        self, run_id: int, expected_step: int, *, by_facilitator: bool = True
+    ) -> RunUpdate | None:
+        """Leave the current step for the next one; None if someone else already moved it."""
+        async with self._lock(run_id):
+            run = await self._require_live(run_id)
+            if run.step_index != expected_step:
+                return None
+            now = self._now()
+            ctx = await self._context(run, now)
+            reason = self.handler_for(ctx.step).refuse_leaving(ctx, by_facilitator)
+            if reason:
+                raise Conflict(reason)
+            return await self._move_on(run, now, ctx.present)
+
+    async def _move_on(
+        self, run: RunRecord, now: float, present: Sequence[int]
+    ) -> RunUpdate | None:
+        activity = self.definition(run)
+        following = run.step_index + 1
+        self._anonymous_answered.pop((run.id, run.step_index), None)
+        if following >= len(activity.steps):
+            done = await self._store.runs.update(
+                run.id, run.step_index, state="finished", ended_at=now, wake_at=None
+            )
+            if done is None:
+                return None
+            return RunUpdate(
+                run=done,
+                exited_step=run.step_index,
+                ended="finished",
+                exited_message_id=run.step_message_id,
+            )
+        step = activity.steps[following]
+        ctx = StepContext(run=run, step=step, present=present, now=now)
+        wake = self.handler_for(step).enter(ctx)
+        deadline = now + step.time_limit if step.time_limit else None
+        moved = await self._store.runs.update(
+            run.id,
+            run.step_index,
+            step_index=following,
+            step_started_at=now,
+            step_deadline=deadline,
+            paused_remaining=None,
+            step_message_id=None,
+            step_state=json.dumps({**wake.state, "wake_at": wake.at}),
+            wake_at=_min_time(deadline, wake.at),
+            state="running",
+        )
+        if moved is None:
+            return None
+        return RunUpdate(
+            run=moved,
+            exited_step=run.step_index,
+            entered_step=following,
+            exited_message_id=run.step_message_id,
+        )
+
+    async def pause(self, run_id: int) -> RunUpdate:
+        async with self._lock(run_id):
+            run = await self._require_live(run_id)
+            if run.state == "paused":
+                raise Conflict("The activity is already paused. Use Resume to carry on.")
+            now = self._now()
+            state = json.loads(run.step_state)
+            remaining = run.step_deadline - now if run.step_deadline is not None else None
+            handler_wake = state.get("wake_at")
+            if isinstance(handler_wake, int | float):
+                state[_WAKE_REMAINING] = max(0.0, handler_wake - now)
+            updated = await self._store.runs.update(
+                run.id,
+                run.step_index,
+                state="paused",
+                paused_remaining=None if remaining is None else max(0.0, remaining),
+                step_deadline=None,
+                wake_at=None,
+                step_state=json.dumps(state),
+            )
+            assert updated is not None
+            return RunUpdate(run=updated)
+
+    async def resume(self, run_id: int) -> RunUpdate:
+        async with self._lock(run_id):
+            run = await self._require_live(run_id)
+            if run.state != "paused":
+                raise Conflict("The activity isn't paused.")
+            now = self._now()
+            state = json.loads(run.step_state)
+            deadline = now + run.paused_remaining if run.paused_remaining is not None else None
+            handler_wake: float | None = None
+            if _WAKE_REMAINING in state:
+                handler_wake = now + float(state.pop(_WAKE_REMAINING))
+                state["wake_at"] = handler_wake
+            updated = await self._store.runs.update(
+                run.id,
+                run.step_index,
+                state="running",
+                paused_remaining=None,
+                step_deadline=deadline,
+                wake_at=_min_time(deadline, handler_wake),
+                step_state=json.dumps(state),
+            )
+            assert updated is not None
+            return RunUpdate(run=updated)
+
+    async def extend(self, run_id: int, seconds: float) -> RunUpdate:
+        """Give the step more time; a step without a limit gets one of `seconds` from now."""
+        async with self._lock(run_id):
+            run = await self._require_live(run_id)
+            now = self._now()
+            state = json.loads(run.step_state)
+            handler_wake = (
+                state.get("wake_at") if isinstance(state.get("wake_at"), float | int) else None
+            )
+            if run.state == "paused":
+                updated = await self._store.runs.update(
+                    run.id,
+                    run.step_index,
+                    paused_remaining=(run.paused_remaining or 0.0) + seconds,
+                )
+            else:
+                base = run.step_deadline if run.step_deadline is not None else now
+                deadline = max(base, now) + seconds
+                updated = await self._store.runs.update(
+                    run.id,
+                    run.step_index,
+                    step_deadline=deadline,
+                    wake_at=_min_time(deadline, handler_wake),
+                )
+            assert updated is not None
+            return RunUpdate(run=updated)
+
+    async def stop(self, run_id: int) -> RunUpdate:
+        async with self._lock(run_id):
+            run = await self._require_live(run_id)
+            now = self._now()
+            updated = await self._store.runs.update(
+                run.id, run.step_index, state="stopped", ended_at=now, wake_at=None
+            )
+            assert updated is not None
+            return RunUpdate(
+                run=updated,
+                exited_step=run.step_index,
+                ended="stopped",
+                exited_message_id=run.step_message_id,
+            )
+
+    # ------------------------------------------------------------ contributing
+
+    async def contribute(
+        self,
+        run_id: int,
+        step_index: int,
+        author_id: int,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        anonymous: bool = False,
+    ) -> ContributionOutcome:
+        """Save one member's contribution (committed before returning) and advance if complete."""
+        async with self._lock(run_id):
+            run = await self._require_live(run_id)
+            if run.step_index != step_index:
+                raise Conflict("That step has already ended, so your answer wasn't saved.")
+            now = self._now()
+            ctx = await self._context(run, now)
+            handler = self.handler_for(ctx.step)
+            clean = handler.accept(ctx, kind, payload)
+            one_answer = handler.one_answer_per_member(ctx.step)
+            if anonymous and one_answer:
+                answered = self._anonymous_answered.setdefault((run.id, step_index), set())
+                if author_id in answered:
+                    raise Conflict(
+                        "You've already answered this anonymous step. Anonymous answers aren't "
+                        "linked to you, so they can't be changed."
+                    )
+            record, replaced = await self._store.contributions.add(
+                run_id=run.id,
+                step_index=step_index,
+                author_id=None if anonymous else author_id,
+                kind=kind,
+                payload=clean,
+                now=now,
+                replace=one_answer and not anonymous,
+            )
+            if anonymous and one_answer:
+                self._anonymous_answered[(run.id, step_index)].add(author_id)
+            wake = handler.after_contribution(ctx, record)
+            if wake is not None:
+                run = await self._apply_wake(run, wake) or run
+                ctx = await self._context(run, now)
+            update: RunUpdate | None = None
+            if ctx.step.advance == "auto" and run.state == "running":
+                contributions = await self._store.contributions.for_step(run.id, step_index)
+                if handler.is_complete(ctx, contributions):
+                    update = await self._move_on(run, now, ctx.present)
+            return ContributionOutcome(record=record, replaced=replaced, update=update)
+
+    async def _apply_wake(self, run: RunRecord, wake: Wake) -> RunRecord | None:
+        state = dict(wake.state)
+        state["wake_at"] = wake.at
+        return await self._store.runs.update(
+            run.id,
+            run.step_index,
+            step_state=json.dumps(state),
+            wake_at=_min_time(run.step_deadline, wake.at) if run.state == "running" else None,
+        )
+
+    # ------------------------------------------------------------------- timers
+
+    async def wake_due(self) -> list[RunUpdate]:
+        """Handle every run whose deadline or handler timer has passed (also after downtime)."""
+        now = self._now()
+        updates: list[RunUpdate] = []
+        for due in await self._store.runs.due(now):
+            async with self._lock(due.id):
+                run = await self._store.runs.get(due.id)
+                if (
+                    run is None
+                    or run.state != "running"
+                    or run.wake_at is None
+                    or run.wake_at > now
+                ):
+                    continue
+                update = await self._wake_one(run, now)
+                if update is not None:
+                    updates.append(update)
+        return updates
+
+    async def _wake_one(self, run: RunRecord, now: float) -> RunUpdate | None:
+        ctx = await self._context(run, now)
+        handler = self.handler_for(ctx.step)
+        handler_wake = ctx.state.get("wake_at")
+        if isinstance(handler_wake, int | float) and handler_wake <= now:
+            wake = handler.on_wake(ctx)
+            updated = await self._apply_wake(run, wake)
+            if updated is None:
+                return None
+            if run.step_deadline is None or run.step_deadline > now:
+                return RunUpdate(run=updated)
+            run = updated
+        if run.step_deadline is not None and run.step_deadline <= now:
+            if ctx.step.advance == "auto":
+                return await self._move_on(run, now, ctx.present)
+            state = json.loads(run.step_state)
+            next_handler = state.get("wake_at")
+            updated = await self._store.runs.update(
+                run.id,
+                run.step_index,
+                wake_at=next_handler if isinstance(next_handler, int | float) else None,
+            )
+            return RunUpdate(run=updated or run, time_up=True)
+        return None
+
+    async def next_wake(self) -> float | None:
+        return await self._store.runs.next_wake()
+
+    async def contributions(self, run: RunRecord) -> list[ContributionRecord]:
+        return await self._store.contributions.for_step(run.id, run.step_index)

@@ -1,0 +1,102 @@
+"""The interface every step kind implements; the runner knows steps only through it.
+
+A step kind is one module in core (rules), one in ui (presentation) and a schema entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.store.records import ContributionRecord, RunRecord
+
+
+@dataclass(frozen=True, slots=True)
+class StepContext:
+    """What a handler may look at: the run, its step definition, who is present, and now."""
+
+    run: RunRecord
+    step: Any
+    present: Sequence[int]
+    now: float
+    state: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Wake:
+    """A handler's own timer inside a step (e.g. a lyric turn) and the state to keep."""
+
+    at: float | None
+    state: Mapping[str, Any]
+
+
+class StepHandler(Protocol):
+    """Rules of one step kind. All methods are pure apart from the returned values."""
+
+    kind: str
+
+    def one_answer_per_member(self, step: Any) -> bool:
+        """True when a second answer replaces the first (a check-in), False for many (lyrics)."""
+        ...
+
+    def enter(self, ctx: StepContext) -> Wake:
+        """The state and handler timer a step starts with."""
+        ...
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Validate and normalise one contribution; raise InvalidInput to refuse it."""
+        ...
+
+    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake | None:
+        """New handler state after a contribution was saved, or None to keep it."""
+        ...
+
+    def on_wake(self, ctx: StepContext) -> Wake:
+        """The handler timer fired (the step deadline is the runner's business)."""
+        ...
+
+    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        """Everyone has answered (or the step's own work is done): auto steps may move on."""
+        ...
+
+    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
+        """A reason the step may not be left yet (e.g. no-skip listening), or None."""
+        ...
+
+
+class BaseStepHandler:
+    """Sensible defaults: one answer per member, no handler timer, complete when all answered."""
+
+    kind = "base"
+
+    def one_answer_per_member(self, step: Any) -> bool:
+        return True
+
+    def enter(self, ctx: StepContext) -> Wake:
+        return Wake(at=None, state={})
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(payload)
+
+    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake | None:
+        return None
+
+    def on_wake(self, ctx: StepContext) -> Wake:
+        return Wake(at=None, state=ctx.state)
+
+    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        return everyone_answered(ctx.present, contributions)
+
+    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
+        return None
+
+
+def everyone_answered(present: Sequence[int], contributions: Sequence[ContributionRecord]) -> bool:
+    """Every present member has contributed; anonymous answers count towards the total."""
+    if not present:
+        return False
+    named = {c.author_id for c in contributions if c.author_id is not None}
+    anonymous = sum(1 for c in contributions if c.author_id is None)
+    missing = [uid for uid in present if uid not in named]
+    return len(missing) <= anonymous

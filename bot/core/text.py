@@ -1,0 +1,30 @@
+"""Member text made safe to show: one bounded string, no mass pings, no invisible tricks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Bidirectional overrides and zero-width characters can disguise what a message says.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_MULTI_BLANK = re.compile(r"\n{3,}")
+
+
+def clean_member_text(text: str, limit: int, *, single_line: bool = False) -> str:
+    """Strip invisible controls, fold whitespace, and shorten visibly with an ellipsis."""
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    if single_line:
+        text = " ".join(text.split())
+    else:
+        text = "\n".join(line.rstrip() for line in text.strip().splitlines())
+        text = _MULTI_BLANK.sub("\n\n", text)
+    if len(text) > limit:
+        text = text[: max(0, limit - 1)].rstrip() + "…"
+    return text
+
+
+def shorten(text: str, limit: int) -> str:
+    """Bound any text for a Discord field, visibly."""
+    return text if len(text) <= limit else text[: max(0, limit - 1)].rstrip() + "…"

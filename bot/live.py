@@ -1,0 +1,257 @@
+"""The live side of sessions: post each step once, close it, and keep the board current.
+
+Cogs and the deadline scheduler hand RunUpdates here; this is the only place that turns them
+into channel messages, so every path (button, command, timer, restart) looks the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.core.runner import RunUpdate
+from bot.store.records import RunRecord, SessionRecord
+from bot.ui.board import BoardState, board_embed, board_view
+from bot.ui.steps import default_presenters
+from bot.ui.steps.base import MessagePayload, StepPresenter, StepScene
+
+if TYPE_CHECKING:
+    from bot.app import ChorusBot
+
+log = logging.getLogger("chorus.live")
+NONE = discord.AllowedMentions.none()
+
+
+class LiveSessions:
+    """Posts and edits the messages of every open session."""
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        self.presenters: dict[str, StepPresenter] = default_presenters()
+        self._board_timers: dict[int, asyncio.TimerHandle] = {}
+        self._board_tasks: set[asyncio.Task[None]] = set()
+        self._last_board_edit: dict[int, float] = {}
+        self._board_locks: dict[int, asyncio.Lock] = {}
+        self.board_edits = 0
+
+    def add_presenter(self, presenter: StepPresenter) -> None:
+        self.presenters[presenter.kind] = presenter
+
+    # --------------------------------------------------------------- channels
+
+    def channel(self, session: SessionRecord) -> discord.PartialMessageable:
+        """Works without the member or channel cache, so it works right after a restart."""
+        return self.bot.get_partial_messageable(session.channel_id, guild_id=session.guild_id)
+
+    async def send(self, session: SessionRecord, payload: MessagePayload) -> discord.Message | None:
+        try:
+            return await self.channel(session).send(
+                content=payload.content,
+                embed=payload.embed,  # type: ignore[arg-type]
+                view=payload.view,  # type: ignore[arg-type]
+                files=list(payload.files),
+                allowed_mentions=NONE,
+            )
+        except discord.NotFound:
+            await self.channel_gone(session)
+        except discord.Forbidden:
+            log.warning("missing permission to post in channel %s", session.channel_id)
+            await self.tell_facilitator(
+                session,
+                "I can't post in the session channel. Please give me the **Send Messages** and "
+                "**Embed Links** permissions there.",
+            )
+        return None
+
+    async def tell_facilitator(self, session: SessionRecord, text: str) -> None:
+        try:
+            user = self.bot.get_user(session.facilitator_id) or await self.bot.fetch_user(
+                session.facilitator_id
+            )
+            await user.send(text, allowed_mentions=NONE)
+        except discord.HTTPException:
+            log.warning("could not reach facilitator %s", session.facilitator_id)
+
+    async def channel_gone(self, session: SessionRecord) -> None:
+        """The channel was deleted: end its session cleanly."""
+        log.info("channel %s is gone; ending session %s", session.channel_id, session.id)
+        await self.bot.sessions.end(session)
+        self.forget(session.id)
+
+    # ------------------------------------------------------------------ steps
+
+    def scene(self, session: SessionRecord, run: RunRecord, index: int) -> StepScene:
+        activity = self.bot.runner.definition(run)
+        return StepScene(
+            session=session, run=run, activity=activity, step=activity.steps[index], index=index
+        )
+
+    def presenter(self, kind: str) -> StepPresenter:
+        return self.presenters[kind]
+
+    async def apply(self, update: RunUpdate) -> None:
+        """Show what a run update changed: close the old step, post the new one, refresh the board."""
+        session = await self.bot.store.sessions.get(update.session_id)
+        if session is None:
+            return
+        run = update.run
+        if update.exited_step is not None:
+            await self._close_step(session, run, update.exited_step, update.exited_message_id)
+        if update.entered_step is not None:
+            await self.post_step(session, run)
+        if update.ended is not None:
+            title = self.bot.runner.definition(run).title
+            from bot.core.activities import localize
+
+            verb = "finished" if update.ended == "finished" else "was stopped"
+            await self.send(session, MessagePayload(content=f"✨ **{localize(title)}** {verb}."))
+        self.request_board(session.id)
+        await self.bot.scheduler.rearm()
+
+    async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
+        scene = self.scene(session, run, run.step_index)
+        payload = self.presenter(scene.step.type).render(scene)
+        message = await self.send(session, payload)
+        if message is not None:
+            await self.bot.store.runs.set_step_message(run.id, message.id)
+
+    async def _close_step(
+        self, session: SessionRecord, run: RunRecord, index: int, message_id: int | None
+    ) -> None:
+        """Edit the step's message to its closed form, then post what the step produced."""
+        contributions = await self.bot.store.contributions.for_step(run.id, index)
+        scene = StepScene(
+            session=session,
+            run=run,
+            activity=self.bot.runner.definition(run),
+            step=self.bot.runner.definition(run).steps[index],
+            index=index,
+            contributions=contributions,
+        )
+        presenter = self.presenter(scene.step.type)
+        if message_id is not None:
+            closed = presenter.render_closed(scene)
+            try:
+                await (
+                    self.channel(session)
+                    .get_partial_message(message_id)
+                    .edit(content=closed.content, embed=closed.embed, view=closed.view)
+                )
+            except discord.HTTPException:
+                log.info("could not close step message %s", message_id)
+        for payload in presenter.after_exit(scene):
+            await self.send(session, payload)
+
+    # ------------------------------------------------------------------ board
+
+    async def board_state(self, session: SessionRecord) -> BoardState:
+        present = [a.user_id for a in await self.bot.store.sessions.present(session.id)]
+        run = await self.bot.store.runs.live_for_session(session.id)
+        if run is None:
+            return BoardState(session=session, present=present, now=self._now())
+        from bot.core.activities import localize
+
+        activity = self.bot.runner.definition(run)
+        step = activity.steps[run.step_index]
+        answered = None
+        if step.type != "prompt":
+            contributions = await self.bot.store.contributions.for_step(run.id, run.step_index)
+            answered = len(contributions)
+        return BoardState(
+            session=session,
+            present=present,
+            run=run,
+            activity_title=localize(activity.title),
+            step_title=localize(step.title),
+            step_count=len(activity.steps),
+            answered=answered,
+            now=self._now(),
+        )
+
+    def _now(self) -> float:
+        return self.bot.clock().timestamp()
+
+    async def post_board(self, session: SessionRecord) -> discord.Message | None:
+        state = await self.board_state(session)
+        message = await self.send(
+            session, MessagePayload(embed=board_embed(state), view=board_view(state))
+        )
+        if message is not None:
+            await self.bot.store.sessions.set_board(session.id, message.id)
+            self._last_board_edit[session.id] = asyncio.get_running_loop().time()
+        return message
+
+    def request_board(self, session_id: int) -> None:
+        """Ask for a board refresh; refreshes are coalesced to one per board_edit_interval."""
+        if session_id in self._board_timers:
+            return
+        loop = asyncio.get_running_loop()
+        last = self._last_board_edit.get(session_id)
+        interval = self.bot.settings.board_edit_interval
+        delay = 0.0 if last is None else max(0.0, last + interval - loop.time())
+        self._board_timers[session_id] = loop.call_later(delay, self._start_board_edit, session_id)
+
+    def _start_board_edit(self, session_id: int) -> None:
+        self._board_timers.pop(session_id, None)
+        task = asyncio.get_running_loop().create_task(self.refresh_board(session_id))
+        self._board_tasks.add(task)
+        task.add_done_callback(self._board_tasks.discard)
+
+    async def refresh_board(self, session_id: int) -> None:
+        """Edit the board now; re-post it if a moderator deleted it."""
+        lock = self._board_locks.setdefault(session_id, asyncio.Lock())
+        async with lock:
+            session = await self.bot.store.sessions.get(session_id)
+            if session is None:
+                return
+            self._last_board_edit[session_id] = asyncio.get_running_loop().time()
+            if session.board_message_id is None:
+                if session.status == "open":
+                    await self.post_board(session)
+                return
+            state = await self.board_state(session)
+            try:
+                self.board_edits += 1
+                await (
+                    self.channel(session)
+                    .get_partial_message(session.board_message_id)
+                    .edit(embed=board_embed(state), view=board_view(state), allowed_mentions=NONE)
+                )
+            except discord.NotFound:
+                if session.status == "open":
+                    log.info("board of session %s was deleted; posting it again", session.id)
+                    await self.post_board(session)
+            except discord.HTTPException:
+                log.warning(
+                    "board edit failed for session %s; will retry", session.id, exc_info=True
+                )
+                self._last_board_edit[session_id] = asyncio.get_running_loop().time()
+                if session.status == "open":
+                    self.request_board(session_id)
+            finally:
+                if session.status == "ended":
+                    self.forget(session_id)
+
+    def forget(self, session_id: int) -> None:
+        timer = self._board_timers.pop(session_id, None)
+        if timer is not None:
+            timer.cancel()
+        self._last_board_edit.pop(session_id, None)
+        self._board_locks.pop(session_id, None)
+
+    # ----------------------------------------------------------------- resume
+
+    async def resume_all(self) -> None:
+        """After a restart: post any step message that a crash kept from being posted."""
+        for session in await self.bot.sessions.all_open():
+            run = await self.bot.store.runs.live_for_session(session.id)
+            if run is not None and run.step_message_id is None:
+                await self.post_step(session, run)
+
+    def close(self) -> None:
+        for timer in self._board_timers.values():
+            timer.cancel()
+        self._board_timers.clear()

@@ -1,0 +1,52 @@
+"""Start the real bot: logging, Discord endpoints, login, and a clean exit on failure."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+
+from bot.logging_setup import setup_logging
+from bot.settings import Settings
+
+log = logging.getLogger("chorus")
+
+
+def _apply_endpoints(settings: Settings) -> None:
+    """Point discord.py at a proxy when configured, through its public class attributes."""
+    import yarl
+    from discord import gateway, http
+
+    if settings.discord.api_base:
+        http.Route.BASE = settings.discord.api_base.rstrip("/")
+    if settings.discord.gateway_url:
+        gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
+
+
+def run_bot(settings: Settings) -> int:
+    setup_logging(settings.log_level, settings.log_format)
+    _apply_endpoints(settings)
+    from bot.app import create_bot
+
+    bot = create_bot(settings)
+    token = settings.token.get_secret_value() if settings.token else ""
+
+    async def main() -> None:
+        async with bot:
+            await bot.start(token)
+
+    try:
+        asyncio.run(main())
+    except discord.LoginFailure:
+        log.error("Discord rejected the token (login failed). Check DISCORD_TOKEN and try again.")
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        log.error(
+            "Discord refused the Server Members intent. Enable it for your bot under "
+            "Bot > Privileged Gateway Intents in the developer portal."
+        )
+        return 1
+    except KeyboardInterrupt:
+        log.info("stopped")
+    return 0

@@ -1,0 +1,172 @@
+"""One typed settings object, loaded from config/chorus.yaml and overridden by CHORUS_* variables.
+
+The token is read from DISCORD_TOKEN only, so it never sits in a file that might be committed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+DEFAULT_CONFIG = Path("config/chorus.yaml")
+ENV_PREFIX = "CHORUS_"
+
+DEFAULT_SUPPORT_TEXT = (
+    "You don't have to carry this alone. If you are in danger or might hurt yourself, "
+    "call your local emergency number now. You can find a free, confidential helpline "
+    "in your country at https://findahelpline.com. Talking to someone you trust helps too."
+)
+
+
+class SettingsError(Exception):
+    """A configuration problem, described in one line that names the key and its source."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DiscordSettings(_Section):
+    """Where to reach Discord: override to run behind an HTTP rate-limit proxy."""
+
+    api_base: str | None = None
+    gateway_url: str | None = None
+
+
+class CheckinSettings(_Section):
+    """Care and retention rules for mood check-ins."""
+
+    low_score_max: int = Field(default=2, ge=0, le=10)
+    support_text: str = Field(default=DEFAULT_SUPPORT_TEXT, min_length=1, max_length=1500)
+    retention_days: int = Field(default=365, ge=1)
+    leave_grace_days: int = Field(default=30, ge=0)
+
+
+class Settings(_Section):
+    """Everything the bot needs to start; passed explicitly, never a global."""
+
+    database_path: Path = Path("data/chorus.db")
+    activities_dirs: tuple[Path, ...] = (Path("activities"),)
+    media_dir: Path = Path("data/media")
+    facilitator_roles: tuple[str, ...] = ("Facilitator",)
+    dev_guild_id: int | None = None
+    timezone: str = "UTC"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["human", "json"] = "human"
+    board_edit_interval: float = Field(default=2.0, ge=0.5, le=60)
+    upload_max_mb: int = Field(default=25, ge=1, le=500)
+    discord: DiscordSettings = DiscordSettings()
+    checkins: CheckinSettings = CheckinSettings()
+    token: SecretStr | None = Field(default=None, exclude=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown timezone {value!r} (use an IANA name such as Europe/Berlin)"
+            ) from exc
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_path", "media_dir")
+    @classmethod
+    def _usable_path(cls, value: Path) -> Path:
+        if str(value).strip() == "" or value.is_dir():
+            raise ValueError(f"{value!s} is not a usable file path")
+        return value
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    """Map CHORUS_<KEY> and CHORUS_<SECTION>_<KEY> onto the settings tree."""
+    overrides: dict[str, Any] = {}
+    sections = {
+        name: field.annotation
+        for name, field in Settings.model_fields.items()
+        if isinstance(field.annotation, type) and issubclass(field.annotation, _Section)
+    }
+    for raw_key, value in environ.items():
+        if not raw_key.startswith(ENV_PREFIX):
+            continue
+        key = raw_key[len(ENV_PREFIX) :].lower()
+        for section, model in sections.items():
+            if key.startswith(section + "_") and key[len(section) + 1 :] in model.model_fields:
+                overrides.setdefault(section, {})[key[len(section) + 1 :]] = value
+                break
+        else:
+            if key in Settings.model_fields and key not in sections and key != "token":
+                annotation = str(Settings.model_fields[key].annotation)
+                overrides[key] = value.split(",") if "tuple" in annotation else value
+            else:
+                raise SettingsError(f"environment: {raw_key}: unknown setting")
+    return overrides
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _describe(error: Any) -> tuple[str, str]:
+    loc = ".".join(str(part) for part in error["loc"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+        if loc == "token":
+            message = "the token is read from the DISCORD_TOKEN environment variable only"
+    return loc, message
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the YAML file (if any), apply environment overrides, validate once."""
+    environ = os.environ if environ is None else environ
+    path = Path(environ.get("CHORUS_CONFIG", str(path or DEFAULT_CONFIG)))
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f":{mark.line + 1}" if mark is not None else ""
+            raise SettingsError(
+                f"{path}{where}: not valid YAML ({exc.__class__.__name__})"
+            ) from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise SettingsError(f"{path}: expected a mapping of settings at the top level")
+        data = loaded or {}
+    environ_keys = _env_overrides({k: v for k, v in environ.items() if k != "CHORUS_CONFIG"})
+    merged = _merge(data, environ_keys)
+    token = environ.get("DISCORD_TOKEN")
+    try:
+        settings = Settings.model_validate(merged)
+    except ValidationError as exc:
+        loc, message = _describe(exc.errors()[0])
+        top = loc.split(".")[0]
+        nested = loc.split(".")
+        from_env = top in environ_keys and (
+            len(nested) == 1 or nested[1] in environ_keys.get(top, {})
+        )
+        source = (
+            f"environment {ENV_PREFIX}{loc.replace('.', '_').upper()}" if from_env else str(path)
+        )
+        raise SettingsError(f"{source}: {loc}: {message}") from None
+    if token:
+        settings = settings.model_copy(update={"token": SecretStr(token.strip())})
+    return settings

@@ -1,0 +1,50 @@
+"""Members as Chorus knows them: consent and credit preferences, per server."""
+
+from __future__ import annotations
+
+from bot.store.database import Database
+from bot.store.records import MemberRecord
+
+
+class MemberRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, guild_id: int, user_id: int) -> MemberRecord | None:
+        row = await self._db.fetch_one(
+            "SELECT guild_id, user_id, display_name, consent, consent_at, credit_opt_out,"
+            " left_guild_at FROM members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        if row is None:
+            return None
+        values = tuple(row)
+        return MemberRecord(
+            guild_id=values[0],
+            user_id=values[1],
+            display_name=values[2],
+            consent=values[3],
+            consent_at=values[4],
+            credit_opt_out=bool(values[5]),
+            left_guild_at=values[6],
+        )
+
+    async def remember_name(self, guild_id: int, user_id: int, display_name: str) -> None:
+        """Keep the display name so boards still name people after a restart empties the cache."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO members (guild_id, user_id, display_name) VALUES (?, ?, ?)"
+                " ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name,"
+                " left_guild_at = NULL",
+                (guild_id, user_id, display_name[:100]),
+            )
+
+    async def names(self, guild_id: int, user_ids: list[int]) -> dict[int, str]:
+        if not user_ids:
+            return {}
+        marks = ",".join("?" * len(user_ids))
+        rows = await self._db.fetch_all(
+            f"SELECT user_id, display_name FROM members WHERE guild_id = ? AND user_id IN ({marks})",
+            (guild_id, *user_ids),
+        )
+        return {int(r[0]): str(r[1]) for r in rows}

@@ -1,0 +1,94 @@
+"""Numbered SQL migrations applied above PRAGMA user_version, each in one transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+class MigrationError(Exception):
+    """A migration failed; the database is left at the version it had before it."""
+
+
+def bundled_migrations() -> list[Migration]:
+    """The migrations shipped inside the package, in order."""
+    folder = resources.files("bot.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    return sorted(found, key=lambda m: m.version)
+
+
+def migrations_from(folder: Path) -> list[Migration]:
+    """Migrations from a folder (tests use this to try a failing one)."""
+    found = [
+        Migration(int(m.group(1)), p.name, p.read_text("utf-8"))
+        for p in folder.iterdir()
+        if (m := _NAME.match(p.name))
+    ]
+    return sorted(found, key=lambda m: m.version)
+
+
+async def current_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(conn: aiosqlite.Connection, migrations: list[Migration]) -> list[Migration]:
+    """Apply every migration above the current version; return those applied."""
+    applied: list[Migration] = []
+    version = await current_version(conn)
+    for migration in migrations:
+        if migration.version <= version:
+            continue
+        statements = [s for s in _split_statements(migration.sql) if s.strip()]
+        try:
+            await conn.execute("BEGIN IMMEDIATE")
+            for statement in statements:
+                await conn.execute(statement)
+            await conn.execute(f"PRAGMA user_version = {migration.version:d}")
+            await conn.commit()
+        except Exception as exc:
+            await conn.rollback()
+            raise MigrationError(f"{migration.name}: {exc}") from exc
+        applied.append(migration)
+        version = migration.version
+    return applied
+
+
+def _split_statements(sql: str) -> list[str]:
+    """Split a migration into statements (executescript would commit on its own)."""
+    statements: list[str] = []
+    buffer: list[str] = []
+    for line in sql.splitlines():
+        stripped = line.split("--", 1)[0]
+        buffer.append(stripped)
+        candidate = "\n".join(buffer)
+        if stripped.rstrip().endswith(";") and _complete(candidate):
+            statements.append(candidate)
+            buffer = []
+    if "".join(buffer).strip():
+        statements.append("\n".join(buffer))
+    return statements
+
+
+def _complete(statement: str) -> bool:
+    import sqlite3
+
+    return sqlite3.complete_statement(statement)

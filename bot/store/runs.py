@@ -1,0 +1,223 @@
+"""Activity runs (the step state machine's saved state) and the contributions made in them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.store.database import Database, Row
+from bot.store.records import ContributionRecord, RunRecord
+
+_RUN_COLUMNS = (
+    "id, session_id, activity_id, version_hash, definition, step_index, step_started_at,"
+    " step_deadline, paused_remaining, step_message_id, step_state, wake_at, state,"
+    " started_at, ended_at"
+)
+_CONTRIBUTION_COLUMNS = "id, run_id, step_index, author_id, kind, payload, created_at, updated_at"
+
+
+def _run(row: Row) -> RunRecord:
+    return RunRecord(*tuple(row))
+
+
+def _contribution(row: Row) -> ContributionRecord:
+    values = tuple(row)
+    return ContributionRecord(
+        id=values[0],
+        run_id=values[1],
+        step_index=values[2],
+        author_id=values[3],
+        kind=values[4],
+        payload=json.loads(values[5]),
+        created_at=values[6],
+        updated_at=values[7],
+    )
+
+
+class RunAlreadyLive(Exception):
+    """The session already has a running or paused activity."""
+
+
+class RunRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        *,
+        session_id: int,
+        activity_id: str,
+        version_hash: str,
+        definition: str,
+        now: float,
+        step_deadline: float | None,
+        step_state: str = "{}",
+    ) -> RunRecord:
+        import sqlite3
+
+        try:
+            async with self._db.transaction() as conn:
+                cursor = await conn.execute(
+                    "INSERT INTO activity_runs (session_id, activity_id, version_hash, definition,"
+                    " step_started_at, step_deadline, wake_at, step_state, started_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        session_id,
+                        activity_id,
+                        version_hash,
+                        definition,
+                        now,
+                        step_deadline,
+                        step_deadline,
+                        step_state,
+                        now,
+                    ),
+                )
+                run_id = int(cursor.lastrowid or 0)
+        except sqlite3.IntegrityError as exc:
+            raise RunAlreadyLive(str(exc)) from exc
+        found = await self.get(run_id)
+        assert found is not None
+        return found
+
+    async def get(self, run_id: int) -> RunRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE id = ?", (run_id,)
+        )
+        return _run(row) if row else None
+
+    async def live_for_session(self, session_id: int) -> RunRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE session_id = ?"
+            " AND state IN ('running', 'paused')",
+            (session_id,),
+        )
+        return _run(row) if row else None
+
+    async def for_session(self, session_id: int) -> list[RunRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE session_id = ? ORDER BY id",
+            (session_id,),
+        )
+        return [_run(r) for r in rows]
+
+    async def all_live(self) -> list[RunRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE state IN ('running', 'paused')"
+        )
+        return [_run(r) for r in rows]
+
+    async def next_wake(self) -> float | None:
+        row = await self._db.fetch_one(
+            "SELECT MIN(wake_at) FROM activity_runs WHERE state = 'running' AND wake_at IS NOT NULL"
+        )
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def due(self, now: float) -> list[RunRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE state = 'running'"
+            " AND wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at",
+            (now,),
+        )
+        return [_run(r) for r in rows]
+
+    async def update(self, run_id: int, expected_step: int, **fields: Any) -> RunRecord | None:
+        """Change a run only if it is still at `expected_step` (guards double-clicked Next)."""
+        allowed = {
+            "step_index",
+            "step_started_at",
+            "step_deadline",
+            "paused_remaining",
+            "step_message_id",
+            "step_state",
+            "wake_at",
+            "state",
+            "ended_at",
+        }
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE activity_runs SET {assignments} WHERE id = ? AND step_index = ?"
+                " AND state IN ('running', 'paused')",
+                (*fields.values(), run_id, expected_step),
+            )
+            if cursor.rowcount == 0:
+                return None
+        return await self.get(run_id)
+
+    async def set_step_message(self, run_id: int, message_id: int | None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE activity_runs SET step_message_id = ? WHERE id = ?", (message_id, run_id)
+            )
+
+
+class ContributionRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(
+        self,
+        *,
+        run_id: int,
+        step_index: int,
+        author_id: int | None,
+        kind: str,
+        payload: dict[str, Any],
+        now: float,
+        replace: bool,
+    ) -> tuple[ContributionRecord, bool]:
+        """Save a contribution; with `replace`, an earlier one by the same author is overwritten.
+
+        Returns the record and whether it replaced an earlier one.
+        """
+        body = json.dumps(payload, ensure_ascii=False)
+        replaced = False
+        async with self._db.transaction() as conn:
+            existing_id: int | None = None
+            if replace and author_id is not None:
+                async with conn.execute(
+                    "SELECT id FROM contributions WHERE run_id = ? AND step_index = ?"
+                    " AND author_id = ? AND kind = ?",
+                    (run_id, step_index, author_id, kind),
+                ) as cursor:
+                    row = await cursor.fetchone()
+                existing_id = int(row[0]) if row else None
+            if existing_id is not None:
+                await conn.execute(
+                    "UPDATE contributions SET payload = ?, updated_at = ? WHERE id = ?",
+                    (body, now, existing_id),
+                )
+                contribution_id = existing_id
+                replaced = True
+            else:
+                cursor = await conn.execute(
+                    "INSERT INTO contributions (run_id, step_index, author_id, kind, payload,"
+                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (run_id, step_index, author_id, kind, body, now, now),
+                )
+                contribution_id = int(cursor.lastrowid or 0)
+        row2 = await self._db.fetch_one(
+            f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions WHERE id = ?", (contribution_id,)
+        )
+        assert row2 is not None
+        return _contribution(row2), replaced
+
+    async def for_step(self, run_id: int, step_index: int) -> list[ContributionRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions WHERE run_id = ? AND step_index = ?"
+            " ORDER BY id",
+            (run_id, step_index),
+        )
+        return [_contribution(r) for r in rows]
+
+    async def counts_by_kind(self, session_id: int) -> dict[str, int]:
+        rows = await self._db.fetch_all(
+            "SELECT c.kind, COUNT(*) FROM contributions c JOIN activity_runs r ON r.id = c.run_id"
+            " WHERE r.session_id = ? GROUP BY c.kind ORDER BY c.kind",
+            (session_id,),
+        )
+        return {str(r[0]): int(r[1]) for r in rows}

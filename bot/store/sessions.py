@@ -1,0 +1,157 @@
+"""Sessions and attendance: who opened what, where, and who was there when."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from bot.store.database import Database, Row
+from bot.store.records import AttendanceRecord, SessionHistoryRow, SessionRecord
+
+_SESSION_COLUMNS = (
+    "id, guild_id, channel_id, voice_channel_id, title, facilitator_id, board_message_id, "
+    "status, started_at, ended_at"
+)
+
+
+def _session(row: Row) -> SessionRecord:
+    return SessionRecord(*tuple(row))
+
+
+def _attendance(row: Row) -> AttendanceRecord:
+    return AttendanceRecord(*tuple(row))
+
+
+class SessionAlreadyOpen(Exception):
+    """A channel already has an open session (the unique index said so)."""
+
+
+class SessionRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        voice_channel_id: int | None,
+        title: str,
+        facilitator_id: int,
+        now: float,
+    ) -> SessionRecord:
+        try:
+            async with self._db.transaction() as conn:
+                cursor = await conn.execute(
+                    "INSERT INTO sessions (guild_id, channel_id, voice_channel_id, title,"
+                    " facilitator_id, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (guild_id, channel_id, voice_channel_id, title, facilitator_id, now),
+                )
+                session_id = cursor.lastrowid
+        except sqlite3.IntegrityError as exc:
+            raise SessionAlreadyOpen(str(exc)) from exc
+        found = await self.get(int(session_id or 0))
+        assert found is not None
+        return found
+
+    async def get(self, session_id: int) -> SessionRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+        )
+        return _session(row) if row else None
+
+    async def open_in_channel(self, channel_id: int) -> SessionRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE channel_id = ? AND status = 'open'",
+            (channel_id,),
+        )
+        return _session(row) if row else None
+
+    async def all_open(self) -> list[SessionRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE status = 'open' ORDER BY id"
+        )
+        return [_session(r) for r in rows]
+
+    async def set_board(self, session_id: int, message_id: int | None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE sessions SET board_message_id = ? WHERE id = ?", (message_id, session_id)
+            )
+
+    async def end(self, session_id: int, now: float) -> bool:
+        """Close the session and every open attendance; False if it was already ended."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE sessions SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'open'",
+                (now, session_id),
+            )
+            if cursor.rowcount == 0:
+                return False
+            await conn.execute(
+                "UPDATE attendance SET left_at = ? WHERE session_id = ? AND left_at IS NULL",
+                (now, session_id),
+            )
+            await conn.execute(
+                "UPDATE activity_runs SET state = 'stopped', ended_at = ?, wake_at = NULL"
+                " WHERE session_id = ? AND state IN ('running', 'paused')",
+                (now, session_id),
+            )
+        return True
+
+    async def join(self, session_id: int, user_id: int, now: float) -> bool:
+        """Record a join; False when the member was already present (joining twice is harmless)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT OR IGNORE INTO attendance (session_id, user_id, joined_at) VALUES (?, ?, ?)",
+                (session_id, user_id, now),
+            )
+            return cursor.rowcount == 1
+
+    async def leave(self, session_id: int, user_id: int, now: float) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE attendance SET left_at = ? WHERE session_id = ? AND user_id = ?"
+                " AND left_at IS NULL",
+                (now, session_id, user_id),
+            )
+            return cursor.rowcount == 1
+
+    async def present(self, session_id: int) -> list[AttendanceRecord]:
+        """Members here now, in the order they (last) joined."""
+        rows = await self._db.fetch_all(
+            "SELECT id, session_id, user_id, joined_at, left_at FROM attendance"
+            " WHERE session_id = ? AND left_at IS NULL ORDER BY joined_at, id",
+            (session_id,),
+        )
+        return [_attendance(r) for r in rows]
+
+    async def attendance(self, session_id: int) -> list[AttendanceRecord]:
+        rows = await self._db.fetch_all(
+            "SELECT id, session_id, user_id, joined_at, left_at FROM attendance"
+            " WHERE session_id = ? ORDER BY joined_at, id",
+            (session_id,),
+        )
+        return [_attendance(r) for r in rows]
+
+    async def history(self, guild_id: int, limit: int) -> list[SessionHistoryRow]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_SESSION_COLUMNS},"
+            " (SELECT COUNT(DISTINCT user_id) FROM attendance a WHERE a.session_id = s.id),"
+            " (SELECT group_concat(activity_id, ',') FROM"
+            "   (SELECT activity_id FROM activity_runs r WHERE r.session_id = s.id ORDER BY r.id))"
+            " FROM sessions s WHERE guild_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        result = []
+        for row in rows:
+            values: Sequence[object] = tuple(row)
+            activities = str(values[11] or "")
+            result.append(
+                SessionHistoryRow(
+                    session=SessionRecord(*values[:10]),  # type: ignore[arg-type]
+                    attendance=int(values[10]),  # type: ignore[call-overload]
+                    activities=tuple(a for a in activities.split(",") if a),
+                )
+            )
+        return result

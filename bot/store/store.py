@@ -1,0 +1,29 @@
+"""The store: one database and its repositories, opened and migrated together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.store.database import Database
+from bot.store.members import MemberRepository
+from bot.store.runs import ContributionRepository, RunRepository
+from bot.store.sessions import SessionRepository
+
+
+class Store:
+    """Everything the core reads and writes; the only owner of SQL."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = Database(path)
+        self.sessions = SessionRepository(self.db)
+        self.runs = RunRepository(self.db)
+        self.contributions = ContributionRepository(self.db)
+        self.members = MemberRepository(self.db)
+
+    async def open(self) -> None:
+        """Open the file and bring the schema up to date."""
+        await self.db.open()
+        await self.db.migrate()
+
+    async def close(self) -> None:
+        await self.db.close()

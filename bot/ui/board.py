@@ -1,0 +1,115 @@
+"""The session board: one message per session, edited in place, never one post per action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from bot.core.text import shorten
+from bot.store.records import RunRecord, SessionRecord
+from bot.ui.components import button, persistent_view
+from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, field, mention_list, plural, relative
+
+
+@dataclass(frozen=True, slots=True)
+class BoardState:
+    """Everything the board shows, gathered by the presenter."""
+
+    session: SessionRecord
+    present: list[int]
+    run: RunRecord | None = None
+    activity_title: str | None = None
+    step_title: str | None = None
+    step_count: int = 0
+    answered: int | None = None
+    now: float = 0.0
+
+
+def _time_line(state: BoardState) -> str:
+    run = state.run
+    if run is None:
+        return "No activity running"
+    if run.state == "paused":
+        left = run.paused_remaining
+        return "⏸ Paused" + (f", {int(left // 60)} min {int(left % 60)} s left" if left else "")
+    if run.step_deadline is None:
+        return "No time limit: the facilitator moves on"
+    if run.step_deadline <= state.now:
+        return "Time's up: waiting for the facilitator"
+    return f"Step ends {relative(run.step_deadline)}"
+
+
+def board_embed(state: BoardState) -> discord.Embed:
+    session = state.session
+    ended = session.status == "ended"
+    embed = discord.Embed(
+        title=shorten(f"🎶 {session.title}", 256),
+        colour=COLOUR_INFO if ended else COLOUR_SESSION,
+        description=(
+            "This session has ended. Thank you for being here."
+            if ended
+            else f"Facilitated by <@{session.facilitator_id}>. Press **Join** to take part."
+        ),
+    )
+    if session.voice_channel_id and not ended:
+        embed.add_field(name="Voice", value=f"<#{session.voice_channel_id}>", inline=True)
+    if not ended:
+        embed.add_field(
+            name=f"Here now ({len(state.present)})",
+            value=field(mention_list(state.present)),
+            inline=False,
+        )
+    if state.run is not None and state.activity_title and not ended:
+        step = (
+            f"Step {state.run.step_index + 1} of {state.step_count}: **{state.step_title}**"
+            if state.step_title
+            else ""
+        )
+        embed.add_field(
+            name="Activity", value=field(f"**{state.activity_title}**\n{step}"), inline=False
+        )
+        embed.add_field(name="Time", value=_time_line(state), inline=True)
+        if state.answered is not None:
+            embed.add_field(
+                name="Answers",
+                value=f"{plural(state.answered, 'answer')} so far",
+                inline=True,
+            )
+    embed.set_footer(
+        text="Your check-ins are private unless you choose to share them. /session status shows "
+        "this privately."
+    )
+    return embed
+
+
+def board_view(state: BoardState) -> discord.ui.View | None:
+    session = state.session
+    if session.status == "ended":
+        return None
+    sid = session.id
+    items = [
+        button("Join", "board", "join", sid, style=discord.ButtonStyle.success, emoji="👋", row=0),
+        button("Leave", "board", "leave", sid, row=0),
+    ]
+    run = state.run
+    if run is not None:
+        paused = run.state == "paused"
+        items += [
+            button(
+                "Next", "board", "next", sid, style=discord.ButtonStyle.primary, emoji="⏭", row=1
+            ),
+            button(
+                "Resume" if paused else "Pause",
+                "board",
+                "resume" if paused else "pause",
+                sid,
+                emoji="▶" if paused else "⏸",
+                row=1,
+            ),
+            button("+2 min", "board", "extend", sid, emoji="⏱", row=1),
+            button(
+                "Stop", "board", "stop", sid, style=discord.ButtonStyle.danger, emoji="⏹", row=1
+            ),
+        ]
+    return persistent_view(*items)

@@ -1,0 +1,63 @@
+"""Small formatting helpers shared by every embed: Discord timestamps, durations, lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.text import shorten
+
+FIELD_MAX = 1024
+DESCRIPTION_MAX = 4096
+
+# Colours: calm and readable in light and dark themes.
+COLOUR_SESSION = 0x5B8DEF
+COLOUR_STEP = 0x8E7CC3
+COLOUR_DONE = 0x6AA84F
+COLOUR_INFO = 0x999999
+
+
+def relative(ts: float) -> str:
+    """A timestamp every client counts down or up live, in the reader's own time zone."""
+    return f"<t:{int(ts)}:R>"
+
+
+def clock_time(ts: float) -> str:
+    return f"<t:{int(ts)}:t>"
+
+
+def date_time(ts: float) -> str:
+    return f"<t:{int(ts)}:f>"
+
+
+def duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, sec = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min" + (f" {sec} s" if sec else "")
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+def mention_list(user_ids: Sequence[int], limit: int = FIELD_MAX) -> str:
+    """Mentions (they render as names and never ping inside embeds), bounded with a count."""
+    if not user_ids:
+        return "Nobody yet"
+    parts: list[str] = []
+    for index, uid in enumerate(user_ids):
+        piece = f"<@{uid}>"
+        rest = len(user_ids) - index
+        tail = f" and {rest} more"
+        if len(", ".join([*parts, piece])) + len(tail) > limit:
+            return ", ".join(parts) + f" and {rest} more"
+        parts.append(piece)
+    return ", ".join(parts)
+
+
+def field(text: str) -> str:
+    return shorten(text, FIELD_MAX) or "\u200b"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"

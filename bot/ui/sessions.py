@@ -1,0 +1,71 @@
+"""Embeds about sessions: the end-of-session summary and the history list."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import discord
+
+from bot.core.session import SessionSummary
+from bot.core.text import shorten
+from bot.store.records import SessionHistoryRow
+from bot.ui.format import COLOUR_DONE, COLOUR_INFO, date_time, duration, field, plural
+
+KIND_LABELS = {
+    "reflection": "reflections",
+    "done": "breathing rounds finished",
+    "checkin": "check-ins",
+    "pass": "passes",
+    "line": "lyric lines",
+    "reaction": "reactions",
+    "vote": "votes",
+    "nomination": "nominations",
+}
+
+
+def summary_embed(summary: SessionSummary, titles: Mapping[str, str]) -> discord.Embed:
+    session = summary.session
+    embed = discord.Embed(
+        title=shorten(f"🌙 {session.title}: session summary", 256),
+        colour=COLOUR_DONE,
+        description="Thank you all for taking part.",
+    )
+    embed.add_field(name="Duration", value=duration(summary.duration_seconds), inline=True)
+    embed.add_field(name="Attendance", value=plural(summary.attendance, "member"), inline=True)
+    activities = [titles.get(a, a) for a in summary.activities]
+    embed.add_field(
+        name="Activities",
+        value=field(", ".join(activities) if activities else "None this time"),
+        inline=False,
+    )
+    if summary.contributions:
+        lines = [
+            f"{count} {KIND_LABELS.get(kind, kind)}"
+            for kind, count in summary.contributions.items()
+        ]
+        embed.add_field(name="Contributions", value=field(", ".join(lines)), inline=False)
+    for name, value in summary.extras:
+        embed.add_field(name=shorten(name, 256), value=field(value), inline=False)
+    return embed
+
+
+def history_embed(rows: Sequence[SessionHistoryRow], titles: Mapping[str, str]) -> discord.Embed:
+    embed = discord.Embed(title="Past sessions in this server", colour=COLOUR_INFO)
+    if not rows:
+        embed.description = "No sessions yet. Open one with /session start."
+        return embed
+    lines = []
+    for row in rows:
+        s = row.session
+        acts = ", ".join(titles.get(a, a) for a in row.activities) or "no activities"
+        state = (
+            "open now"
+            if s.status == "open"
+            else duration((s.ended_at or s.started_at) - s.started_at)
+        )
+        lines.append(
+            f"**{shorten(s.title, 80)}** · {date_time(s.started_at)} · {state}\n"
+            f"{plural(row.attendance, 'member')} · {shorten(acts, 200)}"
+        )
+    embed.description = shorten("\n\n".join(lines), 4096)
+    return embed

@@ -1,0 +1,13 @@
+"""Step presenters by kind."""
+
+from __future__ import annotations
+
+from bot.ui.steps.base import StepPresenter
+from bot.ui.steps.breathe import BreathePresenter
+from bot.ui.steps.prompt import PromptPresenter
+from bot.ui.steps.reflect import ReflectPresenter
+
+
+def default_presenters() -> dict[str, StepPresenter]:
+    presenters: list[StepPresenter] = [PromptPresenter(), BreathePresenter(), ReflectPresenter()]
+    return {p.kind: p for p in presenters}

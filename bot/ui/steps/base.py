@@ -1,0 +1,92 @@
+"""How a step appears in the channel: one message per step, posted once, closed at the end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import discord
+
+from bot.core.activities import Activity, localize
+from bot.core.text import shorten
+from bot.store.records import ContributionRecord, RunRecord, SessionRecord
+from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, relative
+
+
+@dataclass(frozen=True, slots=True)
+class StepScene:
+    """A step as the channel sees it."""
+
+    session: SessionRecord
+    run: RunRecord
+    activity: Activity
+    step: Any
+    index: int
+    contributions: list[ContributionRecord] = field(default_factory=list)
+    locale: str = "en"
+
+    def text(self, value: Any) -> str:
+        return localize(value, self.locale) if value is not None else ""
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePayload:
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+    files: tuple[discord.File, ...] = ()
+
+
+class StepPresenter(Protocol):
+    kind: str
+
+    def render(self, scene: StepScene) -> MessagePayload:
+        """The step's message when it starts."""
+        ...
+
+    def render_closed(self, scene: StepScene) -> MessagePayload:
+        """The same message once the step has ended (its buttons gone)."""
+        ...
+
+    def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+        """Messages to post when the step ends (a summary, a song sheet), possibly none."""
+        ...
+
+
+def step_embed(scene: StepScene, body: str, *, closed: bool = False) -> discord.Embed:
+    """The common frame: activity and step title, position, and a live deadline."""
+    total = len(scene.activity.steps)
+    embed = discord.Embed(
+        title=shorten(f"{scene.text(scene.step.title)}", 256),
+        description=shorten(body, DESCRIPTION_MAX),
+        colour=COLOUR_DONE if closed else COLOUR_STEP,
+    )
+    embed.set_author(
+        name=shorten(f"{scene.text(scene.activity.title)} · step {scene.index + 1} of {total}", 256)
+    )
+    if closed:
+        embed.set_footer(text="This step has ended.")
+    elif scene.run.step_deadline is not None and scene.run.step_index == scene.index:
+        embed.add_field(name="Time", value=f"Ends {relative(scene.run.step_deadline)}", inline=True)
+    return embed
+
+
+class SimplePresenter:
+    """A step whose closed form is its open form without buttons, and nothing posted after."""
+
+    kind = "simple"
+
+    def body(self, scene: StepScene) -> str:
+        return ""
+
+    def view(self, scene: StepScene) -> discord.ui.View | None:
+        return None
+
+    def render(self, scene: StepScene) -> MessagePayload:
+        return MessagePayload(embed=step_embed(scene, self.body(scene)), view=self.view(scene))
+
+    def render_closed(self, scene: StepScene) -> MessagePayload:
+        return MessagePayload(embed=step_embed(scene, self.body(scene), closed=True), view=None)
+
+    def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+        return []

@@ -1,0 +1,57 @@
+"""A breathe step: the pattern in words and one live countdown, never a message per breath."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.breathe import pattern_of
+from bot.ui.components import button, persistent_view
+from bot.ui.format import duration, relative
+from bot.ui.steps.base import SimplePresenter, StepScene
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+class BreathePresenter(SimplePresenter):
+    kind = "breathe"
+
+    def body(self, scene: StepScene) -> str:
+        step = scene.step
+        pattern = pattern_of(step)
+        lines = []
+        if step.guidance:
+            lines.append(scene.text(step.guidance))
+        if step.bpm:
+            lines.append(
+                f"🥁 Keep a steady pulse at **{step.bpm} beats per minute**, "
+                f"{step.beats_per_cycle} beats to a breath: tap, clap or sway."
+            )
+        phases = [f"🌬 Breathe in for **{_seconds(pattern.inhale)}**"]
+        if pattern.hold:
+            phases.append(f"🤲 hold for **{_seconds(pattern.hold)}**")
+        phases.append(f"🍃 breathe out for **{_seconds(pattern.exhale)}**")
+        if pattern.rest:
+            phases.append(f"rest for **{_seconds(pattern.rest)}**")
+        lines.append(", ".join(phases) + ".")
+        lines.append(
+            f"Repeat **{pattern.cycles} times** (about {duration(pattern.total_seconds)})."
+        )
+        ends = scene.run.step_started_at + pattern.total_seconds
+        if scene.run.step_index == scene.index:
+            lines.append(f"The pattern finishes {relative(ends)}. Go at your own pace.")
+        lines.append("Press **Done** when you have finished, or simply rest.")
+        return "\n\n".join(lines)
+
+    def view(self, scene: StepScene) -> discord.ui.View | None:
+        return persistent_view(
+            button(
+                "Done",
+                "breathe",
+                scene.run.id,
+                scene.index,
+                style=discord.ButtonStyle.success,
+                emoji="✅",
+            )
+        )

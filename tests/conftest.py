@@ -1,0 +1,109 @@
+"""Shared fixtures: a real bot on a real SQLite file, driven through simcord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+import pytest
+import simcord
+from simcord.actors import MemberActor
+from simcord.builders import ChannelHandle, GuildHandle, RoleHandle
+
+from bot.app import ChorusBot, create_bot
+from bot.cogs.errors import is_expected
+from bot.core.activities import Catalog
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_path=tmp_path / "data" / "chorus.db",
+        activities_dirs=(ROOT / "activities",),
+        media_dir=tmp_path / "media",
+    )
+
+
+@pytest.fixture
+def catalog(settings: Settings) -> Catalog:
+    return Catalog.load(list(settings.activities_dirs), settings.media_dir)
+
+
+def make_bot(settings: Settings, catalog: Catalog | None = None) -> ChorusBot:
+    return create_bot(settings, catalog=catalog)
+
+
+@pytest.fixture
+def bot(settings: Settings, catalog: Catalog) -> ChorusBot:
+    return make_bot(settings, catalog)
+
+
+@dataclass
+class World:
+    """A server with a session channel, a facilitator and members."""
+
+    env: simcord.Env
+    guild: GuildHandle
+    channel: ChannelHandle
+    voice: ChannelHandle
+    facilitator_role: RoleHandle
+    facilitator: MemberActor
+    members: list[MemberActor]
+
+    def bot(self) -> ChorusBot:
+        bot = self.env.bot
+        assert isinstance(bot, ChorusBot)
+        return bot
+
+
+@pytest.fixture
+async def env(bot: ChorusBot, request: pytest.FixtureRequest) -> AsyncIterator[simcord.Env]:
+    """simcord with our own error check: refusals are normal, anything else fails the test."""
+    environment = simcord.Env(bot, check_errors=False)
+    await environment.start()
+    try:
+        yield environment
+    finally:
+        await environment.shutdown()
+        current = environment.bot
+        if isinstance(current, ChorusBot):
+            await current.store.close()
+        await bot.store.close()
+    unexpected = [e for e in environment.errors if not is_expected(e)]
+    if request.node.get_closest_marker("allow_bot_errors"):
+        return
+    assert not unexpected, f"unexpected bot errors: {unexpected!r}"
+
+
+def build_world(env: simcord.Env, members: int = 3) -> World:
+    guild = env.create_guild("Chorus test")
+    channel = guild.create_text_channel("circle")
+    voice = guild.create_voice_channel("Listening room")
+    role = guild.create_role("Facilitator", permissions=discord.Permissions.none())
+    facilitator = guild.add_member(env.create_user("fran"), roles=[role])
+    people = [guild.add_member(env.create_user(name)) for name in ("ana", "ben", "cai", "dee", "eli")[:members]]
+    return World(env, guild, channel, voice, role, facilitator, people)
+
+
+@pytest.fixture
+async def world(env: simcord.Env) -> World:
+    return build_world(env)
+
+
+def last_embed(channel: ChannelHandle) -> discord.Embed:
+    message = channel.last_message
+    assert message is not None and message.embeds, "expected an embed in the channel"
+    return message.embeds[0]
+
+
+def find_message(channel: ChannelHandle, title_part: str) -> discord.Message:
+    for message in reversed(channel.history()):
+        for embed in message.embeds:
+            if title_part in (embed.title or "") or title_part in (embed.author.name or ""):
+                return message
+    raise AssertionError(f"no message with {title_part!r}")
