@@ -397,3 +397,11 @@ def test_missing_file_is_an_error_not_an_exception(tmp_path: Path) -> None:
     result = load_file(tmp_path / "nope.yaml", tmp_path)
     assert isinstance(result, list)
     assert str(result[0]).startswith(f"{tmp_path}/nope.yaml:1:1: cannot read:")
+
+
+def test_auto_advance_on_a_prompt_needs_a_time_limit(tmp_path: Path) -> None:
+    errors = errors_for(tmp_path, "  - {type: prompt, title: P, text: T, advance: auto}\n")
+    assert errors == [
+        "demo.yaml:7:3: steps[0]: advance: auto needs a time_limit (this step has no answers "
+        "to wait for)"
+    ]
