@@ -59,7 +59,7 @@ class Settings(_Section):
     timezone: str = "UTC"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["human", "json"] = "human"
-    board_edit_interval: float = Field(default=2.0, ge=0.5, le=60)
+    board_edit_interval: float = Field(default=2.0, ge=0, le=60)
     upload_max_mb: int = Field(default=25, ge=1, le=500)
     discord: DiscordSettings = DiscordSettings()
     checkins: CheckinSettings = CheckinSettings()

@@ -24,8 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def settings(tmp_path: Path) -> Settings:
     return Settings(
         database_path=tmp_path / "data" / "chorus.db",
-        activities_dirs=(ROOT / "activities",),
+        activities_dirs=(ROOT / "activities", ROOT / "tests" / "cogs"),
         media_dir=tmp_path / "media",
+        # Board edits are immediate here so tests don't wait on real-time fallbacks of short
+        # timers; test_board_debounce checks the real interval in virtual time.
+        board_edit_interval=0,
     )
 
 
@@ -86,7 +89,10 @@ def build_world(env: simcord.Env, members: int = 3) -> World:
     voice = guild.create_voice_channel("Listening room")
     role = guild.create_role("Facilitator", permissions=discord.Permissions.none())
     facilitator = guild.add_member(env.create_user("fran"), roles=[role])
-    people = [guild.add_member(env.create_user(name)) for name in ("ana", "ben", "cai", "dee", "eli")[:members]]
+    people = [
+        guild.add_member(env.create_user(name))
+        for name in ("ana", "ben", "cai", "dee", "eli")[:members]
+    ]
     return World(env, guild, channel, voice, role, facilitator, people)
 
 

@@ -23,6 +23,7 @@ class ReflectModal(ChorusModal):
         self.step_index = step_index
         self.step = step
         self.answer: discord.ui.TextInput[ReflectModal] = discord.ui.TextInput(
+            custom_id="answer",
             label=localize(step.question)[:45] or "Your reflection",
             style=discord.TextStyle.paragraph,
             max_length=step.max_chars,
@@ -31,7 +32,7 @@ class ReflectModal(ChorusModal):
         )
         self.add_item(self.answer)
         self.share: discord.ui.Checkbox[ReflectModal] = discord.ui.Checkbox(
-            default=step.visibility_default == "shared"
+            custom_id="share", default=step.visibility_default == "shared"
         )
         self.add_item(
             discord.ui.Label(

@@ -1,0 +1,92 @@
+"""The whole path a facilitator and members take through a session, through simcord."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import World, find_message
+
+
+def board(world: World):  # type: ignore[no-untyped-def]
+    return find_message(world.channel, "Tuesday circle")
+
+
+async def open_session(world: World) -> None:
+    result = await world.facilitator.slash(world.channel, "session start", title="Tuesday circle")
+    assert result.ephemeral and "is open" in result.response.content
+
+
+async def test_full_session_path(world: World) -> None:
+    bot = world.bot()
+    ana, ben, cai = world.members
+    await open_session(world)
+    b = board(world)
+    assert "Press **Join**" in (b.embeds[0].description or "")
+
+    joined = await ana.click(b, label="Join")
+    assert joined.ephemeral and "You've joined" in joined.response.content
+    again = await ana.click(board(world), label="Join")
+    assert "already" in again.response.content
+    result = await ben.slash(world.channel, "session join")
+    assert "You've joined" in result.response.content
+
+    # Members cannot drive the activity.
+    refused = await ana.slash(world.channel, "activity start", activity="test-flow")
+    assert refused.ephemeral and "Only facilitators" in refused.response.content
+
+    started = await world.facilitator.slash(world.channel, "activity start", activity="test-flow")
+    assert "Starting **Test flow**" in started.response.content
+    prompt = find_message(world.channel, "Arrive")
+    assert "Settle in" in (prompt.embeds[0].description or "")
+
+    refused = await ana.click(board(world), label="Next")
+    assert refused.ephemeral and "Only facilitators" in refused.response.content
+
+    moved = await world.facilitator.click(board(world), label="Next")
+    assert "Step 2 of 4" in moved.response.content
+    reflect = find_message(world.channel, "One word")
+
+    shown = await ana.click(reflect, label="Reflect")
+    assert shown.modal is not None
+    saved = await ana.submit_modal(shown, {"answer": "hopeful"})
+    assert "saved" in saved.response.content
+
+    # Time runs out on the auto step: it moves on by itself (virtual time).
+    await world.env.advance_time(61)
+    breathe = find_message(world.channel, "Breathe together")
+    assert "Breathe in for **4 s**" in (breathe.embeds[0].description or "")
+
+    # Everyone present presses Done: the auto step completes without waiting.
+    for person in (world.facilitator, ana, ben):
+        await person.click(breathe, label="Done")
+    closing = find_message(world.channel, "Closing words")
+    assert closing is not None
+
+    # Pause, extend and resume by the facilitator; a member is refused.
+    assert (
+        "Only facilitators" in (await cai.slash(world.channel, "activity pause")).response.content
+    )
+    await world.facilitator.slash(world.channel, "activity pause")
+    run = await bot.store.runs.live_for_session(1)
+    assert (
+        run is not None
+        and run.state == "paused"
+        and run.paused_remaining == pytest.approx(120, abs=0.5)
+    )
+    await world.facilitator.slash(world.channel, "activity extend", minutes=2)
+    await world.facilitator.slash(world.channel, "activity resume")
+    run = await bot.store.runs.live_for_session(1)
+    assert run is not None and run.state == "running"
+    assert run.step_deadline is not None
+
+    ended = await world.facilitator.slash(world.channel, "session end")
+    assert not ended.ephemeral
+    summary = ended.response.embeds[0]
+    fields = {f.name: f.value for f in summary.fields}
+    assert fields["Attendance"] == "3 members"
+    assert "Test flow" in fields["Activities"]
+    assert "1 reflections" in fields["Contributions"] or "1 reflection" in fields["Contributions"]
+
+    attendance = await bot.store.sessions.attendance(1)
+    assert {a.user_id for a in attendance} == {world.facilitator.id, ana.id, ben.id}
+    assert all(a.left_at is not None for a in attendance)
