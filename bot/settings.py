@@ -151,6 +151,10 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         if loaded is not None and not isinstance(loaded, dict):
             raise SettingsError(f"{path}: expected a mapping of settings at the top level")
         data = loaded or {}
+        if "token" in data:
+            raise SettingsError(
+                f"{path}: token: the token is read from the DISCORD_TOKEN environment variable only"
+            )
     environ_keys = _env_overrides({k: v for k, v in environ.items() if k != "CHORUS_CONFIG"})
     merged = _merge(data, environ_keys)
     token = environ.get("DISCORD_TOKEN")

@@ -1,0 +1,33 @@
+# Chorus: a small image that runs the bot as an unprivileged user, with its database on a volume.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    CHORUS_DATABASE_PATH=/data/chorus.db \
+    CHORUS_MEDIA_DIR=/data/media
+
+# FFmpeg for voice playback of the facilitator's own audio files.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ffmpeg \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN useradd --create-home --uid 10001 chorus
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN pip install .
+
+COPY config ./config
+COPY activities ./activities
+
+RUN mkdir -p /data && chown chorus:chorus /data
+VOLUME ["/data"]
+USER chorus
+
+# The bot has no HTTP port; healthy means the process is alive and answering signals.
+HEALTHCHECK --interval=60s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, sys; os.kill(1, 0); sys.exit(0)"]
+
+CMD ["chorus", "run"]

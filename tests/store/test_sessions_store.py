@@ -1,0 +1,49 @@
+"""Session and attendance rows: one open session per channel, joins are idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.store.sessions import SessionAlreadyOpen
+from bot.store.store import Store
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "chorus.db")
+    await s.open()
+    yield s  # type: ignore[misc]
+    await s.close()
+
+
+async def test_one_open_session_per_channel(store: Store) -> None:
+    first = await store.sessions.create(
+        guild_id=1, channel_id=10, voice_channel_id=None, title="a", facilitator_id=5, now=1.0
+    )
+    with pytest.raises(SessionAlreadyOpen):
+        await store.sessions.create(
+            guild_id=1, channel_id=10, voice_channel_id=None, title="b", facilitator_id=5, now=2.0
+        )
+    assert await store.sessions.end(first.id, 3.0)
+    assert not await store.sessions.end(first.id, 4.0)
+    again = await store.sessions.create(
+        guild_id=1, channel_id=10, voice_channel_id=None, title="c", facilitator_id=5, now=5.0
+    )
+    assert again.id != first.id
+
+
+async def test_attendance_join_leave_rejoin(store: Store) -> None:
+    s = await store.sessions.create(
+        guild_id=1, channel_id=10, voice_channel_id=None, title="a", facilitator_id=5, now=1.0
+    )
+    assert await store.sessions.join(s.id, 7, 2.0)
+    assert not await store.sessions.join(s.id, 7, 2.5)
+    assert await store.sessions.leave(s.id, 7, 3.0)
+    assert not await store.sessions.leave(s.id, 7, 3.5)
+    assert await store.sessions.join(s.id, 7, 4.0)
+    rows = await store.sessions.attendance(s.id)
+    assert [(r.joined_at, r.left_at) for r in rows] == [(2.0, 3.0), (4.0, None)]
+    history = await store.sessions.history(1, 10)
+    assert history[0].attendance == 1

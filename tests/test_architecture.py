@@ -1,0 +1,81 @@
+"""House rules that keep the code simple, checked mechanically."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+import bot.cogs
+from bot.app import COGS
+
+ROOT = Path(__file__).resolve().parent.parent
+HELPER_MODULES = {"bot.cogs.errors", "bot.cogs.access", "bot.cogs.controls"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_core_never_imports_discord() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "bot" / "core").rglob("*.py")
+        if any(name == "discord" or name.startswith("discord.") for name in imported_modules(path))
+    ]
+    assert offenders == []
+
+
+def test_sql_lives_only_in_the_store() -> None:
+    keywords = ("SELECT ", "INSERT INTO", "UPDATE ", "DELETE FROM", "CREATE TABLE")
+    offenders = []
+    for path in (ROOT / "bot").rglob("*.py"):
+        if "store" in path.parts:
+            continue
+        text = path.read_text()
+        if any(f'"{k}' in text or f"'{k}" in text for k in keywords) or "aiosqlite" in text:
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_every_cog_module_is_in_the_explicit_tuple() -> None:
+    found = {
+        f"bot.cogs.{info.name}"
+        for info in pkgutil.iter_modules(bot.cogs.__path__)
+        if f"bot.cogs.{info.name}" not in HELPER_MODULES
+    }
+    assert found == set(COGS)
+    for name in COGS:
+        assert hasattr(importlib.import_module(name), "setup"), f"{name} has no setup()"
+
+
+def test_dockerfile_properties() -> None:
+    text = (ROOT / "Dockerfile").read_text()
+    lines = [
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
+    assert lines[0] == "FROM python:3.11-slim"
+    users = [line for line in lines if line.startswith("USER ")]
+    assert users and users[-1] not in ("USER root", "USER 0")
+    assert any(line.startswith("VOLUME") and "/data" in line for line in lines)
+    assert any(line.startswith("HEALTHCHECK") for line in lines)
+    assert lines[-1] == 'CMD ["chorus", "run"]'
+    assert "CHORUS_DATABASE_PATH=/data/" in text
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert ".git" in ignored and ".venv" in ignored and "data" in ignored
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "set -euo pipefail" in ci and "make test" in ci
+    readme = (ROOT / "README.md").read_text()
+    first_screen = "\n".join(readme.splitlines()[:40])
+    assert "make run" in first_screen and "make test" in first_screen

@@ -1,0 +1,83 @@
+"""Settings: documented defaults, environment overrides, one-line errors, a secret token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.settings import Settings, SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_shipped_config_documents_every_key_with_its_default() -> None:
+    data = yaml.safe_load((ROOT / "config" / "chorus.yaml").read_text())
+    assert Settings.model_validate(data) == Settings()
+    documented = set(data) | {
+        f"{k}.{sub}" for k, v in data.items() if isinstance(v, dict) for sub in v
+    }
+    for name, field in Settings.model_fields.items():
+        if name == "token":
+            continue
+        assert name in documented, f"config/chorus.yaml does not document {name}"
+        sub = getattr(field.annotation, "model_fields", None)
+        for child in sub or {}:
+            assert f"{name}.{child}" in documented
+
+
+def test_environment_overrides_file(tmp_path: Path) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("log_level: INFO\nfacilitator_roles: [Lead]\n")
+    settings = load_settings(
+        config,
+        {
+            "CHORUS_LOG_LEVEL": "debug",
+            "CHORUS_FACILITATOR_ROLES": "Facilitator,Therapist",
+            "CHORUS_DISCORD_API_BASE": "http://127.0.0.1:8080/api/v10",
+            "CHORUS_DEV_GUILD_ID": "123",
+            "DISCORD_TOKEN": "abc.def",
+        },
+    )
+    assert settings.log_level == "DEBUG"
+    assert settings.facilitator_roles == ("Facilitator", "Therapist")
+    assert settings.discord.api_base == "http://127.0.0.1:8080/api/v10"
+    assert settings.dev_guild_id == 123
+    assert settings.token is not None and settings.token.get_secret_value() == "abc.def"
+    assert "abc.def" not in repr(settings) and "abc.def" not in str(settings.model_dump())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("databse_path: x.db\n", "databse_path: unknown key"),
+        ("dev_guild_id: lots\n", "dev_guild_id:"),
+        ("timezone: Mars/Base\n", "timezone: unknown timezone 'Mars/Base'"),
+        ("checkins:\n  retention_days: -1\n", "checkins.retention_days:"),
+        (
+            "token: abc\n",
+            "token: the token is read from the DISCORD_TOKEN environment variable only",
+        ),
+        ("database_path: ''\n", "database_path:"),
+        ("log_level: [1\n", "not valid YAML"),
+    ],
+)
+def test_bad_settings_fail_with_one_line_naming_key_and_file(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    config = tmp_path / "chorus.yaml"
+    config.write_text(text)
+    with pytest.raises(SettingsError) as info:
+        load_settings(config, {})
+    message = str(info.value)
+    assert "\n" not in message
+    assert str(config) in message
+    assert expected in message
+
+
+def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="environment CHORUS_DEV_GUILD_ID: dev_guild_id"):
+        load_settings(tmp_path / "none.yaml", {"CHORUS_DEV_GUILD_ID": "soon"})
+    with pytest.raises(SettingsError, match="CHORUS_NOPE: unknown setting"):
+        load_settings(tmp_path / "none.yaml", {"CHORUS_NOPE": "1"})
