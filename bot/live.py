@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 import discord
 
+from bot.core.debounce import Debouncer
 from bot.core.runner import RunUpdate
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui.board import BoardState, board_embed, board_view
@@ -31,11 +33,9 @@ class LiveSessions:
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         self.presenters: dict[str, StepPresenter] = default_presenters()
-        self._board_timers: dict[int, asyncio.TimerHandle] = {}
-        self._board_tasks: set[asyncio.Task[None]] = set()
-        self._last_board_edit: dict[int, float] = {}
+        self.boards = Debouncer(bot.settings.board_edit_interval, self._refresh_board_key)
         self._board_locks: dict[int, asyncio.Lock] = {}
-        self.board_edits = 0
+        self._told_about_permissions: set[int] = set()
 
     def add_presenter(self, presenter: StepPresenter) -> None:
         self.presenters[presenter.kind] = presenter
@@ -46,7 +46,10 @@ class LiveSessions:
         """Works without the member or channel cache, so it works right after a restart."""
         return self.bot.get_partial_messageable(session.channel_id, guild_id=session.guild_id)
 
-    async def send(self, session: SessionRecord, payload: MessagePayload) -> discord.Message | None:
+    async def send(
+        self, session: SessionRecord, payload: MessagePayload, *, notify: bool = True
+    ) -> discord.Message | None:
+        """Post in the session's channel; a missing permission is told to the facilitator once."""
         try:
             return await self.channel(session).send(
                 content=payload.content,
@@ -59,11 +62,15 @@ class LiveSessions:
             await self.channel_gone(session)
         except discord.Forbidden:
             log.warning("missing permission to post in channel %s", session.channel_id)
-            await self.tell_facilitator(
-                session,
-                "I can't post in the session channel. Please give me the **Send Messages** and "
-                "**Embed Links** permissions there.",
-            )
+            if notify and session.id not in self._told_about_permissions:
+                self._told_about_permissions.add(session.id)
+                await self.tell_facilitator(
+                    session,
+                    f"I can't post in <#{session.channel_id}>, so the session **{session.title}** "
+                    "can't show its steps. Please give me the **Send Messages**, **Embed Links** "
+                    "and **Attach Files** permissions in that channel; the session carries on "
+                    "as soon as I can post.",
+                )
         return None
 
     async def tell_facilitator(self, session: SessionRecord, text: str) -> None:
@@ -174,31 +181,25 @@ class LiveSessions:
     def _now(self) -> float:
         return self.bot.clock().timestamp()
 
-    async def post_board(self, session: SessionRecord) -> discord.Message | None:
+    async def post_board(
+        self, session: SessionRecord, *, notify: bool = True
+    ) -> discord.Message | None:
         state = await self.board_state(session)
         message = await self.send(
-            session, MessagePayload(embed=board_embed(state), view=board_view(state))
+            session, MessagePayload(embed=board_embed(state), view=board_view(state)), notify=notify
         )
         if message is not None:
             await self.bot.store.sessions.set_board(session.id, message.id)
-            self._last_board_edit[session.id] = asyncio.get_running_loop().time()
+            self.boards.mark_ran(session.id)
         return message
 
     def request_board(self, session_id: int) -> None:
         """Ask for a board refresh; refreshes are coalesced to one per board_edit_interval."""
-        if session_id in self._board_timers:
-            return
-        loop = asyncio.get_running_loop()
-        last = self._last_board_edit.get(session_id)
-        interval = self.bot.settings.board_edit_interval
-        delay = 0.0 if last is None else max(0.0, last + interval - loop.time())
-        self._board_timers[session_id] = loop.call_later(delay, self._start_board_edit, session_id)
+        self.boards.request(session_id)
 
-    def _start_board_edit(self, session_id: int) -> None:
-        self._board_timers.pop(session_id, None)
-        task = asyncio.get_running_loop().create_task(self.refresh_board(session_id))
-        self._board_tasks.add(task)
-        task.add_done_callback(self._board_tasks.discard)
+    async def _refresh_board_key(self, key: Hashable) -> None:
+        assert isinstance(key, int)
+        await self.refresh_board(key)
 
     async def refresh_board(self, session_id: int) -> None:
         """Edit the board now; re-post it if a moderator deleted it."""
@@ -207,14 +208,12 @@ class LiveSessions:
             session = await self.bot.store.sessions.get(session_id)
             if session is None:
                 return
-            self._last_board_edit[session_id] = asyncio.get_running_loop().time()
             if session.board_message_id is None:
                 if session.status == "open":
                     await self.post_board(session)
                 return
             state = await self.board_state(session)
             try:
-                self.board_edits += 1
                 await (
                     self.channel(session)
                     .get_partial_message(session.board_message_id)
@@ -228,18 +227,17 @@ class LiveSessions:
                 log.warning(
                     "board edit failed for session %s; will retry", session.id, exc_info=True
                 )
-                self._last_board_edit[session_id] = asyncio.get_running_loop().time()
                 if session.status == "open":
                     self.request_board(session_id)
             finally:
                 if session.status == "ended":
                     self.forget(session_id)
+            if state.run is not None and state.run.step_message_id is None:
+                # A step that could not be posted earlier (no permission then) is posted now.
+                await self.post_step(session, state.run)
 
     def forget(self, session_id: int) -> None:
-        timer = self._board_timers.pop(session_id, None)
-        if timer is not None:
-            timer.cancel()
-        self._last_board_edit.pop(session_id, None)
+        self.boards.forget(session_id)
         self._board_locks.pop(session_id, None)
 
     # ----------------------------------------------------------------- resume
@@ -252,6 +250,4 @@ class LiveSessions:
                 await self.post_step(session, run)
 
     def close(self) -> None:
-        for timer in self._board_timers.values():
-            timer.cancel()
-        self._board_timers.clear()
+        self.boards.close()

@@ -113,3 +113,11 @@ def find_message(channel: ChannelHandle, title_part: str) -> discord.Message:
             if title_part in (embed.title or "") or title_part in (embed.author.name or ""):
                 return message
     raise AssertionError(f"no message with {title_part!r}")
+
+
+async def restart(world: World, settings: Settings, catalog: Catalog) -> ChorusBot:
+    """A new bot process on the same database; the old one's connection is closed like a real exit."""
+    old = world.bot()
+    await world.env.restart_bot(make_bot(settings, catalog))
+    await old.store.close()
+    return world.bot()

@@ -56,7 +56,7 @@ class SessionsCog(commands.Cog):
             guild_id, interaction.user.id, interaction.user.display_name
         )
         await self.bot.sessions.join(session, interaction.user.id)
-        board = await self.bot.live.post_board(session)
+        board = await self.bot.live.post_board(session, notify=False)
         if board is None:
             await self.bot.sessions.end(session)
             raise UserFacingError(

@@ -23,6 +23,7 @@ class DeadlineScheduler:
         clock: Clock,
         next_deadline: Callable[[], Awaitable[float | None]],
         on_due: Callable[[], Awaitable[None]],
+        retry_after: float = 5.0,
     ) -> None:
         self._clock = clock
         self._next_deadline = next_deadline
@@ -31,6 +32,8 @@ class DeadlineScheduler:
         self._armed_for: float | None = None
         self._running: asyncio.Task[None] | None = None
         self._closed = False
+        self._retry_after = retry_after
+        self._min_delay = 0.0
 
     @property
     def armed_for(self) -> float | None:
@@ -47,7 +50,7 @@ class DeadlineScheduler:
         self._armed_for = deadline
         if deadline is None:
             return
-        delay = max(0.0, deadline - timestamp(self._clock))
+        delay = max(self._min_delay, deadline - timestamp(self._clock))
         loop = asyncio.get_running_loop()
         self._handle = loop.call_later(delay, self._fire)
 
@@ -62,8 +65,10 @@ class DeadlineScheduler:
     async def _wake(self) -> None:
         try:
             await self._on_due()
+            self._min_delay = 0.0
         except Exception:
-            log.exception("wake-up failed; will retry at the next deadline")
+            log.exception("wake-up failed; retrying in %s s", self._retry_after)
+            self._min_delay = self._retry_after
         finally:
             await self.rearm()
 

@@ -1,0 +1,66 @@
+"""Coalesce bursts of "please refresh" into at most one refresh per interval, per key.
+
+Boards and lyric sheets are single messages edited in place; Discord's rate limits allow only a
+few edits per channel every few seconds, so fifty members acting at once must cost one edit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Hashable
+
+log = logging.getLogger(__name__)
+
+
+class Debouncer:
+    """Runs `action(key)` soon after `request(key)`, never more often than every `interval` s.
+
+    The first request after a quiet period runs at once (leading edge); requests during the
+    interval are merged into one run at its end (trailing edge), so the last state is always shown.
+    """
+
+    def __init__(self, interval: float, action: Callable[[Hashable], Awaitable[None]]) -> None:
+        self.interval = interval
+        self._action = action
+        self._timers: dict[Hashable, asyncio.TimerHandle] = {}
+        self._last_run: dict[Hashable, float] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.runs = 0
+
+    def request(self, key: Hashable) -> None:
+        if key in self._timers:
+            return
+        loop = asyncio.get_running_loop()
+        last = self._last_run.get(key)
+        delay = 0.0 if last is None else max(0.0, last + self.interval - loop.time())
+        self._timers[key] = loop.call_later(delay, self._start, key)
+
+    def mark_ran(self, key: Hashable) -> None:
+        """Count an out-of-band refresh (e.g. the message was just posted) towards the interval."""
+        self._last_run[key] = asyncio.get_running_loop().time()
+
+    def _start(self, key: Hashable) -> None:
+        self._timers.pop(key, None)
+        self.mark_ran(key)
+        self.runs += 1
+        task = asyncio.get_running_loop().create_task(self._run(key))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, key: Hashable) -> None:
+        try:
+            await self._action(key)
+        except Exception:
+            log.exception("refresh of %r failed", key)
+
+    def forget(self, key: Hashable) -> None:
+        timer = self._timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        self._last_run.pop(key, None)
+
+    def close(self) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()

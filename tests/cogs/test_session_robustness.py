@@ -1,0 +1,109 @@
+"""Sessions keep to themselves, survive their channel going away, and explain missing permissions."""
+
+from __future__ import annotations
+
+import discord
+
+from tests.cogs.test_session_flow import board, open_session
+from tests.conftest import World, find_message
+
+
+async def test_two_sessions_in_two_channels_run_independently(world: World) -> None:
+    other = world.guild.create_text_channel("second-circle")
+    await open_session(world)
+    result = await world.facilitator.slash(other, "session start", title="Second group")
+    assert "is open" in result.response.content
+    again = await world.facilitator.slash(world.channel, "session start", title="Dup")
+    assert "already open in this channel" in again.response.content
+
+    await world.members[0].click(board(world), label="Join")
+    await world.members[1].click(find_message(other, "Second group"), label="Join")
+    await world.facilitator.slash(world.channel, "activity start", activity="test-flow")
+    bot = world.bot()
+    first = await bot.store.sessions.open_in_channel(world.channel.id)
+    second = await bot.store.sessions.open_in_channel(other.id)
+    assert first is not None and second is not None
+    assert [a.user_id for a in await bot.store.sessions.present(first.id)] == [
+        world.facilitator.id,
+        world.members[0].id,
+    ]
+    assert await bot.runner.live_run(second.id) is None
+    ended = await world.facilitator.slash(other, "session end")
+    assert "Second group" in (ended.response.embeds[0].title or "")
+    assert await bot.runner.live_run(first.id) is not None
+
+
+async def test_deleting_the_channel_ends_its_session_cleanly(world: World) -> None:
+    await open_session(world)
+    await world.facilitator.slash(world.channel, "activity start", activity="test-flow")
+    world.env.backend.delete_channel(world.channel.id)
+    await world.env.settle()
+    bot = world.bot()
+    session = await bot.store.sessions.get(1)
+    assert session is not None and session.status == "ended"
+    assert await bot.runner.live_run(1) is None
+    attendance = await bot.store.sessions.attendance(1)
+    assert all(a.left_at is not None for a in attendance)
+
+
+async def test_missing_send_permission_is_named_once(world: World) -> None:
+    locked = world.guild.create_text_channel(
+        "locked",
+        overwrites={world.guild.default_role: discord.PermissionOverwrite(send_messages=False)},
+    )
+    result = await world.facilitator.slash(locked, "session start", title="Quiet room")
+    assert result.ephemeral
+    assert "Send Messages" in result.response.content and "Embed Links" in result.response.content
+    bot = world.bot()
+    assert await bot.store.sessions.open_in_channel(locked.id) is None
+    assert world.facilitator.user.dm_channel.history() == []  # told once, in the reply only
+
+
+async def test_losing_permission_mid_session_tells_the_facilitator_once(world: World) -> None:
+    await open_session(world)
+    path = f"/channels/{world.channel.id}/messages"
+    world.env.inject_error(
+        "POST", path, status=403, code=50013, message="Missing Permissions", times=2
+    )
+    await world.facilitator.slash(world.channel, "activity start", activity="test-flow")
+    await world.facilitator.click(board(world), label="Next")
+    dms = world.facilitator.user.dm_channel.history()
+    assert len(dms) == 1
+    assert "Send Messages" in dms[0].content and "Tuesday circle" in dms[0].content
+    # The session carries on: the missed step is posted once permission is back.
+    await world.members[0].click(board(world), label="Join")
+    assert find_message(world.channel, "One word") is not None
+    await world.facilitator.click(board(world), label="Next")
+    assert find_message(world.channel, "Breathe together") is not None
+
+
+async def test_history_list_info_and_autocomplete(world: World) -> None:
+    await open_session(world)
+    await world.facilitator.slash(world.channel, "activity start", activity="test-flow")
+    await world.facilitator.slash(world.channel, "session end")
+    history = await world.facilitator.slash(world.channel, "session history")
+    text = history.response.embeds[0].description or ""
+    assert history.ephemeral and "Tuesday circle" in text and "Test flow" in text
+    refused = await world.members[0].slash(world.channel, "session history")
+    assert "Only facilitators" in refused.response.content
+
+    listing = await world.members[0].slash(world.channel, "activity list", tag="songwriting")
+    body = listing.response.embeds[0].description or ""
+    assert "Lyric circle" in body and "Rhythm and breath" not in body
+
+    member_info = await world.members[0].slash(
+        world.channel, "activity info", activity="lyric-circle"
+    )
+    names = [f.name for f in member_info.response.embeds[0].fields]
+    assert "Steps" in names and "Facilitator notes" not in names
+    fac_info = await world.facilitator.slash(
+        world.channel, "activity info", activity="lyric-circle"
+    )
+    assert "Facilitator notes" in [f.name for f in fac_info.response.embeds[0].fields]
+
+    choices = await world.facilitator.autocomplete(
+        world.channel, "activity start", "activity", "lyr"
+    )
+    assert choices and choices[0]["value"] == "lyric-circle"
+    missing = await world.facilitator.slash(world.channel, "activity info", activity="nope")
+    assert "no activity called `nope`" in missing.response.content

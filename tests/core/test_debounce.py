@@ -1,0 +1,50 @@
+"""Bursts of refresh requests cost one edit per interval, and the last state is always shown."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Hashable
+
+from bot.core.debounce import Debouncer
+
+
+async def test_a_burst_is_coalesced_and_the_last_request_is_honoured() -> None:
+    runs: list[tuple[Hashable, float]] = []
+    loop = asyncio.get_running_loop()
+
+    async def action(key: Hashable) -> None:
+        runs.append((key, loop.time()))
+
+    interval = 0.05
+    debouncer = Debouncer(interval, action)
+    started = loop.time()
+    for _ in range(50):
+        debouncer.request("board")
+        await asyncio.sleep(interval / 10)
+    burst_end = loop.time()
+    await asyncio.sleep(interval * 3)
+    elapsed = burst_end - started
+    # One leading run, then at most one per interval, plus the trailing one.
+    assert 2 <= len(runs) <= math.ceil(elapsed / interval) + 2
+    gaps = [b[1] - a[1] for a, b in zip(runs, runs[1:], strict=False)]
+    assert all(gap >= interval * 0.9 for gap in gaps)
+    assert runs[-1][1] >= burst_end - interval  # the final state was shown after the burst
+
+
+async def test_keys_are_independent_and_forget_cancels() -> None:
+    seen: list[Hashable] = []
+
+    async def action(key: Hashable) -> None:
+        seen.append(key)
+
+    debouncer = Debouncer(10.0, action)
+    debouncer.request(1)
+    debouncer.request(2)
+    await asyncio.sleep(0.01)
+    assert sorted(seen) == [1, 2]  # type: ignore[type-var]
+    debouncer.request(1)  # within the interval: scheduled for later
+    debouncer.forget(1)
+    debouncer.close()
+    await asyncio.sleep(0.01)
+    assert sorted(seen) == [1, 2]  # type: ignore[type-var]
