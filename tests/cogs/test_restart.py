@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.core.activities import Catalog
 from bot.settings import Settings
-from tests.conftest import World, find_message, restart
 from tests.cogs.test_session_flow import board, open_session
+from tests.conftest import World, find_message, restart
 
 
 def messages_with(world: World, title: str) -> int:
