@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.checkins import CheckinRepository
 from bot.store.database import Database
 from bot.store.members import MemberRepository
+from bot.store.privacy import PrivacyRepository
 from bot.store.runs import ContributionRepository, RunRepository
+from bot.store.schedule import ScheduleRepository
 from bot.store.sessions import SessionRepository
 
 
@@ -19,6 +22,9 @@ class Store:
         self.runs = RunRepository(self.db)
         self.contributions = ContributionRepository(self.db)
         self.members = MemberRepository(self.db)
+        self.schedule = ScheduleRepository(self.db)
+        self.checkins = CheckinRepository(self.db)
+        self.privacy = PrivacyRepository(self.db)
 
     async def open(self) -> None:
         """Open the file and bring the schema up to date."""

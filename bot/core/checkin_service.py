@@ -1,0 +1,353 @@
+"""Check-ins as a service: consent, answering, notes, sharing, and the figures built from them.
+
+No Discord here: the cog turns these results into messages. Every group figure goes through
+the K_MIN rule of bot.core.checkins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.core.activities import CheckinStep, Scale, localize
+from bot.core.checkins import (
+    K_MIN,
+    Answer,
+    Pair,
+    check_value,
+    group_shifts,
+    is_low,
+    pairs,
+    scale_key,
+    shift_lines,
+    to_ten,
+)
+from bot.core.clock import Clock, timestamp
+from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.core.runner import Runner, RunUpdate
+from bot.core.text import clean_member_text
+from bot.settings import CheckinSettings
+from bot.store.checkins import CheckinRecord
+from bot.store.records import SessionRecord
+from bot.store.store import Store
+
+DAY = 86400.0
+
+
+class ConsentNeeded(Exception):
+    """The member has not agreed to their check-ins being stored (yet)."""
+
+
+def answer_of(record: CheckinRecord) -> Answer:
+    return Answer(
+        user_id=record.user_id,
+        scale=record.scale,
+        phase=record.phase,
+        measure=record.measure,
+        value=record.value,
+        passed=record.passed,
+        created_at=record.created_at,
+        session_id=record.session_id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What happened when a member answered."""
+
+    record: CheckinRecord | None
+    """None when nothing about their mood was stored (a pass without consent)."""
+    replaced: bool
+    update: RunUpdate | None
+    low: bool
+    anonymous: bool
+    passed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StepFigure:
+    activity: str
+    step: str
+    kind: str
+    answered: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionReport:
+    session: SessionRecord
+    attendance: int
+    steps: list[StepFigure]
+    before: list[float]
+    after: list[float]
+    shift_lines: list[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class WeekFigures:
+    week_start: float
+    sessions: int
+    people: int
+    pairs: int
+    mean_shift: float | None
+
+
+class CheckinService:
+    def __init__(
+        self, store: Store, clock: Clock, runner: Runner, settings: CheckinSettings
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._runner = runner
+        self.settings = settings
+
+    def now(self) -> float:
+        return timestamp(self._clock)
+
+    # ------------------------------------------------------------------ consent
+
+    async def has_consent(self, guild_id: int, user_id: int) -> bool:
+        return await self._store.privacy.consent(guild_id, user_id) == "agreed"
+
+    async def set_consent(self, guild_id: int, user_id: int, agreed: bool, name: str) -> None:
+        await self._store.privacy.set_consent(
+            guild_id, user_id, "agreed" if agreed else "declined", self.now(), name
+        )
+
+    async def support_text(self, guild_id: int) -> str:
+        return await self._store.privacy.support_text(guild_id) or self.settings.support_text
+
+    # ---------------------------------------------------------------- answering
+
+    async def step_of(self, run_id: int, step_index: int) -> tuple[SessionRecord, CheckinStep]:
+        run = await self._store.runs.get(run_id)
+        if run is None or not run.live or run.step_index != step_index:
+            raise Conflict("That check-in has ended, so answers can't be changed any more.")
+        step = self._runner.step(run)
+        if not isinstance(step, CheckinStep):
+            raise Conflict("That step isn't a check-in.")
+        session = await self._store.sessions.get(run.session_id)
+        if session is None:
+            raise NotFound("That session no longer exists.")
+        return session, step
+
+    async def answer_step(
+        self,
+        run_id: int,
+        step_index: int,
+        user_id: int,
+        value: int | None,
+        value2: int | None = None,
+    ) -> Saved:
+        """Save an answer (value) or a pass (value None) to a check-in step."""
+        session, step = await self.step_of(run_id, step_index)
+        passed = value is None
+        if not passed:
+            assert value is not None
+            check_value(step.scale, value)
+            if step.scale.kind == "sam":
+                if value2 is None:
+                    raise InvalidInput("Please choose your energy level too.")
+                check_value(step.scale, value2, "arousal")
+        consented = step.anonymous or await self.has_consent(session.guild_id, user_id)
+        if not passed and not consented:
+            raise ConsentNeeded()
+        kind = "pass" if passed else "checkin"
+        outcome = await self._runner.contribute(
+            run_id, step_index, user_id, kind, {}, anonymous=step.anonymous
+        )
+        if not step.anonymous:
+            await self._store.checkins.drop_other_answer(run_id, step_index, user_id, kind)
+        record: CheckinRecord | None = None
+        if consented:
+            record = await self._store.checkins.save(
+                guild_id=session.guild_id,
+                user_id=None if step.anonymous else user_id,
+                session_id=session.id,
+                run_id=run_id,
+                step_index=step_index,
+                scale=scale_key(step.scale),
+                phase=step.phase,
+                measure=step.measure,
+                value=value,
+                value2=value2 if step.scale.kind == "sam" else None,
+                passed=passed,
+                now=self.now(),
+            )
+        return Saved(
+            record=record,
+            replaced=outcome.replaced,
+            update=outcome.update,
+            low=not passed and is_low(step.scale, value, self.settings.low_score_max),
+            anonymous=step.anonymous,
+            passed=passed,
+        )
+
+    async def answer_now(
+        self,
+        guild_id: int,
+        user_id: int,
+        scale: Scale,
+        value: int | None,
+        value2: int | None = None,
+        replace_id: int | None = None,
+    ) -> Saved:
+        """/checkin now: an answer outside any activity (phase `any`)."""
+        passed = value is None
+        if not passed:
+            assert value is not None
+            check_value(scale, value)
+            if scale.kind == "sam":
+                if value2 is None:
+                    raise InvalidInput("Please choose your energy level too.")
+                check_value(scale, value2, "arousal")
+            if not await self.has_consent(guild_id, user_id):
+                raise ConsentNeeded()
+        record = None
+        if not passed:
+            record = await self._store.checkins.save(
+                guild_id=guild_id,
+                user_id=user_id,
+                session_id=None,
+                run_id=None,
+                step_index=None,
+                scale=scale_key(scale),
+                phase="any",
+                measure=None,
+                value=value,
+                value2=value2 if scale.kind == "sam" else None,
+                passed=False,
+                now=self.now(),
+                replace_id=replace_id,
+            )
+        return Saved(
+            record=record,
+            replaced=record is not None and record.id == replace_id,
+            update=None,
+            low=not passed and is_low(scale, value, self.settings.low_score_max),
+            anonymous=False,
+            passed=passed,
+        )
+
+    async def own(self, checkin_id: int, user_id: int) -> CheckinRecord:
+        """A member's own check-in, still open for changes."""
+        record = await self._store.checkins.get(checkin_id)
+        if record is None or record.user_id != user_id:
+            raise NotFound("I can't find that check-in of yours any more.")
+        if record.run_id is not None and record.step_index is not None:
+            await self.step_of(record.run_id, record.step_index)
+        return record
+
+    async def set_note(self, checkin_id: int, user_id: int, text: str, limit: int) -> str | None:
+        record = await self.own(checkin_id, user_id)
+        if record.passed:
+            raise Conflict("You passed on this check-in, so there's nothing to add a note to.")
+        note = clean_member_text(text, limit) or None
+        await self._store.checkins.set_note(record.id, note)
+        return note
+
+    async def share(self, checkin_id: int, user_id: int) -> CheckinRecord:
+        record = await self.own(checkin_id, user_id)
+        if record.passed or record.value is None:
+            raise Conflict("There's no answer to share.")
+        await self._store.checkins.set_shared(record.id, True)
+        found = await self._store.checkins.get(record.id)
+        assert found is not None
+        return found
+
+    # ------------------------------------------------------------------ figures
+
+    async def summary_lines(self, session: SessionRecord) -> list[tuple[str, str]]:
+        """The session summary's mood shift (a SummaryContributor)."""
+        answers = [answer_of(r) for r in await self._store.checkins.for_session(session.id)]
+        if not any(a.phase in ("before", "after") for a in answers):
+            return []
+        found = pairs(answers)
+        if not found:
+            return [
+                (
+                    "Mood shift",
+                    f"Too few answers to show group figures: fewer than {K_MIN} people "
+                    "answered both the before and the after check-in.",
+                )
+            ]
+        return shift_lines(group_shifts(found))
+
+    async def history(
+        self, guild_id: int, user_id: int, days: int
+    ) -> tuple[list[Answer], list[Pair]]:
+        since = self.now() - days * DAY
+        answers = [
+            answer_of(r) for r in await self._store.checkins.for_member(guild_id, user_id, since)
+        ]
+        return answers, pairs(answers)
+
+    async def report(self, session: SessionRecord) -> SessionReport:
+        attendance = {a.user_id for a in await self._store.sessions.attendance(session.id)}
+        runs = {r.id: r for r in await self._store.runs.for_session(session.id)}
+        steps: list[StepFigure] = []
+        for count in await self._store.checkins.step_counts(session.id):
+            run = runs.get(count.run_id)
+            if run is None:
+                continue
+            activity = self._runner.definition(run)
+            step = activity.steps[count.step_index]
+            steps.append(
+                StepFigure(
+                    activity=localize(activity.title),
+                    step=localize(step.title),
+                    kind=step.type,
+                    answered=count.answered,
+                )
+            )
+        records = await self._store.checkins.for_session(session.id)
+        before, after = [], []
+        for r in records:
+            if r.passed or r.value is None:
+                continue
+            scaled = to_ten(r.scale, r.value)
+            if scaled is None:
+                continue
+            if r.phase == "before":
+                before.append(scaled)
+            elif r.phase == "after":
+                after.append(scaled)
+        return SessionReport(
+            session=session,
+            attendance=len(attendance),
+            steps=steps,
+            before=before if len(before) >= K_MIN else [],
+            after=after if len(after) >= K_MIN else [],
+            shift_lines=await self.summary_lines(session),
+        )
+
+    async def trends(self, guild_id: int, weeks: int) -> list[WeekFigures]:
+        """Week by week: sessions, distinct people, and the mean shift of before/after pairs."""
+        now = datetime.fromtimestamp(self.now(), UTC)
+        this_monday = (now - timedelta(days=now.weekday())).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        first = this_monday - timedelta(weeks=weeks - 1)
+        sessions = await self._store.checkins.guild_sessions(guild_id, first.timestamp())
+        result: list[WeekFigures] = []
+        for index in range(weeks):
+            start = first + timedelta(weeks=index)
+            end = start + timedelta(weeks=1)
+            inside = [s for s in sessions if start.timestamp() <= s[1] < end.timestamp()]
+            people: set[int] = set()
+            shifts: list[int] = []
+            for session_id, *_ in inside:
+                people |= {a.user_id for a in await self._store.sessions.attendance(session_id)}
+                records = await self._store.checkins.for_session(session_id)
+                shifts += [p.shift for p in pairs(answer_of(r) for r in records)]
+            result.append(
+                WeekFigures(
+                    week_start=start.timestamp(),
+                    sessions=len(inside),
+                    people=len(people),
+                    pairs=len(shifts),
+                    mean_shift=round(sum(shifts) / len(shifts), 2)
+                    if len(shifts) >= K_MIN
+                    else None,
+                )
+            )
+        return result

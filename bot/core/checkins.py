@@ -1,0 +1,281 @@
+"""The `checkin` step and the rules of check-ins: scales, low scores, pairing and group figures.
+
+Values never travel in contributions: a contribution only says "answered" (kind ``checkin``) or
+"passed" (kind ``pass``) so the runner can tell when everyone has answered; the value itself
+lives in the ``checkins`` table, private to the member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from statistics import mean
+from typing import Any
+
+from bot.core.activities import Scale
+from bot.core.errors import InvalidInput
+from bot.core.steps import BaseStepHandler, StepContext
+
+K_MIN = 3
+"""Group figures are shown only when at least this many people answered."""
+
+SCALES = ("0-10", "1-5", "sam")
+"""Scales a member can pick for /checkin now."""
+
+DEFAULT_NOTE_MAX = 300
+
+
+class CheckinHandler(BaseStepHandler):
+    """One answer (or pass) per member; the runner moves on when everyone present has one."""
+
+    kind = "checkin"
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        if kind not in ("checkin", "pass"):
+            raise InvalidInput("Answer this check-in with its buttons, or press Pass.")
+        return {}
+
+
+# ------------------------------------------------------------------------------------ scales
+
+
+def scale_of(name: str) -> Scale:
+    """A built-in scale by name ("0-10", "1-5", "sam")."""
+    if name not in SCALES:
+        raise InvalidInput(f"Unknown scale {name!r}; choose one of {', '.join(SCALES)}.")
+    return Scale.model_validate(name)
+
+
+def value_range(scale: Scale) -> tuple[int, int]:
+    """Lowest and highest value of a scale's first (or only) dimension."""
+    values = [o.value for o in scale.options()]
+    return min(values), max(values)
+
+
+def check_value(scale: Scale, value: int, dimension: str = "valence") -> int:
+    """The value if the scale offers it, else a clear refusal."""
+    if value not in {o.value for o in scale.options(dimension=dimension)}:
+        raise InvalidInput("That isn't one of this check-in's answers. Please press a button.")
+    return value
+
+
+def is_ordinal(scale: Scale) -> bool:
+    """Numeric scales have a low end; custom options are words, not a ranking."""
+    return scale.kind in SCALES
+
+
+def low_threshold(scale: Scale, low_score_max: int) -> int | None:
+    """The highest value that counts as low on this scale, scaled from the 0-10 setting.
+
+    0-10: the setting itself (default 2). 1-5: 1. SAM valence (1-9): 1-2. Custom scales: None,
+    because their options are words that need not run from low to high.
+    """
+    if not is_ordinal(scale):
+        return None
+    low, high = value_range(scale)
+    fraction = max(0, min(low_score_max, 10)) / 10
+    return int(low + fraction * (high - low) + 1e-9)
+
+
+def is_low(scale: Scale, value: int | None, low_score_max: int) -> bool:
+    """True for a value at the low end (for SAM, the valence answer)."""
+    threshold = low_threshold(scale, low_score_max)
+    return value is not None and threshold is not None and value <= threshold
+
+
+def to_ten(scale_kind: str, value: float) -> float | None:
+    """A value on the common 0-10 axis used by charts; None for custom scales."""
+    if scale_kind == "0-10":
+        return float(value)
+    if scale_kind == "1-5":
+        return (value - 1) * 2.5
+    if scale_kind == "sam":
+        return (value - 1) * 1.25
+    return None
+
+
+def describe_value(scale: Scale, value: int | None, value2: int | None = None) -> str:
+    """How a member's own answer is shown back to them."""
+    if value is None:
+        return "passed"
+    if scale.kind == "0-10":
+        return f"{value} out of 10"
+    if scale.kind == "sam":
+        return (
+            f"feeling {value} of 9 (1 unpleasant, 9 pleasant), "
+            f"energy {value2 if value2 is not None else '-'} of 9 (1 calm, 9 activated)"
+        )
+    for option in scale.options():
+        if option.value == value:
+            return f"{option.emoji + ' ' if option.emoji else ''}{option.label}"
+    return str(value)
+
+
+def scale_key(scale: Scale) -> str:
+    """What is stored in checkins.scale."""
+    return scale.kind
+
+
+# ----------------------------------------------------------------------------------- pairing
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One stored check-in answer, as the rules need it."""
+
+    user_id: int | None
+    scale: str
+    phase: str
+    measure: str | None
+    value: int | None
+    passed: bool
+    created_at: float
+    session_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    user_id: int
+    key: tuple[str, str]
+    before: Answer
+    after: Answer
+
+    @property
+    def shift(self) -> int:
+        assert self.before.value is not None and self.after.value is not None
+        return self.after.value - self.before.value
+
+
+def pair_key(answer: Answer) -> tuple[str, str]:
+    """Before and after pair when they measure the same thing on the same scale."""
+    return (answer.measure or "", answer.scale)
+
+
+def pairs(answers: Iterable[Answer]) -> list[Pair]:
+    """Each member's latest before and latest after with the same key (passes never pair)."""
+    latest: dict[tuple[int, tuple[str, str], str], Answer] = {}
+    for a in sorted(answers, key=lambda a: a.created_at):
+        if a.user_id is None or a.passed or a.value is None or a.phase not in ("before", "after"):
+            continue
+        latest[(a.user_id, pair_key(a), a.phase)] = a
+    found = []
+    for (user_id, key, phase), before in latest.items():
+        if phase != "before":
+            continue
+        after = latest.get((user_id, key, "after"))
+        if after is not None and after.created_at >= before.created_at:
+            found.append(Pair(user_id=user_id, key=key, before=before, after=after))
+    return sorted(found, key=lambda p: (p.key, p.user_id))
+
+
+@dataclass(frozen=True, slots=True)
+class GroupShift:
+    """The group's change on one measure; figures are None when too few people paired."""
+
+    key: tuple[str, str]
+    people: int
+    mean_shift: float | None
+    improved: int | None
+    stayed: int | None
+    dropped: int | None
+
+    @property
+    def shown(self) -> bool:
+        return self.mean_shift is not None
+
+
+def group_shifts(found: Sequence[Pair]) -> list[GroupShift]:
+    """Mean shift and improved/stayed/dropped per measure, suppressed below K_MIN people."""
+    by_key: dict[tuple[str, str], list[Pair]] = {}
+    for p in found:
+        by_key.setdefault(p.key, []).append(p)
+    result = []
+    for key, group in sorted(by_key.items()):
+        if len(group) < K_MIN:
+            result.append(GroupShift(key, len(group), None, None, None, None))
+            continue
+        shifts = [p.shift for p in group]
+        result.append(
+            GroupShift(
+                key=key,
+                people=len(group),
+                mean_shift=round(mean(shifts), 2),
+                improved=sum(1 for s in shifts if s > 0),
+                stayed=sum(1 for s in shifts if s == 0),
+                dropped=sum(1 for s in shifts if s < 0),
+            )
+        )
+    return result
+
+
+def shift_lines(shifts: Sequence[GroupShift]) -> list[tuple[str, str]]:
+    """Summary lines for a session: one per measure, or the too-few-answers sentence."""
+    if not shifts:
+        return []
+    lines: list[tuple[str, str]] = []
+    for s in shifts:
+        measure, scale = s.key
+        name = f"Mood shift ({measure}, {scale})" if measure else f"Mood shift ({scale})"
+        if not s.shown:
+            lines.append(
+                (
+                    name,
+                    f"Too few answers to show group figures: fewer than {K_MIN} people "
+                    "answered both the before and the after check-in.",
+                )
+            )
+            continue
+        assert s.mean_shift is not None
+        lines.append(
+            (
+                name,
+                f"Mean shift **{s.mean_shift:+.1f}** points across {s.people} people: "
+                f"{s.improved} improved, {s.stayed} stayed the same, {s.dropped} dropped.",
+            )
+        )
+    return lines
+
+
+def k_figure(count: int, total: int | None = None) -> str:
+    """A count (or rate) shown only at or above K_MIN."""
+    if count < K_MIN:
+        return f"fewer than {K_MIN}"
+    if total:
+        return f"{count} of {total} ({round(100 * count / total)}%)"
+    return str(count)
+
+
+BANDS = (("low (0-3)", 0.0, 3.0), ("middle (4-6)", 3.0001, 6.0), ("high (7-10)", 6.0001, 10.0))
+
+
+def bands(values: Iterable[float]) -> list[int]:
+    """Counts in three broad bands of the 0-10 axis: coarse enough not to single anyone out."""
+    counts = [0, 0, 0]
+    for v in values:
+        for i, (_, low, high) in enumerate(BANDS):
+            if low <= v <= high:
+                counts[i] += 1
+                break
+    return counts
+
+
+def member_summary(answers: Sequence[Answer]) -> str:
+    """A short text about a member's own history."""
+    answered = [a for a in answers if not a.passed and a.value is not None]
+    passed = sum(1 for a in answers if a.passed)
+    if not answers:
+        return "No check-ins in this period yet. Try /checkin now whenever you like."
+    parts = [f"{len(answered)} check-in{'s' if len(answered) != 1 else ''}"]
+    if passed:
+        parts.append(f"{passed} passed")
+    text = ", ".join(parts) + "."
+    scaled = [to_ten(a.scale, a.value) for a in answered if a.value is not None]
+    points = [v for v in scaled if v is not None]
+    if points:
+        text += f" Average {mean(points):.1f} on a 0-10 scale"
+        text += f" (lowest {min(points):.0f}, highest {max(points):.0f})."
+    own = pairs(answers)
+    if own:
+        ups = sum(1 for p in own if p.shift > 0)
+        text += f" In {ups} of {len(own)} sessions with a before and after, you left higher."
+    return text

@@ -1,0 +1,221 @@
+"""Check-ins: one private row per answer (or pass), plus what reports need to count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.store.database import Database, Row
+
+_COLUMNS = (
+    "id, guild_id, user_id, session_id, run_id, step_index, scale, phase, measure, value,"
+    " value2, passed, note, shared, created_at"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinRecord:
+    id: int
+    guild_id: int
+    user_id: int | None
+    session_id: int | None
+    run_id: int | None
+    step_index: int | None
+    scale: str
+    phase: str
+    measure: str | None
+    value: int | None
+    value2: int | None
+    passed: bool
+    note: str | None
+    shared: bool
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class StepCount:
+    """How many took part in one step of a run (no values)."""
+
+    run_id: int
+    step_index: int
+    kind: str
+    answered: int
+
+
+def _record(row: Row) -> CheckinRecord:
+    v = tuple(row)
+    return CheckinRecord(
+        id=v[0],
+        guild_id=v[1],
+        user_id=v[2],
+        session_id=v[3],
+        run_id=v[4],
+        step_index=v[5],
+        scale=v[6],
+        phase=v[7],
+        measure=v[8],
+        value=v[9],
+        value2=v[10],
+        passed=bool(v[11]),
+        note=v[12],
+        shared=bool(v[13]),
+        created_at=v[14],
+    )
+
+
+class CheckinRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def save(
+        self,
+        *,
+        guild_id: int,
+        user_id: int | None,
+        session_id: int | None,
+        run_id: int | None,
+        step_index: int | None,
+        scale: str,
+        phase: str,
+        measure: str | None,
+        value: int | None,
+        value2: int | None,
+        passed: bool,
+        now: float,
+        replace_id: int | None = None,
+    ) -> CheckinRecord:
+        """Save an answer; a member's earlier answer to the same step (or `replace_id`) changes.
+
+        Anonymous answers (user_id None) are always new rows: nothing links them to anyone.
+        """
+        async with self._db.transaction() as conn:
+            existing: int | None = None
+            if user_id is not None and run_id is not None:
+                async with conn.execute(
+                    "SELECT id FROM checkins WHERE run_id = ? AND step_index = ? AND user_id = ?",
+                    (run_id, step_index, user_id),
+                ) as cursor:
+                    row = await cursor.fetchone()
+                existing = int(row[0]) if row else None
+            elif user_id is not None and replace_id is not None:
+                async with conn.execute(
+                    "SELECT id FROM checkins WHERE id = ? AND user_id = ? AND guild_id = ?",
+                    (replace_id, user_id, guild_id),
+                ) as cursor:
+                    row = await cursor.fetchone()
+                existing = int(row[0]) if row else None
+            if existing is not None:
+                await conn.execute(
+                    "UPDATE checkins SET scale = ?, value = ?, value2 = ?, passed = ?,"
+                    " note = CASE WHEN ? THEN NULL ELSE note END, created_at = ? WHERE id = ?",
+                    (scale, value, value2, int(passed), int(passed), now, existing),
+                )
+                checkin_id = existing
+            else:
+                cursor2 = await conn.execute(
+                    "INSERT INTO checkins (guild_id, user_id, session_id, run_id, step_index,"
+                    " scale, phase, measure, value, value2, passed, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        guild_id,
+                        user_id,
+                        session_id,
+                        run_id,
+                        step_index,
+                        scale,
+                        phase,
+                        measure,
+                        value,
+                        value2,
+                        int(passed),
+                        now,
+                    ),
+                )
+                checkin_id = int(cursor2.lastrowid or 0)
+        found = await self.get(checkin_id)
+        assert found is not None
+        return found
+
+    async def get(self, checkin_id: int) -> CheckinRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,)
+        )
+        return _record(row) if row else None
+
+    async def set_note(self, checkin_id: int, note: str | None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE checkins SET note = ? WHERE id = ?", (note, checkin_id))
+
+    async def set_shared(self, checkin_id: int, shared: bool) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE checkins SET shared = ? WHERE id = ?", (int(shared), checkin_id)
+            )
+
+    async def drop_other_answer(
+        self, run_id: int, step_index: int, author_id: int, keep_kind: str
+    ) -> None:
+        """A member switched between answering and passing: keep one contribution, not both."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM contributions WHERE run_id = ? AND step_index = ? AND author_id = ?"
+                " AND kind IN ('checkin', 'pass') AND kind != ?",
+                (run_id, step_index, author_id, keep_kind),
+            )
+
+    async def for_session(self, session_id: int) -> list[CheckinRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM checkins WHERE session_id = ? ORDER BY created_at, id",
+            (session_id,),
+        )
+        return [_record(r) for r in rows]
+
+    async def for_member(self, guild_id: int, user_id: int, since: float) -> list[CheckinRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM checkins WHERE guild_id = ? AND user_id = ?"
+            " AND created_at >= ? ORDER BY created_at, id",
+            (guild_id, user_id, since),
+        )
+        return [_record(r) for r in rows]
+
+    async def for_guild(self, guild_id: int, since: float) -> list[CheckinRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM checkins WHERE guild_id = ? AND created_at >= ?"
+            " ORDER BY created_at, id",
+            (guild_id, since),
+        )
+        return [_record(r) for r in rows]
+
+    async def step_counts(self, session_id: int) -> list[StepCount]:
+        """Distinct contributors per step of every run in a session (anonymous ones count)."""
+        rows = await self._db.fetch_all(
+            "SELECT c.run_id, c.step_index, MIN(c.kind),"
+            " COUNT(DISTINCT COALESCE(c.author_id, -c.id))"
+            " FROM contributions c JOIN activity_runs r ON r.id = c.run_id"
+            " WHERE r.session_id = ? GROUP BY c.run_id, c.step_index"
+            " ORDER BY c.run_id, c.step_index",
+            (session_id,),
+        )
+        return [StepCount(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in rows]
+
+    async def guild_sessions(
+        self, guild_id: int, since: float
+    ) -> list[tuple[int, float, str, int]]:
+        """(session id, started_at, title, distinct attendees) of a server's sessions since."""
+        rows = await self._db.fetch_all(
+            "SELECT s.id, s.started_at, s.title,"
+            " (SELECT COUNT(DISTINCT a.user_id) FROM attendance a WHERE a.session_id = s.id)"
+            " FROM sessions s WHERE s.guild_id = ? AND s.started_at >= ? ORDER BY s.started_at",
+            (guild_id, since),
+        )
+        return [(int(r[0]), float(r[1]), str(r[2]), int(r[3])) for r in rows]
+
+    async def latest_session(self, guild_id: int) -> int | None:
+        row = await self._db.fetch_one(
+            "SELECT id FROM sessions WHERE guild_id = ? ORDER BY started_at DESC, id DESC LIMIT 1",
+            (guild_id,),
+        )
+        return int(row[0]) if row else None
+
+    async def count(self) -> int:
+        row = await self._db.fetch_one("SELECT COUNT(*) FROM checkins")
+        return int(row[0]) if row else 0
