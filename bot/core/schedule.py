@@ -1,0 +1,481 @@
+"""Scheduling time: read what a facilitator types in the server's time zone, and repeat it.
+
+Pure: no Discord, no clock of its own (callers pass `now`), zoneinfo for every zone.
+Recurrence is computed on the local wall clock and only then turned into an instant, so a
+weekly 18:00 session stays at 18:00 local across a daylight-saving change.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.core.errors import InvalidInput
+
+Repeat = Literal["none", "weekly", "fortnightly", "monthly"]
+REPEATS: tuple[Repeat, ...] = ("none", "weekly", "fortnightly", "monthly")
+
+# A session opened by the schedule that nobody starts within this many seconds is missed.
+MISSED_AFTER = 30 * 60
+# How far ahead a session can be scheduled.
+MAX_AHEAD = timedelta(days=366)
+
+WEEKDAYS = {
+    name: index
+    for index, names in enumerate(
+        (
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        )
+    )
+    for name in names
+}
+MONTHS = {
+    name: index
+    for index in range(1, 13)
+    for name in (calendar.month_name[index].lower(), calendar.month_abbr[index].lower())
+}
+MONTHS["sept"] = 9
+
+EXAMPLES = "`friday 18:00`, `tomorrow 7pm`, `in 2 hours` or `2026-03-27 18:00`"
+
+_UNITS = {
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "w": 604800,
+    "week": 604800,
+    "weeks": 604800,
+}
+_RELATIVE_PART = re.compile(r"(\d+|an|a)\s*([a-z]+)")
+_TIME = re.compile(
+    r"(?<![\d:])(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ap>am|pm|a\.m\.|p\.m\.)(?![a-z])"
+    r"|(?<![\d:])(?P<h24>\d{1,2})[:.h](?P<m24>\d{2})(?![\d])"
+    r"|\b(?P<word>noon|midday|midnight)\b"
+)
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)?$")
+
+
+# ------------------------------------------------------------------ zones
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone called `name`, or a refusal that says what to type."""
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"I don't know the time zone `{name[:60]}`. Use a name like `Europe/Berlin` "
+            "or `America/New_York` (pick one of the suggestions)."
+        ) from None
+
+
+def timezone_choices(current: str, limit: int = 25) -> list[str]:
+    """Zone names containing what was typed, those starting with it first."""
+    needle = current.strip().casefold().replace(" ", "_")
+    names = sorted(available_timezones())
+    if not needle:
+        popular = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York"]
+        return [*popular, *(n for n in names if n not in popular)][:limit]
+    starts = [n for n in names if n.casefold().startswith(needle)]
+    parts = [n for n in names if n not in starts and needle in n.casefold()]
+    return (starts + parts)[:limit]
+
+
+def exists_locally(wall: datetime, tz: ZoneInfo) -> bool:
+    """False for a wall-clock time skipped by a daylight-saving change (e.g. 02:30 in spring)."""
+    aware = wall.replace(tzinfo=tz)
+    back = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    return back == wall
+
+
+def localize(wall: datetime, tz: ZoneInfo) -> datetime:
+    """A naive wall-clock time in `tz` as an aware instant.
+
+    An ambiguous time (clocks going back) is its first occurrence; a skipped time (clocks going
+    forward) moves forward by the size of the gap, as a wall clock would show it.
+    """
+    aware = wall.replace(tzinfo=tz, fold=0)
+    return aware.astimezone(UTC).astimezone(tz)
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """When a facilitator means, as an aware datetime in `tz`.
+
+    Accepts ISO date-times (`2026-03-27 18:00`, with or without an offset), relative forms
+    (`in 2 hours`, `in 1h 30m`, `in 3 days`), and a day with a time (`friday 18:00`,
+    `next tue 7pm`, `tomorrow 7pm`, `today 18:30`, `27 march 6pm`, `18:00`).
+    """
+    raw = " ".join(text.strip().split())
+    if not raw:
+        raise InvalidInput(f"Say when, for example {EXAMPLES}.")
+    if len(raw) > 80:
+        raise InvalidInput(f"That's too long for a time. Try {EXAMPLES}.")
+    local_now = now.astimezone(tz)
+    lowered = raw.casefold()
+    if _ISO_START.match(lowered):
+        return _parse_iso(raw, tz)
+    if lowered.startswith("in "):
+        return (now + _parse_relative(lowered[3:])).astimezone(tz)
+    return _parse_day_and_time(lowered, local_now, tz)
+
+
+def _parse_iso(raw: str, tz: ZoneInfo) -> datetime:
+    candidate = raw.replace(" ", "T", 1) if " " in raw else raw
+    if candidate.endswith(("Z", "z")):
+        candidate = candidate[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(candidate)
+    except ValueError:
+        raise InvalidInput(
+            f"I couldn't read `{raw}` as a date and time. Try `2026-03-27 18:00`."
+        ) from None
+    if "T" not in candidate:
+        raise InvalidInput(f"Add a time to the date, for example `{raw} 18:00`.")
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(tz)
+    return _checked_local(parsed, tz)
+
+
+def _parse_relative(rest: str) -> timedelta:
+    compact = rest.replace(",", " ").replace(" and ", " ")
+    total = 0
+    position = 0
+    matched_any = False
+    for match in _RELATIVE_PART.finditer(compact):
+        if compact[position : match.start()].strip():
+            break
+        amount = 1 if match.group(1) in ("a", "an") else int(match.group(1))
+        unit = _UNITS.get(match.group(2))
+        if unit is None:
+            raise InvalidInput(
+                f"I don't know the unit `{match.group(2)[:20]}`. Use minutes, hours, days or weeks, "
+                "e.g. `in 2 hours`."
+            )
+        total += amount * unit
+        position = match.end()
+        matched_any = True
+    if not matched_any or compact[position:].strip():
+        raise InvalidInput(f"I couldn't read `in {rest}`. Try `in 2 hours` or `in 1h 30m`.")
+    if total <= 0:
+        raise InvalidInput("That's now. Give a time in the future, e.g. `in 10 minutes`.")
+    return timedelta(seconds=total)
+
+
+def _parse_time(match: re.Match[str]) -> time:
+    word = match.group("word")
+    if word:
+        return time(0, 0) if word == "midnight" else time(12, 0)
+    if match.group("h24") is not None:
+        hour, minute = int(match.group("h24")), int(match.group("m24"))
+        if hour > 23 or minute > 59:
+            raise InvalidInput(f"`{match.group(0)}` isn't a time of day. Use 24-hour `18:00`.")
+        return time(hour, minute)
+    hour, minute = int(match.group("h")), int(match.group("m") or 0)
+    if not 1 <= hour <= 12 or minute > 59:
+        raise InvalidInput(f"`{match.group(0)}` isn't a time of day. Try `7pm` or `19:00`.")
+    pm = match.group("ap").startswith("p")
+    hour = hour % 12 + (12 if pm else 0)
+    return time(hour, minute)
+
+
+def _parse_day_and_time(lowered: str, local_now: datetime, tz: ZoneInfo) -> datetime:
+    matches = list(_TIME.finditer(lowered))
+    if not matches:
+        raise InvalidInput(f"Add a time of day, for example {EXAMPLES}.")
+    if len(matches) > 1:
+        raise InvalidInput(f"I found more than one time in that. Try {EXAMPLES}.")
+    match = matches[0]
+    at = _parse_time(match)
+    rest = (lowered[: match.start()] + " " + lowered[match.end() :]).replace(",", " ")
+    words = [w for w in rest.split() if w not in ("at", "on", "this", "the", "of")]
+    today = local_now.date()
+    strictly_after_today = False
+    if words and words[0] == "next":
+        strictly_after_today = True
+        words = words[1:]
+    day: date | None = None
+    weekday: int | None = None
+    if not words:
+        day = today
+        if _checked_local(datetime.combine(day, at), tz) <= local_now:
+            day = today + timedelta(days=1)
+        return _checked_local(datetime.combine(day, at), tz)
+    if words in (["today"], ["tonight"]):
+        day = today
+    elif words == ["tomorrow"]:
+        day = today + timedelta(days=1)
+    else:
+        if words[0] in WEEKDAYS:
+            weekday = WEEKDAYS[words[0]]
+            words = words[1:]
+        if words:
+            day = _parse_date_words(words, today)
+        elif weekday is not None:
+            ahead = (weekday - today.weekday()) % 7
+            if ahead == 0 and (
+                strictly_after_today or _checked_local(datetime.combine(today, at), tz) <= local_now
+            ):
+                ahead = 7
+            day = today + timedelta(days=ahead)
+    if day is None:
+        raise InvalidInput(f"I couldn't tell which day that is. Try {EXAMPLES}.")
+    if weekday is not None and day.weekday() != weekday:
+        raise InvalidInput(
+            f"{day:%-d %B %Y} is a {calendar.day_name[day.weekday()]}, "
+            f"not a {calendar.day_name[weekday]}."
+        )
+    return _checked_local(datetime.combine(day, at), tz)
+
+
+def _parse_date_words(words: list[str], today: date) -> date:
+    """`27 march`, `march 27th`, `27 mar 2027`."""
+    day_number: int | None = None
+    month: int | None = None
+    year: int | None = None
+    for word in words:
+        ordinal = _ORDINAL.match(word)
+        if word in MONTHS and month is None:
+            month = MONTHS[word]
+        elif ordinal and day_number is None:
+            day_number = int(ordinal.group(1))
+        elif word.isdigit() and len(word) == 4 and year is None:
+            year = int(word)
+        else:
+            raise InvalidInput(f"I couldn't read `{word[:30]}` as part of a date. Try {EXAMPLES}.")
+    if day_number is None or month is None:
+        raise InvalidInput(f"I couldn't tell which day that is. Try {EXAMPLES}.")
+    try:
+        if year is not None:
+            return date(year, month, day_number)
+        found = date(today.year, month, day_number)
+        if found < today:
+            found = date(today.year + 1, month, day_number)
+        return found
+    except ValueError:
+        raise InvalidInput(f"{day_number} {calendar.month_name[month]} isn't a date.") from None
+
+
+def _checked_local(wall: datetime, tz: ZoneInfo) -> datetime:
+    if not exists_locally(wall, tz):
+        raise InvalidInput(
+            f"{wall:%H:%M} doesn't exist on {wall:%-d %B} in {tz.key}: the clocks go forward "
+            "then. Pick a time an hour later or earlier."
+        )
+    return localize(wall, tz)
+
+
+def require_future(start: datetime, now: datetime) -> None:
+    """A schedule is for the future, and not too far into it."""
+    if start <= now + timedelta(minutes=1):
+        raise InvalidInput(
+            "That time has already passed (or is about to). Give a time in the future, "
+            f"for example {EXAMPLES}."
+        )
+    if start - now > MAX_AHEAD:
+        raise InvalidInput("That's more than a year ahead. Pick a date within the next year.")
+
+
+# ------------------------------------------------------------- recurrence
+
+
+def nth_weekday(year: int, month: int, weekday: int, ordinal: int) -> date:
+    """The `ordinal`-th `weekday` of a month (1-4), or its last one when ordinal is 5."""
+    first = date(year, month, 1)
+    if ordinal >= 5:
+        last_day = calendar.monthrange(year, month)[1]
+        last = date(year, month, last_day)
+        return last - timedelta(days=(last.weekday() - weekday) % 7)
+    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (ordinal - 1))
+
+
+def week_ordinal(day: date) -> int:
+    """1 for the first such weekday of its month ... 5 for the fifth (treated as 'last')."""
+    return (day.day - 1) // 7 + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """A series' rule: occurrence `anchor_seq` is at `anchor_local` (wall clock in `timezone`)."""
+
+    repeat: Repeat
+    timezone: str
+    anchor_local: datetime
+    anchor_seq: int = 0
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local_start(self, seq: int) -> datetime:
+        """The wall-clock start of occurrence `seq` (naive, in the series' zone)."""
+        steps = seq - self.anchor_seq
+        anchor = self.anchor_local
+        if self.repeat == "none" or steps == 0:
+            return anchor
+        if self.repeat == "weekly":
+            return anchor + timedelta(weeks=steps)
+        if self.repeat == "fortnightly":
+            return anchor + timedelta(weeks=2 * steps)
+        year, month0 = divmod(anchor.month - 1 + steps, 12)
+        day = nth_weekday(
+            anchor.year + year, month0 + 1, anchor.weekday(), week_ordinal(anchor.date())
+        )
+        return datetime.combine(day, anchor.time())
+
+    def start(self, seq: int) -> datetime:
+        """The instant occurrence `seq` starts (aware, in the series' zone)."""
+        return localize(self.local_start(seq), self.tz)
+
+    def next_seq(self, after_seq: int, now: datetime) -> int | None:
+        """The first occurrence after `after_seq` that starts after `now`; None when not repeating."""
+        if self.repeat == "none":
+            return None
+        seq = after_seq + 1
+        for _ in range(2000):
+            if self.start(seq) > now:
+                return seq
+            seq += 1
+        return None
+
+
+def describe_repeat(repeat: Repeat, local_start: datetime) -> str:
+    """'Every Friday', 'Every other Friday', 'Monthly on the 2nd Tuesday', 'Once'."""
+    day = calendar.day_name[local_start.weekday()]
+    if repeat == "weekly":
+        return f"Every {day}"
+    if repeat == "fortnightly":
+        return f"Every other {day}"
+    if repeat == "monthly":
+        ordinal = week_ordinal(local_start.date())
+        word = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}.get(ordinal, "last")
+        return f"Monthly on the {word} {day}"
+    return "Once"
+
+
+# ---------------------------------------------------------------- timing
+
+
+class OccurrenceTiming(Protocol):
+    """What the scheduler needs to know about one stored occurrence."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def starts_at(self) -> float: ...
+    @property
+    def ends_at(self) -> float: ...
+    @property
+    def opened_at(self) -> float | None: ...
+    @property
+    def reminders_until(self) -> float: ...
+    @property
+    def ended_at(self) -> float | None: ...
+
+
+def reminder_times(o: OccurrenceTiming, minutes: set[int]) -> list[tuple[float, int]]:
+    """(due, minutes_before) for reminder slots still ahead of the reminder mark, earliest first."""
+    if o.status != "scheduled":
+        return []
+    slots = [(o.starts_at - 60 * m, m) for m in minutes]
+    return sorted((due, m) for due, m in slots if o.reminders_until < due < o.starts_at)
+
+
+def next_deadline(o: OccurrenceTiming, minutes: set[int]) -> float | None:
+    """The next moment the scheduler must look at this occurrence."""
+    if o.status == "cancelled":
+        return None
+    candidates: list[float] = []
+    if o.status == "scheduled":
+        candidates.extend(due for due, _ in reminder_times(o, minutes)[:1])
+        candidates.append(o.starts_at)
+    if o.status == "open" and o.opened_at is not None:
+        candidates.append(o.opened_at + MISSED_AFTER)
+    if o.ended_at is None:
+        candidates.append(o.ends_at)
+    return min(candidates) if candidates else None
+
+
+@dataclass(frozen=True, slots=True)
+class WakePlan:
+    """What is due for one occurrence now."""
+
+    remind: tuple[int, ...] = ()  # minutes_before slots to send now
+    skip_reminders: bool = False  # slots that fell due while nobody could send them
+    open: bool = False  # the start time has come and the session is still within its time
+    missed_unopened: bool = False  # the whole session passed while the bot was away
+    check_missed: bool = False  # opened, nobody started it within MISSED_AFTER
+    end: bool = False  # the end time has come: close the event, schedule the next one
+
+    @property
+    def mark_reminders(self) -> bool:
+        return bool(self.remind) or self.skip_reminders
+
+    @property
+    def anything(self) -> bool:
+        return bool(
+            self.remind
+            or self.skip_reminders
+            or self.open
+            or self.missed_unopened
+            or self.check_missed
+            or self.end
+        )
+
+
+# A reminder is sent if the bot wakes within this many seconds of its due time; one that fell due
+# while the bot was down is not sent late.
+REMINDER_GRACE = 90.0
+
+
+def plan_wake(o: OccurrenceTiming, minutes: set[int], now: float) -> WakePlan:
+    """Decide what is due for an occurrence at `now` (see WakePlan)."""
+    if o.status == "cancelled":
+        return WakePlan()
+    remind: list[int] = []
+    skipped = False
+    if o.status == "scheduled":
+        for due, m in reminder_times(o, minutes):
+            if due > now:
+                break
+            if now - due <= REMINDER_GRACE and now < o.starts_at:
+                remind.append(m)
+            else:
+                skipped = True
+    opening = o.status == "scheduled" and o.starts_at <= now < o.ends_at
+    missed_unopened = o.status == "scheduled" and now >= o.ends_at
+    check_missed = (
+        o.status == "open" and o.opened_at is not None and now >= o.opened_at + MISSED_AFTER
+    )
+    end = o.ended_at is None and now >= o.ends_at
+    return WakePlan(
+        remind=tuple(sorted(set(remind), reverse=True)),
+        skip_reminders=skipped,
+        open=opening,
+        missed_unopened=missed_unopened,
+        check_missed=check_missed,
+        end=end,
+    )

@@ -1,0 +1,326 @@
+"""Scheduled sessions: series, their occurrences, server time zones and reminder opt-ins."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.store.database import Database, Row
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRecord:
+    id: int
+    guild_id: int
+    channel_id: int
+    voice_channel_id: int | None
+    facilitator_id: int
+    title: str
+    plan: str | None
+    duration_minutes: int
+    repeat: str
+    timezone: str
+    anchor_local: str
+    anchor_seq: int
+    active: bool
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceRecord:
+    id: int
+    series_id: int
+    guild_id: int
+    seq: int
+    starts_at: float
+    ends_at: float
+    event_id: int | None
+    status: str
+    session_id: int | None
+    start_message_id: int | None
+    opened_at: float | None
+    reminders_until: float
+    ended_at: float | None
+    created_at: float
+
+
+_SERIES = (
+    "id, guild_id, channel_id, voice_channel_id, facilitator_id, title, plan, duration_minutes,"
+    " repeat, timezone, anchor_local, anchor_seq, active, created_at"
+)
+_OCC = (
+    "id, series_id, guild_id, seq, starts_at, ends_at, event_id, status, session_id,"
+    " start_message_id, opened_at, reminders_until, ended_at, created_at"
+)
+_SERIES_FIELDS = frozenset(
+    {
+        "channel_id",
+        "voice_channel_id",
+        "facilitator_id",
+        "title",
+        "plan",
+        "duration_minutes",
+        "repeat",
+        "timezone",
+        "anchor_local",
+        "anchor_seq",
+    }
+)
+
+
+def _series(row: Row) -> SeriesRecord:
+    values = list(tuple(row))
+    values[12] = bool(values[12])
+    return SeriesRecord(*values)
+
+
+def _occurrence(row: Row) -> OccurrenceRecord:
+    return OccurrenceRecord(*tuple(row))
+
+
+class ScheduleRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # ------------------------------------------------------------ time zones
+
+    async def guild_timezone(self, guild_id: int) -> str | None:
+        row = await self._db.fetch_one("SELECT timezone FROM guilds WHERE id = ?", (guild_id,))
+        return str(row[0]) if row and row[0] else None
+
+    async def set_guild_timezone(self, guild_id: int, timezone: str, now: float) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO guilds (id, timezone, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone",
+                (guild_id, timezone, now),
+            )
+
+    # ---------------------------------------------------------------- series
+
+    async def create_series(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        voice_channel_id: int | None,
+        facilitator_id: int,
+        title: str,
+        plan: str | None,
+        duration_minutes: int,
+        repeat: str,
+        timezone: str,
+        anchor_local: str,
+        starts_at: float,
+        ends_at: float,
+        now: float,
+    ) -> tuple[SeriesRecord, OccurrenceRecord]:
+        """A series and its first occurrence (seq 0), in one transaction."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO schedule_series (guild_id, channel_id, voice_channel_id,"
+                " facilitator_id, title, plan, duration_minutes, repeat, timezone, anchor_local,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    guild_id,
+                    channel_id,
+                    voice_channel_id,
+                    facilitator_id,
+                    title,
+                    plan,
+                    duration_minutes,
+                    repeat,
+                    timezone,
+                    anchor_local,
+                    now,
+                ),
+            )
+            series_id = int(cursor.lastrowid or 0)
+            cursor = await conn.execute(
+                "INSERT INTO schedule_occurrences (series_id, guild_id, seq, starts_at, ends_at,"
+                " reminders_until, created_at) VALUES (?, ?, 0, ?, ?, ?, ?)",
+                (series_id, guild_id, starts_at, ends_at, now, now),
+            )
+            occurrence_id = int(cursor.lastrowid or 0)
+        series = await self.series(series_id)
+        occurrence = await self.occurrence(occurrence_id)
+        assert series is not None and occurrence is not None
+        return series, occurrence
+
+    async def series(self, series_id: int) -> SeriesRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_SERIES} FROM schedule_series WHERE id = ?", (series_id,)
+        )
+        return _series(row) if row else None
+
+    async def update_series(self, series_id: int, **changes: Any) -> None:
+        unknown = set(changes) - _SERIES_FIELDS
+        if unknown:
+            raise ValueError(f"not series fields: {sorted(unknown)}")
+        if not changes:
+            return
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE schedule_series SET {assignments} WHERE id = ?",
+                (*changes.values(), series_id),
+            )
+
+    async def stop_series(self, series_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE schedule_series SET active = 0 WHERE id = ?", (series_id,))
+
+    # ----------------------------------------------------------- occurrences
+
+    async def occurrence(self, occurrence_id: int) -> OccurrenceRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_OCC} FROM schedule_occurrences WHERE id = ?", (occurrence_id,)
+        )
+        return _occurrence(row) if row else None
+
+    async def add_occurrence(
+        self, series: SeriesRecord, seq: int, starts_at: float, ends_at: float, now: float
+    ) -> OccurrenceRecord | None:
+        """The series' occurrence `seq`; None when it already existed (another wake made it)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT OR IGNORE INTO schedule_occurrences (series_id, guild_id, seq, starts_at,"
+                " ends_at, reminders_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (series.id, series.guild_id, seq, starts_at, ends_at, now, now),
+            )
+            if cursor.rowcount != 1:
+                return None
+            occurrence_id = int(cursor.lastrowid or 0)
+        return await self.occurrence(occurrence_id)
+
+    async def pending(self) -> list[OccurrenceRecord]:
+        """Occurrences the scheduler still has work for, in every server."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_OCC} FROM schedule_occurrences WHERE status != 'cancelled'"
+            " AND (ended_at IS NULL OR status IN ('scheduled', 'open')) ORDER BY starts_at, id"
+        )
+        return [_occurrence(r) for r in rows]
+
+    async def upcoming(self, guild_id: int, limit: int) -> list[OccurrenceRecord]:
+        """Occurrences not yet over, soonest first."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_OCC} FROM schedule_occurrences WHERE guild_id = ?"
+            " AND status IN ('scheduled', 'open', 'started') AND ended_at IS NULL"
+            " ORDER BY starts_at, id LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_occurrence(r) for r in rows]
+
+    async def set_event(self, occurrence_id: int, event_id: int | None) -> None:
+        await self._set(occurrence_id, "event_id", event_id)
+
+    async def set_start_message(self, occurrence_id: int, message_id: int | None) -> None:
+        await self._set(occurrence_id, "start_message_id", message_id)
+
+    async def mark_reminders(self, occurrence_id: int, until: float) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE schedule_occurrences SET reminders_until = MAX(reminders_until, ?)"
+                " WHERE id = ?",
+                (until, occurrence_id),
+            )
+
+    async def set_times(self, occurrence_id: int, starts_at: float, ends_at: float) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE schedule_occurrences SET starts_at = ?, ends_at = ? WHERE id = ?",
+                (starts_at, ends_at, occurrence_id),
+            )
+
+    async def set_opened(
+        self, occurrence_id: int, session_id: int | None, now: float, status: str = "open"
+    ) -> bool:
+        """scheduled -> open (or missed when it could not open); False if it had moved on."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE schedule_occurrences SET status = ?, session_id = ?, opened_at = ?"
+                " WHERE id = ? AND status = 'scheduled'",
+                (status, session_id, now, occurrence_id),
+            )
+            return cursor.rowcount == 1
+
+    async def set_opened_session(self, occurrence_id: int, session_id: int) -> None:
+        await self._set(occurrence_id, "session_id", session_id)
+
+    async def transition(self, occurrence_id: int, from_statuses: Iterable[str], to: str) -> bool:
+        """Move the status on only from one of `from_statuses` (so two clicks can't both win)."""
+        allowed = list(from_statuses)
+        marks = ",".join("?" * len(allowed))
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE schedule_occurrences SET status = ? WHERE id = ? AND status IN ({marks})",
+                (to, occurrence_id, *allowed),
+            )
+            return cursor.rowcount == 1
+
+    async def set_ended(self, occurrence_id: int, now: float) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE schedule_occurrences SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+                (now, occurrence_id),
+            )
+            return cursor.rowcount == 1
+
+    async def _set(self, occurrence_id: int, column: str, value: object) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE schedule_occurrences SET {column} = ? WHERE id = ?",
+                (value, occurrence_id),
+            )
+
+    # ------------------------------------------------------------- reminders
+
+    async def set_optin(self, guild_id: int, user_id: int, minutes: int, now: float) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO reminder_optins (guild_id, user_id, minutes_before, updated_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+                " minutes_before = excluded.minutes_before, updated_at = excluded.updated_at",
+                (guild_id, user_id, minutes, now),
+            )
+
+    async def remove_optin(self, guild_id: int, user_id: int) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM reminder_optins WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+            return cursor.rowcount == 1
+
+    async def optins(self, guild_id: int) -> dict[int, int]:
+        rows = await self._db.fetch_all(
+            "SELECT user_id, minutes_before FROM reminder_optins WHERE guild_id = ?", (guild_id,)
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    async def optin_minutes(self) -> dict[int, set[int]]:
+        """The distinct reminder lead times chosen in each server."""
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT guild_id, minutes_before FROM reminder_optins"
+        )
+        found: dict[int, set[int]] = {}
+        for row in rows:
+            found.setdefault(int(row[0]), set()).add(int(row[1]))
+        return found
+
+    async def reminded(self, occurrence_id: int) -> set[int]:
+        rows = await self._db.fetch_all(
+            "SELECT user_id FROM sent_reminders WHERE occurrence_id = ?", (occurrence_id,)
+        )
+        return {int(r[0]) for r in rows}
+
+    async def record_reminded(
+        self, occurrence_id: int, user_ids: Iterable[int], via: str, now: float
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "INSERT OR IGNORE INTO sent_reminders (occurrence_id, user_id, via, sent_at)"
+                " VALUES (?, ?, ?, ?)",
+                [(occurrence_id, uid, via, now) for uid in user_ids],
+            )
