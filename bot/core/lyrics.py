@@ -1,0 +1,560 @@
+"""The `write` step: a song written together, one line per turn, with scaffolds and gentle help.
+
+Sources of truth:
+- contributions (kinds line, pass, edit, withdraw, remove) are the event log; folding them in
+  order gives the song's text (`fold`), so the song sheet at the end needs nothing else;
+- the handler state (persisted by the runner) holds the turn bookkeeping and a folded copy of
+  the song that `accept` checks against (rhymes, turns, who may edit);
+- the songs/song_lines tables are the saved song, written by the cog after each committed event.
+
+Nothing here knows Discord: ids are ints and time is `ctx.now`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.activities import WriteStep, localize
+from bot.core.errors import Conflict, InvalidInput
+from bot.core.rhymes import last_word, lines_rhyme
+from bot.core.steps import BaseStepHandler, StepContext, Wake
+from bot.core.syllables import count_syllables
+from bot.core.text import clean_member_text
+from bot.store.records import ContributionRecord
+
+HARD_MAX_CHARS = 300
+"""No line is ever longer than this, even when `strict: false` lets a long line through."""
+BLANK_RE = re.compile(r"_{3,}")
+EVENT_KINDS = ("line", "pass", "edit", "withdraw", "remove")
+
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|</[^:>]+:\d+>")
+_CUSTOM_EMOJI = re.compile(r"<a?:(\w+):\d+>")
+_MASS = re.compile(r"@(everyone|here)\b", re.IGNORECASE)
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN = re.compile(r"[*_~`|\\]")
+_LEADING = re.compile(r"^(?:[#>\-+]+|\d+\.)\s*")
+
+
+# ------------------------------------------------------------------ the song's shape
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One line of the song to be written."""
+
+    position: int
+    section: str
+    section_number: int
+    """Which occurrence of this section name (the second verse is 2)."""
+    line_in_section: int
+    section_lines: int
+    template: str | None
+
+    @property
+    def label(self) -> str:
+        name = self.section or "song"
+        return f"line {self.position + 1} ({name}, line {self.line_in_section})"
+
+
+def slots(step: WriteStep, locale: str = "en") -> list[Slot]:
+    """Every line of the song in order, with its section and template line."""
+    templates = [localize(t, locale) for t in step.template] if step.template else None
+    sections = (
+        [(localize(s.name, locale), s.lines) for s in step.structure]
+        if step.structure
+        else [("", len(templates or []))]
+    )
+    result: list[Slot] = []
+    seen: dict[str, int] = {}
+    for name, count in sections:
+        seen[name] = seen.get(name, 0) + 1
+        for line in range(count):
+            position = len(result)
+            result.append(
+                Slot(
+                    position=position,
+                    section=name,
+                    section_number=seen[name],
+                    line_in_section=line + 1,
+                    section_lines=count,
+                    template=templates[position] if templates else None,
+                )
+            )
+    return result
+
+
+def blanks(template: str | None) -> int:
+    return len(BLANK_RE.findall(template or ""))
+
+
+# ------------------------------------------------------------------ member text
+
+
+def clean_line(text: str, limit: int = HARD_MAX_CHARS) -> str:
+    """One line of lyric, safe for the sheet: no mentions, no markdown, no line breaks."""
+    text = _CUSTOM_EMOJI.sub(r":\1:", text)
+    text = _MENTION.sub("", text)
+    text = _MASS.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _MARKDOWN.sub("", text)
+    text = clean_member_text(text, 10_000, single_line=True)
+    text = _LEADING.sub("", text).strip()
+    return clean_member_text(text, limit, single_line=True)
+
+
+def split_fills(text: str, count: int) -> list[str]:
+    """A single text for a line with several blanks: the parts go between slashes."""
+    if count <= 1:
+        return [text]
+    parts = [p.strip() for p in re.split(r"\s*[/|]\s*", text)]
+    if len(parts) != count:
+        raise InvalidInput(
+            f"This line has {count} blanks. Write the parts separated by a slash, for example "
+            "`my morning coffee / it went cold`, or use the Write my line button."
+        )
+    return parts
+
+
+def fill_template(template: str, fills: Sequence[str]) -> str:
+    """The template line with each blank replaced, in order."""
+    pieces = iter(fills)
+    return BLANK_RE.sub(lambda _: next(pieces, "…"), template)
+
+
+# ------------------------------------------------------------------ state and folding
+
+State = dict[str, Any]
+
+
+def song_lines(state: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
+    """Filled positions -> line (id, text, fill, author, syl, flags)."""
+    return {int(k): dict(v) for k, v in dict(state.get("lines", {})).items()}
+
+
+def apply_event(
+    lines: Mapping[int, Mapping[str, Any]],
+    kind: str,
+    payload: Mapping[str, Any],
+    contribution_id: int,
+    author_id: int | None,
+) -> dict[int, dict[str, Any]]:
+    """The song after one event; the same fold for the live state and for the closed step."""
+    result = {k: dict(v) for k, v in lines.items()}
+    position = int(payload.get("pos", -1))
+    if kind == "line":
+        result[position] = {
+            "id": contribution_id,
+            "text": str(payload.get("text", "")),
+            "fill": str(payload.get("fill", "")),
+            "author": author_id,
+            "syl": int(payload.get("syl", 0)),
+            "flags": list(payload.get("flags", [])),
+        }
+    elif kind == "edit":
+        current = result.get(position)
+        if current is not None and current.get("id") == payload.get("line_id"):
+            current.update(
+                text=str(payload.get("text", "")),
+                fill=str(payload.get("fill", "")),
+                syl=int(payload.get("syl", 0)),
+                flags=list(payload.get("flags", [])),
+                edited=True,
+            )
+    elif kind in ("withdraw", "remove"):
+        current = result.get(position)
+        if current is not None and current.get("id") == payload.get("line_id"):
+            del result[position]
+    return result
+
+
+def fold(contributions: Iterable[ContributionRecord]) -> dict[int, dict[str, Any]]:
+    """The song's lines from the step's event log, in commit order."""
+    lines: dict[int, dict[str, Any]] = {}
+    for c in sorted(contributions, key=lambda c: c.id):
+        if c.kind in EVENT_KINDS:
+            lines = apply_event(lines, c.kind, c.payload, c.id, c.author_id)
+    return lines
+
+
+def next_position(step: WriteStep, lines: Mapping[int, Any]) -> int | None:
+    """The lowest empty line (a removed line is written again), or None when the song is full."""
+    for position in range(step.total_lines):
+        if position not in lines:
+            return position
+    return None
+
+
+def is_full(step: WriteStep, lines: Mapping[int, Any]) -> bool:
+    return next_position(step, lines) is None
+
+
+# ------------------------------------------------------------------ turns
+
+
+def rotation(state: Mapping[str, Any], present: Sequence[int]) -> list[int]:
+    """Everyone in the turn order: join order, newcomers appended at the end."""
+    order = [int(u) for u in state.get("order", [])]
+    return order + [u for u in present if u not in order]
+
+
+def next_after(order: Sequence[int], present: Sequence[int], current: int | None) -> int | None:
+    """The next present member after `current` in the order, wrapping round; skips leavers."""
+    here = set(present)
+    if not order or not here:
+        return None
+    start = order.index(current) + 1 if current in order else 0
+    for offset in range(len(order)):
+        candidate = order[(start + offset) % len(order)]
+        if candidate in here:
+            return candidate
+    return None
+
+
+def current_writer(state: Mapping[str, Any], present: Sequence[int]) -> int | None:
+    """Whose turn it is now: the stored writer, or the next one if they have left."""
+    turn = state.get("turn")
+    if isinstance(turn, int) and turn in present:
+        return turn
+    order = rotation(state, present)
+    if isinstance(turn, int) and turn in order:
+        return next_after(order, present, turn)
+    return next_after(order, present, None)
+
+
+def takes_turns(step: WriteStep) -> bool:
+    return step.turns in ("round_robin", "hidden")
+
+
+def previous_line(lines: Mapping[int, Mapping[str, Any]], position: int) -> str | None:
+    """The text of the line just before `position`, if it has been written."""
+    before = lines.get(position - 1)
+    return str(before["text"]) if before else None
+
+
+def hidden_clue(lines: Mapping[int, Mapping[str, Any]], position: int) -> str | None:
+    """What a hidden-mode writer may see: only the last word of the line before."""
+    before = previous_line(lines, position)
+    return (last_word(before) or None) if before else None
+
+
+# ------------------------------------------------------------------ checking a line
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedLine:
+    text: str
+    fill: str
+    syllables: int
+    flags: list[str]
+
+
+def check_line(
+    step: WriteStep,
+    slot: Slot,
+    lines: Mapping[int, Mapping[str, Any]],
+    raw: str | Sequence[str],
+) -> CheckedLine:
+    """Clean a writer's words, fill the template, and check the step's constraints.
+
+    With `strict: true` a line outside them is refused with the count and a hint; otherwise it
+    is accepted and flagged.
+    """
+    needed = blanks(slot.template)
+    parts = list(raw) if not isinstance(raw, str) else split_fills(raw, needed)
+    fills = [clean_line(p) for p in parts]
+    if not any(fills):
+        raise InvalidInput(
+            "Your line was empty. Write a few words, or press Pass if nothing comes: "
+            "passing is fine."
+        )
+    if slot.template and any(not f for f in fills):
+        raise InvalidInput("Fill in every blank of the line, please.")
+    fill = " / ".join(fills)
+    text = fill_template(slot.template, fills) if slot.template else fill
+    text = clean_member_text(text, HARD_MAX_CHARS, single_line=True)
+    problems: list[str] = []
+    flags: list[str] = []
+    limit = step.constraints.max_chars
+    if len(fill) > limit:
+        problems.append(
+            f"Your words are {len(fill)} characters long; the limit here is {limit}. "
+            "Try saying it with fewer words."
+        )
+        flags.append("long")
+    syllables = count_syllables(text)
+    wanted = step.constraints.syllables
+    if wanted is not None and not (wanted.min <= syllables <= wanted.max):
+        span = f"{wanted.min}" if wanted.min == wanted.max else f"{wanted.min}–{wanted.max}"
+        hint = (
+            "try dropping a small word or two"
+            if syllables > wanted.max
+            else "try adding a word or two"
+        )
+        problems.append(
+            f"That line has {syllables} syllables; this song asks for {span}. Nearly there: {hint}."
+        )
+        flags.append("syllables")
+    before = previous_line(lines, slot.position)
+    if step.constraints.rhyme_with_previous and before and lines_rhyme(before, text) is None:
+        target = last_word(before)
+        mine = last_word(text)
+        problems.append(
+            f"Your line ends with “{mine}”, which doesn't rhyme with “{target}” at the end of "
+            f"the line before. `/rhyme {target}` suggests some that do."
+        )
+        flags.append("rhyme")
+    if problems and step.strict:
+        raise InvalidInput("\n".join(problems))
+    return CheckedLine(text=text, fill=fill, syllables=syllables, flags=flags)
+
+
+# ------------------------------------------------------------------ the handler
+
+
+def _writer(payload: Mapping[str, Any]) -> int:
+    writer = payload.get("writer")
+    if not isinstance(writer, int):
+        raise InvalidInput("I couldn't tell who wrote that line.")
+    return writer
+
+
+def _raw(payload: Mapping[str, Any]) -> str | list[str]:
+    fills = payload.get("fills")
+    if isinstance(fills, list):
+        return [str(f) for f in fills]
+    return str(payload.get("text", ""))
+
+
+class WriteHandler(BaseStepHandler):
+    """Turn order, line checks and the folded song for `write` steps."""
+
+    kind = "write"
+
+    def one_answer_per_member(self, step: Any) -> bool:
+        return False
+
+    # ---------------------------------------------------------------- timers
+
+    def _start_turn(self, state: State, step: WriteStep, writer: int | None, now: float) -> Wake:
+        full = is_full(step, song_lines(state))
+        if not takes_turns(step) or full or writer is None:
+            state.update(turn=None if full or not takes_turns(step) else writer)
+            state["turn_deadline"] = None
+            return Wake(at=None, state=state)
+        state["turn"] = writer
+        state["turn_no"] = int(state.get("turn_no", 0)) + 1
+        state["turn_deadline"] = now + step.turn_seconds
+        return Wake(at=state["turn_deadline"], state=state)
+
+    def enter(self, ctx: StepContext) -> Wake:
+        step: WriteStep = ctx.step
+        state: State = {
+            "lines": {},
+            "order": list(ctx.present),
+            "turn": None,
+            "turn_no": 0,
+            "turn_deadline": None,
+            "last": None,
+            "timeouts": [],
+        }
+        first = ctx.present[0] if ctx.present else None
+        return self._start_turn(state, step, first, ctx.now)
+
+    def on_wake(self, ctx: StepContext) -> Wake:
+        """The writer's time ran out: their turn is recorded as passed and moves on."""
+        step: WriteStep = ctx.step
+        state: State = dict(ctx.state)
+        lines = song_lines(state)
+        position = next_position(step, lines)
+        writer = current_writer(state, ctx.present)
+        state["order"] = rotation(state, ctx.present)
+        if not takes_turns(step) or position is None:
+            return Wake(at=None, state=state)
+        timeouts = list(state.get("timeouts", []))
+        timeouts.append(
+            {
+                "pos": position,
+                "turn_no": int(state.get("turn_no", 0)),
+                "user": None if step.anonymous else writer,
+                "at": ctx.now,
+            }
+        )
+        state["timeouts"] = timeouts[-64:]
+        following = next_after(state["order"], ctx.present, writer)
+        return self._start_turn(state, step, following, ctx.now)
+
+    # ---------------------------------------------------------------- checking
+
+    def _require_turn(self, ctx: StepContext, writer: int) -> None:
+        step: WriteStep = ctx.step
+        if not takes_turns(step):
+            return
+        now_writing = current_writer(ctx.state, ctx.present)
+        if now_writing is not None and writer != now_writing:
+            order = rotation(ctx.state, ctx.present)
+            raise Conflict(
+                f"It's <@{now_writing}>'s turn to write at the moment. "
+                + (
+                    "You're in the circle and your turn will come; I'll mention you when it does."
+                    if writer in order
+                    else "Join the session to take a turn."
+                )
+            )
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        step: WriteStep = ctx.step
+        lines = song_lines(ctx.state)
+        position = next_position(step, lines)
+        writer = _writer(payload)
+        the_slots = slots(step)
+        if kind == "line":
+            if position is None:
+                raise Conflict("The song is complete: every line has been written. 🎶")
+            self._require_turn(ctx, writer)
+            expected = payload.get("expected_position")
+            if isinstance(expected, int) and expected != position:
+                shown, now = the_slots[min(expected, len(the_slots) - 1)], the_slots[position]
+                if takes_turns(step):
+                    raise Conflict(
+                        f"That was for {shown.label}, which has changed since you opened the "
+                        "form. Press **Write my line** again to see the line that's next."
+                    )
+                if shown.section != now.section or shown.section_number != now.section_number:
+                    raise Conflict(
+                        f"The {shown.section or 'section'} you wrote for is finished: someone "
+                        f"wrote its last line a moment ago. Next is {now.label}; press "
+                        "**Write my line** again."
+                    )
+                if shown.template != now.template:
+                    raise Conflict(
+                        f"Someone filled that line a moment ago. The next one is different: "
+                        f"press **Write my line** again for {now.label}."
+                    )
+            checked = check_line(step, the_slots[position], lines, _raw(payload))
+            return {
+                "pos": position,
+                "section": the_slots[position].section,
+                "text": checked.text,
+                "fill": checked.fill,
+                "syl": checked.syllables,
+                "flags": checked.flags,
+            }
+        if kind == "pass":
+            if not step.pass_allowed:
+                raise Conflict("Passing isn't part of this song; write a word or two if you can.")
+            if position is None:
+                raise Conflict("The song is complete: there's nothing left to pass.")
+            self._require_turn(ctx, writer)
+            return {"pos": position}
+        if kind in ("edit", "withdraw"):
+            last = ctx.state.get("last")
+            if not last:
+                raise Conflict("There's no line of yours to change.")
+            if last.get("writer") is None:
+                raise Conflict(
+                    "Lines in this anonymous song aren't linked to anyone, so they can't be "
+                    "changed. A facilitator can remove a line if needed."
+                )
+            line = lines.get(int(last["pos"]))
+            if last.get("writer") != writer or line is None or line.get("id") != last.get("id"):
+                raise Conflict(
+                    "You can change only your own line, and only until the next line is "
+                    "written. Speak to the facilitator if something needs to come out."
+                )
+            if kind == "withdraw":
+                return {"pos": int(last["pos"]), "line_id": int(last["id"])}
+            slot = the_slots[int(last["pos"])]
+            checked = check_line(step, slot, lines, _raw(payload))
+            return {
+                "pos": slot.position,
+                "line_id": int(last["id"]),
+                "text": checked.text,
+                "fill": checked.fill,
+                "syl": checked.syllables,
+                "flags": checked.flags,
+            }
+        if kind == "remove":
+            number = payload.get("number")
+            if not isinstance(number, int) or not 1 <= number <= step.total_lines:
+                raise InvalidInput(f"Give a line number from 1 to {step.total_lines}.")
+            line = lines.get(number - 1)
+            if line is None:
+                raise NotFoundLine(f"Line {number} hasn't been written (or was already removed).")
+            return {"pos": number - 1, "line_id": int(line["id"])}
+        raise InvalidInput("Use the Write my line button or /line to add to the song.")
+
+    # ---------------------------------------------------------------- after
+
+    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
+        step: WriteStep = ctx.step
+        state: State = dict(ctx.state)
+        state["order"] = rotation(state, ctx.present)
+        before = song_lines(state)
+        writer = (
+            contribution.author_id
+            if contribution.author_id is not None
+            else (current_writer(state, ctx.present) if takes_turns(step) else None)
+        )
+        lines = apply_event(
+            before, contribution.kind, contribution.payload, contribution.id, contribution.author_id
+        )
+        state["lines"] = {str(k): v for k, v in sorted(lines.items())}
+        kind = contribution.kind
+        if kind == "line":
+            state["last"] = {
+                "id": contribution.id,
+                "pos": int(contribution.payload["pos"]),
+                "writer": writer,
+            }
+        elif kind in ("withdraw", "remove"):
+            last = state.get("last")
+            if last and last.get("id") == contribution.payload.get("line_id"):
+                state["last"] = None
+        if kind in ("line", "pass") and takes_turns(step):
+            doing = current_writer(state, ctx.present)
+            following = next_after(state["order"], ctx.present, doing)
+            return self._start_turn(state, step, following, ctx.now)
+        if is_full(step, lines):
+            return self._start_turn(state, step, None, ctx.now)
+        if takes_turns(step) and state.get("turn_deadline") is None:
+            # A removal reopened a full song: turns start again.
+            following = current_writer(state, ctx.present)
+            return self._start_turn(state, step, following, ctx.now)
+        deadline = state.get("turn_deadline")
+        return Wake(at=deadline if isinstance(deadline, int | float) else None, state=state)
+
+    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        return is_full(ctx.step, song_lines(ctx.state))
+
+
+class NotFoundLine(InvalidInput):
+    """A facilitator named a line that isn't there."""
+
+
+# ------------------------------------------------------------------ credits
+
+
+@dataclass(frozen=True, slots=True)
+class Credits:
+    named: tuple[int, ...]
+    """Authors credited by name, in order of their first line."""
+    group: bool
+    """Some lines are credited to "the group" (anonymous step or opted-out members)."""
+
+
+def credits(
+    lines: Mapping[int, Mapping[str, Any]], anonymous: bool, opted_out: Iterable[int]
+) -> Credits:
+    out = set(opted_out)
+    named: list[int] = []
+    group = False
+    for _, line in sorted(lines.items()):
+        author = line.get("author")
+        if anonymous or not isinstance(author, int) or author in out:
+            group = True
+        elif author not in named:
+            named.append(author)
+    return Credits(named=tuple(named), group=group)

@@ -1,0 +1,232 @@
+"""Songs written together and their lines, with removals kept for the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.store.database import Database, Row
+
+_SONG_COLUMNS = (
+    "id, guild_id, session_id, run_id, step_index, title, theme, structure, anonymous,"
+    " created_at, finished_at"
+)
+_LINE_COLUMNS = (
+    "id, song_id, position, section, author_id, text, syllables, passed, removed_at,"
+    " removed_by, created_at, event_key"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SongRecord:
+    id: int
+    guild_id: int
+    session_id: int | None
+    run_id: int | None
+    step_index: int | None
+    title: str
+    theme: str
+    structure: str
+    """JSON list of [section name, line count]."""
+    anonymous: bool
+    created_at: float
+    finished_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SongLineRecord:
+    id: int
+    song_id: int
+    position: int
+    section: str
+    author_id: int | None
+    text: str
+    syllables: int | None
+    passed: bool
+    removed_at: float | None
+    removed_by: int | None
+    created_at: float
+    event_key: str | None
+
+
+def _song(row: Row) -> SongRecord:
+    v = tuple(row)
+    return SongRecord(
+        id=v[0],
+        guild_id=v[1],
+        session_id=v[2],
+        run_id=v[3],
+        step_index=v[4],
+        title=v[5],
+        theme=v[6],
+        structure=v[7],
+        anonymous=bool(v[8]),
+        created_at=v[9],
+        finished_at=v[10],
+    )
+
+
+def _line(row: Row) -> SongLineRecord:
+    v = tuple(row)
+    return SongLineRecord(
+        id=v[0],
+        song_id=v[1],
+        position=v[2],
+        section=v[3],
+        author_id=v[4],
+        text=v[5],
+        syllables=v[6],
+        passed=bool(v[7]),
+        removed_at=v[8],
+        removed_by=v[9],
+        created_at=v[10],
+        event_key=v[11],
+    )
+
+
+class SongRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def for_step(
+        self,
+        *,
+        guild_id: int,
+        session_id: int,
+        run_id: int,
+        step_index: int,
+        theme: str,
+        structure: str,
+        anonymous: bool,
+        now: float,
+    ) -> SongRecord:
+        """The song of a write step, created the first time it is asked for."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO songs (guild_id, session_id, run_id, step_index, theme, structure,"
+                " anonymous, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (run_id, step_index) WHERE run_id IS NOT NULL DO NOTHING",
+                (guild_id, session_id, run_id, step_index, theme, structure, int(anonymous), now),
+            )
+        found = await self.by_step(run_id, step_index)
+        assert found is not None
+        return found
+
+    async def by_step(self, run_id: int, step_index: int) -> SongRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_SONG_COLUMNS} FROM songs WHERE run_id = ? AND step_index = ?",
+            (run_id, step_index),
+        )
+        return _song(row) if row else None
+
+    async def get(self, song_id: int) -> SongRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_SONG_COLUMNS} FROM songs WHERE id = ?", (song_id,)
+        )
+        return _song(row) if row else None
+
+    async def in_guild(self, guild_id: int, limit: int = 25) -> list[SongRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_SONG_COLUMNS} FROM songs WHERE guild_id = ?"
+            " ORDER BY created_at DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_song(r) for r in rows]
+
+    async def set_title(self, song_id: int, title: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE songs SET title = ? WHERE id = ?", (title, song_id))
+
+    async def finish(self, song_id: int, now: float) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE songs SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+                (now, song_id),
+            )
+
+    # ----------------------------------------------------------------- lines
+
+    async def add_line(
+        self,
+        song_id: int,
+        *,
+        event_key: str,
+        position: int,
+        section: str,
+        author_id: int | None,
+        text: str,
+        syllables: int | None,
+        passed: bool,
+        now: float,
+    ) -> bool:
+        """Record a written or passed line once (the event key makes a retry harmless)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO song_lines (song_id, position, section, author_id, text, syllables,"
+                " passed, created_at, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (song_id, event_key) WHERE event_key IS NOT NULL DO NOTHING",
+                (
+                    song_id,
+                    position,
+                    section,
+                    author_id,
+                    text,
+                    syllables,
+                    int(passed),
+                    now,
+                    event_key,
+                ),
+            )
+            return cursor.rowcount == 1
+
+    async def edit_line(
+        self, song_id: int, event_key: str, text: str, syllables: int | None
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE song_lines SET text = ?, syllables = ? WHERE song_id = ? AND event_key = ?"
+                " AND removed_at IS NULL",
+                (text, syllables, song_id, event_key),
+            )
+
+    async def remove_line(
+        self, song_id: int, event_key: str, removed_by: int | None, now: float
+    ) -> None:
+        """Take a line out of the song; the row stays for the audit trail."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE song_lines SET removed_at = ?, removed_by = ? WHERE song_id = ?"
+                " AND event_key = ? AND removed_at IS NULL",
+                (now, removed_by, song_id, event_key),
+            )
+
+    async def lines(self, song_id: int, *, include_removed: bool = False) -> list[SongLineRecord]:
+        """The song's rows in order; by default only the lines that are in the song."""
+        where = "" if include_removed else " AND removed_at IS NULL AND passed = 0"
+        rows = await self._db.fetch_all(
+            f"SELECT {_LINE_COLUMNS} FROM song_lines WHERE song_id = ?{where}"
+            " ORDER BY position, id",
+            (song_id,),
+        )
+        return [_line(r) for r in rows]
+
+    # ----------------------------------------------------------------- credit
+
+    async def set_credit_opt_out(self, guild_id: int, user_id: int, opt_out: bool) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO members (guild_id, user_id, credit_opt_out) VALUES (?, ?, ?)"
+                " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+                " credit_opt_out = excluded.credit_opt_out",
+                (guild_id, user_id, int(opt_out)),
+            )
+
+    async def opted_out(self, guild_id: int, user_ids: list[int]) -> set[int]:
+        if not user_ids:
+            return set()
+        marks = ",".join("?" * len(user_ids))
+        rows = await self._db.fetch_all(
+            f"SELECT user_id FROM members WHERE guild_id = ? AND credit_opt_out = 1"
+            f" AND user_id IN ({marks})",
+            (guild_id, *user_ids),
+        )
+        return {int(r[0]) for r in rows}
