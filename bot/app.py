@@ -14,14 +14,17 @@ from bot.cogs.errors import ChorusTree
 from bot.core.activities import Catalog
 from bot.core.breathe import BreatheHandler
 from bot.core.clock import Clock
+from bot.core.listening import ListenHandler
 from bot.core.prompt import PromptHandler
 from bot.core.reflect import ReflectHandler
 from bot.core.runner import Runner
 from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionService
 from bot.core.steps import StepHandler
+from bot.core.vote import VoteHandler
 from bot.settings import Settings
 from bot.store.store import Store
+from bot.voice import DiscordVoice, VoicePlayer
 
 log = logging.getLogger("chorus")
 
@@ -31,6 +34,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.sessions",
     "bot.cogs.activities",
     "bot.cogs.reflection",
+    "bot.cogs.listening",
 )
 
 ComponentHandler = Callable[[discord.Interaction, list[str]], Awaitable[None]]
@@ -39,6 +43,7 @@ ComponentHandler = Callable[[discord.Interaction, list[str]], Awaitable[None]]
 def default_step_handlers() -> dict[str, StepHandler]:
     """The step kinds this build can run."""
     handlers: list[StepHandler] = [PromptHandler(), BreatheHandler(), ReflectHandler()]
+    handlers += [ListenHandler(), VoteHandler()]
     return {h.kind: h for h in handlers}
 
 
@@ -62,6 +67,7 @@ class ChorusBot(commands.Bot):
         catalog: Catalog | None = None,
         clock: Clock = discord.utils.utcnow,
         step_handlers: dict[str, StepHandler] | None = None,
+        voice: VoicePlayer | None = None,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -78,6 +84,8 @@ class ChorusBot(commands.Bot):
         self.runner = Runner(store, clock, step_handlers or default_step_handlers())
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
         self.component_handlers: dict[str, ComponentHandler] = {}
+        # Voice playback sits behind a small interface; tests inject a recording fake.
+        self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self)
         self.version = __version__
         # Late import: the presenter needs the bot's services in place first.
         from bot.live import LiveSessions

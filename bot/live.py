@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Hashable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import discord
 
@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from bot.app import ChorusBot
 
 log = logging.getLogger("chorus.live")
+
+
+class RunObserver(Protocol):
+    """Hears each run update: before (to prepare what presenters show) and after it is shown."""
+
+    async def before_update(self, session: SessionRecord, update: RunUpdate) -> None: ...
+
+    async def after_update(self, session: SessionRecord, update: RunUpdate) -> None: ...
+
+
 NONE = discord.AllowedMentions.none()
 
 
@@ -33,12 +43,17 @@ class LiveSessions:
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         self.presenters: dict[str, StepPresenter] = default_presenters()
+        self.observers: list[RunObserver] = []
         self.boards = Debouncer(bot.settings.board_edit_interval, self._refresh_board_key)
         self._board_locks: dict[int, asyncio.Lock] = {}
         self._told_about_permissions: set[int] = set()
 
     def add_presenter(self, presenter: StepPresenter) -> None:
         self.presenters[presenter.kind] = presenter
+
+    def add_observer(self, observer: RunObserver) -> None:
+        """A feature that acts on step changes (e.g. voice playback) hears every update."""
+        self.observers.append(observer)
 
     # --------------------------------------------------------------- channels
 
@@ -105,6 +120,8 @@ class LiveSessions:
         if session is None:
             return
         run = update.run
+        for observer in self.observers:
+            await observer.before_update(session, update)
         if update.exited_step is not None:
             await self._close_step(session, run, update.exited_step, update.exited_message_id)
         if update.entered_step is not None:
@@ -115,6 +132,8 @@ class LiveSessions:
 
             verb = "finished" if update.ended == "finished" else "was stopped"
             await self.send(session, MessagePayload(content=f"✨ **{localize(title)}** {verb}."))
+        for observer in self.observers:
+            await observer.after_update(session, update)
         self.request_board(session.id)
         await self.bot.scheduler.rearm()
 

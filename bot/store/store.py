@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.store.checkins import CheckinRepository
 from bot.store.database import Database
+from bot.store.media import MediaRepository
 from bot.store.members import MemberRepository
 from bot.store.privacy import PrivacyRepository
 from bot.store.runs import ContributionRepository, RunRepository
@@ -22,6 +23,7 @@ class Store:
         self.runs = RunRepository(self.db)
         self.contributions = ContributionRepository(self.db)
         self.members = MemberRepository(self.db)
+        self.media = MediaRepository(self.db)
         self.schedule = ScheduleRepository(self.db)
         self.checkins = CheckinRepository(self.db)
         self.privacy = PrivacyRepository(self.db)

@@ -1,0 +1,628 @@
+"""Shared listening: /listen commands, reactions, reflections, votes, and voice playback.
+
+The cog watches run updates (`live.add_observer`): before a listen or vote card is shown it
+works out what the card needs from the store (the vote's choices, the piece a `from_vote` step
+plays); after an update it starts the piece when the countdown ends (voice if it can, else the
+link or text card), re-draws the card when the step's phase changes, and stops playback when the
+step ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.access import is_facilitator, require_guild
+from bot.cogs.errors import reply_ephemeral
+from bot.core.activities import ListenStep, VoteStep, localize
+from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.core.listening import COUNTDOWN, ResolvedTrack, phase, step_track
+from bot.core.media import (
+    UPLOADS,
+    MediaPathError,
+    new_upload_name,
+    probe_audio,
+    readable_file,
+    resolve_media_path,
+)
+from bot.core.runner import RunUpdate
+from bot.core.text import clean_member_text
+from bot.core.vote import (
+    VoteChoice,
+    fixed_choices,
+    playlist_choices,
+    previous_choices,
+    vote_step_for,
+    winner,
+)
+from bot.store.records import RunRecord, SessionRecord
+from bot.ui.components import ChorusModal
+from bot.ui.format import duration, plural
+from bot.ui.listening import library_embed, playlist_embed
+from bot.ui.steps.listen import ListenPresenter
+from bot.ui.steps.vote import VotePresenter
+from bot.voice import VoiceUnavailable
+
+log = logging.getLogger("chorus.listening")
+NONE = discord.AllowedMentions.none()
+Key = tuple[int, int]
+
+PLAYLIST_MAX = 25  # what one vote menu can hold
+PER_MEMBER_MAX = 3
+AUDIO_SUFFIXES = {".mp3", ".ogg", ".opus", ".flac", ".wav", ".m4a", ".aac", ".mka", ".aiff"}
+
+
+def _state(run: RunRecord) -> dict[str, Any]:
+    try:
+        loaded = json.loads(run.step_state or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+class ListenReflectModal(ChorusModal):
+    """A short reflection after the music; the share box follows the step's default (private)."""
+
+    def __init__(self, cog: ListeningCog, run_id: int, index: int, step: ListenStep) -> None:
+        super().__init__(title="After the music", timeout=900)
+        self.cog = cog
+        self.run_id = run_id
+        self.index = index
+        questions = [localize(q) for q in step.reflection.questions]
+        self.answer: discord.ui.TextInput[ListenReflectModal] = discord.ui.TextInput(
+            custom_id="answer",
+            style=discord.TextStyle.paragraph,
+            max_length=500,
+            required=True,
+            placeholder="A few words are plenty."[:100],
+        )
+        self.add_item(
+            discord.ui.Label(
+                text="Your reflection",
+                description=(questions[0] if questions else "What did you notice?")[:100],
+                component=self.answer,
+            )
+        )
+        self.share: discord.ui.Checkbox[ListenReflectModal] = discord.ui.Checkbox(
+            custom_id="share", default=False
+        )
+        self.add_item(
+            discord.ui.Label(
+                text="Share with the group",
+                description="Shown with your name when the step ends. Unticked: only you see it.",
+                component=self.share,
+            )
+        )
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.save_reflection(
+            interaction, self.run_id, self.index, self.answer.value, bool(self.share.value)
+        )
+
+
+class ListeningCog(commands.Cog):
+    """The listen and vote steps, the session playlist and the media library."""
+
+    listen = app_commands.Group(
+        name="listen",
+        description="Shared listening: the session playlist and the media library",
+        guild_only=True,
+    )
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        bot.register_component("react", self.on_react)
+        bot.register_component("listenreflect", self.on_reflect_button)
+        bot.register_component("vote", self.on_vote)
+        bot.live.add_observer(self)
+        bot.sessions.add_summary_contributor(self.summary_lines)
+        self._shown_phase: dict[Key, str] = {}
+        self._voice_step: dict[int, Key] = {}  # guild id -> the step playing there
+
+    # ------------------------------------------------------------- presenters
+
+    @property
+    def listen_cards(self) -> ListenPresenter:
+        presenter = self.bot.live.presenters["listen"]
+        assert isinstance(presenter, ListenPresenter)
+        return presenter
+
+    @property
+    def vote_cards(self) -> VotePresenter:
+        presenter = self.bot.live.presenters["vote"]
+        assert isinstance(presenter, VotePresenter)
+        return presenter
+
+    # ------------------------------------------------------------ store reads
+
+    async def hidden_credit(self, guild_id: int, user_ids: list[int | None]) -> frozenset[int]:
+        hidden = set()
+        for uid in {u for u in user_ids if u is not None}:
+            member = await self.bot.store.members.get(guild_id, uid)
+            if member is not None and member.credit_opt_out:
+                hidden.add(uid)
+        return frozenset(hidden)
+
+    async def choices_for(
+        self, session: SessionRecord, run: RunRecord, index: int
+    ) -> list[VoteChoice]:
+        step = self.bot.runner.definition(run).steps[index]
+        assert isinstance(step, VoteStep)
+        if step.options:
+            return fixed_choices(step)
+        if step.choose_from == "previous":
+            earlier = await self.bot.store.contributions.for_step(run.id, index - 1)
+            return previous_choices(earlier)
+        nominations = await self.bot.store.media.playlist(session.id)
+        hidden = await self.hidden_credit(session.guild_id, [n.user_id for n in nominations])
+        return playlist_choices(nominations, hidden)
+
+    async def resolve_track(
+        self, session: SessionRecord, run: RunRecord, index: int
+    ) -> ResolvedTrack | None:
+        """The piece a listen step plays: its own, or the winner of the latest vote before it."""
+        activity = self.bot.runner.definition(run)
+        step = activity.steps[index]
+        assert isinstance(step, ListenStep)
+        own = step_track(step)
+        if own is not None:
+            return own
+        vote_index = vote_step_for(activity, index)
+        if vote_index is None:
+            return None
+        votes = await self.bot.store.contributions.for_step(run.id, vote_index)
+        top = winner(await self.choices_for(session, run, vote_index), votes)
+        return top.choice.track if top is not None else None
+
+    async def prepare(self, session: SessionRecord, run: RunRecord, index: int) -> None:
+        """Put what a card needs (from the store) where its presenter looks."""
+        step = self.bot.runner.definition(run).steps[index]
+        key = (run.id, index)
+        if isinstance(step, VoteStep):
+            self.vote_cards.choices[key] = await self.choices_for(session, run, index)
+        elif isinstance(step, ListenStep) and step.track == "from_vote":
+            track = await self.resolve_track(session, run, index)
+            if track is not None:
+                self.listen_cards.tracks[key] = track
+
+    def forget(self, key: Key) -> None:
+        self.vote_cards.choices.pop(key, None)
+        self.listen_cards.tracks.pop(key, None)
+        self.listen_cards.notes.pop(key, None)
+        self._shown_phase.pop(key, None)
+
+    # -------------------------------------------------------------- observer
+
+    async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
+        run = update.run
+        for index in (update.exited_step, update.entered_step):
+            if index is not None:
+                await self.prepare(session, run, index)
+
+    async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
+        if update.exited_step is not None:
+            await self.step_ended(session, update.run, update.exited_step)
+        if update.entered_step is not None or update.exited_step is not None:
+            return
+        run = await self.bot.store.runs.get(update.run.id)
+        if run is None or not run.live:
+            return
+        step = self.bot.runner.definition(run).steps[run.step_index]
+        if not isinstance(step, ListenStep):
+            return
+        key = (run.id, run.step_index)
+        if run.state == "paused":
+            if self._voice_step.get(session.guild_id) == key:
+                await self.bot.voice.pause(session.guild_id)
+            return
+        if self._voice_step.get(session.guild_id) == key:
+            await self.bot.voice.resume(session.guild_id)
+        current = phase(_state(run))
+        if current != COUNTDOWN:
+            await self.start_play(session, run, run.step_index, step)
+        if self._shown_phase.get(key) != current:
+            self._shown_phase[key] = current
+            await self.redraw(session, run, run.step_index)
+
+    async def step_ended(self, session: SessionRecord, run: RunRecord, index: int) -> None:
+        key = (run.id, index)
+        step = self.bot.runner.definition(run).steps[index]
+        if isinstance(step, ListenStep):
+            await self.bot.store.media.end_play(run.id, index, self.bot.clock().timestamp())
+            if self._voice_step.get(session.guild_id) == key:
+                self._voice_step.pop(session.guild_id, None)
+                await self.bot.voice.stop(session.guild_id)
+        self.forget(key)
+
+    async def redraw(self, session: SessionRecord, run: RunRecord, index: int) -> None:
+        """Edit a live step's message to show its current state."""
+        fresh = await self.bot.store.runs.get(run.id)
+        if fresh is None or fresh.step_message_id is None or fresh.step_index != index:
+            return
+        await self.prepare(session, fresh, index)
+        scene = self.bot.live.scene(session, fresh, index)
+        payload = self.bot.live.presenter(scene.step.type).render(scene)
+        try:
+            await (
+                self.bot.live.channel(session)
+                .get_partial_message(fresh.step_message_id)
+                .edit(embed=payload.embed, view=payload.view, allowed_mentions=NONE)
+            )
+        except discord.HTTPException:
+            log.info("could not redraw step message %s", fresh.step_message_id)
+
+    # --------------------------------------------------------------- playing
+
+    async def start_play(
+        self, session: SessionRecord, run: RunRecord, index: int, step: ListenStep
+    ) -> None:
+        """Once per step: record the play, and play it in voice when that is possible."""
+        existing = await self.bot.store.media.play_for_step(run.id, index)
+        if existing is not None:
+            return  # already started (also after a restart: the music is not restarted)
+        track = await self.resolve_track(session, run, index)
+        mode = "link" if track is not None and track.url else "text"
+        note: str | None = None
+        if track is not None and track.file:
+            mode, note = await self._try_voice(session, (run.id, index), track.file)
+        await self.bot.store.media.record_play(
+            session_id=session.id,
+            run_id=run.id,
+            step_index=index,
+            title=track.title if track else localize(step.title),
+            artist=track.artist if track else "",
+            url=track.url if track else None,
+            file_name=track.file if track else None,
+            nomination_id=track.nomination_id if track else None,
+            mode=mode,
+            note=note,
+            now=self.bot.clock().timestamp(),
+        )
+
+    async def _try_voice(self, session: SessionRecord, key: Key, file: str) -> tuple[str, str]:
+        voice_id = session.voice_channel_id
+        cards = self.listen_cards
+        if voice_id is None:
+            message = (
+                f"The piece `{file}` is a file, and this session has no voice channel, so it "
+                "wasn't played; members followed the text card. Open the session with "
+                "`/session start voice_channel:` to play files in voice."
+            )
+            cards.notes[key] = "Follow the card below while the group listens."
+            await self.bot.live.tell_facilitator(session, message)
+            return "text", "no voice channel"
+        try:
+            path = resolve_media_path(self.bot.settings.media_dir, file)
+            if not readable_file(path):
+                raise VoiceUnavailable(
+                    f"I couldn't read `{file}` in the media folder, so it wasn't played in "
+                    "voice; members followed the text card. Check the file is there and "
+                    "readable (see /listen library)."
+                )
+            channel = self.bot.get_channel(voice_id)
+            if not isinstance(channel, discord.VoiceChannel):
+                raise VoiceUnavailable(
+                    "I couldn't find the session's voice channel, so the piece wasn't played "
+                    "in voice; members followed the text card."
+                )
+            await self.bot.voice.play(channel, path)
+        except (VoiceUnavailable, MediaPathError) as problem:
+            text = problem.message
+            log.info("voice playback fell back to text in session %s: %s", session.id, text)
+            cards.notes[key] = (
+                "Voice playback isn't available right now; follow the card below while the "
+                "group listens."
+            )
+            await self.bot.live.tell_facilitator(session, text)
+            return "text", text[:300]
+        self._voice_step[session.guild_id] = key
+        cards.notes[key] = f"🔊 Playing now in <#{voice_id}>. Join the voice channel to listen."
+        return "voice", f"voice channel {voice_id}"
+
+    @commands.Cog.listener()
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        """Stop and leave when the last person leaves the channel the bot is playing in."""
+        if member.bot or before.channel is None:
+            return
+        guild_id = member.guild.id
+        playing_in = self.bot.voice.channel_of(guild_id)
+        if playing_in is None or before.channel.id != playing_in:
+            return
+        if after.channel is not None and after.channel.id == playing_in:
+            return
+        if any(not m.bot for m in before.channel.members):
+            return
+        log.info("voice channel %s emptied; stopping playback", playing_in)
+        self._voice_step.pop(guild_id, None)
+        await self.bot.voice.stop(guild_id)
+
+    # ------------------------------------------------------------ components
+
+    async def _live_step(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, Any]:
+        run = await self.bot.store.runs.get(run_id)
+        if run is None or not run.live or run.step_index != index:
+            raise Conflict("That step has ended.")
+        session = await self.bot.sessions.get(run.session_id)
+        return session, run, self.bot.runner.step(run)
+
+    async def _after_contribution(self, session: SessionRecord, update: RunUpdate | None) -> None:
+        self.bot.live.request_board(session.id)
+        if update is not None:
+            await self.bot.live.apply(update)
+
+    async def on_react(self, interaction: discord.Interaction, args: list[str]) -> None:
+        run_id, index, choice = int(args[0]), int(args[1]), int(args[2])
+        session, _, step = await self._live_step(run_id, index)
+        assert isinstance(step, ListenStep)
+        await controls.ensure_joined(interaction, session)
+        outcome = await self.bot.runner.contribute(
+            run_id, index, interaction.user.id, "reaction", {"reaction": choice}
+        )
+        reaction = step.reflection.reactions[choice]
+        shown = f"{reaction.emoji or ''} **{localize(reaction.label)}**".strip()
+        verb = "changed your reaction to" if outcome.replaced else "reacted"
+        await reply_ephemeral(
+            interaction, f"Thank you, you {verb} {shown}. You can change it until the step ends."
+        )
+        await self._after_contribution(session, outcome.update)
+
+    async def on_reflect_button(self, interaction: discord.Interaction, args: list[str]) -> None:
+        run_id, index = int(args[0]), int(args[1])
+        _, _, step = await self._live_step(run_id, index)
+        assert isinstance(step, ListenStep)
+        await interaction.response.send_modal(ListenReflectModal(self, run_id, index, step))
+
+    async def save_reflection(
+        self, interaction: discord.Interaction, run_id: int, index: int, text: str, shared: bool
+    ) -> None:
+        session, _, _ = await self._live_step(run_id, index)
+        await controls.ensure_joined(interaction, session)
+        outcome = await self.bot.runner.contribute(
+            run_id, index, interaction.user.id, "reflection", {"text": text, "shared": shared}
+        )
+        where = (
+            "It will be shared with the group when the step ends."
+            if shared
+            else "It stays private."
+        )
+        verb = "updated" if outcome.replaced else "saved"
+        await reply_ephemeral(interaction, f"💭 Thank you, your reflection is {verb}. {where}")
+        await self._after_contribution(session, outcome.update)
+
+    async def on_vote(self, interaction: discord.Interaction, args: list[str]) -> None:
+        run_id, index = int(args[0]), int(args[1])
+        session, run, step = await self._live_step(run_id, index)
+        assert isinstance(step, VoteStep)
+        data: Any = interaction.data or {}
+        values = data.get("values") or []
+        if not values:
+            raise InvalidInput("Pick one of the choices in the menu.")
+        choices = {c.key: c for c in await self.choices_for(session, run, index)}
+        chosen = choices.get(str(values[0]))
+        if chosen is None:
+            raise InvalidInput("That choice is no longer on the list. Pick another one.")
+        await controls.ensure_joined(interaction, session)
+        outcome = await self.bot.runner.contribute(
+            run_id,
+            index,
+            interaction.user.id,
+            "vote",
+            {"choice": chosen.key, "label": chosen.label},
+        )
+        verb = "is now" if outcome.replaced else "is"
+        await reply_ephemeral(
+            interaction,
+            f"🗳️ Your vote {verb} **{chosen.label}**. You can change it until the vote ends.",
+        )
+        await self._after_contribution(session, outcome.update)
+
+    async def refresh_live_vote(self, session: SessionRecord) -> None:
+        """The playlist changed: re-draw a running playlist vote so it shows the new list."""
+        run = await self.bot.runner.live_run(session.id)
+        if run is None:
+            return
+        step = self.bot.runner.step(run)
+        if isinstance(step, VoteStep) and step.choose_from == "playlist":
+            await self.redraw(session, run, run.step_index)
+
+    # ----------------------------------------------------------- /listen ...
+
+    @listen.command(name="suggest", description="Add a song to this session's playlist")
+    @app_commands.describe(
+        title="The song's title",
+        artist="Who made it (optional)",
+        url="A link to it, starting with https:// (optional)",
+        note="A line about why (optional)",
+    )
+    async def suggest(
+        self,
+        interaction: discord.Interaction,
+        title: app_commands.Range[str, 1, 100],
+        artist: app_commands.Range[str, 0, 100] | None = None,
+        url: app_commands.Range[str, 0, 500] | None = None,
+        note: app_commands.Range[str, 0, 200] | None = None,
+    ) -> None:
+        session = await controls.session_here(interaction)
+        clean_title = clean_member_text(title, 100, single_line=True)
+        if not clean_title:
+            raise InvalidInput("Give the song a title.")
+        link = (url or "").strip() or None
+        if link is not None and (
+            not link.lower().startswith(("https://", "http://")) or any(c.isspace() for c in link)
+        ):
+            raise InvalidInput("The link must be a web address starting with https://.")
+        playlist = await self.bot.store.media.playlist(session.id)
+        if len(playlist) >= PLAYLIST_MAX:
+            raise Conflict(
+                f"The playlist is full ({PLAYLIST_MAX} songs). A facilitator can remove one."
+            )
+        mine = [n for n in playlist if n.user_id == interaction.user.id]
+        if len(mine) >= PER_MEMBER_MAX:
+            raise Conflict(
+                f"You've already added {PER_MEMBER_MAX} songs; leave room for the others. "
+                "A facilitator can remove one of yours if you'd like to swap."
+            )
+        await controls.ensure_joined(interaction, session)
+        nomination = await self.bot.store.media.add_nomination(
+            session_id=session.id,
+            user_id=interaction.user.id,
+            title=clean_title,
+            artist=clean_member_text(artist or "", 100, single_line=True),
+            url=link,
+            note=clean_member_text(note or "", 200, single_line=True) or None,
+            now=self.bot.clock().timestamp(),
+        )
+        await reply_ephemeral(
+            interaction,
+            f"🎵 Added **{nomination.title}** to the playlist (entry #{nomination.id}). "
+            "/listen playlist shows everything suggested so far.",
+        )
+        await self.refresh_live_vote(session)
+
+    @listen.command(name="playlist", description="Show this session's playlist")
+    async def playlist(self, interaction: discord.Interaction) -> None:
+        session = await controls.session_here(interaction)
+        nominations = await self.bot.store.media.playlist(session.id)
+        hidden = await self.hidden_credit(session.guild_id, [n.user_id for n in nominations])
+        facilitator = is_facilitator(interaction.user, self.bot.settings.facilitator_roles)
+        embed = playlist_embed(
+            session.title, nominations, facilitator=facilitator, hidden_credit=hidden
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+
+    @listen.command(name="remove", description="Remove an entry from the playlist (facilitators)")
+    @app_commands.describe(entry="The entry's number, as /listen playlist shows it (#12 -> 12)")
+    async def remove(self, interaction: discord.Interaction, entry: int) -> None:
+        controls.facilitator_only(interaction)
+        session = await controls.session_here(interaction)
+        nomination = await self.bot.store.media.nomination(entry)
+        if nomination is None or nomination.session_id != session.id or nomination.removed_at:
+            raise NotFound(f"There's no entry #{entry} on this session's playlist.")
+        await self.bot.store.media.remove_nomination(entry, self.bot.clock().timestamp())
+        await reply_ephemeral(interaction, f"Removed **{nomination.title}** from the playlist.")
+        await self.refresh_live_vote(session)
+
+    @listen.command(name="library", description="The audio files the bot can play in voice")
+    async def library(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        tracks = await self.bot.store.media.tracks(guild_id)
+        known = {t.file_name for t in tracks}
+        others = await asyncio.to_thread(self._other_files, known)
+        await interaction.response.send_message(
+            embed=library_embed(tracks, others), ephemeral=True, allowed_mentions=NONE
+        )
+
+    def _other_files(self, known: set[str | None]) -> list[str]:
+        root = self.bot.settings.media_dir
+        if not root.is_dir():
+            return []
+        found = []
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix.lower() in AUDIO_SUFFIXES:
+                relative = path.relative_to(root).as_posix()
+                if relative not in known and not path.name.startswith("."):
+                    found.append(relative)
+            if len(found) >= 30:
+                break
+        return found
+
+    @listen.command(name="upload", description="Add an audio file to the library (facilitators)")
+    @app_commands.describe(
+        file="An audio file (MP3, OGG, FLAC, WAV, M4A)",
+        title="The piece's title (default: from the file's tags or name)",
+        artist="Who made or performs it",
+    )
+    async def upload(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        title: app_commands.Range[str, 1, 100] | None = None,
+        artist: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        limit_mb = self.bot.settings.upload_max_mb
+        if file.size > limit_mb * 1024 * 1024:
+            raise InvalidInput(
+                f"That file is {file.size / 1024 / 1024:.1f} MB; the limit is {limit_mb} MB. "
+                "Try a shorter piece or a more compressed format (MP3 or OGG)."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await file.read()
+        if len(data) > limit_mb * 1024 * 1024:
+            raise InvalidInput(f"That file is larger than the {limit_mb} MB limit.")
+        folder = self.bot.settings.media_dir / UPLOADS
+        incoming = folder / f".incoming-{secrets.token_hex(8)}"
+        await asyncio.to_thread(self._write, incoming, data)
+        try:
+            info = await probe_audio(incoming)
+            if info is None:
+                shown = clean_member_text(file.filename, 80, single_line=True)
+                raise InvalidInput(
+                    f"`{shown}` isn't an audio file I can play: I looked inside it, and found "
+                    "no audio. Upload an MP3, OGG, FLAC, WAV or M4A file."
+                )
+            name = new_upload_name(info)
+            final = resolve_media_path(self.bot.settings.media_dir, name)
+            await asyncio.to_thread(incoming.rename, final)
+        finally:
+            if incoming.exists():
+                await asyncio.to_thread(incoming.unlink)
+        fallback = Path(file.filename).stem.replace("_", " ")
+        piece = clean_member_text(title or info.title or fallback, 100, single_line=True)
+        by = clean_member_text(artist or info.artist or "", 100, single_line=True)
+        track = await self.bot.store.media.add_track(
+            guild_id=guild_id,
+            title=piece or "Untitled",
+            artist=by,
+            file_name=name,
+            duration_seconds=info.duration,
+            uploaded_by=interaction.user.id,
+            now=self.bot.clock().timestamp(),
+        )
+        length = f" ({duration(info.duration)})" if info.duration else ""
+        await reply_ephemeral(
+            interaction,
+            f"📥 Saved **{track.title}**"
+            + (f" by {track.artist}" if track.artist else "")
+            + f"{length} to the library as `{name}`. Use it in an activity's track with "
+            f"`file: {name}`.",
+        )
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    # --------------------------------------------------------------- summary
+
+    async def summary_lines(self, session: SessionRecord) -> list[tuple[str, str]]:
+        plays = await self.bot.store.media.plays(session.id)
+        nominations = await self.bot.store.media.playlist(session.id)
+        if not plays and not nominations:
+            return []
+        parts = []
+        if plays:
+            parts.append(
+                plural(len(plays), "piece") + " heard: " + ", ".join(p.title for p in plays[:5])
+            )
+        if nominations:
+            parts.append(plural(len(nominations), "song") + " suggested")
+        return [("Listening", clean_member_text(" · ".join(parts), 1000))]
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(ListeningCog(bot))

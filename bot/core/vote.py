@@ -1,0 +1,163 @@
+"""The `vote` step: one changeable vote per member among fixed options, the previous step's
+contributions, or the session playlist; ties go to the earliest option or nomination.
+
+Choices have stable keys (``o<index>`` for a fixed option, ``c<contribution id>`` for a previous
+answer, ``n<nomination id>`` for a playlist entry), so a vote still means the same thing after a
+restart or when the playlist grows during the vote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.activities import Activity, ListenStep, VoteStep, localize
+from bot.core.errors import InvalidInput
+from bot.core.listening import ResolvedTrack
+from bot.core.steps import BaseStepHandler, StepContext
+from bot.core.text import clean_member_text
+from bot.store.media import NominationRecord
+from bot.store.records import ContributionRecord
+
+MAX_CHOICES = 25  # a Discord select menu holds 25 options
+LABEL_MAX = 100
+_KEY = re.compile(r"^[onc][0-9]{1,18}$")
+
+
+@dataclass(frozen=True, slots=True)
+class VoteChoice:
+    key: str
+    label: str
+    detail: str = ""
+    track: ResolvedTrack | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    choice: VoteChoice
+    votes: int
+
+
+def fixed_choices(step: VoteStep, locale: str = "en") -> list[VoteChoice]:
+    out = []
+    for index, option in enumerate(step.options or []):
+        track = ResolvedTrack.from_track(option.track, locale) if option.track else None
+        detail = f"{track.title} — {track.artist}" if track is not None else ""
+        out.append(
+            VoteChoice(
+                key=f"o{index}",
+                label=clean_member_text(
+                    localize(option.label, locale), LABEL_MAX, single_line=True
+                ),
+                detail=detail,
+                track=track,
+            )
+        )
+    return out
+
+
+def previous_choices(contributions: Sequence[ContributionRecord]) -> list[VoteChoice]:
+    """The previous step's written answers that the group may see: shared reflections, lines."""
+    out = []
+    for c in contributions:
+        text = c.payload.get("text") or c.payload.get("line")
+        if not isinstance(text, str) or not text.strip():
+            continue
+        if c.kind == "reflection" and not c.payload.get("shared"):
+            continue  # a private reflection never becomes a public option
+        if c.payload.get("passed") or c.payload.get("removed"):
+            continue
+        label = clean_member_text(text, LABEL_MAX, single_line=True)
+        out.append(VoteChoice(key=f"c{c.id}", label=label))
+    return out[:MAX_CHOICES]
+
+
+def playlist_choices(
+    nominations: Sequence[NominationRecord], hidden_credit: frozenset[int] = frozenset()
+) -> list[VoteChoice]:
+    """Playlist entries in nomination order; `hidden_credit` are members who opted out of credit."""
+    out = []
+    for n in sorted(nominations, key=lambda n: (n.created_at, n.id)):
+        if n.removed_at is not None:
+            continue
+        credit = None
+        if n.user_id is not None and n.user_id not in hidden_credit:
+            credit = f"Suggested by <@{n.user_id}>"
+        track = ResolvedTrack(
+            title=n.title,
+            artist=n.artist,
+            url=n.url,
+            credit=credit,
+            suggested_by=n.user_id if credit else None,
+            nomination_id=n.id,
+        )
+        label = n.title + (f" — {n.artist}" if n.artist else "")
+        out.append(
+            VoteChoice(
+                key=f"n{n.id}",
+                label=clean_member_text(label, LABEL_MAX, single_line=True),
+                detail=clean_member_text(n.note or "", LABEL_MAX, single_line=True),
+                track=track,
+            )
+        )
+    return out[:MAX_CHOICES]
+
+
+def tally(choices: Sequence[VoteChoice], votes: Sequence[ContributionRecord]) -> list[Tally]:
+    """Counts per choice, most votes first; ties keep the choices' own (earliest-first) order."""
+    counts = {choice.key: 0 for choice in choices}
+    for vote in votes:
+        if vote.kind != "vote":
+            continue
+        key = vote.payload.get("choice")
+        if isinstance(key, str) and key in counts:
+            counts[key] += 1
+    ranked = [Tally(choice, counts[choice.key]) for choice in choices]
+    order = {choice.key: i for i, choice in enumerate(choices)}
+    return sorted(ranked, key=lambda t: (-t.votes, order[t.choice.key]))
+
+
+def winner(choices: Sequence[VoteChoice], votes: Sequence[ContributionRecord]) -> Tally | None:
+    ranked = tally(choices, votes)
+    return ranked[0] if ranked else None
+
+
+def is_tie(ranked: Sequence[Tally]) -> bool:
+    return len(ranked) > 1 and ranked[0].votes == ranked[1].votes
+
+
+def vote_step_for(activity: Activity, listen_index: int) -> int | None:
+    """The index of the most recent vote step before a `from_vote` listen step."""
+    for index in range(listen_index - 1, -1, -1):
+        if isinstance(activity.steps[index], VoteStep):
+            return index
+    return None
+
+
+def needs_vote(step: Any) -> bool:
+    return isinstance(step, ListenStep) and step.track == "from_vote"
+
+
+class VoteHandler(BaseStepHandler):
+    """One vote per member (changing it replaces it); complete when everyone present voted."""
+
+    kind = "vote"
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        if kind != "vote":
+            raise InvalidInput("Vote with the menu on the vote's message.")
+        key = payload.get("choice")
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise InvalidInput("That isn't one of the choices in this vote.")
+        step: VoteStep = ctx.step
+        if key.startswith("o"):
+            if step.options is None or int(key[1:]) >= len(step.options):
+                raise InvalidInput("That isn't one of the choices in this vote.")
+        elif key.startswith("n") != (step.choose_from == "playlist") or (
+            key.startswith("c") != (step.choose_from == "previous")
+        ):
+            raise InvalidInput("That isn't one of the choices in this vote.")
+        label = clean_member_text(str(payload.get("label", "")), LABEL_MAX, single_line=True)
+        return {"choice": key, "label": label}

@@ -1,0 +1,233 @@
+"""The media library (uploaded tracks), the session playlist (nominations) and plays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.store.database import Database, Row
+
+
+@dataclass(frozen=True, slots=True)
+class TrackRecord:
+    id: int
+    guild_id: int
+    title: str
+    artist: str
+    file_name: str | None
+    url: str | None
+    duration_seconds: float | None
+    uploaded_by: int | None
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class NominationRecord:
+    id: int
+    session_id: int
+    user_id: int | None
+    title: str
+    artist: str
+    url: str | None
+    note: str | None
+    created_at: float
+    removed_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlayRecord:
+    id: int
+    session_id: int
+    run_id: int | None
+    step_index: int | None
+    title: str
+    artist: str
+    url: str | None
+    file_name: str | None
+    nomination_id: int | None
+    mode: str
+    note: str | None
+    started_at: float
+    ended_at: float | None
+
+
+_TRACK = "id, guild_id, title, artist, file_name, url, duration_seconds, uploaded_by, created_at"
+_NOMINATION = "id, session_id, user_id, title, artist, url, note, created_at, removed_at"
+_PLAY = (
+    "id, session_id, run_id, step_index, title, artist, url, file_name, nomination_id, mode,"
+    " note, started_at, ended_at"
+)
+
+
+def _track(row: Row) -> TrackRecord:
+    return TrackRecord(*tuple(row))
+
+
+def _nomination(row: Row) -> NominationRecord:
+    return NominationRecord(*tuple(row))
+
+
+def _play(row: Row) -> PlayRecord:
+    return PlayRecord(*tuple(row))
+
+
+class MediaRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # ----------------------------------------------------------------- tracks
+
+    async def add_track(
+        self,
+        *,
+        guild_id: int,
+        title: str,
+        artist: str,
+        file_name: str,
+        duration_seconds: float | None,
+        uploaded_by: int,
+        now: float,
+    ) -> TrackRecord:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO tracks (guild_id, title, artist, file_name, duration_seconds,"
+                " uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, title, artist, file_name, duration_seconds, uploaded_by, now),
+            )
+            track_id = int(cursor.lastrowid or 0)
+        row = await self._db.fetch_one(f"SELECT {_TRACK} FROM tracks WHERE id = ?", (track_id,))
+        assert row is not None
+        return _track(row)
+
+    async def tracks(self, guild_id: int, limit: int = 100) -> list[TrackRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_TRACK} FROM tracks WHERE guild_id = ? ORDER BY created_at DESC, id DESC"
+            " LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_track(r) for r in rows]
+
+    async def track_by_file(self, file_name: str) -> TrackRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_TRACK} FROM tracks WHERE file_name = ?", (file_name,)
+        )
+        return _track(row) if row else None
+
+    # ------------------------------------------------------------ nominations
+
+    async def add_nomination(
+        self,
+        *,
+        session_id: int,
+        user_id: int,
+        title: str,
+        artist: str,
+        url: str | None,
+        note: str | None,
+        now: float,
+    ) -> NominationRecord:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO nominations (session_id, user_id, title, artist, url, note,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session_id, user_id, title, artist, url, note, now),
+            )
+            nomination_id = int(cursor.lastrowid or 0)
+        found = await self.nomination(nomination_id)
+        assert found is not None
+        return found
+
+    async def nomination(self, nomination_id: int) -> NominationRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_NOMINATION} FROM nominations WHERE id = ?", (nomination_id,)
+        )
+        return _nomination(row) if row else None
+
+    async def playlist(self, session_id: int) -> list[NominationRecord]:
+        """The session's nominations still on the list, earliest first (the tie-break order)."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_NOMINATION} FROM nominations WHERE session_id = ? AND removed_at IS NULL"
+            " ORDER BY created_at, id",
+            (session_id,),
+        )
+        return [_nomination(r) for r in rows]
+
+    async def remove_nomination(self, nomination_id: int, now: float) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE nominations SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                (now, nomination_id),
+            )
+            return cursor.rowcount > 0
+
+    # ------------------------------------------------------------------ plays
+
+    async def record_play(
+        self,
+        *,
+        session_id: int,
+        run_id: int,
+        step_index: int,
+        title: str,
+        artist: str,
+        url: str | None,
+        file_name: str | None,
+        nomination_id: int | None,
+        mode: str,
+        note: str | None,
+        now: float,
+    ) -> tuple[PlayRecord, bool]:
+        """Save the play of a step once; returns it and whether it was new."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT OR IGNORE INTO plays (session_id, run_id, step_index, title, artist, url,"
+                " file_name, nomination_id, mode, note, started_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    run_id,
+                    step_index,
+                    title,
+                    artist,
+                    url,
+                    file_name,
+                    nomination_id,
+                    mode,
+                    note,
+                    now,
+                ),
+            )
+            created = cursor.rowcount > 0
+        found = await self.play_for_step(run_id, step_index)
+        assert found is not None
+        return found, created
+
+    async def play_for_step(self, run_id: int, step_index: int) -> PlayRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_PLAY} FROM plays WHERE run_id = ? AND step_index = ?",
+            (run_id, step_index),
+        )
+        return _play(row) if row else None
+
+    async def update_play(
+        self, play_id: int, *, mode: str | None = None, note: str | None = None
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE plays SET mode = COALESCE(?, mode), note = COALESCE(?, note) WHERE id = ?",
+                (mode, note, play_id),
+            )
+
+    async def end_play(self, run_id: int, step_index: int, now: float) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE plays SET ended_at = ? WHERE run_id = ? AND step_index = ?"
+                " AND ended_at IS NULL",
+                (now, run_id, step_index),
+            )
+
+    async def plays(self, session_id: int) -> list[PlayRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_PLAY} FROM plays WHERE session_id = ? ORDER BY started_at, id",
+            (session_id,),
+        )
+        return [_play(r) for r in rows]

@@ -1,0 +1,208 @@
+"""The listen step's track card: framing, a live countdown, the link, the text card, reactions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import discord
+
+from bot.core.activities import ListenStep
+from bot.core.listening import (
+    AFTER,
+    COUNTDOWN,
+    PLAYING,
+    ResolvedTrack,
+    phase,
+    reaction_counts,
+    step_track,
+)
+from bot.core.text import shorten
+from bot.ui.components import button, link_button, persistent_view
+from bot.ui.format import (
+    COLOUR_DONE,
+    COLOUR_STEP,
+    DESCRIPTION_MAX,
+    duration,
+    field,
+    relative,
+)
+from bot.ui.steps.base import MessagePayload, StepScene
+
+Key = tuple[int, int]
+
+
+def _state(scene: StepScene) -> dict[str, Any]:
+    """The step's live state, only while this step is the run's current one."""
+    if scene.run.step_index != scene.index or not scene.run.live:
+        return {}
+    try:
+        loaded = json.loads(scene.run.step_state or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def track_line(track: ResolvedTrack) -> str:
+    line = f"**{track.title}**"
+    if track.artist:
+        line += f"\n{track.artist}"
+    if track.duration:
+        line += f" · {duration(track.duration)}"
+    return line
+
+
+class ListenPresenter:
+    kind = "listen"
+
+    def __init__(self) -> None:
+        # Filled by the listening cog before a card is shown: the piece a `from_vote` step
+        # resolved to, and where it is playing (voice, or why not).
+        self.tracks: dict[Key, ResolvedTrack] = {}
+        self.notes: dict[Key, str] = {}
+
+    def track_for(self, scene: StepScene) -> ResolvedTrack | None:
+        step: ListenStep = scene.step
+        return self.tracks.get((scene.run.id, scene.index)) or step_track(step, scene.locale)
+
+    def _where(self, scene: StepScene, track: ResolvedTrack | None) -> str:
+        note = self.notes.get((scene.run.id, scene.index))
+        if note:
+            return note
+        if track is None:
+            return "The piece is chosen by the vote."
+        if track.url:
+            return "Press **Open the track** and press play when the countdown reaches zero."
+        voice = scene.session.voice_channel_id
+        if track.file and voice:
+            return f"It plays in <#{voice}> when the countdown reaches zero."
+        return "Follow the card below while the group listens."
+
+    def _embed(self, scene: StepScene, closed: bool) -> discord.Embed:
+        step: ListenStep = scene.step
+        state = {} if closed else _state(scene)
+        current = phase(state) if state else AFTER
+        track = self.track_for(scene)
+        parts = []
+        if step.framing:
+            parts.append(scene.text(step.framing))
+        if not closed:
+            parts.append(f"🎧 {self._where(scene, track)}")
+        if step.text_card:
+            parts.append(f"**About the piece**\n{scene.text(step.text_card)}")
+        total = len(scene.activity.steps)
+        embed = discord.Embed(
+            title=shorten(f"🎧 {scene.text(step.title)}", 256),
+            description=shorten("\n\n".join(parts), DESCRIPTION_MAX),
+            colour=COLOUR_DONE if closed else COLOUR_STEP,
+        )
+        embed.set_author(
+            name=shorten(
+                f"{scene.text(scene.activity.title)} · step {scene.index + 1} of {total}", 256
+            )
+        )
+        if track is not None:
+            embed.add_field(name="Track", value=field(track_line(track)), inline=True)
+        if not closed:
+            starts = state.get("starts_at")
+            ends = state.get("ends_at")
+            if current == COUNTDOWN and isinstance(starts, int | float):
+                embed.add_field(name="Starts", value=f"⏳ starts {relative(starts)}", inline=True)
+            elif current == PLAYING and isinstance(ends, int | float):
+                embed.add_field(name="Playing", value=f"▶ ends {relative(ends)}", inline=True)
+            else:
+                embed.add_field(name="Now", value=self._after_text(step), inline=True)
+            if step.no_skip and current != AFTER:
+                embed.add_field(
+                    name="\u200b",
+                    value="This piece plays to the end without skipping.",
+                    inline=False,
+                )
+        footer = []
+        if track is not None and track.credit:
+            footer.append(track.credit)
+        if closed:
+            footer.append("This step has ended.")
+        if footer:
+            embed.set_footer(text=shorten(" · ".join(footer), 2048))
+        return embed
+
+    def _after_text(self, step: ListenStep) -> str:
+        if step.reflection.reactions and step.reflection.questions:
+            return "How was it? Tap a reaction, or **Reflect** to say a few words."
+        if step.reflection.reactions:
+            return "How was it? Tap a reaction."
+        if step.reflection.questions:
+            return "Press **Reflect** to say a few words, if you like."
+        return "Take a moment before we move on."
+
+    def _view(self, scene: StepScene) -> discord.ui.View | None:
+        step: ListenStep = scene.step
+        state = _state(scene)
+        track = self.track_for(scene)
+        items: list[discord.ui.Item[Any]] = []
+        if track is not None and track.url:
+            items.append(link_button("Open the track", track.url, row=0))
+        if phase(state) == AFTER and state:
+            for i, reaction in enumerate(step.reflection.reactions):
+                items.append(
+                    button(
+                        scene.text(reaction.label)[:80],
+                        "react",
+                        scene.run.id,
+                        scene.index,
+                        i,
+                        emoji=reaction.emoji,
+                        row=1 + i // 5,
+                    )
+                )
+            if step.reflection.questions:
+                items.append(
+                    button(
+                        "Reflect",
+                        "listenreflect",
+                        scene.run.id,
+                        scene.index,
+                        style=discord.ButtonStyle.primary,
+                        emoji="💭",
+                        row=0,
+                    )
+                )
+        return persistent_view(*items) if items else None
+
+    def render(self, scene: StepScene) -> MessagePayload:
+        return MessagePayload(embed=self._embed(scene, closed=False), view=self._view(scene))
+
+    def render_closed(self, scene: StepScene) -> MessagePayload:
+        return MessagePayload(embed=self._embed(scene, closed=True), view=None)
+
+    def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+        step: ListenStep = scene.step
+        counts = [c for c in reaction_counts(step, scene.contributions, scene.locale) if c[2]]
+        shared = [
+            c for c in scene.contributions if c.kind == "reflection" and c.payload.get("shared")
+        ]
+        if not counts and not shared:
+            return []
+        track = self.track_for(scene)
+        embed = discord.Embed(
+            title=shorten(f"How the group heard {track.title if track else 'the piece'}", 256),
+            colour=COLOUR_DONE,
+        )
+        if counts:
+            embed.add_field(
+                name="Reactions",
+                value=field(
+                    " · ".join(
+                        f"{emoji or ''} {label} **{n}**".strip() for label, emoji, n in counts
+                    )
+                ),
+                inline=False,
+            )
+        if shared:
+            lines = []
+            for c in shared:
+                who = "Someone" if c.author_id is None else f"<@{c.author_id}>"
+                lines.append(f"> {shorten(str(c.payload.get('text', '')), 500)}\n— {who}")
+            embed.description = shorten("\n\n".join(lines), DESCRIPTION_MAX)
+        return [MessagePayload(embed=embed)]

@@ -1,0 +1,124 @@
+"""The vote step: the question, the numbered choices, a persistent select, and the result."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import discord
+
+from bot.core.activities import VoteStep
+from bot.core.text import shorten
+from bot.core.vote import VoteChoice, fixed_choices, is_tie, tally
+from bot.ui.components import ChorusButton, custom_id, persistent_view
+from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, plural, relative
+from bot.ui.steps.base import MessagePayload, StepScene
+
+Key = tuple[int, int]
+
+
+def vote_select(run_id: int, index: int, choices: list[VoteChoice]) -> discord.ui.Item[Any]:
+    """A select whose custom id routes to the `vote` component handler, restart or not."""
+    select: discord.ui.Select[Any] = discord.ui.Select(
+        custom_id=custom_id("vote", run_id, index),
+        placeholder="Choose one…",
+        min_values=1,
+        max_values=1,
+        options=[
+            discord.SelectOption(
+                label=shorten(f"{n}. {c.label}", 100),
+                value=c.key,
+                description=shorten(c.detail, 100) if c.detail else None,
+            )
+            for n, c in enumerate(choices, 1)
+        ],
+    )
+    # ChorusButton is the one dynamic item for every `chorus:<area>:...` component.
+    return ChorusButton(cast("discord.ui.Button[Any]", select), "vote", [str(run_id), str(index)])
+
+
+class VotePresenter:
+    kind = "vote"
+
+    def __init__(self) -> None:
+        # Filled by the listening cog before the card is shown (playlist, previous answers).
+        self.choices: dict[Key, list[VoteChoice]] = {}
+
+    def choices_for(self, scene: StepScene) -> list[VoteChoice]:
+        cached = self.choices.get((scene.run.id, scene.index))
+        if cached is not None:
+            return cached
+        step: VoteStep = scene.step
+        return fixed_choices(step, scene.locale) if step.options else []
+
+    def _frame(self, scene: StepScene, body: str, closed: bool) -> discord.Embed:
+        total = len(scene.activity.steps)
+        embed = discord.Embed(
+            title=shorten(f"🗳️ {scene.text(scene.step.title)}", 256),
+            description=shorten(body, DESCRIPTION_MAX),
+            colour=COLOUR_DONE if closed else COLOUR_STEP,
+        )
+        embed.set_author(
+            name=shorten(
+                f"{scene.text(scene.activity.title)} · step {scene.index + 1} of {total}", 256
+            )
+        )
+        if closed:
+            embed.set_footer(text="This vote has ended.")
+        elif scene.run.step_deadline is not None and scene.run.step_index == scene.index:
+            embed.add_field(
+                name="Time", value=f"Voting ends {relative(scene.run.step_deadline)}", inline=True
+            )
+        return embed
+
+    def _empty_text(self, scene: StepScene) -> str:
+        step: VoteStep = scene.step
+        if step.choose_from == "playlist":
+            return "The playlist is empty. Add a song with `/listen suggest`; it appears here."
+        return "There's nothing to choose from: the previous step has no shared answers."
+
+    def render(self, scene: StepScene) -> MessagePayload:
+        step: VoteStep = scene.step
+        choices = self.choices_for(scene)
+        lines = [f"**{scene.text(step.question)}**", ""]
+        if choices:
+            for n, c in enumerate(choices, 1):
+                lines.append(f"**{n}.** {c.label}" + (f" — *{c.detail}*" if c.detail else ""))
+            lines += [
+                "",
+                "Pick one in the menu. You can change your vote until the vote ends; "
+                "only the totals are shown.",
+            ]
+        else:
+            lines.append(self._empty_text(scene))
+        view = persistent_view(vote_select(scene.run.id, scene.index, choices)) if choices else None
+        return MessagePayload(embed=self._frame(scene, "\n".join(lines), False), view=view)
+
+    def render_closed(self, scene: StepScene) -> MessagePayload:
+        step: VoteStep = scene.step
+        choices = self.choices_for(scene)
+        ranked = tally(choices, scene.contributions)
+        votes = {t.choice.key: t.votes for t in ranked}
+        lines = [f"**{scene.text(step.question)}**", ""]
+        for n, c in enumerate(choices, 1):
+            lines.append(f"**{n}.** {c.label} — {plural(votes.get(c.key, 0), 'vote')}")
+        if not choices:
+            lines.append("There was nothing to vote on.")
+        return MessagePayload(embed=self._frame(scene, "\n".join(lines), True), view=None)
+
+    def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+        ranked = tally(self.choices_for(scene), scene.contributions)
+        if not ranked:
+            return []
+        top = ranked[0]
+        if top.votes == 0:
+            note = "Nobody voted, so the first choice goes ahead."
+        elif is_tie(ranked):
+            note = f"A tie at {plural(top.votes, 'vote')}: the earliest choice goes ahead."
+        else:
+            note = f"With {plural(top.votes, 'vote')}."
+        embed = discord.Embed(
+            title=shorten(f"🏆 The group chose: {top.choice.label}", 256),
+            description=note,
+            colour=COLOUR_DONE,
+        )
+        return [MessagePayload(embed=embed)]

@@ -1,0 +1,84 @@
+"""The media repository: tracks, nominations and plays, on a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.store.store import Store
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    s = Store(tmp_path / "chorus.db")
+    await s.open()
+    yield s
+    await s.close()
+
+
+async def _session(store: Store) -> int:
+    session = await store.sessions.create(
+        guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3, now=0.0
+    )
+    return session.id
+
+
+async def test_nominations_in_order_and_removable(store: Store) -> None:
+    sid = await _session(store)
+    a = await store.media.add_nomination(
+        session_id=sid, user_id=5, title="A", artist="", url=None, note=None, now=1.0
+    )
+    b = await store.media.add_nomination(
+        session_id=sid, user_id=6, title="B", artist="x", url="https://b.test", note="n", now=2.0
+    )
+    assert [n.id for n in await store.media.playlist(sid)] == [a.id, b.id]
+    assert await store.media.remove_nomination(a.id, 3.0)
+    assert not await store.media.remove_nomination(a.id, 4.0)
+    assert [n.title for n in await store.media.playlist(sid)] == ["B"]
+
+
+async def test_a_step_is_played_once(store: Store) -> None:
+    sid = await _session(store)
+    run = await store.runs.create(
+        session_id=sid,
+        activity_id="a",
+        version_hash="h",
+        definition="{}",
+        now=0.0,
+        step_deadline=None,
+    )
+    kwargs = dict(
+        session_id=sid,
+        run_id=run.id,
+        step_index=1,
+        title="T",
+        artist="A",
+        url=None,
+        file_name="uploads/x.ogg",
+        nomination_id=None,
+        mode="voice",
+        note=None,
+    )
+    first, created = await store.media.record_play(**kwargs, now=5.0)  # type: ignore[arg-type]
+    again, created_again = await store.media.record_play(**kwargs, now=6.0)  # type: ignore[arg-type]
+    assert created and not created_again and first.id == again.id
+    await store.media.end_play(run.id, 1, 9.0)
+    plays = await store.media.plays(sid)
+    assert len(plays) == 1 and plays[0].ended_at == 9.0 and plays[0].mode == "voice"
+
+
+async def test_tracks_by_guild_and_file(store: Store) -> None:
+    t = await store.media.add_track(
+        guild_id=1,
+        title="Tone",
+        artist="",
+        file_name="uploads/a.ogg",
+        duration_seconds=2.0,
+        uploaded_by=3,
+        now=1.0,
+    )
+    assert (await store.media.track_by_file("uploads/a.ogg")) == t
+    assert [x.id for x in await store.media.tracks(1)] == [t.id]
+    assert await store.media.tracks(2) == []

@@ -1,0 +1,93 @@
+"""The real audio pipeline on a generated tone, and the voice permission check."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import discord
+import pytest
+
+from bot.voice import LOUDNORM, RecordingVoice, VoiceUnavailable, make_source, missing_permission
+
+needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg not installed")
+
+
+def tone(path: Path, seconds: float = 2.0) -> Path:
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={seconds}",
+            str(path),
+        ],
+        check=True,
+    )
+    return path
+
+
+@needs_ffmpeg
+def test_source_yields_opus_frames_for_the_tone(tmp_path: Path) -> None:
+    source = make_source(tone(tmp_path / "tone.ogg", 2.0))
+    try:
+        assert source.is_opus()
+        frames = []
+        while packet := source.read():
+            frames.append(packet)
+            assert len(frames) < 1000, "the source never ended"
+    finally:
+        source.cleanup()
+    # 20 ms Opus frames: 2 s of audio is about 100 of them.
+    assert 95 <= len(frames) <= 105, len(frames)
+    assert all(0 < len(f) < 1500 for f in frames)
+
+
+@needs_ffmpeg
+def test_source_is_loudness_normalised(tmp_path: Path) -> None:
+    source = make_source(tone(tmp_path / "t.wav", 0.5))
+    try:
+        args: list[str] = source._process.args  # type: ignore[attr-defined]
+        assert LOUDNORM in args
+        assert "file" in args[args.index("-protocol_whitelist") + 1]
+    finally:
+        source.cleanup()
+
+
+def _channel(**perms: bool) -> Any:
+    permissions = discord.Permissions.none()
+    for name, value in perms.items():
+        setattr(permissions, name, value)
+    guild = SimpleNamespace(id=1, me=object())
+    return SimpleNamespace(
+        id=5,
+        guild=guild,
+        mention="<#5>",
+        permissions_for=lambda member: permissions,
+    )
+
+
+def test_missing_permission_names_what_is_missing() -> None:
+    assert missing_permission(_channel(view_channel=True, connect=True, speak=True)) is None
+    text = missing_permission(_channel(view_channel=True, speak=True))
+    assert text is not None and "**Connect**" in text and "<#5>" in text
+    text = missing_permission(_channel(view_channel=True, connect=True))
+    assert text is not None and "**Speak**" in text
+
+
+async def test_recording_voice_refuses_without_permission(tmp_path: Path) -> None:
+    voice = RecordingVoice()
+    with pytest.raises(VoiceUnavailable, match="Connect"):
+        await voice.play(_channel(view_channel=True, speak=True), tmp_path / "x.ogg")
+    assert voice.channel_of(1) is None
+    await voice.play(_channel(view_channel=True, connect=True, speak=True), tmp_path / "x.ogg")
+    assert voice.channel_of(1) == 5
+    await voice.stop(1)
+    assert voice.actions() == ["refused", "play", "stop"]
