@@ -34,6 +34,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.sessions",
     "bot.cogs.activities",
     "bot.cogs.reflection",
+    "bot.cogs.schedule",
     "bot.cogs.listening",
 )
 

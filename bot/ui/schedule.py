@@ -1,0 +1,212 @@
+"""What scheduled sessions look like: the confirmation, the upcoming list, reminders, Start."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from bot.core.schedule import Repeat, describe_repeat
+from bot.core.text import shorten
+from bot.ui.components import button, persistent_view
+from bot.ui.format import COLOUR_DONE, COLOUR_INFO, COLOUR_SESSION, field, plural
+
+AREA = "schedule"
+
+
+def stamp(ts: float, style: str = "F") -> str:
+    """A Discord timestamp: every member sees it in their own time zone."""
+    return f"<t:{int(ts)}:{style}>"
+
+
+def server_time(local: datetime) -> str:
+    """The same moment on the server's clock, named, for facilitators to double-check."""
+    return f"{local:%a %-d %b %Y, %H:%M} ({local.tzinfo})"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleView:
+    """One occurrence as shown to people."""
+
+    occurrence_id: int
+    title: str
+    starts_at: float
+    ends_at: float
+    local_start: datetime
+    repeat: Repeat
+    channel_id: int
+    voice_channel_id: int | None
+    plan_title: str | None
+    interested: int | None = None
+    status: str = "scheduled"
+
+
+def _where(view: ScheduleView) -> str:
+    if view.voice_channel_id:
+        return f"🔊 <#{view.voice_channel_id}> (board in <#{view.channel_id}>)"
+    return f"<#{view.channel_id}>"
+
+
+def confirm_embed(view: ScheduleView, *, confirmed: bool = False) -> discord.Embed:
+    minutes = round((view.ends_at - view.starts_at) / 60)
+    embed = discord.Embed(
+        title=shorten(f"📅 {view.title}", 256),
+        colour=COLOUR_DONE if confirmed else COLOUR_SESSION,
+        description=(
+            f"**{stamp(view.starts_at)}** ({stamp(view.starts_at, 'R')})\n"
+            "Shown in *your* time zone; each member sees their own."
+        ),
+    )
+    embed.add_field(name="Server time", value=field(server_time(view.local_start)), inline=True)
+    embed.add_field(
+        name="Repeats", value=describe_repeat(view.repeat, view.local_start), inline=True
+    )
+    embed.add_field(name="Length", value=f"{minutes} min", inline=True)
+    embed.add_field(name="Where", value=field(_where(view)), inline=False)
+    embed.add_field(
+        name="Plan",
+        value=field(
+            f"{view.plan_title}: starts when a facilitator presses **Start**"
+            if view.plan_title
+            else "None: start activities by hand with /activity start"
+        ),
+        inline=False,
+    )
+    if confirmed:
+        embed.set_footer(
+            text=f"Scheduled as #{view.occurrence_id}. It's in the server's Events list: "
+            "members press Interested there, and /remind me on sends them a reminder."
+        )
+    else:
+        embed.set_footer(text="Check the time, then Confirm. Nothing is created until you do.")
+    return embed
+
+
+class ConfirmView(discord.ui.View):
+    """Confirm / Cancel on the private preview; only the person who asked can press them."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        on_confirm: Callable[[discord.Interaction], Awaitable[None]],
+        on_error: Callable[[discord.Interaction, Exception], Awaitable[None]],
+        timeout: float = 600,
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self._on_confirm = on_confirm
+        self._on_error = on_error
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.owner_id
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /
+    ) -> None:
+        await self._on_error(interaction, error)
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success, emoji="✅")
+    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await self._on_confirm(interaction)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="Cancelled: nothing was scheduled.", embed=None, view=None
+        )
+
+
+def upcoming_embed(views: Sequence[ScheduleView], timezone: str) -> discord.Embed:
+    embed = discord.Embed(title="📅 Upcoming sessions", colour=COLOUR_SESSION)
+    if not views:
+        embed.description = (
+            "Nothing is scheduled yet. A facilitator can plan one with /session schedule create."
+        )
+        return embed
+    for view in views[:10]:
+        lines = [f"{stamp(view.starts_at)} ({stamp(view.starts_at, 'R')})"]
+        details = [describe_repeat(view.repeat, view.local_start), _where(view)]
+        if view.status in ("open", "started"):
+            details.insert(0, "🟢 happening now")
+        lines.append(" · ".join(details))
+        if view.plan_title:
+            lines.append(f"Plan: {view.plan_title}")
+        if view.interested is not None:
+            lines.append(f"⭐ {plural(view.interested, 'member')} interested")
+        embed.add_field(
+            name=shorten(f"#{view.occurrence_id} {view.title}", 256),
+            value=field("\n".join(lines)),
+            inline=False,
+        )
+    embed.set_footer(
+        text=f"Times show in your own time zone (server: {timezone}). Press Interested on the "
+        "event in the Events list, and /remind me on for a reminder."
+    )
+    return embed
+
+
+def reminder_dm(title: str, starts_at: float, channel_id: int, minutes: int) -> str:
+    return (
+        f"⏰ **{title}** starts {stamp(starts_at, 'R')} ({stamp(starts_at, 't')}) in "
+        f"<#{channel_id}>.\nYou asked for a reminder {minutes} min before sessions you're "
+        "interested in; /remind me off stops them."
+    )
+
+
+def reminder_fallback(title: str, starts_at: float, user_ids: Sequence[int]) -> str:
+    mentions = " ".join(f"<@{uid}>" for uid in user_ids)
+    return shorten(
+        f"⏰ {mentions}: **{title}** starts {stamp(starts_at, 'R')} ({stamp(starts_at, 't')}). "
+        "(I couldn't reach you by DM, so here's your reminder.)",
+        2000,
+    )
+
+
+def start_label(plan_title: str | None) -> str:
+    return shorten(f"Start {plan_title}" if plan_title else "Start session", 80)
+
+
+def opening_message(
+    facilitator_id: int, title: str, plan_title: str | None, occurrence_id: int
+) -> tuple[str, discord.ui.View]:
+    """Posted under the board when a scheduled session opens; mentions the facilitator once."""
+    text = (
+        f"🔔 <@{facilitator_id}>, **{title}** is starting now. "
+        + (
+            f"Press **{start_label(plan_title)}** when you're ready to begin."
+            if plan_title
+            else "Press **Start session** when you're here to begin."
+        )
+        + " If nobody starts it within 30 minutes it will be marked missed."
+    )
+    view = persistent_view(
+        button(
+            start_label(plan_title), AREA, "start", occurrence_id, style=discord.ButtonStyle.success
+        )
+    )
+    return shorten(text, 2000), view
+
+
+def opening_closed(title: str, outcome: str) -> str:
+    if outcome == "started":
+        return f"▶ **{title}** has begun."
+    return f"⌛ **{title}** wasn't started within 30 minutes, so it was marked missed."
+
+
+def event_description(channel_name: str, plan_title: str | None) -> str:
+    text = f"A Chorus session in #{channel_name}."
+    if plan_title:
+        text += f" Plan: {plan_title}."
+    text += (
+        " Press Interested to see it in your calendar; use /remind me on in the server "
+        "for a reminder."
+    )
+    return shorten(text, 1000)
+
+
+COLOUR_CANCELLED = COLOUR_INFO
