@@ -15,6 +15,7 @@ from bot.core.activities import Catalog
 from bot.core.breathe import BreatheHandler
 from bot.core.clock import Clock
 from bot.core.listening import ListenHandler
+from bot.core.lyrics import WriteHandler
 from bot.core.prompt import PromptHandler
 from bot.core.reflect import ReflectHandler
 from bot.core.runner import Runner
@@ -34,6 +35,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.sessions",
     "bot.cogs.activities",
     "bot.cogs.reflection",
+    "bot.cogs.lyrics",
     "bot.cogs.schedule",
     "bot.cogs.listening",
 )
@@ -45,6 +47,7 @@ def default_step_handlers() -> dict[str, StepHandler]:
     """The step kinds this build can run."""
     handlers: list[StepHandler] = [PromptHandler(), BreatheHandler(), ReflectHandler()]
     handlers += [ListenHandler(), VoteHandler()]
+    handlers += [WriteHandler()]
     return {h.kind: h for h in handlers}
 
 

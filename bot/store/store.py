@@ -12,6 +12,7 @@ from bot.store.privacy import PrivacyRepository
 from bot.store.runs import ContributionRepository, RunRepository
 from bot.store.schedule import ScheduleRepository
 from bot.store.sessions import SessionRepository
+from bot.store.songs import SongRepository
 
 
 class Store:
@@ -20,6 +21,7 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.db = Database(path)
         self.sessions = SessionRepository(self.db)
+        self.songs = SongRepository(self.db)
         self.runs = RunRepository(self.db)
         self.contributions = ContributionRepository(self.db)
         self.members = MemberRepository(self.db)

@@ -8,9 +8,11 @@ from bot.ui.steps.listen import ListenPresenter
 from bot.ui.steps.prompt import PromptPresenter
 from bot.ui.steps.reflect import ReflectPresenter
 from bot.ui.steps.vote import VotePresenter
+from bot.ui.steps.write import WritePresenter
 
 
 def default_presenters() -> dict[str, StepPresenter]:
     presenters: list[StepPresenter] = [PromptPresenter(), BreathePresenter(), ReflectPresenter()]
     presenters += [ListenPresenter(), VotePresenter()]
+    presenters += [WritePresenter()]
     return {p.kind: p for p in presenters}
