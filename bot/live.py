@@ -149,7 +149,10 @@ class LiveSessions:
     ) -> None:
         """Edit the step's message to its closed form, then post what the step produced."""
         contributions = await self.bot.store.contributions.for_step(run.id, index)
+        authors = sorted({c.author_id for c in contributions if c.author_id is not None})
+        names = await self.bot.store.members.names(session.guild_id, authors)
         scene = StepScene(
+            names=names,
             session=session,
             run=run,
             activity=self.bot.runner.definition(run),
@@ -175,9 +178,20 @@ class LiveSessions:
 
     async def board_state(self, session: SessionRecord) -> BoardState:
         present = [a.user_id for a in await self.bot.store.sessions.present(session.id)]
+        names = await self.bot.store.members.names(
+            session.guild_id, [*present, session.facilitator_id]
+        )
+        voice = self.bot.get_channel(session.voice_channel_id) if session.voice_channel_id else None
+        voice_name = getattr(voice, "name", None)
         run = await self.bot.store.runs.live_for_session(session.id)
         if run is None:
-            return BoardState(session=session, present=present, now=self._now())
+            return BoardState(
+                session=session,
+                present=present,
+                now=self._now(),
+                names=names,
+                voice_name=voice_name,
+            )
         from bot.core.activities import localize
 
         activity = self.bot.runner.definition(run)
@@ -195,6 +209,8 @@ class LiveSessions:
             step_count=len(activity.steps),
             answered=answered,
             now=self._now(),
+            names=names,
+            voice_name=voice_name,
         )
 
     def _now(self) -> float:

@@ -53,7 +53,8 @@ class Database:
             "PRAGMA foreign_keys = ON",
             "PRAGMA busy_timeout = 5000",
         ):
-            await self._conn.execute(pragma)
+            async with self._conn.execute(pragma) as cursor:
+                await cursor.fetchall()
 
     async def close(self) -> None:
         if self._conn is not None:

@@ -61,7 +61,8 @@ async def migrate(conn: aiosqlite.Connection, migrations: list[Migration]) -> li
         try:
             await conn.execute("BEGIN IMMEDIATE")
             for statement in statements:
-                await conn.execute(statement)
+                async with conn.execute(statement) as cursor:
+                    await cursor.fetchall()
             await conn.execute(f"PRAGMA user_version = {migration.version:d}")
             await conn.commit()
         except Exception as exc:

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import discord
 
 from bot.core.text import shorten
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui.components import button, persistent_view
-from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, field, mention_list, plural, relative
+from bot.ui.format import (
+    COLOUR_INFO,
+    COLOUR_SESSION,
+    field,
+    name_list,
+    plain_name,
+    relative,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +32,8 @@ class BoardState:
     step_count: int = 0
     answered: int | None = None
     now: float = 0.0
+    names: dict[int, str] = dataclass_field(default_factory=dict)
+    voice_name: str | None = None
 
 
 def _time_line(state: BoardState) -> str:
@@ -49,15 +59,21 @@ def board_embed(state: BoardState) -> discord.Embed:
         description=(
             "This session has ended. Thank you for being here."
             if ended
-            else f"Facilitated by <@{session.facilitator_id}>. Press **Join** to take part."
+            else f"Facilitated by **{plain_name(state.names.get(session.facilitator_id)) or 'a facilitator'}**. "
+            "Press **Join** to take part."
         ),
     )
     if session.voice_channel_id and not ended:
-        embed.add_field(name="Voice", value=f"<#{session.voice_channel_id}>", inline=True)
+        voice = (
+            f"🔊 {plain_name(state.voice_name)}"
+            if state.voice_name
+            else f"<#{session.voice_channel_id}>"
+        )
+        embed.add_field(name="Voice", value=voice, inline=True)
     if not ended:
         embed.add_field(
             name=f"Here now ({len(state.present)})",
-            value=field(mention_list(state.present)),
+            value=field(name_list(state.present, state.names)),
             inline=False,
         )
     if state.run is not None and state.activity_title and not ended:
@@ -73,7 +89,7 @@ def board_embed(state: BoardState) -> discord.Embed:
         if state.answered is not None:
             embed.add_field(
                 name="Answers",
-                value=f"{plural(state.answered, 'answer')} so far",
+                value=f"{state.answered} of {len(state.present)} answered",
                 inline=True,
             )
     embed.set_footer(

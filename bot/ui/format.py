@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+import discord
 
 from bot.core.text import shorten
 
@@ -40,19 +42,26 @@ def duration(seconds: float) -> str:
     return f"{hours} h {minutes} min"
 
 
-def mention_list(user_ids: Sequence[int], limit: int = FIELD_MAX) -> str:
-    """Mentions (they render as names and never ping inside embeds), bounded with a count."""
+def name_list(user_ids: Sequence[int], names: Mapping[int, str], limit: int = FIELD_MAX) -> str:
+    """Display names, bounded with a count of the rest; unknown people show as a mention."""
     if not user_ids:
         return "Nobody yet"
     parts: list[str] = []
     for index, uid in enumerate(user_ids):
-        piece = f"<@{uid}>"
-        rest = len(user_ids) - index
-        tail = f" and {rest} more"
+        piece = plain_name(names.get(uid)) or f"<@{uid}>"
+        tail = f" and {len(user_ids) - index} more"
         if len(", ".join([*parts, piece])) + len(tail) > limit:
-            return ", ".join(parts) + f" and {rest} more"
+            return ", ".join(parts) + tail
         parts.append(piece)
     return ", ".join(parts)
+
+
+def plain_name(name: str | None) -> str:
+    """A member's name made inert: no markdown, no mentions, one line, bounded."""
+    if not name:
+        return ""
+    flat = " ".join(name.split())[:40]
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(flat))
 
 
 def field(text: str) -> str:

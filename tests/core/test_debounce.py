@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 from collections.abc import Hashable
 
@@ -27,7 +28,7 @@ async def test_a_burst_is_coalesced_and_the_last_request_is_honoured() -> None:
     elapsed = burst_end - started
     # One leading run, then at most one per interval, plus the trailing one.
     assert 2 <= len(runs) <= math.ceil(elapsed / interval) + 2
-    gaps = [b[1] - a[1] for a, b in zip(runs, runs[1:], strict=False)]
+    gaps = [b[1] - a[1] for a, b in itertools.pairwise(runs)]
     assert all(gap >= interval * 0.9 for gap in gaps)
     assert runs[-1][1] >= burst_end - interval  # the final state was shown after the burst
 

@@ -24,6 +24,15 @@ class StepScene:
     index: int
     contributions: list[ContributionRecord] = field(default_factory=list)
     locale: str = "en"
+    names: dict[int, str] = field(default_factory=dict)
+
+    def name(self, user_id: int | None) -> str:
+        """A contributor's display name, made inert for embedding."""
+        from bot.ui.format import plain_name
+
+        if user_id is None:
+            return "Someone"
+        return plain_name(self.names.get(user_id)) or f"<@{user_id}>"
 
     def text(self, value: Any) -> str:
         return localize(value, self.locale) if value is not None else ""
@@ -85,8 +94,14 @@ class SimplePresenter:
     def render(self, scene: StepScene) -> MessagePayload:
         return MessagePayload(embed=step_embed(scene, self.body(scene)), view=self.view(scene))
 
+    def closed_body(self, scene: StepScene) -> str:
+        """What the step's message says once it has ended (no instructions to act)."""
+        return self.body(scene)
+
     def render_closed(self, scene: StepScene) -> MessagePayload:
-        return MessagePayload(embed=step_embed(scene, self.body(scene), closed=True), view=None)
+        return MessagePayload(
+            embed=step_embed(scene, self.closed_body(scene), closed=True), view=None
+        )
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
         return []

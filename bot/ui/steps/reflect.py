@@ -22,6 +22,9 @@ class ReflectPresenter(SimplePresenter):
         )
         return f"**{question}**\n\nPress **Reflect** to answer in a few words. {privacy}"
 
+    def closed_body(self, scene: StepScene) -> str:
+        return f"**{scene.text(getattr(scene.step, 'question', None))}**"
+
     def view(self, scene: StepScene) -> discord.ui.View | None:
         return persistent_view(
             button(
@@ -41,8 +44,11 @@ class ReflectPresenter(SimplePresenter):
         anonymous = bool(getattr(scene.step, "anonymous", False))
         lines = []
         for c in shared:
-            who = "Someone" if anonymous or c.author_id is None else f"<@{c.author_id}>"
-            lines.append(f"> {shorten(str(c.payload.get('text', '')), 600)}\n— {who}")
+            who = "Someone" if anonymous else scene.name(c.author_id)
+            quoted = "\n".join(
+                f"> {line}" for line in shorten(str(c.payload.get("text", "")), 600).splitlines()
+            )
+            lines.append(f"{quoted}\n— {who}")
         embed = discord.Embed(
             title="What we shared",
             description=shorten("\n\n".join(lines), DESCRIPTION_MAX),
