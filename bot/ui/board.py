@@ -76,6 +76,12 @@ def board_embed(state: BoardState) -> discord.Embed:
             value=field(name_list(state.present, state.names)),
             inline=False,
         )
+    if state.run is None and not ended:
+        embed.add_field(
+            name="Activity",
+            value="No activity running. A facilitator starts one with /activity start.",
+            inline=False,
+        )
     if state.run is not None and state.activity_title and not ended:
         step = (
             f"Step {state.run.step_index + 1} of {state.step_count}: **{state.step_title}**"

@@ -90,3 +90,24 @@ async def test_full_session_path(world: World) -> None:
     attendance = await bot.store.sessions.attendance(1)
     assert {a.user_id for a in attendance} == {world.facilitator.id, ana.id, ben.id}
     assert all(a.left_at is not None for a in attendance)
+
+
+async def test_leave_and_stop_keep_the_session_open(world: World) -> None:
+    bot = world.bot()
+    ana = world.members[0]
+    await open_session(world)
+    await ana.slash(world.channel, "session join")
+    left = await ana.click(board(world), label="Leave")
+    assert "You've left" in left.response.content
+    assert "weren't in" in (await ana.slash(world.channel, "session leave")).response.content
+    await world.facilitator.slash(world.channel, "activity start", activity="test-flow")
+    assert "Only facilitators" in (await ana.click(board(world), label="Stop")).response.content
+    stopped = await world.facilitator.click(board(world), label="Stop")
+    assert "stopped" in stopped.response.content
+    assert await bot.runner.live_run(1) is None
+    assert "was stopped" in (world.channel.last_message.content or "")  # type: ignore[union-attr]
+    status = await ana.slash(world.channel, "session status")
+    assert status.ephemeral and "No activity running" in str(status.response.embeds[0].fields)
+    rows = await bot.store.sessions.attendance(1)
+    ana_rows = [r for r in rows if r.user_id == ana.id]
+    assert len(ana_rows) == 1 and ana_rows[0].left_at is not None
