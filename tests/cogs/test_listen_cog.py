@@ -3,7 +3,6 @@ votes, from_vote, voice playback (through the recording fake) and uploads."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -250,3 +249,217 @@ async def test_guided_imagery_end_to_end(world: World) -> None:
     await ana.submit_modal(shown, {"answer": "a forest path"})
     await world.env.advance_time(301)
     assert (await bot.store.runs.live_for_session(1)) is None
+
+
+async def test_group_playlist_vote_and_from_vote(world: World) -> None:
+    bot = world.bot()
+    ana, ben, cai = world.members
+    await open_session(world)
+    refused = await ana.slash(world.channel, "listen suggest", title="X", url="ftp://nope")
+    assert "https://" in refused.response.content
+    for who, title, url in (
+        (ana, "Harvest Moon", "https://example.test/harvest"),
+        (ben, "Blackbird", "https://example.test/blackbird"),
+        (cai, "Gone Song", None),
+    ):
+        options = {"url": url} if url else {}
+        added = await who.slash(
+            world.channel, "listen suggest", title=title, artist="Someone", **options
+        )
+        assert "Added **" in added.response.content
+    playlist = await ana.slash(world.channel, "listen playlist")
+    assert playlist.ephemeral and "Blackbird" in (playlist.response.embeds[0].description or "")
+    nominations = await bot.store.media.playlist(1)
+    gone = nominations[2]
+    assert (
+        "Only facilitators"
+        in (await ana.slash(world.channel, "listen remove", entry=gone.id)).response.content
+    )
+    removed = await world.facilitator.slash(world.channel, "listen remove", entry=gone.id)
+    assert "Removed **Gone Song**" in removed.response.content
+
+    await start(world, "group-playlist")
+    assert "Step 2 of 4" in await next_step(world)
+    vote = find_message(world.channel, "Choose together")
+    text = card_text(vote)
+    assert "1.** Harvest Moon" in text and "2.** Blackbird" in text and "Gone Song" not in text
+    first, second = (f"n{n.id}" for n in nominations[:2])
+    picked = await ana.select(vote, [second])
+    assert "Your vote is **Blackbird — Someone**" in picked.response.content
+    changed = await ana.select(vote, [first])
+    assert "Your vote is now **Harvest Moon" in changed.response.content
+    await ben.select(vote, [second])
+    # One each: a tie, broken by the earliest nomination (Harvest Moon).
+    run = await bot.store.runs.live_for_session(1)
+    assert run is not None
+    votes = await bot.store.contributions.for_step(run.id, 1)
+    assert sorted(c.payload["choice"] for c in votes) == sorted([first, second])
+    await world.env.advance_time(121)
+    result = find_message(world.channel, "The group chose")
+    assert "Harvest Moon" in (result.embeds[0].title or "")
+    assert "tie" in (result.embeds[0].description or "")
+    card = find_message(world.channel, "The group's choice")
+    assert "Harvest Moon" in card_text(card) and f"<@{ana.id}>" in card_text(card)
+    assert link_urls(card) == ["https://example.test/harvest"]
+    await world.env.advance_time(10)
+    card = find_message(world.channel, "The group's choice")
+    await ben.click(card, label="moved")
+    assert "Step 4 of 4" in await next_step(world)
+    assert "Step 4 of 4" not in await next_step(world)
+    plays = await bot.store.media.plays(1)
+    assert [(p.title, p.nomination_id, p.mode) for p in plays] == [
+        ("Harvest Moon", nominations[0].id, "link")
+    ]
+
+
+async def test_vote_on_fixed_tracks_and_previous_answers(world: World) -> None:
+    ana, ben, _ = world.members
+    await open_session(world)
+    await start(world, "test-listen-vote")
+    vote = find_message(world.channel, "Pick a piece")
+    await ana.select(vote, ["o1"])
+    await ben.select(vote, ["o1"])
+    await next_step(world)
+    card = find_message(world.channel, "The chosen piece")
+    assert "Evening" in card_text(card) and "Satie" in card_text(card)
+    await world.env.advance_time(40)
+    await next_step(world)
+    words = find_message(world.channel, "Pick words")
+    shown = await ana.click(words, label="Reflect")
+    await ana.submit_modal(shown, {"answer": "tide", "share": True})
+    shown = await ben.click(words, label="Reflect")
+    await ben.submit_modal(shown, {"answer": "secret", "share": False})
+    await next_step(world)
+    best = card_text(find_message(world.channel, "Best word"))
+    assert "tide" in best and "secret" not in best
+
+
+async def test_voice_playback_starts_at_zero_and_stops_with_the_step(
+    world: World, voice: RecordingVoice
+) -> None:
+    if not shutil.which("ffmpeg"):
+        pytest.skip("ffmpeg not installed")
+    ana = world.members[0]
+    await open_session(world, voice=True)
+    await ana.join_voice(world.voice)
+    await start(world, "test-listen-voice")
+    card = find_message(world.channel, "Tone")
+    assert f"It plays in <#{world.voice.id}>" in card_text(card)
+    assert voice.calls == []  # nothing before the countdown ends
+    await world.env.advance_time(6)
+    assert voice.calls == [("play", world.voice.id, "tone.ogg")]
+    assert "🔊 Playing now" in card_text(find_message(world.channel, "Tone"))
+    await world.facilitator.slash(world.channel, "activity pause")
+    await world.facilitator.slash(world.channel, "activity resume")
+    assert voice.actions() == ["play", "pause", "resume"]
+    await world.env.advance_time(21)
+    await next_step(world)
+    assert voice.actions()[-1] == "stop" and voice.channel_of(world.guild.id) is None
+    plays = await world.bot().store.media.plays(1)
+    assert [(p.mode, p.file_name) for p in plays] == [("voice", "tones/tone.ogg")]
+
+
+async def test_voice_stops_when_the_channel_empties(world: World, voice: RecordingVoice) -> None:
+    if not shutil.which("ffmpeg"):
+        pytest.skip("ffmpeg not installed")
+    ana, ben, _ = world.members
+    await open_session(world, voice=True)
+    await ana.join_voice(world.voice)
+    await ben.join_voice(world.voice)
+    await start(world, "test-listen-voice")
+    await world.env.advance_time(6)
+    await ana.leave_voice()
+    assert voice.channel_of(world.guild.id) == world.voice.id
+    await ben.leave_voice()
+    assert voice.actions() == ["play", "stop"]
+
+
+@pytest.mark.parametrize("problem", ["ffmpeg", "unreadable", "no-voice-channel"])
+async def test_voice_problems_fall_back_with_one_message(
+    world: World, voice: RecordingVoice, settings: Settings, problem: str
+) -> None:
+    if not shutil.which("ffmpeg"):
+        pytest.skip("ffmpeg not installed")
+    if problem == "ffmpeg":
+        voice.fail_with = FFMPEG_MISSING
+    if problem == "unreadable":
+        (settings.media_dir / "tones" / "tone.ogg").unlink()
+    await open_session(world, voice=problem != "no-voice-channel")
+    await start(world, "test-listen-voice")
+    await world.env.advance_time(6)
+    messages = dms(world)
+    assert len(messages) == 1, messages
+    expected = {
+        "ffmpeg": "FFmpeg isn't installed",
+        "unreadable": "couldn't read `tones/tone.ogg`",
+        "no-voice-channel": "has no voice channel",
+    }[problem]
+    assert expected in messages[0]
+    card = card_text(find_message(world.channel, "Tone"))
+    assert "follow the card" in card.lower() and "A steady A at 440 Hz." in card
+    assert voice.channel_of(world.guild.id) is None
+    await world.env.advance_time(21)
+    assert "Step 2 of 2" in await next_step(world)  # the session never stalls
+    plays = await world.bot().store.media.plays(1)
+    assert [p.mode for p in plays] == ["text"]
+
+
+def tone_bytes(tmp_path: Path, fmt: str = "ogg") -> bytes:
+    return make_tone(tmp_path / f"upload.{fmt}", 1.0, fmt).read_bytes()
+
+
+def reply_text(result: object) -> str:
+    followups = getattr(result, "followups", None) or []
+    texts = [getattr(m, "content", "") for m in followups]
+    response = getattr(result, "response", None)
+    if response is not None:
+        texts.insert(0, response.content or "")
+    return "\n".join(texts)
+
+
+async def test_upload_refuses_what_is_not_audio(world: World, settings: Settings) -> None:
+    await open_session(world)
+    refused = await world.facilitator.slash(
+        world.channel, "listen upload", file=("song.mp3", b"just some text, not music\n" * 50)
+    )
+    text = reply_text(refused)
+    assert "isn't an audio file I can play" in text and "song.mp3" in text
+    uploads = settings.media_dir / "uploads"
+    assert not uploads.exists() or list(uploads.iterdir()) == []
+    member = await world.members[0].slash(world.channel, "listen upload", file=("a.ogg", b"x"))
+    assert "Only facilitators" in reply_text(member)
+
+
+async def test_upload_saves_audio_under_a_safe_name(
+    world: World, settings: Settings, tmp_path: Path
+) -> None:
+    if not shutil.which("ffmpeg"):
+        pytest.skip("ffmpeg not installed")
+    await open_session(world)
+    data = tone_bytes(tmp_path, "wav")
+    saved = await world.facilitator.slash(
+        world.channel,
+        "listen upload",
+        file=("../../etc/evil name.txt", data),
+        title="Calm tone",
+        artist="Test",
+    )
+    text = reply_text(saved)
+    assert "Saved **Calm tone** by Test (1 s)" in text, text
+    tracks = await world.bot().store.media.tracks(world.guild.id)
+    assert len(tracks) == 1 and tracks[0].file_name is not None
+    name = tracks[0].file_name
+    assert name.startswith("uploads/") and name.endswith(".wav") and "evil" not in name
+    assert (settings.media_dir / name).read_bytes() == data
+    library = await world.facilitator.slash(world.channel, "listen library")
+    shown = library.response.embeds[0].description or ""
+    assert "Calm tone" in shown and name in shown and "tones/tone.ogg" in shown
+
+
+async def test_upload_size_limit(world: World, settings: Settings) -> None:
+    await open_session(world)
+    too_big = b"\0" * (settings.upload_max_mb * 1024 * 1024 + 1)
+    refused = await world.facilitator.slash(
+        world.channel, "listen upload", file=("big.wav", too_big)
+    )
+    assert "the limit is 25 MB" in reply_text(refused)

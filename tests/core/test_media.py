@@ -59,13 +59,17 @@ def test_parse_probe_accepts_audio_and_refuses_the_rest() -> None:
     assert parse_probe("not json") is None
 
 
-@needs_ffprobe
-async def test_probe_audio_on_real_files(tmp_path: Path) -> None:
-    tone = tmp_path / "tone"
+def _wav(path: Path) -> Path:
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=duration=1", "-f", "wav", str(tone)],
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=duration=1", "-f", "wav", str(path)],
         check=True,
     )
+    return path
+
+
+@needs_ffprobe
+async def test_probe_audio_on_real_files(tmp_path: Path) -> None:
+    tone = _wav(tmp_path / "tone")
     info = await probe_audio(tone)
     assert info is not None and info.extension == "wav"
     assert info.duration == pytest.approx(1.0, abs=0.05)
