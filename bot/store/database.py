@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from bot.store.migrator import Migration, bundled_migrations, current_version, migrate
+from bot.store.writer import BatchWriter, WriteFailed
 
 Row = sqlite3.Row
+T = TypeVar("T")
 
 
 class StorageUnavailable(Exception):
@@ -28,6 +30,7 @@ class Database:
         self.path = path
         self._conn: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self.writer = BatchWriter(path)
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -56,7 +59,21 @@ class Database:
             async with self._conn.execute(pragma) as cursor:
                 await cursor.fetchall()
 
+    async def open_writer(self) -> None:
+        """Start the group-commit writer (after migrations, so it sees the final schema)."""
+        await self.writer.open()
+
+    async def write(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a write job in the next group commit; returns once it has committed."""
+        try:
+            return await self.writer.run(job)
+        except WriteFailed as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        except sqlite3.OperationalError as exc:
+            raise StorageUnavailable(str(exc)) from exc
+
     async def close(self) -> None:
+        await self.writer.close()
         if self._conn is not None:
             await self._conn.close()
             self._conn = None

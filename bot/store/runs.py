@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from bot.store.database import Database, Row
@@ -175,36 +176,35 @@ class ContributionRepository:
         Returns the record and whether it replaced an earlier one.
         """
         body = json.dumps(payload, ensure_ascii=False)
-        replaced = False
-        async with self._db.transaction() as conn:
-            existing_id: int | None = None
+
+        def job(conn: sqlite3.Connection) -> tuple[ContributionRecord, bool]:
+            existing = None
             if replace and author_id is not None:
-                async with conn.execute(
+                existing = conn.execute(
                     "SELECT id FROM contributions WHERE run_id = ? AND step_index = ?"
                     " AND author_id = ? AND kind = ?",
                     (run_id, step_index, author_id, kind),
-                ) as cursor:
-                    row = await cursor.fetchone()
-                existing_id = int(row[0]) if row else None
-            if existing_id is not None:
-                await conn.execute(
+                ).fetchone()
+            if existing is not None:
+                contribution_id = int(existing[0])
+                conn.execute(
                     "UPDATE contributions SET payload = ?, updated_at = ? WHERE id = ?",
-                    (body, now, existing_id),
+                    (body, now, contribution_id),
                 )
-                contribution_id = existing_id
-                replaced = True
             else:
-                cursor = await conn.execute(
+                cursor = conn.execute(
                     "INSERT INTO contributions (run_id, step_index, author_id, kind, payload,"
                     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (run_id, step_index, author_id, kind, body, now, now),
                 )
                 contribution_id = int(cursor.lastrowid or 0)
-        row2 = await self._db.fetch_one(
-            f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions WHERE id = ?", (contribution_id,)
-        )
-        assert row2 is not None
-        return _contribution(row2), replaced
+            row = conn.execute(
+                f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions WHERE id = ?",
+                (contribution_id,),
+            ).fetchone()
+            return _contribution(row), existing is not None
+
+        return await self._db.write(job)
 
     async def for_step(self, run_id: int, step_index: int) -> list[ContributionRecord]:
         rows = await self._db.fetch_all(

@@ -101,21 +101,27 @@ class SessionRepository:
 
     async def join(self, session_id: int, user_id: int, now: float) -> bool:
         """Record a join; False when the member was already present (joining twice is harmless)."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        def job(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
                 "INSERT OR IGNORE INTO attendance (session_id, user_id, joined_at) VALUES (?, ?, ?)",
                 (session_id, user_id, now),
             )
             return cursor.rowcount == 1
 
+        return await self._db.write(job)
+
     async def leave(self, session_id: int, user_id: int, now: float) -> bool:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        def job(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
                 "UPDATE attendance SET left_at = ? WHERE session_id = ? AND user_id = ?"
                 " AND left_at IS NULL",
                 (now, session_id, user_id),
             )
             return cursor.rowcount == 1
+
+        return await self._db.write(job)
 
     async def present(self, session_id: int) -> list[AttendanceRecord]:
         """Members here now, in the order they (last) joined."""

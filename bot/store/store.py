@@ -34,6 +34,7 @@ class Store:
         """Open the file and bring the schema up to date."""
         await self.db.open()
         await self.db.migrate()
+        await self.db.open_writer()
 
     async def close(self) -> None:
         await self.db.close()
