@@ -13,6 +13,7 @@ from bot import __version__
 from bot.cogs.errors import ChorusTree
 from bot.core.activities import Catalog
 from bot.core.breathe import BreatheHandler
+from bot.core.checkins import CheckinHandler
 from bot.core.clock import Clock
 from bot.core.listening import ListenHandler
 from bot.core.lyrics import WriteHandler
@@ -38,6 +39,8 @@ COGS: tuple[str, ...] = (
     "bot.cogs.lyrics",
     "bot.cogs.schedule",
     "bot.cogs.listening",
+    "bot.cogs.checkins",
+    "bot.cogs.privacy",
 )
 
 ComponentHandler = Callable[[discord.Interaction, list[str]], Awaitable[None]]
@@ -46,6 +49,7 @@ ComponentHandler = Callable[[discord.Interaction, list[str]], Awaitable[None]]
 def default_step_handlers() -> dict[str, StepHandler]:
     """The step kinds this build can run."""
     handlers: list[StepHandler] = [PromptHandler(), BreatheHandler(), ReflectHandler()]
+    handlers += [CheckinHandler()]
     handlers += [ListenHandler(), VoteHandler()]
     handlers += [WriteHandler()]
     return {h.kind: h for h in handlers}

@@ -114,6 +114,13 @@ class SessionsCog(commands.Cog):
             embed=history_embed(rows, self.titles()), ephemeral=True, allowed_mentions=NONE
         )
 
+    @session.command(name="report", description="Attendance, participation and mood (facilitators)")
+    @app_commands.describe(session="Session number from /session history (default: this one)")
+    async def report(self, interaction: discord.Interaction, session: int | None = None) -> None:
+        from bot.cogs.checkins import session_report
+
+        await session_report(interaction, session)
+
     async def on_board_button(self, interaction: discord.Interaction, args: list[str]) -> None:
         action, session_id = args[0], int(args[1])
         session = await controls.session_by_id(interaction, session_id)

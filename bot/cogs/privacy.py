@@ -1,0 +1,176 @@
+"""/mydata and /forget, members leaving, and the daily retention purge."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs.access import require_guild
+from bot.core.errors import Conflict, UserFacingError
+from bot.ui.components import button, persistent_view
+from bot.ui.format import COLOUR_INFO
+
+log = logging.getLogger("chorus.privacy")
+NONE = discord.AllowedMentions.none()
+DAY = 86400.0
+FIRST_PURGE_DELAY = 60.0
+
+
+class PrivacyCog(commands.Cog):
+    """Members see and delete their own data; old and departed members' data goes by itself."""
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        self._timer: asyncio.TimerHandle | None = None
+        self._task: asyncio.Task[None] | None = None
+        bot.register_component("forget", self.on_forget_button)
+
+    async def cog_load(self) -> None:
+        self._arm(FIRST_PURGE_DELAY)
+
+    async def cog_unload(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    # ----------------------------------------------------------------- /mydata
+
+    @app_commands.command(name="mydata", description="Get everything Chorus holds about you here")
+    @app_commands.guild_only()
+    async def mydata(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        data = await self.bot.store.privacy.export(guild_id, interaction.user.id)
+        document = {
+            "about": "Everything Chorus holds about you in this server. Times are unix seconds "
+            "(UTC). Delete it all with /forget.",
+            "server_id": guild_id,
+            "user_id": interaction.user.id,
+            "exported_at": self.bot.clock().timestamp(),
+            **data,
+        }
+        body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+        counts = ", ".join(
+            f"{len(value)} {name.replace('_', ' ')}"
+            for name, value in data.items()
+            if isinstance(value, list) and value
+        )
+        await interaction.response.send_message(
+            f"📦 Here is everything Chorus holds about you in this server "
+            f"({counts or 'nothing yet'}). Only you can see this.",
+            file=discord.File(io.BytesIO(body), filename="chorus-mydata.json"),
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+    # ----------------------------------------------------------------- /forget
+
+    @app_commands.command(
+        name="forget", description="Delete everything Chorus holds about you here"
+    )
+    @app_commands.guild_only()
+    async def forget(self, interaction: discord.Interaction) -> None:
+        require_guild(interaction)
+        embed = discord.Embed(
+            title="Delete your data?",
+            colour=COLOUR_INFO,
+            description=(
+                "This deletes everything Chorus holds about you in this server: check-ins, "
+                "notes, consent, attendance, and your contributions. Lyric lines you wrote stay "
+                "in the group's songs as *anonymous* (or are removed, if the song was set up "
+                "that way). This can't be undone. Want a copy first? Use /mydata."
+            ),
+        )
+        view = persistent_view(
+            button(
+                "Delete my data",
+                "forget",
+                "yes",
+                interaction.user.id,
+                style=discord.ButtonStyle.danger,
+            ),
+            button("Keep it", "forget", "no", interaction.user.id),
+        )
+        await interaction.response.send_message(
+            embed=embed, view=view, ephemeral=True, allowed_mentions=NONE
+        )
+
+    async def on_forget_button(self, interaction: discord.Interaction, args: list[str]) -> None:
+        guild_id, _ = require_guild(interaction)
+        if int(args[1]) != interaction.user.id:
+            raise UserFacingError("This button is for someone else. Use /forget yourself.")
+        if args[0] != "yes":
+            await interaction.response.edit_message(
+                content="Nothing was deleted.", embed=None, view=None
+            )
+            return
+        if await self.bot.store.privacy.facilitates_open_session(guild_id, interaction.user.id):
+            raise Conflict(
+                "You're facilitating a session that is still open. End it with /session end, "
+                "then use /forget again."
+            )
+        report = await self.bot.store.privacy.forget(
+            guild_id, interaction.user.id, self.bot.clock().timestamp()
+        )
+        log.info("forgot a member: %d rows", report.total)
+        await interaction.response.edit_message(
+            content="🧹 Done. Everything Chorus held about you in this server has been deleted.",
+            embed=None,
+            view=None,
+        )
+
+    # --------------------------------------------------------------- leaving
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        await self.bot.store.privacy.mark_left(
+            payload.guild_id, payload.user.id, self.bot.clock().timestamp()
+        )
+
+    # ---------------------------------------------------------- daily purge
+
+    def _arm(self, delay: float) -> None:
+        """Re-arm a plain timer (never an Event wait, which would keep simcord from settling)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = asyncio.get_running_loop().call_later(delay, self._fire)
+
+    def _fire(self) -> None:
+        self._timer = None
+        self._task = asyncio.get_running_loop().create_task(self._purge_and_rearm())
+
+    async def _purge_and_rearm(self) -> None:
+        try:
+            await self.purge()
+        except Exception:
+            log.exception("daily purge failed; will try again tomorrow")
+        finally:
+            if not self.bot.is_closed():
+                self._arm(DAY)
+
+    async def purge(self) -> tuple[int, int]:
+        """Delete check-ins past retention and members past the leave grace period."""
+        settings = self.bot.settings.checkins
+        now = self.bot.clock().timestamp()
+        old = await self.bot.store.privacy.purge_checkins_before(
+            now - settings.retention_days * DAY
+        )
+        departed = await self.bot.store.privacy.departed_before(
+            now - settings.leave_grace_days * DAY
+        )
+        for guild_id, user_id in departed:
+            await self.bot.store.privacy.forget(guild_id, user_id, now)
+        if old or departed:
+            log.info("purge: %d old check-ins, %d departed members", old, len(departed))
+        return old, len(departed)
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(PrivacyCog(bot))

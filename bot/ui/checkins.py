@@ -1,0 +1,309 @@
+"""Check-in messages: scale buttons, the private answer reply, consent, care, and the reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+
+from bot.core.activities import Anchors, Scale, localize
+from bot.core.checkin_service import SessionReport, WeekFigures
+from bot.core.checkins import BANDS, K_MIN, Answer, Pair, bands, describe_value, k_figure, to_ten
+from bot.core.text import shorten
+from bot.ui import charts
+from bot.ui.components import ChorusButton, button, persistent_view
+from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field
+
+PRIVACY_FILE = "PRIVACY.md"
+COLOUR_CARE = 0xE0B0FF
+
+
+def scale_hint(scale: Scale, anchors: Anchors | None = None) -> str:
+    """One line saying how to read the scale."""
+    if scale.kind == "0-10":
+        low = localize(anchors.low) if anchors else "very low"
+        high = localize(anchors.high) if anchors else "very good"
+        return f"0 = {low}, 10 = {high}."
+    if scale.kind == "sam":
+        return (
+            "Two quick choices: first how **pleasant** you feel (1 very unpleasant to 9 very "
+            "pleasant), then how much **energy** you have (1 very calm to 9 very activated)."
+        )
+    if scale.kind == "1-5":
+        return "Pick the face that fits best."
+    return "Pick the option that fits best."
+
+
+def scale_buttons(
+    scale: Scale, area: str, *args: object, dimension: str = "valence", start_row: int = 0
+) -> list[ChorusButton]:
+    """The scale's answers as buttons, 5 to a row (Discord's limit).
+
+    0-10 takes rows 0-4, 5-9 and then 10 alone, where the step's Pass button joins it.
+    """
+    options = scale.options(dimension=dimension)
+    per_row = 5
+    items = []
+    for index, option in enumerate(options):
+        items.append(
+            button(
+                option.label[:80],
+                area,
+                *args,
+                option.value,
+                emoji=option.emoji,
+                style=discord.ButtonStyle.primary,
+                row=start_row + index // per_row,
+            )
+        )
+    return items
+
+
+# --------------------------------------------------------------------------- the answer
+
+
+def answer_text(
+    scale: Scale,
+    value: int | None,
+    value2: int | None,
+    *,
+    anonymous: bool,
+    replaced: bool,
+    step: bool,
+) -> str:
+    if value is None:
+        return (
+            "🤍 You passed on this check-in. That's completely fine. "
+            + ("You can still answer by pressing a value on the check-in." if step else "")
+        ).strip()
+    answer = describe_value(scale, value, value2)
+    verb = "updated" if replaced else "saved"
+    if anonymous:
+        return (
+            f"🔒 Thank you: **{answer}**, saved anonymously. Nothing links it to you, "
+            "so it can't be changed or shown to you later."
+        )
+    change = (
+        "Changed your mind? Press another value on the check-in until the step ends."
+        if step
+        else "Changed your mind? Press **Change** below."
+    )
+    return f"🔒 Your answer is {verb}: **{answer}**. Only you can see it.\n{change}"
+
+
+def answer_view(
+    checkin_id: int, *, note: bool, share: bool, change: str | None = None
+) -> discord.ui.View | None:
+    items = []
+    if note:
+        items.append(button("Add a note", "checkin_note", checkin_id, emoji="📝"))
+    if share:
+        items.append(button("Share with the group", "checkin_share", checkin_id, emoji="📣"))
+    if change is not None:
+        items.append(button("Change", "checkin_now", change, "change", checkin_id))
+    return persistent_view(*items) if items else None
+
+
+def sam_second_view(area: str, *args: object) -> discord.ui.View:
+    scale = Scale.model_validate("sam")
+    return persistent_view(*scale_buttons(scale, area, *args, dimension="arousal"))
+
+
+SAM_SECOND = (
+    "Thank you. And how much **energy** do you have right now? (1 very calm, 9 very activated)"
+)
+
+
+def shared_post(name: str, scale: Scale, value: int | None, value2: int | None) -> str:
+    return shorten(
+        f"📣 **{name}** shared their check-in: **{describe_value(scale, value, value2)}**.", 1900
+    )
+
+
+# ------------------------------------------------------------------------------ consent
+
+
+def consent_embed() -> discord.Embed:
+    return discord.Embed(
+        title="Before your first check-in",
+        colour=COLOUR_INFO,
+        description=(
+            "**What is stored:** your answers (a number or choice), any note you add, and "
+            "when you answered, for this server only.\n"
+            "**Who can see it:** only you. Facilitators see group figures, and only when at "
+            "least 3 people answered; never your answers or notes, unless you share them.\n"
+            "**Always stored when you take part:** which sessions you joined (attendance), "
+            "so facilitators know who came.\n"
+            f"**Deleting it:** /mydata shows everything; /forget deletes it all. "
+            "Check-ins are deleted after a year anyway. Details: "
+            f"{PRIVACY_FILE}.\n\n"
+            "Agree to save this answer. No thanks: nothing about your mood is stored, and "
+            "you can still take part in everything else."
+        ),
+    )
+
+
+def consent_view(agree_args: Sequence[object], decline_args: Sequence[object]) -> discord.ui.View:
+    return persistent_view(
+        button("Agree", "consent", "yes", *agree_args, style=discord.ButtonStyle.success),
+        button("No thanks", "consent", "no", *decline_args),
+    )
+
+
+DECLINED = (
+    "No problem: nothing about your mood was stored. You can keep taking part in the "
+    "session. If you change your mind, just answer a check-in again."
+)
+
+
+# --------------------------------------------------------------------------------- care
+
+
+def care_embed(support_text: str) -> discord.Embed:
+    return discord.Embed(
+        title="Thank you for being honest about how you are",
+        colour=COLOUR_CARE,
+        description=shorten(
+            "It sounds like today is hard. Only you can see this message.\n\n" + support_text,
+            DESCRIPTION_MAX,
+        ),
+    )
+
+
+def care_view(session_id: int | None) -> discord.ui.View | None:
+    if session_id is None:
+        return None
+    return persistent_view(button("Let the facilitator know", "checkin_tell", session_id))
+
+
+def facilitator_note(name: str, session_title: str) -> str:
+    return shorten(
+        f"💜 **{name}** asked me to let you know they're finding things hard today "
+        f"(check-in in **{session_title}**). Nothing was posted in the channel. "
+        "Please reach out to them privately when you can.",
+        1900,
+    )
+
+
+# -------------------------------------------------------------------------------- history
+
+
+def history_file(answers: Sequence[Answer], found: Sequence[Pair], days: int) -> discord.File:
+    points = []
+    for a in answers:
+        scaled = to_ten(a.scale, a.value) if a.value is not None and not a.passed else None
+        if scaled is not None:
+            points.append(charts.Point(a.created_at, scaled, a.phase))
+    arrows = []
+    for p in found:
+        b = to_ten(p.before.scale, p.before.value or 0)
+        f = to_ten(p.after.scale, p.after.value or 0)
+        if b is not None and f is not None:
+            arrows.append(charts.Arrow(p.before.created_at, b, p.after.created_at, f))
+    png = charts.trend_chart(points, arrows, f"Your check-ins, last {days} days")
+    return discord.File(_bytes(png), filename="checkins.png", description="Your check-in trend")
+
+
+def _bytes(png: bytes) -> Any:
+    from io import BytesIO
+
+    return BytesIO(png)
+
+
+def history_embed(summary: str, days: int) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"Your check-ins, last {days} days",
+        colour=COLOUR_INFO,
+        description=shorten(
+            summary + "\n\nOnly you can see this. Circles: before a session, squares: after, "
+            "diamonds: /checkin now; arrows join a session's before and after. 1-5 and SAM "
+            "answers are drawn on the same 0-10 axis.",
+            DESCRIPTION_MAX,
+        ),
+    )
+    embed.set_image(url="attachment://checkins.png")
+    return embed
+
+
+# --------------------------------------------------------------------------------- report
+
+
+def report_embed(report: SessionReport, title_when: str) -> discord.Embed:
+    s = report.session
+    embed = discord.Embed(
+        title=shorten(f"Report: {s.title}", 256),
+        colour=COLOUR_DONE,
+        description=(
+            f"{title_when}. Group figures appear only when at least {K_MIN} people answered; "
+            "no member's own answers or notes are shown."
+        ),
+    )
+    embed.add_field(name="Attendance", value=f"{report.attendance} people", inline=True)
+    lines = []
+    for f in report.steps:
+        rate = k_figure(f.answered, report.attendance)
+        lines.append(f"{f.activity} · {f.step}: {rate}")
+    embed.add_field(
+        name="Participation per step",
+        value=field("\n".join(lines) if lines else "No steps with answers."),
+        inline=False,
+    )
+    for name, value in report.shift_lines:
+        embed.add_field(name=shorten(name, 256), value=field(value), inline=False)
+    embed.set_image(url="attachment://mood.png")
+    return embed
+
+
+def report_file(report: SessionReport) -> discord.File:
+    png = charts.distribution_chart(
+        [name for name, _, _ in BANDS],
+        bands(report.before) if report.before else None,
+        bands(report.after) if report.after else None,
+        "Mood before and after (people per band)",
+    )
+    return discord.File(_bytes(png), filename="mood.png", description="Mood bands before/after")
+
+
+# --------------------------------------------------------------------------------- trends
+
+
+def week_label(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%d %b")
+
+
+def trends_embed(weeks: Sequence[WeekFigures]) -> discord.Embed:
+    lines = []
+    for w in weeks:
+        people = k_figure(w.people)
+        shift = f"{w.mean_shift:+.1f}" if w.mean_shift is not None else "not shown"
+        lines.append(
+            f"**{week_label(w.week_start)}**: {w.sessions} sessions · {people} people · "
+            f"mood shift {shift}"
+        )
+    embed = discord.Embed(
+        title="Group trends",
+        colour=COLOUR_INFO,
+        description=shorten(
+            "\n".join(lines)
+            + f"\n\nFigures from fewer than {K_MIN} people are not shown. Mood shift: the mean "
+            "change from before to after, in points, over everyone who answered both.",
+            DESCRIPTION_MAX,
+        ),
+    )
+    embed.set_image(url="attachment://trends.png")
+    return embed
+
+
+def trends_file(weeks: Sequence[WeekFigures]) -> discord.File:
+    png = charts.trends_chart(
+        [
+            charts.Week(
+                week_label(w.week_start), w.people if w.people >= K_MIN else None, w.mean_shift
+            )
+            for w in weeks
+        ],
+        "Group trends: people per week and mean mood shift",
+    )
+    return discord.File(_bytes(png), filename="trends.png", description="Group trends")

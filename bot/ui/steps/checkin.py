@@ -1,0 +1,43 @@
+"""A check-in step: the question with its scale as buttons, a Pass button, and a count, never values."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.activities import CheckinStep
+from bot.ui.checkins import scale_buttons, scale_hint
+from bot.ui.components import button, persistent_view
+from bot.ui.format import plural
+from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene, step_embed
+
+
+class CheckinPresenter(SimplePresenter):
+    kind = "checkin"
+
+    def body(self, scene: StepScene) -> str:
+        step = scene.step
+        assert isinstance(step, CheckinStep)
+        lines = [f"**{scene.text(step.question)}**", "", scale_hint(step.scale, step.anchors)]
+        if step.anonymous:
+            lines.append(
+                "🔒 This check-in is **anonymous**: Chorus stores the answer without who gave it."
+            )
+        else:
+            lines.append(
+                "🔒 Your answer is **private**: only you see it, unless you choose to share it."
+            )
+        lines.append("Passing is always fine. Press **Pass** and nothing else is asked.")
+        return "\n".join(lines)
+
+    def view(self, scene: StepScene) -> discord.ui.View | None:
+        step = scene.step
+        assert isinstance(step, CheckinStep)
+        items = scale_buttons(step.scale, "checkin", scene.run.id, scene.index)
+        items.append(button("Pass", "checkin", scene.run.id, scene.index, "pass", row=2))
+        return persistent_view(*items)
+
+    def render_closed(self, scene: StepScene) -> MessagePayload:
+        answered = len(scene.contributions)
+        body = self.body(scene).split("\n🔒")[0]
+        body += f"\n\n{plural(answered, 'response')} (answers stay private)."
+        return MessagePayload(embed=step_embed(scene, body, closed=True), view=None)

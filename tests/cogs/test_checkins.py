@@ -1,0 +1,271 @@
+"""Check-ins through simcord: answering, passing, consent, anonymity, care and the summary."""
+
+from __future__ import annotations
+
+from simcord.actors import MemberActor
+
+from tests.conftest import World, find_message
+
+
+async def open_and_join(world: World, *people: MemberActor) -> None:
+    result = await world.facilitator.slash(world.channel, "session start", title="Tuesday circle")
+    assert result.ephemeral
+    for person in people:
+        await person.slash(world.channel, "session join")
+
+
+async def start(world: World, activity: str) -> None:
+    result = await world.facilitator.slash(world.channel, "activity start", activity=activity)
+    assert "Starting" in result.response.content
+
+
+async def agree(world: World, person: MemberActor, step_title: str, value: str) -> None:
+    """First answer: the consent prompt appears; Agree saves consent and the pending answer."""
+    shown = await person.click(find_message(world.channel, step_title), label=value)
+    assert shown.ephemeral
+    assert shown.response.embeds[0].title == "Before your first check-in"
+    saved = await person.click(shown.response.message, label="Agree")
+    assert "Your answer is saved" in saved.response.content, saved.response.content
+
+
+async def rows(world: World, sql: str, *params: object) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in await world.bot().store.db.fetch_all(sql, params)]
+
+
+def public_text(world: World) -> str:
+    parts = []
+    for message in world.channel.history():
+        parts.append(message.content or "")
+        for embed in message.embeds:
+            parts.append(embed.description or "")
+            parts.extend(f"{f.name} {f.value}" for f in embed.fields)
+    return "\n".join(parts)
+
+
+async def test_before_after_pair_for_four_people_shows_the_mean_shift(world: World) -> None:
+    ana, ben, cai = world.members
+    people = [world.facilitator, ana, ben, cai]
+    await open_and_join(world, ana, ben, cai)
+    await start(world, "test-checkin-pair")
+    for person, value in zip(people, ["3", "5", "6", "2"], strict=True):
+        await agree(world, person, "Arriving", value)
+    # Everyone answered: the auto step moved on to the after check-in by itself.
+    leaving = find_message(world.channel, "Leaving")
+    assert leaving.components, "the after check-in should be open"
+    for person, value in zip(people, ["6", "5", "8", "1"], strict=True):
+        result = await person.click(find_message(world.channel, "Leaving"), label=value)
+        assert "Your answer is saved" in result.response.content
+    stored = await rows(world, "SELECT phase, value FROM checkins ORDER BY id")
+    assert [v for p, v in stored if p == "before"] == [3, 5, 6, 2]
+    assert [v for p, v in stored if p == "after"] == [6, 5, 8, 1]
+    # No value ever travels in a contribution.
+    payloads = await rows(world, "SELECT kind, payload FROM contributions")
+    assert payloads and all(p == "{}" for _, p in payloads)
+
+    ended = await world.facilitator.slash(world.channel, "session end")
+    fields = {f.name: f.value for f in ended.response.embeds[0].fields}
+    shift = fields["Mood shift (mood, 0-10)"]
+    # Shifts +3, 0, +2, -1: mean +1.0; 2 improved, 1 stayed, 1 dropped.
+    assert "**+1.0**" in shift and "4 people" in shift
+    assert "2 improved, 1 stayed the same, 1 dropped" in shift
+    # Values never appear in public.
+    assert "out of 10" not in public_text(world)
+
+
+async def test_two_member_session_hides_group_figures(world: World) -> None:
+    ana = world.members[0]
+    await open_and_join(world, ana)
+    await start(world, "test-checkin-pair")
+    await agree(world, world.facilitator, "Arriving", "4")
+    await agree(world, ana, "Arriving", "7")
+    for person in (world.facilitator, ana):
+        await person.click(find_message(world.channel, "Leaving"), label="8")
+    ended = await world.facilitator.slash(world.channel, "session end")
+    fields = {f.name: f.value for f in ended.response.embeds[0].fields}
+    text = fields["Mood shift (mood, 0-10)"]
+    assert "Too few answers to show group figures" in text
+    assert "+" not in text and "improved" not in text
+
+
+async def test_changing_an_answer_replaces_it_and_pass_is_recorded(world: World) -> None:
+    ana, ben = world.members[:2]
+    await open_and_join(world, ana, ben)
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "2")
+    changed = await ana.click(find_message(world.channel, "Arriving"), label="6")
+    assert "updated" in changed.response.content and "6 out of 10" in changed.response.content
+    passed = await ben.click(find_message(world.channel, "Arriving"), label="Pass")
+    assert passed.ephemeral and "passed" in passed.response.content
+    stored = await rows(world, "SELECT user_id, value, passed FROM checkins ORDER BY id")
+    assert (ana.id, 6, 0) in stored
+    # ben never consented: the pass is still counted, but nothing about mood is stored for him.
+    kinds = await rows(world, "SELECT author_id, kind FROM contributions ORDER BY id")
+    assert (ben.id, "pass") in kinds and (ana.id, "checkin") in kinds
+    # A member who passes after answering keeps one contribution, not two.
+    await ana.click(find_message(world.channel, "Arriving"), label="Pass")
+    kinds = await rows(world, "SELECT kind FROM contributions WHERE author_id = ?", ana.id)
+    assert kinds == [("pass",)]
+    stored = await rows(world, "SELECT value, passed FROM checkins WHERE user_id = ?", ana.id)
+    assert stored == [(None, 1)]
+    # The board counts answers, never values.
+    assert "out of 10" not in public_text(world)
+
+
+async def test_consented_pass_is_stored_as_a_pass(world: World) -> None:
+    ana = world.members[0]
+    await open_and_join(world, ana)
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "5")
+    await ana.click(find_message(world.channel, "Arriving"), label="Pass")
+    assert await rows(world, "SELECT value, passed FROM checkins") == [(None, 1)]
+
+
+async def test_consent_refusal_stores_nothing_about_mood(world: World) -> None:
+    ana = world.members[0]
+    await open_and_join(world, ana)
+    await start(world, "test-checkin-pair")
+    shown = await ana.click(find_message(world.channel, "Arriving"), label="3")
+    description = shown.response.embeds[0].description or ""
+    assert "What is stored" in description and "/forget" in description
+    assert "attendance" in description
+    refused = await ana.click(shown.response.message, label="No thanks")
+    assert "nothing about your mood was stored" in refused.response.content
+    assert await rows(world, "SELECT * FROM checkins") == []
+    assert await rows(world, "SELECT consent FROM members WHERE user_id = ?", ana.id) == [
+        ("declined",)
+    ]
+    # Still a participant: attendance is kept, as the explanation said.
+    assert await rows(world, "SELECT user_id FROM attendance WHERE user_id = ?", ana.id)
+    # Clicking a value again asks again; nothing is stored without Agree.
+    again = await ana.click(find_message(world.channel, "Arriving"), label="4")
+    assert again.response.embeds[0].title == "Before your first check-in"
+    assert await rows(world, "SELECT * FROM checkins") == []
+
+
+async def test_anonymous_step_stores_no_user_id(world: World) -> None:
+    ana, ben = world.members[:2]
+    await open_and_join(world, ana, ben)
+    await start(world, "test-checkin-anon")
+    faces = find_message(world.channel, "Faces")
+    labels = [c.label for row in faces.components for c in row.children]  # type: ignore[attr-defined]
+    assert labels == ["very low", "low", "okay", "good", "very good", "Pass"]
+    # No consent needed: nothing links the answer to anyone.
+    first = await ana.click(faces, label="good")
+    assert "saved anonymously" in first.response.content
+    again = await ana.click(faces, label="okay")
+    assert "already answered this anonymous step" in again.response.content
+    await ben.click(faces, label="very good")
+    stored = await rows(world, "SELECT user_id, value, scale FROM checkins ORDER BY id")
+    assert stored == [(None, 4, "1-5"), (None, 5, "1-5")]
+    authors = await rows(world, "SELECT author_id FROM contributions")
+    assert authors == [(None,), (None,)]
+
+
+async def test_sam_asks_valence_then_energy(world: World) -> None:
+    ana = world.members[0]
+    await open_and_join(world, ana)
+    await start(world, "test-checkin-anon")
+    await world.facilitator.click(find_message(world.channel, "Tuesday circle"), label="Next")
+    sam = find_message(world.channel, "Feeling and energy")
+    first = await ana.click(sam, label="9 · very pleasant")
+    assert "energy" in first.response.content
+    shown = await ana.click(first.response.message, label="1 · very calm")
+    assert shown.response.embeds[0].title == "Before your first check-in"
+    saved = await ana.click(shown.response.message, label="Agree")
+    assert "feeling 9 of 9" in saved.response.content and "energy 1 of 9" in saved.response.content
+    assert await rows(world, "SELECT scale, value, value2 FROM checkins") == [("sam", 9, 1)]
+
+
+async def test_low_score_shows_resources_only_to_that_member(world: World) -> None:
+    ana, ben = world.members[:2]
+    await open_and_join(world, ana, ben)
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "1")
+    care = [
+        m
+        for m in world.channel.history(viewer=ana)
+        if m.embeds and "honest about how you are" in (m.embeds[0].title or "")
+    ]
+    assert len(care) == 1 and care[0].flags.ephemeral
+    assert "findahelpline.com" in (care[0].embeds[0].description or "")
+    # Nobody else sees it, and nothing about it is public.
+    for viewer in (ben, world.facilitator):
+        assert not any(
+            "honest about how you are" in (e.title or "")
+            for m in world.channel.history(viewer=viewer)
+            if m.flags.ephemeral
+            for e in m.embeds
+        )
+    assert "hard" not in public_text(world)
+    # A 5 brings no such message.
+    await agree(world, ben, "Arriving", "5")
+    assert not any(
+        "honest about how you are" in (e.title or "")
+        for m in world.channel.history(viewer=ben)
+        for e in m.embeds
+    )
+    # The facilitator hears only if ana asks, by DM, without the value.
+    told = await ana.click(care[0], label="Let the facilitator know")
+    assert "privately" in told.response.content
+    dms = world.facilitator.user.dm_channel.history()
+    assert dms and "finding things hard" in (dms[-1].content or "")
+    assert "1" not in (dms[-1].content or "").replace(str(ana.id), "")
+    assert "hard" not in public_text(world)
+
+
+async def test_note_and_share(world: World) -> None:
+    ana, ben = world.members[:2]
+    await open_and_join(world, ana, ben)
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "7")
+    assert ben.id != ana.id
+    reply = [
+        m
+        for m in world.channel.history(viewer=ana)
+        if m.flags.ephemeral and "Your answer is saved" in (m.content or "")
+    ][-1]
+    shown = await ana.click(reply, label="Add a note")
+    assert shown.modal is not None
+    noted = await ana.submit_modal(shown, {"note": "tired but here"})
+    assert "note is saved" in noted.response.content
+    assert await rows(world, "SELECT note, shared FROM checkins") == [("tired but here", 0)]
+    assert "tired but here" not in public_text(world)
+    shared = await ana.click(reply, label="Share with the group")
+    assert "Shared" in shared.response.content
+    post = world.channel.last_message
+    assert (
+        post is not None and "ana" in (post.content or "") and "7 out of 10" in (post.content or "")
+    )
+    assert "tired" not in (post.content or "")
+    assert await rows(world, "SELECT shared FROM checkins") == [(1,)]
+
+
+async def test_checkin_now_outside_sessions(world: World) -> None:
+    ana = world.members[0]
+    shown = await ana.slash(world.channel, "checkin now")
+    assert shown.ephemeral
+    labels = [c.label for row in shown.response.message.components for c in row.children]  # type: ignore[attr-defined]
+    assert labels == [str(v) for v in range(11)]
+    consent = await ana.click(shown.response.message, label="8")
+    assert consent.response.embeds[0].title == "Before your first check-in"
+    saved = await ana.click(consent.response.message, label="Agree")
+    message = saved.response.message
+    assert "8 out of 10" in (message.content or "")
+    changed = await ana.click(message, label="Change")
+    again = await ana.click(changed.response.message, label="4")
+    assert "updated" in (again.response.message.content or "")
+    assert await rows(world, "SELECT phase, value, session_id FROM checkins") == [("any", 4, None)]
+    faces = await ana.slash(world.channel, "checkin now", scale="1-5")
+    await ana.click(faces.response.message, label="okay")
+    assert len(await rows(world, "SELECT id FROM checkins")) == 2
+
+
+async def test_history_chart_is_private(world: World) -> None:
+    ana = world.members[0]
+    result = await ana.slash(world.channel, "checkin history")
+    assert result.ephemeral
+    assert "No check-ins" in (result.response.embeds[0].description or "")
+    files = result.response.attachments
+    assert len(files) == 1 and files[0].filename == "checkins.png"
+    data = await files[0].read()
+    assert data.startswith(b"\x89PNG")

@@ -1,0 +1,183 @@
+"""/mydata, /forget (with a generic scan of every table), leaving the server, and reports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cogs.test_checkins import agree, open_and_join, start
+from tests.conftest import World, find_message
+
+
+async def every_row_with(world: World, user_id: int) -> list[tuple[str, str]]:
+    """(table, column) for every INTEGER column of every table holding this id.
+
+    Generic on purpose: a table added by a later migration is scanned without changing this.
+    """
+    db = world.bot().store.db
+    found = []
+    tables = await db.fetch_all(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    )
+    for (table,) in tables:
+        for column in await db.fetch_all(f"PRAGMA table_info({table})"):
+            name, declared = str(column[1]), str(column[2]).upper()
+            if "INT" not in declared:
+                continue
+            hit = await db.fetch_one(f"SELECT 1 FROM {table} WHERE {name} = ? LIMIT 1", (user_id,))
+            if hit is not None:
+                found.append((str(table), name))
+    return found
+
+
+async def busy_session(world: World) -> None:
+    """ana checks in before and after with a note, and writes a reflection; ben takes part."""
+    ana, ben = world.members[:2]
+    await open_and_join(world, ana, ben)
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "4")
+    reply = [
+        m
+        for m in world.channel.history(viewer=ana)
+        if m.flags.ephemeral and "Your answer is saved" in (m.content or "")
+    ][-1]
+    shown = await ana.click(reply, label="Add a note")
+    await ana.submit_modal(shown, {"note": "slow morning"})
+    await agree(world, ben, "Arriving", "6")
+    await world.facilitator.click(find_message(world.channel, "Arriving"), label="Pass")
+    for person in (ana, ben):
+        await person.click(find_message(world.channel, "Leaving"), label="7")
+    await world.facilitator.slash(world.channel, "session end")
+
+
+async def test_mydata_sends_everything_as_json(world: World) -> None:
+    ana = world.members[0]
+    await busy_session(world)
+    result = await ana.slash(world.channel, "mydata")
+    assert result.ephemeral
+    files = result.response.attachments
+    assert [f.filename for f in files] == ["chorus-mydata.json"]
+    data = json.loads(await files[0].read())
+    assert data["user_id"] == ana.id
+    assert data["member"]["consent"] == "agreed"
+    assert [(c["phase"], c["value"]) for c in data["checkins"]] == [("before", 4), ("after", 7)]
+    assert data["checkins"][0]["note"] == "slow morning"
+    assert data["checkins"][0]["session_title"] == "Tuesday circle"
+    assert [a["session_title"] for a in data["attendance"]] == ["Tuesday circle"]
+    assert {c["kind"] for c in data["contributions"]} == {"checkin"}
+    # Nobody else's data is in it.
+    text = json.dumps(data)
+    assert str(world.members[1].id) not in text
+
+
+async def test_forget_leaves_no_row_with_the_id(world: World) -> None:
+    ana, ben = world.members[:2]
+    await busy_session(world)
+    before = await every_row_with(world, ana.id)
+    assert {t for t, _ in before} >= {"checkins", "attendance", "contributions", "members"}
+    asked = await ana.slash(world.channel, "forget")
+    assert asked.ephemeral and "can't be undone" in (asked.response.embeds[0].description or "")
+    kept = await ana.click(asked.response.message, label="Keep it")
+    assert "Nothing was deleted" in kept.response.content
+    assert await every_row_with(world, ana.id) == before
+
+    asked = await ana.slash(world.channel, "forget")
+    done = await ana.click(asked.response.message, label="Delete my data")
+    assert "has been deleted" in done.response.content
+    assert await every_row_with(world, ana.id) == []
+    # Others keep theirs; the shared session record stays.
+    assert {t for t, _ in await every_row_with(world, ben.id)} >= {"checkins", "attendance"}
+    notes = await world.bot().store.db.fetch_all("SELECT note FROM checkins")
+    assert all(n[0] != "slow morning" for n in notes)
+
+
+async def test_forget_anonymises_lines_in_songs(world: World) -> None:
+    """Lyric lines stay in the song without their author; lines in a song set to remove go."""
+    ana = world.members[0]
+    await open_and_join(world, ana)
+    db = world.bot().store.db
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO songs (id, guild_id, title, created_at) VALUES (1, ?, 'Ours', 0)",
+            (world.guild.id,),
+        )
+        await conn.execute(
+            "INSERT INTO song_lines (song_id, position, section, author_id, text, created_at)"
+            " VALUES (1, 0, 'verse', ?, 'the kettle sings', 0)",
+            (ana.id,),
+        )
+        await conn.execute(
+            "INSERT INTO nominations (session_id, user_id, title, created_at)"
+            " VALUES (1, ?, 'Blackbird', 0)",
+            (ana.id,),
+        )
+    asked = await ana.slash(world.channel, "forget")
+    await ana.click(asked.response.message, label="Delete my data")
+    lines = await db.fetch_all("SELECT author_id, text FROM song_lines")
+    assert [tuple(r) for r in lines] == [(None, "the kettle sings")]
+    assert await db.fetch_all("SELECT * FROM nominations") == []
+    assert await every_row_with(world, ana.id) == []
+
+
+async def test_facilitator_with_an_open_session_is_asked_to_end_it_first(world: World) -> None:
+    await open_and_join(world)
+    asked = await world.facilitator.slash(world.channel, "forget")
+    refused = await world.facilitator.click(asked.response.message, label="Delete my data")
+    assert "still open" in refused.response.content
+
+
+async def test_leaving_the_server_deletes_data_after_the_grace_period(world: World) -> None:
+    ana = world.members[0]
+    await busy_session(world)
+    bot = world.bot()
+    world.guild.remove_member(ana)
+    await world.env.settle()
+    member = await bot.store.members.get(world.guild.id, ana.id)
+    assert member is not None and member.left_guild_at is not None
+    assert bot.get_cog("PrivacyCog") is not None
+    # Within the grace period nothing goes; the daily timer runs the purge in virtual time.
+    await world.env.advance_time(29 * 86400)
+    assert await every_row_with(world, ana.id) != []
+    await world.env.advance_time(2 * 86400)
+    assert await every_row_with(world, ana.id) == []
+
+
+async def test_session_report_is_for_facilitators_and_suppresses_small_groups(
+    world: World,
+) -> None:
+    await busy_session(world)
+    refused = await world.members[0].slash(world.channel, "session report")
+    assert refused.ephemeral and "Only facilitators" in refused.response.content
+    result = await world.facilitator.slash(world.channel, "session report", session=1)
+    assert result.ephemeral
+    embed = result.response.embeds[0]
+    fields = {f.name: f.value for f in embed.fields}
+    assert fields["Attendance"] == "3 people"
+    assert "Arriving: 3 of 3 (100%)" in fields["Participation per step"]
+    assert "Leaving: fewer than 3" in fields["Participation per step"]
+    assert "Too few answers" in fields["Mood shift (mood, 0-10)"]
+    text = json.dumps(embed.to_dict())
+    assert "slow morning" not in text and "out of 10" not in text
+    png = await result.response.attachments[0].read()
+    assert png.startswith(b"\x89PNG")
+
+
+async def test_group_trends_chart(world: World) -> None:
+    await busy_session(world)
+    refused = await world.members[0].slash(world.channel, "group trends")
+    assert "Only facilitators" in refused.response.content
+    result = await world.facilitator.slash(world.channel, "group trends", weeks=4)
+    assert result.ephemeral
+    description = result.response.embeds[0].description or ""
+    assert "1 sessions · 3 people · mood shift not shown" in description
+    png = await result.response.attachments[0].read()
+    assert png.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("days", [1, 400])
+async def test_history_after_checkins(world: World, days: int) -> None:
+    await busy_session(world)
+    result = await world.members[0].slash(world.channel, "checkin history", days=days)
+    description = result.response.embeds[0].description or ""
+    assert "2 check-ins" in description and "you left higher" in description
