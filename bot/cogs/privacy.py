@@ -112,8 +112,9 @@ class PrivacyCog(commands.Cog):
             return
         if await self.bot.store.privacy.facilitates_open_session(guild_id, interaction.user.id):
             raise Conflict(
-                "You're facilitating a session that is still open. End it with /session end, "
-                "then use /forget again."
+                "You're facilitating a session that is still open or a schedule that is still "
+                "active. End the session (/session end) or cancel the schedule "
+                "(/session schedule cancel) first, then use /forget again."
             )
         report = await self.bot.store.privacy.forget(
             guild_id, interaction.user.id, self.bot.clock().timestamp()

@@ -145,6 +145,31 @@ class PrivacyRepository:
                     (guild_id, user_id),
                 )
             )
+        if "reminder_optins" in tables:
+            out["reminder_optins"] = _rows(
+                await db.fetch_all(
+                    "SELECT minutes_before, updated_at FROM reminder_optins"
+                    " WHERE guild_id = ? AND user_id = ?",
+                    (guild_id, user_id),
+                )
+            )
+        if "sent_reminders" in tables:
+            out["reminders_sent"] = _rows(
+                await db.fetch_all(
+                    "SELECT r.occurrence_id, r.via, r.sent_at FROM sent_reminders r"
+                    " JOIN schedule_occurrences o ON o.id = r.occurrence_id"
+                    " WHERE o.guild_id = ? AND r.user_id = ? ORDER BY r.sent_at",
+                    (guild_id, user_id),
+                )
+            )
+        if "schedule_series" in tables:
+            out["schedules_facilitated"] = _rows(
+                await db.fetch_all(
+                    "SELECT id, title, repeat, active, created_at FROM schedule_series"
+                    " WHERE guild_id = ? AND facilitator_id = ? ORDER BY created_at",
+                    (guild_id, user_id),
+                )
+            )
         out["sessions_facilitated"] = _rows(
             await db.fetch_all(
                 "SELECT id, title, started_at, ended_at FROM sessions"
@@ -157,8 +182,17 @@ class PrivacyRepository:
     # ------------------------------------------------------------------- forget
 
     async def facilitates_open_session(self, guild_id: int, user_id: int) -> bool:
+        """True while they run an open session or an active schedule (others rely on those)."""
         row = await self._db.fetch_one(
             "SELECT 1 FROM sessions WHERE guild_id = ? AND facilitator_id = ? AND status = 'open'",
+            (guild_id, user_id),
+        )
+        if row is not None:
+            return True
+        if "schedule_series" not in await _tables(self._db.conn):
+            return False
+        row = await self._db.fetch_one(
+            "SELECT 1 FROM schedule_series WHERE guild_id = ? AND facilitator_id = ? AND active = 1",
             (guild_id, user_id),
         )
         return row is not None
@@ -224,6 +258,32 @@ class PrivacyRepository:
                 guild_id,
                 user_id,
             )
+            if "reminder_optins" in tables:
+                await run(
+                    deleted,
+                    "reminder_optins",
+                    "DELETE FROM reminder_optins WHERE guild_id = ? AND user_id = ?",
+                    guild_id,
+                    user_id,
+                )
+            if "sent_reminders" in tables:
+                await run(
+                    deleted,
+                    "sent_reminders",
+                    "DELETE FROM sent_reminders WHERE user_id = ? AND occurrence_id IN"
+                    " (SELECT id FROM schedule_occurrences WHERE guild_id = ?)",
+                    user_id,
+                    guild_id,
+                )
+            if "schedule_series" in tables:
+                await run(
+                    anonymised,
+                    "schedule_series",
+                    "UPDATE schedule_series SET facilitator_id = 0 WHERE guild_id = ?"
+                    " AND facilitator_id = ? AND active = 0",
+                    guild_id,
+                    user_id,
+                )
             await run(
                 deleted,
                 "members",

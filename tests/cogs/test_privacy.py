@@ -92,8 +92,8 @@ async def test_forget_leaves_no_row_with_the_id(world: World) -> None:
     assert all(n[0] != "slow morning" for n in notes)
 
 
-async def test_forget_anonymises_lines_in_songs(world: World) -> None:
-    """Lyric lines stay in the song without their author; lines in a song set to remove go."""
+async def test_forget_covers_songs_nominations_and_reminders(world: World) -> None:
+    """Lyric lines stay in the song without their author; everything else of theirs goes."""
     ana = world.members[0]
     await open_and_join(world, ana)
     db = world.bot().store.db
@@ -112,6 +112,33 @@ async def test_forget_anonymises_lines_in_songs(world: World) -> None:
             " VALUES (1, ?, 'Blackbird', 0)",
             (ana.id,),
         )
+        # Other features' tables (later migrations): reminders and a past schedule ana ran.
+        await conn.execute(
+            "INSERT INTO schedule_series (id, guild_id, channel_id, facilitator_id, title,"
+            " duration_minutes, repeat, timezone, anchor_local, active, created_at)"
+            " VALUES (1, ?, 1, ?, 'Old', 60, 'none', 'UTC', '2026-01-01T10:00', 0, 0)",
+            (world.guild.id, ana.id),
+        )
+        await conn.execute(
+            "INSERT INTO schedule_occurrences (id, series_id, guild_id, seq, starts_at, ends_at,"
+            " created_at) VALUES (1, 1, ?, 0, 0, 1, 0)",
+            (world.guild.id,),
+        )
+        await conn.execute(
+            "INSERT INTO reminder_optins (guild_id, user_id, minutes_before, updated_at)"
+            " VALUES (?, ?, 30, 0)",
+            (world.guild.id, ana.id),
+        )
+        await conn.execute(
+            "INSERT INTO sent_reminders (occurrence_id, user_id, via, sent_at)"
+            " VALUES (1, ?, 'dm', 0)",
+            (ana.id,),
+        )
+    exported = await ana.slash(world.channel, "mydata")
+    data = json.loads(await exported.response.attachments[0].read())
+    assert [line["text"] for line in data["song_lines"]] == ["the kettle sings"]
+    assert [n["title"] for n in data["nominations"]] == ["Blackbird"]
+    assert data["reminder_optins"] and data["reminders_sent"] and data["schedules_facilitated"]
     asked = await ana.slash(world.channel, "forget")
     await ana.click(asked.response.message, label="Delete my data")
     lines = await db.fetch_all("SELECT author_id, text FROM song_lines")

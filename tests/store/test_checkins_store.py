@@ -1,0 +1,59 @@
+"""The check-in repository: one answer per member per step, anonymous rows, replacing /checkin now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.store.store import Store
+
+
+async def test_save_replaces_a_members_answer_and_keeps_anonymous_rows_apart(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "chorus.db")
+    await store.open()
+    try:
+        session = await store.sessions.create(
+            guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3, now=0
+        )
+        run = await store.runs.create(
+            session_id=session.id,
+            activity_id="a",
+            version_hash="h",
+            definition="{}",
+            now=0,
+            step_deadline=None,
+        )
+        common = {
+            "guild_id": 1,
+            "session_id": session.id,
+            "run_id": run.id,
+            "step_index": 0,
+            "scale": "0-10",
+            "phase": "before",
+            "measure": "mood",
+            "value2": None,
+        }
+        first = await store.checkins.save(user_id=7, value=2, passed=False, now=1, **common)
+        again = await store.checkins.save(user_id=7, value=6, passed=False, now=2, **common)
+        assert again.id == first.id and again.value == 6
+        await store.checkins.set_note(first.id, "hello")
+        passed = await store.checkins.save(user_id=7, value=None, passed=True, now=3, **common)
+        assert passed.id == first.id and passed.passed and passed.note is None
+        a = await store.checkins.save(user_id=None, value=1, passed=False, now=4, **common)
+        b = await store.checkins.save(user_id=None, value=1, passed=False, now=5, **common)
+        assert a.id != b.id and a.user_id is None
+        assert len(await store.checkins.for_session(session.id)) == 3
+        now_common = {**common, "session_id": None, "run_id": None, "step_index": None}
+        one = await store.checkins.save(user_id=7, value=3, passed=False, now=6, **now_common)
+        changed = await store.checkins.save(
+            user_id=7, value=4, passed=False, now=7, replace_id=one.id, **now_common
+        )
+        assert changed.id == one.id and changed.value == 4
+        # Someone else's id can't be replaced.
+        other = await store.checkins.save(
+            user_id=8, value=9, passed=False, now=8, replace_id=one.id, **now_common
+        )
+        assert other.id != one.id
+    finally:
+        await store.close()

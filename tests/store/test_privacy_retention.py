@@ -1,0 +1,90 @@
+"""Retention: old check-ins are purged; members who left lose their data after the grace period."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.store.store import Store
+
+DAY = 86400.0
+GUILD = 10
+
+
+async def open_store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "chorus.db")
+    await store.open()
+    return store
+
+
+async def checkin(store: Store, user_id: int | None, at: float, value: int = 5) -> int:
+    record = await store.checkins.save(
+        guild_id=GUILD,
+        user_id=user_id,
+        session_id=None,
+        run_id=None,
+        step_index=None,
+        scale="0-10",
+        phase="any",
+        measure=None,
+        value=value,
+        value2=None,
+        passed=False,
+        now=at,
+    )
+    return record.id
+
+
+async def test_purge_deletes_only_checkins_older_than_the_cutoff(tmp_path: Path) -> None:
+    store = await open_store(tmp_path)
+    try:
+        now = 1000 * DAY
+        await checkin(store, 1, now - 400 * DAY)
+        await checkin(store, None, now - 366 * DAY)
+        kept = await checkin(store, 1, now - 364 * DAY)
+        deleted = await store.privacy.purge_checkins_before(now - 365 * DAY)
+        assert deleted == 2
+        rows = await store.db.fetch_all("SELECT id FROM checkins")
+        assert [r[0] for r in rows] == [kept]
+        assert await store.privacy.purge_checkins_before(now - 365 * DAY) == 0
+    finally:
+        await store.close()
+
+
+async def test_leave_grace_period(tmp_path: Path) -> None:
+    store = await open_store(tmp_path)
+    try:
+        now = 1000 * DAY
+        for user in (1, 2):
+            await store.members.remember_name(GUILD, user, f"user{user}")
+            await checkin(store, user, now)
+        assert await store.privacy.mark_left(GUILD, 1, now)
+        assert not await store.privacy.mark_left(GUILD, 1, now + 5)  # already marked
+        # Not yet past 30 days.
+        assert await store.privacy.departed_before(now + 29 * DAY - 30 * DAY) == []
+        assert await store.privacy.departed_before(now + 31 * DAY - 30 * DAY) == [(GUILD, 1)]
+        report = await store.privacy.forget(GUILD, 1, now + 31 * DAY)
+        assert report.deleted["checkins"] == 1 and report.deleted["members"] == 1
+        assert await store.privacy.departed_before(now + 100 * DAY) == []
+        users = await store.db.fetch_all("SELECT user_id FROM checkins")
+        assert [r[0] for r in users] == [2]
+        # Coming back before the grace period ends clears the mark.
+        await store.privacy.mark_left(GUILD, 2, now)
+        await store.members.remember_name(GUILD, 2, "user2")
+        assert await store.privacy.departed_before(now + 100 * DAY) == []
+    finally:
+        await store.close()
+
+
+async def test_forget_is_per_server(tmp_path: Path) -> None:
+    store = await open_store(tmp_path)
+    try:
+        await checkin(store, 1, 0.0)
+        await store.checkins.save(
+            guild_id=GUILD + 1, user_id=1, session_id=None, run_id=None, step_index=None,
+            scale="0-10", phase="any", measure=None, value=3, value2=None, passed=False, now=0.0,
+        )  # fmt: skip
+        await store.privacy.forget(GUILD, 1, 1.0)
+        rows = await store.db.fetch_all("SELECT guild_id FROM checkins")
+        assert [r[0] for r in rows] == [GUILD + 1]
+    finally:
+        await store.close()
