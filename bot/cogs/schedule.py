@@ -222,7 +222,14 @@ class ScheduleCog(commands.Cog):
             plan_title=self.plan_title(series.plan),
             interested=interested,
             status=occurrence.status,
+            channel_name=self.channel_name(series.guild_id, series.channel_id),
+            voice_name=self.channel_name(series.guild_id, series.voice_channel_id),
         )
+
+    def channel_name(self, guild_id: int, channel_id: int | None) -> str | None:
+        guild = self.bot.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild and channel_id else None
+        return channel.name if channel is not None else None
 
     # ------------------------------------------------------------ autocomplete
 
@@ -291,6 +298,8 @@ class ScheduleCog(commands.Cog):
             channel_id=channel_id,
             voice_channel_id=voice_channel.id if voice_channel else None,
             plan_title=self.plan_title(plan),
+            channel_name=self.channel_name(guild_id, channel_id),
+            voice_name=voice_channel.name if voice_channel else None,
         )
 
         async def confirmed(click: discord.Interaction) -> None:
@@ -645,10 +654,13 @@ class ScheduleCog(commands.Cog):
         interested = [user.id async for user in event.users()]
         to_remind = recipients(optins, slots, interested, await store.reminded(occurrence.id))
         unreachable: list[int] = []
+        guild = self.bot.get_guild(series.guild_id)
+        name = self.channel_name(series.guild_id, series.channel_id)
+        where = f"**#{name}**" if name else f"<#{series.channel_id}>"
+        if guild is not None:
+            where += f" on **{guild.name}**"
         for user_id in to_remind:
-            text = reminder_dm(
-                series.title, occurrence.starts_at, series.channel_id, optins[user_id]
-            )
+            text = reminder_dm(series.title, occurrence.starts_at, where, optins[user_id])
             try:
                 user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
                 await user.send(text, allowed_mentions=NONE)

@@ -42,12 +42,17 @@ class ScheduleView:
     plan_title: str | None
     interested: int | None = None
     status: str = "scheduled"
+    channel_name: str | None = None
+    voice_name: str | None = None
 
 
 def _where(view: ScheduleView) -> str:
+    """Channel names as text (they read the same everywhere), mentions when names are unknown."""
+    text = f"#{view.channel_name}" if view.channel_name else f"<#{view.channel_id}>"
     if view.voice_channel_id:
-        return f"🔊 <#{view.voice_channel_id}> (board in <#{view.channel_id}>)"
-    return f"<#{view.channel_id}>"
+        voice = view.voice_name or f"<#{view.voice_channel_id}>"
+        return f"🔊 {voice}, board in {text}"
+    return text
 
 
 def confirm_embed(view: ScheduleView, *, confirmed: bool = False) -> discord.Embed:
@@ -60,7 +65,7 @@ def confirm_embed(view: ScheduleView, *, confirmed: bool = False) -> discord.Emb
             "Shown in *your* time zone; each member sees their own."
         ),
     )
-    embed.add_field(name="Server time", value=field(server_time(view.local_start)), inline=True)
+    embed.add_field(name="Server time", value=field(server_time(view.local_start)), inline=False)
     embed.add_field(
         name="Repeats", value=describe_repeat(view.repeat, view.local_start), inline=True
     )
@@ -130,7 +135,9 @@ def upcoming_embed(views: Sequence[ScheduleView], timezone: str) -> discord.Embe
         return embed
     for view in views[:10]:
         lines = [f"{stamp(view.starts_at)} ({stamp(view.starts_at, 'R')})"]
-        details = [describe_repeat(view.repeat, view.local_start), _where(view)]
+        repeat = describe_repeat(view.repeat, view.local_start)
+        server = f"{view.local_start:%H:%M} {view.local_start.tzinfo}"
+        details = [f"{repeat} at {server}" if view.repeat != "none" else server, _where(view)]
         if view.status in ("open", "started"):
             details.insert(0, "🟢 happening now")
         lines.append(" · ".join(details))
@@ -150,10 +157,10 @@ def upcoming_embed(views: Sequence[ScheduleView], timezone: str) -> discord.Embe
     return embed
 
 
-def reminder_dm(title: str, starts_at: float, channel_id: int, minutes: int) -> str:
+def reminder_dm(title: str, starts_at: float, where: str, minutes: int) -> str:
     return (
         f"⏰ **{title}** starts {stamp(starts_at, 'R')} ({stamp(starts_at, 't')}) in "
-        f"<#{channel_id}>.\nYou asked for a reminder {minutes} min before sessions you're "
+        f"{where}.\nYou asked for a reminder {minutes} min before sessions you're "
         "interested in; /remind me off stops them."
     )
 
