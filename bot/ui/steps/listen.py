@@ -86,7 +86,7 @@ class ListenPresenter:
         parts = []
         if step.framing:
             parts.append(scene.text(step.framing))
-        if not closed:
+        if not closed and current != AFTER:
             parts.append(f"🎧 {self._where(scene, track)}")
         if step.text_card:
             parts.append(f"**About the piece**\n{scene.text(step.text_card)}")
@@ -118,13 +118,11 @@ class ListenPresenter:
                     value="This piece plays to the end without skipping.",
                     inline=False,
                 )
-        footer = []
         if track is not None and track.credit:
-            footer.append(track.credit)
+            # A field, not the footer: a credit may name a member, and footers don't render them.
+            embed.add_field(name="Credit", value=field(track.credit), inline=False)
         if closed:
-            footer.append("This step has ended.")
-        if footer:
-            embed.set_footer(text=shorten(" · ".join(footer), 2048))
+            embed.set_footer(text="This step has ended.")
         return embed
 
     def _after_text(self, step: ListenStep) -> str:
