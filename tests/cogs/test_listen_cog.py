@@ -219,6 +219,7 @@ async def test_song_for_this_week_end_to_end(world: World) -> None:
     assert "3 min 22 s left" in await next_step(world)  # 3m32s piece, 10 s of it heard
     await world.env.advance_time(203)
     card = find_message(world.channel, "Gymnopédie No. 1")
+    assert "• If this piece were a place, what would it look like?" in card_text(card)
     await ana.click(card, label="calm")
     await ben.click(card, label="nostalgic")
     assert "Step 3 of 3" in await next_step(world)

@@ -112,6 +112,13 @@ class ListenPresenter:
                 embed.add_field(name="Playing", value=f"▶ ends {relative(ends)}", inline=True)
             else:
                 embed.add_field(name="Now", value=self._after_text(step), inline=True)
+                questions = [scene.text(q) for q in step.reflection.questions]
+                if questions:
+                    embed.add_field(
+                        name="To reflect on",
+                        value=field("\n".join(f"• {q}" for q in questions)),
+                        inline=False,
+                    )
             if step.no_skip and current != AFTER:
                 embed.add_field(
                     name="\u200b",
