@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO_STAMP := $(VENV)/.installed-demo-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck pytest validate bench clean
+.PHONY: run test lint typecheck pytest validate bench clean demo screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,20 @@ typecheck: $(DEV_STAMP)
 
 pytest: $(DEV_STAMP)
 	$(BIN)/pytest -q
+
+$(DEMO_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[demo]'
+	touch $@ $(STAMP)
+
+# Try Chorus in a browser without Discord: the real bot in a simulated server (data/demo.db).
+# Options: make demo DEMO_ARGS="--fresh --seed 3 --port 8765"
+demo: $(DEMO_STAMP)
+	$(BIN)/python -m bot demo $(DEMO_ARGS)
+
+# The README's pictures: a scripted session photographed with headless Chromium into docs/img/.
+screenshots: $(DEMO_STAMP)
+	command -v chromium || (apt-get update && apt-get install -y chromium)
+	$(BIN)/python -m bot demo --screenshots docs/img
 
 validate: $(STAMP)
 	$(BIN)/chorus validate activities

@@ -1,4 +1,4 @@
-"""`chorus run | validate | schema | db migrate | db status | db backup`."""
+"""`chorus run | validate | schema | db migrate | db status | db backup | demo`."""
 
 from __future__ import annotations
 
@@ -95,6 +95,33 @@ def cmd_db(args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The bot in a simulated Discord with a local browser preview (needs the `demo` extra)."""
+    try:
+        from bot.demo import serve
+    except ModuleNotFoundError as exc:
+        from bot.demo import DEMO_HINT, DEMO_MODULES
+
+        if (exc.name or "").split(".")[0] not in DEMO_MODULES:
+            raise
+        print(f"chorus: {DEMO_HINT} ({exc})", file=sys.stderr)
+        return 2
+    settings = _settings_or_exit()
+    if args.screenshots:
+        report = asyncio.run(
+            serve.screenshots(Path(args.screenshots), seed=args.seed, base=settings)
+        )
+        return 1 if report.missing else 0
+    try:
+        return asyncio.run(
+            serve.serve(
+                Path(args.db), seed=args.seed, fresh=args.fresh, port=args.port, base=settings
+            )
+        )
+    except KeyboardInterrupt:
+        return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chorus", description="Chorus, the group-session bot.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -112,6 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
     backup = db_sub.add_parser("backup", help="consistent copy while the bot runs")
     backup.add_argument("path")
     db.set_defaults(func=cmd_db)
+    demo = sub.add_parser(
+        "demo", help="try Chorus in a browser, in a simulated Discord (needs the demo extra)"
+    )
+    demo.add_argument("--seed", type=int, default=7, help="the simulated members' choices")
+    demo.add_argument("--fresh", action="store_true", help="start over with an empty database")
+    demo.add_argument("--db", default="data/demo.db", help="the demo's own SQLite file")
+    demo.add_argument("--port", type=int, default=None, help="preview port (default: any free)")
+    demo.add_argument(
+        "--screenshots", metavar="DIR", help="run the scripted session and save PNGs into DIR"
+    )
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 

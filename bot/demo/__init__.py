@@ -1,0 +1,17 @@
+"""`chorus demo`: the real bot against simcord's simulated Discord, with a local browser preview.
+
+Needs the optional `demo` extra (`pip install -e '.[demo]'`, i.e. `simcord[preview]`); nothing
+else in the bot imports this package, so Chorus runs without it.
+
+- world.py    the simulated server ("Chorus demo", #circle, "Listening room", a facilitator and
+              four members) around a real `create_bot(settings)` on a real SQLite file
+- members.py  the seeded behaviour of the simulated members, one small function per button area
+- script.py   the scripted session behind `make screenshots` and the demo test
+- serve.py    the live preview behind `make demo`
+"""
+
+from __future__ import annotations
+
+# What the `demo` extra brings (simcord[preview]); a missing one means the extra isn't installed.
+DEMO_MODULES = frozenset({"simcord", "aiohttp", "PIL", "markdown_it", "linkify_it", "regex"})
+DEMO_HINT = "the demo needs the optional extra: pip install -e '.[demo]' (or run: make demo)"

@@ -1,0 +1,450 @@
+"""The simulated members: they take part on their own, as real users, so a session feels alive.
+
+A `Crowd` looks at the newest messages in the session channel. For every button or menu whose
+custom id is `chorus:<area>:...`, each member may act through the behaviour registered for that
+area: one small async function per area (`@behaviour("checkin")`). Members act through simcord
+actors (click, submit_modal, select) exactly as a person would, so every action goes through the
+real cogs, the runner and the store. Choices come from a seeded random generator: the same seed
+and the same starting database give the same session.
+
+Adding a step kind is one function here, keyed by its custom id area.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+from simcord.actors import MemberActor
+from simcord.backend.errors import SetupError
+from simcord.builders import ChannelHandle
+from simcord.results import InteractionResult
+
+log = logging.getLogger("chorus.demo")
+
+# ------------------------------------------------------------------------------------ corpus
+
+LYRIC_LINES = (
+    "A kettle singing on a winter night",
+    "The porch light left on just for me",
+    "Shoes by the door in a crooked row",
+    "My mother humming in another room",
+    "Rain on the window, slow and kind",
+    "A key that fits without a fight",
+    "The smell of bread before the dawn",
+    "Somewhere I can put my worries down",
+    "Home is a voice that knows my name",
+    "The quiet after everyone is fed",
+    "A window seat, a patch of sun",
+    "We carry it with us, and it carries us",
+    "Walls that heard us laugh and cry",
+    "The old song playing on the radio",
+    "A table with a chair that waits for you",
+    "Footsteps on the stairs I'd know by heart",
+)
+BLANK_WORDS = ("light", "home", "rain", "slow", "warm", "still", "open", "near")
+REFLECTIONS = (
+    "I noticed my shoulders drop halfway through.",
+    "It felt like walking by the sea in the morning.",
+    "The spaces between the notes were my favourite part.",
+    "It made me think of my grandmother's kitchen.",
+    "Calmer than when I came in, a little sleepy.",
+    "Hopeful, and a bit tired. That's okay.",
+    "I kept coming back to the low notes, like breathing.",
+    "Honestly my mind wandered, but it wandered somewhere nice.",
+)
+ONE_WORDS = ("steady", "gentle", "space", "breathe", "unhurried", "light", "enough", "soft")
+
+
+# ---------------------------------------------------------------------------------- controls
+
+
+@dataclass(frozen=True)
+class Control:
+    """One interactive component of a message, reduced to what a member needs."""
+
+    custom_id: str
+    label: str
+    kind: str  # "button" or "select"
+    disabled: bool
+    options: tuple[str, ...] = ()
+
+    @property
+    def area(self) -> str:
+        parts = self.custom_id.split(":")
+        return parts[1] if len(parts) > 1 and parts[0] == "chorus" else ""
+
+    @property
+    def args(self) -> list[str]:
+        return self.custom_id.split(":")[2:]
+
+
+def _flatten(components: Iterable[Any]) -> Iterable[Any]:
+    for component in components:
+        children = getattr(component, "children", None)
+        if children is not None:
+            yield from _flatten(children)
+        else:
+            yield component
+
+
+def controls_of(message: discord.Message) -> list[Control]:
+    """The message's buttons and menus that carry a custom id (link buttons have none)."""
+    found = []
+    for item in _flatten(message.components):
+        custom_id = getattr(item, "custom_id", None)
+        if not custom_id:
+            continue
+        options = tuple(o.value for o in getattr(item, "options", ()) or ())
+        kind = "select" if isinstance(item, discord.SelectMenu) else "button"
+        label = str(getattr(item, "label", "") or getattr(item, "placeholder", "") or "")
+        found.append(Control(custom_id, label, kind, bool(item.disabled), options))
+    return found
+
+
+def embed_text(message: discord.Message) -> str:
+    parts = []
+    for embed in message.embeds:
+        parts += [embed.title or "", embed.description or ""]
+        parts += [f"{f.name}\n{f.value}" for f in embed.fields]
+    return "\n".join(parts)
+
+
+def _question(message: discord.Message) -> str:
+    """A step's question: the first bold line of its embed."""
+    for embed in message.embeds:
+        found = re.search(r"\*\*(.+?)\*\*", embed.description or "")
+        if found:
+            return found[1]
+    return ""
+
+
+def modal_fields(shown: InteractionResult) -> list[dict[str, Any]]:
+    """The inputs of the modal a click opened, as raw component payloads (labels attached)."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any, label: str) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, label)
+        elif isinstance(node, dict):
+            own = str(node.get("label") or label)
+            if "custom_id" in node and node.get("type") not in (1, 18):
+                found.append({**node, "label": own})
+            for key in ("components", "component"):
+                if key in node:
+                    walk(node[key], own)
+
+    walk((shown.modal or {}).get("components", []), "")
+    return found
+
+
+# --------------------------------------------------------------------------------- behaviours
+
+
+@dataclass
+class Turn:
+    """One member looking at one message, with the controls of one area on it."""
+
+    crowd: Crowd
+    member: MemberActor
+    message: discord.Message
+    controls: list[Control]
+    rng: random.Random
+    marked: list[tuple[object, ...]] = field(default_factory=list)
+
+    def once(self, *key: object) -> bool:
+        """True the first time this member reaches `key`; later calls are False."""
+        full = (self.member.id, *key)
+        if full in self.crowd.done:
+            return False
+        self.crowd.done.add(full)
+        self.marked.append(full)
+        return True
+
+    def chance(self, probability: float) -> bool:
+        return self.rng.random() < probability
+
+    @property
+    def memory(self) -> dict[str, Any]:
+        """What this member remembers between steps (their mood, lines they have used)."""
+        return self.crowd.memory.setdefault(self.member.id, {})
+
+    async def click(self, control: Control) -> InteractionResult:
+        self.crowd.actions += 1
+        return await self.member.click(self.message, custom_id=control.custom_id)
+
+    async def fill_modal(self, shown: InteractionResult, text: str, *, share: bool) -> None:
+        """Answer every text input with `text` (cut to its limit) and tick boxes with `share`."""
+        if shown.modal is None:
+            return  # refused (an ephemeral explains why): nothing to fill in
+        values: dict[str, Any] = {}
+        for item in modal_fields(shown):
+            if item.get("type") == discord.ComponentType.text_input.value:
+                limit = int(item.get("max_length") or 4000)
+                values[str(item["custom_id"])] = text[:limit]
+            elif item.get("type") == discord.ComponentType.checkbox.value:
+                values[str(item["custom_id"])] = share
+        self.crowd.actions += 1
+        await self.member.submit_modal(shown, values)
+
+
+Behaviour = Callable[[Turn], Awaitable[None]]
+BEHAVIOURS: dict[str, Behaviour] = {}
+
+
+def behaviour(area: str) -> Callable[[Behaviour], Behaviour]:
+    """Register what a member does with the buttons of one custom id area."""
+
+    def register(fn: Behaviour) -> Behaviour:
+        BEHAVIOURS[area] = fn
+        return fn
+
+    return register
+
+
+def _first(turn: Turn, action: str) -> Control | None:
+    return next((c for c in turn.controls if c.args[:1] == [action] and not c.disabled), None)
+
+
+@behaviour("board")
+async def join_session(turn: Turn) -> None:
+    """Everyone joins when a session opens."""
+    join = _first(turn, "join")
+    if join is not None and turn.once("board", *join.args):
+        await turn.click(join)
+
+
+@behaviour("checkin")
+async def check_in(turn: Turn) -> None:
+    """Answer around the member's own mood (a little higher later in the session); some pass."""
+    answers = [c for c in turn.controls if not c.disabled and len(c.args) >= 3]
+    if not answers or not turn.once("checkin", *answers[0].args[:2]):
+        return
+    if turn.chance(0.12):
+        passing = next((c for c in answers if c.args[2] == "pass"), None)
+        if passing is not None:
+            await turn.click(passing)
+            return
+    numbers = sorted(
+        (c for c in answers if c.args[2].lstrip("-").isdigit()), key=lambda c: int(c.args[2])
+    )
+    if not numbers:
+        return
+    mood = turn.memory.setdefault("mood", turn.rng.uniform(0.4, 0.75))
+    turn.memory["mood"] = min(0.95, mood + turn.rng.uniform(0.0, 0.2))  # music helps, a bit
+    spot = round(mood * (len(numbers) - 1) + turn.rng.uniform(-0.8, 0.8))
+    choice = numbers[max(len(numbers) // 3, min(len(numbers) - 1, spot))]
+    result = await turn.click(choice)
+    await _follow_up(turn, result)
+
+
+async def _follow_up(turn: Turn, result: InteractionResult) -> None:
+    """A first check-in may ask for consent (agree), a two-part scale for its second half."""
+    reply = result.response
+    if reply is None:
+        return
+    private = reply.message
+    for control in controls_of(private):
+        if control.area == "consent" and control.args[:1] == ["yes"]:
+            turn.crowd.actions += 1
+            await turn.member.click(private, custom_id=control.custom_id)
+            return
+    second = [c for c in controls_of(private) if c.area == "checkin" and len(c.args) >= 4]
+    if second:
+        turn.crowd.actions += 1
+        await turn.member.click(private, custom_id=turn.rng.choice(second).custom_id)
+
+
+@behaviour("reflect")
+async def reflect(turn: Turn) -> None:
+    """Most members answer in a few words; most share with the group."""
+    button = turn.controls[0] if turn.controls else None
+    if button is None or not turn.once("reflect", *button.args) or not turn.chance(0.85):
+        return
+    text = turn.rng.choice(REFLECTIONS)
+    question = _question(turn.message).casefold()
+    lines = sorted(turn.crowd.memory.get(0, {}).get("lines", ()))
+    if "word" in question:
+        text = turn.rng.choice(ONE_WORDS)
+    elif "line" in question and lines:
+        text = f"“{turn.rng.choice(lines)}”. It felt like something we all knew."
+    shown = await turn.click(button)
+    await turn.fill_modal(shown, text, share=turn.chance(0.75))
+
+
+@behaviour("breathe")
+async def breathe(turn: Turn) -> None:
+    done = turn.controls[0] if turn.controls else None
+    if done is not None and turn.once("breathe", *done.args) and turn.chance(0.9):
+        await turn.click(done)
+
+
+@behaviour("react")
+async def react_to_music(turn: Turn) -> None:
+    """After the music, most members tap one reaction."""
+    open_ = [c for c in turn.controls if not c.disabled]
+    if open_ and turn.once("react", *open_[0].args[:2]) and turn.chance(0.9):
+        await turn.click(turn.rng.choice(open_))
+
+
+@behaviour("listenreflect")
+async def reflect_on_music(turn: Turn) -> None:
+    button = turn.controls[0] if turn.controls else None
+    if button is None or not turn.once("listenreflect", *button.args) or not turn.chance(0.6):
+        return
+    shown = await turn.click(button)
+    await turn.fill_modal(shown, turn.rng.choice(REFLECTIONS), share=turn.chance(0.7))
+
+
+@behaviour("vote")
+async def vote(turn: Turn) -> None:
+    menu = next((c for c in turn.controls if c.kind == "select" and c.options), None)
+    if menu is None or not turn.once("vote", *menu.args):
+        return
+    choice = turn.rng.choices(menu.options, weights=range(len(menu.options), 0, -1))[0]
+    turn.crowd.actions += 1
+    await turn.member.select(turn.message, [choice], custom_id=menu.custom_id)
+
+
+WRITER = re.compile(r"<@(\d+)> is writing \*\*(line \d+)")
+
+
+@behaviour("lyrics")
+async def write_a_line(turn: Turn) -> None:
+    """On my turn I write a line from the corpus (or, rarely, pass); open steps: anyone writes."""
+    write = _first(turn, "write")
+    if write is None:
+        return
+    text = embed_text(turn.message)
+    mine = WRITER.search(text)
+    if mine is not None:
+        if int(mine[1]) != turn.member.id or not turn.once("lyrics", *write.args[1:], mine[2]):
+            return
+        passing = _first(turn, "pass")
+        if passing is not None and turn.chance(0.08):
+            await turn.click(passing)
+            return
+    elif "Anyone may write" in text:
+        where = re.search(r"line \d+", text)
+        if where is None or not turn.once("lyrics", *write.args[1:], where[0]):
+            return
+        if not turn.chance(0.5):
+            return
+    else:
+        return
+    shown = await turn.click(write)
+    fields = modal_fields(shown)
+    blanks = any("blank" in str(f.get("label", "")).casefold() for f in fields)
+    used: set[str] = turn.crowd.memory.setdefault(0, {}).setdefault("lines", set())
+    pool = BLANK_WORDS if blanks else LYRIC_LINES
+    fresh = [line for line in pool if line not in used] or list(pool)
+    line = turn.rng.choice(fresh)
+    used.add(line)
+    await turn.fill_modal(shown, line, share=False)
+
+
+# -------------------------------------------------------------------------------------- crowd
+
+
+class Crowd:
+    """The simulated members of one channel, acting on the newest messages.
+
+    `pace` is the (min, max) real seconds a member takes to react to something new; the live demo
+    uses a few seconds, scripted runs (0, 0). Only one simcord action runs at a time: if the
+    person at the keyboard is mid-action, the member waits for the next pass.
+    """
+
+    def __init__(
+        self,
+        channel: ChannelHandle,
+        members: Sequence[MemberActor],
+        *,
+        seed: int = 7,
+        pace: tuple[float, float] = (0.0, 0.0),
+        lookback: int = 12,
+        strict: bool = False,
+    ) -> None:
+        self.channel = channel
+        self.seed = seed
+        self.pace = pace
+        self.lookback = lookback
+        self.strict = strict
+        self.areas: dict[int, Collection[str] | None] = {}
+        self.actors: list[MemberActor] = []
+        for member in members:
+            self.add(member)
+        self.done: set[tuple[object, ...]] = set()
+        self.memory: dict[int, dict[str, Any]] = {}
+        self.actions = 0
+        self._due: dict[tuple[object, ...], float] = {}
+
+    def add(self, member: MemberActor, *, areas: Collection[str] | None = None) -> None:
+        """Add someone who acts only in `areas` (all known areas when None)."""
+        self.actors.append(member)
+        self.areas[member.id] = areas
+
+    def _rng(self, member: MemberActor, *key: object) -> random.Random:
+        return random.Random(":".join(str(k) for k in (self.seed, member.name, *key)))
+
+    def _ready(self, member: MemberActor, message: discord.Message, area: str) -> bool:
+        """With a pace, each member notices a new or changed message after their own delay."""
+        if self.pace == (0.0, 0.0):
+            return True
+        seen = message.edited_at or message.created_at
+        key = (member.id, message.id, area, seen)
+        now = time.monotonic()
+        if key not in self._due:
+            delay = self._rng(member, message.id, area, seen).uniform(*self.pace)
+            self._due[key] = now + delay
+        return now >= self._due[key]
+
+    async def step(self) -> int:
+        """One look at the channel: every member acts on whatever is ready. Returns actions."""
+        before = self.actions
+        messages = [m for m in self.channel.history()[-self.lookback :] if m.components]
+        for message in reversed(messages):
+            by_area: dict[str, list[Control]] = {}
+            for control in controls_of(message):
+                by_area.setdefault(control.area, []).append(control)
+            for area, controls in by_area.items():
+                act = BEHAVIOURS.get(area)
+                if act is None:
+                    continue
+                for member in self.actors:
+                    allowed = self.areas.get(member.id)
+                    if allowed is not None and area not in allowed:
+                        continue
+                    if not self._ready(member, message, area):
+                        continue
+                    rng = self._rng(member, *controls[0].args[:3], area)
+                    turn = Turn(self, member, message, controls, rng)
+                    try:
+                        await act(turn)
+                    except SetupError:
+                        # Someone else's action is running: forget the attempt, retry next pass.
+                        self.done.difference_update(turn.marked)
+                        if self.strict:
+                            raise
+                        return self.actions - before
+                    except Exception:
+                        if self.strict:
+                            raise
+                        log.exception("%s could not act on %s", member.name, area)
+        return self.actions - before
+
+    async def settle(self, rounds: int = 40) -> int:
+        """Scripted runs: act until nobody has anything left to do."""
+        total = 0
+        for _ in range(rounds):
+            acted = await self.step()
+            total += acted
+            if not acted:
+                break
+        return total

@@ -1,0 +1,220 @@
+"""A scripted session: what `make screenshots` photographs and the demo test checks.
+
+The facilitator opens a session, the members join, and four shipped activities run in turn
+(opening check-in, a listening step, a lyric circle, closing check-in); then the session ends with
+its summary and the facilitator's report. The members act through `Crowd`; the facilitator
+presses the board's Next button whenever the group has done what a step asks. Time is simcord's
+virtual time, so the music "plays" in an instant.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import discord
+from simcord.actors import MemberActor
+
+from bot.core.activities import localize
+from bot.demo.members import Crowd, controls_of
+from bot.demo.world import DemoWorld
+
+SESSION_TITLE = "Thursday circle"
+LIVE_TITLE = "Demo circle"
+SCRIPT = ("opening-checkin", "song-for-this-week", "lyric-circle", "closing-checkin")
+# Screenshots by (activity, step index): taken when the group has acted on the step, or for
+# "enter" as soon as the step is posted (the song sheet sits just above the step after it).
+SHOTS = {
+    ("opening-checkin", 0): ("02-opening-checkin", "acted"),
+    ("song-for-this-week", 1): ("03-listening", "acted"),
+    ("lyric-circle", 2): ("05-song-sheet", "enter"),
+    ("closing-checkin", 0): ("06-closing-checkin", "acted"),
+}
+# Taken when the activity has ended (what the group shared, the song sheet).
+AFTER_SHOTS = {"song-for-this-week": "04-shared-reflections"}
+
+Shoot = Callable[[str, MemberActor | None], Awaitable[None]]
+STEP = re.compile(r"Step (\d+) of (\d+)")
+
+
+@dataclass
+class StepSeen:
+    activity: str
+    index: int
+    kind: str
+    title: str
+    message_id: int | None
+
+
+@dataclass
+class ScriptReport:
+    """What the scripted session did: each step and the message it produced."""
+
+    session_title: str
+    activities: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    steps: list[StepSeen] = field(default_factory=list)
+    summary: discord.Message | None = None
+    report: str | None = None
+    actions: int = 0
+
+    @property
+    def missing(self) -> list[StepSeen]:
+        return [s for s in self.steps if s.message_id is None]
+
+
+def find_embed(world: DemoWorld, text: str, *, after: int = 0) -> discord.Message | None:
+    """The newest public message whose embed title or author contains `text`."""
+    for message in reversed(world.channel.history()):
+        if message.id <= after:
+            break
+        for embed in message.embeds:
+            if text in (embed.title or "") or text in (embed.author.name or ""):
+                return message
+    return None
+
+
+def board(world: DemoWorld, title: str) -> discord.Message | None:
+    return find_embed(world, title)
+
+
+def current_step(world: DemoWorld, title: str) -> int | None:
+    """The running step's number on the board (1-based), or None when nothing runs."""
+    message = board(world, title)
+    if message is None or not message.embeds:
+        return None
+    for f in message.embeds[0].fields:
+        if f.name == "Activity":
+            found = STEP.search(f.value or "")
+            return int(found[1]) if found else None
+    return None
+
+
+async def open_session(world: DemoWorld, title: str) -> None:
+    """The facilitator's /session start; a session left open by an earlier run is ended first."""
+    result = await world.facilitator.slash(
+        world.channel, "session start", title=title, voice_channel=world.voice
+    )
+    content = result.response.content if result.response is not None else ""
+    if "already open" in content:
+        await world.facilitator.slash(world.channel, "session end")
+        result = await world.facilitator.slash(
+            world.channel, "session start", title=title, voice_channel=world.voice
+        )
+        content = result.response.content if result.response is not None else ""
+    if "is open" not in content:
+        raise RuntimeError(f"the demo session did not open: {content!r}")
+
+
+async def press_next(world: DemoWorld, title: str) -> None:
+    message = board(world, title)
+    if message is None:
+        return
+    for control in controls_of(message):
+        if control.custom_id.startswith("chorus:board:next:"):
+            await world.facilitator.click(message, custom_id=control.custom_id)
+            return
+
+
+def _kinds_available(world: DemoWorld, activity_id: str) -> str | None:
+    """Why the activity can't run in this build (a step kind without a handler), or None."""
+    activity = world.bot.catalog.get(activity_id)
+    if activity is None:
+        return "not in the catalog"
+    missing = sorted({s.type for s in activity.steps} - set(world.bot.live.presenters))
+    return f"step kinds not built yet: {', '.join(missing)}" if missing else None
+
+
+async def run_activity(
+    world: DemoWorld, crowd: Crowd, activity_id: str, report: ScriptReport, shoot: Shoot
+) -> None:
+    activity = world.bot.catalog.get(activity_id)
+    assert activity is not None
+    title = report.session_title
+    started_after = world.channel.last_message.id if world.channel.last_message else 0
+    await world.facilitator.slash(world.channel, "activity start", activity=activity_id)
+    seen: set[int] = set()
+    for _ in range(len(activity.steps) * 3):
+        number = current_step(world, title)
+        if number is None:
+            break
+        index = number - 1
+        step = activity.steps[index]
+        if index not in seen:
+            seen.add(index)
+            name, when = SHOTS.get((activity_id, index), ("", ""))
+            if when == "enter":
+                await shoot(name, None)
+            await crowd.settle()
+            if step.type == "listen":
+                await _play_through(world, crowd)
+            if when == "acted":
+                await shoot(name, None)
+        if current_step(world, title) == number:
+            await press_next(world, title)
+    for index, step in enumerate(activity.steps):
+        message = find_embed(world, localize(step.title), after=started_after)
+        report.steps.append(
+            StepSeen(
+                activity_id,
+                index,
+                step.type,
+                localize(step.title),
+                message.id if message else None,
+            )
+        )
+    report.activities.append(activity_id)
+    after = AFTER_SHOTS.get(activity_id)
+    if after is not None:
+        await shoot(after, None)
+
+
+async def _play_through(world: DemoWorld, crowd: Crowd, limit: int = 20) -> None:
+    """Let the countdown and the track run out in virtual time, until the reactions show."""
+    for _ in range(limit):
+        message = world.channel.last_message
+        if message is not None and any(
+            c.area in ("react", "listenreflect") for c in controls_of(message)
+        ):
+            break
+        await world.env.advance_time(30)
+    await crowd.settle()
+
+
+async def _no_shots(name: str, viewer: MemberActor | None) -> None:
+    return None
+
+
+async def run_script(
+    world: DemoWorld,
+    *,
+    seed: int = 7,
+    shoot: Shoot | None = None,
+    activities: tuple[str, ...] = SCRIPT,
+    title: str = SESSION_TITLE,
+) -> ScriptReport:
+    """Run the whole scripted session; `shoot(name, viewer)` is called at each stage."""
+    shoot = shoot or _no_shots
+    crowd = Crowd(world.channel, world.members, seed=seed, strict=True)
+    # The facilitator is present too, so a round-robin song waits for their line as well.
+    crowd.add(world.facilitator, areas={"lyrics"})
+    report = ScriptReport(session_title=title)
+    await open_session(world, title)
+    await crowd.settle()
+    await shoot("01-session-board", None)
+    for activity_id in activities:
+        why_not = _kinds_available(world, activity_id)
+        if why_not is not None:
+            report.skipped[activity_id] = why_not
+            continue
+        await run_activity(world, crowd, activity_id, report, shoot)
+    ended = await world.facilitator.slash(world.channel, "session end")
+    report.summary = ended.response.message if ended.response is not None else None
+    await shoot("07-session-summary", None)
+    shown = await world.facilitator.slash(world.channel, "session report")
+    if shown.response is not None and shown.response.embeds:
+        report.report = shown.response.embeds[0].title
+        await shoot("08-facilitator-report", world.facilitator)
+    report.actions = crowd.actions
+    return report

@@ -1,0 +1,268 @@
+"""The live preview (`chorus demo`) and the screenshots (`chorus demo --screenshots DIR`).
+
+Both open simcord's local preview of #circle on 127.0.0.1: the channel as Discord would show it,
+with a composer for slash commands, clickable buttons and "Viewing as" to switch people.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from simcord.actors import MemberActor
+from simcord.backend.errors import SetupError
+from simcord.preview import Preview
+
+from bot.demo.members import Crowd
+from bot.demo.script import LIVE_TITLE, ScriptReport, open_session, run_script
+from bot.demo.world import (
+    DEFAULT_DB,
+    FACILITATOR,
+    MEMBERS,
+    DemoWorld,
+    demo_settings,
+    forget_database,
+    start_world,
+)
+from bot.settings import Settings
+
+log = logging.getLogger("chorus.demo")
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--virtual-time-budget=5000",
+    "--hide-scrollbars",
+)
+WINDOW = (1100, 900)
+CHROMIUM_TIMEOUT = 90.0
+Echo = Callable[[str], None]
+
+
+def preview_of(world: DemoWorld, viewers: list[MemberActor], port: int | None = None) -> Preview:
+    """simcord's channel preview of #circle; the first viewer is who a new page shows."""
+    return world.env.preview(world.channel, viewers=viewers, layout="channel", port=port)
+
+
+def banner(url: str, world: DemoWorld, db: Path) -> str:
+    names = ", ".join(display for _, display in MEMBERS[:-1]) + f" and {MEMBERS[-1][1]}"
+    return "\n".join(
+        [
+            "",
+            "Chorus demo is running. Open this address in a browser on this computer:",
+            "",
+            f"    {url}",
+            "",
+            f"You are {FACILITATOR[1]}, the facilitator of '{LIVE_TITLE}' in "
+            f"#{world.channel.name}. {names} take part on their own.",
+            "Try it: type /activity start in the message box and choose 'Sixty-minute session'",
+            "(or /activity list). Press Next on the board to move on; 'Viewing as' shows the",
+            "channel as one of the members sees it (their private answers included).",
+            f"History is kept in {db} (--fresh starts over). Press Ctrl+C to stop.",
+            "",
+        ]
+    )
+
+
+async def serve(
+    db: Path = DEFAULT_DB,
+    *,
+    seed: int = 7,
+    fresh: bool = False,
+    port: int | None = None,
+    echo: Echo = print,
+    pace: tuple[float, float] = (1.5, 6.0),
+    base: Settings | None = None,
+) -> int:
+    """Run the live demo until the preview is closed (End preview session) or Ctrl+C."""
+    if fresh:
+        forget_database(db)
+    world = await start_world(demo_settings(db, base=base))
+    try:
+        await open_session(world, LIVE_TITLE)
+        crowd = Crowd(world.channel, world.members, seed=seed, pace=pace)
+        async with preview_of(world, world.people, port) as preview:
+            wait_turn_for_page_actions(world, preview)
+            echo(banner(preview.url, world, db))
+            await live(world, crowd, preview)
+    finally:
+        await world.close()
+    return 0
+
+
+def wait_turn_for_page_actions(world: DemoWorld, preview: Preview) -> None:
+    """Let a click in the page wait for a member's action in progress instead of failing.
+
+    simcord runs one operation at a time. The members' loop retries when the page is busy, but
+    the page gives up on an action that collides ("outcome uncertain"), so page actions wait
+    here, at most a second, until no operation runs. Nothing is awaited between the check and
+    simcord claiming the operation, so the page's action is next.
+    """
+    original = preview._action
+
+    async def when_free(context_id: str | None, body: Mapping[str, Any]) -> dict[str, Any]:
+        for _ in range(100):
+            if getattr(world.env, "_operation_task", None) is None:
+                break
+            await asyncio.sleep(0.01)
+        return await original(context_id, body)
+
+    setattr(preview, "_action", when_free)  # noqa: B010 (an instance override of a method)
+
+
+async def live(world: DemoWorld, crowd: Crowd, preview: Preview, tick: float = 0.25) -> None:
+    """The demo's own loop (never bot-owned work): members act, and simcord's clock keeps pace
+    with the real one so countdowns, music and turn timers run out as they would on Discord."""
+    closed = asyncio.ensure_future(preview.wait_closed())
+    last = time.monotonic()
+    try:
+        while not closed.done():
+            await crowd.step()
+            now = time.monotonic()
+            if now - last >= 1.0:
+                try:
+                    await world.env.advance_time(now - last)
+                    last = now
+                except SetupError:
+                    pass  # the person at the keyboard is mid-action; catch up next time
+            await asyncio.sleep(tick)
+    finally:
+        closed.cancel()
+
+
+# ------------------------------------------------------------------------------- screenshots
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+# Shots that need a taller page to show their whole message.
+TALL = {"05-song-sheet": 1560, "08-facilitator-report": 1460}
+
+
+def channel_pane(height: int) -> tuple[int, int, int, int]:
+    """The channel pane of the page: no side list, no empty band above the channel header."""
+    return (257, 128, WINDOW[0], height - 70)
+
+
+class Camera:
+    """Screenshots of the preview page with headless Chromium, one PNG per stage.
+
+    Each shot opens a fresh preview, whose new page opens on the newest message as its first
+    viewer sees it. The first shot keeps the whole page (the "Viewing as" switch, the composer);
+    the others are cropped to the channel so a reader sees the messages.
+    """
+
+    def __init__(
+        self,
+        world: DemoWorld,
+        out_dir: Path,
+        chromium: str,
+        viewer: MemberActor,
+        echo: Echo = print,
+    ) -> None:
+        self.world = world
+        self.out_dir = out_dir
+        self.chromium = chromium
+        self.viewer = viewer
+        self.echo = echo
+        self.taken: list[Path] = []
+
+    async def shoot(self, name: str, viewer: MemberActor | None = None) -> None:
+        """Photograph the channel as `viewer` (default: the camera's viewer) sees it now."""
+        first = viewer or self.viewer
+        others = [p for p in self.world.people if p is not first]
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        path = self.out_dir / f"{name}.png"
+        height = TALL.get(name, WINDOW[1])
+        async with preview_of(self.world, [first, *others]) as preview:
+            await capture(self.chromium, preview.url, path, (WINDOW[0], height))
+        if self.taken:
+            crop(path, channel_pane(height))
+        self.taken.append(path)
+        self.echo(f"  {path}")
+
+
+def crop(path: Path, box: tuple[int, int, int, int]) -> None:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        cropped = image.crop(box)
+    cropped.save(path, optimize=True)
+
+
+async def capture(
+    chromium: str,
+    url: str,
+    path: Path,
+    window: tuple[int, int] = WINDOW,
+) -> None:
+    """One PNG of `url` by headless Chromium with a fresh profile, without blocking the loop."""
+    with tempfile.TemporaryDirectory(prefix="chorus-chromium-") as profile:
+        process = await asyncio.create_subprocess_exec(
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={window[0]},{window[1]}",
+            f"--screenshot={path}",
+            url,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            await asyncio.wait_for(process.wait(), CHROMIUM_TIMEOUT)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+            raise
+    if not _written(path):
+        raise RuntimeError(f"chromium did not write {path}")
+
+
+def _written(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0
+
+
+async def screenshots(
+    out_dir: Path,
+    *,
+    seed: int = 7,
+    db: Path | None = None,
+    echo: Echo = print,
+    base: Settings | None = None,
+) -> ScriptReport:
+    """Run the scripted session on a fresh database and photograph each stage into `out_dir`."""
+    chromium = find_chromium()
+    if chromium is None:
+        raise RuntimeError("chromium is not installed (apt-get install -y chromium)")
+    with contextlib.ExitStack() as stack:
+        if db is None:
+            db = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "screenshots.db"
+        forget_database(db)
+        world = await start_world(demo_settings(db, base=base, board_edit_interval=0))
+        try:
+            camera = Camera(world, out_dir, chromium, world.members[0], echo)
+            echo(f"Screenshots of a scripted session into {out_dir}/:")
+            report = await run_script(world, seed=seed, shoot=camera.shoot)
+        finally:
+            await world.close()
+    for activity, why in report.skipped.items():
+        echo(f"  skipped {activity}: {why}")
+    return report

@@ -1,0 +1,107 @@
+"""The simulated server the demo runs in, around the real, unchanged Chorus bot.
+
+Everything Chorus sees is real: `create_bot(settings)` with real Settings, the shipped catalog and
+a real SQLite file. Only Discord is simulated (simcord, in process).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import discord
+import simcord
+from simcord.actors import MemberActor
+from simcord.builders import ChannelHandle, GuildHandle, RoleHandle
+
+from bot.app import ChorusBot, create_bot
+from bot.core.activities import Catalog
+from bot.settings import Settings, load_settings
+
+DEFAULT_DB = Path("data/demo.db")
+# A pinned guild id, and channels and people created in the same order before the clock moves,
+# give the same ids on every run, so a second run's history and reports include the first's.
+GUILD_ID = 1_111_111_111_111_111_111
+GUILD_NAME = "Chorus demo"
+CHANNEL_NAME = "circle"
+VOICE_NAME = "Listening room"
+ROLE_NAME = "Facilitator"
+BOT_NAME = "Chorus"
+FACILITATOR = ("robin", "Robin")
+MEMBERS = (("maya", "Maya"), ("jonah", "Jonah"), ("priya", "Priya"), ("leo", "Leo"))
+
+
+@dataclass
+class DemoWorld:
+    """The running demo: simcord's Env, the bot, and the people and places in the server."""
+
+    env: simcord.Env
+    bot: ChorusBot
+    guild: GuildHandle
+    channel: ChannelHandle
+    voice: ChannelHandle
+    role: RoleHandle
+    facilitator: MemberActor
+    members: list[MemberActor]
+
+    @property
+    def people(self) -> list[MemberActor]:
+        return [self.facilitator, *self.members]
+
+    async def close(self) -> None:
+        await self.env.shutdown()
+        await self.bot.store.close()
+
+
+def demo_settings(
+    db: Path = DEFAULT_DB,
+    *,
+    base: Settings | None = None,
+    board_edit_interval: float | None = None,
+) -> Settings:
+    """The real settings (config/chorus.yaml and CHORUS_* variables) on the demo's own database.
+
+    No token: the demo never talks to Discord. Scripted runs pass `board_edit_interval=0` so the
+    board is edited at once instead of after a real-time pause.
+    """
+    settings = base if base is not None else load_settings()
+    update: dict[str, object] = {"database_path": db, "token": None, "dev_guild_id": None}
+    if board_edit_interval is not None:
+        update["board_edit_interval"] = board_edit_interval
+    return settings.model_copy(update=update)
+
+
+def forget_database(db: Path) -> None:
+    """`--fresh`: remove the demo database (and its WAL files) so the demo starts over."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+async def start_world(
+    settings: Settings, *, catalog: Catalog | None = None, real_time: bool = True
+) -> DemoWorld:
+    """Build the server, start the real bot against it, and return the handles.
+
+    With `real_time`, simcord's clock is moved to the real date before the bot starts, so
+    sessions are stamped with today's date and message ids never repeat an earlier run's.
+    """
+    settings.database_path.parent.mkdir(parents=True, exist_ok=True)
+    bot = create_bot(settings, catalog=catalog)
+    env = simcord.Env(bot, check_errors=False)
+    env.backend.bot_user.name = BOT_NAME
+    guild = env.create_guild(GUILD_NAME, id=GUILD_ID)
+    channel = guild.create_text_channel(CHANNEL_NAME, topic="Group sessions with Chorus")
+    voice = guild.create_voice_channel(VOICE_NAME)
+    role = guild.create_role(ROLE_NAME, permissions=discord.Permissions.none())
+    name, display = FACILITATOR
+    facilitator = guild.add_member(env.create_user(name, global_name=display), roles=[role])
+    members = [
+        guild.add_member(env.create_user(name, global_name=display)) for name, display in MEMBERS
+    ]
+    if real_time:
+        behind = (datetime.now(UTC) - env.now()).total_seconds()
+        if behind > 0:
+            env.backend.advance_clock(behind)
+    await env.start()
+    return DemoWorld(env, bot, guild, channel, voice, role, facilitator, members)
