@@ -59,6 +59,7 @@ REFLECTIONS = (
     "I kept coming back to the low notes, like breathing.",
     "Honestly my mind wandered, but it wandered somewhere nice.",
 )
+TITLES = ("Porch Light", "Kettle Song", "Where the Key Fits", "Slow and Kind", "Home, Eventually")
 ONE_WORDS = ("steady", "gentle", "space", "breathe", "unhurried", "light", "enough", "soft")
 
 
@@ -271,7 +272,9 @@ async def reflect(turn: Turn) -> None:
     text = turn.rng.choice(REFLECTIONS)
     question = _question(turn.message).casefold()
     lines = sorted(turn.crowd.memory.get(0, {}).get("lines", ()))
-    if "word" in question:
+    if "called" in question or "title" in question:
+        text = turn.rng.choice(TITLES)
+    elif "word" in question:
         text = turn.rng.choice(ONE_WORDS)
     elif "line" in question and lines:
         text = f"“{turn.rng.choice(lines)}”. It felt like something we all knew."
