@@ -81,11 +81,18 @@ class Settings(_Section):
     def _upper_level(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("database_path", "media_dir")
+    @field_validator("database_path")
     @classmethod
-    def _usable_path(cls, value: Path) -> Path:
-        if str(value).strip() == "" or value.is_dir():
-            raise ValueError(f"{value!s} is not a usable file path")
+    def _usable_file(cls, value: Path) -> Path:
+        if str(value).strip() in ("", ".") or value.is_dir():
+            raise ValueError(f"{value!s} is a folder, not a database file path")
+        return value
+
+    @field_validator("media_dir")
+    @classmethod
+    def _usable_folder(cls, value: Path) -> Path:
+        if str(value).strip() in ("", ".") or (value.exists() and not value.is_dir()):
+            raise ValueError(f"{value!s} is not a folder")
         return value
 
 

@@ -16,8 +16,28 @@ from bot.app import ChorusBot, create_bot
 from bot.cogs.errors import is_expected
 from bot.core.activities import Catalog
 from bot.settings import Settings
+from bot.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+async def close_every_store(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    """Close every store a test opened, even when the test fails half-way.
+
+    aiosqlite's worker threads are not daemons: one left open keeps pytest from exiting.
+    """
+    opened: list[Store] = []
+    real_open = Store.open
+
+    async def tracked_open(self: Store) -> None:
+        opened.append(self)
+        await real_open(self)
+
+    monkeypatch.setattr(Store, "open", tracked_open)
+    yield
+    for store in opened:
+        await store.close()
 
 
 @pytest.fixture

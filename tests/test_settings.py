@@ -81,3 +81,13 @@ def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
         load_settings(tmp_path / "none.yaml", {"CHORUS_DEV_GUILD_ID": "soon"})
     with pytest.raises(SettingsError, match="CHORUS_NOPE: unknown setting"):
         load_settings(tmp_path / "none.yaml", {"CHORUS_NOPE": "1"})
+
+
+def test_existing_media_folder_is_fine_but_a_file_is_not(tmp_path: Path) -> None:
+    (tmp_path / "media").mkdir()
+    assert load_settings(tmp_path / "none.yaml", {"CHORUS_MEDIA_DIR": str(tmp_path / "media")})
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(SettingsError, match="media_dir: .* is not a folder"):
+        load_settings(tmp_path / "none.yaml", {"CHORUS_MEDIA_DIR": str(tmp_path / "file")})
+    with pytest.raises(SettingsError, match="is a folder, not a database file path"):
+        load_settings(tmp_path / "none.yaml", {"CHORUS_DATABASE_PATH": str(tmp_path / "media")})
