@@ -1,0 +1,294 @@
+"""Writing songs together through simcord: turns, pings, passes, removal, hidden reveal, export."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import discord
+import pytest
+from simcord.actors import MemberActor
+
+from bot.core.errors import Conflict
+from bot.core.lyrics import song_lines
+from tests.conftest import World, find_message
+
+
+async def start(world: World, activity: str, members: list[MemberActor] | None = None) -> None:
+    await world.facilitator.slash(world.channel, "session start", title="Song night")
+    # The facilitator is in the circle too when they stay; here they hold the space instead.
+    await world.facilitator.slash(world.channel, "session leave")
+    for member in members if members is not None else world.members:
+        await member.slash(world.channel, "session join")
+    started = await world.facilitator.slash(world.channel, "activity start", activity=activity)
+    assert started.ephemeral, started.response.content
+
+
+def sheet(world: World, title: str) -> discord.Message:
+    return find_message(world.channel, title)
+
+
+async def write(member: MemberActor, message: discord.Message, text: str) -> str:
+    shown = await member.click(message, label="Write my line")
+    assert shown.modal is not None, shown.response.content if shown.response else "no modal"
+    saved = await member.submit_modal(shown, {"line": text})
+    assert saved.ephemeral
+    return str(saved.response.content)
+
+
+def now_field(embed: discord.Embed) -> str:
+    return str({f.name: f.value for f in embed.fields}["Now"])
+
+
+def pings(world: World) -> list[discord.Message]:
+    return [m for m in world.channel.history() if "it's your turn" in (m.content or "")]
+
+
+async def test_round_robin_song_to_the_end(world: World) -> None:
+    ana, ben, cai = world.members
+    await start(world, "test-write-circle")
+    step = sheet(world, "Our song")
+    embed = step.embeds[0]
+    assert "verse 3 lines, chorus 3 lines" in (embed.description or "")
+    assert f"<@{ana.id}> is writing **line 1 of 6 (verse)**" in now_field(embed)
+
+    # The first writer is pinged, and only them.
+    ping = pings(world)[-1]
+    assert ping.content.startswith(f"✍ <@{ana.id}>, it's your turn")
+    assert [u.id for u in ping.mentions] == [ana.id]
+
+    # Out of turn: refused before the form opens, and through /line too.
+    early = await ben.click(step, label="Write my line")
+    assert (
+        early.modal is None and early.ephemeral and f"<@{ana.id}>'s turn" in early.response.content
+    )
+    early = await ben.slash(world.channel, "line", text="me first")
+    assert early.ephemeral and "turn" in early.response.content
+
+    reply = await write(ana, step, "A house with a red **door** <@1> @everyone")
+    assert "added" in reply and "syllables" in reply
+    step = sheet(world, "Our song")
+    assert "A house with a red door everyone" in (step.embeds[0].description or "")
+    assert "@everyone" not in (step.embeds[0].description or "")
+    assert pings(world)[-1].content.startswith(f"✍ <@{ben.id}>")
+    assert len(pings(world)) == 1  # the old ping was tidied away
+
+    # The writer may edit their line until the next one is written.
+    shown = await ana.click(step, label="Edit my line")
+    assert shown.modal is not None
+    edited = await ana.submit_modal(shown, {"line": "A house with a bright red door"})
+    assert "updated" in edited.response.content
+
+    await write(ben, sheet(world, "Our song"), "The kettle on the stove")
+    late = await ana.click(sheet(world, "Our song"), label="Edit my line")
+    assert late.ephemeral and "only until the next line" in late.response.content
+    await cai.slash(world.channel, "line", text="My sister on the stairs")
+    await write(ana, sheet(world, "Our song"), "Someone calls my name")
+    await write(ben, sheet(world, "Our song"), "And I am coming home")
+    await write(cai, sheet(world, "Our song"), "I am coming home")
+
+    # Full: the auto step moved on and the song sheet was posted with credits and a file.
+    assert find_message(world.channel, "After the song")
+    song = find_message(world.channel, "🎶")
+    body = song.embeds[0].description or ""
+    assert "**Verse**\nA house with a bright red door\nThe kettle on the stove" in body
+    assert "**Chorus**\nSomeone calls my name" in body
+    credits = {f.name: f.value for f in song.embeds[0].fields}["Words by"]
+    assert credits == f"<@{ana.id}>, <@{ben.id}> and <@{cai.id}>"
+    assert song.attachments and song.attachments[0].filename.endswith(".md")
+    markdown = (await song.attachments[0].read()).decode()
+    assert "## Chorus" in markdown and "Words by ana, ben and cai." in markdown
+    closed = sheet(world, "Our song")
+    assert closed.components == [] and "6 of 6" in (closed.embeds[0].description or "")
+
+    # Saved: list, show, export as text and Markdown.
+    listed = await ana.slash(world.channel, "song list")
+    assert "#1" in (listed.response.embeds[0].description or "")
+    shown_song = await ben.slash(world.channel, "song show", song_id=1)
+    assert "The kettle on the stove" in (shown_song.response.embeds[0].description or "")
+    exported = await cai.slash(world.channel, "song export", song_id=1, format="text")
+    assert exported.ephemeral and exported.response.attachments[0].filename.endswith(".txt")
+    text = (await exported.response.attachments[0].read()).decode()
+    assert "[Verse]\nA house with a bright red door" in text
+    missing = await cai.slash(world.channel, "song show", song_id=99)
+    assert "no song #99" in missing.response.content
+
+
+async def test_credit_opt_out_and_title(world: World) -> None:
+    ana, ben, _ = world.members
+    await ben.slash(world.channel, "song credit", setting="off")
+    await start(world, "test-write-circle", [ana, ben])
+    await world.facilitator.slash(world.channel, "song title", title="Red door")
+    for who, text in ((ana, "one"), (ben, "two"), (ana, "three"), (ben, "four")):
+        await who.slash(world.channel, "line", text=text)
+    await world.facilitator.slash(world.channel, "activity next")
+    song = find_message(world.channel, "Red door")
+    credits = {f.name: f.value for f in song.embeds[0].fields}["Words by"]
+    assert credits == f"<@{ana.id}> and the group"
+    exported = await ana.slash(world.channel, "song export", song_id=1)
+    assert "Words by ana and the group." in (await exported.response.attachments[0].read()).decode()
+
+
+async def test_timeout_passes_the_turn(world: World) -> None:
+    ana, ben, _ = world.members
+    bot = world.bot()
+    await start(world, "test-write-circle", [ana, ben])
+    await world.env.advance_time(61)
+    assert pings(world)[-1].content.startswith(f"✍ <@{ben.id}>")
+    step = sheet(world, "Our song")
+    assert f"<@{ben.id}> is writing **line 1 of 6" in now_field(step.embeds[0])
+    rows = await bot.store.songs.lines(1, include_removed=True)
+    assert [(r.passed, r.author_id, r.event_key) for r in rows] == [(True, ana.id, "t1")]
+    # A pass by choice is recorded too, and the turn comes back to ana.
+    passed = await ben.click(step, label="Pass")
+    assert "Passed" in passed.response.content
+    assert pings(world)[-1].content.startswith(f"✍ <@{ana.id}>")
+
+
+async def test_facilitator_removes_a_line(world: World) -> None:
+    ana, ben, _ = world.members
+    bot = world.bot()
+    await start(world, "test-write-circle", [ana, ben])
+    await ana.slash(world.channel, "line", text="a line that hurt someone")
+    await ben.slash(world.channel, "line", text="the second line")
+    refused = await ana.slash(world.channel, "song remove", line_number=1)
+    assert "Only facilitators" in refused.response.content
+    shown = await world.facilitator.click(sheet(world, "Our song"), label="Remove a line")
+    done = await world.facilitator.submit_modal(shown, {"number": "1"})
+    assert "Line 1 was removed" in done.response.content
+    step = sheet(world, "Our song")
+    assert "hurt someone" not in (step.embeds[0].description or "")
+    assert "◀ next" in (step.embeds[0].description or "")
+    rows = await bot.store.songs.lines(1, include_removed=True)
+    removed = [r for r in rows if r.removed_at is not None]
+    assert len(removed) == 1 and removed[0].removed_by == world.facilitator.id
+    assert [r.text for r in await bot.store.songs.lines(1)] == ["the second line"]
+    again = await world.facilitator.slash(world.channel, "song remove", line_number=1)
+    assert "hasn't been written" in again.response.content
+
+
+async def test_hidden_mode_reveals_at_the_end(world: World) -> None:
+    ana, ben, cai = world.members
+    bot = world.bot()
+    await start(world, "test-write-hidden")
+    await write(ana, sheet(world, "Hidden lines"), "the river took my shoes")
+    step = sheet(world, "Hidden lines")
+    assert "shoes" not in (step.embeds[0].description or "")
+    assert "1 of 3" in (step.embeds[0].description or "")
+    shown = await ben.click(step, label="Write my line")
+    assert shown.modal is not None
+    labels = str(shown.modal)
+    assert "ends with “shoes”" in labels and "river" not in labels
+    await ben.submit_modal(shown, {"line": "shoes of glass and thunder"})
+    await write(cai, sheet(world, "Hidden lines"), "thunder is a lullaby")
+    await world.facilitator.slash(world.channel, "activity next")
+    song = find_message(world.channel, "🎶")
+    body = song.embeds[0].description or ""
+    assert "the river took my shoes\nshoes of glass and thunder\nthunder is a lullaby" in body
+    assert {f.name: f.value for f in song.embeds[0].fields}["Words by"] == "the group"
+    rows = await bot.store.songs.lines(1, include_removed=True)
+    assert rows and all(r.author_id is None for r in rows)
+    contributions = await bot.store.contributions.for_step(1, 0)
+    assert all(c.author_id is None and "writer" not in c.payload for c in contributions)
+
+
+async def test_round_robin_race_accepts_only_the_writer(world: World) -> None:
+    """simcord runs one action at a time, so the race goes straight at the runner's door."""
+    ana, ben, _ = world.members
+    bot = world.bot()
+    await start(world, "test-write-circle", [ana, ben])
+    run = await bot.store.runs.live_for_session(1)
+    assert run is not None
+    results = await asyncio.gather(
+        bot.runner.contribute(run.id, 0, ben.id, "line", {"writer": ben.id, "text": "ben"}),
+        bot.runner.contribute(run.id, 0, ana.id, "line", {"writer": ana.id, "text": "ana"}),
+        return_exceptions=True,
+    )
+    assert isinstance(results[0], Conflict) and f"<@{ana.id}>'s turn" in results[0].message
+    assert not isinstance(results[1], BaseException)
+    lines = [c.payload["text"] for c in await bot.store.contributions.for_step(run.id, 0)]
+    assert lines == ["ana"]
+
+
+async def test_open_race_keeps_both_in_commit_order(world: World) -> None:
+    ana, ben, _ = world.members
+    bot = world.bot()
+    await start(world, "test-write-open", [ana, ben])
+    run = await bot.store.runs.live_for_session(1)
+    assert run is not None
+    results = await asyncio.gather(
+        *(
+            bot.runner.contribute(
+                run.id,
+                0,
+                who.id,
+                "line",
+                {"writer": who.id, "text": f"{who.name} at once", "expected_position": 0},
+            )
+            for who in (ana, ben)
+        )
+    )
+    assert [r.record.payload["pos"] for r in results] == [0, 1]
+    fresh = await bot.store.runs.get(run.id)
+    assert fresh is not None
+    texts = [line["text"] for _, line in sorted(song_lines(json.loads(fresh.step_state)).items())]
+    assert texts == ["ana at once", "ben at once"]
+    # The sheet catches up with both lines at the next refresh.
+    await ana.slash(world.channel, "line", text="ana again")
+    body = sheet(world, "Open lines").embeds[0].description or ""
+    assert "ana at once" in body and "ben at once" in body and "ana again" in body
+
+
+async def test_rhyme_command(world: World) -> None:
+    result = await world.members[0].slash(world.channel, "rhyme", word="home")
+    assert result.ephemeral
+    fields = {f.name: f.value for f in result.response.embeds[0].fields}
+    assert "roam" in fields["Rhymes"]
+
+
+@pytest.mark.parametrize(
+    ("activity", "title", "fills"),
+    [
+        ("lyric-circle", "Verse and chorus", None),
+        ("exquisite-corpse", "Hidden lines", None),
+        ("twelve-bar-blues", "Two blues verses", None),
+        ("gratitude-song", "Small good things", {3: "my coffee / it went cold", 7: "the rain"}),
+    ],
+)
+async def test_shipped_song_activities_run_end_to_end(
+    world: World, activity: str, title: str, fills: dict[int, str] | None
+) -> None:
+    bot = world.bot()
+    await start(world, activity)
+    if find_message(world.channel, "step 1").embeds[0].title != title:
+        await world.facilitator.slash(world.channel, "activity next")
+    sheet(world, title)
+    run = await bot.store.runs.live_for_session(1)
+    assert run is not None
+    activity_def = bot.runner.definition(run)
+    total = activity_def.steps[run.step_index].total_lines  # type: ignore[union-attr]
+    people = world.members
+    for number in range(total):
+        state_run = await bot.store.runs.live_for_session(1)
+        assert state_run is not None
+        turn = json.loads(state_run.step_state).get("turn")
+        writer = next((p for p in people if p.id == turn), people[number % len(people)])
+        text = (fills or {}).get(number, f"small good thing {number + 1}")
+        shown = await writer.click(sheet(world, title), label="Write my line")
+        assert shown.modal is not None, shown.response.content
+        values = (
+            {f"line{i}": part.strip() for i, part in enumerate(text.split("/"))}
+            if "/" in text
+            else {"line": text}
+        )
+        saved = await writer.submit_modal(shown, values)
+        assert "added" in saved.response.content, saved.response.content
+    closed = sheet(world, title)
+    assert f"{total} of {total}" in (closed.embeds[0].description or "") or "Every line" in str(
+        closed.embeds[0].fields
+    )
+    await world.facilitator.slash(world.channel, "activity next")
+    song = find_message(world.channel, "🎶")
+    assert "small good thing 1" in (song.embeds[0].description or "") or fills
+    rows = await bot.store.songs.lines(1)
+    assert len(rows) == total
