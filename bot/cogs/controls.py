@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, cast
 
 import discord
@@ -10,6 +11,7 @@ from bot.cogs.access import require_facilitator, require_guild
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound
+from bot.core.runner import Runner, RunUpdate
 from bot.store.records import RunRecord, SessionRecord
 
 if TYPE_CHECKING:
@@ -101,33 +103,46 @@ def _moved_text(bot: ChorusBot, run: RunRecord) -> str:
     return f"⏭ Step {run.step_index + 1} of {len(activity.steps)}: **{localize(step.title)}**."
 
 
-async def pause(interaction: discord.Interaction, session: SessionRecord) -> None:
+async def _control(
+    interaction: discord.Interaction,
+    session: SessionRecord,
+    change: Callable[[Runner, int], Awaitable[RunUpdate]],
+    done: str,
+) -> None:
+    """A facilitator's control of the running activity: change it, say so, show it."""
     facilitator_only(interaction)
     bot = chorus(interaction)
-    update = await bot.runner.pause((await live_run(interaction, session)).id)
-    await reply_ephemeral(interaction, "⏸ Paused. The clock has stopped; Resume carries on.")
+    update = await change(bot.runner, (await live_run(interaction, session)).id)
+    await reply_ephemeral(interaction, done)
     await bot.live.apply(update)
+
+
+async def pause(interaction: discord.Interaction, session: SessionRecord) -> None:
+    await _control(
+        interaction,
+        session,
+        lambda runner, run_id: runner.pause(run_id),
+        "⏸ Paused. The clock has stopped; Resume carries on.",
+    )
 
 
 async def resume(interaction: discord.Interaction, session: SessionRecord) -> None:
-    facilitator_only(interaction)
-    bot = chorus(interaction)
-    update = await bot.runner.resume((await live_run(interaction, session)).id)
-    await reply_ephemeral(interaction, "▶ Resumed.")
-    await bot.live.apply(update)
+    await _control(interaction, session, lambda runner, run_id: runner.resume(run_id), "▶ Resumed.")
 
 
 async def extend(interaction: discord.Interaction, session: SessionRecord, minutes: int) -> None:
-    facilitator_only(interaction)
-    bot = chorus(interaction)
-    update = await bot.runner.extend((await live_run(interaction, session)).id, minutes * 60)
-    await reply_ephemeral(interaction, f"⏱ Added {minutes} min to this step.")
-    await bot.live.apply(update)
+    await _control(
+        interaction,
+        session,
+        lambda runner, run_id: runner.extend(run_id, minutes * 60),
+        f"⏱ Added {minutes} min to this step.",
+    )
 
 
 async def stop(interaction: discord.Interaction, session: SessionRecord) -> None:
-    facilitator_only(interaction)
-    bot = chorus(interaction)
-    update = await bot.runner.stop((await live_run(interaction, session)).id)
-    await reply_ephemeral(interaction, "⏹ Activity stopped. The session stays open.")
-    await bot.live.apply(update)
+    await _control(
+        interaction,
+        session,
+        lambda runner, run_id: runner.stop(run_id),
+        "⏹ Activity stopped. The session stays open.",
+    )
