@@ -232,7 +232,8 @@ class LyricsCog(commands.Cog):
                 if isinstance(a := line.get("author"), int)
             }
         )
-        names = await self.bot.store.members.names(session.guild_id, authors)
+        present = [a.user_id for a in await self.bot.store.sessions.present(session.id)]
+        names = await self.bot.store.members.names(session.guild_id, sorted({*authors, *present}))
         opted = await self.bot.store.songs.opted_out(session.guild_id, authors)
         info = SongInfo(song_id=song.id, title=song.title, names=names, opted_out=frozenset(opted))
         self.info[(run.id, run.step_index)] = info
@@ -467,8 +468,7 @@ class LyricsCog(commands.Cog):
         if not isinstance(step, WriteStep):
             return
         session = await self.bot.sessions.get(run.session_id)
-        if (run.id, run.step_index) not in self.info:
-            await self._load_info(run, step)
+        await self._load_info(run, step)
         state = json.loads(run.step_state)
         if run.step_message_id is None:
             self.request_sheet(run_id, delay=RETRY)  # the step message is still being posted

@@ -25,6 +25,12 @@ def escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def who(user_id: int, names: Mapping[int, str]) -> str:
+    """A member's name for an embed (escaped), or a mention when the name isn't known."""
+    name = names.get(user_id)
+    return f"**{escape(shorten(name, 40))}**" if name else f"<@{user_id}>"
+
+
 def show_template(template: str) -> str:
     return escape(BLANK_RE.sub(SHOWN_BLANK, template))
 
@@ -57,7 +63,7 @@ class SongSheet:
 
     def credit_text(self, *, mentions: bool) -> str:
         people = [
-            f"<@{uid}>" if mentions else self.names.get(uid, "a member")
+            who(uid, self.names) if mentions else self.names.get(uid, "a member")
             for uid in self.credits.named
         ]
         if self.credits.group or not people:
@@ -100,6 +106,7 @@ def live_sheet(
     hidden: bool,
     anonymous: bool,
     next_position: int | None,
+    names: Mapping[int, str] | None = None,
 ) -> str:
     """The song so far by section; in hidden mode only how far it has got."""
     if hidden:
@@ -127,8 +134,9 @@ def live_sheet(
         if line.get("flags"):
             extras.append("⚑ " + ", ".join(str(f) for f in line["flags"]))
         author = line.get("author")
-        who = f" — <@{author}>" if author is not None and not anonymous else ""
-        out.append(f"{number} {line['text']}  ·  *{' · '.join(extras)}*{who}")
+        if isinstance(author, int) and not anonymous:
+            extras.append(who(author, names or {}).strip("*"))
+        out.append(f"{number} {line['text']}  ·  *{' · '.join(extras)}*")
     return shorten("\n".join(out).strip(), DESCRIPTION_MAX - 600)
 
 

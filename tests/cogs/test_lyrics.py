@@ -50,7 +50,7 @@ async def test_round_robin_song_to_the_end(world: World) -> None:
     step = sheet(world, "Our song")
     embed = step.embeds[0]
     assert "verse 3 lines, chorus 3 lines" in (embed.description or "")
-    assert f"<@{ana.id}> is writing **line 1 of 6 (verse)**" in now_field(embed)
+    assert "**ana** is writing **line 1 of 6 (verse)**" in now_field(embed)
 
     # The first writer is pinged, and only them.
     ping = pings(world)[-1]
@@ -94,7 +94,7 @@ async def test_round_robin_song_to_the_end(world: World) -> None:
     assert "**Verse**\nA house with a bright red door\nThe kettle on the stove" in body
     assert "**Chorus**\nSomeone calls my name" in body
     credits = {f.name: f.value for f in song.embeds[0].fields}["Words by"]
-    assert credits == f"<@{ana.id}>, <@{ben.id}> and <@{cai.id}>"
+    assert credits == "**ana**, **ben** and **cai**"
     assert song.attachments and song.attachments[0].filename.endswith(".md")
     markdown = (await song.attachments[0].read()).decode()
     assert "## Chorus" in markdown and "Words by ana, ben and cai." in markdown
@@ -124,7 +124,7 @@ async def test_credit_opt_out_and_title(world: World) -> None:
     await world.facilitator.slash(world.channel, "activity next")
     song = find_message(world.channel, "Red door")
     credits = {f.name: f.value for f in song.embeds[0].fields}["Words by"]
-    assert credits == f"<@{ana.id}> and the group"
+    assert credits == "**ana** and the group"
     exported = await ana.slash(world.channel, "song export", song_id=1)
     assert "Words by ana and the group." in (await exported.response.attachments[0].read()).decode()
 
@@ -136,7 +136,7 @@ async def test_timeout_passes_the_turn(world: World) -> None:
     await world.env.advance_time(61)
     assert pings(world)[-1].content.startswith(f"✍ <@{ben.id}>")
     step = sheet(world, "Our song")
-    assert f"<@{ben.id}> is writing **line 1 of 6" in now_field(step.embeds[0])
+    assert "**ben** is writing **line 1 of 6" in now_field(step.embeds[0])
     rows = await bot.store.songs.lines(1, include_removed=True)
     assert [(r.passed, r.author_id, r.event_key) for r in rows] == [(True, ana.id, "t1")]
     # A pass by choice is recorded too, and the turn comes back to ana.

@@ -21,7 +21,15 @@ from bot.core.lyrics import (
 )
 from bot.ui.components import button, persistent_view
 from bot.ui.format import relative
-from bot.ui.lyrics import SongInfo, SongSheet, live_sheet, sections_of, song_embed, song_file
+from bot.ui.lyrics import (
+    SongInfo,
+    SongSheet,
+    live_sheet,
+    sections_of,
+    song_embed,
+    song_file,
+    who,
+)
 from bot.ui.lyrics import structure_text as structure_line
 from bot.ui.steps.base import MessagePayload, StepScene, step_embed
 
@@ -68,6 +76,7 @@ class WritePresenter:
         lines = song_lines(state)
         the_slots = slots(step, scene.locale)
         position = next_position(step, lines)
+        info = self._info(scene.run.id, scene.index) or SongInfo()
         body = [
             f"**Theme:** {scene.text(step.theme)}",
             f"**Shape:** {structure_line(the_slots)}",
@@ -78,11 +87,12 @@ class WritePresenter:
                 hidden=step.turns == "hidden",
                 anonymous=step.anonymous,
                 next_position=position,
+                names=info.names,
             ),
         ]
         embed = step_embed(scene, "\n".join(body))
         embed.add_field(
-            name="Now", value=self._now_text(step, state, present, position), inline=False
+            name="Now", value=self._now_text(step, state, present, position, info), inline=False
         )
         embed.set_footer(text=self._footer(step))
         return MessagePayload(embed=embed, view=self._view(scene, step, full=position is None))
@@ -93,6 +103,7 @@ class WritePresenter:
         state: dict[str, Any],
         present: list[int] | None,
         position: int | None,
+        info: SongInfo,
     ) -> str:
         if position is None:
             return (
@@ -110,7 +121,7 @@ class WritePresenter:
             return f"Waiting for someone to join to write **{what}**."
         deadline = state.get("turn_deadline")
         until = f", until {relative(deadline)}" if isinstance(deadline, int | float) else ""
-        return f"✍ <@{writer}> is writing **{what}**{until}."
+        return f"✍ {who(writer, info.names)} is writing **{what}**{until}."
 
     def _footer(self, step: WriteStep) -> str:
         tips = []
