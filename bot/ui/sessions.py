@@ -11,6 +11,8 @@ from bot.core.text import shorten
 from bot.store.records import SessionHistoryRow
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, date_time, duration, field, plural
 
+# How each kind of contribution is counted in the summary; kinds missing here are bookkeeping
+# (edits, withdrawals, removals) and are not shown as contributions.
 KIND_LABELS = {
     "reflection": "reflections",
     "done": "breathing rounds finished",
@@ -20,6 +22,7 @@ KIND_LABELS = {
     "reaction": "reactions",
     "vote": "votes",
     "nomination": "nominations",
+    "rating": "goal ratings",
 }
 
 
@@ -38,11 +41,12 @@ def summary_embed(summary: SessionSummary, titles: Mapping[str, str]) -> discord
         value=field(", ".join(activities) if activities else "None this time"),
         inline=False,
     )
-    if summary.contributions:
-        lines = [
-            f"{count} {KIND_LABELS.get(kind, kind)}"
-            for kind, count in summary.contributions.items()
-        ]
+    lines = [
+        f"{count} {KIND_LABELS[kind]}"
+        for kind, count in summary.contributions.items()
+        if kind in KIND_LABELS
+    ]
+    if lines:
         embed.add_field(name="Contributions", value=field(", ".join(lines)), inline=False)
     for name, value in summary.extras:
         embed.add_field(name=shorten(name, 256), value=field(value), inline=False)
