@@ -207,7 +207,8 @@ class ListenPresenter:
         if shared:
             lines = []
             for c in shared:
-                who = "Someone" if c.author_id is None else f"<@{c.author_id}>"
-                lines.append(f"> {shorten(str(c.payload.get('text', '')), 500)}\n— {who}")
+                text = shorten(str(c.payload.get("text", "")), 500)
+                quoted = "\n".join(f"> {line}" for line in text.splitlines())
+                lines.append(f"{quoted}\n— {scene.name(c.author_id)}")
             embed.description = shorten("\n\n".join(lines), DESCRIPTION_MAX)
         return [MessagePayload(embed=embed)]
