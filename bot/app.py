@@ -15,6 +15,7 @@ from bot.core.activities import Catalog
 from bot.core.breathe import BreatheHandler
 from bot.core.checkins import CheckinHandler
 from bot.core.clock import Clock
+from bot.core.goals import GoalHandler
 from bot.core.listening import ListenHandler
 from bot.core.lyrics import WriteHandler
 from bot.core.prompt import PromptHandler
@@ -40,6 +41,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.schedule",
     "bot.cogs.listening",
     "bot.cogs.checkins",
+    "bot.cogs.goals",
     "bot.cogs.privacy",
 )
 
@@ -50,6 +52,7 @@ def default_step_handlers() -> dict[str, StepHandler]:
     """The step kinds this build can run."""
     handlers: list[StepHandler] = [PromptHandler(), BreatheHandler(), ReflectHandler()]
     handlers += [CheckinHandler()]
+    handlers += [GoalHandler()]
     handlers += [ListenHandler(), VoteHandler()]
     handlers += [WriteHandler()]
     return {h.kind: h for h in handlers}

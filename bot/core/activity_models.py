@@ -893,8 +893,25 @@ class VoteStep(StepBase):
         return bool(self.options) and all(opt.track is not None for opt in self.options or [])
 
 
+class GoalStep(StepBase):
+    """Each member privately rates how today went for their own goals (1-5), or sets a goal."""
+
+    type: Literal["goal"]
+    prompt: Text | None = None
+    """Said before rating, e.g. "Think back over today's session." Goals themselves stay private."""
+    offer_set: bool = True
+    """true: members without goals are offered a one-click "Set a goal" form."""
+
+
 Step = Annotated[
-    PromptStep | CheckinStep | ListenStep | WriteStep | ReflectStep | BreatheStep | VoteStep,
+    PromptStep
+    | CheckinStep
+    | ListenStep
+    | WriteStep
+    | ReflectStep
+    | BreatheStep
+    | VoteStep
+    | GoalStep,
     Field(discriminator="type"),
 ]
 STEP_TYPES: tuple[type[StepBase], ...] = (
@@ -905,6 +922,7 @@ STEP_TYPES: tuple[type[StepBase], ...] = (
     ReflectStep,
     BreatheStep,
     VoteStep,
+    GoalStep,
 )
 
 

@@ -170,6 +170,23 @@ class PrivacyRepository:
                     (guild_id, user_id),
                 )
             )
+        if "goals" in tables:
+            out["goals"] = _rows(
+                await db.fetch_all(
+                    "SELECT id, text, status, created_at, closed_at FROM goals"
+                    " WHERE guild_id = ? AND user_id = ? ORDER BY id",
+                    (guild_id, user_id),
+                )
+            )
+            out["goal_ratings"] = _rows(
+                await db.fetch_all(
+                    "SELECT r.goal_id, g.text AS goal_text, r.session_id,"
+                    " s.title AS session_title, r.value, r.created_at FROM goal_ratings r"
+                    " JOIN goals g ON g.id = r.goal_id LEFT JOIN sessions s ON s.id = r.session_id"
+                    " WHERE g.guild_id = ? AND g.user_id = ? ORDER BY r.created_at",
+                    (guild_id, user_id),
+                )
+            )
         out["sessions_facilitated"] = _rows(
             await db.fetch_all(
                 "SELECT id, title, started_at, ended_at FROM sessions"
@@ -232,6 +249,22 @@ class PrivacyRepository:
                 user_id,
                 guild_id,
             )
+            if "goals" in tables:
+                await run(
+                    deleted,
+                    "goal_ratings",
+                    "DELETE FROM goal_ratings WHERE goal_id IN"
+                    " (SELECT id FROM goals WHERE guild_id = ? AND user_id = ?)",
+                    guild_id,
+                    user_id,
+                )
+                await run(
+                    deleted,
+                    "goals",
+                    "DELETE FROM goals WHERE guild_id = ? AND user_id = ?",
+                    guild_id,
+                    user_id,
+                )
             if "song_lines" in tables:
                 await self._forget_lines(conn, guild_id, user_id, now, deleted, anonymised)
             if "nominations" in tables:

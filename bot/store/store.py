@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.store.checkins import CheckinRepository
 from bot.store.database import Database
+from bot.store.goals import GoalRepository
 from bot.store.media import MediaRepository
 from bot.store.members import MemberRepository
 from bot.store.privacy import PrivacyRepository
@@ -29,6 +30,7 @@ class Store:
         self.schedule = ScheduleRepository(self.db)
         self.checkins = CheckinRepository(self.db)
         self.privacy = PrivacyRepository(self.db)
+        self.goals = GoalRepository(self.db)
 
     async def open(self) -> None:
         """Open the file and bring the schema up to date."""

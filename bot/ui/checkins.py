@@ -125,22 +125,24 @@ def shared_post(name: str, scale: Scale, value: int | None, value2: int | None) 
 # ------------------------------------------------------------------------------ consent
 
 
-def consent_embed() -> discord.Embed:
+def consent_embed(title: str = "Before your first check-in") -> discord.Embed:
+    """The one consent explanation, for check-ins and personal goals alike."""
     return discord.Embed(
-        title="Before your first check-in",
+        title=title,
         colour=COLOUR_INFO,
         description=(
-            "**What is stored:** your answers (a number or choice), any note you add, and "
-            "when you answered, for this server only.\n"
+            "**What is stored:** your check-in answers (a number or choice), any note you add, "
+            "any personal goals you set and how you rate them, and when, for this server only.\n"
             "**Who can see it:** only you. Facilitators see group figures, and only when at "
-            "least 3 people answered; never your answers or notes, unless you share them.\n"
+            "least 3 people answered; never your answers, notes or goals, unless you share "
+            "them.\n"
             "**Always stored when you take part:** which sessions you joined (attendance), "
             "so facilitators know who came.\n"
             f"**Deleting it:** /mydata shows everything; /forget deletes it all. "
             "Check-ins are deleted after a year anyway. Details: "
             f"{PRIVACY_FILE}.\n\n"
-            "Agree to save this answer. No thanks: nothing about your mood is stored, and "
-            "you can still take part in everything else."
+            "Agree to save this answer or goal. No thanks: nothing about your mood or goals is "
+            "stored, and you can still take part in everything else."
         ),
     )
 

@@ -1,0 +1,202 @@
+"""Personal goals and their ratings: private rows, and the counts a facilitator may see."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.store.database import Database, Row
+
+_GOAL_COLUMNS = "id, guild_id, user_id, text, status, created_at, closed_at"
+_RATING_COLUMNS = "id, goal_id, session_id, run_id, step_index, value, created_at"
+
+
+@dataclass(frozen=True, slots=True)
+class GoalRecord:
+    id: int
+    guild_id: int
+    user_id: int
+    text: str
+    status: str
+    """active, done or dropped."""
+    created_at: float
+    closed_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRecord:
+    id: int
+    goal_id: int
+    session_id: int | None
+    run_id: int | None
+    step_index: int | None
+    value: int | None
+    """1-5, or None when the member passed on this goal."""
+    created_at: float
+
+
+def _goal(row: Row) -> GoalRecord:
+    v = tuple(row)
+    return GoalRecord(
+        id=int(v[0]),
+        guild_id=int(v[1]),
+        user_id=int(v[2]),
+        text=str(v[3]),
+        status=str(v[4]),
+        created_at=float(v[5]),
+        closed_at=float(v[6]) if v[6] is not None else None,
+    )
+
+
+def _rating(row: Row) -> RatingRecord:
+    v = tuple(row)
+    return RatingRecord(
+        id=int(v[0]),
+        goal_id=int(v[1]),
+        session_id=v[2],
+        run_id=v[3],
+        step_index=v[4],
+        value=v[5],
+        created_at=float(v[6]),
+    )
+
+
+class GoalRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # ------------------------------------------------------------------ goals
+
+    async def get(self, goal_id: int) -> GoalRecord | None:
+        row = await self._db.fetch_one(
+            f"SELECT {_GOAL_COLUMNS} FROM goals WHERE id = ?", (goal_id,)
+        )
+        return _goal(row) if row is not None else None
+
+    async def active(self, guild_id: int, user_id: int) -> list[GoalRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_GOAL_COLUMNS} FROM goals WHERE guild_id = ? AND user_id = ?"
+            " AND status = 'active' ORDER BY id",
+            (guild_id, user_id),
+        )
+        return [_goal(r) for r in rows]
+
+    async def for_member(self, guild_id: int, user_id: int) -> list[GoalRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {_GOAL_COLUMNS} FROM goals WHERE guild_id = ? AND user_id = ? ORDER BY id",
+            (guild_id, user_id),
+        )
+        return [_goal(r) for r in rows]
+
+    async def add(
+        self, guild_id: int, user_id: int, text: str, now: float, max_active: int
+    ) -> GoalRecord | None:
+        """Insert an active goal unless the member already has `max_active` (None then)."""
+
+        def job(conn: sqlite3.Connection) -> int | None:
+            cursor = conn.execute(
+                "INSERT INTO goals (guild_id, user_id, text, created_at)"
+                " SELECT ?, ?, ?, ? WHERE (SELECT COUNT(*) FROM goals WHERE guild_id = ?"
+                " AND user_id = ? AND status = 'active') < ?",
+                (guild_id, user_id, text, now, guild_id, user_id, max_active),
+            )
+            return int(cursor.lastrowid) if cursor.rowcount == 1 and cursor.lastrowid else None
+
+        goal_id = await self._db.write(job)
+        return await self.get(goal_id) if goal_id is not None else None
+
+    async def close(self, goal_id: int, status: str, now: float) -> bool:
+        """Mark an active goal done or dropped; False if it wasn't active any more."""
+
+        def job(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute(
+                "UPDATE goals SET status = ?, closed_at = ? WHERE id = ? AND status = 'active'",
+                (status, now, goal_id),
+            )
+            return cursor.rowcount == 1
+
+        return await self._db.write(job)
+
+    # ---------------------------------------------------------------- ratings
+
+    async def rate(
+        self,
+        *,
+        goal_id: int,
+        session_id: int,
+        run_id: int,
+        step_index: int,
+        value: int | None,
+        now: float,
+    ) -> bool:
+        """Save a goal's rating at a step; a second answer at the same step replaces the first.
+
+        Returns True when it replaced an earlier answer.
+        """
+
+        def job(conn: sqlite3.Connection) -> bool:
+            existing = conn.execute(
+                "SELECT id FROM goal_ratings WHERE goal_id = ? AND run_id = ? AND step_index = ?",
+                (goal_id, run_id, step_index),
+            ).fetchone()
+            if existing is not None:
+                conn.execute(
+                    "UPDATE goal_ratings SET value = ?, created_at = ? WHERE id = ?",
+                    (value, now, int(existing[0])),
+                )
+                return True
+            conn.execute(
+                "INSERT INTO goal_ratings (goal_id, session_id, run_id, step_index, value,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (goal_id, session_id, run_id, step_index, value, now),
+            )
+            return False
+
+        return await self._db.write(job)
+
+    async def ratings_at_step(
+        self, run_id: int, step_index: int, user_id: int
+    ) -> list[RatingRecord]:
+        rows = await self._db.fetch_all(
+            f"SELECT {', '.join('r.' + c for c in _RATING_COLUMNS.split(', '))}"
+            " FROM goal_ratings r JOIN goals g ON g.id = r.goal_id"
+            " WHERE r.run_id = ? AND r.step_index = ? AND g.user_id = ? ORDER BY r.goal_id",
+            (run_id, step_index, user_id),
+        )
+        return [_rating(r) for r in rows]
+
+    async def ratings_for(self, goal_ids: Sequence[int]) -> list[RatingRecord]:
+        if not goal_ids:
+            return []
+        marks = ",".join("?" * len(goal_ids))
+        rows = await self._db.fetch_all(
+            f"SELECT {_RATING_COLUMNS} FROM goal_ratings WHERE goal_id IN ({marks})"
+            " ORDER BY created_at, id",
+            tuple(goal_ids),
+        )
+        return [_rating(r) for r in rows]
+
+    # ---------------------------------------------------------------- figures
+
+    async def session_counts(self, session_id: int, guild_id: int) -> tuple[int, int]:
+        """(attendees with a goal, attendees who rated at least one goal in this session).
+
+        "With a goal": an active goal now, or a goal they answered in this session.
+        """
+        with_goals = await self._db.fetch_one(
+            "SELECT COUNT(DISTINCT a.user_id) FROM attendance a WHERE a.session_id = ?"
+            " AND EXISTS (SELECT 1 FROM goals g WHERE g.guild_id = ? AND g.user_id = a.user_id"
+            " AND (g.status = 'active' OR EXISTS (SELECT 1 FROM goal_ratings r"
+            " WHERE r.goal_id = g.id AND r.session_id = ?)))",
+            (session_id, guild_id, session_id),
+        )
+        rated = await self._db.fetch_one(
+            "SELECT COUNT(DISTINCT g.user_id) FROM goal_ratings r JOIN goals g ON g.id = r.goal_id"
+            " WHERE r.session_id = ? AND r.value IS NOT NULL",
+            (session_id,),
+        )
+        return (
+            int(with_goals[0]) if with_goals else 0,
+            int(rated[0]) if rated else 0,
+        )
