@@ -274,7 +274,15 @@ def _date_axis(axes: object, times: Sequence[float]) -> None:
         axes.set_xticks([middle], [_date(low)])
         return
     span = _when(high) - _when(low)
-    axes.set_xlim(_when(low) - span * 0.05, _when(high) + span * 0.05)
+    axes.set_xlim(_when(low) - span * 0.06, _when(high) + span * 0.06)
+    days = sorted({_date(t): t for t in times}.items(), key=lambda item: item[1])
+    if len(days) <= 8:
+        # Few sessions: each one's date under its point, so no date has to be guessed.
+        axes.set_xticks([_when(t) for _, t in days], [label[:6] for label, _ in days])
+        axes.tick_params(axis="x", labelsize=8)
+        years = sorted({_date(low)[-4:], _date(high)[-4:]})
+        axes.set_xlabel(f"session dates ({'-'.join(years)})", fontsize=8, color=SOFT)
+        return
     locator = AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
