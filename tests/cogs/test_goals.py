@@ -9,9 +9,11 @@ import discord
 from PIL import Image
 from simcord.actors import MemberActor
 
+from bot.core.activities import Catalog
+from bot.settings import Settings
 from tests.cogs.test_checkins import open_and_join, public_text, rows, start
 from tests.cogs.test_privacy import every_row_with
-from tests.conftest import World, find_message
+from tests.conftest import World, find_message, restart
 
 STEP = "Your goals today"
 
@@ -332,3 +334,18 @@ async def test_mydata_and_forget_cover_goals_and_ratings(world: World) -> None:
     )
     assert left == [("walk daily", 2)]
     assert await every_row_with(world, ana.id) == []
+
+
+async def test_rating_buttons_work_after_a_restart(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    ana = world.members[0]
+    await set_goal(world, ana, "sleep better", first=True)
+    await open_and_join(world, ana)
+    await start(world, "test-goal-step")
+    await ana.click(find_message(world.channel, STEP), label="Rate my goals")
+    prompt = private(world, ana, "How did today go for")[-1]
+    await restart(world, settings, catalog)
+    saved = await ana.click(prompt, label="5 · Very good")
+    assert "Your answer: **5 · Very good**" in saved.response.content
+    assert await rows(world, "SELECT value FROM goal_ratings") == [(5,)]
