@@ -87,7 +87,7 @@ def test_existing_media_folder_is_fine_but_a_file_is_not(tmp_path: Path) -> None
     (tmp_path / "media").mkdir()
     assert load_settings(tmp_path / "none.yaml", {"CHORUS_MEDIA_DIR": str(tmp_path / "media")})
     (tmp_path / "file").write_text("x")
-    with pytest.raises(SettingsError, match="media_dir: .* is not a folder"):
+    with pytest.raises(SettingsError, match=r"media_dir: .* is not a folder"):
         load_settings(tmp_path / "none.yaml", {"CHORUS_MEDIA_DIR": str(tmp_path / "file")})
     with pytest.raises(SettingsError, match="is a folder, not a database file path"):
         load_settings(tmp_path / "none.yaml", {"CHORUS_DATABASE_PATH": str(tmp_path / "media")})

@@ -82,7 +82,8 @@ class PrivacyCog(commands.Cog):
             colour=COLOUR_INFO,
             description=(
                 "This deletes everything Chorus holds about you in this server: check-ins, "
-                "notes, consent, attendance, and your contributions. Lyric lines you wrote stay "
+                "notes, goals and their ratings, consent, attendance, reminders and your "
+                "contributions. Lyric lines you wrote stay "
                 "in the group's songs as *anonymous* (or are removed, if the song was set up "
                 "that way). This can't be undone. Want a copy first? Use /mydata."
             ),

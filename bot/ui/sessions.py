@@ -22,7 +22,7 @@ KIND_LABELS = {
     "reaction": "reactions",
     "vote": "votes",
     "nomination": "nominations",
-    "rating": "goal ratings",
+    "goal": "goal-step answers",
 }
 
 
