@@ -316,7 +316,18 @@ async def vote(turn: Turn) -> None:
     await turn.member.select(turn.message, [choice], custom_id=menu.custom_id)
 
 
-WRITER = re.compile(r"<@(\d+)> is writing \*\*(line \d+)")
+WRITER = re.compile(r"(?:<@(\d+)>|\*\*([^*]+)\*\*) is writing \*\*(line \d+)")
+
+
+def _is_me(turn: Turn, match: re.Match[str]) -> bool:
+    """The sheet names the writer (or mentions them when their name isn't known yet)."""
+    if match[1] is not None:
+        return int(match[1]) == turn.member.id
+    member = turn.member.member
+    names = {turn.member.name, turn.member.user.global_name or ""}
+    if member is not None:
+        names.add(member.display_name)
+    return match[2].casefold() in {n.casefold() for n in names if n}
 
 
 @behaviour("lyrics")
@@ -328,7 +339,7 @@ async def write_a_line(turn: Turn) -> None:
     text = embed_text(turn.message)
     mine = WRITER.search(text)
     if mine is not None:
-        if int(mine[1]) != turn.member.id or not turn.once("lyrics", *write.args[1:], mine[2]):
+        if not _is_me(turn, mine) or not turn.once("lyrics", *write.args[1:], mine[3]):
             return
         passing = _first(turn, "pass")
         if passing is not None and turn.chance(0.08):
