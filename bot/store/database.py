@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +17,8 @@ from bot.store.writer import BatchWriter, WriteFailed
 
 Row = sqlite3.Row
 T = TypeVar("T")
+# Immediate "database is locked" answers are retried this often (about 2 s in all).
+BEGIN_RETRIES = 40
 
 
 class StorageUnavailable(Exception):
@@ -31,6 +33,8 @@ class Database:
         self._conn: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
         self.writer = BatchWriter(path)
+        self._cache: dict[Hashable, Any] = {}
+        self._cache_generation = 0
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -72,7 +76,31 @@ class Database:
         except sqlite3.OperationalError as exc:
             raise StorageUnavailable(str(exc)) from exc
 
+    async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """A hot read kept in memory until a write that may change it (see `invalidate`).
+
+        Every `transaction()` clears the whole cache; group-commit jobs that change a cached
+        read call `invalidate(key)` themselves. A read that raced a write is not kept.
+        """
+        if key in self._cache:
+            found: T = self._cache[key]
+            return found
+        generation = self._cache_generation
+        value = await load()
+        if generation == self._cache_generation:
+            self._cache[key] = value
+        return value
+
+    def invalidate(self, key: Hashable | None = None) -> None:
+        """Forget one cached read, or all of them (key None)."""
+        self._cache_generation += 1
+        if key is None:
+            self._cache.clear()
+        else:
+            self._cache.pop(key, None)
+
     async def close(self) -> None:
+        self.invalidate()
         await self.writer.close()
         if self._conn is not None:
             await self._conn.close()
@@ -89,14 +117,13 @@ class Database:
         """One write transaction; it has committed when the block exits without error."""
         async with self._write_lock:
             conn = self.conn
-            try:
-                await conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StorageUnavailable(str(exc)) from exc
+            await self._begin_immediate(conn)
             try:
                 yield conn
                 await conn.commit()
+                self.invalidate()
             except BaseException as exc:
+                self.invalidate()
                 if conn.in_transaction:
                     await conn.rollback()
                 if isinstance(
@@ -104,6 +131,24 @@ class Database:
                 ) and not isinstance(exc, sqlite3.IntegrityError):
                     raise StorageUnavailable(str(exc)) from exc
                 raise
+
+    @staticmethod
+    async def _begin_immediate(conn: aiosqlite.Connection) -> None:
+        """BEGIN IMMEDIATE, retried briefly when SQLite answers "locked" without waiting.
+
+        A read still in progress on this same connection (another coroutine between its
+        execute and fetch) holds an older snapshot; once the writer thread has committed, SQLite
+        refuses the upgrade at once (SQLITE_BUSY_SNAPSHOT) instead of using the busy timeout.
+        The read finishes within an event-loop turn or two, so a short retry succeeds.
+        """
+        for attempt in range(BEGIN_RETRIES + 1):
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if attempt == BEGIN_RETRIES or "locked" not in str(exc):
+                    raise StorageUnavailable(str(exc)) from exc
+            await asyncio.sleep(0.002 * (attempt + 1))
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         async with self.conn.execute(sql, tuple(params)) as cursor:

@@ -1,0 +1,137 @@
+"""Child process for test_kill9: the real store and services under 20 concurrent writers.
+
+Each writer loops: a member joins a session (attendance), answers an anonymous check-in
+(CheckinService.answer_step, the call the check-in cog makes) and writes a lyric line
+(Runner.contribute + SongRepository.add_line, the calls the lyrics cog makes). A line is
+printed only after the call returned, i.e. after its write committed:
+
+    A <session_id> <user_id>      attendance
+    C <checkin_id>                check-in
+    L <contribution_id> <song_id> lyric line (contribution and song_lines row)
+
+The parent kills this process with SIGKILL at a random moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.core.catalog import Catalog
+from bot.core.checkin_service import CheckinService
+from bot.core.checkins import CheckinHandler
+from bot.core.errors import Conflict
+from bot.core.lyrics import WriteHandler
+from bot.core.runner import Runner
+from bot.core.session import SessionService
+from bot.settings import CheckinSettings
+from bot.store.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+WRITERS = 20
+
+
+def clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def ack(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+async def writer(
+    number: int,
+    trial: int,
+    store: Store,
+    sessions: SessionService,
+    runner: Runner,
+    checkins: CheckinService,
+    catalog: Catalog,
+) -> None:
+    guild = 1
+    base = (trial + 1) * 1_000_000 + number * 10_000
+    checkin_activity = catalog.get("test-checkin-anon")
+    song_activity = catalog.get("test-rel-long-song")
+    assert checkin_activity is not None and song_activity is not None
+    circle = await sessions.open(
+        guild_id=guild, channel_id=base + 1, title=f"k{trial}-{number}", facilitator_id=base
+    )
+    studio = await sessions.open(
+        guild_id=guild, channel_id=base + 2, title=f"s{trial}-{number}", facilitator_id=base
+    )
+    checkin_run = (await runner.start(circle.id, checkin_activity)).run
+    song_run = (await runner.start(studio.id, song_activity)).run
+    step = song_activity.steps[0]
+    song = await store.songs.for_step(
+        guild_id=guild,
+        session_id=studio.id,
+        run_id=song_run.id,
+        step_index=0,
+        theme="Anything",
+        structure="[]",
+        anonymous=False,
+        now=clock().timestamp(),
+    )
+    member = base + 100
+    while True:
+        member += 1
+        # Attendance: the same call /session join makes.
+        if await sessions.join(circle, member):
+            ack(f"A {circle.id} {member}")
+        # Check-in: the same call the check-in step button makes.
+        saved = await checkins.answer_step(checkin_run.id, 0, member, 1 + member % 5)
+        assert saved.record is not None
+        ack(f"C {saved.record.id}")
+        # Lyric line: runner.contribute then the song mirror, as the lyrics cog does.
+        try:
+            outcome = await runner.contribute(
+                song_run.id, 0, member, "line", {"text": f"line {member} la", "writer": member}
+            )
+        except Conflict:  # the song is full: start the next one
+            await runner.stop(song_run.id)
+            song_run = (await runner.start(studio.id, song_activity)).run
+            song = await store.songs.for_step(
+                guild_id=guild,
+                session_id=studio.id,
+                run_id=song_run.id,
+                step_index=0,
+                theme="Anything",
+                structure=json.dumps([step.title]),
+                anonymous=False,
+                now=clock().timestamp(),
+            )
+            continue
+        record = outcome.record
+        await store.songs.add_line(
+            song.id,
+            event_key=f"c{record.id}",
+            position=int(record.payload["pos"]),
+            section=str(record.payload.get("section", "")),
+            author_id=record.author_id,
+            text=str(record.payload["text"]),
+            syllables=record.payload.get("syl"),
+            passed=False,
+            now=clock().timestamp(),
+        )
+        ack(f"L {record.id} {song.id}")
+
+
+async def main(path: Path, trial: int) -> None:
+    catalog = Catalog.load([ROOT / "tests" / "cogs"], ROOT / "media")
+    store = Store(path)
+    await store.open()
+    sessions = SessionService(store, clock)
+    runner = Runner(store, clock, {"checkin": CheckinHandler(), "write": WriteHandler()})
+    checkins = CheckinService(store, clock, runner, CheckinSettings())
+    ack("READY")
+    await asyncio.gather(
+        *(writer(n, trial, store, sessions, runner, checkins, catalog) for n in range(WRITERS))
+    )
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1]), int(sys.argv[2])))
