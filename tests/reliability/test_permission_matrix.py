@@ -1,0 +1,197 @@
+"""Area 5: every application command against a declared table of who may use it, and where.
+
+The table is the contract: a command in the tree that is missing from it (or a stale row)
+fails the test, so a new command must be declared facilitator-only or member, guild or DM.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+import pytest
+from discord import app_commands
+from simcord.backend.errors import SetupError
+
+from bot.app import ChorusBot
+from tests.cogs.test_session_flow import open_session
+from tests.conftest import World
+
+FACILITATOR = "facilitator"
+MEMBER = "member"
+
+# name -> (who, works in DMs, options a member's attempt is made with)
+TABLE: dict[str, tuple[str, bool, dict[str, Any]]] = {
+    "about": (MEMBER, True, {}),
+    "support": (MEMBER, True, {}),
+    "rhyme": (MEMBER, True, {"word": "moon"}),
+    "session start": (FACILITATOR, False, {"title": "Mine now"}),
+    "session join": (MEMBER, False, {}),
+    "session leave": (MEMBER, False, {}),
+    "session status": (MEMBER, False, {}),
+    "session end": (FACILITATOR, False, {}),
+    "session history": (FACILITATOR, False, {}),
+    "session report": (FACILITATOR, False, {}),
+    "session schedule create": (FACILITATOR, False, {"title": "x", "when": "tomorrow 18:00"}),
+    "session schedule edit": (FACILITATOR, False, {"id": 1, "title": "y"}),
+    "session schedule cancel": (FACILITATOR, False, {"id": 1}),
+    "session upcoming": (MEMBER, False, {}),
+    "activity list": (MEMBER, False, {}),
+    "activity info": (MEMBER, False, {"activity": "test-flow"}),
+    "activity start": (FACILITATOR, False, {"activity": "test-flow"}),
+    "activity next": (FACILITATOR, False, {}),
+    "activity pause": (FACILITATOR, False, {}),
+    "activity resume": (FACILITATOR, False, {}),
+    "activity extend": (FACILITATOR, False, {"minutes": 2}),
+    "activity stop": (FACILITATOR, False, {}),
+    "activity reload": (FACILITATOR, False, {}),
+    "song remove": (FACILITATOR, False, {"line_number": 1}),
+    "song title": (FACILITATOR, False, {"title": "Ours"}),
+    "song list": (MEMBER, False, {}),
+    "song show": (MEMBER, False, {"song_id": 1}),
+    "song export": (MEMBER, False, {"song_id": 1}),
+    "song credit": (MEMBER, False, {"setting": "on"}),
+    "line": (MEMBER, False, {"text": "a line of mine"}),
+    "setup timezone": (FACILITATOR, False, {"zone": "Europe/London"}),
+    "remind me": (MEMBER, False, {"state": "on"}),
+    "listen suggest": (MEMBER, False, {"title": "Blackbird"}),
+    "listen playlist": (MEMBER, False, {}),
+    "listen remove": (FACILITATOR, False, {"entry": 1}),
+    "listen library": (MEMBER, False, {}),
+    "listen upload": (FACILITATOR, False, {"file": ("a.ogg", b"x")}),
+    "checkin now": (MEMBER, False, {}),
+    "checkin history": (MEMBER, False, {}),
+    "group trends": (FACILITATOR, False, {}),
+    "goal set": (MEMBER, False, {"text": "breathe slowly"}),
+    "goal list": (MEMBER, False, {}),
+    "goal done": (MEMBER, False, {"id": 1}),
+    "goal drop": (MEMBER, False, {"id": 2}),
+    "goal progress": (MEMBER, False, {}),
+    "mydata": (MEMBER, False, {}),
+    "forget": (MEMBER, False, {}),
+}
+
+REFUSAL = "Only facilitators"
+ERROR_CODE = "Something went wrong"
+
+
+def commands_of(bot: ChorusBot) -> dict[str, app_commands.Command[Any, ..., Any]]:
+    return {
+        c.qualified_name: c for c in bot.tree.walk_commands() if isinstance(c, app_commands.Command)
+    }
+
+
+def guild_only(command: app_commands.Command[Any, ..., Any]) -> bool:
+    """The command, or the group it sits in, is limited to servers."""
+    node: Any = command
+    while node is not None:
+        contexts = node.allowed_contexts
+        if node.guild_only or (contexts is not None and not contexts.dm_channel):
+            return True
+        node = node.parent
+    return False
+
+
+def answer(result: Any) -> str:
+    response = result.response
+    texts = [response.content or ""]
+    texts += [(e.title or "") + (e.description or "") for e in response.embeds]
+    return "\n".join(texts)
+
+
+async def test_table_covers_every_command_and_its_contexts(world: World) -> None:
+    found = commands_of(world.bot())
+    undeclared = sorted(set(found) - set(TABLE))
+    stale = sorted(set(TABLE) - set(found))
+    assert not undeclared, f"declare these commands in TABLE (facilitator or member): {undeclared}"
+    assert not stale, f"TABLE lists commands that no longer exist: {stale}"
+    wrong_context = [
+        name for name, command in found.items() if guild_only(command) == TABLE[name][1]
+    ]
+    assert not wrong_context, f"guild-only flag differs from the table: {wrong_context}"
+    # Discord offers guild-only commands nowhere in DMs; simcord applies the same contexts.
+    in_dm = set(world.members[0].user.available_commands())
+    offered = {name for name in found if name in in_dm}
+    assert offered == {name for name, row in TABLE.items() if row[1]}
+    print(
+        f"permissions: {len(found)} commands in the tree, all declared; "
+        f"{sum(r[0] == FACILITATOR for r in TABLE.values())} facilitator-only, "
+        f"{len(offered)} usable in DMs"
+    )
+
+
+async def test_members_are_refused_facilitator_commands_and_can_use_theirs(
+    world: World,
+) -> None:
+    ana = world.members[0]
+    await open_session(world)
+    await world.facilitator.slash(world.channel, "activity start", activity="test-flow")
+    refused = worked = 0
+    problems: list[str] = []
+    for name, (who, _, options) in TABLE.items():
+        if who != FACILITATOR:
+            continue
+        result = await ana.slash(world.channel, name, **options)
+        if not (result.ephemeral and REFUSAL in answer(result)):
+            problems.append(f"{name}: member got {answer(result)[:120]!r}")
+        refused += 1
+    for name, (who, _, options) in TABLE.items():
+        if who != MEMBER:
+            continue
+        result = await ana.slash(world.channel, name, **options)
+        text = answer(result) if result.response is not None else ""
+        if REFUSAL in text or ERROR_CODE in text:
+            problems.append(f"{name}: member got {text[:120]!r}")
+        worked += 1
+    # Commands that work in DMs do work there.
+    dm_ok = 0
+    for name, (_, in_dm, options) in TABLE.items():
+        if in_dm:
+            result = await ana.user.slash(name, **options)
+            assert ERROR_CODE not in answer(result), name
+            dm_ok += 1
+    assert not problems, "\n".join(problems)
+    print(
+        f"permissions: {refused} facilitator-only commands refused to a member, "
+        f"{worked} member commands answered without refusal or error code, "
+        f"{dm_ok} DM commands answered"
+    )
+    assert refused + worked == len(TABLE)
+
+
+async def test_guild_only_commands_cannot_run_in_dms(world: World) -> None:
+    user = world.members[0].user
+    tried = 0
+    for name, (_, in_dm, options) in TABLE.items():
+        if in_dm:
+            continue
+        tried += 1
+        with pytest.raises(SetupError, match="not visible to this user here"):
+            await user.slash(name, **options)
+    print(f"permissions: {tried} guild-only commands not invocable in DMs")
+
+
+async def test_renamed_or_deleted_role_falls_back_to_manage_server(world: World) -> None:
+    env, guild = world.env, world.guild
+    admins = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
+    mo = guild.add_member(env.create_user("mo"), roles=[admins])
+    fran = world.facilitator
+
+    async def facilitates(member: Any) -> bool:
+        result = await member.slash(world.channel, "session history")
+        return REFUSAL not in answer(result)
+
+    assert await facilitates(fran) and await facilitates(mo)
+    assert not await facilitates(world.members[0])
+
+    env.backend.edit_role(guild.id, world.facilitator_role.id, {"name": "Helpers"})
+    await env.settle()
+    renamed = await facilitates(fran)
+    assert not renamed, "a renamed Facilitator role must not keep its powers"
+    assert await facilitates(mo)
+
+    env.backend.delete_role(guild.id, world.facilitator_role.id)
+    await env.settle()
+    assert not await facilitates(fran)
+    assert await facilitates(mo), "Manage Server keeps facilitating with no Facilitator role"
+    print("permissions: role renamed -> refused; role deleted -> refused; Manage Server -> allowed")
