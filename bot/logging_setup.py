@@ -32,7 +32,9 @@ def setup_logging(level: str, fmt: Literal["human", "json"]) -> None:
     """Install one root handler; discord.py's own loggers flow through it."""
     handler = logging.StreamHandler()
     if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-        discord.utils.setup_logging(handler=handler, level=getattr(logging, level), root=True)
+        # The formatter must be passed in: setup_logging replaces the handler's own otherwise.
+        discord.utils.setup_logging(
+            handler=handler, formatter=JsonFormatter(), level=getattr(logging, level), root=True
+        )
     else:
         discord.utils.setup_logging(level=getattr(logging, level), root=True)
