@@ -11,7 +11,7 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import localize
-from bot.core.errors import Conflict, UserFacingError
+from bot.core.errors import Conflict, NotFound, UserFacingError
 from bot.ui.board import board_embed
 from bot.ui.sessions import history_embed, summary_embed
 
@@ -92,8 +92,12 @@ class SessionsCog(commands.Cog):
         session = await controls.session_here(interaction)
         run = await self.bot.runner.live_run(session.id)
         if run is not None:
-            update = await self.bot.runner.stop(run.id)
-            await self.bot.live.apply(update)
+            try:
+                update = await self.bot.runner.stop(run.id)
+            except NotFound:  # another facilitator ended it a moment ago
+                pass
+            else:
+                await self.bot.live.apply(update)
         summary = await self.bot.sessions.end(session)
         if summary is None:
             raise Conflict("This session has already been ended.")
