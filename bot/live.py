@@ -77,16 +77,28 @@ class LiveSessions:
             await self.channel_gone(session)
         except discord.Forbidden:
             log.warning("missing permission to post in channel %s", session.channel_id)
-            if notify and session.id not in self._told_about_permissions:
-                self._told_about_permissions.add(session.id)
-                await self.tell_facilitator(
-                    session,
-                    f"I can't post in <#{session.channel_id}>, so the session **{session.title}** "
-                    "can't show its steps. Please give me the **Send Messages**, **Embed Links** "
-                    "and **Attach Files** permissions in that channel; the session carries on "
-                    "as soon as I can post.",
-                )
+            if notify:
+                await self.missing_permission(session)
+        except discord.HTTPException:
+            # Discord failed even after discord.py's own retries (e.g. 5xx): the session goes
+            # on; a step that wasn't posted is posted by the next board refresh.
+            log.warning("posting in channel %s failed; will retry", session.channel_id)
+            if notify:
+                self.request_board(session.id)
         return None
+
+    async def missing_permission(self, session: SessionRecord) -> None:
+        """Tell the facilitator once per session what permission to give back."""
+        if session.id in self._told_about_permissions:
+            return
+        self._told_about_permissions.add(session.id)
+        await self.tell_facilitator(
+            session,
+            f"I can't post in <#{session.channel_id}>, so the session **{session.title}** "
+            "can't show its steps. Please give me the **Send Messages**, **Embed Links** "
+            "and **Attach Files** permissions in that channel; the session carries on "
+            "as soon as I can post.",
+        )
 
     async def tell_facilitator(self, session: SessionRecord, text: str) -> None:
         try:
@@ -258,6 +270,12 @@ class LiveSessions:
                 if session.status == "open":
                     log.info("board of session %s was deleted; posting it again", session.id)
                     await self.post_board(session)
+            except discord.Forbidden:
+                # Retrying can't help until someone gives the permission back; the next
+                # change in the session tries again.
+                log.warning("missing permission to edit the board of session %s", session.id)
+                if session.status == "open":
+                    await self.missing_permission(session)
             except discord.HTTPException:
                 log.warning(
                     "board edit failed for session %s; will retry", session.id, exc_info=True
