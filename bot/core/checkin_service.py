@@ -152,14 +152,9 @@ class CheckinService:
         if not passed and not consented:
             raise ConsentNeeded()
         kind = "pass" if passed else "checkin"
-        outcome = await self._runner.contribute(
-            run_id, step_index, user_id, kind, {}, anonymous=step.anonymous
-        )
-        if not step.anonymous:
-            await self._store.checkins.drop_other_answer(run_id, step_index, user_id, kind)
-        record: CheckinRecord | None = None
+        save = None
         if consented:
-            record = await self._store.checkins.save(
+            save = self._store.checkins.save_job(
                 guild_id=session.guild_id,
                 user_id=None if step.anonymous else user_id,
                 session_id=session.id,
@@ -173,6 +168,18 @@ class CheckinService:
                 passed=passed,
                 now=self.now(),
             )
+        drop_other = None if step.anonymous else (run_id, step_index, user_id, kind)
+        # One commit: the contribution, dropping the other answer kind, and the check-in row.
+        outcome = await self._runner.contribute(
+            run_id,
+            step_index,
+            user_id,
+            kind,
+            {},
+            anonymous=step.anonymous,
+            also=self._store.checkins.answer_job(drop_other, save),
+        )
+        record: CheckinRecord | None = outcome.also
         return Saved(
             record=record,
             replaced=outcome.replaced,

@@ -46,15 +46,30 @@ def scale_of(name: str) -> Scale:
     return Scale.model_validate(name)
 
 
+_BUILT_IN_VALUES: dict[tuple[str, str], frozenset[int]] = {}
+
+
+def _values(scale: Scale, dimension: str = "valence") -> frozenset[int]:
+    """The values a scale offers (built-in scales are worked out once: a hot path)."""
+    if scale.kind == "custom":
+        return frozenset(o.value for o in scale.options(dimension=dimension))
+    key = (scale.kind, dimension)
+    found = _BUILT_IN_VALUES.get(key)
+    if found is None:
+        found = frozenset(o.value for o in scale.options(dimension=dimension))
+        _BUILT_IN_VALUES[key] = found
+    return found
+
+
 def value_range(scale: Scale) -> tuple[int, int]:
     """Lowest and highest value of a scale's first (or only) dimension."""
-    values = [o.value for o in scale.options()]
+    values = _values(scale)
     return min(values), max(values)
 
 
 def check_value(scale: Scale, value: int, dimension: str = "valence") -> int:
     """The value if the scale offers it, else a clear refusal."""
-    if value not in {o.value for o in scale.options(dimension=dimension)}:
+    if value not in _values(scale, dimension):
         raise InvalidInput("That isn't one of this check-in's answers. Please press a button.")
     return value
 

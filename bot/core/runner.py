@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.core.activities import Activity
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, NotFound
-from bot.core.steps import StepContext, StepHandler, Wake
+from bot.core.steps import BaseStepHandler, StepContext, StepHandler, Wake
 from bot.store.records import ContributionRecord, RunRecord
 from bot.store.store import Store
 
@@ -42,6 +42,13 @@ class ContributionOutcome:
     record: ContributionRecord
     replaced: bool
     update: RunUpdate | None
+    also: Any = None
+    """What the caller's `also` store job returned (committed with the contribution)."""
+
+
+def _default_completion(handler: StepHandler) -> bool:
+    """The handler completes a step when everyone present has answered (BaseStepHandler's rule)."""
+    return getattr(type(handler), "is_complete", None) is BaseStepHandler.is_complete
 
 
 def _min_time(*values: float | None) -> float | None:
@@ -312,8 +319,12 @@ class Runner:
         payload: Mapping[str, Any],
         *,
         anonymous: bool = False,
+        also: Callable[[Any], Any] | None = None,
     ) -> ContributionOutcome:
-        """Save one member's contribution (committed before returning) and advance if complete."""
+        """Save one member's contribution (committed before returning) and advance if complete.
+
+        `also` is a store job (e.g. the check-in row) committed in the same write.
+        """
         async with self._lock(run_id):
             run = await self._require_live(run_id)
             if run.step_index != step_index:
@@ -330,7 +341,8 @@ class Runner:
                         "You've already answered this anonymous step. Anonymous answers aren't "
                         "linked to you, so they can't be changed."
                     )
-            record, replaced = await self._store.contributions.add(
+            auto = ctx.step.advance == "auto"
+            added = await self._store.contributions.add_with(
                 run_id=run.id,
                 step_index=step_index,
                 author_id=None if anonymous else author_id,
@@ -338,7 +350,12 @@ class Runner:
                 payload=clean,
                 now=now,
                 replace=one_answer and not anonymous,
+                also=also,
+                with_step=auto,
+                # The default rule (everyone present answered) needs one contribution each.
+                step_at_least=len(ctx.present) if _default_completion(handler) else 0,
             )
+            record, replaced = added.record, added.replaced
             if anonymous and one_answer:
                 self._anonymous_answered[(run.id, step_index)].add(author_id)
             wake = handler.after_contribution(ctx, record)
@@ -346,11 +363,12 @@ class Runner:
                 run = await self._apply_wake(run, wake) or run
                 ctx = await self._context(run, now)
             update: RunUpdate | None = None
-            if ctx.step.advance == "auto" and run.state == "running":
-                contributions = await self._store.contributions.for_step(run.id, step_index)
-                if handler.is_complete(ctx, contributions):
-                    update = await self._move_on(run, now, ctx.present)
-            return ContributionOutcome(record=record, replaced=replaced, update=update)
+            complete = added.step is not None and handler.is_complete(ctx, added.step)
+            if auto and run.state == "running" and complete:
+                update = await self._move_on(run, now, ctx.present)
+            return ContributionOutcome(
+                record=record, replaced=replaced, update=update, also=added.also
+            )
 
     async def _apply_wake(self, run: RunRecord, wake: Wake) -> RunRecord | None:
         state = dict(wake.state)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.store.database import Database, Row
@@ -9,6 +11,10 @@ from bot.store.database import Database, Row
 _COLUMNS = (
     "id, guild_id, user_id, session_id, run_id, step_index, scale, phase, measure, value,"
     " value2, passed, note, shared, created_at"
+)
+_DROP_OTHER = (
+    "DELETE FROM contributions WHERE run_id = ? AND step_index = ? AND author_id = ?"
+    " AND kind IN ('checkin', 'pass') AND kind != ?"
 )
 
 
@@ -66,6 +72,89 @@ class CheckinRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    def save_job(
+        self,
+        *,
+        guild_id: int,
+        user_id: int | None,
+        session_id: int | None,
+        run_id: int | None,
+        step_index: int | None,
+        scale: str,
+        phase: str,
+        measure: str | None,
+        value: int | None,
+        value2: int | None,
+        passed: bool,
+        now: float,
+        replace_id: int | None = None,
+    ) -> Callable[[sqlite3.Connection], CheckinRecord]:
+        """`save` as a group-commit job, to run inside another write (e.g. the contribution's)."""
+
+        def job(conn: sqlite3.Connection) -> CheckinRecord:
+            existing: int | None = None
+            row = None
+            if user_id is not None and run_id is not None:
+                row = conn.execute(
+                    "SELECT id FROM checkins WHERE run_id = ? AND step_index = ? AND user_id = ?",
+                    (run_id, step_index, user_id),
+                ).fetchone()
+            elif user_id is not None and replace_id is not None:
+                row = conn.execute(
+                    "SELECT id FROM checkins WHERE id = ? AND user_id = ? AND guild_id = ?",
+                    (replace_id, user_id, guild_id),
+                ).fetchone()
+            existing = int(row[0]) if row else None
+            if existing is not None:
+                conn.execute(
+                    "UPDATE checkins SET scale = ?, value = ?, value2 = ?, passed = ?,"
+                    " note = CASE WHEN ? THEN NULL ELSE note END, created_at = ? WHERE id = ?",
+                    (scale, value, value2, int(passed), int(passed), now, existing),
+                )
+                found = conn.execute(
+                    f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (existing,)
+                ).fetchone()
+                return _record(found)
+            cursor = conn.execute(
+                "INSERT INTO checkins (guild_id, user_id, session_id, run_id, step_index,"
+                " scale, phase, measure, value, value2, passed, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    guild_id,
+                    user_id,
+                    session_id,
+                    run_id,
+                    step_index,
+                    scale,
+                    phase,
+                    measure,
+                    value,
+                    value2,
+                    int(passed),
+                    now,
+                ),
+            )
+            # A new row is exactly what was inserted (column defaults: no note, not shared).
+            return CheckinRecord(
+                id=int(cursor.lastrowid or 0),
+                guild_id=guild_id,
+                user_id=user_id,
+                session_id=session_id,
+                run_id=run_id,
+                step_index=step_index,
+                scale=scale,
+                phase=phase,
+                measure=measure,
+                value=value,
+                value2=value2,
+                passed=passed,
+                note=None,
+                shared=False,
+                created_at=now,
+            )
+
+        return job
+
     async def save(
         self,
         *,
@@ -87,53 +176,38 @@ class CheckinRepository:
 
         Anonymous answers (user_id None) are always new rows: nothing links them to anyone.
         """
-        async with self._db.transaction() as conn:
-            existing: int | None = None
-            if user_id is not None and run_id is not None:
-                async with conn.execute(
-                    "SELECT id FROM checkins WHERE run_id = ? AND step_index = ? AND user_id = ?",
-                    (run_id, step_index, user_id),
-                ) as cursor:
-                    row = await cursor.fetchone()
-                existing = int(row[0]) if row else None
-            elif user_id is not None and replace_id is not None:
-                async with conn.execute(
-                    "SELECT id FROM checkins WHERE id = ? AND user_id = ? AND guild_id = ?",
-                    (replace_id, user_id, guild_id),
-                ) as cursor:
-                    row = await cursor.fetchone()
-                existing = int(row[0]) if row else None
-            if existing is not None:
-                await conn.execute(
-                    "UPDATE checkins SET scale = ?, value = ?, value2 = ?, passed = ?,"
-                    " note = CASE WHEN ? THEN NULL ELSE note END, created_at = ? WHERE id = ?",
-                    (scale, value, value2, int(passed), int(passed), now, existing),
-                )
-                checkin_id = existing
-            else:
-                cursor2 = await conn.execute(
-                    "INSERT INTO checkins (guild_id, user_id, session_id, run_id, step_index,"
-                    " scale, phase, measure, value, value2, passed, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        guild_id,
-                        user_id,
-                        session_id,
-                        run_id,
-                        step_index,
-                        scale,
-                        phase,
-                        measure,
-                        value,
-                        value2,
-                        int(passed),
-                        now,
-                    ),
-                )
-                checkin_id = int(cursor2.lastrowid or 0)
-        found = await self.get(checkin_id)
-        assert found is not None
-        return found
+        return await self._db.write(
+            self.save_job(
+                guild_id=guild_id,
+                user_id=user_id,
+                session_id=session_id,
+                run_id=run_id,
+                step_index=step_index,
+                scale=scale,
+                phase=phase,
+                measure=measure,
+                value=value,
+                value2=value2,
+                passed=passed,
+                now=now,
+                replace_id=replace_id,
+            )
+        )
+
+    @staticmethod
+    def answer_job(
+        drop_other: tuple[int, int, int, str] | None,
+        save: Callable[[sqlite3.Connection], CheckinRecord] | None,
+    ) -> Callable[[sqlite3.Connection], CheckinRecord | None]:
+        """What answering a check-in step writes beside its contribution, in the same commit:
+        drop the member's other answer kind (answer vs pass) and save the check-in row."""
+
+        def job(conn: sqlite3.Connection) -> CheckinRecord | None:
+            if drop_other is not None:
+                conn.execute(_DROP_OTHER, drop_other)
+            return save(conn) if save is not None else None
+
+        return job
 
     async def get(self, checkin_id: int) -> CheckinRecord | None:
         row = await self._db.fetch_one(
@@ -156,11 +230,7 @@ class CheckinRepository:
     ) -> None:
         """A member switched between answering and passing: keep one contribution, not both."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "DELETE FROM contributions WHERE run_id = ? AND step_index = ? AND author_id = ?"
-                " AND kind IN ('checkin', 'pass') AND kind != ?",
-                (run_id, step_index, author_id, keep_kind),
-            )
+            await conn.execute(_DROP_OTHER, (run_id, step_index, author_id, keep_kind))
 
     async def for_session(self, session_id: int) -> list[CheckinRecord]:
         rows = await self._db.fetch_all(

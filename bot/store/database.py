@@ -34,6 +34,8 @@ class Database:
         self._write_lock = asyncio.Lock()
         self.writer = BatchWriter(path)
         self._cache: dict[Hashable, Any] = {}
+        self._loading: dict[Hashable, asyncio.Future[Any]] = {}
+        self._versions: dict[Hashable, int] = {}
         self._cache_generation = 0
 
     @property
@@ -79,25 +81,53 @@ class Database:
     async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
         """A hot read kept in memory until a write that may change it (see `invalidate`).
 
-        Every `transaction()` clears the whole cache; group-commit jobs that change a cached
-        read call `invalidate(key)` themselves. A read that raced a write is not kept.
+        `transaction()` forgets what it is told to (everything by default); group-commit jobs
+        that change a cached read call `invalidate(key)` themselves. Callers asking at the same
+        moment share one load; a load that raced a write of its key is not kept.
         """
         if key in self._cache:
             found: T = self._cache[key]
             return found
-        generation = self._cache_generation
-        value = await load()
-        if generation == self._cache_generation:
+        pending = self._loading.get(key)
+        if pending is not None:
+            shared: T = await asyncio.shield(pending)
+            return shared
+        epoch, version = self._cache_generation, self._versions.get(key, 0)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._loading[key] = future
+        try:
+            value = await load()
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: the caller raises it
+            raise
+        finally:
+            if self._loading.get(key) is future:
+                del self._loading[key]
+        if epoch == self._cache_generation and version == self._versions.get(key, 0):
             self._cache[key] = value
+        if not future.done():
+            future.set_result(value)
         return value
 
     def invalidate(self, key: Hashable | None = None) -> None:
         """Forget one cached read, or all of them (key None)."""
-        self._cache_generation += 1
         if key is None:
+            self._cache_generation += 1
             self._cache.clear()
+            self._loading.clear()
+            self._versions.clear()
         else:
+            self._versions[key] = self._versions.get(key, 0) + 1
             self._cache.pop(key, None)
+            self._loading.pop(key, None)
+
+    def _forget(self, keys: Iterable[Hashable] | None) -> None:
+        if keys is None:
+            self.invalidate()
+            return
+        for key in keys:
+            self.invalidate(key)
 
     async def close(self) -> None:
         self.invalidate()
@@ -113,17 +143,23 @@ class Database:
         return await current_version(self.conn)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction; it has committed when the block exits without error."""
+    async def transaction(
+        self, invalidate: Iterable[Hashable] | None = None
+    ) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction; it has committed when the block exits without error.
+
+        Afterwards the cached reads named in `invalidate` are forgotten; None (the default)
+        forgets every cached read, which is always safe.
+        """
         async with self._write_lock:
             conn = self.conn
             await self._begin_immediate(conn)
             try:
                 yield conn
                 await conn.commit()
-                self.invalidate()
+                self._forget(invalidate)
             except BaseException as exc:
-                self.invalidate()
+                self._forget(invalidate)
                 if conn.in_transaction:
                     await conn.rollback()
                 if isinstance(
@@ -150,14 +186,15 @@ class Database:
                     raise StorageUnavailable(str(exc)) from exc
             await asyncio.sleep(0.002 * (attempt + 1))
 
+    # One hop to the connection's thread per query (execute, fetch and close together), so no
+    # cursor stays open between hops: thousands of concurrent reads stay cheap.
+
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            row: Row | None = await cursor.fetchone()
-            return row
+        rows = list(await self.conn.execute_fetchall(sql, tuple(params)))
+        return rows[0] if rows else None
 
     async def backup(self, target: Path) -> None:
         """A consistent copy made with SQLite's online backup while the bot runs."""

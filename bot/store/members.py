@@ -31,7 +31,7 @@ class MemberRepository:
 
     async def remember_name(self, guild_id: int, user_id: int, display_name: str) -> None:
         """Keep the display name so boards still name people after a restart empties the cache."""
-        async with self._db.transaction() as conn:
+        async with self._db.transaction(invalidate=()) as conn:  # names are not cached
             await conn.execute(
                 "INSERT INTO members (guild_id, user_id, display_name) VALUES (?, ?, ?)"
                 " ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name,"

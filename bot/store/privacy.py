@@ -58,10 +58,16 @@ class PrivacyRepository:
     # ------------------------------------------------------------------ consent
 
     async def consent(self, guild_id: int, user_id: int) -> str | None:
-        row = await self._db.fetch_one(
-            "SELECT consent FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-        )
-        return str(row[0]) if row and row[0] is not None else None
+        """'agreed', 'declined' or None; cached until the next write transaction."""
+
+        async def load() -> str | None:
+            row = await self._db.fetch_one(
+                "SELECT consent FROM members WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+            return str(row[0]) if row and row[0] is not None else None
+
+        return await self._db.cached(("consent", guild_id, user_id), load)
 
     async def set_consent(
         self, guild_id: int, user_id: int, consent: str, now: float, display_name: str = ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from bot.store.database import Database, Row
@@ -29,10 +31,22 @@ def _contribution(row: Row) -> ContributionRecord:
         step_index=values[2],
         author_id=values[3],
         kind=values[4],
-        payload=json.loads(values[5]),
+        payload={} if values[5] == "{}" else json.loads(values[5]),
         created_at=values[6],
         updated_at=values[7],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """A saved contribution, whether it replaced one, and what was asked for with it."""
+
+    record: ContributionRecord
+    replaced: bool
+    step: list[ContributionRecord] | None
+    """Every contribution of the step after this one (asked for with `with_step`)."""
+    also: Any
+    """What the `also` job returned."""
 
 
 class RunAlreadyLive(Exception):
@@ -82,10 +96,15 @@ class RunRepository:
         return found
 
     async def get(self, run_id: int) -> RunRecord | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE id = ?", (run_id,)
-        )
-        return _run(row) if row else None
+        """A run as committed (cached until a write transaction changes it)."""
+
+        async def load() -> RunRecord | None:
+            row = await self._db.fetch_one(
+                f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE id = ?", (run_id,)
+            )
+            return _run(row) if row else None
+
+        return await self._db.cached(("run", run_id), load)
 
     async def live_for_session(self, session_id: int) -> RunRecord | None:
         row = await self._db.fetch_one(
@@ -139,7 +158,7 @@ class RunRepository:
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        async with self._db.transaction() as conn:
+        async with self._db.transaction(invalidate=[("run", run_id)]) as conn:
             cursor = await conn.execute(
                 f"UPDATE activity_runs SET {assignments} WHERE id = ? AND step_index = ?"
                 " AND state IN ('running', 'paused')",
@@ -150,7 +169,7 @@ class RunRepository:
         return await self.get(run_id)
 
     async def set_step_message(self, run_id: int, message_id: int | None) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.transaction(invalidate=[("run", run_id)]) as conn:
             await conn.execute(
                 "UPDATE activity_runs SET step_message_id = ? WHERE id = ?", (message_id, run_id)
             )
@@ -175,9 +194,37 @@ class ContributionRepository:
 
         Returns the record and whether it replaced an earlier one.
         """
-        body = json.dumps(payload, ensure_ascii=False)
+        added = await self.add_with(
+            run_id=run_id,
+            step_index=step_index,
+            author_id=author_id,
+            kind=kind,
+            payload=payload,
+            now=now,
+            replace=replace,
+        )
+        return added.record, added.replaced
 
-        def job(conn: sqlite3.Connection) -> tuple[ContributionRecord, bool]:
+    async def add_with(
+        self,
+        *,
+        run_id: int,
+        step_index: int,
+        author_id: int | None,
+        kind: str,
+        payload: dict[str, Any],
+        now: float,
+        replace: bool,
+        also: Callable[[sqlite3.Connection], Any] | None = None,
+        with_step: bool = False,
+        step_at_least: int = 0,
+    ) -> Added:
+        """`add`, plus in the same commit: `also` (another repository's job, e.g. the check-in
+        row) and, with `with_step`, every contribution of the step as committed; but only once
+        the step has `step_at_least` contributions (fewer cannot complete it), else None."""
+        body = json.dumps(payload, ensure_ascii=False) if payload else "{}"
+
+        def job(conn: sqlite3.Connection) -> Added:
             existing = None
             if replace and author_id is not None:
                 existing = conn.execute(
@@ -191,18 +238,46 @@ class ContributionRepository:
                     "UPDATE contributions SET payload = ?, updated_at = ? WHERE id = ?",
                     (body, now, contribution_id),
                 )
+                row = conn.execute(
+                    f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions WHERE id = ?",
+                    (contribution_id,),
+                ).fetchone()
+                record = _contribution(row)
             else:
                 cursor = conn.execute(
                     "INSERT INTO contributions (run_id, step_index, author_id, kind, payload,"
                     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (run_id, step_index, author_id, kind, body, now, now),
                 )
-                contribution_id = int(cursor.lastrowid or 0)
-            row = conn.execute(
-                f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions WHERE id = ?",
-                (contribution_id,),
-            ).fetchone()
-            return _contribution(row), existing is not None
+                record = ContributionRecord(
+                    id=int(cursor.lastrowid or 0),
+                    run_id=run_id,
+                    step_index=step_index,
+                    author_id=author_id,
+                    kind=kind,
+                    payload=json.loads(body) if payload else {},
+                    created_at=now,
+                    updated_at=now,
+                )
+            extra = also(conn) if also is not None else None
+            step = None
+            read_step = with_step
+            if with_step and step_at_least > 0:
+                count = conn.execute(
+                    "SELECT COUNT(*) FROM contributions WHERE run_id = ? AND step_index = ?",
+                    (run_id, step_index),
+                ).fetchone()[0]
+                read_step = count >= step_at_least
+            if read_step:
+                step = [
+                    _contribution(r)
+                    for r in conn.execute(
+                        f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions"
+                        " WHERE run_id = ? AND step_index = ? ORDER BY id",
+                        (run_id, step_index),
+                    )
+                ]
+            return Added(record, existing is not None, step, extra)
 
         return await self._db.write(job)
 

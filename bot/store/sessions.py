@@ -55,10 +55,15 @@ class SessionRepository:
         return found
 
     async def get(self, session_id: int) -> SessionRecord | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
-        )
-        return _session(row) if row else None
+        """A session as committed (cached until a write transaction changes it)."""
+
+        async def load() -> SessionRecord | None:
+            row = await self._db.fetch_one(
+                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+            )
+            return _session(row) if row else None
+
+        return await self._db.cached(("session", session_id), load)
 
     async def open_in_channel(self, channel_id: int) -> SessionRecord | None:
         row = await self._db.fetch_one(
@@ -74,7 +79,7 @@ class SessionRepository:
         return [_session(r) for r in rows]
 
     async def set_board(self, session_id: int, message_id: int | None) -> None:
-        async with self._db.transaction() as conn:
+        async with self._db.transaction(invalidate=[("session", session_id)]) as conn:
             await conn.execute(
                 "UPDATE sessions SET board_message_id = ? WHERE id = ?", (message_id, session_id)
             )
@@ -109,7 +114,10 @@ class SessionRepository:
             )
             return cursor.rowcount == 1
 
-        return await self._db.write(job)
+        try:
+            return await self._db.write(job)
+        finally:
+            self._db.invalidate(("present", session_id))
 
     async def leave(self, session_id: int, user_id: int, now: float) -> bool:
 
@@ -121,16 +129,23 @@ class SessionRepository:
             )
             return cursor.rowcount == 1
 
-        return await self._db.write(job)
+        try:
+            return await self._db.write(job)
+        finally:
+            self._db.invalidate(("present", session_id))
 
     async def present(self, session_id: int) -> list[AttendanceRecord]:
-        """Members here now, in the order they (last) joined."""
-        rows = await self._db.fetch_all(
-            "SELECT id, session_id, user_id, joined_at, left_at FROM attendance"
-            " WHERE session_id = ? AND left_at IS NULL ORDER BY joined_at, id",
-            (session_id,),
-        )
-        return [_attendance(r) for r in rows]
+        """Members here now, in the order they (last) joined (cached until a join or leave)."""
+
+        async def load() -> tuple[AttendanceRecord, ...]:
+            rows = await self._db.fetch_all(
+                "SELECT id, session_id, user_id, joined_at, left_at FROM attendance"
+                " WHERE session_id = ? AND left_at IS NULL ORDER BY joined_at, id",
+                (session_id,),
+            )
+            return tuple(_attendance(r) for r in rows)
+
+        return list(await self._db.cached(("present", session_id), load))
 
     async def attendance(self, session_id: int) -> list[AttendanceRecord]:
         rows = await self._db.fetch_all(
