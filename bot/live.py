@@ -68,7 +68,7 @@ class LiveSessions:
         try:
             return await self.channel(session).send(
                 content=payload.content,
-                embed=payload.embed,  # type: ignore[arg-type]
+                embeds=payload.all_embeds,
                 view=payload.view,  # type: ignore[arg-type]
                 files=list(payload.files),
                 allowed_mentions=NONE,

@@ -60,9 +60,17 @@ class ActivitiesCog(commands.Cog):
         return activity
 
     @activity.command(name="list", description="The activities you can run, with their length")
-    @app_commands.describe(tag="Only show activities with this tag, e.g. listening")
-    async def list_(self, interaction: discord.Interaction, tag: str | None = None) -> None:
-        embed = catalog_embed(self.bot.catalog, tag)
+    @app_commands.describe(
+        tag="Only show activities with this tag, e.g. listening",
+        page="Which page of the list (8 activities a page)",
+    )
+    async def list_(
+        self,
+        interaction: discord.Interaction,
+        tag: str | None = None,
+        page: app_commands.Range[int, 1, 50] = 1,
+    ) -> None:
+        embed = catalog_embed(self.bot.catalog, tag, page)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
     @activity.command(

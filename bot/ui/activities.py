@@ -16,10 +16,14 @@ STEP_ICONS = {
     "reflect": "💭",
     "breathe": "🌬",
     "vote": "🗳",
+    "goal": "🎯",
 }
+PAGE_SIZE = 8
+SUMMARY_MAX = 200
 
 
-def catalog_embed(catalog: Catalog, tag: str | None) -> discord.Embed:
+def catalog_embed(catalog: Catalog, tag: str | None, page: int = 1) -> discord.Embed:
+    """One page of the catalog (a long library never overflows an embed)."""
     wanted = tag.casefold().strip() if tag else None
     shown = [
         a
@@ -30,14 +34,22 @@ def catalog_embed(catalog: Catalog, tag: str | None) -> discord.Embed:
     embed = discord.Embed(title=title, colour=COLOUR_INFO)
     if not shown:
         tags = sorted({t for a in catalog.activities.values() for t in a.tags})
-        embed.description = "Nothing matches. Tags in use: " + (", ".join(tags) or "none")
+        embed.description = "Nothing matches. Tags in use: " + shorten(
+            ", ".join(tags) or "none", 3000
+        )
         return embed
+    pages = (len(shown) + PAGE_SIZE - 1) // PAGE_SIZE
+    page = min(max(page, 1), pages)
     lines = [
-        f"**{localize(a.title)}** · `{a.id}` · {a.duration_minutes} min\n{localize(a.summary)}"
-        for a in shown
+        f"**{localize(a.title)}** · `{a.id}` · {a.duration_minutes} min\n"
+        f"{shorten(localize(a.summary), SUMMARY_MAX)}"
+        for a in shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     ]
     embed.description = shorten("\n\n".join(lines), DESCRIPTION_MAX)
-    embed.set_footer(text="/activity info shows the steps; /activity start runs one.")
+    hint = "/activity info shows the steps; /activity start runs one."
+    if pages > 1:
+        hint = f"Page {page} of {pages} · /activity list page:{page % pages + 1} for more. " + hint
+    embed.set_footer(text=hint)
     return embed
 
 

@@ -43,12 +43,12 @@ def duration(seconds: float) -> str:
 
 
 def name_list(user_ids: Sequence[int], names: Mapping[int, str], limit: int = FIELD_MAX) -> str:
-    """Display names, bounded with a count of the rest; unknown people show as a mention."""
+    """Display names, bounded with a count of the rest; an unknown name shows as "a member"."""
     if not user_ids:
         return "Nobody yet"
     parts: list[str] = []
     for index, uid in enumerate(user_ids):
-        piece = plain_name(names.get(uid)) or f"<@{uid}>"
+        piece = plain_name(names.get(uid)) or "a member"
         tail = f" and {len(user_ids) - index} more"
         if len(", ".join([*parts, piece])) + len(tail) > limit:
             return ", ".join(parts) + tail

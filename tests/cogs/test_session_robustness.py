@@ -91,6 +91,14 @@ async def test_history_list_info_and_autocomplete(world: World) -> None:
     body = listing.response.embeds[0].description or ""
     assert "Lyric circle" in body and "Rhythm and breath" not in body
 
+    first = await world.members[0].slash(world.channel, "activity list")
+    footer = first.response.embeds[0].footer.text or ""
+    assert footer.startswith("Page 1 of ")
+    second = await world.members[0].slash(world.channel, "activity list", page=2)
+    first_ids = set((first.response.embeds[0].description or "").split("`")[1::2])
+    second_ids = set((second.response.embeds[0].description or "").split("`")[1::2])
+    assert first_ids and second_ids and not first_ids & second_ids
+
     member_info = await world.members[0].slash(
         world.channel, "activity info", activity="lyric-circle"
     )

@@ -32,7 +32,7 @@ class StepScene:
 
         if user_id is None:
             return "Someone"
-        return plain_name(self.names.get(user_id)) or f"<@{user_id}>"
+        return plain_name(self.names.get(user_id)) or "a member"
 
     def text(self, value: Any) -> str:
         return localize(value, self.locale) if value is not None else ""
@@ -44,6 +44,11 @@ class MessagePayload:
     embed: discord.Embed | None = None
     view: discord.ui.View | None = None
     files: tuple[discord.File, ...] = ()
+    embeds: tuple[discord.Embed, ...] = ()
+
+    @property
+    def all_embeds(self) -> list[discord.Embed]:
+        return ([self.embed] if self.embed is not None else []) + list(self.embeds)
 
 
 class StepPresenter(Protocol):

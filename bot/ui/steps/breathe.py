@@ -44,6 +44,18 @@ class BreathePresenter(SimplePresenter):
         lines.append("Press **Done** when you have finished, or simply rest.")
         return "\n\n".join(lines)
 
+    def closed_body(self, scene: StepScene) -> str:
+        pattern = pattern_of(scene.step)
+        parts = [f"in {_seconds(pattern.inhale)}"]
+        if pattern.hold:
+            parts.append(f"hold {_seconds(pattern.hold)}")
+        parts.append(f"out {_seconds(pattern.exhale)}")
+        if pattern.rest:
+            parts.append(f"rest {_seconds(pattern.rest)}")
+        done = len({c.author_id for c in scene.contributions if c.kind == "done"})
+        together = f" {done} of us finished the whole pattern." if done >= 3 else ""
+        return f"🌿 We breathed together: {', '.join(parts)}, {pattern.cycles} times.{together}"
+
     def view(self, scene: StepScene) -> discord.ui.View | None:
         return persistent_view(
             button(

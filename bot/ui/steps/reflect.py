@@ -6,7 +6,7 @@ import discord
 
 from bot.core.text import shorten
 from bot.ui.components import button, persistent_view
-from bot.ui.format import COLOUR_DONE, DESCRIPTION_MAX
+from bot.ui.format import COLOUR_DONE
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene
 
 
@@ -39,19 +39,51 @@ class ReflectPresenter(SimplePresenter):
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
         shared = [c for c in scene.contributions if c.payload.get("shared")]
-        if not shared:
-            return []
         anonymous = bool(getattr(scene.step, "anonymous", False))
-        lines = []
-        for c in shared:
-            who = "Someone" if anonymous else scene.name(c.author_id)
-            quoted = "\n".join(
-                f"> {line}" for line in shorten(str(c.payload.get("text", "")), 600).splitlines()
+        quotes = [
+            quote_block(
+                str(c.payload.get("text", "")), "Someone" if anonymous else scene.name(c.author_id)
             )
-            lines.append(f"{quoted}\n— {who}")
-        embed = discord.Embed(
-            title="What we shared",
-            description=shorten("\n\n".join(lines), DESCRIPTION_MAX),
-            colour=COLOUR_DONE,
-        )
-        return [MessagePayload(embed=embed)]
+            for c in shared
+        ]
+        return shared_words_messages("What we shared", quotes)
+
+
+QUOTE_MAX = 600
+# Discord allows 10 embeds and 6,000 characters in one message; stay clear of both.
+EMBEDS_PER_MESSAGE = 10
+CHARS_PER_MESSAGE = 5500
+CHARS_PER_EMBED = 3900
+
+
+def quote_block(text: str, who: str) -> str:
+    """One member's shared words as a quote with their name (or "Someone") under it."""
+    quoted = "\n".join(f"> {line}" for line in shorten(text, QUOTE_MAX).splitlines())
+    return f"{quoted}\n— {who}"
+
+
+def shared_words_messages(title: str, quotes: list[str]) -> list[MessagePayload]:
+    """Everyone's shared words, over as many embeds and messages as it takes; none is cut off."""
+    if not quotes:
+        return []
+    embeds: list[discord.Embed] = []
+    current: list[str] = []
+    for quote in quotes:
+        if current and len("\n\n".join([*current, quote])) > CHARS_PER_EMBED:
+            embeds.append(discord.Embed(description="\n\n".join(current), colour=COLOUR_DONE))
+            current = []
+        current.append(quote)
+    embeds.append(discord.Embed(description="\n\n".join(current), colour=COLOUR_DONE))
+    embeds[0].title = title
+    messages: list[MessagePayload] = []
+    batch: list[discord.Embed] = []
+    size = 0
+    for embed in embeds:
+        length = len(embed.description or "") + len(embed.title or "")
+        if batch and (len(batch) == EMBEDS_PER_MESSAGE or size + length > CHARS_PER_MESSAGE):
+            messages.append(MessagePayload(embeds=tuple(batch)))
+            batch, size = [], 0
+        batch.append(embed)
+        size += length
+    messages.append(MessagePayload(embeds=tuple(batch)))
+    return messages
