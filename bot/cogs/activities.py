@@ -88,7 +88,9 @@ class ActivitiesCog(commands.Cog):
             embed=activity_embed(found, facilitator), ephemeral=True, allowed_mentions=NONE
         )
 
-    @activity.command(name="start", description="Start an activity in this channel's session")
+    @activity.command(
+        name="start", description="Start an activity in this channel's session (facilitators)"
+    )
     @app_commands.describe(activity="Which activity (type to search)")
     @app_commands.autocomplete(activity=activity_ids)
     async def start(self, interaction: discord.Interaction, activity: str) -> None:
@@ -108,30 +110,34 @@ class ActivitiesCog(commands.Cog):
         )
         await self.bot.live.apply(update)
 
-    @activity.command(name="next", description="Move on to the next step")
+    @activity.command(name="next", description="Move on to the next step (facilitators)")
     async def next_(self, interaction: discord.Interaction) -> None:
         await controls.next_step(interaction, await controls.session_here(interaction))
 
-    @activity.command(name="pause", description="Pause the activity and its clock")
+    @activity.command(name="pause", description="Pause the activity and its clock (facilitators)")
     async def pause(self, interaction: discord.Interaction) -> None:
         await controls.pause(interaction, await controls.session_here(interaction))
 
-    @activity.command(name="resume", description="Carry on after a pause")
+    @activity.command(name="resume", description="Carry on after a pause (facilitators)")
     async def resume(self, interaction: discord.Interaction) -> None:
         await controls.resume(interaction, await controls.session_here(interaction))
 
-    @activity.command(name="extend", description="Give the current step more time")
+    @activity.command(name="extend", description="Give the current step more time (facilitators)")
     @app_commands.describe(minutes="Minutes to add (1-60)")
     async def extend(
         self, interaction: discord.Interaction, minutes: app_commands.Range[int, 1, 60]
     ) -> None:
         await controls.extend(interaction, await controls.session_here(interaction), minutes)
 
-    @activity.command(name="stop", description="Stop the activity (the session stays open)")
+    @activity.command(
+        name="stop", description="Stop the activity; the session stays open (facilitators)"
+    )
     async def stop(self, interaction: discord.Interaction) -> None:
         await controls.stop(interaction, await controls.session_here(interaction))
 
-    @activity.command(name="reload", description="Reload activity files and report what changed")
+    @activity.command(
+        name="reload", description="Reload activity files and report what changed (facilitators)"
+    )
     async def reload(self, interaction: discord.Interaction) -> None:
         controls.facilitator_only(interaction)
         fresh = Catalog.load(list(self.bot.settings.activities_dirs), self.bot.settings.media_dir)

@@ -32,7 +32,9 @@ class SessionsCog(commands.Cog):
     def titles(self) -> dict[str, str]:
         return {a.id: localize(a.title) for a in self.bot.catalog.activities.values()}
 
-    @session.command(name="start", description="Open a session in this channel and post its board")
+    @session.command(
+        name="start", description="Open a session in this channel and post its board (facilitators)"
+    )
     @app_commands.describe(
         title="What the group will see, e.g. 'Tuesday circle'",
         voice_channel="A voice channel for listening together (optional)",
@@ -86,7 +88,9 @@ class SessionsCog(commands.Cog):
             embed=board_embed(state), ephemeral=True, allowed_mentions=NONE
         )
 
-    @session.command(name="end", description="End the session here and post its summary")
+    @session.command(
+        name="end", description="End the session here and post its summary (facilitators)"
+    )
     async def end(self, interaction: discord.Interaction) -> None:
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
