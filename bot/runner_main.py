@@ -49,4 +49,9 @@ def run_bot(settings: Settings) -> int:
         return 1
     except KeyboardInterrupt:
         log.info("stopped")
+    except Exception:
+        # E.g. discord.py 2.7.1 fails with AttributeError when the very first gateway
+        # connection can't be made: log it (as JSON when asked), exit 1 for the supervisor.
+        log.exception("Chorus stopped on an unexpected error; it will need a restart")
+        return 1
     return 0
