@@ -49,9 +49,7 @@ async def counts(bot: ChorusBot) -> dict[str, int]:
 
 def text_of(result: Any) -> str:
     response = result.response
-    return "\n".join(
-        [response.content or ""] + [(e.description or "") for e in response.embeds]
-    )
+    return "\n".join([response.content or ""] + [(e.description or "") for e in response.embeds])
 
 
 async def test_read_only_database_refuses_clearly_and_recovers(world: World) -> None:
