@@ -47,7 +47,7 @@ from bot.core.vote import (
 )
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui.components import ChorusModal
-from bot.ui.format import duration, plural
+from bot.ui.format import duration, plain_name, plural
 from bot.ui.listening import library_embed, playlist_embed
 from bot.ui.steps.listen import ListenPresenter
 from bot.ui.steps.vote import VotePresenter
@@ -153,6 +153,12 @@ class ListeningCog(commands.Cog):
                 hidden.add(uid)
         return frozenset(hidden)
 
+    async def safe_names(self, guild_id: int, user_ids: list[int | None]) -> dict[int, str]:
+        """Known display names, made inert for an embed (no markdown, no mentions)."""
+        ids = sorted({u for u in user_ids if u is not None})
+        names = await self.bot.store.members.names(guild_id, ids) if ids else {}
+        return {uid: shown for uid, name in names.items() if (shown := plain_name(name))}
+
     async def choices_for(
         self, session: SessionRecord, run: RunRecord, index: int
     ) -> list[VoteChoice]:
@@ -165,7 +171,8 @@ class ListeningCog(commands.Cog):
             return previous_choices(earlier)
         nominations = await self.bot.store.media.playlist(session.id)
         hidden = await self.hidden_credit(session.guild_id, [n.user_id for n in nominations])
-        return playlist_choices(nominations, hidden)
+        names = await self.safe_names(session.guild_id, [n.user_id for n in nominations])
+        return playlist_choices(nominations, hidden, names)
 
     async def resolve_track(
         self, session: SessionRecord, run: RunRecord, index: int
@@ -496,9 +503,12 @@ class ListeningCog(commands.Cog):
         session = await controls.session_here(interaction)
         nominations = await self.bot.store.media.playlist(session.id)
         hidden = await self.hidden_credit(session.guild_id, [n.user_id for n in nominations])
+        names = await self.bot.store.members.names(
+            session.guild_id, sorted({n.user_id for n in nominations if n.user_id is not None})
+        )
         facilitator = is_facilitator(interaction.user, self.bot.settings.facilitator_roles)
         embed = playlist_embed(
-            session.title, nominations, facilitator=facilitator, hidden_credit=hidden
+            session.title, nominations, facilitator=facilitator, hidden_credit=hidden, names=names
         )
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 

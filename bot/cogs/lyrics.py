@@ -20,6 +20,7 @@ from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyrics import (
     HARD_MAX_CHARS,
     Slot,
+    allowance,
     blanks,
     credits,
     current_writer,
@@ -29,9 +30,11 @@ from bot.core.lyrics import (
     slots,
     song_lines,
     takes_turns,
+    turn_refusal,
 )
 from bot.core.rhymes import suggest
 from bot.core.session import clean_title
+from bot.core.text import clean_member_text
 from bot.store.records import RunRecord, SessionRecord
 from bot.store.songs import SongRecord
 from bot.ui.components import ChorusModal
@@ -62,8 +65,9 @@ def _structure(step: WriteStep) -> list[tuple[str, int]]:
 
 
 def _modal_inputs(
-    slot: Slot, clue: str | None, hidden: bool, default: str | None
+    slot: Slot, clue: str | None, hidden: bool, default: str | None, limit: int = HARD_MAX_CHARS
 ) -> list[discord.ui.TextInput[Any]]:
+    """`limit` is each input's character allowance, enforced by Discord while typing."""
     count = blanks(slot.template)
     if hidden:
         label = f"The line before ends with “{clue}”" if clue else "You write the first line"
@@ -80,17 +84,29 @@ def _modal_inputs(
     parts = default.split(" / ") if default and count > 1 else [default or ""]
     inputs: list[discord.ui.TextInput[Any]] = []
     for index in range(max(1, count)):
+        value = (parts[index] if index < len(parts) else "") or None
         inputs.append(
             discord.ui.TextInput(
                 custom_id=f"line{index}" if count > 1 else "line",
                 label=(f"Blank {index + 1} of {count}" if count > 1 else label)[:45],
                 placeholder=placeholder[:100],
-                default=(parts[index] if index < len(parts) else "") or None,
-                max_length=HARD_MAX_CHARS,
+                default=value,
+                # An older line may be longer than today's allowance: never cut it off.
+                max_length=min(HARD_MAX_CHARS, max(limit, len(value or ""))),
                 required=True,
             )
         )
     return inputs
+
+
+def _your_words(payload: dict[str, Any]) -> str:
+    """A refused line's words, given back so the writer can copy them instead of losing them."""
+    fills = payload.get("fills")
+    words = " / ".join(str(f) for f in fills) if isinstance(fills, list) else payload.get("text")
+    if not isinstance(words, str) or not words.strip():
+        return ""
+    shown = clean_member_text(words, HARD_MAX_CHARS, single_line=True).replace("`", "ˋ")
+    return f"\nYour words, to copy and change: `{shown}`" if shown else ""
 
 
 class LineModal(ChorusModal):
@@ -101,6 +117,7 @@ class LineModal(ChorusModal):
         cog: LyricsCog,
         run_id: int,
         step_index: int,
+        step: WriteStep,
         slot: Slot,
         *,
         clue: str | None,
@@ -114,7 +131,10 @@ class LineModal(ChorusModal):
         self.step_index = step_index
         self.slot = slot
         self.editing = editing is not None
-        self.inputs = _modal_inputs(slot, clue, hidden, editing)
+        # A strict step refuses a longer line, so the form stops the writer at the limit instead
+        # of letting them type words that would be thrown away; a guide (not strict) only flags.
+        limit = allowance(step, slot) if step.strict else HARD_MAX_CHARS
+        self.inputs = _modal_inputs(slot, clue, hidden, editing, limit)
         for item in self.inputs:
             self.add_item(item)
 
@@ -166,7 +186,7 @@ class LyricsCog(commands.Cog):
         self._tasks: set[asyncio.Task[None]] = set()
         self._last_edit: dict[int, float] = {}
         self._announced: dict[int, int] = {}
-        self._ping_messages: dict[int, int] = {}
+        self._ping_messages: dict[int, tuple[int, int]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
 
     async def cog_load(self) -> None:
@@ -272,20 +292,13 @@ class LyricsCog(commands.Cog):
             present = [a.user_id for a in await self.bot.store.sessions.present(session.id)]
             writer = current_writer(state, present)
             if writer is not None and writer != interaction.user.id:
-                order = rotation(state, present)
-                raise Conflict(
-                    f"It's <@{writer}>'s turn to write at the moment. "
-                    + (
-                        "Your turn will come; I'll mention you when it does."
-                        if interaction.user.id in order
-                        else "Join the session to take a turn."
-                    )
-                )
+                in_circle = interaction.user.id in rotation(state, present)
+                raise Conflict(turn_refusal(step, writer, in_circle))
         hidden = step.turns == "hidden"
         slot = slots(step)[position]
         clue = hidden_clue(lines, position) if hidden else None
         await interaction.response.send_modal(
-            LineModal(self, run_id, step_index, slot, clue=clue, hidden=hidden)
+            LineModal(self, run_id, step_index, step, slot, clue=clue, hidden=hidden)
         )
 
     async def open_edit_form(
@@ -305,6 +318,7 @@ class LyricsCog(commands.Cog):
                 self,
                 run_id,
                 step_index,
+                step,
                 slot,
                 clue=None,
                 hidden=False,
@@ -326,14 +340,17 @@ class LyricsCog(commands.Cog):
         session, run, step = await self._live(run_id, step_index)
         await controls.ensure_joined(interaction, session)
         user = interaction.user
-        outcome = await self.bot.runner.contribute(
-            run_id,
-            step_index,
-            user.id,
-            kind,
-            {**payload, "writer": user.id},
-            anonymous=step.anonymous and kind != "remove",
-        )
+        try:
+            outcome = await self.bot.runner.contribute(
+                run_id,
+                step_index,
+                user.id,
+                kind,
+                {**payload, "writer": user.id},
+                anonymous=step.anonymous and kind != "remove",
+            )
+        except InvalidInput as refused:
+            raise InvalidInput(refused.message + _your_words(payload)) from None
         record = outcome.record
         song = await self._song(session, run, step)
         await self._record(song, record.kind, record.payload, record.id, record.author_id)
@@ -516,14 +533,21 @@ class LyricsCog(commands.Cog):
         state: dict[str, Any],
         present: list[int],
     ) -> None:
-        """Mention the writer once per turn, pinging only them."""
-        if not takes_turns(step) or run.state != "running":
+        """Tell the writer once per turn: a ping to only them, or privately in an anonymous song.
+
+        When nobody is to write (the song is full, or turns aren't taken) the last ping goes.
+        """
+        if not takes_turns(step):
+            await self._delete_ping(session, run.id)
             return
         turn_no = int(state.get("turn_no", 0))
         writer = current_writer(state, present)
         lines = song_lines(state)
         position = next_position(step, lines)
-        if writer is None or position is None or self._announced.get(run.id, 0) >= turn_no:
+        if position is None or writer is None:
+            await self._delete_ping(session, run.id)
+            return
+        if run.state != "running" or self._announced.get(run.id, 0) >= turn_no:
             return
         self._announced[run.id] = turn_no
         slot = slots(step)[position]
@@ -538,11 +562,26 @@ class LyricsCog(commands.Cog):
         if step.turns == "hidden":
             clue = " You'll see only the last word of the line before."
         passing = " Passing is fine too." if step.pass_allowed else ""
-        content = (
-            f"✍ <@{writer}>, it's your turn to write {where}. Press **Write my line** on the "
-            f"song above, or use `/line`.{until}{clue}{passing}"
-        )
         await self._delete_ping(session, run.id)
+        if step.anonymous:
+            # A public ping would tie the writer to this line: tell them privately instead.
+            channel = self.bot.live.channel(session)
+            private = (
+                f"✍ It's your turn to write {where} in <#{channel.id}>. Press **Write my line** "
+                f"on the song there, or use `/line`.{until}{clue}{passing} Nobody else is told "
+                "it's you."
+            )
+            if await self._tell_privately(run.id, writer, private):
+                return
+            content = (
+                f"✍ <@{writer}>, it's your turn in the song. Press **Write my line** above, or "
+                "use `/line`. (I couldn't send you a direct message.)"
+            )
+        else:
+            content = (
+                f"✍ <@{writer}>, it's your turn to write {where}. Press **Write my line** on the "
+                f"song above, or use `/line`.{until}{clue}{passing}"
+            )
         try:
             message = await self.bot.live.channel(session).send(
                 content,
@@ -556,14 +595,31 @@ class LyricsCog(commands.Cog):
         except discord.HTTPException:
             log.warning("could not announce the turn in run %s", run.id)
             return
-        self._ping_messages[run.id] = message.id
+        self._ping_messages[run.id] = (message.channel.id, message.id)
+
+    async def _tell_privately(self, run_id: int, user_id: int, text: str) -> bool:
+        """A direct message to the writer; False when it can't be delivered."""
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            message = await user.send(text, allowed_mentions=NONE)
+        except discord.HTTPException:
+            log.info("could not DM the writer of run %s; pinging in the channel", run_id)
+            return False
+        self._ping_messages[run_id] = (message.channel.id, message.id)
+        return True
 
     async def _delete_ping(self, session: SessionRecord, run_id: int) -> None:
+        """Tidy away the last turn message (in the channel or the writer's DMs)."""
         old = self._ping_messages.pop(run_id, None)
         if old is None:
             return
+        channel_id, message_id = old
         with contextlib.suppress(discord.HTTPException):
-            await self.bot.live.channel(session).get_partial_message(old).delete()
+            await (
+                self.bot.get_partial_messageable(channel_id)
+                .get_partial_message(message_id)
+                .delete()
+            )
 
     def _arm_turn_timer(self, run_id: int, state: dict[str, Any]) -> None:
         """Look again just after the turn's deadline, when the runner has passed the turn on."""

@@ -28,6 +28,7 @@ from bot.store.records import ContributionRecord
 HARD_MAX_CHARS = 300
 """No line is ever longer than this, even when `strict: false` lets a long line through."""
 BLANK_RE = re.compile(r"_{3,}")
+FILL_SEPARATOR = " / "
 EVENT_KINDS = ("line", "pass", "edit", "withdraw", "remove")
 
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|</[^:>]+:\d+>")
@@ -116,6 +117,14 @@ def split_fills(text: str, count: int) -> list[str]:
             "`my morning coffee / it went cold`, or use the Write my line button."
         )
     return parts
+
+
+def allowance(step: WriteStep, slot: Slot) -> int:
+    """How many characters one input of the line form may take so that, together, the writer's
+    words fit the step's `max_chars` (several blanks are joined with " / ")."""
+    count = max(1, blanks(slot.template))
+    room = min(HARD_MAX_CHARS, step.constraints.max_chars) - len(FILL_SEPARATOR) * (count - 1)
+    return max(1, room // count)
 
 
 def fill_template(template: str, fills: Sequence[str]) -> str:
@@ -228,6 +237,21 @@ def takes_turns(step: WriteStep) -> bool:
     return step.turns in ("round_robin", "hidden")
 
 
+def turn_refusal(step: WriteStep, writer: int, in_circle: bool) -> str:
+    """Why someone may not write now; an anonymous song never says whose turn it is."""
+    if step.anonymous:
+        return "Someone else is writing at the moment. " + (
+            "Your turn will come; I'll tell you privately when it does."
+            if in_circle
+            else "Join the session to take a turn."
+        )
+    return f"It's <@{writer}>'s turn to write at the moment. " + (
+        "You're in the circle and your turn will come; I'll mention you when it does."
+        if in_circle
+        else "Join the session to take a turn."
+    )
+
+
 def previous_line(lines: Mapping[int, Mapping[str, Any]], position: int) -> str | None:
     """The text of the line just before `position`, if it has been written."""
     before = lines.get(position - 1)
@@ -272,7 +296,7 @@ def check_line(
         )
     if slot.template and any(not f for f in fills):
         raise InvalidInput("Fill in every blank of the line, please.")
-    fill = " / ".join(fills)
+    fill = FILL_SEPARATOR.join(fills)
     text = fill_template(slot.template, fills) if slot.template else fill
     text = clean_member_text(text, HARD_MAX_CHARS, single_line=True)
     problems: list[str] = []
@@ -394,14 +418,8 @@ class WriteHandler(BaseStepHandler):
             return
         now_writing = current_writer(ctx.state, ctx.present)
         if now_writing is not None and writer != now_writing:
-            order = rotation(ctx.state, ctx.present)
             raise Conflict(
-                f"It's <@{now_writing}>'s turn to write at the moment. "
-                + (
-                    "You're in the circle and your turn will come; I'll mention you when it does."
-                    if writer in order
-                    else "Join the session to take a turn."
-                )
+                turn_refusal(step, now_writing, writer in rotation(ctx.state, ctx.present))
             )
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,10 @@ from bot.store.records import ContributionRecord
 
 MAX_CHOICES = 25  # a Discord select menu holds 25 options
 LABEL_MAX = 100
+GROUP_MIN = 3
+"""Counts (votes per choice, reactions per kind) are shown only when at least this many people
+took part; fewer, and a count could tell who chose what."""
+_SEPARATORS = " —–-:·,"
 _KEY = re.compile(r"^[onc][0-9]{1,18}$")
 
 
@@ -32,6 +36,16 @@ class VoteChoice:
     label: str
     detail: str = ""
     track: ResolvedTrack | None = None
+
+
+def shown_detail(choice: VoteChoice) -> str:
+    """The choice's detail without repeating its label ("Morning — Grieg" under "Morning" is
+    just "Grieg"); empty when nothing is left."""
+    detail = choice.detail.strip()
+    label = choice.label.strip()
+    if label and detail.casefold().startswith(label.casefold()):
+        return detail[len(label) :].lstrip(_SEPARATORS)
+    return detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +89,21 @@ def previous_choices(contributions: Sequence[ContributionRecord]) -> list[VoteCh
 
 
 def playlist_choices(
-    nominations: Sequence[NominationRecord], hidden_credit: frozenset[int] = frozenset()
+    nominations: Sequence[NominationRecord],
+    hidden_credit: frozenset[int] = frozenset(),
+    names: Mapping[int, str] | None = None,
 ) -> list[VoteChoice]:
-    """Playlist entries in nomination order; `hidden_credit` are members who opted out of credit."""
+    """Playlist entries in nomination order; `hidden_credit` are members who opted out of credit.
+
+    `names` are display names already made safe for an embed; the credit says "a member" for
+    anyone not in it (a raw mention in an embed shows as `<@id>` to many viewers)."""
     out = []
     for n in sorted(nominations, key=lambda n: (n.created_at, n.id)):
         if n.removed_at is not None:
             continue
         credit = None
         if n.user_id is not None and n.user_id not in hidden_credit:
-            credit = f"Suggested by <@{n.user_id}>"
+            credit = f"Suggested by {(names or {}).get(n.user_id) or 'a member'}"
         track = ResolvedTrack(
             title=n.title,
             artist=n.artist,
@@ -122,6 +141,11 @@ def tally(choices: Sequence[VoteChoice], votes: Sequence[ContributionRecord]) ->
 def winner(choices: Sequence[VoteChoice], votes: Sequence[ContributionRecord]) -> Tally | None:
     ranked = tally(choices, votes)
     return ranked[0] if ranked else None
+
+
+def voters(votes: Sequence[ContributionRecord]) -> int:
+    """How many people voted (a changed vote replaces the earlier one, as `tally` counts)."""
+    return sum(1 for v in votes if v.kind == "vote")
 
 
 def is_tie(ranked: Sequence[Tally]) -> bool:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import discord
 
 from bot.core.text import shorten
 from bot.store.media import NominationRecord, TrackRecord
-from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration
+from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration, plain_name
 
 
-def nomination_line(n: NominationRecord, hidden_credit: frozenset[int]) -> str:
+def nomination_line(
+    n: NominationRecord, hidden_credit: frozenset[int], names: Mapping[int, str] | None = None
+) -> str:
     line = f"`#{n.id}` **{n.title}**" + (f" — {n.artist}" if n.artist else "")
     if n.url:
         line += f" · [link]({n.url})"
-    who = "someone" if n.user_id is None or n.user_id in hidden_credit else f"<@{n.user_id}>"
+    if n.user_id is None or n.user_id in hidden_credit:
+        who = "someone"
+    else:
+        # A name, never a raw mention: inside an embed it shows as <@id> to many viewers.
+        who = plain_name((names or {}).get(n.user_id)) or "a member"
     line += f"\n  suggested by {who}"
     if n.note:
         line += f": *{shorten(n.note, 200)}*"
@@ -28,9 +34,10 @@ def playlist_embed(
     *,
     facilitator: bool,
     hidden_credit: frozenset[int] = frozenset(),
+    names: Mapping[int, str] | None = None,
 ) -> discord.Embed:
     if nominations:
-        body = "\n".join(nomination_line(n, hidden_credit) for n in nominations)
+        body = "\n".join(nomination_line(n, hidden_credit, names) for n in nominations)
     else:
         body = "Nothing here yet. Add a song with `/listen suggest`."
     embed = discord.Embed(

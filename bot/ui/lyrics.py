@@ -26,9 +26,10 @@ def escape(text: str) -> str:
 
 
 def who(user_id: int, names: Mapping[int, str]) -> str:
-    """A member's name for an embed (escaped), or a mention when the name isn't known."""
+    """A member's name for an embed (escaped), or "a member" when the name isn't known: a raw
+    mention inside an embed shows as `<@id>` to anyone whose client doesn't know that person."""
     name = names.get(user_id)
-    return f"**{escape(shorten(name, 40))}**" if name else f"<@{user_id}>"
+    return f"**{escape(shorten(name, 40))}**" if name else "a member"
 
 
 def show_template(template: str) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
 
 import discord
 import pytest
@@ -13,6 +15,9 @@ import pytest
 from bot.app import ChorusBot, create_bot
 from bot.core.activities import Catalog
 from bot.settings import Settings
+from bot.store.records import ContributionRecord
+from bot.ui.steps.base import StepScene
+from bot.ui.steps.listen import ListenPresenter
 from bot.voice import FFMPEG_MISSING, RecordingVoice
 from tests.conftest import ROOT, World, find_message
 
@@ -223,6 +228,9 @@ async def test_song_for_this_week_end_to_end(world: World) -> None:
     await ana.click(card, label="calm")
     await ben.click(card, label="nostalgic")
     assert "Step 3 of 3" in await next_step(world)
+    # Two reactions: fewer than 3 people, so no count per reaction.
+    heard = card_text(find_message(world.channel, "How the group heard"))
+    assert "2 reactions: fewer than 3" in heard and "calm" not in heard
     word = find_message(world.channel, "One word for the week")
     shown = await ana.click(word, label="Reflect")
     await ana.submit_modal(shown, {"answer": "space"})
@@ -269,7 +277,9 @@ async def test_group_playlist_vote_and_from_vote(world: World) -> None:
         )
         assert "Added **" in added.response.content
     playlist = await ana.slash(world.channel, "listen playlist")
-    assert playlist.ephemeral and "Blackbird" in (playlist.response.embeds[0].description or "")
+    shown = playlist.response.embeds[0].description or ""
+    assert playlist.ephemeral and "Blackbird" in shown
+    assert "suggested by ben" in shown and "<@" not in shown
     nominations = await bot.store.media.playlist(1)
     gone = nominations[2]
     assert (
@@ -296,11 +306,16 @@ async def test_group_playlist_vote_and_from_vote(world: World) -> None:
     votes = await bot.store.contributions.for_step(run.id, 1)
     assert sorted(c.payload["choice"] for c in votes) == sorted([first, second])
     await world.env.advance_time(121)
+    # Two voters: the outcome only, never how the votes fell (not even "a tie").
     result = find_message(world.channel, "The group chose")
     assert "Harvest Moon" in (result.embeds[0].title or "")
-    assert "tie" in (result.embeds[0].description or "")
+    assert "counts aren't shown" in (result.embeds[0].description or "")
+    assert "tie" not in (result.embeds[0].description or "")
+    closed = card_text(find_message(world.channel, "Choose together"))
+    assert "1 vote" not in closed and "counts aren't shown" in closed
     card = find_message(world.channel, "The group's choice")
-    assert "Harvest Moon" in card_text(card) and f"<@{ana.id}>" in card_text(card)
+    assert "Harvest Moon" in card_text(card) and "Suggested by ana" in card_text(card)
+    assert "<@" not in card_text(card)
     assert link_urls(card) == ["https://example.test/harvest"]
     await world.env.advance_time(10)
     card = find_message(world.channel, "The group's choice")
@@ -318,9 +333,16 @@ async def test_vote_on_fixed_tracks_and_previous_answers(world: World) -> None:
     await open_session(world)
     await start(world, "test-listen-vote")
     vote = find_message(world.channel, "Pick a piece")
+    # The option's track title is its label: not said twice.
+    assert "**1.** Morning — *Grieg*" in card_text(vote) and "*Morning —" not in card_text(vote)
     await ana.select(vote, ["o1"])
     await ben.select(vote, ["o1"])
     await next_step(world)
+    closed = card_text(find_message(world.channel, "Pick a piece"))
+    assert "vote" not in closed.replace("This vote has ended", "").replace("voted", "")
+    result = find_message(world.channel, "The group chose")
+    assert "Evening" in (result.embeds[0].title or "")
+    assert "2 votes" not in (result.embeds[0].description or "")
     card = find_message(world.channel, "The chosen piece")
     assert "Evening" in card_text(card) and "Satie" in card_text(card)
     await world.env.advance_time(40)
@@ -464,3 +486,48 @@ async def test_upload_size_limit(world: World, settings: Settings) -> None:
         world.channel, "listen upload", file=("big.wav", too_big)
     )
     assert "the limit is 25 MB" in reply_text(refused)
+
+
+def test_every_shared_reflection_appears_however_long() -> None:
+    """Twelve long reflections don't fit one embed: they go over several messages, each
+    bounded, and nobody's words are dropped."""
+    activity = Catalog.load([ROOT / "tests" / "cogs"], ROOT / "media").activities[
+        "test-listen-link"
+    ]
+    step = activity.steps[0]
+    run = SimpleNamespace(id=1, step_index=1, live=True, step_state="{}")
+    shared = [
+        ContributionRecord(
+            i,
+            1,
+            0,
+            100 + i,
+            "reflection",
+            {"text": f"R{i:02d} " + "la " * 300, "shared": True},
+            0,
+            0,
+        )
+        for i in range(12)
+    ]
+    scene = StepScene(
+        session=cast(Any, None),
+        run=cast(Any, run),
+        activity=activity,
+        step=step,
+        index=0,
+        contributions=shared,
+        names={100: "ana"},
+    )
+    payloads = ListenPresenter().after_exit(scene)
+    assert len(payloads) > 1
+    texts = []
+    for payload in payloads:
+        assert payload.embed is not None
+        text = payload.embed.description or ""
+        assert len(text) <= 4096 and len(payload.embed) <= 6000
+        texts.append(text)
+    joined = "\n".join(texts)
+    for i in range(12):
+        assert f"R{i:02d}" in joined
+    assert joined.count("…") == 12  # each shortened visibly, at 500 characters
+    assert "— ana" in joined and "— a member" in joined and "<@" not in joined

@@ -11,6 +11,8 @@ from simcord.actors import MemberActor
 
 from bot.core.errors import Conflict
 from bot.core.lyrics import song_lines
+from bot.demo.members import modal_fields
+from bot.ui.lyrics import who as name_in_embed
 from tests.conftest import World, find_message
 
 
@@ -38,6 +40,20 @@ async def write(member: MemberActor, message: discord.Message, text: str) -> str
 
 def now_field(embed: discord.Embed) -> str:
     return str({f.name: f.value for f in embed.fields}["Now"])
+
+
+def buttons(message: discord.Message) -> dict[str, bool]:
+    """Button label -> enabled."""
+    return {
+        str(child.label): not getattr(child, "disabled", False)
+        for row in message.components
+        for child in getattr(row, "children", [])
+        if getattr(child, "label", None)
+    }
+
+
+def dm_texts(member: MemberActor) -> list[str]:
+    return [m.content or "" for m in member.user.dm_channel.history()]
 
 
 def pings(world: World) -> list[discord.Message]:
@@ -153,8 +169,11 @@ async def test_facilitator_removes_a_line(world: World) -> None:
     await ben.slash(world.channel, "line", text="the second line")
     refused = await ana.slash(world.channel, "song remove", line_number=1)
     assert "Only facilitators" in refused.response.content
-    shown = await world.facilitator.click(sheet(world, "Our song"), label="Remove a line")
-    done = await world.facilitator.submit_modal(shown, {"number": "1"})
+    # Taking a line out is the facilitator's command, not a button every member sees.
+    step = sheet(world, "Our song")
+    assert "Remove a line" not in buttons(step)
+    assert "/song remove" in (step.embeds[0].footer.text or "")
+    done = await world.facilitator.slash(world.channel, "song remove", line_number=1)
     assert "Line 1 was removed" in done.response.content
     step = sheet(world, "Our song")
     assert "hurt someone" not in (step.embeds[0].description or "")
@@ -292,3 +311,91 @@ async def test_shipped_song_activities_run_end_to_end(
     assert "small good thing 1" in (song.embeds[0].description or "") or fills
     rows = await bot.store.songs.lines(1)
     assert len(rows) == total
+
+
+async def test_anonymous_song_never_ties_a_writer_to_a_line(world: World) -> None:
+    """exquisite-corpse style (hidden, anonymous): the sheet, refusals and pings name nobody;
+    the writer hears privately, and a ping that must go in the channel names no line."""
+    ana, ben, cai = world.members
+    await start(world, "test-write-hidden")
+    step = sheet(world, "Hidden lines")
+    now = now_field(step.embeds[0])
+    assert "Someone is writing **line 1 of 3" in now and "ana" not in now
+    assert not [m for m in world.channel.history() if "your turn" in (m.content or "")]
+    assert [t for t in dm_texts(ana) if "your turn to write **line 1 of 3" in t]
+    assert f"<#{world.channel.id}>" in dm_texts(ana)[-1]
+
+    # Out of turn: refused without naming whose turn it is (button and /line).
+    early = await ben.click(step, label="Write my line")
+    assert early.modal is None and "Someone else is writing" in early.response.content
+    assert str(ana.id) not in early.response.content and "ana" not in early.response.content
+    early = await ben.slash(world.channel, "line", text="me first")
+    assert "Someone else is writing" in early.response.content
+    assert str(ana.id) not in early.response.content
+
+    await write(ana, step, "the river took my shoes")
+    assert dm_texts(ana) == []  # the old turn message is tidied away
+    assert [t for t in dm_texts(ben) if "**line 2 of 3" in t]
+    assert "Someone is writing **line 2 of 3" in now_field(sheet(world, "Hidden lines").embeds[0])
+    # cai's DMs are closed: a ping in the channel for cai alone, with no line number in it.
+    closed = f"/channels/{cai.user.dm_channel.id}/messages"
+    world.env.inject_error("POST", closed, status=403, code=50007, times=None)
+    await write(ben, sheet(world, "Hidden lines"), "shoes of glass and thunder")
+    assert dm_texts(ben) == [] and dm_texts(cai) == []
+    fallback = [m for m in world.channel.history() if "your turn" in (m.content or "")]
+    assert len(fallback) == 1 and [u.id for u in fallback[0].mentions] == [cai.id]
+    assert "line" not in fallback[0].content.replace("Write my line", "").replace("/line", "")
+
+
+async def test_turn_ping_goes_when_the_song_is_full(world: World) -> None:
+    """A song that waits for the facilitator keeps no stale "your turn" ping once it's full."""
+    ana, ben, cai = world.members
+    for member in world.members:
+        closed = f"/channels/{member.user.dm_channel.id}/messages"
+        world.env.inject_error("POST", closed, status=403, code=50007, times=None)
+    await start(world, "test-write-hidden")
+    for member, text in ((ana, "one line"), (ben, "two lines"), (cai, "three lines")):
+        assert len(pings_anywhere(world)) == 1
+        await write(member, sheet(world, "Hidden lines"), text)
+    assert pings_anywhere(world) == []
+    full = sheet(world, "Hidden lines")
+    assert "Every line is written" in now_field(full.embeds[0])
+    assert not any(buttons(full).values())  # write, pass, edit, withdraw: all disabled
+
+
+def pings_anywhere(world: World) -> list[discord.Message]:
+    return [m for m in world.channel.history() if "your turn" in (m.content or "")]
+
+
+async def test_edit_and_withdraw_only_when_a_line_can_change(world: World) -> None:
+    ana, ben, _ = world.members
+    await start(world, "test-write-circle", [ana, ben])
+    shown = buttons(sheet(world, "Our song"))
+    assert "Remove a line" not in shown
+    assert shown["Write my line"] and not shown["Edit my line"] and not shown["Withdraw my line"]
+    await write(ana, sheet(world, "Our song"), "a house with a red door")
+    shown = buttons(sheet(world, "Our song"))
+    assert shown["Edit my line"] and shown["Withdraw my line"]
+    await ana.click(sheet(world, "Our song"), label="Withdraw my line")
+    shown = buttons(sheet(world, "Our song"))
+    assert not shown["Edit my line"] and not shown["Withdraw my line"]
+
+
+async def test_line_form_limits(world: World) -> None:
+    """Discord stops the writer at the step's limit while typing (strict lyric-circle: 80)."""
+    ana = world.members[0]
+    await start(world, "lyric-circle", [ana])
+    if find_message(world.channel, "step 1").embeds[0].title != "Verse and chorus":
+        await world.facilitator.slash(world.channel, "activity next")
+    shown = await ana.click(sheet(world, "Verse and chorus"), label="Write my line")
+    assert [f.get("max_length") for f in modal_fields(shown)] == [80]
+    # /line has no such guard: a refused line comes back to the writer, ready to copy.
+    words = "a very long line " * 8
+    refused = await ana.slash(world.channel, "line", text=words)
+    assert refused.ephemeral and "limit here is 80" in refused.response.content
+    assert words.strip() in refused.response.content
+
+
+def test_unknown_names_are_never_raw_mentions_in_embeds() -> None:
+    assert name_in_embed(7, {}) == "a member"
+    assert name_in_embed(7, {7: "ana"}) == "**ana**"

@@ -12,6 +12,7 @@ from bot.core.activities import WriteStep
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyrics import (
     WriteHandler,
+    allowance,
     clean_line,
     credits,
     current_writer,
@@ -141,6 +142,28 @@ def test_out_of_turn_is_refused_with_whose_turn() -> None:
     h = Harness(write_step(), [ANA, BEN])
     with pytest.raises(Conflict, match=f"<@{ANA}>'s turn"):
         h.contribute(BEN, "line", text="me first")
+
+
+def test_anonymous_refusal_names_nobody() -> None:
+    h = Harness(write_step(anonymous=True, turns="hidden"), [ANA, BEN])
+    with pytest.raises(Conflict) as refused:
+        h.contribute(BEN, "line", text="me first")
+    assert "Someone else is writing" in refused.value.message
+    assert str(ANA) not in refused.value.message.replace("Someone", "")
+    assert "<@" not in refused.value.message
+
+
+def test_form_allowance_fits_the_step_limit() -> None:
+    step = write_step(
+        structure=None,
+        template=["I ___", "and ___, even though ___"],
+        constraints={"max_chars": 40},
+    )
+    one, two = slots(step)
+    assert allowance(step, one) == 40
+    # Two blanks at their full allowance, joined with " / ", still fit in 40.
+    assert allowance(step, two) == 18 and 18 + 3 + 18 <= 40
+    assert allowance(write_step(constraints={"max_chars": 500}), slots(write_step())[0]) == 300
 
 
 def test_joining_member_is_appended_and_leaver_skipped() -> None:

@@ -10,18 +10,23 @@ from bot.core.activities import Activity, VoteStep
 from bot.core.errors import InvalidInput
 from bot.core.steps import StepContext
 from bot.core.vote import (
+    GROUP_MIN,
+    VoteChoice,
     VoteHandler,
     fixed_choices,
     is_tie,
     playlist_choices,
     previous_choices,
+    shown_detail,
     tally,
     vote_step_for,
+    voters,
     winner,
 )
 from bot.store.media import NominationRecord
 from bot.store.records import ContributionRecord, RunRecord
 
+URL = "https://example.test/a.mp3"
 RUN = RunRecord(1, 1, "a", "h", "{}", 0, 0.0, None, None, None, "{}", None, "running", 0.0, None)
 
 
@@ -62,8 +67,29 @@ def test_playlist_choices_credit_and_removed_entries() -> None:
         hidden_credit=frozenset({8}),
     )
     assert [c.key for c in choices] == ["n1", "n2"]
-    assert choices[0].track is not None and choices[0].track.credit == "Suggested by <@7>"
+    # Never a raw mention (it shows as <@7> inside an embed): a name, or "a member".
+    assert choices[0].track is not None and choices[0].track.credit == "Suggested by a member"
     assert choices[1].track is not None and choices[1].track.credit is None
+    named = playlist_choices([nomination(1, 1.0, user=7)], names={7: "ana"})
+    assert named[0].track is not None and named[0].track.credit == "Suggested by ana"
+
+
+def test_detail_does_not_repeat_the_label() -> None:
+    choices = fixed_choices(
+        step(
+            options=[
+                {"label": "Morning", "track": {"title": "Morning", "artist": "Grieg", "url": URL}},
+                {"label": "Calm", "track": {"title": "Gymnopédie", "artist": "Satie", "url": URL}},
+            ]
+        )
+    )
+    assert [shown_detail(c) for c in choices] == ["Grieg", "Gymnopédie — Satie"]
+    assert shown_detail(VoteChoice("n1", "Blackbird", "Blackbird")) == ""
+
+
+def test_voters_counts_people_once() -> None:
+    assert voters([vote(1, 10, "o0"), vote(2, 11, "o1")]) == 2
+    assert GROUP_MIN == 3
 
 
 def test_previous_choices_never_show_private_reflections() -> None:

@@ -18,6 +18,7 @@ from bot.core.listening import (
     step_track,
 )
 from bot.core.text import shorten
+from bot.core.vote import GROUP_MIN
 from bot.ui.components import button, link_button, persistent_view
 from bot.ui.format import (
     COLOUR_DONE,
@@ -25,11 +26,15 @@ from bot.ui.format import (
     DESCRIPTION_MAX,
     duration,
     field,
+    plain_name,
+    plural,
     relative,
 )
 from bot.ui.steps.base import MessagePayload, StepScene
 
 Key = tuple[int, int]
+REFLECTION_MAX = 500
+"""Each shared reflection is shown up to this length (visibly shortened beyond it)."""
 
 
 def _state(scene: StepScene) -> dict[str, Any]:
@@ -182,7 +187,10 @@ class ListenPresenter:
         return MessagePayload(embed=self._embed(scene, closed=True), view=None)
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+        """What the group shared: reaction counts (only when 3 or more reacted) and every
+        shared reflection, over as many messages as it takes; nobody's words are cut for room."""
         step: ListenStep = scene.step
+        reacted = sum(1 for c in scene.contributions if c.kind == "reaction")
         counts = [c for c in reaction_counts(step, scene.contributions, scene.locale) if c[2]]
         shared = [
             c for c in scene.contributions if c.kind == "reflection" and c.payload.get("shared")
@@ -190,25 +198,53 @@ class ListenPresenter:
         if not counts and not shared:
             return []
         track = self.track_for(scene)
-        embed = discord.Embed(
-            title=shorten(f"How the group heard {track.title if track else 'the piece'}", 256),
-            colour=COLOUR_DONE,
-        )
-        if counts:
-            embed.add_field(
-                name="Reactions",
-                value=field(
-                    " · ".join(
+        title = f"How the group heard {track.title if track else 'the piece'}"
+        quotes = []
+        for c in shared:
+            text = shorten(str(c.payload.get("text", "")), REFLECTION_MAX)
+            quoted = "\n".join(f"> {line}" for line in text.splitlines())
+            quotes.append(f"{quoted}\n— {_name(scene, c.author_id)}")
+        pages = _pages(quotes, DESCRIPTION_MAX) or [""]
+        payloads = []
+        for number, page in enumerate(pages, 1):
+            more = f" ({number} of {len(pages)})" if len(pages) > 1 else ""
+            embed = discord.Embed(title=shorten(title + more, 256), colour=COLOUR_DONE)
+            if page:
+                embed.description = page
+            if number == 1 and counts:
+                if reacted >= GROUP_MIN:
+                    shown = " · ".join(
                         f"{emoji or ''} {label} **{n}**".strip() for label, emoji, n in counts
                     )
-                ),
-                inline=False,
-            )
-        if shared:
-            lines = []
-            for c in shared:
-                text = shorten(str(c.payload.get("text", "")), 500)
-                quoted = "\n".join(f"> {line}" for line in text.splitlines())
-                lines.append(f"{quoted}\n— {scene.name(c.author_id)}")
-            embed.description = shorten("\n\n".join(lines), DESCRIPTION_MAX)
-        return [MessagePayload(embed=embed)]
+                else:
+                    shown = (
+                        f"{plural(reacted, 'reaction')}: fewer than {GROUP_MIN}, so counts "
+                        "aren't shown."
+                    )
+                embed.add_field(name="Reactions", value=field(shown), inline=False)
+            payloads.append(MessagePayload(embed=embed))
+        return payloads
+
+
+def _name(scene: StepScene, user_id: int | None) -> str:
+    """A sharer's name made inert, or "a member" (never a raw mention inside an embed)."""
+    if user_id is None:
+        return "Someone"
+    return plain_name(scene.names.get(user_id)) or "a member"
+
+
+def _pages(entries: list[str], limit: int) -> list[str]:
+    """Whole entries packed in order into texts of at most `limit` characters."""
+    pages: list[str] = []
+    current = ""
+    for entry in entries:
+        entry = shorten(entry, limit)
+        joined = f"{current}\n\n{entry}" if current else entry
+        if len(joined) <= limit:
+            current = joined
+            continue
+        pages.append(current)
+        current = entry
+    if current:
+        pages.append(current)
+    return pages

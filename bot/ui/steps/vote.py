@@ -8,7 +8,15 @@ import discord
 
 from bot.core.activities import VoteStep
 from bot.core.text import shorten
-from bot.core.vote import VoteChoice, fixed_choices, is_tie, tally
+from bot.core.vote import (
+    GROUP_MIN,
+    VoteChoice,
+    fixed_choices,
+    is_tie,
+    shown_detail,
+    tally,
+    voters,
+)
 from bot.ui.components import ChorusButton, custom_id, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, plural, relative
 from bot.ui.steps.base import MessagePayload, StepScene
@@ -27,7 +35,7 @@ def vote_select(run_id: int, index: int, choices: list[VoteChoice]) -> discord.u
             discord.SelectOption(
                 label=shorten(f"{n}. {c.label}", 100),
                 value=c.key,
-                description=shorten(c.detail, 100) if c.detail else None,
+                description=shorten(detail, 100) if (detail := shown_detail(c)) else None,
             )
             for n, c in enumerate(choices, 1)
         ],
@@ -82,11 +90,12 @@ class VotePresenter:
         lines = [f"**{scene.text(step.question)}**", ""]
         if choices:
             for n, c in enumerate(choices, 1):
-                lines.append(f"**{n}.** {c.label}" + (f" — *{c.detail}*" if c.detail else ""))
+                detail = shown_detail(c)
+                lines.append(f"**{n}.** {c.label}" + (f" — *{detail}*" if detail else ""))
             lines += [
                 "",
-                "Pick one in the menu. You can change your vote until the vote ends; "
-                "only the totals are shown.",
+                "Pick one in the menu. You can change your vote until the vote ends. Nobody "
+                f"sees who voted for what; totals are shown only if {GROUP_MIN} or more vote.",
             ]
         else:
             lines.append(self._empty_text(scene))
@@ -98,11 +107,15 @@ class VotePresenter:
         choices = self.choices_for(scene)
         ranked = tally(choices, scene.contributions)
         votes = {t.choice.key: t.votes for t in ranked}
+        counted = voters(scene.contributions) >= GROUP_MIN
         lines = [f"**{scene.text(step.question)}**", ""]
         for n, c in enumerate(choices, 1):
-            lines.append(f"**{n}.** {c.label} — {plural(votes.get(c.key, 0), 'vote')}")
+            count = f" — {plural(votes.get(c.key, 0), 'vote')}" if counted else ""
+            lines.append(f"**{n}.** {c.label}{count}")
         if not choices:
             lines.append("There was nothing to vote on.")
+        elif not counted:
+            lines += ["", _few(voters(scene.contributions))]
         return MessagePayload(embed=self._frame(scene, "\n".join(lines), True), view=None)
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
@@ -112,6 +125,8 @@ class VotePresenter:
         top = ranked[0]
         if top.votes == 0:
             note = "Nobody voted, so the first choice goes ahead."
+        elif voters(scene.contributions) < GROUP_MIN:
+            note = _few(voters(scene.contributions))
         elif is_tie(ranked):
             note = f"A tie at {plural(top.votes, 'vote')}: the earliest choice goes ahead."
         else:
@@ -122,3 +137,11 @@ class VotePresenter:
             colour=COLOUR_DONE,
         )
         return [MessagePayload(embed=embed)]
+
+
+def _few(count: int) -> str:
+    """Under the k rule: the outcome only, never how the votes fell."""
+    if count == 0:
+        return "Nobody voted."
+    people = "one person" if count == 1 else f"{count} people"
+    return f"Only {people} voted (fewer than {GROUP_MIN}), so the counts aren't shown."

@@ -95,7 +95,9 @@ class WritePresenter:
             name="Now", value=self._now_text(step, state, present, position, info), inline=False
         )
         embed.set_footer(text=self._footer(step))
-        return MessagePayload(embed=embed, view=self._view(scene, step, full=position is None))
+        changeable = bool(lines) and bool(state.get("last")) and position is not None
+        view = self._view(scene, step, full=position is None, changeable=changeable)
+        return MessagePayload(embed=embed, view=view)
 
     def _now_text(
         self,
@@ -121,6 +123,9 @@ class WritePresenter:
             return f"Waiting for someone to join to write **{what}**."
         deadline = state.get("turn_deadline")
         until = f", until {relative(deadline)}" if isinstance(deadline, int | float) else ""
+        if step.anonymous:
+            # Lines of an anonymous song are never tied to a person, not even while written.
+            return f"✍ Someone is writing **{what}**{until}. The writer is told privately."
         return f"✍ {who(writer, info.names)} is writing **{what}**{until}."
 
     def _footer(self, step: WriteStep) -> str:
@@ -135,9 +140,13 @@ class WritePresenter:
         if step.pass_allowed:
             help_ += " · passing is always fine"
         rule = "" if step.strict else " (a guide, not a rule)"
-        return f"{' · '.join(tips)}{rule} · {help_}"
+        return f"{' · '.join(tips)}{rule} · {help_} · facilitators: /song remove takes a line out"
 
-    def _view(self, scene: StepScene, step: WriteStep, *, full: bool) -> discord.ui.View:
+    def _view(
+        self, scene: StepScene, step: WriteStep, *, full: bool, changeable: bool
+    ) -> discord.ui.View:
+        """Everyone's buttons. Edit and Withdraw only while there is a line that can still
+        change; taking a line out is the facilitator's `/song remove`, not a public button."""
         rid, idx = scene.run.id, scene.index
         items = [
             button(
@@ -157,9 +166,26 @@ class WritePresenter:
                 button("Pass", "lyrics", "pass", rid, idx, emoji="⏭", row=0, disabled=full)
             )
         items += [
-            button("Edit my line", "lyrics", "edit", rid, idx, emoji="✏", row=0),
-            button("Withdraw my line", "lyrics", "withdraw", rid, idx, emoji="↩", row=0),
-            button("Remove a line", "lyrics", "remove", rid, idx, emoji="🧹", row=1),
+            button(
+                "Edit my line",
+                "lyrics",
+                "edit",
+                rid,
+                idx,
+                emoji="✏",
+                row=0,
+                disabled=not changeable,
+            ),
+            button(
+                "Withdraw my line",
+                "lyrics",
+                "withdraw",
+                rid,
+                idx,
+                emoji="↩",
+                row=0,
+                disabled=not changeable,
+            ),
         ]
         return persistent_view(*items)
 
