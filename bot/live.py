@@ -209,9 +209,14 @@ class LiveSessions:
         activity = self.bot.runner.definition(run)
         step = activity.steps[run.step_index]
         answered = None
+        expected = len(present)
         if step.type != "prompt":
             contributions = await self.bot.store.contributions.for_step(run.id, run.step_index)
-            answered = len(contributions)
+            authors = {c.author_id for c in contributions}
+            answered = len({c.author_id or -c.id for c in contributions})
+            # The facilitator leads: counted only when they take part themselves.
+            if session.facilitator_id in present and session.facilitator_id not in authors:
+                expected -= 1
         return BoardState(
             session=session,
             present=present,
@@ -220,6 +225,7 @@ class LiveSessions:
             step_title=localize(step.title),
             step_count=len(activity.steps),
             answered=answered,
+            expected=expected,
             now=self._now(),
             names=names,
             voice_name=voice_name,

@@ -186,7 +186,7 @@ class GoalHandler(BaseStepHandler):
         if not ctx.present:
             return False
         finished = {c.author_id for c in contributions if step_done(c)}
-        return all(uid in finished for uid in ctx.present)
+        return bool(ctx.expected) and all(uid in finished for uid in ctx.expected)
 
 
 # -------------------------------------------------------------------------------- service

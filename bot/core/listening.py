@@ -165,7 +165,7 @@ class ListenHandler(BaseStepHandler):
         if phase(ctx.state) != AFTER or not ctx.present:
             return False
         answered = {c.author_id for c in contributions if c.author_id is not None}
-        return all(uid in answered for uid in ctx.present)
+        return bool(ctx.expected) and all(uid in answered for uid in ctx.expected)
 
     def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
         step: ListenStep = ctx.step

@@ -66,6 +66,7 @@ class Runner:
         self._definitions: dict[int, Activity] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._anonymous_answered: dict[tuple[int, int], set[int]] = {}
+        self._facilitators: dict[int, int | None] = {}
 
     # ----------------------------------------------------------------- lookups
 
@@ -92,6 +93,13 @@ class Runner:
     def _lock(self, run_id: int) -> asyncio.Lock:
         return self._locks.setdefault(run_id, asyncio.Lock())
 
+    async def _facilitator(self, session_id: int) -> int | None:
+        """A session's facilitator never changes, so it is looked up once."""
+        if session_id not in self._facilitators:
+            session = await self._store.sessions.get(session_id)
+            self._facilitators[session_id] = session.facilitator_id if session else None
+        return self._facilitators[session_id]
+
     async def _context(self, run: RunRecord, now: float) -> StepContext:
         present = [a.user_id for a in await self._store.sessions.present(run.session_id)]
         return StepContext(
@@ -100,6 +108,7 @@ class Runner:
             present=present,
             now=now,
             state=json.loads(run.step_state),
+            facilitator_id=await self._facilitator(run.session_id),
         )
 
     async def live_run(self, session_id: int) -> RunRecord | None:
@@ -352,8 +361,8 @@ class Runner:
                 replace=one_answer and not anonymous,
                 also=also,
                 with_step=auto,
-                # The default rule (everyone present answered) needs one contribution each.
-                step_at_least=len(ctx.present) if _default_completion(handler) else 0,
+                # The default rule (everyone expected answered) needs one contribution each.
+                step_at_least=len(ctx.expected) if _default_completion(handler) else 0,
             )
             record, replaced = added.record, added.replaced
             if anonymous and one_answer:

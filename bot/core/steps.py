@@ -21,6 +21,12 @@ class StepContext:
     present: Sequence[int]
     now: float
     state: Mapping[str, Any] = field(default_factory=dict)
+    facilitator_id: int | None = None
+
+    @property
+    def expected(self) -> list[int]:
+        """Who an auto step waits for: everyone present but the facilitator, who leads."""
+        return [uid for uid in self.present if uid != self.facilitator_id]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +92,7 @@ class BaseStepHandler:
         return Wake(at=None, state=ctx.state)
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
-        return everyone_answered(ctx.present, contributions)
+        return everyone_answered(ctx.expected, contributions)
 
     def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
         return None

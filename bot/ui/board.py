@@ -31,6 +31,7 @@ class BoardState:
     step_title: str | None = None
     step_count: int = 0
     answered: int | None = None
+    expected: int = 0
     now: float = 0.0
     names: dict[int, str] = dataclass_field(default_factory=dict)
     voice_name: str | None = None
@@ -95,7 +96,7 @@ def board_embed(state: BoardState) -> discord.Embed:
         if state.answered is not None:
             embed.add_field(
                 name="Answers",
-                value=f"{state.answered} of {len(state.present)} answered",
+                value=f"{state.answered} of {max(state.expected, state.answered)} answered",
                 inline=True,
             )
     embed.set_footer(

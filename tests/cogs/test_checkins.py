@@ -88,8 +88,8 @@ async def test_two_member_session_hides_group_figures(world: World) -> None:
 
 
 async def test_changing_an_answer_replaces_it_and_pass_is_recorded(world: World) -> None:
-    ana, ben = world.members[:2]
-    await open_and_join(world, ana, ben)
+    ana, ben, cai = world.members
+    await open_and_join(world, ana, ben, cai)  # cai stays quiet, so the step stays open
     await start(world, "test-checkin-pair")
     await agree(world, ana, "Arriving", "2")
     changed = await ana.click(find_message(world.channel, "Arriving"), label="6")
@@ -112,8 +112,8 @@ async def test_changing_an_answer_replaces_it_and_pass_is_recorded(world: World)
 
 
 async def test_consented_pass_is_stored_as_a_pass(world: World) -> None:
-    ana = world.members[0]
-    await open_and_join(world, ana)
+    ana, quiet = world.members[:2]
+    await open_and_join(world, ana, quiet)  # quiet never answers, so the step stays open
     await start(world, "test-checkin-pair")
     await agree(world, ana, "Arriving", "5")
     await ana.click(find_message(world.channel, "Arriving"), label="Pass")
@@ -121,8 +121,8 @@ async def test_consented_pass_is_stored_as_a_pass(world: World) -> None:
 
 
 async def test_consent_refusal_stores_nothing_about_mood(world: World) -> None:
-    ana = world.members[0]
-    await open_and_join(world, ana)
+    ana, quiet = world.members[:2]
+    await open_and_join(world, ana, quiet)  # quiet never answers, so the step stays open
     await start(world, "test-checkin-pair")
     shown = await ana.click(find_message(world.channel, "Arriving"), label="3")
     description = shown.response.embeds[0].description or ""

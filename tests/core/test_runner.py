@@ -181,3 +181,11 @@ async def test_stop(runner: Runner, store: Store) -> None:
     stopped = await runner.stop(run.id)
     assert stopped.ended == "stopped"
     assert await runner.live_run(s.id) is None
+
+
+async def test_auto_steps_do_not_wait_for_the_facilitator(runner: Runner, store: Store) -> None:
+    s = await session(store, 9, 1)  # 9 is the facilitator, present but leading
+    run = (await runner.start(s.id, activity())).run
+    await runner.advance(run.id, 0)
+    done = await runner.contribute(run.id, 1, 1, "reflection", {"text": "here"})
+    assert done.update is not None and done.update.entered_step == 2

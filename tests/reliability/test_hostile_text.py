@@ -175,6 +175,8 @@ async def new_session(world: World, title: str = "Open circle") -> Any:
     channel = world.guild.create_text_channel(f"room-{next(counter)}")
     result = await world.facilitator.slash(channel, "session start", title=title)
     assert "is open" in result.response.content, result.response.content
+    # cai is present but quiet, so auto steps stay open while ana answers again and again.
+    await world.members[2].slash(channel, "session join")
     return channel
 
 

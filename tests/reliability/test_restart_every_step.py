@@ -79,9 +79,12 @@ async def test_restart_at_every_step_type(
     world: World, settings: Settings, catalog: Catalog
 ) -> None:
     ana, ben, _ = world.members
+    # A third member stays quiet, so no auto step completes early: each must end on its timer.
+    quiet = world.guild.add_member(world.env.create_user("quiet"))
     await open_session(world)
     await ana.click(board(world), label="Join")
     await ben.click(board(world), label="Join")
+    await quiet.click(board(world), label="Join")
     await world.facilitator.slash(world.channel, "activity start", activity="test-rel-every-step")
     restarts = kept = 0
     for index, (title, at, act, expected) in enumerate(STEPS):
