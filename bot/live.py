@@ -100,7 +100,8 @@ class LiveSessions:
             "as soon as I can post.",
         )
 
-    async def tell_facilitator(self, session: SessionRecord, text: str) -> None:
+    async def tell_facilitator(self, session: SessionRecord, text: str) -> bool:
+        """DM the session's facilitator; False when Discord refused (DMs closed, user gone)."""
         try:
             user = self.bot.get_user(session.facilitator_id) or await self.bot.fetch_user(
                 session.facilitator_id
@@ -108,6 +109,8 @@ class LiveSessions:
             await user.send(text, allowed_mentions=NONE)
         except discord.HTTPException:
             log.warning("could not reach facilitator %s", session.facilitator_id)
+            return False
+        return True
 
     async def channel_gone(self, session: SessionRecord) -> None:
         """The channel was deleted: end its session cleanly."""

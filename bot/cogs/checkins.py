@@ -355,9 +355,19 @@ class CheckinsCog(commands.Cog):
         if session.facilitator_id == interaction.user.id:
             await reply_ephemeral(interaction, "You're the facilitator here; take good care. 💜")
             return
-        await self.bot.live.tell_facilitator(
+        reached = await self.bot.live.tell_facilitator(
             session, ui.facilitator_note(interaction.user.display_name, session.title)
         )
+        if not reached:
+            # Say so honestly, and give the support text again: they asked for help.
+            support = await self.service.support_text(interaction.guild_id or 0)
+            await interaction.response.send_message(
+                ui.TELL_FAILED,
+                embed=ui.care_embed(support),
+                ephemeral=True,
+                allowed_mentions=NONE,
+            )
+            return
         self._told.add(key)
         await reply_ephemeral(
             interaction,

@@ -180,6 +180,13 @@ def care_view(session_id: int | None) -> discord.ui.View | None:
     return persistent_view(button("Let the facilitator know", "checkin_tell", session_id))
 
 
+TELL_FAILED = (
+    "💜 I couldn't reach the facilitator by direct message (their DMs may be closed), so "
+    "they don't know yet. Nothing was posted in the channel. You could tell them yourself, "
+    "or reach out to one of the options below."
+)
+
+
 def facilitator_note(name: str, session_title: str) -> str:
     return shorten(
         f"💜 **{name}** asked me to let you know they're finding things hard today "

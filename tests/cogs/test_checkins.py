@@ -269,3 +269,39 @@ async def test_history_chart_is_private(world: World) -> None:
     assert len(files) == 1 and files[0].filename == "checkins.png"
     data = await files[0].read()
     assert data.startswith(b"\x89PNG")
+
+
+def care_messages(world: World, person: MemberActor) -> list[object]:
+    return [
+        m
+        for m in world.channel.history(viewer=person)
+        if m.embeds and "honest about how you are" in (m.embeds[0].title or "")
+    ]
+
+
+async def test_tell_facilitator_failure_is_said_honestly(world: World) -> None:
+    ana, quiet = world.members[:2]
+    await open_and_join(world, ana, quiet)
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "1")
+    care = care_messages(world, ana)
+    assert len(care) == 1
+    dm = world.facilitator.user.dm_channel
+    world.env.inject_error(
+        "POST",
+        f"/channels/{dm.id}/messages",
+        status=403,
+        code=50007,
+        message="Cannot send messages to this user",
+    )
+    told = await ana.click(care[0], label="Let the facilitator know")  # type: ignore[arg-type]
+    content = told.response.content or ""
+    assert "couldn't reach the facilitator" in content
+    assert "I've let the facilitator know" not in content
+    # The support text comes again with it.
+    assert "findahelpline.com" in (told.response.embeds[0].description or "")
+    assert not dm.history()
+    # Not remembered as told: trying again (DMs open now) does reach them.
+    again = await ana.click(care[0], label="Let the facilitator know")  # type: ignore[arg-type]
+    assert "I've let the facilitator know privately" in (again.response.content or "")
+    assert "finding things hard" in (dm.history()[-1].content or "")
