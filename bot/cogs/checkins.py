@@ -119,7 +119,11 @@ class CheckinsCog(commands.Cog):
                 interaction,
                 edit,
                 embed=ui.consent_embed(),
-                view=ui.consent_view([run_id, step_index, value, *extra], [run_id, step_index]),
+                # The value rides on No thanks too: a low answer gets the support message
+                # whether or not they agree to saving (it stores nothing).
+                view=ui.consent_view(
+                    [run_id, step_index, value, *extra], [run_id, step_index, value]
+                ),
             )
             return
         note = step.note.mode == "optional" and not saved.anonymous and not saved.passed
@@ -159,14 +163,18 @@ class CheckinsCog(commands.Cog):
         )
         await self._send(interaction, edit, content=text, view=view)
         if saved.low:
-            support = await self.service.support_text(interaction.guild_id or 0)
-            care_view = ui.care_view(session.id if session is not None else None)
-            await interaction.followup.send(
-                embed=ui.care_embed(support),
-                ephemeral=True,
-                allowed_mentions=NONE,
-                view=care_view if care_view is not None else discord.utils.MISSING,
-            )
+            await self._care(interaction, session.id if session is not None else None)
+
+    async def _care(self, interaction: discord.Interaction, session_id: int | None) -> None:
+        """The support message, privately, after the reply to a low answer."""
+        support = await self.service.support_text(interaction.guild_id or 0)
+        care_view = ui.care_view(session_id)
+        await interaction.followup.send(
+            embed=ui.care_embed(support),
+            ephemeral=True,
+            allowed_mentions=NONE,
+            view=care_view if care_view is not None else discord.utils.MISSING,
+        )
 
     async def _send(
         self,
@@ -203,11 +211,19 @@ class CheckinsCog(commands.Cog):
         rest = args[1:]
         if rest and rest[0] == "now":
             if not agreed:
+                # No thanks still gets the support message for a low answer (nothing stored).
+                low = len(rest) > 3 and self.service.is_low(scale_of(rest[1]), _int(rest[3]))
                 await interaction.response.edit_message(content=ui.DECLINED, embed=None, view=None)
+                if low:
+                    await self._care(interaction, None)
                 return
             await self._answer_now(interaction, rest[1:], edit=True)
             return
         run_id, step_index = int(rest[0]), int(rest[1])
+        low = False
+        if not agreed and len(rest) > 2:
+            scale = await self.service.step_scale(run_id, step_index)
+            low = scale is not None and self.service.is_low(scale, _int(rest[2]))
         try:
             session, step = await self.service.step_of(run_id, step_index)
         except UserFacingError:
@@ -217,12 +233,16 @@ class CheckinsCog(commands.Cog):
                     "wasn't saved; your next check-ins will be."
                 ) from None
             await interaction.response.edit_message(content=ui.DECLINED, embed=None, view=None)
+            if low:
+                await self._care(interaction, None)
             return
         if not agreed:
             # Counted as a pass so the step need not wait for them; no mood data is stored.
             await controls.ensure_joined(interaction, session)
             saved = await self.service.answer_step(run_id, step_index, interaction.user.id, None)
             await interaction.response.edit_message(content=ui.DECLINED, embed=None, view=None)
+            if low:
+                await self._care(interaction, session.id)
             self.bot.live.request_board(session.id)
             if saved.update is not None:
                 await self.bot.live.apply(saved.update)
@@ -292,7 +312,9 @@ class CheckinsCog(commands.Cog):
                 interaction,
                 edit,
                 embed=ui.consent_embed(),
-                view=ui.consent_view(["now", scale_name, rid, value, *extra], ["now"]),
+                view=ui.consent_view(
+                    ["now", scale_name, rid, value, *extra], ["now", scale_name, rid, value]
+                ),
             )
             return
         await self._after_answer(

@@ -130,6 +130,19 @@ class CheckinService:
             raise NotFound("That session no longer exists.")
         return session, step
 
+    def is_low(self, scale: Scale, value: int | None) -> bool:
+        """A value at the low end of its scale (the care message is shown for it)."""
+        return is_low(scale, value, self.settings.low_score_max)
+
+    async def step_scale(self, run_id: int, step_index: int) -> Scale | None:
+        """The check-in step's scale, also after the step ended (None if it isn't one)."""
+        run = await self._store.runs.get(run_id)
+        if run is None:
+            return None
+        steps = self._runner.definition(run).steps
+        step = steps[step_index] if 0 <= step_index < len(steps) else None
+        return step.scale if isinstance(step, CheckinStep) else None
+
     async def answer_step(
         self,
         run_id: int,

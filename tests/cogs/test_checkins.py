@@ -305,3 +305,30 @@ async def test_tell_facilitator_failure_is_said_honestly(world: World) -> None:
     again = await ana.click(care[0], label="Let the facilitator know")  # type: ignore[arg-type]
     assert "I've let the facilitator know privately" in (again.response.content or "")
     assert "finding things hard" in (dm.history()[-1].content or "")
+
+
+async def test_low_answer_then_no_thanks_still_shows_support(world: World) -> None:
+    ana, quiet = world.members[:2]
+    await open_and_join(world, ana, quiet)  # quiet never answers, so the step stays open
+    await start(world, "test-checkin-pair")
+    shown = await ana.click(find_message(world.channel, "Arriving"), label="1")
+    refused = await ana.click(shown.response.message, label="No thanks")
+    assert "nothing about your mood was stored" in (refused.response.content or "")
+    care = care_messages(world, ana)
+    assert len(care) == 1 and care[0].flags.ephemeral  # type: ignore[attr-defined]
+    assert "findahelpline.com" in (care[0].embeds[0].description or "")  # type: ignore[attr-defined]
+    assert await rows(world, "SELECT * FROM checkins") == []
+    # The same outside sessions, with /checkin now.
+    now = await ana.slash(world.channel, "checkin now")
+    shown = await ana.click(now.response.message, label="0")
+    assert "Saving is off" in (shown.response.content or "") or shown.response.embeds
+    if shown.response.embeds and "Before your" in (shown.response.embeds[0].title or ""):
+        await ana.click(shown.response.message, label="No thanks")
+    assert len(care_messages(world, ana)) == 2
+    assert await rows(world, "SELECT * FROM checkins") == []
+    # A middling answer declined brings no support message.
+    ben = world.members[2]
+    await ben.slash(world.channel, "session join")
+    shown = await ben.click(find_message(world.channel, "Arriving"), label="6")
+    await ben.click(shown.response.message, label="No thanks")
+    assert not care_messages(world, ben)
