@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from functools import lru_cache
 
 import discord
 
+from bot.core.checkins import K_MIN
 from bot.core.text import shorten
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui.components import button, persistent_view
@@ -49,6 +52,30 @@ def _time_line(state: BoardState) -> str:
     if run.step_deadline <= state.now:
         return "Time's up: waiting for the facilitator"
     return f"Step ends {relative(run.step_deadline)}"
+
+
+PRIVATE_COUNT_KINDS = frozenset({"checkin", "goal"})
+"""Steps about how people are: the public board shows no exact count below K_MIN."""
+
+
+@lru_cache(maxsize=256)
+def _step_kinds(definition: str) -> tuple[str, ...]:
+    """The step types of a run's activity definition (JSON), worked out once per run."""
+    try:
+        steps = json.loads(definition).get("steps", [])
+        return tuple(str(step.get("type", "")) for step in steps)
+    except (ValueError, AttributeError):
+        return ()
+
+
+def _answers_line(state: BoardState) -> str:
+    answered = state.answered or 0
+    run = state.run
+    kinds = _step_kinds(run.definition) if run is not None else ()
+    kind = kinds[run.step_index] if run is not None and run.step_index < len(kinds) else ""
+    if kind in PRIVATE_COUNT_KINDS and answered < K_MIN:
+        return f"fewer than {K_MIN} answered so far"
+    return f"{answered} of {max(state.expected, answered)} answered"
 
 
 def board_embed(state: BoardState) -> discord.Embed:
@@ -94,11 +121,7 @@ def board_embed(state: BoardState) -> discord.Embed:
         )
         embed.add_field(name="Time", value=_time_line(state), inline=True)
         if state.answered is not None:
-            embed.add_field(
-                name="Answers",
-                value=f"{state.answered} of {max(state.expected, state.answered)} answered",
-                inline=True,
-            )
+            embed.add_field(name="Answers", value=_answers_line(state), inline=True)
     embed.set_footer(
         text="Your check-ins are private unless you choose to share them. /session status shows "
         "this privately."

@@ -332,3 +332,31 @@ async def test_low_answer_then_no_thanks_still_shows_support(world: World) -> No
     shown = await ben.click(find_message(world.channel, "Arriving"), label="6")
     await ben.click(shown.response.message, label="No thanks")
     assert not care_messages(world, ben)
+
+
+def board_field(world: World, name: str) -> str:
+    board = find_message(world.channel, "Tuesday circle")
+    fields = {f.name: f.value for f in board.embeds[0].fields}
+    return str(fields.get(name))
+
+
+async def test_public_counts_below_three_are_not_exact(world: World) -> None:
+    ana, ben, quiet = world.members
+    await open_and_join(world, ana, ben, quiet)  # quiet never answers, so the step stays open
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "5")
+    assert board_field(world, "Answers") == "fewer than 3 answered so far"
+    await agree(world, ben, "Arriving", "6")
+    assert board_field(world, "Answers") == "fewer than 3 answered so far"
+    await agree(world, world.facilitator, "Arriving", "7")
+    assert board_field(world, "Answers") == "3 of 4 answered"
+    await world.facilitator.click(find_message(world.channel, "Tuesday circle"), label="Next")
+    closed = find_message(world.channel, "Arriving").embeds[0].description or ""
+    assert "3 responses" in closed
+    # The after check-in closes with two answers: no exact count.
+    for person in (ana, ben):
+        await person.click(find_message(world.channel, "Leaving"), label="8")
+    await world.facilitator.click(find_message(world.channel, "Tuesday circle"), label="Next")
+    closed = find_message(world.channel, "Leaving").embeds[0].description or ""
+    assert "Fewer than 3 responses" in closed
+    assert "2 responses" not in public_text(world) and "2 of" not in public_text(world)

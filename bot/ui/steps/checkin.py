@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.activities import CheckinStep
+from bot.core.checkins import K_MIN
 from bot.ui.checkins import scale_buttons, scale_hint
 from bot.ui.components import button, persistent_view
 from bot.ui.format import plural
@@ -39,5 +40,8 @@ class CheckinPresenter(SimplePresenter):
     def render_closed(self, scene: StepScene) -> MessagePayload:
         answered = len(scene.contributions)
         body = self.body(scene).split("\n🔒")[0]
-        body += f"\n\n{plural(answered, 'response')} (answers stay private)."
+        count = (
+            plural(answered, "response") if answered >= K_MIN else f"Fewer than {K_MIN} responses"
+        )
+        body += f"\n\n{count} (answers stay private)."
         return MessagePayload(embed=step_embed(scene, body, closed=True), view=None)
