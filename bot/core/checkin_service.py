@@ -34,6 +34,9 @@ from bot.store.store import Store
 DAY = 86400.0
 
 
+CLOSED_FOR_EXTRAS = "This check-in has closed, so sharing and notes are no longer available."
+
+
 class ConsentNeeded(Exception):
     """The member has not agreed to their check-ins being stored (yet)."""
 
@@ -254,7 +257,9 @@ class CheckinService:
         if record is None or record.user_id != user_id:
             raise NotFound("I can't find that check-in of yours any more.")
         if record.run_id is not None and record.step_index is not None:
-            await self.step_of(record.run_id, record.step_index)
+            run = await self._store.runs.get(record.run_id)
+            if run is None or not run.live or run.step_index != record.step_index:
+                raise Conflict(CLOSED_FOR_EXTRAS)
         return record
 
     async def set_note(self, checkin_id: int, user_id: int, text: str, limit: int) -> str | None:

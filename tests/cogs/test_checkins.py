@@ -360,3 +360,22 @@ async def test_public_counts_below_three_are_not_exact(world: World) -> None:
     closed = find_message(world.channel, "Leaving").embeds[0].description or ""
     assert "Fewer than 3 responses" in closed
     assert "2 responses" not in public_text(world) and "2 of" not in public_text(world)
+
+
+async def test_note_and_share_after_the_step_closed_say_so_plainly(world: World) -> None:
+    ana, quiet = world.members[:2]
+    await open_and_join(world, ana, quiet)
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "7")
+    reply = [
+        m
+        for m in world.channel.history(viewer=ana)
+        if m.flags.ephemeral and "Your answer is saved" in (m.content or "")
+    ][-1]
+    await world.facilitator.click(find_message(world.channel, "Tuesday circle"), label="Next")
+    for label in ("Add a note", "Share with the group"):
+        refused = await ana.click(reply, label=label)
+        text = refused.response.content or ""
+        assert "This check-in has closed, so sharing and notes are no longer available." in text
+        assert "can't be changed" not in text
+    assert await rows(world, "SELECT note, shared FROM checkins") == [(None, 0)]
