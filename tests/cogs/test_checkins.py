@@ -379,3 +379,16 @@ async def test_note_and_share_after_the_step_closed_say_so_plainly(world: World)
         assert "This check-in has closed, so sharing and notes are no longer available." in text
         assert "can't be changed" not in text
     assert await rows(world, "SELECT note, shared FROM checkins") == [(None, 0)]
+
+
+async def test_closed_checkin_has_no_instructions(world: World) -> None:
+    ana = world.members[0]
+    await open_and_join(world, ana)
+    await start(world, "test-checkin-anon")
+    await world.facilitator.click(find_message(world.channel, "Tuesday circle"), label="Next")
+    faces = find_message(world.channel, "Faces")
+    text = faces.embeds[0].description or ""
+    assert "How is your week?" in text and "Fewer than 3 responses" in text
+    for call in ("Pick", "Press", "Pass", "choose"):
+        assert call not in text, text
+    assert not faces.components

@@ -38,10 +38,13 @@ class CheckinPresenter(SimplePresenter):
         return persistent_view(*items)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
+        """The question and how many answered: no scale hint, no buttons, nothing to press."""
+        step = scene.step
+        assert isinstance(step, CheckinStep)
         answered = len(scene.contributions)
-        body = self.body(scene).split("\n🔒")[0]
         count = (
             plural(answered, "response") if answered >= K_MIN else f"Fewer than {K_MIN} responses"
         )
-        body += f"\n\n{count} (answers stay private)."
+        privacy = "answers were anonymous" if step.anonymous else "answers stay private"
+        body = f"**{scene.text(step.question)}**\n\n{count} ({privacy})."
         return MessagePayload(embed=step_embed(scene, body, closed=True), view=None)
