@@ -148,6 +148,13 @@ class CheckinsCog(commands.Cog):
         change: str | None = None,
     ) -> None:
         record = saved.record
+        if saved.declined:
+            await self._send(
+                interaction, edit, content=ui.declined_answer_text(session is not None)
+            )
+            if saved.low:
+                await self._care(interaction, session.id if session is not None else None)
+            return
         text = ui.answer_text(
             scale,
             None if saved.passed else (record.value if record else None),
@@ -209,6 +216,12 @@ class CheckinsCog(commands.Cog):
             guild_id, interaction.user.id, agreed, interaction.user.display_name
         )
         rest = args[1:]
+        if rest and rest[0] == "cmd":
+            # From /checkin consent: just the choice, no answer waiting.
+            await interaction.response.edit_message(
+                content=ui.CONSENT_ON if agreed else ui.DECLINED, embed=None, view=None
+            )
+            return
         if rest and rest[0] == "now":
             if not agreed:
                 # No thanks still gets the support message for a low answer (nothing stored).
@@ -251,6 +264,17 @@ class CheckinsCog(commands.Cog):
         value2 = _int(rest[3]) if len(rest) > 3 else None
         await self.answer_step(
             interaction, session, step, run_id, step_index, value, value2, edit=True
+        )
+
+    @checkin.command(name="consent", description="Turn saving your check-ins on or off")
+    async def consent_command(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        current = await self.service.consent_state(guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            embed=ui.consent_embed("checkin", "Saving your check-ins", current),
+            view=ui.consent_view(["cmd"], ["cmd"]),
+            ephemeral=True,
+            allowed_mentions=NONE,
         )
 
     # -------------------------------------------------------------- /checkin now

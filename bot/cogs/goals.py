@@ -84,7 +84,7 @@ class GoalsCog(commands.Cog):
         except ConsentNeeded:
             self._pending[(guild_id, interaction.user.id)] = text
             await interaction.response.send_message(
-                embed=consent_embed(CONSENT_TITLE),
+                embed=consent_embed("goal", CONSENT_TITLE),
                 view=ui.consent_view(["cmd"], ["cmd"]),
                 ephemeral=True,
                 allowed_mentions=NONE,
@@ -213,7 +213,7 @@ class GoalsCog(commands.Cog):
         if not await self.service.has_consent(guild_id, interaction.user.id):
             where = ["step", run_id, step_index]
             await interaction.response.send_message(
-                embed=consent_embed(CONSENT_TITLE),
+                embed=consent_embed("goal", CONSENT_TITLE),
                 view=ui.consent_view(where, where),
                 ephemeral=True,
                 allowed_mentions=NONE,

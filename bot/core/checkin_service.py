@@ -65,6 +65,8 @@ class Saved:
     low: bool
     anonymous: bool
     passed: bool
+    declined: bool = False
+    """They chose No thanks earlier: the answer was not saved (and they weren't asked again)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,10 @@ class CheckinService:
 
     async def has_consent(self, guild_id: int, user_id: int) -> bool:
         return await self._store.privacy.consent(guild_id, user_id) == "agreed"
+
+    async def consent_state(self, guild_id: int, user_id: int) -> str | None:
+        """'agreed', 'declined', or None when never asked."""
+        return await self._store.privacy.consent(guild_id, user_id)
 
     async def set_consent(self, guild_id: int, user_id: int, agreed: bool, name: str) -> None:
         await self._store.privacy.set_consent(
@@ -164,10 +170,15 @@ class CheckinService:
                 if value2 is None:
                     raise InvalidInput("Please choose your energy level too.")
                 check_value(step.scale, value2, "arousal")
-        consented = step.anonymous or await self.has_consent(session.guild_id, user_id)
+        consent = None if step.anonymous else await self.consent_state(session.guild_id, user_id)
+        consented = step.anonymous or consent == "agreed"
+        declined = False
         if not passed and not consented:
-            raise ConsentNeeded()
-        kind = "pass" if passed else "checkin"
+            if consent != "declined":
+                raise ConsentNeeded()
+            # They said No thanks before: not asked again; counted as a pass, nothing stored.
+            declined = True
+        kind = "pass" if passed or declined else "checkin"
         save = None
         if consented:
             save = self._store.checkins.save_job(
@@ -203,6 +214,7 @@ class CheckinService:
             low=not passed and is_low(step.scale, value, self.settings.low_score_max),
             anonymous=step.anonymous,
             passed=passed,
+            declined=declined,
         )
 
     async def answer_now(
@@ -223,8 +235,19 @@ class CheckinService:
                 if value2 is None:
                     raise InvalidInput("Please choose your energy level too.")
                 check_value(scale, value2, "arousal")
-            if not await self.has_consent(guild_id, user_id):
-                raise ConsentNeeded()
+            consent = await self.consent_state(guild_id, user_id)
+            if consent != "agreed":
+                if consent != "declined":
+                    raise ConsentNeeded()
+                return Saved(
+                    record=None,
+                    replaced=False,
+                    update=None,
+                    low=is_low(scale, value, self.settings.low_score_max),
+                    anonymous=False,
+                    passed=False,
+                    declined=True,
+                )
         record = None
         if not passed:
             record = await self._store.checkins.save(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import discord
 
@@ -16,7 +16,6 @@ from bot.ui import charts
 from bot.ui.components import ChorusButton, button, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field
 
-PRIVACY_FILE = "PRIVACY.md"
 COLOUR_CARE = 0xE0B0FF
 
 
@@ -125,26 +124,41 @@ def shared_post(name: str, scale: Scale, value: int | None, value2: int | None) 
 # ------------------------------------------------------------------------------ consent
 
 
-def consent_embed(title: str = "Before your first check-in") -> discord.Embed:
-    """The one consent explanation, for check-ins and personal goals alike."""
-    return discord.Embed(
-        title=title,
-        colour=COLOUR_INFO,
-        description=(
-            "**What is stored:** your check-in answers (a number or choice), any note you add, "
-            "any personal goals you set and how you rate them, and when, for this server only.\n"
-            "**Who can see it:** only you. Facilitators see group figures, and only when at "
-            "least 3 people answered; never your answers, notes or goals, unless you share "
-            "them.\n"
-            "**Always stored when you take part:** which sessions you joined (attendance), "
-            "so facilitators know who came.\n"
-            f"**Deleting it:** /mydata shows everything; /forget deletes it all. "
-            "Check-ins are deleted after a year anyway. Details: "
-            f"{PRIVACY_FILE}.\n\n"
-            "Agree to save this answer or goal. No thanks: nothing about your mood or goals is "
-            "stored, and you can still take part in everything else."
-        ),
-    )
+CONSENT_TEXT = {
+    "checkin": (
+        "Save your check-in answers (and any notes) for this server? Only you see them; "
+        f"facilitators see group figures only when {K_MIN} or more people answered.\n"
+        "Which sessions you join is kept either way, so facilitators know who came.\n"
+        "/mydata shows what's stored, /forget deletes it; check-ins go after a year.\n\n"
+        "**No thanks**: nothing about your mood is stored, I won't ask again, and you still "
+        "take part in everything."
+    ),
+    "goal": (
+        "Save your personal goals and how you rate them, for this server? Only you see them; "
+        f"facilitators see counts only when {K_MIN} or more people answered.\n"
+        "/mydata shows what's stored, /forget deletes it. One choice covers goals and "
+        "check-ins; /checkin consent changes it.\n\n"
+        "**No thanks**: no goal is stored, and you still take part in everything."
+    ),
+}
+
+CONSENT_NOW = {
+    "agreed": "Right now saving is **on** for you.",
+    "declined": "Right now saving is **off** for you (you chose No thanks).",
+}
+
+
+def consent_embed(
+    context: Literal["checkin", "goal"] = "checkin",
+    title: str | None = None,
+    current: str | None = None,
+) -> discord.Embed:
+    """The short consent explanation for a check-in or a goal (one stored choice for both)."""
+    text = CONSENT_TEXT[context]
+    if current in CONSENT_NOW:
+        text = CONSENT_NOW[current] + "\n\n" + text
+    default = "Before your first goal" if context == "goal" else "Before your first check-in"
+    return discord.Embed(title=title or default, colour=COLOUR_INFO, description=text)
 
 
 def consent_view(agree_args: Sequence[object], decline_args: Sequence[object]) -> discord.ui.View:
@@ -154,10 +168,23 @@ def consent_view(agree_args: Sequence[object], decline_args: Sequence[object]) -
     )
 
 
+SAVING_OFF = "Saving is off for you (you chose No thanks). Change your mind: /checkin consent"
+
 DECLINED = (
-    "No problem: nothing about your mood was stored. You can keep taking part in the "
-    "session. If you change your mind, just answer a check-in again."
+    "No problem: nothing about your mood was stored, and I won't ask again. You can keep "
+    "taking part in everything. Change your mind any time: /checkin consent"
 )
+
+CONSENT_ON = (
+    "🔒 Thank you: your check-ins will be saved from now on. Only you see them. "
+    "/checkin consent turns it off again."
+)
+
+
+def declined_answer_text(step: bool) -> str:
+    """The reply to an answer from someone who chose No thanks: nothing was stored."""
+    counted = " You're counted as taking part." if step else ""
+    return f"🤍 Thank you for answering. Nothing was saved.{counted}\n-# {SAVING_OFF}"
 
 
 # --------------------------------------------------------------------------------- care

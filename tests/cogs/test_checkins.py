@@ -126,8 +126,11 @@ async def test_consent_refusal_stores_nothing_about_mood(world: World) -> None:
     await start(world, "test-checkin-pair")
     shown = await ana.click(find_message(world.channel, "Arriving"), label="3")
     description = shown.response.embeds[0].description or ""
-    assert "What is stored" in description and "/forget" in description
-    assert "attendance" in description
+    # Short, about check-ins only, with commands a member can use (no file names).
+    assert len(description) < 500, len(description)
+    assert "/mydata" in description and "/forget" in description
+    assert "who came" in description  # attendance is kept either way
+    assert "goal" not in description.lower() and ".md" not in description
     refused = await ana.click(shown.response.message, label="No thanks")
     assert "nothing about your mood was stored" in refused.response.content
     assert await rows(world, "SELECT * FROM checkins") == []
@@ -136,10 +139,29 @@ async def test_consent_refusal_stores_nothing_about_mood(world: World) -> None:
     ]
     # Still a participant: attendance is kept, as the explanation said.
     assert await rows(world, "SELECT user_id FROM attendance WHERE user_id = ?", ana.id)
-    # Clicking a value again asks again; nothing is stored without Agree.
+    # Clicking a value again doesn't ask again: nothing is stored, and a small line says why.
     again = await ana.click(find_message(world.channel, "Arriving"), label="4")
-    assert again.response.embeds[0].title == "Before your first check-in"
+    assert not again.response.embeds
+    assert "Saving is off for you (you chose No thanks)" in again.response.content
+    assert "/checkin consent" in again.response.content
     assert await rows(world, "SELECT * FROM checkins") == []
+    assert await rows(world, "SELECT kind FROM contributions WHERE author_id = ?", ana.id) == [
+        ("pass",)
+    ]
+    # Nor with /checkin now.
+    now = await ana.slash(world.channel, "checkin now")
+    later = await ana.click(now.response.message, label="6")
+    assert "Saving is off for you" in (later.response.message.content or "")
+    assert await rows(world, "SELECT * FROM checkins") == []
+    # /checkin consent shows the choice again; Agree turns saving on.
+    asked = await ana.slash(world.channel, "checkin consent")
+    assert asked.ephemeral
+    assert "saving is **off**" in (asked.response.embeds[0].description or "")
+    turned = await ana.click(asked.response.message, label="Agree")
+    assert "saved from now on" in turned.response.content
+    saved = await ana.click(find_message(world.channel, "Arriving"), label="5")
+    assert "Your answer is saved" in saved.response.content
+    assert await rows(world, "SELECT value FROM checkins") == [(5,)]
 
 
 async def test_anonymous_step_stores_no_user_id(world: World) -> None:

@@ -124,6 +124,10 @@ async def test_set_list_done_and_drop(world: World) -> None:
 async def test_declining_consent_stores_no_goal(world: World) -> None:
     ana = world.members[0]
     asked = await ana.slash(world.channel, "goal set", text="sleep better")
+    description = asked.response.embeds[0].description or ""
+    # The goal wording: short, about goals, pointing at commands rather than a file.
+    assert len(description) < 500 and "goal" in description and ".md" not in description
+    assert "/mydata" in description and "/forget" in description
     declined = await ana.click(asked.response.message, label="No thanks")
     assert "no goal was saved" in declined.response.content
     assert await rows(world, "SELECT * FROM goals") == []

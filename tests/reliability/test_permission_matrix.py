@@ -61,6 +61,7 @@ TABLE: dict[str, tuple[str, bool, dict[str, Any]]] = {
     "listen upload": (FACILITATOR, False, {"file": ("a.ogg", b"x")}),
     "checkin now": (MEMBER, False, {}),
     "checkin history": (MEMBER, False, {}),
+    "checkin consent": (MEMBER, False, {}),
     "group trends": (FACILITATOR, False, {}),
     "goal set": (MEMBER, False, {"text": "breathe slowly"}),
     "goal list": (MEMBER, False, {}),
