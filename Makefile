@@ -26,8 +26,8 @@ run: $(STAMP)
 test: $(DEV_STAMP) lint typecheck pytest
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check bot tests bench
-	$(BIN)/ruff format --check bot tests bench
+	$(BIN)/ruff check bot tests $(wildcard bench)
+	$(BIN)/ruff format --check bot tests $(wildcard bench)
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
