@@ -274,23 +274,51 @@ def bands(values: Iterable[float]) -> list[int]:
     return counts
 
 
+SCALE_NAMES = {"1-5": "the faces scale", "sam": "the feeling-and-energy scale"}
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word if n == 1 else word + 's'}"
+
+
 def member_summary(answers: Sequence[Answer]) -> str:
-    """A short text about a member's own history."""
-    answered = [a for a in answers if not a.passed and a.value is not None]
-    passed = sum(1 for a in answers if a.passed)
+    """A short, gentle text about a member's own history.
+
+    0-10 answers are summarised on their own scale; answers on other scales are only counted,
+    never converted into 0-10 figures they didn't give.
+    """
     if not answers:
         return "No check-ins in this period yet. Try /checkin now whenever you like."
-    parts = [f"{len(answered)} check-in{'s' if len(answered) != 1 else ''}"]
-    if passed:
-        parts.append(f"{passed} passed")
-    text = ", ".join(parts) + "."
-    scaled = [to_ten(a.scale, a.value) for a in answered if a.value is not None]
-    points = [v for v in scaled if v is not None]
-    if points:
-        text += f" Average {mean(points):.1f} on a 0-10 scale"
-        text += f" (lowest {min(points):.0f}, highest {max(points):.0f})."
+    ordered = sorted(answers, key=lambda a: a.created_at)
+    answered = [a for a in ordered if not a.passed and a.value is not None]
+    passed = sum(1 for a in ordered if a.passed)
+    text = f"You checked in {_count(len(answered), 'time')}"
+    text += f" and passed {_count(passed, 'time')}." if passed else "."
+    ten = [a.value for a in answered if a.scale == "0-10" and a.value is not None]
+    if len(ten) == 1:
+        text += f" Your check-in on the 0-10 scale was {ten[0]} out of 10."
+    elif ten and min(ten) == max(ten):
+        text += f" Your check-ins on the 0-10 scale were all {ten[0]} out of 10."
+    elif ten:
+        text += (
+            f" Your check-ins ranged from {min(ten)} to {max(ten)} out of 10; "
+            f"the most recent was {ten[-1]}."
+        )
+    others = []
+    for key, name in SCALE_NAMES.items():
+        n = sum(1 for a in answered if a.scale == key)
+        if n:
+            others.append(f"{_count(n, 'answer')} on {name}")
+    custom = sum(1 for a in answered if a.scale not in SCALE_NAMES and a.scale != "0-10")
+    if custom:
+        others.append(f"{_count(custom, 'answer')} with words")
+    if others:
+        text += " Also " + " and ".join(others) + "."
     own = pairs(answers)
     if own:
         ups = sum(1 for p in own if p.shift > 0)
-        text += f" In {ups} of {len(own)} sessions with a before and after, you left higher."
+        text += (
+            f" Of {_count(len(own), 'session')} where you checked in at the start and the end, "
+            f"you felt better at the end in {ups}."
+        )
     return text
