@@ -206,4 +206,5 @@ async def test_history_after_checkins(world: World, days: int) -> None:
     await busy_session(world)
     result = await world.members[0].slash(world.channel, "checkin history", days=days)
     description = result.response.embeds[0].description or ""
-    assert "2 check-ins" in description and "you left higher" in description
+    assert "checked in 2 times" in description and "ranged from 4 to 7 out of 10" in description
+    assert "felt better at the end in 1" in description
