@@ -15,10 +15,26 @@ from bot.app import ChorusBot
 from bot.cogs.access import require_guild
 from bot.core.errors import Conflict, UserFacingError
 from bot.ui.components import button, persistent_view
-from bot.ui.format import COLOUR_INFO
+from bot.ui.format import COLOUR_INFO, plural
 
 log = logging.getLogger("chorus.privacy")
 NONE = discord.AllowedMentions.none()
+
+# How /mydata counts each exported list: (one, many).
+EXPORT_WORDS: dict[str, tuple[str, str]] = {
+    "checkins": ("check-in", "check-ins"),
+    "attendance": ("session attended", "sessions attended"),
+    "contributions": ("contribution", "contributions"),
+    "goals": ("goal", "goals"),
+    "goal_ratings": ("goal rating", "goal ratings"),
+    "nominations": ("nomination", "nominations"),
+    "reminder_optins": ("reminder choice", "reminder choices"),
+    "reminders_sent": ("reminder sent", "reminders sent"),
+    "schedules_facilitated": ("scheduled session you lead", "scheduled sessions you lead"),
+    "sessions_facilitated": ("session you led", "sessions you led"),
+    "song_lines": ("song line", "song lines"),
+    "tracks_uploaded": ("track uploaded", "tracks uploaded"),
+}
 DAY = 86400.0
 FIRST_PURGE_DELAY = 60.0
 
@@ -57,7 +73,7 @@ class PrivacyCog(commands.Cog):
         }
         body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
         counts = ", ".join(
-            f"{len(value)} {name.replace('_', ' ')}"
+            plural(len(value), *EXPORT_WORDS.get(name, (name.replace("_", " "),)))
             for name, value in data.items()
             if isinstance(value, list) and value
         )

@@ -14,7 +14,7 @@ from bot.core.checkins import BANDS, K_MIN, Answer, Pair, bands, describe_value,
 from bot.core.text import shorten
 from bot.ui import charts
 from bot.ui.components import ChorusButton, button, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field
+from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field, plural
 
 COLOUR_CARE = 0xE0B0FF
 
@@ -315,7 +315,7 @@ def trends_embed(weeks: Sequence[WeekFigures]) -> discord.Embed:
         people = k_figure(w.people)
         shift = f"{w.mean_shift:+.1f}" if w.mean_shift is not None else "not shown"
         lines.append(
-            f"**{week_label(w.week_start)}**: {w.sessions} sessions · {people} people · "
+            f"**{week_label(w.week_start)}**: {plural(w.sessions, 'session')} · {people} people · "
             f"mood shift {shift}"
         )
     embed = discord.Embed(

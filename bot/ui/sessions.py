@@ -13,16 +13,16 @@ from bot.ui.format import COLOUR_DONE, COLOUR_INFO, date_time, duration, field, 
 
 # How each kind of contribution is counted in the summary; kinds missing here are bookkeeping
 # (edits, withdrawals, removals) and are not shown as contributions.
-KIND_LABELS = {
-    "reflection": "reflections",
-    "done": "breathing rounds finished",
-    "checkin": "check-ins",
-    "pass": "passes",
-    "line": "lyric lines",
-    "reaction": "reactions",
-    "vote": "votes",
-    "nomination": "nominations",
-    "goal": "goal-step answers",
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "reflection": ("reflection", "reflections"),
+    "done": ("breathing round finished", "breathing rounds finished"),
+    "checkin": ("check-in", "check-ins"),
+    "pass": ("pass", "passes"),
+    "line": ("lyric line", "lyric lines"),
+    "reaction": ("reaction", "reactions"),
+    "vote": ("vote", "votes"),
+    "nomination": ("nomination", "nominations"),
+    "goal": ("goal-step answer", "goal-step answers"),
 }
 
 
@@ -42,7 +42,7 @@ def summary_embed(summary: SessionSummary, titles: Mapping[str, str]) -> discord
         inline=False,
     )
     lines = [
-        f"{count} {KIND_LABELS[kind]}"
+        plural(count, *KIND_LABELS[kind])
         for kind, count in summary.contributions.items()
         if kind in KIND_LABELS
     ]

@@ -414,3 +414,15 @@ async def test_closed_checkin_has_no_instructions(world: World) -> None:
     for call in ("Pick", "Press", "Pass", "choose"):
         assert call not in text, text
     assert not faces.components
+
+
+async def test_summary_counts_read_as_words(world: World) -> None:
+    ana, ben = world.members[:2]
+    await open_and_join(world, ana, ben)
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "5")
+    await ben.click(find_message(world.channel, "Arriving"), label="Pass")
+    ended = await world.facilitator.slash(world.channel, "session end")
+    fields = {f.name: f.value for f in ended.response.embeds[0].fields}
+    assert "1 pass" in fields["Contributions"] and "1 passes" not in fields["Contributions"]
+    assert "1 check-in" in fields["Contributions"]

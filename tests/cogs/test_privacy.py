@@ -57,6 +57,10 @@ async def test_mydata_sends_everything_as_json(world: World) -> None:
     assert result.ephemeral
     files = result.response.attachments
     assert [f.filename for f in files] == ["chorus-mydata.json"]
+    # Counts read as words: "2 check-ins", "1 session attended", never "checkins"/"1 sessions".
+    content = result.response.content or ""
+    assert "2 check-ins" in content and "1 session attended" in content, content
+    assert "checkins" not in content and "1 sessions" not in content
     data = json.loads(await files[0].read())
     assert data["user_id"] == ana.id
     assert data["member"]["consent"] == "agreed"
@@ -196,7 +200,8 @@ async def test_group_trends_chart(world: World) -> None:
     result = await world.facilitator.slash(world.channel, "group trends", weeks=4)
     assert result.ephemeral
     description = result.response.embeds[0].description or ""
-    assert "1 sessions · 3 people · mood shift not shown" in description
+    assert "1 session · 3 people · mood shift not shown" in description
+    assert "1 sessions" not in description
     png = await result.response.attachments[0].read()
     assert png.startswith(b"\x89PNG")
 
