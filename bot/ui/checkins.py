@@ -312,12 +312,18 @@ def week_label(ts: float) -> str:
 def trends_embed(weeks: Sequence[WeekFigures]) -> discord.Embed:
     lines = []
     for w in weeks:
+        if w.sessions == 0:
+            continue
         people = k_figure(w.people)
         shift = f"{w.mean_shift:+.1f}" if w.mean_shift is not None else "not shown"
         lines.append(
             f"**{week_label(w.week_start)}**: {plural(w.sessions, 'session')} · {people} people · "
             f"mood shift {shift}"
         )
+    if not lines:
+        lines.append(f"No sessions in the last {plural(len(weeks), 'week')}.")
+    elif len(lines) < len(weeks):
+        lines.append("No sessions in the other weeks.")
     embed = discord.Embed(
         title="Group trends",
         colour=COLOUR_INFO,

@@ -202,6 +202,9 @@ async def test_group_trends_chart(world: World) -> None:
     description = result.response.embeds[0].description or ""
     assert "1 session · 3 people · mood shift not shown" in description
     assert "1 sessions" not in description
+    # Only the week with a session is listed; the empty weeks are one line, not filler.
+    assert description.count("session ·") == 1 and "0 sessions" not in description
+    assert "No sessions in the other weeks." in description
     png = await result.response.attachments[0].read()
     assert png.startswith(b"\x89PNG")
 
