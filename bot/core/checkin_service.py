@@ -20,6 +20,7 @@ from bot.core.checkins import (
     pairs,
     scale_key,
     shift_lines,
+    strip_mentions,
     to_ten,
 )
 from bot.core.clock import Clock, timestamp
@@ -289,7 +290,7 @@ class CheckinService:
         record = await self.own(checkin_id, user_id)
         if record.passed:
             raise Conflict("You passed on this check-in, so there's nothing to add a note to.")
-        note = clean_member_text(text, limit) or None
+        note = clean_member_text(strip_mentions(text), limit) or None
         await self._store.checkins.set_note(record.id, note)
         return note
 

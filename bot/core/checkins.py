@@ -7,6 +7,7 @@ lives in the ``checkins`` table, private to the member.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import mean
@@ -23,6 +24,26 @@ SCALES = ("0-10", "1-5", "sam")
 """Scales a member can pick for /checkin now."""
 
 DEFAULT_NOTE_MAX = 300
+
+_MENTIONS = (
+    (re.compile(r"<@!?\d+>"), "a member"),
+    (re.compile(r"<@&\d+>"), "a role"),
+    (re.compile(r"<#\d+>"), "a channel"),
+    (re.compile(r"</([^:>]+):\d+>"), r"/\1"),
+    (re.compile(r"<a?:(\w+):\d+>"), r":\1:"),
+    (re.compile(r"@(everyone|here)\b", re.IGNORECASE), r"\1"),
+)
+
+
+def strip_mentions(text: str) -> str:
+    """Member text with Discord's mention syntax made plain words (stored that way).
+
+    `<@id>` becomes "a member", `@everyone` "everyone", a custom emoji its :name:; so a goal
+    or a note never shows as a ping or a raw id, whatever message later carries it.
+    """
+    for pattern, plain in _MENTIONS:
+        text = pattern.sub(plain, text)
+    return text
 
 
 class CheckinHandler(BaseStepHandler):

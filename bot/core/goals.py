@@ -18,7 +18,7 @@ from statistics import mean
 from typing import Any
 
 from bot.core.activity_models import GoalStep
-from bot.core.checkins import K_MIN, k_figure
+from bot.core.checkins import K_MIN, k_figure, strip_mentions
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.runner import Runner, RunUpdate
@@ -52,7 +52,7 @@ ANSWERS = ("rated", "set", "pass")
 
 def clean_goal(text: str) -> str:
     """A goal as stored: one line, no invisible tricks, 1 to GOAL_MAX characters."""
-    cleaned = clean_member_text(text, GOAL_MAX * 4, single_line=True)
+    cleaned = clean_member_text(strip_mentions(text), GOAL_MAX * 4, single_line=True)
     if not cleaned:
         raise InvalidInput("Your goal is empty. Write it in a few words, e.g. *sleep better*.")
     if len(cleaned) > GOAL_MAX:

@@ -17,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 
+from bot.core.checkins import strip_mentions
 from bot.core.goals import GOAL_MAX, MAX_ACTIVE, RATINGS, GoalProgress, describe_rating
 from bot.core.text import shorten
 from bot.store.goals import GoalRecord
@@ -31,7 +32,7 @@ STATUS_WORDS = {"active": "active", "done": "done ✅", "dropped": "dropped"}
 
 def goal_text(goal: GoalRecord, limit: int = GOAL_MAX) -> str:
     """A goal's text, safe inside markdown."""
-    return discord.utils.escape_markdown(shorten(goal.text, limit))
+    return discord.utils.escape_markdown(shorten(strip_mentions(goal.text), limit))
 
 
 # ------------------------------------------------------------------------- rating prompts

@@ -85,7 +85,7 @@ async def test_set_list_done_and_drop(world: World) -> None:
     choices = await ana.autocomplete(world.channel, "goal done", "id", "")
     names = [c["name"] for c in choices]
     assert sorted(names) == sorted(
-        ["sleep better", "share more with @everyone", "feel less anxious"]
+        ["sleep better", "share more with everyone", "feel less anxious"]
     )
     assert [
         c["name"] for c in await ana.autocomplete(world.channel, "goal drop", "id", "slee")
@@ -93,9 +93,9 @@ async def test_set_list_done_and_drop(world: World) -> None:
     ids = await goal_ids(world, ana)
     done = await ana.slash(world.channel, "goal done", id=ids["sleep better"])
     assert done.ephemeral and "marked as done" in done.response.content
-    dropped = await ana.slash(world.channel, "goal drop", id=ids["share more with @everyone"])
+    dropped = await ana.slash(world.channel, "goal drop", id=ids["share more with everyone"])
     assert "Dropped" in dropped.response.content
-    twice = await ana.slash(world.channel, "goal drop", id=ids["share more with @everyone"])
+    twice = await ana.slash(world.channel, "goal drop", id=ids["share more with everyone"])
     assert "already dropped" in twice.response.content
     not_hers = await ana.slash(
         world.channel, "goal done", id=(await goal_ids(world, ben))["walk daily"]
@@ -351,3 +351,25 @@ async def test_rating_buttons_work_after_a_restart(
     saved = await ana.click(prompt, label="5 · Very good")
     assert "Your answer: **5 · Very good**" in saved.response.content
     assert await rows(world, "SELECT value FROM goal_ratings") == [(5,)]
+
+
+async def test_goal_and_note_text_lose_mentions_and_markdown(world: World) -> None:
+    ana, quiet = world.members[:2]
+    content = await set_goal(world, ana, "call <@123> **more** @everyone", first=True)
+    stored = await rows(world, "SELECT text FROM goals")
+    assert stored == [("call a member **more** everyone",)]
+    # Shown back with markdown escaped and no mention syntax.
+    assert r"call a member \*\*more\*\* everyone" in content
+    assert "<@" not in content and "@everyone" not in content
+    listed = await ana.slash(world.channel, "goal list")
+    embed = listed.response.embeds[0]
+    text = (embed.description or "") + " ".join(str(f.value) for f in embed.fields)
+    assert r"call a member \*\*more\*\* everyone" in text and "<@" not in text
+    # A check-in note is stored without mentions too.
+    await open_and_join(world, ana, quiet)
+    await start(world, "test-checkin-pair")
+    await ana.click(find_message(world.channel, "Arriving"), label="6")
+    reply = private(world, ana, "Your answer is saved")[-1]
+    shown = await ana.click(reply, label="Add a note")
+    await ana.submit_modal(shown, {"note": "thanks <@&99> and @here"})
+    assert await rows(world, "SELECT note FROM checkins") == [("thanks a role and here",)]

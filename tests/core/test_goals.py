@@ -30,6 +30,14 @@ def test_goal_text_is_cleaned_to_one_line() -> None:
     assert clean_goal("  sleep\n better \u200b ") == "sleep better"
 
 
+def test_goal_text_has_no_mentions() -> None:
+    text = clean_goal("talk to <@123> and <@!45> in <#6> @everyone @Here <@&7> </goal set:8>")
+    assert text == "talk to a member and a member in a channel everyone Here a role /goal set"
+    assert "<@" not in text and "@" not in text
+    assert clean_goal("meet @ 5") == "meet @ 5"  # a plain @ is just text
+    assert clean_goal("<:wave:99> hi") == ":wave: hi"
+
+
 def test_goal_text_limits() -> None:
     assert clean_goal("x" * GOAL_MAX) == "x" * GOAL_MAX
     with pytest.raises(InvalidInput, match="at most 100 characters; yours has 101"):
