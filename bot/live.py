@@ -226,6 +226,7 @@ class LiveSessions:
             run=run,
             activity_title=localize(activity.title),
             step_title=localize(step.title),
+            step_kind=step.type,
             step_count=len(activity.steps),
             answered=answered,
             expected=expected,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from functools import lru_cache
 
 import discord
 
@@ -35,6 +33,7 @@ class BoardState:
     step_count: int = 0
     answered: int | None = None
     expected: int = 0
+    step_kind: str = ""
     now: float = 0.0
     names: dict[int, str] = dataclass_field(default_factory=dict)
     voice_name: str | None = None
@@ -58,22 +57,9 @@ PRIVATE_COUNT_KINDS = frozenset({"checkin", "goal"})
 """Steps about how people are: the public board shows no exact count below K_MIN."""
 
 
-@lru_cache(maxsize=256)
-def _step_kinds(definition: str) -> tuple[str, ...]:
-    """The step types of a run's activity definition (JSON), worked out once per run."""
-    try:
-        steps = json.loads(definition).get("steps", [])
-        return tuple(str(step.get("type", "")) for step in steps)
-    except (ValueError, AttributeError):
-        return ()
-
-
 def _answers_line(state: BoardState) -> str:
     answered = state.answered or 0
-    run = state.run
-    kinds = _step_kinds(run.definition) if run is not None else ()
-    kind = kinds[run.step_index] if run is not None and run.step_index < len(kinds) else ""
-    if kind in PRIVATE_COUNT_KINDS and answered < K_MIN:
+    if state.step_kind in PRIVATE_COUNT_KINDS and answered < K_MIN:
         return f"fewer than {K_MIN} answered so far"
     return f"{answered} of {max(state.expected, answered)} answered"
 
