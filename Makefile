@@ -49,6 +49,10 @@ screenshots: $(DEMO_STAMP)
 	command -v chromium || (apt-get update && apt-get install -y chromium)
 	$(BIN)/python -m bot demo --screenshots docs/img
 
+# Speed, cost and memory against their ceilings (a few minutes); reports, never fails on time.
+bench: $(DEV_STAMP)
+	$(BIN)/python -m bench
+
 validate: $(STAMP)
 	$(BIN)/chorus validate activities
 

@@ -1,0 +1,224 @@
+"""1. Durable check-ins: 20,000 members answer at once through CheckinService.answer_step.
+
+Baselines in the same run: plain sqlite3 executemany of the same rows in one transaction (the
+ceiling) and the naive design, one aiosqlite execute + commit per check-in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+import aiosqlite
+
+from bench.common import Row, Timer, percentile
+from bench.world import clock, open_store, populate, shipped_catalog
+from bot.core.checkin_service import CheckinService
+from bot.settings import CheckinSettings
+from bot.store.store import Store
+
+SESSIONS = 1000
+MEMBERS = 20
+NAIVE_COUNT = 4000
+PACED_SECONDS = 2.0
+
+_INSERT_CHECKIN = (
+    "INSERT INTO checkins (guild_id, user_id, session_id, run_id, step_index, scale, phase,"
+    " measure, value, value2, passed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_CONTRIBUTION = (
+    "INSERT INTO contributions (run_id, step_index, author_id, kind, payload, created_at,"
+    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+Submission = tuple[int, int]  # (run id, user id)
+
+
+async def _prepare(path: Path) -> tuple[Store, CheckinService, list[Submission]]:
+    store, runner = await open_store(path)
+    activity = shipped_catalog().activities["opening-checkin"]
+    opened = await populate(store, runner, activity, SESSIONS, MEMBERS)
+    service = CheckinService(store, clock, runner, CheckinSettings())
+    work = [(o.run.id, uid) for o in opened if o.run is not None for uid in o.members]
+    return store, service, work
+
+
+async def _burst(service: CheckinService, work: list[Submission]) -> tuple[float, list[float]]:
+    """Everyone at once; latency counts from the moment all were submitted."""
+    latencies: list[float] = []
+
+    async def one(run_id: int, user_id: int, start: float) -> None:
+        await service.answer_step(run_id, 0, user_id, 5)
+        latencies.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(run_id, uid, start) for run_id, uid in work))
+    return time.perf_counter() - start, latencies
+
+
+async def _paced(
+    service: CheckinService, work: list[Submission], seconds: float
+) -> tuple[float, list[float]]:
+    """The same number of answers arriving evenly over `seconds` (a realistic peak)."""
+    latencies: list[float] = []
+    tasks: list[asyncio.Task[None]] = []
+
+    async def one(run_id: int, user_id: int, arrived: float) -> None:
+        await service.answer_step(run_id, 0, user_id, 5)
+        latencies.append(time.perf_counter() - arrived)
+
+    start = time.perf_counter()
+    interval = seconds / len(work)
+    index = 0
+    while index < len(work):
+        now = time.perf_counter()
+        due = min(len(work), int((now - start) / interval) + 1)
+        while index < due:
+            run_id, uid = work[index]
+            arrived = start + index * interval
+            tasks.append(asyncio.create_task(one(run_id, uid, arrived)))
+            index += 1
+        await asyncio.sleep(0.001)
+    await asyncio.gather(*tasks)
+    return time.perf_counter() - start, latencies
+
+
+def _rows(work: list[Submission], now: float) -> tuple[list[tuple[object, ...]], ...]:
+    checkins = [
+        (1, uid, None, None, 0, "0-10", "before", "mood", 5, None, 0, now) for _, uid in work
+    ]
+    contributions = [(None, 0, uid, "checkin", "{}", now, now) for _, uid in work]
+    return checkins, contributions
+
+
+def _ceiling(path: Path, work: list[Submission]) -> float:
+    """Plain sqlite3: the same check-in and contribution rows, executemany, one transaction."""
+    checkins, contributions = _rows(work, time.time())
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL").fetchall()
+    conn.execute("PRAGMA synchronous = NORMAL")
+    # Contributions need a run: the foreign key is not enforced on this bare connection,
+    # and run_id NULL would violate NOT NULL, so point them at a real run id.
+    run_id = conn.execute("SELECT MIN(id) FROM activity_runs").fetchone()[0]
+    contributions = [(run_id, *c[1:]) for c in contributions]
+    with Timer() as t:
+        conn.execute("BEGIN")
+        conn.executemany(_INSERT_CHECKIN, checkins)
+        conn.executemany(_INSERT_CONTRIBUTION, contributions)
+        conn.execute("COMMIT")
+    conn.close()
+    return len(work) / t.seconds
+
+
+async def _naive(path: Path, work: list[Submission]) -> tuple[float, list[float]]:
+    """The naive bot: one aiosqlite execute + commit per check-in, all submitted at once."""
+    checkins, _ = _rows(work, time.time())
+    conn = await aiosqlite.connect(path)
+    await conn.execute("PRAGMA journal_mode = WAL")
+    await conn.execute("PRAGMA synchronous = NORMAL")
+    lock = asyncio.Lock()
+    latencies: list[float] = []
+
+    async def one(row: tuple[object, ...], start: float) -> None:
+        async with lock:
+            await conn.execute(_INSERT_CHECKIN, row)
+            await conn.commit()
+        latencies.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one(row, start) for row in checkins))
+    elapsed = time.perf_counter() - start
+    await conn.close()
+    return len(checkins) / elapsed, latencies
+
+
+async def _run(tmp: Path) -> list[Row]:
+    store, service, work = await _prepare(tmp / "burst.db")
+    batches_before = store.db.writer.batches
+    elapsed, latencies = await _burst(service, work)
+    batches = store.db.writer.batches - batches_before
+    count = await store.checkins.count()
+    assert count == len(work), f"{count} check-ins stored, {len(work)} submitted"
+    await store.close()
+
+    store2, service2, work2 = await _prepare(tmp / "paced.db")
+    paced_elapsed, paced_latencies = await _paced(service2, work2, PACED_SECONDS)
+    await store2.close()
+
+    store3, _, work3 = await _prepare(tmp / "baseline.db")
+    await store3.close()
+    ceiling = _ceiling(tmp / "baseline.db", work3)
+    naive_rate, naive_latencies = await _naive(tmp / "baseline.db", work3[:NAIVE_COUNT])
+
+    rate = len(work) / elapsed
+    p50, p99 = percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000
+    paced_p50 = percentile(paced_latencies, 50) * 1000
+    paced_p99 = percentile(paced_latencies, 99) * 1000
+    naive_p99 = percentile(naive_latencies, 99) * 1000
+    name = "1 check-ins"
+    return [
+        Row(
+            name,
+            f"{len(work):,} at once: check-ins/s",
+            rate,
+            "/s",
+            "naive execute+commit",
+            naive_rate,
+            target=">= 10,000/s and >= 10x naive",
+            met=rate >= 10_000 and rate >= 10 * naive_rate,
+            extra={"commits": batches, "seconds": elapsed},
+        ),
+        Row(
+            name,
+            "  same run vs ceiling",
+            rate,
+            "/s",
+            "sqlite3 executemany",
+            ceiling,
+            notes="ratio = share of the single-transaction ceiling",
+        ),
+        Row(
+            name,
+            f"{len(work):,} at once: p50 latency",
+            p50,
+            "ms",
+            higher_is_better=False,
+        ),
+        Row(
+            name,
+            f"{len(work):,} at once: p99 latency",
+            p99,
+            "ms",
+            "naive p99",
+            naive_p99,
+            higher_is_better=False,
+            target="< 50 ms",
+            met=p99 < 50,
+            notes="queueing: the last of 20,000 simultaneous answers waits for all before it",
+        ),
+        Row(
+            name,
+            f"paced over {PACED_SECONDS:.0f} s: p50 latency",
+            paced_p50,
+            "ms",
+            higher_is_better=False,
+            extra={"seconds": paced_elapsed},
+        ),
+        Row(
+            name,
+            f"paced over {PACED_SECONDS:.0f} s: p99 latency",
+            paced_p99,
+            "ms",
+            higher_is_better=False,
+            target="< 50 ms",
+            met=paced_p99 < 50,
+        ),
+    ]
+
+
+def run() -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="chorus-bench-") as tmp:
+        return asyncio.run(_run(Path(tmp)))

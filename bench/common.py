@@ -1,0 +1,102 @@
+"""Shared pieces: result rows, timing helpers, a table printer, and a throwaway settings object."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@dataclass
+class Row:
+    """One figure, its baseline in the same run, the ratio, and the target it is held to."""
+
+    bench: str
+    metric: str
+    value: float
+    unit: str
+    baseline: str = ""
+    baseline_value: float | None = None
+    higher_is_better: bool = True
+    target: str = ""
+    met: bool | None = None
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline_value is None or self.baseline_value == 0 or self.value == 0:
+            return None
+        if self.higher_is_better:
+            return self.value / self.baseline_value
+        return self.baseline_value / self.value
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["ratio"] = self.ratio
+        return data
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile (pct in 0..100) of a non-empty sequence."""
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+class Timer:
+    """`with Timer() as t: ...` then t.seconds."""
+
+    def __enter__(self) -> Timer:
+        self.start = time.perf_counter()
+        self.seconds = 0.0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self.start
+
+
+def fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    if abs(value) >= 1000:
+        text = f"{value:,.0f}"
+    elif abs(value) >= 10:
+        text = f"{value:.1f}"
+    else:
+        text = f"{value:.3g}"
+    return f"{text} {unit}".strip()
+
+
+def table(rows: Sequence[Row]) -> str:
+    """A plain-text table of every figure with its baseline, ratio and target."""
+    header = ("benchmark", "metric", "value", "baseline", "ratio", "target", "met")
+    lines = [header]
+    for row in rows:
+        baseline = (
+            f"{row.baseline}: {fmt(row.baseline_value, row.unit)}"
+            if row.baseline_value is not None
+            else row.baseline
+        )
+        ratio = f"{row.ratio:.1f}x" if row.ratio is not None else "-"
+        met = {True: "yes", False: "NO", None: "-"}[row.met]
+        lines.append(
+            (row.bench, row.metric, fmt(row.value, row.unit), baseline, ratio, row.target, met)
+        )
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    out = []
+    for n, line in enumerate(lines):
+        out.append("  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(line)).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)

@@ -1,0 +1,90 @@
+"""4. Memory: a bot process with 1,000 open sessions, each running an activity with 20 members.
+
+Measured in a fresh subprocess: RSS after imports + bot construction (the baseline), then after
+creating the sessions, joins and runs through the real services and runner.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+
+from bench.common import ROOT, Row
+
+SESSIONS = 1000
+MEMBERS = 20
+
+_CHILD = """
+import asyncio, json, sys, tracemalloc
+from pathlib import Path
+
+def rss() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+async def main(tmp: Path) -> dict:
+    from bot.app import create_bot
+    from bot.settings import Settings
+    from bench.world import populate, shipped_catalog
+    settings = Settings(database_path=tmp / "chorus.db", media_dir=tmp / "media",
+                        activities_dirs=(Path(sys.argv[2]) / "activities",))
+    bot = create_bot(settings, catalog=shipped_catalog())
+    await bot.store.open()
+    import gc; gc.collect()
+    base = rss()
+    tracemalloc.start()
+    activity = bot.catalog.activities["opening-checkin"]
+    opened = await populate(bot.store, bot.runner, activity, int(sys.argv[3]), int(sys.argv[4]))
+    for o in opened:  # what a live bot holds per run: its parsed definition and context
+        assert o.run is not None
+        bot.runner.definition(o.run)
+        await bot.store.sessions.present(o.session.id)
+    gc.collect()
+    current, peak = tracemalloc.get_traced_memory()
+    after = rss()
+    await bot.store.close()
+    return {"base": base, "after": after, "traced": current, "traced_peak": peak}
+
+print(json.dumps(asyncio.run(main(Path(sys.argv[1])))))
+"""
+
+
+def run() -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="chorus-bench-") as tmp:
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, tmp, str(ROOT), str(SESSIONS), str(MEMBERS)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    mb = 1024 * 1024
+    per_session = (data["after"] - data["base"]) / SESSIONS
+    return [
+        Row(
+            "4 memory",
+            f"RSS with {SESSIONS:,} sessions x {MEMBERS}",
+            data["after"] / mb,
+            "MB",
+            "bot constructed, no sessions",
+            data["base"] / mb,
+            higher_is_better=False,
+            target="< 200 MB",
+            met=data["after"] < 200 * mb,
+            notes="ratio = baseline / value",
+            extra=data,
+        ),
+        Row("4 memory", "  RSS growth per session", per_session / 1024, "KB"),
+        Row(
+            "4 memory",
+            "  tracemalloc live per session",
+            data["traced"] / SESSIONS / 1024,
+            "KB",
+            notes=f"peak {data['traced_peak'] / mb:.1f} MB",
+        ),
+    ]

@@ -1,0 +1,89 @@
+"""Populate a real store through the real services: open sessions, joined members, running steps."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.common import ROOT
+from bot.app import default_step_handlers
+from bot.core.activities import Activity, Catalog
+from bot.core.runner import Runner
+from bot.core.session import SessionService
+from bot.store.records import RunRecord, SessionRecord
+from bot.store.store import Store
+
+
+def clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def shipped_catalog() -> Catalog:
+    return Catalog.load([ROOT / "activities"], ROOT / "data" / "media")
+
+
+def guild_of(session_index: int) -> int:
+    return 900_000 + session_index // 10
+
+
+def member_of(session_index: int, member_index: int, members: int) -> int:
+    return 10_000_000 + session_index * members + member_index
+
+
+@dataclass
+class Opened:
+    session: SessionRecord
+    run: RunRecord | None
+    members: list[int]
+
+
+async def populate(
+    store: Store,
+    runner: Runner,
+    activity: Activity | None,
+    sessions: int,
+    members: int,
+    *,
+    consent: bool = True,
+) -> list[Opened]:
+    """`sessions` open sessions, each with `members` joined and (optionally) `activity` running."""
+    service = SessionService(store, clock)
+    opened: list[Opened] = []
+    for s in range(sessions):
+        session = await service.open(
+            guild_id=guild_of(s),
+            channel_id=5_000_000 + s,
+            title=f"Circle {s}",
+            facilitator_id=1_000 + s,
+        )
+        opened.append(Opened(session, None, [member_of(s, m, members) for m in range(members)]))
+    await asyncio.gather(*(service.join(o.session, uid) for o in opened for uid in o.members))
+    if consent:
+        rows = [
+            (o.session.guild_id, uid, f"member {uid}", "agreed", 0.0)
+            for o in opened
+            for uid in o.members
+        ]
+
+        def agree(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "INSERT INTO members (guild_id, user_id, display_name, consent, consent_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+        await store.db.write(agree)
+    if activity is not None:
+        updates = await asyncio.gather(*(runner.start(o.session.id, activity) for o in opened))
+        for o, update in zip(opened, updates, strict=True):
+            o.run = update.run
+    return opened
+
+
+async def open_store(path: Path) -> tuple[Store, Runner]:
+    store = Store(path)
+    await store.open()
+    return store, Runner(store, clock, default_step_handlers())
