@@ -157,8 +157,28 @@ def _refuse_aliases_and_depth(text: str) -> None:
         loader.dispose()
 
 
+_ALIAS_LIKE = re.compile(r"(?:^|[\s,\[\{:-])\*[^\s*]")
+_DEPTH_MARKS = re.compile(r"- |: ")
+
+
+def _needs_event_scan(text: str) -> bool:
+    """Whether the text could hold an alias or nest too deeply (else the scan is skipped).
+
+    A conservative bound: every nesting level needs an indent step, a "- ", a ": " or a
+    bracket, so a file with fewer of those than MAX_DEPTH on any one path cannot be too deep.
+    """
+    if _ALIAS_LIKE.search(text):
+        return True
+    deepest = 0
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        deepest = max(deepest, len(line) - len(stripped) + len(_DEPTH_MARKS.findall(stripped)))
+    return deepest + text.count("[") + text.count("{") >= MAX_DEPTH
+
+
 def _compose(text: str) -> Node | None:
-    _refuse_aliases_and_depth(text)
+    if _needs_event_scan(text):
+        _refuse_aliases_and_depth(text)
     loader: Any = _FastComposer(text) if _FAST else _Composer(text)
     try:
         root: Node | None = loader.get_single_node()
@@ -200,6 +220,7 @@ class _Builder:
     def __init__(self) -> None:
         self.doc = MarkedDocument(data=None)
         self.problems: list[YamlProblem] = []
+        self._seen: set[int] = set()
 
     def problem(self, node: Node, path: YamlPath, message: str) -> None:
         mark = _mark(node)
@@ -207,6 +228,12 @@ class _Builder:
 
     def build(self, node: Node, path: YamlPath) -> Any:
         self.doc.value_marks[path] = _mark(node)
+        if not isinstance(node, ScalarNode):
+            if id(node) in self._seen:
+                # A node reached twice is an alias; never expand it (alias bombs).
+                self.problem(node, path, "aliases are not allowed in activity files")
+                return None
+            self._seen.add(id(node))
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         if isinstance(node, SequenceNode):
