@@ -17,6 +17,7 @@ import aiosqlite
 from bench.common import Row, Timer, percentile
 from bench.world import clock, open_store, populate, shipped_catalog
 from bot.core.checkin_service import CheckinService
+from bot.runtime import tune_garbage_collector
 from bot.settings import CheckinSettings
 from bot.store.store import Store
 
@@ -137,6 +138,7 @@ async def _naive(path: Path, work: list[Submission]) -> tuple[float, list[float]
 
 async def _run(tmp: Path) -> list[Row]:
     store, service, work = await _prepare(tmp / "burst.db")
+    tune_garbage_collector()  # as `chorus run` does once the bot is built
     batches_before = store.db.writer.batches
     elapsed, latencies = await _burst(service, work)
     batches = store.db.writer.batches - batches_before

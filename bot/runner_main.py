@@ -30,6 +30,9 @@ def run_bot(settings: Settings) -> int:
     from bot.app import create_bot
 
     bot = create_bot(settings)
+    from bot.runtime import tune_garbage_collector
+
+    tune_garbage_collector()
     token = settings.token.get_secret_value() if settings.token else ""
 
     async def main() -> None:
