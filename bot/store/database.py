@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -189,11 +189,17 @@ class Database:
     # One hop to the connection's thread per query (execute, fetch and close together), so no
     # cursor stays open between hops: thousands of concurrent reads stay cheap.
 
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        return list(await self.conn.execute_fetchall(sql, tuple(params)))
+    async def fetch_all(
+        self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
+    ) -> list[Row]:
+        """Rows of one query; `params` positional, or a mapping for :named parameters."""
+        bound = dict(params) if isinstance(params, Mapping) else tuple(params)
+        return list(await self.conn.execute_fetchall(sql, bound))
 
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        rows = list(await self.conn.execute_fetchall(sql, tuple(params)))
+    async def fetch_one(
+        self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
+    ) -> Row | None:
+        rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
     async def backup(self, target: Path) -> None:

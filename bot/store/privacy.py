@@ -39,16 +39,137 @@ async def _columns(conn: aiosqlite.Connection, table: str) -> set[str]:
         return {str(r[1]) for r in await cursor.fetchall()}
 
 
-async def _tables(conn: aiosqlite.Connection) -> set[str]:
-    async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
-        return {str(r[0]) for r in await cursor.fetchall()}
-
-
-_GUILD_SESSIONS = "SELECT id FROM sessions WHERE guild_id = ?"
-_GUILD_RUNS = (
-    "SELECT r.id FROM activity_runs r JOIN sessions s ON s.id = r.session_id WHERE s.guild_id = ?"
-)
 _GUILD_SONGS = "SELECT id FROM songs WHERE guild_id = ?"
+
+
+# What /mydata exports beyond the member row and contributions, by key. Named parameters
+# :guild and :user; every query keeps to the one server.
+_EXPORTS: tuple[tuple[str, str], ...] = (
+    (
+        "checkins",
+        "SELECT c.id, c.session_id, s.title AS session_title, c.scale, c.phase,"
+        " c.measure, c.value, c.value2, c.passed, c.note, c.shared, c.created_at"
+        " FROM checkins c LEFT JOIN sessions s ON s.id = c.session_id"
+        " WHERE c.guild_id = :guild AND c.user_id = :user ORDER BY c.created_at",
+    ),
+    (
+        "attendance",
+        "SELECT a.session_id, s.title AS session_title, a.joined_at, a.left_at"
+        " FROM attendance a JOIN sessions s ON s.id = a.session_id"
+        " WHERE s.guild_id = :guild AND a.user_id = :user ORDER BY a.joined_at",
+    ),
+    (
+        "song_lines",
+        "SELECT l.song_id, s.title AS song_title, l.section, l.position, l.text,"
+        " l.created_at, l.removed_at FROM song_lines l JOIN songs s ON s.id = l.song_id"
+        " WHERE s.guild_id = :guild AND l.author_id = :user ORDER BY l.created_at",
+    ),
+    (
+        "nominations",
+        "SELECT n.session_id, n.title, n.artist, n.url, n.note, n.created_at,"
+        " n.removed_at FROM nominations n JOIN sessions s ON s.id = n.session_id"
+        " WHERE s.guild_id = :guild AND n.user_id = :user ORDER BY n.created_at",
+    ),
+    (
+        "tracks_uploaded",
+        "SELECT id, title, artist, created_at FROM tracks"
+        " WHERE guild_id = :guild AND uploaded_by = :user ORDER BY created_at",
+    ),
+    (
+        "reminder_optins",
+        "SELECT minutes_before, updated_at FROM reminder_optins"
+        " WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "reminders_sent",
+        "SELECT r.occurrence_id, r.via, r.sent_at FROM sent_reminders r"
+        " JOIN schedule_occurrences o ON o.id = r.occurrence_id"
+        " WHERE o.guild_id = :guild AND r.user_id = :user ORDER BY r.sent_at",
+    ),
+    (
+        "schedules_facilitated",
+        "SELECT id, title, repeat, active, created_at FROM schedule_series"
+        " WHERE guild_id = :guild AND facilitator_id = :user ORDER BY created_at",
+    ),
+    (
+        "goals",
+        "SELECT id, text, status, created_at, closed_at FROM goals"
+        " WHERE guild_id = :guild AND user_id = :user ORDER BY id",
+    ),
+    (
+        "goal_ratings",
+        "SELECT r.goal_id, g.text AS goal_text, r.session_id,"
+        " s.title AS session_title, r.value, r.created_at FROM goal_ratings r"
+        " JOIN goals g ON g.id = r.goal_id LEFT JOIN sessions s ON s.id = r.session_id"
+        " WHERE g.guild_id = :guild AND g.user_id = :user ORDER BY r.created_at",
+    ),
+    (
+        "sessions_facilitated",
+        "SELECT id, title, started_at, ended_at FROM sessions"
+        " WHERE guild_id = :guild AND facilitator_id = :user ORDER BY started_at",
+    ),
+)
+
+_SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
+
+# What /forget does, in order, in one transaction: delete the member's own data, keep shared
+# work without their id. song_lines follows the song's own setting (see _forget_lines).
+_FORGETS: tuple[tuple[str, str, str], ...] = (
+    ("delete", "checkins", "DELETE FROM checkins WHERE guild_id = :guild AND user_id = :user"),
+    (
+        "delete",
+        "attendance",
+        f"DELETE FROM attendance WHERE user_id = :user AND session_id IN ({_SESSIONS_HERE})",
+    ),
+    (
+        "delete",
+        "contributions",
+        "DELETE FROM contributions WHERE author_id = :user AND run_id IN"
+        f" (SELECT id FROM activity_runs WHERE session_id IN ({_SESSIONS_HERE}))",
+    ),
+    (
+        "delete",
+        "goal_ratings",
+        "DELETE FROM goal_ratings WHERE goal_id IN"
+        " (SELECT id FROM goals WHERE guild_id = :guild AND user_id = :user)",
+    ),
+    ("delete", "goals", "DELETE FROM goals WHERE guild_id = :guild AND user_id = :user"),
+    ("lines", "song_lines", ""),
+    (
+        "delete",
+        "nominations",
+        f"DELETE FROM nominations WHERE user_id = :user AND session_id IN ({_SESSIONS_HERE})",
+    ),
+    (
+        "anonymise",
+        "tracks",
+        "UPDATE tracks SET uploaded_by = NULL WHERE guild_id = :guild AND uploaded_by = :user",
+    ),
+    (
+        "anonymise",
+        "sessions",
+        "UPDATE sessions SET facilitator_id = 0 WHERE guild_id = :guild"
+        " AND facilitator_id = :user AND status = 'ended'",
+    ),
+    (
+        "delete",
+        "reminder_optins",
+        "DELETE FROM reminder_optins WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "delete",
+        "sent_reminders",
+        "DELETE FROM sent_reminders WHERE user_id = :user AND occurrence_id IN"
+        " (SELECT id FROM schedule_occurrences WHERE guild_id = :guild)",
+    ),
+    (
+        "anonymise",
+        "schedule_series",
+        "UPDATE schedule_series SET facilitator_id = 0 WHERE guild_id = :guild"
+        " AND facilitator_id = :user AND active = 0",
+    ),
+    ("delete", "members", "DELETE FROM members WHERE guild_id = :guild AND user_id = :user"),
+)
 
 
 class PrivacyRepository:
@@ -90,29 +211,11 @@ class PrivacyRepository:
     async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
         """Everything Chorus holds about one member in one server, as plain JSON-able data."""
         db = self._db
-        tables = await _tables(db.conn)
         out: dict[str, Any] = {}
         member = await db.fetch_one(
             "SELECT * FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
         out["member"] = dict(member) if member else None
-        out["checkins"] = _rows(
-            await db.fetch_all(
-                "SELECT c.id, c.session_id, s.title AS session_title, c.scale, c.phase,"
-                " c.measure, c.value, c.value2, c.passed, c.note, c.shared, c.created_at"
-                " FROM checkins c LEFT JOIN sessions s ON s.id = c.session_id"
-                " WHERE c.guild_id = ? AND c.user_id = ? ORDER BY c.created_at",
-                (guild_id, user_id),
-            )
-        )
-        out["attendance"] = _rows(
-            await db.fetch_all(
-                "SELECT a.session_id, s.title AS session_title, a.joined_at, a.left_at"
-                " FROM attendance a JOIN sessions s ON s.id = a.session_id"
-                " WHERE s.guild_id = ? AND a.user_id = ? ORDER BY a.joined_at",
-                (guild_id, user_id),
-            )
-        )
         contributions = []
         for row in await db.fetch_all(
             "SELECT r.session_id, r.activity_id, c.step_index, c.kind, c.payload, c.created_at,"
@@ -125,81 +228,8 @@ class PrivacyRepository:
             item["payload"] = json.loads(item["payload"] or "{}")
             contributions.append(item)
         out["contributions"] = contributions
-        if "song_lines" in tables:
-            out["song_lines"] = _rows(
-                await db.fetch_all(
-                    "SELECT l.song_id, s.title AS song_title, l.section, l.position, l.text,"
-                    " l.created_at, l.removed_at FROM song_lines l JOIN songs s ON s.id = l.song_id"
-                    " WHERE s.guild_id = ? AND l.author_id = ? ORDER BY l.created_at",
-                    (guild_id, user_id),
-                )
-            )
-        if "nominations" in tables:
-            out["nominations"] = _rows(
-                await db.fetch_all(
-                    "SELECT n.session_id, n.title, n.artist, n.url, n.note, n.created_at,"
-                    " n.removed_at FROM nominations n JOIN sessions s ON s.id = n.session_id"
-                    " WHERE s.guild_id = ? AND n.user_id = ? ORDER BY n.created_at",
-                    (guild_id, user_id),
-                )
-            )
-        if "tracks" in tables:
-            out["tracks_uploaded"] = _rows(
-                await db.fetch_all(
-                    "SELECT id, title, artist, created_at FROM tracks"
-                    " WHERE guild_id = ? AND uploaded_by = ? ORDER BY created_at",
-                    (guild_id, user_id),
-                )
-            )
-        if "reminder_optins" in tables:
-            out["reminder_optins"] = _rows(
-                await db.fetch_all(
-                    "SELECT minutes_before, updated_at FROM reminder_optins"
-                    " WHERE guild_id = ? AND user_id = ?",
-                    (guild_id, user_id),
-                )
-            )
-        if "sent_reminders" in tables:
-            out["reminders_sent"] = _rows(
-                await db.fetch_all(
-                    "SELECT r.occurrence_id, r.via, r.sent_at FROM sent_reminders r"
-                    " JOIN schedule_occurrences o ON o.id = r.occurrence_id"
-                    " WHERE o.guild_id = ? AND r.user_id = ? ORDER BY r.sent_at",
-                    (guild_id, user_id),
-                )
-            )
-        if "schedule_series" in tables:
-            out["schedules_facilitated"] = _rows(
-                await db.fetch_all(
-                    "SELECT id, title, repeat, active, created_at FROM schedule_series"
-                    " WHERE guild_id = ? AND facilitator_id = ? ORDER BY created_at",
-                    (guild_id, user_id),
-                )
-            )
-        if "goals" in tables:
-            out["goals"] = _rows(
-                await db.fetch_all(
-                    "SELECT id, text, status, created_at, closed_at FROM goals"
-                    " WHERE guild_id = ? AND user_id = ? ORDER BY id",
-                    (guild_id, user_id),
-                )
-            )
-            out["goal_ratings"] = _rows(
-                await db.fetch_all(
-                    "SELECT r.goal_id, g.text AS goal_text, r.session_id,"
-                    " s.title AS session_title, r.value, r.created_at FROM goal_ratings r"
-                    " JOIN goals g ON g.id = r.goal_id LEFT JOIN sessions s ON s.id = r.session_id"
-                    " WHERE g.guild_id = ? AND g.user_id = ? ORDER BY r.created_at",
-                    (guild_id, user_id),
-                )
-            )
-        out["sessions_facilitated"] = _rows(
-            await db.fetch_all(
-                "SELECT id, title, started_at, ended_at FROM sessions"
-                " WHERE guild_id = ? AND facilitator_id = ? ORDER BY started_at",
-                (guild_id, user_id),
-            )
-        )
+        for key, sql in _EXPORTS:
+            out[key] = _rows(await db.fetch_all(sql, {"guild": guild_id, "user": user_id}))
         return out
 
     # ------------------------------------------------------------------- forget
@@ -212,8 +242,6 @@ class PrivacyRepository:
         )
         if row is not None:
             return True
-        if "schedule_series" not in await _tables(self._db.conn):
-            return False
         row = await self._db.fetch_one(
             "SELECT 1 FROM schedule_series WHERE guild_id = ? AND facilitator_id = ? AND active = 1",
             (guild_id, user_id),
@@ -227,109 +255,15 @@ class PrivacyRepository:
         """
         deleted: dict[str, int] = {}
         anonymised: dict[str, int] = {}
+        params = {"guild": guild_id, "user": user_id}
         async with self._db.transaction() as conn:
-            tables = await _tables(conn)
-
-            async def run(bucket: dict[str, int], table: str, sql: str, *params: Any) -> None:
+            for action, table, sql in _FORGETS:
+                if table == "song_lines":
+                    await self._forget_lines(conn, guild_id, user_id, now, deleted, anonymised)
+                    continue
+                bucket = deleted if action == "delete" else anonymised
                 cursor = await conn.execute(sql, params)
                 bucket[table] = bucket.get(table, 0) + max(0, cursor.rowcount)
-
-            await run(
-                deleted,
-                "checkins",
-                "DELETE FROM checkins WHERE guild_id = ? AND user_id = ?",
-                guild_id,
-                user_id,
-            )
-            await run(
-                deleted,
-                "attendance",
-                f"DELETE FROM attendance WHERE user_id = ? AND session_id IN ({_GUILD_SESSIONS})",
-                user_id,
-                guild_id,
-            )
-            await run(
-                deleted,
-                "contributions",
-                f"DELETE FROM contributions WHERE author_id = ? AND run_id IN ({_GUILD_RUNS})",
-                user_id,
-                guild_id,
-            )
-            if "goals" in tables:
-                await run(
-                    deleted,
-                    "goal_ratings",
-                    "DELETE FROM goal_ratings WHERE goal_id IN"
-                    " (SELECT id FROM goals WHERE guild_id = ? AND user_id = ?)",
-                    guild_id,
-                    user_id,
-                )
-                await run(
-                    deleted,
-                    "goals",
-                    "DELETE FROM goals WHERE guild_id = ? AND user_id = ?",
-                    guild_id,
-                    user_id,
-                )
-            if "song_lines" in tables:
-                await self._forget_lines(conn, guild_id, user_id, now, deleted, anonymised)
-            if "nominations" in tables:
-                await run(
-                    deleted,
-                    "nominations",
-                    f"DELETE FROM nominations WHERE user_id = ? AND session_id IN ({_GUILD_SESSIONS})",
-                    user_id,
-                    guild_id,
-                )
-            if "tracks" in tables:
-                await run(
-                    anonymised,
-                    "tracks",
-                    "UPDATE tracks SET uploaded_by = NULL WHERE guild_id = ? AND uploaded_by = ?",
-                    guild_id,
-                    user_id,
-                )
-            await run(
-                anonymised,
-                "sessions",
-                "UPDATE sessions SET facilitator_id = 0 WHERE guild_id = ? AND facilitator_id = ?"
-                " AND status = 'ended'",
-                guild_id,
-                user_id,
-            )
-            if "reminder_optins" in tables:
-                await run(
-                    deleted,
-                    "reminder_optins",
-                    "DELETE FROM reminder_optins WHERE guild_id = ? AND user_id = ?",
-                    guild_id,
-                    user_id,
-                )
-            if "sent_reminders" in tables:
-                await run(
-                    deleted,
-                    "sent_reminders",
-                    "DELETE FROM sent_reminders WHERE user_id = ? AND occurrence_id IN"
-                    " (SELECT id FROM schedule_occurrences WHERE guild_id = ?)",
-                    user_id,
-                    guild_id,
-                )
-            if "schedule_series" in tables:
-                await run(
-                    anonymised,
-                    "schedule_series",
-                    "UPDATE schedule_series SET facilitator_id = 0 WHERE guild_id = ?"
-                    " AND facilitator_id = ? AND active = 0",
-                    guild_id,
-                    user_id,
-                )
-            await run(
-                deleted,
-                "members",
-                "DELETE FROM members WHERE guild_id = ? AND user_id = ?",
-                guild_id,
-                user_id,
-            )
         return ForgetReport(deleted=deleted, anonymised=anonymised)
 
     async def _forget_lines(
