@@ -179,32 +179,6 @@ class ContributionRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add(
-        self,
-        *,
-        run_id: int,
-        step_index: int,
-        author_id: int | None,
-        kind: str,
-        payload: dict[str, Any],
-        now: float,
-        replace: bool,
-    ) -> tuple[ContributionRecord, bool]:
-        """Save a contribution; with `replace`, an earlier one by the same author is overwritten.
-
-        Returns the record and whether it replaced an earlier one.
-        """
-        added = await self.add_with(
-            run_id=run_id,
-            step_index=step_index,
-            author_id=author_id,
-            kind=kind,
-            payload=payload,
-            now=now,
-            replace=replace,
-        )
-        return added.record, added.replaced
-
     async def add_with(
         self,
         *,
@@ -219,9 +193,10 @@ class ContributionRepository:
         with_step: bool = False,
         step_at_least: int = 0,
     ) -> Added:
-        """`add`, plus in the same commit: `also` (another repository's job, e.g. the check-in
-        row) and, with `with_step`, every contribution of the step as committed; but only once
-        the step has `step_at_least` contributions (fewer cannot complete it), else None."""
+        """Save a contribution (with `replace`, the author's earlier one of this kind changes),
+        plus in the same commit: `also` (another repository's job, e.g. the check-in row) and,
+        with `with_step`, every contribution of the step as committed; but only once the step
+        has `step_at_least` contributions (fewer cannot complete it), else None."""
         body = json.dumps(payload, ensure_ascii=False) if payload else "{}"
 
         def job(conn: sqlite3.Connection) -> Added:
