@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Hashable
 from typing import Any, Literal
 
 import discord
@@ -16,6 +17,7 @@ from bot.app import ChorusBot
 from bot.cogs import controls
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import WriteStep, localize
+from bot.core.debounce import Debouncer
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyrics import (
     HARD_MAX_CHARS,
@@ -181,10 +183,9 @@ class LyricsCog(commands.Cog):
         )
         bot.live.add_presenter(self.presenter)
         bot.register_component("lyrics", self.on_button)
-        self._sheet_timers: dict[int, asyncio.TimerHandle] = {}
+        self.sheets = Debouncer(bot.settings.board_edit_interval, self._refresh_key)
         self._turn_timers: dict[int, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self._last_edit: dict[int, float] = {}
         self._announced: dict[int, int] = {}
         self._ping_messages: dict[int, tuple[int, int]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
@@ -200,7 +201,8 @@ class LyricsCog(commands.Cog):
                 self._arm_turn_timer(run.id, state)
 
     async def cog_unload(self) -> None:
-        for timer in [*self._sheet_timers.values(), *self._turn_timers.values()]:
+        self.sheets.close()
+        for timer in self._turn_timers.values():
             timer.cancel()
 
     # ---------------------------------------------------------------- lookups
@@ -437,10 +439,10 @@ class LyricsCog(commands.Cog):
 
     def _step_closed(self, scene: StepScene) -> None:
         run_id = scene.run.id
-        for timers in (self._sheet_timers, self._turn_timers):
-            timer = timers.pop(run_id, None)
-            if timer is not None:
-                timer.cancel()
+        self.sheets.forget(run_id)
+        timer = self._turn_timers.pop(run_id, None)
+        if timer is not None:
+            timer.cancel()
         self._spawn(self._finish(scene))
 
     async def _finish(self, scene: StepScene) -> None:
@@ -456,18 +458,11 @@ class LyricsCog(commands.Cog):
 
     def request_sheet(self, run_id: int, delay: float | None = None) -> None:
         """Refresh the lyric sheet soon; edits are coalesced like the board's."""
-        if run_id in self._sheet_timers:
-            return
-        loop = asyncio.get_running_loop()
-        if delay is None:
-            last = self._last_edit.get(run_id)
-            interval = self.bot.settings.board_edit_interval
-            delay = 0.0 if last is None else max(0.0, last + interval - loop.time())
-        self._sheet_timers[run_id] = loop.call_later(delay, self._start_refresh, run_id)
+        self.sheets.request(run_id, delay)
 
-    def _start_refresh(self, run_id: int) -> None:
-        self._sheet_timers.pop(run_id, None)
-        self._spawn(self.refresh(run_id))
+    async def _refresh_key(self, key: Hashable) -> None:
+        assert isinstance(key, int)
+        await self.refresh(key)
 
     async def refresh(self, run_id: int) -> None:
         lock = self._locks.setdefault(run_id, asyncio.Lock())
@@ -494,7 +489,7 @@ class LyricsCog(commands.Cog):
         await self._record_timeouts(session, run, step, state)
         scene = self.bot.live.scene(session, run, run.step_index)
         payload = self.presenter.payload(scene, present)
-        self._last_edit[run_id] = asyncio.get_running_loop().time()
+        self.sheets.mark_ran(run_id)
         await (
             self.bot.live.channel(session)
             .get_partial_message(run.step_message_id)

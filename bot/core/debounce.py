@@ -28,12 +28,14 @@ class Debouncer:
         self._tasks: set[asyncio.Task[None]] = set()
         self.runs = 0
 
-    def request(self, key: Hashable) -> None:
+    def request(self, key: Hashable, delay: float | None = None) -> None:
+        """Refresh `key` soon; `delay` overrides the interval (0 = now, or a retry later)."""
         if key in self._timers:
             return
         loop = asyncio.get_running_loop()
-        last = self._last_run.get(key)
-        delay = 0.0 if last is None else max(0.0, last + self.interval - loop.time())
+        if delay is None:
+            last = self._last_run.get(key)
+            delay = 0.0 if last is None else max(0.0, last + self.interval - loop.time())
         self._timers[key] = loop.call_later(delay, self._start, key)
 
     def mark_ran(self, key: Hashable) -> None:
