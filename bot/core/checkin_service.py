@@ -28,7 +28,7 @@ from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.runner import Runner, RunUpdate
 from bot.core.text import clean_member_text
 from bot.settings import CheckinSettings
-from bot.store.checkins import CheckinRecord
+from bot.store.checkins import CheckinRecord, NoConsent
 from bot.store.records import SessionRecord
 from bot.store.store import Store
 
@@ -161,7 +161,11 @@ class CheckinService:
         value: int | None,
         value2: int | None = None,
     ) -> Saved:
-        """Save an answer (value) or a pass (value None) to a check-in step."""
+        """Save an answer (value) or a pass (value None) to a check-in step.
+
+        Consent is read inside the same commit as the answer (one write job per answer); a
+        member who said No thanks before is not asked again and their answer counts as a pass.
+        """
         session, step = await self.step_of(run_id, step_index)
         passed = value is None
         if not passed:
@@ -171,17 +175,34 @@ class CheckinService:
                 if value2 is None:
                     raise InvalidInput("Please choose your energy level too.")
                 check_value(step.scale, value2, "arousal")
-        consent = None if step.anonymous else await self.consent_state(session.guild_id, user_id)
-        consented = step.anonymous or consent == "agreed"
-        declined = False
-        if not passed and not consented:
-            if consent != "declined":
-                raise ConsentNeeded()
-            # They said No thanks before: not asked again; counted as a pass, nothing stored.
-            declined = True
+        try:
+            return await self._save_answer(
+                session, step, run_id, step_index, user_id, value, value2
+            )
+        except NoConsent as refusal:
+            if not refusal.declined:
+                raise ConsentNeeded() from None
+        # They said No thanks before: counted as a pass, nothing about their mood stored.
+        return await self._save_answer(
+            session, step, run_id, step_index, user_id, value, value2, declined=True
+        )
+
+    async def _save_answer(
+        self,
+        session: SessionRecord,
+        step: CheckinStep,
+        run_id: int,
+        step_index: int,
+        user_id: int,
+        value: int | None,
+        value2: int | None,
+        *,
+        declined: bool = False,
+    ) -> Saved:
+        passed = value is None
         kind = "pass" if passed or declined else "checkin"
         save = None
-        if consented:
+        if not declined:
             save = self._store.checkins.save_job(
                 guild_id=session.guild_id,
                 user_id=None if step.anonymous else user_id,
@@ -197,7 +218,7 @@ class CheckinService:
                 now=self.now(),
             )
         drop_other = None if step.anonymous else (run_id, step_index, user_id, kind)
-        # One commit: the contribution, dropping the other answer kind, and the check-in row.
+        # One commit: consent, the contribution, dropping the other answer kind, the check-in row.
         outcome = await self._runner.contribute(
             run_id,
             step_index,
@@ -205,7 +226,12 @@ class CheckinService:
             kind,
             {},
             anonymous=step.anonymous,
-            also=self._store.checkins.answer_job(drop_other, save),
+            also=self._store.checkins.answer_job(
+                drop_other,
+                save,
+                consent_of=None if step.anonymous or declined else (session.guild_id, user_id),
+                passed=passed,
+            ),
         )
         record: CheckinRecord | None = outcome.also
         return Saved(

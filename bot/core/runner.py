@@ -16,9 +16,11 @@ from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, NotFound
 from bot.core.steps import BaseStepHandler, StepContext, StepHandler, Wake
 from bot.store.records import ContributionRecord, RunRecord
+from bot.store.runs import StepMoved
 from bot.store.store import Store
 
 _WAKE_REMAINING = "_paused_wake_remaining"
+STEP_ENDED = "That step has already ended, so your answer wasn't saved."
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,13 @@ class ContributionOutcome:
 def _default_completion(handler: StepHandler) -> bool:
     """The handler completes a step when everyone present has answered (BaseStepHandler's rule)."""
     return getattr(type(handler), "is_complete", None) is BaseStepHandler.is_complete
+
+
+def _stateful(handler: StepHandler) -> bool:
+    """Each contribution changes the step's own state (after_contribution), e.g. lyric turns."""
+    return getattr(type(handler), "after_contribution", None) is not (
+        BaseStepHandler.after_contribution
+    )
 
 
 def _min_time(*values: float | None) -> float | None:
@@ -332,25 +341,53 @@ class Runner:
     ) -> ContributionOutcome:
         """Save one member's contribution (committed before returning) and advance if complete.
 
-        `also` is a store job (e.g. the check-in row) committed in the same write.
+        `also` is a store job (e.g. the check-in row) committed in the same write. Steps whose
+        state changes with each contribution (a lyric turn) take a run's contributions one at a
+        time; for every other step the write itself checks the run is still at the step, so a
+        run's answers share group commits instead of queueing behind each other's.
         """
-        async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            if run.step_index != step_index:
-                raise Conflict("That step has already ended, so your answer wasn't saved.")
-            now = self._now()
-            ctx = await self._context(run, now)
-            handler = self.handler_for(ctx.step)
-            clean = handler.accept(ctx, kind, payload)
-            one_answer = handler.one_answer_per_member(ctx.step)
-            if anonymous and one_answer:
-                answered = self._anonymous_answered.setdefault((run.id, step_index), set())
-                if author_id in answered:
-                    raise Conflict(
-                        "You've already answered this anonymous step. Anonymous answers aren't "
-                        "linked to you, so they can't be changed."
-                    )
-            auto = ctx.step.advance == "auto"
+        run = await self._require_live(run_id)
+        if run.step_index != step_index:
+            raise Conflict(STEP_ENDED)
+        if _stateful(self.handler_for(self.step(run))):
+            async with self._lock(run_id):
+                run = await self._require_live(run_id)
+                if run.step_index != step_index:
+                    raise Conflict(STEP_ENDED)
+                return await self._contribute(
+                    run, author_id, kind, payload, anonymous, also, locked=True
+                )
+        return await self._contribute(run, author_id, kind, payload, anonymous, also, locked=False)
+
+    async def _contribute(
+        self,
+        run: RunRecord,
+        author_id: int,
+        kind: str,
+        payload: Mapping[str, Any],
+        anonymous: bool,
+        also: Callable[[Any], Any] | None,
+        *,
+        locked: bool,
+    ) -> ContributionOutcome:
+        step_index = run.step_index
+        now = self._now()
+        ctx = await self._context(run, now)
+        handler = self.handler_for(ctx.step)
+        clean = handler.accept(ctx, kind, payload)
+        one_answer = handler.one_answer_per_member(ctx.step)
+        reserved = anonymous and one_answer
+        if reserved:
+            # Claimed before the write so two quick clicks can't both count.
+            answered = self._anonymous_answered.setdefault((run.id, step_index), set())
+            if author_id in answered:
+                raise Conflict(
+                    "You've already answered this anonymous step. Anonymous answers aren't "
+                    "linked to you, so they can't be changed."
+                )
+            answered.add(author_id)
+        auto = ctx.step.advance == "auto"
+        try:
             added = await self._store.contributions.add_with(
                 run_id=run.id,
                 step_index=step_index,
@@ -364,20 +401,38 @@ class Runner:
                 # The default rule (everyone expected answered) needs one contribution each.
                 step_at_least=len(ctx.expected) if _default_completion(handler) else 0,
             )
-            record, replaced = added.record, added.replaced
-            if anonymous and one_answer:
-                self._anonymous_answered[(run.id, step_index)].add(author_id)
-            wake = handler.after_contribution(ctx, record)
-            if wake is not None:
-                run = await self._apply_wake(run, wake) or run
-                ctx = await self._context(run, now)
-            update: RunUpdate | None = None
-            complete = added.step is not None and handler.is_complete(ctx, added.step)
-            if auto and run.state == "running" and complete:
+        except BaseException as exc:
+            if reserved:
+                self._anonymous_answered.get((run.id, step_index), set()).discard(author_id)
+            if isinstance(exc, StepMoved):
+                raise Conflict(STEP_ENDED) from None
+            raise
+        wake = handler.after_contribution(ctx, added.record)
+        if wake is not None:
+            run = await self._apply_wake(run, wake) or run
+            ctx = await self._context(run, now)
+        update: RunUpdate | None = None
+        complete = added.step is not None and handler.is_complete(ctx, added.step)
+        if auto and run.state == "running" and complete:
+            if locked:
                 update = await self._move_on(run, now, ctx.present)
-            return ContributionOutcome(
-                record=record, replaced=replaced, update=update, also=added.also
-            )
+            else:
+                update = await self._complete(run, now, ctx.present)
+        return ContributionOutcome(
+            record=added.record, replaced=added.replaced, update=update, also=added.also
+        )
+
+    async def _complete(
+        self, run: RunRecord, now: float, present: Sequence[int]
+    ) -> RunUpdate | None:
+        """Everyone has answered: move on, unless something else moved the run meanwhile."""
+        async with self._lock(run.id):
+            current = await self._store.runs.get(run.id)
+            if current is None or current.step_index != run.step_index:
+                return None
+            if current.state != "running":
+                return None
+            return await self._move_on(current, now, present)
 
     async def _apply_wake(self, run: RunRecord, wake: Wake) -> RunRecord | None:
         state = dict(wake.state)

@@ -18,6 +18,17 @@ _DROP_OTHER = (
 )
 
 
+_CONSENT = "SELECT consent FROM members WHERE guild_id = ? AND user_id = ?"
+
+
+class NoConsent(Exception):
+    """The member has not agreed to their answers being stored; `declined` if they said no."""
+
+    def __init__(self, declined: bool) -> None:
+        super().__init__("declined" if declined else "not asked yet")
+        self.declined = declined
+
+
 @dataclass(frozen=True, slots=True)
 class CheckinRecord:
     id: int
@@ -198,14 +209,31 @@ class CheckinRepository:
     def answer_job(
         drop_other: tuple[int, int, int, str] | None,
         save: Callable[[sqlite3.Connection], CheckinRecord] | None,
+        consent_of: tuple[int, int] | None = None,
+        passed: bool = False,
     ) -> Callable[[sqlite3.Connection], CheckinRecord | None]:
         """What answering a check-in step writes beside its contribution, in the same commit:
-        drop the member's other answer kind (answer vs pass) and save the check-in row."""
+        drop the member's other answer kind (answer vs pass) and save the check-in row.
+
+        With `consent_of` (guild, user) the member's consent is read in the same transaction:
+        without 'agreed' an answer raises NoConsent (so nothing at all is written) and a pass
+        is kept without a check-in row. One job, one commit, no separate read per answer."""
 
         def job(conn: sqlite3.Connection) -> CheckinRecord | None:
+            if consent_of is not None:
+                row = conn.execute(_CONSENT, consent_of).fetchone()
+                consent = row[0] if row else None
+                if consent != "agreed":
+                    if not passed:
+                        raise NoConsent(declined=consent == "declined")
+                    save_row = None
+                else:
+                    save_row = save
+            else:
+                save_row = save
             if drop_other is not None:
                 conn.execute(_DROP_OTHER, drop_other)
-            return save(conn) if save is not None else None
+            return save_row(conn) if save_row is not None else None
 
         return job
 

@@ -19,6 +19,11 @@ Row = sqlite3.Row
 T = TypeVar("T")
 # Immediate "database is locked" answers are retried this often (about 2 s in all).
 BEGIN_RETRIES = 40
+# Group commits are checkpointed into the database file after this many batches or jobs, on the
+# reader connection's thread (the writer commits on the event loop and never checkpoints). About
+# SQLite's own default of 1,000 WAL pages.
+CHECKPOINT_BATCHES = 100
+CHECKPOINT_JOBS = 2000
 
 
 class StorageUnavailable(Exception):
@@ -32,7 +37,9 @@ class Database:
         self.path = path
         self._conn: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
-        self.writer = BatchWriter(path)
+        self.writer = BatchWriter(path, self._write_lock, after_commit=self._schedule_checkpoint)
+        self._checkpoint: asyncio.Task[None] | None = None
+        self._since_checkpoint = (0, 0)
         self._cache: dict[Hashable, Any] = {}
         self._loading: dict[Hashable, asyncio.Future[Any]] = {}
         self._versions: dict[Hashable, int] = {}
@@ -77,6 +84,26 @@ class Database:
             raise StorageUnavailable(str(exc)) from exc
         except sqlite3.OperationalError as exc:
             raise StorageUnavailable(str(exc)) from exc
+
+    def _schedule_checkpoint(self, jobs: int) -> None:
+        batches, pending = self._since_checkpoint
+        batches, pending = batches + 1, pending + jobs
+        if batches < CHECKPOINT_BATCHES and pending < CHECKPOINT_JOBS:
+            self._since_checkpoint = (batches, pending)
+            return
+        if self._checkpoint is not None and not self._checkpoint.done():
+            self._since_checkpoint = (batches, pending)
+            return  # one at a time; the next batch asks again
+        self._since_checkpoint = (0, 0)
+        self._checkpoint = asyncio.get_running_loop().create_task(
+            self._run_checkpoint(), name="chorus-checkpoint"
+        )
+
+    async def _run_checkpoint(self) -> None:
+        """Copy committed pages into the database file (PASSIVE: never blocks a writer)."""
+        if self._conn is not None:
+            async with self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)") as cursor:
+                await cursor.fetchall()
 
     async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
         """A hot read kept in memory until a write that may change it (see `invalidate`).
@@ -132,6 +159,9 @@ class Database:
     async def close(self) -> None:
         self.invalidate()
         await self.writer.close()
+        if self._checkpoint is not None and not self._checkpoint.done():
+            self._checkpoint.cancel()
+            await asyncio.gather(self._checkpoint, return_exceptions=True)
         if self._conn is not None:
             await self._conn.close()
             self._conn = None

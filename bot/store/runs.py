@@ -17,6 +17,9 @@ _RUN_COLUMNS = (
     " started_at, ended_at"
 )
 _CONTRIBUTION_COLUMNS = "id, run_id, step_index, author_id, kind, payload, created_at, updated_at"
+_LIVE_AT_STEP = (
+    "SELECT 1 FROM activity_runs WHERE id = ? AND step_index = ? AND state IN ('running', 'paused')"
+)
 
 
 def _run(row: Row) -> RunRecord:
@@ -51,6 +54,10 @@ class Added:
 
 class RunAlreadyLive(Exception):
     """The session already has a running or paused activity."""
+
+
+class StepMoved(Exception):
+    """The run is no longer live at the step a contribution was meant for; nothing was saved."""
 
 
 class RunRepository:
@@ -196,10 +203,16 @@ class ContributionRepository:
         """Save a contribution (with `replace`, the author's earlier one of this kind changes),
         plus in the same commit: `also` (another repository's job, e.g. the check-in row) and,
         with `with_step`, every contribution of the step as committed; but only once the step
-        has `step_at_least` contributions (fewer cannot complete it), else None."""
+        has `step_at_least` contributions (fewer cannot complete it), else None.
+
+        The run is checked inside the same transaction: if it has left `step_index` (or ended)
+        the job raises StepMoved and nothing is written, so callers need no lock for that."""
         body = json.dumps(payload, ensure_ascii=False) if payload else "{}"
 
         def job(conn: sqlite3.Connection) -> Added:
+            live = conn.execute(_LIVE_AT_STEP, (run_id, step_index)).fetchone()
+            if live is None:
+                raise StepMoved()
             existing = None
             if replace and author_id is not None:
                 existing = conn.execute(

@@ -7,7 +7,6 @@ the group-commit writer's) are switched to `PRAGMA query_only` for the outage.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -24,14 +23,7 @@ async def set_read_only(bot: ChorusBot, on: bool) -> None:
     pragma = f"PRAGMA query_only = {'ON' if on else 'OFF'}"
     db = bot.store.db
     await db.conn.execute(pragma)
-    writer = db.writer
-    conn = writer._conn
-    assert conn is not None and writer._executor is not None
-
-    def apply(c: sqlite3.Connection = conn) -> None:
-        c.execute(pragma)
-
-    await asyncio.get_running_loop().run_in_executor(writer._executor, apply)
+    db.writer.conn.execute(pragma)
 
 
 async def counts(bot: ChorusBot) -> dict[str, int]:
