@@ -49,7 +49,7 @@ from bot.ui.lyrics import (
     song_file,
     song_list_embed,
 )
-from bot.ui.steps.base import StepScene
+from bot.ui.steps.base import MessagePayload, StepScene
 from bot.ui.steps.write import WritePresenter
 
 log = logging.getLogger("chorus.lyrics")
@@ -99,6 +99,13 @@ def _modal_inputs(
             )
         )
     return inputs
+
+
+def _fingerprint(payload: MessagePayload) -> str:
+    """What a step message shows (its embed and buttons), to tell whether an edit changes it."""
+    embed = payload.embed.to_dict() if payload.embed is not None else None
+    view = payload.view.to_components() if payload.view is not None else None
+    return json.dumps([payload.content, embed, view], sort_keys=True, default=str)
 
 
 def _your_words(payload: dict[str, Any]) -> str:
@@ -189,6 +196,9 @@ class LyricsCog(commands.Cog):
         self._announced: dict[int, int] = {}
         self._ping_messages: dict[int, tuple[int, int]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self._shown: dict[tuple[int, int], str] = {}
+        """(run, step) -> what its step message shows now, so a refresh that would change
+        nothing (e.g. right after the step was posted) costs no edit."""
 
     async def cog_load(self) -> None:
         """After a restart: remember the songs in progress and re-arm their turn timers."""
@@ -433,13 +443,16 @@ class LyricsCog(commands.Cog):
 
     # ---------------------------------------------------------------- the live sheet and turns
 
-    def _step_posted(self, scene: StepScene) -> None:
-        """The step message is being posted: fill in the sheet and ping the first writer."""
+    def _step_posted(self, scene: StepScene, payload: MessagePayload) -> None:
+        """The step message is being posted with `payload`: ping the first writer, and show
+        whatever the sheet has that the first posting didn't (names, the current writer)."""
+        self._shown[(scene.run.id, scene.index)] = _fingerprint(payload)
         self.request_sheet(scene.run.id, delay=0.0)
 
     def _step_closed(self, scene: StepScene) -> None:
         run_id = scene.run.id
         self.sheets.forget(run_id)
+        self._shown.pop((run_id, scene.index), None)
         timer = self._turn_timers.pop(run_id, None)
         if timer is not None:
             timer.cancel()
@@ -490,11 +503,14 @@ class LyricsCog(commands.Cog):
         scene = self.bot.live.scene(session, run, run.step_index)
         payload = self.presenter.payload(scene, present)
         self.sheets.mark_ran(run_id)
-        await (
-            self.bot.live.channel(session)
-            .get_partial_message(run.step_message_id)
-            .edit(embed=payload.embed, view=payload.view, allowed_mentions=NONE)
-        )
+        shown = _fingerprint(payload)
+        if self._shown.get((run_id, run.step_index)) != shown:
+            await (
+                self.bot.live.channel(session)
+                .get_partial_message(run.step_message_id)
+                .edit(embed=payload.embed, view=payload.view, allowed_mentions=NONE)
+            )
+            self._shown[(run_id, run.step_index)] = shown
         await self._announce(session, run, step, state, present)
         self._arm_turn_timer(run_id, state)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 
 import discord
 import pytest
@@ -394,6 +395,36 @@ async def test_line_form_limits(world: World) -> None:
     refused = await ana.slash(world.channel, "line", text=words)
     assert refused.ephemeral and "limit here is 80" in refused.response.content
     assert words.strip() in refused.response.content
+
+
+async def test_a_line_costs_one_response_and_at_most_one_edit_per_message(world: World) -> None:
+    """The API budget (issue 9): in open mode a line is answered by its interaction response
+    alone (no followup, no ping, no extra message); the sheet and the board are each edited at
+    most once for it; and a step just posted is not edited again to show what it already shows."""
+    ana, ben, cai = world.members
+    seen = len(world.env.http_requests)
+    await start(world, "test-write-open")
+    step = sheet(world, "Open lines")
+    board = find_message(world.channel, "Song night")
+    posted_then = [
+        r
+        for r in world.env.http_requests[seen:]
+        if r.method == "PATCH" and r.path.endswith(f"/messages/{step.id}")
+    ]
+    assert posted_then == []
+    for n, member in enumerate((ana, ben, cai)):
+        seen = len(world.env.http_requests)
+        reply = await member.slash(world.channel, "line", text=f"line number {n}")
+        assert "added" in reply.response.content
+        made = world.env.http_requests[seen:]
+        responses = [r for r in made if r.path.startswith("/interactions/")]
+        assert len(responses) == 1 and responses[0].path.endswith("/callback")
+        others = [r for r in made if r not in responses]
+        assert not [r for r in others if r.method != "PATCH"], others  # no followup, post, ping
+        edited = Counter(r.path.rsplit("/", 1)[-1] for r in others)
+        assert set(edited) <= {str(step.id), str(board.id)} and max(edited.values()) == 1
+    body = sheet(world, "Open lines").embeds[0].description or ""
+    assert all(f"line number {n}" in body for n in range(3))
 
 
 def test_unknown_names_are_never_raw_mentions_in_embeds() -> None:

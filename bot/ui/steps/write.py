@@ -35,6 +35,7 @@ from bot.ui.steps.base import MessagePayload, StepScene, step_embed
 
 SongInfoSource = Callable[[int, int], SongInfo | None]
 SceneHook = Callable[[StepScene], None]
+RenderHook = Callable[[StepScene, MessagePayload], None]
 
 
 def _state(scene: StepScene) -> dict[str, Any]:
@@ -55,7 +56,7 @@ class WritePresenter:
     def __init__(
         self,
         info: SongInfoSource | None = None,
-        on_render: SceneHook | None = None,
+        on_render: RenderHook | None = None,
         on_exit: SceneHook | None = None,
     ) -> None:
         self._info = info or (lambda run_id, index: None)
@@ -66,9 +67,10 @@ class WritePresenter:
 
     def render(self, scene: StepScene) -> MessagePayload:
         """The step's first posting (the cog then keeps it current with `payload`)."""
+        payload = self.payload(scene)
         if self._on_render is not None:
-            self._on_render(scene)
-        return self.payload(scene)
+            self._on_render(scene, payload)
+        return payload
 
     def payload(self, scene: StepScene, present: list[int] | None = None) -> MessagePayload:
         step: WriteStep = scene.step
