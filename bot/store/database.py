@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Mapping
@@ -15,6 +16,7 @@ import aiosqlite
 from bot.store.migrator import Migration, bundled_migrations, current_version, migrate
 from bot.store.writer import BatchWriter, WriteFailed
 
+log = logging.getLogger(__name__)
 Row = sqlite3.Row
 T = TypeVar("T")
 # Immediate "database is locked" answers are retried this often (about 2 s in all).
@@ -24,6 +26,14 @@ BEGIN_RETRIES = 40
 # SQLite's own default of 1,000 WAL pages.
 CHECKPOINT_BATCHES = 100
 CHECKPOINT_JOBS = 2000
+
+
+def _checkpoint(path: Path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    finally:
+        conn.close()
 
 
 class StorageUnavailable(Exception):
@@ -100,10 +110,15 @@ class Database:
         )
 
     async def _run_checkpoint(self) -> None:
-        """Copy committed pages into the database file (PASSIVE: never blocks a writer)."""
-        if self._conn is not None:
-            async with self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)") as cursor:
-                await cursor.fetchall()
+        """Copy committed pages into the database file, on a thread with its own connection.
+
+        PASSIVE never waits for (or blocks) a writer; whatever it can't copy now is copied
+        next time. A failure only means the WAL stays longer, so it is logged, not raised.
+        """
+        try:
+            await asyncio.to_thread(_checkpoint, self.path)
+        except sqlite3.Error as exc:
+            log.warning("WAL checkpoint failed (will try again later): %s", exc)
 
     async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
         """A hot read kept in memory until a write that may change it (see `invalidate`).
@@ -136,6 +151,15 @@ class Database:
         if not future.done():
             future.set_result(value)
         return value
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        """Cache what a write just committed (write-through), so the next read needs no query.
+
+        Call it straight after the commit, before awaiting anything: a load that began before
+        the write is not kept over it (the key's version moves on first).
+        """
+        self.invalidate(key)
+        self._cache[key] = value
 
     def invalidate(self, key: Hashable | None = None) -> None:
         """Forget one cached read, or all of them (key None)."""

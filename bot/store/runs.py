@@ -165,21 +165,32 @@ class RunRepository:
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        async with self._db.transaction(invalidate=[("run", run_id)]) as conn:
-            cursor = await conn.execute(
+        async with (
+            self._db.transaction(invalidate=[("run", run_id)]) as conn,
+            conn.execute(
                 f"UPDATE activity_runs SET {assignments} WHERE id = ? AND step_index = ?"
-                " AND state IN ('running', 'paused')",
+                f" AND state IN ('running', 'paused') RETURNING {_RUN_COLUMNS}",
                 (*fields.values(), run_id, expected_step),
-            )
-            if cursor.rowcount == 0:
-                return None
-        return await self.get(run_id)
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        run = _run(row)
+        self._db.keep(("run", run_id), run)
+        return run
 
     async def set_step_message(self, run_id: int, message_id: int | None) -> None:
-        async with self._db.transaction(invalidate=[("run", run_id)]) as conn:
-            await conn.execute(
-                "UPDATE activity_runs SET step_message_id = ? WHERE id = ?", (message_id, run_id)
-            )
+        async with (
+            self._db.transaction(invalidate=[("run", run_id)]) as conn,
+            conn.execute(
+                f"UPDATE activity_runs SET step_message_id = ? WHERE id = ? RETURNING {_RUN_COLUMNS}",
+                (message_id, run_id),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        if row is not None:
+            self._db.keep(("run", run_id), _run(row))
 
 
 class ContributionRepository:
