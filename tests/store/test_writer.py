@@ -65,3 +65,150 @@ async def test_read_only_database_reports_storage_unavailable(tmp_path: Path) ->
     with pytest.raises(StorageUnavailable):
         await store.sessions.join(1, 1, 0.0)
     await store.close()
+
+
+def _guild_job(guild_id: int):  # type: ignore[no-untyped-def]
+    def job(conn: sqlite3.Connection) -> int:
+        conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (guild_id,))
+        return guild_id
+
+    return job
+
+
+def _hold_write_lock(path: Path, guild_id: int) -> sqlite3.Connection:
+    """Another process (a backup, a second bot) holding SQLite's write lock, mid-transaction."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (guild_id,))
+    return other
+
+
+def _guild_ids(path: Path) -> list[int]:
+    conn = sqlite3.connect(path)
+    try:
+        return [r[0] for r in conn.execute("SELECT id FROM guilds ORDER BY id")]
+    finally:
+        conn.close()
+
+
+async def test_a_write_waits_for_another_process_without_holding_the_loop(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "c.db"
+    store = Store(path)
+    await store.open()
+    other = _hold_write_lock(path, 1)
+    try:
+        write = asyncio.create_task(store.db.write(_guild_job(2)))
+        ticks: list[int] = []
+
+        async def ticker() -> None:
+            for n in range(5):
+                await asyncio.sleep(0.01)
+                ticks.append(n)
+
+        # Another coroutine runs to the end while the write waits for the lock: the loop is free.
+        await asyncio.create_task(ticker())
+        assert ticks == [0, 1, 2, 3, 4]
+        assert not write.done(), "the write cannot have committed while another process writes"
+        other.execute("COMMIT")
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+    assert await write == 2
+    assert _guild_ids(path) == [1, 2]
+    await store.close()
+
+
+async def test_a_lock_held_past_the_retries_fails_the_write_and_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.store.writer.BUSY_RETRIES", 2)
+    path = tmp_path / "c.db"
+    store = Store(path)
+    await store.open()
+    other = _hold_write_lock(path, 1)
+    try:
+        with pytest.raises(StorageUnavailable):
+            await store.db.write(_guild_job(2))
+        other.execute("COMMIT")
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+    assert _guild_ids(path) == [1]  # the other process's row, nothing of the failed write
+    # Once the lock is free the writer works again.
+    assert await store.db.write(_guild_job(3)) == 3
+    assert _guild_ids(path) == [1, 3]
+    await store.close()
+
+
+def _attendance_in_main_file(path: Path) -> int:
+    """Rows in the database file itself: immutable=1 ignores the WAL (uncheckpointed pages)."""
+    conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        return int(conn.execute("SELECT COUNT(*) FROM attendance").fetchone()[0])
+    finally:
+        conn.close()
+
+
+async def _joins_after_schema_checkpoint(path: Path, members: int) -> Store:
+    store = Store(path)
+    await store.open()
+    session = await store.sessions.create(
+        guild_id=1, channel_id=1, voice_channel_id=None, title="t", facilitator_id=1, now=0.0
+    )
+    # Put the schema and the session into the file first, so only the joins can be missing.
+    outside = sqlite3.connect(path, isolation_level=None)
+    try:
+        outside.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    finally:
+        outside.close()
+    assert _attendance_in_main_file(path) == 0
+    joined = await asyncio.gather(
+        *(store.sessions.join(session.id, uid, 1.0) for uid in range(members))
+    )
+    assert all(joined)
+    assert len(await store.sessions.present(session.id)) == members
+    return store
+
+
+async def test_group_commits_are_checkpointed_into_the_database_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.store.database.CHECKPOINT_JOBS", 5)
+    path = tmp_path / "c.db"
+    store = await _joins_after_schema_checkpoint(path, 20)
+    checkpoint = store.db._checkpoint
+    assert checkpoint is not None, "20 jobs past a threshold of 5 should start a checkpoint"
+    await checkpoint
+    assert _attendance_in_main_file(path) == 20
+    await store.close()
+
+
+async def test_without_a_checkpoint_group_commits_stay_in_the_wal(tmp_path: Path) -> None:
+    """The control for the test above: the writer never checkpoints on its own."""
+    path = tmp_path / "c.db"
+    store = await _joins_after_schema_checkpoint(path, 20)
+    assert store.db._checkpoint is None
+    assert _attendance_in_main_file(path) == 0
+    await store.close()
+
+
+async def test_batches_are_capped_at_max_batch_and_all_land(tmp_path: Path) -> None:
+    store = Store(tmp_path / "c.db")
+    await store.open()
+    store.db.writer.max_batch = 10
+    session = await store.sessions.create(
+        guild_id=1, channel_id=1, voice_channel_id=None, title="t", facilitator_id=1, now=0.0
+    )
+    before = store.db.writer.batches
+    joined = await asyncio.gather(*(store.sessions.join(session.id, uid, 1.0) for uid in range(95)))
+    assert all(joined)
+    assert store.db.writer.batches - before >= 10
+    rows = await store.db.fetch_all(
+        "SELECT user_id FROM attendance WHERE session_id = ? ORDER BY user_id", (session.id,)
+    )
+    assert [r[0] for r in rows] == list(range(95))
+    await store.close()
