@@ -35,6 +35,9 @@ from bot.store.store import Store
 DAY = 86400.0
 
 
+ANSWER_KINDS = ("checkin", "pass")
+"""A member's one answer to a check-in step: a pass and an answer replace each other."""
+
 CLOSED_FOR_EXTRAS = "This check-in has closed, so sharing and notes are no longer available."
 
 
@@ -217,8 +220,7 @@ class CheckinService:
                 passed=passed,
                 now=self.now(),
             )
-        drop_other = None if step.anonymous else (run_id, step_index, user_id, kind)
-        # One commit: consent, the contribution, dropping the other answer kind, the check-in row.
+        # One commit: consent, the contribution (replacing an earlier answer or pass), the row.
         outcome = await self._runner.contribute(
             run_id,
             step_index,
@@ -226,8 +228,8 @@ class CheckinService:
             kind,
             {},
             anonymous=step.anonymous,
+            replaces=ANSWER_KINDS,
             also=self._store.checkins.answer_job(
-                drop_other,
                 save,
                 consent_of=None if step.anonymous or declined else (session.guild_id, user_id),
                 passed=passed,

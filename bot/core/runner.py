@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, NotFound
 from bot.core.steps import BaseStepHandler, StepContext, StepHandler, Wake
 from bot.store.records import ContributionRecord, RunRecord
-from bot.store.runs import StepMoved
+from bot.store.runs import Also, StepMoved
 from bot.store.store import Store
 
 _WAKE_REMAINING = "_paused_wake_remaining"
@@ -337,11 +337,13 @@ class Runner:
         payload: Mapping[str, Any],
         *,
         anonymous: bool = False,
-        also: Callable[[Any], Any] | None = None,
+        replaces: Sequence[str] = (),
+        also: Also | None = None,
     ) -> ContributionOutcome:
         """Save one member's contribution (committed before returning) and advance if complete.
 
-        `also` is a store job (e.g. the check-in row) committed in the same write. Steps whose
+        On one-answer steps it replaces the member's earlier one of the same kind or of any kind
+        in `replaces`. `also` is a store job (e.g. the check-in row) committed in the same write. Steps whose
         state changes with each contribution (a lyric turn) take a run's contributions one at a
         time; for every other step the write itself checks the run is still at the step, so a
         run's answers share group commits instead of queueing behind each other's.
@@ -355,9 +357,11 @@ class Runner:
                 if run.step_index != step_index:
                     raise Conflict(STEP_ENDED)
                 return await self._contribute(
-                    run, author_id, kind, payload, anonymous, also, locked=True
+                    run, author_id, kind, payload, anonymous, replaces, also, locked=True
                 )
-        return await self._contribute(run, author_id, kind, payload, anonymous, also, locked=False)
+        return await self._contribute(
+            run, author_id, kind, payload, anonymous, replaces, also, locked=False
+        )
 
     async def _contribute(
         self,
@@ -366,7 +370,8 @@ class Runner:
         kind: str,
         payload: Mapping[str, Any],
         anonymous: bool,
-        also: Callable[[Any], Any] | None,
+        replaces: Sequence[str],
+        also: Also | None,
         *,
         locked: bool,
     ) -> ContributionOutcome:
@@ -396,6 +401,7 @@ class Runner:
                 payload=clean,
                 now=now,
                 replace=one_answer and not anonymous,
+                replaces=replaces,
                 also=also,
                 with_step=auto,
                 # The default rule (everyone expected answered) needs one contribution each.

@@ -12,10 +12,6 @@ _COLUMNS = (
     "id, guild_id, user_id, session_id, run_id, step_index, scale, phase, measure, value,"
     " value2, passed, note, shared, created_at"
 )
-_DROP_OTHER = (
-    "DELETE FROM contributions WHERE run_id = ? AND step_index = ? AND author_id = ?"
-    " AND kind IN ('checkin', 'pass') AND kind != ?"
-)
 
 
 _CONSENT = "SELECT consent FROM members WHERE guild_id = ? AND user_id = ?"
@@ -99,18 +95,24 @@ class CheckinRepository:
         passed: bool,
         now: float,
         replace_id: int | None = None,
-    ) -> Callable[[sqlite3.Connection], CheckinRecord]:
-        """`save` as a group-commit job, to run inside another write (e.g. the contribution's)."""
+    ) -> Callable[[sqlite3.Connection, bool], CheckinRecord]:
+        """`save` as a group-commit job, to run inside another write (e.g. the contribution's).
 
-        def job(conn: sqlite3.Connection) -> CheckinRecord:
-            existing: int | None = None
+        Called with `first=True` when the member has no earlier answer to this step (their
+        contribution was new): there is then no row to replace, so none is looked for. A
+        step's check-in row is only ever written with the member's contribution to it.
+        """
+
+        def job(conn: sqlite3.Connection, first: bool) -> CheckinRecord:
             row = None
-            if user_id is not None and run_id is not None:
+            if first or user_id is None:
+                pass  # nothing to replace: a first answer, or anonymous (never linked)
+            elif run_id is not None:
                 row = conn.execute(
                     "SELECT id FROM checkins WHERE run_id = ? AND step_index = ? AND user_id = ?",
                     (run_id, step_index, user_id),
                 ).fetchone()
-            elif user_id is not None and replace_id is not None:
+            elif replace_id is not None:
                 row = conn.execute(
                     "SELECT id FROM checkins WHERE id = ? AND user_id = ? AND guild_id = ?",
                     (replace_id, user_id, guild_id),
@@ -187,53 +189,46 @@ class CheckinRepository:
 
         Anonymous answers (user_id None) are always new rows: nothing links them to anyone.
         """
-        return await self._db.write(
-            self.save_job(
-                guild_id=guild_id,
-                user_id=user_id,
-                session_id=session_id,
-                run_id=run_id,
-                step_index=step_index,
-                scale=scale,
-                phase=phase,
-                measure=measure,
-                value=value,
-                value2=value2,
-                passed=passed,
-                now=now,
-                replace_id=replace_id,
-            )
+        job = self.save_job(
+            guild_id=guild_id,
+            user_id=user_id,
+            session_id=session_id,
+            run_id=run_id,
+            step_index=step_index,
+            scale=scale,
+            phase=phase,
+            measure=measure,
+            value=value,
+            value2=value2,
+            passed=passed,
+            now=now,
+            replace_id=replace_id,
         )
+        return await self._db.write(lambda conn: job(conn, False))
 
     @staticmethod
     def answer_job(
-        drop_other: tuple[int, int, int, str] | None,
-        save: Callable[[sqlite3.Connection], CheckinRecord] | None,
+        save: Callable[[sqlite3.Connection, bool], CheckinRecord] | None,
         consent_of: tuple[int, int] | None = None,
         passed: bool = False,
-    ) -> Callable[[sqlite3.Connection], CheckinRecord | None]:
+    ) -> Callable[[sqlite3.Connection, bool], CheckinRecord | None]:
         """What answering a check-in step writes beside its contribution, in the same commit:
-        drop the member's other answer kind (answer vs pass) and save the check-in row.
+        the check-in row (the contribution itself replaces the member's earlier answer or pass).
 
         With `consent_of` (guild, user) the member's consent is read in the same transaction:
         without 'agreed' an answer raises NoConsent (so nothing at all is written) and a pass
         is kept without a check-in row. One job, one commit, no separate read per answer."""
 
-        def job(conn: sqlite3.Connection) -> CheckinRecord | None:
+        def job(conn: sqlite3.Connection, replaced: bool) -> CheckinRecord | None:
+            if save is None:
+                return None
             if consent_of is not None:
                 row = conn.execute(_CONSENT, consent_of).fetchone()
-                consent = row[0] if row else None
-                if consent != "agreed":
+                if row is None or row[0] != "agreed":
                     if not passed:
-                        raise NoConsent(declined=consent == "declined")
-                    save_row = None
-                else:
-                    save_row = save
-            else:
-                save_row = save
-            if drop_other is not None:
-                conn.execute(_DROP_OTHER, drop_other)
-            return save_row(conn) if save_row is not None else None
+                        raise NoConsent(declined=row is not None and row[0] == "declined")
+                    return None
+            return save(conn, not replaced)
 
         return job
 
@@ -252,13 +247,6 @@ class CheckinRepository:
             await conn.execute(
                 "UPDATE checkins SET shared = ? WHERE id = ?", (int(shared), checkin_id)
             )
-
-    async def drop_other_answer(
-        self, run_id: int, step_index: int, author_id: int, keep_kind: str
-    ) -> None:
-        """A member switched between answering and passing: keep one contribution, not both."""
-        async with self._db.transaction() as conn:
-            await conn.execute(_DROP_OTHER, (run_id, step_index, author_id, keep_kind))
 
     async def for_session(self, session_id: int) -> list[CheckinRecord]:
         rows = await self._db.fetch_all(

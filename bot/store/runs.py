@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,7 @@ class Added:
 
     record: ContributionRecord
     replaced: bool
+    """The member's earlier contribution of the same kind was changed (a pass -> answer isn't)."""
     step: list[ContributionRecord] | None
     """Every contribution of the step after this one (asked for with `with_step`)."""
     also: Any
@@ -54,6 +55,10 @@ class Added:
 
 class RunAlreadyLive(Exception):
     """The session already has a running or paused activity."""
+
+
+Also = Callable[[sqlite3.Connection, bool], Any]
+"""A job committed with a contribution: (connection, whether an earlier one was replaced)."""
 
 
 class StepMoved(Exception):
@@ -207,18 +212,25 @@ class ContributionRepository:
         payload: dict[str, Any],
         now: float,
         replace: bool,
-        also: Callable[[sqlite3.Connection], Any] | None = None,
+        replaces: Sequence[str] = (),
+        also: Also | None = None,
         with_step: bool = False,
         step_at_least: int = 0,
     ) -> Added:
-        """Save a contribution (with `replace`, the author's earlier one of this kind changes),
-        plus in the same commit: `also` (another repository's job, e.g. the check-in row) and,
+        """Save a contribution (with `replace`, the author's earlier one of this kind, or of any
+        kind in `replaces`, becomes this one), plus in the same commit: `also` (another
+        repository's job, e.g. the check-in row; told whether an earlier one was replaced) and,
         with `with_step`, every contribution of the step as committed; but only once the step
         has `step_at_least` contributions (fewer cannot complete it), else None.
 
         The run is checked inside the same transaction: if it has left `step_index` (or ended)
         the job raises StepMoved and nothing is written, so callers need no lock for that."""
         body = json.dumps(payload, ensure_ascii=False) if payload else "{}"
+        kinds = tuple(dict.fromkeys((kind, *replaces)))
+        find_existing = (
+            "SELECT id, kind FROM contributions WHERE run_id = ? AND step_index = ? AND author_id = ?"
+            f" AND kind IN ({', '.join('?' for _ in kinds)}) ORDER BY id LIMIT 1"
+        )
 
         def job(conn: sqlite3.Connection) -> Added:
             live = conn.execute(_LIVE_AT_STEP, (run_id, step_index)).fetchone()
@@ -227,19 +239,13 @@ class ContributionRepository:
             existing = None
             if replace and author_id is not None:
                 existing = conn.execute(
-                    "SELECT id FROM contributions WHERE run_id = ? AND step_index = ?"
-                    " AND author_id = ? AND kind = ?",
-                    (run_id, step_index, author_id, kind),
+                    find_existing, (run_id, step_index, author_id, *kinds)
                 ).fetchone()
             if existing is not None:
-                contribution_id = int(existing[0])
-                conn.execute(
-                    "UPDATE contributions SET payload = ?, updated_at = ? WHERE id = ?",
-                    (body, now, contribution_id),
-                )
                 row = conn.execute(
-                    f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions WHERE id = ?",
-                    (contribution_id,),
+                    "UPDATE contributions SET kind = ?, payload = ?, updated_at = ? WHERE id = ?"
+                    f" RETURNING {_CONTRIBUTION_COLUMNS}",
+                    (kind, body, now, int(existing[0])),
                 ).fetchone()
                 record = _contribution(row)
             else:
@@ -258,7 +264,7 @@ class ContributionRepository:
                     created_at=now,
                     updated_at=now,
                 )
-            extra = also(conn) if also is not None else None
+            extra = also(conn, existing is not None) if also is not None else None
             step = None
             read_step = with_step
             if with_step and step_at_least > 0:
@@ -276,7 +282,8 @@ class ContributionRepository:
                         (run_id, step_index),
                     )
                 ]
-            return Added(record, existing is not None, step, extra)
+            # "Replaced" for the member means the same kind of answer changed (not a pass -> answer).
+            return Added(record, existing is not None and existing[1] == kind, step, extra)
 
         return await self._db.write(job)
 
