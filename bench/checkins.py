@@ -29,7 +29,9 @@ SESSIONS = 1000
 MEMBERS = 20
 NAIVE_COUNT = 4000
 NAIVE_DEFAULT_COUNT = 1000
+BURSTS = 3
 PACED_SECONDS = 2.0
+SLOWER_SECONDS = 4.0
 
 _INSERT_CHECKIN = (
     "INSERT INTO checkins (guild_id, user_id, session_id, run_id, step_index, scale, phase,"
@@ -51,9 +53,16 @@ async def _prepare(
     opened = await populate(store, runner, activity, SESSIONS, MEMBERS)
     if posted:
         await _post_steps(store, opened)
+    _checkpoint(path)  # as a running bot's periodic checkpoints would have
     service = CheckinService(store, clock, runner, CheckinSettings())
     work = [(o.run.id, uid) for o in opened if o.run is not None for uid in o.members]
     return store, service, work
+
+
+def _checkpoint(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    conn.close()
 
 
 async def _post_steps(store: Store, opened: list[Opened]) -> None:
@@ -168,17 +177,26 @@ async def _naive(path: Path, work: list[Submission], *, wal: bool) -> tuple[floa
 
 
 async def _run(tmp: Path) -> list[Row]:
-    store, service, work = await _prepare(tmp / "burst.db")
     tune_garbage_collector()  # as `chorus run` does once the bot is built
-    batches_before = store.db.writer.batches
-    elapsed, latencies = await _burst(service, work)
-    batches = store.db.writer.batches - batches_before
-    count = await store.checkins.count()
-    assert count == len(work), f"{count} check-ins stored, {len(work)} submitted"
-    await store.close()
+    bursts: list[tuple[float, list[float], int]] = []
+    for attempt in range(BURSTS):
+        store, service, work = await _prepare(tmp / f"burst{attempt}.db")
+        batches_before = store.db.writer.batches
+        seconds, waits = await _burst(service, work)
+        bursts.append((seconds, waits, store.db.writer.batches - batches_before))
+        count = await store.checkins.count()
+        assert count == len(work), f"{count} check-ins stored, {len(work)} submitted"
+        await store.close()
+    # This shared 2-core machine varies by a third from run to run: report the median burst.
+    elapsed, latencies, batches = sorted(bursts, key=lambda b: b[0])[BURSTS // 2]
+    rates = sorted(len(work) / b[0] for b in bursts)
 
     store, service, work2 = await _prepare(tmp / "paced.db")
     paced_elapsed, paced_latencies = await _paced(service, work2, PACED_SECONDS)
+    await store.close()
+
+    store, service, work5 = await _prepare(tmp / "slower.db")
+    slower_elapsed, slower_latencies = await _paced(service, work5, SLOWER_SECONDS)
     await store.close()
 
     store, _, work3 = await _prepare(tmp / "cold.db", posted=False)
@@ -213,7 +231,8 @@ async def _run(tmp: Path) -> list[Row]:
             naive_rate,
             target=">= 10,000/s and >= 10x naive",
             met=rate >= 10_000 and rate >= 10 * naive_rate,
-            extra={"commits": batches, "seconds": elapsed},
+            notes=f"median of {BURSTS} bursts; all: " + ", ".join(f"{r:,.0f}" for r in rates),
+            extra={"commits": batches, "seconds": elapsed, "rates": rates},
         ),
         Row(
             name,
@@ -261,6 +280,15 @@ async def _run(tmp: Path) -> list[Row]:
             target="< 50 ms",
             met=ms(paced_latencies, 99) < 50,
             notes="10,000 answers a second arriving evenly: the latency a member sees",
+        ),
+        Row(
+            name,
+            f"paced over {SLOWER_SECONDS:.0f} s: p99 latency",
+            ms(slower_latencies, 99),
+            "ms",
+            higher_is_better=False,
+            notes="5,000 answers a second arriving evenly",
+            extra={"p50_ms": ms(slower_latencies, 50), "seconds": slower_elapsed},
         ),
         Row(
             name,

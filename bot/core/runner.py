@@ -409,7 +409,7 @@ class Runner:
             )
         except BaseException as exc:
             if reserved:
-                self._anonymous_answered.get((run.id, step_index), set()).discard(author_id)
+                self._release_anonymous(run.id, step_index, author_id)
             if isinstance(exc, StepMoved):
                 raise Conflict(STEP_ENDED) from None
             raise
@@ -427,6 +427,14 @@ class Runner:
         return ContributionOutcome(
             record=added.record, replaced=added.replaced, update=update, also=added.also
         )
+
+    def _release_anonymous(self, run_id: int, step_index: int, author_id: int) -> None:
+        """Their write failed: they may answer again (and an emptied entry goes)."""
+        answered = self._anonymous_answered.get((run_id, step_index))
+        if answered is not None:
+            answered.discard(author_id)
+            if not answered:
+                del self._anonymous_answered[(run_id, step_index)]
 
     async def _complete(
         self, run: RunRecord, now: float, present: Sequence[int]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -198,6 +199,15 @@ class RunRepository:
             self._db.keep(("run", run_id), _run(row))
 
 
+@functools.cache
+def _find_existing(kinds: int) -> str:
+    """The member's earlier contribution to a step, of any of `kinds` kinds."""
+    return (
+        "SELECT id, kind FROM contributions WHERE run_id = ? AND step_index = ? AND author_id = ?"
+        f" AND kind IN ({', '.join('?' for _ in range(kinds))}) ORDER BY id LIMIT 1"
+    )
+
+
 class ContributionRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -227,10 +237,7 @@ class ContributionRepository:
         the job raises StepMoved and nothing is written, so callers need no lock for that."""
         body = json.dumps(payload, ensure_ascii=False) if payload else "{}"
         kinds = tuple(dict.fromkeys((kind, *replaces)))
-        find_existing = (
-            "SELECT id, kind FROM contributions WHERE run_id = ? AND step_index = ? AND author_id = ?"
-            f" AND kind IN ({', '.join('?' for _ in kinds)}) ORDER BY id LIMIT 1"
-        )
+        find_existing = _find_existing(len(kinds))
 
         def job(conn: sqlite3.Connection) -> Added:
             live = conn.execute(_LIVE_AT_STEP, (run_id, step_index)).fetchone()
