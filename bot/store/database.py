@@ -152,14 +152,24 @@ class Database:
             future.set_result(value)
         return value
 
-    def keep(self, key: Hashable, value: Any) -> None:
+    def version_of(self, key: Hashable) -> tuple[int, int]:
+        """Moves on each time `key` (or the whole cache) is invalidated or kept (see `keep`)."""
+        return self._cache_generation, self._versions.get(key, 0)
+
+    def keep(
+        self, key: Hashable, value: Any, *, unchanged_since: tuple[int, int] | None = None
+    ) -> None:
         """Cache what a write just committed (write-through), so the next read needs no query.
 
-        Call it straight after the commit, before awaiting anything: a load that began before
-        the write is not kept over it (the key's version moves on first).
+        A load that began before the write is not kept over it (the key's version moves on).
+        With `unchanged_since` (the key's version when the write was queued), a value that
+        another write has kept or invalidated meanwhile is not overwritten: the key is only
+        forgotten, and the next read loads what is committed.
         """
+        fresh = unchanged_since is None or self.version_of(key) == unchanged_since
         self.invalidate(key)
-        self._cache[key] = value
+        if fresh:
+            self._cache[key] = value
 
     def invalidate(self, key: Hashable | None = None) -> None:
         """Forget one cached read, or all of them (key None)."""

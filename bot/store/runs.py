@@ -171,32 +171,38 @@ class RunRepository:
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        async with (
-            self._db.transaction(invalidate=[("run", run_id)]) as conn,
-            conn.execute(
-                f"UPDATE activity_runs SET {assignments} WHERE id = ? AND step_index = ?"
-                f" AND state IN ('running', 'paused') RETURNING {_RUN_COLUMNS}",
-                (*fields.values(), run_id, expected_step),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        if row is None:
-            return None
-        run = _run(row)
-        self._db.keep(("run", run_id), run)
-        return run
+        return await self._write_run(
+            run_id,
+            f"UPDATE activity_runs SET {assignments} WHERE id = ? AND step_index = ?"
+            f" AND state IN ('running', 'paused') RETURNING {_RUN_COLUMNS}",
+            (*fields.values(), run_id, expected_step),
+        )
 
     async def set_step_message(self, run_id: int, message_id: int | None) -> None:
-        async with (
-            self._db.transaction(invalidate=[("run", run_id)]) as conn,
-            conn.execute(
-                f"UPDATE activity_runs SET step_message_id = ? WHERE id = ? RETURNING {_RUN_COLUMNS}",
-                (message_id, run_id),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        if row is not None:
-            self._db.keep(("run", run_id), _run(row))
+        await self._write_run(
+            run_id,
+            f"UPDATE activity_runs SET step_message_id = ? WHERE id = ? RETURNING {_RUN_COLUMNS}",
+            (message_id, run_id),
+        )
+
+    async def _write_run(self, run_id: int, sql: str, params: tuple[Any, ...]) -> RunRecord | None:
+        """One UPDATE ... RETURNING in the next group commit; the new row stays cached."""
+        key = ("run", run_id)
+        version = self._db.version_of(key)
+
+        def job(conn: sqlite3.Connection) -> RunRecord | None:
+            row = conn.execute(sql, params).fetchone()
+            return _run(row) if row is not None else None
+
+        try:
+            run = await self._db.write(job)
+        except BaseException:
+            self._db.invalidate(key)
+            raise
+        if run is None:
+            return None
+        self._db.keep(key, run, unchanged_since=version)
+        return run
 
 
 @functools.cache
