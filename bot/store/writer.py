@@ -8,7 +8,7 @@ Batches run on the event loop itself, under the database's write lock. A second 
 spend most of its time waiting for the GIL (sqlite3 releases it around every statement, and the
 busy event loop takes it back), which profiling showed costs about as much as the writes. With
 WAL and synchronous=NORMAL a commit is a few page-cache writes and no fsync, a batch is capped
-at `max_batch` jobs (a few milliseconds), and checkpoints (the fsyncs) run on the reader
+at `max_batch` jobs (about 10 ms of work), and checkpoints (the fsyncs) run on the reader
 connection's thread instead (see Database), so the loop is never held for long.
 """
 
@@ -49,7 +49,7 @@ class BatchWriter:
         self,
         path: Path,
         lock: asyncio.Lock,
-        max_batch: int = 500,
+        max_batch: int = 200,
         after_commit: Callable[[int], None] | None = None,
     ) -> None:
         self.path = path
