@@ -47,8 +47,8 @@ def settings(tmp_path: Path) -> Settings:
         activities_dirs=(ROOT / "activities", ROOT / "tests" / "cogs"),
         media_dir=tmp_path / "media",
         # Board edits are immediate here so tests don't wait on real-time fallbacks of short
-        # timers; tests/core/test_debounce.py checks the interval itself, and
-        # tests/cogs/test_lyrics.py and bench/api_calls.py count the edits at 2 s.
+        # timers; tests/core/test_debounce.py checks the interval itself and
+        # bench/api_calls.py counts the edits per message per 2 s.
         board_edit_interval=0,
     )
 
