@@ -105,14 +105,13 @@ class CheckinRepository:
 
         def job(conn: sqlite3.Connection, first: bool) -> CheckinRecord:
             row = None
-            if first or user_id is None:
-                pass  # nothing to replace: a first answer, or anonymous (never linked)
-            elif run_id is not None:
+            # Nothing to replace for a first answer, or an anonymous one (never linked).
+            if not first and user_id is not None and run_id is not None:
                 row = conn.execute(
                     "SELECT id FROM checkins WHERE run_id = ? AND step_index = ? AND user_id = ?",
                     (run_id, step_index, user_id),
                 ).fetchone()
-            elif replace_id is not None:
+            elif not first and user_id is not None and replace_id is not None:
                 row = conn.execute(
                     "SELECT id FROM checkins WHERE id = ? AND user_id = ? AND guild_id = ?",
                     (replace_id, user_id, guild_id),
