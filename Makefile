@@ -2,23 +2,33 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-DEV_STAMP := $(VENV)/.installed-dev-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-DEMO_STAMP := $(VENV)/.installed-demo-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+LOCKS := requirements
+# Installs come from the committed locks (every direct and transitive package, with hashes), so
+# a new upstream release can't change a fresh machine. `make upgrade` re-locks.
+lock_stamp = $(VENV)/.installed-$(1)-$(shell cat $(LOCKS)/$(1).txt pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(call lock_stamp,main)
+DEV_STAMP := $(call lock_stamp,dev)
+DEMO_STAMP := $(call lock_stamp,demo)
+# Build tools come from the lock too, hence --no-build-isolation for our own package.
+INSTALL_LOCK = $(BIN)/python -m pip install --quiet --require-hashes --no-deps -r
+INSTALL_SELF = $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	pyproject.toml $(LOCKS)/build.in
 
-.PHONY: run test lint typecheck pytest validate bench clean demo screenshots
+.PHONY: run test lint typecheck pytest validate bench clean demo screenshots upgrade drift
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+$(STAMP): $(BIN)/python $(LOCKS)/main.txt pyproject.toml
+	$(INSTALL_LOCK) $(LOCKS)/main.txt
+	$(INSTALL_SELF)
 	touch $@
 
-$(DEV_STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $@ $(STAMP)
+$(DEV_STAMP): $(BIN)/python $(LOCKS)/dev.txt pyproject.toml
+	$(INSTALL_LOCK) $(LOCKS)/dev.txt
+	$(INSTALL_SELF)
+	touch $@ $(STAMP) $(DEMO_STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m bot run
@@ -32,11 +42,13 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
+# -rs lists every skipped test with its reason (e.g. a program such as FFmpeg not installed).
 pytest: $(DEV_STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -rs
 
-$(DEMO_STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[demo]'
+$(DEMO_STAMP): $(BIN)/python $(LOCKS)/demo.txt pyproject.toml
+	$(INSTALL_LOCK) $(LOCKS)/demo.txt
+	$(INSTALL_SELF)
 	touch $@ $(STAMP)
 
 # Try Chorus in a browser without Discord: the real bot in a simulated server (data/demo.db).
@@ -55,6 +67,18 @@ bench: $(DEV_STAMP)
 
 validate: $(STAMP)
 	$(BIN)/chorus validate activities
+
+# Re-lock every dependency at its newest release allowed by pyproject.toml (needs PyPI), then
+# run `make test` to see whether the new releases pass before committing requirements/.
+upgrade: $(DEV_STAMP)
+	$(UV_COMPILE) -o $(LOCKS)/main.txt --upgrade
+	$(UV_COMPILE) --extra dev -o $(LOCKS)/dev.txt --upgrade
+	$(UV_COMPILE) --extra demo -o $(LOCKS)/demo.txt --upgrade
+	@echo "re-locked; review 'git diff $(LOCKS)' and run 'make test'"
+
+# Report only (never fails): the tests against today's newest releases, and what changed.
+drift:
+	bash .ci/drift
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,7 +12,7 @@ import pytest
 
 from bot.voice import LOUDNORM, RecordingVoice, VoiceUnavailable, make_source, missing_permission
 
-needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg not installed")
+needs_ffmpeg = pytest.mark.requires_program("ffmpeg")
 
 
 def tone(path: Path, seconds: float = 2.0) -> Path:

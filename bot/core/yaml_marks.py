@@ -29,6 +29,8 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from bot.core.yaml_syntax import Mark, describe
+
 MAX_BYTES = 256 * 1024
 """Activity files are small; anything bigger is a mistake or an attack."""
 
@@ -44,14 +46,6 @@ _FLOAT = "tag:yaml.org,2002:float"
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A 1-based line and column in the source text."""
-
-    line: int
-    column: int
 
 
 @dataclass(frozen=True)
@@ -127,29 +121,40 @@ if _FAST:
             _Resolver.__init__(self)
 
 
+class _ChorusLimit(Exception):
+    """One of Chorus's own limits on activity files (aliases, depth), with where it was hit."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.mark = Mark(mark.line + 1, mark.column + 1)
+        self.message = message
+
+
 def _refuse_aliases_and_depth(text: str) -> None:
     """Walk the event stream (flat, no recursion) before composing any node.
 
     Aliases are refused (an alias bomb never gets built) and so is deep nesting (the composer
-    recurses once per level).
+    recurses once per level). The scan always uses PyYAML's pure-Python parser, which has no
+    nesting limit of its own: libyaml 0.2.6 (PyYAML 6.0.4) refuses deep flow nesting while
+    scanning ahead, with its own words and at its own column, before Chorus's limit is reached.
+    Chorus's limits must fire first whatever is installed, so their message and place are ours.
     """
-    loader: Any = CParser(text) if _FAST else _Composer(text)
+    loader: Any = _Composer(text)
     depth = 0
     try:
         while loader.check_event():
             event = loader.get_event()
             if isinstance(event, AliasEvent):
-                raise yaml.MarkedYAMLError(
-                    problem=f"aliases (*{event.anchor}) are not allowed in activity files; "
+                raise _ChorusLimit(
+                    event.start_mark,
+                    f"aliases (*{event.anchor}) are not allowed in activity files; "
                     "write the value out in full",
-                    problem_mark=event.start_mark,  # type: ignore[arg-type]
                 )
             if isinstance(event, MappingStartEvent | SequenceStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise yaml.MarkedYAMLError(
-                        problem=f"nesting is deeper than {MAX_DEPTH} levels",
-                        problem_mark=event.start_mark,  # type: ignore[arg-type]
+                    raise _ChorusLimit(
+                        event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels"
                     )
             elif isinstance(event, MappingEndEvent | SequenceEndEvent):
                 depth -= 1
@@ -176,15 +181,29 @@ def _needs_event_scan(text: str) -> bool:
     return deepest + text.count("[") + text.count("{") >= MAX_DEPTH
 
 
-def _compose(text: str) -> Node | None:
-    if _needs_event_scan(text):
-        _refuse_aliases_and_depth(text)
-    loader: Any = _FastComposer(text) if _FAST else _Composer(text)
+def _compose_with(loader: Any) -> Node | None:
     try:
         root: Node | None = loader.get_single_node()
         return root
     finally:
         loader.dispose()
+
+
+def _compose(text: str) -> Node | None:
+    """Compose the node graph, with libyaml when installed; raises PyYAML's errors.
+
+    Whatever libyaml says about a file, the answer is the pure-Python parser's: a file libyaml
+    refuses is composed again in pure Python, so the result and the error (its marks and
+    context, which ``yaml_syntax`` words) don't depend on whether or which libyaml is present.
+    """
+    if _needs_event_scan(text):
+        _refuse_aliases_and_depth(text)
+    if _FAST:
+        try:
+            return _compose_with(_FastComposer(text))
+        except yaml.YAMLError:
+            pass
+    return _compose_with(_Composer(text))
 
 
 def decode_source(raw: bytes) -> str | YamlProblem:
@@ -297,11 +316,12 @@ def parse_marked(text: str) -> MarkedDocument | list[YamlProblem]:
     """Parse one YAML document; never raises, returns located problems instead."""
     try:
         root = _compose(text)
+    except _ChorusLimit as exc:
+        return [YamlProblem(exc.mark.line, exc.mark.column, (), f"YAML syntax: {exc.message}")]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Mark(mark.line + 1, mark.column + 1) if mark is not None else Mark(1, 1)
-        what = " ".join(part for part in (exc.context, exc.problem) if part)
-        return [YamlProblem(where.line, where.column, (), f"YAML syntax: {what}")]
+        worded = describe(text, exc)
+        where = worded.mark
+        return [YamlProblem(where.line, where.column, (), f"YAML syntax: {worded.message}")]
     except ReaderError as exc:
         where = _position(text, exc.position)
         char = (

@@ -21,7 +21,7 @@ from bot.ui.steps.listen import ListenPresenter
 from bot.voice import FFMPEG_MISSING, RecordingVoice
 from tests.conftest import ROOT, World, find_message
 
-needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg not installed")
+needs_ffmpeg = pytest.mark.requires_program("ffmpeg", "ffprobe")
 
 VOICE_ACTIVITY = """
 id: test-listen-voice
@@ -357,11 +357,10 @@ async def test_vote_on_fixed_tracks_and_previous_answers(world: World) -> None:
     assert "tide" in best and "secret" not in best
 
 
+@needs_ffmpeg
 async def test_voice_playback_starts_at_zero_and_stops_with_the_step(
     world: World, voice: RecordingVoice
 ) -> None:
-    if not shutil.which("ffmpeg"):
-        pytest.skip("ffmpeg not installed")
     ana = world.members[0]
     await open_session(world, voice=True)
     await ana.join_voice(world.voice)
@@ -382,9 +381,8 @@ async def test_voice_playback_starts_at_zero_and_stops_with_the_step(
     assert [(p.mode, p.file_name) for p in plays] == [("voice", "tones/tone.ogg")]
 
 
+@needs_ffmpeg
 async def test_voice_stops_when_the_channel_empties(world: World, voice: RecordingVoice) -> None:
-    if not shutil.which("ffmpeg"):
-        pytest.skip("ffmpeg not installed")
     ana, ben, _ = world.members
     await open_session(world, voice=True)
     await ana.join_voice(world.voice)
@@ -397,12 +395,11 @@ async def test_voice_stops_when_the_channel_empties(world: World, voice: Recordi
     assert voice.actions() == ["play", "stop"]
 
 
+@needs_ffmpeg
 @pytest.mark.parametrize("problem", ["ffmpeg", "unreadable", "no-voice-channel"])
 async def test_voice_problems_fall_back_with_one_message(
     world: World, voice: RecordingVoice, settings: Settings, problem: str
 ) -> None:
-    if not shutil.which("ffmpeg"):
-        pytest.skip("ffmpeg not installed")
     if problem == "ffmpeg":
         voice.fail_with = FFMPEG_MISSING
     if problem == "unreadable":
@@ -440,6 +437,7 @@ def reply_text(result: object) -> str:
     return "\n".join(texts)
 
 
+@needs_ffmpeg
 async def test_upload_refuses_what_is_not_audio(world: World, settings: Settings) -> None:
     await open_session(world)
     refused = await world.facilitator.slash(
@@ -453,11 +451,29 @@ async def test_upload_refuses_what_is_not_audio(world: World, settings: Settings
     assert "Only facilitators" in reply_text(member)
 
 
+async def test_upload_without_ffprobe_says_what_to_install_and_keeps_nothing(
+    world: World, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without FFmpeg an upload can't be checked, so it is refused with what to do about it."""
+    bare = tmp_path / "no-programs"
+    bare.mkdir()
+    monkeypatch.setenv("PATH", str(bare))  # a machine without FFmpeg, whatever this one has
+    await open_session(world)
+    refused = await world.facilitator.slash(
+        world.channel, "listen upload", file=("song.ogg", b"OggS" + b"\0" * 400)
+    )
+    text = reply_text(refused)
+    assert "FFmpeg (ffprobe) isn't installed" in text, text
+    assert "isn't an audio file" not in text
+    uploads = settings.media_dir / "uploads"
+    assert not uploads.exists() or list(uploads.iterdir()) == []
+    assert await world.bot().store.media.tracks(world.guild.id) == []
+
+
+@needs_ffmpeg
 async def test_upload_saves_audio_under_a_safe_name(
     world: World, settings: Settings, tmp_path: Path
 ) -> None:
-    if not shutil.which("ffmpeg"):
-        pytest.skip("ffmpeg not installed")
     await open_session(world)
     data = tone_bytes(tmp_path, "wav")
     saved = await world.facilitator.slash(

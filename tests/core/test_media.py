@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from bot.core.media import (
     resolve_media_path,
 )
 
-needs_ffprobe = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffmpeg not installed")
+needs_ffprobe = pytest.mark.requires_program("ffmpeg", "ffprobe")
 
 
 def test_paths_stay_inside_the_media_dir(tmp_path: Path) -> None:

@@ -186,7 +186,7 @@ def test_bot_run_start_up_logs_json_without_the_token(tmp_path: Path) -> None:
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
-        assert ready.wait(30), "".join(lines[-20:])
+        assert ready.wait(120), "".join(lines[-20:])  # generous: a loaded machine is slow
         time.sleep(0.5)  # let it try the (unreachable) gateway and log that too
         child.send_signal(signal.SIGINT)
         child.wait(20)
@@ -232,7 +232,7 @@ def test_db_backup_is_consistent_while_writes_go_on(tmp_path: Path) -> None:
     )  # reads until the writer is killed
     reader.start()
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while len(acked) < 200 and time.monotonic() < deadline:
             time.sleep(0.05)
         before = [line.split() for line in list(acked) if line.startswith("C ")]
