@@ -15,9 +15,12 @@ RUN apt-get update \
 RUN useradd --create-home --uid 10001 chorus
 WORKDIR /app
 
+# Exactly the locked packages (hashes checked), then Chorus itself without resolving anything.
+COPY requirements ./requirements
+RUN pip install --require-hashes --no-deps -r requirements/main.txt
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-RUN pip install .
+RUN pip install --no-deps --no-build-isolation .
 
 COPY config ./config
 COPY activities ./activities

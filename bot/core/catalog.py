@@ -19,6 +19,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from pydantic_core.core_schema import ErrorType
 
 from bot.core.activity_models import (
     LOADER_CONTEXT_KEY,
@@ -521,7 +522,17 @@ def _simple_message(kind: str, ctx: dict[str, Any], value: Any, fallback: str) -
         return f"expected an http(s) link; got {got}"
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", fallback))
-    return messages.get(kind, fallback)
+    if kind in messages:
+        return messages[kind]
+    if kind not in _PYDANTIC_ERROR_TYPES:
+        return fallback  # our own PydanticCustomError: the sentence is ours
+    # pydantic's own sentence changes between releases; its error type is stable, so a kind
+    # without a sentence of ours still reads the same whatever pydantic is installed.
+    return f"is not valid here ({kind.replace('_', ' ')}); got {got}"
+
+
+_PYDANTIC_ERROR_TYPES = frozenset(typing.get_args(ErrorType))
+"""pydantic-core's built-in error types; any other type is one our models raise with our words."""
 
 
 __all__ = [

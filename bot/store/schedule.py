@@ -295,7 +295,10 @@ class ScheduleRepository:
 
     async def optins(self, guild_id: int) -> dict[int, int]:
         rows = await self._db.fetch_all(
-            "SELECT user_id, minutes_before FROM reminder_optins WHERE guild_id = ?", (guild_id,)
+            # Ordered so reminders go out in the same order whatever the engine's plan.
+            "SELECT user_id, minutes_before FROM reminder_optins WHERE guild_id = ?"
+            " ORDER BY user_id",
+            (guild_id,),
         )
         return {int(r[0]): int(r[1]) for r in rows}
 

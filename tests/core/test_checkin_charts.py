@@ -45,3 +45,10 @@ def test_distribution_and_trends_charts_decode() -> None:
     weeks = [charts.Week("1 Mar", 4, 0.5), charts.Week("8 Mar", None, None)]
     assert decode(charts.trends_chart(weeks, "Trends")).size == (800, 420)
     assert decode(charts.trends_chart([], "Trends")).size == (800, 420)
+
+
+def test_same_chart_same_bytes_without_the_library_version() -> None:
+    points = [charts.Point(1.7e9 + i * DAY, float(i % 11), "before") for i in range(5)]
+    first = charts.trend_chart(points, [], "Your check-ins")
+    assert charts.trend_chart(points, [], "Your check-ins") == first
+    assert b"atplotlib" not in first  # no Software chunk naming the drawing library's version
