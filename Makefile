@@ -38,6 +38,7 @@ test: $(DEV_STAMP) lint typecheck pytest
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check bot tests $(wildcard bench)
 	$(BIN)/ruff format --check bot tests $(wildcard bench)
+	$(BIN)/lint-imports
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
