@@ -16,6 +16,8 @@ from bot.core.breathe import BreatheHandler
 from bot.core.checkins import CheckinHandler
 from bot.core.clock import Clock
 from bot.core.goals import GoalHandler
+from bot.core.guild_library import GuildLibrary
+from bot.core.guild_settings import GuildSettingsService
 from bot.core.listening import ListenHandler
 from bot.core.lyrics import WriteHandler
 from bot.core.prompt import PromptHandler
@@ -39,6 +41,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.reflection",
     "bot.cogs.lyrics",
     "bot.cogs.schedule",
+    "bot.cogs.setup",
     "bot.cogs.listening",
     "bot.cogs.checkins",
     "bot.cogs.goals",
@@ -90,7 +93,10 @@ class ChorusBot(commands.Bot):
         self.settings = settings
         self.store = store
         self.clock = clock
-        self.catalog = catalog or Catalog.load(list(settings.activities_dirs), settings.media_dir)
+        shipped = catalog or Catalog.load(list(settings.activities_dirs), settings.media_dir)
+        # Each server sees the shipped library plus its own uploads, and has its own settings.
+        self.library = GuildLibrary(store, clock, shipped, settings.servers)
+        self.guild_settings = GuildSettingsService(store, clock, settings)
         self.sessions = SessionService(store, clock)
         self.runner = Runner(store, clock, step_handlers or default_step_handlers())
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
@@ -103,8 +109,22 @@ class ChorusBot(commands.Bot):
 
         self.live = LiveSessions(self)
 
+    @property
+    def catalog(self) -> Catalog:
+        """The shipped library (what every server starts from); see ``library`` per server."""
+        return self.library.shipped
+
     async def setup_hook(self) -> None:
         await self.store.open()
+        await self.guild_settings.load()
+        await self.library.load()
+        for stale in self.library.stale:
+            log.warning(
+                "server %s: activity %s version %s no longer validates and is left out",
+                stale.guild_id,
+                stale.activity_id,
+                stale.version,
+            )
         for name in COGS:
             await self.load_extension(name)
         from bot.ui.components import ChorusButton

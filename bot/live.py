@@ -44,7 +44,11 @@ class LiveSessions:
         self.bot = bot
         self.presenters: dict[str, StepPresenter] = default_presenters()
         self.observers: list[RunObserver] = []
-        self.boards = Debouncer(bot.settings.board_edit_interval, self._refresh_board_key)
+        # Each server's own board edit interval (/setup board), by the board's session.
+        self._guild_of_session: dict[int, int] = {}
+        self.boards = Debouncer(
+            bot.settings.board_edit_interval, self._refresh_board_key, self._board_interval
+        )
         self._board_locks: dict[int, asyncio.Lock] = {}
         self._told_about_permissions: set[int] = set()
 
@@ -241,6 +245,7 @@ class LiveSessions:
     async def post_board(
         self, session: SessionRecord, *, notify: bool = True
     ) -> discord.Message | None:
+        self._guild_of_session[session.id] = session.guild_id
         state = await self.board_state(session)
         message = await self.send(
             session, MessagePayload(embed=board_embed(state), view=board_view(state)), notify=notify
@@ -249,6 +254,10 @@ class LiveSessions:
             await self.bot.store.sessions.set_board(session.id, message.id)
             self.boards.mark_ran(session.id)
         return message
+
+    def _board_interval(self, key: Hashable) -> float:
+        guild_id = self._guild_of_session.get(key) if isinstance(key, int) else None
+        return self.bot.guild_settings.for_guild(guild_id).board_edit_interval
 
     def request_board(self, session_id: int) -> None:
         """Ask for a board refresh; refreshes are coalesced to one per board_edit_interval."""
@@ -265,6 +274,7 @@ class LiveSessions:
             session = await self.bot.store.sessions.get(session_id)
             if session is None:
                 return
+            self._guild_of_session[session.id] = session.guild_id
             if session.board_message_id is None:
                 if session.status == "open":
                     await self.post_board(session)
@@ -301,6 +311,7 @@ class LiveSessions:
 
     def forget(self, session_id: int) -> None:
         self.boards.forget(session_id)
+        self._guild_of_session.pop(session_id, None)
         self._board_locks.pop(session_id, None)
 
     # ----------------------------------------------------------------- resume

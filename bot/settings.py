@@ -48,6 +48,24 @@ class CheckinSettings(_Section):
     leave_grace_days: int = Field(default=30, ge=0)
 
 
+class ServerLimits(_Section):
+    """What each server may change about its own Chorus (with /setup and /activity upload).
+
+    The other settings in this file are every server's defaults; a server's own choice wins
+    within these bounds.
+    """
+
+    retention_days_max: int = Field(default=365, ge=1)
+    leave_grace_days_max: int = Field(default=90, ge=0)
+    board_edit_interval_min: float = Field(default=1.0, ge=0, le=60)
+    uploads_enabled: bool = True
+    upload_max_kb: int = Field(default=64, ge=1, le=256)
+    max_activities: int = Field(default=50, ge=0, le=1000)
+    max_uploads_per_day: int = Field(default=30, ge=1, le=1000)
+    protected_activities: tuple[str, ...] = ()
+    """Shipped activity ids a server can't replace with its own file of the same id."""
+
+
 class Settings(_Section):
     """Everything the bot needs to start; passed explicitly, never a global."""
 
@@ -57,12 +75,14 @@ class Settings(_Section):
     facilitator_roles: tuple[str, ...] = ("Facilitator",)
     dev_guild_id: int | None = None
     timezone: str = "UTC"
+    language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Z]{2})?$")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["human", "json"] = "human"
     board_edit_interval: float = Field(default=2.0, ge=0, le=60)
     upload_max_mb: int = Field(default=25, ge=1, le=500)
     discord: DiscordSettings = DiscordSettings()
     checkins: CheckinSettings = CheckinSettings()
+    servers: ServerLimits = ServerLimits()
     token: SecretStr | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import discord
@@ -80,11 +80,21 @@ class World:
     facilitator_role: RoleHandle
     facilitator: MemberActor
     members: list[MemberActor]
+    _manager: list[MemberActor] = field(default_factory=list)
 
     def bot(self) -> ChorusBot:
         bot = self.env.bot
         assert isinstance(bot, ChorusBot)
         return bot
+
+    def manager(self) -> MemberActor:
+        """A member with Manage Server (who may change /setup settings), made on first use."""
+        if not self._manager:
+            role = self.guild.create_role(
+                "Admins", permissions=discord.Permissions(manage_guild=True)
+            )
+            self._manager.append(self.guild.add_member(self.env.create_user("max"), roles=[role]))
+        return self._manager[0]
 
 
 @pytest.fixture

@@ -2,30 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import discord
 
 from bot.core.errors import NotFacilitator, UserFacingError
+from bot.core.guild_settings import GuildConfig
 
 
-def is_facilitator(user: discord.abc.User, role_names: Iterable[str]) -> bool:
+def is_facilitator(user: discord.abc.User, config: GuildConfig) -> bool:
+    """Manage Server (or Administrator), or one of the server's facilitator roles.
+
+    The roles a server chose with /setup roles (by id, so renaming a role keeps it) replace the
+    role names of the operator's config.
+    """
     if not isinstance(user, discord.Member):
         return False
     if user.guild_permissions.manage_guild or user.guild_permissions.administrator:
         return True
-    wanted = {name.casefold() for name in role_names}
+    if config.facilitator_role_ids:
+        chosen = set(config.facilitator_role_ids)
+        return any(role.id in chosen for role in user.roles)
+    wanted = {name.casefold() for name in config.facilitator_roles}
     return any(role.name.casefold() in wanted for role in user.roles)
 
 
-def require_facilitator(interaction: discord.Interaction, role_names: Iterable[str]) -> None:
+def facilitator_roles_text(config: GuildConfig) -> str:
+    """The facilitator roles as a member reads them: role mentions or names, joined by "or"."""
+    if config.facilitator_role_ids:
+        return " or ".join(f"<@&{role_id}>" for role_id in config.facilitator_role_ids)
+    return " or ".join(f"**{n}**" for n in config.facilitator_roles)
+
+
+def require_facilitator(interaction: discord.Interaction, config: GuildConfig) -> None:
     """Refuse, saying who may, when the person is not a facilitator."""
-    names = list(role_names)
-    if not is_facilitator(interaction.user, names):
-        roles = " or ".join(f"**{n}**" for n in names) or "a facilitator"
+    if not is_facilitator(interaction.user, config):
+        roles = facilitator_roles_text(config) or "a facilitator"
         raise NotFacilitator(
             f"Only facilitators can do this: members with the {roles} role, "
             "or the Manage Server permission."
+        )
+
+
+def require_manage_server(interaction: discord.Interaction) -> None:
+    """Refuse anyone without Manage Server: server settings decide who the facilitators are."""
+    user = interaction.user
+    allowed = isinstance(user, discord.Member) and (
+        user.guild_permissions.manage_guild or user.guild_permissions.administrator
+    )
+    if not allowed:
+        raise NotFacilitator(
+            "Only members with the Manage Server permission can change Chorus's settings "
+            "for this server. /setup show lists them."
         )
 
 

@@ -8,11 +8,19 @@ from discord.ext import commands
 
 from bot.app import ChorusBot
 from bot.cogs import controls
-from bot.cogs.access import is_facilitator
+from bot.cogs.access import is_facilitator, require_guild
 from bot.cogs.errors import reply_ephemeral
-from bot.core.activities import Catalog
-from bot.core.errors import NotFound
+from bot.core.activities import Activity, Catalog
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.guild_library import Refused
 from bot.ui.activities import activity_embed, catalog_embed, reload_text
+from bot.ui.library import (
+    deleted_text,
+    export_file,
+    saved_text,
+    upload_errors,
+    versions_embed,
+)
 
 NONE = discord.AllowedMentions.none()
 
@@ -35,7 +43,7 @@ class ActivitiesCog(commands.Cog):
 
         needle = current.casefold().strip()
         matches = []
-        for activity in self.bot.catalog.activities.values():
+        for activity in self.bot.library.catalog_for(interaction.guild_id).activities.values():
             title = localize(activity.title)
             haystack = f"{activity.id} {title}".casefold()
             if needle in haystack:
@@ -51,8 +59,8 @@ class ActivitiesCog(commands.Cog):
         matches.sort(key=lambda m: (m[0], m[1]))
         return [m[2] for m in matches[:25]]
 
-    def _get(self, activity_id: str) -> object:
-        activity = self.bot.catalog.get(activity_id)
+    def _get(self, guild_id: int | None, activity_id: str) -> Activity:
+        activity = self.bot.library.get(guild_id, activity_id)
         if activity is None:
             raise NotFound(
                 f"There's no activity called `{activity_id[:60]}`. /activity list shows them all."
@@ -70,7 +78,7 @@ class ActivitiesCog(commands.Cog):
         tag: str | None = None,
         page: app_commands.Range[int, 1, 50] = 1,
     ) -> None:
-        embed = catalog_embed(self.bot.catalog, tag, page)
+        embed = catalog_embed(self.bot.library.catalog_for(interaction.guild_id), tag, page)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
     @activity.command(
@@ -79,11 +87,10 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="Which activity")
     @app_commands.autocomplete(activity=activity_ids)
     async def info(self, interaction: discord.Interaction, activity: str) -> None:
-        found = self.bot.catalog.get(activity)
-        if found is None:
-            self._get(activity)
-            return
-        facilitator = is_facilitator(interaction.user, self.bot.settings.facilitator_roles)
+        found = self._get(interaction.guild_id, activity)
+        facilitator = is_facilitator(
+            interaction.user, self.bot.guild_settings.for_guild(interaction.guild_id)
+        )
         await interaction.response.send_message(
             embed=activity_embed(found, facilitator), ephemeral=True, allowed_mentions=NONE
         )
@@ -96,10 +103,7 @@ class ActivitiesCog(commands.Cog):
     async def start(self, interaction: discord.Interaction, activity: str) -> None:
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
-        found = self.bot.catalog.get(activity)
-        if found is None:
-            self._get(activity)
-            return
+        found = self._get(interaction.guild_id, activity)
         update = await self.bot.runner.start(session.id, found)
         from bot.core.activities import localize
 
@@ -142,8 +146,115 @@ class ActivitiesCog(commands.Cog):
         controls.facilitator_only(interaction)
         fresh = Catalog.load(list(self.bot.settings.activities_dirs), self.bot.settings.media_dir)
         diff = self.bot.catalog.diff(fresh)
-        self.bot.catalog = fresh
+        self.bot.library.replace_shipped(fresh)
         await reply_ephemeral(interaction, reload_text(fresh, diff))
+
+    # ------------------------------------------------------------ this server's library
+
+    async def own_activity_ids(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Autocomplete over the server's own activities (uploads and copies)."""
+        needle = current.casefold().strip()
+        own = self.bot.library.own_ids(interaction.guild_id or 0)
+        return [app_commands.Choice(name=i, value=i) for i in own if needle in i][:25]
+
+    @activity.command(
+        name="upload", description="Add or update an activity from a YAML file (facilitators)"
+    )
+    @app_commands.describe(file="The activity file (.yaml); /activity export gives one to start")
+    async def upload(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        name = file.filename
+        if not name.lower().endswith((".yaml", ".yml")):
+            raise InvalidInput(
+                f"“{name[:80]}” isn't a .yaml file. Upload an activity file; "
+                "`/activity export` gives you one to start from."
+            )
+        cap = self.bot.library.limits.upload_max_kb * 1024
+        if file.size > cap:
+            raise InvalidInput(
+                f"That file is {file.size / 1024:.0f} KiB; activity files here can be at most "
+                f"{self.bot.library.limits.upload_max_kb} KiB."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        raw = await file.read()
+        result = await self.bot.library.upload(guild_id, interaction.user.id, name, raw)
+        if isinstance(result, Refused):
+            embed, attachment = upload_errors(name, result.errors)
+            await interaction.followup.send(
+                embed=embed,
+                file=attachment if attachment is not None else discord.utils.MISSING,
+                ephemeral=True,
+                allowed_mentions=NONE,
+            )
+            return
+        text = saved_text(
+            result.activity, result.record.version, result.shadows_shipped, copied=False
+        )
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
+
+    @activity.command(name="export", description="Get an activity's YAML file to edit")
+    @app_commands.describe(activity="Which activity (yours or a shipped one)")
+    @app_commands.autocomplete(activity=activity_ids)
+    async def export(self, interaction: discord.Interaction, activity: str) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        exported = await self.bot.library.export(guild_id, activity)
+        where = "this server's own version" if exported.own else "the shipped file"
+        await interaction.response.send_message(
+            f"📄 `{activity}`: {where}. Edit it and `/activity upload` it again "
+            "(change its `id` to keep both).",
+            file=export_file(exported.file_name, exported.data),
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+    @activity.command(
+        name="copy", description="Start your own activity from an existing one (facilitators)"
+    )
+    @app_commands.describe(
+        activity="The activity to start from", new_id="The copy's id, e.g. my-opening-circle"
+    )
+    @app_commands.autocomplete(activity=activity_ids)
+    async def copy(
+        self,
+        interaction: discord.Interaction,
+        activity: str,
+        new_id: app_commands.Range[str, 1, 64],
+    ) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        saved = await self.bot.library.copy(guild_id, interaction.user.id, activity, new_id)
+        await reply_ephemeral(
+            interaction, saved_text(saved.activity, saved.record.version, False, copied=True)
+        )
+
+    @activity.command(
+        name="delete", description="Remove one of this server's own activities (facilitators)"
+    )
+    @app_commands.describe(activity="One of this server's own activities")
+    @app_commands.autocomplete(activity=own_activity_ids)
+    async def delete(self, interaction: discord.Interaction, activity: str) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        removed = await self.bot.library.delete(guild_id, activity)
+        shipped_back = activity in self.bot.library.shipped.activities
+        await reply_ephemeral(interaction, deleted_text(activity, removed, shipped_back))
+
+    @activity.command(
+        name="versions", description="Every uploaded version of an activity here (facilitators)"
+    )
+    @app_commands.describe(activity="One of this server's own activities")
+    @app_commands.autocomplete(activity=own_activity_ids)
+    async def versions(self, interaction: discord.Interaction, activity: str) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        found = await self.bot.library.versions(guild_id, activity)
+        await interaction.response.send_message(
+            embed=versions_embed(activity, found), ephemeral=True, allowed_mentions=NONE
+        )
 
 
 async def setup(bot: commands.Bot) -> None:

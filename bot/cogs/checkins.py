@@ -64,7 +64,9 @@ class CheckinsCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        self.service = CheckinService(bot.store, bot.clock, bot.runner, bot.settings.checkins)
+        self.service = CheckinService(
+            bot.store, bot.clock, bot.runner, bot.settings.checkins, bot.guild_settings.care_for
+        )
         self._told: set[tuple[int, int]] = set()
         bot.register_component("checkin", self.on_step_button)
         bot.register_component("checkin_now", self.on_now_button)
@@ -174,10 +176,10 @@ class CheckinsCog(commands.Cog):
 
     async def _care(self, interaction: discord.Interaction, session_id: int | None) -> None:
         """The support message, privately, after the reply to a low answer."""
-        support = await self.service.support_text(interaction.guild_id or 0)
-        care_view = ui.care_view(session_id)
+        config = self.bot.guild_settings.for_guild(interaction.guild_id)
+        care_view = ui.care_view(session_id, config.support_links)
         await interaction.followup.send(
-            embed=ui.care_embed(support),
+            embed=ui.care_embed(config.support_text),
             ephemeral=True,
             allowed_mentions=NONE,
             view=care_view if care_view is not None else discord.utils.MISSING,
@@ -225,7 +227,9 @@ class CheckinsCog(commands.Cog):
         if rest and rest[0] == "now":
             if not agreed:
                 # No thanks still gets the support message for a low answer (nothing stored).
-                low = len(rest) > 3 and self.service.is_low(scale_of(rest[1]), _int(rest[3]))
+                low = len(rest) > 3 and self.service.is_low(
+                    interaction.guild_id or 0, scale_of(rest[1]), _int(rest[3])
+                )
                 await interaction.response.edit_message(content=ui.DECLINED, embed=None, view=None)
                 if low:
                     await self._care(interaction, None)
@@ -236,7 +240,9 @@ class CheckinsCog(commands.Cog):
         low = False
         if not agreed and len(rest) > 2:
             scale = await self.service.step_scale(run_id, step_index)
-            low = scale is not None and self.service.is_low(scale, _int(rest[2]))
+            low = scale is not None and self.service.is_low(
+                interaction.guild_id or 0, scale, _int(rest[2])
+            )
         try:
             session, step = await self.service.step_of(run_id, step_index)
         except UserFacingError:
@@ -406,10 +412,12 @@ class CheckinsCog(commands.Cog):
         )
         if not reached:
             # Say so honestly, and give the support text again: they asked for help.
-            support = await self.service.support_text(interaction.guild_id or 0)
+            config = self.bot.guild_settings.for_guild(interaction.guild_id)
+            links = ui.care_view(None, config.support_links)
             await interaction.response.send_message(
                 ui.TELL_FAILED,
-                embed=ui.care_embed(support),
+                embed=ui.care_embed(config.support_text),
+                view=links if links is not None else discord.utils.MISSING,
                 ephemeral=True,
                 allowed_mentions=NONE,
             )

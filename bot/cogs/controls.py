@@ -35,7 +35,8 @@ async def session_by_id(interaction: discord.Interaction, session_id: int) -> Se
 
 
 def facilitator_only(interaction: discord.Interaction) -> None:
-    require_facilitator(interaction, chorus(interaction).settings.facilitator_roles)
+    bot = chorus(interaction)
+    require_facilitator(interaction, bot.guild_settings.for_guild(interaction.guild_id))
 
 
 async def live_run(interaction: discord.Interaction, session: SessionRecord) -> RunRecord:

@@ -506,7 +506,9 @@ class ListeningCog(commands.Cog):
         names = await self.bot.store.members.names(
             session.guild_id, sorted({n.user_id for n in nominations if n.user_id is not None})
         )
-        facilitator = is_facilitator(interaction.user, self.bot.settings.facilitator_roles)
+        facilitator = is_facilitator(
+            interaction.user, self.bot.guild_settings.for_guild(interaction.guild_id)
+        )
         embed = playlist_embed(
             session.title, nominations, facilitator=facilitator, hidden_credit=hidden, names=names
         )

@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import ChorusBot
+from bot.ui.checkins import care_view, support_embed
 from bot.ui.format import COLOUR_INFO
 
 NONE = discord.AllowedMentions.none()
@@ -18,7 +19,7 @@ class MetaCog(commands.Cog):
 
     @app_commands.command(name="about", description="What Chorus is, its version, and privacy")
     async def about(self, interaction: discord.Interaction) -> None:
-        count = len(self.bot.catalog.activities)
+        count = len(self.bot.library.catalog_for(interaction.guild_id).activities)
         embed = discord.Embed(
             title="Chorus",
             colour=COLOUR_INFO,
@@ -44,12 +45,15 @@ class MetaCog(commands.Cog):
 
     @app_commands.command(name="support", description="Where to find help if you are struggling")
     async def support(self, interaction: discord.Interaction) -> None:
-        embed = discord.Embed(
-            title="Support",
-            colour=COLOUR_INFO,
-            description=self.bot.settings.checkins.support_text,
+        """This server's own support text and links (the operator's default elsewhere)."""
+        config = self.bot.guild_settings.for_guild(interaction.guild_id)
+        links = care_view(None, config.support_links)
+        await interaction.response.send_message(
+            embed=support_embed(config.support_text),
+            view=links if links is not None else discord.utils.MISSING,
+            ephemeral=True,
+            allowed_mentions=NONE,
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -1,4 +1,4 @@
-"""Scheduled sessions: /session schedule create|edit|cancel, /session upcoming, /setup timezone,
+"""Scheduled sessions: /session schedule create|edit|cancel, /session upcoming,
 /remind me, Discord scheduled events, reminders, and sessions that open themselves.
 
 One timer (a DeadlineScheduler of its own) wakes at the next stored due time: a reminder slot,
@@ -147,9 +147,6 @@ class ScheduleGroup(app_commands.Group):
 class ScheduleCog(commands.Cog):
     """Schedules, Discord events, reminders and self-opening sessions."""
 
-    setup = app_commands.Group(
-        name="setup", description="Server settings for Chorus (facilitators)", guild_only=True
-    )
     remind = app_commands.Group(
         name="remind", description="Reminders before scheduled sessions", guild_only=True
     )
@@ -188,18 +185,18 @@ class ScheduleCog(commands.Cog):
         return self.bot.clock()
 
     async def timezone_name(self, guild_id: int) -> str:
-        return await self.bot.store.schedule.guild_timezone(guild_id) or self.bot.settings.timezone
+        return self.bot.guild_settings.for_guild(guild_id).timezone
 
-    def plan_title(self, plan: str | None) -> str | None:
+    def plan_title(self, guild_id: int, plan: str | None) -> str | None:
         if not plan:
             return None
-        activity = self.bot.catalog.get(plan)
+        activity = self.bot.library.get(guild_id, plan)
         return localize(activity.title) if activity is not None else plan
 
-    def check_plan(self, plan: str | None) -> str | None:
+    def check_plan(self, guild_id: int, plan: str | None) -> str | None:
         if plan is None or not plan.strip():
             return None
-        if self.bot.catalog.get(plan) is None:
+        if self.bot.library.get(guild_id, plan) is None:
             raise NotFound(
                 f"There's no activity called `{plan[:60]}`. Pick one of the suggestions "
                 "(/activity list shows them all)."
@@ -219,7 +216,7 @@ class ScheduleCog(commands.Cog):
             repeat=series.repeat,  # type: ignore[arg-type]
             channel_id=series.channel_id,
             voice_channel_id=series.voice_channel_id,
-            plan_title=self.plan_title(series.plan),
+            plan_title=self.plan_title(series.guild_id, series.plan),
             interested=interested,
             status=occurrence.status,
             channel_name=self.channel_name(series.guild_id, series.channel_id),
@@ -238,7 +235,7 @@ class ScheduleCog(commands.Cog):
     ) -> list[app_commands.Choice[str]]:
         needle = current.casefold().strip()
         found = []
-        for activity in self.bot.catalog.activities.values():
+        for activity in self.bot.library.catalog_for(interaction.guild_id).activities.values():
             title = localize(activity.title)
             if needle in f"{activity.id} {title}".casefold():
                 label = f"{title} ({activity.duration_minutes} min)"
@@ -282,7 +279,7 @@ class ScheduleCog(commands.Cog):
         guild_id, channel_id = require_guild(interaction)
         controls.facilitator_only(interaction)
         title = clean_title(title)
-        plan = self.check_plan(plan)
+        plan = self.check_plan(guild_id, plan)
         tz_name = await self.timezone_name(guild_id)
         tz = zone(tz_name)
         start = parse_when(when, self.now(), tz)
@@ -297,7 +294,7 @@ class ScheduleCog(commands.Cog):
             repeat=repeat,
             channel_id=channel_id,
             voice_channel_id=voice_channel.id if voice_channel else None,
-            plan_title=self.plan_title(plan),
+            plan_title=self.plan_title(guild_id, plan),
             channel_name=self.channel_name(guild_id, channel_id),
             voice_name=voice_channel.name if voice_channel else None,
         )
@@ -382,7 +379,7 @@ class ScheduleCog(commands.Cog):
         if title is not None:
             changes["title"] = clean_title(title)
         if plan is not None:
-            changes["plan"] = self.check_plan(plan)
+            changes["plan"] = self.check_plan(series.guild_id, plan)
         if voice_channel is not None:
             changes["voice_channel_id"] = voice_channel.id
         if duration is not None:
@@ -463,22 +460,6 @@ class ScheduleCog(commands.Cog):
 
     # ----------------------------------------------------------- top-level
 
-    @setup.command(name="timezone", description="The time zone schedules use in this server")
-    @app_commands.describe(zone_name="An IANA zone such as Europe/Berlin (type to search)")
-    @app_commands.rename(zone_name="zone")
-    @app_commands.autocomplete(zone_name=timezone_autocomplete)
-    async def setup_timezone(self, interaction: discord.Interaction, zone_name: str) -> None:
-        guild_id, _ = require_guild(interaction)
-        controls.facilitator_only(interaction)
-        tz = zone(zone_name)
-        await self.bot.store.schedule.set_guild_timezone(guild_id, tz.key, self.now().timestamp())
-        local = self.now().astimezone(tz)
-        await reply_ephemeral(
-            interaction,
-            f"🕰 This server's time zone is now **{tz.key}** (it's {local:%H:%M} there now). "
-            "New schedules read times in it; sessions already scheduled keep their time.",
-        )
-
     @remind.command(name="me", description="Get a reminder before sessions you're interested in")
     @app_commands.describe(
         state="on or off",
@@ -535,7 +516,9 @@ class ScheduleCog(commands.Cog):
             "name": series.title[:100],
             "start_time": _utc(occurrence.starts_at),
             "end_time": _utc(occurrence.ends_at),
-            "description": event_description(channel_name, self.plan_title(series.plan)),
+            "description": event_description(
+                channel_name, self.plan_title(series.guild_id, series.plan)
+            ),
         }
         if series.voice_channel_id:
             voice = guild.get_channel(series.voice_channel_id)
@@ -714,7 +697,10 @@ class ScheduleCog(commands.Cog):
             await store.transition(occurrence.id, ["open"], "missed")
             return
         content, view = opening_message(
-            series.facilitator_id, series.title, self.plan_title(series.plan), occurrence.id
+            series.facilitator_id,
+            series.title,
+            self.plan_title(series.guild_id, series.plan),
+            occurrence.id,
         )
         try:
             message = await self.bot.live.channel(session).send(
@@ -822,7 +808,7 @@ class ScheduleCog(commands.Cog):
         if occurrence.status != "open" or occurrence.session_id is None:
             raise Conflict(f"This session has {_status_words(occurrence.status)}.")
         session = await controls.session_by_id(interaction, occurrence.session_id)
-        activity = self.bot.catalog.get(series.plan) if series.plan else None
+        activity = self.bot.library.get(series.guild_id, series.plan) if series.plan else None
         if series.plan and activity is None:
             raise NotFound(
                 f"The planned activity `{series.plan[:60]}` is no longer in the library. "

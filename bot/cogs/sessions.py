@@ -29,8 +29,9 @@ class SessionsCog(commands.Cog):
         self.bot = bot
         bot.register_component("board", self.on_board_button)
 
-    def titles(self) -> dict[str, str]:
-        return {a.id: localize(a.title) for a in self.bot.catalog.activities.values()}
+    def titles(self, guild_id: int | None) -> dict[str, str]:
+        catalog = self.bot.library.catalog_for(guild_id)
+        return {a.id: localize(a.title) for a in catalog.activities.values()}
 
     @session.command(
         name="start", description="Open a session in this channel and post its board (facilitators)"
@@ -106,7 +107,7 @@ class SessionsCog(commands.Cog):
         if summary is None:
             raise Conflict("This session has already been ended.")
         await interaction.response.send_message(
-            embed=summary_embed(summary, self.titles()), allowed_mentions=NONE
+            embed=summary_embed(summary, self.titles(interaction.guild_id)), allowed_mentions=NONE
         )
         await self.bot.live.refresh_board(session.id)
 
@@ -119,7 +120,9 @@ class SessionsCog(commands.Cog):
         controls.facilitator_only(interaction)
         rows = await self.bot.sessions.history(guild_id, limit)
         await interaction.response.send_message(
-            embed=history_embed(rows, self.titles()), ephemeral=True, allowed_mentions=NONE
+            embed=history_embed(rows, self.titles(interaction.guild_id)),
+            ephemeral=True,
+            allowed_mentions=NONE,
         )
 
     @session.command(name="report", description="Attendance, participation and mood (facilitators)")

@@ -110,6 +110,17 @@ class Catalog:
         """The activity with this id, if it loaded."""
         return self.activities.get(activity_id)
 
+    def overlaid(self, own: Sequence[Activity]) -> "Catalog":
+        """This catalog with a server's own activities added; one with a shipped id shadows it."""
+        merged = dict(self.activities)
+        merged.update({activity.id: activity for activity in own})
+        return Catalog(
+            activities={key: merged[key] for key in sorted(merged)},
+            errors=self.errors,
+            dirs=self.dirs,
+            media_dir=self.media_dir,
+        )
+
     def diff(self, other: "Catalog") -> CatalogDiff:
         """Changes from this catalog to ``other``; 'changed' means the definition differs."""
         old, new = self.activities, other.activities
@@ -250,6 +261,22 @@ def _load_checked(path: Path, file: str, media_dir: Path) -> _Loaded:
             f"file is {size // 1024} KiB; activity files may be at most {MAX_BYTES // 1024} KiB"
         )
         return _Loaded(file, errors=[ActivityError(file, 1, 1, "", message)])
+    return _load_raw(raw, file, media_dir)
+
+
+def load_bytes(raw: bytes, file: str, media_dir: Path) -> Activity | list[ActivityError]:
+    """Load one activity from bytes (an upload), named ``file`` in its errors. Never raises.
+
+    The same checks and located errors as ``load_file`` and ``chorus validate``.
+    """
+    try:
+        loaded = _load_raw(raw, file, media_dir)
+    except Exception as exc:
+        return [ActivityError(file, 1, 1, "", f"internal error: {exc!r}")]
+    return loaded.errors if loaded.activity is None else loaded.activity
+
+
+def _load_raw(raw: bytes, file: str, media_dir: Path) -> _Loaded:
     text = decode_source(raw)
     if not isinstance(text, str):
         return _Loaded(file, errors=[ActivityError(file, text.line, text.column, "", text.message)])
@@ -541,6 +568,7 @@ __all__ = [
     "Catalog",
     "CatalogDiff",
     "activity_json_schema",
+    "load_bytes",
     "load_file",
     "render_schema",
     "validate_paths",

@@ -25,6 +25,7 @@ from bot.core.checkins import (
 )
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.core.guild_settings import CareLookup
 from bot.core.runner import Runner, RunUpdate
 from bot.core.text import clean_member_text
 from bot.settings import CheckinSettings
@@ -102,12 +103,21 @@ class WeekFigures:
 
 class CheckinService:
     def __init__(
-        self, store: Store, clock: Clock, runner: Runner, settings: CheckinSettings
+        self,
+        store: Store,
+        clock: Clock,
+        runner: Runner,
+        settings: CheckinSettings,
+        care: CareLookup | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
         self._runner = runner
         self.settings = settings
+        # Each server's own threshold and support text (/setup), the config's without one.
+        self._care: CareLookup = care or (
+            lambda _guild: (settings.low_score_max, settings.support_text)
+        )
 
     def now(self) -> float:
         return timestamp(self._clock)
@@ -126,8 +136,13 @@ class CheckinService:
             guild_id, user_id, "agreed" if agreed else "declined", self.now(), name
         )
 
-    async def support_text(self, guild_id: int) -> str:
-        return await self._store.privacy.support_text(guild_id) or self.settings.support_text
+    def support_text(self, guild_id: int) -> str:
+        """The server's support text (its own, or the operator's default)."""
+        return self._care(guild_id)[1]
+
+    def low_score_max(self, guild_id: int) -> int:
+        """The server's low check-in threshold on a 0-10 scale."""
+        return self._care(guild_id)[0]
 
     # ---------------------------------------------------------------- answering
 
@@ -143,9 +158,9 @@ class CheckinService:
             raise NotFound("That session no longer exists.")
         return session, step
 
-    def is_low(self, scale: Scale, value: int | None) -> bool:
-        """A value at the low end of its scale (the care message is shown for it)."""
-        return is_low(scale, value, self.settings.low_score_max)
+    def is_low(self, guild_id: int, scale: Scale, value: int | None) -> bool:
+        """A value at the low end of its scale in this server (the care message follows it)."""
+        return is_low(scale, value, self.low_score_max(guild_id))
 
     async def step_scale(self, run_id: int, step_index: int) -> Scale | None:
         """The check-in step's scale, also after the step ended (None if it isn't one)."""
@@ -240,7 +255,7 @@ class CheckinService:
             record=record,
             replaced=outcome.replaced,
             update=outcome.update,
-            low=not passed and is_low(step.scale, value, self.settings.low_score_max),
+            low=not passed and self.is_low(session.guild_id, step.scale, value),
             anonymous=step.anonymous,
             passed=passed,
             declined=declined,
@@ -272,7 +287,7 @@ class CheckinService:
                     record=None,
                     replaced=False,
                     update=None,
-                    low=is_low(scale, value, self.settings.low_score_max),
+                    low=self.is_low(guild_id, scale, value),
                     anonymous=False,
                     passed=False,
                     declined=True,
@@ -298,7 +313,7 @@ class CheckinService:
             record=record,
             replaced=record is not None and record.id == replace_id,
             update=None,
-            low=not passed and is_low(scale, value, self.settings.low_score_max),
+            low=not passed and self.is_low(guild_id, scale, value),
             anonymous=False,
             passed=passed,
         )

@@ -20,8 +20,15 @@ class Debouncer:
     interval are merged into one run at its end (trailing edge), so the last state is always shown.
     """
 
-    def __init__(self, interval: float, action: Callable[[Hashable], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        interval: float,
+        action: Callable[[Hashable], Awaitable[None]],
+        interval_of: Callable[[Hashable], float] | None = None,
+    ) -> None:
         self.interval = interval
+        # Per key (e.g. each server's own board edit interval), else the one interval.
+        self._interval_of = interval_of or (lambda _key: self.interval)
         self._action = action
         self._timers: dict[Hashable, asyncio.TimerHandle] = {}
         self._last_run: dict[Hashable, float] = {}
@@ -35,7 +42,7 @@ class Debouncer:
         loop = asyncio.get_running_loop()
         if delay is None:
             last = self._last_run.get(key)
-            delay = 0.0 if last is None else max(0.0, last + self.interval - loop.time())
+            delay = 0.0 if last is None else max(0.0, last + self._interval_of(key) - loop.time())
         self._timers[key] = loop.call_later(delay, self._start, key)
 
     def mark_ran(self, key: Hashable) -> None:

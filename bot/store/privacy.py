@@ -8,6 +8,7 @@ here fails that test instead of silently keeping someone's data.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,6 +109,16 @@ _EXPORTS: tuple[tuple[str, str], ...] = (
         "SELECT id, title, started_at, ended_at FROM sessions"
         " WHERE guild_id = :guild AND facilitator_id = :user ORDER BY started_at",
     ),
+    (
+        "activities_uploaded",
+        "SELECT activity_id, version, uploaded_at, deleted_at FROM guild_activities"
+        " WHERE guild_id = :guild AND uploaded_by = :user ORDER BY uploaded_at, id",
+    ),
+    (
+        "settings_changed",
+        "SELECT key, old_value, new_value, changed_at FROM guild_setting_changes"
+        " WHERE guild_id = :guild AND changed_by = :user ORDER BY changed_at, id",
+    ),
 )
 
 _SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
@@ -167,6 +178,18 @@ _FORGETS: tuple[tuple[str, str, str], ...] = (
         "schedule_series",
         "UPDATE schedule_series SET facilitator_id = 0 WHERE guild_id = :guild"
         " AND facilitator_id = :user AND active = 0",
+    ),
+    (
+        "anonymise",
+        "guild_activities",
+        "UPDATE guild_activities SET uploaded_by = NULL"
+        " WHERE guild_id = :guild AND uploaded_by = :user",
+    ),
+    (
+        "anonymise",
+        "guild_setting_changes",
+        "UPDATE guild_setting_changes SET changed_by = NULL"
+        " WHERE guild_id = :guild AND changed_by = :user",
     ),
     ("delete", "members", "DELETE FROM members WHERE guild_id = :guild AND user_id = :user"),
 )
@@ -322,18 +345,44 @@ class PrivacyRepository:
             )
             return cursor.rowcount == 1
 
-    async def departed_before(self, cutoff: float) -> list[tuple[int, int]]:
-        rows = await self._db.fetch_all(
-            "SELECT guild_id, user_id FROM members WHERE left_guild_at IS NOT NULL"
-            " AND left_guild_at <= ? ORDER BY left_guild_at",
-            (cutoff,),
-        )
-        return [(int(r[0]), int(r[1])) for r in rows]
+    async def departed_before(
+        self, cutoff: float, guild_cutoffs: Mapping[int, float] | None = None
+    ) -> list[tuple[int, int]]:
+        """(guild, member) pairs who left before the cutoff (UTC seconds), oldest first.
 
-    async def purge_checkins_before(self, cutoff: float) -> int:
+        ``guild_cutoffs`` gives servers with their own leave grace their own cutoff.
+        """
+        own = dict(guild_cutoffs or {})
+        rows = await self._db.fetch_all(
+            "SELECT guild_id, user_id, left_guild_at FROM members"
+            " WHERE left_guild_at IS NOT NULL AND left_guild_at <= ? ORDER BY left_guild_at",
+            (max([cutoff, *own.values()]),),
+        )
+        return [(int(r[0]), int(r[1])) for r in rows if float(r[2]) <= own.get(int(r[0]), cutoff)]
+
+    async def purge_checkins_before(
+        self, cutoff: float, guild_cutoffs: Mapping[int, float] | None = None
+    ) -> int:
+        """Delete check-ins older than the cutoff (UTC seconds); how many.
+
+        ``guild_cutoffs`` gives servers with their own retention their own cutoff.
+        """
+        own = dict(guild_cutoffs or {})
+        deleted = 0
         async with self._db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM checkins WHERE created_at < ?", (cutoff,))
-            return max(0, cursor.rowcount)
+            marks = ", ".join("?" for _ in own)
+            others = f" AND guild_id NOT IN ({marks})" if own else ""
+            cursor = await conn.execute(
+                f"DELETE FROM checkins WHERE created_at < ?{others}", (cutoff, *own)
+            )
+            deleted += max(0, cursor.rowcount)
+            for guild_id, guild_cutoff in sorted(own.items()):
+                cursor = await conn.execute(
+                    "DELETE FROM checkins WHERE guild_id = ? AND created_at < ?",
+                    (guild_id, guild_cutoff),
+                )
+                deleted += max(0, cursor.rowcount)
+        return deleted
 
 
 def _says_remove(value: Any) -> bool:

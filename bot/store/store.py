@@ -7,6 +7,8 @@ from pathlib import Path
 from bot.store.checkins import CheckinRepository
 from bot.store.database import Database
 from bot.store.goals import GoalRepository
+from bot.store.guild_library import GuildLibraryRepository
+from bot.store.guild_settings import GuildSettingsRepository
 from bot.store.media import MediaRepository
 from bot.store.members import MemberRepository
 from bot.store.privacy import PrivacyRepository
@@ -31,6 +33,8 @@ class Store:
         self.checkins = CheckinRepository(self.db)
         self.privacy = PrivacyRepository(self.db)
         self.goals = GoalRepository(self.db)
+        self.guild_settings = GuildSettingsRepository(self.db)
+        self.guild_library = GuildLibraryRepository(self.db)
 
     async def open(self) -> None:
         """Open the file and bring the schema up to date."""

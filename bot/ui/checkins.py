@@ -11,6 +11,7 @@ import discord
 from bot.core.activities import Anchors, Scale, localize
 from bot.core.checkin_service import SessionReport, WeekFigures
 from bot.core.checkins import BANDS, K_MIN, Answer, Pair, bands, describe_value, k_figure, to_ten
+from bot.core.guild_settings import SupportLink
 from bot.core.text import shorten
 from bot.ui import charts
 from bot.ui.components import ChorusButton, button, persistent_view
@@ -201,10 +202,22 @@ def care_embed(support_text: str) -> discord.Embed:
     )
 
 
-def care_view(session_id: int | None) -> discord.ui.View | None:
-    if session_id is None:
-        return None
-    return persistent_view(button("Let the facilitator know", "checkin_tell", session_id))
+def care_view(session_id: int | None, links: Sequence[SupportLink] = ()) -> discord.ui.View | None:
+    """The server's support links as link buttons, and "Let the facilitator know" in a session."""
+    items: list[discord.ui.Item[Any]] = [support_link_button(link) for link in links]
+    if session_id is not None:
+        items.append(button("Let the facilitator know", "checkin_tell", session_id))
+    return persistent_view(*items) if items else None
+
+
+def support_link_button(link: SupportLink) -> discord.ui.Button[Any]:
+    """A link button (no custom id, nothing to route): label at most 80 characters."""
+    return discord.ui.Button(label=link.label[:80], url=link.url, style=discord.ButtonStyle.link)
+
+
+def support_embed(support_text: str) -> discord.Embed:
+    """/support: the server's own support text."""
+    return discord.Embed(title="Support", colour=COLOUR_INFO, description=support_text)
 
 
 TELL_FAILED = (

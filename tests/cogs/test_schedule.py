@@ -30,7 +30,7 @@ def requests(world: World, method: str, part: str) -> list[Any]:
 
 
 async def set_zone(world: World, zone: str = "Europe/Berlin") -> None:
-    result = await world.facilitator.slash(world.channel, "setup timezone", zone=zone)
+    result = await world.manager().slash(world.channel, "setup timezone", zone=zone)
     assert result.ephemeral and zone in result.response.content
 
 
@@ -132,9 +132,10 @@ async def test_members_cannot_schedule_and_bad_times_are_explained(world: World)
 
 
 async def test_timezone_autocomplete(world: World) -> None:
-    choices = await world.facilitator.autocomplete(world.channel, "setup timezone", "zone", "berl")
+    manager = world.manager()
+    choices = await manager.autocomplete(world.channel, "setup timezone", "zone", "berl")
     assert [c["value"] for c in choices] == ["Europe/Berlin"]
-    refused = await world.facilitator.slash(world.channel, "setup timezone", zone="Mars/Base")
+    refused = await manager.slash(world.channel, "setup timezone", zone="Mars/Base")
     assert "don't know the time zone" in refused.response.content
 
 

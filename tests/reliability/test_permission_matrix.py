@@ -18,6 +18,7 @@ from tests.cogs.test_session_flow import open_session
 from tests.conftest import World
 
 FACILITATOR = "facilitator"
+MANAGER = "manage server"
 MEMBER = "member"
 
 # name -> (who, works in DMs, options a member's attempt is made with)
@@ -52,7 +53,16 @@ TABLE: dict[str, tuple[str, bool, dict[str, Any]]] = {
     "song export": (MEMBER, False, {"song_id": 1}),
     "song credit": (MEMBER, False, {"setting": "on"}),
     "line": (MEMBER, False, {"text": "a line of mine"}),
-    "setup timezone": (FACILITATOR, False, {"zone": "Europe/London"}),
+    "setup timezone": (MANAGER, False, {"zone": "Europe/London"}),
+    "setup show": (FACILITATOR, False, {}),
+    "setup history": (FACILITATOR, False, {}),
+    "setup roles": (MANAGER, False, {"role": "Facilitator"}),
+    "setup language": (MANAGER, False, {"language": "de"}),
+    "setup care": (MANAGER, False, {"low_score": 3}),
+    "setup support": (MANAGER, False, {"text": "Call a friend."}),
+    "setup retention": (MANAGER, False, {"checkin_days": 30}),
+    "setup board": (MANAGER, False, {"seconds": 1.0}),
+    "setup reset": (MANAGER, False, {"setting": "language"}),
     "remind me": (MEMBER, False, {"state": "on"}),
     "listen suggest": (MEMBER, False, {"title": "Blackbird"}),
     "listen playlist": (MEMBER, False, {}),
@@ -73,6 +83,16 @@ TABLE: dict[str, tuple[str, bool, dict[str, Any]]] = {
 }
 
 REFUSAL = "Only facilitators"
+
+
+def _resolved(world: World, options: dict[str, Any]) -> dict[str, Any]:
+    """Options naming a role by name, as the member would pick it."""
+    return {
+        key: world.facilitator_role if key == "role" else value for key, value in options.items()
+    }
+
+
+MANAGER_REFUSAL = "Only members with the Manage Server permission"
 ERROR_CODE = "Something went wrong"
 
 
@@ -135,6 +155,18 @@ async def test_members_are_refused_facilitator_commands_and_can_use_theirs(
         result = await ana.slash(world.channel, name, **options)
         if not (result.ephemeral and REFUSAL in answer(result)):
             problems.append(f"{name}: member got {answer(result)[:120]!r}")
+        refused += 1
+    # Server settings decide who the facilitators are: a facilitator role is not enough.
+    for name, (who, _, options) in TABLE.items():
+        if who != MANAGER:
+            continue
+        for actor in (ana, world.facilitator):
+            result = await actor.slash(world.channel, name, **_resolved(world, options))
+            if not (result.ephemeral and MANAGER_REFUSAL in answer(result)):
+                problems.append(f"{name}: {actor.user.name} got {answer(result)[:120]!r}")
+        result = await world.manager().slash(world.channel, name, **_resolved(world, options))
+        if MANAGER_REFUSAL in answer(result) or ERROR_CODE in answer(result):
+            problems.append(f"{name}: a Manage Server member got {answer(result)[:120]!r}")
         refused += 1
     for name, (who, _, options) in TABLE.items():
         if who != MEMBER:

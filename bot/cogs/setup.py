@@ -1,0 +1,215 @@
+"""/setup: a server's own Chorus settings, changed from Discord by members with Manage Server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.access import require_guild, require_manage_server
+from bot.cogs.errors import reply_ephemeral
+from bot.core.guild_settings import LANGUAGES, SPECS, SUPPORT_TEXT_MAX, parse_support_links
+from bot.core.schedule import timezone_choices, zone
+from bot.ui.checkins import care_embed, care_view
+from bot.ui.setup import change_text, history_embed, settings_embed
+
+NONE = discord.AllowedMentions.none()
+
+
+class SetupCog(commands.Cog):
+    """Facilitator roles, time zone, language, care, retention and the board, per server."""
+
+    setup = app_commands.Group(
+        name="setup", description="This server's Chorus settings", guild_only=True
+    )
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+
+    async def _change(self, interaction: discord.Interaction, key: str, value: Any | None) -> str:
+        guild_id, _ = require_guild(interaction)
+        require_manage_server(interaction)
+        change = await self.bot.guild_settings.change(guild_id, interaction.user.id, key, value)
+        return change_text(change, key)
+
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=n, value=n) for n in timezone_choices(current)]
+
+    @setup.command(name="show", description="This server's Chorus settings (facilitators)")
+    async def show(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        service = self.bot.guild_settings
+        await interaction.response.send_message(
+            embed=settings_embed(
+                service.for_guild(guild_id), service.overridden(guild_id), service.limits
+            ),
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+    @setup.command(name="roles", description="Which roles are facilitators here (Manage Server)")
+    @app_commands.describe(
+        role="A facilitator role",
+        second_role="Another facilitator role (optional)",
+        third_role="Another facilitator role (optional)",
+    )
+    async def roles(
+        self,
+        interaction: discord.Interaction,
+        role: discord.Role,
+        second_role: discord.Role | None = None,
+        third_role: discord.Role | None = None,
+    ) -> None:
+        chosen = [r for r in (role, second_role, third_role) if r is not None]
+        ids = sorted({r.id for r in chosen})
+        text = await self._change(interaction, "facilitator_roles", ids)
+        await reply_ephemeral(
+            interaction,
+            f"{text}\nMembers with Manage Server are always facilitators too.",
+        )
+
+    @setup.command(name="timezone", description="The time zone schedules use here (Manage Server)")
+    @app_commands.describe(zone_name="An IANA zone such as Europe/Berlin (type to search)")
+    @app_commands.rename(zone_name="zone")
+    @app_commands.autocomplete(zone_name=timezone_autocomplete)
+    async def timezone(self, interaction: discord.Interaction, zone_name: str) -> None:
+        require_manage_server(interaction)
+        tz = zone(zone_name)
+        text = await self._change(interaction, "timezone", tz.key)
+        local = self.bot.clock().astimezone(tz)
+        await reply_ephemeral(
+            interaction,
+            f"🕰 {text} It's {local:%H:%M} there now. New schedules read times in it; "
+            "sessions already scheduled keep their time.",
+        )
+
+    @setup.command(
+        name="language", description="The language of Chorus's posts here (Manage Server)"
+    )
+    @app_commands.describe(language="Used for public posts where Chorus has a translation")
+    @app_commands.choices(
+        language=[
+            app_commands.Choice(name=name, value=code)
+            for code, name in (("en", "English"), ("de", "Deutsch"), ("es", "Español"))
+            if code in LANGUAGES
+        ]
+    )
+    async def language(self, interaction: discord.Interaction, language: str) -> None:
+        await reply_ephemeral(interaction, await self._change(interaction, "language", language))
+
+    @setup.command(
+        name="care", description="When a check-in shows the support text (Manage Server)"
+    )
+    @app_commands.describe(
+        low_score="Answers at or below this, on a 0-10 scale, privately show the support text"
+    )
+    async def care(
+        self, interaction: discord.Interaction, low_score: app_commands.Range[int, 0, 10]
+    ) -> None:
+        await reply_ephemeral(
+            interaction, await self._change(interaction, "low_score_max", low_score)
+        )
+
+    @setup.command(
+        name="support", description="The support text and links members see (Manage Server)"
+    )
+    @app_commands.describe(
+        text="What a member reads after a low check-in and with /support",
+        links="Helplines as 'Label https://address', separated by ';' (up to 3)",
+    )
+    async def support(
+        self,
+        interaction: discord.Interaction,
+        text: app_commands.Range[str, 1, SUPPORT_TEXT_MAX] | None = None,
+        links: app_commands.Range[str, 1, 1000] | None = None,
+    ) -> None:
+        """Change the text, the links, or both; the reply previews what a member will see."""
+        guild_id, _ = require_guild(interaction)
+        require_manage_server(interaction)
+        parsed = parse_support_links(links) if links is not None else None
+        replies: list[str] = []
+        if text is not None:
+            replies.append(await self._change(interaction, "support_text", text.strip()))
+        if parsed is not None:
+            value = [{"label": link.label, "url": link.url} for link in parsed]
+            replies.append(await self._change(interaction, "support_links", value))
+        if not replies:
+            replies.append("Here is what a member sees now. Give `text` or `links` to change it.")
+        config = self.bot.guild_settings.for_guild(guild_id)
+        view = care_view(None, config.support_links)
+        await interaction.response.send_message(
+            "\n".join(replies) + "\n**Preview** (after a low check-in; /support shows the same):",
+            embed=care_embed(config.support_text),
+            view=view if view is not None else discord.utils.MISSING,
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+    @setup.command(
+        name="retention",
+        description="How long check-ins and leavers' data are kept (Manage Server)",
+    )
+    @app_commands.describe(
+        checkin_days="Delete check-ins older than this many days",
+        leave_days="Delete a member's data this many days after they leave the server",
+    )
+    async def retention(
+        self,
+        interaction: discord.Interaction,
+        checkin_days: app_commands.Range[int, 7, 3650] | None = None,
+        leave_days: app_commands.Range[int, 0, 3650] | None = None,
+    ) -> None:
+        if checkin_days is None and leave_days is None:
+            await reply_ephemeral(
+                interaction, "Give `checkin_days`, `leave_days` or both (see /setup show)."
+            )
+            return
+        replies = []
+        if checkin_days is not None:
+            replies.append(await self._change(interaction, "retention_days", checkin_days))
+        if leave_days is not None:
+            replies.append(await self._change(interaction, "leave_grace_days", leave_days))
+        await reply_ephemeral(interaction, "\n".join(replies))
+
+    @setup.command(
+        name="board", description="How often the session board is edited (Manage Server)"
+    )
+    @app_commands.describe(seconds="Seconds between edits of the live board")
+    async def board(
+        self, interaction: discord.Interaction, seconds: app_commands.Range[float, 0, 60]
+    ) -> None:
+        await reply_ephemeral(
+            interaction, await self._change(interaction, "board_edit_interval", seconds)
+        )
+
+    @setup.command(name="reset", description="Put one setting back to its default (Manage Server)")
+    @app_commands.describe(setting="Which setting")
+    @app_commands.choices(
+        setting=[app_commands.Choice(name=spec.label, value=key) for key, spec in SPECS.items()]
+    )
+    async def reset(self, interaction: discord.Interaction, setting: str) -> None:
+        await reply_ephemeral(interaction, await self._change(interaction, setting, None))
+
+    @setup.command(name="history", description="Who changed which setting, and when (facilitators)")
+    @app_commands.describe(limit="How many changes to show (1-25, default 10)")
+    async def history(
+        self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 25] = 10
+    ) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        changes = await self.bot.guild_settings.history(guild_id, limit)
+        await interaction.response.send_message(
+            embed=history_embed(changes), ephemeral=True, allowed_mentions=NONE
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(SetupCog(bot))

@@ -1,0 +1,158 @@
+"""A server's own activity files: every uploaded version, the current one per id, deletions."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from bot.store.database import Database, Row
+
+_COLUMNS = "id, guild_id, activity_id, version, source, uploaded_by, uploaded_at, deleted_at"
+
+
+@dataclass(frozen=True, slots=True)
+class GuildActivityRecord:
+    """One uploaded version of one activity file in one server."""
+
+    id: int
+    guild_id: int
+    activity_id: str
+    version: int
+    """1, 2, ... per (server, activity id); never reused, even after a delete."""
+    source: str
+    """The YAML text exactly as uploaded."""
+    uploaded_by: int | None
+    """None once the uploader used /forget."""
+    uploaded_at: float
+    """UTC unix seconds."""
+    deleted_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryLimits:
+    """What one server may hold and add (the operator's settings)."""
+
+    max_activities: int
+    max_uploads_per_day: int
+
+
+class LibraryFull(Exception):
+    """The server already has as many activities as it may, or uploaded too many today."""
+
+    def __init__(self, reason: str, limit: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        """'activities' or 'uploads_today'."""
+        self.limit = limit
+
+
+def _record(row: Row) -> GuildActivityRecord:
+    v = tuple(row)
+    return GuildActivityRecord(
+        id=int(v[0]),
+        guild_id=int(v[1]),
+        activity_id=str(v[2]),
+        version=int(v[3]),
+        source=str(v[4]),
+        uploaded_by=int(v[5]) if v[5] is not None else None,
+        uploaded_at=float(v[6]),
+        deleted_at=float(v[7]) if v[7] is not None else None,
+    )
+
+
+_DAY = 86_400.0
+
+
+class GuildLibraryRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def current(self, guild_id: int | None = None) -> list[GuildActivityRecord]:
+        """The newest live version of every activity, of one server or (None) of every server."""
+        where = "deleted_at IS NULL" + (" AND guild_id = ?" if guild_id is not None else "")
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM guild_activities g WHERE {where}"
+            " AND version = (SELECT MAX(version) FROM guild_activities h"
+            "   WHERE h.guild_id = g.guild_id AND h.activity_id = g.activity_id)"
+            " ORDER BY guild_id, activity_id",
+            (guild_id,) if guild_id is not None else (),
+        )
+        return [_record(r) for r in rows]
+
+    async def versions(self, guild_id: int, activity_id: str) -> list[GuildActivityRecord]:
+        """Every version of one activity in one server, newest first (deleted ones included)."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM guild_activities WHERE guild_id = ? AND activity_id = ?"
+            " ORDER BY version DESC",
+            (guild_id, activity_id),
+        )
+        return [_record(r) for r in rows]
+
+    async def add_version(
+        self,
+        guild_id: int,
+        activity_id: str,
+        source: str,
+        uploaded_by: int,
+        now: float,
+        limits: LibraryLimits,
+    ) -> GuildActivityRecord:
+        """Save a new version, numbered after the last one; checks the limits in the same job.
+
+        Raises LibraryFull when a new id would pass ``max_activities`` or the server has
+        uploaded ``max_uploads_per_day`` files in the last 24 hours.
+        """
+
+        def job(conn: sqlite3.Connection) -> GuildActivityRecord:
+            today = conn.execute(
+                "SELECT COUNT(*) FROM guild_activities WHERE guild_id = ? AND uploaded_at > ?",
+                (guild_id, now - _DAY),
+            ).fetchone()[0]
+            if int(today) >= limits.max_uploads_per_day:
+                raise LibraryFull("uploads_today", limits.max_uploads_per_day)
+            live = conn.execute(
+                "SELECT COUNT(DISTINCT activity_id),"
+                " SUM(CASE WHEN activity_id = ? THEN 1 ELSE 0 END)"
+                " FROM guild_activities WHERE guild_id = ? AND deleted_at IS NULL",
+                (activity_id, guild_id),
+            ).fetchone()
+            is_new = not live[1]
+            if is_new and int(live[0]) >= limits.max_activities:
+                raise LibraryFull("activities", limits.max_activities)
+            cursor = conn.execute(
+                "INSERT INTO guild_activities"
+                " (guild_id, activity_id, version, source, uploaded_by, uploaded_at)"
+                " VALUES (?, ?, (SELECT COALESCE(MAX(version), 0) + 1 FROM guild_activities"
+                "   WHERE guild_id = ? AND activity_id = ?), ?, ?, ?)"
+                f" RETURNING {_COLUMNS}",
+                (guild_id, activity_id, guild_id, activity_id, source, uploaded_by, now),
+            )
+            return _record(cursor.fetchone())
+
+        return await self._db.write(job)
+
+    async def delete(self, guild_id: int, activity_id: str, now: float) -> int:
+        """Remove an activity from the server's library (every version); how many versions.
+
+        The rows stay, marked deleted, so version numbers are never reused and a run that
+        already started keeps its own copy of the definition anyway.
+        """
+
+        def job(conn: sqlite3.Connection) -> int:
+            cursor = conn.execute(
+                "UPDATE guild_activities SET deleted_at = ?"
+                " WHERE guild_id = ? AND activity_id = ? AND deleted_at IS NULL",
+                (now, guild_id, activity_id),
+            )
+            return int(cursor.rowcount)
+
+        return await self._db.write(job)
+
+    async def uploads_by(self, guild_id: int, user_id: int) -> list[GuildActivityRecord]:
+        """What one member uploaded in one server (for /mydata)."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM guild_activities WHERE guild_id = ? AND uploaded_by = ?"
+            " ORDER BY uploaded_at, id",
+            (guild_id, user_id),
+        )
+        return [_record(r) for r in rows]

@@ -1,0 +1,106 @@
+"""A server's own settings (key -> JSON value) and the record of every change to them."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from bot.store.database import Database, Row
+
+_CHANGE_COLUMNS = "id, guild_id, key, old_value, new_value, changed_by, changed_at"
+
+
+@dataclass(frozen=True, slots=True)
+class SettingChangeRecord:
+    """One change made with /setup: values are JSON text, None where there was none."""
+
+    id: int
+    guild_id: int
+    key: str
+    old_value: str | None
+    new_value: str | None
+    changed_by: int | None
+    """None once the member who changed it used /forget."""
+    changed_at: float
+    """UTC unix seconds."""
+
+
+def _change(row: Row) -> SettingChangeRecord:
+    v = tuple(row)
+    return SettingChangeRecord(
+        id=int(v[0]),
+        guild_id=int(v[1]),
+        key=str(v[2]),
+        old_value=v[3],
+        new_value=v[4],
+        changed_by=int(v[5]) if v[5] is not None else None,
+        changed_at=float(v[6]),
+    )
+
+
+class GuildSettingsRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def all_overrides(self) -> dict[int, dict[str, str]]:
+        """Every server's changed settings as JSON text: {guild_id: {key: value}}."""
+        rows = await self._db.fetch_all(
+            "SELECT guild_id, key, value FROM guild_settings ORDER BY guild_id, key"
+        )
+        found: dict[int, dict[str, str]] = {}
+        for row in rows:
+            found.setdefault(int(row[0]), {})[str(row[1])] = str(row[2])
+        return found
+
+    async def overrides(self, guild_id: int) -> dict[str, str]:
+        """One server's changed settings as JSON text."""
+        rows = await self._db.fetch_all(
+            "SELECT key, value FROM guild_settings WHERE guild_id = ? ORDER BY key", (guild_id,)
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
+
+    async def change(
+        self, guild_id: int, key: str, value: str | None, changed_by: int, now: float
+    ) -> SettingChangeRecord | None:
+        """Set (or, with None, reset to the default) one setting and record the change.
+
+        One job: the old value is read, the new one written and the change recorded together,
+        so two facilitators changing a setting at once each see the right "old". Returns None
+        when the value was already that (nothing is written or recorded).
+        """
+
+        def job(conn: sqlite3.Connection) -> SettingChangeRecord | None:
+            row = conn.execute(
+                "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
+            ).fetchone()
+            old = str(row[0]) if row is not None else None
+            if old == value:
+                return None
+            if value is None:
+                conn.execute(
+                    "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
+                )
+            else:
+                conn.execute(
+                    "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
+                    " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
+                    (guild_id, key, value),
+                )
+            cursor = conn.execute(
+                "INSERT INTO guild_setting_changes"
+                " (guild_id, key, old_value, new_value, changed_by, changed_at)"
+                f" VALUES (?, ?, ?, ?, ?, ?) RETURNING {_CHANGE_COLUMNS}",
+                (guild_id, key, old, value, changed_by, now),
+            )
+            return _change(cursor.fetchone())
+
+        return await self._db.write(job)
+
+    async def history(self, guild_id: int, limit: int) -> list[SettingChangeRecord]:
+        """The server's latest changes first."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_CHANGE_COLUMNS} FROM guild_setting_changes WHERE guild_id = ?"
+            " ORDER BY changed_at DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_change(r) for r in rows]
