@@ -49,3 +49,22 @@ async def test_keys_are_independent_and_forget_cancels() -> None:
     debouncer.close()
     await asyncio.sleep(0.01)
     assert sorted(seen) == [1, 2]  # type: ignore[type-var]
+
+
+async def test_each_key_can_have_its_own_interval() -> None:
+    """Each server's board edit interval (/setup board): one key slow, another fast."""
+    runs: list[Hashable] = []
+
+    async def action(key: Hashable) -> None:
+        runs.append(key)
+
+    intervals = {"slow": 0.2, "fast": 0.02}
+    debouncer = Debouncer(1.0, action, intervals.__getitem__)
+    for _ in range(2):
+        debouncer.request("slow")
+        debouncer.request("fast")
+        await asyncio.sleep(0.05)
+    assert runs.count("fast") == 2 and runs.count("slow") == 1
+    await asyncio.sleep(0.25)
+    assert runs.count("slow") == 2
+    debouncer.close()
