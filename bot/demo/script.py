@@ -216,5 +216,43 @@ async def run_script(
     if shown.response is not None and shown.response.embeds:
         report.report = shown.response.embeds[0].title
         await shoot("08-facilitator-report", world.facilitator)
+    await show_own_chorus(world, shoot)
     report.actions = crowd.actions
     return report
+
+
+DEMO_SUPPORT = (
+    "If today is hard, you're not alone. Talk to Robin after the circle, or call one of the "
+    "helplines below; if you're in danger, call your local emergency number now."
+)
+DEMO_LINKS = "Samaritans (UK) https://www.samaritans.org; Find a helpline https://findahelpline.com"
+BROKEN_ACTIVITY = """id: evening-wind-down
+title: Evening wind-down
+summary: Breathe, listen and say one word about the day.
+version: 1
+duration_minutes: twenty
+tags: [calm, listening
+steps:
+  - type: breathe
+    title: Slow breathing
+"""
+
+
+async def show_own_chorus(world: DemoWorld, shoot: Shoot) -> None:
+    """The server's own Chorus: the support text preview (/setup) and an upload's errors."""
+    await world.facilitator.slash(
+        world.channel, "setup support", text=DEMO_SUPPORT, links=DEMO_LINKS
+    )
+    await shoot("09-setup-support", world.facilitator)
+    await world.facilitator.slash(
+        world.channel,
+        "activity upload",
+        file=("evening-wind-down.yaml", BROKEN_ACTIVITY.encode("utf-8")),
+    )
+    fixed = BROKEN_ACTIVITY.replace("[calm, listening", "[calm, listening]")
+    await world.facilitator.slash(
+        world.channel,
+        "activity upload",
+        file=("evening-wind-down.yaml", fixed.replace("twenty", "20x").encode("utf-8")),
+    )
+    await shoot("10-upload-errors", world.facilitator)

@@ -95,7 +95,11 @@ async def start_world(
     voice = guild.create_voice_channel(VOICE_NAME)
     role = guild.create_role(ROLE_NAME, permissions=discord.Permissions.none())
     name, display = FACILITATOR
-    facilitator = guild.add_member(env.create_user(name, global_name=display), roles=[role])
+    # Robin also owns the server (Manage Server), so the demo can show /setup as well.
+    owner = guild.create_role("Server owner", permissions=discord.Permissions(manage_guild=True))
+    facilitator = guild.add_member(
+        env.create_user(name, global_name=display), roles=[role, owner]
+    )
     members = [
         guild.add_member(env.create_user(name, global_name=display)) for name, display in MEMBERS
     ]
