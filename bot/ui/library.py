@@ -10,7 +10,7 @@ import discord
 from bot.core.activities import Activity, ActivityError, localize
 from bot.core.text import shorten
 from bot.store.guild_library import GuildActivityRecord
-from bot.ui.format import COLOUR_INFO, DESCRIPTION_MAX
+from bot.ui.format import COLOUR_INFO, DESCRIPTION_MAX, plural
 
 COLOUR_PROBLEM = 0xE06666
 ERRORS_IN_EMBED = 3900
@@ -45,7 +45,7 @@ def upload_errors(
     ]
     body = "\n".join(lines)
     embed = discord.Embed(
-        title=f"{shorten(file_name, 200)} wasn't saved: {len(errors)} problem(s) to fix",
+        title=f"{shorten(file_name, 200)} wasn't saved: {plural(len(errors), 'problem')} to fix",
         colour=COLOUR_PROBLEM,
     )
     attachment = None
@@ -92,7 +92,7 @@ def versions_embed(activity_id: str, versions: Sequence[GuildActivityRecord]) ->
 
 def deleted_text(activity_id: str, versions: int, shipped_back: bool) -> str:
     """The private reply to /activity delete."""
-    text = f"🗑 Removed `{activity_id}` from this server's library ({versions} version(s))."
+    text = f"🗑 Removed `{activity_id}` from this server's library ({plural(versions, 'version')})."
     if shipped_back:
         text += " The shipped activity with that id is available here again."
     return text + " Sessions already running it carry on to the end."

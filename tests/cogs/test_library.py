@@ -73,7 +73,7 @@ async def test_upload_a_valid_file_and_run_it(world: World) -> None:
 async def test_a_broken_file_shows_every_located_error_and_saves_nothing(world: World) -> None:
     refused = await upload(world, BROKEN, "broken.yaml")
     text = followup_text(refused)
-    assert "broken.yaml wasn't saved: 3 problem(s) to fix" in text, text
+    assert "broken.yaml wasn't saved: 3 problems to fix" in text, text
     assert "`1:5` id:" in text  # line:column, field, and what is wrong
     assert "`5:19` duration_minutes: expected a whole number" in text
     assert "`7:11` steps[0].type: expected one of" in text and "did you mean 'prompt'" in text
