@@ -27,6 +27,7 @@ from bot.core.steps import StepHandler
 from bot.core.vote import VoteHandler
 from bot.settings import Settings
 from bot.store.store import Store
+from bot.ui.forms import FormHandler, FormRoute, route_form
 from bot.voice import DiscordVoice, VoicePlayer
 
 log = logging.getLogger("chorus")
@@ -95,6 +96,7 @@ class ChorusBot(commands.Bot):
         self.runner = Runner(store, clock, step_handlers or default_step_handlers())
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
         self.component_handlers: dict[str, ComponentHandler] = {}
+        self.form_handlers: dict[str, FormRoute] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.
         self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self)
         self.version = __version__
@@ -110,6 +112,7 @@ class ChorusBot(commands.Bot):
         from bot.ui.components import ChorusButton
 
         self.add_dynamic_items(ChorusButton)
+        self.add_listener(self._on_interaction, "on_interaction")
         await self._sync_commands()
         await self.live.resume_all()
         await self.scheduler.rearm()
@@ -136,6 +139,14 @@ class ChorusBot(commands.Bot):
     def register_component(self, area: str, handler: ComponentHandler) -> None:
         """Buttons with custom ids `chorus:<area>:...` are routed to `handler`."""
         self.component_handlers[area] = handler
+
+    def register_form(self, area: str, handler: FormHandler, *, what: str) -> None:
+        """Forms (modals) with custom ids `chorus:<area>:...` are routed to `handler`, with no
+        timeout and across restarts; `what` names the text given back if it can't be saved."""
+        self.form_handlers[area] = FormRoute(handler, what)
+
+    async def _on_interaction(self, interaction: discord.Interaction) -> None:
+        await route_form(self, interaction)
 
     async def close(self) -> None:
         self.scheduler.close()
