@@ -134,7 +134,7 @@ def give_back(
     """A private reply: why it wasn't saved, and the member's words in full to keep."""
     if not written:
         return reason, None, None
-    head = f"{reason}\n\nNothing of {what} was lost: here it is in full, to copy and keep."
+    head = f"{reason}\n\n{what[:1].upper()}{what[1:]} wasn't saved; here it is in full, to copy and keep."
     text = "\n\n".join(written)
     block = f"```\n{text}\n```"
     if "```" not in text and len(block) <= limits.EMBED_DESCRIPTION:
