@@ -20,6 +20,8 @@ from bot.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
+pytest_plugins = ["tests.discord_limits"]
+
 
 @pytest.fixture(autouse=True)
 async def close_every_store(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:

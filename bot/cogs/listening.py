@@ -264,14 +264,9 @@ class ListeningCog(commands.Cog):
         await self.prepare(session, fresh, index)
         scene = self.bot.live.scene(session, fresh, index)
         payload = self.bot.live.presenter(scene.step.type).render(scene)
-        try:
-            await (
-                self.bot.live.channel(session)
-                .get_partial_message(fresh.step_message_id)
-                .edit(embed=payload.embed, view=payload.view, allowed_mentions=NONE)
-            )
-        except discord.HTTPException:
-            log.info("could not redraw step message %s", fresh.step_message_id)
+        await self.bot.live.edit(
+            session, fresh.step_message_id, payload, what=f"the {scene.step.type} step card"
+        )
 
     # --------------------------------------------------------------- playing
 

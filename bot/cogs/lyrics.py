@@ -560,12 +560,11 @@ class LyricsCog(commands.Cog):
         self.sheets.mark_ran(run_id)
         shown = _fingerprint(payload)
         if self._shown.get((run_id, run.step_index)) != shown:
-            await (
-                self.bot.live.channel(session)
-                .get_partial_message(run.step_message_id)
-                .edit(embed=payload.embed, view=payload.view, allowed_mentions=NONE)
+            edited = await self.bot.live.edit(
+                session, run.step_message_id, payload, what="the song sheet"
             )
-            self._shown[(run_id, run.step_index)] = shown
+            if edited:
+                self._shown[(run_id, run.step_index)] = shown
         await self._announce(session, run, step, state, present)
         self._arm_turn_timer(run_id, state)
 

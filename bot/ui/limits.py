@@ -35,11 +35,15 @@ from dataclasses import dataclass, field
 
 import discord
 
+from bot.core.text import shorten
+
 # ---------------------------------------------------------------- messages
 CONTENT = 2000
 """Message content. https://discord.com/developers/docs/resources/message#create-message"""
 EMBEDS_PER_MESSAGE = 10
 """Embeds in one message. https://discord.com/developers/docs/resources/message#create-message"""
+ATTACHMENTS = 10
+"""Files in one message. https://discord.com/developers/docs/resources/message#create-message"""
 ATTACHMENT_BYTES = 10 * 1024 * 1024
 """The smallest upload limit (servers without boosts).
 https://discord.com/developers/docs/reference#uploading-files"""
@@ -104,19 +108,8 @@ def cut(text: str, limit: int) -> str:
     """`text` if it fits, else its longest prefix ending at a word boundary, plus "…".
 
     When the last boundary is in the first half (one very long word), the word itself is cut,
-    still with the "…" so the cut is visible.
-    """
-    if limit <= 0:
-        return ""
-    if len(text) <= limit:
-        return text
-    room = limit - len(ELLIPSIS)
-    if room <= 0:
-        return ELLIPSIS[:limit]
-    head = text[: room + 1]
-    boundary = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"))
-    head = head[:boundary] if boundary >= max(1, room // 2) else head[:room]
-    return head.rstrip() + ELLIPSIS
+    still with the "…" so the cut is visible."""
+    return shorten(text, max(0, limit))
 
 
 def pieces(text: str, limit: int) -> list[str]:
