@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -59,6 +60,15 @@ def default_step_handlers() -> dict[str, StepHandler]:
     return {h.kind: h for h in handlers}
 
 
+def warm_up() -> None:
+    """Everything slow to load the first time; run once at start-up in a worker thread."""
+    from bot.core.syllables import warm_up as load_dictionary
+    from bot.ui.charts import warm_up as load_charts
+
+    load_dictionary()
+    load_charts()
+
+
 def intents() -> discord.Intents:
     """Only what the features need: servers, members joining/leaving, voice states. No content."""
     chosen = discord.Intents.none()
@@ -106,6 +116,9 @@ class ChorusBot(commands.Bot):
         self.live = LiveSessions(self)
 
     async def setup_hook(self) -> None:
+        # Slow one-time loads (the CMU dictionary, matplotlib's renderer) happen now, in a
+        # thread while the store opens and the cogs load, not in a member's first interaction.
+        warming = asyncio.create_task(asyncio.to_thread(warm_up))
         await self.store.open()
         for name in COGS:
             await self.load_extension(name)
@@ -114,6 +127,7 @@ class ChorusBot(commands.Bot):
         self.add_dynamic_items(ChorusButton)
         self.add_listener(self._on_interaction, "on_interaction")
         await self._sync_commands()
+        await warming
         await self.live.resume_all()
         await self.scheduler.rearm()
         log.info(

@@ -35,9 +35,10 @@ class Ledger:
     current: str = "(outside a test)"
     violations: list[tuple[str, str]] = field(default_factory=list)
     requests: int = 0
-    started: dict[int, tuple[float, str, str]] = field(default_factory=dict)
-    """interaction id -> (perf_counter at dispatch, test, what the interaction was)."""
-    first_responses: list[tuple[float, str, str]] = field(default_factory=list)
+    started: dict[int, tuple[float, float, str, str]] = field(default_factory=dict)
+    """interaction id -> (wall clock and process CPU time at dispatch, test, what it was)."""
+    first_responses: list[tuple[float, float, str, str]] = field(default_factory=list)
+    """(wall seconds, CPU seconds of this process meanwhile, test, what) per interaction."""
 
     def reported(self, test: str) -> list[str]:
         return [v for t, v in self.violations if t == test]
@@ -285,13 +286,20 @@ def _watch_simcord_http() -> Iterator[None]:
         if method == "POST" and (match := CALLBACK.match(path)):
             started = LEDGER.started.pop(int(match[1]), None)
             if started is not None:
-                at, test, what = started
-                LEDGER.first_responses.append((time.perf_counter() - at, test, what))
+                at, cpu, test, what = started
+                LEDGER.first_responses.append(
+                    (time.perf_counter() - at, time.process_time() - cpu, test, what)
+                )
         return real_dispatch(backend, method, path, **kwargs)
 
     def notify(self: Env, interaction: Any) -> None:
         what = _describe(interaction)
-        LEDGER.started[int(interaction.id)] = (time.perf_counter(), LEDGER.current, what)
+        LEDGER.started[int(interaction.id)] = (
+            time.perf_counter(),
+            time.process_time(),
+            LEDGER.current,
+            what,
+        )
         real_notify(self, interaction)
 
     router.dispatch = dispatch  # type: ignore[assignment]
@@ -310,20 +318,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A test whose requests broke a limit fails, with each broken limit named."""
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
-    if call.when not in ("call", "teardown") or report.failed:
+    if call.when not in ("call", "teardown"):
         return
-    seen = item.stash.get(_REPORTED, 0)
     found = LEDGER.reported(item.nodeid)
-    fresh = found[seen:]
+    fresh = found[item.stash.get(_REPORTED, 0) :]
     if not fresh:
         return
     item.stash[_REPORTED] = len(found)
-    report.outcome = "failed"
-    report.longrepr = "Requests Discord would refuse (see bot/ui/limits.py):\n" + "\n".join(
+    text = "Requests Discord would refuse (see bot/ui/limits.py):\n" + "\n".join(
         f"  {v}" for v in fresh
     )
+    if report.failed:
+        report.sections.append(("Discord limits", text))
+        return
+    report.outcome = "failed"
+    report.longrepr = text
 
 
 _REPORTED = pytest.StashKey[int]()
@@ -342,10 +354,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if timed:
         write(
             f"{len(timed)} interactions answered; slowest interaction to first response "
-            f"(wall time, Discord allows 3 s):"
+            f"(wall time, Discord allows 3 s; CPU time of this process meanwhile):"
         )
-        for seconds, test, what in timed[:5]:
-            write(f"  {seconds * 1000:7.0f} ms  {what}  {test}")
-    unanswered = [v for v in LEDGER.started.values()]
+        for seconds, cpu, test, what in timed[:5]:
+            write(f"  {seconds * 1000:7.0f} ms wall ({cpu * 1000:5.0f} ms CPU)  {what}  {test}")
+    unanswered = list(LEDGER.started.values())
     if unanswered:
         write(f"{len(unanswered)} interactions never answered by an interaction callback")

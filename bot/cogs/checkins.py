@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal
 
 import discord
@@ -443,12 +444,11 @@ class CheckinsCog(commands.Cog):
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
     ) -> None:
         guild_id, _ = require_guild(interaction)
+        await controls.defer_private(interaction)  # a chart can take over a second to draw
         answers, found = await self.service.history(guild_id, interaction.user.id, days)
-        await interaction.response.send_message(
-            embed=ui.history_embed(member_summary(answers), days),
-            file=ui.history_file(answers, found, days),
-            ephemeral=True,
-            allowed_mentions=NONE,
+        chart = await asyncio.to_thread(ui.history_file, answers, found, days)
+        await controls.answer_deferred(
+            interaction, embed=ui.history_embed(member_summary(answers), days), file=chart
         )
 
     # ------------------------------------------------------------------ /group trends
@@ -460,13 +460,10 @@ class CheckinsCog(commands.Cog):
     ) -> None:
         guild_id, _ = require_guild(interaction)
         controls.facilitator_only(interaction)
+        await controls.defer_private(interaction)
         figures = await self.service.trends(guild_id, weeks)
-        await interaction.response.send_message(
-            embed=ui.trends_embed(figures),
-            file=ui.trends_file(figures),
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        chart = await asyncio.to_thread(ui.trends_file, figures)
+        await controls.answer_deferred(interaction, embed=ui.trends_embed(figures), file=chart)
 
 
 def _int(text: str) -> int:
@@ -497,12 +494,13 @@ async def session_report(interaction: discord.Interaction, session_id: int | Non
             session = await bot.store.sessions.get(latest) if latest is not None else None
     if session is None or session.guild_id != guild_id:
         raise NotFound("I can't find that session in this server. See /session history.")
+    await controls.defer_private(interaction)  # a big report and its chart take a while
     report = await cog.service.report(session)
-    await interaction.response.send_message(
+    chart = await asyncio.to_thread(ui.report_file, report)
+    await controls.answer_deferred(
+        interaction,
         embed=ui.report_embed(report, f"Started {date_time(session.started_at)}"),
-        file=ui.report_file(report),
-        ephemeral=True,
-        allowed_mentions=NONE,
+        file=chart,
     )
 
 

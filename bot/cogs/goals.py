@@ -6,6 +6,8 @@ Storing a goal needs the same consent as check-ins (one explanation, one choice)
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -132,12 +134,9 @@ class GoalsCog(commands.Cog):
                 embed=ui.progress_embed(found), ephemeral=True, allowed_mentions=NONE
             )
             return
-        await interaction.response.send_message(
-            embed=ui.progress_embed(found),
-            file=ui.progress_file(found),
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        await controls.defer_private(interaction)  # a chart can take over a second to draw
+        chart = await asyncio.to_thread(ui.progress_file, found)
+        await controls.answer_deferred(interaction, embed=ui.progress_embed(found), file=chart)
 
     @done.autocomplete("id")
     @drop.autocomplete("id")

@@ -19,10 +19,29 @@ from bot.settings import Settings
 from tests.conftest import ROOT, World, find_message
 from tests.discord_limits import LEDGER
 
-WORDS = (
-    "listen closely to the quiet room where every voice is welcome and each small sound "
-    "carries a feeling worth naming together "
-).split()
+WORDS = [
+    "listen",
+    "closely",
+    "to",
+    "the",
+    "quiet",
+    "room",
+    "where",
+    "every",
+    "voice",
+    "is",
+    "welcome",
+    "and",
+    "each",
+    "small",
+    "sound",
+    "carries",
+    "a",
+    "feeling",
+    "worth",
+    "naming",
+    "together",
+]
 
 
 def text(size: int, seed: str = "") -> str:
@@ -101,9 +120,7 @@ def edge_activity() -> dict[str, Any]:
                 "type": "vote",
                 "title": text(100, "Vote"),
                 "question": text(1000, "Which"),
-                "options": [
-                    {"label": text(100, f"Option{n}"), "track": track} for n in range(25)
-                ],
+                "options": [{"label": text(100, f"Option{n}"), "track": track} for n in range(25)],
             },
             {
                 "type": "listen",
@@ -114,7 +131,9 @@ def edge_activity() -> dict[str, Any]:
                 "text_card": text(4000, "Card"),
                 "reflection": {
                     "questions": [text(1000, f"Question{n}") for n in range(5)],
-                    "reactions": [{"label": text(100, f"React{n}"), "emoji": "😌"} for n in range(10)],
+                    "reactions": [
+                        {"label": text(100, f"React{n}"), "emoji": "😌"} for n in range(10)
+                    ],
                 },
             },
             {
@@ -145,7 +164,9 @@ def edge_activity() -> dict[str, Any]:
 def settings(tmp_path: Path) -> Settings:
     folder = tmp_path / "edge"
     folder.mkdir()
-    (folder / "edge-of-limits.yaml").write_text(yaml.safe_dump(json.loads(json.dumps(edge_activity())), allow_unicode=True))
+    (folder / "edge-of-limits.yaml").write_text(
+        yaml.safe_dump(json.loads(json.dumps(edge_activity())), allow_unicode=True)
+    )
     return Settings(
         database_path=tmp_path / "data" / "chorus.db",
         activities_dirs=(ROOT / "activities", folder),
@@ -268,7 +289,11 @@ async def test_the_edge_activity_runs_within_discord_limits(world: World) -> Non
 
     await world.facilitator.slash(world.channel, "session end")
     await world.facilitator.slash(world.channel, "session report", session=1)
-    mine = [v for t, v in LEDGER.violations if t.endswith("test_the_edge_activity_runs_within_discord_limits")]
+    mine = [
+        v
+        for t, v in LEDGER.violations
+        if t.endswith("test_the_edge_activity_runs_within_discord_limits")
+    ]
     assert mine == []
     contributions = await world.bot().store.contributions.for_step(1, 3)
     assert len([c for c in contributions if c.kind == "reflection"]) == len(people)
