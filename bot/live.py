@@ -123,10 +123,12 @@ class LiveSessions:
         *,
         notify: bool = True,
         what: str = "a message",
+        retried: bool = False,
     ) -> discord.Message | None:
         """Post in the session's channel, fitted to Discord's limits (text that doesn't fit is
         attached whole as a file); a missing permission is told to the facilitator once, a
-        refused post is retried once shortened, and what members lost is never silent."""
+        refused post is retried once shortened, and what members lost is never silent.
+        `retried`: the board refresh posts it again if this fails (step cards, the board)."""
         try:
             return await self._post(session, payload)
         except discord.NotFound:
@@ -162,10 +164,13 @@ class LiveSessions:
                         again.code,
                     )
                     await self.tell_lost(session, what, again)
-            elif notify:
+            elif retried:
                 # Discord failed even after discord.py's own retries (e.g. 5xx): the session
                 # goes on; a step that wasn't posted is posted by the next board refresh.
-                self.request_board(session.id)
+                if notify:
+                    self.request_board(session.id)
+            else:
+                await self.tell_lost(session, what, error)
         return None
 
     async def _post(self, session: SessionRecord, payload: MessagePayload) -> discord.Message:
@@ -297,7 +302,11 @@ class LiveSessions:
             from bot.core.activities import localize
 
             verb = "finished" if update.ended == "finished" else "was stopped"
-            await self.send(session, MessagePayload(content=f"✨ **{localize(title)}** {verb}."))
+            await self.send(
+                session,
+                MessagePayload(content=f"✨ **{localize(title)}** {verb}."),
+                what="the note that the activity ended",
+            )
         for observer in self.observers:
             await observer.after_update(session, update)
         self.request_board(session.id)
@@ -306,7 +315,7 @@ class LiveSessions:
     async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
         scene = self.scene(session, run, run.step_index)
         payload = self.presenter(scene.step.type).render(scene)
-        message = await self.send(session, payload, what="the step card")
+        message = await self.send(session, payload, what="the step card", retried=True)
         if message is not None:
             await self.bot.store.runs.set_step_message(run.id, message.id)
 
@@ -387,7 +396,11 @@ class LiveSessions:
     ) -> discord.Message | None:
         state = await self.board_state(session)
         message = await self.send(
-            session, MessagePayload(embed=board_embed(state), view=board_view(state)), notify=notify
+            session,
+            MessagePayload(embed=board_embed(state), view=board_view(state)),
+            notify=notify,
+            what="the session board",
+            retried=True,
         )
         if message is not None:
             await self.bot.store.sessions.set_board(session.id, message.id)

@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.app import ChorusBot
 from bot.cogs import controls
-from bot.cogs.errors import reply_ephemeral
+from bot.cogs.errors import http_error, reply_ephemeral
 from bot.core.activities import WriteStep, localize
 from bot.core.debounce import Debouncer
 from bot.core.errors import Conflict, InvalidInput, NotFound
@@ -537,8 +537,8 @@ class LyricsCog(commands.Cog):
         async with lock:
             try:
                 await self._refresh(run_id)
-            except discord.HTTPException:
-                log.warning("lyric sheet refresh failed for run %s", run_id, exc_info=True)
+            except discord.HTTPException as error:
+                log.warning("lyric sheet refresh failed for run %s (%s)", run_id, http_error(error))
 
     async def _refresh(self, run_id: int) -> None:
         run = await self.bot.store.runs.get(run_id)
@@ -657,8 +657,13 @@ class LyricsCog(commands.Cog):
                     replied_user=False,
                 ),
             )
-        except discord.HTTPException:
-            log.warning("could not announce the turn in run %s", run.id)
+        except discord.HTTPException as error:
+            log.warning(
+                "could not announce the turn in run %s (%s); lost: the ping to %s",
+                run.id,
+                http_error(error),
+                writer,
+            )
             return
         self._ping_messages[run.id] = (message.channel.id, message.id)
 
@@ -667,8 +672,12 @@ class LyricsCog(commands.Cog):
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             message = await user.send(text, allowed_mentions=NONE)
-        except discord.HTTPException:
-            log.info("could not DM the writer of run %s; pinging in the channel", run_id)
+        except discord.HTTPException as error:
+            log.warning(
+                "could not DM the writer of run %s (%s); pinging in the channel instead",
+                run_id,
+                http_error(error),
+            )
             return False
         self._ping_messages[run_id] = (message.channel.id, message.id)
         return True
