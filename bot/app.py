@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -60,13 +62,26 @@ def default_step_handlers() -> dict[str, StepHandler]:
     return {h.kind: h for h in handlers}
 
 
+_warm = threading.Lock()
+_warmed: list[bool] = []
+
+
 def warm_up() -> None:
-    """Everything slow to load the first time; run once at start-up in a worker thread."""
+    """Everything slow to load the first time; run once at start-up in a worker thread.
+
+    The CMU dictionary and matplotlib are millions of long-lived objects: frozen out of the
+    garbage collector afterwards (`gc.freeze`), a full collection during an interaction takes
+    milliseconds instead of a second or more."""
     from bot.core.syllables import warm_up as load_dictionary
     from bot.ui.charts import warm_up as load_charts
 
-    load_dictionary()
-    load_charts()
+    with _warm:
+        if _warmed:
+            return
+        load_dictionary()
+        load_charts()
+        gc.freeze()
+        _warmed.append(True)
 
 
 def intents() -> discord.Intents:

@@ -15,6 +15,7 @@ Limits and their sources: `bot/ui/limits.py`.
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -35,10 +36,19 @@ class Ledger:
     current: str = "(outside a test)"
     violations: list[tuple[str, str]] = field(default_factory=list)
     requests: int = 0
-    started: dict[int, tuple[float, float, str, str]] = field(default_factory=dict)
-    """interaction id -> (wall clock and process CPU time at dispatch, test, what it was)."""
-    first_responses: list[tuple[float, float, str, str]] = field(default_factory=list)
-    """(wall seconds, CPU seconds of this process meanwhile, test, what) per interaction."""
+    started: dict[int, tuple[float, float, float, str, str]] = field(default_factory=dict)
+    """interaction id -> (wall clock, process CPU time and GC time at dispatch, test, what)."""
+    first_responses: list[tuple[float, float, float, str, str]] = field(default_factory=list)
+    """(wall, CPU of this process, garbage collection, test, what) per interaction, seconds."""
+    gc_seconds: float = 0.0
+    """Time spent in Python's garbage collector so far (the suite's heap grows large)."""
+    _gc_started: float = 0.0
+
+    def on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.gc_seconds += time.perf_counter() - self._gc_started
 
     def reported(self, test: str) -> list[str]:
         return [v for t, v in self.violations if t == test]
@@ -286,9 +296,15 @@ def _watch_simcord_http() -> Iterator[None]:
         if method == "POST" and (match := CALLBACK.match(path)):
             started = LEDGER.started.pop(int(match[1]), None)
             if started is not None:
-                at, cpu, test, what = started
+                at, cpu, collected, test, what = started
                 LEDGER.first_responses.append(
-                    (time.perf_counter() - at, time.process_time() - cpu, test, what)
+                    (
+                        time.perf_counter() - at,
+                        time.process_time() - cpu,
+                        LEDGER.gc_seconds - collected,
+                        test,
+                        what,
+                    )
                 )
         return real_dispatch(backend, method, path, **kwargs)
 
@@ -297,17 +313,20 @@ def _watch_simcord_http() -> Iterator[None]:
         LEDGER.started[int(interaction.id)] = (
             time.perf_counter(),
             time.process_time(),
+            LEDGER.gc_seconds,
             LEDGER.current,
             what,
         )
         real_notify(self, interaction)
 
     router.dispatch = dispatch  # type: ignore[assignment]
+    gc.callbacks.append(LEDGER.on_gc)
     Env._notify_dispatch_observers = notify  # type: ignore[method-assign]
     try:
         yield
     finally:
         router.dispatch = real_dispatch
+        gc.callbacks.remove(LEDGER.on_gc)
         Env._notify_dispatch_observers = real_notify  # type: ignore[method-assign]
 
 
@@ -354,10 +373,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if timed:
         write(
             f"{len(timed)} interactions answered; slowest interaction to first response "
-            f"(wall time, Discord allows 3 s; CPU time of this process meanwhile):"
+            "(wall time, Discord allows 3 s; this process's CPU time and garbage collection "
+            "meanwhile):"
         )
-        for seconds, cpu, test, what in timed[:5]:
-            write(f"  {seconds * 1000:7.0f} ms wall ({cpu * 1000:5.0f} ms CPU)  {what}  {test}")
+        for seconds, cpu, collected, test, what in timed[:5]:
+            write(
+                f"  {seconds * 1000:7.0f} ms wall ({cpu * 1000:4.0f} ms CPU, "
+                f"{collected * 1000:4.0f} ms GC)  {what}  {test}"
+            )
+        slow = [t for t in timed if t[0] > 1.0]
+        write(f"  {len(slow)} of {len(timed)} over 1 s wall")
     unanswered = list(LEDGER.started.values())
     if unanswered:
         write(f"{len(unanswered)} interactions never answered by an interaction callback")

@@ -725,10 +725,10 @@ class LyricsCog(commands.Cog):
     )
     @app_commands.describe(word="The word to rhyme with")
     async def rhyme(self, interaction: discord.Interaction, word: str) -> None:
+        # Searching the dictionary for near rhymes takes 0.5-1 s: acknowledge first.
+        await controls.defer_private(interaction)
         found = await asyncio.to_thread(suggest, word[:40])
-        await interaction.response.send_message(
-            embed=rhyme_embed(found), ephemeral=True, allowed_mentions=NONE
-        )
+        await controls.answer_deferred(interaction, embed=rhyme_embed(found))
 
     @song.command(name="remove", description="Facilitators: take a line out of the song")
     @app_commands.describe(line_number="The line's number on the lyric sheet")

@@ -53,17 +53,6 @@ class ChorusButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUST
                 raise
 
 
-class ChorusModal(discord.ui.Modal):
-    """Modals share the one error path too."""
-
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction, error: Exception, /
-    ) -> None:
-        await respond_to_error(interaction, error)
-        if not is_expected(error):
-            raise error
-
-
 def button(
     label: str,
     area: str,
