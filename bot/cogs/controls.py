@@ -34,6 +34,29 @@ async def session_by_id(interaction: discord.Interaction, session_id: int) -> Se
     return session
 
 
+async def defer_private(interaction: discord.Interaction) -> None:
+    """Acknowledge now, privately ("thinking…"): for handlers that can take over a second
+    (charts, big reports, exports); Discord fails an interaction not answered within 3 s."""
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+async def answer_deferred(
+    interaction: discord.Interaction,
+    *,
+    content: str | None = None,
+    embed: discord.Embed | None = None,
+    file: discord.File | None = None,
+) -> None:
+    """Replace the "thinking…" of `defer_private` with the answer."""
+    await interaction.edit_original_response(
+        content=content,
+        embed=embed,
+        attachments=[file] if file is not None else [],
+        allowed_mentions=discord.AllowedMentions.none(),
+    )
+
+
 def facilitator_only(interaction: discord.Interaction) -> None:
     bot = chorus(interaction)
     require_facilitator(interaction, bot.guild_settings.for_guild(interaction.guild_id))

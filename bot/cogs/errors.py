@@ -59,6 +59,11 @@ def message_for(error: BaseException) -> str:
     )
 
 
+def http_error(error: discord.HTTPException) -> str:
+    """Discord's answer in a log line: the HTTP status, Discord's error code and its message."""
+    return f"HTTP {error.status}, Discord error {error.code}: {error.text or 'no message'}"
+
+
 async def reply_ephemeral(interaction: discord.Interaction, content: str) -> None:
     """Answer privately whether or not the interaction was already acknowledged."""
     try:
@@ -70,8 +75,13 @@ async def reply_ephemeral(interaction: discord.Interaction, content: str) -> Non
             await interaction.response.send_message(
                 content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
             )
-    except discord.HTTPException:
-        log.warning("could not deliver an error reply", exc_info=True)
+    except discord.HTTPException as error:
+        log.warning(
+            "could not deliver a private reply to %s (%s); lost: %r",
+            interaction.user.id,
+            http_error(error),
+            content[:200],
+        )
 
 
 async def respond_to_error(interaction: discord.Interaction, error: BaseException) -> None:
