@@ -1,9 +1,10 @@
 """Tests that need a program pip doesn't install (FFmpeg) say so with a marker.
 
 ``@pytest.mark.requires_program("ffmpeg", "ffprobe")`` skips the test with a reason that says what
-to install when a program is missing, so ``make test`` passes on a fresh machine and lists what
-it skipped. Where the programs must be there (CI sets ``CHORUS_REQUIRE_PROGRAMS=1`` after
-installing them), a missing program fails the test instead: CI never skips them silently.
+to install when a program is missing, so ``make test`` passes on a fresh machine and its summary
+(``-rs``) lists every skipped test by name with that reason. Where the programs must be there
+(CI sets ``CHORUS_REQUIRE_PROGRAMS=1`` after installing them), a missing program fails the test
+instead: CI never skips them silently.
 """
 
 from __future__ import annotations
@@ -33,15 +34,28 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
+def _missing_reason(item: pytest.Item) -> str | None:
     names: list[str] = []
     for marker in item.iter_markers("requires_program"):
         names.extend(marker.args)
     missing = missing_programs(*names)
     if not missing:
-        return
+        return None
     hints = sorted({INSTALL_HINTS.get(name, f"install {name}") for name in missing})
-    reason = f"needs {', '.join(missing)}, not installed here ({'; '.join(hints)})"
+    return f"needs {', '.join(missing)}, not installed here ({'; '.join(hints)})"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A skip marker on each test that can't run here, so the summary names the test itself."""
     if os.environ.get(REQUIRE_ENV) == "1":
+        return
+    for item in items:
+        reason = _missing_reason(item)
+        if reason is not None:
+            item.add_marker(pytest.mark.skip(reason=f"{item.nodeid}: {reason}"))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    reason = _missing_reason(item)
+    if reason is not None and os.environ.get(REQUIRE_ENV) == "1":
         pytest.fail(f"{reason}; {REQUIRE_ENV}=1 says this machine must have it", pytrace=False)
-    pytest.skip(reason)

@@ -247,7 +247,7 @@ def _load_checked(path: Path, file: str, media_dir: Path) -> _Loaded:
     if len(raw) > MAX_BYTES:
         size = _file_size(path, len(raw))
         message = (
-            f"file is {size // 1024} KiB; activity files may be at most {MAX_BYTES // 1024} KiB"
+            f"file is {-(-size // 1024)} KiB; activity files may be at most {MAX_BYTES // 1024} KiB"
         )
         return _Loaded(file, errors=[ActivityError(file, 1, 1, "", message)])
     text = decode_source(raw)
