@@ -240,7 +240,7 @@ class LiveSessions:
             session,
             f"Discord refused {what} in <#{session.channel_id}> during **{session.title}** "
             f"(Discord error {error.code or error.status}), so members may not see it. "
-            "The session carries on; moving to the next step posts a fresh message.",
+            "The session carries on; the details are in the bot's log.",
         )
 
     async def missing_permission(self, session: SessionRecord) -> None:
