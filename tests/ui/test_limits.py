@@ -103,3 +103,10 @@ def test_a_request_over_a_limit_is_charged_to_the_test_that_sent_it(
     recorded = LEDGER.violations[before:]
     del LEDGER.violations[before:]
     assert recorded == [(request.node.nodeid, "POST /channels/1/messages.content: 2001 > 2000")]
+
+
+def test_a_long_reply_is_cut_at_a_word_and_attached_whole() -> None:
+    shown, whole = limits.fit_content(SENTENCE)
+    assert len(shown) <= limits.CONTENT and shown.endswith("…")
+    assert whole is not None and whole.fp.read().decode() == SENTENCE
+    assert limits.fit_content("short") == ("short", None)
