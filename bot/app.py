@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +30,7 @@ from bot.core.steps import StepHandler
 from bot.core.vote import VoteHandler
 from bot.settings import Settings
 from bot.store.store import Store
+from bot.ui.forms import FormHandler, FormRoute, route_form
 from bot.voice import DiscordVoice, VoicePlayer
 
 log = logging.getLogger("chorus")
@@ -56,6 +60,28 @@ def default_step_handlers() -> dict[str, StepHandler]:
     handlers += [ListenHandler(), VoteHandler()]
     handlers += [WriteHandler()]
     return {h.kind: h for h in handlers}
+
+
+_warm = threading.Lock()
+_warmed: list[bool] = []
+
+
+def warm_up() -> None:
+    """Everything slow to load the first time; run once at start-up in a worker thread.
+
+    The CMU dictionary and matplotlib are millions of long-lived objects: frozen out of the
+    garbage collector afterwards (`gc.freeze`), a full collection during an interaction takes
+    milliseconds instead of a second or more."""
+    from bot.core.syllables import warm_up as load_dictionary
+    from bot.ui.charts import warm_up as load_charts
+
+    with _warm:
+        if _warmed:
+            return
+        load_dictionary()
+        load_charts()
+        gc.freeze()
+        _warmed.append(True)
 
 
 def intents() -> discord.Intents:
@@ -95,6 +121,7 @@ class ChorusBot(commands.Bot):
         self.runner = Runner(store, clock, step_handlers or default_step_handlers())
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
         self.component_handlers: dict[str, ComponentHandler] = {}
+        self.form_handlers: dict[str, FormRoute] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.
         self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self)
         self.version = __version__
@@ -104,13 +131,18 @@ class ChorusBot(commands.Bot):
         self.live = LiveSessions(self)
 
     async def setup_hook(self) -> None:
+        # Slow one-time loads (the CMU dictionary, matplotlib's renderer) happen now, in a
+        # thread while the store opens and the cogs load, not in a member's first interaction.
+        warming = asyncio.create_task(asyncio.to_thread(warm_up))
         await self.store.open()
         for name in COGS:
             await self.load_extension(name)
         from bot.ui.components import ChorusButton
 
         self.add_dynamic_items(ChorusButton)
+        self.add_listener(self._on_interaction, "on_interaction")
         await self._sync_commands()
+        await warming
         await self.live.resume_all()
         await self.scheduler.rearm()
         log.info(
@@ -136,6 +168,14 @@ class ChorusBot(commands.Bot):
     def register_component(self, area: str, handler: ComponentHandler) -> None:
         """Buttons with custom ids `chorus:<area>:...` are routed to `handler`."""
         self.component_handlers[area] = handler
+
+    def register_form(self, area: str, handler: FormHandler, *, what: str) -> None:
+        """Forms (modals) with custom ids `chorus:<area>:...` are routed to `handler`, with no
+        timeout and across restarts; `what` names the text given back if it can't be saved."""
+        self.form_handlers[area] = FormRoute(handler, what)
+
+    async def _on_interaction(self, interaction: discord.Interaction) -> None:
+        await route_form(self, interaction)
 
     async def close(self) -> None:
         self.scheduler.close()

@@ -16,6 +16,7 @@ import discord
 from bot.core.debounce import Debouncer
 from bot.core.runner import RunUpdate
 from bot.store.records import RunRecord, SessionRecord
+from bot.ui import limits
 from bot.ui.board import BoardState, board_embed, board_view
 from bot.ui.steps import default_presenters
 from bot.ui.steps.base import MessagePayload, StepPresenter, StepScene
@@ -37,6 +38,59 @@ class RunObserver(Protocol):
 NONE = discord.AllowedMentions.none()
 
 
+def fitted(payload: MessagePayload) -> tuple[str | None, list[discord.Embed], list[discord.File]]:
+    """A payload within Discord's limits (bot/ui/limits.py); what had to be cut is attached
+    whole as a text file, so nothing is dropped."""
+    fit = limits.fit_message(payload.content, payload.all_embeds)
+    files = list(payload.files)
+    if fit.overflow and len(files) < limits.ATTACHMENTS:
+        log.info("a message was longer than Discord allows; its full text is attached")
+        files.append(limits.overflow_file(fit.overflow))
+    return fit.content, fit.embeds, files
+
+
+def shortened(payload: MessagePayload) -> MessagePayload:
+    """A much shorter form of a refused payload (the retry after a 400): every embed text cut
+    hard, its full text attached."""
+    small: list[discord.Embed] = []
+    overflow: list[str] = []
+    for embed in payload.all_embeds[:3]:
+        overflow.append(limits.embed_text(embed))
+        copy = discord.Embed(
+            title=limits.cut(embed.title or "", 200) or None,
+            description=limits.cut(embed.description or "", 1500) or None,
+            colour=embed.colour,
+        )
+        for item in embed.fields[:10]:
+            copy.add_field(
+                name=limits.cut(item.name or "\u200b", 100),
+                value=limits.cut(item.value or "\u200b", 300),
+                inline=bool(item.inline),
+            )
+        if embed.footer.text:
+            copy.set_footer(text=limits.cut(embed.footer.text, 200))
+        if embed.author.name:
+            copy.set_author(name=limits.cut(embed.author.name, 200))
+        small.append(copy)
+    content = limits.cut(payload.content, 1500) if payload.content else None
+    files = (limits.overflow_file(overflow),) if overflow else ()
+    return MessagePayload(content=content, embeds=tuple(small), view=payload.view, files=files)
+
+
+async def _edit(message: discord.PartialMessage, payload: MessagePayload) -> None:
+    content, embeds, files = fitted(payload)
+    if files:
+        await message.edit(
+            content=content,
+            embeds=embeds,
+            view=payload.view,
+            attachments=files,
+            allowed_mentions=NONE,
+        )
+    else:
+        await message.edit(content=content, embeds=embeds, view=payload.view, allowed_mentions=NONE)
+
+
 class LiveSessions:
     """Posts and edits the messages of every open session."""
 
@@ -47,6 +101,7 @@ class LiveSessions:
         self.boards = Debouncer(bot.settings.board_edit_interval, self._refresh_board_key)
         self._board_locks: dict[int, asyncio.Lock] = {}
         self._told_about_permissions: set[int] = set()
+        self._told_about_losses: set[tuple[int, str]] = set()
 
     def add_presenter(self, presenter: StepPresenter) -> None:
         self.presenters[presenter.kind] = presenter
@@ -62,30 +117,131 @@ class LiveSessions:
         return self.bot.get_partial_messageable(session.channel_id, guild_id=session.guild_id)
 
     async def send(
-        self, session: SessionRecord, payload: MessagePayload, *, notify: bool = True
+        self,
+        session: SessionRecord,
+        payload: MessagePayload,
+        *,
+        notify: bool = True,
+        what: str = "a message",
+        retried: bool = False,
     ) -> discord.Message | None:
-        """Post in the session's channel; a missing permission is told to the facilitator once."""
+        """Post in the session's channel, fitted to Discord's limits (text that doesn't fit is
+        attached whole as a file); a missing permission is told to the facilitator once, a
+        refused post is retried once shortened, and what members lost is never silent.
+        `retried`: the board refresh posts it again if this fails (step cards, the board)."""
         try:
-            return await self.channel(session).send(
-                content=payload.content,
-                embeds=payload.all_embeds,
-                view=payload.view,  # type: ignore[arg-type]
-                files=list(payload.files),
-                allowed_mentions=NONE,
-            )
+            return await self._post(session, payload)
         except discord.NotFound:
             await self.channel_gone(session)
-        except discord.Forbidden:
-            log.warning("missing permission to post in channel %s", session.channel_id)
+        except discord.Forbidden as error:
+            log.warning(
+                "missing permission to post %s in channel %s (Discord error %s)",
+                what,
+                session.channel_id,
+                error.code,
+            )
             if notify:
                 await self.missing_permission(session)
-        except discord.HTTPException:
-            # Discord failed even after discord.py's own retries (e.g. 5xx): the session goes
-            # on; a step that wasn't posted is posted by the next board refresh.
-            log.warning("posting in channel %s failed; will retry", session.channel_id)
-            if notify:
-                self.request_board(session.id)
+        except discord.HTTPException as error:
+            log.warning(
+                "Discord refused %s in channel %s (HTTP %s, Discord error %s: %s); %s",
+                what,
+                session.channel_id,
+                error.status,
+                error.code,
+                error.text,
+                "retrying it shortened" if error.status == 400 else "the board refresh retries",
+            )
+            if error.status == 400:
+                try:
+                    return await self._post(session, shortened(payload))
+                except discord.HTTPException as again:
+                    log.error(
+                        "Discord refused %s in channel %s again, shortened (Discord error %s): "
+                        "members did not get it",
+                        what,
+                        session.channel_id,
+                        again.code,
+                    )
+                    await self.tell_lost(session, what, again)
+            elif retried:
+                # Discord failed even after discord.py's own retries (e.g. 5xx): the session
+                # goes on; a step that wasn't posted is posted by the next board refresh.
+                if notify:
+                    self.request_board(session.id)
+            else:
+                await self.tell_lost(session, what, error)
         return None
+
+    async def _post(self, session: SessionRecord, payload: MessagePayload) -> discord.Message:
+        content, embeds, files = fitted(payload)
+        return await self.channel(session).send(
+            content=content,
+            embeds=embeds,
+            view=payload.view,  # type: ignore[arg-type]
+            files=files,
+            allowed_mentions=NONE,
+        )
+
+    async def edit(
+        self,
+        session: SessionRecord,
+        message_id: int,
+        payload: MessagePayload,
+        *,
+        what: str,
+    ) -> bool:
+        """Edit one of the session's messages, fitted to Discord's limits like `send`; a 400
+        is retried once shortened; any refusal is logged with Discord's code, and members'
+        loss is told to the facilitator once. True when the message shows `payload`."""
+        message = self.channel(session).get_partial_message(message_id)
+        try:
+            await _edit(message, payload)
+            return True
+        except discord.NotFound:
+            log.warning("%s (message %s) was deleted; it can't be updated", what, message_id)
+            return False
+        except discord.HTTPException as error:
+            log.warning(
+                "Discord refused the edit of %s (message %s; HTTP %s, Discord error %s: %s)%s",
+                what,
+                message_id,
+                error.status,
+                error.code,
+                error.text,
+                "; retrying it shortened" if error.status == 400 else "",
+            )
+            if error.status == 400:
+                try:
+                    await _edit(message, shortened(payload))
+                    return True
+                except discord.HTTPException as again:
+                    error = again
+                    log.error(
+                        "Discord refused the shortened edit of %s too (Discord error %s)",
+                        what,
+                        again.code,
+                    )
+            if not isinstance(error, discord.Forbidden):
+                await self.tell_lost(session, what, error)
+            else:
+                await self.missing_permission(session)
+            return False
+
+    async def tell_lost(
+        self, session: SessionRecord, what: str, error: discord.HTTPException
+    ) -> None:
+        """Tell the facilitator, privately and once per session and thing, what members missed."""
+        key = (session.id, what)
+        if key in self._told_about_losses:
+            return
+        self._told_about_losses.add(key)
+        await self.tell_facilitator(
+            session,
+            f"Discord refused {what} in <#{session.channel_id}> during **{session.title}** "
+            f"(Discord error {error.code or error.status}), so members may not see it. "
+            "The session carries on; the details are in the bot's log.",
+        )
 
     async def missing_permission(self, session: SessionRecord) -> None:
         """Tell the facilitator once per session what permission to give back."""
@@ -146,7 +302,11 @@ class LiveSessions:
             from bot.core.activities import localize
 
             verb = "finished" if update.ended == "finished" else "was stopped"
-            await self.send(session, MessagePayload(content=f"✨ **{localize(title)}** {verb}."))
+            await self.send(
+                session,
+                MessagePayload(content=f"✨ **{localize(title)}** {verb}."),
+                what="the note that the activity ended",
+            )
         for observer in self.observers:
             await observer.after_update(session, update)
         self.request_board(session.id)
@@ -155,7 +315,7 @@ class LiveSessions:
     async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
         scene = self.scene(session, run, run.step_index)
         payload = self.presenter(scene.step.type).render(scene)
-        message = await self.send(session, payload)
+        message = await self.send(session, payload, what="the step card", retried=True)
         if message is not None:
             await self.bot.store.runs.set_step_message(run.id, message.id)
 
@@ -178,16 +338,9 @@ class LiveSessions:
         presenter = self.presenter(scene.step.type)
         if message_id is not None:
             closed = presenter.render_closed(scene)
-            try:
-                await (
-                    self.channel(session)
-                    .get_partial_message(message_id)
-                    .edit(content=closed.content, embed=closed.embed, view=closed.view)
-                )
-            except discord.HTTPException:
-                log.info("could not close step message %s", message_id)
+            await self.edit(session, message_id, closed, what="the closed step card")
         for payload in presenter.after_exit(scene):
-            await self.send(session, payload)
+            await self.send(session, payload, what="what the step produced (a summary)")
 
     # ------------------------------------------------------------------ board
 
@@ -243,7 +396,11 @@ class LiveSessions:
     ) -> discord.Message | None:
         state = await self.board_state(session)
         message = await self.send(
-            session, MessagePayload(embed=board_embed(state), view=board_view(state)), notify=notify
+            session,
+            MessagePayload(embed=board_embed(state), view=board_view(state)),
+            notify=notify,
+            what="the session board",
+            retried=True,
         )
         if message is not None:
             await self.bot.store.sessions.set_board(session.id, message.id)
@@ -271,10 +428,11 @@ class LiveSessions:
                 return
             state = await self.board_state(session)
             try:
+                embeds = limits.fit_message(None, [board_embed(state)]).embeds
                 await (
                     self.channel(session)
                     .get_partial_message(session.board_message_id)
-                    .edit(embed=board_embed(state), view=board_view(state), allowed_mentions=NONE)
+                    .edit(embeds=embeds, view=board_view(state), allowed_mentions=NONE)
                 )
             except discord.NotFound:
                 if session.status == "open":
@@ -286,9 +444,13 @@ class LiveSessions:
                 log.warning("missing permission to edit the board of session %s", session.id)
                 if session.status == "open":
                     await self.missing_permission(session)
-            except discord.HTTPException:
+            except discord.HTTPException as error:
                 log.warning(
-                    "board edit failed for session %s; will retry", session.id, exc_info=True
+                    "board edit failed for session %s (HTTP %s, Discord error %s: %s); will retry",
+                    session.id,
+                    error.status,
+                    error.code,
+                    error.text,
                 )
                 if session.status == "open":
                     self.request_board(session_id)

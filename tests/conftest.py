@@ -20,7 +20,7 @@ from bot.store.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytest_plugins = ["tests.programs"]
+pytest_plugins = ["tests.programs", "tests.discord_limits"]
 
 
 @pytest.fixture(autouse=True)

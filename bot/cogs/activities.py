@@ -14,6 +14,7 @@ from bot.cogs.access import is_facilitator
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import Catalog
 from bot.core.errors import NotFound
+from bot.ui import limits
 from bot.ui.activities import activity_embed, catalog_embed, reload_text
 
 NONE = discord.AllowedMentions.none()
@@ -48,7 +49,11 @@ class ActivitiesCog(commands.Cog):
                 )
                 label = f"{title} ({activity.duration_minutes} min)"
                 matches.append(
-                    (rank, title, app_commands.Choice(name=label[:100], value=activity.id))
+                    (
+                        rank,
+                        title,
+                        app_commands.Choice(name=limits.choice_name(label), value=activity.id),
+                    )
                 )
         matches.sort(key=lambda m: (m[0], m[1]))
         return [m[2] for m in matches[:25]]

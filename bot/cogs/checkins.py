@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal
 
 import discord
@@ -19,36 +20,35 @@ from bot.core.errors import Conflict, NotFound, UserFacingError
 from bot.store.checkins import CheckinRecord
 from bot.store.records import SessionRecord
 from bot.ui import checkins as ui
-from bot.ui.components import ChorusModal, persistent_view
+from bot.ui import limits
+from bot.ui.components import persistent_view
 from bot.ui.format import COLOUR_INFO, date_time
+from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.steps.base import MessagePayload
 
 NONE = discord.AllowedMentions.none()
 
 
-class NoteModal(ChorusModal):
-    def __init__(self, cog: CheckinsCog, checkin_id: int, limit: int) -> None:
-        super().__init__(title="A note with your check-in", timeout=900)
-        self.cog = cog
-        self.checkin_id = checkin_id
-        self.limit = limit
-        self.note: discord.ui.TextInput[NoteModal] = discord.ui.TextInput(
-            custom_id="note",
-            label="Your note (only you see it)",
-            style=discord.TextStyle.paragraph,
-            max_length=limit,
-            required=False,
-            placeholder="A word or two is plenty. Leave empty to remove the note.",
-        )
-        self.add_item(self.note)
+NOTE_FORM = "form_note"
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        note = await self.cog.service.set_note(
-            self.checkin_id, interaction.user.id, self.note.value, self.limit
-        )
-        await reply_ephemeral(
-            interaction,
-            "📝 Your note is saved. Only you can see it." if note else "Your note was removed.",
+
+class NoteForm(ChorusForm):
+    """A private note with a check-in; answered through its custom_id by
+    `CheckinsCog.on_note_form`, with no timeout."""
+
+    def __init__(self, checkin_id: int, limit: int) -> None:
+        super().__init__("A note with your check-in", NOTE_FORM, checkin_id)
+        self.add_item(
+            discord.ui.TextInput(
+                custom_id="note",
+                label=limits.label("Your note (only you see it)"),
+                style=discord.TextStyle.paragraph,
+                max_length=limit,
+                required=False,
+                placeholder=limits.placeholder(
+                    "A word or two is plenty. Leave empty to remove the note."
+                ),
+            )
         )
 
 
@@ -72,6 +72,7 @@ class CheckinsCog(commands.Cog):
         bot.register_component("checkin_share", self.on_share_button)
         bot.register_component("checkin_tell", self.on_tell_button)
         bot.register_component("consent", self.on_consent_button)
+        bot.register_form(NOTE_FORM, self.on_note_form, what="your note")
         bot.sessions.add_summary_contributor(self.service.summary_lines)
 
     # ------------------------------------------------------------------ step buttons
@@ -366,7 +367,22 @@ class CheckinsCog(commands.Cog):
         _, limit, allowed = await self._scale_and_limit(record)
         if not allowed:
             raise Conflict("This check-in doesn't ask for a note.")
-        await interaction.response.send_modal(NoteModal(self, record.id, limit))
+        await send_form(interaction, NoteForm(record.id, limit))
+
+    async def on_note_form(
+        self, interaction: discord.Interaction, args: list[str], values: FormValues
+    ) -> None:
+        record = await self.service.own(int(args[0]), interaction.user.id)
+        _, limit, allowed = await self._scale_and_limit(record)
+        if not allowed:
+            raise Conflict("This check-in doesn't ask for a note.")
+        note = await self.service.set_note(
+            record.id, interaction.user.id, values.text("note"), limit
+        )
+        await reply_ephemeral(
+            interaction,
+            "📝 Your note is saved. Only you can see it." if note else "Your note was removed.",
+        )
 
     async def on_share_button(self, interaction: discord.Interaction, args: list[str]) -> None:
         record = await self.service.own(int(args[0]), interaction.user.id)
@@ -428,12 +444,11 @@ class CheckinsCog(commands.Cog):
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
     ) -> None:
         guild_id, _ = require_guild(interaction)
+        await controls.defer_private(interaction)  # a chart can take over a second to draw
         answers, found = await self.service.history(guild_id, interaction.user.id, days)
-        await interaction.response.send_message(
-            embed=ui.history_embed(member_summary(answers), days),
-            file=ui.history_file(answers, found, days),
-            ephemeral=True,
-            allowed_mentions=NONE,
+        chart = await asyncio.to_thread(ui.history_file, answers, found, days)
+        await controls.answer_deferred(
+            interaction, embed=ui.history_embed(member_summary(answers), days), file=chart
         )
 
     # ------------------------------------------------------------------ /group trends
@@ -445,13 +460,10 @@ class CheckinsCog(commands.Cog):
     ) -> None:
         guild_id, _ = require_guild(interaction)
         controls.facilitator_only(interaction)
+        await controls.defer_private(interaction)
         figures = await self.service.trends(guild_id, weeks)
-        await interaction.response.send_message(
-            embed=ui.trends_embed(figures),
-            file=ui.trends_file(figures),
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        chart = await asyncio.to_thread(ui.trends_file, figures)
+        await controls.answer_deferred(interaction, embed=ui.trends_embed(figures), file=chart)
 
 
 def _int(text: str) -> int:
@@ -482,12 +494,13 @@ async def session_report(interaction: discord.Interaction, session_id: int | Non
             session = await bot.store.sessions.get(latest) if latest is not None else None
     if session is None or session.guild_id != guild_id:
         raise NotFound("I can't find that session in this server. See /session history.")
+    await controls.defer_private(interaction)  # a big report and its chart take a while
     report = await cog.service.report(session)
-    await interaction.response.send_message(
+    chart = await asyncio.to_thread(ui.report_file, report)
+    await controls.answer_deferred(
+        interaction,
         embed=ui.report_embed(report, f"Started {date_time(session.started_at)}"),
-        file=ui.report_file(report),
-        ephemeral=True,
-        allowed_mentions=NONE,
+        file=chart,
     )
 
 

@@ -13,6 +13,7 @@ from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound
 from bot.core.runner import Runner, RunUpdate
 from bot.store.records import RunRecord, SessionRecord
+from bot.ui import limits
 
 if TYPE_CHECKING:
     from bot.app import ChorusBot
@@ -32,6 +33,34 @@ async def session_by_id(interaction: discord.Interaction, session_id: int) -> Se
     if session.status != "open":
         raise Conflict("That session has ended.")
     return session
+
+
+async def defer_private(interaction: discord.Interaction) -> None:
+    """Acknowledge now, privately ("thinking…"): for handlers that can take over a second
+    (charts, big reports, exports); Discord fails an interaction not answered within 3 s."""
+    if not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+async def answer_deferred(
+    interaction: discord.Interaction,
+    *,
+    content: str | None = None,
+    embed: discord.Embed | None = None,
+    file: discord.File | None = None,
+) -> None:
+    """Replace the "thinking…" of `defer_private` with the answer, fitted to Discord's limits
+    (what doesn't fit is attached whole)."""
+    fit = limits.fit_message(content, [embed] if embed is not None else [])
+    files = [file] if file is not None else []
+    if fit.overflow:
+        files.append(limits.overflow_file(fit.overflow))
+    await interaction.edit_original_response(
+        content=fit.content,
+        embeds=fit.embeds,
+        attachments=files,
+        allowed_mentions=discord.AllowedMentions.none(),
+    )
 
 
 def facilitator_only(interaction: discord.Interaction) -> None:

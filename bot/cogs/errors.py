@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.core.errors import StorageBusy, UserFacingError
 from bot.store.database import StorageUnavailable
+from bot.ui.limits import fit_content
 
 log = logging.getLogger("chorus.errors")
 
@@ -59,19 +61,32 @@ def message_for(error: BaseException) -> str:
     )
 
 
+def http_error(error: discord.HTTPException) -> str:
+    """Discord's answer in a log line: the HTTP status, Discord's error code and its message."""
+    return f"HTTP {error.status}, Discord error {error.code}: {error.text or 'no message'}"
+
+
 async def reply_ephemeral(interaction: discord.Interaction, content: str) -> None:
-    """Answer privately whether or not the interaction was already acknowledged."""
+    """Answer privately whether or not the interaction was already acknowledged; a text over
+    Discord's 2,000 characters is cut at a word and attached whole."""
+    shown, whole = fit_content(content)
+    extra: dict[str, Any] = {"file": whole} if whole is not None else {}
     try:
         if interaction.response.is_done():
             await interaction.followup.send(
-                content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                shown, ephemeral=True, allowed_mentions=discord.AllowedMentions.none(), **extra
             )
         else:
             await interaction.response.send_message(
-                content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                shown, ephemeral=True, allowed_mentions=discord.AllowedMentions.none(), **extra
             )
-    except discord.HTTPException:
-        log.warning("could not deliver an error reply", exc_info=True)
+    except discord.HTTPException as error:
+        log.warning(
+            "could not deliver a private reply to %s (%s); lost: %r",
+            interaction.user.id,
+            http_error(error),
+            content[:200],
+        )
 
 
 async def respond_to_error(interaction: discord.Interaction, error: BaseException) -> None:

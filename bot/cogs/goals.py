@@ -6,6 +6,8 @@ Storing a goal needs the same consent as check-ins (one explanation, one choice)
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -21,37 +23,44 @@ from bot.core.runner import RunUpdate
 from bot.store.goals import GoalRecord
 from bot.store.records import SessionRecord
 from bot.ui import goals as ui
+from bot.ui import limits
 from bot.ui.checkins import consent_embed
-from bot.ui.components import ChorusModal
+from bot.ui.forms import ChorusForm, FormValues, send_form
 
 NONE = discord.AllowedMentions.none()
 CONSENT_TITLE = "Before your first goal"
+PENDING_FIELD = "Your goal, saved when you agree"
 
 
-class SetGoalModal(ChorusModal):
-    """One text box; from a goal step (run and step given) or after agreeing to consent."""
+GOAL_FORM = "form_goal"
 
-    def __init__(
-        self, cog: GoalsCog, run_id: int | None, step_index: int | None, default: str = ""
-    ) -> None:
-        super().__init__(title="Set a personal goal", timeout=900)
-        self.cog = cog
-        self.run_id = run_id
-        self.step_index = step_index
-        self.text: discord.ui.TextInput[SetGoalModal] = discord.ui.TextInput(
-            custom_id="goal_text",
-            label="Your goal (only you see it)",
-            style=discord.TextStyle.short,
-            min_length=1,
-            max_length=GOAL_MAX,
-            required=True,
-            default=default[:GOAL_MAX] or None,
-            placeholder="e.g. feel less anxious, share more with others, sleep better",
+
+class SetGoalForm(ChorusForm):
+    """One text box; from a goal step (run and step given) or after agreeing to consent.
+
+    Answered through its custom_id by `GoalsCog.on_goal_form`, with no timeout."""
+
+    def __init__(self, run_id: int | None, step_index: int | None, default: str = "") -> None:
+        where: list[object] = (
+            ["step", run_id, step_index]
+            if run_id is not None and step_index is not None
+            else ["cmd"]
         )
-        self.add_item(self.text)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.cog.save_from_modal(interaction, self.run_id, self.step_index, self.text.value)
+        super().__init__("Set a personal goal", GOAL_FORM, *where)
+        self.add_item(
+            discord.ui.TextInput(
+                custom_id="goal_text",
+                label=limits.label("Your goal (only you see it)"),
+                style=discord.TextStyle.short,
+                min_length=1,
+                max_length=GOAL_MAX,
+                required=True,
+                default=default[:GOAL_MAX] or None,
+                placeholder=limits.placeholder(
+                    "e.g. feel less anxious, share more with others, sleep better"
+                ),
+            )
+        )
 
 
 class GoalsCog(commands.Cog):
@@ -64,11 +73,12 @@ class GoalsCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         self.service = GoalService(bot.store, bot.clock, bot.runner)
-        # /goal set text waiting for the consent answer (a restart loses it: the modal asks).
+        # /goal set text waiting for the consent answer (after a restart: read from the message).
         self._pending: dict[tuple[int, int], str] = {}
         bot.register_component("goal", self.on_step_button)
         bot.register_component("goal_rate", self.on_rate_button)
         bot.register_component("goal_consent", self.on_consent_button)
+        bot.register_form(GOAL_FORM, self.on_goal_form, what="your goal")
         bot.sessions.add_summary_contributor(self.service.summary_lines)
 
     # ------------------------------------------------------------------- commands
@@ -83,8 +93,11 @@ class GoalsCog(commands.Cog):
             goal = await self.service.add(guild_id, interaction.user.id, text)
         except ConsentNeeded:
             self._pending[(guild_id, interaction.user.id)] = text
+            explained = consent_embed("goal", CONSENT_TITLE)
+            # The goal rides along in the (private) message, so a restart before Agree keeps it.
+            explained.add_field(name=PENDING_FIELD, value=limits.cut(text, limits.FIELD_VALUE))
             await interaction.response.send_message(
-                embed=consent_embed("goal", CONSENT_TITLE),
+                embed=explained,
                 view=ui.consent_view(["cmd"], ["cmd"]),
                 ephemeral=True,
                 allowed_mentions=NONE,
@@ -125,12 +138,9 @@ class GoalsCog(commands.Cog):
                 embed=ui.progress_embed(found), ephemeral=True, allowed_mentions=NONE
             )
             return
-        await interaction.response.send_message(
-            embed=ui.progress_embed(found),
-            file=ui.progress_file(found),
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        await controls.defer_private(interaction)  # a chart can take over a second to draw
+        chart = await asyncio.to_thread(ui.progress_file, found)
+        await controls.answer_deferred(interaction, embed=ui.progress_embed(found), file=chart)
 
     @done.autocomplete("id")
     @drop.autocomplete("id")
@@ -219,7 +229,7 @@ class GoalsCog(commands.Cog):
                 allowed_mentions=NONE,
             )
             return
-        await interaction.response.send_modal(SetGoalModal(self, run_id, step_index))
+        await send_form(interaction, SetGoalForm(run_id, step_index))
 
     async def on_rate_button(self, interaction: discord.Interaction, args: list[str]) -> None:
         goal_id, run_id, step_index = _int(args[0]), _int(args[1]), _int(args[2])
@@ -248,6 +258,17 @@ class GoalsCog(commands.Cog):
         self.bot.live.request_board(session.id)
         if update is not None:
             await self.bot.live.apply(update)
+
+    async def on_goal_form(
+        self, interaction: discord.Interaction, args: list[str], values: FormValues
+    ) -> None:
+        at_step = len(args) >= 3 and args[0] == "step"
+        await self.save_from_modal(
+            interaction,
+            _int(args[1]) if at_step else None,
+            _int(args[2]) if at_step else None,
+            values.text("goal_text"),
+        )
 
     async def save_from_modal(
         self,
@@ -284,16 +305,18 @@ class GoalsCog(commands.Cog):
         rest = args[1:]
         at_step = bool(rest) and rest[0] == "step" and len(rest) >= 3
         pending = None if at_step else self._pending.pop((guild_id, user_id), None)
+        if pending is None and not at_step:
+            pending = _pending_goal(interaction.message)
         if not agreed:
             await interaction.response.edit_message(content=ui.DECLINED, embed=None, view=None)
             if at_step:
                 await self._pass_quietly(int(rest[1]), int(rest[2]), interaction)
             return
         if at_step:
-            await interaction.response.send_modal(SetGoalModal(self, int(rest[1]), int(rest[2])))
+            await send_form(interaction, SetGoalForm(_int(rest[1]), _int(rest[2])))
             return
         if pending is None:
-            await interaction.response.send_modal(SetGoalModal(self, None, None))
+            await send_form(interaction, SetGoalForm(None, None))
             return
         goal = await self.service.add(guild_id, user_id, pending)
         await interaction.response.edit_message(
@@ -314,6 +337,15 @@ class GoalsCog(commands.Cog):
         except UserFacingError:
             return
         await self._after_step_change(session, update)
+
+
+def _pending_goal(message: discord.Message | None) -> str | None:
+    """The goal text shown in a consent message (see `set_goal`), if it holds one."""
+    for embed in message.embeds if message is not None else []:
+        for item in embed.fields:
+            if item.name == PENDING_FIELD and item.value:
+                return item.value
+    return None
 
 
 def _int(text: str) -> int:

@@ -46,8 +46,9 @@ from bot.core.vote import (
     winner,
 )
 from bot.store.records import RunRecord, SessionRecord
-from bot.ui.components import ChorusModal
+from bot.ui import limits
 from bot.ui.format import duration, plain_name, plural
+from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.listening import library_embed, playlist_embed
 from bot.ui.steps.listen import ListenPresenter
 from bot.ui.steps.vote import VotePresenter
@@ -70,43 +71,46 @@ def _state(run: RunRecord) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-class ListenReflectModal(ChorusModal):
-    """A short reflection after the music; the share box follows the step's default (private)."""
+REFLECT_FORM = "form_listen"
 
-    def __init__(self, cog: ListeningCog, run_id: int, index: int, step: ListenStep) -> None:
-        super().__init__(title="After the music", timeout=900)
-        self.cog = cog
-        self.run_id = run_id
-        self.index = index
-        questions = [localize(q) for q in step.reflection.questions]
-        self.answer: discord.ui.TextInput[ListenReflectModal] = discord.ui.TextInput(
+
+class ListenReflectForm(ChorusForm):
+    """A short reflection after the music; the share box follows the step's default (private).
+
+    The step's questions are shown whole above the box. Answered through its custom_id by
+    `ListeningCog.on_reflect_form`, with no timeout."""
+
+    def __init__(self, run_id: int, index: int, step: ListenStep) -> None:
+        super().__init__("After the music", REFLECT_FORM, run_id, index)
+        questions = [" ".join(localize(q).split()) for q in step.reflection.questions]
+        answer: discord.ui.TextInput[ListenReflectForm] = discord.ui.TextInput(
             custom_id="answer",
             style=discord.TextStyle.paragraph,
             max_length=500,
             required=True,
-            placeholder="A few words are plenty."[:100],
+            placeholder=limits.placeholder("A few words are plenty."),
         )
-        self.add_item(
-            discord.ui.Label(
-                text="Your reflection",
-                description=(questions[0] if questions else "What did you notice?")[:100],
-                component=self.answer,
+        if len(questions) > 1:
+            # Several questions: all of them, whole, above the box (two blocks if need be).
+            listed = "\n".join(f"• {q}" for q in questions)
+            for block in limits.pieces(listed, limits.TEXT_DISPLAY)[:2]:
+                self.add_item(discord.ui.TextDisplay(block))
+            self.add_item(discord.ui.Label(text="Your reflection", component=answer))
+        else:
+            self.add_question(
+                questions[0] if questions else "What did you notice?",
+                answer,
+                short_label="Your reflection",
             )
-        )
-        self.share: discord.ui.Checkbox[ListenReflectModal] = discord.ui.Checkbox(
+        share: discord.ui.Checkbox[ListenReflectForm] = discord.ui.Checkbox(
             custom_id="share", default=False
         )
         self.add_item(
             discord.ui.Label(
                 text="Share with the group",
                 description="Shown with your name when the step ends. Unticked: only you see it.",
-                component=self.share,
+                component=share,
             )
-        )
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.cog.save_reflection(
-            interaction, self.run_id, self.index, self.answer.value, bool(self.share.value)
         )
 
 
@@ -123,6 +127,7 @@ class ListeningCog(commands.Cog):
         self.bot = bot
         bot.register_component("react", self.on_react)
         bot.register_component("listenreflect", self.on_reflect_button)
+        bot.register_form(REFLECT_FORM, self.on_reflect_form, what="your reflection")
         bot.register_component("vote", self.on_vote)
         bot.live.add_observer(self)
         bot.sessions.add_summary_contributor(self.summary_lines)
@@ -259,14 +264,9 @@ class ListeningCog(commands.Cog):
         await self.prepare(session, fresh, index)
         scene = self.bot.live.scene(session, fresh, index)
         payload = self.bot.live.presenter(scene.step.type).render(scene)
-        try:
-            await (
-                self.bot.live.channel(session)
-                .get_partial_message(fresh.step_message_id)
-                .edit(embed=payload.embed, view=payload.view, allowed_mentions=NONE)
-            )
-        except discord.HTTPException:
-            log.info("could not redraw step message %s", fresh.step_message_id)
+        await self.bot.live.edit(
+            session, fresh.step_message_id, payload, what=f"the {scene.step.type} step card"
+        )
 
     # --------------------------------------------------------------- playing
 
@@ -389,7 +389,15 @@ class ListeningCog(commands.Cog):
         run_id, index = int(args[0]), int(args[1])
         _, _, step = await self._live_step(run_id, index)
         assert isinstance(step, ListenStep)
-        await interaction.response.send_modal(ListenReflectModal(self, run_id, index, step))
+        await send_form(interaction, ListenReflectForm(run_id, index, step))
+
+    async def on_reflect_form(
+        self, interaction: discord.Interaction, args: list[str], values: FormValues
+    ) -> None:
+        run_id, index = int(args[0]), int(args[1])
+        await self.save_reflection(
+            interaction, run_id, index, values.text("answer"), values.flag("share")
+        )
 
     async def save_reflection(
         self, interaction: discord.Interaction, run_id: int, index: int, text: str, shared: bool

@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.app import ChorusBot
 from bot.cogs import controls
-from bot.cogs.errors import reply_ephemeral
+from bot.cogs.errors import http_error, reply_ephemeral
 from bot.core.activities import WriteStep, localize
 from bot.core.debounce import Debouncer
 from bot.core.errors import Conflict, InvalidInput, NotFound
@@ -39,7 +39,8 @@ from bot.core.session import clean_title
 from bot.core.text import clean_member_text
 from bot.store.records import RunRecord, SessionRecord
 from bot.store.songs import SongRecord
-from bot.ui.components import ChorusModal
+from bot.ui import limits
+from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.lyrics import (
     SongInfo,
     SongSheet,
@@ -66,39 +67,65 @@ def _structure(step: WriteStep) -> list[tuple[str, int]]:
     return sections
 
 
-def _modal_inputs(
+def _line_items(
     slot: Slot, clue: str | None, hidden: bool, default: str | None, limit: int = HARD_MAX_CHARS
-) -> list[discord.ui.TextInput[Any]]:
-    """`limit` is each input's character allowance, enforced by Discord while typing."""
+) -> list[discord.ui.Item[Any]]:
+    """The line form's contents: one input per blank (or one for the line), and whatever the
+    writer needs to read shown whole above them (a template or clue longer than a label).
+
+    `limit` is each input's character allowance, enforced by Discord while typing."""
     count = blanks(slot.template)
     if hidden:
-        label = f"The line before ends with “{clue}”" if clue else "You write the first line"
+        prompt = f"The line before ends with “{clue}”" if clue else "You write the first line"
     elif slot.template and count == 1:
-        label = "Fill in the blank"
+        prompt = "Fill in the blank"
     else:
-        label = "Your line"
+        prompt = "Your line"
     if slot.template:
-        placeholder = slot.template.replace("___", "…")
+        shown = slot.template.replace("___", "…")
     elif hidden:
-        placeholder = "Begin with that word, or answer it." if clue else "Start anywhere."
+        shown = "Begin with that word, or answer it." if clue else "Start anywhere."
     else:
-        placeholder = "One line; a single image is plenty."
+        shown = "One line; a single image is plenty."
+    items: list[discord.ui.Item[Any]] = []
+    above = [t for t in (prompt if len(prompt) > limits.LABEL_TEXT else "",) if t]
+    if len(shown) > limits.TEXT_INPUT_PLACEHOLDER:
+        above.append(shown)
+    if above:
+        items.append(discord.ui.TextDisplay(limits.cut("\n".join(above), limits.TEXT_DISPLAY)))
+    if len(prompt) > limits.LABEL_TEXT:
+        prompt = "Your line"
+    room = limits.MODAL_COMPONENTS - len(items)
     parts = default.split(" / ") if default and count > 1 else [default or ""]
-    inputs: list[discord.ui.TextInput[Any]] = []
+    if count > room:
+        # More blanks than a form can hold inputs: one input, the parts between slashes.
+        value = default or None
+        allowed = limit * count + len(" / ") * (count - 1)
+        items.append(
+            discord.ui.TextInput(
+                custom_id="line",
+                label=limits.label(f"The {count} blanks, separated by /"),
+                placeholder=limits.placeholder(shown),
+                default=value,
+                max_length=min(limits.TEXT_INPUT_VALUE, max(allowed, len(value or ""))),
+                required=True,
+            )
+        )
+        return items
     for index in range(max(1, count)):
         value = (parts[index] if index < len(parts) else "") or None
-        inputs.append(
+        items.append(
             discord.ui.TextInput(
                 custom_id=f"line{index}" if count > 1 else "line",
-                label=(f"Blank {index + 1} of {count}" if count > 1 else label)[:45],
-                placeholder=placeholder[:100],
+                label=limits.label(f"Blank {index + 1} of {count}" if count > 1 else prompt),
+                placeholder=limits.placeholder(shown),
                 default=value,
                 # An older line may be longer than today's allowance: never cut it off.
                 max_length=min(HARD_MAX_CHARS, max(limit, len(value or ""))),
                 required=True,
             )
         )
-    return inputs
+    return items
 
 
 def _fingerprint(payload: MessagePayload) -> str:
@@ -118,12 +145,17 @@ def _your_words(payload: dict[str, Any]) -> str:
     return f"\nYour words, to copy and change: `{shown}`" if shown else ""
 
 
-class LineModal(ChorusModal):
-    """One line (or one input per blank of a template line); editing prefills the old words."""
+LINE_FORM = "form_line"
+REMOVE_FORM = "form_remove"
+
+
+class LineForm(ChorusForm):
+    """One line (or one input per blank of a template line); editing prefills the old words.
+
+    Answered through its custom_id by `LyricsCog.on_line_form`, with no timeout."""
 
     def __init__(
         self,
-        cog: LyricsCog,
         run_id: int,
         step_index: int,
         step: WriteStep,
@@ -134,45 +166,32 @@ class LineModal(ChorusModal):
         editing: str | None = None,
     ) -> None:
         title = f"Line {slot.position + 1}" + (f" · {slot.section}" if slot.section else "")
-        super().__init__(title=("Edit " if editing is not None else "") + title[:38], timeout=900)
-        self.cog = cog
-        self.run_id = run_id
-        self.step_index = step_index
-        self.slot = slot
-        self.editing = editing is not None
+        action = "edit" if editing is not None else "line"
+        super().__init__(
+            ("Edit " if editing is not None else "") + title,
+            LINE_FORM,
+            action,
+            run_id,
+            step_index,
+            slot.position,
+        )
         # A strict step refuses a longer line, so the form stops the writer at the limit instead
         # of letting them type words that would be thrown away; a guide (not strict) only flags.
         limit = allowance(step, slot) if step.strict else HARD_MAX_CHARS
-        self.inputs = _modal_inputs(slot, clue, hidden, editing, limit)
-        for item in self.inputs:
+        for item in _line_items(slot, clue, hidden, editing, limit):
             self.add_item(item)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        fills = [str(i.value) for i in self.inputs]
-        payload: dict[str, Any] = {"fills": fills} if self.slot.template else {"text": fills[0]}
-        if self.editing:
-            await self.cog.contribute(interaction, self.run_id, self.step_index, "edit", payload)
-        else:
-            payload["expected_position"] = self.slot.position
-            await self.cog.contribute(interaction, self.run_id, self.step_index, "line", payload)
 
+class RemoveForm(ChorusForm):
+    """The facilitator's "remove a line" form, answered by `LyricsCog.on_remove_form`."""
 
-class RemoveModal(ChorusModal):
-    def __init__(self, cog: LyricsCog, run_id: int, step_index: int) -> None:
-        super().__init__(title="Remove a line", timeout=600)
-        self.cog = cog
-        self.run_id = run_id
-        self.step_index = step_index
-        self.number: discord.ui.TextInput[RemoveModal] = discord.ui.TextInput(
-            custom_id="number", label="Line number", placeholder="e.g. 3", max_length=3
+    def __init__(self, run_id: int, step_index: int) -> None:
+        super().__init__("Remove a line", REMOVE_FORM, run_id, step_index)
+        self.add_item(
+            discord.ui.TextInput(
+                custom_id="number", label="Line number", placeholder="e.g. 3", max_length=3
+            )
         )
-        self.add_item(self.number)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        text = str(self.number.value).strip()
-        if not text.isdigit():
-            raise InvalidInput("Give the line's number as shown on the lyric sheet, e.g. 3.")
-        await self.cog.remove(interaction, self.run_id, self.step_index, int(text))
 
 
 class LyricsCog(commands.Cog):
@@ -190,6 +209,8 @@ class LyricsCog(commands.Cog):
         )
         bot.live.add_presenter(self.presenter)
         bot.register_component("lyrics", self.on_button)
+        bot.register_form(LINE_FORM, self.on_line_form, what="your line")
+        bot.register_form(REMOVE_FORM, self.on_remove_form, what="the line number")
         self.sheets = Debouncer(bot.settings.board_edit_interval, self._refresh_key)
         self._turn_timers: dict[int, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -287,7 +308,7 @@ class LyricsCog(commands.Cog):
         elif action == "remove":
             controls.facilitator_only(interaction)
             await self._live(run_id, step_index)
-            await interaction.response.send_modal(RemoveModal(self, run_id, step_index))
+            await send_form(interaction, RemoveForm(run_id, step_index))
         else:
             raise Conflict("That button is from an older version of Chorus.")
 
@@ -309,8 +330,8 @@ class LyricsCog(commands.Cog):
         hidden = step.turns == "hidden"
         slot = slots(step)[position]
         clue = hidden_clue(lines, position) if hidden else None
-        await interaction.response.send_modal(
-            LineModal(self, run_id, step_index, step, slot, clue=clue, hidden=hidden)
+        await send_form(
+            interaction, LineForm(run_id, step_index, step, slot, clue=clue, hidden=hidden)
         )
 
     async def open_edit_form(
@@ -325,9 +346,9 @@ class LyricsCog(commands.Cog):
                 "You can change only your own line, and only until the next line is written."
             )
         slot = slots(step)[int(last["pos"])]
-        await interaction.response.send_modal(
-            LineModal(
-                self,
+        await send_form(
+            interaction,
+            LineForm(
                 run_id,
                 step_index,
                 step,
@@ -335,8 +356,42 @@ class LyricsCog(commands.Cog):
                 clue=None,
                 hidden=False,
                 editing=str(line.get("fill") or line.get("text") or ""),
-            )
+            ),
         )
+
+    # ---------------------------------------------------------------- forms
+
+    async def on_line_form(
+        self, interaction: discord.Interaction, args: list[str], values: FormValues
+    ) -> None:
+        """A line (or an edit) from the line form, whenever it comes: the step decides."""
+        action, run_id, step_index, position = args[0], int(args[1]), int(args[2]), int(args[3])
+        _, _, step = await self._live(run_id, step_index)
+        every = slots(step)
+        if not 0 <= position < len(every):
+            raise Conflict("That song has changed: this line is no longer there.")
+        slot = every[position]
+        count = blanks(slot.template)
+        payload: dict[str, Any]
+        if count > 1 and "line0" in values.texts:
+            payload = {"fills": [values.text(f"line{i}") for i in range(count)]}
+        elif slot.template and count == 1:
+            payload = {"fills": [values.text("line")]}
+        else:
+            payload = {"text": values.text("line")}
+        if action == "edit":
+            await self.contribute(interaction, run_id, step_index, "edit", payload)
+        else:
+            payload["expected_position"] = position
+            await self.contribute(interaction, run_id, step_index, "line", payload)
+
+    async def on_remove_form(
+        self, interaction: discord.Interaction, args: list[str], values: FormValues
+    ) -> None:
+        text = values.text("number").strip()
+        if not text.isdigit():
+            raise InvalidInput("Give the line's number as shown on the lyric sheet, e.g. 3.")
+        await self.remove(interaction, int(args[0]), int(args[1]), int(text))
 
     # ---------------------------------------------------------------- contributing
 
@@ -482,8 +537,8 @@ class LyricsCog(commands.Cog):
         async with lock:
             try:
                 await self._refresh(run_id)
-            except discord.HTTPException:
-                log.warning("lyric sheet refresh failed for run %s", run_id, exc_info=True)
+            except discord.HTTPException as error:
+                log.warning("lyric sheet refresh failed for run %s (%s)", run_id, http_error(error))
 
     async def _refresh(self, run_id: int) -> None:
         run = await self.bot.store.runs.get(run_id)
@@ -505,12 +560,11 @@ class LyricsCog(commands.Cog):
         self.sheets.mark_ran(run_id)
         shown = _fingerprint(payload)
         if self._shown.get((run_id, run.step_index)) != shown:
-            await (
-                self.bot.live.channel(session)
-                .get_partial_message(run.step_message_id)
-                .edit(embed=payload.embed, view=payload.view, allowed_mentions=NONE)
+            edited = await self.bot.live.edit(
+                session, run.step_message_id, payload, what="the song sheet"
             )
-            self._shown[(run_id, run.step_index)] = shown
+            if edited:
+                self._shown[(run_id, run.step_index)] = shown
         await self._announce(session, run, step, state, present)
         self._arm_turn_timer(run_id, state)
 
@@ -603,8 +657,13 @@ class LyricsCog(commands.Cog):
                     replied_user=False,
                 ),
             )
-        except discord.HTTPException:
-            log.warning("could not announce the turn in run %s", run.id)
+        except discord.HTTPException as error:
+            log.warning(
+                "could not announce the turn in run %s (%s); lost: the ping to %s",
+                run.id,
+                http_error(error),
+                writer,
+            )
             return
         self._ping_messages[run.id] = (message.channel.id, message.id)
 
@@ -613,8 +672,12 @@ class LyricsCog(commands.Cog):
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             message = await user.send(text, allowed_mentions=NONE)
-        except discord.HTTPException:
-            log.info("could not DM the writer of run %s; pinging in the channel", run_id)
+        except discord.HTTPException as error:
+            log.warning(
+                "could not DM the writer of run %s (%s); pinging in the channel instead",
+                run_id,
+                http_error(error),
+            )
             return False
         self._ping_messages[run_id] = (message.channel.id, message.id)
         return True
@@ -662,10 +725,10 @@ class LyricsCog(commands.Cog):
     )
     @app_commands.describe(word="The word to rhyme with")
     async def rhyme(self, interaction: discord.Interaction, word: str) -> None:
+        # Searching the dictionary for near rhymes takes 0.5-1 s: acknowledge first.
+        await controls.defer_private(interaction)
         found = await asyncio.to_thread(suggest, word[:40])
-        await interaction.response.send_message(
-            embed=rhyme_embed(found), ephemeral=True, allowed_mentions=NONE
-        )
+        await controls.answer_deferred(interaction, embed=rhyme_embed(found))
 
     @song.command(name="remove", description="Facilitators: take a line out of the song")
     @app_commands.describe(line_number="The line's number on the lyric sheet")

@@ -10,28 +10,28 @@ from bot.cogs import controls
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import ReflectStep, localize
 from bot.core.errors import Conflict
-from bot.ui.components import ChorusModal
+from bot.ui import limits
+from bot.ui.forms import ChorusForm, FormValues, send_form
 
 
-class ReflectModal(ChorusModal):
-    """The reflection form; the share box defaults to the step's visibility."""
+class ReflectForm(ChorusForm):
+    """The reflection form; the share box defaults to the step's visibility.
 
-    def __init__(self, cog: ReflectionCog, run_id: int, step_index: int, step: ReflectStep) -> None:
-        super().__init__(title="Your reflection"[:45], timeout=900)
-        self.cog = cog
-        self.run_id = run_id
-        self.step_index = step_index
-        self.step = step
-        self.answer: discord.ui.TextInput[ReflectModal] = discord.ui.TextInput(
+    Answered by `ReflectionCog.on_reflect_form` through its custom_id, with no timeout."""
+
+    def __init__(self, run_id: int, step_index: int, step: ReflectStep) -> None:
+        super().__init__("Your reflection", FORM, run_id, step_index)
+        answer: discord.ui.TextInput[ReflectForm] = discord.ui.TextInput(
             custom_id="answer",
-            label=localize(step.question)[:45] or "Your reflection",
             style=discord.TextStyle.paragraph,
             max_length=step.max_chars,
             required=True,
-            placeholder="A few words are plenty."[:100],
+            placeholder=limits.placeholder("A few words are plenty."),
         )
-        self.add_item(self.answer)
-        self.share: discord.ui.Checkbox[ReflectModal] = discord.ui.Checkbox(
+        self.add_question(
+            localize(step.question) or "Your reflection", answer, short_label="Your reflection"
+        )
+        share: discord.ui.Checkbox[ReflectForm] = discord.ui.Checkbox(
             custom_id="share", default=step.visibility_default == "shared"
         )
         self.add_item(
@@ -42,15 +42,12 @@ class ReflectModal(ChorusModal):
                     if step.anonymous
                     else "Shown with your name when the step ends. Unticked: only you see it."
                 ),
-                component=self.share,
+                component=share,
             )
         )
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        shared = bool(self.share.value)
-        await self.cog.save_reflection(
-            interaction, self.run_id, self.step_index, self.step, self.answer.value, shared
-        )
+
+FORM = "form_reflect"
 
 
 class ReflectionCog(commands.Cog):
@@ -58,6 +55,7 @@ class ReflectionCog(commands.Cog):
         self.bot = bot
         bot.register_component("reflect", self.on_reflect_button)
         bot.register_component("breathe", self.on_breathe_button)
+        bot.register_form(FORM, self.on_reflect_form, what="your reflection")
 
     async def _live_step(self, run_id: int, step_index: int) -> tuple[object, object]:
         run = await self.bot.store.runs.get(run_id)
@@ -70,7 +68,18 @@ class ReflectionCog(commands.Cog):
         run_id, step_index = int(args[0]), int(args[1])
         _, step = await self._live_step(run_id, step_index)
         assert isinstance(step, ReflectStep)
-        await interaction.response.send_modal(ReflectModal(self, run_id, step_index, step))
+        await send_form(interaction, ReflectForm(run_id, step_index, step))
+
+    async def on_reflect_form(
+        self, interaction: discord.Interaction, args: list[str], values: FormValues
+    ) -> None:
+        run_id, step_index = int(args[0]), int(args[1])
+        _, step = await self._live_step(run_id, step_index)
+        if not isinstance(step, ReflectStep):
+            raise Conflict("That step has ended.")
+        await self.save_reflection(
+            interaction, run_id, step_index, step, values.text("answer"), values.flag("share")
+        )
 
     async def save_reflection(
         self,

@@ -19,7 +19,7 @@ from discord.ext import commands
 from bot.app import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.cogs.errors import reply_ephemeral, respond_to_error
+from bot.cogs.errors import http_error, reply_ephemeral, respond_to_error
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.reminders import DEFAULT_MINUTES, MAX_MINUTES, recipients
@@ -37,6 +37,7 @@ from bot.core.schedule import (
 from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import clean_title
 from bot.store.schedule import OccurrenceRecord, SeriesRecord
+from bot.ui import limits
 from bot.ui.schedule import (
     AREA,
     ConfirmView,
@@ -242,7 +243,7 @@ class ScheduleCog(commands.Cog):
             title = localize(activity.title)
             if needle in f"{activity.id} {title}".casefold():
                 label = f"{title} ({activity.duration_minutes} min)"
-                found.append(app_commands.Choice(name=label[:100], value=activity.id))
+                found.append(app_commands.Choice(name=limits.choice_name(label), value=activity.id))
         found.sort(key=lambda c: c.name)
         return found[:25]
 
@@ -259,7 +260,9 @@ class ScheduleCog(commands.Cog):
             local = _utc(occurrence.starts_at).astimezone(zone(series.timezone))
             name = f"#{occurrence.id} {series.title} · {local:%a %-d %b %H:%M} ({series.timezone})"
             if current.strip().casefold() in name.casefold():
-                choices.append(app_commands.Choice(name=name[:100], value=occurrence.id))
+                choices.append(
+                    app_commands.Choice(name=limits.choice_name(name), value=occurrence.id)
+                )
         return choices
 
     async def timezone_autocomplete(
@@ -532,7 +535,7 @@ class ScheduleCog(commands.Cog):
         channel = guild.get_channel(series.channel_id)
         channel_name = channel.name if channel is not None else "the session channel"
         fields: dict[str, Any] = {
-            "name": series.title[:100],
+            "name": limits.event_name(series.title),
             "start_time": _utc(occurrence.starts_at),
             "end_time": _utc(occurrence.ends_at),
             "description": event_description(channel_name, self.plan_title(series.plan)),
@@ -547,7 +550,7 @@ class ScheduleCog(commands.Cog):
             fields["channel"] = voice or discord.Object(series.voice_channel_id)
         else:
             fields["entity_type"] = discord.EntityType.external
-            fields["location"] = f"#{channel_name}"[:100]
+            fields["location"] = limits.event_location(f"#{channel_name}")
         return fields
 
     async def create_event(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> int:
@@ -575,8 +578,10 @@ class ScheduleCog(commands.Cog):
             event = await self.fetch_event(occurrence)
             if event is not None:
                 await event.delete()
-        except discord.HTTPException:
-            log.warning("could not delete event of occurrence %s", occurrence.id, exc_info=True)
+        except discord.HTTPException as error:
+            log.warning(
+                "could not delete the event of occurrence %s (%s)", occurrence.id, http_error(error)
+            )
 
     async def interest_counts(self, guild_id: int) -> dict[int, int]:
         try:
@@ -599,8 +604,10 @@ class ScheduleCog(commands.Cog):
                     await event.end()
                 elif event.status is discord.EventStatus.scheduled:
                     await event.cancel()
-        except discord.HTTPException:
-            log.info("could not update event of occurrence %s", occurrence.id, exc_info=True)
+        except discord.HTTPException as error:
+            log.warning(
+                "could not update the event of occurrence %s (%s)", occurrence.id, http_error(error)
+            )
 
     # ----------------------------------------------------------------- timer
 
@@ -680,8 +687,13 @@ class ScheduleCog(commands.Cog):
                         users=[discord.Object(uid) for uid in unreachable],
                     ),
                 )
-            except discord.HTTPException:
-                log.warning("could not post reminders in channel %s", series.channel_id)
+            except discord.HTTPException as error:
+                log.warning(
+                    "could not post reminders in channel %s (%s); %d members not reminded",
+                    series.channel_id,
+                    http_error(error),
+                    len(unreachable),
+                )
                 return
             await store.record_reminded(occurrence.id, unreachable, "channel", now)
 
@@ -725,8 +737,12 @@ class ScheduleCog(commands.Cog):
                 ),
             )
             await store.set_start_message(occurrence.id, message.id)
-        except discord.HTTPException:
-            log.warning("could not post the Start button for occurrence %s", occurrence.id)
+        except discord.HTTPException as error:
+            log.warning(
+                "could not post the Start button for occurrence %s (%s)",
+                occurrence.id,
+                http_error(error),
+            )
         await self.set_event_status(occurrence, "active")
 
     async def check_missed(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> None:
@@ -758,8 +774,12 @@ class ScheduleCog(commands.Cog):
             await channel.get_partial_message(occurrence.start_message_id).edit(
                 content=opening_closed(series.title, outcome), view=None, allowed_mentions=NONE
             )
-        except discord.HTTPException:
-            log.info("could not close start message of occurrence %s", occurrence.id)
+        except discord.HTTPException as error:
+            log.warning(
+                "could not close the start message of occurrence %s (%s)",
+                occurrence.id,
+                http_error(error),
+            )
 
     async def finish(self, series: SeriesRecord, occurrence: OccurrenceRecord, now: float) -> None:
         if not await self.bot.store.schedule.set_ended(occurrence.id, now):
@@ -788,8 +808,10 @@ class ScheduleCog(commands.Cog):
             return None
         try:
             await self.create_event(series, following)
-        except discord.HTTPException:
-            log.warning("could not create the event for occurrence %s", following.id)
+        except discord.HTTPException as error:
+            log.warning(
+                "could not create the event for occurrence %s (%s)", following.id, http_error(error)
+            )
             await self.tell(
                 series,
                 f"I scheduled the next **{series.title}** but couldn't add it to the server's "

@@ -91,3 +91,10 @@ def is_known(word: str) -> bool:
 def count_syllables(text: str) -> int:
     """Syllables in a whole line."""
     return sum(word_syllables(w) for w in words(text))
+
+
+def warm_up() -> None:
+    """Load the CMU dictionary now (about 1 s): called once at start-up, off the event loop,
+    so the first lyric line isn't the one that waits for it."""
+    pronouncing.init_cmu()
+    count_syllables("warm up")

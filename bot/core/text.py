@@ -20,11 +20,18 @@ def clean_member_text(text: str, limit: int, *, single_line: bool = False) -> st
     else:
         text = "\n".join(line.rstrip() for line in text.strip().splitlines())
         text = _MULTI_BLANK.sub("\n\n", text)
-    if len(text) > limit:
-        text = text[: max(0, limit - 1)].rstrip() + "…"
-    return text
+    return shorten(text, limit)
 
 
 def shorten(text: str, limit: int) -> str:
-    """Bound any text for a Discord field, visibly."""
-    return text if len(text) <= limit else text[: max(0, limit - 1)].rstrip() + "…"
+    """Bound any text for a Discord field, visibly: cut at the last word boundary that keeps
+    at least half the room (else inside the one long word), always ending in "…"."""
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"[:limit]
+    room = limit - 1
+    head = text[: room + 1]
+    boundary = max(head.rfind(" "), head.rfind("\n"), head.rfind("\t"))
+    head = head[:boundary] if boundary >= max(1, room // 2) else head[:room]
+    return head.rstrip() + "…"

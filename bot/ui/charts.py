@@ -254,3 +254,12 @@ def trends_chart(weeks: Sequence[Week], title: str) -> bytes:
     if not weeks or not any(w.people for w in weeks):
         _message(axes, "No sessions with 3 or more people in this period.")
     return _png(figure)
+
+
+def warm_up() -> None:
+    """Render one small chart now (fonts and the Agg renderer load on first use, about 1 s):
+    called once at start-up, off the event loop, so no member's first chart waits for it."""
+    figure, axes = _figure()
+    axes.plot([0, 1], [0, 1], color=SOFT)
+    _message(axes, "warm up")
+    _png(figure)

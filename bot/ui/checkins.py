@@ -12,7 +12,7 @@ from bot.core.activities import Anchors, Scale, localize
 from bot.core.checkin_service import SessionReport, WeekFigures
 from bot.core.checkins import BANDS, K_MIN, Answer, Pair, bands, describe_value, k_figure, to_ten
 from bot.core.text import shorten
-from bot.ui import charts
+from bot.ui import charts, limits
 from bot.ui.components import ChorusButton, button, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field, plural
 
@@ -48,7 +48,7 @@ def scale_buttons(
     for index, option in enumerate(options):
         items.append(
             button(
-                option.label[:80],
+                limits.button_label(option.label),
                 area,
                 *args,
                 option.value,

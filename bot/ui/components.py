@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 
 from bot.cogs.errors import is_expected, respond_to_error
+from bot.ui import limits
 
 if TYPE_CHECKING:
     from bot.app import ChorusBot
@@ -52,17 +53,6 @@ class ChorusButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUST
                 raise
 
 
-class ChorusModal(discord.ui.Modal):
-    """Modals share the one error path too."""
-
-    async def on_error(  # type: ignore[override]
-        self, interaction: discord.Interaction, error: Exception, /
-    ) -> None:
-        await respond_to_error(interaction, error)
-        if not is_expected(error):
-            raise error
-
-
 def button(
     label: str,
     area: str,
@@ -74,7 +64,7 @@ def button(
 ) -> ChorusButton:
     """A button whose clicks reach the handler registered for `area`, restart or not."""
     inner: discord.ui.Button[Any] = discord.ui.Button(
-        label=label,
+        label=limits.button_label(label),
         custom_id=custom_id(area, *args),
         style=style,
         emoji=emoji,
@@ -85,7 +75,9 @@ def button(
 
 
 def link_button(label: str, url: str, *, row: int | None = None) -> discord.ui.Button[Any]:
-    return discord.ui.Button(label=label, url=url, style=discord.ButtonStyle.link, row=row)
+    return discord.ui.Button(
+        label=limits.button_label(label), url=url, style=discord.ButtonStyle.link, row=row
+    )
 
 
 def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:

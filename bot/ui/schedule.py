@@ -11,6 +11,7 @@ import discord
 
 from bot.core.schedule import Repeat, describe_repeat
 from bot.core.text import shorten
+from bot.ui import limits
 from bot.ui.components import button, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, COLOUR_SESSION, field, plural
 
@@ -213,7 +214,7 @@ def event_description(channel_name: str, plan_title: str | None) -> str:
         " Press Interested to see it in your calendar; use /remind me on in the server "
         "for a reminder."
     )
-    return shorten(text, 1000)
+    return limits.event_description(text)
 
 
 COLOUR_CANCELLED = COLOUR_INFO

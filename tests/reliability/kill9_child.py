@@ -27,6 +27,7 @@ from bot.core.errors import Conflict
 from bot.core.lyrics import WriteHandler
 from bot.core.runner import Runner
 from bot.core.session import SessionService
+from bot.core.syllables import warm_up
 from bot.settings import CheckinSettings
 from bot.store.store import Store
 
@@ -127,6 +128,9 @@ async def main(path: Path, trial: int) -> None:
     sessions = SessionService(store, clock)
     runner = Runner(store, clock, {"checkin": CheckinHandler(), "write": WriteHandler()})
     checkins = CheckinService(store, clock, runner, CheckinSettings())
+    # As the bot's start-up does (ChorusBot.setup_hook): the CMU dictionary is loaded before
+    # the first lyric line, off the event loop.
+    await asyncio.to_thread(warm_up)
     ack("READY")
     await asyncio.gather(
         *(writer(n, trial, store, sessions, runner, checkins, catalog) for n in range(WRITERS))

@@ -157,7 +157,7 @@ class ListenPresenter:
             for i, reaction in enumerate(step.reflection.reactions):
                 items.append(
                     button(
-                        scene.text(reaction.label)[:80],
+                        scene.text(reaction.label),
                         "react",
                         scene.run.id,
                         scene.index,

@@ -1,0 +1,201 @@
+"""Forms (modals) answered by a stable custom_id, whatever time the member took, restart or not.
+
+discord.py keeps a sent `Modal` in process memory until its timeout and routes the submission to
+that object; a member who writes for longer than the timeout, or across a bot restart, would
+reach nobody ("This interaction failed") and lose what they wrote. Chorus does it the other way:
+
+- a form's custom_id is `chorus:<area>:<args...>` (the same shape as the persistent buttons) and
+  carries everything needed to handle it;
+- each feature registers one handler per area at start-up (`ChorusBot.register_form`);
+- the form object is stopped before it is sent, so discord.py never stores it (its
+  `send_modal` stores only unfinished modals): nothing is held in memory per open form;
+- `route_form` (an `on_interaction` listener) reads the submitted values from the interaction
+  and calls the area's handler;
+- when the handler refuses (the step ended, the line no longer fits), the member is answered
+  privately with the reason and everything they typed, in full, so they can keep it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.cogs.errors import http_error, is_expected, message_for
+from bot.ui import limits
+from bot.ui.components import CUSTOM_ID, custom_id
+
+if TYPE_CHECKING:
+    from bot.app import ChorusBot
+
+log = logging.getLogger("chorus.forms")
+NONE = discord.AllowedMentions.none()
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """What a member submitted: text inputs by custom_id, checkboxes by custom_id."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    flags: dict[str, bool] = field(default_factory=dict)
+
+    def text(self, key: str, default: str = "") -> str:
+        return self.texts.get(key, default)
+
+    def flag(self, key: str, default: bool = False) -> bool:
+        return self.flags.get(key, default)
+
+    def written(self) -> list[str]:
+        """The non-empty texts, in the order of the form."""
+        return [t for t in self.texts.values() if t.strip()]
+
+
+FormHandler = Callable[[discord.Interaction, list[str], FormValues], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class FormRoute:
+    handler: FormHandler
+    what: str
+    """What the member was writing, for the give-back reply ("your reflection")."""
+
+
+def _walk(
+    nodes: Sequence[Mapping[str, Any]], texts: dict[str, str], flags: dict[str, bool]
+) -> None:
+    for node in nodes:
+        children = node.get("components")
+        if isinstance(children, list):
+            _walk(children, texts, flags)
+        child = node.get("component")
+        if isinstance(child, Mapping):
+            _walk([child], texts, flags)
+        key = node.get("custom_id")
+        if not isinstance(key, str):
+            continue
+        value = node.get("value")
+        if isinstance(value, bool):
+            flags[key] = value
+        elif isinstance(value, str):
+            texts[key] = value
+        elif value is None and isinstance(node.get("values"), list):
+            texts[key] = ",".join(str(v) for v in node["values"])
+
+
+def parse_submission(data: Mapping[str, Any]) -> FormValues:
+    """The values of a MODAL_SUBMIT interaction's data (action rows and labels alike)."""
+    texts: dict[str, str] = {}
+    flags: dict[str, bool] = {}
+    components = data.get("components")
+    if isinstance(components, list):
+        _walk(components, texts, flags)
+    return FormValues(texts, flags)
+
+
+class ChorusForm(discord.ui.Modal):
+    """A modal whose submission is routed by its custom_id to the handler of `area`."""
+
+    def __init__(self, title: str, area: str, *args: object) -> None:
+        super().__init__(
+            title=limits.modal_title(title), custom_id=custom_id(area, *args), timeout=None
+        )
+
+    def add_question(
+        self, question: str, component: discord.ui.Item[Any], *, short_label: str
+    ) -> None:
+        """A question beside its input, whole: as the label when it fits (45), as the label's
+        description when that fits (100), else as text shown above the input (4,000)."""
+        question = " ".join(question.split())
+        if len(question) <= limits.LABEL_TEXT:
+            self.add_item(discord.ui.Label(text=question, component=component))
+        elif len(question) <= limits.LABEL_DESCRIPTION:
+            self.add_item(
+                discord.ui.Label(
+                    text=limits.label(short_label), description=question, component=component
+                )
+            )
+        else:
+            self.add_item(discord.ui.TextDisplay(limits.cut(question, limits.TEXT_DISPLAY)))
+            self.add_item(discord.ui.Label(text=limits.label(short_label), component=component))
+
+
+async def send_form(interaction: discord.Interaction, form: ChorusForm) -> None:
+    """Show `form`; stopped first so discord.py keeps no copy (the registry answers it)."""
+    form.stop()
+    await interaction.response.send_modal(form)
+
+
+def give_back(
+    reason: str, what: str, written: Sequence[str]
+) -> tuple[str, discord.Embed | None, discord.File | None]:
+    """A private reply: why it wasn't saved, and the member's words in full to keep."""
+    if not written:
+        return reason, None, None
+    head = (
+        f"{reason}\n\n{what[:1].upper()}{what[1:]} wasn't saved; "
+        "here it is in full, to copy and keep."
+    )
+    text = "\n\n".join(written)
+    block = f"```\n{text}\n```"
+    if "```" not in text and len(block) <= limits.EMBED_DESCRIPTION:
+        return limits.cut(head, limits.CONTENT), discord.Embed(description=block), None
+    return (
+        limits.cut(head + " (attached as a file)", limits.CONTENT),
+        None,
+        limits.overflow_file(list(written), "your-words.txt"),
+    )
+
+
+async def _reply(
+    interaction: discord.Interaction,
+    content: str,
+    embed: discord.Embed | None,
+    file: discord.File | None,
+) -> None:
+    kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": NONE}
+    if embed is not None:
+        kwargs["embed"] = embed
+    if file is not None:
+        kwargs["file"] = file
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(content, **kwargs)
+        else:
+            await interaction.response.send_message(content, **kwargs)
+    except discord.HTTPException as error:
+        log.warning(
+            "could not answer a form submission of %s (%s); lost: %r",
+            interaction.user.id,
+            http_error(error),
+            content[:200],
+        )
+
+
+async def route_form(bot: ChorusBot, interaction: discord.Interaction) -> None:
+    """The one handler of every Chorus form submission (registered at start-up)."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return
+    data: Mapping[str, Any] = interaction.data or {}
+    match = CUSTOM_ID.fullmatch(str(data.get("custom_id", "")))
+    if match is None:
+        return
+    area = match["area"]
+    args = [a for a in match["args"].split(":") if a != ""]
+    values = parse_submission(data)
+    route = bot.form_handlers.get(area)
+    what = route.what if route is not None else "what you wrote"
+    try:
+        if route is None:
+            from bot.core.errors import UserFacingError
+
+            raise UserFacingError("This form belongs to a feature that is no longer here.")
+        await route.handler(interaction, args, values)
+    except Exception as error:
+        reason = message_for(error)
+        written = [t for t in values.written() if t.strip() not in reason]
+        await _reply(interaction, *give_back(reason, what, written))
+        if not is_expected(error):
+            raise
