@@ -1,6 +1,7 @@
 """Tests that need a program pip doesn't install (FFmpeg) say so with a marker.
 
-``@pytest.mark.requires_program("ffmpeg", "ffprobe")`` skips the test with a reason that says what
+``@pytest.mark.requires_program("ffmpeg", "ffprobe")`` (or ``requires_library("opus")`` for a
+shared library) skips the test with a reason that says what
 to install when a program is missing, so ``make test`` passes on a fresh machine and its summary
 (``-rs``) lists every skipped test by name with that reason. Where the programs must be there
 (CI sets ``CHORUS_REQUIRE_PROGRAMS=1`` after installing them), a missing program fails the test
@@ -9,6 +10,7 @@ instead: CI never skips them silently.
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import shutil
 
@@ -17,6 +19,8 @@ import pytest
 INSTALL_HINTS = {
     "ffmpeg": "apt-get install ffmpeg",
     "ffprobe": "apt-get install ffmpeg",
+    "openssl": "apt-get install openssl",
+    "lib opus": "apt-get install libopus0",
 }
 REQUIRE_ENV = "CHORUS_REQUIRE_PROGRAMS"
 
@@ -26,19 +30,32 @@ def missing_programs(*names: str) -> list[str]:
     return [name for name in names if shutil.which(name) is None]
 
 
+def missing_libraries(*names: str) -> list[str]:
+    """Which shared libraries (``opus`` for libopus) the system can't find, as "lib <name>"."""
+    return [f"lib {name}" for name in names if ctypes.util.find_library(name) is None]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "requires_program(*names): the test needs these programs on PATH; skipped with a reason "
         f"where they are missing, failed instead when {REQUIRE_ENV}=1",
     )
+    config.addinivalue_line(
+        "markers",
+        "requires_library(*names): the test needs these shared libraries (e.g. opus); "
+        f"skipped with a reason where they are missing, failed instead when {REQUIRE_ENV}=1",
+    )
 
 
 def _missing_reason(item: pytest.Item) -> str | None:
-    names: list[str] = []
+    programs: list[str] = []
     for marker in item.iter_markers("requires_program"):
-        names.extend(marker.args)
-    missing = missing_programs(*names)
+        programs.extend(marker.args)
+    libraries: list[str] = []
+    for marker in item.iter_markers("requires_library"):
+        libraries.extend(marker.args)
+    missing = missing_programs(*programs) + missing_libraries(*libraries)
     if not missing:
         return None
     hints = sorted({INSTALL_HINTS.get(name, f"install {name}") for name in missing})
