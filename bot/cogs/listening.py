@@ -10,6 +10,7 @@ step ends.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import secrets
@@ -128,6 +129,7 @@ class ListeningCog(commands.Cog):
         bot.sessions.add_summary_contributor(self.summary_lines)
         self._shown_phase: dict[Key, str] = {}
         self._voice_step: dict[int, Key] = {}  # guild id -> the step playing there
+        bot.privacy.on_forget(self._forget_member)
 
     # ------------------------------------------------------------- presenters
 
@@ -201,6 +203,22 @@ class ListeningCog(commands.Cog):
             track = await self.resolve_track(session, run, index)
             if track is not None:
                 self.listen_cards.tracks[key] = track
+
+    async def _forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: a piece they suggested plays on without their name; the choices of open
+        votes are worked out again from the store (their nominations and answers are gone)."""
+        for key, track in list(self.listen_cards.tracks.items()):
+            if track.suggested_by == user_id:
+                self.listen_cards.tracks[key] = dataclasses.replace(
+                    track, credit=None, suggested_by=None
+                )
+        for run in await self.bot.store.runs.all_live():
+            key = (run.id, run.step_index)
+            if key not in self.vote_cards.choices:
+                continue
+            session = await self.bot.store.sessions.get(run.session_id)
+            if session is not None and session.guild_id == guild_id:
+                self.vote_cards.choices[key] = await self.choices_for(session, run, run.step_index)
 
     def forget(self, key: Key) -> None:
         self.vote_cards.choices.pop(key, None)
