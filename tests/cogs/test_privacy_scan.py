@@ -338,3 +338,48 @@ async def test_forget_in_the_middle_of_every_step_kind(
     await assert_forgotten(world, ana, "after the session ended")
     await restart(world, settings, catalog)
     await assert_forgotten(world, ana, "after a restart")
+
+
+async def test_facilitator_forgets_mid_session(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """The facilitator takes part in every step, then forgets in the middle of the song: the
+    session carries on, led by another facilitator, and nothing names them any more."""
+    fran = world.facilitator
+    ana, ben, _ = world.members
+    gil = world.guild.add_member(world.env.create_user("gil"), roles=[world.facilitator_role])
+    result = await fran.slash(world.channel, "session start", title="Tuesday circle")
+    assert result.ephemeral
+    for person in (ana, ben):
+        await person.slash(world.channel, "session join")
+    for person in (fran, ana, ben):
+        await prepare_member(world, person)
+    started = await fran.slash(world.channel, "activity start", activity=ACTIVITY)
+    assert "Starting" in started.response.content, started.response.content
+    circle = [fran, ana, ben]  # fran joined first: she is first in the turn order too
+    stop_at = [t for t, _ in STEPS].index("F write")
+    for index, (_, act) in enumerate(STEPS[: stop_at + 1]):
+        await act(world, circle)
+        if index < stop_at:
+            await fran.slash(world.channel, "activity next")
+    session = await world.bot().store.sessions.get(1)
+    assert session is not None and session.facilitator_id == fran.id
+    assert remembered(world.bot(), fran.id), "the runner knows who facilitates before"
+
+    await forget(world, fran)
+    await assert_forgotten(world, fran, "facilitator mid-session")
+    session = await world.bot().store.sessions.get(1)
+    assert session is not None and session.status == "open" and not session.has_facilitator
+
+    # Another facilitator carries on; the song goes on without fran's turn.
+    await write_line(ana, step_message(world, "F write"), "ana carries on")
+    moved = await gil.slash(world.channel, "activity next")
+    assert moved.ephemeral, moved.response.content
+    await assert_forgotten(world, fran, "facilitator: after the next step began")
+    await gil.slash(world.channel, "activity stop")
+    await assert_forgotten(world, fran, "facilitator: after the activity stopped")
+    ended = await gil.slash(world.channel, "session end")
+    assert ended.response.embeds, ended.response.content
+    await assert_forgotten(world, fran, "facilitator: after the session ended")
+    await restart(world, settings, catalog)
+    await assert_forgotten(world, fran, "facilitator: after a restart")
