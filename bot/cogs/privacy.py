@@ -101,7 +101,8 @@ class PrivacyCog(commands.Cog):
                 "notes, goals and their ratings, consent, attendance, reminders and your "
                 "contributions. Lyric lines you wrote stay "
                 "in the group's songs as *anonymous* (or are removed, if the song was set up "
-                "that way). This can't be undone. Want a copy first? Use /mydata."
+                "that way). A session you are facilitating carries on without your name. "
+                "This can't be undone. Want a copy first? Use /mydata."
             ),
         )
         view = persistent_view(
