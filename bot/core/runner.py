@@ -130,14 +130,8 @@ class Runner:
             if not answered:
                 del self._anonymous_answered[key]
 
-    def remembers(self, user_id: int) -> bool:
-        """True if anything the runner holds in memory names this member (for tests)."""
-        return user_id in self._facilitators.values() or any(
-            user_id in answered for answered in self._anonymous_answered.values()
-        )
-
     async def _facilitator(self, session_id: int) -> int | None:
-        """A session's facilitator never changes, so it is looked up once."""
+        """Looked up once: it changes only to nobody, by /forget (see forget_member)."""
         if session_id not in self._facilitators:
             session = await self._store.sessions.get(session_id)
             self._facilitators[session_id] = session.facilitator_id if session else None
