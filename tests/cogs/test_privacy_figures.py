@@ -135,6 +135,8 @@ async def test_mood_participation_and_goal_figures_are_recounted(world: World, h
     summary = {f.name: f.value for f in ended.response.embeds[0].fields}
     assert "fewer than 3 people" in summary["Mood shift (mood, 0-10)"], summary
     assert "Fewer than 3 members here have personal goals" in summary["Personal goals"], summary
+    assert "check-ins from fewer than 3 people" in summary["Contributions"], summary
+    assert "goal-step answers from fewer than 3 people" in summary["Contributions"], summary
     # fran (who opened it), ben and cai: ana no longer counts.
     assert summary["Attendance"] == "3 members", summary
 
