@@ -26,7 +26,7 @@ LYRIC_EVENTS = ("line", "edit", "withdraw", "remove")
 """Contribution kinds that make a song: kept without their author, so the group's song (folded
 from these events) keeps every line; every other contribution of the member is deleted."""
 
-# JSON columns that may hold member ids inside, scrubbed by walking the JSON (see _scrub).
+# JSON columns that may hold member ids inside, scrubbed by walking the JSON (see scrub_id).
 _JSON_COLUMNS: tuple[tuple[str, str, str], ...] = (
     (
         "activity_runs",
