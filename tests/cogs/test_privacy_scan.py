@@ -8,6 +8,7 @@ so a table or column added by a later migration is scanned without changing this
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import enum
 import re
@@ -66,8 +67,8 @@ def _only_mentioned(text: str, needle: str) -> bool:
 
 def remembered(bot: ChorusBot, user_id: int) -> list[str]:
     """Paths to every place in Chorus' own memory (the runner, the live sessions, every cog,
-    the store's caches) that still holds the id. discord.py's own caches are Discord's, not
-    ours, and are not followed."""
+    the store's caches, the arguments of armed timers) that still holds the id. discord.py's
+    own caches are Discord's, not ours, and are not followed."""
     needle = str(user_id)
     hits: list[str] = []
     seen: set[int] = set()
@@ -104,6 +105,10 @@ def remembered(bot: ChorusBot, user_id: int) -> list[str]:
         elif isinstance(item, list | tuple | set | frozenset):
             for index, value in enumerate(item):
                 walk(f"{path}[{index}]", value, depth + 1)
+        elif isinstance(item, asyncio.Handle):
+            # A timer armed by a feature (a turn, a purge, a deadline) and what it will be
+            # called with.
+            walk(f"{path}.args", getattr(item, "_args", None), depth + 1)
         elif ours(item):
             if dataclasses.is_dataclass(item):
                 names = [f.name for f in dataclasses.fields(item)]
