@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import enum
+import json
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -388,3 +389,33 @@ async def test_facilitator_forgets_mid_session(
     await assert_forgotten(world, fran, "facilitator: after the session ended")
     await restart(world, settings, catalog)
     await assert_forgotten(world, fran, "facilitator: after a restart")
+
+
+async def test_forget_on_ones_own_turn_passes_the_turn_on(world: World) -> None:
+    """ana forgets while it is her turn to write: the next writer may write at once, nobody is
+    recorded as timed out when her turn's timer fires, and nothing names her."""
+    ana, ben, cai = world.members
+    await world.facilitator.slash(world.channel, "session start", title="Song night")
+    await world.facilitator.slash(world.channel, "session leave")
+    for person in (ana, ben, cai):
+        await person.slash(world.channel, "session join")
+    await world.facilitator.slash(world.channel, "activity start", activity="test-write-circle")
+    bot = world.bot()
+    run = await bot.runner.live_run(1)
+    assert run is not None and json.loads(run.step_state)["turn"] == ana.id
+
+    await forget(world, ana)
+    await assert_forgotten(world, ana, "on her own turn")
+    await world.env.advance_time(61)  # her turn's timer fires: nobody timed out
+    run = await bot.runner.live_run(1)
+    assert run is not None
+    state = json.loads(run.step_state)
+    assert state["timeouts"] == [] and state["turn"] == ben.id
+    await write_line(ben, step_message(world, "Our song"), "ben takes the first line")
+    await world.env.advance_time(61)  # cai's turn runs out: that one is recorded
+    run = await bot.runner.live_run(1)
+    assert run is not None
+    state = json.loads(run.step_state)
+    assert [t["user"] for t in state["timeouts"]] == [cai.id]
+    assert state["turn"] == ben.id
+    await assert_forgotten(world, ana, "after the turns went on")
