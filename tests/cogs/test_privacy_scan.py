@@ -134,10 +134,6 @@ async def assert_forgotten(world: World, who: MemberActor, when: str) -> None:
 # ------------------------------------------------------------------------- driving the bot
 
 
-def board(world: World) -> discord.Message:
-    return find_message(world.channel, "Tuesday circle")
-
-
 def step_message(world: World, title: str) -> discord.Message:
     return find_message(world.channel, title)
 
