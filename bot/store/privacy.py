@@ -26,6 +26,17 @@ LYRIC_EVENTS = ("line", "edit", "withdraw", "remove")
 """Contribution kinds that make a song: kept without their author, so the group's song (folded
 from these events) keeps every line; every other contribution of the member is deleted."""
 
+# Sessions whose step state or payloads can hold the member's id: a handler learns ids only
+# from who is present (attendance), who contributed and who facilitates, so only sessions
+# they were in, contributed to or led are scanned (scanning every session of a large server
+# would make /forget slow). Read before anything is deleted.
+_SESSIONS_TOUCHED = (
+    "SELECT session_id FROM attendance WHERE user_id = :user AND session_id IN ({here})"
+    " UNION SELECT r.session_id FROM contributions c JOIN activity_runs r ON r.id = c.run_id"
+    " WHERE c.author_id = :user AND r.session_id IN ({here})"
+    " UNION SELECT id FROM sessions WHERE guild_id = :guild AND facilitator_id = :user"
+)
+
 # JSON columns that may hold member ids inside, scrubbed by walking the JSON (see scrub_id).
 _JSON_COLUMNS: tuple[tuple[str, str, str], ...] = (
     (
@@ -290,6 +301,10 @@ class PrivacyRepository:
         anonymised: dict[str, int] = {}
         params = {"guild": guild_id, "user": user_id}
         async with self._db.transaction() as conn:
+            async with conn.execute(
+                _SESSIONS_TOUCHED.format(here=_SESSIONS_HERE), params
+            ) as cursor:
+                touched = sorted({int(row[0]) for row in await cursor.fetchall()})
             for action, table, sql in _FORGETS:
                 if table == "song_lines":
                     await self._forget_lines(conn, guild_id, user_id, now, deleted, anonymised)
@@ -298,7 +313,7 @@ class PrivacyRepository:
                 cursor = await conn.execute(sql, params)
                 bucket[table] = bucket.get(table, 0) + max(0, cursor.rowcount)
             for table, column, select in _JSON_COLUMNS:
-                changed = await self._scrub_json(conn, table, column, select, guild_id, user_id)
+                changed = await self._scrub_json(conn, table, column, select, touched, user_id)
                 if changed:
                     anonymised[f"{table}.{column}"] = changed
         return ForgetReport(deleted=deleted, anonymised=anonymised)
@@ -309,17 +324,17 @@ class PrivacyRepository:
         table: str,
         column: str,
         select: str,
-        guild_id: int,
+        touched: list[int],
         user_id: int,
     ) -> int:
-        """Take the id out of one JSON column in this server's rows; returns rows changed.
+        """Take the id out of one JSON column in these sessions' rows; returns rows changed.
 
         `instr` finds candidate rows cheaply; only those are parsed, and only a row whose
         JSON really held the id (not a longer number that merely contains its digits) is
         written back.
         """
-        sql = select.format(sessions=_SESSIONS_HERE)
-        params = {"guild": guild_id, "needle": str(user_id)}
+        sql = select.format(sessions="SELECT value FROM json_each(:touched)")
+        params = {"touched": json.dumps(touched), "needle": str(user_id)}
         async with conn.execute(sql, params) as cursor:
             found = list(await cursor.fetchall())
         changed = 0

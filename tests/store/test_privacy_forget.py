@@ -122,3 +122,25 @@ async def test_a_departed_facilitator_leaves_an_active_schedule_with_nobody_name
     assert kept is not None and kept.active and kept.facilitator_id == NO_FACILITATOR
     assert not await store.privacy.facilitates_active_schedule(GUILD, ANA)
     await store.close()
+
+
+async def test_the_scrub_stays_in_the_server(tmp_path: Path) -> None:
+    """/forget is per server: ana's id in another server's step state is that server's."""
+    store = await open_store(tmp_path)
+    runs = []
+    for guild, channel in ((GUILD, 5), (GUILD + 1, 6)):
+        session = await store.sessions.create(
+            guild_id=guild, channel_id=channel, voice_channel_id=None, title="Circle",
+            facilitator_id=BEN, now=0.0,
+        )  # fmt: skip
+        await store.sessions.join(session.id, ANA, 0.0)
+        run = await store.runs.create(
+            session_id=session.id, activity_id="a", version_hash="h", definition="{}",
+            now=0.0, step_deadline=None, step_state=json.dumps({"order": [ANA, BEN]}),
+        )  # fmt: skip
+        runs.append(run)
+    await store.privacy.forget(GUILD, ANA, 1.0)
+    here, there = [await store.runs.get(run.id) for run in runs]
+    assert here is not None and json.loads(here.step_state) == {"order": [BEN]}
+    assert there is not None and json.loads(there.step_state) == {"order": [ANA, BEN]}
+    await store.close()
