@@ -200,6 +200,8 @@ class ListeningCog(commands.Cog):
         if isinstance(step, VoteStep):
             self.vote_cards.choices[key] = await self.choices_for(session, run, index)
         elif isinstance(step, ListenStep) and step.track == "from_vote":
+            if key in self.listen_cards.tracks:
+                return  # chosen when the step began: a later /forget or withdrawal keeps it
             track = await self.resolve_track(session, run, index)
             if track is not None:
                 self.listen_cards.tracks[key] = track

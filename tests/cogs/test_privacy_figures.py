@@ -176,3 +176,33 @@ async def test_votes_for_a_withdrawn_nomination_no_longer_count(world: World) ->
     assert "Only one person voted (fewer than 3), so the counts aren't shown." in closed, closed
     chosen = text_of(find_message(world.channel, "The group chose"))
     assert "Song of ben" in chosen and "Only one person voted" in chosen, chosen
+
+
+async def test_a_piece_playing_when_its_suggester_forgets_plays_on_without_credit(
+    world: World,
+) -> None:
+    ana, ben, cai = world.members
+    await open_circle(world, [ana, ben, cai])
+    added = await ana.slash(
+        world.channel, "listen suggest", title="Harvest Moon", artist="Someone",
+        url="https://example.test/harvest",
+    )  # fmt: skip
+    assert "Added **" in added.response.content
+    added = await ben.slash(world.channel, "listen suggest", title="Blackbird", artist="Other")
+    assert "Added **" in added.response.content
+    first, _ = await world.bot().store.media.playlist(1)
+    await world.facilitator.slash(world.channel, "activity start", activity="group-playlist")
+    await next_step(world)
+    for person in (ana, ben):  # cai doesn't vote, so the facilitator moves on
+        await person.select(find_message(world.channel, "Choose together"), [f"n{first.id}"])
+    await next_step(world)
+    card = text_of(find_message(world.channel, "The group's choice"))
+    assert "Harvest Moon" in card and "Suggested by ana" in card, card
+
+    await forget(world, ana)
+    await next_step(world)
+    closed = text_of(find_message(world.channel, "The group's choice"))
+    assert "Harvest Moon" in closed and "Blackbird" not in closed, closed
+    assert "ana" not in closed, closed
+    plays = await world.bot().store.media.plays(1)
+    assert [p.title for p in plays] == ["Harvest Moon"]
