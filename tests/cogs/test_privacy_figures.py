@@ -51,7 +51,7 @@ async def test_reactions_votes_and_vote_choices_are_counted_from_what_remains(
     assert "Starting" in started.response.content
 
     # Three react; one of them forgets before the step closes: two remain, fewer than 3.
-    await world.env.advance_time(26)
+    await world.env.advance_time(31)  # countdown and piece are over: reactions are open
     card = find_message(world.channel, "G listen")
     for person, label in ((ana, "calm"), (ben, "calm"), (cai, "moved")):
         await person.click(card, label=label)
@@ -162,7 +162,7 @@ async def test_votes_for_a_withdrawn_nomination_no_longer_count(world: World) ->
         )
         assert "Added **" in added.response.content, added.response.content
     first, second = await world.bot().store.media.playlist(1)
-    await world.facilitator.slash(world.channel, "activity start", activity="group-playlist")
+    await world.facilitator.slash(world.channel, "activity start", activity="test-privacy-playlist")
     await next_step(world)
     vote = find_message(world.channel, "Choose together")
     for person, choice in ((ben, first), (cai, first), (dee, second)):
@@ -191,13 +191,14 @@ async def test_a_piece_playing_when_its_suggester_forgets_plays_on_without_credi
     added = await ben.slash(world.channel, "listen suggest", title="Blackbird", artist="Other")
     assert "Added **" in added.response.content
     first, _ = await world.bot().store.media.playlist(1)
-    await world.facilitator.slash(world.channel, "activity start", activity="group-playlist")
+    await world.facilitator.slash(world.channel, "activity start", activity="test-privacy-playlist")
     await next_step(world)
     for person in (ana, ben):  # cai doesn't vote, so the facilitator moves on
         await person.select(find_message(world.channel, "Choose together"), [f"n{first.id}"])
     await next_step(world)
     card = text_of(find_message(world.channel, "The group's choice"))
     assert "Harvest Moon" in card and "Suggested by ana" in card, card
+    await world.env.advance_time(31)  # the countdown is over: it is playing
 
     await forget(world, ana)
     await next_step(world)

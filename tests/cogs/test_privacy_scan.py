@@ -190,7 +190,7 @@ async def in_checkin(world: World, people: list[MemberActor]) -> None:
 
 
 async def in_listen(world: World, people: list[MemberActor]) -> None:
-    await world.env.advance_time(26)  # countdown and piece are over: reactions are open
+    await world.env.advance_time(31)  # countdown and piece are over: reactions are open
     card = step_message(world, "F listen")
     for person in people:
         result = await person.click(card, label="calm")
@@ -227,7 +227,7 @@ async def in_vote(world: World, people: list[MemberActor]) -> None:
 
 
 async def in_piece(world: World, people: list[MemberActor]) -> None:
-    await world.env.advance_time(6)
+    await world.env.advance_time(11)  # the countdown is over
     card = step_message(world, "F piece")
     result = await people[0].click(card, label="moved")
     assert "moved" in result.response.content, result.response.content
