@@ -207,20 +207,26 @@ class ListeningCog(commands.Cog):
                 self.listen_cards.tracks[key] = track
 
     async def _forget_member(self, guild_id: int, user_id: int) -> None:
-        """/forget: a piece they suggested plays on without their name; the choices of open
-        votes are worked out again from the store (their nominations and answers are gone)."""
+        """/forget: a piece they suggested plays on without their name; open votes on the
+        playlist or on earlier answers are drawn again from the store (their nominations and
+        answers are gone), and so is a card that credited them."""
+        stripped: set[Key] = set()
         for key, track in list(self.listen_cards.tracks.items()):
             if track.suggested_by == user_id:
                 self.listen_cards.tracks[key] = dataclasses.replace(
                     track, credit=None, suggested_by=None
                 )
+                stripped.add(key)
         for run in await self.bot.store.runs.all_live():
             key = (run.id, run.step_index)
-            if key not in self.vote_cards.choices:
+            step = self.bot.runner.step(run)
+            drawn_from_members = isinstance(step, VoteStep) and not step.options
+            if key not in stripped and not drawn_from_members:
                 continue
             session = await self.bot.store.sessions.get(run.session_id)
             if session is not None and session.guild_id == guild_id:
-                self.vote_cards.choices[key] = await self.choices_for(session, run, run.step_index)
+                await self.prepare(session, run, run.step_index)  # even if never posted
+                await self.redraw(session, run, run.step_index)
 
     def forget(self, key: Key) -> None:
         self.vote_cards.choices.pop(key, None)

@@ -38,7 +38,7 @@ class PrivacyService:
         self._forgetters: list[Forgetter] = []
 
     def on_forget(self, forgetter: Forgetter) -> None:
-        """Await `forgetter(guild_id, user_id)` after every forget, with the runs held still."""
+        """Await `forgetter(guild_id, user_id)` after every forget (once the data is gone)."""
         self._forgetters.append(forgetter)
 
     async def forget(self, guild_id: int, user_id: int, *, asked: bool = True) -> ForgetReport:
@@ -54,10 +54,11 @@ class PrivacyService:
         async with self._runner.holding(live):
             report = await self._store.privacy.forget(guild_id, user_id, timestamp(self._clock))
             self._runner.forget_member(user_id)
-            for forgetter in self._forgetters:
-                try:
-                    await forgetter(guild_id, user_id)
-                except Exception:
-                    # The data is already gone; one feature's memory must not undo the reply.
-                    log.exception("a feature failed to drop a forgotten member from memory")
+        # Outside the runs' locks: a feature may redraw a message (a Discord call) here.
+        for forgetter in self._forgetters:
+            try:
+                await forgetter(guild_id, user_id)
+            except Exception:
+                # The data is already gone; one feature's memory must not undo the reply.
+                log.exception("a feature failed to drop a forgotten member from memory")
         return report

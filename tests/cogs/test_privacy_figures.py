@@ -201,9 +201,36 @@ async def test_a_piece_playing_when_its_suggester_forgets_plays_on_without_credi
     await world.env.advance_time(31)  # the countdown is over: it is playing
 
     await forget(world, ana)
+    card = text_of(find_message(world.channel, "The group's choice"))
+    assert "Harvest Moon" in card and "Suggested by" not in card, card  # drawn again
     await next_step(world)
     closed = text_of(find_message(world.channel, "The group's choice"))
     assert "Harvest Moon" in closed and "Blackbird" not in closed, closed
     assert "ana" not in closed, closed
     plays = await world.bot().store.media.plays(1)
     assert [p.title for p in plays] == ["Harvest Moon"]
+
+
+async def test_an_open_vote_is_drawn_again_without_a_forgotten_members_song(
+    world: World,
+) -> None:
+    ana, ben, cai = world.members
+    await open_circle(world, [ana, ben, cai])
+    for person, title in ((ana, "Harvest Moon"), (ben, "Blackbird")):
+        added = await person.slash(world.channel, "listen suggest", title=title, artist="X")
+        assert "Added **" in added.response.content
+    await world.facilitator.slash(world.channel, "activity start", activity="test-privacy-playlist")
+    await next_step(world)
+    vote = find_message(world.channel, "Choose together")
+    assert "Harvest Moon" in text_of(vote) and "Blackbird" in text_of(vote)
+
+    await forget(world, ana)
+    vote = find_message(world.channel, "Choose together")
+    assert "Harvest Moon" not in text_of(vote) and "Blackbird" in text_of(vote), text_of(vote)
+    options = [
+        option.label
+        for row in vote.components
+        for child in getattr(row, "children", [])
+        for option in getattr(child, "options", [])
+    ]
+    assert options and not any("Harvest Moon" in label for label in options), options
