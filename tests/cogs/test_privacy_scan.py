@@ -327,6 +327,11 @@ async def test_forget_in_the_middle_of_every_step_kind(
 
     await forget(world, ana)
     await assert_forgotten(world, ana, f"mid {STEPS[stop_at][0]}")
+    # The step's live message is drawn again without her name: no "**ana**", and on the lyric
+    # sheet her line is no longer signed "· ana".
+    live = find_message(world.channel, STEPS[stop_at][0])
+    shown = " ".join([live.content or ""] + [str(e.to_dict()) for e in live.embeds])
+    assert "**ana**" not in shown and "· ana*" not in shown, shown
     # The others keep theirs.
     assert await held_somewhere(world, ben)
 
