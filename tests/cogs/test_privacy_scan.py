@@ -332,6 +332,8 @@ async def test_forget_in_the_middle_of_every_step_kind(
     live = find_message(world.channel, STEPS[stop_at][0])
     shown = " ".join([live.content or ""] + [str(e.to_dict()) for e in live.embeds])
     assert "**ana**" not in shown and "· ana*" not in shown, shown
+    board = find_message(world.channel, "Tuesday circle").embeds[0]
+    assert {f.name: f.value for f in board.fields}["Here now (2)"] == "ben, cai"
     # The others keep theirs.
     assert await held_somewhere(world, ben)
 
@@ -377,6 +379,8 @@ async def test_facilitator_forgets_mid_session(
     await assert_forgotten(world, fran, "facilitator mid-session")
     session = await world.bot().store.sessions.get(1)
     assert session is not None and session.status == "open" and not session.has_facilitator
+    board = find_message(world.channel, "Tuesday circle").embeds[0]
+    assert "fran" not in str(board.to_dict()), board.to_dict()
 
     # Another facilitator carries on; the song goes on without fran's turn.
     await write_line(ana, step_message(world, "F write"), "ana carries on")
