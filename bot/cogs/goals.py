@@ -75,6 +75,7 @@ class GoalsCog(commands.Cog):
         self.service = GoalService(bot.store, bot.clock, bot.runner)
         # /goal set text waiting for the consent answer (after a restart: read from the message).
         self._pending: dict[tuple[int, int], str] = {}
+        bot.privacy.on_forget(self._forget_member)
         bot.register_component("goal", self.on_step_button)
         bot.register_component("goal_rate", self.on_rate_button)
         bot.register_component("goal_consent", self.on_consent_button)
@@ -82,6 +83,10 @@ class GoalsCog(commands.Cog):
         bot.sessions.add_summary_contributor(self.service.summary_lines)
 
     # ------------------------------------------------------------------- commands
+
+    async def _forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: a goal waiting for the consent answer goes too."""
+        self._pending.pop((guild_id, user_id), None)
 
     @goal.command(name="set", description="Choose a personal goal (up to 3; only you see them)")
     @app_commands.describe(text="Your goal in a few words, e.g. 'feel less anxious'")

@@ -10,6 +10,7 @@ step ends.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import secrets
@@ -133,6 +134,7 @@ class ListeningCog(commands.Cog):
         bot.sessions.add_summary_contributor(self.summary_lines)
         self._shown_phase: dict[Key, str] = {}
         self._voice_step: dict[int, Key] = {}  # guild id -> the step playing there
+        bot.privacy.on_forget(self._forget_member)
 
     # ------------------------------------------------------------- presenters
 
@@ -203,9 +205,33 @@ class ListeningCog(commands.Cog):
         if isinstance(step, VoteStep):
             self.vote_cards.choices[key] = await self.choices_for(session, run, index)
         elif isinstance(step, ListenStep) and step.track == "from_vote":
+            if key in self.listen_cards.tracks:
+                return  # chosen when the step began: a later /forget or withdrawal keeps it
             track = await self.resolve_track(session, run, index)
             if track is not None:
                 self.listen_cards.tracks[key] = track
+
+    async def _forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: a piece they suggested plays on without their name; open votes on the
+        playlist or on earlier answers are drawn again from the store (their nominations and
+        answers are gone), and so is a card that credited them."""
+        stripped: set[Key] = set()
+        for key, track in list(self.listen_cards.tracks.items()):
+            if track.suggested_by == user_id:
+                self.listen_cards.tracks[key] = dataclasses.replace(
+                    track, credit=None, suggested_by=None
+                )
+                stripped.add(key)
+        for run in await self.bot.store.runs.all_live():
+            key = (run.id, run.step_index)
+            step = self.bot.runner.step(run)
+            drawn_from_members = isinstance(step, VoteStep) and not step.options
+            if key not in stripped and not drawn_from_members:
+                continue
+            session = await self.bot.store.sessions.get(run.session_id)
+            if session is not None and session.guild_id == guild_id:
+                await self.prepare(session, run, run.step_index)  # even if never posted
+                await self.redraw(session, run, run.step_index)
 
     def forget(self, key: Key) -> None:
         self.vote_cards.choices.pop(key, None)

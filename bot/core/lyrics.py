@@ -400,6 +400,10 @@ class WriteHandler(BaseStepHandler):
         state["order"] = rotation(state, ctx.present)
         if not takes_turns(step) or position is None:
             return Wake(at=None, state=state)
+        if state.get("turn") is None:
+            # The writer used /forget, which took their id out of the state: nobody timed
+            # out, and the writer now first in the order gets a whole turn.
+            return self._start_turn(state, step, writer, ctx.now)
         timeouts = list(state.get("timeouts", []))
         timeouts.append(
             {

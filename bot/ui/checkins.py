@@ -207,6 +207,12 @@ def care_view(session_id: int | None) -> discord.ui.View | None:
     return persistent_view(button("Let the facilitator know", "checkin_tell", session_id))
 
 
+NO_FACILITATOR_TO_TELL = (
+    "💜 This session no longer has a facilitator I can contact, so I haven't told anyone. "
+    "Nothing was posted in the channel. You could speak to someone you trust here, or reach "
+    "out to one of the options below."
+)
+
 TELL_FAILED = (
     "💜 I couldn't reach the facilitator by direct message (their DMs may be closed), so "
     "they don't know yet. Nothing was posted in the channel. You could tell them yourself, "
