@@ -96,7 +96,7 @@ class ChorusBot(commands.Bot):
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
         self.component_handlers: dict[str, ComponentHandler] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.
-        self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self)
+        self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self, clock=clock)
         self.version = __version__
         # Late import: the presenter needs the bot's services in place first.
         from bot.live import LiveSessions

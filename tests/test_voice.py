@@ -85,9 +85,10 @@ def test_missing_permission_names_what_is_missing() -> None:
 async def test_recording_voice_refuses_without_permission(tmp_path: Path) -> None:
     voice = RecordingVoice()
     with pytest.raises(VoiceUnavailable, match="Connect"):
-        await voice.play(_channel(view_channel=True, speak=True), tmp_path / "x.ogg")
+        await voice.play(_channel(view_channel=True, speak=True), tmp_path / "x.ogg", start_at=0)
     assert voice.channel_of(1) is None
-    await voice.play(_channel(view_channel=True, connect=True, speak=True), tmp_path / "x.ogg")
+    allowed = _channel(view_channel=True, connect=True, speak=True)
+    await voice.play(allowed, tmp_path / "x.ogg", start_at=0)
     assert voice.channel_of(1) == 5
     await voice.stop(1)
-    assert voice.actions() == ["refused", "play", "stop"]
+    assert voice.actions() == ["refused", "connect", "play", "stop"]

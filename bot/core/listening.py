@@ -92,6 +92,24 @@ def time_left(state: Mapping[str, Any], now: float) -> float | None:
     return until_wake + float(duration)
 
 
+def piece_start(state: Mapping[str, Any]) -> float | None:
+    """The second the piece starts (countdown) or started (playing), pauses accounted for.
+
+    Playing, it is the end of the piece minus its length, so a paused-and-resumed step (whose
+    end moved by the pause) gives the position the music should be at now.
+    """
+    wake_at = state.get("wake_at")
+    if not isinstance(wake_at, int | float):
+        return None
+    current = phase(state)
+    if current == COUNTDOWN:
+        return float(wake_at)
+    duration = state.get("duration")
+    if current == PLAYING and isinstance(duration, int | float):
+        return float(wake_at) - float(duration)
+    return None
+
+
 def reaction_counts(
     step: ListenStep, contributions: Sequence[ContributionRecord], locale: str = "en"
 ) -> list[tuple[str, str | None, int]]:
