@@ -130,6 +130,21 @@ def channel_problem(channel: VoiceChannelLike) -> str | None:
     return None
 
 
+class OpusFileSource(discord.FFmpegOpusAudio):
+    """FFmpeg's Ogg Opus stream without its two header packets.
+
+    discord.py 2.7.1 hands every Ogg packet to the voice connection, so `OpusHead` and
+    `OpusTags` would go out as the first two "audio" packets (undecodable, and 40 ms late
+    for the real first frame). The voice-peer test checks that only audio goes out.
+    """
+
+    def read(self) -> bytes:
+        packet = super().read()
+        while packet[:8] in (b"OpusHead", b"OpusTags"):
+            packet = super().read()
+        return packet
+
+
 def make_source(
     path: Path, *, executable: str = "ffmpeg", offset: float = 0.0, volume: float = 1.0
 ) -> discord.FFmpegOpusAudio:
@@ -138,7 +153,7 @@ def make_source(
     (20 ms frames at 48 kHz) that discord.py sends without re-encoding."""
     seek = f"-ss {offset:.3f} " if offset > 0 else ""
     filters = LOUDNORM if volume == 1.0 else f"{LOUDNORM},volume={volume:.3f}"
-    return discord.FFmpegOpusAudio(
+    return OpusFileSource(
         f"file:{path}",
         bitrate=BITRATE_KBPS,
         executable=executable,
@@ -189,10 +204,13 @@ class DiscordVoice:
         if reason is not None:
             raise VoiceUnavailable(reason)
         try:
-            if vc is None:
-                await channel.connect(timeout=self._connect_timeout, reconnect=True, self_deaf=True)
-            else:
-                await vc.move_to(channel, timeout=self._connect_timeout)
+            if vc is not None:
+                # Leave and join rather than VoiceClient.move_to: one connection path, the
+                # one the voice-peer test proves. Moving is rare (two sessions with voice in
+                # one server), and the piece is started afresh after it anyway.
+                self._stopping.add(channel.guild.id)
+                await vc.disconnect(force=True)
+            await channel.connect(timeout=self._connect_timeout, reconnect=True, self_deaf=True)
         except (TimeoutError, discord.ClientException, RuntimeError, OSError) as error:
             log.warning("voice connect failed in %s: %r", channel.id, error)
             stale = self._voice_client(channel.guild.id)
@@ -226,9 +244,12 @@ class DiscordVoice:
         wait = start_at - _now(self._clock)
         if wait > PREPARE_LEAD:
             await asyncio.sleep(wait - PREPARE_LEAD)
-        # Seek to where the piece is at the moment it starts (FFmpeg starts now, at most
-        # PREPARE_LEAD before that moment, so its first frames are ready).
-        offset = max(0.0, _now(self._clock) - start_at)
+        # The first frame goes out at the announced second, or, when that has passed (a
+        # restart, a slow connect), PREPARE_LEAD from now, seeking to where the piece is by
+        # then: either way FFmpeg gets PREPARE_LEAD to have its first frames ready, and what
+        # plays matches the clock everyone was shown.
+        begin = max(start_at, _now(self._clock) + PREPARE_LEAD)
+        offset = begin - start_at
         try:
             source = make_source(path, executable=self._executable, offset=offset, volume=volume)
         except (discord.ClientException, OSError) as error:
@@ -236,7 +257,7 @@ class DiscordVoice:
                 f"I couldn't start the track in voice ({error}). "
                 "Members can follow the text card instead."
             ) from error
-        wait = start_at - _now(self._clock)
+        wait = begin - _now(self._clock)
         if wait > 0:
             await asyncio.sleep(wait)
         vc = self._voice_client(guild_id)
