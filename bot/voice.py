@@ -80,6 +80,10 @@ class VoicePlayer(Protocol):
         """The voice channel the bot is in (or joining), in this server."""
         ...
 
+    def leaving(self, guild_id: int) -> bool:
+        """True when the player itself stopped or left (so a disconnect is no surprise)."""
+        ...
+
     def on_problem(self, handler: ProblemHandler) -> None:
         """Call `handler(guild_id, sentence)` when playback breaks after it started."""
         ...
@@ -211,6 +215,7 @@ class DiscordVoice:
                 self._stopping.add(channel.guild.id)
                 await vc.disconnect(force=True)
             await channel.connect(timeout=self._connect_timeout, reconnect=True, self_deaf=True)
+            self._stopping.discard(channel.guild.id)
         except (TimeoutError, discord.ClientException, RuntimeError, OSError) as error:
             log.warning("voice connect failed in %s: %r", channel.id, error)
             stale = self._voice_client(channel.guild.id)
@@ -309,6 +314,7 @@ class DiscordVoice:
             await self._handler(guild_id, text)
         # Leave when the piece ends: sitting silently in the channel helps no one.
         if vc is not None and not vc.is_playing() and not vc.is_paused():
+            self._stopping.add(guild_id)
             await vc.disconnect(force=False)
 
     async def stop(self, guild_id: int) -> None:
@@ -333,6 +339,9 @@ class DiscordVoice:
         vc = self._voice_client(guild_id)
         return vc.channel.id if vc is not None and vc.channel is not None else None
 
+    def leaving(self, guild_id: int) -> bool:
+        return guild_id in self._stopping
+
 
 class RecordingVoice:
     """A player that records what it was asked to do (tests; dry runs without audio).
@@ -356,6 +365,7 @@ class RecordingVoice:
         self._playing: dict[int, int] = {}
         self.paused: set[int] = set()
         self.handler: ProblemHandler | None = None
+        self._left: set[int] = set()
 
     def on_problem(self, handler: ProblemHandler) -> None:
         self.handler = handler
@@ -371,6 +381,7 @@ class RecordingVoice:
         if self.connect_delay:
             await asyncio.sleep(self.connect_delay)
         self._channels[channel.guild.id] = channel.id
+        self._left.discard(channel.guild.id)
 
     async def play(
         self,
@@ -391,6 +402,7 @@ class RecordingVoice:
     async def stop(self, guild_id: int) -> None:
         if self._channels.pop(guild_id, None) is not None:
             self.calls.append(("stop", guild_id))
+            self._left.add(guild_id)
         self._playing.pop(guild_id, None)
         self.paused.discard(guild_id)
 
@@ -406,6 +418,9 @@ class RecordingVoice:
 
     def channel_of(self, guild_id: int) -> int | None:
         return self._channels.get(guild_id)
+
+    def leaving(self, guild_id: int) -> bool:
+        return guild_id in self._left
 
     def actions(self) -> list[str]:
         return [call[0] for call in self.calls]

@@ -479,8 +479,8 @@ class ListeningCog(commands.Cog):
     ) -> None:
         """Someone disconnected or moved the bot while it played (or was about to)."""
         key = self._voice_key(member.guild.id)
-        if key is None or before.channel is None:
-            return
+        if key is None or before.channel is None or self.bot.voice.leaving(member.guild.id):
+            return  # not playing, joining, or the player left by itself (the piece ended)
         if after.channel is not None and after.channel.id == before.channel.id:
             return  # mute, deafen: not a move
         run = await self.bot.store.runs.get(key[0])

@@ -375,6 +375,23 @@ async def test_voice_problems_mid_piece_fall_back_with_one_message(
     assert len(dms(world)) == 1 and voice.actions().count("play") == 1
 
 
+async def test_the_player_leaving_by_itself_is_no_problem(
+    world: World, voice: RecordingVoice
+) -> None:
+    """When the piece ends the real player leaves the channel; Discord reports that like a
+    disconnect, and nobody should be told anything went wrong."""
+    await open_session(world)
+    await start(world, "test-listen-voice")
+    place_bot_in_voice(world, world.voice.id)
+    await world.env.advance_time(9)
+    await voice.stop(world.guild.id)  # what DiscordVoice does at the end of the piece
+    place_bot_in_voice(world, None)
+    await world.env.advance_time(1)
+    assert dms(world) == []
+    assert "Playing now" in tone_card(world)
+    assert [p[0] for p in await plays(world)] == ["voice"]
+
+
 async def test_voice_stops_when_the_channel_empties(world: World, voice: RecordingVoice) -> None:
     ana, ben, _ = world.members
     await open_session(world)
