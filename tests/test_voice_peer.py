@@ -237,6 +237,21 @@ async def test_pause_sends_silence_and_resume_keeps_the_position(
     assert 850 <= frequency(decode(after[-40:-5])) <= 910
 
 
+async def test_the_steps_volume_lowers_the_level(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    fake, client = peer
+    piece = tone(tmp_path / "tone.wav", 2.0)
+    voice = DiscordVoice(client)
+    channel = voice_channel(client)
+    start_at = time.time() + 1.0
+    await voice.play(channel, piece, start_at=start_at, volume=0.5)
+    await sleep_until(start_at + 2.0 + 1.0)
+    level = level_dbfs(decode(audio_frames(fake.frames())[25:-10]))
+    print(f"voice peer: volume 0.5 -> {level:.1f} dBFS")
+    assert -27.0 <= level <= -21.5, level  # about 6 dB under the normalised -18 dBFS
+
+
 async def test_a_restart_mid_piece_resumes_from_where_it_should_be_now(
     peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
 ) -> None:

@@ -367,7 +367,8 @@ class ListeningCog(commands.Cog):
             return
         self._cancel_voice_job(guild_id)
         task = asyncio.create_task(
-            self._voice_job(session, key, track.file, start_at), name=f"chorus-voice-{key}"
+            self._voice_job(session, key, track.file, start_at, step.volume),
+            name=f"chorus-voice-{key}",
         )
         self._voice_jobs[guild_id] = (key, task)
 
@@ -393,7 +394,7 @@ class ListeningCog(commands.Cog):
         return channel
 
     async def _voice_job(
-        self, session: SessionRecord, key: Key, file: str, start_at: float
+        self, session: SessionRecord, key: Key, file: str, start_at: float, volume: float
     ) -> None:
         """Join the voice channel now, start the piece at `start_at`; any problem falls back."""
         try:
@@ -406,7 +407,7 @@ class ListeningCog(commands.Cog):
                     "readable (see /listen library)."
                 )
             await self.bot.voice.connect(channel)
-            await self.bot.voice.play(channel, path, start_at=start_at)
+            await self.bot.voice.play(channel, path, start_at=start_at, volume=volume)
         except (VoiceUnavailable, MediaPathError) as problem:
             log.info("voice playback fell back to text in session %s: %s", session.id, problem)
             await self.voice_failed(session, key, problem.message)

@@ -692,6 +692,9 @@ class ListenStep(StepBase):
     text_card: LongText | None = None
     """Lyrics or a description, for members who are not in the voice channel."""
     reflection: Reflection = Field(default_factory=Reflection)
+    volume: float = Field(default=1.0, ge=0.05, le=1.0)
+    """Voice playback level after loudness normalisation: 1 is full, 0.3 a quiet bed under
+    spoken guidance."""
 
 
 class Section(_Model):

@@ -43,6 +43,7 @@ steps:
     track: {title: Tone, artist: Generator, file: tones/tone.ogg, duration: 20}
     countdown_seconds: 8  # over 5 s: simcord runs it in virtual time only
     no_skip: true
+    volume: 0.4
     text_card: A steady A at 440 Hz.
   - type: prompt
     title: Done
@@ -178,8 +179,8 @@ async def test_bot_joins_during_the_countdown_and_starts_at_the_second(
     assert voice.calls == [("connect", world.voice.id)]
     assert f"<t:{int(began + 8)}:R>" in tone_card(world)
     await world.env.advance_time(9)
-    # Started at the announced second: no offset into the piece (rounded to 0.1 s).
-    assert voice.calls[1:] == [("play", world.voice.id, "tone.ogg", 0.0, 1.0)]
+    # Started at the announced second (no offset into the piece, to 0.1 s), at the step's volume.
+    assert voice.calls[1:] == [("play", world.voice.id, "tone.ogg", 0.0, 0.4)]
     assert "🔊 Playing now" in tone_card(world)
     await world.facilitator.slash(world.channel, "activity pause")
     await world.facilitator.slash(world.channel, "activity resume")
