@@ -30,9 +30,11 @@ from bot.core.listening import (
     COUNTDOWN,
     PLAYING,
     ResolvedTrack,
+    human_seconds,
     phase,
     piece_start,
     step_track,
+    time_left,
 )
 from bot.core.media import (
     UPLOADS,
@@ -707,6 +709,59 @@ class ListeningCog(commands.Cog):
         await self.bot.store.media.remove_nomination(entry, self.bot.clock().timestamp())
         await reply_ephemeral(interaction, f"Removed **{nomination.title}** from the playlist.")
         await self.refresh_live_vote(session)
+
+    @listen.command(name="now", description="What is playing and how long is left (facilitators)")
+    async def now(self, interaction: discord.Interaction) -> None:
+        controls.facilitator_only(interaction)
+        session = await controls.session_here(interaction)
+        run = await self.bot.runner.live_run(session.id)
+        step = self.bot.runner.step(run) if run is not None else None
+        if run is None or not isinstance(step, ListenStep):
+            await reply_ephemeral(
+                interaction, "Nothing is playing: the session isn't on a listening step."
+            )
+            return
+        await reply_ephemeral(interaction, await self.now_playing(session, run, step))
+
+    async def now_playing(self, session: SessionRecord, run: RunRecord, step: ListenStep) -> str:
+        """One reply: the piece, where it is heard, and the time left."""
+        index = run.step_index
+        key = (run.id, index)
+        track = await self.resolve_track(session, run, index)
+        piece = (
+            f"**{track.title}**" + (f" by {track.artist}" if track.artist else "")
+            if track is not None
+            else f"**{localize(step.title)}** (the piece is chosen by the vote)"
+        )
+        state = _state(run)
+        current = phase(state)
+        left = time_left(state, self.bot.clock().timestamp())
+        guild_id = session.guild_id
+        failed = self._voice_failed.get(key)
+        job = self._voice_jobs.get(guild_id)
+        if track is None or not track.file:
+            where = "Members play it from the link." if track and track.url else "Text card only."
+        elif failed is not None:
+            where = "Not in voice: " + failed
+        elif self._voice_step.get(guild_id) == key:
+            where = f"In voice in <#{session.voice_channel_id}>."
+        elif job is not None and job[0] == key and not job[1].done():
+            where = f"Joining <#{session.voice_channel_id}> for the start."
+        else:
+            where = "Not in voice."
+        if run.state == "paused":
+            timing = "Paused" + (f", {human_seconds(left)} left." if left else ".")
+        elif current == COUNTDOWN:
+            starts = state.get("wake_at")
+            timing = (
+                f"Starts <t:{int(starts)}:R>" if isinstance(starts, int | float) else "Starting"
+            ) + (f"; {human_seconds(left)} until it ends." if left else ".")
+        elif current == PLAYING:
+            timing = f"{human_seconds(left)} left." if left is not None else "Playing."
+        else:
+            timing = "The piece has ended; the group is reflecting."
+        volume = f" Volume {round(step.volume * 100)} %." if step.volume != 1.0 else ""
+        return f"🎧 {piece}\n{timing}\n{where}{volume}"
 
     @listen.command(name="library", description="The audio files the bot can play in voice")
     async def library(self, interaction: discord.Interaction) -> None:

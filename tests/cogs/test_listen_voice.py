@@ -219,6 +219,29 @@ async def test_a_hanging_voice_connect_never_delays_another_session(
     assert "🔊 Playing now" in tone_card(world)
 
 
+async def test_listen_now_tells_the_facilitator_what_plays_and_how_long_is_left(
+    world: World, voice: RecordingVoice
+) -> None:
+    await open_session(world)
+    nothing = await world.facilitator.slash(world.channel, "listen now")
+    assert "Nothing is playing" in nothing.response.content
+    await start(world, "test-listen-voice")
+    counting = (await world.facilitator.slash(world.channel, "listen now")).response.content
+    assert "**Tone** by Generator" in counting and "Starts <t:" in counting
+    assert "28 s until it ends" in counting and "Volume 40 %" in counting
+    await world.env.advance_time(9)
+    await world.env.advance_time(5)  # 6 s into the 20 s piece
+    playing = await world.facilitator.slash(world.channel, "listen now")
+    text = playing.response.content
+    assert playing.ephemeral and "14 s left." in text
+    assert f"In voice in <#{world.voice.id}>." in text
+    await world.facilitator.slash(world.channel, "activity pause")
+    paused = (await world.facilitator.slash(world.channel, "listen now")).response.content
+    assert "Paused, 14 s left." in paused
+    member = await world.members[0].slash(world.channel, "listen now")
+    assert "Only facilitators" in member.response.content
+
+
 # ------------------------------------------------------------- restart
 
 
