@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shlex
 import shutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import discord
+
+from bot.core.listening import piece_at
 
 log = logging.getLogger("chorus.voice")
 
@@ -39,6 +43,14 @@ FFMPEG_MISSING = (
 VoiceChannelLike = discord.VoiceChannel | discord.StageChannel
 ProblemHandler = Callable[[int, str], Awaitable[None]]
 Clock = Callable[[], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One file to play; `seconds` (its declared length) places the pieces of a set."""
+
+    path: Path
+    seconds: float | None = None
 
 
 class VoiceUnavailable(Exception):
@@ -59,13 +71,14 @@ class VoicePlayer(Protocol):
     async def play(
         self,
         channel: VoiceChannelLike,
-        path: Path,
+        pieces: Sequence[Piece],
         *,
         start_at: float,
         volume: float = 1.0,
     ) -> None:
-        """Play `path` in `channel` as if it had started at `start_at` (Unix seconds): wait for
-        a future second, seek into the piece for a past one. Raise VoiceUnavailable if not."""
+        """Play `pieces` back to back in `channel` as if they had started at `start_at` (Unix
+        seconds): wait for a future second, seek into the set for a past one. Raise
+        VoiceUnavailable if not."""
         ...
 
     async def stop(self, guild_id: int) -> None:
@@ -150,19 +163,42 @@ class OpusFileSource(discord.FFmpegOpusAudio):
 
 
 def make_source(
-    path: Path, *, executable: str = "ffmpeg", offset: float = 0.0, volume: float = 1.0
+    pieces: Path | Sequence[Piece],
+    *,
+    executable: str = "ffmpeg",
+    offset: float = 0.0,
+    volume: float = 1.0,
 ) -> discord.FFmpegOpusAudio:
     """The audio pipeline: FFmpeg seeks to `offset` seconds (input seeking, `-ss` before
-    `-i`), decodes the file, normalises loudness, applies the step's volume and encodes Opus
+    `-i`), decodes the file (a set: the files from the one playing at `offset` on, joined by
+    the concat filter), normalises loudness, applies the step's volume and encodes Opus
     (20 ms frames at 48 kHz) that discord.py sends without re-encoding."""
-    seek = f"-ss {offset:.3f} " if offset > 0 else ""
+    if isinstance(pieces, Path):
+        pieces = [Piece(pieces)]
+    index, into = 0, offset
+    if len(pieces) > 1:
+        index, into = piece_at([p.seconds or 0.0 for p in pieces], offset)
+    remaining = list(pieces[index:])
     filters = LOUDNORM if volume == 1.0 else f"{LOUDNORM},volume={volume:.3f}"
+    before = ["-nostdin"]
+    for number, piece in enumerate(remaining):
+        if number == 0 and into > 0:
+            before.append(f"-ss {into:.3f}")
+        before.append("-protocol_whitelist file")
+        if number < len(remaining) - 1:  # the last file is discord.py's own `-i` input
+            before.append("-i " + shlex.quote(f"file:{piece.path}"))
+    if len(remaining) > 1:
+        inputs = "".join(f"[{n}:a]" for n in range(len(remaining)))
+        graph = f"{inputs}concat=n={len(remaining)}:v=0:a=1,{filters}"
+        options = f"-vn -filter_complex {shlex.quote(graph)}"
+    else:
+        options = f"-vn -af {filters}"
     return OpusFileSource(
-        f"file:{path}",
+        f"file:{remaining[-1].path}",
         bitrate=BITRATE_KBPS,
         executable=executable,
-        before_options=f"-nostdin {seek}-protocol_whitelist file",
-        options=f"-vn -af {filters}",
+        before_options=" ".join(before),
+        options=options,
     )
 
 
@@ -230,7 +266,7 @@ class DiscordVoice:
     async def play(
         self,
         channel: VoiceChannelLike,
-        path: Path,
+        pieces: Sequence[Piece],
         *,
         start_at: float,
         volume: float = 1.0,
@@ -256,7 +292,7 @@ class DiscordVoice:
         begin = max(start_at, _now(self._clock) + PREPARE_LEAD)
         offset = begin - start_at
         try:
-            source = make_source(path, executable=self._executable, offset=offset, volume=volume)
+            source = make_source(pieces, executable=self._executable, offset=offset, volume=volume)
         except (discord.ClientException, OSError) as error:
             raise VoiceUnavailable(
                 f"I couldn't start the track in voice ({error}). "
@@ -291,7 +327,8 @@ class DiscordVoice:
                 f"I couldn't start the track in voice ({error}). "
                 "Members can follow the text card instead."
             ) from error
-        log.info("playing %s in %s from %.2f s", path.name, channel.id, offset)
+        names = " + ".join(p.path.name for p in pieces)
+        log.info("playing %s in %s from %.2f s", names, channel.id, offset)
 
     async def _finished(self, guild_id: int, generation: int, error: Exception | None) -> None:
         if self._generation.get(guild_id) != generation:
@@ -386,7 +423,7 @@ class RecordingVoice:
     async def play(
         self,
         channel: VoiceChannelLike,
-        path: Path,
+        pieces: Sequence[Piece],
         *,
         start_at: float,
         volume: float = 1.0,
@@ -396,7 +433,8 @@ class RecordingVoice:
         if wait > 0:
             await asyncio.sleep(wait)
         offset = round(max(0.0, _now(self.clock) - start_at), 1)
-        self.calls.append(("play", channel.id, path.name, offset, volume))
+        names = "+".join(p.path.name for p in pieces)
+        self.calls.append(("play", channel.id, names, offset, volume))
         self._playing[channel.guild.id] = channel.id
 
     async def stop(self, guild_id: int) -> None:

@@ -33,7 +33,7 @@ import pytest
 import yarl
 from discord import gateway, http
 
-from bot.voice import DiscordVoice
+from bot.voice import DiscordVoice, Piece
 from tests.fakes.discord_voice import (
     OPUS_SILENCE,
     OTHER_VOICE_ID,
@@ -173,7 +173,7 @@ async def test_the_piece_reaches_a_listener_on_time_and_at_the_normalised_loudne
     assert fake.voice.identify["max_dave_protocol_version"] >= 0  # offered; peer says 0
     assert fake.mode == "aead_xchacha20_poly1305_rtpsize"
     start_at = time.time() + 1.5  # the announced second
-    await voice.play(channel, piece, start_at=start_at)
+    await voice.play(channel, [Piece(piece)], start_at=start_at)
     await sleep_until(start_at + 3.0 + 1.5)
 
     frames = fake.frames()
@@ -214,7 +214,7 @@ async def test_pause_sends_silence_and_resume_keeps_the_position(
     voice = DiscordVoice(client)
     channel = voice_channel(client)
     start_at = time.time() + 1.2
-    await voice.play(channel, piece, start_at=start_at)
+    await voice.play(channel, [Piece(piece)], start_at=start_at)
     await sleep_until(start_at + 1.0)
     await voice.pause(channel.guild.id)
     paused_at = time.time()
@@ -245,7 +245,7 @@ async def test_the_steps_volume_lowers_the_level(
     voice = DiscordVoice(client)
     channel = voice_channel(client)
     start_at = time.time() + 1.0
-    await voice.play(channel, piece, start_at=start_at, volume=0.5)
+    await voice.play(channel, [Piece(piece)], start_at=start_at, volume=0.5)
     await sleep_until(start_at + 2.0 + 1.0)
     level = level_dbfs(decode(audio_frames(fake.frames())[25:-10]))
     print(f"voice peer: volume 0.5 -> {level:.1f} dBFS")
@@ -262,7 +262,7 @@ async def test_a_restart_mid_piece_resumes_from_where_it_should_be_now(
     channel = voice_channel(client)
     asked = time.time()
     started = asked - 2.5
-    await voice.play(channel, piece, start_at=started)
+    await voice.play(channel, [Piece(piece)], start_at=started)
     await sleep_until(started + 4.0 + 1.0)
     audio = audio_frames(fake.frames())
     position = 4.0 - len(audio) * FRAME  # where the first frame heard is in the piece
@@ -285,7 +285,7 @@ async def test_the_music_stops_at_the_steps_end(
     voice = DiscordVoice(client)
     channel = voice_channel(client)
     start_at = time.time() + 1.0
-    await voice.play(channel, piece, start_at=start_at)
+    await voice.play(channel, [Piece(piece)], start_at=start_at)
     await sleep_until(start_at + 1.0)
     await voice.stop(channel.guild.id)  # the step ended
     stopped = time.time()
@@ -310,7 +310,7 @@ async def test_a_disconnect_mid_piece_is_reported_once(
     voice.on_problem(problem)
     channel = voice_channel(client)
     start_at = time.time() + 1.0
-    await voice.play(channel, piece, start_at=start_at)
+    await voice.play(channel, [Piece(piece)], start_at=start_at)
     await sleep_until(start_at + 1.0)
     await fake.disconnect_bot()  # a moderator disconnects the bot
     kicked = time.time()
@@ -330,3 +330,25 @@ async def test_joining_another_channel_moves_the_bot(
     assert fake.voice_state_requests[-1] == OTHER_VOICE_ID
     assert voice.channel_of(voice_channel(client).guild.id) == OTHER_VOICE_ID
     await voice.stop(voice_channel(client).guild.id)
+
+
+async def test_a_set_plays_back_to_back_from_where_it_should_be(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    """A listening set of two pieces (440 Hz then 880 Hz, 2 s each, different formats), asked
+    for as if it had started 0.5 s ago: the rest of the first piece, then straight into the
+    second, as one stream with no gap."""
+    fake, client = peer
+    low = make_audio(tmp_path / "low.wav", "sin(2*PI*440*t)", 2.0)
+    high = make_audio(tmp_path / "high.ogg", "sin(2*PI*880*t)", 2.0)
+    voice = DiscordVoice(client)
+    channel = voice_channel(client)
+    started = time.time() - 0.5
+    await voice.play(channel, [Piece(low, 2.0), Piece(high, 2.0)], start_at=started)
+    await sleep_until(started + 4.0 + 1.0)
+    audio = audio_frames(fake.frames())
+    position = 4.0 - len(audio) * FRAME
+    assert abs(position - (audio[0].at - started)) <= 0.25, position
+    assert max(b.at - a.at for a, b in itertools.pairwise(audio)) < 0.1  # no gap
+    assert 420 <= frequency(decode(audio[5:20])) <= 460  # the end of the first piece
+    assert 850 <= frequency(decode(audio[-60:-10])) <= 910  # then the second

@@ -32,7 +32,9 @@ from bot.core.listening import (
     ResolvedTrack,
     human_seconds,
     phase,
+    piece_at,
     piece_start,
+    set_tracks,
     step_track,
     time_left,
 )
@@ -60,7 +62,7 @@ from bot.ui.format import duration, plain_name, plural
 from bot.ui.listening import library_embed, playlist_embed
 from bot.ui.steps.listen import ListenPresenter
 from bot.ui.steps.vote import VotePresenter
-from bot.voice import VoiceChannelLike, VoiceUnavailable
+from bot.voice import Piece, VoiceChannelLike, VoiceUnavailable
 
 log = logging.getLogger("chorus.listening")
 NONE = discord.AllowedMentions.none()
@@ -311,6 +313,9 @@ class ListeningCog(commands.Cog):
         if existing is not None:
             return  # already recorded (also after a restart; the voice job resumes the music)
         track = await self.resolve_track(session, run, index)
+        title = track.title if track else localize(step.title)
+        if track is not None and step.then:  # a set: every piece, in order
+            title = " · ".join([title, *(t.title for t in set_tracks(step))])[:300]
         mode = "link" if track is not None and track.url else "text"
         note: str | None = None
         if track is not None and track.file:
@@ -323,7 +328,7 @@ class ListeningCog(commands.Cog):
             session_id=session.id,
             run_id=run.id,
             step_index=index,
-            title=track.title if track else localize(step.title),
+            title=title,
             artist=track.artist if track else "",
             url=track.url if track else None,
             file_name=track.file if track else None,
@@ -361,6 +366,7 @@ class ListeningCog(commands.Cog):
         track = await self.resolve_track(session, run, index)
         if track is None or not track.file:
             return
+        files = [(t.file, t.duration) for t in [track, *set_tracks(step)] if t.file]
         played = await self.bot.store.media.play_for_step(run.id, index)
         if played is not None and played.mode != "voice":
             return  # it fell back to the card earlier: that stays the honest story
@@ -369,7 +375,7 @@ class ListeningCog(commands.Cog):
             return
         self._cancel_voice_job(guild_id)
         task = asyncio.create_task(
-            self._voice_job(session, key, track.file, start_at, step.volume),
+            self._voice_job(session, key, files, start_at, step.volume),
             name=f"chorus-voice-{key}",
         )
         self._voice_jobs[guild_id] = (key, task)
@@ -396,20 +402,29 @@ class ListeningCog(commands.Cog):
         return channel
 
     async def _voice_job(
-        self, session: SessionRecord, key: Key, file: str, start_at: float, volume: float
+        self,
+        session: SessionRecord,
+        key: Key,
+        files: list[tuple[str, int | None]],
+        start_at: float,
+        volume: float,
     ) -> None:
-        """Join the voice channel now, start the piece at `start_at`; any problem falls back."""
+        """Join the voice channel now, start the piece (or set) at `start_at`; any problem
+        falls back to the card."""
         try:
-            channel = self._voice_channel(session, file)
-            path = resolve_media_path(self.bot.settings.media_dir, file)
-            if not readable_file(path):
-                raise VoiceUnavailable(
-                    f"I couldn't read `{file}` in the media folder, so it wasn't played in "
-                    "voice; members followed the text card. Check the file is there and "
-                    "readable (see /listen library)."
-                )
+            channel = self._voice_channel(session, files[0][0])
+            pieces = []
+            for file, seconds in files:
+                path = resolve_media_path(self.bot.settings.media_dir, file)
+                if not readable_file(path):
+                    raise VoiceUnavailable(
+                        f"I couldn't read `{file}` in the media folder, so it wasn't played in "
+                        "voice; members followed the text card. Check the file is there and "
+                        "readable (see /listen library)."
+                    )
+                pieces.append(Piece(path, seconds))
             await self.bot.voice.connect(channel)
-            await self.bot.voice.play(channel, path, start_at=start_at, volume=volume)
+            await self.bot.voice.play(channel, pieces, start_at=start_at, volume=volume)
         except (VoiceUnavailable, MediaPathError) as problem:
             log.info("voice playback fell back to text in session %s: %s", session.id, problem)
             await self.voice_failed(session, key, problem.message)
@@ -736,6 +751,17 @@ class ListeningCog(commands.Cog):
         state = _state(run)
         current = phase(state)
         left = time_left(state, self.bot.clock().timestamp())
+        pieces = [track, *set_tracks(step)] if track is not None and step.then else []
+        duration = state.get("duration")
+        if pieces and current == PLAYING and left is not None and duration:
+            lengths = [float(t.duration or 0) for t in pieces]
+            number, _ = piece_at(lengths, float(duration) - left)
+            now_on = pieces[number]
+            piece = f"Piece {number + 1} of {len(pieces)} of the set: **{now_on.title}**" + (
+                f" by {now_on.artist}" if now_on.artist else ""
+            )
+        elif pieces:
+            piece = f"A set of {len(pieces)} pieces, starting with {piece}"
         guild_id = session.guild_id
         failed = self._voice_failed.get(key)
         job = self._voice_jobs.get(guild_id)

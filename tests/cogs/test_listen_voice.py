@@ -50,6 +50,24 @@ steps:
     text: Thanks.
 """
 
+SET_ACTIVITY = """
+id: test-listen-set
+title: Test listen set
+summary: Two files back to back.
+version: 1
+duration_minutes: 5
+steps:
+  - type: listen
+    title: Two tones
+    track: {title: First tone, artist: Generator, file: tones/tone.ogg, duration: 20}
+    then:
+      - {title: Second tone, artist: Generator, file: tones/tone2.ogg, duration: 10}
+    countdown_seconds: 8
+  - type: prompt
+    title: Done
+    text: Thanks.
+"""
+
 TIMED_ACTIVITY = """
 id: test-timed
 title: Test timed
@@ -83,6 +101,7 @@ def settings(tmp_path: Path) -> Settings:
     extra.mkdir()
     (extra / "test-listen-voice.yaml").write_text(VOICE_ACTIVITY)
     (extra / "test-timed.yaml").write_text(TIMED_ACTIVITY)
+    (extra / "test-listen-set.yaml").write_text(SET_ACTIVITY)
     media = tmp_path / "media"
     built = Settings(
         database_path=tmp_path / "data" / "chorus.db",
@@ -92,6 +111,7 @@ def settings(tmp_path: Path) -> Settings:
     )
     if shutil.which("ffmpeg"):
         make_tone(media / "tones" / "tone.ogg")
+        make_tone(media / "tones" / "tone2.ogg")
     return built
 
 
@@ -442,3 +462,30 @@ async def test_a_stage_channel_is_refused_with_a_reason(world: World) -> None:
     assert reason is not None and "is a stage channel" in reason
     with pytest.raises(VoiceUnavailable, match="stage channel"):
         await RecordingVoice().connect(channel)
+
+
+async def test_a_listening_set_plays_back_to_back_after_one_countdown(
+    world: World, settings: Settings, catalog: Catalog, voice: RecordingVoice
+) -> None:
+    await open_session(world)
+    began = await start(world, "test-listen-set")
+    card = card_text(find_message(world.channel, "Two tones"))
+    assert (
+        "Set: 1. **First tone** — Generator · 20 s\n2. **Second tone** — Generator · 10 s" in card
+    )
+    assert f"<t:{int(began + 8)}:R>" in card  # one countdown, before the first piece
+    await world.env.advance_time(9)
+    assert voice.calls[1:] == [("play", world.voice.id, "tone.ogg+tone2.ogg", 0.0, 1.0)]
+    card = card_text(find_message(world.channel, "Two tones"))
+    assert f"ends <t:{int(began + 38)}:R>" in card  # the whole set: 30 s
+    await world.env.advance_time(22)  # 23 s into the set: 3 s into the second piece
+    now = (await world.facilitator.slash(world.channel, "listen now")).response.content
+    assert "Piece 2 of 2 of the set: **Second tone**" in now and "7 s left." in now
+    after = RecordingVoice()
+    await restart_with(world, settings, catalog, after)
+    await world.env.advance_time(0.5)
+    (play,) = [c for c in after.calls if c[0] == "play"]
+    assert play[2] == "tone.ogg+tone2.ogg" and 23.0 <= play[3] <= 24.0, play
+    await world.env.advance_time(8)
+    plays = await world.bot().store.media.plays(1)
+    assert [(p.title, p.mode) for p in plays] == [("First tone · Second tone", "voice")]
