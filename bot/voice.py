@@ -299,8 +299,12 @@ class DiscordVoice:
                 "Members can follow the text card instead."
             ) from error
         wait = begin - _now(self._clock)
-        if wait > 0:
-            await asyncio.sleep(wait)
+        try:
+            if wait > 0:
+                await asyncio.sleep(wait)
+        except asyncio.CancelledError:
+            source.cleanup()  # the step ended or paused before the start: no stray FFmpeg
+            raise
         vc = self._voice_client(guild_id)
         if vc is None or not vc.is_connected():
             source.cleanup()

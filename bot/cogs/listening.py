@@ -276,8 +276,10 @@ class ListeningCog(commands.Cog):
         step = self.bot.runner.definition(run).steps[index]
         if isinstance(step, ListenStep):
             await self.bot.store.media.end_play(run.id, index, self.bot.clock().timestamp())
-            self._cancel_voice_job(session.guild_id, key)
-            if self._voice_step.get(session.guild_id) == key:
+            joining = self._cancel_voice_job(session.guild_id, key)
+            if self._voice_step.get(session.guild_id) == key or joining:
+                # Playing, or joined and waiting for the start (a step skipped in its
+                # countdown): stop and leave either way.
                 self._voice_step.pop(session.guild_id, None)
                 await self.bot.voice.stop(session.guild_id)
         self.forget(key)
@@ -380,11 +382,15 @@ class ListeningCog(commands.Cog):
         )
         self._voice_jobs[guild_id] = (key, task)
 
-    def _cancel_voice_job(self, guild_id: int, key: Key | None = None) -> None:
+    def _cancel_voice_job(self, guild_id: int, key: Key | None = None) -> bool:
+        """Cancel the guild's voice job (for `key` only, if given); True if there was one."""
         job = self._voice_jobs.get(guild_id)
-        if job is not None and (key is None or job[0] == key):
+        if job is None or (key is not None and job[0] != key):
+            return False
+        self._voice_jobs.pop(guild_id, None)
+        if job[1] is not asyncio.current_task():  # a job failing tidies up after itself
             job[1].cancel()
-            self._voice_jobs.pop(guild_id, None)
+        return not job[1].done()
 
     def _voice_channel(self, session: SessionRecord, file: str) -> VoiceChannelLike:
         if session.voice_channel_id is None:
@@ -465,7 +471,8 @@ class ListeningCog(commands.Cog):
                 "Voice playback isn't available right now; follow the card below while the "
                 "group listens."
             )
-        if self._voice_step.get(session.guild_id) == key:
+        joining = self._cancel_voice_job(session.guild_id, key)
+        if self._voice_step.get(session.guild_id) == key or joining:
             self._voice_step.pop(session.guild_id, None)
             await self.bot.voice.stop(session.guild_id)
         played = await self.bot.store.media.play_for_step(*key)
@@ -518,7 +525,6 @@ class ListeningCog(commands.Cog):
                 f"Someone moved me from <#{before.channel.id}> to <#{after.channel.id}> during "
                 "the piece, so I stopped the music there; members follow the card instead."
             )
-        self._cancel_voice_job(member.guild.id, key)
         await self.voice_failed(session, key, text)
 
     @commands.Cog.listener()

@@ -436,6 +436,34 @@ async def test_the_player_leaving_by_itself_is_no_problem(
     assert [p[0] for p in await plays(world)] == ["voice"]
 
 
+async def test_stopping_during_the_countdown_leaves_the_channel(
+    world: World, voice: RecordingVoice
+) -> None:
+    await open_session(world)
+    await start(world, "test-listen-voice")
+    assert voice.actions() == ["connect"]  # joined, waiting for the start
+    await world.facilitator.slash(world.channel, "activity stop")
+    await world.env.advance_time(10)
+    assert voice.actions() == ["connect", "stop"] and voice.channel_of(world.guild.id) is None
+    assert await plays(world) == [] and dms(world) == []
+
+
+async def test_moved_during_the_countdown_falls_back_and_leaves(
+    world: World, voice: RecordingVoice
+) -> None:
+    other = world.guild.create_voice_channel("Other room")
+    await open_session(world)
+    await start(world, "test-listen-voice")
+    place_bot_in_voice(world, world.voice.id)
+    place_bot_in_voice(world, other.id)  # a moderator drags the bot elsewhere
+    await world.env.advance_time(9)
+    messages = dms(world)
+    assert len(messages) == 1 and "Someone moved me from" in messages[0], messages
+    assert voice.actions() == ["connect", "stop"]
+    assert [p[0] for p in await plays(world)] == ["text"]
+    assert "follow the card" in tone_card(world).lower()
+
+
 async def test_voice_stops_when_the_channel_empties(world: World, voice: RecordingVoice) -> None:
     ana, ben, _ = world.members
     await open_session(world)
