@@ -365,7 +365,10 @@ class ListeningCog(commands.Cog):
         state = _state(run)
         if phase(state) not in (COUNTDOWN, PLAYING):
             return
-        track = await self.resolve_track(session, run, index)
+        own = step_track(step)
+        if own is not None and not own.file:
+            return  # a link or text card: nothing for voice (and no store reads per update)
+        track = own or await self.resolve_track(session, run, index)
         if track is None or not track.file:
             return
         files = [(t.file, t.duration) for t in [track, *set_tracks(step)] if t.file]
