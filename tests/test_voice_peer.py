@@ -191,7 +191,7 @@ async def test_the_piece_reaches_a_listener_on_time_and_at_the_normalised_loudne
     assert not any(f.opus.startswith((b"OpusHead", b"OpusTags")) for f in frames)
     assert [f.sequence - audio[0].sequence for f in audio] == list(range(len(audio)))
     assert all(b.timestamp - a.timestamp == 960 for a, b in itertools.pairwise(audio))
-    # The input is at -33 dBFS; normalised to -16 LUFS it is about -16 dBFS per channel.
+    # The input is at -33 dBFS; normalised (-16 LUFS) it comes out at about -18 dBFS.
     assert -19.0 <= level <= -13.0, level
     assert 420 <= frequency(decode(audio[25:75])) <= 460
     # The end: the player's closing silence frames, and the bot leaves the channel.
