@@ -279,6 +279,10 @@ class DiscordVoice:
                 "Members can follow the link or text card instead."
             )
         guild_id = channel.guild.id
+        # A new generation first: the piece this one replaces must not leave the channel
+        # when it finishes (see _finished).
+        generation = self._generation.get(guild_id, 0) + 1
+        self._generation[guild_id] = generation
         if vc.is_playing() or vc.is_paused():
             self._stopping.add(guild_id)
             vc.stop()
@@ -312,9 +316,10 @@ class DiscordVoice:
                 f"I lost the connection to {channel.mention} before the piece started. "
                 "Members can follow the link or text card instead."
             )
+        if self._generation.get(guild_id) != generation:
+            source.cleanup()
+            raise VoiceUnavailable("Another piece was started in this server instead.")
         loop = asyncio.get_running_loop()
-        generation = self._generation.get(guild_id, 0) + 1
-        self._generation[guild_id] = generation
         self._stopping.discard(guild_id)
 
         def finished(error: Exception | None) -> None:

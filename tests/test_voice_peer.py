@@ -356,3 +356,21 @@ async def test_a_set_plays_back_to_back_from_where_it_should_be(
     assert max(b.at - a.at for a, b in itertools.pairwise(audio)) < 0.3  # no gap
     assert 420 <= frequency(decode(audio[5:20])) <= 460  # the end of the first piece
     assert 850 <= frequency(decode(audio[-60:-10])) <= 910  # then the second
+
+
+async def test_a_new_piece_replaces_the_playing_one_without_leaving(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    fake, client = peer
+    first = tone(tmp_path / "first.wav", 5.0)
+    second = make_audio(tmp_path / "second.wav", "sin(2*PI*880*t)", 1.0)
+    voice = DiscordVoice(client)
+    channel = voice_channel(client)
+    start_at = time.time() + 1.0
+    await voice.play(channel, [Piece(first)], start_at=start_at)
+    await sleep_until(start_at + 0.5)
+    await voice.play(channel, [Piece(second)], start_at=time.time() + 1.5)
+    await asyncio.sleep(1.0 + 1.0)
+    audio = audio_frames(fake.frames())
+    assert 850 <= frequency(decode(audio[-40:-5])) <= 910  # the second piece was heard
+    assert fake.voice_state_requests == [VOICE_ID, None]  # joined once; left after it
