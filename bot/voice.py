@@ -224,6 +224,7 @@ class DiscordVoice:
         self._handler: ProblemHandler | None = None
         self._stopping: set[int] = set()
         self._generation: dict[int, int] = {}
+        self._leaving: dict[int, asyncio.Task[None]] = {}
 
     def on_problem(self, handler: ProblemHandler) -> None:
         self._handler = handler
@@ -233,9 +234,27 @@ class DiscordVoice:
         vc = guild.voice_client if guild is not None else None
         return vc if isinstance(vc, discord.VoiceClient) else None
 
+    def _leave_later(self, guild_id: int, vc: discord.VoiceClient) -> None:
+        """Leave the channel in a task of its own: discord.py waits (up to the connect
+        timeout) for Discord to confirm a leave, and stopping is called on the timer path."""
+        task = asyncio.create_task(vc.disconnect(force=True), name=f"chorus-voice-leave-{guild_id}")
+        self._leaving[guild_id] = task
+
+        def done(finished: asyncio.Task[None]) -> None:
+            if self._leaving.get(guild_id) is finished:
+                self._leaving.pop(guild_id, None)
+            if not finished.cancelled() and finished.exception() is not None:
+                log.info("leaving voice in %s failed: %r", guild_id, finished.exception())
+
+        task.add_done_callback(done)
+
     async def connect(self, channel: VoiceChannelLike) -> None:
         if shutil.which(self._executable) is None:
             raise VoiceUnavailable(FFMPEG_MISSING)
+        leaving = self._leaving.get(channel.guild.id)
+        if leaving is not None:
+            # Joining while the last leave is unconfirmed confuses discord.py's voice state.
+            await asyncio.wait([leaving], timeout=self._connect_timeout)
         vc = self._voice_client(channel.guild.id)
         here = vc is not None and vc.is_connected() and vc.channel is not None
         if here and vc is not None and vc.channel is not None and vc.channel.id == channel.id:
@@ -361,15 +380,15 @@ class DiscordVoice:
         # Leave when the piece ends: sitting silently in the channel helps no one.
         if vc is not None and not vc.is_playing() and not vc.is_paused():
             self._stopping.add(guild_id)
-            await vc.disconnect(force=False)
+            self._leave_later(guild_id, vc)
 
     async def stop(self, guild_id: int) -> None:
         vc = self._voice_client(guild_id)
         if vc is None:
             return
         self._stopping.add(guild_id)
-        vc.stop()
-        await vc.disconnect(force=True)
+        vc.stop()  # the music stops now; the leave is confirmed in the background
+        self._leave_later(guild_id, vc)
 
     async def pause(self, guild_id: int) -> None:
         vc = self._voice_client(guild_id)

@@ -300,6 +300,28 @@ async def test_the_music_stops_at_the_steps_end(
     assert fake.bot_channel is None and fake.voice_state_requests[-1] is None
 
 
+async def test_stopping_never_waits_for_discord_to_confirm_the_leave(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    """The step's end stops the music on the timer path: a leave Discord doesn't confirm
+    (discord.py waits up to the connect timeout for it) must not hold that path."""
+    fake, client = peer
+    fake.confirm_leaving = False
+    voice = DiscordVoice(client)
+    channel = voice_channel(client)
+    start_at = time.time() + 1.0
+    await voice.play(channel, [Piece(tone(tmp_path / "tone.wav", 5.0))], start_at=start_at)
+    await sleep_until(start_at + 0.5)
+    asked = time.monotonic()
+    await voice.stop(channel.guild.id)
+    took = time.monotonic() - asked
+    stopped = time.time()
+    await asyncio.sleep(0.5)
+    assert took < 0.5, took
+    assert audio_frames(fake.frames(since=stopped + 0.1)) == []
+    assert fake.voice_state_requests[-1] is None  # it did ask to leave
+
+
 async def test_a_disconnect_mid_piece_is_reported_once(
     peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
 ) -> None:

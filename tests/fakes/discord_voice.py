@@ -137,6 +137,7 @@ class FakeDiscord:
         self.voice = VoiceLog()
         self.bot_channel: int | None = None
         self.voice_state_requests: list[int | None] = []
+        self.confirm_leaving = True  # False: a leave is never confirmed (a slow Discord)
         self._runner: web.AppRunner | None = None
         self._udp: asyncio.DatagramTransport | None = None
         self._main: web.WebSocketResponse | None = None
@@ -325,6 +326,9 @@ class FakeDiscord:
                 await self._dispatch("GUILD_CREATE", self._guild())
             elif op == 4:
                 channel = data.get("channel_id")
+                if channel is None and not self.confirm_leaving:
+                    self.voice_state_requests.append(None)
+                    continue
                 await self.set_bot_channel(int(channel) if channel else None)
         return ws
 
