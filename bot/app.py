@@ -125,7 +125,7 @@ class ChorusBot(commands.Bot):
         self.component_handlers: dict[str, ComponentHandler] = {}
         self.form_handlers: dict[str, FormRoute] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.
-        self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self)
+        self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self, clock=clock)
         self.version = __version__
         # Late import: the presenter needs the bot's services in place first.
         from bot.live import LiveSessions

@@ -323,6 +323,10 @@ def _validate(doc: MarkedDocument, file: str, media_dir: Path) -> _Loaded:
             problem = _media_problem(step.track.file, media_dir)
             if problem:
                 error(("steps", index, "track", "file"), problem)
+        for number, piece in enumerate(step.then if isinstance(step, ListenStep) else []):
+            problem = _media_problem(piece.file, media_dir) if piece.file else None
+            if problem:
+                error(("steps", index, "then", number, "file"), problem)
     if not loaded.errors:
         loaded.activity = activity
     return loaded
