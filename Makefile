@@ -71,10 +71,11 @@ validate: $(STAMP)
 
 # Re-lock every dependency at its newest release allowed by pyproject.toml (needs PyPI), then
 # run `make test` to see whether the new releases pass before committing requirements/.
+# dev and demo are constrained by main, so tests run on exactly the versions `make run` uses.
 upgrade: $(DEV_STAMP)
 	$(UV_COMPILE) -o $(LOCKS)/main.txt --upgrade
-	$(UV_COMPILE) --extra dev -o $(LOCKS)/dev.txt --upgrade
-	$(UV_COMPILE) --extra demo -o $(LOCKS)/demo.txt --upgrade
+	$(UV_COMPILE) --extra dev -c $(LOCKS)/main.txt -o $(LOCKS)/dev.txt --upgrade
+	$(UV_COMPILE) --extra demo -c $(LOCKS)/main.txt -o $(LOCKS)/demo.txt --upgrade
 	@echo "re-locked; review 'git diff $(LOCKS)' and run 'make test'"
 
 # Report only (never fails): the tests against today's newest releases, and what changed.

@@ -23,6 +23,7 @@ from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.listening import ListenHandler
 from bot.core.lyrics import WriteHandler
+from bot.core.privacy import PrivacyService
 from bot.core.prompt import PromptHandler
 from bot.core.reflect import ReflectHandler
 from bot.core.runner import Runner
@@ -126,10 +127,11 @@ class ChorusBot(commands.Bot):
         self.sessions = SessionService(store, clock)
         self.runner = Runner(store, clock, step_handlers or default_step_handlers())
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
+        self.privacy = PrivacyService(store, self.runner, clock)
         self.component_handlers: dict[str, ComponentHandler] = {}
         self.form_handlers: dict[str, FormRoute] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.
-        self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self)
+        self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self, clock=clock)
         self.version = __version__
         # Late import: the presenter needs the bot's services in place first.
         from bot.live import LiveSessions

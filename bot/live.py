@@ -244,7 +244,7 @@ class LiveSessions:
             session,
             f"Discord refused {what} in <#{session.channel_id}> during **{session.title}** "
             f"(Discord error {error.code or error.status}), so members may not see it. "
-            "The session carries on; moving to the next step posts a fresh message.",
+            "The session carries on; the details are in the bot's log.",
         )
 
     async def missing_permission(self, session: SessionRecord) -> None:
@@ -261,7 +261,12 @@ class LiveSessions:
         )
 
     async def tell_facilitator(self, session: SessionRecord, text: str) -> bool:
-        """DM the session's facilitator; False when Discord refused (DMs closed, user gone)."""
+        """DM the session's facilitator; False when Discord refused (DMs closed, user gone)
+        or when the facilitator used /forget: then nobody is contacted in their place (the
+        member chose to tell that one person, not everyone with the role)."""
+        if not session.has_facilitator:
+            log.info("session %s has no facilitator to tell; nobody was contacted", session.id)
+            return False
         try:
             user = self.bot.get_user(session.facilitator_id) or await self.bot.fetch_user(
                 session.facilitator_id

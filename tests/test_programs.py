@@ -25,7 +25,11 @@ def test_missing_program_skips_with_what_to_install(
     result = pytester.runpytest("-rs", "-p", "no:cacheprovider")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(
-        ["*needs chorus-no-such-program, not installed here (install chorus-no-such-program)*"]
+        [
+            "SKIPPED*test_missing_program_skips_with_what_to_install.py:*: "
+            "*::test_needs_it: needs chorus-no-such-program, not installed here "
+            "(install chorus-no-such-program)*"
+        ]
     )
 
 

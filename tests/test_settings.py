@@ -91,3 +91,16 @@ def test_existing_media_folder_is_fine_but_a_file_is_not(tmp_path: Path) -> None
         load_settings(tmp_path / "none.yaml", {"CHORUS_MEDIA_DIR": str(tmp_path / "file")})
     with pytest.raises(SettingsError, match="is a folder, not a database file path"):
         load_settings(tmp_path / "none.yaml", {"CHORUS_DATABASE_PATH": str(tmp_path / "media")})
+
+
+def test_bad_values_are_described_in_our_words_not_pydantics() -> None:
+    cases = {
+        "CHORUS_BOARD_EDIT_INTERVAL": ("abc", "board_edit_interval: expected a number; got 'abc'"),
+        "CHORUS_LOG_LEVEL": ("LOUD", "log_level: expected one of DEBUG, INFO, WARNING, ERROR"),
+        "CHORUS_CHECKINS_LOW_SCORE_MAX": ("20", "checkins.low_score_max: must be at most 10"),
+    }
+    for key, (value, expected) in cases.items():
+        with pytest.raises(SettingsError) as caught:
+            load_settings(environ={key: value})
+        assert f"environment {key}: {expected}" in str(caught.value)
+        assert "Input should be" not in str(caught.value)

@@ -10,7 +10,14 @@ from typing import Any
 import discord
 import pytest
 
-from bot.voice import LOUDNORM, RecordingVoice, VoiceUnavailable, make_source, missing_permission
+from bot.voice import (
+    LOUDNORM,
+    Piece,
+    RecordingVoice,
+    VoiceUnavailable,
+    make_source,
+    missing_permission,
+)
 
 needs_ffmpeg = pytest.mark.requires_program("ffmpeg")
 
@@ -84,9 +91,33 @@ def test_missing_permission_names_what_is_missing() -> None:
 async def test_recording_voice_refuses_without_permission(tmp_path: Path) -> None:
     voice = RecordingVoice()
     with pytest.raises(VoiceUnavailable, match="Connect"):
-        await voice.play(_channel(view_channel=True, speak=True), tmp_path / "x.ogg")
+        await voice.play(
+            _channel(view_channel=True, speak=True), [Piece(tmp_path / "x.ogg")], start_at=0
+        )
     assert voice.channel_of(1) is None
-    await voice.play(_channel(view_channel=True, connect=True, speak=True), tmp_path / "x.ogg")
+    allowed = _channel(view_channel=True, connect=True, speak=True)
+    await voice.play(allowed, [Piece(tmp_path / "x.ogg")], start_at=0)
     assert voice.channel_of(1) == 5
     await voice.stop(1)
-    assert voice.actions() == ["refused", "play", "stop"]
+    assert voice.actions() == ["refused", "connect", "play", "stop"]
+
+
+@needs_ffmpeg
+def test_a_set_is_one_stream_and_seeks_into_the_right_piece(tmp_path: Path) -> None:
+    first, second, third = (tone(tmp_path / f"{n}.wav", 1.0) for n in "abc")
+    pieces = [Piece(first, 1.0), Piece(second, 1.0), Piece(third, 1.0)]
+    source = make_source(pieces, offset=1.25, volume=0.5)
+    try:
+        args: list[str] = source._process.args  # type: ignore[attr-defined]
+        # 1.25 s into the set is 0.25 s into the second piece: the first isn't read at all.
+        assert f"file:{first}" not in args
+        assert args[args.index("-ss") + 1] == "0.250"
+        assert args.index("-ss") < args.index(f"file:{second}") < args.index(f"file:{third}")
+        graph = args[args.index("-filter_complex") + 1]
+        assert graph == f"[0:a][1:a]concat=n=2:v=0:a=1,{LOUDNORM},volume=0.500"
+        frames = []
+        while packet := source.read():
+            frames.append(packet)
+    finally:
+        source.cleanup()
+    assert 85 <= len(frames) <= 92, len(frames)  # 0.75 s + 1 s of 20 ms frames

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -149,7 +151,11 @@ class ActivitiesCog(commands.Cog):
     )
     async def reload(self, interaction: discord.Interaction) -> None:
         controls.facilitator_only(interaction)
-        fresh = Catalog.load(list(self.bot.settings.activities_dirs), self.bot.settings.media_dir)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        # Off the event loop: a large broken file can take seconds to word (see yaml_marks).
+        fresh = await asyncio.to_thread(
+            Catalog.load, list(self.bot.settings.activities_dirs), self.bot.settings.media_dir
+        )
         diff = self.bot.catalog.diff(fresh)
         self.bot.library.replace_shipped(fresh)
         await reply_ephemeral(interaction, reload_text(fresh, diff))

@@ -68,6 +68,7 @@ class CheckinsCog(commands.Cog):
             bot.store, bot.clock, bot.runner, bot.settings.checkins, bot.guild_settings.care_for
         )
         self._told: set[tuple[int, int]] = set()
+        bot.privacy.on_forget(self._forget_member)
         bot.register_component("checkin", self.on_step_button)
         bot.register_component("checkin_now", self.on_now_button)
         bot.register_component("checkin_note", self.on_note_button)
@@ -414,6 +415,10 @@ class CheckinsCog(commands.Cog):
             )
         await reply_ephemeral(interaction, "📣 Shared with the group (your note stays private).")
 
+    async def _forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: drop "already told the facilitator" marks that name them."""
+        self._told = {key for key in self._told if key[1] != user_id}
+
     async def on_tell_button(self, interaction: discord.Interaction, args: list[str]) -> None:
         session = await self.bot.sessions.get(int(args[0]))
         key = (session.id, interaction.user.id)
@@ -426,6 +431,16 @@ class CheckinsCog(commands.Cog):
         reached = await self.bot.live.tell_facilitator(
             session, ui.facilitator_note(interaction.user.display_name, session.title)
         )
+        if not reached and not session.has_facilitator:
+            # Their facilitator used /forget: nobody is told in their place; say so.
+            support = await self.service.support_text(interaction.guild_id or 0)
+            await interaction.response.send_message(
+                ui.NO_FACILITATOR_TO_TELL,
+                embed=ui.care_embed(support),
+                ephemeral=True,
+                allowed_mentions=NONE,
+            )
+            return
         if not reached:
             # Say so honestly, and give the support text again: they asked for help.
             config = self.bot.guild_settings.for_guild(interaction.guild_id)

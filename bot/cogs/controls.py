@@ -13,6 +13,7 @@ from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound
 from bot.core.runner import Runner, RunUpdate
 from bot.store.records import RunRecord, SessionRecord
+from bot.ui import limits
 
 if TYPE_CHECKING:
     from bot.app import ChorusBot
@@ -48,11 +49,16 @@ async def answer_deferred(
     embed: discord.Embed | None = None,
     file: discord.File | None = None,
 ) -> None:
-    """Replace the "thinking…" of `defer_private` with the answer."""
+    """Replace the "thinking…" of `defer_private` with the answer, fitted to Discord's limits
+    (what doesn't fit is attached whole)."""
+    fit = limits.fit_message(content, [embed] if embed is not None else [])
+    files = [file] if file is not None else []
+    if fit.overflow:
+        files.append(limits.overflow_file(fit.overflow))
     await interaction.edit_original_response(
-        content=content,
-        embed=embed,
-        attachments=[file] if file is not None else [],
+        content=fit.content,
+        embeds=fit.embeds,
+        attachments=files,
         allowed_mentions=discord.AllowedMentions.none(),
     )
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.core.errors import StorageBusy, UserFacingError
 from bot.store.database import StorageUnavailable
+from bot.ui.limits import fit_content
 
 log = logging.getLogger("chorus.errors")
 
@@ -65,15 +67,18 @@ def http_error(error: discord.HTTPException) -> str:
 
 
 async def reply_ephemeral(interaction: discord.Interaction, content: str) -> None:
-    """Answer privately whether or not the interaction was already acknowledged."""
+    """Answer privately whether or not the interaction was already acknowledged; a text over
+    Discord's 2,000 characters is cut at a word and attached whole."""
+    shown, whole = fit_content(content)
+    extra: dict[str, Any] = {"file": whole} if whole is not None else {}
     try:
         if interaction.response.is_done():
             await interaction.followup.send(
-                content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                shown, ephemeral=True, allowed_mentions=discord.AllowedMentions.none(), **extra
             )
         else:
             await interaction.response.send_message(
-                content, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                shown, ephemeral=True, allowed_mentions=discord.AllowedMentions.none(), **extra
             )
     except discord.HTTPException as error:
         log.warning(

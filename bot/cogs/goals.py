@@ -29,6 +29,7 @@ from bot.ui.forms import ChorusForm, FormValues, send_form
 
 NONE = discord.AllowedMentions.none()
 CONSENT_TITLE = "Before your first goal"
+PENDING_FIELD = "Your goal, saved when you agree"
 
 
 GOAL_FORM = "form_goal"
@@ -72,8 +73,9 @@ class GoalsCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         self.service = GoalService(bot.store, bot.clock, bot.runner)
-        # /goal set text waiting for the consent answer (a restart loses it: the modal asks).
+        # /goal set text waiting for the consent answer (after a restart: read from the message).
         self._pending: dict[tuple[int, int], str] = {}
+        bot.privacy.on_forget(self._forget_member)
         bot.register_component("goal", self.on_step_button)
         bot.register_component("goal_rate", self.on_rate_button)
         bot.register_component("goal_consent", self.on_consent_button)
@@ -81,6 +83,10 @@ class GoalsCog(commands.Cog):
         bot.sessions.add_summary_contributor(self.service.summary_lines)
 
     # ------------------------------------------------------------------- commands
+
+    async def _forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: a goal waiting for the consent answer goes too."""
+        self._pending.pop((guild_id, user_id), None)
 
     @goal.command(name="set", description="Choose a personal goal (up to 3; only you see them)")
     @app_commands.describe(text="Your goal in a few words, e.g. 'feel less anxious'")
@@ -92,8 +98,11 @@ class GoalsCog(commands.Cog):
             goal = await self.service.add(guild_id, interaction.user.id, text)
         except ConsentNeeded:
             self._pending[(guild_id, interaction.user.id)] = text
+            explained = consent_embed("goal", CONSENT_TITLE)
+            # The goal rides along in the (private) message, so a restart before Agree keeps it.
+            explained.add_field(name=PENDING_FIELD, value=limits.cut(text, limits.FIELD_VALUE))
             await interaction.response.send_message(
-                embed=consent_embed("goal", CONSENT_TITLE),
+                embed=explained,
                 view=ui.consent_view(["cmd"], ["cmd"]),
                 ephemeral=True,
                 allowed_mentions=NONE,
@@ -301,6 +310,8 @@ class GoalsCog(commands.Cog):
         rest = args[1:]
         at_step = bool(rest) and rest[0] == "step" and len(rest) >= 3
         pending = None if at_step else self._pending.pop((guild_id, user_id), None)
+        if pending is None and not at_step:
+            pending = _pending_goal(interaction.message)
         if not agreed:
             await interaction.response.edit_message(content=ui.DECLINED, embed=None, view=None)
             if at_step:
@@ -331,6 +342,15 @@ class GoalsCog(commands.Cog):
         except UserFacingError:
             return
         await self._after_step_change(session, update)
+
+
+def _pending_goal(message: discord.Message | None) -> str | None:
+    """The goal text shown in a consent message (see `set_goal`), if it holds one."""
+    for embed in message.embeds if message is not None else []:
+        for item in embed.fields:
+            if item.name == PENDING_FIELD and item.value:
+                return item.value
+    return None
 
 
 def _int(text: str) -> int:

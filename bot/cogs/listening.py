@@ -10,6 +10,7 @@ step ends.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import secrets
@@ -26,7 +27,18 @@ from bot.cogs.access import is_facilitator, require_guild
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import ListenStep, VoteStep, localize
 from bot.core.errors import Conflict, InvalidInput, NotFound
-from bot.core.listening import COUNTDOWN, ResolvedTrack, phase, step_track
+from bot.core.listening import (
+    COUNTDOWN,
+    PLAYING,
+    ResolvedTrack,
+    human_seconds,
+    phase,
+    piece_at,
+    piece_start,
+    set_tracks,
+    step_track,
+    time_left,
+)
 from bot.core.media import (
     UPLOADS,
     MediaPathError,
@@ -52,7 +64,7 @@ from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.listening import library_embed, playlist_embed
 from bot.ui.steps.listen import ListenPresenter
 from bot.ui.steps.vote import VotePresenter
-from bot.voice import VoiceUnavailable
+from bot.voice import Piece, VoiceChannelLike, VoiceUnavailable
 
 log = logging.getLogger("chorus.listening")
 NONE = discord.AllowedMentions.none()
@@ -133,6 +145,17 @@ class ListeningCog(commands.Cog):
         bot.sessions.add_summary_contributor(self.summary_lines)
         self._shown_phase: dict[Key, str] = {}
         self._voice_step: dict[int, Key] = {}  # guild id -> the step playing there
+        bot.privacy.on_forget(self._forget_member)
+        # guild id -> the task joining voice and starting the piece (off the timer path)
+        self._voice_jobs: dict[int, tuple[Key, asyncio.Task[None]]] = {}
+        self._voice_failed: dict[Key, str] = {}  # steps whose voice failed (told once)
+        self._voice_left: set[Key] = set()  # steps whose channel emptied: no rejoining
+        bot.voice.on_problem(self.on_voice_problem)
+
+    async def cog_unload(self) -> None:
+        for _, task in self._voice_jobs.values():
+            task.cancel()
+        self._voice_jobs.clear()
 
     # ------------------------------------------------------------- presenters
 
@@ -203,15 +226,41 @@ class ListeningCog(commands.Cog):
         if isinstance(step, VoteStep):
             self.vote_cards.choices[key] = await self.choices_for(session, run, index)
         elif isinstance(step, ListenStep) and step.track == "from_vote":
+            if key in self.listen_cards.tracks:
+                return  # chosen when the step began: a later /forget or withdrawal keeps it
             track = await self.resolve_track(session, run, index)
             if track is not None:
                 self.listen_cards.tracks[key] = track
+
+    async def _forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: a piece they suggested plays on without their name; open votes on the
+        playlist or on earlier answers are drawn again from the store (their nominations and
+        answers are gone), and so is a card that credited them."""
+        stripped: set[Key] = set()
+        for key, track in list(self.listen_cards.tracks.items()):
+            if track.suggested_by == user_id:
+                self.listen_cards.tracks[key] = dataclasses.replace(
+                    track, credit=None, suggested_by=None
+                )
+                stripped.add(key)
+        for run in await self.bot.store.runs.all_live():
+            key = (run.id, run.step_index)
+            step = self.bot.runner.step(run)
+            drawn_from_members = isinstance(step, VoteStep) and not step.options
+            if key not in stripped and not drawn_from_members:
+                continue
+            session = await self.bot.store.sessions.get(run.session_id)
+            if session is not None and session.guild_id == guild_id:
+                await self.prepare(session, run, run.step_index)  # even if never posted
+                await self.redraw(session, run, run.step_index)
 
     def forget(self, key: Key) -> None:
         self.vote_cards.choices.pop(key, None)
         self.listen_cards.tracks.pop(key, None)
         self.listen_cards.notes.pop(key, None)
         self._shown_phase.pop(key, None)
+        self._voice_failed.pop(key, None)
+        self._voice_left.discard(key)
 
     # -------------------------------------------------------------- observer
 
@@ -224,7 +273,11 @@ class ListeningCog(commands.Cog):
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
         if update.exited_step is not None:
             await self.step_ended(session, update.run, update.exited_step)
-        if update.entered_step is not None or update.exited_step is not None:
+        if update.entered_step is not None:
+            if update.run.live:
+                await self.ensure_voice(session, update.run)
+            return
+        if update.exited_step is not None:
             return
         run = await self.bot.store.runs.get(update.run.id)
         if run is None or not run.live:
@@ -234,11 +287,14 @@ class ListeningCog(commands.Cog):
             return
         key = (run.id, run.step_index)
         if run.state == "paused":
+            # A piece waiting to start would start at a stale second: it is re-planned on Resume.
+            self._cancel_voice_job(session.guild_id, key)
             if self._voice_step.get(session.guild_id) == key:
                 await self.bot.voice.pause(session.guild_id)
             return
         if self._voice_step.get(session.guild_id) == key:
             await self.bot.voice.resume(session.guild_id)
+        await self.ensure_voice(session, run)
         current = phase(_state(run))
         if current != COUNTDOWN:
             await self.start_play(session, run, run.step_index, step)
@@ -251,7 +307,10 @@ class ListeningCog(commands.Cog):
         step = self.bot.runner.definition(run).steps[index]
         if isinstance(step, ListenStep):
             await self.bot.store.media.end_play(run.id, index, self.bot.clock().timestamp())
-            if self._voice_step.get(session.guild_id) == key:
+            joining = self._cancel_voice_job(session.guild_id, key)
+            if self._voice_step.get(session.guild_id) == key or joining:
+                # Playing, or joined and waiting for the start (a step skipped in its
+                # countdown): stop and leave either way.
                 self._voice_step.pop(session.guild_id, None)
                 await self.bot.voice.stop(session.guild_id)
         self.forget(key)
@@ -273,20 +332,31 @@ class ListeningCog(commands.Cog):
     async def start_play(
         self, session: SessionRecord, run: RunRecord, index: int, step: ListenStep
     ) -> None:
-        """Once per step: record the play, and play it in voice when that is possible."""
+        """Once per step, when the countdown ends: record the play and how it is heard.
+
+        A file plays in voice through the step's voice job (started when the step was
+        entered); this only records it, so the timer path never waits on voice.
+        """
         existing = await self.bot.store.media.play_for_step(run.id, index)
         if existing is not None:
-            return  # already started (also after a restart: the music is not restarted)
+            return  # already recorded (also after a restart; the voice job resumes the music)
         track = await self.resolve_track(session, run, index)
+        title = track.title if track else localize(step.title)
+        if track is not None and step.then:  # a set: every piece, in order
+            title = " · ".join([title, *(t.title for t in set_tracks(step))])[:300]
         mode = "link" if track is not None and track.url else "text"
         note: str | None = None
         if track is not None and track.file:
-            mode, note = await self._try_voice(session, (run.id, index), track.file)
+            failed = self._voice_failed.get((run.id, index))
+            if failed is None:
+                mode, note = "voice", f"voice channel {session.voice_channel_id}"
+            else:
+                mode, note = "text", failed[:300]
         await self.bot.store.media.record_play(
             session_id=session.id,
             run_id=run.id,
             step_index=index,
-            title=track.title if track else localize(step.title),
+            title=title,
             artist=track.artist if track else "",
             url=track.url if track else None,
             file_name=track.file if track else None,
@@ -296,51 +366,213 @@ class ListeningCog(commands.Cog):
             now=self.bot.clock().timestamp(),
         )
 
-    async def _try_voice(self, session: SessionRecord, key: Key, file: str) -> tuple[str, str]:
-        voice_id = session.voice_channel_id
-        cards = self.listen_cards
-        if voice_id is None:
-            message = (
+    # ----------------------------------------------------------------- voice
+
+    async def ensure_voice(self, session: SessionRecord, run: RunRecord) -> None:
+        """Start the voice job of a running listen step that plays a file, unless it runs.
+
+        Called when the step is entered (so the bot joins during the countdown), on every
+        update (Resume re-plans the start), and after a restart (the piece resumes where it
+        should be now).
+        """
+        index = run.step_index
+        step = self.bot.runner.definition(run).steps[index]
+        if not isinstance(step, ListenStep) or run.state != "running":
+            return
+        key = (run.id, index)
+        guild_id = session.guild_id
+        if self._voice_step.get(guild_id) == key or key in self._voice_failed:
+            return
+        if key in self._voice_left:
+            return
+        job = self._voice_jobs.get(guild_id)
+        if job is not None and job[0] == key and not job[1].done():
+            return
+        state = _state(run)
+        if phase(state) not in (COUNTDOWN, PLAYING):
+            return
+        own = step_track(step)
+        if own is not None and not own.file:
+            return  # a link or text card: nothing for voice (and no store reads per update)
+        track = own or await self.resolve_track(session, run, index)
+        if track is None or not track.file:
+            return
+        files = [(t.file, t.duration) for t in [track, *set_tracks(step)] if t.file]
+        played = await self.bot.store.media.play_for_step(run.id, index)
+        if played is not None and played.mode != "voice":
+            return  # it fell back to the card earlier: that stays the honest story
+        start_at = piece_start(state)
+        if start_at is None:
+            return
+        self._cancel_voice_job(guild_id)
+        task = asyncio.create_task(
+            self._voice_job(session, key, files, start_at, step.volume),
+            name=f"chorus-voice-{key}",
+        )
+        self._voice_jobs[guild_id] = (key, task)
+
+    def _cancel_voice_job(self, guild_id: int, key: Key | None = None) -> bool:
+        """Cancel the guild's voice job (for `key` only, if given); True if there was one."""
+        job = self._voice_jobs.get(guild_id)
+        if job is None or (key is not None and job[0] != key):
+            return False
+        self._voice_jobs.pop(guild_id, None)
+        if job[1] is not asyncio.current_task():  # a job failing tidies up after itself
+            job[1].cancel()
+        return not job[1].done()
+
+    def _voice_channel(self, session: SessionRecord, file: str) -> VoiceChannelLike:
+        if session.voice_channel_id is None:
+            raise VoiceUnavailable(
                 f"The piece `{file}` is a file, and this session has no voice channel, so it "
                 "wasn't played; members followed the text card. Open the session with "
                 "`/session start voice_channel:` to play files in voice."
             )
-            cards.notes[key] = "Follow the card below while the group listens."
-            await self.bot.live.tell_facilitator(session, message)
-            return "text", "no voice channel"
+        channel = self.bot.get_channel(session.voice_channel_id)
+        if not isinstance(channel, discord.VoiceChannel | discord.StageChannel):
+            raise VoiceUnavailable(
+                "I couldn't find the session's voice channel, so the piece wasn't played "
+                "in voice; members followed the text card."
+            )
+        return channel
+
+    async def _voice_job(
+        self,
+        session: SessionRecord,
+        key: Key,
+        files: list[tuple[str, int | None]],
+        start_at: float,
+        volume: float,
+    ) -> None:
+        """Join the voice channel now, start the piece (or set) at `start_at`; any problem
+        falls back to the card."""
         try:
-            path = resolve_media_path(self.bot.settings.media_dir, file)
-            if not readable_file(path):
-                raise VoiceUnavailable(
-                    f"I couldn't read `{file}` in the media folder, so it wasn't played in "
-                    "voice; members followed the text card. Check the file is there and "
-                    "readable (see /listen library)."
-                )
-            channel = self.bot.get_channel(voice_id)
-            if not isinstance(channel, discord.VoiceChannel):
-                raise VoiceUnavailable(
-                    "I couldn't find the session's voice channel, so the piece wasn't played "
-                    "in voice; members followed the text card."
-                )
-            await self.bot.voice.play(channel, path)
+            channel = self._voice_channel(session, files[0][0])
+            pieces = []
+            for file, seconds in files:
+                path = resolve_media_path(self.bot.settings.media_dir, file)
+                if not readable_file(path):
+                    raise VoiceUnavailable(
+                        f"I couldn't read `{file}` in the media folder, so it wasn't played in "
+                        "voice; members followed the text card. Check the file is there and "
+                        "readable (see /listen library)."
+                    )
+                pieces.append(Piece(path, seconds))
+            await self.bot.voice.connect(channel)
+            await self.bot.voice.play(channel, pieces, start_at=start_at, volume=volume)
         except (VoiceUnavailable, MediaPathError) as problem:
-            text = problem.message
-            log.info("voice playback fell back to text in session %s: %s", session.id, text)
-            cards.notes[key] = (
+            log.info("voice playback fell back to text in session %s: %s", session.id, problem)
+            await self.voice_failed(session, key, problem.message)
+            return
+        except Exception:
+            log.exception("voice playback failed in session %s", session.id)
+            await self.voice_failed(
+                session,
+                key,
+                "I couldn't play the track in voice because of an unexpected error (the bot's "
+                "log has the details). Members can follow the link or text card instead.",
+            )
+            return
+        finally:
+            job = self._voice_jobs.get(session.guild_id)
+            if job is not None and job[0] == key and job[1] is asyncio.current_task():
+                self._voice_jobs.pop(session.guild_id, None)
+        self._voice_step[session.guild_id] = key
+        self.listen_cards.notes[key] = (
+            f"🔊 Playing now in <#{session.voice_channel_id}>. Join the voice channel to listen."
+        )
+        await self._redraw_key(session, key)
+
+    async def _redraw_key(self, session: SessionRecord, key: Key) -> None:
+        run = await self.bot.store.runs.get(key[0])
+        if run is not None and run.live and run.step_index == key[1]:
+            await self.redraw(session, run, key[1])
+
+    async def voice_failed(self, session: SessionRecord, key: Key, message: str) -> None:
+        """Fall back to the card: one message to the facilitator per step, the card says so."""
+        if key in self._voice_failed:
+            return
+        self._voice_failed[key] = message
+        if session.voice_channel_id is None:
+            self.listen_cards.notes[key] = "Follow the card below while the group listens."
+        else:
+            self.listen_cards.notes[key] = (
                 "Voice playback isn't available right now; follow the card below while the "
                 "group listens."
             )
-            await self.bot.live.tell_facilitator(session, text)
-            return "text", text[:300]
-        self._voice_step[session.guild_id] = key
-        cards.notes[key] = f"🔊 Playing now in <#{voice_id}>. Join the voice channel to listen."
-        return "voice", f"voice channel {voice_id}"
+        joining = self._cancel_voice_job(session.guild_id, key)
+        if self._voice_step.get(session.guild_id) == key or joining:
+            self._voice_step.pop(session.guild_id, None)
+            await self.bot.voice.stop(session.guild_id)
+        played = await self.bot.store.media.play_for_step(*key)
+        if played is not None and played.mode == "voice":
+            await self.bot.store.media.update_play(played.id, mode="text", note=message[:300])
+        await self.bot.live.tell_facilitator(session, message)
+        await self._redraw_key(session, key)
+
+    async def on_voice_problem(self, guild_id: int, message: str) -> None:
+        """The player reports a break after the start (FFmpeg error, connection lost)."""
+        key = self._voice_step.get(guild_id)
+        if key is None:
+            return
+        run = await self.bot.store.runs.get(key[0])
+        if run is None:
+            return
+        session = await self.bot.sessions.get(run.session_id)
+        await self.voice_failed(session, key, message)
+
+    def _voice_key(self, guild_id: int) -> Key | None:
+        key = self._voice_step.get(guild_id)
+        if key is None:
+            job = self._voice_jobs.get(guild_id)
+            key = job[0] if job is not None else None
+        return key
+
+    async def _bot_moved(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        """Someone disconnected or moved the bot while it played (or was about to)."""
+        key = self._voice_key(member.guild.id)
+        if key is None or before.channel is None or self.bot.voice.leaving(member.guild.id):
+            return  # not playing, joining, or the player left by itself (the piece ended)
+        if after.channel is not None and after.channel.id == before.channel.id:
+            return  # mute, deafen: not a move
+        run = await self.bot.store.runs.get(key[0])
+        if run is None:
+            return
+        session = await self.bot.sessions.get(run.session_id)
+        if before.channel.id != session.voice_channel_id:
+            return  # our own move into the session's channel
+        if after.channel is None:
+            text = (
+                f"Someone disconnected me from <#{before.channel.id}> during the piece, so the "
+                "music stopped; members follow the card instead. It plays in voice again at "
+                "the next listening step."
+            )
+        else:
+            text = (
+                f"Someone moved me from <#{before.channel.id}> to <#{after.channel.id}> during "
+                "the piece, so I stopped the music there; members follow the card instead."
+            )
+        await self.voice_failed(session, key, text)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """After a (re)start: join again and resume each piece where it should be now."""
+        for session in await self.bot.sessions.all_open():
+            run = await self.bot.store.runs.live_for_session(session.id)
+            if run is not None:
+                await self.ensure_voice(session, run)
 
     @commands.Cog.listener()
     async def on_voice_state_update(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
     ) -> None:
         """Stop and leave when the last person leaves the channel the bot is playing in."""
+        me = self.bot.user
+        if me is not None and member.id == me.id:
+            await self._bot_moved(member, before, after)
+            return
         if member.bot or before.channel is None:
             return
         guild_id = member.guild.id
@@ -352,7 +584,11 @@ class ListeningCog(commands.Cog):
         if any(not m.bot for m in before.channel.members):
             return
         log.info("voice channel %s emptied; stopping playback", playing_in)
+        key = self._voice_key(guild_id)
+        if key is not None:
+            self._voice_left.add(key)
         self._voice_step.pop(guild_id, None)
+        self._cancel_voice_job(guild_id)
         await self.bot.voice.stop(guild_id)
 
     # ------------------------------------------------------------ components
@@ -533,6 +769,70 @@ class ListeningCog(commands.Cog):
         await self.bot.store.media.remove_nomination(entry, self.bot.clock().timestamp())
         await reply_ephemeral(interaction, f"Removed **{nomination.title}** from the playlist.")
         await self.refresh_live_vote(session)
+
+    @listen.command(name="now", description="What is playing and how long is left (facilitators)")
+    async def now(self, interaction: discord.Interaction) -> None:
+        controls.facilitator_only(interaction)
+        session = await controls.session_here(interaction)
+        run = await self.bot.runner.live_run(session.id)
+        step = self.bot.runner.step(run) if run is not None else None
+        if run is None or not isinstance(step, ListenStep):
+            await reply_ephemeral(
+                interaction, "Nothing is playing: the session isn't on a listening step."
+            )
+            return
+        await reply_ephemeral(interaction, await self.now_playing(session, run, step))
+
+    async def now_playing(self, session: SessionRecord, run: RunRecord, step: ListenStep) -> str:
+        """One reply: the piece, where it is heard, and the time left."""
+        index = run.step_index
+        key = (run.id, index)
+        track = await self.resolve_track(session, run, index)
+        piece = (
+            f"**{track.title}**" + (f" by {track.artist}" if track.artist else "")
+            if track is not None
+            else f"**{localize(step.title)}** (the piece is chosen by the vote)"
+        )
+        state = _state(run)
+        current = phase(state)
+        left = time_left(state, self.bot.clock().timestamp())
+        pieces = [track, *set_tracks(step)] if track is not None and step.then else []
+        duration = state.get("duration")
+        if pieces and current == PLAYING and left is not None and duration:
+            lengths = [float(t.duration or 0) for t in pieces]
+            number, _ = piece_at(lengths, float(duration) - left)
+            now_on = pieces[number]
+            piece = f"Piece {number + 1} of {len(pieces)} of the set: **{now_on.title}**" + (
+                f" by {now_on.artist}" if now_on.artist else ""
+            )
+        elif pieces:
+            piece = f"A set of {len(pieces)} pieces, starting with {piece}"
+        guild_id = session.guild_id
+        failed = self._voice_failed.get(key)
+        job = self._voice_jobs.get(guild_id)
+        if track is None or not track.file:
+            where = "Members play it from the link." if track and track.url else "Text card only."
+        elif failed is not None:
+            where = "Not in voice: " + failed
+        elif self._voice_step.get(guild_id) == key:
+            where = f"In voice in <#{session.voice_channel_id}>."
+        elif job is not None and job[0] == key and not job[1].done():
+            where = f"Joining <#{session.voice_channel_id}> for the start."
+        else:
+            where = "Not in voice."
+        if run.state == "paused":
+            timing = "Paused" + (f", {human_seconds(left)} left." if left else ".")
+        elif current == COUNTDOWN:
+            starts = state.get("wake_at")
+            timing = (
+                f"Starts <t:{int(starts)}:R>" if isinstance(starts, int | float) else "Starting"
+            ) + (f"; {human_seconds(left)} until it ends." if left else ".")
+        elif current == PLAYING:
+            timing = f"{human_seconds(left)} left." if left is not None else "Playing."
+        else:
+            timing = "The piece has ended; the group is reflecting."
+        volume = f" Volume {round(step.volume * 100)} %." if step.volume != 1.0 else ""
+        return f"🎧 {piece}\n{timing}\n{where}{volume}"
 
     @listen.command(name="library", description="The audio files the bot can play in voice")
     async def library(self, interaction: discord.Interaction) -> None:

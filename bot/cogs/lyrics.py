@@ -220,6 +220,7 @@ class LyricsCog(commands.Cog):
         self._shown: dict[tuple[int, int], str] = {}
         """(run, step) -> what its step message shows now, so a refresh that would change
         nothing (e.g. right after the step was posted) costs no edit."""
+        bot.privacy.on_forget(self._forget_member)
 
     async def cog_load(self) -> None:
         """After a restart: remember the songs in progress and re-arm their turn timers."""
@@ -235,6 +236,23 @@ class LyricsCog(commands.Cog):
         self.sheets.close()
         for timer in self._turn_timers.values():
             timer.cancel()
+
+    async def _forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: songs in progress reload their names (the member's lines are now the
+        group's) and their sheets are shown again; finished steps' entries just go."""
+        live = {run.id: run for run in await self.bot.store.runs.all_live()}
+        for key, info in list(self.info.items()):
+            if user_id not in info.names and user_id not in info.opted_out:
+                continue
+            run = live.get(key[0])
+            if run is None or run.step_index != key[1]:
+                del self.info[key]
+                continue
+            step = self.bot.runner.step(run)
+            if isinstance(step, WriteStep):
+                await self._load_info(run, step)
+                self._shown.pop(key, None)
+                self.request_sheet(run.id)
 
     # ---------------------------------------------------------------- lookups
 

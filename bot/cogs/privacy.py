@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.app import ChorusBot
 from bot.cogs.access import require_guild
-from bot.core.errors import Conflict, UserFacingError
+from bot.core.errors import UserFacingError
 from bot.ui.components import button, persistent_view
 from bot.ui.format import COLOUR_INFO, plural
 
@@ -101,7 +101,8 @@ class PrivacyCog(commands.Cog):
                 "notes, goals and their ratings, consent, attendance, reminders and your "
                 "contributions. Lyric lines you wrote stay "
                 "in the group's songs as *anonymous* (or are removed, if the song was set up "
-                "that way). This can't be undone. Want a copy first? Use /mydata."
+                "that way). A session you are facilitating carries on without your name. "
+                "This can't be undone. Want a copy first? Use /mydata."
             ),
         )
         view = persistent_view(
@@ -127,21 +128,20 @@ class PrivacyCog(commands.Cog):
                 content="Nothing was deleted.", embed=None, view=None
             )
             return
-        if await self.bot.store.privacy.facilitates_open_session(guild_id, interaction.user.id):
-            raise Conflict(
-                "You're facilitating a session that is still open or a schedule that is still "
-                "active. End the session (/session end) or cancel the schedule "
-                "(/session schedule cancel) first, then use /forget again."
-            )
-        report = await self.bot.store.privacy.forget(
-            guild_id, interaction.user.id, self.bot.clock().timestamp()
-        )
+        report = await self.bot.privacy.forget(guild_id, interaction.user.id)
         log.info("forgot a member: %d rows", report.total)
+        await self._refresh_boards(guild_id)
         await interaction.response.edit_message(
             content="🧹 Done. Everything Chorus held about you in this server has been deleted.",
             embed=None,
             view=None,
         )
+
+    async def _refresh_boards(self, guild_id: int) -> None:
+        """Open boards here drop the forgotten member's name (their attendance is gone)."""
+        for session in await self.bot.sessions.all_open():
+            if session.guild_id == guild_id:
+                self.bot.live.request_board(session.id)
 
     # --------------------------------------------------------------- leaving
 
@@ -192,7 +192,8 @@ class PrivacyCog(commands.Cog):
             },
         )
         for guild_id, user_id in departed:
-            await self.bot.store.privacy.forget(guild_id, user_id, now)
+            await self.bot.privacy.forget(guild_id, user_id, asked=False)
+            await self._refresh_boards(guild_id)
         if old or departed:
             log.info("purge: %d old check-ins, %d departed members", old, len(departed))
         return old, len(departed)

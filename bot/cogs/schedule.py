@@ -36,6 +36,7 @@ from bot.core.schedule import (
 )
 from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import clean_title
+from bot.store.records import NO_FACILITATOR
 from bot.store.schedule import OccurrenceRecord, SeriesRecord
 from bot.ui import limits
 from bot.ui.schedule import (
@@ -719,7 +720,11 @@ class ScheduleCog(commands.Cog):
                 content,
                 view=view,
                 allowed_mentions=discord.AllowedMentions(
-                    everyone=False, roles=False, users=[discord.Object(series.facilitator_id)]
+                    everyone=False,
+                    roles=False,
+                    users=[discord.Object(series.facilitator_id)]
+                    if series.facilitator_id != NO_FACILITATOR
+                    else False,
                 ),
             )
             await store.set_start_message(occurrence.id, message.id)
@@ -806,6 +811,10 @@ class ScheduleCog(commands.Cog):
         return await self.bot.store.schedule.occurrence(following.id)
 
     async def tell(self, series: SeriesRecord, text: str) -> None:
+        if series.facilitator_id == NO_FACILITATOR:
+            # Their facilitator left and was forgotten: nobody is contacted in their place.
+            log.info("series %s has no facilitator to tell; nobody was contacted", series.id)
+            return
         try:
             user = self.bot.get_user(series.facilitator_id) or await self.bot.fetch_user(
                 series.facilitator_id

@@ -692,6 +692,37 @@ class ListenStep(StepBase):
     text_card: LongText | None = None
     """Lyrics or a description, for members who are not in the voice channel."""
     reflection: Reflection = Field(default_factory=Reflection)
+    volume: float = Field(default=1.0, ge=0.05, le=1.0)
+    """Voice playback level after loudness normalisation: 1 is full, 0.3 a quiet bed under
+    spoken guidance."""
+    then: list[Track] = Field(default_factory=list, max_length=9)
+    """A listening set: more pieces played right after `track`, back to back, with the
+    countdown only before the first. Every piece of a set needs its `duration`."""
+
+    @model_validator(mode="after")
+    def _set_is_timed(self) -> "ListenStep":
+        if not self.then:
+            return self
+        if not isinstance(self.track, Track):
+            raise _custom(
+                "listen_set", "a set (then:) starts with a track of its own, not from_vote"
+            )
+        pieces = [self.track, *self.then]
+        if len({t.file is None for t in pieces}) > 1:
+            raise _custom(
+                "listen_set",
+                "a set (track and then:) is either all files (played in voice) or all links "
+                "and text cards; it mixes the two",
+            )
+        untimed = [str(n) for n, t in enumerate(pieces, 1) if not t.duration]
+        if untimed:
+            raise _custom(
+                "listen_set",
+                "every piece of a set (track and then:) needs a duration; missing for piece "
+                "{numbers} (1 is track:)",
+                numbers=", ".join(untimed),
+            )
+        return self
 
 
 class Section(_Model):

@@ -258,7 +258,7 @@ def _load_checked(path: Path, file: str, media_dir: Path) -> _Loaded:
     if len(raw) > MAX_BYTES:
         size = _file_size(path, len(raw))
         message = (
-            f"file is {size // 1024} KiB; activity files may be at most {MAX_BYTES // 1024} KiB"
+            f"file is {-(-size // 1024)} KiB; activity files may be at most {MAX_BYTES // 1024} KiB"
         )
         return _Loaded(file, errors=[ActivityError(file, 1, 1, "", message)])
     return _load_raw(raw, file, media_dir)
@@ -350,6 +350,10 @@ def _validate(doc: MarkedDocument, file: str, media_dir: Path) -> _Loaded:
             problem = _media_problem(step.track.file, media_dir)
             if problem:
                 error(("steps", index, "track", "file"), problem)
+        for number, piece in enumerate(step.then if isinstance(step, ListenStep) else []):
+            problem = _media_problem(piece.file, media_dir) if piece.file else None
+            if problem:
+                error(("steps", index, "then", number, "file"), problem)
     if not loaded.errors:
         loaded.activity = activity
     return loaded

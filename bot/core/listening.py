@@ -57,6 +57,32 @@ def step_track(step: ListenStep, locale: str = "en") -> ResolvedTrack | None:
     return ResolvedTrack.from_track(step.track, locale) if isinstance(step.track, Track) else None
 
 
+def set_tracks(step: ListenStep, locale: str = "en") -> list[ResolvedTrack]:
+    """The pieces played after the first in a listening set (`then:`), in order."""
+    return [ResolvedTrack.from_track(t, locale) for t in step.then]
+
+
+def set_duration(step: ListenStep) -> int | None:
+    """The length of everything the step plays: the piece, or the whole set."""
+    track = step_track(step)
+    first = track.duration if track is not None else None
+    if not step.then:
+        return first
+    if first is None or any(t.duration is None for t in step.then):
+        return None
+    return first + sum(t.duration or 0 for t in step.then)
+
+
+def piece_at(lengths: Sequence[float], position: float) -> tuple[int, float]:
+    """(index of the piece, seconds into it) at `position` seconds into a set."""
+    start = 0.0
+    for index, length in enumerate(lengths):
+        if position < start + length or index == len(lengths) - 1:
+            return index, max(0.0, position - start)
+        start += length
+    return 0, 0.0
+
+
 def human_seconds(seconds: float) -> str:
     """'3 min 20 s', '45 s': for refusals and cards."""
     total = max(0, round(seconds))
@@ -92,6 +118,24 @@ def time_left(state: Mapping[str, Any], now: float) -> float | None:
     return until_wake + float(duration)
 
 
+def piece_start(state: Mapping[str, Any]) -> float | None:
+    """The second the piece starts (countdown) or started (playing), pauses accounted for.
+
+    Playing, it is the end of the piece minus its length, so a paused-and-resumed step (whose
+    end moved by the pause) gives the position the music should be at now.
+    """
+    wake_at = state.get("wake_at")
+    if not isinstance(wake_at, int | float):
+        return None
+    current = phase(state)
+    if current == COUNTDOWN:
+        return float(wake_at)
+    duration = state.get("duration")
+    if current == PLAYING and isinstance(duration, int | float):
+        return float(wake_at) - float(duration)
+    return None
+
+
 def reaction_counts(
     step: ListenStep, contributions: Sequence[ContributionRecord], locale: str = "en"
 ) -> list[tuple[str, str | None, int]]:
@@ -120,8 +164,7 @@ class ListenHandler(BaseStepHandler):
 
     def enter(self, ctx: StepContext) -> Wake:
         step: ListenStep = ctx.step
-        track = step_track(step)
-        duration = track.duration if track is not None else None
+        duration = set_duration(step)
         starts_at = ctx.now + step.countdown_seconds
         return Wake(
             at=starts_at,

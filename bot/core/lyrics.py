@@ -25,8 +25,10 @@ from bot.core.syllables import count_syllables
 from bot.core.text import clean_member_text
 from bot.store.records import ContributionRecord
 
-HARD_MAX_CHARS = 300
-"""No line is ever longer than this, even when `strict: false` lets a long line through."""
+HARD_MAX_CHARS = 500
+"""No writer's words are ever longer than this, even when `strict: false` lets a long line
+through. It is the validator's own ceiling for `constraints.max_chars`, so a step that validates
+gets the allowance it asks for (the validator and the runtime agree)."""
 BLANK_RE = re.compile(r"_{3,}")
 FILL_SEPARATOR = " / "
 EVENT_KINDS = ("line", "pass", "edit", "withdraw", "remove")
@@ -298,7 +300,8 @@ def check_line(
         raise InvalidInput("Fill in every blank of the line, please.")
     fill = FILL_SEPARATOR.join(fills)
     text = fill_template(slot.template, fills) if slot.template else fill
-    text = clean_member_text(text, HARD_MAX_CHARS, single_line=True)
+    # The template's own words come on top of the writer's: a long template line stays whole.
+    text = clean_member_text(text, HARD_MAX_CHARS + len(slot.template or ""), single_line=True)
     problems: list[str] = []
     flags: list[str] = []
     limit = step.constraints.max_chars
@@ -397,6 +400,10 @@ class WriteHandler(BaseStepHandler):
         state["order"] = rotation(state, ctx.present)
         if not takes_turns(step) or position is None:
             return Wake(at=None, state=state)
+        if state.get("turn") is None:
+            # The writer used /forget, which took their id out of the state: nobody timed
+            # out, and the writer now first in the order gets a whole turn.
+            return self._start_turn(state, step, writer, ctx.now)
         timeouts = list(state.get("timeouts", []))
         timeouts.append(
             {

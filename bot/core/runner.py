@@ -6,8 +6,9 @@ All state lives in the store (deadlines included), so a restarted bot resumes ev
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,8 +103,35 @@ class Runner:
     def _lock(self, run_id: int) -> asyncio.Lock:
         return self._locks.setdefault(run_id, asyncio.Lock())
 
+    @contextlib.asynccontextmanager
+    async def holding(self, run_ids: Iterable[int]) -> AsyncIterator[None]:
+        """Hold these runs still: no step state is read and written back meanwhile.
+
+        Locks are taken in id order, so two holders can't deadlock. /forget rewrites step
+        state under them, so an in-flight turn can't write an old state (with the id) back.
+        """
+        async with contextlib.AsyncExitStack() as stack:
+            for run_id in sorted(set(run_ids)):
+                await stack.enter_async_context(self._lock(run_id))
+            yield
+
+    def forget_member(self, user_id: int) -> None:
+        """Drop a forgotten member from what the runner keeps in memory.
+
+        The facilitator cache is reloaded from the (anonymised) session; the member leaves the
+        anonymous-answer guard, whose answers are not linked to them any more, so they may
+        answer an open anonymous step once more.
+        """
+        for session_id, facilitator in list(self._facilitators.items()):
+            if facilitator == user_id:
+                del self._facilitators[session_id]
+        for key, answered in list(self._anonymous_answered.items()):
+            answered.discard(user_id)
+            if not answered:
+                del self._anonymous_answered[key]
+
     async def _facilitator(self, session_id: int) -> int | None:
-        """A session's facilitator never changes, so it is looked up once."""
+        """Looked up once: it changes only to nobody, by /forget (see forget_member)."""
         if session_id not in self._facilitators:
             session = await self._store.sessions.get(session_id)
             self._facilitators[session_id] = session.facilitator_id if session else None

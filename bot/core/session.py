@@ -23,7 +23,8 @@ class SessionSummary:
     duration_seconds: float
     attendance: int
     activities: tuple[str, ...]
-    contributions: dict[str, int]
+    contributions: dict[str, tuple[int, int]]
+    """kind -> (contributions, people behind them), counted when the summary is made."""
     extras: list[tuple[str, str]] = field(default_factory=list)
 
 

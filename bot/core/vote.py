@@ -16,6 +16,7 @@ from typing import Any
 from bot.core.activities import Activity, ListenStep, VoteStep, localize
 from bot.core.errors import InvalidInput
 from bot.core.listening import ResolvedTrack
+from bot.core.lyrics import EVENT_KINDS, fold
 from bot.core.steps import BaseStepHandler, StepContext
 from bot.core.text import clean_member_text
 from bot.store.media import NominationRecord
@@ -73,10 +74,20 @@ def fixed_choices(step: VoteStep, locale: str = "en") -> list[VoteChoice]:
 
 
 def previous_choices(contributions: Sequence[ContributionRecord]) -> list[VoteChoice]:
-    """The previous step's written answers that the group may see: shared reflections, lines."""
+    """The previous step's written answers that the group may see: shared reflections, lines.
+
+    Lyric lines are taken from the song as it stands (the event log folded): a withdrawn or
+    removed line is no choice, and an edited one shows its new words.
+    """
+    song = {int(line["id"]): line for line in fold(contributions).values()}
     out = []
     for c in contributions:
-        text = c.payload.get("text") or c.payload.get("line")
+        if c.kind in EVENT_KINDS:
+            if c.kind != "line" or c.id not in song:
+                continue
+            text: Any = song[c.id].get("text")
+        else:
+            text = c.payload.get("text") or c.payload.get("line")
         if not isinstance(text, str) or not text.strip():
             continue
         if c.kind == "reflection" and not c.payload.get("shared"):
@@ -143,9 +154,16 @@ def winner(choices: Sequence[VoteChoice], votes: Sequence[ContributionRecord]) -
     return ranked[0] if ranked else None
 
 
-def voters(votes: Sequence[ContributionRecord]) -> int:
-    """How many people voted (a changed vote replaces the earlier one, as `tally` counts)."""
-    return sum(1 for v in votes if v.kind == "vote")
+def voters(votes: Sequence[ContributionRecord], choices: Sequence[VoteChoice] | None = None) -> int:
+    """How many people voted (a changed vote replaces the earlier one, as `tally` counts).
+
+    With `choices`, only votes for a choice still there count, as in `tally`: a vote for a
+    withdrawn nomination or a forgotten member's answer is no longer behind any figure.
+    """
+    keys = None if choices is None else {choice.key for choice in choices}
+    return sum(
+        1 for v in votes if v.kind == "vote" and (keys is None or v.payload.get("choice") in keys)
+    )
 
 
 def is_tie(ranked: Sequence[Tally]) -> bool:

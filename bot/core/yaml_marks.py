@@ -29,7 +29,7 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from bot.core.yaml_syntax import Mark, describe
+from bot.core.yaml_syntax import GENERIC, Mark, describe
 
 MAX_BYTES = 256 * 1024
 """Activity files are small; anything bigger is a mistake or an attack."""
@@ -162,8 +162,8 @@ def _refuse_aliases_and_depth(text: str) -> None:
         loader.dispose()
 
 
-_ALIAS_LIKE = re.compile(r"(?:^|[\s,\[\{:-])\*[^\s*]")
-_DEPTH_MARKS = re.compile(r"- |: ")
+_ALIAS_LIKE = re.compile(r"(?:^|[\s,\[\{:\-\ufeff])\*[^\s*]")
+_DEPTH_MARKS = re.compile(r"- |: |\? ")
 
 
 def _needs_event_scan(text: str) -> bool:
@@ -189,6 +189,25 @@ def _compose_with(loader: Any) -> Node | None:
         loader.dispose()
 
 
+_EXOTIC = re.compile(
+    r"[\t\r\x85\u2028\u2029\ufeff]"  # tabs and the rarer line breaks: the parsers differ
+    r"|(?:^|[\s\[\{,])(?:[!&*%]|\?(?=\s|$))"  # tags, anchors, aliases, directives, '? ' keys
+    r"|[|>][-+0-9]*[^-+0-9\s]",  # a block scalar header with anything unusual after it
+    re.MULTILINE,
+)
+
+
+def _plain_enough_for_libyaml(text: str) -> bool:
+    """Whether libyaml and PyYAML's pure-Python parser are known to agree on this text.
+
+    Activity files are plain mappings, lists and text, where the two agree exactly (a
+    differential fuzz test holds them to it). Where they are known to part ways (tabs, rare line
+    breaks, tags, anchors, directives, complex keys, odd block-scalar headers) the pure-Python
+    parser alone decides, so a file's result never depends on which is installed.
+    """
+    return _FAST and _EXOTIC.search(text) is None
+
+
 def _compose(text: str) -> Node | None:
     """Compose the node graph, with libyaml when installed; raises PyYAML's errors.
 
@@ -198,11 +217,11 @@ def _compose(text: str) -> Node | None:
     """
     if _needs_event_scan(text):
         _refuse_aliases_and_depth(text)
-    if _FAST:
+    if _plain_enough_for_libyaml(text):
         try:
             return _compose_with(_FastComposer(text))
         except yaml.YAMLError:
-            pass
+            pass  # libyaml's marks differ from the reference parser's: ask it (slower, rare)
     return _compose_with(_Composer(text))
 
 
@@ -213,7 +232,7 @@ def decode_source(raw: bytes) -> str | YamlProblem:
             1,
             1,
             (),
-            f"file is {len(raw) // 1024} KiB; activity files may be at most "
+            f"file is {-(-len(raw) // 1024)} KiB; activity files may be at most "
             f"{MAX_BYTES // 1024} KiB",
         )
     try:
@@ -247,12 +266,11 @@ class _Builder:
 
     def build(self, node: Node, path: YamlPath) -> Any:
         self.doc.value_marks[path] = _mark(node)
-        if not isinstance(node, ScalarNode):
-            if id(node) in self._seen:
-                # A node reached twice is an alias; never expand it (alias bombs).
-                self.problem(node, path, "aliases are not allowed in activity files")
-                return None
-            self._seen.add(id(node))
+        if id(node) in self._seen:
+            # A node reached twice is an alias (a scalar one too); never expand it.
+            self.problem(node, path, "aliases are not allowed in activity files")
+            return None
+        self._seen.add(id(node))
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         if isinstance(node, SequenceNode):
@@ -312,8 +330,14 @@ class _Builder:
         return None
 
 
+_TRAILING_TABS = re.compile(r"[ \t]*\t[ \t]*$", re.MULTILINE)
+
+
 def parse_marked(text: str) -> MarkedDocument | list[YamlProblem]:
     """Parse one YAML document; never raises, returns located problems instead."""
+    # A tab at the end of a line is invisible in an editor and harmless in YAML 1.2, but
+    # PyYAML's pure-Python parser refuses it; dropping it moves no mark (nothing follows it).
+    text = _TRAILING_TABS.sub("", text)
     try:
         root = _compose(text)
     except _ChorusLimit as exc:
@@ -329,8 +353,10 @@ def parse_marked(text: str) -> MarkedDocument | list[YamlProblem]:
         )
         message = f"YAML syntax: control character U+{char:04X} is not allowed"
         return [YamlProblem(where.line, where.column, (), message)]
-    except (yaml.YAMLError, RecursionError, MemoryError) as exc:
-        return [YamlProblem(1, 1, (), f"YAML syntax: {exc}")]
+    except RecursionError:
+        return [YamlProblem(1, 1, (), f"YAML syntax: nesting is deeper than {MAX_DEPTH} levels")]
+    except (yaml.YAMLError, MemoryError, UnicodeError):
+        return [YamlProblem(1, 1, (), f"YAML syntax: {GENERIC}")]
     if root is None:
         return [
             YamlProblem(1, 1, (), "file is empty; expected an activity (id, title, steps, ...)")

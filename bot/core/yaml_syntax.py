@@ -3,8 +3,8 @@
 PyYAML's messages differ between its pure-Python parser and libyaml (and between releases), and
 they are located where the parser *noticed* a problem, which is often a line after the mistake.
 A facilitator needs to know where the construct they left open *began*, and what was missing.
-So syntax errors are always read from the pure-Python parser's exception (its marks and its
-context), sorted into the kinds of mistakes people make by hand, and worded here.
+So a syntax error is read for its kind (the parser's context and its marks), and worded here;
+PyYAML's own sentences never reach a facilitator.
 """
 
 import re
@@ -15,6 +15,13 @@ import yaml
 
 _CLOSERS = {"[": "]", "{": "}"}
 _WORD = re.compile(r"[^\s,:\[\]{}#]+")
+_LINE_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+"""Where PyYAML starts a new line (its marks count lines the same way)."""
+_CANNOT_START = re.compile(r"found character '(.+)' that cannot start any token")
+GENERIC = (
+    "this can't be read as YAML; look here (and at the line above) for a stray character, "
+    "a missing ':' or an unmatched quote or bracket"
+)
 
 
 class Mark(NamedTuple):
@@ -40,8 +47,12 @@ def _here(mark: Mark) -> str:
     return f"{mark.line}:{mark.column}"
 
 
+def _lines(text: str) -> list[str]:
+    return _LINE_BREAKS.split(text)
+
+
 def _char_at(text: str, mark: Mark) -> str:
-    lines = text.split("\n")
+    lines = _lines(text)
     if mark.line - 1 >= len(lines):
         return ""
     line = lines[mark.line - 1]
@@ -54,7 +65,7 @@ def _found(text: str, mark: Mark) -> str:
     A ':' found where a ',' was expected belongs to the key written just before it, so that key
     is named (``facilitator_notes:`` reads as "found 'facilitator_notes'").
     """
-    lines = text.split("\n")
+    lines = _lines(text)
     if mark.line - 1 >= len(lines) or (
         mark.line == len(lines) and mark.column - 1 >= len(lines[-1])
     ):
@@ -69,16 +80,38 @@ def _found(text: str, mark: Mark) -> str:
     match = _WORD.match(line, start)
     if match:
         return f"'{match.group(0)}' at {_here(mark)}"
-    symbol = line[start : start + 1] or "the end of the line"
+    symbol = line[start : start + 1]
+    if not symbol:
+        return f"the end of line {mark.line}"
     return f"'{symbol}' at {_here(mark)}" if symbol.strip() else f"a space at {_here(mark)}"
 
 
-def describe(text: str, error: yaml.MarkedYAMLError) -> SyntaxProblem:
-    """Word a pure-Python PyYAML syntax error for a person editing ``text``.
+def _in_indentation(text: str, mark: Mark) -> bool:
+    lines = _lines(text)
+    if mark.line - 1 >= len(lines):
+        return False
+    return lines[mark.line - 1][: mark.column - 1].strip(" \t") == ""
 
-    Returns a problem located where the broken construct began when that is known (an
-    unclosed bracket or quote), else where the parser stopped.
+
+def describe(text: str, error: yaml.MarkedYAMLError) -> SyntaxProblem:
+    """Word a PyYAML syntax error for a person editing ``text``.
+
+    Located where the broken construct began when that is known (an unclosed bracket or
+    quote), else where the parser stopped; a mistake of no known kind gets a general message.
     """
+    problem = recognise(text, error)
+    if problem is not None:
+        return problem
+    stopped = _at(error.problem_mark) or _at(error.context_mark) or Mark(1, 1)
+    return SyntaxProblem(stopped, GENERIC)
+
+
+def recognise(text: str, error: yaml.MarkedYAMLError) -> SyntaxProblem | None:
+    """The error worded as one of the known kinds of mistake, or None for any other."""
+    return _describe(text, error)
+
+
+def _describe(text: str, error: yaml.MarkedYAMLError) -> SyntaxProblem | None:
     context = error.context or ""
     problem = error.problem or ""
     began = _at(error.context_mark)
@@ -86,15 +119,17 @@ def describe(text: str, error: yaml.MarkedYAMLError) -> SyntaxProblem:
     found = _found(text, stopped)
 
     if began is not None and ("flow sequence" in context or "flow mapping" in context):
-        opener = _char_at(text, began) or ("[" if "sequence" in context else "{")
-        closer = _CLOSERS.get(opener, "]")
+        opener = _char_at(text, began)
+        if opener not in _CLOSERS:
+            opener = "[" if "sequence" in context else "{"
         return SyntaxProblem(
             began,
             f"the '{opener}' opened here is never closed "
-            f"(found {found} where ',' or '{closer}' was expected)",
+            f"(found {found} where ',' or '{_CLOSERS[opener]}' was expected)",
         )
     if began is not None and "quoted scalar" in context:
-        quote = _char_at(text, began) or '"'
+        quote = _char_at(text, began)
+        quote = quote if quote in ("'", '"') else '"'
         if "end of stream" in problem:
             return SyntaxProblem(
                 began,
@@ -107,33 +142,83 @@ def describe(text: str, error: yaml.MarkedYAMLError) -> SyntaxProblem:
                 "unknown escape in double-quoted text; write \\\\ for a backslash, "
                 "or use single quotes",
             )
-    if "\\t" in problem or "tab" in problem:
-        return SyntaxProblem(stopped, "a tab is used for indentation; YAML needs spaces")
+        return None
+    if "\\t" in problem or " tab " in f" {problem} ":
+        if _in_indentation(text, stopped):
+            return SyntaxProblem(stopped, "a tab is used for indentation; YAML needs spaces")
+        return SyntaxProblem(stopped, "a tab can't separate things here; use spaces")
+    cannot_start = _CANNOT_START.search(problem)
+    if cannot_start:
+        return SyntaxProblem(
+            stopped,
+            f"'{cannot_start.group(1)}' can't start a value; put the whole value in quotes",
+        )
     if "mapping values are not allowed" in problem:
         return SyntaxProblem(
             stopped,
             "a ': ' here would start a mapping inside a value; put the whole value in "
             'quotes (title: "a: b") or fix the indentation',
         )
-    if began is not None and "block mapping" in context:
+    if "single document" in context or "another document" in problem:
         return SyntaxProblem(
             stopped,
-            f"found {found}, which does not line up with the mapping that began at "
-            f"{_here(began)}; indent it like the keys beside it",
+            "an activity file holds one document; remove the '---' here and what follows, "
+            "or move it to a file of its own",
         )
-    if began is not None and "block collection" in context:
+    if "duplicate anchor" in context:
         return SyntaxProblem(
             stopped,
-            f"found {found}, which does not line up with the list that began at "
-            f"{_here(began)}; start each item with '- ' at the same indentation",
+            "anchors (&name) aren't used in activity files, because aliases aren't allowed; "
+            "remove them",
+        )
+    if "document start" in problem and "block mapping start" in problem:
+        return SyntaxProblem(
+            stopped,
+            "this line is not indented like the file's first line; start every top-level "
+            "key at column 1",
+        )
+    if "block scalar" in context:
+        return SyntaxProblem(
+            began or stopped,
+            "after '|' or '>' only '-', '+' or a digit may follow on the same line; "
+            "start the text on the next line",
+        )
+    if "node content" in problem:
+        symbol = _char_at(text, stopped)
+        if symbol == ",":
+            return SyntaxProblem(
+                stopped, "a ',' with nothing before it; remove it or write a value"
+            )
+        return SyntaxProblem(stopped, f"expected a value here, but found {found}")
+    if began is not None and ("block mapping" in context or "block collection" in context):
+        symbol = _char_at(text, stopped)
+        if symbol in ("]", "}"):
+            return SyntaxProblem(
+                stopped, f"this '{symbol}' closes nothing; remove it (or open it earlier)"
+            )
+        if "block mapping" in context and symbol == "-":
+            return SyntaxProblem(
+                stopped,
+                f"a list item here, inside the mapping that began at {_here(began)}; put "
+                "the list under a key (key:, then '- item' lines indented below it)",
+            )
+        shape = "mapping" if "mapping" in context else "list"
+        fix = (
+            "indent it like the keys beside it"
+            if shape == "mapping"
+            else "start each item with '- ' at the same indentation"
+        )
+        return SyntaxProblem(
+            stopped,
+            f"found {found}, which does not line up with the {shape} that began at "
+            f"{_here(began)}; {fix}",
         )
     if "simple key" in context:
         return SyntaxProblem(
             began or stopped,
             "expected 'key: value' here, but this line has no ':' after its key",
         )
-    where = f" (while reading what began at {_here(began)})" if began and began != stopped else ""
-    return SyntaxProblem(stopped, f"{problem or context or 'unreadable YAML'}{where}")
+    return None
 
 
-__all__ = ["Mark", "SyntaxProblem", "describe"]
+__all__ = ["GENERIC", "Mark", "SyntaxProblem", "describe", "recognise"]

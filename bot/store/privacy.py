@@ -1,8 +1,11 @@
 """A member's data as a whole: consent, export (/mydata), deletion (/forget) and retention.
 
-Deletion is written against every table that can hold a member's id (see PRIVACY.md); a test
-scans every INTEGER column of every table afterwards, so a table added later without a rule
-here fails that test instead of silently keeping someone's data.
+Deletion is written against every table that can hold a member's id (see PRIVACY.md). JSON
+columns (a step's handler state, contribution payloads) are scrubbed generically: any value
+equal to the id is taken out wherever it sits, so a new step kind that keeps member ids in its
+state is covered without a rule here. tests/cogs/test_privacy_scan.py scans every column of
+every table (numbers and text) afterwards, so a table or column added later without a rule
+fails that test instead of silently keeping someone's data.
 """
 
 from __future__ import annotations
@@ -15,8 +18,42 @@ from typing import Any
 import aiosqlite
 
 from bot.store.database import Database
+from bot.store.records import NO_FACILITATOR
 
 LINE_REMOVE_VALUES = ("remove", "delete")
+
+
+LYRIC_EVENTS = ("line", "edit", "withdraw", "remove")
+"""Contribution kinds that make a song: kept without their author, so the group's song (folded
+from these events) keeps every line; every other contribution of the member is deleted."""
+
+# Sessions whose step state or payloads can hold the member's id: a handler learns ids only
+# from who is present (attendance), who contributed and who facilitates, so only sessions
+# they were in, contributed to or led are scanned (scanning every session of a large server
+# would make /forget slow). Read before anything is deleted.
+_SESSIONS_TOUCHED = (
+    "SELECT session_id FROM attendance WHERE user_id = :user AND session_id IN ({here})"
+    " UNION SELECT r.session_id FROM contributions c JOIN activity_runs r ON r.id = c.run_id"
+    " WHERE c.author_id = :user AND r.session_id IN ({here})"
+    " UNION SELECT id FROM sessions WHERE guild_id = :guild AND facilitator_id = :user"
+)
+
+# JSON columns that may hold member ids inside, scrubbed by walking the JSON (see scrub_id).
+_JSON_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    (
+        "activity_runs",
+        "step_state",
+        "SELECT id, step_state FROM activity_runs WHERE session_id IN ({sessions})"
+        " AND instr(step_state, :needle) > 0",
+    ),
+    (
+        "contributions",
+        "payload",
+        "SELECT id, payload FROM contributions WHERE run_id IN"
+        " (SELECT id FROM activity_runs WHERE session_id IN ({sessions}))"
+        " AND instr(payload, :needle) > 0",
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +170,13 @@ _FORGETS: tuple[tuple[str, str, str], ...] = (
         f"DELETE FROM attendance WHERE user_id = :user AND session_id IN ({_SESSIONS_HERE})",
     ),
     (
+        "anonymise",
+        "contributions",
+        "UPDATE contributions SET author_id = NULL WHERE author_id = :user"
+        f" AND kind IN ({', '.join(repr(k) for k in LYRIC_EVENTS)}) AND run_id IN"
+        f" (SELECT id FROM activity_runs WHERE session_id IN ({_SESSIONS_HERE}))",
+    ),
+    (
         "delete",
         "contributions",
         "DELETE FROM contributions WHERE author_id = :user AND run_id IN"
@@ -157,10 +201,12 @@ _FORGETS: tuple[tuple[str, str, str], ...] = (
         "UPDATE tracks SET uploaded_by = NULL WHERE guild_id = :guild AND uploaded_by = :user",
     ),
     (
+        # Open sessions too: the session carries on, led by anyone with the facilitator role,
+        # and nobody is contacted on the forgotten facilitator's behalf (NO_FACILITATOR).
         "anonymise",
         "sessions",
-        "UPDATE sessions SET facilitator_id = 0 WHERE guild_id = :guild"
-        " AND facilitator_id = :user AND status = 'ended'",
+        f"UPDATE sessions SET facilitator_id = {NO_FACILITATOR} WHERE guild_id = :guild"
+        " AND facilitator_id = :user",
     ),
     (
         "delete",
@@ -176,8 +222,10 @@ _FORGETS: tuple[tuple[str, str, str], ...] = (
     (
         "anonymise",
         "schedule_series",
-        "UPDATE schedule_series SET facilitator_id = 0 WHERE guild_id = :guild"
-        " AND facilitator_id = :user AND active = 0",
+        # Active ones too: /forget refuses a facilitator with an active schedule, so only the
+        # purge of someone who left the server reaches those; the series opens with nobody named.
+        f"UPDATE schedule_series SET facilitator_id = {NO_FACILITATOR} WHERE guild_id = :guild"
+        " AND facilitator_id = :user",
     ),
     (
         "anonymise",
@@ -257,14 +305,9 @@ class PrivacyRepository:
 
     # ------------------------------------------------------------------- forget
 
-    async def facilitates_open_session(self, guild_id: int, user_id: int) -> bool:
-        """True while they run an open session or an active schedule (others rely on those)."""
-        row = await self._db.fetch_one(
-            "SELECT 1 FROM sessions WHERE guild_id = ? AND facilitator_id = ? AND status = 'open'",
-            (guild_id, user_id),
-        )
-        if row is not None:
-            return True
+    async def facilitates_active_schedule(self, guild_id: int, user_id: int) -> bool:
+        """True while they lead an active schedule: future sessions open in their name and
+        mention them, so they cancel it first. An open session does not block /forget."""
         row = await self._db.fetch_one(
             "SELECT 1 FROM schedule_series WHERE guild_id = ? AND facilitator_id = ? AND active = 1",
             (guild_id, user_id),
@@ -274,12 +317,17 @@ class PrivacyRepository:
     async def forget(self, guild_id: int, user_id: int, now: float) -> ForgetReport:
         """Delete (or, for shared work, anonymise) everything about a member in one server.
 
-        One transaction: it all goes, or nothing does.
+        One transaction: it all goes, or nothing does. Returns rows per table; raises
+        StorageUnavailable when the database can't be written (nothing changed then).
         """
         deleted: dict[str, int] = {}
         anonymised: dict[str, int] = {}
         params = {"guild": guild_id, "user": user_id}
         async with self._db.transaction() as conn:
+            async with conn.execute(
+                _SESSIONS_TOUCHED.format(here=_SESSIONS_HERE), params
+            ) as cursor:
+                touched = sorted({int(row[0]) for row in await cursor.fetchall()})
             for action, table, sql in _FORGETS:
                 if table == "song_lines":
                     await self._forget_lines(conn, guild_id, user_id, now, deleted, anonymised)
@@ -287,7 +335,45 @@ class PrivacyRepository:
                 bucket = deleted if action == "delete" else anonymised
                 cursor = await conn.execute(sql, params)
                 bucket[table] = bucket.get(table, 0) + max(0, cursor.rowcount)
+            for table, column, select in _JSON_COLUMNS:
+                changed = await self._scrub_json(conn, table, column, select, touched, user_id)
+                if changed:
+                    anonymised[f"{table}.{column}"] = changed
         return ForgetReport(deleted=deleted, anonymised=anonymised)
+
+    async def _scrub_json(
+        self,
+        conn: aiosqlite.Connection,
+        table: str,
+        column: str,
+        select: str,
+        touched: list[int],
+        user_id: int,
+    ) -> int:
+        """Take the id out of one JSON column in these sessions' rows; returns rows changed.
+
+        `instr` finds candidate rows cheaply; only those are parsed, and only a row whose
+        JSON really held the id (not a longer number that merely contains its digits) is
+        written back.
+        """
+        sql = select.format(sessions="SELECT value FROM json_each(:touched)")
+        params = {"touched": json.dumps(touched), "needle": str(user_id)}
+        async with conn.execute(sql, params) as cursor:
+            found = list(await cursor.fetchall())
+        changed = 0
+        for row_id, text in found:
+            try:
+                value = json.loads(text)
+            except (TypeError, ValueError):
+                continue
+            cleaned, hit = scrub_id(value, user_id)
+            if hit:
+                await conn.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE id = ?",
+                    (json.dumps(cleaned), row_id),
+                )
+                changed += 1
+        return changed
 
     async def _forget_lines(
         self,
@@ -401,3 +487,52 @@ def _says_remove(value: Any) -> bool:
         choice = parsed.get("on_forget", parsed.get("forget_lines"))
         return isinstance(choice, str) and choice.lower() in LINE_REMOVE_VALUES
     return False
+
+
+def scrub_id(value: Any, user_id: int) -> tuple[Any, bool]:
+    """`value` (parsed JSON) without `user_id` anywhere in it, and whether it was there.
+
+    A list loses the id (a turn order simply skips them); a map keyed by the id loses the key;
+    any other place where the id stood (a writer, an author, a turn) becomes null, which
+    every reader treats as "nobody" or "a member". The id counts as a number or as its
+    digits in a string (JSON keys are strings).
+    """
+
+    def matches(item: Any) -> bool:
+        if isinstance(item, bool):
+            return False
+        if isinstance(item, int):
+            return item == user_id
+        if isinstance(item, float):
+            return item == float(user_id)
+        return isinstance(item, str) and item.strip() == str(user_id)
+
+    def walk(item: Any) -> tuple[Any, bool]:
+        if isinstance(item, dict):
+            out: dict[str, Any] = {}
+            hit = False
+            for key, inner in item.items():
+                if matches(key):
+                    hit = True
+                    continue
+                if matches(inner):
+                    out[key] = None
+                    hit = True
+                    continue
+                out[key], inner_hit = walk(inner)
+                hit = hit or inner_hit
+            return out, hit
+        if isinstance(item, list):
+            kept: list[Any] = []
+            hit = False
+            for inner in item:
+                if matches(inner):
+                    hit = True
+                    continue
+                cleaned, inner_hit = walk(inner)
+                kept.append(cleaned)
+                hit = hit or inner_hit
+            return kept, hit
+        return item, False
+
+    return walk(value)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+NO_FACILITATOR = 0
+"""`facilitator_id` of a session or schedule whose facilitator used /forget: nobody to contact."""
+
 
 @dataclass(frozen=True, slots=True)
 class SessionRecord:
@@ -18,6 +21,11 @@ class SessionRecord:
     status: str
     started_at: float
     ended_at: float | None
+
+    @property
+    def has_facilitator(self) -> bool:
+        """False once the facilitator used /forget: nobody is contacted on their behalf."""
+        return self.facilitator_id != NO_FACILITATOR
 
 
 @dataclass(frozen=True, slots=True)

@@ -308,10 +308,15 @@ class ContributionRepository:
         )
         return [_contribution(r) for r in rows]
 
-    async def counts_by_kind(self, session_id: int) -> dict[str, int]:
+    async def counts_by_kind(self, session_id: int) -> dict[str, tuple[int, int]]:
+        """kind -> (contributions, people behind them), from the rows stored now.
+
+        An anonymous contribution counts as one person of its own (it can't be linked).
+        """
         rows = await self._db.fetch_all(
-            "SELECT c.kind, COUNT(*) FROM contributions c JOIN activity_runs r ON r.id = c.run_id"
+            "SELECT c.kind, COUNT(*), COUNT(DISTINCT COALESCE(c.author_id, -c.id))"
+            " FROM contributions c JOIN activity_runs r ON r.id = c.run_id"
             " WHERE r.session_id = ? GROUP BY c.kind ORDER BY c.kind",
             (session_id,),
         )
-        return {str(r[0]): int(r[1]) for r in rows}
+        return {str(r[0]): (int(r[1]), int(r[2])) for r in rows}

@@ -220,6 +220,12 @@ def support_embed(support_text: str) -> discord.Embed:
     return discord.Embed(title="Support", colour=COLOUR_INFO, description=support_text)
 
 
+NO_FACILITATOR_TO_TELL = (
+    "💜 This session no longer has a facilitator I can contact, so I haven't told anyone. "
+    "Nothing was posted in the channel. You could speak to someone you trust here, or reach "
+    "out to one of the options below."
+)
+
 TELL_FAILED = (
     "💜 I couldn't reach the facilitator by direct message (their DMs may be closed), so "
     "they don't know yet. Nothing was posted in the channel. You could tell them yourself, "

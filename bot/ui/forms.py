@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.cogs.errors import is_expected, message_for
+from bot.cogs.errors import http_error, is_expected, message_for
 from bot.ui import limits
 from bot.ui.components import CUSTOM_ID, custom_id
 
@@ -134,7 +134,10 @@ def give_back(
     """A private reply: why it wasn't saved, and the member's words in full to keep."""
     if not written:
         return reason, None, None
-    head = f"{reason}\n\n{what[:1].upper()}{what[1:]} wasn't saved; here it is in full, to copy and keep."
+    head = (
+        f"{reason}\n\n{what[:1].upper()}{what[1:]} wasn't saved; "
+        "here it is in full, to copy and keep."
+    )
     text = "\n\n".join(written)
     block = f"```\n{text}\n```"
     if "```" not in text and len(block) <= limits.EMBED_DESCRIPTION:
@@ -164,10 +167,10 @@ async def _reply(
             await interaction.response.send_message(content, **kwargs)
     except discord.HTTPException as error:
         log.warning(
-            "could not give a member's form text back (Discord error %s, status %s): %d chars lost",
-            error.code,
-            error.status,
-            len(content),
+            "could not answer a form submission of %s (%s); lost: %r",
+            interaction.user.id,
+            http_error(error),
+            content[:200],
         )
 
 

@@ -265,6 +265,13 @@ def overflow_file(texts: Sequence[str], name: str = "full-text.txt") -> discord.
     return discord.File(io.BytesIO(body), filename=name)
 
 
+def fit_content(content: str) -> tuple[str, discord.File | None]:
+    """A reply's text within the content limit; when cut, the whole text as a file to attach."""
+    if len(content) <= CONTENT:
+        return content, None
+    return cut(content, CONTENT), overflow_file([content])
+
+
 # ---------------------------------------------------------------- forms and components
 
 

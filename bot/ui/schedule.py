@@ -182,9 +182,11 @@ def start_label(plan_title: str | None) -> str:
 def opening_message(
     facilitator_id: int, title: str, plan_title: str | None, occurrence_id: int
 ) -> tuple[str, discord.ui.View]:
-    """Posted under the board when a scheduled session opens; mentions the facilitator once."""
+    """Posted under the board when a scheduled session opens; mentions the facilitator once
+    (nobody, when `facilitator_id` is 0: they were forgotten)."""
     text = (
-        f"🔔 <@{facilitator_id}>, **{title}** is starting now. "
+        (f"🔔 <@{facilitator_id}>, " if facilitator_id else "🔔 ")
+        + f"**{title}** is starting now. "
         + (
             f"Press **{start_label(plan_title)}** when you're ready to begin."
             if plan_title

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import discord
 
+from bot.core.checkins import K_MIN
 from bot.core.session import SessionSummary
 from bot.core.text import shorten
 from bot.store.records import SessionHistoryRow
@@ -43,7 +44,9 @@ def summary_embed(summary: SessionSummary, titles: Mapping[str, str]) -> discord
     )
     lines = [
         plural(count, *KIND_LABELS[kind])
-        for kind, count in summary.contributions.items()
+        if people >= K_MIN
+        else f"{KIND_LABELS[kind][1]} from fewer than {K_MIN} people"
+        for kind, (count, people) in summary.contributions.items()
         if kind in KIND_LABELS
     ]
     if lines:

@@ -17,7 +17,7 @@ from simcord.actors import MemberActor
 from bot.core.activities import validate_paths
 from bot.settings import Settings
 from tests.conftest import ROOT, World, find_message
-from tests.discord_limits import LEDGER
+from tests.discord_limits import LEDGER, check_commands
 
 WORDS = [
     "listen",
@@ -155,6 +155,17 @@ def edge_activity() -> dict[str, Any]:
                 "strict": False,
                 "constraints": {"max_chars": 500},
             },
+            {
+                "type": "write",
+                "title": text(100, "Hidden"),
+                "theme": text(1000, "Hidden theme"),
+                "structure": [{"name": text(100, f"Part{n}"), "lines": 4} for n in range(8)],
+                "turns": "hidden",
+                "turn_seconds": 900,
+                "anonymous": True,
+                "strict": False,
+                "constraints": {"max_chars": 500},
+            },
             {"type": "goal", "title": text(100, "Goal"), "prompt": text(1000, "Goals")},
         ],
     }
@@ -173,6 +184,12 @@ def settings(tmp_path: Path) -> Settings:
         media_dir=tmp_path / "media",
         board_edit_interval=0,
     )
+
+
+async def test_the_synced_command_tree_is_checked(world: World) -> None:
+    synced = [r for r in world.env.http_requests if r.method == "PUT" and "commands" in r.path]
+    assert synced and isinstance(synced[0].json, list) and synced[0].json
+    assert check_commands("PUT", synced[0].json) == []
 
 
 def test_the_edge_activity_validates(settings: Settings) -> None:
@@ -276,6 +293,22 @@ async def test_the_edge_activity_runs_within_discord_limits(world: World) -> Non
         answer = " / ".join([text(35, "word")] * 12)
         added = await person.submit_modal(form, {"line": answer})
         assert "Your line is added" in added.response.content, added.response.content
+
+    await next_step(world)  # hidden, anonymous lines in turn
+    long_word = "supercalifragilisticexpialidociousness"
+    for n in range(3):
+        for person in people:
+            form = await person.click(step_message(world, "Hidden"), label="Write my line")
+            if form.modal is None:
+                continue  # not their turn
+            shown = str(form.modal)
+            if n:
+                assert long_word in shown  # the clue is shown whole, not cut to a label
+            added = await person.submit_modal(form, {"line": text(400, "hid") + " " + long_word})
+            assert "Your line is added" in added.response.content, added.response.content
+            break
+        else:
+            raise AssertionError("nobody could write the hidden line")
 
     await next_step(world)  # goal
     card = step_message(world, "Goal")

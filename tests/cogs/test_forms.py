@@ -253,3 +253,18 @@ async def test_listen_form_shows_every_question(world: World) -> None:
     shown_text = " ".join(c.get("content", "") for c in spec["components"])
     assert "What did you notice?" in shown_text
     assert "Where in your body did you feel it?" in shown_text
+
+
+async def test_a_goal_waiting_for_consent_survives_a_restart(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """/goal set asks for consent first; the goal typed in the command is kept in that private
+    message, so Agree after a restart still saves it (nothing is stored before consent)."""
+    ana = world.members[0]
+    asked = await ana.slash(world.channel, "goal set", text="sing in the car again")
+    assert asked.response.embeds[0].title == "Before your first goal"
+    assert await stored_goals(world) == []
+    await restart(world, settings, catalog)
+    saved = await ana.click(asked.response.message, label="Agree")
+    assert "Your goal is saved" in (saved.response.content or ""), saved.response.content
+    assert await stored_goals(world) == ["sing in the car again"]

@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.store.records import ContributionRecord
 from bot.ui.steps.base import StepScene
 from bot.ui.steps.listen import ListenPresenter
-from bot.voice import FFMPEG_MISSING, RecordingVoice
+from bot.voice import RecordingVoice
 from tests.conftest import ROOT, World, find_message
 
 needs_ffmpeg = pytest.mark.requires_program("ffmpeg", "ffprobe")
@@ -355,73 +355,6 @@ async def test_vote_on_fixed_tracks_and_previous_answers(world: World) -> None:
     await next_step(world)
     best = card_text(find_message(world.channel, "Best word"))
     assert "tide" in best and "secret" not in best
-
-
-@needs_ffmpeg
-async def test_voice_playback_starts_at_zero_and_stops_with_the_step(
-    world: World, voice: RecordingVoice
-) -> None:
-    ana = world.members[0]
-    await open_session(world, voice=True)
-    await ana.join_voice(world.voice)
-    await start(world, "test-listen-voice")
-    card = find_message(world.channel, "Tone")
-    assert f"It plays in <#{world.voice.id}>" in card_text(card)
-    assert voice.calls == []  # nothing before the countdown ends
-    await world.env.advance_time(6)
-    assert voice.calls == [("play", world.voice.id, "tone.ogg")]
-    assert "🔊 Playing now" in card_text(find_message(world.channel, "Tone"))
-    await world.facilitator.slash(world.channel, "activity pause")
-    await world.facilitator.slash(world.channel, "activity resume")
-    assert voice.actions() == ["play", "pause", "resume"]
-    await world.env.advance_time(21)
-    await next_step(world)
-    assert voice.actions()[-1] == "stop" and voice.channel_of(world.guild.id) is None
-    plays = await world.bot().store.media.plays(1)
-    assert [(p.mode, p.file_name) for p in plays] == [("voice", "tones/tone.ogg")]
-
-
-@needs_ffmpeg
-async def test_voice_stops_when_the_channel_empties(world: World, voice: RecordingVoice) -> None:
-    ana, ben, _ = world.members
-    await open_session(world, voice=True)
-    await ana.join_voice(world.voice)
-    await ben.join_voice(world.voice)
-    await start(world, "test-listen-voice")
-    await world.env.advance_time(6)
-    await ana.leave_voice()
-    assert voice.channel_of(world.guild.id) == world.voice.id
-    await ben.leave_voice()
-    assert voice.actions() == ["play", "stop"]
-
-
-@needs_ffmpeg
-@pytest.mark.parametrize("problem", ["ffmpeg", "unreadable", "no-voice-channel"])
-async def test_voice_problems_fall_back_with_one_message(
-    world: World, voice: RecordingVoice, settings: Settings, problem: str
-) -> None:
-    if problem == "ffmpeg":
-        voice.fail_with = FFMPEG_MISSING
-    if problem == "unreadable":
-        (settings.media_dir / "tones" / "tone.ogg").unlink()
-    await open_session(world, voice=problem != "no-voice-channel")
-    await start(world, "test-listen-voice")
-    await world.env.advance_time(6)
-    messages = dms(world)
-    assert len(messages) == 1, messages
-    expected = {
-        "ffmpeg": "FFmpeg isn't installed",
-        "unreadable": "couldn't read `tones/tone.ogg`",
-        "no-voice-channel": "has no voice channel",
-    }[problem]
-    assert expected in messages[0]
-    card = card_text(find_message(world.channel, "Tone"))
-    assert "follow the card" in card.lower() and "A steady A at 440 Hz." in card
-    assert voice.channel_of(world.guild.id) is None
-    await world.env.advance_time(21)
-    assert "Step 2 of 2" in await next_step(world)  # the session never stalls
-    plays = await world.bot().store.media.plays(1)
-    assert [p.mode for p in plays] == ["text"]
 
 
 def tone_bytes(tmp_path: Path, fmt: str = "ogg") -> bytes:

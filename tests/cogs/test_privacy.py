@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 
-from tests.cogs.test_checkins import agree, open_and_join, start
+from tests.cogs.test_checkins import agree, care_messages, open_and_join, start
 from tests.conftest import World, find_message
 
 
@@ -150,11 +151,58 @@ async def test_forget_covers_songs_nominations_and_reminders(world: World) -> No
     assert await every_row_with(world, ana.id) == []
 
 
-async def test_facilitator_with_an_open_session_is_asked_to_end_it_first(world: World) -> None:
-    await open_and_join(world)
+async def test_facilitator_with_an_active_schedule_is_asked_to_cancel_it_first(
+    world: World,
+) -> None:
+    """Scheduled sessions open in the facilitator's name, so they cancel first; an open
+    session does not hold /forget back (tests/cogs/test_privacy_scan.py forgets mid-session)."""
+    await world.facilitator.slash(world.channel, "setup timezone", zone="Europe/Berlin")
+    shown = await world.facilitator.slash(
+        world.channel, "session schedule create", title="Friday circle", when="friday 18:00"
+    )
+    await world.facilitator.click(shown.response.message, label="Confirm")
     asked = await world.facilitator.slash(world.channel, "forget")
     refused = await world.facilitator.click(asked.response.message, label="Delete my data")
-    assert "still open" in refused.response.content
+    assert "Cancel it" in refused.response.content, refused.response.content
+    series = await world.bot().store.schedule.upcoming(world.guild.id, 10)
+    assert series, "nothing was deleted"
+    assert await every_row_with(world, world.facilitator.id) != []
+
+
+@pytest.mark.parametrize("ended", [False, True], ids=["mid-session", "after the session"])
+async def test_nobody_is_told_on_behalf_of_a_forgotten_facilitator(
+    world: World, ended: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A member asks Chorus to tell the facilitator they are finding things hard, but the
+    facilitator has used /forget: nobody is contacted in their place (not the other
+    facilitators either: the member chose to tell one person), and the member is told so,
+    with the support resources again."""
+    fran = world.facilitator
+    ana, quiet = world.members[:2]
+    gil = world.guild.add_member(world.env.create_user("gil"), roles=[world.facilitator_role])
+    await open_and_join(world, ana, quiet)
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "1")
+    care = care_messages(world, ana)
+    assert len(care) == 1
+    if ended:
+        await fran.slash(world.channel, "session end")
+    asked = await fran.slash(world.channel, "forget")
+    done = await fran.click(asked.response.message, label="Delete my data")
+    assert "has been deleted" in done.response.content
+    caplog.clear()
+    caplog.set_level(logging.INFO, logger="chorus")
+    told = await ana.click(care[0], label="Let the facilitator know")  # type: ignore[arg-type]
+    content = told.response.content or ""
+    assert told.ephemeral and "no longer has a facilitator I can contact" in content, content
+    assert "I've let the facilitator know" not in content
+    assert "findahelpline.com" in (told.response.embeds[0].description or "")
+    for person in (fran, gil):
+        dm = person.user.dm_channel
+        assert dm is None or not dm.history(), f"{person.name} was contacted"
+    assert "could not reach facilitator" not in caplog.text
+    assert "nobody was contacted" in caplog.text
+    assert await every_row_with(world, fran.id) == []
 
 
 async def test_leaving_the_server_deletes_data_after_the_grace_period(world: World) -> None:

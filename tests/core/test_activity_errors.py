@@ -214,7 +214,7 @@ def test_deep_nesting_is_refused(tmp_path: Path) -> None:
 
 def test_huge_file_is_refused(tmp_path: Path) -> None:
     errors = errors_for(tmp_path, "", header="# " + "x" * 300_000 + "\n")
-    assert errors == ["demo.yaml:1:1: file is 292 KiB; activity files may be at most 256 KiB"]
+    assert errors == ["demo.yaml:1:1: file is 293 KiB; activity files may be at most 256 KiB"]
 
 
 def test_empty_file(tmp_path: Path) -> None:

@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from bot.core.activities import WriteStep
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyrics import (
+    HARD_MAX_CHARS,
     WriteHandler,
     allowance,
     clean_line,
@@ -163,7 +165,8 @@ def test_form_allowance_fits_the_step_limit() -> None:
     assert allowance(step, one) == 40
     # Two blanks at their full allowance, joined with " / ", still fit in 40.
     assert allowance(step, two) == 18 and 18 + 3 + 18 <= 40
-    assert allowance(write_step(constraints={"max_chars": 500}), slots(write_step())[0]) == 300
+    # The largest allowance the validator accepts is the one a writer gets.
+    assert allowance(write_step(constraints={"max_chars": 500}), slots(write_step())[0]) == 500
 
 
 def test_joining_member_is_appended_and_leaver_skipped() -> None:
@@ -303,7 +306,7 @@ def test_max_chars_strict_and_hard_bound() -> None:
         h.contribute(ANA, "line", text="x" * 30)
     lenient = Harness(write_step(strict=False, constraints={"max_chars": 20}), [ANA])
     lenient.contribute(ANA, "line", text="word " * 200)
-    assert len(lenient.texts[0]) <= 300 and song_lines(lenient.state)[0]["flags"] == ["long"]
+    assert len(lenient.texts[0]) <= 500 and song_lines(lenient.state)[0]["flags"] == ["long"]
 
 
 def test_rhyme_kinds() -> None:
@@ -376,3 +379,11 @@ def test_credits_respect_opt_out() -> None:
     found = credits(song_lines(h.state), False, [BEN])
     assert found.named == (ANA, CAI) and found.group
     assert credits(song_lines(h.state), False, []).named == (ANA, BEN, CAI)
+
+
+def test_the_validator_and_the_runtime_agree_on_line_length() -> None:
+    """What `chorus validate` accepts for max_chars is what the line form and the rules allow."""
+    step = write_step(constraints={"max_chars": HARD_MAX_CHARS}, strict=True)
+    assert allowance(step, slots(step)[0]) == HARD_MAX_CHARS
+    with pytest.raises(ValidationError):
+        write_step(constraints={"max_chars": HARD_MAX_CHARS + 1})

@@ -1,9 +1,12 @@
 """YAML syntax errors in Chorus's words: where the construct began, what was missing, and the
 same message and place whether or not libyaml is installed (and whichever version)."""
 
+import random
+import re
+
 import pytest
 
-from bot.core import yaml_marks
+from bot.core import yaml_marks, yaml_syntax
 from bot.core.yaml_marks import YamlProblem, parse_marked
 
 BROKEN = {
@@ -51,6 +54,56 @@ BROKEN = {
         "a ': ' here would start a mapping inside a value; put the whole value in quotes "
         '(title: "a: b") or fix the indentation',
     ),
+    "tab_inside_a_line": (
+        "id: x\ntitle: a\tb: c\n",
+        (2, 9),
+        "a tab can't separate things here; use spaces",
+    ),
+    "first_line_indented": (
+        "  id: x\ntitle: y\n",
+        (2, 1),
+        "this line is not indented like the file's first line; start every top-level key at "
+        "column 1",
+    ),
+    "second_document": (
+        "id: x\n---\nid: y\n",
+        (2, 1),
+        "an activity file holds one document; remove the '---' here and what follows, or move "
+        "it to a file of its own",
+    ),
+    "duplicate_anchor": (
+        "a: &x 1\nb: &x 2\n",
+        (2, 4),
+        "anchors (&name) aren't used in activity files, because aliases aren't allowed; "
+        "remove them",
+    ),
+    "character_that_cannot_start": (
+        "id: @calm\n",
+        (1, 5),
+        "'@' can't start a value; put the whole value in quotes",
+    ),
+    "leading_comma": (
+        "tags: [, calm]\n",
+        (1, 8),
+        "a ',' with nothing before it; remove it or write a value",
+    ),
+    "extra_closing_bracket": (
+        "tags: [calm, slow]]\n",
+        (1, 19),
+        "this ']' closes nothing; remove it (or open it earlier)",
+    ),
+    "list_item_inside_a_mapping": (
+        "id: x\n- y\n",
+        (2, 1),
+        "a list item here, inside the mapping that began at 1:1; put the list under a key "
+        "(key:, then '- item' lines indented below it)",
+    ),
+    "block_scalar_header": (
+        "text: |#\n  hello\n",
+        (1, 7),
+        "after '|' or '>' only '-', '+' or a digit may follow on the same line; start the "
+        "text on the next line",
+    ),
     "key_out_of_line": (
         "steps:\n  - a\n  - b\n x: 1\n",
         (4, 2),
@@ -94,3 +147,88 @@ def test_depth_just_under_the_limit_is_accepted() -> None:
     depth = yaml_marks.MAX_DEPTH - 1  # the top-level mapping is one level
     doc = parse_marked("id: " + "[" * depth + "1" + "]" * depth + "\n")
     assert not isinstance(doc, list)
+
+
+def test_depth_limit_holds_for_complex_key_chains() -> None:
+    problems = parse_marked("? " * 1000 + "x\n")
+    assert isinstance(problems, list)
+    assert [p.message for p in problems] == ["YAML syntax: nesting is deeper than 24 levels"]
+
+
+def test_an_alias_hidden_behind_a_byte_order_mark_is_refused() -> None:
+    problems = parse_marked("title: &t Hello\nsummary:\n\ufeff*t\n")
+    assert isinstance(problems, list) and problems
+    assert all("alias" in p.message or "YAML syntax" in p.message for p in problems)
+
+
+def test_a_tab_at_the_end_of_a_line_is_harmless() -> None:
+    doc = parse_marked("id: calm\ntitle: Calm evening\t\ntags: [a, b]\n")
+    assert not isinstance(doc, list)
+    assert doc.data["title"] == "Calm evening"
+
+
+def test_text_that_cant_be_encoded_is_a_problem_not_a_crash() -> None:
+    problems = parse_marked("a: \ud800\n")
+    assert isinstance(problems, list) and problems[0].message.startswith("YAML syntax:")
+
+
+def test_no_pyyaml_sentence_reaches_a_facilitator() -> None:
+    """Every syntax message is one of Chorus's own, for a corpus of hand-made mistakes."""
+    ours = (
+        "the '",
+        'the "',
+        "unknown escape",
+        "a tab",
+        "a ': ' here",
+        "an activity file holds one document",
+        "anchors (&name)",
+        "this line is not indented",
+        "after '|' or '>'",
+        "a ',' with nothing",
+        "expected a value here",
+        "this ']'",
+        "this '}'",
+        "a list item here",
+        "found '",
+        "expected 'key: value'",
+        "nesting is deeper",
+        "aliases",
+        "control character",
+        yaml_syntax.GENERIC,
+    )
+    rng = random.Random(3)
+    for _ in range(2000):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 25)))
+        problems = parse_marked(text)
+        if isinstance(problems, list):
+            for problem in problems:
+                said = problem.message.removeprefix("YAML syntax: ")
+                if problem.message.startswith("YAML syntax: "):
+                    assert said.startswith(ours) or CANNOT_START.match(said), (text, said)
+
+
+CANNOT_START = re.compile(r"^'.+' can't start a value; put the whole value in quotes$")
+PIECES = [
+    *"ab: -[]{},'\"#\n\n  &*!|>?%@`",
+    "id: x\n",
+    "- ",
+    ": ",
+    "\n  ",
+    "key: value\n",
+    "\t",
+    "\r\n",
+    "\ufeff",
+    "---\n",
+]
+
+
+def test_libyaml_and_the_pure_python_parser_always_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A differential fuzz: 3,000 random YAML-like texts (tabs, odd line breaks, tags, anchors,
+    flow and block collections, quotes) give the same data or the same located problems."""
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 40)))
+        monkeypatch.setattr(yaml_marks, "_FAST", True)
+        fast = parse_marked(text)
+        monkeypatch.setattr(yaml_marks, "_FAST", False)
+        assert parse_marked(text) == fast, text

@@ -73,6 +73,7 @@ TABLE: dict[str, tuple[str, bool, dict[str, Any]]] = {
     "listen playlist": (MEMBER, False, {}),
     "listen remove": (FACILITATOR, False, {"entry": 1}),
     "listen library": (MEMBER, False, {}),
+    "listen now": (FACILITATOR, False, {}),
     "listen upload": (FACILITATOR, False, {"file": ("a.ogg", b"x")}),
     "checkin now": (MEMBER, False, {}),
     "checkin history": (MEMBER, False, {}),

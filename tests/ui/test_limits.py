@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import discord
+import pytest
+import simcord.http.router as router
 
 from bot.ui import limits
-from tests.discord_limits import check_commands, check_request
+from tests.discord_limits import LEDGER, check_commands, check_request
 
 SENTENCE = "every voice in the room is welcome here tonight " * 200
 
@@ -86,3 +90,23 @@ def test_the_plugin_checks_the_command_tree() -> None:
     assert any(".name: 33 > 32" in f for f in found)
     assert any(".description: 101 > 100" in f for f in found)
     assert any(".options: 26 > 25" in f for f in found)
+
+
+def test_a_request_over_a_limit_is_charged_to_the_test_that_sent_it(
+    request: pytest.FixtureRequest,
+) -> None:
+    """The plugin's wrapper sits in simcord's HTTP chokepoint for the whole suite; the
+    violation is recorded against this test (and removed again, so this test still passes)."""
+    before = len(LEDGER.violations)
+    with contextlib.suppress(AttributeError):  # no backend here: only the check matters
+        router.dispatch(None, "POST", "/channels/1/messages", json={"content": "x" * 2001})
+    recorded = LEDGER.violations[before:]
+    del LEDGER.violations[before:]
+    assert recorded == [(request.node.nodeid, "POST /channels/1/messages.content: 2001 > 2000")]
+
+
+def test_a_long_reply_is_cut_at_a_word_and_attached_whole() -> None:
+    shown, whole = limits.fit_content(SENTENCE)
+    assert len(shown) <= limits.CONTENT and shown.endswith("…")
+    assert whole is not None and whole.fp.read().decode() == SENTENCE
+    assert limits.fit_content("short") == ("short", None)

@@ -15,6 +15,7 @@ from bot.core.listening import (
     ResolvedTrack,
     phase,
     reaction_counts,
+    set_tracks,
     step_track,
 )
 from bot.core.text import shorten
@@ -106,7 +107,15 @@ class ListenPresenter:
                 f"{scene.text(scene.activity.title)} · step {scene.index + 1} of {total}", 256
             )
         )
-        if track is not None:
+        if track is not None and step.then:
+            # A listening set: one line per piece, played back to back.
+            pieces = [track, *set_tracks(step, scene.locale)]
+            lines = [
+                f"{n}. " + track_line(piece).replace("\n", " — ")
+                for n, piece in enumerate(pieces, 1)
+            ]
+            embed.add_field(name="Set", value=field("\n".join(lines)), inline=False)
+        elif track is not None:
             embed.add_field(name="Track", value=field(track_line(track)), inline=True)
         if not closed:
             starts = state.get("starts_at")

@@ -107,7 +107,8 @@ class VotePresenter:
         choices = self.choices_for(scene)
         ranked = tally(choices, scene.contributions)
         votes = {t.choice.key: t.votes for t in ranked}
-        counted = voters(scene.contributions) >= GROUP_MIN
+        people = voters(scene.contributions, choices)
+        counted = people >= GROUP_MIN
         lines = [f"**{scene.text(step.question)}**", ""]
         for n, c in enumerate(choices, 1):
             count = f" — {plural(votes.get(c.key, 0), 'vote')}" if counted else ""
@@ -115,18 +116,20 @@ class VotePresenter:
         if not choices:
             lines.append("There was nothing to vote on.")
         elif not counted:
-            lines += ["", _few(voters(scene.contributions))]
+            lines += ["", _few(people)]
         return MessagePayload(embed=self._frame(scene, "\n".join(lines), True), view=None)
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
-        ranked = tally(self.choices_for(scene), scene.contributions)
+        choices = self.choices_for(scene)
+        ranked = tally(choices, scene.contributions)
         if not ranked:
             return []
         top = ranked[0]
+        people = voters(scene.contributions, choices)
         if top.votes == 0:
             note = "Nobody voted, so the first choice goes ahead."
-        elif voters(scene.contributions) < GROUP_MIN:
-            note = _few(voters(scene.contributions))
+        elif people < GROUP_MIN:
+            note = _few(people)
         elif is_tie(ranked):
             note = f"A tie at {plural(top.votes, 'vote')}: the earliest choice goes ahead."
         else:

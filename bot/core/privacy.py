@@ -1,0 +1,64 @@
+"""Forgetting a member: the store's deletion, with the runner's state held still meanwhile.
+
+/forget (and the purge of members who left the server) go through `PrivacyService.forget`, so
+the database, the step state of running activities and the runner's memory change together.
+Features that keep members in their own memory (names, pending forms, cached choices)
+register a callback with `on_forget`; it runs right after the deletion commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.core.clock import Clock, timestamp
+from bot.core.errors import Conflict
+from bot.core.runner import Runner
+from bot.store.privacy import ForgetReport
+from bot.store.store import Store
+
+log = logging.getLogger("chorus.privacy")
+
+Forgetter = Callable[[int, int], Awaitable[None]]
+"""Called with (guild_id, user_id) once a member's data is gone: drop them from memory."""
+
+ACTIVE_SCHEDULE = (
+    "You lead a schedule that is still active: its sessions open in your name. Cancel it "
+    "(/session schedule cancel) first, then use /forget again."
+)
+
+
+class PrivacyService:
+    """Deletes a member's data in one server; no Discord here."""
+
+    def __init__(self, store: Store, runner: Runner, clock: Clock) -> None:
+        self._store = store
+        self._runner = runner
+        self._clock = clock
+        self._forgetters: list[Forgetter] = []
+
+    def on_forget(self, forgetter: Forgetter) -> None:
+        """Await `forgetter(guild_id, user_id)` after every forget (once the data is gone)."""
+        self._forgetters.append(forgetter)
+
+    async def forget(self, guild_id: int, user_id: int, *, asked: bool = True) -> ForgetReport:
+        """Delete or anonymise everything about the member in this server (see PRIVACY.md).
+
+        `asked`: the member asked (/forget); they are refused with Conflict while they lead an
+        active schedule. The purge of departed members passes False and forgets regardless.
+        Raises StorageUnavailable when the database can't be written (nothing changed).
+        """
+        if asked and await self._store.privacy.facilitates_active_schedule(guild_id, user_id):
+            raise Conflict(ACTIVE_SCHEDULE)
+        live = [run.id for run in await self._store.runs.all_live()]
+        async with self._runner.holding(live):
+            report = await self._store.privacy.forget(guild_id, user_id, timestamp(self._clock))
+            self._runner.forget_member(user_id)
+        # Outside the runs' locks: a feature may redraw a message (a Discord call) here.
+        for forgetter in self._forgetters:
+            try:
+                await forgetter(guild_id, user_id)
+            except Exception:
+                # The data is already gone; one feature's memory must not undo the reply.
+                log.exception("a feature failed to drop a forgotten member from memory")
+        return report

@@ -1,0 +1,1 @@
+"""Small protocol peers for the parts of Discord that simcord can't simulate."""

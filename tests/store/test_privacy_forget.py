@@ -1,0 +1,146 @@
+"""The store's /forget on a real SQLite file: ids inside JSON (any step kind's state, any
+payload) are taken out generically; lyric events stay without their author; facilitators are
+anonymised, open sessions and active schedules included."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.store.privacy import scrub_id
+from bot.store.records import NO_FACILITATOR
+from bot.store.store import Store
+
+GUILD = 10
+ANA = 1456074443980800021
+BEN = 1456074443980800022
+LONGER = int(f"{ANA}7")  # a different number that merely contains ana's digits
+
+
+def test_scrub_takes_the_id_out_of_any_json() -> None:
+    state: dict[str, Any] = {
+        "order": [ANA, BEN],
+        "turn": ANA,
+        "last": {"writer": ANA, "id": 7},
+        "lines": {"0": {"author": ANA, "text": "home"}, "1": {"author": BEN}},
+        "timeouts": [{"user": ANA, "turn_no": 1}],
+        "by_member": {str(ANA): 3, str(BEN): 4},
+        "as_text": [str(ANA)],
+        "float": float(ANA),
+        "flag": True,
+        "other": LONGER,
+        "count": 1,
+    }
+    cleaned, hit = scrub_id(state, ANA)
+    assert hit
+    assert cleaned == {
+        "order": [BEN],
+        "turn": None,
+        "last": {"writer": None, "id": 7},
+        "lines": {"0": {"author": None, "text": "home"}, "1": {"author": BEN}},
+        "timeouts": [{"user": None, "turn_no": 1}],
+        "by_member": {str(BEN): 4},
+        "as_text": [],
+        "float": None,
+        "flag": True,
+        "other": LONGER,
+        "count": 1,
+    }
+    assert str(ANA) not in json.dumps(cleaned).replace(str(LONGER), "")
+    untouched, hit = scrub_id({"order": [BEN, LONGER], "flag": True}, ANA)
+    assert not hit and untouched == {"order": [BEN, LONGER], "flag": True}
+
+
+async def open_store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "chorus.db")
+    await store.open()
+    return store
+
+
+async def test_forget_scrubs_step_state_and_keeps_lyric_lines_anonymously(
+    tmp_path: Path,
+) -> None:
+    store = await open_store(tmp_path)
+    # A step kind that doesn't exist yet keeps ids its own way: the scrub needs no rule for it.
+    future_state = {"pairs": [[ANA, BEN]], "votes": {str(ANA): "o1", str(BEN): "o0"}}
+    session = await store.sessions.create(
+        guild_id=GUILD, channel_id=5, voice_channel_id=None, title="Circle",
+        facilitator_id=ANA, now=0.0,
+    )  # fmt: skip
+    run = await store.runs.create(
+        session_id=session.id, activity_id="a", version_hash="h", definition="{}", now=0.0,
+        step_deadline=None, step_state=json.dumps(future_state),
+    )  # fmt: skip
+    for author, kind, payload in (
+        (ANA, "line", {"pos": 0, "text": "the kettle sings"}),
+        (ANA, "reflection", {"text": "mine", "shared": True}),
+        (BEN, "line", {"pos": 1, "text": "the door", "mentions": [ANA]}),
+        (BEN, "vote", {"choice": "o1", "longer": LONGER}),
+    ):
+        await store.contributions.add_with(
+            run_id=run.id, step_index=0, author_id=author, kind=kind, payload=payload,
+            now=0.0, replace=False,
+        )  # fmt: skip
+
+    report = await store.privacy.forget(GUILD, ANA, 1.0)
+
+    assert report.anonymised["activity_runs.step_state"] == 1
+    updated = await store.runs.get(run.id)
+    assert updated is not None
+    assert json.loads(updated.step_state) == {"pairs": [[BEN]], "votes": {str(BEN): "o0"}}
+    rows = await store.db.fetch_all(
+        "SELECT author_id, kind, payload FROM contributions ORDER BY id"
+    )
+    assert [(r[0], r[1], json.loads(r[2])) for r in rows] == [
+        (None, "line", {"pos": 0, "text": "the kettle sings"}),
+        (BEN, "line", {"pos": 1, "text": "the door", "mentions": []}),
+        (BEN, "vote", {"choice": "o1", "longer": LONGER}),
+    ]
+    # The open session she facilitated carries on with nobody named.
+    kept = await store.sessions.get(session.id)
+    assert kept is not None and kept.status == "open"
+    assert kept.facilitator_id == NO_FACILITATOR and not kept.has_facilitator
+    await store.close()
+
+
+async def test_a_departed_facilitator_leaves_an_active_schedule_with_nobody_named(
+    tmp_path: Path,
+) -> None:
+    """/forget refuses a facilitator with an active schedule (PrivacyService); the purge of
+    someone who left the server can't ask, so the series carries on with nobody named."""
+    store = await open_store(tmp_path)
+    series, _ = await store.schedule.create_series(
+        guild_id=GUILD, channel_id=5, voice_channel_id=None, facilitator_id=ANA,
+        title="Friday circle", plan=None, duration_minutes=60, repeat="weekly",
+        timezone="UTC", anchor_local="2026-12-04T18:00", starts_at=100.0, ends_at=3700.0,
+        now=0.0,
+    )  # fmt: skip
+    assert await store.privacy.facilitates_active_schedule(GUILD, ANA)
+    await store.privacy.forget(GUILD, ANA, 1.0)
+    kept = await store.schedule.series(series.id)
+    assert kept is not None and kept.active and kept.facilitator_id == NO_FACILITATOR
+    assert not await store.privacy.facilitates_active_schedule(GUILD, ANA)
+    await store.close()
+
+
+async def test_the_scrub_stays_in_the_server(tmp_path: Path) -> None:
+    """/forget is per server: ana's id in another server's step state is that server's."""
+    store = await open_store(tmp_path)
+    runs = []
+    for guild, channel in ((GUILD, 5), (GUILD + 1, 6)):
+        session = await store.sessions.create(
+            guild_id=guild, channel_id=channel, voice_channel_id=None, title="Circle",
+            facilitator_id=BEN, now=0.0,
+        )  # fmt: skip
+        await store.sessions.join(session.id, ANA, 0.0)
+        run = await store.runs.create(
+            session_id=session.id, activity_id="a", version_hash="h", definition="{}",
+            now=0.0, step_deadline=None, step_state=json.dumps({"order": [ANA, BEN]}),
+        )  # fmt: skip
+        runs.append(run)
+    await store.privacy.forget(GUILD, ANA, 1.0)
+    here, there = [await store.runs.get(run.id) for run in runs]
+    assert here is not None and json.loads(here.step_state) == {"order": [BEN]}
+    assert there is not None and json.loads(there.step_state) == {"order": [ANA, BEN]}
+    await store.close()
