@@ -97,9 +97,7 @@ async def start_world(
     name, display = FACILITATOR
     # Robin also owns the server (Manage Server), so the demo can show /setup as well.
     owner = guild.create_role("Server owner", permissions=discord.Permissions(manage_guild=True))
-    facilitator = guild.add_member(
-        env.create_user(name, global_name=display), roles=[role, owner]
-    )
+    facilitator = guild.add_member(env.create_user(name, global_name=display), roles=[role, owner])
     members = [
         guild.add_member(env.create_user(name, global_name=display)) for name, display in MEMBERS
     ]
