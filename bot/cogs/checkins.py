@@ -433,10 +433,12 @@ class CheckinsCog(commands.Cog):
         )
         if not reached and not session.has_facilitator:
             # Their facilitator used /forget: nobody is told in their place; say so.
-            support = await self.service.support_text(interaction.guild_id or 0)
+            config = self.bot.guild_settings.for_guild(interaction.guild_id)
+            links = ui.care_view(None, config.support_links)
             await interaction.response.send_message(
                 ui.NO_FACILITATOR_TO_TELL,
-                embed=ui.care_embed(support),
+                embed=ui.care_embed(config.support_text),
+                view=links if links is not None else discord.utils.MISSING,
                 ephemeral=True,
                 allowed_mentions=NONE,
             )

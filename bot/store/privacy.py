@@ -272,11 +272,6 @@ class PrivacyRepository:
                 (guild_id, user_id, display_name[:100], consent, now),
             )
 
-    async def support_text(self, guild_id: int) -> str | None:
-        """The server's own support text, if it set one."""
-        row = await self._db.fetch_one("SELECT support_text FROM guilds WHERE id = ?", (guild_id,))
-        return str(row[0]) if row and row[0] else None
-
     # ------------------------------------------------------------------- export
 
     async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
