@@ -43,6 +43,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.meta",
     "bot.cogs.sessions",
     "bot.cogs.activities",
+    "bot.cogs.activity_builder",
     "bot.cogs.reflection",
     "bot.cogs.lyrics",
     "bot.cogs.schedule",

@@ -144,6 +144,11 @@ class GuildLibrary:
             return Refused(loaded)
         return await self._save(guild_id, user_id, loaded, raw.decode("utf-8-sig"))
 
+    def check(self, raw: bytes, file_name: str) -> Activity | Refused:
+        """Validate a file as an upload would, without saving it (the activity builder)."""
+        loaded = self._load(raw, file_name)
+        return loaded if isinstance(loaded, Activity) else Refused(loaded)
+
     async def _save(self, guild_id: int, user_id: int, activity: Activity, source: str) -> Saved:
         shipped = activity.id in self.shipped.activities
         if shipped and activity.id in self.limits.protected_activities:

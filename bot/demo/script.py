@@ -256,3 +256,18 @@ async def show_own_chorus(world: DemoWorld, shoot: Shoot) -> None:
         file=("evening-wind-down.yaml", fixed.replace("twenty", "20x").encode("utf-8")),
     )
     await shoot("10-upload-errors", world.facilitator)
+    started = await world.facilitator.slash(
+        world.channel,
+        "activity new",
+        id="our-opening",
+        title="Our opening",
+        summary="Arrive, breathe, and say how you are.",
+        minutes=10,
+    )
+    draft = started.response.message if started.response is not None else None
+    if draft is not None:
+        shown = await world.facilitator.select(draft, ["breathe"])
+        await world.facilitator.submit_modal(
+            shown, {"title": "Slow breathing", "inhale": "4", "exhale": "6", "cycles": "5"}
+        )
+        await shoot("11-activity-new", world.facilitator)

@@ -51,6 +51,11 @@ TABLE: dict[str, tuple[str, bool, dict[str, Any]]] = {
     "activity copy": (FACILITATOR, False, {"activity": "test-flow", "new_id": "my-flow"}),
     "activity delete": (FACILITATOR, False, {"activity": "my-flow"}),
     "activity versions": (FACILITATOR, False, {"activity": "my-flow"}),
+    "activity new": (
+        FACILITATOR,
+        False,
+        {"id": "my-new", "title": "Mine", "summary": "A new one.", "minutes": 5},
+    ),
     "song remove": (FACILITATOR, False, {"line_number": 1}),
     "song title": (FACILITATOR, False, {"title": "Ours"}),
     "song list": (MEMBER, False, {}),

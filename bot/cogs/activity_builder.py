@@ -1,0 +1,169 @@
+"""/activity new: write a simple activity in Discord, a step at a time, without YAML."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.access import require_guild
+from bot.core import activity_builder as builder
+from bot.core.errors import InvalidInput
+from bot.core.guild_library import ID_PATTERN, Refused
+from bot.ui import activity_builder as ui
+from bot.ui.forms import FormValues, send_form
+from bot.ui.library import saved_text, upload_errors
+
+NONE = discord.AllowedMentions.none()
+
+
+def _bot(interaction: discord.Interaction) -> ChorusBot:
+    client = interaction.client
+    assert isinstance(client, ChorusBot)
+    return client
+
+
+@app_commands.describe(
+    activity_id="Its id, e.g. our-opening-circle (lowercase letters, digits, hyphens)",
+    title="What the group sees, e.g. Our opening circle",
+    summary="One or two sentences about it",
+    minutes="About how long it takes",
+)
+@app_commands.rename(activity_id="id")
+async def _new_callback(
+    interaction: discord.Interaction,
+    activity_id: app_commands.Range[str, 1, 64],
+    title: app_commands.Range[str, 1, 100],
+    summary: app_commands.Range[str, 1, 300],
+    minutes: app_commands.Range[int, 1, 480],
+) -> None:
+    bot = _bot(interaction)
+    guild_id, _ = require_guild(interaction)
+    controls.facilitator_only(interaction)
+    activity_id = activity_id.strip()
+    if not ID_PATTERN.match(activity_id):
+        raise InvalidInput(
+            "An activity id is up to 64 lowercase letters and digits, with single hyphens "
+            "between words, e.g. `our-opening-circle`."
+        )
+    if bot.library.get(guild_id, activity_id) is not None:
+        raise InvalidInput(
+            f"`{activity_id}` is already taken here. Choose another id, or start from it with "
+            "/activity copy."
+        )
+    draft = builder.new_draft(activity_id, title, summary, minutes)
+    await interaction.response.send_message(
+        embed=ui.draft_embed(builder.fenced(builder.render(draft)), draft["title"], 0),
+        view=ui.draft_view(0),
+        ephemeral=True,
+        allowed_mentions=NONE,
+    )
+
+
+class ActivityBuilderCog(commands.Cog):
+    """The draft's buttons and forms; `/activity new` joins the /activity group."""
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        self.new_command: app_commands.Command[Any, Any, Any] = app_commands.Command(
+            name="new",
+            description="Write a simple activity here, a step at a time (facilitators)",
+            callback=_new_callback,
+        )
+        bot.register_component(ui.ADD_AREA, self.on_add)
+        bot.register_component(ui.POP_AREA, self.on_pop)
+        bot.register_component(ui.SAVE_AREA, self.on_save)
+        bot.register_form(ui.STEP_FORM, self.on_step_form, what="your step")
+
+    async def cog_load(self) -> None:
+        group = self.bot.tree.get_command("activity")
+        if not isinstance(group, app_commands.Group):
+            raise RuntimeError("bot.cogs.activity_builder must load after bot.cogs.activities")
+        group.add_command(self.new_command)
+
+    async def cog_unload(self) -> None:
+        group = self.bot.tree.get_command("activity")
+        if isinstance(group, app_commands.Group):
+            group.remove_command("new")
+
+    def _draft(self, interaction: discord.Interaction) -> dict[str, Any]:
+        message = interaction.message
+        if message is None or not message.embeds:
+            raise InvalidInput("I can't find this draft any more. Start again with /activity new.")
+        return builder.parse(message.embeds[0].description or "")
+
+    async def _show(self, interaction: discord.Interaction, draft: dict[str, Any]) -> None:
+        steps = len(draft["steps"])
+        await interaction.response.edit_message(
+            embed=ui.draft_embed(
+                builder.fenced(builder.render(draft)), str(draft.get("title", "")), steps
+            ),
+            view=ui.draft_view(steps),
+        )
+
+    async def on_add(self, interaction: discord.Interaction, args: list[str]) -> None:
+        controls.facilitator_only(interaction)
+        data: dict[str, Any] = dict(interaction.data or {})
+        values = data.get("values") or []
+        kind = str(values[0]) if values else ""
+        if kind not in builder.STEP_FORMS:
+            raise InvalidInput("Choose a kind of step from the list.")
+        await send_form(interaction, ui.step_form(kind))
+
+    async def on_step_form(
+        self, interaction: discord.Interaction, args: list[str], values: FormValues
+    ) -> None:
+        controls.facilitator_only(interaction)
+        kind = args[0] if args else ""
+        draft = self._draft(interaction)
+        step = builder.step_from_form(kind, values.texts)
+        candidate = {**draft, "steps": [*draft["steps"], step]}
+        text = builder.render(candidate)
+        checked = self.bot.library.check(text.encode("utf-8"), f"{draft['id']}.yaml")
+        if isinstance(checked, Refused):
+            problems = "; ".join(
+                f"{e.path}: {e.message}" if e.path else e.message for e in checked.errors[:5]
+            )
+            raise InvalidInput(f"That step can't be added yet: {problems}")
+        await self._show(interaction, candidate)
+
+    async def on_pop(self, interaction: discord.Interaction, args: list[str]) -> None:
+        controls.facilitator_only(interaction)
+        draft = self._draft(interaction)
+        if draft["steps"]:
+            draft["steps"] = draft["steps"][:-1]
+        await self._show(interaction, draft)
+
+    async def on_save(self, interaction: discord.Interaction, args: list[str]) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        draft = self._draft(interaction)
+        name = f"{draft['id']}.yaml"
+        result = await self.bot.library.upload(
+            guild_id, interaction.user.id, name, builder.render(draft).encode("utf-8")
+        )
+        if isinstance(result, Refused):
+            embed, attachment = upload_errors(name, result.errors)
+            await interaction.response.send_message(
+                embed=embed,
+                file=attachment if attachment is not None else discord.utils.MISSING,
+                ephemeral=True,
+                allowed_mentions=NONE,
+            )
+            return
+        await interaction.response.edit_message(
+            content=saved_text(
+                result.activity, result.record.version, result.shadows_shipped, copied=False
+            ),
+            embed=None,
+            view=None,
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(ActivityBuilderCog(bot))

@@ -1,0 +1,90 @@
+"""What the activity builder shows: the private draft (its YAML so far) and each step kind's form."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import discord
+
+from bot.core.activity_builder import STEP_FORMS
+from bot.ui import limits
+from bot.ui.components import ChorusButton, button, custom_id, persistent_view
+from bot.ui.format import COLOUR_INFO, plural
+from bot.ui.forms import ChorusForm
+
+ADD_AREA = "draft_add"
+POP_AREA = "draft_pop"
+SAVE_AREA = "draft_save"
+STEP_FORM = "form_draft_step"
+
+
+def draft_embed(fenced_yaml: str, title: str, steps: int) -> discord.Embed:
+    """The draft as it stands: its YAML, which is exactly what will be saved."""
+    embed = discord.Embed(
+        title=limits.cut(f"New activity: {title}", limits.EMBED_TITLE),
+        colour=COLOUR_INFO,
+        description=fenced_yaml,
+    )
+    hint = (
+        "Add the first step below."
+        if steps == 0
+        else f"{plural(steps, 'step')} so far. Add another, or save it for this server."
+    )
+    embed.set_footer(
+        text=f"{hint} Only you see this draft; nothing is kept until you save it, and it "
+        "stays here across a restart."
+    )
+    return embed
+
+
+def kind_select() -> discord.ui.Item[Any]:
+    """Choose the next step's kind: its form then asks only for what that kind needs."""
+    select: discord.ui.Select[Any] = discord.ui.Select(
+        custom_id=custom_id(ADD_AREA, "step"),
+        placeholder=limits.select_placeholder("Add a step…"),
+        min_values=1,
+        max_values=1,
+        options=[
+            discord.SelectOption(label=kind, value=kind, description=limits.option_text(about))
+            for kind, (about, _) in STEP_FORMS.items()
+        ],
+    )
+    return ChorusButton(cast("discord.ui.Button[Any]", select), ADD_AREA, ["step"])
+
+
+def draft_view(steps: int) -> discord.ui.View:
+    return persistent_view(
+        kind_select(),
+        button("Remove the last step", POP_AREA, "draft", row=1, disabled=steps == 0),
+        button(
+            "Save for this server",
+            SAVE_AREA,
+            "draft",
+            row=1,
+            style=discord.ButtonStyle.primary,
+            disabled=steps == 0,
+        ),
+    )
+
+
+def step_form(kind: str) -> ChorusForm:
+    """The form of one step kind, answered through its custom_id (no timeout, restart-proof)."""
+    _, fields = STEP_FORMS[kind]
+    form = ChorusForm(f"Add a {kind} step", STEP_FORM, kind)
+    for spec in fields:
+        form.add_item(
+            discord.ui.TextInput(
+                custom_id=spec.key,
+                label=limits.label(spec.label),
+                style=(
+                    discord.TextStyle.paragraph
+                    if spec.style == "paragraph"
+                    else discord.TextStyle.short
+                ),
+                required=spec.required,
+                default=spec.default or None,
+                placeholder=limits.placeholder(spec.placeholder) if spec.placeholder else None,
+                max_length=spec.max_length,
+            )
+        )
+    return form
