@@ -11,9 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
-from bot.store.database import Database
+from bot.store.database import Conn, Database
 
 LINE_REMOVE_VALUES = ("remove", "delete")
 
@@ -34,9 +32,8 @@ def _rows(cursor_rows: list[Any]) -> list[dict[str, Any]]:
     return [dict(row) for row in cursor_rows]
 
 
-async def _columns(conn: aiosqlite.Connection, table: str) -> set[str]:
-    async with conn.execute(f"PRAGMA table_info({table})") as cursor:
-        return {str(r[1]) for r in await cursor.fetchall()}
+async def _columns(conn: Conn, table: str) -> set[str]:
+    return await conn.columns(table)
 
 
 _GUILD_SONGS = "SELECT id FROM songs WHERE guild_id = ?"
@@ -262,13 +259,13 @@ class PrivacyRepository:
                     await self._forget_lines(conn, guild_id, user_id, now, deleted, anonymised)
                     continue
                 bucket = deleted if action == "delete" else anonymised
-                cursor = await conn.execute(sql, params)
-                bucket[table] = bucket.get(table, 0) + max(0, cursor.rowcount)
+                changed = await conn.execute(sql, params)
+                bucket[table] = bucket.get(table, 0) + max(0, changed)
         return ForgetReport(deleted=deleted, anonymised=anonymised)
 
     async def _forget_lines(
         self,
-        conn: aiosqlite.Connection,
+        conn: Conn,
         guild_id: int,
         user_id: int,
         now: float,
@@ -282,45 +279,44 @@ class PrivacyRepository:
             (c for c in ("on_forget", "forget_lines", "settings") if c in song_columns), None
         )
         if setting is not None:
-            async with conn.execute(
+            for song_id, value in await conn.fetch_all(
                 f"SELECT id, {setting} FROM songs WHERE guild_id = ?", (guild_id,)
-            ) as cursor:
-                for song_id, value in await cursor.fetchall():
-                    if _says_remove(value):
-                        remove_songs.add(int(song_id))
+            ):
+                if _says_remove(value):
+                    remove_songs.add(int(song_id))
         if remove_songs:
             marks = ",".join("?" * len(remove_songs))
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 f"UPDATE song_lines SET text = '', author_id = NULL,"
                 f" removed_at = COALESCE(removed_at, ?)"
                 f" WHERE author_id = ? AND song_id IN ({marks})",
                 (now, user_id, *sorted(remove_songs)),
             )
-            deleted["song_lines"] = max(0, cursor.rowcount)
-        cursor = await conn.execute(
+            deleted["song_lines"] = max(0, changed)
+        changed = await conn.execute(
             f"UPDATE song_lines SET author_id = NULL WHERE author_id = ?"
             f" AND song_id IN ({_GUILD_SONGS})",
             (user_id, guild_id),
         )
-        anonymised["song_lines"] = max(0, cursor.rowcount)
-        cursor = await conn.execute(
+        anonymised["song_lines"] = max(0, changed)
+        changed = await conn.execute(
             f"UPDATE song_lines SET removed_by = NULL WHERE removed_by = ?"
             f" AND song_id IN ({_GUILD_SONGS})",
             (user_id, guild_id),
         )
-        anonymised["song_lines"] += max(0, cursor.rowcount)
+        anonymised["song_lines"] += max(0, changed)
 
     # ---------------------------------------------------------------- retention
 
     async def mark_left(self, guild_id: int, user_id: int, now: float) -> bool:
         """The member left the server: their data goes after the grace period."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE members SET left_guild_at = ? WHERE guild_id = ? AND user_id = ?"
                 " AND left_guild_at IS NULL",
                 (now, guild_id, user_id),
             )
-            return cursor.rowcount == 1
+            return changed == 1
 
     async def departed_before(self, cutoff: float) -> list[tuple[int, int]]:
         rows = await self._db.fetch_all(
@@ -332,8 +328,8 @@ class PrivacyRepository:
 
     async def purge_checkins_before(self, cutoff: float) -> int:
         async with self._db.transaction() as conn:
-            cursor = await conn.execute("DELETE FROM checkins WHERE created_at < ?", (cutoff,))
-            return max(0, cursor.rowcount)
+            changed = await conn.execute("DELETE FROM checkins WHERE created_at < ?", (cutoff,))
+            return max(0, changed)
 
 
 def _says_remove(value: Any) -> bool:

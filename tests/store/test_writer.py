@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.database import StorageUnavailable
+from bot.store.engine import Conn
 from bot.store.store import Store
 
 
@@ -35,14 +36,14 @@ async def test_a_failing_job_is_rolled_back_alone(tmp_path: Path) -> None:
     await store.open()
 
     def good(n: int):  # type: ignore[no-untyped-def]
-        def job(conn: sqlite3.Connection) -> int:
-            conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (n,))
+        async def job(conn: Conn) -> int:
+            await conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (n,))
             return n
 
         return job
 
-    def bad(conn: sqlite3.Connection) -> None:
-        conn.execute("INSERT INTO guilds (id, created_at) VALUES (99, 0)")
+    async def bad(conn: Conn) -> None:
+        await conn.execute("INSERT INTO guilds (id, created_at) VALUES (99, 0)")
         raise ValueError("nope")
 
     outcomes = await asyncio.gather(
@@ -68,8 +69,8 @@ async def test_read_only_database_reports_storage_unavailable(tmp_path: Path) ->
 
 
 def _guild_job(guild_id: int):  # type: ignore[no-untyped-def]
-    def job(conn: sqlite3.Connection) -> int:
-        conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (guild_id,))
+    async def job(conn: Conn) -> int:
+        await conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (guild_id,))
         return guild_id
 
     return job
