@@ -52,6 +52,9 @@ class Settings(_Section):
     """Everything the bot needs to start; passed explicitly, never a global."""
 
     database_path: Path = Path("data/chorus.db")
+    database_url: str | None = None
+    """`sqlite:///path/to/file.db` or `postgresql://user@host:5432/dbname`; unset: the SQLite
+    file at `database_path` (so the default is sqlite:///data/chorus.db)."""
     activities_dirs: tuple[Path, ...] = (Path("activities"),)
     media_dir: Path = Path("data/media")
     facilitator_roles: tuple[str, ...] = ("Facilitator",)
@@ -87,6 +90,23 @@ class Settings(_Section):
         if str(value).strip() in ("", ".") or value.is_dir():
             raise ValueError(f"{value!s} is a folder, not a database file path")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_engine(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if value.startswith(("postgresql://", "postgres://")):
+            return value
+        if value.startswith("sqlite:///") and value.rstrip("/") != "sqlite:":
+            return value
+        raise ValueError("expected sqlite:///path/to/file.db or postgresql://user@host:5432/dbname")
+
+    @property
+    def database(self) -> str:
+        """Where the data lives, as a URL: `database_url`, else the SQLite `database_path`."""
+        return self.database_url or f"sqlite:///{self.database_path}"
 
     @field_validator("media_dir")
     @classmethod

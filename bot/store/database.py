@@ -59,6 +59,7 @@ class Database:
     """Reads on their own connection; every write is a job of the group-commit writer."""
 
     engine: EngineName = "sqlite"
+    migrations_folder = "sqlite"
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -239,6 +240,21 @@ class Database:
 
     async def version(self) -> int:
         return await current_version(self.conn)
+
+    async def tables(self) -> list[str]:
+        """The application's tables, by name (no engine or migration bookkeeping)."""
+        rows = await self.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+        return [str(r[0]) for r in rows]
+
+    async def columns(self, table: str) -> set[str]:
+        """A table's column names (empty if there is no such table)."""
+        return {str(r[1]) for r in await self.fetch_all(f"PRAGMA table_info({table})")}
+
+    async def after_bulk_insert(self, conn: Conn, table: str) -> None:
+        """After rows were inserted with their ids (a copy): nothing to do on SQLite."""
 
     @asynccontextmanager
     async def transaction(

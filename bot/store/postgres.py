@@ -190,6 +190,7 @@ class PostgresDatabase(Database):
     """Database on PostgreSQL: a read pool, the writer's connection, migrations under a lock."""
 
     engine: EngineName = "postgresql"
+    migrations_folder = "postgres"
 
     def __init__(self, dsn: str) -> None:
         # Not Database.__init__: that one sets up a SQLite file and its writer.
@@ -251,6 +252,27 @@ class PostgresDatabase(Database):
     ) -> Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
+
+    async def tables(self) -> list[str]:
+        rows = await self.fetch_all(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            " AND table_type = 'BASE TABLE' AND table_name <> ? ORDER BY table_name",
+            (VERSION_TABLE,),
+        )
+        return [str(r[0]) for r in rows]
+
+    async def columns(self, table: str) -> set[str]:
+        return await self.reader.columns(table)
+
+    async def after_bulk_insert(self, conn: Conn, table: str) -> None:
+        """Rows inserted with their own ids: move the table's identity past the largest id."""
+        if "id" not in await conn.columns(table):
+            return
+        await conn.fetch_all(
+            "SELECT setval(pg_get_serial_sequence(?, 'id'), COALESCE(MAX(id), 0) + 1, false)"
+            f" FROM {table}",
+            (table,),
+        )
 
     async def backup(self, target: Path) -> None:
         raise StorageUnavailable(

@@ -171,7 +171,7 @@ class SessionRepository:
             f"SELECT {_SESSION_COLUMNS},"
             " (SELECT COUNT(DISTINCT user_id) FROM attendance a WHERE a.session_id = s.id),"
             " (SELECT group_concat(activity_id, ',') FROM"
-            "   (SELECT activity_id FROM activity_runs r WHERE r.session_id = s.id ORDER BY r.id))"
+            "   (SELECT activity_id FROM activity_runs r WHERE r.session_id = s.id ORDER BY r.id) AS runs)"
             " FROM sessions s WHERE guild_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
             (guild_id, limit),
         )

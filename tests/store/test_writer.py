@@ -12,10 +12,11 @@ import pytest
 from bot.store.database import StorageUnavailable
 from bot.store.engine import Conn
 from bot.store.store import Store
+from tests.engines import TestDatabase
 
 
-async def test_simultaneous_writes_share_commits_and_all_persist(tmp_path: Path) -> None:
-    store = Store(tmp_path / "c.db")
+async def test_simultaneous_writes_share_commits_and_all_persist(engine: TestDatabase) -> None:
+    store = Store(engine.url)
     await store.open()
     session = await store.sessions.create(
         guild_id=1, channel_id=1, voice_channel_id=None, title="t", facilitator_id=1, now=0.0
@@ -31,8 +32,8 @@ async def test_simultaneous_writes_share_commits_and_all_persist(tmp_path: Path)
     await store.close()
 
 
-async def test_a_failing_job_is_rolled_back_alone(tmp_path: Path) -> None:
-    store = Store(tmp_path / "c.db")
+async def test_a_failing_job_is_rolled_back_alone(engine: TestDatabase) -> None:
+    store = Store(engine.url)
     await store.open()
 
     def good(n: int):  # type: ignore[no-untyped-def]
@@ -197,8 +198,8 @@ async def test_without_a_checkpoint_group_commits_stay_in_the_wal(tmp_path: Path
     await store.close()
 
 
-async def test_batches_are_capped_at_max_batch_and_all_land(tmp_path: Path) -> None:
-    store = Store(tmp_path / "c.db")
+async def test_batches_are_capped_at_max_batch_and_all_land(engine: TestDatabase) -> None:
+    store = Store(engine.url)
     await store.open()
     store.db.writer.max_batch = 10
     session = await store.sessions.create(
