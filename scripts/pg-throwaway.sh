@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster on 127.0.0.1 only, for tests (`make test-postgres`, `.ci/run`).
 #
+#   scripts/pg-throwaway.sh run CMD [ARG...]         # start, run CMD with the URL set, stop
 #   eval "$(scripts/pg-throwaway.sh start [PORT])"   # prints the export lines; data in a temp dir
 #   scripts/pg-throwaway.sh stop DIR                 # stops it and deletes DIR
+#
+# `run` exports CHORUS_TEST_POSTGRES_URL=postgresql://chorus@127.0.0.1:PORT/chorus_test (trust
+# authentication, loopback only, a free port) for CMD and removes the cluster afterwards.
 #
 # Needs the PostgreSQL server binaries (Debian: apt-get install postgresql). As root the cluster
 # runs as the `postgres` user (PostgreSQL refuses to run as root); otherwise as you.
@@ -45,10 +49,17 @@ start)
         --no-locale >"$dir/initdb.log" 2>&1
     as_owner "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on" start >/dev/null
-    as_owner "$(dirname "$pg_ctl")/createdb" -h 127.0.0.1 -p "$port" -U chorus chorus_test 2>/dev/null \
-        || as_owner "$(find_bin createdb)" -h 127.0.0.1 -p "$port" -U chorus chorus_test
+    as_owner "$(find_bin createdb)" -h 127.0.0.1 -p "$port" -U chorus chorus_test
     echo "export CHORUS_TEST_POSTGRES_URL=postgresql://chorus@127.0.0.1:$port/chorus_test"
     echo "export CHORUS_PG_THROWAWAY_DIR=$dir"
+    ;;
+run)
+    shift
+    env_lines=$(bash "$0" start "${CHORUS_PG_PORT:-}")
+    eval "$env_lines"
+    trap 'bash "$0" stop "$CHORUS_PG_THROWAWAY_DIR"' EXIT
+    echo "pg-throwaway: PostgreSQL at $CHORUS_TEST_POSTGRES_URL" >&2
+    "$@"
     ;;
 stop)
     dir=${2:?usage: pg-throwaway.sh stop DIR}
@@ -57,7 +68,7 @@ stop)
     rm -rf "$dir"
     ;;
 *)
-    echo "usage: pg-throwaway.sh start [PORT] | stop DIR" >&2
+    echo "usage: pg-throwaway.sh run CMD... | start [PORT] | stop DIR" >&2
     exit 2
     ;;
 esac
