@@ -83,7 +83,7 @@ async def populate(
     return opened
 
 
-async def open_store(path: Path) -> tuple[Store, Runner]:
+async def open_store(path: Path | str) -> tuple[Store, Runner]:
     store = Store(path)
     await store.open()
     return store, Runner(store, clock, default_step_handlers())

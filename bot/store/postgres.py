@@ -152,8 +152,16 @@ class PostgresWriter(Writer):
 
     def _failure(self, exc: BaseException) -> Exception | None:
         if isinstance(exc, _UNAVAILABLE):
+            self._discard()
             return WriteFailed(str(exc))
         return None
+
+    def _discard(self) -> None:
+        """Drop a connection that failed; the next batch connects again."""
+        if self._conn is not None:
+            self._conn.terminate()
+        self._conn = None
+        self._seam = None
 
     async def _begin(self) -> None:
         if self._conn is None or self._conn.is_closed():
@@ -161,11 +169,15 @@ class PostgresWriter(Writer):
         try:
             await self._conn.execute("BEGIN")
         except _UNAVAILABLE as exc:
+            self._discard()
             raise WriteFailed(str(exc)) from exc
 
     async def _commit_transaction(self) -> None:
         try:
             await self._conn.execute("COMMIT")
+        except _UNAVAILABLE as exc:
+            self._discard()
+            raise WriteFailed(f"COMMIT not confirmed: {exc}") from exc
         except Exception as exc:
             await self._rollback()
             raise WriteFailed(str(exc)) from exc
@@ -183,6 +195,7 @@ class PostgresWriter(Writer):
         try:
             await self._conn.execute(sql)
         except _UNAVAILABLE as exc:
+            self._discard()
             raise WriteFailed(str(exc)) from exc
 
 

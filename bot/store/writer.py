@@ -199,8 +199,8 @@ class Writer(ABC):
         If one raises, the transaction is rolled back and the batch runs again, each job in its
         own SAVEPOINT. So a job may run twice: it must only touch the connection.
         """
-        conn = self.seam()
         await self._begin()
+        conn = self.seam()
         try:
             outcomes: list[tuple[bool, Any]] = [(True, await job(conn)) for job in jobs]
         except Exception as exc:
@@ -209,6 +209,7 @@ class Writer(ABC):
             if failure is not None:
                 raise failure from exc
             await self._begin()
+            conn = self.seam()
             outcomes = await self._each_in_savepoint(conn, jobs)
         except BaseException:
             await self._rollback()
