@@ -10,7 +10,8 @@ where a bare parameter's type can't be inferred. What differs is here:
 - the session set-up (SQLite PRAGMAs; PostgreSQL `plan_cache_mode`), the schema catalogue
   (`columns`) and how migrations record their version live with each engine
   (`writer.py`/`database.py` for SQLite, `postgres.py` for PostgreSQL);
-- driver errors become `IntegrityError` (a constraint said no) for the repositories.
+- driver errors become `IntegrityError` (a constraint said no) for the repositories;
+- PostgreSQL text can't hold NUL: it is stored as U+FFFD there (`render_postgres`).
 
 A write job is `async def job(conn: Conn) -> T`: the same job runs on both engines.
 """
@@ -116,11 +117,16 @@ def _render_postgres(sql: str) -> tuple[str, tuple[str, ...]]:
 
 
 def render_postgres(sql: str, params: Params = ()) -> tuple[str, Sequence[Any]]:
-    """The statement and its positional arguments for asyncpg."""
+    """The statement and its positional arguments for asyncpg.
+
+    PostgreSQL text can't hold NUL characters (SQLite's can): member text with one is stored
+    with U+FFFD in its place instead of failing the write.
+    """
     text, names = _render_postgres(sql)
-    if isinstance(params, Mapping):
-        return text, [params[name] for name in names]
-    return text, params
+    values = [params[name] for name in names] if isinstance(params, Mapping) else params
+    if any(isinstance(v, str) and "\x00" in v for v in values):
+        values = [v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in values]
+    return text, values
 
 
 # ---------------------------------------------------------------- connections

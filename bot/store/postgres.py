@@ -90,7 +90,7 @@ class PostgresConn(Conn):
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         text, _ = render_postgres(sql)
         try:
-            await self.raw.executemany(text, list(rows))
+            await self.raw.executemany(text, [render_postgres(sql, row)[1] for row in rows])
         except asyncpg.IntegrityConstraintViolationError as exc:
             raise IntegrityError(str(exc)) from exc
 

@@ -1,4 +1,4 @@
-"""The cog tests, end to end through simcord, on PostgreSQL.
+"""The cog and reliability tests, end to end through simcord, on PostgreSQL.
 
 The real bot, the real discord.py against simcord, and the store on a fresh PostgreSQL schema
 (`database_url: postgresql://...`). The tests are the cog suites' own, imported here: this
@@ -25,6 +25,10 @@ from tests.cogs.test_session_flow import *  # noqa: F403
 from tests.cogs.test_session_robustness import *  # noqa: F403
 from tests.conftest import ROOT
 from tests.engines import TestDatabase
+from tests.reliability.test_discord_failures import *  # noqa: F403
+from tests.reliability.test_hostile_text import *  # noqa: F403
+from tests.reliability.test_permission_matrix import *  # noqa: F403
+from tests.reliability.test_races import *  # noqa: F403
 from tests.reliability.test_restart_every_step import *  # noqa: F403
 
 
@@ -37,3 +41,8 @@ def settings(tmp_path: Path, postgres: TestDatabase) -> Settings:
         media_dir=tmp_path / "media",
         board_edit_interval=0,
     )
+
+
+# Its /forget check scans SQLite's catalogue (tests/cogs/test_privacy.py); on both engines the
+# same scan is tests/store/test_forget_scan.py.
+globals().pop("test_mydata_and_forget_cover_goals_and_ratings")

@@ -54,3 +54,8 @@ def test_one_sql_text_renders_for_postgres() -> None:
     assert render_postgres("SELECT group_concat(a, ',') FROM t")[0] == (
         "SELECT string_agg(a, ',') FROM t"
     )
+
+
+def test_nul_in_text_is_stored_as_a_replacement_character_on_postgres() -> None:
+    assert render_postgres("INSERT INTO t VALUES (?, ?)", ("a\x00b", 3))[1] == ["a\ufffdb", 3]
+    assert render_postgres("SELECT :x", {"x": "\x00"})[1] == ["\ufffd"]
