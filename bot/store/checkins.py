@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.store.database import Conn, Database, Row
 
@@ -14,6 +15,29 @@ _COLUMNS = (
 
 
 _CONSENT = "SELECT consent FROM members WHERE guild_id = ? AND user_id = ?"
+_INSERT = (
+    "INSERT INTO checkins (guild_id, user_id, session_id, run_id, step_index,"
+    " scale, phase, measure, value, value2, passed, created_at)"
+)
+# A first answer and the consent it needs, in one statement (one round trip on PostgreSQL):
+# the row is inserted only if the member agreed. Typed, as the engines can't infer a bare
+# parameter's type in a SELECT list.
+_INSERT_IF_AGREED = (
+    f"{_INSERT} SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT),"
+    " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
+    " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION)"
+    " WHERE EXISTS (SELECT 1 FROM members WHERE guild_id = ? AND user_id = ?"
+    " AND consent = 'agreed') RETURNING id"
+)
+
+
+class SaveJob(Protocol):
+    """A check-in row as part of another write: (connection, first answer?, consent needed of
+    (guild, user)); None only when consent was asked for and not given (nothing written)."""
+
+    def __call__(
+        self, conn: Conn, first: bool, consent_of: tuple[int, int] | None = None
+    ) -> Awaitable[CheckinRecord | None]: ...
 
 
 class NoConsent(Exception):
@@ -94,15 +118,18 @@ class CheckinRepository:
         passed: bool,
         now: float,
         replace_id: int | None = None,
-    ) -> Callable[[Conn, bool], Awaitable[CheckinRecord]]:
+    ) -> SaveJob:
         """`save` as a group-commit job, to run inside another write (e.g. the contribution's).
 
         Called with `first=True` when the member has no earlier answer to this step (their
         contribution was new): there is then no row to replace, so none is looked for. A
         step's check-in row is only ever written with the member's contribution to it.
+        With `consent_of`, a first answer is inserted only if that member agreed (else None).
         """
 
-        async def job(conn: Conn, first: bool) -> CheckinRecord:
+        async def job(
+            conn: Conn, first: bool, consent_of: tuple[int, int] | None = None
+        ) -> CheckinRecord | None:
             row = None
             # Nothing to replace for a first answer, or an anonymous one (never linked).
             if not first and user_id is not None and run_id is not None:
@@ -125,25 +152,28 @@ class CheckinRepository:
                 )
                 assert found is not None
                 return _record(found)
-            new_id = await conn.fetch_val(
-                "INSERT INTO checkins (guild_id, user_id, session_id, run_id, step_index,"
-                " scale, phase, measure, value, value2, passed, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    guild_id,
-                    user_id,
-                    session_id,
-                    run_id,
-                    step_index,
-                    scale,
-                    phase,
-                    measure,
-                    value,
-                    value2,
-                    int(passed),
-                    now,
-                ),
+            values = (
+                guild_id,
+                user_id,
+                session_id,
+                run_id,
+                step_index,
+                scale,
+                phase,
+                measure,
+                value,
+                value2,
+                int(passed),
+                now,
             )
+            if consent_of is not None:
+                new_id = await conn.fetch_val(_INSERT_IF_AGREED, (*values, *consent_of))
+                if new_id is None:
+                    return None
+            else:
+                new_id = await conn.fetch_val(
+                    f"{_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", values
+                )
             # A new row is exactly what was inserted (column defaults: no note, not shared).
             return CheckinRecord(
                 id=int(new_id),
@@ -201,11 +231,17 @@ class CheckinRepository:
             now=now,
             replace_id=replace_id,
         )
-        return await self._db.write(lambda conn: job(conn, False))
+
+        async def write(conn: Conn) -> CheckinRecord:
+            record = await job(conn, False)
+            assert record is not None  # no consent asked for: always saved
+            return record
+
+        return await self._db.write(write)
 
     @staticmethod
     def answer_job(
-        save: Callable[[Conn, bool], Awaitable[CheckinRecord]] | None,
+        save: SaveJob | None,
         consent_of: tuple[int, int] | None = None,
         passed: bool = False,
     ) -> Callable[[Conn, bool], Awaitable[CheckinRecord | None]]:
@@ -218,6 +254,16 @@ class CheckinRepository:
 
         async def job(conn: Conn, replaced: bool) -> CheckinRecord | None:
             if save is None:
+                return None
+            if consent_of is not None and not replaced:
+                # The usual case, a first answer: consent and row in one statement; the
+                # consent is read on its own only when it wasn't given.
+                record = await save(conn, True, consent_of)
+                if record is not None:
+                    return record
+                row = await conn.fetch_one(_CONSENT, consent_of)
+                if not passed:
+                    raise NoConsent(declined=row is not None and row[0] == "declined")
                 return None
             if consent_of is not None:
                 row = await conn.fetch_one(_CONSENT, consent_of)

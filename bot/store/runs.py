@@ -209,10 +209,14 @@ class RunRepository:
 
 @functools.cache
 def _find_existing(kinds: int) -> str:
-    """The member's earlier contribution to a step, of any of `kinds` kinds."""
+    """In one query: whether the run is live at the step (no row: it isn't) and the member's
+    earlier contribution to it of any of `kinds` kinds (NULLs: none)."""
     return (
-        "SELECT id, kind FROM contributions WHERE run_id = ? AND step_index = ? AND author_id = ?"
-        f" AND kind IN ({', '.join('?' for _ in range(kinds))}) ORDER BY id LIMIT 1"
+        "SELECT c.id, c.kind FROM activity_runs r LEFT JOIN contributions c"
+        " ON c.run_id = r.id AND c.step_index = r.step_index AND c.author_id = ?"
+        f" AND c.kind IN ({', '.join('?' for _ in range(kinds))})"
+        " WHERE r.id = ? AND r.step_index = ? AND r.state IN ('running', 'paused')"
+        " ORDER BY c.id LIMIT 1"
     )
 
 
@@ -248,14 +252,14 @@ class ContributionRepository:
         find_existing = _find_existing(len(kinds))
 
         async def job(conn: Conn) -> Added:
-            live = await conn.fetch_one(_LIVE_AT_STEP, (run_id, step_index))
-            if live is None:
-                raise StepMoved()
             existing = None
             if replace and author_id is not None:
-                existing = await conn.fetch_one(
-                    find_existing, (run_id, step_index, author_id, *kinds)
-                )
+                found = await conn.fetch_one(find_existing, (author_id, *kinds, run_id, step_index))
+                if found is None:
+                    raise StepMoved()
+                existing = found if found[0] is not None else None
+            elif await conn.fetch_one(_LIVE_AT_STEP, (run_id, step_index)) is None:
+                raise StepMoved()
             if existing is not None:
                 row = await conn.fetch_one(
                     "UPDATE contributions SET kind = ?, payload = ?, updated_at = ? WHERE id = ?"
