@@ -57,6 +57,7 @@ POOL_SIZE = 8
 _UNAVAILABLE: tuple[type[BaseException], ...] = (
     OSError,
     asyncpg.InterfaceError,
+    asyncpg.InternalClientError,  # e.g. a connection the server just terminated
     asyncpg.PostgresConnectionError,
     asyncpg.exceptions.ReadOnlySQLTransactionError,
     asyncpg.exceptions.InsufficientResourcesError,

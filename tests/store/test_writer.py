@@ -275,3 +275,19 @@ async def test_postgres_writer_reconnects_after_losing_its_connection(
     finally:
         await admin.close()
         await store.close()
+
+
+async def test_postgres_connections_force_custom_plans(postgres: TestDatabase) -> None:
+    """Generic plans (chosen after five executions) made batches ~10x slower: never use them."""
+    store = Store(postgres.url)
+    await store.open()
+    try:
+        read = await store.db.fetch_one("SHOW plan_cache_mode")
+        assert read is not None and read[0] == "force_custom_plan"
+
+        async def show(conn: Conn) -> str:
+            return str(await conn.fetch_val("SHOW plan_cache_mode"))
+
+        assert await store.db.write(show) == "force_custom_plan"
+    finally:
+        await store.close()
