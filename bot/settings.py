@@ -16,6 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 DEFAULT_CONFIG = Path("config/chorus.yaml")
 ENV_PREFIX = "CHORUS_"
+# CHORUS_* variables of the test and CI tooling, not settings (tests/engines.py, .ci/run).
+NOT_SETTINGS = frozenset(
+    {
+        "CHORUS_REQUIRE_PROGRAMS",
+        "CHORUS_REQUIRE_POSTGRES",
+        "CHORUS_TEST_POSTGRES_URL",
+        "CHORUS_BENCH_POSTGRES_URL",
+        "CHORUS_PG_THROWAWAY_DIR",
+        "CHORUS_PG_PORT",
+    }
+)
 
 DEFAULT_SUPPORT_TEXT = (
     "You don't have to carry this alone. If you are in danger or might hurt yourself, "
@@ -125,7 +136,7 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
         if isinstance(field.annotation, type) and issubclass(field.annotation, _Section)
     }
     for raw_key, value in environ.items():
-        if not raw_key.startswith(ENV_PREFIX):
+        if not raw_key.startswith(ENV_PREFIX) or raw_key in NOT_SETTINGS:
             continue
         key = raw_key[len(ENV_PREFIX) :].lower()
         for section, model in sections.items():

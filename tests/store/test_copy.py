@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,17 @@ async def _run_cli(argv: list[str]) -> int:
     import asyncio
 
     return await asyncio.to_thread(main, argv)
+
+
+async def test_chorus_db_migrate_and_status_follow_database_url(
+    engine: TestDatabase, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [k for k in os.environ if k.startswith("CHORUS_")]:
+        monkeypatch.delenv(name)  # the tests' own CHORUS_* variables are not settings
+    monkeypatch.setenv("CHORUS_CONFIG", "/nonexistent/chorus.yaml")
+    monkeypatch.setenv("CHORUS_DATABASE_URL", engine.url)
+    assert await _run_cli(["db", "migrate"]) == 0
+    migrated = capsys.readouterr().out
+    assert "0001_initial.sql" in migrated and "now at version 7" in migrated
+    assert await _run_cli(["db", "status"]) == 0
+    assert "version 7 of 7" in capsys.readouterr().out

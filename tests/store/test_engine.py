@@ -59,3 +59,14 @@ def test_one_sql_text_renders_for_postgres() -> None:
 def test_nul_in_text_is_stored_as_a_replacement_character_on_postgres() -> None:
     assert render_postgres("INSERT INTO t VALUES (?, ?)", ("a\x00b", 3))[1] == ["a\ufffdb", 3]
     assert render_postgres("SELECT :x", {"x": "\x00"})[1] == ["\ufffd"]
+
+
+def test_the_test_tooling_variables_are_not_settings(tmp_path: Path) -> None:
+    environ = {
+        "CHORUS_TEST_POSTGRES_URL": "postgresql://chorus@127.0.0.1:5432/chorus_test",
+        "CHORUS_REQUIRE_POSTGRES": "1",
+        "CHORUS_PG_THROWAWAY_DIR": "/tmp/x",
+    }
+    assert load_settings(tmp_path / "none.yaml", environ=environ).database_url is None
+    with pytest.raises(SettingsError, match="CHORUS_TEST_POSTGRES: unknown setting"):
+        load_settings(tmp_path / "none.yaml", environ={"CHORUS_TEST_POSTGRES": "x"})
