@@ -15,7 +15,7 @@ INSTALL_SELF = $(BIN)/python -m pip install --quiet --no-deps --no-build-isolati
 UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	pyproject.toml $(LOCKS)/build.in
 
-.PHONY: run test lint typecheck pytest validate bench clean demo screenshots upgrade drift
+.PHONY: run test test-postgres lint typecheck pytest validate bench clean demo screenshots upgrade drift
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ run: $(STAMP)
 	$(BIN)/python -m bot run
 
 test: $(DEV_STAMP) lint typecheck pytest
+
+# The same tests with the PostgreSQL cases run (none skipped) against a throwaway local server
+# on 127.0.0.1 (needs the PostgreSQL server binaries: apt-get install postgresql).
+test-postgres: $(DEV_STAMP)
+	CHORUS_REQUIRE_POSTGRES=1 bash scripts/pg-throwaway.sh run $(MAKE) test
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check bot tests $(wildcard bench)

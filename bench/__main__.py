@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.common import RESULTS, ROOT, Row, table
 
-BENCHMARKS = ("checkins", "api_calls", "catalog", "memory", "queries", "resume")
+BENCHMARKS = ("checkins", "api_calls", "catalog", "memory", "queries", "resume", "engines")
 
 
 def _one(name: str, out: Path) -> None:

@@ -3,6 +3,10 @@
 Generated quickly with plain sqlite3 executemany into the real schema (after migrations), then
 queried through the real repositories and services. Baseline: the same queries on a database
 with 1/100 of the rows (how well each query scales).
+
+With a PostgreSQL URL (CHORUS_BENCH_POSTGRES_URL or CHORUS_TEST_POSTGRES_URL), both databases
+are also copied into fresh PostgreSQL schemas with `chorus db copy`'s code (ids kept, counts and
+checksums verified; the copy time is reported) and the same queries run there.
 """
 
 from __future__ import annotations
@@ -10,15 +14,20 @@ from __future__ import annotations
 import asyncio
 import random
 import sqlite3
+import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
+from typing import Any
 
 from bench.common import Row, median
+from bench.engines import _in_schema, _postgres_url
 from bench.world import clock, shipped_catalog
 from bot.core.checkin_service import CheckinService
 from bot.core.runner import Runner
 from bot.settings import CheckinSettings
+from bot.store.copy import copy_database
 from bot.store.store import Store
 
 GUILD = 1
@@ -110,7 +119,7 @@ async def _time(fn: object, repeat: int = REPEAT) -> float:
     return median(samples) * 1000
 
 
-async def _measure(path: Path, members: int, sessions: int) -> dict[str, float]:
+async def _measure(path: Path | str, members: int, sessions: int) -> dict[str, float]:
     store = Store(path)
     await store.open()
     service = CheckinService(store, clock, Runner(store, clock, {}), CheckinSettings())
@@ -129,6 +138,54 @@ async def _measure(path: Path, members: int, sessions: int) -> dict[str, float]:
     out["forget"] = await _time(forget, repeat=5)
     await store.close()
     return out
+
+
+QUERIES = (
+    ("history", "/checkin history (one member)", 5.0),
+    ("report", "/session report", 20.0),
+    ("forget", "/forget (one member)", 200.0),
+    ("session_history", "/session history", 10.0),
+)
+
+
+async def _postgres(url: str, big: Path, small: Path) -> tuple[list[Row], float]:
+    """The same databases copied into PostgreSQL, the same queries; (rows, copy seconds)."""
+    import asyncpg
+
+    admin: Any = await asyncpg.connect(url)
+    schemas = [f"chorus_bench_q{n}_{uuid.uuid4().hex[:8]}" for n in range(2)]
+    try:
+        targets = []
+        for schema, source in zip(schemas, (big, small), strict=True):
+            await admin.execute(f'CREATE SCHEMA "{schema}"')
+            target = _in_schema(url, schema)
+            t = time.perf_counter()
+            await copy_database(f"sqlite:///{source}", target, report=lambda _: None)
+            if source == big:
+                copied = time.perf_counter() - t
+            await admin.execute(f'SET search_path = "{schema}"; ANALYZE')
+            targets.append(target)
+        at_scale = await _measure(targets[0], 10_000, 5_000)
+        baseline = await _measure(targets[1], 10_000, 5_000)
+    finally:
+        for schema in schemas:
+            await admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        await admin.close()
+    rows = [
+        Row(
+            "5 queries",
+            f"PostgreSQL {label}",
+            at_scale[key],
+            "ms",
+            "same on 10k check-ins",
+            baseline[key],
+            higher_is_better=False,
+            target=f"< {limit:g} ms",
+            met=at_scale[key] < limit,
+        )
+        for key, label, limit in QUERIES
+    ]
+    return rows, copied
 
 
 async def _run(tmp: Path) -> list[Row]:
@@ -169,7 +226,24 @@ async def _run(tmp: Path) -> list[Row]:
             notes=f"generated in {generated:.1f} s",
         )
     )
-    return rows
+    url = _postgres_url()
+    if url is None:
+        print("queries: PostgreSQL rows skipped: no CHORUS_BENCH_POSTGRES_URL", file=sys.stderr)
+        return rows
+    # The SQLite figures first: the copies below read these files again (forget ran on them,
+    # so 25 members fewer; the same on both engines).
+    pg_rows, copied = await _postgres(url, big, small)
+    pg_rows.append(
+        Row(
+            "5 queries",
+            "  chorus db copy of the 1M database to PostgreSQL",
+            copied,
+            "s",
+            higher_is_better=False,
+            notes="every table, ids kept, counts and checksums verified",
+        )
+    )
+    return rows + pg_rows
 
 
 def run() -> list[Row]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from bot.app import default_step_handlers
 from bot.core.activities import Activity, Catalog
 from bot.core.runner import Runner
 from bot.core.session import SessionService
+from bot.store.engine import Conn
 from bot.store.records import RunRecord, SessionRecord
 from bot.store.store import Store
 
@@ -68,8 +68,8 @@ async def populate(
             for uid in o.members
         ]
 
-        def agree(conn: sqlite3.Connection) -> None:
-            conn.executemany(
+        async def agree(conn: Conn) -> None:
+            await conn.execute_many(
                 "INSERT INTO members (guild_id, user_id, display_name, consent, consent_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 rows,
@@ -83,7 +83,7 @@ async def populate(
     return opened
 
 
-async def open_store(path: Path) -> tuple[Store, Runner]:
+async def open_store(path: Path | str) -> tuple[Store, Runner]:
     store = Store(path)
     await store.open()
     return store, Runner(store, clock, default_step_handlers())

@@ -218,7 +218,7 @@ def create_bot(
     """The bot with its store and catalog; tests pass their own, production the defaults."""
     return ChorusBot(
         settings,
-        store or Store(settings.database_path),
+        store or Store(settings.database),
         catalog=catalog,
         clock=clock,
         **extra,

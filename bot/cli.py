@@ -1,4 +1,4 @@
-"""`chorus run | validate | schema | db migrate | db status | db backup | demo`."""
+"""`chorus run | validate | schema | db migrate | db status | db backup | db copy | demo`."""
 
 from __future__ import annotations
 
@@ -63,36 +63,60 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from bot.store.database import StorageUnavailable
+    from bot.store.engine import DatabaseUrl
     from bot.store.migrator import bundled_migrations
     from bot.store.store import Store
 
+    if args.db_command == "copy":
+        return _db_copy(args.source, args.destination)
     settings = _settings_or_exit()
+    where = str(DatabaseUrl.parse(settings.database))
 
     async def go() -> int:
-        store = Store(settings.database_path)
+        store = Store(settings.database)
         await store.db.open()
         try:
+            migrations = bundled_migrations(store.db.migrations_folder)
             if args.db_command == "migrate":
                 applied = await store.db.migrate()
                 names = ", ".join(m.name for m in applied) or "nothing to apply"
-                print(
-                    f"{settings.database_path}: {names}; now at version {await store.db.version()}"
-                )
+                print(f"{where}: {names}; now at version {await store.db.version()}")
             elif args.db_command == "status":
                 version = await store.db.version()
-                latest = max((m.version for m in bundled_migrations()), default=0)
-                pending = [m.name for m in bundled_migrations() if m.version > version]
-                print(f"{settings.database_path}: version {version} of {latest}")
+                latest = max((m.version for m in migrations), default=0)
+                pending = [m.name for m in migrations if m.version > version]
+                print(f"{where}: version {version} of {latest}")
                 for name in pending:
                     print(f"  pending: {name}")
             elif args.db_command == "backup":
                 await store.db.backup(Path(args.path))
-                print(f"backed up {settings.database_path} to {args.path}")
+                print(f"backed up {where} to {args.path}")
         finally:
             await store.close()
         return 0
 
-    return asyncio.run(go())
+    try:
+        return asyncio.run(go())
+    except StorageUnavailable as exc:
+        print(f"chorus: {exc}", file=sys.stderr)
+        return 1
+
+
+def _db_copy(source: str, destination: str) -> int:
+    """`chorus db copy SRC_URL DST_URL`: every table with its ids, verified per table."""
+    from bot.store.copy import CopyError, copy_database
+    from bot.store.engine import DatabaseUrl
+
+    try:
+        shown = f"{DatabaseUrl.parse(source)} -> {DatabaseUrl.parse(destination)}"
+        copied = asyncio.run(copy_database(source, destination))
+    except (CopyError, ValueError) as exc:
+        print(f"chorus: db copy: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(t.rows for t in copied)
+    print(f"copied {shown}: {len(copied)} tables, {rows} rows, counts and checksums verified")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -138,6 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("status", help="show the schema version and pending migrations")
     backup = db_sub.add_parser("backup", help="consistent copy while the bot runs")
     backup.add_argument("path")
+    copy = db_sub.add_parser(
+        "copy",
+        help="copy every table (ids kept, verified) into an empty database, e.g."
+        " sqlite:///data/chorus.db postgresql://chorus@host/chorus",
+    )
+    copy.add_argument(
+        "source", help="database URL to copy from (sqlite:///... or postgresql://...)"
+    )
+    copy.add_argument("destination", help="an empty database URL to copy into")
     db.set_defaults(func=cmd_db)
     demo = sub.add_parser(
         "demo", help="try Chorus in a browser, in a simulated Discord (needs the demo extra)"

@@ -17,6 +17,17 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 
 DEFAULT_CONFIG = Path("config/chorus.yaml")
 ENV_PREFIX = "CHORUS_"
+# CHORUS_* variables of the test and CI tooling, not settings (tests/engines.py, .ci/run).
+NOT_SETTINGS = frozenset(
+    {
+        "CHORUS_REQUIRE_PROGRAMS",
+        "CHORUS_REQUIRE_POSTGRES",
+        "CHORUS_TEST_POSTGRES_URL",
+        "CHORUS_BENCH_POSTGRES_URL",
+        "CHORUS_PG_THROWAWAY_DIR",
+        "CHORUS_PG_PORT",
+    }
+)
 
 DEFAULT_SUPPORT_TEXT = (
     "You don't have to carry this alone. If you are in danger or might hurt yourself, "
@@ -71,6 +82,9 @@ class Settings(_Section):
     """Everything the bot needs to start; passed explicitly, never a global."""
 
     database_path: Path = Path("data/chorus.db")
+    database_url: str | None = None
+    """`sqlite:///path/to/file.db` or `postgresql://user@host:5432/dbname`; unset: the SQLite
+    file at `database_path` (so the default is sqlite:///data/chorus.db)."""
     activities_dirs: tuple[Path, ...] = (Path("activities"),)
     media_dir: Path = Path("data/media")
     facilitator_roles: tuple[str, ...] = ("Facilitator",)
@@ -109,6 +123,23 @@ class Settings(_Section):
             raise ValueError(f"{value!s} is a folder, not a database file path")
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _known_engine(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if value.startswith(("postgresql://", "postgres://")):
+            return value
+        if value.startswith("sqlite:///") and value.rstrip("/") != "sqlite:":
+            return value
+        raise ValueError("expected sqlite:///path/to/file.db or postgresql://user@host:5432/dbname")
+
+    @property
+    def database(self) -> str:
+        """Where the data lives, as a URL: `database_url`, else the SQLite `database_path`."""
+        return self.database_url or f"sqlite:///{self.database_path}"
+
     @field_validator("media_dir")
     @classmethod
     def _usable_folder(cls, value: Path) -> Path:
@@ -126,7 +157,7 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
         if isinstance(field.annotation, type) and issubclass(field.annotation, _Section)
     }
     for raw_key, value in environ.items():
-        if not raw_key.startswith(ENV_PREFIX):
+        if not raw_key.startswith(ENV_PREFIX) or raw_key in NOT_SETTINGS:
             continue
         key = raw_key[len(ENV_PREFIX) :].lower()
         for section, model in sections.items():

@@ -17,6 +17,7 @@ from bot.cogs.errors import is_expected
 from bot.core.activities import Catalog
 from bot.settings import Settings
 from bot.store.store import Store
+from tests.engines import ENGINES, TestDatabase, test_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -154,3 +155,17 @@ async def restart(world: World, settings: Settings, catalog: Catalog) -> ChorusB
     await world.env.restart_bot(make_bot(settings, catalog))
     await old.store.close()
     return world.bot()
+
+
+@pytest.fixture(params=ENGINES)
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[TestDatabase]:
+    """A fresh database on each engine: a SQLite file, and a PostgreSQL schema (tests/engines.py)."""
+    async for database in test_database(request.param, tmp_path):
+        yield database
+
+
+@pytest.fixture
+async def postgres(tmp_path: Path) -> AsyncIterator[TestDatabase]:
+    """A fresh PostgreSQL schema only (skipped without a server, failed in CI)."""
+    async for database in test_database("postgresql", tmp_path):
+        yield database

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
-from bot.store.database import Database, Row
+from bot.store.database import Conn, Database, Row
 
 _COLUMNS = (
     "id, guild_id, user_id, session_id, run_id, step_index, scale, phase, measure, value,"
@@ -15,6 +15,29 @@ _COLUMNS = (
 
 
 _CONSENT = "SELECT consent FROM members WHERE guild_id = ? AND user_id = ?"
+_INSERT = (
+    "INSERT INTO checkins (guild_id, user_id, session_id, run_id, step_index,"
+    " scale, phase, measure, value, value2, passed, created_at)"
+)
+# A first answer and the consent it needs, in one statement (one round trip on PostgreSQL):
+# the row is inserted only if the member agreed. Typed, as the engines can't infer a bare
+# parameter's type in a SELECT list.
+_INSERT_IF_AGREED = (
+    f"{_INSERT} SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT),"
+    " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
+    " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION)"
+    " WHERE EXISTS (SELECT 1 FROM members WHERE guild_id = ? AND user_id = ?"
+    " AND consent = 'agreed') RETURNING id"
+)
+
+
+class SaveJob(Protocol):
+    """A check-in row as part of another write: (connection, first answer?, consent needed of
+    (guild, user)); None only when consent was asked for and not given (nothing written)."""
+
+    def __call__(
+        self, conn: Conn, first: bool, consent_of: tuple[int, int] | None = None
+    ) -> Awaitable[CheckinRecord | None]: ...
 
 
 class NoConsent(Exception):
@@ -95,60 +118,65 @@ class CheckinRepository:
         passed: bool,
         now: float,
         replace_id: int | None = None,
-    ) -> Callable[[sqlite3.Connection, bool], CheckinRecord]:
+    ) -> SaveJob:
         """`save` as a group-commit job, to run inside another write (e.g. the contribution's).
 
         Called with `first=True` when the member has no earlier answer to this step (their
         contribution was new): there is then no row to replace, so none is looked for. A
         step's check-in row is only ever written with the member's contribution to it.
+        With `consent_of`, a first answer is inserted only if that member agreed (else None).
         """
 
-        def job(conn: sqlite3.Connection, first: bool) -> CheckinRecord:
+        async def job(
+            conn: Conn, first: bool, consent_of: tuple[int, int] | None = None
+        ) -> CheckinRecord | None:
             row = None
             # Nothing to replace for a first answer, or an anonymous one (never linked).
             if not first and user_id is not None and run_id is not None:
-                row = conn.execute(
+                row = await conn.fetch_one(
                     "SELECT id FROM checkins WHERE run_id = ? AND step_index = ? AND user_id = ?",
                     (run_id, step_index, user_id),
-                ).fetchone()
+                )
             elif not first and user_id is not None and replace_id is not None:
-                row = conn.execute(
+                row = await conn.fetch_one(
                     "SELECT id FROM checkins WHERE id = ? AND user_id = ? AND guild_id = ?",
                     (replace_id, user_id, guild_id),
-                ).fetchone()
+                )
             existing = int(row[0]) if row else None
             if existing is not None:
-                conn.execute(
+                found = await conn.fetch_one(
                     "UPDATE checkins SET scale = ?, value = ?, value2 = ?, passed = ?,"
-                    " note = CASE WHEN ? THEN NULL ELSE note END, created_at = ? WHERE id = ?",
+                    " note = CASE WHEN ? = 1 THEN NULL ELSE note END, created_at = ?"
+                    f" WHERE id = ? RETURNING {_COLUMNS}",
                     (scale, value, value2, int(passed), int(passed), now, existing),
                 )
-                found = conn.execute(
-                    f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (existing,)
-                ).fetchone()
+                assert found is not None
                 return _record(found)
-            cursor = conn.execute(
-                "INSERT INTO checkins (guild_id, user_id, session_id, run_id, step_index,"
-                " scale, phase, measure, value, value2, passed, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    guild_id,
-                    user_id,
-                    session_id,
-                    run_id,
-                    step_index,
-                    scale,
-                    phase,
-                    measure,
-                    value,
-                    value2,
-                    int(passed),
-                    now,
-                ),
+            values = (
+                guild_id,
+                user_id,
+                session_id,
+                run_id,
+                step_index,
+                scale,
+                phase,
+                measure,
+                value,
+                value2,
+                int(passed),
+                now,
             )
+            if consent_of is not None:
+                new_id = await conn.fetch_val(_INSERT_IF_AGREED, (*values, *consent_of))
+                if new_id is None:
+                    return None
+            else:
+                new_id = await conn.fetch_val(
+                    f"{_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", values
+                )
             # A new row is exactly what was inserted (column defaults: no note, not shared).
             return CheckinRecord(
-                id=int(cursor.lastrowid or 0),
+                id=int(new_id),
                 guild_id=guild_id,
                 user_id=user_id,
                 session_id=session_id,
@@ -203,14 +231,20 @@ class CheckinRepository:
             now=now,
             replace_id=replace_id,
         )
-        return await self._db.write(lambda conn: job(conn, False))
+
+        async def write(conn: Conn) -> CheckinRecord:
+            record = await job(conn, False)
+            assert record is not None  # no consent asked for: always saved
+            return record
+
+        return await self._db.write(write)
 
     @staticmethod
     def answer_job(
-        save: Callable[[sqlite3.Connection, bool], CheckinRecord] | None,
+        save: SaveJob | None,
         consent_of: tuple[int, int] | None = None,
         passed: bool = False,
-    ) -> Callable[[sqlite3.Connection, bool], CheckinRecord | None]:
+    ) -> Callable[[Conn, bool], Awaitable[CheckinRecord | None]]:
         """What answering a check-in step writes beside its contribution, in the same commit:
         the check-in row (the contribution itself replaces the member's earlier answer or pass).
 
@@ -218,16 +252,26 @@ class CheckinRepository:
         without 'agreed' an answer raises NoConsent (so nothing at all is written) and a pass
         is kept without a check-in row. One job, one commit, no separate read per answer."""
 
-        def job(conn: sqlite3.Connection, replaced: bool) -> CheckinRecord | None:
+        async def job(conn: Conn, replaced: bool) -> CheckinRecord | None:
             if save is None:
                 return None
+            if consent_of is not None and not replaced:
+                # The usual case, a first answer: consent and row in one statement; the
+                # consent is read on its own only when it wasn't given.
+                record = await save(conn, True, consent_of)
+                if record is not None:
+                    return record
+                row = await conn.fetch_one(_CONSENT, consent_of)
+                if not passed:
+                    raise NoConsent(declined=row is not None and row[0] == "declined")
+                return None
             if consent_of is not None:
-                row = conn.execute(_CONSENT, consent_of).fetchone()
+                row = await conn.fetch_one(_CONSENT, consent_of)
                 if row is None or row[0] != "agreed":
                     if not passed:
                         raise NoConsent(declined=row is not None and row[0] == "declined")
                     return None
-            return save(conn, not replaced)
+            return await save(conn, not replaced)
 
         return job
 
@@ -238,14 +282,18 @@ class CheckinRepository:
         return _record(row) if row else None
 
     async def set_note(self, checkin_id: int, note: str | None) -> None:
-        async with self._db.transaction() as conn:
+        async def job(conn: Conn) -> None:
             await conn.execute("UPDATE checkins SET note = ? WHERE id = ?", (note, checkin_id))
 
+        await self._db.write(job, invalidate=None)
+
     async def set_shared(self, checkin_id: int, shared: bool) -> None:
-        async with self._db.transaction() as conn:
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "UPDATE checkins SET shared = ? WHERE id = ?", (int(shared), checkin_id)
             )
+
+        await self._db.write(job, invalidate=None)
 
     async def for_session(self, session_id: int) -> list[CheckinRecord]:
         rows = await self._db.fetch_all(

@@ -1,4 +1,9 @@
-"""The one SQLite connection: WAL, foreign keys, a busy timeout, and serialised write transactions."""
+"""The database: reads, the group-commit writer (the one write path) and the cache of hot reads.
+
+`Database` is the SQLite engine (WAL, foreign keys, an owner-only file, checkpoints off the
+event loop); `bot.store.postgres.PostgresDatabase` is the same API on PostgreSQL.
+`open_database(url)` picks one from `database_url`.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +18,13 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.store.engine import Conn, DatabaseUrl, EngineName, Row
 from bot.store.migrator import Migration, bundled_migrations, current_version, migrate
-from bot.store.writer import BatchWriter, WriteFailed
+from bot.store.writer import BatchWriter, WriteFailed, Writer
 
 log = logging.getLogger(__name__)
-Row = sqlite3.Row
 T = TypeVar("T")
-# Immediate "database is locked" answers are retried this often (about 2 s in all).
-BEGIN_RETRIES = 40
+__all__ = ["Conn", "Database", "Row", "StorageUnavailable", "open_database"]
 # Group commits are checkpointed into the database file after this many batches or jobs, on the
 # reader connection's thread (the writer commits on the event loop and never checkpoints). About
 # SQLite's own default of 1,000 WAL pages.
@@ -40,16 +44,35 @@ class StorageUnavailable(Exception):
     """The database cannot be written right now (read-only, full, locked)."""
 
 
+def open_database(target: str | Path) -> Database:
+    """The Database for a `database_url` (or a plain SQLite file path); not opened yet."""
+    url = DatabaseUrl.parse(target)
+    if url.engine == "postgresql":
+        from bot.store.postgres import PostgresDatabase
+
+        return PostgresDatabase(url.dsn)
+    assert url.path is not None
+    return Database(url.path)
+
+
 class Database:
-    """Owns the connection; every write goes through `transaction()` so writers never interleave."""
+    """Reads on their own connection; every write is a job of the group-commit writer."""
+
+    engine: EngineName = "sqlite"
+    migrations_folder = "sqlite"
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._conn: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
-        self.writer = BatchWriter(path, self._write_lock, after_commit=self._schedule_checkpoint)
+        self.writer: Writer = BatchWriter(
+            path, self._write_lock, after_commit=self._schedule_checkpoint
+        )
         self._checkpoint: asyncio.Task[None] | None = None
         self._since_checkpoint = (0, 0)
+        self._init_cache()
+
+    def _init_cache(self) -> None:
         self._cache: dict[Hashable, Any] = {}
         self._loading: dict[Hashable, asyncio.Future[Any]] = {}
         self._versions: dict[Hashable, int] = {}
@@ -86,14 +109,26 @@ class Database:
         """Start the group-commit writer (after migrations, so it sees the final schema)."""
         await self.writer.open()
 
-    async def write(self, job: Callable[[sqlite3.Connection], T]) -> T:
-        """Run a write job in the next group commit; returns once it has committed."""
+    async def write(
+        self,
+        job: Callable[[Conn], Awaitable[T]],
+        invalidate: Iterable[Hashable] | None = (),
+    ) -> T:
+        """Run a write job in the next group commit; returns once it has committed.
+
+        Afterwards (committed or not) the cached reads named in `invalidate` are forgotten;
+        None forgets every cached read. Raises StorageUnavailable when nothing could be
+        written, or the job's own exception (nothing of that job was kept).
+        """
         try:
             return await self.writer.run(job)
         except WriteFailed as exc:
             raise StorageUnavailable(str(exc)) from exc
         except sqlite3.OperationalError as exc:
             raise StorageUnavailable(str(exc)) from exc
+        finally:
+            if invalidate is None or invalidate:
+                self._forget(invalidate)
 
     def _schedule_checkpoint(self, jobs: int) -> None:
         batches, pending = self._since_checkpoint
@@ -206,49 +241,44 @@ class Database:
     async def version(self) -> int:
         return await current_version(self.conn)
 
+    async def tables(self) -> list[str]:
+        """The application's tables, by name (no engine or migration bookkeeping)."""
+        rows = await self.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+        return [str(r[0]) for r in rows]
+
+    async def columns(self, table: str) -> set[str]:
+        """A table's column names (empty if there is no such table)."""
+        return {str(r[1]) for r in await self.fetch_all(f"PRAGMA table_info({table})")}
+
+    async def after_bulk_insert(self, conn: Conn, table: str) -> None:
+        """After rows were inserted with their ids (a copy): nothing to do on SQLite."""
+
     @asynccontextmanager
     async def transaction(
         self, invalidate: Iterable[Hashable] | None = None
-    ) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction; it has committed when the block exits without error.
+    ) -> AsyncIterator[Conn]:
+        """A block of statements in one transaction of its own on the writer's connection.
 
+        The store's own writes are jobs (`write`); this is for set-ups that need a block
+        (tests, `chorus db copy`). It has committed when the block exits without error.
         Afterwards the cached reads named in `invalidate` are forgotten; None (the default)
         forgets every cached read, which is always safe.
         """
-        async with self._write_lock:
-            conn = self.conn
-            await self._begin_immediate(conn)
-            try:
-                yield conn
-                await conn.commit()
-                self._forget(invalidate)
-            except BaseException as exc:
-                self._forget(invalidate)
-                if conn.in_transaction:
-                    await conn.rollback()
-                if isinstance(
-                    exc, sqlite3.OperationalError | sqlite3.DatabaseError
-                ) and not isinstance(exc, sqlite3.IntegrityError):
-                    raise StorageUnavailable(str(exc)) from exc
+        try:
+            async with self.writer.exclusive() as conn:
+                try:
+                    yield conn
+                finally:
+                    self._forget(invalidate)
+        except (WriteFailed, sqlite3.OperationalError) as exc:
+            raise StorageUnavailable(str(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.IntegrityError):
                 raise
-
-    @staticmethod
-    async def _begin_immediate(conn: aiosqlite.Connection) -> None:
-        """BEGIN IMMEDIATE, retried briefly when SQLite answers "locked" without waiting.
-
-        A read still in progress on this same connection (another coroutine between its
-        execute and fetch) holds an older snapshot; once the writer thread has committed, SQLite
-        refuses the upgrade at once (SQLITE_BUSY_SNAPSHOT) instead of using the busy timeout.
-        The read finishes within an event-loop turn or two, so a short retry succeeds.
-        """
-        for attempt in range(BEGIN_RETRIES + 1):
-            try:
-                await conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if attempt == BEGIN_RETRIES or "locked" not in str(exc):
-                    raise StorageUnavailable(str(exc)) from exc
-            await asyncio.sleep(0.002 * (attempt + 1))
+            raise StorageUnavailable(str(exc)) from exc
 
     # One hop to the connection's thread per query (execute, fetch and close together), so no
     # cursor stays open between hops: thousands of concurrent reads stay cheap.

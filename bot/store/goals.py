@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.store.database import Database, Row
+from bot.store.database import Conn, Database, Row
 
 _GOAL_COLUMNS = "id, guild_id, user_id, text, status, created_at, closed_at"
 _RATING_COLUMNS = "id, goal_id, session_id, run_id, step_index, value, created_at"
@@ -94,14 +93,15 @@ class GoalRepository:
     ) -> GoalRecord | None:
         """Insert an active goal unless the member already has `max_active` (None then)."""
 
-        def job(conn: sqlite3.Connection) -> int | None:
-            cursor = conn.execute(
+        async def job(conn: Conn) -> int | None:
+            found = await conn.fetch_val(
                 "INSERT INTO goals (guild_id, user_id, text, created_at)"
-                " SELECT ?, ?, ?, ? WHERE (SELECT COUNT(*) FROM goals WHERE guild_id = ?"
-                " AND user_id = ? AND status = 'active') < ?",
+                " SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT),"
+                " CAST(? AS DOUBLE PRECISION) WHERE (SELECT COUNT(*) FROM goals WHERE guild_id = ?"
+                " AND user_id = ? AND status = 'active') < ? RETURNING id",
                 (guild_id, user_id, text, now, guild_id, user_id, max_active),
             )
-            return int(cursor.lastrowid) if cursor.rowcount == 1 and cursor.lastrowid else None
+            return int(found) if found is not None else None
 
         goal_id = await self._db.write(job)
         return await self.get(goal_id) if goal_id is not None else None
@@ -109,12 +109,12 @@ class GoalRepository:
     async def close(self, goal_id: int, status: str, now: float) -> bool:
         """Mark an active goal done or dropped; False if it wasn't active any more."""
 
-        def job(conn: sqlite3.Connection) -> bool:
-            cursor = conn.execute(
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
                 "UPDATE goals SET status = ?, closed_at = ? WHERE id = ? AND status = 'active'",
                 (status, now, goal_id),
             )
-            return cursor.rowcount == 1
+            return changed == 1
 
         return await self._db.write(job)
 
@@ -135,18 +135,18 @@ class GoalRepository:
         Returns True when it replaced an earlier answer.
         """
 
-        def job(conn: sqlite3.Connection) -> bool:
-            existing = conn.execute(
+        async def job(conn: Conn) -> bool:
+            existing = await conn.fetch_one(
                 "SELECT id FROM goal_ratings WHERE goal_id = ? AND run_id = ? AND step_index = ?",
                 (goal_id, run_id, step_index),
-            ).fetchone()
+            )
             if existing is not None:
-                conn.execute(
+                await conn.execute(
                     "UPDATE goal_ratings SET value = ?, created_at = ? WHERE id = ?",
                     (value, now, int(existing[0])),
                 )
                 return True
-            conn.execute(
+            await conn.execute(
                 "INSERT INTO goal_ratings (goal_id, session_id, run_id, step_index, value,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (goal_id, session_id, run_id, step_index, value, now),

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-from bot.store.database import Database, Row
+from bot.store.database import Conn, Database, Row
 
 _COLUMNS = "id, guild_id, activity_id, version, source, uploaded_by, uploaded_at, deleted_at"
 
@@ -103,31 +102,36 @@ class GuildLibraryRepository:
         uploaded ``max_uploads_per_day`` files in the last 24 hours.
         """
 
-        def job(conn: sqlite3.Connection) -> GuildActivityRecord:
-            today = conn.execute(
+        async def job(conn: Conn) -> GuildActivityRecord:
+            today = await conn.fetch_val(
                 "SELECT COUNT(*) FROM guild_activities WHERE guild_id = ? AND uploaded_at > ?",
                 (guild_id, now - _DAY),
-            ).fetchone()[0]
-            if int(today) >= limits.max_uploads_per_day:
+            )
+            if int(today or 0) >= limits.max_uploads_per_day:
                 raise LibraryFull("uploads_today", limits.max_uploads_per_day)
-            live = conn.execute(
+            live = await conn.fetch_one(
                 "SELECT COUNT(DISTINCT activity_id),"
                 " SUM(CASE WHEN activity_id = ? THEN 1 ELSE 0 END)"
                 " FROM guild_activities WHERE guild_id = ? AND deleted_at IS NULL",
                 (activity_id, guild_id),
-            ).fetchone()
+            )
+            assert live is not None
             is_new = not live[1]
             if is_new and int(live[0]) >= limits.max_activities:
                 raise LibraryFull("activities", limits.max_activities)
-            cursor = conn.execute(
+            last = await conn.fetch_val(
+                "SELECT version FROM guild_activities WHERE guild_id = ? AND activity_id = ?"
+                " ORDER BY version DESC LIMIT 1",
+                (guild_id, activity_id),
+            )
+            inserted = await conn.fetch_one(
                 "INSERT INTO guild_activities"
                 " (guild_id, activity_id, version, source, uploaded_by, uploaded_at)"
-                " VALUES (?, ?, (SELECT COALESCE(MAX(version), 0) + 1 FROM guild_activities"
-                "   WHERE guild_id = ? AND activity_id = ?), ?, ?, ?)"
-                f" RETURNING {_COLUMNS}",
-                (guild_id, activity_id, guild_id, activity_id, source, uploaded_by, now),
+                f" VALUES (?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
+                (guild_id, activity_id, int(last or 0) + 1, source, uploaded_by, now),
             )
-            return _record(cursor.fetchone())
+            assert inserted is not None
+            return _record(inserted)
 
         return await self._db.write(job)
 
@@ -138,13 +142,12 @@ class GuildLibraryRepository:
         already started keeps its own copy of the definition anyway.
         """
 
-        def job(conn: sqlite3.Connection) -> int:
-            cursor = conn.execute(
+        async def job(conn: Conn) -> int:
+            return await conn.execute(
                 "UPDATE guild_activities SET deleted_at = ?"
                 " WHERE guild_id = ? AND activity_id = ? AND deleted_at IS NULL",
                 (now, guild_id, activity_id),
             )
-            return int(cursor.rowcount)
 
         return await self._db.write(job)
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
-from bot.store.database import Database, Row
+from bot.store.database import Conn, Database, Row
 
 _CHANGE_COLUMNS = "id, guild_id, key, old_value, new_value, changed_by, changed_at"
 
@@ -69,30 +68,31 @@ class GuildSettingsRepository:
         when the value was already that (nothing is written or recorded).
         """
 
-        def job(conn: sqlite3.Connection) -> SettingChangeRecord | None:
-            row = conn.execute(
+        async def job(conn: Conn) -> SettingChangeRecord | None:
+            row = await conn.fetch_one(
                 "SELECT value FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
-            ).fetchone()
+            )
             old = str(row[0]) if row is not None else None
             if old == value:
                 return None
             if value is None:
-                conn.execute(
+                await conn.execute(
                     "DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key)
                 )
             else:
-                conn.execute(
+                await conn.execute(
                     "INSERT INTO guild_settings (guild_id, key, value) VALUES (?, ?, ?)"
                     " ON CONFLICT (guild_id, key) DO UPDATE SET value = excluded.value",
                     (guild_id, key, value),
                 )
-            cursor = conn.execute(
+            recorded = await conn.fetch_one(
                 "INSERT INTO guild_setting_changes"
                 " (guild_id, key, old_value, new_value, changed_by, changed_at)"
                 f" VALUES (?, ?, ?, ?, ?, ?) RETURNING {_CHANGE_COLUMNS}",
                 (guild_id, key, old, value, changed_by, now),
             )
-            return _change(cursor.fetchone())
+            assert recorded is not None
+            return _change(recorded)
 
         return await self._db.write(job)
 

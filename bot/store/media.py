@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store.database import Database, Row
+from bot.store.database import Conn, Database, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,16 +87,17 @@ class MediaRepository:
         uploaded_by: int,
         now: float,
     ) -> TrackRecord:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        async def job(conn: Conn) -> TrackRecord:
+            row = await conn.fetch_one(
                 "INSERT INTO tracks (guild_id, title, artist, file_name, duration_seconds,"
-                " uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f" uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_TRACK}",
                 (guild_id, title, artist, file_name, duration_seconds, uploaded_by, now),
             )
-            track_id = int(cursor.lastrowid or 0)
-        row = await self._db.fetch_one(f"SELECT {_TRACK} FROM tracks WHERE id = ?", (track_id,))
-        assert row is not None
-        return _track(row)
+            assert row is not None
+            return _track(row)
+
+        return await self._db.write(job, invalidate=None)
 
     async def tracks(self, guild_id: int, limit: int = 100) -> list[TrackRecord]:
         rows = await self._db.fetch_all(
@@ -125,16 +126,17 @@ class MediaRepository:
         note: str | None,
         now: float,
     ) -> NominationRecord:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        async def job(conn: Conn) -> NominationRecord:
+            row = await conn.fetch_one(
                 "INSERT INTO nominations (session_id, user_id, title, artist, url, note,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f" created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_NOMINATION}",
                 (session_id, user_id, title, artist, url, note, now),
             )
-            nomination_id = int(cursor.lastrowid or 0)
-        found = await self.nomination(nomination_id)
-        assert found is not None
-        return found
+            assert row is not None
+            return _nomination(row)
+
+        return await self._db.write(job, invalidate=None)
 
     async def nomination(self, nomination_id: int) -> NominationRecord | None:
         row = await self._db.fetch_one(
@@ -152,12 +154,15 @@ class MediaRepository:
         return [_nomination(r) for r in rows]
 
     async def remove_nomination(self, nomination_id: int, now: float) -> bool:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
                 "UPDATE nominations SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
                 (now, nomination_id),
             )
-            return cursor.rowcount > 0
+            return changed > 0
+
+        return await self._db.write(job, invalidate=None)
 
     # ------------------------------------------------------------------ plays
 
@@ -177,11 +182,12 @@ class MediaRepository:
         now: float,
     ) -> tuple[PlayRecord, bool]:
         """Save the play of a step once; returns it and whether it was new."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT OR IGNORE INTO plays (session_id, run_id, step_index, title, artist, url,"
+
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
+                "INSERT INTO plays (session_id, run_id, step_index, title, artist, url,"
                 " file_name, nomination_id, mode, note, started_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (
                     session_id,
                     run_id,
@@ -196,7 +202,9 @@ class MediaRepository:
                     now,
                 ),
             )
-            created = cursor.rowcount > 0
+            return changed > 0
+
+        created = await self._db.write(job, invalidate=None)
         found = await self.play_for_step(run_id, step_index)
         assert found is not None
         return found, created
@@ -211,19 +219,25 @@ class MediaRepository:
     async def update_play(
         self, play_id: int, *, mode: str | None = None, note: str | None = None
     ) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "UPDATE plays SET mode = COALESCE(?, mode), note = COALESCE(?, note) WHERE id = ?",
                 (mode, note, play_id),
             )
 
+        await self._db.write(job, invalidate=None)
+
     async def end_play(self, run_id: int, step_index: int, now: float) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "UPDATE plays SET ended_at = ? WHERE run_id = ? AND step_index = ?"
                 " AND ended_at IS NULL",
                 (now, run_id, step_index),
             )
+
+        await self._db.write(job, invalidate=None)
 
     async def plays(self, session_id: int) -> list[PlayRecord]:
         rows = await self._db.fetch_all(

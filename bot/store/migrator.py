@@ -1,4 +1,7 @@
-"""Numbered SQL migrations applied above PRAGMA user_version, each in one transaction."""
+"""Numbered SQL migrations, one folder per engine (`migrations/sqlite`, `migrations/postgres`),
+each applied in one transaction. SQLite keeps the version in PRAGMA user_version; PostgreSQL
+in a table, under an advisory lock (see postgres.py). Both folders hold the same versions and
+reach the same schema at every version (tests/store/test_schema_parity.py)."""
 
 from __future__ import annotations
 
@@ -23,9 +26,9 @@ class MigrationError(Exception):
     """A migration failed; the database is left at the version it had before it."""
 
 
-def bundled_migrations() -> list[Migration]:
-    """The migrations shipped inside the package, in order."""
-    folder = resources.files("bot.store") / "migrations"
+def bundled_migrations(engine: str = "sqlite") -> list[Migration]:
+    """The migrations shipped inside the package for `engine` (sqlite, postgres), in order."""
+    folder = resources.files("bot.store") / "migrations" / engine
     found = []
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)

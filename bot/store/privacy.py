@@ -15,9 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
-from bot.store.database import Database
+from bot.store.database import Conn, Database
 from bot.store.records import NO_FACILITATOR
 
 LINE_REMOVE_VALUES = ("remove", "delete")
@@ -44,14 +42,14 @@ _JSON_COLUMNS: tuple[tuple[str, str, str], ...] = (
         "activity_runs",
         "step_state",
         "SELECT id, step_state FROM activity_runs WHERE session_id IN ({sessions})"
-        " AND instr(step_state, :needle) > 0",
+        " AND step_state LIKE :needle",
     ),
     (
         "contributions",
         "payload",
         "SELECT id, payload FROM contributions WHERE run_id IN"
         " (SELECT id FROM activity_runs WHERE session_id IN ({sessions}))"
-        " AND instr(payload, :needle) > 0",
+        " AND payload LIKE :needle",
     ),
 )
 
@@ -72,9 +70,8 @@ def _rows(cursor_rows: list[Any]) -> list[dict[str, Any]]:
     return [dict(row) for row in cursor_rows]
 
 
-async def _columns(conn: aiosqlite.Connection, table: str) -> set[str]:
-    async with conn.execute(f"PRAGMA table_info({table})") as cursor:
-        return {str(r[1]) for r in await cursor.fetchall()}
+async def _columns(conn: Conn, table: str) -> set[str]:
+    return await conn.columns(table)
 
 
 _GUILD_SONGS = "SELECT id FROM songs WHERE guild_id = ?"
@@ -319,26 +316,24 @@ class PrivacyRepository:
         anonymised: dict[str, int] = {}
         params = {"guild": guild_id, "user": user_id}
         async with self._db.transaction() as conn:
-            async with conn.execute(
-                _SESSIONS_TOUCHED.format(here=_SESSIONS_HERE), params
-            ) as cursor:
-                touched = sorted({int(row[0]) for row in await cursor.fetchall()})
+            rows = await conn.fetch_all(_SESSIONS_TOUCHED.format(here=_SESSIONS_HERE), params)
+            touched = sorted({int(row[0]) for row in rows})
             for action, table, sql in _FORGETS:
                 if table == "song_lines":
                     await self._forget_lines(conn, guild_id, user_id, now, deleted, anonymised)
                     continue
                 bucket = deleted if action == "delete" else anonymised
-                cursor = await conn.execute(sql, params)
-                bucket[table] = bucket.get(table, 0) + max(0, cursor.rowcount)
+                changed = await conn.execute(sql, params)
+                bucket[table] = bucket.get(table, 0) + max(0, changed)
             for table, column, select in _JSON_COLUMNS:
-                changed = await self._scrub_json(conn, table, column, select, touched, user_id)
-                if changed:
-                    anonymised[f"{table}.{column}"] = changed
+                scrubbed = await self._scrub_json(conn, table, column, select, touched, user_id)
+                if scrubbed:
+                    anonymised[f"{table}.{column}"] = scrubbed
         return ForgetReport(deleted=deleted, anonymised=anonymised)
 
     async def _scrub_json(
         self,
-        conn: aiosqlite.Connection,
+        conn: Conn,
         table: str,
         column: str,
         select: str,
@@ -347,16 +342,18 @@ class PrivacyRepository:
     ) -> int:
         """Take the id out of one JSON column in these sessions' rows; returns rows changed.
 
-        `instr` finds candidate rows cheaply; only those are parsed, and only a row whose
-        JSON really held the id (not a longer number that merely contains its digits) is
-        written back.
+        A LIKE finds candidate rows cheaply (on both engines); only those are parsed, and only
+        a row whose JSON really held the id (not a longer number that merely contains its
+        digits) is written back.
         """
-        sql = select.format(sessions="SELECT value FROM json_each(:touched)")
-        params = {"touched": json.dumps(touched), "needle": str(user_id)}
-        async with conn.execute(sql, params) as cursor:
-            found = list(await cursor.fetchall())
+        if not touched:
+            return 0
+        names = [f"s{index}" for index in range(len(touched))]
+        sql = select.format(sessions=", ".join(f":{name}" for name in names))
+        params: dict[str, object] = dict(zip(names, touched, strict=True))
+        params["needle"] = f"%{user_id}%"
         changed = 0
-        for row_id, text in found:
+        for row_id, text in await conn.fetch_all(sql, params):
             try:
                 value = json.loads(text)
             except (TypeError, ValueError):
@@ -372,7 +369,7 @@ class PrivacyRepository:
 
     async def _forget_lines(
         self,
-        conn: aiosqlite.Connection,
+        conn: Conn,
         guild_id: int,
         user_id: int,
         now: float,
@@ -386,45 +383,44 @@ class PrivacyRepository:
             (c for c in ("on_forget", "forget_lines", "settings") if c in song_columns), None
         )
         if setting is not None:
-            async with conn.execute(
+            for song_id, value in await conn.fetch_all(
                 f"SELECT id, {setting} FROM songs WHERE guild_id = ?", (guild_id,)
-            ) as cursor:
-                for song_id, value in await cursor.fetchall():
-                    if _says_remove(value):
-                        remove_songs.add(int(song_id))
+            ):
+                if _says_remove(value):
+                    remove_songs.add(int(song_id))
         if remove_songs:
             marks = ",".join("?" * len(remove_songs))
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 f"UPDATE song_lines SET text = '', author_id = NULL,"
                 f" removed_at = COALESCE(removed_at, ?)"
                 f" WHERE author_id = ? AND song_id IN ({marks})",
                 (now, user_id, *sorted(remove_songs)),
             )
-            deleted["song_lines"] = max(0, cursor.rowcount)
-        cursor = await conn.execute(
+            deleted["song_lines"] = max(0, changed)
+        changed = await conn.execute(
             f"UPDATE song_lines SET author_id = NULL WHERE author_id = ?"
             f" AND song_id IN ({_GUILD_SONGS})",
             (user_id, guild_id),
         )
-        anonymised["song_lines"] = max(0, cursor.rowcount)
-        cursor = await conn.execute(
+        anonymised["song_lines"] = max(0, changed)
+        changed = await conn.execute(
             f"UPDATE song_lines SET removed_by = NULL WHERE removed_by = ?"
             f" AND song_id IN ({_GUILD_SONGS})",
             (user_id, guild_id),
         )
-        anonymised["song_lines"] += max(0, cursor.rowcount)
+        anonymised["song_lines"] += max(0, changed)
 
     # ---------------------------------------------------------------- retention
 
     async def mark_left(self, guild_id: int, user_id: int, now: float) -> bool:
         """The member left the server: their data goes after the grace period."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 "UPDATE members SET left_guild_at = ? WHERE guild_id = ? AND user_id = ?"
                 " AND left_guild_at IS NULL",
                 (now, guild_id, user_id),
             )
-            return cursor.rowcount == 1
+            return changed == 1
 
     async def departed_before(
         self, cutoff: float, guild_cutoffs: Mapping[int, float] | None = None
@@ -453,16 +449,16 @@ class PrivacyRepository:
         async with self._db.transaction() as conn:
             marks = ", ".join("?" for _ in own)
             others = f" AND guild_id NOT IN ({marks})" if own else ""
-            cursor = await conn.execute(
+            changed = await conn.execute(
                 f"DELETE FROM checkins WHERE created_at < ?{others}", (cutoff, *own)
             )
-            deleted += max(0, cursor.rowcount)
+            deleted += max(0, changed)
             for guild_id, guild_cutoff in sorted(own.items()):
-                cursor = await conn.execute(
+                changed = await conn.execute(
                     "DELETE FROM checkins WHERE guild_id = ? AND created_at < ?",
                     (guild_id, guild_cutoff),
                 )
-                deleted += max(0, cursor.rowcount)
+                deleted += max(0, changed)
         return deleted
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
-import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.database import Database, Row
+from bot.store.database import Conn, Database, Row
+from bot.store.engine import IntegrityError
 from bot.store.records import ContributionRecord, RunRecord
 
 _RUN_COLUMNS = (
@@ -58,7 +58,7 @@ class RunAlreadyLive(Exception):
     """The session already has a running or paused activity."""
 
 
-Also = Callable[[sqlite3.Connection, bool], Any]
+Also = Callable[[Conn, bool], Awaitable[Any]]
 """A job committed with a contribution: (connection, whether an earlier one was replaced)."""
 
 
@@ -81,14 +81,13 @@ class RunRepository:
         step_deadline: float | None,
         step_state: str = "{}",
     ) -> RunRecord:
-        import sqlite3
 
-        try:
-            async with self._db.transaction() as conn:
-                cursor = await conn.execute(
+        async def job(conn: Conn) -> int:
+            return int(
+                await conn.fetch_val(
                     "INSERT INTO activity_runs (session_id, activity_id, version_hash, definition,"
                     " step_started_at, step_deadline, wake_at, step_state, started_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
                         session_id,
                         activity_id,
@@ -101,8 +100,11 @@ class RunRepository:
                         now,
                     ),
                 )
-                run_id = int(cursor.lastrowid or 0)
-        except sqlite3.IntegrityError as exc:
+            )
+
+        try:
+            run_id = await self._db.write(job, invalidate=None)
+        except IntegrityError as exc:
             raise RunAlreadyLive(str(exc)) from exc
         found = await self.get(run_id)
         assert found is not None
@@ -190,8 +192,8 @@ class RunRepository:
         key = ("run", run_id)
         version = self._db.version_of(key)
 
-        def job(conn: sqlite3.Connection) -> RunRecord | None:
-            row = conn.execute(sql, params).fetchone()
+        async def job(conn: Conn) -> RunRecord | None:
+            row = await conn.fetch_one(sql, params)
             return _run(row) if row is not None else None
 
         try:
@@ -207,10 +209,14 @@ class RunRepository:
 
 @functools.cache
 def _find_existing(kinds: int) -> str:
-    """The member's earlier contribution to a step, of any of `kinds` kinds."""
+    """In one query: whether the run is live at the step (no row: it isn't) and the member's
+    earlier contribution to it of any of `kinds` kinds (NULLs: none)."""
     return (
-        "SELECT id, kind FROM contributions WHERE run_id = ? AND step_index = ? AND author_id = ?"
-        f" AND kind IN ({', '.join('?' for _ in range(kinds))}) ORDER BY id LIMIT 1"
+        "SELECT c.id, c.kind FROM activity_runs r LEFT JOIN contributions c"
+        " ON c.run_id = r.id AND c.step_index = r.step_index AND c.author_id = ?"
+        f" AND c.kind IN ({', '.join('?' for _ in range(kinds))})"
+        " WHERE r.id = ? AND r.step_index = ? AND r.state IN ('running', 'paused')"
+        " ORDER BY c.id LIMIT 1"
     )
 
 
@@ -245,30 +251,31 @@ class ContributionRepository:
         kinds = tuple(dict.fromkeys((kind, *replaces)))
         find_existing = _find_existing(len(kinds))
 
-        def job(conn: sqlite3.Connection) -> Added:
-            live = conn.execute(_LIVE_AT_STEP, (run_id, step_index)).fetchone()
-            if live is None:
-                raise StepMoved()
+        async def job(conn: Conn) -> Added:
             existing = None
             if replace and author_id is not None:
-                existing = conn.execute(
-                    find_existing, (run_id, step_index, author_id, *kinds)
-                ).fetchone()
+                found = await conn.fetch_one(find_existing, (author_id, *kinds, run_id, step_index))
+                if found is None:
+                    raise StepMoved()
+                existing = found if found[0] is not None else None
+            elif await conn.fetch_one(_LIVE_AT_STEP, (run_id, step_index)) is None:
+                raise StepMoved()
             if existing is not None:
-                row = conn.execute(
+                row = await conn.fetch_one(
                     "UPDATE contributions SET kind = ?, payload = ?, updated_at = ? WHERE id = ?"
                     f" RETURNING {_CONTRIBUTION_COLUMNS}",
                     (kind, body, now, int(existing[0])),
-                ).fetchone()
+                )
+                assert row is not None
                 record = _contribution(row)
             else:
-                cursor = conn.execute(
+                new_id = await conn.fetch_val(
                     "INSERT INTO contributions (run_id, step_index, author_id, kind, payload,"
-                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (run_id, step_index, author_id, kind, body, now, now),
                 )
                 record = ContributionRecord(
-                    id=int(cursor.lastrowid or 0),
+                    id=int(new_id),
                     run_id=run_id,
                     step_index=step_index,
                     author_id=author_id,
@@ -277,19 +284,19 @@ class ContributionRepository:
                     created_at=now,
                     updated_at=now,
                 )
-            extra = also(conn, existing is not None) if also is not None else None
+            extra = await also(conn, existing is not None) if also is not None else None
             step = None
             read_step = with_step
             if with_step and step_at_least > 0:
-                count = conn.execute(
+                count = await conn.fetch_val(
                     "SELECT COUNT(*) FROM contributions WHERE run_id = ? AND step_index = ?",
                     (run_id, step_index),
-                ).fetchone()[0]
-                read_step = count >= step_at_least
+                )
+                read_step = int(count) >= step_at_least
             if read_step:
                 step = [
                     _contribution(r)
-                    for r in conn.execute(
+                    for r in await conn.fetch_all(
                         f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions"
                         " WHERE run_id = ? AND step_index = ? ORDER BY id",
                         (run_id, step_index),

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.database import Database, Row
+from bot.store.database import Conn, Database, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +90,15 @@ class ScheduleRepository:
         return str(row[0]) if row and row[0] else None
 
     async def set_guild_timezone(self, guild_id: int, timezone: str, now: float) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "INSERT INTO guilds (id, timezone, created_at) VALUES (?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone",
                 (guild_id, timezone, now),
             )
+
+        await self._db.write(job, invalidate=None)
 
     # ---------------------------------------------------------------- series
 
@@ -117,11 +120,12 @@ class ScheduleRepository:
         now: float,
     ) -> tuple[SeriesRecord, OccurrenceRecord]:
         """A series and its first occurrence (seq 0), in one transaction."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        async def job(conn: Conn) -> tuple[int, int]:
+            series_id = await conn.fetch_val(
                 "INSERT INTO schedule_series (guild_id, channel_id, voice_channel_id,"
                 " facilitator_id, title, plan, duration_minutes, repeat, timezone, anchor_local,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     guild_id,
                     channel_id,
@@ -136,13 +140,14 @@ class ScheduleRepository:
                     now,
                 ),
             )
-            series_id = int(cursor.lastrowid or 0)
-            cursor = await conn.execute(
+            occurrence_id = await conn.fetch_val(
                 "INSERT INTO schedule_occurrences (series_id, guild_id, seq, starts_at, ends_at,"
-                " reminders_until, created_at) VALUES (?, ?, 0, ?, ?, ?, ?)",
+                " reminders_until, created_at) VALUES (?, ?, 0, ?, ?, ?, ?) RETURNING id",
                 (series_id, guild_id, starts_at, ends_at, now, now),
             )
-            occurrence_id = int(cursor.lastrowid or 0)
+            return int(series_id), int(occurrence_id)
+
+        series_id, occurrence_id = await self._db.write(job, invalidate=None)
         series = await self.series(series_id)
         occurrence = await self.occurrence(occurrence_id)
         assert series is not None and occurrence is not None
@@ -161,15 +166,21 @@ class ScheduleRepository:
         if not changes:
             return
         assignments = ", ".join(f"{name} = ?" for name in changes)
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 f"UPDATE schedule_series SET {assignments} WHERE id = ?",
                 (*changes.values(), series_id),
             )
 
+        await self._db.write(job, invalidate=None)
+
     async def stop_series(self, series_id: int) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute("UPDATE schedule_series SET active = 0 WHERE id = ?", (series_id,))
+
+        await self._db.write(job, invalidate=None)
 
     # ----------------------------------------------------------- occurrences
 
@@ -183,15 +194,19 @@ class ScheduleRepository:
         self, series: SeriesRecord, seq: int, starts_at: float, ends_at: float, now: float
     ) -> OccurrenceRecord | None:
         """The series' occurrence `seq`; None when it already existed (another wake made it)."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT OR IGNORE INTO schedule_occurrences (series_id, guild_id, seq, starts_at,"
-                " ends_at, reminders_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+
+        async def job(conn: Conn) -> int | None:
+            found = await conn.fetch_val(
+                "INSERT INTO schedule_occurrences (series_id, guild_id, seq, starts_at,"
+                " ends_at, reminders_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING RETURNING id",
                 (series.id, series.guild_id, seq, starts_at, ends_at, now, now),
             )
-            if cursor.rowcount != 1:
-                return None
-            occurrence_id = int(cursor.lastrowid or 0)
+            return int(found) if found is not None else None
+
+        occurrence_id = await self._db.write(job, invalidate=None)
+        if occurrence_id is None:
+            return None
         return await self.occurrence(occurrence_id)
 
     async def pending(self) -> list[OccurrenceRecord]:
@@ -219,31 +234,40 @@ class ScheduleRepository:
         await self._set(occurrence_id, "start_message_id", message_id)
 
     async def mark_reminders(self, occurrence_id: int, until: float) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
-                "UPDATE schedule_occurrences SET reminders_until = MAX(reminders_until, ?)"
-                " WHERE id = ?",
-                (until, occurrence_id),
+                "UPDATE schedule_occurrences SET reminders_until = ?"
+                " WHERE id = ? AND reminders_until < ?",
+                (until, occurrence_id, until),
             )
 
+        await self._db.write(job, invalidate=None)
+
     async def set_times(self, occurrence_id: int, starts_at: float, ends_at: float) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "UPDATE schedule_occurrences SET starts_at = ?, ends_at = ? WHERE id = ?",
                 (starts_at, ends_at, occurrence_id),
             )
 
+        await self._db.write(job, invalidate=None)
+
     async def set_opened(
         self, occurrence_id: int, session_id: int | None, now: float, status: str = "open"
     ) -> bool:
         """scheduled -> open (or missed when it could not open); False if it had moved on."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
                 "UPDATE schedule_occurrences SET status = ?, session_id = ?, opened_at = ?"
                 " WHERE id = ? AND status = 'scheduled'",
                 (status, session_id, now, occurrence_id),
             )
-            return cursor.rowcount == 1
+            return changed == 1
+
+        return await self._db.write(job, invalidate=None)
 
     async def set_opened_session(self, occurrence_id: int, session_id: int) -> None:
         await self._set(occurrence_id, "session_id", session_id)
@@ -252,32 +276,42 @@ class ScheduleRepository:
         """Move the status on only from one of `from_statuses` (so two clicks can't both win)."""
         allowed = list(from_statuses)
         marks = ",".join("?" * len(allowed))
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
                 f"UPDATE schedule_occurrences SET status = ? WHERE id = ? AND status IN ({marks})",
                 (to, occurrence_id, *allowed),
             )
-            return cursor.rowcount == 1
+            return changed == 1
+
+        return await self._db.write(job, invalidate=None)
 
     async def set_ended(self, occurrence_id: int, now: float) -> bool:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
                 "UPDATE schedule_occurrences SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
                 (now, occurrence_id),
             )
-            return cursor.rowcount == 1
+            return changed == 1
+
+        return await self._db.write(job, invalidate=None)
 
     async def _set(self, occurrence_id: int, column: str, value: object) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 f"UPDATE schedule_occurrences SET {column} = ? WHERE id = ?",
                 (value, occurrence_id),
             )
 
+        await self._db.write(job, invalidate=None)
+
     # ------------------------------------------------------------- reminders
 
     async def set_optin(self, guild_id: int, user_id: int, minutes: int, now: float) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "INSERT INTO reminder_optins (guild_id, user_id, minutes_before, updated_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
@@ -285,13 +319,18 @@ class ScheduleRepository:
                 (guild_id, user_id, minutes, now),
             )
 
+        await self._db.write(job, invalidate=None)
+
     async def remove_optin(self, guild_id: int, user_id: int) -> bool:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
                 "DELETE FROM reminder_optins WHERE guild_id = ? AND user_id = ?",
                 (guild_id, user_id),
             )
-            return cursor.rowcount == 1
+            return changed == 1
+
+        return await self._db.write(job, invalidate=None)
 
     async def optins(self, guild_id: int) -> dict[int, int]:
         rows = await self._db.fetch_all(
@@ -321,9 +360,12 @@ class ScheduleRepository:
     async def record_reminded(
         self, occurrence_id: int, user_ids: Iterable[int], via: str, now: float
     ) -> None:
-        async with self._db.transaction() as conn:
-            await conn.executemany(
-                "INSERT OR IGNORE INTO sent_reminders (occurrence_id, user_id, via, sent_at)"
-                " VALUES (?, ?, ?, ?)",
+
+        async def job(conn: Conn) -> None:
+            await conn.execute_many(
+                "INSERT INTO sent_reminders (occurrence_id, user_id, via, sent_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(occurrence_id, uid, via, now) for uid in user_ids],
             )
+
+        await self._db.write(job, invalidate=None)

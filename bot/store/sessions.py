@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
-from bot.store.database import Database, Row
+from bot.store.database import Conn, Database, Row
+from bot.store.engine import IntegrityError
 from bot.store.records import AttendanceRecord, SessionHistoryRow, SessionRecord
 
 _SESSION_COLUMNS = (
@@ -40,17 +40,21 @@ class SessionRepository:
         facilitator_id: int,
         now: float,
     ) -> SessionRecord:
-        try:
-            async with self._db.transaction() as conn:
-                cursor = await conn.execute(
+
+        async def job(conn: Conn) -> int:
+            return int(
+                await conn.fetch_val(
                     "INSERT INTO sessions (guild_id, channel_id, voice_channel_id, title,"
-                    " facilitator_id, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    " facilitator_id, started_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                     (guild_id, channel_id, voice_channel_id, title, facilitator_id, now),
                 )
-                session_id = cursor.lastrowid
-        except sqlite3.IntegrityError as exc:
+            )
+
+        try:
+            session_id = await self._db.write(job, invalidate=None)
+        except IntegrityError as exc:
             raise SessionAlreadyOpen(str(exc)) from exc
-        found = await self.get(int(session_id or 0))
+        found = await self.get(session_id)
         assert found is not None
         return found
 
@@ -79,19 +83,23 @@ class SessionRepository:
         return [_session(r) for r in rows]
 
     async def set_board(self, session_id: int, message_id: int | None) -> None:
-        async with self._db.transaction(invalidate=[("session", session_id)]) as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "UPDATE sessions SET board_message_id = ? WHERE id = ?", (message_id, session_id)
             )
 
+        await self._db.write(job, invalidate=[("session", session_id)])
+
     async def end(self, session_id: int, now: float) -> bool:
         """Close the session and every open attendance; False if it was already ended."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
                 "UPDATE sessions SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'open'",
                 (now, session_id),
             )
-            if cursor.rowcount == 0:
+            if changed == 0:
                 return False
             await conn.execute(
                 "UPDATE attendance SET left_at = ? WHERE session_id = ? AND left_at IS NULL",
@@ -102,17 +110,20 @@ class SessionRepository:
                 " WHERE session_id = ? AND state IN ('running', 'paused')",
                 (now, session_id),
             )
-        return True
+            return True
+
+        return await self._db.write(job, invalidate=None)
 
     async def join(self, session_id: int, user_id: int, now: float) -> bool:
         """Record a join; False when the member was already present (joining twice is harmless)."""
 
-        def job(conn: sqlite3.Connection) -> bool:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO attendance (session_id, user_id, joined_at) VALUES (?, ?, ?)",
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
+                "INSERT INTO attendance (session_id, user_id, joined_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (session_id, user_id, now),
             )
-            return cursor.rowcount == 1
+            return changed == 1
 
         try:
             return await self._db.write(job)
@@ -121,13 +132,13 @@ class SessionRepository:
 
     async def leave(self, session_id: int, user_id: int, now: float) -> bool:
 
-        def job(conn: sqlite3.Connection) -> bool:
-            cursor = conn.execute(
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
                 "UPDATE attendance SET left_at = ? WHERE session_id = ? AND user_id = ?"
                 " AND left_at IS NULL",
                 (now, session_id, user_id),
             )
-            return cursor.rowcount == 1
+            return changed == 1
 
         try:
             return await self._db.write(job)
@@ -160,7 +171,7 @@ class SessionRepository:
             f"SELECT {_SESSION_COLUMNS},"
             " (SELECT COUNT(DISTINCT user_id) FROM attendance a WHERE a.session_id = s.id),"
             " (SELECT group_concat(activity_id, ',') FROM"
-            "   (SELECT activity_id FROM activity_runs r WHERE r.session_id = s.id ORDER BY r.id))"
+            "   (SELECT activity_id FROM activity_runs r WHERE r.session_id = s.id ORDER BY r.id) AS runs)"
             " FROM sessions s WHERE guild_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
             (guild_id, limit),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.store.database import Database, Row
+from bot.store.database import Conn, Database, Row
 
 _SONG_COLUMNS = (
     "id, guild_id, session_id, run_id, step_index, title, theme, structure, anonymous,"
@@ -100,13 +100,16 @@ class SongRepository:
         now: float,
     ) -> SongRecord:
         """The song of a write step, created the first time it is asked for."""
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "INSERT INTO songs (guild_id, session_id, run_id, step_index, theme, structure,"
                 " anonymous, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (run_id, step_index) WHERE run_id IS NOT NULL DO NOTHING",
                 (guild_id, session_id, run_id, step_index, theme, structure, int(anonymous), now),
             )
+
+        await self._db.write(job, invalidate=None)
         found = await self.by_step(run_id, step_index)
         assert found is not None
         return found
@@ -133,15 +136,21 @@ class SongRepository:
         return [_song(r) for r in rows]
 
     async def set_title(self, song_id: int, title: str) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute("UPDATE songs SET title = ? WHERE id = ?", (title, song_id))
 
+        await self._db.write(job, invalidate=None)
+
     async def finish(self, song_id: int, now: float) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "UPDATE songs SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
                 (now, song_id),
             )
+
+        await self._db.write(job, invalidate=None)
 
     # ----------------------------------------------------------------- lines
 
@@ -159,8 +168,9 @@ class SongRepository:
         now: float,
     ) -> bool:
         """Record a written or passed line once (the event key makes a retry harmless)."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
                 "INSERT INTO song_lines (song_id, position, section, author_id, text, syllables,"
                 " passed, created_at, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (song_id, event_key) WHERE event_key IS NOT NULL DO NOTHING",
@@ -176,28 +186,36 @@ class SongRepository:
                     event_key,
                 ),
             )
-            return cursor.rowcount == 1
+            return changed == 1
+
+        return await self._db.write(job, invalidate=None)
 
     async def edit_line(
         self, song_id: int, event_key: str, text: str, syllables: int | None
     ) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "UPDATE song_lines SET text = ?, syllables = ? WHERE song_id = ? AND event_key = ?"
                 " AND removed_at IS NULL",
                 (text, syllables, song_id, event_key),
             )
 
+        await self._db.write(job, invalidate=None)
+
     async def remove_line(
         self, song_id: int, event_key: str, removed_by: int | None, now: float
     ) -> None:
         """Take a line out of the song; the row stays for the audit trail."""
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "UPDATE song_lines SET removed_at = ?, removed_by = ? WHERE song_id = ?"
                 " AND event_key = ? AND removed_at IS NULL",
                 (now, removed_by, song_id, event_key),
             )
+
+        await self._db.write(job, invalidate=None)
 
     async def lines(self, song_id: int, *, include_removed: bool = False) -> list[SongLineRecord]:
         """The song's rows in order; by default only the lines that are in the song."""
@@ -212,13 +230,16 @@ class SongRepository:
     # ----------------------------------------------------------------- credit
 
     async def set_credit_opt_out(self, guild_id: int, user_id: int, opt_out: bool) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "INSERT INTO members (guild_id, user_id, credit_opt_out) VALUES (?, ?, ?)"
                 " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
                 " credit_opt_out = excluded.credit_opt_out",
                 (guild_id, user_id, int(opt_out)),
             )
+
+        await self._db.write(job, invalidate=None)
 
     async def opted_out(self, guild_id: int, user_ids: list[int]) -> set[int]:
         if not user_ids:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store.checkins import CheckinRepository
-from bot.store.database import Database
+from bot.store.database import open_database
 from bot.store.goals import GoalRepository
 from bot.store.guild_library import GuildLibraryRepository
 from bot.store.guild_settings import GuildSettingsRepository
@@ -21,8 +21,9 @@ from bot.store.songs import SongRepository
 class Store:
     """Everything the core reads and writes; the only owner of SQL."""
 
-    def __init__(self, path: Path) -> None:
-        self.db = Database(path)
+    def __init__(self, target: Path | str) -> None:
+        """`target`: a `database_url` (sqlite:///..., postgresql://...) or a SQLite file path."""
+        self.db = open_database(target)
         self.sessions = SessionRepository(self.db)
         self.songs = SongRepository(self.db)
         self.runs = RunRepository(self.db)
@@ -37,7 +38,7 @@ class Store:
         self.guild_library = GuildLibraryRepository(self.db)
 
     async def open(self) -> None:
-        """Open the file and bring the schema up to date."""
+        """Connect (or open the file) and bring the schema up to date."""
         await self.db.open()
         await self.db.migrate()
         await self.db.open_writer()

@@ -1,27 +1,36 @@
 """Group commit: write jobs queued at the same moment run in one transaction.
 
-A member's action is acknowledged only after its transaction commits; batching the commits of
-everyone who acted at the same time costs one commit instead of dozens. One failing job never
-undoes the others: the batch is then redone with each job in its own SAVEPOINT.
+Every write of the store is a job, `async def job(conn: Conn) -> T` (see engine.py), run by the
+writer of its engine: the same job on SQLite and on PostgreSQL. A member's action is
+acknowledged only after its transaction commits; batching the commits of everyone who acted at
+the same time costs one commit instead of dozens. One failing job never undoes the others: the
+batch is then redone with each job in its own SAVEPOINT. Batches hold at most `max_batch` jobs.
 
-Batches run on the event loop itself, under the database's write lock. A second thread would
-spend most of its time waiting for the GIL (sqlite3 releases it around every statement, and the
-busy event loop takes it back), which profiling showed costs about as much as the writes. With
-WAL and synchronous=NORMAL a commit is a few page-cache writes and no fsync, a batch is capped
-at `max_batch` jobs (about 10 ms of work), and checkpoints (the fsyncs) run on the reader
+On SQLite, batches run on the event loop itself, under the database's write lock (the jobs'
+`await`s on a SqliteConn never suspend). A second thread would spend most of its time waiting
+for the GIL (sqlite3 releases it around every statement, and the busy event loop takes it back),
+which profiling showed costs about as much as the writes. With WAL and synchronous=NORMAL a
+commit is a few page-cache writes and no fsync, and checkpoints (the fsyncs) run on the reader
 connection's thread instead (see Database), so the loop is never held for long.
+
+On PostgreSQL (postgres.py) a batch is one round trip per statement on the writer's own
+connection; jobs queued meanwhile form the next batch.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot.store.engine import Conn, SqliteConn
+
 T = TypeVar("T")
-Job = Callable[[sqlite3.Connection], Any]
+Job = Callable[[Conn], Awaitable[Any]]
 
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -39,53 +48,75 @@ BUSY_RETRIES = 40
 
 
 class WriteFailed(Exception):
-    """The batch could not be committed (read-only or full disk, locked database)."""
+    """The batch could not be committed (read-only or full disk, locked database, lost server)."""
 
 
-class BatchWriter:
-    """One connection for group-committed jobs; `run(job)` returns after the job committed."""
+class Busy(Exception):
+    """Another process holds the write lock right now (retried with growing pauses)."""
+
+
+class Writer(ABC):
+    """The engine-independent group-commit loop; `run(job)` returns after the job committed."""
 
     def __init__(
         self,
-        path: Path,
         lock: asyncio.Lock,
         max_batch: int = 200,
         after_commit: Callable[[int], None] | None = None,
     ) -> None:
-        self.path = path
         self.max_batch = max_batch
         self._lock = lock
         self._after_commit = after_commit
-        self._conn: sqlite3.Connection | None = None
         self._queue: list[tuple[Job, asyncio.Future[Any]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self.batches = 0
 
-    @property
-    def conn(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise RuntimeError("writer is not open")
-        return self._conn
+    # ------------------------------------------------------------ per engine
 
-    async def open(self) -> None:
-        if self._conn is not None:
-            return
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        for pragma in PRAGMAS:
-            conn.execute(pragma).fetchall()
-        self._conn = conn
+    @property
+    @abstractmethod
+    def is_open(self) -> bool: ...
+
+    @abstractmethod
+    def seam(self) -> Conn:
+        """The connection jobs are given."""
+
+    @abstractmethod
+    async def open(self) -> None: ...
+
+    @abstractmethod
+    async def _close_connection(self) -> None: ...
+
+    @abstractmethod
+    async def _begin(self) -> None:
+        """Start a write transaction; raise Busy to be retried, WriteFailed to give up."""
+
+    @abstractmethod
+    async def _commit_transaction(self) -> None:
+        """COMMIT; raise WriteFailed if it didn't (the transaction is then rolled back)."""
+
+    @abstractmethod
+    async def _rollback(self) -> None:
+        """Roll back whatever is open (no error if nothing is)."""
+
+    @abstractmethod
+    async def _statement(self, sql: str) -> None:
+        """A transaction-control statement (SAVEPOINT, RELEASE, ROLLBACK TO)."""
+
+    def _failure(self, exc: BaseException) -> Exception | None:
+        """The WriteFailed a driver error means, or None when it is a job's own error."""
+        return None
+
+    # ------------------------------------------------------------ the loop
 
     async def close(self) -> None:
         if self._flusher is not None and not self._flusher.done():
             await asyncio.gather(self._flusher, return_exceptions=True)
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        await self._close_connection()
 
-    async def run(self, job: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `job(connection)` in the next batch; return its result once the batch committed."""
-        if self._conn is None:
+    async def run(self, job: Callable[[Conn], Awaitable[T]]) -> T:
+        """Run `await job(conn)` in the next batch; its result once the batch committed."""
+        if not self.is_open:
             raise RuntimeError("writer is not open")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
@@ -93,6 +124,37 @@ class BatchWriter:
         if self._flusher is None or self._flusher.done():
             self._flusher = loop.create_task(self._flush(), name="chorus-group-commit")
         return await future
+
+    @asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[Conn]:
+        """One transaction of its own on the writer's connection, between batches.
+
+        For a block of statements that can't be a job (a test's set-up, a copy); it commits
+        when the block exits without error and rolls back otherwise.
+        """
+        if not self.is_open:
+            raise RuntimeError("writer is not open")
+        for attempt in range(BUSY_RETRIES + 1):
+            await self._lock.acquire()
+            try:
+                await self._begin()
+                break
+            except Busy as busy:
+                self._lock.release()
+                if attempt == BUSY_RETRIES:
+                    raise WriteFailed(str(busy)) from busy
+            except BaseException:
+                self._lock.release()
+                raise
+            await asyncio.sleep(min(0.25, 0.005 * (attempt + 1)))
+        try:
+            yield self.seam()
+            await self._commit_transaction()
+        except BaseException:
+            await self._rollback()
+            raise
+        finally:
+            self._lock.release()
 
     async def _flush(self) -> None:
         # Let everyone who is acting in this same moment join the batch.
@@ -123,70 +185,127 @@ class BatchWriter:
         for attempt in range(BUSY_RETRIES + 1):
             async with self._lock:
                 try:
-                    return self._run_batch(jobs)
-                except _Busy as busy:
+                    return await self._run_batch(jobs)
+                except Busy as busy:
                     if attempt == BUSY_RETRIES:
                         raise WriteFailed(str(busy)) from busy
             await asyncio.sleep(min(0.25, 0.005 * (attempt + 1)))
         raise AssertionError("unreachable")
 
-    def _run_batch(self, jobs: list[Job]) -> list[tuple[bool, Any]]:
+    async def _run_batch(self, jobs: list[Job]) -> list[tuple[bool, Any]]:
         """Every job in one transaction; a job that raises leaves nothing of itself behind.
 
         Jobs run back to back first, without a savepoint each (two statements saved per job).
         If one raises, the transaction is rolled back and the batch runs again, each job in its
         own SAVEPOINT. So a job may run twice: it must only touch the connection.
         """
-        conn = self.conn
-        self._begin(conn)
+        await self._begin()
+        conn = self.seam()
         try:
-            outcomes: list[tuple[bool, Any]] = [(True, job(conn)) for job in jobs]
-        except Exception:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            self._begin(conn)
-            outcomes = self._each_in_savepoint(conn, jobs)
+            outcomes: list[tuple[bool, Any]] = [(True, await job(conn)) for job in jobs]
+        except Exception as exc:
+            await self._rollback()
+            failure = self._failure(exc)
+            if failure is not None:
+                raise failure from exc
+            await self._begin()
+            conn = self.seam()
+            outcomes = await self._each_in_savepoint(conn, jobs)
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            await self._rollback()
             raise
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise WriteFailed(str(exc)) from exc
+        await self._commit_transaction()
         self.batches += 1
         return outcomes
 
-    @staticmethod
-    def _begin(conn: sqlite3.Connection) -> None:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise _Busy(str(exc)) from exc
-            raise WriteFailed(str(exc)) from exc
-
-    @staticmethod
-    def _each_in_savepoint(conn: sqlite3.Connection, jobs: list[Job]) -> list[tuple[bool, Any]]:
+    async def _each_in_savepoint(self, conn: Conn, jobs: list[Job]) -> list[tuple[bool, Any]]:
         outcomes: list[tuple[bool, Any]] = []
         try:
             for job in jobs:
-                conn.execute("SAVEPOINT job")
+                await self._statement("SAVEPOINT job")
                 try:
-                    outcomes.append((True, job(conn)))
-                    conn.execute("RELEASE job")
+                    outcomes.append((True, await job(conn)))
+                    await self._statement("RELEASE SAVEPOINT job")
                 except Exception as exc:
-                    conn.execute("ROLLBACK TO job")
-                    conn.execute("RELEASE job")
+                    failure = self._failure(exc)
+                    if failure is not None:
+                        raise failure from exc
+                    await self._statement("ROLLBACK TO SAVEPOINT job")
+                    await self._statement("RELEASE SAVEPOINT job")
                     outcomes.append((False, exc))
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise WriteFailed(str(exc)) from exc
+        except BaseException:
+            await self._rollback()
+            raise
         return outcomes
 
 
-class _Busy(Exception):
-    """Another process holds the write lock right now."""
+class BatchWriter(Writer):
+    """SQLite: one sqlite3 connection for group-committed jobs, used on the event loop."""
+
+    def __init__(
+        self,
+        path: Path,
+        lock: asyncio.Lock,
+        max_batch: int = 200,
+        after_commit: Callable[[int], None] | None = None,
+    ) -> None:
+        super().__init__(lock, max_batch, after_commit)
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self._seam: SqliteConn | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise RuntimeError("writer is not open")
+        return self._conn
+
+    def seam(self) -> Conn:
+        if self._seam is None:
+            raise RuntimeError("writer is not open")
+        return self._seam
+
+    async def open(self) -> None:
+        if self._conn is not None:
+            return
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        for pragma in PRAGMAS:
+            conn.execute(pragma).fetchall()
+        self._conn = conn
+        self._seam = SqliteConn(conn)
+
+    async def _close_connection(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+            self._seam = None
+
+    async def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise Busy(str(exc)) from exc
+            raise WriteFailed(str(exc)) from exc
+
+    async def _commit_transaction(self) -> None:
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            await self._rollback()
+            raise WriteFailed(str(exc)) from exc
+
+    async def _rollback(self) -> None:
+        if self._conn is not None and self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    async def _statement(self, sql: str) -> None:
+        try:
+            self.conn.execute(sql)
+        except sqlite3.Error as exc:
+            raise WriteFailed(str(exc)) from exc

@@ -121,9 +121,9 @@ async def writer(
         ack(f"L {record.id} {song.id}")
 
 
-async def main(path: Path, trial: int) -> None:
+async def main(target: str, trial: int) -> None:
     catalog = Catalog.load([ROOT / "tests" / "cogs"], ROOT / "media")
-    store = Store(path)
+    store = Store(target)
     await store.open()
     sessions = SessionService(store, clock)
     runner = Runner(store, clock, {"checkin": CheckinHandler(), "write": WriteHandler()})
@@ -138,4 +138,4 @@ async def main(path: Path, trial: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]), int(sys.argv[2])))
+    asyncio.run(main(sys.argv[1], int(sys.argv[2])))  # a SQLite path or a database URL

@@ -2,12 +2,14 @@
 
 A child process (kill9_child.py) runs the real store, session, runner and check-in service with
 20 concurrent writers and prints each id once its write is acknowledged. The parent kills it with
-SIGKILL at a random moment, 10 times on the same database file. After every kill the database
-passes `PRAGMA integrity_check` and holds every acknowledged check-in, lyric line and attendance.
+SIGKILL at a random moment, 10 times on the same database. After every kill the database holds
+every acknowledged check-in, lyric line and attendance, on SQLite (a file that also passes
+`PRAGMA integrity_check`) and on PostgreSQL (a server whose client was killed mid-batch).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import signal
@@ -17,6 +19,9 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
+
+from tests.engines import TestDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
 KILLS = 10
@@ -29,11 +34,11 @@ KINDS = ("A", "C", "L")
 READY_TIMEOUT = 180.0
 
 
-def run_and_kill(db: Path, trial: int, rng: random.Random) -> list[str]:
+def run_and_kill(db: str, trial: int, rng: random.Random) -> list[str]:
     """Start the child, wait until it is writing, kill -9 it at a random moment; its acks."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHORUS_", "DISCORD_"))}
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.kill9_child", str(db), str(trial)],
+        [sys.executable, "-m", "tests.reliability.kill9_child", db, str(trial)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -80,36 +85,66 @@ def run_and_kill(db: Path, trial: int, rng: random.Random) -> list[str]:
     return lines
 
 
-def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
-    db = tmp_path / "chorus.db"
+Found = tuple[set[Any], set[Any], set[Any], set[Any]]
+QUERIES = (
+    "SELECT session_id, user_id FROM attendance",
+    "SELECT id FROM checkins",
+    "SELECT id FROM contributions",
+    "SELECT event_key, song_id FROM song_lines",
+)
+
+
+def _found(rows: list[list[tuple[Any, ...]]]) -> Found:
+    attendance, checkins, contributions, lines = rows
+    return (
+        {tuple(r) for r in attendance},
+        {(r[0],) for r in checkins},
+        {r[0] for r in contributions},
+        {(int(key[1:]), song) for key, song in lines},
+    )
+
+
+def sqlite_state(path: Path) -> Found:
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        return _found([conn.execute(q).fetchall() for q in QUERIES])
+    finally:
+        conn.close()
+
+
+async def postgres_state(url: str) -> Found:
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    try:
+        return _found([[tuple(r) for r in await conn.fetch(q)] for q in QUERIES])
+    finally:
+        await conn.close()
+
+
+async def test_acknowledged_writes_survive_kill_9(engine: TestDatabase) -> None:
     rng = random.Random(9)
     acked: dict[str, set[tuple[int, ...]]] = {"A": set(), "C": set(), "L": set()}
     for trial in range(KILLS):
-        for line in run_and_kill(db, trial, rng):
+        for line in await asyncio.to_thread(run_and_kill, engine.url, trial, rng):
             kind, *ids = line.split()
             if kind in acked:
                 acked[kind].add(tuple(int(i) for i in ids))
-        conn = sqlite3.connect(db)
-        try:
-            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-            attendance = set(conn.execute("SELECT session_id, user_id FROM attendance"))
-            checkins = {(r[0],) for r in conn.execute("SELECT id FROM checkins")}
-            contributions = {r[0] for r in conn.execute("SELECT id FROM contributions")}
-            lines = {
-                (int(key[1:]), song)
-                for key, song in conn.execute("SELECT event_key, song_id FROM song_lines")
-            }
-        finally:
-            conn.close()
+        if engine.path is not None:
+            attendance, checkins, contributions, lines = sqlite_state(engine.path)
+        else:
+            attendance, checkins, contributions, lines = await postgres_state(engine.url)
         assert acked["A"] <= attendance, acked["A"] - attendance
         assert acked["C"] <= checkins, acked["C"] - checkins
         assert {c for c, _ in acked["L"]} <= contributions
         assert acked["L"] <= lines, acked["L"] - lines
     found = sum(len(v) for v in acked.values())
     print(
-        f"kill9: {KILLS} kills, {found} acknowledged writes all found "
+        f"kill9 ({engine.name}): {KILLS} kills, {found} acknowledged writes all found "
         f"({len(acked['C'])} check-ins, {len(acked['L'])} lyric lines, "
-        f"{len(acked['A'])} attendance rows), integrity_check ok {KILLS}/{KILLS}"
+        f"{len(acked['A'])} attendance rows)"
+        + (f", integrity_check ok {KILLS}/{KILLS}" if engine.path is not None else "")
     )
     # Every kill came after WARM_UP_PER_KIND acknowledgements of each kind (ids are unique per
     # trial), so each kind was checked at least this often: coverage, not speed.

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.store.store import Store
+from tests.engines import TestDatabase
 
 
 async def test_save_replaces_a_members_answer_and_keeps_anonymous_rows_apart(
-    tmp_path: Path,
+    engine: TestDatabase,
 ) -> None:
-    store = Store(tmp_path / "chorus.db")
+    store = Store(engine.url)
     await store.open()
     try:
         session = await store.sessions.create(

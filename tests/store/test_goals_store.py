@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.store.records import RunRecord, SessionRecord
 from bot.store.store import Store
+from tests.engines import TestDatabase
 
 GUILD = 1
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = Store(tmp_path / "chorus.db")
+async def store(engine: TestDatabase) -> AsyncIterator[Store]:
+    opened = Store(engine.url)
     await opened.open()
     try:
         yield opened

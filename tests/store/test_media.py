@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.store.store import Store
+from tests.engines import TestDatabase
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    s = Store(tmp_path / "chorus.db")
+async def store(engine: TestDatabase) -> AsyncIterator[Store]:
+    s = Store(engine.url)
     await s.open()
     yield s
     await s.close()

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.store.store import Store
+from tests.engines import TestDatabase
 
 DAY = 86400.0
 GUILD = 10
 
 
-async def open_store(tmp_path: Path) -> Store:
-    store = Store(tmp_path / "chorus.db")
+async def open_store(engine: TestDatabase) -> Store:
+    store = Store(engine.url)
     await store.open()
     return store
 
@@ -34,8 +33,8 @@ async def checkin(store: Store, user_id: int | None, at: float, value: int = 5) 
     return record.id
 
 
-async def test_purge_deletes_only_checkins_older_than_the_cutoff(tmp_path: Path) -> None:
-    store = await open_store(tmp_path)
+async def test_purge_deletes_only_checkins_older_than_the_cutoff(engine: TestDatabase) -> None:
+    store = await open_store(engine)
     try:
         now = 1000 * DAY
         await checkin(store, 1, now - 400 * DAY)
@@ -50,8 +49,8 @@ async def test_purge_deletes_only_checkins_older_than_the_cutoff(tmp_path: Path)
         await store.close()
 
 
-async def test_leave_grace_period(tmp_path: Path) -> None:
-    store = await open_store(tmp_path)
+async def test_leave_grace_period(engine: TestDatabase) -> None:
+    store = await open_store(engine)
     try:
         now = 1000 * DAY
         for user in (1, 2):
@@ -75,8 +74,8 @@ async def test_leave_grace_period(tmp_path: Path) -> None:
         await store.close()
 
 
-async def test_forget_is_per_server(tmp_path: Path) -> None:
-    store = await open_store(tmp_path)
+async def test_forget_is_per_server(engine: TestDatabase) -> None:
+    store = await open_store(engine)
     try:
         await checkin(store, 1, 0.0)
         await store.checkins.save(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.store.engine import Conn
 from bot.store.records import RunRecord
 from bot.store.runs import Added, StepMoved
 from bot.store.store import Store
@@ -127,8 +128,8 @@ async def test_set_step_message_is_kept_in_the_cache(store: Store, tmp_path: Pat
 
 
 def _also_adds_guild(guild_id: int):  # type: ignore[no-untyped-def]
-    def also(conn: sqlite3.Connection, *_: object) -> int:
-        conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (guild_id,))
+    async def also(conn: Conn, *_: object) -> int:
+        await conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (guild_id,))
         return guild_id
 
     return also

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.store.schedule import ScheduleRepository
 from bot.store.store import Store
+from tests.engines import TestDatabase
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = Store(tmp_path / "chorus.db")
+async def store(engine: TestDatabase) -> AsyncIterator[Store]:
+    opened = Store(engine.url)
     await opened.open()
     yield opened
     await opened.close()

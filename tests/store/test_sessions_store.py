@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.store.sessions import SessionAlreadyOpen
 from bot.store.store import Store
+from tests.engines import TestDatabase
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "chorus.db")
+async def store(engine: TestDatabase) -> Store:
+    s = Store(engine.url)
     await s.open()
     yield s  # type: ignore[misc]
     await s.close()

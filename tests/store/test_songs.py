@@ -1,12 +1,11 @@
 """The songs repository: one song per step, idempotent line events, removals kept, credit opt-out."""
 
-from pathlib import Path
-
 from bot.store.store import Store
+from tests.engines import TestDatabase
 
 
-async def test_songs_lines_and_credit(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.db")
+async def test_songs_lines_and_credit(engine: TestDatabase) -> None:
+    store = Store(engine.url)
     await store.open()
     try:
         session = await store.sessions.create(

@@ -7,14 +7,17 @@ import os
 import sqlite3
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.store.database import StorageUnavailable
+from bot.store.engine import Conn, IntegrityError
 from bot.store.store import Store
+from tests.engines import TestDatabase
 
 
-async def test_simultaneous_writes_share_commits_and_all_persist(tmp_path: Path) -> None:
-    store = Store(tmp_path / "c.db")
+async def test_simultaneous_writes_share_commits_and_all_persist(engine: TestDatabase) -> None:
+    store = Store(engine.url)
     await store.open()
     session = await store.sessions.create(
         guild_id=1, channel_id=1, voice_channel_id=None, title="t", facilitator_id=1, now=0.0
@@ -30,19 +33,19 @@ async def test_simultaneous_writes_share_commits_and_all_persist(tmp_path: Path)
     await store.close()
 
 
-async def test_a_failing_job_is_rolled_back_alone(tmp_path: Path) -> None:
-    store = Store(tmp_path / "c.db")
+async def test_a_failing_job_is_rolled_back_alone(engine: TestDatabase) -> None:
+    store = Store(engine.url)
     await store.open()
 
     def good(n: int):  # type: ignore[no-untyped-def]
-        def job(conn: sqlite3.Connection) -> int:
-            conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (n,))
+        async def job(conn: Conn) -> int:
+            await conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (n,))
             return n
 
         return job
 
-    def bad(conn: sqlite3.Connection) -> None:
-        conn.execute("INSERT INTO guilds (id, created_at) VALUES (99, 0)")
+    async def bad(conn: Conn) -> None:
+        await conn.execute("INSERT INTO guilds (id, created_at) VALUES (99, 0)")
         raise ValueError("nope")
 
     outcomes = await asyncio.gather(
@@ -68,8 +71,8 @@ async def test_read_only_database_reports_storage_unavailable(tmp_path: Path) ->
 
 
 def _guild_job(guild_id: int):  # type: ignore[no-untyped-def]
-    def job(conn: sqlite3.Connection) -> int:
-        conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (guild_id,))
+    async def job(conn: Conn) -> int:
+        await conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (guild_id,))
         return guild_id
 
     return job
@@ -196,8 +199,8 @@ async def test_without_a_checkpoint_group_commits_stay_in_the_wal(tmp_path: Path
     await store.close()
 
 
-async def test_batches_are_capped_at_max_batch_and_all_land(tmp_path: Path) -> None:
-    store = Store(tmp_path / "c.db")
+async def test_batches_are_capped_at_max_batch_and_all_land(engine: TestDatabase) -> None:
+    store = Store(engine.url)
     await store.open()
     store.db.writer.max_batch = 10
     session = await store.sessions.create(
@@ -212,3 +215,79 @@ async def test_batches_are_capped_at_max_batch_and_all_land(tmp_path: Path) -> N
     )
     assert [r[0] for r in rows] == list(range(95))
     await store.close()
+
+
+async def test_a_write_is_committed_when_it_is_acknowledged(engine: TestDatabase) -> None:
+    """Another connection (another process) sees each write the moment `write` returns."""
+    store = Store(engine.url)
+    other = Store(engine.url)
+    await store.open()
+    await other.open()
+    try:
+        for guild in range(10, 20):
+            assert await store.db.write(_guild_job(guild)) == guild
+            row = await other.db.fetch_one("SELECT COUNT(*) FROM guilds WHERE id = ?", (guild,))
+            assert row is not None and row[0] == 1
+    finally:
+        await other.close()
+        await store.close()
+
+
+async def test_a_job_refused_by_the_database_is_redone_alone(engine: TestDatabase) -> None:
+    """A constraint error (which aborts a PostgreSQL transaction) loses only its own job."""
+    store = Store(engine.url)
+    await store.open()
+    try:
+        await store.db.write(_guild_job(7))
+        outcomes = await asyncio.gather(
+            *(store.db.write(_guild_job(g)) for g in (1, 7, 2, 3)), return_exceptions=True
+        )
+        assert outcomes[0] == 1 and outcomes[2] == 2 and outcomes[3] == 3
+        assert isinstance(outcomes[1], IntegrityError)
+        ids = [r[0] for r in await store.db.fetch_all("SELECT id FROM guilds ORDER BY id")]
+        assert ids == [1, 2, 3, 7]
+    finally:
+        await store.close()
+
+
+async def test_postgres_writer_reconnects_after_losing_its_connection(
+    postgres: TestDatabase,
+) -> None:
+    store = Store(postgres.url)
+    await store.open()
+    admin = await asyncpg.connect(postgres.url)
+    try:
+        assert await store.db.write(_guild_job(1)) == 1
+        killed = await admin.fetchval(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name = 'chorus' AND pid <> pg_backend_pid()"
+        )
+        assert killed >= 2  # the writer's connection and the read pool's
+        lost = 0
+        for guild in (2, 3, 4):
+            try:
+                assert await store.db.write(_guild_job(guild)) == guild
+            except StorageUnavailable:
+                lost += 1  # the batch that found the connection gone; nothing of it kept
+        assert lost <= 1
+        found = {int(r[0]) for r in await admin.fetch("SELECT id FROM guilds")}
+        assert found == {1, 2, 3, 4} - ({2} if lost else set())
+    finally:
+        await admin.close()
+        await store.close()
+
+
+async def test_postgres_connections_force_custom_plans(postgres: TestDatabase) -> None:
+    """Generic plans (chosen after five executions) made batches ~10x slower: never use them."""
+    store = Store(postgres.url)
+    await store.open()
+    try:
+        read = await store.db.fetch_one("SHOW plan_cache_mode")
+        assert read is not None and read[0] == "force_custom_plan"
+
+        async def show(conn: Conn) -> str:
+            return str(await conn.fetch_val("SHOW plan_cache_mode"))
+
+        assert await store.db.write(show) == "force_custom_plan"
+    finally:
+        await store.close()

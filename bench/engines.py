@@ -1,0 +1,159 @@
+"""7. Durable check-ins on each engine, in the same run: SQLite and PostgreSQL.
+
+10,000 members (500 sessions of 20) answer a posted check-in step at once through
+CheckinService.answer_step, the call the check-in button makes; each answer is acknowledged only
+after its group commit. Baselines on each engine, in the same run: the naive design, one
+transaction per check-in (SQLite: aiosqlite execute + commit with WAL and synchronous=NORMAL;
+PostgreSQL: asyncpg BEGIN / INSERT / COMMIT on one connection).
+
+PostgreSQL is measured when CHORUS_BENCH_POSTGRES_URL or CHORUS_TEST_POSTGRES_URL names a
+server (`.ci/run` starts one); each run gets a fresh schema, dropped afterwards. Without a URL
+the PostgreSQL rows are skipped and the reason printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from bench.checkins import _INSERT_CHECKIN, _burst, _naive, _post_steps, _rows
+from bench.common import Row, percentile
+from bench.world import clock, open_store, populate, shipped_catalog
+from bot.core.checkin_service import CheckinService
+from bot.runtime import tune_garbage_collector
+from bot.settings import CheckinSettings
+from bot.store.engine import render_postgres
+
+SESSIONS = 500
+MEMBERS = 20
+NAIVE_COUNT = 3000
+URL_ENVS = ("CHORUS_BENCH_POSTGRES_URL", "CHORUS_TEST_POSTGRES_URL")
+
+
+def _postgres_url() -> str | None:
+    for name in URL_ENVS:
+        if os.environ.get(name):
+            return os.environ[name]
+    return None
+
+
+def _in_schema(url: str, schema: str) -> str:
+    parts = urlsplit(url)
+    query = "&".join(q for q in (parts.query, urlencode({"search_path": schema})) if q)
+    return urlunsplit(parts._replace(query=query))
+
+
+async def _durable(target: str) -> tuple[float, float, int, int]:
+    """(check-ins/s, p99 ms, commits, stored) for one burst of everyone at once."""
+    store, runner = await open_store(target)
+    try:
+        activity = shipped_catalog().activities["opening-checkin"]
+        opened = await populate(store, runner, activity, SESSIONS, MEMBERS)
+        await _post_steps(store, opened)
+        service = CheckinService(store, clock, runner, CheckinSettings())
+        work = [(o.run.id, uid) for o in opened if o.run is not None for uid in o.members]
+        before = store.db.writer.batches
+        seconds, latencies = await _burst(service, work)
+        commits = store.db.writer.batches - before
+        stored = await store.checkins.count()
+        assert stored == len(work), f"{stored} check-ins stored, {len(work)} submitted"
+        return len(work) / seconds, percentile(latencies, 99) * 1000, commits, stored
+    finally:
+        await store.close()
+
+
+async def _naive_postgres(url: str, count: int) -> float:
+    """One transaction per check-in on one asyncpg connection, all submitted at once."""
+    import asyncpg
+
+    checkins, _ = _rows([(0, 20_000_000 + n) for n in range(count)], time.time())
+    sql, _ = render_postgres(_INSERT_CHECKIN)
+    conn: Any = await asyncpg.connect(url)
+    lock = asyncio.Lock()
+
+    async def one(row: tuple[object, ...]) -> None:
+        async with lock, conn.transaction():
+            await conn.execute(sql, *row)
+
+    try:
+        start = time.perf_counter()
+        await asyncio.gather(*(one(row) for row in checkins))
+        return count / (time.perf_counter() - start)
+    finally:
+        await conn.close()
+
+
+async def _postgres(url: str) -> tuple[tuple[float, float, int, int], float]:
+    import asyncpg
+
+    schema = f"chorus_bench_{uuid.uuid4().hex[:10]}"
+    admin: Any = await asyncpg.connect(url)
+    await admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        target = _in_schema(url, schema)
+        durable = await _durable(target)
+        naive = await _naive_postgres(target, NAIVE_COUNT)
+        return durable, naive
+    finally:
+        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.close()
+
+
+async def _run(tmp: Path) -> list[Row]:
+    tune_garbage_collector()
+    name = "7 engines"
+    at_once = f"{SESSIONS * MEMBERS:,} at once"
+    lite_rate, lite_p99, lite_commits, _ = await _durable(f"sqlite:///{tmp / 'lite.db'}")
+    work = [(0, 30_000_000 + n) for n in range(NAIVE_COUNT)]
+    naive_lite, _ = await _naive(tmp / "lite.db", work, wal=True)
+    rows = [
+        Row(
+            name,
+            f"SQLite, {at_once}: durable check-ins/s",
+            lite_rate,
+            "/s",
+            "naive txn per check-in (WAL)",
+            naive_lite,
+            target=">= 10,000/s",
+            met=lite_rate >= 10_000,
+            extra={"p99_ms": lite_p99, "commits": lite_commits},
+        ),
+        Row(name, "  SQLite p99 latency", lite_p99, "ms", higher_is_better=False),
+    ]
+    url = _postgres_url()
+    if url is None:
+        print(
+            "engines: PostgreSQL rows skipped: set CHORUS_BENCH_POSTGRES_URL (or"
+            " CHORUS_TEST_POSTGRES_URL) to a server, e.g. postgresql://chorus@127.0.0.1:5432/chorus",
+            file=sys.stderr,
+        )
+        return rows
+    (pg_rate, pg_p99, pg_commits, _), naive_pg = await _postgres(url)
+    rows += [
+        Row(
+            name,
+            f"PostgreSQL, {at_once}: durable check-ins/s",
+            pg_rate,
+            "/s",
+            "naive txn per check-in (asyncpg)",
+            naive_pg,
+            target=">= 5,000/s and >= 50% of SQLite",
+            met=pg_rate >= 5_000 and pg_rate >= 0.5 * lite_rate,
+            notes=f"{pg_rate / lite_rate:.0%} of SQLite's figure in this run",
+            extra={"p99_ms": pg_p99, "commits": pg_commits},
+        ),
+        Row(name, "  PostgreSQL p99 latency", pg_p99, "ms", higher_is_better=False),
+    ]
+    return rows
+
+
+def run() -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="chorus-bench-") as tmp:
+        return asyncio.run(_run(Path(tmp)))

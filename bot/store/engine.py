@@ -1,0 +1,200 @@
+"""The engine seam: everything that differs between SQLite and PostgreSQL, and nothing else.
+
+Repositories write one SQL text per statement in the subset both engines run: `?` (or
+`:name`) placeholders, `RETURNING`, `ON CONFLICT ... DO NOTHING | DO UPDATE`, `CAST(? AS ...)`
+where a bare parameter's type can't be inferred. What differs is here:
+
+- placeholders: `?` / `:name` stay for SQLite and become `$1, $2, ...` for PostgreSQL
+  (`render`, cached per text);
+- `group_concat(x, sep)` is `string_agg(x, sep)` on PostgreSQL;
+- the session set-up (SQLite PRAGMAs; PostgreSQL `plan_cache_mode`), the schema catalogue
+  (`columns`) and how migrations record their version live with each engine
+  (`writer.py`/`database.py` for SQLite, `postgres.py` for PostgreSQL);
+- driver errors become `IntegrityError` (a constraint said no) for the repositories;
+- PostgreSQL text can't hold NUL: it is stored as U+FFFD there (`render_postgres`).
+
+A write job is `async def job(conn: Conn) -> T`: the same job runs on both engines.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+EngineName = Literal["sqlite", "postgresql"]
+Params = Sequence[Any] | Mapping[str, Any]
+
+
+class Row(Protocol):
+    """A result row of either driver: by position, by column name, or iterated."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def keys(self) -> Any: ...
+
+
+class IntegrityError(Exception):
+    """A constraint refused the write (unique, foreign key, check); nothing of it was kept."""
+
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    """Where the data lives: `sqlite:///relative/path.db`, `sqlite:////abs/path.db` or
+    `postgresql://user@host:port/dbname` (`postgres://` too)."""
+
+    engine: EngineName
+    path: Path | None = None
+    dsn: str = ""
+
+    @classmethod
+    def parse(cls, target: str | Path) -> DatabaseUrl:
+        """A URL or a plain file path (SQLite); raises ValueError for any other scheme."""
+        if isinstance(target, Path):
+            return cls("sqlite", path=target)
+        if target.startswith(("postgresql://", "postgres://")):
+            return cls("postgresql", dsn=target)
+        if target.startswith("sqlite://"):
+            rest = target[len("sqlite://") :]
+            if not rest.startswith("/") or len(rest) < 2:
+                raise ValueError(f"expected sqlite:///path/to/file.db, got {target!r}")
+            return cls("sqlite", path=Path(rest[1:]))
+        if "://" in target:
+            scheme = target.split("://", 1)[0]
+            raise ValueError(
+                f"database_url: unknown engine {scheme!r}; use sqlite:///path or postgresql://..."
+            )
+        return cls("sqlite", path=Path(target))
+
+    def __str__(self) -> str:
+        if self.engine == "sqlite":
+            return f"sqlite:///{self.path}"
+        return _without_password(self.dsn)
+
+
+def _without_password(dsn: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", dsn)
+
+
+# ---------------------------------------------------------------- SQL rendering
+
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|::|\?|:[A-Za-z_][A-Za-z0-9_]*")
+
+
+@functools.lru_cache(maxsize=4096)
+def _render_postgres(sql: str) -> tuple[str, tuple[str, ...]]:
+    """`?` -> `$n` in order; `:name` -> `$n` per distinct name (returned, in order)."""
+    names: list[str] = []
+    counter = 0
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal counter
+        token = match.group(0)
+        if token == "?":
+            counter += 1
+            return f"${counter}"
+        if token.startswith(":") and token != "::":
+            name = token[1:]
+            if name not in names:
+                names.append(name)
+            return f"${names.index(name) + 1}"
+        return token
+
+    rendered = _TOKENS.sub(replace, sql)
+    if counter and names:
+        raise ValueError("mix of ? and :name placeholders in one statement")
+    rendered = re.sub(r"\bgroup_concat\(", "string_agg(", rendered, flags=re.IGNORECASE)
+    return rendered, tuple(names)
+
+
+def render_postgres(sql: str, params: Params = ()) -> tuple[str, Sequence[Any]]:
+    """The statement and its positional arguments for asyncpg.
+
+    PostgreSQL text can't hold NUL characters (SQLite's can): member text with one is stored
+    with U+FFFD in its place instead of failing the write.
+    """
+    text, names = _render_postgres(sql)
+    values = [params[name] for name in names] if isinstance(params, Mapping) else params
+    if any(isinstance(v, str) and "\x00" in v for v in values):
+        values = [v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in values]
+    return text, values
+
+
+# ---------------------------------------------------------------- connections
+
+
+class Conn(ABC):
+    """One connection inside a write transaction (or a read), the same API on both engines."""
+
+    engine: EngineName
+
+    @abstractmethod
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; the number of rows it changed."""
+
+    @abstractmethod
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement once per parameter row."""
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """Every row of a query (or of a statement's RETURNING)."""
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_val(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row, or None without a row."""
+        row = await self.fetch_one(sql, params)
+        return row[0] if row is not None else None
+
+    @abstractmethod
+    async def columns(self, table: str) -> set[str]:
+        """The column names of a table (empty if it doesn't exist)."""
+
+
+class SqliteConn(Conn):
+    """The writer's sqlite3 connection: calls run at once, on the event loop (see writer.py)."""
+
+    engine: EngineName = "sqlite"
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self.raw = raw
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        try:
+            return self.raw.execute(sql, params).rowcount
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        try:
+            self.raw.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        try:
+            return self.raw.execute(sql, params).fetchall()
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        try:
+            found: Row | None = self.raw.execute(sql, params).fetchone()
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
+        return found
+
+    async def columns(self, table: str) -> set[str]:
+        return {str(r[1]) for r in self.raw.execute(f"PRAGMA table_info({table})").fetchall()}
