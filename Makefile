@@ -78,7 +78,7 @@ validate: $(STAMP)
 # run `make test` to see whether the new releases pass before committing requirements/.
 # dev and demo are constrained by main, so tests run on exactly the versions `make run` uses.
 upgrade: $(DEV_STAMP)
-	$(UV_COMPILE) -o $(LOCKS)/main.txt --upgrade
+	$(UV_COMPILE) --extra postgres -o $(LOCKS)/main.txt --upgrade
 	$(UV_COMPILE) --extra dev -c $(LOCKS)/main.txt -o $(LOCKS)/dev.txt --upgrade
 	$(UV_COMPILE) --extra demo -c $(LOCKS)/main.txt -o $(LOCKS)/demo.txt --upgrade
 	@echo "re-locked; review 'git diff $(LOCKS)' and run 'make test'"
