@@ -42,6 +42,9 @@ TABLE_ORDER = (
     "sent_reminders",
     "goals",
     "goal_ratings",
+    "guild_activities",
+    "guild_settings",
+    "guild_setting_changes",
 )
 CHUNK = 1000
 

@@ -16,13 +16,16 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
+from tests.cogs.test_activity_builder import *  # noqa: F403
 from tests.cogs.test_checkins import *  # noqa: F403
 from tests.cogs.test_goals import *  # noqa: F403
+from tests.cogs.test_library import *  # noqa: F403
 from tests.cogs.test_lyrics import *  # noqa: F403
 from tests.cogs.test_restart import *  # noqa: F403
 from tests.cogs.test_schedule import *  # noqa: F403
 from tests.cogs.test_session_flow import *  # noqa: F403
 from tests.cogs.test_session_robustness import *  # noqa: F403
+from tests.cogs.test_setup import *  # noqa: F403
 from tests.conftest import ROOT
 from tests.engines import TestDatabase
 from tests.reliability.test_discord_failures import *  # noqa: F403

@@ -168,6 +168,7 @@ def test_bot_run_start_up_logs_json_without_the_token(tmp_path: Path) -> None:
             "CHORUS_LOG_LEVEL": "DEBUG",
             "CHORUS_DISCORD_API_BASE": f"http://127.0.0.1:{server.server_port}/api/v10",
             "CHORUS_DISCORD_GATEWAY_URL": "ws://127.0.0.1:9",
+            "PYTHONFAULTHANDLER": "1",
         },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -189,7 +190,17 @@ def test_bot_run_start_up_logs_json_without_the_token(tmp_path: Path) -> None:
         assert ready.wait(120), "".join(lines[-20:])  # generous: a loaded machine is slow
         time.sleep(0.5)  # let it try the (unreachable) gateway and log that too
         child.send_signal(signal.SIGINT)
-        child.wait(120)  # a clean shutdown on a loaded machine can take a while
+        try:
+            child.wait(120)  # a clean shutdown on a loaded machine can take a while
+        except subprocess.TimeoutExpired:
+            # Say where it is stuck: faulthandler prints every thread's stack on SIGABRT.
+            child.send_signal(signal.SIGABRT)
+            child.wait(10)
+            reader.join(5)
+            raise AssertionError(
+                "`chorus run` did not stop within 120 s of SIGINT; its threads:\n"
+                + "".join(lines[-80:])
+            ) from None
         reader.join(5)
     finally:
         if child.poll() is None:
