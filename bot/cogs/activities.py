@@ -21,7 +21,7 @@ from bot.ui.library import (
     deleted_text,
     export_file,
     saved_text,
-    upload_errors,
+    send_upload_errors,
     versions_embed,
 )
 
@@ -193,13 +193,7 @@ class ActivitiesCog(commands.Cog):
         raw = await file.read()
         result = await self.bot.library.upload(guild_id, interaction.user.id, name, raw)
         if isinstance(result, Refused):
-            embed, attachment = upload_errors(name, result.errors)
-            await interaction.followup.send(
-                embed=embed,
-                file=attachment if attachment is not None else discord.utils.MISSING,
-                ephemeral=True,
-                allowed_mentions=NONE,
-            )
+            await send_upload_errors(interaction, name, result.errors)
             return
         text = saved_text(
             result.activity, result.record.version, result.shadows_shipped, copied=False

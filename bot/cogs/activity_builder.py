@@ -16,7 +16,7 @@ from bot.core.errors import InvalidInput
 from bot.core.guild_library import ID_PATTERN, Refused
 from bot.ui import activity_builder as ui
 from bot.ui.forms import FormValues, send_form
-from bot.ui.library import saved_text, upload_errors
+from bot.ui.library import saved_text, send_upload_errors
 
 NONE = discord.AllowedMentions.none()
 
@@ -147,13 +147,7 @@ class ActivityBuilderCog(commands.Cog):
             guild_id, interaction.user.id, name, builder.render(draft).encode("utf-8")
         )
         if isinstance(result, Refused):
-            embed, attachment = upload_errors(name, result.errors)
-            await interaction.response.send_message(
-                embed=embed,
-                file=attachment if attachment is not None else discord.utils.MISSING,
-                ephemeral=True,
-                allowed_mentions=NONE,
-            )
+            await send_upload_errors(interaction, name, result.errors)
             return
         await interaction.response.edit_message(
             content=saved_text(

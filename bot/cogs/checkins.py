@@ -431,24 +431,14 @@ class CheckinsCog(commands.Cog):
         reached = await self.bot.live.tell_facilitator(
             session, ui.facilitator_note(interaction.user.display_name, session.title)
         )
-        if not reached and not session.has_facilitator:
-            # Their facilitator used /forget: nobody is told in their place; say so.
-            config = self.bot.guild_settings.for_guild(interaction.guild_id)
-            links = ui.care_view(None, config.support_links)
-            await interaction.response.send_message(
-                ui.NO_FACILITATOR_TO_TELL,
-                embed=ui.care_embed(config.support_text),
-                view=links if links is not None else discord.utils.MISSING,
-                ephemeral=True,
-                allowed_mentions=NONE,
-            )
-            return
         if not reached:
-            # Say so honestly, and give the support text again: they asked for help.
+            # Say so honestly, and give the support text again: they asked for help. (A
+            # facilitator who used /forget has nobody told in their place.)
+            said = ui.TELL_FAILED if session.has_facilitator else ui.NO_FACILITATOR_TO_TELL
             config = self.bot.guild_settings.for_guild(interaction.guild_id)
             links = ui.care_view(None, config.support_links)
             await interaction.response.send_message(
-                ui.TELL_FAILED,
+                said,
                 embed=ui.care_embed(config.support_text),
                 view=links if links is not None else discord.utils.MISSING,
                 ephemeral=True,

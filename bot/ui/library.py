@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import discord
 
@@ -100,3 +101,18 @@ def deleted_text(activity_id: str, versions: int, shipped_back: bool) -> str:
 
 def export_file(file_name: str, data: bytes) -> discord.File:
     return discord.File(io.BytesIO(data), filename=file_name)
+
+
+async def send_upload_errors(
+    interaction: discord.Interaction, file_name: str, errors: Sequence[ActivityError]
+) -> None:
+    """Every located error of a refused upload, privately (a follow-up if already answered)."""
+    embed, attachment = upload_errors(file_name, errors)
+    options: dict[str, Any] = {"embed": embed, "ephemeral": True}
+    if attachment is not None:
+        options["file"] = attachment
+    none = discord.AllowedMentions.none()
+    if interaction.response.is_done():
+        await interaction.followup.send(allowed_mentions=none, **options)
+    else:
+        await interaction.response.send_message(allowed_mentions=none, **options)
