@@ -128,7 +128,7 @@ class ChorusBot(commands.Bot):
         self.sessions = SessionService(store, clock)
         self.runner = Runner(store, clock, step_handlers or default_step_handlers())
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
-        self.privacy = PrivacyService(store, self.runner, clock)
+        self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
         self.component_handlers: dict[str, ComponentHandler] = {}
         self.form_handlers: dict[str, FormRoute] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.

@@ -183,12 +183,7 @@ class ActivitiesCog(commands.Cog):
                 f"“{name[:80]}” isn't a .yaml file. Upload an activity file; "
                 "`/activity export` gives you one to start from."
             )
-        cap = self.bot.library.limits.upload_max_kb * 1024
-        if file.size > cap:
-            raise InvalidInput(
-                f"That file is {file.size / 1024:.0f} KiB; activity files here can be at most "
-                f"{self.bot.library.limits.upload_max_kb} KiB."
-            )
+        self.bot.library.check_size(file.size)  # before downloading it
         await interaction.response.defer(ephemeral=True, thinking=True)
         raw = await file.read()
         result = await self.bot.library.upload(guild_id, interaction.user.id, name, raw)

@@ -174,23 +174,8 @@ class PrivacyCog(commands.Cog):
 
     async def purge(self) -> tuple[int, int]:
         """Delete check-ins past retention and members past the leave grace period."""
-        settings = self.bot.settings.checkins
-        servers = self.bot.guild_settings
-        now = self.bot.clock().timestamp()
-        old = await self.bot.store.privacy.purge_checkins_before(
-            now - settings.retention_days * DAY,
-            {
-                guild: now - config.retention_days * DAY
-                for guild, config in servers.guilds_with("retention_days").items()
-            },
-        )
-        departed = await self.bot.store.privacy.departed_before(
-            now - settings.leave_grace_days * DAY,
-            {
-                guild: now - config.leave_grace_days * DAY
-                for guild, config in servers.guilds_with("leave_grace_days").items()
-            },
-        )
+        old = await self.bot.privacy.purge_old_checkins()
+        departed = await self.bot.privacy.departed_past_grace()
         for guild_id, user_id in departed:
             await self.bot.privacy.forget(guild_id, user_id, asked=False)
             await self._refresh_boards(guild_id)

@@ -103,10 +103,6 @@ class GuildLibrary:
         """The activity with this id as this server sees it, if any."""
         return self.catalog_for(guild_id).get(activity_id)
 
-    def is_own(self, guild_id: int, activity_id: str) -> bool:
-        """Whether the server has its own activity with this id."""
-        return any(a.id == activity_id for a in self._own.get(guild_id, []))
-
     async def _refresh(self, guild_id: int) -> None:
         self._own.pop(guild_id, None)
         for record in await self._store.guild_library.current(guild_id):
@@ -119,6 +115,14 @@ class GuildLibrary:
 
     def _load(self, raw: bytes, file_name: str) -> Activity | list[ActivityError]:
         return load_bytes(raw, file_name, self.shipped.media_dir)
+
+    def check_size(self, size: int) -> None:
+        """Raise InvalidInput when a file of ``size`` bytes is over this Chorus's upload cap."""
+        if size > self.limits.upload_max_kb * 1024:
+            raise InvalidInput(
+                f"That file is {size / 1024:.0f} KiB; activity files here can be at most "
+                f"{self.limits.upload_max_kb} KiB."
+            )
 
     async def upload(
         self, guild_id: int, user_id: int, file_name: str, raw: bytes
@@ -133,12 +137,7 @@ class GuildLibrary:
                 "Uploading activities is turned off on this Chorus by whoever runs it. "
                 "The shipped activities are all available: /activity list."
             )
-        cap = self.limits.upload_max_kb * 1024
-        if len(raw) > cap:
-            raise InvalidInput(
-                f"That file is {len(raw) / 1024:.0f} KiB; activity files here can be at most "
-                f"{self.limits.upload_max_kb} KiB."
-            )
+        self.check_size(len(raw))
         loaded = self._load(raw, file_name)
         if not isinstance(loaded, Activity):
             return Refused(loaded)

@@ -233,10 +233,6 @@ class GuildSettingsService:
             return float(value)
         raise InvalidInput(f"There's no setting called “{key[:40]}”.")
 
-    def check(self, key: str, value: Any) -> Any:
-        """Validate a new value for ``key`` (raises InvalidInput saying what is wrong)."""
-        return self._decode(key, value)
-
     async def change(
         self, guild_id: int, user_id: int, key: str, value: Any | None
     ) -> SettingChangeRecord | None:

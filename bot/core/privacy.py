@@ -13,11 +13,13 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict
+from bot.core.guild_settings import GuildConfig, GuildSettingsService
 from bot.core.runner import Runner
 from bot.store.privacy import ForgetReport
 from bot.store.store import Store
 
 log = logging.getLogger("chorus.privacy")
+DAY = 86_400.0
 
 Forgetter = Callable[[int, int], Awaitable[None]]
 """Called with (guild_id, user_id) once a member's data is gone: drop them from memory."""
@@ -31,11 +33,35 @@ ACTIVE_SCHEDULE = (
 class PrivacyService:
     """Deletes a member's data in one server; no Discord here."""
 
-    def __init__(self, store: Store, runner: Runner, clock: Clock) -> None:
+    def __init__(
+        self, store: Store, runner: Runner, clock: Clock, servers: GuildSettingsService
+    ) -> None:
         self._store = store
         self._runner = runner
         self._clock = clock
+        self._servers = servers
         self._forgetters: list[Forgetter] = []
+
+    def _cutoffs(
+        self, days_of: Callable[[GuildConfig], int], key: str
+    ) -> tuple[float, dict[int, float]]:
+        """The default cutoff (UTC seconds) and those of servers that chose their own days."""
+        now = timestamp(self._clock)
+        own = {
+            guild: now - days_of(config) * DAY
+            for guild, config in self._servers.guilds_with(key).items()
+        }
+        return now - days_of(self._servers.for_guild(None)) * DAY, own
+
+    async def purge_old_checkins(self) -> int:
+        """Delete check-ins past each server's retention (its own, or the default); how many."""
+        default, own = self._cutoffs(lambda c: c.retention_days, "retention_days")
+        return await self._store.privacy.purge_checkins_before(default, own)
+
+    async def departed_past_grace(self) -> list[tuple[int, int]]:
+        """(guild, member) pairs who left longer ago than their server's leave grace."""
+        default, own = self._cutoffs(lambda c: c.leave_grace_days, "leave_grace_days")
+        return await self._store.privacy.departed_before(default, own)
 
     def on_forget(self, forgetter: Forgetter) -> None:
         """Await `forgetter(guild_id, user_id)` after every forget (once the data is gone)."""
