@@ -7,17 +7,18 @@ import gc
 import logging
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord.ext import commands
 
 from bot import __version__
-from bot.cogs.errors import ChorusTree
+from bot.cogs.errors import ChorusTree, is_expected, respond_to_error
 from bot.core.activities import Catalog
 from bot.core.breathe import BreatheHandler
 from bot.core.checkins import CheckinHandler
 from bot.core.clock import Clock
+from bot.core.errors import UserFacingError
 from bot.core.goals import GoalHandler
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
@@ -33,6 +34,7 @@ from bot.core.steps import StepHandler
 from bot.core.vote import VoteHandler
 from bot.settings import Settings
 from bot.store.store import Store
+from bot.ui.components import FAMILIES, ChorusButton, RoutedItem, TypedComponent
 from bot.ui.forms import FormHandler, FormRoute, route_form
 from bot.voice import DiscordVoice, VoicePlayer
 
@@ -55,6 +57,8 @@ COGS: tuple[str, ...] = (
 )
 
 ComponentHandler = Callable[[discord.Interaction, list[str]], Awaitable[None]]
+Family = TypeVar("Family", bound=TypedComponent)
+FamilyHandler = Callable[[discord.Interaction, Family], Awaitable[None]]
 
 
 def default_step_handlers() -> dict[str, StepHandler]:
@@ -130,6 +134,7 @@ class ChorusBot(commands.Bot):
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
         self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
         self.component_handlers: dict[str, ComponentHandler] = {}
+        self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
         self.form_handlers: dict[str, FormRoute] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.
         self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self, clock=clock)
@@ -160,9 +165,10 @@ class ChorusBot(commands.Bot):
             )
         for name in COGS:
             await self.load_extension(name)
-        from bot.ui.components import ChorusButton
-
-        self.add_dynamic_items(ChorusButton)
+        missing = [f.__name__ for f in FAMILIES if f not in self.family_handlers]
+        if missing:
+            raise RuntimeError(f"component families without a handler: {', '.join(missing)}")
+        self.add_dynamic_items(*FAMILIES, ChorusButton)
         self.add_listener(self._on_interaction, "on_interaction")
         await self._sync_commands()
         await warming
@@ -189,8 +195,33 @@ class ChorusBot(commands.Bot):
             await self.live.apply(update)
 
     def register_component(self, area: str, handler: ComponentHandler) -> None:
-        """Buttons with custom ids `chorus:<area>:...` are routed to `handler`."""
+        """Legacy buttons with custom ids `chorus:<area>:...` are routed to `handler`."""
         self.component_handlers[area] = handler
+
+    def register_family(self, family: type[Family], handler: FamilyHandler[Family]) -> None:
+        """Clicks on any component of `family` reach `handler` with the typed item."""
+        self.family_handlers[family] = handler
+
+    async def route_component(self, interaction: discord.Interaction, item: RoutedItem) -> None:
+        """Hand one click to its handler; the one error path answers whatever it raises."""
+        try:
+            if isinstance(item, ChorusButton):
+                if any(
+                    f.__discord_ui_compiled_template__.fullmatch(item.custom_id) for f in FAMILIES
+                ):
+                    return  # discord.py dispatches every matching class: the family answers
+                handler = self.component_handlers.get(item.area)
+                if handler is None:
+                    raise UserFacingError(
+                        "This button belongs to a feature that is no longer here."
+                    )
+                await handler(interaction, item.args)
+            elif isinstance(item, TypedComponent):
+                await self.family_handlers[type(item)](interaction, item)
+        except Exception as error:
+            await respond_to_error(interaction, error)
+            if not is_expected(error):
+                raise
 
     def register_form(self, area: str, handler: FormHandler, *, what: str) -> None:
         """Forms (modals) with custom ids `chorus:<area>:...` are routed to `handler`, with no

@@ -12,7 +12,7 @@ from bot.cogs.access import require_guild
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound, UserFacingError
-from bot.ui.board import board_embed
+from bot.ui.board import BoardButton, board_embed
 from bot.ui.sessions import history_embed, summary_embed
 
 NONE = discord.AllowedMentions.none()
@@ -27,7 +27,7 @@ class SessionsCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        bot.register_component("board", self.on_board_button)
+        bot.register_family(BoardButton, self.on_board_button)
 
     def titles(self, guild_id: int | None) -> dict[str, str]:
         catalog = self.bot.library.catalog_for(guild_id)
@@ -132,9 +132,9 @@ class SessionsCog(commands.Cog):
 
         await session_report(interaction, session)
 
-    async def on_board_button(self, interaction: discord.Interaction, args: list[str]) -> None:
-        action, session_id = args[0], int(args[1])
-        session = await controls.session_by_id(interaction, session_id)
+    async def on_board_button(self, interaction: discord.Interaction, item: BoardButton) -> None:
+        action = item.action
+        session = await controls.session_by_id(interaction, item.session_id)
         if action == "join":
             await controls.join(interaction, session)
         elif action == "leave":

@@ -10,7 +10,7 @@ import discord
 from bot.core.checkins import K_MIN
 from bot.core.text import shorten
 from bot.store.records import RunRecord, SessionRecord
-from bot.ui.components import button, persistent_view
+from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import (
     COLOUR_INFO,
     COLOUR_SESSION,
@@ -115,33 +115,44 @@ def board_embed(state: BoardState) -> discord.Embed:
     return embed
 
 
+class BoardButton(TypedButton, spec="chorus:board:{action:word}:{session_id:int}"):
+    """The board's controls: `action` is join, leave, next, pause, resume, extend or stop."""
+
+    action: str
+    session_id: int
+
+
 def board_view(state: BoardState) -> discord.ui.View | None:
     session = state.session
     if session.status == "ended":
         return None
     sid = session.id
+    success, primary, danger = (
+        discord.ButtonStyle.success,
+        discord.ButtonStyle.primary,
+        discord.ButtonStyle.danger,
+    )
     items = [
-        button("Join", "board", "join", sid, style=discord.ButtonStyle.success, emoji="👋", row=0),
-        button("Leave", "board", "leave", sid, row=0),
+        BoardButton.button("Join", action="join", session_id=sid, style=success, emoji="👋", row=0),
+        BoardButton.button("Leave", action="leave", session_id=sid, row=0),
     ]
     run = state.run
     if run is not None:
         paused = run.state == "paused"
         items += [
-            button(
-                "Next", "board", "next", sid, style=discord.ButtonStyle.primary, emoji="⏭", row=1
+            BoardButton.button(
+                "Next", action="next", session_id=sid, style=primary, emoji="⏭", row=1
             ),
-            button(
+            BoardButton.button(
                 "Resume" if paused else "Pause",
-                "board",
-                "resume" if paused else "pause",
-                sid,
+                action="resume" if paused else "pause",
+                session_id=sid,
                 emoji="▶" if paused else "⏸",
                 row=1,
             ),
-            button("+2 min", "board", "extend", sid, emoji="⏱", row=1),
-            button(
-                "Stop", "board", "stop", sid, style=discord.ButtonStyle.danger, emoji="⏹", row=1
+            BoardButton.button("+2 min", action="extend", session_id=sid, emoji="⏱", row=1),
+            BoardButton.button(
+                "Stop", action="stop", session_id=sid, style=danger, emoji="⏹", row=1
             ),
         ]
     return persistent_view(*items)

@@ -1,30 +1,157 @@
-"""Persistent buttons: stable custom ids `chorus:<area>:<args...>` that work after a restart."""
+"""Persistent components: typed families of buttons and selects whose ids survive a restart.
+
+Each family is one `TypedComponent` subclass whose id spec names its fields, e.g.
+
+    class CheckinButton(TypedButton, spec="chorus:checkin:{run_id:int}:{value:int}"):
+        run_id: int
+        value: int
+
+The spec is both the template discord.py matches incoming ids against (named groups, as in
+discord.py's `examples/views/dynamic_counter.py`) and the format the family builds ids with, so
+building and parsing can't drift. A click reaches the handler the bot registered for the family
+(`ChorusBot.register_component(CheckinButton, handler)`), which gets the typed item.
+
+`ChorusButton` is the older one-class-for-everything protocol (`chorus:<area>:<args...>`) kept
+while families move over; ids already posted keep working either way.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import Any, ClassVar, Protocol, Self, cast
 
 import discord
 
-from bot.cogs.errors import is_expected, respond_to_error
 from bot.ui import limits
 
-if TYPE_CHECKING:
-    from bot.app import ChorusBot
-
 CUSTOM_ID = re.compile(r"chorus:(?P<area>[a-z_]+):(?P<args>[A-Za-z0-9_:.-]*)")
+# Discord: a component's custom_id is 1-100 characters
+# (https://discord.com/developers/docs/interactions/message-components#button-object).
+CUSTOM_ID_MAX = 100
+_NEVER = r"(?!)"  # abstract bases match no id
+_FIELD = re.compile(r"\{(?P<name>[a-z_][a-z0-9_]*)(?::(?P<type>int|str|word))?\}")
+# What each field type matches in an id, and how its text becomes a value.
+_FIELD_TYPES: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "int": (r"-?[0-9]+", int),
+    "str": (r"[A-Za-z0-9_.-]+", str),
+    "word": (r"[a-z_]+", str),
+}
+
+
+class ComponentRouter(Protocol):
+    """What a component needs of the bot: somewhere to hand its click (`ChorusBot`)."""
+
+    async def route_component(self, interaction: discord.Interaction, item: RoutedItem) -> None: ...
+
+
+class RoutedItem(Protocol):
+    """Any persistent item the router can dispatch (a typed family or the legacy button)."""
+
+
+def compile_spec(spec: str) -> tuple[re.Pattern[str], tuple[tuple[str, Callable[[str], Any]], ...]]:
+    """The template and `(field, converter)` pairs of an id spec such as
+    ``"chorus:vote:{run_id:int}:{index:int}"``.
+
+    Raises ValueError for a spec that names a field twice or an unknown field type."""
+    pattern: list[str] = ["^"]
+    fields: list[tuple[str, Callable[[str], Any]]] = []
+    end = 0
+    for match in _FIELD.finditer(spec):
+        pattern.append(re.escape(spec[end : match.start()]))
+        name, kind = match["name"], match["type"] or "str"
+        if any(name == seen for seen, _ in fields):
+            raise ValueError(f"id spec {spec!r} names {name!r} twice")
+        regex, convert = _FIELD_TYPES[kind]
+        pattern.append(f"(?P<{name}>{regex})")
+        fields.append((name, convert))
+        end = match.end()
+    pattern.append(re.escape(spec[end:]) + "$")
+    return re.compile("".join(pattern)), tuple(fields)
+
+
+# Every concrete family, in definition order; the bot registers them all as dynamic items.
+FAMILIES: list[type[TypedComponent]] = []
+
+
+class TypedComponent(discord.ui.DynamicItem[discord.ui.Item[Any]], template=_NEVER):
+    """Base of every typed component family; see the module docstring."""
+
+    spec: ClassVar[str] = ""
+    id_format: ClassVar[str] = ""  # the spec without field types, for str.format
+    fields: ClassVar[tuple[tuple[str, Callable[[str], Any]], ...]] = ()
+
+    def __init_subclass__(cls, *, spec: str | None = None, **kwargs: Any) -> None:
+        if spec is None:
+            super().__init_subclass__(template=_NEVER, **kwargs)
+            return
+        template, fields = compile_spec(spec)
+        super().__init_subclass__(template=template, **kwargs)
+        cls.spec = spec
+        cls.id_format = _FIELD.sub(lambda m: "{" + m["name"] + "}", spec)
+        cls.fields = fields
+        FAMILIES.append(cls)
+
+    def __init__(self, item: discord.ui.Item[Any], **values: Any) -> None:
+        super().__init__(item)
+        for name, _ in self.fields:
+            setattr(self, name, values[name])
+
+    @classmethod
+    def custom_id_for(cls, **values: Any) -> str:
+        """The id of this family's component with these field values.
+
+        Raises ValueError when a value is missing, doesn't fit its field or the id would be longer
+        than Discord's 100 characters."""
+        text = cls.id_format.format(**{name: values[name] for name, _ in cls.fields})
+        if len(text) > CUSTOM_ID_MAX or not cls.__discord_ui_compiled_template__.fullmatch(text):
+            raise ValueError(f"bad custom id {text!r} for {cls.__name__}")
+        return text
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(item, **{name: convert(match[name]) for name, convert in cls.fields})
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await cast(ComponentRouter, interaction.client).route_component(interaction, self)
+
+
+class TypedButton(TypedComponent):
+    """A family of buttons; build one with `Family.button(label, field=value, ...)`."""
+
+    @classmethod
+    def button(
+        cls,
+        label: str,
+        *,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        emoji: str | None = None,
+        row: int | None = None,
+        disabled: bool = False,
+        **values: Any,
+    ) -> Self:
+        inner: discord.ui.Button[Any] = discord.ui.Button(
+            label=limits.button_label(label),
+            custom_id=cls.custom_id_for(**values),
+            style=style,
+            emoji=emoji,
+            row=row,
+            disabled=disabled,
+        )
+        return cls(inner, **values)
 
 
 def custom_id(area: str, *args: object) -> str:
     value = ":".join(["chorus", area, *(str(a) for a in args)])
-    if len(value) > 100 or not CUSTOM_ID.fullmatch(value):
+    if len(value) > CUSTOM_ID_MAX or not CUSTOM_ID.fullmatch(value):
         raise ValueError(f"bad custom id {value!r}")
     return value
 
 
 class ChorusButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID):
-    """One persistent item class for all Chorus buttons; routing happens by area."""
+    """The legacy item class for `chorus:<area>:<args...>` ids; routing happens by area."""
 
     def __init__(self, item: discord.ui.Button[Any], area: str, args: list[str]) -> None:
         super().__init__(item)
@@ -39,18 +166,7 @@ class ChorusButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUST
         return cls(cast(discord.ui.Button[Any], item), match["area"], args)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        bot = cast("ChorusBot", interaction.client)
-        handler = bot.component_handlers.get(self.area)
-        try:
-            if handler is None:
-                from bot.core.errors import UserFacingError
-
-                raise UserFacingError("This button belongs to a feature that is no longer here.")
-            await handler(interaction, self.args)
-        except Exception as error:
-            await respond_to_error(interaction, error)
-            if not is_expected(error):
-                raise
+        await cast(ComponentRouter, interaction.client).route_component(interaction, self)
 
 
 def button(
