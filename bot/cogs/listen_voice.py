@@ -32,18 +32,21 @@ Redraw = Callable[[SessionRecord, Key], Awaitable[None]]
 class ListenVoice:
     """Voice playback of listen steps: which step plays where, and which steps fell back."""
 
-    def __init__(
-        self, bot: ChorusBot, service: ListeningService, cards: ListenPresenter, redraw: Redraw
-    ) -> None:
+    def __init__(self, bot: ChorusBot, service: ListeningService, redraw: Redraw) -> None:
         self.bot = bot
         self.service = service
-        self.cards = cards
         self._redraw = redraw
         self.playing: dict[int, Key] = {}  # guild id -> the step playing there
         # guild id -> the task joining voice and starting the piece (off the timer path)
         self.jobs: dict[int, tuple[Key, asyncio.Task[None]]] = {}
         self.failed: dict[Key, str] = {}  # steps whose voice failed (told once)
         self.left: set[Key] = set()  # steps whose channel emptied: no rejoining
+
+    @property
+    def cards(self) -> ListenPresenter:
+        presenter = self.bot.live.presenters["listen"]
+        assert isinstance(presenter, ListenPresenter)
+        return presenter
 
     def close(self) -> None:
         for _, task in self.jobs.values():

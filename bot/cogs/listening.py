@@ -45,7 +45,7 @@ class ListeningCog(commands.Cog):
         bot.sessions.add_summary_contributor(self.summary_lines)
         self._shown_phase: dict[Key, str] = {}
         bot.privacy.on_forget(self._forget_member)
-        self.voice = ListenVoice(bot, self.service, self.listen_cards, self._redraw_key)
+        self.voice = ListenVoice(bot, self.service, self._redraw_key)
         bot.voice.on_problem(self.voice.on_problem)
 
     async def cog_unload(self) -> None:

@@ -12,8 +12,7 @@ from bot.cogs.access import is_facilitator, require_guild
 from bot.cogs.errors import reply_ephemeral
 from bot.cogs.listening import ListeningCog
 from bot.core.activities import ListenStep
-from bot.core.errors import InvalidInput
-from bot.core.listening_service import ListeningService
+from bot.core.listening_service import ListeningService, check_upload_size
 from bot.store.records import SessionRecord
 from bot.ui.format import duration
 from bot.ui.listening import library_embed, now_playing, playlist_embed
@@ -134,11 +133,7 @@ class PlaylistCog(commands.Cog):
         guild_id, _ = require_guild(interaction)
         controls.facilitator_only(interaction)
         limit_mb = self.bot.settings.upload_max_mb
-        if file.size > limit_mb * 1024 * 1024:
-            raise InvalidInput(
-                f"That file is {file.size / 1024 / 1024:.1f} MB; the limit is {limit_mb} MB. "
-                "Try a shorter piece or a more compressed format (MP3 or OGG)."
-            )
+        check_upload_size(file.size, limit_mb)
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
         saved = await self.service.upload(

@@ -81,6 +81,16 @@ class Suggestion:
     note: str | None
 
 
+def check_upload_size(size: int, limit_mb: int) -> None:
+    """Raises InvalidInput when a file of `size` bytes is over the upload limit (`limit_mb` MB);
+    the cog asks before downloading it, the library again on the bytes it got."""
+    if size > limit_mb * 1024 * 1024:
+        raise InvalidInput(
+            f"That file is {size / 1024 / 1024:.1f} MB; the limit is {limit_mb} MB. "
+            "Try a shorter piece or a more compressed format (MP3 or OGG)."
+        )
+
+
 def clean_link(url: str | None) -> str | None:
     """A member's link, or None; raises InvalidInput unless it is one web address."""
     link = (url or "").strip() or None
@@ -384,10 +394,9 @@ class ListeningService:
     ) -> Upload:
         """Save an uploaded audio file to the library under a new name.
 
-        Raises InvalidInput when it is larger than `limit_mb` MB or holds no playable audio
-        (then nothing is kept)."""
-        if len(data) > limit_mb * 1024 * 1024:
-            raise InvalidInput(f"That file is larger than the {limit_mb} MB limit.")
+        Raises InvalidInput when it is larger than `limit_mb` MB (see check_upload_size) or
+        holds no playable audio (then nothing is kept)."""
+        check_upload_size(len(data), limit_mb)
         folder = self._media_dir / UPLOADS
         incoming = folder / f".incoming-{secrets.token_hex(8)}"
         await asyncio.to_thread(_write, incoming, data)
