@@ -23,7 +23,9 @@ from bot.core.goals import GoalHandler
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.listening import ListenHandler
+from bot.core.listening_service import ListeningService
 from bot.core.lyrics import WriteHandler
+from bot.core.lyrics_service import LyricsService
 from bot.core.privacy import PrivacyService
 from bot.core.prompt import PromptHandler
 from bot.core.reflect import ReflectHandler
@@ -35,6 +37,7 @@ from bot.core.vote import VoteHandler
 from bot.settings import Settings
 from bot.store.store import Store
 from bot.ui.components import FAMILIES, ChorusButton, RoutedItem, TypedComponent
+from bot.ui.format import plain_name
 from bot.ui.forms import FormHandler, FormRoute, route_form
 from bot.voice import DiscordVoice, VoicePlayer
 
@@ -48,9 +51,11 @@ COGS: tuple[str, ...] = (
     "bot.cogs.activity_builder",
     "bot.cogs.reflection",
     "bot.cogs.lyrics",
+    "bot.cogs.song",
     "bot.cogs.schedule",
     "bot.cogs.setup",
     "bot.cogs.listening",
+    "bot.cogs.playlist",
     "bot.cogs.checkins",
     "bot.cogs.goals",
     "bot.cogs.privacy",
@@ -133,6 +138,8 @@ class ChorusBot(commands.Bot):
         self.runner = Runner(store, clock, step_handlers or default_step_handlers())
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
         self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
+        self.listening = ListeningService(store, clock, self.runner, settings.media_dir, plain_name)
+        self.lyrics = LyricsService(store, clock, self.runner)
         self.component_handlers: dict[str, ComponentHandler] = {}
         self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
         self.form_handlers: dict[str, FormRoute] = {}

@@ -17,7 +17,7 @@ from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, NotFound
 from bot.core.steps import BaseStepHandler, StepContext, StepHandler, Wake
 from bot.store.records import ContributionRecord, RunRecord
-from bot.store.runs import Also, StepMoved
+from bot.store.runs import Also, Mirror, StepMoved
 from bot.store.store import Store
 
 _WAKE_REMAINING = "_paused_wake_remaining"
@@ -367,11 +367,13 @@ class Runner:
         anonymous: bool = False,
         replaces: Sequence[str] = (),
         also: Also | None = None,
+        mirror: Mirror | None = None,
     ) -> ContributionOutcome:
         """Save one member's contribution (committed before returning) and advance if complete.
 
         On one-answer steps it replaces the member's earlier one of the same kind or of any kind
-        in `replaces`. `also` is a store job (e.g. the check-in row) committed in the same write. Steps whose
+        in `replaces`. `also` is a store job (e.g. the check-in row) committed in the same write, and
+        so is `mirror` (given the saved record, e.g. the lyric line). Steps whose
         state changes with each contribution (a lyric turn) take a run's contributions one at a
         time; for every other step the write itself checks the run is still at the step, so a
         run's answers share group commits instead of queueing behind each other's.
@@ -385,10 +387,10 @@ class Runner:
                 if run.step_index != step_index:
                     raise Conflict(STEP_ENDED)
                 return await self._contribute(
-                    run, author_id, kind, payload, anonymous, replaces, also, locked=True
+                    run, author_id, kind, payload, anonymous, replaces, also, mirror, locked=True
                 )
         return await self._contribute(
-            run, author_id, kind, payload, anonymous, replaces, also, locked=False
+            run, author_id, kind, payload, anonymous, replaces, also, mirror, locked=False
         )
 
     async def _contribute(
@@ -400,6 +402,7 @@ class Runner:
         anonymous: bool,
         replaces: Sequence[str],
         also: Also | None,
+        mirror: Mirror | None,
         *,
         locked: bool,
     ) -> ContributionOutcome:
@@ -431,6 +434,7 @@ class Runner:
                 replace=one_answer and not anonymous,
                 replaces=replaces,
                 also=also,
+                mirror=mirror,
                 with_step=auto,
                 # The default rule (everyone expected answered) needs one contribution each.
                 step_at_least=len(ctx.expected) if _default_completion(handler) else 0,

@@ -61,6 +61,10 @@ class RunAlreadyLive(Exception):
 Also = Callable[[Conn, bool], Awaitable[Any]]
 """A job committed with a contribution: (connection, whether an earlier one was replaced)."""
 
+Mirror = Callable[[Conn, ContributionRecord], Awaitable[None]]
+"""A job committed with a contribution that is given the saved record (e.g. a lyric event
+mirrored into song_lines under the contribution's id)."""
+
 
 class StepMoved(Exception):
     """The run is no longer live at the step a contribution was meant for; nothing was saved."""
@@ -236,6 +240,7 @@ class ContributionRepository:
         replace: bool,
         replaces: Sequence[str] = (),
         also: Also | None = None,
+        mirror: Mirror | None = None,
         with_step: bool = False,
         step_at_least: int = 0,
     ) -> Added:
@@ -243,7 +248,8 @@ class ContributionRepository:
         kind in `replaces`, becomes this one), plus in the same commit: `also` (another
         repository's job, e.g. the check-in row; told whether an earlier one was replaced) and,
         with `with_step`, every contribution of the step as committed; but only once the step
-        has `step_at_least` contributions (fewer cannot complete it), else None.
+        has `step_at_least` contributions (fewer cannot complete it), else None; `mirror` is
+        given the saved record in the same commit.
 
         The run is checked inside the same transaction: if it has left `step_index` (or ended)
         the job raises StepMoved and nothing is written, so callers need no lock for that."""
@@ -285,6 +291,8 @@ class ContributionRepository:
                     updated_at=now,
                 )
             extra = await also(conn, existing is not None) if also is not None else None
+            if mirror is not None:
+                await mirror(conn, record)
             step = None
             read_step = with_step
             if with_step and step_at_least > 0:

@@ -202,3 +202,36 @@ def persistent_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
     for item in items:
         view.add_item(item)
     return view
+
+
+class TypedSelect(TypedComponent):
+    """A family of select menus; build one with `Family.select(options, field=value, ...)`."""
+
+    @classmethod
+    def select(
+        cls,
+        options: list[discord.SelectOption],
+        *,
+        placeholder: str | None = None,
+        min_values: int = 1,
+        max_values: int = 1,
+        row: int | None = None,
+        disabled: bool = False,
+        **values: Any,
+    ) -> Self:
+        inner: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=cls.custom_id_for(**values),
+            placeholder=placeholder,
+            min_values=min_values,
+            max_values=max_values,
+            options=options,
+            row=row,
+            disabled=disabled,
+        )
+        return cls(inner, **values)
+
+    @staticmethod
+    def chosen(interaction: discord.Interaction) -> list[str]:
+        """The values the member picked in the menu they used ([] if none)."""
+        data: Any = interaction.data or {}
+        return [str(v) for v in data.get("values") or []]
