@@ -373,6 +373,25 @@ class CheckinService:
         ]
         return answers, pairs(answers)
 
+    async def session_to_report(
+        self, guild_id: int, channel_id: int, session_id: int | None
+    ) -> SessionRecord:
+        """The session /session report is about: `session_id` if given, else the one open in
+        the channel, else the server's latest with check-ins.
+
+        Raises NotFound when there is none, or it belongs to another server."""
+        session: SessionRecord | None
+        if session_id is not None:
+            session = await self._store.sessions.get(session_id)
+        else:
+            session = await self._store.sessions.open_in_channel(channel_id)
+            if session is None:
+                latest = await self._store.checkins.latest_session(guild_id)
+                session = await self._store.sessions.get(latest) if latest is not None else None
+        if session is None or session.guild_id != guild_id:
+            raise NotFound("I can't find that session in this server. See /session history.")
+        return session
+
     async def report(self, session: SessionRecord) -> SessionReport:
         attendance = {a.user_id for a in await self._store.sessions.attendance(session.id)}
         runs = {r.id: r for r in await self._store.runs.for_session(session.id)}
