@@ -1,4 +1,4 @@
-"""Personal goals: /goal set|list|done|drop|progress, and the goal step's private rating.
+"""Personal goals: /goal set|list|done|drop|progress; the goal step's buttons are in `goal_answers`.
 
 Everything a member sees about their goals is ephemeral; the channel only ever shows counts.
 Storing a goal needs the same consent as check-ins (one explanation, one choice).
@@ -16,51 +16,13 @@ from bot.app import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.errors import reply_ephemeral
-from bot.core.activity_models import GoalStep
-from bot.core.errors import Conflict, UserFacingError
+from bot.cogs.goal_answers import GOAL_FORM, GoalAnswers, consent_message
 from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
-from bot.core.runner import RunUpdate
 from bot.store.goals import GoalRecord
-from bot.store.records import SessionRecord
 from bot.ui import goals as ui
-from bot.ui import limits
-from bot.ui.checkins import consent_embed
-from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.steps.goal import GoalStepButton
 
 NONE = discord.AllowedMentions.none()
-CONSENT_TITLE = "Before your first goal"
-PENDING_FIELD = "Your goal, saved when you agree"
-
-
-GOAL_FORM = "form_goal"
-
-
-class SetGoalForm(ChorusForm):
-    """One text box; from a goal step (run and step given) or after agreeing to consent.
-
-    Answered through its custom_id by `GoalsCog.on_goal_form`, with no timeout."""
-
-    def __init__(self, run_id: int | None, step_index: int | None, default: str = "") -> None:
-        where: list[object] = (
-            ["step", run_id, step_index]
-            if run_id is not None and step_index is not None
-            else ["cmd"]
-        )
-        super().__init__("Set a personal goal", GOAL_FORM, *where)
-        self.add_item(
-            discord.ui.TextInput(
-                custom_id="goal_text",
-                label=limits.label("Your goal (only you see it)"),
-                style=discord.TextStyle.short,
-                min_length=1,
-                max_length=GOAL_MAX,
-                required=True,
-                default=default[:GOAL_MAX] or None,
-                placeholder=limits.placeholder(
-                    "e.g. feel less anxious, share more with others, sleep better"
-                ),
-            )
-        )
 
 
 class GoalsCog(commands.Cog):
@@ -76,10 +38,13 @@ class GoalsCog(commands.Cog):
         # /goal set text waiting for the consent answer (after a restart: read from the message).
         self._pending: dict[tuple[int, int], str] = {}
         bot.privacy.on_forget(self._forget_member)
-        bot.register_component("goal", self.on_step_button)
-        bot.register_component("goal_rate", self.on_rate_button)
-        bot.register_component("goal_consent", self.on_consent_button)
-        bot.register_form(GOAL_FORM, self.on_goal_form, what="your goal")
+        self.answers = answers = GoalAnswers(bot, self.service, self._pending)
+        bot.register_family(GoalStepButton, answers.on_step_button)
+        for rating in (ui.RateButton, ui.RatePassButton):
+            bot.register_family(rating, answers.on_rate)
+        for consent in (ui.GoalConsentCommandButton, ui.GoalConsentStepButton):
+            bot.register_family(consent, answers.on_consent)
+        bot.register_form(GOAL_FORM, answers.on_goal_form, what="your goal")
         bot.sessions.add_summary_contributor(self.service.summary_lines)
 
     # ------------------------------------------------------------------- commands
@@ -98,12 +63,9 @@ class GoalsCog(commands.Cog):
             goal = await self.service.add(guild_id, interaction.user.id, text)
         except ConsentNeeded:
             self._pending[(guild_id, interaction.user.id)] = text
-            explained = consent_embed("goal", CONSENT_TITLE)
-            # The goal rides along in the (private) message, so a restart before Agree keeps it.
-            explained.add_field(name=PENDING_FIELD, value=limits.cut(text, limits.FIELD_VALUE))
             await interaction.response.send_message(
-                embed=explained,
-                view=ui.consent_view(["cmd"], ["cmd"]),
+                embed=consent_message(text),
+                view=ui.consent_view(),
                 ephemeral=True,
                 allowed_mentions=NONE,
             )
@@ -175,189 +137,6 @@ class GoalsCog(commands.Cog):
         ]
         found.sort(key=lambda g: (g.status != "active", -g.id))
         return [app_commands.Choice(name=ui.autocomplete_name(g), value=g.id) for g in found[:25]]
-
-    # ------------------------------------------------------------------ the step
-
-    async def on_step_button(self, interaction: discord.Interaction, args: list[str]) -> None:
-        run_id, step_index, action = _int(args[0]), _int(args[1]), args[2]
-        session, step = await self.service.step_of(run_id, step_index)
-        user_id = interaction.user.id
-        if action == "pass":
-            await controls.ensure_joined(interaction, session)
-            update = await self.service.pass_step(run_id, step_index, user_id)
-            await reply_ephemeral(interaction, ui.PASSED_STEP)
-            await self._after_step_change(session, update)
-            return
-        if action == "set":
-            await self._offer_set(interaction, step, run_id, step_index)
-            return
-        goals = await self.service.active(session.guild_id, user_id)
-        if not goals:
-            await self._offer_set(interaction, step, run_id, step_index)
-            return
-        await controls.ensure_joined(interaction, session)
-        answers = await self.service.step_ratings(run_id, step_index, user_id)
-        for position, goal in enumerate(goals, 1):
-            content = ui.rating_prompt(
-                goal, position, len(goals), answers.get(goal.id), goal.id in answers
-            )
-            view = ui.rating_view(
-                goal, run_id, step_index, answers.get(goal.id), goal.id in answers
-            )
-            if position == 1:
-                await interaction.response.send_message(
-                    content, view=view, ephemeral=True, allowed_mentions=NONE
-                )
-            else:
-                await interaction.followup.send(
-                    content, view=view, ephemeral=True, allowed_mentions=NONE
-                )
-
-    async def _offer_set(
-        self, interaction: discord.Interaction, step: GoalStep, run_id: int, step_index: int
-    ) -> None:
-        """One click to the Set a goal form (after the consent explanation, the first time)."""
-        if not step.offer_set:
-            await reply_ephemeral(
-                interaction,
-                "You haven't set a personal goal yet, so there's nothing to rate today. "
-                "You can choose one any time with /goal set.",
-            )
-            return
-        guild_id, _ = require_guild(interaction)
-        if not await self.service.has_consent(guild_id, interaction.user.id):
-            where = ["step", run_id, step_index]
-            await interaction.response.send_message(
-                embed=consent_embed("goal", CONSENT_TITLE),
-                view=ui.consent_view(where, where),
-                ephemeral=True,
-                allowed_mentions=NONE,
-            )
-            return
-        await send_form(interaction, SetGoalForm(run_id, step_index))
-
-    async def on_rate_button(self, interaction: discord.Interaction, args: list[str]) -> None:
-        goal_id, run_id, step_index = _int(args[0]), _int(args[1]), _int(args[2])
-        value = None if args[3] == "pass" else _int(args[3])
-        session, _ = await self.service.step_of(run_id, step_index)
-        await controls.ensure_joined(interaction, session)
-        try:
-            rated = await self.service.rate(run_id, step_index, interaction.user.id, goal_id, value)
-        except ConsentNeeded:
-            raise Conflict(
-                "Goals are saved only with your agreement. Use /goal set to see the explanation."
-            ) from None
-        goals = await self.service.active(session.guild_id, interaction.user.id)
-        position = next((i for i, g in enumerate(goals, 1) if g.id == goal_id), 1)
-        content = ui.rating_prompt(rated.goal, position, len(goals), value, True)
-        if rated.done:
-            content += "\n\n" + ui.ALL_DONE
-        await interaction.response.edit_message(
-            content=content,
-            view=ui.rating_view(rated.goal, run_id, step_index, value, True),
-            allowed_mentions=NONE,
-        )
-        await self._after_step_change(session, rated.update)
-
-    async def _after_step_change(self, session: SessionRecord, update: RunUpdate | None) -> None:
-        self.bot.live.request_board(session.id)
-        if update is not None:
-            await self.bot.live.apply(update)
-
-    async def on_goal_form(
-        self, interaction: discord.Interaction, args: list[str], values: FormValues
-    ) -> None:
-        at_step = len(args) >= 3 and args[0] == "step"
-        await self.save_from_modal(
-            interaction,
-            _int(args[1]) if at_step else None,
-            _int(args[2]) if at_step else None,
-            values.text("goal_text"),
-        )
-
-    async def save_from_modal(
-        self,
-        interaction: discord.Interaction,
-        run_id: int | None,
-        step_index: int | None,
-        text: str,
-    ) -> None:
-        guild_id, _ = require_guild(interaction)
-        try:
-            if run_id is not None and step_index is not None:
-                session, _ = await self.service.step_of(run_id, step_index)
-                await controls.ensure_joined(interaction, session)
-                goal, update = await self.service.set_at_step(
-                    run_id, step_index, interaction.user.id, text
-                )
-                await reply_ephemeral(interaction, ui.saved_text(goal, at_step=True))
-                await self._after_step_change(session, update)
-                return
-            goal = await self.service.add(guild_id, interaction.user.id, text)
-        except ConsentNeeded:
-            raise Conflict(
-                "Goals are saved only with your agreement. Use /goal set to see the explanation."
-            ) from None
-        await reply_ephemeral(interaction, ui.saved_text(goal, at_step=False))
-
-    # -------------------------------------------------------------------- consent
-
-    async def on_consent_button(self, interaction: discord.Interaction, args: list[str]) -> None:
-        guild_id, _ = require_guild(interaction)
-        user_id = interaction.user.id
-        agreed = args[0] == "yes"
-        await self.service.set_consent(guild_id, user_id, agreed, interaction.user.display_name)
-        rest = args[1:]
-        at_step = bool(rest) and rest[0] == "step" and len(rest) >= 3
-        pending = None if at_step else self._pending.pop((guild_id, user_id), None)
-        if pending is None and not at_step:
-            pending = _pending_goal(interaction.message)
-        if not agreed:
-            await interaction.response.edit_message(content=ui.DECLINED, embed=None, view=None)
-            if at_step:
-                await self._pass_quietly(int(rest[1]), int(rest[2]), interaction)
-            return
-        if at_step:
-            await send_form(interaction, SetGoalForm(_int(rest[1]), _int(rest[2])))
-            return
-        if pending is None:
-            await send_form(interaction, SetGoalForm(None, None))
-            return
-        goal = await self.service.add(guild_id, user_id, pending)
-        await interaction.response.edit_message(
-            content=ui.saved_text(goal, at_step=False),
-            embed=None,
-            view=None,
-            allowed_mentions=NONE,
-        )
-
-    async def _pass_quietly(
-        self, run_id: int, step_index: int, interaction: discord.Interaction
-    ) -> None:
-        """Declining at a step counts as a pass, so the step need not wait; nothing is stored."""
-        try:
-            session, _ = await self.service.step_of(run_id, step_index)
-            await controls.ensure_joined(interaction, session)
-            update = await self.service.pass_step(run_id, step_index, interaction.user.id)
-        except UserFacingError:
-            return
-        await self._after_step_change(session, update)
-
-
-def _pending_goal(message: discord.Message | None) -> str | None:
-    """The goal text shown in a consent message (see `set_goal`), if it holds one."""
-    for embed in message.embeds if message is not None else []:
-        for item in embed.fields:
-            if item.name == PENDING_FIELD and item.value:
-                return item.value
-    return None
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise UserFacingError("That button no longer works; please use the newest one.") from None
 
 
 async def setup(bot: commands.Bot) -> None:
