@@ -6,9 +6,7 @@ import discord
 
 from bot.app import ChorusBot
 from bot.cogs.errors import reply_ephemeral
-from bot.core.activities import Scale
 from bot.core.checkin_service import CheckinService
-from bot.core.checkins import DEFAULT_NOTE_MAX, scale_of
 from bot.core.errors import Conflict
 from bot.store.checkins import CheckinRecord
 from bot.ui import checkins as ui
@@ -53,17 +51,10 @@ class CheckinExtras:
         """/forget: drop "already told the facilitator" marks that name them."""
         self._told = {key for key in self._told if key[1] != user_id}
 
-    async def _scale_and_limit(self, record: CheckinRecord) -> tuple[Scale, int, bool]:
-        """The record's scale, its note limit, and whether notes are allowed."""
-        if record.run_id is not None and record.step_index is not None:
-            _, step = await self.service.step_of(record.run_id, record.step_index)
-            return step.scale, step.note.max_chars, step.note.mode == "optional"
-        return scale_of(record.scale), DEFAULT_NOTE_MAX, True
-
     async def _own_with_note(self, checkin_id: int, user_id: int) -> tuple[CheckinRecord, int]:
         """The member's own check-in and its note limit; Conflict if it takes no note."""
         record = await self.service.own(checkin_id, user_id)
-        _, limit, allowed = await self._scale_and_limit(record)
+        _, limit, allowed = await self.service.scale_and_note(record)
         if not allowed:
             raise Conflict("This check-in doesn't ask for a note.")
         return record, limit
@@ -86,7 +77,7 @@ class CheckinExtras:
 
     async def on_share(self, interaction: discord.Interaction, item: ui.ShareButton) -> None:
         record = await self.service.own(item.checkin_id, interaction.user.id)
-        scale, _, _ = await self._scale_and_limit(record)
+        scale, _, _ = await self.service.scale_and_note(record)
         if record.shared:
             raise Conflict("You've already shared this answer with the group.")
         record = await self.service.share(record.id, interaction.user.id)

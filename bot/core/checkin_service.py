@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.activities import CheckinStep, Scale, localize
 from bot.core.checkins import (
+    DEFAULT_NOTE_MAX,
     K_MIN,
     Answer,
     Pair,
@@ -19,6 +20,7 @@ from bot.core.checkins import (
     is_low,
     pairs,
     scale_key,
+    scale_of,
     shift_lines,
     strip_mentions,
     to_ten,
@@ -328,6 +330,16 @@ class CheckinService:
             if run is None or not run.live or run.step_index != record.step_index:
                 raise Conflict(CLOSED_FOR_EXTRAS)
         return record
+
+    async def scale_and_note(self, record: CheckinRecord) -> tuple[Scale, int, bool]:
+        """The record's scale, its note limit (characters) and whether its step takes a note
+        (/checkin now answers always do).
+
+        Raises Conflict when its check-in step has ended, NotFound when its session is gone."""
+        if record.run_id is not None and record.step_index is not None:
+            _, step = await self.step_of(record.run_id, record.step_index)
+            return step.scale, step.note.max_chars, step.note.mode == "optional"
+        return scale_of(record.scale), DEFAULT_NOTE_MAX, True
 
     async def set_note(self, checkin_id: int, user_id: int, text: str, limit: int) -> str | None:
         record = await self.own(checkin_id, user_id)
