@@ -389,7 +389,7 @@ class CheckinService:
         self, guild_id: int, channel_id: int, session_id: int | None
     ) -> SessionRecord:
         """The session /session report is about: `session_id` if given, else the one open in
-        the channel, else the server's latest with check-ins.
+        the channel, else the server's latest.
 
         Raises NotFound when there is none, or it belongs to another server."""
         session: SessionRecord | None
