@@ -295,8 +295,8 @@ class ConsentNowButton(
     def replace_id(self) -> int | None:
         """The check-in this answer replaces, or None for a new one.
 
-        Raises ValueError for an `rid` Chorus never posts."""
-        return int(self.rid[1:]) if self.rid != "new" else None
+        Raises ValueError for an `rid` Chorus never posts ("r" and no number)."""
+        return int(self.rid[1:]) if self.rid.startswith("r") else None
 
 
 class ConsentNowPairButton(
