@@ -1,7 +1,7 @@
 """Check-ins: /checkin consent|now|history, /group trends and /session report.
 
-The step's and /checkin now's buttons are answered in `checkin_answers`, the note, share and
-tell buttons in `checkin_extras`; this cog wires them to their button families.
+The step's and /checkin now's buttons are answered in `answers`, the note, share and
+tell buttons in `extras`; this cog wires them to their button families.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from discord.ext import commands
 from bot.app import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.cogs.checkin_answers import CheckinAnswers
-from bot.cogs.checkin_extras import NOTE_FORM, CheckinExtras
+from bot.cogs.checkins.answers import CheckinAnswers
+from bot.cogs.checkins.extras import NOTE_FORM, CheckinExtras
 from bot.core.checkin_service import CheckinService
 from bot.core.checkins import member_summary
 from bot.ui import checkins as ui

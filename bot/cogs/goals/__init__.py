@@ -1,4 +1,4 @@
-"""Personal goals: /goal set|list|done|drop|progress; the goal step's buttons are in `goal_answers`.
+"""Personal goals: /goal set|list|done|drop|progress; the goal step's buttons are in `answers`.
 
 Everything a member sees about their goals is ephemeral; the channel only ever shows counts.
 Storing a goal needs the same consent as check-ins (one explanation, one choice).
@@ -16,7 +16,7 @@ from bot.app import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.errors import reply_ephemeral
-from bot.cogs.goal_answers import GOAL_FORM, GoalAnswers, consent_message
+from bot.cogs.goals.answers import GOAL_FORM, GoalAnswers, consent_message
 from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
 from bot.store.goals import GoalRecord
 from bot.ui import goals as ui
