@@ -144,7 +144,8 @@ class TypedButton(TypedComponent):
 
 
 class TypedSelect(TypedComponent):
-    """A family of string selects; build one with `Family.select(options, field=value, ...)`.
+    """A family of string selects; build one with `Family.select(options, field=value, ...)`
+    (ValueError when the values don't fit the spec, as for buttons).
 
     The handler reads what the member chose from `item.chosen` (the options' values)."""
 
