@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.activities import CheckinStep, Scale, localize
 from bot.core.checkins import (
+    DEFAULT_NOTE_MAX,
     K_MIN,
     Answer,
     Pair,
@@ -19,6 +20,7 @@ from bot.core.checkins import (
     is_low,
     pairs,
     scale_key,
+    scale_of,
     shift_lines,
     strip_mentions,
     to_ten,
@@ -329,6 +331,16 @@ class CheckinService:
                 raise Conflict(CLOSED_FOR_EXTRAS)
         return record
 
+    async def scale_and_note(self, record: CheckinRecord) -> tuple[Scale, int, bool]:
+        """The record's scale, its note limit (characters) and whether its step takes a note
+        (/checkin now answers always do).
+
+        Raises Conflict when its check-in step has ended, NotFound when its session is gone."""
+        if record.run_id is not None and record.step_index is not None:
+            _, step = await self.step_of(record.run_id, record.step_index)
+            return step.scale, step.note.max_chars, step.note.mode == "optional"
+        return scale_of(record.scale), DEFAULT_NOTE_MAX, True
+
     async def set_note(self, checkin_id: int, user_id: int, text: str, limit: int) -> str | None:
         record = await self.own(checkin_id, user_id)
         if record.passed:
@@ -372,6 +384,25 @@ class CheckinService:
             answer_of(r) for r in await self._store.checkins.for_member(guild_id, user_id, since)
         ]
         return answers, pairs(answers)
+
+    async def session_to_report(
+        self, guild_id: int, channel_id: int, session_id: int | None
+    ) -> SessionRecord:
+        """The session /session report is about: `session_id` if given, else the one open in
+        the channel, else the server's latest.
+
+        Raises NotFound when there is none, or it belongs to another server."""
+        session: SessionRecord | None
+        if session_id is not None:
+            session = await self._store.sessions.get(session_id)
+        else:
+            session = await self._store.sessions.open_in_channel(channel_id)
+            if session is None:
+                latest = await self._store.checkins.latest_session(guild_id)
+                session = await self._store.sessions.get(latest) if latest is not None else None
+        if session is None or session.guild_id != guild_id:
+            raise NotFound("I can't find that session in this server. See /session history.")
+        return session
 
     async def report(self, session: SessionRecord) -> SessionReport:
         attendance = {a.user_id for a in await self._store.sessions.attendance(session.id)}

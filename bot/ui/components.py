@@ -143,6 +143,40 @@ class TypedButton(TypedComponent):
         return cls(inner, **values)
 
 
+class TypedSelect(TypedComponent):
+    """A family of string selects; build one with `Family.select(options, field=value, ...)`
+    (ValueError when the values don't fit the spec, as for buttons).
+
+    The handler reads what the member chose from `item.chosen` (the options' values)."""
+
+    @classmethod
+    def select(
+        cls,
+        options: list[discord.SelectOption],
+        *,
+        placeholder: str | None = None,
+        min_values: int = 1,
+        max_values: int = 1,
+        row: int | None = None,
+        **values: Any,
+    ) -> Self:
+        inner: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=cls.custom_id_for(**values),
+            placeholder=limits.select_placeholder(placeholder) if placeholder else None,
+            min_values=min_values,
+            max_values=max_values,
+            options=options,
+            row=row,
+        )
+        return cls(inner, **values)
+
+    @property
+    def chosen(self) -> list[str]:
+        """The values of the options chosen in this interaction (discord.py refreshes them)."""
+        item = self.item
+        return list(item.values) if isinstance(item, discord.ui.Select) else []
+
+
 def custom_id(area: str, *args: object) -> str:
     value = ":".join(["chorus", area, *(str(a) for a in args)])
     if len(value) > CUSTOM_ID_MAX or not CUSTOM_ID.fullmatch(value):
