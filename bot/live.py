@@ -18,7 +18,7 @@ from bot.core.runner import RunUpdate
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.board import BoardState, board_embed, board_view
-from bot.ui.steps import default_presenters
+from bot.ui.steps import presenters
 from bot.ui.steps.base import MessagePayload, StepPresenter, StepScene
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ class LiveSessions:
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        self.presenters: dict[str, StepPresenter] = default_presenters()
+        self.presenters: dict[str, StepPresenter] = presenters()
         self.observers: list[RunObserver] = []
         # Each server's own board edit interval (/setup board), by the board's session.
         self._guild_of_session: dict[int, int] = {}

@@ -12,20 +12,22 @@ goal here) or "pass", so the runner can tell when everyone has answered; the val
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import mean
-from typing import Any
 
-from bot.core.activity_models import GoalStep
 from bot.core.checkins import K_MIN, k_figure, strip_mentions
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.runner import Runner, RunUpdate
-from bot.core.steps import BaseStepHandler, StepContext
+from bot.core.steps.goal import ANSWERS as ANSWERS
+from bot.core.steps.goal import CONTRIBUTION_KIND as CONTRIBUTION_KIND
+from bot.core.steps.goal import GoalStep
+from bot.core.steps.goal import answer_payload as answer_payload
+from bot.core.steps.goal import step_done as step_done
 from bot.core.text import clean_member_text
 from bot.store.goals import GoalRecord, RatingRecord
-from bot.store.records import ContributionRecord, SessionRecord
+from bot.store.records import SessionRecord
 from bot.store.store import Store
 
 MAX_ACTIVE = 3
@@ -42,9 +44,6 @@ RATINGS: tuple[tuple[int, str], ...] = (
 )
 """The 1-5 answers to "How did today go for: <goal>?", each with words."""
 RATING_LABEL = dict(RATINGS)
-
-CONTRIBUTION_KIND = "goal"
-ANSWERS = ("rated", "set", "pass")
 
 
 # ---------------------------------------------------------------------------------- rules
@@ -159,34 +158,6 @@ def facilitator_line(with_goals: int, rated: int) -> str:
 
 
 # ----------------------------------------------------------------------------------- step
-
-
-def step_done(contribution: ContributionRecord) -> bool:
-    """This member is finished with the step: passed, set a goal, or rated every goal."""
-    return bool(contribution.payload.get("done"))
-
-
-def answer_payload(answer: str, done: bool = True) -> dict[str, Any]:
-    return {"answer": answer, "done": done}
-
-
-class GoalHandler(BaseStepHandler):
-    """One answer per member; complete when everyone present has rated all, set one, or passed."""
-
-    kind = "goal"
-
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        answer = payload.get("answer")
-        if kind != CONTRIBUTION_KIND or answer not in ANSWERS:
-            raise InvalidInput("Answer this step with its buttons: Rate my goals, or Pass.")
-        done = bool(payload.get("done", True))
-        return answer_payload(str(answer), done)
-
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
-        if not ctx.present:
-            return False
-        finished = {c.author_id for c in contributions if step_done(c)}
-        return bool(ctx.expected) and all(uid in finished for uid in ctx.expected)
 
 
 # -------------------------------------------------------------------------------- service
