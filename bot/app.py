@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.store.store import Store
 from bot.ui.components import FAMILIES, ChorusButton, RoutedItem, TypedComponent
 from bot.ui.forms import FormHandler, FormRoute, route_form
+from bot.ui.live import LiveSessions
 from bot.voice import DiscordVoice, VoicePlayer
 
 log = logging.getLogger("chorus")
@@ -127,9 +128,7 @@ class ChorusBot(commands.Bot):
         # Voice playback sits behind a small interface; tests inject a recording fake.
         self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self, clock=clock)
         self.version = __version__
-        # Late import: the presenter needs the bot's services in place first.
-        from bot.live import LiveSessions
-
+        # Last: the live messages use the services above.
         self.live = LiveSessions(self)
 
     @property

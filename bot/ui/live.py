@@ -1,28 +1,32 @@
 """The live side of sessions: post each step once, close it, and keep the board current.
 
 Cogs and the deadline scheduler hand RunUpdates here; this is the only place that turns them
-into channel messages, so every path (button, command, timer, restart) looks the same.
+into channel messages, so every path (button, command, timer, restart) looks the same. What it
+needs of the bot (Discord's client calls, the runner, the store's reads) is passed in as a
+`LiveHost`, so ui never imports the app that wires it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Hashable
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Hashable, Sequence
+from typing import Protocol
 
 import discord
 
+from bot.core.activity_fields import localize
+from bot.core.clock import Clock
 from bot.core.debounce import Debouncer
-from bot.core.runner import RunUpdate
-from bot.store.records import RunRecord, SessionRecord
+from bot.core.guild_settings import GuildSettingsService
+from bot.core.runner import Runner, RunUpdate
+from bot.core.scheduler import DeadlineScheduler
+from bot.core.session import SessionService
+from bot.store.records import AttendanceRecord, ContributionRecord, RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.board import BoardState, board_embed, board_view
 from bot.ui.steps import presenters
 from bot.ui.steps.base import MessagePayload, StepPresenter, StepScene
-
-if TYPE_CHECKING:
-    from bot.app import ChorusBot
 
 log = logging.getLogger("chorus.live")
 
@@ -36,6 +40,89 @@ class RunObserver(Protocol):
 
 
 NONE = discord.AllowedMentions.none()
+
+
+class SessionRows(Protocol):
+    """The store's sessions, as far as the live messages need them."""
+
+    async def get(self, session_id: int, /) -> SessionRecord | None: ...
+
+    async def present(self, session_id: int, /) -> Sequence[AttendanceRecord]: ...
+
+    async def set_board(self, session_id: int, message_id: int | None, /) -> None: ...
+
+
+class RunRows(Protocol):
+    async def live_for_session(self, session_id: int, /) -> RunRecord | None: ...
+
+    async def set_step_message(self, run_id: int, message_id: int | None, /) -> None: ...
+
+
+class ContributionRows(Protocol):
+    async def for_step(self, run_id: int, step_index: int, /) -> list[ContributionRecord]: ...
+
+
+class MemberNames(Protocol):
+    async def names(self, guild_id: int, user_ids: list[int], /) -> dict[int, str]: ...
+
+
+class LiveStore(Protocol):
+    """The reads (and two message-id writes) the live messages make (`bot.store.Store`)."""
+
+    @property
+    def sessions(self) -> SessionRows: ...
+
+    @property
+    def runs(self) -> RunRows: ...
+
+    @property
+    def contributions(self) -> ContributionRows: ...
+
+    @property
+    def members(self) -> MemberNames: ...
+
+
+class BoardSettings(Protocol):
+    @property
+    def board_edit_interval(self) -> float:
+        """Seconds between two edits of one board, unless a server chose its own."""
+        ...
+
+
+class LiveHost(Protocol):
+    """What `LiveSessions` needs of the bot (`ChorusBot` is one): Discord's client calls, the
+    clock (UTC), the runner and services, and the store's reads."""
+
+    @property
+    def settings(self) -> BoardSettings: ...
+
+    @property
+    def store(self) -> LiveStore: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def runner(self) -> Runner: ...
+
+    @property
+    def sessions(self) -> SessionService: ...
+
+    @property
+    def guild_settings(self) -> GuildSettingsService: ...
+
+    @property
+    def scheduler(self) -> DeadlineScheduler: ...
+
+    def get_partial_messageable(
+        self, id: int, *, guild_id: int | None = None
+    ) -> discord.PartialMessageable: ...
+
+    def get_user(self, id: int, /) -> discord.User | None: ...
+
+    async def fetch_user(self, user_id: int, /) -> discord.User: ...
+
+    def get_channel(self, id: int, /) -> object | None: ...
 
 
 def fitted(payload: MessagePayload) -> tuple[str | None, list[discord.Embed], list[discord.File]]:
@@ -94,7 +181,7 @@ async def _edit(message: discord.PartialMessage, payload: MessagePayload) -> Non
 class LiveSessions:
     """Posts and edits the messages of every open session."""
 
-    def __init__(self, bot: ChorusBot) -> None:
+    def __init__(self, bot: LiveHost) -> None:
         self.bot = bot
         self.presenters: dict[str, StepPresenter] = presenters()
         self.observers: list[RunObserver] = []
@@ -308,8 +395,6 @@ class LiveSessions:
             await self.post_step(session, run)
         if update.ended is not None:
             title = self.bot.runner.definition(run).title
-            from bot.core.activities import localize
-
             verb = "finished" if update.ended == "finished" else "was stopped"
             await self.send(
                 session,
@@ -369,8 +454,6 @@ class LiveSessions:
                 names=names,
                 voice_name=voice_name,
             )
-        from bot.core.activities import localize
-
         activity = self.bot.runner.definition(run)
         step = activity.steps[run.step_index]
         answered = None
