@@ -65,6 +65,8 @@ def describe(value: Any) -> str:
 
 
 def format_error(kind: str, template: str, **context: Any) -> PydanticCustomError:
+    """A validation error a facilitator reads: `kind` is its type, `template` its message with
+    ``{placeholders}`` filled from `context`. Raise it from a validator."""
     return PydanticCustomError(kind, template, context or None)
 
 
@@ -372,6 +374,11 @@ class StepBase(FormatModel):
     def _ends_by_itself(self) -> bool:
         """True for steps where 'everyone has answered' or a known length can end them."""
         return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracks (a listen step's pieces, a vote option's track)
+# ---------------------------------------------------------------------------------------------
 
 
 class Track(FormatModel):

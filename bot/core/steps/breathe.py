@@ -7,12 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from bot.core.activity_fields import (
-    StepBase,
-    Text,
-    format_duration,
-    format_error,
-)
+from bot.core.activity_fields import StepBase, Text, format_duration, format_error
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 

@@ -7,10 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from bot.core.activity_fields import (
-    StepBase,
-    Text,
-)
+from bot.core.activity_fields import StepBase, Text
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.store.records import ContributionRecord
@@ -27,9 +24,9 @@ class GoalStep(StepBase):
 
 
 CONTRIBUTION_KIND = "goal"
-
-
+"""The contribution kind of every answer to a goal step."""
 ANSWERS = ("rated", "set", "pass")
+"""What an answer says: the member rated their goals, set one, or passed."""
 
 
 def step_done(contribution: ContributionRecord) -> bool:

@@ -7,10 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from bot.core.activity_fields import (
-    LongText,
-    StepBase,
-)
+from bot.core.activity_fields import LongText, StepBase
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.store.records import ContributionRecord

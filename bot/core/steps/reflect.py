@@ -7,11 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from bot.core.activity_fields import (
-    StepBase,
-    Text,
-    Visibility,
-)
+from bot.core.activity_fields import StepBase, Text, Visibility
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text

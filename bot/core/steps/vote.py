@@ -10,14 +10,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from bot.core.activity_fields import (
-    StepBase,
-    Text,
-    TextShorthand,
-    Title,
-    Track,
-    format_error,
-)
+from bot.core.activity_fields import StepBase, Text, TextShorthand, Title, Track, format_error
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
@@ -65,8 +58,8 @@ class VoteStep(StepBase):
 
 
 LABEL_MAX = 100
-
-
+"""Longest choice label, in characters (a Discord select option's label holds 100)."""
+# A choice's key: o<n> a fixed option, n<id> a playlist nomination, c<id> a contribution.
 _KEY = re.compile(r"^[onc][0-9]{1,18}$")
 
 
