@@ -1,4 +1,4 @@
-"""The `breathe` step: a paced breathing or rhythm pattern, followed for a number of cycles."""
+"""Breath patterns of the `breathe` step (its model and handler are in `bot/core/steps/breathe.py`)."""
 
 from __future__ import annotations
 

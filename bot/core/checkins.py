@@ -1,4 +1,5 @@
-"""The `checkin` step and the rules of check-ins: scales, low scores, pairing and group figures.
+"""The rules of check-ins: scales, low scores, pairing and group figures (the `checkin` step's
+model and handler are in `bot/core/steps/checkin.py`).
 
 Values never travel in contributions: a contribution only says "answered" (kind ``checkin``) or
 "passed" (kind ``pass``) so the runner can tell when everyone has answered; the value itself

@@ -1,4 +1,5 @@
-"""Personal goals: the rules (limits, ratings, progress summaries), the `goal` step, the service.
+"""Personal goals: the rules (limits, ratings, progress summaries) and the service (the `goal`
+step's model and handler are in `bot/core/steps/goal.py`).
 
 A member chooses up to MAX_ACTIVE goals per server ("feeling less anxious"), and at a goal step
 rates privately how today went for each, on a 1-5 scale with words. Goals and ratings are private
@@ -155,9 +156,6 @@ def facilitator_line(with_goals: int, rated: int) -> str:
         f"{k_figure(with_goals)} members here have personal goals; "
         f"{k_figure(rated)} rated them today. Goals and ratings stay private to each member."
     )
-
-
-# ----------------------------------------------------------------------------------- step
 
 
 # -------------------------------------------------------------------------------- service

@@ -1,4 +1,5 @@
-"""The `listen` step: a countdown, the piece (voice, link or text card), then reactions.
+"""Rules of the `listen` step (its model and handler are in `bot/core/steps/listen.py`): a
+countdown, the piece (voice, link or text card), then reactions.
 
 The step's clock lives in its state so it survives restarts and pauses:
 

@@ -1,4 +1,5 @@
-"""The `write` step: a song written together, one line per turn, with scaffolds and gentle help.
+"""Rules of the `write` step (its model and handler are in `bot/core/steps/write.py`): a song
+written together, one line per turn, with scaffolds and gentle help.
 
 Sources of truth:
 - contributions (kinds line, pass, edit, withdraw, remove) are the event log; folding them in

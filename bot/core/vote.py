@@ -1,5 +1,6 @@
-"""The `vote` step: one changeable vote per member among fixed options, the previous step's
-contributions, or the session playlist; ties go to the earliest option or nomination.
+"""Rules of the `vote` step (its model and handler are in `bot/core/steps/vote.py`): one
+changeable vote per member among fixed options, the previous step's contributions, or the session
+playlist; ties go to the earliest option or nomination.
 
 Choices have stable keys (``o<index>`` for a fixed option, ``c<contribution id>`` for a previous
 answer, ``n<nomination id>`` for a playlist entry), so a vote still means the same thing after a
@@ -16,7 +17,8 @@ from bot.core.activity_fields import localize
 from bot.core.listening import ResolvedTrack
 from bot.core.lyrics import EVENT_KINDS, fold
 from bot.core.steps.listen import ListenStep
-from bot.core.steps.vote import LABEL_MAX, VoteStep
+from bot.core.steps.vote import LABEL_MAX as LABEL_MAX
+from bot.core.steps.vote import VoteStep
 from bot.core.text import clean_member_text
 from bot.store.media import NominationRecord
 from bot.store.records import ContributionRecord
