@@ -22,12 +22,12 @@ from pathlib import Path
 
 from bot.core.catalog import Catalog
 from bot.core.checkin_service import CheckinService
-from bot.core.checkins import CheckinHandler
 from bot.core.errors import Conflict
-from bot.core.lyrics import WriteHandler
 from bot.core.lyrics_service import LyricsService
 from bot.core.runner import Runner
 from bot.core.session import SessionService
+from bot.core.steps.checkin import CheckinHandler
+from bot.core.steps.write import WriteHandler
 from bot.core.syllables import warm_up
 from bot.settings import CheckinSettings
 from bot.store.store import Store

@@ -67,3 +67,7 @@ class BreathePresenter(SimplePresenter):
                 emoji="✅",
             )
         )
+
+
+PRESENTER = BreathePresenter
+"""Registers the presenter of the `breathe` kind (found by `bot.ui.steps.presenters`)."""

@@ -73,3 +73,7 @@ class CheckinPresenter(SimplePresenter):
         privacy = "answers were anonymous" if step.anonymous else "answers stay private"
         body = f"**{scene.text(step.question)}**\n\n{count} ({privacy})."
         return MessagePayload(embed=step_embed(scene, body, closed=True), view=None)
+
+
+PRESENTER = CheckinPresenter
+"""Registers the presenter of the `checkin` kind (found by `bot.ui.steps.presenters`)."""

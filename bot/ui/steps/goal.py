@@ -86,3 +86,7 @@ class GoalPresenter(SimplePresenter):
             "Goals and answers stay private to each member. See your own with /goal progress."
         )
         return MessagePayload(embed=step_embed(scene, body, closed=True), view=None)
+
+
+PRESENTER = GoalPresenter
+"""Registers the presenter of the `goal` kind (found by `bot.ui.steps.presenters`)."""

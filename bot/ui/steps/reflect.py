@@ -87,3 +87,7 @@ def shared_words_messages(title: str, quotes: list[str]) -> list[MessagePayload]
         size += length
     messages.append(MessagePayload(embeds=tuple(batch)))
     return messages
+
+
+PRESENTER = ReflectPresenter
+"""Registers the presenter of the `reflect` kind (found by `bot.ui.steps.presenters`)."""
