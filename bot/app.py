@@ -28,6 +28,7 @@ from bot.core.privacy import PrivacyService
 from bot.core.prompt import PromptHandler
 from bot.core.reflect import ReflectHandler
 from bot.core.runner import Runner
+from bot.core.schedule_service import ScheduleService
 from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionService
 from bot.core.steps import StepHandler
@@ -47,8 +48,11 @@ COGS: tuple[str, ...] = (
     "bot.cogs.activities",
     "bot.cogs.activity_builder",
     "bot.cogs.reflection",
+    "bot.cogs.breathe",
     "bot.cogs.lyrics",
     "bot.cogs.schedule",
+    "bot.cogs.schedule_events",
+    "bot.cogs.reminders",
     "bot.cogs.setup",
     "bot.cogs.listening",
     "bot.cogs.checkins",
@@ -133,6 +137,9 @@ class ChorusBot(commands.Bot):
         self.runner = Runner(store, clock, step_handlers or default_step_handlers())
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
         self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
+        self.schedule = ScheduleService(
+            store, clock, self.sessions, self.runner, self.library, self.guild_settings
+        )
         self.component_handlers: dict[str, ComponentHandler] = {}
         self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
         self.form_handlers: dict[str, FormRoute] = {}

@@ -12,10 +12,14 @@ import discord
 from bot.core.schedule import Repeat, describe_repeat
 from bot.core.text import shorten
 from bot.ui import limits
-from bot.ui.components import button, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_INFO, COLOUR_SESSION, field, plural
+from bot.ui.components import TypedButton, persistent_view
+from bot.ui.format import COLOUR_DONE, COLOUR_SESSION, field, plural
 
-AREA = "schedule"
+
+class StartButton(TypedButton, spec="chorus:schedule:start:{occurrence_id:int}"):
+    """Start, under the board of a session the schedule opened: its facilitator begins it."""
+
+    occurrence_id: int
 
 
 def stamp(ts: float, style: str = "F") -> str:
@@ -195,8 +199,10 @@ def opening_message(
         + " If nobody starts it within 30 minutes it will be marked missed."
     )
     view = persistent_view(
-        button(
-            start_label(plan_title), AREA, "start", occurrence_id, style=discord.ButtonStyle.success
+        StartButton.button(
+            start_label(plan_title),
+            occurrence_id=occurrence_id,
+            style=discord.ButtonStyle.success,
         )
     )
     return shorten(text, 2000), view
@@ -217,6 +223,3 @@ def event_description(channel_name: str, plan_title: str | None) -> str:
         "for a reminder."
     )
     return limits.event_description(text)
-
-
-COLOUR_CANCELLED = COLOUR_INFO
