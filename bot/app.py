@@ -52,6 +52,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.lyrics",
     "bot.cogs.schedule",
     "bot.cogs.schedule_events",
+    "bot.cogs.schedule_start",
     "bot.cogs.reminders",
     "bot.cogs.setup",
     "bot.cogs.listening",

@@ -12,7 +12,7 @@ from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound
 from bot.core.runner import Runner, RunUpdate
-from bot.store.records import RunRecord, SessionRecord
+from bot.core.session import RunRecord, SessionRecord
 from bot.ui import limits
 
 if TYPE_CHECKING:

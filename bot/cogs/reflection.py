@@ -10,7 +10,7 @@ from bot.cogs import controls
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import ReflectStep, localize
 from bot.core.errors import Conflict
-from bot.store.records import SessionRecord
+from bot.core.session import SessionRecord
 from bot.ui import limits
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.steps.reflect import ReflectButton

@@ -1,8 +1,8 @@
-"""Scheduled sessions: /session schedule create|edit|cancel, /session upcoming, and the Start
-button of a session the schedule opened.
+"""Planning sessions ahead: /session schedule create|edit|cancel and /session upcoming.
 
-The rules are `ScheduleService`'s (bot/core/schedule_service.py); its Discord side (server
-events, reminders, the Start message) is `ScheduleEventsCog`; /remind me is `RemindersCog`.
+The rules are `ScheduleService`'s (bot/core/schedule_service.py). Its Discord side (server
+events, reminders, the Start message) is `ScheduleEventsCog`, the Start button
+`ScheduleStartCog`, /remind me `RemindersCog`.
 """
 
 from __future__ import annotations
@@ -19,16 +19,14 @@ from bot.cogs.access import require_guild
 from bot.cogs.errors import reply_ephemeral, respond_to_error
 from bot.core.activities import localize
 from bot.core.schedule import Repeat, zone
-from bot.core.schedule_service import Changes, utc
+from bot.core.schedule_service import Changes, OccurrenceRecord, SeriesRecord
+from bot.core.schedule_wake import utc
 from bot.core.scheduler import DeadlineScheduler
-from bot.store.schedule import OccurrenceRecord, SeriesRecord
 from bot.ui import limits
 from bot.ui.schedule import (
     ConfirmView,
     ScheduleView,
-    StartButton,
     confirm_embed,
-    opening_closed,
     upcoming_embed,
 )
 
@@ -120,7 +118,7 @@ class ScheduleGroup(app_commands.Group):
 
 
 class ScheduleCog(commands.Cog):
-    """Planning sessions ahead, and starting them."""
+    """Planning sessions ahead."""
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
@@ -130,7 +128,6 @@ class ScheduleCog(commands.Cog):
             description="The next scheduled sessions, in your own time zone",
             callback=_upcoming_callback,
         )
-        bot.register_family(StartButton, self.on_start)
 
     @property
     def timer(self) -> DeadlineScheduler:
@@ -299,23 +296,6 @@ class ScheduleCog(commands.Cog):
         await interaction.response.send_message(
             embed=upcoming_embed(views, timezone), ephemeral=True, allowed_mentions=NONE
         )
-
-    # ----------------------------------------------------------------- Start
-
-    async def on_start(self, interaction: discord.Interaction, item: StartButton) -> None:
-        controls.facilitator_only(interaction)
-        started = await self.bot.schedule.start(
-            item.occurrence_id, interaction.user.id, interaction.user.display_name
-        )
-        await interaction.response.edit_message(
-            content=opening_closed(started.series.title, "started"),
-            view=None,
-            allowed_mentions=NONE,
-        )
-        if started.update is not None:
-            await self.bot.live.apply(started.update)
-        else:
-            self.bot.live.request_board(started.session.id)
 
 
 async def _upcoming_callback(interaction: discord.Interaction) -> None:

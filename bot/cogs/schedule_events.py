@@ -17,9 +17,10 @@ from discord.ext import commands
 
 from bot.app import ChorusBot
 from bot.cogs.errors import http_error
-from bot.core.schedule_service import EventRefused, utc
-from bot.store.records import NO_FACILITATOR, SessionRecord
-from bot.store.schedule import OccurrenceRecord, SeriesRecord
+from bot.core.schedule_outlet import EventRefused
+from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
+from bot.core.schedule_wake import utc
+from bot.core.session import NO_FACILITATOR, SessionRecord
 from bot.ui import limits
 from bot.ui.schedule import (
     event_description,

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
-from bot.store.records import AttendanceRecord, RunRecord, SessionHistoryRow, SessionRecord
+from bot.store.records import NO_FACILITATOR as NO_FACILITATOR
+from bot.store.records import AttendanceRecord, SessionHistoryRow
+from bot.store.records import RunRecord as RunRecord
+from bot.store.records import SessionRecord as SessionRecord
 from bot.store.sessions import SessionAlreadyOpen
 from bot.store.store import Store
 

@@ -18,7 +18,8 @@ from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.runner import Runner
 from bot.core.schedule import MISSED_AFTER, plan_wake
-from bot.core.schedule_service import Changes, EventRefused, ScheduleService
+from bot.core.schedule_outlet import EventRefused
+from bot.core.schedule_service import Changes, ScheduleService
 from bot.core.session import SessionService
 from bot.settings import Settings
 from bot.store.records import SessionRecord
@@ -160,7 +161,7 @@ async def schedule(
 
 async def wake_at(world: World, moment: float) -> None:
     world.clock.now = datetime.fromtimestamp(moment, UTC)
-    await world.service.on_due()
+    await world.service.wake.on_due()
 
 
 async def test_a_draft_is_checked_before_anything_is_stored(world: World) -> None:
@@ -301,4 +302,4 @@ async def test_the_wake_plan_is_the_one_the_timer_follows(world: World) -> None:
     _, occurrence = await schedule(world)
     at_start = plan_wake(occurrence, set(), occurrence.starts_at)
     assert at_start.open and not at_start.end
-    assert await world.service.next_due() == occurrence.starts_at
+    assert await world.service.wake.next_due() == occurrence.starts_at
