@@ -26,6 +26,7 @@ from bot.ui import limits
 from bot.ui.schedule import (
     ConfirmView,
     ScheduleView,
+    channel_name,
     confirm_embed,
     upcoming_embed,
 )
@@ -147,11 +148,6 @@ class ScheduleCog(commands.Cog):
             session.remove_command("schedule")
             session.remove_command("upcoming")
 
-    def channel_name(self, guild_id: int, channel_id: int | None) -> str | None:
-        guild = self.bot.get_guild(guild_id)
-        channel = guild.get_channel(channel_id) if guild and channel_id else None
-        return channel.name if channel is not None else None
-
     def view_of(
         self, series: SeriesRecord, occurrence: OccurrenceRecord, interested: int | None = None
     ) -> ScheduleView:
@@ -167,8 +163,8 @@ class ScheduleCog(commands.Cog):
             plan_title=self.bot.schedule.plan_title(series.guild_id, series.plan),
             interested=interested,
             status=occurrence.status,
-            channel_name=self.channel_name(series.guild_id, series.channel_id),
-            voice_name=self.channel_name(series.guild_id, series.voice_channel_id),
+            channel_name=channel_name(self.bot, series.guild_id, series.channel_id),
+            voice_name=channel_name(self.bot, series.guild_id, series.voice_channel_id),
         )
 
     # ------------------------------------------------------------ autocomplete
@@ -227,7 +223,7 @@ class ScheduleCog(commands.Cog):
             channel_id=channel_id,
             voice_channel_id=voice_channel.id if voice_channel else None,
             plan_title=self.bot.schedule.plan_title(guild_id, draft.plan),
-            channel_name=self.channel_name(guild_id, channel_id),
+            channel_name=channel_name(self.bot, guild_id, channel_id),
             voice_name=voice_channel.name if voice_channel else None,
         )
 

@@ -23,6 +23,7 @@ from bot.core.schedule_wake import utc
 from bot.core.session import NO_FACILITATOR, SessionRecord
 from bot.ui import limits
 from bot.ui.schedule import (
+    channel_name,
     event_description,
     opening_closed,
     opening_message,
@@ -51,11 +52,6 @@ class ScheduleEventsCog(commands.Cog):
     async def guild(self, guild_id: int) -> discord.Guild:
         return self.bot.get_guild(guild_id) or await self.bot.fetch_guild(guild_id)
 
-    def channel_name(self, guild_id: int, channel_id: int | None) -> str | None:
-        guild = self.bot.get_guild(guild_id)
-        channel = guild.get_channel(channel_id) if guild and channel_id else None
-        return channel.name if channel is not None else None
-
     # -------------------------------------------------------------- events
 
     async def fetch_event(self, occurrence: OccurrenceRecord) -> discord.ScheduledEvent | None:
@@ -71,13 +67,13 @@ class ScheduleEventsCog(commands.Cog):
         self, guild: discord.Guild, series: SeriesRecord, occurrence: OccurrenceRecord
     ) -> dict[str, Any]:
         channel = guild.get_channel(series.channel_id)
-        channel_name = channel.name if channel is not None else "the session channel"
+        board_channel = channel.name if channel is not None else "the session channel"
         fields: dict[str, Any] = {
             "name": limits.event_name(series.title),
             "start_time": utc(occurrence.starts_at),
             "end_time": utc(occurrence.ends_at),
             "description": event_description(
-                channel_name, self.bot.schedule.plan_title(series.guild_id, series.plan)
+                board_channel, self.bot.schedule.plan_title(series.guild_id, series.plan)
             ),
         }
         if series.voice_channel_id:
@@ -90,7 +86,7 @@ class ScheduleEventsCog(commands.Cog):
             fields["channel"] = voice or discord.Object(series.voice_channel_id)
         else:
             fields["entity_type"] = discord.EntityType.external
-            fields["location"] = limits.event_location(f"#{channel_name}")
+            fields["location"] = limits.event_location(f"#{board_channel}")
         return fields
 
     async def create_event(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> int:
@@ -167,7 +163,7 @@ class ScheduleEventsCog(commands.Cog):
         self, series: SeriesRecord, occurrence: OccurrenceRecord, user_id: int, minutes: int
     ) -> bool:
         guild = self.bot.get_guild(series.guild_id)
-        name = self.channel_name(series.guild_id, series.channel_id)
+        name = channel_name(self.bot, series.guild_id, series.channel_id)
         where = f"**#{name}**" if name else f"<#{series.channel_id}>"
         if guild is not None:
             where += f" on **{guild.name}**"

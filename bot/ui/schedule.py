@@ -27,6 +27,13 @@ def stamp(ts: float, style: str = "F") -> str:
     return f"<t:{int(ts)}:{style}>"
 
 
+def channel_name(client: discord.Client, guild_id: int, channel_id: int | None) -> str | None:
+    """A channel's name from the cache (None when unknown): names read the same everywhere."""
+    guild = client.get_guild(guild_id)
+    channel = guild.get_channel(channel_id) if guild and channel_id else None
+    return channel.name if channel is not None else None
+
+
 def server_time(local: datetime) -> str:
     """The same moment on the server's clock, named, for facilitators to double-check."""
     return f"{local:%a %-d %b %Y, %H:%M} ({local.tzinfo})"

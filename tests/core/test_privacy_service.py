@@ -3,7 +3,6 @@ deletion are one write job."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from bot.core.runner import Runner
 from bot.core.session import SessionService
 from bot.settings import Settings
 from bot.store.store import Store
-from tests.engines import TestDatabase
 
 GUILD, CHANNEL, ANA, BEN = 1, 2, 11, 12
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -25,14 +23,6 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 def clock() -> datetime:
     return NOW
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    opened = Store(engine.url)
-    await opened.open()
-    yield opened
-    await opened.close()
 
 
 @pytest.fixture

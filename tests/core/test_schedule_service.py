@@ -25,7 +25,6 @@ from bot.settings import Settings
 from bot.store.records import SessionRecord
 from bot.store.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.store import Store
-from tests.engines import TestDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
 GUILD, CHANNEL, FACILITATOR = 1, 2, 3
@@ -126,14 +125,12 @@ class World:
 
 
 @pytest.fixture
-async def world(engine: TestDatabase, tmp_path: Path) -> AsyncIterator[World]:
+async def world(store: Store, tmp_path: Path) -> AsyncIterator[World]:
     settings = Settings(
         database_path=tmp_path / "unused.db",
         activities_dirs=(ROOT / "activities",),
         media_dir=tmp_path / "media",
     )
-    store = Store(engine.url)
-    await store.open()
     clock = Clock()
     catalog = Catalog.load(list(settings.activities_dirs), settings.media_dir)
     library = GuildLibrary(store, clock, catalog, settings.servers)
@@ -147,7 +144,6 @@ async def world(engine: TestDatabase, tmp_path: Path) -> AsyncIterator[World]:
     service.attach(outlet)
     yield World(store, clock, outlet, sessions, service)
     service.timer.close()
-    await store.close()
 
 
 async def schedule(

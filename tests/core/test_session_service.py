@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +12,6 @@ from bot.core.errors import Conflict
 from bot.core.runner import Runner
 from bot.core.session import SessionService
 from bot.store.store import Store
-from tests.engines import TestDatabase
 
 GUILD, CHANNEL, FAY, ANA = 1, 2, 3, 11
 ACTIVITY = {
@@ -31,14 +29,6 @@ ACTIVITY = {
 
 def clock() -> datetime:
     return datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    opened = Store(engine.url)
-    await opened.open()
-    yield opened
-    await opened.close()
 
 
 async def test_joining_remembers_the_name_and_only_counts_once(store: Store) -> None:
