@@ -247,7 +247,8 @@ _LEADS_ACTIVE_SCHEDULE = (
 
 
 class LeadsActiveSchedule(Exception):
-    """Refused forget: the member leads an active schedule (its sessions open in their name)."""
+    """Refused forget: the member leads an active schedule. Its future sessions open in their
+    name and mention them, so they cancel it first; an open session does not refuse."""
 
 
 class PrivacyRepository:
@@ -309,12 +310,6 @@ class PrivacyRepository:
         return out
 
     # ------------------------------------------------------------------- forget
-
-    async def facilitates_active_schedule(self, guild_id: int, user_id: int) -> bool:
-        """True while they lead an active schedule: future sessions open in their name and
-        mention them, so they cancel it first. An open session does not block /forget."""
-        row = await self._db.fetch_one(_LEADS_ACTIVE_SCHEDULE, {"guild": guild_id, "user": user_id})
-        return row is not None
 
     async def forget(
         self, guild_id: int, user_id: int, now: float, *, unless_leading_schedule: bool = False
