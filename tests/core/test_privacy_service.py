@@ -3,6 +3,7 @@ deletion are one write job."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -91,3 +92,17 @@ async def test_forgetters_run_after_the_deletion(store: Store, privacy: PrivacyS
     privacy.on_forget(forgetter)
     await privacy.forget(GUILD, BEN)
     assert told == [(GUILD, BEN)]
+
+
+async def test_a_schedule_created_while_forget_runs_is_seen_by_the_forget(
+    store: Store, privacy: PrivacyService
+) -> None:
+    # Both at once: the schedule's write is queued first, so the forget (one job: check and
+    # delete) must see it and refuse; a check read before the job would have missed it.
+    created, forgot = await asyncio.gather(
+        lead_a_schedule(store, ANA), privacy.forget(GUILD, ANA), return_exceptions=True
+    )
+    assert isinstance(created, int)
+    assert isinstance(forgot, Conflict)
+    series = await store.schedule.series(created)
+    assert series is not None and series.facilitator_id == ANA
