@@ -4,6 +4,7 @@ what it was asked to do)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -299,3 +300,20 @@ async def test_the_wake_plan_is_the_one_the_timer_follows(world: World) -> None:
     at_start = plan_wake(occurrence, set(), occurrence.starts_at)
     assert at_start.open and not at_start.end
     assert await world.service.wake.next_due() == occurrence.starts_at
+
+
+async def test_an_edit_racing_a_cancel_changes_nothing_once_it_is_cancelled(
+    world: World,
+) -> None:
+    _, occurrence = await schedule(world)
+    cancelled, edited = await asyncio.gather(
+        world.service.cancel(GUILD, occurrence.id, whole_series=False),
+        world.service.edit(GUILD, occurrence.id, Changes(when="tomorrow 20:00")),
+        return_exceptions=True,
+    )
+    assert isinstance(cancelled, tuple)
+    assert isinstance(edited, Conflict)  # its check and its write are one job
+    stored = await world.store.schedule.occurrence(occurrence.id)
+    assert stored is not None and stored.status == "cancelled"
+    assert stored.starts_at == occurrence.starts_at
+    assert world.outlet.named("update_event") == []  # no event brought back to life
