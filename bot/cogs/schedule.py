@@ -28,6 +28,7 @@ from bot.ui.schedule import (
     ScheduleView,
     channel_name,
     confirm_embed,
+    schedule_view,
     upcoming_embed,
 )
 
@@ -151,21 +152,8 @@ class ScheduleCog(commands.Cog):
     def view_of(
         self, series: SeriesRecord, occurrence: OccurrenceRecord, interested: int | None = None
     ) -> ScheduleView:
-        return ScheduleView(
-            occurrence_id=occurrence.id,
-            title=series.title,
-            starts_at=occurrence.starts_at,
-            ends_at=occurrence.ends_at,
-            local_start=utc(occurrence.starts_at).astimezone(zone(series.timezone)),
-            repeat=series.repeat,  # type: ignore[arg-type]
-            channel_id=series.channel_id,
-            voice_channel_id=series.voice_channel_id,
-            plan_title=self.bot.schedule.plan_title(series.guild_id, series.plan),
-            interested=interested,
-            status=occurrence.status,
-            channel_name=channel_name(self.bot, series.guild_id, series.channel_id),
-            voice_name=channel_name(self.bot, series.guild_id, series.voice_channel_id),
-        )
+        plan_title = self.bot.schedule.plan_title(series.guild_id, series.plan)
+        return schedule_view(self.bot, series, occurrence, plan_title, interested)
 
     # ------------------------------------------------------------ autocomplete
 

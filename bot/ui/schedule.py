@@ -9,7 +9,9 @@ from typing import Any
 
 import discord
 
-from bot.core.schedule import Repeat, describe_repeat
+from bot.core.schedule import Repeat, describe_repeat, zone
+from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
+from bot.core.schedule_wake import utc
 from bot.core.text import shorten
 from bot.ui import limits
 from bot.ui.components import TypedButton, persistent_view
@@ -56,6 +58,31 @@ class ScheduleView:
     status: str = "scheduled"
     channel_name: str | None = None
     voice_name: str | None = None
+
+
+def schedule_view(
+    client: discord.Client,
+    series: SeriesRecord,
+    occurrence: OccurrenceRecord,
+    plan_title: str | None,
+    interested: int | None = None,
+) -> ScheduleView:
+    """One stored occurrence as shown, with channel names from the client's cache."""
+    return ScheduleView(
+        occurrence_id=occurrence.id,
+        title=series.title,
+        starts_at=occurrence.starts_at,
+        ends_at=occurrence.ends_at,
+        local_start=utc(occurrence.starts_at).astimezone(zone(series.timezone)),
+        repeat=series.repeat,  # type: ignore[arg-type]
+        channel_id=series.channel_id,
+        voice_channel_id=series.voice_channel_id,
+        plan_title=plan_title,
+        interested=interested,
+        status=occurrence.status,
+        channel_name=channel_name(client, series.guild_id, series.channel_id),
+        voice_name=channel_name(client, series.guild_id, series.voice_channel_id),
+    )
 
 
 def _where(view: ScheduleView) -> str:
