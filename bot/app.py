@@ -23,6 +23,7 @@ from bot.core.listening_service import ListeningService
 from bot.core.lyrics_service import LyricsService
 from bot.core.privacy import PrivacyService
 from bot.core.runner import Runner
+from bot.core.schedule_service import ScheduleService
 from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionService
 from bot.core.steps import StepHandler, step_handlers
@@ -43,9 +44,13 @@ COGS: tuple[str, ...] = (
     "bot.cogs.activities",
     "bot.cogs.activity_builder",
     "bot.cogs.reflection",
+    "bot.cogs.breathe",
     "bot.cogs.lyrics",
     "bot.cogs.song",
     "bot.cogs.schedule",
+    "bot.cogs.schedule_events",
+    "bot.cogs.schedule_start",
+    "bot.cogs.reminders",
     "bot.cogs.setup",
     "bot.cogs.listening",
     "bot.cogs.playlist",
@@ -129,6 +134,9 @@ class ChorusBot(commands.Bot):
         self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
         self.listening = ListeningService(store, clock, self.runner, settings.media_dir, plain_name)
         self.lyrics = LyricsService(store, clock, self.runner)
+        self.schedule = ScheduleService(
+            store, clock, self.sessions, self.runner, self.library, self.guild_settings
+        )
         self.component_handlers: dict[str, ComponentHandler] = {}
         self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
         self.form_handlers: dict[str, FormRoute] = {}
