@@ -300,31 +300,50 @@ async def _insert(conn: Conn, jobs: Sequence[ContributionJob]) -> list[Contribut
 async def _steps(
     conn: Conn, jobs: Sequence[tuple[int, ContributionJob]]
 ) -> dict[int, list[ContributionRecord]]:
-    """For the jobs asking `with_step`: the step as committed, once it has enough rows."""
-    asking = [(i, j) for i, j in jobs if j.with_step]
-    if not asking:
+    """For the jobs asking `with_step`: the step as committed, once it has enough rows.
+
+    Only the batch's last new contribution to a step gets it, as alone only the one that
+    brought the step to its full count would: the others' callers would each try to move
+    the run on (and all but one find it already moved)."""
+    last: dict[tuple[int, int], tuple[int, ContributionJob]] = {}
+    for index, job in jobs:
+        if job.with_step:
+            last[(job.run_id, job.step_index)] = (index, job)
+    if not last:
         return {}
-    counted = [(i, j) for i, j in asking if j.step_at_least > 0]
     counts: dict[tuple[int, int], int] = {}
+    counted = [key for key, (_, job) in last.items() if job.step_at_least > 0]
     if counted:
-        keys = list(dict.fromkeys((j.run_id, j.step_index) for _, j in counted))
-        cte, params = batch_rows(conn.engine, "u", _KEYS[:2], keys)
+        cte, params = batch_rows(conn.engine, "u", _KEYS[:2], counted)
         for row in await conn.fetch_all(
             f"WITH {cte} SELECT u.run_id, u.step_index, (SELECT COUNT(*) FROM contributions c"
             " WHERE c.run_id = u.run_id AND c.step_index = u.step_index) FROM u",
             params,
         ):
             counts[(int(row[0]), int(row[1]))] = int(row[2])
-    loaded: dict[tuple[int, int], list[ContributionRecord]] = {}
-    found: dict[int, list[ContributionRecord]] = {}
-    for index, job in asking:
-        key = (job.run_id, job.step_index)
-        if job.step_at_least > 0 and counts.get(key, 0) < job.step_at_least:
-            continue
-        if key not in loaded:
-            loaded[key] = [contribution(r) for r in await conn.fetch_all(_STEP, key)]
-        found[index] = loaded[key]
-    return found
+    reached = [
+        key
+        for key, (_, job) in last.items()
+        if job.step_at_least == 0 or counts.get(key, 0) >= job.step_at_least
+    ]
+    if not reached:
+        return {}
+    # Every step that may be complete, in one query (one round trip on PostgreSQL).
+    cte, params = batch_rows(conn.engine, "u", _KEYS[:2], reached)
+    rows = await conn.fetch_all(
+        f"WITH {cte} SELECT {_prefixed('c')} FROM u JOIN contributions c"
+        " ON c.run_id = u.run_id AND c.step_index = u.step_index ORDER BY c.id",
+        params,
+    )
+    steps: dict[tuple[int, int], list[ContributionRecord]] = {key: [] for key in reached}
+    for row in rows:
+        record = contribution(row)
+        steps[(record.run_id, record.step_index)].append(record)
+    return {last[key][0]: found for key, found in steps.items()}
+
+
+def _prefixed(alias: str) -> str:
+    return ", ".join(f"{alias}.{column}" for column in CONTRIBUTION_COLUMNS.split(", "))
 
 
 @functools.cache
