@@ -31,7 +31,7 @@ from bot.core.guild_settings import CareLookup
 from bot.core.runner import Runner, RunUpdate
 from bot.core.text import clean_member_text
 from bot.settings import CheckinSettings
-from bot.store.checkins import CheckinRecord, NoConsent
+from bot.store.checkins import CheckinRecord, NewCheckin, NoConsent
 from bot.store.records import SessionRecord
 from bot.store.store import Store
 
@@ -221,9 +221,9 @@ class CheckinService:
     ) -> Saved:
         passed = value is None
         kind = "pass" if passed or declined else "checkin"
-        save = None
+        new = None
         if not declined:
-            save = self._store.checkins.save_job(
+            new = NewCheckin(
                 guild_id=session.guild_id,
                 user_id=None if step.anonymous else user_id,
                 session_id=session.id,
@@ -235,7 +235,7 @@ class CheckinService:
                 value=value,
                 value2=value2 if step.scale.kind == "sam" else None,
                 passed=passed,
-                now=self.now(),
+                created_at=self.now(),
             )
         # One commit: consent, the contribution (replacing an earlier answer or pass), the row.
         outcome = await self._runner.contribute(
@@ -247,7 +247,7 @@ class CheckinService:
             anonymous=step.anonymous,
             replaces=ANSWER_KINDS,
             also=self._store.checkins.answer_job(
-                save,
+                new,
                 consent_of=None if step.anonymous or declined else (session.guild_id, user_id),
                 passed=passed,
             ),
@@ -297,18 +297,20 @@ class CheckinService:
         record = None
         if not passed:
             record = await self._store.checkins.save(
-                guild_id=guild_id,
-                user_id=user_id,
-                session_id=None,
-                run_id=None,
-                step_index=None,
-                scale=scale_key(scale),
-                phase="any",
-                measure=None,
-                value=value,
-                value2=value2 if scale.kind == "sam" else None,
-                passed=False,
-                now=self.now(),
+                NewCheckin(
+                    guild_id=guild_id,
+                    user_id=user_id,
+                    session_id=None,
+                    run_id=None,
+                    step_index=None,
+                    scale=scale_key(scale),
+                    phase="any",
+                    measure=None,
+                    value=value,
+                    value2=value2 if scale.kind == "sam" else None,
+                    passed=False,
+                    created_at=self.now(),
+                ),
                 replace_id=replace_id,
             )
         return Saved(

@@ -1,13 +1,16 @@
 """Child process for test_kill9: the real store and services under 20 concurrent writers.
 
 Each writer loops: a member joins a session (attendance), answers an anonymous check-in
-(CheckinService.answer_step, the call the check-in cog makes) and writes a lyric line
+(CheckinService.answer_step, the call the check-in cog makes), agrees to their check-ins being
+stored and answers a named one (same call), and writes a lyric line
 (LyricsService.contribute, the call the lyrics cog makes: the contribution and its song_lines
 row in one commit). A line is
 printed only after the call returned, i.e. after its write committed:
 
     A <session_id> <user_id>      attendance
-    C <checkin_id>                check-in
+    C <checkin_id>                anonymous check-in (runs by itself in its batch)
+    N <checkin_id>                named check-in after consent (batched with the other
+                                  writers' answers: one INSERT per table per batch)
     L <contribution_id> <song_id> lyric line (contribution and song_lines row)
 
 The parent kills this process with SIGKILL at a random moment.
@@ -67,6 +70,12 @@ async def writer(
         guild_id=guild, channel_id=base + 2, title=f"s{trial}-{number}", facilitator_id=base
     )
     checkin_run = (await runner.start(circle.id, checkin_activity)).run
+    # The activity's second step is a named (SAM) check-in; a third session waits there.
+    named = await sessions.open(
+        guild_id=guild, channel_id=base + 3, title=f"n{trial}-{number}", facilitator_id=base
+    )
+    named_run = (await runner.start(named.id, checkin_activity)).run
+    await runner.advance(named_run.id, 0)
     song_run = (await runner.start(studio.id, song_activity)).run
     step = song_activity.steps[0]
     assert step.type == "write"
@@ -80,6 +89,10 @@ async def writer(
         saved = await checkins.answer_step(checkin_run.id, 0, member, 1 + member % 5)
         assert saved.record is not None
         ack(f"C {saved.record.id}")
+        await checkins.set_consent(guild, member, True, f"m{member}")
+        saved = await checkins.answer_step(named_run.id, 1, member, 1 + member % 9, 5)
+        assert saved.record is not None
+        ack(f"N {saved.record.id}")
         # Lyric line: the call the lyrics cog makes (contribution + song_lines, one commit).
         try:
             outcome = await lyrics.contribute(
