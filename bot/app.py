@@ -33,6 +33,7 @@ from bot.core.session import SessionService
 from bot.core.steps import StepHandler
 from bot.core.vote import VoteHandler
 from bot.settings import Settings
+from bot.shards import LeaseKeeper, identify_gate, start_leases
 from bot.store.store import Store
 from bot.ui.components import FAMILIES, ChorusButton, RoutedItem, TypedComponent
 from bot.ui.forms import FormHandler, FormRoute, route_form
@@ -114,6 +115,7 @@ class ChorusBot(commands.Bot):
         clock: Clock = discord.utils.utcnow,
         step_handlers: dict[str, StepHandler] | None = None,
         voice: VoicePlayer | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -121,6 +123,7 @@ class ChorusBot(commands.Bot):
             tree_cls=ChorusTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            **options,
         )
         self.settings = settings
         self.store = store
@@ -133,6 +136,7 @@ class ChorusBot(commands.Bot):
         self.runner = Runner(store, clock, step_handlers or default_step_handlers())
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
         self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
+        self.leases: LeaseKeeper | None = None
         self.component_handlers: dict[str, ComponentHandler] = {}
         self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
         self.form_handlers: dict[str, FormRoute] = {}
@@ -154,6 +158,9 @@ class ChorusBot(commands.Bot):
         # thread while the store opens and the cogs load, not in a member's first interaction.
         warming = asyncio.create_task(asyncio.to_thread(warm_up))
         await self.store.open()
+        self.leases = await start_leases(
+            self.settings, self.store, self.clock, self.runner, self.scheduler.rearm
+        )
         await self.guild_settings.load()
         await self.library.load()
         for stale in self.library.stale:
@@ -182,6 +189,8 @@ class ChorusBot(commands.Bot):
         )
 
     async def _sync_commands(self) -> None:
+        if 0 not in self.settings.discord.my_shards:
+            return  # the process running shard 0 (the one Discord sends DMs to) syncs them
         guild_id = self.settings.dev_guild_id
         if guild_id:
             guild = discord.Object(id=guild_id)
@@ -234,8 +243,37 @@ class ChorusBot(commands.Bot):
     async def close(self) -> None:
         self.scheduler.close()
         self.live.close()
+        if self.leases is not None:
+            await self.leases.close()
         await super().close()
         await self.store.close()
+
+
+class ShardedChorusBot(ChorusBot, commands.AutoShardedBot):
+    """Chorus running this process's shards (`discord.shard_count` set); processes sharing
+    a PostgreSQL database take turns to IDENTIFY (see bot/shards.py)."""
+
+    def __init__(self, settings: Settings, store: Store, **extra: Any) -> None:
+        shards = settings.discord
+        super().__init__(
+            settings,
+            store,
+            shard_ids=list(shards.my_shards),
+            shard_count=shards.shard_count,
+            **extra,
+        )
+        self.identify_gate = identify_gate(settings)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if self.identify_gate is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+        else:
+            await self.identify_gate.before_identify(shard_id or 0)
+
+    async def close(self) -> None:
+        await super().close()
+        if self.identify_gate is not None:
+            await self.identify_gate.close()
 
 
 def create_bot(
@@ -247,7 +285,8 @@ def create_bot(
     **extra: Any,
 ) -> ChorusBot:
     """The bot with its store and catalog; tests pass their own, production the defaults."""
-    return ChorusBot(
+    kind = ShardedChorusBot if settings.discord.sharded else ChorusBot
+    return kind(
         settings,
         store or Store(settings.database),
         catalog=catalog,

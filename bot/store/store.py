@@ -9,6 +9,7 @@ from bot.store.database import open_database
 from bot.store.goals import GoalRepository
 from bot.store.guild_library import GuildLibraryRepository
 from bot.store.guild_settings import GuildSettingsRepository
+from bot.store.leases import LeaseRepository
 from bot.store.media import MediaRepository
 from bot.store.members import MemberRepository
 from bot.store.privacy import PrivacyRepository
@@ -36,6 +37,7 @@ class Store:
         self.goals = GoalRepository(self.db)
         self.guild_settings = GuildSettingsRepository(self.db)
         self.guild_library = GuildLibraryRepository(self.db)
+        self.leases = LeaseRepository(self.db)
 
     async def open(self) -> None:
         """Connect (or open the file) and bring the schema up to date."""
