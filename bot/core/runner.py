@@ -81,6 +81,7 @@ class Runner:
         self._anonymous_answered: dict[tuple[int, int], set[int]] = {}
         self._facilitators: dict[int, int | None] = {}
         self._scope: Callable[[], ShardScope] | None = None
+        store.changes.subscribe("forget", lambda ids: self.forget_member(ids[1]))
 
     # ----------------------------------------------------------------- lookups
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store.database import Conn, Database
+from bot.store.notify import ChangeFeed
 from bot.store.records import NO_FACILITATOR
 
 LINE_REMOVE_VALUES = ("remove", "delete")
@@ -241,8 +242,10 @@ _FORGETS: tuple[tuple[str, str, str], ...] = (
 
 
 class PrivacyRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
+        self.changes = changes or ChangeFeed(db)
+        """Tells the other processes on the database about consent changes and /forget."""
 
     # ------------------------------------------------------------------ consent
 
@@ -268,6 +271,7 @@ class PrivacyRepository:
                 " consent = excluded.consent, consent_at = excluded.consent_at",
                 (guild_id, user_id, display_name[:100], consent, now),
             )
+        await self.changes.publish("consent", guild_id, user_id)
 
     # ------------------------------------------------------------------- export
 
@@ -329,6 +333,7 @@ class PrivacyRepository:
                 scrubbed = await self._scrub_json(conn, table, column, select, touched, user_id)
                 if scrubbed:
                     anonymised[f"{table}.{column}"] = scrubbed
+        await self.changes.publish("forget", guild_id, user_id)
         return ForgetReport(deleted=deleted, anonymised=anonymised)
 
     async def _scrub_json(

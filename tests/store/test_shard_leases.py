@@ -19,7 +19,8 @@ import pytest
 from bot.app import default_step_handlers
 from bot.core.activities import Activity
 from bot.core.runner import CLAIM_HOLD, Runner
-from bot.shards import IdentifyGate, LeaseKeeper, shard_of
+from bot.shards import LeaseKeeper, shard_of
+from bot.store.identify import IdentifyGate
 from bot.store.runs import ShardScope
 from bot.store.store import Store
 from tests.engines import TestDatabase
