@@ -159,7 +159,7 @@ class ChorusBot(commands.Bot):
         warming = asyncio.create_task(asyncio.to_thread(warm_up))
         await self.store.open()
         self.leases = await start_leases(
-            self.settings, self.store, self.clock, self.runner, self.scheduler.rearm
+            self.settings, self.store, self.clock, self.runner, self._rearm_timers
         )
         await self.guild_settings.load()
         await self.library.load()
@@ -198,6 +198,18 @@ class ChorusBot(commands.Bot):
             await self.tree.sync(guild=guild)
         else:
             await self.tree.sync()
+
+    def fires_timers_of(self, guild_id: int) -> bool:
+        """Whether this process fires the server's timers now (always, in one process)."""
+        return self.leases is None or self.leases.holds(guild_id)
+
+    async def _rearm_timers(self) -> None:
+        """After a lease heartbeat: shards may have been adopted or given back."""
+        await self.scheduler.rearm()
+        for cog in self.cogs.values():
+            timer = getattr(cog, "timer", None)
+            if isinstance(timer, DeadlineScheduler):
+                await timer.rearm()
 
     async def _wake_runs(self) -> None:
         for update in await self.runner.wake_due():

@@ -82,6 +82,10 @@ class LeaseKeeper:
     def held(self) -> frozenset[int]:
         return self._held
 
+    def holds(self, guild_id: int) -> bool:
+        """Whether this process fires the guild's timers now."""
+        return shard_of(guild_id, self.shard_count) in self._held
+
     async def beat(self) -> frozenset[int]:
         """One heartbeat now (see LeaseRepository.beat); the shards held afterwards."""
         held = await self._store.leases.beat(

@@ -600,6 +600,7 @@ class ScheduleCog(commands.Cog):
         due = [
             next_deadline(o, minutes.get(o.guild_id, set()))
             for o in await self.bot.store.schedule.pending()
+            if self.bot.fires_timers_of(o.guild_id)
         ]
         return min((d for d in due if d is not None), default=None)
 
@@ -607,6 +608,8 @@ class ScheduleCog(commands.Cog):
         now = self.now().timestamp()
         minutes = await self.bot.store.schedule.optin_minutes()
         for occurrence in await self.bot.store.schedule.pending():
+            if not self.bot.fires_timers_of(occurrence.guild_id):
+                continue  # another process holds this server's shard
             plan = plan_wake(occurrence, minutes.get(occurrence.guild_id, set()), now)
             if not plan.anything:
                 continue
@@ -621,9 +624,10 @@ class ScheduleCog(commands.Cog):
         if series is None:
             return
         if plan.mark_reminders:
-            # Marked first: a crash after this never sends the same reminder twice.
-            await store.mark_reminders(occurrence.id, now)
-            if plan.remind:
+            # Marked first: a crash after this never sends the same reminder twice, and a
+            # wake-up (in any process) that finds them marked already sends nothing.
+            claimed = await store.mark_reminders(occurrence.id, now)
+            if plan.remind and claimed:
                 await self.send_reminders(series, occurrence, plan.remind, now)
         if plan.open:
             await self.open_session(series, occurrence, now)
