@@ -163,7 +163,12 @@ class FakeGateway:
                 return _json(
                     {"message": "Interaction has already been acknowledged.", "code": 40060}, 400
                 )
-            return web.Response(status=204)
+            # `with_response=1`, as discord.py asks: the callback and what it created.
+            kind = int(body.get("type", 0)) if isinstance(body, dict) else 0
+            answer: dict[str, Any] = {"interaction": {"id": parts[1], "type": 3}}
+            if kind:
+                answer["resource"] = {"type": kind}
+            return _json(answer)
         if parts[0] == "channels" and len(parts) == 3 and parts[2] == "messages":
             channel_id = int(parts[1])
             if request.method == "POST":
@@ -280,6 +285,51 @@ class FakeGateway:
         if shard is not None and self.shards.get(shard.shard_id) is shard:
             del self.shards[shard.shard_id]
         return ws
+
+    async def click(self, guild_id: int, custom_id: str, user_id: int) -> int:
+        """A member presses a button in the guild's channel: INTERACTION_CREATE on the
+        connection running the guild's shard. The interaction's id (callbacks are kept by it)."""
+        shard = self.shards[self.shard_of(guild_id)]
+        interaction_id = next(self._ids)
+        channel_id = channel_of(guild_id)
+        member = {
+            "user": _user(user_id, f"member{user_id % 1000}", False),
+            "roles": [],
+            "joined_at": "2026-01-01T00:00:00+00:00",
+            "permissions": str((1 << 41) - 1 - (1 << 3)),
+            "flags": 0,
+            "deaf": False,
+            "mute": False,
+        }
+        # discord.py finds the pressed button in the message's components.
+        button = {"type": 2, "style": 1, "label": "Press", "custom_id": custom_id}
+        message = self._message(
+            channel_id, next(self._ids), {"components": [{"type": 1, "components": [button]}]}
+        )
+        await shard.dispatch(
+            "INTERACTION_CREATE",
+            {
+                "id": str(interaction_id),
+                "application_id": str(APP_ID),
+                "type": 3,
+                "token": f"token-{interaction_id}",
+                "version": 1,
+                "guild_id": str(guild_id),
+                "channel_id": str(channel_id),
+                "channel": {"id": str(channel_id), "type": 0, "guild_id": str(guild_id)},
+                "member": member,
+                "message": message,
+                "data": {"custom_id": custom_id, "component_type": 2},
+                "locale": "en-US",
+                "guild_locale": "en-US",
+                "app_permissions": str((1 << 41) - 1),
+                "entitlements": [],
+                "authorizing_integration_owners": {"0": str(guild_id)},
+                "context": 0,
+                "attachment_size_limit": 10_485_760,
+            },
+        )
+        return interaction_id
 
     async def wait_for_shards(self, shards: set[int], within: float = 90.0) -> None:
         """Until every one of `shards` has a live connection (at most `within` seconds)."""

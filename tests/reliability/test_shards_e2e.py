@@ -5,7 +5,7 @@ Two processes run 4 shards between them (shards 0, 2 and 1, 3) against a fake ga
 ends on its own (a stored deadline); the process holding shards 1 and 3 is killed with SIGKILL
 before those deadlines and restarted later. Every deadline's transition must commit exactly
 once (the run is at step 2, the step posted once) whichever process fired it; the restarted
-process takes its shards back.
+process takes its shards back, and a button pressed in any guild afterwards is answered once.
 """
 
 from __future__ import annotations
@@ -102,11 +102,15 @@ def posted_second_step(gateway: FakeGateway) -> Counter[int]:
     )
 
 
-def show_failed_processes(folder: Path) -> None:
+def failed_processes(folder: Path) -> list[str]:
+    """Logs with an error or a traceback (printed, for the test's output)."""
+    failed = []
     for log in sorted(folder.glob("process-*.log")):
         text = log.read_text(errors="replace")
-        if "Traceback" in text:
+        if "Traceback" in text or "ERROR" in text:
             print(f"--- {log.name}\n{text[-4000:]}")
+            failed.append(log.name)
+    return failed
 
 
 async def test_deadlines_fire_once_across_processes_through_a_kill_and_a_restart(
@@ -153,6 +157,21 @@ async def test_deadlines_fire_once_across_processes_through_a_kill_and_a_restart
         await asyncio.sleep(5)
 
         assert set((await steps_of(store)).values()) == {1}
+        # Every button pressed afterwards is answered once, by the process running its shard.
+        sessions = {
+            int(r[1]): int(r[0])
+            for r in await store.db.fetch_all("SELECT id, guild_id FROM sessions")
+        }
+        clicks = [
+            await gateway.click(guild, f"chorus:board:join:{sessions[guild]}", 700 + n)
+            for n, guild in enumerate(guilds())
+        ]
+        for _ in range(100):
+            if all(gateway.callbacks.get(i) for i in clicks):
+                break
+            await asyncio.sleep(0.1)
+        assert {i: len(gateway.callbacks.get(i, [])) for i in clicks} == dict.fromkeys(clicks, 1)
+        assert all(gateway.callbacks[i][0].get("type") in (4, 5, 6, 7, 9) for i in clicks)
         posted = posted_second_step(gateway)
         assert posted == Counter({channel_of(g): 1 for g in run_guild.values()}), posted
         leases = {lease.shard_id: lease for lease in await store.leases.all()}
@@ -170,7 +189,8 @@ async def test_deadlines_fire_once_across_processes_through_a_kill_and_a_restart
                 process.kill()
         await store.close()
         await gateway.close()
-        show_failed_processes(tmp_path)
+        failed = failed_processes(tmp_path)
+    assert failed == []
 
 
 def time_clock() -> Any:
