@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store.database import Conn, Database
+from bot.store.notify import ChangeFeed
 from bot.store.records import NO_FACILITATOR
 
 LINE_REMOVE_VALUES = ("remove", "delete")
@@ -252,8 +253,10 @@ class LeadsActiveSchedule(Exception):
 
 
 class PrivacyRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
+        self.changes = changes or ChangeFeed(db)
+        """Tells the other processes on the database about consent changes and /forget."""
 
     # ------------------------------------------------------------------ consent
 
@@ -282,6 +285,7 @@ class PrivacyRepository:
             )
 
         await self._db.write(job, invalidate=[("consent", guild_id, user_id)])
+        await self.changes.publish("consent", guild_id, user_id)
 
     # ------------------------------------------------------------------- export
 
@@ -345,7 +349,9 @@ class PrivacyRepository:
             return ForgetReport(deleted=deleted, anonymised=anonymised)
 
         # Forgetting touches nearly every table: every cached read goes.
-        return await self._db.write(job, invalidate=None)
+        report = await self._db.write(job, invalidate=None)
+        await self.changes.publish("forget", guild_id, user_id)
+        return report
 
     async def _scrub_json(
         self,
