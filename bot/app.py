@@ -52,6 +52,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.setup",
     "bot.cogs.listening",
     "bot.cogs.checkins",
+    "bot.cogs.checkin_schedule",
     "bot.cogs.goals",
     "bot.cogs.privacy",
 )

@@ -45,6 +45,7 @@ TABLE_ORDER = (
     "guild_activities",
     "guild_settings",
     "guild_setting_changes",
+    "checkin_schedules",
 )
 CHUNK = 1000
 

@@ -153,6 +153,12 @@ _EXPORTS: tuple[tuple[str, str], ...] = (
         "SELECT key, old_value, new_value, changed_at FROM guild_setting_changes"
         " WHERE guild_id = :guild AND changed_by = :user ORDER BY changed_at, id",
     ),
+    (
+        "checkin_schedule",
+        "SELECT days, minute, timezone, scale, paused_until, next_send_at, snoozed_until,"
+        " last_sent_on, created_at, updated_at FROM checkin_schedules"
+        " WHERE guild_id = :guild AND user_id = :user",
+    ),
 )
 
 _SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
@@ -235,6 +241,11 @@ _FORGETS: tuple[tuple[str, str, str], ...] = (
         "guild_setting_changes",
         "UPDATE guild_setting_changes SET changed_by = NULL"
         " WHERE guild_id = :guild AND changed_by = :user",
+    ),
+    (
+        "delete",
+        "checkin_schedules",
+        "DELETE FROM checkin_schedules WHERE guild_id = :guild AND user_id = :user",
     ),
     ("delete", "members", "DELETE FROM members WHERE guild_id = :guild AND user_id = :user"),
 )
