@@ -49,6 +49,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.reflection",
     "bot.cogs.lyrics",
     "bot.cogs.schedule",
+    "bot.cogs.calendar",
     "bot.cogs.setup",
     "bot.cogs.listening",
     "bot.cogs.checkins",
