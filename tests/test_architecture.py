@@ -11,7 +11,12 @@ import bot.cogs
 from bot.app import COGS
 
 ROOT = Path(__file__).resolve().parent.parent
-HELPER_MODULES = {"bot.cogs.errors", "bot.cogs.access", "bot.cogs.controls"}
+HELPER_MODULES = {
+    "bot.cogs.errors",
+    "bot.cogs.access",
+    "bot.cogs.controls",
+    "bot.cogs.mydata_exports",
+}
 
 
 def imported_modules(path: Path) -> set[str]:
