@@ -54,6 +54,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.listening",
     "bot.cogs.checkins",
     "bot.cogs.checkin_schedule",
+    "bot.cogs.checkin_notice",
     "bot.cogs.goals",
     "bot.cogs.privacy",
 )

@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import ChorusBot
+from bot.cogs import checkin_notice
 from bot.cogs.access import require_guild
 from bot.cogs.errors import reply_ephemeral
 from bot.core.checkin_reminders import CheckinReminders
@@ -211,13 +212,17 @@ class CheckinScheduleCog(commands.Cog):
                 view=checkin_ui.answer_view(saved.record.id, note=True, share=False),
                 allowed_mentions=NONE,
             )
-        if self.checkins.is_low(guild_id, scale, value):
+        # A low answer gets the support message whether or not it could be saved.
+        if saved.low if saved is not None else self.checkins.is_low(guild_id, scale, value):
             config = self.bot.guild_settings.for_guild(guild_id)
             links = checkin_ui.care_view(None, config.support_links)
             await interaction.followup.send(
                 embed=checkin_ui.care_embed(config.support_text),
                 view=links if links is not None else discord.utils.MISSING,
                 allowed_mentions=NONE,
+            )
+            await checkin_notice.after_low_answer(
+                interaction, saved.record if saved is not None else None
             )
 
 

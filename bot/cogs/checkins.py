@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import ChorusBot
-from bot.cogs import controls
+from bot.cogs import checkin_notice, controls
 from bot.cogs.access import require_guild
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import CheckinStep, Scale
@@ -175,6 +175,7 @@ class CheckinsCog(commands.Cog):
         await self._send(interaction, edit, content=text, view=view)
         if saved.low:
             await self._care(interaction, session.id if session is not None else None)
+            await checkin_notice.after_low_answer(interaction, record)
 
     async def _care(self, interaction: discord.Interaction, session_id: int | None) -> None:
         """The support message, privately, after the reply to a low answer."""

@@ -46,6 +46,7 @@ TABLE_ORDER = (
     "guild_settings",
     "guild_setting_changes",
     "checkin_schedules",
+    "checkin_notice_optins",
 )
 CHUNK = 1000
 

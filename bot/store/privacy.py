@@ -159,6 +159,11 @@ _EXPORTS: tuple[tuple[str, str], ...] = (
         " last_sent_on, created_at, updated_at FROM checkin_schedules"
         " WHERE guild_id = :guild AND user_id = :user",
     ),
+    (
+        "checkin_notice",
+        "SELECT low_answers, within_days, created_at FROM checkin_notice_optins"
+        " WHERE guild_id = :guild AND user_id = :user",
+    ),
 )
 
 _SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
@@ -246,6 +251,11 @@ _FORGETS: tuple[tuple[str, str, str], ...] = (
         "delete",
         "checkin_schedules",
         "DELETE FROM checkin_schedules WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "delete",
+        "checkin_notice_optins",
+        "DELETE FROM checkin_notice_optins WHERE guild_id = :guild AND user_id = :user",
     ),
     ("delete", "members", "DELETE FROM members WHERE guild_id = :guild AND user_id = :user"),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.checkin_notices import CheckinNoticeRepository
 from bot.store.checkin_schedules import CheckinScheduleRepository
 from bot.store.checkins import CheckinRepository
 from bot.store.database import open_database
@@ -34,6 +35,7 @@ class Store:
         self.schedule = ScheduleRepository(self.db)
         self.checkins = CheckinRepository(self.db)
         self.checkin_schedules = CheckinScheduleRepository(self.db)
+        self.checkin_notices = CheckinNoticeRepository(self.db)
         self.privacy = PrivacyRepository(self.db)
         self.goals = GoalRepository(self.db)
         self.guild_settings = GuildSettingsRepository(self.db)

@@ -259,8 +259,8 @@ KINDS = {"prompt", "checkin", "listen", "write", "reflect", "breathe", "vote", "
 
 
 async def prepare_member(world: World, person: MemberActor) -> None:
-    """Data outside the activity: a goal (with consent), a nomination, a reminder choice and a
-    check-in schedule."""
+    """Data outside the activity: a goal (with consent), a nomination, a reminder choice, a
+    check-in schedule and the pattern notice."""
     result = await person.slash(world.channel, "goal set", text=f"goal of {person.name}")
     if result.response.embeds and result.response.embeds[0].title == "Before your first goal":
         result = await person.click(result.response.message, label="Agree")
@@ -279,6 +279,8 @@ async def prepare_member(world: World, person: MemberActor) -> None:
         world.channel, "checkin schedule set", days="daily", time="19:00", timezone="UTC"
     )
     assert "Your private check-ins" in scheduled.response.content, scheduled.response.content
+    noticed = await person.slash(world.channel, "checkin notice on")
+    assert "notice is on" in noticed.response.content, noticed.response.content
 
 
 async def run_until(world: World, people: list[MemberActor], stop_at: int) -> None:

@@ -78,6 +78,8 @@ FILL = (
     " paused_until, next_send_at, snoozed_until, last_sent_on, created_at, updated_at)"
     " VALUES (900000000000000001, 800000000000000002, 18, 1140, 'Europe/Berlin', '0-10',"
     " '2026-12-01', 30.0, NULL, '2026-11-30', 7.0, 7.5)",
+    "INSERT INTO checkin_notice_optins (guild_id, user_id, low_answers, within_days, created_at)"
+    " VALUES (900000000000000001, 800000000000000002, 3, 7, 8.0)",
 )
 
 

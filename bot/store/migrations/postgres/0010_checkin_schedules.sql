@@ -26,3 +26,15 @@ CREATE TABLE checkin_schedules (
 );
 CREATE INDEX checkin_schedules_due ON checkin_schedules (next_send_at);
 CREATE INDEX checkin_schedules_snoozed ON checkin_schedules (snoozed_until);
+
+-- A member's own opt-in to a private pattern notice (/checkin notice on): after `low_answers`
+-- low check-ins within `within_days` days, they (and nobody else) get a gentle message with the
+-- server's support resources. Nothing is stored about a notice itself.
+CREATE TABLE checkin_notice_optins (
+    guild_id     BIGINT NOT NULL,
+    user_id      BIGINT NOT NULL,
+    low_answers  BIGINT NOT NULL CHECK (low_answers BETWEEN 2 AND 10),
+    within_days  BIGINT NOT NULL CHECK (within_days BETWEEN 1 AND 60),
+    created_at   DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (guild_id, user_id)
+);
