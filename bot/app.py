@@ -55,6 +55,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.checkins",
     "bot.cogs.checkin_schedule",
     "bot.cogs.checkin_notice",
+    "bot.cogs.checkin_tags",
     "bot.cogs.goals",
     "bot.cogs.privacy",
 )

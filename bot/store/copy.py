@@ -47,6 +47,7 @@ TABLE_ORDER = (
     "guild_setting_changes",
     "checkin_schedules",
     "checkin_notice_optins",
+    "checkin_tags",
 )
 CHUNK = 1000
 

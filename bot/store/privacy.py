@@ -164,6 +164,11 @@ _EXPORTS: tuple[tuple[str, str], ...] = (
         "SELECT low_answers, within_days, created_at FROM checkin_notice_optins"
         " WHERE guild_id = :guild AND user_id = :user",
     ),
+    (
+        "checkin_tags",
+        "SELECT checkin_id, tag, created_at FROM checkin_tags"
+        " WHERE guild_id = :guild AND user_id = :user ORDER BY checkin_id, tag",
+    ),
 )
 
 _SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
@@ -171,6 +176,11 @@ _SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
 # What /forget does, in order, in one transaction: delete the member's own data, keep shared
 # work without their id. song_lines follows the song's own setting (see _forget_lines).
 _FORGETS: tuple[tuple[str, str, str], ...] = (
+    (
+        "delete",
+        "checkin_tags",
+        "DELETE FROM checkin_tags WHERE guild_id = :guild AND user_id = :user",
+    ),
     ("delete", "checkins", "DELETE FROM checkins WHERE guild_id = :guild AND user_id = :user"),
     (
         "delete",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.store.checkin_notices import CheckinNoticeRepository
 from bot.store.checkin_schedules import CheckinScheduleRepository
+from bot.store.checkin_tags import CheckinTagRepository
 from bot.store.checkins import CheckinRepository
 from bot.store.database import open_database
 from bot.store.goals import GoalRepository
@@ -36,6 +37,7 @@ class Store:
         self.checkins = CheckinRepository(self.db)
         self.checkin_schedules = CheckinScheduleRepository(self.db)
         self.checkin_notices = CheckinNoticeRepository(self.db)
+        self.checkin_tags = CheckinTagRepository(self.db)
         self.privacy = PrivacyRepository(self.db)
         self.goals = GoalRepository(self.db)
         self.guild_settings = GuildSettingsRepository(self.db)

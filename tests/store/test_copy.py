@@ -80,6 +80,8 @@ FILL = (
     " '2026-12-01', 30.0, NULL, '2026-11-30', 7.0, 7.5)",
     "INSERT INTO checkin_notice_optins (guild_id, user_id, low_answers, within_days, created_at)"
     " VALUES (900000000000000001, 800000000000000002, 3, 7, 8.0)",
+    "INSERT INTO checkin_tags (checkin_id, guild_id, user_id, tag, created_at)"
+    " VALUES (81, 900000000000000001, 800000000000000002, 'slept badly ✨', 13.2)",
 )
 
 

@@ -38,3 +38,15 @@ CREATE TABLE checkin_notice_optins (
     created_at   DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (guild_id, user_id)
 );
+
+-- Tags a member puts on their own check-in ("slept badly", "played music"): as private as the
+-- answer. Deleted with the check-in (retention, /forget) and by /forget on their own.
+CREATE TABLE checkin_tags (
+    checkin_id   BIGINT NOT NULL REFERENCES checkins (id) ON DELETE CASCADE,
+    guild_id     BIGINT NOT NULL,
+    user_id      BIGINT NOT NULL,
+    tag          TEXT NOT NULL,
+    created_at   DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (checkin_id, tag)
+);
+CREATE INDEX checkin_tags_member ON checkin_tags (guild_id, user_id, tag);
