@@ -86,9 +86,13 @@ async def test_tuesday_friday_evenings_in_berlin_across_the_clock_change(
     assert labels == [str(v) for v in range(11)] + ["Pass", "Snooze 1 hour"]
     answered = await ana.user.click(last, label="7")
     assert "Saved: **7" in (answered.response.content or ""), answered.response.content
+    shown = await ana.user.click(answered.response.message, label="Add a note")
+    noted = await ana.user.submit_modal(shown, {"note": "long day, good evening"})
+    assert "note is saved" in (noted.response.content or ""), noted.response.content
     bot = world.bot()
     [saved] = await bot.store.checkins.for_member(world.guild.id, ana.id, 0.0)
     assert (saved.value, saved.phase, saved.session_id, saved.scale) == (7, "any", None, "0-10")
+    assert saved.note == "long day, good evening"
 
 
 async def test_snooze_asks_once_more_and_pass_is_fine(world: World) -> None:

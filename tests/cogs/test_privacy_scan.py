@@ -260,7 +260,7 @@ KINDS = {"prompt", "checkin", "listen", "write", "reflect", "breathe", "vote", "
 
 async def prepare_member(world: World, person: MemberActor) -> None:
     """Data outside the activity: a goal (with consent), a nomination, a reminder choice, a
-    check-in schedule and the pattern notice."""
+    check-in schedule, the pattern notice and a tagged /checkin now."""
     result = await person.slash(world.channel, "goal set", text=f"goal of {person.name}")
     if result.response.embeds and result.response.embeds[0].title == "Before your first goal":
         result = await person.click(result.response.message, label="Agree")
@@ -281,6 +281,10 @@ async def prepare_member(world: World, person: MemberActor) -> None:
     assert "Your private check-ins" in scheduled.response.content, scheduled.response.content
     noticed = await person.slash(world.channel, "checkin notice on")
     assert "notice is on" in noticed.response.content, noticed.response.content
+    now = await person.slash(world.channel, "checkin now")
+    await person.click(now.response.message, label="5")
+    tagged = await person.slash(world.channel, "checkin tag add", tags="played music")
+    assert "tagged" in tagged.response.content, tagged.response.content
 
 
 async def run_until(world: World, people: list[MemberActor], stop_at: int) -> None:
