@@ -138,8 +138,13 @@ class CheckinScheduleCog(commands.Cog):
     async def send_due(self) -> None:
         """Claim every due DM (one write), then send the ones still in time."""
         for claim in await self.reminders.claim_due():
-            if claim.send:
+            if not claim.send:
+                continue
+            try:
                 await self._send(claim)
+            except Exception:
+                # Claimed already: one member's failure must not cost the others their DM.
+                log.exception("a scheduled check-in DM failed")
 
     async def _send(self, claim: ClaimedSend) -> None:
         schedule = claim.schedule

@@ -153,3 +153,20 @@ async def test_without_consent_and_with_bad_input_the_member_is_told_how_to_fix_
         bad = await ana.slash(world.channel, "checkin schedule set", **options)
         assert bad.ephemeral and said in (bad.response.content or ""), bad.response.content
     assert await world.bot().store.checkin_schedules.get(world.guild.id, ana.id) is None
+
+
+async def test_closed_dms_skip_that_day_only(world: World) -> None:
+    """A DM Discord refuses (closed DMs) is not retried and breaks nothing: the next day's
+    comes as usual, and another member's DM at the same minute still goes out."""
+    ana, ben = world.members[:2]
+    for member in (ana, ben):
+        await agree(world, member)
+        await schedule(world, member, days="daily", time="08:00", timezone="UTC")
+    route = f"/channels/{ana.user.dm_channel.id}/messages"
+    world.env.inject_error("POST", route, status=403, code=50007, message="Cannot send")
+    await advance_to(world, utc(2026, 1, 1, 8, 1))
+    assert dms(ana) == [] and len(dms(ben)) == 1
+    await advance_to(world, utc(2026, 1, 1, 23))
+    assert dms(ana) == []  # not retried
+    await advance_to(world, utc(2026, 1, 2, 8, 1))
+    assert len(dms(ana)) == 1 and len(dms(ben)) == 2
