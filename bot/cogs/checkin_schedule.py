@@ -81,7 +81,11 @@ class CheckinScheduleCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        self.reminders = CheckinReminders(bot.store, bot.clock)
+        # Only servers this process is connected to: with several processes (shards), each
+        # claims and sends the DMs of its own servers, and none claims one it can't send.
+        self.reminders = CheckinReminders(
+            bot.store, bot.clock, lambda guild_id: bot.get_guild(guild_id) is not None
+        )
         self.checkins = CheckinService(
             bot.store, bot.clock, bot.runner, bot.settings.checkins, bot.guild_settings.care_for
         )
@@ -172,6 +176,15 @@ class CheckinScheduleCog(commands.Cog):
             # Closed DMs or Discord trouble: this one is not retried (it was claimed, and a
             # late or repeated check-in is worse than a missed one); the next one comes as usual.
             log.info("a scheduled check-in DM couldn't be delivered (%s)", error.status)
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """The servers of this process are known now (start-up, reconnect): arm for them."""
+        await self.timer.rearm()
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.timer.rearm()
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:

@@ -10,6 +10,7 @@ sent is stored, and a slot on that day is skipped (a Snooze the member asked for
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -146,9 +147,14 @@ class Plan:
 class CheckinReminders:
     """Members' own check-in schedules: choosing, stopping, and claiming the DMs that are due."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, mine: Callable[[int], bool] = lambda _guild: True
+    ) -> None:
+        """`mine(guild_id)`: whether this process serves that server (with several processes
+        each sends the DMs of its own servers only)."""
         self._store = store
         self._clock = clock
+        self._mine = mine
 
     def now(self) -> float:
         return timestamp(self._clock)
@@ -212,7 +218,7 @@ class CheckinReminders:
 
     async def next_due(self) -> float | None:
         """The earliest stored send time (UTC seconds), or None."""
-        return await self._store.checkin_schedules.next_due()
+        return await self._store.checkin_schedules.next_due(self._mine)
 
     async def claim_due(self) -> list[ClaimedSend]:
         """Every DM due now, claimed in one write: each schedule moves on to its next send time
@@ -233,5 +239,9 @@ class CheckinReminders:
             )
 
         return await self._store.checkin_schedules.claim_due(
-            now, LATE_GRACE_SECONDS, following, lambda r, ts: local_day(ts, r.timezone)
+            now,
+            LATE_GRACE_SECONDS,
+            following,
+            lambda r, ts: local_day(ts, r.timezone),
+            self._mine,
         )

@@ -148,14 +148,16 @@ class CheckinScheduleRepository:
 
         return await self._db.write(job) > 0
 
-    async def next_due(self) -> float | None:
-        """The earliest send time of any schedule (a snooze included), UTC seconds."""
-        row = await self._db.fetch_one(
-            "SELECT MIN(next_send_at), MIN(snoozed_until) FROM checkin_schedules"
+    async def next_due(self, mine: Callable[[int], bool] = lambda _guild: True) -> float | None:
+        """The earliest send time (a snooze included, UTC seconds) in the servers `mine` says
+        this process serves; None without one."""
+        rows = await self._db.fetch_all(
+            "SELECT guild_id, MIN(next_send_at), MIN(snoozed_until) FROM checkin_schedules"
+            " GROUP BY guild_id"
         )
-        if row is None:
-            return None
-        found = [float(v) for v in tuple(row) if v is not None]
+        found = [
+            float(v) for row in rows if mine(int(row[0])) for v in tuple(row)[1:] if v is not None
+        ]
         return min(found) if found else None
 
     async def claim_due(
@@ -164,6 +166,7 @@ class CheckinScheduleRepository:
         grace: float,
         following: Callable[[CheckinScheduleRecord, str | None], float],
         day_of: Callable[[CheckinScheduleRecord, float], str],
+        mine: Callable[[int], bool] = lambda _guild: True,
     ) -> list[ClaimedSend]:
         """Claim every DM due at `now` (UTC seconds) in one write job.
 
@@ -171,7 +174,8 @@ class CheckinScheduleRepository:
         time, `day_of(row, ts)` the member's date of a send; the snooze is cleared. A DM due
         more than `grace` seconds ago is claimed with send False (skipped, day not marked). A row
         changed by someone else since it was read (another process claimed it, the member
-        changed it) is left out. Returns the claims, oldest first.
+        changed it) is left out, and so is a server `mine` says another process serves (its
+        process claims it). Returns the claims, oldest first.
         """
 
         async def job(conn: Conn) -> list[ClaimedSend]:
@@ -182,6 +186,8 @@ class CheckinScheduleRepository:
             )
             claims: list[ClaimedSend] = []
             for record in map(_record, rows):
+                if not mine(record.guild_id):
+                    continue
                 snoozed = record.snoozed_until is not None and record.snoozed_until <= now
                 regular = record.next_send_at <= now
                 due_at = min(

@@ -101,3 +101,31 @@ async def test_a_new_schedule_replaces_the_old_and_keeps_the_day_sent(store: Sto
     assert await repo.delete(1, 7)
     assert not await repo.delete(1, 7)
     assert await repo.get(1, 7) is None and await repo.next_due() is None
+
+
+async def test_each_process_claims_only_its_own_servers(store: Store) -> None:
+    """Two processes (shards) each see the earliest time and claim the DMs of their servers."""
+    repo = store.checkin_schedules
+    await put(store, 7, 1000.0)  # server 1
+    await store.checkin_schedules.put(
+        guild_id=2,
+        user_id=8,
+        days=127,
+        minute=0,
+        timezone="UTC",
+        scale="0-10",
+        paused_until=None,
+        next_send_at=500.0,
+        now=0.0,
+    )
+
+    def first(guild: int) -> bool:
+        return guild == 1
+
+    def second(guild: int) -> bool:
+        return guild == 2
+
+    assert await repo.next_due(first) == 1000.0 and await repo.next_due(second) == 500.0
+    assert await repo.claim_due(2000.0, 5000.0, a_day_later, day_of, first) != []
+    [other] = await repo.claim_due(2000.0, 5000.0, a_day_later, day_of, second)
+    assert other.schedule.guild_id == 2 and await repo.next_due() == 500.0 + DAY
