@@ -177,6 +177,19 @@ class CheckinScheduleCog(commands.Cog):
             # late or repeated check-in is worse than a missed one); the next one comes as usual.
             log.info("a scheduled check-in DM couldn't be delivered (%s)", error.status)
 
+    async def _still_member(self, guild_id: int, user_id: int) -> bool:
+        """An old DM's button must not save into a server its member has left."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            return False
+        if guild.get_member(user_id) is not None:
+            return True
+        try:
+            await guild.fetch_member(user_id)
+        except discord.NotFound:
+            return False
+        return True
+
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """The servers of this process are known now (start-up, reconnect): arm for them."""
@@ -209,6 +222,9 @@ class CheckinScheduleCog(commands.Cog):
             return
         if item.choice == ui.PASS:
             await interaction.response.edit_message(content=ui.PASSED, embed=None, view=None)
+            return
+        if not await self._still_member(guild_id, user_id):
+            await interaction.response.edit_message(content=ui.NOT_A_MEMBER, embed=None, view=None)
             return
         scale = scale_of(item.scale)
         try:

@@ -101,3 +101,4 @@ NEEDS_CONSENT = (
     "Scheduled check-ins save your answers, so they need your agreement first. "
     "Use /checkin consent and press Agree, then /checkin schedule set again."
 )
+NOT_A_MEMBER = "You're no longer in that server, so nothing was saved there."

@@ -121,16 +121,23 @@ async def test_off_leaving_and_forget_stop_the_dms_at_once(world: World) -> None
         await schedule(world, member, days="daily", time="20:00", timezone="UTC")
     off = await ana.slash(world.channel, "checkin schedule off")
     assert "off" in (off.response.content or "")
-    world.guild.remove_member(ben)
-    await world.env.settle()
     asked = await cai.slash(world.channel, "forget")
     done = await cai.click(asked.response.message, label="Delete my data")
     assert "has been deleted" in (done.response.content or "")
+    await advance_to(world, utc(2026, 1, 1, 20, 1))
+    assert dms(ana) == dms(cai) == []
+    [old_dm] = dms(ben)
+    world.guild.remove_member(ben)
+    await world.env.settle()
+    # An old DM's button doesn't save into a server they left.
+    late = await ben.user.click(old_dm, label="5")
+    assert "no longer in that server" in (late.response.content or "")
     bot = world.bot()
     for member in (ana, ben, cai):
         assert await bot.store.checkin_schedules.get(world.guild.id, member.id) is None
     await world.env.advance_time(3 * 86_400)
-    assert dms(ana) == dms(ben) == dms(cai) == []
+    assert dms(ana) == dms(cai) == [] and len(dms(ben)) == 1
+    assert await bot.store.checkins.for_member(world.guild.id, ben.id, 0.0) == []
     shown = await ana.slash(world.channel, "checkin schedule show")
     assert "no check-in schedule" in (shown.response.content or "")
 
