@@ -1,5 +1,6 @@
--- A member's own check-in schedule (/checkin schedule set): private check-ins by DM on the days
--- and at the local time they chose. Opt-in only: a member without a row gets nothing.
+-- Between sessions (issue 26). First: a member's own check-in schedule (/checkin schedule set),
+-- private check-ins by DM on the days and at the local time they chose. Opt-in only: a member
+-- without a row gets nothing.
 -- Times are UTC unix seconds; `paused_until` and `last_sent_on` are
 -- days of the member's own calendar (YYYY-MM-DD).
 
