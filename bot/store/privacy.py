@@ -154,6 +154,22 @@ _EXPORTS: tuple[tuple[str, str], ...] = (
         "SELECT key, old_value, new_value, changed_at FROM guild_setting_changes"
         " WHERE guild_id = :guild AND changed_by = :user ORDER BY changed_at, id",
     ),
+    (
+        "checkin_schedule",
+        "SELECT days, minute, timezone, scale, paused_until, next_send_at, snoozed_until,"
+        " last_sent_on, created_at, updated_at FROM checkin_schedules"
+        " WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "checkin_notice",
+        "SELECT low_answers, within_days, created_at FROM checkin_notice_optins"
+        " WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "checkin_tags",
+        "SELECT checkin_id, tag, created_at FROM checkin_tags"
+        " WHERE guild_id = :guild AND user_id = :user ORDER BY checkin_id, tag",
+    ),
 )
 
 _SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
@@ -161,6 +177,11 @@ _SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
 # What /forget does, in order, in one transaction: delete the member's own data, keep shared
 # work without their id. song_lines follows the song's own setting (see _forget_lines).
 _FORGETS: tuple[tuple[str, str, str], ...] = (
+    (
+        "delete",
+        "checkin_tags",
+        "DELETE FROM checkin_tags WHERE guild_id = :guild AND user_id = :user",
+    ),
     ("delete", "checkins", "DELETE FROM checkins WHERE guild_id = :guild AND user_id = :user"),
     (
         "delete",
@@ -236,6 +257,16 @@ _FORGETS: tuple[tuple[str, str, str], ...] = (
         "guild_setting_changes",
         "UPDATE guild_setting_changes SET changed_by = NULL"
         " WHERE guild_id = :guild AND changed_by = :user",
+    ),
+    (
+        "delete",
+        "checkin_schedules",
+        "DELETE FROM checkin_schedules WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "delete",
+        "checkin_notice_optins",
+        "DELETE FROM checkin_notice_optins WHERE guild_id = :guild AND user_id = :user",
     ),
     ("delete", "members", "DELETE FROM members WHERE guild_id = :guild AND user_id = :user"),
 )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.checkin_notices import CheckinNoticeRepository
+from bot.store.checkin_schedules import CheckinScheduleRepository
+from bot.store.checkin_tags import CheckinTagRepository
 from bot.store.checkins import CheckinRepository
 from bot.store.database import Database
 from bot.store.engine import DatabaseUrl
@@ -51,6 +54,9 @@ class Store:
         self.media = MediaRepository(self.db)
         self.schedule = ScheduleRepository(self.db)
         self.checkins = CheckinRepository(self.db)
+        self.checkin_schedules = CheckinScheduleRepository(self.db)
+        self.checkin_notices = CheckinNoticeRepository(self.db)
+        self.checkin_tags = CheckinTagRepository(self.db)
         self.privacy = PrivacyRepository(self.db, self.changes)
         self.goals = GoalRepository(self.db)
         self.guild_settings = GuildSettingsRepository(self.db)

@@ -75,6 +75,25 @@ def _when(ts: float) -> float:
     return float(date2num(datetime.fromtimestamp(ts, UTC)))  # type: ignore[no-untyped-call]
 
 
+when = _when
+
+
+def summary_axes(title: str) -> tuple[Figure, Axes, Axes]:
+    """A taller figure with two stacked panels sharing a date axis (see ui/mydata.py)."""
+    figure = Figure(figsize=(WIDTH, HEIGHT * 1.6), dpi=DPI)
+    FigureCanvasAgg(figure)
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    figure.suptitle(title, color=INK)
+    for axes in (top, bottom):
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        axes.grid(axis="y", color="#dddddd", linewidth=0.8)
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    bottom.xaxis.set_major_locator(locator)
+    bottom.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    return figure, top, bottom
+
+
 def _when_text(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%d %b %Y")
 

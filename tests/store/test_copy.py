@@ -76,6 +76,14 @@ FILL = (
     "INSERT INTO guild_setting_changes (id, guild_id, key, old_value, new_value, changed_by,"
     " changed_at) VALUES (191, 900000000000000001, 'support_text', NULL, '\"Call Sam\"',"
     " 800000000000000002, 6.0)",
+    "INSERT INTO checkin_schedules (guild_id, user_id, days, minute, timezone, scale,"
+    " paused_until, next_send_at, snoozed_until, last_sent_on, created_at, updated_at)"
+    " VALUES (900000000000000001, 800000000000000002, 18, 1140, 'Europe/Berlin', '0-10',"
+    " '2026-12-01', 30.0, NULL, '2026-11-30', 7.0, 7.5)",
+    "INSERT INTO checkin_notice_optins (guild_id, user_id, low_answers, within_days, created_at)"
+    " VALUES (900000000000000001, 800000000000000002, 3, 7, 8.0)",
+    "INSERT INTO checkin_tags (checkin_id, guild_id, user_id, tag, created_at)"
+    " VALUES (81, 900000000000000001, 800000000000000002, 'slept badly ✨', 13.2)",
 )
 
 
