@@ -9,7 +9,7 @@ from typing import Any
 import icalendar
 from dateutil.rrule import rrulestr
 
-from bot.cogs.schedule import rule_of
+from bot.core.schedule_wake import rule_of
 from tests.cogs.test_schedule import events, now, schedule, set_zone
 from tests.conftest import World
 
