@@ -17,9 +17,8 @@ from bot.cogs import controls
 from bot.cogs.errors import reply_ephemeral
 from bot.core.errors import Conflict
 from bot.core.runner import RunUpdate
-from bot.core.session import SessionRecord
+from bot.core.session import RunRecord, SessionRecord
 from bot.core.steps.round import RoundStep, answer_refusal
-from bot.store.records import RunRecord
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
 from bot.ui.steps.round import FORM, RoundButton, RoundForm, shared_answer
