@@ -218,4 +218,4 @@ class RoundHandler(BaseStepHandler):
         return bool(ctx.state.get("finished"))
 
 
-KIND = StepKind(model=RoundStep, handler=RoundHandler, order=3)
+KIND = StepKind(model=RoundStep, handler=RoundHandler, order=9)
