@@ -24,7 +24,7 @@ from bot.ui.forms import FormValues, send_form
 from bot.ui.steps.round import FORM, RoundButton, RoundForm, shared_answer
 
 THANKS = {
-    "done": "✅ Thank you. The floor moves on.",
+    "spoke": "✅ Thank you. The floor moves on.",
     "pass": "⏭ Passed. That's always fine; the floor moves on.",
     "volunteer": "🙋 Thank you for starting: the floor is yours.",
     "answer": "✅ Thank you for your answer. The floor moves on.",
@@ -60,7 +60,7 @@ class RoundCog(commands.Cog):
             return
         if item.action not in ("done", "pass", "start"):
             raise Conflict("That button is from an older version of Chorus.")
-        kind = "volunteer" if item.action == "start" else item.action
+        kind = {"start": "volunteer", "done": "spoke"}.get(item.action, item.action)
         if kind == "volunteer":
             # Starting the round is taking part: it joins you, as any answer does.
             await controls.ensure_joined(interaction, session)

@@ -157,7 +157,7 @@ def test_only_the_speaker_or_the_facilitator_moves_it_on() -> None:
     the_step = step()
     state = dict(handler.enter(ctx(the_step, [ANA, BEN], now=0.0)).state)
     with pytest.raises(Conflict, match="It isn't your turn"):
-        handler.accept(ctx(the_step, [ANA, BEN], 1.0, state), "done", {"by": BEN})
+        handler.accept(ctx(the_step, [ANA, BEN], 1.0, state), "spoke", {"by": BEN})
     accepted = handler.accept(ctx(the_step, [ANA, BEN], 1.0, state), "pass", {"by": FACILITATOR})
     assert accepted == {"by": FACILITATOR, "speaker": ANA, "turn_no": 1}
     assert answer_refusal(state, BEN) is not None and answer_refusal(state, ANA) is None
@@ -185,7 +185,7 @@ def test_late_joiner_at_the_end_leaver_skipped_and_finish() -> None:
     ]
     wake = handler.after_contribution(
         ctx(the_step, [ANA, CAI], 70.0, state),
-        contribution("done", {"by": CAI, "speaker": CAI, "turn_no": 2}),
+        contribution("spoke", {"by": CAI, "speaker": CAI, "turn_no": 2}),
     )
     assert wake.at is None and wake.state["finished"] is True and wake.state["speaker"] is None
     assert handler.is_complete(ctx(the_step, [ANA, CAI], 70.0, dict(wake.state)), [])
@@ -208,6 +208,6 @@ def test_forgotten_ids_in_the_state_are_nobody() -> None:
     """/forget scrubs ids out of stored JSON; the round goes on without them."""
     handler = RoundHandler()
     the_step = step()
-    state = {"order": [None, BEN], "turns": [{"user": None, "outcome": "done"}], "speaker": None}
+    state = {"order": [None, BEN], "turns": [{"user": None, "outcome": "spoke"}], "speaker": None}
     wake = handler.on_wake(ctx(the_step, [BEN], 10.0, state))
     assert wake.state["speaker"] == BEN

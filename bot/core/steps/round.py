@@ -4,7 +4,7 @@ answers in a form) and presses Done, or passes; time moves it on too.
 The handler state (stored with the run, so a restart resumes the turn with the time left):
 
 - ``order``: member ids in speaking order (late joiners are appended when the floor moves);
-- ``turns``: one ``{"user": id, "outcome": done|pass|answer|time|left}`` per finished turn;
+- ``turns``: one ``{"user": id, "outcome": spoke|pass|answer|time|left}`` per finished turn;
 - ``speaker``: who has the floor now (None before a volunteer starts, and once all have spoken);
 - ``turn_no``: counts turns, so a form opened in an earlier turn is refused;
 - ``turn_deadline``: when the speaker's time ends (UTC timestamp, seconds);
@@ -27,7 +27,7 @@ from bot.core.text import clean_member_text
 from bot.store.records import ContributionRecord
 
 Order = Literal["joined", "shuffled", "volunteer_first"]
-Outcome = Literal["done", "pass", "answer", "time", "left"]
+Outcome = Literal["spoke", "pass", "answer", "time", "left"]
 
 
 class RoundStep(StepBase):
@@ -162,7 +162,8 @@ class RoundHandler(BaseStepHandler):
     # ---------------------------------------------------------------- answers
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        """`payload["by"]` is who pressed; refuses with Conflict/InvalidInput saying why."""
+        """Kinds: spoke (Done), pass, answer (the form) and volunteer ("I'll start");
+        `payload["by"]` is who pressed. Refuses with Conflict/InvalidInput saying why."""
         step: RoundStep = ctx.step
         state = ctx.state
         by = payload.get("by")
@@ -179,7 +180,7 @@ class RoundHandler(BaseStepHandler):
         speaker = state.get("speaker")
         if speaker is None:
             raise Conflict("Nobody has the floor yet: someone can press **I'll start**.")
-        if kind in ("done", "pass"):
+        if kind in ("spoke", "pass"):
             if by != speaker and by != ctx.facilitator_id:
                 raise Conflict(
                     "It isn't your turn: only the member speaking now, or the facilitator, "
@@ -208,7 +209,7 @@ class RoundHandler(BaseStepHandler):
             state["order"] = [by] + [uid for uid in order if uid != by]
             state["volunteer"] = False
             return self._start(state, ctx.step, by, ctx.now)
-        outcome: Outcome = "pass" if contribution.kind == "pass" else "done"
+        outcome: Outcome = "pass" if contribution.kind == "pass" else "spoke"
         if contribution.kind == "answer":
             outcome = "answer"
         self._close_turn(state, outcome)

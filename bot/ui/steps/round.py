@@ -23,7 +23,7 @@ from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene, step_e
 from bot.ui.steps.reflect import quote_block
 
 OUTCOME_MARKS = {
-    "done": "✓ spoke",
+    "spoke": "✓ spoke",
     "answer": "✓ answered",
     "pass": "passed",
     "time": "time ran out",
