@@ -195,3 +195,19 @@ async def test_voice_session_card_says_who_speaks_in_voice(world: World) -> None
     assert f"🎤 <@{ana.id}> is speaking in the voice channel now." in body
     labels = [c.label for row in card(world).components for c in row.children]  # type: ignore[attr-defined]
     assert labels == ["Done", "Pass"]
+
+
+async def test_pause_keeps_the_speaker_and_the_time_left(world: World) -> None:
+    ana, ben, _ = world.members
+    await start(world)
+    await world.env.advance_time(20)
+    paused = await world.facilitator.click(board(world), label="Pause")
+    assert paused.ephemeral
+    assert f"⏸ The activity is paused. <@{ana.id}> keeps the floor" in text(card(world))
+    await world.env.advance_time(120)  # paused: the turn's time doesn't run
+    await world.facilitator.click(board(world), label="Resume")
+    assert f"🎤 <@{ana.id}> has the floor now." in text(card(world))
+    await world.env.advance_time(39)
+    assert f"🎤 <@{ana.id}> has the floor now." in text(card(world))
+    await world.env.advance_time(2)  # 20 s + 40 s of the minute
+    assert f"🎤 <@{ben.id}> has the floor now." in text(card(world))

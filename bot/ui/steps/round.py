@@ -70,8 +70,17 @@ class RoundPresenter(SimplePresenter):
                 "✅ Everyone has had their turn. Thank you all; the facilitator moves on "
                 "when the group is ready."
             )
-        deadline = state.get("turn_deadline")
+        # The runner's handler timer: it moves when the activity is paused and resumed.
+        deadline = state.get("wake_at", state.get("turn_deadline"))
         until = relative(deadline) if isinstance(deadline, int | float) else None
+        if scene.run.state == "paused":
+            speaker = state.get("speaker")
+            if isinstance(speaker, int):
+                return (
+                    f"⏸ The activity is paused. {mention(speaker)} keeps the floor, with the "
+                    "time they had left, when it resumes."
+                )
+            return "⏸ The activity is paused. The round carries on when it resumes."
         if state.get("volunteer"):
             then = f" If nobody has by {until}, we go in join order." if until else ""
             return f"🙋 Who would like to start? Press **I'll start**.{then}"
