@@ -21,7 +21,7 @@ from bot.core.session import RunRecord, SessionRecord
 from bot.core.steps.round import RoundStep, answer_refusal
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
-from bot.ui.steps.round import FORM, RoundButton, RoundForm, shared_answer
+from bot.ui.steps.round import FORM, RoundButton, RoundForm, RoundPresenter, shared_answer
 
 THANKS = {
     "spoke": "✅ Thank you. The floor moves on.",
@@ -38,6 +38,11 @@ class RoundCog(commands.Cog):
         self.bot = bot
         bot.register_family(RoundButton, self.on_button)
         bot.register_form(FORM, self.on_answer_form, what="your answer")
+        self.names: dict[int, dict[int, str]] = {}
+        """Session id -> display names of the members its round card shows."""
+        bot.live.add_presenter(
+            RoundPresenter(names=lambda session_id: self.names.get(session_id, {}))
+        )
         bot.live.add_observer(self)
 
     async def _round(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, RoundStep]:
@@ -104,6 +109,14 @@ class RoundCog(commands.Cog):
 
     # ---------------------------------------------------------------- the card
 
+    async def load_names(self, session: SessionRecord, run: RunRecord) -> None:
+        """Read the names of everyone the round card may show: present, or in its order."""
+        state = json.loads(run.step_state)
+        order = [uid for uid in state.get("order") or [] if isinstance(uid, int)]
+        present = [a.user_id for a in await self.bot.sessions.present(session)]
+        ids = sorted({*order, *present})
+        self.names[session.id] = await self.bot.sessions.names(session.guild_id, ids)
+
     async def show(self, session: SessionRecord, run: RunRecord) -> None:
         """Edit the live round card to what the run's state says now."""
         if run.step_message_id is None or not run.live:
@@ -111,11 +124,18 @@ class RoundCog(commands.Cog):
         scene = self.bot.live.scene(session, run, run.step_index)
         if not isinstance(scene.step, RoundStep):
             return
+        await self.load_names(session, run)
         payload = self.bot.live.presenter("round").render(scene)
         await self.bot.live.edit(session, run.step_message_id, payload, what="the round card")
 
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
-        return None
+        """A round is about to be posted: its card names people from the start."""
+        run = update.run
+        if update.entered_step is not None and run.live:
+            if isinstance(self.bot.runner.step(run), RoundStep):
+                await self.load_names(session, run)
+        elif update.ended is not None or not run.live:
+            self.names.pop(session.id, None)
 
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """A turn timed out (or the step was resumed): the card shows the new speaker. A step

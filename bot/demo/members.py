@@ -371,7 +371,7 @@ ROUND_ANSWERS = (
     "Calm after a walk. I bring the rain I got caught in.",
     "Scattered. I'd like to bring some focus, we'll see.",
 )
-SPEAKER = re.compile(r"🎤 <@(\d+)> (?:has the floor|is speaking)")
+SPEAKER = re.compile(r"🎤 (?:<@(\d+)>|\*\*([^*]+)\*\*) (?:has the floor|is speaking)")
 
 
 @behaviour("round")
@@ -385,7 +385,7 @@ async def take_my_turn(turn: Turn) -> None:
         return
     mine = SPEAKER.search(embed_text(turn.message))
     done = _first(turn, "done")
-    if mine is None or int(mine[1]) != turn.member.id or done is None:
+    if mine is None or not _is_me(turn, mine) or done is None:
         return
     if not turn.once("round", *done.args[1:]):
         return

@@ -5,6 +5,7 @@ The card's words are checked at each moment (start, mid-way, at a turn's deadlin
 from __future__ import annotations
 
 import discord
+from simcord.actors import MemberActor
 
 from bot.core.activities import Catalog
 from bot.settings import Settings
@@ -14,6 +15,11 @@ from tests.conftest import World, find_message, restart
 
 def card(world: World, title: str = "Check-in round") -> discord.Message:
     return find_message(world.channel, title)
+
+
+def name(person: MemberActor) -> str:
+    """How the card names a member: their display name in bold."""
+    return f"**{person.name}**"
 
 
 def text(message: discord.Message) -> str:
@@ -39,9 +45,9 @@ async def test_members_speak_in_join_order_with_done_and_pass(world: World) -> N
     # At the start: the first to join has the floor, the next is named, the order is listed.
     body = text(card(world))
     assert "One word for how you arrive today?" in body
-    assert f"🎤 <@{ana.id}> has the floor now." in body
-    assert f"**Next:** <@{ben.id}>, then 1 more" in body
-    assert f"1. <@{ana.id}> · 🎤 now\n2. <@{ben.id}>\n3. <@{cai.id}>" in body
+    assert f"🎤 {name(ana)} has the floor now." in body
+    assert f"**Next:** {name(ben)}, then 1 more" in body
+    assert f"1. {name(ana)} · 🎤 now\n2. {name(ben)}\n3. {name(cai)}" in body
     assert "Their time ends <t:" in body
     labels = [c.label for row in card(world).components for c in row.children]  # type: ignore[attr-defined]
     assert labels == ["Answer", "Done", "Pass"]
@@ -53,15 +59,15 @@ async def test_members_speak_in_join_order_with_done_and_pass(world: World) -> N
     done = await ana.click(card(world), label="Done")
     assert done.ephemeral and "The floor moves on" in done.response.content
     body = text(card(world))  # mid-way
-    assert f"🎤 <@{ben.id}> has the floor now." in body
-    assert f"1. <@{ana.id}> · ✓ spoke" in body
-    assert f"**Next:** <@{cai.id}>" in body
+    assert f"🎤 {name(ben)} has the floor now." in body
+    assert f"1. {name(ana)} · ✓ spoke" in body
+    assert f"**Next:** {name(cai)}" in body
 
     passed = await ben.click(card(world), label="Pass")
     assert "Passed" in passed.response.content
     body = text(card(world))
-    assert f"2. <@{ben.id}> · passed" in body
-    assert f"🎤 <@{cai.id}> has the floor now." in body
+    assert f"2. {name(ben)} · passed" in body
+    assert f"🎤 {name(cai)} has the floor now." in body
     assert "Nobody after this turn" in body
 
     await cai.click(card(world), label="Done")
@@ -87,8 +93,8 @@ async def test_text_only_answer_is_posted_with_mentions_off(world: World) -> Non
     posted = world.channel.last_message
     assert posted is not None
     assert "> tired but here @everyone\n— ana" in (posted.embeds[0].description or "")
-    assert f"🎤 <@{ben.id}> has the floor now." in text(card(world))
-    assert f"1. <@{ana.id}> · ✓ answered" in text(card(world))
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
+    assert f"1. {name(ana)} · ✓ answered" in text(card(world))
 
 
 async def test_a_form_from_an_earlier_turn_is_refused(world: World) -> None:
@@ -101,18 +107,18 @@ async def test_a_form_from_an_earlier_turn_is_refused(world: World) -> None:
     assert late.ephemeral
     kept = [e.description or "" for e in late.response.embeds]
     assert any("I was still typing" in d for d in kept)  # given back to keep
-    assert f"🎤 <@{ben.id}> has the floor now." in text(card(world))
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
 
 
 async def test_time_moves_the_floor_on(world: World) -> None:
     ana, ben, _ = world.members
     await start(world)
     await world.env.advance_time(59)
-    assert f"🎤 <@{ana.id}> has the floor now." in text(card(world))
+    assert f"🎤 {name(ana)} has the floor now." in text(card(world))
     await world.env.advance_time(2)  # the turn's deadline passes
     body = text(card(world))
-    assert f"1. <@{ana.id}> · time ran out" in body
-    assert f"🎤 <@{ben.id}> has the floor now." in body
+    assert f"1. {name(ana)} · time ran out" in body
+    assert f"🎤 {name(ben)} has the floor now." in body
 
 
 async def test_late_joiner_goes_to_the_end_and_leaver_is_skipped(world: World) -> None:
@@ -123,9 +129,9 @@ async def test_late_joiner_goes_to_the_end_and_leaver_is_skipped(world: World) -
     assert "You've left" in left.response.content
     await ana.click(card(world), label="Done")
     body = text(card(world))
-    assert f"🎤 <@{cai.id}> has the floor now." in body
-    assert f"2. <@{ben.id}> · left before their turn" in body
-    assert f"3. <@{cai.id}> · 🎤 now" in body
+    assert f"🎤 {name(cai)} has the floor now." in body
+    assert f"2. {name(ben)} · left before their turn" in body
+    assert f"3. {name(cai)} · 🎤 now" in body
 
 
 async def test_facilitator_moves_it_on(world: World) -> None:
@@ -133,8 +139,8 @@ async def test_facilitator_moves_it_on(world: World) -> None:
     await start(world)
     moved = await world.facilitator.click(card(world), label="Pass")
     assert "floor moves on" in moved.response.content
-    assert f"🎤 <@{ben.id}> has the floor now." in text(card(world))
-    assert f"1. <@{ana.id}> · passed" in text(card(world))
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
+    assert f"1. {name(ana)} · passed" in text(card(world))
 
 
 async def test_restart_mid_turn_keeps_the_speaker_and_the_time_left(
@@ -145,15 +151,15 @@ async def test_restart_mid_turn_keeps_the_speaker_and_the_time_left(
     await ana.click(card(world), label="Done")
     await world.env.advance_time(30)
     await restart(world, settings, catalog)
-    assert f"🎤 <@{ben.id}> has the floor now." in text(card(world))
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
     # Buttons of the card posted before the restart still work...
     refused = await ana.click(card(world), label="Done")
     assert "It isn't your turn" in refused.response.content
     # ...and the stored deadline fires with the time that was left (30 s of 60).
     await world.env.advance_time(29)
-    assert f"🎤 <@{ben.id}> has the floor now." in text(card(world))
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
     await world.env.advance_time(2)
-    assert f"2. <@{ben.id}> · time ran out" in text(card(world))
+    assert f"2. {name(ben)} · time ran out" in text(card(world))
 
 
 async def test_volunteer_first_then_join_order_and_auto_advance(world: World) -> None:
@@ -164,8 +170,8 @@ async def test_volunteer_first_then_join_order_and_auto_advance(world: World) ->
     started = await cai.click(who, label="I'll start")
     assert "the floor is yours" in started.response.content
     body = text(card(world, "Who starts"))
-    assert f"🎤 <@{cai.id}> has the floor now." in body
-    assert f"**Next:** <@{ana.id}>" in body
+    assert f"🎤 {name(cai)} has the floor now." in body
+    assert f"**Next:** {name(ana)}" in body
     labels = [c.label for row in card(world, "Who starts").components for c in row.children]  # type: ignore[attr-defined]
     assert labels == ["Answer", "Done"]  # pass_allowed: false
     shown = await cai.click(card(world, "Who starts"), label="Answer")
@@ -192,7 +198,7 @@ async def test_voice_session_card_says_who_speaks_in_voice(world: World) -> None
     await ana.click(board(world), label="Join")
     await world.facilitator.slash(world.channel, "activity start", activity="test-round")
     body = text(card(world))
-    assert f"🎤 <@{ana.id}> is speaking in the voice channel now." in body
+    assert f"🎤 {name(ana)} is speaking in the voice channel now." in body
     labels = [c.label for row in card(world).components for c in row.children]  # type: ignore[attr-defined]
     assert labels == ["Done", "Pass"]
 
@@ -203,11 +209,11 @@ async def test_pause_keeps_the_speaker_and_the_time_left(world: World) -> None:
     await world.env.advance_time(20)
     paused = await world.facilitator.click(board(world), label="Pause")
     assert paused.ephemeral
-    assert f"⏸ The activity is paused. <@{ana.id}> keeps the floor" in text(card(world))
+    assert f"⏸ The activity is paused. {name(ana)} keeps the floor" in text(card(world))
     await world.env.advance_time(120)  # paused: the turn's time doesn't run
     await world.facilitator.click(board(world), label="Resume")
-    assert f"🎤 <@{ana.id}> has the floor now." in text(card(world))
+    assert f"🎤 {name(ana)} has the floor now." in text(card(world))
     await world.env.advance_time(39)
-    assert f"🎤 <@{ana.id}> has the floor now." in text(card(world))
+    assert f"🎤 {name(ana)} has the floor now." in text(card(world))
     await world.env.advance_time(2)  # 20 s + 40 s of the minute
-    assert f"🎤 <@{ben.id}> has the floor now." in text(card(world))
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))

@@ -1,13 +1,15 @@
 """A round step (the go-around): the question, who has the floor and until when, who is next,
 and the order so far; Done, Pass and (text-only sessions) Answer, or "I'll start".
 
-Members are shown as Discord mentions inside the embed: Discord shows each as the member's
-name, and mentions in embeds never notify anyone.
+Members are shown by the display names the round cog gives (`NameSource`), or as mentions
+inside the embed while a name isn't known: Discord shows a mention as the member's name, and
+mentions in embeds never notify anyone.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import discord
@@ -17,7 +19,7 @@ from bot.core.activity_fields import format_duration
 from bot.core.steps.round import RoundStep, upcoming
 from bot.ui import limits
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_STEP, relative
+from bot.ui.format import COLOUR_STEP, plain_name, relative
 from bot.ui.forms import ChorusForm
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene, step_embed
 from bot.ui.steps.reflect import quote_block
@@ -51,8 +53,8 @@ def round_state(scene: StepScene) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
-def mention(user_id: int) -> str:
-    return f"<@{user_id}>"
+NameSource = Callable[[int], Mapping[int, str]]
+"""A session id -> the display names its round card may show (the round cog keeps them)."""
 
 
 def has_voice(scene: StepScene) -> bool:
@@ -61,6 +63,16 @@ def has_voice(scene: StepScene) -> bool:
 
 class RoundPresenter(SimplePresenter):
     kind = "round"
+
+    def __init__(self, names: NameSource | None = None) -> None:
+        self._names = names or (lambda session_id: {})
+        self._shown: Mapping[int, str] = {}
+
+    def who(self, user_id: int) -> str:
+        """A member's name in bold, made inert; a mention (shown as their name by Discord,
+        never notifying in an embed) while the name isn't known."""
+        name = plain_name(self._shown.get(user_id))
+        return f"**{name}**" if name else f"<@{user_id}>"
 
     def now_text(self, scene: StepScene, state: dict[str, Any]) -> str:
         """Who has the floor, in words that are true now (and stay true as time passes)."""
@@ -77,7 +89,7 @@ class RoundPresenter(SimplePresenter):
             speaker = state.get("speaker")
             if isinstance(speaker, int):
                 return (
-                    f"⏸ The activity is paused. {mention(speaker)} keeps the floor, with the "
+                    f"⏸ The activity is paused. {self.who(speaker)} keeps the floor, with the "
                     "time they had left, when it resumes."
                 )
             return "⏸ The activity is paused. The round carries on when it resumes."
@@ -96,7 +108,7 @@ class RoundPresenter(SimplePresenter):
             what = "Press **Answer** to write your answer, **Done** when finished" + (
                 ", or **Pass**." if step.pass_allowed else "."
             )
-        return f"🎤 {mention(speaker)} {how} now.{ends} {what}"
+        return f"🎤 {self.who(speaker)} {how} now.{ends} {what}"
 
     def next_text(self, state: dict[str, Any]) -> str:
         if state.get("finished"):
@@ -104,7 +116,7 @@ class RoundPresenter(SimplePresenter):
         coming = upcoming(state)
         if not coming:
             return "Nobody after this turn, unless someone joins."
-        return f"**Next:** {mention(coming[0])}" + (
+        return f"**Next:** {self.who(coming[0])}" + (
             f", then {len(coming) - 1} more" if len(coming) > 1 else ""
         )
 
@@ -122,11 +134,12 @@ class RoundPresenter(SimplePresenter):
                 mark = "🎤 now"
             else:
                 mark = OUTCOME_MARKS.get(str(turns.get(uid)), "") if uid in turns else ""
-            lines.append(f"{number}. {mention(uid)}" + (f" · {mark}" if mark else ""))
+            lines.append(f"{number}. {self.who(uid)}" + (f" · {mark}" if mark else ""))
         return "\n".join(lines)
 
     def body(self, scene: StepScene) -> str:
         step: RoundStep = scene.step
+        self._shown = scene.names or self._names(scene.session.id)
         state = round_state(scene)
         parts = [f"**{scene.text(step.question)}**", "", self.now_text(scene, state)]
         following = self.next_text(state)
