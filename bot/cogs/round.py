@@ -44,6 +44,7 @@ class RoundCog(commands.Cog):
             RoundPresenter(names=lambda session_id: self.names.get(session_id, {}))
         )
         bot.live.add_observer(self)
+        bot.privacy.on_forget(self._forget_member)
 
     async def _round(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, RoundStep]:
         session, run = await self.bot.sessions.live_step(run_id, index)
@@ -106,6 +107,11 @@ class RoundCog(commands.Cog):
             if fresh is not None:
                 await self.show(session, fresh)
         return dict(outcome.record.payload)
+
+    async def _forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: the member's name leaves the cards' names (their id left the state)."""
+        for names in self.names.values():
+            names.pop(user_id, None)
 
     # ---------------------------------------------------------------- the card
 

@@ -9,6 +9,7 @@ from simcord.actors import MemberActor
 
 from bot.core.activities import Catalog
 from bot.settings import Settings
+from tests.cogs.test_privacy import every_row_with
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message, restart
 
@@ -217,3 +218,18 @@ async def test_pause_keeps_the_speaker_and_the_time_left(world: World) -> None:
     assert f"🎤 {name(ana)} has the floor now." in text(card(world))
     await world.env.advance_time(2)  # 20 s + 40 s of the minute
     assert f"🎤 {name(ben)} has the floor now." in text(card(world))
+
+
+async def test_forget_mid_round_leaves_no_id_and_the_round_goes_on(world: World) -> None:
+    ana, ben, cai = world.members
+    await start(world)
+    await ana.click(card(world), label="Done")
+    asked = await ana.slash(world.channel, "forget")
+    done = await ana.click(asked.response.message, label="Delete my data")
+    assert "has been deleted" in done.response.content
+    rows = await every_row_with(world, ana.id)
+    assert rows == [], rows
+    await ben.click(card(world), label="Done")
+    body = text(card(world))
+    assert f"🎤 {name(cai)} has the floor now." in body
+    assert "ana" not in body and str(ana.id) not in body
