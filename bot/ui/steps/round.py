@@ -164,6 +164,8 @@ class RoundPresenter(SimplePresenter):
         state = round_state(scene)
         rid, idx = scene.run.id, scene.index
         finished = bool(state.get("finished"))
+        if finished:
+            return None  # nothing left to press; the facilitator moves on from the board
         if state.get("volunteer"):
             return persistent_view(
                 RoundButton.button(
@@ -185,7 +187,6 @@ class RoundPresenter(SimplePresenter):
                     index=idx,
                     style=discord.ButtonStyle.primary,
                     emoji="✍",
-                    disabled=finished,
                 )
             )
         items.append(
@@ -196,14 +197,11 @@ class RoundPresenter(SimplePresenter):
                 index=idx,
                 style=discord.ButtonStyle.success,
                 emoji="✅",
-                disabled=finished,
             )
         )
         if step.pass_allowed:
             items.append(
-                RoundButton.button(
-                    "Pass", action="pass", run_id=rid, index=idx, emoji="⏭", disabled=finished
-                )
+                RoundButton.button("Pass", action="pass", run_id=rid, index=idx, emoji="⏭")
             )
         return persistent_view(*items)
 
