@@ -59,6 +59,9 @@ async def test_members_speak_in_join_order_with_done_and_pass(world: World) -> N
 
     done = await ana.click(card(world), label="Done")
     assert done.ephemeral and "The floor moves on" in done.response.content
+    # The session board says who has the floor and who is next too.
+    fields = {f.name: f.value for f in board(world).embeds[0].fields}
+    assert fields["Round"] == f"🎤 {name(ben)} has the floor · next {name(cai)}"
     body = text(card(world))  # mid-way
     assert f"🎤 {name(ben)} has the floor now." in body
     assert f"1. {name(ana)} · ✓ spoke" in body

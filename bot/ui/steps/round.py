@@ -16,6 +16,7 @@ import discord
 
 from bot.core.activities import localize
 from bot.core.activity_fields import format_duration
+from bot.core.session import RunRecord
 from bot.core.steps.round import RoundStep, upcoming
 from bot.ui import limits
 from bot.ui.components import TypedButton, persistent_view
@@ -204,6 +205,28 @@ class RoundPresenter(SimplePresenter):
                 RoundButton.button("Pass", action="pass", run_id=rid, index=idx, emoji="⏭")
             )
         return persistent_view(*items)
+
+    def board_fields(
+        self, run: RunRecord, step: RoundStep, names: Mapping[int, str]
+    ) -> list[tuple[str, str]]:
+        """The session board's line for a round: who has the floor now and who is next."""
+        try:
+            state = json.loads(run.step_state)
+        except ValueError:
+            return []
+        if not isinstance(state, dict):
+            return []
+        self._shown = names
+        if state.get("finished"):
+            return [("Round", "✅ Everyone has had their turn")]
+        if state.get("volunteer"):
+            return [("Round", "🙋 Waiting for someone to start")]
+        speaker = state.get("speaker")
+        if not isinstance(speaker, int):
+            return []
+        coming = upcoming(state)
+        following = f" · next {self.who(coming[0])}" if coming else " · last turn"
+        return [("Round", f"🎤 {self.who(speaker)} has the floor{following}")]
 
     def closed_body(self, scene: StepScene) -> str:
         step: RoundStep = scene.step
