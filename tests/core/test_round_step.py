@@ -211,3 +211,13 @@ def test_forgotten_ids_in_the_state_are_nobody() -> None:
     state = {"order": [None, BEN], "turns": [{"user": None, "outcome": "spoke"}], "speaker": None}
     wake = handler.on_wake(ctx(the_step, [BEN], 10.0, state))
     assert wake.state["speaker"] == BEN
+
+
+def test_a_round_with_nobody_present_waits_for_members() -> None:
+    handler = RoundHandler()
+    the_step = step(turn_seconds=30)
+    waiting = handler.enter(ctx(the_step, [FACILITATOR], now=0.0))
+    assert waiting.at == 30.0 and not waiting.state["finished"]
+    assert waiting.state["speaker"] is None
+    joined = handler.on_wake(ctx(the_step, [FACILITATOR, ANA], 30.0, dict(waiting.state)))
+    assert joined.state["speaker"] == ANA and joined.at == 60.0

@@ -115,6 +115,9 @@ class RoundHandler(BaseStepHandler):
                 return self._start(state, step, uid, ctx.now)
             turns.append({"user": uid, "outcome": "left"})
         state["turns"] = turns
+        if not order:
+            # Nobody to call yet: look again after one turn's time (joining wakes no handler).
+            return Wake(at=ctx.now + step.turn_seconds, state=state)
         state["finished"] = True
         return Wake(at=None, state=state)
 
