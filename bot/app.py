@@ -45,6 +45,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.activities",
     "bot.cogs.activity_builder",
     "bot.cogs.reflection",
+    "bot.cogs.round",
     "bot.cogs.breathe",
     "bot.cogs.lyrics",
     "bot.cogs.song",

@@ -187,7 +187,13 @@ class Runner:
             started_at=now,
             ended_at=None,
         )
-        ctx = StepContext(run=placeholder, step=first, present=present, now=now)
+        ctx = StepContext(
+            run=placeholder,
+            step=first,
+            present=present,
+            now=now,
+            facilitator_id=await self._facilitator(session_id),
+        )
         wake = self.handler_for(first).enter(ctx)
         deadline = now + first.time_limit if first.time_limit else None
         from bot.store.runs import RunAlreadyLive
@@ -246,7 +252,13 @@ class Runner:
                 exited_message_id=run.step_message_id,
             )
         step = activity.steps[following]
-        ctx = StepContext(run=run, step=step, present=present, now=now)
+        ctx = StepContext(
+            run=run,
+            step=step,
+            present=present,
+            now=now,
+            facilitator_id=await self._facilitator(run.session_id),
+        )
         wake = self.handler_for(step).enter(ctx)
         deadline = now + step.time_limit if step.time_limit else None
         moved = await self._store.runs.update(

@@ -119,6 +119,10 @@ class SessionService:
         """Keep the member's display name for boards and reports (it goes with /forget)."""
         await self._store.members.remember_name(guild_id, user_id, display_name)
 
+    async def names(self, guild_id: int, user_ids: list[int]) -> dict[int, str]:
+        """Remembered display names by member id (members who used /forget are missing)."""
+        return await self._store.members.names(guild_id, user_ids)
+
     async def live_step(self, run_id: int, step_index: int) -> tuple[SessionRecord, RunRecord]:
         """The session and run of a step that is still the live one.
 
