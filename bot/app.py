@@ -30,7 +30,7 @@ from bot.core.steps import StepHandler, step_handlers
 from bot.settings import Settings
 from bot.shards import LeaseKeeper, identify_gate, start_leases
 from bot.store.store import Store
-from bot.ui.components import FAMILIES, ChorusButton, RoutedItem, TypedComponent
+from bot.ui.components import FAMILIES, RetiredButton, RoutedItem, TypedComponent
 from bot.ui.format import plain_name
 from bot.ui.forms import FormHandler, FormRoute, route_form
 from bot.ui.live import LiveSessions
@@ -66,7 +66,6 @@ COGS: tuple[str, ...] = (
     "bot.cogs.steps",
 )
 
-ComponentHandler = Callable[[discord.Interaction, list[str]], Awaitable[None]]
 Family = TypeVar("Family", bound=TypedComponent)
 FamilyHandler = Callable[[discord.Interaction, Family], Awaitable[None]]
 
@@ -147,7 +146,6 @@ class ChorusBot(commands.Bot):
         )
         self.leases: LeaseKeeper | None = None
         self.schedule.wake.fires_timers_of = self.fires_timers_of
-        self.component_handlers: dict[str, ComponentHandler] = {}
         self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
         self.form_handlers: dict[str, FormRoute] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.
@@ -183,7 +181,7 @@ class ChorusBot(commands.Bot):
         missing = [f.__name__ for f in FAMILIES if f not in self.family_handlers]
         if missing:
             raise RuntimeError(f"component families without a handler: {', '.join(missing)}")
-        self.add_dynamic_items(*FAMILIES, ChorusButton)
+        self.add_dynamic_items(*FAMILIES, RetiredButton)
         self.add_listener(self._on_interaction, "on_interaction")
         await self._sync_commands()
         await warming
@@ -224,10 +222,6 @@ class ChorusBot(commands.Bot):
         for update in await self.runner.wake_due():
             await self.live.apply(update)
 
-    def register_component(self, area: str, handler: ComponentHandler) -> None:
-        """Legacy buttons with custom ids `chorus:<area>:...` are routed to `handler`."""
-        self.component_handlers[area] = handler
-
     def register_family(self, family: type[Family], handler: FamilyHandler[Family]) -> None:
         """Clicks on any component of `family` reach `handler` with the typed item."""
         self.family_handlers[family] = handler
@@ -235,18 +229,13 @@ class ChorusBot(commands.Bot):
     async def route_component(self, interaction: discord.Interaction, item: RoutedItem) -> None:
         """Hand one click to its handler; the one error path answers whatever it raises."""
         try:
-            if isinstance(item, ChorusButton):
+            if isinstance(item, RetiredButton):
                 if any(
                     f.__discord_ui_compiled_template__.fullmatch(item.custom_id) for f in FAMILIES
                 ):
                     return  # discord.py dispatches every matching class: the family answers
-                handler = self.component_handlers.get(item.area)
-                if handler is None:
-                    raise UserFacingError(
-                        "This button belongs to a feature that is no longer here."
-                    )
-                await handler(interaction, item.args)
-            elif isinstance(item, TypedComponent):
+                raise UserFacingError("This button belongs to a feature that is no longer here.")
+            if isinstance(item, TypedComponent):
                 await self.family_handlers[type(item)](interaction, item)
         except Exception as error:
             await respond_to_error(interaction, error)
