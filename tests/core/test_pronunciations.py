@@ -27,16 +27,16 @@ def test_rhymes_are_the_same(word: str) -> None:
     assert pronunciations.rhymes(word) == pronouncing.rhymes(word)
 
 
-@pytest.mark.parametrize(
-    "pattern", [r"\bOW1( [^AEIOU ]+)+$", r"\bAH1( [^AEIOU ]+)*$", "ER1 P AH0"]
-)
+@pytest.mark.parametrize("pattern", [r"\bOW1( [^AEIOU ]+)+$", r"\bAH1( [^AEIOU ]+)*$", "ER1 P AH0"])
 def test_search_is_the_same(pattern: str) -> None:
     assert pronunciations.search(pattern) == pronouncing.search(pattern)
 
 
 def test_loaded_once_however_many_threads_ask() -> None:
     seen: list[Dictionary] = []
-    threads = [threading.Thread(target=lambda: seen.append(pronunciations.load())) for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: seen.append(pronunciations.load())) for _ in range(8)
+    ]
     for t in threads:
         t.start()
     for t in threads:
