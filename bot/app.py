@@ -82,17 +82,18 @@ _warmed: list[bool] = []
 def warm_up() -> None:
     """Everything slow to load the first time; run once at start-up in a worker thread.
 
-    The CMU dictionary and matplotlib are millions of long-lived objects: frozen out of the
-    garbage collector afterwards (`gc.freeze`), a full collection during an interaction takes
-    milliseconds instead of a second or more."""
+    Charts are drawn in their own process (`bot.ui.chart_worker`): it is started here and
+    warms up in the background, so the bot never imports matplotlib and start-up doesn't wait
+    for it. The pronunciation data (syllable counts, rhymes) is loaded here, off the event
+    loop, and frozen out of the garbage collector (`gc.freeze`) with everything loaded so far."""
     from bot.core.syllables import warm_up as load_dictionary
-    from bot.ui.charts import warm_up as load_charts
+    from bot.ui.chart_worker import start as start_charts
 
     with _warm:
         if _warmed:
             return
+        start_charts()
         load_dictionary()
-        load_charts()
         gc.freeze()
         _warmed.append(True)
 
