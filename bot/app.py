@@ -39,6 +39,7 @@ from bot.store.store import Store
 from bot.ui.components import FAMILIES, ChorusButton, RoutedItem, TypedComponent
 from bot.ui.format import plain_name
 from bot.ui.forms import FormHandler, FormRoute, route_form
+from bot.ui.translator import ChorusTranslator
 from bot.voice import DiscordVoice, VoicePlayer
 
 log = logging.getLogger("chorus")
@@ -177,6 +178,7 @@ class ChorusBot(commands.Bot):
             raise RuntimeError(f"component families without a handler: {', '.join(missing)}")
         self.add_dynamic_items(*FAMILIES, ChorusButton)
         self.add_listener(self._on_interaction, "on_interaction")
+        await self.tree.set_translator(ChorusTranslator())  # German and Spanish clients
         await self._sync_commands()
         await warming
         await self.live.resume_all()

@@ -15,6 +15,7 @@ import discord
 
 from bot.core.debounce import Debouncer
 from bot.core.runner import RunUpdate
+from bot.i18n import public_language
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.board import BoardState, board_embed, board_view
@@ -360,6 +361,7 @@ class LiveSessions:
         )
         voice = self.bot.get_channel(session.voice_channel_id) if session.voice_channel_id else None
         voice_name = getattr(voice, "name", None)
+        locale = public_language(self.bot.guild_settings.for_guild(session.guild_id).language)
         run = await self.bot.store.runs.live_for_session(session.id)
         if run is None:
             return BoardState(
@@ -368,6 +370,7 @@ class LiveSessions:
                 now=self._now(),
                 names=names,
                 voice_name=voice_name,
+                locale=locale,
             )
         from bot.core.activities import localize
 
@@ -386,8 +389,8 @@ class LiveSessions:
             session=session,
             present=present,
             run=run,
-            activity_title=localize(activity.title),
-            step_title=localize(step.title),
+            activity_title=localize(activity.title, locale),
+            step_title=localize(step.title, locale),
             step_kind=step.type,
             step_count=len(activity.steps),
             answered=answered,
@@ -395,6 +398,7 @@ class LiveSessions:
             now=self._now(),
             names=names,
             voice_name=voice_name,
+            locale=locale,
         )
 
     def _now(self) -> float:
