@@ -286,10 +286,19 @@ class LiveSessions:
 
     # ------------------------------------------------------------------ steps
 
+    def language(self, session: SessionRecord) -> str:
+        """The language of the session's public posts: the server's (bot/i18n.py)."""
+        return public_language(self.bot.guild_settings.for_guild(session.guild_id).language)
+
     def scene(self, session: SessionRecord, run: RunRecord, index: int) -> StepScene:
         activity = self.bot.runner.definition(run)
         return StepScene(
-            session=session, run=run, activity=activity, step=activity.steps[index], index=index
+            session=session,
+            run=run,
+            activity=activity,
+            step=activity.steps[index],
+            index=index,
+            locale=self.language(session),
         )
 
     def presenter(self, kind: str) -> StepPresenter:
@@ -344,6 +353,7 @@ class LiveSessions:
             step=self.bot.runner.definition(run).steps[index],
             index=index,
             contributions=contributions,
+            locale=self.language(session),
         )
         presenter = self.presenter(scene.step.type)
         if message_id is not None:
@@ -361,7 +371,7 @@ class LiveSessions:
         )
         voice = self.bot.get_channel(session.voice_channel_id) if session.voice_channel_id else None
         voice_name = getattr(voice, "name", None)
-        locale = public_language(self.bot.guild_settings.for_guild(session.guild_id).language)
+        locale = self.language(session)
         run = await self.bot.store.runs.live_for_session(session.id)
         if run is None:
             return BoardState(
