@@ -35,10 +35,10 @@ KEYWORDS = {
 """The marking functions of bot/i18n.py and the arguments that hold the texts."""
 
 
-def code_messages() -> list[tuple[str | tuple[str, str], str | None]]:
+def code_messages() -> list[tuple[str | tuple[str, ...], str | None]]:
     """(msgid or (singular, plural), context) of every marked text in bot/."""
     with (ROOT / "babel.cfg").open() as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg)
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
     found = []
     for _file, _line, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True

@@ -12,6 +12,7 @@ other all say ``/checkin``, whatever the client language. Option names and choic
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -60,7 +61,7 @@ class ChorusTranslator(app_commands.Translator):
         return None if found == string.message else found
 
 
-TreeItem = app_commands.Command | app_commands.Group | app_commands.ContextMenu
+TreeItem = app_commands.Command[Any, ..., Any] | app_commands.Group | app_commands.ContextMenu
 
 
 def tree_texts(items: list[TreeItem]) -> list[tuple[Where, str]]:
