@@ -88,6 +88,7 @@ def warm_up() -> None:
     garbage collector afterwards (`gc.freeze`), a full collection during an interaction takes
     milliseconds instead of a second or more."""
     from bot.core.syllables import warm_up as load_dictionary
+    from bot.i18n import load_catalogues
     from bot.ui.charts import warm_up as load_charts
 
     with _warm:
@@ -95,6 +96,7 @@ def warm_up() -> None:
             return
         load_dictionary()
         load_charts()
+        load_catalogues()
         gc.freeze()
         _warmed.append(True)
 
