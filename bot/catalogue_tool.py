@@ -91,8 +91,18 @@ def write(catalog: Catalog, path: Path) -> None:
         write_po(out, catalog, width=100, omit_header=False, no_location=True, sort_output=True)
 
 
+def _keys(catalog: Catalog) -> set[tuple[str | None, object]]:
+    return {(m.context, m.id) for m in catalog if m.id}
+
+
 def main() -> int:
     fresh = template()
+    if TEMPLATE.exists():
+        with TEMPLATE.open("rb") as pot:
+            before = read_po(pot, domain=DOMAIN)
+        if _keys(before) == _keys(fresh):
+            # Nothing changed: keep the date too, so an idle run leaves no diff.
+            fresh.creation_date = before.creation_date
     write(fresh, TEMPLATE)
     for language in SHIPPED:
         if language == SOURCE_LANGUAGE:
