@@ -15,30 +15,24 @@ from discord.ext import commands
 from bot import __version__
 from bot.cogs.errors import ChorusTree, is_expected, respond_to_error
 from bot.core.activities import Catalog
-from bot.core.breathe import BreatheHandler
-from bot.core.checkins import CheckinHandler
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
-from bot.core.goals import GoalHandler
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
-from bot.core.listening import ListenHandler
 from bot.core.listening_service import ListeningService
-from bot.core.lyrics import WriteHandler
 from bot.core.lyrics_service import LyricsService
 from bot.core.privacy import PrivacyService
-from bot.core.prompt import PromptHandler
-from bot.core.reflect import ReflectHandler
 from bot.core.runner import Runner
+from bot.core.schedule_service import ScheduleService
 from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionService
-from bot.core.steps import StepHandler
-from bot.core.vote import VoteHandler
+from bot.core.steps import StepHandler, step_handlers
 from bot.settings import Settings
 from bot.store.store import Store
 from bot.ui.components import FAMILIES, ChorusButton, RoutedItem, TypedComponent
 from bot.ui.format import plain_name
 from bot.ui.forms import FormHandler, FormRoute, route_form
+from bot.ui.live import LiveSessions
 from bot.ui.translator import ChorusTranslator
 from bot.voice import DiscordVoice, VoicePlayer
 
@@ -51,15 +45,20 @@ COGS: tuple[str, ...] = (
     "bot.cogs.activities",
     "bot.cogs.activity_builder",
     "bot.cogs.reflection",
+    "bot.cogs.breathe",
     "bot.cogs.lyrics",
     "bot.cogs.song",
     "bot.cogs.schedule",
+    "bot.cogs.schedule_events",
+    "bot.cogs.schedule_start",
+    "bot.cogs.reminders",
     "bot.cogs.setup",
     "bot.cogs.listening",
     "bot.cogs.playlist",
     "bot.cogs.checkins",
     "bot.cogs.goals",
     "bot.cogs.privacy",
+    "bot.cogs.steps",
 )
 
 ComponentHandler = Callable[[discord.Interaction, list[str]], Awaitable[None]]
@@ -68,13 +67,8 @@ FamilyHandler = Callable[[discord.Interaction, Family], Awaitable[None]]
 
 
 def default_step_handlers() -> dict[str, StepHandler]:
-    """The step kinds this build can run."""
-    handlers: list[StepHandler] = [PromptHandler(), BreatheHandler(), ReflectHandler()]
-    handlers += [CheckinHandler()]
-    handlers += [GoalHandler()]
-    handlers += [ListenHandler(), VoteHandler()]
-    handlers += [WriteHandler()]
-    return {h.kind: h for h in handlers}
+    """The step kinds this build can run: one handler per kind of the registry (`bot.core.steps`)."""
+    return step_handlers()
 
 
 _warm = threading.Lock()
@@ -143,15 +137,16 @@ class ChorusBot(commands.Bot):
         self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
         self.listening = ListeningService(store, clock, self.runner, settings.media_dir, plain_name)
         self.lyrics = LyricsService(store, clock, self.runner)
+        self.schedule = ScheduleService(
+            store, clock, self.sessions, self.runner, self.library, self.guild_settings
+        )
         self.component_handlers: dict[str, ComponentHandler] = {}
         self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
         self.form_handlers: dict[str, FormRoute] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.
         self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self, clock=clock)
         self.version = __version__
-        # Late import: the presenter needs the bot's services in place first.
-        from bot.live import LiveSessions
-
+        # Last: the live messages use the services above.
         self.live = LiveSessions(self)
 
     @property

@@ -246,7 +246,7 @@ class ListeningCog(commands.Cog):
     async def on_vote(self, interaction: discord.Interaction, item: VoteSelect) -> None:
         session, run, step = await self.service.live_step(item.run_id, item.index)
         assert isinstance(step, VoteStep)
-        chosen = await self.service.choice(session, run, item.index, VoteSelect.chosen(interaction))
+        chosen = await self.service.choice(session, run, item.index, item.chosen)
         await controls.ensure_joined(interaction, session)
         outcome = await self.service.vote(item.run_id, item.index, interaction.user.id, chosen)
         verb = "is now" if outcome.replaced else "is"

@@ -15,7 +15,7 @@ from typing import Any
 from bot.core.activities import Activity
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, NotFound
-from bot.core.steps import BaseStepHandler, StepContext, StepHandler, Wake
+from bot.core.steps.base import BaseStepHandler, StepContext, StepHandler, Wake
 from bot.store.records import ContributionRecord, RunRecord
 from bot.store.runs import Also, Mirror, StepMoved
 from bot.store.store import Store

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
+from bot.store.contribution_job import CONTRIBUTION_COLUMNS, ContributionJob, contribution
+from bot.store.contribution_job import Added as Added
+from bot.store.contribution_job import Also as Also
+from bot.store.contribution_job import Mirror as Mirror
+from bot.store.contribution_job import StepMoved as StepMoved
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
 from bot.store.records import ContributionRecord, RunRecord
@@ -17,57 +20,15 @@ _RUN_COLUMNS = (
     " step_deadline, paused_remaining, step_message_id, step_state, wake_at, state,"
     " started_at, ended_at"
 )
-_CONTRIBUTION_COLUMNS = "id, run_id, step_index, author_id, kind, payload, created_at, updated_at"
-_LIVE_AT_STEP = (
-    "SELECT 1 FROM activity_runs WHERE id = ? AND step_index = ? AND state IN ('running', 'paused')"
-)
+_CONTRIBUTION_COLUMNS = CONTRIBUTION_COLUMNS
 
 
 def _run(row: Row) -> RunRecord:
     return RunRecord(*tuple(row))
 
 
-def _contribution(row: Row) -> ContributionRecord:
-    values = tuple(row)
-    return ContributionRecord(
-        id=values[0],
-        run_id=values[1],
-        step_index=values[2],
-        author_id=values[3],
-        kind=values[4],
-        payload={} if values[5] == "{}" else json.loads(values[5]),
-        created_at=values[6],
-        updated_at=values[7],
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Added:
-    """A saved contribution, whether it replaced one, and what was asked for with it."""
-
-    record: ContributionRecord
-    replaced: bool
-    """The member's earlier contribution of the same kind was changed (a pass -> answer isn't)."""
-    step: list[ContributionRecord] | None
-    """Every contribution of the step after this one (asked for with `with_step`)."""
-    also: Any
-    """What the `also` job returned."""
-
-
 class RunAlreadyLive(Exception):
     """The session already has a running or paused activity."""
-
-
-Also = Callable[[Conn, bool], Awaitable[Any]]
-"""A job committed with a contribution: (connection, whether an earlier one was replaced)."""
-
-Mirror = Callable[[Conn, ContributionRecord], Awaitable[None]]
-"""A job committed with a contribution that is given the saved record (e.g. a lyric event
-mirrored into song_lines under the contribution's id)."""
-
-
-class StepMoved(Exception):
-    """The run is no longer live at the step a contribution was meant for; nothing was saved."""
 
 
 class RunRepository:
@@ -211,19 +172,6 @@ class RunRepository:
         return run
 
 
-@functools.cache
-def _find_existing(kinds: int) -> str:
-    """In one query: whether the run is live at the step (no row: it isn't) and the member's
-    earlier contribution to it of any of `kinds` kinds (NULLs: none)."""
-    return (
-        "SELECT c.id, c.kind FROM activity_runs r LEFT JOIN contributions c"
-        " ON c.run_id = r.id AND c.step_index = r.step_index AND c.author_id = ?"
-        f" AND c.kind IN ({', '.join('?' for _ in range(kinds))})"
-        " WHERE r.id = ? AND r.step_index = ? AND r.state IN ('running', 'paused')"
-        " ORDER BY c.id LIMIT 1"
-    )
-
-
 class ContributionRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -253,66 +201,21 @@ class ContributionRepository:
 
         The run is checked inside the same transaction: if it has left `step_index` (or ended)
         the job raises StepMoved and nothing is written, so callers need no lock for that."""
-        body = json.dumps(payload, ensure_ascii=False) if payload else "{}"
-        kinds = tuple(dict.fromkeys((kind, *replaces)))
-        find_existing = _find_existing(len(kinds))
-
-        async def job(conn: Conn) -> Added:
-            existing = None
-            if replace and author_id is not None:
-                found = await conn.fetch_one(find_existing, (author_id, *kinds, run_id, step_index))
-                if found is None:
-                    raise StepMoved()
-                existing = found if found[0] is not None else None
-            elif await conn.fetch_one(_LIVE_AT_STEP, (run_id, step_index)) is None:
-                raise StepMoved()
-            if existing is not None:
-                row = await conn.fetch_one(
-                    "UPDATE contributions SET kind = ?, payload = ?, updated_at = ? WHERE id = ?"
-                    f" RETURNING {_CONTRIBUTION_COLUMNS}",
-                    (kind, body, now, int(existing[0])),
-                )
-                assert row is not None
-                record = _contribution(row)
-            else:
-                new_id = await conn.fetch_val(
-                    "INSERT INTO contributions (run_id, step_index, author_id, kind, payload,"
-                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (run_id, step_index, author_id, kind, body, now, now),
-                )
-                record = ContributionRecord(
-                    id=int(new_id),
-                    run_id=run_id,
-                    step_index=step_index,
-                    author_id=author_id,
-                    kind=kind,
-                    payload=json.loads(body) if payload else {},
-                    created_at=now,
-                    updated_at=now,
-                )
-            extra = await also(conn, existing is not None) if also is not None else None
-            if mirror is not None:
-                await mirror(conn, record)
-            step = None
-            read_step = with_step
-            if with_step and step_at_least > 0:
-                count = await conn.fetch_val(
-                    "SELECT COUNT(*) FROM contributions WHERE run_id = ? AND step_index = ?",
-                    (run_id, step_index),
-                )
-                read_step = int(count) >= step_at_least
-            if read_step:
-                step = [
-                    _contribution(r)
-                    for r in await conn.fetch_all(
-                        f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions"
-                        " WHERE run_id = ? AND step_index = ? ORDER BY id",
-                        (run_id, step_index),
-                    )
-                ]
-            # "Replaced" for the member means the same kind of answer changed (not a pass -> answer).
-            return Added(record, existing is not None and existing[1] == kind, step, extra)
-
+        job = ContributionJob(
+            run_id=run_id,
+            step_index=step_index,
+            author_id=author_id,
+            kind=kind,
+            payload=payload,
+            body=json.dumps(payload, ensure_ascii=False) if payload else "{}",
+            now=now,
+            replace=replace,
+            kinds=tuple(dict.fromkeys((kind, *replaces))),
+            also=also,
+            with_step=with_step,
+            step_at_least=step_at_least,
+            mirror=mirror,
+        )
         return await self._db.write(job)
 
     async def for_step(self, run_id: int, step_index: int) -> list[ContributionRecord]:
@@ -321,7 +224,7 @@ class ContributionRepository:
             " ORDER BY id",
             (run_id, step_index),
         )
-        return [_contribution(r) for r in rows]
+        return [contribution(r) for r in rows]
 
     async def counts_by_kind(self, session_id: int) -> dict[str, tuple[int, int]]:
         """kind -> (contributions, people behind them), from the rows stored now.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store.checkins import CheckinRepository
-from bot.store.database import open_database
+from bot.store.database import Database
+from bot.store.engine import DatabaseUrl
 from bot.store.goals import GoalRepository
 from bot.store.guild_library import GuildLibraryRepository
 from bot.store.guild_settings import GuildSettingsRepository
@@ -16,6 +17,21 @@ from bot.store.runs import ContributionRepository, RunRepository
 from bot.store.schedule import ScheduleRepository
 from bot.store.sessions import SessionRepository
 from bot.store.songs import SongRepository
+
+
+def open_database(target: str | Path) -> Database:
+    """The Database for a `database_url` (or a plain SQLite file path); not opened yet.
+
+    Here rather than in `database.py`: the PostgreSQL engine builds on the SQLite one's module,
+    so choosing between them above both keeps the two modules out of an import cycle."""
+    url = DatabaseUrl.parse(target)
+    if url.engine == "postgresql":
+        # Imported only when asked for: asyncpg is an optional dependency.
+        from bot.store.postgres import PostgresDatabase
+
+        return PostgresDatabase(url.dsn)
+    assert url.path is not None
+    return Database(url.path)
 
 
 class Store:

@@ -272,3 +272,7 @@ def _pages(entries: list[str], limit: int) -> list[str]:
     if current:
         pages.append(current)
     return pages
+
+
+PRESENTER = ListenPresenter
+"""Registers the presenter of the `listen` kind (found by `bot.ui.steps.presenters`)."""

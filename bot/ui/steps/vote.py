@@ -152,3 +152,7 @@ def _few(count: int) -> str:
         return "Nobody voted."
     people = "one person" if count == 1 else f"{count} people"
     return f"Only {people} voted (fewer than {GROUP_MIN}), so the counts aren't shown."
+
+
+PRESENTER = VotePresenter
+"""Registers the presenter of the `vote` kind (found by `bot.ui.steps.presenters`)."""

@@ -241,3 +241,7 @@ class WritePresenter:
 
 def full(scene: StepScene) -> bool:
     return is_full(scene.step, song_lines(_state(scene)))
+
+
+PRESENTER = WritePresenter
+"""Registers the presenter of the `write` kind (found by `bot.ui.steps.presenters`)."""
