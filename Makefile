@@ -15,7 +15,7 @@ INSTALL_SELF = $(BIN)/python -m pip install --quiet --no-deps --no-build-isolati
 UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
 	pyproject.toml $(LOCKS)/build.in
 
-.PHONY: run test test-postgres lint typecheck pytest validate bench clean demo screenshots upgrade drift
+.PHONY: run test test-postgres lint typecheck pytest validate bench clean demo screenshots upgrade drift messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ screenshots: $(DEMO_STAMP)
 # Speed, cost and memory against their ceilings (a few minutes); reports, never fails on time.
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench
+
+# Message catalogues: extract every marked text and command text into bot/locales/chorus.pot
+# and merge it into each language's chorus.po (then translate what it reports as untranslated).
+messages: $(DEV_STAMP)
+	$(BIN)/python -m bot.catalogue_tool
 
 validate: $(STAMP)
 	$(BIN)/chorus validate activities

@@ -34,6 +34,7 @@ from bot.ui.components import FAMILIES, RetiredButton, RoutedItem, TypedComponen
 from bot.ui.format import plain_name
 from bot.ui.forms import FormHandler, FormRoute, route_form
 from bot.ui.live import LiveSessions
+from bot.ui.translator import ChorusTranslator
 from bot.voice import DiscordVoice, VoicePlayer
 
 log = logging.getLogger("chorus")
@@ -87,6 +88,7 @@ def warm_up() -> None:
     for it. The pronunciation data (syllable counts, rhymes) is loaded here, off the event
     loop, and frozen out of the garbage collector (`gc.freeze`) with everything loaded so far."""
     from bot.core.syllables import warm_up as load_dictionary
+    from bot.i18n import load_catalogues
     from bot.ui.chart_worker import start as start_charts
 
     with _warm:
@@ -94,6 +96,7 @@ def warm_up() -> None:
             return
         start_charts()
         load_dictionary()
+        load_catalogues()
         gc.freeze()
         _warmed.append(True)
 
@@ -184,6 +187,7 @@ class ChorusBot(commands.Bot):
             raise RuntimeError(f"component families without a handler: {', '.join(missing)}")
         self.add_dynamic_items(*FAMILIES, RetiredButton)
         self.add_listener(self._on_interaction, "on_interaction")
+        await self.tree.set_translator(ChorusTranslator())  # German and Spanish clients
         await self._sync_commands()
         await warming
         await self.live.resume_all()

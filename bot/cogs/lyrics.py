@@ -22,6 +22,7 @@ from bot.core.lyrics import blanks
 from bot.core.lyrics_service import LineAsk, LyricsService
 from bot.core.rhymes import suggest
 from bot.ui.forms import FormValues, send_form
+from bot.ui.locale import reply_language, server_language
 from bot.ui.lyrics import rhyme_embed, thanks
 from bot.ui.lyrics_forms import LINE_FORM, REMOVE_FORM, LineForm, RemoveForm
 from bot.ui.steps.write import LyricsButton
@@ -161,8 +162,10 @@ class LyricsCog(commands.Cog):
     async def rhyme(self, interaction: discord.Interaction, word: str) -> None:
         # Searching the dictionary for near rhymes takes 0.5-1 s: acknowledge first.
         await controls.defer_private(interaction)
-        found = await asyncio.to_thread(suggest, word[:40])
-        await controls.answer_deferred(interaction, embed=rhyme_embed(found))
+        song_language = server_language(self.bot.guild_settings, interaction.guild_id)
+        found = await asyncio.to_thread(suggest, word[:40], 24, song_language)
+        reader = reply_language(self.bot.guild_settings, interaction)
+        await controls.answer_deferred(interaction, embed=rhyme_embed(found, reader))
 
 
 async def setup(bot: commands.Bot) -> None:

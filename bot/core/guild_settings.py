@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
+from bot.i18n import SHIPPED
 from bot.settings import Settings
 from bot.store.guild_settings import SettingChangeRecord
 from bot.store.store import Store
@@ -26,8 +27,8 @@ SUPPORT_TEXT_MAX = 1500
 """Leaves room in the care message's embed description (4,096) for its own opening words."""
 LINK_LABEL_MAX = 80
 """A link button's label: https://discord.com/developers/docs/interactions/message-components#button-object"""
-LANGUAGES = ("en", "de", "es")
-"""Languages a server may choose for its public messages."""
+LANGUAGES = SHIPPED
+"""Languages a server may choose for its public messages: those with a complete catalogue."""
 _URL = re.compile(r"^https?://[^\s<>]{3,500}$")
 
 

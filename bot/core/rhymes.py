@@ -1,6 +1,8 @@
 """Rhymes for songwriters: perfect rhymes and near rhymes (same vowel sound), from the CMU dictionary.
 
-Words the dictionary doesn't know fall back to their spelling (matching endings).
+Words the dictionary doesn't know fall back to their spelling (matching endings). The dictionary
+is English: for another language ``suggest`` answers ``supported=False`` and suggests nothing,
+rather than offering English rhymes for a German or Spanish word.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.core import pronunciations as pronouncing
-from bot.core.syllables import word_syllables, words
+from bot.core.syllables import supports, word_syllables, words
 
 RhymeKind = Literal["identical", "perfect", "near"]
 _VOWEL = re.compile(r"^([A-Z]+)[012]$")
@@ -76,6 +78,8 @@ class RhymeSuggestions:
     known: bool
     perfect: tuple[str, ...]
     near: tuple[str, ...]
+    supported: bool = True
+    """False when the song's language is one the rhyme help doesn't know (nothing suggested)."""
 
 
 @lru_cache(maxsize=8192)
@@ -102,9 +106,14 @@ def _usable(candidates: list[str], exclude: str, limit: int) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=256)
-def suggest(word: str, limit: int = 24) -> RhymeSuggestions:
-    """Perfect rhymes and near rhymes (same stressed vowel, different ending) for a word."""
+def suggest(word: str, limit: int = 24, language: str = "en") -> RhymeSuggestions:
+    """Perfect rhymes and near rhymes (same stressed vowel, different ending) for a word.
+
+    ``language`` is the song's; only English is known (see ``supported``).
+    """
     clean = last_word(word)
+    if not supports(language):
+        return RhymeSuggestions(word=clean, known=False, perfect=(), near=(), supported=False)
     phones = _phones(clean) if clean else []
     if not phones:
         return RhymeSuggestions(word=clean, known=False, perfect=(), near=())

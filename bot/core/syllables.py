@@ -2,6 +2,9 @@
 
 Counts are help, not gatekeeping: they are shown beside each line and only enforced when a
 write step sets a `syllables` range and `strict: true`.
+
+The dictionary and the spelling rules are English: for any other language ``count_line`` says
+so (None) rather than counting German or Spanish words as if they were English.
 """
 
 from __future__ import annotations
@@ -89,8 +92,22 @@ def is_known(word: str) -> bool:
 
 
 def count_syllables(text: str) -> int:
-    """Syllables in a whole line."""
+    """Syllables in a whole line of English."""
     return sum(word_syllables(w) for w in words(text))
+
+
+LANGUAGES = frozenset({"en"})
+"""Languages the counter knows (the CMU dictionary is American English)."""
+
+
+def supports(language: str) -> bool:
+    """Whether syllables can be counted in ``language`` (``"en"``, ``"en-GB"``, ``"de"``...)."""
+    return language.replace("_", "-").split("-")[0].lower() in LANGUAGES
+
+
+def count_line(text: str, language: str) -> int | None:
+    """Syllables in a line in ``language``, or None when the counter doesn't know the language."""
+    return count_syllables(text) if supports(language) else None
 
 
 def warm_up() -> None:

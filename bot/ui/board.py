@@ -9,6 +9,7 @@ import discord
 
 from bot.core.checkins import K_MIN
 from bot.core.text import shorten
+from bot.i18n import _, ngettext
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import (
@@ -40,20 +41,29 @@ class BoardState:
     step_fields: tuple[tuple[str, str], ...] = ()
     """(name, value) fields the current step's presenter adds (`board_fields`), e.g. who has
     the floor in a round."""
+    locale: str = "en"
+    """The language of the board: the server's (bot/i18n.py public_language)."""
 
 
 def _time_line(state: BoardState) -> str:
-    run = state.run
+    run, locale = state.run, state.locale
     if run is None:
-        return "No activity running"
+        return _("No activity running", locale)
     if run.state == "paused":
         left = run.paused_remaining
-        return "⏸ Paused" + (f", {int(left // 60)} min {int(left % 60)} s left" if left else "")
+        if not left:
+            return _("⏸ Paused", locale)
+        return _(
+            "⏸ Paused, {minutes} min {seconds} s left",
+            locale,
+            minutes=int(left // 60),
+            seconds=int(left % 60),
+        )
     if run.step_deadline is None:
-        return "No time limit: the facilitator moves on"
+        return _("No time limit: the facilitator moves on", locale)
     if run.step_deadline <= state.now:
-        return "Time's up: waiting for the facilitator"
-    return f"Step ends {relative(run.step_deadline)}"
+        return _("Time's up: waiting for the facilitator", locale)
+    return _("Step ends {when}", locale, when=relative(run.step_deadline))
 
 
 PRIVATE_COUNT_KINDS = frozenset({"checkin", "goal"})
@@ -63,21 +73,32 @@ PRIVATE_COUNT_KINDS = frozenset({"checkin", "goal"})
 def _answers_line(state: BoardState) -> str:
     answered = state.answered or 0
     if state.step_kind in PRIVATE_COUNT_KINDS and answered < K_MIN:
-        return f"fewer than {K_MIN} answered so far"
-    return f"{answered} of {max(state.expected, answered)} answered"
+        return _("fewer than {k} answered so far", state.locale, k=K_MIN)
+    total = max(state.expected, answered)
+    return ngettext(
+        "{count} of {total} answered",
+        "{count} of {total} answered",
+        answered,
+        state.locale,
+        total=total,
+    )
 
 
 def board_embed(state: BoardState) -> discord.Embed:
-    session = state.session
+    session, locale = state.session, state.locale
     ended = session.status == "ended"
+    facilitator = plain_name(state.names.get(session.facilitator_id)) or _("a facilitator", locale)
     embed = discord.Embed(
         title=shorten(f"🎶 {session.title}", 256),
         colour=COLOUR_INFO if ended else COLOUR_SESSION,
         description=(
-            "This session has ended. Thank you for being here."
+            _("This session has ended. Thank you for being here.", locale)
             if ended
-            else f"Facilitated by **{plain_name(state.names.get(session.facilitator_id)) or 'a facilitator'}**. "
-            "Press **Join** to take part."
+            else _(
+                "Facilitated by **{facilitator}**. Press **Join** to take part.",
+                locale,
+                facilitator=facilitator,
+            )
         ),
     )
     if session.voice_channel_id and not ended:
@@ -86,36 +107,47 @@ def board_embed(state: BoardState) -> discord.Embed:
             if state.voice_name
             else f"<#{session.voice_channel_id}>"
         )
-        embed.add_field(name="Voice", value=voice, inline=True)
+        embed.add_field(name=_("Voice", locale), value=voice, inline=True)
     if not ended:
         embed.add_field(
-            name=f"Here now ({len(state.present)})",
+            name=_("Here now ({count})", locale, count=len(state.present)),
             value=field(name_list(state.present, state.names)),
             inline=False,
         )
     if state.run is None and not ended:
         embed.add_field(
-            name="Activity",
-            value="No activity running. A facilitator starts one with /activity start.",
+            name=_("Activity", locale),
+            value=_("No activity running. A facilitator starts one with /activity start.", locale),
             inline=False,
         )
     if state.run is not None and state.activity_title and not ended:
         step = (
-            f"Step {state.run.step_index + 1} of {state.step_count}: **{state.step_title}**"
+            _(
+                "Step {number} of {total}: **{title}**",
+                locale,
+                number=state.run.step_index + 1,
+                total=state.step_count,
+                title=state.step_title,
+            )
             if state.step_title
             else ""
         )
         embed.add_field(
-            name="Activity", value=field(f"**{state.activity_title}**\n{step}"), inline=False
+            name=_("Activity", locale),
+            value=field(f"**{state.activity_title}**\n{step}"),
+            inline=False,
         )
-        embed.add_field(name="Time", value=_time_line(state), inline=True)
+        embed.add_field(name=_("Time", locale), value=_time_line(state), inline=True)
         if state.answered is not None:
-            embed.add_field(name="Answers", value=_answers_line(state), inline=True)
+            embed.add_field(name=_("Answers", locale), value=_answers_line(state), inline=True)
         for name, value in state.step_fields:
             embed.add_field(name=shorten(name, 256), value=field(value), inline=False)
     embed.set_footer(
-        text="Your check-ins are private unless you choose to share them. /session status shows "
-        "this privately."
+        text=_(
+            "Your check-ins are private unless you choose to share them. /session status shows "
+            "this privately.",
+            locale,
+        )
     )
     return embed
 
@@ -128,7 +160,7 @@ class BoardButton(TypedButton, spec="chorus:board:{action:word}:{session_id:int}
 
 
 def board_view(state: BoardState) -> discord.ui.View | None:
-    session = state.session
+    session, locale = state.session, state.locale
     if session.status == "ended":
         return None
     sid = session.id
@@ -138,26 +170,30 @@ def board_view(state: BoardState) -> discord.ui.View | None:
         discord.ButtonStyle.danger,
     )
     items = [
-        BoardButton.button("Join", action="join", session_id=sid, style=success, emoji="👋", row=0),
-        BoardButton.button("Leave", action="leave", session_id=sid, row=0),
+        BoardButton.button(
+            _("Join", locale), action="join", session_id=sid, style=success, emoji="👋", row=0
+        ),
+        BoardButton.button(_("Leave", locale), action="leave", session_id=sid, row=0),
     ]
     run = state.run
     if run is not None:
         paused = run.state == "paused"
         items += [
             BoardButton.button(
-                "Next", action="next", session_id=sid, style=primary, emoji="⏭", row=1
+                _("Next", locale), action="next", session_id=sid, style=primary, emoji="⏭", row=1
             ),
             BoardButton.button(
-                "Resume" if paused else "Pause",
+                _("Resume", locale) if paused else _("Pause", locale),
                 action="resume" if paused else "pause",
                 session_id=sid,
                 emoji="▶" if paused else "⏸",
                 row=1,
             ),
-            BoardButton.button("+2 min", action="extend", session_id=sid, emoji="⏱", row=1),
             BoardButton.button(
-                "Stop", action="stop", session_id=sid, style=danger, emoji="⏹", row=1
+                _("+2 min", locale), action="extend", session_id=sid, emoji="⏱", row=1
+            ),
+            BoardButton.button(
+                _("Stop", locale), action="stop", session_id=sid, style=danger, emoji="⏹", row=1
             ),
         ]
     return persistent_view(*items)

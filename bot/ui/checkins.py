@@ -30,11 +30,11 @@ from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field, plur
 COLOUR_CARE = 0xE0B0FF
 
 
-def scale_hint(scale: Scale, anchors: Anchors | None = None) -> str:
-    """One line saying how to read the scale."""
+def scale_hint(scale: Scale, anchors: Anchors | None = None, locale: str = "en") -> str:
+    """One line saying how to read the scale (the activity's anchors in ``locale``)."""
     if scale.kind == "0-10":
-        low = localize(anchors.low) if anchors else "very low"
-        high = localize(anchors.high) if anchors else "very good"
+        low = localize(anchors.low, locale) if anchors else "very low"
+        high = localize(anchors.high, locale) if anchors else "very good"
         return f"0 = {low}, 10 = {high}."
     if scale.kind == "sam":
         return (

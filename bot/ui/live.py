@@ -18,6 +18,7 @@ import discord
 from bot.core.activity_fields import localize
 from bot.core.debounce import Debouncer
 from bot.core.runner import RunUpdate
+from bot.i18n import public_language
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.board import BoardState, board_embed, board_view
@@ -286,10 +287,19 @@ class LiveSessions:
 
     # ------------------------------------------------------------------ steps
 
+    def language(self, session: SessionRecord) -> str:
+        """The language of the session's public posts: the server's (bot/i18n.py)."""
+        return public_language(self.bot.guild_settings.for_guild(session.guild_id).language)
+
     def scene(self, session: SessionRecord, run: RunRecord, index: int) -> StepScene:
         activity = self.bot.runner.definition(run)
         return StepScene(
-            session=session, run=run, activity=activity, step=activity.steps[index], index=index
+            session=session,
+            run=run,
+            activity=activity,
+            step=activity.steps[index],
+            index=index,
+            locale=self.language(session),
         )
 
     def presenter(self, kind: str) -> StepPresenter:
@@ -342,6 +352,7 @@ class LiveSessions:
             step=self.bot.runner.definition(run).steps[index],
             index=index,
             contributions=contributions,
+            locale=self.language(session),
         )
         presenter = self.presenter(scene.step.type)
         if message_id is not None:
@@ -359,6 +370,7 @@ class LiveSessions:
         )
         voice = self.bot.get_channel(session.voice_channel_id) if session.voice_channel_id else None
         voice_name = getattr(voice, "name", None)
+        locale = self.language(session)
         run = await self.bot.store.runs.live_for_session(session.id)
         if run is None:
             return BoardState(
@@ -367,6 +379,7 @@ class LiveSessions:
                 now=self._now(),
                 names=names,
                 voice_name=voice_name,
+                locale=locale,
             )
         activity = self.bot.runner.definition(run)
         step = activity.steps[run.step_index]
@@ -387,8 +400,8 @@ class LiveSessions:
             session=session,
             present=present,
             run=run,
-            activity_title=localize(activity.title),
-            step_title=localize(step.title),
+            activity_title=localize(activity.title, locale),
+            step_title=localize(step.title, locale),
             step_kind=step.type,
             step_count=len(activity.steps),
             answered=answered,
@@ -396,6 +409,7 @@ class LiveSessions:
             now=self._now(),
             names=names,
             voice_name=voice_name,
+            locale=locale,
         )
 
     def _now(self) -> float:

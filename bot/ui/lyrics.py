@@ -16,6 +16,7 @@ from bot.core.activities import WriteStep
 from bot.core.lyrics import BLANK_RE, Credits, Slot
 from bot.core.rhymes import RhymeSuggestions
 from bot.core.text import shorten
+from bot.i18n import _
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, FIELD_MAX
 from bot.ui.steps.base import MessagePayload
 
@@ -231,8 +232,18 @@ def song_embed(sheet: SongSheet) -> discord.Embed:
 # ------------------------------------------------------------------ other replies
 
 
-def rhyme_embed(found: RhymeSuggestions) -> discord.Embed:
+def rhyme_embed(found: RhymeSuggestions, locale: str = "en") -> discord.Embed:
+    """The private /rhyme answer; ``locale`` is the reader's language."""
     embed = discord.Embed(title=f"Rhymes for “{shorten(found.word, 40)}”", colour=COLOUR_INFO)
+    if not found.supported:
+        embed.title = _("Rhymes for “{word}”", locale, word=shorten(found.word, 40))
+        embed.description = _(
+            "Rhyme help knows English words only, and this server's songs are written in "
+            "another language, so I won't guess. Try reading the line aloud and listening "
+            "for its last vowel.",
+            locale,
+        )
+        return embed
     if not found.known:
         embed.description = (
             "I don't know how that word is pronounced, so I can't suggest rhymes. Try a "

@@ -107,7 +107,8 @@ async def test_servers_never_see_each_others_activities(world: World) -> None:
 async def test_own_activity_shadows_a_shipped_one_in_that_server_only(world: World) -> None:
     other = other_world(world.env)
     shipped = (ROOT / "activities" / "lyric-circle.yaml").read_text(encoding="utf-8")
-    ours = shipped.replace("title: Lyric circle", "title: Our lyric circle", 1)
+    # The shipped title is translated ({en: Lyric circle, de: ..., es: ...}): change its English.
+    ours = shipped.replace("  en: Lyric circle\n", "  en: Our lyric circle\n", 1)
     assert ours != shipped
     saved = await upload(world, ours, "lyric-circle.yaml")
     assert "replaces the shipped activity with the same id" in followup_text(saved)

@@ -42,7 +42,11 @@ class CheckinPresenter(SimplePresenter):
     def body(self, scene: StepScene) -> str:
         step = scene.step
         assert isinstance(step, CheckinStep)
-        lines = [f"**{scene.text(step.question)}**", "", scale_hint(step.scale, step.anchors)]
+        lines = [
+            f"**{scene.text(step.question)}**",
+            "",
+            scale_hint(step.scale, step.anchors, scene.locale),
+        ]
         if step.anonymous:
             lines.append(
                 "🔒 This check-in is **anonymous**: Chorus stores the answer without who gave it."

@@ -103,7 +103,9 @@ class WritePresenter:
         ]
         embed = step_embed(scene, "\n".join(body))
         embed.add_field(
-            name="Now", value=self._now_text(step, state, present, position, info), inline=False
+            name="Now",
+            value=self._now_text(step, state, present, position, info, scene.locale),
+            inline=False,
         )
         embed.set_footer(text=self._footer(step))
         changeable = bool(lines) and bool(state.get("last")) and position is not None
@@ -117,13 +119,14 @@ class WritePresenter:
         present: list[int] | None,
         position: int | None,
         info: SongInfo,
+        locale: str = "en",
     ) -> str:
         if position is None:
             return (
                 "🎉 Every line is written. When the facilitator moves on, the whole song is "
                 "shared as a song sheet."
             )
-        slot = slots(step)[position]
+        slot = slots(step, locale)[position]
         what = f"line {position + 1} of {step.total_lines}" + (
             f" ({slot.section})" if slot.section else ""
         )

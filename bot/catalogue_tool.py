@@ -1,0 +1,125 @@
+"""Keeps the message catalogues in step with the code: ``python -m bot.catalogue_tool``.
+
+``make messages`` runs it: it extracts every text marked in ``bot/`` (``_``, ``gettext``,
+``ngettext``, ``N_``, as ``pybabel extract -F babel.cfg`` would) and every text of the slash-command
+tree (descriptions, option names under the context ``option name``, choices), writes the template
+``bot/locales/chorus.pot`` and merges it into each language's ``chorus.po`` (new texts arrive
+untranslated, texts gone from the code are dropped). tests/test_catalogue.py fails until the
+template matches the code and every language translates every text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po, write_po
+from discord.app_commands import TranslationContextLocation as Where
+
+from bot.i18n import DOMAIN, LOCALES_DIR, SHIPPED, SOURCE_LANGUAGE, catalogue_path
+from bot.ui.translator import OPTION_NAME, UNTRANSLATED, tree_texts
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "N_": None,
+    "ngettext": (1, 2),
+}
+"""The marking functions of bot/i18n.py and the arguments that hold the texts."""
+
+
+def code_messages() -> list[tuple[str | tuple[str, ...], str | None]]:
+    """(msgid or (singular, plural), context) of every marked text in bot/."""
+    with (ROOT / "babel.cfg").open() as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
+    found = []
+    for _file, _line, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True
+    ):
+        found.append((message, context))
+    return found
+
+
+async def command_messages() -> list[tuple[str, str | None]]:
+    """(text, context) of every translated text of the command tree, as the bot registers it."""
+    from bot.app import COGS, create_bot
+    from bot.settings import Settings
+
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = Settings(
+            database_path=Path(scratch) / "chorus.db", media_dir=Path(scratch) / "media"
+        )
+        bot = create_bot(settings)
+        # Some cogs read the store when they load; nothing connects to Discord.
+        await bot.store.open()
+        try:
+            await bot.guild_settings.load()
+            await bot.library.load()
+            for name in COGS:
+                await bot.load_extension(name)
+            texts = tree_texts(bot.tree.get_commands())
+        finally:
+            await bot.close()
+    return [
+        (text, OPTION_NAME if where is Where.parameter_name else None)
+        for where, text in texts
+        if where not in UNTRANSLATED
+    ]
+
+
+def template() -> Catalog:
+    """The catalogue template as the code and the command tree make it today."""
+    catalog = Catalog(domain=DOMAIN, project="Chorus", locale=SOURCE_LANGUAGE, fuzzy=False)
+    for message, context in code_messages():
+        catalog.add(message, context=context)
+    for text, context in asyncio.run(command_messages()):
+        catalog.add(text, context=context)
+    return catalog
+
+
+def write(catalog: Catalog, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        # No line numbers or dates: the files change only when a text changes.
+        write_po(out, catalog, width=100, omit_header=False, no_location=True, sort_output=True)
+
+
+def _keys(catalog: Catalog) -> set[tuple[str | None, object]]:
+    return {(m.context, m.id) for m in catalog if m.id}
+
+
+def main() -> int:
+    fresh = template()
+    if TEMPLATE.exists():
+        with TEMPLATE.open("rb") as pot:
+            before = read_po(pot, domain=DOMAIN)
+        if _keys(before) == _keys(fresh):
+            # Nothing changed: keep the date too, so an idle run leaves no diff.
+            fresh.creation_date = before.creation_date
+    write(fresh, TEMPLATE)
+    for language in SHIPPED:
+        if language == SOURCE_LANGUAGE:
+            continue
+        path = catalogue_path(language)
+        if path.exists():
+            with path.open("rb") as po:
+                catalog = read_po(po, locale=language, domain=DOMAIN)
+        else:
+            catalog = Catalog(domain=DOMAIN, project="Chorus", locale=language, fuzzy=False)
+        # No fuzzy matching: a guessed translation of a changed text is worse than none.
+        catalog.update(fresh, no_fuzzy_matching=True)
+        write(catalog, path)
+        untranslated = [m.id for m in catalog if m.id and not m.string]
+        print(f"{language}: {len(catalog)} texts, {len(untranslated)} untranslated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
