@@ -44,6 +44,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.activities",
     "bot.cogs.activity_builder",
     "bot.cogs.reflection",
+    "bot.cogs.pools",
     "bot.cogs.breathe",
     "bot.cogs.lyrics",
     "bot.cogs.song",

@@ -45,6 +45,7 @@ TABLE_ORDER = (
     "guild_activities",
     "guild_settings",
     "guild_setting_changes",
+    "pool_draws",
 )
 CHUNK = 1000
 

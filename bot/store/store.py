@@ -12,6 +12,7 @@ from bot.store.guild_library import GuildLibraryRepository
 from bot.store.guild_settings import GuildSettingsRepository
 from bot.store.media import MediaRepository
 from bot.store.members import MemberRepository
+from bot.store.pools import PoolDrawRepository
 from bot.store.privacy import PrivacyRepository
 from bot.store.runs import ContributionRepository, RunRepository
 from bot.store.schedule import ScheduleRepository
@@ -52,6 +53,7 @@ class Store:
         self.goals = GoalRepository(self.db)
         self.guild_settings = GuildSettingsRepository(self.db)
         self.guild_library = GuildLibraryRepository(self.db)
+        self.pool_draws = PoolDrawRepository(self.db)
 
     async def open(self) -> None:
         """Connect (or open the file) and bring the schema up to date."""
