@@ -22,6 +22,7 @@ from pydantic import (
     Discriminator,
     Field,
     GetJsonSchemaHandler,
+    PlainSerializer,
     PlainValidator,
     Tag,
     WithJsonSchema,
@@ -235,15 +236,26 @@ SingleLongText = Annotated[
     PlainValidator(_text_validator(LONG_TEXT_MAX)),
     WithJsonSchema(text_json_schema(LONG_TEXT_MAX)),
 ]
+
+
+def _text_as_written(value: Any) -> Any:
+    """A text as the file writes it: a pool back to ``{pool: [...]}`` (the run keeps it so)."""
+    if isinstance(value, TextPool):
+        return {"pool": list(value.pool)}
+    return value
+
+
 Text = Annotated[
     LocalizedText | TextPool,
     PlainValidator(_text_validator(TEXT_MAX, pooled=True)),
+    PlainSerializer(_text_as_written, return_type=Any),
     WithJsonSchema(text_json_schema(TEXT_MAX, pooled=True)),
 ]
 """A step's text: a string, a locale map, or a pool of either."""
 LongText = Annotated[
     LocalizedText | TextPool,
     PlainValidator(_text_validator(LONG_TEXT_MAX, pooled=True)),
+    PlainSerializer(_text_as_written, return_type=Any),
     WithJsonSchema(text_json_schema(LONG_TEXT_MAX, pooled=True)),
 ]
 
