@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import textwrap
 from pathlib import Path
@@ -22,7 +23,7 @@ def test_a_pool_is_drawn_without_repeats_until_exhausted_then_starts_over() -> N
     rounds = [history[i : i + 3] for i in range(0, len(history), 3)]
     for drawn in rounds:
         assert sorted(drawn) == [0, 1, 2], history
-    for before, after in zip(rounds, rounds[1:], strict=False):
+    for before, after in itertools.pairwise(rounds):
         assert after[0] != before[-1], "a new round never opens with the question just shown"
 
 
