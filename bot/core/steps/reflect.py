@@ -21,6 +21,9 @@ class ReflectStep(StepBase):
     anonymous: bool = False
     max_chars: int = Field(default=500, ge=10, le=2000)
     visibility_default: Visibility = "private"
+    review: Literal["facilitator"] | None = None
+    """facilitator: shared answers are held until the facilitator has read them privately
+    (without names), may hold one back, and releases the rest; None: shown when the step ends."""
 
 
 DEFAULT_MAX_CHARS = 500
