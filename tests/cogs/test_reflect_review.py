@@ -84,12 +84,12 @@ async def test_the_facilitator_reviews_holds_one_back_and_releases_the_rest(
     assert not [m for m in world.channel.history() if "What we shared" in everything_seen(m)]
 
     # Members never see the review; a copy of its button (a crafted id) is refused, privately.
-    hold_id = [
+    hold_id = next(
         child.custom_id
         for row in private.components
         for child in getattr(row, "children", [])
         if isinstance(child, discord.Button) and child.label == "Hold back 2"
-    ][0]
+    )
     channel = world.bot().get_channel(world.channel.id)
     assert isinstance(channel, discord.TextChannel) and hold_id is not None
     view = discord.ui.View(timeout=None)
