@@ -167,6 +167,9 @@ class ReflectionCog(commands.Cog):
         ]
         for payload in shared_words_messages("What we shared", quotes):
             await self.bot.live.send(session, payload, what="the released shared answers")
+        # The card's words stay true: it no longer says the answers are waiting.
+        _, released = await self.bot.sessions.live_step(item.run_id, item.step_index)
+        await self.bot.live.redraw_step(session, released)
 
     async def _show_review(
         self, interaction: discord.Interaction, review: Review, run_id: int, step_index: int

@@ -112,6 +112,9 @@ async def test_the_facilitator_reviews_holds_one_back_and_releases_the_rest(
     assert WORDS["ana"] in text and WORDS["cai"] in text and WORDS["ben"] not in text
     assert "— Someone" in text
 
+    card = find_message(world.channel, "Reviewed reflection")
+    assert "has released the shared answers" in everything_seen(card)
+    assert "reads shared answers first" not in everything_seen(card)
     again = await world.facilitator.click(card, label="Review answers")
     assert "Released to the group" in everything_seen(again.response.message)
 
@@ -119,6 +122,8 @@ async def test_the_facilitator_reviews_holds_one_back_and_releases_the_rest(
     moved = await world.facilitator.click(find_message(world.channel, "Review night"), label="Next")
     assert "Step 2" in moved.response.content
     assert len([m for m in world.channel.history() if "What we shared" in everything_seen(m)]) == 1
+    closed = find_message(world.channel, "Reviewed reflection")
+    assert "Only answers the facilitator released were shared" in everything_seen(closed)
     ended = await world.facilitator.slash(world.channel, "session end")
     assert ended.response is not None
 

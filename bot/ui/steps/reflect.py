@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.core.reflect_review import Review
+from bot.core.reflect_review import Review, review_state
 from bot.core.text import shorten
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_STEP
@@ -105,11 +105,18 @@ class ReflectPresenter(SimplePresenter):
             if getattr(scene.step, "anonymous", False)
             else "Your answer is private unless you tick *share with the group*."
         )
-        review = f" {REVIEW_NOTE}" if getattr(scene.step, "review", None) else ""
+        review = ""
+        if getattr(scene.step, "review", None):
+            review = f" {REVIEW_NOTE}"
+            if review_state(scene.run).get("released"):
+                review = " The facilitator has released the shared answers (posted below)."
         return f"**{question}**\n\nPress **Reflect** to answer in a few words. {privacy}{review}"
 
     def closed_body(self, scene: StepScene) -> str:
-        return f"**{scene.text(getattr(scene.step, 'question', None))}**"
+        question = f"**{scene.text(getattr(scene.step, 'question', None))}**"
+        if getattr(scene.step, "review", None):
+            return f"{question}\n\nOnly answers the facilitator released were shared."
+        return question
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         items: list[discord.ui.Item[Any]] = [
