@@ -18,6 +18,7 @@ from bot.ui import limits
 from bot.ui.errors import http_error
 from bot.ui.format import plain_name
 from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.steps.base import MessagePayload
 from bot.ui.steps.reflect import (
     REVIEW_NOTE,
     HoldBackButton,
@@ -145,31 +146,57 @@ class ReflectionCog(commands.Cog):
         )
         await self._show_review(interaction, review, item.run_id, item.step_index)
         if author is not None:
-            await self._tell_held_back(session, author)
+            await self._tell_held_back(session, author, review.released)
+        if review.released:
+            await self._repost(session, item.run_id, item.step_index, review)
 
     async def on_release_button(
         self, interaction: discord.Interaction, item: ReleaseButton
     ) -> None:
         controls.facilitator_only(interaction)
-        session, run = await self.bot.sessions.live_step(item.run_id, item.step_index)
-        step = self.bot.runner.step(run)
+        session, _ = await self.bot.sessions.live_step(item.run_id, item.step_index)
         review = await self.bot.reflect_review.release(item.run_id, item.step_index)
         await self._show_review(interaction, review, item.run_id, item.step_index)
+        posted: list[int] = []
+        for payload in await self._shared(session, item.run_id, item.step_index, review):
+            message = await self.bot.live.send(session, payload, what="the released shared answers")
+            if message is not None:
+                posted.append(message.id)
+        await self.bot.reflect_review.remember_posts(item.run_id, item.step_index, posted)
+        # The card's words stay true: it no longer says the answers are waiting.
+        _, released = await self.bot.sessions.live_step(item.run_id, item.step_index)
+        await self.bot.live.redraw_step(session, released)
+
+    async def _shared(
+        self, session: SessionRecord, run_id: int, step_index: int, review: Review
+    ) -> list[MessagePayload]:
+        """The released answers as the group sees them (names only in a step that isn't
+        anonymous, where members chose to share with their name)."""
+        _, run = await self.bot.sessions.live_step(run_id, step_index)
+        step = self.bot.runner.step(run)
+        names: dict[int, str | None] = {}
         if isinstance(step, ReflectStep) and not step.anonymous:
             names = await self.bot.reflect_review.authors_shown(
-                session.guild_id, item.run_id, item.step_index, review
+                session.guild_id, run_id, step_index, review
             )
-        else:
-            names = {}
         quotes = [
             quote_block(a.text, plain_name(names.get(a.contribution_id)) or "Someone")
             for a in review.shown
         ]
-        for payload in shared_words_messages("What we shared", quotes):
-            await self.bot.live.send(session, payload, what="the released shared answers")
-        # The card's words stay true: it no longer says the answers are waiting.
-        _, released = await self.bot.sessions.live_step(item.run_id, item.step_index)
-        await self.bot.live.redraw_step(session, released)
+        return shared_words_messages("What we shared", quotes)
+
+    async def _repost(
+        self, session: SessionRecord, run_id: int, step_index: int, review: Review
+    ) -> None:
+        """A removal after the release: the posted answers are edited to what is left."""
+        payloads = await self._shared(session, run_id, step_index, review)
+        for n, message_id in enumerate(await self.bot.reflect_review.posts(run_id, step_index)):
+            payload = (
+                payloads[n]
+                if n < len(payloads)
+                else MessagePayload(content="The facilitator removed these shared answers.")
+            )
+            await self.bot.live.edit(session, message_id, payload, what="the shared answers")
 
     async def _show_review(
         self, interaction: discord.Interaction, review: Review, run_id: int, step_index: int
@@ -180,10 +207,10 @@ class ReflectionCog(commands.Cog):
             embeds=fit.embeds, view=payload.view, allowed_mentions=discord.AllowedMentions.none()
         )
 
-    async def _tell_held_back(self, session: SessionRecord, user_id: int) -> None:
+    async def _tell_held_back(self, session: SessionRecord, user_id: int, released: bool) -> None:
         """A direct message: it reaches the author now, even if they never press anything in
         this session again (their next private reply might never come). Never logged by id."""
-        text = limits.fit_content(held_back_text(session.title, session.channel_id))[0]
+        text = limits.fit_content(held_back_text(session.title, session.channel_id, released))[0]
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(text, allowed_mentions=discord.AllowedMentions.none())
@@ -195,12 +222,18 @@ class ReflectionCog(commands.Cog):
             )
 
 
-def held_back_text(title: str, channel_id: int) -> str:
-    """The private note to the author of an answer the facilitator held back."""
+def held_back_text(title: str, channel_id: int, released: bool) -> str:
+    """The private note to the author of an answer the facilitator held back (or, after the
+    release, removed from what was posted)."""
+    what = (
+        "the facilitator removed your shared answer from what the group sees"
+        if released
+        else "the facilitator read the shared answers before the group saw them and held yours "
+        "back, so it wasn't shown"
+    )
     return (
-        f"💭 In **{title}** (<#{channel_id}>), the facilitator read the shared answers before "
-        "the group saw them and held yours back, so it wasn't shown. Nobody was told it was "
-        "yours. If you'd like to talk about it, you're welcome to message the facilitator."
+        f"💭 In **{title}** (<#{channel_id}>), {what}. Nobody was told it was yours. If you'd "
+        "like to talk about it, you're welcome to message the facilitator."
     )
 
 

@@ -97,16 +97,15 @@ class ReflectReview:
     async def hold_back(
         self, run_id: int, step_index: int, contribution_id: int
     ) -> tuple[Review, int | None]:
-        """Hold one shared answer back; the review after it and the member to tell privately
-        (None when nobody can be: an anonymous answer from before a restart).
+        """Hold one shared answer back, or after the release remove it from what was posted; the
+        review after it and the member to tell privately (None when nobody can be: an anonymous
+        answer from before a restart, or one already held back).
 
-        Raises Conflict when the step ended, the answers were released, or it isn't shared here.
+        Raises Conflict when the step ended or the answer isn't among its shared answers.
         """
         async with self._runner.holding([run_id]):
             run, _ = await self._reviewed_run(run_id, step_index)
             before = await self._review(run)
-            if before.released:
-                raise Conflict("These answers were already released; nothing can be held back.")
             found = [a for a in before.answers if a.contribution_id == contribution_id]
             if not found:
                 raise Conflict("That answer isn't among this step's shared answers any more.")
@@ -143,6 +142,21 @@ class ReflectReview:
             if updated is None:
                 raise Conflict("That step has ended.")
             return await self._review(updated)
+
+    async def remember_posts(self, run_id: int, step_index: int, message_ids: list[int]) -> None:
+        """The channel messages the release posted, so a removal after it can edit them."""
+        async with self._runner.holding([run_id]):
+            run, _ = await self._reviewed_run(run_id, step_index)
+            state = json.loads(run.step_state)
+            review = review_state(run)
+            review["posts"] = message_ids
+            state[REVIEW_STATE] = review
+            await self._store.runs.update(run.id, step_index, step_state=json.dumps(state))
+
+    async def posts(self, run_id: int, step_index: int) -> list[int]:
+        """The messages the release posted (empty before it)."""
+        run, _ = await self._reviewed_run(run_id, step_index)
+        return [int(i) for i in review_state(run).get("posts", [])]
 
     async def authors_shown(
         self, guild_id: int, run_id: int, step_index: int, review: Review

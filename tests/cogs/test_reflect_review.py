@@ -116,7 +116,19 @@ async def test_the_facilitator_reviews_holds_one_back_and_releases_the_rest(
     assert "has released the shared answers" in everything_seen(card)
     assert "reads shared answers first" not in everything_seen(card)
     again = await world.facilitator.click(card, label="Review answers")
+    assert again.response.message is not None
     assert "Released to the group" in everything_seen(again.response.message)
+    assert labels(again.response.message) == ["Remove 1", "Remove 2", "Remove 3"]
+
+    # Removal after the release: the posted answers are edited, the author told privately.
+    removed = await world.facilitator.click(again.response.message, label="Remove 3")
+    assert removed.ephemeral or removed.response is not None
+    shared = [m for m in world.channel.history() if "What we shared" in everything_seen(m)]
+    assert len(shared) == 1
+    text = everything_seen(shared[0])
+    assert WORDS["ana"] in text and WORDS["cai"] not in text and WORDS["ben"] not in text
+    told = [t for t in dm_texts(cai) if "removed your shared answer" in t]
+    assert len(told) == 1 and "Nobody was told it was yours" in told[0]
 
     # The step ends: nothing more is posted (the release was the sharing).
     moved = await world.facilitator.click(find_message(world.channel, "Review night"), label="Next")

@@ -63,7 +63,8 @@ def review_payload(review: Review, run_id: int, step_index: int) -> MessagePaylo
             for n, a in enumerate(review.answers, start=1)
         ]
     status = (
-        "Released to the group."
+        "Released to the group. Remove takes an answer out of what was posted (its author is "
+        "told privately, never named)."
         if review.released
         else "Only you see this. Hold back any answer that shouldn't be shown (its author is "
         "told privately, never named), then press **Release** to share the rest."
@@ -74,25 +75,25 @@ def review_payload(review: Review, run_id: int, step_index: int) -> MessagePaylo
         colour=COLOUR_STEP,
     )
     embed.set_footer(text=status)
-    if review.released:
-        return MessagePayload(embed=embed)
+    verb = "Remove" if review.released else "Hold back"
     buttons: list[discord.ui.Item[Any]] = []
     for n, answer in enumerate(review.answers[:HOLD_BUTTONS_MAX], start=1):
         buttons.append(
             HoldBackButton.button(
-                f"Hold back {n}",
+                f"{verb} {n}",
                 run_id=run_id,
                 step_index=step_index,
                 contribution_id=answer.contribution_id,
                 disabled=answer.held_back,
             )
         )
-    buttons.append(
-        ReleaseButton.button(
-            "Release", run_id=run_id, step_index=step_index, style=discord.ButtonStyle.success
+    if not review.released:
+        buttons.append(
+            ReleaseButton.button(
+                "Release", run_id=run_id, step_index=step_index, style=discord.ButtonStyle.success
+            )
         )
-    )
-    return MessagePayload(embed=embed, view=persistent_view(*buttons))
+    return MessagePayload(embed=embed, view=persistent_view(*buttons) if buttons else None)
 
 
 class ReflectPresenter(SimplePresenter):
