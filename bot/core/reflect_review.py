@@ -4,8 +4,9 @@ answers privately, without their authors, may hold one back, and releases the re
 What was held back and whether the answers were released is kept in the run's step state under
 `REVIEW_STATE` (``{"held": [contribution ids], "released": bool}``), so a restart keeps it. The
 author of an anonymous answer is stored nowhere: to tell them privately that their answer was
-held back, the link from answer to member is kept in this process's memory only, and only until
-the step ends (after a restart nobody can be told, and nobody is).
+held back, the link from answer to member is kept in this process's memory only (never stored,
+never logged); it goes when the answer is held back or the process exits (after a restart nobody
+can be told, and nobody is). It is not yet dropped when the step ends.
 """
 
 from __future__ import annotations
@@ -60,14 +61,9 @@ class ReflectReview:
         self._authors: dict[int, int] = {}
 
     def remember_author(self, contribution: ContributionRecord, user_id: int) -> None:
-        """Keep who wrote an anonymous answer, in memory, until the step is reviewed or ends."""
+        """Keep who wrote an anonymous answer, in memory only (see the module doc)."""
         if contribution.author_id is None:
             self._authors[contribution.id] = user_id
-
-    def forget_step(self, contributions: list[ContributionRecord]) -> None:
-        """The step ended: no anonymous answer may be tied to its author any more."""
-        for contribution in contributions:
-            self._authors.pop(contribution.id, None)
 
     async def _reviewed_run(self, run_id: int, step_index: int) -> tuple[RunRecord, ReflectStep]:
         run = await self._store.runs.get(run_id)
