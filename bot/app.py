@@ -22,6 +22,7 @@ from bot.core.guild_settings import GuildSettingsService
 from bot.core.listening_service import ListeningService
 from bot.core.lyrics_service import LyricsService
 from bot.core.privacy import PrivacyService
+from bot.core.reflect_review import ReflectReview
 from bot.core.runner import Runner
 from bot.core.schedule_service import ScheduleService
 from bot.core.scheduler import DeadlineScheduler
@@ -47,6 +48,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.activity_builder",
     "bot.cogs.reflection",
     "bot.cogs.round",
+    "bot.cogs.pools",
     "bot.cogs.breathe",
     "bot.cogs.lyrics",
     "bot.cogs.song",
@@ -145,6 +147,7 @@ class ChorusBot(commands.Bot):
         self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
         self.listening = ListeningService(store, clock, self.runner, settings.media_dir, plain_name)
         self.lyrics = LyricsService(store, clock, self.runner)
+        self.reflect_review = ReflectReview(store, self.runner)
         self.schedule = ScheduleService(
             store, clock, self.sessions, self.runner, self.library, self.guild_settings
         )

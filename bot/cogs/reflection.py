@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import discord
 from discord.ext import commands
 
@@ -10,10 +12,25 @@ from bot.cogs import controls
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import ReflectStep, localize
 from bot.core.errors import Conflict
+from bot.core.reflect_review import Review
 from bot.core.session import SessionRecord
 from bot.ui import limits
+from bot.ui.errors import http_error
+from bot.ui.format import plain_name
 from bot.ui.forms import ChorusForm, FormValues, send_form
-from bot.ui.steps.reflect import ReflectButton
+from bot.ui.steps.base import MessagePayload
+from bot.ui.steps.reflect import (
+    REVIEW_NOTE,
+    HoldBackButton,
+    ReflectButton,
+    ReleaseButton,
+    ReviewButton,
+    quote_block,
+    review_payload,
+    shared_words_messages,
+)
+
+log = logging.getLogger("chorus.reflection")
 
 
 class ReflectForm(ChorusForm):
@@ -59,6 +76,9 @@ class ReflectionCog(commands.Cog):
         self.bot = bot
         bot.register_family(ReflectButton, self.on_reflect_button)
         bot.register_form(FORM, self.on_reflect_form, what="your reflection")
+        bot.register_family(ReviewButton, self.on_review_button)
+        bot.register_family(HoldBackButton, self.on_hold_back_button)
+        bot.register_family(ReleaseButton, self.on_release_button)
 
     async def _reflect_step(
         self, run_id: int, step_index: int
@@ -90,10 +110,131 @@ class ReflectionCog(commands.Cog):
             {"text": text, "shared": shared},
             anonymous=step.anonymous,
         )
-        await reply_ephemeral(interaction, saved_text(step.anonymous, shared, outcome.replaced))
+        if step.review and shared:
+            # Memory only, so the author of an answer held back can be told (see reflect_review).
+            self.bot.reflect_review.remember_author(outcome.record, interaction.user.id)
+        await reply_ephemeral(
+            interaction,
+            saved_text(step.anonymous, shared, outcome.replaced)
+            + (f" {REVIEW_NOTE}" if step.review and shared else ""),
+        )
         self.bot.live.request_board(session.id)
         if outcome.update is not None:
             await self.bot.live.apply(outcome.update)
+
+    # ------------------------------------------------------------- the review
+
+    async def on_review_button(self, interaction: discord.Interaction, item: ReviewButton) -> None:
+        controls.facilitator_only(interaction)
+        review = await self.bot.reflect_review.review(item.run_id, item.step_index)
+        payload = review_payload(review, item.run_id, item.step_index)
+        fit = limits.fit_message(None, payload.all_embeds)
+        await interaction.response.send_message(
+            embeds=fit.embeds,
+            view=payload.view or discord.utils.MISSING,
+            ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+
+    async def on_hold_back_button(
+        self, interaction: discord.Interaction, item: HoldBackButton
+    ) -> None:
+        controls.facilitator_only(interaction)
+        session, _ = await self.bot.sessions.live_step(item.run_id, item.step_index)
+        review, author = await self.bot.reflect_review.hold_back(
+            item.run_id, item.step_index, item.contribution_id
+        )
+        await self._show_review(interaction, review, item.run_id, item.step_index)
+        if author is not None:
+            await self._tell_held_back(session, author, review.released)
+        if review.released:
+            await self._repost(session, item.run_id, item.step_index, review)
+
+    async def on_release_button(
+        self, interaction: discord.Interaction, item: ReleaseButton
+    ) -> None:
+        controls.facilitator_only(interaction)
+        session, _ = await self.bot.sessions.live_step(item.run_id, item.step_index)
+        review = await self.bot.reflect_review.release(item.run_id, item.step_index)
+        await self._show_review(interaction, review, item.run_id, item.step_index)
+        posted: list[int] = []
+        for payload in await self._shared(session, item.run_id, item.step_index, review):
+            message = await self.bot.live.send(session, payload, what="the released shared answers")
+            if message is not None:
+                posted.append(message.id)
+        await self.bot.reflect_review.remember_posts(item.run_id, item.step_index, posted)
+        # The card's words stay true: it no longer says the answers are waiting.
+        _, released = await self.bot.sessions.live_step(item.run_id, item.step_index)
+        await self.bot.live.redraw_step(session, released)
+
+    async def _shared(
+        self, session: SessionRecord, run_id: int, step_index: int, review: Review
+    ) -> list[MessagePayload]:
+        """The released answers as the group sees them (names only in a step that isn't
+        anonymous, where members chose to share with their name)."""
+        _, run = await self.bot.sessions.live_step(run_id, step_index)
+        step = self.bot.runner.step(run)
+        names: dict[int, str | None] = {}
+        if isinstance(step, ReflectStep) and not step.anonymous:
+            names = await self.bot.reflect_review.authors_shown(
+                session.guild_id, run_id, step_index, review
+            )
+        quotes = [
+            quote_block(a.text, plain_name(names.get(a.contribution_id)) or "Someone")
+            for a in review.shown
+        ]
+        return shared_words_messages("What we shared", quotes)
+
+    async def _repost(
+        self, session: SessionRecord, run_id: int, step_index: int, review: Review
+    ) -> None:
+        """A removal after the release: the posted answers are edited to what is left."""
+        payloads = await self._shared(session, run_id, step_index, review)
+        for n, message_id in enumerate(await self.bot.reflect_review.posts(run_id, step_index)):
+            payload = (
+                payloads[n]
+                if n < len(payloads)
+                else MessagePayload(content="The facilitator removed these shared answers.")
+            )
+            await self.bot.live.edit(session, message_id, payload, what="the shared answers")
+
+    async def _show_review(
+        self, interaction: discord.Interaction, review: Review, run_id: int, step_index: int
+    ) -> None:
+        payload = review_payload(review, run_id, step_index)
+        fit = limits.fit_message(None, payload.all_embeds)
+        await interaction.response.edit_message(
+            embeds=fit.embeds, view=payload.view, allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    async def _tell_held_back(self, session: SessionRecord, user_id: int, released: bool) -> None:
+        """A direct message: it reaches the author now, even if they never press anything in
+        this session again (their next private reply might never come). Never logged by id."""
+        text = limits.fit_content(held_back_text(session.title, session.channel_id, released))[0]
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as error:
+            log.warning(
+                "could not tell the author of a held-back answer in session %s privately (%s)",
+                session.id,
+                http_error(error),
+            )
+
+
+def held_back_text(title: str, channel_id: int, released: bool) -> str:
+    """The private note to the author of an answer the facilitator held back (or, after the
+    release, removed from what was posted)."""
+    what = (
+        "the facilitator removed your shared answer from what the group sees"
+        if released
+        else "the facilitator read the shared answers before the group saw them and held yours "
+        "back, so it wasn't shown"
+    )
+    return (
+        f"💭 In **{title}** (<#{channel_id}>), {what}. Nobody was told it was yours. If you'd "
+        "like to talk about it, you're welcome to message the facilitator."
+    )
 
 
 def saved_text(anonymous: bool, shared: bool, replaced: bool) -> str:

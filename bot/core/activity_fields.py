@@ -12,6 +12,7 @@ that holds the steps is ``bot/core/activity_models.py``.
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal, TypeAlias
 
@@ -21,6 +22,7 @@ from pydantic import (
     Discriminator,
     Field,
     GetJsonSchemaHandler,
+    PlainSerializer,
     PlainValidator,
     Tag,
     WithJsonSchema,
@@ -90,8 +92,68 @@ def _check_string(value: str, max_len: int, where: str) -> None:
         )
 
 
-def _text_validator(max_len: int) -> Callable[[Any], LocalizedText]:
-    def validate(value: Any) -> LocalizedText:
+POOL_MIN = 2
+POOL_MAX = 50
+
+
+@dataclass(frozen=True, slots=True)
+class TextPool:
+    """Alternatives for one text field of a step, written ``{pool: [text, text, ...]}``.
+
+    One alternative is drawn when the step starts (`bot.core.pools`), without repeats in a
+    channel until every alternative has had its turn."""
+
+    pool: tuple[LocalizedText, ...]
+
+
+def _pool_validator(max_len: int) -> Callable[[Any], TextPool]:
+    single = _text_validator(max_len, pooled=False)
+
+    def validate(value: Any) -> TextPool:
+        if isinstance(value, TextPool):
+            return value
+        if not isinstance(value, dict) or set(value) != {"pool"}:
+            keys = ", ".join(sorted(str(k) for k in value)) if isinstance(value, dict) else ""
+            raise format_error(
+                "pool",
+                "a pool is written as pool: and a list of alternatives; got the keys {keys}",
+                keys=keys,
+            )
+        items = value["pool"]
+        if not isinstance(items, list | tuple):
+            raise format_error(
+                "pool", "pool must be a list of alternatives; got {got}", got=describe(items)
+            )
+        if not POOL_MIN <= len(items) <= POOL_MAX:
+            raise format_error(
+                "pool",
+                "a pool needs between {low} and {high} alternatives; got {count}",
+                low=POOL_MIN,
+                high=POOL_MAX,
+                count=len(items),
+            )
+        checked: list[LocalizedText] = []
+        for number, item in enumerate(items, start=1):
+            try:
+                checked.append(single(item))
+            except PydanticCustomError as exc:
+                raise format_error(
+                    "pool",
+                    "pool alternative {number}: {problem}",
+                    number=number,
+                    problem=exc.message(),
+                ) from None
+        return TextPool(pool=tuple(checked))
+
+    return validate
+
+
+def _text_validator(max_len: int, *, pooled: bool = False) -> Callable[[Any], Any]:
+    def validate(value: Any) -> Any:
+        if pooled and (
+            isinstance(value, TextPool) or (isinstance(value, dict) and "pool" in value)
+        ):
+            return _pool_validator(max_len)(value)
         if isinstance(value, str):
             _check_string(value, max_len, "")
             return value
@@ -126,20 +188,36 @@ def _text_validator(max_len: int) -> Callable[[Any], LocalizedText]:
     return validate
 
 
-def text_json_schema(max_len: int) -> dict[str, Any]:
-    """JSON Schema of a text field: what editors offer and check."""
+def text_json_schema(max_len: int, *, pooled: bool = False) -> dict[str, Any]:
+    """JSON Schema of a text field: what editors offer and check (with `pooled`, also a pool)."""
     string = {"type": "string", "minLength": 1, "maxLength": max_len}
-    return {
-        "anyOf": [
-            string,
-            {
-                "type": "object",
-                "minProperties": 1,
-                "propertyNames": {"pattern": LOCALE_RE.pattern},
-                "additionalProperties": string,
-            },
-        ],
+    single: list[dict[str, Any]] = [
+        string,
+        {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {"pattern": LOCALE_RE.pattern},
+            "additionalProperties": string,
+        },
+    ]
+    if not pooled:
+        return {"anyOf": single}
+    pool = {
+        "type": "object",
+        "required": ["pool"],
+        "additionalProperties": False,
+        "properties": {
+            "pool": {
+                "type": "array",
+                "minItems": POOL_MIN,
+                "maxItems": POOL_MAX,
+                "items": {"anyOf": single},
+                "description": "Alternatives; one is drawn when the step starts, without "
+                "repeats in a channel until each has had its turn.",
+            }
+        },
     }
+    return {"anyOf": [*single, pool]}
 
 
 Title = Annotated[
@@ -147,22 +225,50 @@ Title = Annotated[
     PlainValidator(_text_validator(TITLE_MAX)),
     WithJsonSchema(text_json_schema(TITLE_MAX)),
 ]
-Text = Annotated[
+SingleText = Annotated[
     LocalizedText,
     PlainValidator(_text_validator(TEXT_MAX)),
     WithJsonSchema(text_json_schema(TEXT_MAX)),
 ]
-LongText = Annotated[
+"""A text that is never a pool (the activity's own summary and notes)."""
+SingleLongText = Annotated[
     LocalizedText,
     PlainValidator(_text_validator(LONG_TEXT_MAX)),
     WithJsonSchema(text_json_schema(LONG_TEXT_MAX)),
 ]
 
 
-def localize(text: LocalizedText | None, locale: str = "en") -> str:
-    """Pick the text for a locale: exact, then its language, then English, then any."""
+def _text_as_written(value: Any) -> Any:
+    """A text as the file writes it: a pool back to ``{pool: [...]}`` (the run keeps it so)."""
+    if isinstance(value, TextPool):
+        return {"pool": list(value.pool)}
+    return value
+
+
+Text = Annotated[
+    LocalizedText | TextPool,
+    PlainValidator(_text_validator(TEXT_MAX, pooled=True)),
+    PlainSerializer(_text_as_written, return_type=Any),
+    WithJsonSchema(text_json_schema(TEXT_MAX, pooled=True)),
+]
+"""A step's text: a string, a locale map, or a pool of either."""
+LongText = Annotated[
+    LocalizedText | TextPool,
+    PlainValidator(_text_validator(LONG_TEXT_MAX, pooled=True)),
+    PlainSerializer(_text_as_written, return_type=Any),
+    WithJsonSchema(text_json_schema(LONG_TEXT_MAX, pooled=True)),
+]
+
+
+def localize(text: LocalizedText | TextPool | None, locale: str = "en") -> str:
+    """Pick the text for a locale: exact, then its language, then English, then any.
+
+    A pool not drawn yet (`bot.core.pools.resolve` replaces drawn ones) shows its first
+    alternative."""
     if text is None:
         return ""
+    if isinstance(text, TextPool):
+        return localize(text.pool[0], locale)
     if isinstance(text, str):
         return text
     by_key = {key.lower(): value for key, value in text.items()}

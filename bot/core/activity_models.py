@@ -26,11 +26,11 @@ from bot.core.activity_fields import (
     LOCALE_RE,
     FormatModel,
     LocalizedText,
-    LongText,
+    SingleLongText,
+    SingleText,
     Slug,
     StepBase,
     TagName,
-    Text,
     Title,
     Track,
     Version,
@@ -121,7 +121,7 @@ class Activity(FormatModel):
     id: Slug
     """Unique across the catalog; lowercase letters, digits and hyphens."""
     title: Title
-    summary: Text
+    summary: SingleText
     """One or two sentences shown when choosing an activity."""
     version: Version
     """Bump when you change the activity, e.g. 1, 2 or "1.2.0"."""
@@ -130,9 +130,9 @@ class Activity(FormatModel):
     tags: list[TagName] = Field(default_factory=list, max_length=12)
     locale: str = Field(default="en", pattern=LOCALE_RE.pattern)
     """Language the plain (non-map) texts are written in."""
-    audience_notes: LongText | None = None
+    audience_notes: SingleLongText | None = None
     """Facilitators only: who this suits, who it may not, adaptations."""
-    facilitator_notes: LongText | None = None
+    facilitator_notes: SingleLongText | None = None
     """Facilitators only: purpose, how to run it online, what to watch for."""
     steps: list[Step] = Field(min_length=1, max_length=30)
     """The steps, in order."""

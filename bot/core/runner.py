@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,15 @@ from typing import Any
 from bot.core.activities import Activity
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, NotFound
+from bot.core.pools import (
+    ANOTHER_STATE,
+    POOL_STATE,
+    draws_for,
+    next_alternative,
+    pool_key,
+    pooled_fields,
+    resolve,
+)
 from bot.core.steps.base import BaseStepHandler, StepContext, StepHandler, Wake
 from bot.store.records import ContributionRecord, RunRecord
 from bot.store.runs import Also, Mirror, ShardScope, StepMoved
@@ -82,6 +92,7 @@ class Runner:
         self._facilitators: dict[int, int | None] = {}
         self._scope: Callable[[], ShardScope] | None = None
         store.changes.subscribe("forget", lambda ids: self.forget_member(ids[1]))
+        self._pooled: dict[tuple[int, int], bool] = {}
 
     # ----------------------------------------------------------------- lookups
 
@@ -94,7 +105,70 @@ class Runner:
         return found
 
     def step(self, run: RunRecord) -> Any:
-        return self.definition(run).steps[run.step_index]
+        """The run's current step as shown: pooled texts replaced by the ones drawn."""
+        return self.step_at(run, run.step_index)
+
+    def step_at(self, run: RunRecord, index: int) -> Any:
+        """Step `index` of the run as shown (its pools as drawn when it started)."""
+        step = self.definition(run).steps[index]
+        key = (run.id, index)
+        if key not in self._pooled:
+            self._pooled[key] = bool(pooled_fields(step))
+        if not self._pooled[key]:
+            return step
+        return resolve(step, draws_for(json.loads(run.step_state), index))
+
+    async def _draw(
+        self, session_id: int, step: Any, index: int, state: Mapping[str, Any], now: float
+    ) -> dict[str, Any]:
+        """`state` with a fresh draw of each of the step's pools added (unchanged without pools)."""
+        pools = pooled_fields(step)
+        if not pools:
+            return dict(state)
+        session = await self._store.sessions.get(session_id)
+        guild_id, channel_id = (session.guild_id, session.channel_id) if session else (0, 0)
+        drawn: dict[str, int] = {}
+        for path, pool in pools.items():
+            size = len(pool.pool)
+            drawn[path] = await self._store.pool_draws.draw(
+                guild_id=guild_id,
+                channel_id=channel_id,
+                pool_key=pool_key(pool),
+                pick=functools.partial(next_alternative, size=size),
+                now=now,
+            )
+        earlier = state.get(POOL_STATE)
+        kept = dict(earlier) if isinstance(earlier, Mapping) else {}
+        return {**state, POOL_STATE: {**kept, str(index): drawn}}
+
+    def has_pools(self, run: RunRecord) -> bool:
+        """The current step has a pooled text (so Another question applies)."""
+        return bool(pooled_fields(self.definition(run).steps[run.step_index]))
+
+    async def draw_again(self, run_id: int, step_index: int) -> RunUpdate:
+        """Another question: draw each pool of the current step again, once per step.
+
+        Raises Conflict when the step has ended, has no pool, or was drawn again already."""
+        async with self._lock(run_id):
+            run = await self._require_live(run_id)
+            if run.step_index != step_index:
+                raise Conflict("That step has ended.")
+            if not self.has_pools(run):
+                raise Conflict("This step has no pool of questions to draw from.")
+            state = json.loads(run.step_state)
+            if state.get(ANOTHER_STATE):
+                raise Conflict(
+                    "You've already drawn another question for this step (one per step)."
+                )
+            step = self.definition(run).steps[step_index]
+            state = await self._draw(run.session_id, step, step_index, state, self._now())
+            state[ANOTHER_STATE] = True
+            updated = await self._store.runs.update(
+                run.id, step_index, step_state=json.dumps(state)
+            )
+            if updated is None:
+                raise Conflict("That step has ended.")
+            return RunUpdate(run=updated)
 
     def handler_for(self, step: Any) -> StepHandler:
         handler = self._handlers.get(step.type)
@@ -196,6 +270,7 @@ class Runner:
         )
         wake = self.handler_for(first).enter(ctx)
         deadline = now + first.time_limit if first.time_limit else None
+        state = await self._draw(session_id, first, 0, {**wake.state, "wake_at": wake.at}, now)
         from bot.store.runs import RunAlreadyLive
 
         try:
@@ -206,7 +281,7 @@ class Runner:
                 definition=activity.model_dump_json(),
                 now=now,
                 step_deadline=deadline,
-                step_state=json.dumps({**wake.state, "wake_at": wake.at}),
+                step_state=json.dumps(state),
             )
         except RunAlreadyLive:
             raise Conflict(
@@ -261,6 +336,11 @@ class Runner:
         )
         wake = self.handler_for(step).enter(ctx)
         deadline = now + step.time_limit if step.time_limit else None
+        earlier = json.loads(run.step_state).get(POOL_STATE)
+        carried = {POOL_STATE: earlier} if isinstance(earlier, Mapping) else {}
+        state = await self._draw(
+            run.session_id, step, following, {**carried, **wake.state, "wake_at": wake.at}, now
+        )
         moved = await self._store.runs.update(
             run.id,
             run.step_index,
@@ -269,7 +349,7 @@ class Runner:
             step_deadline=deadline,
             paused_remaining=None,
             step_message_id=None,
-            step_state=json.dumps({**wake.state, "wake_at": wake.at}),
+            step_state=json.dumps(state),
             wake_at=_min_time(deadline, wake.at),
             state="running",
         )
@@ -500,6 +580,11 @@ class Runner:
     async def _apply_wake(self, run: RunRecord, wake: Wake) -> RunRecord | None:
         state = dict(wake.state)
         state["wake_at"] = wake.at
+        # The draws are the runner's, not the handler's: they outlive the handler's new state.
+        before = json.loads(run.step_state)
+        for key in (POOL_STATE, ANOTHER_STATE):
+            if key in before and key not in state:
+                state[key] = before[key]
         return await self._store.runs.update(
             run.id,
             run.step_index,

@@ -51,6 +51,7 @@ TABLE_ORDER = (
     "checkin_schedules",
     "checkin_notice_optins",
     "checkin_tags",
+    "pool_draws",
 )
 CHUNK = 1000
 

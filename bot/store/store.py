@@ -17,6 +17,7 @@ from bot.store.leases import LeaseRepository
 from bot.store.media import MediaRepository
 from bot.store.members import MemberRepository
 from bot.store.notify import ChangeFeed
+from bot.store.pools import PoolDrawRepository
 from bot.store.privacy import PrivacyRepository
 from bot.store.runs import ContributionRepository, RunRepository
 from bot.store.schedule import ScheduleRepository
@@ -65,6 +66,7 @@ class Store:
         # What every process's database cache holds, dropped when another process changes it.
         self.changes.subscribe("consent", self._consent_changed)
         self.changes.subscribe("forget", self._member_forgotten)
+        self.pool_draws = PoolDrawRepository(self.db)
 
     async def open(self) -> None:
         """Connect (or open the file) and bring the schema up to date."""

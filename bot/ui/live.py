@@ -9,6 +9,7 @@ needs of the bot (Discord's client calls, the runner, the store's reads) is pass
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Hashable
 from typing import Protocol
@@ -17,12 +18,14 @@ import discord
 
 from bot.core.activity_fields import localize
 from bot.core.debounce import Debouncer
+from bot.core.pools import ANOTHER_STATE
 from bot.core.runner import RunUpdate
 from bot.i18n import public_language
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.board import BoardState, board_embed, board_view
 from bot.ui.live_host import LiveHost
+from bot.ui.pools import with_another_button
 from bot.ui.steps import presenters
 from bot.ui.steps.base import MessagePayload, StepPresenter, StepScene
 
@@ -293,11 +296,12 @@ class LiveSessions:
 
     def scene(self, session: SessionRecord, run: RunRecord, index: int) -> StepScene:
         activity = self.bot.runner.definition(run)
+        step = self.bot.runner.step_at(run, index)
         return StepScene(
             session=session,
             run=run,
             activity=activity,
-            step=activity.steps[index],
+            step=step,
             index=index,
             locale=self.language(session),
         )
@@ -330,12 +334,28 @@ class LiveSessions:
         self.request_board(session.id)
         await self.bot.scheduler.rearm()
 
-    async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
+    def step_card(self, session: SessionRecord, run: RunRecord) -> MessagePayload:
+        """The current step's card; with a pool not yet drawn again, Another question on it."""
         scene = self.scene(session, run, run.step_index)
         payload = self.presenter(scene.step.type).render(scene)
+        if self.bot.runner.has_pools(run) and not json.loads(run.step_state).get(ANOTHER_STATE):
+            payload = with_another_button(payload, run.id, run.step_index)
+        return payload
+
+    async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
+        payload = self.step_card(session, run)
         message = await self.send(session, payload, what="the step card", retried=True)
         if message is not None:
             await self.bot.store.runs.set_step_message(run.id, message.id)
+
+    async def redraw_step(self, session: SessionRecord, run: RunRecord) -> None:
+        """Edit the current step's card in place (e.g. after Another question)."""
+        if run.step_message_id is None:
+            await self.post_step(session, run)
+            return
+        await self.edit(
+            session, run.step_message_id, self.step_card(session, run), what="the step card"
+        )
 
     async def _close_step(
         self, session: SessionRecord, run: RunRecord, index: int, message_id: int | None
@@ -349,7 +369,7 @@ class LiveSessions:
             session=session,
             run=run,
             activity=self.bot.runner.definition(run),
-            step=self.bot.runner.definition(run).steps[index],
+            step=self.bot.runner.step_at(run, index),
             index=index,
             contributions=contributions,
             locale=self.language(session),

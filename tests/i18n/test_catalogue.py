@@ -42,7 +42,9 @@ def test_the_template_holds_exactly_the_texts_of_the_code_and_commands(template:
     committed = load(catalogue_tool.TEMPLATE)
     missing = keys(template) - keys(committed)
     stale = keys(committed) - keys(template)
-    assert not missing, f"texts not in the catalogue (run `make messages`): {sorted(missing, key=str)}"
+    assert not missing, (
+        f"texts not in the catalogue (run `make messages`): {sorted(missing, key=str)}"
+    )
     assert not stale, f"texts no longer in the code (run `make messages`): {sorted(stale, key=str)}"
     # The command tree alone gives well over a hundred texts: the extraction really ran.
     assert len(keys(template)) > 150

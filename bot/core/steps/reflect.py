@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from bot.core.activity_fields import StepBase, Text, Visibility
+from bot.core.activity_fields import StepBase, Text, Visibility, format_error
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
@@ -21,6 +21,19 @@ class ReflectStep(StepBase):
     anonymous: bool = False
     max_chars: int = Field(default=500, ge=10, le=2000)
     visibility_default: Visibility = "private"
+    review: Literal["facilitator"] | None = None
+    """facilitator: shared answers are held until the facilitator has read them privately
+    (without names), may hold one back, and releases the rest; None: shown when the step ends."""
+
+    @model_validator(mode="after")
+    def _review_is_released_by_hand(self) -> ReflectStep:
+        if self.review == "facilitator" and self.advance == "auto":
+            raise format_error(
+                "review",
+                "review: facilitator needs advance: facilitator; the facilitator releases the "
+                "answers before moving on, so the step can't end on its own",
+            )
+        return self
 
 
 DEFAULT_MAX_CHARS = 500

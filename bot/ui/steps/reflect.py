@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 
+from bot.core.reflect_review import Review, review_state
 from bot.core.text import shorten
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_DONE
+from bot.ui.format import COLOUR_DONE, COLOUR_STEP
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene
 
 
@@ -15,6 +18,82 @@ class ReflectButton(TypedButton, spec="chorus:reflect:{run_id:int}:{step_index:i
 
     run_id: int
     step_index: int
+
+
+class ReviewButton(TypedButton, spec="chorus:reflect_review:{run_id:int}:{step_index:int}"):
+    """Review answers (facilitators): the shared answers so far, privately and without names."""
+
+    run_id: int
+    step_index: int
+
+
+class HoldBackButton(
+    TypedButton,
+    spec="chorus:reflect_hold:{run_id:int}:{step_index:int}:{contribution_id:int}",
+):
+    """Hold back one shared answer (facilitators, from the private review)."""
+
+    run_id: int
+    step_index: int
+    contribution_id: int
+
+
+class ReleaseButton(TypedButton, spec="chorus:reflect_release:{run_id:int}:{step_index:int}"):
+    """Release the shared answers not held back (facilitators, from the private review)."""
+
+    run_id: int
+    step_index: int
+
+
+REVIEW_NOTE = (
+    "The facilitator reads shared answers first, without names, before the group sees them."
+)
+# Discord: 25 components a message; the Release button takes one.
+HOLD_BUTTONS_MAX = 24
+
+
+def review_payload(review: Review, run_id: int, step_index: int) -> MessagePayload:
+    """The facilitator's private review: numbered answers (no authors), Hold back and Release."""
+    if not review.answers:
+        lines = ["Nobody has shared an answer yet. Press **Review answers** again later."]
+    else:
+        lines = [
+            f"**{n}.** {'~~held back~~ ' if a.held_back else ''}"
+            + shorten(a.text, QUOTE_MAX).replace("\n", " ")
+            for n, a in enumerate(review.answers, start=1)
+        ]
+    status = (
+        "Released to the group. Remove takes an answer out of what was posted (its author is "
+        "told privately, never named)."
+        if review.released
+        else "Only you see this. Hold back any answer that shouldn't be shown (its author is "
+        "told privately, never named), then press **Release** to share the rest."
+    )
+    embed = discord.Embed(
+        title="Shared answers, before the group sees them",
+        description="\n\n".join(lines),
+        colour=COLOUR_STEP,
+    )
+    embed.set_footer(text=status)
+    verb = "Remove" if review.released else "Hold back"
+    buttons: list[discord.ui.Item[Any]] = []
+    for n, answer in enumerate(review.answers[:HOLD_BUTTONS_MAX], start=1):
+        buttons.append(
+            HoldBackButton.button(
+                f"{verb} {n}",
+                run_id=run_id,
+                step_index=step_index,
+                contribution_id=answer.contribution_id,
+                disabled=answer.held_back,
+            )
+        )
+    if not review.released:
+        buttons.append(
+            ReleaseButton.button(
+                "Release", run_id=run_id, step_index=step_index, style=discord.ButtonStyle.success
+            )
+        )
+    return MessagePayload(embed=embed, view=persistent_view(*buttons) if buttons else None)
 
 
 class ReflectPresenter(SimplePresenter):
@@ -27,13 +106,21 @@ class ReflectPresenter(SimplePresenter):
             if getattr(scene.step, "anonymous", False)
             else "Your answer is private unless you tick *share with the group*."
         )
-        return f"**{question}**\n\nPress **Reflect** to answer in a few words. {privacy}"
+        review = ""
+        if getattr(scene.step, "review", None):
+            review = f" {REVIEW_NOTE}"
+            if review_state(scene.run).get("released"):
+                review = " The facilitator has released the shared answers (posted below)."
+        return f"**{question}**\n\nPress **Reflect** to answer in a few words. {privacy}{review}"
 
     def closed_body(self, scene: StepScene) -> str:
-        return f"**{scene.text(getattr(scene.step, 'question', None))}**"
+        question = f"**{scene.text(getattr(scene.step, 'question', None))}**"
+        if getattr(scene.step, "review", None):
+            return f"{question}\n\nOnly answers the facilitator released were shared."
+        return question
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
-        return persistent_view(
+        items: list[discord.ui.Item[Any]] = [
             ReflectButton.button(
                 "Reflect",
                 run_id=scene.run.id,
@@ -41,9 +128,19 @@ class ReflectPresenter(SimplePresenter):
                 style=discord.ButtonStyle.primary,
                 emoji="💭",
             )
-        )
+        ]
+        if getattr(scene.step, "review", None):
+            items.append(
+                ReviewButton.button(
+                    "Review answers", run_id=scene.run.id, step_index=scene.index, emoji="👁"
+                )
+            )
+        return persistent_view(*items)
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+        if getattr(scene.step, "review", None):
+            # Reviewed answers are shown only by the facilitator's Release, never by the end.
+            return []
         shared = [c for c in scene.contributions if c.payload.get("shared")]
         anonymous = bool(getattr(scene.step, "anonymous", False))
         quotes = [

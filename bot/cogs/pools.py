@@ -1,0 +1,35 @@
+"""Another question: the facilitator draws a step's pooled texts again, once per step."""
+
+from __future__ import annotations
+
+import discord
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.errors import reply_ephemeral
+from bot.ui.pools import AnotherQuestionButton
+
+
+class PoolsCog(commands.Cog):
+    """The Another question button on step cards whose text comes from a pool."""
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        bot.register_family(AnotherQuestionButton, self.on_another_button)
+
+    async def on_another_button(
+        self, interaction: discord.Interaction, item: AnotherQuestionButton
+    ) -> None:
+        controls.facilitator_only(interaction)
+        session, _ = await self.bot.sessions.live_step(item.run_id, item.step_index)
+        update = await self.bot.runner.draw_again(item.run_id, item.step_index)
+        await reply_ephemeral(
+            interaction, "🔀 Drawn another question; the card shows it now (one per step)."
+        )
+        await self.bot.live.redraw_step(session, update.run)
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(PoolsCog(bot))

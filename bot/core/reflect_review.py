@@ -1,0 +1,172 @@
+"""Reviewed sharing on a reflect step (`review: facilitator`): the facilitator reads the shared
+answers privately, without their authors, may hold one back, and releases the rest.
+
+What was held back and whether the answers were released is kept in the run's step state under
+`REVIEW_STATE` (``{"held": [contribution ids], "released": bool}``), so a restart keeps it. The
+author of an anonymous answer is stored nowhere: to tell them privately that their answer was
+held back, the link from answer to member is kept in this process's memory only (never stored,
+never logged); it goes when the answer is held back or the process exits (after a restart nobody
+can be told, and nobody is). It is not yet dropped when the step ends.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.errors import Conflict
+from bot.core.runner import Runner
+from bot.core.steps.reflect import ReflectStep
+from bot.store.records import ContributionRecord, RunRecord
+from bot.store.store import Store
+
+REVIEW_STATE = "review"
+
+
+@dataclass(frozen=True, slots=True)
+class SharedAnswer:
+    """One shared answer as the facilitator reviews it: its id and words, never its author."""
+
+    contribution_id: int
+    text: str
+    held_back: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A reviewed step's shared answers (oldest first) and whether they were released."""
+
+    answers: tuple[SharedAnswer, ...]
+    released: bool
+
+    @property
+    def shown(self) -> list[SharedAnswer]:
+        """The answers the group sees on release: all but those held back."""
+        return [a for a in self.answers if not a.held_back]
+
+
+def review_state(run: RunRecord) -> dict[str, Any]:
+    found = json.loads(run.step_state).get(REVIEW_STATE)
+    return dict(found) if isinstance(found, dict) else {"held": [], "released": False}
+
+
+class ReflectReview:
+    """The facilitator's review of shared reflections; no Discord here."""
+
+    def __init__(self, store: Store, runner: Runner) -> None:
+        self._store = store
+        self._runner = runner
+        # contribution id -> member, for anonymous answers only; memory only (see module doc).
+        self._authors: dict[int, int] = {}
+
+    def remember_author(self, contribution: ContributionRecord, user_id: int) -> None:
+        """Keep who wrote an anonymous answer, in memory only (see the module doc)."""
+        if contribution.author_id is None:
+            self._authors[contribution.id] = user_id
+
+    async def _reviewed_run(self, run_id: int, step_index: int) -> tuple[RunRecord, ReflectStep]:
+        run = await self._store.runs.get(run_id)
+        if run is None or not run.live or run.step_index != step_index:
+            raise Conflict("That step has ended.")
+        step = self._runner.step(run)
+        if not isinstance(step, ReflectStep) or step.review != "facilitator":
+            raise Conflict("This step's answers aren't reviewed; they are shared when it ends.")
+        return run, step
+
+    async def review(self, run_id: int, step_index: int) -> Review:
+        """The shared answers so far, without authors. Raises Conflict when the step ended."""
+        run, _ = await self._reviewed_run(run_id, step_index)
+        return await self._review(run)
+
+    async def _review(self, run: RunRecord) -> Review:
+        state = review_state(run)
+        held = {int(i) for i in state.get("held", [])}
+        contributions = await self._store.contributions.for_step(run.id, run.step_index)
+        answers = tuple(
+            SharedAnswer(c.id, str(c.payload.get("text", "")), c.id in held)
+            for c in sorted(contributions, key=lambda c: (c.created_at, c.id))
+            if c.payload.get("shared")
+        )
+        return Review(answers=answers, released=bool(state.get("released")))
+
+    async def hold_back(
+        self, run_id: int, step_index: int, contribution_id: int
+    ) -> tuple[Review, int | None]:
+        """Hold one shared answer back, or after the release remove it from what was posted; the
+        review after it and the member to tell privately (None when nobody can be: an anonymous
+        answer from before a restart, or one already held back).
+
+        Raises Conflict when the step ended or the answer isn't among its shared answers.
+        """
+        async with self._runner.holding([run_id]):
+            run, _ = await self._reviewed_run(run_id, step_index)
+            before = await self._review(run)
+            found = [a for a in before.answers if a.contribution_id == contribution_id]
+            if not found:
+                raise Conflict("That answer isn't among this step's shared answers any more.")
+            if found[0].held_back:
+                return before, None
+            state = json.loads(run.step_state)
+            review = review_state(run)
+            review["held"] = [*review.get("held", []), contribution_id]
+            state[REVIEW_STATE] = review
+            updated = await self._store.runs.update(
+                run.id, step_index, step_state=json.dumps(state)
+            )
+            if updated is None:
+                raise Conflict("That step has ended.")
+            contributions = await self._store.contributions.for_step(run.id, step_index)
+            author = next(
+                (c.author_id for c in contributions if c.id == contribution_id), None
+            ) or self._authors.pop(contribution_id, None)
+            return await self._review(updated), author
+
+    async def release(self, run_id: int, step_index: int) -> Review:
+        """Release the answers not held back (once). Raises Conflict when already released."""
+        async with self._runner.holding([run_id]):
+            run, _ = await self._reviewed_run(run_id, step_index)
+            state = json.loads(run.step_state)
+            review = review_state(run)
+            if review.get("released"):
+                raise Conflict("These answers were already released.")
+            review["released"] = True
+            state[REVIEW_STATE] = review
+            updated = await self._store.runs.update(
+                run.id, step_index, step_state=json.dumps(state)
+            )
+            if updated is None:
+                raise Conflict("That step has ended.")
+            return await self._review(updated)
+
+    async def remember_posts(self, run_id: int, step_index: int, message_ids: list[int]) -> None:
+        """The channel messages the release posted, so a removal after it can edit them."""
+        async with self._runner.holding([run_id]):
+            run, _ = await self._reviewed_run(run_id, step_index)
+            state = json.loads(run.step_state)
+            review = review_state(run)
+            review["posts"] = message_ids
+            state[REVIEW_STATE] = review
+            await self._store.runs.update(run.id, step_index, step_state=json.dumps(state))
+
+    async def posts(self, run_id: int, step_index: int) -> list[int]:
+        """The messages the release posted (empty before it)."""
+        run, _ = await self._reviewed_run(run_id, step_index)
+        return [int(i) for i in review_state(run).get("posts", [])]
+
+    async def authors_shown(
+        self, guild_id: int, run_id: int, step_index: int, review: Review
+    ) -> dict[int, str | None]:
+        """For a released step that isn't anonymous: each shown answer's author's name by
+        answer id (the member chose to share with their name); None where nobody is stored."""
+        wanted = {a.contribution_id for a in review.shown}
+        contributions = [
+            c
+            for c in await self._store.contributions.for_step(run_id, step_index)
+            if c.id in wanted
+        ]
+        ids = sorted({c.author_id for c in contributions if c.author_id is not None})
+        names = await self._store.members.names(guild_id, ids)
+        return {
+            c.id: names.get(c.author_id) if c.author_id is not None else None for c in contributions
+        }
