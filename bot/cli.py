@@ -71,7 +71,12 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "copy":
         return _db_copy(args.source, args.destination)
     settings = _settings_or_exit()
-    where = str(DatabaseUrl.parse(settings.database))
+    url = DatabaseUrl.parse(settings.database)
+    where = str(url)
+    if args.db_command != "migrate" and url.path is not None and not url.path.is_file():
+        # Opening would create an empty database: a backup of nothing that looks like success.
+        print(f"chorus: db {args.db_command}: {_no_database(url.path)}", file=sys.stderr)
+        return 1
 
     async def go() -> int:
         store = Store(settings.database)
@@ -101,6 +106,15 @@ def cmd_db(args: argparse.Namespace) -> int:
     except StorageUnavailable as exc:
         print(f"chorus: {exc}", file=sys.stderr)
         return 1
+
+
+def _no_database(path: Path) -> str:
+    """Why there is nothing to read at `path`, and the ways to point at the right file."""
+    return (
+        f"no database at {path.resolve()}. Run this from the Chorus folder, set "
+        "CHORUS_DATABASE_PATH (or database_path in config/chorus.yaml) to the bot's database "
+        "file, or create a new one with: chorus db migrate"
+    )
 
 
 def _db_copy(source: str, destination: str) -> int:

@@ -50,6 +50,14 @@ def run_bot(settings: Settings) -> int:
             "Bot > Privileged Gateway Intents in the developer portal."
         )
         return 1
+    except (OSError, TimeoutError) as error:
+        # aiohttp's connection errors are OSErrors: no network, DNS, a proxy that isn't there.
+        log.error(
+            "Can't reach Discord (%s). Check the internet connection (and discord.api_base or "
+            "discord.gateway_url if you set them), then start Chorus again.",
+            error.__class__.__name__,
+        )
+        return 1
     except KeyboardInterrupt:
         log.info("stopped")
     except Exception:
