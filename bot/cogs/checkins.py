@@ -68,6 +68,9 @@ class CheckinsCog(commands.Cog):
             bot.store, bot.clock, bot.runner, bot.settings.checkins, bot.guild_settings.care_for
         )
         self._told: set[tuple[int, int]] = set()
+        # (guild, member, run, step) already shown the consent explanation at a check-in: a
+        # second value pressed before choosing gets the short question, not the same prompt.
+        self._asked: set[tuple[int, int, int, int]] = set()
         bot.privacy.on_forget(self._forget_member)
         bot.register_component("checkin", self.on_step_button)
         bot.register_component("checkin_now", self.on_now_button)
@@ -119,10 +122,13 @@ class CheckinsCog(commands.Cog):
             )
         except ConsentNeeded:
             extra = [value2] if value2 is not None else []
+            key = (session.guild_id, interaction.user.id, run_id, step_index)
+            again = key in self._asked
+            self._asked.add(key)
             await self._send(
                 interaction,
                 edit,
-                embed=ui.consent_embed(),
+                embed=ui.consent_again_embed() if again else ui.consent_embed(),
                 # The value rides on No thanks too: a low answer gets the support message
                 # whether or not they agree to saving (it stores nothing).
                 view=ui.consent_view(
@@ -418,6 +424,7 @@ class CheckinsCog(commands.Cog):
     async def _forget_member(self, guild_id: int, user_id: int) -> None:
         """/forget: drop "already told the facilitator" marks that name them."""
         self._told = {key for key in self._told if key[1] != user_id}
+        self._asked = {key for key in self._asked if key[:2] != (guild_id, user_id)}
 
     async def on_tell_button(self, interaction: discord.Interaction, args: list[str]) -> None:
         session = await self.bot.sessions.get(int(args[0]))

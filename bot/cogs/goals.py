@@ -24,7 +24,7 @@ from bot.store.goals import GoalRecord
 from bot.store.records import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits
-from bot.ui.checkins import consent_embed
+from bot.ui.checkins import consent_again_embed, consent_embed
 from bot.ui.forms import ChorusForm, FormValues, send_form
 
 NONE = discord.AllowedMentions.none()
@@ -75,6 +75,9 @@ class GoalsCog(commands.Cog):
         self.service = GoalService(bot.store, bot.clock, bot.runner)
         # /goal set text waiting for the consent answer (after a restart: read from the message).
         self._pending: dict[tuple[int, int], str] = {}
+        # (guild, member, run, step) already shown the consent explanation at a goal step: a
+        # second button press gets the short question, not the same prompt twice.
+        self._asked: set[tuple[int, int, int, int]] = set()
         bot.privacy.on_forget(self._forget_member)
         bot.register_component("goal", self.on_step_button)
         bot.register_component("goal_rate", self.on_rate_button)
@@ -87,6 +90,7 @@ class GoalsCog(commands.Cog):
     async def _forget_member(self, guild_id: int, user_id: int) -> None:
         """/forget: a goal waiting for the consent answer goes too."""
         self._pending.pop((guild_id, user_id), None)
+        self._asked = {key for key in self._asked if key[:2] != (guild_id, user_id)}
 
     @goal.command(name="set", description="Choose a personal goal (up to 3; only you see them)")
     @app_commands.describe(text="Your goal in a few words, e.g. 'feel less anxious'")
@@ -227,8 +231,13 @@ class GoalsCog(commands.Cog):
         guild_id, _ = require_guild(interaction)
         if not await self.service.has_consent(guild_id, interaction.user.id):
             where = ["step", run_id, step_index]
+            key = (guild_id, interaction.user.id, run_id, step_index)
+            again = key in self._asked
+            self._asked.add(key)
             await interaction.response.send_message(
-                embed=consent_embed("goal", CONSENT_TITLE),
+                embed=consent_again_embed("goal")
+                if again
+                else consent_embed("goal", CONSENT_TITLE),
                 view=ui.consent_view(where, where),
                 ephemeral=True,
                 allowed_mentions=NONE,

@@ -59,7 +59,7 @@ from bot.core.vote import (
 )
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui import limits
-from bot.ui.format import duration, plain_name, plural
+from bot.ui.format import duration, plain_name, plural, sentence
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.listening import library_embed, playlist_embed
 from bot.ui.steps.listen import ListenPresenter
@@ -675,7 +675,8 @@ class ListeningCog(commands.Cog):
         verb = "is now" if outcome.replaced else "is"
         await reply_ephemeral(
             interaction,
-            f"🗳️ Your vote {verb} **{chosen.label}**. You can change it until the vote ends.",
+            sentence(f"🗳️ Your vote {verb} **{chosen.label}**")
+            + " You can change it while the vote is open.",
         )
         await self._after_contribution(session, outcome.update)
 

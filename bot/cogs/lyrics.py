@@ -40,6 +40,7 @@ from bot.core.text import clean_member_text
 from bot.store.records import RunRecord, SessionRecord
 from bot.store.songs import SongRecord
 from bot.ui import limits
+from bot.ui.format import clock_and_relative, sentence
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.lyrics import (
     SongInfo,
@@ -639,7 +640,9 @@ class LyricsCog(commands.Cog):
         )
         deadline = state.get("turn_deadline")
         until = (
-            f" You have until <t:{int(deadline)}:R>." if isinstance(deadline, int | float) else ""
+            f" You have until {clock_and_relative(deadline)}."
+            if isinstance(deadline, int | float)
+            else ""
         )
         clue = ""
         if step.turns == "hidden":
@@ -772,7 +775,9 @@ class LyricsCog(commands.Cog):
         else:
             song = await self._guild_song(interaction, song_id)
             await self.bot.store.songs.set_title(song.id, clean)
-        await reply_ephemeral(interaction, f"🎶 Song #{song.id} is now called **{clean}**.")
+        await reply_ephemeral(
+            interaction, sentence(f"🎶 Song #{song.id} is now called **{clean}**")
+        )
 
     @song.command(name="list", description="Songs written together in this server")
     async def song_list(self, interaction: discord.Interaction) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -92,52 +94,104 @@ async def serve(
     world = await start_world(demo_settings(db, base=base))
     try:
         await open_session(world, LIVE_TITLE)
-        crowd = Crowd(world.channel, world.members, seed=seed, pace=pace)
+        turns = asyncio.Lock()
+        crowd = Crowd(
+            world.channel,
+            world.members,
+            seed=seed,
+            pace=pace,
+            clock=lambda: world.env.now().timestamp(),
+            turns=turns,
+        )
         async with preview_of(world, world.people, port) as preview:
-            wait_turn_for_page_actions(world, preview)
+            page_actions_take_turns(preview, turns)
+            redraw_relative_times(preview)
             echo(banner(preview.url, world, db))
-            await live(world, crowd, preview)
+            await live(world, crowd, preview, turns)
     finally:
         await world.close()
     return 0
 
 
-def wait_turn_for_page_actions(world: DemoWorld, preview: Preview) -> None:
-    """Let a click in the page wait for a member's action in progress instead of failing.
+def page_actions_take_turns(preview: Preview, turns: asyncio.Lock) -> None:
+    """A click in the page waits its turn behind a member's action or a clock tick.
 
-    simcord runs one operation at a time. The members' loop retries when the page is busy, but
-    the page gives up on an action that collides ("outcome uncertain"), so page actions wait
-    here, at most a second, until no operation runs. Nothing is awaited between the check and
-    simcord claiming the operation, so the page's action is next.
+    simcord runs one operation at a time and refuses an overlapping one; the page reports a
+    refused action as "Action outcome uncertain", greys out every button and saves nothing.
+    So every operation the demo starts (each member's action, each clock tick) and every page
+    action hold `turns` (an asyncio.Lock, served first come, first served) while they run.
     """
     original = preview._action
 
-    async def when_free(context_id: str | None, body: Mapping[str, Any]) -> dict[str, Any]:
-        for _ in range(100):
-            if getattr(world.env, "_operation_task", None) is None:
-                break
-            await asyncio.sleep(0.01)
-        return await original(context_id, body)
+    async def in_turn(context_id: str | None, body: Mapping[str, Any]) -> dict[str, Any]:
+        async with turns:
+            return await original(context_id, body)
 
-    setattr(preview, "_action", when_free)  # noqa: B010 (an instance override of a method)
+    setattr(preview, "_action", in_turn)  # noqa: B010 (an instance override of a method)
 
 
-async def live(world: DemoWorld, crowd: Crowd, preview: Preview, tick: float = 0.25) -> None:
+RELATIVE_TIME = re.compile(r"<t:-?\d+:R>")
+
+
+def redraw_relative_times(preview: Preview) -> None:
+    """Work around simcord 3.2.1's page, which redraws a message only when its content changes:
+    a message with a relative time ("in 5 minutes") gets the presentation time as an extra key
+    of its projection, so each clock tick redraws it against the new time."""
+    original = preview._publish
+
+    def publish(page: Any, **kwargs: Any) -> None:
+        original(page, **kwargs)
+        snapshot = getattr(page, "snapshot", None)
+        messages = snapshot.get("messages") if isinstance(snapshot, dict) else None
+        if not isinstance(messages, dict):
+            return
+        now = preview.capture_time.isoformat()
+        for message in messages.values():
+            if isinstance(message, dict) and RELATIVE_TIME.search(json.dumps(message)):
+                message["chorusDemoPresentationTime"] = now
+
+    setattr(preview, "_publish", publish)  # noqa: B010 (an instance override of a method)
+
+
+async def tick(world: DemoWorld, preview: Preview, seconds: float) -> None:
+    """Move simcord's clock by `seconds` and show every page at the new time.
+
+    `advance_time` fires the bot's timers (deadlines, music, turns); `refresh` moves the
+    preview's presentation time with it (simcord 3.2.1 moves it only on Refresh), so
+    countdowns count down in the page as they do in Discord.
+    """
+    if seconds > 0:
+        await world.env.advance_time(seconds)
+    await preview.refresh()
+
+
+async def live(
+    world: DemoWorld,
+    crowd: Crowd,
+    preview: Preview,
+    turns: asyncio.Lock | None = None,
+    period: float = 0.25,
+) -> None:
     """The demo's own loop (never bot-owned work): members act, and simcord's clock keeps pace
     with the real one so countdowns, music and turn timers run out as they would on Discord."""
+    turns = turns or asyncio.Lock()
     closed = asyncio.ensure_future(preview.wait_closed())
-    last = time.monotonic()
+    # simcord's clock follows the real one from here: behind by what it still has to catch up.
+    started_real, started_virtual = time.monotonic(), world.env.now().timestamp()
     try:
         while not closed.done():
             await crowd.step()
-            now = time.monotonic()
-            if now - last >= 1.0:
-                try:
-                    await world.env.advance_time(now - last)
-                    last = now
-                except SetupError:
-                    pass  # the person at the keyboard is mid-action; catch up next time
-            await asyncio.sleep(tick)
+            target = started_virtual + time.monotonic() - started_real
+            behind = target - world.env.now().timestamp()
+            shown = (world.env.now() - preview.capture_time).total_seconds()
+            if behind >= 1.0 or shown >= 1.0:
+                async with turns:
+                    try:
+                        await tick(world, preview, behind)
+                    except (SetupError, TimeoutError) as error:
+                        # The bot was still busy: the clock catches up at the next tick.
+                        log.info("clock tick deferred: %s", str(error).splitlines()[0])
+            await asyncio.sleep(period)
     finally:
         closed.cancel()
 
