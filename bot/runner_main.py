@@ -7,6 +7,7 @@ import logging
 
 import discord
 
+from bot.health import HealthFile
 from bot.logging_setup import setup_logging
 from bot.settings import Settings
 
@@ -30,6 +31,7 @@ def run_bot(settings: Settings) -> int:
     from bot.app import create_bot
 
     bot = create_bot(settings)
+    HealthFile(settings.health_file).watch(bot)  # for `chorus health`
     from bot.runtime import tune_garbage_collector
 
     tune_garbage_collector()

@@ -89,6 +89,8 @@ class Settings(_Section):
     file at `database_path` (so the default is sqlite:///data/chorus.db)."""
     activities_dirs: tuple[Path, ...] = (Path("activities"),)
     media_dir: Path = Path("data/media")
+    health_file: Path = Path("data/health.json")
+    """Kept fresh by the running bot while its gateway is connected; read by `chorus health`."""
     facilitator_roles: tuple[str, ...] = ("Facilitator",)
     dev_guild_id: int | None = None
     timezone: str = "UTC"
@@ -208,6 +210,7 @@ def _from_root(settings: Settings, root: Path, cwd: Path) -> Settings:
     update: dict[str, Any] = {
         "database_path": at(settings.database_path),
         "media_dir": at(settings.media_dir),
+        "health_file": at(settings.health_file),
         "activities_dirs": tuple(at(p) for p in settings.activities_dirs),
     }
     url = settings.database_url

@@ -47,6 +47,12 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--virtual-time-budget=5000",
     "--hide-scrollbars",
+    # The same pixels on every run: no GPU or LCD subpixel text, fixed scale and colour profile.
+    "--force-device-scale-factor=1",
+    "--force-color-profile=srgb",
+    "--disable-lcd-text",
+    "--font-render-hinting=none",
+    "--disable-features=PaintHolding",
 )
 WINDOW = (1100, 900)
 CHROMIUM_TIMEOUT = 90.0
@@ -248,8 +254,7 @@ class Camera:
         height = TALL.get(name, WINDOW[1])
         async with preview_of(self.world, [first, *others]) as preview:
             await capture(self.chromium, preview.url, path, (WINDOW[0], height))
-        if self.taken:
-            crop(path, channel_pane(height))
+        crop(path, channel_pane(height) if self.taken else (0, 0, WINDOW[0], height))
         self.taken.append(path)
         self.echo(f"  {path}")
 
@@ -258,8 +263,9 @@ def crop(path: Path, box: tuple[int, int, int, int]) -> None:
     from PIL import Image
 
     with Image.open(path) as image:
-        cropped = image.crop(box)
-    cropped.save(path, optimize=True)
+        cropped = image.convert("RGB").crop(box)
+    # Re-encoded without Chromium's metadata, so equal pixels are equal bytes.
+    cropped.save(path, format="PNG", optimize=True)
 
 
 async def capture(
@@ -310,7 +316,10 @@ async def screenshots(
         if db is None:
             db = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "screenshots.db"
         forget_database(db)
-        world = await start_world(demo_settings(db, base=base, board_edit_interval=0))
+        # simcord's own fixed clock (not today's date): the same times and ids in every shot.
+        world = await start_world(
+            demo_settings(db, base=base, board_edit_interval=0), real_time=False
+        )
         try:
             camera = Camera(world, out_dir, chromium, world.members[0], echo)
             echo(f"Screenshots of a scripted session into {out_dir}/:")
