@@ -55,7 +55,8 @@ CHROMIUM_FLAGS = (
     "--disable-features=PaintHolding",
 )
 WINDOW = (1100, 900)
-CHROMIUM_TIMEOUT = 90.0
+CHROMIUM_TIMEOUT = 240.0
+"""Seconds for one shot; generous, as a busy machine makes Chromium slow to start."""
 Echo = Callable[[str], None]
 
 
@@ -275,7 +276,10 @@ async def capture(
     window: tuple[int, int] = WINDOW,
 ) -> None:
     """One PNG of `url` by headless Chromium with a fresh profile, without blocking the loop."""
-    with tempfile.TemporaryDirectory(prefix="chorus-chromium-") as profile:
+    # A killed Chromium's helpers may still be writing into the profile as it is removed.
+    with tempfile.TemporaryDirectory(
+        prefix="chorus-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         process = await asyncio.create_subprocess_exec(
             chromium,
             *CHROMIUM_FLAGS,
