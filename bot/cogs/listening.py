@@ -291,6 +291,10 @@ class ListeningCog(commands.Cog):
             self._cancel_voice_job(session.guild_id, key)
             if self._voice_step.get(session.guild_id) == key:
                 await self.bot.voice.pause(session.guild_id)
+            if self._shown_phase.get(key) != "paused":
+                # The card's countdown would run on while the music waits: show the pause.
+                self._shown_phase[key] = "paused"
+                await self.redraw(session, run, run.step_index)
             return
         if self._voice_step.get(session.guild_id) == key:
             await self.bot.voice.resume(session.guild_id)

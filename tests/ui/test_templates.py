@@ -343,3 +343,28 @@ def test_the_rules_catch_the_sentences_of_the_issue() -> None:
     assert problems("**How are you arriving?**.", later, card=True)
     assert problems("Repeat **1 times**", later, card=True)
     assert not problems("You have until <t:1767225720:t> (<t:1767225720:R>).", STARTED, card=False)
+
+
+@pytest.mark.parametrize(
+    ("phase", "paused", "expected"),
+    [
+        ("countdown", False, "Starts: ⏳ starts <t:1767225605:R>"),
+        ("playing", False, "Playing: ▶ ends <t:1767225625:R>"),
+        ("countdown", True, "Paused: ⏸ Paused: the piece carries on from here when"),
+        ("playing", True, "Paused: ⏸ Paused: the piece carries on from here when"),
+    ],
+)
+def test_the_listen_card_shows_its_phase(phase: str, paused: bool, expected: str) -> None:
+    """The listening cog redraws the card when its phase changes and when the facilitator
+    pauses, so its countdown is of the phase it is in, never one the pause has stopped."""
+    act = activity()
+    state = {"phase": phase, "starts_at": STARTED + 5, "ends_at": STARTED + 25}
+    record = replace(
+        run(2, state="paused" if paused else "running", deadline=None if paused else STARTED + 120),
+        step_state=json.dumps(state),
+    )
+    scene = StepScene(session=session(), run=record, activity=act, step=act.steps[2], index=2)
+    said = texts(default_presenters()["listen"].render(scene))
+    assert any(t.startswith(expected) for t in said), said
+    if paused:
+        assert not any("<t:" in t for t in said), "no countdown while paused"
