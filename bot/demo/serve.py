@@ -254,7 +254,12 @@ class Camera:
         path = self.out_dir / f"{name}.png"
         height = TALL.get(name, WINDOW[1])
         async with preview_of(self.world, [first, *others]) as preview:
-            await capture(self.chromium, preview.url, path, (WINDOW[0], height))
+            try:
+                await capture(self.chromium, preview.url, path, (WINDOW[0], height))
+            except TimeoutError:
+                # A busy machine can stall one Chromium start: one more try, then give up.
+                self.echo(f"  {path}: Chromium took over {CHROMIUM_TIMEOUT:g} s; trying again")
+                await capture(self.chromium, preview.url, path, (WINDOW[0], height))
         crop(path, channel_pane(height) if self.taken else (0, 0, WINDOW[0], height))
         self.taken.append(path)
         self.echo(f"  {path}")
