@@ -17,7 +17,17 @@ from pathlib import Path
 
 from bench.common import RESULTS, ROOT, Row, table
 
-BENCHMARKS = ("checkins", "api_calls", "catalog", "memory", "queries", "resume", "engines")
+BENCHMARKS = (
+    "checkins",
+    "api_calls",
+    "catalog",
+    "memory",
+    "queries",
+    "resume",
+    "engines",
+    "startup",
+    "scaleout",
+)
 
 
 def _one(name: str, out: Path) -> None:

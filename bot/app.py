@@ -15,27 +15,25 @@ from discord.ext import commands
 from bot import __version__
 from bot.cogs.errors import ChorusTree, is_expected, respond_to_error
 from bot.core.activities import Catalog
-from bot.core.breathe import BreatheHandler
-from bot.core.checkins import CheckinHandler
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
-from bot.core.goals import GoalHandler
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
-from bot.core.listening import ListenHandler
-from bot.core.lyrics import WriteHandler
+from bot.core.listening_service import ListeningService
+from bot.core.lyrics_service import LyricsService
 from bot.core.privacy import PrivacyService
-from bot.core.prompt import PromptHandler
-from bot.core.reflect import ReflectHandler
 from bot.core.runner import Runner
+from bot.core.schedule_service import ScheduleService
 from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionService
-from bot.core.steps import StepHandler
-from bot.core.vote import VoteHandler
+from bot.core.steps import StepHandler, step_handlers
 from bot.settings import Settings
+from bot.shards import LeaseKeeper, identify_gate, start_leases
 from bot.store.store import Store
 from bot.ui.components import FAMILIES, ChorusButton, RoutedItem, TypedComponent
+from bot.ui.format import plain_name
 from bot.ui.forms import FormHandler, FormRoute, route_form
+from bot.ui.live import LiveSessions
 from bot.voice import DiscordVoice, VoicePlayer
 
 log = logging.getLogger("chorus")
@@ -47,13 +45,20 @@ COGS: tuple[str, ...] = (
     "bot.cogs.activities",
     "bot.cogs.activity_builder",
     "bot.cogs.reflection",
+    "bot.cogs.breathe",
     "bot.cogs.lyrics",
+    "bot.cogs.song",
     "bot.cogs.schedule",
+    "bot.cogs.schedule_events",
+    "bot.cogs.schedule_start",
+    "bot.cogs.reminders",
     "bot.cogs.setup",
     "bot.cogs.listening",
+    "bot.cogs.playlist",
     "bot.cogs.checkins",
     "bot.cogs.goals",
     "bot.cogs.privacy",
+    "bot.cogs.steps",
 )
 
 ComponentHandler = Callable[[discord.Interaction, list[str]], Awaitable[None]]
@@ -62,13 +67,8 @@ FamilyHandler = Callable[[discord.Interaction, Family], Awaitable[None]]
 
 
 def default_step_handlers() -> dict[str, StepHandler]:
-    """The step kinds this build can run."""
-    handlers: list[StepHandler] = [PromptHandler(), BreatheHandler(), ReflectHandler()]
-    handlers += [CheckinHandler()]
-    handlers += [GoalHandler()]
-    handlers += [ListenHandler(), VoteHandler()]
-    handlers += [WriteHandler()]
-    return {h.kind: h for h in handlers}
+    """The step kinds this build can run: one handler per kind of the registry (`bot.core.steps`)."""
+    return step_handlers()
 
 
 _warm = threading.Lock()
@@ -114,6 +114,7 @@ class ChorusBot(commands.Bot):
         clock: Clock = discord.utils.utcnow,
         step_handlers: dict[str, StepHandler] | None = None,
         voice: VoicePlayer | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -121,6 +122,7 @@ class ChorusBot(commands.Bot):
             tree_cls=ChorusTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            **options,
         )
         self.settings = settings
         self.store = store
@@ -133,15 +135,20 @@ class ChorusBot(commands.Bot):
         self.runner = Runner(store, clock, step_handlers or default_step_handlers())
         self.scheduler = DeadlineScheduler(clock, self.runner.next_wake, self._wake_runs)
         self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
+        self.listening = ListeningService(store, clock, self.runner, settings.media_dir, plain_name)
+        self.lyrics = LyricsService(store, clock, self.runner)
+        self.schedule = ScheduleService(
+            store, clock, self.sessions, self.runner, self.library, self.guild_settings
+        )
+        self.leases: LeaseKeeper | None = None
+        self.schedule.wake.fires_timers_of = self.fires_timers_of
         self.component_handlers: dict[str, ComponentHandler] = {}
         self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
         self.form_handlers: dict[str, FormRoute] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.
         self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self, clock=clock)
         self.version = __version__
-        # Late import: the presenter needs the bot's services in place first.
-        from bot.live import LiveSessions
-
+        # Last: the live messages use the services above.
         self.live = LiveSessions(self)
 
     @property
@@ -154,6 +161,9 @@ class ChorusBot(commands.Bot):
         # thread while the store opens and the cogs load, not in a member's first interaction.
         warming = asyncio.create_task(asyncio.to_thread(warm_up))
         await self.store.open()
+        self.leases = await start_leases(
+            self.settings, self.store, self.clock, self.runner, self._rearm_timers
+        )
         await self.guild_settings.load()
         await self.library.load()
         for stale in self.library.stale:
@@ -182,6 +192,8 @@ class ChorusBot(commands.Bot):
         )
 
     async def _sync_commands(self) -> None:
+        if 0 not in self.settings.discord.my_shards:
+            return  # the process running shard 0 (the one Discord sends DMs to) syncs them
         guild_id = self.settings.dev_guild_id
         if guild_id:
             guild = discord.Object(id=guild_id)
@@ -189,6 +201,19 @@ class ChorusBot(commands.Bot):
             await self.tree.sync(guild=guild)
         else:
             await self.tree.sync()
+
+    def fires_timers_of(self, guild_id: int) -> bool:
+        """Whether this process fires the server's timers now (always, in one process)."""
+        return self.leases is None or self.leases.holds(guild_id)
+
+    async def _rearm_timers(self) -> None:
+        """After a lease heartbeat: shards may have been adopted or given back."""
+        await self.scheduler.rearm()
+        await self.schedule.timer.rearm()
+        for cog in self.cogs.values():
+            timer = getattr(cog, "timer", None)
+            if isinstance(timer, DeadlineScheduler) and timer is not self.schedule.timer:
+                await timer.rearm()
 
     async def _wake_runs(self) -> None:
         for update in await self.runner.wake_due():
@@ -234,8 +259,37 @@ class ChorusBot(commands.Bot):
     async def close(self) -> None:
         self.scheduler.close()
         self.live.close()
+        if self.leases is not None:
+            await self.leases.close()
         await super().close()
         await self.store.close()
+
+
+class ShardedChorusBot(ChorusBot, commands.AutoShardedBot):
+    """Chorus running this process's shards (`discord.shard_count` set); processes sharing
+    a PostgreSQL database take turns to IDENTIFY (see bot/shards.py)."""
+
+    def __init__(self, settings: Settings, store: Store, **extra: Any) -> None:
+        shards = settings.discord
+        super().__init__(
+            settings,
+            store,
+            shard_ids=list(shards.my_shards),
+            shard_count=shards.shard_count,
+            **extra,
+        )
+        self.identify_gate = identify_gate(settings)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if self.identify_gate is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+        else:
+            await self.identify_gate.before_identify(shard_id or 0)
+
+    async def close(self) -> None:
+        await super().close()
+        if self.identify_gate is not None:
+            await self.identify_gate.close()
 
 
 def create_bot(
@@ -247,7 +301,8 @@ def create_bot(
     **extra: Any,
 ) -> ChorusBot:
     """The bot with its store and catalog; tests pass their own, production the defaults."""
-    return ChorusBot(
+    kind = ShardedChorusBot if settings.discord.sharded else ChorusBot
+    return kind(
         settings,
         store or Store(settings.database),
         catalog=catalog,

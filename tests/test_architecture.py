@@ -11,7 +11,13 @@ import bot.cogs
 from bot.app import COGS
 
 ROOT = Path(__file__).resolve().parent.parent
-HELPER_MODULES = {"bot.cogs.errors", "bot.cogs.access", "bot.cogs.controls"}
+HELPER_MODULES = {
+    "bot.cogs.errors",
+    "bot.cogs.access",
+    "bot.cogs.controls",
+    "bot.cogs.listen_voice",  # the listening cog's voice playback
+    "bot.cogs.song_sheet",  # the lyrics cog's live sheet and turn pings
+}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -10,7 +10,7 @@ import simcord
 from discord import app_commands
 
 from bot.core.catalog import load_bytes
-from bot.ui.steps import default_presenters
+from bot.ui.steps import presenters as step_presenters
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -43,7 +43,7 @@ async def test_every_slash_command_is_in_the_facilitators_guide(env: simcord.Env
 
 
 def test_every_step_kind_is_listed_and_in_the_annotated_example() -> None:
-    kinds = set(default_presenters())
+    kinds = set(step_presenters())
     listed = README[README.index("Step types:") :]
     listed = listed[: listed.index("\n\n")]
     example = annotated_example()
@@ -56,7 +56,7 @@ def test_every_step_kind_is_listed_and_in_the_annotated_example() -> None:
 def test_the_annotated_example_is_a_valid_activity(tmp_path: Path) -> None:
     loaded = load_bytes(annotated_example().encode("utf-8"), "example.yaml", tmp_path)
     assert not isinstance(loaded, list), "\n".join(str(e) for e in loaded)
-    assert {s.type for s in loaded.steps} == set(default_presenters())
+    assert {s.type for s in loaded.steps} == set(step_presenters())
     prompt = loaded.steps[0]
     assert prompt.time_limit == 120, "m:ss is minutes and seconds"
 

@@ -74,9 +74,9 @@ class ActivityBuilderCog(commands.Cog):
             description="Write a simple activity here, a step at a time (facilitators)",
             callback=_new_callback,
         )
-        bot.register_component(ui.ADD_AREA, self.on_add)
-        bot.register_component(ui.POP_AREA, self.on_pop)
-        bot.register_component(ui.SAVE_AREA, self.on_save)
+        bot.register_family(ui.AddStepSelect, self.on_add)
+        bot.register_family(ui.RemoveStepButton, self.on_pop)
+        bot.register_family(ui.SaveDraftButton, self.on_save)
         bot.register_form(ui.STEP_FORM, self.on_step_form, what="your step")
 
     async def cog_load(self) -> None:
@@ -105,11 +105,9 @@ class ActivityBuilderCog(commands.Cog):
             view=ui.draft_view(steps),
         )
 
-    async def on_add(self, interaction: discord.Interaction, args: list[str]) -> None:
+    async def on_add(self, interaction: discord.Interaction, item: ui.AddStepSelect) -> None:
         controls.facilitator_only(interaction)
-        data: dict[str, Any] = dict(interaction.data or {})
-        values = data.get("values") or []
-        kind = str(values[0]) if values else ""
+        kind = item.chosen[0] if item.chosen else ""
         if kind not in builder.STEP_FORMS:
             raise InvalidInput("Choose a kind of step from the list.")
         await send_form(interaction, ui.step_form(kind))
@@ -131,14 +129,14 @@ class ActivityBuilderCog(commands.Cog):
             raise InvalidInput(f"That step can't be added yet: {problems}")
         await self._show(interaction, candidate)
 
-    async def on_pop(self, interaction: discord.Interaction, args: list[str]) -> None:
+    async def on_pop(self, interaction: discord.Interaction, item: ui.RemoveStepButton) -> None:
         controls.facilitator_only(interaction)
         draft = self._draft(interaction)
         if draft["steps"]:
             draft["steps"] = draft["steps"][:-1]
         await self._show(interaction, draft)
 
-    async def on_save(self, interaction: discord.Interaction, args: list[str]) -> None:
+    async def on_save(self, interaction: discord.Interaction, item: ui.SaveDraftButton) -> None:
         guild_id, _ = require_guild(interaction)
         controls.facilitator_only(interaction)
         draft = self._draft(interaction)

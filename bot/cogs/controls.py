@@ -12,7 +12,7 @@ from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound
 from bot.core.runner import Runner, RunUpdate
-from bot.store.records import RunRecord, SessionRecord
+from bot.core.session import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.format import sentence
 
@@ -78,10 +78,7 @@ async def live_run(interaction: discord.Interaction, session: SessionRecord) -> 
 
 async def join(interaction: discord.Interaction, session: SessionRecord) -> None:
     bot = chorus(interaction)
-    await bot.store.members.remember_name(
-        session.guild_id, interaction.user.id, interaction.user.display_name
-    )
-    newly = await bot.sessions.join(session, interaction.user.id)
+    newly = await bot.sessions.join(session, interaction.user.id, interaction.user.display_name)
     if newly:
         bot.live.request_board(session.id)
         await reply_ephemeral(
@@ -97,7 +94,7 @@ async def ensure_joined(interaction: discord.Interaction, session: SessionRecord
     """Taking part in a step joins you, so attendance matches participation."""
     bot = chorus(interaction)
     if await bot.sessions.join(session, interaction.user.id):
-        await bot.store.members.remember_name(
+        await bot.sessions.remember_name(
             session.guild_id, interaction.user.id, interaction.user.display_name
         )
         bot.live.request_board(session.id)

@@ -14,27 +14,11 @@ from discord.ext import commands
 from bot.app import ChorusBot
 from bot.cogs.access import require_guild
 from bot.core.errors import UserFacingError
-from bot.ui.components import button, persistent_view
-from bot.ui.format import COLOUR_INFO, plural
+from bot.ui.privacy import ForgetButton, export_message, forget_confirmation
 
 log = logging.getLogger("chorus.privacy")
 NONE = discord.AllowedMentions.none()
 
-# How /mydata counts each exported list: (one, many).
-EXPORT_WORDS: dict[str, tuple[str, str]] = {
-    "checkins": ("check-in", "check-ins"),
-    "attendance": ("session attended", "sessions attended"),
-    "contributions": ("contribution", "contributions"),
-    "goals": ("goal", "goals"),
-    "goal_ratings": ("goal rating", "goal ratings"),
-    "nominations": ("nomination", "nominations"),
-    "reminder_optins": ("reminder choice", "reminder choices"),
-    "reminders_sent": ("reminder sent", "reminders sent"),
-    "schedules_facilitated": ("scheduled session you lead", "scheduled sessions you lead"),
-    "sessions_facilitated": ("session you led", "sessions you led"),
-    "song_lines": ("song line", "song lines"),
-    "tracks_uploaded": ("track uploaded", "tracks uploaded"),
-}
 DAY = 86400.0
 FIRST_PURGE_DELAY = 60.0
 
@@ -46,7 +30,7 @@ class PrivacyCog(commands.Cog):
         self.bot = bot
         self._timer: asyncio.TimerHandle | None = None
         self._task: asyncio.Task[None] | None = None
-        bot.register_component("forget", self.on_forget_button)
+        bot.register_family(ForgetButton, self.on_forget_button)
 
     async def cog_load(self) -> None:
         self._arm(FIRST_PURGE_DELAY)
@@ -62,7 +46,7 @@ class PrivacyCog(commands.Cog):
     @app_commands.guild_only()
     async def mydata(self, interaction: discord.Interaction) -> None:
         guild_id, _ = require_guild(interaction)
-        data = await self.bot.store.privacy.export(guild_id, interaction.user.id)
+        data = await self.bot.privacy.export(guild_id, interaction.user.id)
         document = {
             "about": "Everything Chorus holds about you in this server. Times are unix seconds "
             "(UTC). Delete it all with /forget.",
@@ -72,14 +56,8 @@ class PrivacyCog(commands.Cog):
             **data,
         }
         body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-        counts = ", ".join(
-            plural(len(value), *EXPORT_WORDS.get(name, (name.replace("_", " "),)))
-            for name, value in data.items()
-            if isinstance(value, list) and value
-        )
         await interaction.response.send_message(
-            f"📦 Here is everything Chorus holds about you in this server "
-            f"({counts or 'nothing yet'}). Only you can see this.",
+            export_message(data),
             file=discord.File(io.BytesIO(body), filename="chorus-mydata.json"),
             ephemeral=True,
             allowed_mentions=NONE,
@@ -93,37 +71,16 @@ class PrivacyCog(commands.Cog):
     @app_commands.guild_only()
     async def forget(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
-        embed = discord.Embed(
-            title="Delete your data?",
-            colour=COLOUR_INFO,
-            description=(
-                "This deletes everything Chorus holds about you in this server: check-ins, "
-                "notes, goals and their ratings, consent, attendance, reminders and your "
-                "contributions. Lyric lines you wrote stay "
-                "in the group's songs as *anonymous* (or are removed, if the song was set up "
-                "that way). A session you are facilitating carries on without your name. "
-                "This can't be undone. Want a copy first? Use /mydata."
-            ),
-        )
-        view = persistent_view(
-            button(
-                "Delete my data",
-                "forget",
-                "yes",
-                interaction.user.id,
-                style=discord.ButtonStyle.danger,
-            ),
-            button("Keep it", "forget", "no", interaction.user.id),
-        )
+        embed, view = forget_confirmation(interaction.user.id)
         await interaction.response.send_message(
             embed=embed, view=view, ephemeral=True, allowed_mentions=NONE
         )
 
-    async def on_forget_button(self, interaction: discord.Interaction, args: list[str]) -> None:
+    async def on_forget_button(self, interaction: discord.Interaction, item: ForgetButton) -> None:
         guild_id, _ = require_guild(interaction)
-        if int(args[1]) != interaction.user.id:
+        if item.user_id != interaction.user.id:
             raise UserFacingError("This button is for someone else. Use /forget yourself.")
-        if args[0] != "yes":
+        if item.answer != "yes":
             await interaction.response.edit_message(
                 content="Nothing was deleted.", embed=None, view=None
             )
@@ -147,9 +104,7 @@ class PrivacyCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        await self.bot.store.privacy.mark_left(
-            payload.guild_id, payload.user.id, self.bot.clock().timestamp()
-        )
+        await self.bot.privacy.member_left(payload.guild_id, payload.user.id)
 
     # ---------------------------------------------------------- daily purge
 

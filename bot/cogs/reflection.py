@@ -1,4 +1,4 @@
-"""Answering reflect steps (through a modal) and finishing breathe steps."""
+"""Answering reflect steps, through a form (modal) opened by the step's Reflect button."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from bot.cogs import controls
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import ReflectStep, localize
 from bot.core.errors import Conflict
+from bot.core.session import SessionRecord
 from bot.ui import limits
 from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.steps.reflect import ReflectButton
 
 
 class ReflectForm(ChorusForm):
@@ -51,49 +53,34 @@ FORM = "form_reflect"
 
 
 class ReflectionCog(commands.Cog):
+    """Reflect steps: the Reflect button opens the form; the form's answer is saved."""
+
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        bot.register_component("reflect", self.on_reflect_button)
-        bot.register_component("breathe", self.on_breathe_button)
+        bot.register_family(ReflectButton, self.on_reflect_button)
         bot.register_form(FORM, self.on_reflect_form, what="your reflection")
 
-    async def _live_step(self, run_id: int, step_index: int) -> tuple[object, object]:
-        run = await self.bot.store.runs.get(run_id)
-        if run is None or not run.live or run.step_index != step_index:
+    async def _reflect_step(
+        self, run_id: int, step_index: int
+    ) -> tuple[SessionRecord, ReflectStep]:
+        session, run = await self.bot.sessions.live_step(run_id, step_index)
+        step = self.bot.runner.step(run)
+        if not isinstance(step, ReflectStep):
             raise Conflict("That step has ended.")
-        session = await self.bot.sessions.get(run.session_id)
-        return session, self.bot.runner.step(run)
+        return session, step
 
-    async def on_reflect_button(self, interaction: discord.Interaction, args: list[str]) -> None:
-        run_id, step_index = int(args[0]), int(args[1])
-        _, step = await self._live_step(run_id, step_index)
-        assert isinstance(step, ReflectStep)
-        await send_form(interaction, ReflectForm(run_id, step_index, step))
+    async def on_reflect_button(
+        self, interaction: discord.Interaction, item: ReflectButton
+    ) -> None:
+        _, step = await self._reflect_step(item.run_id, item.step_index)
+        await send_form(interaction, ReflectForm(item.run_id, item.step_index, step))
 
     async def on_reflect_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
         run_id, step_index = int(args[0]), int(args[1])
-        _, step = await self._live_step(run_id, step_index)
-        if not isinstance(step, ReflectStep):
-            raise Conflict("That step has ended.")
-        await self.save_reflection(
-            interaction, run_id, step_index, step, values.text("answer"), values.flag("share")
-        )
-
-    async def save_reflection(
-        self,
-        interaction: discord.Interaction,
-        run_id: int,
-        step_index: int,
-        step: ReflectStep,
-        text: str,
-        shared: bool,
-    ) -> None:
-        session, _ = await self._live_step(run_id, step_index)
-        from bot.store.records import SessionRecord
-
-        assert isinstance(session, SessionRecord)
+        session, step = await self._reflect_step(run_id, step_index)
+        text, shared = values.text("answer"), values.flag("share")
         await controls.ensure_joined(interaction, session)
         outcome = await self.bot.runner.contribute(
             run_id,
@@ -103,35 +90,23 @@ class ReflectionCog(commands.Cog):
             {"text": text, "shared": shared},
             anonymous=step.anonymous,
         )
-        where = (
-            "It will be shared with the group when the step ends."
-            if shared
-            else "It stays private."
-        )
-        if step.anonymous:
-            where = "It was saved anonymously." + (
-                " It will be shared without your name." if shared else ""
-            )
-        verb = "updated" if outcome.replaced else "saved"
-        await reply_ephemeral(interaction, f"💭 Thank you, your reflection is {verb}. {where}")
+        await reply_ephemeral(interaction, saved_text(step.anonymous, shared, outcome.replaced))
         self.bot.live.request_board(session.id)
         if outcome.update is not None:
             await self.bot.live.apply(outcome.update)
 
-    async def on_breathe_button(self, interaction: discord.Interaction, args: list[str]) -> None:
-        run_id, step_index = int(args[0]), int(args[1])
-        session, _ = await self._live_step(run_id, step_index)
-        from bot.store.records import SessionRecord
 
-        assert isinstance(session, SessionRecord)
-        await controls.ensure_joined(interaction, session)
-        outcome = await self.bot.runner.contribute(
-            run_id, step_index, interaction.user.id, "done", {}
+def saved_text(anonymous: bool, shared: bool, replaced: bool) -> str:
+    """The private thanks once a reflection is saved: where it goes from here."""
+    where = (
+        "It will be shared with the group when the step ends." if shared else "It stays private."
+    )
+    if anonymous:
+        where = "It was saved anonymously." + (
+            " It will be shared without your name." if shared else ""
         )
-        await reply_ephemeral(interaction, "🌿 Well done. Rest a moment while the others finish.")
-        self.bot.live.request_board(session.id)
-        if outcome.update is not None:
-            await self.bot.live.apply(outcome.update)
+    verb = "updated" if replaced else "saved"
+    return f"💭 Thank you, your reflection is {verb}. {where}"
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -55,10 +55,7 @@ class SessionsCog(commands.Cog):
             facilitator_id=interaction.user.id,
             voice_channel_id=voice_channel.id if voice_channel else None,
         )
-        await self.bot.store.members.remember_name(
-            guild_id, interaction.user.id, interaction.user.display_name
-        )
-        await self.bot.sessions.join(session, interaction.user.id)
+        await self.bot.sessions.join(session, interaction.user.id, interaction.user.display_name)
         board = await self.bot.live.post_board(session, notify=False)
         if board is None:
             await self.bot.sessions.end(session)
@@ -152,7 +149,7 @@ class SessionsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        session = await self.bot.store.sessions.open_in_channel(channel.id)
+        session = await self.bot.sessions.find_in_channel(channel.id)
         if session is not None:
             await self.bot.live.channel_gone(session)
 

@@ -1,14 +1,10 @@
-"""The `breathe` step: a paced breathing or rhythm pattern, followed for a number of cycles."""
+"""Breath patterns of the `breathe` step (its model and handler are in `bot/core/steps/breathe.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from bot.core.activities import BreatheStep
-from bot.core.errors import InvalidInput
-from bot.core.steps import BaseStepHandler, StepContext
+from bot.core.steps.breathe import BreatheStep
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +38,3 @@ def pattern_of(step: BreatheStep) -> BreathPattern:
         rest=float(step.rest),
         cycles=step.cycles,
     )
-
-
-class BreatheHandler(BaseStepHandler):
-    """Members may press "Done" when they have finished; auto steps move on when all have."""
-
-    kind = "breathe"
-
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        if kind != "done":
-            raise InvalidInput("Press Done when you have finished the breathing pattern.")
-        return {}

@@ -38,7 +38,6 @@ MAX_ERRORS_PER_FILE = 30
 """Past this many, a file is more wrong than right; the rest would only be noise."""
 SCHEMA_COMMAND = "chorus schema > activities/activity.schema.json"
 LOADER_OWNED_FIELDS = ("source", "version_hash")
-STEP_TYPE_NAMES = step_type_names()
 
 
 @dataclass(frozen=True)
@@ -528,7 +527,7 @@ def _humanize(details: ErrorDetails, data: Any) -> tuple[YamlPath, str, bool]:
             False,
         )
     if kind == "union_tag_not_found":
-        known = ", ".join(STEP_TYPE_NAMES)
+        known = ", ".join(step_type_names())
         if not isinstance(value, dict):
             return path, f"expected a step (a mapping with type: {known}); got {got}", False
         return (*path, "type"), f"missing required field; expected one of {known}", False

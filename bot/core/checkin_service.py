@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.activities import CheckinStep, Scale, localize
 from bot.core.checkins import (
+    DEFAULT_NOTE_MAX,
     K_MIN,
     Answer,
     Pair,
@@ -19,6 +20,7 @@ from bot.core.checkins import (
     is_low,
     pairs,
     scale_key,
+    scale_of,
     shift_lines,
     strip_mentions,
     to_ten,
@@ -29,7 +31,7 @@ from bot.core.guild_settings import CareLookup
 from bot.core.runner import Runner, RunUpdate
 from bot.core.text import clean_member_text
 from bot.settings import CheckinSettings
-from bot.store.checkins import CheckinRecord, NoConsent
+from bot.store.checkins import CheckinRecord, NewCheckin, NoConsent
 from bot.store.records import SessionRecord
 from bot.store.store import Store
 
@@ -225,9 +227,9 @@ class CheckinService:
     ) -> Saved:
         passed = value is None
         kind = "pass" if passed or declined else "checkin"
-        save = None
+        new = None
         if not declined:
-            save = self._store.checkins.save_job(
+            new = NewCheckin(
                 guild_id=session.guild_id,
                 user_id=None if step.anonymous else user_id,
                 session_id=session.id,
@@ -239,7 +241,7 @@ class CheckinService:
                 value=value,
                 value2=value2 if step.scale.kind == "sam" else None,
                 passed=passed,
-                now=self.now(),
+                created_at=self.now(),
             )
         # One commit: consent, the contribution (replacing an earlier answer or pass), the row.
         outcome = await self._runner.contribute(
@@ -251,7 +253,7 @@ class CheckinService:
             anonymous=step.anonymous,
             replaces=ANSWER_KINDS,
             also=self._store.checkins.answer_job(
-                save,
+                new,
                 consent_of=None if step.anonymous or declined else (session.guild_id, user_id),
                 passed=passed,
             ),
@@ -301,18 +303,20 @@ class CheckinService:
         record = None
         if not passed:
             record = await self._store.checkins.save(
-                guild_id=guild_id,
-                user_id=user_id,
-                session_id=None,
-                run_id=None,
-                step_index=None,
-                scale=scale_key(scale),
-                phase="any",
-                measure=None,
-                value=value,
-                value2=value2 if scale.kind == "sam" else None,
-                passed=False,
-                now=self.now(),
+                NewCheckin(
+                    guild_id=guild_id,
+                    user_id=user_id,
+                    session_id=None,
+                    run_id=None,
+                    step_index=None,
+                    scale=scale_key(scale),
+                    phase="any",
+                    measure=None,
+                    value=value,
+                    value2=value2 if scale.kind == "sam" else None,
+                    passed=False,
+                    created_at=self.now(),
+                ),
                 replace_id=replace_id,
             )
         return Saved(
@@ -334,6 +338,16 @@ class CheckinService:
             if run is None or not run.live or run.step_index != record.step_index:
                 raise Conflict(CLOSED_FOR_EXTRAS)
         return record
+
+    async def scale_and_note(self, record: CheckinRecord) -> tuple[Scale, int, bool]:
+        """The record's scale, its note limit (characters) and whether its step takes a note
+        (/checkin now answers always do).
+
+        Raises Conflict when its check-in step has ended, NotFound when its session is gone."""
+        if record.run_id is not None and record.step_index is not None:
+            _, step = await self.step_of(record.run_id, record.step_index)
+            return step.scale, step.note.max_chars, step.note.mode == "optional"
+        return scale_of(record.scale), DEFAULT_NOTE_MAX, True
 
     async def set_note(self, checkin_id: int, user_id: int, text: str, limit: int) -> str | None:
         record = await self.own(checkin_id, user_id)
@@ -378,6 +392,25 @@ class CheckinService:
             answer_of(r) for r in await self._store.checkins.for_member(guild_id, user_id, since)
         ]
         return answers, pairs(answers)
+
+    async def session_to_report(
+        self, guild_id: int, channel_id: int, session_id: int | None
+    ) -> SessionRecord:
+        """The session /session report is about: `session_id` if given, else the one open in
+        the channel, else the server's latest.
+
+        Raises NotFound when there is none, or it belongs to another server."""
+        session: SessionRecord | None
+        if session_id is not None:
+            session = await self._store.sessions.get(session_id)
+        else:
+            session = await self._store.sessions.open_in_channel(channel_id)
+            if session is None:
+                latest = await self._store.checkins.latest_session(guild_id)
+                session = await self._store.sessions.get(latest) if latest is not None else None
+        if session is None or session.guild_id != guild_id:
+            raise NotFound("I can't find that session in this server. See /session history.")
+        return session
 
     async def report(self, session: SessionRecord) -> SessionReport:
         attendance = {a.user_id for a in await self._store.sessions.attendance(session.id)}

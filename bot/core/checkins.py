@@ -1,4 +1,5 @@
-"""The `checkin` step and the rules of check-ins: scales, low scores, pairing and group figures.
+"""The rules of check-ins: scales, low scores, pairing and group figures (the `checkin` step's
+model and handler are in `bot/core/steps/checkin.py`).
 
 Values never travel in contributions: a contribution only says "answered" (kind ``checkin``) or
 "passed" (kind ``pass``) so the runner can tell when everyone has answered; the value itself
@@ -8,14 +9,12 @@ lives in the ``checkins`` table, private to the member.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import mean
-from typing import Any
 
-from bot.core.activities import Scale
 from bot.core.errors import InvalidInput
-from bot.core.steps import BaseStepHandler, StepContext
+from bot.core.scales import Scale
 
 K_MIN = 3
 """Group figures are shown only when at least this many people answered."""
@@ -44,17 +43,6 @@ def strip_mentions(text: str) -> str:
     for pattern, plain in _MENTIONS:
         text = pattern.sub(plain, text)
     return text
-
-
-class CheckinHandler(BaseStepHandler):
-    """One answer (or pass) per member; the runner moves on when everyone present has one."""
-
-    kind = "checkin"
-
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        if kind not in ("checkin", "pass"):
-            raise InvalidInput("Answer this check-in with its buttons, or press Pass.")
-        return {}
 
 
 # ------------------------------------------------------------------------------------ scales

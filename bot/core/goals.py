@@ -1,4 +1,5 @@
-"""Personal goals: the rules (limits, ratings, progress summaries), the `goal` step, the service.
+"""Personal goals: the rules (limits, ratings, progress summaries) and the service (the `goal`
+step's model and handler are in `bot/core/steps/goal.py`).
 
 A member chooses up to MAX_ACTIVE goals per server ("feeling less anxious"), and at a goal step
 rates privately how today went for each, on a 1-5 scale with words. Goals and ratings are private
@@ -12,20 +13,22 @@ goal here) or "pass", so the runner can tell when everyone has answered; the val
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import mean
-from typing import Any
 
-from bot.core.activity_models import GoalStep
 from bot.core.checkins import K_MIN, k_figure, strip_mentions
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.runner import Runner, RunUpdate
-from bot.core.steps import BaseStepHandler, StepContext
+from bot.core.steps.goal import ANSWERS as ANSWERS
+from bot.core.steps.goal import CONTRIBUTION_KIND as CONTRIBUTION_KIND
+from bot.core.steps.goal import GoalStep
+from bot.core.steps.goal import answer_payload as answer_payload
+from bot.core.steps.goal import step_done as step_done
 from bot.core.text import clean_member_text
 from bot.store.goals import GoalRecord, RatingRecord
-from bot.store.records import ContributionRecord, SessionRecord
+from bot.store.records import SessionRecord
 from bot.store.store import Store
 
 MAX_ACTIVE = 3
@@ -42,9 +45,6 @@ RATINGS: tuple[tuple[int, str], ...] = (
 )
 """The 1-5 answers to "How did today go for: <goal>?", each with words."""
 RATING_LABEL = dict(RATINGS)
-
-CONTRIBUTION_KIND = "goal"
-ANSWERS = ("rated", "set", "pass")
 
 
 # ---------------------------------------------------------------------------------- rules
@@ -156,37 +156,6 @@ def facilitator_line(with_goals: int, rated: int) -> str:
         f"{k_figure(with_goals)} members here have personal goals; "
         f"{k_figure(rated)} rated them today. Goals and ratings stay private to each member."
     )
-
-
-# ----------------------------------------------------------------------------------- step
-
-
-def step_done(contribution: ContributionRecord) -> bool:
-    """This member is finished with the step: passed, set a goal, or rated every goal."""
-    return bool(contribution.payload.get("done"))
-
-
-def answer_payload(answer: str, done: bool = True) -> dict[str, Any]:
-    return {"answer": answer, "done": done}
-
-
-class GoalHandler(BaseStepHandler):
-    """One answer per member; complete when everyone present has rated all, set one, or passed."""
-
-    kind = "goal"
-
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        answer = payload.get("answer")
-        if kind != CONTRIBUTION_KIND or answer not in ANSWERS:
-            raise InvalidInput("Answer this step with its buttons: Rate my goals, or Pass.")
-        done = bool(payload.get("done", True))
-        return answer_payload(str(answer), done)
-
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
-        if not ctx.present:
-            return False
-        finished = {c.author_id for c in contributions if step_done(c)}
-        return bool(ctx.expected) and all(uid in finished for uid in ctx.expected)
 
 
 # -------------------------------------------------------------------------------- service

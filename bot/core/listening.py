@@ -1,4 +1,5 @@
-"""The `listen` step: a countdown, the piece (voice, link or text card), then reactions.
+"""Rules of the `listen` step (its model and handler are in `bot/core/steps/listen.py`): a
+countdown, the piece (voice, link or text card), then reactions.
 
 The step's clock lives in its state so it survives restarts and pauses:
 
@@ -12,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.core.activities import ListenStep, Track, localize
-from bot.core.errors import InvalidInput
-from bot.core.steps import BaseStepHandler, StepContext, Wake
-from bot.core.text import clean_member_text
+from bot.core.activity_fields import Track, localize
 from bot.store.records import ContributionRecord
+
+if TYPE_CHECKING:
+    # Annotations only: the listen step's module imports these rules for its handler.
+    from bot.core.steps.listen import ListenStep
 
 COUNTDOWN = "countdown"
 PLAYING = "playing"
@@ -151,77 +153,3 @@ def reaction_counts(
         (localize(r.label, locale), r.emoji, counts[i])
         for i, r in enumerate(step.reflection.reactions)
     ]
-
-
-class ListenHandler(BaseStepHandler):
-    """Countdown, piece, reflection; `no_skip` holds Next until the piece has ended."""
-
-    kind = "listen"
-
-    def one_answer_per_member(self, step: Any) -> bool:
-        # One reaction and one reflection each: the runner replaces by (author, kind).
-        return True
-
-    def enter(self, ctx: StepContext) -> Wake:
-        step: ListenStep = ctx.step
-        duration = set_duration(step)
-        starts_at = ctx.now + step.countdown_seconds
-        return Wake(
-            at=starts_at,
-            state={"phase": COUNTDOWN, "starts_at": starts_at, "duration": duration},
-        )
-
-    def on_wake(self, ctx: StepContext) -> Wake:
-        state = {k: v for k, v in ctx.state.items() if k != "wake_at"}
-        current = phase(ctx.state)
-        if current == COUNTDOWN:
-            duration = state.get("duration")
-            state["started_at"] = ctx.now
-            if isinstance(duration, int | float) and duration > 0:
-                state["phase"] = PLAYING
-                state["ends_at"] = ctx.now + float(duration)
-                return Wake(at=ctx.now + float(duration), state=state)
-            state["phase"] = AFTER
-            return Wake(at=None, state=state)
-        state["phase"] = AFTER
-        state["ended_at"] = ctx.now
-        return Wake(at=None, state=state)
-
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        step: ListenStep = ctx.step
-        if kind == "reaction":
-            reactions = step.reflection.reactions
-            index = payload.get("reaction")
-            if not isinstance(index, int) or not 0 <= index < len(reactions):
-                raise InvalidInput("That reaction isn't one of this step's choices.")
-            if phase(ctx.state) == COUNTDOWN:
-                raise InvalidInput("The music hasn't started yet. React once you've heard it.")
-            return {"reaction": index, "label": localize(reactions[index].label)}
-        if kind == "reflection":
-            text = clean_member_text(str(payload.get("text", "")), REFLECTION_MAX)
-            if not text:
-                raise InvalidInput("Your reflection was empty. A few words are plenty.")
-            return {"text": text, "shared": bool(payload.get("shared", False))}
-        raise InvalidInput("Take part in this step with its reaction or Reflect buttons.")
-
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
-        if phase(ctx.state) != AFTER or not ctx.present:
-            return False
-        answered = {c.author_id for c in contributions if c.author_id is not None}
-        return bool(ctx.expected) and all(uid in answered for uid in ctx.expected)
-
-    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
-        step: ListenStep = ctx.step
-        if not step.no_skip or phase(ctx.state) == AFTER:
-            return None
-        if not by_facilitator:
-            return "This piece is played to the end; only a facilitator can move the group on."
-        left = time_left(ctx.state, ctx.now)
-        if left is None:
-            return None  # nothing to time it by (no duration): don't hold the group
-        if left <= 0:
-            return None
-        return (
-            f"This piece is set to play without skipping: {human_seconds(left)} left. "
-            "Next works once it has ended; Stop ends the activity now if you need to."
-        )

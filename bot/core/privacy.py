@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict
 from bot.core.guild_settings import GuildConfig, GuildSettingsService
 from bot.core.runner import Runner
-from bot.store.privacy import ForgetReport
+from bot.store.privacy import ForgetReport, LeadsActiveSchedule
 from bot.store.store import Store
 
 log = logging.getLogger("chorus.privacy")
@@ -63,6 +64,15 @@ class PrivacyService:
         default, own = self._cutoffs(lambda c: c.leave_grace_days, "leave_grace_days")
         return await self._store.privacy.departed_before(default, own)
 
+    async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
+        """Everything held about the member in this server, as JSON-able lists by name."""
+        return await self._store.privacy.export(guild_id, user_id)
+
+    async def member_left(self, guild_id: int, user_id: int) -> bool:
+        """Mark the member as gone from the server now (their data goes after the leave grace);
+        False when they were already marked."""
+        return await self._store.privacy.mark_left(guild_id, user_id, timestamp(self._clock))
+
     def on_forget(self, forgetter: Forgetter) -> None:
         """Await `forgetter(guild_id, user_id)` after every forget (once the data is gone)."""
         self._forgetters.append(forgetter)
@@ -74,11 +84,16 @@ class PrivacyService:
         active schedule. The purge of departed members passes False and forgets regardless.
         Raises StorageUnavailable when the database can't be written (nothing changed).
         """
-        if asked and await self._store.privacy.facilitates_active_schedule(guild_id, user_id):
-            raise Conflict(ACTIVE_SCHEDULE)
         live = [run.id for run in await self._store.runs.all_live()]
         async with self._runner.holding(live):
-            report = await self._store.privacy.forget(guild_id, user_id, timestamp(self._clock))
+            try:
+                # The schedule check and the deletion are one write job: a schedule created
+                # meanwhile can't slip between them.
+                report = await self._store.privacy.forget(
+                    guild_id, user_id, timestamp(self._clock), unless_leading_schedule=asked
+                )
+            except LeadsActiveSchedule:
+                raise Conflict(ACTIVE_SCHEDULE) from None
             self._runner.forget_member(user_id)
         # Outside the runs' locks: a feature may redraw a message (a Discord call) here.
         for forgetter in self._forgetters:

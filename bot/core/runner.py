@@ -8,19 +8,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.core.activities import Activity
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, NotFound
-from bot.core.steps import BaseStepHandler, StepContext, StepHandler, Wake
+from bot.core.steps.base import BaseStepHandler, StepContext, StepHandler, Wake
 from bot.store.records import ContributionRecord, RunRecord
-from bot.store.runs import Also, StepMoved
+from bot.store.runs import Also, Mirror, ShardScope, StepMoved
 from bot.store.store import Store
 
 _WAKE_REMAINING = "_paused_wake_remaining"
+# How long a claimed wake-up stays this process's: a process that dies mid-wake leaves the run
+# to a survivor after this many seconds.
+CLAIM_HOLD = 10.0
 STEP_ENDED = "That step has already ended, so your answer wasn't saved."
 
 
@@ -77,6 +80,8 @@ class Runner:
         self._locks: dict[int, asyncio.Lock] = {}
         self._anonymous_answered: dict[tuple[int, int], set[int]] = {}
         self._facilitators: dict[int, int | None] = {}
+        self._scope: Callable[[], ShardScope] | None = None
+        store.changes.subscribe("forget", lambda ids: self.forget_member(ids[1]))
 
     # ----------------------------------------------------------------- lookups
 
@@ -367,11 +372,13 @@ class Runner:
         anonymous: bool = False,
         replaces: Sequence[str] = (),
         also: Also | None = None,
+        mirror: Mirror | None = None,
     ) -> ContributionOutcome:
         """Save one member's contribution (committed before returning) and advance if complete.
 
         On one-answer steps it replaces the member's earlier one of the same kind or of any kind
-        in `replaces`. `also` is a store job (e.g. the check-in row) committed in the same write. Steps whose
+        in `replaces`. `also` is a store job (e.g. the check-in row) committed in the same write, and
+        so is `mirror` (given the saved record, e.g. the lyric line). Steps whose
         state changes with each contribution (a lyric turn) take a run's contributions one at a
         time; for every other step the write itself checks the run is still at the step, so a
         run's answers share group commits instead of queueing behind each other's.
@@ -385,10 +392,10 @@ class Runner:
                 if run.step_index != step_index:
                     raise Conflict(STEP_ENDED)
                 return await self._contribute(
-                    run, author_id, kind, payload, anonymous, replaces, also, locked=True
+                    run, author_id, kind, payload, anonymous, replaces, also, mirror, locked=True
                 )
         return await self._contribute(
-            run, author_id, kind, payload, anonymous, replaces, also, locked=False
+            run, author_id, kind, payload, anonymous, replaces, also, mirror, locked=False
         )
 
     async def _contribute(
@@ -400,6 +407,7 @@ class Runner:
         anonymous: bool,
         replaces: Sequence[str],
         also: Also | None,
+        mirror: Mirror | None,
         *,
         locked: bool,
     ) -> ContributionOutcome:
@@ -431,6 +439,7 @@ class Runner:
                 replace=one_answer and not anonymous,
                 replaces=replaces,
                 also=also,
+                mirror=mirror,
                 with_step=auto,
                 # The default rule (everyone expected answered) needs one contribution each.
                 step_at_least=len(ctx.expected) if _default_completion(handler) else 0,
@@ -488,11 +497,21 @@ class Runner:
 
     # ------------------------------------------------------------------- timers
 
+    def fire_for(self, scope: Callable[[], ShardScope] | None) -> None:
+        """Fire only the timers of the guilds on the shards `scope()` names (the shards whose
+        lease this process holds now), claiming each due run before waking it; None (one
+        process, the default): every run, as committed."""
+        self._scope = scope
+
     async def wake_due(self) -> list[RunUpdate]:
         """Handle every run whose deadline or handler timer has passed (also after downtime)."""
         now = self._now()
         updates: list[RunUpdate] = []
-        for due in await self._store.runs.due(now):
+        if self._scope is not None:
+            due_runs = await self._store.runs.claim_due(now, self._scope(), CLAIM_HOLD)
+        else:
+            due_runs = await self._store.runs.due(now)
+        for due in due_runs:
             async with self._lock(due.id):
                 run = await self._store.runs.get(due.id)
                 if (
@@ -533,7 +552,8 @@ class Runner:
         return None
 
     async def next_wake(self) -> float | None:
-        return await self._store.runs.next_wake()
+        """The next time (UTC seconds) a timer of this process's runs is due, if any."""
+        return await self._store.runs.next_wake(self._scope() if self._scope else None)
 
     async def contributions(self, run: RunRecord) -> list[ContributionRecord]:
         return await self._store.contributions.for_step(run.id, run.step_index)

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
-from bot.store.records import AttendanceRecord, SessionHistoryRow, SessionRecord
+from bot.store.records import NO_FACILITATOR as NO_FACILITATOR
+from bot.store.records import AttendanceRecord, SessionHistoryRow
+from bot.store.records import RunRecord as RunRecord
+from bot.store.records import SessionRecord as SessionRecord
 from bot.store.sessions import SessionAlreadyOpen
 from bot.store.store import Store
 
@@ -96,11 +99,35 @@ class SessionService:
             raise NotFound("That session no longer exists.")
         return session
 
-    async def join(self, session: SessionRecord, user_id: int) -> bool:
-        """True when newly joined; False when already present."""
+    async def find_in_channel(self, channel_id: int) -> SessionRecord | None:
+        """The session open in this channel, if any (no refusal: for events, not members)."""
+        return await self._store.sessions.open_in_channel(channel_id)
+
+    async def join(
+        self, session: SessionRecord, user_id: int, display_name: str | None = None
+    ) -> bool:
+        """True when newly joined; False when already present. `display_name`, when given, is
+        remembered first (boards and reports show it). Raises Conflict when the session ended.
+        """
         if session.status != "open":
             raise Conflict("That session has ended.")
+        if display_name is not None:
+            await self.remember_name(session.guild_id, user_id, display_name)
         return await self._store.sessions.join(session.id, user_id, self._now())
+
+    async def remember_name(self, guild_id: int, user_id: int, display_name: str) -> None:
+        """Keep the member's display name for boards and reports (it goes with /forget)."""
+        await self._store.members.remember_name(guild_id, user_id, display_name)
+
+    async def live_step(self, run_id: int, step_index: int) -> tuple[SessionRecord, RunRecord]:
+        """The session and run of a step that is still the live one.
+
+        Raises Conflict when the run ended or moved on from `step_index`, NotFound when its
+        session is gone."""
+        run = await self._store.runs.get(run_id)
+        if run is None or not run.live or run.step_index != step_index:
+            raise Conflict("That step has ended.")
+        return await self.get(run.session_id), run
 
     async def leave(self, session: SessionRecord, user_id: int) -> bool:
         return await self._store.sessions.leave(session.id, user_id, self._now())

@@ -1,5 +1,6 @@
-"""The `vote` step: one changeable vote per member among fixed options, the previous step's
-contributions, or the session playlist; ties go to the earliest option or nomination.
+"""Rules of the `vote` step (its model and handler are in `bot/core/steps/vote.py`): one
+changeable vote per member among fixed options, the previous step's contributions, or the session
+playlist; ties go to the earliest option or nomination.
 
 Choices have stable keys (``o<index>`` for a fixed option, ``c<contribution id>`` for a previous
 answer, ``n<nomination id>`` for a playlist entry), so a vote still means the same thing after a
@@ -8,27 +9,28 @@ restart or when the playlist grows during the vote.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.core.activities import Activity, ListenStep, VoteStep, localize
-from bot.core.errors import InvalidInput
+from bot.core.activity_fields import localize
 from bot.core.listening import ResolvedTrack
 from bot.core.lyrics import EVENT_KINDS, fold
-from bot.core.steps import BaseStepHandler, StepContext
+from bot.core.steps.listen import ListenStep
+from bot.core.steps.vote import LABEL_MAX as LABEL_MAX
+from bot.core.steps.vote import VoteStep
 from bot.core.text import clean_member_text
 from bot.store.media import NominationRecord
 from bot.store.records import ContributionRecord
 
+if TYPE_CHECKING:
+    from bot.core.activity_models import Activity
+
 MAX_CHOICES = 25  # a Discord select menu holds 25 options
-LABEL_MAX = 100
 GROUP_MIN = 3
 """Counts (votes per choice, reactions per kind) are shown only when at least this many people
 took part; fewer, and a count could tell who chose what."""
 _SEPARATORS = " —–-:·,"
-_KEY = re.compile(r"^[onc][0-9]{1,18}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,26 +182,3 @@ def vote_step_for(activity: Activity, listen_index: int) -> int | None:
 
 def needs_vote(step: Any) -> bool:
     return isinstance(step, ListenStep) and step.track == "from_vote"
-
-
-class VoteHandler(BaseStepHandler):
-    """One vote per member (changing it replaces it); complete when everyone present voted."""
-
-    kind = "vote"
-
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        if kind != "vote":
-            raise InvalidInput("Vote with the menu on the vote's message.")
-        key = payload.get("choice")
-        if not isinstance(key, str) or not _KEY.fullmatch(key):
-            raise InvalidInput("That isn't one of the choices in this vote.")
-        step: VoteStep = ctx.step
-        if key.startswith("o"):
-            if step.options is None or int(key[1:]) >= len(step.options):
-                raise InvalidInput("That isn't one of the choices in this vote.")
-        elif key.startswith("n") != (step.choose_from == "playlist") or (
-            key.startswith("c") != (step.choose_from == "previous")
-        ):
-            raise InvalidInput("That isn't one of the choices in this vote.")
-        label = clean_member_text(str(payload.get("label", "")), LABEL_MAX, single_line=True)
-        return {"choice": key, "label": label}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any
 
+from bot.store.contribution_job import BatchableAlso
 from bot.store.database import Conn, Database, Row
+from bot.store.engine import ColumnType, batch_rows
 
 _COLUMNS = (
     "id, guild_id, user_id, session_id, run_id, step_index, scale, phase, measure, value,"
@@ -31,13 +33,22 @@ _INSERT_IF_AGREED = (
 )
 
 
-class SaveJob(Protocol):
-    """A check-in row as part of another write: (connection, first answer?, consent needed of
-    (guild, user)); None only when consent was asked for and not given (nothing written)."""
-
-    def __call__(
-        self, conn: Conn, first: bool, consent_of: tuple[int, int] | None = None
-    ) -> Awaitable[CheckinRecord | None]: ...
+_MEMBER: tuple[tuple[str, ColumnType], ...] = (("guild_id", "BIGINT"), ("user_id", "BIGINT"))
+_NEW: tuple[tuple[str, ColumnType], ...] = (
+    ("guild_id", "BIGINT"),
+    ("user_id", "BIGINT"),
+    ("session_id", "BIGINT"),
+    ("run_id", "BIGINT"),
+    ("step_index", "BIGINT"),
+    ("scale", "TEXT"),
+    ("phase", "TEXT"),
+    ("measure", "TEXT"),
+    ("value", "BIGINT"),
+    ("value2", "BIGINT"),
+    ("passed", "BIGINT"),
+    ("created_at", "DOUBLE PRECISION"),
+)
+_NEW_NAMES = ", ".join(name for name, _ in _NEW)
 
 
 class NoConsent(Exception):
@@ -98,142 +109,194 @@ def _record(row: Row) -> CheckinRecord:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class NewCheckin:
+    """A check-in row to write: an answer (`value`, `value2` for two-axis scales) or a pass.
+
+    `created_at` is a UTC timestamp in seconds; `user_id` None for an anonymous answer."""
+
+    guild_id: int
+    user_id: int | None
+    session_id: int | None
+    run_id: int | None
+    step_index: int | None
+    scale: str
+    phase: str
+    measure: str | None
+    value: int | None
+    value2: int | None
+    passed: bool
+    created_at: float
+
+    def values(self) -> tuple[object, ...]:
+        """The INSERT's parameters, in `_INSERT`'s column order."""
+        return (
+            self.guild_id,
+            self.user_id,
+            self.session_id,
+            self.run_id,
+            self.step_index,
+            self.scale,
+            self.phase,
+            self.measure,
+            self.value,
+            self.value2,
+            int(self.passed),
+            self.created_at,
+        )
+
+    def record(self, new_id: int) -> CheckinRecord:
+        """The row as inserted (column defaults: no note, not shared)."""
+        return CheckinRecord(
+            id=new_id,
+            guild_id=self.guild_id,
+            user_id=self.user_id,
+            session_id=self.session_id,
+            run_id=self.run_id,
+            step_index=self.step_index,
+            scale=self.scale,
+            phase=self.phase,
+            measure=self.measure,
+            value=self.value,
+            value2=self.value2,
+            passed=self.passed,
+            note=None,
+            shared=False,
+            created_at=self.created_at,
+        )
+
+
+async def _save(
+    new: NewCheckin,
+    replace_id: int | None,
+    conn: Conn,
+    first: bool,
+    consent_of: tuple[int, int] | None = None,
+) -> CheckinRecord | None:
+    """Write `new`, or change the member's earlier answer to the step (or `replace_id`)."""
+    row = None
+    # Nothing to replace for a first answer, or an anonymous one (never linked).
+    if not first and new.user_id is not None and new.run_id is not None:
+        row = await conn.fetch_one(
+            "SELECT id FROM checkins WHERE run_id = ? AND step_index = ? AND user_id = ?",
+            (new.run_id, new.step_index, new.user_id),
+        )
+    elif not first and new.user_id is not None and replace_id is not None:
+        row = await conn.fetch_one(
+            "SELECT id FROM checkins WHERE id = ? AND user_id = ? AND guild_id = ?",
+            (replace_id, new.user_id, new.guild_id),
+        )
+    if row:
+        found = await conn.fetch_one(
+            "UPDATE checkins SET scale = ?, value = ?, value2 = ?, passed = ?,"
+            " note = CASE WHEN ? = 1 THEN NULL ELSE note END, created_at = ?"
+            f" WHERE id = ? RETURNING {_COLUMNS}",
+            (
+                new.scale,
+                new.value,
+                new.value2,
+                int(new.passed),
+                int(new.passed),
+                new.created_at,
+                int(row[0]),
+            ),
+        )
+        assert found is not None
+        return _record(found)
+    if consent_of is not None:
+        new_id = await conn.fetch_val(_INSERT_IF_AGREED, (*new.values(), *consent_of))
+        if new_id is None:
+            return None
+    else:
+        new_id = await conn.fetch_val(
+            f"{_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", new.values()
+        )
+    return new.record(int(new_id))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CheckinAnswer(BatchableAlso):
+    """The check-in row written with a member's contribution to a check-in step (see
+    `CheckinRepository.answer_job`)."""
+
+    new: NewCheckin | None
+    consent_of: tuple[int, int] | None
+    passed: bool
+
+    async def __call__(self, conn: Conn, replaced: bool) -> CheckinRecord | None:
+        if self.new is None:
+            return None
+        if self.consent_of is not None and not replaced:
+            # The usual case, a first answer: consent and row in one statement; the
+            # consent is read on its own only when it wasn't given.
+            record = await _save(self.new, None, conn, True, self.consent_of)
+            if record is not None:
+                return record
+            row = await conn.fetch_one(_CONSENT, self.consent_of)
+            if not self.passed:
+                raise NoConsent(declined=row is not None and row[0] == "declined")
+            return None
+        if self.consent_of is not None:
+            row = await conn.fetch_one(_CONSENT, self.consent_of)
+            if row is None or row[0] != "agreed":
+                if not self.passed:
+                    raise NoConsent(declined=row is not None and row[0] == "declined")
+                return None
+        return await _save(self.new, None, conn, not replaced)
+
+    @classmethod
+    async def run_together(
+        cls, conn: Conn, items: Sequence[CheckinAnswer]
+    ) -> list[tuple[bool, Any]]:
+        """First answers: one consent read and one INSERT for the whole batch."""
+        asked = list(
+            dict.fromkeys(i.consent_of for i in items if i.new is not None and i.consent_of)
+        )
+        consent: dict[tuple[int, int], str] = {}
+        if asked:
+            cte, params = batch_rows(conn.engine, "u", _MEMBER, asked)
+            for row in await conn.fetch_all(
+                f"WITH {cte} SELECT u.guild_id, u.user_id, m.consent FROM u"
+                " JOIN members m ON m.guild_id = u.guild_id AND m.user_id = u.user_id",
+                params,
+            ):
+                consent[(int(row[0]), int(row[1]))] = str(row[2])
+        outcomes: list[tuple[bool, Any]] = []
+        writing: list[tuple[int, NewCheckin]] = []
+        for item in items:
+            given = consent.get(item.consent_of) if item.consent_of is not None else "agreed"
+            if item.new is None or (given != "agreed" and item.passed):
+                outcomes.append((True, None))
+            elif given != "agreed":
+                outcomes.append((False, NoConsent(declined=given == "declined")))
+            else:
+                writing.append((len(outcomes), item.new))
+                outcomes.append((True, None))
+        if writing:
+            cte, params = batch_rows(conn.engine, "u", _NEW, [new.values() for _, new in writing])
+            rows = await conn.fetch_all(
+                f"WITH {cte} {_INSERT} SELECT {_NEW_NAMES} FROM u ORDER BY n RETURNING id", params
+            )
+            # Ids come in insertion order; RETURNING's own order isn't promised.
+            ids = sorted(int(r[0]) for r in rows)
+            assert len(ids) == len(writing), "one id per inserted check-in"
+            for (index, new), new_id in zip(writing, ids, strict=True):
+                outcomes[index] = (True, new.record(new_id))
+        return outcomes
+
+
 class CheckinRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def save_job(
-        self,
-        *,
-        guild_id: int,
-        user_id: int | None,
-        session_id: int | None,
-        run_id: int | None,
-        step_index: int | None,
-        scale: str,
-        phase: str,
-        measure: str | None,
-        value: int | None,
-        value2: int | None,
-        passed: bool,
-        now: float,
-        replace_id: int | None = None,
-    ) -> SaveJob:
-        """`save` as a group-commit job, to run inside another write (e.g. the contribution's).
-
-        Called with `first=True` when the member has no earlier answer to this step (their
-        contribution was new): there is then no row to replace, so none is looked for. A
-        step's check-in row is only ever written with the member's contribution to it.
-        With `consent_of`, a first answer is inserted only if that member agreed (else None).
-        """
-
-        async def job(
-            conn: Conn, first: bool, consent_of: tuple[int, int] | None = None
-        ) -> CheckinRecord | None:
-            row = None
-            # Nothing to replace for a first answer, or an anonymous one (never linked).
-            if not first and user_id is not None and run_id is not None:
-                row = await conn.fetch_one(
-                    "SELECT id FROM checkins WHERE run_id = ? AND step_index = ? AND user_id = ?",
-                    (run_id, step_index, user_id),
-                )
-            elif not first and user_id is not None and replace_id is not None:
-                row = await conn.fetch_one(
-                    "SELECT id FROM checkins WHERE id = ? AND user_id = ? AND guild_id = ?",
-                    (replace_id, user_id, guild_id),
-                )
-            existing = int(row[0]) if row else None
-            if existing is not None:
-                found = await conn.fetch_one(
-                    "UPDATE checkins SET scale = ?, value = ?, value2 = ?, passed = ?,"
-                    " note = CASE WHEN ? = 1 THEN NULL ELSE note END, created_at = ?"
-                    f" WHERE id = ? RETURNING {_COLUMNS}",
-                    (scale, value, value2, int(passed), int(passed), now, existing),
-                )
-                assert found is not None
-                return _record(found)
-            values = (
-                guild_id,
-                user_id,
-                session_id,
-                run_id,
-                step_index,
-                scale,
-                phase,
-                measure,
-                value,
-                value2,
-                int(passed),
-                now,
-            )
-            if consent_of is not None:
-                new_id = await conn.fetch_val(_INSERT_IF_AGREED, (*values, *consent_of))
-                if new_id is None:
-                    return None
-            else:
-                new_id = await conn.fetch_val(
-                    f"{_INSERT} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", values
-                )
-            # A new row is exactly what was inserted (column defaults: no note, not shared).
-            return CheckinRecord(
-                id=int(new_id),
-                guild_id=guild_id,
-                user_id=user_id,
-                session_id=session_id,
-                run_id=run_id,
-                step_index=step_index,
-                scale=scale,
-                phase=phase,
-                measure=measure,
-                value=value,
-                value2=value2,
-                passed=passed,
-                note=None,
-                shared=False,
-                created_at=now,
-            )
-
-        return job
-
-    async def save(
-        self,
-        *,
-        guild_id: int,
-        user_id: int | None,
-        session_id: int | None,
-        run_id: int | None,
-        step_index: int | None,
-        scale: str,
-        phase: str,
-        measure: str | None,
-        value: int | None,
-        value2: int | None,
-        passed: bool,
-        now: float,
-        replace_id: int | None = None,
-    ) -> CheckinRecord:
+    async def save(self, new: NewCheckin, replace_id: int | None = None) -> CheckinRecord:
         """Save an answer; a member's earlier answer to the same step (or `replace_id`) changes.
 
         Anonymous answers (user_id None) are always new rows: nothing links them to anyone.
         """
-        job = self.save_job(
-            guild_id=guild_id,
-            user_id=user_id,
-            session_id=session_id,
-            run_id=run_id,
-            step_index=step_index,
-            scale=scale,
-            phase=phase,
-            measure=measure,
-            value=value,
-            value2=value2,
-            passed=passed,
-            now=now,
-            replace_id=replace_id,
-        )
 
         async def write(conn: Conn) -> CheckinRecord:
-            record = await job(conn, False)
+            record = await _save(new, replace_id, conn, False)
             assert record is not None  # no consent asked for: always saved
             return record
 
@@ -241,39 +304,19 @@ class CheckinRepository:
 
     @staticmethod
     def answer_job(
-        save: SaveJob | None,
+        new: NewCheckin | None,
         consent_of: tuple[int, int] | None = None,
         passed: bool = False,
-    ) -> Callable[[Conn, bool], Awaitable[CheckinRecord | None]]:
+    ) -> CheckinAnswer:
         """What answering a check-in step writes beside its contribution, in the same commit:
-        the check-in row (the contribution itself replaces the member's earlier answer or pass).
+        the check-in row `new` (the contribution itself replaces the member's earlier answer
+        or pass); None when nothing about their mood is to be stored.
 
         With `consent_of` (guild, user) the member's consent is read in the same transaction:
         without 'agreed' an answer raises NoConsent (so nothing at all is written) and a pass
-        is kept without a check-in row. One job, one commit, no separate read per answer."""
-
-        async def job(conn: Conn, replaced: bool) -> CheckinRecord | None:
-            if save is None:
-                return None
-            if consent_of is not None and not replaced:
-                # The usual case, a first answer: consent and row in one statement; the
-                # consent is read on its own only when it wasn't given.
-                record = await save(conn, True, consent_of)
-                if record is not None:
-                    return record
-                row = await conn.fetch_one(_CONSENT, consent_of)
-                if not passed:
-                    raise NoConsent(declined=row is not None and row[0] == "declined")
-                return None
-            if consent_of is not None:
-                row = await conn.fetch_one(_CONSENT, consent_of)
-                if row is None or row[0] != "agreed":
-                    if not passed:
-                        raise NoConsent(declined=row is not None and row[0] == "declined")
-                    return None
-            return await save(conn, not replaced)
-
-        return job
+        is kept without a check-in row. One job, one commit, no separate read per answer; a
+        batch's answers are written together (see CheckinAnswer.run_together)."""
+        return CheckinAnswer(new, consent_of, passed)
 
     async def get(self, checkin_id: int) -> CheckinRecord | None:
         row = await self._db.fetch_one(

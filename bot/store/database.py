@@ -2,7 +2,7 @@
 
 `Database` is the SQLite engine (WAL, foreign keys, an owner-only file, checkpoints off the
 event loop); `bot.store.postgres.PostgresDatabase` is the same API on PostgreSQL.
-`open_database(url)` picks one from `database_url`.
+`bot.store.store.open_database(url)` picks one from `database_url`.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.store.engine import Conn, DatabaseUrl, EngineName, Row
+from bot.store.engine import Conn, EngineName, Row
 from bot.store.migrator import Migration, bundled_migrations, current_version, migrate
 from bot.store.writer import BatchWriter, WriteFailed, Writer
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-__all__ = ["Conn", "Database", "Row", "StorageUnavailable", "open_database"]
+__all__ = ["Conn", "Database", "Row", "StorageUnavailable"]
 # Group commits are checkpointed into the database file after this many batches or jobs, on the
 # reader connection's thread (the writer commits on the event loop and never checkpoints). About
 # SQLite's own default of 1,000 WAL pages.
@@ -42,17 +42,6 @@ def _checkpoint(path: Path) -> None:
 
 class StorageUnavailable(Exception):
     """The database cannot be written right now (read-only, full, locked)."""
-
-
-def open_database(target: str | Path) -> Database:
-    """The Database for a `database_url` (or a plain SQLite file path); not opened yet."""
-    url = DatabaseUrl.parse(target)
-    if url.engine == "postgresql":
-        from bot.store.postgres import PostgresDatabase
-
-        return PostgresDatabase(url.dsn)
-    assert url.path is not None
-    return Database(url.path)
 
 
 class Database:

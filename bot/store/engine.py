@@ -11,7 +11,9 @@ where a bare parameter's type can't be inferred. What differs is here:
   (`columns`) and how migrations record their version live with each engine
   (`writer.py`/`database.py` for SQLite, `postgres.py` for PostgreSQL);
 - driver errors become `IntegrityError` (a constraint said no) for the repositories;
-- PostgreSQL text can't hold NUL: it is stored as U+FFFD there (`render_postgres`).
+- PostgreSQL text can't hold NUL: it is stored as U+FFFD there (`render_postgres`);
+- a batch's rows as a table for one statement per table per batch (`batch_rows`): a `VALUES`
+  list on SQLite, `unnest` of one array per column on PostgreSQL.
 
 A write job is `async def job(conn: Conn) -> T`: the same job runs on both engines.
 """
@@ -127,6 +129,45 @@ def render_postgres(sql: str, params: Params = ()) -> tuple[str, Sequence[Any]]:
     if any(isinstance(v, str) and "\x00" in v for v in values):
         values = [v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in values]
     return text, values
+
+
+# ---------------------------------------------------------------- batches as tables
+
+ColumnType = Literal["BIGINT", "TEXT", "DOUBLE PRECISION"]
+
+
+def batch_rows(
+    engine: EngineName,
+    name: str,
+    columns: Sequence[tuple[str, ColumnType]],
+    rows: Sequence[Sequence[Any]],
+) -> tuple[str, list[Any]]:
+    """A common table expression `name(n, <columns>)` holding `rows`, for a statement that
+    handles a whole batch at once; `n` is each row's position, from 1. Returns the text to put
+    after `WITH` and its parameters (in `?` style, rendered per engine like any statement).
+
+    SQLite: `name(n, a, b) AS (VALUES (1, ?, ?), (2, ?, ?))`, one parameter per value.
+    PostgreSQL: `unnest` of one typed array per column, so the text (and its prepared
+    statement) is the same for any number of rows: one round trip for the batch.
+    """
+    names = ", ".join(column for column, _ in columns)
+    if engine == "sqlite":
+        width = len(columns)
+        marks = ", ".join("?" * width)
+        values = ", ".join(f"({n}, {marks})" for n in range(1, len(rows) + 1))
+        params = [value for row in rows for value in row]
+        return f"{name}(n, {names}) AS (VALUES {values})", params
+    arrays = ", ".join(f"CAST(? AS {kind}[])" for _, kind in columns)
+    params = []
+    for index, (_, kind) in enumerate(columns):
+        column = [row[index] for row in rows]
+        if kind == "TEXT":
+            column = [v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in column]
+        params.append(column)
+    return (
+        f"{name} AS (SELECT n, {names} FROM unnest({arrays}) WITH ORDINALITY AS t({names}, n))",
+        params,
+    )
 
 
 # ---------------------------------------------------------------- connections

@@ -70,6 +70,22 @@ def _play(row: Row) -> PlayRecord:
     return PlayRecord(*tuple(row))
 
 
+class PlaylistFull(Exception):
+    """The playlist already holds its most songs; nothing was added."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class MemberQuotaReached(Exception):
+    """The member already added their most songs to this playlist; nothing was added."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
 class MediaRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -125,9 +141,30 @@ class MediaRepository:
         url: str | None,
         note: str | None,
         now: float,
+        playlist_max: int | None = None,
+        per_member_max: int | None = None,
     ) -> NominationRecord:
+        """Add a song to the session's playlist; the caps are checked in the same write.
+
+        Raises PlaylistFull when the playlist already holds `playlist_max` songs and
+        MemberQuotaReached when this member already added `per_member_max` (None: no cap)."""
 
         async def job(conn: Conn) -> NominationRecord:
+            if playlist_max is not None or per_member_max is not None:
+                # Lock the session's row first: on PostgreSQL another process adding to the
+                # same playlist waits here until this write commits, so both can't pass the
+                # check. (SQLite's writer already holds the database's one write lock.)
+                await conn.execute("UPDATE sessions SET id = id WHERE id = ?", (session_id,))
+                row = await conn.fetch_one(
+                    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id = ? THEN 1 ELSE 0 END), 0)"
+                    " FROM nominations WHERE session_id = ? AND removed_at IS NULL",
+                    (user_id, session_id),
+                )
+                total, mine = (int(row[0]), int(row[1])) if row is not None else (0, 0)
+                if playlist_max is not None and total >= playlist_max:
+                    raise PlaylistFull(playlist_max)
+                if per_member_max is not None and mine >= per_member_max:
+                    raise MemberQuotaReached(per_member_max)
             row = await conn.fetch_one(
                 "INSERT INTO nominations (session_id, user_id, title, artist, url, note,"
                 f" created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_NOMINATION}",

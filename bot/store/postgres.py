@@ -52,6 +52,10 @@ SERVER_SETTINGS = {
 MIGRATION_LOCK = 0x43686F72
 VERSION_TABLE = "schema_migrations"
 POOL_SIZE = 8
+# Hot writes run a batch's worth at once (a handful of round trips whatever its size), and the
+# batch doesn't hold the event loop here (SQLite's cap of 200 is about that): bigger batches
+# mean fewer round trips per answer (measured +20-25 % durable check-ins/s over 200).
+MAX_BATCH = 1000
 
 # Errors that mean the database can't take writes now, not that a job was wrong.
 _UNAVAILABLE: tuple[type[BaseException], ...] = (
@@ -213,7 +217,7 @@ class PostgresDatabase(Database):
         self._pool: Any = None
         self._reader: PostgresConn | None = None
         self._write_lock = asyncio.Lock()
-        self.writer = PostgresWriter(dsn, self._write_lock)
+        self.writer = PostgresWriter(dsn, self._write_lock, max_batch=MAX_BATCH)
         self._checkpoint = None
         self._since_checkpoint = (0, 0)
         self._init_cache()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store.database import Conn, Database
+from bot.store.notify import ChangeFeed
 from bot.store.records import NO_FACILITATOR
 
 LINE_REMOVE_VALUES = ("remove", "delete")
@@ -240,9 +241,22 @@ _FORGETS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+_LEADS_ACTIVE_SCHEDULE = (
+    "SELECT 1 FROM schedule_series WHERE guild_id = :guild AND facilitator_id = :user"
+    " AND active = 1"
+)
+
+
+class LeadsActiveSchedule(Exception):
+    """Refused forget: the member leads an active schedule. Its future sessions open in their
+    name and mention them, so they cancel it first; an open session does not refuse."""
+
+
 class PrivacyRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
+        self.changes = changes or ChangeFeed(db)
+        """Tells the other processes on the database about consent changes and /forget."""
 
     # ------------------------------------------------------------------ consent
 
@@ -261,13 +275,17 @@ class PrivacyRepository:
     async def set_consent(
         self, guild_id: int, user_id: int, consent: str, now: float, display_name: str = ""
     ) -> None:
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> None:
             await conn.execute(
                 "INSERT INTO members (guild_id, user_id, display_name, consent, consent_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
                 " consent = excluded.consent, consent_at = excluded.consent_at",
                 (guild_id, user_id, display_name[:100], consent, now),
             )
+
+        await self._db.write(job, invalidate=[("consent", guild_id, user_id)])
+        await self.changes.publish("consent", guild_id, user_id)
 
     # ------------------------------------------------------------------- export
 
@@ -297,25 +315,24 @@ class PrivacyRepository:
 
     # ------------------------------------------------------------------- forget
 
-    async def facilitates_active_schedule(self, guild_id: int, user_id: int) -> bool:
-        """True while they lead an active schedule: future sessions open in their name and
-        mention them, so they cancel it first. An open session does not block /forget."""
-        row = await self._db.fetch_one(
-            "SELECT 1 FROM schedule_series WHERE guild_id = ? AND facilitator_id = ? AND active = 1",
-            (guild_id, user_id),
-        )
-        return row is not None
-
-    async def forget(self, guild_id: int, user_id: int, now: float) -> ForgetReport:
+    async def forget(
+        self, guild_id: int, user_id: int, now: float, *, unless_leading_schedule: bool = False
+    ) -> ForgetReport:
         """Delete (or, for shared work, anonymise) everything about a member in one server.
 
-        One transaction: it all goes, or nothing does. Returns rows per table; raises
-        StorageUnavailable when the database can't be written (nothing changed then).
+        One write job: it all goes, or nothing does. With `unless_leading_schedule` the job
+        first checks (in the same transaction) that they lead no active schedule and raises
+        LeadsActiveSchedule if they do. Returns rows per table; raises StorageUnavailable when
+        the database can't be written (nothing changed then).
         """
-        deleted: dict[str, int] = {}
-        anonymised: dict[str, int] = {}
         params = {"guild": guild_id, "user": user_id}
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> ForgetReport:
+            # Counted afresh on each run: the writer may run a job twice (see writer.py).
+            deleted: dict[str, int] = {}
+            anonymised: dict[str, int] = {}
+            if unless_leading_schedule and await conn.fetch_val(_LEADS_ACTIVE_SCHEDULE, params):
+                raise LeadsActiveSchedule
             rows = await conn.fetch_all(_SESSIONS_TOUCHED.format(here=_SESSIONS_HERE), params)
             touched = sorted({int(row[0]) for row in rows})
             for action, table, sql in _FORGETS:
@@ -329,7 +346,12 @@ class PrivacyRepository:
                 scrubbed = await self._scrub_json(conn, table, column, select, touched, user_id)
                 if scrubbed:
                     anonymised[f"{table}.{column}"] = scrubbed
-        return ForgetReport(deleted=deleted, anonymised=anonymised)
+            return ForgetReport(deleted=deleted, anonymised=anonymised)
+
+        # Forgetting touches nearly every table: every cached read goes.
+        report = await self._db.write(job, invalidate=None)
+        await self.changes.publish("forget", guild_id, user_id)
+        return report
 
     async def _scrub_json(
         self,
@@ -414,13 +436,17 @@ class PrivacyRepository:
 
     async def mark_left(self, guild_id: int, user_id: int, now: float) -> bool:
         """The member left the server: their data goes after the grace period."""
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> bool:
             changed = await conn.execute(
                 "UPDATE members SET left_guild_at = ? WHERE guild_id = ? AND user_id = ?"
                 " AND left_guild_at IS NULL",
                 (now, guild_id, user_id),
             )
             return changed == 1
+
+        # No cached read holds left_guild_at.
+        return await self._db.write(job, invalidate=())
 
     async def departed_before(
         self, cutoff: float, guild_cutoffs: Mapping[int, float] | None = None
@@ -445,21 +471,24 @@ class PrivacyRepository:
         ``guild_cutoffs`` gives servers with their own retention their own cutoff.
         """
         own = dict(guild_cutoffs or {})
-        deleted = 0
-        async with self._db.transaction() as conn:
+
+        async def job(conn: Conn) -> int:
             marks = ", ".join("?" for _ in own)
             others = f" AND guild_id NOT IN ({marks})" if own else ""
             changed = await conn.execute(
                 f"DELETE FROM checkins WHERE created_at < ?{others}", (cutoff, *own)
             )
-            deleted += max(0, changed)
+            deleted = max(0, changed)
             for guild_id, guild_cutoff in sorted(own.items()):
                 changed = await conn.execute(
                     "DELETE FROM checkins WHERE guild_id = ? AND created_at < ?",
                     (guild_id, guild_cutoff),
                 )
                 deleted += max(0, changed)
-        return deleted
+            return deleted
+
+        # No cached read holds check-ins.
+        return await self._db.write(job, invalidate=())
 
 
 def _says_remove(value: Any) -> bool:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.store.contribution_job import CONTRIBUTION_COLUMNS, ContributionJob, contribution
+from bot.store.contribution_job import Added as Added
+from bot.store.contribution_job import Also as Also
+from bot.store.contribution_job import Mirror as Mirror
+from bot.store.contribution_job import StepMoved as StepMoved
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
 from bot.store.records import ContributionRecord, RunRecord
@@ -17,53 +21,37 @@ _RUN_COLUMNS = (
     " step_deadline, paused_remaining, step_message_id, step_state, wake_at, state,"
     " started_at, ended_at"
 )
-_CONTRIBUTION_COLUMNS = "id, run_id, step_index, author_id, kind, payload, created_at, updated_at"
-_LIVE_AT_STEP = (
-    "SELECT 1 FROM activity_runs WHERE id = ? AND step_index = ? AND state IN ('running', 'paused')"
-)
+_CONTRIBUTION_COLUMNS = CONTRIBUTION_COLUMNS
 
 
 def _run(row: Row) -> RunRecord:
     return RunRecord(*tuple(row))
 
 
-def _contribution(row: Row) -> ContributionRecord:
-    values = tuple(row)
-    return ContributionRecord(
-        id=values[0],
-        run_id=values[1],
-        step_index=values[2],
-        author_id=values[3],
-        kind=values[4],
-        payload={} if values[5] == "{}" else json.loads(values[5]),
-        created_at=values[6],
-        updated_at=values[7],
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Added:
-    """A saved contribution, whether it replaced one, and what was asked for with it."""
-
-    record: ContributionRecord
-    replaced: bool
-    """The member's earlier contribution of the same kind was changed (a pass -> answer isn't)."""
-    step: list[ContributionRecord] | None
-    """Every contribution of the step after this one (asked for with `with_step`)."""
-    also: Any
-    """What the `also` job returned."""
-
-
 class RunAlreadyLive(Exception):
     """The session already has a running or paused activity."""
 
 
-Also = Callable[[Conn, bool], Awaitable[Any]]
-"""A job committed with a contribution: (connection, whether an earlier one was replaced)."""
+CLAIM_BATCH = 200
+"""Due runs claimed per statement (the rest on the next wake-up, at once)."""
 
 
-class StepMoved(Exception):
-    """The run is no longer live at the step a contribution was meant for; nothing was saved."""
+@dataclass(frozen=True, slots=True)
+class ShardScope:
+    """The gateway shards whose guilds' timers this process fires now.
+
+    Discord puts a guild on shard `(guild_id >> 22) % shard_count`."""
+
+    shards: frozenset[int]
+    shard_count: int
+
+    def where(self, guild_column: str) -> tuple[str, tuple[int, ...]]:
+        """A condition on `guild_column` (same text on both engines) and its parameters."""
+        marks = ", ".join("?" for _ in self.shards)
+        return (
+            f"(({guild_column} / 4194304) % ?) IN ({marks})",
+            (self.shard_count, *sorted(self.shards)),
+        )
 
 
 class RunRepository:
@@ -142,11 +130,58 @@ class RunRepository:
         )
         return [_run(r) for r in rows]
 
-    async def next_wake(self) -> float | None:
-        row = await self._db.fetch_one(
-            "SELECT MIN(wake_at) FROM activity_runs WHERE state = 'running' AND wake_at IS NOT NULL"
-        )
+    async def next_wake(self, scope: ShardScope | None = None) -> float | None:
+        """The earliest wake time (UTC seconds) of a running run; with `scope`, of the runs in
+        those shards' guilds, not before a claim another process holds on it lapses."""
+        if scope is None:
+            row = await self._db.fetch_one(
+                "SELECT MIN(wake_at) FROM activity_runs"
+                " WHERE state = 'running' AND wake_at IS NOT NULL"
+            )
+        else:
+            if not scope.shards:
+                return None
+            where, params = scope.where("s.guild_id")
+            row = await self._db.fetch_one(
+                "SELECT MIN(CASE WHEN r.wake_claimed_until > r.wake_at"
+                " THEN r.wake_claimed_until ELSE r.wake_at END)"
+                " FROM activity_runs r JOIN sessions s ON s.id = r.session_id"
+                f" WHERE r.state = 'running' AND r.wake_at IS NOT NULL AND {where}",
+                params,
+            )
         return float(row[0]) if row and row[0] is not None else None
+
+    async def claim_due(self, now: float, scope: ShardScope, hold: float) -> list[RunRecord]:
+        """Claim the due wakes of the runs in `scope`'s guilds for `hold` seconds; the runs
+        as committed, earliest wake first.
+
+        One statement in one write: on PostgreSQL the due rows are locked `FOR UPDATE SKIP
+        LOCKED`, so two processes claiming at once never both get a run; a run already claimed
+        by a process (until its claim lapses, e.g. that process died) is left alone. The wake's
+        own update (which sets wake_at) ends the claim; the step compare-and-set in `update`
+        still guards it against a member's action meanwhile."""
+        if not scope.shards:
+            return []
+        where, params = scope.where("s.guild_id")
+
+        async def job(conn: Conn) -> list[RunRecord]:
+            lock = " FOR UPDATE OF r SKIP LOCKED" if conn.engine == "postgresql" else ""
+            rows = await conn.fetch_all(
+                f"UPDATE activity_runs SET wake_claimed_until = ? WHERE id IN ("
+                " SELECT r.id FROM activity_runs r JOIN sessions s ON s.id = r.session_id"
+                " WHERE r.state = 'running' AND r.wake_at IS NOT NULL AND r.wake_at <= ?"
+                " AND (r.wake_claimed_until IS NULL OR r.wake_claimed_until <= ?)"
+                f" AND {where} ORDER BY r.wake_at LIMIT {CLAIM_BATCH}{lock})"
+                f" RETURNING {_RUN_COLUMNS}",
+                (now + hold, now, now, *params),
+            )
+            return sorted((_run(r) for r in rows), key=lambda run: (run.wake_at or 0.0, run.id))
+
+        runs = await self._db.write(job)
+        for run in runs:
+            # Another process may have changed it since this one cached it.
+            self._db.invalidate(("run", run.id))
+        return runs
 
     async def due(self, now: float) -> list[RunRecord]:
         rows = await self._db.fetch_all(
@@ -173,6 +208,9 @@ class RunRepository:
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)
+        if "wake_at" in fields:
+            # A new wake time ends any claim on the old one (see claim_due).
+            assignments += ", wake_claimed_until = NULL"
         return await self._write_run(
             run_id,
             f"UPDATE activity_runs SET {assignments} WHERE id = ? AND step_index = ?"
@@ -207,19 +245,6 @@ class RunRepository:
         return run
 
 
-@functools.cache
-def _find_existing(kinds: int) -> str:
-    """In one query: whether the run is live at the step (no row: it isn't) and the member's
-    earlier contribution to it of any of `kinds` kinds (NULLs: none)."""
-    return (
-        "SELECT c.id, c.kind FROM activity_runs r LEFT JOIN contributions c"
-        " ON c.run_id = r.id AND c.step_index = r.step_index AND c.author_id = ?"
-        f" AND c.kind IN ({', '.join('?' for _ in range(kinds))})"
-        " WHERE r.id = ? AND r.step_index = ? AND r.state IN ('running', 'paused')"
-        " ORDER BY c.id LIMIT 1"
-    )
-
-
 class ContributionRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -236,6 +261,7 @@ class ContributionRepository:
         replace: bool,
         replaces: Sequence[str] = (),
         also: Also | None = None,
+        mirror: Mirror | None = None,
         with_step: bool = False,
         step_at_least: int = 0,
     ) -> Added:
@@ -243,68 +269,26 @@ class ContributionRepository:
         kind in `replaces`, becomes this one), plus in the same commit: `also` (another
         repository's job, e.g. the check-in row; told whether an earlier one was replaced) and,
         with `with_step`, every contribution of the step as committed; but only once the step
-        has `step_at_least` contributions (fewer cannot complete it), else None.
+        has `step_at_least` contributions (fewer cannot complete it), else None; `mirror` is
+        given the saved record in the same commit.
 
         The run is checked inside the same transaction: if it has left `step_index` (or ended)
         the job raises StepMoved and nothing is written, so callers need no lock for that."""
-        body = json.dumps(payload, ensure_ascii=False) if payload else "{}"
-        kinds = tuple(dict.fromkeys((kind, *replaces)))
-        find_existing = _find_existing(len(kinds))
-
-        async def job(conn: Conn) -> Added:
-            existing = None
-            if replace and author_id is not None:
-                found = await conn.fetch_one(find_existing, (author_id, *kinds, run_id, step_index))
-                if found is None:
-                    raise StepMoved()
-                existing = found if found[0] is not None else None
-            elif await conn.fetch_one(_LIVE_AT_STEP, (run_id, step_index)) is None:
-                raise StepMoved()
-            if existing is not None:
-                row = await conn.fetch_one(
-                    "UPDATE contributions SET kind = ?, payload = ?, updated_at = ? WHERE id = ?"
-                    f" RETURNING {_CONTRIBUTION_COLUMNS}",
-                    (kind, body, now, int(existing[0])),
-                )
-                assert row is not None
-                record = _contribution(row)
-            else:
-                new_id = await conn.fetch_val(
-                    "INSERT INTO contributions (run_id, step_index, author_id, kind, payload,"
-                    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (run_id, step_index, author_id, kind, body, now, now),
-                )
-                record = ContributionRecord(
-                    id=int(new_id),
-                    run_id=run_id,
-                    step_index=step_index,
-                    author_id=author_id,
-                    kind=kind,
-                    payload=json.loads(body) if payload else {},
-                    created_at=now,
-                    updated_at=now,
-                )
-            extra = await also(conn, existing is not None) if also is not None else None
-            step = None
-            read_step = with_step
-            if with_step and step_at_least > 0:
-                count = await conn.fetch_val(
-                    "SELECT COUNT(*) FROM contributions WHERE run_id = ? AND step_index = ?",
-                    (run_id, step_index),
-                )
-                read_step = int(count) >= step_at_least
-            if read_step:
-                step = [
-                    _contribution(r)
-                    for r in await conn.fetch_all(
-                        f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions"
-                        " WHERE run_id = ? AND step_index = ? ORDER BY id",
-                        (run_id, step_index),
-                    )
-                ]
-            # "Replaced" for the member means the same kind of answer changed (not a pass -> answer).
-            return Added(record, existing is not None and existing[1] == kind, step, extra)
-
+        job = ContributionJob(
+            run_id=run_id,
+            step_index=step_index,
+            author_id=author_id,
+            kind=kind,
+            payload=payload,
+            body=json.dumps(payload, ensure_ascii=False) if payload else "{}",
+            now=now,
+            replace=replace,
+            kinds=tuple(dict.fromkeys((kind, *replaces))),
+            also=also,
+            with_step=with_step,
+            step_at_least=step_at_least,
+            mirror=mirror,
+        )
         return await self._db.write(job)
 
     async def for_step(self, run_id: int, step_index: int) -> list[ContributionRecord]:
@@ -313,7 +297,7 @@ class ContributionRepository:
             " ORDER BY id",
             (run_id, step_index),
         )
-        return [_contribution(r) for r in rows]
+        return [contribution(r) for r in rows]
 
     async def counts_by_kind(self, session_id: int) -> dict[str, tuple[int, int]]:
         """kind -> (contributions, people behind them), from the rows stored now.

@@ -1,12 +1,14 @@
-"""Scheduled sessions: series, their occurrences, server time zones and reminder opt-ins."""
+"""Scheduled sessions: series, their occurrences and reminder opt-ins."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.store.database import Conn, Database, Row
+
+# No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,36 +71,19 @@ _SERIES_FIELDS = frozenset(
 )
 
 
-def _series(row: Row) -> SeriesRecord:
+def _series(row: Row | Sequence[Any]) -> SeriesRecord:
     values = list(tuple(row))
     values[12] = bool(values[12])
     return SeriesRecord(*values)
 
 
-def _occurrence(row: Row) -> OccurrenceRecord:
+def _occurrence(row: Row | Sequence[Any]) -> OccurrenceRecord:
     return OccurrenceRecord(*tuple(row))
 
 
 class ScheduleRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
-
-    # ------------------------------------------------------------ time zones
-
-    async def guild_timezone(self, guild_id: int) -> str | None:
-        row = await self._db.fetch_one("SELECT timezone FROM guilds WHERE id = ?", (guild_id,))
-        return str(row[0]) if row and row[0] else None
-
-    async def set_guild_timezone(self, guild_id: int, timezone: str, now: float) -> None:
-
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "INSERT INTO guilds (id, timezone, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET timezone = excluded.timezone",
-                (guild_id, timezone, now),
-            )
-
-        await self._db.write(job, invalidate=None)
 
     # ---------------------------------------------------------------- series
 
@@ -147,7 +132,7 @@ class ScheduleRepository:
             )
             return int(series_id), int(occurrence_id)
 
-        series_id, occurrence_id = await self._db.write(job, invalidate=None)
+        series_id, occurrence_id = await self._db.write(job, invalidate=())
         series = await self.series(series_id)
         occurrence = await self.occurrence(occurrence_id)
         assert series is not None and occurrence is not None
@@ -159,28 +144,77 @@ class ScheduleRepository:
         )
         return _series(row) if row else None
 
-    async def update_series(self, series_id: int, **changes: Any) -> None:
+    async def edit(
+        self,
+        occurrence_id: int,
+        changes: Mapping[str, object],
+        starts_at: float,
+        ends_at: float,
+    ) -> tuple[SeriesRecord, OccurrenceRecord] | None:
+        """Change a still-scheduled occurrence's times and its series' fields (`changes`, named
+        as the series' columns) in one job; None when the occurrence had moved on meanwhile.
+
+        Raises ValueError for a name that is not a series field."""
         unknown = set(changes) - _SERIES_FIELDS
         if unknown:
             raise ValueError(f"not series fields: {sorted(unknown)}")
-        if not changes:
-            return
         assignments = ", ".join(f"{name} = ?" for name in changes)
+
+        async def job(conn: Conn) -> int | None:
+            series_id = await conn.fetch_val(
+                "UPDATE schedule_occurrences SET starts_at = ?, ends_at = ?"
+                " WHERE id = ? AND status = 'scheduled' RETURNING series_id",
+                (starts_at, ends_at, occurrence_id),
+            )
+            if series_id is not None and changes:
+                await conn.execute(
+                    f"UPDATE schedule_series SET {assignments} WHERE id = ?",
+                    (*changes.values(), series_id),
+                )
+            return None if series_id is None else int(series_id)
+
+        series_id = await self._db.write(job, invalidate=())
+        if series_id is None:
+            return None
+        series = await self.series(series_id)
+        occurrence = await self.occurrence(occurrence_id)
+        assert series is not None and occurrence is not None
+        return series, occurrence
+
+    async def withdraw(self, series_id: int, occurrence_id: int) -> None:
+        """Undo a series just created (its server event couldn't be): the occurrence is
+        cancelled and the series stopped, in one job."""
 
         async def job(conn: Conn) -> None:
             await conn.execute(
-                f"UPDATE schedule_series SET {assignments} WHERE id = ?",
-                (*changes.values(), series_id),
+                "UPDATE schedule_occurrences SET status = 'cancelled'"
+                " WHERE id = ? AND status = 'scheduled'",
+                (occurrence_id,),
             )
-
-        await self._db.write(job, invalidate=None)
-
-    async def stop_series(self, series_id: int) -> None:
-
-        async def job(conn: Conn) -> None:
             await conn.execute("UPDATE schedule_series SET active = 0 WHERE id = ?", (series_id,))
 
-        await self._db.write(job, invalidate=None)
+        await self._db.write(job, invalidate=())
+
+    async def cancel(self, occurrence_id: int, now: float, *, stop_series: bool) -> bool:
+        """scheduled -> cancelled (and ended at `now`), with its series stopped too when
+        `stop_series`; False when it had moved on (nothing changed then)."""
+
+        async def job(conn: Conn) -> bool:
+            series_id = await conn.fetch_val(
+                "UPDATE schedule_occurrences SET status = 'cancelled',"
+                " ended_at = COALESCE(ended_at, ?)"
+                " WHERE id = ? AND status = 'scheduled' RETURNING series_id",
+                (now, occurrence_id),
+            )
+            if series_id is None:
+                return False
+            if stop_series:
+                await conn.execute(
+                    "UPDATE schedule_series SET active = 0 WHERE id = ?", (series_id,)
+                )
+            return True
+
+        return await self._db.write(job, invalidate=())
 
     # ----------------------------------------------------------- occurrences
 
@@ -204,7 +238,7 @@ class ScheduleRepository:
             )
             return int(found) if found is not None else None
 
-        occurrence_id = await self._db.write(job, invalidate=None)
+        occurrence_id = await self._db.write(job, invalidate=())
         if occurrence_id is None:
             return None
         return await self.occurrence(occurrence_id)
@@ -216,6 +250,26 @@ class ScheduleRepository:
             " AND (ended_at IS NULL OR status IN ('scheduled', 'open')) ORDER BY starts_at, id"
         )
         return [_occurrence(r) for r in rows]
+
+    async def upcoming_with_series(
+        self, guild_id: int, limit: int
+    ) -> list[tuple[SeriesRecord, OccurrenceRecord]]:
+        """Occurrences not yet over, soonest first, each with its series."""
+        series_columns = ", ".join(f"s.{c.strip()}" for c in _SERIES.split(","))
+        occurrence_columns = ", ".join(f"o.{c.strip()}" for c in _OCC.split(","))
+        rows = await self._db.fetch_all(
+            f"SELECT {series_columns}, {occurrence_columns} FROM schedule_occurrences o"
+            " JOIN schedule_series s ON s.id = o.series_id WHERE o.guild_id = ?"
+            " AND o.status IN ('scheduled', 'open', 'started') AND o.ended_at IS NULL"
+            " ORDER BY o.starts_at, o.id LIMIT ?",
+            (guild_id, limit),
+        )
+        width = len(SeriesRecord.__slots__)
+        found = []
+        for row in rows:
+            values = tuple(row)
+            found.append((_series(values[:width]), _occurrence(values[width:])))
+        return found
 
     async def upcoming(self, guild_id: int, limit: int) -> list[OccurrenceRecord]:
         """Occurrences not yet over, soonest first."""
@@ -233,26 +287,18 @@ class ScheduleRepository:
     async def set_start_message(self, occurrence_id: int, message_id: int | None) -> None:
         await self._set(occurrence_id, "start_message_id", message_id)
 
-    async def mark_reminders(self, occurrence_id: int, until: float) -> None:
+    async def mark_reminders(self, occurrence_id: int, until: float) -> bool:
+        """Claim the reminder slots due by `until`: False if they were marked already (by
+        another wake-up or another process), and then they must not be sent again."""
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
+        async def job(conn: Conn) -> int:
+            return await conn.execute(
                 "UPDATE schedule_occurrences SET reminders_until = ?"
                 " WHERE id = ? AND reminders_until < ?",
                 (until, occurrence_id, until),
             )
 
-        await self._db.write(job, invalidate=None)
-
-    async def set_times(self, occurrence_id: int, starts_at: float, ends_at: float) -> None:
-
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE schedule_occurrences SET starts_at = ?, ends_at = ? WHERE id = ?",
-                (starts_at, ends_at, occurrence_id),
-            )
-
-        await self._db.write(job, invalidate=None)
+        return await self._db.write(job, invalidate=()) > 0
 
     async def set_opened(
         self, occurrence_id: int, session_id: int | None, now: float, status: str = "open"
@@ -267,7 +313,7 @@ class ScheduleRepository:
             )
             return changed == 1
 
-        return await self._db.write(job, invalidate=None)
+        return await self._db.write(job, invalidate=())
 
     async def set_opened_session(self, occurrence_id: int, session_id: int) -> None:
         await self._set(occurrence_id, "session_id", session_id)
@@ -284,7 +330,7 @@ class ScheduleRepository:
             )
             return changed == 1
 
-        return await self._db.write(job, invalidate=None)
+        return await self._db.write(job, invalidate=())
 
     async def set_ended(self, occurrence_id: int, now: float) -> bool:
 
@@ -295,7 +341,7 @@ class ScheduleRepository:
             )
             return changed == 1
 
-        return await self._db.write(job, invalidate=None)
+        return await self._db.write(job, invalidate=())
 
     async def _set(self, occurrence_id: int, column: str, value: object) -> None:
 
@@ -305,7 +351,7 @@ class ScheduleRepository:
                 (value, occurrence_id),
             )
 
-        await self._db.write(job, invalidate=None)
+        await self._db.write(job, invalidate=())
 
     # ------------------------------------------------------------- reminders
 
@@ -319,7 +365,7 @@ class ScheduleRepository:
                 (guild_id, user_id, minutes, now),
             )
 
-        await self._db.write(job, invalidate=None)
+        await self._db.write(job, invalidate=())
 
     async def remove_optin(self, guild_id: int, user_id: int) -> bool:
 
@@ -330,7 +376,7 @@ class ScheduleRepository:
             )
             return changed == 1
 
-        return await self._db.write(job, invalidate=None)
+        return await self._db.write(job, invalidate=())
 
     async def optins(self, guild_id: int) -> dict[int, int]:
         rows = await self._db.fetch_all(
@@ -368,4 +414,4 @@ class ScheduleRepository:
                 [(occurrence_id, uid, via, now) for uid in user_ids],
             )
 
-        await self._db.write(job, invalidate=None)
+        await self._db.write(job, invalidate=())

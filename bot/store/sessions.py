@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.store.attendance_job import JoinJob
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
 from bot.store.records import AttendanceRecord, SessionHistoryRow, SessionRecord
@@ -117,16 +118,8 @@ class SessionRepository:
     async def join(self, session_id: int, user_id: int, now: float) -> bool:
         """Record a join; False when the member was already present (joining twice is harmless)."""
 
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
-                "INSERT INTO attendance (session_id, user_id, joined_at) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (session_id, user_id, now),
-            )
-            return changed == 1
-
         try:
-            return await self._db.write(job)
+            return await self._db.write(JoinJob(session_id, user_id, now))
         finally:
             self._db.invalidate(("present", session_id))
 

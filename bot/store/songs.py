@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.store.database import Conn, Database, Row
+from bot.store.records import ContributionRecord
+from bot.store.runs import Mirror
 
 _SONG_COLUMNS = (
     "id, guild_id, session_id, run_id, step_index, title, theme, structure, anonymous,"
@@ -46,6 +49,73 @@ class SongLineRecord:
     removed_by: int | None
     created_at: float
     event_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SongSpec:
+    """The song of one write step, as it is created the first time it is needed."""
+
+    guild_id: int
+    session_id: int
+    run_id: int
+    step_index: int
+    theme: str
+    structure: str
+    """JSON list of [section name, line count]."""
+    anonymous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TimedOutTurn:
+    """A turn that ran out of time: recorded as a pass (key `t<turn number>`)."""
+
+    turn_no: int
+    position: int
+    section: str
+    user_id: int | None
+    at: float
+    """UTC timestamp, seconds."""
+
+
+_INSERT_SONG = (
+    "INSERT INTO songs (guild_id, session_id, run_id, step_index, theme, structure,"
+    " anonymous, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (run_id, step_index) WHERE run_id IS NOT NULL DO NOTHING"
+)
+_INSERT_LINE = (
+    "INSERT INTO song_lines (song_id, position, section, author_id, text, syllables,"
+    " passed, created_at, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (song_id, event_key) WHERE event_key IS NOT NULL DO NOTHING"
+)
+_EDIT_LINE = (
+    "UPDATE song_lines SET text = ?, syllables = ? WHERE song_id = ? AND event_key = ?"
+    " AND removed_at IS NULL"
+)
+_REMOVE_LINE = (
+    "UPDATE song_lines SET removed_at = ?, removed_by = ? WHERE song_id = ?"
+    " AND event_key = ? AND removed_at IS NULL"
+)
+
+
+async def _song_id(conn: Conn, spec: SongSpec, now: float) -> int:
+    """The step's song, created on first use, inside the caller's transaction."""
+    await conn.execute(
+        _INSERT_SONG,
+        (
+            spec.guild_id,
+            spec.session_id,
+            spec.run_id,
+            spec.step_index,
+            spec.theme,
+            spec.structure,
+            int(spec.anonymous),
+            now,
+        ),
+    )
+    found = await conn.fetch_val(
+        "SELECT id FROM songs WHERE run_id = ? AND step_index = ?", (spec.run_id, spec.step_index)
+    )
+    return int(found)
 
 
 def _song(row: Row) -> SongRecord:
@@ -100,19 +170,89 @@ class SongRepository:
         now: float,
     ) -> SongRecord:
         """The song of a write step, created the first time it is asked for."""
+        spec = SongSpec(guild_id, session_id, run_id, step_index, theme, structure, anonymous)
+        return await self.of_step(spec, now)
+
+    async def of_step(self, spec: SongSpec, now: float) -> SongRecord:
+        """The song of a write step, created the first time it is asked for."""
 
         async def job(conn: Conn) -> None:
-            await conn.execute(
-                "INSERT INTO songs (guild_id, session_id, run_id, step_index, theme, structure,"
-                " anonymous, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (run_id, step_index) WHERE run_id IS NOT NULL DO NOTHING",
-                (guild_id, session_id, run_id, step_index, theme, structure, int(anonymous), now),
-            )
+            await _song_id(conn, spec, now)
 
         await self._db.write(job, invalidate=None)
-        found = await self.by_step(run_id, step_index)
+        found = await self.by_step(spec.run_id, spec.step_index)
         assert found is not None
         return found
+
+    def mirror(self, spec: SongSpec, now: float) -> Mirror:
+        """A job for `Runner.contribute(mirror=...)`: the lyric event just saved, mirrored into
+        song_lines in the same commit (the song is created if need be). A line or pass is
+        keyed by its contribution (`c<id>`); an edit, withdrawal or removal changes the line
+        keyed by the payload's `line_id`. Idempotent by event key."""
+
+        async def job(conn: Conn, record: ContributionRecord) -> None:
+            song_id = await _song_id(conn, spec, now)
+            payload = record.payload
+            kind = record.kind
+            if kind in ("line", "pass"):
+                syllables = payload.get("syl")
+                await conn.execute(
+                    _INSERT_LINE,
+                    (
+                        song_id,
+                        int(payload.get("pos", 0)),
+                        str(payload.get("section", "")),
+                        record.author_id,
+                        str(payload.get("text", "")),
+                        int(syllables) if isinstance(syllables, int) else None,
+                        int(kind == "pass"),
+                        now,
+                        f"c{record.id}",
+                    ),
+                )
+            elif kind == "edit":
+                syllables = payload.get("syl")
+                await conn.execute(
+                    _EDIT_LINE,
+                    (
+                        str(payload["text"]),
+                        int(syllables) if isinstance(syllables, int) else None,
+                        song_id,
+                        f"c{payload['line_id']}",
+                    ),
+                )
+            elif kind in ("withdraw", "remove"):
+                removed_by = record.author_id if kind == "remove" else None
+                await conn.execute(
+                    _REMOVE_LINE, (now, removed_by, song_id, f"c{payload['line_id']}")
+                )
+
+        return job
+
+    async def add_timeouts(self, spec: SongSpec, turns: Sequence[TimedOutTurn], now: float) -> None:
+        """Record turns that ran out of time as passes, in one write (a repeat is harmless)."""
+        if not turns:
+            return
+
+        async def job(conn: Conn) -> None:
+            song_id = await _song_id(conn, spec, now)
+            for turn in turns:
+                await conn.execute(
+                    _INSERT_LINE,
+                    (
+                        song_id,
+                        turn.position,
+                        turn.section,
+                        turn.user_id,
+                        "",
+                        None,
+                        1,
+                        turn.at,
+                        f"t{turn.turn_no}",
+                    ),
+                )
+
+        await self._db.write(job, invalidate=None)
 
     async def by_step(self, run_id: int, step_index: int) -> SongRecord | None:
         row = await self._db.fetch_one(
@@ -171,9 +311,7 @@ class SongRepository:
 
         async def job(conn: Conn) -> bool:
             changed = await conn.execute(
-                "INSERT INTO song_lines (song_id, position, section, author_id, text, syllables,"
-                " passed, created_at, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (song_id, event_key) WHERE event_key IS NOT NULL DO NOTHING",
+                _INSERT_LINE,
                 (
                     song_id,
                     position,
@@ -195,11 +333,7 @@ class SongRepository:
     ) -> None:
 
         async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE song_lines SET text = ?, syllables = ? WHERE song_id = ? AND event_key = ?"
-                " AND removed_at IS NULL",
-                (text, syllables, song_id, event_key),
-            )
+            await conn.execute(_EDIT_LINE, (text, syllables, song_id, event_key))
 
         await self._db.write(job, invalidate=None)
 
@@ -209,11 +343,7 @@ class SongRepository:
         """Take a line out of the song; the row stays for the audit trail."""
 
         async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE song_lines SET removed_at = ?, removed_by = ? WHERE song_id = ?"
-                " AND event_key = ? AND removed_at IS NULL",
-                (now, removed_by, song_id, event_key),
-            )
+            await conn.execute(_REMOVE_LINE, (now, removed_by, song_id, event_key))
 
         await self._db.write(job, invalidate=None)
 

@@ -15,6 +15,11 @@ connection's thread instead (see Database), so the loop is never held for long.
 
 On PostgreSQL (postgres.py) a batch is one round trip per statement on the writer's own
 connection; jobs queued meanwhile form the next batch.
+
+Hot writes (a member's answer, a contribution) are `Batchable` jobs: consecutive jobs of one
+such class in a batch run together, one statement per table for all of them, instead of a few
+statements each. Round trips are PostgreSQL's cost and per-statement Python is SQLite's, so
+both engines gain. Alone (and when a batch is redone job by job) such a job runs by itself.
 """
 
 from __future__ import annotations
@@ -22,10 +27,10 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from bot.store.engine import Conn, SqliteConn
 
@@ -45,6 +50,23 @@ PRAGMAS = (
 # Another process holding the write lock (a `chorus db backup`, a second bot by mistake) is
 # waited for this often, with growing pauses: about 5 s in all.
 BUSY_RETRIES = 40
+
+
+class Batchable(ABC):
+    """A write job that can also run together with the other jobs of its class in a batch."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    async def __call__(self, conn: Conn) -> Any:
+        """The job by itself (also how it runs when its batch is redone job by job)."""
+
+    @classmethod
+    @abstractmethod
+    async def run_together(cls, conn: Conn, jobs: Sequence[Self]) -> list[tuple[bool, Any]]:
+        """Every job of `jobs`, in order, inside the open transaction, in as few statements as
+        possible: per job (True, its result) or (False, the exception of a job that wrote
+        nothing). Raising means the batch is redone with each job alone in a savepoint."""
 
 
 class WriteFailed(Exception):
@@ -202,7 +224,7 @@ class Writer(ABC):
         await self._begin()
         conn = self.seam()
         try:
-            outcomes: list[tuple[bool, Any]] = [(True, await job(conn)) for job in jobs]
+            outcomes = await _together(conn, jobs)
         except Exception as exc:
             await self._rollback()
             failure = self._failure(exc)
@@ -237,6 +259,28 @@ class Writer(ABC):
             await self._rollback()
             raise
         return outcomes
+
+
+async def _together(conn: Conn, jobs: list[Job]) -> list[tuple[bool, Any]]:
+    """Run `jobs` in order; each run of consecutive Batchable jobs of one class together."""
+    outcomes: list[tuple[bool, Any]] = []
+    start, count = 0, len(jobs)
+    while start < count:
+        job = jobs[start]
+        if isinstance(job, Batchable):
+            kind = type(job)
+            end = start + 1
+            while end < count and type(jobs[end]) is kind:
+                end += 1
+            if end - start > 1:
+                together = await kind.run_together(conn, jobs[start:end])  # type: ignore[arg-type]
+                assert len(together) == end - start, "one outcome per job"
+                outcomes += together
+                start = end
+                continue
+        outcomes.append((True, await job(conn)))
+        start += 1
+    return outcomes
 
 
 class BatchWriter(Writer):

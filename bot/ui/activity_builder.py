@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import discord
 
 from bot.core.activity_builder import STEP_FORMS
 from bot.ui import limits
-from bot.ui.components import ChorusButton, button, custom_id, persistent_view
+from bot.ui.components import TypedButton, TypedSelect, persistent_view
 from bot.ui.format import COLOUR_INFO, plural
 from bot.ui.forms import ChorusForm
 
-ADD_AREA = "draft_add"
-POP_AREA = "draft_pop"
-SAVE_AREA = "draft_save"
 STEP_FORM = "form_draft_step"
+
+
+# The draft's controls carry no data (the draft is the message's embed); their ids are the ones
+# posted since /activity new began, so drafts already on servers keep working.
+class AddStepSelect(TypedSelect, spec="chorus:draft_add:step"):
+    """Choose the next step's kind (the chosen option's value is the kind)."""
+
+
+class RemoveStepButton(TypedButton, spec="chorus:draft_pop:draft"):
+    """Remove the draft's last step."""
+
+
+class SaveDraftButton(TypedButton, spec="chorus:draft_save:draft"):
+    """Save the draft for this server."""
 
 
 def draft_embed(fenced_yaml: str, title: str, steps: int) -> discord.Embed:
@@ -39,27 +50,21 @@ def draft_embed(fenced_yaml: str, title: str, steps: int) -> discord.Embed:
 
 def kind_select() -> discord.ui.Item[Any]:
     """Choose the next step's kind: its form then asks only for what that kind needs."""
-    select: discord.ui.Select[Any] = discord.ui.Select(
-        custom_id=custom_id(ADD_AREA, "step"),
-        placeholder=limits.select_placeholder("Add a step…"),
-        min_values=1,
-        max_values=1,
-        options=[
+    return AddStepSelect.select(
+        [
             discord.SelectOption(label=kind, value=kind, description=limits.option_text(about))
             for kind, (about, _) in STEP_FORMS.items()
         ],
+        placeholder="Add a step…",
     )
-    return ChorusButton(cast("discord.ui.Button[Any]", select), ADD_AREA, ["step"])
 
 
 def draft_view(steps: int) -> discord.ui.View:
     return persistent_view(
         kind_select(),
-        button("Remove the last step", POP_AREA, "draft", row=1, disabled=steps == 0),
-        button(
+        RemoveStepButton.button("Remove the last step", row=1, disabled=steps == 0),
+        SaveDraftButton.button(
             "Save for this server",
-            SAVE_AREA,
-            "draft",
             row=1,
             style=discord.ButtonStyle.primary,
             disabled=steps == 0,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -10,11 +10,21 @@ import discord
 
 from bot.core.activities import Anchors, Scale, localize
 from bot.core.checkin_service import SessionReport, WeekFigures
-from bot.core.checkins import BANDS, K_MIN, Answer, Pair, bands, describe_value, k_figure, to_ten
+from bot.core.checkins import (
+    BANDS,
+    K_MIN,
+    Answer,
+    Pair,
+    bands,
+    describe_value,
+    k_figure,
+    scale_of,
+    to_ten,
+)
 from bot.core.guild_settings import SupportLink
 from bot.core.text import shorten
-from bot.ui import charts, limits
-from bot.ui.components import ChorusButton, button, persistent_view
+from bot.ui import charts
+from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field, plural, sentence
 
 COLOUR_CARE = 0xE0B0FF
@@ -37,28 +47,103 @@ def scale_hint(scale: Scale, anchors: Anchors | None = None) -> str:
 
 
 def scale_buttons(
-    scale: Scale, area: str, *args: object, dimension: str = "valence", start_row: int = 0
-) -> list[ChorusButton]:
-    """The scale's answers as buttons, 5 to a row (Discord's limit).
+    scale: Scale,
+    family: type[TypedButton],
+    fields: Mapping[str, object],
+    *,
+    field: str = "value",
+    dimension: str = "valence",
+    start_row: int = 0,
+) -> list[TypedButton]:
+    """The scale's answers as buttons of `family`, 5 to a row (Discord's limit): each button's
+    `field` is its option's value, the other `fields` are the same on every button.
 
     0-10 takes rows 0-4, 5-9 and then 10 alone, where the step's Pass button joins it.
     """
     options = scale.options(dimension=dimension)
     per_row = 5
-    items = []
+    items: list[TypedButton] = []
     for index, option in enumerate(options):
+        values: dict[str, Any] = {**fields, field: option.value}
         items.append(
-            button(
-                limits.button_label(option.label),
-                area,
-                *args,
-                option.value,
+            family.button(
+                option.label,
                 emoji=option.emoji,
                 style=discord.ButtonStyle.primary,
                 row=start_row + index // per_row,
+                **values,
             )
         )
     return items
+
+
+# ------------------------------------------------------------------------- /checkin now
+# One family per id format posted since /checkin now began; `new` answers a fresh check-in,
+# `r<id>` replaces check-in <id> (after Change), a second value is a two-part (sam) answer.
+
+
+class NowAnswer(TypedButton):
+    """An answer to /checkin now on the scale named `scale` ("0-10", "1-5" or "sam")."""
+
+    scale: str
+    value: int
+    value2: int | None = None
+    replace_id: int | None = None
+
+
+class NowNewButton(NowAnswer, spec="chorus:checkin_now:{scale}:new:{value:int}"):
+    """A first answer (or the first half of a two-part one)."""
+
+
+class NowNewPairButton(NowAnswer, spec="chorus:checkin_now:{scale}:new:{value:int}:{value2:int}"):
+    """The second half of a two-part answer."""
+
+
+class NowReplaceButton(NowAnswer, spec="chorus:checkin_now:{scale}:r{replace_id:int}:{value:int}"):
+    """A changed answer that replaces check-in `replace_id`."""
+
+
+class NowReplacePairButton(
+    NowAnswer, spec="chorus:checkin_now:{scale}:r{replace_id:int}:{value:int}:{value2:int}"
+):
+    """The second half of a changed two-part answer."""
+
+
+class NowChangeButton(TypedButton, spec="chorus:checkin_now:{scale}:change:{checkin_id:int}"):
+    """Change: asks again, and the next answer replaces check-in `checkin_id`."""
+
+    scale: str
+    checkin_id: int
+
+
+def now_buttons(scale_name: str, replace_id: int | None) -> list[TypedButton]:
+    """The scale's buttons for /checkin now (the first half of a two-part scale)."""
+    scale = scale_of(scale_name)
+    if replace_id is None:
+        return scale_buttons(scale, NowNewButton, {"scale": scale_name})
+    return scale_buttons(scale, NowReplaceButton, {"scale": scale_name, "replace_id": replace_id})
+
+
+def now_prompt(scale_name: str, replace_id: int | None) -> tuple[discord.Embed, discord.ui.View]:
+    """/checkin now's question and scale; the answer replaces check-in `replace_id` if given.
+
+    Raises InvalidInput for a scale name that isn't built in."""
+    embed = discord.Embed(
+        title="How are you right now?",
+        colour=COLOUR_INFO,
+        description=scale_hint(scale_of(scale_name))
+        + "\n🔒 Only you see your answer, unless you choose to share it.",
+    )
+    return embed, persistent_view(*now_buttons(scale_name, replace_id))
+
+
+def now_second_view(scale_name: str, replace_id: int | None, value: int) -> discord.ui.View:
+    """The energy half of a two-part /checkin now answer, after its first `value`."""
+    if replace_id is None:
+        return sam_second_view(NowNewPairButton, {"scale": scale_name, "value": value})
+    return sam_second_view(
+        NowReplacePairButton, {"scale": scale_name, "replace_id": replace_id, "value": value}
+    )
 
 
 # --------------------------------------------------------------------------- the answer
@@ -97,22 +182,40 @@ def answer_text(
     return f"🔒 Your answer is {verb}: **{answer}**. Only you can see it.\n{change}"
 
 
+class NoteButton(TypedButton, spec="chorus:checkin_note:{checkin_id:int}"):
+    """Add a private note to check-in `checkin_id`."""
+
+    checkin_id: int
+
+
+class ShareButton(TypedButton, spec="chorus:checkin_share:{checkin_id:int}"):
+    """Share check-in `checkin_id` (not its note) with the group."""
+
+    checkin_id: int
+
+
 def answer_view(
     checkin_id: int, *, note: bool, share: bool, change: str | None = None
 ) -> discord.ui.View | None:
-    items = []
+    """Under a saved answer: Add a note, Share, and (for /checkin now, `change` being the
+    scale's name) Change."""
+    items: list[TypedButton] = []
     if note:
-        items.append(button("Add a note", "checkin_note", checkin_id, emoji="📝"))
+        items.append(NoteButton.button("Add a note", checkin_id=checkin_id, emoji="📝"))
     if share:
-        items.append(button("Share with the group", "checkin_share", checkin_id, emoji="📣"))
+        items.append(ShareButton.button("Share with the group", checkin_id=checkin_id, emoji="📣"))
     if change is not None:
-        items.append(button("Change", "checkin_now", change, "change", checkin_id))
+        items.append(NowChangeButton.button("Change", scale=change, checkin_id=checkin_id))
     return persistent_view(*items) if items else None
 
 
-def sam_second_view(area: str, *args: object) -> discord.ui.View:
+def sam_second_view(family: type[TypedButton], fields: Mapping[str, object]) -> discord.ui.View:
+    """The energy half of a two-part (sam) answer: buttons of `family` (a pair family), each
+    setting its `value2`; `fields` are the first half's."""
     scale = Scale.model_validate("sam")
-    return persistent_view(*scale_buttons(scale, area, *args, dimension="arousal"))
+    return persistent_view(
+        *scale_buttons(scale, family, fields, field="value2", dimension="arousal")
+    )
 
 
 SAM_SECOND = (
@@ -190,11 +293,108 @@ def consent_again_embed(context: Literal["checkin", "goal"] = "checkin") -> disc
     )
 
 
-def consent_view(agree_args: Sequence[object], decline_args: Sequence[object]) -> discord.ui.View:
+class ConsentButton(TypedButton):
+    """Agree (`answer` "yes") or No thanks ("no") to saving check-ins; a base of the three
+    families below, one per place that asks (each keeps the id format it has always posted)."""
+
+    answer: str
+
+    @property
+    def agreed(self) -> bool:
+        return self.answer == "yes"
+
+
+class ConsentCommandButton(ConsentButton, spec="chorus:consent:{answer:word}:cmd"):
+    """From /checkin consent: just the choice."""
+
+
+class ConsentNowButton(
+    ConsentButton, spec="chorus:consent:{answer:word}:now:{scale}:{rid}:{value:int}"
+):
+    """From /checkin now: the choice, then the waiting answer `value` on `scale`. `rid` is
+    "new" or "r<check-in id>" for a changed answer (see `replace_id`)."""
+
+    scale: str
+    rid: str
+    value: int
+    value2: int | None = None
+
+    @property
+    def replace_id(self) -> int | None:
+        """The check-in this answer replaces, or None for a new one.
+
+        Raises ValueError for an `rid` Chorus never posts ("r" and no number)."""
+        return int(self.rid[1:]) if self.rid.startswith("r") else None
+
+
+class ConsentNowPairButton(
+    ConsentNowButton,
+    spec="chorus:consent:{answer:word}:now:{scale}:{rid}:{value:int}:{value2:int}",
+):
+    """From /checkin now with a two-part answer waiting."""
+
+
+class ConsentStepButton(
+    ConsentButton, spec="chorus:consent:{answer:word}:{run_id:int}:{step_index:int}:{value:int}"
+):
+    """From a check-in step: the choice, then the waiting answer `value` to that step."""
+
+    run_id: int
+    step_index: int
+    value: int
+    value2: int | None = None
+
+
+class ConsentStepPairButton(
+    ConsentStepButton,
+    spec="chorus:consent:{answer:word}:{run_id:int}:{step_index:int}:{value:int}:{value2:int}",
+):
+    """From a check-in step with a two-part answer waiting."""
+
+
+def consent_command_view() -> discord.ui.View:
+    """Agree / No thanks for /checkin consent."""
     return persistent_view(
-        button("Agree", "consent", "yes", *agree_args, style=discord.ButtonStyle.success),
-        button("No thanks", "consent", "no", *decline_args),
+        ConsentCommandButton.button("Agree", answer="yes", style=discord.ButtonStyle.success),
+        ConsentCommandButton.button("No thanks", answer="no"),
     )
+
+
+def consent_now_view(
+    scale: str, replace_id: int | None, value: int, value2: int | None
+) -> discord.ui.View:
+    """Agree / No thanks for /checkin now, carrying the answer. The value rides on No thanks
+    too (without its second half): a low answer gets the support message either way."""
+    rid = "new" if replace_id is None else f"r{replace_id}"
+    agree = (
+        ConsentNowButton.button(
+            "Agree", answer="yes", scale=scale, rid=rid, value=value, style=_SUCCESS
+        )
+        if value2 is None
+        else ConsentNowPairButton.button(
+            "Agree", answer="yes", scale=scale, rid=rid, value=value, value2=value2, style=_SUCCESS
+        )
+    )
+    decline = ConsentNowButton.button("No thanks", answer="no", scale=scale, rid=rid, value=value)
+    return persistent_view(agree, decline)
+
+
+def consent_step_view(
+    run_id: int, step_index: int, value: int, value2: int | None
+) -> discord.ui.View:
+    """Agree / No thanks at a check-in step, carrying the answer (on No thanks too, as above)."""
+    at: dict[str, Any] = {"run_id": run_id, "step_index": step_index, "value": value}
+    agree = (
+        ConsentStepButton.button("Agree", answer="yes", style=_SUCCESS, **at)
+        if value2 is None
+        else ConsentStepPairButton.button(
+            "Agree", answer="yes", value2=value2, style=_SUCCESS, **at
+        )
+    )
+    return persistent_view(agree, ConsentStepButton.button("No thanks", answer="no", **at))
+
+
+_SUCCESS = discord.ButtonStyle.success
 
 
 SAVING_OFF = "Saving is off for you (you chose No thanks). Change your mind: /checkin consent"
@@ -230,11 +430,17 @@ def care_embed(support_text: str) -> discord.Embed:
     )
 
 
+class TellButton(TypedButton, spec="chorus:checkin_tell:{session_id:int}"):
+    """Let the facilitator of session `session_id` know, privately, that a member is struggling."""
+
+    session_id: int
+
+
 def care_view(session_id: int | None, links: Sequence[SupportLink] = ()) -> discord.ui.View | None:
     """The server's support links as link buttons, and "Let the facilitator know" in a session."""
     items: list[discord.ui.Item[Any]] = [support_link_button(link) for link in links]
     if session_id is not None:
-        items.append(button("Let the facilitator know", "checkin_tell", session_id))
+        items.append(TellButton.button("Let the facilitator know", session_id=session_id))
     return persistent_view(*items) if items else None
 
 

@@ -9,7 +9,7 @@ Each family is one `TypedComponent` subclass whose id spec names its fields, e.g
 The spec is both the template discord.py matches incoming ids against (named groups, as in
 discord.py's `examples/views/dynamic_counter.py`) and the format the family builds ids with, so
 building and parsing can't drift. A click reaches the handler the bot registered for the family
-(`ChorusBot.register_component(CheckinButton, handler)`), which gets the typed item.
+(`ChorusBot.register_family(CheckinButton, handler)`), which gets the typed item.
 
 `ChorusButton` is the older one-class-for-everything protocol (`chorus:<area>:<args...>`) kept
 while families move over; ids already posted keep working either way.
@@ -141,6 +141,42 @@ class TypedButton(TypedComponent):
             disabled=disabled,
         )
         return cls(inner, **values)
+
+
+class TypedSelect(TypedComponent):
+    """A family of string selects; build one with `Family.select(options, field=value, ...)`
+    (ValueError when the values don't fit the spec, as for buttons).
+
+    The handler reads what the member chose from `item.chosen` (the options' values)."""
+
+    @classmethod
+    def select(
+        cls,
+        options: list[discord.SelectOption],
+        *,
+        placeholder: str | None = None,
+        min_values: int = 1,
+        max_values: int = 1,
+        row: int | None = None,
+        disabled: bool = False,
+        **values: Any,
+    ) -> Self:
+        inner: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=cls.custom_id_for(**values),
+            placeholder=limits.select_placeholder(placeholder) if placeholder else None,
+            min_values=min_values,
+            max_values=max_values,
+            options=options,
+            row=row,
+            disabled=disabled,
+        )
+        return cls(inner, **values)
+
+    @property
+    def chosen(self) -> list[str]:
+        """The values of the options chosen in this interaction (discord.py refreshes them)."""
+        item = self.item
+        return list(item.values) if isinstance(item, discord.ui.Select) else []
 
 
 def custom_id(area: str, *args: object) -> str:

@@ -20,16 +20,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 
-from bot.cogs.errors import http_error, is_expected, message_for
 from bot.ui import limits
 from bot.ui.components import CUSTOM_ID, custom_id
-
-if TYPE_CHECKING:
-    from bot.app import ChorusBot
+from bot.ui.errors import http_error, is_expected, message_for
 
 log = logging.getLogger("chorus.forms")
 NONE = discord.AllowedMentions.none()
@@ -61,6 +58,13 @@ class FormRoute:
     handler: FormHandler
     what: str
     """What the member was writing, for the give-back reply ("your reflection")."""
+
+
+class FormRouter(Protocol):
+    """What `route_form` needs of the bot (`ChorusBot`): the handlers registered by area."""
+
+    @property
+    def form_handlers(self) -> Mapping[str, FormRoute]: ...
 
 
 def _walk(
@@ -174,7 +178,7 @@ async def _reply(
         )
 
 
-async def route_form(bot: ChorusBot, interaction: discord.Interaction) -> None:
+async def route_form(bot: FormRouter, interaction: discord.Interaction) -> None:
     """The one handler of every Chorus form submission (registered at start-up)."""
     if interaction.type is not discord.InteractionType.modal_submit:
         return

@@ -22,7 +22,7 @@ from bot.core.goals import GOAL_MAX, MAX_ACTIVE, RATINGS, GoalProgress, describe
 from bot.core.text import shorten
 from bot.store.goals import GoalRecord
 from bot.ui.charts import DPI, INK, SOFT, WIDTH
-from bot.ui.components import ChorusButton, button, persistent_view
+from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, sentence
 
 MARKERS = ("o", "s", "D")
@@ -54,34 +54,53 @@ def rating_prompt(
     return "\n".join(lines)
 
 
+class GoalRating(TypedButton):
+    """A private rating of goal `goal_id` at goal step `step_index` of run `run_id`: `value`
+    1-5, or None for Pass. One family per id format."""
+
+    goal_id: int
+    run_id: int
+    step_index: int
+    value: int | None = None
+
+
+class RateButton(
+    GoalRating, spec="chorus:goal_rate:{goal_id:int}:{run_id:int}:{step_index:int}:{value:int}"
+):
+    """One rating, 1 (hard) to 5 (very good)."""
+
+
+class RatePassButton(
+    GoalRating, spec="chorus:goal_rate:{goal_id:int}:{run_id:int}:{step_index:int}:pass"
+):
+    """Pass on this goal today."""
+
+
 def rating_view(
     goal: GoalRecord, run_id: int, step_index: int, chosen: int | None, answered: bool
 ) -> discord.ui.View:
     """1-5 buttons with words, and Pass; the current answer is marked with a tick."""
-    items: list[ChorusButton] = []
+    items: list[GoalRating] = []
     for value, label in RATINGS:
         picked = answered and chosen == value
         items.append(
-            button(
+            RateButton.button(
                 f"{'✓ ' if picked else ''}{value} · {label}",
-                "goal_rate",
-                goal.id,
-                run_id,
-                step_index,
-                value,
+                goal_id=goal.id,
+                run_id=run_id,
+                step_index=step_index,
+                value=value,
                 style=discord.ButtonStyle.success if picked else discord.ButtonStyle.primary,
                 row=0,
             )
         )
     passed = answered and chosen is None
     items.append(
-        button(
+        RatePassButton.button(
             "✓ Passed" if passed else "Pass on this one",
-            "goal_rate",
-            goal.id,
-            run_id,
-            step_index,
-            "pass",
+            goal_id=goal.id,
+            run_id=run_id,
+            step_index=step_index,
             style=discord.ButtonStyle.success if passed else discord.ButtonStyle.secondary,
             row=1,
         )
@@ -301,11 +320,45 @@ def progress_file(progress: Sequence[GoalProgress]) -> discord.File:
 # ------------------------------------------------------------------------------- consent
 
 
-def consent_view(agree_args: Sequence[object], decline_args: Sequence[object]) -> discord.ui.View:
-    """The check-in consent's buttons, continuing into the goal that asked for it."""
+class GoalConsentButton(TypedButton):
+    """Agree (`answer` "yes") or No thanks ("no") to saving goals (the check-in consent)."""
+
+    answer: str
+    run_id: int | None = None
+    step_index: int | None = None
+
+    @property
+    def agreed(self) -> bool:
+        return self.answer == "yes"
+
+
+class GoalConsentCommandButton(GoalConsentButton, spec="chorus:goal_consent:{answer:word}:cmd"):
+    """From /goal set (the goal waits in the message) or a goal form."""
+
+
+class GoalConsentStepButton(
+    GoalConsentButton,
+    spec="chorus:goal_consent:{answer:word}:step:{run_id:int}:{step_index:int}",
+):
+    """From a goal step's Set a goal: Agree continues to the form, No thanks counts as a pass."""
+
+
+def consent_view(run_id: int | None = None, step_index: int | None = None) -> discord.ui.View:
+    """The check-in consent's buttons, continuing into the goal that asked for it (at goal step
+    `step_index` of run `run_id`, or from /goal set without them)."""
+    success = discord.ButtonStyle.success
+    if run_id is None or step_index is None:
+        return persistent_view(
+            GoalConsentCommandButton.button("Agree", answer="yes", style=success),
+            GoalConsentCommandButton.button("No thanks", answer="no"),
+        )
     return persistent_view(
-        button("Agree", "goal_consent", "yes", *agree_args, style=discord.ButtonStyle.success),
-        button("No thanks", "goal_consent", "no", *decline_args),
+        GoalConsentStepButton.button(
+            "Agree", answer="yes", run_id=run_id, step_index=step_index, style=success
+        ),
+        GoalConsentStepButton.button(
+            "No thanks", answer="no", run_id=run_id, step_index=step_index
+        ),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -11,10 +12,12 @@ from typing import Any
 
 import discord
 
+from bot.core.activities import WriteStep
 from bot.core.lyrics import BLANK_RE, Credits, Slot
 from bot.core.rhymes import RhymeSuggestions
 from bot.core.text import shorten
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, FIELD_MAX
+from bot.ui.steps.base import MessagePayload
 
 SHOWN_BLANK = "……"
 _MD_SPECIAL = re.compile(r"([\\*_~`|>#\[\]])")
@@ -265,3 +268,36 @@ def song_list_embed(rows: Sequence[tuple[int, str, int, float]]) -> discord.Embe
     )
     embed.set_footer(text="/song show ID to read one, /song export ID for a file.")
     return embed
+
+
+def fingerprint(payload: MessagePayload) -> str:
+    """What a step message shows (its embed and buttons), to tell whether an edit changes it."""
+    embed = payload.embed.to_dict() if payload.embed is not None else None
+    view = payload.view.to_components() if payload.view is not None else None
+    return json.dumps([payload.content, embed, view], sort_keys=True, default=str)
+
+
+def thanks(step: WriteStep, kind: str, payload: Mapping[str, Any]) -> str:
+    """The private reply to a saved song event (`payload` as the step saved it)."""
+    if kind == "pass":
+        return "⏭ Passed. That's completely fine; the song goes on to the next writer."
+    if kind == "withdraw":
+        return "↩ Your line is withdrawn. The next writer picks up from there."
+    if kind == "remove":
+        return f"🧹 Line {int(payload['pos']) + 1} was removed. It's kept only in the record."
+    verb = "updated" if kind == "edit" else "added"
+    flags = payload.get("flags") or []
+    note = ""
+    if flags:
+        note = (
+            "\nIt's a little outside this song's guide ("
+            + ", ".join(str(f) for f in flags)
+            + "), and that's allowed here."
+        )
+    change = (
+        "" if step.anonymous else " You can edit or withdraw it until the next line is written."
+    )
+    return (
+        f"✍ Your line is {verb}: “{payload.get('text', '')}” ({payload.get('syl', 0)} "
+        f"syllables).{change}{note}"
+    )

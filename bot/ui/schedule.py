@@ -9,18 +9,31 @@ from typing import Any
 
 import discord
 
-from bot.core.schedule import Repeat, describe_repeat
+from bot.core.schedule import Repeat, describe_repeat, zone
+from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
+from bot.core.schedule_wake import utc
 from bot.core.text import shorten
 from bot.ui import limits
-from bot.ui.components import button, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_INFO, COLOUR_SESSION, field, plural, sentence
+from bot.ui.components import TypedButton, persistent_view
+from bot.ui.format import COLOUR_DONE, COLOUR_SESSION, field, plural, sentence
 
-AREA = "schedule"
+
+class StartButton(TypedButton, spec="chorus:schedule:start:{occurrence_id:int}"):
+    """Start, under the board of a session the schedule opened: its facilitator begins it."""
+
+    occurrence_id: int
 
 
 def stamp(ts: float, style: str = "F") -> str:
     """A Discord timestamp: every member sees it in their own time zone."""
     return f"<t:{int(ts)}:{style}>"
+
+
+def channel_name(client: discord.Client, guild_id: int, channel_id: int | None) -> str | None:
+    """A channel's name from the cache (None when unknown): names read the same everywhere."""
+    guild = client.get_guild(guild_id)
+    channel = guild.get_channel(channel_id) if guild and channel_id else None
+    return channel.name if channel is not None else None
 
 
 def server_time(local: datetime) -> str:
@@ -45,6 +58,31 @@ class ScheduleView:
     status: str = "scheduled"
     channel_name: str | None = None
     voice_name: str | None = None
+
+
+def schedule_view(
+    client: discord.Client,
+    series: SeriesRecord,
+    occurrence: OccurrenceRecord,
+    plan_title: str | None,
+    interested: int | None = None,
+) -> ScheduleView:
+    """One stored occurrence as shown, with channel names from the client's cache."""
+    return ScheduleView(
+        occurrence_id=occurrence.id,
+        title=series.title,
+        starts_at=occurrence.starts_at,
+        ends_at=occurrence.ends_at,
+        local_start=utc(occurrence.starts_at).astimezone(zone(series.timezone)),
+        repeat=series.repeat,  # type: ignore[arg-type]
+        channel_id=series.channel_id,
+        voice_channel_id=series.voice_channel_id,
+        plan_title=plan_title,
+        interested=interested,
+        status=occurrence.status,
+        channel_name=channel_name(client, series.guild_id, series.channel_id),
+        voice_name=channel_name(client, series.guild_id, series.voice_channel_id),
+    )
 
 
 def _where(view: ScheduleView) -> str:
@@ -195,8 +233,10 @@ def opening_message(
         + " If nobody starts it within 30 minutes it will be marked missed."
     )
     view = persistent_view(
-        button(
-            start_label(plan_title), AREA, "start", occurrence_id, style=discord.ButtonStyle.success
+        StartButton.button(
+            start_label(plan_title),
+            occurrence_id=occurrence_id,
+            style=discord.ButtonStyle.success,
         )
     )
     return shorten(text, 2000), view
@@ -217,6 +257,3 @@ def event_description(channel_name: str, plan_title: str | None) -> str:
         "for a reminder."
     )
     return limits.event_description(text)
-
-
-COLOUR_CANCELLED = COLOUR_INFO

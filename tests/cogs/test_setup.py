@@ -8,6 +8,7 @@ import discord
 import simcord
 from simcord.actors import MemberActor
 
+from bot.store.checkins import NewCheckin
 from tests.cogs.test_checkins import agree, care_messages, open_and_join, start
 from tests.conftest import World
 
@@ -152,18 +153,20 @@ async def test_retention_purges_each_server_by_its_own_choice(world: World) -> N
     for guild_id in (world.guild.id, other.guild.id):
         for age_days in (10, 40, 400):
             await bot.store.checkins.save(
-                guild_id=guild_id,
-                user_id=7,
-                session_id=None,
-                run_id=None,
-                step_index=None,
-                scale="0-10",
-                phase="any",
-                measure=None,
-                value=5,
-                value2=None,
-                passed=False,
-                now=now - age_days * DAY,
+                NewCheckin(
+                    guild_id=guild_id,
+                    user_id=7,
+                    session_id=None,
+                    run_id=None,
+                    step_index=None,
+                    scale="0-10",
+                    phase="any",
+                    measure=None,
+                    value=5,
+                    value2=None,
+                    passed=False,
+                    created_at=now - age_days * DAY,
+                )
             )
     cog: Any = bot.get_cog("PrivacyCog")  # the daily purge, run now
     assert cog is not None

@@ -15,6 +15,8 @@ import pytest
 from bot.app import default_step_handlers
 from bot.core.activities import Activity
 from bot.core.checkin_service import CheckinService, ConsentNeeded
+from bot.core.checkins import DEFAULT_NOTE_MAX, scale_of
+from bot.core.errors import NotFound
 from bot.core.runner import Runner
 from bot.settings import CheckinSettings
 from bot.store.store import Store
@@ -156,3 +158,33 @@ async def test_consent_given_after_being_asked_lets_the_answer_through(
     path = tmp_path / "c.db"
     assert contributions(path, run_id) == [(0, 1, "checkin")]
     assert checkins(path) == [(1, 6, 0)]
+
+
+async def test_the_report_is_about_the_session_asked_for_the_open_one_or_the_latest(
+    store: Store, runner: Runner, service: CheckinService
+) -> None:
+    with pytest.raises(NotFound):
+        await service.session_to_report(GUILD, 2, None)  # no session in this server yet
+    run_id = await start_run(store, runner)
+    run = await store.runs.get(run_id)
+    assert run is not None
+    assert (await service.session_to_report(GUILD, 2, None)).id == run.session_id  # open here
+    assert (await service.session_to_report(GUILD, 99, None)).id == run.session_id  # latest
+    assert (await service.session_to_report(GUILD, 99, run.session_id)).id == run.session_id
+    with pytest.raises(NotFound):
+        await service.session_to_report(GUILD + 1, 2, run.session_id)  # another server's
+
+
+async def test_a_step_answer_takes_a_note_only_if_its_step_asks(
+    store: Store, runner: Runner, service: CheckinService
+) -> None:
+    run_id = await start_run(store, runner)
+    await service.set_consent(GUILD, 1, True, "ana")
+    at_step = await service.answer_step(run_id, 0, 1, 7)
+    assert at_step.record is not None
+    scale, _, allowed = await service.scale_and_note(at_step.record)
+    assert (scale.kind, allowed) == ("0-10", False)  # the step has no `note: optional`
+    now = await service.answer_now(GUILD, 1, scale_of("1-5"), 3, None, None)
+    assert now.record is not None
+    scale, limit, allowed = await service.scale_and_note(now.record)
+    assert (scale.kind, limit, allowed) == ("1-5", DEFAULT_NOTE_MAX, True)

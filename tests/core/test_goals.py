@@ -10,7 +10,6 @@ from bot.core.goals import (
     ANSWERS,
     GOAL_MAX,
     MAX_ACTIVE,
-    GoalHandler,
     answer_payload,
     check_can_add,
     check_rating,
@@ -22,6 +21,7 @@ from bot.core.goals import (
     trend,
 )
 from bot.core.steps import StepContext
+from bot.core.steps.goal import GoalHandler
 from bot.store.goals import RatingRecord
 from bot.store.records import ContributionRecord, RunRecord
 

@@ -12,11 +12,11 @@ from bot.core.listening import (
     AFTER,
     COUNTDOWN,
     PLAYING,
-    ListenHandler,
     reaction_counts,
     time_left,
 )
 from bot.core.steps import StepContext, Wake
+from bot.core.steps.listen import ListenHandler
 from bot.store.records import ContributionRecord, RunRecord
 
 RUN = RunRecord(1, 1, "a", "h", "{}", 0, 0.0, None, None, None, "{}", None, "running", 0.0, None)

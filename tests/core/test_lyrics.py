@@ -13,7 +13,6 @@ from bot.core.activities import WriteStep
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyrics import (
     HARD_MAX_CHARS,
-    WriteHandler,
     allowance,
     clean_line,
     credits,
@@ -27,6 +26,7 @@ from bot.core.lyrics import (
 )
 from bot.core.rhymes import last_word, rhyme_kind, suggest
 from bot.core.steps import StepContext
+from bot.core.steps.write import WriteHandler
 from bot.store.records import ContributionRecord, RunRecord
 
 ANA, BEN, CAI, DEE = 1, 2, 3, 4

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.lyrics import WriteHandler, current_writer, rotation
+from bot.core.lyrics import current_writer, rotation
 from bot.core.steps import StepContext
+from bot.core.steps.write import WriteHandler
 from bot.store.privacy import scrub_id
 from tests.core.test_lyrics import run_record, write_step
 

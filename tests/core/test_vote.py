@@ -9,10 +9,10 @@ import pytest
 from bot.core.activities import Activity, VoteStep
 from bot.core.errors import InvalidInput
 from bot.core.steps import StepContext
+from bot.core.steps.vote import VoteHandler
 from bot.core.vote import (
     GROUP_MIN,
     VoteChoice,
-    VoteHandler,
     fixed_choices,
     is_tie,
     playlist_choices,

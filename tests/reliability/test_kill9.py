@@ -29,7 +29,7 @@ KILLS = 10
 # lands while all three kinds of write are in flight. Waiting for a count (never a time) keeps
 # the test meaningful on a loaded machine: it asserts on what was acknowledged, not on speed.
 WARM_UP_PER_KIND = 10
-KINDS = ("A", "C", "L")
+KINDS = ("A", "C", "N", "L")
 # Generous: a machine at load 7 on 2 cores is slow, not broken.
 READY_TIMEOUT = 180.0
 
@@ -125,7 +125,7 @@ async def postgres_state(url: str) -> Found:
 
 async def test_acknowledged_writes_survive_kill_9(engine: TestDatabase) -> None:
     rng = random.Random(9)
-    acked: dict[str, set[tuple[int, ...]]] = {"A": set(), "C": set(), "L": set()}
+    acked: dict[str, set[tuple[int, ...]]] = {kind: set() for kind in KINDS}
     for trial in range(KILLS):
         for line in await asyncio.to_thread(run_and_kill, engine.url, trial, rng):
             kind, *ids = line.split()
@@ -137,12 +137,13 @@ async def test_acknowledged_writes_survive_kill_9(engine: TestDatabase) -> None:
             attendance, checkins, contributions, lines = await postgres_state(engine.url)
         assert acked["A"] <= attendance, acked["A"] - attendance
         assert acked["C"] <= checkins, acked["C"] - checkins
+        assert acked["N"] <= checkins, acked["N"] - checkins
         assert {c for c, _ in acked["L"]} <= contributions
         assert acked["L"] <= lines, acked["L"] - lines
     found = sum(len(v) for v in acked.values())
     print(
         f"kill9 ({engine.name}): {KILLS} kills, {found} acknowledged writes all found "
-        f"({len(acked['C'])} check-ins, {len(acked['L'])} lyric lines, "
+        f"({len(acked['C'])} anonymous and {len(acked['N'])} named check-ins, {len(acked['L'])} lyric lines, "
         f"{len(acked['A'])} attendance rows)"
         + (f", integrity_check ok {KILLS}/{KILLS}" if engine.path is not None else "")
     )

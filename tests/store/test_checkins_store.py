@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from bot.store.checkins import CheckinRecord, NewCheckin
 from bot.store.store import Store
 from tests.engines import TestDatabase
 
@@ -33,26 +36,33 @@ async def test_save_replaces_a_members_answer_and_keeps_anonymous_rows_apart(
             "measure": "mood",
             "value2": None,
         }
-        first = await store.checkins.save(user_id=7, value=2, passed=False, now=1, **common)
-        again = await store.checkins.save(user_id=7, value=6, passed=False, now=2, **common)
+        first = await save(store, user_id=7, value=2, passed=False, now=1, **common)
+        again = await save(store, user_id=7, value=6, passed=False, now=2, **common)
         assert again.id == first.id and again.value == 6
         await store.checkins.set_note(first.id, "hello")
-        passed = await store.checkins.save(user_id=7, value=None, passed=True, now=3, **common)
+        passed = await save(store, user_id=7, value=None, passed=True, now=3, **common)
         assert passed.id == first.id and passed.passed and passed.note is None
-        a = await store.checkins.save(user_id=None, value=1, passed=False, now=4, **common)
-        b = await store.checkins.save(user_id=None, value=1, passed=False, now=5, **common)
+        a = await save(store, user_id=None, value=1, passed=False, now=4, **common)
+        b = await save(store, user_id=None, value=1, passed=False, now=5, **common)
         assert a.id != b.id and a.user_id is None
         assert len(await store.checkins.for_session(session.id)) == 3
         now_common = {**common, "session_id": None, "run_id": None, "step_index": None}
-        one = await store.checkins.save(user_id=7, value=3, passed=False, now=6, **now_common)
-        changed = await store.checkins.save(
-            user_id=7, value=4, passed=False, now=7, replace_id=one.id, **now_common
+        one = await save(store, user_id=7, value=3, passed=False, now=6, **now_common)
+        changed = await save(
+            store, user_id=7, value=4, passed=False, now=7, replace_id=one.id, **now_common
         )
         assert changed.id == one.id and changed.value == 4
         # Someone else's id can't be replaced.
-        other = await store.checkins.save(
-            user_id=8, value=9, passed=False, now=8, replace_id=one.id, **now_common
+        other = await save(
+            store, user_id=8, value=9, passed=False, now=8, replace_id=one.id, **now_common
         )
         assert other.id != one.id
     finally:
         await store.close()
+
+
+async def save(
+    store: Store, *, now: float, replace_id: int | None = None, **fields: Any
+) -> CheckinRecord:
+    """The store's save with the row's fields as keywords (`now`: its created_at)."""
+    return await store.checkins.save(NewCheckin(created_at=now, **fields), replace_id)

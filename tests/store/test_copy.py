@@ -15,6 +15,8 @@ from tests.engines import TestDatabase
 
 # One or more rows in every table, with ids that are not 1, 2, 3 (so keeping them shows).
 FILL = (
+    "INSERT INTO shard_leases (shard_id, shard_count, owner, home, expires_at)"
+    " VALUES (0, 6, 'host:1:a', 'host:1:a', 1.5)",
     "INSERT INTO guilds (id, timezone, support_text, created_at)"
     " VALUES (900000000000000001, 'Europe/Berlin', 'Call a friend', 1.5)",
     "INSERT INTO members (guild_id, user_id, display_name, consent, consent_at, credit_opt_out,"

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
-from bot.store.database import Database, open_database
+from bot.store.database import Database
 from bot.store.engine import DatabaseUrl, render_postgres
 from bot.store.postgres import PostgresDatabase
+from bot.store.store import open_database
 
 
 def test_urls_pick_the_engine_and_a_plain_path_is_sqlite() -> None:

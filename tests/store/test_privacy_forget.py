@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.store.privacy import scrub_id
+import pytest
+
+from bot.store.privacy import LeadsActiveSchedule, scrub_id
 from bot.store.records import NO_FACILITATOR
 from bot.store.store import Store
 
@@ -116,11 +118,12 @@ async def test_a_departed_facilitator_leaves_an_active_schedule_with_nobody_name
         timezone="UTC", anchor_local="2026-12-04T18:00", starts_at=100.0, ends_at=3700.0,
         now=0.0,
     )  # fmt: skip
-    assert await store.privacy.facilitates_active_schedule(GUILD, ANA)
+    with pytest.raises(LeadsActiveSchedule):  # what /forget asks: refused inside the job
+        await store.privacy.forget(GUILD, ANA, 1.0, unless_leading_schedule=True)
     await store.privacy.forget(GUILD, ANA, 1.0)
     kept = await store.schedule.series(series.id)
     assert kept is not None and kept.active and kept.facilitator_id == NO_FACILITATOR
-    assert not await store.privacy.facilitates_active_schedule(GUILD, ANA)
+    await store.privacy.forget(GUILD, ANA, 2.0, unless_leading_schedule=True)  # leads none now
     await store.close()
 
 

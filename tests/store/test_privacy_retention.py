@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.store.checkins import NewCheckin
 from bot.store.store import Store
 from tests.engines import TestDatabase
 
@@ -17,18 +18,20 @@ async def open_store(engine: TestDatabase) -> Store:
 
 async def checkin(store: Store, user_id: int | None, at: float, value: int = 5) -> int:
     record = await store.checkins.save(
-        guild_id=GUILD,
-        user_id=user_id,
-        session_id=None,
-        run_id=None,
-        step_index=None,
-        scale="0-10",
-        phase="any",
-        measure=None,
-        value=value,
-        value2=None,
-        passed=False,
-        now=at,
+        NewCheckin(
+            guild_id=GUILD,
+            user_id=user_id,
+            session_id=None,
+            run_id=None,
+            step_index=None,
+            scale="0-10",
+            phase="any",
+            measure=None,
+            value=value,
+            value2=None,
+            passed=False,
+            created_at=at,
+        )
     )
     return record.id
 
@@ -78,10 +81,11 @@ async def test_forget_is_per_server(engine: TestDatabase) -> None:
     store = await open_store(engine)
     try:
         await checkin(store, 1, 0.0)
-        await store.checkins.save(
+        await store.checkins.save(NewCheckin(
             guild_id=GUILD + 1, user_id=1, session_id=None, run_id=None, step_index=None,
-            scale="0-10", phase="any", measure=None, value=3, value2=None, passed=False, now=0.0,
-        )  # fmt: skip
+            scale="0-10", phase="any", measure=None, value=3, value2=None, passed=False,
+            created_at=0.0,
+        ))  # fmt: skip
         await store.privacy.forget(GUILD, 1, 1.0)
         rows = await store.db.fetch_all("SELECT guild_id FROM checkins")
         assert [r[0] for r in rows] == [GUILD + 1]

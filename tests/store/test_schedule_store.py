@@ -37,14 +37,6 @@ async def make(repo: ScheduleRepository, starts_at: float = 1000.0):  # type: ig
     )
 
 
-async def test_timezone_per_server(store: Store) -> None:
-    repo = store.schedule
-    assert await repo.guild_timezone(1) is None
-    await repo.set_guild_timezone(1, "Europe/Berlin", 5.0)
-    await repo.set_guild_timezone(1, "Asia/Tokyo", 6.0)
-    assert await repo.guild_timezone(1) == "Asia/Tokyo"
-
-
 async def test_series_occurrences_and_guarded_transitions(store: Store) -> None:
     repo = store.schedule
     series, first = await make(repo)
@@ -63,16 +55,50 @@ async def test_series_occurrences_and_guarded_transitions(store: Store) -> None:
     assert [o.id for o in await repo.pending()] == [second.id]
     assert [o.id for o in await repo.upcoming(1, 10)] == [second.id]
 
-    await repo.mark_reminders(second.id, 300.0)
-    await repo.mark_reminders(second.id, 200.0)  # never moves back
+    assert await repo.mark_reminders(second.id, 300.0)
+    assert not await repo.mark_reminders(second.id, 200.0)  # never moves back
     found = await repo.occurrence(second.id)
     assert found is not None and found.reminders_until == 300.0
 
-    await repo.update_series(series.id, title="New", anchor_seq=1)
-    changed = await repo.series(series.id)
-    assert changed is not None and (changed.title, changed.anchor_seq) == ("New", 1)
+    edited = await repo.edit(second.id, {"title": "New", "anchor_seq": 1}, 6000.0, 9600.0)
+    assert edited is not None
+    changed, moved = edited
+    assert (changed.title, changed.anchor_seq) == ("New", 1)
+    assert (moved.starts_at, moved.ends_at) == (6000.0, 9600.0)
+    assert await repo.edit(first.id, {"title": "Late"}, 1.0, 2.0) is None  # no longer scheduled
+    assert (await repo.series(series.id)).title == "New"  # type: ignore[union-attr]
     with pytest.raises(ValueError):
-        await repo.update_series(series.id, guild_id=9)
+        await repo.edit(second.id, {"guild_id": 9}, 6000.0, 9600.0)
+
+
+async def test_cancel_and_withdraw_are_one_job_each(store: Store) -> None:
+    repo = store.schedule
+    series, first = await make(repo)
+    second = await repo.add_occurrence(series, 1, 5000.0, 8600.0, 20.0)
+    assert second is not None
+    assert await repo.cancel(first.id, 30.0, stop_series=False)
+    assert not await repo.cancel(first.id, 31.0, stop_series=True)  # already cancelled
+    cancelled = await repo.occurrence(first.id)
+    assert cancelled is not None and (cancelled.status, cancelled.ended_at) == ("cancelled", 30.0)
+    assert (await repo.series(series.id)).active  # type: ignore[union-attr]
+    assert await repo.cancel(second.id, 40.0, stop_series=True)
+    assert not (await repo.series(series.id)).active  # type: ignore[union-attr]
+
+    other, only = await make(repo)
+    await repo.withdraw(other.id, only.id)
+    withdrawn = await repo.occurrence(only.id)
+    assert withdrawn is not None and withdrawn.status == "cancelled"
+    assert not (await repo.series(other.id)).active  # type: ignore[union-attr]
+
+
+async def test_upcoming_with_series_joins_each_occurrence_to_its_series(store: Store) -> None:
+    repo = store.schedule
+    series, first = await make(repo)
+    second = await repo.add_occurrence(series, 1, 5000.0, 8600.0, 20.0)
+    assert second is not None
+    found = await repo.upcoming_with_series(1, 10)
+    assert found == [(series, first), (series, second)]
+    assert await repo.upcoming_with_series(2, 10) == []
 
 
 async def test_optins_and_reminders_once(store: Store) -> None:

@@ -24,7 +24,7 @@ from bot.store.records import ContributionRecord, RunRecord, SessionRecord
 from bot.ui import checkins as checkin_ui
 from bot.ui.board import BoardState, board_embed
 from bot.ui.format import sentence
-from bot.ui.steps import default_presenters
+from bot.ui.steps import presenters as step_presenters
 from bot.ui.steps.base import MessagePayload, StepScene
 
 STARTED = 1_767_225_600.0  # 2026-01-01 00:00 UTC
@@ -188,14 +188,14 @@ def scenes(index: int, moment: str):  # type: ignore[no-untyped-def]
 
 def test_every_step_kind_is_covered() -> None:
     kinds = {s.type for s in activity().steps}
-    assert kinds == set(default_presenters()), "add the new kind to ACTIVITY above"
+    assert kinds == set(step_presenters()), "add the new kind to ACTIVITY above"
 
 
 @pytest.mark.parametrize("moment", list(MOMENTS))
 @pytest.mark.parametrize("index", range(9))
 def test_step_cards_are_true_at_every_moment(index: int, moment: str) -> None:
     _, step, now, scene = scenes(index, moment)
-    presenter = default_presenters()[step.type]
+    presenter = step_presenters()[step.type]
     said = texts(presenter.render(scene))
     if moment == "after":
         closed = replace(
@@ -211,7 +211,7 @@ def test_step_cards_are_true_at_every_moment(index: int, moment: str) -> None:
 def test_breathe_words() -> None:
     """The bpm pattern to a tenth of a second, 'once', and what a Done press means."""
     act = activity()
-    presenters = default_presenters()
+    presenters = step_presenters()
     pulse = StepScene(session=session(), run=run(5), activity=act, step=act.steps[5], index=5)
     body = "\n".join(texts(presenters["breathe"].render(pulse)))
     assert "**1.8 s**" in body and "3.63636" not in body
@@ -230,7 +230,7 @@ def test_breathe_words() -> None:
 
 def test_step_card_time_field_says_who_moves_on() -> None:
     act = activity()
-    presenters = default_presenters()
+    presenters = step_presenters()
     waits = StepScene(session=session(), run=run(0), activity=act, step=act.steps[0], index=0)
     moves = StepScene(session=session(), run=run(1), activity=act, step=act.steps[1], index=1)
     (waits_time,) = [t for t in texts(presenters["prompt"].render(waits)) if t.startswith("Time")]
@@ -364,7 +364,7 @@ def test_the_listen_card_shows_its_phase(phase: str, paused: bool, expected: str
         step_state=json.dumps(state),
     )
     scene = StepScene(session=session(), run=record, activity=act, step=act.steps[2], index=2)
-    said = texts(default_presenters()["listen"].render(scene))
+    said = texts(step_presenters()["listen"].render(scene))
     assert any(t.startswith(expected) for t in said), said
     if paused:
         assert not any("<t:" in t for t in said), "no countdown while paused"

@@ -1,22 +1,58 @@
-"""Step presenters by kind."""
+"""Step presenters, found by kind: `bot/ui/steps/<kind>.py` ends with ``PRESENTER = <class>``.
+
+The kinds come from the core registry (`bot.core.steps.step_kinds`), so a kind without a
+presenter, or a presenter whose `kind` isn't its module's name, is an error at start-up rather
+than a step that can't be shown. `add_package` looks for presenters in another package too (the
+example kind in the tests), as `bot.core.steps.add_package` does for kinds.
+"""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+from collections.abc import Callable
+
+from bot.core.steps import step_kinds
 from bot.ui.steps.base import StepPresenter
-from bot.ui.steps.breathe import BreathePresenter
-from bot.ui.steps.checkin import CheckinPresenter
-from bot.ui.steps.goal import GoalPresenter
-from bot.ui.steps.listen import ListenPresenter
-from bot.ui.steps.prompt import PromptPresenter
-from bot.ui.steps.reflect import ReflectPresenter
-from bot.ui.steps.vote import VotePresenter
-from bot.ui.steps.write import WritePresenter
+
+_packages: list[str] = [__name__]
 
 
-def default_presenters() -> dict[str, StepPresenter]:
-    presenters: list[StepPresenter] = [PromptPresenter(), BreathePresenter(), ReflectPresenter()]
-    presenters += [ListenPresenter(), VotePresenter()]
-    presenters += [CheckinPresenter()]
-    presenters += [GoalPresenter()]
-    presenters += [WritePresenter()]
-    return {p.kind: p for p in presenters}
+def add_package(package: str) -> None:
+    """Look for presenter modules (`<package>.<kind>`) in `package` too."""
+    if package not in _packages:
+        _packages.append(package)
+
+
+def remove_package(package: str) -> None:
+    """Stop looking in a package added with `add_package`."""
+    if package != __name__ and package in _packages:
+        _packages.remove(package)
+
+
+def _presenter_class(kind: str) -> Callable[[], StepPresenter]:
+    for package in _packages:
+        name = f"{package}.{kind}"
+        if importlib.util.find_spec(name) is None:
+            continue
+        found = getattr(importlib.import_module(name), "PRESENTER", None)
+        if found is None:
+            raise RuntimeError(f"{name} has no PRESENTER")
+        presenter: Callable[[], StepPresenter] = found
+        return presenter
+    raise RuntimeError(f"the step kind {kind!r} has no presenter module in {', '.join(_packages)}")
+
+
+def presenters() -> dict[str, StepPresenter]:
+    """A fresh presenter for every step kind of the registry, by kind name.
+
+    Raises RuntimeError when a kind has no presenter module or its presenter's `kind` differs."""
+    found: dict[str, StepPresenter] = {}
+    for kind in step_kinds():
+        presenter = _presenter_class(kind.name)()
+        if presenter.kind != kind.name:
+            raise RuntimeError(
+                f"the presenter for {kind.name!r} says its kind is {presenter.kind!r}"
+            )
+        found[kind.name] = presenter
+    return found

@@ -10,6 +10,7 @@ import discord
 from bot.core.activities import Activity, localize
 from bot.core.text import shorten
 from bot.store.records import ContributionRecord, RunRecord, SessionRecord
+from bot.ui.components import TypedButton
 from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, duration
 
 
@@ -123,3 +124,16 @@ class SimplePresenter:
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
         return []
+
+
+class StepButton(
+    TypedButton, spec="chorus:step:{session_id:int}:{run_id:int}:{step_index:int}:{action:word}"
+):
+    """A step's one-click answer: the click is a contribution of kind `action` with no payload,
+    which the kind's handler accepts or refuses (`bot/cogs/steps.py` routes it). A kind whose
+    answers need no form uses it instead of a button family of its own."""
+
+    session_id: int
+    run_id: int
+    step_index: int
+    action: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.breathe import pattern_of
-from bot.ui.components import button, persistent_view
+from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import clock_time, duration
 from bot.ui.steps.base import SimplePresenter, StepScene
 
@@ -13,6 +13,13 @@ from bot.ui.steps.base import SimplePresenter, StepScene
 def _seconds(value: float) -> str:
     """`4 s`, `1.8 s`: a tenth of a second is as fine as anyone counts a breath."""
     return f"{round(value, 1):g} s"
+
+
+class BreatheButton(TypedButton, spec="chorus:breathe:{run_id:int}:{step_index:int}"):
+    """Done: the member finished the breathing pattern of this step."""
+
+    run_id: int
+    step_index: int
 
 
 class BreathePresenter(SimplePresenter):
@@ -65,12 +72,15 @@ class BreathePresenter(SimplePresenter):
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         return persistent_view(
-            button(
+            BreatheButton.button(
                 "Done",
-                "breathe",
-                scene.run.id,
-                scene.index,
+                run_id=scene.run.id,
+                step_index=scene.index,
                 style=discord.ButtonStyle.success,
                 emoji="✅",
             )
         )
+
+
+PRESENTER = BreathePresenter
+"""Registers the presenter of the `breathe` kind (found by `bot.ui.steps.presenters`)."""

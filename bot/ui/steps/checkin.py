@@ -7,9 +7,33 @@ import discord
 from bot.core.activities import CheckinStep
 from bot.core.checkins import K_MIN
 from bot.ui.checkins import scale_buttons, scale_hint
-from bot.ui.components import button, persistent_view
+from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import plural
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene, step_embed
+
+
+class StepAnswer(TypedButton):
+    """An answer to check-in step `step_index` of run `run_id`: `value` (None for Pass), and
+    `value2` for the second half of a two-part (sam) scale. One family per id format."""
+
+    run_id: int
+    step_index: int
+    value: int | None = None
+    value2: int | None = None
+
+
+class AnswerButton(StepAnswer, spec="chorus:checkin:{run_id:int}:{step_index:int}:{value:int}"):
+    """One value of the scale (the first half of a two-part one)."""
+
+
+class AnswerPairButton(
+    StepAnswer, spec="chorus:checkin:{run_id:int}:{step_index:int}:{value:int}:{value2:int}"
+):
+    """The second half of a two-part answer, `value` being the first."""
+
+
+class PassButton(StepAnswer, spec="chorus:checkin:{run_id:int}:{step_index:int}:pass"):
+    """Pass: counted as taking part, nothing about mood stored."""
 
 
 class CheckinPresenter(SimplePresenter):
@@ -33,8 +57,9 @@ class CheckinPresenter(SimplePresenter):
     def view(self, scene: StepScene) -> discord.ui.View | None:
         step = scene.step
         assert isinstance(step, CheckinStep)
-        items = scale_buttons(step.scale, "checkin", scene.run.id, scene.index)
-        items.append(button("Pass", "checkin", scene.run.id, scene.index, "pass", row=2))
+        at = {"run_id": scene.run.id, "step_index": scene.index}
+        items = scale_buttons(step.scale, AnswerButton, at)
+        items.append(PassButton.button("Pass", row=2, run_id=scene.run.id, step_index=scene.index))
         return persistent_view(*items)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
@@ -48,3 +73,7 @@ class CheckinPresenter(SimplePresenter):
         privacy = "answers were anonymous" if step.anonymous else "answers stay private"
         body = f"**{scene.text(step.question)}**\n\n{count} ({privacy})."
         return MessagePayload(embed=step_embed(scene, body, closed=True), view=None)
+
+
+PRESENTER = CheckinPresenter
+"""Registers the presenter of the `checkin` kind (found by `bot.ui.steps.presenters`)."""

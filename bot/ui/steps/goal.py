@@ -10,8 +10,16 @@ import discord
 
 from bot.core.activity_models import GoalStep
 from bot.core.checkins import K_MIN, k_figure
-from bot.ui.components import button, persistent_view
+from bot.ui.components import TypedButton, persistent_view
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene, step_embed
+
+
+class GoalStepButton(TypedButton, spec="chorus:goal:{run_id:int}:{step_index:int}:{action:word}"):
+    """The goal step's buttons: `action` is rate (Rate my goals), set (Set a goal) or pass."""
+
+    run_id: int
+    step_index: int
+    action: str
 
 
 class GoalPresenter(SimplePresenter):
@@ -47,19 +55,22 @@ class GoalPresenter(SimplePresenter):
         assert isinstance(step, GoalStep)
         run_id, index = scene.run.id, scene.index
         items = [
-            button(
+            GoalStepButton.button(
                 "Rate my goals",
-                "goal",
-                run_id,
-                index,
-                "rate",
+                run_id=run_id,
+                step_index=index,
+                action="rate",
                 style=discord.ButtonStyle.primary,
                 emoji="🎯",
             )
         ]
         if step.offer_set:
-            items.append(button("Set a goal", "goal", run_id, index, "set", emoji="✏️"))
-        items.append(button("Pass", "goal", run_id, index, "pass"))
+            items.append(
+                GoalStepButton.button(
+                    "Set a goal", run_id=run_id, step_index=index, action="set", emoji="✏️"
+                )
+            )
+        items.append(GoalStepButton.button("Pass", run_id=run_id, step_index=index, action="pass"))
         return persistent_view(*items)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
@@ -75,3 +86,7 @@ class GoalPresenter(SimplePresenter):
             "Goals and answers stay private to each member. See your own with /goal progress."
         )
         return MessagePayload(embed=step_embed(scene, body, closed=True), view=None)
+
+
+PRESENTER = GoalPresenter
+"""Registers the presenter of the `goal` kind (found by `bot.ui.steps.presenters`)."""

@@ -20,7 +20,7 @@ from bot.core.listening import (
 )
 from bot.core.text import shorten
 from bot.core.vote import GROUP_MIN
-from bot.ui.components import button, link_button, persistent_view
+from bot.ui.components import TypedButton, link_button, persistent_view
 from bot.ui.format import (
     COLOUR_DONE,
     COLOUR_STEP,
@@ -35,6 +35,23 @@ from bot.ui.steps.base import MessagePayload, StepScene
 
 Key = tuple[int, int]
 REFLECTION_MAX = 500
+
+
+class ReactButton(TypedButton, spec="chorus:react:{run_id:int}:{index:int}:{choice:int}"):
+    """One of a listen step's reactions; `choice` indexes the step's reactions."""
+
+    run_id: int
+    index: int
+    choice: int
+
+
+class ListenReflectButton(TypedButton, spec="chorus:listenreflect:{run_id:int}:{index:int}"):
+    """Opens the reflection form of a listen step."""
+
+    run_id: int
+    index: int
+
+
 """Each shared reflection is shown up to this length (visibly shortened beyond it)."""
 
 
@@ -172,26 +189,24 @@ class ListenPresenter:
         if phase(state) == AFTER and state:
             for i, reaction in enumerate(step.reflection.reactions):
                 items.append(
-                    button(
+                    ReactButton.button(
                         scene.text(reaction.label),
-                        "react",
-                        scene.run.id,
-                        scene.index,
-                        i,
                         emoji=reaction.emoji,
                         row=1 + i // 5,
+                        run_id=scene.run.id,
+                        index=scene.index,
+                        choice=i,
                     )
                 )
             if step.reflection.questions:
                 items.append(
-                    button(
+                    ListenReflectButton.button(
                         "Reflect",
-                        "listenreflect",
-                        scene.run.id,
-                        scene.index,
                         style=discord.ButtonStyle.primary,
                         emoji="💭",
                         row=0,
+                        run_id=scene.run.id,
+                        index=scene.index,
                     )
                 )
         return persistent_view(*items) if items else None
@@ -264,3 +279,7 @@ def _pages(entries: list[str], limit: int) -> list[str]:
     if current:
         pages.append(current)
     return pages
+
+
+PRESENTER = ListenPresenter
+"""Registers the presenter of the `listen` kind (found by `bot.ui.steps.presenters`)."""

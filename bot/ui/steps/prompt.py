@@ -14,3 +14,7 @@ class PromptPresenter(SimplePresenter):
         if minutes:
             text += f"\n\n*Take about {minutes} minutes to talk this through together.*"
         return text
+
+
+PRESENTER = PromptPresenter
+"""Registers the presenter of the `prompt` kind (found by `bot.ui.steps.presenters`)."""

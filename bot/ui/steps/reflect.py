@@ -5,9 +5,16 @@ from __future__ import annotations
 import discord
 
 from bot.core.text import shorten
-from bot.ui.components import button, persistent_view
+from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_DONE
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene
+
+
+class ReflectButton(TypedButton, spec="chorus:reflect:{run_id:int}:{step_index:int}"):
+    """Reflect: opens the reflection form for this step."""
+
+    run_id: int
+    step_index: int
 
 
 class ReflectPresenter(SimplePresenter):
@@ -27,11 +34,10 @@ class ReflectPresenter(SimplePresenter):
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         return persistent_view(
-            button(
+            ReflectButton.button(
                 "Reflect",
-                "reflect",
-                scene.run.id,
-                scene.index,
+                run_id=scene.run.id,
+                step_index=scene.index,
                 style=discord.ButtonStyle.primary,
                 emoji="💭",
             )
@@ -87,3 +93,7 @@ def shared_words_messages(title: str, quotes: list[str]) -> list[MessagePayload]
         size += length
     messages.append(MessagePayload(embeds=tuple(batch)))
     return messages
+
+
+PRESENTER = ReflectPresenter
+"""Registers the presenter of the `reflect` kind (found by `bot.ui.steps.presenters`)."""

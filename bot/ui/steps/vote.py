@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import discord
 
@@ -17,21 +17,24 @@ from bot.core.vote import (
     tally,
     voters,
 )
-from bot.ui.components import ChorusButton, custom_id, persistent_view
+from bot.ui.components import TypedSelect, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, plural
 from bot.ui.steps.base import MessagePayload, StepScene, time_note
 
 Key = tuple[int, int]
 
 
+class VoteSelect(TypedSelect, spec="chorus:vote:{run_id:int}:{index:int}"):
+    """The vote step's menu: one choice per member, changeable until the vote ends."""
+
+    run_id: int
+    index: int
+
+
 def vote_select(run_id: int, index: int, choices: list[VoteChoice]) -> discord.ui.Item[Any]:
-    """A select whose custom id routes to the `vote` component handler, restart or not."""
-    select: discord.ui.Select[Any] = discord.ui.Select(
-        custom_id=custom_id("vote", run_id, index),
-        placeholder="Choose one…",
-        min_values=1,
-        max_values=1,
-        options=[
+    """A select whose clicks reach the `VoteSelect` handler, restart or not."""
+    return VoteSelect.select(
+        [
             discord.SelectOption(
                 label=shorten(f"{n}. {c.label}", 100),
                 value=c.key,
@@ -39,9 +42,10 @@ def vote_select(run_id: int, index: int, choices: list[VoteChoice]) -> discord.u
             )
             for n, c in enumerate(choices, 1)
         ],
+        placeholder="Choose one…",
+        run_id=run_id,
+        index=index,
     )
-    # ChorusButton is the one dynamic item for every `chorus:<area>:...` component.
-    return ChorusButton(cast("discord.ui.Button[Any]", select), "vote", [str(run_id), str(index)])
 
 
 class VotePresenter:
@@ -146,3 +150,7 @@ def _few(count: int) -> str:
         return "Nobody voted."
     people = "one person" if count == 1 else f"{count} people"
     return f"Only {people} voted (fewer than {GROUP_MIN}), so the counts aren't shown."
+
+
+PRESENTER = VotePresenter
+"""Registers the presenter of the `vote` kind (found by `bot.ui.steps.presenters`)."""

@@ -19,7 +19,7 @@ from bot.core.lyrics import (
     song_lines,
     takes_turns,
 )
-from bot.ui.components import button, persistent_view
+from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import clock_time
 from bot.ui.lyrics import (
     SongInfo,
@@ -46,6 +46,15 @@ def _state(scene: StepScene) -> dict[str, Any]:
     except ValueError:
         return {}
     return loaded if isinstance(loaded, dict) else {}
+
+
+class LyricsButton(TypedButton, spec="chorus:lyrics:{action:word}:{run_id:int}:{index:int}"):
+    """A write step's buttons: `action` is write, edit, pass, withdraw or remove (remove: the
+    facilitator's button on messages posted by older versions)."""
+
+    run_id: int
+    index: int
+    action: str
 
 
 class WritePresenter:
@@ -151,12 +160,11 @@ class WritePresenter:
         change; taking a line out is the facilitator's `/song remove`, not a public button."""
         rid, idx = scene.run.id, scene.index
         items = [
-            button(
+            LyricsButton.button(
                 "Write my line",
-                "lyrics",
-                "write",
-                rid,
-                idx,
+                action="write",
+                run_id=rid,
+                index=idx,
                 style=discord.ButtonStyle.primary,
                 emoji="✍",
                 row=0,
@@ -165,25 +173,25 @@ class WritePresenter:
         ]
         if step.pass_allowed:
             items.append(
-                button("Pass", "lyrics", "pass", rid, idx, emoji="⏭", row=0, disabled=full)
+                LyricsButton.button(
+                    "Pass", action="pass", run_id=rid, index=idx, emoji="⏭", row=0, disabled=full
+                )
             )
         items += [
-            button(
+            LyricsButton.button(
                 "Edit my line",
-                "lyrics",
-                "edit",
-                rid,
-                idx,
+                action="edit",
+                run_id=rid,
+                index=idx,
                 emoji="✏",
                 row=0,
                 disabled=not changeable,
             ),
-            button(
+            LyricsButton.button(
                 "Withdraw my line",
-                "lyrics",
-                "withdraw",
-                rid,
-                idx,
+                action="withdraw",
+                run_id=rid,
+                index=idx,
                 emoji="↩",
                 row=0,
                 disabled=not changeable,
@@ -230,3 +238,7 @@ class WritePresenter:
 
 def full(scene: StepScene) -> bool:
     return is_full(scene.step, song_lines(_state(scene)))
+
+
+PRESENTER = WritePresenter
+"""Registers the presenter of the `write` kind (found by `bot.ui.steps.presenters`)."""

@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import Field
+
+from bot.core.activity_fields import LongText, StepBase
 from bot.core.errors import InvalidInput
-from bot.core.steps import BaseStepHandler, StepContext
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.store.records import ContributionRecord
+
+
+class PromptStep(StepBase):
+    """A message for the group to read or discuss."""
+
+    type: Literal["prompt"]
+    text: LongText
+    """What is shown to the group."""
+    discussion_minutes: int | None = Field(default=None, ge=1, le=120)
+    """Suggested minutes of open discussion after reading."""
+
+    def _ends_by_itself(self) -> bool:
+        return False
 
 
 class PromptHandler(BaseStepHandler):
@@ -20,3 +36,6 @@ class PromptHandler(BaseStepHandler):
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
         return False
+
+
+KIND = StepKind(model=PromptStep, handler=PromptHandler, order=1)

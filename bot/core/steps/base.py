@@ -1,14 +1,17 @@
 """The interface every step kind implements; the runner knows steps only through it.
 
-A step kind is one module in core (rules), one in ui (presentation) and a schema entry.
+A step kind is one module here (`bot/core/steps/<kind>.py`: its model, its handler and a `KIND`
+entry), one in ui (`bot/ui/steps/<kind>.py`) and a schema entry (`chorus schema --write`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.core.activity_fields import StepBase
 from bot.store.records import ContributionRecord, RunRecord
 
 
@@ -106,3 +109,22 @@ def everyone_answered(present: Sequence[int], contributions: Sequence[Contributi
     anonymous = sum(1 for c in contributions if c.author_id is None)
     missing = [uid for uid in present if uid not in named]
     return len(missing) <= anonymous
+
+
+@dataclass(frozen=True, slots=True)
+class StepKind:
+    """One step kind as the registry (`bot.core.steps`) knows it: the module `<kind>.py` ends with
+    ``KIND = StepKind(model=..., handler=..., order=...)``."""
+
+    model: type[StepBase]
+    """The pydantic model of the step; its `type` literal is the kind's name."""
+    handler: Callable[[], StepHandler]
+    """Makes the kind's handler (one per bot); its `kind` is the kind's name."""
+    order: int = 100
+    """Where the kind is listed to authors (error messages, the schema); ties by name."""
+
+    @property
+    def name(self) -> str:
+        """The word written after ``type:`` in an activity file, e.g. ``"checkin"``."""
+        annotation = self.model.model_fields["type"].annotation
+        return str(typing.get_args(annotation)[0])

@@ -1,7 +1,9 @@
 """The live side of sessions: post each step once, close it, and keep the board current.
 
 Cogs and the deadline scheduler hand RunUpdates here; this is the only place that turns them
-into channel messages, so every path (button, command, timer, restart) looks the same.
+into channel messages, so every path (button, command, timer, restart) looks the same. What it
+needs of the bot (Discord's client calls, the runner, the store's reads) is passed in as a
+`LiveHost`, so ui never imports the app that wires it.
 """
 
 from __future__ import annotations
@@ -9,20 +11,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Hashable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import discord
 
+from bot.core.activity_fields import localize
 from bot.core.debounce import Debouncer
 from bot.core.runner import RunUpdate
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.board import BoardState, board_embed, board_view
-from bot.ui.steps import default_presenters
+from bot.ui.live_host import LiveHost
+from bot.ui.steps import presenters
 from bot.ui.steps.base import MessagePayload, StepPresenter, StepScene
-
-if TYPE_CHECKING:
-    from bot.app import ChorusBot
 
 log = logging.getLogger("chorus.live")
 
@@ -94,9 +95,9 @@ async def _edit(message: discord.PartialMessage, payload: MessagePayload) -> Non
 class LiveSessions:
     """Posts and edits the messages of every open session."""
 
-    def __init__(self, bot: ChorusBot) -> None:
+    def __init__(self, bot: LiveHost) -> None:
         self.bot = bot
-        self.presenters: dict[str, StepPresenter] = default_presenters()
+        self.presenters: dict[str, StepPresenter] = presenters()
         self.observers: list[RunObserver] = []
         # Each server's own board edit interval (/setup board), by the board's session.
         self._guild_of_session: dict[int, int] = {}
@@ -308,8 +309,6 @@ class LiveSessions:
             await self.post_step(session, run)
         if update.ended is not None:
             title = self.bot.runner.definition(run).title
-            from bot.core.activities import localize
-
             verb = "finished" if update.ended == "finished" else "was stopped"
             await self.send(
                 session,
@@ -369,8 +368,6 @@ class LiveSessions:
                 names=names,
                 voice_name=voice_name,
             )
-        from bot.core.activities import localize
-
         activity = self.bot.runner.definition(run)
         step = activity.steps[run.step_index]
         answered = None

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
+from pydantic import Field
+
+from bot.core.activity_fields import StepBase, Text, Visibility
 from bot.core.errors import InvalidInput
-from bot.core.steps import BaseStepHandler, StepContext
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
+
+
+class ReflectStep(StepBase):
+    """An open question answered in writing."""
+
+    type: Literal["reflect"]
+    question: Text
+    anonymous: bool = False
+    max_chars: int = Field(default=500, ge=10, le=2000)
+    visibility_default: Visibility = "private"
+
 
 DEFAULT_MAX_CHARS = 500
 
@@ -26,3 +40,6 @@ class ReflectHandler(BaseStepHandler):
             )
         shared = bool(payload.get("shared", False))
         return {"text": text, "shared": shared}
+
+
+KIND = StepKind(model=ReflectStep, handler=ReflectHandler, order=5)

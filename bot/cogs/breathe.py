@@ -1,0 +1,35 @@
+"""Breathe steps: a member presses Done when they have finished the breathing pattern."""
+
+from __future__ import annotations
+
+import discord
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.errors import reply_ephemeral
+from bot.ui.steps.breathe import BreatheButton
+
+
+class BreatheCog(commands.Cog):
+    """The breathe step's Done button."""
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        bot.register_family(BreatheButton, self.on_done)
+
+    async def on_done(self, interaction: discord.Interaction, item: BreatheButton) -> None:
+        session, _ = await self.bot.sessions.live_step(item.run_id, item.step_index)
+        await controls.ensure_joined(interaction, session)
+        outcome = await self.bot.runner.contribute(
+            item.run_id, item.step_index, interaction.user.id, "done", {}
+        )
+        await reply_ephemeral(interaction, "🌿 Well done. Rest a moment while the others finish.")
+        self.bot.live.request_board(session.id)
+        if outcome.update is not None:
+            await self.bot.live.apply(outcome.update)
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(BreatheCog(bot))

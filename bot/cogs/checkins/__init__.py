@@ -1,0 +1,144 @@
+"""Check-ins: /checkin consent|now|history, /group trends and /session report.
+
+The step's and /checkin now's buttons are answered in `answers`, the note, share and
+tell buttons in `extras`; this cog wires them to their button families.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.access import require_guild
+from bot.cogs.checkins.answers import CheckinAnswers
+from bot.cogs.checkins.extras import NOTE_FORM, CheckinExtras
+from bot.core.checkin_service import CheckinService
+from bot.core.checkins import member_summary
+from bot.ui import checkins as ui
+from bot.ui.format import date_time
+from bot.ui.steps import checkin as step_ui
+
+NONE = discord.AllowedMentions.none()
+
+
+class CheckinsCog(commands.Cog):
+    """Mood check-ins: private by default, with consent, care and group figures only at k>=3."""
+
+    checkin = app_commands.Group(
+        name="checkin", description="Check in with how you are, privately", guild_only=True
+    )
+    group = app_commands.Group(
+        name="group", description="Figures about the whole group (facilitators)", guild_only=True
+    )
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        self.service = CheckinService(
+            bot.store, bot.clock, bot.runner, bot.settings.checkins, bot.guild_settings.care_for
+        )
+        self.answers = answers = CheckinAnswers(bot, self.service)
+        bot.privacy.on_forget(answers.forget_member)
+        for answer in (step_ui.AnswerButton, step_ui.AnswerPairButton, step_ui.PassButton):
+            bot.register_family(answer, answers.on_step_answer)
+        for now in (
+            ui.NowNewButton,
+            ui.NowNewPairButton,
+            ui.NowReplaceButton,
+            ui.NowReplacePairButton,
+        ):
+            bot.register_family(now, answers.on_now_answer)
+        bot.register_family(ui.NowChangeButton, answers.on_now_change)
+        bot.register_family(ui.ConsentCommandButton, answers.on_consent_command)
+        for consent_now in (ui.ConsentNowButton, ui.ConsentNowPairButton):
+            bot.register_family(consent_now, answers.on_consent_now)
+        for consent_step in (ui.ConsentStepButton, ui.ConsentStepPairButton):
+            bot.register_family(consent_step, answers.on_consent_step)
+        self.extras = extras = CheckinExtras(bot, self.service)
+        bot.privacy.on_forget(extras.forget_member)
+        bot.register_family(ui.NoteButton, extras.on_note)
+        bot.register_family(ui.ShareButton, extras.on_share)
+        bot.register_family(ui.TellButton, extras.on_tell)
+        bot.register_form(NOTE_FORM, extras.on_note_form, what="your note")
+        bot.sessions.add_summary_contributor(self.service.summary_lines)
+
+    @checkin.command(name="consent", description="Turn saving your check-ins on or off")
+    async def consent_command(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        current = await self.service.consent_state(guild_id, interaction.user.id)
+        await interaction.response.send_message(
+            embed=ui.consent_embed("checkin", "Saving your check-ins", current),
+            view=ui.consent_command_view(),
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+    # -------------------------------------------------------------- /checkin now
+
+    @checkin.command(name="now", description="Check in with how you are right now (private)")
+    @app_commands.describe(scale="0-10 (default), 1-5 faces, or sam (pleasantness and energy)")
+    async def now(
+        self, interaction: discord.Interaction, scale: Literal["0-10", "1-5", "sam"] = "0-10"
+    ) -> None:
+        require_guild(interaction)
+        embed, view = ui.now_prompt(scale, None)
+        await interaction.response.send_message(
+            embed=embed, view=view, ephemeral=True, allowed_mentions=NONE
+        )
+
+    # --------------------------------------------------------------- /checkin history
+
+    @checkin.command(name="history", description="Your own check-ins as a chart (only you see it)")
+    @app_commands.describe(days="How many days back (default 90)")
+    async def history(
+        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
+    ) -> None:
+        guild_id, _ = require_guild(interaction)
+        await controls.defer_private(interaction)  # a chart can take over a second to draw
+        answers, found = await self.service.history(guild_id, interaction.user.id, days)
+        chart = await asyncio.to_thread(ui.history_file, answers, found, days)
+        await controls.answer_deferred(
+            interaction, embed=ui.history_embed(member_summary(answers), days), file=chart
+        )
+
+    # ------------------------------------------------------------------ /group trends
+
+    @group.command(name="trends", description="Week-by-week participation and mood shift")
+    @app_commands.describe(weeks="How many weeks back (default 8)")
+    async def trends(
+        self, interaction: discord.Interaction, weeks: app_commands.Range[int, 1, 52] = 8
+    ) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        await controls.defer_private(interaction)
+        figures = await self.service.trends(guild_id, weeks)
+        chart = await asyncio.to_thread(ui.trends_file, figures)
+        await controls.answer_deferred(interaction, embed=ui.trends_embed(figures), file=chart)
+
+
+async def session_report(interaction: discord.Interaction, session_id: int | None) -> None:
+    """/session report: attendance, participation per step and mood bands, k>=3 throughout."""
+    guild_id, channel_id = require_guild(interaction)
+    controls.facilitator_only(interaction)
+    bot = controls.chorus(interaction)
+    cog = bot.get_cog("CheckinsCog")
+    assert isinstance(cog, CheckinsCog)
+    session = await cog.service.session_to_report(guild_id, channel_id, session_id)
+    await controls.defer_private(interaction)  # a big report and its chart take a while
+    report = await cog.service.report(session)
+    chart = await asyncio.to_thread(ui.report_file, report)
+    await controls.answer_deferred(
+        interaction,
+        embed=ui.report_embed(report, f"Started {date_time(session.started_at)}"),
+        file=chart,
+    )
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(CheckinsCog(bot))

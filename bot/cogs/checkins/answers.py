@@ -1,0 +1,291 @@
+"""Answering a check-in: a step's scale buttons, /checkin now's, and the consent asked first.
+
+Each handler gets its typed button, asks `CheckinService` and replies privately; the reply to a
+low answer is followed by the support message.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.access import require_guild
+from bot.core.activities import CheckinStep, Scale
+from bot.core.checkin_service import CheckinService, ConsentNeeded, Saved
+from bot.core.checkins import check_value, scale_of
+from bot.core.errors import Conflict, UserFacingError
+from bot.store.records import SessionRecord
+from bot.ui import checkins as ui
+from bot.ui.steps.checkin import AnswerPairButton, StepAnswer
+
+NONE = discord.AllowedMentions.none()
+
+
+class CheckinAnswers:
+    """The handlers of the answer and consent buttons (registered by `CheckinsCog`)."""
+
+    def __init__(self, bot: ChorusBot, service: CheckinService) -> None:
+        self.bot = bot
+        self.service = service
+        # (guild, member, run, step) already shown the consent explanation at a check-in: a
+        # second value pressed before choosing gets the short question, not the same prompt.
+        self._asked: set[tuple[int, int, int, int]] = set()
+
+    async def forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: drop the "already asked" marks that name them."""
+        self._asked = {key for key in self._asked if key[:2] != (guild_id, user_id)}
+
+    # ------------------------------------------------------------------ the step
+
+    async def on_step_answer(self, interaction: discord.Interaction, item: StepAnswer) -> None:
+        """A value, the second half of a two-part value, or Pass, at a check-in step."""
+        session, step = await self.service.step_of(item.run_id, item.step_index)
+        if item.value is not None and step.scale.kind == "sam" and item.value2 is None:
+            check_value(step.scale, item.value)
+            await interaction.response.send_message(
+                ui.SAM_SECOND,
+                view=ui.sam_second_view(
+                    AnswerPairButton,
+                    {"run_id": item.run_id, "step_index": item.step_index, "value": item.value},
+                ),
+                ephemeral=True,
+            )
+            return
+        await self.answer_step(
+            interaction, session, step, item.run_id, item.step_index, item.value, item.value2
+        )
+
+    async def answer_step(
+        self,
+        interaction: discord.Interaction,
+        session: SessionRecord,
+        step: CheckinStep,
+        run_id: int,
+        step_index: int,
+        value: int | None,
+        value2: int | None,
+        *,
+        edit: bool = False,
+    ) -> None:
+        """Save the answer (None: a pass) and reply; asks for consent first if never asked."""
+        await controls.ensure_joined(interaction, session)
+        try:
+            saved = await self.service.answer_step(
+                run_id, step_index, interaction.user.id, value, value2
+            )
+        except ConsentNeeded:
+            assert value is not None  # a pass never needs consent: nothing about mood is stored
+            key = (session.guild_id, interaction.user.id, run_id, step_index)
+            again = key in self._asked
+            self._asked.add(key)
+            await self.send(
+                interaction,
+                edit,
+                embed=ui.consent_again_embed() if again else ui.consent_embed(),
+                view=ui.consent_step_view(run_id, step_index, value, value2),
+            )
+            return
+        note = step.note.mode == "optional" and not saved.anonymous and not saved.passed
+        share = not saved.anonymous and not saved.passed
+        await self.after_answer(
+            interaction, saved, step.scale, session, note=note, share=share, edit=edit
+        )
+        self.bot.live.request_board(session.id)
+        if saved.update is not None:
+            await self.bot.live.apply(saved.update)
+
+    # ------------------------------------------------------------- /checkin now
+
+    async def on_now_answer(self, interaction: discord.Interaction, item: ui.NowAnswer) -> None:
+        await self.answer_now(
+            interaction, item.scale, item.replace_id, item.value, item.value2, edit=True
+        )
+
+    async def on_now_change(
+        self, interaction: discord.Interaction, item: ui.NowChangeButton
+    ) -> None:
+        embed, view = ui.now_prompt(item.scale, item.checkin_id)
+        await interaction.response.edit_message(content=None, embed=embed, view=view)
+
+    async def answer_now(
+        self,
+        interaction: discord.Interaction,
+        scale_name: str,
+        replace_id: int | None,
+        value: int,
+        value2: int | None,
+        *,
+        edit: bool,
+    ) -> None:
+        """Save a /checkin now answer (replacing check-in `replace_id` if given) and reply."""
+        guild_id, _ = require_guild(interaction)
+        scale = scale_of(scale_name)
+        if scale.kind == "sam" and value2 is None:
+            check_value(scale, value)
+            await interaction.response.edit_message(
+                content=ui.SAM_SECOND,
+                embed=None,
+                view=ui.now_second_view(scale_name, replace_id, value),
+            )
+            return
+        try:
+            saved = await self.service.answer_now(
+                guild_id, interaction.user.id, scale, value, value2, replace_id
+            )
+        except ConsentNeeded:
+            await self.send(
+                interaction,
+                edit,
+                embed=ui.consent_embed(),
+                view=ui.consent_now_view(scale_name, replace_id, value, value2),
+            )
+            return
+        await self.after_answer(
+            interaction, saved, scale, None, note=True, share=True, edit=edit, change=scale_name
+        )
+
+    # ------------------------------------------------------------------ consent
+
+    async def _set_consent(self, interaction: discord.Interaction, agreed: bool) -> None:
+        guild_id, _ = require_guild(interaction)
+        await self.service.set_consent(
+            guild_id, interaction.user.id, agreed, interaction.user.display_name
+        )
+
+    async def _declined(
+        self, interaction: discord.Interaction, low: bool, session_id: int | None
+    ) -> None:
+        """No thanks: nothing stored; the support message still follows a low answer."""
+        await interaction.response.edit_message(content=ui.DECLINED, embed=None, view=None)
+        if low:
+            await self.care(interaction, session_id)
+
+    async def on_consent_command(
+        self, interaction: discord.Interaction, item: ui.ConsentCommandButton
+    ) -> None:
+        """From /checkin consent: just the choice, no answer waiting."""
+        await self._set_consent(interaction, item.agreed)
+        await interaction.response.edit_message(
+            content=ui.CONSENT_ON if item.agreed else ui.DECLINED, embed=None, view=None
+        )
+
+    async def on_consent_now(
+        self, interaction: discord.Interaction, item: ui.ConsentNowButton
+    ) -> None:
+        await self._set_consent(interaction, item.agreed)
+        if not item.agreed:
+            low = self.service.is_low(interaction.guild_id or 0, scale_of(item.scale), item.value)
+            await self._declined(interaction, low, None)
+            return
+        await self.answer_now(
+            interaction, item.scale, item.replace_id, item.value, item.value2, edit=True
+        )
+
+    async def on_consent_step(
+        self, interaction: discord.Interaction, item: ui.ConsentStepButton
+    ) -> None:
+        await self._set_consent(interaction, item.agreed)
+        run_id, step_index = item.run_id, item.step_index
+        low = False
+        if not item.agreed:
+            scale = await self.service.step_scale(run_id, step_index)
+            low = scale is not None and self.service.is_low(
+                interaction.guild_id or 0, scale, item.value
+            )
+        try:
+            session, step = await self.service.step_of(run_id, step_index)
+        except UserFacingError:
+            if item.agreed:
+                raise Conflict(
+                    "Thank you, your choice is saved. That check-in has ended, so the answer "
+                    "wasn't saved; your next check-ins will be."
+                ) from None
+            await self._declined(interaction, low, None)
+            return
+        if not item.agreed:
+            # Counted as a pass so the step need not wait for them; no mood data is stored.
+            await controls.ensure_joined(interaction, session)
+            saved = await self.service.answer_step(run_id, step_index, interaction.user.id, None)
+            await self._declined(interaction, low, session.id)
+            self.bot.live.request_board(session.id)
+            if saved.update is not None:
+                await self.bot.live.apply(saved.update)
+            return
+        await self.answer_step(
+            interaction, session, step, run_id, step_index, item.value, item.value2, edit=True
+        )
+
+    # ------------------------------------------------------------------ replies
+
+    async def after_answer(
+        self,
+        interaction: discord.Interaction,
+        saved: Saved,
+        scale: Scale,
+        session: SessionRecord | None,
+        *,
+        note: bool,
+        share: bool,
+        edit: bool,
+        change: str | None = None,
+    ) -> None:
+        """The private reply to a saved answer, with its note/share/change buttons."""
+        record = saved.record
+        session_id = session.id if session is not None else None
+        if saved.declined:
+            await self.send(interaction, edit, content=ui.declined_answer_text(session is not None))
+            if saved.low:
+                await self.care(interaction, session_id)
+            return
+        text = ui.answer_text(
+            scale,
+            None if saved.passed else (record.value if record else None),
+            record.value2 if record else None,
+            anonymous=saved.anonymous,
+            replaced=saved.replaced,
+            step=session is not None,
+        )
+        view = (
+            ui.answer_view(record.id, note=note, share=share, change=change)
+            if record is not None and not saved.anonymous
+            else None
+        )
+        await self.send(interaction, edit, content=text, view=view)
+        if saved.low:
+            await self.care(interaction, session_id)
+
+    async def care(self, interaction: discord.Interaction, session_id: int | None) -> None:
+        """The support message, privately, after the reply to a low answer."""
+        config = self.bot.guild_settings.for_guild(interaction.guild_id)
+        care_view = ui.care_view(session_id, config.support_links)
+        await interaction.followup.send(
+            embed=ui.care_embed(config.support_text),
+            ephemeral=True,
+            allowed_mentions=NONE,
+            view=care_view if care_view is not None else discord.utils.MISSING,
+        )
+
+    async def send(
+        self,
+        interaction: discord.Interaction,
+        edit: bool,
+        *,
+        content: str | None = None,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
+    ) -> None:
+        """A private reply: a new ephemeral message, or the clicked one edited in place."""
+        if edit:
+            await interaction.response.edit_message(
+                content=content, embed=embed, view=view, allowed_mentions=NONE
+            )
+            return
+        missing = discord.utils.MISSING
+        await interaction.response.send_message(
+            content,
+            embed=embed if embed is not None else missing,
+            view=view if view is not None else missing,
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )

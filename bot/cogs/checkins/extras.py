@@ -1,0 +1,123 @@
+"""After a check-in answer: a private note, sharing it with the group, telling the facilitator."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.app import ChorusBot
+from bot.cogs.errors import reply_ephemeral
+from bot.core.checkin_service import CheckinService
+from bot.core.errors import Conflict
+from bot.store.checkins import CheckinRecord
+from bot.ui import checkins as ui
+from bot.ui import limits
+from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.steps.base import MessagePayload
+
+NONE = discord.AllowedMentions.none()
+NOTE_FORM = "form_note"
+
+
+class NoteForm(ChorusForm):
+    """A private note with a check-in; answered through its custom_id by
+    `CheckinExtras.on_note_form`, with no timeout."""
+
+    def __init__(self, checkin_id: int, limit: int) -> None:
+        super().__init__("A note with your check-in", NOTE_FORM, checkin_id)
+        self.add_item(
+            discord.ui.TextInput(
+                custom_id="note",
+                label=limits.label("Your note (only you see it)"),
+                style=discord.TextStyle.paragraph,
+                max_length=limit,
+                required=False,
+                placeholder=limits.placeholder(
+                    "A word or two is plenty. Leave empty to remove the note."
+                ),
+            )
+        )
+
+
+class CheckinExtras:
+    """The note, share and tell buttons and the note form (registered by `CheckinsCog`)."""
+
+    def __init__(self, bot: ChorusBot, service: CheckinService) -> None:
+        self.bot = bot
+        self.service = service
+        # Sessions whose facilitator was already told about a member: (session id, user id).
+        self._told: set[tuple[int, int]] = set()
+
+    async def forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: drop "already told the facilitator" marks that name them."""
+        self._told = {key for key in self._told if key[1] != user_id}
+
+    async def _own_with_note(self, checkin_id: int, user_id: int) -> tuple[CheckinRecord, int]:
+        """The member's own check-in and its note limit; Conflict if it takes no note."""
+        record = await self.service.own(checkin_id, user_id)
+        _, limit, allowed = await self.service.scale_and_note(record)
+        if not allowed:
+            raise Conflict("This check-in doesn't ask for a note.")
+        return record, limit
+
+    async def on_note(self, interaction: discord.Interaction, item: ui.NoteButton) -> None:
+        record, limit = await self._own_with_note(item.checkin_id, interaction.user.id)
+        await send_form(interaction, NoteForm(record.id, limit))
+
+    async def on_note_form(
+        self, interaction: discord.Interaction, args: list[str], values: FormValues
+    ) -> None:
+        record, limit = await self._own_with_note(int(args[0]), interaction.user.id)
+        note = await self.service.set_note(
+            record.id, interaction.user.id, values.text("note"), limit
+        )
+        await reply_ephemeral(
+            interaction,
+            "📝 Your note is saved. Only you can see it." if note else "Your note was removed.",
+        )
+
+    async def on_share(self, interaction: discord.Interaction, item: ui.ShareButton) -> None:
+        record = await self.service.own(item.checkin_id, interaction.user.id)
+        scale, _, _ = await self.service.scale_and_note(record)
+        if record.shared:
+            raise Conflict("You've already shared this answer with the group.")
+        record = await self.service.share(record.id, interaction.user.id)
+        post = ui.shared_post(interaction.user.display_name, scale, record.value, record.value2)
+        channel = interaction.channel
+        if record.session_id is not None:
+            session = await self.bot.sessions.get(record.session_id)
+            await self.bot.live.send(session, MessagePayload(content=post))
+        elif isinstance(channel, discord.abc.Messageable):
+            await channel.send(post, allowed_mentions=NONE)
+        await reply_ephemeral(interaction, "📣 Shared with the group (your note stays private).")
+
+    async def on_tell(self, interaction: discord.Interaction, item: ui.TellButton) -> None:
+        session = await self.bot.sessions.get(item.session_id)
+        key = (session.id, interaction.user.id)
+        if key in self._told:
+            await reply_ephemeral(interaction, "I've already let the facilitator know. 💜")
+            return
+        if session.facilitator_id == interaction.user.id:
+            await reply_ephemeral(interaction, "You're the facilitator here; take good care. 💜")
+            return
+        reached = await self.bot.live.tell_facilitator(
+            session, ui.facilitator_note(interaction.user.display_name, session.title)
+        )
+        if not reached:
+            # Say so honestly, and give the support text again: they asked for help. (A
+            # facilitator who used /forget has nobody told in their place.)
+            said = ui.TELL_FAILED if session.has_facilitator else ui.NO_FACILITATOR_TO_TELL
+            config = self.bot.guild_settings.for_guild(interaction.guild_id)
+            links = ui.care_view(None, config.support_links)
+            await interaction.response.send_message(
+                said,
+                embed=ui.care_embed(config.support_text),
+                view=links if links is not None else discord.utils.MISSING,
+                ephemeral=True,
+                allowed_mentions=NONE,
+            )
+            return
+        self._told.add(key)
+        await reply_ephemeral(
+            interaction,
+            "💜 I've let the facilitator know privately. Nothing was posted in the channel.",
+        )

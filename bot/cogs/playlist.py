@@ -1,0 +1,155 @@
+"""/listen: the session playlist, what is playing, and the media library (uploads)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.access import is_facilitator, require_guild
+from bot.cogs.errors import reply_ephemeral
+from bot.cogs.listening import ListeningCog
+from bot.core.activities import ListenStep
+from bot.core.listening_service import ListeningService, check_upload_size
+from bot.store.records import SessionRecord
+from bot.ui.format import duration
+from bot.ui.listening import library_embed, now_playing, playlist_embed
+
+NONE = discord.AllowedMentions.none()
+
+
+class PlaylistCog(commands.Cog):
+    """The /listen commands: suggest, playlist, remove, now, library and upload."""
+
+    listen = app_commands.Group(
+        name="listen",
+        description="Shared listening: the session playlist and the media library",
+        guild_only=True,
+    )
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        self.service: ListeningService = bot.listening
+
+    @property
+    def cards(self) -> ListeningCog:
+        cog = self.bot.get_cog("ListeningCog")
+        assert isinstance(cog, ListeningCog)
+        return cog
+
+    async def _changed(self, session: SessionRecord) -> None:
+        await self.cards.refresh_live_vote(session)
+
+    @listen.command(name="suggest", description="Add a song to this session's playlist")
+    @app_commands.describe(
+        title="The song's title",
+        artist="Who made it (optional)",
+        url="A link to it, starting with https:// (optional)",
+        note="A line about why (optional)",
+    )
+    async def suggest(
+        self,
+        interaction: discord.Interaction,
+        title: app_commands.Range[str, 1, 100],
+        artist: app_commands.Range[str, 0, 100] | None = None,
+        url: app_commands.Range[str, 0, 500] | None = None,
+        note: app_commands.Range[str, 0, 200] | None = None,
+    ) -> None:
+        session = await controls.session_here(interaction)
+        song = self.service.suggestion(title, artist, url, note)
+        await controls.ensure_joined(interaction, session)
+        nomination = await self.service.suggest(session, interaction.user.id, song)
+        await reply_ephemeral(
+            interaction,
+            f"🎵 Added **{nomination.title}** to the playlist (entry #{nomination.id}). "
+            "/listen playlist shows everything suggested so far.",
+        )
+        await self._changed(session)
+
+    @listen.command(name="playlist", description="Show this session's playlist")
+    async def playlist(self, interaction: discord.Interaction) -> None:
+        session = await controls.session_here(interaction)
+        shown = await self.service.playlist(session)
+        facilitator = is_facilitator(
+            interaction.user, self.bot.guild_settings.for_guild(interaction.guild_id)
+        )
+        embed = playlist_embed(
+            session.title,
+            shown.nominations,
+            facilitator=facilitator,
+            hidden_credit=shown.hidden_credit,
+            names=shown.names,
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+
+    @listen.command(name="remove", description="Remove an entry from the playlist (facilitators)")
+    @app_commands.describe(entry="The entry's number, as /listen playlist shows it (#12 -> 12)")
+    async def remove(self, interaction: discord.Interaction, entry: int) -> None:
+        controls.facilitator_only(interaction)
+        session = await controls.session_here(interaction)
+        nomination = await self.service.remove(session, entry)
+        await reply_ephemeral(interaction, f"Removed **{nomination.title}** from the playlist.")
+        await self._changed(session)
+
+    @listen.command(name="now", description="What is playing and how long is left (facilitators)")
+    async def now(self, interaction: discord.Interaction) -> None:
+        controls.facilitator_only(interaction)
+        session = await controls.session_here(interaction)
+        run = await self.bot.runner.live_run(session.id)
+        step = self.bot.runner.step(run) if run is not None else None
+        if run is None or not isinstance(step, ListenStep):
+            await reply_ephemeral(
+                interaction, "Nothing is playing: the session isn't on a listening step."
+            )
+            return
+        track = await self.service.resolve_track(session, run, run.step_index)
+        where = self.cards.voice.where(session, (run.id, run.step_index))
+        now = self.bot.clock().timestamp()
+        await reply_ephemeral(interaction, now_playing(run, step, track, where, now))
+
+    @listen.command(name="library", description="The audio files the bot can play in voice")
+    async def library(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        tracks, others = await self.service.library(guild_id)
+        await interaction.response.send_message(
+            embed=library_embed(tracks, others), ephemeral=True, allowed_mentions=NONE
+        )
+
+    @listen.command(name="upload", description="Add an audio file to the library (facilitators)")
+    @app_commands.describe(
+        file="An audio file (MP3, OGG, FLAC, WAV, M4A)",
+        title="The piece's title (default: from the file's tags or name)",
+        artist="Who made or performs it",
+    )
+    async def upload(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        title: app_commands.Range[str, 1, 100] | None = None,
+        artist: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        guild_id, _ = require_guild(interaction)
+        controls.facilitator_only(interaction)
+        limit_mb = self.bot.settings.upload_max_mb
+        check_upload_size(file.size, limit_mb)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await file.read()
+        saved = await self.service.upload(
+            guild_id, interaction.user.id, data, file.filename, title, artist, limit_mb
+        )
+        track = saved.track
+        length = f" ({duration(saved.duration)})" if saved.duration else ""
+        await reply_ephemeral(
+            interaction,
+            f"📥 Saved **{track.title}**"
+            + (f" by {track.artist}" if track.artist else "")
+            + f"{length} to the library as `{saved.file_name}`. Use it in an activity's track "
+            f"with `file: {saved.file_name}`.",
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(PlaylistCog(bot))

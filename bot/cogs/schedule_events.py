@@ -1,0 +1,267 @@
+"""The schedule's Discord side: server events, reminder DMs, and the Start message of a
+session the schedule opened.
+
+`ScheduleService` (core) decides what happens and when; this cog is its `ScheduleOutlet`, doing
+it on Discord. It owns the schedule's timer while loaded: armed from the store on load, so a
+restarted bot picks up every stored due time, and closed on unload.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs.errors import http_error
+from bot.core.schedule_outlet import EventRefused
+from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
+from bot.core.schedule_wake import utc
+from bot.core.session import NO_FACILITATOR, SessionRecord
+from bot.ui import limits
+from bot.ui.schedule import (
+    channel_name,
+    event_description,
+    opening_closed,
+    opening_message,
+    reminder_dm,
+    reminder_fallback,
+)
+
+log = logging.getLogger("chorus.schedule")
+NONE = discord.AllowedMentions.none()
+
+
+class ScheduleEventsCog(commands.Cog):
+    """Carries out on Discord what the schedule's timer and commands decide."""
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        bot.schedule.attach(self)
+
+    async def cog_load(self) -> None:
+        # The store is open by now (setup_hook opens it first).
+        await self.bot.schedule.timer.rearm()
+
+    async def cog_unload(self) -> None:
+        self.bot.schedule.timer.close()
+
+    async def guild(self, guild_id: int) -> discord.Guild:
+        return self.bot.get_guild(guild_id) or await self.bot.fetch_guild(guild_id)
+
+    # -------------------------------------------------------------- events
+
+    async def fetch_event(self, occurrence: OccurrenceRecord) -> discord.ScheduledEvent | None:
+        if occurrence.event_id is None:
+            return None
+        guild = await self.guild(occurrence.guild_id)
+        try:
+            return await guild.fetch_scheduled_event(occurrence.event_id, with_counts=True)
+        except discord.NotFound:
+            return None
+
+    def _event_fields(
+        self, guild: discord.Guild, series: SeriesRecord, occurrence: OccurrenceRecord
+    ) -> dict[str, Any]:
+        channel = guild.get_channel(series.channel_id)
+        board_channel = channel.name if channel is not None else "the session channel"
+        fields: dict[str, Any] = {
+            "name": limits.event_name(series.title),
+            "start_time": utc(occurrence.starts_at),
+            "end_time": utc(occurrence.ends_at),
+            "description": event_description(
+                board_channel, self.bot.schedule.plan_title(series.guild_id, series.plan)
+            ),
+        }
+        if series.voice_channel_id:
+            voice = guild.get_channel(series.voice_channel_id)
+            fields["entity_type"] = (
+                discord.EntityType.stage_instance
+                if isinstance(voice, discord.StageChannel)
+                else discord.EntityType.voice
+            )
+            fields["channel"] = voice or discord.Object(series.voice_channel_id)
+        else:
+            fields["entity_type"] = discord.EntityType.external
+            fields["location"] = limits.event_location(f"#{board_channel}")
+        return fields
+
+    async def create_event(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> int:
+        try:
+            guild = await self.guild(series.guild_id)
+            event = await guild.create_scheduled_event(
+                **self._event_fields(guild, series, occurrence),
+                privacy_level=discord.PrivacyLevel.guild_only,
+            )
+        except discord.HTTPException as error:
+            log.warning(
+                "could not create the event of occurrence %s (%s)",
+                occurrence.id,
+                http_error(error),
+            )
+            raise EventRefused(forbidden=isinstance(error, discord.Forbidden)) from error
+        return event.id
+
+    async def update_event(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> int | None:
+        event = await self.fetch_event(occurrence)
+        if event is None:
+            return await self.create_event(series, occurrence)
+        guild = await self.guild(series.guild_id)
+        fields = self._event_fields(guild, series, occurrence)
+        if fields["entity_type"] is discord.EntityType.external:
+            fields["channel"] = None
+        await event.edit(**fields)
+        return None
+
+    async def delete_event(self, occurrence: OccurrenceRecord) -> None:
+        try:
+            event = await self.fetch_event(occurrence)
+            if event is not None:
+                await event.delete()
+        except discord.HTTPException as error:
+            log.warning(
+                "could not delete the event of occurrence %s (%s)", occurrence.id, http_error(error)
+            )
+
+    async def interest_counts(self, guild_id: int) -> dict[int, int]:
+        try:
+            guild = await self.guild(guild_id)
+            events = await guild.fetch_scheduled_events(with_counts=True)
+        except discord.HTTPException:
+            return {}
+        return {e.id: e.user_count or 0 for e in events}
+
+    async def set_event_status(self, occurrence: OccurrenceRecord, wanted: str) -> None:
+        try:
+            event = await self.fetch_event(occurrence)
+            if event is None:
+                return
+            if wanted == "active" and event.status is discord.EventStatus.scheduled:
+                await event.start()
+            elif wanted == "done":
+                if event.status is discord.EventStatus.active:
+                    await event.end()
+                elif event.status is discord.EventStatus.scheduled:
+                    await event.cancel()
+        except discord.HTTPException as error:
+            log.warning(
+                "could not update the event of occurrence %s (%s)", occurrence.id, http_error(error)
+            )
+
+    async def interested(self, occurrence: OccurrenceRecord) -> list[int] | None:
+        event = await self.fetch_event(occurrence)
+        if event is None:
+            return None
+        return [user.id async for user in event.users()]
+
+    # ----------------------------------------------------------- reminders
+
+    async def dm_reminder(
+        self, series: SeriesRecord, occurrence: OccurrenceRecord, user_id: int, minutes: int
+    ) -> bool:
+        guild = self.bot.get_guild(series.guild_id)
+        name = channel_name(self.bot, series.guild_id, series.channel_id)
+        where = f"**#{name}**" if name else f"<#{series.channel_id}>"
+        if guild is not None:
+            where += f" on **{guild.name}**"
+        text = reminder_dm(series.title, occurrence.starts_at, where, minutes)
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(text, allowed_mentions=NONE)
+        except discord.HTTPException:
+            return False
+        return True
+
+    async def post_reminders(
+        self, series: SeriesRecord, occurrence: OccurrenceRecord, user_ids: Sequence[int]
+    ) -> bool:
+        channel = self.bot.get_partial_messageable(series.channel_id, guild_id=series.guild_id)
+        try:
+            await channel.send(
+                reminder_fallback(series.title, occurrence.starts_at, user_ids),
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False,
+                    roles=False,
+                    replied_user=False,
+                    users=[discord.Object(uid) for uid in user_ids],
+                ),
+            )
+        except discord.HTTPException as error:
+            log.warning(
+                "could not post reminders in channel %s (%s); %d members not reminded",
+                series.channel_id,
+                http_error(error),
+                len(user_ids),
+            )
+            return False
+        return True
+
+    async def dm(self, user_id: int, text: str) -> None:
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await user.send(text, allowed_mentions=NONE)
+        except discord.HTTPException:
+            log.warning("could not reach facilitator %s", user_id)
+
+    # ---------------------------------------------------- opening sessions
+
+    async def post_board(self, session: SessionRecord) -> bool:
+        return await self.bot.live.post_board(session) is not None
+
+    async def refresh_board(self, session_id: int) -> None:
+        await self.bot.live.refresh_board(session_id)
+
+    async def post_start_message(
+        self, series: SeriesRecord, occurrence: OccurrenceRecord, session: SessionRecord
+    ) -> int | None:
+        content, view = opening_message(
+            series.facilitator_id,
+            series.title,
+            self.bot.schedule.plan_title(series.guild_id, series.plan),
+            occurrence.id,
+        )
+        try:
+            message = await self.bot.live.channel(session).send(
+                content,
+                view=view,
+                allowed_mentions=discord.AllowedMentions(
+                    everyone=False,
+                    roles=False,
+                    users=[discord.Object(series.facilitator_id)]
+                    if series.facilitator_id != NO_FACILITATOR
+                    else False,
+                ),
+            )
+        except discord.HTTPException as error:
+            log.warning(
+                "could not post the Start button for occurrence %s (%s)",
+                occurrence.id,
+                http_error(error),
+            )
+            return None
+        return message.id
+
+    async def close_start_message(
+        self, series: SeriesRecord, occurrence: OccurrenceRecord, outcome: str
+    ) -> None:
+        if occurrence.start_message_id is None:
+            return
+        channel = self.bot.get_partial_messageable(series.channel_id, guild_id=series.guild_id)
+        try:
+            await channel.get_partial_message(occurrence.start_message_id).edit(
+                content=opening_closed(series.title, outcome), view=None, allowed_mentions=NONE
+            )
+        except discord.HTTPException as error:
+            log.warning(
+                "could not close the start message of occurrence %s (%s)",
+                occurrence.id,
+                http_error(error),
+            )
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(ScheduleEventsCog(bot))

@@ -1,0 +1,40 @@
+"""The Start button under the board of a session the schedule opened."""
+
+from __future__ import annotations
+
+import discord
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.ui.schedule import StartButton, opening_closed
+
+NONE = discord.AllowedMentions.none()
+
+
+class ScheduleStartCog(commands.Cog):
+    """A facilitator presses Start: they join, and the planned activity (if any) begins."""
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        bot.register_family(StartButton, self.on_start)
+
+    async def on_start(self, interaction: discord.Interaction, item: StartButton) -> None:
+        controls.facilitator_only(interaction)
+        started = await self.bot.schedule.start(
+            item.occurrence_id, interaction.user.id, interaction.user.display_name
+        )
+        await interaction.response.edit_message(
+            content=opening_closed(started.series.title, "started"),
+            view=None,
+            allowed_mentions=NONE,
+        )
+        if started.update is not None:
+            await self.bot.live.apply(started.update)
+        else:
+            self.bot.live.request_board(started.session.id)
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(ScheduleStartCog(bot))

@@ -1,0 +1,140 @@
+"""/song: the facilitator's removal and title, and the songs saved in this server."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.errors import reply_ephemeral
+from bot.cogs.lyrics import LyricsCog
+from bot.core.lyrics import credits
+from bot.core.lyrics_service import LyricsService
+from bot.core.session import clean_title
+from bot.store.records import RunRecord, SessionRecord
+from bot.store.songs import SongRecord
+from bot.ui.format import sentence
+from bot.ui.lyrics import SongSheet, sections_of, song_embed, song_file, song_list_embed
+
+NONE = discord.AllowedMentions.none()
+
+
+class SongCog(commands.Cog):
+    """The /song commands."""
+
+    song = app_commands.Group(name="song", description="Songs written together", guild_only=True)
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        self.service: LyricsService = bot.lyrics
+
+    @property
+    def writing(self) -> LyricsCog:
+        cog = self.bot.get_cog("LyricsCog")
+        assert isinstance(cog, LyricsCog)
+        return cog
+
+    async def _live_here(self, interaction: discord.Interaction) -> tuple[SessionRecord, RunRecord]:
+        session = await controls.session_here(interaction)
+        run = await controls.live_run(interaction, session)
+        self.service.writing(run)
+        return session, run
+
+    @song.command(name="remove", description="Facilitators: take a line out of the song")
+    @app_commands.describe(line_number="The line's number on the lyric sheet")
+    async def song_remove(self, interaction: discord.Interaction, line_number: int) -> None:
+        controls.facilitator_only(interaction)
+        _, run = await self._live_here(interaction)
+        await self.writing.remove(interaction, run.id, run.step_index, line_number)
+
+    @song.command(name="title", description="Facilitators: give the song a title")
+    @app_commands.describe(
+        title="The song's title", song_id="Which song (default: the one being written)"
+    )
+    async def song_title(
+        self, interaction: discord.Interaction, title: str, song_id: int | None = None
+    ) -> None:
+        controls.facilitator_only(interaction)
+        clean = clean_title(title)
+        if song_id is None:
+            session, run = await self._live_here(interaction)
+            step = self.service.writing(run)
+            song = await self.service.song(session, run, step)
+            await self.service.set_title(song.id, clean)
+            await self.writing.sheet.load_info(run, step)
+        else:
+            song = await self.service.guild_song(interaction.guild_id, song_id)
+            await self.service.set_title(song.id, clean)
+        await reply_ephemeral(
+            interaction, sentence(f"🎶 Song #{song.id} is now called **{clean}**")
+        )
+
+    @song.command(name="list", description="Songs written together in this server")
+    async def song_list(self, interaction: discord.Interaction) -> None:
+        rows = [
+            (song.id, song.title or f"Song #{song.id}", count, song.created_at)
+            for song, count in await self.service.songs_in(interaction.guild_id or 0)
+        ]
+        await interaction.response.send_message(
+            embed=song_list_embed(rows), ephemeral=True, allowed_mentions=NONE
+        )
+
+    @song.command(name="show", description="Read a saved song")
+    @app_commands.describe(song_id="The song's number from /song list")
+    async def song_show(self, interaction: discord.Interaction, song_id: int) -> None:
+        sheet = await self.saved_sheet(await self.service.guild_song(interaction.guild_id, song_id))
+        await interaction.response.send_message(
+            embed=song_embed(sheet), ephemeral=True, allowed_mentions=NONE
+        )
+
+    @song.command(name="export", description="A saved song as a text or Markdown file")
+    @app_commands.describe(song_id="The song's number from /song list", format="File format")
+    async def song_export(
+        self,
+        interaction: discord.Interaction,
+        song_id: int,
+        format: Literal["markdown", "text"] = "markdown",
+    ) -> None:
+        sheet = await self.saved_sheet(await self.service.guild_song(interaction.guild_id, song_id))
+        await interaction.response.send_message(
+            f"🎶 **{sheet.shown_title}**, {sheet.line_count} lines.",
+            file=song_file(sheet, format),
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+
+    @song.command(name="credit", description="Be named in song credits, or credited as the group")
+    @app_commands.describe(setting="on: your name in credits; off: you're part of “the group”")
+    async def song_credit(
+        self, interaction: discord.Interaction, setting: Literal["on", "off"]
+    ) -> None:
+        named = setting == "on"
+        await self.service.set_credit(interaction.guild_id or 0, interaction.user.id, named)
+        self.writing.sheet.set_credit(interaction.user.id, named)
+        await reply_ephemeral(
+            interaction,
+            "Your name will appear in the credits of songs you help write."
+            if named
+            else "You'll be credited as part of “the group” in songs from now on.",
+        )
+
+    async def saved_sheet(self, song: SongRecord) -> SongSheet:
+        saved = await self.service.saved(song)
+        return SongSheet(
+            title=song.title,
+            theme=song.theme,
+            sections=sections_of(saved.slots, saved.lines),
+            credits=credits(saved.lines, song.anonymous, saved.opted_out),
+            names=saved.names,
+            song_id=song.id,
+            written_at=song.created_at,
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(SongCog(bot))

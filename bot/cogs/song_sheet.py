@@ -1,0 +1,300 @@
+"""The live lyric sheet of a write step and its turn pings.
+
+`LiveSongSheet` belongs to the lyrics cog (bot/cogs/lyrics.py). It keeps what the sheet shows
+beyond the run's state (the song's id, title and names), re-draws the step message when the
+song changes (edits coalesced like the board's), and tells each writer once that it's their
+turn: a ping to only them, or a direct message in an anonymous song.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Hashable
+from typing import Any
+
+import discord
+
+from bot.app import ChorusBot
+from bot.cogs.errors import http_error
+from bot.core.activities import WriteStep
+from bot.core.debounce import Debouncer
+from bot.core.lyrics import current_writer, next_position, slots, song_lines, takes_turns
+from bot.core.lyrics_service import LyricsService
+from bot.store.records import RunRecord, SessionRecord
+from bot.ui.format import clock_and_relative
+from bot.ui.lyrics import SongInfo, fingerprint
+from bot.ui.steps.base import MessagePayload, StepScene
+from bot.ui.steps.write import WritePresenter
+
+log = logging.getLogger("chorus.lyrics")
+NONE = discord.AllowedMentions.none()
+RETRY = 0.5
+"""Seconds to look again when a turn's time is up but the runner hasn't moved it yet."""
+
+
+class LiveSongSheet:
+    """The sheets of the songs being written, their turn pings and turn timers."""
+
+    def __init__(self, bot: ChorusBot, service: LyricsService) -> None:
+        self.bot = bot
+        self.service = service
+        self.info: dict[tuple[int, int], SongInfo] = {}
+        self.presenter = WritePresenter(
+            info=lambda run_id, index: self.info.get((run_id, index)),
+            on_render=self._step_posted,
+            on_exit=self._step_closed,
+        )
+        bot.live.add_presenter(self.presenter)
+        self.sheets = Debouncer(bot.settings.board_edit_interval, self._refresh_key)
+        self._turn_timers: dict[int, asyncio.TimerHandle] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._announced: dict[int, int] = {}
+        self._ping_messages: dict[int, tuple[int, int]] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._shown: dict[tuple[int, int], str] = {}
+        """(run, step) -> what its step message shows now, so a refresh that would change
+        nothing (e.g. right after the step was posted) costs no edit."""
+        bot.privacy.on_forget(self._forget_member)
+
+    async def load(self) -> None:
+        """After a restart: remember the songs in progress and re-arm their turn timers."""
+        for run in await self.service.live_runs():
+            step = self.bot.runner.step(run)
+            if isinstance(step, WriteStep):
+                state = json.loads(run.step_state)
+                self._announced[run.id] = int(state.get("turn_no", 0))
+                await self.load_info(run, step)
+                self._arm_turn_timer(run.id, state)
+
+    def close(self) -> None:
+        self.sheets.close()
+        for timer in self._turn_timers.values():
+            timer.cancel()
+
+    async def load_info(self, run: RunRecord, step: WriteStep) -> SongInfo:
+        """Read again who the song's sheet names (after a line, a title, a /forget)."""
+        session = await self.bot.sessions.get(run.session_id)
+        people = await self.service.people(session, run, step)
+        info = SongInfo(people.song_id, people.title, people.names, people.opted_out)
+        self.info[(run.id, run.step_index)] = info
+        return info
+
+    def set_credit(self, user_id: int, named: bool) -> None:
+        """A member changed their credit setting: every sheet in progress follows it."""
+        for key, info in list(self.info.items()):
+            opted = set(info.opted_out)
+            (opted.discard if named else opted.add)(user_id)
+            self.info[key] = SongInfo(info.song_id, info.title, info.names, frozenset(opted))
+
+    async def _forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: songs in progress reload their names (the member's lines are now the
+        group's) and their sheets are shown again; finished steps' entries just go."""
+        live = {run.id: run for run in await self.service.live_runs()}
+        for key, info in list(self.info.items()):
+            if user_id not in info.names and user_id not in info.opted_out:
+                continue
+            run = live.get(key[0])
+            if run is None or run.step_index != key[1]:
+                del self.info[key]
+                continue
+            step = self.bot.runner.step(run)
+            if isinstance(step, WriteStep):
+                await self.load_info(run, step)
+                self._shown.pop(key, None)
+                self.request_sheet(run.id)
+
+    def _step_posted(self, scene: StepScene, payload: MessagePayload) -> None:
+        """The step message is being posted with `payload`: ping the first writer, and show
+        whatever the sheet has that the first posting didn't (names, the current writer)."""
+        self._shown[(scene.run.id, scene.index)] = fingerprint(payload)
+        self.request_sheet(scene.run.id, delay=0.0)
+
+    def _step_closed(self, scene: StepScene) -> None:
+        run_id = scene.run.id
+        self.sheets.forget(run_id)
+        self._shown.pop((run_id, scene.index), None)
+        timer = self._turn_timers.pop(run_id, None)
+        if timer is not None:
+            timer.cancel()
+        self._spawn(self._finish(scene))
+
+    async def _finish(self, scene: StepScene) -> None:
+        info = self.info.get((scene.run.id, scene.index))
+        if info is not None and info.song_id is not None:
+            await self.service.finish(info.song_id)
+        await self._delete_ping(scene.session, scene.run.id)
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def request_sheet(self, run_id: int, delay: float | None = None) -> None:
+        """Refresh the lyric sheet soon; edits are coalesced like the board's."""
+        self.sheets.request(run_id, delay)
+
+    async def _refresh_key(self, key: Hashable) -> None:
+        assert isinstance(key, int)
+        await self.refresh(key)
+
+    async def refresh(self, run_id: int) -> None:
+        lock = self._locks.setdefault(run_id, asyncio.Lock())
+        async with lock:
+            try:
+                await self._refresh(run_id)
+            except discord.HTTPException as error:
+                log.warning("lyric sheet refresh failed for run %s (%s)", run_id, http_error(error))
+
+    async def _refresh(self, run_id: int) -> None:
+        run = await self.service.run(run_id)
+        if run is None or not run.live:
+            return
+        step = self.bot.runner.step(run)
+        if not isinstance(step, WriteStep):
+            return
+        session = await self.bot.sessions.get(run.session_id)
+        await self.load_info(run, step)
+        state = json.loads(run.step_state)
+        if run.step_message_id is None:
+            self.request_sheet(run_id, delay=RETRY)  # the step message is still being posted
+            return
+        present = await self.service.present(session)
+        await self.service.record_timeouts(session, run, step, state)
+        scene = self.bot.live.scene(session, run, run.step_index)
+        payload = self.presenter.payload(scene, present)
+        self.sheets.mark_ran(run_id)
+        shown = fingerprint(payload)
+        if self._shown.get((run_id, run.step_index)) != shown:
+            edited = await self.bot.live.edit(
+                session, run.step_message_id, payload, what="the song sheet"
+            )
+            if edited:
+                self._shown[(run_id, run.step_index)] = shown
+        await self._announce(session, run, step, state, present)
+        self._arm_turn_timer(run_id, state)
+
+    async def _announce(
+        self,
+        session: SessionRecord,
+        run: RunRecord,
+        step: WriteStep,
+        state: dict[str, Any],
+        present: list[int],
+    ) -> None:
+        """Tell the writer once per turn: a ping to only them, or privately in an anonymous song.
+
+        When nobody is to write (the song is full, or turns aren't taken) the last ping goes.
+        """
+        if not takes_turns(step):
+            await self._delete_ping(session, run.id)
+            return
+        turn_no = int(state.get("turn_no", 0))
+        writer = current_writer(state, present)
+        lines = song_lines(state)
+        position = next_position(step, lines)
+        if position is None or writer is None:
+            await self._delete_ping(session, run.id)
+            return
+        if run.state != "running" or self._announced.get(run.id, 0) >= turn_no:
+            return
+        self._announced[run.id] = turn_no
+        slot = slots(step)[position]
+        where = f"**line {position + 1} of {step.total_lines}**" + (
+            f" ({slot.section})" if slot.section else ""
+        )
+        deadline = state.get("turn_deadline")
+        until = (
+            f" You have until {clock_and_relative(deadline)}."
+            if isinstance(deadline, int | float)
+            else ""
+        )
+        clue = ""
+        if step.turns == "hidden":
+            clue = " You'll see only the last word of the line before."
+        passing = " Passing is fine too." if step.pass_allowed else ""
+        await self._delete_ping(session, run.id)
+        if step.anonymous:
+            # A public ping would tie the writer to this line: tell them privately instead.
+            channel = self.bot.live.channel(session)
+            private = (
+                f"✍ It's your turn to write {where} in <#{channel.id}>. Press **Write my line** "
+                f"on the song there, or use `/line`.{until}{clue}{passing} Nobody else is told "
+                "it's you."
+            )
+            if await self._tell_privately(run.id, writer, private):
+                return
+            content = (
+                f"✍ <@{writer}>, it's your turn in the song. Press **Write my line** above, or "
+                "use `/line`. (I couldn't send you a direct message.)"
+            )
+        else:
+            content = (
+                f"✍ <@{writer}>, it's your turn to write {where}. Press **Write my line** on the "
+                f"song above, or use `/line`.{until}{clue}{passing}"
+            )
+        try:
+            message = await self.bot.live.channel(session).send(
+                content,
+                allowed_mentions=discord.AllowedMentions(
+                    users=[discord.Object(id=writer)],
+                    everyone=False,
+                    roles=False,
+                    replied_user=False,
+                ),
+            )
+        except discord.HTTPException as error:
+            log.warning(
+                "could not announce the turn in run %s (%s); lost: the ping to %s",
+                run.id,
+                http_error(error),
+                writer,
+            )
+            return
+        self._ping_messages[run.id] = (message.channel.id, message.id)
+
+    async def _tell_privately(self, run_id: int, user_id: int, text: str) -> bool:
+        """A direct message to the writer; False when it can't be delivered."""
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            message = await user.send(text, allowed_mentions=NONE)
+        except discord.HTTPException as error:
+            log.warning(
+                "could not DM the writer of run %s (%s); pinging in the channel instead",
+                run_id,
+                http_error(error),
+            )
+            return False
+        self._ping_messages[run_id] = (message.channel.id, message.id)
+        return True
+
+    async def _delete_ping(self, session: SessionRecord, run_id: int) -> None:
+        """Tidy away the last turn message (in the channel or the writer's DMs)."""
+        old = self._ping_messages.pop(run_id, None)
+        if old is None:
+            return
+        channel_id, message_id = old
+        with contextlib.suppress(discord.HTTPException):
+            await (
+                self.bot.get_partial_messageable(channel_id)
+                .get_partial_message(message_id)
+                .delete()
+            )
+
+    def _arm_turn_timer(self, run_id: int, state: dict[str, Any]) -> None:
+        """Look again just after the turn's deadline, when the runner has passed the turn on."""
+        old = self._turn_timers.pop(run_id, None)
+        if old is not None:
+            old.cancel()
+        deadline = state.get("turn_deadline")
+        if not isinstance(deadline, int | float):
+            return
+        delay = max(0.0, deadline - self.bot.clock().timestamp()) + RETRY
+        loop = asyncio.get_running_loop()
+        self._turn_timers[run_id] = loop.call_later(delay, self._turn_due, run_id)
+
+    def _turn_due(self, run_id: int) -> None:
+        self._turn_timers.pop(run_id, None)
+        self.request_sheet(run_id, delay=0.0)

@@ -1,0 +1,38 @@
+"""One-click step answers (`StepButton`): any kind's button that is a contribution and nothing more."""
+
+from __future__ import annotations
+
+import discord
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.errors import reply_ephemeral
+from bot.core.errors import Conflict
+from bot.ui.steps.base import StepButton
+
+
+class StepsCog(commands.Cog):
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        bot.register_family(StepButton, self.on_step_button)
+
+    async def on_step_button(self, interaction: discord.Interaction, item: StepButton) -> None:
+        session = await controls.session_by_id(interaction, item.session_id)
+        run = await self.bot.runner.live_run(session.id)
+        if run is None or run.id != item.run_id or run.step_index != item.step_index:
+            raise Conflict("That step has ended.")
+        await controls.ensure_joined(interaction, session)
+        outcome = await self.bot.runner.contribute(
+            item.run_id, item.step_index, interaction.user.id, item.action, {}
+        )
+        verb = "updated" if outcome.replaced else "saved"
+        await reply_ephemeral(interaction, f"✅ Thank you, your answer is {verb}.")
+        self.bot.live.request_board(session.id)
+        if outcome.update is not None:
+            await self.bot.live.apply(outcome.update)
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(StepsCog(bot))

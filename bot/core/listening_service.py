@@ -1,0 +1,434 @@
+"""Shared listening as a service: the session playlist and its caps, the media library and
+uploads, plays, and a member's reaction, reflection or vote on a listen or vote step.
+
+No Discord here: the cogs turn these results into messages. Every refusal is a domain error
+(bot.core.errors) whose text the member sees as it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.core.activities import ListenStep, VoteStep, localize
+from bot.core.clock import Clock
+from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.core.listening import ResolvedTrack, set_tracks, step_track
+from bot.core.media import UPLOADS, new_upload_name, probe_audio, resolve_media_path
+from bot.core.runner import ContributionOutcome, Runner
+from bot.core.text import clean_member_text
+from bot.core.vote import (
+    VoteChoice,
+    fixed_choices,
+    playlist_choices,
+    previous_choices,
+    vote_step_for,
+    winner,
+)
+from bot.store.media import (
+    MemberQuotaReached,
+    NominationRecord,
+    PlaylistFull,
+    PlayRecord,
+    TrackRecord,
+)
+from bot.store.records import RunRecord, SessionRecord
+from bot.store.store import Store
+
+PLAYLIST_MAX = 25  # what one vote menu can hold
+PER_MEMBER_MAX = 3
+AUDIO_SUFFIXES = {".mp3", ".ogg", ".opus", ".flac", ".wav", ".m4a", ".aac", ".mka", ".aiff"}
+OTHER_FILES_SHOWN = 30
+STEP_ENDED = "That step has ended."
+
+ShownName = Callable[[str | None], str]
+"""A stored display name made safe to show (empty when there is nothing to show)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Playlist:
+    """The session's playlist as a member may see it."""
+
+    nominations: list[NominationRecord]
+    hidden_credit: frozenset[int]
+    """Members who asked not to be credited."""
+    names: dict[int, str]
+    """Stored display names of the members who suggested songs (raw: the ui makes them inert)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file saved to the library."""
+
+    track: TrackRecord
+    file_name: str
+    """Its name under the media folder (what an activity's `file:` names)."""
+    duration: float | None
+    """Seconds, when the file says."""
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A song for the playlist, cleaned: one-line title (1-100), artist, link, note."""
+
+    title: str
+    artist: str
+    url: str | None
+    note: str | None
+
+
+def check_upload_size(size: int, limit_mb: int) -> None:
+    """Raises InvalidInput when a file of `size` bytes is over the upload limit (`limit_mb` MB);
+    the cog asks before downloading it, the library again on the bytes it got."""
+    if size > limit_mb * 1024 * 1024:
+        raise InvalidInput(
+            f"That file is {size / 1024 / 1024:.1f} MB; the limit is {limit_mb} MB. "
+            "Try a shorter piece or a more compressed format (MP3 or OGG)."
+        )
+
+
+def clean_link(url: str | None) -> str | None:
+    """A member's link, or None; raises InvalidInput unless it is one web address."""
+    link = (url or "").strip() or None
+    if link is not None and (
+        not link.lower().startswith(("https://", "http://")) or any(c.isspace() for c in link)
+    ):
+        raise InvalidInput("The link must be a web address starting with https://.")
+    return link
+
+
+class ListeningService:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        runner: Runner,
+        media_dir: Path,
+        shown_name: ShownName,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._runner = runner
+        self._media_dir = media_dir
+        self._shown_name = shown_name
+
+    def _now(self) -> float:
+        return self._clock().timestamp()
+
+    # ------------------------------------------------------------- the step
+
+    async def run(self, run_id: int) -> RunRecord | None:
+        return await self._store.runs.get(run_id)
+
+    async def live_runs(self) -> list[RunRecord]:
+        return await self._store.runs.all_live()
+
+    async def live_run_of(self, session_id: int) -> RunRecord | None:
+        return await self._store.runs.live_for_session(session_id)
+
+    async def live_step(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, Any]:
+        """The run and its step, while the run is live at `index`.
+
+        Raises Conflict when the step has ended, NotFound when the session is gone."""
+        run = await self._store.runs.get(run_id)
+        if run is None or not run.live or run.step_index != index:
+            raise Conflict(STEP_ENDED)
+        session = await self._session(run.session_id)
+        return session, run, self._runner.step(run)
+
+    async def _session(self, session_id: int) -> SessionRecord:
+        session = await self.session(session_id)
+        if session is None:
+            raise NotFound("That session no longer exists.")
+        return session
+
+    async def session(self, session_id: int) -> SessionRecord | None:
+        return await self._store.sessions.get(session_id)
+
+    # ------------------------------------------------------- what a card needs
+
+    async def hidden_credit(self, guild_id: int, user_ids: Sequence[int | None]) -> frozenset[int]:
+        """Those of `user_ids` who asked not to be credited."""
+        hidden = set()
+        for uid in {u for u in user_ids if u is not None}:
+            member = await self._store.members.get(guild_id, uid)
+            if member is not None and member.credit_opt_out:
+                hidden.add(uid)
+        return frozenset(hidden)
+
+    async def _names(self, guild_id: int, user_ids: Sequence[int | None]) -> dict[int, str]:
+        ids = sorted({u for u in user_ids if u is not None})
+        return await self._store.members.names(guild_id, ids) if ids else {}
+
+    async def choices_for(
+        self, session: SessionRecord, run: RunRecord, index: int
+    ) -> list[VoteChoice]:
+        """The choices of the vote step at `index`: its own, the answers of the step before, or
+        the session's playlist (credited by shown name, unless a member asked not to be)."""
+        step = self._runner.definition(run).steps[index]
+        assert isinstance(step, VoteStep)
+        if step.options:
+            return fixed_choices(step)
+        if step.choose_from == "previous":
+            earlier = await self._store.contributions.for_step(run.id, index - 1)
+            return previous_choices(earlier)
+        nominations = await self._store.media.playlist(session.id)
+        users = [n.user_id for n in nominations]
+        hidden = await self.hidden_credit(session.guild_id, users)
+        names = await self._names(session.guild_id, users)
+        shown = {uid: name for uid, raw in names.items() if (name := self._shown_name(raw))}
+        return playlist_choices(nominations, hidden, shown)
+
+    async def resolve_track(
+        self, session: SessionRecord, run: RunRecord, index: int
+    ) -> ResolvedTrack | None:
+        """The piece a listen step plays: its own, or the winner of the latest vote before it."""
+        activity = self._runner.definition(run)
+        step = activity.steps[index]
+        assert isinstance(step, ListenStep)
+        own = step_track(step)
+        if own is not None:
+            return own
+        vote_index = vote_step_for(activity, index)
+        if vote_index is None:
+            return None
+        votes = await self._store.contributions.for_step(run.id, vote_index)
+        top = winner(await self.choices_for(session, run, vote_index), votes)
+        return top.choice.track if top is not None else None
+
+    # ------------------------------------------------------------ contributing
+
+    async def react(
+        self, run_id: int, index: int, user_id: int, choice: int
+    ) -> ContributionOutcome:
+        """A member's reaction (its index among the step's reactions); replaces their earlier
+        one. Raises Conflict when the step has ended, InvalidInput for an unknown reaction."""
+        return await self._runner.contribute(
+            run_id, index, user_id, "reaction", {"reaction": choice}
+        )
+
+    async def reflect(
+        self, run_id: int, index: int, user_id: int, text: str, shared: bool
+    ) -> ContributionOutcome:
+        """A member's reflection after the music (shared with the group at the end, or not)."""
+        return await self._runner.contribute(
+            run_id, index, user_id, "reflection", {"text": text, "shared": shared}
+        )
+
+    async def choice(
+        self, session: SessionRecord, run: RunRecord, index: int, values: Sequence[str]
+    ) -> VoteChoice:
+        """The vote choice a member picked from the menu's selected `values`.
+
+        Raises InvalidInput when nothing was picked or the choice has left the list."""
+        if not values:
+            raise InvalidInput("Pick one of the choices in the menu.")
+        choices = {c.key: c for c in await self.choices_for(session, run, index)}
+        chosen = choices.get(str(values[0]))
+        if chosen is None:
+            raise InvalidInput("That choice is no longer on the list. Pick another one.")
+        return chosen
+
+    async def vote(
+        self, run_id: int, index: int, user_id: int, chosen: VoteChoice
+    ) -> ContributionOutcome:
+        """A member's vote; it replaces their earlier one until the vote ends."""
+        return await self._runner.contribute(
+            run_id, index, user_id, "vote", {"choice": chosen.key, "label": chosen.label}
+        )
+
+    # -------------------------------------------------------------- playlist
+
+    def suggestion(
+        self, title: str, artist: str | None, url: str | None, note: str | None
+    ) -> Suggestion:
+        """A member's song made safe to store. Raises InvalidInput (no title, not a web link)."""
+        clean_title = clean_member_text(title, 100, single_line=True)
+        if not clean_title:
+            raise InvalidInput("Give the song a title.")
+        return Suggestion(
+            title=clean_title,
+            artist=clean_member_text(artist or "", 100, single_line=True),
+            url=clean_link(url),
+            note=clean_member_text(note or "", 200, single_line=True) or None,
+        )
+
+    async def suggest(
+        self, session: SessionRecord, user_id: int, song: Suggestion
+    ) -> NominationRecord:
+        """Add a member's song to the session's playlist; the caps are checked in the same write
+        as the insert, so two members adding the 25th song at once can't both get in.
+
+        Raises Conflict when the playlist is full or the member already added their songs."""
+        try:
+            return await self._store.media.add_nomination(
+                session_id=session.id,
+                user_id=user_id,
+                title=song.title,
+                artist=song.artist,
+                url=song.url,
+                note=song.note,
+                now=self._now(),
+                playlist_max=PLAYLIST_MAX,
+                per_member_max=PER_MEMBER_MAX,
+            )
+        except PlaylistFull as full:
+            raise Conflict(
+                f"The playlist is full ({full.limit} songs). A facilitator can remove one."
+            ) from None
+        except MemberQuotaReached as quota:
+            raise Conflict(
+                f"You've already added {quota.limit} songs; leave room for the others. "
+                "A facilitator can remove one of yours if you'd like to swap."
+            ) from None
+
+    async def playlist(self, session: SessionRecord) -> Playlist:
+        nominations = await self._store.media.playlist(session.id)
+        users = [n.user_id for n in nominations]
+        return Playlist(
+            nominations=nominations,
+            hidden_credit=await self.hidden_credit(session.guild_id, users),
+            names=await self._names(session.guild_id, users),
+        )
+
+    async def remove(self, session: SessionRecord, entry: int) -> NominationRecord:
+        """Take entry #`entry` off the session's playlist. Raises NotFound when it isn't on it."""
+        nomination = await self._store.media.nomination(entry)
+        missing = NotFound(f"There's no entry #{entry} on this session's playlist.")
+        if nomination is None or nomination.session_id != session.id or nomination.removed_at:
+            raise missing
+        if not await self._store.media.remove_nomination(entry, self._now()):
+            raise missing  # removed by someone else meanwhile
+        return nomination
+
+    # ----------------------------------------------------------------- plays
+
+    async def play_for_step(self, run_id: int, index: int) -> PlayRecord | None:
+        return await self._store.media.play_for_step(run_id, index)
+
+    async def start_play(
+        self, session: SessionRecord, run: RunRecord, index: int, voice_problem: str | None
+    ) -> None:
+        """Once per step, when the countdown ends: record the play and how it is heard (in
+        voice unless `voice_problem` says why not, from the link, or from the text card).
+        A repeat (also after a restart) keeps the first record."""
+        if await self._store.media.play_for_step(run.id, index) is not None:
+            return
+        step = self._runner.definition(run).steps[index]
+        assert isinstance(step, ListenStep)
+        track = await self.resolve_track(session, run, index)
+        title = track.title if track else localize(step.title)
+        if track is not None and step.then:  # a set: every piece, in order
+            title = " · ".join([title, *(t.title for t in set_tracks(step))])[:300]
+        mode = "link" if track is not None and track.url else "text"
+        note: str | None = None
+        if track is not None and track.file:
+            if voice_problem is None:
+                mode, note = "voice", f"voice channel {session.voice_channel_id}"
+            else:
+                mode, note = "text", voice_problem[:300]
+        await self._store.media.record_play(
+            session_id=session.id,
+            run_id=run.id,
+            step_index=index,
+            title=title,
+            artist=track.artist if track else "",
+            url=track.url if track else None,
+            file_name=track.file if track else None,
+            nomination_id=track.nomination_id if track else None,
+            mode=mode,
+            note=note,
+            now=self._now(),
+        )
+
+    async def fell_back_to_text(self, run_id: int, index: int, why: str) -> None:
+        """Voice failed: a play recorded as heard in voice is now heard from the card."""
+        played = await self._store.media.play_for_step(run_id, index)
+        if played is not None and played.mode == "voice":
+            await self._store.media.update_play(played.id, mode="text", note=why[:300])
+
+    async def end_play(self, run_id: int, index: int) -> None:
+        await self._store.media.end_play(run_id, index, self._now())
+
+    async def summary(self, session: SessionRecord) -> tuple[list[PlayRecord], int]:
+        """The pieces heard in the session and how many songs were suggested."""
+        plays = await self._store.media.plays(session.id)
+        nominations = await self._store.media.playlist(session.id)
+        return plays, len(nominations)
+
+    # --------------------------------------------------------------- library
+
+    async def library(self, guild_id: int) -> tuple[list[TrackRecord], list[str]]:
+        """The server's uploaded tracks, and up to 30 other audio files in the media folder."""
+        tracks = await self._store.media.tracks(guild_id)
+        known = {t.file_name for t in tracks}
+        return tracks, await asyncio.to_thread(self._other_files, known)
+
+    def _other_files(self, known: set[str | None]) -> list[str]:
+        root = self._media_dir
+        if not root.is_dir():
+            return []
+        found = []
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix.lower() in AUDIO_SUFFIXES:
+                relative = path.relative_to(root).as_posix()
+                if relative not in known and not path.name.startswith("."):
+                    found.append(relative)
+            if len(found) >= OTHER_FILES_SHOWN:
+                break
+        return found
+
+    async def upload(
+        self,
+        guild_id: int,
+        user_id: int,
+        data: bytes,
+        file_name: str,
+        title: str | None,
+        artist: str | None,
+        limit_mb: int,
+    ) -> Upload:
+        """Save an uploaded audio file to the library under a new name.
+
+        Raises InvalidInput when it is larger than `limit_mb` MB (see check_upload_size) or
+        holds no playable audio (then nothing is kept)."""
+        check_upload_size(len(data), limit_mb)
+        folder = self._media_dir / UPLOADS
+        incoming = folder / f".incoming-{secrets.token_hex(8)}"
+        await asyncio.to_thread(_write, incoming, data)
+        try:
+            info = await probe_audio(incoming)
+            if info is None:
+                shown = clean_member_text(file_name, 80, single_line=True)
+                raise InvalidInput(
+                    f"`{shown}` isn't an audio file I can play: I looked inside it, and found "
+                    "no audio. Upload an MP3, OGG, FLAC, WAV or M4A file."
+                )
+            name = new_upload_name(info)
+            final = resolve_media_path(self._media_dir, name)
+            await asyncio.to_thread(incoming.rename, final)
+        finally:
+            if incoming.exists():
+                await asyncio.to_thread(incoming.unlink)
+        fallback = Path(file_name).stem.replace("_", " ")
+        piece = clean_member_text(title or info.title or fallback, 100, single_line=True)
+        by = clean_member_text(artist or info.artist or "", 100, single_line=True)
+        track = await self._store.media.add_track(
+            guild_id=guild_id,
+            title=piece or "Untitled",
+            artist=by,
+            file_name=name,
+            duration_seconds=info.duration,
+            uploaded_by=user_id,
+            now=self._now(),
+        )
+        return Upload(track, name, info.duration)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

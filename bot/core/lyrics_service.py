@@ -1,0 +1,301 @@
+"""Writing songs together as a service: lines, turns, removal, titles, credit and saved songs.
+
+No Discord here: the cogs turn these results into messages. A song event (a line, pass, edit,
+withdrawal or removal) is saved with its mirror in `song_lines` in ONE write, so the song's
+record never misses an event that the step counted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.activities import WriteStep, localize
+from bot.core.clock import Clock
+from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.core.lyrics import (
+    HARD_MAX_CHARS,
+    Slot,
+    current_writer,
+    hidden_clue,
+    next_position,
+    rotation,
+    slots,
+    song_lines,
+    takes_turns,
+    turn_refusal,
+)
+from bot.core.runner import ContributionOutcome, Runner
+from bot.core.text import clean_member_text
+from bot.store.records import RunRecord, SessionRecord
+from bot.store.songs import SongLineRecord, SongRecord, SongSpec, TimedOutTurn
+from bot.store.store import Store
+
+SONG_ENDED = "That song step has ended."
+SONGS_LISTED = 20
+
+
+@dataclass(frozen=True, slots=True)
+class SongPeople:
+    """Who a song's sheet names: its writers' and present members' stored names, and the
+    writers who asked to be credited as the group."""
+
+    song_id: int
+    title: str
+    names: dict[int, str]
+    opted_out: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class LineAsk:
+    """What the line form shows: the slot to write, and (hidden turns) the clue."""
+
+    step: WriteStep
+    slot: Slot
+    clue: str | None
+    hidden: bool
+    editing: str | None = None
+    """The writer's own words, when they change their line."""
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSong:
+    """A saved song as its lines and who wrote them (`lines`: position -> text and author)."""
+
+    song: SongRecord
+    slots: list[Slot]
+    lines: dict[int, dict[str, Any]]
+    names: dict[int, str]
+    opted_out: set[int]
+
+
+def structure(step: WriteStep) -> list[tuple[str, int]]:
+    """The step's sections as [name, line count] pairs (stored with the song)."""
+    sections: list[tuple[str, int]] = []
+    for slot in slots(step):
+        if slot.line_in_section == 1:
+            sections.append((slot.section, slot.section_lines))
+    return sections
+
+
+def your_words(payload: Mapping[str, Any]) -> str:
+    """A refused line's words, given back so the writer can copy them instead of losing them."""
+    fills = payload.get("fills")
+    words = " / ".join(str(f) for f in fills) if isinstance(fills, list) else payload.get("text")
+    if not isinstance(words, str) or not words.strip():
+        return ""
+    shown = clean_member_text(words, HARD_MAX_CHARS, single_line=True).replace("`", "ˋ")
+    return f"\nYour words, to copy and change: `{shown}`" if shown else ""
+
+
+class LyricsService:
+    def __init__(self, store: Store, clock: Clock, runner: Runner) -> None:
+        self._store = store
+        self._clock = clock
+        self._runner = runner
+
+    def _now(self) -> float:
+        return self._clock().timestamp()
+
+    # ------------------------------------------------------------ the step
+
+    async def run(self, run_id: int) -> RunRecord | None:
+        return await self._store.runs.get(run_id)
+
+    async def live_runs(self) -> list[RunRecord]:
+        return await self._store.runs.all_live()
+
+    async def live(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, WriteStep]:
+        """The session, run and write step, while the run is live at `index`.
+
+        Raises Conflict when the song step has ended."""
+        run = await self._store.runs.get(run_id)
+        if run is None or not run.live or run.step_index != index:
+            raise Conflict(SONG_ENDED)
+        step = self._runner.step(run)
+        session = await self._store.sessions.get(run.session_id)
+        if not isinstance(step, WriteStep) or session is None:
+            raise Conflict(SONG_ENDED)
+        return session, run, step
+
+    def writing(self, run: RunRecord) -> WriteStep:
+        """The live run's write step. Raises NotFound when it isn't on one."""
+        step = self._runner.step(run)
+        if not isinstance(step, WriteStep):
+            raise NotFound(
+                "We aren't writing a song right now; this works during a songwriting step."
+            )
+        return step
+
+    async def present(self, session: SessionRecord) -> list[int]:
+        """The members present now, in join order (the turn order)."""
+        return [a.user_id for a in await self._store.sessions.present(session.id)]
+
+    def spec(self, session: SessionRecord, run: RunRecord, step: WriteStep) -> SongSpec:
+        return SongSpec(
+            guild_id=session.guild_id,
+            session_id=session.id,
+            run_id=run.id,
+            step_index=run.step_index,
+            theme=localize(step.theme),
+            structure=json.dumps(structure(step)),
+            anonymous=step.anonymous,
+        )
+
+    async def song(self, session: SessionRecord, run: RunRecord, step: WriteStep) -> SongRecord:
+        """The song of the live write step (created the first time)."""
+        return await self._store.songs.of_step(self.spec(session, run, step), self._now())
+
+    async def people(self, session: SessionRecord, run: RunRecord, step: WriteStep) -> SongPeople:
+        song = await self.song(session, run, step)
+        authors = sorted(
+            {
+                int(a)
+                for line in song_lines(json.loads(run.step_state)).values()
+                if isinstance(a := line.get("author"), int)
+            }
+        )
+        present = await self.present(session)
+        names = await self._store.members.names(session.guild_id, sorted({*authors, *present}))
+        opted = await self._store.songs.opted_out(session.guild_id, authors)
+        return SongPeople(song.id, song.title, names, frozenset(opted))
+
+    # ------------------------------------------------------------ the forms
+
+    async def line_ask(self, run_id: int, index: int, user_id: int) -> LineAsk:
+        """The slot `user_id` would write now. Raises Conflict when the song is complete or it
+        is someone else's turn (the refusal says whose, unless the song is anonymous)."""
+        session, run, step = await self.live(run_id, index)
+        state = json.loads(run.step_state)
+        lines = song_lines(state)
+        position = next_position(step, lines)
+        if position is None:
+            raise Conflict("The song is complete: every line has been written. 🎶")
+        if takes_turns(step):
+            present = await self.present(session)
+            writer = current_writer(state, present)
+            if writer is not None and writer != user_id:
+                in_circle = user_id in rotation(state, present)
+                raise Conflict(turn_refusal(step, writer, in_circle))
+        hidden = step.turns == "hidden"
+        clue = hidden_clue(lines, position) if hidden else None
+        return LineAsk(step, slots(step)[position], clue, hidden)
+
+    async def edit_ask(self, run_id: int, index: int, user_id: int) -> LineAsk:
+        """The writer's own last line, to change. Raises Conflict once the next line is in."""
+        _, run, step = await self.live(run_id, index)
+        state = json.loads(run.step_state)
+        last = state.get("last") or {}
+        line = song_lines(state).get(int(last.get("pos", -1)))
+        if not last or line is None or last.get("writer") != user_id:
+            raise Conflict(
+                "You can change only your own line, and only until the next line is written."
+            )
+        slot = slots(step)[int(last["pos"])]
+        words = str(line.get("fill") or line.get("text") or "")
+        return LineAsk(step, slot, None, False, editing=words)
+
+    async def form_slot(self, run_id: int, index: int, position: int) -> Slot:
+        """The slot a line form was opened for. Raises Conflict if the song no longer has it."""
+        _, _, step = await self.live(run_id, index)
+        every = slots(step)
+        if not 0 <= position < len(every):
+            raise Conflict("That song has changed: this line is no longer there.")
+        return every[position]
+
+    # ------------------------------------------------------------ contributing
+
+    async def contribute(
+        self,
+        session: SessionRecord,
+        run: RunRecord,
+        step: WriteStep,
+        user_id: int,
+        display_name: str,
+        kind: str,
+        payload: Mapping[str, Any],
+    ) -> ContributionOutcome:
+        """Save one song event (line, pass, edit, withdraw, remove) and its `song_lines` mirror
+        in one commit. Raises InvalidInput (the step's refusal, with the writer's words given
+        back to copy) or Conflict (the step has ended)."""
+        try:
+            outcome = await self._runner.contribute(
+                run.id,
+                run.step_index,
+                user_id,
+                kind,
+                {**payload, "writer": user_id},
+                anonymous=step.anonymous and kind != "remove",
+                mirror=self._store.songs.mirror(self.spec(session, run, step), self._now()),
+            )
+        except InvalidInput as refused:
+            raise InvalidInput(refused.message + your_words(payload)) from None
+        if kind == "line" and not step.anonymous:
+            await self._store.members.remember_name(session.guild_id, user_id, display_name)
+        return outcome
+
+    async def record_timeouts(
+        self, session: SessionRecord, run: RunRecord, step: WriteStep, state: Mapping[str, Any]
+    ) -> None:
+        """Turns that ran out of time (in the run's state) become passes in the song's record."""
+        timeouts = state.get("timeouts") or []
+        if not timeouts:
+            return
+        the_slots = slots(step)
+        turns = []
+        for t in timeouts:
+            pos = int(t.get("pos", 0))
+            turns.append(
+                TimedOutTurn(
+                    turn_no=int(t.get("turn_no", 0)),
+                    position=pos,
+                    section=the_slots[pos].section if pos < len(the_slots) else "",
+                    user_id=t.get("user"),
+                    at=float(t.get("at", self._now())),
+                )
+            )
+        await self._store.songs.add_timeouts(self.spec(session, run, step), turns, self._now())
+
+    async def finish(self, song_id: int) -> None:
+        await self._store.songs.finish(song_id, self._now())
+
+    # ------------------------------------------------------------ saved songs
+
+    async def set_title(self, song_id: int, title: str) -> None:
+        await self._store.songs.set_title(song_id, title)
+
+    async def guild_song(self, guild_id: int | None, song_id: int) -> SongRecord:
+        """Song #`song_id` of this server. Raises NotFound when it isn't one of its songs."""
+        song = await self._store.songs.get(song_id)
+        if song is None or song.guild_id != guild_id:
+            raise NotFound(f"There's no song #{song_id} here. /song list shows them.")
+        return song
+
+    async def songs_in(self, guild_id: int) -> list[tuple[SongRecord, int]]:
+        """The server's latest songs with their line counts, newest first."""
+        rows = []
+        for song in await self._store.songs.in_guild(guild_id, SONGS_LISTED):
+            rows.append((song, len(await self._store.songs.lines(song.id))))
+        return rows
+
+    async def saved(self, song: SongRecord) -> SavedSong:
+        rows: list[SongLineRecord] = await self._store.songs.lines(song.id)
+        lines = {
+            r.position: {"text": r.text, "author": r.author_id}
+            for r in sorted(rows, key=lambda r: r.id)
+        }
+        shape = [(str(name), int(count)) for name, count in json.loads(song.structure)]
+        the_slots: list[Slot] = []
+        for number, (name, count) in enumerate(shape, 1):
+            for i in range(count):
+                the_slots.append(Slot(len(the_slots), name, number, i + 1, count, None))
+        authors = sorted({a for line in lines.values() if isinstance(a := line["author"], int)})
+        names = await self._store.members.names(song.guild_id, authors)
+        opted = await self._store.songs.opted_out(song.guild_id, authors)
+        return SavedSong(song, the_slots, lines, names, opted)
+
+    async def set_credit(self, guild_id: int, user_id: int, named: bool) -> None:
+        """Be named in song credits (`named`), or credited as part of "the group"."""
+        await self._store.songs.set_credit_opt_out(guild_id, user_id, not named)

@@ -1,0 +1,385 @@
+"""Scheduled sessions: the rules for creating, editing, cancelling and starting them, and
+members' reminder choices.
+
+No Discord here. What the schedule does on Discord (server events, reminder DMs, the Start
+message) goes through a `ScheduleOutlet` the bot attaches at start-up; the timer's work is
+`ScheduleWake`'s. Times are UTC timestamps in seconds unless a name says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.core.activities import Activity, localize
+from bot.core.clock import Clock
+from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
+from bot.core.guild_library import GuildLibrary
+from bot.core.guild_settings import GuildSettingsService
+from bot.core.reminders import check_minutes
+from bot.core.runner import Runner, RunUpdate
+from bot.core.schedule import Repeat, parse_when, require_future, zone
+from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
+from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake, utc
+from bot.core.scheduler import DeadlineScheduler
+from bot.core.session import SessionService, clean_title
+from bot.store.records import SessionRecord
+from bot.store.schedule import OccurrenceRecord as OccurrenceRecord
+from bot.store.schedule import SeriesRecord as SeriesRecord
+from bot.store.store import Store
+
+EVENTS_REFUSED = (
+    "I couldn't create the server event, so nothing was scheduled. Please give me the "
+    "**Manage Events** permission and try again."
+)
+EVENTS_FAILED = (
+    "Discord didn't accept the server event just now, so nothing was scheduled. Please try "
+    "again in a minute."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A session to schedule, checked but not stored: the facilitator confirms it first."""
+
+    guild_id: int
+    title: str
+    plan: str | None
+    repeat: Repeat
+    timezone: str
+    start: datetime  # aware, in `timezone`
+    duration_minutes: int
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.duration_minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What /session schedule edit changes; None leaves a field as it is."""
+
+    title: str | None = None
+    when: str | None = None
+    repeat: Repeat | None = None
+    plan: str | None = None
+    voice_channel_id: int | None = None
+    duration_minutes: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return all(
+            v is None
+            for v in (
+                self.title,
+                self.when,
+                self.repeat,
+                self.plan,
+                self.voice_channel_id,
+                self.duration_minutes,
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """An occurrence still ahead (or happening), its series, and how many are Interested
+    (None when not asked or unknown)."""
+
+    series: SeriesRecord
+    occurrence: OccurrenceRecord
+    interested: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """A scheduled session its facilitator started: the run's first update, if a plan ran."""
+
+    series: SeriesRecord
+    session: SessionRecord
+    update: RunUpdate | None
+
+
+def status_words(status: str) -> str:
+    """How a member reads an occurrence's status after "has": "been cancelled", ..."""
+    return {
+        "open": "already opened",
+        "started": "already begun",
+        "missed": "been marked missed",
+        "cancelled": "been cancelled",
+    }.get(status, "moved on")
+
+
+class ScheduleService:
+    """Scheduled sessions in every server, and the one timer that moves them along."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        sessions: SessionService,
+        runner: Runner,
+        library: GuildLibrary,
+        servers: GuildSettingsService,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._sessions = sessions
+        self._runner = runner
+        self._library = library
+        self._servers = servers
+        self.wake = ScheduleWake(store, clock, sessions)
+        self.timer = DeadlineScheduler(clock, self.wake.next_due, self.wake.on_due)
+
+    def attach(self, outlet: ScheduleOutlet) -> None:
+        """Where the schedule's Discord side goes (once the bot has it)."""
+        self.wake.attach(outlet)
+
+    @property
+    def outlet(self) -> ScheduleOutlet:
+        """Raises RuntimeError before the bot attached its outlet."""
+        return self.wake.outlet
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    # ------------------------------------------------------------------ plans
+
+    def plan_title(self, guild_id: int, plan: str | None) -> str | None:
+        """The planned activity's title in this server (its id when it is gone)."""
+        if not plan:
+            return None
+        activity = self._library.get(guild_id, plan)
+        return localize(activity.title) if activity is not None else plan
+
+    def check_plan(self, guild_id: int, plan: str | None) -> str | None:
+        """The plan's activity id, None for no plan. Raises NotFound for an unknown one."""
+        if plan is None or not plan.strip():
+            return None
+        if self._library.get(guild_id, plan) is None:
+            raise NotFound(
+                f"There's no activity called `{plan[:60]}`. Pick one of the suggestions "
+                "(/activity list shows them all)."
+            )
+        return plan
+
+    # ------------------------------------------------------------- reading
+
+    async def upcoming(
+        self, guild_id: int, limit: int, *, interest: bool = False
+    ) -> list[Upcoming]:
+        """Occurrences not over yet in this server, soonest first, with their series; with
+        `interest`, how many members marked each one's server event Interested."""
+        found = await self._store.schedule.upcoming_with_series(guild_id, limit)
+        counts = await self.outlet.interest_counts(guild_id) if found and interest else {}
+        return [
+            Upcoming(
+                series, occurrence, counts.get(occurrence.event_id) if occurrence.event_id else None
+            )
+            for series, occurrence in found
+        ]
+
+    # -------------------------------------------------------------- create
+
+    def draft(
+        self, guild_id: int, title: str, when: str, repeat: Repeat, plan: str | None, minutes: int
+    ) -> Draft:
+        """Check what a facilitator asked for. Raises InvalidInput (title, time) or NotFound
+        (plan) with what to type instead."""
+        timezone = self._servers.for_guild(guild_id).timezone
+        start = parse_when(when, self.now(), zone(timezone))
+        require_future(start, self.now())
+        return Draft(
+            guild_id=guild_id,
+            title=clean_title(title),
+            plan=self.check_plan(guild_id, plan),
+            repeat=repeat,
+            timezone=timezone,
+            start=start,
+            duration_minutes=minutes,
+        )
+
+    async def create(
+        self,
+        draft: Draft,
+        *,
+        channel_id: int,
+        voice_channel_id: int | None,
+        facilitator_id: int,
+    ) -> tuple[SeriesRecord, OccurrenceRecord]:
+        """Store the confirmed draft and create its server event.
+
+        Raises InvalidInput when its time passed while it waited for confirmation, and
+        UserFacingError when Discord refuses the event for lack of permission (nothing is left
+        scheduled then)."""
+        require_future(draft.start, self.now())
+        series, occurrence = await self._store.schedule.create_series(
+            guild_id=draft.guild_id,
+            channel_id=channel_id,
+            voice_channel_id=voice_channel_id,
+            facilitator_id=facilitator_id,
+            title=draft.title,
+            plan=draft.plan,
+            duration_minutes=draft.duration_minutes,
+            repeat=draft.repeat,
+            timezone=draft.timezone,
+            anchor_local=draft.start.replace(tzinfo=None).strftime(ANCHOR_FORMAT),
+            starts_at=draft.start.timestamp(),
+            ends_at=draft.end.timestamp(),
+            now=self.now().timestamp(),
+        )
+        try:
+            event_id = await self.outlet.create_event(series, occurrence)
+        except EventRefused as refused:
+            await self._store.schedule.withdraw(series.id, occurrence.id)
+            raise UserFacingError(EVENTS_REFUSED if refused.forbidden else EVENTS_FAILED) from None
+        await self._store.schedule.set_event(occurrence.id, event_id)
+        await self.timer.rearm()
+        return series, await self._store.schedule.occurrence(occurrence.id) or occurrence
+
+    # ---------------------------------------------------------------- edit
+
+    async def editable(
+        self, guild_id: int, occurrence_id: int
+    ) -> tuple[SeriesRecord, OccurrenceRecord]:
+        """An occurrence of this server that is still only scheduled.
+
+        Raises NotFound (not here) or Conflict (it opened, began, was missed or cancelled)."""
+        occurrence = await self._store.schedule.occurrence(occurrence_id)
+        series = await self._store.schedule.series(occurrence.series_id) if occurrence else None
+        if occurrence is None or series is None or occurrence.guild_id != guild_id:
+            raise NotFound(f"There's no scheduled session #{occurrence_id} here.")
+        if occurrence.status != "scheduled":
+            raise Conflict(
+                f"Session #{occurrence_id} has already {status_words(occurrence.status)}, "
+                "so it can't be changed. Use /session upcoming to see what's ahead."
+            )
+        return series, occurrence
+
+    async def edit(
+        self, guild_id: int, occurrence_id: int, changes: Changes
+    ) -> tuple[SeriesRecord, OccurrenceRecord]:
+        """Change a scheduled occurrence (and its series from it on) and its server event.
+
+        Raises InvalidInput (nothing to change, a bad time), NotFound or Conflict (see
+        `editable`; also when it moved on meanwhile)."""
+        series, occurrence = await self.editable(guild_id, occurrence_id)
+        if changes.empty:
+            raise InvalidInput("Tell me what to change: a title, a time, a plan, a channel…")
+        fields: dict[str, object] = {}
+        if changes.title is not None:
+            fields["title"] = clean_title(changes.title)
+        if changes.plan is not None:
+            fields["plan"] = self.check_plan(series.guild_id, changes.plan)
+        if changes.voice_channel_id is not None:
+            fields["voice_channel_id"] = changes.voice_channel_id
+        if changes.duration_minutes is not None:
+            fields["duration_minutes"] = changes.duration_minutes
+        if changes.repeat is not None:
+            fields["repeat"] = changes.repeat
+        starts_at = occurrence.starts_at
+        if changes.when is not None or changes.repeat is not None:
+            # A new time is read in the server's zone of today; a new rule keeps the old zone.
+            timezone = (
+                self._servers.for_guild(occurrence.guild_id).timezone
+                if changes.when
+                else series.timezone
+            )
+            tz = zone(timezone)
+            if changes.when is not None:
+                start = parse_when(changes.when, self.now(), tz)
+                require_future(start, self.now())
+            else:
+                start = utc(occurrence.starts_at).astimezone(tz)
+            starts_at = start.timestamp()
+            fields.update(
+                timezone=timezone,
+                anchor_local=start.replace(tzinfo=None).strftime(ANCHOR_FORMAT),
+                anchor_seq=occurrence.seq,
+            )
+        minutes = changes.duration_minutes or series.duration_minutes
+        edited = await self._store.schedule.edit(
+            occurrence.id, fields, starts_at, starts_at + 60 * minutes
+        )
+        if edited is None:
+            raise Conflict(f"Session #{occurrence_id} has just changed; try again.")
+        series, occurrence = edited
+        event_id = await self.outlet.update_event(series, occurrence)
+        if event_id is not None:
+            await self._store.schedule.set_event(occurrence.id, event_id)
+            occurrence = await self._store.schedule.occurrence(occurrence.id) or occurrence
+        await self.timer.rearm()
+        return series, occurrence
+
+    # -------------------------------------------------------------- cancel
+
+    async def cancel(
+        self, guild_id: int, occurrence_id: int, whole_series: bool
+    ) -> tuple[SeriesRecord, OccurrenceRecord, OccurrenceRecord | None]:
+        """Cancel an occurrence and remove its server event; a repeating series carries on
+        with its next occurrence (returned) unless `whole_series`.
+
+        Raises NotFound or Conflict (see `editable`; also when it moved on meanwhile)."""
+        series, occurrence = await self.editable(guild_id, occurrence_id)
+        stop = whole_series and series.repeat != "none"
+        if not await self._store.schedule.cancel(
+            occurrence.id, self.now().timestamp(), stop_series=stop
+        ):
+            raise Conflict(f"Session #{occurrence_id} has just changed; try again.")
+        await self.outlet.delete_event(occurrence)
+        following = None
+        if series.repeat != "none" and not whole_series:
+            following = await self.wake.schedule_next(series, occurrence)
+        await self.timer.rearm()
+        return series, occurrence, following
+
+    # ----------------------------------------------------------- reminders
+
+    async def remind(self, guild_id: int, user_id: int, minutes: int) -> None:
+        """Remind the member `minutes` before sessions they are interested in.
+
+        Raises InvalidInput outside 1 minute to a week."""
+        await self._store.schedule.set_optin(
+            guild_id, user_id, check_minutes(minutes), self.now().timestamp()
+        )
+        await self.timer.rearm()
+
+    async def stop_reminding(self, guild_id: int, user_id: int) -> bool:
+        """No more reminders for the member here; False when there were none."""
+        removed = await self._store.schedule.remove_optin(guild_id, user_id)
+        await self.timer.rearm()
+        return removed
+
+    # --------------------------------------------------------------- Start
+
+    async def start(self, occurrence_id: int, user_id: int, display_name: str) -> Started:
+        """The facilitator pressed Start: they join, and the planned activity (if any) begins.
+
+        Raises NotFound (gone, or its plan left the library) or Conflict (already begun,
+        missed, cancelled, or its session ended)."""
+        store = self._store.schedule
+        occurrence = await store.occurrence(occurrence_id)
+        series = await store.series(occurrence.series_id) if occurrence else None
+        if occurrence is None or series is None:
+            raise NotFound("That scheduled session no longer exists.")
+        if occurrence.status == "started":
+            raise Conflict("This session has already begun.")
+        if occurrence.status != "open" or occurrence.session_id is None:
+            raise Conflict(f"This session has {status_words(occurrence.status)}.")
+        session = await self._sessions.get(occurrence.session_id)
+        if session.status != "open":
+            raise Conflict("That session has ended.")
+        activity: Activity | None = None
+        if series.plan:
+            activity = self._library.get(series.guild_id, series.plan)
+            if activity is None:
+                raise NotFound(
+                    f"The planned activity `{series.plan[:60]}` is no longer in the library. "
+                    "Start another with /activity start."
+                )
+        await self._sessions.join(session, user_id, display_name)
+        update = await self._runner.start(session.id, activity) if activity else None
+        if not await store.transition(occurrence.id, ["open"], "started"):
+            raise Conflict("This session has already begun.")
+        await self.timer.rearm()
+        return Started(series=series, session=session, update=update)

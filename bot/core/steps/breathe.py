@@ -1,0 +1,78 @@
+"""The `breathe` step: a paced breathing or rhythm pattern, followed for a number of cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from bot.core.activity_fields import StepBase, Text, format_duration, format_error
+from bot.core.errors import InvalidInput
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+
+
+class BreatheStep(StepBase):
+    """Paced breathing, or a rhythm warm-up at a tempo."""
+
+    type: Literal["breathe"]
+    bpm: int | None = Field(default=None, ge=30, le=200)
+    """Tempo of a pulse to breathe or tap along to."""
+    beats_per_cycle: int = Field(default=4, ge=1, le=16)
+    """With bpm: beats in one cycle (one breath, or one bar)."""
+    inhale: float | None = Field(default=None, ge=1, le=15)
+    """Seconds breathing in."""
+    hold: float = Field(default=0, ge=0, le=15)
+    """Seconds holding after breathing in."""
+    exhale: float | None = Field(default=None, ge=1, le=20)
+    """Seconds breathing out."""
+    rest: float = Field(default=0, ge=0, le=15)
+    """Seconds resting after breathing out (box breathing)."""
+    cycles: int = Field(default=6, ge=1, le=60)
+    guidance: Text | None = None
+    """Said before starting: posture, 'breathe at your own pace if this does not suit you'."""
+
+    @model_validator(mode="after")
+    def _one_pace(self) -> BreatheStep:
+        paced = self.inhale is not None or self.exhale is not None
+        if self.bpm is None and not paced:
+            raise format_error("breathe", "give either bpm, or inhale and exhale seconds")
+        if self.bpm is not None and paced:
+            raise format_error("breathe", "give either bpm or inhale/exhale seconds, not both")
+        if paced and (self.inhale is None or self.exhale is None):
+            raise format_error("breathe", "give both inhale and exhale seconds")
+        if self.time_limit is not None and self.total_seconds > self.time_limit:
+            raise format_error(
+                "breathe",
+                "{cycles} cycles take {needed} but time_limit is {limit}",
+                cycles=self.cycles,
+                needed=format_duration(round(self.total_seconds)),
+                limit=format_duration(self.time_limit),
+            )
+        return self
+
+    @property
+    def cycle_seconds(self) -> float:
+        """Length of one cycle in seconds."""
+        if self.bpm is not None:
+            return self.beats_per_cycle * 60 / self.bpm
+        return (self.inhale or 0) + self.hold + (self.exhale or 0) + self.rest
+
+    @property
+    def total_seconds(self) -> float:
+        """Length of the whole exercise."""
+        return self.cycle_seconds * self.cycles
+
+
+class BreatheHandler(BaseStepHandler):
+    """Members may press "Done" when they have finished; auto steps move on when all have."""
+
+    kind = "breathe"
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        if kind != "done":
+            raise InvalidInput("Press Done when you have finished the breathing pattern.")
+        return {}
+
+
+KIND = StepKind(model=BreatheStep, handler=BreatheHandler, order=6)

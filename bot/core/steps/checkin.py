@@ -1,0 +1,93 @@
+"""The `checkin` step: a mood or wellbeing check-in on a scale (the rules of check-ins are in
+`bot/core/checkins.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, WithJsonSchema, model_validator
+
+from bot.core.activity_fields import (
+    FormatModel,
+    Slug,
+    StepBase,
+    Text,
+    Title,
+    Visibility,
+    format_error,
+)
+from bot.core.errors import InvalidInput
+from bot.core.scales import SCALE_SCHEMA, Scale
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+
+
+class Note(FormatModel):
+    """Whether a check-in asks for a short written note alongside the value."""
+
+    mode: Literal["off", "optional"] = "off"
+    """off: no note; optional: the member may add one."""
+    max_chars: int = Field(default=300, ge=10, le=1000)
+    """Longest note accepted."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_shorthand(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            return {"mode": "optional" if data else "off"}
+        if isinstance(data, str):
+            return {"mode": data}
+        return data
+
+
+_NOTE_SCHEMA = {
+    "anyOf": [{"enum": ["off", "optional"]}, {"type": "boolean"}, Note.model_json_schema()],
+    "description": "off, optional, or {mode: optional, max_chars: 300}.",
+}
+
+
+class Anchors(FormatModel):
+    """Words at the ends of a numeric scale, so 0 and 10 mean the same to everyone."""
+
+    low: Title
+    high: Title
+
+
+class CheckinStep(StepBase):
+    """A mood or wellbeing check-in on a scale, optionally with a note."""
+
+    type: Literal["checkin"]
+    question: Text
+    scale: Annotated[Scale, WithJsonSchema(SCALE_SCHEMA)]
+    anchors: Anchors | None = None
+    """Words for the ends of a 0-10 or SAM scale, e.g. {low: "heavy", high: "light"}."""
+    phase: Literal["before", "after", "any"] = "any"
+    """before/after check-ins with the same measure are compared to show a shift."""
+    measure: Slug | None = None
+    """Names what is measured (e.g. mood) so a before and an after check-in are paired."""
+    note: Annotated[Note, WithJsonSchema(_NOTE_SCHEMA)] = Note()
+    visibility_default: Visibility = "private"
+    """private: only the member sees their answer unless they share it."""
+    anonymous: bool = False
+    """true stores no user id at all (so there is no personal history either)."""
+
+    @model_validator(mode="after")
+    def _anchors_fit_scale(self) -> CheckinStep:
+        if self.anchors is not None and self.scale.kind not in ("0-10", "sam"):
+            raise format_error("anchors", "anchors only apply to the 0-10 and sam scales")
+        return self
+
+
+class CheckinHandler(BaseStepHandler):
+    """One answer (or pass) per member; the runner moves on when everyone present has one."""
+
+    kind = "checkin"
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        if kind not in ("checkin", "pass"):
+            raise InvalidInput("Answer this check-in with its buttons, or press Pass.")
+        return {}
+
+
+KIND = StepKind(model=CheckinStep, handler=CheckinHandler, order=2)

@@ -1,0 +1,60 @@
+"""The `goal` step: each member privately rates their own goals (1-5), sets one, or passes (the
+goal rules and service are in `bot/core/goals.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from bot.core.activity_fields import StepBase, Text
+from bot.core.errors import InvalidInput
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.store.records import ContributionRecord
+
+
+class GoalStep(StepBase):
+    """Each member privately rates how today went for their own goals (1-5), or sets a goal."""
+
+    type: Literal["goal"]
+    prompt: Text | None = None
+    """Said before rating, e.g. "Think back over today's session." Goals themselves stay private."""
+    offer_set: bool = True
+    """true: members without goals are offered a one-click "Set a goal" form."""
+
+
+CONTRIBUTION_KIND = "goal"
+"""The contribution kind of every answer to a goal step."""
+ANSWERS = ("rated", "set", "pass")
+"""What an answer says: the member rated their goals, set one, or passed."""
+
+
+def step_done(contribution: ContributionRecord) -> bool:
+    """This member is finished with the step: passed, set a goal, or rated every goal."""
+    return bool(contribution.payload.get("done"))
+
+
+def answer_payload(answer: str, done: bool = True) -> dict[str, Any]:
+    return {"answer": answer, "done": done}
+
+
+class GoalHandler(BaseStepHandler):
+    """One answer per member; complete when everyone present has rated all, set one, or passed."""
+
+    kind = "goal"
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        answer = payload.get("answer")
+        if kind != CONTRIBUTION_KIND or answer not in ANSWERS:
+            raise InvalidInput("Answer this step with its buttons: Rate my goals, or Pass.")
+        done = bool(payload.get("done", True))
+        return answer_payload(str(answer), done)
+
+    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        if not ctx.present:
+            return False
+        finished = {c.author_id for c in contributions if step_done(c)}
+        return bool(ctx.expected) and all(uid in finished for uid in ctx.expected)
+
+
+KIND = StepKind(model=GoalStep, handler=GoalHandler, order=8)

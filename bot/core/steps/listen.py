@@ -1,0 +1,205 @@
+"""The `listen` step: shared listening to a piece (or a set), with framing before and reflection
+after (the listening rules the cogs share are in `bot/core/listening.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from bot.core.activity_fields import (
+    FormatModel,
+    LongText,
+    StepBase,
+    Text,
+    TextShorthand,
+    Title,
+    Track,
+    TrackRef,
+    format_error,
+    localize,
+)
+from bot.core.errors import InvalidInput
+from bot.core.listening import (
+    AFTER,
+    COUNTDOWN,
+    PLAYING,
+    REFLECTION_MAX,
+    human_seconds,
+    phase,
+    set_duration,
+    time_left,
+)
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
+from bot.core.text import clean_member_text
+from bot.store.records import ContributionRecord
+
+
+class Reaction(TextShorthand):
+    """A one-tap reaction to a piece of music."""
+
+    label: Title
+    emoji: str | None = Field(default=None, max_length=16)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"label": data, "emoji": KNOWN_REACTION_EMOJI.get(data.lower())}
+        return data
+
+
+KNOWN_REACTION_EMOJI = {
+    "calm": "😌",
+    "moved": "🥹",
+    "energised": "⚡",
+    "energized": "⚡",
+    "nostalgic": "🕰️",
+    "unsettled": "🌀",
+    "hopeful": "🌱",
+    "sad": "💧",
+    "joyful": "☀️",
+    "tender": "🤍",
+    "restless": "🌪️",
+}
+DEFAULT_REACTIONS = ("calm", "moved", "energised", "nostalgic", "unsettled")
+
+
+def _default_reactions() -> list[Reaction]:
+    return [Reaction.model_validate(name) for name in DEFAULT_REACTIONS]
+
+
+class Reflection(FormatModel):
+    """What members are invited to share after listening."""
+
+    questions: list[Text] = Field(default_factory=list, max_length=5)
+    """Open questions answered in a short text."""
+    reactions: list[Reaction] = Field(default_factory=_default_reactions, max_length=10)
+    """One-tap reactions; an empty list turns them off."""
+
+
+class ListenStep(StepBase):
+    """Shared listening to one piece, with framing before and reflection after."""
+
+    type: Literal["listen"]
+    track: TrackRef
+    """The piece, or from_vote: the winner of the previous vote step."""
+    framing: LongText | None = None
+    """Said before the music starts: what to listen for, permission to just rest."""
+    countdown_seconds: int = Field(default=5, ge=0, le=60)
+    """A short countdown so everyone starts together."""
+    no_skip: bool = False
+    """true: the track cannot be skipped (the facilitator can still stop the step)."""
+    text_card: LongText | None = None
+    """Lyrics or a description, for members who are not in the voice channel."""
+    reflection: Reflection = Field(default_factory=Reflection)
+    volume: float = Field(default=1.0, ge=0.05, le=1.0)
+    """Voice playback level after loudness normalisation: 1 is full, 0.3 a quiet bed under
+    spoken guidance."""
+    then: list[Track] = Field(default_factory=list, max_length=9)
+    """A listening set: more pieces played right after `track`, back to back, with the
+    countdown only before the first. Every piece of a set needs its `duration`."""
+
+    @model_validator(mode="after")
+    def _set_is_timed(self) -> ListenStep:
+        if not self.then:
+            return self
+        if not isinstance(self.track, Track):
+            raise format_error(
+                "listen_set", "a set (then:) starts with a track of its own, not from_vote"
+            )
+        pieces = [self.track, *self.then]
+        if len({t.file is None for t in pieces}) > 1:
+            raise format_error(
+                "listen_set",
+                "a set (track and then:) is either all files (played in voice) or all links "
+                "and text cards; it mixes the two",
+            )
+        untimed = [str(n) for n, t in enumerate(pieces, 1) if not t.duration]
+        if untimed:
+            raise format_error(
+                "listen_set",
+                "every piece of a set (track and then:) needs a duration; missing for piece "
+                "{numbers} (1 is track:)",
+                numbers=", ".join(untimed),
+            )
+        return self
+
+
+class ListenHandler(BaseStepHandler):
+    """Countdown, piece, reflection; `no_skip` holds Next until the piece has ended."""
+
+    kind = "listen"
+
+    def one_answer_per_member(self, step: Any) -> bool:
+        # One reaction and one reflection each: the runner replaces by (author, kind).
+        return True
+
+    def enter(self, ctx: StepContext) -> Wake:
+        step: ListenStep = ctx.step
+        duration = set_duration(step)
+        starts_at = ctx.now + step.countdown_seconds
+        return Wake(
+            at=starts_at,
+            state={"phase": COUNTDOWN, "starts_at": starts_at, "duration": duration},
+        )
+
+    def on_wake(self, ctx: StepContext) -> Wake:
+        state = {k: v for k, v in ctx.state.items() if k != "wake_at"}
+        current = phase(ctx.state)
+        if current == COUNTDOWN:
+            duration = state.get("duration")
+            state["started_at"] = ctx.now
+            if isinstance(duration, int | float) and duration > 0:
+                state["phase"] = PLAYING
+                state["ends_at"] = ctx.now + float(duration)
+                return Wake(at=ctx.now + float(duration), state=state)
+            state["phase"] = AFTER
+            return Wake(at=None, state=state)
+        state["phase"] = AFTER
+        state["ended_at"] = ctx.now
+        return Wake(at=None, state=state)
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        step: ListenStep = ctx.step
+        if kind == "reaction":
+            reactions = step.reflection.reactions
+            index = payload.get("reaction")
+            if not isinstance(index, int) or not 0 <= index < len(reactions):
+                raise InvalidInput("That reaction isn't one of this step's choices.")
+            if phase(ctx.state) == COUNTDOWN:
+                raise InvalidInput("The music hasn't started yet. React once you've heard it.")
+            return {"reaction": index, "label": localize(reactions[index].label)}
+        if kind == "reflection":
+            text = clean_member_text(str(payload.get("text", "")), REFLECTION_MAX)
+            if not text:
+                raise InvalidInput("Your reflection was empty. A few words are plenty.")
+            return {"text": text, "shared": bool(payload.get("shared", False))}
+        raise InvalidInput("Take part in this step with its reaction or Reflect buttons.")
+
+    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        if phase(ctx.state) != AFTER or not ctx.present:
+            return False
+        answered = {c.author_id for c in contributions if c.author_id is not None}
+        return bool(ctx.expected) and all(uid in answered for uid in ctx.expected)
+
+    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
+        step: ListenStep = ctx.step
+        if not step.no_skip or phase(ctx.state) == AFTER:
+            return None
+        if not by_facilitator:
+            return "This piece is played to the end; only a facilitator can move the group on."
+        left = time_left(ctx.state, ctx.now)
+        if left is None:
+            return None  # nothing to time it by (no duration): don't hold the group
+        if left <= 0:
+            return None
+        return (
+            f"This piece is set to play without skipping: {human_seconds(left)} left. "
+            "Next works once it has ended; Stop ends the activity now if you need to."
+        )
+
+
+KIND = StepKind(model=ListenStep, handler=ListenHandler, order=3)

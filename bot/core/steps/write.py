@@ -1,0 +1,352 @@
+"""The `write` step: a song written together, one line per turn (the lyric rules the cogs share
+are in `bot/core/lyrics.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from bot.core.activity_fields import (
+    BLANK,
+    FormatModel,
+    LocalizedText,
+    StepBase,
+    Text,
+    Title,
+    TurnSeconds,
+    format_error,
+)
+from bot.core.errors import Conflict, InvalidInput
+from bot.core.lyrics import (
+    NotFoundLine,
+    State,
+    apply_event,
+    check_line,
+    current_writer,
+    is_full,
+    next_after,
+    next_position,
+    rotation,
+    slots,
+    song_lines,
+    takes_turns,
+    turn_refusal,
+)
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
+from bot.store.records import ContributionRecord
+
+
+class Section(FormatModel):
+    """One part of a song being written, e.g. a verse of 4 lines."""
+
+    name: Title
+    """verse, chorus, bridge, ... (free text)."""
+    lines: int = Field(ge=1, le=16)
+
+
+class Syllables(FormatModel):
+    """Allowed syllable count per line."""
+
+    min: int = Field(default=1, ge=1, le=30)
+    max: int = Field(default=30, ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Syllables:
+        if self.min > self.max:
+            raise format_error(
+                "syllables", "min ({min}) must not be above max ({max})", min=self.min, max=self.max
+            )
+        return self
+
+
+class Constraints(FormatModel):
+    """Rules each written line must follow."""
+
+    max_chars: int = Field(default=120, ge=10, le=500)
+    syllables: Syllables | None = None
+    rhyme_with_previous: bool = False
+    """The line's last word should rhyme with the previous line's."""
+
+
+class WriteStep(StepBase):
+    """Collaborative lyric writing, one line per turn."""
+
+    type: Literal["write"]
+    theme: Text
+    """The seed the group writes from."""
+    structure: list[Section] | None = Field(default=None, min_length=1, max_length=8)
+    """Sections in order; may be left out when a template gives the lines."""
+    turns: Literal["round_robin", "open", "hidden"] = "round_robin"
+    """round_robin: in order; open: anyone; hidden: a writer sees only the last word before."""
+    turn_seconds: TurnSeconds = 90
+    """How long each writer has for a line."""
+    pass_allowed: bool = True
+    strict: bool = True
+    """true: lines breaking the constraints are refused; false: they are flagged only."""
+    constraints: Constraints = Field(default_factory=Constraints)
+    template: list[Text] | None = Field(default=None, min_length=1, max_length=32)
+    """Lines with blanks (___) that writers fill in, one line per turn."""
+    anonymous: bool = False
+    """true: the song is saved without who wrote which line."""
+
+    @field_validator("template")
+    @classmethod
+    def _template_has_blanks(cls, lines: list[LocalizedText] | None) -> list[LocalizedText] | None:
+        for number, line in enumerate(lines or [], 1):
+            texts = [line] if isinstance(line, str) else list(line.values())
+            if not all(BLANK in text for text in texts):
+                raise format_error(
+                    "template",
+                    "template line {number} has no blank; mark the part to fill in with ___",
+                    number=number,
+                )
+        return lines
+
+    @model_validator(mode="after")
+    def _structure_fits(self) -> WriteStep:
+        if self.structure is None and self.template is None:
+            raise format_error(
+                "write", "a write step needs a structure (sections with line counts) or a template"
+            )
+        if self.structure is not None and self.template is not None:
+            planned = self.total_lines
+            if planned != len(self.template):
+                raise format_error(
+                    "write",
+                    "the structure has {planned} lines but the template has {templated}; "
+                    "they must match",
+                    planned=planned,
+                    templated=len(self.template),
+                )
+        if self.total_lines > 32:
+            raise format_error(
+                "write", "a song may have at most 32 lines; this one has {n}", n=self.total_lines
+            )
+        return self
+
+    @property
+    def total_lines(self) -> int:
+        """Lines the group will write."""
+        if self.structure is not None:
+            return sum(section.lines for section in self.structure)
+        return len(self.template or [])
+
+
+def _writer(payload: Mapping[str, Any]) -> int:
+    writer = payload.get("writer")
+    if not isinstance(writer, int):
+        raise InvalidInput("I couldn't tell who wrote that line.")
+    return writer
+
+
+def _raw(payload: Mapping[str, Any]) -> str | list[str]:
+    fills = payload.get("fills")
+    if isinstance(fills, list):
+        return [str(f) for f in fills]
+    return str(payload.get("text", ""))
+
+
+class WriteHandler(BaseStepHandler):
+    """Turn order, line checks and the folded song for `write` steps."""
+
+    kind = "write"
+
+    def one_answer_per_member(self, step: Any) -> bool:
+        return False
+
+    # ---------------------------------------------------------------- timers
+
+    def _start_turn(self, state: State, step: WriteStep, writer: int | None, now: float) -> Wake:
+        full = is_full(step, song_lines(state))
+        if not takes_turns(step) or full or writer is None:
+            state.update(turn=None if full or not takes_turns(step) else writer)
+            state["turn_deadline"] = None
+            return Wake(at=None, state=state)
+        state["turn"] = writer
+        state["turn_no"] = int(state.get("turn_no", 0)) + 1
+        state["turn_deadline"] = now + step.turn_seconds
+        return Wake(at=state["turn_deadline"], state=state)
+
+    def enter(self, ctx: StepContext) -> Wake:
+        step: WriteStep = ctx.step
+        state: State = {
+            "lines": {},
+            "order": list(ctx.present),
+            "turn": None,
+            "turn_no": 0,
+            "turn_deadline": None,
+            "last": None,
+            "timeouts": [],
+        }
+        first = ctx.present[0] if ctx.present else None
+        return self._start_turn(state, step, first, ctx.now)
+
+    def on_wake(self, ctx: StepContext) -> Wake:
+        """The writer's time ran out: their turn is recorded as passed and moves on."""
+        step: WriteStep = ctx.step
+        state: State = dict(ctx.state)
+        lines = song_lines(state)
+        position = next_position(step, lines)
+        writer = current_writer(state, ctx.present)
+        state["order"] = rotation(state, ctx.present)
+        if not takes_turns(step) or position is None:
+            return Wake(at=None, state=state)
+        if state.get("turn") is None:
+            # The writer used /forget, which took their id out of the state: nobody timed
+            # out, and the writer now first in the order gets a whole turn.
+            return self._start_turn(state, step, writer, ctx.now)
+        timeouts = list(state.get("timeouts", []))
+        timeouts.append(
+            {
+                "pos": position,
+                "turn_no": int(state.get("turn_no", 0)),
+                "user": None if step.anonymous else writer,
+                "at": ctx.now,
+            }
+        )
+        state["timeouts"] = timeouts[-64:]
+        following = next_after(state["order"], ctx.present, writer)
+        return self._start_turn(state, step, following, ctx.now)
+
+    # ---------------------------------------------------------------- checking
+
+    def _require_turn(self, ctx: StepContext, writer: int) -> None:
+        step: WriteStep = ctx.step
+        if not takes_turns(step):
+            return
+        now_writing = current_writer(ctx.state, ctx.present)
+        if now_writing is not None and writer != now_writing:
+            raise Conflict(
+                turn_refusal(step, now_writing, writer in rotation(ctx.state, ctx.present))
+            )
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        step: WriteStep = ctx.step
+        lines = song_lines(ctx.state)
+        position = next_position(step, lines)
+        writer = _writer(payload)
+        the_slots = slots(step)
+        if kind == "line":
+            if position is None:
+                raise Conflict("The song is complete: every line has been written. 🎶")
+            self._require_turn(ctx, writer)
+            expected = payload.get("expected_position")
+            if isinstance(expected, int) and expected != position:
+                shown, now = the_slots[min(expected, len(the_slots) - 1)], the_slots[position]
+                if takes_turns(step):
+                    raise Conflict(
+                        f"That was for {shown.label}, which has changed since you opened the "
+                        "form. Press **Write my line** again to see the line that's next."
+                    )
+                if shown.section != now.section or shown.section_number != now.section_number:
+                    raise Conflict(
+                        f"The {shown.section or 'section'} you wrote for is finished: someone "
+                        f"wrote its last line a moment ago. Next is {now.label}; press "
+                        "**Write my line** again."
+                    )
+                if shown.template != now.template:
+                    raise Conflict(
+                        f"Someone filled that line a moment ago. The next one is different: "
+                        f"press **Write my line** again for {now.label}."
+                    )
+            checked = check_line(step, the_slots[position], lines, _raw(payload))
+            return {
+                "pos": position,
+                "section": the_slots[position].section,
+                "text": checked.text,
+                "fill": checked.fill,
+                "syl": checked.syllables,
+                "flags": checked.flags,
+            }
+        if kind == "pass":
+            if not step.pass_allowed:
+                raise Conflict("Passing isn't part of this song; write a word or two if you can.")
+            if position is None:
+                raise Conflict("The song is complete: there's nothing left to pass.")
+            self._require_turn(ctx, writer)
+            return {"pos": position}
+        if kind in ("edit", "withdraw"):
+            last = ctx.state.get("last")
+            if not last:
+                raise Conflict("There's no line of yours to change.")
+            if last.get("writer") is None:
+                raise Conflict(
+                    "Lines in this anonymous song aren't linked to anyone, so they can't be "
+                    "changed. A facilitator can remove a line if needed."
+                )
+            line = lines.get(int(last["pos"]))
+            if last.get("writer") != writer or line is None or line.get("id") != last.get("id"):
+                raise Conflict(
+                    "You can change only your own line, and only until the next line is "
+                    "written. Speak to the facilitator if something needs to come out."
+                )
+            if kind == "withdraw":
+                return {"pos": int(last["pos"]), "line_id": int(last["id"])}
+            slot = the_slots[int(last["pos"])]
+            checked = check_line(step, slot, lines, _raw(payload))
+            return {
+                "pos": slot.position,
+                "line_id": int(last["id"]),
+                "text": checked.text,
+                "fill": checked.fill,
+                "syl": checked.syllables,
+                "flags": checked.flags,
+            }
+        if kind == "remove":
+            number = payload.get("number")
+            if not isinstance(number, int) or not 1 <= number <= step.total_lines:
+                raise InvalidInput(f"Give a line number from 1 to {step.total_lines}.")
+            line = lines.get(number - 1)
+            if line is None:
+                raise NotFoundLine(f"Line {number} hasn't been written (or was already removed).")
+            return {"pos": number - 1, "line_id": int(line["id"])}
+        raise InvalidInput("Use the Write my line button or /line to add to the song.")
+
+    # ---------------------------------------------------------------- after
+
+    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
+        step: WriteStep = ctx.step
+        state: State = dict(ctx.state)
+        state["order"] = rotation(state, ctx.present)
+        before = song_lines(state)
+        writer = (
+            contribution.author_id
+            if contribution.author_id is not None
+            else (current_writer(state, ctx.present) if takes_turns(step) else None)
+        )
+        lines = apply_event(
+            before, contribution.kind, contribution.payload, contribution.id, contribution.author_id
+        )
+        state["lines"] = {str(k): v for k, v in sorted(lines.items())}
+        kind = contribution.kind
+        if kind == "line":
+            state["last"] = {
+                "id": contribution.id,
+                "pos": int(contribution.payload["pos"]),
+                "writer": writer,
+            }
+        elif kind in ("withdraw", "remove"):
+            last = state.get("last")
+            if last and last.get("id") == contribution.payload.get("line_id"):
+                state["last"] = None
+        if kind in ("line", "pass") and takes_turns(step):
+            doing = current_writer(state, ctx.present)
+            following = next_after(state["order"], ctx.present, doing)
+            return self._start_turn(state, step, following, ctx.now)
+        if is_full(step, lines):
+            return self._start_turn(state, step, None, ctx.now)
+        if takes_turns(step) and state.get("turn_deadline") is None:
+            # A removal reopened a full song: turns start again.
+            following = current_writer(state, ctx.present)
+            return self._start_turn(state, step, following, ctx.now)
+        deadline = state.get("turn_deadline")
+        return Wake(at=deadline if isinstance(deadline, int | float) else None, state=state)
+
+    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        return is_full(ctx.step, song_lines(ctx.state))
+
+
+KIND = StepKind(model=WriteStep, handler=WriteHandler, order=4)

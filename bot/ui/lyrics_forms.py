@@ -1,0 +1,123 @@
+"""The forms of a write step: a line (one input per blank of a template line, prefilled when
+editing) and the facilitator's "remove a line"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.core.activities import WriteStep
+from bot.core.lyrics import HARD_MAX_CHARS, Slot, allowance, blanks
+from bot.ui import limits
+from bot.ui.forms import ChorusForm
+
+
+def line_items(
+    slot: Slot, clue: str | None, hidden: bool, default: str | None, limit: int = HARD_MAX_CHARS
+) -> list[discord.ui.Item[Any]]:
+    """The line form's contents: one input per blank (or one for the line), and whatever the
+    writer needs to read shown whole above them (a template or clue longer than a label).
+
+    `limit` is each input's character allowance, enforced by Discord while typing."""
+    count = blanks(slot.template)
+    if hidden:
+        prompt = f"The line before ends with “{clue}”" if clue else "You write the first line"
+    elif slot.template and count == 1:
+        prompt = "Fill in the blank"
+    else:
+        prompt = "Your line"
+    if slot.template:
+        shown = slot.template.replace("___", "…")
+    elif hidden:
+        shown = "Begin with that word, or answer it." if clue else "Start anywhere."
+    else:
+        shown = "One line; a single image is plenty."
+    items: list[discord.ui.Item[Any]] = []
+    above = [t for t in (prompt if len(prompt) > limits.LABEL_TEXT else "",) if t]
+    if len(shown) > limits.TEXT_INPUT_PLACEHOLDER:
+        above.append(shown)
+    if above:
+        items.append(discord.ui.TextDisplay(limits.cut("\n".join(above), limits.TEXT_DISPLAY)))
+    if len(prompt) > limits.LABEL_TEXT:
+        prompt = "Your line"
+    room = limits.MODAL_COMPONENTS - len(items)
+    parts = default.split(" / ") if default and count > 1 else [default or ""]
+    if count > room:
+        # More blanks than a form can hold inputs: one input, the parts between slashes.
+        value = default or None
+        allowed = limit * count + len(" / ") * (count - 1)
+        items.append(
+            discord.ui.TextInput(
+                custom_id="line",
+                label=limits.label(f"The {count} blanks, separated by /"),
+                placeholder=limits.placeholder(shown),
+                default=value,
+                max_length=min(limits.TEXT_INPUT_VALUE, max(allowed, len(value or ""))),
+                required=True,
+            )
+        )
+        return items
+    for index in range(max(1, count)):
+        value = (parts[index] if index < len(parts) else "") or None
+        items.append(
+            discord.ui.TextInput(
+                custom_id=f"line{index}" if count > 1 else "line",
+                label=limits.label(f"Blank {index + 1} of {count}" if count > 1 else prompt),
+                placeholder=limits.placeholder(shown),
+                default=value,
+                # An older line may be longer than today's allowance: never cut it off.
+                max_length=min(HARD_MAX_CHARS, max(limit, len(value or ""))),
+                required=True,
+            )
+        )
+    return items
+
+
+LINE_FORM = "form_line"
+REMOVE_FORM = "form_remove"
+
+
+class LineForm(ChorusForm):
+    """One line (or one input per blank of a template line); editing prefills the old words.
+
+    Answered through its custom_id by `LyricsCog.on_line_form` (bot/cogs/lyrics.py), with no timeout."""
+
+    def __init__(
+        self,
+        run_id: int,
+        step_index: int,
+        step: WriteStep,
+        slot: Slot,
+        *,
+        clue: str | None,
+        hidden: bool,
+        editing: str | None = None,
+    ) -> None:
+        title = f"Line {slot.position + 1}" + (f" · {slot.section}" if slot.section else "")
+        action = "edit" if editing is not None else "line"
+        super().__init__(
+            ("Edit " if editing is not None else "") + title,
+            LINE_FORM,
+            action,
+            run_id,
+            step_index,
+            slot.position,
+        )
+        # A strict step refuses a longer line, so the form stops the writer at the limit instead
+        # of letting them type words that would be thrown away; a guide (not strict) only flags.
+        limit = allowance(step, slot) if step.strict else HARD_MAX_CHARS
+        for item in line_items(slot, clue, hidden, editing, limit):
+            self.add_item(item)
+
+
+class RemoveForm(ChorusForm):
+    """The facilitator's "remove a line" form, answered by `LyricsCog.on_remove_form`."""
+
+    def __init__(self, run_id: int, step_index: int) -> None:
+        super().__init__("Remove a line", REMOVE_FORM, run_id, step_index)
+        self.add_item(
+            discord.ui.TextInput(
+                custom_id="number", label="Line number", placeholder="e.g. 3", max_length=3
+            )
+        )

@@ -1,0 +1,88 @@
+"""Adding a step kind is two files: the example `hum` kind (tests/steps_example) runs in the bot.
+
+The kind is defined only in the tests, registered the way shipped kinds are found, and taken
+through a real session in simcord: its card is posted, members press its button, the auto step
+completes and the activity moves on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import simcord
+
+from bot.app import ChorusBot
+from bot.core.activities import Catalog, activity_json_schema
+from bot.core.steps import step_type_names
+from bot.settings import Settings
+from tests.conftest import build_world, find_message, make_bot
+from tests.steps_example import HERE, kind_added
+
+
+@pytest.fixture
+def hum_kind() -> Iterator[None]:
+    with kind_added():
+        yield
+
+
+@pytest.fixture
+def hum_bot(hum_kind: None, settings: Settings) -> ChorusBot:
+    catalog = Catalog.load([HERE], settings.media_dir)
+    assert not catalog.errors, catalog.errors
+    return make_bot(settings, catalog)
+
+
+@pytest.fixture
+async def hum_env(hum_bot: ChorusBot) -> AsyncIterator[simcord.Env]:
+    environment = simcord.Env(hum_bot, check_errors=True)
+    await environment.start()
+    try:
+        yield environment
+    finally:
+        await environment.shutdown()
+        await hum_bot.store.close()
+
+
+def test_the_added_kind_reaches_the_model_schema_and_names(hum_kind: None, tmp_path: Path) -> None:
+    assert step_type_names()[-1] == "hum"
+    schema = activity_json_schema()
+    assert "HumStep" in schema["$defs"]
+    assert schema["$defs"]["HumStep"]["properties"]["type"]["const"] == "hum"
+    loaded = Catalog.load([HERE], tmp_path)
+    assert [step.type for step in loaded.activities["hum-circle"].steps] == ["hum", "prompt"]
+
+
+def test_without_the_package_the_kind_is_unknown(tmp_path: Path) -> None:
+    assert "hum" not in step_type_names()
+    loaded = Catalog.load([HERE], tmp_path)
+    assert "hum-circle" not in loaded.activities
+    assert any('got "hum"' in error.message for error in loaded.errors), loaded.errors
+
+
+async def test_a_session_runs_the_example_kind(hum_env: simcord.Env) -> None:
+    world = build_world(hum_env, members=2)
+    ana, ben = world.members
+    opened = await world.facilitator.slash(world.channel, "session start", title="Hum session")
+    assert "is open" in opened.response.content
+    for person in (ana, ben):
+        joined = await person.click(find_message(world.channel, "Hum session"), label="Join")
+        assert "You've joined" in joined.response.content
+    started = await world.facilitator.slash(world.channel, "activity start", activity="hum-circle")
+    assert "Starting **Hum circle**" in started.response.content
+
+    card = find_message(world.channel, "Hum together")
+    assert "Hum along: the first line of a song you love" in (card.embeds[0].description or "")
+    first = await ana.click(card, label="Hum")
+    assert first.ephemeral and "your answer is saved" in first.response.content
+    again = await ana.click(find_message(world.channel, "Hum together"), label="Hum")
+    assert "your answer is updated" in again.response.content
+
+    # The last member present hums: the auto step is complete and the activity moves on.
+    await ben.click(find_message(world.channel, "Hum together"), label="Hum")
+    after = find_message(world.channel, "After humming")
+    assert "How did that feel?" in (after.embeds[0].description or "")
+    closed = find_message(world.channel, "Hum together")
+    assert "We hummed together (2 of us)" in (closed.embeds[0].description or "")
+    assert not closed.components

@@ -1,0 +1,310 @@
+"""Ids already posted on servers keep working: every custom_id shape Chorus posts, written here
+literally as today's format, is posted in a message pointing at real rows; the bot restarts on the
+current code, and a click on each is answered by its handler.
+
+The ids are strings on purpose: if a button family changes how it builds its ids, the messages
+already on servers still carry these, so the new code must keep parsing them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+from simcord.actors import MemberActor
+
+from bot.core import activity_builder as builder
+from bot.core.activities import Catalog
+from bot.settings import Settings
+from bot.ui.activity_builder import draft_embed
+from tests.cogs.test_checkins import rows
+from tests.cogs.test_schedule import now, schedule
+from tests.cogs.test_session_flow import board, open_session
+from tests.conftest import World, find_message, restart
+
+GONE = "belongs to a feature that is no longer here"
+
+
+@dataclass(frozen=True)
+class Click:
+    """One posted id, who clicks it after the restart, and a piece of the handler's answer."""
+
+    custom_id: str
+    who: MemberActor
+    expect: str
+    values: tuple[str, ...] = ()  # for a select: the options offered and the one chosen first
+    embed: discord.Embed | None = None
+
+
+async def post(world: World, click: Click) -> discord.Message:
+    """A message with one component carrying the literal id, sent by the bot as on a server."""
+    channel = world.bot().get_channel(world.channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    view = discord.ui.View(timeout=None)
+    if click.values:
+        view.add_item(
+            discord.ui.Select(
+                custom_id=click.custom_id,
+                options=[discord.SelectOption(label=v, value=v) for v in click.values],
+            )
+        )
+    else:
+        view.add_item(discord.ui.Button(label="Posted earlier", custom_id=click.custom_id))
+    embed = click.embed if click.embed is not None else discord.utils.MISSING
+    return await channel.send(f"posted `{click.custom_id}`", embed=embed, view=view)
+
+
+def answer_text(result: object) -> str:
+    """Everything the interaction answered: a modal's title, a reply or edit, its follow-ups."""
+    parts: list[str] = []
+    modal = getattr(result, "modal", None)
+    if modal:
+        parts.append(f"modal: {modal.get('title', '')}")
+    messages = [getattr(result, "response", None), *getattr(result, "followups", [])]
+    for message in messages:
+        if message is None:
+            continue
+        parts.append(message.content or "")
+        for embed in message.embeds:
+            parts += [embed.title or "", embed.description or ""]
+    return "\n".join(parts)
+
+
+async def post_restart_click(
+    world: World, settings: Settings, catalog: Catalog, clicks: list[Click]
+) -> None:
+    """Post every id, restart the bot, then click each in order and check who answered."""
+    posted = [(click, await post(world, click)) for click in clicks]
+    await restart(world, settings, catalog)
+    for click, message in posted:
+        if click.values:
+            result = await click.who.select(message, [click.values[0]], custom_id=click.custom_id)
+        else:
+            result = await click.who.click(message, custom_id=click.custom_id)
+        text = answer_text(result)
+        assert result.acknowledged, f"{click.custom_id}: not answered"
+        assert GONE not in text, f"{click.custom_id}: {text}"
+        assert click.expect in text, f"{click.custom_id}: expected {click.expect!r} in {text!r}"
+
+
+async def start_walk(world: World) -> tuple[MemberActor, ...]:
+    """A session with five members joined, running test-posted-ids at its first step."""
+    extra = [world.guild.add_member(world.env.create_user(n)) for n in ("dee", "eli")]
+    people = (*world.members, *extra)
+    await open_session(world)
+    for person in people:
+        await person.click(board(world), label="Join")
+    await world.facilitator.slash(world.channel, "activity start", activity="test-posted-ids")
+    return people
+
+
+async def next_step(world: World) -> None:
+    moved = await world.facilitator.click(board(world), label="Next")
+    assert "Step" in (moved.response.content or ""), moved.response.content
+
+
+async def test_step_ids_posted_before_a_restart_are_answered(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    ana, ben, cai, dee, eli = await start_walk(world)
+    fran = world.facilitator
+    # Step 0, a 0-10 check-in with an optional note.
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:checkin:1:0:7", ana, "Before your first check-in"),
+            Click("chorus:consent:yes:1:0:7", ana, "Your answer is saved"),
+            Click("chorus:checkin:1:0:pass", ana, "You passed"),
+            Click("chorus:consent:no:1:0:3", ben, "No problem"),
+            Click("chorus:consent:yes:1:0:8", cai, "Your answer is saved"),
+        ],
+    )
+    ana_id = int(
+        str((await rows(world, "SELECT id FROM checkins WHERE user_id = ?", ana.id))[0][0])
+    )
+    cai_id = int(
+        str((await rows(world, "SELECT id FROM checkins WHERE user_id = ?", cai.id))[0][0])
+    )
+    await world.bot().store.checkins.get(cai_id)  # it exists: the ids below point at real rows
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:checkin:1:0:6", cai, "Your answer is updated"),
+            Click(f"chorus:checkin_note:{cai_id}", cai, "modal: A note with your check-in"),
+            Click(f"chorus:checkin_share:{cai_id}", cai, "Shared with the group"),
+            Click("chorus:checkin_tell:1", cai, "facilitator"),
+            Click("chorus:checkin:1:0:1", dee, "Before your first check-in"),
+            Click("chorus:consent:no:1:0:1", dee, "honest about how you are"),
+        ],
+    )
+    assert ana_id != cai_id
+    # Step 1, a two-part (sam) check-in.
+    await next_step(world)
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:checkin:1:1:6", cai, "energy"),
+            Click("chorus:checkin:1:1:6:4", cai, "Your answer is saved"),
+            Click("chorus:consent:yes:1:1:3:7", eli, "Your answer is saved"),
+            Click("chorus:consent:no:1:1:2", dee, "No problem"),
+        ],
+    )
+    # Step 2, goals: ana sets one first (she agreed to saving at the check-in).
+    await next_step(world)
+    saved = await ana.slash(world.channel, "goal set", text="sleep better")
+    assert "Your goal is saved" in (saved.response.content or "")
+    goal_id = int(str((await rows(world, "SELECT id FROM goals WHERE user_id = ?", ana.id))[0][0]))
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:goal:1:2:rate", ana, "How did today go for"),
+            Click(f"chorus:goal_rate:{goal_id}:1:2:4", ana, "Your answer:"),
+            Click(f"chorus:goal_rate:{goal_id}:1:2:pass", ana, "Your answer:"),
+            Click("chorus:goal:1:2:set", cai, "modal: Set a personal goal"),
+            Click("chorus:goal:1:2:pass", ben, "You passed on the goal check"),
+            Click("chorus:goal:1:2:set", dee, "Before your first goal"),
+            Click("chorus:goal_consent:no:step:1:2", dee, "no goal was saved"),
+            Click("chorus:goal_consent:yes:step:1:2", eli, "modal: Set a personal goal"),
+            Click("chorus:goal_consent:yes:cmd", eli, "modal: Set a personal goal"),
+            Click("chorus:goal_consent:no:cmd", dee, "no goal was saved"),
+        ],
+    )
+    # Steps 3 and 4, reflect and breathe.
+    await next_step(world)
+    await post_restart_click(
+        world, settings, catalog, [Click("chorus:reflect:1:3", ana, "modal: Your reflection")]
+    )
+    await next_step(world)
+    await post_restart_click(
+        world, settings, catalog, [Click("chorus:breathe:1:4", ana, "Well done")]
+    )
+    # Step 5, listening: its buttons come once the track has played.
+    await next_step(world)
+    await world.env.advance_time(30)
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:react:1:5:0", ana, "you reacted"),
+            Click("chorus:listenreflect:1:5", ben, "modal: After the music"),
+        ],
+    )
+    # Step 6, an open song.
+    await next_step(world)
+    write = find_message(world.channel, "P write")
+    shown = await ana.click(write, label="Write my line")
+    await ana.submit_modal(shown, {"line": "the kettle sings"})
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:lyrics:write:1:6", ben, "modal: Line 2"),
+            Click("chorus:lyrics:edit:1:6", ana, "modal: Edit Line 1"),
+            Click("chorus:lyrics:withdraw:1:6", ana, "Your line is withdrawn"),
+            Click("chorus:lyrics:pass:1:6", cai, "Passed"),
+        ],
+    )
+    # Step 7, a vote (a select).
+    await next_step(world)
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [Click("chorus:vote:1:7", ana, "Your vote is **Evening**", values=("o1", "o0"))],
+    )
+    # The board's controls, the facilitator's last.
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:board:leave:1", ana, "You've left"),
+            Click("chorus:board:join:1", ana, "You've joined"),
+            Click("chorus:board:pause:1", fran, "Paused"),
+            Click("chorus:board:resume:1", fran, "Resumed"),
+            Click("chorus:board:extend:1", fran, "Added 2 min"),
+            Click("chorus:board:next:1", fran, "Step 9 of 9"),
+            Click("chorus:board:stop:1", fran, "Activity stopped"),
+        ],
+    )
+
+
+async def test_checkin_now_and_consent_ids_posted_before_a_restart_are_answered(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    ana, ben, cai = world.members
+    dee, eli = (world.guild.add_member(world.env.create_user(n)) for n in ("dee", "eli"))
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:checkin_now:0-10:new:5", ana, "Before your first check-in"),
+            Click("chorus:consent:yes:now:0-10:new:5", ana, "Your answer is saved"),
+            Click("chorus:consent:no:now:0-10:new:2", ben, "No problem"),
+            Click("chorus:consent:yes:now:sam:new:5:5", cai, "Your answer is saved"),
+            Click("chorus:consent:yes:cmd", dee, "will be saved from now on"),
+            Click("chorus:consent:no:cmd", eli, "No problem"),
+        ],
+    )
+    found = await rows(world, "SELECT id FROM checkins WHERE user_id = ? ORDER BY id", ana.id)
+    checkin_id = int(str(found[0][0]))
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:checkin_now:0-10:new:7", ana, "Your answer is saved"),
+            Click("chorus:checkin_now:sam:new:3", ana, "energy"),
+            Click("chorus:checkin_now:sam:new:3:8", ana, "Your answer is saved"),
+            Click(f"chorus:checkin_now:0-10:change:{checkin_id}", ana, "How are you right now?"),
+            Click(f"chorus:checkin_now:0-10:r{checkin_id}:6", ana, "Your answer is updated"),
+            Click(f"chorus:checkin_now:sam:r{checkin_id}:6", ana, "energy"),
+            Click(f"chorus:checkin_now:sam:r{checkin_id}:6:2", ana, "Your answer is updated"),
+            Click(f"chorus:checkin_note:{checkin_id}", ana, "modal: A note with your check-in"),
+            Click(f"chorus:checkin_share:{checkin_id}", ana, "Shared with the group"),
+        ],
+    )
+
+
+async def test_command_ids_posted_before_a_restart_are_answered(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    ana, ben, _ = world.members
+    fran = world.facilitator
+    occurrence = await schedule(world, when="in 1 hour", plan="test-flow")
+    await world.env.advance_time(occurrence.starts_at - now(world).timestamp() + 1)
+    draft = builder.new_draft("our-start", "Our start", "A gentle start.", 10)
+    draft_message = draft_embed(builder.fenced(builder.render(draft)), "Our start", 0)
+    step = builder.step_from_form("prompt", {"title": "Arrive", "text": "Settle in."})
+    one_step = {**draft, "steps": [step]}
+    saved_draft = draft_embed(builder.fenced(builder.render(one_step)), "Our start", 1)
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click(f"chorus:schedule:start:{occurrence.id}", fran, "has begun"),
+            Click(
+                "chorus:draft_add:step",
+                fran,
+                "modal: Add a prompt step",
+                values=("prompt",),
+                embed=draft_message,
+            ),
+            Click("chorus:draft_pop:draft", fran, "steps: []", embed=saved_draft),
+            Click("chorus:draft_save:draft", fran, "Saved **Our start**", embed=saved_draft),
+            Click(f"chorus:forget:no:{ben.id}", ben, "Nothing was deleted"),
+            Click(f"chorus:forget:yes:{ana.id}", ana, "has been deleted"),
+        ],
+    )

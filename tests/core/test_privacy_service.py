@@ -1,0 +1,108 @@
+"""PrivacyService without Discord: a real store on both engines; the schedule check and the
+deletion are one write job."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import default_step_handlers
+from bot.core.errors import Conflict
+from bot.core.guild_settings import GuildSettingsService
+from bot.core.privacy import ACTIVE_SCHEDULE, PrivacyService
+from bot.core.runner import Runner
+from bot.core.session import SessionService
+from bot.settings import Settings
+from bot.store.store import Store
+
+GUILD, CHANNEL, ANA, BEN = 1, 2, 11, 12
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+async def privacy(store: Store, tmp_path: Path) -> PrivacyService:
+    servers = GuildSettingsService(store, clock, Settings(database_path=tmp_path / "unused.db"))
+    await servers.load()
+    return PrivacyService(store, Runner(store, clock, default_step_handlers()), clock, servers)
+
+
+async def lead_a_schedule(store: Store, user_id: int) -> int:
+    series, _ = await store.schedule.create_series(
+        guild_id=GUILD,
+        channel_id=CHANNEL,
+        voice_channel_id=None,
+        facilitator_id=user_id,
+        title="Circle",
+        plan=None,
+        duration_minutes=60,
+        repeat="weekly",
+        timezone="UTC",
+        anchor_local="2026-03-03T18:00:00",
+        starts_at=NOW.timestamp() + 86400,
+        ends_at=NOW.timestamp() + 90000,
+        now=NOW.timestamp(),
+    )
+    return series.id
+
+
+async def test_a_member_leading_an_active_schedule_is_asked_to_cancel_it_first(
+    store: Store, privacy: PrivacyService
+) -> None:
+    sessions = SessionService(store, clock)
+    session = await sessions.open(
+        guild_id=GUILD, channel_id=CHANNEL, title="Circle", facilitator_id=BEN
+    )
+    await sessions.join(session, ANA, "Ana")
+    await lead_a_schedule(store, ANA)
+    with pytest.raises(Conflict) as refused:
+        await privacy.forget(GUILD, ANA)
+    assert refused.value.message == ACTIVE_SCHEDULE
+    # Refused inside the job: nothing of theirs went.
+    assert [a.user_id for a in await sessions.present(session)] == [ANA]
+    assert (await privacy.export(GUILD, ANA))["member"] is not None
+
+
+async def test_the_purge_of_departed_members_forgets_them_regardless(
+    store: Store, privacy: PrivacyService
+) -> None:
+    series_id = await lead_a_schedule(store, ANA)
+    await SessionService(store, clock).remember_name(GUILD, ANA, "Ana")
+    assert await privacy.member_left(GUILD, ANA)
+    assert not await privacy.member_left(GUILD, ANA)  # already marked
+    report = await privacy.forget(GUILD, ANA, asked=False)
+    assert report.total > 0
+    assert (await privacy.export(GUILD, ANA))["member"] is None
+    series = await store.schedule.series(series_id)
+    assert series is not None and series.facilitator_id != ANA
+
+
+async def test_forgetters_run_after_the_deletion(store: Store, privacy: PrivacyService) -> None:
+    told: list[tuple[int, int]] = []
+
+    async def forgetter(guild_id: int, user_id: int) -> None:
+        told.append((guild_id, user_id))
+
+    privacy.on_forget(forgetter)
+    await privacy.forget(GUILD, BEN)
+    assert told == [(GUILD, BEN)]
+
+
+async def test_a_schedule_created_while_forget_runs_is_seen_by_the_forget(
+    store: Store, privacy: PrivacyService
+) -> None:
+    # Both at once: the schedule's write is queued first, so the forget (one job: check and
+    # delete) must see it and refuse; a check read before the job would have missed it.
+    created, forgot = await asyncio.gather(
+        lead_a_schedule(store, ANA), privacy.forget(GUILD, ANA), return_exceptions=True
+    )
+    assert isinstance(created, int)
+    assert isinstance(forgot, Conflict)
+    series = await store.schedule.series(created)
+    assert series is not None and series.facilitator_id == ANA

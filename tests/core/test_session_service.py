@@ -1,0 +1,62 @@
+"""SessionService without Discord: a real store on both engines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.app import default_step_handlers
+from bot.core.activities import Activity
+from bot.core.errors import Conflict
+from bot.core.runner import Runner
+from bot.core.session import SessionService
+from bot.store.store import Store
+
+GUILD, CHANNEL, FAY, ANA = 1, 2, 3, 11
+ACTIVITY = {
+    "id": "session-service-test",
+    "title": "Session service test",
+    "summary": "s",
+    "version": 1,
+    "duration_minutes": 5,
+    "steps": [
+        {"type": "prompt", "title": "One", "text": "hello"},
+        {"type": "prompt", "title": "Two", "text": "again"},
+    ],
+}
+
+
+def clock() -> datetime:
+    return datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+async def test_joining_remembers_the_name_and_only_counts_once(store: Store) -> None:
+    sessions = SessionService(store, clock)
+    session = await sessions.open(
+        guild_id=GUILD, channel_id=CHANNEL, title="Circle", facilitator_id=FAY
+    )
+    assert await sessions.find_in_channel(CHANNEL) == session
+    assert await sessions.find_in_channel(CHANNEL + 1) is None
+    assert await sessions.join(session, ANA, "Ana")
+    assert not await sessions.join(session, ANA, "Ana")
+    assert (await store.members.names(GUILD, [ANA])) == {ANA: "Ana"}
+    await sessions.end(session)
+    with pytest.raises(Conflict, match="ended"):
+        await sessions.join(await sessions.get(session.id), ANA)
+
+
+async def test_live_step_is_the_running_step_only(store: Store) -> None:
+    sessions = SessionService(store, clock)
+    runner = Runner(store, clock, default_step_handlers())
+    session = await sessions.open(
+        guild_id=GUILD, channel_id=CHANNEL, title="Circle", facilitator_id=FAY
+    )
+    update = await runner.start(session.id, Activity.model_validate(ACTIVITY))
+    found_session, run = await sessions.live_step(update.run.id, 0)
+    assert (found_session.id, run.id, run.step_index) == (session.id, update.run.id, 0)
+    await runner.advance(run.id, 0, by_facilitator=True)
+    with pytest.raises(Conflict, match="That step has ended"):
+        await sessions.live_step(run.id, 0)
+    with pytest.raises(Conflict, match="That step has ended"):
+        await sessions.live_step(run.id + 100, 0)

@@ -1,0 +1,65 @@
+"""The one registry of step kinds: models, handlers, presenters and the schema agree."""
+
+from __future__ import annotations
+
+import pkgutil
+import typing
+
+import pytest
+
+import bot.core.steps as core_steps
+import bot.ui.steps as ui_steps
+from bot.core.activities import Activity, activity_json_schema
+from bot.core.activity_models import step_types
+from bot.core.steps import step_handlers, step_kinds, step_type_names
+from bot.ui.steps import presenters
+
+SHIPPED = ["prompt", "checkin", "listen", "write", "reflect", "breathe", "vote", "goal"]
+
+
+def _modules(package: object) -> set[str]:
+    path = package.__path__
+    return {info.name for info in pkgutil.iter_modules(path)} - {"base"}
+
+
+def test_models_handlers_and_presenters_name_the_same_kinds() -> None:
+    kinds = step_kinds()
+    names = [kind.name for kind in kinds]
+    assert names == SHIPPED  # documentation order, as error messages and the schema list them
+    assert set(names) == _modules(core_steps) == _modules(ui_steps)
+    handlers = step_handlers()
+    shown = presenters()
+    for kind in kinds:
+        literal = typing.get_args(kind.model.model_fields["type"].annotation)
+        assert literal == (kind.name,)
+        assert kind.model.__module__ == f"bot.core.steps.{kind.name}"
+        assert handlers[kind.name].kind == kind.name
+        assert shown[kind.name].kind == kind.name
+        assert type(shown[kind.name]).__module__ == f"bot.ui.steps.{kind.name}"
+
+
+def test_the_activity_union_and_schema_derive_from_the_registry() -> None:
+    assert step_types() == tuple(kind.model for kind in step_kinds())
+    assert step_type_names() == SHIPPED
+    annotation = Activity.model_fields["steps"].annotation
+    (union,) = typing.get_args(annotation)
+    members = typing.get_args(typing.get_args(union)[0])
+    assert members == step_types()
+    mapping = activity_json_schema()["properties"]["steps"]["items"]
+    assert sorted(mapping["discriminator"]["mapping"]) == sorted(SHIPPED)
+
+
+def test_a_kind_module_must_be_named_by_its_type() -> None:
+    with pytest.raises(RuntimeError, match="named by its type"):
+        core_steps.add_package("tests.steps_example.misnamed")
+    assert step_type_names() == SHIPPED
+
+
+def test_a_kind_without_a_presenter_stops_the_presenters() -> None:
+    core_steps.add_package("tests.steps_example.core")
+    try:
+        with pytest.raises(RuntimeError, match="'hum' has no presenter"):
+            presenters()
+    finally:
+        core_steps.remove_package("tests.steps_example.core")
+    assert sorted(presenters()) == sorted(SHIPPED)

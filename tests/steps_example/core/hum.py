@@ -1,0 +1,35 @@
+"""An example step kind, `hum`, defined only in the tests: everyone hums a tune, then presses Hum.
+
+It is the whole of a kind's core side: the model (its `type` literal is the module's name), the
+handler (the rules) and `KIND`. Its presenter is `tests/steps_example/ui/hum.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from bot.core.activity_fields import StepBase, Text
+from bot.core.errors import InvalidInput
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+
+
+class HumStep(StepBase):
+    """Everyone hums a tune together; the step is done when everyone has pressed Hum."""
+
+    type: Literal["hum"]
+    tune: Text
+    """What to hum, e.g. "the first line of a song you love"."""
+
+
+class HumHandler(BaseStepHandler):
+    """One hum per member; complete when everyone present has hummed (the default)."""
+
+    kind = "hum"
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        if kind != "hum":
+            raise InvalidInput("Press Hum once you have hummed along.")
+        return {}
+
+
+KIND = StepKind(model=HumStep, handler=HumHandler)

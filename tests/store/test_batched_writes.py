@@ -1,0 +1,197 @@
+"""Hot writes in a group commit run together: one statement per table per batch, on both engines,
+with each member's outcome the same as if their write had run alone."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bot.store.checkins import NewCheckin, NoConsent
+from bot.store.engine import IntegrityError
+from bot.store.runs import Added, StepMoved
+from bot.store.store import Store
+from tests.engines import TestDatabase
+
+GUILD = 1
+
+
+async def _open_run(store: Store) -> tuple[int, int]:
+    session = await store.sessions.create(
+        guild_id=GUILD, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3, now=0
+    )
+    run = await store.runs.create(
+        session_id=session.id,
+        activity_id="a",
+        version_hash="h",
+        definition="{}",
+        now=0,
+        step_deadline=None,
+    )
+    return session.id, run.id
+
+
+def _answer(
+    store: Store,
+    session_id: int,
+    run_id: int,
+    user_id: int,
+    value: int | None,
+    *,
+    step_index: int = 0,
+    phase: str = "before",
+) -> Any:
+    """What CheckinService.answer_step asks of the store for one member (a coroutine)."""
+    passed = value is None
+    new = NewCheckin(
+        guild_id=GUILD,
+        user_id=user_id,
+        session_id=session_id,
+        run_id=run_id,
+        step_index=step_index,
+        scale="0-10",
+        phase=phase,
+        measure="mood",
+        value=value,
+        value2=None,
+        passed=passed,
+        created_at=10.0 + user_id,
+    )
+    return store.contributions.add_with(
+        run_id=run_id,
+        step_index=step_index,
+        author_id=user_id,
+        kind="pass" if passed else "checkin",
+        payload={},
+        now=10.0 + user_id,
+        replace=True,
+        replaces=("checkin", "pass"),
+        also=store.checkins.answer_job(new, consent_of=(GUILD, user_id), passed=passed),
+        with_step=True,
+        step_at_least=12,
+    )
+
+
+def _traced(store: Store) -> list[str]:
+    """Every statement the SQLite writer's connection runs from now on."""
+    statements: list[str] = []
+    conn: Any = store.db.writer.seam()
+    conn.raw.set_trace_callback(statements.append)
+    return statements
+
+
+async def test_a_batch_of_answers_is_one_insert_per_table_and_each_outcome_is_its_own(
+    engine: TestDatabase,
+) -> None:
+    store = Store(engine.url)
+    await store.open()
+    try:
+        session_id, run_id = await _open_run(store)
+        for user in range(1, 12):
+            await store.privacy.set_consent(GUILD, user, "agreed", 0)
+        await store.privacy.set_consent(GUILD, 20, "declined", 0)
+        statements = _traced(store) if not engine.is_postgres else []
+        before = store.db.writer.batches
+        outcomes = await asyncio.gather(
+            *(_answer(store, session_id, run_id, user, user % 10) for user in range(1, 11)),
+            _answer(store, session_id, run_id, 11, 3),  # 11 answers twice in the same batch
+            _answer(store, session_id, run_id, 11, 8),
+            _answer(store, session_id, run_id, 21, 5),  # never asked: nothing is stored
+            _answer(store, session_id, run_id, 20, None),  # said no, passes: no check-in row
+            _answer(store, session_id, run_id, 1, 4, step_index=1),  # not the run's step
+            return_exceptions=True,
+        )
+        assert store.db.writer.batches - before == 1, "all in one group commit"
+        answers, (first, again, unasked, declined_pass, wrong_step) = outcomes[:10], outcomes[10:]
+        for user, added in enumerate(answers, start=1):
+            assert isinstance(added, Added), added
+            assert added.record.author_id == user and not added.replaced
+            assert added.also is not None and added.also.value == user % 10
+        assert isinstance(first, Added) and isinstance(again, Added)
+        assert first.record.id == again.record.id  # the second replaced the first
+        assert again.also is not None and again.also.value == 8 and again.replaced
+        assert isinstance(unasked, NoConsent) and not unasked.declined
+        assert isinstance(declined_pass, Added) and declined_pass.also is None
+        assert isinstance(wrong_step, StepMoved)
+        # The step (12 contributions) came back to the batch's last new answer (and to the
+        # replacement that ran after it, as alone), not to every answer of the batch.
+        assert isinstance(declined_pass, Added) and len(declined_pass.step or []) == 12
+        assert len(again.step or []) == 12
+        assert all(isinstance(o, Added) and o.step is None for o in [*answers, first])
+
+        rows = await store.db.fetch_all(
+            "SELECT author_id, kind FROM contributions WHERE run_id = ? ORDER BY author_id",
+            (run_id,),
+        )
+        assert [(r[0], r[1]) for r in rows] == [
+            *((u, "checkin") for u in range(1, 12)),
+            (20, "pass"),
+        ]
+        stored = await store.checkins.for_session(session_id)
+        assert sorted((r.user_id, r.value) for r in stored) == [
+            *((u, u % 10) for u in range(1, 11)),
+            (11, 8),
+        ]
+        assert {r.id for r in stored} == {o.also.id for o in answers if isinstance(o, Added)} | {
+            again.also.id
+        }
+        if statements:
+            inserts = [s for s in statements if "INSERT INTO" in s]
+            assert sum("INSERT INTO contributions" in s for s in inserts) == 1, inserts
+            assert sum("INSERT INTO checkins" in s for s in inserts) == 1, inserts
+    finally:
+        await store.close()
+
+
+async def test_a_batch_the_database_refuses_is_redone_job_by_job(engine: TestDatabase) -> None:
+    store = Store(engine.url)
+    await store.open()
+    try:
+        session_id, run_id = await _open_run(store)
+        for user in range(1, 6):
+            await store.privacy.set_consent(GUILD, user, "agreed", 0)
+        before = store.db.writer.batches
+        outcomes = await asyncio.gather(
+            _answer(store, session_id, run_id, 1, 1),
+            _answer(store, session_id, run_id, 2, 2),
+            # A phase the schema's CHECK refuses: the batch's one INSERT fails as a whole.
+            _answer(store, session_id, run_id, 3, 3, phase="during"),
+            _answer(store, session_id, run_id, 4, 4),
+            return_exceptions=True,
+        )
+        assert store.db.writer.batches - before == 1
+        assert isinstance(outcomes[2], IntegrityError)
+        assert all(isinstance(outcomes[i], Added) for i in (0, 1, 3))
+        rows = await store.db.fetch_all(
+            "SELECT author_id FROM contributions WHERE run_id = ? ORDER BY author_id", (run_id,)
+        )
+        assert [r[0] for r in rows] == [1, 2, 4]  # nothing of member 3's answer is kept
+        stored = await store.checkins.for_session(session_id)
+        assert sorted(r.user_id for r in stored) == [1, 2, 4]
+    finally:
+        await store.close()
+
+
+async def test_joins_in_one_batch_are_one_insert_and_a_second_join_is_no_change(
+    engine: TestDatabase,
+) -> None:
+    store = Store(engine.url)
+    await store.open()
+    try:
+        session_id, _ = await _open_run(store)
+        assert await store.sessions.join(session_id, 1, 1.0)
+        statements = _traced(store) if not engine.is_postgres else []
+        before = store.db.writer.batches
+        results = await asyncio.gather(
+            store.sessions.join(session_id, 1, 2.0),  # already here
+            store.sessions.join(session_id, 2, 2.0),
+            store.sessions.join(session_id, 3, 2.0),
+            store.sessions.join(session_id, 3, 2.5),  # twice in the batch: the first counts
+        )
+        assert store.db.writer.batches - before == 1
+        assert results == [False, True, True, False]
+        present = await store.sessions.present(session_id)
+        assert sorted(a.user_id for a in present) == [1, 2, 3]
+        if statements:
+            assert sum("INSERT INTO attendance" in s for s in statements) == 1, statements
+    finally:
+        await store.close()
