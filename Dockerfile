@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     CHORUS_DATABASE_PATH=/data/chorus.db \
-    CHORUS_MEDIA_DIR=/data/media
+    CHORUS_MEDIA_DIR=/data/media \
+    CHORUS_HEALTH_FILE=/data/health.json
 
 # FFmpeg for voice playback of the facilitator's own audio files.
 RUN apt-get update \
@@ -29,8 +30,9 @@ RUN mkdir -p /data && chown chorus:chorus /data
 VOLUME ["/data"]
 USER chorus
 
-# The bot has no HTTP port; healthy means the process is alive and answering signals.
-HEALTHCHECK --interval=60s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, sys; os.kill(1, 0); sys.exit(0)"]
+# Healthy: the bot's gateway heartbeat file is fresh (it is rewritten while Discord is
+# connected) and the database answers a read. `chorus health` prints why when it isn't.
+HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["chorus", "health", "--max-age", "120", "--timeout", "5"]
 
 CMD ["chorus", "run"]

@@ -1,4 +1,5 @@
-"""`chorus run | validate | schema | db migrate | db status | db backup | db copy | demo`."""
+"""`chorus run | health | validate | schema | db migrate | db status | db backup | db copy |
+demo`."""
 
 from __future__ import annotations
 
@@ -32,6 +33,48 @@ def cmd_run(_: argparse.Namespace) -> int:
     from bot.runner_main import run_bot
 
     return run_bot(settings)
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """Healthy: a fresh gateway heartbeat from the running bot and one database read. Prints
+    one line; exit 0 when healthy, 1 when not (the Docker HEALTHCHECK)."""
+    import time
+
+    from bot.health import Unhealthy, read_heartbeat
+    from bot.store.database import StorageUnavailable
+    from bot.store.engine import DatabaseUrl
+    from bot.store.store import Store
+
+    settings = _settings_or_exit()
+    url = DatabaseUrl.parse(settings.database)
+
+    async def read_database() -> int:
+        if url.path is not None and not url.path.is_file():
+            raise Unhealthy(f"database: {_no_database(url.path)}")
+        store = Store(settings.database)
+        try:
+            await store.db.open()
+            return await store.db.version()
+        finally:
+            await store.close()
+
+    try:
+        beat = read_heartbeat(settings.health_file, max_age=args.max_age)
+        started = time.perf_counter()
+        version = asyncio.run(asyncio.wait_for(read_database(), args.timeout))
+        took = time.perf_counter() - started
+    except Unhealthy as exc:
+        print(f"unhealthy: {exc}")
+        return 1
+    except (StorageUnavailable, OSError, TimeoutError, ValueError) as exc:
+        print(f"unhealthy: database {url}: {exc or exc.__class__.__name__}")
+        return 1
+    age = max(0.0, time.time() - beat.at)
+    print(
+        f"healthy: gateway heartbeat {age:.0f} s ago (round trip {beat.latency * 1000:.0f} ms); "
+        f"database {url} at version {version}, read in {took * 1000:.0f} ms"
+    )
+    return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -71,7 +114,12 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "copy":
         return _db_copy(args.source, args.destination)
     settings = _settings_or_exit()
-    where = str(DatabaseUrl.parse(settings.database))
+    url = DatabaseUrl.parse(settings.database)
+    where = str(url)
+    if args.db_command != "migrate" and url.path is not None and not url.path.is_file():
+        # Opening would create an empty database: a backup of nothing that looks like success.
+        print(f"chorus: db {args.db_command}: {_no_database(url.path)}", file=sys.stderr)
+        return 1
 
     async def go() -> int:
         store = Store(settings.database)
@@ -101,6 +149,15 @@ def cmd_db(args: argparse.Namespace) -> int:
     except StorageUnavailable as exc:
         print(f"chorus: {exc}", file=sys.stderr)
         return 1
+
+
+def _no_database(path: Path) -> str:
+    """Why there is nothing to read at `path`, and the ways to point at the right file."""
+    return (
+        f"no database at {path.resolve()}. Run this from the Chorus folder, set "
+        "CHORUS_DATABASE_PATH (or database_path in config/chorus.yaml) to the bot's database "
+        "file, or create a new one with: chorus db migrate"
+    )
 
 
 def _db_copy(source: str, destination: str) -> int:
@@ -150,6 +207,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chorus", description="Chorus, the group-session bot.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start the bot (needs DISCORD_TOKEN)").set_defaults(func=cmd_run)
+    health = sub.add_parser(
+        "health", help="is the running bot healthy? (gateway heartbeat and a database read)"
+    )
+    health.add_argument(
+        "--max-age",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="oldest acceptable gateway heartbeat (default 120)",
+    )
+    health.add_argument(
+        "--timeout", type=float, default=5.0, metavar="SECONDS", help="for the database read"
+    )
+    health.set_defaults(func=cmd_health)
     validate = sub.add_parser("validate", help="check activity files and report every problem")
     validate.add_argument("paths", nargs="*", help="files or folders (default: activities_dirs)")
     validate.set_defaults(func=cmd_validate)

@@ -7,6 +7,7 @@ import logging
 
 import discord
 
+from bot.health import HealthFile
 from bot.logging_setup import setup_logging
 from bot.settings import Settings
 
@@ -30,6 +31,7 @@ def run_bot(settings: Settings) -> int:
     from bot.app import create_bot
 
     bot = create_bot(settings)
+    HealthFile(settings.health_file).watch(bot)  # for `chorus health`
     from bot.runtime import tune_garbage_collector
 
     tune_garbage_collector()
@@ -53,6 +55,14 @@ def run_bot(settings: Settings) -> int:
         log.error(
             "Discord refused the Server Members intent. Enable it for your bot under "
             "Bot > Privileged Gateway Intents in the developer portal."
+        )
+        return 1
+    except (OSError, TimeoutError) as error:
+        # aiohttp's connection errors are OSErrors: no network, DNS, a proxy that isn't there.
+        log.error(
+            "Can't reach Discord (%s). Check the internet connection (and discord.api_base or "
+            "discord.gateway_url if you set them), then start Chorus again.",
+            error.__class__.__name__,
         )
         return 1
     except KeyboardInterrupt:

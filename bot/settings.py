@@ -24,6 +24,8 @@ from pydantic import (
 )
 
 DEFAULT_CONFIG = Path("config/chorus.yaml")
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+"""The folder holding `bot/`: in a source checkout (`pip install -e .`), the project itself."""
 ENV_PREFIX = "CHORUS_"
 # CHORUS_* variables of the test and CI tooling, not settings (tests/engines.py, .ci/run).
 NOT_SETTINGS = frozenset(
@@ -154,6 +156,8 @@ class Settings(_Section):
     file at `database_path` (so the default is sqlite:///data/chorus.db)."""
     activities_dirs: tuple[Path, ...] = (Path("activities"),)
     media_dir: Path = Path("data/media")
+    health_file: Path = Path("data/health.json")
+    """Kept fresh by the running bot while its gateway is connected; read by `chorus health`."""
     facilitator_roles: tuple[str, ...] = ("Facilitator",)
     dev_guild_id: int | None = None
     timezone: str = "UTC"
@@ -231,15 +235,53 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
             field = key[len(section) + 1 :]
             if key.startswith(section + "_") and field in model.model_fields:
                 listed = "tuple" in str(model.model_fields[field].annotation)
-                overrides.setdefault(section, {})[field] = value.split(",") if listed else value
+                overrides.setdefault(section, {})[field] = _listed(value) if listed else value
                 break
         else:
             if key in Settings.model_fields and key not in sections and key != "token":
                 annotation = str(Settings.model_fields[key].annotation)
-                overrides[key] = value.split(",") if "tuple" in annotation else value
+                overrides[key] = _listed(value) if "tuple" in annotation else value
             else:
                 raise SettingsError(f"environment: {raw_key}: unknown setting")
     return overrides
+
+
+def _listed(value: str) -> list[str]:
+    """A comma-separated list: `"Lead, Therapist"` -> `["Lead", "Therapist"]` (no stray spaces,
+    no empty items), so a role written after ", " still matches."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def project_root(environ: Mapping[str, str], cwd: Path | None = None) -> Path:
+    """Where relative paths in the settings are resolved: the working folder when it holds
+    `config/chorus.yaml` (or CHORUS_CONFIG is set), else the source checkout Chorus runs from
+    when that holds it, else the working folder."""
+    here = (cwd or Path.cwd()).resolve()
+    if "CHORUS_CONFIG" in environ or (here / DEFAULT_CONFIG).is_file():
+        return here
+    if (PACKAGE_ROOT / DEFAULT_CONFIG).is_file():
+        return PACKAGE_ROOT
+    return here
+
+
+def _from_root(settings: Settings, root: Path, cwd: Path) -> Settings:
+    """Relative file settings resolved against `root` when it isn't the working folder."""
+    if root == cwd:
+        return settings
+
+    def at(path: Path) -> Path:
+        return path if path.is_absolute() else root / path
+
+    update: dict[str, Any] = {
+        "database_path": at(settings.database_path),
+        "media_dir": at(settings.media_dir),
+        "health_file": at(settings.health_file),
+        "activities_dirs": tuple(at(p) for p in settings.activities_dirs),
+    }
+    url = settings.database_url
+    if url and url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        update["database_url"] = f"sqlite:///{at(Path(url[len('sqlite:///') :]))}"
+    return settings.model_copy(update=update)
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -300,9 +342,17 @@ def _describe(error: Any) -> tuple[str, str]:
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read the YAML file (if any), apply environment overrides, validate once."""
+    """Read the YAML file (if any), apply environment overrides, validate once.
+
+    Run from another folder, the default config and relative paths (database, media,
+    activities) are those of the project Chorus runs from (`project_root`), so `chorus db
+    backup` from `~` never makes a new empty database there. Raises SettingsError.
+    """
     environ = os.environ if environ is None else environ
-    path = Path(environ.get("CHORUS_CONFIG", str(path or DEFAULT_CONFIG)))
+    cwd = Path.cwd().resolve()
+    root = cwd if path is not None else project_root(environ, cwd)
+    default = DEFAULT_CONFIG if root == cwd else root / DEFAULT_CONFIG
+    path = Path(environ.get("CHORUS_CONFIG", str(path or default)))
     data: dict[str, Any] = {}
     if path.exists():
         try:
@@ -338,4 +388,4 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         raise SettingsError(f"{source}: {loc}: {message}") from None
     if token:
         settings = settings.model_copy(update={"token": SecretStr(token.strip())})
-    return settings
+    return _from_root(settings, root, cwd)

@@ -62,8 +62,6 @@ def test_schema_matches_checked_in_file() -> None:
 
 def test_db_migrate_status_and_backup(tmp_path: Path) -> None:
     env = {"CHORUS_DATABASE_PATH": str(tmp_path / "c.db")}
-    status = run_cli("db", "status", env=env)
-    assert "version 0 of" in status.stdout and "pending: 0001_initial.sql" in status.stdout
     migrated = run_cli("db", "migrate", env=env)
     assert migrated.returncode == 0 and "0001_initial.sql" in migrated.stdout
     status = run_cli("db", "status", env=env)
@@ -107,3 +105,62 @@ def test_invalid_token_reports_login_failure_without_traceback(tmp_path: Path) -
     assert "login failed" in result.stderr
     assert "Traceback" not in result.stderr
     assert "not-a-real-token" not in result.stderr + result.stdout
+
+
+def test_db_status_and_backup_never_create_a_database(tmp_path: Path) -> None:
+    """Run from another folder at a database that isn't there: a clear error naming the path
+    and the fixes, exit 1, and no file made (before, an empty database was backed up)."""
+    elsewhere = tmp_path / "home"
+    elsewhere.mkdir()
+    missing = tmp_path / "nowhere" / "chorus.db"
+    env = {"CHORUS_DATABASE_PATH": str(missing)}
+    for args in (("db", "status"), ("db", "backup", "b.db")):
+        result = run_cli(*args, env=env, cwd=elsewhere)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"no database at {missing}" in result.stderr
+        assert "CHORUS_DATABASE_PATH" in result.stderr and "chorus db migrate" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not missing.exists() and not missing.parent.exists()
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_relative_paths_resolve_from_the_project_when_run_elsewhere(tmp_path: Path) -> None:
+    """From another folder, the default activities and a relative database path are the
+    project's; a path that isn't there says where it was looked for."""
+    elsewhere = tmp_path / "home"
+    elsewhere.mkdir()
+    ok = run_cli("validate", cwd=elsewhere)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert ok.stdout.strip().endswith("activities valid, 0 files with errors")
+    name = f"data/never-{os.getpid()}.db"
+    status = run_cli("db", "status", env={"CHORUS_DATABASE_PATH": name}, cwd=elsewhere)
+    assert status.returncode == 1
+    assert f"no database at {ROOT / name}" in status.stderr
+    assert not (ROOT / name).exists() and not (elsewhere / "data").exists()
+    missing = run_cli("validate", "activities", cwd=elsewhere)
+    assert missing.returncode == 1
+    assert f"looked in {elsewhere / 'activities'}" in missing.stdout
+
+
+def test_run_without_network_says_so_in_one_line(tmp_path: Path) -> None:
+    """Discord unreachable (here: nothing listens on the API's port): one line naming the
+    cause, exit 1, no traceback."""
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_cli(
+        "run",
+        env={
+            "DISCORD_TOKEN": "abc",
+            "CHORUS_DATABASE_PATH": str(tmp_path / "c.db"),
+            "CHORUS_DISCORD_API_BASE": f"http://127.0.0.1:{port}/api/v10",
+        },
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
+    assert len(errors) == 1, result.stderr
+    assert "Can't reach Discord" in errors[0] and "connection" in errors[0]
+    assert "Traceback" not in result.stderr

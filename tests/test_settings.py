@@ -104,3 +104,17 @@ def test_bad_values_are_described_in_our_words_not_pydantics() -> None:
             load_settings(environ={key: value})
         assert f"environment {key}: {expected}" in str(caught.value)
         assert "Input should be" not in str(caught.value)
+
+
+def test_comma_separated_lists_are_stripped(tmp_path: Path) -> None:
+    """`"Lead, Therapist"` is the roles Lead and Therapist (not `' Therapist'`, which never
+    matches a role); the same for lists inside a section."""
+    settings = load_settings(
+        tmp_path / "absent.yaml",
+        {
+            "CHORUS_FACILITATOR_ROLES": "Lead, Therapist , ,Peer leader",
+            "CHORUS_SERVERS_PROTECTED_ACTIVITIES": "sixty-minute-session, lyric-circle",
+        },
+    )
+    assert settings.facilitator_roles == ("Lead", "Therapist", "Peer leader")
+    assert settings.servers.protected_activities == ("sixty-minute-session", "lyric-circle")

@@ -14,6 +14,7 @@ from bot.core.errors import Conflict, NotFound
 from bot.core.runner import Runner, RunUpdate
 from bot.core.session import RunRecord, SessionRecord
 from bot.ui import limits
+from bot.ui.format import sentence
 
 if TYPE_CHECKING:
     from bot.app import ChorusBot
@@ -86,7 +87,7 @@ async def join(interaction: discord.Interaction, session: SessionRecord) -> None
             "the Leave button or /session leave.",
         )
     else:
-        await reply_ephemeral(interaction, f"You're already in **{session.title}**.")
+        await reply_ephemeral(interaction, sentence(f"You're already in **{session.title}**"))
 
 
 async def ensure_joined(interaction: discord.Interaction, session: SessionRecord) -> None:
@@ -107,7 +108,7 @@ async def leave(interaction: discord.Interaction, session: SessionRecord) -> Non
             interaction, f"You've left **{session.title}**. Thank you for coming; take care."
         )
     else:
-        await reply_ephemeral(interaction, f"You weren't in **{session.title}**.")
+        await reply_ephemeral(interaction, sentence(f"You weren't in **{session.title}**"))
 
 
 async def next_step(interaction: discord.Interaction, session: SessionRecord) -> None:
@@ -127,7 +128,9 @@ def _moved_text(bot: ChorusBot, run: RunRecord) -> str:
     if run.state == "finished":
         return f"That was the last step: **{localize(activity.title)}** is finished."
     step = activity.steps[run.step_index]
-    return f"⏭ Step {run.step_index + 1} of {len(activity.steps)}: **{localize(step.title)}**."
+    return sentence(
+        f"⏭ Step {run.step_index + 1} of {len(activity.steps)}: **{localize(step.title)}**"
+    )
 
 
 async def _control(

@@ -23,6 +23,7 @@ from bot.core.listening import COUNTDOWN, phase
 from bot.core.listening_service import ListeningService
 from bot.core.runner import RunUpdate
 from bot.store.records import RunRecord, SessionRecord
+from bot.ui.format import sentence
 from bot.ui.forms import FormValues, send_form
 from bot.ui.listening import REFLECT_FORM, ListenReflectForm, run_state, summary_lines
 from bot.ui.steps.listen import ListenPresenter, ListenReflectButton, ReactButton
@@ -130,6 +131,10 @@ class ListeningCog(commands.Cog):
         key = (run.id, run.step_index)
         if run.state == "paused":
             await self.voice.paused(session.guild_id, key)
+            if self._shown_phase.get(key) != "paused":
+                # The card's countdown would run on while the music waits: show the pause.
+                self._shown_phase[key] = "paused"
+                await self.redraw(session, run, run.step_index)
             return
         await self.voice.resumed(session.guild_id, key)
         await self.voice.ensure(session, run)
@@ -252,7 +257,8 @@ class ListeningCog(commands.Cog):
         verb = "is now" if outcome.replaced else "is"
         await reply_ephemeral(
             interaction,
-            f"🗳️ Your vote {verb} **{chosen.label}**. You can change it until the vote ends.",
+            sentence(f"🗳️ Your vote {verb} **{chosen.label}**")
+            + " You can change it while the vote is open.",
         )
         await self._after_contribution(session, outcome.update)
 

@@ -17,6 +17,7 @@ from bot.core.lyrics_service import LyricsService
 from bot.core.session import clean_title
 from bot.store.records import RunRecord, SessionRecord
 from bot.store.songs import SongRecord
+from bot.ui.format import sentence
 from bot.ui.lyrics import SongSheet, sections_of, song_embed, song_file, song_list_embed
 
 NONE = discord.AllowedMentions.none()
@@ -68,7 +69,9 @@ class SongCog(commands.Cog):
         else:
             song = await self.service.guild_song(interaction.guild_id, song_id)
             await self.service.set_title(song.id, clean)
-        await reply_ephemeral(interaction, f"🎶 Song #{song.id} is now called **{clean}**.")
+        await reply_ephemeral(
+            interaction, sentence(f"🎶 Song #{song.id} is now called **{clean}**")
+        )
 
     @song.command(name="list", description="Songs written together in this server")
     async def song_list(self, interaction: discord.Interaction) -> None:

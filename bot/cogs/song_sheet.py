@@ -24,6 +24,7 @@ from bot.core.debounce import Debouncer
 from bot.core.lyrics import current_writer, next_position, slots, song_lines, takes_turns
 from bot.core.lyrics_service import LyricsService
 from bot.store.records import RunRecord, SessionRecord
+from bot.ui.format import clock_and_relative
 from bot.ui.lyrics import SongInfo, fingerprint
 from bot.ui.steps.base import MessagePayload, StepScene
 from bot.ui.steps.write import WritePresenter
@@ -206,7 +207,9 @@ class LiveSongSheet:
         )
         deadline = state.get("turn_deadline")
         until = (
-            f" You have until <t:{int(deadline)}:R>." if isinstance(deadline, int | float) else ""
+            f" You have until {clock_and_relative(deadline)}."
+            if isinstance(deadline, int | float)
+            else ""
         )
         clue = ""
         if step.turns == "hidden":

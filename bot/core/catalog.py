@@ -12,7 +12,7 @@ import math
 import re
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
@@ -203,7 +203,8 @@ def _expand(paths: Iterable[Path], *, only_dirs: bool) -> list[Path | ActivityEr
                 found.append(path)
             else:
                 what = "folder" if only_dirs else "file or folder"
-                found.append(ActivityError(str(path), 1, 1, "", f"{what} not found"))
+                where = "" if path.is_absolute() else f" (looked in {Path.cwd() / path})"
+                found.append(ActivityError(str(path), 1, 1, "", f"{what} not found{where}"))
         except OSError as exc:
             found.append(ActivityError(str(path), 1, 1, "", f"cannot read: {exc.strerror}"))
     return found
@@ -212,32 +213,56 @@ def _expand(paths: Iterable[Path], *, only_dirs: bool) -> list[Path | ActivityEr
 def _load_many(
     items: list[Path | ActivityError], media_dir: Path
 ) -> tuple[list[Activity], list[ActivityError]]:
-    activities: dict[str, Activity] = {}
+    """Load in order; of several files with one id, the file named after the id (a shipped
+    activity is `<id>.yaml`) wins over any copy, whatever the alphabet says, else the first."""
+    loaded: list[_Loaded | ActivityError] = [
+        item if isinstance(item, ActivityError) else _load_one(item, media_dir) for item in items
+    ]
+    winners: dict[str, _Loaded] = {}
+    for entry in loaded:
+        if isinstance(entry, ActivityError) or entry.activity is None:
+            continue
+        key = entry.activity.id
+        current = winners.get(key)
+        if current is None or (_named_after(entry) and not _named_after(current)):
+            winners[key] = entry
     errors: list[ActivityError] = []
-    for item in items:
-        if isinstance(item, ActivityError):
-            errors.append(item)
+    for entry in loaded:
+        if isinstance(entry, ActivityError):
+            errors.append(entry)
             continue
-        loaded = _load_one(item, media_dir)
-        errors.extend(loaded.errors)
-        activity = loaded.activity
-        if activity is None:
+        errors.extend(entry.errors)
+        activity = entry.activity
+        if activity is None or winners[activity.id] is entry:
             continue
-        first = activities.get(activity.id)
-        if first is not None:
-            errors.append(
-                ActivityError(
-                    loaded.file,
-                    loaded.id_line,
-                    loaded.id_column,
-                    "id",
-                    f"duplicate id '{activity.id}': already defined in {first.source}; "
-                    "this file was skipped",
-                )
+        errors.append(
+            ActivityError(
+                entry.file,
+                entry.id_line,
+                entry.id_column,
+                "id",
+                f"duplicate id '{activity.id}': already defined in "
+                f"{winners[activity.id].file}; this file was skipped. Give it an id of its "
+                f"own, e.g. id: {_new_id(activity.id, Path(entry.file).stem, winners)}",
             )
-            continue
-        activities[activity.id] = activity
-    return [activities[key] for key in sorted(activities)], errors
+        )
+    activities = [w.activity for w in winners.values() if w.activity is not None]
+    return sorted(activities, key=lambda a: a.id), errors
+
+
+def _named_after(entry: _Loaded) -> bool:
+    return entry.activity is not None and Path(entry.file).stem == entry.activity.id
+
+
+def _new_id(taken: str, stem: str, winners: Mapping[str, object]) -> str:
+    """An id for a copy: its file's name when that is a free id, else `<id>-copy`, `-copy-2`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    if slug and slug != taken and slug not in winners:
+        return slug
+    candidate, n = f"{taken}-copy", 2
+    while candidate in winners:
+        candidate, n = f"{taken}-copy-{n}", n + 1
+    return candidate
 
 
 def _load_one(path: Path, media_dir: Path) -> _Loaded:

@@ -82,6 +82,9 @@ class StepFigure:
     step: str
     kind: str
     answered: int
+    expected: int = 0
+    """Who was asked: the attendance without the facilitator, unless they answered too (the
+    board's and auto-advance's count), never below `answered`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +154,10 @@ class CheckinService:
     async def step_of(self, run_id: int, step_index: int) -> tuple[SessionRecord, CheckinStep]:
         run = await self._store.runs.get(run_id)
         if run is None or not run.live or run.step_index != step_index:
-            raise Conflict("That check-in has ended, so answers can't be changed any more.")
+            raise Conflict(
+                "That check-in has ended, so its answer, note and sharing can't be changed any "
+                "more. What you saved stays saved."
+            )
         step = self._runner.step(run)
         if not isinstance(step, CheckinStep):
             raise Conflict("That step isn't a check-in.")
@@ -416,12 +422,18 @@ class CheckinService:
                 continue
             activity = self._runner.definition(run)
             step = activity.steps[count.step_index]
+            authors = {
+                c.author_id
+                for c in await self._store.contributions.for_step(count.run_id, count.step_index)
+            }
+            asked = attendance - {session.facilitator_id} | (attendance & authors)
             steps.append(
                 StepFigure(
                     activity=localize(activity.title),
                     step=localize(step.title),
                     kind=step.type,
                     answered=count.answered,
+                    expected=max(len(asked), count.answered),
                 )
             )
         records = await self._store.checkins.for_session(session.id)

@@ -24,6 +24,12 @@ GENERIC = (
 )
 
 
+INDENTATION_HINT = "check the indentation of this line against the one above"
+QUOTES_HINT = "text that contains ': ' must be in quotes"
+_KEY_THEN_TEXT = re.compile(r"^(\s*(?:- )?[^\s:#'\"][^:#]*?):[ \t]+(\S.*?)\s*$")
+"""`key: text` on one line (optionally a list item), for the quoted example in a hint."""
+
+
 class Mark(NamedTuple):
     """A 1-based line and column in the source text."""
 
@@ -84,6 +90,25 @@ def _found(text: str, mark: Mark) -> str:
     if not symbol:
         return f"the end of line {mark.line}"
     return f"'{symbol}' at {_here(mark)}" if symbol.strip() else f"a space at {_here(mark)}"
+
+
+def _colon_in_value(text: str, stopped: Mark) -> str:
+    """A ': ' where no key can start: inside text after `key: ` on the same line (the text
+    needs quotes, shown with the facilitator's own words), or a line indented under a value."""
+    lines = _lines(text)
+    line = lines[stopped.line - 1] if stopped.line - 1 < len(lines) else ""
+    before = line[: stopped.column - 1]
+    written = _KEY_THEN_TEXT.match(line)
+    if ": " in before and written is not None:
+        value = written.group(2).replace("\\", "\\\\").replace('"', '\\"')
+        example = f'{written.group(1).strip().removeprefix("- ")}: "{value}"'
+        if len(example) > 80:
+            example = 'title: "Step one: breathe"'
+        return f"{QUOTES_HINT}; write {example}"
+    return (
+        f"{INDENTATION_HINT}: a ': ' here can't start a key inside the text of the line "
+        f"above (or, if it belongs to the text, {QUOTES_HINT})"
+    )
 
 
 def _in_indentation(text: str, mark: Mark) -> bool:
@@ -154,11 +179,7 @@ def _describe(text: str, error: yaml.MarkedYAMLError) -> SyntaxProblem | None:
             f"'{cannot_start.group(1)}' can't start a value; put the whole value in quotes",
         )
     if "mapping values are not allowed" in problem:
-        return SyntaxProblem(
-            stopped,
-            "a ': ' here would start a mapping inside a value; put the whole value in "
-            'quotes (title: "a: b") or fix the indentation',
-        )
+        return SyntaxProblem(stopped, _colon_in_value(text, stopped))
     if "single document" in context or "another document" in problem:
         return SyntaxProblem(
             stopped,
@@ -211,7 +232,7 @@ def _describe(text: str, error: yaml.MarkedYAMLError) -> SyntaxProblem | None:
         return SyntaxProblem(
             stopped,
             f"found {found}, which does not line up with the {shape} that began at "
-            f"{_here(began)}; {fix}",
+            f"{_here(began)}; {INDENTATION_HINT} ({fix})",
         )
     if "simple key" in context:
         return SyntaxProblem(
@@ -221,4 +242,12 @@ def _describe(text: str, error: yaml.MarkedYAMLError) -> SyntaxProblem | None:
     return None
 
 
-__all__ = ["GENERIC", "Mark", "SyntaxProblem", "describe", "recognise"]
+__all__ = [
+    "GENERIC",
+    "INDENTATION_HINT",
+    "QUOTES_HINT",
+    "Mark",
+    "SyntaxProblem",
+    "describe",
+    "recognise",
+]

@@ -12,6 +12,8 @@ Adding a step kind is one function here, keyed by its custom id area.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import random
 import re
@@ -107,6 +109,15 @@ def controls_of(message: discord.Message) -> list[Control]:
         label = str(getattr(item, "label", "") or getattr(item, "placeholder", "") or "")
         found.append(Control(custom_id, label, kind, bool(item.disabled), options))
     return found
+
+
+def visible_to(message: discord.Message, member: MemberActor) -> bool:
+    """A private (ephemeral) reply is seen only by the person whose action it answers; before,
+    members tried each other's private buttons, failed, and never answered that step."""
+    if not message.flags.ephemeral:
+        return True
+    metadata = message.interaction_metadata
+    return metadata is not None and metadata.user.id == member.id
 
 
 def embed_text(message: discord.Message) -> str:
@@ -404,12 +415,31 @@ async def take_my_turn(turn: Turn) -> None:
 # -------------------------------------------------------------------------------------- crowd
 
 
+# How much longer than a tap an area's action takes: writing a few words, or a line of a song.
+SLOWER = {"reflect": 3.0, "listenreflect": 3.0, "lyrics": 3.0}
+# A breathe card says when the pattern ends ("... from <t:S:t> to <t:E:t>"): members follow
+# the pattern and press Done near its end, as a person would, not seconds after it appears.
+PATTERN_END = re.compile(r"runs from <t:\d+:t> to <t:(\d+):t>")
+DONE_BEFORE_END = (0.0, 6.0)
+
+
+def follows_until(message: discord.Message, area: str) -> float | None:
+    """When a member doing what this message asks is done with it (UTC seconds), if it says."""
+    if area != "breathe":
+        return None
+    found = PATTERN_END.search(embed_text(message))
+    return float(found[1]) if found else None
+
+
 class Crowd:
     """The simulated members of one channel, acting on the newest messages.
 
-    `pace` is the (min, max) real seconds a member takes to react to something new; the live demo
-    uses a few seconds, scripted runs (0, 0). Only one simcord action runs at a time: if the
-    person at the keyboard is mid-action, the member waits for the next pass.
+    `pace` is the (min, max) seconds a member takes to react to something new (longer to
+    write, see SLOWER; a breathing pattern is followed to near its end); the live demo uses a
+    few seconds, scripted runs (0, 0), which act at once. Times are read from `clock` (UTC
+    seconds; the demo passes simcord's virtual clock), against when a message was posted or
+    last edited. Each member's action holds `turns`, when given, so it never overlaps a click
+    from the page or a tick of the clock.
     """
 
     def __init__(
@@ -421,8 +451,12 @@ class Crowd:
         pace: tuple[float, float] = (0.0, 0.0),
         lookback: int = 12,
         strict: bool = False,
+        clock: Callable[[], float] = time.time,
+        turns: asyncio.Lock | None = None,
     ) -> None:
         self.channel = channel
+        self.clock = clock
+        self.turns = turns
         self.seed = seed
         self.pace = pace
         self.lookback = lookback
@@ -434,7 +468,6 @@ class Crowd:
         self.done: set[tuple[object, ...]] = set()
         self.memory: dict[int, dict[str, Any]] = {}
         self.actions = 0
-        self._due: dict[tuple[object, ...], float] = {}
 
     def add(self, member: MemberActor, *, areas: Collection[str] | None = None) -> None:
         """Add someone who acts only in `areas` (all known areas when None)."""
@@ -444,17 +477,21 @@ class Crowd:
     def _rng(self, member: MemberActor, *key: object) -> random.Random:
         return random.Random(":".join(str(k) for k in (self.seed, member.name, *key)))
 
-    def _ready(self, member: MemberActor, message: discord.Message, area: str) -> bool:
-        """With a pace, each member notices a new or changed message after their own delay."""
+    def due(self, member: MemberActor, message: discord.Message, area: str) -> float:
+        """When this member acts on this message (UTC seconds): after their own delay from
+        when it was posted or last edited, and not before they have followed a pattern."""
         if self.pace == (0.0, 0.0):
-            return True
+            return float("-inf")
         seen = message.edited_at or message.created_at
-        key = (member.id, message.id, area, seen)
-        now = time.monotonic()
-        if key not in self._due:
-            delay = self._rng(member, message.id, area, seen).uniform(*self.pace)
-            self._due[key] = now + delay
-        return now >= self._due[key]
+        rng = self._rng(member, message.id, area, seen)
+        at = seen.timestamp() + rng.uniform(*self.pace) * SLOWER.get(area, 1.0)
+        until = follows_until(message, area)
+        if until is not None:
+            at = max(at, until - rng.uniform(*DONE_BEFORE_END))
+        return at
+
+    def _ready(self, member: MemberActor, message: discord.Message, area: str) -> bool:
+        return self.clock() >= self.due(member, message, area)
 
     async def step(self) -> int:
         """One look at the channel: every member acts on whatever is ready. Returns actions."""
@@ -472,12 +509,15 @@ class Crowd:
                     allowed = self.areas.get(member.id)
                     if allowed is not None and area not in allowed:
                         continue
+                    if not visible_to(message, member):
+                        continue
                     if not self._ready(member, message, area):
                         continue
                     rng = self._rng(member, *controls[0].args[:3], area)
                     turn = Turn(self, member, message, controls, rng)
                     try:
-                        await act(turn)
+                        async with self.turns or contextlib.nullcontext():
+                            await act(turn)
                     except SetupError:
                         # Someone else's action is running: forget the attempt, retry next pass.
                         self.done.difference_update(turn.marked)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -45,9 +47,16 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--virtual-time-budget=5000",
     "--hide-scrollbars",
+    # The same pixels on every run: no GPU or LCD subpixel text, fixed scale and colour profile.
+    "--force-device-scale-factor=1",
+    "--force-color-profile=srgb",
+    "--disable-lcd-text",
+    "--font-render-hinting=none",
+    "--disable-features=PaintHolding",
 )
 WINDOW = (1100, 900)
-CHROMIUM_TIMEOUT = 90.0
+CHROMIUM_TIMEOUT = 240.0
+"""Seconds for one shot; generous, as a busy machine makes Chromium slow to start."""
 Echo = Callable[[str], None]
 
 
@@ -92,52 +101,104 @@ async def serve(
     world = await start_world(demo_settings(db, base=base))
     try:
         await open_session(world, LIVE_TITLE)
-        crowd = Crowd(world.channel, world.members, seed=seed, pace=pace)
+        turns = asyncio.Lock()
+        crowd = Crowd(
+            world.channel,
+            world.members,
+            seed=seed,
+            pace=pace,
+            clock=lambda: world.env.now().timestamp(),
+            turns=turns,
+        )
         async with preview_of(world, world.people, port) as preview:
-            wait_turn_for_page_actions(world, preview)
+            page_actions_take_turns(preview, turns)
+            redraw_relative_times(preview)
             echo(banner(preview.url, world, db))
-            await live(world, crowd, preview)
+            await live(world, crowd, preview, turns)
     finally:
         await world.close()
     return 0
 
 
-def wait_turn_for_page_actions(world: DemoWorld, preview: Preview) -> None:
-    """Let a click in the page wait for a member's action in progress instead of failing.
+def page_actions_take_turns(preview: Preview, turns: asyncio.Lock) -> None:
+    """A click in the page waits its turn behind a member's action or a clock tick.
 
-    simcord runs one operation at a time. The members' loop retries when the page is busy, but
-    the page gives up on an action that collides ("outcome uncertain"), so page actions wait
-    here, at most a second, until no operation runs. Nothing is awaited between the check and
-    simcord claiming the operation, so the page's action is next.
+    simcord runs one operation at a time and refuses an overlapping one; the page reports a
+    refused action as "Action outcome uncertain", greys out every button and saves nothing.
+    So every operation the demo starts (each member's action, each clock tick) and every page
+    action hold `turns` (an asyncio.Lock, served first come, first served) while they run.
     """
     original = preview._action
 
-    async def when_free(context_id: str | None, body: Mapping[str, Any]) -> dict[str, Any]:
-        for _ in range(100):
-            if getattr(world.env, "_operation_task", None) is None:
-                break
-            await asyncio.sleep(0.01)
-        return await original(context_id, body)
+    async def in_turn(context_id: str | None, body: Mapping[str, Any]) -> dict[str, Any]:
+        async with turns:
+            return await original(context_id, body)
 
-    setattr(preview, "_action", when_free)  # noqa: B010 (an instance override of a method)
+    setattr(preview, "_action", in_turn)  # noqa: B010 (an instance override of a method)
 
 
-async def live(world: DemoWorld, crowd: Crowd, preview: Preview, tick: float = 0.25) -> None:
+RELATIVE_TIME = re.compile(r"<t:-?\d+:R>")
+
+
+def redraw_relative_times(preview: Preview) -> None:
+    """Work around simcord 3.2.1's page, which redraws a message only when its content changes:
+    a message with a relative time ("in 5 minutes") gets the presentation time as an extra key
+    of its projection, so each clock tick redraws it against the new time."""
+    original = preview._publish
+
+    def publish(page: Any, **kwargs: Any) -> None:
+        original(page, **kwargs)
+        snapshot = getattr(page, "snapshot", None)
+        messages = snapshot.get("messages") if isinstance(snapshot, dict) else None
+        if not isinstance(messages, dict):
+            return
+        now = preview.capture_time.isoformat()
+        for message in messages.values():
+            if isinstance(message, dict) and RELATIVE_TIME.search(json.dumps(message)):
+                message["chorusDemoPresentationTime"] = now
+
+    setattr(preview, "_publish", publish)  # noqa: B010 (an instance override of a method)
+
+
+async def tick(world: DemoWorld, preview: Preview, seconds: float) -> None:
+    """Move simcord's clock by `seconds` and show every page at the new time.
+
+    `advance_time` fires the bot's timers (deadlines, music, turns); `refresh` moves the
+    preview's presentation time with it (simcord 3.2.1 moves it only on Refresh), so
+    countdowns count down in the page as they do in Discord.
+    """
+    if seconds > 0:
+        await world.env.advance_time(seconds)
+    await preview.refresh()
+
+
+async def live(
+    world: DemoWorld,
+    crowd: Crowd,
+    preview: Preview,
+    turns: asyncio.Lock | None = None,
+    period: float = 0.25,
+) -> None:
     """The demo's own loop (never bot-owned work): members act, and simcord's clock keeps pace
     with the real one so countdowns, music and turn timers run out as they would on Discord."""
+    turns = turns or asyncio.Lock()
     closed = asyncio.ensure_future(preview.wait_closed())
-    last = time.monotonic()
+    # simcord's clock follows the real one from here: behind by what it still has to catch up.
+    started_real, started_virtual = time.monotonic(), world.env.now().timestamp()
     try:
         while not closed.done():
             await crowd.step()
-            now = time.monotonic()
-            if now - last >= 1.0:
-                try:
-                    await world.env.advance_time(now - last)
-                    last = now
-                except SetupError:
-                    pass  # the person at the keyboard is mid-action; catch up next time
-            await asyncio.sleep(tick)
+            target = started_virtual + time.monotonic() - started_real
+            behind = target - world.env.now().timestamp()
+            shown = (world.env.now() - preview.capture_time).total_seconds()
+            if behind >= 1.0 or shown >= 1.0:
+                async with turns:
+                    try:
+                        await tick(world, preview, behind)
+                    except (SetupError, TimeoutError) as error:
+                        # The bot was still busy: the clock catches up at the next tick.
+                        log.info("clock tick deferred: %s", str(error).splitlines()[0])
+            await asyncio.sleep(period)
     finally:
         closed.cancel()
 
@@ -193,9 +254,13 @@ class Camera:
         path = self.out_dir / f"{name}.png"
         height = TALL.get(name, WINDOW[1])
         async with preview_of(self.world, [first, *others]) as preview:
-            await capture(self.chromium, preview.url, path, (WINDOW[0], height))
-        if self.taken:
-            crop(path, channel_pane(height))
+            try:
+                await capture(self.chromium, preview.url, path, (WINDOW[0], height))
+            except TimeoutError:
+                # A busy machine can stall one Chromium start: one more try, then give up.
+                self.echo(f"  {path}: Chromium took over {CHROMIUM_TIMEOUT:g} s; trying again")
+                await capture(self.chromium, preview.url, path, (WINDOW[0], height))
+        crop(path, channel_pane(height) if self.taken else (0, 0, WINDOW[0], height))
         self.taken.append(path)
         self.echo(f"  {path}")
 
@@ -204,8 +269,9 @@ def crop(path: Path, box: tuple[int, int, int, int]) -> None:
     from PIL import Image
 
     with Image.open(path) as image:
-        cropped = image.crop(box)
-    cropped.save(path, optimize=True)
+        cropped = image.convert("RGB").crop(box)
+    # Re-encoded without Chromium's metadata, so equal pixels are equal bytes.
+    cropped.save(path, format="PNG", optimize=True)
 
 
 async def capture(
@@ -215,7 +281,10 @@ async def capture(
     window: tuple[int, int] = WINDOW,
 ) -> None:
     """One PNG of `url` by headless Chromium with a fresh profile, without blocking the loop."""
-    with tempfile.TemporaryDirectory(prefix="chorus-chromium-") as profile:
+    # A killed Chromium's helpers may still be writing into the profile as it is removed.
+    with tempfile.TemporaryDirectory(
+        prefix="chorus-chromium-", ignore_cleanup_errors=True
+    ) as profile:
         process = await asyncio.create_subprocess_exec(
             chromium,
             *CHROMIUM_FLAGS,
@@ -256,7 +325,10 @@ async def screenshots(
         if db is None:
             db = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "screenshots.db"
         forget_database(db)
-        world = await start_world(demo_settings(db, base=base, board_edit_interval=0))
+        # simcord's own fixed clock (not today's date): the same times and ids in every shot.
+        world = await start_world(
+            demo_settings(db, base=base, board_edit_interval=0), real_time=False
+        )
         try:
             camera = Camera(world, out_dir, chromium, world.members[0], echo)
             echo(f"Screenshots of a scripted session into {out_dir}/:")

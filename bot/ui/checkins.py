@@ -25,7 +25,7 @@ from bot.core.guild_settings import SupportLink
 from bot.core.text import shorten
 from bot.ui import charts
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field, plural
+from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field, plural, sentence
 
 COLOUR_CARE = 0xE0B0FF
 
@@ -161,7 +161,11 @@ def answer_text(
     if value is None:
         return (
             "🤍 You passed on this check-in. That's completely fine. "
-            + ("You can still answer by pressing a value on the check-in." if step else "")
+            + (
+                "While the check-in is open, you can still answer by pressing a value on it."
+                if step
+                else ""
+            )
         ).strip()
     answer = describe_value(scale, value, value2)
     verb = "updated" if replaced else "saved"
@@ -171,7 +175,7 @@ def answer_text(
             "so it can't be changed or shown to you later."
         )
     change = (
-        "Changed your mind? Press another value on the check-in until the step ends."
+        "Changed your mind? While the check-in is open, press another value on it."
         if step
         else "Changed your mind? Press **Change** below."
     )
@@ -221,7 +225,10 @@ SAM_SECOND = (
 
 def shared_post(name: str, scale: Scale, value: int | None, value2: int | None) -> str:
     return shorten(
-        f"📣 **{name}** shared their check-in: **{describe_value(scale, value, value2)}**.", 1900
+        sentence(
+            f"📣 **{name}** shared their check-in: **{describe_value(scale, value, value2)}**"
+        ),
+        1900,
     )
 
 
@@ -263,6 +270,27 @@ def consent_embed(
         text = CONSENT_NOW[current] + "\n\n" + text
     default = "Before your first goal" if context == "goal" else "Before your first check-in"
     return discord.Embed(title=title or default, colour=COLOUR_INFO, description=text)
+
+
+CONSENT_AGAIN = {
+    "checkin": (
+        "Your answer is waiting for one choice: may Chorus save your check-ins for this "
+        "server? The explanation is in my earlier reply (and in /checkin consent)."
+    ),
+    "goal": (
+        "Your goal is waiting for one choice: may Chorus save your personal goals for this "
+        "server? The explanation is in my earlier reply (and in /checkin consent)."
+    ),
+}
+"""A second press before choosing: the question again, briefly, not the same prompt twice."""
+
+
+def consent_again_embed(context: Literal["checkin", "goal"] = "checkin") -> discord.Embed:
+    return discord.Embed(
+        title="Saving your goals?" if context == "goal" else "Saving your check-ins?",
+        colour=COLOUR_INFO,
+        description=CONSENT_AGAIN[context],
+    )
 
 
 class ConsentButton(TypedButton):
@@ -501,10 +529,13 @@ def report_embed(report: SessionReport, title_when: str) -> discord.Embed:
             "no member's own answers or notes are shown."
         ),
     )
-    embed.add_field(name="Attendance", value=f"{report.attendance} people", inline=True)
+    embed.add_field(
+        name="Attendance", value=plural(report.attendance, "person", "people"), inline=True
+    )
     lines = []
     for f in report.steps:
-        rate = k_figure(f.answered, report.attendance)
+        # Out of the members asked, as on the board: the facilitator only when they answered.
+        rate = k_figure(f.answered, f.expected)
         lines.append(f"{f.activity} · {f.step}: {rate}")
     embed.add_field(
         name="Participation per step",

@@ -70,3 +70,20 @@ def field(text: str) -> str:
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+_CLOSING_MARKS = "*_~|)\"'”’»"
+
+
+def sentence(text: str) -> str:
+    """`text` ending in exactly one full stop: none added after a title or answer that already
+    ends with `.`, `?`, `!` or `…` (markdown and closing quotes aside), so "**How are you
+    arriving?**" never becomes "How are you arriving?."."""
+    if text.rstrip().rstrip(_CLOSING_MARKS).endswith((".", "?", "!", "…")):
+        return text
+    return text + "."
+
+
+def clock_and_relative(ts: float) -> str:
+    """`14:05 (in 2 minutes)`: the clock time stays true after the moment passes."""
+    return f"{clock_time(ts)} ({relative(ts)})"

@@ -19,7 +19,7 @@ from bot.core.text import shorten
 from bot.store.goals import GoalRecord
 from bot.ui import chart_worker
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX
+from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, sentence
 
 MARKERS = ("o", "s", "D")
 LINESTYLES = ("-", "--", ":")
@@ -173,7 +173,8 @@ def closed_text(goal: GoalRecord) -> str:
             "/goal progress."
         )
     return (
-        f"Dropped **{goal_text(goal)}**. That's fine: goals can change. Its ratings stay in "
+        sentence(f"Dropped **{goal_text(goal)}**")
+        + " That's fine: goals can change. Its ratings stay in "
         "/goal progress until you /forget."
     )
 
@@ -195,7 +196,7 @@ def progress_embed(progress: Sequence[GoalProgress]) -> discord.Embed:
     lines = []
     for number, item in enumerate(progress, 1):
         state = "" if item.goal.status == "active" else f" ({STATUS_WORDS[item.goal.status]})"
-        lines.append(f"**{number}. {goal_text(item.goal)}**{state}\n{item.summary}.")
+        lines.append(f"**{number}. {goal_text(item.goal)}**{state}\n{sentence(item.summary)}")
     embed.description = shorten(
         "\n\n".join(lines)
         + "\n\n1 = hard, 5 = very good; one point per session. Only you can see this.",

@@ -15,7 +15,7 @@ from bot.core.schedule_wake import utc
 from bot.core.text import shorten
 from bot.ui import limits
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_SESSION, field, plural
+from bot.ui.format import COLOUR_DONE, COLOUR_SESSION, field, plural, sentence
 
 
 class StartButton(TypedButton, spec="chorus:schedule:start:{occurrence_id:int}"):
@@ -251,7 +251,7 @@ def opening_closed(title: str, outcome: str) -> str:
 def event_description(channel_name: str, plan_title: str | None) -> str:
     text = f"A Chorus session in #{channel_name}."
     if plan_title:
-        text += f" Plan: {plan_title}."
+        text += sentence(f" Plan: {plan_title}")
     text += (
         " Press Interested to see it in your calendar; use /remind me on in the server "
         "for a reminder."

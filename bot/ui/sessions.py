@@ -37,7 +37,10 @@ def summary_embed(summary: SessionSummary, titles: Mapping[str, str]) -> discord
         description="Thank you all for taking part.",
     )
     embed.add_field(name="Duration", value=duration(summary.duration_seconds), inline=True)
-    embed.add_field(name="Attendance", value=plural(summary.attendance, "member"), inline=True)
+    # Everyone who came, the facilitator too: "people", as in the facilitator's report.
+    embed.add_field(
+        name="Attendance", value=plural(summary.attendance, "person", "people"), inline=True
+    )
     activities = [titles.get(a, a) for a in summary.activities]
     embed.add_field(
         name="Activities",
@@ -74,7 +77,7 @@ def history_embed(rows: Sequence[SessionHistoryRow], titles: Mapping[str, str]) 
         )
         lines.append(
             f"**{shorten(s.title, 80)}** · {date_time(s.started_at)} · {state}\n"
-            f"{plural(row.attendance, 'member')} · {shorten(acts, 200)}"
+            f"{plural(row.attendance, 'person', 'people')} · {shorten(acts, 200)}"
         )
     embed.description = shorten("\n\n".join(lines), 4096)
     return embed

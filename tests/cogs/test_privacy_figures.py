@@ -138,7 +138,7 @@ async def test_mood_participation_and_goal_figures_are_recounted(world: World, h
     assert "check-ins from fewer than 3 people" in summary["Contributions"], summary
     assert "goal-step answers from fewer than 3 people" in summary["Contributions"], summary
     # fran (who opened it), ben and cai: ana no longer counts.
-    assert summary["Attendance"] == "3 members", summary
+    assert summary["Attendance"] == "3 people", summary
 
     report = await world.facilitator.slash(world.channel, "session report", session=1)
     fields = {f.name: f.value for f in report.response.embeds[0].fields}

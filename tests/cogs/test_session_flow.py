@@ -83,7 +83,7 @@ async def test_full_session_path(world: World) -> None:
     assert not ended.ephemeral
     summary = ended.response.embeds[0]
     fields = {f.name: f.value for f in summary.fields}
-    assert fields["Attendance"] == "3 members"
+    assert fields["Attendance"] == "3 people"
     assert "Test flow" in fields["Activities"]
     assert "reflections from fewer than 3 people" in fields["Contributions"]
 

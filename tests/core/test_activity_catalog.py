@@ -39,7 +39,7 @@ def test_duplicate_ids_name_both_files(tmp_path: Path) -> None:
     catalog = Catalog.load([tmp_path], tmp_path)
     assert [str(e) for e in catalog.errors] == [
         f"{tmp_path}/b.yaml:2:5: id: duplicate id 'same': already defined in {tmp_path}/a.yaml; "
-        "this file was skipped"
+        "this file was skipped. Give it an id of its own, e.g. id: b"
     ]
     assert catalog.activities["same"].title == "First"
 
@@ -90,6 +90,39 @@ def test_validate_paths_takes_files_and_folders(tmp_path: Path) -> None:
     activities, errors = validate_paths([folder, single, bad, tmp_path / "gone.yaml"], tmp_path)
     assert [a.id for a in activities] == ["a", "draft"]
     assert [str(e) for e in errors] == [
-        f"{bad}:1:5: id: duplicate id 'a': already defined in {folder}/a.yaml; this file was skipped",
+        f"{bad}:1:5: id: duplicate id 'a': already defined in {folder}/a.yaml; this file was "
+        "skipped. Give it an id of its own, e.g. id: bad",
         f"{tmp_path}/gone.yaml:1:1: file or folder not found",
     ]
+
+
+def test_a_copy_that_keeps_the_id_never_displaces_the_original(tmp_path: Path) -> None:
+    """A copy of a shipped activity (`<id>.yaml`) sorted before it is the one skipped; the
+    message names both files and suggests a new id."""
+    (tmp_path / "lyric-circle.yaml").write_text(activity("lyric-circle", "Shipped"))
+    (tmp_path / "a-my-circle.yaml").write_text(activity("lyric-circle", "My copy"))
+    (tmp_path / "lyric-circle-copy.yaml").write_text(activity("lyric-circle", "Another"))
+    catalog = Catalog.load([tmp_path], tmp_path)
+    assert catalog.activities["lyric-circle"].title == "Shipped"
+    assert [str(e) for e in catalog.errors] == [
+        f"{tmp_path}/a-my-circle.yaml:1:5: id: duplicate id 'lyric-circle': already defined in "
+        f"{tmp_path}/lyric-circle.yaml; this file was skipped. Give it an id of its own, e.g. "
+        "id: a-my-circle",
+        f"{tmp_path}/lyric-circle-copy.yaml:1:5: id: duplicate id 'lyric-circle': already "
+        f"defined in {tmp_path}/lyric-circle.yaml; this file was skipped. Give it an id of its "
+        "own, e.g. id: lyric-circle-copy",
+    ]
+
+
+def test_a_copy_named_like_its_id_suggests_a_copy_id(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    (one / "same.yaml").write_text(activity("same", "First"))
+    (two / "same.yaml").write_text(activity("same", "Second"))
+    catalog = Catalog.load([one, two], tmp_path)
+    assert catalog.activities["same"].title == "First"
+    assert catalog.errors[0].message.endswith(
+        f"already defined in {one}/same.yaml; this file was skipped. Give it an id of its own, "
+        "e.g. id: same-copy"
+    )

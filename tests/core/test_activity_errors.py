@@ -174,8 +174,8 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
     errors = errors_for(tmp_path, "  - type: prompt\n    title: a: b\n")
     # One wording whether libyaml is installed or not (Chorus owns the message).
     assert errors == [
-        "demo.yaml:8:11: YAML syntax: a ': ' here would start a mapping inside a value; put the "
-        'whole value in quotes (title: "a: b") or fix the indentation'
+        "demo.yaml:8:11: YAML syntax: text that contains ': ' must be in quotes; write "
+        'title: "a: b"'
     ]
 
 

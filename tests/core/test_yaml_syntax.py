@@ -51,8 +51,38 @@ BROKEN = {
     "colon_in_value": (
         "id: x\ntitle: Step one: breathe\n",
         (2, 16),
-        "a ': ' here would start a mapping inside a value; put the whole value in quotes "
-        '(title: "a: b") or fix the indentation',
+        "text that contains ': ' must be in quotes; write title: \"Step one: breathe\"",
+    ),
+    "colon_in_a_theme": (
+        "id: x\nsteps:\n  - type: write\n    theme: Rain: what it washes away\n",
+        (4, 16),
+        "text that contains ': ' must be in quotes; write theme: \"Rain: what it washes away\"",
+    ),
+    "colon_in_a_list_item": (
+        'steps:\n  - title: Rain: a "wet" day\n',
+        (2, 16),
+        'text that contains \': \' must be in quotes; write title: "Rain: a \\"wet\\" day"',
+    ),
+    "key_indented_under_a_value": (
+        "title: X\n  summary: y\n",
+        (2, 10),
+        "check the indentation of this line against the one above: a ': ' here can't start a "
+        "key inside the text of the line above (or, if it belongs to the text, text that "
+        "contains ': ' must be in quotes)",
+    ),
+    "key_indented_too_far_in_a_step": (
+        "steps:\n  - type: prompt\n    title: A\n      text: b\n",
+        (4, 11),
+        "check the indentation of this line against the one above: a ': ' here can't start a "
+        "key inside the text of the line above (or, if it belongs to the text, text that "
+        "contains ': ' must be in quotes)",
+    ),
+    "key_indented_too_little_in_a_step": (
+        "steps:\n  - type: prompt\n    title: A\n   text: b\n",
+        (4, 4),
+        "found 'text' at 4:4, which does not line up with the list that began at 2:3; check "
+        "the indentation of this line against the one above (start each item with '- ' at the "
+        "same indentation)",
     ),
     "tab_inside_a_line": (
         "id: x\ntitle: a\tb: c\n",
@@ -108,7 +138,8 @@ BROKEN = {
         "steps:\n  - a\n  - b\n x: 1\n",
         (4, 2),
         "found 'x' at 4:2, which does not line up with the mapping that began at 1:1; "
-        "indent it like the keys beside it",
+        "check the indentation of this line against the one above (indent it like the keys "
+        "beside it)",
     ),
 }
 
@@ -179,7 +210,8 @@ def test_no_pyyaml_sentence_reaches_a_facilitator() -> None:
         'the "',
         "unknown escape",
         "a tab",
-        "a ': ' here",
+        yaml_syntax.QUOTES_HINT,
+        yaml_syntax.INDENTATION_HINT,
         "an activity file holds one document",
         "anchors (&name)",
         "this line is not indented",

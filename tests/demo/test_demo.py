@@ -65,7 +65,7 @@ async def test_scripted_session_completes_with_a_message_per_step(tmp_path: Path
     assert any(t and t.startswith("How the group heard") for t in titles)
     assert report.summary is not None
     fields = {f.name: f.value for f in report.summary.embeds[0].fields}
-    assert fields["Attendance"] == "5 members"
+    assert fields["Attendance"] == "5 people"
     assert "8 lyric lines" in fields["Contributions"]
     assert any(name.startswith("Mood shift") for name in fields)
     assert report.report is not None and "Thursday circle" in report.report

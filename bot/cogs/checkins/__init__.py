@@ -43,6 +43,7 @@ class CheckinsCog(commands.Cog):
             bot.store, bot.clock, bot.runner, bot.settings.checkins, bot.guild_settings.care_for
         )
         self.answers = answers = CheckinAnswers(bot, self.service)
+        bot.privacy.on_forget(answers.forget_member)
         for answer in (step_ui.AnswerButton, step_ui.AnswerPairButton, step_ui.PassButton):
             bot.register_family(answer, answers.on_step_answer)
         for now in (

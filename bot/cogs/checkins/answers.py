@@ -28,6 +28,13 @@ class CheckinAnswers:
     def __init__(self, bot: ChorusBot, service: CheckinService) -> None:
         self.bot = bot
         self.service = service
+        # (guild, member, run, step) already shown the consent explanation at a check-in: a
+        # second value pressed before choosing gets the short question, not the same prompt.
+        self._asked: set[tuple[int, int, int, int]] = set()
+
+    async def forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: drop the "already asked" marks that name them."""
+        self._asked = {key for key in self._asked if key[:2] != (guild_id, user_id)}
 
     # ------------------------------------------------------------------ the step
 
@@ -69,10 +76,13 @@ class CheckinAnswers:
             )
         except ConsentNeeded:
             assert value is not None  # a pass never needs consent: nothing about mood is stored
+            key = (session.guild_id, interaction.user.id, run_id, step_index)
+            again = key in self._asked
+            self._asked.add(key)
             await self.send(
                 interaction,
                 edit,
-                embed=ui.consent_embed(),
+                embed=ui.consent_again_embed() if again else ui.consent_embed(),
                 view=ui.consent_step_view(run_id, step_index, value, value2),
             )
             return

@@ -18,7 +18,7 @@ from bot.core.runner import RunUpdate
 from bot.store.records import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits
-from bot.ui.checkins import consent_embed
+from bot.ui.checkins import consent_again_embed, consent_embed
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.steps.goal import GoalStepButton
 
@@ -76,6 +76,13 @@ class GoalAnswers:
         self.service = service
         # /goal set text waiting for the consent answer, by (server, member); shared with the cog.
         self.pending = pending
+        # (guild, member, run, step) already shown the consent explanation at a goal step: a
+        # second button press gets the short question, not the same prompt twice.
+        self._asked: set[tuple[int, int, int, int]] = set()
+
+    def forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: drop the "already asked" marks that name them."""
+        self._asked = {key for key in self._asked if key[:2] != (guild_id, user_id)}
 
     # ------------------------------------------------------------------ the step
 
@@ -127,8 +134,11 @@ class GoalAnswers:
             return
         guild_id, _ = require_guild(interaction)
         if not await self.service.has_consent(guild_id, interaction.user.id):
+            key = (guild_id, interaction.user.id, run_id, step_index)
+            again = key in self._asked
+            self._asked.add(key)
             await interaction.response.send_message(
-                embed=consent_message(),
+                embed=consent_again_embed("goal") if again else consent_message(),
                 view=ui.consent_view(run_id, step_index),
                 ephemeral=True,
                 allowed_mentions=NONE,

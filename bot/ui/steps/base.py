@@ -11,7 +11,7 @@ from bot.core.activities import Activity, localize
 from bot.core.text import shorten
 from bot.store.records import ContributionRecord, RunRecord, SessionRecord
 from bot.ui.components import TypedButton
-from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, relative
+from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, duration
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +81,22 @@ def step_embed(scene: StepScene, body: str, *, closed: bool = False) -> discord.
     )
     if closed:
         embed.set_footer(text="This step has ended.")
-    elif scene.run.step_deadline is not None and scene.run.step_index == scene.index:
-        embed.add_field(name="Time", value=f"Ends {relative(scene.run.step_deadline)}", inline=True)
+    elif scene.run.step_index == scene.index and scene.step.time_limit:
+        embed.add_field(name="Time", value=time_note(scene.step), inline=True)
     return embed
+
+
+def time_note(step: Any) -> str:
+    """The step's time as the card states it, true at every moment of the step.
+
+    The card is posted once and not edited when the facilitator pauses, adds time or the time
+    runs out on a step they move on, so it gives the planned length and who moves on; the
+    session board, edited at each of those moments, counts down the time left.
+    """
+    length = duration(step.time_limit)
+    if step.advance == "auto":
+        return f"⏱ {length}; moves on by itself when time is up. The board shows the time left."
+    return f"⏱ About {length}; the facilitator moves on. The board shows the time left."
 
 
 class SimplePresenter:

@@ -6,12 +6,13 @@ import discord
 
 from bot.core.breathe import pattern_of
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import duration, relative
+from bot.ui.format import clock_time, duration
 from bot.ui.steps.base import SimplePresenter, StepScene
 
 
 def _seconds(value: float) -> str:
-    return f"{value:g} s"
+    """`4 s`, `1.8 s`: a tenth of a second is as fine as anyone counts a breath."""
+    return f"{round(value, 1):g} s"
 
 
 class BreatheButton(TypedButton, spec="chorus:breathe:{run_id:int}:{step_index:int}"):
@@ -42,12 +43,16 @@ class BreathePresenter(SimplePresenter):
         if pattern.rest:
             phases.append(f"rest for **{_seconds(pattern.rest)}**")
         lines.append(", ".join(phases) + ".")
-        lines.append(
-            f"Repeat **{pattern.cycles} times** (about {duration(pattern.total_seconds)})."
-        )
-        ends = scene.run.step_started_at + pattern.total_seconds
+        times = "once" if pattern.cycles == 1 else f"{pattern.cycles} times"
+        lines.append(f"Repeat **{times}** (about {duration(pattern.total_seconds)}).")
+        starts = scene.run.step_started_at
         if scene.run.step_index == scene.index:
-            lines.append(f"The pattern finishes {relative(ends)}. Go at your own pace.")
+            # Clock times, not "in 2 minutes": the card isn't edited while the step runs, and
+            # a relative time would read "finishes 3 minutes ago" once the pattern is over.
+            lines.append(
+                f"Together, the pattern runs from {clock_time(starts)} to "
+                f"{clock_time(starts + pattern.total_seconds)}. Go at your own pace."
+            )
         lines.append("Press **Done** when you have finished, or simply rest.")
         return "\n\n".join(lines)
 
@@ -60,8 +65,10 @@ class BreathePresenter(SimplePresenter):
         if pattern.rest:
             parts.append(f"rest {_seconds(pattern.rest)}")
         done = len({c.author_id for c in scene.contributions if c.kind == "done"})
-        together = f" {done} of us finished the whole pattern." if done >= 3 else ""
-        return f"🌿 We breathed together: {', '.join(parts)}, {pattern.cycles} times.{together}"
+        # "Done" says someone stopped, not that they breathed the whole pattern.
+        together = f" {done} of us pressed Done." if done >= 3 else ""
+        times = "once" if pattern.cycles == 1 else f"{pattern.cycles} times"
+        return f"🌿 We breathed together: {', '.join(parts)}, {times}.{together}"
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         return persistent_view(

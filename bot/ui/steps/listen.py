@@ -137,7 +137,14 @@ class ListenPresenter:
         if not closed:
             starts = state.get("starts_at")
             ends = state.get("ends_at")
-            if current == COUNTDOWN and isinstance(starts, int | float):
+            if scene.run.state == "paused" and current != AFTER:
+                # A countdown would keep running on the card while the music waits.
+                embed.add_field(
+                    name="Paused",
+                    value="⏸ Paused: the piece carries on from here when the facilitator resumes.",
+                    inline=True,
+                )
+            elif current == COUNTDOWN and isinstance(starts, int | float):
                 embed.add_field(name="Starts", value=f"⏳ starts {relative(starts)}", inline=True)
             elif current == PLAYING and isinstance(ends, int | float):
                 embed.add_field(name="Playing", value=f"▶ ends {relative(ends)}", inline=True)

@@ -18,8 +18,8 @@ from bot.core.vote import (
     voters,
 )
 from bot.ui.components import TypedSelect, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, plural, relative
-from bot.ui.steps.base import MessagePayload, StepScene
+from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, plural
+from bot.ui.steps.base import MessagePayload, StepScene, time_note
 
 Key = tuple[int, int]
 
@@ -76,10 +76,8 @@ class VotePresenter:
         )
         if closed:
             embed.set_footer(text="This vote has ended.")
-        elif scene.run.step_deadline is not None and scene.run.step_index == scene.index:
-            embed.add_field(
-                name="Time", value=f"Voting ends {relative(scene.run.step_deadline)}", inline=True
-            )
+        elif scene.run.step_index == scene.index and scene.step.time_limit:
+            embed.add_field(name="Time", value=time_note(scene.step), inline=True)
         return embed
 
     def _empty_text(self, scene: StepScene) -> str:

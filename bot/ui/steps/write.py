@@ -20,7 +20,7 @@ from bot.core.lyrics import (
     takes_turns,
 )
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import relative
+from bot.ui.format import clock_time
 from bot.ui.lyrics import (
     SongInfo,
     SongSheet,
@@ -136,7 +136,7 @@ class WritePresenter:
         if not isinstance(writer, int):
             return f"Waiting for someone to join to write **{what}**."
         deadline = state.get("turn_deadline")
-        until = f", until {relative(deadline)}" if isinstance(deadline, int | float) else ""
+        until = f", until {clock_time(deadline)}" if isinstance(deadline, int | float) else ""
         if step.anonymous:
             # Lines of an anonymous song are never tied to a person, not even while written.
             return f"✍ Someone is writing **{what}**{until}. The writer is told privately."

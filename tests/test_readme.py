@@ -1,0 +1,74 @@
+"""The README is complete for an outsider: every slash command in the facilitator's guide,
+every step kind in the step-type list and the annotated example, and that example valid."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import simcord
+from discord import app_commands
+
+from bot.core.catalog import load_bytes
+from bot.ui.steps import presenters as step_presenters
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def section(title: str) -> str:
+    start = README.index(f"\n## {title}\n")
+    end = README.find("\n## ", start + 1)
+    return README[start : end if end != -1 else None]
+
+
+def annotated_example() -> str:
+    after = README.index("A complete, annotated example")
+    found = re.search(r"```yaml\n(.*?)```", README[after:], re.S)
+    assert found is not None
+    return found[1]
+
+
+async def test_every_slash_command_is_in_the_facilitators_guide(env: simcord.Env) -> None:
+    guide = section("Facilitator's guide")
+    commands = sorted(
+        "/" + c.qualified_name
+        for c in env.bot.tree.walk_commands()
+        if isinstance(c, app_commands.Command)
+    )
+    assert len(commands) > 50
+    # Named as written in Discord: `/song title`, `/session schedule edit ...`.
+    missing = [c for c in commands if not re.search(re.escape(c) + r"(?![\w-])", guide)]
+    assert not missing, f"add these to the README's Facilitator's guide: {missing}"
+
+
+def test_every_step_kind_is_listed_and_in_the_annotated_example() -> None:
+    kinds = set(step_presenters())
+    listed = README[README.index("Step types:") :]
+    listed = listed[: listed.index("\n\n")]
+    example = annotated_example()
+    for kind in sorted(kinds):
+        assert f"`{kind}`" in listed, f"the step-type list omits {kind}"
+        assert f"type: {kind}" in example, f"the annotated example has no {kind} step"
+    assert "custom" in listed and '"1:30"' in listed, "scale: custom and m:ss are documented"
+
+
+def test_the_annotated_example_is_a_valid_activity(tmp_path: Path) -> None:
+    loaded = load_bytes(annotated_example().encode("utf-8"), "example.yaml", tmp_path)
+    assert not isinstance(loaded, list), "\n".join(str(e) for e in loaded)
+    assert {s.type for s in loaded.steps} == set(step_presenters())
+    prompt = loaded.steps[0]
+    assert prompt.time_limit == 120, "m:ss is minutes and seconds"
+
+
+def test_contributors_find_the_architecture_in_the_repository() -> None:
+    contributors = section("For contributors")
+    assert "(docs/architecture.md)" in contributors
+    assert (ROOT / "docs" / "architecture.md").is_file()
+    assert "shared folder" not in contributors
+
+
+def test_the_venv_and_make_validate_are_documented() -> None:
+    assert ".venv/bin/chorus" in README and "make validate" in README
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^validate:", makefile, re.M)
