@@ -8,6 +8,7 @@ from bot.store.attendance_job import JoinJob
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
 from bot.store.records import AttendanceRecord, SessionHistoryRow, SessionRecord
+from bot.store.session_access import SessionLimits
 
 _SESSION_COLUMNS = (
     "id, guild_id, channel_id, voice_channel_id, title, facilitator_id, board_message_id, "
@@ -40,16 +41,26 @@ class SessionRepository:
         title: str,
         facilitator_id: int,
         now: float,
+        limits: SessionLimits | None = None,
     ) -> SessionRecord:
+        """Open a session (with its `limits`, when closed, in the same job); raises
+        SessionAlreadyOpen when the channel has one."""
 
         async def job(conn: Conn) -> int:
-            return int(
+            session_id = int(
                 await conn.fetch_val(
                     "INSERT INTO sessions (guild_id, channel_id, voice_channel_id, title,"
                     " facilitator_id, started_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                     (guild_id, channel_id, voice_channel_id, title, facilitator_id, now),
                 )
             )
+            if limits is not None and limits.closed:
+                await conn.execute(
+                    "INSERT INTO session_limits (session_id, capacity, role_id, invite_only)"
+                    " VALUES (?, ?, ?, ?)",
+                    (session_id, limits.capacity, limits.role_id, int(limits.invite_only)),
+                )
+            return session_id
 
         try:
             session_id = await self._db.write(job, invalidate=None)

@@ -15,6 +15,7 @@ from bot.store.members import MemberRepository
 from bot.store.privacy import PrivacyRepository
 from bot.store.runs import ContributionRepository, RunRepository
 from bot.store.schedule import ScheduleRepository
+from bot.store.session_access import SessionAccessRepository
 from bot.store.sessions import SessionRepository
 from bot.store.songs import SongRepository
 
@@ -41,6 +42,7 @@ class Store:
         """`target`: a `database_url` (sqlite:///..., postgresql://...) or a SQLite file path."""
         self.db = open_database(target)
         self.sessions = SessionRepository(self.db)
+        self.session_access = SessionAccessRepository(self.db)
         self.songs = SongRepository(self.db)
         self.runs = RunRepository(self.db)
         self.contributions = ContributionRepository(self.db)
