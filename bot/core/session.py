@@ -159,9 +159,7 @@ class SessionService:
         if await self.limits(session) is None:
             joined = await self._store.sessions.join(session.id, user_id, self._now())
             return Admission("joined" if joined else "already")
-        return await self._store.session_access.request(
-            session.id, user_id, role_ids, self._now()
-        )
+        return await self._store.session_access.request(session.id, user_id, role_ids, self._now())
 
     async def limits(self, session: SessionRecord) -> SessionLimits | None:
         """The session's cap, role and invitation rule; None when anyone may join."""
@@ -186,6 +184,10 @@ class SessionService:
         return await self._store.session_access.leave(
             session.id, user_id, self._now(), removed=True
         )
+
+    async def names(self, session: SessionRecord, user_ids: list[int]) -> dict[int, str]:
+        """Remembered display names of these members in the session's server."""
+        return await self._store.members.names(session.guild_id, user_ids)
 
     async def remember_name(self, guild_id: int, user_id: int, display_name: str) -> None:
         """Keep the member's display name for boards and reports (it goes with /forget)."""

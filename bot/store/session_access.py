@@ -56,8 +56,7 @@ class WaitingMember:
     since: float
 
 
-def _present(session_id: int) -> str:
-    return "SELECT COUNT(*) FROM attendance WHERE session_id = ? AND left_at IS NULL"
+_PRESENT = "SELECT COUNT(*) FROM attendance WHERE session_id = ? AND left_at IS NULL"
 
 
 async def _lock(conn: Conn, session_id: int) -> SessionLimits | None:
@@ -102,10 +101,19 @@ async def _place(conn: Conn, session_id: int, user_id: int) -> int:
         await conn.fetch_val(
             "SELECT COUNT(*) FROM session_waitlist w, session_waitlist me"
             " WHERE me.session_id = ? AND me.user_id = ? AND w.session_id = me.session_id"
-            " AND w.state = 'waiting'"
-            " AND (w.since < me.since OR (w.since = me.since AND w.user_id <= me.user_id))",
+            " AND w.state = 'waiting' AND w.seq <= me.seq",
             (session_id, user_id),
         )
+    )
+
+
+async def _line_up(conn: Conn, session_id: int, user_id: int, state: str, now: float) -> None:
+    """Put the member at the end of the line (`seq`: arrival order under the job's lock)."""
+    await conn.execute(
+        "INSERT INTO session_waitlist (session_id, user_id, state, seq, since)"
+        " VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM session_waitlist"
+        " WHERE session_id = ?), ?)",
+        (session_id, user_id, state, session_id, now),
     )
 
 
@@ -113,13 +121,13 @@ async def _move_up(conn: Conn, session_id: int, limits: SessionLimits, now: floa
     """Fill the free places from the head of the line; the members moved up, in order."""
     if limits.capacity is None:
         return []
-    present = int(await conn.fetch_val(_present(session_id), (session_id,)))
+    present = int(await conn.fetch_val(_PRESENT, (session_id,)))
     free = limits.capacity - present
     if free <= 0:
         return []
     rows = await conn.fetch_all(
         "SELECT user_id FROM session_waitlist WHERE session_id = ? AND state = 'waiting'"
-        " ORDER BY since, user_id LIMIT ?",
+        " ORDER BY seq LIMIT ?",
         (session_id, free),
     )
     moved = [int(r[0]) for r in rows]
@@ -200,22 +208,14 @@ class SessionAccessRepository:
                 return Admission("no_role")
             if limits.invite_only:
                 if state is None:
-                    await conn.execute(
-                        "INSERT INTO session_waitlist (session_id, user_id, state, since)"
-                        " VALUES (?, ?, 'asking', ?)",
-                        (session_id, user_id, now),
-                    )
+                    await _line_up(conn, session_id, user_id, "asking", now)
                 return Admission("asking")
-            present = int(await conn.fetch_val(_present(session_id), (session_id,)))
+            present = int(await conn.fetch_val(_PRESENT, (session_id,)))
             if limits.capacity is not None and (
                 present >= limits.capacity or await _has_line(conn, session_id, user_id)
             ):
                 if state is None:
-                    await conn.execute(
-                        "INSERT INTO session_waitlist (session_id, user_id, state, since)"
-                        " VALUES (?, ?, 'waiting', ?)",
-                        (session_id, user_id, now),
-                    )
+                    await _line_up(conn, session_id, user_id, "waiting", now)
                 return Admission("waiting", await _place(conn, session_id, user_id))
             await _enter(conn, session_id, user_id, now)
             return Admission("joined")
@@ -271,11 +271,7 @@ class SessionAccessRepository:
                     == 1
                 )
                 if not lined and left:
-                    await conn.execute(
-                        "INSERT INTO session_waitlist (session_id, user_id, state, since)"
-                        " VALUES (?, ?, 'removed', ?) ON CONFLICT DO NOTHING",
-                        (session_id, user_id, now),
-                    )
+                    await _line_up(conn, session_id, user_id, "removed", now)
             else:
                 lined = (
                     await conn.execute(
@@ -297,7 +293,7 @@ class SessionAccessRepository:
         """Members in line (`waiting`, by place) then those asking (`asking`), oldest first."""
         rows = await self._db.fetch_all(
             "SELECT user_id, state, since FROM session_waitlist WHERE session_id = ?"
-            " AND state IN ('waiting', 'asking') ORDER BY state DESC, since, user_id",
+            " AND state IN ('waiting', 'asking') ORDER BY state DESC, seq",
             (session_id,),
         )
         return [WaitingMember(int(r[0]), str(r[1]), float(r[2])) for r in rows]

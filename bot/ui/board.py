@@ -22,6 +22,20 @@ from bot.ui.format import (
 
 
 @dataclass(frozen=True, slots=True)
+class ClosedState:
+    """A closed session's limits and line, as the board shows them (counts, never names)."""
+
+    capacity: int | None = None
+    role_id: int | None = None
+    invite_only: bool = False
+    waiting: int = 0
+    asking: int = 0
+
+    def full(self, present: int) -> bool:
+        return self.capacity is not None and (present >= self.capacity or self.waiting > 0)
+
+
+@dataclass(frozen=True, slots=True)
 class BoardState:
     """Everything the board shows, gathered by the presenter."""
 
@@ -37,6 +51,40 @@ class BoardState:
     now: float = 0.0
     names: dict[int, str] = dataclass_field(default_factory=dict)
     voice_name: str | None = None
+    closed: ClosedState | None = None
+
+
+def _join_line(state: BoardState) -> str:
+    """How to join, true to the session's limits."""
+    closed = state.closed
+    if closed is None:
+        return "Press **Join** to take part."
+    rules = []
+    if closed.role_id is not None:
+        rules.append(f"Open to members with the <@&{closed.role_id}> role.")
+    if closed.invite_only:
+        rules.append("A closed group: press **Join** to ask the facilitator to let you in.")
+    elif closed.full(len(state.present)):
+        rules.append("All places are taken: press **Join** to go on the waitlist.")
+    else:
+        rules.append("Press **Join** to take part.")
+    return " ".join(rules)
+
+
+def _here_heading(state: BoardState) -> str:
+    capacity = state.closed.capacity if state.closed else None
+    if capacity is None:
+        return f"Here now ({len(state.present)})"
+    return f"Here now ({len(state.present)} of {capacity} places)"
+
+
+def _line_text(closed: ClosedState) -> str:
+    parts = []
+    if closed.waiting:
+        parts.append(f"{closed.waiting} waiting for a place")
+    if closed.asking:
+        parts.append(f"{closed.asking} asking to join")
+    return ", ".join(parts)
 
 
 def _time_line(state: BoardState) -> str:
@@ -74,7 +122,7 @@ def board_embed(state: BoardState) -> discord.Embed:
             "This session has ended. Thank you for being here."
             if ended
             else f"Facilitated by **{plain_name(state.names.get(session.facilitator_id)) or 'a facilitator'}**. "
-            "Press **Join** to take part."
+            + _join_line(state)
         ),
     )
     if session.voice_channel_id and not ended:
@@ -86,10 +134,12 @@ def board_embed(state: BoardState) -> discord.Embed:
         embed.add_field(name="Voice", value=voice, inline=True)
     if not ended:
         embed.add_field(
-            name=f"Here now ({len(state.present)})",
+            name=_here_heading(state),
             value=field(name_list(state.present, state.names)),
             inline=False,
         )
+        if state.closed is not None and _line_text(state.closed):
+            embed.add_field(name="Waitlist", value=_line_text(state.closed), inline=False)
     if state.run is None and not ended:
         embed.add_field(
             name="Activity",
@@ -116,7 +166,8 @@ def board_embed(state: BoardState) -> discord.Embed:
 
 
 class BoardButton(TypedButton, spec="chorus:board:{action:word}:{session_id:int}"):
-    """The board's controls: `action` is join, leave, next, pause, resume, extend or stop."""
+    """The board's controls: `action` is join, leave, manage (a closed session's waitlist and
+    members, facilitators only), next, pause, resume, extend or stop."""
 
     action: str
     session_id: int
@@ -136,6 +187,10 @@ def board_view(state: BoardState) -> discord.ui.View | None:
         BoardButton.button("Join", action="join", session_id=sid, style=success, emoji="👋", row=0),
         BoardButton.button("Leave", action="leave", session_id=sid, row=0),
     ]
+    if state.closed is not None:
+        items.append(
+            BoardButton.button("Manage", action="manage", session_id=sid, emoji="🗝", row=0)
+        )
     run = state.run
     if run is not None:
         paused = run.state == "paused"

@@ -20,7 +20,7 @@ from bot.core.debounce import Debouncer
 from bot.core.runner import RunUpdate
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui import limits
-from bot.ui.board import BoardState, board_embed, board_view
+from bot.ui.board import BoardState, ClosedState, board_embed, board_view
 from bot.ui.live_host import LiveHost
 from bot.ui.steps import presenters
 from bot.ui.steps.base import MessagePayload, StepPresenter, StepScene
@@ -359,6 +359,7 @@ class LiveSessions:
         )
         voice = self.bot.get_channel(session.voice_channel_id) if session.voice_channel_id else None
         voice_name = getattr(voice, "name", None)
+        closed = await self._closed(session)
         run = await self.bot.store.runs.live_for_session(session.id)
         if run is None:
             return BoardState(
@@ -367,6 +368,7 @@ class LiveSessions:
                 now=self._now(),
                 names=names,
                 voice_name=voice_name,
+                closed=closed,
             )
         activity = self.bot.runner.definition(run)
         step = activity.steps[run.step_index]
@@ -392,6 +394,21 @@ class LiveSessions:
             now=self._now(),
             names=names,
             voice_name=voice_name,
+            closed=closed,
+        )
+
+    async def _closed(self, session: SessionRecord) -> ClosedState | None:
+        """A closed session's cap, role and line for the board (None: open to anyone)."""
+        limits = await self.bot.sessions.limits(session)
+        if limits is None:
+            return None
+        line = await self.bot.sessions.waitlist(session)
+        return ClosedState(
+            capacity=limits.capacity,
+            role_id=limits.role_id,
+            invite_only=limits.invite_only,
+            waiting=sum(1 for w in line if w.state == "waiting"),
+            asking=sum(1 for w in line if w.state == "asking"),
         )
 
     def _now(self) -> float:

@@ -206,9 +206,10 @@ async def test_both_engines_reach_the_same_schema_at_every_version(
     await pg.open()
     compared = 0
     try:
-        for version in range(1, len(sqlite_migrations) + 1):
-            await lite.migrate(sqlite_migrations[:version])
-            await pg.migrate(postgres_migrations[:version])
+        for count, migration in enumerate(sqlite_migrations, 1):
+            version = migration.version
+            await lite.migrate(sqlite_migrations[:count])
+            await pg.migrate(postgres_migrations[:count])
             assert await lite.version() == await pg.version() == version
             expected = sqlite_schema(tmp_path / "parity.db")
             found = await postgres_schema(postgres.url)

@@ -1,8 +1,9 @@
 -- Closed sessions (issue 25, item 3): a cap on places, a role allowed to join, invitation only.
 -- A session or a schedule series without a row here is open to anyone in the channel.
--- The waitlist holds members in line for a place ('waiting', in order of `since`), members who
--- asked to join an invitation-only session ('asking') and members the facilitator took out
--- ('removed', kept so a removed member can't rejoin by pressing Join). Times are UTC unix seconds.
+-- The waitlist holds members in line for a place ('waiting', in order of arrival: `seq`,
+-- counted per session), members who asked to join an invitation-only session ('asking') and
+-- members the facilitator took out ('removed', kept so a removed member can't rejoin by
+-- pressing Join). Times are UTC unix seconds.
 
 CREATE TABLE session_limits (
     session_id   INTEGER PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
@@ -22,6 +23,7 @@ CREATE TABLE session_waitlist (
     session_id  INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
     user_id     INTEGER NOT NULL,
     state       TEXT NOT NULL CHECK (state IN ('waiting', 'asking', 'removed')),
+    seq         INTEGER NOT NULL,
     since       REAL NOT NULL,
     PRIMARY KEY (session_id, user_id)
 );
