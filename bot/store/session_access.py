@@ -21,7 +21,7 @@ an invitation-only session; lacks the session's role; taken out by the facilitat
 
 @dataclass(frozen=True, slots=True)
 class SessionLimits:
-    """Who may join: at most `capacity` present (None: no cap), only holders of `role_id`
+    """Who may join: at most `capacity` members present besides the facilitator (None: no cap), only holders of `role_id`
     (None: anyone), only members the facilitator admits (`invite_only`)."""
 
     capacity: int | None = None
@@ -56,7 +56,11 @@ class WaitingMember:
     since: float
 
 
-_PRESENT = "SELECT COUNT(*) FROM attendance WHERE session_id = ? AND left_at IS NULL"
+# Places are for members: the facilitator leads and takes none.
+_PRESENT = (
+    "SELECT COUNT(*) FROM attendance a WHERE a.session_id = ? AND a.left_at IS NULL"
+    " AND a.user_id <> (SELECT facilitator_id FROM sessions s WHERE s.id = a.session_id)"
+)
 
 
 async def _lock(conn: Conn, session_id: int) -> SessionLimits | None:

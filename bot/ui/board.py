@@ -31,8 +31,9 @@ class ClosedState:
     waiting: int = 0
     asking: int = 0
 
-    def full(self, present: int) -> bool:
-        return self.capacity is not None and (present >= self.capacity or self.waiting > 0)
+    def full(self, members: int) -> bool:
+        """No place free for a newcomer (`members`: present besides the facilitator)."""
+        return self.capacity is not None and (members >= self.capacity or self.waiting > 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +65,23 @@ def _join_line(state: BoardState) -> str:
         rules.append(f"Open to members with the <@&{closed.role_id}> role.")
     if closed.invite_only:
         rules.append("A closed group: press **Join** to ask the facilitator to let you in.")
-    elif closed.full(len(state.present)):
+    elif closed.full(_members(state)):
         rules.append("All places are taken: press **Join** to go on the waitlist.")
     else:
         rules.append("Press **Join** to take part.")
     return " ".join(rules)
 
 
+def _members(state: BoardState) -> int:
+    """Members present besides the facilitator (who leads and takes no place)."""
+    return sum(1 for user_id in state.present if user_id != state.session.facilitator_id)
+
+
 def _here_heading(state: BoardState) -> str:
     capacity = state.closed.capacity if state.closed else None
     if capacity is None:
         return f"Here now ({len(state.present)})"
-    return f"Here now ({len(state.present)} of {capacity} places)"
+    return f"Here now ({len(state.present)}): {_members(state)} of {capacity} places taken"
 
 
 def _line_text(closed: ClosedState) -> str:

@@ -1,0 +1,126 @@
+"""Closed sessions through the real bot: a cap and its waitlist, a role, invitation only, and the
+facilitator's Manage control (issue 25, item 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import simcord
+
+from tests.conftest import World, build_world, find_message
+
+
+def board(world: World) -> Any:
+    return find_message(world.channel, "Closed circle")
+
+
+def dms(member: Any) -> list[str]:
+    channel = member.user.dm_channel
+    return [m.content or "" for m in channel.history()] if channel is not None else []
+
+
+def fields(message: Any) -> dict[str, str]:
+    return {f.name: f.value for f in message.embeds[0].fields}
+
+
+async def test_cap_reached_waitlist_with_place_and_leave_moves_next_up(
+    env: simcord.Env,
+) -> None:
+    world = build_world(env, members=5)
+    ana, ben, cai, dee, _ = world.members
+    started = await world.facilitator.slash(
+        world.channel, "session start", title="Closed circle", capacity=2
+    )
+    assert started.ephemeral and "is open" in started.response.content
+    assert "Press **Join** to take part" in (board(world).embeds[0].description or "")
+
+    assert "You've joined" in (await ana.click(board(world), label="Join")).response.content
+    assert "You've joined" in (await ben.click(board(world), label="Join")).response.content
+    third = await cai.click(board(world), label="Join")
+    assert third.ephemeral
+    assert "full right now" in third.response.content
+    assert "number **1** in line" in third.response.content
+    fourth = await dee.slash(world.channel, "session join")
+    assert fourth.ephemeral and "number **2** in line" in fourth.response.content
+
+    shown = board(world)
+    # The facilitator leads and takes no place: 3 here, 2 of 2 places taken.
+    assert "Here now (3): 2 of 2 places taken" in fields(shown)
+    assert fields(shown)["Waitlist"] == "2 waiting for a place"
+    assert "All places are taken" in (shown.embeds[0].description or "")
+    present = {a.user_id for a in await world.bot().store.sessions.present(1)}
+    assert cai.id not in present and dee.id not in present
+
+    left = await ben.click(board(world), label="Leave")
+    assert left.ephemeral and "You've left" in left.response.content
+    assert any("A place opened in **Closed circle**" in text for text in dms(cai))
+    assert dms(dee) == []
+    present = {a.user_id for a in await world.bot().store.sessions.present(1)}
+    assert cai.id in present and ben.id not in present
+    again = await dee.click(board(world), label="Join")
+    assert "number **1** in line" in again.response.content
+    shown = board(world)
+    assert fields(shown)["Waitlist"] == "1 waiting for a place"
+    assert "Here now (3): 2 of 2 places taken" in fields(shown)
+
+    # Leaving the line isn't leaving the session: nobody moves up.
+    off = await dee.click(board(world), label="Leave")
+    assert "off the waitlist" in off.response.content
+    assert "Waitlist" not in fields(board(world))
+
+
+async def test_role_refusal_is_private_and_says_whom_to_ask(world: World) -> None:
+    ana, ben, _ = world.members
+    choir = world.guild.create_role("Choir")
+    singer = world.guild.add_member(world.env.create_user("sol"), roles=[choir])
+    await world.facilitator.slash(world.channel, "session start", title="Closed circle", role=choir)
+    assert f"<@&{choir.id}>" in (board(world).embeds[0].description or "")
+
+    refused = await ana.click(board(world), label="Join")
+    assert refused.ephemeral
+    text = refused.response.content
+    assert f"<@&{choir.id}>" in text and "you don't have it" in text
+    assert f"ask the facilitator, <@{world.facilitator.id}>" in text
+    joined = await singer.click(board(world), label="Join")
+    assert "You've joined" in joined.response.content
+    present = {a.user_id for a in await world.bot().store.sessions.present(1)}
+    assert singer.id in present and ana.id not in present and ben.id not in present
+
+
+async def test_invite_only_admit_and_remove_from_the_board(world: World) -> None:
+    ana, ben, _ = world.members
+    await world.facilitator.slash(
+        world.channel, "session start", title="Closed circle", invite_only=True
+    )
+    asked = await ana.click(board(world), label="Join")
+    assert asked.ephemeral and "join by invitation" in asked.response.content
+    assert fields(board(world))["Waitlist"] == "1 asking to join"
+
+    refused = await ana.click(board(world), label="Manage")
+    assert refused.ephemeral and "Only facilitators" in refused.response.content
+
+    manage = await world.facilitator.click(board(world), label="Manage")
+    assert manage.ephemeral and "**1** asking to join" in manage.response.content
+    menu = manage.response.message
+    admitted = await world.facilitator.select(menu, [f"admit:{ana.id}"])
+    assert admitted.ephemeral and "is in" in admitted.response.content
+    assert any("let you into **Closed circle**" in text for text in dms(ana))
+    present = {a.user_id for a in await world.bot().store.sessions.present(1)}
+    assert ana.id in present
+    assert "Waitlist" not in fields(board(world))
+
+    # Ben joins by invitation too, then the facilitator takes Ana out.
+    await ben.click(board(world), label="Join")
+    await world.facilitator.select(
+        (await world.facilitator.click(board(world), label="Manage")).response.message,
+        [f"admit:{ben.id}"],
+    )
+    manage = await world.facilitator.click(board(world), label="Manage")
+    removed = await world.facilitator.select(manage.response.message, [f"remove:{ana.id}"])
+    assert removed.ephemeral and "can't rejoin" in removed.response.content
+    assert any("taken you out of **Closed circle**" in text for text in dms(ana))
+    present = {a.user_id for a in await world.bot().store.sessions.present(1)}
+    assert ana.id not in present and ben.id in present
+    back = await ana.click(board(world), label="Join")
+    assert back.ephemeral and "taken you out" in back.response.content
+    assert f"<@{world.facilitator.id}>" in back.response.content
