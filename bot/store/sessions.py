@@ -104,7 +104,8 @@ class SessionRepository:
         await self._db.write(job, invalidate=[("session", session_id)])
 
     async def end(self, session_id: int, now: float) -> bool:
-        """Close the session and every open attendance; False if it was already ended."""
+        """Close the session and every open attendance, drop its waitlist; False if it was
+        already ended."""
 
         async def job(conn: Conn) -> bool:
             changed = await conn.execute(
@@ -117,6 +118,9 @@ class SessionRepository:
                 "UPDATE attendance SET left_at = ? WHERE session_id = ? AND left_at IS NULL",
                 (now, session_id),
             )
+            # The line (waiting, asking, taken out) means nothing once the session is over;
+            # it is not kept (PRIVACY.md).
+            await conn.execute("DELETE FROM session_waitlist WHERE session_id = ?", (session_id,))
             await conn.execute(
                 "UPDATE activity_runs SET state = 'stopped', ended_at = ?, wake_at = NULL"
                 " WHERE session_id = ? AND state IN ('running', 'paused')",
