@@ -124,3 +124,44 @@ async def test_invite_only_admit_and_remove_from_the_board(world: World) -> None
     back = await ana.click(board(world), label="Join")
     assert back.ephemeral and "taken you out" in back.response.content
     assert f"<@{world.facilitator.id}>" in back.response.content
+
+
+async def test_scheduled_session_shows_its_cap_then_opens_closed_with_its_line(
+    world: World,
+) -> None:
+    ana, ben, cai = world.members
+    choir = world.guild.create_role("Choir")
+    shown = await world.facilitator.slash(
+        world.channel,
+        "session schedule create",
+        title="Closed circle",
+        when="in 1 hour",
+        capacity=1,
+        role=choir,
+    )
+    assert shown.ephemeral
+    preview = fields(shown.response.message)
+    assert preview["Who can come"] == f"🗝 1 place · for <@&{choir.id}>"
+    confirmed = await world.facilitator.click(shown.response.message, label="Confirm")
+    assert fields(confirmed.response.message)["Who can come"] == f"🗝 1 place · for <@&{choir.id}>"
+    [occurrence] = await world.bot().store.schedule.upcoming(world.guild.id, 10)
+    listed = await ana.slash(world.channel, "session upcoming")
+    [entry] = listed.response.embeds[0].fields
+    assert f"🗝 1 place · for <@&{choir.id}>" in entry.value
+
+    # The time comes: the session opens closed, with the series' cap and role.
+    clock = world.bot().clock().timestamp()
+    await world.env.advance_time(occurrence.starts_at - clock + 1)
+    refused = await ana.click(board(world), label="Join")
+    assert "you don't have it" in refused.response.content
+    assert "Here now (0): 0 of 1 places taken" in fields(board(world))
+    sol = world.guild.add_member(world.env.create_user("sol"), roles=[choir])
+    tia = world.guild.add_member(world.env.create_user("tia"), roles=[choir])
+    assert "You've joined" in (await sol.click(board(world), label="Join")).response.content
+    waiting = await tia.click(board(world), label="Join")
+    assert "number **1** in line" in waiting.response.content
+    listed = await ben.slash(world.channel, "session upcoming")
+    [entry] = listed.response.embeds[0].fields
+    assert "happening now" in entry.value
+    assert f"🗝 1 place (1 taken), 1 waiting · for <@&{choir.id}>" in entry.value
+    assert cai.id not in {a.user_id for a in await world.bot().store.sessions.present(1)}
