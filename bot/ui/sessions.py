@@ -131,10 +131,12 @@ def manage_message(
         return "Nobody is waiting, asking to join or here besides you.", None
     waiting = sum(1 for _, state in line if state == "waiting")
     asking = len(line) - waiting
-    text = (
-        f"**{len(present)}** here, **{waiting}** waiting for a place, **{asking}** asking to "
-        "join. Choose someone to let in or take out; they are told privately."
-    )
+    counts = [f"**{len(present)}** here"]
+    if waiting:
+        counts.append(f"**{waiting}** waiting for a place")
+    if asking:
+        counts.append(f"**{asking}** asking to join")
+    text = ", ".join(counts) + ". Choose someone to let in or take out; they are told privately."
     select = ManageSelect.select(
         options, placeholder="Let someone in or take them out", session_id=session_id
     )
