@@ -135,17 +135,16 @@ async def join(interaction: discord.Interaction, session: SessionRecord) -> None
 
 
 async def ensure_joined(interaction: discord.Interaction, session: SessionRecord) -> None:
-    """Taking part in a step joins you, so attendance matches participation (in a closed
-    session, only as far as a Join press would: the cap, role and invitation still hold)."""
+    """Taking part in a step joins you, so attendance matches participation. Not in a closed
+    session: there only Join admits (the cap, role and invitation hold, and nobody is put in
+    line without being told)."""
     bot = chorus(interaction)
-    admission = await bot.sessions.request_join(
-        session, interaction.user.id, role_ids=_role_ids(interaction)
-    )
-    if admission.outcome == "joined":
+    if await bot.sessions.limits(session) is not None:
+        return
+    if await bot.sessions.join(session, interaction.user.id):
         await bot.sessions.remember_name(
             session.guild_id, interaction.user.id, interaction.user.display_name
         )
-    if admission.outcome in ("joined", "waiting", "asking"):
         bot.live.request_board(session.id)
 
 

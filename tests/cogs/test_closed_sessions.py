@@ -3,6 +3,7 @@ facilitator's Manage control (issue 25, item 3)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import simcord
@@ -165,3 +166,27 @@ async def test_scheduled_session_shows_its_cap_then_opens_closed_with_its_line(
     assert "happening now" in entry.value
     assert f"🗝 1 place (1 taken), 1 waiting · for <@&{choir.id}>" in entry.value
     assert cai.id not in {a.user_id for a in await world.bot().store.sessions.present(1)}
+
+
+async def test_twenty_simultaneous_join_presses_for_six_places(world: World) -> None:
+    """The cog's own service call, 20 at once in the running bot (simcord forbids overlapping
+    clicks): exactly 6 in, 14 in line with places 1-14; the next press is number 15."""
+    bot = world.bot()
+    await world.facilitator.slash(world.channel, "session start", title="Closed circle", capacity=6)
+    session = await bot.sessions.in_channel(world.channel.id)
+    people = [world.guild.add_member(world.env.create_user(f"p{i:02}")) for i in range(20)]
+    results = await asyncio.gather(
+        *(bot.sessions.request_join(session, p.id, p.name) for p in people)
+    )
+    outcomes = [r.outcome for r in results]
+    assert outcomes.count("joined") == 6 and outcomes.count("waiting") == 14
+    assert sorted(r.place for r in results if r.outcome == "waiting") == list(range(1, 15))
+    members = [a.user_id for a in await bot.sessions.present(session)]
+    assert len(members) == 7  # six members and the facilitator
+    late = await world.members[0].click(board(world), label="Join")
+    assert "number **15** in line" in late.response.content
+    bot.live.request_board(session.id)
+    await world.env.settle()
+    shown = fields(board(world))
+    assert "Here now (7): 6 of 6 places taken" in shown
+    assert shown["Waitlist"] == "15 waiting for a place"
