@@ -26,6 +26,7 @@ BENCHMARKS = (
     "resume",
     "engines",
     "startup",
+    "scaleout",
 )
 
 

@@ -48,11 +48,13 @@ async def populate(
     members: int,
     *,
     consent: bool = True,
+    first: int = 0,
 ) -> list[Opened]:
-    """`sessions` open sessions, each with `members` joined and (optionally) `activity` running."""
+    """`sessions` open sessions, each with `members` joined and (optionally) `activity` running;
+    numbered from `first` (their guild, channel and member ids follow the number)."""
     service = SessionService(store, clock)
     opened: list[Opened] = []
-    for s in range(sessions):
+    for s in range(first, first + sessions):
         session = await service.open(
             guild_id=guild_of(s),
             channel_id=5_000_000 + s,

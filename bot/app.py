@@ -28,8 +28,9 @@ from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionService
 from bot.core.steps import StepHandler, step_handlers
 from bot.settings import Settings
+from bot.shards import LeaseKeeper, identify_gate, start_leases
 from bot.store.store import Store
-from bot.ui.components import FAMILIES, ChorusButton, RoutedItem, TypedComponent
+from bot.ui.components import FAMILIES, RetiredButton, RoutedItem, TypedComponent
 from bot.ui.format import plain_name
 from bot.ui.forms import FormHandler, FormRoute, route_form
 from bot.ui.live import LiveSessions
@@ -44,6 +45,7 @@ COGS: tuple[str, ...] = (
     "bot.cogs.activities",
     "bot.cogs.activity_builder",
     "bot.cogs.reflection",
+    "bot.cogs.round",
     "bot.cogs.breathe",
     "bot.cogs.lyrics",
     "bot.cogs.song",
@@ -51,16 +53,19 @@ COGS: tuple[str, ...] = (
     "bot.cogs.schedule_events",
     "bot.cogs.schedule_start",
     "bot.cogs.reminders",
+    "bot.cogs.calendar",
     "bot.cogs.setup",
     "bot.cogs.listening",
     "bot.cogs.playlist",
     "bot.cogs.checkins",
+    "bot.cogs.checkin_schedule",
+    "bot.cogs.checkin_notice",
+    "bot.cogs.checkin_tags",
     "bot.cogs.goals",
     "bot.cogs.privacy",
     "bot.cogs.steps",
 )
 
-ComponentHandler = Callable[[discord.Interaction, list[str]], Awaitable[None]]
 Family = TypeVar("Family", bound=TypedComponent)
 FamilyHandler = Callable[[discord.Interaction, Family], Awaitable[None]]
 
@@ -77,17 +82,18 @@ _warmed: list[bool] = []
 def warm_up() -> None:
     """Everything slow to load the first time; run once at start-up in a worker thread.
 
-    The CMU dictionary and matplotlib are millions of long-lived objects: frozen out of the
-    garbage collector afterwards (`gc.freeze`), a full collection during an interaction takes
-    milliseconds instead of a second or more."""
+    Charts are drawn in their own process (`bot.ui.chart_worker`): it is started here and
+    warms up in the background, so the bot never imports matplotlib and start-up doesn't wait
+    for it. The pronunciation data (syllable counts, rhymes) is loaded here, off the event
+    loop, and frozen out of the garbage collector (`gc.freeze`) with everything loaded so far."""
     from bot.core.syllables import warm_up as load_dictionary
-    from bot.ui.charts import warm_up as load_charts
+    from bot.ui.chart_worker import start as start_charts
 
     with _warm:
         if _warmed:
             return
+        start_charts()
         load_dictionary()
-        load_charts()
         gc.freeze()
         _warmed.append(True)
 
@@ -113,6 +119,7 @@ class ChorusBot(commands.Bot):
         clock: Clock = discord.utils.utcnow,
         step_handlers: dict[str, StepHandler] | None = None,
         voice: VoicePlayer | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -120,6 +127,7 @@ class ChorusBot(commands.Bot):
             tree_cls=ChorusTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            **options,
         )
         self.settings = settings
         self.store = store
@@ -137,7 +145,8 @@ class ChorusBot(commands.Bot):
         self.schedule = ScheduleService(
             store, clock, self.sessions, self.runner, self.library, self.guild_settings
         )
-        self.component_handlers: dict[str, ComponentHandler] = {}
+        self.leases: LeaseKeeper | None = None
+        self.schedule.wake.fires_timers_of = self.fires_timers_of
         self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
         self.form_handlers: dict[str, FormRoute] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.
@@ -156,6 +165,9 @@ class ChorusBot(commands.Bot):
         # thread while the store opens and the cogs load, not in a member's first interaction.
         warming = asyncio.create_task(asyncio.to_thread(warm_up))
         await self.store.open()
+        self.leases = await start_leases(
+            self.settings, self.store, self.clock, self.runner, self._rearm_timers
+        )
         await self.guild_settings.load()
         await self.library.load()
         for stale in self.library.stale:
@@ -170,7 +182,7 @@ class ChorusBot(commands.Bot):
         missing = [f.__name__ for f in FAMILIES if f not in self.family_handlers]
         if missing:
             raise RuntimeError(f"component families without a handler: {', '.join(missing)}")
-        self.add_dynamic_items(*FAMILIES, ChorusButton)
+        self.add_dynamic_items(*FAMILIES, RetiredButton)
         self.add_listener(self._on_interaction, "on_interaction")
         await self._sync_commands()
         await warming
@@ -184,6 +196,8 @@ class ChorusBot(commands.Bot):
         )
 
     async def _sync_commands(self) -> None:
+        if 0 not in self.settings.discord.my_shards:
+            return  # the process running shard 0 (the one Discord sends DMs to) syncs them
         guild_id = self.settings.dev_guild_id
         if guild_id:
             guild = discord.Object(id=guild_id)
@@ -192,13 +206,22 @@ class ChorusBot(commands.Bot):
         else:
             await self.tree.sync()
 
+    def fires_timers_of(self, guild_id: int) -> bool:
+        """Whether this process fires the server's timers now (always, in one process)."""
+        return self.leases is None or self.leases.holds(guild_id)
+
+    async def _rearm_timers(self) -> None:
+        """After a lease heartbeat: shards may have been adopted or given back."""
+        await self.scheduler.rearm()
+        await self.schedule.timer.rearm()
+        for cog in self.cogs.values():
+            timer = getattr(cog, "timer", None)
+            if isinstance(timer, DeadlineScheduler) and timer is not self.schedule.timer:
+                await timer.rearm()
+
     async def _wake_runs(self) -> None:
         for update in await self.runner.wake_due():
             await self.live.apply(update)
-
-    def register_component(self, area: str, handler: ComponentHandler) -> None:
-        """Legacy buttons with custom ids `chorus:<area>:...` are routed to `handler`."""
-        self.component_handlers[area] = handler
 
     def register_family(self, family: type[Family], handler: FamilyHandler[Family]) -> None:
         """Clicks on any component of `family` reach `handler` with the typed item."""
@@ -207,18 +230,13 @@ class ChorusBot(commands.Bot):
     async def route_component(self, interaction: discord.Interaction, item: RoutedItem) -> None:
         """Hand one click to its handler; the one error path answers whatever it raises."""
         try:
-            if isinstance(item, ChorusButton):
+            if isinstance(item, RetiredButton):
                 if any(
                     f.__discord_ui_compiled_template__.fullmatch(item.custom_id) for f in FAMILIES
                 ):
                     return  # discord.py dispatches every matching class: the family answers
-                handler = self.component_handlers.get(item.area)
-                if handler is None:
-                    raise UserFacingError(
-                        "This button belongs to a feature that is no longer here."
-                    )
-                await handler(interaction, item.args)
-            elif isinstance(item, TypedComponent):
+                raise UserFacingError("This button belongs to a feature that is no longer here.")
+            if isinstance(item, TypedComponent):
                 await self.family_handlers[type(item)](interaction, item)
         except Exception as error:
             await respond_to_error(interaction, error)
@@ -236,8 +254,37 @@ class ChorusBot(commands.Bot):
     async def close(self) -> None:
         self.scheduler.close()
         self.live.close()
+        if self.leases is not None:
+            await self.leases.close()
         await super().close()
         await self.store.close()
+
+
+class ShardedChorusBot(ChorusBot, commands.AutoShardedBot):
+    """Chorus running this process's shards (`discord.shard_count` set); processes sharing
+    a PostgreSQL database take turns to IDENTIFY (see bot/shards.py)."""
+
+    def __init__(self, settings: Settings, store: Store, **extra: Any) -> None:
+        shards = settings.discord
+        super().__init__(
+            settings,
+            store,
+            shard_ids=list(shards.my_shards),
+            shard_count=shards.shard_count,
+            **extra,
+        )
+        self.identify_gate = identify_gate(settings)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        if self.identify_gate is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+        else:
+            await self.identify_gate.before_identify(shard_id or 0)
+
+    async def close(self) -> None:
+        await super().close()
+        if self.identify_gate is not None:
+            await self.identify_gate.close()
 
 
 def create_bot(
@@ -249,7 +296,8 @@ def create_bot(
     **extra: Any,
 ) -> ChorusBot:
     """The bot with its store and catalog; tests pass their own, production the defaults."""
-    return ChorusBot(
+    kind = ShardedChorusBot if settings.discord.sharded else ChorusBot
+    return kind(
         settings,
         store or Store(settings.database),
         catalog=catalog,

@@ -36,6 +36,11 @@ def run_bot(settings: Settings) -> int:
     token = settings.token.get_secret_value() if settings.token else ""
 
     async def main() -> None:
+        if settings.discord.api_base:
+            from bot.rest_proxy import retry_through_proxy
+
+            # A shared proxy's own 429s and timeouts are retried, not taken for a ban.
+            retry_through_proxy(bot.http)
         async with bot:
             await bot.start(token)
 

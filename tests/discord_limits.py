@@ -8,7 +8,10 @@ autocomplete choices), scheduled events, and the synced command tree. A request 
 fails the test that sent it, with the path and the limit broken.
 
 It also measures wall time from each interaction reaching the bot to the bot's first response
-to it (Discord allows 3 s) and prints the slowest in the terminal summary.
+to it (Discord allows 3 s) and prints p50, p99, the worst and the slowest five in the terminal
+summary. The target is 300 ms at p99 and 1 s at worst (issue 28). With
+`CHORUS_FAIL_SLOW_REPLIES=1` an interaction answered after more than 1 s fails the test that
+sent it; without it the summary only reports (a loaded developer machine is not the measure).
 
 Limits and their sources: `bot/ui/limits.py`.
 """
@@ -16,6 +19,8 @@ Limits and their sources: `bot/ui/limits.py`.
 from __future__ import annotations
 
 import gc
+import math
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -51,7 +56,28 @@ class Ledger:
             self.gc_seconds += time.perf_counter() - self._gc_started
 
     def reported(self, test: str) -> list[str]:
-        return [v for t, v in self.violations if t == test]
+        found = [v for t, v in self.violations if t == test]
+        if os.environ.get(FAIL_SLOW_REPLIES) == "1":
+            found += [
+                f"{what}: first response after {wall * 1000:.0f} ms wall ({cpu * 1000:.0f} ms "
+                f"CPU, {collected * 1000:.0f} ms GC), over the {SLOW_REPLY * 1000:.0f} ms budget"
+                for wall, cpu, collected, t, what in self.first_responses
+                if t == test and wall > SLOW_REPLY
+            ]
+        return found
+
+
+FAIL_SLOW_REPLIES = "CHORUS_FAIL_SLOW_REPLIES"
+SLOW_REPLY = 1.0
+"""Seconds from an interaction reaching the bot to its first response: the worst allowed."""
+REPLY_P99 = 0.3
+"""The target for the suite's 99th percentile (reported, never failed on)."""
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile of `values` (share 0-1): at least `share` of them are <= it."""
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(len(ordered) * share)) - 1]
 
 
 LEDGER = Ledger()
@@ -347,8 +373,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not fresh:
         return
     item.stash[_REPORTED] = len(found)
-    text = "Requests Discord would refuse (see bot/ui/limits.py):\n" + "\n".join(
-        f"  {v}" for v in fresh
+    text = (
+        "Requests Discord would refuse (see bot/ui/limits.py) or answered too late:\n"
+        + "\n".join(f"  {v}" for v in fresh)
     )
     if report.failed:
         report.sections.append(("Discord limits", text))
@@ -381,8 +408,20 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
                 f"  {seconds * 1000:7.0f} ms wall ({cpu * 1000:4.0f} ms CPU, "
                 f"{collected * 1000:4.0f} ms GC)  {what}  {test}"
             )
-        slow = [t for t in timed if t[0] > 1.0]
-        write(f"  {len(slow)} of {len(timed)} over 1 s wall")
+        walls = [t[0] for t in timed]
+        p50, p99 = percentile(walls, 0.5), percentile(walls, 0.99)
+        slow = [t for t in timed if t[0] > SLOW_REPLY]
+        write(
+            f"  p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms (target < "
+            f"{REPLY_P99 * 1000:.0f} ms: {'met' if p99 < REPLY_P99 else 'NOT met'}), worst "
+            f"{walls[0] * 1000:.0f} ms; {len(slow)} of {len(timed)} over "
+            f"{SLOW_REPLY:.0f} s wall"
+            + (
+                ""
+                if os.environ.get(FAIL_SLOW_REPLIES) == "1"
+                else f" (reported; {FAIL_SLOW_REPLIES}=1 fails them)"
+            )
+        )
     unanswered = list(LEDGER.started.values())
     if unanswered:
         write(f"{len(unanswered)} interactions never answered by an interaction callback")

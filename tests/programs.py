@@ -21,6 +21,7 @@ INSTALL_HINTS = {
     "ffprobe": "apt-get install ffmpeg",
     "openssl": "apt-get install openssl",
     "lib opus": "apt-get install libopus0",
+    "docker-compose": "apt-get install docker-compose",
 }
 REQUIRE_ENV = "CHORUS_REQUIRE_PROGRAMS"
 

@@ -17,6 +17,7 @@ HELPER_MODULES = {
     "bot.cogs.controls",
     "bot.cogs.listen_voice",  # the listening cog's voice playback
     "bot.cogs.song_sheet",  # the lyrics cog's live sheet and turn pings
+    "bot.cogs.mydata_exports",
 }
 
 

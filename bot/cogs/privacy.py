@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.app import ChorusBot
 from bot.cogs.access import require_guild
+from bot.cogs.mydata_exports import Format, send_export
 from bot.core.errors import UserFacingError
 from bot.ui.privacy import ForgetButton, export_message, forget_confirmation
 
@@ -43,8 +44,12 @@ class PrivacyCog(commands.Cog):
     # ----------------------------------------------------------------- /mydata
 
     @app_commands.command(name="mydata", description="Get everything Chorus holds about you here")
+    @app_commands.describe(format="json: everything (default); csv: a table; chart: a summary")
     @app_commands.guild_only()
-    async def mydata(self, interaction: discord.Interaction) -> None:
+    async def mydata(self, interaction: discord.Interaction, format: Format = "json") -> None:
+        if format != "json":
+            await send_export(self.bot, interaction, format)
+            return
         guild_id, _ = require_guild(interaction)
         data = await self.bot.privacy.export(guild_id, interaction.user.id)
         document = {

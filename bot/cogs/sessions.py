@@ -163,7 +163,7 @@ class SessionsCog(commands.Cog):
         controls.facilitator_only(interaction)
         present = [a.user_id for a in await self.bot.sessions.present(session)]
         line = [(w.user_id, w.state) for w in await self.bot.sessions.waitlist(session)]
-        names = await self.bot.sessions.names(session, [*present, *(u for u, _ in line)])
+        names = await self.bot.sessions.names(session.guild_id, [*present, *(u for u, _ in line)])
         text, view = manage_message(session.id, present, line, names, session.facilitator_id)
         if view is None:
             await reply_ephemeral(interaction, text)

@@ -66,6 +66,11 @@ class GuildLibrary:
         self._catalogs: dict[int, Catalog] = {}
         self.stale: list[GuildActivityRecord] = []
         """Stored files that no longer validate (left out of the library)."""
+        store.changes.subscribe("guild_library", self._changed_elsewhere)
+
+    async def _changed_elsewhere(self, ids: tuple[int, ...]) -> None:
+        """Another process saved or deleted one of this server's activities."""
+        await self._refresh(ids[0])
 
     def replace_shipped(self, shipped: Catalog) -> None:
         """After /activity reload: every server's view is rebuilt on the shipped library."""
@@ -176,6 +181,7 @@ class GuildLibrary:
                 "the most allowed. Try again tomorrow."
             ) from None
         await self._refresh(guild_id)
+        await self._store.changes.publish("guild_library", guild_id)
         return Saved(activity, record, shipped)
 
     async def export(self, guild_id: int, activity_id: str) -> Exported:
@@ -230,6 +236,7 @@ class GuildLibrary:
                 )
             raise NotFound(_missing(activity_id))
         await self._refresh(guild_id)
+        await self._store.changes.publish("guild_library", guild_id)
         return removed
 
     async def versions(self, guild_id: int, activity_id: str) -> list[GuildActivityRecord]:

@@ -143,6 +143,7 @@ class GuildSettingsService:
         self._defaults = defaults(settings)
         self._overrides: dict[int, dict[str, str]] = {}
         self._configs: dict[int, GuildConfig] = {}
+        store.changes.subscribe("guild_settings", self._changed_elsewhere)
 
     async def load(self) -> None:
         """Read every server's choices (at start-up, after the store is open)."""
@@ -255,7 +256,15 @@ class GuildSettingsService:
             current[key] = encoded
         self._overrides[guild_id] = current
         self._configs.pop(guild_id, None)
+        if change is not None:
+            await self._store.changes.publish("guild_settings", guild_id)
         return change
+
+    async def _changed_elsewhere(self, ids: tuple[int, ...]) -> None:
+        """Another process changed this server's settings: read them again."""
+        guild_id = ids[0]
+        self._overrides[guild_id] = await self._store.guild_settings.overrides(guild_id)
+        self._configs.pop(guild_id, None)
 
     async def history(self, guild_id: int, limit: int = 20) -> list[SettingChangeRecord]:
         """The server's latest changes first."""

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-import pronouncing
-
+from bot.core import pronunciations as pronouncing
 from bot.core.syllables import word_syllables, words
 
 RhymeKind = Literal["identical", "perfect", "near"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +17,13 @@ from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, NotFound
 from bot.core.steps.base import BaseStepHandler, StepContext, StepHandler, Wake
 from bot.store.records import ContributionRecord, RunRecord
-from bot.store.runs import Also, Mirror, StepMoved
+from bot.store.runs import Also, Mirror, ShardScope, StepMoved
 from bot.store.store import Store
 
 _WAKE_REMAINING = "_paused_wake_remaining"
+# How long a claimed wake-up stays this process's: a process that dies mid-wake leaves the run
+# to a survivor after this many seconds.
+CLAIM_HOLD = 10.0
 STEP_ENDED = "That step has already ended, so your answer wasn't saved."
 
 
@@ -77,6 +80,8 @@ class Runner:
         self._locks: dict[int, asyncio.Lock] = {}
         self._anonymous_answered: dict[tuple[int, int], set[int]] = {}
         self._facilitators: dict[int, int | None] = {}
+        self._scope: Callable[[], ShardScope] | None = None
+        store.changes.subscribe("forget", lambda ids: self.forget_member(ids[1]))
 
     # ----------------------------------------------------------------- lookups
 
@@ -182,7 +187,13 @@ class Runner:
             started_at=now,
             ended_at=None,
         )
-        ctx = StepContext(run=placeholder, step=first, present=present, now=now)
+        ctx = StepContext(
+            run=placeholder,
+            step=first,
+            present=present,
+            now=now,
+            facilitator_id=await self._facilitator(session_id),
+        )
         wake = self.handler_for(first).enter(ctx)
         deadline = now + first.time_limit if first.time_limit else None
         from bot.store.runs import RunAlreadyLive
@@ -241,7 +252,13 @@ class Runner:
                 exited_message_id=run.step_message_id,
             )
         step = activity.steps[following]
-        ctx = StepContext(run=run, step=step, present=present, now=now)
+        ctx = StepContext(
+            run=run,
+            step=step,
+            present=present,
+            now=now,
+            facilitator_id=await self._facilitator(run.session_id),
+        )
         wake = self.handler_for(step).enter(ctx)
         deadline = now + step.time_limit if step.time_limit else None
         moved = await self._store.runs.update(
@@ -492,11 +509,21 @@ class Runner:
 
     # ------------------------------------------------------------------- timers
 
+    def fire_for(self, scope: Callable[[], ShardScope] | None) -> None:
+        """Fire only the timers of the guilds on the shards `scope()` names (the shards whose
+        lease this process holds now), claiming each due run before waking it; None (one
+        process, the default): every run, as committed."""
+        self._scope = scope
+
     async def wake_due(self) -> list[RunUpdate]:
         """Handle every run whose deadline or handler timer has passed (also after downtime)."""
         now = self._now()
         updates: list[RunUpdate] = []
-        for due in await self._store.runs.due(now):
+        if self._scope is not None:
+            due_runs = await self._store.runs.claim_due(now, self._scope(), CLAIM_HOLD)
+        else:
+            due_runs = await self._store.runs.due(now)
+        for due in due_runs:
             async with self._lock(due.id):
                 run = await self._store.runs.get(due.id)
                 if (
@@ -537,7 +564,8 @@ class Runner:
         return None
 
     async def next_wake(self) -> float | None:
-        return await self._store.runs.next_wake()
+        """The next time (UTC seconds) a timer of this process's runs is due, if any."""
+        return await self._store.runs.next_wake(self._scope() if self._scope else None)
 
     async def contributions(self, run: RunRecord) -> list[ContributionRecord]:
         return await self._store.contributions.for_step(run.id, run.step_index)

@@ -9,6 +9,7 @@ restart never sends one late. Times are UTC timestamps in seconds.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.core.clock import Clock
@@ -48,6 +49,8 @@ class ScheduleWake:
         self._clock = clock
         self._sessions = sessions
         self._outlet: ScheduleOutlet | None = None
+        self.fires_timers_of: Callable[[int], bool] = lambda guild_id: True
+        """Whether this process fires a server's timers (with shards: it holds its lease)."""
 
     def attach(self, outlet: ScheduleOutlet) -> None:
         self._outlet = outlet
@@ -68,6 +71,7 @@ class ScheduleWake:
         due = [
             next_deadline(o, minutes.get(o.guild_id, set()))
             for o in await self._store.schedule.pending()
+            if self.fires_timers_of(o.guild_id)
         ]
         return min((d for d in due if d is not None), default=None)
 
@@ -76,6 +80,8 @@ class ScheduleWake:
         now = self.now().timestamp()
         minutes = await self._store.schedule.optin_minutes()
         for occurrence in await self._store.schedule.pending():
+            if not self.fires_timers_of(occurrence.guild_id):
+                continue  # another process holds this server's shard
             plan = plan_wake(occurrence, minutes.get(occurrence.guild_id, set()), now)
             if not plan.anything:
                 continue
@@ -91,9 +97,10 @@ class ScheduleWake:
         if series is None:
             return
         if plan.mark_reminders:
-            # Marked first: a crash after this never sends the same reminder twice.
-            await store.mark_reminders(occurrence.id, now)
-            if plan.remind:
+            # Marked first: a crash after this never sends the same reminder twice, and a
+            # wake-up (in any process) that finds them marked already sends nothing.
+            claimed = await store.mark_reminders(occurrence.id, now)
+            if plan.remind and claimed:
                 await self.send_reminders(series, occurrence, plan.remind, now)
         if plan.open:
             await self.open_session(series, occurrence, now)

@@ -185,13 +185,13 @@ class SessionService:
             session.id, user_id, self._now(), removed=True
         )
 
-    async def names(self, session: SessionRecord, user_ids: list[int]) -> dict[int, str]:
-        """Remembered display names of these members in the session's server."""
-        return await self._store.members.names(session.guild_id, user_ids)
-
     async def remember_name(self, guild_id: int, user_id: int, display_name: str) -> None:
         """Keep the member's display name for boards and reports (it goes with /forget)."""
         await self._store.members.remember_name(guild_id, user_id, display_name)
+
+    async def names(self, guild_id: int, user_ids: list[int]) -> dict[int, str]:
+        """Remembered display names by member id (members who used /forget are missing)."""
+        return await self._store.members.names(guild_id, user_ids)
 
     async def live_step(self, run_id: int, step_index: int) -> tuple[SessionRecord, RunRecord]:
         """The session and run of a step that is still the live one.

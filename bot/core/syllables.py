@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import pronouncing
+from bot.core import pronunciations as pronouncing
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F']+|\d+")
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
@@ -96,5 +96,5 @@ def count_syllables(text: str) -> int:
 def warm_up() -> None:
     """Load the CMU dictionary now (about 1 s): called once at start-up, off the event loop,
     so the first lyric line isn't the one that waits for it."""
-    pronouncing.init_cmu()
+    pronouncing.load()
     count_syllables("warm up")

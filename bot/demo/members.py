@@ -364,6 +364,43 @@ async def write_a_line(turn: Turn) -> None:
     await turn.fill_modal(shown, line, share=False)
 
 
+ROUND_ANSWERS = (
+    "A bit tired, but glad to be here. I bring a song I can't stop humming.",
+    "Steady today. I bring some good news from my week.",
+    "Nervous, honestly. I bring my curiosity.",
+    "Calm after a walk. I bring the rain I got caught in.",
+    "Scattered. I'd like to bring some focus, we'll see.",
+)
+SPEAKER = re.compile(r"🎤 (?:<@(\d+)>|\*\*([^*]+)\*\*) (?:has the floor|is speaking)")
+
+
+@behaviour("round")
+async def take_my_turn(turn: Turn) -> None:
+    """The go-around: someone may volunteer to start; on my turn I answer in the form (or say
+    it in voice and press Done), and now and then I pass."""
+    start = _first(turn, "start")
+    if start is not None:
+        if turn.chance(0.5) and turn.once("round-start", *start.args[1:]):
+            await turn.click(start)
+        return
+    mine = SPEAKER.search(embed_text(turn.message))
+    done = _first(turn, "done")
+    if mine is None or not _is_me(turn, mine) or done is None:
+        return
+    if not turn.once("round", *done.args[1:]):
+        return
+    passing = _first(turn, "pass")
+    if passing is not None and turn.chance(0.15):
+        await turn.click(passing)
+        return
+    answer = _first(turn, "answer")
+    if answer is None:
+        await turn.click(done)  # spoken in the voice channel
+        return
+    shown = await turn.click(answer)
+    await turn.fill_modal(shown, turn.rng.choice(ROUND_ANSWERS), share=False)
+
+
 # -------------------------------------------------------------------------------------- crowd
 
 

@@ -22,11 +22,18 @@ from bot.demo.world import DemoWorld
 
 SESSION_TITLE = "Thursday circle"
 LIVE_TITLE = "Demo circle"
-SCRIPT = ("opening-checkin", "song-for-this-week", "lyric-circle", "closing-checkin")
+SCRIPT = (
+    "opening-checkin",
+    "go-around",
+    "song-for-this-week",
+    "lyric-circle",
+    "closing-checkin",
+)
 # Screenshots by (activity, step index): taken when the group has acted on the step, or for
 # "enter" as soon as the step is posted (the song sheet sits just above the step after it).
 SHOTS = {
     ("opening-checkin", 0): ("02-opening-checkin", "acted"),
+    ("go-around", 1): ("02b-go-around", "acted"),
     ("song-for-this-week", 1): ("03-listening", "acted"),
     ("lyric-circle", 2): ("05-song-sheet", "enter"),
     ("closing-checkin", 0): ("06-closing-checkin", "acted"),

@@ -48,6 +48,12 @@ TABLE_ORDER = (
     "guild_activities",
     "guild_settings",
     "guild_setting_changes",
+    # Which process fires which shard's timers: a copy's are lapsed (their processes are not
+    # the destination's), so the destination's processes simply take them.
+    "shard_leases",
+    "checkin_schedules",
+    "checkin_notice_optins",
+    "checkin_tags",
 )
 CHUNK = 1000
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store.database import Conn, Database
+from bot.store.notify import ChangeFeed
 from bot.store.records import NO_FACILITATOR
 
 LINE_REMOVE_VALUES = ("remove", "delete")
@@ -159,6 +160,22 @@ _EXPORTS: tuple[tuple[str, str], ...] = (
         "SELECT key, old_value, new_value, changed_at FROM guild_setting_changes"
         " WHERE guild_id = :guild AND changed_by = :user ORDER BY changed_at, id",
     ),
+    (
+        "checkin_schedule",
+        "SELECT days, minute, timezone, scale, paused_until, next_send_at, snoozed_until,"
+        " last_sent_on, created_at, updated_at FROM checkin_schedules"
+        " WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "checkin_notice",
+        "SELECT low_answers, within_days, created_at FROM checkin_notice_optins"
+        " WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "checkin_tags",
+        "SELECT checkin_id, tag, created_at FROM checkin_tags"
+        " WHERE guild_id = :guild AND user_id = :user ORDER BY checkin_id, tag",
+    ),
 )
 
 _SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
@@ -166,6 +183,11 @@ _SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
 # What /forget does, in order, in one transaction: delete the member's own data, keep shared
 # work without their id. song_lines follows the song's own setting (see _forget_lines).
 _FORGETS: tuple[tuple[str, str, str], ...] = (
+    (
+        "delete",
+        "checkin_tags",
+        "DELETE FROM checkin_tags WHERE guild_id = :guild AND user_id = :user",
+    ),
     ("delete", "checkins", "DELETE FROM checkins WHERE guild_id = :guild AND user_id = :user"),
     (
         "delete",
@@ -247,6 +269,16 @@ _FORGETS: tuple[tuple[str, str, str], ...] = (
         "UPDATE guild_setting_changes SET changed_by = NULL"
         " WHERE guild_id = :guild AND changed_by = :user",
     ),
+    (
+        "delete",
+        "checkin_schedules",
+        "DELETE FROM checkin_schedules WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "delete",
+        "checkin_notice_optins",
+        "DELETE FROM checkin_notice_optins WHERE guild_id = :guild AND user_id = :user",
+    ),
     ("delete", "members", "DELETE FROM members WHERE guild_id = :guild AND user_id = :user"),
 )
 
@@ -263,8 +295,10 @@ class LeadsActiveSchedule(Exception):
 
 
 class PrivacyRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
+        self.changes = changes or ChangeFeed(db)
+        """Tells the other processes on the database about consent changes and /forget."""
 
     # ------------------------------------------------------------------ consent
 
@@ -293,6 +327,7 @@ class PrivacyRepository:
             )
 
         await self._db.write(job, invalidate=[("consent", guild_id, user_id)])
+        await self.changes.publish("consent", guild_id, user_id)
 
     # ------------------------------------------------------------------- export
 
@@ -356,7 +391,9 @@ class PrivacyRepository:
             return ForgetReport(deleted=deleted, anonymised=anonymised)
 
         # Forgetting touches nearly every table: every cached read goes.
-        return await self._db.write(job, invalidate=None)
+        report = await self._db.write(job, invalidate=None)
+        await self.changes.publish("forget", guild_id, user_id)
+        return report
 
     async def _scrub_json(
         self,

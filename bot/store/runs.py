@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from bot.store.contribution_job import CONTRIBUTION_COLUMNS, ContributionJob, contribution
@@ -29,6 +30,28 @@ def _run(row: Row) -> RunRecord:
 
 class RunAlreadyLive(Exception):
     """The session already has a running or paused activity."""
+
+
+CLAIM_BATCH = 200
+"""Due runs claimed per statement (the rest on the next wake-up, at once)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ShardScope:
+    """The gateway shards whose guilds' timers this process fires now.
+
+    Discord puts a guild on shard `(guild_id >> 22) % shard_count`."""
+
+    shards: frozenset[int]
+    shard_count: int
+
+    def where(self, guild_column: str) -> tuple[str, tuple[int, ...]]:
+        """A condition on `guild_column` (same text on both engines) and its parameters."""
+        marks = ", ".join("?" for _ in self.shards)
+        return (
+            f"(({guild_column} / 4194304) % ?) IN ({marks})",
+            (self.shard_count, *sorted(self.shards)),
+        )
 
 
 class RunRepository:
@@ -107,11 +130,58 @@ class RunRepository:
         )
         return [_run(r) for r in rows]
 
-    async def next_wake(self) -> float | None:
-        row = await self._db.fetch_one(
-            "SELECT MIN(wake_at) FROM activity_runs WHERE state = 'running' AND wake_at IS NOT NULL"
-        )
+    async def next_wake(self, scope: ShardScope | None = None) -> float | None:
+        """The earliest wake time (UTC seconds) of a running run; with `scope`, of the runs in
+        those shards' guilds, not before a claim another process holds on it lapses."""
+        if scope is None:
+            row = await self._db.fetch_one(
+                "SELECT MIN(wake_at) FROM activity_runs"
+                " WHERE state = 'running' AND wake_at IS NOT NULL"
+            )
+        else:
+            if not scope.shards:
+                return None
+            where, params = scope.where("s.guild_id")
+            row = await self._db.fetch_one(
+                "SELECT MIN(CASE WHEN r.wake_claimed_until > r.wake_at"
+                " THEN r.wake_claimed_until ELSE r.wake_at END)"
+                " FROM activity_runs r JOIN sessions s ON s.id = r.session_id"
+                f" WHERE r.state = 'running' AND r.wake_at IS NOT NULL AND {where}",
+                params,
+            )
         return float(row[0]) if row and row[0] is not None else None
+
+    async def claim_due(self, now: float, scope: ShardScope, hold: float) -> list[RunRecord]:
+        """Claim the due wakes of the runs in `scope`'s guilds for `hold` seconds; the runs
+        as committed, earliest wake first.
+
+        One statement in one write: on PostgreSQL the due rows are locked `FOR UPDATE SKIP
+        LOCKED`, so two processes claiming at once never both get a run; a run already claimed
+        by a process (until its claim lapses, e.g. that process died) is left alone. The wake's
+        own update (which sets wake_at) ends the claim; the step compare-and-set in `update`
+        still guards it against a member's action meanwhile."""
+        if not scope.shards:
+            return []
+        where, params = scope.where("s.guild_id")
+
+        async def job(conn: Conn) -> list[RunRecord]:
+            lock = " FOR UPDATE OF r SKIP LOCKED" if conn.engine == "postgresql" else ""
+            rows = await conn.fetch_all(
+                f"UPDATE activity_runs SET wake_claimed_until = ? WHERE id IN ("
+                " SELECT r.id FROM activity_runs r JOIN sessions s ON s.id = r.session_id"
+                " WHERE r.state = 'running' AND r.wake_at IS NOT NULL AND r.wake_at <= ?"
+                " AND (r.wake_claimed_until IS NULL OR r.wake_claimed_until <= ?)"
+                f" AND {where} ORDER BY r.wake_at LIMIT {CLAIM_BATCH}{lock})"
+                f" RETURNING {_RUN_COLUMNS}",
+                (now + hold, now, now, *params),
+            )
+            return sorted((_run(r) for r in rows), key=lambda run: (run.wake_at or 0.0, run.id))
+
+        runs = await self._db.write(job)
+        for run in runs:
+            # Another process may have changed it since this one cached it.
+            self._db.invalidate(("run", run.id))
+        return runs
 
     async def due(self, now: float) -> list[RunRecord]:
         rows = await self._db.fetch_all(
@@ -138,6 +208,9 @@ class RunRepository:
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
         assignments = ", ".join(f"{name} = ?" for name in fields)
+        if "wake_at" in fields:
+            # A new wake time ends any claim on the old one (see claim_due).
+            assignments += ", wake_claimed_until = NULL"
         return await self._write_run(
             run_id,
             f"UPDATE activity_runs SET {assignments} WHERE id = ? AND step_index = ?"

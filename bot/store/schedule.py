@@ -287,16 +287,18 @@ class ScheduleRepository:
     async def set_start_message(self, occurrence_id: int, message_id: int | None) -> None:
         await self._set(occurrence_id, "start_message_id", message_id)
 
-    async def mark_reminders(self, occurrence_id: int, until: float) -> None:
+    async def mark_reminders(self, occurrence_id: int, until: float) -> bool:
+        """Claim the reminder slots due by `until`: False if they were marked already (by
+        another wake-up or another process), and then they must not be sent again."""
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
+        async def job(conn: Conn) -> int:
+            return await conn.execute(
                 "UPDATE schedule_occurrences SET reminders_until = ?"
                 " WHERE id = ? AND reminders_until < ?",
                 (until, occurrence_id, until),
             )
 
-        await self._db.write(job, invalidate=())
+        return await self._db.write(job, invalidate=()) > 0
 
     async def set_opened(
         self, occurrence_id: int, session_id: int | None, now: float, status: str = "open"

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.checkin_notices import CheckinNoticeRepository
+from bot.store.checkin_schedules import CheckinScheduleRepository
+from bot.store.checkin_tags import CheckinTagRepository
 from bot.store.checkins import CheckinRepository
 from bot.store.database import Database
 from bot.store.engine import DatabaseUrl
 from bot.store.goals import GoalRepository
 from bot.store.guild_library import GuildLibraryRepository
 from bot.store.guild_settings import GuildSettingsRepository
+from bot.store.leases import LeaseRepository
 from bot.store.media import MediaRepository
 from bot.store.members import MemberRepository
+from bot.store.notify import ChangeFeed
 from bot.store.privacy import PrivacyRepository
 from bot.store.runs import ContributionRepository, RunRepository
 from bot.store.schedule import ScheduleRepository
@@ -41,6 +46,7 @@ class Store:
     def __init__(self, target: Path | str) -> None:
         """`target`: a `database_url` (sqlite:///..., postgresql://...) or a SQLite file path."""
         self.db = open_database(target)
+        self.changes = ChangeFeed(self.db)
         self.sessions = SessionRepository(self.db)
         self.session_access = SessionAccessRepository(self.db)
         self.songs = SongRepository(self.db)
@@ -50,16 +56,33 @@ class Store:
         self.media = MediaRepository(self.db)
         self.schedule = ScheduleRepository(self.db)
         self.checkins = CheckinRepository(self.db)
-        self.privacy = PrivacyRepository(self.db)
+        self.checkin_schedules = CheckinScheduleRepository(self.db)
+        self.checkin_notices = CheckinNoticeRepository(self.db)
+        self.checkin_tags = CheckinTagRepository(self.db)
+        self.privacy = PrivacyRepository(self.db, self.changes)
         self.goals = GoalRepository(self.db)
         self.guild_settings = GuildSettingsRepository(self.db)
         self.guild_library = GuildLibraryRepository(self.db)
+        self.leases = LeaseRepository(self.db)
+        # What every process's database cache holds, dropped when another process changes it.
+        self.changes.subscribe("consent", self._consent_changed)
+        self.changes.subscribe("forget", self._member_forgotten)
 
     async def open(self) -> None:
         """Connect (or open the file) and bring the schema up to date."""
         await self.db.open()
         await self.db.migrate()
         await self.db.open_writer()
+        dsn = getattr(self.db, "dsn", None)
+        if dsn:
+            await self.changes.listen(dsn)
 
     async def close(self) -> None:
+        await self.changes.close()
         await self.db.close()
+
+    def _consent_changed(self, ids: tuple[int, ...]) -> None:
+        self.db.invalidate(("consent", *ids))
+
+    def _member_forgotten(self, ids: tuple[int, ...]) -> None:
+        self.db.invalidate()  # whatever held the member (runs, sessions, consent)

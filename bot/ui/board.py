@@ -53,6 +53,9 @@ class BoardState:
     names: dict[int, str] = dataclass_field(default_factory=dict)
     voice_name: str | None = None
     closed: ClosedState | None = None
+    step_fields: tuple[tuple[str, str], ...] = ()
+    """(name, value) fields the current step's presenter adds (`board_fields`), e.g. who has
+    the floor in a round."""
 
 
 def _join_line(state: BoardState) -> str:
@@ -164,6 +167,8 @@ def board_embed(state: BoardState) -> discord.Embed:
         embed.add_field(name="Time", value=_time_line(state), inline=True)
         if state.answered is not None:
             embed.add_field(name="Answers", value=_answers_line(state), inline=True)
+        for name, value in state.step_fields:
+            embed.add_field(name=shorten(name, 256), value=field(value), inline=False)
     embed.set_footer(
         text="Your check-ins are private unless you choose to share them. /session status shows "
         "this privately."

@@ -1,24 +1,17 @@
 """Charts as PNG bytes: readable without colour (markers, hatching and labels carry the meaning).
 
-Uses matplotlib's object API on the Agg backend (no pyplot, no global figure state), so charts
-can be drawn from any task without a display.
+The drawing (`bot.ui.chart_drawing`, matplotlib) runs in one child process (`chart_worker`), so
+the bot process never holds matplotlib. These functions block until the PNG is back: call
+them off the event loop (the cogs use `asyncio.to_thread`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from io import BytesIO
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
-from matplotlib.figure import Figure
+from bot.core.exports import SummaryFigures
+from bot.ui import chart_worker
 
 WIDTH, HEIGHT, DPI = 8.0, 4.2, 100
 INK = "#222222"
@@ -46,162 +39,6 @@ class Arrow:
     after: float
 
 
-def _figure() -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot(1, 1, 1)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    return figure, axes
-
-
-def _png(figure: Figure) -> bytes:
-    figure.tight_layout()
-    out = BytesIO()
-    # No "Software: Matplotlib version ..." chunk: the same chart is the same bytes whatever
-    # release drew it, and the file says nothing about the bot's machine.
-    figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
-    return out.getvalue()
-
-
-def _message(axes: Axes, text: str) -> None:
-    axes.text(
-        0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color=SOFT, wrap=True
-    )
-
-
-def _when(ts: float) -> float:
-    """Matplotlib's date number for a unix time."""
-    return float(date2num(datetime.fromtimestamp(ts, UTC)))  # type: ignore[no-untyped-call]
-
-
-def _when_text(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%d %b %Y")
-
-
-def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str) -> bytes:
-    """A member's own check-ins over time; before/after pairs drawn as arrows."""
-    figure, axes = _figure()
-    axes.set_title(title, color=INK)
-    axes.set_ylim(-0.5, 10.5)
-    axes.set_yticks(range(0, 11, 2))
-    axes.set_ylabel("0 = really struggling · 10 = really well")
-    axes.grid(axis="y", color="#dddddd", linewidth=0.8)
-    if not points:
-        _message(axes, "No check-ins in this period yet.\nTry /checkin now whenever you like.")
-        axes.set_xticks([])
-        return _png(figure)
-    times = [_when(p.at) for p in points]
-    axes.plot(times, [p.value for p in points], color=SOFT, linewidth=1, zorder=1)
-    for phase, style in PHASE_STYLE.items():
-        chosen = [p for p in points if p.phase == phase]
-        if not chosen:
-            continue
-        axes.plot(
-            [_when(p.at) for p in chosen],
-            [p.value for p in chosen],
-            linestyle="none",
-            marker=style["marker"],
-            fillstyle=style["fill"],
-            markersize=8,
-            color=INK,
-            label=style["label"],
-            zorder=3,
-        )
-    for arrow in arrows:
-        axes.annotate(
-            "",
-            xy=(_when(arrow.after_at), arrow.after),
-            xytext=(_when(arrow.before_at), arrow.before),
-            arrowprops={"arrowstyle": "-|>", "color": INK, "linewidth": 1.6},
-            zorder=2,
-        )
-    if len(points) <= 12:
-        for p, when in zip(points, times, strict=True):
-            axes.annotate(
-                f"{p.value:g}",
-                (when, p.value),
-                textcoords="offset points",
-                xytext=(0, 9),
-                ha="center",
-                fontsize=9,
-                color=INK,
-            )
-    if len(points) == 1:
-        axes.set_xlim(times[0] - 1, times[0] + 1)
-        axes.set_xticks([times[0]], [_when_text(points[0].at)])
-    else:
-        locator = AutoDateLocator()  # type: ignore[no-untyped-call]
-        axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-    handles, labels = axes.get_legend_handles_labels()
-    if arrows:
-        from matplotlib.lines import Line2D
-
-        handles.append(Line2D([], [], color=INK, marker=">", linewidth=1.6))
-        labels.append("before → after, same session")
-    axes.legend(
-        handles,
-        labels,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.1),
-        fontsize=8,
-        frameon=False,
-        ncols=len(handles),
-    )
-    return _png(figure)
-
-
-def distribution_chart(
-    band_names: Sequence[str],
-    before: Sequence[int] | None,
-    after: Sequence[int] | None,
-    title: str,
-) -> bytes:
-    """Counts per broad band before and after; a side with too few answers is left out."""
-    figure, axes = _figure()
-    axes.set_title(title, color=INK)
-    positions = list(range(len(band_names)))
-    width = 0.38
-    shown = False
-    for offset, counts, label, hatch, fill in (
-        (-width / 2, before, "before", "///", "white"),
-        (width / 2, after, "after", "", "#555555"),
-    ):
-        if counts is None:
-            continue
-        shown = True
-        bars = axes.bar(
-            [x + offset for x in positions],
-            list(counts),
-            width,
-            label=label,
-            hatch=hatch,
-            color=fill,
-            edgecolor=INK,
-        )
-        axes.bar_label(bars, labels=[f"{label}: {c}" for c in counts], fontsize=8, padding=2)
-    axes.set_xticks(positions, list(band_names))
-    axes.set_ylabel("people")
-    if not shown:
-        _message(axes, "Too few answers to show group figures (fewer than 3).")
-        axes.set_yticks([])
-    else:
-        axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
-        axes.legend(fontsize=8, frameon=False)
-        notes = [
-            f"{name}: fewer than 3 answers, not shown"
-            for name, counts in (("before", before), ("after", after))
-            if counts is None
-        ]
-        if notes:
-            axes.text(
-                0.99, 0.98, "; ".join(notes), ha="right", va="top",
-                transform=axes.transAxes, fontsize=8, color=SOFT,
-            )  # fmt: skip
-    return _png(figure)
-
-
 @dataclass(frozen=True, slots=True)
 class Week:
     label: str
@@ -210,56 +47,32 @@ class Week:
     mean_shift: float | None
 
 
+def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str) -> bytes:
+    """A member's own check-ins over time; before/after pairs drawn as arrows. PNG, 800x420."""
+    return chart_worker.draw("trend_chart", list(points), list(arrows), title)
+
+
+def distribution_chart(
+    band_names: Sequence[str],
+    before: Sequence[int] | None,
+    after: Sequence[int] | None,
+    title: str,
+) -> bytes:
+    """Counts per broad band before and after; a side with too few answers is left out. PNG."""
+    return chart_worker.draw(
+        "distribution_chart",
+        list(band_names),
+        None if before is None else list(before),
+        None if after is None else list(after),
+        title,
+    )
+
+
 def trends_chart(weeks: Sequence[Week], title: str) -> bytes:
-    """People per week as hatched bars, and the mean mood shift as a marked line."""
-    figure, axes = _figure()
-    axes.set_title(title, color=INK)
-    positions = list(range(len(weeks)))
-    people = [w.people or 0 for w in weeks]
-    bars = axes.bar(
-        positions, people, 0.6, color="white", edgecolor=INK, hatch="..", label="people"
-    )
-    axes.bar_label(
-        bars,
-        labels=[str(w.people) if w.people is not None else "<3" for w in weeks],
-        fontsize=8,
-        padding=2,
-    )
-    axes.set_xticks(positions, [w.label for w in weeks], rotation=0, fontsize=8)
-    axes.set_ylabel("people who took part")
-    axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
-    shift_axes = axes.twinx()
-    shift_axes.spines["top"].set_visible(False)
-    shift_axes.axhline(0, color=SOFT, linewidth=0.8, linestyle=":")
-    shown = [
-        (x, w.mean_shift) for x, w in zip(positions, weeks, strict=True) if w.mean_shift is not None
-    ]
-    if shown:
-        xs = [x for x, _ in shown]
-        ys = [float(y) for _, y in shown if y is not None]
-        shift_axes.plot(xs, ys, color=INK, marker="o", linewidth=1.6, label="mean mood shift")
-        for x, y in zip(xs, ys, strict=True):
-            shift_axes.annotate(
-                f"{y:+.1f}", (x, y), textcoords="offset points", xytext=(0, 9), ha="center",
-                fontsize=8, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": SOFT},
-            )  # fmt: skip
-        limit = max(1.0, max(abs(y) for y in ys) * 1.3)
-        shift_axes.set_ylim(-limit, limit)
-    else:
-        shift_axes.set_ylim(-1, 1)
-    shift_axes.set_ylabel("mean shift, points (before → after)")
-    handles, labels = axes.get_legend_handles_labels()
-    more_h, more_l = shift_axes.get_legend_handles_labels()
-    axes.legend(handles + more_h, labels + more_l, loc="upper left", fontsize=8, frameon=False)
-    if not weeks or not any(w.people for w in weeks):
-        _message(axes, "No sessions with 3 or more people in this period.")
-    return _png(figure)
+    """People per week as hatched bars, and the mean mood shift as a marked line. PNG."""
+    return chart_worker.draw("trends_chart", list(weeks), title)
 
 
-def warm_up() -> None:
-    """Render one small chart now (fonts and the Agg renderer load on first use, about 1 s):
-    called once at start-up, off the event loop, so no member's first chart waits for it."""
-    figure, axes = _figure()
-    axes.plot([0, 1], [0, 1], color=SOFT)
-    _message(axes, "warm up")
-    _png(figure)
+def summary_chart(figures: SummaryFigures, title: str) -> bytes:
+    """A member's own summary for /mydata: check-ins (0-10) above, goal ratings (1-5) below."""
+    return chart_worker.draw("summary_chart", figures, title)

@@ -11,8 +11,9 @@ discord.py's `examples/views/dynamic_counter.py`) and the format the family buil
 building and parsing can't drift. A click reaches the handler the bot registered for the family
 (`ChorusBot.register_family(CheckinButton, handler)`), which gets the typed item.
 
-`ChorusButton` is the older one-class-for-everything protocol (`chorus:<area>:<args...>`) kept
-while families move over; ids already posted keep working either way.
+Every id Chorus posts is built by a family; `RetiredButton` answers any other `chorus:` id (a
+feature since removed) politely. Ids posted by older versions keep working because each family
+keeps its id format (`tests/cogs/test_posted_ids.py` clicks them after a restart).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class ComponentRouter(Protocol):
 
 
 class RoutedItem(Protocol):
-    """Any persistent item the router can dispatch (a typed family or the legacy button)."""
+    """Any persistent item the router can dispatch (a typed family or the retired fallback)."""
 
 
 def compile_spec(spec: str) -> tuple[re.Pattern[str], tuple[tuple[str, Callable[[str], Any]], ...]]:
@@ -186,44 +187,18 @@ def custom_id(area: str, *args: object) -> str:
     return value
 
 
-class ChorusButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID):
-    """The legacy item class for `chorus:<area>:<args...>` ids; routing happens by area."""
-
-    def __init__(self, item: discord.ui.Button[Any], area: str, args: list[str]) -> None:
-        super().__init__(item)
-        self.area = area
-        self.args = args
+class RetiredButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID):
+    """Any `chorus:` id no family claims (a button of a feature since removed): the click is
+    answered with a polite private note instead of Discord's "interaction failed"."""
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ChorusButton:
-        args = [a for a in match["args"].split(":") if a != ""]
-        return cls(cast(discord.ui.Button[Any], item), match["area"], args)
+    ) -> RetiredButton:
+        return cls(cast(discord.ui.Button[Any], item))
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await cast(ComponentRouter, interaction.client).route_component(interaction, self)
-
-
-def button(
-    label: str,
-    area: str,
-    *args: object,
-    style: discord.ButtonStyle = discord.ButtonStyle.secondary,
-    emoji: str | None = None,
-    row: int | None = None,
-    disabled: bool = False,
-) -> ChorusButton:
-    """A button whose clicks reach the handler registered for `area`, restart or not."""
-    inner: discord.ui.Button[Any] = discord.ui.Button(
-        label=limits.button_label(label),
-        custom_id=custom_id(area, *args),
-        style=style,
-        emoji=emoji,
-        row=row,
-        disabled=disabled,
-    )
-    return ChorusButton(inner, area, [str(a) for a in args])
 
 
 def link_button(label: str, url: str, *, row: int | None = None) -> discord.ui.Button[Any]:

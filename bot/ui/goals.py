@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from io import BytesIO
 
 import discord
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
-from matplotlib.figure import Figure
 
 from bot.core.checkins import strip_mentions
 from bot.core.goals import GOAL_MAX, MAX_ACTIVE, RATINGS, GoalProgress, describe_rating
 from bot.core.text import shorten
 from bot.store.goals import GoalRecord
-from bot.ui.charts import DPI, INK, SOFT, WIDTH
+from bot.ui import chart_worker
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX
 
@@ -209,14 +205,6 @@ def progress_embed(progress: Sequence[GoalProgress]) -> discord.Embed:
     return embed
 
 
-def _when(ts: float) -> float:
-    return float(date2num(datetime.fromtimestamp(ts, UTC)))  # type: ignore[no-untyped-call]
-
-
-def _date(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%d %b %Y")
-
-
 def chart_text(text: str, width: int = 70) -> str:
     """Member text for matplotlib: no maths mode, wrapped to two lines at most."""
     wrapped = textwrap.wrap(text.replace("$", r"\$"), width) or [""]
@@ -226,86 +214,10 @@ def chart_text(text: str, width: int = 70) -> str:
 
 
 def progress_chart(progress: Sequence[GoalProgress]) -> bytes:
-    """One panel per goal: its rating per session over time, with words on the 1-5 axis.
+    """One panel per goal: its rating per session over time, with words on the 1-5 axis (PNG).
 
-    Readable without colour: black ink, a different marker and line style per goal, the value
-    written above each point, and each panel titled with its goal.
-    """
-    panels = max(1, len(progress))
-    figure = Figure(figsize=(WIDTH, 1.0 + 2.3 * panels), dpi=DPI)
-    FigureCanvasAgg(figure)
-    axes_list = [figure.add_subplot(panels, 1, i + 1) for i in range(panels)]
-    times = [p.at for item in progress for p in item.points]
-    for index, axes in enumerate(axes_list):
-        for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
-        axes.set_ylim(0.5, 5.7)
-        axes.set_yticks(
-            [value for value, _ in RATINGS], [f"{value} {label}" for value, label in RATINGS]
-        )
-        axes.tick_params(axis="y", labelsize=8)
-        axes.grid(axis="y", color="#dddddd", linewidth=0.8)
-        if index >= len(progress):
-            axes.text(0.5, 0.5, "No goals yet. Try /goal set.", ha="center", va="center",
-                      transform=axes.transAxes, color=SOFT)  # fmt: skip
-            axes.set_xticks([])
-            continue
-        item = progress[index]
-        axes.set_title(
-            chart_text(f"Goal {index + 1}: {item.goal.text}"), color=INK, fontsize=10, loc="left"
-        )
-        if not item.points:
-            axes.text(0.5, 0.5, "No ratings yet", ha="center", va="center",
-                      transform=axes.transAxes, color=SOFT)  # fmt: skip
-        else:
-            xs = [_when(p.at) for p in item.points]
-            ys = [p.value for p in item.points]
-            axes.plot(
-                xs,
-                ys,
-                color=INK,
-                linestyle=LINESTYLES[index % len(LINESTYLES)],
-                linewidth=1.4,
-                marker=MARKERS[index % len(MARKERS)],
-                markersize=7,
-            )
-            if len(xs) <= 16:
-                for x, y in zip(xs, ys, strict=True):
-                    axes.annotate(str(y), (x, y), textcoords="offset points", xytext=(0, 7),
-                                  ha="center", fontsize=8, color=INK)  # fmt: skip
-        _date_axis(axes, times)
-    figure.tight_layout()
-    out = BytesIO()
-    figure.savefig(out, format="png", dpi=DPI)
-    return out.getvalue()
-
-
-def _date_axis(axes: object, times: Sequence[float]) -> None:
-    from matplotlib.axes import Axes
-
-    assert isinstance(axes, Axes)
-    if not times:
-        axes.set_xticks([])
-        return
-    low, high = min(times), max(times)
-    if high - low < 86400:
-        middle = _when((low + high) / 2)
-        axes.set_xlim(middle - 1, middle + 1)
-        axes.set_xticks([middle], [_date(low)])
-        return
-    span = _when(high) - _when(low)
-    axes.set_xlim(_when(low) - span * 0.06, _when(high) + span * 0.06)
-    days = sorted({_date(t): t for t in times}.items(), key=lambda item: item[1])
-    if len(days) <= 8:
-        # Few sessions: each one's date under its point, so no date has to be guessed.
-        axes.set_xticks([_when(t) for _, t in days], [label[:6] for label, _ in days])
-        axes.tick_params(axis="x", labelsize=8)
-        years = sorted({_date(low)[-4:], _date(high)[-4:]})
-        axes.set_xlabel(f"session dates ({'-'.join(years)})", fontsize=8, color=SOFT)
-        return
-    locator = AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    Drawn in the chart process (`bot.ui.chart_drawing.progress_chart`); blocks until done."""
+    return chart_worker.draw("progress_chart", list(progress))
 
 
 def progress_file(progress: Sequence[GoalProgress]) -> discord.File:

@@ -381,7 +381,11 @@ class LiveSessions:
             # The facilitator leads: counted only when they take part themselves.
             if session.facilitator_id in present and session.facilitator_id not in authors:
                 expected -= 1
+        # A presenter may add fields of its own to the board (a round: who has the floor).
+        board_fields = getattr(self.presenters.get(step.type), "board_fields", None)
+        step_fields = tuple(board_fields(run, step, names)) if board_fields is not None else ()
         return BoardState(
+            step_fields=step_fields,
             session=session,
             present=present,
             run=run,

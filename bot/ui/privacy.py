@@ -24,6 +24,7 @@ EXPORT_WORDS: dict[str, tuple[str, str]] = {
     "sessions_facilitated": ("session you led", "sessions you led"),
     "song_lines": ("song line", "song lines"),
     "tracks_uploaded": ("track uploaded", "tracks uploaded"),
+    "checkin_schedule": ("check-in schedule", "check-in schedules"),
 }
 
 

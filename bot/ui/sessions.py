@@ -29,6 +29,8 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "vote": ("vote", "votes"),
     "nomination": ("nomination", "nominations"),
     "goal": ("goal-step answer", "goal-step answers"),
+    "spoke": ("turn taken in a go-around", "turns taken in a go-around"),
+    "answer": ("written answer in a go-around", "written answers in a go-around"),
 }
 
 

@@ -308,3 +308,16 @@ async def test_command_ids_posted_before_a_restart_are_answered(
             Click(f"chorus:forget:yes:{ana.id}", ana, "has been deleted"),
         ],
     )
+
+
+async def test_an_id_no_feature_claims_any_more_gets_a_polite_private_answer(
+    world: World,
+) -> None:
+    # A button of a feature since removed (or a hand-made id): never "interaction failed".
+    member = world.members[0]
+    for custom_id in ("chorus:gone:1:2", "chorus:board:join"):
+        message = await post(world, Click(custom_id, member, GONE))
+        result = await member.click(message, custom_id=custom_id)
+        assert result.acknowledged, custom_id
+        assert result.response is not None and result.response.ephemeral
+        assert GONE in answer_text(result), answer_text(result)

@@ -259,7 +259,8 @@ KINDS = {"prompt", "checkin", "listen", "write", "reflect", "breathe", "vote", "
 
 
 async def prepare_member(world: World, person: MemberActor) -> None:
-    """Data outside the activity: a goal (with consent), a nomination and a reminder choice."""
+    """Data outside the activity: a goal (with consent), a nomination, a reminder choice, a
+    check-in schedule, the pattern notice and a tagged /checkin now."""
     result = await person.slash(world.channel, "goal set", text=f"goal of {person.name}")
     if result.response.embeds and result.response.embeds[0].title == "Before your first goal":
         result = await person.click(result.response.message, label="Agree")
@@ -274,6 +275,16 @@ async def prepare_member(world: World, person: MemberActor) -> None:
     assert "Added **" in added.response.content, added.response.content
     reminded = await person.slash(world.channel, "remind me", state="on")
     assert reminded.ephemeral
+    scheduled = await person.slash(
+        world.channel, "checkin schedule set", days="daily", time="19:00", timezone="UTC"
+    )
+    assert "Your private check-ins" in scheduled.response.content, scheduled.response.content
+    noticed = await person.slash(world.channel, "checkin notice on")
+    assert "notice is on" in noticed.response.content, noticed.response.content
+    now = await person.slash(world.channel, "checkin now")
+    await person.click(now.response.message, label="5")
+    tagged = await person.slash(world.channel, "checkin tag add", tags="played music")
+    assert "tagged" in tagged.response.content, tagged.response.content
 
 
 async def run_until(world: World, people: list[MemberActor], stop_at: int) -> None:

@@ -71,7 +71,7 @@ def test_unknown_step_type(tmp_path: Path) -> None:
     errors = errors_for(tmp_path, "  - {type: chekin, title: Hi}\n")
     assert errors == [
         "demo.yaml:7:10: steps[0].type: expected one of prompt, checkin, listen, write, reflect, "
-        "breathe, vote, goal; got \"chekin\" (did you mean 'checkin'?)"
+        "breathe, vote, goal, round; got \"chekin\" (did you mean 'checkin'?)"
     ]
 
 
@@ -79,7 +79,7 @@ def test_missing_step_type(tmp_path: Path) -> None:
     errors = errors_for(tmp_path, "  - {title: Hi}\n")
     assert errors == [
         "demo.yaml:7:3: steps[0].type: missing required field; expected one of prompt, checkin, "
-        "listen, write, reflect, breathe, vote, goal"
+        "listen, write, reflect, breathe, vote, goal, round"
     ]
 
 

@@ -14,7 +14,7 @@ from bot.core.activity_models import step_types
 from bot.core.steps import step_handlers, step_kinds, step_type_names
 from bot.ui.steps import presenters
 
-SHIPPED = ["prompt", "checkin", "listen", "write", "reflect", "breathe", "vote", "goal"]
+SHIPPED = ["prompt", "checkin", "listen", "write", "reflect", "breathe", "vote", "goal", "round"]
 
 
 def _modules(package: object) -> set[str]:

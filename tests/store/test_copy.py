@@ -15,6 +15,8 @@ from tests.engines import TestDatabase
 
 # One or more rows in every table, with ids that are not 1, 2, 3 (so keeping them shows).
 FILL = (
+    "INSERT INTO shard_leases (shard_id, shard_count, owner, home, expires_at)"
+    " VALUES (0, 6, 'host:1:a', 'host:1:a', 1.5)",
     "INSERT INTO guilds (id, timezone, support_text, created_at)"
     " VALUES (900000000000000001, 'Europe/Berlin', 'Call a friend', 1.5)",
     "INSERT INTO members (guild_id, user_id, display_name, consent, consent_at, credit_opt_out,"
@@ -80,6 +82,14 @@ FILL = (
     "INSERT INTO guild_setting_changes (id, guild_id, key, old_value, new_value, changed_by,"
     " changed_at) VALUES (191, 900000000000000001, 'support_text', NULL, '\"Call Sam\"',"
     " 800000000000000002, 6.0)",
+    "INSERT INTO checkin_schedules (guild_id, user_id, days, minute, timezone, scale,"
+    " paused_until, next_send_at, snoozed_until, last_sent_on, created_at, updated_at)"
+    " VALUES (900000000000000001, 800000000000000002, 18, 1140, 'Europe/Berlin', '0-10',"
+    " '2026-12-01', 30.0, NULL, '2026-11-30', 7.0, 7.5)",
+    "INSERT INTO checkin_notice_optins (guild_id, user_id, low_answers, within_days, created_at)"
+    " VALUES (900000000000000001, 800000000000000002, 3, 7, 8.0)",
+    "INSERT INTO checkin_tags (checkin_id, guild_id, user_id, tag, created_at)"
+    " VALUES (81, 900000000000000001, 800000000000000002, 'slept badly ✨', 13.2)",
 )
 
 

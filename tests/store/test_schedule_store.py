@@ -55,8 +55,8 @@ async def test_series_occurrences_and_guarded_transitions(store: Store) -> None:
     assert [o.id for o in await repo.pending()] == [second.id]
     assert [o.id for o in await repo.upcoming(1, 10)] == [second.id]
 
-    await repo.mark_reminders(second.id, 300.0)
-    await repo.mark_reminders(second.id, 200.0)  # never moves back
+    assert await repo.mark_reminders(second.id, 300.0)
+    assert not await repo.mark_reminders(second.id, 200.0)  # never moves back
     found = await repo.occurrence(second.id)
     assert found is not None and found.reminders_until == 300.0
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import discord
 
 from bot.app import ChorusBot
-from bot.cogs import controls
+from bot.cogs import checkin_notice, controls
 from bot.cogs.access import require_guild
 from bot.core.activities import CheckinStep, Scale
 from bot.core.checkin_service import CheckinService, ConsentNeeded, Saved
@@ -244,6 +244,7 @@ class CheckinAnswers:
         await self.send(interaction, edit, content=text, view=view)
         if saved.low:
             await self.care(interaction, session_id)
+            await checkin_notice.after_low_answer(interaction, record)
 
     async def care(self, interaction: discord.Interaction, session_id: int | None) -> None:
         """The support message, privately, after the reply to a low answer."""

@@ -1,0 +1,77 @@
+"""/session calendar: the server's scheduled sessions as an .ics file for members' calendars.
+
+Attached to the sessions cog's /session group in cog_load (like /session schedule).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.access import require_guild
+from bot.core.calendar import SessionCalendar
+from bot.ui import calendar as ui
+
+
+class CalendarCog(commands.Cog):
+    """The .ics export of scheduled sessions."""
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        self.calendar = SessionCalendar(bot.store, bot.clock)
+        self.command: app_commands.Command[Any, Any, Any] = app_commands.Command(
+            name="calendar",
+            description="Scheduled sessions as a calendar file (.ics) for your own calendar",
+            callback=_calendar_callback,
+        )
+
+    async def cog_load(self) -> None:
+        session = self.bot.tree.get_command("session")
+        if not isinstance(session, app_commands.Group):
+            raise RuntimeError("bot.cogs.calendar must load after bot.cogs.sessions")
+        session.add_command(self.command)
+
+    async def cog_unload(self) -> None:
+        session = self.bot.tree.get_command("session")
+        if isinstance(session, app_commands.Group):
+            session.remove_command(self.command.name)
+
+    def _place(self, guild_id: int) -> Any:
+        guild = self.bot.get_guild(guild_id)
+
+        def place(channel_id: int, voice_channel_id: int | None) -> str | None:
+            channel = guild.get_channel(voice_channel_id or channel_id) if guild else None
+            return f"#{channel.name}" if channel is not None else None
+
+        return place
+
+    async def send_calendar(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        await controls.defer_private(interaction)
+        guild = interaction.guild
+        name = guild.name if guild is not None else "Chorus"
+        zone = self.bot.guild_settings.for_guild(guild_id).timezone
+        entries = await self.calendar.entries(guild_id, self._place(guild_id))
+        data = self.calendar.render(guild_id, name, zone, entries)
+        await controls.answer_deferred(
+            interaction,
+            content=ui.calendar_text(len(entries), zone),
+            file=discord.File(io.BytesIO(data), filename=ui.FILE_NAME) if entries else None,
+        )
+
+
+async def _calendar_callback(interaction: discord.Interaction) -> None:
+    cog = controls.chorus(interaction).get_cog("CalendarCog")
+    assert isinstance(cog, CalendarCog)
+    await cog.send_calendar(interaction)
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(CalendarCog(bot))

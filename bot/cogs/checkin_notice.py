@@ -1,0 +1,114 @@
+"""/checkin notice on|off|show: a private pattern notice the member opts in to.
+
+After a low check-in (a step, /checkin now or a scheduled DM) `after_low_answer` asks the
+pattern rules whether this answer completed the member's pattern; if so, the member alone gets
+a private follow-up with the server's support resources. Nothing about it is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.access import require_guild
+from bot.cogs.errors import reply_ephemeral
+from bot.core.pattern_notice import DEFAULT_LOW_ANSWERS, DEFAULT_WITHIN_DAYS, PatternNotices
+from bot.store.checkins import CheckinRecord
+from bot.ui import checkins as checkin_ui
+from bot.ui import pattern_notice as ui
+
+NONE = discord.AllowedMentions.none()
+
+
+class NoticeGroup(app_commands.Group):
+    """/checkin notice …: attached to the check-ins' /checkin group in cog_load."""
+
+    def __init__(self, cog: CheckinNoticeCog) -> None:
+        super().__init__(name="notice", description="A private note when check-ins stay low")
+        self.cog = cog
+
+    @app_commands.command(name="on", description="Tell me (only me) when my check-ins stay low")
+    @app_commands.describe(
+        low_answers="How many low check-ins (default 3)",
+        within_days="Within how many days (default 7)",
+    )
+    async def on(
+        self,
+        interaction: discord.Interaction,
+        low_answers: app_commands.Range[int, 2, 10] = DEFAULT_LOW_ANSWERS,
+        within_days: app_commands.Range[int, 1, 60] = DEFAULT_WITHIN_DAYS,
+    ) -> None:
+        guild_id, _ = require_guild(interaction)
+        notices = self.cog.notices
+        await notices.turn_on(guild_id, interaction.user.id, low_answers, within_days)
+        optin = await notices.get(guild_id, interaction.user.id)
+        await reply_ephemeral(interaction, ui.notice_state(optin))
+
+    @app_commands.command(name="off", description="Stop the pattern notice")
+    async def off(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        await self.cog.notices.turn_off(guild_id, interaction.user.id)
+        await reply_ephemeral(interaction, ui.NOTICE_OFF)
+
+    @app_commands.command(name="show", description="Whether the pattern notice is on")
+    async def show(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        optin = await self.cog.notices.get(guild_id, interaction.user.id)
+        await reply_ephemeral(interaction, ui.notice_state(optin))
+
+
+class CheckinNoticeCog(commands.Cog):
+    """The member-only pattern notice."""
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        self.notices = notices_of(bot)
+        self.group = NoticeGroup(self)
+
+    async def cog_load(self) -> None:
+        checkin = self.bot.tree.get_command("checkin")
+        if not isinstance(checkin, app_commands.Group):
+            raise RuntimeError("bot.cogs.checkin_notice must load after the /checkin group")
+        checkin.add_command(self.group)
+
+    async def cog_unload(self) -> None:
+        checkin = self.bot.tree.get_command("checkin")
+        if isinstance(checkin, app_commands.Group):
+            checkin.remove_command(self.group.name)
+
+
+async def after_low_answer(interaction: discord.Interaction, record: CheckinRecord | None) -> None:
+    """Call after a low answer was saved and answered: the member's pattern notice, if this
+    answer (`record`, None when nothing was stored) completed their pattern.
+
+    Needs no cog instance: check-ins call it through a plain import, while discord.py loads
+    this file as an extension in a module object of its own (so no isinstance on the cog)."""
+    if record is None or record.user_id is None:
+        return
+    bot = controls.chorus(interaction)
+    optin = await notices_of(bot).completed(record)
+    if optin is None:
+        return
+    config = bot.guild_settings.for_guild(record.guild_id)
+    links = checkin_ui.care_view(None, config.support_links)
+    extra: dict[str, Any] = {"view": links} if links is not None else {}
+    await interaction.followup.send(
+        embed=ui.notice_embed(optin, config.support_text),
+        ephemeral=interaction.guild_id is not None,  # a DM is private already
+        allowed_mentions=NONE,
+        **extra,
+    )
+
+
+def notices_of(bot: ChorusBot) -> PatternNotices:
+    return PatternNotices(bot.store, bot.clock, lambda guild: bot.guild_settings.care_for(guild)[0])
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(CheckinNoticeCog(bot))

@@ -1,0 +1,265 @@
+"""/checkin schedule set|off|show: private check-ins by DM on the member's own schedule.
+
+Opt-in only. A timer of this cog's own sleeps until the next stored send time; the due DMs are
+claimed in one write (each schedule moves on first) and only then sent, so a DM is never sent
+twice, across a restart or another process. The answer is saved like a /checkin now answer,
+through the check-in service. A member who leaves the server or uses /forget gets nothing more:
+leaving stops the schedule here, /forget deletes its row.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import checkin_notice
+from bot.cogs.access import require_guild
+from bot.cogs.errors import reply_ephemeral
+from bot.core.checkin_reminders import CheckinReminders
+from bot.core.checkin_service import CheckinService, ConsentNeeded
+from bot.core.checkins import describe_value, scale_of
+from bot.core.errors import InvalidInput
+from bot.core.schedule import timezone_choices
+from bot.core.scheduler import DeadlineScheduler
+from bot.store.checkin_schedules import ClaimedSend
+from bot.ui import checkin_schedule as ui
+from bot.ui import checkins as checkin_ui
+from bot.ui.checkin_schedule import ScheduledCheckinButton
+
+log = logging.getLogger("chorus.checkin_schedule")
+NONE = discord.AllowedMentions.none()
+
+
+class CheckinScheduleGroup(app_commands.Group):
+    """/checkin schedule …: attached to the check-ins' /checkin group in cog_load."""
+
+    def __init__(self, cog: CheckinScheduleCog) -> None:
+        super().__init__(name="schedule", description="Private check-ins by DM on your schedule")
+        self.cog = cog
+
+    async def zones(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=n, value=n) for n in timezone_choices(current)]
+
+    @app_commands.command(name="set", description="Get a private check-in DM on days you choose")
+    @app_commands.describe(
+        days="e.g. 'tue, fri', 'weekdays', 'daily'",
+        time="Your local time, e.g. '19:00' or '7pm'",
+        timezone="Your own time zone, e.g. Europe/Berlin (pick a suggestion)",
+        scale="0-10 (default) or 1-5 faces",
+        pause_until="Optional: no DMs before this date, e.g. 2026-04-20",
+    )
+    @app_commands.autocomplete(timezone=zones)
+    async def set_schedule(
+        self,
+        interaction: discord.Interaction,
+        days: app_commands.Range[str, 1, 80],
+        time: app_commands.Range[str, 1, 20],
+        timezone: app_commands.Range[str, 1, 60],
+        scale: Literal["0-10", "1-5"] = "0-10",
+        pause_until: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
+        await self.cog.set_schedule(interaction, days, time, timezone, scale, pause_until)
+
+    @app_commands.command(name="off", description="Stop your check-in DMs at once")
+    async def off(self, interaction: discord.Interaction) -> None:
+        await self.cog.stop(interaction)
+
+    @app_commands.command(name="show", description="Your check-in schedule (only you see it)")
+    async def show(self, interaction: discord.Interaction) -> None:
+        await self.cog.show(interaction)
+
+
+class CheckinScheduleCog(commands.Cog):
+    """Members' own check-in schedules and their DMs."""
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        # Only servers this process is connected to: with several processes (shards), each
+        # claims and sends the DMs of its own servers, and none claims one it can't send.
+        self.reminders = CheckinReminders(
+            bot.store, bot.clock, lambda guild_id: bot.get_guild(guild_id) is not None
+        )
+        self.checkins = CheckinService(
+            bot.store, bot.clock, bot.runner, bot.settings.checkins, bot.guild_settings.care_for
+        )
+        self.timer = DeadlineScheduler(bot.clock, self.reminders.next_due, self.send_due)
+        self.group = CheckinScheduleGroup(self)
+        bot.register_family(ScheduledCheckinButton, self.on_button)
+        bot.privacy.on_forget(self._forgotten)
+
+    async def cog_load(self) -> None:
+        checkin = self.bot.tree.get_command("checkin")
+        if not isinstance(checkin, app_commands.Group):
+            raise RuntimeError("bot.cogs.checkin_schedule must load after the /checkin group")
+        checkin.add_command(self.group)
+        await self.timer.rearm()  # the store is open: a restarted bot picks up stored times
+
+    async def cog_unload(self) -> None:
+        self.timer.close()
+        checkin = self.bot.tree.get_command("checkin")
+        if isinstance(checkin, app_commands.Group):
+            checkin.remove_command(self.group.name)
+
+    # ------------------------------------------------------------------ commands
+
+    async def set_schedule(
+        self,
+        interaction: discord.Interaction,
+        days: str,
+        time: str,
+        timezone: str,
+        scale: str,
+        pause_until: str | None,
+    ) -> None:
+        guild_id, _ = require_guild(interaction)
+        plan = self.reminders.plan(days, time, timezone, scale, pause_until)
+        if await self.checkins.consent_state(guild_id, interaction.user.id) != "agreed":
+            raise InvalidInput(ui.NEEDS_CONSENT)
+        record = await self.reminders.set(guild_id, interaction.user.id, plan)
+        await self.timer.rearm()
+        await reply_ephemeral(interaction, ui.schedule_text(record))
+
+    async def stop(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        stopped = await self.reminders.stop(guild_id, interaction.user.id)
+        await self.timer.rearm()
+        await reply_ephemeral(interaction, ui.STOPPED if stopped else ui.NO_SCHEDULE)
+
+    async def show(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        record = await self.reminders.get(guild_id, interaction.user.id)
+        await reply_ephemeral(interaction, ui.schedule_text(record) if record else ui.NO_SCHEDULE)
+
+    # ------------------------------------------------------------------- sending
+
+    async def send_due(self) -> None:
+        """Claim every due DM (one write), then send the ones still in time."""
+        for claim in await self.reminders.claim_due():
+            if not claim.send:
+                continue
+            try:
+                await self._send(claim)
+            except Exception:
+                # Claimed already: one member's failure must not cost the others their DM.
+                log.exception("a scheduled check-in DM failed")
+
+    async def _send(self, claim: ClaimedSend) -> None:
+        schedule = claim.schedule
+        guild = self.bot.get_guild(schedule.guild_id)
+        if guild is None:
+            return  # the bot is no longer in that server
+        try:
+            member = guild.get_member(schedule.user_id) or await guild.fetch_member(
+                schedule.user_id
+            )
+        except discord.NotFound:
+            # They left while the bot wasn't watching: nothing more, ever.
+            await self.reminders.stop(schedule.guild_id, schedule.user_id)
+            return
+        except discord.HTTPException:
+            log.warning("couldn't look up a member for their check-in DM; skipped this one")
+            return
+        try:
+            await member.send(
+                embed=ui.dm_embed(guild.name, schedule.scale),
+                view=ui.dm_view(schedule.guild_id, schedule.scale),
+                allowed_mentions=NONE,
+            )
+        except discord.HTTPException as error:
+            # Closed DMs or Discord trouble: this one is not retried (it was claimed, and a
+            # late or repeated check-in is worse than a missed one); the next one comes as usual.
+            log.info("a scheduled check-in DM couldn't be delivered (%s)", error.status)
+
+    async def _still_member(self, guild_id: int, user_id: int) -> bool:
+        """An old DM's button must not save into a server its member has left."""
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            return False
+        if guild.get_member(user_id) is not None:
+            return True
+        try:
+            await guild.fetch_member(user_id)
+        except discord.NotFound:
+            return False
+        return True
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """The servers of this process are known now (start-up, reconnect): arm for them."""
+        await self.timer.rearm()
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.timer.rearm()
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        if await self.reminders.stop(payload.guild_id, payload.user.id):
+            await self.timer.rearm()
+
+    async def _forgotten(self, guild_id: int, user_id: int) -> None:
+        """/forget deleted the row; the timer may have been armed for it."""
+        await self.timer.rearm()
+
+    # ------------------------------------------------------------------- answers
+
+    async def on_button(
+        self, interaction: discord.Interaction, item: ScheduledCheckinButton
+    ) -> None:
+        guild_id, user_id = item.guild_id, interaction.user.id
+        if item.choice == ui.SNOOZE:
+            until = await self.reminders.snooze(guild_id, user_id)
+            await self.timer.rearm()
+            text = ui.GONE if until is None else ui.SNOOZED.format(until=int(until))
+            await interaction.response.edit_message(content=text, embed=None, view=None)
+            return
+        if item.choice == ui.PASS:
+            await interaction.response.edit_message(content=ui.PASSED, embed=None, view=None)
+            return
+        if not await self._still_member(guild_id, user_id):
+            await interaction.response.edit_message(content=ui.NOT_A_MEMBER, embed=None, view=None)
+            return
+        scale = scale_of(item.scale)
+        try:
+            value = int(item.choice)
+        except ValueError:
+            raise InvalidInput("That button no longer works; use /checkin now instead.") from None
+        try:
+            saved = await self.checkins.answer_now(guild_id, user_id, scale, value)
+        except ConsentNeeded:
+            saved = None
+        if saved is None or saved.declined or saved.record is None:
+            await interaction.response.edit_message(
+                content=ui.NOT_SAVED_NO_CONSENT, embed=None, view=None
+            )
+        else:
+            await interaction.response.edit_message(
+                content=f"🔒 Saved: **{describe_value(scale, value)}**. Only you can see it.",
+                embed=None,
+                view=checkin_ui.answer_view(saved.record.id, note=True, share=False),
+                allowed_mentions=NONE,
+            )
+        # A low answer gets the support message whether or not it could be saved.
+        if saved.low if saved is not None else self.checkins.is_low(guild_id, scale, value):
+            config = self.bot.guild_settings.for_guild(guild_id)
+            links = checkin_ui.care_view(None, config.support_links)
+            await interaction.followup.send(
+                embed=checkin_ui.care_embed(config.support_text),
+                view=links if links is not None else discord.utils.MISSING,
+                allowed_mentions=NONE,
+            )
+            await checkin_notice.after_low_answer(
+                interaction, saved.record if saved is not None else None
+            )
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(CheckinScheduleCog(bot))

@@ -1,0 +1,45 @@
+"""/mydata format:csv and format:chart: a member's own data as a table and as a summary chart.
+
+Not a cog of its own: the privacy cog's /mydata hands these formats here, so the export logic
+lives apart from the cog (JSON stays there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Literal
+
+import discord
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.access import require_guild
+from bot.core.exports import MemberExports
+from bot.ui import mydata as ui
+
+Format = Literal["json", "csv", "chart"]
+NONE = discord.AllowedMentions.none()
+
+
+async def send_export(bot: ChorusBot, interaction: discord.Interaction, format: Format) -> None:
+    """Answer /mydata with the CSV or the summary chart, privately."""
+    guild_id, _ = require_guild(interaction)
+    exports = MemberExports(bot.store)
+    user_id = interaction.user.id
+    if format == "csv":
+        server_zone = bot.guild_settings.for_guild(guild_id).timezone
+        zone = await exports.member_timezone(guild_id, user_id, server_zone)
+        data, rows = await exports.csv(guild_id, user_id, zone)
+        await interaction.response.send_message(
+            ui.csv_text(rows, zone),
+            file=ui.csv_file(data),
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+        return
+    await controls.defer_private(interaction)  # drawing can take over a second
+    figures = await exports.summary(guild_id, user_id)
+    png = await asyncio.to_thread(ui.summary_png, figures, "Your check-ins and goals")
+    await controls.answer_deferred(
+        interaction, content=ui.chart_text(figures), file=ui.chart_file(png)
+    )

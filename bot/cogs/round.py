@@ -1,0 +1,155 @@
+"""Round steps (the go-around): Done, Pass, I'll start and the speaker's answer form.
+
+Translation only: who may move the floor, and where it goes, are the round handler's rules
+(`bot/core/steps/round.py`); this cog passes each press to the runner, answers privately, posts
+a shared answer, and keeps the card showing who has the floor (also after a turn times out).
+"""
+
+from __future__ import annotations
+
+import json
+
+import discord
+from discord.ext import commands
+
+from bot.app import ChorusBot
+from bot.cogs import controls
+from bot.cogs.errors import reply_ephemeral
+from bot.core.errors import Conflict
+from bot.core.runner import RunUpdate
+from bot.core.session import RunRecord, SessionRecord
+from bot.core.steps.round import RoundStep, answer_refusal
+from bot.ui.format import plain_name
+from bot.ui.forms import FormValues, send_form
+from bot.ui.steps.round import FORM, RoundButton, RoundForm, RoundPresenter, shared_answer
+
+THANKS = {
+    "spoke": "✅ Thank you. The floor moves on.",
+    "pass": "⏭ Passed. That's always fine; the floor moves on.",
+    "volunteer": "🙋 Thank you for starting: the floor is yours.",
+    "answer": "✅ Thank you for your answer. The floor moves on.",
+}
+
+
+class RoundCog(commands.Cog):
+    """The buttons and form of round steps, and their card kept current."""
+
+    def __init__(self, bot: ChorusBot) -> None:
+        self.bot = bot
+        bot.register_family(RoundButton, self.on_button)
+        bot.register_form(FORM, self.on_answer_form, what="your answer")
+        self.names: dict[int, dict[int, str]] = {}
+        """Session id -> display names of the members its round card shows."""
+        bot.live.add_presenter(
+            RoundPresenter(names=lambda session_id: self.names.get(session_id, {}))
+        )
+        bot.live.add_observer(self)
+        bot.privacy.on_forget(self._forget_member)
+
+    async def _round(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, RoundStep]:
+        session, run = await self.bot.sessions.live_step(run_id, index)
+        step = self.bot.runner.step(run)
+        if not isinstance(step, RoundStep):
+            raise Conflict("That step has ended.")
+        return session, run, step
+
+    async def on_button(self, interaction: discord.Interaction, item: RoundButton) -> None:
+        session, run, step = await self._round(item.run_id, item.index)
+        user = interaction.user.id
+        if item.action == "answer":
+            state = json.loads(run.step_state)
+            refusal = answer_refusal(state, user)
+            if refusal is not None:
+                raise Conflict(refusal)
+            turn_no = int(state.get("turn_no", 0))
+            await send_form(interaction, RoundForm(run.id, item.index, turn_no, step))
+            return
+        if item.action not in ("done", "pass", "start"):
+            raise Conflict("That button is from an older version of Chorus.")
+        kind = {"start": "volunteer", "done": "spoke"}.get(item.action, item.action)
+        if kind == "volunteer":
+            # Starting the round is taking part: it joins you, as any answer does.
+            await controls.ensure_joined(interaction, session)
+        await self._contribute(interaction, session, run, kind, {"by": user})
+
+    async def on_answer_form(
+        self, interaction: discord.Interaction, args: list[str], values: FormValues
+    ) -> None:
+        run_id, index, turn_no = int(args[0]), int(args[1]), int(args[2])
+        session, run, step = await self._round(run_id, index)
+        payload = {"by": interaction.user.id, "text": values.text("answer"), "turn_no": turn_no}
+        record = await self._contribute(interaction, session, run, "answer", payload)
+        if step.share == "group":
+            name = plain_name(interaction.user.display_name) or "a member"
+            await self.bot.live.send(
+                session,
+                shared_answer(str(record.get("text", "")), name),
+                what="a member's answer in the round",
+            )
+
+    async def _contribute(
+        self,
+        interaction: discord.Interaction,
+        session: SessionRecord,
+        run: RunRecord,
+        kind: str,
+        payload: dict[str, object],
+    ) -> dict[str, object]:
+        outcome = await self.bot.runner.contribute(
+            run.id, run.step_index, interaction.user.id, kind, payload
+        )
+        await reply_ephemeral(interaction, THANKS[kind])
+        self.bot.live.request_board(session.id)
+        if outcome.update is not None:
+            await self.bot.live.apply(outcome.update)
+        else:
+            fresh = await self.bot.runner.live_run(session.id)
+            if fresh is not None:
+                await self.show(session, fresh)
+        return dict(outcome.record.payload)
+
+    async def _forget_member(self, guild_id: int, user_id: int) -> None:
+        """/forget: the member's name leaves the cards' names (their id left the state)."""
+        for names in self.names.values():
+            names.pop(user_id, None)
+
+    # ---------------------------------------------------------------- the card
+
+    async def load_names(self, session: SessionRecord, run: RunRecord) -> None:
+        """Read the names of everyone the round card may show: present, or in its order."""
+        state = json.loads(run.step_state)
+        order = [uid for uid in state.get("order") or [] if isinstance(uid, int)]
+        present = [a.user_id for a in await self.bot.sessions.present(session)]
+        ids = sorted({*order, *present})
+        self.names[session.id] = await self.bot.sessions.names(session.guild_id, ids)
+
+    async def show(self, session: SessionRecord, run: RunRecord) -> None:
+        """Edit the live round card to what the run's state says now."""
+        if run.step_message_id is None or not run.live:
+            return
+        scene = self.bot.live.scene(session, run, run.step_index)
+        if not isinstance(scene.step, RoundStep):
+            return
+        await self.load_names(session, run)
+        payload = self.bot.live.presenter("round").render(scene)
+        await self.bot.live.edit(session, run.step_message_id, payload, what="the round card")
+
+    async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
+        """A round is about to be posted: its card names people from the start."""
+        run = update.run
+        if update.entered_step is not None and run.live:
+            if isinstance(self.bot.runner.step(run), RoundStep):
+                await self.load_names(session, run)
+        elif update.ended is not None or not run.live:
+            self.names.pop(session.id, None)
+
+    async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
+        """A turn timed out (or the step was resumed): the card shows the new speaker. A step
+        just entered was posted already with its state."""
+        if update.entered_step is None and update.ended is None:
+            await self.show(session, update.run)
+
+
+async def setup(bot: commands.Bot) -> None:
+    assert isinstance(bot, ChorusBot)
+    await bot.add_cog(RoundCog(bot))

@@ -1,0 +1,247 @@
+"""A member's own check-in schedule: the days, local time and time zone they chose, and when
+the next private check-in DM is due.
+
+No Discord here. The times are worked out on the member's own wall clock, so a Tuesday 19:00
+in Europe/Berlin stays 19:00 on their clock across a daylight-saving change (17:00 UTC in
+summer, 18:00 UTC in winter). At most one scheduled DM per local day: the day of a DM that was
+sent is stored, and a slot on that day is skipped (a Snooze the member asked for aside).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core.clock import Clock, timestamp
+from bot.core.errors import InvalidInput
+from bot.core.schedule import localize, zone
+from bot.store.checkin_schedules import CheckinScheduleRecord, ClaimedSend
+from bot.store.store import Store
+
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+EVERY_DAY = 127
+_GROUPS = {"daily": EVERY_DAY, "everyday": EVERY_DAY, "weekdays": 31, "weekends": 96}
+SCALES = ("0-10", "1-5")
+"""Scales a scheduled DM offers (one row of buttons each; the two-step SAM is /checkin now's)."""
+
+SNOOZE_SECONDS = 3600.0
+LATE_GRACE_SECONDS = 3 * 3600.0
+"""A DM due while the bot was down is still sent this long after its time; later it is skipped
+(a check-in at 3 in the morning for yesterday evening helps nobody)."""
+MAX_PAUSE_DAYS = 366
+_TIME = re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$")
+
+
+def parse_days(text: str) -> int:
+    """Weekdays as a bit mask (Monday = 1 ... Sunday = 64) from e.g. "tue, fri", "Tuesday
+    Friday", "weekdays", "daily". Raises InvalidInput saying what to type."""
+    mask = 0
+    words = [w for w in re.split(r"[\s,;/+&]+|\band\b", text.casefold()) if w]
+    for word in words:
+        if word in _GROUPS:
+            mask |= _GROUPS[word]
+            continue
+        found = [i for i, name in enumerate(DAY_NAMES) if len(word) >= 2 and name.startswith(word)]
+        if len(found) != 1:
+            raise InvalidInput(
+                f"I don't know the day `{word[:20]}`. Write days like `tue, fri`, "
+                "`monday wednesday`, `weekdays` or `daily`."
+            )
+        mask |= 1 << found[0]
+    if not mask:
+        raise InvalidInput("Name at least one day, like `tue, fri`, `weekdays` or `daily`.")
+    return mask
+
+
+def days_text(mask: int) -> str:
+    """ "Tue, Fri" (or "every day")."""
+    if mask == EVERY_DAY:
+        return "every day"
+    return ", ".join(name for i, name in enumerate(DAY_SHORT) if mask & (1 << i))
+
+
+def parse_time(text: str) -> int:
+    """Minutes after midnight from "19:00", "7pm", "7:30 pm", "07:05". Raises InvalidInput."""
+    match = _TIME.match(text.strip().casefold())
+    hour = int(match["h"]) if match else -1
+    minute = int(match["m"] or 0) if match else -1
+    if match and match["ampm"]:
+        evening = 12 if match["ampm"] == "pm" else 0
+        hour = hour % 12 + evening if 1 <= hour <= 12 else -1
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise InvalidInput(f"I can't read the time `{text[:20]}`. Write it like `19:00` or `7pm`.")
+    return hour * 60 + minute
+
+
+def time_text(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def parse_pause(text: str | None, today: date) -> date | None:
+    """The local date DMs resume on ("2026-04-20"), or None. Raises InvalidInput."""
+    if text is None or not text.strip():
+        return None
+    try:
+        until = date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"I can't read the date `{text[:20]}`. Write it like `2026-04-20`."
+        ) from None
+    if until <= today:
+        raise InvalidInput("The pause should end on a day after today.")
+    if (until - today).days > MAX_PAUSE_DAYS:
+        raise InvalidInput(f"A pause can last up to {MAX_PAUSE_DAYS} days.")
+    return until
+
+
+def next_send(
+    days: int,
+    minute: int,
+    timezone: str,
+    after: float,
+    *,
+    not_on: str | None = None,
+    paused_until: str | None = None,
+) -> float:
+    """The first chosen local day-and-time strictly after `after` (UTC seconds), as UTC
+    seconds: never on the local date `not_on` (a DM was sent that day) nor before the local
+    date `paused_until`. A time skipped by a daylight-saving change moves forward with the
+    clock (02:30 becomes 03:30 that day)."""
+    tz = ZoneInfo(timezone)
+    start = datetime.fromtimestamp(after, UTC).astimezone(tz).date()
+    skip = date.fromisoformat(not_on) if not_on else None
+    resume = date.fromisoformat(paused_until) if paused_until else None
+    if resume is not None and resume > start:
+        start = resume
+    at = time(minute // 60, minute % 60)
+    for offset in range(8 + 7):  # a week ahead, plus a week for a skipped first match
+        day = start + timedelta(days=offset)
+        if not days & (1 << day.weekday()) or day == skip:
+            continue
+        when = localize(datetime.combine(day, at), tz).timestamp()
+        if when > after:
+            return when
+    raise AssertionError("a weekly schedule always has a next day")  # days is never 0
+
+
+def local_day(ts: float, timezone: str) -> str:
+    """The member's calendar date at `ts` (UTC seconds), as YYYY-MM-DD."""
+    return datetime.fromtimestamp(ts, UTC).astimezone(ZoneInfo(timezone)).date().isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A member's choices for their schedule (checked), before it is stored."""
+
+    days: int
+    minute: int
+    timezone: str
+    scale: str
+    paused_until: str | None
+
+
+class CheckinReminders:
+    """Members' own check-in schedules: choosing, stopping, and claiming the DMs that are due."""
+
+    def __init__(
+        self, store: Store, clock: Clock, mine: Callable[[int], bool] = lambda _guild: True
+    ) -> None:
+        """`mine(guild_id)`: whether this process serves that server (with several processes
+        each sends the DMs of its own servers only)."""
+        self._store = store
+        self._clock = clock
+        self._mine = mine
+
+    def now(self) -> float:
+        return timestamp(self._clock)
+
+    def plan(self, days: str, at: str, timezone: str, scale: str, pause_until: str | None) -> Plan:
+        """The member's typed choices, checked. Raises InvalidInput saying what to fix."""
+        tz = zone(timezone)
+        if scale not in SCALES:
+            raise InvalidInput(f"Choose one of the scales {', '.join(SCALES)}.")
+        today = datetime.fromtimestamp(self.now(), UTC).astimezone(tz).date()
+        paused = parse_pause(pause_until, today)
+        return Plan(
+            days=parse_days(days),
+            minute=parse_time(at),
+            timezone=tz.key,
+            scale=scale,
+            paused_until=paused.isoformat() if paused else None,
+        )
+
+    async def set(self, guild_id: int, user_id: int, plan: Plan) -> CheckinScheduleRecord:
+        """Start (or replace) the member's schedule; returns it with its next send time.
+
+        A DM already sent today (their time) still counts: the new schedule starts tomorrow
+        if today's slot was used."""
+        now = self.now()
+        current = await self._store.checkin_schedules.get(guild_id, user_id)
+        sent_on = current.last_sent_on if current is not None else None
+        due = next_send(
+            plan.days,
+            plan.minute,
+            plan.timezone,
+            now,
+            not_on=sent_on,
+            paused_until=plan.paused_until,
+        )
+        return await self._store.checkin_schedules.put(
+            guild_id=guild_id,
+            user_id=user_id,
+            days=plan.days,
+            minute=plan.minute,
+            timezone=plan.timezone,
+            scale=plan.scale,
+            paused_until=plan.paused_until,
+            next_send_at=due,
+            now=now,
+        )
+
+    async def get(self, guild_id: int, user_id: int) -> CheckinScheduleRecord | None:
+        return await self._store.checkin_schedules.get(guild_id, user_id)
+
+    async def stop(self, guild_id: int, user_id: int) -> bool:
+        """Stop it at once (off, leaving the server); whether there was one."""
+        return await self._store.checkin_schedules.delete(guild_id, user_id)
+
+    async def snooze(self, guild_id: int, user_id: int) -> float | None:
+        """One more DM in an hour (UTC seconds), or None when they have no schedule any more."""
+        now = self.now()
+        until = now + SNOOZE_SECONDS
+        done = await self._store.checkin_schedules.snooze(guild_id, user_id, until, now)
+        return until if done else None
+
+    async def next_due(self) -> float | None:
+        """The earliest stored send time (UTC seconds), or None."""
+        return await self._store.checkin_schedules.next_due(self._mine)
+
+    async def claim_due(self) -> list[ClaimedSend]:
+        """Every DM due now, claimed in one write: each schedule moves on to its next send time
+        and records today's date before anything is sent, so no DM goes out twice (across a
+        restart, or another process claiming at the same moment). A DM whose process dies
+        between this commit and the send is lost rather than sent twice; one due more than
+        LATE_GRACE_SECONDS ago is claimed with `send` False (skipped, not sent late)."""
+        now = self.now()
+
+        def following(record: CheckinScheduleRecord, sent_on: str | None) -> float:
+            return next_send(
+                record.days,
+                record.minute,
+                record.timezone,
+                now,
+                not_on=sent_on,
+                paused_until=record.paused_until,
+            )
+
+        return await self._store.checkin_schedules.claim_due(
+            now,
+            LATE_GRACE_SECONDS,
+            following,
+            lambda r, ts: local_day(ts, r.timezone),
+            self._mine,
+        )

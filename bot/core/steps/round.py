@@ -1,0 +1,225 @@
+"""The `round` step: the go-around. Each member in turn has the floor for a set time, speaks (or
+answers in a form) and presses Done, or passes; time moves it on too.
+
+The handler state (stored with the run, so a restart resumes the turn with the time left):
+
+- ``order``: member ids in speaking order (late joiners are appended when the floor moves);
+- ``turns``: one ``{"user": id, "outcome": spoke|pass|answer|time|left}`` per finished turn;
+- ``speaker``: who has the floor now (None before a volunteer starts, and once all have spoken);
+- ``turn_no``: counts turns, so a form opened in an earlier turn is refused;
+- ``turn_deadline``: when the speaker's time ends (UTC timestamp, seconds);
+- ``volunteer``: True while a ``volunteer_first`` round waits for someone to start;
+- ``finished``: True once everyone in the order has had (or missed) their turn.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import Field
+
+from bot.core.activity_fields import StepBase, Text, TurnSeconds
+from bot.core.errors import Conflict, InvalidInput
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
+from bot.core.text import clean_member_text
+from bot.store.records import ContributionRecord
+
+Order = Literal["joined", "shuffled", "volunteer_first"]
+Outcome = Literal["spoke", "pass", "answer", "time", "left"]
+
+
+class RoundStep(StepBase):
+    """The go-around: members take the floor one at a time."""
+
+    type: Literal["round"]
+    question: Text
+    """What each member speaks to when they have the floor."""
+    turn_seconds: TurnSeconds = 60
+    """How long each member has the floor: seconds, or e.g. "45s", "1m", "1m30s"."""
+    order: Order = "joined"
+    """joined: in the order members joined; shuffled: a random order drawn when the round
+    starts; volunteer_first: whoever presses "I'll start" goes first, then join order."""
+    pass_allowed: bool = True
+    """Members may pass their turn (always offered in therapy-style groups)."""
+    share: Literal["group", "private"] = "group"
+    """Text-only sessions: group posts each written answer in the channel with the writer's
+    name; private keeps it with the session record only."""
+    max_chars: int = Field(default=500, ge=10, le=1500)
+    """The longest written answer (text-only sessions)."""
+
+
+def _ids(values: Any) -> list[int]:
+    # /forget scrubs ids out of stored state; whatever isn't an id any more is nobody.
+    return [v for v in values or [] if isinstance(v, int)] if isinstance(values, list) else []
+
+
+def had_turn(state: Mapping[str, Any]) -> set[int]:
+    """Members whose turn has been (done, passed, timed out or missed by leaving)."""
+    turns = state.get("turns") or []
+    return {t["user"] for t in turns if isinstance(t, dict) and isinstance(t.get("user"), int)}
+
+
+def upcoming(state: Mapping[str, Any]) -> list[int]:
+    """Members still to speak after the current speaker, in order (as the state knows them)."""
+    done = had_turn(state)
+    speaker = state.get("speaker")
+    return [uid for uid in _ids(state.get("order")) if uid not in done and uid != speaker]
+
+
+def answer_refusal(state: Mapping[str, Any], user_id: int) -> str | None:
+    """Why `user_id` may not open the answer form now, or None when they have the floor."""
+    if state.get("finished"):
+        return "Everyone has had their turn: the round is complete."
+    if state.get("speaker") != user_id:
+        return (
+            "It isn't your turn yet: the answer form opens for the member who has the floor. "
+            "Your turn comes; passing is fine when it does."
+        )
+    return None
+
+
+class RoundHandler(BaseStepHandler):
+    """Who has the floor, who may move it on, and what time does when it runs out."""
+
+    kind = "round"
+
+    def one_answer_per_member(self, step: Any) -> bool:
+        return False
+
+    # ---------------------------------------------------------------- turns
+
+    def _start(self, state: dict[str, Any], step: RoundStep, speaker: int, now: float) -> Wake:
+        state["speaker"] = speaker
+        state["turn_no"] = int(state.get("turn_no", 0)) + 1
+        state["turn_deadline"] = now + step.turn_seconds
+        return Wake(at=state["turn_deadline"], state=state)
+
+    def _next(self, state: dict[str, Any], ctx: StepContext) -> Wake:
+        """The floor moves on: late joiners go to the end, members who left are skipped."""
+        step: RoundStep = ctx.step
+        order = _ids(state.get("order"))
+        order += [uid for uid in ctx.expected if uid not in order]
+        state["order"] = order
+        state["speaker"] = None
+        state["turn_deadline"] = None
+        present = set(ctx.expected)
+        turns = list(state.get("turns") or [])
+        done = had_turn(state)
+        for uid in order:
+            if uid in done:
+                continue
+            if uid in present:
+                state["turns"] = turns
+                return self._start(state, step, uid, ctx.now)
+            turns.append({"user": uid, "outcome": "left"})
+        state["turns"] = turns
+        if not order:
+            # Nobody to call yet: look again after one turn's time (joining wakes no handler).
+            return Wake(at=ctx.now + step.turn_seconds, state=state)
+        state["finished"] = True
+        return Wake(at=None, state=state)
+
+    def _close_turn(self, state: dict[str, Any], outcome: Outcome) -> None:
+        speaker = state.get("speaker")
+        turns = list(state.get("turns") or [])
+        if isinstance(speaker, int):
+            turns.append({"user": speaker, "outcome": outcome})
+        state["turns"] = turns
+
+    def enter(self, ctx: StepContext) -> Wake:
+        step: RoundStep = ctx.step
+        order = list(ctx.expected)
+        if step.order == "shuffled":
+            # Drawn once, when the round starts, and kept in the state; seeded by the session
+            # and the moment so the handler stays pure (a replay draws the same order).
+            random.Random(f"{ctx.run.session_id}:{ctx.now}").shuffle(order)
+        state: dict[str, Any] = {
+            "order": order,
+            "turns": [],
+            "speaker": None,
+            "turn_no": 0,
+            "turn_deadline": None,
+            "volunteer": False,
+            "finished": False,
+        }
+        if step.order == "volunteer_first":
+            # Nobody has the floor until someone starts; after one turn's time, join order.
+            state["volunteer"] = True
+            state["turn_deadline"] = ctx.now + step.turn_seconds
+            return Wake(at=state["turn_deadline"], state=state)
+        return self._next(state, ctx)
+
+    def on_wake(self, ctx: StepContext) -> Wake:
+        """The speaker's time is up (or nobody volunteered): the floor moves on."""
+        state = dict(ctx.state)
+        if state.get("finished"):
+            return Wake(at=None, state=state)
+        if state.get("volunteer"):
+            state["volunteer"] = False
+        elif state.get("speaker") is not None:
+            self._close_turn(state, "time")
+        return self._next(state, ctx)
+
+    # ---------------------------------------------------------------- answers
+
+    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Kinds: spoke (Done), pass, answer (the form) and volunteer ("I'll start");
+        `payload["by"]` is who pressed. Refuses with Conflict/InvalidInput saying why."""
+        step: RoundStep = ctx.step
+        state = ctx.state
+        by = payload.get("by")
+        if not isinstance(by, int):
+            raise InvalidInput("I couldn't tell who pressed that.")
+        if state.get("finished"):
+            raise Conflict("Everyone has had their turn: the round is complete.")
+        if kind == "volunteer":
+            if not state.get("volunteer"):
+                raise Conflict("The round has already started; wait for your turn.")
+            if by not in ctx.expected:
+                raise Conflict("Only members taking part can start the round.")
+            return {"by": by}
+        speaker = state.get("speaker")
+        if speaker is None:
+            raise Conflict("Nobody has the floor yet: someone can press **I'll start**.")
+        if kind in ("spoke", "pass"):
+            if by != speaker and by != ctx.facilitator_id:
+                raise Conflict(
+                    "It isn't your turn: only the member speaking now, or the facilitator, "
+                    "can move the round on. Your turn comes; passing is fine when it does."
+                )
+            if kind == "pass" and not step.pass_allowed and by == speaker:
+                raise Conflict("This round asks everyone for a few words; say what you can.")
+            return {"by": by, "speaker": speaker, "turn_no": int(state.get("turn_no", 0))}
+        if kind == "answer":
+            turn_no = payload.get("turn_no")
+            if isinstance(turn_no, int) and turn_no != state.get("turn_no"):
+                raise Conflict("Your turn ended before your answer arrived, so it wasn't posted.")
+            if by != speaker:
+                raise Conflict("Only the member who has the floor can answer now.")
+            text = clean_member_text(str(payload.get("text", "")), step.max_chars)
+            if not text:
+                raise InvalidInput("Your answer was empty. Write a few words, or press Pass.")
+            return {"by": by, "speaker": speaker, "turn_no": state.get("turn_no"), "text": text}
+        raise InvalidInput("Use the round's buttons: Done, Pass or Answer.")
+
+    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
+        state = dict(ctx.state)
+        if contribution.kind == "volunteer":
+            by = int(contribution.payload["by"])
+            order = _ids(state.get("order"))
+            state["order"] = [by] + [uid for uid in order if uid != by]
+            state["volunteer"] = False
+            return self._start(state, ctx.step, by, ctx.now)
+        outcome: Outcome = "pass" if contribution.kind == "pass" else "spoke"
+        if contribution.kind == "answer":
+            outcome = "answer"
+        self._close_turn(state, outcome)
+        return self._next(state, ctx)
+
+    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        return bool(ctx.state.get("finished"))
+
+
+KIND = StepKind(model=RoundStep, handler=RoundHandler, order=9)

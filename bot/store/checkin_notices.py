@@ -1,0 +1,56 @@
+"""Members' opt-ins to a private pattern notice (table checkin_notice_optins)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.store.database import Conn, Database
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeOptin:
+    guild_id: int
+    user_id: int
+    low_answers: int
+    """How many low check-ins make a pattern."""
+    within_days: int
+    """Within how many days."""
+    created_at: float
+
+
+class CheckinNoticeRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, guild_id: int, user_id: int) -> NoticeOptin | None:
+        row = await self._db.fetch_one(
+            "SELECT guild_id, user_id, low_answers, within_days, created_at"
+            " FROM checkin_notice_optins WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        if row is None:
+            return None
+        v = tuple(row)
+        return NoticeOptin(int(v[0]), int(v[1]), int(v[2]), int(v[3]), float(v[4]))
+
+    async def put(
+        self, guild_id: int, user_id: int, low_answers: int, within_days: int, now: float
+    ) -> None:
+        async def job(conn: Conn) -> None:
+            await conn.execute(
+                "INSERT INTO checkin_notice_optins (guild_id, user_id, low_answers, within_days,"
+                " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE"
+                " SET low_answers = excluded.low_answers, within_days = excluded.within_days",
+                (guild_id, user_id, low_answers, within_days, now),
+            )
+
+        await self._db.write(job)
+
+    async def delete(self, guild_id: int, user_id: int) -> bool:
+        async def job(conn: Conn) -> int:
+            return await conn.execute(
+                "DELETE FROM checkin_notice_optins WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
+
+        return await self._db.write(job) > 0

@@ -1,0 +1,104 @@
+"""The scheduled check-in: its DM (the scale as buttons, Pass and Snooze) and the replies to
+/checkin schedule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.core.checkin_reminders import days_text, time_text
+from bot.core.checkins import scale_of
+from bot.store.checkin_schedules import CheckinScheduleRecord
+from bot.ui.checkins import scale_hint
+from bot.ui.components import TypedButton, persistent_view
+from bot.ui.format import COLOUR_INFO
+
+PASS = "pass"
+SNOOZE = "snooze"
+
+
+class ScheduledCheckinButton(
+    TypedButton, spec="chorus:checkin_dm:{guild_id:int}:{scale:str}:{choice:str}"
+):
+    """A button on a scheduled check-in DM: `choice` is a value of `scale`, `pass` or `snooze`.
+    The server rides along because a DM has none, and the answer is saved in that server."""
+
+    guild_id: int
+    scale: str
+    choice: str
+
+
+def dm_embed(guild_name: str, scale_name: str) -> discord.Embed:
+    scale = scale_of(scale_name)
+    return discord.Embed(
+        title="How are you today?",
+        colour=COLOUR_INFO,
+        description=(
+            f"Your check-in for **{discord.utils.escape_markdown(guild_name)}**, "
+            "as you asked.\n"
+            + scale_hint(scale)
+            + "\n🔒 Only you see your answer. No reply is fine too."
+        ),
+    ).set_footer(text="Stop these: /checkin schedule off (in the server)")
+
+
+def dm_view(guild_id: int, scale_name: str) -> discord.ui.View:
+    """The scale's values, five to a row, then Pass and Snooze on the last row."""
+    scale = scale_of(scale_name)
+    items: list[discord.ui.Item[Any]] = []
+    options = scale.options()
+    for index, option in enumerate(options):
+        items.append(
+            ScheduledCheckinButton.button(
+                option.label,
+                guild_id=guild_id,
+                scale=scale_name,
+                choice=str(option.value),
+                emoji=option.emoji,
+                style=discord.ButtonStyle.primary,
+                row=index // 5,
+            )
+        )
+    last = (len(options) - 1) // 5 + (0 if len(options) % 5 else 1)
+    for label, choice in (("Pass", PASS), ("Snooze 1 hour", SNOOZE)):
+        items.append(
+            ScheduledCheckinButton.button(
+                label, guild_id=guild_id, scale=scale_name, choice=choice, row=last
+            )
+        )
+    return persistent_view(*items)
+
+
+def schedule_text(record: CheckinScheduleRecord) -> str:
+    """What the member chose and when the next DM comes."""
+    paused = (
+        f"\nPaused until **{record.paused_until}** (nothing before that day)."
+        if record.paused_until
+        else ""
+    )
+    return (
+        f"📅 Your private check-ins: **{days_text(record.days)}** at "
+        f"**{time_text(record.minute)}** ({record.timezone}), scale {record.scale}.{paused}\n"
+        f"The next one comes by DM <t:{int(record.next_send_at)}:F>. "
+        "Stop them any time with /checkin schedule off."
+    )
+
+
+NO_SCHEDULE = "You have no check-in schedule. Start one with /checkin schedule set."
+STOPPED = "🛑 Your check-in schedule is off: no more check-in DMs from this server."
+SNOOZED = "⏰ I'll ask again <t:{until}:R>."
+PASSED = "🤍 You passed on today's check-in. That's completely fine."
+GONE = (
+    "Your check-in schedule for that server is off, so I didn't snooze. "
+    "Start it again with /checkin schedule set there."
+)
+NOT_SAVED_NO_CONSENT = (
+    "Your answer wasn't saved: saving your check-ins is off in that server. "
+    "Turn it on there with /checkin consent."
+)
+NEEDS_CONSENT = (
+    "Scheduled check-ins save your answers, so they need your agreement first. "
+    "Use /checkin consent and press Agree, then /checkin schedule set again."
+)
+NOT_A_MEMBER = "You're no longer in that server, so nothing was saved there."

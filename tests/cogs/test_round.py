@@ -1,0 +1,238 @@
+"""The go-around (`round` step) through the real bot: order, Done, Pass, the answer form, time
+moving the floor on, late joiners, leavers, the facilitator, volunteers and a restart mid-turn.
+The card's words are checked at each moment (start, mid-way, at a turn's deadline, after)."""
+
+from __future__ import annotations
+
+import discord
+from simcord.actors import MemberActor
+
+from bot.core.activities import Catalog
+from bot.settings import Settings
+from tests.cogs.test_privacy import every_row_with
+from tests.cogs.test_session_flow import board, open_session
+from tests.conftest import World, find_message, restart
+
+
+def card(world: World, title: str = "Check-in round") -> discord.Message:
+    return find_message(world.channel, title)
+
+
+def name(person: MemberActor) -> str:
+    """How the card names a member: their display name in bold."""
+    return f"**{person.name}**"
+
+
+def text(message: discord.Message) -> str:
+    return message.embeds[0].description or ""
+
+
+def now_line(world: World) -> str:
+    """The card's line saying who has the floor."""
+    return next(line for line in text(card(world)).splitlines() if line.startswith(("🎤", "✅")))
+
+
+async def start(world: World, activity: str = "test-round", joined: int = 3) -> None:
+    await open_session(world)
+    for person in world.members[:joined]:
+        await person.click(board(world), label="Join")
+    started = await world.facilitator.slash(world.channel, "activity start", activity=activity)
+    assert "Starting" in started.response.content
+
+
+async def test_members_speak_in_join_order_with_done_and_pass(world: World) -> None:
+    ana, ben, cai = world.members
+    await start(world)
+    # At the start: the first to join has the floor, the next is named, the order is listed.
+    body = text(card(world))
+    assert "One word for how you arrive today?" in body
+    assert f"🎤 {name(ana)} has the floor now." in body
+    assert f"**Next:** {name(ben)}, then 1 more" in body
+    assert f"1. {name(ana)} · 🎤 now\n2. {name(ben)}\n3. {name(cai)}" in body
+    assert "Their time ends <t:" in body
+    labels = [c.label for row in card(world).components for c in row.children]  # type: ignore[attr-defined]
+    assert labels == ["Answer", "Done", "Pass"]
+
+    # Someone else can't move the floor on.
+    refused = await ben.click(card(world), label="Done")
+    assert refused.ephemeral and "It isn't your turn" in refused.response.content
+
+    done = await ana.click(card(world), label="Done")
+    assert done.ephemeral and "The floor moves on" in done.response.content
+    # The session board says who has the floor and who is next too.
+    fields = {f.name: f.value for f in board(world).embeds[0].fields}
+    assert fields["Round"] == f"🎤 {name(ben)} has the floor · next {name(cai)}"
+    body = text(card(world))  # mid-way
+    assert f"🎤 {name(ben)} has the floor now." in body
+    assert f"1. {name(ana)} · ✓ spoke" in body
+    assert f"**Next:** {name(cai)}" in body
+
+    passed = await ben.click(card(world), label="Pass")
+    assert "Passed" in passed.response.content
+    body = text(card(world))
+    assert f"2. {name(ben)} · passed" in body
+    assert f"🎤 {name(cai)} has the floor now." in body
+    assert "Nobody after this turn" in body
+
+    await cai.click(card(world), label="Done")
+    # After: everyone has spoken; the words say so and the buttons are off.
+    assert now_line(world).startswith("✅ Everyone has had their turn.")
+    assert not card(world).components  # nothing left to press
+    # The facilitator moves on: the closed card tells what happened, without instructions.
+    await world.facilitator.click(board(world), label="Next")
+    closed = card(world)
+    assert "We went around: 2 took their turn, 1 passed." in text(closed)
+    assert not closed.components
+    assert find_message(world.channel, "After the round")
+
+
+async def test_text_only_answer_is_posted_with_mentions_off(world: World) -> None:
+    ana, ben, _ = world.members
+    await start(world)
+    refused = await ben.click(card(world), label="Answer")
+    assert "It isn't your turn yet" in refused.response.content
+    shown = await ana.click(card(world), label="Answer")
+    saved = await ana.submit_modal(shown, {"answer": "tired but here @everyone"})
+    assert "Thank you for your answer" in saved.response.content
+    posted = world.channel.last_message
+    assert posted is not None
+    assert "> tired but here @everyone\n— ana" in (posted.embeds[0].description or "")
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
+    assert f"1. {name(ana)} · ✓ answered" in text(card(world))
+
+
+async def test_a_form_from_an_earlier_turn_is_refused(world: World) -> None:
+    ana, ben, _ = world.members
+    await start(world)
+    shown = await ana.click(card(world), label="Answer")
+    await world.facilitator.click(card(world), label="Done")  # the facilitator moves it on
+    late = await ana.submit_modal(shown, {"answer": "I was still typing"})
+    assert "Your turn ended before your answer arrived" in late.response.content
+    assert late.ephemeral
+    kept = [e.description or "" for e in late.response.embeds]
+    assert any("I was still typing" in d for d in kept)  # given back to keep
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
+
+
+async def test_time_moves_the_floor_on(world: World) -> None:
+    ana, ben, _ = world.members
+    await start(world)
+    await world.env.advance_time(59)
+    assert f"🎤 {name(ana)} has the floor now." in text(card(world))
+    await world.env.advance_time(2)  # the turn's deadline passes
+    body = text(card(world))
+    assert f"1. {name(ana)} · time ran out" in body
+    assert f"🎤 {name(ben)} has the floor now." in body
+
+
+async def test_late_joiner_goes_to_the_end_and_leaver_is_skipped(world: World) -> None:
+    ana, ben, cai = world.members
+    await start(world, joined=2)
+    await cai.click(board(world), label="Join")  # joins after the round started
+    left = await ben.click(board(world), label="Leave")  # leaves before their turn
+    assert "You've left" in left.response.content
+    await ana.click(card(world), label="Done")
+    body = text(card(world))
+    assert f"🎤 {name(cai)} has the floor now." in body
+    assert f"2. {name(ben)} · left before their turn" in body
+    assert f"3. {name(cai)} · 🎤 now" in body
+
+
+async def test_facilitator_moves_it_on(world: World) -> None:
+    ana, ben, _ = world.members
+    await start(world)
+    moved = await world.facilitator.click(card(world), label="Pass")
+    assert "floor moves on" in moved.response.content
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
+    assert f"1. {name(ana)} · passed" in text(card(world))
+
+
+async def test_restart_mid_turn_keeps_the_speaker_and_the_time_left(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    ana, ben, _ = world.members
+    await start(world)
+    await ana.click(card(world), label="Done")
+    await world.env.advance_time(30)
+    await restart(world, settings, catalog)
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
+    # Buttons of the card posted before the restart still work...
+    refused = await ana.click(card(world), label="Done")
+    assert "It isn't your turn" in refused.response.content
+    # ...and the stored deadline fires with the time that was left (30 s of 60).
+    await world.env.advance_time(29)
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
+    await world.env.advance_time(2)
+    assert f"2. {name(ben)} · time ran out" in text(card(world))
+
+
+async def test_volunteer_first_then_join_order_and_auto_advance(world: World) -> None:
+    ana, ben, cai = world.members
+    await start(world, activity="test-round-volunteer")
+    who = card(world, "Who starts")
+    assert "🙋 Who would like to start? Press **I'll start**." in text(who)
+    started = await cai.click(who, label="I'll start")
+    assert "the floor is yours" in started.response.content
+    body = text(card(world, "Who starts"))
+    assert f"🎤 {name(cai)} has the floor now." in body
+    assert f"**Next:** {name(ana)}" in body
+    labels = [c.label for row in card(world, "Who starts").components for c in row.children]  # type: ignore[attr-defined]
+    assert labels == ["Answer", "Done"]  # pass_allowed: false
+    shown = await cai.click(card(world, "Who starts"), label="Answer")
+    await cai.submit_modal(shown, {"answer": "a private answer"})
+    # share: private: the answer is not posted in the channel.
+    assert all(
+        "a private answer" not in (e.description or "")
+        for m in world.channel.history()
+        for e in m.embeds
+    )
+    await ana.click(card(world, "Who starts"), label="Done")
+    await ben.click(card(world, "Who starts"), label="Done")
+    # advance: auto: once everyone had their turn the activity moves on by itself.
+    assert find_message(world.channel, "After the round")
+    assert "We went around: 3 took their turn." in text(card(world, "Who starts"))
+
+
+async def test_voice_session_card_says_who_speaks_in_voice(world: World) -> None:
+    ana, _, _ = world.members
+    opened = await world.facilitator.slash(
+        world.channel, "session start", title="Tuesday circle", voice_channel=world.voice
+    )
+    assert "is open" in opened.response.content
+    await ana.click(board(world), label="Join")
+    await world.facilitator.slash(world.channel, "activity start", activity="test-round")
+    body = text(card(world))
+    assert f"🎤 {name(ana)} is speaking in the voice channel now." in body
+    labels = [c.label for row in card(world).components for c in row.children]  # type: ignore[attr-defined]
+    assert labels == ["Done", "Pass"]
+
+
+async def test_pause_keeps_the_speaker_and_the_time_left(world: World) -> None:
+    ana, ben, _ = world.members
+    await start(world)
+    await world.env.advance_time(20)
+    paused = await world.facilitator.click(board(world), label="Pause")
+    assert paused.ephemeral
+    assert f"⏸ The activity is paused. {name(ana)} keeps the floor" in text(card(world))
+    await world.env.advance_time(120)  # paused: the turn's time doesn't run
+    await world.facilitator.click(board(world), label="Resume")
+    assert f"🎤 {name(ana)} has the floor now." in text(card(world))
+    await world.env.advance_time(39)
+    assert f"🎤 {name(ana)} has the floor now." in text(card(world))
+    await world.env.advance_time(2)  # 20 s + 40 s of the minute
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
+
+
+async def test_forget_mid_round_leaves_no_id_and_the_round_goes_on(world: World) -> None:
+    ana, ben, cai = world.members
+    await start(world)
+    await ana.click(card(world), label="Done")
+    asked = await ana.slash(world.channel, "forget")
+    done = await ana.click(asked.response.message, label="Delete my data")
+    assert "has been deleted" in done.response.content
+    rows = await every_row_with(world, ana.id)
+    assert rows == [], rows
+    await ben.click(card(world), label="Done")
+    body = text(card(world))
+    assert f"🎤 {name(cai)} has the floor now." in body
+    assert "ana" not in body and str(ana.id) not in body

@@ -1,0 +1,59 @@
+"""Check-in tags: only on one's own check-in, replaced in one job, gone with the check-in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.store.store import Store
+from tests.engines import TestDatabase
+
+
+@pytest.fixture
+async def store(engine: TestDatabase) -> AsyncIterator[Store]:
+    opened = Store(engine.url)
+    await opened.open()
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def checkin(store: Store, user_id: int, value: int, at: float) -> int:
+    record = await store.checkins.save(
+        guild_id=1,
+        user_id=user_id,
+        session_id=None,
+        run_id=None,
+        step_index=None,
+        scale="0-10",
+        phase="any",
+        measure=None,
+        value=value,
+        value2=None,
+        passed=False,
+        now=at,
+    )
+    assert record is not None
+    return record.id
+
+
+async def test_tags_are_replaced_only_by_their_owner_and_go_with_the_checkin(store: Store) -> None:
+    repo = store.checkin_tags
+    mine = await checkin(store, 7, 3, 100.0)
+    other = await checkin(store, 8, 9, 100.0)
+    assert await repo.set_tags(mine, 1, 7, ["slept badly", "played music"], 101.0)
+    assert not await repo.set_tags(other, 1, 7, ["went outside"], 101.0)  # not hers
+    assert not await repo.set_tags(mine, 2, 7, ["went outside"], 101.0)  # another server
+    assert await repo.tags_of(mine) == ["played music", "slept badly"]
+    assert await repo.tags_of(other) == []
+    assert await repo.set_tags(mine, 1, 7, ["played music"], 102.0)
+    assert await repo.tags_of(mine) == ["played music"]
+    later = await checkin(store, 7, 7, 200.0)
+    await repo.set_tags(later, 1, 7, ["played music", "went outside"], 201.0)
+    assert await repo.member_tags(1, 7, 10) == ["played music", "went outside"]
+    answers = await repo.tagged_answers(1, 7, 150.0)
+    assert [(a.tag, a.value) for a in answers] == [("played music", 7), ("went outside", 7)]
+    assert await store.privacy.purge_checkins_before(150.0) == 2
+    assert await repo.tags_of(mine) == [] and await repo.tags_of(later) != []

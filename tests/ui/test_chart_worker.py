@@ -1,0 +1,73 @@
+"""Charts are drawn in one child process: the bot process never imports matplotlib, and a
+chart process that dies is replaced on the next chart."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.ui import chart_worker, charts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_BOT_PROCESS = """
+import json, sys
+from bot.app import create_bot
+from bot.core.goals import GoalProgress
+from bot.ui import charts, goals
+pngs = [
+    charts.trend_chart([charts.Point(1.7e9, 5.0, "before")], [], "Yours"),
+    charts.distribution_chart(["low", "high"], [3, 4], None, "Mood"),
+    charts.trends_chart([charts.Week("1 Mar", 4, 0.5)], "Trends"),
+    goals.progress_chart([]),
+]
+print(json.dumps({
+    "matplotlib": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"),
+    "png": [p.startswith(b"\\x89PNG") and len(p) > 5000 for p in pngs],
+}))
+"""
+
+
+def test_the_bot_process_never_imports_matplotlib() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _BOT_PROCESS],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found == {"matplotlib": [], "png": [True, True, True, True]}
+
+
+def _one_chart() -> bytes:
+    return charts.trend_chart([charts.Point(1.7e9, 5.0, "any")], [], "Yours")
+
+
+def test_a_killed_chart_process_is_replaced() -> None:
+    first = _one_chart()
+    workers = multiprocessing.active_children()
+    assert workers, "the chart process is a child of this one"
+    for worker in workers:
+        assert worker.pid is not None
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join(timeout=30)
+    assert _one_chart() == first
+    assert {w.pid for w in multiprocessing.active_children()}.isdisjoint(w.pid for w in workers)
+
+
+def test_an_error_while_drawing_is_raised_to_the_caller_and_the_process_kept() -> None:
+    _one_chart()
+    before = {w.pid for w in multiprocessing.active_children()}
+    with pytest.raises(AttributeError):
+        chart_worker.draw("no_such_chart")
+    assert _one_chart().startswith(b"\x89PNG")
+    assert {w.pid for w in multiprocessing.active_children()} == before
