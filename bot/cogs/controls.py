@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, cast
 
 import discord
@@ -18,6 +19,8 @@ from bot.ui.format import sentence
 
 if TYPE_CHECKING:
     from bot.app import ChorusBot
+
+log = logging.getLogger(__name__)
 
 
 def chorus(interaction: discord.Interaction) -> ChorusBot:
@@ -76,23 +79,69 @@ async def live_run(interaction: discord.Interaction, session: SessionRecord) -> 
     return run
 
 
+def _role_ids(interaction: discord.Interaction) -> list[int]:
+    user = interaction.user
+    return [r.id for r in user.roles] if isinstance(user, discord.Member) else []
+
+
+def _ask(session: SessionRecord) -> str:
+    """Whom to ask: the facilitator (shown, never pinged), or the server's moderators."""
+    if session.has_facilitator:
+        return f"the facilitator, <@{session.facilitator_id}>"
+    return "a server moderator"
+
+
 async def join(interaction: discord.Interaction, session: SessionRecord) -> None:
     bot = chorus(interaction)
-    newly = await bot.sessions.join(session, interaction.user.id, interaction.user.display_name)
-    if newly:
+    admission = await bot.sessions.request_join(
+        session, interaction.user.id, interaction.user.display_name, _role_ids(interaction)
+    )
+    title = session.title
+    outcome = admission.outcome
+    if outcome == "joined":
         bot.live.request_board(session.id)
-        await reply_ephemeral(
-            interaction,
-            f"👋 You've joined **{session.title}**. Welcome! You can leave at any time with "
-            "the Leave button or /session leave.",
+        text = (
+            f"👋 You've joined **{title}**. Welcome! You can leave at any time with "
+            "the Leave button or /session leave."
         )
-    else:
-        await reply_ephemeral(interaction, sentence(f"You're already in **{session.title}**"))
+    elif outcome == "already":
+        text = sentence(f"You're already in **{title}**")
+    elif outcome == "waiting":
+        bot.live.request_board(session.id)
+        text = (
+            f"**{title}** is full right now, so you're on the waitlist: number "
+            f"**{admission.place}** in line. I'll tell you privately as soon as a place frees "
+            "up. The Leave button takes you off the list."
+        )
+    elif outcome == "asking":
+        bot.live.request_board(session.id)
+        text = (
+            f"**{title}** is a closed group: members join by invitation. I've let the "
+            f"facilitator know you'd like to join; they can let you in from the board. You're "
+            f"welcome to ask {_ask(session)} too."
+        )
+    elif outcome == "no_role":
+        limits = await bot.sessions.limits(session)
+        role = limits.role_id if limits else None
+        text = (
+            f"**{title}** is for members with the <@&{role}> role, and you don't have it yet. "
+            f"If you think you should be in this group, please ask {_ask(session)}."
+        )
+    else:  # removed
+        text = (
+            f"The facilitator has taken you out of **{title}** for now. If you'd like to come "
+            f"back, please ask {_ask(session)}."
+        )
+    await reply_ephemeral(interaction, text)
 
 
 async def ensure_joined(interaction: discord.Interaction, session: SessionRecord) -> None:
-    """Taking part in a step joins you, so attendance matches participation."""
+    """Taking part in a step joins you, so attendance matches participation. Not in a closed
+    session: there only Join admits (the cap, role and invitation hold, and nobody is put in
+    line without being told)."""
     bot = chorus(interaction)
+    if await bot.sessions.limits(session) is not None:
+        return
     if await bot.sessions.join(session, interaction.user.id):
         await bot.sessions.remember_name(
             session.guild_id, interaction.user.id, interaction.user.display_name
@@ -100,15 +149,46 @@ async def ensure_joined(interaction: discord.Interaction, session: SessionRecord
         bot.live.request_board(session.id)
 
 
+async def tell_member(bot: ChorusBot, user_id: int, text: str) -> bool:
+    """A private word to a member who isn't interacting now (a direct message); False when
+    Discord wouldn't deliver it (their DMs are closed), which is logged, not raised."""
+    fit = limits.fit_message(text, [])
+    try:
+        user = bot.get_user(user_id) or await bot.fetch_user(user_id)
+        await user.send(fit.content or "", allowed_mentions=discord.AllowedMentions.none())
+    except discord.HTTPException as error:
+        log.info("could not message member privately: %s", error.status)
+        return False
+    return True
+
+
+async def tell_moved_up(bot: ChorusBot, session: SessionRecord, user_ids: Sequence[int]) -> None:
+    """Tell each member who moved up from the waitlist, privately (a direct message)."""
+    for user_id in user_ids:
+        await tell_member(
+            bot,
+            user_id,
+            f"🎶 A place opened in **{session.title}** and it's yours: you're in now. "
+            f"Welcome! The session is in <#{session.channel_id}>.",
+        )
+
+
 async def leave(interaction: discord.Interaction, session: SessionRecord) -> None:
     bot = chorus(interaction)
-    if await bot.sessions.leave(session, interaction.user.id):
+    departure = await bot.sessions.leave(session, interaction.user.id)
+    if departure.left or departure.left_waitlist:
         bot.live.request_board(session.id)
+    if departure.left:
         await reply_ephemeral(
             interaction, f"You've left **{session.title}**. Thank you for coming; take care."
         )
+    elif departure.left_waitlist:
+        await reply_ephemeral(
+            interaction, f"You're off the waitlist for **{session.title}**. Take care."
+        )
     else:
         await reply_ephemeral(interaction, sentence(f"You weren't in **{session.title}**"))
+    await tell_moved_up(bot, session, departure.moved_up)
 
 
 async def next_step(interaction: discord.Interaction, session: SessionRecord) -> None:

@@ -7,6 +7,7 @@ events, reminders, the Start message) is `ScheduleEventsCog`, the Start button
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -19,15 +20,22 @@ from bot.cogs.access import require_guild
 from bot.cogs.errors import reply_ephemeral, respond_to_error
 from bot.core.activities import localize
 from bot.core.schedule import Repeat, zone
-from bot.core.schedule_service import Changes, OccurrenceRecord, SeriesRecord
+from bot.core.schedule_service import (
+    Changes,
+    OccurrenceRecord,
+    ScheduleAccess,
+    SeriesRecord,
+)
 from bot.core.schedule_wake import utc
 from bot.core.scheduler import DeadlineScheduler
+from bot.core.session import SessionLimits
 from bot.ui import limits
 from bot.ui.schedule import (
     ConfirmView,
     ScheduleView,
     channel_name,
     confirm_embed,
+    places_line,
     schedule_view,
     upcoming_embed,
 )
@@ -60,6 +68,9 @@ class ScheduleGroup(app_commands.Group):
         plan="An activity to start when the facilitator presses Start",
         voice_channel="Meet in this voice channel (else the event points at this channel)",
         duration="Length in minutes (default 60)",
+        capacity="At most this many members (a closed group); further Join presses wait in line",
+        role="Only members with this role can join",
+        invite_only="Members press Join to ask; you let them in from the board's Manage button",
     )
     @app_commands.autocomplete(plan=plan_ids)
     async def create(
@@ -71,8 +82,14 @@ class ScheduleGroup(app_commands.Group):
         plan: str | None = None,
         voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
         duration: app_commands.Range[int, 5, 1440] = 60,
+        capacity: app_commands.Range[int, 1, 1000] | None = None,
+        role: discord.Role | None = None,
+        invite_only: bool = False,
     ) -> None:
-        await self.cog.create(interaction, title, when, repeat, plan, voice_channel, duration)
+        closed = SessionLimits(capacity, role.id if role else None, invite_only)
+        await self.cog.create(
+            interaction, title, when, repeat, plan, voice_channel, duration, closed
+        )
 
     @app_commands.command(name="edit", description="Change a scheduled session (facilitators)")
     @app_commands.describe(
@@ -155,6 +172,13 @@ class ScheduleCog(commands.Cog):
         plan_title = self.bot.schedule.plan_title(series.guild_id, series.plan)
         return schedule_view(self.bot, series, occurrence, plan_title, interested)
 
+    async def full_view_of(
+        self, series: SeriesRecord, occurrence: OccurrenceRecord, interested: int | None = None
+    ) -> ScheduleView:
+        """As `view_of`, with a closed session's places and line."""
+        access = await self.bot.schedule.access(series, occurrence)
+        return replace(self.view_of(series, occurrence, interested), places=_places(access))
+
     # ------------------------------------------------------------ autocomplete
 
     async def plan_choices(
@@ -197,6 +221,7 @@ class ScheduleCog(commands.Cog):
         plan: str | None,
         voice_channel: discord.VoiceChannel | discord.StageChannel | None,
         duration: int,
+        closed: SessionLimits | None = None,
     ) -> None:
         guild_id, channel_id = require_guild(interaction)
         controls.facilitator_only(interaction)
@@ -213,6 +238,7 @@ class ScheduleCog(commands.Cog):
             plan_title=self.bot.schedule.plan_title(guild_id, draft.plan),
             channel_name=channel_name(self.bot, guild_id, channel_id),
             voice_name=voice_channel.name if voice_channel else None,
+            places=_places(ScheduleAccess(closed)),
         )
 
         async def confirmed(click: discord.Interaction) -> None:
@@ -221,10 +247,11 @@ class ScheduleCog(commands.Cog):
                 channel_id=channel_id,
                 voice_channel_id=preview.voice_channel_id,
                 facilitator_id=interaction.user.id,
+                limits=closed,
             )
             await click.response.edit_message(
                 content=None,
-                embed=confirm_embed(self.view_of(series, occurrence), confirmed=True),
+                embed=confirm_embed(await self.full_view_of(series, occurrence), confirmed=True),
                 view=None,
             )
 
@@ -247,7 +274,7 @@ class ScheduleCog(commands.Cog):
         series, occurrence = await self.bot.schedule.edit(guild_id, occurrence_id, changes)
         await interaction.response.send_message(
             content=f"Updated session #{occurrence.id}; the server event was changed too.",
-            embed=confirm_embed(self.view_of(series, occurrence), confirmed=True),
+            embed=confirm_embed(await self.full_view_of(series, occurrence), confirmed=True),
             ephemeral=True,
             allowed_mentions=NONE,
         )
@@ -275,11 +302,25 @@ class ScheduleCog(commands.Cog):
     async def upcoming(self, interaction: discord.Interaction) -> None:
         guild_id, _ = require_guild(interaction)
         ahead = await self.bot.schedule.upcoming(guild_id, 10, interest=True)
-        views = [self.view_of(a.series, a.occurrence, a.interested) for a in ahead]
+        views = [await self.full_view_of(a.series, a.occurrence, a.interested) for a in ahead]
         timezone = self.bot.guild_settings.for_guild(guild_id).timezone
         await interaction.response.send_message(
             embed=upcoming_embed(views, timezone), ephemeral=True, allowed_mentions=NONE
         )
+
+
+def _places(access: ScheduleAccess) -> str | None:
+    limits = access.limits
+    if limits is None or not limits.closed:
+        return None
+    return places_line(
+        limits.capacity,
+        limits.role_id,
+        limits.invite_only,
+        access.taken,
+        access.waiting,
+        access.asking,
+    )
 
 
 async def _upcoming_callback(interaction: discord.Interaction) -> None:

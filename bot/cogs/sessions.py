@@ -11,9 +11,10 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import localize
-from bot.core.errors import Conflict, NotFound, UserFacingError
+from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
+from bot.core.session import SessionLimits, SessionRecord
 from bot.ui.board import BoardButton, board_embed
-from bot.ui.sessions import history_embed, summary_embed
+from bot.ui.sessions import ManageSelect, history_embed, manage_message, summary_embed
 
 NONE = discord.AllowedMentions.none()
 
@@ -28,6 +29,7 @@ class SessionsCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         bot.register_family(BoardButton, self.on_board_button)
+        bot.register_family(ManageSelect, self.on_manage_select)
 
     def titles(self, guild_id: int | None) -> dict[str, str]:
         catalog = self.bot.library.catalog_for(guild_id)
@@ -39,12 +41,18 @@ class SessionsCog(commands.Cog):
     @app_commands.describe(
         title="What the group will see, e.g. 'Tuesday circle'",
         voice_channel="A voice channel for listening together (optional)",
+        capacity="At most this many members (a closed group); further Join presses wait in line",
+        role="Only members with this role can join",
+        invite_only="Members press Join to ask; you let them in from the board's Manage button",
     )
     async def start(
         self,
         interaction: discord.Interaction,
         title: app_commands.Range[str, 1, 100],
         voice_channel: discord.VoiceChannel | None = None,
+        capacity: app_commands.Range[int, 1, 1000] | None = None,
+        role: discord.Role | None = None,
+        invite_only: bool = False,
     ) -> None:
         guild_id, channel_id = require_guild(interaction)
         controls.facilitator_only(interaction)
@@ -54,6 +62,7 @@ class SessionsCog(commands.Cog):
             title=title,
             facilitator_id=interaction.user.id,
             voice_channel_id=voice_channel.id if voice_channel else None,
+            limits=SessionLimits(capacity, role.id if role else None, invite_only),
         )
         await self.bot.sessions.join(session, interaction.user.id, interaction.user.display_name)
         board = await self.bot.live.post_board(session, notify=False)
@@ -136,6 +145,8 @@ class SessionsCog(commands.Cog):
             await controls.join(interaction, session)
         elif action == "leave":
             await controls.leave(interaction, session)
+        elif action == "manage":
+            await self.manage(interaction, session)
         elif action == "next":
             await controls.next_step(interaction, session)
         elif action == "pause":
@@ -146,6 +157,57 @@ class SessionsCog(commands.Cog):
             await controls.extend(interaction, session, 2)
         elif action == "stop":
             await controls.stop(interaction, session)
+
+    async def manage(self, interaction: discord.Interaction, session: SessionRecord) -> None:
+        """A closed session's line and members, privately, to let someone in or take them out."""
+        controls.facilitator_only(interaction)
+        present = [a.user_id for a in await self.bot.sessions.present(session)]
+        line = [(w.user_id, w.state) for w in await self.bot.sessions.waitlist(session)]
+        names = await self.bot.sessions.names(session.guild_id, [*present, *(u for u, _ in line)])
+        text, view = manage_message(session.id, present, line, names, session.facilitator_id)
+        if view is None:
+            await reply_ephemeral(interaction, text)
+            return
+        await interaction.response.send_message(
+            text, view=view, ephemeral=True, allowed_mentions=NONE
+        )
+
+    async def on_manage_select(self, interaction: discord.Interaction, item: ManageSelect) -> None:
+        controls.facilitator_only(interaction)
+        session = await controls.session_by_id(interaction, item.session_id)
+        action, _, user = (item.chosen or [""])[0].partition(":")
+        if action not in ("admit", "remove") or not user.isdigit():
+            raise InvalidInput("That choice is no longer valid. Press **Manage** again.")
+        user_id = int(user)
+        if action == "admit":
+            if await self.bot.sessions.admit(session, user_id):
+                self.bot.live.request_board(session.id)
+                await controls.tell_member(
+                    self.bot,
+                    user_id,
+                    f"🎶 The facilitator has let you into **{session.title}**: you're in now. "
+                    f"Welcome! The session is in <#{session.channel_id}>.",
+                )
+                await reply_ephemeral(interaction, f"<@{user_id}> is in; I've told them privately.")
+            else:
+                await reply_ephemeral(interaction, f"<@{user_id}> was already here.")
+            return
+        departure = await self.bot.sessions.remove(session, user_id)
+        self.bot.live.request_board(session.id)
+        await controls.tell_member(
+            self.bot,
+            user_id,
+            f"The facilitator has taken you out of **{session.title}** for now. If you'd like "
+            "to talk about it, please message them.",
+        )
+        await controls.tell_moved_up(self.bot, session, departure.moved_up)
+        moved = (
+            f" <@{departure.moved_up[0]}> moved up from the waitlist." if departure.moved_up else ""
+        )
+        await reply_ephemeral(
+            interaction,
+            f"<@{user_id}> is out of this session and can't rejoin unless you let them in.{moved}",
+        )
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:

@@ -22,7 +22,7 @@ from bot.core.schedule import Repeat, parse_when, require_future, zone
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake, utc
 from bot.core.scheduler import DeadlineScheduler
-from bot.core.session import SessionService, clean_title
+from bot.core.session import SessionLimits, SessionService, check_limits, clean_title
 from bot.store.records import SessionRecord
 from bot.store.schedule import OccurrenceRecord as OccurrenceRecord
 from bot.store.schedule import SeriesRecord as SeriesRecord
@@ -108,6 +108,17 @@ def status_words(status: str) -> str:
         "missed": "been marked missed",
         "cancelled": "been cancelled",
     }.get(status, "moved on")
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleAccess:
+    """Who may come to a scheduled session: its `limits` (None: anyone) and, while it is
+    open, members present besides the facilitator (`taken`), waiting and asking to join."""
+
+    limits: SessionLimits | None
+    taken: int | None = None
+    waiting: int = 0
+    asking: int = 0
 
 
 class ScheduleService:
@@ -206,13 +217,16 @@ class ScheduleService:
         channel_id: int,
         voice_channel_id: int | None,
         facilitator_id: int,
+        limits: SessionLimits | None = None,
     ) -> tuple[SeriesRecord, OccurrenceRecord]:
-        """Store the confirmed draft and create its server event.
+        """Store the confirmed draft and create its server event; `limits` close every session
+        of the series (a cap, a role, invitation only).
 
-        Raises InvalidInput when its time passed while it waited for confirmation, and
-        UserFacingError when Discord refuses the event for lack of permission (nothing is left
-        scheduled then)."""
+        Raises InvalidInput when its time passed while it waited for confirmation (or for a
+        capacity out of range), and UserFacingError when Discord refuses the event for lack of
+        permission (nothing is left scheduled then)."""
         require_future(draft.start, self.now())
+        closed = check_limits(limits)
         series, occurrence = await self._store.schedule.create_series(
             guild_id=draft.guild_id,
             channel_id=channel_id,
@@ -228,6 +242,8 @@ class ScheduleService:
             ends_at=draft.end.timestamp(),
             now=self.now().timestamp(),
         )
+        if closed is not None:
+            await self._store.session_access.set_series_limits(series.id, closed)
         try:
             event_id = await self.outlet.create_event(series, occurrence)
         except EventRefused as refused:
@@ -236,6 +252,29 @@ class ScheduleService:
         await self._store.schedule.set_event(occurrence.id, event_id)
         await self.timer.rearm()
         return series, await self._store.schedule.occurrence(occurrence.id) or occurrence
+
+    async def access(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> ScheduleAccess:
+        """The series' limits and, once its session is open, places taken and the line."""
+        limits = await self._store.session_access.series_limits(series.id)
+        if (
+            limits is None
+            or occurrence.session_id is None
+            or occurrence.status
+            not in (
+                "open",
+                "started",
+            )
+        ):
+            return ScheduleAccess(limits)
+        session = await self._sessions.get(occurrence.session_id)
+        present = await self._sessions.present(session)
+        line = await self._sessions.waitlist(session)
+        return ScheduleAccess(
+            limits,
+            taken=sum(1 for a in present if a.user_id != session.facilitator_id),
+            waiting=sum(1 for w in line if w.state == "waiting"),
+            asking=sum(1 for w in line if w.state == "asking"),
+        )
 
     # ---------------------------------------------------------------- edit
 

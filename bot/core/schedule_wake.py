@@ -145,6 +145,7 @@ class ScheduleWake:
                 title=series.title,
                 facilitator_id=series.facilitator_id,
                 voice_channel_id=series.voice_channel_id,
+                limits=await self._store.session_access.series_limits(series.id),
             )
         except UserFacingError:
             await store.transition(occurrence.id, ["open"], "missed")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.clock import Clock, timestamp
@@ -11,10 +11,15 @@ from bot.store.records import NO_FACILITATOR as NO_FACILITATOR
 from bot.store.records import AttendanceRecord, SessionHistoryRow
 from bot.store.records import RunRecord as RunRecord
 from bot.store.records import SessionRecord as SessionRecord
+from bot.store.session_access import Admission as Admission
+from bot.store.session_access import Departure as Departure
+from bot.store.session_access import SessionLimits as SessionLimits
+from bot.store.session_access import WaitingMember as WaitingMember
 from bot.store.sessions import SessionAlreadyOpen
 from bot.store.store import Store
 
 TITLE_MAX = 100
+CAPACITY_MAX = 1000
 
 # Contributes extra lines (e.g. the group mood shift) to a session's summary.
 SummaryContributor = Callable[[SessionRecord], Awaitable[list[tuple[str, str]]]]
@@ -39,6 +44,19 @@ def clean_title(title: str) -> str:
     if len(flat) > TITLE_MAX:
         flat = flat[: TITLE_MAX - 1].rstrip() + "…"
     return flat
+
+
+def check_limits(limits: SessionLimits | None) -> SessionLimits | None:
+    """The limits as given, None when they close nothing; raises InvalidInput for a capacity
+    outside 1-CAPACITY_MAX."""
+    if limits is None or not limits.closed:
+        return None
+    if limits.capacity is not None and not 1 <= limits.capacity <= CAPACITY_MAX:
+        raise InvalidInput(
+            f"A session's capacity is a number of places from 1 to {CAPACITY_MAX}, "
+            "for example `8`. Leave it out for no cap."
+        )
+    return limits
 
 
 class SessionService:
@@ -68,7 +86,10 @@ class SessionService:
         title: str,
         facilitator_id: int,
         voice_channel_id: int | None = None,
+        limits: SessionLimits | None = None,
     ) -> SessionRecord:
+        """Open a session; `limits` close it (a cap, a role, invitation only). Raises Conflict
+        when the channel has an open session, InvalidInput for a bad title or capacity."""
         try:
             return await self._store.sessions.create(
                 guild_id=guild_id,
@@ -77,6 +98,7 @@ class SessionService:
                 title=clean_title(title),
                 facilitator_id=facilitator_id,
                 now=self._now(),
+                limits=check_limits(limits),
             )
         except SessionAlreadyOpen:
             raise Conflict(
@@ -108,12 +130,60 @@ class SessionService:
     ) -> bool:
         """True when newly joined; False when already present. `display_name`, when given, is
         remembered first (boards and reports show it). Raises Conflict when the session ended.
+
+        No closed-session checks: for the facilitator and a scheduled session's starter. A
+        member's Join press is `request_join`.
         """
         if session.status != "open":
             raise Conflict("That session has ended.")
         if display_name is not None:
             await self.remember_name(session.guild_id, user_id, display_name)
+        if await self.limits(session) is not None:
+            return await self._store.session_access.admit(session.id, user_id, self._now())
         return await self._store.sessions.join(session.id, user_id, self._now())
+
+    async def request_join(
+        self,
+        session: SessionRecord,
+        user_id: int,
+        display_name: str | None = None,
+        role_ids: Collection[int] = (),
+    ) -> Admission:
+        """A member's Join press. Open sessions: in (`joined`) or `already`. Closed sessions
+        (see SessionLimits): decided and recorded in one store job, so simultaneous presses
+        never fill more places than the cap. Raises Conflict when the session ended."""
+        if session.status != "open":
+            raise Conflict("That session has ended.")
+        if display_name is not None:
+            await self.remember_name(session.guild_id, user_id, display_name)
+        if await self.limits(session) is None:
+            joined = await self._store.sessions.join(session.id, user_id, self._now())
+            return Admission("joined" if joined else "already")
+        return await self._store.session_access.request(session.id, user_id, role_ids, self._now())
+
+    async def limits(self, session: SessionRecord) -> SessionLimits | None:
+        """The session's cap, role and invitation rule; None when anyone may join."""
+        return await self._store.session_access.limits(session.id)
+
+    async def waitlist(self, session: SessionRecord) -> list[WaitingMember]:
+        """Members in line for a place (by place), then those asking to join."""
+        return await self._store.session_access.waitlist(session.id)
+
+    async def admit(self, session: SessionRecord, user_id: int) -> bool:
+        """The facilitator lets a member in, past cap, role and invitation (their call);
+        False when already present. Raises Conflict when the session ended."""
+        if session.status != "open":
+            raise Conflict("That session has ended.")
+        return await self._store.session_access.admit(session.id, user_id, self._now())
+
+    async def remove(self, session: SessionRecord, user_id: int) -> Departure:
+        """The facilitator takes a member out (present or in line); they can't rejoin by
+        pressing Join until admitted again. Whoever is next in line moves up."""
+        if session.status != "open":
+            raise Conflict("That session has ended.")
+        return await self._store.session_access.leave(
+            session.id, user_id, self._now(), removed=True
+        )
 
     async def remember_name(self, guild_id: int, user_id: int, display_name: str) -> None:
         """Keep the member's display name for boards and reports (it goes with /forget)."""
@@ -133,8 +203,12 @@ class SessionService:
             raise Conflict("That step has ended.")
         return await self.get(run.session_id), run
 
-    async def leave(self, session: SessionRecord, user_id: int) -> bool:
-        return await self._store.sessions.leave(session.id, user_id, self._now())
+    async def leave(self, session: SessionRecord, user_id: int) -> Departure:
+        """The member leaves (or leaves the line); in a capped session the freed place goes
+        to the next in line in the same job (`moved_up`)."""
+        if await self.limits(session) is None:
+            return Departure(await self._store.sessions.leave(session.id, user_id, self._now()))
+        return await self._store.session_access.leave(session.id, user_id, self._now())
 
     async def present(self, session: SessionRecord) -> list[AttendanceRecord]:
         return await self._store.sessions.present(session.id)

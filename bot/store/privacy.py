@@ -95,6 +95,12 @@ _EXPORTS: tuple[tuple[str, str], ...] = (
         " WHERE s.guild_id = :guild AND a.user_id = :user ORDER BY a.joined_at",
     ),
     (
+        "waitlist",
+        "SELECT w.session_id, s.title AS session_title, w.state, w.since"
+        " FROM session_waitlist w JOIN sessions s ON s.id = w.session_id"
+        " WHERE s.guild_id = :guild AND w.user_id = :user ORDER BY w.since",
+    ),
+    (
         "song_lines",
         "SELECT l.song_id, s.title AS song_title, l.section, l.position, l.text,"
         " l.created_at, l.removed_at FROM song_lines l JOIN songs s ON s.id = l.song_id"
@@ -187,6 +193,11 @@ _FORGETS: tuple[tuple[str, str, str], ...] = (
         "delete",
         "attendance",
         f"DELETE FROM attendance WHERE user_id = :user AND session_id IN ({_SESSIONS_HERE})",
+    ),
+    (
+        "delete",
+        "session_waitlist",
+        f"DELETE FROM session_waitlist WHERE user_id = :user AND session_id IN ({_SESSIONS_HERE})",
     ),
     (
         "anonymise",

@@ -8,6 +8,7 @@ from bot.store.attendance_job import JoinJob
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
 from bot.store.records import AttendanceRecord, SessionHistoryRow, SessionRecord
+from bot.store.session_access import SessionLimits
 
 _SESSION_COLUMNS = (
     "id, guild_id, channel_id, voice_channel_id, title, facilitator_id, board_message_id, "
@@ -40,16 +41,26 @@ class SessionRepository:
         title: str,
         facilitator_id: int,
         now: float,
+        limits: SessionLimits | None = None,
     ) -> SessionRecord:
+        """Open a session (with its `limits`, when closed, in the same job); raises
+        SessionAlreadyOpen when the channel has one."""
 
         async def job(conn: Conn) -> int:
-            return int(
+            session_id = int(
                 await conn.fetch_val(
                     "INSERT INTO sessions (guild_id, channel_id, voice_channel_id, title,"
                     " facilitator_id, started_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                     (guild_id, channel_id, voice_channel_id, title, facilitator_id, now),
                 )
             )
+            if limits is not None and limits.closed:
+                await conn.execute(
+                    "INSERT INTO session_limits (session_id, capacity, role_id, invite_only)"
+                    " VALUES (?, ?, ?, ?)",
+                    (session_id, limits.capacity, limits.role_id, int(limits.invite_only)),
+                )
+            return session_id
 
         try:
             session_id = await self._db.write(job, invalidate=None)
@@ -93,7 +104,8 @@ class SessionRepository:
         await self._db.write(job, invalidate=[("session", session_id)])
 
     async def end(self, session_id: int, now: float) -> bool:
-        """Close the session and every open attendance; False if it was already ended."""
+        """Close the session and every open attendance, drop its waitlist; False if it was
+        already ended."""
 
         async def job(conn: Conn) -> bool:
             changed = await conn.execute(
@@ -106,6 +118,9 @@ class SessionRepository:
                 "UPDATE attendance SET left_at = ? WHERE session_id = ? AND left_at IS NULL",
                 (now, session_id),
             )
+            # The line (waiting, asking, taken out) means nothing once the session is over;
+            # it is not kept (PRIVACY.md).
+            await conn.execute("DELETE FROM session_waitlist WHERE session_id = ?", (session_id,))
             await conn.execute(
                 "UPDATE activity_runs SET state = 'stopped', ended_at = ?, wake_at = NULL"
                 " WHERE session_id = ? AND state IN ('running', 'paused')",

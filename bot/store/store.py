@@ -21,6 +21,7 @@ from bot.store.pools import PoolDrawRepository
 from bot.store.privacy import PrivacyRepository
 from bot.store.runs import ContributionRepository, RunRepository
 from bot.store.schedule import ScheduleRepository
+from bot.store.session_access import SessionAccessRepository
 from bot.store.sessions import SessionRepository
 from bot.store.songs import SongRepository
 
@@ -48,6 +49,7 @@ class Store:
         self.db = open_database(target)
         self.changes = ChangeFeed(self.db)
         self.sessions = SessionRepository(self.db)
+        self.session_access = SessionAccessRepository(self.db)
         self.songs = SongRepository(self.db)
         self.runs = RunRepository(self.db)
         self.contributions = ContributionRepository(self.db)

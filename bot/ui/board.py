@@ -23,6 +23,21 @@ from bot.ui.format import (
 
 
 @dataclass(frozen=True, slots=True)
+class ClosedState:
+    """A closed session's limits and line, as the board shows them (counts, never names)."""
+
+    capacity: int | None = None
+    role_id: int | None = None
+    invite_only: bool = False
+    waiting: int = 0
+    asking: int = 0
+
+    def full(self, members: int) -> bool:
+        """No place free for a newcomer (`members`: present besides the facilitator)."""
+        return self.capacity is not None and (members >= self.capacity or self.waiting > 0)
+
+
+@dataclass(frozen=True, slots=True)
 class BoardState:
     """Everything the board shows, gathered by the presenter."""
 
@@ -38,11 +53,50 @@ class BoardState:
     now: float = 0.0
     names: dict[int, str] = dataclass_field(default_factory=dict)
     voice_name: str | None = None
+    closed: ClosedState | None = None
     step_fields: tuple[tuple[str, str], ...] = ()
     """(name, value) fields the current step's presenter adds (`board_fields`), e.g. who has
     the floor in a round."""
     locale: str = "en"
     """The language of the board: the server's (bot/i18n.py public_language)."""
+
+
+def _join_line(state: BoardState) -> str:
+    """How to join, true to the session's limits."""
+    closed = state.closed
+    if closed is None:
+        return "Press **Join** to take part."
+    rules = []
+    if closed.role_id is not None:
+        rules.append(f"Open to members with the <@&{closed.role_id}> role.")
+    if closed.invite_only:
+        rules.append("A closed group: press **Join** to ask the facilitator to let you in.")
+    elif closed.full(_members(state)):
+        rules.append("All places are taken: press **Join** to go on the waitlist.")
+    else:
+        rules.append("Press **Join** to take part.")
+    return " ".join(rules)
+
+
+def _members(state: BoardState) -> int:
+    """Members present besides the facilitator (who leads and takes no place)."""
+    return sum(1 for user_id in state.present if user_id != state.session.facilitator_id)
+
+
+def _here_heading(state: BoardState) -> str:
+    capacity = state.closed.capacity if state.closed else None
+    if capacity is None:
+        return f"Here now ({len(state.present)})"
+    return f"Here now ({len(state.present)}): {_members(state)} of {capacity} places taken"
+
+
+def _line_text(closed: ClosedState) -> str:
+    parts = []
+    if closed.waiting:
+        parts.append(f"{closed.waiting} waiting for a place")
+    if closed.asking:
+        parts.append(f"{closed.asking} asking to join")
+    return ", ".join(parts)
 
 
 def _time_line(state: BoardState) -> str:
@@ -94,10 +148,15 @@ def board_embed(state: BoardState) -> discord.Embed:
         description=(
             _("This session has ended. Thank you for being here.", locale)
             if ended
-            else _(
-                "Facilitated by **{facilitator}**. Press **Join** to take part.",
-                locale,
-                facilitator=facilitator,
+            else (
+                _(
+                    "Facilitated by **{facilitator}**. Press **Join** to take part.",
+                    locale,
+                    facilitator=facilitator,
+                )
+                if state.closed is None
+                # Closed groups' wording is English until the catalogue sweep reaches it.
+                else f"Facilitated by **{facilitator}**. " + _join_line(state)
             )
         ),
     )
@@ -110,10 +169,16 @@ def board_embed(state: BoardState) -> discord.Embed:
         embed.add_field(name=_("Voice", locale), value=voice, inline=True)
     if not ended:
         embed.add_field(
-            name=_("Here now ({count})", locale, count=len(state.present)),
+            name=(
+                _("Here now ({count})", locale, count=len(state.present))
+                if state.closed is None or state.closed.capacity is None
+                else _here_heading(state)
+            ),
             value=field(name_list(state.present, state.names)),
             inline=False,
         )
+        if state.closed is not None and _line_text(state.closed):
+            embed.add_field(name="Waitlist", value=_line_text(state.closed), inline=False)
     if state.run is None and not ended:
         embed.add_field(
             name=_("Activity", locale),
@@ -153,7 +218,8 @@ def board_embed(state: BoardState) -> discord.Embed:
 
 
 class BoardButton(TypedButton, spec="chorus:board:{action:word}:{session_id:int}"):
-    """The board's controls: `action` is join, leave, next, pause, resume, extend or stop."""
+    """The board's controls: `action` is join, leave, manage (a closed session's waitlist and
+    members, facilitators only), next, pause, resume, extend or stop."""
 
     action: str
     session_id: int
@@ -175,6 +241,10 @@ def board_view(state: BoardState) -> discord.ui.View | None:
         ),
         BoardButton.button(_("Leave", locale), action="leave", session_id=sid, row=0),
     ]
+    if state.closed is not None:
+        items.append(
+            BoardButton.button("Manage", action="manage", session_id=sid, emoji="🗝", row=0)
+        )
     run = state.run
     if run is not None:
         paused = run.state == "paused"

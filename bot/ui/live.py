@@ -23,7 +23,7 @@ from bot.core.runner import RunUpdate
 from bot.i18n import public_language
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui import limits
-from bot.ui.board import BoardState, board_embed, board_view
+from bot.ui.board import BoardState, ClosedState, board_embed, board_view
 from bot.ui.live_host import LiveHost
 from bot.ui.pools import with_another_button
 from bot.ui.steps import presenters
@@ -391,6 +391,7 @@ class LiveSessions:
         voice = self.bot.get_channel(session.voice_channel_id) if session.voice_channel_id else None
         voice_name = getattr(voice, "name", None)
         locale = self.language(session)
+        closed = await self._closed(session)
         run = await self.bot.store.runs.live_for_session(session.id)
         if run is None:
             return BoardState(
@@ -400,6 +401,7 @@ class LiveSessions:
                 names=names,
                 voice_name=voice_name,
                 locale=locale,
+                closed=closed,
             )
         activity = self.bot.runner.definition(run)
         step = activity.steps[run.step_index]
@@ -430,6 +432,21 @@ class LiveSessions:
             names=names,
             voice_name=voice_name,
             locale=locale,
+            closed=closed,
+        )
+
+    async def _closed(self, session: SessionRecord) -> ClosedState | None:
+        """A closed session's cap, role and line for the board (None: open to anyone)."""
+        limits = await self.bot.sessions.limits(session)
+        if limits is None:
+            return None
+        line = await self.bot.sessions.waitlist(session)
+        return ClosedState(
+            capacity=limits.capacity,
+            role_id=limits.role_id,
+            invite_only=limits.invite_only,
+            waiting=sum(1 for w in line if w.state == "waiting"),
+            asking=sum(1 for w in line if w.state == "asking"),
         )
 
     def _now(self) -> float:

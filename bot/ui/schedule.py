@@ -58,6 +58,32 @@ class ScheduleView:
     status: str = "scheduled"
     channel_name: str | None = None
     voice_name: str | None = None
+    places: str | None = None
+    """A closed session's cap, role and line as a line of text (`places_line`); None: open."""
+
+
+def places_line(
+    capacity: int | None,
+    role_id: int | None,
+    invite_only: bool,
+    taken: int | None = None,
+    waiting: int = 0,
+    asking: int = 0,
+) -> str:
+    """ "🗝 6 places (4 taken), 2 waiting · for @role · by invitation": a closed session's terms."""
+    parts = []
+    if capacity is not None:
+        cap = plural(capacity, "place")
+        if taken is not None:
+            cap += f" ({taken} taken)"
+        if waiting:
+            cap += f", {waiting} waiting"
+        parts.append(cap)
+    if role_id is not None:
+        parts.append(f"for <@&{role_id}>")
+    if invite_only:
+        parts.append("by invitation" + (f", {asking} asking" if asking else ""))
+    return "🗝 " + " · ".join(parts)
 
 
 def schedule_view(
@@ -110,6 +136,8 @@ def confirm_embed(view: ScheduleView, *, confirmed: bool = False) -> discord.Emb
     )
     embed.add_field(name="Length", value=f"{minutes} min", inline=True)
     embed.add_field(name="Where", value=field(_where(view)), inline=False)
+    if view.places:
+        embed.add_field(name="Who can come", value=field(view.places), inline=False)
     embed.add_field(
         name="Plan",
         value=field(
@@ -182,6 +210,8 @@ def upcoming_embed(views: Sequence[ScheduleView], timezone: str) -> discord.Embe
         lines.append(" · ".join(details))
         if view.plan_title:
             lines.append(f"Plan: {view.plan_title}")
+        if view.places:
+            lines.append(view.places)
         if view.interested is not None:
             lines.append(f"⭐ {plural(view.interested, 'member')} interested")
         embed.add_field(

@@ -1,4 +1,5 @@
-"""Embeds about sessions: the end-of-session summary and the history list."""
+"""About sessions: the end-of-session summary, the history list and a closed session's
+"Manage" select."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ from bot.core.checkins import K_MIN
 from bot.core.session import SessionSummary
 from bot.core.text import shorten
 from bot.store.records import SessionHistoryRow
-from bot.ui.format import COLOUR_DONE, COLOUR_INFO, date_time, duration, field, plural
+from bot.ui import limits
+from bot.ui.components import TypedSelect, persistent_view
+from bot.ui.format import COLOUR_DONE, COLOUR_INFO, date_time, duration, field, plain_name, plural
+
+SELECT_OPTIONS_MAX = 25
 
 # How each kind of contribution is counted in the summary; kinds missing here are bookkeeping
 # (edits, withdrawals, removals) and are not shown as contributions.
@@ -81,3 +86,63 @@ def history_embed(rows: Sequence[SessionHistoryRow], titles: Mapping[str, str]) 
         )
     embed.description = shorten("\n\n".join(lines), 4096)
     return embed
+
+
+class ManageSelect(TypedSelect, spec="chorus:manage:{session_id:int}"):
+    """A facilitator's private list of a closed session's line and members: each option's
+    value is `admit:<user id>` or `remove:<user id>`."""
+
+    session_id: int
+
+
+def manage_message(
+    session_id: int,
+    present: Sequence[int],
+    line: Sequence[tuple[int, str]],
+    names: Mapping[int, str],
+    facilitator_id: int,
+) -> tuple[str, discord.ui.View | None]:
+    """The facilitator's private "Manage" answer: the text and a select (None when nobody is
+    waiting or present but the facilitator). `line`: (user id, waiting | asking), by place."""
+    options: list[discord.SelectOption] = []
+    place = 0
+    for user_id, state in line:
+        name = plain_name(names.get(user_id)) or "a member"
+        if state == "waiting":
+            place += 1
+            description = f"Waiting for a place, number {place} in line"
+        else:
+            description = "Asking to join"
+        options.append(
+            discord.SelectOption(
+                label=limits.option_text(f"Let in: {name}"),
+                value=f"admit:{user_id}",
+                description=limits.option_text(description),
+            )
+        )
+    for user_id in present:
+        if user_id == facilitator_id:
+            continue
+        name = plain_name(names.get(user_id)) or "a member"
+        options.append(
+            discord.SelectOption(
+                label=limits.option_text(f"Take out: {name}"),
+                value=f"remove:{user_id}",
+                description="Here now; they can't rejoin unless you let them in again",
+            )
+        )
+    options = options[:SELECT_OPTIONS_MAX]
+    if not options:
+        return "Nobody is waiting, asking to join or here besides you.", None
+    waiting = sum(1 for _, state in line if state == "waiting")
+    asking = len(line) - waiting
+    counts = [f"**{len(present)}** here"]
+    if waiting:
+        counts.append(f"**{waiting}** waiting for a place")
+    if asking:
+        counts.append(f"**{asking}** asking to join")
+    text = ", ".join(counts) + ". Choose someone to let in or take out; they are told privately."
+    select = ManageSelect.select(
+        options, placeholder="Let someone in or take them out", session_id=session_id
+    )
+    return text, persistent_view(select)

@@ -435,3 +435,27 @@ async def test_forget_on_ones_own_turn_passes_the_turn_on(world: World) -> None:
     assert [t["user"] for t in state["timeouts"]] == [cai.id]
     assert state["turn"] == ben.id
     await assert_forgotten(world, ana, "after the turns went on")
+
+
+async def test_forget_while_waiting_asking_or_taken_out_of_a_closed_session(world: World) -> None:
+    """The waitlist (session_waitlist) holds ids in each of its states; /forget reaches them."""
+    ana, ben, cai = world.members
+    await world.facilitator.slash(
+        world.channel, "session start", title="Tuesday circle", capacity=1
+    )
+    assert "You've joined" in (await ben.slash(world.channel, "session join")).response.content
+    waiting = await ana.slash(world.channel, "session join")
+    assert "number **1** in line" in waiting.response.content
+    assert any("session_waitlist" in place for place in await held_somewhere(world, ana))
+    await forget(world, ana)
+    await assert_forgotten(world, ana, "while waiting for a place")
+    board = find_message(world.channel, "Tuesday circle")
+    assert "Waitlist" not in {f.name for f in board.embeds[0].fields}
+
+    # Taken out by the facilitator: the 'removed' row goes too.
+    manage = await world.facilitator.click(board, label="Manage")
+    await world.facilitator.select(manage.response.message, [f"remove:{ben.id}"])
+    assert any("session_waitlist" in place for place in await held_somewhere(world, ben))
+    await forget(world, ben)
+    await assert_forgotten(world, ben, "after being taken out")
+    assert await held_somewhere(world, cai) == []

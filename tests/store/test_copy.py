@@ -27,6 +27,10 @@ FILL = (
     " 'Tuesday circle', 800000000000000002, 7, 'ended', 10.0, 20.5)",
     "INSERT INTO attendance (id, session_id, user_id, joined_at, left_at)"
     " VALUES (51, 41, 800000000000000002, 11.0, 19.0), (52, 41, 800000000000000003, 12.0, NULL)",
+    "INSERT INTO session_limits (session_id, capacity, role_id, invite_only)"
+    " VALUES (41, 8, 700000000000000004, 1)",
+    "INSERT INTO session_waitlist (session_id, user_id, state, seq, since)"
+    " VALUES (41, 800000000000000002, 'asking', 1, 11.5)",
     "INSERT INTO activity_runs (id, session_id, activity_id, version_hash, definition,"
     " step_index, step_started_at, step_deadline, paused_remaining, step_message_id, step_state,"
     " wake_at, state, started_at, ended_at) VALUES (61, 41, 'evening', 'abc', '{\"steps\": []}',"
@@ -60,6 +64,8 @@ FILL = (
     " event_id, status, session_id, start_message_id, opened_at, reminders_until, ended_at,"
     " created_at) VALUES (151, 141, 900000000000000001, 0, 10.0, 70.0, 9, 'open', 41, NULL,"
     " 10.0, 9.0, NULL, 1.0)",
+    "INSERT INTO schedule_limits (series_id, capacity, role_id, invite_only)"
+    " VALUES (141, 6, NULL, 0)",
     "INSERT INTO reminder_optins (guild_id, user_id, minutes_before, updated_at)"
     " VALUES (900000000000000001, 800000000000000003, 30, 2.0)",
     "INSERT INTO sent_reminders (occurrence_id, user_id, via, sent_at)"
@@ -193,7 +199,6 @@ async def test_chorus_db_migrate_and_status_follow_database_url(
     monkeypatch.setenv("CHORUS_DATABASE_URL", engine.url)
     assert await _run_cli(["db", "migrate"]) == 0
     migrated = capsys.readouterr().out
-    # The highest number, not the count: numbers are handed out per branch, so main may have gaps.
     latest = max(
         int(p.name[:4]) for p in (ROOT / "bot" / "store" / "migrations" / "sqlite").glob("*.sql")
     )

@@ -59,6 +59,7 @@ async def test_forget_leaves_no_integer_column_holding_the_id(engine: TestDataba
             "members",
             "sessions",
             "attendance",
+            "session_waitlist",
             "contributions",
             "checkins",
             "song_lines",

@@ -206,9 +206,8 @@ async def test_both_engines_reach_the_same_schema_at_every_version(
     await pg.open()
     compared = 0
     try:
-        for count in range(1, len(sqlite_migrations) + 1):
-            # The count applied and the version reached differ where a branch's number has a gap.
-            version = sqlite_migrations[count - 1].version
+        for count, migration in enumerate(sqlite_migrations, 1):
+            version = migration.version
             await lite.migrate(sqlite_migrations[:count])
             await pg.migrate(postgres_migrations[:count])
             assert await lite.version() == await pg.version() == version

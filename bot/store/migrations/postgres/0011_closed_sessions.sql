@@ -1,0 +1,30 @@
+-- Closed sessions (issue 25, item 3): a cap on places, a role allowed to join, invitation only.
+-- A session or a schedule series without a row here is open to anyone in the channel.
+-- The waitlist holds members in line for a place ('waiting', in order of arrival: `seq`,
+-- counted per session), members who asked to join an invitation-only session ('asking') and
+-- members the facilitator took out ('removed', kept so a removed member can't rejoin by
+-- pressing Join). Times are UTC unix seconds.
+
+CREATE TABLE session_limits (
+    session_id   BIGINT PRIMARY KEY REFERENCES sessions (id) ON DELETE CASCADE,
+    capacity     BIGINT CHECK (capacity BETWEEN 1 AND 1000),
+    role_id      BIGINT,
+    invite_only  BIGINT NOT NULL DEFAULT 0 CHECK (invite_only IN (0, 1))
+);
+
+CREATE TABLE schedule_limits (
+    series_id    BIGINT PRIMARY KEY REFERENCES schedule_series (id) ON DELETE CASCADE,
+    capacity     BIGINT CHECK (capacity BETWEEN 1 AND 1000),
+    role_id      BIGINT,
+    invite_only  BIGINT NOT NULL DEFAULT 0 CHECK (invite_only IN (0, 1))
+);
+
+CREATE TABLE session_waitlist (
+    session_id  BIGINT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    user_id     BIGINT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('waiting', 'asking', 'removed')),
+    seq         BIGINT NOT NULL,
+    since       DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (session_id, user_id)
+);
+CREATE INDEX session_waitlist_user ON session_waitlist (user_id);

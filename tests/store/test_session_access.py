@@ -1,0 +1,102 @@
+"""Closed sessions in the store: one admission job, the waitlist and who moves up (both engines)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.store.session_access import SessionLimits
+from bot.store.store import Store
+from tests.engines import TestDatabase
+
+
+@pytest.fixture
+async def store(engine: TestDatabase) -> Store:
+    s = Store(engine.url)
+    await s.open()
+    yield s  # type: ignore[misc]
+    await s.close()
+
+
+async def _closed(store: Store, limits: SessionLimits) -> int:
+    session = await store.sessions.create(
+        guild_id=1,
+        channel_id=10,
+        voice_channel_id=None,
+        title="circle",
+        facilitator_id=5,
+        now=1.0,
+        limits=limits,
+    )
+    return session.id
+
+
+async def test_twenty_simultaneous_joins_fill_exactly_six_places(
+    store: Store, engine: TestDatabase
+) -> None:
+    sid = await _closed(store, SessionLimits(capacity=6))
+    # A second Store on the same database: on PostgreSQL a second writer connection, as a
+    # second process would have, so the row lock (not only the one writer) is what's tested.
+    other = Store(engine.url)
+    await other.open()
+    try:
+        stores = [store, other]
+        results = await asyncio.gather(
+            *(
+                stores[n % 2].session_access.request(sid, 100 + n, (), 2.0 + n / 1000)
+                for n in range(20)
+            )
+        )
+    finally:
+        await other.close()
+    outcomes = [r.outcome for r in results]
+    assert outcomes.count("joined") == 6
+    assert outcomes.count("waiting") == 14
+    assert sorted(r.place for r in results if r.outcome == "waiting") == list(range(1, 15))
+    present = await store.sessions.present(sid)
+    assert len(present) == 6
+    assert [w.state for w in await store.session_access.waitlist(sid)] == ["waiting"] * 14
+
+
+async def test_leave_moves_the_head_of_the_line_up(store: Store) -> None:
+    sid = await _closed(store, SessionLimits(capacity=2))
+    assert (await store.session_access.request(sid, 7, (), 2.0)).outcome == "joined"
+    assert (await store.session_access.request(sid, 8, (), 3.0)).outcome == "joined"
+    third = await store.session_access.request(sid, 9, (), 4.0)
+    fourth = await store.session_access.request(sid, 11, (), 5.0)
+    assert (third.outcome, third.place, fourth.place) == ("waiting", 1, 2)
+    again = await store.session_access.request(sid, 11, (), 6.0)
+    assert (again.outcome, again.place) == ("waiting", 2)
+    departure = await store.session_access.leave(sid, 7, 7.0)
+    assert departure.left and departure.moved_up == (9,)
+    assert [a.user_id for a in await store.sessions.present(sid)] == [8, 9]
+    waiting = await store.session_access.waitlist(sid)
+    assert [(w.user_id, w.state) for w in waiting] == [(11, "waiting")]
+    # Leaving the line is not leaving the session: nobody moves up.
+    off = await store.session_access.leave(sid, 11, 8.0)
+    assert (off.left, off.left_waitlist, off.moved_up) == (False, True, ())
+    assert await store.session_access.waitlist(sid) == []
+
+
+async def test_role_invitation_and_removal(store: Store) -> None:
+    sid = await _closed(store, SessionLimits(role_id=42, invite_only=True))
+    assert (await store.session_access.request(sid, 7, (1, 2), 2.0)).outcome == "no_role"
+    assert (await store.session_access.request(sid, 7, (42,), 3.0)).outcome == "asking"
+    assert [(w.user_id, w.state) for w in await store.session_access.waitlist(sid)] == [
+        (7, "asking")
+    ]
+    assert await store.session_access.admit(sid, 7, 4.0)
+    assert (await store.session_access.request(sid, 7, (42,), 5.0)).outcome == "already"
+    removed = await store.session_access.leave(sid, 7, 6.0, removed=True)
+    assert removed.left
+    assert (await store.session_access.request(sid, 7, (42,), 7.0)).outcome == "removed"
+    assert await store.session_access.waitlist(sid) == []
+    assert await store.session_access.admit(sid, 7, 8.0)
+    assert [a.user_id for a in await store.sessions.present(sid)] == [7]
+
+
+async def test_series_limits_round_trip(store: Store) -> None:
+    assert await store.session_access.limits(12345) is None
+    sid = await _closed(store, SessionLimits(capacity=3, role_id=9))
+    assert await store.session_access.limits(sid) == SessionLimits(3, 9, False)
