@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.store.checkins import NewCheckin
 from bot.store.store import Store
 from tests.engines import TestDatabase
 
@@ -22,18 +23,20 @@ async def store(engine: TestDatabase) -> AsyncIterator[Store]:
 
 async def checkin(store: Store, user_id: int, value: int, at: float) -> int:
     record = await store.checkins.save(
-        guild_id=1,
-        user_id=user_id,
-        session_id=None,
-        run_id=None,
-        step_index=None,
-        scale="0-10",
-        phase="any",
-        measure=None,
-        value=value,
-        value2=None,
-        passed=False,
-        now=at,
+        NewCheckin(
+            guild_id=1,
+            user_id=user_id,
+            session_id=None,
+            run_id=None,
+            step_index=None,
+            scale="0-10",
+            phase="any",
+            measure=None,
+            value=value,
+            value2=None,
+            passed=False,
+            created_at=at,
+        )
     )
     assert record is not None
     return record.id
