@@ -18,7 +18,7 @@ from simcord.results import InteractionResult
 
 from bot.core.activities import Catalog
 from bot.settings import Settings
-from bot.ui.components import button, persistent_view
+from bot.ui.components import custom_id, persistent_view
 from tests.cogs.test_checkins import agree
 from tests.conftest import World, find_message, restart
 
@@ -114,7 +114,9 @@ async def open_remove(world: World) -> tuple[MemberActor, InteractionResult]:
     session = await bot.sessions.get(1)
     run = await bot.store.runs.live_for_session(session.id)
     assert run is not None
-    older = persistent_view(button("Remove a line", "lyrics", "remove", run.id, run.step_index))
+    # The id exactly as older versions wrote it, not built by today's family.
+    older_id = custom_id("lyrics", "remove", run.id, run.step_index)
+    older = persistent_view(discord.ui.Button(label="Remove a line", custom_id=older_id))
     await bot.live.channel(session).send("An older song sheet", view=older)
     posted = world.channel.last_message
     assert posted is not None
