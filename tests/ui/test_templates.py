@@ -75,6 +75,12 @@ steps:
     options: [{label: Morning}, {label: Evening?}]
     time_limit: 120
   - {type: goal, title: Your goals?, prompt: Think back over today., time_limit: 120}
+  - type: round
+    title: Around the circle!
+    question: How are you arriving?
+    turn_seconds: 30
+    time_limit: 120
+    advance: auto
 """
 
 MOMENTS = {"start": 0.0, "mid-way": LIMIT / 2, "deadline": LIMIT, "after": LIMIT + 240}
@@ -130,8 +136,8 @@ def contributions(index: int, kind: str) -> list[ContributionRecord]:
             run_id=1,
             step_index=index,
             author_id=member,
-            kind={"breathe": "done"}.get(kind, "answer"),
-            payload=payload,
+            kind={"breathe": "done", "round": "spoke"}.get(kind, "answer"),
+            payload={**payload, "speaker": member},
             created_at=STARTED + 2,
             updated_at=STARTED + 2,
         )
@@ -192,7 +198,7 @@ def test_every_step_kind_is_covered() -> None:
 
 
 @pytest.mark.parametrize("moment", list(MOMENTS))
-@pytest.mark.parametrize("index", range(9))
+@pytest.mark.parametrize("index", range(10))
 def test_step_cards_are_true_at_every_moment(index: int, moment: str) -> None:
     _, step, now, scene = scenes(index, moment)
     presenter = step_presenters()[step.type]
