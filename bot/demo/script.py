@@ -1,9 +1,10 @@
 """A scripted session: what `make screenshots` photographs and the demo test checks.
 
-The facilitator opens a session, the members join, and four shipped activities run in turn
-(opening check-in, a listening step, a lyric circle, closing check-in); then the session ends with
-its summary and the facilitator's report. The members act through `Crowd`; the facilitator
-presses the board's Next button whenever the group has done what a step asks. Time is simcord's
+The facilitator opens a session, the members join, and shipped activities run in turn (opening
+check-in, a go-around, a listening step, a lyric circle, a reviewed anonymous reflection, closing
+check-in); then the session ends with its summary and the facilitator's report. The members act
+through `Crowd`; the facilitator presses the board's Next button whenever the group has done what
+a step asks, and on a reviewed reflection first presses Review answers and Release. Time is simcord's
 virtual time, so the music "plays" in an instant.
 """
 
@@ -27,6 +28,7 @@ SCRIPT = (
     "go-around",
     "song-for-this-week",
     "lyric-circle",
+    "anonymous-reflection",
     "closing-checkin",
 )
 # Screenshots by (activity, step index): taken when the group has acted on the step, or for
@@ -65,6 +67,8 @@ class ScriptReport:
     summary: discord.Message | None = None
     report: str | None = None
     actions: int = 0
+    # The facilitator's private review of each reviewed reflection, as shown to them (no names).
+    reviews: list[str] = field(default_factory=list)
 
     @property
     def missing(self) -> list[StepSeen]:
@@ -156,6 +160,8 @@ async def run_activity(
             await crowd.settle()
             if step.type == "listen":
                 await _play_through(world, crowd)
+            if getattr(step, "review", None) == "facilitator":
+                await review_and_release(world, localize(step.title), report)
             if when == "acted":
                 await shoot(name, None)
         if current_step(world, title) == number:
@@ -175,6 +181,25 @@ async def run_activity(
     after = AFTER_SHOTS.get(activity_id)
     if after is not None:
         await shoot(after, None)
+
+
+async def review_and_release(world: DemoWorld, step_title: str, report: ScriptReport) -> None:
+    """The facilitator's Review answers on a reviewed reflect step, then Release: the shared
+    answers are posted without names. The private review's text goes into `report.reviews`."""
+    card = find_embed(world, step_title)
+    if card is None:
+        return
+    review = next((c for c in controls_of(card) if c.area == "reflect_review"), None)
+    if review is None:
+        return
+    shown = await world.facilitator.click(card, custom_id=review.custom_id)
+    private = shown.response.message if shown.response is not None else None
+    if private is None:
+        return
+    report.reviews.append("\n".join(e.description or "" for e in private.embeds))
+    release = next((c for c in controls_of(private) if c.area == "reflect_release"), None)
+    if release is not None:
+        await world.facilitator.click(private, custom_id=release.custom_id)
 
 
 async def _play_through(world: DemoWorld, crowd: Crowd, limit: int = 20) -> None:
