@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.store.database import Conn, Database
+from bot.store.database import Conn, Database, Row
 
 Outcome = Literal["joined", "already", "waiting", "asking", "no_role", "removed"]
 """What a Join press came to: in; already in; in line for a place (see `place`); asked to join
@@ -63,6 +63,17 @@ _PRESENT = (
 )
 
 
+def _limits(row: Row | None) -> SessionLimits | None:
+    """A `SELECT capacity, role_id, invite_only` row as limits (None: no row, open to anyone)."""
+    if row is None:
+        return None
+    return SessionLimits(
+        None if row[0] is None else int(row[0]),
+        None if row[1] is None else int(row[1]),
+        bool(row[2]),
+    )
+
+
 async def _lock(conn: Conn, session_id: int) -> SessionLimits | None:
     # Updating the row to itself takes PostgreSQL's row lock until commit; on SQLite the
     # writer already holds the database's write lock.
@@ -73,13 +84,7 @@ async def _lock(conn: Conn, session_id: int) -> SessionLimits | None:
         "SELECT capacity, role_id, invite_only FROM session_limits WHERE session_id = ?",
         (session_id,),
     )
-    if row is None:
-        return None
-    return SessionLimits(
-        None if row[0] is None else int(row[0]),
-        None if row[1] is None else int(row[1]),
-        bool(row[2]),
-    )
+    return _limits(row)
 
 
 async def _is_present(conn: Conn, session_id: int, user_id: int) -> bool:
@@ -154,13 +159,7 @@ class SessionAccessRepository:
                 "SELECT capacity, role_id, invite_only FROM session_limits WHERE session_id = ?",
                 (session_id,),
             )
-            if row is None:
-                return None
-            return SessionLimits(
-                None if row[0] is None else int(row[0]),
-                None if row[1] is None else int(row[1]),
-                bool(row[2]),
-            )
+            return _limits(row)
 
         return await self._db.cached(("session_limits", session_id), load)
 
@@ -169,13 +168,7 @@ class SessionAccessRepository:
             "SELECT capacity, role_id, invite_only FROM schedule_limits WHERE series_id = ?",
             (series_id,),
         )
-        if row is None:
-            return None
-        return SessionLimits(
-            None if row[0] is None else int(row[0]),
-            None if row[1] is None else int(row[1]),
-            bool(row[2]),
-        )
+        return _limits(row)
 
     async def set_series_limits(self, series_id: int, limits: SessionLimits) -> None:
         async def job(conn: Conn) -> None:
