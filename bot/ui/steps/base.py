@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -37,6 +38,17 @@ class StepScene:
 
     def text(self, value: Any) -> str:
         return localize(value, self.locale) if value is not None else ""
+
+    def step_state(self) -> dict[str, Any]:
+        """The step handler's saved state while this step is the run's current one, else {}
+        (also {} for state that isn't a JSON object)."""
+        if self.run.step_index != self.index:
+            return {}
+        try:
+            loaded = json.loads(self.run.step_state or "{}")
+        except ValueError:
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
 
 
 @dataclass(frozen=True, slots=True)

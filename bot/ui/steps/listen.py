@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import discord
@@ -57,13 +56,7 @@ class ListenReflectButton(TypedButton, spec="chorus:listenreflect:{run_id:int}:{
 
 def _state(scene: StepScene) -> dict[str, Any]:
     """The step's live state, only while this step is the run's current one."""
-    if scene.run.step_index != scene.index or not scene.run.live:
-        return {}
-    try:
-        loaded = json.loads(scene.run.step_state or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+    return scene.step_state() if scene.run.live else {}
 
 
 def track_line(track: ResolvedTrack) -> str:

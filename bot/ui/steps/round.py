@@ -43,17 +43,6 @@ class RoundButton(TypedButton, spec="chorus:round:{action:word}:{run_id:int}:{in
     action: str
 
 
-def round_state(scene: StepScene) -> dict[str, Any]:
-    """The round's handler state while it is the run's current step, else {}."""
-    if scene.run.step_index != scene.index:
-        return {}
-    try:
-        loaded = json.loads(scene.run.step_state)
-    except ValueError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
 NameSource = Callable[[int], Mapping[int, str]]
 """A session id -> the display names its round card may show (the round cog keeps them)."""
 
@@ -141,7 +130,7 @@ class RoundPresenter(SimplePresenter):
     def body(self, scene: StepScene) -> str:
         step: RoundStep = scene.step
         self._shown = scene.names or self._names(scene.session.id)
-        state = round_state(scene)
+        state = scene.step_state()
         parts = [f"**{scene.text(step.question)}**", "", self.now_text(scene, state)]
         following = self.next_text(state)
         if following:
@@ -162,7 +151,7 @@ class RoundPresenter(SimplePresenter):
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         step: RoundStep = scene.step
-        state = round_state(scene)
+        state = scene.step_state()
         rid, idx = scene.run.id, scene.index
         finished = bool(state.get("finished"))
         if finished:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -36,16 +35,6 @@ from bot.ui.steps.base import MessagePayload, StepScene, step_embed
 SongInfoSource = Callable[[int, int], SongInfo | None]
 SceneHook = Callable[[StepScene], None]
 RenderHook = Callable[[StepScene, MessagePayload], None]
-
-
-def _state(scene: StepScene) -> dict[str, Any]:
-    if scene.run.step_index != scene.index:
-        return {}
-    try:
-        loaded = json.loads(scene.run.step_state)
-    except ValueError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
 
 
 class LyricsButton(TypedButton, spec="chorus:lyrics:{action:word}:{run_id:int}:{index:int}"):
@@ -83,7 +72,7 @@ class WritePresenter:
 
     def payload(self, scene: StepScene, present: list[int] | None = None) -> MessagePayload:
         step: WriteStep = scene.step
-        state = _state(scene)
+        state = scene.step_state()
         lines = song_lines(state)
         the_slots = slots(step, scene.locale)
         position = next_position(step, lines)
@@ -240,7 +229,7 @@ class WritePresenter:
 
 
 def full(scene: StepScene) -> bool:
-    return is_full(scene.step, song_lines(_state(scene)))
+    return is_full(scene.step, song_lines(scene.step_state()))
 
 
 PRESENTER = WritePresenter
