@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -127,12 +127,20 @@ def format_percent(fraction: float, locale: str | None) -> str:
     return numbers.format_percent(fraction, locale=_babel_locale(locale))
 
 
-def format_day(when: datetime, locale: str | None) -> str:
+def format_day(when: date | datetime, locale: str | None) -> str:
     """A calendar day in words for the language: ``"Mar 27, 2026"``, ``"27.03.2026"``, ``"27 mar 2026"``.
 
-    ``when`` is an aware datetime already in the zone the reader should see.
+    ``when`` is a date, or an aware datetime already in the zone the reader should see.
     """
     return dates.format_date(when, format="medium", locale=_babel_locale(locale))
+
+
+def day_names(locale: str | None, width: str = "wide") -> list[str]:
+    """The week's day names from Monday, as the language writes them inside a sentence:
+    ``["Monday", ...]`` (en), ``["Montag", ...]`` (de), ``["lunes", ...]`` (es); ``width``
+    "abbreviated" gives ``"Mon"``, ``"Mo."``, ``"lun"`` (Babel's CLDR data)."""
+    names = dates.get_day_names(width, context="format", locale=_babel_locale(locale))
+    return [names[day] for day in range(7)]
 
 
 def _babel_locale(locale: str | None) -> str:

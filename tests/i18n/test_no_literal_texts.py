@@ -172,6 +172,8 @@ class Scan:
                     self.constants.setdefault(target, []).append((source, value))
         self._find_refusal_classes()
         self.leaks: set[Leak] = set()
+        self.nodes: list[tuple[Source, ast.expr]] = []
+        """The leaking literals themselves (for tools that rewrite them)."""
         self._followed: set[tuple[str, int]] = set()
 
     def _find_refusal_classes(self) -> None:
@@ -234,6 +236,7 @@ class Scan:
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             if has_words(value.value):
                 self.leaks.add(Leak(source.path, value.lineno, value.value))
+                self.nodes.append((source, value))
         elif isinstance(value, ast.JoinedStr):
             # The f-string's own text, with each {value} as "0" (markup such as <t:{at}:R> stays
             # whole); the format spec ({when:%H:%M}) is not text; the values inside are followed.
@@ -244,6 +247,7 @@ class Scan:
             )
             if has_words(skeleton):
                 self.leaks.add(Leak(source.path, value.lineno, skeleton))
+                self.nodes.append((source, value))
             for part in value.values:
                 if isinstance(part, ast.FormattedValue):
                     self.follow(source, part.value)
