@@ -52,7 +52,7 @@ class CalendarCog(commands.Cog):
         return place
 
     async def send_calendar(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         await controls.defer_private(interaction)
         guild = interaction.guild
         name = guild.name if guild is not None else "Chorus"

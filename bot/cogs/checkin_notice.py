@@ -43,7 +43,7 @@ class NoticeGroup(app_commands.Group):
         low_answers: app_commands.Range[int, 2, 10] = DEFAULT_LOW_ANSWERS,
         within_days: app_commands.Range[int, 1, 60] = DEFAULT_WITHIN_DAYS,
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         notices = self.cog.notices
         await notices.turn_on(guild_id, interaction.user.id, low_answers, within_days)
         optin = await notices.get(guild_id, interaction.user.id)
@@ -51,13 +51,13 @@ class NoticeGroup(app_commands.Group):
 
     @app_commands.command(name="off", description="Stop the pattern notice")
     async def off(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         await self.cog.notices.turn_off(guild_id, interaction.user.id)
         await reply_ephemeral(interaction, ui.NOTICE_OFF)
 
     @app_commands.command(name="show", description="Whether the pattern notice is on")
     async def show(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         optin = await self.cog.notices.get(guild_id, interaction.user.id)
         await reply_ephemeral(interaction, ui.notice_state(optin))
 

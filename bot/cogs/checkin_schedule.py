@@ -26,6 +26,7 @@ from bot.core.checkins import describe_value, scale_of
 from bot.core.errors import InvalidInput
 from bot.core.schedule import timezone_choices
 from bot.core.scheduler import DeadlineScheduler
+from bot.i18n import N_, _
 from bot.store.checkin_schedules import ClaimedSend
 from bot.ui import checkin_schedule as ui
 from bot.ui import checkins as checkin_ui
@@ -118,7 +119,7 @@ class CheckinScheduleCog(commands.Cog):
         scale: str,
         pause_until: str | None,
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         plan = self.reminders.plan(days, time, timezone, scale, pause_until)
         if await self.checkins.consent_state(guild_id, interaction.user.id) != "agreed":
             raise InvalidInput(ui.NEEDS_CONSENT)
@@ -127,13 +128,13 @@ class CheckinScheduleCog(commands.Cog):
         await reply_ephemeral(interaction, ui.schedule_text(record))
 
     async def stop(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         stopped = await self.reminders.stop(guild_id, interaction.user.id)
         await self.timer.rearm()
         await reply_ephemeral(interaction, ui.STOPPED if stopped else ui.NO_SCHEDULE)
 
     async def show(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         record = await self.reminders.get(guild_id, interaction.user.id)
         await reply_ephemeral(interaction, ui.schedule_text(record) if record else ui.NO_SCHEDULE)
 
@@ -230,7 +231,9 @@ class CheckinScheduleCog(commands.Cog):
         try:
             value = int(item.choice)
         except ValueError:
-            raise InvalidInput("That button no longer works; use /checkin now instead.") from None
+            raise InvalidInput(
+                N_("That button no longer works; use /checkin now instead.")
+            ) from None
         try:
             saved = await self.checkins.answer_now(guild_id, user_id, scale, value)
         except ConsentNeeded:
@@ -241,7 +244,11 @@ class CheckinScheduleCog(commands.Cog):
             )
         else:
             await interaction.response.edit_message(
-                content=f"🔒 Saved: **{describe_value(scale, value)}**. Only you can see it.",
+                content=_(
+                    "🔒 Saved: **{describe_value}**. Only you can see it.",
+                    locale,
+                    describe_value=describe_value(scale, value),
+                ),
                 embed=None,
                 view=checkin_ui.answer_view(saved.record.id, note=True, share=False),
                 allowed_mentions=NONE,

@@ -40,7 +40,7 @@ class TagGroup(app_commands.Group):
     async def add(
         self, interaction: discord.Interaction, tags: app_commands.Range[str, 0, 200] = ""
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         at, saved = await self.cog.tags.tag_latest(guild_id, interaction.user.id, tags)
         await reply_ephemeral(interaction, ui.tagged_text(at, saved))
 
@@ -49,7 +49,7 @@ class TagGroup(app_commands.Group):
     async def mood(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         moods = await self.cog.tags.mood_by_tag(guild_id, interaction.user.id, days)
         await interaction.response.send_message(
             embed=ui.mood_embed(moods, days), ephemeral=True, allowed_mentions=NONE

@@ -23,7 +23,7 @@ NONE = discord.AllowedMentions.none()
 
 async def send_export(bot: ChorusBot, interaction: discord.Interaction, format: Format) -> None:
     """Answer /mydata with the CSV or the summary chart, privately."""
-    guild_id, _ = require_guild(interaction)
+    guild_id, _unused = require_guild(interaction)
     exports = MemberExports(bot.store)
     user_id = interaction.user.id
     if format == "csv":

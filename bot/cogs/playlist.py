@@ -13,6 +13,7 @@ from bot.cogs.errors import reply_ephemeral
 from bot.cogs.listening import ListeningCog
 from bot.core.activities import ListenStep
 from bot.core.listening_service import ListeningService, check_upload_size
+from bot.i18n import _
 from bot.store.records import SessionRecord
 from bot.ui.format import duration
 from bot.ui.listening import library_embed, now_playing, playlist_embed
@@ -63,8 +64,13 @@ class PlaylistCog(commands.Cog):
         nomination = await self.service.suggest(session, interaction.user.id, song)
         await reply_ephemeral(
             interaction,
-            f"🎵 Added **{nomination.title}** to the playlist (entry #{nomination.id}). "
-            "/listen playlist shows everything suggested so far.",
+            _(
+                "🎵 Added **{title}** to the playlist (entry #{id}). /listen playlist shows "
+                "everything suggested so far.",
+                locale,
+                title=nomination.title,
+                id=nomination.id,
+            ),
         )
         await self._changed(session)
 
@@ -90,7 +96,9 @@ class PlaylistCog(commands.Cog):
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
         nomination = await self.service.remove(session, entry)
-        await reply_ephemeral(interaction, f"Removed **{nomination.title}** from the playlist.")
+        await reply_ephemeral(
+            interaction, _("Removed **{title}** from the playlist.", locale, title=nomination.title)
+        )
         await self._changed(session)
 
     @listen.command(name="now", description="What is playing and how long is left (facilitators)")
@@ -101,7 +109,7 @@ class PlaylistCog(commands.Cog):
         step = self.bot.runner.step(run) if run is not None else None
         if run is None or not isinstance(step, ListenStep):
             await reply_ephemeral(
-                interaction, "Nothing is playing: the session isn't on a listening step."
+                interaction, _("Nothing is playing: the session isn't on a listening step.", locale)
             )
             return
         track = await self.service.resolve_track(session, run, run.step_index)
@@ -111,7 +119,7 @@ class PlaylistCog(commands.Cog):
 
     @listen.command(name="library", description="The audio files the bot can play in voice")
     async def library(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         tracks, others = await self.service.library(guild_id)
         await interaction.response.send_message(
             embed=library_embed(tracks, others), ephemeral=True, allowed_mentions=NONE
@@ -130,7 +138,7 @@ class PlaylistCog(commands.Cog):
         title: app_commands.Range[str, 1, 100] | None = None,
         artist: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         limit_mb = self.bot.settings.upload_max_mb
         check_upload_size(file.size, limit_mb)
@@ -143,10 +151,15 @@ class PlaylistCog(commands.Cog):
         length = f" ({duration(saved.duration)})" if saved.duration else ""
         await reply_ephemeral(
             interaction,
-            f"📥 Saved **{track.title}**"
-            + (f" by {track.artist}" if track.artist else "")
-            + f"{length} to the library as `{saved.file_name}`. Use it in an activity's track "
-            f"with `file: {saved.file_name}`.",
+            _("📥 Saved **{title}**", locale, title=track.title)
+            + (_("by {artist}", locale, artist=track.artist) if track.artist else "")
+            + _(
+                "{length} to the library as `{file_name}`. Use it in an activity's track with "
+                "`file: {file_name}`.",
+                locale,
+                length=length,
+                file_name=saved.file_name,
+            ),
         )
 
 

@@ -15,6 +15,7 @@ from bot.app import ChorusBot
 from bot.cogs.access import require_guild
 from bot.cogs.mydata_exports import Format, send_export
 from bot.core.errors import UserFacingError
+from bot.i18n import N_
 from bot.ui.privacy import ForgetButton, export_message, forget_confirmation
 
 log = logging.getLogger("chorus.privacy")
@@ -50,7 +51,7 @@ class PrivacyCog(commands.Cog):
         if format != "json":
             await send_export(self.bot, interaction, format)
             return
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         data = await self.bot.privacy.export(guild_id, interaction.user.id)
         document = {
             "about": "Everything Chorus holds about you in this server. Times are unix seconds "
@@ -82,19 +83,21 @@ class PrivacyCog(commands.Cog):
         )
 
     async def on_forget_button(self, interaction: discord.Interaction, item: ForgetButton) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         if item.user_id != interaction.user.id:
-            raise UserFacingError("This button is for someone else. Use /forget yourself.")
+            raise UserFacingError(N_("This button is for someone else. Use /forget yourself."))
         if item.answer != "yes":
             await interaction.response.edit_message(
-                content="Nothing was deleted.", embed=None, view=None
+                content=_("Nothing was deleted.", locale), embed=None, view=None
             )
             return
         report = await self.bot.privacy.forget(guild_id, interaction.user.id)
         log.info("forgot a member: %d rows", report.total)
         await self._refresh_boards(guild_id)
         await interaction.response.edit_message(
-            content="🧹 Done. Everything Chorus held about you in this server has been deleted.",
+            content=_(
+                "🧹 Done. Everything Chorus held about you in this server has been deleted.", locale
+            ),
             embed=None,
             view=None,
         )

@@ -29,6 +29,7 @@ from bot.core.schedule_service import (
 from bot.core.schedule_wake import utc
 from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionLimits
+from bot.i18n import _
 from bot.ui import limits
 from bot.ui.schedule import (
     ConfirmView,
@@ -257,7 +258,7 @@ class ScheduleCog(commands.Cog):
 
         view = ConfirmView(interaction.user.id, confirmed, respond_to_error)
         await interaction.response.send_message(
-            content="Here's the session. Does the time look right?",
+            content=_("Here's the session. Does the time look right?", locale),
             embed=confirm_embed(preview),
             view=view,
             ephemeral=True,
@@ -269,11 +270,13 @@ class ScheduleCog(commands.Cog):
     async def edit(
         self, interaction: discord.Interaction, occurrence_id: int, changes: Changes
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         series, occurrence = await self.bot.schedule.edit(guild_id, occurrence_id, changes)
         await interaction.response.send_message(
-            content=f"Updated session #{occurrence.id}; the server event was changed too.",
+            content=_(
+                "Updated session #{id}; the server event was changed too.", locale, id=occurrence.id
+            ),
             embed=confirm_embed(await self.full_view_of(series, occurrence), confirmed=True),
             ephemeral=True,
             allowed_mentions=NONE,
@@ -282,25 +285,32 @@ class ScheduleCog(commands.Cog):
     async def cancel(
         self, interaction: discord.Interaction, occurrence_id: int, whole_series: bool
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         series, occurrence, following = await self.bot.schedule.cancel(
             guild_id, occurrence_id, whole_series
         )
-        text = f"Cancelled **{series.title}** #{occurrence.id}; its server event was removed."
+        text = _(
+            "Cancelled **{title}** #{id}; its server event was removed.",
+            locale,
+            title=series.title,
+            id=occurrence.id,
+        )
         if series.repeat != "none" and whole_series:
-            text += " The series is stopped: no more sessions will be scheduled."
+            text += _("The series is stopped: no more sessions will be scheduled.", locale)
         elif following is not None:
-            text += (
-                f" The series carries on: next is #{following.id} on "
-                f"<t:{int(following.starts_at)}:F>."
+            text += _(
+                "The series carries on: next is #{id} on <t:{starts_at}:F>.",
+                locale,
+                id=following.id,
+                starts_at=int(following.starts_at),
             )
         await reply_ephemeral(interaction, text)
 
     # -------------------------------------------------------------- upcoming
 
     async def upcoming(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         ahead = await self.bot.schedule.upcoming(guild_id, 10, interest=True)
         views = [await self.full_view_of(a.series, a.occurrence, a.interested) for a in ahead]
         timezone = self.bot.guild_settings.for_guild(guild_id).timezone

@@ -73,15 +73,15 @@ class SettingSpec:
 SPECS: dict[str, SettingSpec] = {
     spec.key: spec
     for spec in (
-        SettingSpec("facilitator_roles", "Facilitator roles", "facilitator_role_ids"),
-        SettingSpec("timezone", "Time zone", "timezone"),
-        SettingSpec("language", "Language", "language"),
-        SettingSpec("low_score_max", "Low check-in threshold", "low_score_max"),
-        SettingSpec("support_text", "Support text", "support_text"),
-        SettingSpec("support_links", "Support links", "support_links"),
-        SettingSpec("retention_days", "Check-in retention (days)", "retention_days"),
-        SettingSpec("leave_grace_days", "Leave grace (days)", "leave_grace_days"),
-        SettingSpec("board_edit_interval", "Board edit interval (s)", "board_edit_interval"),
+        SettingSpec("facilitator_roles", N_("Facilitator roles"), "facilitator_role_ids"),
+        SettingSpec("timezone", N_("Time zone"), "timezone"),
+        SettingSpec("language", N_("Language"), "language"),
+        SettingSpec("low_score_max", N_("Low check-in threshold"), "low_score_max"),
+        SettingSpec("support_text", N_("Support text"), "support_text"),
+        SettingSpec("support_links", N_("Support links"), "support_links"),
+        SettingSpec("retention_days", N_("Check-in retention (days)"), "retention_days"),
+        SettingSpec("leave_grace_days", N_("Leave grace (days)"), "leave_grace_days"),
+        SettingSpec("board_edit_interval", N_("Board edit interval (s)"), "board_edit_interval"),
     )
 }
 

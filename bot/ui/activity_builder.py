@@ -7,6 +7,7 @@ from typing import Any
 import discord
 
 from bot.core.activity_builder import STEP_FORMS
+from bot.i18n import _
 from bot.ui import limits
 from bot.ui.components import TypedButton, TypedSelect, persistent_view
 from bot.ui.format import COLOUR_INFO, plural
@@ -37,13 +38,21 @@ def draft_embed(fenced_yaml: str, title: str, steps: int) -> discord.Embed:
         description=fenced_yaml,
     )
     hint = (
-        "Add the first step below."
+        _("Add the first step below.", locale)
         if steps == 0
-        else f"{plural(steps, 'step')} so far. Add another, or save it for this server."
+        else _(
+            "{plural} so far. Add another, or save it for this server.",
+            locale,
+            plural=plural(steps, "step"),
+        )
     )
     embed.set_footer(
-        text=f"{hint} Only you see this draft; nothing is kept until you save it, and it "
-        "stays here across a restart."
+        text=_(
+            "{hint} Only you see this draft; nothing is kept until you save it, and it stays "
+            "here across a restart.",
+            locale,
+            hint=hint,
+        )
     )
     return embed
 
@@ -55,7 +64,7 @@ def kind_select() -> discord.ui.Item[Any]:
             discord.SelectOption(label=kind, value=kind, description=limits.option_text(about))
             for kind, (about, _) in STEP_FORMS.items()
         ],
-        placeholder="Add a step…",
+        placeholder=_("Add a step…", locale),
     )
 
 

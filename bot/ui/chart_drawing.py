@@ -13,6 +13,8 @@ from io import BytesIO
 
 import matplotlib
 
+from bot.i18n import _
+
 matplotlib.use("Agg")
 
 from matplotlib.axes import Axes
@@ -189,7 +191,7 @@ def trends_chart(weeks: Sequence[Week], title: str) -> bytes:
     positions = list(range(len(weeks)))
     people = [w.people or 0 for w in weeks]
     bars = axes.bar(
-        positions, people, 0.6, color="white", edgecolor=INK, hatch="..", label="people"
+        positions, people, 0.6, color="white", edgecolor=INK, hatch="..", label=_("people", locale)
     )
     axes.bar_label(
         bars,
@@ -209,7 +211,9 @@ def trends_chart(weeks: Sequence[Week], title: str) -> bytes:
     if shown:
         xs = [x for x, _ in shown]
         ys = [float(y) for _, y in shown if y is not None]
-        shift_axes.plot(xs, ys, color=INK, marker="o", linewidth=1.6, label="mean mood shift")
+        shift_axes.plot(
+            xs, ys, color=INK, marker="o", linewidth=1.6, label=_("mean mood shift", locale)
+        )
         for x, y in zip(xs, ys, strict=True):
             shift_axes.annotate(
                 f"{y:+.1f}", (x, y), textcoords="offset points", xytext=(0, 9), ha="center",

@@ -16,6 +16,7 @@ import discord
 from bot.core.checkins import strip_mentions
 from bot.core.goals import GOAL_MAX, MAX_ACTIVE, RATINGS, GoalProgress, describe_rating
 from bot.core.text import shorten
+from bot.i18n import N_, _
 from bot.store.goals import GoalRecord
 from bot.ui import chart_worker
 from bot.ui.components import TypedButton, persistent_view
@@ -23,7 +24,7 @@ from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, sentence
 
 MARKERS = ("o", "s", "D")
 LINESTYLES = ("-", "--", ":")
-STATUS_WORDS = {"active": "active", "done": "done ✅", "dropped": "dropped"}
+STATUS_WORDS = {"active": N_("active"), "done": N_("done ✅"), "dropped": N_("dropped")}
 
 
 def goal_text(goal: GoalRecord, limit: int = GOAL_MAX) -> str:
@@ -38,15 +39,30 @@ def rating_prompt(
     goal: GoalRecord, position: int, total: int, chosen: int | None, answered: bool
 ) -> str:
     """The private question for one goal, with the member's current answer if any."""
-    head = f"🎯 **Goal {position} of {total}**" if total > 1 else "🎯 **Your goal**"
-    lines = [f"{head}\nHow did today go for: **{goal_text(goal)}**?"]
+    head = (
+        _("🎯 **Goal {position} of {total}**", locale, position=position, total=total)
+        if total > 1
+        else _("🎯 **Your goal**", locale)
+    )
+    lines = [
+        _(
+            "{head}\nHow did today go for: **{goal_text}**?",
+            locale,
+            head=head,
+            goal_text=goal_text(goal),
+        )
+    ]
     if answered:
         lines.append(
-            f"Your answer: **{describe_rating(chosen)}** (saved; only you can see it). "
-            "Press another button to change it until the step ends."
+            _(
+                "Your answer: **{describe_rating}** (saved; only you can see it). Press another "
+                "button to change it until the step ends.",
+                locale,
+                describe_rating=describe_rating(chosen),
+            )
         )
     else:
-        lines.append("1 = hard, 5 = very good. Only you see this and your answer.")
+        lines.append(_("1 = hard, 5 = very good. Only you see this and your answer.", locale))
     return "\n".join(lines)
 
 
@@ -104,14 +120,14 @@ def rating_view(
     return persistent_view(*items)
 
 
-ALL_DONE = "✅ That's all your goals for today. Thank you. Only you can see your answers."
+ALL_DONE = N_("✅ That's all your goals for today. Thank you. Only you can see your answers.")
 
 NO_GOALS_YET = (
     "You haven't set a personal goal yet. Press **Set a goal** on the step to choose one "
     "(a few words, only you see it), or simply pass."
 )
 
-PASSED_STEP = (
+PASSED_STEP = N_(
     "🤍 You passed on the goal check. That's completely fine; nothing else is asked today."
 )
 
@@ -121,61 +137,71 @@ PASSED_STEP = (
 
 def saved_text(goal: GoalRecord, *, at_step: bool) -> str:
     later = (
-        "At the goal step of a session I'll ask you privately how the day went for it."
+        _("At the goal step of a session I'll ask you privately how the day went for it.", locale)
         if not at_step
-        else "Next time there's a goal step, I'll ask you privately how the day went for it."
+        else _(
+            "Next time there's a goal step, I'll ask you privately how the day went for it.", locale
+        )
     )
-    return (
-        f"🎯 Your goal is saved: **{goal_text(goal)}**\n"
-        f"Only you can see it. {later} See all your goals with /goal list."
+    return _(
+        "🎯 Your goal is saved: **{goal_text}**\nOnly you can see it. {later} See all your "
+        "goals with /goal list.",
+        locale,
+        goal_text=goal_text(goal),
+        later=later,
     )
 
 
 def list_embed(goals: Sequence[GoalRecord]) -> discord.Embed:
     active = [g for g in goals if g.status == "active"]
-    embed = discord.Embed(title="Your goals", colour=COLOUR_INFO)
+    embed = discord.Embed(title=_("Your goals", locale), colour=COLOUR_INFO)
     if not active:
-        embed.description = (
-            "You have no active goals. Choose one with **/goal set**, e.g. "
-            "*feel less anxious*, *share more with others* or *sleep better*."
+        embed.description = _(
+            "You have no active goals. Choose one with **/goal set**, e.g. *feel less "
+            "anxious*, *share more with others* or *sleep better*.",
+            locale,
         )
     else:
         lines = [f"`#{g.id}` {goal_text(g)}" for g in active]
         room = MAX_ACTIVE - len(active)
         tail = (
-            f"You can add {room} more with /goal set."
+            _("You can add {room} more with /goal set.", locale, room=room)
             if room
-            else f"That's {MAX_ACTIVE}, the most at once."
+            else _("That's {max_active}, the most at once.", locale, max_active=MAX_ACTIVE)
         )
         embed.description = shorten(
             "\n".join(lines)
-            + f"\n\n{tail} Finished one? /goal done. Not for you any more? /goal drop. "
-            "See how it's going with /goal progress.",
+            + _(
+                "\n\n{tail} Finished one? /goal done. Not for you any more? /goal drop. See how "
+                "it's going with /goal progress.",
+                locale,
+                tail=tail,
+            ),
             DESCRIPTION_MAX,
         )
     closed = [g for g in goals if g.status != "active"][-5:]
     if closed:
         embed.add_field(
-            name="Earlier goals",
+            name=_("Earlier goals", locale),
             value=shorten(
                 "\n".join(f"{goal_text(g, 80)} ({STATUS_WORDS[g.status]})" for g in closed), 1024
             ),
             inline=False,
         )
-    embed.set_footer(text="🔒 Only you can see your goals and how you rate them.")
+    embed.set_footer(text=_("🔒 Only you can see your goals and how you rate them.", locale))
     return embed
 
 
 def closed_text(goal: GoalRecord) -> str:
     if goal.status == "done":
-        return (
-            f"🎉 Well done! **{goal_text(goal)}** is marked as done. Its ratings stay in "
-            "/goal progress."
+        return _(
+            "🎉 Well done! **{goal_text}** is marked as done. Its ratings stay in /goal progress.",
+            locale,
+            goal_text=goal_text(goal),
         )
-    return (
-        sentence(f"Dropped **{goal_text(goal)}**")
-        + " That's fine: goals can change. Its ratings stay in "
-        "/goal progress until you /forget."
+    return sentence(f"Dropped **{goal_text(goal)}**") + _(
+        "That's fine: goals can change. Its ratings stay in /goal progress until you /forget.",
+        locale,
     )
 
 
@@ -189,9 +215,9 @@ def autocomplete_name(goal: GoalRecord) -> str:
 
 
 def progress_embed(progress: Sequence[GoalProgress]) -> discord.Embed:
-    embed = discord.Embed(title="Your goal progress", colour=COLOUR_DONE)
+    embed = discord.Embed(title=_("Your goal progress", locale), colour=COLOUR_DONE)
     if not progress:
-        embed.description = "You have no goals yet. Choose one with **/goal set**."
+        embed.description = _("You have no goals yet. Choose one with **/goal set**.", locale)
         return embed
     lines = []
     for number, item in enumerate(progress, 1):
@@ -199,7 +225,7 @@ def progress_embed(progress: Sequence[GoalProgress]) -> discord.Embed:
         lines.append(f"**{number}. {goal_text(item.goal)}**{state}\n{sentence(item.summary)}")
     embed.description = shorten(
         "\n\n".join(lines)
-        + "\n\n1 = hard, 5 = very good; one point per session. Only you can see this.",
+        + _("\n\n1 = hard, 5 = very good; one point per session. Only you can see this.", locale),
         DESCRIPTION_MAX,
     )
     embed.set_image(url="attachment://goals.png")
@@ -274,7 +300,7 @@ def consent_view(run_id: int | None = None, step_index: int | None = None) -> di
     )
 
 
-DECLINED = (
-    "No problem: no goal was saved, and nothing personal is stored. You can keep taking part "
-    "in everything else. If you change your mind, use /goal set again."
+DECLINED = N_(
+    "No problem: no goal was saved, and nothing personal is stored. You can keep "
+    "taking part in everything else. If you change your mind, use /goal set again."
 )

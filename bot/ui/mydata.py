@@ -7,6 +7,7 @@ from io import BytesIO
 import discord
 
 from bot.core.exports import SummaryFigures
+from bot.i18n import _
 from bot.ui import charts
 from bot.ui.format import plural
 
@@ -19,10 +20,13 @@ def csv_file(data: bytes) -> discord.File:
 
 
 def csv_text(rows: int, timezone: str) -> str:
-    return (
-        f"📄 Your check-ins, goal ratings and contributions in this server as a table "
-        f"({rows} rows), times in {timezone} and UTC. It opens in any spreadsheet app. "
-        "Only you can see this."
+    return _(
+        "📄 Your check-ins, goal ratings and contributions in this server as a table "
+        "({rows} rows), times in {timezone} and UTC. It opens in any spreadsheet app. "
+        "Only you can see this.",
+        locale,
+        rows=rows,
+        timezone=timezone,
     )
 
 

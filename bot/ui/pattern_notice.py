@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.text import shorten
+from bot.i18n import N_, _
 from bot.store.checkin_notices import NoticeOptin
 from bot.ui.checkins import COLOUR_CARE
 from bot.ui.format import DESCRIPTION_MAX, plural
@@ -13,15 +14,23 @@ from bot.ui.format import DESCRIPTION_MAX, plural
 def notice_embed(optin: NoticeOptin, support_text: str) -> discord.Embed:
     days = plural(optin.within_days, "day", "days")
     return discord.Embed(
-        title="A gentle note, just for you",
+        title=_("A gentle note, just for you", locale),
         colour=COLOUR_CARE,
         description=shorten(
-            f"{optin.low_answers} of your check-ins in the last {days} were low. That's a lot "
-            "to carry, and noticing it is worth something. You don't have to do anything with "
-            "this. If it helps, these are the people and places your server suggests:\n\n"
+            _(
+                "{low_answers} of your check-ins in the last {days} were low. That's a lot to "
+                "carry, and noticing it is worth something. You don't have to do anything with "
+                "this. If it helps, these are the people and places your server suggests:\n\n",
+                locale,
+                low_answers=optin.low_answers,
+                days=days,
+            )
             + support_text
-            + "\n\n🔒 Only you see this; nobody else has been told, and nothing about this note "
-            "is saved. You asked for it with /checkin notice on; /checkin notice off stops it.",
+            + _(
+                "\n\n🔒 Only you see this; nobody else has been told, and nothing about this note is "
+                "saved. You asked for it with /checkin notice on; /checkin notice off stops it.",
+                locale,
+            ),
             DESCRIPTION_MAX,
         ),
     )
@@ -29,16 +38,20 @@ def notice_embed(optin: NoticeOptin, support_text: str) -> discord.Embed:
 
 def notice_state(optin: NoticeOptin | None) -> str:
     if optin is None:
-        return (
-            "The pattern notice is off. /checkin notice on asks me to tell you (only you) when "
-            "several of your check-ins in a short time were low."
+        return _(
+            "The pattern notice is off. /checkin notice on asks me to tell you (only you) "
+            "when several of your check-ins in a short time were low.",
+            locale,
         )
     days = plural(optin.within_days, "day", "days")
-    return (
-        f"💜 The pattern notice is on: if {optin.low_answers} of your check-ins within {days} "
-        "are low, I'll tell you privately, with your server's support resources. Nobody else "
-        "is told. /checkin notice off stops it."
+    return _(
+        "💜 The pattern notice is on: if {low_answers} of your check-ins within {days} are "
+        "low, I'll tell you privately, with your server's support resources. Nobody else "
+        "is told. /checkin notice off stops it.",
+        locale,
+        low_answers=optin.low_answers,
+        days=days,
     )
 
 
-NOTICE_OFF = "The pattern notice is off. Nothing else changed."
+NOTICE_OFF = N_("The pattern notice is off. Nothing else changed.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.i18n import N_, _, ngettext
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,23 +46,22 @@ def export_message(data: Mapping[str, Any]) -> str:
         if isinstance(value, list) and value
     )
     return (
-        f"📦 Here is everything Chorus holds about you in this server "
-        f"({counts or 'nothing yet'}). Only you can see this."
+        _("📦 Here is everything Chorus holds about you in this server ({value}). Only you "
+"can see this.", locale, value=counts or 'nothing yet') see this."
     )
 
 
 def forget_confirmation(user_id: int) -> tuple[discord.Embed, discord.ui.View]:
     """The private question /forget asks before deleting anything, with its two buttons."""
     embed = discord.Embed(
-        title="Delete your data?",
+        title=_("Delete your data?", locale),
         colour=COLOUR_INFO,
         description=(
-            "This deletes everything Chorus holds about you in this server: check-ins, "
-            "notes, goals and their ratings, consent, attendance, reminders and your "
-            "contributions. Lyric lines you wrote stay "
-            "in the group's songs as *anonymous* (or are removed, if the song was set up "
-            "that way). A session you are facilitating carries on without your name. "
-            "This can't be undone. Want a copy first? Use /mydata."
+            _("This deletes everything Chorus holds about you in this server: check-ins, notes, "
+"goals and their ratings, consent, attendance, reminders and your contributions. "
+"Lyric lines you wrote stay in the group's songs as *anonymous* (or are removed, "
+"if the song was set up that way). A session you are facilitating carries on "
+"without your name. This can't be undone. Want a copy first? Use /mydata.", locale)
         ),
     )
     view = persistent_view(

@@ -13,6 +13,7 @@ from bot.core.schedule import Repeat, describe_repeat, zone
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
 from bot.core.schedule_wake import utc
 from bot.core.text import shorten
+from bot.i18n import _
 from bot.ui import limits
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_SESSION, field, plural, sentence
@@ -126,20 +127,28 @@ def confirm_embed(view: ScheduleView, *, confirmed: bool = False) -> discord.Emb
         title=shorten(f"📅 {view.title}", 256),
         colour=COLOUR_DONE if confirmed else COLOUR_SESSION,
         description=(
-            f"**{stamp(view.starts_at)}** ({stamp(view.starts_at, 'R')})\n"
-            "Shown in *your* time zone; each member sees their own."
+            _(
+                "**{stamp}** ({stamp2})\nShown in *your* time zone; each member sees their own.",
+                locale,
+                stamp=stamp(view.starts_at),
+                stamp2=stamp(view.starts_at, "R"),
+            )
         ),
     )
-    embed.add_field(name="Server time", value=field(server_time(view.local_start)), inline=False)
     embed.add_field(
-        name="Repeats", value=describe_repeat(view.repeat, view.local_start), inline=True
+        name=_("Server time", locale), value=field(server_time(view.local_start)), inline=False
     )
-    embed.add_field(name="Length", value=f"{minutes} min", inline=True)
-    embed.add_field(name="Where", value=field(_where(view)), inline=False)
-    if view.places:
-        embed.add_field(name="Who can come", value=field(view.places), inline=False)
     embed.add_field(
-        name="Plan",
+        name=_("Repeats", locale), value=describe_repeat(view.repeat, view.local_start), inline=True
+    )
+    embed.add_field(
+        name=_("Length", locale), value=_("{minutes} min", locale, minutes=minutes), inline=True
+    )
+    embed.add_field(name=_("Where", locale), value=field(_where(view)), inline=False)
+    if view.places:
+        embed.add_field(name=_("Who can come", locale), value=field(view.places), inline=False)
+    embed.add_field(
+        name=_("Plan", locale),
         value=field(
             f"{view.plan_title}: starts when a facilitator presses **Start**"
             if view.plan_title
@@ -149,11 +158,17 @@ def confirm_embed(view: ScheduleView, *, confirmed: bool = False) -> discord.Emb
     )
     if confirmed:
         embed.set_footer(
-            text=f"Scheduled as #{view.occurrence_id}. It's in the server's Events list: "
-            "members press Interested there, and /remind me on sends them a reminder."
+            text=_(
+                "Scheduled as #{occurrence_id}. It's in the server's Events list: members press "
+                "Interested there, and /remind me on sends them a reminder.",
+                locale,
+                occurrence_id=view.occurrence_id,
+            )
         )
     else:
-        embed.set_footer(text="Check the time, then Confirm. Nothing is created until you do.")
+        embed.set_footer(
+            text=_("Check the time, then Confirm. Nothing is created until you do.", locale)
+        )
     return embed
 
 
@@ -180,24 +195,25 @@ class ConfirmView(discord.ui.View):
     ) -> None:
         await self._on_error(interaction, error)
 
-    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success, emoji="✅")
+    @discord.ui.button(label=_("Confirm", locale), style=discord.ButtonStyle.success, emoji="✅")
     async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
         self.stop()
         await self._on_confirm(interaction)
 
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label=_("Cancel", locale), style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
         self.stop()
         await interaction.response.edit_message(
-            content="Cancelled: nothing was scheduled.", embed=None, view=None
+            content=_("Cancelled: nothing was scheduled.", locale), embed=None, view=None
         )
 
 
 def upcoming_embed(views: Sequence[ScheduleView], timezone: str) -> discord.Embed:
-    embed = discord.Embed(title="📅 Upcoming sessions", colour=COLOUR_SESSION)
+    embed = discord.Embed(title=_("📅 Upcoming sessions", locale), colour=COLOUR_SESSION)
     if not views:
-        embed.description = (
-            "Nothing is scheduled yet. A facilitator can plan one with /session schedule create."
+        embed.description = _(
+            "Nothing is scheduled yet. A facilitator can plan one with /session schedule create.",
+            locale,
         )
         return embed
     for view in views[:10]:
@@ -220,25 +236,41 @@ def upcoming_embed(views: Sequence[ScheduleView], timezone: str) -> discord.Embe
             inline=False,
         )
     embed.set_footer(
-        text=f"Times show in your own time zone (server: {timezone}). Press Interested on the "
-        "event in the Events list, and /remind me on for a reminder."
+        text=_(
+            "Times show in your own time zone (server: {timezone}). Press Interested on the "
+            "event in the Events list, and /remind me on for a reminder.",
+            locale,
+            timezone=timezone,
+        )
     )
     return embed
 
 
 def reminder_dm(title: str, starts_at: float, where: str, minutes: int) -> str:
-    return (
-        f"⏰ **{title}** starts {stamp(starts_at, 'R')} ({stamp(starts_at, 't')}) in "
-        f"{where}.\nYou asked for a reminder {minutes} min before sessions you're "
-        "interested in; /remind me off stops them."
+    return _(
+        "⏰ **{title}** starts {stamp} ({stamp2}) in {where}.\nYou asked for a reminder "
+        "{minutes} min before sessions you're interested in; /remind me off stops them.",
+        locale,
+        title=title,
+        stamp=stamp(starts_at, "R"),
+        stamp2=stamp(starts_at, "t"),
+        where=where,
+        minutes=minutes,
     )
 
 
 def reminder_fallback(title: str, starts_at: float, user_ids: Sequence[int]) -> str:
     mentions = " ".join(f"<@{uid}>" for uid in user_ids)
     return shorten(
-        f"⏰ {mentions}: **{title}** starts {stamp(starts_at, 'R')} ({stamp(starts_at, 't')}). "
-        "(I couldn't reach you by DM, so here's your reminder.)",
+        _(
+            "⏰ {mentions}: **{title}** starts {stamp} ({stamp2}). (I couldn't reach you by "
+            "DM, so here's your reminder.)",
+            locale,
+            mentions=mentions,
+            title=title,
+            stamp=stamp(starts_at, "R"),
+            stamp2=stamp(starts_at, "t"),
+        ),
         2000,
     )
 
@@ -274,8 +306,12 @@ def opening_message(
 
 def opening_closed(title: str, outcome: str) -> str:
     if outcome == "started":
-        return f"▶ **{title}** has begun."
-    return f"⌛ **{title}** wasn't started within 30 minutes, so it was marked missed."
+        return _("▶ **{title}** has begun.", locale, title=title)
+    return _(
+        "⌛ **{title}** wasn't started within 30 minutes, so it was marked missed.",
+        locale,
+        title=title,
+    )
 
 
 def event_description(channel_name: str, plan_title: str | None) -> str:

@@ -59,7 +59,7 @@ class GoalsCog(commands.Cog):
     async def set_goal(
         self, interaction: discord.Interaction, text: app_commands.Range[str, 1, GOAL_MAX]
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         try:
             goal = await self.service.add(guild_id, interaction.user.id, text)
         except ConsentNeeded:
@@ -75,7 +75,7 @@ class GoalsCog(commands.Cog):
 
     @goal.command(name="list", description="Your goals (only you see them)")
     async def list_goals(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         goals = await self.service.all_goals(guild_id, interaction.user.id)
         await interaction.response.send_message(
             embed=ui.list_embed(goals), ephemeral=True, allowed_mentions=NONE
@@ -92,14 +92,14 @@ class GoalsCog(commands.Cog):
         await self._close(interaction, id, "dropped")
 
     async def _close(self, interaction: discord.Interaction, goal_id: int, status: str) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         goal = await self.service.close(guild_id, interaction.user.id, goal_id, status)
         await reply_ephemeral(interaction, ui.closed_text(goal))
 
     @goal.command(name="progress", description="A chart of how your goals went, session by session")
     @app_commands.describe(goal="One goal (default: your active goals)")
     async def progress(self, interaction: discord.Interaction, goal: int | None = None) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         found = await self.service.progress(guild_id, interaction.user.id, goal)
         if not found:
             await interaction.response.send_message(

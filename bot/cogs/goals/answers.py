@@ -15,6 +15,7 @@ from bot.core.activity_models import GoalStep
 from bot.core.errors import Conflict, UserFacingError
 from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
 from bot.core.runner import RunUpdate
+from bot.i18n import N_, _
 from bot.store.records import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits
@@ -24,9 +25,9 @@ from bot.ui.steps.goal import GoalStepButton
 
 NONE = discord.AllowedMentions.none()
 CONSENT_TITLE = "Before your first goal"
-PENDING_FIELD = "Your goal, saved when you agree"
+PENDING_FIELD = N_("Your goal, saved when you agree")
 GOAL_FORM = "form_goal"
-NO_CONSENT = "Goals are saved only with your agreement. Use /goal set to see the explanation."
+NO_CONSENT = N_("Goals are saved only with your agreement. Use /goal set to see the explanation.")
 
 
 class SetGoalForm(ChorusForm):
@@ -128,11 +129,14 @@ class GoalAnswers:
         if not step.offer_set:
             await reply_ephemeral(
                 interaction,
-                "You haven't set a personal goal yet, so there's nothing to rate today. "
-                "You can choose one any time with /goal set.",
+                _(
+                    "You haven't set a personal goal yet, so there's nothing to rate today. You can "
+                    "choose one any time with /goal set.",
+                    locale,
+                ),
             )
             return
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         if not await self.service.has_consent(guild_id, interaction.user.id):
             key = (guild_id, interaction.user.id, run_id, step_index)
             again = key in self._asked
@@ -153,7 +157,7 @@ class GoalAnswers:
             item.goal_id,
             item.value,
         )
-        session, _ = await self.service.step_of(run_id, step_index)
+        session, _unused = await self.service.step_of(run_id, step_index)
         await controls.ensure_joined(interaction, session)
         try:
             rated = await self.service.rate(run_id, step_index, interaction.user.id, goal_id, value)
@@ -196,10 +200,10 @@ class GoalAnswers:
         step_index: int | None,
         text: str,
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         try:
             if run_id is not None and step_index is not None:
-                session, _ = await self.service.step_of(run_id, step_index)
+                session, _unused = await self.service.step_of(run_id, step_index)
                 await controls.ensure_joined(interaction, session)
                 goal, update = await self.service.set_at_step(
                     run_id, step_index, interaction.user.id, text
@@ -217,7 +221,7 @@ class GoalAnswers:
     async def on_consent(
         self, interaction: discord.Interaction, item: ui.GoalConsentButton
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         user_id = interaction.user.id
         await self.service.set_consent(
             guild_id, user_id, item.agreed, interaction.user.display_name
@@ -251,7 +255,7 @@ class GoalAnswers:
     ) -> None:
         """Declining at a step counts as a pass, so the step need not wait; nothing is stored."""
         try:
-            session, _ = await self.service.step_of(run_id, step_index)
+            session, _unused = await self.service.step_of(run_id, step_index)
             await controls.ensure_joined(interaction, session)
             update = await self.service.pass_step(run_id, step_index, interaction.user.id)
         except UserFacingError:
@@ -272,4 +276,6 @@ def _int(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise UserFacingError("That button no longer works; please use the newest one.") from None
+        raise UserFacingError(
+            N_("That button no longer works; please use the newest one.")
+        ) from None
