@@ -26,7 +26,8 @@ Style = Literal["short", "paragraph"]
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """One input of a step kind's form."""
+    """One input of a step kind's form; ``label`` and ``placeholder`` are catalogue texts
+    (English msgids), worded by the ui in the facilitator's language."""
 
     key: str
     label: str
@@ -37,28 +38,30 @@ class FieldSpec:
     max_length: int = 200
 
 
-_TITLE = FieldSpec("title", "Step title", placeholder=N_("e.g. Arriving"))
+_TITLE = FieldSpec("title", N_("Step title"), placeholder=N_("e.g. Arriving"))
 _TIME = FieldSpec(
-    "time_limit", "Time limit (optional)", required=False, placeholder=N_("e.g. 90s, 3m, 1m30s")
+    "time_limit", N_("Time limit (optional)"), required=False, placeholder=N_("e.g. 90s, 3m, 1m30s")
 )
 
 STEP_FORMS: dict[str, tuple[str, tuple[FieldSpec, ...]]] = {
     "prompt": (
-        "Something to read or discuss",
+        N_("Something to read or discuss"),
         (
             _TITLE,
-            FieldSpec("text", "What everyone reads", "paragraph", max_length=2000),
+            FieldSpec("text", N_("What everyone reads"), "paragraph", max_length=2000),
             _TIME,
         ),
     ),
     "checkin": (
-        "A private mood check-in",
+        N_("A private mood check-in"),
         (
             _TITLE,
-            FieldSpec("question", "The question", placeholder=N_("How are you arriving today?")),
+            FieldSpec(
+                "question", N_("The question"), placeholder=N_("How are you arriving today?")
+            ),
             FieldSpec(
                 "scale",
-                "Scale: 0-10, 1-5 or sam",
+                N_("Scale: 0-10, 1-5 or sam"),
                 default="0-10",
                 placeholder=N_("0-10, 1-5 or sam"),
             ),
@@ -66,41 +69,41 @@ STEP_FORMS: dict[str, tuple[str, tuple[FieldSpec, ...]]] = {
         ),
     ),
     "listen": (
-        "Listening together to a piece",
+        N_("Listening together to a piece"),
         (
             _TITLE,
-            FieldSpec("track_title", "The piece's title"),
-            FieldSpec("artist", "Artist (optional)", required=False),
-            FieldSpec("url", "A link to the piece", placeholder="https://...", max_length=500),
-            FieldSpec("duration", "Its length (optional)", required=False, placeholder=N_("3m30s")),
+            FieldSpec("track_title", N_("The piece's title")),
+            FieldSpec("artist", N_("Artist (optional)"), required=False),
+            FieldSpec("url", N_("A link to the piece"), placeholder="https://...", max_length=500),
+            FieldSpec("duration", N_("Its length (optional)"), required=False, placeholder="3m30s"),
         ),
     ),
     "write": (
-        "A song written together, line by line",
-        (_TITLE, FieldSpec("theme", "The song's theme", placeholder=N_("e.g. Home")), _TIME),
+        N_("A song written together, line by line"),
+        (_TITLE, FieldSpec("theme", N_("The song's theme"), placeholder=N_("e.g. Home")), _TIME),
     ),
     "reflect": (
-        "An open question, answered in a few words",
-        (_TITLE, FieldSpec("question", "The question", "paragraph", max_length=500), _TIME),
+        N_("An open question, answered in a few words"),
+        (_TITLE, FieldSpec("question", N_("The question"), "paragraph", max_length=500), _TIME),
     ),
     "breathe": (
-        "Paced breathing",
+        N_("Paced breathing"),
         (
             _TITLE,
-            FieldSpec("inhale", "Breathe in, seconds", default="4"),
-            FieldSpec("exhale", "Breathe out, seconds", default="6"),
-            FieldSpec("cycles", "How many breaths", default="6"),
+            FieldSpec("inhale", N_("Breathe in, seconds"), default="4"),
+            FieldSpec("exhale", N_("Breathe out, seconds"), default="6"),
+            FieldSpec("cycles", N_("How many breaths"), default="6"),
             _TIME,
         ),
     ),
     "vote": (
-        "A vote among a few choices",
+        N_("A vote among a few choices"),
         (
             _TITLE,
-            FieldSpec("question", "The question"),
+            FieldSpec("question", N_("The question")),
             FieldSpec(
                 "options",
-                "The choices, one per line (2 to 25)",
+                N_("The choices, one per line (2 to 25)"),
                 "paragraph",
                 placeholder=N_("Calm\nHopeful\nTired"),
                 max_length=1500,
@@ -108,7 +111,7 @@ STEP_FORMS: dict[str, tuple[str, tuple[FieldSpec, ...]]] = {
             _TIME,
         ),
     ),
-    "goal": ("Rating personal goals", (_TITLE, _TIME)),
+    "goal": (N_("Rating personal goals"), (_TITLE, _TIME)),
 }
 """Each step kind's form: a one-line description and its inputs (at most 5, a form's limit)."""
 

@@ -98,6 +98,10 @@ CONTENT_SINKS = {
     "SelectOption": ((), ("label", "description")),
     "create_scheduled_event": ((), ("name", "description")),
     "Modal": ((), ("title",)),
+    # Chorus's own builders: a typed button's label, a link button's label, a form's title.
+    "button": ((0,), ("label",)),
+    "link_button": ((0,), ("label",)),
+    "ChorusForm": ((0,), ("title",)),
 }
 EVERYWHERE = ("label", "placeholder")
 """Keywords that carry a member-read text in any call (buttons, selects, text inputs)."""
