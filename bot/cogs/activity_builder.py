@@ -18,6 +18,7 @@ from bot.i18n import N_
 from bot.ui import activity_builder as ui
 from bot.ui.forms import FormValues, send_form
 from bot.ui.library import saved_text, send_upload_errors
+from bot.ui.locale import reply_language
 
 NONE = discord.AllowedMentions.none()
 
@@ -62,9 +63,10 @@ async def _new_callback(
             activity_id=activity_id,
         )
     draft = builder.new_draft(activity_id, title, summary, minutes)
+    locale = reply_language(bot.guild_settings, interaction)
     await interaction.response.send_message(
-        embed=ui.draft_embed(builder.fenced(builder.render(draft)), draft["title"], 0),
-        view=ui.draft_view(0),
+        embed=ui.draft_embed(builder.fenced(builder.render(draft)), draft["title"], 0, locale),
+        view=ui.draft_view(0, locale),
         ephemeral=True,
         allowed_mentions=NONE,
     )
@@ -106,11 +108,12 @@ class ActivityBuilderCog(commands.Cog):
 
     async def _show(self, interaction: discord.Interaction, draft: dict[str, Any]) -> None:
         steps = len(draft["steps"])
+        locale = reply_language(self.bot.guild_settings, interaction)
         await interaction.response.edit_message(
             embed=ui.draft_embed(
-                builder.fenced(builder.render(draft)), str(draft.get("title", "")), steps
+                builder.fenced(builder.render(draft)), str(draft.get("title", "")), steps, locale
             ),
-            view=ui.draft_view(steps),
+            view=ui.draft_view(steps, locale),
         )
 
     async def on_add(self, interaction: discord.Interaction, item: ui.AddStepSelect) -> None:
@@ -118,7 +121,9 @@ class ActivityBuilderCog(commands.Cog):
         kind = item.chosen[0] if item.chosen else ""
         if kind not in builder.STEP_FORMS:
             raise InvalidInput(N_("Choose a kind of step from the list."))
-        await send_form(interaction, ui.step_form(kind))
+        await send_form(
+            interaction, ui.step_form(kind, reply_language(self.bot.guild_settings, interaction))
+        )
 
     async def on_step_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
@@ -152,12 +157,17 @@ class ActivityBuilderCog(commands.Cog):
         result = await self.bot.library.upload(
             guild_id, interaction.user.id, name, builder.render(draft).encode("utf-8")
         )
+        locale = reply_language(self.bot.guild_settings, interaction)
         if isinstance(result, Refused):
-            await send_upload_errors(interaction, name, result.errors)
+            await send_upload_errors(interaction, name, result.errors, locale)
             return
         await interaction.response.edit_message(
             content=saved_text(
-                result.activity, result.record.version, result.shadows_shipped, copied=False
+                result.activity,
+                result.record.version,
+                result.shadows_shipped,
+                copied=False,
+                locale=locale,
             ),
             embed=None,
             view=None,
