@@ -31,6 +31,7 @@ from bot.store.checkin_schedules import ClaimedSend
 from bot.ui import checkin_schedule as ui
 from bot.ui import checkins as checkin_ui
 from bot.ui.checkin_schedule import ScheduledCheckinButton
+from bot.ui.locale import member_language
 
 log = logging.getLogger("chorus.checkin_schedule")
 NONE = discord.AllowedMentions.none()
@@ -214,6 +215,7 @@ class CheckinScheduleCog(commands.Cog):
     async def on_button(
         self, interaction: discord.Interaction, item: ScheduledCheckinButton
     ) -> None:
+        locale = member_language(interaction)
         guild_id, user_id = item.guild_id, interaction.user.id
         if item.choice == ui.SNOOZE:
             until = await self.reminders.snooze(guild_id, user_id)

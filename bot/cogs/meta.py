@@ -10,6 +10,7 @@ from bot.app import ChorusBot
 from bot.i18n import _
 from bot.ui.checkins import care_view, support_embed
 from bot.ui.format import COLOUR_INFO
+from bot.ui.locale import member_language
 
 NONE = discord.AllowedMentions.none()
 
@@ -20,6 +21,7 @@ class MetaCog(commands.Cog):
 
     @app_commands.command(name="about", description="What Chorus is, its version, and privacy")
     async def about(self, interaction: discord.Interaction) -> None:
+        locale = member_language(interaction)
         count = len(self.bot.library.catalog_for(interaction.guild_id).activities)
         embed = discord.Embed(
             title=_("Chorus", locale),

@@ -17,6 +17,7 @@ from bot.i18n import _
 from bot.store.records import SessionRecord
 from bot.ui.format import duration
 from bot.ui.listening import library_embed, now_playing, playlist_embed
+from bot.ui.locale import member_language
 
 NONE = discord.AllowedMentions.none()
 
@@ -58,6 +59,7 @@ class PlaylistCog(commands.Cog):
         url: app_commands.Range[str, 0, 500] | None = None,
         note: app_commands.Range[str, 0, 200] | None = None,
     ) -> None:
+        locale = member_language(interaction)
         session = await controls.session_here(interaction)
         song = self.service.suggestion(title, artist, url, note)
         await controls.ensure_joined(interaction, session)
@@ -93,6 +95,7 @@ class PlaylistCog(commands.Cog):
     @listen.command(name="remove", description="Remove an entry from the playlist (facilitators)")
     @app_commands.describe(entry="The entry's number, as /listen playlist shows it (#12 -> 12)")
     async def remove(self, interaction: discord.Interaction, entry: int) -> None:
+        locale = member_language(interaction)
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
         nomination = await self.service.remove(session, entry)
@@ -103,6 +106,7 @@ class PlaylistCog(commands.Cog):
 
     @listen.command(name="now", description="What is playing and how long is left (facilitators)")
     async def now(self, interaction: discord.Interaction) -> None:
+        locale = member_language(interaction)
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
         run = await self.bot.runner.live_run(session.id)
@@ -138,6 +142,7 @@ class PlaylistCog(commands.Cog):
         title: app_commands.Range[str, 1, 100] | None = None,
         artist: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
+        locale = member_language(interaction)
         guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         limit_mb = self.bot.settings.upload_max_mb
@@ -148,19 +153,39 @@ class PlaylistCog(commands.Cog):
             guild_id, interaction.user.id, data, file.filename, title, artist, limit_mb
         )
         track = saved.track
-        length = f" ({duration(saved.duration)})" if saved.duration else ""
-        await reply_ephemeral(
-            interaction,
-            _("📥 Saved **{title}**", locale, title=track.title)
-            + (_("by {artist}", locale, artist=track.artist) if track.artist else "")
-            + _(
-                "{length} to the library as `{file_name}`. Use it in an activity's track with "
-                "`file: {file_name}`.",
+        fields = {"title": track.title, "artist": track.artist, "file_name": saved.file_name}
+        if saved.duration:
+            fields["length"] = duration(saved.duration)
+        text = (
+            _(
+                "📥 Saved **{title}** by {artist} ({length}) to the library as `{file_name}`. "
+                "Use it in an activity's track with `file: {file_name}`.",
                 locale,
-                length=length,
-                file_name=saved.file_name,
-            ),
+                **fields,
+            )
+            if track.artist and saved.duration
+            else _(
+                "📥 Saved **{title}** by {artist} to the library as `{file_name}`. "
+                "Use it in an activity's track with `file: {file_name}`.",
+                locale,
+                **fields,
+            )
+            if track.artist
+            else _(
+                "📥 Saved **{title}** ({length}) to the library as `{file_name}`. "
+                "Use it in an activity's track with `file: {file_name}`.",
+                locale,
+                **fields,
+            )
+            if saved.duration
+            else _(
+                "📥 Saved **{title}** to the library as `{file_name}`. "
+                "Use it in an activity's track with `file: {file_name}`.",
+                locale,
+                **fields,
+            )
         )
+        await reply_ephemeral(interaction, text)
 
 
 async def setup(bot: commands.Bot) -> None:

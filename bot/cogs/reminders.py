@@ -12,6 +12,8 @@ from bot.app import ChorusBot
 from bot.cogs.access import require_guild
 from bot.cogs.errors import reply_ephemeral
 from bot.core.reminders import DEFAULT_MINUTES, MAX_MINUTES
+from bot.i18n import _
+from bot.ui.locale import member_language
 
 
 class RemindersCog(commands.Cog):
@@ -35,6 +37,7 @@ class RemindersCog(commands.Cog):
         state: Literal["on", "off"],
         minutes_before: app_commands.Range[int, 1, MAX_MINUTES] = DEFAULT_MINUTES,
     ) -> None:
+        locale = member_language(interaction)
         guild_id, _unused = require_guild(interaction)
         if state == "off":
             removed = await self.bot.schedule.stop_reminding(guild_id, interaction.user.id)

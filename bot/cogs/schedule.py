@@ -31,6 +31,7 @@ from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionLimits
 from bot.i18n import _
 from bot.ui import limits
+from bot.ui.locale import member_language
 from bot.ui.schedule import (
     ConfirmView,
     ScheduleView,
@@ -224,6 +225,7 @@ class ScheduleCog(commands.Cog):
         duration: int,
         closed: SessionLimits | None = None,
     ) -> None:
+        locale = member_language(interaction)
         guild_id, channel_id = require_guild(interaction)
         controls.facilitator_only(interaction)
         draft = self.bot.schedule.draft(guild_id, title, when, repeat, plan, duration)
@@ -270,6 +272,7 @@ class ScheduleCog(commands.Cog):
     async def edit(
         self, interaction: discord.Interaction, occurrence_id: int, changes: Changes
     ) -> None:
+        locale = member_language(interaction)
         guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         series, occurrence = await self.bot.schedule.edit(guild_id, occurrence_id, changes)
@@ -285,27 +288,32 @@ class ScheduleCog(commands.Cog):
     async def cancel(
         self, interaction: discord.Interaction, occurrence_id: int, whole_series: bool
     ) -> None:
+        locale = member_language(interaction)
         guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         series, occurrence, following = await self.bot.schedule.cancel(
             guild_id, occurrence_id, whole_series
         )
-        text = _(
-            "Cancelled **{title}** #{id}; its server event was removed.",
-            locale,
-            title=series.title,
-            id=occurrence.id,
-        )
-        if series.repeat != "none" and whole_series:
-            text += _("The series is stopped: no more sessions will be scheduled.", locale)
-        elif following is not None:
-            text += _(
-                "The series carries on: next is #{id} on <t:{starts_at}:F>.",
+        lines = [
+            _(
+                "Cancelled **{title}** #{id}; its server event was removed.",
                 locale,
-                id=following.id,
-                starts_at=int(following.starts_at),
+                title=series.title,
+                id=occurrence.id,
             )
-        await reply_ephemeral(interaction, text)
+        ]
+        if series.repeat != "none" and whole_series:
+            lines.append(_("The series is stopped: no more sessions will be scheduled.", locale))
+        elif following is not None:
+            lines.append(
+                _(
+                    "The series carries on: next is #{id} on <t:{starts_at}:F>.",
+                    locale,
+                    id=following.id,
+                    starts_at=int(following.starts_at),
+                )
+            )
+        await reply_ephemeral(interaction, " ".join(lines))
 
     # -------------------------------------------------------------- upcoming
 

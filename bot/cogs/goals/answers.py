@@ -21,6 +21,7 @@ from bot.ui import goals as ui
 from bot.ui import limits
 from bot.ui.checkins import consent_again_embed, consent_embed
 from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.locale import member_language
 from bot.ui.steps.goal import GoalStepButton
 
 NONE = discord.AllowedMentions.none()
@@ -126,6 +127,7 @@ class GoalAnswers:
         self, interaction: discord.Interaction, step: GoalStep, run_id: int, step_index: int
     ) -> None:
         """One click to the Set a goal form (after the consent explanation, the first time)."""
+        locale = member_language(interaction)
         if not step.offer_set:
             await reply_ephemeral(
                 interaction,
