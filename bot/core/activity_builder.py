@@ -75,7 +75,9 @@ STEP_FORMS: dict[str, tuple[str, tuple[FieldSpec, ...]]] = {
             FieldSpec("track_title", N_("The piece's title")),
             FieldSpec("artist", N_("Artist (optional)"), required=False),
             FieldSpec("url", N_("A link to the piece"), placeholder="https://...", max_length=500),
-            FieldSpec("duration", N_("Its length (optional)"), required=False, placeholder=N_("3m30s")),
+            FieldSpec(
+                "duration", N_("Its length (optional)"), required=False, placeholder=N_("3m30s")
+            ),
         ),
     ),
     "write": (
