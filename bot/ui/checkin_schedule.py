@@ -30,7 +30,7 @@ class ScheduledCheckinButton(
     choice: str
 
 
-def dm_embed(guild_name: str, scale_name: str) -> discord.Embed:
+def dm_embed(guild_name: str, scale_name: str, locale: str) -> discord.Embed:
     scale = scale_of(scale_name)
     return discord.Embed(
         title=_("How are you today?", locale),
@@ -74,7 +74,7 @@ def dm_view(guild_id: int, scale_name: str) -> discord.ui.View:
     return persistent_view(*items)
 
 
-def schedule_text(record: CheckinScheduleRecord) -> str:
+def schedule_text(record: CheckinScheduleRecord, locale: str) -> str:
     """What the member chose and when the next DM comes."""
     paused = (
         _(

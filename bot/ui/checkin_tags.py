@@ -12,7 +12,7 @@ from bot.i18n import _
 from bot.ui.format import COLOUR_INFO, DESCRIPTION_MAX
 
 
-def tagged_text(at: float, tags: Sequence[str]) -> str:
+def tagged_text(at: float, tags: Sequence[str], locale: str) -> str:
     if not tags:
         return _("The tags of your check-in from <t:{at}:f> are removed.", locale, at=int(at))
     shown = ", ".join(f"`{discord.utils.escape_markdown(t)}`" for t in tags)
@@ -24,7 +24,7 @@ def tagged_text(at: float, tags: Sequence[str]) -> str:
     )
 
 
-def mood_embed(moods: Sequence[TagMood], days: int) -> discord.Embed:
+def mood_embed(moods: Sequence[TagMood], days: int, locale: str) -> discord.Embed:
     if not moods:
         text = _(
             "No tagged check-ins in this period yet. After a check-in, /checkin tag add puts "

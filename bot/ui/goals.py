@@ -36,7 +36,7 @@ def goal_text(goal: GoalRecord, limit: int = GOAL_MAX) -> str:
 
 
 def rating_prompt(
-    goal: GoalRecord, position: int, total: int, chosen: int | None, answered: bool
+    goal: GoalRecord, position: int, total: int, chosen: int | None, answered: bool, locale: str
 ) -> str:
     """The private question for one goal, with the member's current answer if any."""
     head = (
@@ -55,10 +55,10 @@ def rating_prompt(
     if answered:
         lines.append(
             _(
-                "Your answer: **{describe_rating}** (saved; only you can see it). Press another "
+                "Your answer: **{rating}** (saved; only you can see it). Press another "
                 "button to change it until the step ends.",
                 locale,
-                describe_rating=describe_rating(chosen),
+                rating=describe_rating(chosen, locale),
             )
         )
     else:
@@ -89,15 +89,22 @@ class RatePassButton(
 
 
 def rating_view(
-    goal: GoalRecord, run_id: int, step_index: int, chosen: int | None, answered: bool
+    goal: GoalRecord,
+    run_id: int,
+    step_index: int,
+    chosen: int | None,
+    answered: bool,
+    locale: str,
 ) -> discord.ui.View:
-    """1-5 buttons with words, and Pass; the current answer is marked with a tick."""
+    """1-5 buttons with words in ``locale``, and Pass; the current answer is marked with a
+    tick."""
     items: list[GoalRating] = []
     for value, label in RATINGS:
         picked = answered and chosen == value
+        worded = f"{value} · {_(label, locale)}"
         items.append(
             RateButton.button(
-                f"{'✓ ' if picked else ''}{value} · {label}",
+                f"✓ {worded}" if picked else worded,
                 goal_id=goal.id,
                 run_id=run_id,
                 step_index=step_index,
@@ -109,7 +116,7 @@ def rating_view(
     passed = answered and chosen is None
     items.append(
         RatePassButton.button(
-            "✓ Passed" if passed else "Pass on this one",
+            _("✓ Passed", locale) if passed else _("Pass on this one", locale),
             goal_id=goal.id,
             run_id=run_id,
             step_index=step_index,
@@ -122,7 +129,7 @@ def rating_view(
 
 ALL_DONE = N_("✅ That's all your goals for today. Thank you. Only you can see your answers.")
 
-NO_GOALS_YET = (
+NO_GOALS_YET = N_(
     "You haven't set a personal goal yet. Press **Set a goal** on the step to choose one "
     "(a few words, only you see it), or simply pass."
 )
@@ -135,7 +142,7 @@ PASSED_STEP = N_(
 # ------------------------------------------------------------------------------- commands
 
 
-def saved_text(goal: GoalRecord, *, at_step: bool) -> str:
+def saved_text(goal: GoalRecord, *, at_step: bool, locale: str) -> str:
     later = (
         _("At the goal step of a session I'll ask you privately how the day went for it.", locale)
         if not at_step
@@ -152,7 +159,7 @@ def saved_text(goal: GoalRecord, *, at_step: bool) -> str:
     )
 
 
-def list_embed(goals: Sequence[GoalRecord]) -> discord.Embed:
+def list_embed(goals: Sequence[GoalRecord], locale: str) -> discord.Embed:
     active = [g for g in goals if g.status == "active"]
     embed = discord.Embed(title=_("Your goals", locale), colour=COLOUR_INFO)
     if not active:
@@ -170,11 +177,11 @@ def list_embed(goals: Sequence[GoalRecord]) -> discord.Embed:
             else _("That's {max_active}, the most at once.", locale, max_active=MAX_ACTIVE)
         )
         embed.description = shorten(
-            "\n".join(lines)
-            + _(
-                "\n\n{tail} Finished one? /goal done. Not for you any more? /goal drop. See how "
-                "it's going with /goal progress.",
+            _(
+                "{goals}\n\n{tail} Finished one? /goal done. Not for you any more? /goal drop. "
+                "See how it's going with /goal progress.",
                 locale,
+                goals="\n".join(lines),
                 tail=tail,
             ),
             DESCRIPTION_MAX,
@@ -184,7 +191,10 @@ def list_embed(goals: Sequence[GoalRecord]) -> discord.Embed:
         embed.add_field(
             name=_("Earlier goals", locale),
             value=shorten(
-                "\n".join(f"{goal_text(g, 80)} ({STATUS_WORDS[g.status]})" for g in closed), 1024
+                "\n".join(
+                    f"{goal_text(g, 80)} ({_(STATUS_WORDS[g.status], locale)})" for g in closed
+                ),
+                1024,
             ),
             inline=False,
         )
@@ -192,40 +202,51 @@ def list_embed(goals: Sequence[GoalRecord]) -> discord.Embed:
     return embed
 
 
-def closed_text(goal: GoalRecord) -> str:
+def closed_text(goal: GoalRecord, locale: str) -> str:
     if goal.status == "done":
         return _(
             "🎉 Well done! **{goal_text}** is marked as done. Its ratings stay in /goal progress.",
             locale,
             goal_text=goal_text(goal),
         )
-    return sentence(f"Dropped **{goal_text(goal)}**") + _(
-        "That's fine: goals can change. Its ratings stay in /goal progress until you /forget.",
+    return _(
+        "Dropped **{goal}**. That's fine: goals can change. Its ratings stay in /goal progress "
+        "until you /forget.",
         locale,
+        goal=goal_text(goal),
     )
 
 
-def autocomplete_name(goal: GoalRecord) -> str:
+def autocomplete_name(goal: GoalRecord, locale: str) -> str:
     """A choice's name (at most 100 characters): the goal text, with its state if closed."""
-    suffix = "" if goal.status == "active" else f" ({goal.status})"
+    words = STATUS_WORDS.get(goal.status, goal.status)
+    suffix = "" if goal.status == "active" else f" ({_(words, locale)})"
     return shorten(goal.text, 100 - len(suffix)) + suffix
 
 
 # ------------------------------------------------------------------------------- progress
 
 
-def progress_embed(progress: Sequence[GoalProgress]) -> discord.Embed:
+def progress_embed(progress: Sequence[GoalProgress], locale: str) -> discord.Embed:
     embed = discord.Embed(title=_("Your goal progress", locale), colour=COLOUR_DONE)
     if not progress:
         embed.description = _("You have no goals yet. Choose one with **/goal set**.", locale)
         return embed
     lines = []
     for number, item in enumerate(progress, 1):
-        state = "" if item.goal.status == "active" else f" ({STATUS_WORDS[item.goal.status]})"
-        lines.append(f"**{number}. {goal_text(item.goal)}**{state}\n{sentence(item.summary)}")
+        state = (
+            ""
+            if item.goal.status == "active"
+            else f" ({_(STATUS_WORDS[item.goal.status], locale)})"
+        )
+        summary = sentence(item.summary(locale))
+        lines.append(f"**{number}. {goal_text(item.goal)}**{state}\n{summary}")
     embed.description = shorten(
-        "\n\n".join(lines)
-        + _("\n\n1 = hard, 5 = very good; one point per session. Only you can see this.", locale),
+        _(
+            "{goals}\n\n1 = hard, 5 = very good; one point per session. Only you can see this.",
+            locale,
+            goals="\n\n".join(lines),
+        ),
         DESCRIPTION_MAX,
     )
     embed.set_image(url="attachment://goals.png")
@@ -240,18 +261,19 @@ def chart_text(text: str, width: int = 70) -> str:
     return "\n".join(wrapped)
 
 
-def progress_chart(progress: Sequence[GoalProgress]) -> bytes:
-    """One panel per goal: its rating per session over time, with words on the 1-5 axis (PNG).
+def progress_chart(progress: Sequence[GoalProgress], locale: str) -> bytes:
+    """One panel per goal: its rating per session over time, with words on the 1-5 axis (PNG),
+    in ``locale``.
 
     Drawn in the chart process (`bot.ui.chart_drawing.progress_chart`); blocks until done."""
-    return chart_worker.draw("progress_chart", list(progress))
+    return chart_worker.draw("progress_chart", list(progress), locale)
 
 
-def progress_file(progress: Sequence[GoalProgress]) -> discord.File:
+def progress_file(progress: Sequence[GoalProgress], locale: str) -> discord.File:
     return discord.File(
-        BytesIO(progress_chart(progress)),
+        BytesIO(progress_chart(progress, locale)),
         filename="goals.png",
-        description="Your goal ratings per session",
+        description=_("Your goal ratings per session", locale),
     )
 
 
@@ -281,22 +303,23 @@ class GoalConsentStepButton(
     """From a goal step's Set a goal: Agree continues to the form, No thanks counts as a pass."""
 
 
-def consent_view(run_id: int | None = None, step_index: int | None = None) -> discord.ui.View:
-    """The check-in consent's buttons, continuing into the goal that asked for it (at goal step
-    `step_index` of run `run_id`, or from /goal set without them)."""
+def consent_view(
+    locale: str, run_id: int | None = None, step_index: int | None = None
+) -> discord.ui.View:
+    """The check-in consent's buttons in ``locale``, continuing into the goal that asked for it
+    (at goal step `step_index` of run `run_id`, or from /goal set without them)."""
     success = discord.ButtonStyle.success
+    agree, decline = _("Agree", locale), _("No thanks", locale)
     if run_id is None or step_index is None:
         return persistent_view(
-            GoalConsentCommandButton.button("Agree", answer="yes", style=success),
-            GoalConsentCommandButton.button("No thanks", answer="no"),
+            GoalConsentCommandButton.button(agree, answer="yes", style=success),
+            GoalConsentCommandButton.button(decline, answer="no"),
         )
     return persistent_view(
         GoalConsentStepButton.button(
-            "Agree", answer="yes", run_id=run_id, step_index=step_index, style=success
+            agree, answer="yes", run_id=run_id, step_index=step_index, style=success
         ),
-        GoalConsentStepButton.button(
-            "No thanks", answer="no", run_id=run_id, step_index=step_index
-        ),
+        GoalConsentStepButton.button(decline, answer="no", run_id=run_id, step_index=step_index),
     )
 
 

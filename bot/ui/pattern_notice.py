@@ -11,7 +11,7 @@ from bot.ui.checkins import COLOUR_CARE
 from bot.ui.format import DESCRIPTION_MAX, plural
 
 
-def notice_embed(optin: NoticeOptin, support_text: str) -> discord.Embed:
+def notice_embed(optin: NoticeOptin, support_text: str, locale: str) -> discord.Embed:
     days = plural(optin.within_days, "day", "days")
     return discord.Embed(
         title=_("A gentle note, just for you", locale),
@@ -36,7 +36,7 @@ def notice_embed(optin: NoticeOptin, support_text: str) -> discord.Embed:
     )
 
 
-def notice_state(optin: NoticeOptin | None) -> str:
+def notice_state(optin: NoticeOptin | None, locale: str) -> str:
     if optin is None:
         return _(
             "The pattern notice is off. /checkin notice on asks me to tell you (only you) "
