@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import discord
 
 from bot.core.checkin_reminders import days_text, time_text
 from bot.core.checkins import scale_of
-from bot.i18n import N_, _
+from bot.i18n import N_, _, format_day
 from bot.store.checkin_schedules import CheckinScheduleRecord
 from bot.ui.checkins import scale_hint
 from bot.ui.components import TypedButton, persistent_view
@@ -31,23 +32,23 @@ class ScheduledCheckinButton(
 
 
 def dm_embed(guild_name: str, scale_name: str, locale: str) -> discord.Embed:
+    """The scheduled check-in DM, in ``locale`` (the server's: it is sent without an
+    interaction, and Chorus keeps no per-member language)."""
     scale = scale_of(scale_name)
     return discord.Embed(
         title=_("How are you today?", locale),
         colour=COLOUR_INFO,
-        description=(
-            _(
-                "Your check-in for **{escape_markdown}**, as you asked.\n",
-                locale,
-                escape_markdown=discord.utils.escape_markdown(guild_name),
-            )
-            + scale_hint(scale)
-            + _("\n🔒 Only you see your answer. No reply is fine too.", locale)
+        description=_(
+            "Your check-in for **{server}**, as you asked.\n{scale}\n"
+            "🔒 Only you see your answer. No reply is fine too.",
+            locale,
+            server=discord.utils.escape_markdown(guild_name),
+            scale=scale_hint(scale),
         ),
     ).set_footer(text=_("Stop these: /checkin schedule off (in the server)", locale))
 
 
-def dm_view(guild_id: int, scale_name: str) -> discord.ui.View:
+def dm_view(guild_id: int, scale_name: str, locale: str) -> discord.ui.View:
     """The scale's values, five to a row, then Pass and Snooze on the last row."""
     scale = scale_of(scale_name)
     items: list[discord.ui.Item[Any]] = []
@@ -65,7 +66,7 @@ def dm_view(guild_id: int, scale_name: str) -> discord.ui.View:
             )
         )
     last = (len(options) - 1) // 5 + (0 if len(options) % 5 else 1)
-    for label, choice in (("Pass", PASS), ("Snooze 1 hour", SNOOZE)):
+    for label, choice in ((_("Pass", locale), PASS), (_("Snooze 1 hour", locale), SNOOZE)):
         items.append(
             ScheduledCheckinButton.button(
                 label, guild_id=guild_id, scale=scale_name, choice=choice, row=last
@@ -80,17 +81,17 @@ def schedule_text(record: CheckinScheduleRecord, locale: str) -> str:
         _(
             "\nPaused until **{paused_until}** (nothing before that day).",
             locale,
-            paused_until=record.paused_until,
+            paused_until=format_day(date.fromisoformat(record.paused_until), locale),
         )
         if record.paused_until
         else ""
     )
     return _(
-        "📅 Your private check-ins: **{days_text}** at **{time_text}** ({timezone}), scale "
+        "📅 Your private check-ins: **{days}** at **{time_text}** ({timezone}), scale "
         "{scale}.{paused}\nThe next one comes by DM <t:{next_send_at}:F>. Stop them any "
         "time with /checkin schedule off.",
         locale,
-        days_text=days_text(record.days),
+        days=days_text(record.days, locale),
         time_text=time_text(record.minute),
         timezone=record.timezone,
         scale=record.scale,

@@ -217,29 +217,31 @@ class Scan:
 
     def run(self) -> set[Leak]:
         for source in self.sources:
-            for node, value in self._sinks(source):
-                self.follow(source, value)
+            for _node, value, refusal in self._sinks(source):
+                self.follow(source, value, translated_later=refusal)
         return self.leaks
 
-    def _sinks(self, source: Source) -> Iterator[tuple[ast.AST, ast.expr]]:
+    def _sinks(self, source: Source) -> Iterator[tuple[ast.AST, ast.expr, bool]]:
+        """(sink node, the expression it shows, whether it is a refusal's text)."""
         for node in ast.walk(source.tree):
             if isinstance(node, ast.Call):
                 name = _name(node.func)
                 positions, keywords = CONTENT_SINKS.get(name or "", ((), ()))
-                if name in self.refusals:
+                refusal = name in self.refusals
+                if refusal:
                     positions = (0,)
                 if name == "__init__":
                     keywords = ("title",)
                 for index in positions:
                     if index < len(node.args):
-                        yield node, node.args[index]
+                        yield node, node.args[index], refusal
                 for keyword in node.keywords:
                     if keyword.arg in keywords or keyword.arg in EVERYWHERE:
-                        yield node, keyword.value
+                        yield node, keyword.value, False
             elif isinstance(node, ast.ClassDef):
                 for keyword in node.keywords:
                     if keyword.arg == "title":
-                        yield node, keyword.value
+                        yield node, keyword.value, False
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
@@ -248,11 +250,16 @@ class Scan:
                         and target.attr in ATTRIBUTES
                         and node.value is not None
                     ):
-                        yield node, node.value
+                        yield node, node.value, False
 
-    def follow(self, source: Source, value: ast.expr) -> None:
-        """Report the literals in an expression that flows to a sink, following names and calls."""
-        key = (source.path, id(value))
+    def follow(self, source: Source, value: ast.expr, translated_later: bool = False) -> None:
+        """Report the literals in an expression that flows to a sink, following names and calls.
+
+        ``translated_later``: the sink words the text itself (a refusal: the error path
+        translates it), so a text marked with ``N_`` is fine there; anywhere else an ``N_`` text
+        reaching a sink unwrapped by ``_()`` is shown in English, and is reported.
+        """
+        key = (source.path, id(value), translated_later)
         if key in self._followed:
             return
         self._followed.add(key)
@@ -273,45 +280,45 @@ class Scan:
                 self.nodes.append((source, value))
             for part in value.values:
                 if isinstance(part, ast.FormattedValue):
-                    self.follow(source, part.value)
+                    self.follow(source, part.value, translated_later)
         elif isinstance(value, ast.BinOp):
-            self.follow(source, value.left)
-            self.follow(source, value.right)
+            self.follow(source, value.left, translated_later)
+            self.follow(source, value.right, translated_later)
         elif isinstance(value, ast.IfExp):
-            self.follow(source, value.body)
-            self.follow(source, value.orelse)
+            self.follow(source, value.body, translated_later)
+            self.follow(source, value.orelse, translated_later)
         elif isinstance(value, ast.BoolOp):
             for each in value.values:
-                self.follow(source, each)
+                self.follow(source, each, translated_later)
         elif isinstance(value, ast.List | ast.Tuple | ast.Set):
             for each in value.elts:
-                self.follow(source, each)
+                self.follow(source, each, translated_later)
         elif isinstance(value, ast.ListComp | ast.GeneratorExp):
-            self.follow(source, value.elt)
+            self.follow(source, value.elt, translated_later)
         elif isinstance(value, ast.Dict):
             for each in value.values:
-                self.follow(source, each)
+                self.follow(source, each, translated_later)
         elif isinstance(value, ast.Subscript):
-            self.follow(source, value.value)
+            self.follow(source, value.value, translated_later)
         elif isinstance(value, ast.Await | ast.Starred):
-            self.follow(source, value.value)
+            self.follow(source, value.value, translated_later)
         elif isinstance(value, ast.Name):
-            self._follow_name(source, value)
+            self._follow_name(source, value, translated_later)
         elif isinstance(value, ast.Attribute):
             # A module constant read through its module (ui.PASSED_STEP) or a class constant.
             for owner, constant in self.constants.get(value.attr, []):
-                self.follow(owner, constant)
+                self.follow(owner, constant, translated_later)
         elif isinstance(value, ast.Call):
-            self._follow_call(source, value)
+            self._follow_call(source, value, translated_later)
 
-    def _follow_name(self, source: Source, name: ast.Name) -> None:
+    def _follow_name(self, source: Source, name: ast.Name, translated_later: bool) -> None:
         scope = source.scope(name)
         found = False
         for node in ast.walk(scope):
             for target, assigned in _assignments(node):
                 if target == name.id:
                     found = True
-                    self.follow(source, assigned)
+                    self.follow(source, assigned, translated_later)
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
@@ -321,31 +328,36 @@ class Scan:
             ):
                 found = True
                 for arg in node.args:
-                    self.follow(source, arg)
+                    self.follow(source, arg, translated_later)
         if not found:
             for owner, constant in self.constants.get(name.id, []):
                 if owner is source:
-                    self.follow(owner, constant)
+                    self.follow(owner, constant, translated_later)
 
-    def _follow_call(self, source: Source, call: ast.Call) -> None:
+    def _follow_call(self, source: Source, call: ast.Call, translated_later: bool) -> None:
         name = _name(call.func)
+        if name == "N_" and not translated_later:
+            text = call.args[0] if call.args else call
+            shown = text.value if isinstance(text, ast.Constant) else "N_(...)"
+            self.leaks.add(Leak(source.path, call.lineno, f"N_ without _(): {shown}"))
+            return
         if name in MARKING:
             return
         if isinstance(call.func, ast.Attribute) and name in ("join", "format", "strip"):
             # "\n".join(lines): the separator and the joined parts both reach the sink.
-            self.follow(source, call.func.value)
+            self.follow(source, call.func.value, translated_later)
             for arg in call.args:
-                self.follow(source, arg)
+                self.follow(source, arg, translated_later)
             return
         if name in ("str", "shorten", "fit", "truncate", "escape_markdown"):
             for arg in call.args[:1]:
-                self.follow(source, arg)
+                self.follow(source, arg, translated_later)
             return
         for owner, function in self.functions.get(name or "", []):
             for node in ast.walk(function):
                 if isinstance(node, ast.Return) and node.value is not None:
                     if owner.scope(node) is function:
-                        self.follow(owner, node.value)
+                        self.follow(owner, node.value, translated_later)
 
 
 def _assignments(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
@@ -383,6 +395,8 @@ import discord
 from bot.i18n import _, N_
 class Nope(UserFacingError): ...
 PASSED = "You passed"
+STOPPED = N_("Stopped")
+REFUSED = N_("Refused")
 def worded(n):
     return f"{n} songs"
 async def handler(interaction, locale):
@@ -400,6 +414,9 @@ async def handler(interaction, locale):
 class Form(discord.ui.Modal, title="Your answer"): ...
 async def fine(interaction, locale):
     raise Nope(N_("Fine {x}"), x=1)
+    raise Nope(REFUSED)
+    await reply_ephemeral(interaction, _(STOPPED, locale))
+    await reply_ephemeral(interaction, STOPPED)
     await interaction.response.send_message(f"<@{interaction.user.id}> <t:{1}:R> 🎵")
 '''
     path = ROOT / "tests" / "i18n" / "_sample_for_scan.py"
@@ -419,6 +436,7 @@ async def fine(interaction, locale):
         "Go",
         "Not here",
         "Your answer",
+        "N_ without _(): Stopped",
     }
 
 
