@@ -15,7 +15,7 @@ from bot.core.activity_models import GoalStep
 from bot.core.errors import Conflict, UserFacingError
 from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
 from bot.core.runner import RunUpdate
-from bot.i18n import N_, _
+from bot.i18n import N_, SHIPPED, _
 from bot.store.records import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits
@@ -25,7 +25,7 @@ from bot.ui.locale import member_language
 from bot.ui.steps.goal import GoalStepButton
 
 NONE = discord.AllowedMentions.none()
-CONSENT_TITLE = "Before your first goal"
+CONSENT_TITLE = N_("Before your first goal")
 PENDING_FIELD = N_("Your goal, saved when you agree")
 GOAL_FORM = "form_goal"
 NO_CONSENT = N_("Goals are saved only with your agreement. Use /goal set to see the explanation.")
@@ -36,35 +36,39 @@ class SetGoalForm(ChorusForm):
 
     Answered through its custom_id by `GoalAnswers.on_goal_form`, with no timeout."""
 
-    def __init__(self, run_id: int | None, step_index: int | None, default: str = "") -> None:
+    def __init__(
+        self, run_id: int | None, step_index: int | None, locale: str, default: str = ""
+    ) -> None:
         where: list[object] = (
             ["step", run_id, step_index]
             if run_id is not None and step_index is not None
             else ["cmd"]
         )
-        super().__init__("Set a personal goal", GOAL_FORM, *where)
+        super().__init__(_("Set a personal goal", locale), GOAL_FORM, *where)
         self.add_item(
             discord.ui.TextInput(
                 custom_id="goal_text",
-                label=limits.label("Your goal (only you see it)"),
+                label=limits.label(_("Your goal (only you see it)", locale)),
                 style=discord.TextStyle.short,
                 min_length=1,
                 max_length=GOAL_MAX,
                 required=True,
                 default=default[:GOAL_MAX] or None,
                 placeholder=limits.placeholder(
-                    "e.g. feel less anxious, share more with others, sleep better"
+                    _("e.g. feel less anxious, share more with others, sleep better", locale)
                 ),
             )
         )
 
 
-def consent_message(text: str | None = None) -> discord.Embed:
-    """The consent explanation before a first goal; `text`, the goal from /goal set, rides
-    along in the (private) message so a restart before Agree keeps it."""
-    explained = consent_embed("goal", CONSENT_TITLE)
+def consent_message(locale: str, text: str | None = None) -> discord.Embed:
+    """The consent explanation before a first goal, titled in ``locale``; `text`, the goal from
+    /goal set, rides along in the (private) message so a restart before Agree keeps it."""
+    explained = consent_embed("goal", _(CONSENT_TITLE, locale))
     if text is not None:
-        explained.add_field(name=PENDING_FIELD, value=limits.cut(text, limits.FIELD_VALUE))
+        explained.add_field(
+            name=_(PENDING_FIELD, locale), value=limits.cut(text, limits.FIELD_VALUE)
+        )
     return explained
 
 
@@ -89,13 +93,14 @@ class GoalAnswers:
     # ------------------------------------------------------------------ the step
 
     async def on_step_button(self, interaction: discord.Interaction, item: GoalStepButton) -> None:
+        locale = member_language(interaction)
         run_id, step_index = item.run_id, item.step_index
         session, step = await self.service.step_of(run_id, step_index)
         user_id = interaction.user.id
         if item.action == "pass":
             await controls.ensure_joined(interaction, session)
             update = await self.service.pass_step(run_id, step_index, user_id)
-            await reply_ephemeral(interaction, ui.PASSED_STEP)
+            await reply_ephemeral(interaction, _(ui.PASSED_STEP, locale))
             await self._after_step_change(session, update)
             return
         if item.action == "set":
@@ -109,10 +114,10 @@ class GoalAnswers:
         answers = await self.service.step_ratings(run_id, step_index, user_id)
         for position, goal in enumerate(goals, 1):
             content = ui.rating_prompt(
-                goal, position, len(goals), answers.get(goal.id), goal.id in answers
+                goal, position, len(goals), answers.get(goal.id), goal.id in answers, locale
             )
             view = ui.rating_view(
-                goal, run_id, step_index, answers.get(goal.id), goal.id in answers
+                goal, run_id, step_index, answers.get(goal.id), goal.id in answers, locale
             )
             if position == 1:
                 await interaction.response.send_message(
@@ -144,13 +149,13 @@ class GoalAnswers:
             again = key in self._asked
             self._asked.add(key)
             await interaction.response.send_message(
-                embed=consent_again_embed("goal") if again else consent_message(),
-                view=ui.consent_view(run_id, step_index),
+                embed=consent_again_embed("goal") if again else consent_message(locale),
+                view=ui.consent_view(locale, run_id, step_index),
                 ephemeral=True,
                 allowed_mentions=NONE,
             )
             return
-        await send_form(interaction, SetGoalForm(run_id, step_index))
+        await send_form(interaction, SetGoalForm(run_id, step_index, locale))
 
     async def on_rate(self, interaction: discord.Interaction, item: ui.GoalRating) -> None:
         run_id, step_index, goal_id, value = (
@@ -159,6 +164,7 @@ class GoalAnswers:
             item.goal_id,
             item.value,
         )
+        locale = member_language(interaction)
         session, _unused = await self.service.step_of(run_id, step_index)
         await controls.ensure_joined(interaction, session)
         try:
@@ -167,12 +173,12 @@ class GoalAnswers:
             raise Conflict(NO_CONSENT) from None
         goals = await self.service.active(session.guild_id, interaction.user.id)
         position = next((i for i, g in enumerate(goals, 1) if g.id == goal_id), 1)
-        content = ui.rating_prompt(rated.goal, position, len(goals), value, True)
+        content = ui.rating_prompt(rated.goal, position, len(goals), value, True, locale)
         if rated.done:
-            content += "\n\n" + ui.ALL_DONE
+            content = "\n\n".join([content, _(ui.ALL_DONE, locale)])
         await interaction.response.edit_message(
             content=content,
-            view=ui.rating_view(rated.goal, run_id, step_index, value, True),
+            view=ui.rating_view(rated.goal, run_id, step_index, value, True, locale),
             allowed_mentions=NONE,
         )
         await self._after_step_change(session, rated.update)
@@ -203,6 +209,7 @@ class GoalAnswers:
         text: str,
     ) -> None:
         guild_id, _unused = require_guild(interaction)
+        locale = member_language(interaction)
         try:
             if run_id is not None and step_index is not None:
                 session, _unused = await self.service.step_of(run_id, step_index)
@@ -210,13 +217,13 @@ class GoalAnswers:
                 goal, update = await self.service.set_at_step(
                     run_id, step_index, interaction.user.id, text
                 )
-                await reply_ephemeral(interaction, ui.saved_text(goal, at_step=True))
+                await reply_ephemeral(interaction, ui.saved_text(goal, at_step=True, locale=locale))
                 await self._after_step_change(session, update)
                 return
             goal = await self.service.add(guild_id, interaction.user.id, text)
         except ConsentNeeded:
             raise Conflict(NO_CONSENT) from None
-        await reply_ephemeral(interaction, ui.saved_text(goal, at_step=False))
+        await reply_ephemeral(interaction, ui.saved_text(goal, at_step=False, locale=locale))
 
     # --------------------------------------------------------------- consent
 
@@ -224,6 +231,7 @@ class GoalAnswers:
         self, interaction: discord.Interaction, item: ui.GoalConsentButton
     ) -> None:
         guild_id, _unused = require_guild(interaction)
+        locale = member_language(interaction)
         user_id = interaction.user.id
         await self.service.set_consent(
             guild_id, user_id, item.agreed, interaction.user.display_name
@@ -234,19 +242,21 @@ class GoalAnswers:
         if pending is None and not at_step:
             pending = _pending_goal(interaction.message)
         if not item.agreed:
-            await interaction.response.edit_message(content=ui.DECLINED, embed=None, view=None)
+            await interaction.response.edit_message(
+                content=_(ui.DECLINED, locale), embed=None, view=None
+            )
             if run_id is not None and step_index is not None:
                 await self._pass_quietly(run_id, step_index, interaction)
             return
         if run_id is not None and step_index is not None:
-            await send_form(interaction, SetGoalForm(run_id, step_index))
+            await send_form(interaction, SetGoalForm(run_id, step_index, locale))
             return
         if pending is None:
-            await send_form(interaction, SetGoalForm(None, None))
+            await send_form(interaction, SetGoalForm(None, None, locale))
             return
         goal = await self.service.add(guild_id, user_id, pending)
         await interaction.response.edit_message(
-            content=ui.saved_text(goal, at_step=False),
+            content=ui.saved_text(goal, at_step=False, locale=locale),
             embed=None,
             view=None,
             allowed_mentions=NONE,
@@ -267,9 +277,11 @@ class GoalAnswers:
 
 def _pending_goal(message: discord.Message | None) -> str | None:
     """The goal text shown in a consent message (see `consent_message`), if it holds one."""
+    # The field is named in whichever language the message was written.
+    names = {_(PENDING_FIELD, language) for language in SHIPPED}
     for embed in message.embeds if message is not None else []:
         for item in embed.fields:
-            if item.name == PENDING_FIELD and item.value:
+            if item.name in names and item.value:
                 return item.value
     return None
 
