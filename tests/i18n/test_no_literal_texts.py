@@ -99,6 +99,7 @@ CONTENT_SINKS = {
     "edit_original_response": ((), ("content",)),
     "edit_original_message": ((), ("content",)),
     "reply_ephemeral": ((1,), ("content",)),
+    "answer_deferred": ((), ("content",)),
     "add_field": ((), ("name", "value")),
     "insert_field_at": ((), ("name", "value")),
     "set_field_at": ((), ("name", "value")),
