@@ -20,7 +20,7 @@ import io
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel import dates, numbers
 from babel.messages.mofile import write_mo
@@ -135,7 +135,9 @@ def format_day(when: date | datetime, locale: str | None) -> str:
     return dates.format_date(when, format="medium", locale=_babel_locale(locale))
 
 
-def day_names(locale: str | None, width: str = "wide") -> list[str]:
+def day_names(
+    locale: str | None, width: Literal["abbreviated", "narrow", "short", "wide"] = "wide"
+) -> list[str]:
     """The week's day names from Monday, as the language writes them inside a sentence:
     ``["Monday", ...]`` (en), ``["Montag", ...]`` (de), ``["lunes", ...]`` (es); ``width``
     "abbreviated" gives ``"Mon"``, ``"Mo."``, ``"lun"`` (Babel's CLDR data)."""

@@ -212,7 +212,7 @@ class GoalAnswers:
         locale = member_language(interaction)
         try:
             if run_id is not None and step_index is not None:
-                session, _unused = await self.service.step_of(run_id, step_index)
+                session, _step = await self.service.step_of(run_id, step_index)
                 await controls.ensure_joined(interaction, session)
                 goal, update = await self.service.set_at_step(
                     run_id, step_index, interaction.user.id, text
