@@ -117,9 +117,11 @@ def private_language(member_locale: str | None, server_language: str | None) -> 
 # ---------------------------------------------------------------------------------------------
 
 
-def format_number(value: float, locale: str | None) -> str:
-    """``1234.5`` -> ``"1,234.5"`` (en), ``"1.234,5"`` (de, es)."""
-    return numbers.format_decimal(value, locale=_babel_locale(locale))
+def format_number(value: float, locale: str | None, decimals: int | None = None) -> str:
+    """``1234.5`` -> ``"1,234.5"`` (en), ``"1.234,5"`` (de, es); ``decimals`` fixes the digits
+    after the point (``3`` with 1 -> ``"3.0"``, ``"3,0"``)."""
+    pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
+    return numbers.format_decimal(value, format=pattern, locale=_babel_locale(locale))
 
 
 def format_percent(fraction: float, locale: str | None) -> str:

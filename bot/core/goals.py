@@ -146,7 +146,7 @@ def progress_summary(values: Sequence[int], locale: str | None = None) -> str:
         return _("1 session, rated {rating}", locale, rating=describe_rating(values[0], locale))
     parts = [
         ngettext("{count} session", "{count} sessions", count, locale),
-        _("average {mean}", locale, mean=format_number(round(mean(values), 1), locale)),
+        _("average {mean}", locale, mean=format_number(mean(values), locale, decimals=1)),
     ]
     direction = trend(values, locale)
     if direction is not None:

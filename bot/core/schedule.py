@@ -431,6 +431,7 @@ MONTHLY = {
     4: N_("Monthly on the 4th {day}"),
 }
 """One text per ordinal: languages inflect the ordinal with the day (German "am 2. Dienstag")."""
+MONTHLY_LAST = N_("Monthly on the last {day}")
 
 
 def describe_repeat(repeat: Repeat, local_start: datetime, locale: str | None = None) -> str:
@@ -443,7 +444,7 @@ def describe_repeat(repeat: Repeat, local_start: datetime, locale: str | None = 
         return _("Every other {day}", locale, day=day)
     if repeat == "monthly":
         ordinal = week_ordinal(local_start.date())
-        return _(MONTHLY.get(ordinal, N_("Monthly on the last {day}")), locale, day=day)
+        return _(MONTHLY.get(ordinal, MONTHLY_LAST), locale, day=day)
     return _("Once", locale)
 
 
