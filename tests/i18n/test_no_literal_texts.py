@@ -65,6 +65,10 @@ SESSION_SIDE = frozenset(
         "bot/core/lyrics_service.py",
         "bot/core/listening_service.py",
         "bot/core/reflect_review.py",
+        # Session-flow core named in neither sweep: their texts (scale words, lyric-line
+        # checks) are worded by the session cards, so the session-side change words them too.
+        "bot/core/checkins.py",
+        "bot/core/lyrics.py",
     }
 )
 SESSION_SIDE_DIRS = ("bot/ui/steps/", "bot/cogs/checkins/", "bot/core/steps/")
