@@ -26,7 +26,10 @@ def test_goal_ids_are_unchanged() -> None:
     assert isinstance(passed, ui.RatePassButton) and passed.value is None
     rated = parsed("chorus:goal_rate:4:7:2:3")
     assert isinstance(rated, ui.RateButton) and (rated.goal_id, rated.value) == (4, 3)
-    assert ids(ui.consent_view("en")) == ["chorus:goal_consent:yes:cmd", "chorus:goal_consent:no:cmd"]
+    assert ids(ui.consent_view("en")) == [
+        "chorus:goal_consent:yes:cmd",
+        "chorus:goal_consent:no:cmd",
+    ]
     assert ids(ui.consent_view("en", 7, 2)) == [
         "chorus:goal_consent:yes:step:7:2",
         "chorus:goal_consent:no:step:7:2",
