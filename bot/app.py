@@ -28,6 +28,7 @@ from bot.core.schedule_service import ScheduleService
 from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionService
 from bot.core.steps import StepHandler, step_handlers
+from bot.i18n import N_
 from bot.settings import Settings
 from bot.shards import LeaseKeeper, identify_gate, start_leases
 from bot.store.store import Store
@@ -242,7 +243,9 @@ class ChorusBot(commands.Bot):
                     f.__discord_ui_compiled_template__.fullmatch(item.custom_id) for f in FAMILIES
                 ):
                     return  # discord.py dispatches every matching class: the family answers
-                raise UserFacingError("This button belongs to a feature that is no longer here.")
+                raise UserFacingError(
+                    N_("This button belongs to a feature that is no longer here.")
+                )
             if isinstance(item, TypedComponent):
                 await self.family_handlers[type(item)](interaction, item)
         except Exception as error:

@@ -29,7 +29,7 @@ from bot.core.schedule_service import (
 from bot.core.schedule_wake import utc
 from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionLimits
-from bot.i18n import _
+from bot.i18n import _, short_day
 from bot.ui import limits
 from bot.ui.locale import member_language
 from bot.ui.schedule import (
@@ -213,10 +213,12 @@ class ScheduleCog(commands.Cog):
         if interaction.guild_id is None:
             return []
         choices = []
+        locale = member_language(interaction)
         for ahead in await self.bot.schedule.upcoming(interaction.guild_id, 25):
             series, occurrence = ahead.series, ahead.occurrence
             local = utc(occurrence.starts_at).astimezone(zone(series.timezone))
-            name = f"#{occurrence.id} {series.title} · {local:%a %-d %b %H:%M} ({series.timezone})"
+            when = f"{short_day(local, locale)} {local:%H:%M}"
+            name = f"#{occurrence.id} {series.title} · {when} ({series.timezone})"
             if current.strip().casefold() in name.casefold():
                 choices.append(
                     app_commands.Choice(name=limits.choice_name(name), value=occurrence.id)
