@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
 from bot.core.schedule import localize, zone
-from bot.store.checkin_schedules import CheckinScheduleRecord, ClaimedSend
+from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
 from bot.store.store import Store
 
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

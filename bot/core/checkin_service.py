@@ -30,9 +30,10 @@ from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.guild_settings import CareLookup
 from bot.core.runner import Runner, RunUpdate
 from bot.core.text import clean_member_text
+from bot.records.checkins import CheckinRecord
+from bot.records.sessions import SessionRecord
 from bot.settings import CheckinSettings
-from bot.store.checkins import CheckinRecord, NewCheckin, NoConsent
-from bot.store.records import SessionRecord
+from bot.store.checkins import NewCheckin, NoConsent
 from bot.store.store import Store
 
 DAY = 86400.0

@@ -29,14 +29,9 @@ from bot.core.vote import (
     vote_step_for,
     winner,
 )
-from bot.store.media import (
-    MemberQuotaReached,
-    NominationRecord,
-    PlaylistFull,
-    PlayRecord,
-    TrackRecord,
-)
-from bot.store.records import RunRecord, SessionRecord
+from bot.records.media import NominationRecord, PlayRecord, TrackRecord
+from bot.records.sessions import RunRecord, SessionRecord
+from bot.store.media import MemberQuotaReached, PlaylistFull
 from bot.store.store import Store
 
 PLAYLIST_MAX = 25  # what one vote menu can hold

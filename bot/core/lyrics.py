@@ -23,7 +23,7 @@ from bot.core.errors import InvalidInput
 from bot.core.rhymes import last_word, lines_rhyme
 from bot.core.syllables import count_syllables
 from bot.core.text import clean_member_text
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 if TYPE_CHECKING:
     # Annotations only: the write step's module imports these rules for its handler.

@@ -29,8 +29,9 @@ from bot.core.lyrics import (
 )
 from bot.core.runner import ContributionOutcome, Runner
 from bot.core.text import clean_member_text
-from bot.store.records import RunRecord, SessionRecord
-from bot.store.songs import SongLineRecord, SongRecord, SongSpec, TimedOutTurn
+from bot.records.sessions import RunRecord, SessionRecord
+from bot.records.songs import SongLineRecord, SongRecord
+from bot.store.songs import SongSpec, TimedOutTurn
 from bot.store.store import Store
 
 SONG_ENDED = "That song step has ended."

@@ -20,8 +20,8 @@ from bot.core.steps.listen import ListenStep
 from bot.core.steps.vote import LABEL_MAX as LABEL_MAX
 from bot.core.steps.vote import VoteStep
 from bot.core.text import clean_member_text
-from bot.store.media import NominationRecord
-from bot.store.records import ContributionRecord
+from bot.records.media import NominationRecord
+from bot.records.sessions import ContributionRecord
 
 if TYPE_CHECKING:
     from bot.core.activity_models import Activity

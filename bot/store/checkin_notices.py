@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.records.checkin_notices import NoticeOptin
 from bot.store.database import Conn, Database
-
-
-@dataclass(frozen=True, slots=True)
-class NoticeOptin:
-    guild_id: int
-    user_id: int
-    low_answers: int
-    """How many low check-ins make a pattern."""
-    within_days: int
-    """Within how many days."""
-    created_at: float
 
 
 class CheckinNoticeRepository:

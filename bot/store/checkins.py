@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.records.checkins import CheckinRecord
 from bot.store.contribution_job import BatchableAlso
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import ColumnType, batch_rows
@@ -57,25 +58,6 @@ class NoConsent(Exception):
     def __init__(self, declined: bool) -> None:
         super().__init__("declined" if declined else "not asked yet")
         self.declined = declined
-
-
-@dataclass(frozen=True, slots=True)
-class CheckinRecord:
-    id: int
-    guild_id: int
-    user_id: int | None
-    session_id: int | None
-    run_id: int | None
-    step_index: int | None
-    scale: str
-    phase: str
-    measure: str | None
-    value: int | None
-    value2: int | None
-    passed: bool
-    note: str | None
-    shared: bool
-    created_at: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,27 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.records.guild_library import GuildActivityRecord
 from bot.store.database import Conn, Database, Row
 
 _COLUMNS = "id, guild_id, activity_id, version, source, uploaded_by, uploaded_at, deleted_at"
-
-
-@dataclass(frozen=True, slots=True)
-class GuildActivityRecord:
-    """One uploaded version of one activity file in one server."""
-
-    id: int
-    guild_id: int
-    activity_id: str
-    version: int
-    """1, 2, ... per (server, activity id); never reused, even after a delete."""
-    source: str
-    """The YAML text exactly as uploaded."""
-    uploaded_by: int | None
-    """None once the uploader used /forget."""
-    uploaded_at: float
-    """UTC unix seconds."""
-    deleted_at: float | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,53 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.records.media import NominationRecord, PlayRecord, TrackRecord
 from bot.store.database import Conn, Database, Row
-
-
-@dataclass(frozen=True, slots=True)
-class TrackRecord:
-    id: int
-    guild_id: int
-    title: str
-    artist: str
-    file_name: str | None
-    url: str | None
-    duration_seconds: float | None
-    uploaded_by: int | None
-    created_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class NominationRecord:
-    id: int
-    session_id: int
-    user_id: int | None
-    title: str
-    artist: str
-    url: str | None
-    note: str | None
-    created_at: float
-    removed_at: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlayRecord:
-    id: int
-    session_id: int
-    run_id: int | None
-    step_index: int | None
-    title: str
-    artist: str
-    url: str | None
-    file_name: str | None
-    nomination_id: int | None
-    mode: str
-    note: str | None
-    started_at: float
-    ended_at: float | None
-
 
 _TRACK = "id, guild_id, title, artist, file_name, url, duration_seconds, uploaded_by, created_at"
 _NOMINATION = "id, session_id, user_id, title, artist, url, note, created_at, removed_at"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.records.sessions import MemberRecord
 from bot.store.database import Conn, Database
-from bot.store.records import MemberRecord
 
 
 class MemberRepository:

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.records.sessions import NO_FACILITATOR
 from bot.store.database import Conn, Database
 from bot.store.notify import ChangeFeed
-from bot.store.records import NO_FACILITATOR
 
 LINE_REMOVE_VALUES = ("remove", "delete")
 

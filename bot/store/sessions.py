@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.records.sessions import AttendanceRecord, SessionHistoryRow, SessionRecord
 from bot.store.attendance_job import JoinJob
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
-from bot.store.records import AttendanceRecord, SessionHistoryRow, SessionRecord
 from bot.store.session_access import SessionLimits
 
 _SESSION_COLUMNS = (

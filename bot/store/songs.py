@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.records.sessions import ContributionRecord
+from bot.records.songs import SongLineRecord, SongRecord
 from bot.store.database import Conn, Database, Row
-from bot.store.records import ContributionRecord
 from bot.store.runs import Mirror
 
 _SONG_COLUMNS = (
@@ -17,38 +18,6 @@ _LINE_COLUMNS = (
     "id, song_id, position, section, author_id, text, syllables, passed, removed_at,"
     " removed_by, created_at, event_key"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class SongRecord:
-    id: int
-    guild_id: int
-    session_id: int | None
-    run_id: int | None
-    step_index: int | None
-    title: str
-    theme: str
-    structure: str
-    """JSON list of [section name, line count]."""
-    anonymous: bool
-    created_at: float
-    finished_at: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class SongLineRecord:
-    id: int
-    song_id: int
-    position: int
-    section: str
-    author_id: int | None
-    text: str
-    syllables: int | None
-    passed: bool
-    removed_at: float | None
-    removed_by: int | None
-    created_at: float
-    event_key: str | None
 
 
 @dataclass(frozen=True, slots=True)

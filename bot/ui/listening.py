@@ -21,8 +21,8 @@ from bot.core.listening import (
     time_left,
 )
 from bot.core.text import clean_member_text, shorten
-from bot.store.media import NominationRecord, PlayRecord, TrackRecord
-from bot.store.records import RunRecord
+from bot.records.media import NominationRecord, PlayRecord, TrackRecord
+from bot.records.sessions import RunRecord
 from bot.ui import limits
 from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration, plain_name, plural
 from bot.ui.forms import ChorusForm

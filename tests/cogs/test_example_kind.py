@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import simcord
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog, activity_json_schema
 from bot.core.steps import step_type_names
 from bot.settings import Settings

@@ -22,8 +22,8 @@ from bot.core.goals import (
 )
 from bot.core.steps import StepContext
 from bot.core.steps.goal import GoalHandler
-from bot.store.goals import RatingRecord
-from bot.store.records import ContributionRecord, RunRecord
+from bot.records.goals import RatingRecord
+from bot.records.sessions import ContributionRecord, RunRecord
 
 
 def test_goal_text_is_cleaned_to_one_line() -> None:

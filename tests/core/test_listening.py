@@ -17,7 +17,7 @@ from bot.core.listening import (
 )
 from bot.core.steps import StepContext, Wake
 from bot.core.steps.listen import ListenHandler
-from bot.store.records import ContributionRecord, RunRecord
+from bot.records.sessions import ContributionRecord, RunRecord
 
 RUN = RunRecord(1, 1, "a", "h", "{}", 0, 0.0, None, None, None, "{}", None, "running", 0.0, None)
 

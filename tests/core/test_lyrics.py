@@ -27,7 +27,7 @@ from bot.core.lyrics import (
 from bot.core.rhymes import last_word, rhyme_kind, suggest
 from bot.core.steps import StepContext
 from bot.core.steps.write import WriteHandler
-from bot.store.records import ContributionRecord, RunRecord
+from bot.records.sessions import ContributionRecord, RunRecord
 
 ANA, BEN, CAI, DEE = 1, 2, 3, 4
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from bot.records.sessions import NO_FACILITATOR
 from bot.store.privacy import LeadsActiveSchedule, scrub_id
-from bot.store.records import NO_FACILITATOR
 from bot.store.store import Store
 
 GUILD = 10

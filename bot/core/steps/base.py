@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.core.activity_fields import StepBase
-from bot.store.records import ContributionRecord, RunRecord
+from bot.records.sessions import ContributionRecord, RunRecord
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from bot.core.activity_fields import StepBase, Text
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 
 class GoalStep(StepBase):

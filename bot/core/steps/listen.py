@@ -34,7 +34,7 @@ from bot.core.listening import (
 )
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
 from bot.core.text import clean_member_text
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 
 class Reaction(TextShorthand):

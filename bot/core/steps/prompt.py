@@ -10,7 +10,7 @@ from pydantic import Field
 from bot.core.activity_fields import LongText, StepBase
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 
 class PromptStep(StepBase):

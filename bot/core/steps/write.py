@@ -36,7 +36,7 @@ from bot.core.lyrics import (
     turn_refusal,
 )
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 
 class Section(FormatModel):
