@@ -108,7 +108,7 @@ class ActivityBuilderCog(commands.Cog):
     async def on_add(self, interaction: discord.Interaction, item: ui.AddStepSelect) -> None:
         controls.facilitator_only(interaction)
         kind = item.chosen[0] if item.chosen else ""
-        if kind not in builder.STEP_FORMS:
+        if kind not in builder.step_forms():
             raise InvalidInput("Choose a kind of step from the list.")
         await send_form(interaction, ui.step_form(kind))
 

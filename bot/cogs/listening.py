@@ -17,10 +17,12 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.listen_voice import ListenVoice
-from bot.core.activities import ListenStep, VoteStep, localize
+from bot.core.activities import localize
 from bot.core.listening import COUNTDOWN, phase
 from bot.core.listening_service import ListeningService
 from bot.core.runner import RunUpdate
+from bot.core.steps.listen import ListenStep
+from bot.core.steps.vote import VoteStep
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.format import sentence
 from bot.ui.forms import FormValues, send_form

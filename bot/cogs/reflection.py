@@ -9,10 +9,11 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.core.activities import ReflectStep, localize
+from bot.core.activities import localize
 from bot.core.errors import Conflict
 from bot.core.reflect_review import Review
 from bot.core.session import SessionRecord
+from bot.core.steps.reflect import ReflectStep
 from bot.ui import limits
 from bot.ui.errors import http_error
 from bot.ui.format import plain_name

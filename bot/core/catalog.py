@@ -21,16 +21,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from pydantic_core.core_schema import ErrorType
 
-from bot.core.activity_models import (
-    LOADER_CONTEXT_KEY,
-    Activity,
-    ListenStep,
-    Track,
-    cross_step_problems,
-    describe,
-    format_path,
-    step_type_names,
-)
+from bot.core.activity_fields import LOADER_CONTEXT_KEY, Track, describe
+from bot.core.activity_models import Activity, cross_step_problems, format_path
+from bot.core.steps import step_type_names
+from bot.core.steps.listen import ListenStep
 from bot.core.yaml_marks import MAX_BYTES, MarkedDocument, YamlPath, decode_source, parse_marked
 
 ACTIVITY_SUFFIXES = (".yaml", ".yml")

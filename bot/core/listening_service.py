@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.activities import ListenStep, VoteStep, localize
+from bot.core.activities import localize
 from bot.core.clock import Clock
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.listening import ResolvedTrack, set_tracks, step_track
 from bot.core.media import UPLOADS, new_upload_name, probe_audio, resolve_media_path
 from bot.core.runner import ContributionOutcome, Runner
+from bot.core.steps.listen import ListenStep
+from bot.core.steps.vote import VoteStep
 from bot.core.text import clean_member_text
 from bot.core.vote import (
     VoteChoice,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.activities import WriteStep, localize
+from bot.core.activities import localize
 from bot.core.clock import Clock
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyrics import (
@@ -28,6 +28,7 @@ from bot.core.lyrics import (
     turn_refusal,
 )
 from bot.core.runner import ContributionOutcome, Runner
+from bot.core.steps.write import WriteStep
 from bot.core.text import clean_member_text
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.records.songs import SongLineRecord, SongRecord

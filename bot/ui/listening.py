@@ -9,7 +9,7 @@ from typing import Any
 
 import discord
 
-from bot.core.activities import ListenStep, localize
+from bot.core.activities import localize
 from bot.core.listening import (
     COUNTDOWN,
     PLAYING,
@@ -20,6 +20,7 @@ from bot.core.listening import (
     set_tracks,
     time_left,
 )
+from bot.core.steps.listen import ListenStep
 from bot.core.text import clean_member_text, shorten
 from bot.records.media import NominationRecord, PlayRecord, TrackRecord
 from bot.records.sessions import RunRecord

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from bot.core.activities import Activity, VoteStep
+from bot.core.activities import Activity
 from bot.core.errors import InvalidInput
 from bot.core.steps import StepContext
-from bot.core.steps.vote import VoteHandler
+from bot.core.steps.vote import VoteHandler, VoteStep
 from bot.core.vote import (
     GROUP_MIN,
     VoteChoice,

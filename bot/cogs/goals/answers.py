@@ -10,10 +10,10 @@ import discord
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.core.activity_models import GoalStep
 from bot.core.errors import Conflict, UserFacingError
 from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
 from bot.core.runner import RunUpdate
+from bot.core.steps.goal import GoalStep
 from bot.records.sessions import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits

@@ -20,6 +20,7 @@ from bot.core.activity_fields import (
 )
 from bot.core.errors import InvalidInput
 from bot.core.scales import SCALE_SCHEMA, Scale
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 
 
@@ -90,4 +91,22 @@ class CheckinHandler(BaseStepHandler):
         return {}
 
 
-KIND = StepKind(model=CheckinStep, handler=CheckinHandler, order=2)
+def _checkin_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
+    return {"question": answers.get("question", ""), "scale": answers.get("scale") or "0-10"}
+
+
+FORM = StepForm(
+    "A private mood check-in",
+    (
+        TITLE,
+        FieldSpec("question", "The question", placeholder="How are you arriving today?"),
+        FieldSpec(
+            "scale", "Scale: 0-10, 1-5 or sam", default="0-10", placeholder="0-10, 1-5 or sam"
+        ),
+        TIME_LIMIT,
+    ),
+    _checkin_from_form,
+)
+
+
+KIND = StepKind(model=CheckinStep, handler=CheckinHandler, order=2, form=FORM)

@@ -32,6 +32,7 @@ from bot.core.listening import (
     set_duration,
     time_left,
 )
+from bot.core.step_forms import TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
 from bot.core.text import clean_member_text
 from bot.records.sessions import ContributionRecord
@@ -202,4 +203,26 @@ class ListenHandler(BaseStepHandler):
         )
 
 
-KIND = StepKind(model=ListenStep, handler=ListenHandler, order=3)
+def _listen_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
+    track: dict[str, Any] = {"title": answers.get("track_title", ""), "url": answers.get("url", "")}
+    if answers.get("artist"):
+        track["artist"] = answers["artist"]
+    if answers.get("duration"):
+        track["duration"] = answers["duration"]
+    return {"track": track}
+
+
+FORM = StepForm(
+    "Listening together to a piece",
+    (
+        TITLE,
+        FieldSpec("track_title", "The piece's title"),
+        FieldSpec("artist", "Artist (optional)", required=False),
+        FieldSpec("url", "A link to the piece", placeholder="https://...", max_length=500),
+        FieldSpec("duration", "Its length (optional)", required=False, placeholder="3m30s"),
+    ),
+    _listen_from_form,
+)
+
+
+KIND = StepKind(model=ListenStep, handler=ListenHandler, order=3, form=FORM)
