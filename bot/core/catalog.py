@@ -8,7 +8,6 @@ found, and suggests the field they probably meant. One broken file never stops t
 import difflib
 import hashlib
 import json
-import math
 import re
 import types
 import typing
@@ -487,10 +486,6 @@ def _quoted_list(expected: str) -> list[str]:
 def _suggest(word: str, choices: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def _is_finite_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _humanize(details: ErrorDetails, data: Any) -> tuple[YamlPath, str, bool]:

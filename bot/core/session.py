@@ -213,9 +213,6 @@ class SessionService:
     async def present(self, session: SessionRecord) -> list[AttendanceRecord]:
         return await self._store.sessions.present(session.id)
 
-    async def is_present(self, session: SessionRecord, user_id: int) -> bool:
-        return any(a.user_id == user_id for a in await self.present(session))
-
     async def end(self, session: SessionRecord) -> SessionSummary | None:
         """Close the session; None if someone else ended it a moment earlier."""
         if not await self._store.sessions.end(session.id, self._now()):

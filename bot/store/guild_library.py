@@ -133,12 +133,3 @@ class GuildLibraryRepository:
             )
 
         return await self._db.write(job)
-
-    async def uploads_by(self, guild_id: int, user_id: int) -> list[GuildActivityRecord]:
-        """What one member uploaded in one server (for /mydata)."""
-        rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM guild_activities WHERE guild_id = ? AND uploaded_by = ?"
-            " ORDER BY uploaded_at, id",
-            (guild_id, user_id),
-        )
-        return [_record(r) for r in rows]

@@ -78,12 +78,6 @@ class MediaRepository:
         )
         return [_track(r) for r in rows]
 
-    async def track_by_file(self, file_name: str) -> TrackRecord | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_TRACK} FROM tracks WHERE file_name = ?", (file_name,)
-        )
-        return _track(row) if row else None
-
     # ------------------------------------------------------------ nominations
 
     async def add_nomination(

@@ -263,59 +263,6 @@ class SongRepository:
 
     # ----------------------------------------------------------------- lines
 
-    async def add_line(
-        self,
-        song_id: int,
-        *,
-        event_key: str,
-        position: int,
-        section: str,
-        author_id: int | None,
-        text: str,
-        syllables: int | None,
-        passed: bool,
-        now: float,
-    ) -> bool:
-        """Record a written or passed line once (the event key makes a retry harmless)."""
-
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
-                _INSERT_LINE,
-                (
-                    song_id,
-                    position,
-                    section,
-                    author_id,
-                    text,
-                    syllables,
-                    int(passed),
-                    now,
-                    event_key,
-                ),
-            )
-            return changed == 1
-
-        return await self._db.write(job, invalidate=None)
-
-    async def edit_line(
-        self, song_id: int, event_key: str, text: str, syllables: int | None
-    ) -> None:
-
-        async def job(conn: Conn) -> None:
-            await conn.execute(_EDIT_LINE, (text, syllables, song_id, event_key))
-
-        await self._db.write(job, invalidate=None)
-
-    async def remove_line(
-        self, song_id: int, event_key: str, removed_by: int | None, now: float
-    ) -> None:
-        """Take a line out of the song; the row stays for the audit trail."""
-
-        async def job(conn: Conn) -> None:
-            await conn.execute(_REMOVE_LINE, (now, removed_by, song_id, event_key))
-
-        await self._db.write(job, invalidate=None)
-
     async def lines(self, song_id: int, *, include_removed: bool = False) -> list[SongLineRecord]:
         """The song's rows in order; by default only the lines that are in the song."""
         where = "" if include_removed else " AND removed_at IS NULL AND passed = 0"
