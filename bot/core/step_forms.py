@@ -36,8 +36,16 @@ TIME_LIMIT = FieldSpec(
 )
 
 
-def _no_fields(answers: Mapping[str, str]) -> dict[str, Any]:
-    return {}
+def copied(*keys: str) -> Callable[[Mapping[str, str]], dict[str, Any]]:
+    """A `StepForm.build` that copies these answers as they were typed (empty when left out)."""
+
+    def build(answers: Mapping[str, str]) -> dict[str, Any]:
+        return {key: answers.get(key, "") for key in keys}
+
+    return build
+
+
+_NOTHING_MORE = copied()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +56,7 @@ class StepForm:
     """One line shown beside the kind's name in the builder's list."""
     fields: tuple[FieldSpec, ...]
     """The inputs in order, `TITLE` first."""
-    build: Callable[[Mapping[str, str]], dict[str, Any]] = _no_fields
+    build: Callable[[Mapping[str, str]], dict[str, Any]] = _NOTHING_MORE
     """The kind's own keys from the stripped answers (title, type and time limit are added by
     the builder); raises InvalidInput for an answer it can't use."""
 

@@ -10,6 +10,7 @@ from bot.records.checkins import CheckinRecord
 from bot.store.contribution_job import BatchableAlso
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import ColumnType, batch_rows
+from bot.store.one_statement import write_one
 
 _COLUMNS = (
     "id, guild_id, user_id, session_id, run_id, step_index, scale, phase, measure, value,"
@@ -307,18 +308,20 @@ class CheckinRepository:
         return _record(row) if row else None
 
     async def set_note(self, checkin_id: int, note: str | None) -> None:
-        async def job(conn: Conn) -> None:
-            await conn.execute("UPDATE checkins SET note = ? WHERE id = ?", (note, checkin_id))
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "UPDATE checkins SET note = ? WHERE id = ?",
+            (note, checkin_id),
+            invalidate=None,
+        )
 
     async def set_shared(self, checkin_id: int, shared: bool) -> None:
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE checkins SET shared = ? WHERE id = ?", (int(shared), checkin_id)
-            )
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "UPDATE checkins SET shared = ? WHERE id = ?",
+            (int(shared), checkin_id),
+            invalidate=None,
+        )
 
     async def for_session(self, session_id: int) -> list[CheckinRecord]:
         rows = await self._db.fetch_all(

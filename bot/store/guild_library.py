@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.records.guild_library import GuildActivityRecord
 from bot.store.database import Conn, Database, Row
+from bot.store.one_statement import write_one
 
 _COLUMNS = "id, guild_id, activity_id, version, source, uploaded_by, uploaded_at, deleted_at"
 
@@ -125,11 +126,9 @@ class GuildLibraryRepository:
         already started keeps its own copy of the definition anyway.
         """
 
-        async def job(conn: Conn) -> int:
-            return await conn.execute(
-                "UPDATE guild_activities SET deleted_at = ?"
-                " WHERE guild_id = ? AND activity_id = ? AND deleted_at IS NULL",
-                (now, guild_id, activity_id),
-            )
-
-        return await self._db.write(job)
+        return await write_one(
+            self._db,
+            "UPDATE guild_activities SET deleted_at = ?"
+            " WHERE guild_id = ? AND activity_id = ? AND deleted_at IS NULL",
+            (now, guild_id, activity_id),
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.records.media import NominationRecord, PlayRecord, TrackRecord
 from bot.store.database import Conn, Database, Row
+from bot.store.one_statement import write_one
 
 _TRACK = "id, guild_id, title, artist, file_name, url, duration_seconds, uploaded_by, created_at"
 _NOMINATION = "id, session_id, user_id, title, artist, url, note, created_at, removed_at"
@@ -141,14 +142,15 @@ class MediaRepository:
 
     async def remove_nomination(self, nomination_id: int, now: float) -> bool:
 
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
+        return (
+            await write_one(
+                self._db,
                 "UPDATE nominations SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
                 (now, nomination_id),
+                invalidate=None,
             )
-            return changed > 0
-
-        return await self._db.write(job, invalidate=None)
+            > 0
+        )
 
     # ------------------------------------------------------------------ plays
 
@@ -206,24 +208,22 @@ class MediaRepository:
         self, play_id: int, *, mode: str | None = None, note: str | None = None
     ) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE plays SET mode = COALESCE(?, mode), note = COALESCE(?, note) WHERE id = ?",
-                (mode, note, play_id),
-            )
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "UPDATE plays SET mode = COALESCE(?, mode), note = COALESCE(?, note) WHERE id = ?",
+            (mode, note, play_id),
+            invalidate=None,
+        )
 
     async def end_play(self, run_id: int, step_index: int, now: float) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE plays SET ended_at = ? WHERE run_id = ? AND step_index = ?"
-                " AND ended_at IS NULL",
-                (now, run_id, step_index),
-            )
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "UPDATE plays SET ended_at = ? WHERE run_id = ? AND step_index = ?"
+            " AND ended_at IS NULL",
+            (now, run_id, step_index),
+            invalidate=None,
+        )
 
     async def plays(self, session_id: int) -> list[PlayRecord]:
         rows = await self._db.fetch_all(

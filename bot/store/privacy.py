@@ -18,6 +18,7 @@ from typing import Any
 from bot.records.sessions import NO_FACILITATOR
 from bot.store.database import Conn, Database
 from bot.store.notify import ChangeFeed
+from bot.store.one_statement import write_one
 
 LINE_REMOVE_VALUES = ("remove", "delete")
 
@@ -318,15 +319,14 @@ class PrivacyRepository:
         self, guild_id: int, user_id: int, consent: str, now: float, display_name: str = ""
     ) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "INSERT INTO members (guild_id, user_id, display_name, consent, consent_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-                " consent = excluded.consent, consent_at = excluded.consent_at",
-                (guild_id, user_id, display_name[:100], consent, now),
-            )
-
-        await self._db.write(job, invalidate=[("consent", guild_id, user_id)])
+        await write_one(
+            self._db,
+            "INSERT INTO members (guild_id, user_id, display_name, consent, consent_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+            " consent = excluded.consent, consent_at = excluded.consent_at",
+            (guild_id, user_id, display_name[:100], consent, now),
+            invalidate=[("consent", guild_id, user_id)],
+        )
         await self.changes.publish("consent", guild_id, user_id)
 
     # ------------------------------------------------------------------- export

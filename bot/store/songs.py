@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.records.sessions import ContributionRecord
 from bot.records.songs import SongLineRecord, SongRecord
 from bot.store.database import Conn, Database, Row
+from bot.store.one_statement import write_one
 from bot.store.runs import Mirror
 
 _SONG_COLUMNS = (
@@ -246,20 +247,18 @@ class SongRepository:
 
     async def set_title(self, song_id: int, title: str) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute("UPDATE songs SET title = ? WHERE id = ?", (title, song_id))
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db, "UPDATE songs SET title = ? WHERE id = ?", (title, song_id), invalidate=None
+        )
 
     async def finish(self, song_id: int, now: float) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE songs SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
-                (now, song_id),
-            )
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "UPDATE songs SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+            (now, song_id),
+            invalidate=None,
+        )
 
     # ----------------------------------------------------------------- lines
 
@@ -277,15 +276,14 @@ class SongRepository:
 
     async def set_credit_opt_out(self, guild_id: int, user_id: int, opt_out: bool) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "INSERT INTO members (guild_id, user_id, credit_opt_out) VALUES (?, ?, ?)"
-                " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-                " credit_opt_out = excluded.credit_opt_out",
-                (guild_id, user_id, int(opt_out)),
-            )
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "INSERT INTO members (guild_id, user_id, credit_opt_out) VALUES (?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+            " credit_opt_out = excluded.credit_opt_out",
+            (guild_id, user_id, int(opt_out)),
+            invalidate=None,
+        )
 
     async def opted_out(self, guild_id: int, user_ids: list[int]) -> set[int]:
         if not user_ids:

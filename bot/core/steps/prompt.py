@@ -9,7 +9,7 @@ from pydantic import Field
 
 from bot.core.activity_fields import LongText, StepBase
 from bot.core.errors import InvalidInput
-from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.records.sessions import ContributionRecord
 
@@ -39,14 +39,10 @@ class PromptHandler(BaseStepHandler):
         return False
 
 
-def _prompt_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
-    return {"text": answers.get("text", "")}
-
-
 FORM = StepForm(
     "Something to read or discuss",
     (TITLE, FieldSpec("text", "What everyone reads", "paragraph", max_length=2000), TIME_LIMIT),
-    _prompt_from_form,
+    copied("text"),
 )
 
 

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from bot.core.activity_fields import StepBase, Text, Visibility, format_error
 from bot.core.errors import InvalidInput
-from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
 
@@ -56,14 +56,10 @@ class ReflectHandler(BaseStepHandler):
         return {"text": text, "shared": shared}
 
 
-def _reflect_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
-    return {"question": answers.get("question", "")}
-
-
 FORM = StepForm(
     "An open question, answered in a few words",
     (TITLE, FieldSpec("question", "The question", "paragraph", max_length=500), TIME_LIMIT),
-    _reflect_from_form,
+    copied("question"),
 )
 
 

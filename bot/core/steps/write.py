@@ -35,7 +35,7 @@ from bot.core.lyrics import (
     takes_turns,
     turn_refusal,
 )
-from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
 from bot.records.sessions import ContributionRecord
 
@@ -350,14 +350,10 @@ class WriteHandler(BaseStepHandler):
         return is_full(ctx.step, song_lines(ctx.state))
 
 
-def _write_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
-    return {"theme": answers.get("theme", "")}
-
-
 FORM = StepForm(
     "A song written together, line by line",
     (TITLE, FieldSpec("theme", "The song's theme", placeholder="e.g. Home"), TIME_LIMIT),
-    _write_from_form,
+    copied("theme"),
 )
 
 
