@@ -6,26 +6,13 @@ and error messages). This is the one place that gathers them; a step kind's mode
 its own module, ``bot.core.steps.<kind>`` (the registry, not a list here, knows the kinds).
 """
 
-from bot.core.activity_fields import (
-    BLANK,
-    LocalizedText,
-    StepBase,
-    Track,
-    format_duration,
-    localize,
-    parse_duration,
-)
+from bot.core.activity_fields import StepBase, Track
+from bot.core.activity_loader import ActivityError, load_file, validate_paths
 from bot.core.activity_models import Activity, Step
-from bot.core.catalog import (
-    SCHEMA_COMMAND,
-    ActivityError,
-    Catalog,
-    CatalogDiff,
-    activity_json_schema,
-    load_file,
-    render_schema,
-    validate_paths,
-)
+from bot.core.activity_schema import SCHEMA_COMMAND, activity_json_schema, render_schema
+from bot.core.catalog import Catalog, CatalogDiff
+from bot.core.field_texts import BLANK, LocalizedText, localize
+from bot.core.field_values import format_duration, parse_duration
 from bot.core.scales import Choice, Scale, ScaleKind, ScaleOption
 
 __all__ = [

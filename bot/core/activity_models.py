@@ -20,19 +20,10 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from bot.core import steps as step_registry
-from bot.core.activity_fields import (
-    LOADER_CONTEXT_KEY,
-    LOCALE_RE,
-    FormatModel,
-    SingleLongText,
-    SingleText,
-    Slug,
-    StepBase,
-    TagName,
-    Title,
-    Version,
-    format_error,
-)
+from bot.core.activity_fields import LOADER_CONTEXT_KEY, StepBase
+from bot.core.field_texts import LOCALE_RE, SingleLongText, SingleText, Title
+from bot.core.field_values import Slug, TagName, Version
+from bot.core.format_base import FormatModel, format_error
 from bot.core.scales import Scale
 from bot.core.steps.checkin import CheckinStep
 from bot.core.steps.listen import ListenStep

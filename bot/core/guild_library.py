@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.activities import Activity, ActivityError, Catalog
-from bot.core.catalog import load_bytes
+from bot.core.activity_loader import load_bytes
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.yaml_marks import parse_marked

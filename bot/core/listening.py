@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.core.activity_fields import Track, localize
+from bot.core.activity_fields import Track
+from bot.core.field_texts import localize
 from bot.records.sessions import ContributionRecord
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.core.activity_fields import localize
+from bot.core.field_texts import localize
 from bot.core.listening import ResolvedTrack
 from bot.core.lyrics import EVENT_KINDS, fold
 from bot.core.steps.vote import LABEL_MAX as LABEL_MAX

@@ -16,8 +16,8 @@ from typing import Protocol
 
 import discord
 
-from bot.core.activity_fields import localize
 from bot.core.debounce import Debouncer
+from bot.core.field_texts import localize
 from bot.core.pools import ANOTHER_STATE
 from bot.core.runner import RunUpdate
 from bot.i18n import public_language

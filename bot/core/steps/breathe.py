@@ -7,8 +7,11 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from bot.core.activity_fields import StepBase, Text, format_duration, format_error
+from bot.core.activity_fields import StepBase
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import Text
+from bot.core.field_values import format_duration
+from bot.core.format_base import format_error
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 

@@ -9,16 +9,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, WithJsonSchema, model_validator
 
-from bot.core.activity_fields import (
-    FormatModel,
-    Slug,
-    StepBase,
-    Text,
-    Title,
-    Visibility,
-    format_error,
-)
+from bot.core.activity_fields import StepBase, Visibility
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import Text, Title
+from bot.core.field_values import Slug
+from bot.core.format_base import FormatModel, format_error
 from bot.core.scales import SCALE_SCHEMA, Scale
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind

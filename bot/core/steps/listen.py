@@ -9,19 +9,10 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from bot.core.activity_fields import (
-    FormatModel,
-    LongText,
-    StepBase,
-    Text,
-    TextShorthand,
-    Title,
-    Track,
-    TrackRef,
-    format_error,
-    localize,
-)
+from bot.core.activity_fields import StepBase, Track, TrackRef
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import LongText, Text, TextShorthand, Title, localize
+from bot.core.format_base import FormatModel, format_error
 from bot.core.listening import (
     AFTER,
     COUNTDOWN,

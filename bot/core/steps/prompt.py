@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from bot.core.activity_fields import LongText, StepBase
+from bot.core.activity_fields import StepBase
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import LongText
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.records.sessions import ContributionRecord

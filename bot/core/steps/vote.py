@@ -10,8 +10,10 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from bot.core.activity_fields import StepBase, Text, TextShorthand, Title, Track, format_error
+from bot.core.activity_fields import StepBase, Track
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import Text, TextShorthand, Title
+from bot.core.format_base import format_error
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text

@@ -9,17 +9,10 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.core.activity_fields import (
-    BLANK,
-    FormatModel,
-    LocalizedText,
-    StepBase,
-    Text,
-    Title,
-    TurnSeconds,
-    format_error,
-)
+from bot.core.activity_fields import StepBase, TurnSeconds
 from bot.core.errors import Conflict, InvalidInput
+from bot.core.field_texts import BLANK, LocalizedText, Text, Title
+from bot.core.format_base import FormatModel, format_error
 from bot.core.lyrics import (
     NotFoundLine,
     State,

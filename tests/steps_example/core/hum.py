@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from bot.core.activity_fields import StepBase, Text
+from bot.core.activity_fields import StepBase
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import Text
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 
