@@ -18,7 +18,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bench.common import Row, Timer, percentile
+from bench.common import Pauses, Row, Timer, percentile
 from bench.world import Opened, clock, open_store, populate, shipped_catalog
 from bot.core.checkin_service import CheckinService
 from bot.runtime import tune_garbage_collector
@@ -95,8 +95,17 @@ async def _burst(service: CheckinService, work: list[Submission]) -> tuple[float
 
 async def _paced(
     service: CheckinService, work: list[Submission], seconds: float
+) -> tuple[float, list[float], Pauses]:
+    """The same number of answers arriving evenly over `seconds` (a realistic peak); with
+    what paused the loop meanwhile (see Pauses)."""
+    with Pauses() as pauses:
+        elapsed, latencies = await _arriving(service, work, seconds)
+    return elapsed, latencies, pauses
+
+
+async def _arriving(
+    service: CheckinService, work: list[Submission], seconds: float
 ) -> tuple[float, list[float]]:
-    """The same number of answers arriving evenly over `seconds` (a realistic peak)."""
     latencies: list[float] = []
     tasks: list[asyncio.Task[None]] = []
 
@@ -192,11 +201,11 @@ async def _run(tmp: Path) -> list[Row]:
     rates = sorted(len(work) / b[0] for b in bursts)
 
     store, service, work2 = await _prepare(tmp / "paced.db")
-    paced_elapsed, paced_latencies = await _paced(service, work2, PACED_SECONDS)
+    paced_elapsed, paced_latencies, paced_pauses = await _paced(service, work2, PACED_SECONDS)
     await store.close()
 
     store, service, work5 = await _prepare(tmp / "slower.db")
-    slower_elapsed, slower_latencies = await _paced(service, work5, SLOWER_SECONDS)
+    slower_elapsed, slower_latencies, slower_pauses = await _paced(service, work5, SLOWER_SECONDS)
     await store.close()
 
     store, _, work3 = await _prepare(tmp / "cold.db", posted=False)
@@ -281,7 +290,9 @@ async def _run(tmp: Path) -> list[Row]:
             higher_is_better=False,
             target="< 20 ms",
             met=ms(paced_latencies, 99) < 20,
-            notes="10,000 answers a second arriving evenly: the latency a member sees",
+            notes="10,000 answers a second arriving evenly: the latency a member sees; "
+            + paced_pauses.note(),
+            extra=paced_pauses.summary(),
         ),
         Row(
             name,
@@ -291,9 +302,15 @@ async def _run(tmp: Path) -> list[Row]:
             higher_is_better=False,
             target="< 10 ms",
             met=ms(slower_latencies, 99) < 10,
-            notes="5,000 answers a second arriving evenly",
-            extra={"p50_ms": ms(slower_latencies, 50), "seconds": slower_elapsed},
+            notes="5,000 answers a second arriving evenly; " + slower_pauses.note(),
+            extra={
+                "p50_ms": ms(slower_latencies, 50),
+                "seconds": slower_elapsed,
+                **slower_pauses.summary(),
+            },
         ),
+        *_pause_rows(name, f"paced over {PACED_SECONDS:.0f} s", paced_pauses),
+        *_pause_rows(name, f"paced over {SLOWER_SECONDS:.0f} s", slower_pauses),
         Row(
             name,
             "just restarted (nothing cached): check-ins/s",
@@ -302,6 +319,30 @@ async def _run(tmp: Path) -> list[Row]:
             "naive execute+commit (defaults)",
             naive_rate,
             extra={"p99_ms": ms(cold_latencies, 99), "seconds": cold_elapsed},
+        ),
+    ]
+
+
+def _pause_rows(name: str, label: str, pauses: Pauses) -> list[Row]:
+    """Where a paced run's latency tail can come from: collector passes (CPU time, so another
+    process running meanwhile isn't counted) and how much of a CPU the process got."""
+    summary = pauses.summary()
+    return [
+        Row(
+            name,
+            f"  {label}: longest GC pass",
+            summary["gc_longest_ms"],
+            "ms",
+            higher_is_better=False,
+            notes=f"{summary['gc_passes']:.0f} passes, {summary['gc_total_ms']:.0f} ms in all (CPU)",
+            extra=summary,
+        ),
+        Row(
+            name,
+            f"  {label}: CPU the process got",
+            summary["cpu_share"] * 100,
+            "%",
+            notes="of one CPU, during the paced run (less than the work needs: queueing)",
         ),
     ]
 

@@ -96,6 +96,7 @@ class Runner:
         # Each run's last step as shown, with the step state it was drawn from: resolving the
         # pools walks the whole step model (45 % of the check-in burst's CPU when done per call).
         self._shown: dict[int, tuple[int, str, Any]] = {}
+        self._states: dict[int, tuple[str, Mapping[str, Any]]] = {}
 
     # ----------------------------------------------------------------- lookups
 
@@ -231,9 +232,18 @@ class Runner:
             step=self.step(run),
             present=present,
             now=now,
-            state=json.loads(run.step_state),
+            state=self._state(run),
             facilitator_id=await self._facilitator(run.session_id),
         )
+
+    def _state(self, run: RunRecord) -> Mapping[str, Any]:
+        """The run's step state, parsed once per change (handlers only read it: they return
+        a new state in their Wake)."""
+        parsed = self._states.get(run.id)
+        if parsed is None or parsed[0] != run.step_state:
+            parsed = (run.step_state, json.loads(run.step_state))
+            self._states[run.id] = parsed
+        return parsed[1]
 
     async def live_run(self, session_id: int) -> RunRecord | None:
         return await self._store.runs.live_for_session(session_id)
