@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 from bot.store.engine import ColumnType, Conn, batch_rows
-from bot.store.records import RunRecord
+from bot.records.sessions import RunRecord
 from bot.store.writer import Batchable
 
 RUN_COLUMNS = (
