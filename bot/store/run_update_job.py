@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
-from bot.store.engine import ColumnType, Conn, batch_rows
 from bot.records.sessions import RunRecord
+from bot.store.engine import ColumnType, Conn, batch_rows
 from bot.store.writer import Batchable
 
 RUN_COLUMNS = (
