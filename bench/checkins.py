@@ -137,8 +137,21 @@ def _rows(work: list[Submission], now: float) -> tuple[list[tuple[object, ...]],
     return checkins, contributions
 
 
+CEILING_TRIES = 3
+
+
 def _ceiling(path: Path, work: list[Submission]) -> float:
-    """Plain sqlite3: the same check-in and contribution rows, executemany, one transaction."""
+    """The best rate of plain executemany (see `_ceilings`)."""
+    return _ceilings(path, work)[0]
+
+
+def _ceilings(path: Path, work: list[Submission]) -> tuple[float, float]:
+    """Plain sqlite3: the same check-in and contribution rows, executemany, one transaction.
+
+    The best of CEILING_TRIES (a single try of a fraction of a second swung between 27,000
+    and 55,000/s from run to run on a shared machine; the ceiling is what the machine can do):
+    rows per second of wall time, and rows per second of this process's CPU time.
+    """
     checkins, contributions = _rows(work, time.time())
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL").fetchall()
@@ -147,13 +160,19 @@ def _ceiling(path: Path, work: list[Submission]) -> float:
     # and run_id NULL would violate NOT NULL, so point them at a real run id.
     run_id = conn.execute("SELECT MIN(id) FROM activity_runs").fetchone()[0]
     contributions = [(run_id, *c[1:]) for c in contributions]
-    with Timer() as t:
-        conn.execute("BEGIN")
-        conn.executemany(_INSERT_CHECKIN, checkins)
-        conn.executemany(_INSERT_CONTRIBUTION, contributions)
-        conn.execute("COMMIT")
+    best = best_cpu = 0.0
+    for _ in range(CEILING_TRIES):
+        cpu = time.process_time()
+        with Timer() as t:
+            conn.execute("BEGIN")
+            conn.executemany(_INSERT_CHECKIN, checkins)
+            conn.executemany(_INSERT_CONTRIBUTION, contributions)
+            conn.execute("COMMIT")
+        cpu = time.process_time() - cpu
+        best = max(best, len(work) / t.seconds)
+        best_cpu = max(best_cpu, len(work) / max(cpu, 1e-6))
     conn.close()
-    return len(work) / t.seconds
+    return best, best_cpu
 
 
 async def _naive(path: Path, work: list[Submission], *, wal: bool) -> tuple[float, list[float]]:
@@ -188,10 +207,13 @@ async def _naive(path: Path, work: list[Submission], *, wal: bool) -> tuple[floa
 async def _run(tmp: Path) -> list[Row]:
     tune_garbage_collector()  # as `chorus run` does once the bot is built
     bursts: list[tuple[float, list[float], int]] = []
+    burst_cpu: list[float] = []
     for attempt in range(BURSTS):
         store, service, work = await _prepare(tmp / f"burst{attempt}.db")
         batches_before = store.db.writer.batches
+        cpu = time.process_time()
         seconds, waits = await _burst(service, work)
+        burst_cpu.append(len(work) / (time.process_time() - cpu))
         bursts.append((seconds, waits, store.db.writer.batches - batches_before))
         count = await store.checkins.count()
         assert count == len(work), f"{count} check-ins stored, {len(work)} submitted"
@@ -216,7 +238,8 @@ async def _run(tmp: Path) -> list[Row]:
 
     store, _, work4 = await _prepare(tmp / "baseline.db")
     await store.close()
-    ceiling = _ceiling(tmp / "baseline.db", work4)
+    ceiling, ceiling_cpu = _ceilings(tmp / "baseline.db", work4)
+    per_cpu = sorted(burst_cpu)[BURSTS // 2]
     naive_rate, naive_latencies = await _naive(
         tmp / "baseline.db", work4[:NAIVE_DEFAULT_COUNT], wal=False
     )
@@ -261,7 +284,17 @@ async def _run(tmp: Path) -> list[Row]:
             ceiling,
             target=">= 25% of the ceiling",
             met=rate >= 0.25 * ceiling,
-            notes="ratio = share of the single-transaction ceiling",
+            notes=f"ratio = share of the single-transaction ceiling (best of {CEILING_TRIES})",
+        ),
+        Row(
+            name,
+            "  same run vs ceiling, by CPU time",
+            per_cpu,
+            "/s",
+            "sqlite3 executemany per CPU-second",
+            ceiling_cpu,
+            notes="check-ins per second of the process's own CPU time (median burst): what the"
+            " share would be on a machine that gives the process a whole CPU",
         ),
         Row(name, f"{at_once}: p50 latency", ms(latencies, 50), "ms", higher_is_better=False),
         Row(
