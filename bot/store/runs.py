@@ -14,6 +14,7 @@ from bot.store.contribution_job import Mirror as Mirror
 from bot.store.contribution_job import StepMoved as StepMoved
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
+from bot.store.notify import ChangeFeed
 from bot.store.records import ContributionRecord, RunRecord
 
 _RUN_COLUMNS = (
@@ -55,8 +56,11 @@ class ShardScope:
 
 
 class RunRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
+        self._changes = changes or ChangeFeed(db)
+        """A run changed here (a step moved, a pause, an extension) is dropped from the other
+        processes' caches: `run <id>` in the same transaction."""
 
     async def create(
         self,
@@ -232,7 +236,10 @@ class RunRepository:
 
         async def job(conn: Conn) -> RunRecord | None:
             row = await conn.fetch_one(sql, params)
-            return _run(row) if row is not None else None
+            if row is None:
+                return None
+            await self._changes.notify_in(conn, "run", run_id)
+            return _run(row)
 
         try:
             run = await self._db.write(job)
