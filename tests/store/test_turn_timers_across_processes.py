@@ -118,9 +118,6 @@ async def test_turn_deadlines_fire_once_in_the_lease_holder_through_death_and_re
         a, b = await asyncio.gather(runner_a.wake_due(), runner_b.wake_due())
         assert moved(a, b) == Counter(runs)
         assert set((await turns(first)).values()) == {(4, 3)}
-        # At their next heartbeats each holds its own again.
-        assert await keeper_b2.beat() == {1, 3, 5}
-        assert await keeper_a.beat() == {0, 2, 4}
     finally:
         await second.close()
         await first.close()
