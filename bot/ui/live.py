@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Protocol
 
 import discord
@@ -535,9 +535,12 @@ class LiveSessions:
 
     # ----------------------------------------------------------------- resume
 
-    async def resume_all(self) -> None:
-        """After a restart: post any step message that a crash kept from being posted."""
+    async def resume_all(self, only: Callable[[int], bool] | None = None) -> None:
+        """After a restart: post any step message that a crash kept from being posted; with
+        `only`, in the servers (guild ids) it accepts (a sharded process: see bot/shards.py)."""
         for session in await self.bot.sessions.all_open():
+            if only is not None and not only(session.guild_id):
+                continue
             run = await self.bot.store.runs.live_for_session(session.id)
             if run is not None and run.step_message_id is None:
                 await self.post_step(session, run)
