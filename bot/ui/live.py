@@ -110,6 +110,8 @@ class LiveSessions:
         )
         self._board_locks: dict[int, asyncio.Lock] = {}
         self._told_about_permissions: set[int] = set()
+        self._unposted: set[int] = set()
+        """Runs whose step card this process failed to post (posted again with the board)."""
         self._told_about_losses: set[tuple[int, str]] = set()
 
     def add_presenter(self, presenter: StepPresenter) -> None:
@@ -345,8 +347,11 @@ class LiveSessions:
     async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
         payload = self.step_card(session, run)
         message = await self.send(session, payload, what="the step card", retried=True)
-        if message is not None:
-            await self.bot.store.runs.set_step_message(run.id, message.id)
+        if message is None:
+            self._unposted.add(run.id)
+            return
+        self._unposted.discard(run.id)
+        await self.bot.store.runs.set_step_message(run.id, message.id)
 
     async def redraw_step(self, session: SessionRecord, run: RunRecord) -> None:
         """Edit the current step's card in place (e.g. after Another question)."""
@@ -524,9 +529,12 @@ class LiveSessions:
             finally:
                 if session.status == "ended":
                     self.forget(session_id)
-            if state.run is not None and state.run.step_message_id is None:
-                # A step that could not be posted earlier (no permission then) is posted now.
-                await self.post_step(session, state.run)
+            run = state.run
+            if run is not None and run.step_message_id is None and run.id in self._unposted:
+                # A step this process could not post earlier (no permission then) is posted
+                # now. Only then: a step without its message may be being posted right now,
+                # here or by another process (bot/shards.py), and must not show twice.
+                await self.post_step(session, run)
 
     def forget(self, session_id: int) -> None:
         self.boards.forget(session_id)
