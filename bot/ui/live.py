@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable, Hashable
-from typing import Protocol
+from typing import Any, Protocol
 
 import discord
 
@@ -41,6 +41,25 @@ class RunObserver(Protocol):
 
 
 NONE = discord.AllowedMentions.none()
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    found = ""
+    while True:
+        number, rest = divmod(number, 36)
+        found = digits[rest] + found
+        if number == 0:
+            return found
+
+
+def step_nonce(run: RunRecord) -> str:
+    """The nonce of a step card: the same in every process that would post this step of this
+    run (run id, step, the step's start in ms), so a second post of it (a process adopting a
+    shard while the first was posting, a retry) returns Discord's first message instead of
+    showing the step twice. Discord keeps nonces for a few minutes, up to 25 characters."""
+    started = round((run.step_started_at or 0.0) * 1000)
+    return f"s{_base36(run.id)}.{run.step_index}.{_base36(started)}"[:25]
 
 
 def fitted(payload: MessagePayload) -> tuple[str | None, list[discord.Embed], list[discord.File]]:
@@ -135,13 +154,16 @@ class LiveSessions:
         notify: bool = True,
         what: str = "a message",
         retried: bool = False,
+        nonce: str | None = None,
     ) -> discord.Message | None:
         """Post in the session's channel, fitted to Discord's limits (text that doesn't fit is
         attached whole as a file); a missing permission is told to the facilitator once, a
         refused post is retried once shortened, and what members lost is never silent.
-        `retried`: the board refresh posts it again if this fails (step cards, the board)."""
+        `retried`: the board refresh posts it again if this fails (step cards, the board).
+        `nonce` (<= 25 characters): Discord returns the message already posted with it (in
+        the last few minutes) instead of posting a second one."""
         try:
-            return await self._post(session, payload)
+            return await self._post(session, payload, nonce)
         except discord.NotFound:
             await self.channel_gone(session)
         except discord.Forbidden as error:
@@ -165,7 +187,7 @@ class LiveSessions:
             )
             if error.status == 400:
                 try:
-                    return await self._post(session, shortened(payload))
+                    return await self._post(session, shortened(payload), nonce)
                 except discord.HTTPException as again:
                     log.error(
                         "Discord refused %s in channel %s again, shortened (Discord error %s): "
@@ -184,14 +206,19 @@ class LiveSessions:
                 await self.tell_lost(session, what, error)
         return None
 
-    async def _post(self, session: SessionRecord, payload: MessagePayload) -> discord.Message:
+    async def _post(
+        self, session: SessionRecord, payload: MessagePayload, nonce: str | None = None
+    ) -> discord.Message:
         content, embeds, files = fitted(payload)
+        # discord.py sends `enforce_nonce` with a nonce.
+        extra: dict[str, Any] = {} if nonce is None else {"nonce": nonce}
         return await self.channel(session).send(
             content=content,
             embeds=embeds,
             view=payload.view,  # type: ignore[arg-type]
             files=files,
             allowed_mentions=NONE,
+            **extra,
         )
 
     async def edit(
@@ -346,7 +373,9 @@ class LiveSessions:
 
     async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
         payload = self.step_card(session, run)
-        message = await self.send(session, payload, what="the step card", retried=True)
+        message = await self.send(
+            session, payload, what="the step card", retried=True, nonce=step_nonce(run)
+        )
         if message is None:
             self._unposted.add(run.id)
             return

@@ -10,7 +10,9 @@ and the REST calls a Chorus process makes, on 127.0.0.1 (plain HTTP and WebSocke
   runs that shard, the click fails for the member (`click` returns None, `failed` counts it)
   and no process ever hears of it.
 - REST (`http://127.0.0.1:<port>/api/v10`): the bot user and application, command sync,
-  message posts and edits (kept in `posts` and `edits` with their channel), interaction
+  message posts and edits (kept in `posts` and `edits` with their channel; as on Discord, a
+  post with `enforce_nonce` and a nonce already used gets the first message back and posts
+  nothing, counted in `same_nonce`), interaction
   callbacks (kept in `callbacks`, one per interaction; a second gets Discord's 400).
 """
 
@@ -75,6 +77,8 @@ class FakeGateway:
     callbacks: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     shards: dict[int, Shard] = field(default_factory=dict)
     failed: list[tuple[int, str, int]] = field(default_factory=list)
+    same_nonce: int = 0
+    _nonces: dict[str, Any] = field(default_factory=dict)
     """(guild, custom_id, user) of clicks no process could be sent ("interaction failed")."""
     _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(920000000000000000))
@@ -177,8 +181,15 @@ class FakeGateway:
         if parts[0] == "channels" and len(parts) == 3 and parts[2] == "messages":
             channel_id = int(parts[1])
             if request.method == "POST":
+                nonce = body.get("nonce") if isinstance(body, dict) else None
+                if nonce is not None and body.get("enforce_nonce") and nonce in self._nonces:
+                    self.same_nonce += 1
+                    return _json(self._nonces[nonce])
                 self.posts.append((channel_id, body))
-                return _json(self._message(channel_id, next(self._ids), body))
+                message = self._message(channel_id, next(self._ids), body)
+                if nonce is not None:
+                    self._nonces[nonce] = message
+                return _json(message)
             return _json([])
         if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages":
             channel_id, message_id = int(parts[1]), int(parts[3])
