@@ -294,6 +294,11 @@ async def test_three_processes_six_shards_a_kill_and_a_restart(
 
         # Every deadline's transition committed once; each step message posted once.
         assert set((await steps_of(store)).values()) == {1}
+
+        async def all_posted() -> bool:
+            return len(posted_second_step(gateway)) == SESSIONS
+
+        await until("every second step is posted", all_posted)
         posted = posted_second_step(gateway)
         assert posted == Counter({channel_of(g): 1 for g in every_guild}), posted
         # Each interaction answered at most once (Discord would refuse a second answer).
