@@ -52,6 +52,8 @@ VICTIM = 2
 """The process killed: it runs shards 2 and 5."""
 FIRST, KILLED, DOWN, UNDELIVERABLE, AFTER = 810_001, 810_002, 810_003, 810_004, 810_005
 """The members (user ids) clicking in each phase, one click per guild each."""
+QUIET = 810_000
+"""A member present in every session who never answers."""
 CHECKIN_SECONDS = 45
 CLICKS = 200
 """Clicks per phase (about: every EVERY-th guild), spread over every shard."""
@@ -204,6 +206,8 @@ async def start_sessions(store: Store, guild_ids: list[int]) -> dict[int, tuple[
             facilitator_id=5,
             now=time.time(),
         )
+        # Someone present who never answers: the check-in waits for its deadline.
+        await store.sessions.join(session.id, QUIET, time.time())
         return guild, (session.id, (await runner.start(session.id, activity)).run.id)
 
     found: dict[int, tuple[int, int]] = {}
@@ -343,7 +347,7 @@ async def test_three_processes_six_shards_a_kill_and_a_restart(
             and gateway.callbacks.get(interaction)
             and saved_checkin(gateway.callbacks[interaction][0]) is None
         )
-        assert acknowledged, "no check-in was saved"
+        assert refused["first"] == 0 and len(acknowledged) >= len(sample)
         lost = {i: who for i, who in acknowledged.items() if stored.get(i) != who}
         assert not lost, lost
         assert not any(user == UNDELIVERABLE for _, user, _ in stored.values())
