@@ -357,7 +357,8 @@ async def test_three_processes_six_shards_a_kill_and_a_restart(
         print(
             f"\n{SESSIONS} sessions on {SHARDS} shards in {PROCESSES} processes: leases adopted"
             f" {adopted_after:.1f} s after the kill; {len(acknowledged)} check-ins saved and"
-            f" acknowledged, refused: {dict(refused)} ({sample_refusal(gateway)!r});"
+            f" acknowledged; refused: {dict(refused) or 'none'}"
+            f"{f' ({sample_refusal(gateway)!r})' if refused else ''};"
             f" {killed_answered} of {2 * half} check-ins in"
             f" the killed process's burst answered (each one stored);"
             f" {len(clicks['undeliverable'])} clicks on its shards failed while it was down"
