@@ -25,7 +25,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.store.database import Conn, Database, StorageUnavailable
+from bot.records.errors import StorageUnavailable
+from bot.store.database import Conn, Database
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,11 @@ class ChangeFeed:
         self._pending: set[asyncio.Task[None]] = set()
         self.heard = 0
         """Notifications from other processes handled so far."""
+
+    @property
+    def application_name(self) -> str:
+        """The listening connection's name in PostgreSQL (`pg_stat_activity`)."""
+        return f"chorus-changes-{self.origin}"
 
     @property
     def shared(self) -> bool:
@@ -92,15 +98,12 @@ class ChangeFeed:
     async def _connect(self) -> None:
         import asyncpg
 
-        self._listener = await asyncpg.connect(self._dsn)
+        # Named, so an operator (or a test) can tell each process's listener in pg_stat_activity.
+        self._listener = await asyncpg.connect(
+            self._dsn, server_settings={"application_name": self.application_name}
+        )
         await self._listener.add_listener(CHANNEL, self._heard)
         self._listener.add_termination_listener(self._lost)
-
-    def listener_pid(self) -> int | None:
-        """The PostgreSQL backend pid of the listening connection, if it is open."""
-        if self._listener is None or self._listener.is_closed():
-            return None
-        return int(self._listener.get_server_pid())
 
     def _lost(self, _conn: Any) -> None:
         """The listening connection ended: connect again, then treat everything as changed."""

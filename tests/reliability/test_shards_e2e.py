@@ -37,9 +37,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.app import default_step_handlers
 from bot.core.activities import Activity
 from bot.core.runner import Runner
+from bot.core.steps import step_handlers
 from bot.store.store import Store
 from tests.engines import TestDatabase
 from tests.fakes.gateway import FakeGateway, channel_of
@@ -194,7 +194,7 @@ async def agree_to_checkins(store: Store, guild_ids: list[int]) -> None:
 
 async def start_sessions(store: Store, guild_ids: list[int]) -> dict[int, tuple[int, int]]:
     """A session and its run per guild: guild -> (session id, run id)."""
-    runner = Runner(store, lambda: datetime.now(UTC), default_step_handlers())
+    runner = Runner(store, lambda: datetime.now(UTC), step_handlers())
     activity = Activity.model_validate({**ACTIVITY, "version_hash": "e2e"})
 
     async def one(guild: int) -> tuple[int, tuple[int, int]]:

@@ -13,9 +13,9 @@ import asyncio
 import json
 from collections import Counter
 
-from bot.app import default_step_handlers
 from bot.core.activities import Activity
 from bot.core.runner import Runner, RunUpdate
+from bot.core.steps import step_handlers
 from bot.shards import LeaseKeeper
 from bot.store.store import Store
 from tests.engines import TestDatabase
@@ -70,7 +70,7 @@ async def test_turn_deadlines_fire_once_in_the_lease_holder_through_death_and_re
         clock = Clock()
         processes: list[tuple[Runner, LeaseKeeper]] = []
         for store, home in ((first, (0, 2, 4)), (second, (1, 3, 5))):
-            runner = Runner(store, clock, default_step_handlers())
+            runner = Runner(store, clock, step_handlers())
             keeper = LeaseKeeper(store, clock, home, SHARDS, on_beat=_nothing, owner=str(home))
             runner.fire_for(keeper.scope)
             await keeper.beat()

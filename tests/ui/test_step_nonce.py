@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.store.records import RunRecord
+from bot.records.sessions import RunRecord
 from bot.ui.live import step_nonce
 
 RUN = RunRecord(
