@@ -93,6 +93,8 @@ class Runner:
         self._scope: Callable[[], ShardScope] | None = None
         store.changes.subscribe("forget", lambda ids: self.forget_member(ids[1]))
         self._pooled: dict[tuple[int, int], bool] = {}
+        self._shown: dict[tuple[int, int], tuple[str, Any]] = {}
+        """(run, step) -> the step state it was resolved from and the step as shown."""
 
     # ----------------------------------------------------------------- lookups
 
@@ -116,7 +118,13 @@ class Runner:
             self._pooled[key] = bool(pooled_fields(step))
         if not self._pooled[key]:
             return step
-        return resolve(step, draws_for(json.loads(run.step_state), index))
+        # Resolved once per step state: every answer asks for its step (three times per
+        # check-in), and walking the step's fields was a third of a check-in's CPU time.
+        shown = self._shown.get(key)
+        if shown is None or shown[0] != run.step_state:
+            shown = (run.step_state, resolve(step, draws_for(json.loads(run.step_state), index)))
+            self._shown[key] = shown
+        return shown[1]
 
     async def _draw(
         self, session_id: int, step: Any, index: int, state: Mapping[str, Any], now: float
