@@ -2,7 +2,7 @@
 
 The processes run shards {0, 3}, {1, 4} and {2, 5} against a fake gateway and REST
 (tests/fakes/gateway.py). 1,000 sessions, one per guild, spread over the 6 shards, run an
-activity whose first step is a check-in that ends on its own (a stored deadline, 45 s after
+activity whose first step is a check-in that ends on its own (a stored deadline, 40 s after
 the start) and whose second step is posted when it does.
 
 1. With every process up, a member checks in in every fifth guild (200 interactions).
@@ -54,7 +54,7 @@ FIRST, KILLED, DOWN, UNDELIVERABLE, AFTER = 810_001, 810_002, 810_003, 810_004, 
 """The members (user ids) clicking in each phase, one click per guild each."""
 QUIET = 810_000
 """A member present in every session who never answers."""
-CHECKIN_SECONDS = 45
+CHECKIN_SECONDS = 40
 CLICKS = 200
 """Clicks per phase (about: every EVERY-th guild), spread over every shard."""
 EVERY = SESSIONS // CLICKS
