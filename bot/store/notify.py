@@ -31,6 +31,8 @@ from bot.store.database import Conn, Database
 log = logging.getLogger(__name__)
 
 CHANNEL = "chorus_changes"
+IDS_PER_NOTIFICATION = 300
+"""At most 20 digits and a space each: well under PostgreSQL's 8,000-byte payload."""
 EVERYTHING = "*"
 """The topic heard after the listener lost its connection (notifications may be missed)."""
 Handler = Callable[[tuple[int, ...]], Awaitable[None] | None]
@@ -70,8 +72,11 @@ class ChangeFeed:
         only if, the job's transaction commits. Nothing on SQLite (one process)."""
         if conn.engine != "postgresql":
             return
-        payload = " ".join([self.origin, topic, *(str(int(i)) for i in ids)])
-        await conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, payload))
+        # A notification carries under 8,000 bytes: many ids go in several.
+        for start in range(0, max(len(ids), 1), IDS_PER_NOTIFICATION):
+            chunk = ids[start : start + IDS_PER_NOTIFICATION]
+            payload = " ".join([self.origin, topic, *(str(int(i)) for i in chunk)])
+            await conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, payload))
 
     async def publish(self, topic: str, *ids: int) -> None:
         """Tell the other processes about something with no write of its own (e.g. files
