@@ -12,7 +12,9 @@ SERIES_CHOICES = (24 * 60, 120, 30, 0)
 "no reminder" is None."""
 
 
-def lead_time(user_id: int, optins: Mapping[int, int], chosen: Mapping[int, int | None]) -> int | None:
+def lead_time(
+    user_id: int, optins: Mapping[int, int], chosen: Mapping[int, int | None]
+) -> int | None:
     """The member's minutes before a session of the series: their own choice for the series
     (None for no reminder) wins over their /remind me setting; None when neither."""
     if user_id in chosen:

@@ -63,7 +63,9 @@ def offer_embed(offer: Offer, guild_name: str, locale: str | None) -> discord.Em
     start = int(offer.occurrence.starts_at)
     title = discord.utils.escape_markdown(offer.series.title)
     if offer.chosen != NO_CHOICE:
-        now = _("Your choice for this series: **{lead}**.", locale, lead=lead_text(offer.chosen, locale))
+        now = _(
+            "Your choice for this series: **{lead}**.", locale, lead=lead_text(offer.chosen, locale)
+        )
     elif offer.usual is not None:
         now = _(
             "Until you pick, your usual time from /remind me applies: **{lead}**.",
@@ -132,7 +134,9 @@ def chosen_text(offer: Offer, locale: str | None) -> str:
     )
 
 
-def own_reminder_dm(title: str, starts_at: float, where: str, minutes: int, locale: str | None) -> str:
+def own_reminder_dm(
+    title: str, starts_at: float, where: str, minutes: int, locale: str | None
+) -> str:
     """The reminder of a member who chose their own time for the series."""
     start = int(starts_at)
     if minutes == 0:
