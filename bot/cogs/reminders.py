@@ -103,8 +103,11 @@ class RemindersCog(commands.Cog):
             item.series_id, interaction.user.id, ui.choice_minutes(item.choice)
         )
         locale = reply_language(self.bot.guild_settings, interaction)
+        guild = self.bot.get_guild(offer.series.guild_id)
         await interaction.response.edit_message(
             content=ui.chosen_text(offer, locale),
+            # The offer shows their choice now, not the time that applied before it.
+            embed=ui.offer_embed(offer, guild.name if guild is not None else "", locale),
             view=ui.offer_view(offer, locale),
             allowed_mentions=NONE,
         )
