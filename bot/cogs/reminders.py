@@ -10,13 +10,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
-from bot.cogs.errors import reply_ephemeral
 from bot.core.reminders import DEFAULT_MINUTES, MAX_MINUTES
 from bot.core.series_reminders import SeriesReminders
 from bot.ui import series_reminders as ui
 from bot.ui.locale import reply_language, server_language
+from bot.ui.replies import reply_ephemeral
 
 log = logging.getLogger("chorus.schedule")
 NONE = discord.AllowedMentions.none()

@@ -47,6 +47,7 @@ class CheckinTagRepository:
         return await self._db.write(job)
 
     async def tags_of(self, checkin_id: int) -> list[str]:
+        """One check-in's tags, in alphabetical order (/checkin tag pick shows them chosen)."""
         rows = await self._db.fetch_all(
             "SELECT tag FROM checkin_tags WHERE checkin_id = ? ORDER BY tag", (checkin_id,)
         )
