@@ -26,9 +26,11 @@ class SeriesReminderButton(TypedButton, spec="chorus:series_remind:{series_id:in
 
 
 def choice_minutes(choice: str) -> int | None:
-    """A button's `choice` as minutes before (None for no reminder). Raises ValueError for
-    anything else (an id not built here)."""
-    return None if choice == NO_REMINDER else int(choice)
+    """A button's `choice` as minutes before (None for no reminder); -1 for anything else (an
+    id not built here), which the service refuses as not one of the choices."""
+    if choice == NO_REMINDER:
+        return None
+    return int(choice) if choice.isdigit() else -1
 
 
 def lead_text(minutes: int | None, locale: str | None) -> str:
