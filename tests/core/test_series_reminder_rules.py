@@ -28,11 +28,3 @@ def test_only_the_offered_times_are_accepted() -> None:
     with pytest.raises(InvalidInput):
         check_series_choice(45)
 
-
-def test_a_button_id_not_built_here_is_refused_politely() -> None:
-    from bot.ui.series_reminders import choice_minutes
-
-    assert [choice_minutes(c) for c in ("120", "0", "none")] == [120, 0, None]
-    for forged in ("abc", "45", "-5"):
-        with pytest.raises(InvalidInput):
-            check_series_choice(choice_minutes(forged))
