@@ -27,4 +27,3 @@ def test_only_the_offered_times_are_accepted() -> None:
         assert check_series_choice(minutes) == minutes
     with pytest.raises(InvalidInput):
         check_series_choice(45)
-
