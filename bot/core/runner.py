@@ -217,6 +217,10 @@ class Runner:
             answered.discard(user_id)
             if not answered:
                 del self._anonymous_answered[key]
+        # Parsed step states may name the member (a song's line authors, a round's order):
+        # dropped, they are parsed again from the anonymised rows on next use.
+        self._states.clear()
+        self._shown.clear()
 
     async def _facilitator(self, session_id: int) -> int | None:
         """Looked up once: it changes only to nobody, by /forget (see forget_member)."""
