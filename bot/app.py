@@ -205,7 +205,7 @@ class ChorusBot(commands.Bot):
         mark("resume + re-arm")
         # Slow one-time loads (the pronunciation data, the chart process) now, in a thread
         # while discord.py connects to the gateway: no interaction can arrive before READY.
-        self.warming = asyncio.create_task(asyncio.to_thread(warm_up))
+        self.warming = asyncio.create_task(self._warm_up())
         log.info(
             "Chorus %s ready: %d activities loaded, %d with errors; started in %s",
             self.version,
@@ -213,6 +213,13 @@ class ChorusBot(commands.Bot):
             len({e.file for e in self.catalog.errors}),
             self.startup.summary(),
         )
+
+    async def _warm_up(self) -> None:
+        try:
+            await asyncio.to_thread(warm_up)
+        except Exception:
+            # Not fatal: the first chart or lyric line loads what it needs itself.
+            log.exception("warming up after start-up failed")
 
     async def _sync_commands(self) -> str:
         """Upload the slash commands if they changed; says what it did (for the start-up log)."""
