@@ -1,4 +1,4 @@
-"""Slash commands are uploaded only when they changed since the last upload (bot/command_sync.py).
+"""Slash commands are uploaded only when they changed (bot/command_sync.py); a start marks its parts.
 
 The real bot starts and restarts in simcord on one database; every PUT of the command tree is
 counted from simcord's request log.
@@ -141,3 +141,19 @@ async def test_the_hash_covers_translations_application_and_target(
     changed = await tree_payload(tree, None)
     assert changed[0]["description_localizations"]["de"] == "Schläge pro Minute"
     assert tree_digest(changed, 1, None) != digest
+
+
+async def test_a_start_marks_its_parts_in_order(env: simcord.Env) -> None:
+    bot = env.bot
+    assert isinstance(bot, ChorusBot)
+    assert [p.name for p in bot.startup.parts] == [
+        "construct bot + catalog",
+        "store open + migrations",
+        "leases, server settings + libraries",
+        "cogs",
+        "command sync (uploaded)",
+        "resume + re-arm",
+    ]
+    assert all(p.wall >= 0 and p.cpu >= 0 for p in bot.startup.parts)
+    assert bot.startup.before is not None and bot.startup.before > 0  # Linux: /proc
+    assert bot.startup.summary().startswith(f"{bot.startup.wall:.2f} s (process start and imports")
