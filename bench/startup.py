@@ -55,7 +55,7 @@ async def main(path: Path, root: Path, application_id: int) -> None:
     await bot.warming
     warmed = time.time()
     live = len(await bot.store.runs.all_live())
-    bot.scheduler.close()
+    bot.run_timer.close()
     bot.live.close()
     await bot.store.close()
     parts = [(p.name, p.wall, p.cpu) for p in bot.startup.parts]

@@ -14,7 +14,7 @@ import pytest
 import simcord
 from discord import app_commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.command_sync import tree_digest, tree_payload
 from bot.core.activities import Catalog
 from bot.settings import DiscordSettings, Settings

@@ -18,7 +18,7 @@ from typing import Any
 from bot.core.errors import Conflict
 from bot.core.runner import Runner
 from bot.core.steps.reflect import ReflectStep
-from bot.store.records import ContributionRecord, RunRecord
+from bot.records.sessions import ContributionRecord, RunRecord
 from bot.store.store import Store
 
 REVIEW_STATE = "review"
