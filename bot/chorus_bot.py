@@ -159,6 +159,8 @@ class ChorusBot(commands.Bot):
         self.leases: LeaseKeeper | None = None
         self.warming: asyncio.Task[None] | None = None
         """`warm_up` in its thread, started once the bot is ready (see setup_hook)."""
+        self._posting_resumed = False
+        """Set once start-up posted what a crash left unposted (adoptions wait until then)."""
         self.schedule.wake.fires_timers_of = self.fires_timers_of
         self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
         self.form_handlers: dict[str, FormRoute] = {}
@@ -201,7 +203,8 @@ class ChorusBot(commands.Bot):
         mark("cogs")
         await self.tree.set_translator(ChorusTranslator())  # German and Spanish clients
         mark(f"command sync ({await self._sync_commands()})")
-        await self.live.resume_all()
+        await self.live.resume_all(self._recovering())
+        self._posting_resumed = True
         await self.run_timer.rearm()
         mark("resume + re-arm")
         # Slow one-time loads (the pronunciation data, the chart process) now, in a thread
@@ -240,8 +243,18 @@ class ChorusBot(commands.Bot):
         """Whether this process fires the server's timers now (always, in one process)."""
         return self.leases is None or self.leases.holds(guild_id)
 
+    def _recovering(self) -> Callable[[int], bool] | None:
+        """The servers whose unposted step messages are this process's (None: every one)."""
+        if self.leases is None:
+            return None
+        return self.leases.recovers(self.leases.recovering())
+
     async def _rearm_timers(self) -> None:
         """After a lease heartbeat: shards may have been adopted or given back."""
+        if self.leases is not None and self._posting_resumed:
+            adopted = self.leases.recovering()
+            if adopted:
+                await self.live.resume_all(self.leases.recovers(adopted))
         await self.run_timer.rearm()
         await self.schedule.timer.rearm()
         for cog in self.cogs.values():
