@@ -41,7 +41,10 @@ async def send_export(bot: ChorusBot, interaction: discord.Interaction, format: 
         return
     await controls.defer_private(interaction)  # drawing can take over a second
     figures = await exports.summary(guild_id, user_id)
-    png = await asyncio.to_thread(ui.summary_png, figures, locale)
+    server_zone = bot.guild_settings.for_guild(guild_id).timezone
+    zone = await exports.member_timezone(guild_id, user_id, server_zone)
+    locale = reply_language(bot.guild_settings, interaction)
+    png = await asyncio.to_thread(ui.summary_png, figures, zone, locale)
     await controls.answer_deferred(
         interaction, content=ui.chart_text(figures, locale), file=ui.chart_file(png, locale)
     )

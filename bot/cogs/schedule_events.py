@@ -32,6 +32,7 @@ from bot.ui.schedule import (
     reminder_dm,
     reminder_fallback,
 )
+from bot.ui.series_reminders import own_reminder_dm
 
 log = logging.getLogger("chorus.schedule")
 NONE = discord.AllowedMentions.none()
@@ -169,7 +170,13 @@ class ScheduleEventsCog(commands.Cog):
     # ----------------------------------------------------------- reminders
 
     async def dm_reminder(
-        self, series: SeriesRecord, occurrence: OccurrenceRecord, user_id: int, minutes: int
+        self,
+        series: SeriesRecord,
+        occurrence: OccurrenceRecord,
+        user_id: int,
+        minutes: int,
+        *,
+        own: bool = False,
     ) -> bool:
         guild = self.bot.get_guild(series.guild_id)
         name = channel_name(self.bot, series.guild_id, series.channel_id)
@@ -180,7 +187,10 @@ class ScheduleEventsCog(commands.Cog):
             if guild is not None
             else channel
         )
-        text = reminder_dm(series.title, occurrence.starts_at, where, minutes, locale)
+        if own:
+            text = own_reminder_dm(series.title, occurrence.starts_at, where, minutes, locale)
+        else:
+            text = reminder_dm(series.title, occurrence.starts_at, where, minutes, locale)
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(text, allowed_mentions=NONE)

@@ -33,6 +33,9 @@ EXPORT_WORDS: dict[str, Counted] = {
     "reminder_optins": lambda n, locale: ngettext(
         "{count} reminder choice", "{count} reminder choices", n, locale
     ),
+    "series_reminders": lambda n, locale: ngettext(
+        "{count} reminder time for a series", "{count} reminder times for a series", n, locale
+    ),
     "reminders_sent": lambda n, locale: ngettext(
         "{count} reminder sent", "{count} reminders sent", n, locale
     ),
