@@ -416,7 +416,9 @@ class LiveSessions:
                 expected -= 1
         # A presenter may add fields of its own to the board (a round: who has the floor).
         board_fields = getattr(self.presenters.get(step.type), "board_fields", None)
-        step_fields = tuple(board_fields(run, step, names)) if board_fields is not None else ()
+        step_fields = (
+            tuple(board_fields(run, step, names, locale)) if board_fields is not None else ()
+        )
         return BoardState(
             step_fields=step_fields,
             session=session,
