@@ -13,6 +13,7 @@ from bot.ui.errors import is_expected as is_expected
 from bot.ui.errors import message_for as message_for
 from bot.ui.errors import unwrap as unwrap
 from bot.ui.limits import fit_content
+from bot.ui.locale import member_language
 
 log = logging.getLogger("chorus.errors")
 
@@ -41,7 +42,8 @@ async def reply_ephemeral(interaction: discord.Interaction, content: str) -> Non
 
 
 async def respond_to_error(interaction: discord.Interaction, error: BaseException) -> None:
-    await reply_ephemeral(interaction, message_for(error))
+    """Tell the member privately what went wrong, in their language (bot/ui/locale.py)."""
+    await reply_ephemeral(interaction, message_for(error, member_language(interaction)))
 
 
 class ChorusTree(app_commands.CommandTree[discord.Client]):

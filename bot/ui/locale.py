@@ -18,3 +18,18 @@ def reply_language(settings: GuildSettingsService, interaction: discord.Interact
     return private_language(
         interaction.locale.value, settings.for_guild(interaction.guild_id).language
     )
+
+
+def member_language(interaction: discord.Interaction) -> str:
+    """The language of a private reply when only the interaction is at hand (the error path):
+    the member's client language if shipped, else the server's from the bot's settings, else
+    English. ``interaction.client`` is the ChorusBot, whose ``guild_settings`` holds the server
+    language; any other client (a bare discord.py one in a test) counts as a server without one.
+    """
+    settings = getattr(interaction.client, "guild_settings", None)
+    server = (
+        settings.for_guild(interaction.guild_id).language
+        if isinstance(settings, GuildSettingsService)
+        else None
+    )
+    return private_language(interaction.locale.value, server)
