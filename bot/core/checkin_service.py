@@ -30,6 +30,7 @@ from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.guild_settings import CareLookup
 from bot.core.runner import Runner, RunUpdate
 from bot.core.text import clean_member_text
+from bot.i18n import N_
 from bot.settings import CheckinSettings
 from bot.store.checkins import CheckinRecord, NewCheckin, NoConsent
 from bot.store.records import SessionRecord
@@ -41,7 +42,7 @@ DAY = 86400.0
 ANSWER_KINDS = ("checkin", "pass")
 """A member's one answer to a check-in step: a pass and an answer replace each other."""
 
-CLOSED_FOR_EXTRAS = "This check-in has closed, so sharing and notes are no longer available."
+CLOSED_FOR_EXTRAS = N_("This check-in has closed, so sharing and notes are no longer available.")
 
 
 class ConsentNeeded(Exception):
@@ -155,15 +156,17 @@ class CheckinService:
         run = await self._store.runs.get(run_id)
         if run is None or not run.live or run.step_index != step_index:
             raise Conflict(
-                "That check-in has ended, so its answer, note and sharing can't be changed any "
-                "more. What you saved stays saved."
+                N_(
+                    "That check-in has ended, so its answer, note and sharing can't be changed any "
+                    "more. What you saved stays saved."
+                )
             )
         step = self._runner.step(run)
         if not isinstance(step, CheckinStep):
-            raise Conflict("That step isn't a check-in.")
+            raise Conflict(N_("That step isn't a check-in."))
         session = await self._store.sessions.get(run.session_id)
         if session is None:
-            raise NotFound("That session no longer exists.")
+            raise NotFound(N_("That session no longer exists."))
         return session, step
 
     def is_low(self, guild_id: int, scale: Scale, value: int | None) -> bool:
@@ -199,7 +202,7 @@ class CheckinService:
             check_value(step.scale, value)
             if step.scale.kind == "sam":
                 if value2 is None:
-                    raise InvalidInput("Please choose your energy level too.")
+                    raise InvalidInput(N_("Please choose your energy level too."))
                 check_value(step.scale, value2, "arousal")
         try:
             return await self._save_answer(
@@ -285,7 +288,7 @@ class CheckinService:
             check_value(scale, value)
             if scale.kind == "sam":
                 if value2 is None:
-                    raise InvalidInput("Please choose your energy level too.")
+                    raise InvalidInput(N_("Please choose your energy level too."))
                 check_value(scale, value2, "arousal")
             consent = await self.consent_state(guild_id, user_id)
             if consent != "agreed":
@@ -332,7 +335,7 @@ class CheckinService:
         """A member's own check-in, still open for changes."""
         record = await self._store.checkins.get(checkin_id)
         if record is None or record.user_id != user_id:
-            raise NotFound("I can't find that check-in of yours any more.")
+            raise NotFound(N_("I can't find that check-in of yours any more."))
         if record.run_id is not None and record.step_index is not None:
             run = await self._store.runs.get(record.run_id)
             if run is None or not run.live or run.step_index != record.step_index:
@@ -352,7 +355,7 @@ class CheckinService:
     async def set_note(self, checkin_id: int, user_id: int, text: str, limit: int) -> str | None:
         record = await self.own(checkin_id, user_id)
         if record.passed:
-            raise Conflict("You passed on this check-in, so there's nothing to add a note to.")
+            raise Conflict(N_("You passed on this check-in, so there's nothing to add a note to."))
         note = clean_member_text(strip_mentions(text), limit) or None
         await self._store.checkins.set_note(record.id, note)
         return note
@@ -360,7 +363,7 @@ class CheckinService:
     async def share(self, checkin_id: int, user_id: int) -> CheckinRecord:
         record = await self.own(checkin_id, user_id)
         if record.passed or record.value is None:
-            raise Conflict("There's no answer to share.")
+            raise Conflict(N_("There's no answer to share."))
         await self._store.checkins.set_shared(record.id, True)
         found = await self._store.checkins.get(record.id)
         assert found is not None
@@ -409,7 +412,7 @@ class CheckinService:
                 latest = await self._store.checkins.latest_session(guild_id)
                 session = await self._store.sessions.get(latest) if latest is not None else None
         if session is None or session.guild_id != guild_id:
-            raise NotFound("I can't find that session in this server. See /session history.")
+            raise NotFound(N_("I can't find that session in this server. See /session history."))
         return session
 
     async def report(self, session: SessionRecord) -> SessionReport:

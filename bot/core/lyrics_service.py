@@ -29,11 +29,12 @@ from bot.core.lyrics import (
 )
 from bot.core.runner import ContributionOutcome, Runner
 from bot.core.text import clean_member_text
+from bot.i18n import N_
 from bot.store.records import RunRecord, SessionRecord
 from bot.store.songs import SongLineRecord, SongRecord, SongSpec, TimedOutTurn
 from bot.store.store import Store
 
-SONG_ENDED = "That song step has ended."
+SONG_ENDED = N_("That song step has ended.")
 SONGS_LISTED = 20
 
 
@@ -125,7 +126,7 @@ class LyricsService:
         step = self._runner.step(run)
         if not isinstance(step, WriteStep):
             raise NotFound(
-                "We aren't writing a song right now; this works during a songwriting step."
+                N_("We aren't writing a song right now; this works during a songwriting step.")
             )
         return step
 
@@ -172,7 +173,7 @@ class LyricsService:
         lines = song_lines(state)
         position = next_position(step, lines)
         if position is None:
-            raise Conflict("The song is complete: every line has been written. 🎶")
+            raise Conflict(N_("The song is complete: every line has been written. 🎶"))
         if takes_turns(step):
             present = await self.present(session)
             writer = current_writer(state, present)
@@ -191,7 +192,7 @@ class LyricsService:
         line = song_lines(state).get(int(last.get("pos", -1)))
         if not last or line is None or last.get("writer") != user_id:
             raise Conflict(
-                "You can change only your own line, and only until the next line is written."
+                N_("You can change only your own line, and only until the next line is written.")
             )
         slot = slots(step)[int(last["pos"])]
         words = str(line.get("fill") or line.get("text") or "")
@@ -202,7 +203,7 @@ class LyricsService:
         _, _, step = await self.live(run_id, index)
         every = slots(step)
         if not 0 <= position < len(every):
-            raise Conflict("That song has changed: this line is no longer there.")
+            raise Conflict(N_("That song has changed: this line is no longer there."))
         return every[position]
 
     # ------------------------------------------------------------ contributing
@@ -270,7 +271,9 @@ class LyricsService:
         """Song #`song_id` of this server. Raises NotFound when it isn't one of its songs."""
         song = await self._store.songs.get(song_id)
         if song is None or song.guild_id != guild_id:
-            raise NotFound(f"There's no song #{song_id} here. /song list shows them.")
+            raise NotFound(
+                N_("There's no song #{song_id} here. /song list shows them."), song_id=song_id
+            )
         return song
 
     async def songs_in(self, guild_id: int) -> list[tuple[SongRecord, int]]:

@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 from bot.core.activity_fields import StepBase, Text, format_duration, format_error
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.i18n import N_
 
 
 class BreatheStep(StepBase):
@@ -71,7 +72,7 @@ class BreatheHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if kind != "done":
-            raise InvalidInput("Press Done when you have finished the breathing pattern.")
+            raise InvalidInput(N_("Press Done when you have finished the breathing pattern."))
         return {}
 
 

@@ -21,6 +21,7 @@ from bot.core.activity_fields import (
 from bot.core.errors import InvalidInput
 from bot.core.scales import SCALE_SCHEMA, Scale
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.i18n import N_
 
 
 class Note(FormatModel):
@@ -86,7 +87,7 @@ class CheckinHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if kind not in ("checkin", "pass"):
-            raise InvalidInput("Answer this check-in with its buttons, or press Pass.")
+            raise InvalidInput(N_("Answer this check-in with its buttons, or press Pass."))
         return {}
 
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from bot.core.activity_fields import StepBase, Text
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.i18n import N_
 from bot.store.records import ContributionRecord
 
 
@@ -46,7 +47,7 @@ class GoalHandler(BaseStepHandler):
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         answer = payload.get("answer")
         if kind != CONTRIBUTION_KIND or answer not in ANSWERS:
-            raise InvalidInput("Answer this step with its buttons: Rate my goals, or Pass.")
+            raise InvalidInput(N_("Answer this step with its buttons: Rate my goals, or Pass."))
         done = bool(payload.get("done", True))
         return answer_payload(str(answer), done)
 

@@ -34,6 +34,7 @@ from bot.core.listening import (
 )
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
 from bot.core.text import clean_member_text
+from bot.i18n import N_
 from bot.store.records import ContributionRecord
 
 
@@ -168,16 +169,16 @@ class ListenHandler(BaseStepHandler):
             reactions = step.reflection.reactions
             index = payload.get("reaction")
             if not isinstance(index, int) or not 0 <= index < len(reactions):
-                raise InvalidInput("That reaction isn't one of this step's choices.")
+                raise InvalidInput(N_("That reaction isn't one of this step's choices."))
             if phase(ctx.state) == COUNTDOWN:
-                raise InvalidInput("The music hasn't started yet. React once you've heard it.")
+                raise InvalidInput(N_("The music hasn't started yet. React once you've heard it."))
             return {"reaction": index, "label": localize(reactions[index].label)}
         if kind == "reflection":
             text = clean_member_text(str(payload.get("text", "")), REFLECTION_MAX)
             if not text:
-                raise InvalidInput("Your reflection was empty. A few words are plenty.")
+                raise InvalidInput(N_("Your reflection was empty. A few words are plenty."))
             return {"text": text, "shared": bool(payload.get("shared", False))}
-        raise InvalidInput("Take part in this step with its reaction or Reflect buttons.")
+        raise InvalidInput(N_("Take part in this step with its reaction or Reflect buttons."))
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
         if phase(ctx.state) != AFTER or not ctx.present:
@@ -190,7 +191,7 @@ class ListenHandler(BaseStepHandler):
         if not step.no_skip or phase(ctx.state) == AFTER:
             return None
         if not by_facilitator:
-            return "This piece is played to the end; only a facilitator can move the group on."
+            return N_("This piece is played to the end; only a facilitator can move the group on.")
         left = time_left(ctx.state, ctx.now)
         if left is None:
             return None  # nothing to time it by (no duration): don't hold the group

@@ -10,6 +10,7 @@ from pydantic import Field
 from bot.core.activity_fields import LongText, StepBase
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.i18n import N_
 from bot.store.records import ContributionRecord
 
 
@@ -31,7 +32,7 @@ class PromptHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidInput(
-            "This step is for reading and talking together; there's nothing to send."
+            N_("This step is for reading and talking together; there's nothing to send.")
         )
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:

@@ -11,6 +11,7 @@ from bot.core.activity_fields import StepBase, Text, Visibility, format_error
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
+from bot.i18n import N_
 
 
 class ReflectStep(StepBase):
@@ -44,12 +45,12 @@ class ReflectHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if kind != "reflection":
-            raise InvalidInput("Answer this step with the Reflect button.")
+            raise InvalidInput(N_("Answer this step with the Reflect button."))
         limit = int(getattr(ctx.step, "max_chars", None) or DEFAULT_MAX_CHARS)
         text = clean_member_text(str(payload.get("text", "")), limit)
         if not text:
             raise InvalidInput(
-                "Your reflection was empty. Write a few words, or simply skip this step."
+                N_("Your reflection was empty. Write a few words, or simply skip this step.")
             )
         shared = bool(payload.get("shared", False))
         return {"text": text, "shared": shared}

@@ -14,6 +14,7 @@ from bot.core.activity_fields import StepBase, Text, TextShorthand, Title, Track
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
+from bot.i18n import N_
 
 
 class VoteOption(TextShorthand):
@@ -70,18 +71,18 @@ class VoteHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if kind != "vote":
-            raise InvalidInput("Vote with the menu on the vote's message.")
+            raise InvalidInput(N_("Vote with the menu on the vote's message."))
         key = payload.get("choice")
         if not isinstance(key, str) or not _KEY.fullmatch(key):
-            raise InvalidInput("That isn't one of the choices in this vote.")
+            raise InvalidInput(N_("That isn't one of the choices in this vote."))
         step: VoteStep = ctx.step
         if key.startswith("o"):
             if step.options is None or int(key[1:]) >= len(step.options):
-                raise InvalidInput("That isn't one of the choices in this vote.")
+                raise InvalidInput(N_("That isn't one of the choices in this vote."))
         elif key.startswith("n") != (step.choose_from == "playlist") or (
             key.startswith("c") != (step.choose_from == "previous")
         ):
-            raise InvalidInput("That isn't one of the choices in this vote.")
+            raise InvalidInput(N_("That isn't one of the choices in this vote."))
         label = clean_member_text(str(payload.get("label", "")), LABEL_MAX, single_line=True)
         return {"choice": key, "label": label}
 

@@ -36,6 +36,7 @@ from bot.core.lyrics import (
     turn_refusal,
 )
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
+from bot.i18n import N_
 from bot.store.records import ContributionRecord
 
 
@@ -138,7 +139,7 @@ class WriteStep(StepBase):
 def _writer(payload: Mapping[str, Any]) -> int:
     writer = payload.get("writer")
     if not isinstance(writer, int):
-        raise InvalidInput("I couldn't tell who wrote that line.")
+        raise InvalidInput(N_("I couldn't tell who wrote that line."))
     return writer
 
 
@@ -231,26 +232,32 @@ class WriteHandler(BaseStepHandler):
         the_slots = slots(step)
         if kind == "line":
             if position is None:
-                raise Conflict("The song is complete: every line has been written. 🎶")
+                raise Conflict(N_("The song is complete: every line has been written. 🎶"))
             self._require_turn(ctx, writer)
             expected = payload.get("expected_position")
             if isinstance(expected, int) and expected != position:
                 shown, now = the_slots[min(expected, len(the_slots) - 1)], the_slots[position]
                 if takes_turns(step):
                     raise Conflict(
-                        f"That was for {shown.label}, which has changed since you opened the "
-                        "form. Press **Write my line** again to see the line that's next."
+                        N_(
+                            "That was for {label}, which has changed since you opened the form. Press **Write my line** again to see the line that's next."
+                        ),
+                        label=shown.label,
                     )
                 if shown.section != now.section or shown.section_number != now.section_number:
                     raise Conflict(
-                        f"The {shown.section or 'section'} you wrote for is finished: someone "
-                        f"wrote its last line a moment ago. Next is {now.label}; press "
-                        "**Write my line** again."
+                        N_(
+                            "The part you wrote for is finished: someone wrote its last line a "
+                            "moment ago. Next is {label}; press **Write my line** again."
+                        ),
+                        label=now.label,
                     )
                 if shown.template != now.template:
                     raise Conflict(
-                        f"Someone filled that line a moment ago. The next one is different: "
-                        f"press **Write my line** again for {now.label}."
+                        N_(
+                            "Someone filled that line a moment ago. The next one is different: press **Write my line** again for {label}."
+                        ),
+                        label=now.label,
                     )
             checked = check_line(step, the_slots[position], lines, _raw(payload))
             return {
@@ -263,25 +270,31 @@ class WriteHandler(BaseStepHandler):
             }
         if kind == "pass":
             if not step.pass_allowed:
-                raise Conflict("Passing isn't part of this song; write a word or two if you can.")
+                raise Conflict(
+                    N_("Passing isn't part of this song; write a word or two if you can.")
+                )
             if position is None:
-                raise Conflict("The song is complete: there's nothing left to pass.")
+                raise Conflict(N_("The song is complete: there's nothing left to pass."))
             self._require_turn(ctx, writer)
             return {"pos": position}
         if kind in ("edit", "withdraw"):
             last = ctx.state.get("last")
             if not last:
-                raise Conflict("There's no line of yours to change.")
+                raise Conflict(N_("There's no line of yours to change."))
             if last.get("writer") is None:
                 raise Conflict(
-                    "Lines in this anonymous song aren't linked to anyone, so they can't be "
-                    "changed. A facilitator can remove a line if needed."
+                    N_(
+                        "Lines in this anonymous song aren't linked to anyone, so they can't be "
+                        "changed. A facilitator can remove a line if needed."
+                    )
                 )
             line = lines.get(int(last["pos"]))
             if last.get("writer") != writer or line is None or line.get("id") != last.get("id"):
                 raise Conflict(
-                    "You can change only your own line, and only until the next line is "
-                    "written. Speak to the facilitator if something needs to come out."
+                    N_(
+                        "You can change only your own line, and only until the next line is "
+                        "written. Speak to the facilitator if something needs to come out."
+                    )
                 )
             if kind == "withdraw":
                 return {"pos": int(last["pos"]), "line_id": int(last["id"])}
@@ -298,12 +311,16 @@ class WriteHandler(BaseStepHandler):
         if kind == "remove":
             number = payload.get("number")
             if not isinstance(number, int) or not 1 <= number <= step.total_lines:
-                raise InvalidInput(f"Give a line number from 1 to {step.total_lines}.")
+                raise InvalidInput(
+                    N_("Give a line number from 1 to {total_lines}."), total_lines=step.total_lines
+                )
             line = lines.get(number - 1)
             if line is None:
-                raise NotFoundLine(f"Line {number} hasn't been written (or was already removed).")
+                raise NotFoundLine(
+                    N_("Line {number} hasn't been written (or was already removed)."), number=number
+                )
             return {"pos": number - 1, "line_id": int(line["id"])}
-        raise InvalidInput("Use the Write my line button or /line to add to the song.")
+        raise InvalidInput(N_("Use the Write my line button or /line to add to the song."))
 
     # ---------------------------------------------------------------- after
 
