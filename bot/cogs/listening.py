@@ -18,14 +18,17 @@ from bot.app import ChorusBot
 from bot.cogs import controls
 from bot.cogs.errors import reply_ephemeral
 from bot.cogs.listen_voice import ListenVoice
+from bot.cogs.reflection import saved_text
 from bot.core.activities import ListenStep, VoteStep, localize
 from bot.core.listening import COUNTDOWN, phase
 from bot.core.listening_service import ListeningService
 from bot.core.runner import RunUpdate
+from bot.i18n import _
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui.format import sentence
 from bot.ui.forms import FormValues, send_form
 from bot.ui.listening import REFLECT_FORM, ListenReflectForm, run_state, summary_lines
+from bot.ui.locale import member_language
 from bot.ui.steps.listen import ListenPresenter, ListenReflectButton, ReactButton
 from bot.ui.steps.vote import VotePresenter, VoteSelect
 
@@ -43,7 +46,7 @@ class ListeningCog(commands.Cog):
         bot.register_form(REFLECT_FORM, self.on_reflect_form, what="your reflection")
         bot.register_family(VoteSelect, self.on_vote)
         bot.live.add_observer(self)
-        bot.sessions.add_summary_contributor(self.summary_lines)
+        bot.sessions.add_worded_summary_contributor(self.summary_lines)
         self._shown_phase: dict[Key, str] = {}
         bot.privacy.on_forget(self._forget_member)
         self.voice = ListenVoice(bot, self.service, self._redraw_key)
@@ -208,44 +211,56 @@ class ListeningCog(commands.Cog):
             await self.bot.live.apply(update)
 
     async def on_react(self, interaction: discord.Interaction, item: ReactButton) -> None:
-        session, _, step = await self.service.live_step(item.run_id, item.index)
+        session, _run, step = await self.service.live_step(item.run_id, item.index)
         assert isinstance(step, ListenStep)
         await controls.ensure_joined(interaction, session)
         outcome = await self.service.react(
             item.run_id, item.index, interaction.user.id, item.choice
         )
         reaction = step.reflection.reactions[item.choice]
-        shown = f"{reaction.emoji or ''} **{localize(reaction.label)}**".strip()
-        verb = "changed your reaction to" if outcome.replaced else "reacted"
-        await reply_ephemeral(
-            interaction, f"Thank you, you {verb} {shown}. You can change it until the step ends."
+        locale = member_language(interaction)
+        shown = f"{reaction.emoji or ''} **{localize(reaction.label, locale)}**".strip()
+        text = (
+            _(
+                "Thank you, you changed your reaction to {reaction}. You can change it until the "
+                "step ends.",
+                locale,
+                reaction=shown,
+            )
+            if outcome.replaced
+            else _(
+                "Thank you, you reacted {reaction}. You can change it until the step ends.",
+                locale,
+                reaction=shown,
+            )
         )
+        await reply_ephemeral(interaction, text)
         await self._after_contribution(session, outcome.update)
 
     async def on_reflect_button(
         self, interaction: discord.Interaction, item: ListenReflectButton
     ) -> None:
-        _, _, step = await self.service.live_step(item.run_id, item.index)
+        _session, _run, step = await self.service.live_step(item.run_id, item.index)
         assert isinstance(step, ListenStep)
-        await send_form(interaction, ListenReflectForm(item.run_id, item.index, step))
+        await send_form(
+            interaction,
+            ListenReflectForm(item.run_id, item.index, step, member_language(interaction)),
+        )
 
     async def on_reflect_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
         run_id, index = int(args[0]), int(args[1])
-        session, _, _ = await self.service.live_step(run_id, index)
+        session, _run, _step = await self.service.live_step(run_id, index)
         await controls.ensure_joined(interaction, session)
         shared = values.flag("share")
         outcome = await self.service.reflect(
             run_id, index, interaction.user.id, values.text("answer"), shared
         )
-        where = (
-            "It will be shared with the group when the step ends."
-            if shared
-            else "It stays private."
+        await reply_ephemeral(
+            interaction,
+            saved_text(False, shared, outcome.replaced, member_language(interaction)),
         )
-        verb = "updated" if outcome.replaced else "saved"
-        await reply_ephemeral(interaction, f"💭 Thank you, your reflection is {verb}. {where}")
         await self._after_contribution(session, outcome.update)
 
     async def on_vote(self, interaction: discord.Interaction, item: VoteSelect) -> None:
@@ -254,17 +269,21 @@ class ListeningCog(commands.Cog):
         chosen = await self.service.choice(session, run, item.index, item.chosen)
         await controls.ensure_joined(interaction, session)
         outcome = await self.service.vote(item.run_id, item.index, interaction.user.id, chosen)
-        verb = "is now" if outcome.replaced else "is"
+        locale = member_language(interaction)
+        vote = (
+            _("🗳️ Your vote is now **{choice}**", locale, choice=chosen.label)
+            if outcome.replaced
+            else _("🗳️ Your vote is **{choice}**", locale, choice=chosen.label)
+        )
         await reply_ephemeral(
             interaction,
-            sentence(f"🗳️ Your vote {verb} **{chosen.label}**")
-            + " You can change it while the vote is open.",
+            sentence(vote) + " " + _("You can change it while the vote is open.", locale),
         )
         await self._after_contribution(session, outcome.update)
 
-    async def summary_lines(self, session: SessionRecord) -> list[tuple[str, str]]:
+    async def summary_lines(self, session: SessionRecord, locale: str) -> list[tuple[str, str]]:
         plays, suggested = await self.service.summary(session)
-        return summary_lines(plays, suggested)
+        return summary_lines(plays, suggested, locale)
 
 
 async def setup(bot: commands.Bot) -> None:

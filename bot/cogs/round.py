@@ -21,6 +21,7 @@ from bot.core.session import RunRecord, SessionRecord
 from bot.core.steps.round import RoundStep, answer_refusal
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
+from bot.ui.locale import member_language
 from bot.ui.steps.round import FORM, RoundButton, RoundForm, RoundPresenter, shared_answer
 
 THANKS = {
@@ -62,7 +63,10 @@ class RoundCog(commands.Cog):
             if refusal is not None:
                 raise Conflict(refusal)
             turn_no = int(state.get("turn_no", 0))
-            await send_form(interaction, RoundForm(run.id, item.index, turn_no, step))
+            await send_form(
+                interaction,
+                RoundForm(run.id, item.index, turn_no, step, member_language(interaction)),
+            )
             return
         if item.action not in ("done", "pass", "start"):
             raise Conflict("That button is from an older version of Chorus.")

@@ -24,13 +24,14 @@ from bot.core.checkins import (
     shift_lines,
     strip_mentions,
     to_ten,
+    too_few_pairs,
 )
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.guild_settings import CareLookup
 from bot.core.runner import Runner, RunUpdate
 from bot.core.text import clean_member_text
-from bot.i18n import N_
+from bot.i18n import N_, _
 from bot.settings import CheckinSettings
 from bot.store.checkins import CheckinRecord, NewCheckin, NoConsent
 from bot.store.records import SessionRecord
@@ -371,21 +372,17 @@ class CheckinService:
 
     # ------------------------------------------------------------------ figures
 
-    async def summary_lines(self, session: SessionRecord) -> list[tuple[str, str]]:
-        """The session summary's mood shift (a SummaryContributor)."""
+    async def summary_lines(
+        self, session: SessionRecord, locale: str = "en"
+    ) -> list[tuple[str, str]]:
+        """The session summary's mood shift (a WordedContributor: in ``locale``)."""
         answers = [answer_of(r) for r in await self._store.checkins.for_session(session.id)]
         if not any(a.phase in ("before", "after") for a in answers):
             return []
         found = pairs(answers)
         if not found:
-            return [
-                (
-                    "Mood shift",
-                    f"Too few answers to show group figures: fewer than {K_MIN} people "
-                    "answered both the before and the after check-in.",
-                )
-            ]
-        return shift_lines(group_shifts(found))
+            return [(_("Mood shift", locale), too_few_pairs(locale))]
+        return shift_lines(group_shifts(found), locale)
 
     async def history(
         self, guild_id: int, user_id: int, days: int
@@ -475,7 +472,7 @@ class CheckinService:
             inside = [s for s in sessions if start.timestamp() <= s[1] < end.timestamp()]
             people: set[int] = set()
             shifts: list[int] = []
-            for session_id, *_ in inside:
+            for session_id, *_rest in inside:
                 people |= {a.user_id for a in await self._store.sessions.attendance(session_id)}
                 records = await self._store.checkins.for_session(session_id)
                 shifts += [p.shift for p in pairs(answer_of(r) for r in records)]

@@ -15,6 +15,7 @@ from statistics import mean
 
 from bot.core.errors import InvalidInput
 from bot.core.scales import Scale
+from bot.i18n import _, format_number
 
 K_MIN = 3
 """Group figures are shown only when at least this many people answered."""
@@ -232,29 +233,48 @@ def group_shifts(found: Sequence[Pair]) -> list[GroupShift]:
     return result
 
 
-def shift_lines(shifts: Sequence[GroupShift]) -> list[tuple[str, str]]:
-    """Summary lines for a session: one per measure, or the too-few-answers sentence."""
+def too_few_pairs(locale: str = "en") -> str:
+    """The summary's sentence when too few answered both check-ins (in ``locale``)."""
+    return _(
+        "Too few answers to show group figures: fewer than {k} people answered both the "
+        "before and the after check-in.",
+        locale,
+        k=K_MIN,
+    )
+
+
+def shift_lines(shifts: Sequence[GroupShift], locale: str = "en") -> list[tuple[str, str]]:
+    """Summary lines for a session: one per measure, or the too-few-answers sentence, worded
+    in ``locale`` (a language code)."""
     if not shifts:
         return []
     lines: list[tuple[str, str]] = []
     for s in shifts:
         measure, scale = s.key
-        name = f"Mood shift ({measure}, {scale})" if measure else f"Mood shift ({scale})"
+        name = (
+            _("Mood shift ({measure}, {scale})", locale, measure=measure, scale=scale)
+            if measure
+            else _("Mood shift ({scale})", locale, scale=scale)
+        )
         if not s.shown:
-            lines.append(
-                (
-                    name,
-                    f"Too few answers to show group figures: fewer than {K_MIN} people "
-                    "answered both the before and the after check-in.",
-                )
-            )
+            lines.append((name, too_few_pairs(locale)))
             continue
         assert s.mean_shift is not None
+        shift = round(s.mean_shift, 1)
+        sign = "+" if shift >= 0 else "−" if locale != "en" else "-"
         lines.append(
             (
                 name,
-                f"Mean shift **{s.mean_shift:+.1f}** points across {s.people} people: "
-                f"{s.improved} improved, {s.stayed} stayed the same, {s.dropped} dropped.",
+                _(
+                    "Mean shift **{shift}** points across {people} people: {improved} improved, "
+                    "{stayed} stayed the same, {dropped} dropped.",
+                    locale,
+                    shift=sign + format_number(abs(shift), locale),
+                    people=s.people,
+                    improved=s.improved,
+                    stayed=s.stayed,
+                    dropped=s.dropped,
+                ),
             )
         )
     return lines
@@ -276,7 +296,7 @@ def bands(values: Iterable[float]) -> list[int]:
     """Counts in three broad bands of the 0-10 axis: coarse enough not to single anyone out."""
     counts = [0, 0, 0]
     for v in values:
-        for i, (_, low, high) in enumerate(BANDS):
+        for i, (_band, low, high) in enumerate(BANDS):
             if low <= v <= high:
                 counts[i] += 1
                 break

@@ -24,6 +24,9 @@ CAPACITY_MAX = 1000
 
 # Contributes extra lines (e.g. the group mood shift) to a session's summary.
 SummaryContributor = Callable[[SessionRecord], Awaitable[list[tuple[str, str]]]]
+"""(field name, value) lines a feature adds to the session summary, in English."""
+WordedContributor = Callable[[SessionRecord, str], Awaitable[list[tuple[str, str]]]]
+"""The same, worded in the language code it is given (the summary is public: the server's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +77,14 @@ class SessionService:
         self._store = store
         self._clock = clock
         self._contributors = list(summary_contributors)
+        self._worded: list[WordedContributor] = []
 
     def add_summary_contributor(self, contributor: SummaryContributor) -> None:
         self._contributors.append(contributor)
+
+    def add_worded_summary_contributor(self, contributor: WordedContributor) -> None:
+        """A contributor that words its lines in the summary's language (see `summary`)."""
+        self._worded.append(contributor)
 
     def _now(self) -> float:
         return timestamp(self._clock)
@@ -223,19 +231,22 @@ class SessionService:
     async def is_present(self, session: SessionRecord, user_id: int) -> bool:
         return any(a.user_id == user_id for a in await self.present(session))
 
-    async def end(self, session: SessionRecord) -> SessionSummary | None:
-        """Close the session; None if someone else ended it a moment earlier."""
+    async def end(self, session: SessionRecord, locale: str = "en") -> SessionSummary | None:
+        """Close the session; None if someone else ended it a moment earlier. The summary's
+        feature lines are worded in ``locale`` (a language code)."""
         if not await self._store.sessions.end(session.id, self._now()):
             return None
         ended = await self.get(session.id)
-        return await self.summary(ended)
+        return await self.summary(ended, locale)
 
-    async def summary(self, session: SessionRecord) -> SessionSummary:
+    async def summary(self, session: SessionRecord, locale: str = "en") -> SessionSummary:
         attendance = await self._store.sessions.attendance(session.id)
         runs = await self._store.runs.for_session(session.id)
         extras: list[tuple[str, str]] = []
         for contributor in self._contributors:
             extras.extend(await contributor(session))
+        for worded in self._worded:
+            extras.extend(await worded(session, locale))
         end = session.ended_at if session.ended_at is not None else self._now()
         return SessionSummary(
             session=session,

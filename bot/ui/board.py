@@ -68,7 +68,9 @@ def _join_line(state: BoardState) -> str:
         return _("Press **Join** to take part.", locale)
     rules = []
     if closed.role_id is not None:
-        rules.append(_("Open to members with the {role} role.", locale, role=f"<@&{closed.role_id}>"))
+        rules.append(
+            _("Open to members with the {role} role.", locale, role=f"<@&{closed.role_id}>")
+        )
     if closed.invite_only:
         rules.append(
             _("A closed group: press **Join** to ask the facilitator to let you in.", locale)
@@ -263,7 +265,9 @@ def board_view(state: BoardState) -> discord.ui.View | None:
     ]
     if state.closed is not None:
         items.append(
-            BoardButton.button(_("Manage", locale), action="manage", session_id=sid, emoji="🗝", row=0)
+            BoardButton.button(
+                _("Manage", locale), action="manage", session_id=sid, emoji="🗝", row=0
+            )
         )
     run = state.run
     if run is not None:

@@ -21,10 +21,11 @@ from bot.core.listening import (
     time_left,
 )
 from bot.core.text import clean_member_text, shorten
+from bot.i18n import _, ngettext
 from bot.store.media import NominationRecord, PlayRecord, TrackRecord
 from bot.store.records import RunRecord
 from bot.ui import limits
-from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration, plain_name, plural
+from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration, plain_name
 from bot.ui.forms import ChorusForm
 
 REFLECT_FORM = "form_listen"
@@ -45,35 +46,37 @@ class ListenReflectForm(ChorusForm):
     The step's questions are shown whole above the box. Answered through its custom_id by
     `ListeningCog.on_reflect_form`, with no timeout."""
 
-    def __init__(self, run_id: int, index: int, step: ListenStep) -> None:
-        super().__init__("After the music", REFLECT_FORM, run_id, index)
-        questions = [" ".join(localize(q).split()) for q in step.reflection.questions]
+    def __init__(self, run_id: int, index: int, step: ListenStep, locale: str = "en") -> None:
+        super().__init__(_("After the music", locale), REFLECT_FORM, run_id, index)
+        questions = [" ".join(localize(q, locale).split()) for q in step.reflection.questions]
         answer: discord.ui.TextInput[ListenReflectForm] = discord.ui.TextInput(
             custom_id="answer",
             style=discord.TextStyle.paragraph,
             max_length=500,
             required=True,
-            placeholder=limits.placeholder("A few words are plenty."),
+            placeholder=limits.placeholder(_("A few words are plenty.", locale)),
         )
         if len(questions) > 1:
             # Several questions: all of them, whole, above the box (two blocks if need be).
             listed = "\n".join(f"• {q}" for q in questions)
             for block in limits.pieces(listed, limits.TEXT_DISPLAY)[:2]:
                 self.add_item(discord.ui.TextDisplay(block))
-            self.add_item(discord.ui.Label(text="Your reflection", component=answer))
+            self.add_item(discord.ui.Label(text=_("Your reflection", locale), component=answer))
         else:
             self.add_question(
-                questions[0] if questions else "What did you notice?",
+                questions[0] if questions else _("What did you notice?", locale),
                 answer,
-                short_label="Your reflection",
+                short_label=_("Your reflection", locale),
             )
         share: discord.ui.Checkbox[ListenReflectForm] = discord.ui.Checkbox(
             custom_id="share", default=False
         )
         self.add_item(
             discord.ui.Label(
-                text="Share with the group",
-                description="Shown with your name when the step ends. Unticked: only you see it.",
+                text=_("Share with the group", locale),
+                description=_(
+                    "Shown with your name when the step ends. Unticked: only you see it.", locale
+                ),
                 component=share,
             )
         )
@@ -120,18 +123,28 @@ def now_playing(
     return f"🎧 {piece}\n{timing}\n{where}{volume}"
 
 
-def summary_lines(plays: Sequence[PlayRecord], suggested: int) -> list[tuple[str, str]]:
+def summary_lines(
+    plays: Sequence[PlayRecord], suggested: int, locale: str = "en"
+) -> list[tuple[str, str]]:
     """The session summary's listening line (none when nothing was heard or suggested)."""
     if not plays and not suggested:
         return []
     parts = []
     if plays:
         parts.append(
-            plural(len(plays), "piece") + " heard: " + ", ".join(p.title for p in plays[:5])
+            ngettext(
+                "{count} piece heard: {titles}",
+                "{count} pieces heard: {titles}",
+                len(plays),
+                locale,
+                titles=", ".join(p.title for p in plays[:5]),
+            )
         )
     if suggested:
-        parts.append(plural(suggested, "song") + " suggested")
-    return [("Listening", clean_member_text(" · ".join(parts), 1000))]
+        parts.append(
+            ngettext("{count} song suggested", "{count} songs suggested", suggested, locale)
+        )
+    return [(_("Listening", locale), clean_member_text(" · ".join(parts), 1000))]
 
 
 def nomination_line(

@@ -68,9 +68,7 @@ class SongSheet:
 
     def credit_text(self, *, mentions: bool, locale: str = "en") -> str:
         people = [
-            who(uid, self.names, locale)
-            if mentions
-            else self.names.get(uid, _("a member", locale))
+            who(uid, self.names, locale) if mentions else self.names.get(uid, _("a member", locale))
             for uid in self.credits.named
         ]
         if self.credits.group or not people:
@@ -233,9 +231,7 @@ def _written(sheet: SongSheet, locale: str) -> str:
             number=sheet.song_id,
         )
     if sheet.written_at:
-        return _(
-            "Written together in Chorus on {day}.", locale, day=_day(sheet.written_at, locale)
-        )
+        return _("Written together in Chorus on {day}.", locale, day=_day(sheet.written_at, locale))
     if sheet.song_id:
         return _("Written together in Chorus (song #{number}).", locale, number=sheet.song_id)
     return _("Written together in Chorus.", locale)

@@ -47,9 +47,7 @@ class BreathePresenter(SimplePresenter):
                     beats=step.beats_per_cycle,
                 )
             )
-        phases = [
-            _("🌬 Breathe in for **{time}**", locale, time=_seconds(pattern.inhale, locale))
-        ]
+        phases = [_("🌬 Breathe in for **{time}**", locale, time=_seconds(pattern.inhale, locale))]
         if pattern.hold:
             phases.append(_("🤲 hold for **{time}**", locale, time=_seconds(pattern.hold, locale)))
         phases.append(

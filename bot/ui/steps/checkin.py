@@ -6,9 +6,9 @@ import discord
 
 from bot.core.activities import CheckinStep
 from bot.core.checkins import K_MIN
+from bot.i18n import _, ngettext
 from bot.ui.checkins import scale_buttons, scale_hint
 from bot.ui.components import TypedButton, persistent_view
-from bot.i18n import _, ngettext
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene, step_embed
 
 
@@ -71,7 +71,11 @@ class CheckinPresenter(SimplePresenter):
         assert isinstance(step, CheckinStep)
         at = {"run_id": scene.run.id, "step_index": scene.index}
         items = scale_buttons(step.scale, AnswerButton, at)
-        items.append(PassButton.button(_("Pass", scene.locale), row=2, run_id=scene.run.id, step_index=scene.index))
+        items.append(
+            PassButton.button(
+                _("Pass", scene.locale), row=2, run_id=scene.run.id, step_index=scene.index
+            )
+        )
         return persistent_view(*items)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:

@@ -89,9 +89,7 @@ class GoalPresenter(SimplePresenter):
                 )
             )
         items.append(
-            GoalStepButton.button(
-                _("Pass", locale), run_id=run_id, step_index=index, action="pass"
-            )
+            GoalStepButton.button(_("Pass", locale), run_id=run_id, step_index=index, action="pass")
         )
         return persistent_view(*items)
 

@@ -223,7 +223,9 @@ class RoundPresenter(SimplePresenter):
         )
         if step.pass_allowed:
             items.append(
-                RoundButton.button(_("Pass", locale), action="pass", run_id=rid, index=idx, emoji="⏭")
+                RoundButton.button(
+                    _("Pass", locale), action="pass", run_id=rid, index=idx, emoji="⏭"
+                )
             )
         return persistent_view(*items)
 

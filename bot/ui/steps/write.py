@@ -201,7 +201,12 @@ class WritePresenter:
             items.append(
                 LyricsButton.button(
                     _("Pass", locale),
-                    action="pass", run_id=rid, index=idx, emoji="⏭", row=0, disabled=full
+                    action="pass",
+                    run_id=rid,
+                    index=idx,
+                    emoji="⏭",
+                    row=0,
+                    disabled=full,
                 )
             )
         items += [
