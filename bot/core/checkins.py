@@ -119,18 +119,23 @@ def to_ten(scale_kind: str, value: float) -> float | None:
     return None
 
 
-def describe_value(scale: Scale, value: int | None, value2: int | None = None) -> str:
-    """How a member's own answer is shown back to them."""
+def describe_value(
+    scale: Scale, value: int | None, value2: int | None = None, locale: str = "en"
+) -> str:
+    """How a member's own answer is shown back to them (in ``locale``)."""
     if value is None:
-        return "passed"
+        return _("passed", locale)
     if scale.kind == "0-10":
-        return f"{value} out of 10"
+        return _("{value} out of 10", locale, value=value)
     if scale.kind == "sam":
-        return (
-            f"feeling {value} of 9 (1 unpleasant, 9 pleasant), "
-            f"energy {value2 if value2 is not None else '-'} of 9 (1 calm, 9 activated)"
+        return _(
+            "feeling {value} of 9 (1 unpleasant, 9 pleasant), energy {energy} of 9 (1 calm, "
+            "9 activated)",
+            locale,
+            value=value,
+            energy=value2 if value2 is not None else "-",
         )
-    for option in scale.options():
+    for option in scale.options(locale):
         if option.value == value:
             return f"{option.emoji + ' ' if option.emoji else ''}{option.label}"
     return str(value)
