@@ -23,7 +23,7 @@ from bot.core.activities import ListenStep, VoteStep, localize
 from bot.core.listening import COUNTDOWN, phase
 from bot.core.listening_service import ListeningService
 from bot.core.runner import RunUpdate
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui.format import sentence
 from bot.ui.forms import FormValues, send_form
@@ -43,7 +43,7 @@ class ListeningCog(commands.Cog):
         self.service: ListeningService = bot.listening
         bot.register_family(ReactButton, self.on_react)
         bot.register_family(ListenReflectButton, self.on_reflect_button)
-        bot.register_form(REFLECT_FORM, self.on_reflect_form, what="your reflection")
+        bot.register_form(REFLECT_FORM, self.on_reflect_form, what=N_("your reflection"))
         bot.register_family(VoteSelect, self.on_vote)
         bot.live.add_observer(self)
         bot.sessions.add_worded_summary_contributor(self.summary_lines)
@@ -165,9 +165,7 @@ class ListeningCog(commands.Cog):
         await self.prepare(session, fresh, index)
         scene = self.bot.live.scene(session, fresh, index)
         payload = self.bot.live.presenter(scene.step.type).render(scene)
-        await self.bot.live.edit(
-            session, fresh.step_message_id, payload, what=f"the {scene.step.type} step card"
-        )
+        await self.bot.live.edit(session, fresh.step_message_id, payload, what=N_("the step card"))
 
     async def _redraw_key(self, session: SessionRecord, key: Key) -> None:
         run = await self.service.run(key[0])

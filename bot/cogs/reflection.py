@@ -82,7 +82,7 @@ class ReflectionCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         bot.register_family(ReflectButton, self.on_reflect_button)
-        bot.register_form(FORM, self.on_reflect_form, what="your reflection")
+        bot.register_form(FORM, self.on_reflect_form, what=N_("your reflection"))
         bot.register_family(ReviewButton, self.on_review_button)
         bot.register_family(HoldBackButton, self.on_hold_back_button)
         bot.register_family(ReleaseButton, self.on_release_button)
@@ -170,7 +170,9 @@ class ReflectionCog(commands.Cog):
         await self._show_review(interaction, review, item.run_id, item.step_index)
         posted: list[int] = []
         for payload in await self._shared(session, item.run_id, item.step_index, review):
-            message = await self.bot.live.send(session, payload, what="the released shared answers")
+            message = await self.bot.live.send(
+                session, payload, what=N_("the released shared answers")
+            )
             if message is not None:
                 posted.append(message.id)
         await self.bot.reflect_review.remember_posts(item.run_id, item.step_index, posted)
@@ -213,7 +215,7 @@ class ReflectionCog(commands.Cog):
                     )
                 )
             )
-            await self.bot.live.edit(session, message_id, payload, what="the shared answers")
+            await self.bot.live.edit(session, message_id, payload, what=N_("the shared answers"))
 
     async def _show_review(
         self, interaction: discord.Interaction, review: Review, run_id: int, step_index: int

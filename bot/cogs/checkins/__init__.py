@@ -20,7 +20,7 @@ from bot.cogs.checkins.answers import CheckinAnswers
 from bot.cogs.checkins.extras import NOTE_FORM, CheckinExtras
 from bot.core.checkin_service import CheckinService
 from bot.core.checkins import member_summary
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.ui import checkins as ui
 from bot.ui.format import date_time
 from bot.ui.locale import member_language
@@ -66,7 +66,7 @@ class CheckinsCog(commands.Cog):
         bot.register_family(ui.NoteButton, extras.on_note)
         bot.register_family(ui.ShareButton, extras.on_share)
         bot.register_family(ui.TellButton, extras.on_tell)
-        bot.register_form(NOTE_FORM, extras.on_note_form, what="your note")
+        bot.register_form(NOTE_FORM, extras.on_note_form, what=N_("your note"))
         bot.sessions.add_worded_summary_contributor(self.service.summary_lines)
 
     @checkin.command(name="consent", description="Turn saving your check-ins on or off")
