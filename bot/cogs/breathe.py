@@ -8,6 +8,7 @@ from discord.ext import commands
 from bot.app import ChorusBot
 from bot.cogs import controls
 from bot.cogs.errors import reply_ephemeral
+from bot.i18n import _
 from bot.ui.locale import member_language
 from bot.ui.steps.breathe import BreatheButton
 
