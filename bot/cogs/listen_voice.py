@@ -19,6 +19,7 @@ from bot.core.activities import ListenStep
 from bot.core.listening import COUNTDOWN, PLAYING, phase, piece_start, set_tracks, step_track
 from bot.core.listening_service import ListeningService
 from bot.core.media import MediaPathError, readable_file, resolve_media_path
+from bot.i18n import N_, _
 from bot.store.records import RunRecord, SessionRecord
 from bot.ui.listening import run_state
 from bot.ui.steps.listen import ListenPresenter
@@ -49,7 +50,7 @@ class ListenVoice:
         return presenter
 
     def close(self) -> None:
-        for _, task in self.jobs.values():
+        for _key, task in self.jobs.values():
             task.cancel()
         self.jobs.clear()
 
@@ -57,17 +58,18 @@ class ListenVoice:
         self.failed.pop(key, None)
         self.left.discard(key)
 
-    def where(self, session: SessionRecord, key: Key) -> str:
-        """Where a file piece is heard now, for /listen now."""
+    def where(self, session: SessionRecord, key: Key, locale: str = "en") -> str:
+        """Where a file piece is heard now, for /listen now (in ``locale``)."""
         failed = self.failed.get(key)
         job = self.jobs.get(session.guild_id)
+        channel = f"<#{session.voice_channel_id}>"
         if failed is not None:
-            return "Not in voice: " + failed
+            return _("Not in voice: {reason}", locale, reason=failed)
         if self.playing.get(session.guild_id) == key:
-            return f"In voice in <#{session.voice_channel_id}>."
+            return _("In voice in {channel}.", locale, channel=channel)
         if job is not None and job[0] == key and not job[1].done():
-            return f"Joining <#{session.voice_channel_id}> for the start."
-        return "Not in voice."
+            return _("Joining {channel} for the start.", locale, channel=channel)
+        return _("Not in voice.", locale)
 
     async def step_ended(self, guild_id: int, key: Key) -> None:
         joining = self.cancel(guild_id, key)
@@ -205,9 +207,9 @@ class ListenVoice:
             return
         self.failed[key] = message
         if session.voice_channel_id is None:
-            self.cards.notes[key] = "Follow the card below while the group listens."
+            self.cards.notes[key] = N_("Follow the card below while the group listens.")
         else:
-            self.cards.notes[key] = (
+            self.cards.notes[key] = N_(
                 "Voice playback isn't available right now; follow the card below while the "
                 "group listens."
             )

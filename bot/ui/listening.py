@@ -83,43 +83,88 @@ class ListenReflectForm(ChorusForm):
 
 
 def now_playing(
-    run: RunRecord, step: ListenStep, track: ResolvedTrack | None, where: str, now: float
+    run: RunRecord,
+    step: ListenStep,
+    track: ResolvedTrack | None,
+    where: str,
+    now: float,
+    locale: str = "en",
 ) -> str:
     """The /listen now reply: the piece, where it is heard (`where`, for a file), the time
-    left (`now` is a UTC timestamp)."""
-    piece = (
-        f"**{track.title}**" + (f" by {track.artist}" if track.artist else "")
-        if track is not None
-        else f"**{localize(step.title)}** (the piece is chosen by the vote)"
-    )
+    left (`now` is a UTC timestamp), in ``locale``."""
+    if track is not None:
+        piece = (
+            _("**{title}** by {artist}", locale, title=track.title, artist=track.artist)
+            if track.artist
+            else f"**{track.title}**"
+        )
+    else:
+        piece = _(
+            "**{title}** (the piece is chosen by the vote)",
+            locale,
+            title=localize(step.title, locale),
+        )
     state = run_state(run)
     current = phase(state)
     left = time_left(state, now)
-    pieces = [track, *set_tracks(step)] if track is not None and step.then else []
+    pieces = [track, *set_tracks(step, locale)] if track is not None and step.then else []
     length = state.get("duration")
     if pieces and current == PLAYING and left is not None and length:
         lengths = [float(t.duration or 0) for t in pieces]
-        number, _ = piece_at(lengths, float(length) - left)
+        number, _offset = piece_at(lengths, float(length) - left)
         now_on = pieces[number]
-        piece = f"Piece {number + 1} of {len(pieces)} of the set: **{now_on.title}**" + (
-            f" by {now_on.artist}" if now_on.artist else ""
+        fields = {"number": number + 1, "total": len(pieces), "title": now_on.title}
+        piece = (
+            _(
+                "Piece {number} of {total} of the set: **{title}** by {artist}",
+                locale,
+                artist=now_on.artist,
+                **fields,
+            )
+            if now_on.artist
+            else _("Piece {number} of {total} of the set: **{title}**", locale, **fields)
         )
     elif pieces:
-        piece = f"A set of {len(pieces)} pieces, starting with {piece}"
+        piece = _(
+            "A set of {count} pieces, starting with {piece}", locale, count=len(pieces), piece=piece
+        )
     if track is None or not track.file:
-        where = "Members play it from the link." if track and track.url else "Text card only."
+        where = (
+            _("Members play it from the link.", locale)
+            if track and track.url
+            else _("Text card only.", locale)
+        )
+    left_text = human_seconds(left) if left else ""
     if run.state == "paused":
-        timing = "Paused" + (f", {human_seconds(left)} left." if left else ".")
+        timing = _("Paused, {time} left.", locale, time=left_text) if left else _("Paused.", locale)
     elif current == COUNTDOWN:
         starts = state.get("wake_at")
-        timing = (
-            f"Starts <t:{int(starts)}:R>" if isinstance(starts, int | float) else "Starting"
-        ) + (f"; {human_seconds(left)} until it ends." if left else ".")
+        if isinstance(starts, int | float):
+            when = f"<t:{int(starts)}:R>"
+            timing = (
+                _("Starts {when}; {time} until it ends.", locale, when=when, time=left_text)
+                if left
+                else _("Starts {when}.", locale, when=when)
+            )
+        else:
+            timing = (
+                _("Starting; {time} until it ends.", locale, time=left_text)
+                if left
+                else _("Starting.", locale)
+            )
     elif current == PLAYING:
-        timing = f"{human_seconds(left)} left." if left is not None else "Playing."
+        timing = (
+            _("{time} left.", locale, time=human_seconds(left))
+            if left is not None
+            else _("Playing.", locale)
+        )
     else:
-        timing = "The piece has ended; the group is reflecting."
-    volume = f" Volume {round(step.volume * 100)} %." if step.volume != 1.0 else ""
+        timing = _("The piece has ended; the group is reflecting.", locale)
+    volume = (
+        " " + _("Volume {percent} %.", locale, percent=round(step.volume * 100))
+        if step.volume != 1.0
+        else ""
+    )
     return f"🎧 {piece}\n{timing}\n{where}{volume}"
 
 
@@ -148,17 +193,20 @@ def summary_lines(
 
 
 def nomination_line(
-    n: NominationRecord, hidden_credit: frozenset[int], names: Mapping[int, str] | None = None
+    n: NominationRecord,
+    hidden_credit: frozenset[int],
+    names: Mapping[int, str] | None = None,
+    locale: str = "en",
 ) -> str:
     line = f"`#{n.id}` **{n.title}**" + (f" — {n.artist}" if n.artist else "")
     if n.url:
-        line += f" · [link]({n.url})"
+        line += f" · [{_('link', locale)}]({n.url})"
     if n.user_id is None or n.user_id in hidden_credit:
-        who = "someone"
+        who = _("someone", locale)
     else:
         # A name, never a raw mention: inside an embed it shows as <@id> to many viewers.
-        who = plain_name((names or {}).get(n.user_id)) or "a member"
-    line += f"\n  suggested by {who}"
+        who = plain_name((names or {}).get(n.user_id)) or _("a member", locale)
+    line += "\n  " + _("suggested by {name}", locale, name=who)
     if n.note:
         line += f": *{shorten(n.note, 200)}*"
     return line
@@ -171,41 +219,51 @@ def playlist_embed(
     facilitator: bool,
     hidden_credit: frozenset[int] = frozenset(),
     names: Mapping[int, str] | None = None,
+    locale: str = "en",
 ) -> discord.Embed:
     if nominations:
-        body = "\n".join(nomination_line(n, hidden_credit, names) for n in nominations)
+        body = "\n".join(nomination_line(n, hidden_credit, names, locale) for n in nominations)
     else:
-        body = "Nothing here yet. Add a song with `/listen suggest`."
+        body = _("Nothing here yet. Add a song with `/listen suggest`.", locale)
     embed = discord.Embed(
-        title=shorten(f"🎵 Playlist · {title}", 256),
+        title=shorten(_("🎵 Playlist · {title}", locale, title=title), 256),
         description=shorten(body, DESCRIPTION_MAX),
         colour=COLOUR_SESSION,
     )
-    hint = "Add a song with /listen suggest."
+    hint = _("Add a song with /listen suggest.", locale)
     if facilitator:
-        hint += " Facilitators remove an entry with /listen remove and its #number."
+        hint += " " + _("Facilitators remove an entry with /listen remove and its #number.", locale)
     embed.set_footer(text=hint)
     return embed
 
 
-def library_embed(tracks: Sequence[TrackRecord], other_files: Sequence[str]) -> discord.Embed:
+def library_embed(
+    tracks: Sequence[TrackRecord], other_files: Sequence[str], locale: str = "en"
+) -> discord.Embed:
     lines = []
     for t in tracks:
-        length = f" · {duration(t.duration_seconds)}" if t.duration_seconds else ""
+        length = f" · {duration(t.duration_seconds, locale)}" if t.duration_seconds else ""
         lines.append(
             f"**{t.title}**" + (f" — {t.artist}" if t.artist else "") + f"{length}\n"
             f"  `file: {t.file_name}`"
         )
     if other_files:
-        lines.append("\n**Other files in the media folder**")
+        lines.append("\n**" + _("Other files in the media folder", locale) + "**")
         lines.extend(f"`{name}`" for name in other_files)
     embed = discord.Embed(
-        title="🎼 Media library",
+        title=_("🎼 Media library", locale),
         description=shorten(
-            "\n".join(lines) or "The library is empty. Add a file with `/listen upload`.",
+            "\n".join(lines)
+            or _("The library is empty. Add a file with `/listen upload`.", locale),
             DESCRIPTION_MAX,
         ),
         colour=COLOUR_INFO,
     )
-    embed.set_footer(text="Use a file in an activity with track: {title, artist, file: <path>}.")
+    embed.set_footer(
+        text=_(
+            "Use a file in an activity with {example}.",
+            locale,
+            example="track: {title, artist, file: <path>}",
+        )
+    )
     return embed

@@ -84,7 +84,8 @@ class ListenPresenter:
     def _where(self, scene: StepScene, track: ResolvedTrack | None) -> str:
         note = self.notes.get((scene.run.id, scene.index))
         if note:
-            return note
+            # A catalogue text (bot/cogs/listen_voice.py), worded for the group.
+            return _(note, scene.locale)
         locale = scene.locale
         if track is None:
             return _("The piece is chosen by the vote.", locale)
