@@ -412,7 +412,8 @@ class CheckinService:
             raise NotFound(N_("I can't find that session in this server. See /session history."))
         return session
 
-    async def report(self, session: SessionRecord) -> SessionReport:
+    async def report(self, session: SessionRecord, locale: str = "en") -> SessionReport:
+        """The facilitator's report of a session; texts (titles, mood lines) in ``locale``."""
         attendance = {a.user_id for a in await self._store.sessions.attendance(session.id)}
         runs = {r.id: r for r in await self._store.runs.for_session(session.id)}
         steps: list[StepFigure] = []
@@ -429,8 +430,8 @@ class CheckinService:
             asked = attendance - {session.facilitator_id} | (attendance & authors)
             steps.append(
                 StepFigure(
-                    activity=localize(activity.title),
-                    step=localize(step.title),
+                    activity=localize(activity.title, locale),
+                    step=localize(step.title, locale),
                     kind=step.type,
                     answered=count.answered,
                     expected=max(len(asked), count.answered),
@@ -454,7 +455,7 @@ class CheckinService:
             steps=steps,
             before=before if len(before) >= K_MIN else [],
             after=after if len(after) >= K_MIN else [],
-            shift_lines=await self.summary_lines(session),
+            shift_lines=await self.summary_lines(session, locale),
         )
 
     async def trends(self, guild_id: int, weeks: int) -> list[WeekFigures]:

@@ -17,6 +17,7 @@ from bot.core.clock import Clock
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyrics import (
     HARD_MAX_CHARS,
+    LineRefused,
     Slot,
     current_writer,
     hidden_clue,
@@ -87,8 +88,7 @@ def your_words(payload: Mapping[str, Any]) -> str:
     words = " / ".join(str(f) for f in fills) if isinstance(fills, list) else payload.get("text")
     if not isinstance(words, str) or not words.strip():
         return ""
-    shown = clean_member_text(words, HARD_MAX_CHARS, single_line=True).replace("`", "ˋ")
-    return f"\nYour words, to copy and change: `{shown}`" if shown else ""
+    return clean_member_text(words, HARD_MAX_CHARS, single_line=True).replace("`", "ˋ")
 
 
 class LyricsService:
@@ -179,7 +179,7 @@ class LyricsService:
             writer = current_writer(state, present)
             if writer is not None and writer != user_id:
                 in_circle = user_id in rotation(state, present)
-                raise Conflict(turn_refusal(step, writer, in_circle))
+                raise turn_refusal(step, writer, in_circle)
         hidden = step.turns == "hidden"
         clue = hidden_clue(lines, position) if hidden else None
         return LineAsk(step, slots(step)[position], clue, hidden)
@@ -232,7 +232,15 @@ class LyricsService:
                 mirror=self._store.songs.mirror(self.spec(session, run, step), self._now()),
             )
         except InvalidInput as refused:
-            raise InvalidInput(refused.message + your_words(payload)) from None
+            words = your_words(payload)
+            if not words:
+                raise
+            problems = (
+                refused.problems
+                if isinstance(refused, LineRefused)
+                else [(refused.template, refused.fields)]
+            )
+            raise LineRefused(problems, words) from None
         if kind == "line" and not step.anonymous:
             await self._store.members.remember_name(session.guild_id, user_id, display_name)
         return outcome

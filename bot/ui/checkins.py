@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import discord
+from babel import dates
 
 from bot.core.activities import Anchors, Scale, localize
 from bot.core.checkin_service import SessionReport, WeekFigures
@@ -17,16 +18,15 @@ from bot.core.checkins import (
     Pair,
     bands,
     describe_value,
-    k_figure,
     scale_of,
     to_ten,
 )
 from bot.core.guild_settings import SupportLink
 from bot.core.text import shorten
-from bot.i18n import N_, _
+from bot.i18n import N_, _, format_number, format_percent, ngettext
 from bot.ui import charts
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field, plural, sentence
+from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field, sentence
 
 COLOUR_CARE = 0xE0B0FF
 
@@ -553,7 +553,9 @@ def facilitator_note(name: str, session_title: str, locale: str = "en") -> str:
 # -------------------------------------------------------------------------------- history
 
 
-def history_file(answers: Sequence[Answer], found: Sequence[Pair], days: int) -> discord.File:
+def history_file(
+    answers: Sequence[Answer], found: Sequence[Pair], days: int, locale: str = "en"
+) -> discord.File:
     points = []
     for a in answers:
         scaled = to_ten(a.scale, a.value) if a.value is not None and not a.passed else None
@@ -565,8 +567,16 @@ def history_file(answers: Sequence[Answer], found: Sequence[Pair], days: int) ->
         f = to_ten(p.after.scale, p.after.value or 0)
         if b is not None and f is not None:
             arrows.append(charts.Arrow(p.before.created_at, b, p.after.created_at, f))
-    png = charts.trend_chart(points, arrows, f"Your check-ins, last {days} days")
-    return discord.File(_bytes(png), filename="checkins.png", description="Your check-in trend")
+    png = charts.trend_chart(points, arrows, _days_title(days, locale))
+    return discord.File(
+        _bytes(png), filename="checkins.png", description=_("Your check-in trend", locale)
+    )
+
+
+def _days_title(days: int, locale: str) -> str:
+    return ngettext(
+        "Your check-ins, last {count} day", "Your check-ins, last {count} days", days, locale
+    )
 
 
 def _bytes(png: bytes) -> Any:
@@ -575,14 +585,19 @@ def _bytes(png: bytes) -> Any:
     return BytesIO(png)
 
 
-def history_embed(summary: str, days: int) -> discord.Embed:
+def history_embed(summary: str, days: int, locale: str = "en") -> discord.Embed:
     embed = discord.Embed(
-        title=f"Your check-ins, last {days} days",
+        title=_days_title(days, locale),
         colour=COLOUR_INFO,
         description=shorten(
-            summary + "\n\nOnly you can see this. Circles: before a session, squares: after, "
-            "diamonds: /checkin now; arrows join a session's before and after. 1-5 and SAM "
-            "answers are drawn on the same 0-10 axis.",
+            summary
+            + "\n\n"
+            + _(
+                "Only you can see this. Circles: before a session, squares: after, "
+                "diamonds: /checkin now; arrows join a session's before and after. 1-5 and SAM "
+                "answers are drawn on the same 0-10 axis.",
+                locale,
+            ),
             DESCRIPTION_MAX,
         ),
     )
@@ -593,27 +608,47 @@ def history_embed(summary: str, days: int) -> discord.Embed:
 # --------------------------------------------------------------------------------- report
 
 
-def report_embed(report: SessionReport, title_when: str) -> discord.Embed:
+def k_text(count: int, locale: str, total: int | None = None) -> str:
+    """A count (or rate) shown only at or above K_MIN, in ``locale`` (`k_figure` in words)."""
+    if count < K_MIN:
+        return _("fewer than {k}", locale, k=K_MIN)
+    if total:
+        return _(
+            "{count} of {total} ({percent})",
+            locale,
+            count=count,
+            total=total,
+            percent=format_percent(count / total, locale),
+        )
+    return str(count)
+
+
+def report_embed(report: SessionReport, title_when: str, locale: str = "en") -> discord.Embed:
     s = report.session
     embed = discord.Embed(
-        title=shorten(f"Report: {s.title}", 256),
+        title=shorten(_("Report: {title}", locale, title=s.title), 256),
         colour=COLOUR_DONE,
-        description=(
-            f"{title_when}. Group figures appear only when at least {K_MIN} people answered; "
-            "no member's own answers or notes are shown."
+        description=_(
+            "{when}. Group figures appear only when at least {k} people answered; "
+            "no member's own answers or notes are shown.",
+            locale,
+            when=title_when,
+            k=K_MIN,
         ),
     )
     embed.add_field(
-        name="Attendance", value=plural(report.attendance, "person", "people"), inline=True
+        name=_("Attendance", locale),
+        value=ngettext("{count} person", "{count} people", report.attendance, locale),
+        inline=True,
     )
     lines = []
     for f in report.steps:
         # Out of the members asked, as on the board: the facilitator only when they answered.
-        rate = k_figure(f.answered, f.expected)
+        rate = k_text(f.answered, locale, f.expected)
         lines.append(f"{f.activity} · {f.step}: {rate}")
     embed.add_field(
-        name="Participation per step",
-        value=field("\n".join(lines) if lines else "No steps with answers."),
+        name=_("Participation per step", locale),
+        value=field("\n".join(lines) if lines else _("No steps with answers.", locale)),
         inline=False,
     )
     for name, value in report.shift_lines:
@@ -622,45 +657,76 @@ def report_embed(report: SessionReport, title_when: str) -> discord.Embed:
     return embed
 
 
-def report_file(report: SessionReport) -> discord.File:
+BAND_NAMES = (N_("low (0-3)"), N_("middle (4-6)"), N_("high (7-10)"))
+"""The words for bot/core/checkins.py BANDS, in order."""
+
+
+def report_file(report: SessionReport, locale: str = "en") -> discord.File:
     png = charts.distribution_chart(
-        [name for name, _, _ in BANDS],
+        [_(name, locale) for name in BAND_NAMES[: len(BANDS)]],
         bands(report.before) if report.before else None,
         bands(report.after) if report.after else None,
-        "Mood before and after (people per band)",
+        _("Mood before and after (people per band)", locale),
     )
-    return discord.File(_bytes(png), filename="mood.png", description="Mood bands before/after")
+    return discord.File(
+        _bytes(png), filename="mood.png", description=_("Mood bands before/after", locale)
+    )
 
 
 # --------------------------------------------------------------------------------- trends
 
 
-def week_label(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%d %b")
+def week_label(ts: float, locale: str = "en") -> str:
+    """The week's first day, short: "27 Mar" (en), "27. März" (de), "27 mar" (es)."""
+    when = datetime.fromtimestamp(ts, UTC)
+    if locale == "en":
+        return when.strftime("%d %b")
+    return dates.format_skeleton("dMMM", when, locale=locale)
 
 
-def trends_embed(weeks: Sequence[WeekFigures]) -> discord.Embed:
+def trends_embed(weeks: Sequence[WeekFigures], locale: str = "en") -> discord.Embed:
     lines = []
     for w in weeks:
         if w.sessions == 0:
             continue
-        people = k_figure(w.people)
-        shift = f"{w.mean_shift:+.1f}" if w.mean_shift is not None else "not shown"
+        shift = (
+            ("+" if w.mean_shift >= 0 else "-") + format_number(abs(round(w.mean_shift, 1)), locale)
+            if w.mean_shift is not None
+            else _("not shown", locale)
+        )
         lines.append(
-            f"**{week_label(w.week_start)}**: {plural(w.sessions, 'session')} · {people} people · "
-            f"mood shift {shift}"
+            _(
+                "**{week}**: {sessions} · {people} people · mood shift {shift}",
+                locale,
+                week=week_label(w.week_start, locale),
+                sessions=ngettext("{count} session", "{count} sessions", w.sessions, locale),
+                people=k_text(w.people, locale),
+                shift=shift,
+            )
         )
     if not lines:
-        lines.append(f"No sessions in the last {plural(len(weeks), 'week')}.")
+        lines.append(
+            ngettext(
+                "No sessions in the last week.",
+                "No sessions in the last {count} weeks.",
+                len(weeks),
+                locale,
+            )
+        )
     elif len(lines) < len(weeks):
-        lines.append("No sessions in the other weeks.")
+        lines.append(_("No sessions in the other weeks.", locale))
     embed = discord.Embed(
-        title="Group trends",
+        title=_("Group trends", locale),
         colour=COLOUR_INFO,
         description=shorten(
             "\n".join(lines)
-            + f"\n\nFigures from fewer than {K_MIN} people are not shown. Mood shift: the mean "
-            "change from before to after, in points, over everyone who answered both.",
+            + "\n\n"
+            + _(
+                "Figures from fewer than {k} people are not shown. Mood shift: the mean "
+                "change from before to after, in points, over everyone who answered both.",
+                locale,
+                k=K_MIN,
+            ),
             DESCRIPTION_MAX,
         ),
     )
@@ -668,14 +734,16 @@ def trends_embed(weeks: Sequence[WeekFigures]) -> discord.Embed:
     return embed
 
 
-def trends_file(weeks: Sequence[WeekFigures]) -> discord.File:
+def trends_file(weeks: Sequence[WeekFigures], locale: str = "en") -> discord.File:
     png = charts.trends_chart(
         [
             charts.Week(
-                week_label(w.week_start), w.people if w.people >= K_MIN else None, w.mean_shift
+                week_label(w.week_start, locale),
+                w.people if w.people >= K_MIN else None,
+                w.mean_shift,
             )
             for w in weeks
         ],
-        "Group trends: people per week and mean mood shift",
+        _("Group trends: people per week and mean mood shift", locale),
     )
-    return discord.File(_bytes(png), filename="trends.png", description="Group trends")
+    return discord.File(_bytes(png), filename="trends.png", description=_("Group trends", locale))

@@ -104,9 +104,12 @@ class CheckinsCog(commands.Cog):
         guild_id, _channel = require_guild(interaction)
         await controls.defer_private(interaction)  # a chart can take over a second to draw
         answers, found = await self.service.history(guild_id, interaction.user.id, days)
-        chart = await asyncio.to_thread(ui.history_file, answers, found, days)
+        locale = member_language(interaction)
+        chart = await asyncio.to_thread(ui.history_file, answers, found, days, locale)
         await controls.answer_deferred(
-            interaction, embed=ui.history_embed(member_summary(answers), days), file=chart
+            interaction,
+            embed=ui.history_embed(member_summary(answers, locale), days, locale),
+            file=chart,
         )
 
     # ------------------------------------------------------------------ /group trends
@@ -120,8 +123,11 @@ class CheckinsCog(commands.Cog):
         controls.facilitator_only(interaction)
         await controls.defer_private(interaction)
         figures = await self.service.trends(guild_id, weeks)
-        chart = await asyncio.to_thread(ui.trends_file, figures)
-        await controls.answer_deferred(interaction, embed=ui.trends_embed(figures), file=chart)
+        locale = member_language(interaction)
+        chart = await asyncio.to_thread(ui.trends_file, figures, locale)
+        await controls.answer_deferred(
+            interaction, embed=ui.trends_embed(figures, locale), file=chart
+        )
 
 
 async def session_report(interaction: discord.Interaction, session_id: int | None) -> None:
@@ -133,12 +139,12 @@ async def session_report(interaction: discord.Interaction, session_id: int | Non
     assert isinstance(cog, CheckinsCog)
     session = await cog.service.session_to_report(guild_id, channel_id, session_id)
     await controls.defer_private(interaction)  # a big report and its chart take a while
-    report = await cog.service.report(session)
-    chart = await asyncio.to_thread(ui.report_file, report)
+    locale = member_language(interaction)
+    report = await cog.service.report(session, locale)
+    chart = await asyncio.to_thread(ui.report_file, report, locale)
+    started = _("Started {when}", locale, when=date_time(session.started_at))
     await controls.answer_deferred(
-        interaction,
-        embed=ui.report_embed(report, f"Started {date_time(session.started_at)}"),
-        file=chart,
+        interaction, embed=ui.report_embed(report, started, locale), file=chart
     )
 
 

@@ -220,9 +220,7 @@ class WriteHandler(BaseStepHandler):
             return
         now_writing = current_writer(ctx.state, ctx.present)
         if now_writing is not None and writer != now_writing:
-            raise Conflict(
-                turn_refusal(step, now_writing, writer in rotation(ctx.state, ctx.present))
-            )
+            raise turn_refusal(step, now_writing, writer in rotation(ctx.state, ctx.present))
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         step: WriteStep = ctx.step
