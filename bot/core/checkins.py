@@ -52,7 +52,11 @@ def strip_mentions(text: str) -> str:
 def scale_of(name: str) -> Scale:
     """A built-in scale by name ("0-10", "1-5", "sam")."""
     if name not in SCALES:
-        raise InvalidInput(f"Unknown scale {name!r}; choose one of {', '.join(SCALES)}.")
+        raise InvalidInput(
+            N_("Unknown scale {name}; choose one of {scales}."),
+            name=repr(name),
+            scales=", ".join(SCALES),
+        )
     return Scale.model_validate(name)
 
 
@@ -80,7 +84,7 @@ def value_range(scale: Scale) -> tuple[int, int]:
 def check_value(scale: Scale, value: int, dimension: str = "valence") -> int:
     """The value if the scale offers it, else a clear refusal."""
     if value not in _values(scale, dimension):
-        raise InvalidInput("That isn't one of this check-in's answers. Please press a button.")
+        raise InvalidInput(N_("That isn't one of this check-in's answers. Please press a button."))
     return value
 
 

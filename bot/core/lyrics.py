@@ -63,8 +63,28 @@ class Slot:
 
     @property
     def label(self) -> str:
-        name = self.section or "song"
-        return f"line {self.position + 1} ({name}, line {self.line_in_section})"
+        return self.label_in("en")
+
+    def label_in(self, locale: str | None) -> str:
+        """``"line 3 (verse, line 1)"`` in ``locale``."""
+        return gettext(
+            N_("line {number} ({section}, line {line})"),
+            locale,
+            number=self.position + 1,
+            section=self.section or gettext(N_("song"), locale),
+            line=self.line_in_section,
+        )
+
+
+class SlotConflict(Conflict):
+    """A refusal naming a line of the song (`{label}`), worded in the reader's language."""
+
+    def __init__(self, message: str, slot: Slot) -> None:
+        super().__init__(message, label=slot.label)
+        self.slot = slot
+
+    def text(self, locale: str | None) -> str:
+        return gettext(self.template, locale, label=self.slot.label_in(locale))
 
 
 def slots(step: WriteStep, locale: str = "en") -> list[Slot]:

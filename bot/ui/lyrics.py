@@ -178,13 +178,15 @@ def structure_text(slots: Sequence[Slot], locale: str = "en") -> str:
     for slot in slots:
         key = (slot.section, slot.section_number)
         if key != last:
+            # Worded first: a marked call nested in ngettext's arguments hides it from Babel.
+            section = escape(slot.section or _("song", locale))
             parts.append(
                 ngettext(
                     "{section} {count} line",
                     "{section} {count} lines",
                     slot.section_lines,
                     locale,
-                    section=escape(slot.section or _("song", locale)),
+                    section=section,
                 )
             )
             last = key

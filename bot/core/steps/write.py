@@ -22,6 +22,7 @@ from bot.core.activity_fields import (
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyrics import (
     NotFoundLine,
+    SlotConflict,
     State,
     apply_event,
     check_line,
@@ -236,26 +237,28 @@ class WriteHandler(BaseStepHandler):
             if isinstance(expected, int) and expected != position:
                 shown, now = the_slots[min(expected, len(the_slots) - 1)], the_slots[position]
                 if takes_turns(step):
-                    raise Conflict(
+                    raise SlotConflict(
                         N_(
-                            "That was for {label}, which has changed since you opened the form. Press **Write my line** again to see the line that's next."
+                            "That was for {label}, which has changed since you opened the form. "
+                            "Press **Write my line** again to see the line that's next."
                         ),
-                        label=shown.label,
+                        shown,
                     )
                 if shown.section != now.section or shown.section_number != now.section_number:
-                    raise Conflict(
+                    raise SlotConflict(
                         N_(
                             "The part you wrote for is finished: someone wrote its last line a "
                             "moment ago. Next is {label}; press **Write my line** again."
                         ),
-                        label=now.label,
+                        now,
                     )
                 if shown.template != now.template:
-                    raise Conflict(
+                    raise SlotConflict(
                         N_(
-                            "Someone filled that line a moment ago. The next one is different: press **Write my line** again for {label}."
+                            "Someone filled that line a moment ago. The next one is different: "
+                            "press **Write my line** again for {label}."
                         ),
-                        label=now.label,
+                        now,
                     )
             checked = check_line(step, the_slots[position], lines, _raw(payload))
             return {
