@@ -48,7 +48,11 @@ class Reaction(TextShorthand):
     @classmethod
     def _from_string(cls, data: Any) -> Any:
         if isinstance(data, str):
-            return {"label": data, "emoji": KNOWN_REACTION_EMOJI.get(data.lower())}
+            # A known reaction named by its English word is worded in every shipped language.
+            label: Any = KNOWN_REACTION_LABELS.get(data.lower(), data)
+            if isinstance(label, dict):
+                label = {"en": data, **{k: v for k, v in label.items() if k != "en"}}
+            return {"label": label, "emoji": KNOWN_REACTION_EMOJI.get(data.lower())}
         return data
 
 
@@ -65,6 +69,20 @@ KNOWN_REACTION_EMOJI = {
     "tender": "🤍",
     "restless": "🌪️",
 }
+KNOWN_REACTION_LABELS = {
+    "calm": {"de": "ruhig", "es": "en calma"},
+    "moved": {"de": "berührt", "es": "conmovido"},
+    "energised": {"de": "belebt", "es": "con energía"},
+    "energized": {"de": "belebt", "es": "con energía"},
+    "nostalgic": {"de": "nostalgisch", "es": "nostálgico"},
+    "unsettled": {"de": "aufgewühlt", "es": "inquieto"},
+    "hopeful": {"de": "hoffnungsvoll", "es": "esperanzado"},
+    "sad": {"de": "traurig", "es": "triste"},
+    "joyful": {"de": "froh", "es": "alegre"},
+    "tender": {"de": "zärtlich", "es": "tierno"},
+    "restless": {"de": "unruhig", "es": "intranquilo"},
+}
+"""The known reactions in the other shipped languages (the English word is the key)."""
 DEFAULT_REACTIONS = ("calm", "moved", "energised", "nostalgic", "unsettled")
 
 
