@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel import dates, numbers
 from babel.messages.mofile import write_mo
@@ -117,9 +117,11 @@ def private_language(member_locale: str | None, server_language: str | None) -> 
 # ---------------------------------------------------------------------------------------------
 
 
-def format_number(value: float, locale: str | None) -> str:
-    """``1234.5`` -> ``"1,234.5"`` (en), ``"1.234,5"`` (de, es)."""
-    return numbers.format_decimal(value, locale=_babel_locale(locale))
+def format_number(value: float, locale: str | None, decimals: int | None = None) -> str:
+    """``1234.5`` -> ``"1,234.5"`` (en), ``"1.234,5"`` (de, es); ``decimals`` fixes the digits
+    after the point (``3`` with 1 -> ``"3.0"``, ``"3,0"``)."""
+    pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
+    return numbers.format_decimal(value, format=pattern, locale=_babel_locale(locale))
 
 
 def format_percent(fraction: float, locale: str | None) -> str:
@@ -127,12 +129,22 @@ def format_percent(fraction: float, locale: str | None) -> str:
     return numbers.format_percent(fraction, locale=_babel_locale(locale))
 
 
-def format_day(when: datetime, locale: str | None) -> str:
+def format_day(when: date | datetime, locale: str | None) -> str:
     """A calendar day in words for the language: ``"Mar 27, 2026"``, ``"27.03.2026"``, ``"27 mar 2026"``.
 
-    ``when`` is an aware datetime already in the zone the reader should see.
+    ``when`` is a date, or an aware datetime already in the zone the reader should see.
     """
     return dates.format_date(when, format="medium", locale=_babel_locale(locale))
+
+
+def day_names(
+    locale: str | None, width: Literal["abbreviated", "narrow", "short", "wide"] = "wide"
+) -> list[str]:
+    """The week's day names from Monday, as the language writes them inside a sentence:
+    ``["Monday", ...]`` (en), ``["Montag", ...]`` (de), ``["lunes", ...]`` (es); ``width``
+    "abbreviated" gives ``"Mon"``, ``"Mo."``, ``"lun"`` (Babel's CLDR data)."""
+    names = dates.get_day_names(width, context="format", locale=_babel_locale(locale))
+    return [names[day] for day in range(7)]
 
 
 def _babel_locale(locale: str | None) -> str:

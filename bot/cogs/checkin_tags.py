@@ -15,6 +15,7 @@ from bot.cogs.errors import reply_ephemeral
 from bot.core.checkin_tags import CheckinTags
 from bot.ui import checkin_tags as ui
 from bot.ui import limits
+from bot.ui.locale import member_language
 
 NONE = discord.AllowedMentions.none()
 
@@ -40,19 +41,21 @@ class TagGroup(app_commands.Group):
     async def add(
         self, interaction: discord.Interaction, tags: app_commands.Range[str, 0, 200] = ""
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         at, saved = await self.cog.tags.tag_latest(guild_id, interaction.user.id, tags)
-        await reply_ephemeral(interaction, ui.tagged_text(at, saved))
+        await reply_ephemeral(interaction, ui.tagged_text(at, saved, member_language(interaction)))
 
     @app_commands.command(name="mood", description="Your mood by tag (only you see it)")
     @app_commands.describe(days="How many days back (default 90)")
     async def mood(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         moods = await self.cog.tags.mood_by_tag(guild_id, interaction.user.id, days)
         await interaction.response.send_message(
-            embed=ui.mood_embed(moods, days), ephemeral=True, allowed_mentions=NONE
+            embed=ui.mood_embed(moods, days, member_language(interaction)),
+            ephemeral=True,
+            allowed_mentions=NONE,
         )
 
 

@@ -12,6 +12,8 @@ from bot.app import ChorusBot
 from bot.cogs.access import require_guild
 from bot.cogs.errors import reply_ephemeral
 from bot.core.reminders import DEFAULT_MINUTES, MAX_MINUTES
+from bot.i18n import _
+from bot.ui.locale import member_language
 
 
 class RemindersCog(commands.Cog):
@@ -35,22 +37,27 @@ class RemindersCog(commands.Cog):
         state: Literal["on", "off"],
         minutes_before: app_commands.Range[int, 1, MAX_MINUTES] = DEFAULT_MINUTES,
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        locale = member_language(interaction)
+        guild_id, _unused = require_guild(interaction)
         if state == "off":
             removed = await self.bot.schedule.stop_reminding(guild_id, interaction.user.id)
             await reply_ephemeral(
                 interaction,
-                "🔕 Reminders are off; you won't hear from me about scheduled sessions."
+                _("🔕 Reminders are off; you won't hear from me about scheduled sessions.", locale)
                 if removed
-                else "Reminders were already off for you here.",
+                else _("Reminders were already off for you here.", locale),
             )
             return
         await self.bot.schedule.remind(guild_id, interaction.user.id, minutes_before)
         await reply_ephemeral(
             interaction,
-            f"🔔 Reminders are on: I'll DM you {minutes_before} min before each scheduled "
-            "session you've marked **Interested** in the server's Events list (once per "
-            "session). /remind me off stops them.",
+            _(
+                "🔔 Reminders are on: I'll DM you {minutes_before} min before each scheduled "
+                "session you've marked **Interested** in the server's Events list (once per "
+                "session). /remind me off stops them.",
+                locale,
+                minutes_before=minutes_before,
+            ),
         )
 
 

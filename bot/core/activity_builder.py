@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 
 from bot.core.errors import InvalidInput
+from bot.i18n import N_
 
 DRAFT_MAX = 3800
 """The draft YAML must fit the draft message's embed (4,096) with its code fence."""
@@ -25,7 +26,8 @@ Style = Literal["short", "paragraph"]
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """One input of a step kind's form."""
+    """One input of a step kind's form; ``label`` and ``placeholder`` are catalogue texts
+    (English msgids), worded by the ui in the facilitator's language."""
 
     key: str
     label: str
@@ -36,75 +38,82 @@ class FieldSpec:
     max_length: int = 200
 
 
-_TITLE = FieldSpec("title", "Step title", placeholder="e.g. Arriving")
+_TITLE = FieldSpec("title", N_("Step title"), placeholder=N_("e.g. Arriving"))
 _TIME = FieldSpec(
-    "time_limit", "Time limit (optional)", required=False, placeholder="e.g. 90s, 3m, 1m30s"
+    "time_limit", N_("Time limit (optional)"), required=False, placeholder=N_("e.g. 90s, 3m, 1m30s")
 )
 
 STEP_FORMS: dict[str, tuple[str, tuple[FieldSpec, ...]]] = {
     "prompt": (
-        "Something to read or discuss",
+        N_("Something to read or discuss"),
         (
             _TITLE,
-            FieldSpec("text", "What everyone reads", "paragraph", max_length=2000),
+            FieldSpec("text", N_("What everyone reads"), "paragraph", max_length=2000),
             _TIME,
         ),
     ),
     "checkin": (
-        "A private mood check-in",
+        N_("A private mood check-in"),
         (
             _TITLE,
-            FieldSpec("question", "The question", placeholder="How are you arriving today?"),
             FieldSpec(
-                "scale", "Scale: 0-10, 1-5 or sam", default="0-10", placeholder="0-10, 1-5 or sam"
+                "question", N_("The question"), placeholder=N_("How are you arriving today?")
+            ),
+            FieldSpec(
+                "scale",
+                N_("Scale: 0-10, 1-5 or sam"),
+                default="0-10",
+                placeholder=N_("0-10, 1-5 or sam"),
             ),
             _TIME,
         ),
     ),
     "listen": (
-        "Listening together to a piece",
+        N_("Listening together to a piece"),
         (
             _TITLE,
-            FieldSpec("track_title", "The piece's title"),
-            FieldSpec("artist", "Artist (optional)", required=False),
-            FieldSpec("url", "A link to the piece", placeholder="https://...", max_length=500),
-            FieldSpec("duration", "Its length (optional)", required=False, placeholder="3m30s"),
+            FieldSpec("track_title", N_("The piece's title")),
+            FieldSpec("artist", N_("Artist (optional)"), required=False),
+            FieldSpec("url", N_("A link to the piece"), placeholder="https://...", max_length=500),
+            FieldSpec(
+                "duration", N_("Its length (optional)"), required=False, placeholder=N_("3m30s")
+            ),
         ),
     ),
     "write": (
-        "A song written together, line by line",
-        (_TITLE, FieldSpec("theme", "The song's theme", placeholder="e.g. Home"), _TIME),
+        N_("A song written together, line by line"),
+        (_TITLE, FieldSpec("theme", N_("The song's theme"), placeholder=N_("e.g. Home")), _TIME),
     ),
     "reflect": (
-        "An open question, answered in a few words",
-        (_TITLE, FieldSpec("question", "The question", "paragraph", max_length=500), _TIME),
+        N_("An open question, answered in a few words"),
+        (_TITLE, FieldSpec("question", N_("The question"), "paragraph", max_length=500), _TIME),
     ),
     "breathe": (
-        "Paced breathing",
+        N_("Paced breathing"),
         (
             _TITLE,
-            FieldSpec("inhale", "Breathe in, seconds", default="4"),
-            FieldSpec("exhale", "Breathe out, seconds", default="6"),
-            FieldSpec("cycles", "How many breaths", default="6"),
+            FieldSpec("inhale", N_("Breathe in, seconds"), default="4"),
+            FieldSpec("exhale", N_("Breathe out, seconds"), default="6"),
+            FieldSpec("cycles", N_("How many breaths"), default="6"),
             _TIME,
         ),
     ),
     "vote": (
-        "A vote among a few choices",
+        N_("A vote among a few choices"),
         (
             _TITLE,
-            FieldSpec("question", "The question"),
+            FieldSpec("question", N_("The question")),
             FieldSpec(
                 "options",
-                "The choices, one per line (2 to 25)",
+                N_("The choices, one per line (2 to 25)"),
                 "paragraph",
-                placeholder="Calm\nHopeful\nTired",
+                placeholder=N_("Calm\nHopeful\nTired"),
                 max_length=1500,
             ),
             _TIME,
         ),
     ),
-    "goal": ("Rating personal goals", (_TITLE, _TIME)),
+    "goal": (N_("Rating personal goals"), (_TITLE, _TIME)),
 }
 """Each step kind's form: a one-line description and its inputs (at most 5, a form's limit)."""
 
@@ -126,11 +135,17 @@ def _number(value: str, what: str, whole: bool) -> int | float:
         number = float(value.strip().replace(",", "."))
     except ValueError:
         raise InvalidInput(
-            f"{what} should be a number, like 4; you wrote “{value[:40]}”."
+            N_("{what} should be a number, like 4; you wrote “{value}”."),
+            what=what,
+            value=value[:40],
         ) from None
     if whole:
         if number != int(number):
-            raise InvalidInput(f"{what} should be a whole number; you wrote “{value[:40]}”.")
+            raise InvalidInput(
+                N_("{what} should be a whole number; you wrote “{value}”."),
+                what=what,
+                value=value[:40],
+            )
         return int(number)
     return int(number) if number == int(number) else number
 
@@ -138,7 +153,7 @@ def _number(value: str, what: str, whole: bool) -> int | float:
 def step_from_form(kind: str, values: Mapping[str, str]) -> dict[str, Any]:
     """A step in the activity format from a kind's form answers; raises InvalidInput."""
     if kind not in STEP_FORMS:
-        raise InvalidInput(f"There's no step kind called “{kind[:40]}”.")
+        raise InvalidInput(N_("There's no step kind called “{kind}”."), kind=kind[:40])
     text = {key: value.strip() for key, value in values.items()}
     step: dict[str, Any] = {"type": kind, "title": text.get("title", "")}
     if kind == "prompt":
@@ -163,7 +178,7 @@ def step_from_form(kind: str, values: Mapping[str, str]) -> dict[str, Any]:
     elif kind == "vote":
         options = [line.strip() for line in text.get("options", "").splitlines() if line.strip()]
         if len(options) < 2:
-            raise InvalidInput("A vote needs at least two choices, one per line.")
+            raise InvalidInput(N_("A vote needs at least two choices, one per line."))
         step["options"] = options
     if text.get("time_limit"):
         step["time_limit"] = text["time_limit"]
@@ -187,8 +202,10 @@ def parse(fenced: str) -> dict[str, Any]:
         data = None
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         raise InvalidInput(
-            "I can't read this draft any more. Start again with /activity new, or export and "
-            "upload the file instead."
+            N_(
+                "I can't read this draft any more. Start again with /activity new, or export and "
+                "upload the file instead."
+            )
         )
     return data
 
@@ -197,7 +214,9 @@ def fenced(text: str) -> str:
     """The draft as its message shows it; raises InvalidInput when it no longer fits."""
     if len(text) > DRAFT_MAX:
         raise InvalidInput(
-            "This draft is now too long to build here. Save it, then continue in the file: "
-            "/activity export gives it to you, /activity upload takes it back."
+            N_(
+                "This draft is now too long to build here. Save it, then continue in the file: "
+                "/activity export gives it to you, /activity upload takes it back."
+            )
         )
     return f"```yaml\n{text}```"

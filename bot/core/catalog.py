@@ -32,6 +32,7 @@ from bot.core.activity_models import (
     step_type_names,
 )
 from bot.core.yaml_marks import MAX_BYTES, MarkedDocument, YamlPath, decode_source, parse_marked
+from bot.i18n import N_, _
 
 ACTIVITY_SUFFIXES = (".yaml", ".yml")
 MAX_ERRORS_PER_FILE = 30
@@ -66,18 +67,19 @@ class CatalogDiff:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed)
 
-    def summary(self) -> str:
-        """One line a facilitator can read, e.g. "added: a; changed: b"."""
+    def summary(self, locale: str | None = None) -> str:
+        """One line a facilitator can read in ``locale`` (None: English), e.g.
+        "added: a; changed: b"."""
         parts = [
-            f"{label}: {', '.join(ids)}"
+            _(label, locale, ids=", ".join(ids))
             for label, ids in (
-                ("added", self.added),
-                ("removed", self.removed),
-                ("changed", self.changed),
+                (N_("added: {ids}"), self.added),
+                (N_("removed: {ids}"), self.removed),
+                (N_("changed: {ids}"), self.changed),
             )
             if ids
         ]
-        return "; ".join(parts) or "no changes"
+        return "; ".join(parts) or _("no changes", locale)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from bot.core.checkins import strip_mentions, to_ten
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.text import clean_member_text
+from bot.i18n import N_
 from bot.store.store import Store
 
 MAX_TAGS = 5
@@ -32,10 +33,16 @@ def parse_tags(text: str) -> list[str]:
         if not tag or tag in tags:
             continue
         if len(tag) > TAG_MAX:
-            raise InvalidInput(f"Keep each tag to {TAG_MAX} characters (`{tag[:20]}…` is longer).")
+            raise InvalidInput(
+                N_("Keep each tag to {tag_max} characters (`{tag}…` is longer)."),
+                tag_max=TAG_MAX,
+                tag=tag[:20],
+            )
         tags.append(tag)
     if len(tags) > MAX_TAGS:
-        raise InvalidInput(f"Up to {MAX_TAGS} tags on one check-in, separated by commas.")
+        raise InvalidInput(
+            N_("Up to {max_tags} tags on one check-in, separated by commas."), max_tags=MAX_TAGS
+        )
     return tags
 
 
@@ -65,12 +72,14 @@ class CheckinTags:
         answered = [r for r in records if not r.passed and r.value is not None]
         if not answered:
             raise NotFound(
-                "You have no check-in from the last day to tag. Check in first "
-                "(/checkin now), then add tags."
+                N_(
+                    "You have no check-in from the last day to tag. Check in first (/checkin now), "
+                    "then add tags."
+                )
             )
         latest = answered[-1]
         if not await self._store.checkin_tags.set_tags(latest.id, guild_id, user_id, tags, now):
-            raise NotFound("That check-in is no longer there. Check in again, then add tags.")
+            raise NotFound(N_("That check-in is no longer there. Check in again, then add tags."))
         return latest.created_at, tags
 
     async def choices(self, guild_id: int, user_id: int, current: str) -> list[str]:

@@ -10,9 +10,10 @@ core never knows who reads a refusal, so it never translates: ``text(locale)`` d
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from bot.i18n import N_, gettext
+from bot.i18n import N_, format_day, gettext
 
 
 class UserFacingError(Exception):
@@ -30,8 +31,23 @@ class UserFacingError(Exception):
         super().__init__(self.message)
 
     def text(self, locale: str | None) -> str:
-        """The refusal in ``locale`` (a language code such as ``"de"``; None: English)."""
-        return gettext(self.template, locale, **self.fields)
+        """The refusal in ``locale`` (a language code such as ``"de"``; None: English).
+
+        A field that is itself a catalogue text (``what=N_("The leave grace (days)")``) is
+        translated too; any other text (a name someone typed) is looked up, found nowhere and
+        shown as it is. A date (or datetime) field is written as the language writes a day.
+        """
+        return gettext(
+            self.template, locale, **{k: _worded(v, locale) for k, v in self.fields.items()}
+        )
+
+
+def _worded(value: Any, locale: str | None) -> Any:
+    if isinstance(value, str):
+        return gettext(value, locale)
+    if isinstance(value, date):
+        return format_day(value, locale)
+    return value
 
 
 class NotFacilitator(UserFacingError):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from bot.i18n import N_
+
 DEFAULT_MINUTES = 15
 MAX_MINUTES = 7 * 24 * 60
 
@@ -26,5 +28,8 @@ def check_minutes(minutes: int) -> int:
     from bot.core.errors import InvalidInput
 
     if not 1 <= minutes <= MAX_MINUTES:
-        raise InvalidInput(f"Choose between 1 and {MAX_MINUTES} minutes before the session.")
+        raise InvalidInput(
+            N_("Choose between 1 and {max_minutes} minutes before the session."),
+            max_minutes=MAX_MINUTES,
+        )
     return minutes

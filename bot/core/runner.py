@@ -175,7 +175,7 @@ class Runner:
         handler = self._handlers.get(step.type)
         if handler is None:
             raise Conflict(
-                N_("This version of Chorus can't run {kind} steps yet."), kind=repr(step.type)
+                N_("This version of Chorus can't run {type!r} steps yet."), type=step.type
             )
         return handler
 
@@ -289,7 +289,8 @@ class Runner:
         except RunAlreadyLive:
             raise Conflict(
                 N_(
-                    "An activity is already running in this session. Stop it with /activity stop first."
+                    "An activity is already running in this session. Stop it with /activity stop "
+                    "first."
                 )
             ) from None
         if wake.at is not None:
@@ -521,8 +522,8 @@ class Runner:
             if author_id in answered:
                 raise Conflict(
                     N_(
-                        "You've already answered this anonymous step. Anonymous answers aren't "
-                        "linked to you, so they can't be changed."
+                        "You've already answered this anonymous step. Anonymous answers aren't linked to "
+                        "you, so they can't be changed."
                     )
                 )
             answered.add(author_id)

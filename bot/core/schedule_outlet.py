@@ -7,7 +7,7 @@ UTC timestamps in seconds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.store.records import SessionRecord
 from bot.store.schedule import OccurrenceRecord, SeriesRecord
@@ -81,6 +81,8 @@ class ScheduleOutlet(Protocol):
         """Redraw the session's board now."""
         ...
 
-    async def dm(self, user_id: int, text: str) -> None:
-        """A private message to a facilitator; failures are logged, not raised."""
+    async def dm(self, guild_id: int, user_id: int, text: str, **fields: Any) -> None:
+        """A private message to a facilitator of ``guild_id``: ``text`` is a catalogue text
+        (English msgid) filled from ``fields`` after it is worded in the server's language.
+        Failures are logged, not raised."""
         ...

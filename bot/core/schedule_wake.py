@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
@@ -18,6 +19,7 @@ from bot.core.reminders import recipients
 from bot.core.schedule import Recurrence, WakePlan, next_deadline, plan_wake
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.session import SessionService
+from bot.i18n import N_
 from bot.store.records import NO_FACILITATOR
 from bot.store.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.store import Store
@@ -151,8 +153,12 @@ class ScheduleWake:
             await store.transition(occurrence.id, ["open"], "missed")
             await self.tell(
                 series,
-                f"**{series.title}** was due to open in <#{series.channel_id}>, but another "
-                "session is open there, so it was skipped.",
+                N_(
+                    "**{title}** was due to open in {channel}, but another session is open "
+                    "there, so it was skipped."
+                ),
+                title=series.title,
+                channel=f"<#{series.channel_id}>",
             )
             return
         await store.set_opened_session(occurrence.id, session.id)
@@ -214,17 +220,21 @@ class ScheduleWake:
             log.warning("could not create the event for occurrence %s", following.id)
             await self.tell(
                 series,
-                f"I scheduled the next **{series.title}** but couldn't add it to the server's "
-                "Events list. Please check that I have the **Manage Events** permission.",
+                N_(
+                    "I scheduled the next **{title}** but couldn't add it to the server's "
+                    "Events list. Please check that I have the **Manage Events** permission."
+                ),
+                title=series.title,
             )
             return following
         await self._store.schedule.set_event(following.id, event_id)
         return await self._store.schedule.occurrence(following.id)
 
-    async def tell(self, series: SeriesRecord, text: str) -> None:
-        """A private word to the series' facilitator, if it still has one."""
+    async def tell(self, series: SeriesRecord, text: str, **fields: Any) -> None:
+        """A private word to the series' facilitator, if it still has one: ``text`` is a
+        catalogue text filled from ``fields`` in the server's language by the outlet."""
         if series.facilitator_id == NO_FACILITATOR:
             # Their facilitator left and was forgotten: nobody is contacted in their place.
             log.info("series %s has no facilitator to tell; nobody was contacted", series.id)
             return
-        await self.outlet.dm(series.facilitator_id, text)
+        await self.outlet.dm(series.guild_id, series.facilitator_id, text, **fields)

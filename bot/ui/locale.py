@@ -13,11 +13,14 @@ def server_language(settings: GuildSettingsService, guild_id: int | None) -> str
     return public_language(settings.for_guild(guild_id).language)
 
 
-def reply_language(settings: GuildSettingsService, interaction: discord.Interaction) -> str:
-    """The language of a private reply: the member's client language if shipped, else the server's."""
-    return private_language(
-        interaction.locale.value, settings.for_guild(interaction.guild_id).language
-    )
+def reply_language(
+    settings: GuildSettingsService, interaction: discord.Interaction, guild_id: int | None = None
+) -> str:
+    """The language of a private reply: the member's client language if shipped, else the
+    server's (``guild_id``'s when given: a button in a DM belongs to a server the interaction
+    doesn't name)."""
+    server = guild_id if guild_id is not None else interaction.guild_id
+    return private_language(interaction.locale.value, settings.for_guild(server).language)
 
 
 def member_language(interaction: discord.Interaction) -> str:

@@ -11,7 +11,8 @@ literal with letters in it that reaches a user-facing sink without passing throu
 - components and forms: ``label=``, ``placeholder=``, ``SelectOption(description=)``, a modal's
   ``title`` (class keyword, constructor or ``super().__init__``), ``.label``/``.placeholder`` set;
 - refusals: the first argument of ``UserFacingError`` and every subclass of it in bot/;
-- Discord scheduled events: ``create_scheduled_event``/``edit`` ``name=``/``description=``.
+- Discord scheduled events: ``create_scheduled_event``/``edit`` ``name=``/``description=``;
+- chart words: matplotlib axis labels, titles, texts and legend labels.
 
 A literal "reaches" a sink when it is in the sink's argument (through f-strings, ``+``, ``if``
 expressions, ``join``), in a local or module constant the argument names (including what is
@@ -64,6 +65,10 @@ SESSION_SIDE = frozenset(
         "bot/core/lyrics_service.py",
         "bot/core/listening_service.py",
         "bot/core/reflect_review.py",
+        # Session-flow core named in neither sweep: their texts (scale words, lyric-line
+        # checks) are worded by the session cards, so the session-side change words them too.
+        "bot/core/checkins.py",
+        "bot/core/lyrics.py",
     }
 )
 SESSION_SIDE_DIRS = ("bot/ui/steps/", "bot/cogs/checkins/", "bot/core/steps/")
@@ -77,6 +82,15 @@ ALLOWED = (
     re.compile(r"https?://\S+"),
 )
 """Parts of a literal that are not words; what is left must have no letters."""
+ALLOWED_TEXTS = frozenset(
+    {
+        # Drawn once in the chart process at start-up to load fonts; nobody ever sees it.
+        "warm up",
+        # discord.ui.button decorators' defaults: ConfirmView.__init__ sets the worded labels.
+        "Confirm",
+        "Cancel",
+    }
+)
 
 MARKING = frozenset({"_", "gettext", "ngettext", "N_", "pgettext"})
 CONTENT_SINKS = {
@@ -89,6 +103,7 @@ CONTENT_SINKS = {
     "edit_original_response": ((), ("content",)),
     "edit_original_message": ((), ("content",)),
     "reply_ephemeral": ((1,), ("content",)),
+    "answer_deferred": ((), ("content",)),
     "add_field": ((), ("name", "value")),
     "insert_field_at": ((), ("name", "value")),
     "set_field_at": ((), ("name", "value")),
@@ -98,6 +113,17 @@ CONTENT_SINKS = {
     "SelectOption": ((), ("label", "description")),
     "create_scheduled_event": ((), ("name", "description")),
     "Modal": ((), ("title",)),
+    # Chorus's own builders: a typed button's label, a link button's label, a form's title.
+    "button": ((0,), ("label",)),
+    "link_button": ((0,), ("label",)),
+    "ChorusForm": ((0,), ("title",)),
+    # Chart words (matplotlib): axis labels, titles, texts on the axes, legend labels.
+    "set_ylabel": ((0,), ("ylabel",)),
+    "set_xlabel": ((0,), ("xlabel",)),
+    "set_title": ((0,), ("label",)),
+    "suptitle": ((0,), ("t",)),
+    "text": ((2,), ("s",)),
+    "_message": ((1,), ()),
 }
 EVERYWHERE = ("label", "placeholder")
 """Keywords that carry a member-read text in any call (buttons, selects, text inputs)."""
@@ -122,6 +148,8 @@ def _excluded(path: str) -> bool:
 
 def has_words(text: str) -> bool:
     """Whether a literal (or a literal part of an f-string) holds letters outside markup."""
+    if text in ALLOWED_TEXTS:
+        return False
     for allowed in ALLOWED:
         text = allowed.sub("", text)
     return any(char.isalpha() for char in text)
@@ -172,6 +200,8 @@ class Scan:
                     self.constants.setdefault(target, []).append((source, value))
         self._find_refusal_classes()
         self.leaks: set[Leak] = set()
+        self.nodes: list[tuple[Source, ast.expr]] = []
+        """The leaking literals themselves (for tools that rewrite them)."""
         self._followed: set[tuple[str, int]] = set()
 
     def _find_refusal_classes(self) -> None:
@@ -192,29 +222,31 @@ class Scan:
 
     def run(self) -> set[Leak]:
         for source in self.sources:
-            for node, value in self._sinks(source):
-                self.follow(source, value)
+            for _node, value, refusal in self._sinks(source):
+                self.follow(source, value, translated_later=refusal)
         return self.leaks
 
-    def _sinks(self, source: Source) -> Iterator[tuple[ast.AST, ast.expr]]:
+    def _sinks(self, source: Source) -> Iterator[tuple[ast.AST, ast.expr, bool]]:
+        """(sink node, the expression it shows, whether it is a refusal's text)."""
         for node in ast.walk(source.tree):
             if isinstance(node, ast.Call):
                 name = _name(node.func)
                 positions, keywords = CONTENT_SINKS.get(name or "", ((), ()))
-                if name in self.refusals:
+                refusal = name in self.refusals
+                if refusal:
                     positions = (0,)
                 if name == "__init__":
                     keywords = ("title",)
                 for index in positions:
                     if index < len(node.args):
-                        yield node, node.args[index]
+                        yield node, node.args[index], refusal
                 for keyword in node.keywords:
                     if keyword.arg in keywords or keyword.arg in EVERYWHERE:
-                        yield node, keyword.value
+                        yield node, keyword.value, False
             elif isinstance(node, ast.ClassDef):
                 for keyword in node.keywords:
                     if keyword.arg == "title":
-                        yield node, keyword.value
+                        yield node, keyword.value, False
             elif isinstance(node, ast.Assign | ast.AnnAssign):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
@@ -223,17 +255,23 @@ class Scan:
                         and target.attr in ATTRIBUTES
                         and node.value is not None
                     ):
-                        yield node, node.value
+                        yield node, node.value, False
 
-    def follow(self, source: Source, value: ast.expr) -> None:
-        """Report the literals in an expression that flows to a sink, following names and calls."""
-        key = (source.path, id(value))
+    def follow(self, source: Source, value: ast.expr, translated_later: bool = False) -> None:
+        """Report the literals in an expression that flows to a sink, following names and calls.
+
+        ``translated_later``: the sink words the text itself (a refusal: the error path
+        translates it), so a text marked with ``N_`` is fine there; anywhere else an ``N_`` text
+        reaching a sink unwrapped by ``_()`` is shown in English, and is reported.
+        """
+        key = (source.path, id(value), translated_later)
         if key in self._followed:
             return
         self._followed.add(key)
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             if has_words(value.value):
                 self.leaks.add(Leak(source.path, value.lineno, value.value))
+                self.nodes.append((source, value))
         elif isinstance(value, ast.JoinedStr):
             # The f-string's own text, with each {value} as "0" (markup such as <t:{at}:R> stays
             # whole); the format spec ({when:%H:%M}) is not text; the values inside are followed.
@@ -244,47 +282,48 @@ class Scan:
             )
             if has_words(skeleton):
                 self.leaks.add(Leak(source.path, value.lineno, skeleton))
+                self.nodes.append((source, value))
             for part in value.values:
                 if isinstance(part, ast.FormattedValue):
-                    self.follow(source, part.value)
+                    self.follow(source, part.value, translated_later)
         elif isinstance(value, ast.BinOp):
-            self.follow(source, value.left)
-            self.follow(source, value.right)
+            self.follow(source, value.left, translated_later)
+            self.follow(source, value.right, translated_later)
         elif isinstance(value, ast.IfExp):
-            self.follow(source, value.body)
-            self.follow(source, value.orelse)
+            self.follow(source, value.body, translated_later)
+            self.follow(source, value.orelse, translated_later)
         elif isinstance(value, ast.BoolOp):
             for each in value.values:
-                self.follow(source, each)
+                self.follow(source, each, translated_later)
         elif isinstance(value, ast.List | ast.Tuple | ast.Set):
             for each in value.elts:
-                self.follow(source, each)
+                self.follow(source, each, translated_later)
         elif isinstance(value, ast.ListComp | ast.GeneratorExp):
-            self.follow(source, value.elt)
+            self.follow(source, value.elt, translated_later)
         elif isinstance(value, ast.Dict):
             for each in value.values:
-                self.follow(source, each)
+                self.follow(source, each, translated_later)
         elif isinstance(value, ast.Subscript):
-            self.follow(source, value.value)
+            self.follow(source, value.value, translated_later)
         elif isinstance(value, ast.Await | ast.Starred):
-            self.follow(source, value.value)
+            self.follow(source, value.value, translated_later)
         elif isinstance(value, ast.Name):
-            self._follow_name(source, value)
+            self._follow_name(source, value, translated_later)
         elif isinstance(value, ast.Attribute):
             # A module constant read through its module (ui.PASSED_STEP) or a class constant.
             for owner, constant in self.constants.get(value.attr, []):
-                self.follow(owner, constant)
+                self.follow(owner, constant, translated_later)
         elif isinstance(value, ast.Call):
-            self._follow_call(source, value)
+            self._follow_call(source, value, translated_later)
 
-    def _follow_name(self, source: Source, name: ast.Name) -> None:
+    def _follow_name(self, source: Source, name: ast.Name, translated_later: bool) -> None:
         scope = source.scope(name)
         found = False
         for node in ast.walk(scope):
             for target, assigned in _assignments(node):
                 if target == name.id:
                     found = True
-                    self.follow(source, assigned)
+                    self.follow(source, assigned, translated_later)
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
@@ -294,31 +333,36 @@ class Scan:
             ):
                 found = True
                 for arg in node.args:
-                    self.follow(source, arg)
+                    self.follow(source, arg, translated_later)
         if not found:
             for owner, constant in self.constants.get(name.id, []):
                 if owner is source:
-                    self.follow(owner, constant)
+                    self.follow(owner, constant, translated_later)
 
-    def _follow_call(self, source: Source, call: ast.Call) -> None:
+    def _follow_call(self, source: Source, call: ast.Call, translated_later: bool) -> None:
         name = _name(call.func)
+        if name == "N_" and not translated_later:
+            text = call.args[0] if call.args else call
+            shown = text.value if isinstance(text, ast.Constant) else "N_(...)"
+            self.leaks.add(Leak(source.path, call.lineno, f"N_ without _(): {shown}"))
+            return
         if name in MARKING:
             return
         if isinstance(call.func, ast.Attribute) and name in ("join", "format", "strip"):
             # "\n".join(lines): the separator and the joined parts both reach the sink.
-            self.follow(source, call.func.value)
+            self.follow(source, call.func.value, translated_later)
             for arg in call.args:
-                self.follow(source, arg)
+                self.follow(source, arg, translated_later)
             return
         if name in ("str", "shorten", "fit", "truncate", "escape_markdown"):
             for arg in call.args[:1]:
-                self.follow(source, arg)
+                self.follow(source, arg, translated_later)
             return
         for owner, function in self.functions.get(name or "", []):
             for node in ast.walk(function):
                 if isinstance(node, ast.Return) and node.value is not None:
                     if owner.scope(node) is function:
-                        self.follow(owner, node.value)
+                        self.follow(owner, node.value, translated_later)
 
 
 def _assignments(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
@@ -356,6 +400,8 @@ import discord
 from bot.i18n import _, N_
 class Nope(UserFacingError): ...
 PASSED = "You passed"
+STOPPED = N_("Stopped")
+REFUSED = N_("Refused")
 def worded(n):
     return f"{n} songs"
 async def handler(interaction, locale):
@@ -373,6 +419,9 @@ async def handler(interaction, locale):
 class Form(discord.ui.Modal, title="Your answer"): ...
 async def fine(interaction, locale):
     raise Nope(N_("Fine {x}"), x=1)
+    raise Nope(REFUSED)
+    await reply_ephemeral(interaction, _(STOPPED, locale))
+    await reply_ephemeral(interaction, STOPPED)
     await interaction.response.send_message(f"<@{interaction.user.id}> <t:{1}:R> 🎵")
 '''
     path = ROOT / "tests" / "i18n" / "_sample_for_scan.py"
@@ -392,6 +441,7 @@ async def fine(interaction, locale):
         "Go",
         "Not here",
         "Your answer",
+        "N_ without _(): Stopped",
     }
 
 
