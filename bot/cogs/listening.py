@@ -28,7 +28,7 @@ from bot.store.records import RunRecord, SessionRecord
 from bot.ui.format import sentence
 from bot.ui.forms import FormValues, send_form
 from bot.ui.listening import REFLECT_FORM, ListenReflectForm, run_state, summary_lines
-from bot.ui.locale import member_language
+from bot.ui.locale import member_language, server_language
 from bot.ui.steps.listen import ListenPresenter, ListenReflectButton, ReactButton
 from bot.ui.steps.vote import VotePresenter, VoteSelect
 
@@ -72,7 +72,10 @@ class ListeningCog(commands.Cog):
         step = self.bot.runner.definition(run).steps[index]
         key = (run.id, index)
         if isinstance(step, VoteStep):
-            self.vote_cards.choices[key] = await self.service.choices_for(session, run, index)
+            # The card is public: its choices in the server's language.
+            self.vote_cards.choices[key] = await self.service.choices_for(
+                session, run, index, server_language(self.bot.guild_settings, session.guild_id)
+            )
         elif isinstance(step, ListenStep) and step.track == "from_vote":
             if key in self.listen_cards.tracks:
                 return  # chosen when the step began: a later /forget or withdrawal keeps it
@@ -264,7 +267,9 @@ class ListeningCog(commands.Cog):
     async def on_vote(self, interaction: discord.Interaction, item: VoteSelect) -> None:
         session, run, step = await self.service.live_step(item.run_id, item.index)
         assert isinstance(step, VoteStep)
-        chosen = await self.service.choice(session, run, item.index, item.chosen)
+        chosen = await self.service.choice(
+            session, run, item.index, item.chosen, member_language(interaction)
+        )
         await controls.ensure_joined(interaction, session)
         outcome = await self.service.vote(item.run_id, item.index, interaction.user.id, chosen)
         locale = member_language(interaction)

@@ -130,10 +130,11 @@ class LyricsCog(commands.Cog):
         outcome = await self.service.contribute(
             session, run, step, user.id, user.display_name, kind, payload
         )
-        await reply_ephemeral(
-            interaction,
-            thanks(step, kind, outcome.record.payload, member_language(interaction)),
-        )
+        shown = dict(outcome.record.payload)
+        if server_language(self.bot.guild_settings, session.guild_id) != "en":
+            # English syllable rules say nothing true about a line in another language.
+            shown.pop("syl", None)
+        await reply_ephemeral(interaction, thanks(step, kind, shown, member_language(interaction)))
         fresh = await self.service.run(run_id)
         if fresh is not None:
             await self.sheet.load_info(fresh, step)

@@ -242,6 +242,11 @@ def group_shifts(found: Sequence[Pair]) -> list[GroupShift]:
     return result
 
 
+KNOWN_MEASURES = (N_("mood"), N_("energy"), N_("stress"), N_("anxiety"), N_("connection"))
+"""Measure slugs the shipped activities use, worded in the summary's language; any other slug
+is shown as written."""
+
+
 def too_few_pairs(locale: str = "en") -> str:
     """The summary's sentence when too few answered both check-ins (in ``locale``)."""
     return _(
@@ -261,7 +266,7 @@ def shift_lines(shifts: Sequence[GroupShift], locale: str = "en") -> list[tuple[
     for s in shifts:
         measure, scale = s.key
         name = (
-            _("Mood shift ({measure}, {scale})", locale, measure=measure, scale=scale)
+            _("Mood shift ({measure}, {scale})", locale, measure=_(measure, locale), scale=scale)
             if measure
             else _("Mood shift ({scale})", locale, scale=scale)
         )

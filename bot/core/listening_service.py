@@ -170,14 +170,15 @@ class ListeningService:
         return await self._store.members.names(guild_id, ids) if ids else {}
 
     async def choices_for(
-        self, session: SessionRecord, run: RunRecord, index: int
+        self, session: SessionRecord, run: RunRecord, index: int, locale: str = "en"
     ) -> list[VoteChoice]:
-        """The choices of the vote step at `index`: its own, the answers of the step before, or
-        the session's playlist (credited by shown name, unless a member asked not to be)."""
+        """The choices of the vote step at `index`: its own (labels in ``locale``), the answers
+        of the step before, or the session's playlist (credited by shown name, unless a member
+        asked not to be)."""
         step = self._runner.definition(run).steps[index]
         assert isinstance(step, VoteStep)
         if step.options:
-            return fixed_choices(step)
+            return fixed_choices(step, locale)
         if step.choose_from == "previous":
             earlier = await self._store.contributions.for_step(run.id, index - 1)
             return previous_choices(earlier)
@@ -225,14 +226,20 @@ class ListeningService:
         )
 
     async def choice(
-        self, session: SessionRecord, run: RunRecord, index: int, values: Sequence[str]
+        self,
+        session: SessionRecord,
+        run: RunRecord,
+        index: int,
+        values: Sequence[str],
+        locale: str = "en",
     ) -> VoteChoice:
-        """The vote choice a member picked from the menu's selected `values`.
+        """The vote choice a member picked from the menu's selected `values` (its label in
+        ``locale``).
 
         Raises InvalidInput when nothing was picked or the choice has left the list."""
         if not values:
             raise InvalidInput(N_("Pick one of the choices in the menu."))
-        choices = {c.key: c for c in await self.choices_for(session, run, index)}
+        choices = {c.key: c for c in await self.choices_for(session, run, index, locale)}
         chosen = choices.get(str(values[0]))
         if chosen is None:
             raise InvalidInput(N_("That choice is no longer on the list. Pick another one."))

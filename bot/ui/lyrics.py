@@ -147,7 +147,9 @@ def live_sheet(
             out.append(f"{number} *{ghost}*{marker}")
             continue
         extras = []
-        if line.get("syl") is not None:
+        # The syllable counter knows English only (bot/core/syllables.py): no count for a song
+        # written in another language rather than a wrong one.
+        if line.get("syl") is not None and locale == "en":
             extras.append(_("{count} syl", locale, count=line.get("syl", 0)))
         if line.get("flags"):
             extras.append("⚑ " + ", ".join(flag_text(str(f), locale) for f in line["flags"]))
