@@ -13,9 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import mean
 
+from babel import numbers
+
 from bot.core.errors import InvalidInput
 from bot.core.scales import Scale
-from bot.i18n import N_, _, format_number, ngettext
+from bot.i18n import N_, _, language_of, ngettext
 
 K_MIN = 3
 """Group figures are shown only when at least this many people answered."""
@@ -247,6 +249,15 @@ KNOWN_MEASURES = (N_("mood"), N_("energy"), N_("stress"), N_("anxiety"), N_("con
 is shown as written."""
 
 
+def signed_tenths(value: float, locale: str = "en") -> str:
+    """``1.0`` -> ``"+1.0"`` (en), ``"+1,0"`` (de, es): a shift in points, one decimal, signed."""
+    tenths = round(value, 1)
+    sign = "+" if tenths >= 0 else "-"
+    return sign + numbers.format_decimal(
+        abs(tenths), format="0.0", locale=language_of(locale) or "en"
+    )
+
+
 def too_few_pairs(locale: str = "en") -> str:
     """The summary's sentence when too few answered both check-ins (in ``locale``)."""
     return _(
@@ -274,8 +285,7 @@ def shift_lines(shifts: Sequence[GroupShift], locale: str = "en") -> list[tuple[
             lines.append((name, too_few_pairs(locale)))
             continue
         assert s.mean_shift is not None
-        shift = round(s.mean_shift, 1)
-        sign = "+" if shift >= 0 else "−" if locale != "en" else "-"
+        shift = signed_tenths(s.mean_shift, locale)
         lines.append(
             (
                 name,
@@ -283,7 +293,7 @@ def shift_lines(shifts: Sequence[GroupShift], locale: str = "en") -> list[tuple[
                     "Mean shift **{shift}** points across {people} people: {improved} improved, "
                     "{stayed} stayed the same, {dropped} dropped.",
                     locale,
-                    shift=sign + format_number(abs(shift), locale),
+                    shift=shift,
                     people=s.people,
                     improved=s.improved,
                     stayed=s.stayed,

@@ -19,11 +19,12 @@ from bot.core.checkins import (
     bands,
     describe_value,
     scale_of,
+    signed_tenths,
     to_ten,
 )
 from bot.core.guild_settings import SupportLink
 from bot.core.text import shorten
-from bot.i18n import N_, _, format_number, format_percent, ngettext
+from bot.i18n import N_, _, format_percent, ngettext
 from bot.ui import charts
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field, sentence
@@ -690,7 +691,7 @@ def trends_embed(weeks: Sequence[WeekFigures], locale: str = "en") -> discord.Em
         if w.sessions == 0:
             continue
         shift = (
-            ("+" if w.mean_shift >= 0 else "-") + format_number(abs(round(w.mean_shift, 1)), locale)
+            signed_tenths(w.mean_shift, locale)
             if w.mean_shift is not None
             else _("not shown", locale)
         )

@@ -70,7 +70,7 @@ KNOWN_REACTION_EMOJI = {
     "restless": "🌪️",
 }
 KNOWN_REACTION_LABELS = {
-    "calm": {"de": "ruhig", "es": "en calma"},
+    "calm": {"de": "ruhig", "es": "tranquilo"},
     "moved": {"de": "berührt", "es": "conmovido"},
     "energised": {"de": "belebt", "es": "con energía"},
     "energized": {"de": "belebt", "es": "con energía"},
