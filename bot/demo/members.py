@@ -28,6 +28,8 @@ from simcord.backend.errors import SetupError
 from simcord.builders import ChannelHandle
 from simcord.results import InteractionResult
 
+from bot.i18n import gettext
+
 log = logging.getLogger("chorus.demo")
 
 # ------------------------------------------------------------------------------------ corpus
@@ -327,7 +329,57 @@ async def vote(turn: Turn) -> None:
     await turn.member.select(turn.message, [choice], custom_id=menu.custom_id)
 
 
-WRITER = re.compile(r"(?:<@(\d+)>|\*\*([^*]+)\*\*) is writing \*\*(line \d+)")
+WHO = r"(?:<@(\d+)>|\*\*([^*]+)\*\*)"
+
+
+def read_as(message: str, language: str, **groups: str) -> re.Pattern[str]:
+    """A card's sentence as members read it in ``language``: the catalogue's wording of
+    ``message`` with each ``{field}`` matched by ``groups[field]`` (any text if not given)."""
+    worded = gettext(message, language)
+    parts = re.split(r"\{(\w+)\}", worded)
+    pattern = "".join(
+        re.escape(part) if n % 2 == 0 else groups.get(part, ".*?") for n, part in enumerate(parts)
+    )
+    return re.compile(pattern)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the members look for on the cards, in the session's language."""
+
+    writer: re.Pattern[str]
+    anyone: re.Pattern[str]
+    speakers: tuple[re.Pattern[str], ...]
+    pattern_end: re.Pattern[str]
+    blanks: tuple[re.Pattern[str], ...]
+
+
+def reading(language: str) -> Reading:
+    """The members' reading of the cards in ``language`` (the server's)."""
+    return Reading(
+        writer=read_as(
+            "✍ {writer} is writing **{what}**{until}.", language, writer=WHO, what=r"([^*]+)"
+        ),
+        anyone=read_as(
+            "✍ Anyone may write **{what}**: press **Write my line** when you're ready.",
+            language,
+            what=r"([^*]+)",
+        ),
+        speakers=(
+            read_as("🎤 {speaker} has the floor now.", language, speaker=WHO),
+            read_as("🎤 {speaker} is speaking in the voice channel now.", language, speaker=WHO),
+        ),
+        pattern_end=read_as(
+            "Together, the pattern runs from {start} to {end}. Go at your own pace.",
+            language,
+            start=r"<t:\d+:t>",
+            end=r"<t:(\d+):t>",
+        ),
+        blanks=(
+            read_as("Blank {number} of {count}", language),
+            read_as("The {count} blanks, separated by /", language),
+        ),
+    )
 
 
 def _is_me(turn: Turn, match: re.Match[str]) -> bool:
@@ -348,7 +400,9 @@ async def write_a_line(turn: Turn) -> None:
     if write is None:
         return
     text = embed_text(turn.message)
-    mine = WRITER.search(text)
+    cards = turn.crowd.reading
+    mine = cards.writer.search(text)
+    anyone = cards.anyone.search(text)
     if mine is not None:
         if not _is_me(turn, mine) or not turn.once("lyrics", *write.args[1:], mine[3]):
             return
@@ -356,9 +410,8 @@ async def write_a_line(turn: Turn) -> None:
         if passing is not None and turn.chance(0.08):
             await turn.click(passing)
             return
-    elif "Anyone may write" in text:
-        where = re.search(r"line \d+", text)
-        if where is None or not turn.once("lyrics", *write.args[1:], where[0]):
+    elif anyone is not None:
+        if not turn.once("lyrics", *write.args[1:], anyone[1]):
             return
         if not turn.chance(0.5):
             return
@@ -366,7 +419,9 @@ async def write_a_line(turn: Turn) -> None:
         return
     shown = await turn.click(write)
     fields = modal_fields(shown)
-    blanks = any("blank" in str(f.get("label", "")).casefold() for f in fields)
+    blanks = any(
+        pattern.fullmatch(str(f.get("label", ""))) for f in fields for pattern in cards.blanks
+    )
     used: set[str] = turn.crowd.memory.setdefault(0, {}).setdefault("lines", set())
     pool = BLANK_WORDS if blanks else LYRIC_LINES
     fresh = [line for line in pool if line not in used] or list(pool)
@@ -382,7 +437,6 @@ ROUND_ANSWERS = (
     "Calm after a walk. I bring the rain I got caught in.",
     "Scattered. I'd like to bring some focus, we'll see.",
 )
-SPEAKER = re.compile(r"🎤 (?:<@(\d+)>|\*\*([^*]+)\*\*) (?:has the floor|is speaking)")
 
 
 @behaviour("round")
@@ -394,7 +448,8 @@ async def take_my_turn(turn: Turn) -> None:
         if turn.chance(0.5) and turn.once("round-start", *start.args[1:]):
             await turn.click(start)
         return
-    mine = SPEAKER.search(embed_text(turn.message))
+    card = embed_text(turn.message)
+    mine = next((found for p in turn.crowd.reading.speakers if (found := p.search(card))), None)
     done = _first(turn, "done")
     if mine is None or not _is_me(turn, mine) or done is None:
         return
@@ -419,15 +474,16 @@ async def take_my_turn(turn: Turn) -> None:
 SLOWER = {"reflect": 3.0, "listenreflect": 3.0, "lyrics": 3.0}
 # A breathe card says when the pattern ends ("... from <t:S:t> to <t:E:t>"): members follow
 # the pattern and press Done near its end, as a person would, not seconds after it appears.
-PATTERN_END = re.compile(r"runs from <t:\d+:t> to <t:(\d+):t>")
 DONE_BEFORE_END = (0.0, 6.0)
 
 
-def follows_until(message: discord.Message, area: str) -> float | None:
+def follows_until(
+    message: discord.Message, area: str, cards: Reading | None = None
+) -> float | None:
     """When a member doing what this message asks is done with it (UTC seconds), if it says."""
     if area != "breathe":
         return None
-    found = PATTERN_END.search(embed_text(message))
+    found = (cards or reading("en")).pattern_end.search(embed_text(message))
     return float(found[1]) if found else None
 
 
@@ -453,8 +509,11 @@ class Crowd:
         strict: bool = False,
         clock: Callable[[], float] = time.time,
         turns: asyncio.Lock | None = None,
+        language: str = "en",
     ) -> None:
         self.channel = channel
+        # The members read the cards in the server's language.
+        self.reading = reading(language)
         self.clock = clock
         self.turns = turns
         self.seed = seed
@@ -485,7 +544,7 @@ class Crowd:
         seen = message.edited_at or message.created_at
         rng = self._rng(member, message.id, area, seen)
         at = seen.timestamp() + rng.uniform(*self.pace) * SLOWER.get(area, 1.0)
-        until = follows_until(message, area)
+        until = follows_until(message, area, self.reading)
         if until is not None:
             at = max(at, until - rng.uniform(*DONE_BEFORE_END))
         return at
