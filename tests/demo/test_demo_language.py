@@ -22,6 +22,27 @@ def public_texts(channel_history: list[discord.Message]) -> list[str]:
     return [text for message in channel_history for text in message_texts(message)]
 
 
+def without_people_s_words(texts: list[str]) -> list[str]:
+    """The bot's words only: the simulated members' lines, reflections and titles (English in
+    the demo), the server's own channel names and support text taken out."""
+    from bot.demo import members, script, world
+
+    theirs = [
+        *members.LYRIC_LINES,
+        *members.REFLECTIONS,
+        *members.TITLES,
+        *members.ROUND_ANSWERS,
+        world.VOICE_NAME,
+        script.DEMO_SUPPORT,
+    ]
+    cleaned = []
+    for text in texts:
+        for words in sorted(theirs, key=len, reverse=True):
+            text = text.replace(words, " ")
+        cleaned.append(text)
+    return cleaned
+
+
 async def test_the_scripted_session_runs_in_german(tmp_path: Path) -> None:
     from bot.demo.script import TRANSLATED_SCRIPT, run_script
     from bot.demo.world import demo_settings, start_world
@@ -61,7 +82,7 @@ async def test_the_scripted_session_runs_in_german(tmp_path: Path) -> None:
     msgids = english_msgids()
     assert {"01-session-board", "03-listening", "07-session-summary"} <= set(shots)
     for name, texts in shots.items():
-        wrong = [t for t in english_in(texts, msgids) if not t.startswith("'> ")]
+        wrong = english_in(without_people_s_words(texts), msgids)
         assert not wrong, f"{name}: " + "\n".join(wrong)
 
 
