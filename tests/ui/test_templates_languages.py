@@ -17,6 +17,7 @@ import discord
 import pytest
 
 from bot.cogs.reflection import ReflectForm
+from bot.i18n import SHIPPED
 from bot.ui.listening import ListenReflectForm
 from bot.ui.lyrics_forms import LineForm
 from bot.ui.steps import presenters as step_presenters
@@ -34,7 +35,7 @@ from tests.ui.test_templates import (
     session,
 )
 
-LANGUAGES = ("de", "es")
+LANGUAGES = tuple(language for language in SHIPPED if language != "en")
 LIVE_STATES: dict[str, list[dict[str, Any]]] = {
     "listen": [
         {"phase": "countdown", "starts_at": STARTED + 5, "ends_at": STARTED + 25},
