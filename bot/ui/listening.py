@@ -14,7 +14,6 @@ from bot.core.listening import (
     COUNTDOWN,
     PLAYING,
     ResolvedTrack,
-    human_seconds,
     phase,
     piece_at,
     set_tracks,
@@ -134,7 +133,7 @@ def now_playing(
             if track and track.url
             else _("Text card only.", locale)
         )
-    left_text = human_seconds(left) if left else ""
+    left_text = duration(left, locale) if left else ""
     if run.state == "paused":
         timing = _("Paused, {time} left.", locale, time=left_text) if left else _("Paused.", locale)
     elif current == COUNTDOWN:
@@ -154,7 +153,7 @@ def now_playing(
             )
     elif current == PLAYING:
         timing = (
-            _("{time} left.", locale, time=human_seconds(left))
+            _("{time} left.", locale, time=duration(left, locale))
             if left is not None
             else _("Playing.", locale)
         )
@@ -244,8 +243,11 @@ def library_embed(
     for t in tracks:
         length = f" · {duration(t.duration_seconds, locale)}" if t.duration_seconds else ""
         lines.append(
-            f"**{t.title}**" + (f" — {t.artist}" if t.artist else "") + f"{length}\n"
-            f"  `file: {t.file_name}`"
+            f"**{t.title}**"
+            + (f" — {t.artist}" if t.artist else "")
+            + f"{length}\n  "
+            # The activity file's own key: translators keep `file:` as it is.
+            + _("`file: {path}`", locale, path=t.file_name)
         )
     if other_files:
         lines.append("\n**" + _("Other files in the media folder", locale) + "**")

@@ -355,7 +355,7 @@ class LiveSessions:
         scene = self.scene(session, run, run.step_index)
         payload = self.presenter(scene.step.type).render(scene)
         if self.bot.runner.has_pools(run) and not json.loads(run.step_state).get(ANOTHER_STATE):
-            payload = with_another_button(payload, run.id, run.step_index)
+            payload = with_another_button(payload, run.id, run.step_index, self.language(session))
         return payload
 
     async def post_step(self, session: SessionRecord, run: RunRecord) -> None:

@@ -21,7 +21,7 @@ from bot.core.activity_fields import (
     format_error,
     localize,
 )
-from bot.core.errors import InvalidInput
+from bot.core.errors import Conflict, InvalidInput
 from bot.core.listening import (
     AFTER,
     COUNTDOWN,
@@ -29,12 +29,13 @@ from bot.core.listening import (
     REFLECTION_MAX,
     human_seconds,
     phase,
+    seconds_in,
     set_duration,
     time_left,
 )
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
 from bot.core.text import clean_member_text
-from bot.i18n import N_
+from bot.i18n import N_, gettext
 from bot.store.records import ContributionRecord
 
 
@@ -204,7 +205,7 @@ class ListenHandler(BaseStepHandler):
         answered = {c.author_id for c in contributions if c.author_id is not None}
         return bool(ctx.expected) and all(uid in answered for uid in ctx.expected)
 
-    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
+    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
         step: ListenStep = ctx.step
         if not step.no_skip or phase(ctx.state) == AFTER:
             return None
@@ -215,10 +216,24 @@ class ListenHandler(BaseStepHandler):
             return None  # nothing to time it by (no duration): don't hold the group
         if left <= 0:
             return None
-        return (
-            f"This piece is set to play without skipping: {human_seconds(left)} left. "
-            "Next works once it has ended; Stop ends the activity now if you need to."
+        return TimeLeft(
+            N_(
+                "This piece is set to play without skipping: {left} left. Next works once it "
+                "has ended; Stop ends the activity now if you need to."
+            ),
+            left,
         )
+
+
+class TimeLeft(Conflict):
+    """A refusal naming the time left of a piece (`{left}`), worded in the reader's language."""
+
+    def __init__(self, message: str, seconds: float) -> None:
+        super().__init__(message, left=human_seconds(seconds))
+        self.seconds = seconds
+
+    def text(self, locale: str | None) -> str:
+        return gettext(self.template, locale, left=seconds_in(self.seconds, locale))
 
 
 KIND = StepKind(model=ListenStep, handler=ListenHandler, order=3)
