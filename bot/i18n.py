@@ -137,6 +137,12 @@ def format_day(when: date | datetime, locale: str | None) -> str:
     return dates.format_date(when, format="medium", locale=_babel_locale(locale))
 
 
+def short_day(when: date | datetime, locale: str | None) -> str:
+    """A day with its weekday and no year, as the language writes it: ``"Fri, Mar 27"``,
+    ``"Fr., 27. März"``, ``"vie, 27 mar"`` (Babel's CLDR skeleton ``MMMEd``)."""
+    return dates.format_skeleton("MMMEd", when, locale=_babel_locale(locale))
+
+
 def day_names(
     locale: str | None, width: Literal["abbreviated", "narrow", "short", "wide"] = "wide"
 ) -> list[str]:

@@ -14,11 +14,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.cogs.errors import reply_ephemeral, respond_to_error
 from bot.core.activities import localize
+from bot.core.deadline_timer import DeadlineTimer
 from bot.core.schedule import Repeat, zone
 from bot.core.schedule_service import (
     Changes,
@@ -27,11 +27,11 @@ from bot.core.schedule_service import (
     SeriesRecord,
 )
 from bot.core.schedule_wake import utc
-from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionLimits
-from bot.i18n import _
+from bot.i18n import _, short_day
 from bot.ui import limits
 from bot.ui.locale import member_language
+from bot.ui.replies import reply_ephemeral, respond_to_error
 from bot.ui.schedule import (
     ConfirmView,
     ScheduleView,
@@ -151,7 +151,7 @@ class ScheduleCog(commands.Cog):
         )
 
     @property
-    def timer(self) -> DeadlineScheduler:
+    def timer(self) -> DeadlineTimer:
         """The schedule's one timer (armed and closed by ScheduleEventsCog)."""
         return self.bot.schedule.timer
 
@@ -213,10 +213,12 @@ class ScheduleCog(commands.Cog):
         if interaction.guild_id is None:
             return []
         choices = []
+        locale = member_language(interaction)
         for ahead in await self.bot.schedule.upcoming(interaction.guild_id, 25):
             series, occurrence = ahead.series, ahead.occurrence
             local = utc(occurrence.starts_at).astimezone(zone(series.timezone))
-            name = f"#{occurrence.id} {series.title} · {local:%a %-d %b %H:%M} ({series.timezone})"
+            when = f"{short_day(local, locale)} {local:%H:%M}"
+            name = f"#{occurrence.id} {series.title} · {when} ({series.timezone})"
             if current.strip().casefold() in name.casefold():
                 choices.append(
                     app_commands.Choice(name=limits.choice_name(name), value=occurrence.id)

@@ -19,7 +19,7 @@ from bot.core.errors import Conflict
 from bot.core.runner import Runner
 from bot.core.steps.reflect import ReflectStep
 from bot.i18n import N_
-from bot.store.records import ContributionRecord, RunRecord
+from bot.records.sessions import ContributionRecord, RunRecord
 from bot.store.store import Store
 
 REVIEW_STATE = "review"

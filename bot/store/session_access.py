@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.store.database import Conn, Database, Row
+from bot.store.one_statement import write_one
 
 Outcome = Literal["joined", "already", "waiting", "asking", "no_role", "removed"]
 """What a Join press came to: in; already in; in line for a place (see `place`); asked to join
@@ -171,16 +172,14 @@ class SessionAccessRepository:
         return _limits(row)
 
     async def set_series_limits(self, series_id: int, limits: SessionLimits) -> None:
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "INSERT INTO schedule_limits (series_id, capacity, role_id, invite_only)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (series_id) DO UPDATE SET"
-                " capacity = excluded.capacity, role_id = excluded.role_id,"
-                " invite_only = excluded.invite_only",
-                (series_id, limits.capacity, limits.role_id, int(limits.invite_only)),
-            )
-
-        await self._db.write(job)
+        await write_one(
+            self._db,
+            "INSERT INTO schedule_limits (series_id, capacity, role_id, invite_only)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (series_id) DO UPDATE SET"
+            " capacity = excluded.capacity, role_id = excluded.role_id,"
+            " invite_only = excluded.invite_only",
+            (series_id, limits.capacity, limits.role_id, int(limits.invite_only)),
+        )
 
     async def request(
         self, session_id: int, user_id: int, role_ids: Collection[int], now: float

@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.core.activity_builder import STEP_FORMS
+from bot.core.activity_builder import step_forms
 from bot.i18n import _, ngettext
 from bot.ui import limits
 from bot.ui.components import TypedButton, TypedSelect, persistent_view
@@ -64,9 +64,9 @@ def kind_select(locale: str) -> discord.ui.Item[Any]:
     return AddStepSelect.select(
         [
             discord.SelectOption(
-                label=kind, value=kind, description=limits.option_text(_(about, locale))
+                label=kind, value=kind, description=limits.option_text(_(form.about, locale))
             )
-            for kind, (about, _fields) in STEP_FORMS.items()
+            for kind, form in step_forms().items()
         ],
         placeholder=_("Add a step…", locale),
     )
@@ -87,8 +87,8 @@ def draft_view(steps: int, locale: str) -> discord.ui.View:
 
 def step_form(kind: str, locale: str) -> ChorusForm:
     """The form of one step kind in ``locale``, answered through its custom_id (no timeout,
-    restart-proof)."""
-    _about, fields = STEP_FORMS[kind]
+    restart-proof); its labels are catalogue texts where the kind's module marks them."""
+    fields = step_forms()[kind].fields
     form = ChorusForm(_("Add a {kind} step", locale, kind=kind), STEP_FORM, kind)
     for spec in fields:
         form.add_item(

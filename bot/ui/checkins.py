@@ -9,7 +9,7 @@ from typing import Any, Literal
 import discord
 from babel import dates
 
-from bot.core.activities import Anchors, Scale, localize
+from bot.core.activities import Scale, localize
 from bot.core.checkin_service import SessionReport, WeekFigures
 from bot.core.checkins import (
     BANDS,
@@ -23,6 +23,7 @@ from bot.core.checkins import (
     to_ten,
 )
 from bot.core.guild_settings import SupportLink
+from bot.core.steps.checkin import Anchors
 from bot.core.text import shorten
 from bot.i18n import N_, _, format_percent, ngettext
 from bot.ui import charts

@@ -17,7 +17,7 @@ from bot.core.checkins import strip_mentions
 from bot.core.goals import GOAL_MAX, MAX_ACTIVE, RATINGS, GoalProgress, describe_rating
 from bot.core.text import shorten
 from bot.i18n import N_, _
-from bot.store.goals import GoalRecord
+from bot.records.goals import GoalRecord
 from bot.ui import chart_worker
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, sentence

@@ -11,7 +11,7 @@ import discord
 from bot.core.activities import Activity, ActivityError, localize
 from bot.core.text import shorten
 from bot.i18n import _, ngettext
-from bot.store.guild_library import GuildActivityRecord
+from bot.records.guild_library import GuildActivityRecord
 from bot.ui.format import COLOUR_INFO, DESCRIPTION_MAX
 
 COLOUR_PROBLEM = 0xE06666

@@ -130,3 +130,20 @@ async def test_the_server_event_is_written_in_the_server_language(
     assert event.name == "Freitagskreis"
     assert "Eine Chorus-Sitzung in #circle." in event.description, event.description
     assert "Interessiert" in event.description
+
+
+async def test_a_scheduled_session_opens_in_the_server_language(world: World) -> None:
+    await german_server(world)
+    shown = await world.facilitator.slash(
+        world.channel, "session schedule create", title="Freitagskreis", when="in 1 hour"
+    )
+    await world.facilitator.click(shown.response.message, label="Confirm")
+    [occurrence] = await world.bot().store.schedule.upcoming(world.guild.id, 10)
+    await world.env.advance_time(occurrence.starts_at - world.bot().clock().timestamp() + 1)
+    opening = world.channel.last_message
+    assert opening is not None
+    assert "**Freitagskreis** beginnt jetzt. Drück auf **Sitzung starten**" in opening.content, (
+        opening.content
+    )
+    started = await world.facilitator.click(opening, label="Sitzung starten")
+    assert started.response.content == "▶ **Freitagskreis** hat begonnen."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store.goals import GoalRecord
+from bot.records.goals import GoalRecord
 from bot.ui import goals as ui
 from bot.ui.steps.goal import GoalStepButton
 from tests.ui.test_checkins import ids, parsed
@@ -26,7 +26,10 @@ def test_goal_ids_are_unchanged() -> None:
     assert isinstance(passed, ui.RatePassButton) and passed.value is None
     rated = parsed("chorus:goal_rate:4:7:2:3")
     assert isinstance(rated, ui.RateButton) and (rated.goal_id, rated.value) == (4, 3)
-    assert ids(ui.consent_view("en")) == ["chorus:goal_consent:yes:cmd", "chorus:goal_consent:no:cmd"]
+    assert ids(ui.consent_view("en")) == [
+        "chorus:goal_consent:yes:cmd",
+        "chorus:goal_consent:no:cmd",
+    ]
     assert ids(ui.consent_view("en", 7, 2)) == [
         "chorus:goal_consent:yes:step:7:2",
         "chorus:goal_consent:no:step:7:2",
