@@ -48,7 +48,7 @@ class ListeningCog(commands.Cog):
         bot.register_form(REFLECT_FORM, self.on_reflect_form, what=N_("your reflection"))
         bot.register_family(VoteSelect, self.on_vote)
         bot.live.add_observer(self)
-        bot.sessions.add_worded_summary_contributor(self.summary_lines)
+        bot.sessions.add_summary_contributor(self.summary_lines)
         self._shown_phase: dict[Key, str] = {}
         bot.privacy.on_forget(self._forget_member)
         self.voice = ListenVoice(bot, self.service, self._redraw_key)

@@ -377,7 +377,7 @@ class CheckinService:
     async def summary_lines(
         self, session: SessionRecord, locale: str = "en"
     ) -> list[tuple[str, str]]:
-        """The session summary's mood shift (a WordedContributor: in ``locale``)."""
+        """The session summary's mood shift (a SummaryContributor: in ``locale``)."""
         answers = [answer_of(r) for r in await self._store.checkins.for_session(session.id)]
         if not any(a.phase in ("before", "after") for a in answers):
             return []

@@ -395,7 +395,7 @@ class GoalService:
     async def summary_lines(
         self, session: SessionRecord, locale: str = "en"
     ) -> list[tuple[str, str]]:
-        """The session summary's goal line (a WordedContributor, in ``locale``): counts only,
+        """The session summary's goal line (a SummaryContributor, in ``locale``): counts only,
         k >= 3."""
         figures = await self.session_figures(session)
         if figures is None:

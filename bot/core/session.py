@@ -23,10 +23,9 @@ TITLE_MAX = 100
 CAPACITY_MAX = 1000
 
 # Contributes extra lines (e.g. the group mood shift) to a session's summary.
-SummaryContributor = Callable[[SessionRecord], Awaitable[list[tuple[str, str]]]]
-"""(field name, value) lines a feature adds to the session summary, in English."""
-WordedContributor = Callable[[SessionRecord, str], Awaitable[list[tuple[str, str]]]]
-"""The same, worded in the language code it is given (the summary is public: the server's)."""
+SummaryContributor = Callable[[SessionRecord, str], Awaitable[list[tuple[str, str]]]]
+"""(field name, value) lines a feature adds to the session summary, worded in the language code
+it is given (the summary is public: the server's language)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,14 +76,9 @@ class SessionService:
         self._store = store
         self._clock = clock
         self._contributors = list(summary_contributors)
-        self._worded: list[WordedContributor] = []
 
     def add_summary_contributor(self, contributor: SummaryContributor) -> None:
         self._contributors.append(contributor)
-
-    def add_worded_summary_contributor(self, contributor: WordedContributor) -> None:
-        """A contributor that words its lines in the summary's language (see `summary`)."""
-        self._worded.append(contributor)
 
     def _now(self) -> float:
         return timestamp(self._clock)
@@ -241,9 +235,7 @@ class SessionService:
         runs = await self._store.runs.for_session(session.id)
         extras: list[tuple[str, str]] = []
         for contributor in self._contributors:
-            extras.extend(await contributor(session))
-        for worded in self._worded:
-            extras.extend(await worded(session, locale))
+            extras.extend(await contributor(session, locale))
         end = session.ended_at if session.ended_at is not None else self._now()
         return SessionSummary(
             session=session,

@@ -67,7 +67,7 @@ class CheckinsCog(commands.Cog):
         bot.register_family(ui.ShareButton, extras.on_share)
         bot.register_family(ui.TellButton, extras.on_tell)
         bot.register_form(NOTE_FORM, extras.on_note_form, what=N_("your note"))
-        bot.sessions.add_worded_summary_contributor(self.service.summary_lines)
+        bot.sessions.add_summary_contributor(self.service.summary_lines)
 
     @checkin.command(name="consent", description="Turn saving your check-ins on or off")
     async def consent_command(self, interaction: discord.Interaction) -> None:

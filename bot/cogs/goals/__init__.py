@@ -46,7 +46,7 @@ class GoalsCog(commands.Cog):
         for consent in (ui.GoalConsentCommandButton, ui.GoalConsentStepButton):
             bot.register_family(consent, answers.on_consent)
         bot.register_form(GOAL_FORM, answers.on_goal_form, what="your goal")
-        bot.sessions.add_worded_summary_contributor(self.service.summary_lines)
+        bot.sessions.add_summary_contributor(self.service.summary_lines)
 
     # ------------------------------------------------------------------- commands
 
