@@ -77,14 +77,21 @@ class Slot:
 
 
 class SlotConflict(Conflict):
-    """A refusal naming a line of the song (`{label}`), worded in the reader's language."""
+    """A refusal naming a line of the song (`{label}`) and the part it was written for
+    (`{section}`: the song's own section name, or "section"), worded in the reader's language."""
 
-    def __init__(self, message: str, slot: Slot) -> None:
-        super().__init__(message, label=slot.label)
+    def __init__(self, message: str, slot: Slot, section: str = "") -> None:
+        super().__init__(message, label=slot.label, section=section or "section")
         self.slot = slot
+        self.section = section
 
     def text(self, locale: str | None) -> str:
-        return gettext(self.template, locale, label=self.slot.label_in(locale))
+        return gettext(
+            self.template,
+            locale,
+            label=self.slot.label_in(locale),
+            section=self.section or gettext(N_("section"), locale),
+        )
 
 
 def slots(step: WriteStep, locale: str = "en") -> list[Slot]:

@@ -241,10 +241,11 @@ class WriteHandler(BaseStepHandler):
                 if shown.section != now.section or shown.section_number != now.section_number:
                     raise SlotConflict(
                         N_(
-                            "The part you wrote for is finished: someone wrote its last line a "
-                            "moment ago. Next is {label}; press **Write my line** again."
+                            "The {section} you wrote for is finished: someone wrote its last "
+                            "line a moment ago. Next is {label}; press **Write my line** again."
                         ),
                         now,
+                        shown.section,
                     )
                 if shown.template != now.template:
                     raise SlotConflict(
