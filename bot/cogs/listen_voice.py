@@ -22,6 +22,7 @@ from bot.core.steps.listen import ListenStep
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.listening import run_state
+from bot.ui.locale import server_language
 from bot.ui.steps.listen import ListenPresenter
 from bot.voice import Piece, VoiceChannelLike, VoiceUnavailable
 
@@ -139,18 +140,29 @@ class ListenVoice:
             job[1].cancel()
         return not job[1].done()
 
+    def _language(self, session: SessionRecord) -> str:
+        """The facilitator's messages and the card's notes: the server's language."""
+        return server_language(self.bot.guild_settings, session.guild_id)
+
     def _channel(self, session: SessionRecord, file: str) -> VoiceChannelLike:
         if session.voice_channel_id is None:
             raise VoiceUnavailable(
-                f"The piece `{file}` is a file, and this session has no voice channel, so it "
-                "wasn't played; members followed the text card. Open the session with "
-                "`/session start voice_channel:` to play files in voice."
+                _(
+                    "The piece {file} is a file, and this session has no voice channel, so it "
+                    "wasn't played; members followed the text card. Open the session with "
+                    "`/session start voice_channel:` to play files in voice.",
+                    self._language(session),
+                    file=f"`{file}`",
+                )
             )
         channel = self.bot.get_channel(session.voice_channel_id)
         if not isinstance(channel, discord.VoiceChannel | discord.StageChannel):
             raise VoiceUnavailable(
-                "I couldn't find the session's voice channel, so the piece wasn't played "
-                "in voice; members followed the text card."
+                _(
+                    "I couldn't find the session's voice channel, so the piece wasn't played "
+                    "in voice; members followed the text card.",
+                    self._language(session),
+                )
             )
         return channel
 
@@ -171,9 +183,13 @@ class ListenVoice:
                 path = resolve_media_path(self.bot.settings.media_dir, file)
                 if not readable_file(path):
                     raise VoiceUnavailable(
-                        f"I couldn't read `{file}` in the media folder, so it wasn't played in "
-                        "voice; members followed the text card. Check the file is there and "
-                        "readable (see /listen library)."
+                        _(
+                            "I couldn't read {file} in the media folder, so it wasn't played "
+                            "in voice; members followed the text card. Check the file is there "
+                            "and readable (see /listen library).",
+                            self._language(session),
+                            file=f"`{file}`",
+                        )
                     )
                 pieces.append(Piece(path, seconds))
             await self.bot.voice.connect(channel)
@@ -187,8 +203,12 @@ class ListenVoice:
             await self.fail(
                 session,
                 key,
-                "I couldn't play the track in voice because of an unexpected error (the bot's "
-                "log has the details). Members can follow the link or text card instead.",
+                _(
+                    "I couldn't play the track in voice because of an unexpected error (the "
+                    "bot's log has the details). Members can follow the link or text card "
+                    "instead.",
+                    self._language(session),
+                ),
             )
             return
         finally:
@@ -197,7 +217,8 @@ class ListenVoice:
                 self.jobs.pop(session.guild_id, None)
         self.playing[session.guild_id] = key
         self.cards.notes[key] = (
-            f"🔊 Playing now in <#{session.voice_channel_id}>. Join the voice channel to listen."
+            N_("🔊 Playing now in {channel}. Join the voice channel to listen."),
+            {"channel": f"<#{session.voice_channel_id}>"},
         )
         await self._redraw(session, key)
 
@@ -251,16 +272,22 @@ class ListenVoice:
         session = await self._session_of(key)
         if session is None or before.channel.id != session.voice_channel_id:
             return  # our own move into the session's channel
+        locale = self._language(session)
         if after.channel is None:
-            text = (
-                f"Someone disconnected me from <#{before.channel.id}> during the piece, so the "
-                "music stopped; members follow the card instead. It plays in voice again at "
-                "the next listening step."
+            text = _(
+                "Someone disconnected me from {channel} during the piece, so the music stopped; "
+                "members follow the card instead. It plays in voice again at the next listening "
+                "step.",
+                locale,
+                channel=f"<#{before.channel.id}>",
             )
         else:
-            text = (
-                f"Someone moved me from <#{before.channel.id}> to <#{after.channel.id}> during "
-                "the piece, so I stopped the music there; members follow the card instead."
+            text = _(
+                "Someone moved me from {channel} to {other} during the piece, so I stopped the "
+                "music there; members follow the card instead.",
+                locale,
+                channel=f"<#{before.channel.id}>",
+                other=f"<#{after.channel.id}>",
             )
         await self.fail(session, key, text)
 

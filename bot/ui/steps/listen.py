@@ -75,7 +75,8 @@ class ListenPresenter:
         # Filled by the listening cog before a card is shown: the piece a `from_vote` step
         # resolved to, and where it is playing (voice, or why not).
         self.tracks: dict[Key, ResolvedTrack] = {}
-        self.notes: dict[Key, str] = {}
+        # A catalogue text, or one with the fields that fill it, worded for the group.
+        self.notes: dict[Key, str | tuple[str, dict[str, Any]]] = {}
 
     def track_for(self, scene: StepScene) -> ResolvedTrack | None:
         step: ListenStep = scene.step
@@ -83,6 +84,9 @@ class ListenPresenter:
 
     def _where(self, scene: StepScene, track: ResolvedTrack | None) -> str:
         note = self.notes.get((scene.run.id, scene.index))
+        if isinstance(note, tuple):
+            message, fields = note
+            return _(message, scene.locale, **fields)
         if note:
             # A catalogue text (bot/cogs/listen_voice.py), worded for the group.
             return _(note, scene.locale)
