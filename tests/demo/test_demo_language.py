@@ -18,20 +18,28 @@ from tests.cogs.test_session_languages import english_in, english_msgids, messag
 from tests.demo.test_demo import base_settings
 
 
+def _german_lines() -> tuple[str, ...]:
+    from bot.demo.members import WORDS
+
+    return WORDS["de"].lines
+
+
 def public_texts(channel_history: list[discord.Message]) -> list[str]:
     return [text for message in channel_history for text in message_texts(message)]
 
 
 def without_people_s_words(texts: list[str]) -> list[str]:
-    """The bot's words only: the simulated members' lines, reflections and titles (English in
-    the demo), the server's own channel names and support text taken out."""
+    """The bot's words only: the simulated members' lines, reflections and titles (they write
+    German in a German demo, but they are theirs), the server's own channel names and support
+    text (English: the demo server's own settings) taken out."""
     from bot.demo import members, script, world
 
+    words = members.WORDS["de"]
     theirs = [
-        *members.LYRIC_LINES,
-        *members.REFLECTIONS,
-        *members.TITLES,
-        *members.ROUND_ANSWERS,
+        *words.lines,
+        *words.reflections,
+        *words.titles,
+        *words.rounds,
         world.VOICE_NAME,
         script.DEMO_SUPPORT,
     ]
@@ -71,6 +79,9 @@ async def test_the_scripted_session_runs_in_german(tmp_path: Path) -> None:
     assert {"Die Wahl der Gruppe", "Strophe und Refrain", "Hat es geholfen?"} <= shown
     titles = [e.title for m in history for e in m.embeds]
     assert "Was wir geteilt haben" in titles and "🎶 Song Nr. 1" in titles
+    # The simulated members write German in a German demo (the song sheet holds their lines).
+    public = public_texts(history)
+    assert any(line in text for text in public for line in _german_lines())
     assert report.summary is not None
     summary = report.summary.embeds[0]
     assert summary.title == "🌙 Donnerstagskreis: Zusammenfassung der Sitzung"
