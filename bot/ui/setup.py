@@ -6,10 +6,11 @@ import json
 from collections.abc import Sequence
 
 import discord
+from babel import Locale, UnknownLocaleError
 
 from bot.core.guild_settings import SPECS, GuildConfig, SupportLink
 from bot.core.text import shorten
-from bot.i18n import N_, _, format_number, ngettext
+from bot.i18n import N_, _, format_number, language_of, ngettext
 from bot.records.guild_settings import SettingChangeRecord
 from bot.settings import ServerLimits
 from bot.ui.format import COLOUR_INFO, FIELD_MAX
@@ -39,12 +40,22 @@ def _days(count: int, locale: str) -> str:
     return ngettext("{count} day", "{count} days", count, locale)
 
 
+def language_name(code: str, locale: str) -> str:
+    """A language's name as the reader's language writes it: ``"de"`` -> ``"German"``,
+    ``"Deutsch"``, ``"alemán"`` (Babel's CLDR data; the code itself when Babel has none)."""
+    try:
+        name = Locale.parse(code).get_display_name(language_of(locale) or "en")
+    except (ValueError, UnknownLocaleError):
+        return code
+    return f"{name} ({code})" if name else code
+
+
 def setting_values(config: GuildConfig, locale: str) -> dict[str, str]:
     """Each setting's current value as a facilitator reads it in ``locale``, by key."""
     return {
         "facilitator_roles": _roles(config, locale),
         "timezone": config.timezone,
-        "language": config.language,
+        "language": language_name(config.language, locale),
         "low_score_max": _(
             "{score} (on a 0-10 scale)", locale, score=format_number(config.low_score_max, locale)
         ),

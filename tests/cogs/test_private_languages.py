@@ -57,6 +57,8 @@ async def test_private_replies_follow_the_server_language_for_a_client_chorus_la
     assert shown.ephemeral and embed.title == "Chorus-Einstellungen für diesen Server"
     assert "Mitglieder mit **Server verwalten**" in (embed.description or "")
     assert any(f.name.startswith("Zeitzone") for f in embed.fields), [f.name for f in embed.fields]
+    language = next(f for f in embed.fields if f.name == "Sprache")
+    assert language.value == "Deutsch (de)"
     zone = await manager.slash(world.channel, "setup timezone", zone="Europe/Berlin")
     assert "Dort ist es jetzt" in zone.response.content, zone.response.content
     history = await manager.slash(world.channel, "setup history")
