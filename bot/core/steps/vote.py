@@ -93,7 +93,7 @@ class VoteHandler(BaseStepHandler):
 def _vote_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
     options = [line.strip() for line in answers.get("options", "").splitlines() if line.strip()]
     if len(options) < 2:
-        raise InvalidInput("A vote needs at least two choices, one per line.")
+        raise InvalidInput(N_("A vote needs at least two choices, one per line."))
     return {"question": answers.get("question", ""), "options": options}
 
 
