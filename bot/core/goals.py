@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import mean
 
-from bot.core.checkins import K_MIN, k_figure, strip_mentions
+from bot.core.checkins import K_MIN, strip_mentions
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.runner import Runner, RunUpdate
@@ -160,16 +160,25 @@ def progress_summary(values: Sequence[int], locale: str | None = None) -> str:
     return ", ".join(parts)
 
 
-def facilitator_line(with_goals: int, rated: int) -> str:
-    """What a facilitator may see: counts only, each hidden below K_MIN."""
+def facilitator_line(with_goals: int, rated: int, locale: str = "en") -> str:
+    """What a facilitator may see: counts only, each hidden below K_MIN (in ``locale``)."""
     if with_goals < K_MIN:
-        return (
-            f"Fewer than {K_MIN} members here have personal goals, so no goal figures are shown. "
-            "Goals and ratings stay private to each member."
+        return _(
+            N_(
+                "Fewer than {k} members here have personal goals, so no goal figures are shown. "
+                "Goals and ratings stay private to each member."
+            ),
+            locale,
+            k=K_MIN,
         )
-    return (
-        f"{k_figure(with_goals)} members here have personal goals; "
-        f"{k_figure(rated)} rated them today. Goals and ratings stay private to each member."
+    return _(
+        N_(
+            "{with_goals} members here have personal goals; {rated} rated them today. Goals and "
+            "ratings stay private to each member."
+        ),
+        locale,
+        with_goals=with_goals,
+        rated=_(N_("fewer than {k}"), locale, k=K_MIN) if rated < K_MIN else rated,
     )
 
 
@@ -383,9 +392,12 @@ class GoalService:
             return None
         return await self._store.goals.session_counts(session.id, session.guild_id)
 
-    async def summary_lines(self, session: SessionRecord) -> list[tuple[str, str]]:
-        """The session summary's goal line (a SummaryContributor): counts only, k >= 3."""
+    async def summary_lines(
+        self, session: SessionRecord, locale: str = "en"
+    ) -> list[tuple[str, str]]:
+        """The session summary's goal line (a SummaryContributor, in ``locale``): counts only,
+        k >= 3."""
         figures = await self.session_figures(session)
         if figures is None:
             return []
-        return [("Personal goals", facilitator_line(*figures))]
+        return [(_(N_("Personal goals"), locale), facilitator_line(*figures, locale))]

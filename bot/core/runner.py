@@ -338,6 +338,8 @@ class Runner:
             now = self._now()
             ctx = await self._context(run, now)
             reason = self.handler_for(ctx.step).refuse_leaving(ctx, by_facilitator)
+            if isinstance(reason, Conflict):
+                raise reason
             if reason:
                 raise Conflict(reason)
             return await self._move_on(run, now, ctx.present)

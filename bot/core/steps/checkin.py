@@ -17,6 +17,7 @@ from bot.core.format_base import DocumentedSchema, FormatModel, format_error
 from bot.core.scales import SCALE_SCHEMA, Scale
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.i18n import N_
 
 
 class Note(FormatModel):
@@ -86,7 +87,7 @@ class CheckinHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if kind not in ("checkin", "pass"):
-            raise InvalidInput("Answer this check-in with its buttons, or press Pass.")
+            raise InvalidInput(N_("Answer this check-in with its buttons, or press Pass."))
         return {}
 
 
