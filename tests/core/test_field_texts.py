@@ -78,3 +78,17 @@ def test_the_schema_offers_a_pool_only_where_a_pool_is_allowed() -> None:
     assert len(plain["anyOf"]) == 2 and plain["anyOf"][0]["maxLength"] == TITLE_MAX
     assert pooled["anyOf"][:2] == plain["anyOf"]
     assert pooled["anyOf"][2]["properties"]["pool"]["minItems"] == POOL_MIN
+
+
+def test_localize_falls_back_to_language_then_english_then_any() -> None:
+    text = {"en": "Hello", "de": "Hallo", "pt-BR": "Olá"}
+    assert localize(text) == "Hello"
+    assert localize(text, "de") == "Hallo"
+    assert localize(text, "de-AT") == "Hallo"
+    assert localize(text, "pt") == "Olá"
+    assert localize(text, "PT-br") == "Olá"
+    assert localize(text, "fr") == "Hello"
+    assert localize({"en-GB": "Colour"}, "fr") == "Colour"
+    assert localize({"de": "Nur Deutsch"}, "fr") == "Nur Deutsch"
+    assert localize("plain", "de") == "plain"
+    assert localize(None) == ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
@@ -15,30 +13,6 @@ from bot.core.field_values import (
     format_duration,
     parse_duration,
 )
-
-
-@pytest.mark.parametrize(
-    ("written", "seconds"),
-    [
-        (90, 90),
-        ("90", 90),
-        ("90s", 90),
-        ("5m", 300),
-        ("1m30s", 90),
-        ("1h", 3600),
-        ("1:30", 90),
-        (" 2m ", 120),
-        (30.0, 30),
-    ],
-)
-def test_every_written_form_of_a_duration_is_seconds(written: Any, seconds: int) -> None:
-    assert parse_duration(written) == seconds
-
-
-@pytest.mark.parametrize("written", [True, "1:75", "ninety", "5 minutes", 1.5, "", None, [90]])
-def test_a_duration_that_is_not_one_says_what_was_expected(written: Any) -> None:
-    with pytest.raises(ValueError, match=r'expected a duration such as 90, "90s"'):
-        parse_duration(written)
 
 
 @pytest.mark.parametrize("seconds", [0, 1, 59, 60, 90, 3599, 3600, 3661, 7322])
@@ -73,3 +47,40 @@ def test_versions_are_kept_as_text_and_a_float_is_told_to_use_quotes() -> None:
         version.validate_python(1.1)
     with pytest.raises(ValidationError, match="expected a version"):
         version.validate_python(-1)
+
+
+@pytest.mark.parametrize(
+    ("written", "seconds"),
+    [
+        (90, 90),
+        ("90", 90),
+        ("90s", 90),
+        ("5m", 300),
+        ("1m30s", 90),
+        ("1h", 3600),
+        ("1h2m3s", 3723),
+        ("1:30", 90),
+        (" 2m ", 120),
+        (120.0, 120),
+    ],
+)
+def test_parse_duration_accepts_the_documented_forms(written: object, seconds: int) -> None:
+    assert parse_duration(written) == seconds
+
+
+@pytest.mark.parametrize(
+    "written", ["5 minutes", "", "m", "1.5m", "1:75", True, 1.5, None, [], "5M"]
+)
+def test_parse_duration_rejects_everything_else(written: object) -> None:
+    with pytest.raises(ValueError, match="expected a duration"):
+        parse_duration(written)
+
+
+def test_format_duration_uses_the_file_notation() -> None:
+    assert [format_duration(s) for s in (0, 45, 60, 90, 3723)] == [
+        "0s",
+        "45s",
+        "1m",
+        "1m30s",
+        "1h2m3s",
+    ]
