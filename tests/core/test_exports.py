@@ -6,32 +6,15 @@ import csv
 import io
 
 from bot.core.exports import CSV_COLUMNS, MemberExports, cell_text
-from bot.store.checkins import NewCheckin
 from bot.store.store import Store
+from tests.factories import save_checkin
 
 GUILD, ANA, BEN = 1, 7, 8
 MAY_28 = 1_780_000_000.0  # 2026-05-28 20:26:40 UTC
 
 
 async def checkin(store: Store, user_id: int, value: int | None, at: float) -> int:
-    record = await store.checkins.save(
-        NewCheckin(
-            guild_id=GUILD,
-            user_id=user_id,
-            session_id=None,
-            run_id=None,
-            step_index=None,
-            scale="1-5",
-            phase="any",
-            measure=None,
-            value=value,
-            value2=None,
-            passed=value is None,
-            created_at=at,
-        )
-    )
-    assert record is not None
-    return record.id
+    return await save_checkin(store, user_id, value, at, guild_id=GUILD, scale="1-5")
 
 
 def test_text_a_spreadsheet_would_run_is_kept_as_text() -> None:
