@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
+from bot.store.repository import Repository
 
 _COLUMNS = (
     "guild_id, user_id, days, minute, timezone, scale, paused_until, next_send_at,"
@@ -37,10 +38,7 @@ def _record(row: Row) -> CheckinScheduleRecord:
     )
 
 
-class CheckinScheduleRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class CheckinScheduleRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> CheckinScheduleRecord | None:
         row = await self._db.fetch_one(
             f"SELECT {_COLUMNS} FROM checkin_schedules WHERE guild_id = ? AND user_id = ?",

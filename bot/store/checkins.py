@@ -8,9 +8,10 @@ from typing import Any
 
 from bot.records.checkins import CheckinRecord
 from bot.store.contribution_job import BatchableAlso
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
 from bot.store.engine import ColumnType, batch_rows
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
 
 _COLUMNS = (
     "id, guild_id, user_id, session_id, run_id, step_index, scale, phase, measure, value,"
@@ -268,10 +269,7 @@ class CheckinAnswer(BatchableAlso):
         return outcomes
 
 
-class CheckinRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class CheckinRepository(Repository):
     async def save(self, new: NewCheckin, replace_id: int | None = None) -> CheckinRecord:
         """Save an answer; a member's earlier answer to the same step (or `replace_id`) changes.
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.records.goals import GoalRecord, RatingRecord
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
 
 _GOAL_COLUMNS = "id, guild_id, user_id, text, status, created_at, closed_at"
 _RATING_COLUMNS = "id, goal_id, session_id, run_id, step_index, value, created_at"
@@ -38,10 +39,7 @@ def _rating(row: Row) -> RatingRecord:
     )
 
 
-class GoalRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class GoalRepository(Repository):
     # ------------------------------------------------------------------ goals
 
     async def get(self, goal_id: int) -> GoalRecord | None:

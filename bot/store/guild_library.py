@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.records.guild_library import GuildActivityRecord
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
 
 _COLUMNS = "id, guild_id, activity_id, version, source, uploaded_by, uploaded_at, deleted_at"
 
@@ -46,10 +47,7 @@ def _record(row: Row) -> GuildActivityRecord:
 _DAY = 86_400.0
 
 
-class GuildLibraryRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class GuildLibraryRepository(Repository):
     async def current(self, guild_id: int | None = None) -> list[GuildActivityRecord]:
         """The newest live version of every activity, of one server or (None) of every server."""
         where = "deleted_at IS NULL" + (" AND guild_id = ?" if guild_id is not None else "")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.records.guild_settings import SettingChangeRecord
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
+from bot.store.repository import Repository
 
 _CHANGE_COLUMNS = "id, guild_id, key, old_value, new_value, changed_by, changed_at"
 
@@ -21,10 +22,7 @@ def _change(row: Row) -> SettingChangeRecord:
     )
 
 
-class GuildSettingsRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class GuildSettingsRepository(Repository):
     async def all_overrides(self) -> dict[int, dict[str, str]]:
         """Every server's changed settings as JSON text: {guild_id: {key: value}}."""
         rows = await self._db.fetch_all(

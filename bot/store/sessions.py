@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 from bot.records.sessions import AttendanceRecord, SessionHistoryRow, SessionRecord
 from bot.store.attendance_job import JoinJob
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
 from bot.store.engine import IntegrityError
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
 from bot.store.session_access import SessionLimits
 
 _SESSION_COLUMNS = (
@@ -29,10 +30,7 @@ class SessionAlreadyOpen(Exception):
     """A channel already has an open session (the unique index said so)."""
 
 
-class SessionRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SessionRepository(Repository):
     async def create(
         self,
         *,

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from bot.records.sessions import ContributionRecord
 from bot.records.songs import SongLineRecord, SongRecord
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
 from bot.store.runs import Mirror
 
 _SONG_COLUMNS = (
@@ -123,10 +124,7 @@ def _line(row: Row) -> SongLineRecord:
     )
 
 
-class SongRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SongRepository(Repository):
     async def for_step(
         self,
         *,
