@@ -12,6 +12,7 @@ from bot.store.database import Conn, Row
 from bot.store.engine import ColumnType, batch_rows
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
+from bot.store.rows import record_of
 
 _COLUMNS = (
     "id, guild_id, user_id, session_id, run_id, step_index, scale, phase, measure, value,"
@@ -73,24 +74,7 @@ class StepCount:
 
 
 def _record(row: Row) -> CheckinRecord:
-    v = tuple(row)
-    return CheckinRecord(
-        id=v[0],
-        guild_id=v[1],
-        user_id=v[2],
-        session_id=v[3],
-        run_id=v[4],
-        step_index=v[5],
-        scale=v[6],
-        phase=v[7],
-        measure=v[8],
-        value=v[9],
-        value2=v[10],
-        passed=bool(v[11]),
-        note=v[12],
-        shared=bool(v[13]),
-        created_at=v[14],
-    )
+    return record_of(CheckinRecord, row)
 
 
 @dataclass(frozen=True, slots=True)
