@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.records.guild_library import GuildActivityRecord
-from bot.store.database import Conn, Row
-from bot.store.one_statement import write_one
-from bot.store.repository import Repository
+from bot.store.database import Conn, Database, Row
+from bot.store.notify import ChangeFeed
 from bot.store.rows import record_of
 
 _COLUMNS = "id, guild_id, activity_id, version, source, uploaded_by, uploaded_at, deleted_at"
@@ -38,7 +37,12 @@ def _record(row: Row) -> GuildActivityRecord:
 _DAY = 86_400.0
 
 
-class GuildLibraryRepository(Repository):
+class GuildLibraryRepository:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
+        self._db = db
+        self._changes = changes or ChangeFeed(db)
+        """Every save and delete is announced to the other processes in its own transaction."""
+
     async def current(self, guild_id: int | None = None) -> list[GuildActivityRecord]:
         """The newest live version of every activity, of one server or (None) of every server."""
         where = "deleted_at IS NULL" + (" AND guild_id = ?" if guild_id is not None else "")
@@ -104,6 +108,7 @@ class GuildLibraryRepository(Repository):
                 (guild_id, activity_id, int(last or 0) + 1, source, uploaded_by, now),
             )
             assert inserted is not None
+            await self._changes.notify_in(conn, "guild_library", guild_id)
             return _record(inserted)
 
         return await self._db.write(job)
@@ -115,9 +120,14 @@ class GuildLibraryRepository(Repository):
         already started keeps its own copy of the definition anyway.
         """
 
-        return await write_one(
-            self._db,
-            "UPDATE guild_activities SET deleted_at = ?"
-            " WHERE guild_id = ? AND activity_id = ? AND deleted_at IS NULL",
-            (now, guild_id, activity_id),
-        )
+        async def job(conn: Conn) -> int:
+            removed = await conn.execute(
+                "UPDATE guild_activities SET deleted_at = ?"
+                " WHERE guild_id = ? AND activity_id = ? AND deleted_at IS NULL",
+                (now, guild_id, activity_id),
+            )
+            if removed:
+                await self._changes.notify_in(conn, "guild_library", guild_id)
+            return removed
+
+        return await self._db.write(job)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.records.guild_settings import SettingChangeRecord
-from bot.store.database import Conn, Row
-from bot.store.repository import Repository
+from bot.store.database import Conn, Database, Row
+from bot.store.notify import ChangeFeed
 from bot.store.rows import record_of
 
 _CHANGE_COLUMNS = "id, guild_id, key, old_value, new_value, changed_by, changed_at"
@@ -14,7 +14,12 @@ def _change(row: Row) -> SettingChangeRecord:
     return record_of(SettingChangeRecord, row)
 
 
-class GuildSettingsRepository(Repository):
+class GuildSettingsRepository:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
+        self._db = db
+        self._changes = changes or ChangeFeed(db)
+        """Every change is announced to the other processes in its own transaction."""
+
     async def all_overrides(self) -> dict[int, dict[str, str]]:
         """Every server's changed settings as JSON text: {guild_id: {key: value}}."""
         rows = await self._db.fetch_all(
@@ -66,6 +71,7 @@ class GuildSettingsRepository(Repository):
                 (guild_id, key, old, value, changed_by, now),
             )
             assert recorded is not None
+            await self._changes.notify_in(conn, "guild_settings", guild_id)
             return _change(recorded)
 
         return await self._db.write(job)

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from bot.records.sessions import AttendanceRecord, SessionHistoryRow, SessionRecord
 from bot.store.attendance_job import JoinJob
-from bot.store.database import Conn, Row
+from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
+from bot.store.notify import ChangeFeed
 from bot.store.one_statement import write_one
-from bot.store.repository import Repository
 from bot.store.session_access import SessionLimits
 
 _SESSION_COLUMNS = (
@@ -30,7 +30,11 @@ class SessionAlreadyOpen(Exception):
     """A channel already has an open session (the unique index said so)."""
 
 
-class SessionRepository(Repository):
+class SessionRepository:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
+        self._db = db
+        self._changes = changes or ChangeFeed(db)
+
     async def create(
         self,
         *,
@@ -120,11 +124,15 @@ class SessionRepository(Repository):
             # The line (waiting, asking, taken out) means nothing once the session is over;
             # it is not kept (PRIVACY.md).
             await conn.execute("DELETE FROM session_waitlist WHERE session_id = ?", (session_id,))
-            await conn.execute(
+            stopped = await conn.fetch_all(
                 "UPDATE activity_runs SET state = 'stopped', ended_at = ?, wake_at = NULL"
-                " WHERE session_id = ? AND state IN ('running', 'paused')",
+                " WHERE session_id = ? AND state IN ('running', 'paused') RETURNING id",
                 (now, session_id),
             )
+            # The other processes drop the session and its runs from their caches.
+            await self._changes.notify_in(conn, "session", session_id)
+            if stopped:
+                await self._changes.notify_in(conn, "run", *(int(r[0]) for r in stopped))
             return True
 
         return await self._db.write(job, invalidate=None)
