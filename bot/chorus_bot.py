@@ -17,6 +17,7 @@ import discord
 from discord.ext import commands
 
 from bot import __version__
+from bot.command_sync import sync_if_changed
 from bot.core.activities import Catalog
 from bot.core.clock import Clock
 from bot.core.deadline_timer import DeadlineTimer
@@ -34,6 +35,7 @@ from bot.core.steps import StepHandler
 from bot.core.steps import step_handlers as registered_step_handlers
 from bot.settings import Settings
 from bot.shards import LeaseKeeper, start_leases
+from bot.startup_times import StartupTimes
 from bot.store.store import Store
 from bot.ui.components import FAMILIES, RetiredButton, RoutedItem, TypedComponent
 from bot.ui.errors import is_expected
@@ -127,6 +129,8 @@ class ChorusBot(commands.Bot):
         voice: VoicePlayer | None = None,
         **options: Any,
     ) -> None:
+        self.startup = StartupTimes()
+        """The parts of this start, logged when ready (and read by bench/startup.py)."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -153,6 +157,8 @@ class ChorusBot(commands.Bot):
             store, clock, self.sessions, self.runner, self.library, self.guild_settings
         )
         self.leases: LeaseKeeper | None = None
+        self.warming: asyncio.Task[None] | None = None
+        """`warm_up` in its thread, started once the bot is ready (see setup_hook)."""
         self._posting_resumed = False
         """Set once start-up posted what a crash left unposted (adoptions wait until then)."""
         self.schedule.wake.fires_timers_of = self.fires_timers_of
@@ -163,6 +169,7 @@ class ChorusBot(commands.Bot):
         self.version = __version__
         # Last: the live messages use the services above.
         self.live = LiveSessions(self)
+        self.startup.mark("construct bot + catalog")
 
     @property
     def catalog(self) -> Catalog:
@@ -170,10 +177,9 @@ class ChorusBot(commands.Bot):
         return self.library.shipped
 
     async def setup_hook(self) -> None:
-        # Slow one-time loads (the CMU dictionary, matplotlib's renderer) happen now, in a
-        # thread while the store opens and the cogs load, not in a member's first interaction.
-        warming = asyncio.create_task(asyncio.to_thread(warm_up))
+        mark = self.startup.mark
         await self.store.open()
+        mark("store open + migrations")
         self.leases = await start_leases(
             self.settings, self.store, self.clock, self.runner, self._rearm_timers
         )
@@ -186,6 +192,7 @@ class ChorusBot(commands.Bot):
                 stale.activity_id,
                 stale.version,
             )
+        mark("leases, server settings + libraries")
         for name in COGS:
             await self.load_extension(name)
         missing = [f.__name__ for f in FAMILIES if f not in self.family_handlers]
@@ -193,29 +200,44 @@ class ChorusBot(commands.Bot):
             raise RuntimeError(f"component families without a handler: {', '.join(missing)}")
         self.add_dynamic_items(*FAMILIES, RetiredButton)
         self.add_listener(self._on_interaction, "on_interaction")
+        mark("cogs")
         await self.tree.set_translator(ChorusTranslator())  # German and Spanish clients
-        await self._sync_commands()
-        await warming
+        mark(f"command sync ({await self._sync_commands()})")
         await self.live.resume_all(self._recovering())
         self._posting_resumed = True
         await self.run_timer.rearm()
+        mark("resume + re-arm")
+        # Slow one-time loads (the pronunciation data, the chart process) now, in a thread
+        # while discord.py connects to the gateway: no interaction can arrive before READY.
+        self.warming = asyncio.create_task(self._warm_up())
         log.info(
-            "Chorus %s ready: %d activities loaded, %d with errors",
+            "Chorus %s ready: %d activities loaded, %d with errors; started in %s",
             self.version,
             len(self.catalog.activities),
             len({e.file for e in self.catalog.errors}),
+            self.startup.summary(),
         )
 
-    async def _sync_commands(self) -> None:
+    async def _warm_up(self) -> None:
+        try:
+            await asyncio.to_thread(warm_up)
+        except Exception:
+            # Not fatal: the first chart or lyric line loads what it needs itself.
+            log.exception("warming up after start-up failed")
+
+    async def _sync_commands(self) -> str:
+        """Upload the slash commands if they changed; says what it did (for the start-up log)."""
         if 0 not in self.settings.discord.my_shards:
-            return  # the process running shard 0 (the one Discord sends DMs to) syncs them
+            return "another process's"  # the one running shard 0 (Discord sends it the DMs)
+        assert self.application_id is not None  # known once logged in (setup_hook runs then)
         guild_id = self.settings.dev_guild_id
-        if guild_id:
-            guild = discord.Object(id=guild_id)
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild is not None:
             self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
+        uploaded = await sync_if_changed(
+            self.tree, self.store.bot_state, self.application_id, guild
+        )
+        return "uploaded" if uploaded else "unchanged, not uploaded"
 
     def fires_timers_of(self, guild_id: int) -> bool:
         """Whether this process fires the server's timers now (always, in one process)."""
@@ -273,6 +295,8 @@ class ChorusBot(commands.Bot):
         await route_form(self, interaction)
 
     async def close(self) -> None:
+        if self.warming is not None:
+            await self.warming  # a thread can't be cancelled; it's done within a second or two
         self.run_timer.close()
         self.live.close()
         if self.leases is not None:

@@ -16,6 +16,7 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.core.exports import MemberExports
 from bot.ui import mydata as ui
+from bot.ui.locale import reply_language
 
 Format = Literal["json", "csv", "chart"]
 NONE = discord.AllowedMentions.none()
@@ -39,7 +40,10 @@ async def send_export(bot: ChorusBot, interaction: discord.Interaction, format: 
         return
     await controls.defer_private(interaction)  # drawing can take over a second
     figures = await exports.summary(guild_id, user_id)
-    png = await asyncio.to_thread(ui.summary_png, figures, "Your check-ins and goals")
+    server_zone = bot.guild_settings.for_guild(guild_id).timezone
+    zone = await exports.member_timezone(guild_id, user_id, server_zone)
+    locale = reply_language(bot.guild_settings, interaction)
+    png = await asyncio.to_thread(ui.summary_png, figures, zone, locale)
     await controls.answer_deferred(
         interaction, content=ui.chart_text(figures), file=ui.chart_file(png)
     )

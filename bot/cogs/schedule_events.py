@@ -22,6 +22,7 @@ from bot.core.schedule_wake import utc
 from bot.core.session import NO_FACILITATOR, SessionRecord
 from bot.ui import limits
 from bot.ui.errors import http_error
+from bot.ui.locale import server_language
 from bot.ui.schedule import (
     channel_name,
     event_description,
@@ -30,6 +31,7 @@ from bot.ui.schedule import (
     reminder_dm,
     reminder_fallback,
 )
+from bot.ui.series_reminders import own_reminder_dm
 
 log = logging.getLogger("chorus.schedule")
 NONE = discord.AllowedMentions.none()
@@ -160,14 +162,24 @@ class ScheduleEventsCog(commands.Cog):
     # ----------------------------------------------------------- reminders
 
     async def dm_reminder(
-        self, series: SeriesRecord, occurrence: OccurrenceRecord, user_id: int, minutes: int
+        self,
+        series: SeriesRecord,
+        occurrence: OccurrenceRecord,
+        user_id: int,
+        minutes: int,
+        *,
+        own: bool = False,
     ) -> bool:
         guild = self.bot.get_guild(series.guild_id)
         name = channel_name(self.bot, series.guild_id, series.channel_id)
         where = f"**#{name}**" if name else f"<#{series.channel_id}>"
         if guild is not None:
             where += f" on **{guild.name}**"
-        text = reminder_dm(series.title, occurrence.starts_at, where, minutes)
+        if own:
+            locale = server_language(self.bot.guild_settings, series.guild_id)
+            text = own_reminder_dm(series.title, occurrence.starts_at, where, minutes, locale)
+        else:
+            text = reminder_dm(series.title, occurrence.starts_at, where, minutes)
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(text, allowed_mentions=NONE)

@@ -87,6 +87,9 @@ class Runner:
         self._clock = clock
         self._handlers = dict(handlers)
         self._definitions: dict[int, Activity] = {}
+        self._parsed: dict[str, Activity] = {}
+        """Stored definition text -> its activity: runs of the same activity version share one
+        (frozen) model, so resuming 1,000 sessions validates it once, not 1,000 times."""
         self._locks: dict[int, asyncio.Lock] = {}
         self._anonymous_answered: dict[tuple[int, int], set[int]] = {}
         self._facilitators: dict[int, int | None] = {}
@@ -105,7 +108,10 @@ class Runner:
         """The activity as it was when the run started (a reload never changes a running one)."""
         found = self._definitions.get(run.id)
         if found is None:
-            found = Activity.model_validate_json(run.definition)
+            found = self._parsed.get(run.definition)
+            if found is None:
+                found = Activity.model_validate_json(run.definition)
+                self._parsed[run.definition] = found
             self._definitions[run.id] = found
         return found
 
@@ -217,6 +223,10 @@ class Runner:
             answered.discard(user_id)
             if not answered:
                 del self._anonymous_answered[key]
+        # Parsed step states may name the member (a song's line authors, a round's order):
+        # dropped, they are parsed again from the anonymised rows on next use.
+        self._states.clear()
+        self._shown.clear()
 
     async def _facilitator(self, session_id: int) -> int | None:
         """Looked up once: it changes only to nobody, by /forget (see forget_member)."""

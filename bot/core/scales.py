@@ -6,7 +6,7 @@ from typing import Any, Literal, NamedTuple, TypeAlias
 from pydantic import Field, model_validator
 
 from bot.core.field_texts import TITLE_MAX, Title, localize, text_json_schema
-from bot.core.format_base import FormatModel, format_error
+from bot.core.format_base import DocumentedSchema, FormatModel, format_error
 
 
 class ScaleOption(NamedTuple):
@@ -106,7 +106,7 @@ class Scale(FormatModel):
         ]
 
 
-_CHOICE_SCHEMA = Choice.model_json_schema()
+_CHOICE_SCHEMA = Choice.model_json_schema(schema_generator=DocumentedSchema)
 SCALE_SCHEMA = {
     "anyOf": [
         {"enum": ["0-10", "1-5", "sam"]},

@@ -400,8 +400,9 @@ def reminder_times(o: OccurrenceTiming, minutes: set[int]) -> list[tuple[float, 
     """(due, minutes_before) for reminder slots still ahead of the reminder mark, earliest first."""
     if o.status != "scheduled":
         return []
+    # A lead time of 0 is a reminder at the start itself, sent in the same wake-up that opens it.
     slots = [(o.starts_at - 60 * m, m) for m in minutes]
-    return sorted((due, m) for due, m in slots if o.reminders_until < due < o.starts_at)
+    return sorted((due, m) for due, m in slots if o.reminders_until < due <= o.starts_at)
 
 
 def next_deadline(o: OccurrenceTiming, minutes: set[int]) -> float | None:
@@ -461,7 +462,7 @@ def plan_wake(o: OccurrenceTiming, minutes: set[int], now: float) -> WakePlan:
         for due, m in reminder_times(o, minutes):
             if due > now:
                 break
-            if now - due <= REMINDER_GRACE and now < o.starts_at:
+            if now - due <= REMINDER_GRACE and (now < o.starts_at or due == o.starts_at):
                 remind.append(m)
             else:
                 skipped = True

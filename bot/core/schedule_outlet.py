@@ -50,9 +50,17 @@ class ScheduleOutlet(Protocol):
         ...
 
     async def dm_reminder(
-        self, series: SeriesRecord, occurrence: OccurrenceRecord, user_id: int, minutes: int
+        self,
+        series: SeriesRecord,
+        occurrence: OccurrenceRecord,
+        user_id: int,
+        minutes: int,
+        *,
+        own: bool = False,
     ) -> bool:
-        """DM one member their reminder; False when they can't be reached."""
+        """DM one member their reminder `minutes` before the start (0: at the start; `own`: the
+        time they chose for this series, not their /remind me setting); False when they can't
+        be reached."""
         ...
 
     async def post_reminders(

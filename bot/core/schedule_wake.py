@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
-from bot.core.reminders import recipients
+from bot.core.reminders import lead_time, recipients
 from bot.core.schedule import Recurrence, WakePlan, next_deadline, plan_wake
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.session import SessionService
@@ -67,22 +67,33 @@ class ScheduleWake:
 
     async def next_due(self) -> float | None:
         """The next moment (UTC seconds) any occurrence needs the timer; None for never."""
-        minutes = await self._store.schedule.optin_minutes()
+        slots = await self.lead_times()
         due = [
-            next_deadline(o, minutes.get(o.guild_id, set()))
+            next_deadline(o, slots(o))
             for o in await self._store.schedule.pending()
             if self.fires_timers_of(o.guild_id)
         ]
         return min((d for d in due if d is not None), default=None)
 
+    async def lead_times(self) -> Callable[[OccurrenceRecord], set[int]]:
+        """Each occurrence's reminder slots (minutes before): the /remind me times chosen in
+        its server and the times members chose for its series."""
+        by_guild = await self._store.schedule.optin_minutes()
+        by_series = await self._store.schedule.series_minutes()
+
+        def slots(o: OccurrenceRecord) -> set[int]:
+            return by_guild.get(o.guild_id, set()) | by_series.get(o.series_id, set())
+
+        return slots
+
     async def on_due(self) -> None:
         """Do whatever is due now for every occurrence; one failing doesn't stop the others."""
         now = self.now().timestamp()
-        minutes = await self._store.schedule.optin_minutes()
+        slots = await self.lead_times()
         for occurrence in await self._store.schedule.pending():
             if not self.fires_timers_of(occurrence.guild_id):
                 continue  # another process holds this server's shard
-            plan = plan_wake(occurrence, minutes.get(occurrence.guild_id, set()), now)
+            plan = plan_wake(occurrence, slots(occurrence), now)
             if not plan.anything:
                 continue
             try:
@@ -118,13 +129,19 @@ class ScheduleWake:
         the channel; each is recorded as soon as it went out."""
         store = self._store.schedule
         optins = await store.optins(series.guild_id)
+        chosen = await store.series_choices(series.id)
         interested = await self.outlet.interested(occurrence)
         if interested is None:
             return
-        to_remind = recipients(optins, slots, interested, await store.reminded(occurrence.id))
+        already = await store.reminded(occurrence.id)
+        to_remind = recipients(optins, slots, interested, already, chosen)
         unreachable: list[int] = []
         for user_id in to_remind:
-            if not await self.outlet.dm_reminder(series, occurrence, user_id, optins[user_id]):
+            minutes = lead_time(user_id, optins, chosen)
+            assert minutes is not None  # recipients() only returns members with a lead time
+            if not await self.outlet.dm_reminder(
+                series, occurrence, user_id, minutes, own=user_id in chosen
+            ):
                 unreachable.append(user_id)
                 continue
             await store.record_reminded(occurrence.id, [user_id], "dm", now)

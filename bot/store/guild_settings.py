@@ -22,8 +22,10 @@ class GuildSettingsRepository:
 
     async def all_overrides(self) -> dict[int, dict[str, str]]:
         """Every server's changed settings as JSON text: {guild_id: {key: value}}."""
+        # Guild 0 holds the bot's own facts (bot_state.py), not a server's settings.
         rows = await self._db.fetch_all(
-            "SELECT guild_id, key, value FROM guild_settings ORDER BY guild_id, key"
+            "SELECT guild_id, key, value FROM guild_settings WHERE guild_id <> 0"
+            " ORDER BY guild_id, key"
         )
         found: dict[int, dict[str, str]] = {}
         for row in rows:

@@ -10,18 +10,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from babel import dates as babel_dates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num, num2date
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from bot.core.exports import SummaryFigures
 from bot.core.goals import RATINGS, GoalProgress
+from bot.i18n import SOURCE_LANGUAGE, _, language_of
 from bot.ui.charts import DPI, HEIGHT, INK, PHASE_STYLE, SOFT, WIDTH, Arrow, Point, Week
 from bot.ui.goals import LINESTYLES, MARKERS, chart_text
 
@@ -323,8 +327,17 @@ def warm_up() -> bytes:
 GOAL_MARKERS = ("o", "s", "^", "D", "v")
 
 
-def _summary_axes(title: str) -> tuple[Figure, Axes, Axes]:
-    """A taller figure with two stacked panels sharing a date axis."""
+def day_label(number: float, zone: ZoneInfo, locale: str | None) -> str:
+    """A date tick in the reader's zone and language: "Mar 11", "11. März", "11 mar"."""
+    when = num2date(number, tz=zone)  # type: ignore[no-untyped-call]
+    skeleton = "MMMd"
+    return str(
+        babel_dates.format_skeleton(skeleton, when, locale=language_of(locale) or SOURCE_LANGUAGE)
+    )
+
+
+def _summary_axes(title: str, zone: ZoneInfo, locale: str | None) -> tuple[Figure, Axes, Axes]:
+    """A taller figure with two stacked panels sharing a date axis, its days in `zone`."""
     figure = Figure(figsize=(WIDTH, HEIGHT * 1.6), dpi=DPI)
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1, sharex=True)
@@ -333,36 +346,47 @@ def _summary_axes(title: str) -> tuple[Figure, Axes, Axes]:
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         axes.grid(axis="y", color="#dddddd", linewidth=0.8)
-    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    # Ticks fall on the reader's midnights, labelled with their day in their language: a
+    # check-in at 23:30 UTC is on the next day in Berlin, and drawn there.
+    locator = AutoDateLocator(tz=zone, minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
     bottom.xaxis.set_major_locator(locator)
-    bottom.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    bottom.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: day_label(x, zone, locale)))
+    bottom.set_xlabel(_("days in {zone}", locale, zone=zone.key), fontsize=8, color=SOFT)
     return figure, top, bottom
 
 
-def summary_chart(figures: SummaryFigures, title: str) -> bytes:
-    """Two panels readable without colour: check-ins over time (0-10) and each goal's ratings
-    (1-5, one marker shape per goal)."""
-    figure, top, bottom = _summary_axes(title)
+def summary_figure(
+    figures: SummaryFigures, title: str, timezone: str = "UTC", locale: str | None = None
+) -> Figure:
+    """The summary chart's figure (see `summary_chart`); its dates in `timezone` (IANA)."""
+    figure, top, bottom = _summary_axes(title, ZoneInfo(timezone), locale)
     top.set_ylim(-0.5, 10.5)
-    top.set_ylabel("check-in (0-10)")
+    top.set_ylabel(_("check-in (0-10)", locale))
     if figures.checkins:
         top.plot(
-            [_when(t) for t, _ in figures.checkins],
-            [v for _, v in figures.checkins],
+            [_when(t) for t, _v in figures.checkins],
+            [v for _t, v in figures.checkins],
             color=INK,
             marker="o",
             markersize=5,
             linewidth=1,
         )
     else:
-        top.text(0.5, 0.5, "No check-ins yet", ha="center", transform=top.transAxes, color=SOFT)
+        top.text(
+            0.5,
+            0.5,
+            _("No check-ins yet", locale),
+            ha="center",
+            transform=top.transAxes,
+            color=SOFT,
+        )
     bottom.set_ylim(0.5, 5.5)
     bottom.set_yticks(range(1, 6))
-    bottom.set_ylabel("goal rating (1-5)")
+    bottom.set_ylabel(_("goal rating (1-5)", locale))
     for index, (goal, ratings) in enumerate(sorted(figures.goals.items())):
         bottom.plot(
-            [_when(t) for t, _ in ratings],
-            [v for _, v in ratings],
+            [_when(t) for t, _v in ratings],
+            [v for _t, v in ratings],
             color=INK,
             marker=GOAL_MARKERS[index % len(GOAL_MARKERS)],
             linewidth=1,
@@ -372,6 +396,19 @@ def summary_chart(figures: SummaryFigures, title: str) -> bytes:
         bottom.legend(fontsize=8, frameon=False, loc="upper left")
     else:
         bottom.text(
-            0.5, 0.5, "No goal ratings yet", ha="center", transform=bottom.transAxes, color=SOFT
+            0.5,
+            0.5,
+            _("No goal ratings yet", locale),
+            ha="center",
+            transform=bottom.transAxes,
+            color=SOFT,
         )
-    return _png(figure)
+    return figure
+
+
+def summary_chart(
+    figures: SummaryFigures, title: str, timezone: str = "UTC", locale: str | None = None
+) -> bytes:
+    """Two panels readable without colour: check-ins over time (0-10) and each goal's ratings
+    (1-5, one marker shape per goal); the date axis in the member's zone and language. PNG."""
+    return _png(summary_figure(figures, title, timezone, locale))

@@ -73,6 +73,9 @@ def trends_chart(weeks: Sequence[Week], title: str) -> bytes:
     return chart_worker.draw("trends_chart", list(weeks), title)
 
 
-def summary_chart(figures: SummaryFigures, title: str) -> bytes:
-    """A member's own summary for /mydata: check-ins (0-10) above, goal ratings (1-5) below."""
-    return chart_worker.draw("summary_chart", figures, title)
+def summary_chart(
+    figures: SummaryFigures, title: str, timezone: str = "UTC", locale: str | None = None
+) -> bytes:
+    """A member's own summary for /mydata: check-ins (0-10) above, goal ratings (1-5) below,
+    dated in `timezone` (IANA) and labelled in `locale`."""
+    return chart_worker.draw("summary_chart", figures, title, timezone, locale)

@@ -7,6 +7,7 @@ from io import BytesIO
 import discord
 
 from bot.core.exports import SummaryFigures
+from bot.i18n import _
 from bot.ui import charts
 from bot.ui.format import plural
 
@@ -26,10 +27,11 @@ def csv_text(rows: int, timezone: str) -> str:
     )
 
 
-def summary_png(figures: SummaryFigures, title: str) -> bytes:
+def summary_png(figures: SummaryFigures, timezone: str, locale: str | None) -> bytes:
     """Two panels readable without colour: check-ins over time (0-10) and each goal's ratings
-    (1-5, one marker shape per goal). PNG, drawn in the chart process; blocks until drawn."""
-    return charts.summary_chart(figures, title)
+    (1-5, one marker shape per goal), dated in the member's `timezone` (IANA) and `locale`.
+    PNG, drawn in the chart process; blocks until drawn."""
+    return charts.summary_chart(figures, _("Your check-ins and goals", locale), timezone, locale)
 
 
 def chart_file(png: bytes) -> discord.File:

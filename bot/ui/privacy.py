@@ -19,6 +19,7 @@ EXPORT_WORDS: dict[str, tuple[str, str]] = {
     "goal_ratings": ("goal rating", "goal ratings"),
     "nominations": ("nomination", "nominations"),
     "reminder_optins": ("reminder choice", "reminder choices"),
+    "series_reminders": ("reminder time for a series", "reminder times for a series"),
     "reminders_sent": ("reminder sent", "reminders sent"),
     "schedules_facilitated": ("scheduled session you lead", "scheduled sessions you lead"),
     "sessions_facilitated": ("session you led", "sessions you led"),

@@ -68,7 +68,13 @@ class RecordingOutlet:
         return list(self.interested_ids)
 
     async def dm_reminder(
-        self, series: SeriesRecord, occurrence: OccurrenceRecord, user_id: int, minutes: int
+        self,
+        series: SeriesRecord,
+        occurrence: OccurrenceRecord,
+        user_id: int,
+        minutes: int,
+        *,
+        own: bool = False,
     ) -> bool:
         if user_id in self.closed_dms:
             return False

@@ -13,7 +13,7 @@ from bot.core.activity_fields import StepBase, Visibility
 from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text, Title
 from bot.core.field_values import Slug
-from bot.core.format_base import FormatModel, format_error
+from bot.core.format_base import DocumentedSchema, FormatModel, format_error
 from bot.core.scales import SCALE_SCHEMA, Scale
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
@@ -38,7 +38,11 @@ class Note(FormatModel):
 
 
 _NOTE_SCHEMA = {
-    "anyOf": [{"enum": ["off", "optional"]}, {"type": "boolean"}, Note.model_json_schema()],
+    "anyOf": [
+        {"enum": ["off", "optional"]},
+        {"type": "boolean"},
+        Note.model_json_schema(schema_generator=DocumentedSchema),
+    ],
     "description": "off, optional, or {mode: optional, max_chars: 300}.",
 }
 
