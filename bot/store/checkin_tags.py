@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.store.database import Conn, Database
+from bot.store.database import Conn
+from bot.store.repository import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,10 +20,7 @@ class TaggedAnswer:
     """UTC seconds of the check-in."""
 
 
-class CheckinTagRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class CheckinTagRepository(Repository):
     async def set_tags(
         self, checkin_id: int, guild_id: int, user_id: int, tags: Sequence[str], now: float
     ) -> bool:

@@ -5,21 +5,13 @@ from __future__ import annotations
 from bot.records.guild_settings import SettingChangeRecord
 from bot.store.database import Conn, Database, Row
 from bot.store.notify import ChangeFeed
+from bot.store.rows import record_of
 
 _CHANGE_COLUMNS = "id, guild_id, key, old_value, new_value, changed_by, changed_at"
 
 
 def _change(row: Row) -> SettingChangeRecord:
-    v = tuple(row)
-    return SettingChangeRecord(
-        id=int(v[0]),
-        guild_id=int(v[1]),
-        key=str(v[2]),
-        old_value=v[3],
-        new_value=v[4],
-        changed_by=int(v[5]) if v[5] is not None else None,
-        changed_at=float(v[6]),
-    )
+    return record_of(SettingChangeRecord, row)
 
 
 class GuildSettingsRepository:

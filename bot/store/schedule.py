@@ -6,8 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
 
@@ -82,10 +83,7 @@ def _occurrence(row: Row | Sequence[Any]) -> OccurrenceRecord:
     return OccurrenceRecord(*tuple(row))
 
 
-class ScheduleRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class ScheduleRepository(Repository):
     # ---------------------------------------------------------------- series
 
     async def create_series(

@@ -2,44 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from bot.store.checkins import NewCheckin
 from bot.store.store import Store
-from tests.engines import TestDatabase
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    opened = Store(engine.url)
-    await opened.open()
-    try:
-        yield opened
-    finally:
-        await opened.close()
+from tests.factories import save_checkin
 
 
 async def checkin(store: Store, user_id: int, value: int, at: float) -> int:
-    record = await store.checkins.save(
-        NewCheckin(
-            guild_id=1,
-            user_id=user_id,
-            session_id=None,
-            run_id=None,
-            step_index=None,
-            scale="0-10",
-            phase="any",
-            measure=None,
-            value=value,
-            value2=None,
-            passed=False,
-            created_at=at,
-        )
-    )
-    assert record is not None
-    return record.id
+    return await save_checkin(store, user_id, value, at)
 
 
 async def tags_of(store: Store, checkin_id: int) -> list[str]:

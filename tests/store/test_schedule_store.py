@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.store.schedule import ScheduleRepository
 from bot.store.store import Store
-from tests.engines import TestDatabase
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    opened = Store(engine.url)
-    await opened.open()
-    yield opened
-    await opened.close()
 
 
 async def make(repo: ScheduleRepository, starts_at: float = 1000.0):  # type: ignore[no-untyped-def]

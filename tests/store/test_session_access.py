@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
 from bot.store.session_access import SessionLimits
 from bot.store.store import Store
 from tests.engines import TestDatabase
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> Store:
-    s = Store(engine.url)
-    await s.open()
-    yield s  # type: ignore[misc]
-    await s.close()
 
 
 async def _closed(store: Store, limits: SessionLimits) -> int:

@@ -218,9 +218,11 @@ class ListenHandler(BaseStepHandler):
 
 
 def _listen_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
-    track: dict[str, Any] = {"title": answers.get("track_title", ""), "url": answers.get("url", "")}
-    if answers.get("artist"):
-        track["artist"] = answers["artist"]
+    track: dict[str, Any] = {
+        "title": answers.get("track_title", ""),
+        "url": answers.get("url", ""),
+        "artist": answers.get("artist", ""),
+    }
     if answers.get("duration"):
         track["duration"] = answers["duration"]
     return {"track": track}
@@ -231,7 +233,7 @@ FORM = StepForm(
     (
         TITLE,
         FieldSpec("track_title", "The piece's title"),
-        FieldSpec("artist", "Artist (optional)", required=False),
+        FieldSpec("artist", "Artist"),  # a track names its artist (`Track.artist`)
         FieldSpec("url", "A link to the piece", placeholder="https://...", max_length=500),
         FieldSpec("duration", "Its length (optional)", required=False, placeholder="3m30s"),
     ),

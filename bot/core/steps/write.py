@@ -29,7 +29,7 @@ from bot.core.lyrics import (
     takes_turns,
     turn_refusal,
 )
-from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
@@ -362,10 +362,21 @@ class WriteHandler(BaseStepHandler):
         return is_full(ctx.step, song_lines(ctx.state))
 
 
+def _write_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
+    # A song needs a structure (or a template): one verse of the lines asked for.
+    lines = form_number(answers.get("lines") or "8", "How many lines", whole=True)
+    return {"theme": answers.get("theme", ""), "structure": [{"name": "verse", "lines": lines}]}
+
+
 FORM = StepForm(
     "A song written together, line by line",
-    (TITLE, FieldSpec("theme", "The song's theme", placeholder="e.g. Home"), TIME_LIMIT),
-    copied("theme"),
+    (
+        TITLE,
+        FieldSpec("theme", "The song's theme", placeholder="e.g. Home"),
+        FieldSpec("lines", "How many lines (1 to 16)", default="8"),
+        TIME_LIMIT,
+    ),
+    _write_from_form,
 )
 
 
