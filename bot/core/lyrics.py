@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import localize
 from bot.core.rhymes import last_word, lines_rhyme
-from bot.core.syllables import count_syllables
+from bot.core.syllables import count_syllables, supports
 from bot.core.text import clean_member_text
 from bot.i18n import N_, gettext
 from bot.records.sessions import ContributionRecord
@@ -351,11 +351,15 @@ def check_line(
     slot: Slot,
     lines: Mapping[int, Mapping[str, Any]],
     raw: str | Sequence[str],
+    language: str = "en",
 ) -> CheckedLine:
     """Clean a writer's words, fill the template, and check the step's constraints.
 
     With `strict: true` a line outside them is refused with the count and a hint; otherwise it
-    is accepted and flagged.
+    is accepted and flagged. `language` is the song's (the server's language): the syllable
+    and rhyme constraints are checked only where the counter and the rhyme dictionary know it
+    (English), never by English rules on a German line; `syllables` is then 0.
+    Raises InvalidInput for an empty line or an unfilled blank, LineRefused for a strict step.
     """
     needed = blanks(slot.template)
     parts = list(raw) if not isinstance(raw, str) else split_fills(raw, needed)
@@ -387,8 +391,9 @@ def check_line(
             )
         )
         flags.append("long")
-    syllables = count_syllables(text)
-    wanted = step.constraints.syllables
+    knows_language = supports(language)
+    syllables = count_syllables(text) if knows_language else 0
+    wanted = step.constraints.syllables if knows_language else None
     if wanted is not None and not (wanted.min <= syllables <= wanted.max):
         span = f"{wanted.min}" if wanted.min == wanted.max else f"{wanted.min}–{wanted.max}"
         problems.append(
@@ -407,7 +412,8 @@ def check_line(
         )
         flags.append("syllables")
     before = previous_line(lines, slot.position)
-    if step.constraints.rhyme_with_previous and before and lines_rhyme(before, text) is None:
+    rhymes_checked = knows_language and step.constraints.rhyme_with_previous
+    if rhymes_checked and before and lines_rhyme(before, text) is None:
         target = last_word(before)
         mine = last_word(text)
         problems.append(

@@ -291,6 +291,20 @@ def test_syllable_constraint_lenient_flags() -> None:
     assert line["flags"] == ["syllables"] and line["syl"] == 9
 
 
+def test_a_song_in_another_language_is_not_held_to_english_syllables_or_rhymes() -> None:
+    # Counted by English rules "Ich singe heute Nacht von zu Hause" is 11 syllables and "Haus"
+    # and "Nacht" don't rhyme: neither may refuse a German line (issue #24, item 4).
+    constraints = {"syllables": {"min": 4, "max": 6}, "rhyme_with_previous": True}
+    german = Harness(write_step(constraints=constraints), [ANA, BEN])
+    german.contribute(ANA, "line", text="Wir gehen nach Haus", language="de")
+    german.contribute(BEN, "line", text="Ich singe heute Nacht von zu Hause", language="de")
+    assert german.texts == ["Wir gehen nach Haus", "Ich singe heute Nacht von zu Hause"]
+    assert [line["syl"] for line in song_lines(german.state).values()] == [0, 0]
+    english = Harness(write_step(constraints=constraints), [ANA])
+    with pytest.raises(InvalidInput, match="syllables; this song asks for 4–6"):
+        english.contribute(ANA, "line", text="Ich singe heute Nacht von zu Hause", language="en")
+
+
 def test_rhyme_with_previous() -> None:
     h = Harness(write_step(constraints={"rhyme_with_previous": True}), [ANA, BEN])
     h.contribute(ANA, "line", text="I walked the long way home")

@@ -138,6 +138,11 @@ def _writer(payload: Mapping[str, Any]) -> int:
     return writer
 
 
+def _language(payload: Mapping[str, Any]) -> str:
+    """The song's language, given by the cog (the server's); English when not given."""
+    return str(payload.get("language") or "en")
+
+
 def _raw(payload: Mapping[str, Any]) -> str | list[str]:
     fills = payload.get("fills")
     if isinstance(fills, list):
@@ -255,7 +260,9 @@ class WriteHandler(BaseStepHandler):
                         ),
                         now,
                     )
-            checked = check_line(step, the_slots[position], lines, _raw(payload))
+            checked = check_line(
+                step, the_slots[position], lines, _raw(payload), _language(payload)
+            )
             return {
                 "pos": position,
                 "section": the_slots[position].section,
@@ -295,7 +302,7 @@ class WriteHandler(BaseStepHandler):
             if kind == "withdraw":
                 return {"pos": int(last["pos"]), "line_id": int(last["id"])}
             slot = the_slots[int(last["pos"])]
-            checked = check_line(step, slot, lines, _raw(payload))
+            checked = check_line(step, slot, lines, _raw(payload), _language(payload))
             return {
                 "pos": slot.position,
                 "line_id": int(last["id"]),
