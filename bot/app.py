@@ -31,6 +31,7 @@ from bot.core.steps import StepHandler, step_handlers
 from bot.settings import Settings
 from bot.shards import LeaseKeeper, identify_gate, start_leases
 from bot.store.store import Store
+from bot.ui import chart_worker
 from bot.ui.components import FAMILIES, RetiredButton, RoutedItem, TypedComponent
 from bot.ui.format import plain_name
 from bot.ui.forms import FormHandler, FormRoute, route_form
@@ -265,6 +266,8 @@ class ChorusBot(commands.Bot):
             await self.leases.close()
         await super().close()
         await self.store.close()
+        # The chart process would outlive the bot (and keep an exiting interpreter waiting).
+        await asyncio.to_thread(chart_worker.stop)
 
 
 class ShardedChorusBot(ChorusBot, commands.AutoShardedBot):

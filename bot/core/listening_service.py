@@ -169,7 +169,7 @@ class ListeningService:
     ) -> list[VoteChoice]:
         """The choices of the vote step at `index`: its own, the answers of the step before, or
         the session's playlist (credited by shown name, unless a member asked not to be)."""
-        step = self._runner.definition(run).steps[index]
+        step = self._runner.step_at(run, index)
         assert isinstance(step, VoteStep)
         if step.options:
             return fixed_choices(step)
@@ -188,7 +188,7 @@ class ListeningService:
     ) -> ResolvedTrack | None:
         """The piece a listen step plays: its own, or the winner of the latest vote before it."""
         activity = self._runner.definition(run)
-        step = activity.steps[index]
+        step = self._runner.step_at(run, index)  # its pools as drawn
         assert isinstance(step, ListenStep)
         own = step_track(step)
         if own is not None:
@@ -318,7 +318,7 @@ class ListeningService:
         A repeat (also after a restart) keeps the first record."""
         if await self._store.media.play_for_step(run.id, index) is not None:
             return
-        step = self._runner.definition(run).steps[index]
+        step = self._runner.step_at(run, index)
         assert isinstance(step, ListenStep)
         track = await self.resolve_track(session, run, index)
         title = track.title if track else localize(step.title)

@@ -73,6 +73,12 @@ class StepHandler(Protocol):
         """A reason the step may not be left yet (e.g. no-skip listening), or None."""
         ...
 
+    def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
+        """The state after a pause of `paused_for` seconds: the handler's own deadlines (UTC
+        timestamps it keeps for its cards, e.g. a turn's end) moved on by as much. The runner
+        moves its timer (`wake_at`) itself."""
+        ...
+
 
 class BaseStepHandler:
     """Sensible defaults: one answer per member, no handler timer, complete when all answered."""
@@ -99,6 +105,18 @@ class BaseStepHandler:
 
     def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
         return None
+
+    def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
+        return dict(state)
+
+
+def shift_deadline(state: Mapping[str, Any], key: str, seconds: float) -> dict[str, Any]:
+    """`state` with its timestamp `key` (when it is one) `seconds` later: for `resumed`."""
+    moved = dict(state)
+    value = moved.get(key)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        moved[key] = value + seconds
+    return moved
 
 
 def everyone_answered(present: Sequence[int], contributions: Sequence[ContributionRecord]) -> bool:

@@ -22,7 +22,7 @@ from pydantic import Field
 
 from bot.core.activity_fields import StepBase, Text, TurnSeconds
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
 from bot.core.text import clean_member_text
 from bot.store.records import ContributionRecord
 
@@ -217,6 +217,10 @@ class RoundHandler(BaseStepHandler):
             outcome = "answer"
         self._close_turn(state, outcome)
         return self._next(state, ctx)
+
+    def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
+        """The turn's end moves on by the pause: its time runs only while the step does."""
+        return shift_deadline(state, "turn_deadline", paused_for)
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
         return bool(ctx.state.get("finished"))

@@ -35,7 +35,7 @@ from bot.core.lyrics import (
     takes_turns,
     turn_refusal,
 )
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
 from bot.store.records import ContributionRecord
 
 
@@ -344,6 +344,10 @@ class WriteHandler(BaseStepHandler):
             return self._start_turn(state, step, following, ctx.now)
         deadline = state.get("turn_deadline")
         return Wake(at=deadline if isinstance(deadline, int | float) else None, state=state)
+
+    def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
+        """The turn's end moves on by the pause: its time runs only while the step does."""
+        return shift_deadline(state, "turn_deadline", paused_for)
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
         return is_full(ctx.step, song_lines(ctx.state))
