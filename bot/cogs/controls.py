@@ -91,6 +91,15 @@ def _ask(session: SessionRecord) -> str:
     return "a server moderator"
 
 
+async def attendance_changed(bot: ChorusBot, session: SessionRecord) -> None:
+    """Someone joined or left: the board follows, and so does the current step (a round puts
+    a late joiner at the end of its order, on its card at once)."""
+    bot.live.request_board(session.id)
+    update = await bot.runner.attendance_changed(session.id)
+    if update is not None:
+        await bot.live.apply(update)
+
+
 async def join(interaction: discord.Interaction, session: SessionRecord) -> None:
     bot = chorus(interaction)
     admission = await bot.sessions.request_join(
@@ -99,7 +108,6 @@ async def join(interaction: discord.Interaction, session: SessionRecord) -> None
     title = session.title
     outcome = admission.outcome
     if outcome == "joined":
-        bot.live.request_board(session.id)
         text = (
             f"👋 You've joined **{title}**. Welcome! You can leave at any time with "
             "the Leave button or /session leave."
@@ -133,6 +141,8 @@ async def join(interaction: discord.Interaction, session: SessionRecord) -> None
             f"back, please ask {_ask(session)}."
         )
     await reply_ephemeral(interaction, text)
+    if outcome == "joined":
+        await attendance_changed(bot, session)
 
 
 async def ensure_joined(interaction: discord.Interaction, session: SessionRecord) -> None:
@@ -146,7 +156,7 @@ async def ensure_joined(interaction: discord.Interaction, session: SessionRecord
         await bot.sessions.remember_name(
             session.guild_id, interaction.user.id, interaction.user.display_name
         )
-        bot.live.request_board(session.id)
+        await attendance_changed(bot, session)
 
 
 async def tell_member(bot: ChorusBot, user_id: int, text: str) -> bool:
@@ -189,6 +199,8 @@ async def leave(interaction: discord.Interaction, session: SessionRecord) -> Non
     else:
         await reply_ephemeral(interaction, sentence(f"You weren't in **{session.title}**"))
     await tell_moved_up(bot, session, departure.moved_up)
+    if departure.moved_up:
+        await attendance_changed(bot, session)  # who moved up joins the step, as any joiner
 
 
 async def next_step(interaction: discord.Interaction, session: SessionRecord) -> None:

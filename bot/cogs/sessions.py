@@ -189,6 +189,7 @@ class SessionsCog(commands.Cog):
                     f"Welcome! The session is in <#{session.channel_id}>.",
                 )
                 await reply_ephemeral(interaction, f"<@{user_id}> is in; I've told them privately.")
+                await controls.attendance_changed(self.bot, session)
             else:
                 await reply_ephemeral(interaction, f"<@{user_id}> was already here.")
             return
@@ -208,6 +209,8 @@ class SessionsCog(commands.Cog):
             interaction,
             f"<@{user_id}> is out of this session and can't rejoin unless you let them in.{moved}",
         )
+        if departure.moved_up:
+            await controls.attendance_changed(self.bot, session)
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:

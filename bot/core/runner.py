@@ -441,6 +441,24 @@ class Runner:
             assert updated is not None
             return RunUpdate(run=updated)
 
+    async def attendance_changed(self, session_id: int) -> RunUpdate | None:
+        """Someone joined or left the session: the current step's handler may follow (a round
+        puts a late joiner at the end of its order). None when nothing changed."""
+        found = await self._store.runs.live_for_session(session_id)
+        if found is None:
+            return None
+        async with self._lock(found.id):
+            run = await self._store.runs.get(found.id)
+            if run is None or not run.live:
+                return None
+            now = self._now()
+            ctx = await self._context(run, now)
+            wake = self.handler_for(ctx.step).attendance_changed(ctx)
+            if wake is None:
+                return None
+            updated = await self._apply_wake(run, wake, now)
+            return None if updated is None else RunUpdate(run=updated)
+
     async def stop(self, run_id: int) -> RunUpdate:
         async with self._lock(run_id):
             run = await self._require_live(run_id)

@@ -68,3 +68,32 @@ async def test_a_song_turn_deadline_is_true_after_pause_and_resume(world: World)
     assert "**ana** is writing **line 1 of 6" in now_field(sheet(world, "Our song").embeds[0])
     await world.env.advance_time(3)
     assert "**ben** is writing **line 1 of 6" in now_field(sheet(world, "Our song").embeds[0])
+
+
+async def test_a_late_joiner_is_on_the_card_at_once(world: World) -> None:
+    ana, ben, cai = world.members
+    await start(world, joined=2)
+    assert "Nobody after this turn" not in text(card(world))
+    await cai.click(board(world), label="Join")  # joins mid-turn: the card shows them now
+    body = text(card(world))
+    assert f"3. {name(cai)}" in body
+    assert f"**Next:** {name(ben)}, then 1 more" in body
+    fields = {f.name: f.value for f in board(world).embeds[0].fields}
+    assert fields["Round"] == f"🎤 {name(ana)} has the floor · next {name(ben)}"
+
+
+async def test_the_first_member_to_join_an_empty_round_gets_the_floor(world: World) -> None:
+    ana, _, _ = world.members
+    await start(world, joined=0)
+    assert "Waiting for members to join" in text(card(world))
+    await ana.click(board(world), label="Join")
+    assert f"🎤 {name(ana)} has the floor now." in text(card(world))
+
+
+async def test_the_board_counts_turns_not_the_facilitators_presses(world: World) -> None:
+    await start(world)
+    answers = {f.name: f.value for f in board(world).embeds[0].fields}["Answers"]
+    assert answers == "0 of 3 answered"
+    await world.facilitator.click(card(world), label="Pass")  # moves ana's turn on for her
+    answers = {f.name: f.value for f in board(world).embeds[0].fields}["Answers"]
+    assert answers == "1 of 3 answered"  # ana's turn; the facilitator is not one of them

@@ -73,6 +73,11 @@ class StepHandler(Protocol):
         """A reason the step may not be left yet (e.g. no-skip listening), or None."""
         ...
 
+    def attendance_changed(self, ctx: StepContext) -> Wake | None:
+        """Someone joined or left the session (`ctx.present` is who is there now): the new
+        state and handler timer, or None when the step doesn't follow attendance."""
+        ...
+
     def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
         """The state after a pause of `paused_for` seconds: the handler's own deadlines (UTC
         timestamps it keeps for its cards, e.g. a turn's end) moved on by as much. The runner
@@ -104,6 +109,9 @@ class BaseStepHandler:
         return everyone_answered(ctx.expected, contributions)
 
     def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
+        return None
+
+    def attendance_changed(self, ctx: StepContext) -> Wake | None:
         return None
 
     def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:

@@ -68,6 +68,17 @@ def upcoming(state: Mapping[str, Any]) -> list[int]:
     return [uid for uid in _ids(state.get("order")) if uid not in done and uid != speaker]
 
 
+def answered_by(contributions: Sequence[ContributionRecord]) -> set[int]:
+    """Members whose turn was answered: the speaker of each Done, Pass or written answer,
+    whoever pressed it (a facilitator moving someone's turn on hasn't answered themselves)."""
+    return {
+        speaker
+        for c in contributions
+        if c.kind in ("spoke", "pass", "answer")
+        and isinstance(speaker := c.payload.get("speaker"), int)
+    }
+
+
 def answer_refusal(state: Mapping[str, Any], user_id: int) -> str | None:
     """Why `user_id` may not open the answer form now, or None when they have the floor."""
     if state.get("finished"):
@@ -161,6 +172,22 @@ class RoundHandler(BaseStepHandler):
         elif state.get("speaker") is not None:
             self._close_turn(state, "time")
         return self._next(state, ctx)
+
+    def attendance_changed(self, ctx: StepContext) -> Wake | None:
+        """A late joiner goes to the end of the order now (so the card shows them at once);
+        when nobody had the floor for want of members, the first to join gets it."""
+        state = dict(ctx.state)
+        if state.get("finished"):
+            return None
+        order = _ids(state.get("order"))
+        joined = [uid for uid in ctx.expected if uid not in order]
+        if not joined:
+            return None
+        state["order"] = order + joined
+        if state.get("speaker") is None and not state.get("volunteer"):
+            return self._next(state, ctx)
+        timer = ctx.state.get("wake_at")
+        return Wake(at=timer if isinstance(timer, int | float) else None, state=state)
 
     # ---------------------------------------------------------------- answers
 

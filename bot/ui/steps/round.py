@@ -9,7 +9,7 @@ mentions in embeds never notify anyone.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import discord
@@ -17,7 +17,7 @@ import discord
 from bot.core.activities import localize
 from bot.core.activity_fields import format_duration
 from bot.core.session import RunRecord
-from bot.core.steps.round import RoundStep, upcoming
+from bot.core.steps.round import RoundStep, answered_by, upcoming
 from bot.ui import limits
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_STEP, plain_name, relative
@@ -216,6 +216,11 @@ class RoundPresenter(SimplePresenter):
         coming = upcoming(state)
         following = f" · next {self.who(coming[0])}" if coming else " · last turn"
         return [("Round", f"🎤 {self.who(speaker)} has the floor{following}")]
+
+    def answered_by(self, contributions: Sequence[Any]) -> set[int]:
+        """Whom the board counts as answered: members whose turn was answered, not whoever
+        pressed (`bot.core.steps.round.answered_by`)."""
+        return answered_by(contributions)
 
     def closed_body(self, scene: StepScene) -> str:
         step: RoundStep = scene.step
