@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING, cast
 
 import discord
 
-from bot.cogs.access import require_facilitator, require_guild
+from bot.cogs.access import is_facilitator, require_facilitator, require_guild
 from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound
 from bot.core.runner import Runner, RunUpdate
 from bot.core.session import RunRecord, SessionRecord
+from bot.i18n import _
 from bot.ui import limits
 from bot.ui.format import sentence
+from bot.ui.locale import reply_language
 
 if TYPE_CHECKING:
     from bot.app import ChorusBot
@@ -148,9 +150,24 @@ async def join(interaction: discord.Interaction, session: SessionRecord) -> None
 async def ensure_joined(interaction: discord.Interaction, session: SessionRecord) -> None:
     """Taking part in a step joins you, so attendance matches participation. Not in a closed
     session: there only Join admits (the cap, role and invitation hold, and nobody is put in
-    line without being told)."""
+    line without being told), so a member who isn't in is refused privately (Conflict) with
+    how to ask for a place; facilitators lead and may answer."""
     bot = chorus(interaction)
     if await bot.sessions.limits(session) is not None:
+        user = interaction.user
+        leads = user.id == session.facilitator_id or is_facilitator(
+            user, bot.guild_settings.for_guild(interaction.guild_id)
+        )
+        if not leads and not await bot.sessions.is_present(session, user.id):
+            raise Conflict(
+                _(
+                    "**{title}** is a closed group and you're not in it yet, so your answer "
+                    "wasn't saved. To ask for a place, press **Join** on the session board (or "
+                    "use /session join); the facilitator can let you in.",
+                    reply_language(bot.guild_settings, interaction),
+                    title=session.title,
+                )
+            )
         return
     if await bot.sessions.join(session, interaction.user.id):
         await bot.sessions.remember_name(
