@@ -222,8 +222,11 @@ class SessionAccessRepository:
         moved on (opened, cancelled) meanwhile; else (True, the series' limits now)."""
 
         async def job(conn: Conn) -> tuple[bool, SessionLimits | None]:
+            # Updated to itself: the status check, and on PostgreSQL a row lock until commit,
+            # so another process's edit of the same occurrence waits and then reads ours.
             series_id = await conn.fetch_val(
-                "SELECT series_id FROM schedule_occurrences WHERE id = ? AND status = 'scheduled'",
+                "UPDATE schedule_occurrences SET status = status"
+                " WHERE id = ? AND status = 'scheduled' RETURNING series_id",
                 (occurrence_id,),
             )
             if series_id is None:
