@@ -148,7 +148,7 @@ class ChorusBot(commands.Bot):
         self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
         self.listening = ListeningService(store, clock, self.runner, settings.media_dir, plain_name)
         self.lyrics = LyricsService(store, clock, self.runner)
-        self.reflect_review = ReflectReview(store, self.runner)
+        self.reflect_review = ReflectReview(store, self.runner, clock)
         self.schedule = ScheduleService(
             store, clock, self.sessions, self.runner, self.library, self.guild_settings
         )

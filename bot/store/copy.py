@@ -55,6 +55,7 @@ TABLE_ORDER = (
     "checkin_notice_optins",
     "checkin_tags",
     "pool_draws",
+    "review_authors",
 )
 CHUNK = 1000
 
