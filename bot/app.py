@@ -86,8 +86,8 @@ _warmed: list[bool] = []
 def warm_up() -> None:
     """Everything slow to load the first time; run once at start-up in a worker thread.
 
-    Charts are drawn in their own process (`bot.ui.chart_worker`): it is started here and
-    warms up in the background, so the bot never imports matplotlib and start-up doesn't wait
+    Charts are drawn in their own process (`bot.ui.chart_worker`): it is started here (at every
+    bot's start-up; closing a bot stops it) and warms up in the background, so the bot never imports matplotlib and start-up doesn't wait
     for it. The pronunciation data (syllable counts, rhymes) is loaded here, off the event
     loop, and frozen out of the garbage collector (`gc.freeze`) with everything loaded so far."""
     from bot.core.syllables import warm_up as load_dictionary
@@ -95,9 +95,11 @@ def warm_up() -> None:
     from bot.ui.chart_worker import start as start_charts
 
     with _warm:
+        # Every bot: the chart process stops when a bot closes (a process may run several in
+        # turn, e.g. a restart), so each one's start-up warms a new one (or the running one).
+        start_charts()
         if _warmed:
             return
-        start_charts()
         load_dictionary()
         load_catalogues()
         gc.freeze()

@@ -102,3 +102,12 @@ def test_closing_the_bot_stops_the_chart_process(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found == {"before": 1, "after": []}
+
+
+def test_after_a_stop_the_next_chart_starts_a_new_process() -> None:
+    first = _one_chart()
+    before = {w.pid for w in multiprocessing.active_children()}
+    chart_worker.stop()  # what a bot's close does
+    assert multiprocessing.active_children() == []
+    assert _one_chart() == first
+    assert {w.pid for w in multiprocessing.active_children()}.isdisjoint(before)
