@@ -250,9 +250,8 @@ class ScheduleService:
             starts_at=draft.start.timestamp(),
             ends_at=draft.end.timestamp(),
             now=self.now().timestamp(),
+            limits=closed,
         )
-        if closed is not None:
-            await self._store.session_access.set_series_limits(series.id, closed)
         try:
             event_id = await self.outlet.create_event(series, occurrence)
         except EventRefused as refused:

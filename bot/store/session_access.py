@@ -97,7 +97,8 @@ def _limits(row: Row | None) -> SessionLimits | None:
     )
 
 
-async def _upsert_series_limits(conn: Conn, series_id: int, limits: SessionLimits) -> None:
+async def upsert_series_limits(conn: Conn, series_id: int, limits: SessionLimits) -> None:
+    """Within a write job: the series' limits are these now."""
     await conn.execute(
         "INSERT INTO schedule_limits (series_id, capacity, role_id, invite_only)"
         " VALUES (?, ?, ?, ?) ON CONFLICT (series_id) DO UPDATE SET"
@@ -205,7 +206,7 @@ class SessionAccessRepository:
 
     async def set_series_limits(self, series_id: int, limits: SessionLimits) -> None:
         async def job(conn: Conn) -> None:
-            await _upsert_series_limits(conn, series_id, limits)
+            await upsert_series_limits(conn, series_id, limits)
 
         await self._db.write(job)
 
@@ -239,7 +240,7 @@ class SessionAccessRepository:
             if kept is None:
                 await conn.execute("DELETE FROM schedule_limits WHERE series_id = ?", (series_id,))
                 return True, None
-            await _upsert_series_limits(conn, int(series_id), kept)
+            await upsert_series_limits(conn, int(series_id), kept)
             return True, kept
 
         return await self._db.write(job)

@@ -155,3 +155,31 @@ async def test_series_limit_edits_at_once_from_two_processes_both_count(
     assert await store.session_access.edit_series_limits(
         occurrence.id, LimitChanges(capacity=3), lambda limits: limits
     ) == (False, None)
+
+
+async def test_a_closed_series_is_created_with_its_limits_in_one_job(store: Store) -> None:
+    def create(limits: SessionLimits):  # type: ignore[no-untyped-def]
+        return store.schedule.create_series(
+            guild_id=1,
+            channel_id=10,
+            voice_channel_id=None,
+            facilitator_id=5,
+            title="circle",
+            plan=None,
+            duration_minutes=60,
+            repeat="none",
+            timezone="UTC",
+            anchor_local="2030-01-01T18:00:00",
+            starts_at=2e9,
+            ends_at=2e9 + 3600,
+            now=1.0,
+            limits=limits,
+        )
+
+    series, _ = await create(SessionLimits(capacity=4, invite_only=True))
+    assert await store.session_access.series_limits(series.id) == SessionLimits(4, None, True)
+    # Limits the database refuses (a cap of 0) take the whole series with them: one job.
+    with pytest.raises(Exception):  # noqa: B017 - either engine's integrity error
+        await create(SessionLimits(capacity=0))
+    rows = await store.db.fetch_all("SELECT id FROM schedule_series", ())
+    assert [int(r[0]) for r in rows] == [series.id]
