@@ -31,7 +31,8 @@ import discord
 import simcord
 
 from bench.common import ROOT, Row
-from bot.app import ChorusBot, create_bot
+from bot.app import create_bot
+from bot.chorus_bot import ChorusBot
 from bot.settings import Settings
 
 MEMBERS = 50

@@ -21,7 +21,7 @@ import aiosqlite
 from bench.common import Row, Timer, percentile
 from bench.world import Opened, clock, open_store, populate, shipped_catalog
 from bot.core.checkin_service import CheckinService
-from bot.runtime import tune_garbage_collector
+from bot.gc_tuning import tune_garbage_collector
 from bot.settings import CheckinSettings
 from bot.store.store import Store
 

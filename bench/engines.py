@@ -36,7 +36,7 @@ from bench.checkins import (
 from bench.common import Row, percentile
 from bench.world import clock, open_store, populate, shipped_catalog
 from bot.core.checkin_service import CheckinService
-from bot.runtime import tune_garbage_collector
+from bot.gc_tuning import tune_garbage_collector
 from bot.settings import CheckinSettings
 from bot.store.engine import render_postgres
 

@@ -22,7 +22,7 @@ from bench.checkins import _burst, _post_steps
 from bench.engines import _in_schema
 from bench.world import clock, open_store, populate, shipped_catalog
 from bot.core.checkin_service import CheckinService
-from bot.runtime import tune_garbage_collector
+from bot.gc_tuning import tune_garbage_collector
 from bot.settings import CheckinSettings
 
 SESSIONS = 500

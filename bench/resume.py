@@ -2,7 +2,7 @@
 
 The real setup path of a new process on the same database: Store.open (migrations included),
 LiveSessions.resume_all (posts only missing step messages: none here) and the deadline
-scheduler's re-arm. The bot is constructed but not connected. Baseline: the same with 10 sessions.
+run timer's re-arm. The bot is constructed but not connected. Baseline: the same with 10 sessions.
 """
 
 from __future__ import annotations
@@ -38,12 +38,12 @@ async def _resume(tmp: Path, sessions: int) -> tuple[float, bool, int]:
     with Timer() as t:
         await bot.store.open()
         await bot.live.resume_all()
-        await bot.scheduler.rearm()
+        await bot.run_timer.rearm()
     live = await bot.store.runs.all_live()
-    armed = bot.scheduler.armed_for
+    armed = bot.run_timer.armed_for
     ok = armed is not None and abs(armed - min(d for d in deadlines if d is not None)) < 1e-6
     ok = ok and all(r.wake_at is not None for r in live)
-    bot.scheduler.close()
+    bot.run_timer.close()
     bot.live.close()
     await bot.store.close()
     return t.seconds, ok, len(live)

@@ -7,7 +7,7 @@
   first start to the last finish. Target: 3 processes >= 10,000/s together and >= 2x one.
 - Failover: a process holding 3 of 6 shard leases (real heartbeats, `bot.shards.LeaseKeeper`)
   is killed with SIGKILL; 60 runs in its guilds have step deadlines about 1 s to 6 s after the
-  kill. The survivor (its keeper and one DeadlineScheduler, as the bot wires them) adopts the
+  kill. The survivor (its keeper and one DeadlineTimer, as the bot wires them) adopts the
   shards; reported: seconds from the kill to the adoption (target < 15 s) and the latest a
   deadline's transition committed after the deadline.
 
@@ -45,7 +45,7 @@ async def _worker(url: str, index: int) -> None:
     """One process: prepare its sessions, say ready, wait for go, answer, report."""
     from bench.checkins import _burst, _post_steps
     from bot.core.checkin_service import CheckinService
-    from bot.runtime import tune_garbage_collector
+    from bot.gc_tuning import tune_garbage_collector
     from bot.settings import CheckinSettings
 
     tune_garbage_collector()
@@ -134,16 +134,16 @@ async def _nothing() -> None:
 
 async def _failover(url: str) -> tuple[float, float, int]:
     """(seconds to adopt, latest transition after its deadline in s, runs moved)."""
-    from bot.app import default_step_handlers
     from bot.core.activities import Activity
+    from bot.core.deadline_timer import DeadlineTimer
     from bot.core.runner import Runner
-    from bot.core.scheduler import DeadlineScheduler
+    from bot.core.steps import step_handlers
     from bot.shards import LeaseKeeper, shard_of
     from bot.store.store import Store
 
     store = Store(url)
     await store.open()
-    runner = Runner(store, clock, default_step_handlers())
+    runner = Runner(store, clock, step_handlers())
     fired: dict[int, float] = {}
 
     async def wake() -> None:
@@ -152,8 +152,8 @@ async def _failover(url: str) -> tuple[float, float, int]:
                 assert update.run.id not in fired, "a deadline fired twice"
                 fired[update.run.id] = time.time()
 
-    scheduler = DeadlineScheduler(clock, runner.next_wake, wake)
-    keeper = LeaseKeeper(store, clock, (0, 2, 4), SHARDS, scheduler.rearm, owner="survivor")
+    timer = DeadlineTimer(clock, runner.next_wake, wake)
+    keeper = LeaseKeeper(store, clock, (0, 2, 4), SHARDS, timer.rearm, owner="survivor")
     runner.fire_for(keeper.scope)
     victim = _spawn(["--holder", url])
     try:
@@ -204,7 +204,7 @@ async def _failover(url: str) -> tuple[float, float, int]:
     finally:
         if victim.poll() is None:
             victim.kill()
-        scheduler.close()
+        timer.close()
         await keeper.close()
         await store.close()
 

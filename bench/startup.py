@@ -31,7 +31,8 @@ import time, sys
 marks = [("interpreter", time.time())]
 import asyncio, json
 from pathlib import Path
-from bot.app import COGS, create_bot, warm_up
+from bot.app import create_bot
+from bot.chorus_bot import COGS, warm_up
 from bot.settings import Settings
 marks.append(("imports", time.time()))
 
@@ -52,11 +53,11 @@ async def main(path: Path, root: Path) -> None:
     await warming
     marks.append(("warm_up (waited for)", time.time()))
     await bot.live.resume_all()
-    await bot.scheduler.rearm()
+    await bot.run_timer.rearm()
     marks.append(("resume + re-arm", time.time()))
     cpu = time.process_time()
     live = len(await bot.store.runs.all_live())
-    bot.scheduler.close()
+    bot.run_timer.close()
     bot.live.close()
     await bot.store.close()
     print(json.dumps({"marks": marks, "live": live, "cpu": cpu}))

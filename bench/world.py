@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import ROOT
-from bot.app import default_step_handlers
 from bot.core.activities import Activity, Catalog
 from bot.core.runner import Runner
 from bot.core.session import SessionService
+from bot.core.steps import step_handlers
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.store.engine import Conn
-from bot.store.records import RunRecord, SessionRecord
 from bot.store.store import Store
 
 
@@ -88,4 +88,4 @@ async def populate(
 async def open_store(path: Path | str) -> tuple[Store, Runner]:
     store = Store(path)
     await store.open()
-    return store, Runner(store, clock, default_step_handlers())
+    return store, Runner(store, clock, step_handlers())

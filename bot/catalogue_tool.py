@@ -49,7 +49,8 @@ def code_messages() -> list[tuple[str | tuple[str, ...], str | None]]:
 
 async def command_messages() -> list[tuple[str, str | None]]:
     """(text, context) of every translated text of the command tree, as the bot registers it."""
-    from bot.app import COGS, create_bot
+    from bot.app import create_bot
+    from bot.chorus_bot import COGS
     from bot.settings import Settings
 
     with tempfile.TemporaryDirectory() as scratch:

@@ -30,7 +30,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     if settings.token is None or not settings.token.get_secret_value():
         print(f"chorus: {TOKEN_HELP}", file=sys.stderr)
         return 2
-    from bot.runner_main import run_bot
+    from bot.run_bot import run_bot
 
     return run_bot(settings)
 
@@ -41,7 +41,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     import time
 
     from bot.health import Unhealthy, read_heartbeat
-    from bot.store.database import StorageUnavailable
+    from bot.records.errors import StorageUnavailable
     from bot.store.engine import DatabaseUrl
     from bot.store.store import Store
 
@@ -106,7 +106,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from bot.store.database import StorageUnavailable
+    from bot.records.errors import StorageUnavailable
     from bot.store.engine import DatabaseUrl
     from bot.store.migrator import bundled_migrations
     from bot.store.store import Store

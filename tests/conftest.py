@@ -12,11 +12,12 @@ import simcord
 from simcord.actors import MemberActor
 from simcord.builders import ChannelHandle, GuildHandle, RoleHandle
 
-from bot.app import ChorusBot, create_bot
-from bot.cogs.errors import is_expected
+from bot.app import create_bot
+from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
 from bot.settings import Settings
 from bot.store.store import Store
+from bot.ui.errors import is_expected
 from tests.engines import ENGINES, TestDatabase, test_database
 
 ROOT = Path(__file__).resolve().parent.parent

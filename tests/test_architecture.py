@@ -5,14 +5,14 @@ from __future__ import annotations
 import ast
 import importlib
 import pkgutil
+import sys
 from pathlib import Path
 
 import bot.cogs
-from bot.app import COGS
+from bot.chorus_bot import COGS
 
 ROOT = Path(__file__).resolve().parent.parent
 HELPER_MODULES = {
-    "bot.cogs.errors",
     "bot.cogs.access",
     "bot.cogs.controls",
     "bot.cogs.listen_voice",  # the listening cog's voice playback
@@ -86,3 +86,26 @@ def test_ci_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text()
     first_screen = "\n".join(readme.splitlines()[:40])
     assert "make run" in first_screen and "make test" in first_screen
+
+
+def test_records_import_nothing_but_the_standard_library() -> None:
+    """bot/records is the bottom of the house: every layer may import it, so it imports no layer
+    and no installed package (the import-linter contract names packages; this checks them all)."""
+    offenders = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "bot" / "records").rglob("*.py")
+        for name in imported_modules(path)
+        if name.split(".")[0] not in sys.stdlib_module_names and name != "__future__"
+    }
+    assert offenders == set()
+    assert len(list((ROOT / "bot" / "records").glob("*.py"))) >= 10
+
+
+def test_cogs_and_ui_import_records_not_the_store() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for layer in ("cogs", "ui")
+        for path in (ROOT / "bot" / layer).rglob("*.py")
+        if any(name.startswith("bot.store") for name in imported_modules(path))
+    ]
+    assert offenders == []

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import simcord
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.health import MAX_AGE, HealthFile, Unhealthy, read_heartbeat
 from tests.test_cli import run_cli
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import simcord
 from discord import app_commands
 
-from bot.core.catalog import load_bytes
+from bot.core.activity_loader import load_bytes
 from bot.ui.steps import presenters as step_presenters
 
 ROOT = Path(__file__).resolve().parent.parent

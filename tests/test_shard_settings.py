@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from discord.ext import commands
 
-from bot.app import ChorusBot, ShardedChorusBot, create_bot
+from bot.app import ShardedChorusBot, create_bot
+from bot.chorus_bot import ChorusBot
 from bot.settings import Settings, SettingsError, load_settings
 
 

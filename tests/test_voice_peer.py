@@ -5,7 +5,7 @@ gateway that answers the bot's voice state update with VOICE_STATE_UPDATE and
 VOICE_SERVER_UPDATE, a TLS voice gateway (hello, identify, ready, select protocol, session
 description with `dave_protocol_version` 0, speaking, heartbeats) and a UDP socket that does IP
 discovery and receives RTP. Nothing in discord.py is replaced: only its public endpoints
-(`Route.BASE`, `DiscordWebSocket.DEFAULT_GATEWAY`, the ones `bot.runner_main` sets for a proxy)
+(`Route.BASE`, `DiscordWebSocket.DEFAULT_GATEWAY`, the ones `bot.run_bot` sets for a proxy)
 and the TLS trust of the client's connector point at the peer.
 
 The tests assert what a listener would get: ~50 Opus packets a second for the length of the

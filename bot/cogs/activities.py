@@ -8,10 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import is_facilitator, require_guild
-from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import Activity, Catalog
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.guild_library import Refused
@@ -24,6 +23,7 @@ from bot.ui.library import (
     send_upload_errors,
     versions_embed,
 )
+from bot.ui.replies import reply_ephemeral
 
 NONE = discord.AllowedMentions.none()
 

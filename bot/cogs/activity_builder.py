@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.core import activity_builder as builder
@@ -108,7 +108,7 @@ class ActivityBuilderCog(commands.Cog):
     async def on_add(self, interaction: discord.Interaction, item: ui.AddStepSelect) -> None:
         controls.facilitator_only(interaction)
         kind = item.chosen[0] if item.chosen else ""
-        if kind not in builder.STEP_FORMS:
+        if kind not in builder.step_forms():
             raise InvalidInput("Choose a kind of step from the list.")
         await send_form(interaction, ui.step_form(kind))
 

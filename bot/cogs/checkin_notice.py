@@ -13,14 +13,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.cogs.errors import reply_ephemeral
 from bot.core.pattern_notice import DEFAULT_LOW_ANSWERS, DEFAULT_WITHIN_DAYS, PatternNotices
-from bot.store.checkins import CheckinRecord
+from bot.records.checkins import CheckinRecord
 from bot.ui import checkins as checkin_ui
 from bot.ui import pattern_notice as ui
+from bot.ui.replies import reply_ephemeral
 
 NONE = discord.AllowedMentions.none()
 

@@ -16,20 +16,20 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import checkin_notice
 from bot.cogs.access import require_guild
-from bot.cogs.errors import reply_ephemeral
 from bot.core.checkin_reminders import CheckinReminders
 from bot.core.checkin_service import CheckinService, ConsentNeeded
 from bot.core.checkins import describe_value, scale_of
+from bot.core.deadline_timer import DeadlineTimer
 from bot.core.errors import InvalidInput
 from bot.core.schedule import timezone_choices
-from bot.core.scheduler import DeadlineScheduler
-from bot.store.checkin_schedules import ClaimedSend
+from bot.records.checkin_schedules import ClaimedSend
 from bot.ui import checkin_schedule as ui
 from bot.ui import checkins as checkin_ui
 from bot.ui.checkin_schedule import ScheduledCheckinButton
+from bot.ui.replies import reply_ephemeral
 
 log = logging.getLogger("chorus.checkin_schedule")
 NONE = discord.AllowedMentions.none()
@@ -89,7 +89,7 @@ class CheckinScheduleCog(commands.Cog):
         self.checkins = CheckinService(
             bot.store, bot.clock, bot.runner, bot.settings.checkins, bot.guild_settings.care_for
         )
-        self.timer = DeadlineScheduler(bot.clock, self.reminders.next_due, self.send_due)
+        self.timer = DeadlineTimer(bot.clock, self.reminders.next_due, self.send_due)
         self.group = CheckinScheduleGroup(self)
         bot.register_family(ScheduledCheckinButton, self.on_button)
         bot.privacy.on_forget(self._forgotten)

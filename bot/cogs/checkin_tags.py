@@ -9,12 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
-from bot.cogs.errors import reply_ephemeral
 from bot.core.checkin_tags import CheckinTags
 from bot.ui import checkin_tags as ui
 from bot.ui import limits
+from bot.ui.replies import reply_ephemeral
 
 NONE = discord.AllowedMentions.none()
 

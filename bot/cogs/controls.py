@@ -9,18 +9,18 @@ from typing import TYPE_CHECKING, cast
 import discord
 
 from bot.cogs.access import is_facilitator, require_facilitator, require_guild
-from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound
 from bot.core.runner import Runner, RunUpdate
-from bot.core.session import RunRecord, SessionRecord
 from bot.i18n import _
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.format import sentence
 from bot.ui.locale import reply_language
+from bot.ui.replies import reply_ephemeral
 
 if TYPE_CHECKING:
-    from bot.app import ChorusBot
+    from bot.chorus_bot import ChorusBot
 
 log = logging.getLogger(__name__)
 

@@ -14,12 +14,12 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
-from bot.app import ChorusBot
-from bot.core.activities import ListenStep
+from bot.chorus_bot import ChorusBot
 from bot.core.listening import COUNTDOWN, PLAYING, phase, piece_start, set_tracks, step_track
 from bot.core.listening_service import ListeningService
 from bot.core.media import MediaPathError, readable_file, resolve_media_path
-from bot.store.records import RunRecord, SessionRecord
+from bot.core.steps.listen import ListenStep
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.listening import run_state
 from bot.ui.steps.listen import ListenPresenter
 from bot.voice import Piece, VoiceChannelLike, VoiceUnavailable

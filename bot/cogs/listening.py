@@ -14,18 +14,20 @@ import dataclasses
 import discord
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.cogs.errors import reply_ephemeral
 from bot.cogs.listen_voice import ListenVoice
-from bot.core.activities import ListenStep, VoteStep, localize
+from bot.core.activities import localize
 from bot.core.listening import COUNTDOWN, phase
 from bot.core.listening_service import ListeningService
 from bot.core.runner import RunUpdate
-from bot.store.records import RunRecord, SessionRecord
+from bot.core.steps.listen import ListenStep
+from bot.core.steps.vote import VoteStep
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.format import sentence
 from bot.ui.forms import FormValues, send_form
 from bot.ui.listening import REFLECT_FORM, ListenReflectForm, run_state, summary_lines
+from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.listen import ListenPresenter, ListenReflectButton, ReactButton
 from bot.ui.steps.vote import VotePresenter, VoteSelect
 

@@ -13,9 +13,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.cogs.errors import reply_ephemeral
 from bot.cogs.song_sheet import LiveSongSheet
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyrics import blanks
@@ -25,6 +24,7 @@ from bot.ui.forms import FormValues, send_form
 from bot.ui.locale import reply_language, server_language
 from bot.ui.lyrics import rhyme_embed, thanks
 from bot.ui.lyrics_forms import LINE_FORM, REMOVE_FORM, LineForm, RemoveForm
+from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.write import LyricsButton
 
 

@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.ui.checkins import care_view, support_embed
 from bot.ui.format import COLOUR_INFO
 

@@ -11,7 +11,7 @@ from typing import Literal
 
 import discord
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.core.exports import MemberExports

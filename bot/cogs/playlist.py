@@ -6,16 +6,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import is_facilitator, require_guild
-from bot.cogs.errors import reply_ephemeral
 from bot.cogs.listening import ListeningCog
-from bot.core.activities import ListenStep
 from bot.core.listening_service import ListeningService, check_upload_size
-from bot.store.records import SessionRecord
+from bot.core.steps.listen import ListenStep
+from bot.records.sessions import SessionRecord
 from bot.ui.format import duration
 from bot.ui.listening import library_embed, now_playing, playlist_embed
+from bot.ui.replies import reply_ephemeral
 
 NONE = discord.AllowedMentions.none()
 

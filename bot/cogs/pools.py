@@ -5,10 +5,10 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.cogs.errors import reply_ephemeral
 from bot.ui.pools import AnotherQuestionButton
+from bot.ui.replies import reply_ephemeral
 
 
 class PoolsCog(commands.Cog):

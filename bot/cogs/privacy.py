@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
 from bot.cogs.mydata_exports import Format, send_export
 from bot.core.errors import UserFacingError

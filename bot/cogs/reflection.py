@@ -7,17 +7,18 @@ import logging
 import discord
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.cogs.errors import reply_ephemeral
-from bot.core.activities import ReflectStep, localize
+from bot.core.activities import localize
 from bot.core.errors import Conflict
 from bot.core.reflect_review import Review
 from bot.core.session import SessionRecord
+from bot.core.steps.reflect import ReflectStep
 from bot.ui import limits
 from bot.ui.errors import http_error
 from bot.ui.format import plain_name
 from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import MessagePayload
 from bot.ui.steps.reflect import (
     REVIEW_NOTE,

@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
-from bot.cogs.errors import reply_ephemeral
 from bot.core.reminders import DEFAULT_MINUTES, MAX_MINUTES
+from bot.ui.replies import reply_ephemeral
 
 
 class RemindersCog(commands.Cog):

@@ -12,15 +12,15 @@ import json
 import discord
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.cogs.errors import reply_ephemeral
 from bot.core.errors import Conflict
 from bot.core.runner import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
 from bot.core.steps.round import RoundStep, answer_refusal
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
+from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.round import FORM, RoundButton, RoundForm, RoundPresenter, shared_answer
 
 THANKS = {

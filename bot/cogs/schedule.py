@@ -14,11 +14,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.cogs.errors import reply_ephemeral, respond_to_error
 from bot.core.activities import localize
+from bot.core.deadline_timer import DeadlineTimer
 from bot.core.schedule import Repeat, zone
 from bot.core.schedule_service import (
     Changes,
@@ -28,9 +28,9 @@ from bot.core.schedule_service import (
     SeriesRecord,
 )
 from bot.core.schedule_wake import utc
-from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionLimits
 from bot.ui import limits
+from bot.ui.replies import reply_ephemeral, respond_to_error
 from bot.ui.schedule import (
     ConfirmView,
     ScheduleView,
@@ -162,7 +162,7 @@ class ScheduleCog(commands.Cog):
         )
 
     @property
-    def timer(self) -> DeadlineScheduler:
+    def timer(self) -> DeadlineTimer:
         """The schedule's one timer (armed and closed by ScheduleEventsCog)."""
         return self.bot.schedule.timer
 

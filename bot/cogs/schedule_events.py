@@ -15,13 +15,13 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.app import ChorusBot
-from bot.cogs.errors import http_error
+from bot.chorus_bot import ChorusBot
 from bot.core.schedule_outlet import EventRefused
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
 from bot.core.schedule_wake import utc
 from bot.core.session import NO_FACILITATOR, SessionRecord
 from bot.ui import limits
+from bot.ui.errors import http_error
 from bot.ui.schedule import (
     channel_name,
     event_description,

@@ -6,14 +6,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.cogs.errors import reply_ephemeral
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.session import SessionLimits, SessionRecord
 from bot.ui.board import BoardButton, board_embed
+from bot.ui.replies import reply_ephemeral
 from bot.ui.sessions import ManageSelect, history_embed, manage_message, summary_embed
 
 NONE = discord.AllowedMentions.none()

@@ -8,13 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild, require_manage_server
-from bot.cogs.errors import reply_ephemeral
 from bot.core.guild_settings import LANGUAGES, SPECS, SUPPORT_TEXT_MAX, parse_support_links
 from bot.core.schedule import timezone_choices, zone
 from bot.ui.checkins import care_embed, care_view
+from bot.ui.replies import reply_ephemeral
 from bot.ui.setup import change_text, history_embed, settings_embed
 
 NONE = discord.AllowedMentions.none()

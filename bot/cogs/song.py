@@ -8,17 +8,17 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.cogs.errors import reply_ephemeral
 from bot.cogs.lyrics import LyricsCog
 from bot.core.lyrics import credits
 from bot.core.lyrics_service import LyricsService
 from bot.core.session import clean_title
-from bot.store.records import RunRecord, SessionRecord
-from bot.store.songs import SongRecord
+from bot.records.sessions import RunRecord, SessionRecord
+from bot.records.songs import SongRecord
 from bot.ui.format import sentence
 from bot.ui.lyrics import SongSheet, sections_of, song_embed, song_file, song_list_embed
+from bot.ui.replies import reply_ephemeral
 
 NONE = discord.AllowedMentions.none()
 

@@ -17,13 +17,13 @@ from typing import Any
 
 import discord
 
-from bot.app import ChorusBot
-from bot.cogs.errors import http_error
-from bot.core.activities import WriteStep
+from bot.chorus_bot import ChorusBot
 from bot.core.debounce import Debouncer
 from bot.core.lyrics import current_writer, next_position, slots, song_lines, takes_turns
 from bot.core.lyrics_service import LyricsService
-from bot.store.records import RunRecord, SessionRecord
+from bot.core.steps.write import WriteStep
+from bot.records.sessions import RunRecord, SessionRecord
+from bot.ui.errors import http_error
 from bot.ui.format import clock_and_relative
 from bot.ui.lyrics import SongInfo, fingerprint
 from bot.ui.steps.base import MessagePayload, StepScene

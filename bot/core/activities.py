@@ -1,82 +1,35 @@
 """Activities: the file format (models) and the catalog loader, in one import.
 
-The implementation is split for size: ``activity_models`` (the format), ``yaml_marks`` (YAML with
-line numbers) and ``catalog`` (loading and error messages). Import from here.
+The implementation is split for size: ``activity_models`` (the activity), ``activity_fields`` (the
+fields steps share), ``scales``, ``yaml_marks`` (YAML with line numbers) and ``catalog`` (loading
+and error messages). This is the one place that gathers them; a step kind's model is imported from
+its own module, ``bot.core.steps.<kind>`` (the registry, not a list here, knows the kinds).
 """
 
-from bot.core.activity_models import (
-    BLANK,
-    DEFAULT_REACTIONS,
-    Activity,
-    Anchors,
-    BreatheStep,
-    CheckinStep,
-    Choice,
-    Constraints,
-    ListenStep,
-    LocalizedText,
-    Note,
-    PromptStep,
-    Reaction,
-    Reflection,
-    ReflectStep,
-    Scale,
-    ScaleKind,
-    ScaleOption,
-    Section,
-    Step,
-    StepBase,
-    Syllables,
-    Track,
-    VoteOption,
-    VoteStep,
-    WriteStep,
-    format_duration,
-    localize,
-    parse_duration,
-)
-from bot.core.catalog import (
-    SCHEMA_COMMAND,
-    ActivityError,
-    Catalog,
-    CatalogDiff,
-    activity_json_schema,
-    load_file,
-    render_schema,
-    validate_paths,
-)
+from bot.core.activity_fields import StepBase, Track
+from bot.core.activity_loader import ActivityError, load_file, validate_paths
+from bot.core.activity_models import Activity, Step
+from bot.core.activity_schema import SCHEMA_COMMAND, activity_json_schema, render_schema
+from bot.core.catalog import Catalog, CatalogDiff
+from bot.core.field_texts import BLANK, LocalizedText, localize
+from bot.core.field_values import format_duration, parse_duration
+from bot.core.scales import Choice, Scale, ScaleKind, ScaleOption
 
 __all__ = [
     "BLANK",
-    "DEFAULT_REACTIONS",
     "SCHEMA_COMMAND",
     "Activity",
     "ActivityError",
-    "Anchors",
-    "BreatheStep",
     "Catalog",
     "CatalogDiff",
-    "CheckinStep",
     "Choice",
-    "Constraints",
-    "ListenStep",
     "LocalizedText",
-    "Note",
-    "PromptStep",
-    "Reaction",
-    "ReflectStep",
-    "Reflection",
     "Scale",
     "ScaleKind",
     "ScaleOption",
-    "Section",
     "Step",
     "StepBase",
-    "Syllables",
     "Track",
-    "VoteOption",
-    "VoteStep",
-    "WriteStep",
     "activity_json_schema",
     "format_duration",
     "load_file",

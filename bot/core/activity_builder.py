@@ -1,7 +1,8 @@
 """Writing a simple activity without YAML: a draft built step by step from short forms.
 
 `/activity new` starts a draft (id, title, summary, length); each step kind asks only for its
-required fields (and a few common ones). The draft is the activity's YAML text itself, kept in
+required fields (and a few common ones), through the form its module declares
+(`bot.core.step_forms`). The draft is the activity's YAML text itself, kept in
 the facilitator's private draft message, so nothing is stored until it is saved, it survives a
 restart, and what is saved is exactly what `/activity export` gives back. Saving goes through
 the same validation as an upload.
@@ -11,102 +12,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
 from bot.core.errors import InvalidInput
+from bot.core.step_forms import StepForm
+from bot.core.steps import step_kinds
 
 DRAFT_MAX = 3800
 """The draft YAML must fit the draft message's embed (4,096) with its code fence."""
-Style = Literal["short", "paragraph"]
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """One input of a step kind's form."""
-
-    key: str
-    label: str
-    style: Style = "short"
-    required: bool = True
-    default: str = ""
-    placeholder: str = ""
-    max_length: int = 200
-
-
-_TITLE = FieldSpec("title", "Step title", placeholder="e.g. Arriving")
-_TIME = FieldSpec(
-    "time_limit", "Time limit (optional)", required=False, placeholder="e.g. 90s, 3m, 1m30s"
-)
-
-STEP_FORMS: dict[str, tuple[str, tuple[FieldSpec, ...]]] = {
-    "prompt": (
-        "Something to read or discuss",
-        (
-            _TITLE,
-            FieldSpec("text", "What everyone reads", "paragraph", max_length=2000),
-            _TIME,
-        ),
-    ),
-    "checkin": (
-        "A private mood check-in",
-        (
-            _TITLE,
-            FieldSpec("question", "The question", placeholder="How are you arriving today?"),
-            FieldSpec(
-                "scale", "Scale: 0-10, 1-5 or sam", default="0-10", placeholder="0-10, 1-5 or sam"
-            ),
-            _TIME,
-        ),
-    ),
-    "listen": (
-        "Listening together to a piece",
-        (
-            _TITLE,
-            FieldSpec("track_title", "The piece's title"),
-            FieldSpec("artist", "Artist (optional)", required=False),
-            FieldSpec("url", "A link to the piece", placeholder="https://...", max_length=500),
-            FieldSpec("duration", "Its length (optional)", required=False, placeholder="3m30s"),
-        ),
-    ),
-    "write": (
-        "A song written together, line by line",
-        (_TITLE, FieldSpec("theme", "The song's theme", placeholder="e.g. Home"), _TIME),
-    ),
-    "reflect": (
-        "An open question, answered in a few words",
-        (_TITLE, FieldSpec("question", "The question", "paragraph", max_length=500), _TIME),
-    ),
-    "breathe": (
-        "Paced breathing",
-        (
-            _TITLE,
-            FieldSpec("inhale", "Breathe in, seconds", default="4"),
-            FieldSpec("exhale", "Breathe out, seconds", default="6"),
-            FieldSpec("cycles", "How many breaths", default="6"),
-            _TIME,
-        ),
-    ),
-    "vote": (
-        "A vote among a few choices",
-        (
-            _TITLE,
-            FieldSpec("question", "The question"),
-            FieldSpec(
-                "options",
-                "The choices, one per line (2 to 25)",
-                "paragraph",
-                placeholder="Calm\nHopeful\nTired",
-                max_length=1500,
-            ),
-            _TIME,
-        ),
-    ),
-    "goal": ("Rating personal goals", (_TITLE, _TIME)),
-}
-"""Each step kind's form: a one-line description and its inputs (at most 5, a form's limit)."""
+def step_forms() -> dict[str, StepForm]:
+    """Each step kind the builder offers, by name, in the order authors see kinds: the
+    registered kinds that have a form (`StepKind.form`)."""
+    return {kind.name: kind.form for kind in step_kinds() if kind.form is not None}
 
 
 def new_draft(activity_id: str, title: str, summary: str, minutes: int) -> dict[str, Any]:
@@ -121,50 +42,14 @@ def new_draft(activity_id: str, title: str, summary: str, minutes: int) -> dict[
     }
 
 
-def _number(value: str, what: str, whole: bool) -> int | float:
-    try:
-        number = float(value.strip().replace(",", "."))
-    except ValueError:
-        raise InvalidInput(
-            f"{what} should be a number, like 4; you wrote “{value[:40]}”."
-        ) from None
-    if whole:
-        if number != int(number):
-            raise InvalidInput(f"{what} should be a whole number; you wrote “{value[:40]}”.")
-        return int(number)
-    return int(number) if number == int(number) else number
-
-
 def step_from_form(kind: str, values: Mapping[str, str]) -> dict[str, Any]:
     """A step in the activity format from a kind's form answers; raises InvalidInput."""
-    if kind not in STEP_FORMS:
+    form = step_forms().get(kind)
+    if form is None:
         raise InvalidInput(f"There's no step kind called “{kind[:40]}”.")
     text = {key: value.strip() for key, value in values.items()}
     step: dict[str, Any] = {"type": kind, "title": text.get("title", "")}
-    if kind == "prompt":
-        step["text"] = text.get("text", "")
-    elif kind in ("checkin", "reflect", "vote"):
-        step["question"] = text.get("question", "")
-    if kind == "checkin":
-        step["scale"] = text.get("scale") or "0-10"
-    elif kind == "listen":
-        track: dict[str, Any] = {"title": text.get("track_title", ""), "url": text.get("url", "")}
-        if text.get("artist"):
-            track["artist"] = text["artist"]
-        if text.get("duration"):
-            track["duration"] = text["duration"]
-        step["track"] = track
-    elif kind == "write":
-        step["theme"] = text.get("theme", "")
-    elif kind == "breathe":
-        step["inhale"] = _number(text.get("inhale") or "4", "Breathe in", whole=False)
-        step["exhale"] = _number(text.get("exhale") or "6", "Breathe out", whole=False)
-        step["cycles"] = _number(text.get("cycles") or "6", "How many breaths", whole=True)
-    elif kind == "vote":
-        options = [line.strip() for line in text.get("options", "").splitlines() if line.strip()]
-        if len(options) < 2:
-            raise InvalidInput("A vote needs at least two choices, one per line.")
-        step["options"] = options
+    step.update(form.build(text))
     if text.get("time_limit"):
         step["time_limit"] = text["time_limit"]
     return step

@@ -1,438 +1,37 @@
-"""The activity format's building blocks: texts, durations, ids, tracks and `StepBase`.
+"""The activity format's building blocks for steps: `StepBase`, step timings and tracks.
 
 Activities are data, so these models *are* the file format: every field a facilitator may write
 is declared with ``extra="forbid"`` (a typo is an error, not a silently ignored key), and
 ``activities/activity.schema.json`` is generated from them for editor completion. Messages raised
 here are the ones a facilitator reads, so they say what was expected and what was found.
 
-Each step kind's own model lives with its rules in ``bot/core/steps/<kind>.py``; the activity
+Texts are in ``field_texts``, durations, ids and versions in ``field_values``, the base model and
+error wording in ``format_base``. Each step kind's own model lives with its rules in ``bot/core/steps/<kind>.py``; the activity
 that holds the steps is ``bot/core/activity_models.py``.
 """
 
-import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
-    GetJsonSchemaHandler,
-    PlainSerializer,
     PlainValidator,
     Tag,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema, PydanticCustomError
+
+from bot.core.field_texts import LongText, Text, Title
+from bot.core.field_values import duration_schema, duration_validator
+from bot.core.format_base import FormatModel, describe, format_error
 
 LOADER_CONTEXT_KEY = "chorus_loader"
 """Validation context key: the loader runs the cross-step checks itself, with locations."""
-
-TITLE_MAX = 100
-TEXT_MAX = 1000
-LONG_TEXT_MAX = 4000
-
-LOCALE_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DURATION_PATTERN = r"^(?:[0-9]+|[0-9]+:[0-5][0-9]|(?=[0-9])(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?)$"
-"""Durations as written: ``90``, ``"90s"``, ``"5m"``, ``"1m30s"``, ``"1h"`` or ``"1:30"``."""
-_DURATION_RE = re.compile(DURATION_PATTERN)
-BLANK = "___"
-"""A blank in a write template: three or more underscores."""
-
-
-def describe(value: Any) -> str:
-    """Show a facilitator what they wrote, briefly: strings quoted, containers named."""
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return json.dumps(shown, ensure_ascii=False)
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
-
-
-def format_error(kind: str, template: str, **context: Any) -> PydanticCustomError:
-    """A validation error a facilitator reads: `kind` is its type, `template` its message with
-    ``{placeholders}`` filled from `context`. Raise it from a validator."""
-    return PydanticCustomError(kind, template, context or None)
-
-
-# ---------------------------------------------------------------------------------------------
-# Text: a plain string or a map of locale to string
-# ---------------------------------------------------------------------------------------------
-
-LocalizedText: TypeAlias = str | dict[str, str]
-
-
-def _check_string(value: str, max_len: int, where: str) -> None:
-    if not value.strip():
-        raise format_error("text_empty", "{where}must not be empty", where=where)
-    if len(value) > max_len:
-        raise format_error(
-            "text_too_long",
-            "{where}must be at most {max} characters; got {length}",
-            where=where,
-            max=max_len,
-            length=len(value),
-        )
-
-
-POOL_MIN = 2
-POOL_MAX = 50
-
-
-@dataclass(frozen=True, slots=True)
-class TextPool:
-    """Alternatives for one text field of a step, written ``{pool: [text, text, ...]}``.
-
-    One alternative is drawn when the step starts (`bot.core.pools`), without repeats in a
-    channel until every alternative has had its turn."""
-
-    pool: tuple[LocalizedText, ...]
-
-
-def _pool_validator(max_len: int) -> Callable[[Any], TextPool]:
-    single = _text_validator(max_len, pooled=False)
-
-    def validate(value: Any) -> TextPool:
-        if isinstance(value, TextPool):
-            return value
-        if not isinstance(value, dict) or set(value) != {"pool"}:
-            keys = ", ".join(sorted(str(k) for k in value)) if isinstance(value, dict) else ""
-            raise format_error(
-                "pool",
-                "a pool is written as pool: and a list of alternatives; got the keys {keys}",
-                keys=keys,
-            )
-        items = value["pool"]
-        if not isinstance(items, list | tuple):
-            raise format_error(
-                "pool", "pool must be a list of alternatives; got {got}", got=describe(items)
-            )
-        if not POOL_MIN <= len(items) <= POOL_MAX:
-            raise format_error(
-                "pool",
-                "a pool needs between {low} and {high} alternatives; got {count}",
-                low=POOL_MIN,
-                high=POOL_MAX,
-                count=len(items),
-            )
-        checked: list[LocalizedText] = []
-        for number, item in enumerate(items, start=1):
-            try:
-                checked.append(single(item))
-            except PydanticCustomError as exc:
-                raise format_error(
-                    "pool",
-                    "pool alternative {number}: {problem}",
-                    number=number,
-                    problem=exc.message(),
-                ) from None
-        return TextPool(pool=tuple(checked))
-
-    return validate
-
-
-def _text_validator(max_len: int, *, pooled: bool = False) -> Callable[[Any], Any]:
-    def validate(value: Any) -> Any:
-        if pooled and (
-            isinstance(value, TextPool) or (isinstance(value, dict) and "pool" in value)
-        ):
-            return _pool_validator(max_len)(value)
-        if isinstance(value, str):
-            _check_string(value, max_len, "")
-            return value
-        if isinstance(value, dict):
-            if not value:
-                raise format_error("text_type", "expected at least one locale, like {en: ...}")
-            for key, text in value.items():
-                if not isinstance(key, str) or not LOCALE_RE.fullmatch(key):
-                    raise format_error(
-                        "locale_key",
-                        "{key} is not a locale code; expected codes such as en, de, pt-BR",
-                        key=describe(key),
-                    )
-                if not isinstance(text, str):
-                    raise format_error(
-                        "text_type",
-                        "expected text for locale '{key}'; got {got}",
-                        key=key,
-                        got=describe(text),
-                    )
-                _check_string(text, max_len, f"the '{key}' text ")
-            return dict(value)
-        hint = " (put it in quotes)" if isinstance(value, int | float) else ""
-        raise format_error(
-            "text_type",
-            "expected text: a string, or a map of locale to string like {en: ..., de: ...}; "
-            "got {got}{hint}",
-            got=describe(value),
-            hint=hint,
-        )
-
-    return validate
-
-
-def text_json_schema(max_len: int, *, pooled: bool = False) -> dict[str, Any]:
-    """JSON Schema of a text field: what editors offer and check (with `pooled`, also a pool)."""
-    string = {"type": "string", "minLength": 1, "maxLength": max_len}
-    single: list[dict[str, Any]] = [
-        string,
-        {
-            "type": "object",
-            "minProperties": 1,
-            "propertyNames": {"pattern": LOCALE_RE.pattern},
-            "additionalProperties": string,
-        },
-    ]
-    if not pooled:
-        return {"anyOf": single}
-    pool = {
-        "type": "object",
-        "required": ["pool"],
-        "additionalProperties": False,
-        "properties": {
-            "pool": {
-                "type": "array",
-                "minItems": POOL_MIN,
-                "maxItems": POOL_MAX,
-                "items": {"anyOf": single},
-                "description": "Alternatives; one is drawn when the step starts, without "
-                "repeats in a channel until each has had its turn.",
-            }
-        },
-    }
-    return {"anyOf": [*single, pool]}
-
-
-Title = Annotated[
-    LocalizedText,
-    PlainValidator(_text_validator(TITLE_MAX)),
-    WithJsonSchema(text_json_schema(TITLE_MAX)),
-]
-SingleText = Annotated[
-    LocalizedText,
-    PlainValidator(_text_validator(TEXT_MAX)),
-    WithJsonSchema(text_json_schema(TEXT_MAX)),
-]
-"""A text that is never a pool (the activity's own summary and notes)."""
-SingleLongText = Annotated[
-    LocalizedText,
-    PlainValidator(_text_validator(LONG_TEXT_MAX)),
-    WithJsonSchema(text_json_schema(LONG_TEXT_MAX)),
-]
-
-
-def _text_as_written(value: Any) -> Any:
-    """A text as the file writes it: a pool back to ``{pool: [...]}`` (the run keeps it so)."""
-    if isinstance(value, TextPool):
-        return {"pool": list(value.pool)}
-    return value
-
-
-Text = Annotated[
-    LocalizedText | TextPool,
-    PlainValidator(_text_validator(TEXT_MAX, pooled=True)),
-    PlainSerializer(_text_as_written, return_type=Any),
-    WithJsonSchema(text_json_schema(TEXT_MAX, pooled=True)),
-]
-"""A step's text: a string, a locale map, or a pool of either."""
-LongText = Annotated[
-    LocalizedText | TextPool,
-    PlainValidator(_text_validator(LONG_TEXT_MAX, pooled=True)),
-    PlainSerializer(_text_as_written, return_type=Any),
-    WithJsonSchema(text_json_schema(LONG_TEXT_MAX, pooled=True)),
-]
-
-
-def localize(text: LocalizedText | TextPool | None, locale: str = "en") -> str:
-    """Pick the text for a locale: exact, then its language, then English, then any.
-
-    A pool not drawn yet (`bot.core.pools.resolve` replaces drawn ones) shows its first
-    alternative."""
-    if text is None:
-        return ""
-    if isinstance(text, TextPool):
-        return localize(text.pool[0], locale)
-    if isinstance(text, str):
-        return text
-    by_key = {key.lower(): value for key, value in text.items()}
-    wanted = locale.lower()
-    language = wanted.split("-")[0]
-    for candidate in (wanted, language):
-        if candidate in by_key:
-            return by_key[candidate]
-    for key, value in by_key.items():
-        if key.split("-")[0] == language:
-            return value
-    if "en" in by_key:
-        return by_key["en"]
-    for key, value in by_key.items():
-        if key.startswith("en-"):
-            return value
-    return next(iter(text.values()), "")
-
-
-# ---------------------------------------------------------------------------------------------
-# Durations and slugs
-# ---------------------------------------------------------------------------------------------
-
-
-def format_duration(seconds: int) -> str:
-    """90 -> "1m30s": the same notation the files use."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [
-        f"{hours}h" if hours else "",
-        f"{minutes}m" if minutes else "",
-        f"{secs}s" if secs else "",
-    ]
-    return "".join(parts) or "0s"
-
-
-def parse_duration(value: Any) -> int:
-    """Seconds from 90, "90", "90s", "5m", "1m30s", "1h" or "1:30"; raises with a clear message."""
-    if isinstance(value, bool):
-        raise format_error(
-            "duration",
-            'expected a duration such as 90, "90s", "5m" or "1m30s"; got {got}',
-            got=describe(value),
-        )
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str):
-        written = value.strip()
-        if _DURATION_RE.fullmatch(written):
-            if written.isdigit():
-                return int(written)
-            if ":" in written:
-                minutes, secs = written.split(":")
-                return int(minutes) * 60 + int(secs)
-            total = 0
-            for number, unit in re.findall(r"([0-9]+)([hms])", written):
-                total += int(number) * {"h": 3600, "m": 60, "s": 1}[unit]
-            return total
-    raise format_error(
-        "duration",
-        'expected a duration such as 90, "90s", "5m" or "1m30s"; got {got}',
-        got=describe(value),
-    )
-
-
-def _duration_validator(low: int, high: int) -> Callable[[Any], int]:
-    def validate(value: Any) -> int:
-        seconds = parse_duration(value)
-        if not low <= seconds <= high:
-            raise format_error(
-                "duration_range",
-                "expected a duration between {low} and {high}; got {got}",
-                low=format_duration(low),
-                high=format_duration(high),
-                got=format_duration(seconds) if seconds >= 0 else str(seconds),
-            )
-        return seconds
-
-    return validate
-
-
-def _duration_schema(low: int, high: int) -> dict[str, Any]:
-    return {
-        "anyOf": [
-            {"type": "integer", "minimum": low, "maximum": high},
-            {"type": "string", "pattern": DURATION_PATTERN},
-        ],
-        "description": f'Seconds, or e.g. "90s", "5m", "1m30s" ({format_duration(low)} '
-        f"to {format_duration(high)}).",
-    }
-
-
-def _slug_validator(what: str, example: str) -> Callable[[Any], str]:
-    def validate(value: Any) -> str:
-        if isinstance(value, str) and _SLUG_RE.fullmatch(value) and len(value) <= 64:
-            return value
-        raise format_error(
-            "slug",
-            'expected {what}: lowercase letters, digits and hyphens, like "{example}"; got {got}',
-            what=what,
-            example=example,
-            got=describe(value),
-        )
-
-    return validate
-
-
-Slug = Annotated[
-    str,
-    PlainValidator(_slug_validator("an id", "lyric-circle")),
-    WithJsonSchema({"type": "string", "pattern": _SLUG_RE.pattern, "maxLength": 64}),
-]
-TagName = Annotated[
-    str,
-    PlainValidator(_slug_validator("a tag", "songwriting")),
-    WithJsonSchema({"type": "string", "pattern": _SLUG_RE.pattern, "maxLength": 64}),
-]
-
-
-def _validate_version(value: Any) -> str:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return str(value)
-    if isinstance(value, str) and value.strip() and len(value) <= 32:
-        return value.strip()
-    hint = ' (put it in quotes, e.g. "1.10")' if isinstance(value, float) else ""
-    raise format_error(
-        "version",
-        'expected a version such as 1 or "1.2.0"; got {got}{hint}',
-        got=describe(value),
-        hint=hint,
-    )
-
-
-Version = Annotated[
-    str,
-    PlainValidator(_validate_version),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 0},
-                {"type": "string", "minLength": 1, "maxLength": 32},
-            ]
-        }
-    ),
-]
-
-
-class FormatModel(BaseModel):
-    """Shared config: forbid unknown keys, immutable, docstrings become schema descriptions."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-class TextShorthand(FormatModel):
-    """A model that may also be written as just its label (a string or a locale map)."""
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        full = handler(core_schema)
-        return {"anyOf": [text_json_schema(TITLE_MAX), full]}
+LOADER_OWNED_FIELDS = ("source", "version_hash")
+"""Fields the loader fills in (the file's text and its hash), never written by a facilitator."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -441,16 +40,16 @@ class TextShorthand(FormatModel):
 
 TimeLimit = Annotated[
     int,
-    PlainValidator(_duration_validator(10, 3 * 3600)),
-    WithJsonSchema(_duration_schema(10, 3 * 3600)),
+    PlainValidator(duration_validator(10, 3 * 3600)),
+    WithJsonSchema(duration_schema(10, 3 * 3600)),
 ]
 TrackLength = Annotated[
     int,
-    PlainValidator(_duration_validator(1, 3 * 3600)),
-    WithJsonSchema(_duration_schema(1, 3 * 3600)),
+    PlainValidator(duration_validator(1, 3 * 3600)),
+    WithJsonSchema(duration_schema(1, 3 * 3600)),
 ]
 TurnSeconds = Annotated[
-    int, PlainValidator(_duration_validator(10, 900)), WithJsonSchema(_duration_schema(10, 900))
+    int, PlainValidator(duration_validator(10, 900)), WithJsonSchema(duration_schema(10, 900))
 ]
 Visibility: TypeAlias = Literal["private", "shared"]
 

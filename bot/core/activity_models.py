@@ -8,7 +8,8 @@ here are the ones a facilitator reads, so they say what was expected and what wa
 The building blocks (texts, durations, tracks, `StepBase`) are in `activity_fields`, check-in
 scales in `scales`, and each step kind's model in `bot/core/steps/<kind>.py`. `Step`, the union of
 the kinds' models, is built from the registry (`bot.core.steps.step_kinds`) and rebuilt when a
-package of kinds is added. The names are re-exported here and from `bot.core.activities`.
+package of kinds is added. Nothing is re-exported here (`bot.core.activities` gathers the format's
+shared names; a kind's model is imported from its own module).
 """
 
 import copy
@@ -19,76 +20,16 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from bot.core import steps as step_registry
-from bot.core.activity_fields import (
-    BLANK,
-    DURATION_PATTERN,
-    LOADER_CONTEXT_KEY,
-    LOCALE_RE,
-    FormatModel,
-    LocalizedText,
-    SingleLongText,
-    SingleText,
-    Slug,
-    StepBase,
-    TagName,
-    Title,
-    Track,
-    Version,
-    describe,
-    format_duration,
-    format_error,
-    localize,
-    parse_duration,
-)
-from bot.core.scales import Choice, Scale, ScaleKind, ScaleOption
-from bot.core.steps.breathe import BreatheStep
-from bot.core.steps.checkin import Anchors, CheckinStep, Note
-from bot.core.steps.goal import GoalStep
-from bot.core.steps.listen import DEFAULT_REACTIONS, ListenStep, Reaction, Reflection
-from bot.core.steps.prompt import PromptStep
+from bot.core.activity_fields import LOADER_CONTEXT_KEY, StepBase
+from bot.core.field_texts import LOCALE_RE, SingleLongText, SingleText, Title
+from bot.core.field_values import Slug, TagName, Version
+from bot.core.format_base import FormatModel, format_error
+from bot.core.scales import Scale
+from bot.core.steps.checkin import CheckinStep
+from bot.core.steps.listen import ListenStep
 from bot.core.steps.reflect import ReflectStep
-from bot.core.steps.vote import VoteOption, VoteStep
-from bot.core.steps.write import Constraints, Section, Syllables, WriteStep
-
-__all__ = [
-    "BLANK",
-    "DEFAULT_REACTIONS",
-    "DURATION_PATTERN",
-    "LOADER_CONTEXT_KEY",
-    "Activity",
-    "Anchors",
-    "BreatheStep",
-    "CheckinStep",
-    "Choice",
-    "Constraints",
-    "GoalStep",
-    "ListenStep",
-    "LocalizedText",
-    "Note",
-    "PromptStep",
-    "Reaction",
-    "ReflectStep",
-    "Reflection",
-    "Scale",
-    "ScaleKind",
-    "ScaleOption",
-    "Section",
-    "Step",
-    "StepBase",
-    "Syllables",
-    "Track",
-    "VoteOption",
-    "VoteStep",
-    "WriteStep",
-    "cross_step_problems",
-    "describe",
-    "format_duration",
-    "format_path",
-    "localize",
-    "parse_duration",
-    "step_type_names",
-    "step_types",
-]
+from bot.core.steps.vote import VoteStep
+from bot.core.steps.write import WriteStep
 
 
 def step_union(models: typing.Sequence[type[StepBase]]) -> Any:
@@ -100,8 +41,6 @@ def step_types() -> tuple[type[StepBase], ...]:
     """Every step model, in documentation order (from the registry of kinds)."""
     return tuple(kind.model for kind in step_registry.step_kinds())
 
-
-step_type_names = step_registry.step_type_names
 
 if TYPE_CHECKING:
     # Statically a step is a StepBase; isinstance narrows it to a kind's model.

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
 from bot.core.schedule import localize, zone
-from bot.store.checkin_schedules import CheckinScheduleRecord, ClaimedSend
+from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
 from bot.store.store import Store
 
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -182,14 +182,7 @@ class CheckinReminders:
         now = self.now()
         current = await self._store.checkin_schedules.get(guild_id, user_id)
         sent_on = current.last_sent_on if current is not None else None
-        due = next_send(
-            plan.days,
-            plan.minute,
-            plan.timezone,
-            now,
-            not_on=sent_on,
-            paused_until=plan.paused_until,
-        )
+        due = _next_send_of(plan, now, sent_on)
         return await self._store.checkin_schedules.put(
             guild_id=guild_id,
             user_id=user_id,
@@ -229,14 +222,7 @@ class CheckinReminders:
         now = self.now()
 
         def following(record: CheckinScheduleRecord, sent_on: str | None) -> float:
-            return next_send(
-                record.days,
-                record.minute,
-                record.timezone,
-                now,
-                not_on=sent_on,
-                paused_until=record.paused_until,
-            )
+            return _next_send_of(record, now, sent_on)
 
         return await self._store.checkin_schedules.claim_due(
             now,
@@ -245,3 +231,11 @@ class CheckinReminders:
             lambda r, ts: local_day(ts, r.timezone),
             self._mine,
         )
+
+
+def _next_send_of(plan: Plan | CheckinScheduleRecord, now: float, sent_on: str | None) -> float:
+    """`next_send` for a plan or a stored schedule: UTC seconds of its next DM after `now`,
+    not on the local date `sent_on` (a DM already sent that day)."""
+    return next_send(
+        plan.days, plan.minute, plan.timezone, now, not_on=sent_on, paused_until=plan.paused_until
+    )

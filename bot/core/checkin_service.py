@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.core.activities import CheckinStep, Scale, localize
+from bot.core.activities import Scale, localize
 from bot.core.checkins import (
     DEFAULT_NOTE_MAX,
     K_MIN,
@@ -29,10 +29,12 @@ from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.guild_settings import CareLookup
 from bot.core.runner import Runner, RunUpdate
+from bot.core.steps.checkin import CheckinStep
 from bot.core.text import clean_member_text
+from bot.records.checkins import CheckinRecord
+from bot.records.sessions import SessionRecord
 from bot.settings import CheckinSettings
-from bot.store.checkins import CheckinRecord, NewCheckin, NoConsent
-from bot.store.records import SessionRecord
+from bot.store.checkins import NewCheckin, NoConsent
 from bot.store.store import Store
 
 DAY = 86400.0

@@ -27,8 +27,8 @@ from bot.core.steps.goal import GoalStep
 from bot.core.steps.goal import answer_payload as answer_payload
 from bot.core.steps.goal import step_done as step_done
 from bot.core.text import clean_member_text
-from bot.store.goals import GoalRecord, RatingRecord
-from bot.store.records import SessionRecord
+from bot.records.goals import GoalRecord, RatingRecord
+from bot.records.sessions import SessionRecord
 from bot.store.store import Store
 
 MAX_ACTIVE = 3

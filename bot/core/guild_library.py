@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.activities import Activity, ActivityError, Catalog
-from bot.core.catalog import load_bytes
+from bot.core.activity_loader import load_bytes
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.yaml_marks import parse_marked
+from bot.records.guild_library import GuildActivityRecord
 from bot.settings import ServerLimits
-from bot.store.guild_library import GuildActivityRecord, LibraryFull, LibraryLimits
+from bot.store.guild_library import LibraryFull, LibraryLimits
 from bot.store.store import Store
 
 ID_PATTERN = re.compile(r"^(?=.{1,64}$)[a-z0-9]+(?:-[a-z0-9]+)*$")

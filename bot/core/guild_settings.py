@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
 from bot.i18n import SHIPPED
+from bot.records.guild_settings import SettingChangeRecord
 from bot.settings import Settings
-from bot.store.guild_settings import SettingChangeRecord
 from bot.store.store import Store
 
 MAX_ROLES = 5

@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.core.activity_fields import Track, localize
-from bot.store.records import ContributionRecord
+from bot.core.activity_fields import Track
+from bot.core.field_texts import localize
+from bot.records.sessions import ContributionRecord
 
 if TYPE_CHECKING:
     # Annotations only: the listen step's module imports these rules for its handler.

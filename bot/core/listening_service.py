@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.activities import ListenStep, VoteStep, localize
+from bot.core.activities import localize
 from bot.core.clock import Clock
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.listening import ResolvedTrack, set_tracks, step_track
 from bot.core.media import UPLOADS, new_upload_name, probe_audio, resolve_media_path
 from bot.core.runner import ContributionOutcome, Runner
+from bot.core.step_service import StepService
+from bot.core.steps.listen import ListenStep
+from bot.core.steps.vote import VoteStep
 from bot.core.text import clean_member_text
 from bot.core.vote import (
     VoteChoice,
@@ -29,14 +32,9 @@ from bot.core.vote import (
     vote_step_for,
     winner,
 )
-from bot.store.media import (
-    MemberQuotaReached,
-    NominationRecord,
-    PlaylistFull,
-    PlayRecord,
-    TrackRecord,
-)
-from bot.store.records import RunRecord, SessionRecord
+from bot.records.media import NominationRecord, PlayRecord, TrackRecord
+from bot.records.sessions import RunRecord, SessionRecord
+from bot.store.media import MemberQuotaReached, PlaylistFull
 from bot.store.store import Store
 
 PLAYLIST_MAX = 25  # what one vote menu can hold
@@ -101,7 +99,7 @@ def clean_link(url: str | None) -> str | None:
     return link
 
 
-class ListeningService:
+class ListeningService(StepService):
     def __init__(
         self,
         store: Store,
@@ -110,22 +108,11 @@ class ListeningService:
         media_dir: Path,
         shown_name: ShownName,
     ) -> None:
-        self._store = store
-        self._clock = clock
-        self._runner = runner
+        super().__init__(store, clock, runner)
         self._media_dir = media_dir
         self._shown_name = shown_name
 
-    def _now(self) -> float:
-        return self._clock().timestamp()
-
     # ------------------------------------------------------------- the step
-
-    async def run(self, run_id: int) -> RunRecord | None:
-        return await self._store.runs.get(run_id)
-
-    async def live_runs(self) -> list[RunRecord]:
-        return await self._store.runs.all_live()
 
     async def live_run_of(self, session_id: int) -> RunRecord | None:
         return await self._store.runs.live_for_session(session_id)

@@ -18,12 +18,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.core.activity_fields import localize
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import localize
 from bot.core.rhymes import last_word, lines_rhyme
 from bot.core.syllables import count_syllables
 from bot.core.text import clean_member_text
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 if TYPE_CHECKING:
     # Annotations only: the write step's module imports these rules for its handler.

@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.activities import WriteStep, localize
-from bot.core.clock import Clock
+from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyrics import (
     HARD_MAX_CHARS,
@@ -27,11 +26,13 @@ from bot.core.lyrics import (
     takes_turns,
     turn_refusal,
 )
-from bot.core.runner import ContributionOutcome, Runner
+from bot.core.runner import ContributionOutcome
+from bot.core.step_service import StepService
+from bot.core.steps.write import WriteStep
 from bot.core.text import clean_member_text
-from bot.store.records import RunRecord, SessionRecord
-from bot.store.songs import SongLineRecord, SongRecord, SongSpec, TimedOutTurn
-from bot.store.store import Store
+from bot.records.sessions import RunRecord, SessionRecord
+from bot.records.songs import SongLineRecord, SongRecord
+from bot.store.songs import SongSpec, TimedOutTurn
 
 SONG_ENDED = "That song step has ended."
 SONGS_LISTED = 20
@@ -90,22 +91,10 @@ def your_words(payload: Mapping[str, Any]) -> str:
     return f"\nYour words, to copy and change: `{shown}`" if shown else ""
 
 
-class LyricsService:
-    def __init__(self, store: Store, clock: Clock, runner: Runner) -> None:
-        self._store = store
-        self._clock = clock
-        self._runner = runner
-
-    def _now(self) -> float:
-        return self._clock().timestamp()
+class LyricsService(StepService):
+    """The write step's rules beyond the runner: lines, turns, the song's record, titles, credit."""
 
     # ------------------------------------------------------------ the step
-
-    async def run(self, run_id: int) -> RunRecord | None:
-        return await self._store.runs.get(run_id)
-
-    async def live_runs(self) -> list[RunRecord]:
-        return await self._store.runs.all_live()
 
     async def live(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, WriteStep]:
         """The session, run and write step, while the run is live at `index`.

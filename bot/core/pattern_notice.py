@@ -13,8 +13,8 @@ from collections.abc import Callable
 from bot.core.checkins import SCALES, is_low, scale_of
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
-from bot.store.checkin_notices import NoticeOptin
-from bot.store.checkins import CheckinRecord
+from bot.records.checkin_notices import NoticeOptin
+from bot.records.checkins import CheckinRecord
 from bot.store.store import Store
 
 DEFAULT_LOW_ANSWERS = 3

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from bot.core.activity_fields import TextPool
+from bot.core.field_texts import TextPool
 
 POOL_STATE = "pools"
 """The step-state key holding every step's draws so far: ``{"3": {"question": 1}}``."""

@@ -21,8 +21,8 @@ from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict
 from bot.core.runner import Runner
 from bot.core.steps.reflect import ReflectStep
+from bot.records.sessions import RunRecord
 from bot.store.contribution_job import Mirror
-from bot.store.records import RunRecord
 from bot.store.store import Store
 
 REVIEW_STATE = "review"

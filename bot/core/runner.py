@@ -26,7 +26,7 @@ from bot.core.pools import (
     resolve,
 )
 from bot.core.steps.base import BaseStepHandler, StepContext, StepHandler, Wake
-from bot.store.records import ContributionRecord, RunRecord
+from bot.records.sessions import ContributionRecord, RunRecord
 from bot.store.runs import Also, Mirror, ShardScope, StepMoved
 from bot.store.store import Store
 

@@ -5,14 +5,8 @@ from typing import Any, Literal, NamedTuple, TypeAlias
 
 from pydantic import Field, model_validator
 
-from bot.core.activity_fields import (
-    TITLE_MAX,
-    FormatModel,
-    Title,
-    format_error,
-    localize,
-    text_json_schema,
-)
+from bot.core.field_texts import TITLE_MAX, Title, localize, text_json_schema
+from bot.core.format_base import FormatModel, format_error
 
 
 class ScaleOption(NamedTuple):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.store.records import SessionRecord
+from bot.records.sessions import SessionRecord
 from bot.store.schedule import OccurrenceRecord, SeriesRecord
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from bot.core.activities import Activity, localize
 from bot.core.clock import Clock
+from bot.core.deadline_timer import DeadlineTimer
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
@@ -22,9 +23,8 @@ from bot.core.runner import Runner, RunUpdate
 from bot.core.schedule import Repeat, parse_when, require_future, zone
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake, utc
-from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionLimits, SessionService, check_limits, clean_title
-from bot.store.records import SessionRecord
+from bot.records.sessions import SessionRecord
 from bot.store.schedule import OccurrenceRecord as OccurrenceRecord
 from bot.store.schedule import SeriesRecord as SeriesRecord
 from bot.store.session_access import LimitChanges as LimitChanges
@@ -149,7 +149,7 @@ class ScheduleService:
         self._library = library
         self._servers = servers
         self.wake = ScheduleWake(store, clock, sessions)
-        self.timer = DeadlineScheduler(clock, self.wake.next_due, self.wake.on_due)
+        self.timer = DeadlineTimer(clock, self.wake.next_due, self.wake.on_due)
 
     def attach(self, outlet: ScheduleOutlet) -> None:
         """Where the schedule's Discord side goes (once the bot has it)."""

@@ -18,7 +18,7 @@ from bot.core.reminders import recipients
 from bot.core.schedule import Recurrence, WakePlan, next_deadline, plan_wake
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.session import SessionService
-from bot.store.records import NO_FACILITATOR
+from bot.records.sessions import NO_FACILITATOR
 from bot.store.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.store import Store
 

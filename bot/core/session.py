@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
-from bot.store.records import NO_FACILITATOR as NO_FACILITATOR
-from bot.store.records import AttendanceRecord, SessionHistoryRow
-from bot.store.records import RunRecord as RunRecord
-from bot.store.records import SessionRecord as SessionRecord
+from bot.records.sessions import NO_FACILITATOR as NO_FACILITATOR
+from bot.records.sessions import AttendanceRecord, SessionHistoryRow
+from bot.records.sessions import RunRecord as RunRecord
+from bot.records.sessions import SessionRecord as SessionRecord
 from bot.store.session_access import Admission as Admission
 from bot.store.session_access import Departure as Departure
 from bot.store.session_access import SessionLimits as SessionLimits
@@ -212,9 +212,6 @@ class SessionService:
 
     async def present(self, session: SessionRecord) -> list[AttendanceRecord]:
         return await self._store.sessions.present(session.id)
-
-    async def is_present(self, session: SessionRecord, user_id: int) -> bool:
-        return any(a.user_id == user_id for a in await self.present(session))
 
     async def end(self, session: SessionRecord) -> SessionSummary | None:
         """Close the session; None if someone else ended it a moment earlier."""

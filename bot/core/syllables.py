@@ -87,10 +87,6 @@ def word_syllables(word: str) -> int:
     return estimate(lookup)
 
 
-def is_known(word: str) -> bool:
-    return bool(pronouncing.phones_for_word(word.lower().strip("'")))
-
-
 def count_syllables(text: str) -> int:
     """Syllables in a whole line of English."""
     return sum(word_syllables(w) for w in words(text))

@@ -13,15 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.core.activity_fields import localize
+from bot.core.field_texts import localize
 from bot.core.listening import ResolvedTrack
 from bot.core.lyrics import EVENT_KINDS, fold
-from bot.core.steps.listen import ListenStep
 from bot.core.steps.vote import LABEL_MAX as LABEL_MAX
 from bot.core.steps.vote import VoteStep
 from bot.core.text import clean_member_text
-from bot.store.media import NominationRecord
-from bot.store.records import ContributionRecord
+from bot.records.media import NominationRecord
+from bot.records.sessions import ContributionRecord
 
 if TYPE_CHECKING:
     from bot.core.activity_models import Activity
@@ -178,7 +177,3 @@ def vote_step_for(activity: Activity, listen_index: int) -> int | None:
         if isinstance(activity.steps[index], VoteStep):
             return index
     return None
-
-
-def needs_vote(step: Any) -> bool:
-    return isinstance(step, ListenStep) and step.track == "from_vote"

@@ -15,7 +15,8 @@ import simcord
 from simcord.actors import MemberActor
 from simcord.builders import ChannelHandle, GuildHandle, RoleHandle
 
-from bot.app import ChorusBot, create_bot
+from bot.app import create_bot
+from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
 from bot.settings import Settings, load_settings
 

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.records.checkin_notices import NoticeOptin
 from bot.store.database import Conn, Database
-
-
-@dataclass(frozen=True, slots=True)
-class NoticeOptin:
-    guild_id: int
-    user_id: int
-    low_answers: int
-    """How many low check-ins make a pattern."""
-    within_days: int
-    """Within how many days."""
-    created_at: float
+from bot.store.one_statement import write_one
 
 
 class CheckinNoticeRepository:
@@ -36,15 +25,13 @@ class CheckinNoticeRepository:
     async def put(
         self, guild_id: int, user_id: int, low_answers: int, within_days: int, now: float
     ) -> None:
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "INSERT INTO checkin_notice_optins (guild_id, user_id, low_answers, within_days,"
-                " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE"
-                " SET low_answers = excluded.low_answers, within_days = excluded.within_days",
-                (guild_id, user_id, low_answers, within_days, now),
-            )
-
-        await self._db.write(job)
+        await write_one(
+            self._db,
+            "INSERT INTO checkin_notice_optins (guild_id, user_id, low_answers, within_days,"
+            " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE"
+            " SET low_answers = excluded.low_answers, within_days = excluded.within_days",
+            (guild_id, user_id, low_answers, within_days, now),
+        )
 
     async def delete(self, guild_id: int, user_id: int) -> bool:
         async def job(conn: Conn) -> int:

@@ -8,8 +8,8 @@ processes (or a restart in between) never both claim the same DM.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
 from bot.store.database import Conn, Database, Row
 
 _COLUMNS = (
@@ -17,39 +17,6 @@ _COLUMNS = (
     " snoozed_until, last_sent_on, created_at, updated_at"
 )
 NO_SNOOZE = -1.0  # compared in place of NULL, so one statement works on both engines
-
-
-@dataclass(frozen=True, slots=True)
-class CheckinScheduleRecord:
-    guild_id: int
-    user_id: int
-    days: int
-    """Weekdays as bits: Monday = 1 ... Sunday = 64."""
-    minute: int
-    """Local time of day, minutes after midnight in `timezone`."""
-    timezone: str
-    scale: str
-    paused_until: str | None
-    """Local date (YYYY-MM-DD) the DMs resume on; None when not paused."""
-    next_send_at: float
-    """UTC seconds."""
-    snoozed_until: float | None
-    """UTC seconds of a snoozed DM, None without one."""
-    last_sent_on: str | None
-    """Local date of the last DM sent."""
-    created_at: float
-    updated_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimedSend:
-    """One DM claimed by this process: send it when `send` (else it was too late)."""
-
-    schedule: CheckinScheduleRecord
-    """The row as it was before the claim."""
-    due_at: float
-    """UTC seconds it was due."""
-    send: bool
 
 
 def _record(row: Row) -> CheckinScheduleRecord:

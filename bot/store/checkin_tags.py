@@ -46,12 +46,6 @@ class CheckinTagRepository:
 
         return await self._db.write(job)
 
-    async def tags_of(self, checkin_id: int) -> list[str]:
-        rows = await self._db.fetch_all(
-            "SELECT tag FROM checkin_tags WHERE checkin_id = ? ORDER BY tag", (checkin_id,)
-        )
-        return [str(r[0]) for r in rows]
-
     async def member_tags(self, guild_id: int, user_id: int, limit: int) -> list[str]:
         """The member's own tags, most used first."""
         rows = await self._db.fetch_all(

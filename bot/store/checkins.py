@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.records.checkins import CheckinRecord
 from bot.store.contribution_job import BatchableAlso
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import ColumnType, batch_rows
+from bot.store.one_statement import write_one
 
 _COLUMNS = (
     "id, guild_id, user_id, session_id, run_id, step_index, scale, phase, measure, value,"
@@ -57,25 +59,6 @@ class NoConsent(Exception):
     def __init__(self, declined: bool) -> None:
         super().__init__("declined" if declined else "not asked yet")
         self.declined = declined
-
-
-@dataclass(frozen=True, slots=True)
-class CheckinRecord:
-    id: int
-    guild_id: int
-    user_id: int | None
-    session_id: int | None
-    run_id: int | None
-    step_index: int | None
-    scale: str
-    phase: str
-    measure: str | None
-    value: int | None
-    value2: int | None
-    passed: bool
-    note: str | None
-    shared: bool
-    created_at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,18 +308,20 @@ class CheckinRepository:
         return _record(row) if row else None
 
     async def set_note(self, checkin_id: int, note: str | None) -> None:
-        async def job(conn: Conn) -> None:
-            await conn.execute("UPDATE checkins SET note = ? WHERE id = ?", (note, checkin_id))
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "UPDATE checkins SET note = ? WHERE id = ?",
+            (note, checkin_id),
+            invalidate=None,
+        )
 
     async def set_shared(self, checkin_id: int, shared: bool) -> None:
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE checkins SET shared = ? WHERE id = ?", (int(shared), checkin_id)
-            )
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "UPDATE checkins SET shared = ? WHERE id = ?",
+            (int(shared), checkin_id),
+            invalidate=None,
+        )
 
     async def for_session(self, session_id: int) -> list[CheckinRecord]:
         rows = await self._db.fetch_all(

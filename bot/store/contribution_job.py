@@ -19,8 +19,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
+from bot.records.sessions import ContributionRecord
 from bot.store.engine import ColumnType, Conn, Row, batch_rows
-from bot.store.records import ContributionRecord
 from bot.store.writer import Batchable
 
 CONTRIBUTION_COLUMNS = "id, run_id, step_index, author_id, kind, payload, created_at, updated_at"

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.records.errors import StorageUnavailable
 from bot.store.engine import Conn, EngineName, Row
 from bot.store.migrator import Migration, bundled_migrations, current_version, migrate
 from bot.store.writer import BatchWriter, WriteFailed, Writer
@@ -38,10 +39,6 @@ def _checkpoint(path: Path) -> None:
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
     finally:
         conn.close()
-
-
-class StorageUnavailable(Exception):
-    """The database cannot be written right now (read-only, full, locked)."""
 
 
 class Database:

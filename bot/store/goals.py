@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from bot.records.goals import GoalRecord, RatingRecord
 from bot.store.database import Conn, Database, Row
+from bot.store.one_statement import write_one
 
 _GOAL_COLUMNS = "id, guild_id, user_id, text, status, created_at, closed_at"
 _RATING_COLUMNS = "id, goal_id, session_id, run_id, step_index, value, created_at"
-
-
-@dataclass(frozen=True, slots=True)
-class GoalRecord:
-    id: int
-    guild_id: int
-    user_id: int
-    text: str
-    status: str
-    """active, done or dropped."""
-    created_at: float
-    closed_at: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class RatingRecord:
-    id: int
-    goal_id: int
-    session_id: int | None
-    run_id: int | None
-    step_index: int | None
-    value: int | None
-    """1-5, or None when the member passed on this goal."""
-    created_at: float
 
 
 def _goal(row: Row) -> GoalRecord:
@@ -109,14 +86,14 @@ class GoalRepository:
     async def close(self, goal_id: int, status: str, now: float) -> bool:
         """Mark an active goal done or dropped; False if it wasn't active any more."""
 
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
+        return (
+            await write_one(
+                self._db,
                 "UPDATE goals SET status = ?, closed_at = ? WHERE id = ? AND status = 'active'",
                 (status, now, goal_id),
             )
-            return changed == 1
-
-        return await self._db.write(job)
+            == 1
+        )
 
     # ---------------------------------------------------------------- ratings
 

@@ -4,27 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.records.guild_library import GuildActivityRecord
 from bot.store.database import Conn, Database, Row
+from bot.store.one_statement import write_one
 
 _COLUMNS = "id, guild_id, activity_id, version, source, uploaded_by, uploaded_at, deleted_at"
-
-
-@dataclass(frozen=True, slots=True)
-class GuildActivityRecord:
-    """One uploaded version of one activity file in one server."""
-
-    id: int
-    guild_id: int
-    activity_id: str
-    version: int
-    """1, 2, ... per (server, activity id); never reused, even after a delete."""
-    source: str
-    """The YAML text exactly as uploaded."""
-    uploaded_by: int | None
-    """None once the uploader used /forget."""
-    uploaded_at: float
-    """UTC unix seconds."""
-    deleted_at: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,20 +126,9 @@ class GuildLibraryRepository:
         already started keeps its own copy of the definition anyway.
         """
 
-        async def job(conn: Conn) -> int:
-            return await conn.execute(
-                "UPDATE guild_activities SET deleted_at = ?"
-                " WHERE guild_id = ? AND activity_id = ? AND deleted_at IS NULL",
-                (now, guild_id, activity_id),
-            )
-
-        return await self._db.write(job)
-
-    async def uploads_by(self, guild_id: int, user_id: int) -> list[GuildActivityRecord]:
-        """What one member uploaded in one server (for /mydata)."""
-        rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM guild_activities WHERE guild_id = ? AND uploaded_by = ?"
-            " ORDER BY uploaded_at, id",
-            (guild_id, user_id),
+        return await write_one(
+            self._db,
+            "UPDATE guild_activities SET deleted_at = ?"
+            " WHERE guild_id = ? AND activity_id = ? AND deleted_at IS NULL",
+            (now, guild_id, activity_id),
         )
-        return [_record(r) for r in rows]

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.records.guild_settings import SettingChangeRecord
 from bot.store.database import Conn, Database, Row
 
 _CHANGE_COLUMNS = "id, guild_id, key, old_value, new_value, changed_by, changed_at"
-
-
-@dataclass(frozen=True, slots=True)
-class SettingChangeRecord:
-    """One change made with /setup: values are JSON text, None where there was none."""
-
-    id: int
-    guild_id: int
-    key: str
-    old_value: str | None
-    new_value: str | None
-    changed_by: int | None
-    """None once the member who changed it used /forget."""
-    changed_at: float
-    """UTC unix seconds."""
 
 
 def _change(row: Row) -> SettingChangeRecord:

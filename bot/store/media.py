@@ -2,53 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.records.media import NominationRecord, PlayRecord, TrackRecord
 from bot.store.database import Conn, Database, Row
-
-
-@dataclass(frozen=True, slots=True)
-class TrackRecord:
-    id: int
-    guild_id: int
-    title: str
-    artist: str
-    file_name: str | None
-    url: str | None
-    duration_seconds: float | None
-    uploaded_by: int | None
-    created_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class NominationRecord:
-    id: int
-    session_id: int
-    user_id: int | None
-    title: str
-    artist: str
-    url: str | None
-    note: str | None
-    created_at: float
-    removed_at: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlayRecord:
-    id: int
-    session_id: int
-    run_id: int | None
-    step_index: int | None
-    title: str
-    artist: str
-    url: str | None
-    file_name: str | None
-    nomination_id: int | None
-    mode: str
-    note: str | None
-    started_at: float
-    ended_at: float | None
-
+from bot.store.one_statement import write_one
 
 _TRACK = "id, guild_id, title, artist, file_name, url, duration_seconds, uploaded_by, created_at"
 _NOMINATION = "id, session_id, user_id, title, artist, url, note, created_at, removed_at"
@@ -123,12 +79,6 @@ class MediaRepository:
         )
         return [_track(r) for r in rows]
 
-    async def track_by_file(self, file_name: str) -> TrackRecord | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_TRACK} FROM tracks WHERE file_name = ?", (file_name,)
-        )
-        return _track(row) if row else None
-
     # ------------------------------------------------------------ nominations
 
     async def add_nomination(
@@ -192,14 +142,15 @@ class MediaRepository:
 
     async def remove_nomination(self, nomination_id: int, now: float) -> bool:
 
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
+        return (
+            await write_one(
+                self._db,
                 "UPDATE nominations SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
                 (now, nomination_id),
+                invalidate=None,
             )
-            return changed > 0
-
-        return await self._db.write(job, invalidate=None)
+            > 0
+        )
 
     # ------------------------------------------------------------------ plays
 
@@ -257,24 +208,22 @@ class MediaRepository:
         self, play_id: int, *, mode: str | None = None, note: str | None = None
     ) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE plays SET mode = COALESCE(?, mode), note = COALESCE(?, note) WHERE id = ?",
-                (mode, note, play_id),
-            )
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "UPDATE plays SET mode = COALESCE(?, mode), note = COALESCE(?, note) WHERE id = ?",
+            (mode, note, play_id),
+            invalidate=None,
+        )
 
     async def end_play(self, run_id: int, step_index: int, now: float) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE plays SET ended_at = ? WHERE run_id = ? AND step_index = ?"
-                " AND ended_at IS NULL",
-                (now, run_id, step_index),
-            )
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "UPDATE plays SET ended_at = ? WHERE run_id = ? AND step_index = ?"
+            " AND ended_at IS NULL",
+            (now, run_id, step_index),
+            invalidate=None,
+        )
 
     async def plays(self, session_id: int) -> list[PlayRecord]:
         rows = await self._db.fetch_all(

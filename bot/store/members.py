@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.store.database import Conn, Database
-from bot.store.records import MemberRecord
+from bot.records.sessions import MemberRecord
+from bot.store.database import Database
+from bot.store.one_statement import write_one
 
 
 class MemberRepository:
@@ -32,15 +33,14 @@ class MemberRepository:
     async def remember_name(self, guild_id: int, user_id: int, display_name: str) -> None:
         """Keep the display name so boards still name people after a restart empties the cache."""
 
-        async def job(conn: Conn) -> None:  # names are not cached
-            await conn.execute(
-                "INSERT INTO members (guild_id, user_id, display_name) VALUES (?, ?, ?)"
-                " ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name,"
-                " left_guild_at = NULL",
-                (guild_id, user_id, display_name[:100]),
-            )
-
-        await self._db.write(job, invalidate=())
+        await write_one(
+            self._db,
+            "INSERT INTO members (guild_id, user_id, display_name) VALUES (?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name,"
+            " left_guild_at = NULL",
+            (guild_id, user_id, display_name[:100]),
+            invalidate=(),
+        )
 
     async def names(self, guild_id: int, user_ids: list[int]) -> dict[int, str]:
         if not user_ids:

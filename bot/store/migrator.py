@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 import aiosqlite
 
@@ -28,21 +28,15 @@ class MigrationError(Exception):
 
 def bundled_migrations(engine: str = "sqlite") -> list[Migration]:
     """The migrations shipped inside the package for `engine` (sqlite, postgres), in order."""
-    folder = resources.files("bot.store") / "migrations" / engine
-    found = []
-    for entry in folder.iterdir():
-        match = _NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
-    return sorted(found, key=lambda m: m.version)
+    return migrations_from(resources.files("bot.store") / "migrations" / engine)
 
 
-def migrations_from(folder: Path) -> list[Migration]:
-    """Migrations from a folder (tests use this to try a failing one)."""
+def migrations_from(folder: Traversable) -> list[Migration]:
+    """The migrations in a folder (the package's, or one a test makes), in version order."""
     found = [
-        Migration(int(m.group(1)), p.name, p.read_text("utf-8"))
-        for p in folder.iterdir()
-        if (m := _NAME.match(p.name))
+        Migration(int(m.group(1)), entry.name, entry.read_text("utf-8"))
+        for entry in folder.iterdir()
+        if (m := _NAME.match(entry.name))
     ]
     return sorted(found, key=lambda m: m.version)
 

@@ -21,7 +21,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.store.database import Conn, Database, StorageUnavailable
+from bot.records.errors import StorageUnavailable
+from bot.store.database import Conn, Database
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,8 @@ except ImportError as exc:  # pragma: no cover - depends on the install
         " install Chorus with its PostgreSQL extra: pip install 'chorus-bot[postgres]'"
     ) from exc
 
-from bot.store.database import Database, StorageUnavailable
+from bot.records.errors import StorageUnavailable
+from bot.store.database import Database
 from bot.store.engine import (
     Conn,
     EngineName,

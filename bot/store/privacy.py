@@ -5,7 +5,8 @@ columns (a step's handler state, contribution payloads) are scrubbed generically
 equal to the id is taken out wherever it sits, so a new step kind that keeps member ids in its
 state is covered without a rule here. tests/cogs/test_privacy_scan.py scans every column of
 every table (numbers and text) afterwards, so a table or column added later without a rule
-fails that test instead of silently keeping someone's data.
+fails that test instead of silently keeping someone's data. The statements themselves are in
+`member_data.py`, the JSON scrub in `json_scrub.py`.
 """
 
 from __future__ import annotations
@@ -16,43 +17,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store.database import Conn, Database
+from bot.store.json_scrub import scrub_id
+from bot.store.member_data import (
+    EXPORTS,
+    FORGETS,
+    GUILD_SONGS,
+    JSON_COLUMNS,
+    LEADS_ACTIVE_SCHEDULE,
+    SESSIONS_HERE,
+    SESSIONS_TOUCHED,
+)
 from bot.store.notify import ChangeFeed
-from bot.store.records import NO_FACILITATOR
+from bot.store.one_statement import write_one
 
 LINE_REMOVE_VALUES = ("remove", "delete")
-
-
-LYRIC_EVENTS = ("line", "edit", "withdraw", "remove")
-"""Contribution kinds that make a song: kept without their author, so the group's song (folded
-from these events) keeps every line; every other contribution of the member is deleted."""
-
-# Sessions whose step state or payloads can hold the member's id: a handler learns ids only
-# from who is present (attendance), who contributed and who facilitates, so only sessions
-# they were in, contributed to or led are scanned (scanning every session of a large server
-# would make /forget slow). Read before anything is deleted.
-_SESSIONS_TOUCHED = (
-    "SELECT session_id FROM attendance WHERE user_id = :user AND session_id IN ({here})"
-    " UNION SELECT r.session_id FROM contributions c JOIN activity_runs r ON r.id = c.run_id"
-    " WHERE c.author_id = :user AND r.session_id IN ({here})"
-    " UNION SELECT id FROM sessions WHERE guild_id = :guild AND facilitator_id = :user"
-)
-
-# JSON columns that may hold member ids inside, scrubbed by walking the JSON (see scrub_id).
-_JSON_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    (
-        "activity_runs",
-        "step_state",
-        "SELECT id, step_state FROM activity_runs WHERE session_id IN ({sessions})"
-        " AND step_state LIKE :needle",
-    ),
-    (
-        "contributions",
-        "payload",
-        "SELECT id, payload FROM contributions WHERE run_id IN"
-        " (SELECT id FROM activity_runs WHERE session_id IN ({sessions}))"
-        " AND payload LIKE :needle",
-    ),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,230 +51,6 @@ def _rows(cursor_rows: list[Any]) -> list[dict[str, Any]]:
 
 async def _columns(conn: Conn, table: str) -> set[str]:
     return await conn.columns(table)
-
-
-_GUILD_SONGS = "SELECT id FROM songs WHERE guild_id = ?"
-
-
-# What /mydata exports beyond the member row and contributions, by key. Named parameters
-# :guild and :user; every query keeps to the one server.
-_EXPORTS: tuple[tuple[str, str], ...] = (
-    (
-        "checkins",
-        "SELECT c.id, c.session_id, s.title AS session_title, c.scale, c.phase,"
-        " c.measure, c.value, c.value2, c.passed, c.note, c.shared, c.created_at"
-        " FROM checkins c LEFT JOIN sessions s ON s.id = c.session_id"
-        " WHERE c.guild_id = :guild AND c.user_id = :user ORDER BY c.created_at",
-    ),
-    (
-        "attendance",
-        "SELECT a.session_id, s.title AS session_title, a.joined_at, a.left_at"
-        " FROM attendance a JOIN sessions s ON s.id = a.session_id"
-        " WHERE s.guild_id = :guild AND a.user_id = :user ORDER BY a.joined_at",
-    ),
-    (
-        "waitlist",
-        "SELECT w.session_id, s.title AS session_title, w.state, w.since"
-        " FROM session_waitlist w JOIN sessions s ON s.id = w.session_id"
-        " WHERE s.guild_id = :guild AND w.user_id = :user ORDER BY w.since",
-    ),
-    (
-        "song_lines",
-        "SELECT l.song_id, s.title AS song_title, l.section, l.position, l.text,"
-        " l.created_at, l.removed_at FROM song_lines l JOIN songs s ON s.id = l.song_id"
-        " WHERE s.guild_id = :guild AND l.author_id = :user ORDER BY l.created_at",
-    ),
-    (
-        "nominations",
-        "SELECT n.session_id, n.title, n.artist, n.url, n.note, n.created_at,"
-        " n.removed_at FROM nominations n JOIN sessions s ON s.id = n.session_id"
-        " WHERE s.guild_id = :guild AND n.user_id = :user ORDER BY n.created_at",
-    ),
-    (
-        "tracks_uploaded",
-        "SELECT id, title, artist, created_at FROM tracks"
-        " WHERE guild_id = :guild AND uploaded_by = :user ORDER BY created_at",
-    ),
-    (
-        "reminder_optins",
-        "SELECT minutes_before, updated_at FROM reminder_optins"
-        " WHERE guild_id = :guild AND user_id = :user",
-    ),
-    (
-        "reminders_sent",
-        "SELECT r.occurrence_id, r.via, r.sent_at FROM sent_reminders r"
-        " JOIN schedule_occurrences o ON o.id = r.occurrence_id"
-        " WHERE o.guild_id = :guild AND r.user_id = :user ORDER BY r.sent_at",
-    ),
-    (
-        "schedules_facilitated",
-        "SELECT id, title, repeat, active, created_at FROM schedule_series"
-        " WHERE guild_id = :guild AND facilitator_id = :user ORDER BY created_at",
-    ),
-    (
-        "goals",
-        "SELECT id, text, status, created_at, closed_at FROM goals"
-        " WHERE guild_id = :guild AND user_id = :user ORDER BY id",
-    ),
-    (
-        "goal_ratings",
-        "SELECT r.goal_id, g.text AS goal_text, r.session_id,"
-        " s.title AS session_title, r.value, r.created_at FROM goal_ratings r"
-        " JOIN goals g ON g.id = r.goal_id LEFT JOIN sessions s ON s.id = r.session_id"
-        " WHERE g.guild_id = :guild AND g.user_id = :user ORDER BY r.created_at",
-    ),
-    (
-        "sessions_facilitated",
-        "SELECT id, title, started_at, ended_at FROM sessions"
-        " WHERE guild_id = :guild AND facilitator_id = :user ORDER BY started_at",
-    ),
-    (
-        "activities_uploaded",
-        "SELECT activity_id, version, uploaded_at, deleted_at FROM guild_activities"
-        " WHERE guild_id = :guild AND uploaded_by = :user ORDER BY uploaded_at, id",
-    ),
-    (
-        "settings_changed",
-        "SELECT key, old_value, new_value, changed_at FROM guild_setting_changes"
-        " WHERE guild_id = :guild AND changed_by = :user ORDER BY changed_at, id",
-    ),
-    (
-        "checkin_schedule",
-        "SELECT days, minute, timezone, scale, paused_until, next_send_at, snoozed_until,"
-        " last_sent_on, created_at, updated_at FROM checkin_schedules"
-        " WHERE guild_id = :guild AND user_id = :user",
-    ),
-    (
-        "checkin_notice",
-        "SELECT low_answers, within_days, created_at FROM checkin_notice_optins"
-        " WHERE guild_id = :guild AND user_id = :user",
-    ),
-    (
-        "checkin_tags",
-        "SELECT checkin_id, tag, created_at FROM checkin_tags"
-        " WHERE guild_id = :guild AND user_id = :user ORDER BY checkin_id, tag",
-    ),
-    (
-        "anonymous_answers_under_review",
-        "SELECT contribution_id, run_id, step_index, created_at FROM review_authors"
-        " WHERE guild_id = :guild AND user_id = :user ORDER BY created_at, contribution_id",
-    ),
-)
-
-_SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
-
-# What /forget does, in order, in one transaction: delete the member's own data, keep shared
-# work without their id. song_lines follows the song's own setting (see _forget_lines).
-_FORGETS: tuple[tuple[str, str, str], ...] = (
-    (
-        "delete",
-        "checkin_tags",
-        "DELETE FROM checkin_tags WHERE guild_id = :guild AND user_id = :user",
-    ),
-    ("delete", "checkins", "DELETE FROM checkins WHERE guild_id = :guild AND user_id = :user"),
-    (
-        "delete",
-        "review_authors",
-        "DELETE FROM review_authors WHERE guild_id = :guild AND user_id = :user",
-    ),
-    (
-        "delete",
-        "attendance",
-        f"DELETE FROM attendance WHERE user_id = :user AND session_id IN ({_SESSIONS_HERE})",
-    ),
-    (
-        "delete",
-        "session_waitlist",
-        f"DELETE FROM session_waitlist WHERE user_id = :user AND session_id IN ({_SESSIONS_HERE})",
-    ),
-    (
-        "anonymise",
-        "contributions",
-        "UPDATE contributions SET author_id = NULL WHERE author_id = :user"
-        f" AND kind IN ({', '.join(repr(k) for k in LYRIC_EVENTS)}) AND run_id IN"
-        f" (SELECT id FROM activity_runs WHERE session_id IN ({_SESSIONS_HERE}))",
-    ),
-    (
-        "delete",
-        "contributions",
-        "DELETE FROM contributions WHERE author_id = :user AND run_id IN"
-        f" (SELECT id FROM activity_runs WHERE session_id IN ({_SESSIONS_HERE}))",
-    ),
-    (
-        "delete",
-        "goal_ratings",
-        "DELETE FROM goal_ratings WHERE goal_id IN"
-        " (SELECT id FROM goals WHERE guild_id = :guild AND user_id = :user)",
-    ),
-    ("delete", "goals", "DELETE FROM goals WHERE guild_id = :guild AND user_id = :user"),
-    ("lines", "song_lines", ""),
-    (
-        "delete",
-        "nominations",
-        f"DELETE FROM nominations WHERE user_id = :user AND session_id IN ({_SESSIONS_HERE})",
-    ),
-    (
-        "anonymise",
-        "tracks",
-        "UPDATE tracks SET uploaded_by = NULL WHERE guild_id = :guild AND uploaded_by = :user",
-    ),
-    (
-        # Open sessions too: the session carries on, led by anyone with the facilitator role,
-        # and nobody is contacted on the forgotten facilitator's behalf (NO_FACILITATOR).
-        "anonymise",
-        "sessions",
-        f"UPDATE sessions SET facilitator_id = {NO_FACILITATOR} WHERE guild_id = :guild"
-        " AND facilitator_id = :user",
-    ),
-    (
-        "delete",
-        "reminder_optins",
-        "DELETE FROM reminder_optins WHERE guild_id = :guild AND user_id = :user",
-    ),
-    (
-        "delete",
-        "sent_reminders",
-        "DELETE FROM sent_reminders WHERE user_id = :user AND occurrence_id IN"
-        " (SELECT id FROM schedule_occurrences WHERE guild_id = :guild)",
-    ),
-    (
-        "anonymise",
-        "schedule_series",
-        # Active ones too: /forget refuses a facilitator with an active schedule, so only the
-        # purge of someone who left the server reaches those; the series opens with nobody named.
-        f"UPDATE schedule_series SET facilitator_id = {NO_FACILITATOR} WHERE guild_id = :guild"
-        " AND facilitator_id = :user",
-    ),
-    (
-        "anonymise",
-        "guild_activities",
-        "UPDATE guild_activities SET uploaded_by = NULL"
-        " WHERE guild_id = :guild AND uploaded_by = :user",
-    ),
-    (
-        "anonymise",
-        "guild_setting_changes",
-        "UPDATE guild_setting_changes SET changed_by = NULL"
-        " WHERE guild_id = :guild AND changed_by = :user",
-    ),
-    (
-        "delete",
-        "checkin_schedules",
-        "DELETE FROM checkin_schedules WHERE guild_id = :guild AND user_id = :user",
-    ),
-    (
-        "delete",
-        "checkin_notice_optins",
-        "DELETE FROM checkin_notice_optins WHERE guild_id = :guild AND user_id = :user",
-    ),
-    ("delete", "members", "DELETE FROM members WHERE guild_id = :guild AND user_id = :user"),
-)
-
-
-_LEADS_ACTIVE_SCHEDULE = (
-    "SELECT 1 FROM schedule_series WHERE guild_id = :guild AND facilitator_id = :user"
-    " AND active = 1"
-)
 
 
 class LeadsActiveSchedule(Exception):
@@ -328,15 +82,14 @@ class PrivacyRepository:
         self, guild_id: int, user_id: int, consent: str, now: float, display_name: str = ""
     ) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "INSERT INTO members (guild_id, user_id, display_name, consent, consent_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-                " consent = excluded.consent, consent_at = excluded.consent_at",
-                (guild_id, user_id, display_name[:100], consent, now),
-            )
-
-        await self._db.write(job, invalidate=[("consent", guild_id, user_id)])
+        await write_one(
+            self._db,
+            "INSERT INTO members (guild_id, user_id, display_name, consent, consent_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+            " consent = excluded.consent, consent_at = excluded.consent_at",
+            (guild_id, user_id, display_name[:100], consent, now),
+            invalidate=[("consent", guild_id, user_id)],
+        )
         await self.changes.publish("consent", guild_id, user_id)
 
     # ------------------------------------------------------------------- export
@@ -361,7 +114,7 @@ class PrivacyRepository:
             item["payload"] = json.loads(item["payload"] or "{}")
             contributions.append(item)
         out["contributions"] = contributions
-        for key, sql in _EXPORTS:
+        for key, sql in EXPORTS:
             out[key] = _rows(await db.fetch_all(sql, {"guild": guild_id, "user": user_id}))
         return out
 
@@ -383,18 +136,18 @@ class PrivacyRepository:
             # Counted afresh on each run: the writer may run a job twice (see writer.py).
             deleted: dict[str, int] = {}
             anonymised: dict[str, int] = {}
-            if unless_leading_schedule and await conn.fetch_val(_LEADS_ACTIVE_SCHEDULE, params):
+            if unless_leading_schedule and await conn.fetch_val(LEADS_ACTIVE_SCHEDULE, params):
                 raise LeadsActiveSchedule
-            rows = await conn.fetch_all(_SESSIONS_TOUCHED.format(here=_SESSIONS_HERE), params)
+            rows = await conn.fetch_all(SESSIONS_TOUCHED.format(here=SESSIONS_HERE), params)
             touched = sorted({int(row[0]) for row in rows})
-            for action, table, sql in _FORGETS:
+            for action, table, sql in FORGETS:
                 if table == "song_lines":
                     await self._forget_lines(conn, guild_id, user_id, now, deleted, anonymised)
                     continue
                 bucket = deleted if action == "delete" else anonymised
                 changed = await conn.execute(sql, params)
                 bucket[table] = bucket.get(table, 0) + max(0, changed)
-            for table, column, select in _JSON_COLUMNS:
+            for table, column, select in JSON_COLUMNS:
                 scrubbed = await self._scrub_json(conn, table, column, select, touched, user_id)
                 if scrubbed:
                     anonymised[f"{table}.{column}"] = scrubbed
@@ -473,13 +226,13 @@ class PrivacyRepository:
             deleted["song_lines"] = max(0, changed)
         changed = await conn.execute(
             f"UPDATE song_lines SET author_id = NULL WHERE author_id = ?"
-            f" AND song_id IN ({_GUILD_SONGS})",
+            f" AND song_id IN ({GUILD_SONGS})",
             (user_id, guild_id),
         )
         anonymised["song_lines"] = max(0, changed)
         changed = await conn.execute(
             f"UPDATE song_lines SET removed_by = NULL WHERE removed_by = ?"
-            f" AND song_id IN ({_GUILD_SONGS})",
+            f" AND song_id IN ({GUILD_SONGS})",
             (user_id, guild_id),
         )
         anonymised["song_lines"] += max(0, changed)
@@ -559,52 +312,3 @@ def _says_remove(value: Any) -> bool:
         choice = parsed.get("on_forget", parsed.get("forget_lines"))
         return isinstance(choice, str) and choice.lower() in LINE_REMOVE_VALUES
     return False
-
-
-def scrub_id(value: Any, user_id: int) -> tuple[Any, bool]:
-    """`value` (parsed JSON) without `user_id` anywhere in it, and whether it was there.
-
-    A list loses the id (a turn order simply skips them); a map keyed by the id loses the key;
-    any other place where the id stood (a writer, an author, a turn) becomes null, which
-    every reader treats as "nobody" or "a member". The id counts as a number or as its
-    digits in a string (JSON keys are strings).
-    """
-
-    def matches(item: Any) -> bool:
-        if isinstance(item, bool):
-            return False
-        if isinstance(item, int):
-            return item == user_id
-        if isinstance(item, float):
-            return item == float(user_id)
-        return isinstance(item, str) and item.strip() == str(user_id)
-
-    def walk(item: Any) -> tuple[Any, bool]:
-        if isinstance(item, dict):
-            out: dict[str, Any] = {}
-            hit = False
-            for key, inner in item.items():
-                if matches(key):
-                    hit = True
-                    continue
-                if matches(inner):
-                    out[key] = None
-                    hit = True
-                    continue
-                out[key], inner_hit = walk(inner)
-                hit = hit or inner_hit
-            return out, hit
-        if isinstance(item, list):
-            kept: list[Any] = []
-            hit = False
-            for inner in item:
-                if matches(inner):
-                    hit = True
-                    continue
-                cleaned, inner_hit = walk(inner)
-                kept.append(cleaned)
-                hit = hit or inner_hit
-            return kept, hit
-        return item, False
-
-    return walk(value)

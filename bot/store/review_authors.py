@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.store.contribution_job import Mirror
 from bot.store.database import Conn, Database
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 
 class ReviewAuthorRepository:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.records.sessions import ContributionRecord, RunRecord
 from bot.store.contribution_job import CONTRIBUTION_COLUMNS, ContributionJob, contribution
 from bot.store.contribution_job import Added as Added
 from bot.store.contribution_job import Also as Also
@@ -14,7 +15,6 @@ from bot.store.contribution_job import Mirror as Mirror
 from bot.store.contribution_job import StepMoved as StepMoved
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
-from bot.store.records import ContributionRecord, RunRecord
 
 _RUN_COLUMNS = (
     "id, session_id, activity_id, version_hash, definition, step_index, step_started_at,"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.store.database import Conn, Database, Row
+from bot.store.one_statement import write_one
 from bot.store.session_access import SessionLimits, upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
@@ -310,15 +311,16 @@ class ScheduleRepository:
     ) -> bool:
         """scheduled -> open (or missed when it could not open); False if it had moved on."""
 
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
+        return (
+            await write_one(
+                self._db,
                 "UPDATE schedule_occurrences SET status = ?, session_id = ?, opened_at = ?"
                 " WHERE id = ? AND status = 'scheduled'",
                 (status, session_id, now, occurrence_id),
+                invalidate=(),
             )
-            return changed == 1
-
-        return await self._db.write(job, invalidate=())
+            == 1
+        )
 
     async def set_opened_session(self, occurrence_id: int, session_id: int) -> None:
         await self._set(occurrence_id, "session_id", session_id)
@@ -328,60 +330,61 @@ class ScheduleRepository:
         allowed = list(from_statuses)
         marks = ",".join("?" * len(allowed))
 
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
+        return (
+            await write_one(
+                self._db,
                 f"UPDATE schedule_occurrences SET status = ? WHERE id = ? AND status IN ({marks})",
                 (to, occurrence_id, *allowed),
+                invalidate=(),
             )
-            return changed == 1
-
-        return await self._db.write(job, invalidate=())
+            == 1
+        )
 
     async def set_ended(self, occurrence_id: int, now: float) -> bool:
 
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
+        return (
+            await write_one(
+                self._db,
                 "UPDATE schedule_occurrences SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
                 (now, occurrence_id),
+                invalidate=(),
             )
-            return changed == 1
-
-        return await self._db.write(job, invalidate=())
+            == 1
+        )
 
     async def _set(self, occurrence_id: int, column: str, value: object) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                f"UPDATE schedule_occurrences SET {column} = ? WHERE id = ?",
-                (value, occurrence_id),
-            )
-
-        await self._db.write(job, invalidate=())
+        await write_one(
+            self._db,
+            f"UPDATE schedule_occurrences SET {column} = ? WHERE id = ?",
+            (value, occurrence_id),
+            invalidate=(),
+        )
 
     # ------------------------------------------------------------- reminders
 
     async def set_optin(self, guild_id: int, user_id: int, minutes: int, now: float) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "INSERT INTO reminder_optins (guild_id, user_id, minutes_before, updated_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-                " minutes_before = excluded.minutes_before, updated_at = excluded.updated_at",
-                (guild_id, user_id, minutes, now),
-            )
-
-        await self._db.write(job, invalidate=())
+        await write_one(
+            self._db,
+            "INSERT INTO reminder_optins (guild_id, user_id, minutes_before, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+            " minutes_before = excluded.minutes_before, updated_at = excluded.updated_at",
+            (guild_id, user_id, minutes, now),
+            invalidate=(),
+        )
 
     async def remove_optin(self, guild_id: int, user_id: int) -> bool:
 
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
+        return (
+            await write_one(
+                self._db,
                 "DELETE FROM reminder_optins WHERE guild_id = ? AND user_id = ?",
                 (guild_id, user_id),
+                invalidate=(),
             )
-            return changed == 1
-
-        return await self._db.write(job, invalidate=())
+            == 1
+        )
 
     async def optins(self, guild_id: int) -> dict[int, int]:
         rows = await self._db.fetch_all(

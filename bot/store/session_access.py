@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.store.database import Conn, Database, Row
+from bot.store.one_statement import write_one
 
 Outcome = Literal["joined", "already", "waiting", "asking", "no_role", "removed"]
 """What a Join press came to: in; already in; in line for a place (see `place`); asked to join

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.records.sessions import AttendanceRecord, SessionHistoryRow, SessionRecord
 from bot.store.attendance_job import JoinJob
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
-from bot.store.records import AttendanceRecord, SessionHistoryRow, SessionRecord
+from bot.store.one_statement import write_one
 from bot.store.session_access import SessionLimits
 
 _SESSION_COLUMNS = (
@@ -96,12 +97,12 @@ class SessionRepository:
 
     async def set_board(self, session_id: int, message_id: int | None) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE sessions SET board_message_id = ? WHERE id = ?", (message_id, session_id)
-            )
-
-        await self._db.write(job, invalidate=[("session", session_id)])
+        await write_one(
+            self._db,
+            "UPDATE sessions SET board_message_id = ? WHERE id = ?",
+            (message_id, session_id),
+            invalidate=[("session", session_id)],
+        )
 
     async def end(self, session_id: int, now: float) -> bool:
         """Close the session and every open attendance, drop its waitlist; False if it was

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.records.sessions import ContributionRecord
+from bot.records.songs import SongLineRecord, SongRecord
 from bot.store.database import Conn, Database, Row
-from bot.store.records import ContributionRecord
+from bot.store.one_statement import write_one
 from bot.store.runs import Mirror
 
 _SONG_COLUMNS = (
@@ -17,38 +19,6 @@ _LINE_COLUMNS = (
     "id, song_id, position, section, author_id, text, syllables, passed, removed_at,"
     " removed_by, created_at, event_key"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class SongRecord:
-    id: int
-    guild_id: int
-    session_id: int | None
-    run_id: int | None
-    step_index: int | None
-    title: str
-    theme: str
-    structure: str
-    """JSON list of [section name, line count]."""
-    anonymous: bool
-    created_at: float
-    finished_at: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class SongLineRecord:
-    id: int
-    song_id: int
-    position: int
-    section: str
-    author_id: int | None
-    text: str
-    syllables: int | None
-    passed: bool
-    removed_at: float | None
-    removed_by: int | None
-    created_at: float
-    event_key: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,75 +247,20 @@ class SongRepository:
 
     async def set_title(self, song_id: int, title: str) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute("UPDATE songs SET title = ? WHERE id = ?", (title, song_id))
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db, "UPDATE songs SET title = ? WHERE id = ?", (title, song_id), invalidate=None
+        )
 
     async def finish(self, song_id: int, now: float) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "UPDATE songs SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
-                (now, song_id),
-            )
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "UPDATE songs SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
+            (now, song_id),
+            invalidate=None,
+        )
 
     # ----------------------------------------------------------------- lines
-
-    async def add_line(
-        self,
-        song_id: int,
-        *,
-        event_key: str,
-        position: int,
-        section: str,
-        author_id: int | None,
-        text: str,
-        syllables: int | None,
-        passed: bool,
-        now: float,
-    ) -> bool:
-        """Record a written or passed line once (the event key makes a retry harmless)."""
-
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
-                _INSERT_LINE,
-                (
-                    song_id,
-                    position,
-                    section,
-                    author_id,
-                    text,
-                    syllables,
-                    int(passed),
-                    now,
-                    event_key,
-                ),
-            )
-            return changed == 1
-
-        return await self._db.write(job, invalidate=None)
-
-    async def edit_line(
-        self, song_id: int, event_key: str, text: str, syllables: int | None
-    ) -> None:
-
-        async def job(conn: Conn) -> None:
-            await conn.execute(_EDIT_LINE, (text, syllables, song_id, event_key))
-
-        await self._db.write(job, invalidate=None)
-
-    async def remove_line(
-        self, song_id: int, event_key: str, removed_by: int | None, now: float
-    ) -> None:
-        """Take a line out of the song; the row stays for the audit trail."""
-
-        async def job(conn: Conn) -> None:
-            await conn.execute(_REMOVE_LINE, (now, removed_by, song_id, event_key))
-
-        await self._db.write(job, invalidate=None)
 
     async def lines(self, song_id: int, *, include_removed: bool = False) -> list[SongLineRecord]:
         """The song's rows in order; by default only the lines that are in the song."""
@@ -361,15 +276,14 @@ class SongRepository:
 
     async def set_credit_opt_out(self, guild_id: int, user_id: int, opt_out: bool) -> None:
 
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "INSERT INTO members (guild_id, user_id, credit_opt_out) VALUES (?, ?, ?)"
-                " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-                " credit_opt_out = excluded.credit_opt_out",
-                (guild_id, user_id, int(opt_out)),
-            )
-
-        await self._db.write(job, invalidate=None)
+        await write_one(
+            self._db,
+            "INSERT INTO members (guild_id, user_id, credit_opt_out) VALUES (?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+            " credit_opt_out = excluded.credit_opt_out",
+            (guild_id, user_id, int(opt_out)),
+            invalidate=None,
+        )
 
     async def opted_out(self, guild_id: int, user_ids: list[int]) -> set[int]:
         if not user_ids:

@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.core.activity_builder import STEP_FORMS
+from bot.core.activity_builder import step_forms
 from bot.ui import limits
 from bot.ui.components import TypedButton, TypedSelect, persistent_view
 from bot.ui.format import COLOUR_INFO, plural
@@ -52,8 +52,8 @@ def kind_select() -> discord.ui.Item[Any]:
     """Choose the next step's kind: its form then asks only for what that kind needs."""
     return AddStepSelect.select(
         [
-            discord.SelectOption(label=kind, value=kind, description=limits.option_text(about))
-            for kind, (about, _) in STEP_FORMS.items()
+            discord.SelectOption(label=kind, value=kind, description=limits.option_text(form.about))
+            for kind, form in step_forms().items()
         ],
         placeholder="Add a step…",
     )
@@ -74,7 +74,7 @@ def draft_view(steps: int) -> discord.ui.View:
 
 def step_form(kind: str) -> ChorusForm:
     """The form of one step kind, answered through its custom_id (no timeout, restart-proof)."""
-    _, fields = STEP_FORMS[kind]
+    fields = step_forms()[kind].fields
     form = ChorusForm(f"Add a {kind} step", STEP_FORM, kind)
     for spec in fields:
         form.add_item(

@@ -10,7 +10,7 @@ import discord
 from bot.core.checkins import K_MIN
 from bot.core.text import shorten
 from bot.i18n import _, ngettext
-from bot.store.records import RunRecord, SessionRecord
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import (
     COLOUR_INFO,

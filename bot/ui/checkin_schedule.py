@@ -9,7 +9,7 @@ import discord
 
 from bot.core.checkin_reminders import days_text, time_text
 from bot.core.checkins import scale_of
-from bot.store.checkin_schedules import CheckinScheduleRecord
+from bot.records.checkin_schedules import CheckinScheduleRecord
 from bot.ui.checkins import scale_hint
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_INFO

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import discord
 
-from bot.core.activities import Anchors, Scale, localize
+from bot.core.activities import Scale, localize
 from bot.core.checkin_service import SessionReport, WeekFigures
 from bot.core.checkins import (
     BANDS,
@@ -22,6 +22,7 @@ from bot.core.checkins import (
     to_ten,
 )
 from bot.core.guild_settings import SupportLink
+from bot.core.steps.checkin import Anchors
 from bot.core.text import shorten
 from bot.ui import charts
 from bot.ui.components import TypedButton, persistent_view

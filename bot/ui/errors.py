@@ -1,5 +1,5 @@
 """The wording of errors: what a member is told, whether an error is a bug, Discord's answer in a
-log line. The cogs' one error path (`bot/cogs/errors.py`) and the forms (`bot/ui/forms.py`) use it."""
+log line. The cogs' one error path (`bot/ui/replies.py`) and the forms (`bot/ui/forms.py`) use it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.core.errors import StorageBusy, UserFacingError
-from bot.store.database import StorageUnavailable
+from bot.records.errors import StorageUnavailable
 
 log = logging.getLogger("chorus.errors")
 

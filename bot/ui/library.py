@@ -10,7 +10,7 @@ import discord
 
 from bot.core.activities import Activity, ActivityError, localize
 from bot.core.text import shorten
-from bot.store.guild_library import GuildActivityRecord
+from bot.records.guild_library import GuildActivityRecord
 from bot.ui.format import COLOUR_INFO, DESCRIPTION_MAX, plural
 
 COLOUR_PROBLEM = 0xE06666

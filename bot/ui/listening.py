@@ -9,7 +9,7 @@ from typing import Any
 
 import discord
 
-from bot.core.activities import ListenStep, localize
+from bot.core.activities import localize
 from bot.core.listening import (
     COUNTDOWN,
     PLAYING,
@@ -20,9 +20,10 @@ from bot.core.listening import (
     set_tracks,
     time_left,
 )
+from bot.core.steps.listen import ListenStep
 from bot.core.text import clean_member_text, shorten
-from bot.store.media import NominationRecord, PlayRecord, TrackRecord
-from bot.store.records import RunRecord
+from bot.records.media import NominationRecord, PlayRecord, TrackRecord
+from bot.records.sessions import RunRecord
 from bot.ui import limits
 from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration, plain_name, plural
 from bot.ui.forms import ChorusForm

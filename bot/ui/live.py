@@ -1,6 +1,6 @@
 """The live side of sessions: post each step once, close it, and keep the board current.
 
-Cogs and the deadline scheduler hand RunUpdates here; this is the only place that turns them
+Cogs and the run timer hand RunUpdates here; this is the only place that turns them
 into channel messages, so every path (button, command, timer, restart) looks the same. What it
 needs of the bot (Discord's client calls, the runner, the store's reads) is passed in as a
 `LiveHost`, so ui never imports the app that wires it.
@@ -16,12 +16,12 @@ from typing import Protocol
 
 import discord
 
-from bot.core.activity_fields import localize
 from bot.core.debounce import Debouncer
+from bot.core.field_texts import localize
 from bot.core.pools import ANOTHER_STATE
 from bot.core.runner import RunUpdate
 from bot.i18n import public_language
-from bot.store.records import RunRecord, SessionRecord
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.board import BoardState, ClosedState, board_embed, board_view
 from bot.ui.live_host import LiveHost
@@ -332,7 +332,7 @@ class LiveSessions:
         for observer in self.observers:
             await observer.after_update(session, update)
         self.request_board(session.id)
-        await self.bot.scheduler.rearm()
+        await self.bot.run_timer.rearm()
 
     def step_card(self, session: SessionRecord, run: RunRecord) -> MessagePayload:
         """The current step's card; with a pool not yet drawn again, Another question on it."""

@@ -10,11 +10,11 @@ from typing import Protocol
 import discord
 
 from bot.core.clock import Clock
+from bot.core.deadline_timer import DeadlineTimer
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.runner import Runner
-from bot.core.scheduler import DeadlineScheduler
 from bot.core.session import SessionService
-from bot.store.records import AttendanceRecord, ContributionRecord, RunRecord, SessionRecord
+from bot.records.sessions import AttendanceRecord, ContributionRecord, RunRecord, SessionRecord
 
 
 class SessionRows(Protocol):
@@ -87,7 +87,7 @@ class LiveHost(Protocol):
     def guild_settings(self) -> GuildSettingsService: ...
 
     @property
-    def scheduler(self) -> DeadlineScheduler: ...
+    def run_timer(self) -> DeadlineTimer: ...
 
     def get_partial_messageable(
         self, id: int, *, guild_id: int | None = None

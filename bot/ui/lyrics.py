@@ -12,9 +12,9 @@ from typing import Any
 
 import discord
 
-from bot.core.activities import WriteStep
 from bot.core.lyrics import BLANK_RE, Credits, Slot
 from bot.core.rhymes import RhymeSuggestions
+from bot.core.steps.write import WriteStep
 from bot.core.text import shorten
 from bot.i18n import _
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, FIELD_MAX

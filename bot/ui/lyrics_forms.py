@@ -7,8 +7,8 @@ from typing import Any
 
 import discord
 
-from bot.core.activities import WriteStep
 from bot.core.lyrics import HARD_MAX_CHARS, Slot, allowance, blanks
+from bot.core.steps.write import WriteStep
 from bot.ui import limits
 from bot.ui.forms import ChorusForm
 

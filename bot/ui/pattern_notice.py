@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.text import shorten
-from bot.store.checkin_notices import NoticeOptin
+from bot.records.checkin_notices import NoticeOptin
 from bot.ui.checkins import COLOUR_CARE
 from bot.ui.format import DESCRIPTION_MAX, plural
 

@@ -10,7 +10,7 @@ import discord
 from bot.core.checkins import K_MIN
 from bot.core.session import SessionSummary
 from bot.core.text import shorten
-from bot.store.records import SessionHistoryRow
+from bot.records.sessions import SessionHistoryRow
 from bot.ui import limits
 from bot.ui.components import TypedSelect, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, date_time, duration, field, plain_name, plural

@@ -9,8 +9,8 @@ import discord
 
 from bot.core.guild_settings import SPECS, GuildConfig, SupportLink
 from bot.core.text import shorten
+from bot.records.guild_settings import SettingChangeRecord
 from bot.settings import ServerLimits
-from bot.store.guild_settings import SettingChangeRecord
 from bot.ui.format import COLOUR_INFO, FIELD_MAX
 
 DEFAULT_MARK = "(default)"

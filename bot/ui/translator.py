@@ -11,7 +11,6 @@ other all say ``/checkin``, whatever the client language. Option names and choic
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
@@ -24,14 +23,6 @@ OPTION_NAME = "option name"
 """The msgctxt of option names in the catalogue."""
 UNTRANSLATED = frozenset({Where.command_name, Where.group_name})
 """Where names stay as written (see the module's docstring)."""
-NAME_RULE = re.compile(r"^[-_\w\u0900-\u097F\u0E00-\u0E7F]{1,32}$")
-"""Discord's rule for command and option names (letters and digits of any script, - and _);
-https://discord.com/developers/docs/interactions/application-commands#application-command-object"""
-
-
-def valid_name(name: str) -> bool:
-    """Whether a localised option name is accepted by Discord: 1-32 chars, lowercase, no spaces."""
-    return bool(NAME_RULE.fullmatch(name)) and name == name.lower()
 
 
 def translate_text(message: str, location: Where, language: str) -> str | None:

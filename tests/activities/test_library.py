@@ -7,14 +7,9 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 import yaml
 
-from bot.core.activities import (
-    SCHEMA_COMMAND,
-    Catalog,
-    CheckinStep,
-    ListenStep,
-    Track,
-    render_schema,
-)
+from bot.core.activities import SCHEMA_COMMAND, Catalog, Track, render_schema
+from bot.core.steps.checkin import CheckinStep
+from bot.core.steps.listen import ListenStep
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = ROOT / "activities"

@@ -10,13 +10,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import discord
 import pytest
 import simcord
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog, activity_json_schema
+from bot.core.activity_builder import step_forms, step_from_form
+from bot.core.errors import InvalidInput
 from bot.core.steps import step_type_names
 from bot.settings import Settings
+from bot.ui.activity_builder import AddStepSelect, kind_select
 from tests.conftest import build_world, find_message, make_bot
 from tests.steps_example import HERE, kind_added
 
@@ -59,6 +63,21 @@ def test_without_the_package_the_kind_is_unknown(tmp_path: Path) -> None:
     loaded = Catalog.load([HERE], tmp_path)
     assert "hum-circle" not in loaded.activities
     assert any('got "hum"' in error.message for error in loaded.errors), loaded.errors
+
+
+def test_the_added_kind_is_offered_by_the_activity_builder(hum_kind: None) -> None:
+    assert list(step_forms())[-1] == "hum"
+    select = kind_select()
+    assert isinstance(select, AddStepSelect) and isinstance(select.item, discord.ui.Select)
+    assert [option.value for option in select.item.options][-1] == "hum"
+    step = step_from_form("hum", {"title": " Hum ", "tune": "a lullaby ", "time_limit": "2m"})
+    assert step == {"type": "hum", "title": "Hum", "tune": "a lullaby", "time_limit": "2m"}
+
+
+def test_without_the_package_the_builder_does_not_offer_it() -> None:
+    assert "hum" not in step_forms()
+    with pytest.raises(InvalidInput, match="no step kind called"):
+        step_from_form("hum", {"title": "Hum", "tune": "a lullaby"})
 
 
 async def test_a_session_runs_the_example_kind(hum_env: simcord.Env) -> None:

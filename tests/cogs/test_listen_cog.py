@@ -12,10 +12,11 @@ from typing import Any, cast
 import discord
 import pytest
 
-from bot.app import ChorusBot, create_bot
+from bot.app import create_bot
+from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
+from bot.records.sessions import ContributionRecord
 from bot.settings import Settings
-from bot.store.records import ContributionRecord
 from bot.ui.steps.base import StepScene
 from bot.ui.steps.listen import ListenPresenter
 from bot.voice import RecordingVoice

@@ -19,7 +19,8 @@ import pytest
 from simcord.backend.models.channel import Overwrite
 from simcord.enums import ChannelType, OverwriteType
 
-from bot.app import ChorusBot, create_bot
+from bot.app import create_bot
+from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
 from bot.settings import Settings
 from bot.voice import FFMPEG_MISSING, RecordingVoice, VoiceUnavailable, channel_problem

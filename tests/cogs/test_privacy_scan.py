@@ -20,7 +20,7 @@ import discord
 import pytest
 from simcord.actors import MemberActor
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.conftest import World, find_message, restart

@@ -414,8 +414,8 @@ def test_auto_advance_on_a_prompt_needs_a_time_limit(tmp_path: Path) -> None:
 def test_pydantic_sentences_never_reach_the_facilitator() -> None:
     """A built-in pydantic error without a sentence of ours is worded by us, not by pydantic (its
     wording changes between releases); our own custom errors keep their words."""
-    from bot.core.catalog import _simple_message
+    from bot.core.error_wording import simple_message
 
-    worded = _simple_message("uuid_type", {}, 3, "pydantic's own words")
+    worded = simple_message("uuid_type", {}, 3, "pydantic's own words")
     assert worded == "is not valid here (uuid type); got 3"
-    assert _simple_message("text_type", {}, 3, "expected text") == "expected text"
+    assert simple_message("text_type", {}, 3, "expected text") == "expected text"

@@ -3,16 +3,10 @@
 import pytest
 from pydantic import ValidationError
 
-from bot.core.activities import (
-    Activity,
-    BreatheStep,
-    CheckinStep,
-    Scale,
-    WriteStep,
-    format_duration,
-    localize,
-    parse_duration,
-)
+from bot.core.activities import Activity, Scale, format_duration, localize, parse_duration
+from bot.core.steps.breathe import BreatheStep
+from bot.core.steps.checkin import CheckinStep
+from bot.core.steps.write import WriteStep
 
 
 def minimal(**overrides: object) -> dict[str, object]:

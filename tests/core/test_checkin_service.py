@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import default_step_handlers
 from bot.core.activities import Activity
 from bot.core.checkin_service import CheckinService, ConsentNeeded
 from bot.core.checkins import DEFAULT_NOTE_MAX, scale_of
 from bot.core.errors import NotFound
 from bot.core.runner import Runner
+from bot.core.steps import step_handlers
 from bot.settings import CheckinSettings
 from bot.store.store import Store
 
@@ -58,7 +58,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 @pytest.fixture
 def runner(store: Store) -> Runner:
-    return Runner(store, clock, default_step_handlers())
+    return Runner(store, clock, step_handlers())
 
 
 @pytest.fixture

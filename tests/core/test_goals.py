@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.activity_models import Activity, GoalStep
+from bot.core.activity_models import Activity
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.goals import (
     ANSWERS,
@@ -21,9 +21,9 @@ from bot.core.goals import (
     trend,
 )
 from bot.core.steps import StepContext
-from bot.core.steps.goal import GoalHandler
-from bot.store.goals import RatingRecord
-from bot.store.records import ContributionRecord, RunRecord
+from bot.core.steps.goal import GoalHandler, GoalStep
+from bot.records.goals import RatingRecord
+from bot.records.sessions import ContributionRecord, RunRecord
 
 
 def test_goal_text_is_cleaned_to_one_line() -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.core.activities import ListenStep
 from bot.core.listening import piece_at, set_duration, set_tracks
+from bot.core.steps.listen import ListenStep
 
 
 def listen(**extra: Any) -> ListenStep:

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from bot.core.activities import ListenStep
 from bot.core.errors import InvalidInput
 from bot.core.listening import (
     AFTER,
@@ -16,8 +15,8 @@ from bot.core.listening import (
     time_left,
 )
 from bot.core.steps import StepContext, Wake
-from bot.core.steps.listen import ListenHandler
-from bot.store.records import ContributionRecord, RunRecord
+from bot.core.steps.listen import ListenHandler, ListenStep
+from bot.records.sessions import ContributionRecord, RunRecord
 
 RUN = RunRecord(1, 1, "a", "h", "{}", 0, 0.0, None, None, None, "{}", None, "running", 0.0, None)
 

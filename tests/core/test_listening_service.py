@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import default_step_handlers
 from bot.core.activities import Activity
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.listening_service import PER_MEMBER_MAX, PLAYLIST_MAX, ListeningService
 from bot.core.runner import Runner
-from bot.store.records import SessionRecord
+from bot.core.steps import step_handlers
+from bot.records.sessions import SessionRecord
 from bot.store.store import Store
 from bot.ui.format import plain_name
 from tests.engines import TestDatabase
@@ -64,7 +64,7 @@ class Listening:
 async def listening(engine: TestDatabase, tmp_path: Path) -> AsyncIterator[Listening]:
     store = Store(engine.url)
     await store.open()
-    runner = Runner(store, clock, default_step_handlers())
+    runner = Runner(store, clock, step_handlers())
     service = ListeningService(store, clock, runner, tmp_path / "media", plain_name)
     session = await store.sessions.create(
         guild_id=GUILD, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9, now=0.0

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.core.activities import WriteStep
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyrics import (
     HARD_MAX_CHARS,
@@ -26,8 +25,8 @@ from bot.core.lyrics import (
 )
 from bot.core.rhymes import last_word, rhyme_kind, suggest
 from bot.core.steps import StepContext
-from bot.core.steps.write import WriteHandler
-from bot.store.records import ContributionRecord, RunRecord
+from bot.core.steps.write import WriteHandler, WriteStep
+from bot.records.sessions import ContributionRecord, RunRecord
 
 ANA, BEN, CAI, DEE = 1, 2, 3, 4
 

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from bot.app import default_step_handlers
 from bot.core.activities import Activity
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyrics_service import LyricsService
 from bot.core.runner import Runner
-from bot.store.records import RunRecord, SessionRecord
+from bot.core.steps import step_handlers
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.store.store import Store
 from tests.engines import TestDatabase
 
@@ -98,7 +98,7 @@ async def store(engine: TestDatabase) -> AsyncIterator[Store]:
 
 
 async def start_song(store: Store, turns: str, members: int = 3, lines: int = 4) -> Song:
-    runner = Runner(store, clock, default_step_handlers())
+    runner = Runner(store, clock, step_handlers())
     session = await store.sessions.create(
         guild_id=GUILD,
         channel_id=2,

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import default_step_handlers
 from bot.core.errors import Conflict
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.privacy import ACTIVE_SCHEDULE, PrivacyService
 from bot.core.runner import Runner
 from bot.core.session import SessionService
+from bot.core.steps import step_handlers
 from bot.settings import Settings
 from bot.store.store import Store
 
@@ -30,7 +30,7 @@ def clock() -> datetime:
 async def privacy(store: Store, tmp_path: Path) -> PrivacyService:
     servers = GuildSettingsService(store, clock, Settings(database_path=tmp_path / "unused.db"))
     await servers.load()
-    return PrivacyService(store, Runner(store, clock, default_step_handlers()), clock, servers)
+    return PrivacyService(store, Runner(store, clock, step_handlers()), clock, servers)
 
 
 async def lead_a_schedule(store: Store, user_id: int) -> int:

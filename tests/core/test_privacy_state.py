@@ -8,7 +8,7 @@ from typing import Any
 from bot.core.lyrics import current_writer, rotation
 from bot.core.steps import StepContext
 from bot.core.steps.write import WriteHandler
-from bot.store.privacy import scrub_id
+from bot.store.json_scrub import scrub_id
 from tests.core.test_lyrics import run_record, write_step
 
 ANA, BEN, CAI = 1456074443980800021, 1456074443980800022, 1456074443980800023

@@ -12,7 +12,7 @@ from bot.core.activities import Activity, load_file
 from bot.core.errors import Conflict
 from bot.core.steps.base import StepContext
 from bot.core.steps.round import RoundHandler, RoundStep, answer_refusal, upcoming
-from bot.store.records import ContributionRecord, RunRecord
+from bot.records.sessions import ContributionRecord, RunRecord
 
 HEADER = """\
 id: demo

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from bot.app import default_step_handlers
 from bot.core.activities import Activity
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.runner import Runner, RunUpdate
-from bot.store.database import StorageUnavailable
-from bot.store.records import RunRecord, SessionRecord
+from bot.core.steps import step_handlers
+from bot.records.errors import StorageUnavailable
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.store.store import Store
 
 ACTIVITY = {
@@ -59,7 +59,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def runner(store: Store, clock: Clock) -> Runner:
-    return Runner(store, clock, default_step_handlers())
+    return Runner(store, clock, step_handlers())
 
 
 async def session(store: Store, *members: int) -> SessionRecord:
@@ -174,7 +174,7 @@ async def test_reload_never_changes_a_running_definition(runner: Runner, store: 
     run = (await runner.start(s.id, activity())).run
     stored = await store.runs.get(run.id)
     assert stored is not None
-    fresh = Runner(store, Clock(), default_step_handlers())  # as after a restart
+    fresh = Runner(store, Clock(), step_handlers())  # as after a restart
     assert fresh.definition(stored) == activity()
     assert stored.version_hash == "abc"
 

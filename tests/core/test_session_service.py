@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.app import default_step_handlers
 from bot.core.activities import Activity
 from bot.core.errors import Conflict
 from bot.core.runner import Runner
 from bot.core.session import SessionService
+from bot.core.steps import step_handlers
 from bot.store.store import Store
 
 GUILD, CHANNEL, FAY, ANA = 1, 2, 3, 11
@@ -48,7 +48,7 @@ async def test_joining_remembers_the_name_and_only_counts_once(store: Store) -> 
 
 async def test_live_step_is_the_running_step_only(store: Store) -> None:
     sessions = SessionService(store, clock)
-    runner = Runner(store, clock, default_step_handlers())
+    runner = Runner(store, clock, step_handlers())
     session = await sessions.open(
         guild_id=GUILD, channel_id=CHANNEL, title="Circle", facilitator_id=FAY
     )

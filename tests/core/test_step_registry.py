@@ -10,6 +10,7 @@ import pytest
 import bot.core.steps as core_steps
 import bot.ui.steps as ui_steps
 from bot.core.activities import Activity, activity_json_schema
+from bot.core.activity_builder import step_forms
 from bot.core.activity_models import step_types
 from bot.core.steps import step_handlers, step_kinds, step_type_names
 from bot.ui.steps import presenters
@@ -63,3 +64,13 @@ def test_a_kind_without_a_presenter_stops_the_presenters() -> None:
     finally:
         core_steps.remove_package("tests.steps_example.core")
     assert sorted(presenters()) == sorted(SHIPPED)
+
+
+def test_the_activity_builder_offers_the_registered_kinds_with_a_form() -> None:
+    offered = list(step_forms())
+    assert offered == [kind.name for kind in step_kinds() if kind.form is not None]
+    assert offered == [name for name in SHIPPED if name != "round"]  # a round is YAML only
+    for kind in step_kinds():
+        if kind.form is not None:
+            assert kind.form.fields[0].key == "title"
+            assert len(kind.form.fields) <= 5  # a Discord form holds at most five inputs

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from bot.core.activities import Activity, VoteStep
+from bot.core.activities import Activity
 from bot.core.errors import InvalidInput
 from bot.core.steps import StepContext
-from bot.core.steps.vote import VoteHandler
+from bot.core.steps.vote import VoteHandler, VoteStep
 from bot.core.vote import (
     GROUP_MIN,
     VoteChoice,
@@ -23,8 +23,8 @@ from bot.core.vote import (
     voters,
     winner,
 )
-from bot.store.media import NominationRecord
-from bot.store.records import ContributionRecord, RunRecord
+from bot.records.media import NominationRecord
+from bot.records.sessions import ContributionRecord, RunRecord
 
 URL = "https://example.test/a.mp3"
 RUN = RunRecord(1, 1, "a", "h", "{}", 0, 0.0, None, None, None, "{}", None, "running", 0.0, None)

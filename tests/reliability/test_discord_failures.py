@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message
 

@@ -13,7 +13,7 @@ import pytest
 from discord import app_commands
 from simcord.backend.errors import SetupError
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from tests.cogs.test_session_flow import open_session
 from tests.conftest import World
 

@@ -20,9 +20,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bot.app import default_step_handlers
 from bot.core.activities import Activity
 from bot.core.runner import Runner
+from bot.core.steps import step_handlers
 from bot.store.store import Store
 from tests.engines import TestDatabase
 from tests.fakes.gateway import FakeGateway, channel_of
@@ -124,7 +124,7 @@ async def test_deadlines_fire_once_across_processes_through_a_kill_and_a_restart
     try:
         processes = [start_process(i, gateway, postgres.url, tmp_path) for i in range(2)]
         await gateway.wait_for_shards(set(range(SHARDS)))
-        runner = Runner(store, time_clock, default_step_handlers())
+        runner = Runner(store, time_clock, step_handlers())
         activity = Activity.model_validate({**ACTIVITY, "version_hash": "e2e"})
         run_guild: dict[int, int] = {}
         for guild in guilds():

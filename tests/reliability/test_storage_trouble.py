@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.core.errors import StorageBusy
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message

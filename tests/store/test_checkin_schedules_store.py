@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.store.checkin_schedules import CheckinScheduleRecord
+from bot.records.checkin_schedules import CheckinScheduleRecord
 from bot.store.store import Store
 from tests.engines import TestDatabase
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.store.checkins import CheckinRecord, NewCheckin
+from bot.records.checkins import CheckinRecord
+from bot.store.checkins import NewCheckin
 from bot.store.store import Store
 from tests.engines import TestDatabase
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.store.records import RunRecord, SessionRecord
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.store.store import Store
 from tests.engines import TestDatabase
 

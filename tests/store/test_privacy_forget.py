@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot.store.privacy import LeadsActiveSchedule, scrub_id
-from bot.store.records import NO_FACILITATOR
+from bot.records.sessions import NO_FACILITATOR
+from bot.store.json_scrub import scrub_id
+from bot.store.privacy import LeadsActiveSchedule
 from bot.store.store import Store
 
 GUILD = 10

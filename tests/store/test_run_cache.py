@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.records.sessions import RunRecord
 from bot.store.engine import Conn
-from bot.store.records import RunRecord
 from bot.store.runs import Added, StepMoved
 from bot.store.store import Store
 

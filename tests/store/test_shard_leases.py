@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import default_step_handlers
 from bot.core.activities import Activity
 from bot.core.runner import CLAIM_HOLD, Runner
+from bot.core.steps import step_handlers
 from bot.shards import LeaseKeeper, shard_of
 from bot.store.identify import IdentifyGate
 from bot.store.runs import ShardScope
@@ -154,7 +154,7 @@ async def test_two_runners_advance_every_due_run_exactly_once(
     clock = Clock()
     runners = []
     for store, home in ((first, (0, 2, 4)), (second, (1, 3, 5))):
-        runner = Runner(store, clock, default_step_handlers())
+        runner = Runner(store, clock, step_handlers())
         keeper = LeaseKeeper(store, clock, home, SHARDS, on_beat=_nothing, owner=str(home))
         runner.fire_for(keeper.scope)
         await keeper.beat()

@@ -1,5 +1,9 @@
 """The songs repository: one song per step, idempotent line events, removals kept, credit opt-out."""
 
+from typing import Any
+
+from bot.records.sessions import ContributionRecord
+from bot.store.songs import SongSpec, TimedOutTurn
 from bot.store.store import Store
 from tests.engines import TestDatabase
 
@@ -31,19 +35,23 @@ async def test_songs_lines_and_credit(engine: TestDatabase) -> None:
         )
         song = await store.songs.for_step(**args)  # type: ignore[arg-type]
         assert (await store.songs.for_step(**args)).id == song.id  # type: ignore[arg-type]
-        line = dict(position=0, section="verse", syllables=3, now=3.0)
-        assert await store.songs.add_line(
-            song.id, event_key="c1", author_id=5, text="one", passed=False, **line
-        )  # type: ignore[arg-type]
-        assert not await store.songs.add_line(
-            song.id, event_key="c1", author_id=5, text="one", passed=False, **line
-        )  # type: ignore[arg-type]
-        await store.songs.add_line(
-            song.id, event_key="t1", author_id=6, text="", passed=True, **line
-        )  # type: ignore[arg-type]
-        await store.songs.edit_line(song.id, "c1", "one more", 3)
-        assert [r.text for r in await store.songs.lines(song.id)] == ["one more"]
-        await store.songs.remove_line(song.id, "c1", 9, 4.0)
+        spec = SongSpec(1, session.id, run.id, 0, "home", '[["verse", 2]]', False)
+        mirror = store.songs.mirror(spec, 3.0)
+
+        async def mirrored(kind: str, author: int, payload: dict[str, Any], key: int) -> None:
+            # The lyric event as the runner saves it, mirrored into song_lines in its commit.
+            event = ContributionRecord(key, run.id, 0, author, kind, payload, 3.0, 3.0)
+            await store.db.write(lambda conn: mirror(conn, event), invalidate=None)
+
+        line = {"pos": 0, "section": "verse", "text": "one", "syl": 3}
+        await mirrored("line", 5, line, 1)
+        await mirrored("line", 5, line, 1)  # a retry of the same event: one row
+        assert [(r.event_key, r.text) for r in await store.songs.lines(song.id)] == [("c1", "one")]
+        turn = TimedOutTurn(turn_no=1, position=0, section="verse", user_id=6, at=3.0)
+        await store.songs.add_timeouts(spec, [turn, turn], 3.0)
+        await mirrored("edit", 5, {"line_id": 1, "text": "one more", "syl": 3}, 2)
+        assert [r.text for r in await store.songs.lines(song.id) if not r.passed] == ["one more"]
+        await mirrored("remove", 9, {"line_id": 1}, 3)
         assert await store.songs.lines(song.id) == []
         kept = await store.songs.lines(song.id, include_removed=True)
         assert {(r.event_key, r.removed_by, r.passed) for r in kept} == {

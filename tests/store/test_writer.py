@@ -10,7 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.store.database import StorageUnavailable
+from bot.records.errors import StorageUnavailable
 from bot.store.engine import Conn, IntegrityError
 from bot.store.store import Store
 from tests.engines import TestDatabase

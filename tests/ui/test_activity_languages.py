@@ -15,7 +15,7 @@ import discord
 import pytest
 
 from bot.core.activities import Activity, Catalog, localize
-from bot.store.records import RunRecord, SessionRecord
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.steps import presenters as default_presenters
 from bot.ui.steps.base import MessagePayload, StepScene
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store.goals import GoalRecord
+from bot.records.goals import GoalRecord
 from bot.ui import goals as ui
 from bot.ui.steps.goal import GoalStepButton
 from tests.ui.test_checkins import ids, parsed

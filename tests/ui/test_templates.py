@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.activities import Scale
-from bot.core.catalog import load_bytes
+from bot.core.activity_loader import load_bytes
 from bot.core.checkin_service import SessionReport, StepFigure
-from bot.store.records import ContributionRecord, RunRecord, SessionRecord
+from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
 from bot.ui import checkins as checkin_ui
 from bot.ui.board import BoardState, board_embed
 from bot.ui.format import sentence

@@ -6,6 +6,8 @@ localisations); the walk covers every command, group, option and choice the tree
 
 from __future__ import annotations
 
+import re
+
 import discord
 import simcord
 from babel.messages.pofile import read_po
@@ -14,7 +16,17 @@ from discord.app_commands import TranslationContext
 from discord.app_commands import TranslationContextLocation as Where
 
 from bot.i18n import DOMAIN, catalogue_path
-from bot.ui.translator import OPTION_NAME, UNTRANSLATED, ChorusTranslator, tree_texts, valid_name
+from bot.ui.translator import OPTION_NAME, UNTRANSLATED, ChorusTranslator, tree_texts
+
+NAME_RULE = re.compile(r"^[-_\w\u0900-\u097F\u0E00-\u0E7F]{1,32}$")
+"""Discord's rule for command and option names (letters and digits of any script, - and _);
+https://discord.com/developers/docs/interactions/application-commands#application-command-object"""
+
+
+def valid_name(name: str) -> bool:
+    """Whether a localised option name is accepted by Discord: 1-32 chars, lowercase, no spaces."""
+    return bool(NAME_RULE.fullmatch(name)) and name == name.lower()
+
 
 CLIENTS = {
     "de": (discord.Locale.german,),

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import discord
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import checkin_notice, controls
 from bot.cogs.access import require_guild
-from bot.core.activities import CheckinStep, Scale
+from bot.core.activities import Scale
 from bot.core.checkin_service import CheckinService, ConsentNeeded, Saved
 from bot.core.checkins import check_value, scale_of
 from bot.core.errors import Conflict, UserFacingError
-from bot.store.records import SessionRecord
+from bot.core.steps.checkin import CheckinStep
+from bot.records.sessions import SessionRecord
 from bot.ui import checkins as ui
 from bot.ui.steps.checkin import AnswerPairButton, StepAnswer
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import discord
 
-from bot.app import ChorusBot
-from bot.cogs.errors import reply_ephemeral
+from bot.chorus_bot import ChorusBot
 from bot.core.checkin_service import CheckinService
 from bot.core.errors import Conflict
-from bot.store.checkins import CheckinRecord
+from bot.records.checkins import CheckinRecord
 from bot.ui import checkins as ui
 from bot.ui import limits
 from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import MessagePayload
 
 NONE = discord.AllowedMentions.none()

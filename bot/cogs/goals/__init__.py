@@ -12,14 +12,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.cogs.errors import reply_ephemeral
 from bot.cogs.goals.answers import GOAL_FORM, GoalAnswers, consent_message
 from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
-from bot.store.goals import GoalRecord
+from bot.records.goals import GoalRecord
 from bot.ui import goals as ui
+from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.goal import GoalStepButton
 
 NONE = discord.AllowedMentions.none()

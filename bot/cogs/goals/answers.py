@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import discord
 
-from bot.app import ChorusBot
+from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.cogs.errors import reply_ephemeral
-from bot.core.activity_models import GoalStep
 from bot.core.errors import Conflict, UserFacingError
 from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
 from bot.core.runner import RunUpdate
-from bot.store.records import SessionRecord
+from bot.core.steps.goal import GoalStep
+from bot.records.sessions import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits
 from bot.ui.checkins import consent_again_embed, consent_embed
 from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.goal import GoalStepButton
 
 NONE = discord.AllowedMentions.none()

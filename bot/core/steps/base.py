@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.core.activity_fields import StepBase
-from bot.store.records import ContributionRecord, RunRecord
+from bot.core.step_forms import StepForm
+from bot.records.sessions import ContributionRecord, RunRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +149,8 @@ class StepKind:
     """Makes the kind's handler (one per bot); its `kind` is the kind's name."""
     order: int = 100
     """Where the kind is listed to authors (error messages, the schema); ties by name."""
+    form: StepForm | None = None
+    """The kind's form in the activity builder (`/activity new`); None: written in YAML only."""
 
     @property
     def name(self) -> str:

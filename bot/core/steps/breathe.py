@@ -7,8 +7,12 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from bot.core.activity_fields import StepBase, Text, format_duration, format_error
+from bot.core.activity_fields import StepBase
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import Text
+from bot.core.field_values import format_duration
+from bot.core.format_base import format_error
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 
 
@@ -75,4 +79,25 @@ class BreatheHandler(BaseStepHandler):
         return {}
 
 
-KIND = StepKind(model=BreatheStep, handler=BreatheHandler, order=6)
+def _breathe_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "inhale": form_number(answers.get("inhale") or "4", "Breathe in", whole=False),
+        "exhale": form_number(answers.get("exhale") or "6", "Breathe out", whole=False),
+        "cycles": form_number(answers.get("cycles") or "6", "How many breaths", whole=True),
+    }
+
+
+FORM = StepForm(
+    "Paced breathing",
+    (
+        TITLE,
+        FieldSpec("inhale", "Breathe in, seconds", default="4"),
+        FieldSpec("exhale", "Breathe out, seconds", default="6"),
+        FieldSpec("cycles", "How many breaths", default="6"),
+        TIME_LIMIT,
+    ),
+    _breathe_from_form,
+)
+
+
+KIND = StepKind(model=BreatheStep, handler=BreatheHandler, order=6, form=FORM)

@@ -9,17 +9,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, WithJsonSchema, model_validator
 
-from bot.core.activity_fields import (
-    FormatModel,
-    Slug,
-    StepBase,
-    Text,
-    Title,
-    Visibility,
-    format_error,
-)
+from bot.core.activity_fields import StepBase, Visibility
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import Text, Title
+from bot.core.field_values import Slug
+from bot.core.format_base import FormatModel, format_error
 from bot.core.scales import SCALE_SCHEMA, Scale
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 
 
@@ -90,4 +86,22 @@ class CheckinHandler(BaseStepHandler):
         return {}
 
 
-KIND = StepKind(model=CheckinStep, handler=CheckinHandler, order=2)
+def _checkin_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
+    return {"question": answers.get("question", ""), "scale": answers.get("scale") or "0-10"}
+
+
+FORM = StepForm(
+    "A private mood check-in",
+    (
+        TITLE,
+        FieldSpec("question", "The question", placeholder="How are you arriving today?"),
+        FieldSpec(
+            "scale", "Scale: 0-10, 1-5 or sam", default="0-10", placeholder="0-10, 1-5 or sam"
+        ),
+        TIME_LIMIT,
+    ),
+    _checkin_from_form,
+)
+
+
+KIND = StepKind(model=CheckinStep, handler=CheckinHandler, order=2, form=FORM)

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from bot.core.activity_fields import StepBase, Text
+from bot.core.activity_fields import StepBase
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import Text
+from bot.core.step_forms import TIME_LIMIT, TITLE, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 
 class GoalStep(StepBase):
@@ -57,4 +59,7 @@ class GoalHandler(BaseStepHandler):
         return bool(ctx.expected) and all(uid in finished for uid in ctx.expected)
 
 
-KIND = StepKind(model=GoalStep, handler=GoalHandler, order=8)
+FORM = StepForm("Rating personal goals", (TITLE, TIME_LIMIT))
+
+
+KIND = StepKind(model=GoalStep, handler=GoalHandler, order=8, form=FORM)

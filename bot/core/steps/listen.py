@@ -9,19 +9,10 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from bot.core.activity_fields import (
-    FormatModel,
-    LongText,
-    StepBase,
-    Text,
-    TextShorthand,
-    Title,
-    Track,
-    TrackRef,
-    format_error,
-    localize,
-)
+from bot.core.activity_fields import StepBase, Track, TrackRef
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import LongText, Text, TextShorthand, Title, localize
+from bot.core.format_base import FormatModel, format_error
 from bot.core.listening import (
     AFTER,
     COUNTDOWN,
@@ -32,9 +23,10 @@ from bot.core.listening import (
     set_duration,
     time_left,
 )
+from bot.core.step_forms import TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
 from bot.core.text import clean_member_text
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 
 class Reaction(TextShorthand):
@@ -202,4 +194,26 @@ class ListenHandler(BaseStepHandler):
         )
 
 
-KIND = StepKind(model=ListenStep, handler=ListenHandler, order=3)
+def _listen_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
+    track: dict[str, Any] = {"title": answers.get("track_title", ""), "url": answers.get("url", "")}
+    if answers.get("artist"):
+        track["artist"] = answers["artist"]
+    if answers.get("duration"):
+        track["duration"] = answers["duration"]
+    return {"track": track}
+
+
+FORM = StepForm(
+    "Listening together to a piece",
+    (
+        TITLE,
+        FieldSpec("track_title", "The piece's title"),
+        FieldSpec("artist", "Artist (optional)", required=False),
+        FieldSpec("url", "A link to the piece", placeholder="https://...", max_length=500),
+        FieldSpec("duration", "Its length (optional)", required=False, placeholder="3m30s"),
+    ),
+    _listen_from_form,
+)
+
+
+KIND = StepKind(model=ListenStep, handler=ListenHandler, order=3, form=FORM)

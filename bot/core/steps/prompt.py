@@ -7,10 +7,12 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from bot.core.activity_fields import LongText, StepBase
+from bot.core.activity_fields import StepBase
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import LongText
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 
 class PromptStep(StepBase):
@@ -38,4 +40,11 @@ class PromptHandler(BaseStepHandler):
         return False
 
 
-KIND = StepKind(model=PromptStep, handler=PromptHandler, order=1)
+FORM = StepForm(
+    "Something to read or discuss",
+    (TITLE, FieldSpec("text", "What everyone reads", "paragraph", max_length=2000), TIME_LIMIT),
+    copied("text"),
+)
+
+
+KIND = StepKind(model=PromptStep, handler=PromptHandler, order=1, form=FORM)

@@ -7,8 +7,11 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from bot.core.activity_fields import StepBase, Text, Visibility, format_error
+from bot.core.activity_fields import StepBase, Visibility
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import Text
+from bot.core.format_base import format_error
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
 
@@ -55,4 +58,11 @@ class ReflectHandler(BaseStepHandler):
         return {"text": text, "shared": shared}
 
 
-KIND = StepKind(model=ReflectStep, handler=ReflectHandler, order=5)
+FORM = StepForm(
+    "An open question, answered in a few words",
+    (TITLE, FieldSpec("question", "The question", "paragraph", max_length=500), TIME_LIMIT),
+    copied("question"),
+)
+
+
+KIND = StepKind(model=ReflectStep, handler=ReflectHandler, order=5, form=FORM)

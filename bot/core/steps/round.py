@@ -20,11 +20,12 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from bot.core.activity_fields import StepBase, Text, TurnSeconds
+from bot.core.activity_fields import StepBase, TurnSeconds
 from bot.core.errors import Conflict, InvalidInput
+from bot.core.field_texts import Text
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
 from bot.core.text import clean_member_text
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 Order = Literal["joined", "shuffled", "volunteer_first"]
 Outcome = Literal["spoke", "pass", "answer", "time", "left"]

@@ -10,8 +10,11 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from bot.core.activity_fields import StepBase, Text, TextShorthand, Title, Track, format_error
+from bot.core.activity_fields import StepBase, Track
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import Text, TextShorthand, Title
+from bot.core.format_base import format_error
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
 
@@ -86,4 +89,29 @@ class VoteHandler(BaseStepHandler):
         return {"choice": key, "label": label}
 
 
-KIND = StepKind(model=VoteStep, handler=VoteHandler, order=7)
+def _vote_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
+    options = [line.strip() for line in answers.get("options", "").splitlines() if line.strip()]
+    if len(options) < 2:
+        raise InvalidInput("A vote needs at least two choices, one per line.")
+    return {"question": answers.get("question", ""), "options": options}
+
+
+FORM = StepForm(
+    "A vote among a few choices",
+    (
+        TITLE,
+        FieldSpec("question", "The question"),
+        FieldSpec(
+            "options",
+            "The choices, one per line (2 to 25)",
+            "paragraph",
+            placeholder="Calm\nHopeful\nTired",
+            max_length=1500,
+        ),
+        TIME_LIMIT,
+    ),
+    _vote_from_form,
+)
+
+
+KIND = StepKind(model=VoteStep, handler=VoteHandler, order=7, form=FORM)

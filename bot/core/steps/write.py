@@ -9,17 +9,10 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.core.activity_fields import (
-    BLANK,
-    FormatModel,
-    LocalizedText,
-    StepBase,
-    Text,
-    Title,
-    TurnSeconds,
-    format_error,
-)
+from bot.core.activity_fields import StepBase, TurnSeconds
 from bot.core.errors import Conflict, InvalidInput
+from bot.core.field_texts import BLANK, LocalizedText, Text, Title
+from bot.core.format_base import FormatModel, format_error
 from bot.core.lyrics import (
     NotFoundLine,
     State,
@@ -35,8 +28,9 @@ from bot.core.lyrics import (
     takes_turns,
     turn_refusal,
 )
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
-from bot.store.records import ContributionRecord
+from bot.records.sessions import ContributionRecord
 
 
 class Section(FormatModel):
@@ -353,4 +347,11 @@ class WriteHandler(BaseStepHandler):
         return is_full(ctx.step, song_lines(ctx.state))
 
 
-KIND = StepKind(model=WriteStep, handler=WriteHandler, order=4)
+FORM = StepForm(
+    "A song written together, line by line",
+    (TITLE, FieldSpec("theme", "The song's theme", placeholder="e.g. Home"), TIME_LIMIT),
+    copied("theme"),
+)
+
+
+KIND = StepKind(model=WriteStep, handler=WriteHandler, order=4, form=FORM)

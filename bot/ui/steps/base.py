@@ -10,7 +10,7 @@ import discord
 
 from bot.core.activities import Activity, localize
 from bot.core.text import shorten
-from bot.store.records import ContributionRecord, RunRecord, SessionRecord
+from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
 from bot.ui.components import TypedButton
 from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, duration
 

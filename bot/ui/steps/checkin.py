@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.activities import CheckinStep
 from bot.core.checkins import K_MIN
+from bot.core.steps.checkin import CheckinStep
 from bot.ui.checkins import scale_buttons, scale_hint
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import plural

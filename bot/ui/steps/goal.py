@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.activity_models import GoalStep
 from bot.core.checkins import K_MIN, k_figure
+from bot.core.steps.goal import GoalStep
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene, step_embed
 

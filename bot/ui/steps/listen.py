@@ -6,7 +6,6 @@ from typing import Any
 
 import discord
 
-from bot.core.activities import ListenStep
 from bot.core.listening import (
     AFTER,
     COUNTDOWN,
@@ -17,6 +16,7 @@ from bot.core.listening import (
     set_tracks,
     step_track,
 )
+from bot.core.steps.listen import ListenStep
 from bot.core.text import shorten
 from bot.core.vote import GROUP_MIN
 from bot.ui.components import TypedButton, link_button, persistent_view

@@ -15,7 +15,7 @@ from typing import Any
 import discord
 
 from bot.core.activities import localize
-from bot.core.activity_fields import format_duration
+from bot.core.field_values import format_duration
 from bot.core.session import RunRecord
 from bot.core.steps.round import RoundStep, answered_by, upcoming
 from bot.ui import limits

@@ -6,7 +6,7 @@ from typing import Any
 
 import discord
 
-from bot.core.activities import VoteStep
+from bot.core.steps.vote import VoteStep
 from bot.core.text import shorten
 from bot.core.vote import (
     GROUP_MIN,

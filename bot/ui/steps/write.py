@@ -7,7 +7,6 @@ from typing import Any
 
 import discord
 
-from bot.core.activities import WriteStep
 from bot.core.lyrics import (
     credits,
     current_writer,
@@ -18,6 +17,7 @@ from bot.core.lyrics import (
     song_lines,
     takes_turns,
 )
+from bot.core.steps.write import WriteStep
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import clock_time
 from bot.ui.lyrics import (

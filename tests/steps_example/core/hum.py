@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from bot.core.activity_fields import StepBase, Text
+from bot.core.activity_fields import StepBase
 from bot.core.errors import InvalidInput
+from bot.core.field_texts import Text
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 
 
@@ -32,4 +34,15 @@ class HumHandler(BaseStepHandler):
         return {}
 
 
-KIND = StepKind(model=HumStep, handler=HumHandler)
+def _hum_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
+    return {"tune": answers.get("tune", "")}
+
+
+# Optional: with a form the kind is offered by the activity builder (/activity new) too.
+FORM = StepForm(
+    "Humming a tune together",
+    (TITLE, FieldSpec("tune", "What to hum", placeholder="e.g. a lullaby"), TIME_LIMIT),
+    _hum_from_form,
+)
+
+KIND = StepKind(model=HumStep, handler=HumHandler, form=FORM)

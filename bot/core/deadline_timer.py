@@ -15,7 +15,7 @@ from bot.core.clock import Clock, timestamp
 log = logging.getLogger(__name__)
 
 
-class DeadlineScheduler:
+class DeadlineTimer:
     """Wakes `on_due` at the next deadline that `next_deadline` reports."""
 
     def __init__(

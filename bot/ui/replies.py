@@ -8,10 +8,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.ui.errors import http_error as http_error
-from bot.ui.errors import is_expected as is_expected
-from bot.ui.errors import message_for as message_for
-from bot.ui.errors import unwrap as unwrap
+from bot.ui.errors import http_error, message_for
 from bot.ui.limits import fit_content
 
 log = logging.getLogger("chorus.errors")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from bot.core.scheduler import DeadlineScheduler
+from bot.core.deadline_timer import DeadlineTimer
 
 
 async def test_fires_at_the_earliest_deadline_and_rearms() -> None:
@@ -28,17 +28,17 @@ async def test_fires_at_the_earliest_deadline_and_rearms() -> None:
         for d in [d for d in deadlines if d <= now]:
             deadlines.remove(d)
 
-    scheduler = DeadlineScheduler(clock, next_deadline, on_due)
-    await scheduler.rearm()
-    assert scheduler.armed_for == epoch + 0.05
+    timer = DeadlineTimer(clock, next_deadline, on_due)
+    await timer.rearm()
+    assert timer.armed_for == epoch + 0.05
     await asyncio.sleep(0.3)
     assert len(fired) == 2
     assert fired[0] >= epoch + 0.05 and fired[1] >= epoch + 0.1
-    assert scheduler.armed_for is None
-    scheduler.close()
+    assert timer.armed_for is None
+    timer.close()
     deadlines.append(epoch)
-    await scheduler.rearm()
-    assert scheduler.armed_for is None  # closed schedulers stay quiet
+    await timer.rearm()
+    assert timer.armed_for is None  # closed timers stay quiet
 
 
 async def test_a_failing_wake_is_retried_after_a_pause_not_in_a_busy_loop() -> None:
@@ -54,10 +54,8 @@ async def test_a_failing_wake_is_retried_after_a_pause_not_in_a_busy_loop() -> N
         calls += 1
         raise RuntimeError("boom")
 
-    scheduler = DeadlineScheduler(
-        lambda: datetime.now(UTC), next_deadline, on_due, retry_after=0.02
-    )
-    await scheduler.rearm()
+    timer = DeadlineTimer(lambda: datetime.now(UTC), next_deadline, on_due, retry_after=0.02)
+    await timer.rearm()
     await asyncio.sleep(0.01)
     assert calls == 1
     await asyncio.sleep(0.2)

@@ -32,7 +32,7 @@ def run_bot(settings: Settings) -> int:
 
     bot = create_bot(settings)
     HealthFile(settings.health_file).watch(bot)  # for `chorus health`
-    from bot.runtime import tune_garbage_collector
+    from bot.gc_tuning import tune_garbage_collector
 
     tune_garbage_collector()
     token = settings.token.get_secret_value() if settings.token else ""

@@ -1,0 +1,273 @@
+"""The Chorus bot: a discord.py bot whose services hang off it, as every cog is given it.
+
+Below the cogs (they type their bot as `ChorusBot`) and above ui and core, whose services it
+builds. `bot.app.create_bot` picks this class or its sharded variant and wires in the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import discord
+from discord.ext import commands
+
+from bot import __version__
+from bot.core.activities import Catalog
+from bot.core.clock import Clock
+from bot.core.deadline_timer import DeadlineTimer
+from bot.core.errors import UserFacingError
+from bot.core.guild_library import GuildLibrary
+from bot.core.guild_settings import GuildSettingsService
+from bot.core.listening_service import ListeningService
+from bot.core.lyrics_service import LyricsService
+from bot.core.privacy import PrivacyService
+from bot.core.reflect_review import ReflectReview
+from bot.core.runner import Runner
+from bot.core.schedule_service import ScheduleService
+from bot.core.session import SessionService
+from bot.core.steps import StepHandler
+from bot.core.steps import step_handlers as registered_step_handlers
+from bot.settings import Settings
+from bot.shards import LeaseKeeper, start_leases
+from bot.store.store import Store
+from bot.ui import chart_worker
+from bot.ui.components import FAMILIES, RetiredButton, RoutedItem, TypedComponent
+from bot.ui.errors import is_expected
+from bot.ui.format import plain_name
+from bot.ui.forms import FormHandler, FormRoute, route_form
+from bot.ui.live import LiveSessions
+from bot.ui.replies import ChorusTree, respond_to_error
+from bot.ui.translator import ChorusTranslator
+from bot.voice import DiscordVoice, VoicePlayer
+
+log = logging.getLogger("chorus")
+
+# Every cog, loaded explicitly in this order (a test checks that none is forgotten).
+COGS: tuple[str, ...] = (
+    "bot.cogs.meta",
+    "bot.cogs.sessions",
+    "bot.cogs.activities",
+    "bot.cogs.activity_builder",
+    "bot.cogs.reflection",
+    "bot.cogs.round",
+    "bot.cogs.pools",
+    "bot.cogs.breathe",
+    "bot.cogs.lyrics",
+    "bot.cogs.song",
+    "bot.cogs.schedule",
+    "bot.cogs.schedule_events",
+    "bot.cogs.schedule_start",
+    "bot.cogs.reminders",
+    "bot.cogs.calendar",
+    "bot.cogs.setup",
+    "bot.cogs.listening",
+    "bot.cogs.playlist",
+    "bot.cogs.checkins",
+    "bot.cogs.checkin_schedule",
+    "bot.cogs.checkin_notice",
+    "bot.cogs.checkin_tags",
+    "bot.cogs.goals",
+    "bot.cogs.privacy",
+    "bot.cogs.steps",
+)
+
+Family = TypeVar("Family", bound=TypedComponent)
+FamilyHandler = Callable[[discord.Interaction, Family], Awaitable[None]]
+
+
+_warm = threading.Lock()
+_warmed: list[bool] = []
+
+
+def warm_up() -> None:
+    """Everything slow to load the first time; run once at start-up in a worker thread.
+
+    Charts are drawn in their own process (`bot.ui.chart_worker`): it is started here (at every
+    bot's start-up; closing a bot stops it) and warms up in the background, so the bot never imports matplotlib and start-up doesn't wait
+    for it. The pronunciation data (syllable counts, rhymes) is loaded here, off the event
+    loop, and frozen out of the garbage collector (`gc.freeze`) with everything loaded so far."""
+    from bot.core.syllables import warm_up as load_dictionary
+    from bot.i18n import load_catalogues
+    from bot.ui.chart_worker import start as start_charts
+
+    with _warm:
+        # Every bot: the chart process stops when a bot closes (a process may run several in
+        # turn, e.g. a restart), so each one's start-up warms a new one (or the running one).
+        start_charts()
+        if _warmed:
+            return
+        load_dictionary()
+        load_catalogues()
+        gc.freeze()
+        _warmed.append(True)
+
+
+def intents() -> discord.Intents:
+    """Only what the features need: servers, members joining/leaving, voice states. No content."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.members = True
+    chosen.voice_states = True
+    chosen.guild_scheduled_events = True
+    return chosen
+
+
+class ChorusBot(commands.Bot):
+    """The Chorus bot; its services hang off it so cogs and buttons can reach them."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        catalog: Catalog | None = None,
+        clock: Clock = discord.utils.utcnow,
+        step_handlers: dict[str, StepHandler] | None = None,
+        voice: VoicePlayer | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            tree_cls=ChorusTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        shipped = catalog or Catalog.load(list(settings.activities_dirs), settings.media_dir)
+        # Each server sees the shipped library plus its own uploads, and has its own settings.
+        self.library = GuildLibrary(store, clock, shipped, settings.servers)
+        self.guild_settings = GuildSettingsService(store, clock, settings)
+        self.sessions = SessionService(store, clock)
+        self.runner = Runner(store, clock, step_handlers or registered_step_handlers())
+        self.run_timer = DeadlineTimer(clock, self.runner.next_wake, self._wake_runs)
+        self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
+        self.listening = ListeningService(store, clock, self.runner, settings.media_dir, plain_name)
+        self.lyrics = LyricsService(store, clock, self.runner)
+        self.reflect_review = ReflectReview(store, self.runner, clock)
+        self.schedule = ScheduleService(
+            store, clock, self.sessions, self.runner, self.library, self.guild_settings
+        )
+        self.leases: LeaseKeeper | None = None
+        self.schedule.wake.fires_timers_of = self.fires_timers_of
+        self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
+        self.form_handlers: dict[str, FormRoute] = {}
+        # Voice playback sits behind a small interface; tests inject a recording fake.
+        self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self, clock=clock)
+        self.version = __version__
+        # Last: the live messages use the services above.
+        self.live = LiveSessions(self)
+
+    @property
+    def catalog(self) -> Catalog:
+        """The shipped library (what every server starts from); see ``library`` per server."""
+        return self.library.shipped
+
+    async def setup_hook(self) -> None:
+        # Slow one-time loads (the CMU dictionary, matplotlib's renderer) happen now, in a
+        # thread while the store opens and the cogs load, not in a member's first interaction.
+        warming = asyncio.create_task(asyncio.to_thread(warm_up))
+        await self.store.open()
+        self.leases = await start_leases(
+            self.settings, self.store, self.clock, self.runner, self._rearm_timers
+        )
+        await self.guild_settings.load()
+        await self.library.load()
+        for stale in self.library.stale:
+            log.warning(
+                "server %s: activity %s version %s no longer validates and is left out",
+                stale.guild_id,
+                stale.activity_id,
+                stale.version,
+            )
+        for name in COGS:
+            await self.load_extension(name)
+        missing = [f.__name__ for f in FAMILIES if f not in self.family_handlers]
+        if missing:
+            raise RuntimeError(f"component families without a handler: {', '.join(missing)}")
+        self.add_dynamic_items(*FAMILIES, RetiredButton)
+        self.add_listener(self._on_interaction, "on_interaction")
+        await self.tree.set_translator(ChorusTranslator())  # German and Spanish clients
+        await self._sync_commands()
+        await warming
+        await self.live.resume_all()
+        await self.run_timer.rearm()
+        log.info(
+            "Chorus %s ready: %d activities loaded, %d with errors",
+            self.version,
+            len(self.catalog.activities),
+            len({e.file for e in self.catalog.errors}),
+        )
+
+    async def _sync_commands(self) -> None:
+        if 0 not in self.settings.discord.my_shards:
+            return  # the process running shard 0 (the one Discord sends DMs to) syncs them
+        guild_id = self.settings.dev_guild_id
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+
+    def fires_timers_of(self, guild_id: int) -> bool:
+        """Whether this process fires the server's timers now (always, in one process)."""
+        return self.leases is None or self.leases.holds(guild_id)
+
+    async def _rearm_timers(self) -> None:
+        """After a lease heartbeat: shards may have been adopted or given back."""
+        await self.run_timer.rearm()
+        await self.schedule.timer.rearm()
+        for cog in self.cogs.values():
+            timer = getattr(cog, "timer", None)
+            if isinstance(timer, DeadlineTimer) and timer is not self.schedule.timer:
+                await timer.rearm()
+
+    async def _wake_runs(self) -> None:
+        for update in await self.runner.wake_due():
+            await self.live.apply(update)
+
+    def register_family(self, family: type[Family], handler: FamilyHandler[Family]) -> None:
+        """Clicks on any component of `family` reach `handler` with the typed item."""
+        self.family_handlers[family] = handler
+
+    async def route_component(self, interaction: discord.Interaction, item: RoutedItem) -> None:
+        """Hand one click to its handler; the one error path answers whatever it raises."""
+        try:
+            if isinstance(item, RetiredButton):
+                if any(
+                    f.__discord_ui_compiled_template__.fullmatch(item.custom_id) for f in FAMILIES
+                ):
+                    return  # discord.py dispatches every matching class: the family answers
+                raise UserFacingError("This button belongs to a feature that is no longer here.")
+            if isinstance(item, TypedComponent):
+                await self.family_handlers[type(item)](interaction, item)
+        except Exception as error:
+            await respond_to_error(interaction, error)
+            if not is_expected(error):
+                raise
+
+    def register_form(self, area: str, handler: FormHandler, *, what: str) -> None:
+        """Forms (modals) with custom ids `chorus:<area>:...` are routed to `handler`, with no
+        timeout and across restarts; `what` names the text given back if it can't be saved."""
+        self.form_handlers[area] = FormRoute(handler, what)
+
+    async def _on_interaction(self, interaction: discord.Interaction) -> None:
+        await route_form(self, interaction)
+
+    async def close(self) -> None:
+        self.run_timer.close()
+        self.live.close()
+        if self.leases is not None:
+            await self.leases.close()
+        await super().close()
+        await self.store.close()
+        # The chart process would outlive the bot (and keep an exiting interpreter waiting).
+        await asyncio.to_thread(chart_worker.stop)
