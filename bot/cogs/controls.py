@@ -158,7 +158,8 @@ async def ensure_joined(interaction: discord.Interaction, session: SessionRecord
         leads = user.id == session.facilitator_id or is_facilitator(
             user, bot.guild_settings.for_guild(interaction.guild_id)
         )
-        if not leads and not await bot.sessions.is_present(session, user.id):
+        present = {a.user_id for a in await bot.sessions.present(session)}
+        if not leads and user.id not in present:
             raise Conflict(
                 _(
                     "**{title}** is a closed group and you're not in it yet, so your answer "

@@ -8,9 +8,9 @@ retention job once its step is no longer the running step of a live run (`purge_
 
 from __future__ import annotations
 
+from bot.records.sessions import ContributionRecord
 from bot.store.contribution_job import Mirror
 from bot.store.database import Conn, Database
-from bot.records.sessions import ContributionRecord
 
 
 class ReviewAuthorRepository:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.store.database import Conn, Database, Row
-from bot.store.one_statement import write_one
 
 Outcome = Literal["joined", "already", "waiting", "asking", "no_role", "removed"]
 """What a Join press came to: in; already in; in line for a place (see `place`); asked to join
@@ -204,12 +203,6 @@ class SessionAccessRepository:
             (series_id,),
         )
         return _limits(row)
-
-    async def set_series_limits(self, series_id: int, limits: SessionLimits) -> None:
-        async def job(conn: Conn) -> None:
-            await upsert_series_limits(conn, series_id, limits)
-
-        await self._db.write(job)
 
     async def edit_series_limits(
         self,

@@ -121,8 +121,8 @@ async def test_series_limit_edits_at_once_from_two_processes_both_count(
         starts_at=2e9,
         ends_at=2e9 + 3600,
         now=1.0,
+        limits=SessionLimits(capacity=1),
     )
-    await store.session_access.set_series_limits(occurrence.series_id, SessionLimits(capacity=1))
     other = Store(engine.url)
     await other.open()
     try:
