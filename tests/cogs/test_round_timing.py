@@ -34,7 +34,7 @@ async def test_a_press_during_a_pause_gives_the_next_speaker_a_whole_turn(world:
     done = await ana.click(card(world), label="Done")  # pressed while paused
     assert "The floor moves on" in done.response.content
     await world.env.advance_time(120)  # paused: nobody's time runs
-    assert f"{name(ben)} keeps the floor" in text(card(world))
+    assert f"{name(ben)} has the floor when it resumes, with a whole turn." in text(card(world))
     await world.facilitator.click(board(world), label="Resume")
     await world.env.advance_time(50)  # ana had 40 s left: ben must not inherit them
     assert f"🎤 {name(ben)} has the floor now." in text(card(world))

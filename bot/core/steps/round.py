@@ -27,6 +27,10 @@ from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, sh
 from bot.core.text import clean_member_text
 from bot.records.sessions import ContributionRecord
 
+RESUME_WHOLE = "whole_turn_at_resume"
+"""State key: the speaker was given the floor during a pause, so their whole turn starts at
+Resume (set by the handler, dropped on Resume)."""
+
 Order = Literal["joined", "shuffled", "volunteer_first"]
 Outcome = Literal["spoke", "pass", "answer", "time", "left"]
 
@@ -239,16 +243,25 @@ class RoundHandler(BaseStepHandler):
             order = _ids(state.get("order"))
             state["order"] = [by] + [uid for uid in order if uid != by]
             state["volunteer"] = False
-            return self._start(state, ctx.step, by, ctx.now)
+            return self._whole_at_resume(self._start(state, ctx.step, by, ctx.now), ctx)
         outcome: Outcome = "pass" if contribution.kind == "pass" else "spoke"
         if contribution.kind == "answer":
             outcome = "answer"
         self._close_turn(state, outcome)
-        return self._next(state, ctx)
+        return self._whole_at_resume(self._next(state, ctx), ctx)
+
+    def _whole_at_resume(self, wake: Wake, ctx: StepContext) -> Wake:
+        """A turn given while the activity is paused starts, whole, at Resume (the runner
+        keeps its time); `RESUME_WHOLE` lets the card say so."""
+        if ctx.run.state != "paused" or not isinstance(wake.state.get("speaker"), int):
+            return wake
+        return Wake(at=wake.at, state={**wake.state, RESUME_WHOLE: True})
 
     def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
         """The turn's end moves on by the pause: its time runs only while the step does."""
-        return shift_deadline(state, "turn_deadline", paused_for)
+        moved = shift_deadline(state, "turn_deadline", paused_for)
+        moved.pop(RESUME_WHOLE, None)
+        return moved
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
         return bool(ctx.state.get("finished"))

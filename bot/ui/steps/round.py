@@ -17,7 +17,7 @@ import discord
 from bot.core.activities import localize
 from bot.core.field_values import format_duration
 from bot.core.session import RunRecord
-from bot.core.steps.round import RoundStep, answered_by, upcoming
+from bot.core.steps.round import RESUME_WHOLE, RoundStep, answered_by, upcoming
 from bot.ui import limits
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_STEP, plain_name, relative
@@ -77,6 +77,11 @@ class RoundPresenter(SimplePresenter):
         until = relative(deadline) if isinstance(deadline, int | float) else None
         if scene.run.state == "paused":
             speaker = state.get("speaker")
+            if isinstance(speaker, int) and state.get(RESUME_WHOLE):
+                return (
+                    f"⏸ The activity is paused. {self.who(speaker)} has the floor when it "
+                    "resumes, with a whole turn."
+                )
             if isinstance(speaker, int):
                 return (
                     f"⏸ The activity is paused. {self.who(speaker)} keeps the floor, with the "
