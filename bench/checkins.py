@@ -18,7 +18,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from bench.common import Row, Timer, percentile
+from bench.common import Pauses, Row, Timer, percentile
 from bench.world import Opened, clock, open_store, populate, shipped_catalog
 from bot.core.checkin_service import CheckinService
 from bot.gc_tuning import tune_garbage_collector
@@ -95,8 +95,17 @@ async def _burst(service: CheckinService, work: list[Submission]) -> tuple[float
 
 async def _paced(
     service: CheckinService, work: list[Submission], seconds: float
+) -> tuple[float, list[float], Pauses]:
+    """The same number of answers arriving evenly over `seconds` (a realistic peak); with
+    what paused the loop meanwhile (see Pauses)."""
+    with Pauses() as pauses:
+        elapsed, latencies = await _arriving(service, work, seconds)
+    return elapsed, latencies, pauses
+
+
+async def _arriving(
+    service: CheckinService, work: list[Submission], seconds: float
 ) -> tuple[float, list[float]]:
-    """The same number of answers arriving evenly over `seconds` (a realistic peak)."""
     latencies: list[float] = []
     tasks: list[asyncio.Task[None]] = []
 
@@ -128,8 +137,21 @@ def _rows(work: list[Submission], now: float) -> tuple[list[tuple[object, ...]],
     return checkins, contributions
 
 
+CEILING_TRIES = 3
+
+
 def _ceiling(path: Path, work: list[Submission]) -> float:
-    """Plain sqlite3: the same check-in and contribution rows, executemany, one transaction."""
+    """The best rate of plain executemany (see `_ceilings`)."""
+    return _ceilings(path, work)[0]
+
+
+def _ceilings(path: Path, work: list[Submission]) -> tuple[float, float]:
+    """Plain sqlite3: the same check-in and contribution rows, executemany, one transaction.
+
+    The best of CEILING_TRIES (a single try of a fraction of a second swung between 27,000
+    and 55,000/s from run to run on a shared machine; the ceiling is what the machine can do):
+    rows per second of wall time, and rows per second of this process's CPU time.
+    """
     checkins, contributions = _rows(work, time.time())
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL").fetchall()
@@ -138,13 +160,19 @@ def _ceiling(path: Path, work: list[Submission]) -> float:
     # and run_id NULL would violate NOT NULL, so point them at a real run id.
     run_id = conn.execute("SELECT MIN(id) FROM activity_runs").fetchone()[0]
     contributions = [(run_id, *c[1:]) for c in contributions]
-    with Timer() as t:
-        conn.execute("BEGIN")
-        conn.executemany(_INSERT_CHECKIN, checkins)
-        conn.executemany(_INSERT_CONTRIBUTION, contributions)
-        conn.execute("COMMIT")
+    best = best_cpu = 0.0
+    for _ in range(CEILING_TRIES):
+        cpu = time.process_time()
+        with Timer() as t:
+            conn.execute("BEGIN")
+            conn.executemany(_INSERT_CHECKIN, checkins)
+            conn.executemany(_INSERT_CONTRIBUTION, contributions)
+            conn.execute("COMMIT")
+        cpu = time.process_time() - cpu
+        best = max(best, len(work) / t.seconds)
+        best_cpu = max(best_cpu, len(work) / max(cpu, 1e-6))
     conn.close()
-    return len(work) / t.seconds
+    return best, best_cpu
 
 
 async def _naive(path: Path, work: list[Submission], *, wal: bool) -> tuple[float, list[float]]:
@@ -179,10 +207,13 @@ async def _naive(path: Path, work: list[Submission], *, wal: bool) -> tuple[floa
 async def _run(tmp: Path) -> list[Row]:
     tune_garbage_collector()  # as `chorus run` does once the bot is built
     bursts: list[tuple[float, list[float], int]] = []
+    burst_cpu: list[float] = []
     for attempt in range(BURSTS):
         store, service, work = await _prepare(tmp / f"burst{attempt}.db")
         batches_before = store.db.writer.batches
+        cpu = time.process_time()
         seconds, waits = await _burst(service, work)
+        burst_cpu.append(len(work) / (time.process_time() - cpu))
         bursts.append((seconds, waits, store.db.writer.batches - batches_before))
         count = await store.checkins.count()
         assert count == len(work), f"{count} check-ins stored, {len(work)} submitted"
@@ -192,11 +223,11 @@ async def _run(tmp: Path) -> list[Row]:
     rates = sorted(len(work) / b[0] for b in bursts)
 
     store, service, work2 = await _prepare(tmp / "paced.db")
-    paced_elapsed, paced_latencies = await _paced(service, work2, PACED_SECONDS)
+    paced_elapsed, paced_latencies, paced_pauses = await _paced(service, work2, PACED_SECONDS)
     await store.close()
 
     store, service, work5 = await _prepare(tmp / "slower.db")
-    slower_elapsed, slower_latencies = await _paced(service, work5, SLOWER_SECONDS)
+    slower_elapsed, slower_latencies, slower_pauses = await _paced(service, work5, SLOWER_SECONDS)
     await store.close()
 
     store, _, work3 = await _prepare(tmp / "cold.db", posted=False)
@@ -207,7 +238,8 @@ async def _run(tmp: Path) -> list[Row]:
 
     store, _, work4 = await _prepare(tmp / "baseline.db")
     await store.close()
-    ceiling = _ceiling(tmp / "baseline.db", work4)
+    ceiling, ceiling_cpu = _ceilings(tmp / "baseline.db", work4)
+    per_cpu = sorted(burst_cpu)[BURSTS // 2]
     naive_rate, naive_latencies = await _naive(
         tmp / "baseline.db", work4[:NAIVE_DEFAULT_COUNT], wal=False
     )
@@ -252,7 +284,17 @@ async def _run(tmp: Path) -> list[Row]:
             ceiling,
             target=">= 25% of the ceiling",
             met=rate >= 0.25 * ceiling,
-            notes="ratio = share of the single-transaction ceiling",
+            notes=f"ratio = share of the single-transaction ceiling (best of {CEILING_TRIES})",
+        ),
+        Row(
+            name,
+            "  same run vs ceiling, by CPU time",
+            per_cpu,
+            "/s",
+            "sqlite3 executemany per CPU-second",
+            ceiling_cpu,
+            notes="check-ins per second of the process's own CPU time (median burst): what the"
+            " share would be on a machine that gives the process a whole CPU",
         ),
         Row(name, f"{at_once}: p50 latency", ms(latencies, 50), "ms", higher_is_better=False),
         Row(
@@ -281,7 +323,9 @@ async def _run(tmp: Path) -> list[Row]:
             higher_is_better=False,
             target="< 20 ms",
             met=ms(paced_latencies, 99) < 20,
-            notes="10,000 answers a second arriving evenly: the latency a member sees",
+            notes="10,000 answers a second arriving evenly: the latency a member sees; "
+            + paced_pauses.note(),
+            extra=paced_pauses.summary(),
         ),
         Row(
             name,
@@ -291,9 +335,15 @@ async def _run(tmp: Path) -> list[Row]:
             higher_is_better=False,
             target="< 10 ms",
             met=ms(slower_latencies, 99) < 10,
-            notes="5,000 answers a second arriving evenly",
-            extra={"p50_ms": ms(slower_latencies, 50), "seconds": slower_elapsed},
+            notes="5,000 answers a second arriving evenly; " + slower_pauses.note(),
+            extra={
+                "p50_ms": ms(slower_latencies, 50),
+                "seconds": slower_elapsed,
+                **slower_pauses.summary(),
+            },
         ),
+        *_pause_rows(name, f"paced over {PACED_SECONDS:.0f} s", paced_pauses),
+        *_pause_rows(name, f"paced over {SLOWER_SECONDS:.0f} s", slower_pauses),
         Row(
             name,
             "just restarted (nothing cached): check-ins/s",
@@ -302,6 +352,30 @@ async def _run(tmp: Path) -> list[Row]:
             "naive execute+commit (defaults)",
             naive_rate,
             extra={"p99_ms": ms(cold_latencies, 99), "seconds": cold_elapsed},
+        ),
+    ]
+
+
+def _pause_rows(name: str, label: str, pauses: Pauses) -> list[Row]:
+    """Where a paced run's latency tail can come from: collector passes (CPU time, so another
+    process running meanwhile isn't counted) and how much of a CPU the process got."""
+    summary = pauses.summary()
+    return [
+        Row(
+            name,
+            f"  {label}: longest GC pass",
+            summary["gc_longest_ms"],
+            "ms",
+            higher_is_better=False,
+            notes=f"{summary['gc_passes']:.0f} passes, {summary['gc_total_ms']:.0f} ms in all (CPU)",
+            extra=summary,
+        ),
+        Row(
+            name,
+            f"  {label}: CPU the process got",
+            summary["cpu_share"] * 100,
+            "%",
+            notes="of one CPU, during the paced run (less than the work needs: queueing)",
         ),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from collections.abc import Sequence
@@ -64,6 +65,46 @@ class Timer:
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.start
+
+
+class Pauses:
+    """`with Pauses() as p: ...`: what stopped the event loop meanwhile, in CPU time (so another
+    process taking the CPU isn't counted): the garbage collector's passes (count, longest, sum,
+    in seconds), and the share of one CPU the process got (CPU time / wall time)."""
+
+    def __enter__(self) -> Pauses:
+        self.gc: list[float] = []
+        self._started = 0.0
+        self._wall = time.perf_counter()
+        self._cpu = time.process_time()
+        self.cpu_share = 0.0
+        gc.callbacks.append(self._callback)
+        return self
+
+    def _callback(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.thread_time()
+        else:
+            self.gc.append(time.thread_time() - self._started)
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._callback)
+        wall = time.perf_counter() - self._wall
+        self.cpu_share = (time.process_time() - self._cpu) / wall if wall else 0.0
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "gc_passes": len(self.gc),
+            "gc_longest_ms": max(self.gc, default=0.0) * 1000,
+            "gc_total_ms": sum(self.gc) * 1000,
+            "cpu_share": self.cpu_share,
+        }
+
+    def note(self) -> str:
+        return (
+            f"GC: {len(self.gc)} passes, longest {max(self.gc, default=0.0) * 1000:.1f} ms CPU;"
+            f" the process had {self.cpu_share:.0%} of a CPU"
+        )
 
 
 def fmt(value: float | None, unit: str = "") -> str:

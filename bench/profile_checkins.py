@@ -4,7 +4,8 @@
 CheckinService.answer_step, under cProfile; prints the rate, the bot process's CPU time, the
 number of group commits and the top functions by own time and by cumulative time. Without a URL
 it runs on a SQLite file; with one, in a fresh schema of that PostgreSQL database (dropped
-afterwards). For finding where the time goes, not a benchmark (cProfile slows Python ~2x).
+afterwards). For finding where the time goes, not a benchmark (cProfile slows Python ~2x);
+times are this process's CPU time.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ async def _profile(target: str) -> None:
         service = CheckinService(store, clock, runner, CheckinSettings())
         work = [(o.run.id, uid) for o in opened if o.run is not None for uid in o.members]
         batches = store.db.writer.batches
-        profile = cProfile.Profile()
+        # Timed by this process's CPU clock: on a shared machine, wall time would charge other
+        # processes' turns to whatever function was running.
+        profile = cProfile.Profile(time.process_time)
         cpu = time.process_time()
         profile.enable()
         seconds, _ = await _burst(service, work)

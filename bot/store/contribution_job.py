@@ -104,7 +104,9 @@ class BatchableAlso(ABC):
         written either). Wrote nothing for the refused ones."""
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+# Not frozen: a frozen dataclass sets each of its 13 fields through object.__setattr__, and one
+# is made per answer (nothing changes a job after it is queued).
+@dataclass(slots=True, eq=False)
 class ContributionJob(Batchable):
     """Save a contribution; with `replace`, the author's earlier one of a kind in `kinds` changes.
 

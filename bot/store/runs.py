@@ -15,12 +15,9 @@ from bot.store.contribution_job import Mirror as Mirror
 from bot.store.contribution_job import StepMoved as StepMoved
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
+from bot.store.run_update_job import FIELDS, RUN_COLUMNS, RunUpdateJob
 
-_RUN_COLUMNS = (
-    "id, session_id, activity_id, version_hash, definition, step_index, step_started_at,"
-    " step_deadline, paused_remaining, step_message_id, step_state, wake_at, state,"
-    " started_at, ended_at"
-)
+_RUN_COLUMNS = RUN_COLUMNS
 _CONTRIBUTION_COLUMNS = CONTRIBUTION_COLUMNS
 
 
@@ -192,48 +189,25 @@ class RunRepository:
         return [_run(r) for r in rows]
 
     async def update(self, run_id: int, expected_step: int, **fields: Any) -> RunRecord | None:
-        """Change a run only if it is still at `expected_step` (guards double-clicked Next)."""
-        allowed = {
-            "step_index",
-            "step_started_at",
-            "step_deadline",
-            "paused_remaining",
-            "step_message_id",
-            "step_state",
-            "wake_at",
-            "state",
-            "ended_at",
-        }
-        unknown = set(fields) - allowed
+        """Change a run only if it is still live at `expected_step` (guards double-clicked
+        Next); the run as committed, or None when it wasn't (a refused compare-and-set).
+
+        Raises ValueError for a field a run update may not change. Consecutive updates in one
+        group commit are one statement per set of changed columns (run_update_job.py)."""
+        unknown = set(fields) - FIELDS.keys()
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        if "wake_at" in fields:
-            # A new wake time ends any claim on the old one (see claim_due).
-            assignments += ", wake_claimed_until = NULL"
         return await self._write_run(
-            run_id,
-            f"UPDATE activity_runs SET {assignments} WHERE id = ? AND step_index = ?"
-            f" AND state IN ('running', 'paused') RETURNING {_RUN_COLUMNS}",
-            (*fields.values(), run_id, expected_step),
+            RunUpdateJob(run_id, expected_step, tuple(fields), tuple(fields.values()))
         )
 
     async def set_step_message(self, run_id: int, message_id: int | None) -> None:
-        await self._write_run(
-            run_id,
-            f"UPDATE activity_runs SET step_message_id = ? WHERE id = ? RETURNING {_RUN_COLUMNS}",
-            (message_id, run_id),
-        )
+        await self._write_run(RunUpdateJob(run_id, None, ("step_message_id",), (message_id,)))
 
-    async def _write_run(self, run_id: int, sql: str, params: tuple[Any, ...]) -> RunRecord | None:
-        """One UPDATE ... RETURNING in the next group commit; the new row stays cached."""
-        key = ("run", run_id)
+    async def _write_run(self, job: RunUpdateJob) -> RunRecord | None:
+        """The update in the next group commit; the new row stays cached."""
+        key = ("run", job.run_id)
         version = self._db.version_of(key)
-
-        async def job(conn: Conn) -> RunRecord | None:
-            row = await conn.fetch_one(sql, params)
-            return _run(row) if row is not None else None
-
         try:
             run = await self._db.write(job)
         except BaseException:

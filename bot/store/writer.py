@@ -16,7 +16,7 @@ connection's thread instead (see Database), so the loop is never held for long.
 On PostgreSQL (postgres.py) a batch is one round trip per statement on the writer's own
 connection; jobs queued meanwhile form the next batch.
 
-Hot writes (a member's answer, a contribution) are `Batchable` jobs: consecutive jobs of one
+Hot writes (a member's answer, a join, a run moving on) are `Batchable` jobs: consecutive jobs of one
 such class in a batch run together, one statement per table for all of them, instead of a few
 statements each. Round trips are PostgreSQL's cost and per-statement Python is SQLite's, so
 both engines gain. Alone (and when a batch is redone job by job) such a job runs by itself.

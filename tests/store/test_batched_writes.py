@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from bot.store.checkins import NewCheckin, NoConsent
 from bot.store.engine import IntegrityError
 from bot.store.runs import Added, StepMoved
@@ -15,9 +17,14 @@ from tests.engines import TestDatabase
 GUILD = 1
 
 
-async def _open_run(store: Store) -> tuple[int, int]:
+async def _open_run(store: Store, channel_id: int = 2) -> tuple[int, int]:
     session = await store.sessions.create(
-        guild_id=GUILD, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3, now=0
+        guild_id=GUILD,
+        channel_id=channel_id,
+        voice_channel_id=None,
+        title="t",
+        facilitator_id=3,
+        now=0,
     )
     run = await store.runs.create(
         session_id=session.id,
@@ -193,5 +200,106 @@ async def test_joins_in_one_batch_are_one_insert_and_a_second_join_is_no_change(
         assert sorted(a.user_id for a in present) == [1, 2, 3]
         if statements:
             assert sum("INSERT INTO attendance" in s for s in statements) == 1, statements
+    finally:
+        await store.close()
+
+
+async def test_run_updates_in_a_batch_are_one_statement_per_column_set_and_cas_is_per_run(
+    engine: TestDatabase,
+) -> None:
+    store = Store(engine.url)
+    await store.open()
+    try:
+        runs = [(await _open_run(store, channel))[1] for channel in range(8)]
+        r1, r2, r3, r4, r5, r6, r7, r8 = runs
+        assert await store.runs.update(r7, 0, state="finished", ended_at=1.0, wake_at=None)
+        async with store.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE activity_runs SET wake_claimed_until = 50 WHERE id = ?", (r3,)
+            )
+        statements = _traced(store) if not engine.is_postgres else []
+        before = store.db.writer.batches
+
+        def move(run_id: int, expected: int) -> Any:
+            return store.runs.update(
+                run_id,
+                expected,
+                step_index=expected + 1,
+                step_started_at=20.0 + run_id,
+                step_state=f'{{"run": {run_id}}}',
+                wake_at=30.0 + run_id,
+            )
+
+        outcomes = await asyncio.gather(
+            *(move(run_id, 0) for run_id in (r1, r2, r3, r4, r5)),
+            move(r6, 1),  # not at step 1: refused
+            move(r7, 0),  # finished: refused
+            move(r1, 0),  # r1 moved to step 1 earlier in this same batch: refused
+            move(r2, 1),  # r2's second move in the batch, after its first
+            store.runs.set_step_message(r8, 88),  # no compare-and-set
+        )
+        assert store.db.writer.batches - before == 1, "all in one group commit"
+        moved = outcomes[:5]
+        for run_id, run in zip((r1, r2, r3, r4, r5), moved, strict=True):
+            assert run is not None and run.id == run_id
+            assert run.step_state == f'{{"run": {run_id}}}'
+            assert run.wake_at == 30.0 + run_id and run.step_started_at == 20.0 + run_id
+        assert [run.step_index for run in moved if run is not None] == [1, 1, 1, 1, 1]
+        assert outcomes[5] is None and outcomes[6] is None and outcomes[7] is None
+        again = outcomes[8]
+        assert again is not None and again.id == r2 and again.step_index == 2
+        assert outcomes[9] is None  # set_step_message returns nothing
+
+        committed = {
+            int(r[0]): (int(r[1]), r[2], r[3], r[4])
+            for r in await store.db.fetch_all(
+                "SELECT id, step_index, state, step_message_id, wake_claimed_until"
+                " FROM activity_runs"
+            )
+        }
+        assert committed[r1] == (1, "running", None, None)
+        assert committed[r2] == (2, "running", None, None)
+        assert committed[r3] == (1, "running", None, None)  # the new wake ended the claim
+        assert committed[r6] == (0, "running", None, None)
+        assert committed[r7] == (0, "finished", None, None)
+        assert committed[r8] == (0, "running", 88, None)
+        # What the writer committed is what later reads see (kept in the cache).
+        cached = await store.runs.get(r2)
+        assert cached is not None and cached.step_index == 2
+        assert (await store.runs.get(r8) or cached).step_message_id == 88
+        if statements:
+            updates = [
+                s for s in statements if s.startswith("WITH") and "UPDATE activity_runs" in s
+            ]
+            # Round one: r1-r7's moves; round two: r1's and r2's second moves. r8 alone.
+            assert len(updates) == 2, statements
+            alone = [s for s in statements if s.startswith("UPDATE activity_runs")]
+            assert len(alone) == 1 and "step_message_id" in alone[0], alone
+    finally:
+        await store.close()
+
+
+async def test_a_run_update_the_database_refuses_loses_only_itself(engine: TestDatabase) -> None:
+    store = Store(engine.url)
+    await store.open()
+    try:
+        runs = [(await _open_run(store, channel))[1] for channel in range(3)]
+        before = store.db.writer.batches
+        outcomes = await asyncio.gather(
+            store.runs.update(runs[0], 0, state="paused", paused_remaining=5.0),
+            store.runs.update(runs[1], 0, state="dancing", paused_remaining=5.0),  # CHECK
+            store.runs.update(runs[2], 0, state="paused", paused_remaining=6.0),
+            return_exceptions=True,
+        )
+        assert store.db.writer.batches - before == 1
+        assert isinstance(outcomes[1], IntegrityError)
+        assert [getattr(o, "state", None) for o in outcomes] == ["paused", None, "paused"]
+        states = {
+            int(r[0]): str(r[1])
+            for r in await store.db.fetch_all("SELECT id, state FROM activity_runs")
+        }
+        assert states == {runs[0]: "paused", runs[1]: "running", runs[2]: "paused"}
+        with pytest.raises(ValueError):
+            await store.runs.update(runs[0], 0, session_id=9)
     finally:
         await store.close()
