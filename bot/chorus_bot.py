@@ -156,6 +156,8 @@ class ChorusBot(commands.Bot):
             store, clock, self.sessions, self.runner, self.library, self.guild_settings
         )
         self.leases: LeaseKeeper | None = None
+        self._posting_resumed = False
+        """Set once start-up posted what a crash left unposted (adoptions wait until then)."""
         self.schedule.wake.fires_timers_of = self.fires_timers_of
         self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
         self.form_handlers: dict[str, FormRoute] = {}
@@ -197,7 +199,8 @@ class ChorusBot(commands.Bot):
         await self.tree.set_translator(ChorusTranslator())  # German and Spanish clients
         await self._sync_commands()
         await warming
-        await self.live.resume_all()
+        await self.live.resume_all(self._recovering())
+        self._posting_resumed = True
         await self.run_timer.rearm()
         log.info(
             "Chorus %s ready: %d activities loaded, %d with errors",
@@ -221,8 +224,18 @@ class ChorusBot(commands.Bot):
         """Whether this process fires the server's timers now (always, in one process)."""
         return self.leases is None or self.leases.holds(guild_id)
 
+    def _recovering(self) -> Callable[[int], bool] | None:
+        """The servers whose unposted step messages are this process's (None: every one)."""
+        if self.leases is None:
+            return None
+        return self.leases.recovers(self.leases.recovering())
+
     async def _rearm_timers(self) -> None:
         """After a lease heartbeat: shards may have been adopted or given back."""
+        if self.leases is not None and self._posting_resumed:
+            adopted = self.leases.recovering()
+            if adopted:
+                await self.live.resume_all(self.leases.recovers(adopted))
         await self.run_timer.rearm()
         await self.schedule.timer.rearm()
         for cog in self.cogs.values():

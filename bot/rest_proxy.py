@@ -8,6 +8,11 @@ twice: reads, idempotent writes (PUT, PATCH, DELETE) and interaction callbacks (
 one answer per interaction and refuses a second). A message POST that timed out may already
 be posted, so it is not sent again.
 
+An interaction callback whose answer was lost after it reached Discord is refused on the retry
+with 400 "Interaction has already been acknowledged" (JSON code 40060): the first send did the
+work, so for that retried callback the refusal is success. Any other 4xx is raised, and so is
+40060 when no earlier send of the same callback may have arrived (a real second answer).
+
 `retry_through_proxy(http)` wraps the client's public `HTTPClient.request` (every REST call and
 interaction callback goes through it) and nothing else of discord.py.
 """
@@ -32,6 +37,8 @@ ATTEMPTS = 5
 FIRST_DELAY = 0.2
 """Seconds before the first retry; doubled each time, with jitter, up to MAX_DELAY."""
 MAX_DELAY = 2.0
+ALREADY_ACKNOWLEDGED = 40060
+"""Discord's JSON error code for a second callback to one interaction."""
 _IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE"})
 _TIMEOUTS: tuple[type[BaseException], ...] = (
     asyncio.TimeoutError,
@@ -57,9 +64,23 @@ def proxy_refused(error: BaseException) -> float | None:
     return 0.0
 
 
+def is_callback(route: Route) -> bool:
+    """Whether `route` answers an interaction (`POST /interactions/{id}/{token}/callback`)."""
+    return route.path.endswith("/callback")
+
+
 def resendable_after_timeout(route: Route) -> bool:
     """Whether a request that may have arrived can be sent again without showing twice."""
-    return route.method in _IDEMPOTENT or route.path.endswith("/callback")
+    return route.method in _IDEMPOTENT or is_callback(route)
+
+
+def acknowledged_earlier(route: Route, error: discord.HTTPException) -> dict[str, Any] | None:
+    """For a callback resent after a timeout: Discord's 400 "already acknowledged" means the
+    earlier send arrived. What discord.py reads from a callback's answer (`with_response`: the
+    interaction's id, no resource), or None for any other error."""
+    if not is_callback(route) or error.status != 400 or error.code != ALREADY_ACKNOWLEDGED:
+        return None
+    return {"interaction": {"id": str(route.webhook_id), "type": 0}}
 
 
 class ProxyRetry:
@@ -79,6 +100,8 @@ class ProxyRetry:
         self._max_delay = max_delay
         self.retries = 0
         """Retries made so far (for logs and tests)."""
+        self.acknowledged_earlier = 0
+        """Resent callbacks Discord refused because the timed-out send had arrived."""
 
     def _backoff(self, attempt: int) -> float:
         delay = min(self._max_delay, self._first_delay * float(2**attempt))
@@ -86,11 +109,22 @@ class ProxyRetry:
         return delay * jitter
 
     async def __call__(self, route: Route, *args: Any, **kwargs: Any) -> Any:
+        may_have_arrived = False
         for attempt in range(self._attempts):
             last = attempt == self._attempts - 1
             try:
                 return await self._request(route, *args, **kwargs)
             except discord.HTTPException as error:
+                answered = acknowledged_earlier(route, error) if may_have_arrived else None
+                if answered is not None:
+                    self.acknowledged_earlier += 1
+                    log.info(
+                        "%s %s: the send that timed out had reached Discord (%s); answered",
+                        route.method,
+                        route.path,
+                        ALREADY_ACKNOWLEDGED,
+                    )
+                    return answered
                 wait = proxy_refused(error)
                 if wait is None or last:
                     raise
@@ -104,6 +138,7 @@ class ProxyRetry:
             except _TIMEOUTS as error:
                 if last or not resendable_after_timeout(route):
                     raise
+                may_have_arrived = True
                 delay = self._backoff(attempt)
                 log.warning(
                     "%s %s through the REST proxy failed (%s); retrying in %.2f s",

@@ -8,6 +8,11 @@
   a dead process's shards (their leases lapse after `LEASE_TTL`) and gives adopted shards back
   when their home process returns; after every beat it calls `on_beat`, which re-arms the timers
   from the store (deadlines another process moved, shards adopted).
+- **Step messages a death left unposted**: a step is posted after its move committed, by the
+  process that moved it. A process that takes a shard whose last holder is dead (adopted, or
+  its own home shard after a crash with nobody adopting) posts that shard's missing step
+  messages (`recovering`); one that takes a shard back from a live holder does not, since that
+  holder may be posting them right now (a second post would show the step twice).
 
 On SQLite (one process) none of this runs: the bot fires every timer itself.
 """
@@ -72,6 +77,7 @@ class LeaseKeeper:
         self._heartbeat = heartbeat
         self._ttl = ttl
         self._held: frozenset[int] = frozenset()
+        self._recover: set[int] = set()
         self._task: asyncio.Task[None] | None = None
 
     def scope(self) -> ShardScope:
@@ -86,11 +92,31 @@ class LeaseKeeper:
         """Whether this process fires the guild's timers now."""
         return shard_of(guild_id, self.shard_count) in self._held
 
+    def recovering(self) -> frozenset[int]:
+        """The shards taken from a dead holder since the last call (their unposted step
+        messages are this process's to post)."""
+        found, self._recover = frozenset(self._recover), set()
+        return found
+
+    def recovers(self, shards: frozenset[int]) -> Callable[[int], bool]:
+        """Whether a guild is on one of `shards`."""
+        return lambda guild_id: shard_of(guild_id, self.shard_count) in shards
+
     async def beat(self) -> frozenset[int]:
         """One heartbeat now (see LeaseRepository.beat); the shards held afterwards."""
+        now = timestamp(self._clock)
+        live_elsewhere: set[int] = set()
+        if not set(self._home) <= self._held:
+            # Taking home shards: from a live survivor (it may be posting) or a dead holder.
+            live_elsewhere = {
+                lease.shard_id
+                for lease in await self._store.leases.all()
+                if lease.owner != self.owner and lease.expires_at > now
+            }
         held = await self._store.leases.beat(
-            self.owner, self._home, self.shard_count, timestamp(self._clock), self._ttl
+            self.owner, self._home, self.shard_count, now, self._ttl
         )
+        self._recover |= held - self._held - live_elsewhere
         if held != self._held:
             adopted = sorted(held - set(self._home))
             log.info(

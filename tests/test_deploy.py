@@ -105,3 +105,11 @@ def test_compose_accepts_the_file() -> None:
         check=False,
     )
     assert missing.returncode != 0 and "DISCORD_TOKEN" in missing.stderr
+
+
+def test_the_rate_limit_proxy_image_is_pinned_to_a_release() -> None:
+    """`latest` follows nirn-proxy's main branch: a restart could bring another proxy."""
+    image = interpolate(services()["proxy"]["image"], {})
+    name, _, tag = image.partition("@") if "@" in image else image.rpartition(":")
+    assert name == "ghcr.io/germanoeich/nirn-proxy"
+    assert re.fullmatch(r"v\d+\.\d+\.\d+|sha256:[0-9a-f]{64}", tag), image

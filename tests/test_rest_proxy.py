@@ -122,3 +122,75 @@ async def test_slow_and_refused_interaction_callbacks_are_answered_once(
     assert retries == 3
     assert {k: len(v) for k, v in proxy.callbacks.items()} == {"111": 1, "222": 1}
     assert proxy.callbacks["111"][0]["data"]["content"] == "Saved."
+
+
+async def test_a_callback_whose_answer_was_lost_is_answered_by_the_retry(
+    proxy: FakeRestProxy, http: HTTPClient
+) -> None:
+    """It reached Discord, the proxy dropped the answer; the retry gets 400 40060: success."""
+
+    async def respond() -> tuple[ProxyRetry, object]:
+        _, callbacks = retry_through_proxy(http)
+        adapter = async_context.get()
+        assert isinstance(adapter, ProxyRetryAdapter)
+        proxy.lose_answers(1)
+        params = discord.webhook.async_.interaction_response_params(
+            type=4, data={"content": "Saved."}
+        )
+        answer = await adapter.create_interaction_response(
+            333,
+            "tok",
+            session=http._HTTPClient__session,
+            params=params,  # type: ignore[attr-defined]
+        )
+        return callbacks, answer
+
+    callbacks, answer = await respond()
+    assert answer == {"interaction": {"id": "333", "type": 0}}
+    assert callbacks.retries == 1 and callbacks.acknowledged_earlier == 1
+    # Discord got two sends: the first did the work, the second was refused.
+    assert len(proxy.callbacks["333"]) == 2
+    assert proxy.callbacks["333"][0]["data"]["content"] == "Saved."
+
+
+async def test_a_second_answer_and_other_client_errors_are_still_raised(
+    proxy: FakeRestProxy, http: HTTPClient
+) -> None:
+    """40060 without an earlier lost send is a real second answer; a 404 is a 404."""
+
+    async def respond() -> ProxyRetry:
+        _, callbacks = retry_through_proxy(http)
+        adapter = async_context.get()
+        assert isinstance(adapter, ProxyRetryAdapter)
+        params = discord.webhook.async_.interaction_response_params(type=6)
+        await adapter.create_interaction_response(
+            444,
+            "tok",
+            session=http._HTTPClient__session,
+            params=params,  # type: ignore[attr-defined]
+        )
+        with pytest.raises(discord.HTTPException) as second:
+            await adapter.create_interaction_response(
+                444,
+                "tok",
+                session=http._HTTPClient__session,
+                params=params,  # type: ignore[attr-defined]
+            )
+        assert second.value.status == 400 and second.value.code == 40060
+        # A refusal by the proxy (which never reaches Discord) is no sign of an earlier send.
+        proxy.refuse(1)
+        with pytest.raises(discord.HTTPException) as refused_then_second:
+            await adapter.create_interaction_response(
+                444,
+                "tok",
+                session=http._HTTPClient__session,
+                params=params,  # type: ignore[attr-defined]
+            )
+        assert refused_then_second.value.code == 40060
+        return callbacks
+
+    callbacks = await respond()
+    assert callbacks.acknowledged_earlier == 0
+    with pytest.raises(discord.NotFound):
+        await http.request(Route("GET", "/nowhere"))
+    assert len(proxy.callbacks["444"]) == 3

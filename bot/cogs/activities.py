@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -11,7 +9,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import is_facilitator, require_guild
-from bot.core.activities import Activity, Catalog
+from bot.core.activities import Activity
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.guild_library import Refused
 from bot.ui import limits
@@ -152,12 +150,8 @@ class ActivitiesCog(commands.Cog):
     async def reload(self, interaction: discord.Interaction) -> None:
         controls.facilitator_only(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        # Off the event loop: a large broken file can take seconds to word (see yaml_marks).
-        fresh = await asyncio.to_thread(
-            Catalog.load, list(self.bot.settings.activities_dirs), self.bot.settings.media_dir
-        )
-        diff = self.bot.catalog.diff(fresh)
-        self.bot.library.replace_shipped(fresh)
+        # Every process on the database reloads too (the change feed).
+        fresh, diff = await self.bot.library.reload_shipped()
         await reply_ephemeral(interaction, reload_text(fresh, diff))
 
     # ------------------------------------------------------------ this server's library

@@ -4,6 +4,16 @@
 beyond the run's state (the song's id, title and names), re-draws the step message when the
 song changes (edits coalesced like the board's), and tells each writer once that it's their
 turn: a ping to only them, or a direct message in an anonymous song.
+
+Turn timers are the runner's: a turn's deadline is stored in the run (`turn_deadline`, the
+run's `wake_at`) and fired like every deadline, by the process holding the guild's shard lease,
+claimed `FOR UPDATE SKIP LOCKED` and committed with the step compare-and-set (bot/shards.py); a
+survivor adopting a dead process's shards fires them from the store. The sheet keeps no timer
+of its own: it hears the committed update (`after_update`) in the process that made it, and only
+that process pings. A process pings only turns it started (or saw start): a turn already under
+way when it loaded the run, or when it first sees a run another process started (adoption), is
+taken as announced, so no turn is pinged twice; a process dying between a turn's commit and its
+ping loses that ping (the sheet still shows whose turn it is).
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ from bot.chorus_bot import ChorusBot
 from bot.core.debounce import Debouncer
 from bot.core.lyrics import current_writer, next_position, slots, song_lines, takes_turns
 from bot.core.lyrics_service import LyricsService
+from bot.core.runner import RunUpdate
 from bot.core.steps.write import WriteStep
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.errors import http_error
@@ -32,11 +43,11 @@ from bot.ui.steps.write import WritePresenter
 log = logging.getLogger("chorus.lyrics")
 NONE = discord.AllowedMentions.none()
 RETRY = 0.5
-"""Seconds to look again when a turn's time is up but the runner hasn't moved it yet."""
+"""Seconds to look again when the step message is still being posted."""
 
 
 class LiveSongSheet:
-    """The sheets of the songs being written, their turn pings and turn timers."""
+    """The sheets of the songs being written and their turn pings."""
 
     def __init__(self, bot: ChorusBot, service: LyricsService) -> None:
         self.bot = bot
@@ -48,10 +59,11 @@ class LiveSongSheet:
             on_exit=self._step_closed,
         )
         bot.live.add_presenter(self.presenter)
+        bot.live.add_observer(self)
         self.sheets = Debouncer(bot.settings.board_edit_interval, self._refresh_key)
-        self._turn_timers: dict[int, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._announced: dict[int, int] = {}
+        """run -> the last turn announced (or taken as announced) by this process."""
         self._ping_messages: dict[int, tuple[int, int]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._shown: dict[tuple[int, int], str] = {}
@@ -60,19 +72,25 @@ class LiveSongSheet:
         bot.privacy.on_forget(self._forget_member)
 
     async def load(self) -> None:
-        """After a restart: remember the songs in progress and re-arm their turn timers."""
+        """After a restart: remember the songs in progress (their current turns announced)."""
         for run in await self.service.live_runs():
             step = self.bot.runner.step(run)
             if isinstance(step, WriteStep):
                 state = json.loads(run.step_state)
                 self._announced[run.id] = int(state.get("turn_no", 0))
                 await self.load_info(run, step)
-                self._arm_turn_timer(run.id, state)
 
     def close(self) -> None:
         self.sheets.close()
-        for timer in self._turn_timers.values():
-            timer.cancel()
+
+    async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
+        """Nothing to prepare (see after_update)."""
+
+    async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
+        """This process committed a run update (a turn ran out, a step's time is up): the
+        sheet shows it and the next writer is pinged, here and nowhere else."""
+        if update.ended is None and isinstance(self.bot.runner.step(update.run), WriteStep):
+            self.request_sheet(update.run.id, delay=0.0)
 
     async def load_info(self, run: RunRecord, step: WriteStep) -> SongInfo:
         """Read again who the song's sheet names (after a line, a title, a /forget)."""
@@ -110,15 +128,13 @@ class LiveSongSheet:
         """The step message is being posted with `payload`: ping the first writer, and show
         whatever the sheet has that the first posting didn't (names, the current writer)."""
         self._shown[(scene.run.id, scene.index)] = fingerprint(payload)
+        self._announced[scene.run.id] = 0  # this process started the step: it pings turn 1
         self.request_sheet(scene.run.id, delay=0.0)
 
     def _step_closed(self, scene: StepScene) -> None:
         run_id = scene.run.id
         self.sheets.forget(run_id)
         self._shown.pop((run_id, scene.index), None)
-        timer = self._turn_timers.pop(run_id, None)
-        if timer is not None:
-            timer.cancel()
         self._spawn(self._finish(scene))
 
     async def _finish(self, scene: StepScene) -> None:
@@ -174,7 +190,6 @@ class LiveSongSheet:
             if edited:
                 self._shown[(run_id, run.step_index)] = shown
         await self._announce(session, run, step, state, present)
-        self._arm_turn_timer(run_id, state)
 
     async def _announce(
         self,
@@ -198,7 +213,13 @@ class LiveSongSheet:
         if position is None or writer is None:
             await self._delete_ping(session, run.id)
             return
-        if run.state != "running" or self._announced.get(run.id, 0) >= turn_no:
+        announced = self._announced.get(run.id)
+        if announced is None:
+            # Started in another process (this one adopted the shard, or got the run from
+            # another's commit): whatever turn is under way was announced there.
+            self._announced[run.id] = turn_no
+            return
+        if run.state != "running" or announced >= turn_no:
             return
         self._announced[run.id] = turn_no
         slot = slots(step)[position]
@@ -282,19 +303,3 @@ class LiveSongSheet:
                 .get_partial_message(message_id)
                 .delete()
             )
-
-    def _arm_turn_timer(self, run_id: int, state: dict[str, Any]) -> None:
-        """Look again just after the turn's deadline, when the runner has passed the turn on."""
-        old = self._turn_timers.pop(run_id, None)
-        if old is not None:
-            old.cancel()
-        deadline = state.get("turn_deadline")
-        if not isinstance(deadline, int | float):
-            return
-        delay = max(0.0, deadline - self.bot.clock().timestamp()) + RETRY
-        loop = asyncio.get_running_loop()
-        self._turn_timers[run_id] = loop.call_later(delay, self._turn_due, run_id)
-
-    def _turn_due(self, run_id: int) -> None:
-        self._turn_timers.pop(run_id, None)
-        self.request_sheet(run_id, delay=0.0)

@@ -14,14 +14,18 @@ from pathlib import Path
 
 from bot.core.activities import Activity, ActivityError, Catalog
 from bot.core.activity_loader import load_bytes
+from bot.core.catalog import CatalogDiff
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.yaml_marks import parse_marked
 from bot.records.guild_library import GuildActivityRecord
 from bot.settings import ServerLimits
 from bot.store.guild_library import LibraryFull, LibraryLimits
+from bot.store.notify import EVERYTHING
 from bot.store.store import Store
 
+RELOADED = "activity_reload"
+"""The change-feed topic of /activity reload (the shipped files were read again)."""
 ID_PATTERN = re.compile(r"^(?=.{1,64}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
 """The activity id format of the YAML schema (lowercase letters, digits, hyphens)."""
 
@@ -68,10 +72,29 @@ class GuildLibrary:
         self.stale: list[GuildActivityRecord] = []
         """Stored files that no longer validate (left out of the library)."""
         store.changes.subscribe("guild_library", self._changed_elsewhere)
+        store.changes.subscribe(RELOADED, self._reloaded_elsewhere)
+        # The feed was cut off (changes may have been missed): read every server again.
+        store.changes.subscribe(EVERYTHING, lambda _ids: self.load())
 
     async def _changed_elsewhere(self, ids: tuple[int, ...]) -> None:
         """Another process saved or deleted one of this server's activities."""
         await self._refresh(ids[0])
+
+    async def reload_shipped(self) -> tuple[Catalog, CatalogDiff]:
+        """/activity reload: load the shipped folders again, rebuild every server's view, and
+        have every other process on the database do the same. The fresh library and what
+        changed."""
+        # Off the event loop: a large broken file can take seconds to word (see yaml_marks).
+        fresh, diff = await asyncio.to_thread(self.shipped.reload)
+        self.replace_shipped(fresh)
+        await self._store.changes.publish(RELOADED)
+        return fresh, diff
+
+    async def _reloaded_elsewhere(self, _ids: tuple[int, ...]) -> None:
+        """Another process reloaded the shipped activity files: so does this one (each process
+        reads the files from its own disk; a deployment ships the same files to every one)."""
+        fresh, _ = await asyncio.to_thread(self.shipped.reload)
+        self.replace_shipped(fresh)
 
     def replace_shipped(self, shipped: Catalog) -> None:
         """After /activity reload: every server's view is rebuilt on the shipped library."""
@@ -182,7 +205,6 @@ class GuildLibrary:
                 "the most allowed. Try again tomorrow."
             ) from None
         await self._refresh(guild_id)
-        await self._store.changes.publish("guild_library", guild_id)
         return Saved(activity, record, shipped)
 
     async def export(self, guild_id: int, activity_id: str) -> Exported:
@@ -237,7 +259,6 @@ class GuildLibrary:
                 )
             raise NotFound(_missing(activity_id))
         await self._refresh(guild_id)
-        await self._store.changes.publish("guild_library", guild_id)
         return removed
 
     async def versions(self, guild_id: int, activity_id: str) -> list[GuildActivityRecord]:

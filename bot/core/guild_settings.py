@@ -19,6 +19,7 @@ from bot.core.errors import InvalidInput
 from bot.i18n import SHIPPED
 from bot.records.guild_settings import SettingChangeRecord
 from bot.settings import Settings
+from bot.store.notify import EVERYTHING
 from bot.store.store import Store
 
 MAX_ROLES = 5
@@ -145,6 +146,8 @@ class GuildSettingsService:
         self._overrides: dict[int, dict[str, str]] = {}
         self._configs: dict[int, GuildConfig] = {}
         store.changes.subscribe("guild_settings", self._changed_elsewhere)
+        # The feed was cut off (changes may have been missed): read every server again.
+        store.changes.subscribe(EVERYTHING, lambda _ids: self.load())
 
     async def load(self) -> None:
         """Read every server's choices (at start-up, after the store is open)."""
@@ -257,8 +260,6 @@ class GuildSettingsService:
             current[key] = encoded
         self._overrides[guild_id] = current
         self._configs.pop(guild_id, None)
-        if change is not None:
-            await self._store.changes.publish("guild_settings", guild_id)
         return change
 
     async def _changed_elsewhere(self, ids: tuple[int, ...]) -> None:

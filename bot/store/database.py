@@ -116,6 +116,11 @@ class Database:
             if invalidate is None or invalidate:
                 self._forget(invalidate)
 
+    async def write_apart(self, job: Callable[[Conn], Awaitable[T]]) -> T:
+        """A small write that must not wait behind the group commit's queue; on SQLite (one
+        writer, one process) simply the next write."""
+        return await self.write(job)
+
     def _schedule_checkpoint(self, jobs: int) -> None:
         batches, pending = self._since_checkpoint
         batches, pending = batches + 1, pending + jobs

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.records.guild_library import GuildActivityRecord
 from bot.store.database import Conn, Database, Row
-from bot.store.one_statement import write_one
+from bot.store.notify import ChangeFeed
 
 _COLUMNS = "id, guild_id, activity_id, version, source, uploaded_by, uploaded_at, deleted_at"
 
@@ -47,8 +47,10 @@ _DAY = 86_400.0
 
 
 class GuildLibraryRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
+        self._changes = changes or ChangeFeed(db)
+        """Every save and delete is announced to the other processes in its own transaction."""
 
     async def current(self, guild_id: int | None = None) -> list[GuildActivityRecord]:
         """The newest live version of every activity, of one server or (None) of every server."""
@@ -115,6 +117,7 @@ class GuildLibraryRepository:
                 (guild_id, activity_id, int(last or 0) + 1, source, uploaded_by, now),
             )
             assert inserted is not None
+            await self._changes.notify_in(conn, "guild_library", guild_id)
             return _record(inserted)
 
         return await self._db.write(job)
@@ -126,9 +129,14 @@ class GuildLibraryRepository:
         already started keeps its own copy of the definition anyway.
         """
 
-        return await write_one(
-            self._db,
-            "UPDATE guild_activities SET deleted_at = ?"
-            " WHERE guild_id = ? AND activity_id = ? AND deleted_at IS NULL",
-            (now, guild_id, activity_id),
-        )
+        async def job(conn: Conn) -> int:
+            removed = await conn.execute(
+                "UPDATE guild_activities SET deleted_at = ?"
+                " WHERE guild_id = ? AND activity_id = ? AND deleted_at IS NULL",
+                (now, guild_id, activity_id),
+            )
+            if removed:
+                await self._changes.notify_in(conn, "guild_library", guild_id)
+            return removed
+
+        return await self._db.write(job)

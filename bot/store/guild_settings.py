@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.records.guild_settings import SettingChangeRecord
 from bot.store.database import Conn, Database, Row
+from bot.store.notify import ChangeFeed
 
 _CHANGE_COLUMNS = "id, guild_id, key, old_value, new_value, changed_by, changed_at"
 
@@ -22,8 +23,10 @@ def _change(row: Row) -> SettingChangeRecord:
 
 
 class GuildSettingsRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
+        self._changes = changes or ChangeFeed(db)
+        """Every change is announced to the other processes in its own transaction."""
 
     async def all_overrides(self) -> dict[int, dict[str, str]]:
         """Every server's changed settings as JSON text: {guild_id: {key: value}}."""
@@ -76,6 +79,7 @@ class GuildSettingsRepository:
                 (guild_id, key, old, value, changed_by, now),
             )
             assert recorded is not None
+            await self._changes.notify_in(conn, "guild_settings", guild_id)
             return _change(recorded)
 
         return await self._db.write(job)

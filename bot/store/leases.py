@@ -65,7 +65,9 @@ class LeaseRepository:
             )
             return frozenset(int(r[0]) for r in rows)
 
-        return await self._db.write(job)
+        # Not behind the group commit: under a burst of member writes a heartbeat that waits
+        # its turn could let the leases lapse and a survivor adopt a live process's shards.
+        return await self._db.write_apart(job)
 
     async def release(self, owner: str) -> None:
         """A process stopping cleanly: its leases lapse now, so a survivor adopts them at its

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 try:
     import asyncpg
@@ -42,6 +42,8 @@ from bot.store.engine import (
 )
 from bot.store.migrator import Migration, MigrationError, bundled_migrations
 from bot.store.writer import WriteFailed, Writer
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -247,6 +249,16 @@ class PostgresDatabase(Database):
             await self._pool.close()
             self._pool = None
             self._reader = None
+
+    async def write_apart(self, job: Callable[[Conn], Awaitable[T]]) -> T:
+        """A small write that must not wait behind the group commit's queue (a shard lease
+        heartbeat: a burst of member writes must not let the leases lapse): one transaction
+        of its own on a pool connection. Raises StorageUnavailable."""
+        try:
+            async with self._pool.acquire() as raw, raw.transaction():
+                return await job(PostgresConn(raw))
+        except _UNAVAILABLE as exc:
+            raise StorageUnavailable(str(exc)) from exc
 
     async def migrate(self, migrations: list[Migration] | None = None) -> list[Migration]:
         chosen = bundled_migrations("postgres") if migrations is None else migrations

@@ -28,7 +28,6 @@ from bot.store.member_data import (
     SESSIONS_TOUCHED,
 )
 from bot.store.notify import ChangeFeed
-from bot.store.one_statement import write_one
 
 LINE_REMOVE_VALUES = ("remove", "delete")
 
@@ -82,15 +81,16 @@ class PrivacyRepository:
         self, guild_id: int, user_id: int, consent: str, now: float, display_name: str = ""
     ) -> None:
 
-        await write_one(
-            self._db,
-            "INSERT INTO members (guild_id, user_id, display_name, consent, consent_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-            " consent = excluded.consent, consent_at = excluded.consent_at",
-            (guild_id, user_id, display_name[:100], consent, now),
-            invalidate=[("consent", guild_id, user_id)],
-        )
-        await self.changes.publish("consent", guild_id, user_id)
+        async def job(conn: Conn) -> None:
+            await conn.execute(
+                "INSERT INTO members (guild_id, user_id, display_name, consent, consent_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+                " consent = excluded.consent, consent_at = excluded.consent_at",
+                (guild_id, user_id, display_name[:100], consent, now),
+            )
+            await self.changes.notify_in(conn, "consent", guild_id, user_id)
+
+        await self._db.write(job, invalidate=[("consent", guild_id, user_id)])
 
     # ------------------------------------------------------------------- export
 
@@ -151,12 +151,11 @@ class PrivacyRepository:
                 scrubbed = await self._scrub_json(conn, table, column, select, touched, user_id)
                 if scrubbed:
                     anonymised[f"{table}.{column}"] = scrubbed
+            await self.changes.notify_in(conn, "forget", guild_id, user_id)
             return ForgetReport(deleted=deleted, anonymised=anonymised)
 
         # Forgetting touches nearly every table: every cached read goes.
-        report = await self._db.write(job, invalidate=None)
-        await self.changes.publish("forget", guild_id, user_id)
-        return report
+        return await self._db.write(job, invalidate=None)
 
     async def _scrub_json(
         self,

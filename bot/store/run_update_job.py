@@ -18,6 +18,7 @@ from typing import Any, Self
 
 from bot.records.sessions import RunRecord
 from bot.store.engine import ColumnType, Conn, batch_rows
+from bot.store.notify import ChangeFeed
 from bot.store.writer import Batchable
 
 RUN_COLUMNS = (
@@ -49,12 +50,19 @@ class RunUpdateJob(Batchable):
     expected_step: int | None
     fields: tuple[str, ...]
     values: tuple[Any, ...]
+    changes: ChangeFeed | None = None
+    """Where to tell the other processes which runs changed (`run <ids>`, in the same
+    transaction), so none of them keeps serving its cached copy."""
 
     async def __call__(self, conn: Conn) -> RunRecord | None:
         guarded = self.expected_step is not None
         params = (*self.values, self.run_id, *((self.expected_step,) if guarded else ()))
         row = await conn.fetch_one(_alone(self.fields, guarded), params)
-        return RunRecord(*tuple(row)) if row is not None else None
+        if row is None:
+            return None
+        if self.changes is not None:
+            await self.changes.notify_in(conn, "run", self.run_id)
+        return RunRecord(*tuple(row))
 
     @classmethod
     async def run_together(cls, conn: Conn, jobs: Sequence[Self]) -> list[tuple[bool, Any]]:
@@ -84,6 +92,9 @@ class RunUpdateJob(Batchable):
                 )
                 rows = await conn.fetch_all(f"WITH {cte} {_together(fields, guarded)}", params)
                 changed = {int(row[0]): RunRecord(*tuple(row)) for row in rows}
+                feed = jobs[indexes[0]].changes
+                if feed is not None and changed:
+                    await feed.notify_in(conn, "run", *changed)
                 for index in indexes:
                     outcomes[index] = (True, changed.get(jobs[index].run_id))
         return outcomes

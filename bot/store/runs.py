@@ -15,6 +15,7 @@ from bot.store.contribution_job import Mirror as Mirror
 from bot.store.contribution_job import StepMoved as StepMoved
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
+from bot.store.notify import ChangeFeed
 from bot.store.run_update_job import FIELDS, RUN_COLUMNS, RunUpdateJob
 
 _RUN_COLUMNS = RUN_COLUMNS
@@ -52,8 +53,11 @@ class ShardScope:
 
 
 class RunRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
+        self._changes = changes or ChangeFeed(db)
+        """A run changed here (a step moved, a pause, an extension) is dropped from the other
+        processes' caches: `run <id>` in the same transaction."""
 
     async def create(
         self,
@@ -198,11 +202,15 @@ class RunRepository:
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
         return await self._write_run(
-            RunUpdateJob(run_id, expected_step, tuple(fields), tuple(fields.values()))
+            RunUpdateJob(
+                run_id, expected_step, tuple(fields), tuple(fields.values()), self._changes
+            )
         )
 
     async def set_step_message(self, run_id: int, message_id: int | None) -> None:
-        await self._write_run(RunUpdateJob(run_id, None, ("step_message_id",), (message_id,)))
+        await self._write_run(
+            RunUpdateJob(run_id, None, ("step_message_id",), (message_id,), self._changes)
+        )
 
     async def _write_run(self, job: RunUpdateJob) -> RunRecord | None:
         """The update in the next group commit; the new row stays cached."""

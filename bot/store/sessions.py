@@ -8,6 +8,7 @@ from bot.records.sessions import AttendanceRecord, SessionHistoryRow, SessionRec
 from bot.store.attendance_job import JoinJob
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
+from bot.store.notify import ChangeFeed
 from bot.store.one_statement import write_one
 from bot.store.session_access import SessionLimits
 
@@ -30,8 +31,9 @@ class SessionAlreadyOpen(Exception):
 
 
 class SessionRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
+        self._changes = changes or ChangeFeed(db)
 
     async def create(
         self,
@@ -122,11 +124,15 @@ class SessionRepository:
             # The line (waiting, asking, taken out) means nothing once the session is over;
             # it is not kept (PRIVACY.md).
             await conn.execute("DELETE FROM session_waitlist WHERE session_id = ?", (session_id,))
-            await conn.execute(
+            stopped = await conn.fetch_all(
                 "UPDATE activity_runs SET state = 'stopped', ended_at = ?, wake_at = NULL"
-                " WHERE session_id = ? AND state IN ('running', 'paused')",
+                " WHERE session_id = ? AND state IN ('running', 'paused') RETURNING id",
                 (now, session_id),
             )
+            # The other processes drop the session and its runs from their caches.
+            await self._changes.notify_in(conn, "session", session_id)
+            if stopped:
+                await self._changes.notify_in(conn, "run", *(int(r[0]) for r in stopped))
             return True
 
         return await self._db.write(job, invalidate=None)

@@ -16,7 +16,7 @@ from bot.store.guild_settings import GuildSettingsRepository
 from bot.store.leases import LeaseRepository
 from bot.store.media import MediaRepository
 from bot.store.members import MemberRepository
-from bot.store.notify import ChangeFeed
+from bot.store.notify import EVERYTHING, ChangeFeed
 from bot.store.pools import PoolDrawRepository
 from bot.store.privacy import PrivacyRepository
 from bot.store.review_authors import ReviewAuthorRepository
@@ -49,10 +49,10 @@ class Store:
         """`target`: a `database_url` (sqlite:///..., postgresql://...) or a SQLite file path."""
         self.db = open_database(target)
         self.changes = ChangeFeed(self.db)
-        self.sessions = SessionRepository(self.db)
+        self.sessions = SessionRepository(self.db, self.changes)
         self.session_access = SessionAccessRepository(self.db)
         self.songs = SongRepository(self.db)
-        self.runs = RunRepository(self.db)
+        self.runs = RunRepository(self.db, self.changes)
         self.contributions = ContributionRepository(self.db)
         self.members = MemberRepository(self.db)
         self.media = MediaRepository(self.db)
@@ -63,12 +63,15 @@ class Store:
         self.checkin_tags = CheckinTagRepository(self.db)
         self.privacy = PrivacyRepository(self.db, self.changes)
         self.goals = GoalRepository(self.db)
-        self.guild_settings = GuildSettingsRepository(self.db)
-        self.guild_library = GuildLibraryRepository(self.db)
+        self.guild_settings = GuildSettingsRepository(self.db, self.changes)
+        self.guild_library = GuildLibraryRepository(self.db, self.changes)
         self.leases = LeaseRepository(self.db)
         # What every process's database cache holds, dropped when another process changes it.
         self.changes.subscribe("consent", self._consent_changed)
         self.changes.subscribe("forget", self._member_forgotten)
+        self.changes.subscribe("run", self._run_changed)
+        self.changes.subscribe("session", self._session_changed)
+        self.changes.subscribe(EVERYTHING, self._member_forgotten)
         self.pool_draws = PoolDrawRepository(self.db)
         self.review_authors = ReviewAuthorRepository(self.db)
 
@@ -90,3 +93,13 @@ class Store:
 
     def _member_forgotten(self, ids: tuple[int, ...]) -> None:
         self.db.invalidate()  # whatever held the member (runs, sessions, consent)
+
+    def _session_changed(self, ids: tuple[int, ...]) -> None:
+        """Another process ended a session."""
+        for session_id in ids:
+            self.db.invalidate(("session", session_id))
+
+    def _run_changed(self, ids: tuple[int, ...]) -> None:
+        """Another process changed these runs (a step moved, a pause, an extension)."""
+        for run_id in ids:
+            self.db.invalidate(("run", run_id))

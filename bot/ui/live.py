@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Hashable
-from typing import Protocol
+from collections.abc import Callable, Hashable
+from typing import Any, Protocol
 
 import discord
 
@@ -41,6 +41,25 @@ class RunObserver(Protocol):
 
 
 NONE = discord.AllowedMentions.none()
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    found = ""
+    while True:
+        number, rest = divmod(number, 36)
+        found = digits[rest] + found
+        if number == 0:
+            return found
+
+
+def step_nonce(run: RunRecord) -> str:
+    """The nonce of a step card: the same in every process that would post this step of this
+    run (run id, step, the step's start in ms), so a second post of it (a process adopting a
+    shard while the first was posting, a retry) returns Discord's first message instead of
+    showing the step twice. Discord keeps nonces for a few minutes, up to 25 characters."""
+    started = round((run.step_started_at or 0.0) * 1000)
+    return f"s{_base36(run.id)}.{run.step_index}.{_base36(started)}"[:25]
 
 
 def fitted(payload: MessagePayload) -> tuple[str | None, list[discord.Embed], list[discord.File]]:
@@ -110,6 +129,8 @@ class LiveSessions:
         )
         self._board_locks: dict[int, asyncio.Lock] = {}
         self._told_about_permissions: set[int] = set()
+        self._unposted: set[int] = set()
+        """Runs whose step card this process failed to post (posted again with the board)."""
         self._told_about_losses: set[tuple[int, str]] = set()
 
     def add_presenter(self, presenter: StepPresenter) -> None:
@@ -133,13 +154,16 @@ class LiveSessions:
         notify: bool = True,
         what: str = "a message",
         retried: bool = False,
+        nonce: str | None = None,
     ) -> discord.Message | None:
         """Post in the session's channel, fitted to Discord's limits (text that doesn't fit is
         attached whole as a file); a missing permission is told to the facilitator once, a
         refused post is retried once shortened, and what members lost is never silent.
-        `retried`: the board refresh posts it again if this fails (step cards, the board)."""
+        `retried`: the board refresh posts it again if this fails (step cards, the board).
+        `nonce` (<= 25 characters): Discord returns the message already posted with it (in
+        the last few minutes) instead of posting a second one."""
         try:
-            return await self._post(session, payload)
+            return await self._post(session, payload, nonce)
         except discord.NotFound:
             await self.channel_gone(session)
         except discord.Forbidden as error:
@@ -163,7 +187,7 @@ class LiveSessions:
             )
             if error.status == 400:
                 try:
-                    return await self._post(session, shortened(payload))
+                    return await self._post(session, shortened(payload), nonce)
                 except discord.HTTPException as again:
                     log.error(
                         "Discord refused %s in channel %s again, shortened (Discord error %s): "
@@ -182,14 +206,19 @@ class LiveSessions:
                 await self.tell_lost(session, what, error)
         return None
 
-    async def _post(self, session: SessionRecord, payload: MessagePayload) -> discord.Message:
+    async def _post(
+        self, session: SessionRecord, payload: MessagePayload, nonce: str | None = None
+    ) -> discord.Message:
         content, embeds, files = fitted(payload)
+        # discord.py sends `enforce_nonce` with a nonce.
+        extra: dict[str, Any] = {} if nonce is None else {"nonce": nonce}
         return await self.channel(session).send(
             content=content,
             embeds=embeds,
             view=payload.view,  # type: ignore[arg-type]
             files=files,
             allowed_mentions=NONE,
+            **extra,
         )
 
     async def edit(
@@ -344,9 +373,14 @@ class LiveSessions:
 
     async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
         payload = self.step_card(session, run)
-        message = await self.send(session, payload, what="the step card", retried=True)
-        if message is not None:
-            await self.bot.store.runs.set_step_message(run.id, message.id)
+        message = await self.send(
+            session, payload, what="the step card", retried=True, nonce=step_nonce(run)
+        )
+        if message is None:
+            self._unposted.add(run.id)
+            return
+        self._unposted.discard(run.id)
+        await self.bot.store.runs.set_step_message(run.id, message.id)
 
     async def redraw_step(self, session: SessionRecord, run: RunRecord) -> None:
         """Edit the current step's card in place (e.g. after Another question)."""
@@ -529,9 +563,12 @@ class LiveSessions:
             finally:
                 if session.status == "ended":
                     self.forget(session_id)
-            if state.run is not None and state.run.step_message_id is None:
-                # A step that could not be posted earlier (no permission then) is posted now.
-                await self.post_step(session, state.run)
+            run = state.run
+            if run is not None and run.step_message_id is None and run.id in self._unposted:
+                # A step this process could not post earlier (no permission then) is posted
+                # now. Only then: a step without its message may be being posted right now,
+                # here or by another process (bot/shards.py), and must not show twice.
+                await self.post_step(session, run)
 
     def forget(self, session_id: int) -> None:
         self.boards.forget(session_id)
@@ -540,9 +577,12 @@ class LiveSessions:
 
     # ----------------------------------------------------------------- resume
 
-    async def resume_all(self) -> None:
-        """After a restart: post any step message that a crash kept from being posted."""
+    async def resume_all(self, only: Callable[[int], bool] | None = None) -> None:
+        """After a restart: post any step message that a crash kept from being posted; with
+        `only`, in the servers (guild ids) it accepts (a sharded process: see bot/shards.py)."""
         for session in await self.bot.sessions.all_open():
+            if only is not None and not only(session.guild_id):
+                continue
             run = await self.bot.store.runs.live_for_session(session.id)
             if run is not None and run.step_message_id is None:
                 await self.post_step(session, run)

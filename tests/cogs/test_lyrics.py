@@ -10,11 +10,13 @@ import discord
 import pytest
 from simcord.actors import MemberActor
 
+from bot.core.activities import Catalog
 from bot.core.errors import Conflict
 from bot.core.lyrics import song_lines
 from bot.demo.members import modal_fields
+from bot.settings import Settings
 from bot.ui.lyrics import who as name_in_embed
-from tests.conftest import World, find_message
+from tests.conftest import World, find_message, restart
 
 
 async def start(world: World, activity: str, members: list[MemberActor] | None = None) -> None:
@@ -430,3 +432,21 @@ async def test_a_line_costs_one_response_and_at_most_one_edit_per_message(world:
 def test_unknown_names_are_never_raw_mentions_in_embeds() -> None:
     assert name_in_embed(7, {}) == "a member"
     assert name_in_embed(7, {7: "ana"}) == "**ana**"
+
+
+async def test_a_turn_is_pinged_once_by_the_process_that_passed_it_after_a_restart(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """The sheet keeps no turn timer: a process that didn't start the current turn (restarted
+    here; adopted, with shards) never pings it again, and the turn that runs out is pinged by
+    the process whose runner passed it (from the deadline stored in the run)."""
+    ana, ben, _ = world.members
+    await start(world, "test-write-circle", [ana, ben])
+    assert [p.content[:30] for p in pings(world)] == [f"✍ <@{ana.id}>, it's your turn"[:30]]
+    await restart(world, settings, catalog)
+    await world.env.advance_time(30)
+    assert len(pings(world)) == 1  # ana's turn, already pinged, isn't pinged again
+    await world.env.advance_time(31)
+    found = [p.content.split(",")[0] for p in pings(world)]
+    # The old process's ping stays (the new one doesn't know its message); one ping for ben.
+    assert found == [f"✍ <@{ana.id}>", f"✍ <@{ben.id}>"]

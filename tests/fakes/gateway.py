@@ -4,10 +4,15 @@ and the REST calls a Chorus process makes, on 127.0.0.1 (plain HTTP and WebSocke
 - Gateway (`ws://127.0.0.1:<port>/gateway`): HELLO, then IDENTIFY with `shard: [i, n]` is
   answered with READY (the shard's guilds, unavailable) and one GUILD_CREATE per guild on that
   shard (Discord's rule: guild `g` is on shard `(g >> 22) % n`); heartbeats are acknowledged.
-  `identified` keeps (shard, time) of every IDENTIFY; `interaction(...)` sends an
-  INTERACTION_CREATE of a button click to whichever connection runs the guild's shard.
+  `identified` keeps (shard, time) of every IDENTIFY; `click(...)` sends an
+  INTERACTION_CREATE of a button click to whichever connection runs the guild's shard. As on
+  Discord, an interaction goes only to the session running its guild's shard: while no process
+  runs that shard, the click fails for the member (`click` returns None, `failed` counts it)
+  and no process ever hears of it.
 - REST (`http://127.0.0.1:<port>/api/v10`): the bot user and application, command sync,
-  message posts and edits (kept in `posts` and `edits` with their channel), interaction
+  message posts and edits (kept in `posts` and `edits` with their channel; as on Discord, a
+  post with `enforce_nonce` and a nonce already used gets the first message back and posts
+  nothing, counted in `same_nonce`), interaction
   callbacks (kept in `callbacks`, one per interaction; a second gets Discord's 400).
 """
 
@@ -71,6 +76,10 @@ class FakeGateway:
     edits: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
     callbacks: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     shards: dict[int, Shard] = field(default_factory=dict)
+    failed: list[tuple[int, str, int]] = field(default_factory=list)
+    same_nonce: int = 0
+    _nonces: dict[str, Any] = field(default_factory=dict)
+    """(guild, custom_id, user) of clicks no process could be sent ("interaction failed")."""
     _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(920000000000000000))
 
@@ -172,8 +181,15 @@ class FakeGateway:
         if parts[0] == "channels" and len(parts) == 3 and parts[2] == "messages":
             channel_id = int(parts[1])
             if request.method == "POST":
+                nonce = body.get("nonce") if isinstance(body, dict) else None
+                if nonce is not None and body.get("enforce_nonce") and nonce in self._nonces:
+                    self.same_nonce += 1
+                    return _json(self._nonces[nonce])
                 self.posts.append((channel_id, body))
-                return _json(self._message(channel_id, next(self._ids), body))
+                message = self._message(channel_id, next(self._ids), body)
+                if nonce is not None:
+                    self._nonces[nonce] = message
+                return _json(message)
             return _json([])
         if parts[0] == "channels" and len(parts) == 4 and parts[2] == "messages":
             channel_id, message_id = int(parts[1]), int(parts[3])
@@ -286,10 +302,14 @@ class FakeGateway:
             del self.shards[shard.shard_id]
         return ws
 
-    async def click(self, guild_id: int, custom_id: str, user_id: int) -> int:
+    async def click(self, guild_id: int, custom_id: str, user_id: int) -> int | None:
         """A member presses a button in the guild's channel: INTERACTION_CREATE on the
-        connection running the guild's shard. The interaction's id (callbacks are kept by it)."""
-        shard = self.shards[self.shard_of(guild_id)]
+        connection running the guild's shard. The interaction's id (callbacks are kept by it),
+        or None when no process runs the shard (Discord shows "This interaction failed")."""
+        shard = self.shards.get(self.shard_of(guild_id))
+        if shard is None or shard.ws.closed:
+            self.failed.append((guild_id, custom_id, user_id))
+            return None
         interaction_id = next(self._ids)
         channel_id = channel_of(guild_id)
         member = {
@@ -306,29 +326,32 @@ class FakeGateway:
         message = self._message(
             channel_id, next(self._ids), {"components": [{"type": 1, "components": [button]}]}
         )
-        await shard.dispatch(
-            "INTERACTION_CREATE",
-            {
-                "id": str(interaction_id),
-                "application_id": str(APP_ID),
-                "type": 3,
-                "token": f"token-{interaction_id}",
-                "version": 1,
-                "guild_id": str(guild_id),
-                "channel_id": str(channel_id),
-                "channel": {"id": str(channel_id), "type": 0, "guild_id": str(guild_id)},
-                "member": member,
-                "message": message,
-                "data": {"custom_id": custom_id, "component_type": 2},
-                "locale": "en-US",
-                "guild_locale": "en-US",
-                "app_permissions": str((1 << 41) - 1),
-                "entitlements": [],
-                "authorizing_integration_owners": {"0": str(guild_id)},
-                "context": 0,
-                "attachment_size_limit": 10_485_760,
-            },
-        )
+        payload = {
+            "id": str(interaction_id),
+            "application_id": str(APP_ID),
+            "type": 3,
+            "token": f"token-{interaction_id}",
+            "version": 1,
+            "guild_id": str(guild_id),
+            "channel_id": str(channel_id),
+            "channel": {"id": str(channel_id), "type": 0, "guild_id": str(guild_id)},
+            "member": member,
+            "message": message,
+            "data": {"custom_id": custom_id, "component_type": 2},
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "app_permissions": str((1 << 41) - 1),
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(guild_id)},
+            "context": 0,
+            "attachment_size_limit": 10_485_760,
+        }
+        try:
+            await shard.dispatch("INTERACTION_CREATE", payload)
+        except ConnectionError:
+            # The process died while this was being sent: the member's click fails.
+            self.failed.append((guild_id, custom_id, user_id))
+            return None
         return interaction_id
 
     async def wait_for_shards(self, shards: set[int], within: float = 90.0) -> None:

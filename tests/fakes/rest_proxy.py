@@ -6,6 +6,8 @@ It answers on 127.0.0.1 under `/api/v10`. What a real proxy does that matters to
   discord.py 2.7 takes for a Cloudflare ban) and with a JSON body and `Retry-After`;
 - `stall(n, seconds)`: the next n requests are held `seconds` and then the connection is
   dropped without an answer (a proxy timing out on its way to Discord);
+- `lose_answers(n)`: the next n requests reach Discord, then the connection is dropped before
+  the answer (a proxy timing out after Discord did the work);
 - `callback_delay`: every interaction callback is answered after this many seconds (the proxy
   sits on the 3-second path).
 
@@ -47,6 +49,7 @@ class FakeRestProxy:
     _refuse: int = 0
     _stall: int = 0
     _stall_seconds: float = 0.0
+    _lose: int = 0
     _runner: web.AppRunner | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     port: int = 0
@@ -57,6 +60,9 @@ class FakeRestProxy:
 
     def refuse(self, count: int) -> None:
         self._refuse += count
+
+    def lose_answers(self, count: int) -> None:
+        self._lose += count
 
     def stall(self, count: int, seconds: float) -> None:
         self._stall += count
@@ -92,7 +98,14 @@ class FakeRestProxy:
             if transport is not None:
                 transport.close()  # no answer: the client sees the connection drop
             raise asyncio.CancelledError
-        return await self._discord(request, path)
+        answer = await self._discord(request, path)
+        if self._lose > 0:
+            self._lose -= 1
+            transport = request.transport
+            if transport is not None:
+                transport.close()  # Discord did it; the answer never comes back
+            raise asyncio.CancelledError
+        return answer
 
     async def _discord(self, request: web.Request, path: str) -> web.StreamResponse:
         self.reached.append((request.method, path))

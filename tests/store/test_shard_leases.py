@@ -215,3 +215,35 @@ async def test_identify_gate_spaces_one_bucket_across_processes(
         assert min(gaps) >= spacing * 0.95, (bucket, gaps)
     # The two buckets identify side by side, not one after the other.
     assert abs(times[0][0] - times[1][0]) < spacing
+
+
+async def test_only_shards_taken_from_a_dead_holder_have_their_unposted_steps_recovered(
+    two: tuple[Store, Store],
+) -> None:
+    """A step is posted after its move committed by the process that moved it: the taker of
+    a live holder's shard must not post it too; the taker of a dead holder's shard must."""
+    first, second = two
+    clock = Clock()
+    a = LeaseKeeper(first, clock, (0, 2, 4), SHARDS, on_beat=_nothing, owner="a", ttl=6.0)
+    b = LeaseKeeper(second, clock, (1, 3, 5), SHARDS, on_beat=_nothing, owner="b", ttl=6.0)
+    await a.beat()
+    await b.beat()
+    assert (a.recovering(), b.recovering()) == ({0, 2, 4}, {1, 3, 5})  # nobody held them
+    assert a.recovering() == frozenset()  # each told once
+    clock.tick(7)  # "b" died
+    assert await a.beat() == set(range(SHARDS))
+    assert a.recovering() == {1, 3, 5}
+    # "b" returns while "a" (alive) holds its shards: "a" may be posting their steps.
+    b2 = LeaseKeeper(second, clock, (1, 3, 5), SHARDS, on_beat=_nothing, owner="b2", ttl=6.0)
+    assert await b2.beat() == {1, 3, 5}
+    assert b2.recovering() == frozenset()
+    clock.tick(1)
+    assert await a.beat() == {0, 2, 4}
+    # Both die, nobody adopts: a returning process recovers its own shards (and adopts the
+    # other's, dead too).
+    clock.tick(20)
+    b3 = LeaseKeeper(second, clock, (1, 3, 5), SHARDS, on_beat=_nothing, owner="b3", ttl=6.0)
+    assert await b3.beat() == set(range(SHARDS))
+    assert b3.recovering() == set(range(SHARDS))
+    recovers = b3.recovers(frozenset({3}))
+    assert recovers(guild_on(3, 4)) and not recovers(guild_on(1, 4))
