@@ -208,7 +208,7 @@ class Runner:
 
         The facilitator cache is reloaded from the (anonymised) session; the member leaves the
         anonymous-answer guard, whose answers are not linked to them any more, so they may
-        answer an open anonymous step once more.
+        answer an open anonymous step once more; the parsed step states are read again.
         """
         for session_id, facilitator in list(self._facilitators.items()):
             if facilitator == user_id:
@@ -217,6 +217,10 @@ class Runner:
             answered.discard(user_id)
             if not answered:
                 del self._anonymous_answered[key]
+        # Parsed step states (and steps as shown, keyed by their state) may hold the id: /forget
+        # has rewritten the stored ones, so both caches start again from the store.
+        self._states.clear()
+        self._shown.clear()
 
     async def _facilitator(self, session_id: int) -> int | None:
         """Looked up once: it changes only to nobody, by /forget (see forget_member)."""
