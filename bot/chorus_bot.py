@@ -17,6 +17,7 @@ import discord
 from discord.ext import commands
 
 from bot import __version__
+from bot.command_sync import sync_if_changed
 from bot.core.activities import Catalog
 from bot.core.clock import Clock
 from bot.core.deadline_timer import DeadlineTimer
@@ -32,8 +33,10 @@ from bot.core.schedule_service import ScheduleService
 from bot.core.session import SessionService
 from bot.core.steps import StepHandler
 from bot.core.steps import step_handlers as registered_step_handlers
+from bot.i18n import N_
 from bot.settings import Settings
 from bot.shards import LeaseKeeper, start_leases
+from bot.startup_times import StartupTimes
 from bot.store.store import Store
 from bot.ui import chart_worker
 from bot.ui.components import FAMILIES, RetiredButton, RoutedItem, TypedComponent
@@ -130,6 +133,8 @@ class ChorusBot(commands.Bot):
         voice: VoicePlayer | None = None,
         **options: Any,
     ) -> None:
+        self.startup = StartupTimes()
+        """The parts of this start, logged when ready (and read by bench/startup.py)."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -156,6 +161,8 @@ class ChorusBot(commands.Bot):
             store, clock, self.sessions, self.runner, self.library, self.guild_settings
         )
         self.leases: LeaseKeeper | None = None
+        self.warming: asyncio.Task[None] | None = None
+        """`warm_up` in its thread, started once the bot is ready (see setup_hook)."""
         self._posting_resumed = False
         """Set once start-up posted what a crash left unposted (adoptions wait until then)."""
         self.schedule.wake.fires_timers_of = self.fires_timers_of
@@ -166,6 +173,7 @@ class ChorusBot(commands.Bot):
         self.version = __version__
         # Last: the live messages use the services above.
         self.live = LiveSessions(self)
+        self.startup.mark("construct bot + catalog")
 
     @property
     def catalog(self) -> Catalog:
@@ -173,10 +181,9 @@ class ChorusBot(commands.Bot):
         return self.library.shipped
 
     async def setup_hook(self) -> None:
-        # Slow one-time loads (the CMU dictionary, matplotlib's renderer) happen now, in a
-        # thread while the store opens and the cogs load, not in a member's first interaction.
-        warming = asyncio.create_task(asyncio.to_thread(warm_up))
+        mark = self.startup.mark
         await self.store.open()
+        mark("store open + migrations")
         self.leases = await start_leases(
             self.settings, self.store, self.clock, self.runner, self._rearm_timers
         )
@@ -189,6 +196,7 @@ class ChorusBot(commands.Bot):
                 stale.activity_id,
                 stale.version,
             )
+        mark("leases, server settings + libraries")
         for name in COGS:
             await self.load_extension(name)
         missing = [f.__name__ for f in FAMILIES if f not in self.family_handlers]
@@ -196,29 +204,44 @@ class ChorusBot(commands.Bot):
             raise RuntimeError(f"component families without a handler: {', '.join(missing)}")
         self.add_dynamic_items(*FAMILIES, RetiredButton)
         self.add_listener(self._on_interaction, "on_interaction")
+        mark("cogs")
         await self.tree.set_translator(ChorusTranslator())  # German and Spanish clients
-        await self._sync_commands()
-        await warming
+        mark(f"command sync ({await self._sync_commands()})")
         await self.live.resume_all(self._recovering())
         self._posting_resumed = True
         await self.run_timer.rearm()
+        mark("resume + re-arm")
+        # Slow one-time loads (the pronunciation data, the chart process) now, in a thread
+        # while discord.py connects to the gateway: no interaction can arrive before READY.
+        self.warming = asyncio.create_task(self._warm_up())
         log.info(
-            "Chorus %s ready: %d activities loaded, %d with errors",
+            "Chorus %s ready: %d activities loaded, %d with errors; started in %s",
             self.version,
             len(self.catalog.activities),
             len({e.file for e in self.catalog.errors}),
+            self.startup.summary(),
         )
 
-    async def _sync_commands(self) -> None:
+    async def _warm_up(self) -> None:
+        try:
+            await asyncio.to_thread(warm_up)
+        except Exception:
+            # Not fatal: the first chart or lyric line loads what it needs itself.
+            log.exception("warming up after start-up failed")
+
+    async def _sync_commands(self) -> str:
+        """Upload the slash commands if they changed; says what it did (for the start-up log)."""
         if 0 not in self.settings.discord.my_shards:
-            return  # the process running shard 0 (the one Discord sends DMs to) syncs them
+            return "another process's"  # the one running shard 0 (Discord sends it the DMs)
+        assert self.application_id is not None  # known once logged in (setup_hook runs then)
         guild_id = self.settings.dev_guild_id
-        if guild_id:
-            guild = discord.Object(id=guild_id)
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild is not None:
             self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
+        uploaded = await sync_if_changed(
+            self.tree, self.store.bot_state, self.application_id, guild
+        )
+        return "uploaded" if uploaded else "unchanged, not uploaded"
 
     def fires_timers_of(self, guild_id: int) -> bool:
         """Whether this process fires the server's timers now (always, in one process)."""
@@ -259,7 +282,9 @@ class ChorusBot(commands.Bot):
                     f.__discord_ui_compiled_template__.fullmatch(item.custom_id) for f in FAMILIES
                 ):
                     return  # discord.py dispatches every matching class: the family answers
-                raise UserFacingError("This button belongs to a feature that is no longer here.")
+                raise UserFacingError(
+                    N_("This button belongs to a feature that is no longer here.")
+                )
             if isinstance(item, TypedComponent):
                 await self.family_handlers[type(item)](interaction, item)
         except Exception as error:
@@ -276,6 +301,8 @@ class ChorusBot(commands.Bot):
         await route_form(self, interaction)
 
     async def close(self) -> None:
+        if self.warming is not None:
+            await self.warming  # a thread can't be cancelled; it's done within a second or two
         self.run_timer.close()
         self.live.close()
         if self.leases is not None:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.i18n import SHIPPED
 from bot.settings import Settings, SettingsError, load_settings
 
 TOKEN_HELP = (
@@ -190,13 +191,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings_or_exit()
     if args.screenshots:
         report = asyncio.run(
-            serve.screenshots(Path(args.screenshots), seed=args.seed, base=settings)
+            serve.screenshots(
+                Path(args.screenshots), seed=args.seed, base=settings, language=args.language
+            )
         )
         return 1 if report.missing else 0
     try:
         return asyncio.run(
             serve.serve(
-                Path(args.db), seed=args.seed, fresh=args.fresh, port=args.port, base=settings
+                Path(args.db),
+                seed=args.seed,
+                fresh=args.fresh,
+                port=args.port,
+                base=settings,
+                language=args.language,
             )
         )
     except KeyboardInterrupt:
@@ -252,6 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=None, help="preview port (default: any free)")
     demo.add_argument(
         "--screenshots", metavar="DIR", help="run the scripted session and save PNGs into DIR"
+    )
+    demo.add_argument(
+        "--language",
+        choices=SHIPPED,
+        default="en",
+        help="the server's and the members' language (de, es: the translated activities)",
     )
     demo.set_defaults(func=cmd_demo)
     return parser

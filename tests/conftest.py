@@ -166,6 +166,17 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 
 
 @pytest.fixture
+async def store(engine: TestDatabase) -> AsyncIterator[Store]:
+    """An open store on a fresh database of each engine (a SQLite file, a PostgreSQL schema)."""
+    opened = Store(engine.url)
+    await opened.open()
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
 async def postgres(tmp_path: Path) -> AsyncIterator[TestDatabase]:
     """A fresh PostgreSQL schema only (skipped without a server, failed in CI)."""
     async for database in test_database("postgresql", tmp_path):

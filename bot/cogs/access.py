@@ -6,6 +6,8 @@ import discord
 
 from bot.core.errors import NotFacilitator, UserFacingError
 from bot.core.guild_settings import GuildConfig
+from bot.i18n import N_, _
+from bot.ui.locale import member_language
 
 
 def is_facilitator(user: discord.abc.User, config: GuildConfig) -> bool:
@@ -25,20 +27,28 @@ def is_facilitator(user: discord.abc.User, config: GuildConfig) -> bool:
     return any(role.name.casefold() in wanted for role in user.roles)
 
 
-def facilitator_roles_text(config: GuildConfig) -> str:
+def facilitator_roles_text(config: GuildConfig, locale: str = "en") -> str:
     """The facilitator roles as a member reads them: role mentions or names, joined by "or"."""
+    joiner = " " + _("or", locale) + " "
     if config.facilitator_role_ids:
-        return " or ".join(f"<@&{role_id}>" for role_id in config.facilitator_role_ids)
-    return " or ".join(f"**{n}**" for n in config.facilitator_roles)
+        return joiner.join(f"<@&{role_id}>" for role_id in config.facilitator_role_ids)
+    return joiner.join(f"**{n}**" for n in config.facilitator_roles)
 
 
 def require_facilitator(interaction: discord.Interaction, config: GuildConfig) -> None:
     """Refuse, saying who may, when the person is not a facilitator."""
     if not is_facilitator(interaction.user, config):
-        roles = facilitator_roles_text(config) or "a facilitator"
+        roles = facilitator_roles_text(config, member_language(interaction))
+        if not roles:
+            raise NotFacilitator(
+                N_("Only facilitators can do this: members with the Manage Server permission.")
+            )
         raise NotFacilitator(
-            f"Only facilitators can do this: members with the {roles} role, "
-            "or the Manage Server permission."
+            N_(
+                "Only facilitators can do this: members with the {roles} role, "
+                "or the Manage Server permission."
+            ),
+            roles=roles,
         )
 
 
@@ -50,13 +60,15 @@ def require_manage_server(interaction: discord.Interaction) -> None:
     )
     if not allowed:
         raise NotFacilitator(
-            "Only members with the Manage Server permission can change Chorus's settings "
-            "for this server. /setup show lists them."
+            N_(
+                "Only members with the Manage Server permission can change Chorus's settings "
+                "for this server. /setup show lists them."
+            )
         )
 
 
 def require_guild(interaction: discord.Interaction) -> tuple[int, int]:
     """The server and channel ids, or a refusal in direct messages."""
     if interaction.guild_id is None or interaction.channel_id is None:
-        raise UserFacingError("This works inside a server, not in direct messages.")
+        raise UserFacingError(N_("This works inside a server, not in direct messages."))
     return interaction.guild_id, interaction.channel_id

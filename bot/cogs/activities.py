@@ -12,6 +12,7 @@ from bot.cogs.access import is_facilitator, require_guild
 from bot.core.activities import Activity
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.guild_library import Refused
+from bot.i18n import N_, _, ngettext
 from bot.ui import limits
 from bot.ui.activities import activity_embed, catalog_embed, reload_text
 from bot.ui.library import (
@@ -21,6 +22,7 @@ from bot.ui.library import (
     send_upload_errors,
     versions_embed,
 )
+from bot.ui.locale import reply_language
 from bot.ui.replies import reply_ephemeral
 
 NONE = discord.AllowedMentions.none()
@@ -43,9 +45,10 @@ class ActivitiesCog(commands.Cog):
         from bot.core.activities import localize
 
         needle = current.casefold().strip()
+        locale = self._language(interaction)
         matches = []
         for activity in self.bot.library.catalog_for(interaction.guild_id).activities.values():
-            title = localize(activity.title)
+            title = localize(activity.title, locale)
             haystack = f"{activity.id} {title}".casefold()
             if needle in haystack:
                 rank = (
@@ -53,7 +56,12 @@ class ActivitiesCog(commands.Cog):
                     if activity.id.startswith(needle) or title.casefold().startswith(needle)
                     else 1
                 )
-                label = f"{title} ({activity.duration_minutes} min)"
+                label = _(
+                    "{title} ({minutes} min)",
+                    locale,
+                    title=title,
+                    minutes=activity.duration_minutes,
+                )
                 matches.append(
                     (
                         rank,
@@ -64,11 +72,15 @@ class ActivitiesCog(commands.Cog):
         matches.sort(key=lambda m: (m[0], m[1]))
         return [m[2] for m in matches[:25]]
 
+    def _language(self, interaction: discord.Interaction) -> str:
+        return reply_language(self.bot.guild_settings, interaction)
+
     def _get(self, guild_id: int | None, activity_id: str) -> Activity:
         activity = self.bot.library.get(guild_id, activity_id)
         if activity is None:
             raise NotFound(
-                f"There's no activity called `{activity_id[:60]}`. /activity list shows them all."
+                N_("There's no activity called `{activity_id}`. /activity list shows them all."),
+                activity_id=activity_id[:60],
             )
         return activity
 
@@ -83,7 +95,12 @@ class ActivitiesCog(commands.Cog):
         tag: str | None = None,
         page: app_commands.Range[int, 1, 50] = 1,
     ) -> None:
-        embed = catalog_embed(self.bot.library.catalog_for(interaction.guild_id), tag, page)
+        embed = catalog_embed(
+            self.bot.library.catalog_for(interaction.guild_id),
+            tag,
+            page,
+            self._language(interaction),
+        )
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
     @activity.command(
@@ -97,7 +114,9 @@ class ActivitiesCog(commands.Cog):
             interaction.user, self.bot.guild_settings.for_guild(interaction.guild_id)
         )
         await interaction.response.send_message(
-            embed=activity_embed(found, facilitator), ephemeral=True, allowed_mentions=NONE
+            embed=activity_embed(found, facilitator, self._language(interaction)),
+            ephemeral=True,
+            allowed_mentions=NONE,
         )
 
     @activity.command(
@@ -112,10 +131,18 @@ class ActivitiesCog(commands.Cog):
         update = await self.bot.runner.start(session.id, found)
         from bot.core.activities import localize
 
+        locale = self._language(interaction)
         await reply_ephemeral(
             interaction,
-            f"▶ Starting **{localize(found.title)}** ({len(found.steps)} steps). "
-            "Use the board's Next button (or /activity next) to move on.",
+            ngettext(
+                "▶ Starting **{title}** ({count} step). Use the board's Next button "
+                "(or /activity next) to move on.",
+                "▶ Starting **{title}** ({count} steps). Use the board's Next button "
+                "(or /activity next) to move on.",
+                len(found.steps),
+                locale,
+                title=localize(found.title, locale),
+            ),
         )
         await self.bot.live.apply(update)
 
@@ -152,7 +179,7 @@ class ActivitiesCog(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         # Every process on the database reloads too (the change feed).
         fresh, diff = await self.bot.library.reload_shipped()
-        await reply_ephemeral(interaction, reload_text(fresh, diff))
+        await reply_ephemeral(interaction, reload_text(fresh, diff, self._language(interaction)))
 
     # ------------------------------------------------------------ this server's library
 
@@ -169,23 +196,30 @@ class ActivitiesCog(commands.Cog):
     )
     @app_commands.describe(file="The activity file (.yaml); /activity export gives one to start")
     async def upload(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         name = file.filename
         if not name.lower().endswith((".yaml", ".yml")):
             raise InvalidInput(
-                f"“{name[:80]}” isn't a .yaml file. Upload an activity file; "
-                "`/activity export` gives you one to start from."
+                N_(
+                    "“{name}” isn't a .yaml file. Upload an activity file; `/activity export` gives "
+                    "you one to start from."
+                ),
+                name=name[:80],
             )
         self.bot.library.check_size(file.size)  # before downloading it
         await interaction.response.defer(ephemeral=True, thinking=True)
         raw = await file.read()
         result = await self.bot.library.upload(guild_id, interaction.user.id, name, raw)
         if isinstance(result, Refused):
-            await send_upload_errors(interaction, name, result.errors)
+            await send_upload_errors(interaction, name, result.errors, self._language(interaction))
             return
         text = saved_text(
-            result.activity, result.record.version, result.shadows_shipped, copied=False
+            result.activity,
+            result.record.version,
+            result.shadows_shipped,
+            copied=False,
+            locale=self._language(interaction),
         )
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
 
@@ -193,13 +227,23 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="Which activity (yours or a shipped one)")
     @app_commands.autocomplete(activity=activity_ids)
     async def export(self, interaction: discord.Interaction, activity: str) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         exported = await self.bot.library.export(guild_id, activity)
-        where = "this server's own version" if exported.own else "the shipped file"
+        locale = self._language(interaction)
+        where = (
+            _("this server's own version", locale)
+            if exported.own
+            else _("the shipped file", locale)
+        )
         await interaction.response.send_message(
-            f"📄 `{activity}`: {where}. Edit it and `/activity upload` it again "
-            "(change its `id` to keep both).",
+            _(
+                "📄 `{activity}`: {where}. Edit it and `/activity upload` it again (change its "
+                "`id` to keep both).",
+                locale,
+                activity=activity,
+                where=where,
+            ),
             file=export_file(exported.file_name, exported.data),
             ephemeral=True,
             allowed_mentions=NONE,
@@ -218,11 +262,18 @@ class ActivitiesCog(commands.Cog):
         activity: str,
         new_id: app_commands.Range[str, 1, 64],
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         saved = await self.bot.library.copy(guild_id, interaction.user.id, activity, new_id)
         await reply_ephemeral(
-            interaction, saved_text(saved.activity, saved.record.version, False, copied=True)
+            interaction,
+            saved_text(
+                saved.activity,
+                saved.record.version,
+                False,
+                copied=True,
+                locale=self._language(interaction),
+            ),
         )
 
     @activity.command(
@@ -231,11 +282,13 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="One of this server's own activities")
     @app_commands.autocomplete(activity=own_activity_ids)
     async def delete(self, interaction: discord.Interaction, activity: str) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         removed = await self.bot.library.delete(guild_id, activity)
         shipped_back = activity in self.bot.library.shipped.activities
-        await reply_ephemeral(interaction, deleted_text(activity, removed, shipped_back))
+        await reply_ephemeral(
+            interaction, deleted_text(activity, removed, shipped_back, self._language(interaction))
+        )
 
     @activity.command(
         name="versions", description="Every uploaded version of an activity here (facilitators)"
@@ -243,11 +296,13 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="One of this server's own activities")
     @app_commands.autocomplete(activity=own_activity_ids)
     async def versions(self, interaction: discord.Interaction, activity: str) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         found = await self.bot.library.versions(guild_id, activity)
         await interaction.response.send_message(
-            embed=versions_embed(activity, found), ephemeral=True, allowed_mentions=NONE
+            embed=versions_embed(activity, found, self._language(interaction)),
+            ephemeral=True,
+            allowed_mentions=NONE,
         )
 
 

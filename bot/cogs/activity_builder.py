@@ -14,9 +14,11 @@ from bot.cogs.access import require_guild
 from bot.core import activity_builder as builder
 from bot.core.errors import InvalidInput
 from bot.core.guild_library import ID_PATTERN, Refused
+from bot.i18n import N_
 from bot.ui import activity_builder as ui
 from bot.ui.forms import FormValues, send_form
 from bot.ui.library import saved_text, send_upload_errors
+from bot.ui.locale import reply_language
 
 NONE = discord.AllowedMentions.none()
 
@@ -42,23 +44,29 @@ async def _new_callback(
     minutes: app_commands.Range[int, 1, 480],
 ) -> None:
     bot = _bot(interaction)
-    guild_id, _ = require_guild(interaction)
+    guild_id, _unused = require_guild(interaction)
     controls.facilitator_only(interaction)
     activity_id = activity_id.strip()
     if not ID_PATTERN.match(activity_id):
         raise InvalidInput(
-            "An activity id is up to 64 lowercase letters and digits, with single hyphens "
-            "between words, e.g. `our-opening-circle`."
+            N_(
+                "An activity id is up to 64 lowercase letters and digits, with single hyphens "
+                "between words, e.g. `our-opening-circle`."
+            )
         )
     if bot.library.get(guild_id, activity_id) is not None:
         raise InvalidInput(
-            f"`{activity_id}` is already taken here. Choose another id, or start from it with "
-            "/activity copy."
+            N_(
+                "`{activity_id}` is already taken here. Choose another id, or start from it with "
+                "/activity copy."
+            ),
+            activity_id=activity_id,
         )
     draft = builder.new_draft(activity_id, title, summary, minutes)
+    locale = reply_language(bot.guild_settings, interaction)
     await interaction.response.send_message(
-        embed=ui.draft_embed(builder.fenced(builder.render(draft)), draft["title"], 0),
-        view=ui.draft_view(0),
+        embed=ui.draft_embed(builder.fenced(builder.render(draft)), draft["title"], 0, locale),
+        view=ui.draft_view(0, locale),
         ephemeral=True,
         allowed_mentions=NONE,
     )
@@ -93,24 +101,29 @@ class ActivityBuilderCog(commands.Cog):
     def _draft(self, interaction: discord.Interaction) -> dict[str, Any]:
         message = interaction.message
         if message is None or not message.embeds:
-            raise InvalidInput("I can't find this draft any more. Start again with /activity new.")
+            raise InvalidInput(
+                N_("I can't find this draft any more. Start again with /activity new.")
+            )
         return builder.parse(message.embeds[0].description or "")
 
     async def _show(self, interaction: discord.Interaction, draft: dict[str, Any]) -> None:
         steps = len(draft["steps"])
+        locale = reply_language(self.bot.guild_settings, interaction)
         await interaction.response.edit_message(
             embed=ui.draft_embed(
-                builder.fenced(builder.render(draft)), str(draft.get("title", "")), steps
+                builder.fenced(builder.render(draft)), str(draft.get("title", "")), steps, locale
             ),
-            view=ui.draft_view(steps),
+            view=ui.draft_view(steps, locale),
         )
 
     async def on_add(self, interaction: discord.Interaction, item: ui.AddStepSelect) -> None:
         controls.facilitator_only(interaction)
         kind = item.chosen[0] if item.chosen else ""
         if kind not in builder.step_forms():
-            raise InvalidInput("Choose a kind of step from the list.")
-        await send_form(interaction, ui.step_form(kind))
+            raise InvalidInput(N_("Choose a kind of step from the list."))
+        await send_form(
+            interaction, ui.step_form(kind, reply_language(self.bot.guild_settings, interaction))
+        )
 
     async def on_step_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
@@ -126,7 +139,7 @@ class ActivityBuilderCog(commands.Cog):
             problems = "; ".join(
                 f"{e.path}: {e.message}" if e.path else e.message for e in checked.errors[:5]
             )
-            raise InvalidInput(f"That step can't be added yet: {problems}")
+            raise InvalidInput(N_("That step can't be added yet: {problems}"), problems=problems)
         await self._show(interaction, candidate)
 
     async def on_pop(self, interaction: discord.Interaction, item: ui.RemoveStepButton) -> None:
@@ -137,19 +150,24 @@ class ActivityBuilderCog(commands.Cog):
         await self._show(interaction, draft)
 
     async def on_save(self, interaction: discord.Interaction, item: ui.SaveDraftButton) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         draft = self._draft(interaction)
         name = f"{draft['id']}.yaml"
         result = await self.bot.library.upload(
             guild_id, interaction.user.id, name, builder.render(draft).encode("utf-8")
         )
+        locale = reply_language(self.bot.guild_settings, interaction)
         if isinstance(result, Refused):
-            await send_upload_errors(interaction, name, result.errors)
+            await send_upload_errors(interaction, name, result.errors, locale)
             return
         await interaction.response.edit_message(
             content=saved_text(
-                result.activity, result.record.version, result.shadows_shipped, copied=False
+                result.activity,
+                result.record.version,
+                result.shadows_shipped,
+                copied=False,
+                locale=locale,
             ),
             embed=None,
             view=None,

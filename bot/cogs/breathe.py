@@ -7,6 +7,8 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
+from bot.i18n import _
+from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.breathe import BreatheButton
 
@@ -19,12 +21,15 @@ class BreatheCog(commands.Cog):
         bot.register_family(BreatheButton, self.on_done)
 
     async def on_done(self, interaction: discord.Interaction, item: BreatheButton) -> None:
-        session, _ = await self.bot.sessions.live_step(item.run_id, item.step_index)
+        session, _run = await self.bot.sessions.live_step(item.run_id, item.step_index)
         await controls.ensure_joined(interaction, session)
         outcome = await self.bot.runner.contribute(
             item.run_id, item.step_index, interaction.user.id, "done", {}
         )
-        await reply_ephemeral(interaction, "🌿 Well done. Rest a moment while the others finish.")
+        await reply_ephemeral(
+            interaction,
+            _("🌿 Well done. Rest a moment while the others finish.", member_language(interaction)),
+        )
         self.bot.live.request_board(session.id)
         if outcome.update is not None:
             await self.bot.live.apply(outcome.update)

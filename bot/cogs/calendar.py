@@ -17,6 +17,7 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.core.calendar import SessionCalendar
 from bot.ui import calendar as ui
+from bot.ui.locale import member_language
 
 
 class CalendarCog(commands.Cog):
@@ -52,7 +53,7 @@ class CalendarCog(commands.Cog):
         return place
 
     async def send_calendar(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         await controls.defer_private(interaction)
         guild = interaction.guild
         name = guild.name if guild is not None else "Chorus"
@@ -61,7 +62,7 @@ class CalendarCog(commands.Cog):
         data = self.calendar.render(guild_id, name, zone, entries)
         await controls.answer_deferred(
             interaction,
-            content=ui.calendar_text(len(entries), zone),
+            content=ui.calendar_text(len(entries), zone, member_language(interaction)),
             file=discord.File(io.BytesIO(data), filename=ui.FILE_NAME) if entries else None,
         )
 

@@ -17,9 +17,11 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.core.pattern_notice import DEFAULT_LOW_ANSWERS, DEFAULT_WITHIN_DAYS, PatternNotices
+from bot.i18n import _
 from bot.records.checkins import CheckinRecord
 from bot.ui import checkins as checkin_ui
 from bot.ui import pattern_notice as ui
+from bot.ui.locale import member_language, reply_language
 from bot.ui.replies import reply_ephemeral
 
 NONE = discord.AllowedMentions.none()
@@ -43,23 +45,23 @@ class NoticeGroup(app_commands.Group):
         low_answers: app_commands.Range[int, 2, 10] = DEFAULT_LOW_ANSWERS,
         within_days: app_commands.Range[int, 1, 60] = DEFAULT_WITHIN_DAYS,
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         notices = self.cog.notices
         await notices.turn_on(guild_id, interaction.user.id, low_answers, within_days)
         optin = await notices.get(guild_id, interaction.user.id)
-        await reply_ephemeral(interaction, ui.notice_state(optin))
+        await reply_ephemeral(interaction, ui.notice_state(optin, member_language(interaction)))
 
     @app_commands.command(name="off", description="Stop the pattern notice")
     async def off(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         await self.cog.notices.turn_off(guild_id, interaction.user.id)
-        await reply_ephemeral(interaction, ui.NOTICE_OFF)
+        await reply_ephemeral(interaction, _(ui.NOTICE_OFF, member_language(interaction)))
 
     @app_commands.command(name="show", description="Whether the pattern notice is on")
     async def show(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         optin = await self.cog.notices.get(guild_id, interaction.user.id)
-        await reply_ephemeral(interaction, ui.notice_state(optin))
+        await reply_ephemeral(interaction, ui.notice_state(optin, member_language(interaction)))
 
 
 class CheckinNoticeCog(commands.Cog):
@@ -98,7 +100,12 @@ async def after_low_answer(interaction: discord.Interaction, record: CheckinReco
     links = checkin_ui.care_view(None, config.support_links)
     extra: dict[str, Any] = {"view": links} if links is not None else {}
     await interaction.followup.send(
-        embed=ui.notice_embed(optin, config.support_text),
+        # An answer to the member's own check-in: their language (a DM's server is the record's).
+        embed=ui.notice_embed(
+            optin,
+            config.support_text,
+            reply_language(bot.guild_settings, interaction, record.guild_id),
+        ),
         ephemeral=interaction.guild_id is not None,  # a DM is private already
         allowed_mentions=NONE,
         **extra,

@@ -25,10 +25,12 @@ from bot.core.checkins import describe_value, scale_of
 from bot.core.deadline_timer import DeadlineTimer
 from bot.core.errors import InvalidInput
 from bot.core.schedule import timezone_choices
+from bot.i18n import N_, _
 from bot.records.checkin_schedules import ClaimedSend
 from bot.ui import checkin_schedule as ui
 from bot.ui import checkins as checkin_ui
 from bot.ui.checkin_schedule import ScheduledCheckinButton
+from bot.ui.locale import member_language, reply_language, server_language
 from bot.ui.replies import reply_ephemeral
 
 log = logging.getLogger("chorus.checkin_schedule")
@@ -118,24 +120,29 @@ class CheckinScheduleCog(commands.Cog):
         scale: str,
         pause_until: str | None,
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         plan = self.reminders.plan(days, time, timezone, scale, pause_until)
         if await self.checkins.consent_state(guild_id, interaction.user.id) != "agreed":
             raise InvalidInput(ui.NEEDS_CONSENT)
         record = await self.reminders.set(guild_id, interaction.user.id, plan)
         await self.timer.rearm()
-        await reply_ephemeral(interaction, ui.schedule_text(record))
+        await reply_ephemeral(interaction, ui.schedule_text(record, member_language(interaction)))
 
     async def stop(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         stopped = await self.reminders.stop(guild_id, interaction.user.id)
         await self.timer.rearm()
-        await reply_ephemeral(interaction, ui.STOPPED if stopped else ui.NO_SCHEDULE)
+        await reply_ephemeral(
+            interaction, _(ui.STOPPED if stopped else ui.NO_SCHEDULE, member_language(interaction))
+        )
 
     async def show(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         record = await self.reminders.get(guild_id, interaction.user.id)
-        await reply_ephemeral(interaction, ui.schedule_text(record) if record else ui.NO_SCHEDULE)
+        locale = member_language(interaction)
+        await reply_ephemeral(
+            interaction, ui.schedule_text(record, locale) if record else _(ui.NO_SCHEDULE, locale)
+        )
 
     # ------------------------------------------------------------------- sending
 
@@ -167,9 +174,10 @@ class CheckinScheduleCog(commands.Cog):
             log.warning("couldn't look up a member for their check-in DM; skipped this one")
             return
         try:
+            locale = server_language(self.bot.guild_settings, schedule.guild_id)
             await member.send(
-                embed=ui.dm_embed(guild.name, schedule.scale),
-                view=ui.dm_view(schedule.guild_id, schedule.scale),
+                embed=ui.dm_embed(guild.name, schedule.scale, locale),
+                view=ui.dm_view(schedule.guild_id, schedule.scale, locale),
                 allowed_mentions=NONE,
             )
         except discord.HTTPException as error:
@@ -214,34 +222,46 @@ class CheckinScheduleCog(commands.Cog):
         self, interaction: discord.Interaction, item: ScheduledCheckinButton
     ) -> None:
         guild_id, user_id = item.guild_id, interaction.user.id
+        # A DM: the member's client language, else the language of the server it belongs to.
+        locale = reply_language(self.bot.guild_settings, interaction, guild_id)
         if item.choice == ui.SNOOZE:
             until = await self.reminders.snooze(guild_id, user_id)
             await self.timer.rearm()
-            text = ui.GONE if until is None else ui.SNOOZED.format(until=int(until))
+            text = _(ui.GONE, locale) if until is None else _(ui.SNOOZED, locale, until=int(until))
             await interaction.response.edit_message(content=text, embed=None, view=None)
             return
         if item.choice == ui.PASS:
-            await interaction.response.edit_message(content=ui.PASSED, embed=None, view=None)
+            await interaction.response.edit_message(
+                content=_(ui.PASSED, locale), embed=None, view=None
+            )
             return
         if not await self._still_member(guild_id, user_id):
-            await interaction.response.edit_message(content=ui.NOT_A_MEMBER, embed=None, view=None)
+            await interaction.response.edit_message(
+                content=_(ui.NOT_A_MEMBER, locale), embed=None, view=None
+            )
             return
         scale = scale_of(item.scale)
         try:
             value = int(item.choice)
         except ValueError:
-            raise InvalidInput("That button no longer works; use /checkin now instead.") from None
+            raise InvalidInput(
+                N_("That button no longer works; use /checkin now instead.")
+            ) from None
         try:
             saved = await self.checkins.answer_now(guild_id, user_id, scale, value)
         except ConsentNeeded:
             saved = None
         if saved is None or saved.declined or saved.record is None:
             await interaction.response.edit_message(
-                content=ui.NOT_SAVED_NO_CONSENT, embed=None, view=None
+                content=_(ui.NOT_SAVED_NO_CONSENT, locale), embed=None, view=None
             )
         else:
             await interaction.response.edit_message(
-                content=f"🔒 Saved: **{describe_value(scale, value)}**. Only you can see it.",
+                content=_(
+                    "🔒 Saved: **{value}**. Only you can see it.",
+                    locale,
+                    value=describe_value(scale, value),
+                ),
                 embed=None,
                 view=checkin_ui.answer_view(saved.record.id, note=True, share=False),
                 allowed_mentions=NONE,

@@ -1,19 +1,23 @@
-"""/checkin tag add|mood: a member's own tags on their check-ins, and their mood by tag.
+"""/checkin tag add|pick|mood: a member's own tags on their check-ins, and their mood by tag;
+/setup tags: the server's own list members pick from (Manage Server).
 
-Attached to the check-ins' /checkin group in cog_load. Tags are private like the answer.
+Attached to the /checkin and /setup groups in cog_load. Tags are private like the answer.
 """
 
 from __future__ import annotations
+
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs.access import require_guild
+from bot.cogs.access import require_guild, require_manage_server
 from bot.core.checkin_tags import CheckinTags
 from bot.ui import checkin_tags as ui
 from bot.ui import limits
+from bot.ui.locale import member_language, reply_language
 from bot.ui.replies import reply_ephemeral
 
 NONE = discord.AllowedMentions.none()
@@ -40,20 +44,53 @@ class TagGroup(app_commands.Group):
     async def add(
         self, interaction: discord.Interaction, tags: app_commands.Range[str, 0, 200] = ""
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         at, saved = await self.cog.tags.tag_latest(guild_id, interaction.user.id, tags)
-        await reply_ephemeral(interaction, ui.tagged_text(at, saved))
+        await reply_ephemeral(interaction, ui.tagged_text(at, saved, member_language(interaction)))
+
+    @app_commands.command(name="pick", description="Pick tags for your latest check-in from a list")
+    async def pick(self, interaction: discord.Interaction) -> None:
+        guild_id, _ = require_guild(interaction)
+        pick = await self.cog.tags.pick(guild_id, interaction.user.id)
+        locale = reply_language(self.cog.bot.guild_settings, interaction)
+        await interaction.response.send_message(
+            ui.pick_text(pick.at, locale),
+            view=ui.pick_view(pick, locale),
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
 
     @app_commands.command(name="mood", description="Your mood by tag (only you see it)")
     @app_commands.describe(days="How many days back (default 90)")
     async def mood(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         moods = await self.cog.tags.mood_by_tag(guild_id, interaction.user.id, days)
         await interaction.response.send_message(
-            embed=ui.mood_embed(moods, days), ephemeral=True, allowed_mentions=NONE
+            embed=ui.mood_embed(moods, days, member_language(interaction)),
+            ephemeral=True,
+            allowed_mentions=NONE,
         )
+
+
+def setup_tags_command(cog: CheckinTagsCog) -> app_commands.Command[Any, ..., None]:
+    """/setup tags, attached to the settings' /setup group."""
+
+    @app_commands.command(
+        name="tags", description="The check-in tags members pick from here (Manage Server)"
+    )
+    @app_commands.describe(
+        action="add, remove or list", tags="Tags separated by commas, e.g. 'slept badly, sang'"
+    )
+    async def tags(
+        interaction: discord.Interaction,
+        action: Literal["add", "remove", "list"],
+        tags: app_commands.Range[str, 0, 1000] = "",
+    ) -> None:
+        await cog.setup_tags(interaction, action, tags)
+
+    return tags
 
 
 class CheckinTagsCog(commands.Cog):
@@ -61,17 +98,46 @@ class CheckinTagsCog(commands.Cog):
         self.bot = bot
         self.tags = CheckinTags(bot.store, bot.clock)
         self.group = TagGroup(self)
+        self.setup_command = setup_tags_command(self)
+        bot.register_family(ui.TagPickSelect, self.on_pick)
 
     async def cog_load(self) -> None:
         checkin = self.bot.tree.get_command("checkin")
-        if not isinstance(checkin, app_commands.Group):
-            raise RuntimeError("bot.cogs.checkin_tags must load after the /checkin group")
+        setup = self.bot.tree.get_command("setup")
+        if not isinstance(checkin, app_commands.Group) or not isinstance(setup, app_commands.Group):
+            raise RuntimeError("bot.cogs.checkin_tags must load after /checkin and /setup")
         checkin.add_command(self.group)
+        setup.add_command(self.setup_command)
 
     async def cog_unload(self) -> None:
-        checkin = self.bot.tree.get_command("checkin")
-        if isinstance(checkin, app_commands.Group):
-            checkin.remove_command(self.group.name)
+        for parent, name in (("checkin", self.group.name), ("setup", self.setup_command.name)):
+            group = self.bot.tree.get_command(parent)
+            if isinstance(group, app_commands.Group):
+                group.remove_command(name)
+
+    async def on_pick(self, interaction: discord.Interaction, item: ui.TagPickSelect) -> None:
+        guild_id, _ = require_guild(interaction)
+        saved = await self.tags.tag_picked(
+            guild_id, interaction.user.id, item.checkin_id, item.chosen
+        )
+        locale = reply_language(self.bot.guild_settings, interaction)
+        await interaction.response.edit_message(
+            content=ui.picked_text(saved, locale), view=None, allowed_mentions=NONE
+        )
+
+    async def setup_tags(self, interaction: discord.Interaction, action: str, text: str) -> None:
+        guild_id, _ = require_guild(interaction)
+        require_manage_server(interaction)
+        locale = reply_language(self.bot.guild_settings, interaction)
+        if action == "list":
+            reply = ui.server_list_text(await self.tags.server_list(guild_id), locale)
+        elif action == "add":
+            added, now = await self.tags.add_server(guild_id, text)
+            reply = ui.server_changed_text(action, added, now, locale)
+        else:
+            removed, now = await self.tags.remove_server(guild_id, text)
+            reply = ui.server_changed_text(action, removed, now, locale)
+        await reply_ephemeral(interaction, reply)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -12,11 +12,11 @@ from bot.cogs.access import is_facilitator, require_facilitator, require_guild
 from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound
 from bot.core.runner import Runner, RunUpdate
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.format import sentence
-from bot.ui.locale import reply_language
+from bot.ui.locale import member_language, server_language
 from bot.ui.replies import reply_ephemeral
 
 if TYPE_CHECKING:
@@ -30,14 +30,14 @@ def chorus(interaction: discord.Interaction) -> ChorusBot:
 
 
 async def session_here(interaction: discord.Interaction) -> SessionRecord:
-    _, channel_id = require_guild(interaction)
+    _guild, channel_id = require_guild(interaction)
     return await chorus(interaction).sessions.in_channel(channel_id)
 
 
 async def session_by_id(interaction: discord.Interaction, session_id: int) -> SessionRecord:
     session = await chorus(interaction).sessions.get(session_id)
     if session.status != "open":
-        raise Conflict("That session has ended.")
+        raise Conflict(N_("That session has ended."))
     return session
 
 
@@ -77,7 +77,9 @@ def facilitator_only(interaction: discord.Interaction) -> None:
 async def live_run(interaction: discord.Interaction, session: SessionRecord) -> RunRecord:
     run = await chorus(interaction).runner.live_run(session.id)
     if run is None:
-        raise NotFound("No activity is running in this session. Start one with /activity start.")
+        raise NotFound(
+            N_("No activity is running in this session. Start one with /activity start.")
+        )
     return run
 
 
@@ -86,11 +88,11 @@ def _role_ids(interaction: discord.Interaction) -> list[int]:
     return [r.id for r in user.roles] if isinstance(user, discord.Member) else []
 
 
-def _ask(session: SessionRecord) -> str:
+def _ask(session: SessionRecord, locale: str) -> str:
     """Whom to ask: the facilitator (shown, never pinged), or the server's moderators."""
     if session.has_facilitator:
-        return f"the facilitator, <@{session.facilitator_id}>"
-    return "a server moderator"
+        return _("the facilitator, {member}", locale, member=f"<@{session.facilitator_id}>")
+    return _("a server moderator", locale)
 
 
 async def attendance_changed(bot: ChorusBot, session: SessionRecord) -> None:
@@ -109,38 +111,55 @@ async def join(interaction: discord.Interaction, session: SessionRecord) -> None
     )
     title = session.title
     outcome = admission.outcome
+    locale = member_language(interaction)
     if outcome == "joined":
-        text = (
-            f"👋 You've joined **{title}**. Welcome! You can leave at any time with "
-            "the Leave button or /session leave."
+        bot.live.request_board(session.id)
+        text = _(
+            "👋 You've joined **{title}**. Welcome! You can leave at any time with "
+            "the Leave button or /session leave.",
+            locale,
+            title=title,
         )
     elif outcome == "already":
-        text = sentence(f"You're already in **{title}**")
+        text = sentence(_("You're already in **{title}**", locale, title=title))
     elif outcome == "waiting":
         bot.live.request_board(session.id)
-        text = (
-            f"**{title}** is full right now, so you're on the waitlist: number "
-            f"**{admission.place}** in line. I'll tell you privately as soon as a place frees "
-            "up. The Leave button takes you off the list."
+        text = _(
+            "**{title}** is full right now, so you're on the waitlist: number "
+            "**{place}** in line. I'll tell you privately as soon as a place frees "
+            "up. The Leave button takes you off the list.",
+            locale,
+            title=title,
+            place=admission.place,
         )
     elif outcome == "asking":
         bot.live.request_board(session.id)
-        text = (
-            f"**{title}** is a closed group: members join by invitation. I've let the "
-            f"facilitator know you'd like to join; they can let you in from the board. You're "
-            f"welcome to ask {_ask(session)} too."
+        text = _(
+            "**{title}** is a closed group: members join by invitation. I've let the "
+            "facilitator know you'd like to join; they can let you in from the board. You're "
+            "welcome to ask {whom} too.",
+            locale,
+            title=title,
+            whom=_ask(session, locale),
         )
     elif outcome == "no_role":
         limits = await bot.sessions.limits(session)
         role = limits.role_id if limits else None
-        text = (
-            f"**{title}** is for members with the <@&{role}> role, and you don't have it yet. "
-            f"If you think you should be in this group, please ask {_ask(session)}."
+        text = _(
+            "**{title}** is for members with the {role} role, and you don't have it yet. "
+            "If you think you should be in this group, please ask {whom}.",
+            locale,
+            title=title,
+            role=f"<@&{role}>",
+            whom=_ask(session, locale),
         )
     else:  # removed
-        text = (
-            f"The facilitator has taken you out of **{title}** for now. If you'd like to come "
-            f"back, please ask {_ask(session)}."
+        text = _(
+            "The facilitator has taken you out of **{title}** for now. If you'd like to come "
+            "back, please ask {whom}.",
+            locale,
+            title=title,
+            whom=_ask(session, locale),
         )
     await reply_ephemeral(interaction, text)
     if outcome == "joined":
@@ -165,7 +184,7 @@ async def ensure_joined(interaction: discord.Interaction, session: SessionRecord
                     "**{title}** is a closed group and you're not in it yet, so your answer "
                     "wasn't saved. To ask for a place, press **Join** on the session board (or "
                     "use /session join); the facilitator can let you in.",
-                    reply_language(bot.guild_settings, interaction),
+                    member_language(interaction),
                     title=session.title,
                 )
             )
@@ -192,12 +211,19 @@ async def tell_member(bot: ChorusBot, user_id: int, text: str) -> bool:
 
 async def tell_moved_up(bot: ChorusBot, session: SessionRecord, user_ids: Sequence[int]) -> None:
     """Tell each member who moved up from the waitlist, privately (a direct message)."""
+    # A direct message has no client language to go by: the server's.
+    locale = server_language(bot.guild_settings, session.guild_id)
     for user_id in user_ids:
         await tell_member(
             bot,
             user_id,
-            f"🎶 A place opened in **{session.title}** and it's yours: you're in now. "
-            f"Welcome! The session is in <#{session.channel_id}>.",
+            _(
+                "🎶 A place opened in **{title}** and it's yours: you're in now. "
+                "Welcome! The session is in {channel}.",
+                locale,
+                title=session.title,
+                channel=f"<#{session.channel_id}>",
+            ),
         )
 
 
@@ -206,16 +232,22 @@ async def leave(interaction: discord.Interaction, session: SessionRecord) -> Non
     departure = await bot.sessions.leave(session, interaction.user.id)
     if departure.left or departure.left_waitlist:
         bot.live.request_board(session.id)
+    locale = member_language(interaction)
+    title = session.title
     if departure.left:
         await reply_ephemeral(
-            interaction, f"You've left **{session.title}**. Thank you for coming; take care."
+            interaction,
+            _("You've left **{title}**. Thank you for coming; take care.", locale, title=title),
         )
     elif departure.left_waitlist:
         await reply_ephemeral(
-            interaction, f"You're off the waitlist for **{session.title}**. Take care."
+            interaction,
+            _("You're off the waitlist for **{title}**. Take care.", locale, title=title),
         )
     else:
-        await reply_ephemeral(interaction, sentence(f"You weren't in **{session.title}**"))
+        await reply_ephemeral(
+            interaction, sentence(_("You weren't in **{title}**", locale, title=title))
+        )
     await tell_moved_up(bot, session, departure.moved_up)
     if departure.moved_up:
         await attendance_changed(bot, session)  # who moved up joins the step, as any joiner
@@ -226,20 +258,31 @@ async def next_step(interaction: discord.Interaction, session: SessionRecord) ->
     bot = chorus(interaction)
     run = await live_run(interaction, session)
     update = await bot.runner.advance(run.id, run.step_index, by_facilitator=True)
+    locale = member_language(interaction)
     if update is None:
-        await reply_ephemeral(interaction, "Already moved on.")
+        await reply_ephemeral(interaction, _("Already moved on.", locale))
         return
-    await reply_ephemeral(interaction, _moved_text(bot, update.run))
+    await reply_ephemeral(interaction, _moved_text(bot, update.run, locale))
     await bot.live.apply(update)
 
 
-def _moved_text(bot: ChorusBot, run: RunRecord) -> str:
+def _moved_text(bot: ChorusBot, run: RunRecord, locale: str) -> str:
     activity = bot.runner.definition(run)
     if run.state == "finished":
-        return f"That was the last step: **{localize(activity.title)}** is finished."
+        return _(
+            "That was the last step: **{title}** is finished.",
+            locale,
+            title=localize(activity.title, locale),
+        )
     step = activity.steps[run.step_index]
     return sentence(
-        f"⏭ Step {run.step_index + 1} of {len(activity.steps)}: **{localize(step.title)}**"
+        _(
+            "⏭ Step {number} of {total}: **{title}**",
+            locale,
+            number=run.step_index + 1,
+            total=len(activity.steps),
+            title=localize(step.title, locale),
+        )
     )
 
 
@@ -248,12 +291,14 @@ async def _control(
     session: SessionRecord,
     change: Callable[[Runner, int], Awaitable[RunUpdate]],
     done: str,
+    **fields: int,
 ) -> None:
-    """A facilitator's control of the running activity: change it, say so, show it."""
+    """A facilitator's control of the running activity: change it, say so (`done`: a catalogue
+    text, filled from `fields`), show it."""
     facilitator_only(interaction)
     bot = chorus(interaction)
     update = await change(bot.runner, (await live_run(interaction, session)).id)
-    await reply_ephemeral(interaction, done)
+    await reply_ephemeral(interaction, _(done, member_language(interaction), **fields))
     await bot.live.apply(update)
 
 
@@ -262,12 +307,14 @@ async def pause(interaction: discord.Interaction, session: SessionRecord) -> Non
         interaction,
         session,
         lambda runner, run_id: runner.pause(run_id),
-        "⏸ Paused. The clock has stopped; Resume carries on.",
+        N_("⏸ Paused. The clock has stopped; Resume carries on."),
     )
 
 
 async def resume(interaction: discord.Interaction, session: SessionRecord) -> None:
-    await _control(interaction, session, lambda runner, run_id: runner.resume(run_id), "▶ Resumed.")
+    await _control(
+        interaction, session, lambda runner, run_id: runner.resume(run_id), N_("▶ Resumed.")
+    )
 
 
 async def extend(interaction: discord.Interaction, session: SessionRecord, minutes: int) -> None:
@@ -275,7 +322,8 @@ async def extend(interaction: discord.Interaction, session: SessionRecord, minut
         interaction,
         session,
         lambda runner, run_id: runner.extend(run_id, minutes * 60),
-        f"⏱ Added {minutes} min to this step.",
+        N_("⏱ Added {minutes} min to this step."),
+        minutes=minutes,
     )
 
 
@@ -284,5 +332,5 @@ async def stop(interaction: discord.Interaction, session: SessionRecord) -> None
         interaction,
         session,
         lambda runner, run_id: runner.stop(run_id),
-        "⏹ Activity stopped. The session stays open.",
+        N_("⏹ Activity stopped. The session stays open."),
     )

@@ -19,8 +19,10 @@ from bot.core.listening import COUNTDOWN, PLAYING, phase, piece_start, set_track
 from bot.core.listening_service import ListeningService
 from bot.core.media import MediaPathError, readable_file, resolve_media_path
 from bot.core.steps.listen import ListenStep
+from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.listening import run_state
+from bot.ui.locale import server_language
 from bot.ui.steps.listen import ListenPresenter
 from bot.voice import Piece, VoiceChannelLike, VoiceUnavailable
 
@@ -49,7 +51,7 @@ class ListenVoice:
         return presenter
 
     def close(self) -> None:
-        for _, task in self.jobs.values():
+        for _key, task in self.jobs.values():
             task.cancel()
         self.jobs.clear()
 
@@ -57,17 +59,18 @@ class ListenVoice:
         self.failed.pop(key, None)
         self.left.discard(key)
 
-    def where(self, session: SessionRecord, key: Key) -> str:
-        """Where a file piece is heard now, for /listen now."""
+    def where(self, session: SessionRecord, key: Key, locale: str = "en") -> str:
+        """Where a file piece is heard now, for /listen now (in ``locale``)."""
         failed = self.failed.get(key)
         job = self.jobs.get(session.guild_id)
+        channel = f"<#{session.voice_channel_id}>"
         if failed is not None:
-            return "Not in voice: " + failed
+            return _("Not in voice: {reason}", locale, reason=failed)
         if self.playing.get(session.guild_id) == key:
-            return f"In voice in <#{session.voice_channel_id}>."
+            return _("In voice in {channel}.", locale, channel=channel)
         if job is not None and job[0] == key and not job[1].done():
-            return f"Joining <#{session.voice_channel_id}> for the start."
-        return "Not in voice."
+            return _("Joining {channel} for the start.", locale, channel=channel)
+        return _("Not in voice.", locale)
 
     async def step_ended(self, guild_id: int, key: Key) -> None:
         joining = self.cancel(guild_id, key)
@@ -137,18 +140,29 @@ class ListenVoice:
             job[1].cancel()
         return not job[1].done()
 
+    def _language(self, session: SessionRecord) -> str:
+        """The facilitator's messages and the card's notes: the server's language."""
+        return server_language(self.bot.guild_settings, session.guild_id)
+
     def _channel(self, session: SessionRecord, file: str) -> VoiceChannelLike:
         if session.voice_channel_id is None:
             raise VoiceUnavailable(
-                f"The piece `{file}` is a file, and this session has no voice channel, so it "
-                "wasn't played; members followed the text card. Open the session with "
-                "`/session start voice_channel:` to play files in voice."
+                _(
+                    "The piece {file} is a file, and this session has no voice channel, so it "
+                    "wasn't played; members followed the text card. Open the session with "
+                    "`/session start voice_channel:` to play files in voice.",
+                    self._language(session),
+                    file=f"`{file}`",
+                )
             )
         channel = self.bot.get_channel(session.voice_channel_id)
         if not isinstance(channel, discord.VoiceChannel | discord.StageChannel):
             raise VoiceUnavailable(
-                "I couldn't find the session's voice channel, so the piece wasn't played "
-                "in voice; members followed the text card."
+                _(
+                    "I couldn't find the session's voice channel, so the piece wasn't played "
+                    "in voice; members followed the text card.",
+                    self._language(session),
+                )
             )
         return channel
 
@@ -169,9 +183,13 @@ class ListenVoice:
                 path = resolve_media_path(self.bot.settings.media_dir, file)
                 if not readable_file(path):
                     raise VoiceUnavailable(
-                        f"I couldn't read `{file}` in the media folder, so it wasn't played in "
-                        "voice; members followed the text card. Check the file is there and "
-                        "readable (see /listen library)."
+                        _(
+                            "I couldn't read {file} in the media folder, so it wasn't played "
+                            "in voice; members followed the text card. Check the file is there "
+                            "and readable (see /listen library).",
+                            self._language(session),
+                            file=f"`{file}`",
+                        )
                     )
                 pieces.append(Piece(path, seconds))
             await self.bot.voice.connect(channel)
@@ -185,8 +203,12 @@ class ListenVoice:
             await self.fail(
                 session,
                 key,
-                "I couldn't play the track in voice because of an unexpected error (the bot's "
-                "log has the details). Members can follow the link or text card instead.",
+                _(
+                    "I couldn't play the track in voice because of an unexpected error (the "
+                    "bot's log has the details). Members can follow the link or text card "
+                    "instead.",
+                    self._language(session),
+                ),
             )
             return
         finally:
@@ -195,7 +217,8 @@ class ListenVoice:
                 self.jobs.pop(session.guild_id, None)
         self.playing[session.guild_id] = key
         self.cards.notes[key] = (
-            f"🔊 Playing now in <#{session.voice_channel_id}>. Join the voice channel to listen."
+            N_("🔊 Playing now in {channel}. Join the voice channel to listen."),
+            {"channel": f"<#{session.voice_channel_id}>"},
         )
         await self._redraw(session, key)
 
@@ -205,9 +228,9 @@ class ListenVoice:
             return
         self.failed[key] = message
         if session.voice_channel_id is None:
-            self.cards.notes[key] = "Follow the card below while the group listens."
+            self.cards.notes[key] = N_("Follow the card below while the group listens.")
         else:
-            self.cards.notes[key] = (
+            self.cards.notes[key] = N_(
                 "Voice playback isn't available right now; follow the card below while the "
                 "group listens."
             )
@@ -249,16 +272,22 @@ class ListenVoice:
         session = await self._session_of(key)
         if session is None or before.channel.id != session.voice_channel_id:
             return  # our own move into the session's channel
+        locale = self._language(session)
         if after.channel is None:
-            text = (
-                f"Someone disconnected me from <#{before.channel.id}> during the piece, so the "
-                "music stopped; members follow the card instead. It plays in voice again at "
-                "the next listening step."
+            text = _(
+                "Someone disconnected me from {channel} during the piece, so the music stopped; "
+                "members follow the card instead. It plays in voice again at the next listening "
+                "step.",
+                locale,
+                channel=f"<#{before.channel.id}>",
             )
         else:
-            text = (
-                f"Someone moved me from <#{before.channel.id}> to <#{after.channel.id}> during "
-                "the piece, so I stopped the music there; members follow the card instead."
+            text = _(
+                "Someone moved me from {channel} to {other} during the piece, so I stopped the "
+                "music there; members follow the card instead.",
+                locale,
+                channel=f"<#{before.channel.id}>",
+                other=f"<#{after.channel.id}>",
             )
         await self.fail(session, key, text)
 

@@ -17,16 +17,19 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.listen_voice import ListenVoice
+from bot.cogs.reflection import saved_text
 from bot.core.activities import localize
 from bot.core.listening import COUNTDOWN, phase
 from bot.core.listening_service import ListeningService
 from bot.core.runner import RunUpdate
 from bot.core.steps.listen import ListenStep
 from bot.core.steps.vote import VoteStep
+from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.format import sentence
 from bot.ui.forms import FormValues, send_form
 from bot.ui.listening import REFLECT_FORM, ListenReflectForm, run_state, summary_lines
+from bot.ui.locale import member_language, server_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.listen import ListenPresenter, ListenReflectButton, ReactButton
 from bot.ui.steps.vote import VotePresenter, VoteSelect
@@ -42,7 +45,7 @@ class ListeningCog(commands.Cog):
         self.service: ListeningService = bot.listening
         bot.register_family(ReactButton, self.on_react)
         bot.register_family(ListenReflectButton, self.on_reflect_button)
-        bot.register_form(REFLECT_FORM, self.on_reflect_form, what="your reflection")
+        bot.register_form(REFLECT_FORM, self.on_reflect_form, what=N_("your reflection"))
         bot.register_family(VoteSelect, self.on_vote)
         bot.live.add_observer(self)
         bot.sessions.add_summary_contributor(self.summary_lines)
@@ -71,7 +74,10 @@ class ListeningCog(commands.Cog):
         step = self.bot.runner.step_at(run, index)
         key = (run.id, index)
         if isinstance(step, VoteStep):
-            self.vote_cards.choices[key] = await self.service.choices_for(session, run, index)
+            # The card is public: its choices in the server's language.
+            self.vote_cards.choices[key] = await self.service.choices_for(
+                session, run, index, server_language(self.bot.guild_settings, session.guild_id)
+            )
         elif isinstance(step, ListenStep) and step.track == "from_vote":
             if key in self.listen_cards.tracks:
                 return  # chosen when the step began: a later /forget or withdrawal keeps it
@@ -164,9 +170,7 @@ class ListeningCog(commands.Cog):
         await self.prepare(session, fresh, index)
         scene = self.bot.live.scene(session, fresh, index)
         payload = self.bot.live.presenter(scene.step.type).render(scene)
-        await self.bot.live.edit(
-            session, fresh.step_message_id, payload, what=f"the {scene.step.type} step card"
-        )
+        await self.bot.live.edit(session, fresh.step_message_id, payload, what=N_("the step card"))
 
     async def _redraw_key(self, session: SessionRecord, key: Key) -> None:
         run = await self.service.run(key[0])
@@ -210,63 +214,81 @@ class ListeningCog(commands.Cog):
             await self.bot.live.apply(update)
 
     async def on_react(self, interaction: discord.Interaction, item: ReactButton) -> None:
-        session, _, step = await self.service.live_step(item.run_id, item.index)
+        session, _run, step = await self.service.live_step(item.run_id, item.index)
         assert isinstance(step, ListenStep)
         await controls.ensure_joined(interaction, session)
         outcome = await self.service.react(
             item.run_id, item.index, interaction.user.id, item.choice
         )
         reaction = step.reflection.reactions[item.choice]
-        shown = f"{reaction.emoji or ''} **{localize(reaction.label)}**".strip()
-        verb = "changed your reaction to" if outcome.replaced else "reacted"
-        await reply_ephemeral(
-            interaction, f"Thank you, you {verb} {shown}. You can change it until the step ends."
+        locale = member_language(interaction)
+        shown = f"{reaction.emoji or ''} **{localize(reaction.label, locale)}**".strip()
+        text = (
+            _(
+                "Thank you, you changed your reaction to {reaction}. You can change it until the "
+                "step ends.",
+                locale,
+                reaction=shown,
+            )
+            if outcome.replaced
+            else _(
+                "Thank you, you reacted {reaction}. You can change it until the step ends.",
+                locale,
+                reaction=shown,
+            )
         )
+        await reply_ephemeral(interaction, text)
         await self._after_contribution(session, outcome.update)
 
     async def on_reflect_button(
         self, interaction: discord.Interaction, item: ListenReflectButton
     ) -> None:
-        _, _, step = await self.service.live_step(item.run_id, item.index)
+        _session, _run, step = await self.service.live_step(item.run_id, item.index)
         assert isinstance(step, ListenStep)
-        await send_form(interaction, ListenReflectForm(item.run_id, item.index, step))
+        await send_form(
+            interaction,
+            ListenReflectForm(item.run_id, item.index, step, member_language(interaction)),
+        )
 
     async def on_reflect_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
         run_id, index = int(args[0]), int(args[1])
-        session, _, _ = await self.service.live_step(run_id, index)
+        session, _run, _step = await self.service.live_step(run_id, index)
         await controls.ensure_joined(interaction, session)
         shared = values.flag("share")
         outcome = await self.service.reflect(
             run_id, index, interaction.user.id, values.text("answer"), shared
         )
-        where = (
-            "It will be shared with the group when the step ends."
-            if shared
-            else "It stays private."
+        await reply_ephemeral(
+            interaction,
+            saved_text(False, shared, outcome.replaced, member_language(interaction)),
         )
-        verb = "updated" if outcome.replaced else "saved"
-        await reply_ephemeral(interaction, f"💭 Thank you, your reflection is {verb}. {where}")
         await self._after_contribution(session, outcome.update)
 
     async def on_vote(self, interaction: discord.Interaction, item: VoteSelect) -> None:
         session, run, step = await self.service.live_step(item.run_id, item.index)
         assert isinstance(step, VoteStep)
-        chosen = await self.service.choice(session, run, item.index, item.chosen)
+        chosen = await self.service.choice(
+            session, run, item.index, item.chosen, member_language(interaction)
+        )
         await controls.ensure_joined(interaction, session)
         outcome = await self.service.vote(item.run_id, item.index, interaction.user.id, chosen)
-        verb = "is now" if outcome.replaced else "is"
+        locale = member_language(interaction)
+        vote = (
+            _("🗳️ Your vote is now **{choice}**", locale, choice=chosen.label)
+            if outcome.replaced
+            else _("🗳️ Your vote is **{choice}**", locale, choice=chosen.label)
+        )
         await reply_ephemeral(
             interaction,
-            sentence(f"🗳️ Your vote {verb} **{chosen.label}**")
-            + " You can change it while the vote is open.",
+            sentence(vote) + " " + _("You can change it while the vote is open.", locale),
         )
         await self._after_contribution(session, outcome.update)
 
-    async def summary_lines(self, session: SessionRecord) -> list[tuple[str, str]]:
+    async def summary_lines(self, session: SessionRecord, locale: str) -> list[tuple[str, str]]:
         plays, suggested = await self.service.summary(session)
-        return summary_lines(plays, suggested)
+        return summary_lines(plays, suggested, locale)
 
 
 async def setup(bot: commands.Bot) -> None:

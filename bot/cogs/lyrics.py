@@ -20,8 +20,9 @@ from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyrics import blanks
 from bot.core.lyrics_service import LineAsk, LyricsService
 from bot.core.rhymes import suggest
+from bot.i18n import N_
 from bot.ui.forms import FormValues, send_form
-from bot.ui.locale import reply_language, server_language
+from bot.ui.locale import member_language, reply_language, server_language
 from bot.ui.lyrics import rhyme_embed, thanks
 from bot.ui.lyrics_forms import LINE_FORM, REMOVE_FORM, LineForm, RemoveForm
 from bot.ui.replies import reply_ephemeral
@@ -36,8 +37,8 @@ class LyricsCog(commands.Cog):
         self.service: LyricsService = bot.lyrics
         self.sheet = LiveSongSheet(bot, self.service)
         bot.register_family(LyricsButton, self.on_button)
-        bot.register_form(LINE_FORM, self.on_line_form, what="your line")
-        bot.register_form(REMOVE_FORM, self.on_remove_form, what="the line number")
+        bot.register_form(LINE_FORM, self.on_line_form, what=N_("your line"))
+        bot.register_form(REMOVE_FORM, self.on_remove_form, what=N_("the line number"))
 
     async def cog_load(self) -> None:
         await self.sheet.load()
@@ -62,9 +63,9 @@ class LyricsCog(commands.Cog):
         elif item.action == "remove":
             controls.facilitator_only(interaction)
             await self.service.live(run_id, index)
-            await send_form(interaction, RemoveForm(run_id, index))
+            await send_form(interaction, RemoveForm(run_id, index, member_language(interaction)))
         else:
-            raise Conflict("That button is from an older version of Chorus.")
+            raise Conflict(N_("That button is from an older version of Chorus."))
 
     async def _send_line_form(
         self, interaction: discord.Interaction, item: LyricsButton, ask: LineAsk
@@ -77,6 +78,7 @@ class LyricsCog(commands.Cog):
             clue=ask.clue,
             hidden=ask.hidden,
             editing=ask.editing,
+            locale=member_language(interaction),
         )
         await send_form(interaction, form)
 
@@ -107,7 +109,7 @@ class LyricsCog(commands.Cog):
     ) -> None:
         text = values.text("number").strip()
         if not text.isdigit():
-            raise InvalidInput("Give the line's number as shown on the lyric sheet, e.g. 3.")
+            raise InvalidInput(N_("Give the line's number as shown on the lyric sheet, e.g. 3."))
         await self.remove(interaction, int(args[0]), int(args[1]), int(text))
 
     # ---------------------------------------------------------------- contributing
@@ -128,7 +130,11 @@ class LyricsCog(commands.Cog):
         outcome = await self.service.contribute(
             session, run, step, user.id, user.display_name, kind, payload
         )
-        await reply_ephemeral(interaction, thanks(step, kind, outcome.record.payload))
+        shown = dict(outcome.record.payload)
+        if server_language(self.bot.guild_settings, session.guild_id) != "en":
+            # English syllable rules say nothing true about a line in another language.
+            shown.pop("syl", None)
+        await reply_ephemeral(interaction, thanks(step, kind, shown, member_language(interaction)))
         fresh = await self.service.run(run_id)
         if fresh is not None:
             await self.sheet.load_info(fresh, step)

@@ -7,8 +7,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
+from bot.i18n import _
 from bot.ui.checkins import care_view, support_embed
 from bot.ui.format import COLOUR_INFO
+from bot.ui.locale import member_language
 
 NONE = discord.AllowedMentions.none()
 
@@ -19,28 +21,35 @@ class MetaCog(commands.Cog):
 
     @app_commands.command(name="about", description="What Chorus is, its version, and privacy")
     async def about(self, interaction: discord.Interaction) -> None:
+        locale = member_language(interaction)
         count = len(self.bot.library.catalog_for(interaction.guild_id).activities)
         embed = discord.Embed(
-            title="Chorus",
+            title=_("Chorus", locale),
             colour=COLOUR_INFO,
             description=(
-                "Chorus runs group sessions drawn from group music-therapy practice: shared "
-                "listening, writing songs together, breathing and rhythm warm-ups, reflection "
-                "rounds and mood check-ins."
+                _(
+                    "Chorus runs group sessions drawn from group music-therapy practice: shared "
+                    "listening, writing songs together, breathing and rhythm warm-ups, reflection "
+                    "rounds and mood check-ins.",
+                    locale,
+                )
             ),
         )
-        embed.add_field(name="Version", value=self.bot.version, inline=True)
-        embed.add_field(name="Activities loaded", value=str(count), inline=True)
+        embed.add_field(name=_("Version", locale), value=self.bot.version, inline=True)
+        embed.add_field(name=_("Activities loaded", locale), value=str(count), inline=True)
         embed.add_field(
-            name="Privacy",
+            name=_("Privacy", locale),
             value=(
-                "Check-ins are private by default; group figures appear only when at least 3 "
-                "people answered. See PRIVACY.md in the Chorus repository for what is stored "
-                "and how to delete it."
+                _(
+                    "Check-ins are private by default; group figures appear only when at least 3 "
+                    "people answered. See PRIVACY.md in the Chorus repository for what is stored and "
+                    "how to delete it.",
+                    locale,
+                )
             ),
             inline=False,
         )
-        embed.set_footer(text="Start with /session start, then /activity list.")
+        embed.set_footer(text=_("Start with /session start, then /activity list.", locale))
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
     @app_commands.command(name="support", description="Where to find help if you are struggling")

@@ -16,6 +16,7 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.core.exports import MemberExports
 from bot.ui import mydata as ui
+from bot.ui.locale import reply_language
 
 Format = Literal["json", "csv", "chart"]
 NONE = discord.AllowedMentions.none()
@@ -23,23 +24,27 @@ NONE = discord.AllowedMentions.none()
 
 async def send_export(bot: ChorusBot, interaction: discord.Interaction, format: Format) -> None:
     """Answer /mydata with the CSV or the summary chart, privately."""
-    guild_id, _ = require_guild(interaction)
+    guild_id, _unused = require_guild(interaction)
     exports = MemberExports(bot.store)
     user_id = interaction.user.id
+    locale = reply_language(bot.guild_settings, interaction)
     if format == "csv":
         server_zone = bot.guild_settings.for_guild(guild_id).timezone
         zone = await exports.member_timezone(guild_id, user_id, server_zone)
         data, rows = await exports.csv(guild_id, user_id, zone)
         await interaction.response.send_message(
-            ui.csv_text(rows, zone),
-            file=ui.csv_file(data),
+            ui.csv_text(rows, zone, locale),
+            file=ui.csv_file(data, locale),
             ephemeral=True,
             allowed_mentions=NONE,
         )
         return
     await controls.defer_private(interaction)  # drawing can take over a second
     figures = await exports.summary(guild_id, user_id)
-    png = await asyncio.to_thread(ui.summary_png, figures, "Your check-ins and goals")
+    server_zone = bot.guild_settings.for_guild(guild_id).timezone
+    zone = await exports.member_timezone(guild_id, user_id, server_zone)
+    locale = reply_language(bot.guild_settings, interaction)
+    png = await asyncio.to_thread(ui.summary_png, figures, zone, locale)
     await controls.answer_deferred(
-        interaction, content=ui.chart_text(figures), file=ui.chart_file(png)
+        interaction, content=ui.chart_text(figures, locale), file=ui.chart_file(png, locale)
     )

@@ -12,9 +12,11 @@ from bot.cogs.access import is_facilitator, require_guild
 from bot.cogs.listening import ListeningCog
 from bot.core.listening_service import ListeningService, check_upload_size
 from bot.core.steps.listen import ListenStep
+from bot.i18n import _
 from bot.records.sessions import SessionRecord
 from bot.ui.format import duration
 from bot.ui.listening import library_embed, now_playing, playlist_embed
+from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
 
 NONE = discord.AllowedMentions.none()
@@ -57,14 +59,20 @@ class PlaylistCog(commands.Cog):
         url: app_commands.Range[str, 0, 500] | None = None,
         note: app_commands.Range[str, 0, 200] | None = None,
     ) -> None:
+        locale = member_language(interaction)
         session = await controls.session_here(interaction)
         song = self.service.suggestion(title, artist, url, note)
         await controls.ensure_joined(interaction, session)
         nomination = await self.service.suggest(session, interaction.user.id, song)
         await reply_ephemeral(
             interaction,
-            f"🎵 Added **{nomination.title}** to the playlist (entry #{nomination.id}). "
-            "/listen playlist shows everything suggested so far.",
+            _(
+                "🎵 Added **{title}** to the playlist (entry #{id}). /listen playlist shows "
+                "everything suggested so far.",
+                locale,
+                title=nomination.title,
+                id=nomination.id,
+            ),
         )
         await self._changed(session)
 
@@ -87,21 +95,25 @@ class PlaylistCog(commands.Cog):
     @listen.command(name="remove", description="Remove an entry from the playlist (facilitators)")
     @app_commands.describe(entry="The entry's number, as /listen playlist shows it (#12 -> 12)")
     async def remove(self, interaction: discord.Interaction, entry: int) -> None:
+        locale = member_language(interaction)
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
         nomination = await self.service.remove(session, entry)
-        await reply_ephemeral(interaction, f"Removed **{nomination.title}** from the playlist.")
+        await reply_ephemeral(
+            interaction, _("Removed **{title}** from the playlist.", locale, title=nomination.title)
+        )
         await self._changed(session)
 
     @listen.command(name="now", description="What is playing and how long is left (facilitators)")
     async def now(self, interaction: discord.Interaction) -> None:
+        locale = member_language(interaction)
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
         run = await self.bot.runner.live_run(session.id)
         step = self.bot.runner.step(run) if run is not None else None
         if run is None or not isinstance(step, ListenStep):
             await reply_ephemeral(
-                interaction, "Nothing is playing: the session isn't on a listening step."
+                interaction, _("Nothing is playing: the session isn't on a listening step.", locale)
             )
             return
         track = await self.service.resolve_track(session, run, run.step_index)
@@ -111,7 +123,7 @@ class PlaylistCog(commands.Cog):
 
     @listen.command(name="library", description="The audio files the bot can play in voice")
     async def library(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         tracks, others = await self.service.library(guild_id)
         await interaction.response.send_message(
             embed=library_embed(tracks, others), ephemeral=True, allowed_mentions=NONE
@@ -130,7 +142,8 @@ class PlaylistCog(commands.Cog):
         title: app_commands.Range[str, 1, 100] | None = None,
         artist: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        locale = member_language(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         limit_mb = self.bot.settings.upload_max_mb
         check_upload_size(file.size, limit_mb)
@@ -140,14 +153,39 @@ class PlaylistCog(commands.Cog):
             guild_id, interaction.user.id, data, file.filename, title, artist, limit_mb
         )
         track = saved.track
-        length = f" ({duration(saved.duration)})" if saved.duration else ""
-        await reply_ephemeral(
-            interaction,
-            f"📥 Saved **{track.title}**"
-            + (f" by {track.artist}" if track.artist else "")
-            + f"{length} to the library as `{saved.file_name}`. Use it in an activity's track "
-            f"with `file: {saved.file_name}`.",
+        fields = {"title": track.title, "artist": track.artist, "file_name": saved.file_name}
+        if saved.duration:
+            fields["length"] = duration(saved.duration)
+        text = (
+            _(
+                "📥 Saved **{title}** by {artist} ({length}) to the library as `{file_name}`. "
+                "Use it in an activity's track with `file: {file_name}`.",
+                locale,
+                **fields,
+            )
+            if track.artist and saved.duration
+            else _(
+                "📥 Saved **{title}** by {artist} to the library as `{file_name}`. "
+                "Use it in an activity's track with `file: {file_name}`.",
+                locale,
+                **fields,
+            )
+            if track.artist
+            else _(
+                "📥 Saved **{title}** ({length}) to the library as `{file_name}`. "
+                "Use it in an activity's track with `file: {file_name}`.",
+                locale,
+                **fields,
+            )
+            if saved.duration
+            else _(
+                "📥 Saved **{title}** to the library as `{file_name}`. "
+                "Use it in an activity's track with `file: {file_name}`.",
+                locale,
+                **fields,
+            )
         )
+        await reply_ephemeral(interaction, text)
 
 
 async def setup(bot: commands.Bot) -> None:

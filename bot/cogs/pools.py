@@ -7,6 +7,8 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
+from bot.i18n import _
+from bot.ui.locale import member_language
 from bot.ui.pools import AnotherQuestionButton
 from bot.ui.replies import reply_ephemeral
 
@@ -22,10 +24,14 @@ class PoolsCog(commands.Cog):
         self, interaction: discord.Interaction, item: AnotherQuestionButton
     ) -> None:
         controls.facilitator_only(interaction)
-        session, _ = await self.bot.sessions.live_step(item.run_id, item.step_index)
+        session, _run = await self.bot.sessions.live_step(item.run_id, item.step_index)
         update = await self.bot.runner.draw_again(item.run_id, item.step_index)
         await reply_ephemeral(
-            interaction, "🔀 Drawn another question; the card shows it now (one per step)."
+            interaction,
+            _(
+                "🔀 Drawn another question; the card shows it now (one per step).",
+                member_language(interaction),
+            ),
         )
         await self.bot.live.redraw_step(session, update.run)
 

@@ -15,6 +15,8 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
 from bot.cogs.mydata_exports import Format, send_export
 from bot.core.errors import UserFacingError
+from bot.i18n import N_, _
+from bot.ui.locale import reply_language
 from bot.ui.privacy import ForgetButton, export_message, forget_confirmation
 
 log = logging.getLogger("chorus.privacy")
@@ -50,11 +52,16 @@ class PrivacyCog(commands.Cog):
         if format != "json":
             await send_export(self.bot, interaction, format)
             return
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
+        locale = reply_language(self.bot.guild_settings, interaction)
         data = await self.bot.privacy.export(guild_id, interaction.user.id)
+        # The keys stay English (a file for programs as much as people); the note is worded.
         document = {
-            "about": "Everything Chorus holds about you in this server. Times are unix seconds "
-            "(UTC). Delete it all with /forget.",
+            "about": _(
+                "Everything Chorus holds about you in this server. Times are unix seconds "
+                "(UTC). Delete it all with /forget.",
+                locale,
+            ),
             "server_id": guild_id,
             "user_id": interaction.user.id,
             "exported_at": self.bot.clock().timestamp(),
@@ -62,7 +69,7 @@ class PrivacyCog(commands.Cog):
         }
         body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
         await interaction.response.send_message(
-            export_message(data),
+            export_message(data, locale),
             file=discord.File(io.BytesIO(body), filename="chorus-mydata.json"),
             ephemeral=True,
             allowed_mentions=NONE,
@@ -76,25 +83,29 @@ class PrivacyCog(commands.Cog):
     @app_commands.guild_only()
     async def forget(self, interaction: discord.Interaction) -> None:
         require_guild(interaction)
-        embed, view = forget_confirmation(interaction.user.id)
+        locale = reply_language(self.bot.guild_settings, interaction)
+        embed, view = forget_confirmation(interaction.user.id, locale)
         await interaction.response.send_message(
             embed=embed, view=view, ephemeral=True, allowed_mentions=NONE
         )
 
     async def on_forget_button(self, interaction: discord.Interaction, item: ForgetButton) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         if item.user_id != interaction.user.id:
-            raise UserFacingError("This button is for someone else. Use /forget yourself.")
+            raise UserFacingError(N_("This button is for someone else. Use /forget yourself."))
+        locale = reply_language(self.bot.guild_settings, interaction)
         if item.answer != "yes":
             await interaction.response.edit_message(
-                content="Nothing was deleted.", embed=None, view=None
+                content=_("Nothing was deleted.", locale), embed=None, view=None
             )
             return
         report = await self.bot.privacy.forget(guild_id, interaction.user.id)
         log.info("forgot a member: %d rows", report.total)
         await self._refresh_boards(guild_id)
         await interaction.response.edit_message(
-            content="🧹 Done. Everything Chorus held about you in this server has been deleted.",
+            content=_(
+                "🧹 Done. Everything Chorus held about you in this server has been deleted.", locale
+            ),
             embed=None,
             view=None,
         )

@@ -14,10 +14,12 @@ from bot.core.errors import Conflict
 from bot.core.reflect_review import Review
 from bot.core.session import SessionRecord
 from bot.core.steps.reflect import ReflectStep
+from bot.i18n import N_, _
 from bot.ui import limits
 from bot.ui.errors import http_error
 from bot.ui.format import plain_name
 from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.locale import member_language, server_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import MessagePayload
 from bot.ui.steps.reflect import (
@@ -39,28 +41,33 @@ class ReflectForm(ChorusForm):
 
     Answered by `ReflectionCog.on_reflect_form` through its custom_id, with no timeout."""
 
-    def __init__(self, run_id: int, step_index: int, step: ReflectStep) -> None:
-        super().__init__("Your reflection", FORM, run_id, step_index)
+    def __init__(self, run_id: int, step_index: int, step: ReflectStep, locale: str = "en") -> None:
+        super().__init__(_("Your reflection", locale), FORM, run_id, step_index)
         answer: discord.ui.TextInput[ReflectForm] = discord.ui.TextInput(
             custom_id="answer",
             style=discord.TextStyle.paragraph,
             max_length=step.max_chars,
             required=True,
-            placeholder=limits.placeholder("A few words are plenty."),
+            placeholder=limits.placeholder(_("A few words are plenty.", locale)),
         )
         self.add_question(
-            localize(step.question) or "Your reflection", answer, short_label="Your reflection"
+            localize(step.question, locale) or _("Your reflection", locale),
+            answer,
+            short_label=_("Your reflection", locale),
         )
         share: discord.ui.Checkbox[ReflectForm] = discord.ui.Checkbox(
             custom_id="share", default=step.visibility_default == "shared"
         )
         self.add_item(
             discord.ui.Label(
-                text="Share with the group",
+                text=_("Share with the group", locale),
                 description=(
-                    "Shown without your name when the step ends."
+                    _("Shown without your name when the step ends.", locale)
                     if step.anonymous
-                    else "Shown with your name when the step ends. Unticked: only you see it."
+                    else _(
+                        "Shown with your name when the step ends. Unticked: only you see it.",
+                        locale,
+                    )
                 ),
                 component=share,
             )
@@ -76,7 +83,7 @@ class ReflectionCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         bot.register_family(ReflectButton, self.on_reflect_button)
-        bot.register_form(FORM, self.on_reflect_form, what="your reflection")
+        bot.register_form(FORM, self.on_reflect_form, what=N_("your reflection"))
         bot.register_family(ReviewButton, self.on_review_button)
         bot.register_family(HoldBackButton, self.on_hold_back_button)
         bot.register_family(ReleaseButton, self.on_release_button)
@@ -87,14 +94,17 @@ class ReflectionCog(commands.Cog):
         session, run = await self.bot.sessions.live_step(run_id, step_index)
         step = self.bot.runner.step(run)
         if not isinstance(step, ReflectStep):
-            raise Conflict("That step has ended.")
+            raise Conflict(N_("That step has ended."))
         return session, step
 
     async def on_reflect_button(
         self, interaction: discord.Interaction, item: ReflectButton
     ) -> None:
-        _, step = await self._reflect_step(item.run_id, item.step_index)
-        await send_form(interaction, ReflectForm(item.run_id, item.step_index, step))
+        _session, step = await self._reflect_step(item.run_id, item.step_index)
+        await send_form(
+            interaction,
+            ReflectForm(item.run_id, item.step_index, step, member_language(interaction)),
+        )
 
     async def on_reflect_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
@@ -119,10 +129,11 @@ class ReflectionCog(commands.Cog):
             anonymous=step.anonymous,
             mirror=link,
         )
+        locale = member_language(interaction)
         await reply_ephemeral(
             interaction,
-            saved_text(step.anonymous, shared, outcome.replaced)
-            + (f" {REVIEW_NOTE}" if step.review and shared else ""),
+            saved_text(step.anonymous, shared, outcome.replaced, locale)
+            + (" " + _(REVIEW_NOTE, locale) if step.review and shared else ""),
         )
         self.bot.live.request_board(session.id)
         if outcome.update is not None:
@@ -133,7 +144,7 @@ class ReflectionCog(commands.Cog):
     async def on_review_button(self, interaction: discord.Interaction, item: ReviewButton) -> None:
         controls.facilitator_only(interaction)
         review = await self.bot.reflect_review.review(item.run_id, item.step_index)
-        payload = review_payload(review, item.run_id, item.step_index)
+        payload = review_payload(review, item.run_id, item.step_index, member_language(interaction))
         fit = limits.fit_message(None, payload.all_embeds)
         await interaction.response.send_message(
             embeds=fit.embeds,
@@ -165,12 +176,14 @@ class ReflectionCog(commands.Cog):
         await self._show_review(interaction, review, item.run_id, item.step_index)
         posted: list[int] = []
         for payload in await self._shared(session, item.run_id, item.step_index, review):
-            message = await self.bot.live.send(session, payload, what="the released shared answers")
+            message = await self.bot.live.send(
+                session, payload, what=N_("the released shared answers")
+            )
             if message is not None:
                 posted.append(message.id)
         await self.bot.reflect_review.remember_posts(item.run_id, item.step_index, posted)
         # The card's words stay true: it no longer says the answers are waiting.
-        _, released = await self.bot.sessions.live_step(item.run_id, item.step_index)
+        _session, released = await self.bot.sessions.live_step(item.run_id, item.step_index)
         await self.bot.live.redraw_step(session, released)
 
     async def _shared(
@@ -178,18 +191,19 @@ class ReflectionCog(commands.Cog):
     ) -> list[MessagePayload]:
         """The released answers as the group sees them (names only in a step that isn't
         anonymous, where members chose to share with their name)."""
-        _, run = await self.bot.sessions.live_step(run_id, step_index)
+        _session, run = await self.bot.sessions.live_step(run_id, step_index)
         step = self.bot.runner.step(run)
+        locale = server_language(self.bot.guild_settings, session.guild_id)
         names: dict[int, str | None] = {}
         if isinstance(step, ReflectStep) and not step.anonymous:
             names = await self.bot.reflect_review.authors_shown(
                 session.guild_id, run_id, step_index, review
             )
         quotes = [
-            quote_block(a.text, plain_name(names.get(a.contribution_id)) or "Someone")
+            quote_block(a.text, plain_name(names.get(a.contribution_id)) or _("Someone", locale))
             for a in review.shown
         ]
-        return shared_words_messages("What we shared", quotes)
+        return shared_words_messages(_("What we shared", locale), quotes)
 
     async def _repost(
         self, session: SessionRecord, run_id: int, step_index: int, review: Review
@@ -200,14 +214,19 @@ class ReflectionCog(commands.Cog):
             payload = (
                 payloads[n]
                 if n < len(payloads)
-                else MessagePayload(content="The facilitator removed these shared answers.")
+                else MessagePayload(
+                    content=_(
+                        "The facilitator removed these shared answers.",
+                        server_language(self.bot.guild_settings, session.guild_id),
+                    )
+                )
             )
-            await self.bot.live.edit(session, message_id, payload, what="the shared answers")
+            await self.bot.live.edit(session, message_id, payload, what=N_("the shared answers"))
 
     async def _show_review(
         self, interaction: discord.Interaction, review: Review, run_id: int, step_index: int
     ) -> None:
-        payload = review_payload(review, run_id, step_index)
+        payload = review_payload(review, run_id, step_index, member_language(interaction))
         fit = limits.fit_message(None, payload.all_embeds)
         await interaction.response.edit_message(
             embeds=fit.embeds, view=payload.view, allowed_mentions=discord.AllowedMentions.none()
@@ -216,7 +235,11 @@ class ReflectionCog(commands.Cog):
     async def _tell_held_back(self, session: SessionRecord, user_id: int, released: bool) -> None:
         """A direct message: it reaches the author now, even if they never press anything in
         this session again (their next private reply might never come). Never logged by id."""
-        text = limits.fit_content(held_back_text(session.title, session.channel_id, released))[0]
+        # A direct message has no client language to go by: the server's.
+        locale = server_language(self.bot.guild_settings, session.guild_id)
+        text = limits.fit_content(
+            held_back_text(session.title, session.channel_id, released, locale)
+        )[0]
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(text, allowed_mentions=discord.AllowedMentions.none())
@@ -228,32 +251,45 @@ class ReflectionCog(commands.Cog):
             )
 
 
-def held_back_text(title: str, channel_id: int, released: bool) -> str:
+def held_back_text(title: str, channel_id: int, released: bool, locale: str = "en") -> str:
     """The private note to the author of an answer the facilitator held back (or, after the
     release, removed from what was posted)."""
-    what = (
-        "the facilitator removed your shared answer from what the group sees"
-        if released
-        else "the facilitator read the shared answers before the group saw them and held yours "
-        "back, so it wasn't shown"
-    )
-    return (
-        f"💭 In **{title}** (<#{channel_id}>), {what}. Nobody was told it was yours. If you'd "
-        "like to talk about it, you're welcome to message the facilitator."
+    if released:
+        return _(
+            "💭 In **{title}** ({channel}), the facilitator removed your shared answer from what "
+            "the group sees. Nobody was told it was yours. If you'd like to talk about it, "
+            "you're welcome to message the facilitator.",
+            locale,
+            title=title,
+            channel=f"<#{channel_id}>",
+        )
+    return _(
+        "💭 In **{title}** ({channel}), the facilitator read the shared answers before the group "
+        "saw them and held yours back, so it wasn't shown. Nobody was told it was yours. If "
+        "you'd like to talk about it, you're welcome to message the facilitator.",
+        locale,
+        title=title,
+        channel=f"<#{channel_id}>",
     )
 
 
-def saved_text(anonymous: bool, shared: bool, replaced: bool) -> str:
+def saved_text(anonymous: bool, shared: bool, replaced: bool, locale: str = "en") -> str:
     """The private thanks once a reflection is saved: where it goes from here."""
     where = (
-        "It will be shared with the group when the step ends." if shared else "It stays private."
+        _("It will be shared with the group when the step ends.", locale)
+        if shared
+        else _("It stays private.", locale)
     )
     if anonymous:
-        where = "It was saved anonymously." + (
-            " It will be shared without your name." if shared else ""
+        where = _("It was saved anonymously.", locale) + (
+            " " + _("It will be shared without your name.", locale) if shared else ""
         )
-    verb = "updated" if replaced else "saved"
-    return f"💭 Thank you, your reflection is {verb}. {where}"
+    thanks = (
+        _("💭 Thank you, your reflection is updated.", locale)
+        if replaced
+        else _("💭 Thank you, your reflection is saved.", locale)
+    )
+    return f"{thanks} {where}"
 
 
 async def setup(bot: commands.Bot) -> None:

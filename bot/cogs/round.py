@@ -18,16 +18,18 @@ from bot.core.errors import Conflict
 from bot.core.runner import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
 from bot.core.steps.round import RoundStep, answer_refusal
+from bot.i18n import N_, _
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
+from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.round import FORM, RoundButton, RoundForm, RoundPresenter, shared_answer
 
 THANKS = {
-    "spoke": "✅ Thank you. The floor moves on.",
-    "pass": "⏭ Passed. That's always fine; the floor moves on.",
-    "volunteer": "🙋 Thank you for starting: the floor is yours.",
-    "answer": "✅ Thank you for your answer. The floor moves on.",
+    "spoke": N_("✅ Thank you. The floor moves on."),
+    "pass": N_("⏭ Passed. That's always fine; the floor moves on."),
+    "volunteer": N_("🙋 Thank you for starting: the floor is yours."),
+    "answer": N_("✅ Thank you for your answer. The floor moves on."),
 }
 
 
@@ -37,7 +39,7 @@ class RoundCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         bot.register_family(RoundButton, self.on_button)
-        bot.register_form(FORM, self.on_answer_form, what="your answer")
+        bot.register_form(FORM, self.on_answer_form, what=N_("your answer"))
         self.names: dict[int, dict[int, str]] = {}
         """Session id -> display names of the members its round card shows."""
         bot.live.add_presenter(
@@ -50,7 +52,7 @@ class RoundCog(commands.Cog):
         session, run = await self.bot.sessions.live_step(run_id, index)
         step = self.bot.runner.step(run)
         if not isinstance(step, RoundStep):
-            raise Conflict("That step has ended.")
+            raise Conflict(N_("That step has ended."))
         return session, run, step
 
     async def on_button(self, interaction: discord.Interaction, item: RoundButton) -> None:
@@ -62,10 +64,13 @@ class RoundCog(commands.Cog):
             if refusal is not None:
                 raise Conflict(refusal)
             turn_no = int(state.get("turn_no", 0))
-            await send_form(interaction, RoundForm(run.id, item.index, turn_no, step))
+            await send_form(
+                interaction,
+                RoundForm(run.id, item.index, turn_no, step, member_language(interaction)),
+            )
             return
         if item.action not in ("done", "pass", "start"):
-            raise Conflict("That button is from an older version of Chorus.")
+            raise Conflict(N_("That button is from an older version of Chorus."))
         kind = {"start": "volunteer", "done": "spoke"}.get(item.action, item.action)
         if kind == "volunteer":
             # Starting the round is taking part: it joins you, as any answer does.
@@ -84,7 +89,7 @@ class RoundCog(commands.Cog):
             await self.bot.live.send(
                 session,
                 shared_answer(str(record.get("text", "")), name),
-                what="a member's answer in the round",
+                what=N_("a member's answer in the round"),
             )
 
     async def _contribute(
@@ -98,7 +103,7 @@ class RoundCog(commands.Cog):
         outcome = await self.bot.runner.contribute(
             run.id, run.step_index, interaction.user.id, kind, payload
         )
-        await reply_ephemeral(interaction, THANKS[kind])
+        await reply_ephemeral(interaction, _(THANKS[kind], member_language(interaction)))
         self.bot.live.request_board(session.id)
         if outcome.update is not None:
             await self.bot.live.apply(outcome.update)
@@ -132,7 +137,7 @@ class RoundCog(commands.Cog):
             return
         await self.load_names(session, run)
         payload = self.bot.live.presenter("round").render(scene)
-        await self.bot.live.edit(session, run.step_message_id, payload, what="the round card")
+        await self.bot.live.edit(session, run.step_message_id, payload, what=N_("the round card"))
 
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """A round is about to be posted: its card names people from the start."""

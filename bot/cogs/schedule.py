@@ -29,7 +29,9 @@ from bot.core.schedule_service import (
 )
 from bot.core.schedule_wake import utc
 from bot.core.session import SessionLimits
+from bot.i18n import _, short_day
 from bot.ui import limits
+from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral, respond_to_error
 from bot.ui.schedule import (
     ConfirmView,
@@ -186,11 +188,16 @@ class ScheduleCog(commands.Cog):
         return schedule_view(self.bot, series, occurrence, plan_title, interested)
 
     async def full_view_of(
-        self, series: SeriesRecord, occurrence: OccurrenceRecord, interested: int | None = None
+        self,
+        series: SeriesRecord,
+        occurrence: OccurrenceRecord,
+        locale: str,
+        interested: int | None = None,
     ) -> ScheduleView:
-        """As `view_of`, with a closed session's places and line."""
+        """As `view_of`, with a closed session's places and line (worded in ``locale``)."""
         access = await self.bot.schedule.access(series, occurrence)
-        return replace(self.view_of(series, occurrence, interested), places=_places(access))
+        places = _places(access, locale)
+        return replace(self.view_of(series, occurrence, interested), places=places)
 
     # ------------------------------------------------------------ autocomplete
 
@@ -198,11 +205,17 @@ class ScheduleCog(commands.Cog):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         needle = current.casefold().strip()
+        locale = member_language(interaction)
         found = []
         for activity in self.bot.library.catalog_for(interaction.guild_id).activities.values():
-            title = localize(activity.title)
+            title = localize(activity.title, locale)
             if needle in f"{activity.id} {title}".casefold():
-                label = f"{title} ({activity.duration_minutes} min)"
+                label = _(
+                    "{title} ({minutes} min)",
+                    locale,
+                    title=title,
+                    minutes=activity.duration_minutes,
+                )
                 found.append(app_commands.Choice(name=limits.choice_name(label), value=activity.id))
         found.sort(key=lambda c: c.name)
         return found[:25]
@@ -213,10 +226,12 @@ class ScheduleCog(commands.Cog):
         if interaction.guild_id is None:
             return []
         choices = []
+        locale = member_language(interaction)
         for ahead in await self.bot.schedule.upcoming(interaction.guild_id, 25):
             series, occurrence = ahead.series, ahead.occurrence
             local = utc(occurrence.starts_at).astimezone(zone(series.timezone))
-            name = f"#{occurrence.id} {series.title} · {local:%a %-d %b %H:%M} ({series.timezone})"
+            when = f"{short_day(local, locale)} {local:%H:%M}"
+            name = f"#{occurrence.id} {series.title} · {when} ({series.timezone})"
             if current.strip().casefold() in name.casefold():
                 choices.append(
                     app_commands.Choice(name=limits.choice_name(name), value=occurrence.id)
@@ -236,6 +251,7 @@ class ScheduleCog(commands.Cog):
         duration: int,
         closed: SessionLimits | None = None,
     ) -> None:
+        locale = member_language(interaction)
         guild_id, channel_id = require_guild(interaction)
         controls.facilitator_only(interaction)
         draft = self.bot.schedule.draft(guild_id, title, when, repeat, plan, duration)
@@ -251,7 +267,7 @@ class ScheduleCog(commands.Cog):
             plan_title=self.bot.schedule.plan_title(guild_id, draft.plan),
             channel_name=channel_name(self.bot, guild_id, channel_id),
             voice_name=voice_channel.name if voice_channel else None,
-            places=_places(ScheduleAccess(closed)),
+            places=_places(ScheduleAccess(closed), locale),
         )
 
         async def confirmed(click: discord.Interaction) -> None:
@@ -264,14 +280,16 @@ class ScheduleCog(commands.Cog):
             )
             await click.response.edit_message(
                 content=None,
-                embed=confirm_embed(await self.full_view_of(series, occurrence), confirmed=True),
+                embed=confirm_embed(
+                    await self.full_view_of(series, occurrence, locale), locale, confirmed=True
+                ),
                 view=None,
             )
 
-        view = ConfirmView(interaction.user.id, confirmed, respond_to_error)
+        view = ConfirmView(interaction.user.id, confirmed, respond_to_error, locale)
         await interaction.response.send_message(
-            content="Here's the session. Does the time look right?",
-            embed=confirm_embed(preview),
+            content=_("Here's the session. Does the time look right?", locale),
+            embed=confirm_embed(preview, locale),
             view=view,
             ephemeral=True,
             allowed_mentions=NONE,
@@ -282,12 +300,17 @@ class ScheduleCog(commands.Cog):
     async def edit(
         self, interaction: discord.Interaction, occurrence_id: int, changes: Changes
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        locale = member_language(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         series, occurrence = await self.bot.schedule.edit(guild_id, occurrence_id, changes)
         await interaction.response.send_message(
-            content=f"Updated session #{occurrence.id}; the server event was changed too.",
-            embed=confirm_embed(await self.full_view_of(series, occurrence), confirmed=True),
+            content=_(
+                "Updated session #{id}; the server event was changed too.", locale, id=occurrence.id
+            ),
+            embed=confirm_embed(
+                await self.full_view_of(series, occurrence, locale), locale, confirmed=True
+            ),
             ephemeral=True,
             allowed_mentions=NONE,
         )
@@ -295,34 +318,49 @@ class ScheduleCog(commands.Cog):
     async def cancel(
         self, interaction: discord.Interaction, occurrence_id: int, whole_series: bool
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        locale = member_language(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         series, occurrence, following = await self.bot.schedule.cancel(
             guild_id, occurrence_id, whole_series
         )
-        text = f"Cancelled **{series.title}** #{occurrence.id}; its server event was removed."
-        if series.repeat != "none" and whole_series:
-            text += " The series is stopped: no more sessions will be scheduled."
-        elif following is not None:
-            text += (
-                f" The series carries on: next is #{following.id} on "
-                f"<t:{int(following.starts_at)}:F>."
+        lines = [
+            _(
+                "Cancelled **{title}** #{id}; its server event was removed.",
+                locale,
+                title=series.title,
+                id=occurrence.id,
             )
-        await reply_ephemeral(interaction, text)
+        ]
+        if series.repeat != "none" and whole_series:
+            lines.append(_("The series is stopped: no more sessions will be scheduled.", locale))
+        elif following is not None:
+            lines.append(
+                _(
+                    "The series carries on: next is #{id} on <t:{starts_at}:F>.",
+                    locale,
+                    id=following.id,
+                    starts_at=int(following.starts_at),
+                )
+            )
+        await reply_ephemeral(interaction, " ".join(lines))
 
     # -------------------------------------------------------------- upcoming
 
     async def upcoming(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
+        locale = member_language(interaction)
         ahead = await self.bot.schedule.upcoming(guild_id, 10, interest=True)
-        views = [await self.full_view_of(a.series, a.occurrence, a.interested) for a in ahead]
+        views = [
+            await self.full_view_of(a.series, a.occurrence, locale, a.interested) for a in ahead
+        ]
         timezone = self.bot.guild_settings.for_guild(guild_id).timezone
         await interaction.response.send_message(
-            embed=upcoming_embed(views, timezone), ephemeral=True, allowed_mentions=NONE
+            embed=upcoming_embed(views, timezone, locale), ephemeral=True, allowed_mentions=NONE
         )
 
 
-def _places(access: ScheduleAccess) -> str | None:
+def _places(access: ScheduleAccess, locale: str) -> str | None:
     limits = access.limits
     if limits is None or not limits.closed:
         return None
@@ -333,6 +371,7 @@ def _places(access: ScheduleAccess) -> str | None:
         access.taken,
         access.waiting,
         access.asking,
+        locale,
     )
 
 

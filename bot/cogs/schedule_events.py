@@ -20,8 +20,10 @@ from bot.core.schedule_outlet import EventRefused
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
 from bot.core.schedule_wake import utc
 from bot.core.session import NO_FACILITATOR, SessionRecord
+from bot.i18n import _
 from bot.ui import limits
 from bot.ui.errors import http_error
+from bot.ui.locale import server_language
 from bot.ui.schedule import (
     channel_name,
     event_description,
@@ -30,6 +32,7 @@ from bot.ui.schedule import (
     reminder_dm,
     reminder_fallback,
 )
+from bot.ui.series_reminders import own_reminder_dm
 
 log = logging.getLogger("chorus.schedule")
 NONE = discord.AllowedMentions.none()
@@ -54,6 +57,11 @@ class ScheduleEventsCog(commands.Cog):
 
     # -------------------------------------------------------------- events
 
+    def _language(self, guild_id: int) -> str:
+        """The server's language: events, reminders and DMs sent without an interaction use
+        it (Chorus keeps no per-member language, so nothing more is stored about anyone)."""
+        return server_language(self.bot.guild_settings, guild_id)
+
     async def fetch_event(self, occurrence: OccurrenceRecord) -> discord.ScheduledEvent | None:
         if occurrence.event_id is None:
             return None
@@ -67,13 +75,15 @@ class ScheduleEventsCog(commands.Cog):
         self, guild: discord.Guild, series: SeriesRecord, occurrence: OccurrenceRecord
     ) -> dict[str, Any]:
         channel = guild.get_channel(series.channel_id)
-        board_channel = channel.name if channel is not None else "the session channel"
+        # A public text (the server's Events list): the server's language.
+        locale = self._language(series.guild_id)
+        board_channel = channel.name if channel is not None else _("the session channel", locale)
         fields: dict[str, Any] = {
             "name": limits.event_name(series.title),
             "start_time": utc(occurrence.starts_at),
             "end_time": utc(occurrence.ends_at),
             "description": event_description(
-                board_channel, self.bot.schedule.plan_title(series.guild_id, series.plan)
+                board_channel, self.bot.schedule.plan_title(series.guild_id, series.plan), locale
             ),
         }
         if series.voice_channel_id:
@@ -160,14 +170,27 @@ class ScheduleEventsCog(commands.Cog):
     # ----------------------------------------------------------- reminders
 
     async def dm_reminder(
-        self, series: SeriesRecord, occurrence: OccurrenceRecord, user_id: int, minutes: int
+        self,
+        series: SeriesRecord,
+        occurrence: OccurrenceRecord,
+        user_id: int,
+        minutes: int,
+        *,
+        own: bool = False,
     ) -> bool:
         guild = self.bot.get_guild(series.guild_id)
         name = channel_name(self.bot, series.guild_id, series.channel_id)
-        where = f"**#{name}**" if name else f"<#{series.channel_id}>"
-        if guild is not None:
-            where += f" on **{guild.name}**"
-        text = reminder_dm(series.title, occurrence.starts_at, where, minutes)
+        locale = self._language(series.guild_id)
+        channel = f"**#{name}**" if name else f"<#{series.channel_id}>"
+        where = (
+            _("{channel} on **{server}**", locale, channel=channel, server=guild.name)
+            if guild is not None
+            else channel
+        )
+        if own:
+            text = own_reminder_dm(series.title, occurrence.starts_at, where, minutes, locale)
+        else:
+            text = reminder_dm(series.title, occurrence.starts_at, where, minutes, locale)
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(text, allowed_mentions=NONE)
@@ -181,7 +204,9 @@ class ScheduleEventsCog(commands.Cog):
         channel = self.bot.get_partial_messageable(series.channel_id, guild_id=series.guild_id)
         try:
             await channel.send(
-                reminder_fallback(series.title, occurrence.starts_at, user_ids),
+                reminder_fallback(
+                    series.title, occurrence.starts_at, user_ids, self._language(series.guild_id)
+                ),
                 allowed_mentions=discord.AllowedMentions(
                     everyone=False,
                     roles=False,
@@ -199,10 +224,10 @@ class ScheduleEventsCog(commands.Cog):
             return False
         return True
 
-    async def dm(self, user_id: int, text: str) -> None:
+    async def dm(self, guild_id: int, user_id: int, text: str, **fields: Any) -> None:
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await user.send(text, allowed_mentions=NONE)
+            await user.send(_(text, self._language(guild_id), **fields), allowed_mentions=NONE)
         except discord.HTTPException:
             log.warning("could not reach facilitator %s", user_id)
 
@@ -222,6 +247,7 @@ class ScheduleEventsCog(commands.Cog):
             series.title,
             self.bot.schedule.plan_title(series.guild_id, series.plan),
             occurrence.id,
+            self._language(series.guild_id),
         )
         try:
             message = await self.bot.live.channel(session).send(
@@ -252,7 +278,9 @@ class ScheduleEventsCog(commands.Cog):
         channel = self.bot.get_partial_messageable(series.channel_id, guild_id=series.guild_id)
         try:
             await channel.get_partial_message(occurrence.start_message_id).edit(
-                content=opening_closed(series.title, outcome), view=None, allowed_mentions=NONE
+                content=opening_closed(series.title, outcome, self._language(series.guild_id)),
+                view=None,
+                allowed_mentions=NONE,
             )
         except discord.HTTPException as error:
             log.warning(

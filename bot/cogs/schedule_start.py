@@ -7,6 +7,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
+from bot.ui.locale import server_language
 from bot.ui.schedule import StartButton, opening_closed
 
 NONE = discord.AllowedMentions.none()
@@ -25,7 +26,12 @@ class ScheduleStartCog(commands.Cog):
             item.occurrence_id, interaction.user.id, interaction.user.display_name
         )
         await interaction.response.edit_message(
-            content=opening_closed(started.series.title, "started"),
+            # The message is public, under the board: the server's language.
+            content=opening_closed(
+                started.series.title,
+                "started",
+                server_language(self.bot.guild_settings, interaction.guild_id),
+            ),
             view=None,
             allowed_mentions=NONE,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -12,7 +14,9 @@ from bot.cogs.access import require_guild
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.session import SessionLimits, SessionRecord
+from bot.i18n import N_, _
 from bot.ui.board import BoardButton, board_embed
+from bot.ui.locale import member_language, server_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.sessions import ManageSelect, history_embed, manage_message, summary_embed
 
@@ -31,9 +35,9 @@ class SessionsCog(commands.Cog):
         bot.register_family(BoardButton, self.on_board_button)
         bot.register_family(ManageSelect, self.on_manage_select)
 
-    def titles(self, guild_id: int | None) -> dict[str, str]:
+    def titles(self, guild_id: int | None, locale: str = "en") -> dict[str, str]:
         catalog = self.bot.library.catalog_for(guild_id)
-        return {a.id: localize(a.title) for a in catalog.activities.values()}
+        return {a.id: localize(a.title, locale) for a in catalog.activities.values()}
 
     @session.command(
         name="start", description="Open a session in this channel and post its board (facilitators)"
@@ -69,14 +73,20 @@ class SessionsCog(commands.Cog):
         if board is None:
             await self.bot.sessions.end(session)
             raise UserFacingError(
-                "I couldn't post the session board here, so the session was not opened. "
-                "Please give me the **Send Messages** and **Embed Links** permissions in this "
-                "channel and try again."
+                N_(
+                    "I couldn't post the session board here, so the session was not opened. "
+                    "Please give me the **Send Messages** and **Embed Links** permissions in this "
+                    "channel and try again."
+                )
             )
         await reply_ephemeral(
             interaction,
-            f"Session **{session.title}** is open. Members join with the board's Join button. "
-            "Start an activity with /activity start.",
+            _(
+                "Session **{title}** is open. Members join with the board's Join button. "
+                "Start an activity with /activity start.",
+                member_language(interaction),
+                title=session.title,
+            ),
         )
 
     @session.command(name="join", description="Join the session in this channel")
@@ -91,6 +101,8 @@ class SessionsCog(commands.Cog):
     async def status(self, interaction: discord.Interaction) -> None:
         session = await controls.session_here(interaction)
         state = await self.bot.live.board_state(session)
+        # The board in the reader's language: this copy is private.
+        state = dataclasses.replace(state, locale=member_language(interaction))
         await interaction.response.send_message(
             embed=board_embed(state), ephemeral=True, allowed_mentions=NONE
         )
@@ -109,11 +121,14 @@ class SessionsCog(commands.Cog):
                 pass
             else:
                 await self.bot.live.apply(update)
-        summary = await self.bot.sessions.end(session)
+        # The summary is posted for the group: the server's language.
+        language = server_language(self.bot.guild_settings, interaction.guild_id)
+        summary = await self.bot.sessions.end(session, language)
         if summary is None:
-            raise Conflict("This session has already been ended.")
+            raise Conflict(N_("This session has already been ended."))
         await interaction.response.send_message(
-            embed=summary_embed(summary, self.titles(interaction.guild_id)), allowed_mentions=NONE
+            embed=summary_embed(summary, self.titles(interaction.guild_id, language), language),
+            allowed_mentions=NONE,
         )
         await self.bot.live.refresh_board(session.id)
 
@@ -126,7 +141,11 @@ class SessionsCog(commands.Cog):
         controls.facilitator_only(interaction)
         rows = await self.bot.sessions.history(guild_id, limit)
         await interaction.response.send_message(
-            embed=history_embed(rows, self.titles(interaction.guild_id)),
+            embed=history_embed(
+                rows,
+                self.titles(interaction.guild_id, member_language(interaction)),
+                member_language(interaction),
+            ),
             ephemeral=True,
             allowed_mentions=NONE,
         )
@@ -164,7 +183,9 @@ class SessionsCog(commands.Cog):
         present = [a.user_id for a in await self.bot.sessions.present(session)]
         line = [(w.user_id, w.state) for w in await self.bot.sessions.waitlist(session)]
         names = await self.bot.sessions.names(session.guild_id, [*present, *(u for u, _ in line)])
-        text, view = manage_message(session.id, present, line, names, session.facilitator_id)
+        text, view = manage_message(
+            session.id, present, line, names, session.facilitator_id, member_language(interaction)
+        )
         if view is None:
             await reply_ephemeral(interaction, text)
             return
@@ -175,40 +196,66 @@ class SessionsCog(commands.Cog):
     async def on_manage_select(self, interaction: discord.Interaction, item: ManageSelect) -> None:
         controls.facilitator_only(interaction)
         session = await controls.session_by_id(interaction, item.session_id)
-        action, _, user = (item.chosen or [""])[0].partition(":")
+        action, _colon, user = (item.chosen or [""])[0].partition(":")
         if action not in ("admit", "remove") or not user.isdigit():
-            raise InvalidInput("That choice is no longer valid. Press **Manage** again.")
+            raise InvalidInput(N_("That choice is no longer valid. Press **Manage** again."))
         user_id = int(user)
+        mine = member_language(interaction)
+        # A direct message has no client language to go by: the server's.
+        theirs = server_language(self.bot.guild_settings, session.guild_id)
         if action == "admit":
             if await self.bot.sessions.admit(session, user_id):
                 self.bot.live.request_board(session.id)
                 await controls.tell_member(
                     self.bot,
                     user_id,
-                    f"🎶 The facilitator has let you into **{session.title}**: you're in now. "
-                    f"Welcome! The session is in <#{session.channel_id}>.",
+                    _(
+                        "🎶 The facilitator has let you into **{title}**: you're in now. "
+                        "Welcome! The session is in {channel}.",
+                        theirs,
+                        title=session.title,
+                        channel=f"<#{session.channel_id}>",
+                    ),
                 )
-                await reply_ephemeral(interaction, f"<@{user_id}> is in; I've told them privately.")
+                await reply_ephemeral(
+                    interaction,
+                    _("{member} is in; I've told them privately.", mine, member=f"<@{user_id}>"),
+                )
                 await controls.attendance_changed(self.bot, session)
             else:
-                await reply_ephemeral(interaction, f"<@{user_id}> was already here.")
+                await reply_ephemeral(
+                    interaction, _("{member} was already here.", mine, member=f"<@{user_id}>")
+                )
             return
         departure = await self.bot.sessions.remove(session, user_id)
         self.bot.live.request_board(session.id)
         await controls.tell_member(
             self.bot,
             user_id,
-            f"The facilitator has taken you out of **{session.title}** for now. If you'd like "
-            "to talk about it, please message them.",
+            _(
+                "The facilitator has taken you out of **{title}** for now. If you'd like "
+                "to talk about it, please message them.",
+                theirs,
+                title=session.title,
+            ),
         )
         await controls.tell_moved_up(self.bot, session, departure.moved_up)
         moved = (
-            f" <@{departure.moved_up[0]}> moved up from the waitlist." if departure.moved_up else ""
+            " "
+            + _(
+                "{member} moved up from the waitlist.",
+                mine,
+                member=f"<@{departure.moved_up[0]}>",
+            )
+            if departure.moved_up
+            else ""
         )
-        await reply_ephemeral(
-            interaction,
-            f"<@{user_id}> is out of this session and can't rejoin unless you let them in.{moved}",
+        out = _(
+            "{member} is out of this session and can't rejoin unless you let them in.",
+            mine,
+            member=f"<@{user_id}>",
         )
+        await reply_ephemeral(interaction, out + moved)
         if departure.moved_up:
             await controls.attendance_changed(self.bot, session)
 

@@ -13,7 +13,9 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild, require_manage_server
 from bot.core.guild_settings import LANGUAGES, SPECS, SUPPORT_TEXT_MAX, parse_support_links
 from bot.core.schedule import timezone_choices, zone
+from bot.i18n import _
 from bot.ui.checkins import care_embed, care_view
+from bot.ui.locale import reply_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.setup import change_text, history_embed, settings_embed
 
@@ -31,10 +33,13 @@ class SetupCog(commands.Cog):
         self.bot = bot
 
     async def _change(self, interaction: discord.Interaction, key: str, value: Any | None) -> str:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         require_manage_server(interaction)
         change = await self.bot.guild_settings.change(guild_id, interaction.user.id, key, value)
-        return change_text(change, key)
+        return change_text(change, key, self._language(interaction))
+
+    def _language(self, interaction: discord.Interaction) -> str:
+        return reply_language(self.bot.guild_settings, interaction)
 
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
@@ -43,12 +48,15 @@ class SetupCog(commands.Cog):
 
     @setup.command(name="show", description="This server's Chorus settings (facilitators)")
     async def show(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         service = self.bot.guild_settings
         await interaction.response.send_message(
             embed=settings_embed(
-                service.for_guild(guild_id), service.overridden(guild_id), service.limits
+                service.for_guild(guild_id),
+                service.overridden(guild_id),
+                service.limits,
+                self._language(interaction),
             ),
             ephemeral=True,
             allowed_mentions=NONE,
@@ -70,9 +78,10 @@ class SetupCog(commands.Cog):
         chosen = [r for r in (role, second_role, third_role) if r is not None]
         ids = sorted({r.id for r in chosen})
         text = await self._change(interaction, "facilitator_roles", ids)
+        locale = self._language(interaction)
         await reply_ephemeral(
             interaction,
-            f"{text}\nMembers with Manage Server are always facilitators too.",
+            _("{text}\nMembers with Manage Server are always facilitators too.", locale, text=text),
         )
 
     @setup.command(name="timezone", description="The time zone schedules use here (Manage Server)")
@@ -84,10 +93,16 @@ class SetupCog(commands.Cog):
         tz = zone(zone_name)
         text = await self._change(interaction, "timezone", tz.key)
         local = self.bot.clock().astimezone(tz)
+        locale = self._language(interaction)
         await reply_ephemeral(
             interaction,
-            f"🕰 {text} It's {local:%H:%M} there now. New schedules read times in it; "
-            "sessions already scheduled keep their time.",
+            _(
+                "🕰 {text} It's {local} there now. New schedules read times in it; sessions "
+                "already scheduled keep their time.",
+                locale,
+                text=text,
+                local=f"{local:%H:%M}",
+            ),
         )
 
     @setup.command(
@@ -131,9 +146,10 @@ class SetupCog(commands.Cog):
         links: app_commands.Range[str, 1, 1000] | None = None,
     ) -> None:
         """Change the text, the links, or both; the reply previews what a member will see."""
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         require_manage_server(interaction)
         parsed = parse_support_links(links) if links is not None else None
+        locale = self._language(interaction)
         replies: list[str] = []
         if text is not None:
             replies.append(await self._change(interaction, "support_text", text.strip()))
@@ -141,11 +157,17 @@ class SetupCog(commands.Cog):
             value = [{"label": link.label, "url": link.url} for link in parsed]
             replies.append(await self._change(interaction, "support_links", value))
         if not replies:
-            replies.append("Here is what a member sees now. Give `text` or `links` to change it.")
+            replies.append(
+                _("Here is what a member sees now. Give `text` or `links` to change it.", locale)
+            )
         config = self.bot.guild_settings.for_guild(guild_id)
         view = care_view(None, config.support_links)
         await interaction.response.send_message(
-            "\n".join(replies) + "\n**Preview** (after a low check-in; /support shows the same):",
+            _(
+                "{replies}\n**Preview** (after a low check-in; /support shows the same):",
+                locale,
+                replies="\n".join(replies),
+            ),
             embed=care_embed(config.support_text),
             view=view if view is not None else discord.utils.MISSING,
             ephemeral=True,
@@ -166,9 +188,11 @@ class SetupCog(commands.Cog):
         checkin_days: app_commands.Range[int, 7, 3650] | None = None,
         leave_days: app_commands.Range[int, 0, 3650] | None = None,
     ) -> None:
+        locale = self._language(interaction)
         if checkin_days is None and leave_days is None:
             await reply_ephemeral(
-                interaction, "Give `checkin_days`, `leave_days` or both (see /setup show)."
+                interaction,
+                _("Give `checkin_days`, `leave_days` or both (see /setup show).", locale),
             )
             return
         replies = []
@@ -202,11 +226,13 @@ class SetupCog(commands.Cog):
     async def history(
         self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 25] = 10
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         controls.facilitator_only(interaction)
         changes = await self.bot.guild_settings.history(guild_id, limit)
         await interaction.response.send_message(
-            embed=history_embed(changes), ephemeral=True, allowed_mentions=NONE
+            embed=history_embed(changes, self._language(interaction)),
+            ephemeral=True,
+            allowed_mentions=NONE,
         )
 
 

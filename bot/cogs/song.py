@@ -14,9 +14,11 @@ from bot.cogs.lyrics import LyricsCog
 from bot.core.lyrics import credits
 from bot.core.lyrics_service import LyricsService
 from bot.core.session import clean_title
+from bot.i18n import _, ngettext
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.records.songs import SongRecord
 from bot.ui.format import sentence
+from bot.ui.locale import member_language
 from bot.ui.lyrics import SongSheet, sections_of, song_embed, song_file, song_list_embed
 from bot.ui.replies import reply_ephemeral
 
@@ -70,17 +72,31 @@ class SongCog(commands.Cog):
             song = await self.service.guild_song(interaction.guild_id, song_id)
             await self.service.set_title(song.id, clean)
         await reply_ephemeral(
-            interaction, sentence(f"🎶 Song #{song.id} is now called **{clean}**")
+            interaction,
+            sentence(
+                _(
+                    "🎶 Song #{number} is now called **{title}**",
+                    member_language(interaction),
+                    number=song.id,
+                    title=clean,
+                )
+            ),
         )
 
     @song.command(name="list", description="Songs written together in this server")
     async def song_list(self, interaction: discord.Interaction) -> None:
+        locale = member_language(interaction)
         rows = [
-            (song.id, song.title or f"Song #{song.id}", count, song.created_at)
+            (
+                song.id,
+                song.title or _("Song #{number}", locale, number=song.id),
+                count,
+                song.created_at,
+            )
             for song, count in await self.service.songs_in(interaction.guild_id or 0)
         ]
         await interaction.response.send_message(
-            embed=song_list_embed(rows), ephemeral=True, allowed_mentions=NONE
+            embed=song_list_embed(rows, locale), ephemeral=True, allowed_mentions=NONE
         )
 
     @song.command(name="show", description="Read a saved song")
@@ -88,7 +104,9 @@ class SongCog(commands.Cog):
     async def song_show(self, interaction: discord.Interaction, song_id: int) -> None:
         sheet = await self.saved_sheet(await self.service.guild_song(interaction.guild_id, song_id))
         await interaction.response.send_message(
-            embed=song_embed(sheet), ephemeral=True, allowed_mentions=NONE
+            embed=song_embed(sheet, member_language(interaction)),
+            ephemeral=True,
+            allowed_mentions=NONE,
         )
 
     @song.command(name="export", description="A saved song as a text or Markdown file")
@@ -100,9 +118,16 @@ class SongCog(commands.Cog):
         format: Literal["markdown", "text"] = "markdown",
     ) -> None:
         sheet = await self.saved_sheet(await self.service.guild_song(interaction.guild_id, song_id))
+        locale = member_language(interaction)
         await interaction.response.send_message(
-            f"🎶 **{sheet.shown_title}**, {sheet.line_count} lines.",
-            file=song_file(sheet, format),
+            ngettext(
+                "🎶 **{title}**, {count} line.",
+                "🎶 **{title}**, {count} lines.",
+                sheet.line_count,
+                locale,
+                title=sheet.title_in(locale),
+            ),
+            file=song_file(sheet, format, locale=locale),
             ephemeral=True,
             allowed_mentions=NONE,
         )
@@ -115,11 +140,12 @@ class SongCog(commands.Cog):
         named = setting == "on"
         await self.service.set_credit(interaction.guild_id or 0, interaction.user.id, named)
         self.writing.sheet.set_credit(interaction.user.id, named)
+        locale = member_language(interaction)
         await reply_ephemeral(
             interaction,
-            "Your name will appear in the credits of songs you help write."
+            _("Your name will appear in the credits of songs you help write.", locale)
             if named
-            else "You'll be credited as part of “the group” in songs from now on.",
+            else _("You'll be credited as part of “the group” in songs from now on.", locale),
         )
 
     async def saved_sheet(self, song: SongRecord) -> SongSheet:

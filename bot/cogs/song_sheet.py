@@ -33,9 +33,11 @@ from bot.core.lyrics import current_writer, next_position, slots, song_lines, ta
 from bot.core.lyrics_service import LyricsService
 from bot.core.runner import RunUpdate
 from bot.core.steps.write import WriteStep
+from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.errors import http_error
 from bot.ui.format import clock_and_relative
+from bot.ui.locale import server_language
 from bot.ui.lyrics import SongInfo, fingerprint
 from bot.ui.steps.base import MessagePayload, StepScene
 from bot.ui.steps.write import WritePresenter
@@ -185,7 +187,7 @@ class LiveSongSheet:
         shown = fingerprint(payload)
         if self._shown.get((run_id, run.step_index)) != shown:
             edited = await self.bot.live.edit(
-                session, run.step_message_id, payload, what="the song sheet"
+                session, run.step_message_id, payload, what=N_("the song sheet")
             )
             if edited:
                 self._shown[(run_id, run.step_index)] = shown
@@ -222,39 +224,55 @@ class LiveSongSheet:
         if run.state != "running" or announced >= turn_no:
             return
         self._announced[run.id] = turn_no
-        slot = slots(step)[position]
-        where = f"**line {position + 1} of {step.total_lines}**" + (
-            f" ({slot.section})" if slot.section else ""
-        )
+        # Posted in the channel (or a direct message, which has no client language to go by):
+        # the server's language, like the song itself.
+        locale = server_language(self.bot.guild_settings, session.guild_id)
+        slot = slots(step, locale)[position]
+        line = _("line {number} of {total}", locale, number=position + 1, total=step.total_lines)
+        where = f"**{line}**" + (f" ({slot.section})" if slot.section else "")
         deadline = state.get("turn_deadline")
         until = (
-            f" You have until {clock_and_relative(deadline)}."
+            " " + _("You have until {time}.", locale, time=clock_and_relative(deadline))
             if isinstance(deadline, int | float)
             else ""
         )
         clue = ""
         if step.turns == "hidden":
-            clue = " You'll see only the last word of the line before."
-        passing = " Passing is fine too." if step.pass_allowed else ""
+            clue = " " + _("You'll see only the last word of the line before.", locale)
+        passing = " " + _("Passing is fine too.", locale) if step.pass_allowed else ""
         await self._delete_ping(session, run.id)
         if step.anonymous:
             # A public ping would tie the writer to this line: tell them privately instead.
             channel = self.bot.live.channel(session)
-            private = (
-                f"✍ It's your turn to write {where} in <#{channel.id}>. Press **Write my line** "
-                f"on the song there, or use `/line`.{until}{clue}{passing} Nobody else is told "
-                "it's you."
+            private = _(
+                "✍ It's your turn to write {where} in {channel}. Press **Write my line** "
+                "on the song there, or use `/line`.{until}{clue}{passing} Nobody else is told "
+                "it's you.",
+                locale,
+                where=where,
+                channel=f"<#{channel.id}>",
+                until=until,
+                clue=clue,
+                passing=passing,
             )
             if await self._tell_privately(run.id, writer, private):
                 return
-            content = (
-                f"✍ <@{writer}>, it's your turn in the song. Press **Write my line** above, or "
-                "use `/line`. (I couldn't send you a direct message.)"
+            content = _(
+                "✍ {member}, it's your turn in the song. Press **Write my line** above, or "
+                "use `/line`. (I couldn't send you a direct message.)",
+                locale,
+                member=f"<@{writer}>",
             )
         else:
-            content = (
-                f"✍ <@{writer}>, it's your turn to write {where}. Press **Write my line** on the "
-                f"song above, or use `/line`.{until}{clue}{passing}"
+            content = _(
+                "✍ {member}, it's your turn to write {where}. Press **Write my line** on the "
+                "song above, or use `/line`.{until}{clue}{passing}",
+                locale,
+                member=f"<@{writer}>",
+                where=where,
+                until=until,
+                clue=clue,
+                passing=passing,
             )
         try:
             message = await self.bot.live.channel(session).send(

@@ -8,6 +8,8 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.core.errors import Conflict
+from bot.i18n import N_, _
+from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import StepButton
 
@@ -21,13 +23,18 @@ class StepsCog(commands.Cog):
         session = await controls.session_by_id(interaction, item.session_id)
         run = await self.bot.runner.live_run(session.id)
         if run is None or run.id != item.run_id or run.step_index != item.step_index:
-            raise Conflict("That step has ended.")
+            raise Conflict(N_("That step has ended."))
         await controls.ensure_joined(interaction, session)
         outcome = await self.bot.runner.contribute(
             item.run_id, item.step_index, interaction.user.id, item.action, {}
         )
-        verb = "updated" if outcome.replaced else "saved"
-        await reply_ephemeral(interaction, f"✅ Thank you, your answer is {verb}.")
+        locale = member_language(interaction)
+        thanks = (
+            _("✅ Thank you, your answer is updated.", locale)
+            if outcome.replaced
+            else _("✅ Thank you, your answer is saved.", locale)
+        )
+        await reply_ephemeral(interaction, thanks)
         self.bot.live.request_board(session.id)
         if outcome.update is not None:
             await self.bot.live.apply(outcome.update)

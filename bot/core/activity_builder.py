@@ -19,6 +19,7 @@ import yaml
 from bot.core.errors import InvalidInput
 from bot.core.step_forms import StepForm
 from bot.core.steps import step_kinds
+from bot.i18n import N_
 
 DRAFT_MAX = 3800
 """The draft YAML must fit the draft message's embed (4,096) with its code fence."""
@@ -46,7 +47,7 @@ def step_from_form(kind: str, values: Mapping[str, str]) -> dict[str, Any]:
     """A step in the activity format from a kind's form answers; raises InvalidInput."""
     form = step_forms().get(kind)
     if form is None:
-        raise InvalidInput(f"There's no step kind called “{kind[:40]}”.")
+        raise InvalidInput(N_("There's no step kind called “{kind}”."), kind=kind[:40])
     text = {key: value.strip() for key, value in values.items()}
     step: dict[str, Any] = {"type": kind, "title": text.get("title", "")}
     step.update(form.build(text))
@@ -72,8 +73,10 @@ def parse(fenced: str) -> dict[str, Any]:
         data = None
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         raise InvalidInput(
-            "I can't read this draft any more. Start again with /activity new, or export and "
-            "upload the file instead."
+            N_(
+                "I can't read this draft any more. Start again with /activity new, or export and "
+                "upload the file instead."
+            )
         )
     return data
 
@@ -82,7 +85,9 @@ def fenced(text: str) -> str:
     """The draft as its message shows it; raises InvalidInput when it no longer fits."""
     if len(text) > DRAFT_MAX:
         raise InvalidInput(
-            "This draft is now too long to build here. Save it, then continue in the file: "
-            "/activity export gives it to you, /activity upload takes it back."
+            N_(
+                "This draft is now too long to build here. Save it, then continue in the file: "
+                "/activity export gives it to you, /activity upload takes it back."
+            )
         )
     return f"```yaml\n{text}```"

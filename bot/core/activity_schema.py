@@ -4,13 +4,14 @@ import json
 from typing import Any
 
 from bot.core.activity_models import Activity
+from bot.core.format_base import DocumentedSchema
 
 SCHEMA_COMMAND = "chorus schema > activities/activity.schema.json"
 
 
 def activity_json_schema() -> dict[str, Any]:
     """The JSON Schema of an activity file, for editors (``chorus schema``)."""
-    schema = Activity.model_json_schema(mode="validation")
+    schema = Activity.model_json_schema(mode="validation", schema_generator=DocumentedSchema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$comment": f"Generated from bot/core/activity_models.py; regenerate: {SCHEMA_COMMAND}",

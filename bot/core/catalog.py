@@ -12,6 +12,7 @@ from typing import Any
 from bot.core.activity_fields import LOADER_OWNED_FIELDS
 from bot.core.activity_loader import ActivityError, load_folders
 from bot.core.activity_models import Activity
+from bot.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -25,18 +26,19 @@ class CatalogDiff:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed)
 
-    def summary(self) -> str:
-        """One line a facilitator can read, e.g. "added: a; changed: b"."""
+    def summary(self, locale: str | None = None) -> str:
+        """One line a facilitator can read in ``locale`` (None: English), e.g.
+        "added: a; changed: b"."""
         parts = [
-            f"{label}: {', '.join(ids)}"
+            _(label, locale, ids=", ".join(ids))
             for label, ids in (
-                ("added", self.added),
-                ("removed", self.removed),
-                ("changed", self.changed),
+                (N_("added: {ids}"), self.added),
+                (N_("removed: {ids}"), self.removed),
+                (N_("changed: {ids}"), self.changed),
             )
             if ids
         ]
-        return "; ".join(parts) or "no changes"
+        return "; ".join(parts) or _("no changes", locale)
 
 
 @dataclass(frozen=True)

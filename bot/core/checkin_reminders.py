@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
 from bot.core.schedule import localize, zone
+from bot.i18n import N_, _, day_names
 from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
 from bot.store.store import Store
 
@@ -48,20 +49,24 @@ def parse_days(text: str) -> int:
         found = [i for i, name in enumerate(DAY_NAMES) if len(word) >= 2 and name.startswith(word)]
         if len(found) != 1:
             raise InvalidInput(
-                f"I don't know the day `{word[:20]}`. Write days like `tue, fri`, "
-                "`monday wednesday`, `weekdays` or `daily`."
+                N_(
+                    "I don't know the day `{word}`. Write days like `tue, fri`, `monday wednesday`, "
+                    "`weekdays` or `daily`."
+                ),
+                word=word[:20],
             )
         mask |= 1 << found[0]
     if not mask:
-        raise InvalidInput("Name at least one day, like `tue, fri`, `weekdays` or `daily`.")
+        raise InvalidInput(N_("Name at least one day, like `tue, fri`, `weekdays` or `daily`."))
     return mask
 
 
-def days_text(mask: int) -> str:
-    """ "Tue, Fri" (or "every day")."""
+def days_text(mask: int, locale: str | None = None) -> str:
+    """ "Tue, Fri" (or "every day") in ``locale`` (None: English; day names from Babel's CLDR)."""
     if mask == EVERY_DAY:
-        return "every day"
-    return ", ".join(name for i, name in enumerate(DAY_SHORT) if mask & (1 << i))
+        return _("every day", locale)
+    names = day_names(locale, "abbreviated")
+    return ", ".join(name for i, name in enumerate(names) if mask & (1 << i))
 
 
 def parse_time(text: str) -> int:
@@ -73,7 +78,9 @@ def parse_time(text: str) -> int:
         evening = 12 if match["ampm"] == "pm" else 0
         hour = hour % 12 + evening if 1 <= hour <= 12 else -1
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        raise InvalidInput(f"I can't read the time `{text[:20]}`. Write it like `19:00` or `7pm`.")
+        raise InvalidInput(
+            N_("I can't read the time `{text}`. Write it like `19:00` or `7pm`."), text=text[:20]
+        )
     return hour * 60 + minute
 
 
@@ -89,12 +96,14 @@ def parse_pause(text: str | None, today: date) -> date | None:
         until = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
-            f"I can't read the date `{text[:20]}`. Write it like `2026-04-20`."
+            N_("I can't read the date `{text}`. Write it like `2026-04-20`."), text=text[:20]
         ) from None
     if until <= today:
-        raise InvalidInput("The pause should end on a day after today.")
+        raise InvalidInput(N_("The pause should end on a day after today."))
     if (until - today).days > MAX_PAUSE_DAYS:
-        raise InvalidInput(f"A pause can last up to {MAX_PAUSE_DAYS} days.")
+        raise InvalidInput(
+            N_("A pause can last up to {max_pause_days} days."), max_pause_days=MAX_PAUSE_DAYS
+        )
     return until
 
 
@@ -163,7 +172,7 @@ class CheckinReminders:
         """The member's typed choices, checked. Raises InvalidInput saying what to fix."""
         tz = zone(timezone)
         if scale not in SCALES:
-            raise InvalidInput(f"Choose one of the scales {', '.join(SCALES)}.")
+            raise InvalidInput(N_("Choose one of the scales {join}."), join=", ".join(SCALES))
         today = datetime.fromtimestamp(self.now(), UTC).astimezone(tz).date()
         paused = parse_pause(pause_until, today)
         return Plan(

@@ -24,6 +24,7 @@ from bot.core.checkins import (
     shift_lines,
     strip_mentions,
     to_ten,
+    too_few_pairs,
 )
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
@@ -31,6 +32,7 @@ from bot.core.guild_settings import CareLookup
 from bot.core.runner import Runner, RunUpdate
 from bot.core.steps.checkin import CheckinStep
 from bot.core.text import clean_member_text
+from bot.i18n import N_, _
 from bot.records.checkins import CheckinRecord
 from bot.records.sessions import SessionRecord
 from bot.settings import CheckinSettings
@@ -43,7 +45,7 @@ DAY = 86400.0
 ANSWER_KINDS = ("checkin", "pass")
 """A member's one answer to a check-in step: a pass and an answer replace each other."""
 
-CLOSED_FOR_EXTRAS = "This check-in has closed, so sharing and notes are no longer available."
+CLOSED_FOR_EXTRAS = N_("This check-in has closed, so sharing and notes are no longer available.")
 
 
 class ConsentNeeded(Exception):
@@ -157,15 +159,17 @@ class CheckinService:
         run = await self._store.runs.get(run_id)
         if run is None or not run.live or run.step_index != step_index:
             raise Conflict(
-                "That check-in has ended, so its answer, note and sharing can't be changed any "
-                "more. What you saved stays saved."
+                N_(
+                    "That check-in has ended, so its answer, note and sharing can't be changed any "
+                    "more. What you saved stays saved."
+                )
             )
         step = self._runner.step(run)
         if not isinstance(step, CheckinStep):
-            raise Conflict("That step isn't a check-in.")
+            raise Conflict(N_("That step isn't a check-in."))
         session = await self._store.sessions.get(run.session_id)
         if session is None:
-            raise NotFound("That session no longer exists.")
+            raise NotFound(N_("That session no longer exists."))
         return session, step
 
     def is_low(self, guild_id: int, scale: Scale, value: int | None) -> bool:
@@ -201,7 +205,7 @@ class CheckinService:
             check_value(step.scale, value)
             if step.scale.kind == "sam":
                 if value2 is None:
-                    raise InvalidInput("Please choose your energy level too.")
+                    raise InvalidInput(N_("Please choose your energy level too."))
                 check_value(step.scale, value2, "arousal")
         try:
             return await self._save_answer(
@@ -287,7 +291,7 @@ class CheckinService:
             check_value(scale, value)
             if scale.kind == "sam":
                 if value2 is None:
-                    raise InvalidInput("Please choose your energy level too.")
+                    raise InvalidInput(N_("Please choose your energy level too."))
                 check_value(scale, value2, "arousal")
             consent = await self.consent_state(guild_id, user_id)
             if consent != "agreed":
@@ -334,7 +338,7 @@ class CheckinService:
         """A member's own check-in, still open for changes."""
         record = await self._store.checkins.get(checkin_id)
         if record is None or record.user_id != user_id:
-            raise NotFound("I can't find that check-in of yours any more.")
+            raise NotFound(N_("I can't find that check-in of yours any more."))
         if record.run_id is not None and record.step_index is not None:
             run = await self._store.runs.get(record.run_id)
             if run is None or not run.live or run.step_index != record.step_index:
@@ -354,7 +358,7 @@ class CheckinService:
     async def set_note(self, checkin_id: int, user_id: int, text: str, limit: int) -> str | None:
         record = await self.own(checkin_id, user_id)
         if record.passed:
-            raise Conflict("You passed on this check-in, so there's nothing to add a note to.")
+            raise Conflict(N_("You passed on this check-in, so there's nothing to add a note to."))
         note = clean_member_text(strip_mentions(text), limit) or None
         await self._store.checkins.set_note(record.id, note)
         return note
@@ -362,7 +366,7 @@ class CheckinService:
     async def share(self, checkin_id: int, user_id: int) -> CheckinRecord:
         record = await self.own(checkin_id, user_id)
         if record.passed or record.value is None:
-            raise Conflict("There's no answer to share.")
+            raise Conflict(N_("There's no answer to share."))
         await self._store.checkins.set_shared(record.id, True)
         found = await self._store.checkins.get(record.id)
         assert found is not None
@@ -370,21 +374,17 @@ class CheckinService:
 
     # ------------------------------------------------------------------ figures
 
-    async def summary_lines(self, session: SessionRecord) -> list[tuple[str, str]]:
-        """The session summary's mood shift (a SummaryContributor)."""
+    async def summary_lines(
+        self, session: SessionRecord, locale: str = "en"
+    ) -> list[tuple[str, str]]:
+        """The session summary's mood shift (a SummaryContributor: in ``locale``)."""
         answers = [answer_of(r) for r in await self._store.checkins.for_session(session.id)]
         if not any(a.phase in ("before", "after") for a in answers):
             return []
         found = pairs(answers)
         if not found:
-            return [
-                (
-                    "Mood shift",
-                    f"Too few answers to show group figures: fewer than {K_MIN} people "
-                    "answered both the before and the after check-in.",
-                )
-            ]
-        return shift_lines(group_shifts(found))
+            return [(_("Mood shift", locale), too_few_pairs(locale))]
+        return shift_lines(group_shifts(found), locale)
 
     async def history(
         self, guild_id: int, user_id: int, days: int
@@ -411,10 +411,11 @@ class CheckinService:
                 latest = await self._store.checkins.latest_session(guild_id)
                 session = await self._store.sessions.get(latest) if latest is not None else None
         if session is None or session.guild_id != guild_id:
-            raise NotFound("I can't find that session in this server. See /session history.")
+            raise NotFound(N_("I can't find that session in this server. See /session history."))
         return session
 
-    async def report(self, session: SessionRecord) -> SessionReport:
+    async def report(self, session: SessionRecord, locale: str = "en") -> SessionReport:
+        """The facilitator's report of a session; texts (titles, mood lines) in ``locale``."""
         attendance = {a.user_id for a in await self._store.sessions.attendance(session.id)}
         runs = {r.id: r for r in await self._store.runs.for_session(session.id)}
         steps: list[StepFigure] = []
@@ -431,8 +432,8 @@ class CheckinService:
             asked = attendance - {session.facilitator_id} | (attendance & authors)
             steps.append(
                 StepFigure(
-                    activity=localize(activity.title),
-                    step=localize(step.title),
+                    activity=localize(activity.title, locale),
+                    step=localize(step.title, locale),
                     kind=step.type,
                     answered=count.answered,
                     expected=max(len(asked), count.answered),
@@ -456,7 +457,7 @@ class CheckinService:
             steps=steps,
             before=before if len(before) >= K_MIN else [],
             after=after if len(after) >= K_MIN else [],
-            shift_lines=await self.summary_lines(session),
+            shift_lines=await self.summary_lines(session, locale),
         )
 
     async def trends(self, guild_id: int, weeks: int) -> list[WeekFigures]:
@@ -474,7 +475,7 @@ class CheckinService:
             inside = [s for s in sessions if start.timestamp() <= s[1] < end.timestamp()]
             people: set[int] = set()
             shifts: list[int] = []
-            for session_id, *_ in inside:
+            for session_id, *_rest in inside:
                 people |= {a.user_id for a in await self._store.sessions.attendance(session_id)}
                 records = await self._store.checkins.for_session(session_id)
                 shifts += [p.shift for p in pairs(answer_of(r) for r in records)]

@@ -1,7 +1,8 @@
 """Context with an answer: a member's own tags on their check-ins, and their mood by tag.
 
 Tags are as private as the answer: only the member sees them (/checkin tag mood), and they go
-with the check-in (retention, /forget).
+with the check-in (retention, /forget). Members pick from the server's own list (/setup tags,
+kept by members with Manage Server; the built-in SUGGESTED while it has none) plus their own.
 """
 
 from __future__ import annotations
@@ -12,31 +13,56 @@ from bot.core.checkins import strip_mentions, to_ten
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.text import clean_member_text
+from bot.i18n import N_
 from bot.store.store import Store
 
 MAX_TAGS = 5
 TAG_MAX = 32
 SUGGESTED = ("slept badly", "slept well", "played music", "went outside", "saw friends")
-"""Offered to everyone in the tag autocomplete, beside the member's own."""
+"""Offered beside the member's own tags while the server has no list of its own."""
+MAX_SERVER_TAGS = 20
+"""A server's own list; with the member's own it fills one select menu (Discord: at most 25
+options, https://discord.com/developers/docs/components/reference#string-select)."""
+PICK_OPTIONS = 25
+"""Options in the /checkin tag pick menu: the server's list first, then the member's own."""
 LATEST_WITHIN = 86_400.0
 """/checkin tag add tags the member's latest check-in of the last day."""
 DAY = 86_400.0
 
 
-def parse_tags(text: str) -> list[str]:
+def parse_tags(text: str, most: int = MAX_TAGS) -> list[str]:
     """Comma-separated tags, cleaned (lower case, one line, no mentions), each once, in the
-    order given. Raises InvalidInput for more than MAX_TAGS or an over-long tag."""
+    order given. Raises InvalidInput for more than `most` or an over-long tag."""
     tags: list[str] = []
     for part in text.split(","):
         tag = clean_member_text(strip_mentions(part), 200, single_line=True).casefold()
         if not tag or tag in tags:
             continue
         if len(tag) > TAG_MAX:
-            raise InvalidInput(f"Keep each tag to {TAG_MAX} characters (`{tag[:20]}…` is longer).")
+            raise InvalidInput(
+                N_("Keep each tag to {tag_max} characters (`{tag}…` is longer)."),
+                tag_max=TAG_MAX,
+                tag=tag[:20],
+            )
         tags.append(tag)
-    if len(tags) > MAX_TAGS:
-        raise InvalidInput(f"Up to {MAX_TAGS} tags on one check-in, separated by commas.")
+    if len(tags) > most:
+        if most != MAX_TAGS:
+            raise InvalidInput(N_("Up to {most} tags at once, separated by commas."), most=most)
+        raise InvalidInput(
+            N_("Up to {max_tags} tags on one check-in, separated by commas."), max_tags=MAX_TAGS
+        )
     return tags
+
+
+@dataclass(frozen=True, slots=True)
+class TagPick:
+    """What /checkin tag pick offers: the member's latest check-in (id, UTC seconds), its
+    tags now, and the options (the server's list, then the member's own, at most PICK_OPTIONS)."""
+
+    checkin_id: int
+    at: float
+    current: list[str]
+    options: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,28 +86,101 @@ class CheckinTags:
 
         Raises NotFound when there is none, InvalidInput for bad tags."""
         tags = parse_tags(text)
+        checkin_id, at = await self._latest(guild_id, user_id)
+        now = timestamp(self._clock)
+        if not await self._store.checkin_tags.set_tags(checkin_id, guild_id, user_id, tags, now):
+            raise NotFound(N_("That check-in is no longer there. Check in again, then add tags."))
+        return at, tags
+
+    async def suggested(self, guild_id: int) -> list[str]:
+        """The server's own list, or the built-in suggestions while it has none."""
+        return await self._store.checkin_tags.server_tags(guild_id) or list(SUGGESTED)
+
+    async def choices(self, guild_id: int, user_id: int, current: str) -> list[str]:
+        """Autocomplete: the member's own tags and the server's, matching the last word."""
+        head, _, last = current.rpartition(",")
+        needle = last.strip().casefold()
+        own = await self._store.checkin_tags.member_tags(guild_id, user_id, 20)
+        found = [t for t in [*own, *await self.suggested(guild_id)] if needle in t]
+        prefix = f"{head.strip()}, " if head.strip() else ""
+        unique = list(dict.fromkeys(found))
+        return [f"{prefix}{t}"[:100] for t in unique][:25]
+
+    async def _latest(self, guild_id: int, user_id: int) -> tuple[int, float]:
+        """The member's latest answered check-in of the last day: (id, UTC seconds).
+
+        Raises NotFound when there is none."""
         now = timestamp(self._clock)
         records = await self._store.checkins.for_member(guild_id, user_id, now - LATEST_WITHIN)
         answered = [r for r in records if not r.passed and r.value is not None]
         if not answered:
             raise NotFound(
-                "You have no check-in from the last day to tag. Check in first "
-                "(/checkin now), then add tags."
+                N_(
+                    "You have no check-in from the last day to tag. Check in first (/checkin now), "
+                    "then add tags."
+                )
             )
-        latest = answered[-1]
-        if not await self._store.checkin_tags.set_tags(latest.id, guild_id, user_id, tags, now):
-            raise NotFound("That check-in is no longer there. Check in again, then add tags.")
-        return latest.created_at, tags
+        return answered[-1].id, answered[-1].created_at
 
-    async def choices(self, guild_id: int, user_id: int, current: str) -> list[str]:
-        """Autocomplete: the member's own tags and the suggestions, matching the last word."""
-        head, _, last = current.rpartition(",")
-        needle = last.strip().casefold()
-        own = await self._store.checkin_tags.member_tags(guild_id, user_id, 20)
-        found = [t for t in [*own, *SUGGESTED] if needle in t]
-        prefix = f"{head.strip()}, " if head.strip() else ""
-        unique = list(dict.fromkeys(found))
-        return [f"{prefix}{t}"[:100] for t in unique][:25]
+    async def pick(self, guild_id: int, user_id: int) -> TagPick:
+        """The menu for the member's latest check-in. Raises NotFound when there is none."""
+        checkin_id, at = await self._latest(guild_id, user_id)
+        tags = self._store.checkin_tags
+        current = await tags.tags_of(checkin_id)
+        own = await tags.member_tags(guild_id, user_id, PICK_OPTIONS)
+        # The check-in's own tags always fit, so the menu can show (and keep) them all.
+        options = list(dict.fromkeys([*current, *await self.suggested(guild_id), *own]))
+        return TagPick(checkin_id, at, current, options[:PICK_OPTIONS])
+
+    async def tag_picked(
+        self, guild_id: int, user_id: int, checkin_id: int, picked: list[str]
+    ) -> list[str]:
+        """Replace the tags of the member's check-in with the ones picked (cleaned like typed
+        tags); the tags saved.
+
+        Raises InvalidInput for more than MAX_TAGS, NotFound when it isn't theirs (any more)."""
+        tags = parse_tags(",".join(picked))
+        now = timestamp(self._clock)
+        if not await self._store.checkin_tags.set_tags(checkin_id, guild_id, user_id, tags, now):
+            raise NotFound(N_("That check-in is no longer there. Check in again, then add tags."))
+        return tags
+
+    # ------------------------------------------------------------ the server's list
+
+    async def server_list(self, guild_id: int) -> list[str]:
+        return await self._store.checkin_tags.server_tags(guild_id)
+
+    async def add_server(self, guild_id: int, text: str) -> tuple[list[str], list[str]]:
+        """Add comma-separated tags to the server's list: (the new ones, the whole list).
+
+        Raises InvalidInput for no tag, an over-long one, or more than MAX_SERVER_TAGS in all."""
+        tags = parse_tags(text, MAX_SERVER_TAGS)
+        if not tags:
+            raise InvalidInput(N_("Name at least one tag, like `slept badly, played music`."))
+        added = await self._store.checkin_tags.add_server_tags(
+            guild_id, tags, MAX_SERVER_TAGS, timestamp(self._clock)
+        )
+        if added is None:
+            have = len(await self.server_list(guild_id))
+            raise InvalidInput(
+                N_(
+                    "The server's list holds up to {max_server_tags} tags and has {have}. Remove some "
+                    "first with /setup tags remove."
+                ),
+                max_server_tags=MAX_SERVER_TAGS,
+                have=have,
+            )
+        return added, await self.server_list(guild_id)
+
+    async def remove_server(self, guild_id: int, text: str) -> tuple[list[str], list[str]]:
+        """Remove comma-separated tags from the server's list: (the removed ones, the list).
+
+        Raises InvalidInput for no tag or an over-long one."""
+        tags = parse_tags(text, MAX_SERVER_TAGS)
+        if not tags:
+            raise InvalidInput(N_("Name the tags to remove, like `slept badly`."))
+        removed = await self._store.checkin_tags.remove_server_tags(guild_id, tags)
+        return removed, await self.server_list(guild_id)
 
     async def mood_by_tag(self, guild_id: int, user_id: int, days: int) -> list[TagMood]:
         """The member's tags of the last `days` days, most used first."""

@@ -13,8 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import mean
 
+from babel import numbers
+
 from bot.core.errors import InvalidInput
 from bot.core.scales import Scale
+from bot.i18n import N_, _, language_of, ngettext
 
 K_MIN = 3
 """Group figures are shown only when at least this many people answered."""
@@ -51,7 +54,11 @@ def strip_mentions(text: str) -> str:
 def scale_of(name: str) -> Scale:
     """A built-in scale by name ("0-10", "1-5", "sam")."""
     if name not in SCALES:
-        raise InvalidInput(f"Unknown scale {name!r}; choose one of {', '.join(SCALES)}.")
+        raise InvalidInput(
+            N_("Unknown scale {name}; choose one of {scales}."),
+            name=repr(name),
+            scales=", ".join(SCALES),
+        )
     return Scale.model_validate(name)
 
 
@@ -79,7 +86,7 @@ def value_range(scale: Scale) -> tuple[int, int]:
 def check_value(scale: Scale, value: int, dimension: str = "valence") -> int:
     """The value if the scale offers it, else a clear refusal."""
     if value not in _values(scale, dimension):
-        raise InvalidInput("That isn't one of this check-in's answers. Please press a button.")
+        raise InvalidInput(N_("That isn't one of this check-in's answers. Please press a button."))
     return value
 
 
@@ -118,18 +125,23 @@ def to_ten(scale_kind: str, value: float) -> float | None:
     return None
 
 
-def describe_value(scale: Scale, value: int | None, value2: int | None = None) -> str:
-    """How a member's own answer is shown back to them."""
+def describe_value(
+    scale: Scale, value: int | None, value2: int | None = None, locale: str = "en"
+) -> str:
+    """How a member's own answer is shown back to them (in ``locale``)."""
     if value is None:
-        return "passed"
+        return _("passed", locale)
     if scale.kind == "0-10":
-        return f"{value} out of 10"
+        return _("{value} out of 10", locale, value=value)
     if scale.kind == "sam":
-        return (
-            f"feeling {value} of 9 (1 unpleasant, 9 pleasant), "
-            f"energy {value2 if value2 is not None else '-'} of 9 (1 calm, 9 activated)"
+        return _(
+            "feeling {value} of 9 (1 unpleasant, 9 pleasant), energy {energy} of 9 (1 calm, "
+            "9 activated)",
+            locale,
+            value=value,
+            energy=value2 if value2 is not None else "-",
         )
-    for option in scale.options():
+    for option in scale.options(locale):
         if option.value == value:
             return f"{option.emoji + ' ' if option.emoji else ''}{option.label}"
     return str(value)
@@ -232,29 +244,61 @@ def group_shifts(found: Sequence[Pair]) -> list[GroupShift]:
     return result
 
 
-def shift_lines(shifts: Sequence[GroupShift]) -> list[tuple[str, str]]:
-    """Summary lines for a session: one per measure, or the too-few-answers sentence."""
+KNOWN_MEASURES = (N_("mood"), N_("energy"), N_("stress"), N_("anxiety"), N_("connection"))
+"""Measure slugs the shipped activities use, worded in the summary's language; any other slug
+is shown as written."""
+
+
+def signed_tenths(value: float, locale: str = "en") -> str:
+    """``1.0`` -> ``"+1.0"`` (en), ``"+1,0"`` (de, es): a shift in points, one decimal, signed."""
+    tenths = round(value, 1)
+    sign = "+" if tenths >= 0 else "-"
+    return sign + numbers.format_decimal(
+        abs(tenths), format="0.0", locale=language_of(locale) or "en"
+    )
+
+
+def too_few_pairs(locale: str = "en") -> str:
+    """The summary's sentence when too few answered both check-ins (in ``locale``)."""
+    return _(
+        "Too few answers to show group figures: fewer than {k} people answered both the "
+        "before and the after check-in.",
+        locale,
+        k=K_MIN,
+    )
+
+
+def shift_lines(shifts: Sequence[GroupShift], locale: str = "en") -> list[tuple[str, str]]:
+    """Summary lines for a session: one per measure, or the too-few-answers sentence, worded
+    in ``locale`` (a language code)."""
     if not shifts:
         return []
     lines: list[tuple[str, str]] = []
     for s in shifts:
         measure, scale = s.key
-        name = f"Mood shift ({measure}, {scale})" if measure else f"Mood shift ({scale})"
+        name = (
+            _("Mood shift ({measure}, {scale})", locale, measure=_(measure, locale), scale=scale)
+            if measure
+            else _("Mood shift ({scale})", locale, scale=scale)
+        )
         if not s.shown:
-            lines.append(
-                (
-                    name,
-                    f"Too few answers to show group figures: fewer than {K_MIN} people "
-                    "answered both the before and the after check-in.",
-                )
-            )
+            lines.append((name, too_few_pairs(locale)))
             continue
         assert s.mean_shift is not None
+        shift = signed_tenths(s.mean_shift, locale)
         lines.append(
             (
                 name,
-                f"Mean shift **{s.mean_shift:+.1f}** points across {s.people} people: "
-                f"{s.improved} improved, {s.stayed} stayed the same, {s.dropped} dropped.",
+                _(
+                    "Mean shift **{shift}** points across {people} people: {improved} improved, "
+                    "{stayed} stayed the same, {dropped} dropped.",
+                    locale,
+                    shift=shift,
+                    people=s.people,
+                    improved=s.improved,
+                    stayed=s.stayed,
+                    dropped=s.dropped,
+                ),
             )
         )
     return lines
@@ -276,58 +320,85 @@ def bands(values: Iterable[float]) -> list[int]:
     """Counts in three broad bands of the 0-10 axis: coarse enough not to single anyone out."""
     counts = [0, 0, 0]
     for v in values:
-        for i, (_, low, high) in enumerate(BANDS):
+        for i, (_band, low, high) in enumerate(BANDS):
             if low <= v <= high:
                 counts[i] += 1
                 break
     return counts
 
 
-SCALE_NAMES = {"1-5": "the faces scale", "sam": "the feeling-and-energy scale"}
+SCALE_NAMES = {"1-5": N_("the faces scale"), "sam": N_("the feeling-and-energy scale")}
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word if n == 1 else word + 's'}"
-
-
-def member_summary(answers: Sequence[Answer]) -> str:
-    """A short, gentle text about a member's own history.
+def member_summary(answers: Sequence[Answer], locale: str = "en") -> str:
+    """A short, gentle text about a member's own history, in ``locale``.
 
     0-10 answers are summarised on their own scale; answers on other scales are only counted,
     never converted into 0-10 figures they didn't give.
     """
     if not answers:
-        return "No check-ins in this period yet. Try /checkin now whenever you like."
+        return _("No check-ins in this period yet. Try /checkin now whenever you like.", locale)
     ordered = sorted(answers, key=lambda a: a.created_at)
     answered = [a for a in ordered if not a.passed and a.value is not None]
     passed = sum(1 for a in ordered if a.passed)
-    text = f"You checked in {_count(len(answered), 'time')}"
-    text += f" and passed {_count(passed, 'time')}." if passed else "."
+    checked = ngettext("{count} time", "{count} times", len(answered), locale)
+    if passed:
+        text = _(
+            "You checked in {checked} and passed {passed}.",
+            locale,
+            checked=checked,
+            passed=ngettext("{count} time", "{count} times", passed, locale),
+        )
+    else:
+        text = _("You checked in {checked}.", locale, checked=checked)
     ten = [a.value for a in answered if a.scale == "0-10" and a.value is not None]
     if len(ten) == 1:
-        text += f" Your check-in on the 0-10 scale was {ten[0]} out of 10."
+        text += " " + _(
+            "Your check-in on the 0-10 scale was {value} out of 10.", locale, value=ten[0]
+        )
     elif ten and min(ten) == max(ten):
-        text += f" Your check-ins on the 0-10 scale were all {ten[0]} out of 10."
+        text += " " + _(
+            "Your check-ins on the 0-10 scale were all {value} out of 10.", locale, value=ten[0]
+        )
     elif ten:
-        text += (
-            f" Your check-ins ranged from {min(ten)} to {max(ten)} out of 10; "
-            f"the most recent was {ten[-1]}."
+        text += " " + _(
+            "Your check-ins ranged from {low} to {high} out of 10; the most recent was {last}.",
+            locale,
+            low=min(ten),
+            high=max(ten),
+            last=ten[-1],
         )
     others = []
     for key, name in SCALE_NAMES.items():
         n = sum(1 for a in answered if a.scale == key)
         if n:
-            others.append(f"{_count(n, 'answer')} on {name}")
+            others.append(
+                ngettext(
+                    "{count} answer on {scale}",
+                    "{count} answers on {scale}",
+                    n,
+                    locale,
+                    scale=_(name, locale),
+                )
+            )
     custom = sum(1 for a in answered if a.scale not in SCALE_NAMES and a.scale != "0-10")
     if custom:
-        others.append(f"{_count(custom, 'answer')} with words")
+        others.append(
+            ngettext("{count} answer with words", "{count} answers with words", custom, locale)
+        )
     if others:
-        text += " Also " + " and ".join(others) + "."
+        joiner = " " + _("and", locale) + " "
+        text += " " + _("Also {others}.", locale, others=joiner.join(others))
     own = pairs(answers)
     if own:
         ups = sum(1 for p in own if p.shift > 0)
-        text += (
-            f" Of {_count(len(own), 'session')} where you checked in at the start and the end, "
-            f"you felt better at the end in {ups}."
+        text += " " + ngettext(
+            "Of {count} session where you checked in at the start and the end, you felt better "
+            "at the end in {better}.",
+            "Of {count} sessions where you checked in at the start and the end, you felt "
+            "better at the end in {better}.",
+            len(own),
+            locale,
+            better=ups,
         )
     return text

@@ -1,14 +1,53 @@
-"""The messages a member or facilitator sees when something they asked for can't be done."""
+"""The messages a member or facilitator sees when something they asked for can't be done.
+
+A refusal carries a catalogue text (its English msgid, marked with ``N_``) and the named fields
+that fill it; the one error path (bot/ui/errors.py) words it in the reader's language::
+
+    raise InvalidInput(N_("At most {count} links, please."), count=3)
+
+core never knows who reads a refusal, so it never translates: ``text(locale)`` does, at the edge.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from bot.i18n import N_, format_day, gettext
+
 
 class UserFacingError(Exception):
-    """An expected refusal: its text is shown to the person, ephemerally, as it is."""
+    """An expected refusal: its text is shown to the person, ephemerally, in their language.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    ``message`` is the catalogue text (English msgid) with ``{named}`` placeholders filled from
+    ``fields`` after translation. A text not in the catalogue is shown as it is.
+    """
+
+    def __init__(self, message: str, /, **fields: Any) -> None:
+        self.template = message
+        self.fields = fields
+        # The English wording, for logs and for callers that predate the catalogue.
+        self.message = message.format(**fields) if fields else message
+        super().__init__(self.message)
+
+    def text(self, locale: str | None) -> str:
+        """The refusal in ``locale`` (a language code such as ``"de"``; None: English).
+
+        A field that is itself a catalogue text (``what=N_("The leave grace (days)")``) is
+        translated too; any other text (a name someone typed) is looked up, found nowhere and
+        shown as it is. A date (or datetime) field is written as the language writes a day.
+        """
+        return gettext(
+            self.template, locale, **{k: _worded(v, locale) for k, v in self.fields.items()}
+        )
+
+
+def _worded(value: Any, locale: str | None) -> Any:
+    if isinstance(value, str):
+        return gettext(value, locale)
+    if isinstance(value, date):
+        return format_day(value, locale)
+    return value
 
 
 class NotFacilitator(UserFacingError):
@@ -32,5 +71,5 @@ class StorageBusy(UserFacingError):
 
     def __init__(self) -> None:
         super().__init__(
-            "I can't save right now, so nothing was changed. Please try again in a minute."
+            N_("I can't save right now, so nothing was changed. Please try again in a minute.")
         )

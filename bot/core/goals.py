@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import mean
 
-from bot.core.checkins import K_MIN, k_figure, strip_mentions
+from bot.core.checkins import K_MIN, strip_mentions
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.runner import Runner, RunUpdate
@@ -27,6 +27,7 @@ from bot.core.steps.goal import GoalStep
 from bot.core.steps.goal import answer_payload as answer_payload
 from bot.core.steps.goal import step_done as step_done
 from bot.core.text import clean_member_text
+from bot.i18n import N_, _, format_number, ngettext
 from bot.records.goals import GoalRecord, RatingRecord
 from bot.records.sessions import SessionRecord
 from bot.store.store import Store
@@ -37,13 +38,13 @@ GOAL_MAX = 100
 """Longest goal text, in characters."""
 
 RATINGS: tuple[tuple[int, str], ...] = (
-    (1, "Hard"),
-    (2, "Not great"),
-    (3, "Okay"),
-    (4, "Good"),
-    (5, "Very good"),
+    (1, N_("Hard")),
+    (2, N_("Not great")),
+    (3, N_("Okay")),
+    (4, N_("Good")),
+    (5, N_("Very good")),
 )
-"""The 1-5 answers to "How did today go for: <goal>?", each with words."""
+"""The 1-5 answers to "How did today go for: <goal>?", each with words (catalogue msgids)."""
 RATING_LABEL = dict(RATINGS)
 
 
@@ -54,11 +55,15 @@ def clean_goal(text: str) -> str:
     """A goal as stored: one line, no invisible tricks, 1 to GOAL_MAX characters."""
     cleaned = clean_member_text(strip_mentions(text), GOAL_MAX * 4, single_line=True)
     if not cleaned:
-        raise InvalidInput("Your goal is empty. Write it in a few words, e.g. *sleep better*.")
+        raise InvalidInput(N_("Your goal is empty. Write it in a few words, e.g. *sleep better*."))
     if len(cleaned) > GOAL_MAX:
         raise InvalidInput(
-            f"A goal can be at most {GOAL_MAX} characters; yours has {len(cleaned)}. "
-            "A few words are plenty."
+            N_(
+                "A goal can be at most {goal_max} characters; yours has {cleaned_length}. A few "
+                "words are plenty."
+            ),
+            goal_max=GOAL_MAX,
+            cleaned_length=len(cleaned),
         )
     return cleaned
 
@@ -67,24 +72,29 @@ def check_can_add(active: Sequence[str], text: str) -> None:
     """Refuse a fourth active goal, or the same goal twice."""
     if len(active) >= MAX_ACTIVE:
         raise Conflict(
-            f"You already have {MAX_ACTIVE} goals, the most at once. Mark one as done "
-            "(/goal done) or drop it (/goal drop) to make room."
+            N_(
+                "You already have {max_active} goals, the most at once. Mark one as done (/goal "
+                "done) or drop it (/goal drop) to make room."
+            ),
+            max_active=MAX_ACTIVE,
         )
     if text.casefold() in {a.casefold() for a in active}:
-        raise Conflict("You already have that goal. See /goal list.")
+        raise Conflict(N_("You already have that goal. See /goal list."))
 
 
 def check_rating(value: int) -> int:
     if value not in RATING_LABEL:
-        raise InvalidInput("That isn't one of the answers (1 to 5). Please press a button.")
+        raise InvalidInput(N_("That isn't one of the answers (1 to 5). Please press a button."))
     return value
 
 
-def describe_rating(value: int | None) -> str:
-    """How a rating is shown back to its member: "4 · Good", or "passed"."""
+def describe_rating(value: int | None, locale: str | None = None) -> str:
+    """How a rating is shown back to its member in ``locale`` (None: English): "4 · Good", or
+    "passed"."""
     if value is None:
-        return "passed"
-    return f"{value} · {RATING_LABEL.get(value, '?')}"
+        return _("passed", locale)
+    label = RATING_LABEL.get(value)
+    return f"{value} · {_(label, locale) if label else '?'}"
 
 
 # ------------------------------------------------------------------------------- progress
@@ -111,50 +121,64 @@ def per_session(ratings: Iterable[RatingRecord]) -> list[SessionRating]:
     return sorted(points, key=lambda p: p.at)
 
 
-def trend(values: Sequence[int]) -> str | None:
-    """The direction of the last three ratings, in words; None for fewer than three."""
+def trend(values: Sequence[int], locale: str | None = None) -> str | None:
+    """The direction of the last three ratings, in words in ``locale`` (None: English); None for
+    fewer than three."""
     if len(values) < 3:
         return None
     a, b, c = values[-3:]
     if a == b == c:
-        return "last three steady"
+        return _("last three steady", locale)
     if a <= b <= c:
-        return "last three rising"
+        return _("last three rising", locale)
     if a >= b >= c:
-        return "last three falling"
-    return "last three up and down"
+        return _("last three falling", locale)
+    return _("last three up and down", locale)
 
 
-def progress_summary(values: Sequence[int]) -> str:
-    """One line about a goal's ratings, e.g. "4 sessions, average 3.5, last three rising"."""
+def progress_summary(values: Sequence[int], locale: str | None = None) -> str:
+    """One line about a goal's ratings in ``locale`` (None: English), e.g. "4 sessions, average
+    3.5, last three rising"."""
     if not values:
-        return "No ratings yet: you'll be asked at a goal step in a session."
+        return _("No ratings yet: you'll be asked at a goal step in a session.", locale)
     count = len(values)
     if count == 1:
-        return f"1 session, rated {describe_rating(values[0])}"
-    parts = [f"{count} sessions", f"average {mean(values):.1f}"]
-    direction = trend(values)
+        return _("1 session, rated {rating}", locale, rating=describe_rating(values[0], locale))
+    parts = [
+        ngettext("{count} session", "{count} sessions", count, locale),
+        _("average {mean}", locale, mean=format_number(mean(values), locale, decimals=1)),
+    ]
+    direction = trend(values, locale)
     if direction is not None:
         parts.append(direction)
     elif values[-1] > values[-2]:
-        parts.append("up from last time")
+        parts.append(_("up from last time", locale))
     elif values[-1] < values[-2]:
-        parts.append("down from last time")
+        parts.append(_("down from last time", locale))
     else:
-        parts.append("same as last time")
+        parts.append(_("same as last time", locale))
     return ", ".join(parts)
 
 
-def facilitator_line(with_goals: int, rated: int) -> str:
-    """What a facilitator may see: counts only, each hidden below K_MIN."""
+def facilitator_line(with_goals: int, rated: int, locale: str = "en") -> str:
+    """What a facilitator may see: counts only, each hidden below K_MIN (in ``locale``)."""
     if with_goals < K_MIN:
-        return (
-            f"Fewer than {K_MIN} members here have personal goals, so no goal figures are shown. "
-            "Goals and ratings stay private to each member."
+        return _(
+            N_(
+                "Fewer than {k} members here have personal goals, so no goal figures are shown. "
+                "Goals and ratings stay private to each member."
+            ),
+            locale,
+            k=K_MIN,
         )
-    return (
-        f"{k_figure(with_goals)} members here have personal goals; "
-        f"{k_figure(rated)} rated them today. Goals and ratings stay private to each member."
+    return _(
+        N_(
+            "{with_goals} members here have personal goals; {rated} rated them today. Goals and "
+            "ratings stay private to each member."
+        ),
+        locale,
+        with_goals=with_goals,
+        rated=_(N_("fewer than {k}"), locale, k=K_MIN) if rated < K_MIN else rated,
     )
 
 
@@ -182,9 +206,9 @@ class GoalProgress:
     goal: GoalRecord
     points: list[SessionRating]
 
-    @property
-    def summary(self) -> str:
-        return progress_summary([p.value for p in self.points])
+    def summary(self, locale: str | None = None) -> str:
+        """One line about the ratings in ``locale`` (see progress_summary)."""
+        return progress_summary([p.value for p in self.points], locale)
 
 
 class GoalService:
@@ -225,22 +249,28 @@ class GoalService:
         record = await self._store.goals.add(guild_id, user_id, cleaned, self.now(), MAX_ACTIVE)
         if record is None:  # another click won the race for the last free place
             check_can_add([g.text for g in await self.active(guild_id, user_id)], cleaned)
-            raise Conflict(f"You already have {MAX_ACTIVE} goals. See /goal list.")
+            raise Conflict(
+                N_("You already have {max_active} goals. See /goal list."), max_active=MAX_ACTIVE
+            )
         return record
 
     async def own(self, guild_id: int, user_id: int, goal_id: int) -> GoalRecord:
         goal = await self._store.goals.get(goal_id)
         if goal is None or goal.guild_id != guild_id or goal.user_id != user_id:
-            raise NotFound("I can't find that goal of yours. See /goal list for your goals.")
+            raise NotFound(N_("I can't find that goal of yours. See /goal list for your goals."))
         return goal
 
     async def close(self, guild_id: int, user_id: int, goal_id: int, status: str) -> GoalRecord:
         """Mark a goal done or dropped; its ratings stay in the member's progress."""
         goal = await self.own(guild_id, user_id, goal_id)
         if goal.status != "active":
-            raise Conflict(f"That goal is already {goal.status}.")
+            raise Conflict(
+                N_("That goal is already done.")
+                if goal.status == "done"
+                else N_("That goal has already been dropped.")
+            )
         if not await self._store.goals.close(goal.id, status, self.now()):
-            raise Conflict("That goal has just changed. See /goal list.")
+            raise Conflict(N_("That goal has just changed. See /goal list."))
         closed = await self._store.goals.get(goal.id)
         assert closed is not None
         return closed
@@ -250,13 +280,13 @@ class GoalService:
     async def step_of(self, run_id: int, step_index: int) -> tuple[SessionRecord, GoalStep]:
         run = await self._store.runs.get(run_id)
         if run is None or not run.live or run.step_index != step_index:
-            raise Conflict("That goal step has ended, so answers can't be changed any more.")
+            raise Conflict(N_("That goal step has ended, so answers can't be changed any more."))
         step = self._runner.step(run)
         if not isinstance(step, GoalStep):
-            raise Conflict("That step isn't a goal step.")
+            raise Conflict(N_("That step isn't a goal step."))
         session = await self._store.sessions.get(run.session_id)
         if session is None:
-            raise NotFound("That session no longer exists.")
+            raise NotFound(N_("That session no longer exists."))
         return session, step
 
     async def step_ratings(
@@ -277,7 +307,11 @@ class GoalService:
             check_rating(value)
         goal = await self.own(session.guild_id, user_id, goal_id)
         if goal.status != "active":
-            raise Conflict(f"That goal is {goal.status} now, so it isn't rated any more.")
+            raise Conflict(
+                N_("That goal is done now, so it isn't rated any more.")
+                if goal.status == "done"
+                else N_("That goal was dropped, so it isn't rated any more.")
+            )
         if not await self.has_consent(session.guild_id, user_id):
             raise ConsentNeeded()
         active = {g.id for g in await self.active(session.guild_id, user_id)}
@@ -358,9 +392,12 @@ class GoalService:
             return None
         return await self._store.goals.session_counts(session.id, session.guild_id)
 
-    async def summary_lines(self, session: SessionRecord) -> list[tuple[str, str]]:
-        """The session summary's goal line (a SummaryContributor): counts only, k >= 3."""
+    async def summary_lines(
+        self, session: SessionRecord, locale: str = "en"
+    ) -> list[tuple[str, str]]:
+        """The session summary's goal line (a SummaryContributor, in ``locale``): counts only,
+        k >= 3."""
         figures = await self.session_figures(session)
         if figures is None:
             return []
-        return [("Personal goals", facilitator_line(*figures))]
+        return [(_(N_("Personal goals"), locale), facilitator_line(*figures, locale))]

@@ -18,6 +18,7 @@ from bot.core.catalog import CatalogDiff
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.yaml_marks import parse_marked
+from bot.i18n import N_
 from bot.records.guild_library import GuildActivityRecord
 from bot.settings import ServerLimits
 from bot.store.guild_library import LibraryFull, LibraryLimits
@@ -149,8 +150,12 @@ class GuildLibrary:
         """Raise InvalidInput when a file of ``size`` bytes is over this Chorus's upload cap."""
         if size > self.limits.upload_max_kb * 1024:
             raise InvalidInput(
-                f"That file is {size / 1024:.0f} KiB; activity files here can be at most "
-                f"{self.limits.upload_max_kb} KiB."
+                N_(
+                    "That file is {value:.0f} KiB; activity files here can be at most {upload_max_kb} "
+                    "KiB."
+                ),
+                value=size / 1024,
+                upload_max_kb=self.limits.upload_max_kb,
             )
 
     async def upload(
@@ -163,8 +168,10 @@ class GuildLibrary:
         """
         if not self.limits.uploads_enabled:
             raise UploadsDisabled(
-                "Uploading activities is turned off on this Chorus by whoever runs it. "
-                "The shipped activities are all available: /activity list."
+                N_(
+                    "Uploading activities is turned off on this Chorus by whoever runs it. The "
+                    "shipped activities are all available: /activity list."
+                )
             )
         self.check_size(len(raw))
         loaded = self._load(raw, file_name)
@@ -181,8 +188,11 @@ class GuildLibrary:
         shipped = activity.id in self.shipped.activities
         if shipped and activity.id in self.limits.protected_activities:
             raise InvalidInput(
-                f"`{activity.id}` is a shipped activity that this Chorus keeps as it is. "
-                f"Give yours another id, or start from it with /activity copy."
+                N_(
+                    "`{id}` is a shipped activity that this Chorus keeps as it is. Give yours another "
+                    "id, or start from it with /activity copy."
+                ),
+                id=activity.id,
             )
         try:
             record = await self._store.guild_library.add_version(
@@ -196,13 +206,19 @@ class GuildLibrary:
         except LibraryFull as full:
             if full.reason == "activities":
                 raise Conflict(
-                    f"This server already has {full.limit} activities of its own, the most "
-                    "it can keep. Delete one with /activity delete, or upload a new version "
-                    "of one you have (same id)."
+                    N_(
+                        "This server already has {limit} activities of its own, the most it can keep. "
+                        "Delete one with /activity delete, or upload a new version of one you have (same "
+                        "id)."
+                    ),
+                    limit=full.limit,
                 ) from None
             raise Conflict(
-                f"This server has uploaded {full.limit} activity files in the last 24 hours, "
-                "the most allowed. Try again tomorrow."
+                N_(
+                    "This server has uploaded {limit} activity files in the last 24 hours, the most "
+                    "allowed. Try again tomorrow."
+                ),
+                limit=full.limit,
             ) from None
         await self._refresh(guild_id)
         return Saved(activity, record, shipped)
@@ -217,7 +233,7 @@ class GuildLibrary:
             return Exported(f"{activity_id}.yaml", own.source.encode("utf-8"), True)
         shipped = self.shipped.get(activity_id)
         if shipped is None or not shipped.source:
-            raise NotFound(_missing(activity_id))
+            raise _missing(activity_id)
         data = await asyncio.to_thread(Path(shipped.source).read_bytes)
         return Exported(f"{activity_id}.yaml", data, False)
 
@@ -230,16 +246,22 @@ class GuildLibrary:
         new_id = new_id.strip()
         if not ID_PATTERN.match(new_id):
             raise InvalidInput(
-                "An activity id is up to 64 lowercase letters and digits, with single hyphens "
-                "between words, e.g. `my-opening-circle`."
+                N_(
+                    "An activity id is up to 64 lowercase letters and digits, with single hyphens "
+                    "between words, e.g. `my-opening-circle`."
+                )
             )
         if self.get(guild_id, new_id) is not None:
-            raise InvalidInput(f"`{new_id}` is already taken here. Choose another id.")
+            raise InvalidInput(
+                N_("`{new_id}` is already taken here. Choose another id."), new_id=new_id
+            )
         exported = await self.export(guild_id, source_id)
         text = with_id(exported.data.decode("utf-8-sig"), new_id)
         loaded = self._load(text.encode("utf-8"), f"{new_id}.yaml")
         if not isinstance(loaded, Activity):
-            raise InvalidInput(f"I couldn't copy `{source_id}`: {loaded[0]}")
+            raise InvalidInput(
+                N_("I couldn't copy `{source_id}`: {loaded}"), source_id=source_id, loaded=loaded[0]
+            )
         return await self._save(guild_id, user_id, loaded, text)
 
     async def delete(self, guild_id: int, activity_id: str) -> int:
@@ -254,10 +276,13 @@ class GuildLibrary:
         if not removed:
             if activity_id in self.shipped.activities:
                 raise NotFound(
-                    f"`{activity_id}` is a shipped activity; it can't be deleted, only "
-                    "replaced here by uploading your own file with the same id."
+                    N_(
+                        "`{activity_id}` is a shipped activity; it can't be deleted, only replaced here "
+                        "by uploading your own file with the same id."
+                    ),
+                    activity_id=activity_id,
                 )
-            raise NotFound(_missing(activity_id))
+            raise _missing(activity_id)
         await self._refresh(guild_id)
         return removed
 
@@ -267,9 +292,10 @@ class GuildLibrary:
         if not found:
             if activity_id in self.shipped.activities:
                 raise NotFound(
-                    f"`{activity_id}` is a shipped activity with no uploaded versions here."
+                    N_("`{activity_id}` is a shipped activity with no uploaded versions here."),
+                    activity_id=activity_id,
                 )
-            raise NotFound(_missing(activity_id))
+            raise _missing(activity_id)
         return found
 
     def own_ids(self, guild_id: int) -> list[str]:
@@ -287,8 +313,11 @@ def _file_name(record: GuildActivityRecord) -> str:
     return f"{record.activity_id}.yaml (version {record.version})"
 
 
-def _missing(activity_id: str) -> str:
-    return f"There's no activity called `{activity_id[:60]}` here. /activity list shows them all."
+def _missing(activity_id: str) -> NotFound:
+    return NotFound(
+        N_("There's no activity called `{activity_id}` here. /activity list shows them all."),
+        activity_id=activity_id[:60],
+    )
 
 
 def with_id(text: str, new_id: str) -> str:
@@ -298,13 +327,13 @@ def with_id(text: str, new_id: str) -> str:
     """
     doc = parse_marked(text)
     if isinstance(doc, list) or not isinstance(doc.data, dict) or "id" not in doc.data:
-        raise InvalidInput("That activity file has no id to replace.")
+        raise InvalidInput(N_("That activity file has no id to replace."))
     mark = doc.locate(("id",))
     lines = text.split("\n")
     line = lines[mark.line - 1]
     start = mark.column - 1
     match = re.compile(r"""(["']?)[A-Za-z0-9_.-]+\1""").match(line, start)
     if match is None:
-        raise InvalidInput("That activity file's id isn't a plain word, so I can't copy it.")
+        raise InvalidInput(N_("That activity file's id isn't a plain word, so I can't copy it."))
     lines[mark.line - 1] = line[:start] + new_id + line[match.end() :]
     return "\n".join(lines)

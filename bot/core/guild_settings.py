@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
-from bot.i18n import SHIPPED
+from bot.i18n import N_, SHIPPED
 from bot.records.guild_settings import SettingChangeRecord
 from bot.settings import Settings
 from bot.store.notify import EVERYTHING
@@ -74,15 +74,15 @@ class SettingSpec:
 SPECS: dict[str, SettingSpec] = {
     spec.key: spec
     for spec in (
-        SettingSpec("facilitator_roles", "Facilitator roles", "facilitator_role_ids"),
-        SettingSpec("timezone", "Time zone", "timezone"),
-        SettingSpec("language", "Language", "language"),
-        SettingSpec("low_score_max", "Low check-in threshold", "low_score_max"),
-        SettingSpec("support_text", "Support text", "support_text"),
-        SettingSpec("support_links", "Support links", "support_links"),
-        SettingSpec("retention_days", "Check-in retention (days)", "retention_days"),
-        SettingSpec("leave_grace_days", "Leave grace (days)", "leave_grace_days"),
-        SettingSpec("board_edit_interval", "Board edit interval (s)", "board_edit_interval"),
+        SettingSpec("facilitator_roles", N_("Facilitator roles"), "facilitator_role_ids"),
+        SettingSpec("timezone", N_("Time zone"), "timezone"),
+        SettingSpec("language", N_("Language"), "language"),
+        SettingSpec("low_score_max", N_("Low check-in threshold"), "low_score_max"),
+        SettingSpec("support_text", N_("Support text"), "support_text"),
+        SettingSpec("support_links", N_("Support links"), "support_links"),
+        SettingSpec("retention_days", N_("Check-in retention (days)"), "retention_days"),
+        SettingSpec("leave_grace_days", N_("Leave grace (days)"), "leave_grace_days"),
+        SettingSpec("board_edit_interval", N_("Board edit interval (s)"), "board_edit_interval"),
     )
 }
 
@@ -106,9 +106,17 @@ def defaults(settings: Settings) -> GuildConfig:
 
 def _whole(value: Any, low: int, high: int, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{what} must be a whole number from {low} to {high}.")
+        raise InvalidInput(
+            N_("{what} must be a whole number from {low} to {high}."), what=what, low=low, high=high
+        )
     if not low <= value <= high:
-        raise InvalidInput(f"{what} must be from {low} to {high}; you gave {value}.")
+        raise InvalidInput(
+            N_("{what} must be from {low} to {high}; you gave {value}."),
+            what=what,
+            low=low,
+            high=high,
+            value=value,
+        )
     return value
 
 
@@ -122,15 +130,24 @@ def parse_support_links(text: str) -> tuple[SupportLink, ...]:
         label = label.strip()
         if not label or not _URL.match(url):
             raise InvalidInput(
-                f"I couldn't read the link “{part[:80]}”. Write each as a label then its "
-                "address, separated by semicolons: `Samaritans https://www.samaritans.org; "
-                "Crisis Text Line https://www.crisistextline.org`."
+                N_(
+                    "I couldn't read the link “{part}”. Write each as a label then its address, "
+                    "separated by semicolons: `Samaritans https://www.samaritans.org; Crisis Text "
+                    "Line https://www.crisistextline.org`."
+                ),
+                part=part[:80],
             )
         if len(label) > LINK_LABEL_MAX:
-            raise InvalidInput(f"A link's label can be at most {LINK_LABEL_MAX} characters.")
+            raise InvalidInput(
+                N_("A link's label can be at most {link_label_max} characters."),
+                link_label_max=LINK_LABEL_MAX,
+            )
         links.append(SupportLink(label, url))
     if len(links) > MAX_SUPPORT_LINKS:
-        raise InvalidInput(f"At most {MAX_SUPPORT_LINKS} support links, please.")
+        raise InvalidInput(
+            N_("At most {max_support_links} support links, please."),
+            max_support_links=MAX_SUPPORT_LINKS,
+        )
     return tuple(links)
 
 
@@ -194,49 +211,59 @@ class GuildSettingsService:
         limits = self.limits
         if key == "facilitator_roles":
             if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
-                raise InvalidInput("Choose roles from the list.")
+                raise InvalidInput(N_("Choose roles from the list."))
             return tuple(value[:MAX_ROLES])
         if key == "timezone":
             try:
                 return ZoneInfo(str(value)).key
             except (ZoneInfoNotFoundError, ValueError) as exc:
                 raise InvalidInput(
-                    f"I don't know the time zone “{str(value)[:60]}”. Use a name such as "
-                    "Europe/Berlin (type to search)."
+                    N_(
+                        "I don't know the time zone “{value}”. Use a name such as Europe/Berlin (type to "
+                        "search)."
+                    ),
+                    value=str(value)[:60],
                 ) from exc
         if key == "language":
             if value not in LANGUAGES:
-                raise InvalidInput(f"Choose one of: {', '.join(LANGUAGES)}.")
+                raise InvalidInput(N_("Choose one of: {choices}."), choices=", ".join(LANGUAGES))
             return str(value)
         if key == "low_score_max":
-            return _whole(value, 0, 10, "The low check-in threshold")
+            return _whole(value, 0, 10, N_("The low check-in threshold"))
         if key == "support_text":
             text = str(value).strip()
             if not 1 <= len(text) <= SUPPORT_TEXT_MAX:
                 raise InvalidInput(
-                    f"The support text must be 1 to {SUPPORT_TEXT_MAX} characters; "
-                    f"yours is {len(text)}."
+                    N_(
+                        "The support text must be 1 to {support_text_max} characters; yours is "
+                        "{text_length}."
+                    ),
+                    support_text_max=SUPPORT_TEXT_MAX,
+                    text_length=len(text),
                 )
             return text
         if key == "support_links":
             if not isinstance(value, list):
-                raise InvalidInput("Support links must be a list.")
+                raise InvalidInput(N_("Support links must be a list."))
             return parse_support_links("; ".join(f"{v['label']} {v['url']}" for v in value))
         if key == "retention_days":
-            return _whole(value, 7, limits.retention_days_max, "Check-in retention (days)")
+            return _whole(value, 7, limits.retention_days_max, N_("Check-in retention (days)"))
         if key == "leave_grace_days":
-            return _whole(value, 0, limits.leave_grace_days_max, "The leave grace (days)")
+            return _whole(value, 0, limits.leave_grace_days_max, N_("The leave grace (days)"))
         if key == "board_edit_interval":
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise InvalidInput("The board edit interval is a number of seconds.")
+                raise InvalidInput(N_("The board edit interval is a number of seconds."))
             low = limits.board_edit_interval_min
             if not low <= float(value) <= 60:
                 raise InvalidInput(
-                    f"The board edit interval must be from {low:g} to 60 seconds; "
-                    f"you gave {float(value):g}."
+                    N_(
+                        "The board edit interval must be from {low:g} to 60 seconds; you gave {value:g}."
+                    ),
+                    low=low,
+                    value=float(value),
                 )
             return float(value)
-        raise InvalidInput(f"There's no setting called “{key[:40]}”.")
+        raise InvalidInput(N_("There's no setting called “{key}”."), key=key[:40])
 
     async def change(
         self, guild_id: int, user_id: int, key: str, value: Any | None

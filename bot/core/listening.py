@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.activity_fields import Track
 from bot.core.field_texts import localize
+from bot.i18n import N_, gettext
 from bot.records.sessions import ContributionRecord
 
 if TYPE_CHECKING:
@@ -93,6 +94,17 @@ def human_seconds(seconds: float) -> str:
     if not minutes:
         return f"{secs} s"
     return f"{minutes} min" + (f" {secs} s" if secs else "")
+
+
+def seconds_in(seconds: float, locale: str | None) -> str:
+    """``human_seconds`` in ``locale``: "3 Min. 20 Sek." (de), "3 min 20 s" (es)."""
+    total = max(0, round(seconds))
+    minutes, secs = divmod(total, 60)
+    if not minutes:
+        return gettext(N_("{seconds} s"), locale, seconds=secs)
+    if secs:
+        return gettext(N_("{minutes} min {seconds} s"), locale, minutes=minutes, seconds=secs)
+    return gettext(N_("{minutes} min"), locale, minutes=minutes)
 
 
 def phase(state: Mapping[str, Any]) -> str:

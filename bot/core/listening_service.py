@@ -32,6 +32,7 @@ from bot.core.vote import (
     vote_step_for,
     winner,
 )
+from bot.i18n import N_
 from bot.records.media import NominationRecord, PlayRecord, TrackRecord
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.store.media import MemberQuotaReached, PlaylistFull
@@ -41,7 +42,7 @@ PLAYLIST_MAX = 25  # what one vote menu can hold
 PER_MEMBER_MAX = 3
 AUDIO_SUFFIXES = {".mp3", ".ogg", ".opus", ".flac", ".wav", ".m4a", ".aac", ".mka", ".aiff"}
 OTHER_FILES_SHOWN = 30
-STEP_ENDED = "That step has ended."
+STEP_ENDED = N_("That step has ended.")
 
 ShownName = Callable[[str | None], str]
 """A stored display name made safe to show (empty when there is nothing to show)."""
@@ -84,8 +85,12 @@ def check_upload_size(size: int, limit_mb: int) -> None:
     the cog asks before downloading it, the library again on the bytes it got."""
     if size > limit_mb * 1024 * 1024:
         raise InvalidInput(
-            f"That file is {size / 1024 / 1024:.1f} MB; the limit is {limit_mb} MB. "
-            "Try a shorter piece or a more compressed format (MP3 or OGG)."
+            N_(
+                "That file is {size} MB; the limit is {limit} MB. "
+                "Try a shorter piece or a more compressed format (MP3 or OGG)."
+            ),
+            size=f"{size / 1024 / 1024:.1f}",
+            limit=limit_mb,
         )
 
 
@@ -95,7 +100,7 @@ def clean_link(url: str | None) -> str | None:
     if link is not None and (
         not link.lower().startswith(("https://", "http://")) or any(c.isspace() for c in link)
     ):
-        raise InvalidInput("The link must be a web address starting with https://.")
+        raise InvalidInput(N_("The link must be a web address starting with https://."))
     return link
 
 
@@ -130,7 +135,7 @@ class ListeningService(StepService):
     async def _session(self, session_id: int) -> SessionRecord:
         session = await self.session(session_id)
         if session is None:
-            raise NotFound("That session no longer exists.")
+            raise NotFound(N_("That session no longer exists."))
         return session
 
     async def session(self, session_id: int) -> SessionRecord | None:
@@ -152,14 +157,15 @@ class ListeningService(StepService):
         return await self._store.members.names(guild_id, ids) if ids else {}
 
     async def choices_for(
-        self, session: SessionRecord, run: RunRecord, index: int
+        self, session: SessionRecord, run: RunRecord, index: int, locale: str = "en"
     ) -> list[VoteChoice]:
-        """The choices of the vote step at `index`: its own, the answers of the step before, or
-        the session's playlist (credited by shown name, unless a member asked not to be)."""
+        """The choices of the vote step at `index`: its own (labels in ``locale``), the answers
+        of the step before, or the session's playlist (credited by shown name, unless a member
+        asked not to be)."""
         step = self._runner.step_at(run, index)
         assert isinstance(step, VoteStep)
         if step.options:
-            return fixed_choices(step)
+            return fixed_choices(step, locale)
         if step.choose_from == "previous":
             earlier = await self._store.contributions.for_step(run.id, index - 1)
             return previous_choices(earlier)
@@ -207,17 +213,23 @@ class ListeningService(StepService):
         )
 
     async def choice(
-        self, session: SessionRecord, run: RunRecord, index: int, values: Sequence[str]
+        self,
+        session: SessionRecord,
+        run: RunRecord,
+        index: int,
+        values: Sequence[str],
+        locale: str = "en",
     ) -> VoteChoice:
-        """The vote choice a member picked from the menu's selected `values`.
+        """The vote choice a member picked from the menu's selected `values` (its label in
+        ``locale``).
 
         Raises InvalidInput when nothing was picked or the choice has left the list."""
         if not values:
-            raise InvalidInput("Pick one of the choices in the menu.")
-        choices = {c.key: c for c in await self.choices_for(session, run, index)}
+            raise InvalidInput(N_("Pick one of the choices in the menu."))
+        choices = {c.key: c for c in await self.choices_for(session, run, index, locale)}
         chosen = choices.get(str(values[0]))
         if chosen is None:
-            raise InvalidInput("That choice is no longer on the list. Pick another one.")
+            raise InvalidInput(N_("That choice is no longer on the list. Pick another one."))
         return chosen
 
     async def vote(
@@ -236,7 +248,7 @@ class ListeningService(StepService):
         """A member's song made safe to store. Raises InvalidInput (no title, not a web link)."""
         clean_title = clean_member_text(title, 100, single_line=True)
         if not clean_title:
-            raise InvalidInput("Give the song a title.")
+            raise InvalidInput(N_("Give the song a title."))
         return Suggestion(
             title=clean_title,
             artist=clean_member_text(artist or "", 100, single_line=True),
@@ -265,12 +277,15 @@ class ListeningService(StepService):
             )
         except PlaylistFull as full:
             raise Conflict(
-                f"The playlist is full ({full.limit} songs). A facilitator can remove one."
+                N_("The playlist is full ({limit} songs). A facilitator can remove one."),
+                limit=full.limit,
             ) from None
         except MemberQuotaReached as quota:
             raise Conflict(
-                f"You've already added {quota.limit} songs; leave room for the others. "
-                "A facilitator can remove one of yours if you'd like to swap."
+                N_(
+                    "You've already added {limit} songs; leave room for the others. A facilitator can remove one of yours if you'd like to swap."
+                ),
+                limit=quota.limit,
             ) from None
 
     async def playlist(self, session: SessionRecord) -> Playlist:
@@ -285,7 +300,7 @@ class ListeningService(StepService):
     async def remove(self, session: SessionRecord, entry: int) -> NominationRecord:
         """Take entry #`entry` off the session's playlist. Raises NotFound when it isn't on it."""
         nomination = await self._store.media.nomination(entry)
-        missing = NotFound(f"There's no entry #{entry} on this session's playlist.")
+        missing = NotFound(N_("There's no entry #{entry} on this session's playlist."), entry=entry)
         if nomination is None or nomination.session_id != session.id or nomination.removed_at:
             raise missing
         if not await self._store.media.remove_nomination(entry, self._now()):
@@ -392,8 +407,10 @@ class ListeningService(StepService):
             if info is None:
                 shown = clean_member_text(file_name, 80, single_line=True)
                 raise InvalidInput(
-                    f"`{shown}` isn't an audio file I can play: I looked inside it, and found "
-                    "no audio. Upload an MP3, OGG, FLAC, WAV or M4A file."
+                    N_(
+                        "`{shown}` isn't an audio file I can play: I looked inside it, and found no audio. Upload an MP3, OGG, FLAC, WAV or M4A file."
+                    ),
+                    shown=shown,
                 )
             name = new_upload_name(info)
             final = resolve_media_path(self._media_dir, name)

@@ -18,11 +18,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.core.errors import InvalidInput
+from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import localize
 from bot.core.rhymes import last_word, lines_rhyme
 from bot.core.syllables import count_syllables
 from bot.core.text import clean_member_text
+from bot.i18n import N_, gettext
 from bot.records.sessions import ContributionRecord
 
 if TYPE_CHECKING:
@@ -62,8 +63,35 @@ class Slot:
 
     @property
     def label(self) -> str:
-        name = self.section or "song"
-        return f"line {self.position + 1} ({name}, line {self.line_in_section})"
+        return self.label_in("en")
+
+    def label_in(self, locale: str | None) -> str:
+        """``"line 3 (verse, line 1)"`` in ``locale``."""
+        return gettext(
+            N_("line {number} ({section}, line {line})"),
+            locale,
+            number=self.position + 1,
+            section=self.section or gettext(N_("song"), locale),
+            line=self.line_in_section,
+        )
+
+
+class SlotConflict(Conflict):
+    """A refusal naming a line of the song (`{label}`) and the part it was written for
+    (`{section}`: the song's own section name, or "section"), worded in the reader's language."""
+
+    def __init__(self, message: str, slot: Slot, section: str = "") -> None:
+        super().__init__(message, label=slot.label, section=section or "section")
+        self.slot = slot
+        self.section = section
+
+    def text(self, locale: str | None) -> str:
+        return gettext(
+            self.template,
+            locale,
+            label=self.slot.label_in(locale),
+            section=self.section or gettext(N_("section"), locale),
+        )
 
 
 def slots(step: WriteStep, locale: str = "en") -> list[Slot]:
@@ -119,8 +147,11 @@ def split_fills(text: str, count: int) -> list[str]:
     parts = [p.strip() for p in re.split(r"\s*[/|]\s*", text)]
     if len(parts) != count:
         raise InvalidInput(
-            f"This line has {count} blanks. Write the parts separated by a slash, for example "
-            "`my morning coffee / it went cold`, or use the Write my line button."
+            N_(
+                "This line has {count} blanks. Write the parts separated by a slash, for "
+                "example `my morning coffee / it went cold`, or use the Write my line button."
+            ),
+            count=count,
         )
     return parts
 
@@ -243,19 +274,53 @@ def takes_turns(step: WriteStep) -> bool:
     return step.turns in ("round_robin", "hidden")
 
 
-def turn_refusal(step: WriteStep, writer: int, in_circle: bool) -> str:
+def turn_refusal(step: WriteStep, writer: int, in_circle: bool) -> Conflict:
     """Why someone may not write now; an anonymous song never says whose turn it is."""
     if step.anonymous:
-        return "Someone else is writing at the moment. " + (
-            "Your turn will come; I'll tell you privately when it does."
-            if in_circle
-            else "Join the session to take a turn."
+        if in_circle:
+            return Conflict(
+                N_(
+                    "Someone else is writing at the moment. Your turn will come; I'll tell you "
+                    "privately when it does."
+                )
+            )
+        return Conflict(
+            N_("Someone else is writing at the moment. Join the session to take a turn.")
         )
-    return f"It's <@{writer}>'s turn to write at the moment. " + (
-        "You're in the circle and your turn will come; I'll mention you when it does."
-        if in_circle
-        else "Join the session to take a turn."
+    if in_circle:
+        return Conflict(
+            N_(
+                "It's {member}'s turn to write at the moment. You're in the circle and your turn "
+                "will come; I'll mention you when it does."
+            ),
+            member=f"<@{writer}>",
+        )
+    return Conflict(
+        N_("It's {member}'s turn to write at the moment. Join the session to take a turn."),
+        member=f"<@{writer}>",
     )
+
+
+Worded = tuple[str, dict[str, Any]]
+"""A catalogue text and the fields that fill it."""
+
+
+class LineRefused(InvalidInput):
+    """A line outside a strict song's guide: every problem, one per line, in the reader's
+    language, and optionally the writer's own words to copy (`with_words`)."""
+
+    def __init__(self, problems: list[Worded], words: str = "") -> None:
+        self.problems = problems
+        self.words = words
+        super().__init__("\n".join(text.format(**fields) for text, fields in problems))
+
+    def text(self, locale: str | None) -> str:
+        worded = "\n".join(gettext(text, locale, **fields) for text, fields in self.problems)
+        if self.words:
+            worded += "\n" + gettext(
+                "Your words, to copy and change: `{words}`", locale, words=self.words
+            )
+        return worded
 
 
 def previous_line(lines: Mapping[int, Mapping[str, Any]], position: int) -> str | None:
@@ -297,35 +362,48 @@ def check_line(
     fills = [clean_line(p) for p in parts]
     if not any(fills):
         raise InvalidInput(
-            "Your line was empty. Write a few words, or press Pass if nothing comes: "
-            "passing is fine."
+            N_(
+                "Your line was empty. Write a few words, or press Pass if nothing comes: "
+                "passing is fine."
+            )
         )
     if slot.template and any(not f for f in fills):
-        raise InvalidInput("Fill in every blank of the line, please.")
+        raise InvalidInput(N_("Fill in every blank of the line, please."))
     fill = FILL_SEPARATOR.join(fills)
     text = fill_template(slot.template, fills) if slot.template else fill
     # The template's own words come on top of the writer's: a long template line stays whole.
     text = clean_member_text(text, HARD_MAX_CHARS + len(slot.template or ""), single_line=True)
-    problems: list[str] = []
+    problems: list[Worded] = []
     flags: list[str] = []
     limit = step.constraints.max_chars
     if len(fill) > limit:
         problems.append(
-            f"Your words are {len(fill)} characters long; the limit here is {limit}. "
-            "Try saying it with fewer words."
+            (
+                N_(
+                    "Your words are {length} characters long; the limit here is {limit}. "
+                    "Try saying it with fewer words."
+                ),
+                {"length": len(fill), "limit": limit},
+            )
         )
         flags.append("long")
     syllables = count_syllables(text)
     wanted = step.constraints.syllables
     if wanted is not None and not (wanted.min <= syllables <= wanted.max):
         span = f"{wanted.min}" if wanted.min == wanted.max else f"{wanted.min}–{wanted.max}"
-        hint = (
-            "try dropping a small word or two"
-            if syllables > wanted.max
-            else "try adding a word or two"
-        )
         problems.append(
-            f"That line has {syllables} syllables; this song asks for {span}. Nearly there: {hint}."
+            (
+                N_(
+                    "That line has {count} syllables; this song asks for {span}. Nearly there: "
+                    "try dropping a small word or two."
+                )
+                if syllables > wanted.max
+                else N_(
+                    "That line has {count} syllables; this song asks for {span}. Nearly there: "
+                    "try adding a word or two."
+                ),
+                {"count": syllables, "span": span},
+            )
         )
         flags.append("syllables")
     before = previous_line(lines, slot.position)
@@ -333,12 +411,17 @@ def check_line(
         target = last_word(before)
         mine = last_word(text)
         problems.append(
-            f"Your line ends with “{mine}”, which doesn't rhyme with “{target}” at the end of "
-            f"the line before. `/rhyme {target}` suggests some that do."
+            (
+                N_(
+                    "Your line ends with “{mine}”, which doesn't rhyme with “{target}” at the "
+                    "end of the line before. `/rhyme {target}` suggests some that do."
+                ),
+                {"mine": mine, "target": target},
+            )
         )
         flags.append("rhyme")
     if problems and step.strict:
-        raise InvalidInput("\n".join(problems))
+        raise LineRefused(problems)
     return CheckedLine(text=text, fill=fill, syllables=syllables, flags=flags)
 
 

@@ -16,6 +16,7 @@ from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyrics import (
     HARD_MAX_CHARS,
+    LineRefused,
     Slot,
     current_writer,
     hidden_clue,
@@ -30,11 +31,12 @@ from bot.core.runner import ContributionOutcome
 from bot.core.step_service import StepService
 from bot.core.steps.write import WriteStep
 from bot.core.text import clean_member_text
+from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.records.songs import SongLineRecord, SongRecord
 from bot.store.songs import SongSpec, TimedOutTurn
 
-SONG_ENDED = "That song step has ended."
+SONG_ENDED = N_("That song step has ended.")
 SONGS_LISTED = 20
 
 
@@ -87,8 +89,7 @@ def your_words(payload: Mapping[str, Any]) -> str:
     words = " / ".join(str(f) for f in fills) if isinstance(fills, list) else payload.get("text")
     if not isinstance(words, str) or not words.strip():
         return ""
-    shown = clean_member_text(words, HARD_MAX_CHARS, single_line=True).replace("`", "ˋ")
-    return f"\nYour words, to copy and change: `{shown}`" if shown else ""
+    return clean_member_text(words, HARD_MAX_CHARS, single_line=True).replace("`", "ˋ")
 
 
 class LyricsService(StepService):
@@ -114,7 +115,7 @@ class LyricsService(StepService):
         step = self._runner.step(run)
         if not isinstance(step, WriteStep):
             raise NotFound(
-                "We aren't writing a song right now; this works during a songwriting step."
+                N_("We aren't writing a song right now; this works during a songwriting step.")
             )
         return step
 
@@ -161,13 +162,13 @@ class LyricsService(StepService):
         lines = song_lines(state)
         position = next_position(step, lines)
         if position is None:
-            raise Conflict("The song is complete: every line has been written. 🎶")
+            raise Conflict(N_("The song is complete: every line has been written. 🎶"))
         if takes_turns(step):
             present = await self.present(session)
             writer = current_writer(state, present)
             if writer is not None and writer != user_id:
                 in_circle = user_id in rotation(state, present)
-                raise Conflict(turn_refusal(step, writer, in_circle))
+                raise turn_refusal(step, writer, in_circle)
         hidden = step.turns == "hidden"
         clue = hidden_clue(lines, position) if hidden else None
         return LineAsk(step, slots(step)[position], clue, hidden)
@@ -180,7 +181,7 @@ class LyricsService(StepService):
         line = song_lines(state).get(int(last.get("pos", -1)))
         if not last or line is None or last.get("writer") != user_id:
             raise Conflict(
-                "You can change only your own line, and only until the next line is written."
+                N_("You can change only your own line, and only until the next line is written.")
             )
         slot = slots(step)[int(last["pos"])]
         words = str(line.get("fill") or line.get("text") or "")
@@ -191,7 +192,7 @@ class LyricsService(StepService):
         _, _, step = await self.live(run_id, index)
         every = slots(step)
         if not 0 <= position < len(every):
-            raise Conflict("That song has changed: this line is no longer there.")
+            raise Conflict(N_("That song has changed: this line is no longer there."))
         return every[position]
 
     # ------------------------------------------------------------ contributing
@@ -220,7 +221,15 @@ class LyricsService(StepService):
                 mirror=self._store.songs.mirror(self.spec(session, run, step), self._now()),
             )
         except InvalidInput as refused:
-            raise InvalidInput(refused.message + your_words(payload)) from None
+            words = your_words(payload)
+            if not words:
+                raise
+            problems = (
+                refused.problems
+                if isinstance(refused, LineRefused)
+                else [(refused.template, refused.fields)]
+            )
+            raise LineRefused(problems, words) from None
         if kind == "line" and not step.anonymous:
             await self._store.members.remember_name(session.guild_id, user_id, display_name)
         return outcome
@@ -259,7 +268,9 @@ class LyricsService(StepService):
         """Song #`song_id` of this server. Raises NotFound when it isn't one of its songs."""
         song = await self._store.songs.get(song_id)
         if song is None or song.guild_id != guild_id:
-            raise NotFound(f"There's no song #{song_id} here. /song list shows them.")
+            raise NotFound(
+                N_("There's no song #{song_id} here. /song list shows them."), song_id=song_id
+            )
         return song
 
     async def songs_in(self, guild_id: int) -> list[tuple[SongRecord, int]]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.errors import InvalidInput, UserFacingError
+from bot.i18n import N_
 
 UPLOADS = "uploads"
 PROBE_TIMEOUT = 20.0
@@ -70,14 +71,14 @@ def resolve_media_path(media_dir: Path, relative: str) -> Path:
     """The absolute path of `relative` inside `media_dir`; refuses anything that escapes it
     (absolute paths, `..`, symlinks pointing outside)."""
     if not relative or "\\" in relative or "\x00" in relative:
-        raise MediaPathError("That file path isn't usable.")
+        raise MediaPathError(N_("That file path isn't usable."))
     candidate = Path(relative)
     if candidate.is_absolute() or relative.startswith("~") or ".." in candidate.parts:
-        raise MediaPathError("Media files must be inside the media directory.")
+        raise MediaPathError(N_("Media files must be inside the media directory."))
     root = media_dir.resolve()
     resolved = (root / candidate).resolve()
     if not resolved.is_relative_to(root) or resolved == root:
-        raise MediaPathError("Media files must be inside the media directory.")
+        raise MediaPathError(N_("Media files must be inside the media directory."))
     return resolved
 
 

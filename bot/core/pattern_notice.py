@@ -13,6 +13,7 @@ from collections.abc import Callable
 from bot.core.checkins import SCALES, is_low, scale_of
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
+from bot.i18n import N_
 from bot.records.checkin_notices import NoticeOptin
 from bot.records.checkins import CheckinRecord
 from bot.store.store import Store
@@ -47,7 +48,7 @@ class PatternNotices:
     ) -> None:
         """Raises InvalidInput outside 2-10 answers or 1-60 days."""
         if not 2 <= low_answers <= 10 or not 1 <= within_days <= 60:
-            raise InvalidInput("Choose 2 to 10 low answers within 1 to 60 days.")
+            raise InvalidInput(N_("Choose 2 to 10 low answers within 1 to 60 days."))
         await self._store.checkin_notices.put(
             guild_id, user_id, low_answers, within_days, timestamp(self._clock)
         )

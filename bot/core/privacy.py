@@ -16,6 +16,7 @@ from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict
 from bot.core.guild_settings import GuildConfig, GuildSettingsService
 from bot.core.runner import Runner
+from bot.i18n import N_
 from bot.store.privacy import ForgetReport, LeadsActiveSchedule
 from bot.store.store import Store
 
@@ -25,9 +26,9 @@ DAY = 86_400.0
 Forgetter = Callable[[int, int], Awaitable[None]]
 """Called with (guild_id, user_id) once a member's data is gone: drop them from memory."""
 
-ACTIVE_SCHEDULE = (
-    "You lead a schedule that is still active: its sessions open in your name. Cancel it "
-    "(/session schedule cancel) first, then use /forget again."
+ACTIVE_SCHEDULE = N_(
+    "You lead a schedule that is still active: its sessions open in your name. Cancel "
+    "it (/session schedule cancel) first, then use /forget again."
 )
 
 

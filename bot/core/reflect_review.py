@@ -21,6 +21,7 @@ from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict
 from bot.core.runner import Runner
 from bot.core.steps.reflect import ReflectStep
+from bot.i18n import N_
 from bot.records.sessions import RunRecord
 from bot.store.contribution_job import Mirror
 from bot.store.store import Store
@@ -71,10 +72,10 @@ class ReflectReview:
     async def _reviewed_run(self, run_id: int, step_index: int) -> tuple[RunRecord, ReflectStep]:
         run = await self._store.runs.get(run_id)
         if run is None or not run.live or run.step_index != step_index:
-            raise Conflict("That step has ended.")
+            raise Conflict(N_("That step has ended."))
         step = self._runner.step(run)
         if not isinstance(step, ReflectStep) or step.review != "facilitator":
-            raise Conflict("This step's answers aren't reviewed; they are shared when it ends.")
+            raise Conflict(N_("This step's answers aren't reviewed; they are shared when it ends."))
         return run, step
 
     async def review(self, run_id: int, step_index: int) -> Review:
@@ -107,7 +108,7 @@ class ReflectReview:
             before = await self._review(run)
             found = [a for a in before.answers if a.contribution_id == contribution_id]
             if not found:
-                raise Conflict("That answer isn't among this step's shared answers any more.")
+                raise Conflict(N_("That answer isn't among this step's shared answers any more."))
             if found[0].held_back:
                 return before, None
             state = json.loads(run.step_state)
@@ -118,7 +119,7 @@ class ReflectReview:
                 run.id, step_index, step_state=json.dumps(state)
             )
             if updated is None:
-                raise Conflict("That step has ended.")
+                raise Conflict(N_("That step has ended."))
             contributions = await self._store.contributions.for_step(run.id, step_index)
             author = next((c.author_id for c in contributions if c.id == contribution_id), None)
             if author is None:
@@ -132,14 +133,14 @@ class ReflectReview:
             state = json.loads(run.step_state)
             review = review_state(run)
             if review.get("released"):
-                raise Conflict("These answers were already released.")
+                raise Conflict(N_("These answers were already released."))
             review["released"] = True
             state[REVIEW_STATE] = review
             updated = await self._store.runs.update(
                 run.id, step_index, step_state=json.dumps(state)
             )
             if updated is None:
-                raise Conflict("That step has ended.")
+                raise Conflict(N_("That step has ended."))
             return await self._review(updated)
 
     async def remember_posts(self, run_id: int, step_index: int, message_ids: list[int]) -> None:

@@ -1,11 +1,27 @@
-"""Who gets a session reminder: opted in, interested in the event, and not reminded yet."""
+"""Who gets a session reminder: interested in the event, with a reminder time (their own for
+the series, else their /remind me setting), and not reminded yet."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from bot.i18n import N_
+
 DEFAULT_MINUTES = 15
 MAX_MINUTES = 7 * 24 * 60
+SERIES_CHOICES = (24 * 60, 120, 30, 0)
+"""The times a member may pick for one series, in minutes before the start (0 is at the start);
+"no reminder" is None."""
+
+
+def lead_time(
+    user_id: int, optins: Mapping[int, int], chosen: Mapping[int, int | None]
+) -> int | None:
+    """The member's minutes before a session of the series: their own choice for the series
+    (None for no reminder) wins over their /remind me setting; None when neither."""
+    if user_id in chosen:
+        return chosen[user_id]
+    return optins.get(user_id)
 
 
 def recipients(
@@ -13,12 +29,29 @@ def recipients(
     slots: Iterable[int],
     interested: Iterable[int],
     already: Iterable[int],
+    chosen: Mapping[int, int | None] | None = None,
 ) -> list[int]:
-    """Members to remind now: their chosen minutes_before is one of the due `slots`, they marked
-    the event Interested, and they have not had a reminder for this occurrence."""
+    """Members to remind now: their lead time (see `lead_time`) is one of the due `slots`, they
+    marked the event Interested, and they have not had a reminder for this occurrence."""
     due = set(slots)
     done = set(already)
-    return sorted(uid for uid in set(interested) if optins.get(uid) in due and uid not in done)
+    own = chosen or {}
+    return sorted(
+        uid
+        for uid in set(interested)
+        if uid not in done and (m := lead_time(uid, optins, own)) is not None and m in due
+    )
+
+
+def check_series_choice(minutes: int | None) -> int | None:
+    """One of SERIES_CHOICES or None. Raises InvalidInput otherwise (an id from elsewhere)."""
+    from bot.core.errors import InvalidInput
+
+    if minutes is not None and minutes not in SERIES_CHOICES:
+        raise InvalidInput(
+            N_("That reminder time isn't one of the choices; pick one of the buttons.")
+        )
+    return minutes
 
 
 def check_minutes(minutes: int) -> int:
@@ -26,5 +59,8 @@ def check_minutes(minutes: int) -> int:
     from bot.core.errors import InvalidInput
 
     if not 1 <= minutes <= MAX_MINUTES:
-        raise InvalidInput(f"Choose between 1 and {MAX_MINUTES} minutes before the session.")
+        raise InvalidInput(
+            N_("Choose between 1 and {max_minutes} minutes before the session."),
+            max_minutes=MAX_MINUTES,
+        )
     return minutes

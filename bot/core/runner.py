@@ -26,6 +26,7 @@ from bot.core.pools import (
     resolve,
 )
 from bot.core.steps.base import BaseStepHandler, StepContext, StepHandler, Wake
+from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, RunRecord
 from bot.store.runs import Also, Mirror, ShardScope, StepMoved
 from bot.store.store import Store
@@ -34,7 +35,7 @@ _WAKE_REMAINING = "_paused_wake_remaining"
 # How long a claimed wake-up stays this process's: a process that dies mid-wake leaves the run
 # to a survivor after this many seconds.
 CLAIM_HOLD = 10.0
-STEP_ENDED = "That step has already ended, so your answer wasn't saved."
+STEP_ENDED = N_("That step has already ended, so your answer wasn't saved.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,9 @@ class Runner:
         self._clock = clock
         self._handlers = dict(handlers)
         self._definitions: dict[int, Activity] = {}
+        self._parsed: dict[str, Activity] = {}
+        """Stored definition text -> its activity: runs of the same activity version share one
+        (frozen) model, so resuming 1,000 sessions validates it once, not 1,000 times."""
         self._locks: dict[int, asyncio.Lock] = {}
         self._anonymous_answered: dict[tuple[int, int], set[int]] = {}
         self._facilitators: dict[int, int | None] = {}
@@ -105,7 +109,10 @@ class Runner:
         """The activity as it was when the run started (a reload never changes a running one)."""
         found = self._definitions.get(run.id)
         if found is None:
-            found = Activity.model_validate_json(run.definition)
+            found = self._parsed.get(run.definition)
+            if found is None:
+                found = Activity.model_validate_json(run.definition)
+                self._parsed[run.definition] = found
             self._definitions[run.id] = found
         return found
 
@@ -161,13 +168,13 @@ class Runner:
         async with self._lock(run_id):
             run = await self._require_live(run_id)
             if run.step_index != step_index:
-                raise Conflict("That step has ended.")
+                raise Conflict(N_("That step has ended."))
             if not self.has_pools(run):
-                raise Conflict("This step has no pool of questions to draw from.")
+                raise Conflict(N_("This step has no pool of questions to draw from."))
             state = json.loads(run.step_state)
             if state.get(ANOTHER_STATE):
                 raise Conflict(
-                    "You've already drawn another question for this step (one per step)."
+                    N_("You've already drawn another question for this step (one per step).")
                 )
             step = self.definition(run).steps[step_index]
             state = await self._draw(run.session_id, step, step_index, state, self._now())
@@ -176,13 +183,15 @@ class Runner:
                 run.id, step_index, step_state=json.dumps(state)
             )
             if updated is None:
-                raise Conflict("That step has ended.")
+                raise Conflict(N_("That step has ended."))
             return RunUpdate(run=updated)
 
     def handler_for(self, step: Any) -> StepHandler:
         handler = self._handlers.get(step.type)
         if handler is None:
-            raise Conflict(f"This version of Chorus can't run {step.type!r} steps yet.")
+            raise Conflict(
+                N_("This version of Chorus can't run {type!r} steps yet."), type=step.type
+            )
         return handler
 
     def _now(self) -> float:
@@ -217,8 +226,8 @@ class Runner:
             answered.discard(user_id)
             if not answered:
                 del self._anonymous_answered[key]
-        # Parsed step states (and steps as shown, keyed by their state) may hold the id: /forget
-        # has rewritten the stored ones, so both caches start again from the store.
+        # Parsed step states may name the member (a song's line authors, a round's order):
+        # dropped, they are parsed again from the anonymised rows on next use.
         self._states.clear()
         self._shown.clear()
 
@@ -255,7 +264,7 @@ class Runner:
     async def _require_live(self, run_id: int) -> RunRecord:
         run = await self._store.runs.get(run_id)
         if run is None or not run.live:
-            raise NotFound("That activity is no longer running.")
+            raise NotFound(N_("That activity is no longer running."))
         return run
 
     # --------------------------------------------------------------- lifecycle
@@ -307,7 +316,10 @@ class Runner:
             )
         except RunAlreadyLive:
             raise Conflict(
-                "An activity is already running in this session. Stop it with /activity stop first."
+                N_(
+                    "An activity is already running in this session. Stop it with /activity stop "
+                    "first."
+                )
             ) from None
         if wake.at is not None:
             updated = await self._store.runs.update(run.id, 0, wake_at=_min_time(deadline, wake.at))
@@ -326,6 +338,8 @@ class Runner:
             now = self._now()
             ctx = await self._context(run, now)
             reason = self.handler_for(ctx.step).refuse_leaving(ctx, by_facilitator)
+            if isinstance(reason, Conflict):
+                raise reason
             if reason:
                 raise Conflict(reason)
             return await self._move_on(run, now, ctx.present)
@@ -388,7 +402,7 @@ class Runner:
         async with self._lock(run_id):
             run = await self._require_live(run_id)
             if run.state == "paused":
-                raise Conflict("The activity is already paused. Use Resume to carry on.")
+                raise Conflict(N_("The activity is already paused. Use Resume to carry on."))
             now = self._now()
             state = json.loads(run.step_state)
             remaining = run.step_deadline - now if run.step_deadline is not None else None
@@ -411,7 +425,7 @@ class Runner:
         async with self._lock(run_id):
             run = await self._require_live(run_id)
             if run.state != "paused":
-                raise Conflict("The activity isn't paused.")
+                raise Conflict(N_("The activity isn't paused."))
             now = self._now()
             state = json.loads(run.step_state)
             deadline = now + run.paused_remaining if run.paused_remaining is not None else None
@@ -560,8 +574,10 @@ class Runner:
             answered = self._anonymous_answered.setdefault((run.id, step_index), set())
             if author_id in answered:
                 raise Conflict(
-                    "You've already answered this anonymous step. Anonymous answers aren't "
-                    "linked to you, so they can't be changed."
+                    N_(
+                        "You've already answered this anonymous step. Anonymous answers aren't linked to "
+                        "you, so they can't be changed."
+                    )
                 )
             answered.add(author_id)
         auto = ctx.step.advance == "auto"

@@ -6,7 +6,8 @@ from typing import Any, Literal, NamedTuple, TypeAlias
 from pydantic import Field, model_validator
 
 from bot.core.field_texts import TITLE_MAX, Title, localize, text_json_schema
-from bot.core.format_base import FormatModel, format_error
+from bot.core.format_base import DocumentedSchema, FormatModel, format_error
+from bot.i18n import N_, gettext
 
 
 class ScaleOption(NamedTuple):
@@ -20,15 +21,15 @@ class ScaleOption(NamedTuple):
 ScaleKind: TypeAlias = Literal["0-10", "1-5", "sam", "custom"]
 
 _FIVE_POINT = [
-    (1, "very low", "😞"),
-    (2, "low", "🙁"),
-    (3, "okay", "😐"),
-    (4, "good", "🙂"),
-    (5, "very good", "😄"),
+    (1, N_("very low"), "😞"),
+    (2, N_("low"), "🙁"),
+    (3, N_("okay"), "😐"),
+    (4, N_("good"), "🙂"),
+    (5, N_("very good"), "😄"),
 ]
 _SAM_ENDS = {
-    "valence": ("very unpleasant", "very pleasant"),
-    "arousal": ("very calm", "very activated"),
+    "valence": (N_("very unpleasant"), N_("very pleasant")),
+    "arousal": (N_("very calm"), N_("very activated")),
 }
 
 
@@ -89,10 +90,17 @@ class Scale(FormatModel):
         if self.kind == "0-10":
             return [ScaleOption(value, str(value), None) for value in range(11)]
         if self.kind == "1-5":
-            return [ScaleOption(*option) for option in _FIVE_POINT]
+            return [
+                ScaleOption(value, gettext(label, locale), emoji)
+                for value, label, emoji in _FIVE_POINT
+            ]
         if self.kind == "sam":
             low, high = _SAM_ENDS.get(dimension, _SAM_ENDS["valence"])
-            labels = {1: f"1 · {low}", 5: "5 · neutral", 9: f"9 · {high}"}
+            labels = {
+                1: f"1 · {gettext(low, locale)}",
+                5: f"5 · {gettext(N_('neutral'), locale)}",
+                9: f"9 · {gettext(high, locale)}",
+            }
             return [
                 ScaleOption(value, labels.get(value, str(value)), None) for value in range(1, 10)
             ]
@@ -106,7 +114,7 @@ class Scale(FormatModel):
         ]
 
 
-_CHOICE_SCHEMA = Choice.model_json_schema()
+_CHOICE_SCHEMA = Choice.model_json_schema(schema_generator=DocumentedSchema)
 SCALE_SCHEMA = {
     "anyOf": [
         {"enum": ["0-10", "1-5", "sam"]},

@@ -15,6 +15,7 @@ from typing import Literal, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.core.errors import InvalidInput
+from bot.i18n import N_, _, day_names
 
 Repeat = Literal["none", "weekly", "fortnightly", "monthly"]
 REPEATS: tuple[Repeat, ...] = ("none", "weekly", "fortnightly", "monthly")
@@ -46,7 +47,32 @@ MONTHS = {
 }
 MONTHS["sept"] = 9
 
+# Not translated: the parser reads English words, so the examples show what it understands.
 EXAMPLES = "`friday 18:00`, `tomorrow 7pm`, `in 2 hours` or `2026-03-27 18:00`"
+DAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+"""Day names in refusals (catalogue texts: the error path words them in the reader's language)."""
+MONTH_NAMES = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
 
 _UNITS = {
     "m": 60,
@@ -85,8 +111,11 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            f"I don't know the time zone `{name[:60]}`. Use a name like `Europe/Berlin` "
-            "or `America/New_York` (pick one of the suggestions)."
+            N_(
+                "I don't know the time zone `{name}`. Use a name like `Europe/Berlin` or "
+                "`America/New_York` (pick one of the suggestions)."
+            ),
+            name=name[:60],
         ) from None
 
 
@@ -131,9 +160,9 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     """
     raw = " ".join(text.strip().split())
     if not raw:
-        raise InvalidInput(f"Say when, for example {EXAMPLES}.")
+        raise InvalidInput(N_("Say when, for example {examples}."), examples=EXAMPLES)
     if len(raw) > 80:
-        raise InvalidInput(f"That's too long for a time. Try {EXAMPLES}.")
+        raise InvalidInput(N_("That's too long for a time. Try {examples}."), examples=EXAMPLES)
     local_now = now.astimezone(tz)
     lowered = raw.casefold()
     if _ISO_START.match(lowered):
@@ -151,10 +180,10 @@ def _parse_iso(raw: str, tz: ZoneInfo) -> datetime:
         parsed = datetime.fromisoformat(candidate)
     except ValueError:
         raise InvalidInput(
-            f"I couldn't read `{raw}` as a date and time. Try `2026-03-27 18:00`."
+            N_("I couldn't read `{raw}` as a date and time. Try `2026-03-27 18:00`."), raw=raw
         ) from None
     if "T" not in candidate:
-        raise InvalidInput(f"Add a time to the date, for example `{raw} 18:00`.")
+        raise InvalidInput(N_("Add a time to the date, for example `{raw} 18:00`."), raw=raw)
     if parsed.tzinfo is not None:
         return parsed.astimezone(tz)
     return _checked_local(parsed, tz)
@@ -172,16 +201,21 @@ def _parse_relative(rest: str) -> timedelta:
         unit = _UNITS.get(match.group(2))
         if unit is None:
             raise InvalidInput(
-                f"I don't know the unit `{match.group(2)[:20]}`. Use minutes, hours, days or weeks, "
-                "e.g. `in 2 hours`."
+                N_(
+                    "I don't know the unit `{group}`. Use minutes, hours, days or weeks, e.g. `in 2 "
+                    "hours`."
+                ),
+                group=match.group(2)[:20],
             )
         total += amount * unit
         position = match.end()
         matched_any = True
     if not matched_any or compact[position:].strip():
-        raise InvalidInput(f"I couldn't read `in {rest}`. Try `in 2 hours` or `in 1h 30m`.")
+        raise InvalidInput(
+            N_("I couldn't read `in {rest}`. Try `in 2 hours` or `in 1h 30m`."), rest=rest
+        )
     if total <= 0:
-        raise InvalidInput("That's now. Give a time in the future, e.g. `in 10 minutes`.")
+        raise InvalidInput(N_("That's now. Give a time in the future, e.g. `in 10 minutes`."))
     return timedelta(seconds=total)
 
 
@@ -192,11 +226,15 @@ def _parse_time(match: re.Match[str]) -> time:
     if match.group("h24") is not None:
         hour, minute = int(match.group("h24")), int(match.group("m24"))
         if hour > 23 or minute > 59:
-            raise InvalidInput(f"`{match.group(0)}` isn't a time of day. Use 24-hour `18:00`.")
+            raise InvalidInput(
+                N_("`{group}` isn't a time of day. Use 24-hour `18:00`."), group=match.group(0)
+            )
         return time(hour, minute)
     hour, minute = int(match.group("h")), int(match.group("m") or 0)
     if not 1 <= hour <= 12 or minute > 59:
-        raise InvalidInput(f"`{match.group(0)}` isn't a time of day. Try `7pm` or `19:00`.")
+        raise InvalidInput(
+            N_("`{group}` isn't a time of day. Try `7pm` or `19:00`."), group=match.group(0)
+        )
     pm = match.group("ap").startswith("p")
     hour = hour % 12 + (12 if pm else 0)
     return time(hour, minute)
@@ -205,9 +243,11 @@ def _parse_time(match: re.Match[str]) -> time:
 def _parse_day_and_time(lowered: str, local_now: datetime, tz: ZoneInfo) -> datetime:
     matches = list(_TIME.finditer(lowered))
     if not matches:
-        raise InvalidInput(f"Add a time of day, for example {EXAMPLES}.")
+        raise InvalidInput(N_("Add a time of day, for example {examples}."), examples=EXAMPLES)
     if len(matches) > 1:
-        raise InvalidInput(f"I found more than one time in that. Try {EXAMPLES}.")
+        raise InvalidInput(
+            N_("I found more than one time in that. Try {examples}."), examples=EXAMPLES
+        )
     match = matches[0]
     at = _parse_time(match)
     rest = (lowered[: match.start()] + " " + lowered[match.end() :]).replace(",", " ")
@@ -242,11 +282,15 @@ def _parse_day_and_time(lowered: str, local_now: datetime, tz: ZoneInfo) -> date
                 ahead = 7
             day = today + timedelta(days=ahead)
     if day is None:
-        raise InvalidInput(f"I couldn't tell which day that is. Try {EXAMPLES}.")
+        raise InvalidInput(
+            N_("I couldn't tell which day that is. Try {examples}."), examples=EXAMPLES
+        )
     if weekday is not None and day.weekday() != weekday:
         raise InvalidInput(
-            f"{day:%-d %B %Y} is a {calendar.day_name[day.weekday()]}, "
-            f"not a {calendar.day_name[weekday]}."
+            N_("{date} is a {day_name}, not a {other_day_name}."),
+            date=day,
+            day_name=DAY_NAMES[day.weekday()],
+            other_day_name=DAY_NAMES[weekday],
         )
     return _checked_local(datetime.combine(day, at), tz)
 
@@ -265,9 +309,15 @@ def _parse_date_words(words: list[str], today: date) -> date:
         elif word.isdigit() and len(word) == 4 and year is None:
             year = int(word)
         else:
-            raise InvalidInput(f"I couldn't read `{word[:30]}` as part of a date. Try {EXAMPLES}.")
+            raise InvalidInput(
+                N_("I couldn't read `{word}` as part of a date. Try {examples}."),
+                word=word[:30],
+                examples=EXAMPLES,
+            )
     if day_number is None or month is None:
-        raise InvalidInput(f"I couldn't tell which day that is. Try {EXAMPLES}.")
+        raise InvalidInput(
+            N_("I couldn't tell which day that is. Try {examples}."), examples=EXAMPLES
+        )
     try:
         if year is not None:
             return date(year, month, day_number)
@@ -276,14 +326,23 @@ def _parse_date_words(words: list[str], today: date) -> date:
             found = date(today.year + 1, month, day_number)
         return found
     except ValueError:
-        raise InvalidInput(f"{day_number} {calendar.month_name[month]} isn't a date.") from None
+        raise InvalidInput(
+            N_("{day_number} {month_name} isn't a date."),
+            day_number=day_number,
+            month_name=MONTH_NAMES[month - 1],
+        ) from None
 
 
 def _checked_local(wall: datetime, tz: ZoneInfo) -> datetime:
     if not exists_locally(wall, tz):
         raise InvalidInput(
-            f"{wall:%H:%M} doesn't exist on {wall:%-d %B} in {tz.key}: the clocks go forward "
-            "then. Pick a time an hour later or earlier."
+            N_(
+                "{time} doesn't exist on {date} in {zone}: the clocks go forward "
+                "then. Pick a time an hour later or earlier."
+            ),
+            time=f"{wall:%H:%M}",
+            date=wall.date(),
+            zone=tz.key,
         )
     return localize(wall, tz)
 
@@ -292,11 +351,14 @@ def require_future(start: datetime, now: datetime) -> None:
     """A schedule is for the future, and not too far into it."""
     if start <= now + timedelta(minutes=1):
         raise InvalidInput(
-            "That time has already passed (or is about to). Give a time in the future, "
-            f"for example {EXAMPLES}."
+            N_(
+                "That time has already passed (or is about to). Give a time in the future, for "
+                "example {examples}."
+            ),
+            examples=EXAMPLES,
         )
     if start - now > MAX_AHEAD:
-        raise InvalidInput("That's more than a year ahead. Pick a date within the next year.")
+        raise InvalidInput(N_("That's more than a year ahead. Pick a date within the next year."))
 
 
 # ------------------------------------------------------------- recurrence
@@ -355,25 +417,35 @@ class Recurrence:
         if self.repeat == "none":
             return None
         seq = after_seq + 1
-        for _ in range(2000):
+        for _attempt in range(2000):
             if self.start(seq) > now:
                 return seq
             seq += 1
         return None
 
 
-def describe_repeat(repeat: Repeat, local_start: datetime) -> str:
-    """'Every Friday', 'Every other Friday', 'Monthly on the 2nd Tuesday', 'Once'."""
-    day = calendar.day_name[local_start.weekday()]
+MONTHLY = {
+    1: N_("Monthly on the 1st {day}"),
+    2: N_("Monthly on the 2nd {day}"),
+    3: N_("Monthly on the 3rd {day}"),
+    4: N_("Monthly on the 4th {day}"),
+}
+"""One text per ordinal: languages inflect the ordinal with the day (German "am 2. Dienstag")."""
+MONTHLY_LAST = N_("Monthly on the last {day}")
+
+
+def describe_repeat(repeat: Repeat, local_start: datetime, locale: str | None = None) -> str:
+    """'Every Friday', 'Every other Friday', 'Monthly on the 2nd Tuesday', 'Once', in ``locale``
+    (None: English; day names from Babel's CLDR)."""
+    day = day_names(locale)[local_start.weekday()]
     if repeat == "weekly":
-        return f"Every {day}"
+        return _("Every {day}", locale, day=day)
     if repeat == "fortnightly":
-        return f"Every other {day}"
+        return _("Every other {day}", locale, day=day)
     if repeat == "monthly":
         ordinal = week_ordinal(local_start.date())
-        word = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}.get(ordinal, "last")
-        return f"Monthly on the {word} {day}"
-    return "Once"
+        return _(MONTHLY.get(ordinal, MONTHLY_LAST), locale, day=day)
+    return _("Once", locale)
 
 
 # ---------------------------------------------------------------- timing
@@ -400,8 +472,9 @@ def reminder_times(o: OccurrenceTiming, minutes: set[int]) -> list[tuple[float, 
     """(due, minutes_before) for reminder slots still ahead of the reminder mark, earliest first."""
     if o.status != "scheduled":
         return []
+    # A lead time of 0 is a reminder at the start itself, sent in the same wake-up that opens it.
     slots = [(o.starts_at - 60 * m, m) for m in minutes]
-    return sorted((due, m) for due, m in slots if o.reminders_until < due < o.starts_at)
+    return sorted((due, m) for due, m in slots if o.reminders_until < due <= o.starts_at)
 
 
 def next_deadline(o: OccurrenceTiming, minutes: set[int]) -> float | None:
@@ -461,7 +534,7 @@ def plan_wake(o: OccurrenceTiming, minutes: set[int], now: float) -> WakePlan:
         for due, m in reminder_times(o, minutes):
             if due > now:
                 break
-            if now - due <= REMINDER_GRACE and now < o.starts_at:
+            if now - due <= REMINDER_GRACE and (now < o.starts_at or due == o.starts_at):
                 remind.append(m)
             else:
                 skipped = True

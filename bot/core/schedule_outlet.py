@@ -7,7 +7,7 @@ UTC timestamps in seconds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.records.sessions import SessionRecord
 from bot.store.schedule import OccurrenceRecord, SeriesRecord
@@ -50,9 +50,17 @@ class ScheduleOutlet(Protocol):
         ...
 
     async def dm_reminder(
-        self, series: SeriesRecord, occurrence: OccurrenceRecord, user_id: int, minutes: int
+        self,
+        series: SeriesRecord,
+        occurrence: OccurrenceRecord,
+        user_id: int,
+        minutes: int,
+        *,
+        own: bool = False,
     ) -> bool:
-        """DM one member their reminder; False when they can't be reached."""
+        """DM one member their reminder `minutes` before the start (0: at the start; `own`: the
+        time they chose for this series, not their /remind me setting); False when they can't
+        be reached."""
         ...
 
     async def post_reminders(
@@ -81,6 +89,8 @@ class ScheduleOutlet(Protocol):
         """Redraw the session's board now."""
         ...
 
-    async def dm(self, user_id: int, text: str) -> None:
-        """A private message to a facilitator; failures are logged, not raised."""
+    async def dm(self, guild_id: int, user_id: int, text: str, **fields: Any) -> None:
+        """A private message to a facilitator of ``guild_id``: ``text`` is a catalogue text
+        (English msgid) filled from ``fields`` after it is worded in the server's language.
+        Failures are logged, not raised."""
         ...

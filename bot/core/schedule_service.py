@@ -24,19 +24,20 @@ from bot.core.schedule import Repeat, parse_when, require_future, zone
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake, utc
 from bot.core.session import SessionLimits, SessionService, check_limits, clean_title
+from bot.i18n import N_
 from bot.records.sessions import SessionRecord
 from bot.store.schedule import OccurrenceRecord as OccurrenceRecord
 from bot.store.schedule import SeriesRecord as SeriesRecord
 from bot.store.session_access import LimitChanges as LimitChanges
 from bot.store.store import Store
 
-EVENTS_REFUSED = (
+EVENTS_REFUSED = N_(
     "I couldn't create the server event, so nothing was scheduled. Please give me the "
     "**Manage Events** permission and try again."
 )
-EVENTS_FAILED = (
-    "Discord didn't accept the server event just now, so nothing was scheduled. Please try "
-    "again in a minute."
+EVENTS_FAILED = N_(
+    "Discord didn't accept the server event just now, so nothing was scheduled. "
+    "Please try again in a minute."
 )
 
 
@@ -109,14 +110,36 @@ class Started:
     update: RunUpdate | None
 
 
-def status_words(status: str) -> str:
-    """How a member reads an occurrence's status after "has": "been cancelled", ..."""
-    return {
-        "open": "already opened",
-        "started": "already begun",
-        "missed": "been marked missed",
-        "cancelled": "been cancelled",
-    }.get(status, "moved on")
+NOT_CHANGEABLE = {
+    "open": N_(
+        "Session #{occurrence_id} has already opened, so it can't be changed. "
+        "Use /session upcoming to see what's ahead."
+    ),
+    "started": N_(
+        "Session #{occurrence_id} has already begun, so it can't be changed. "
+        "Use /session upcoming to see what's ahead."
+    ),
+    "missed": N_(
+        "Session #{occurrence_id} has been marked missed, so it can't be changed. "
+        "Use /session upcoming to see what's ahead."
+    ),
+    "cancelled": N_(
+        "Session #{occurrence_id} has been cancelled, so it can't be changed. "
+        "Use /session upcoming to see what's ahead."
+    ),
+}
+"""Why an occurrence that is no longer `scheduled` can't be edited, by its status (whole
+sentences: each language words each status its own way)."""
+NOT_CHANGEABLE_OTHER = N_(
+    "Session #{occurrence_id} has moved on, so it can't be changed. "
+    "Use /session upcoming to see what's ahead."
+)
+NOT_JOINABLE = {
+    "scheduled": N_("This session hasn't opened yet."),
+    "missed": N_("This session has been marked missed."),
+    "cancelled": N_("This session has been cancelled."),
+}
+"""Why an occurrence's session can't be joined, by status."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +201,11 @@ class ScheduleService:
             return None
         if self._library.get(guild_id, plan) is None:
             raise NotFound(
-                f"There's no activity called `{plan[:60]}`. Pick one of the suggestions "
-                "(/activity list shows them all)."
+                N_(
+                    "There's no activity called `{plan}`. Pick one of the suggestions (/activity list "
+                    "shows them all)."
+                ),
+                plan=plan[:60],
             )
         return plan
 
@@ -295,11 +321,14 @@ class ScheduleService:
         occurrence = await self._store.schedule.occurrence(occurrence_id)
         series = await self._store.schedule.series(occurrence.series_id) if occurrence else None
         if occurrence is None or series is None or occurrence.guild_id != guild_id:
-            raise NotFound(f"There's no scheduled session #{occurrence_id} here.")
+            raise NotFound(
+                N_("There's no scheduled session #{occurrence_id} here."),
+                occurrence_id=occurrence_id,
+            )
         if occurrence.status != "scheduled":
             raise Conflict(
-                f"Session #{occurrence_id} has already {status_words(occurrence.status)}, "
-                "so it can't be changed. Use /session upcoming to see what's ahead."
+                NOT_CHANGEABLE.get(occurrence.status, NOT_CHANGEABLE_OTHER),
+                occurrence_id=occurrence_id,
             )
         return series, occurrence
 
@@ -313,17 +342,20 @@ class ScheduleService:
         series, occurrence = await self.editable(guild_id, occurrence_id)
         if changes.empty:
             raise InvalidInput(
-                "Tell me what to change: a title, a time, a plan, a channel, who can come…"
+                N_("Tell me what to change: a title, a time, a plan, a channel, who can come…")
             )
         if changes.limits.capacity is not None and changes.limits.capacity < 0:
-            raise InvalidInput("A capacity is a number of places, or 0 for no cap.")
+            raise InvalidInput(N_("A capacity is a number of places, or 0 for no cap."))
         if not changes.limits.empty:
             # Read, checked and written in one store job: two edits at once both count.
             done, _ = await self._store.session_access.edit_series_limits(
                 occurrence.id, changes.limits, check_limits
             )
             if not done:
-                raise Conflict(f"Session #{occurrence_id} has just changed; try again.")
+                raise Conflict(
+                    N_("Session #{occurrence_id} has just changed; try again."),
+                    occurrence_id=occurrence_id,
+                )
             if not changes.times_or_fields:
                 return series, occurrence
         fields: dict[str, object] = {}
@@ -362,7 +394,10 @@ class ScheduleService:
             occurrence.id, fields, starts_at, starts_at + 60 * minutes
         )
         if edited is None:
-            raise Conflict(f"Session #{occurrence_id} has just changed; try again.")
+            raise Conflict(
+                N_("Session #{occurrence_id} has just changed; try again."),
+                occurrence_id=occurrence_id,
+            )
         series, occurrence = edited
         event_id = await self.outlet.update_event(series, occurrence)
         if event_id is not None:
@@ -385,7 +420,10 @@ class ScheduleService:
         if not await self._store.schedule.cancel(
             occurrence.id, self.now().timestamp(), stop_series=stop
         ):
-            raise Conflict(f"Session #{occurrence_id} has just changed; try again.")
+            raise Conflict(
+                N_("Session #{occurrence_id} has just changed; try again."),
+                occurrence_id=occurrence_id,
+            )
         await self.outlet.delete_event(occurrence)
         following = None
         if series.repeat != "none" and not whole_series:
@@ -421,25 +459,28 @@ class ScheduleService:
         occurrence = await store.occurrence(occurrence_id)
         series = await store.series(occurrence.series_id) if occurrence else None
         if occurrence is None or series is None:
-            raise NotFound("That scheduled session no longer exists.")
+            raise NotFound(N_("That scheduled session no longer exists."))
         if occurrence.status == "started":
-            raise Conflict("This session has already begun.")
+            raise Conflict(N_("This session has already begun."))
         if occurrence.status != "open" or occurrence.session_id is None:
-            raise Conflict(f"This session has {status_words(occurrence.status)}.")
+            raise Conflict(NOT_JOINABLE.get(occurrence.status, N_("This session has moved on.")))
         session = await self._sessions.get(occurrence.session_id)
         if session.status != "open":
-            raise Conflict("That session has ended.")
+            raise Conflict(N_("That session has ended."))
         activity: Activity | None = None
         if series.plan:
             activity = self._library.get(series.guild_id, series.plan)
             if activity is None:
                 raise NotFound(
-                    f"The planned activity `{series.plan[:60]}` is no longer in the library. "
-                    "Start another with /activity start."
+                    N_(
+                        "The planned activity `{plan}` is no longer in the library. Start another with "
+                        "/activity start."
+                    ),
+                    plan=series.plan[:60],
                 )
         await self._sessions.join(session, user_id, display_name)
         update = await self._runner.start(session.id, activity) if activity else None
         if not await store.transition(occurrence.id, ["open"], "started"):
-            raise Conflict("This session has already begun.")
+            raise Conflict(N_("This session has already begun."))
         await self.timer.rearm()
         return Started(series=series, session=session, update=update)

@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
-from bot.core.reminders import recipients
+from bot.core.reminders import lead_time, recipients
 from bot.core.schedule import Recurrence, WakePlan, next_deadline, plan_wake
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.session import SessionService
+from bot.i18n import N_
 from bot.records.sessions import NO_FACILITATOR
 from bot.store.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.store import Store
@@ -67,22 +69,33 @@ class ScheduleWake:
 
     async def next_due(self) -> float | None:
         """The next moment (UTC seconds) any occurrence needs the timer; None for never."""
-        minutes = await self._store.schedule.optin_minutes()
+        slots = await self.lead_times()
         due = [
-            next_deadline(o, minutes.get(o.guild_id, set()))
+            next_deadline(o, slots(o))
             for o in await self._store.schedule.pending()
             if self.fires_timers_of(o.guild_id)
         ]
         return min((d for d in due if d is not None), default=None)
 
+    async def lead_times(self) -> Callable[[OccurrenceRecord], set[int]]:
+        """Each occurrence's reminder slots (minutes before): the /remind me times chosen in
+        its server and the times members chose for its series."""
+        by_guild = await self._store.schedule.optin_minutes()
+        by_series = await self._store.schedule.series_minutes()
+
+        def slots(o: OccurrenceRecord) -> set[int]:
+            return by_guild.get(o.guild_id, set()) | by_series.get(o.series_id, set())
+
+        return slots
+
     async def on_due(self) -> None:
         """Do whatever is due now for every occurrence; one failing doesn't stop the others."""
         now = self.now().timestamp()
-        minutes = await self._store.schedule.optin_minutes()
+        slots = await self.lead_times()
         for occurrence in await self._store.schedule.pending():
             if not self.fires_timers_of(occurrence.guild_id):
                 continue  # another process holds this server's shard
-            plan = plan_wake(occurrence, minutes.get(occurrence.guild_id, set()), now)
+            plan = plan_wake(occurrence, slots(occurrence), now)
             if not plan.anything:
                 continue
             try:
@@ -118,13 +131,19 @@ class ScheduleWake:
         the channel; each is recorded as soon as it went out."""
         store = self._store.schedule
         optins = await store.optins(series.guild_id)
+        chosen = await store.series_choices(series.id)
         interested = await self.outlet.interested(occurrence)
         if interested is None:
             return
-        to_remind = recipients(optins, slots, interested, await store.reminded(occurrence.id))
+        already = await store.reminded(occurrence.id)
+        to_remind = recipients(optins, slots, interested, already, chosen)
         unreachable: list[int] = []
         for user_id in to_remind:
-            if not await self.outlet.dm_reminder(series, occurrence, user_id, optins[user_id]):
+            minutes = lead_time(user_id, optins, chosen)
+            assert minutes is not None  # recipients() only returns members with a lead time
+            if not await self.outlet.dm_reminder(
+                series, occurrence, user_id, minutes, own=user_id in chosen
+            ):
                 unreachable.append(user_id)
                 continue
             await store.record_reminded(occurrence.id, [user_id], "dm", now)
@@ -151,8 +170,12 @@ class ScheduleWake:
             await store.transition(occurrence.id, ["open"], "missed")
             await self.tell(
                 series,
-                f"**{series.title}** was due to open in <#{series.channel_id}>, but another "
-                "session is open there, so it was skipped.",
+                N_(
+                    "**{title}** was due to open in {channel}, but another session is open "
+                    "there, so it was skipped."
+                ),
+                title=series.title,
+                channel=f"<#{series.channel_id}>",
             )
             return
         await store.set_opened_session(occurrence.id, session.id)
@@ -214,17 +237,21 @@ class ScheduleWake:
             log.warning("could not create the event for occurrence %s", following.id)
             await self.tell(
                 series,
-                f"I scheduled the next **{series.title}** but couldn't add it to the server's "
-                "Events list. Please check that I have the **Manage Events** permission.",
+                N_(
+                    "I scheduled the next **{title}** but couldn't add it to the server's "
+                    "Events list. Please check that I have the **Manage Events** permission."
+                ),
+                title=series.title,
             )
             return following
         await self._store.schedule.set_event(following.id, event_id)
         return await self._store.schedule.occurrence(following.id)
 
-    async def tell(self, series: SeriesRecord, text: str) -> None:
-        """A private word to the series' facilitator, if it still has one."""
+    async def tell(self, series: SeriesRecord, text: str, **fields: Any) -> None:
+        """A private word to the series' facilitator, if it still has one: ``text`` is a
+        catalogue text filled from ``fields`` in the server's language by the outlet."""
         if series.facilitator_id == NO_FACILITATOR:
             # Their facilitator left and was forgotten: nobody is contacted in their place.
             log.info("series %s has no facilitator to tell; nobody was contacted", series.id)
             return
-        await self.outlet.dm(series.facilitator_id, text)
+        await self.outlet.dm(series.guild_id, series.facilitator_id, text, **fields)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.i18n import N_
 from bot.records.sessions import NO_FACILITATOR as NO_FACILITATOR
 from bot.records.sessions import AttendanceRecord, SessionHistoryRow
 from bot.records.sessions import RunRecord as RunRecord
@@ -22,7 +23,9 @@ TITLE_MAX = 100
 CAPACITY_MAX = 1000
 
 # Contributes extra lines (e.g. the group mood shift) to a session's summary.
-SummaryContributor = Callable[[SessionRecord], Awaitable[list[tuple[str, str]]]]
+SummaryContributor = Callable[[SessionRecord, str], Awaitable[list[tuple[str, str]]]]
+"""(field name, value) lines a feature adds to the session summary, worded in the language code
+it is given (the summary is public: the server's language)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +43,7 @@ def clean_title(title: str) -> str:
     """A single line of at most TITLE_MAX characters, or a clear refusal."""
     flat = " ".join(title.split())
     if not flat:
-        raise InvalidInput("Give the session a title, for example `Tuesday circle`.")
+        raise InvalidInput(N_("Give the session a title, for example `Tuesday circle`."))
     if len(flat) > TITLE_MAX:
         flat = flat[: TITLE_MAX - 1].rstrip() + "…"
     return flat
@@ -53,8 +56,10 @@ def check_limits(limits: SessionLimits | None) -> SessionLimits | None:
         return None
     if limits.capacity is not None and not 1 <= limits.capacity <= CAPACITY_MAX:
         raise InvalidInput(
-            f"A session's capacity is a number of places from 1 to {CAPACITY_MAX}, "
-            "for example `8`. Leave it out for no cap."
+            N_(
+                "A session's capacity is a number of places from 1 to {CAPACITY_MAX}, for example `8`. Leave it out for no cap."
+            ),
+            CAPACITY_MAX=CAPACITY_MAX,
         )
     return limits
 
@@ -102,23 +107,27 @@ class SessionService:
             )
         except SessionAlreadyOpen:
             raise Conflict(
-                "A session is already open in this channel. End it with /session end, "
-                "or start yours in another channel."
+                N_(
+                    "A session is already open in this channel. End it with /session end, "
+                    "or start yours in another channel."
+                )
             ) from None
 
     async def in_channel(self, channel_id: int) -> SessionRecord:
         session = await self._store.sessions.open_in_channel(channel_id)
         if session is None:
             raise NotFound(
-                "There's no open session in this channel. A facilitator can open one with "
-                "/session start."
+                N_(
+                    "There's no open session in this channel. A facilitator can open one with "
+                    "/session start."
+                )
             )
         return session
 
     async def get(self, session_id: int) -> SessionRecord:
         session = await self._store.sessions.get(session_id)
         if session is None:
-            raise NotFound("That session no longer exists.")
+            raise NotFound(N_("That session no longer exists."))
         return session
 
     async def find_in_channel(self, channel_id: int) -> SessionRecord | None:
@@ -135,7 +144,7 @@ class SessionService:
         member's Join press is `request_join`.
         """
         if session.status != "open":
-            raise Conflict("That session has ended.")
+            raise Conflict(N_("That session has ended."))
         if display_name is not None:
             await self.remember_name(session.guild_id, user_id, display_name)
         if await self.limits(session) is not None:
@@ -153,7 +162,7 @@ class SessionService:
         (see SessionLimits): decided and recorded in one store job, so simultaneous presses
         never fill more places than the cap. Raises Conflict when the session ended."""
         if session.status != "open":
-            raise Conflict("That session has ended.")
+            raise Conflict(N_("That session has ended."))
         if display_name is not None:
             await self.remember_name(session.guild_id, user_id, display_name)
         if await self.limits(session) is None:
@@ -173,14 +182,14 @@ class SessionService:
         """The facilitator lets a member in, past cap, role and invitation (their call);
         False when already present. Raises Conflict when the session ended."""
         if session.status != "open":
-            raise Conflict("That session has ended.")
+            raise Conflict(N_("That session has ended."))
         return await self._store.session_access.admit(session.id, user_id, self._now())
 
     async def remove(self, session: SessionRecord, user_id: int) -> Departure:
         """The facilitator takes a member out (present or in line); they can't rejoin by
         pressing Join until admitted again. Whoever is next in line moves up."""
         if session.status != "open":
-            raise Conflict("That session has ended.")
+            raise Conflict(N_("That session has ended."))
         return await self._store.session_access.leave(
             session.id, user_id, self._now(), removed=True
         )
@@ -200,7 +209,7 @@ class SessionService:
         session is gone."""
         run = await self._store.runs.get(run_id)
         if run is None or not run.live or run.step_index != step_index:
-            raise Conflict("That step has ended.")
+            raise Conflict(N_("That step has ended."))
         return await self.get(run.session_id), run
 
     async def leave(self, session: SessionRecord, user_id: int) -> Departure:
@@ -213,19 +222,20 @@ class SessionService:
     async def present(self, session: SessionRecord) -> list[AttendanceRecord]:
         return await self._store.sessions.present(session.id)
 
-    async def end(self, session: SessionRecord) -> SessionSummary | None:
-        """Close the session; None if someone else ended it a moment earlier."""
+    async def end(self, session: SessionRecord, locale: str = "en") -> SessionSummary | None:
+        """Close the session; None if someone else ended it a moment earlier. The summary's
+        feature lines are worded in ``locale`` (a language code)."""
         if not await self._store.sessions.end(session.id, self._now()):
             return None
         ended = await self.get(session.id)
-        return await self.summary(ended)
+        return await self.summary(ended, locale)
 
-    async def summary(self, session: SessionRecord) -> SessionSummary:
+    async def summary(self, session: SessionRecord, locale: str = "en") -> SessionSummary:
         attendance = await self._store.sessions.attendance(session.id)
         runs = await self._store.runs.for_session(session.id)
         extras: list[tuple[str, str]] = []
         for contributor in self._contributors:
-            extras.extend(await contributor(session))
+            extras.extend(await contributor(session, locale))
         end = session.ended_at if session.ended_at is not None else self._now()
         return SessionSummary(
             session=session,

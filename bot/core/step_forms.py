@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.core.errors import InvalidInput
+from bot.i18n import N_
 
 Style = Literal["short", "paragraph"]
 
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
-    """One input of a step kind's form."""
+    """One input of a step kind's form; ``label`` and ``placeholder`` are catalogue texts
+    (English msgids, marked with ``N_``), worded by the ui in the facilitator's language."""
 
     key: str
     label: str
@@ -30,9 +32,9 @@ class FieldSpec:
     max_length: int = 200
 
 
-TITLE = FieldSpec("title", "Step title", placeholder="e.g. Arriving")
+TITLE = FieldSpec("title", N_("Step title"), placeholder=N_("e.g. Arriving"))
 TIME_LIMIT = FieldSpec(
-    "time_limit", "Time limit (optional)", required=False, placeholder="e.g. 90s, 3m, 1m30s"
+    "time_limit", N_("Time limit (optional)"), required=False, placeholder=N_("e.g. 90s, 3m, 1m30s")
 )
 
 
@@ -68,10 +70,16 @@ def form_number(value: str, what: str, *, whole: bool) -> int | float:
         number = float(value.strip().replace(",", "."))
     except ValueError:
         raise InvalidInput(
-            f"{what} should be a number, like 4; you wrote “{value[:40]}”."
+            N_("{what} should be a number, like 4; you wrote “{value}”."),
+            what=what,
+            value=value[:40],
         ) from None
     if whole:
         if number != int(number):
-            raise InvalidInput(f"{what} should be a whole number; you wrote “{value[:40]}”.")
+            raise InvalidInput(
+                N_("{what} should be a whole number; you wrote “{value}”."),
+                what=what,
+                value=value[:40],
+            )
         return int(number)
     return int(number) if number == int(number) else number

@@ -28,6 +28,8 @@ from simcord.backend.errors import SetupError
 from simcord.builders import ChannelHandle
 from simcord.results import InteractionResult
 
+from bot.i18n import gettext
+
 log = logging.getLogger("chorus.demo")
 
 # ------------------------------------------------------------------------------------ corpus
@@ -280,15 +282,16 @@ async def reflect(turn: Turn) -> None:
     button = turn.controls[0] if turn.controls else None
     if button is None or not turn.once("reflect", *button.args) or not turn.chance(0.85):
         return
-    text = turn.rng.choice(REFLECTIONS)
+    words = turn.crowd.words
+    text = turn.rng.choice(words.reflections)
     question = _question(turn.message).casefold()
     lines = sorted(turn.crowd.memory.get(0, {}).get("lines", ()))
-    if "called" in question or "title" in question:
-        text = turn.rng.choice(TITLES)
-    elif "word" in question:
-        text = turn.rng.choice(ONE_WORDS)
-    elif "line" in question and lines:
-        text = f"“{turn.rng.choice(lines)}”. It felt like something we all knew."
+    if any(w in question for w in words.asks_title):
+        text = turn.rng.choice(words.titles)
+    elif any(w in question for w in words.asks_word):
+        text = turn.rng.choice(words.one_words)
+    elif any(w in question for w in words.asks_line) and lines:
+        text = words.line_quote.format(line=turn.rng.choice(lines))
     shown = await turn.click(button)
     await turn.fill_modal(shown, text, share=turn.chance(0.75))
 
@@ -314,7 +317,9 @@ async def reflect_on_music(turn: Turn) -> None:
     if button is None or not turn.once("listenreflect", *button.args) or not turn.chance(0.6):
         return
     shown = await turn.click(button)
-    await turn.fill_modal(shown, turn.rng.choice(REFLECTIONS), share=turn.chance(0.7))
+    await turn.fill_modal(
+        shown, turn.rng.choice(turn.crowd.words.reflections), share=turn.chance(0.7)
+    )
 
 
 @behaviour("vote")
@@ -327,7 +332,57 @@ async def vote(turn: Turn) -> None:
     await turn.member.select(turn.message, [choice], custom_id=menu.custom_id)
 
 
-WRITER = re.compile(r"(?:<@(\d+)>|\*\*([^*]+)\*\*) is writing \*\*(line \d+)")
+WHO = r"(?:<@(\d+)>|\*\*([^*]+)\*\*)"
+
+
+def read_as(message: str, language: str, **groups: str) -> re.Pattern[str]:
+    """A card's sentence as members read it in ``language``: the catalogue's wording of
+    ``message`` with each ``{field}`` matched by ``groups[field]`` (any text if not given)."""
+    worded = gettext(message, language)
+    parts = re.split(r"\{(\w+)\}", worded)
+    pattern = "".join(
+        re.escape(part) if n % 2 == 0 else groups.get(part, ".*?") for n, part in enumerate(parts)
+    )
+    return re.compile(pattern)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the members look for on the cards, in the session's language."""
+
+    writer: re.Pattern[str]
+    anyone: re.Pattern[str]
+    speakers: tuple[re.Pattern[str], ...]
+    pattern_end: re.Pattern[str]
+    blanks: tuple[re.Pattern[str], ...]
+
+
+def reading(language: str) -> Reading:
+    """The members' reading of the cards in ``language`` (the server's)."""
+    return Reading(
+        writer=read_as(
+            "✍ {writer} is writing **{what}**{until}.", language, writer=WHO, what=r"([^*]+)"
+        ),
+        anyone=read_as(
+            "✍ Anyone may write **{what}**: press **Write my line** when you're ready.",
+            language,
+            what=r"([^*]+)",
+        ),
+        speakers=(
+            read_as("🎤 {speaker} has the floor now.", language, speaker=WHO),
+            read_as("🎤 {speaker} is speaking in the voice channel now.", language, speaker=WHO),
+        ),
+        pattern_end=read_as(
+            "Together, the pattern runs from {start} to {end}. Go at your own pace.",
+            language,
+            start=r"<t:\d+:t>",
+            end=r"<t:(\d+):t>",
+        ),
+        blanks=(
+            read_as("Blank {number} of {count}", language),
+            read_as("The {count} blanks, separated by /", language),
+        ),
+    )
 
 
 def _is_me(turn: Turn, match: re.Match[str]) -> bool:
@@ -348,7 +403,9 @@ async def write_a_line(turn: Turn) -> None:
     if write is None:
         return
     text = embed_text(turn.message)
-    mine = WRITER.search(text)
+    cards = turn.crowd.reading
+    mine = cards.writer.search(text)
+    anyone = cards.anyone.search(text)
     if mine is not None:
         if not _is_me(turn, mine) or not turn.once("lyrics", *write.args[1:], mine[3]):
             return
@@ -356,9 +413,8 @@ async def write_a_line(turn: Turn) -> None:
         if passing is not None and turn.chance(0.08):
             await turn.click(passing)
             return
-    elif "Anyone may write" in text:
-        where = re.search(r"line \d+", text)
-        if where is None or not turn.once("lyrics", *write.args[1:], where[0]):
+    elif anyone is not None:
+        if not turn.once("lyrics", *write.args[1:], anyone[1]):
             return
         if not turn.chance(0.5):
             return
@@ -366,9 +422,11 @@ async def write_a_line(turn: Turn) -> None:
         return
     shown = await turn.click(write)
     fields = modal_fields(shown)
-    blanks = any("blank" in str(f.get("label", "")).casefold() for f in fields)
+    blanks = any(
+        pattern.fullmatch(str(f.get("label", ""))) for f in fields for pattern in cards.blanks
+    )
     used: set[str] = turn.crowd.memory.setdefault(0, {}).setdefault("lines", set())
-    pool = BLANK_WORDS if blanks else LYRIC_LINES
+    pool = turn.crowd.words.blanks if blanks else turn.crowd.words.lines
     fresh = [line for line in pool if line not in used] or list(pool)
     line = turn.rng.choice(fresh)
     used.add(line)
@@ -382,7 +440,130 @@ ROUND_ANSWERS = (
     "Calm after a walk. I bring the rain I got caught in.",
     "Scattered. I'd like to bring some focus, we'll see.",
 )
-SPEAKER = re.compile(r"🎤 (?:<@(\d+)>|\*\*([^*]+)\*\*) (?:has the floor|is speaking)")
+
+
+@dataclass(frozen=True)
+class Words:
+    """What the simulated members write, in one language: lines of a song, single words for a
+    blank, reflections, song titles, one-word answers and go-around answers."""
+
+    lines: tuple[str, ...]
+    blanks: tuple[str, ...]
+    reflections: tuple[str, ...]
+    titles: tuple[str, ...]
+    one_words: tuple[str, ...]
+    rounds: tuple[str, ...]
+    line_quote: str
+    """A reflection quoting a line of the song: `{line}` is the line."""
+    asks_title: tuple[str, ...]
+    asks_word: tuple[str, ...]
+    asks_line: tuple[str, ...]
+    """Words in a reflect question that ask for a title, a single word, a line of the song."""
+
+
+WORDS = {
+    "en": Words(
+        LYRIC_LINES,
+        BLANK_WORDS,
+        REFLECTIONS,
+        TITLES,
+        ONE_WORDS,
+        ROUND_ANSWERS,
+        "“{line}”. It felt like something we all knew.",
+        ("called", "title"),
+        ("word",),
+        ("line",),
+    ),
+    "de": Words(
+        (
+            "Ein Wasserkessel singt in einer Winternacht",
+            "Das Licht vor der Tür brennt nur für mich",
+            "Schuhe im Flur in einer schiefen Reihe",
+            "Meine Mutter summt im Zimmer nebenan",
+            "Regen am Fenster, langsam und sanft",
+            "Ein Schlüssel, der ohne Streit ins Schloss passt",
+            "Der Duft von Brot noch vor dem Morgen",
+            "Ein Ort, an dem ich meine Sorgen ablegen kann",
+            "Zuhause ist eine Stimme, die meinen Namen kennt",
+            "Die Stille, wenn alle satt geworden sind",
+            "Ein Fensterplatz, ein Flecken Sonne",
+            "Wir tragen es mit uns, und es trägt uns",
+            "Wände, die uns lachen und weinen hörten",
+            "Das alte Lied im Radio",
+            "Ein Tisch mit einem Stuhl, der auf dich wartet",
+            "Schritte auf der Treppe, die ich auswendig kenne",
+        ),
+        ("Licht", "Zuhause", "Regen", "langsam", "warm", "still", "offen", "nah"),
+        (
+            "Auf halber Strecke sind meine Schultern gesunken.",
+            "Es war wie ein Spaziergang am Meer am Morgen.",
+            "Die Pausen zwischen den Tönen mochte ich am liebsten.",
+            "Ich musste an die Küche meiner Großmutter denken.",
+            "Ruhiger als beim Reinkommen, ein bisschen müde.",
+            "Hoffnungsvoll und etwas erschöpft. Das ist in Ordnung.",
+            "Ich bin immer wieder bei den tiefen Tönen gelandet, wie beim Atmen.",
+            "Ehrlich gesagt waren meine Gedanken woanders, aber an einem schönen Ort.",
+        ),
+        ("Licht vor der Tür", "Kessellied", "Wo der Schlüssel passt", "Langsam und sanft"),
+        ("ruhig", "sanft", "Raum", "atmen", "gelassen", "Licht", "genug", "weich"),
+        (
+            "Müde, aber froh, hier zu sein. Ich bringe eine ruhige Woche mit.",
+            "Ruhig heute. Ich bringe gute Nachrichten aus meiner Woche mit.",
+            "Ehrlich gesagt nervös. Ich bringe meine Neugier mit.",
+            "Ruhig nach einem Spaziergang. Ich bringe den Regen mit, in den ich geraten bin.",
+            "Zerstreut. Ich möchte etwas Konzentration mitbringen, mal sehen.",
+        ),
+        "„{line}“. Das fühlte sich an wie etwas, das wir alle kennen.",
+        ("heißen", "titel", "name"),
+        ("wort",),
+        ("zeile",),
+    ),
+    "es": Words(
+        (
+            "Una tetera que canta en una noche de invierno",
+            "La luz del porche encendida solo para mí",
+            "Zapatos junto a la puerta en fila torcida",
+            "Mi madre tarareando en otra habitación",
+            "Lluvia en la ventana, lenta y amable",
+            "Una llave que entra sin pelear",
+            "El olor a pan antes del amanecer",
+            "Un lugar donde dejar mis preocupaciones",
+            "El hogar es una voz que sabe mi nombre",
+            "La calma cuando todos han comido",
+            "Un asiento junto a la ventana, un trozo de sol",
+            "Lo llevamos con nosotros, y nos lleva",
+            "Paredes que nos oyeron reír y llorar",
+            "La vieja canción sonando en la radio",
+            "Una mesa con una silla que te espera",
+            "Pasos en la escalera que conozco de memoria",
+        ),
+        ("luz", "hogar", "lluvia", "lento", "cálido", "quieto", "abierto", "cerca"),
+        (
+            "A mitad de la pieza noté que bajaban mis hombros.",
+            "Fue como pasear junto al mar por la mañana.",
+            "Lo que más me gustó fueron los silencios entre las notas.",
+            "Me hizo pensar en la cocina de mi abuela.",
+            "Más tranquila que al llegar, con un poco de sueño.",
+            "Con esperanza y algo cansado. Está bien así.",
+            "Volvía una y otra vez a las notas graves, como al respirar.",
+            "Sinceramente, mi mente se fue, pero a un sitio bonito.",
+        ),
+        ("Luz del porche", "Canción de la tetera", "Donde entra la llave", "Lenta y amable"),
+        ("sereno", "suave", "espacio", "respirar", "sin prisa", "luz", "suficiente", "calma"),
+        (
+            "Cansada pero contenta de estar aquí. Traigo una semana tranquila.",
+            "Tranquilo hoy. Traigo buenas noticias de mi semana.",
+            "Nerviosa, la verdad. Traigo mi curiosidad.",
+            "En calma después de un paseo. Traigo la lluvia que me pilló.",
+            "Disperso. Me gustaría traer algo de concentración, ya veremos.",
+        ),
+        "«{line}». Sentí que era algo que todos conocíamos.",
+        ("llam", "título"),
+        ("palabra",),
+        ("verso",),
+    ),
+}
+"""The members' own words per demo language (their words, not Chorus's: never translated)."""
 
 
 @behaviour("round")
@@ -394,7 +575,8 @@ async def take_my_turn(turn: Turn) -> None:
         if turn.chance(0.5) and turn.once("round-start", *start.args[1:]):
             await turn.click(start)
         return
-    mine = SPEAKER.search(embed_text(turn.message))
+    card = embed_text(turn.message)
+    mine = next((found for p in turn.crowd.reading.speakers if (found := p.search(card))), None)
     done = _first(turn, "done")
     if mine is None or not _is_me(turn, mine) or done is None:
         return
@@ -409,7 +591,7 @@ async def take_my_turn(turn: Turn) -> None:
         await turn.click(done)  # spoken in the voice channel
         return
     shown = await turn.click(answer)
-    await turn.fill_modal(shown, turn.rng.choice(ROUND_ANSWERS), share=False)
+    await turn.fill_modal(shown, turn.rng.choice(turn.crowd.words.rounds), share=False)
 
 
 # -------------------------------------------------------------------------------------- crowd
@@ -419,15 +601,16 @@ async def take_my_turn(turn: Turn) -> None:
 SLOWER = {"reflect": 3.0, "listenreflect": 3.0, "lyrics": 3.0}
 # A breathe card says when the pattern ends ("... from <t:S:t> to <t:E:t>"): members follow
 # the pattern and press Done near its end, as a person would, not seconds after it appears.
-PATTERN_END = re.compile(r"runs from <t:\d+:t> to <t:(\d+):t>")
 DONE_BEFORE_END = (0.0, 6.0)
 
 
-def follows_until(message: discord.Message, area: str) -> float | None:
+def follows_until(
+    message: discord.Message, area: str, cards: Reading | None = None
+) -> float | None:
     """When a member doing what this message asks is done with it (UTC seconds), if it says."""
     if area != "breathe":
         return None
-    found = PATTERN_END.search(embed_text(message))
+    found = (cards or reading("en")).pattern_end.search(embed_text(message))
     return float(found[1]) if found else None
 
 
@@ -453,8 +636,12 @@ class Crowd:
         strict: bool = False,
         clock: Callable[[], float] = time.time,
         turns: asyncio.Lock | None = None,
+        language: str = "en",
     ) -> None:
         self.channel = channel
+        # The members read the cards in the server's language, and write in it too.
+        self.reading = reading(language)
+        self.words = WORDS.get(language, WORDS["en"])
         self.clock = clock
         self.turns = turns
         self.seed = seed
@@ -485,7 +672,7 @@ class Crowd:
         seen = message.edited_at or message.created_at
         rng = self._rng(member, message.id, area, seen)
         at = seen.timestamp() + rng.uniform(*self.pace) * SLOWER.get(area, 1.0)
-        until = follows_until(message, area)
+        until = follows_until(message, area, self.reading)
         if until is not None:
             at = max(at, until - rng.uniform(*DONE_BEFORE_END))
         return at

@@ -11,7 +11,6 @@ virtual time, so the music "plays" in an instant.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +23,11 @@ from bot.demo.world import DemoWorld
 
 SESSION_TITLE = "Thursday circle"
 LIVE_TITLE = "Demo circle"
+TITLES = {
+    "de": ("Donnerstagskreis", "Demokreis"),
+    "es": ("Círculo del jueves", "Círculo de demostración"),
+}
+"""The scripted and the live session's titles in another demo language (what a facilitator types)."""
 SCRIPT = (
     "opening-checkin",
     "go-around",
@@ -32,20 +36,25 @@ SCRIPT = (
     "anonymous-reflection",
     "closing-checkin",
 )
+TRANSLATED_SCRIPT = ("opening-checkin", "song-choice", "lyric-circle", "closing-checkin")
+"""The script in another language: the shipped activities translated into German and Spanish."""
 # Screenshots by (activity, step index): taken when the group has acted on the step, or for
 # "enter" as soon as the step is posted (the song sheet sits just above the step after it).
 SHOTS = {
     ("opening-checkin", 0): ("02-opening-checkin", "acted"),
     ("go-around", 1): ("02b-go-around", "acted"),
     ("song-for-this-week", 1): ("03-listening", "acted"),
+    ("song-choice", 1): ("03-listening", "acted"),
     ("lyric-circle", 2): ("05-song-sheet", "enter"),
     ("closing-checkin", 0): ("06-closing-checkin", "acted"),
 }
 # Taken when the activity has ended (what the group shared, the song sheet).
-AFTER_SHOTS = {"song-for-this-week": "04-shared-reflections"}
+AFTER_SHOTS = {
+    "song-for-this-week": "04-shared-reflections",
+    "song-choice": "04-shared-reflections",
+}
 
 Shoot = Callable[[str, MemberActor | None], Awaitable[None]]
-STEP = re.compile(r"Step (\d+) of (\d+)")
 
 
 @dataclass
@@ -93,31 +102,25 @@ def board(world: DemoWorld, title: str) -> discord.Message | None:
     return find_embed(world, title)
 
 
-def current_step(world: DemoWorld, title: str) -> int | None:
-    """The running step's number on the board (1-based), or None when nothing runs."""
-    message = board(world, title)
-    if message is None or not message.embeds:
+async def current_step(world: DemoWorld) -> int | None:
+    """The running step's number (1-based), or None when nothing runs: what the board shows,
+    read from the bot's own record so it doesn't depend on the board's language."""
+    session = await world.bot.sessions.find_in_channel(world.channel.id)
+    if session is None:
         return None
-    for f in message.embeds[0].fields:
-        if f.name == "Activity":
-            found = STEP.search(f.value or "")
-            return int(found[1]) if found else None
-    return None
+    run = await world.bot.runner.live_run(session.id)
+    return None if run is None else run.step_index + 1
 
 
 async def open_session(world: DemoWorld, title: str) -> None:
     """The facilitator's /session start; a session left open by an earlier run is ended first."""
+    if await world.bot.sessions.find_in_channel(world.channel.id) is not None:
+        await world.facilitator.slash(world.channel, "session end")
     result = await world.facilitator.slash(
         world.channel, "session start", title=title, voice_channel=world.voice
     )
-    content = result.response.content if result.response is not None else ""
-    if "already open" in content:
-        await world.facilitator.slash(world.channel, "session end")
-        result = await world.facilitator.slash(
-            world.channel, "session start", title=title, voice_channel=world.voice
-        )
+    if await world.bot.sessions.find_in_channel(world.channel.id) is None:
         content = result.response.content if result.response is not None else ""
-    if "is open" not in content:
         raise RuntimeError(f"the demo session did not open: {content!r}")
 
 
@@ -150,7 +153,7 @@ async def run_activity(
     await world.facilitator.slash(world.channel, "activity start", activity=activity_id)
     seen: set[int] = set()
     for _ in range(len(activity.steps) * 3):
-        number = current_step(world, title)
+        number = await current_step(world)
         if number is None:
             break
         index = number - 1
@@ -164,21 +167,16 @@ async def run_activity(
             if step.type == "listen":
                 await _play_through(world, crowd)
             if getattr(step, "review", None) == "facilitator":
-                await review_and_release(world, localize(step.title), report)
+                await review_and_release(world, localize(step.title, world.language), report)
             if when == "acted":
                 await shoot(name, None)
-        if current_step(world, title) == number:
+        if await current_step(world) == number:
             await press_next(world, title)
     for index, step in enumerate(activity.steps):
-        message = find_embed(world, localize(step.title), after=started_after)
+        shown = localize(step.title, world.language)
+        message = find_embed(world, shown, after=started_after)
         report.steps.append(
-            StepSeen(
-                activity_id,
-                index,
-                step.type,
-                localize(step.title),
-                message.id if message else None,
-            )
+            StepSeen(activity_id, index, step.type, shown, message.id if message else None)
         )
     report.activities.append(activity_id)
     after = AFTER_SHOTS.get(activity_id)
@@ -217,6 +215,12 @@ async def _play_through(world: DemoWorld, crowd: Crowd, limit: int = 20) -> None
     await crowd.settle()
 
 
+def session_title(language: str, *, live: bool = False) -> str:
+    """The demo session's title in the demo's language (the facilitator names it)."""
+    scripted, running = TITLES.get(language, (SESSION_TITLE, LIVE_TITLE))
+    return running if live else scripted
+
+
 async def _no_shots(name: str, viewer: MemberActor | None) -> None:
     return None
 
@@ -226,12 +230,19 @@ async def run_script(
     *,
     seed: int = 7,
     shoot: Shoot | None = None,
-    activities: tuple[str, ...] = SCRIPT,
-    title: str = SESSION_TITLE,
+    activities: tuple[str, ...] | None = None,
+    title: str | None = None,
 ) -> ScriptReport:
-    """Run the whole scripted session; `shoot(name, viewer)` is called at each stage."""
+    """Run the whole scripted session; `shoot(name, viewer)` is called at each stage.
+
+    In a demo in another language (`world.language`) the script is the translated activities
+    (`TRANSLATED_SCRIPT`) and the session has a title in that language."""
     shoot = shoot or _no_shots
-    crowd = Crowd(world.channel, world.members, seed=seed, strict=True)
+    if activities is None:
+        activities = SCRIPT if world.language == "en" else TRANSLATED_SCRIPT
+    if title is None:
+        title = session_title(world.language)
+    crowd = Crowd(world.channel, world.members, seed=seed, strict=True, language=world.language)
     # The facilitator is present too, so a round-robin song waits for their line as well.
     crowd.add(world.facilitator, areas={"lyrics"})
     report = ScriptReport(session_title=title)

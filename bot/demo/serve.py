@@ -23,7 +23,7 @@ from simcord.backend.errors import SetupError
 from simcord.preview import Preview
 
 from bot.demo.members import Crowd
-from bot.demo.script import LIVE_TITLE, ScriptReport, open_session, run_script
+from bot.demo.script import ScriptReport, open_session, run_script, session_title
 from bot.demo.world import (
     DEFAULT_DB,
     FACILITATOR,
@@ -62,7 +62,9 @@ Echo = Callable[[str], None]
 
 def preview_of(world: DemoWorld, viewers: list[MemberActor], port: int | None = None) -> Preview:
     """simcord's channel preview of #circle; the first viewer is who a new page shows."""
-    return world.env.preview(world.channel, viewers=viewers, layout="channel", port=port)
+    return world.env.preview(
+        world.channel, viewers=viewers, layout="channel", port=port, locale=world.client_locale
+    )
 
 
 def banner(url: str, world: DemoWorld, db: Path) -> str:
@@ -74,7 +76,8 @@ def banner(url: str, world: DemoWorld, db: Path) -> str:
             "",
             f"    {url}",
             "",
-            f"You are {FACILITATOR[1]}, the facilitator of '{LIVE_TITLE}' in "
+            f"You are {FACILITATOR[1]}, the facilitator of "
+            f"'{session_title(world.language, live=True)}' in "
             f"#{world.channel.name}. {names} take part on their own.",
             "Try it: type /activity start in the message box and choose 'Sixty-minute session'",
             "(or /activity list). Press Next on the board to move on; 'Viewing as' shows the",
@@ -94,13 +97,15 @@ async def serve(
     echo: Echo = print,
     pace: tuple[float, float] = (1.5, 6.0),
     base: Settings | None = None,
+    language: str = "en",
 ) -> int:
-    """Run the live demo until the preview is closed (End preview session) or Ctrl+C."""
+    """Run the live demo until the preview is closed (End preview session) or Ctrl+C;
+    ``language`` is the server's and every simulated member's ("en", "de", "es")."""
     if fresh:
         forget_database(db)
-    world = await start_world(demo_settings(db, base=base))
+    world = await start_world(demo_settings(db, base=base), language=language)
     try:
-        await open_session(world, LIVE_TITLE)
+        await open_session(world, session_title(language, live=True))
         turns = asyncio.Lock()
         crowd = Crowd(
             world.channel,
@@ -109,6 +114,7 @@ async def serve(
             pace=pace,
             clock=lambda: world.env.now().timestamp(),
             turns=turns,
+            language=world.language,
         )
         async with preview_of(world, world.people, port) as preview:
             page_actions_take_turns(preview, turns)
@@ -316,8 +322,10 @@ async def screenshots(
     db: Path | None = None,
     echo: Echo = print,
     base: Settings | None = None,
+    language: str = "en",
 ) -> ScriptReport:
-    """Run the scripted session on a fresh database and photograph each stage into `out_dir`."""
+    """Run the scripted session on a fresh database and photograph each stage into `out_dir`,
+    in ``language`` (the server's and the members' clients': a German set with "de")."""
     chromium = find_chromium()
     if chromium is None:
         raise RuntimeError("chromium is not installed (apt-get install -y chromium)")
@@ -327,7 +335,9 @@ async def screenshots(
         forget_database(db)
         # simcord's own fixed clock (not today's date): the same times and ids in every shot.
         world = await start_world(
-            demo_settings(db, base=base, board_edit_interval=0), real_time=False
+            demo_settings(db, base=base, board_edit_interval=0),
+            real_time=False,
+            language=language,
         )
         try:
             camera = Camera(world, out_dir, chromium, world.members[0], echo)

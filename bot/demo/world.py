@@ -6,12 +6,15 @@ a real SQLite file. Only Discord is simulated (simcord, in process).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import discord
 import simcord
+from simcord import interactions as simcord_interactions
 from simcord.actors import MemberActor
 from simcord.builders import ChannelHandle, GuildHandle, RoleHandle
 
@@ -31,6 +34,8 @@ ROLE_NAME = "Facilitator"
 BOT_NAME = "Chorus"
 FACILITATOR = ("robin", "Robin")
 MEMBERS = (("maya", "Maya"), ("jonah", "Jonah"), ("priya", "Priya"), ("leo", "Leo"))
+CLIENT_LOCALES = {"en": "en-US", "de": "de", "es": "es-ES"}
+"""The Discord client locale the demo's people use for a demo language (Discord's codes)."""
 
 
 @dataclass
@@ -45,14 +50,47 @@ class DemoWorld:
     role: RoleHandle
     facilitator: MemberActor
     members: list[MemberActor]
+    language: str = "en"
+    """The demo's language: the server's (/setup language) and every simulated client's."""
+    _restore: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def people(self) -> list[MemberActor]:
         return [self.facilitator, *self.members]
 
+    @property
+    def client_locale(self) -> str:
+        """The Discord locale of the simulated clients (and of the preview page)."""
+        return CLIENT_LOCALES.get(self.language, "en-US")
+
     async def close(self) -> None:
         await self.env.shutdown()
         await self.bot.store.close()
+        while self._restore:
+            self._restore.pop()()
+
+
+def speak(locale: str) -> Callable[[], None]:
+    """Every interaction simcord sends from now on carries the Discord client ``locale``.
+
+    simcord 3.2.1 writes "en-US" into every interaction (``simcord/interactions.py``,
+    ``base_payload``); the demo's people use the demo's language instead, as members whose
+    Discord is set to German would. Returns the function that undoes it. Only simcord is
+    wrapped: discord.py reads the locale from the payload as it would from Discord.
+    """
+    original = simcord_interactions.base_payload
+
+    def with_locale(*args: Any, **kwargs: Any) -> Any:
+        record, payload = original(*args, **kwargs)
+        payload["locale"] = locale
+        return record, payload
+
+    simcord_interactions.base_payload = with_locale
+
+    def restore() -> None:
+        simcord_interactions.base_payload = original
+
+    return restore
 
 
 def demo_settings(
@@ -80,12 +118,18 @@ def forget_database(db: Path) -> None:
 
 
 async def start_world(
-    settings: Settings, *, catalog: Catalog | None = None, real_time: bool = True
+    settings: Settings,
+    *,
+    catalog: Catalog | None = None,
+    real_time: bool = True,
+    language: str = "en",
 ) -> DemoWorld:
     """Build the server, start the real bot against it, and return the handles.
 
     With `real_time`, simcord's clock is moved to the real date before the bot starts, so
     sessions are stamped with today's date and message ids never repeat an earlier run's.
+    ``language`` ("en", "de", "es") is the server's language, set through the real /setup
+    language, and every simulated person's Discord client language.
     """
     settings.database_path.parent.mkdir(parents=True, exist_ok=True)
     bot = create_bot(settings, catalog=catalog)
@@ -107,4 +151,11 @@ async def start_world(
         if behind > 0:
             env.backend.advance_clock(behind)
     await env.start()
-    return DemoWorld(env, bot, guild, channel, voice, role, facilitator, members)
+    world = DemoWorld(env, bot, guild, channel, voice, role, facilitator, members, language)
+    if language != "en":
+        world._restore.append(speak(world.client_locale))
+    if (bot.guild_settings.for_guild(GUILD_ID).language or "en") != language:
+        # Robin owns the server: the real /setup sets the server's language (a demo database
+        # keeps it, so a later English run sets it back).
+        await facilitator.slash(channel, "setup language", language=language)
+    return world

@@ -1,7 +1,4 @@
-"""A member's opt-in to the pattern notice.
-
-Plain frozen records as the store returns them: no behaviour, no connection attached.
-"""
+"""A member's opt-in to the pattern notice."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""A member's own check-in schedule and the DMs claimed from it.
-
-Plain frozen records as the store returns them: no behaviour, no connection attached.
-"""
+"""A member's own check-in schedule and the DMs claimed from it."""
 
 from __future__ import annotations
 

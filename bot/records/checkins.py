@@ -1,7 +1,4 @@
-"""One check-in answer as stored.
-
-Plain frozen records as the store returns them: no behaviour, no connection attached.
-"""
+"""One check-in answer as stored."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""A member's goals and their ratings.
-
-Plain frozen records as the store returns them: no behaviour, no connection attached.
-"""
+"""A member's goals and their ratings."""
 
 from __future__ import annotations
 

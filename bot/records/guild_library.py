@@ -1,7 +1,4 @@
-"""Each server's uploaded activity files.
-
-Plain frozen records as the store returns them: no behaviour, no connection attached.
-"""
+"""Each server's uploaded activity files."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Each server's /setup changes.
-
-Plain frozen records as the store returns them: no behaviour, no connection attached.
-"""
+"""Each server's /setup changes."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Listening: the server's tracks, a session's nominations and what was played.
-
-Plain frozen records as the store returns them: no behaviour, no connection attached.
-"""
+"""Listening: the server's tracks, a session's nominations and what was played."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""The songs written in lyric steps and their lines.
-
-Plain frozen records as the store returns them: no behaviour, no connection attached.
-"""
+"""The songs written in lyric steps and their lines."""
 
 from __future__ import annotations
 

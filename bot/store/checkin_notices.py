@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from bot.records.checkin_notices import NoticeOptin
-from bot.store.database import Conn, Database
+from bot.store.database import Conn
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
 
 
-class CheckinNoticeRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class CheckinNoticeRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> NoticeOptin | None:
         row = await self._db.fetch_one(
             "SELECT guild_id, user_id, low_answers, within_days, created_at"

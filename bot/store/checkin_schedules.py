@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
+from bot.store.repository import Repository
+from bot.store.rows import record_of
 
 _COLUMNS = (
     "guild_id, user_id, days, minute, timezone, scale, paused_until, next_send_at,"
@@ -20,27 +22,10 @@ NO_SNOOZE = -1.0  # compared in place of NULL, so one statement works on both en
 
 
 def _record(row: Row) -> CheckinScheduleRecord:
-    v = tuple(row)
-    return CheckinScheduleRecord(
-        guild_id=int(v[0]),
-        user_id=int(v[1]),
-        days=int(v[2]),
-        minute=int(v[3]),
-        timezone=str(v[4]),
-        scale=str(v[5]),
-        paused_until=str(v[6]) if v[6] is not None else None,
-        next_send_at=float(v[7]),
-        snoozed_until=float(v[8]) if v[8] is not None else None,
-        last_sent_on=str(v[9]) if v[9] is not None else None,
-        created_at=float(v[10]),
-        updated_at=float(v[11]),
-    )
+    return record_of(CheckinScheduleRecord, row)
 
 
-class CheckinScheduleRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class CheckinScheduleRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> CheckinScheduleRecord | None:
         row = await self._db.fetch_one(
             f"SELECT {_COLUMNS} FROM checkin_schedules WHERE guild_id = ? AND user_id = ?",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.store.database import Conn, Database
+from bot.store.database import Conn
+from bot.store.repository import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,10 +20,7 @@ class TaggedAnswer:
     """UTC seconds of the check-in."""
 
 
-class CheckinTagRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class CheckinTagRepository(Repository):
     async def set_tags(
         self, checkin_id: int, guild_id: int, user_id: int, tags: Sequence[str], now: float
     ) -> bool:
@@ -46,6 +44,13 @@ class CheckinTagRepository:
 
         return await self._db.write(job)
 
+    async def tags_of(self, checkin_id: int) -> list[str]:
+        """One check-in's tags, in alphabetical order (/checkin tag pick shows them chosen)."""
+        rows = await self._db.fetch_all(
+            "SELECT tag FROM checkin_tags WHERE checkin_id = ? ORDER BY tag", (checkin_id,)
+        )
+        return [str(r[0]) for r in rows]
+
     async def member_tags(self, guild_id: int, user_id: int, limit: int) -> list[str]:
         """The member's own tags, most used first."""
         rows = await self._db.fetch_all(
@@ -65,3 +70,53 @@ class CheckinTagRepository:
             (guild_id, user_id, since),
         )
         return [TaggedAnswer(str(r[0]), str(r[1]), int(r[2]), float(r[3])) for r in rows]
+
+    # ------------------------------------------------- the server's own list (no member data)
+
+    async def server_tags(self, guild_id: int) -> list[str]:
+        """The server's own tags, in the order they were added."""
+        rows = await self._db.fetch_all(
+            "SELECT tag FROM server_checkin_tags WHERE guild_id = ? ORDER BY created_at, tag",
+            (guild_id,),
+        )
+        return [str(r[0]) for r in rows]
+
+    async def add_server_tags(
+        self, guild_id: int, tags: Sequence[str], limit: int, now: float
+    ) -> list[str] | None:
+        """Add tags to the server's list in one job; the ones that were new, or None (and
+        nothing added) when the list would hold more than `limit`."""
+
+        async def job(conn: Conn) -> list[str] | None:
+            rows = await conn.fetch_all(
+                "SELECT tag, created_at FROM server_checkin_tags WHERE guild_id = ?", (guild_id,)
+            )
+            have = {str(r[0]) for r in rows}
+            new = [t for t in tags if t not in have]
+            if len(have) + len(new) > limit:
+                return None
+            # Kept in the order added, even for two additions within the same clock reading.
+            start = max([now, *(float(r[1]) + 1e-3 for r in rows)])
+            await conn.execute_many(
+                "INSERT INTO server_checkin_tags (guild_id, tag, created_at) VALUES (?, ?, ?)",
+                [(guild_id, tag, start + index * 1e-3) for index, tag in enumerate(new)],
+            )
+            return new
+
+        return await self._db.write(job)
+
+    async def remove_server_tags(self, guild_id: int, tags: Sequence[str]) -> list[str]:
+        """Remove tags from the server's list; the ones that were on it. Members' own tags on
+        their check-ins stay theirs."""
+
+        async def job(conn: Conn) -> list[str]:
+            removed = []
+            for tag in tags:
+                if await conn.execute(
+                    "DELETE FROM server_checkin_tags WHERE guild_id = ? AND tag = ?",
+                    (guild_id, tag),
+                ):
+                    removed.append(tag)
+            return removed
+
+        return await self._db.write(job)

@@ -8,9 +8,11 @@ from typing import Any
 
 from bot.records.checkins import CheckinRecord
 from bot.store.contribution_job import BatchableAlso
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
 from bot.store.engine import ColumnType, batch_rows
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
+from bot.store.rows import record_of
 
 _COLUMNS = (
     "id, guild_id, user_id, session_id, run_id, step_index, scale, phase, measure, value,"
@@ -72,24 +74,7 @@ class StepCount:
 
 
 def _record(row: Row) -> CheckinRecord:
-    v = tuple(row)
-    return CheckinRecord(
-        id=v[0],
-        guild_id=v[1],
-        user_id=v[2],
-        session_id=v[3],
-        run_id=v[4],
-        step_index=v[5],
-        scale=v[6],
-        phase=v[7],
-        measure=v[8],
-        value=v[9],
-        value2=v[10],
-        passed=bool(v[11]),
-        note=v[12],
-        shared=bool(v[13]),
-        created_at=v[14],
-    )
+    return record_of(CheckinRecord, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,10 +253,7 @@ class CheckinAnswer(BatchableAlso):
         return outcomes
 
 
-class CheckinRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class CheckinRepository(Repository):
     async def save(self, new: NewCheckin, replace_id: int | None = None) -> CheckinRecord:
         """Save an answer; a member's earlier answer to the same step (or `replace_id`) changes.
 

@@ -55,6 +55,8 @@ TABLE_ORDER = (
     "checkin_notice_optins",
     "checkin_tags",
     "pool_draws",
+    "series_reminders",
+    "server_checkin_tags",
     "review_authors",
 )
 CHUNK = 1000

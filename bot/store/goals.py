@@ -5,43 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.records.goals import GoalRecord, RatingRecord
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
+from bot.store.rows import record_of
 
 _GOAL_COLUMNS = "id, guild_id, user_id, text, status, created_at, closed_at"
 _RATING_COLUMNS = "id, goal_id, session_id, run_id, step_index, value, created_at"
 
 
 def _goal(row: Row) -> GoalRecord:
-    v = tuple(row)
-    return GoalRecord(
-        id=int(v[0]),
-        guild_id=int(v[1]),
-        user_id=int(v[2]),
-        text=str(v[3]),
-        status=str(v[4]),
-        created_at=float(v[5]),
-        closed_at=float(v[6]) if v[6] is not None else None,
-    )
+    return record_of(GoalRecord, row)
 
 
 def _rating(row: Row) -> RatingRecord:
-    v = tuple(row)
-    return RatingRecord(
-        id=int(v[0]),
-        goal_id=int(v[1]),
-        session_id=v[2],
-        run_id=v[3],
-        step_index=v[4],
-        value=v[5],
-        created_at=float(v[6]),
-    )
+    return record_of(RatingRecord, row)
 
 
-class GoalRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class GoalRepository(Repository):
     # ------------------------------------------------------------------ goals
 
     async def get(self, goal_id: int) -> GoalRecord | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.records.guild_library import GuildActivityRecord
 from bot.store.database import Conn, Database, Row
 from bot.store.notify import ChangeFeed
+from bot.store.rows import record_of
 
 _COLUMNS = "id, guild_id, activity_id, version, source, uploaded_by, uploaded_at, deleted_at"
 
@@ -30,17 +31,7 @@ class LibraryFull(Exception):
 
 
 def _record(row: Row) -> GuildActivityRecord:
-    v = tuple(row)
-    return GuildActivityRecord(
-        id=int(v[0]),
-        guild_id=int(v[1]),
-        activity_id=str(v[2]),
-        version=int(v[3]),
-        source=str(v[4]),
-        uploaded_by=int(v[5]) if v[5] is not None else None,
-        uploaded_at=float(v[6]),
-        deleted_at=float(v[7]) if v[7] is not None else None,
-    )
+    return record_of(GuildActivityRecord, row)
 
 
 _DAY = 86_400.0

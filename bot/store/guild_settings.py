@@ -5,21 +5,13 @@ from __future__ import annotations
 from bot.records.guild_settings import SettingChangeRecord
 from bot.store.database import Conn, Database, Row
 from bot.store.notify import ChangeFeed
+from bot.store.rows import record_of
 
 _CHANGE_COLUMNS = "id, guild_id, key, old_value, new_value, changed_by, changed_at"
 
 
 def _change(row: Row) -> SettingChangeRecord:
-    v = tuple(row)
-    return SettingChangeRecord(
-        id=int(v[0]),
-        guild_id=int(v[1]),
-        key=str(v[2]),
-        old_value=v[3],
-        new_value=v[4],
-        changed_by=int(v[5]) if v[5] is not None else None,
-        changed_at=float(v[6]),
-    )
+    return record_of(SettingChangeRecord, row)
 
 
 class GuildSettingsRepository:
@@ -30,8 +22,10 @@ class GuildSettingsRepository:
 
     async def all_overrides(self) -> dict[int, dict[str, str]]:
         """Every server's changed settings as JSON text: {guild_id: {key: value}}."""
+        # Guild 0 holds the bot's own facts (bot_state.py), not a server's settings.
         rows = await self._db.fetch_all(
-            "SELECT guild_id, key, value FROM guild_settings ORDER BY guild_id, key"
+            "SELECT guild_id, key, value FROM guild_settings WHERE guild_id <> 0"
+            " ORDER BY guild_id, key"
         )
         found: dict[int, dict[str, str]] = {}
         for row in rows:

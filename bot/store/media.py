@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.records.media import NominationRecord, PlayRecord, TrackRecord
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
 
 _TRACK = "id, guild_id, title, artist, file_name, url, duration_seconds, uploaded_by, created_at"
 _NOMINATION = "id, session_id, user_id, title, artist, url, note, created_at, removed_at"
@@ -42,10 +43,7 @@ class MemberQuotaReached(Exception):
         self.limit = limit
 
 
-class MediaRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class MediaRepository(Repository):
     # ----------------------------------------------------------------- tracks
 
     async def add_track(

@@ -89,6 +89,12 @@ EXPORTS: tuple[tuple[str, str], ...] = (
         " WHERE guild_id = :guild AND user_id = :user",
     ),
     (
+        "series_reminders",
+        "SELECT r.series_id, s.title AS series_title, r.minutes_before, r.updated_at"
+        " FROM series_reminders r JOIN schedule_series s ON s.id = r.series_id"
+        " WHERE r.guild_id = :guild AND r.user_id = :user ORDER BY r.series_id",
+    ),
+    (
         "reminders_sent",
         "SELECT r.occurrence_id, r.via, r.sent_at FROM sent_reminders r"
         " JOIN schedule_occurrences o ON o.id = r.occurrence_id"
@@ -218,6 +224,11 @@ FORGETS: tuple[tuple[str, str, str], ...] = (
         "delete",
         "reminder_optins",
         "DELETE FROM reminder_optins WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "delete",
+        "series_reminders",
+        "DELETE FROM series_reminders WHERE guild_id = :guild AND user_id = :user",
     ),
     (
         "delete",

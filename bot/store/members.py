@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from bot.records.sessions import MemberRecord
-from bot.store.database import Database
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
 
 
-class MemberRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class MemberRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> MemberRecord | None:
         row = await self._db.fetch_one(
             "SELECT guild_id, user_id, display_name, consent, consent_at, credit_opt_out,"

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from bot.store.database import Conn, Database
+from bot.store.database import Conn
+from bot.store.repository import Repository
 
 
-class PoolDrawRepository:
+class PoolDrawRepository(Repository):
     """The `pool_draws` table: no member data, only channels, pools and indexes."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def draw(
         self,

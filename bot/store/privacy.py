@@ -28,6 +28,7 @@ from bot.store.member_data import (
     SESSIONS_TOUCHED,
 )
 from bot.store.notify import ChangeFeed
+from bot.store.one_statement import write_one
 
 LINE_REMOVE_VALUES = ("remove", "delete")
 
@@ -241,16 +242,14 @@ class PrivacyRepository:
     async def mark_left(self, guild_id: int, user_id: int, now: float) -> bool:
         """The member left the server: their data goes after the grace period."""
 
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
-                "UPDATE members SET left_guild_at = ? WHERE guild_id = ? AND user_id = ?"
-                " AND left_guild_at IS NULL",
-                (now, guild_id, user_id),
-            )
-            return changed == 1
-
-        # No cached read holds left_guild_at.
-        return await self._db.write(job, invalidate=())
+        changed = await write_one(
+            self._db,
+            "UPDATE members SET left_guild_at = ? WHERE guild_id = ? AND user_id = ?"
+            " AND left_guild_at IS NULL",
+            (now, guild_id, user_id),
+            invalidate=(),  # no cached read holds left_guild_at
+        )
+        return changed == 1
 
     async def departed_before(
         self, cutoff: float, guild_cutoffs: Mapping[int, float] | None = None

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
 from bot.store.session_access import SessionLimits, upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
@@ -83,10 +84,7 @@ def _occurrence(row: Row | Sequence[Any]) -> OccurrenceRecord:
     return OccurrenceRecord(*tuple(row))
 
 
-class ScheduleRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class ScheduleRepository(Repository):
     # ---------------------------------------------------------------- series
 
     async def create_series(
@@ -423,3 +421,61 @@ class ScheduleRepository:
             )
 
         await self._db.write(job, invalidate=())
+
+    # ------------------------------------------------- a member's time per series
+
+    async def occurrence_by_event(self, guild_id: int, event_id: int) -> OccurrenceRecord | None:
+        """The occurrence behind a server event, None when the event isn't Chorus'."""
+        row = await self._db.fetch_one(
+            f"SELECT {_OCC} FROM schedule_occurrences WHERE guild_id = ? AND event_id = ?",
+            (guild_id, event_id),
+        )
+        return _occurrence(row) if row else None
+
+    async def set_series_reminder(
+        self, guild_id: int, series_id: int, user_id: int, minutes: int | None, now: float
+    ) -> None:
+        """The member's own reminder time for the series (minutes before; 0 at the start;
+        None for no reminder), replacing any earlier choice."""
+
+        async def job(conn: Conn) -> None:
+            await conn.execute(
+                "INSERT INTO series_reminders (series_id, guild_id, user_id, minutes_before,"
+                " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (series_id, user_id) DO UPDATE"
+                " SET minutes_before = excluded.minutes_before, updated_at = excluded.updated_at",
+                (series_id, guild_id, user_id, minutes, now),
+            )
+
+        await self._db.write(job, invalidate=())
+
+    async def remove_series_reminder(self, series_id: int, user_id: int) -> bool:
+        """Forget the member's choice for the series; False when there was none."""
+
+        async def job(conn: Conn) -> bool:
+            changed = await conn.execute(
+                "DELETE FROM series_reminders WHERE series_id = ? AND user_id = ?",
+                (series_id, user_id),
+            )
+            return changed == 1
+
+        return await self._db.write(job, invalidate=())
+
+    async def series_choices(self, series_id: int) -> dict[int, int | None]:
+        """Members' own reminder times for the series: minutes before, None for none."""
+        rows = await self._db.fetch_all(
+            "SELECT user_id, minutes_before FROM series_reminders WHERE series_id = ?"
+            " ORDER BY user_id",
+            (series_id,),
+        )
+        return {int(r[0]): None if r[1] is None else int(r[1]) for r in rows}
+
+    async def series_minutes(self) -> dict[int, set[int]]:
+        """The distinct reminder times members chose for each series (None choices left out)."""
+        rows = await self._db.fetch_all(
+            "SELECT DISTINCT series_id, minutes_before FROM series_reminders"
+            " WHERE minutes_before IS NOT NULL"
+        )
+        found: dict[int, set[int]] = {}
+        for row in rows:
+            found.setdefault(int(row[0]), set()).add(int(row[1]))
+        return found

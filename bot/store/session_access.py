@@ -12,7 +12,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
+from bot.store.repository import Repository
 
 Outcome = Literal["joined", "already", "waiting", "asking", "no_role", "removed"]
 """What a Join press came to: in; already in; in line for a place (see `place`); asked to join
@@ -179,11 +180,8 @@ async def _move_up(conn: Conn, session_id: int, limits: SessionLimits, now: floa
     return moved
 
 
-class SessionAccessRepository:
+class SessionAccessRepository(Repository):
     """The limits of closed sessions and series, and each session's waitlist."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
 
     async def limits(self, session_id: int) -> SessionLimits | None:
         """The session's limits, None when it is open to anyone (cached: they never change)."""

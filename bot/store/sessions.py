@@ -146,17 +146,15 @@ class SessionRepository:
             self._db.invalidate(("present", session_id))
 
     async def leave(self, session_id: int, user_id: int, now: float) -> bool:
-
-        async def job(conn: Conn) -> bool:
-            changed = await conn.execute(
+        """Mark the member as gone from the session (UTC seconds); False if they weren't in it."""
+        try:
+            changed = await write_one(
+                self._db,
                 "UPDATE attendance SET left_at = ? WHERE session_id = ? AND user_id = ?"
                 " AND left_at IS NULL",
                 (now, session_id, user_id),
             )
             return changed == 1
-
-        try:
-            return await self._db.write(job)
         finally:
             self._db.invalidate(("present", session_id))
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from bot.records.sessions import ContributionRecord
 from bot.records.songs import SongLineRecord, SongRecord
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Row
 from bot.store.one_statement import write_one
+from bot.store.repository import Repository
+from bot.store.rows import record_of
 from bot.store.runs import Mirror
 
 _SONG_COLUMNS = (
@@ -89,44 +91,14 @@ async def _song_id(conn: Conn, spec: SongSpec, now: float) -> int:
 
 
 def _song(row: Row) -> SongRecord:
-    v = tuple(row)
-    return SongRecord(
-        id=v[0],
-        guild_id=v[1],
-        session_id=v[2],
-        run_id=v[3],
-        step_index=v[4],
-        title=v[5],
-        theme=v[6],
-        structure=v[7],
-        anonymous=bool(v[8]),
-        created_at=v[9],
-        finished_at=v[10],
-    )
+    return record_of(SongRecord, row)
 
 
 def _line(row: Row) -> SongLineRecord:
-    v = tuple(row)
-    return SongLineRecord(
-        id=v[0],
-        song_id=v[1],
-        position=v[2],
-        section=v[3],
-        author_id=v[4],
-        text=v[5],
-        syllables=v[6],
-        passed=bool(v[7]),
-        removed_at=v[8],
-        removed_by=v[9],
-        created_at=v[10],
-        event_key=v[11],
-    )
+    return record_of(SongLineRecord, row)
 
 
-class SongRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class SongRepository(Repository):
     async def for_step(
         self,
         *,

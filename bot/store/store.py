@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.bot_state import BotStateRepository
 from bot.store.checkin_notices import CheckinNoticeRepository
 from bot.store.checkin_schedules import CheckinScheduleRepository
 from bot.store.checkin_tags import CheckinTagRepository
@@ -64,6 +65,7 @@ class Store:
         self.privacy = PrivacyRepository(self.db, self.changes)
         self.goals = GoalRepository(self.db)
         self.guild_settings = GuildSettingsRepository(self.db, self.changes)
+        self.bot_state = BotStateRepository(self.db)
         self.guild_library = GuildLibraryRepository(self.db, self.changes)
         self.leases = LeaseRepository(self.db)
         # What every process's database cache holds, dropped when another process changes it.

@@ -7,9 +7,10 @@ from typing import Any
 import discord
 
 from bot.core.activity_builder import step_forms
+from bot.i18n import _, ngettext
 from bot.ui import limits
 from bot.ui.components import TypedButton, TypedSelect, persistent_view
-from bot.ui.format import COLOUR_INFO, plural
+from bot.ui.format import COLOUR_INFO
 from bot.ui.forms import ChorusForm
 
 STEP_FORM = "form_draft_step"
@@ -29,42 +30,54 @@ class SaveDraftButton(TypedButton, spec="chorus:draft_save:draft"):
     """Save the draft for this server."""
 
 
-def draft_embed(fenced_yaml: str, title: str, steps: int) -> discord.Embed:
-    """The draft as it stands: its YAML, which is exactly what will be saved."""
+def draft_embed(fenced_yaml: str, title: str, steps: int, locale: str) -> discord.Embed:
+    """The draft as it stands, worded in ``locale``: its YAML, which is exactly what will be
+    saved (the YAML itself stays as written)."""
     embed = discord.Embed(
-        title=limits.cut(f"New activity: {title}", limits.EMBED_TITLE),
+        title=limits.cut(_("New activity: {title}", locale, title=title), limits.EMBED_TITLE),
         colour=COLOUR_INFO,
         description=fenced_yaml,
     )
     hint = (
-        "Add the first step below."
+        _("Add the first step below.", locale)
         if steps == 0
-        else f"{plural(steps, 'step')} so far. Add another, or save it for this server."
+        else ngettext(
+            "{count} step so far. Add another, or save it for this server.",
+            "{count} steps so far. Add another, or save it for this server.",
+            steps,
+            locale,
+        )
     )
     embed.set_footer(
-        text=f"{hint} Only you see this draft; nothing is kept until you save it, and it "
-        "stays here across a restart."
+        text=_(
+            "{hint} Only you see this draft; nothing is kept until you save it, and it stays "
+            "here across a restart.",
+            locale,
+            hint=hint,
+        )
     )
     return embed
 
 
-def kind_select() -> discord.ui.Item[Any]:
+def kind_select(locale: str) -> discord.ui.Item[Any]:
     """Choose the next step's kind: its form then asks only for what that kind needs."""
     return AddStepSelect.select(
         [
-            discord.SelectOption(label=kind, value=kind, description=limits.option_text(form.about))
+            discord.SelectOption(
+                label=kind, value=kind, description=limits.option_text(_(form.about, locale))
+            )
             for kind, form in step_forms().items()
         ],
-        placeholder="Add a step…",
+        placeholder=_("Add a step…", locale),
     )
 
 
-def draft_view(steps: int) -> discord.ui.View:
+def draft_view(steps: int, locale: str) -> discord.ui.View:
     return persistent_view(
-        kind_select(),
-        RemoveStepButton.button("Remove the last step", row=1, disabled=steps == 0),
+        kind_select(locale),
+        RemoveStepButton.button(_("Remove the last step", locale), row=1, disabled=steps == 0),
         SaveDraftButton.button(
-            "Save for this server",
+            _("Save for this server", locale),
             row=1,
             style=discord.ButtonStyle.primary,
             disabled=steps == 0,
@@ -72,15 +85,16 @@ def draft_view(steps: int) -> discord.ui.View:
     )
 
 
-def step_form(kind: str) -> ChorusForm:
-    """The form of one step kind, answered through its custom_id (no timeout, restart-proof)."""
+def step_form(kind: str, locale: str) -> ChorusForm:
+    """The form of one step kind in ``locale``, answered through its custom_id (no timeout,
+    restart-proof); its labels are catalogue texts where the kind's module marks them."""
     fields = step_forms()[kind].fields
-    form = ChorusForm(f"Add a {kind} step", STEP_FORM, kind)
+    form = ChorusForm(_("Add a {kind} step", locale, kind=kind), STEP_FORM, kind)
     for spec in fields:
         form.add_item(
             discord.ui.TextInput(
                 custom_id=spec.key,
-                label=limits.label(spec.label),
+                label=limits.label(_(spec.label, locale)),
                 style=(
                     discord.TextStyle.paragraph
                     if spec.style == "paragraph"
@@ -88,7 +102,9 @@ def step_form(kind: str) -> ChorusForm:
                 ),
                 required=spec.required,
                 default=spec.default or None,
-                placeholder=limits.placeholder(spec.placeholder) if spec.placeholder else None,
+                placeholder=(
+                    limits.placeholder(_(spec.placeholder, locale)) if spec.placeholder else None
+                ),
                 max_length=spec.max_length,
             )
         )

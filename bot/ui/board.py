@@ -63,18 +63,22 @@ class BoardState:
 
 def _join_line(state: BoardState) -> str:
     """How to join, true to the session's limits."""
-    closed = state.closed
+    closed, locale = state.closed, state.locale
     if closed is None:
-        return "Press **Join** to take part."
+        return _("Press **Join** to take part.", locale)
     rules = []
     if closed.role_id is not None:
-        rules.append(f"Open to members with the <@&{closed.role_id}> role.")
+        rules.append(
+            _("Open to members with the {role} role.", locale, role=f"<@&{closed.role_id}>")
+        )
     if closed.invite_only:
-        rules.append("A closed group: press **Join** to ask the facilitator to let you in.")
+        rules.append(
+            _("A closed group: press **Join** to ask the facilitator to let you in.", locale)
+        )
     elif closed.full(_members(state)):
-        rules.append("All places are taken: press **Join** to go on the waitlist.")
+        rules.append(_("All places are taken: press **Join** to go on the waitlist.", locale))
     else:
-        rules.append("Press **Join** to take part.")
+        rules.append(_("Press **Join** to take part.", locale))
     return " ".join(rules)
 
 
@@ -86,16 +90,28 @@ def _members(state: BoardState) -> int:
 def _here_heading(state: BoardState) -> str:
     capacity = state.closed.capacity if state.closed else None
     if capacity is None:
-        return f"Here now ({len(state.present)})"
-    return f"Here now ({len(state.present)}): {_members(state)} of {capacity} places taken"
+        return _("Here now ({count})", state.locale, count=len(state.present))
+    return _(
+        "Here now ({count}): {taken} of {capacity} places taken",
+        state.locale,
+        count=len(state.present),
+        taken=_members(state),
+        capacity=capacity,
+    )
 
 
-def _line_text(closed: ClosedState) -> str:
+def _line_text(closed: ClosedState, locale: str) -> str:
     parts = []
     if closed.waiting:
-        parts.append(f"{closed.waiting} waiting for a place")
+        parts.append(
+            ngettext(
+                "{count} waiting for a place", "{count} waiting for a place", closed.waiting, locale
+            )
+        )
     if closed.asking:
-        parts.append(f"{closed.asking} asking to join")
+        parts.append(
+            ngettext("{count} asking to join", "{count} asking to join", closed.asking, locale)
+        )
     return ", ".join(parts)
 
 
@@ -155,8 +171,12 @@ def board_embed(state: BoardState) -> discord.Embed:
                     facilitator=facilitator,
                 )
                 if state.closed is None
-                # Closed groups' wording is English until the catalogue sweep reaches it.
-                else f"Facilitated by **{facilitator}**. " + _join_line(state)
+                else _(
+                    "Facilitated by **{facilitator}**. {how_to_join}",
+                    locale,
+                    facilitator=facilitator,
+                    how_to_join=_join_line(state),
+                )
             )
         ),
     )
@@ -174,11 +194,13 @@ def board_embed(state: BoardState) -> discord.Embed:
                 if state.closed is None or state.closed.capacity is None
                 else _here_heading(state)
             ),
-            value=field(name_list(state.present, state.names)),
+            value=field(name_list(state.present, state.names, locale=locale)),
             inline=False,
         )
-        if state.closed is not None and _line_text(state.closed):
-            embed.add_field(name="Waitlist", value=_line_text(state.closed), inline=False)
+        if state.closed is not None and _line_text(state.closed, locale):
+            embed.add_field(
+                name=_("Waitlist", locale), value=_line_text(state.closed, locale), inline=False
+            )
     if state.run is None and not ended:
         embed.add_field(
             name=_("Activity", locale),
@@ -243,7 +265,9 @@ def board_view(state: BoardState) -> discord.ui.View | None:
     ]
     if state.closed is not None:
         items.append(
-            BoardButton.button("Manage", action="manage", session_id=sid, emoji="🗝", row=0)
+            BoardButton.button(
+                _("Manage", locale), action="manage", session_id=sid, emoji="🗝", row=0
+            )
         )
     run = state.run
     if run is not None:

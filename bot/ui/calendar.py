@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from bot.i18n import _, ngettext
+
 FILE_NAME = "chorus-sessions.ics"
 
 
-def calendar_text(count: int, zone: str) -> str:
+def calendar_text(count: int, zone: str, locale: str) -> str:
+    """The private words above the calendar file, in ``locale``."""
     if count == 0:
-        return (
+        return _(
             "There are no scheduled sessions yet, so there's nothing to add to a calendar. "
-            "Facilitators schedule them with /session schedule create."
+            "Facilitators schedule them with /session schedule create.",
+            locale,
         )
-    sessions = "1 scheduled series" if count == 1 else f"{count} scheduled series"
-    return (
-        f"📅 {sessions}, with their repeats, in the server's time zone ({zone}). Open the "
-        "file or import it into your calendar app; importing a newer file updates the same "
-        "events. Only you see this."
+    return ngettext(
+        "📅 {count} scheduled series, with its repeats, in the server's time zone ({zone}). "
+        "Open the file or import it into your calendar app; importing a newer file updates "
+        "the same events. Only you see this.",
+        "📅 {count} scheduled series, with their repeats, in the server's time zone ({zone}). "
+        "Open the file or import it into your calendar app; importing a newer file updates "
+        "the same events. Only you see this.",
+        count,
+        locale,
+        zone=zone,
     )

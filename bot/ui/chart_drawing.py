@@ -10,18 +10,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import matplotlib
+from babel import dates
+
+from bot.i18n import _, format_day, language_of
 
 matplotlib.use("Agg")
 
+from babel import dates as babel_dates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num, num2date
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from bot.core.exports import SummaryFigures
 from bot.core.goals import RATINGS, GoalProgress
+from bot.i18n import SOURCE_LANGUAGE
 from bot.ui.charts import DPI, HEIGHT, INK, PHASE_STYLE, SOFT, WIDTH, Arrow, Point, Week
 from bot.ui.goals import LINESTYLES, MARKERS, chart_text
 
@@ -55,20 +62,37 @@ def _when(ts: float) -> float:
     return float(date2num(datetime.fromtimestamp(ts, UTC)))  # type: ignore[no-untyped-call]
 
 
-def _when_text(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%d %b %Y")
+def _when_text(ts: float, locale: str) -> str:
+    """A day as the language writes it ("Mar 27, 2026", "27.03.2026")."""
+    return format_day(datetime.fromtimestamp(ts, UTC), locale)
 
 
-def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str) -> bytes:
-    """A member's own check-ins over time; before/after pairs drawn as arrows."""
+def _short_day(ts: float, locale: str) -> str:
+    """A day without its year ("Mar 27", "27. März")."""
+    when = datetime.fromtimestamp(ts, UTC)
+    return dates.format_skeleton("MMMd", when, locale=language_of(locale) or "en")
+
+
+def _year(ts: float) -> str:
+    return str(datetime.fromtimestamp(ts, UTC).year)
+
+
+def trend_chart(
+    points: Sequence[Point], arrows: Sequence[Arrow], title: str, locale: str = "en"
+) -> bytes:
+    """A member's own check-ins over time; before/after pairs drawn as arrows; words in
+    ``locale``."""
     figure, axes = _figure()
     axes.set_title(title, color=INK)
     axes.set_ylim(-0.5, 10.5)
     axes.set_yticks(range(0, 11, 2))
-    axes.set_ylabel("0 = really struggling · 10 = really well")
+    axes.set_ylabel(_("0 = really struggling · 10 = really well", locale))
     axes.grid(axis="y", color="#dddddd", linewidth=0.8)
     if not points:
-        _message(axes, "No check-ins in this period yet.\nTry /checkin now whenever you like.")
+        _message(
+            axes,
+            _("No check-ins in this period yet.\nTry /checkin now whenever you like.", locale),
+        )
         axes.set_xticks([])
         return _png(figure)
     times = [_when(p.at) for p in points]
@@ -85,7 +109,7 @@ def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str) ->
             fillstyle=style["fill"],
             markersize=8,
             color=INK,
-            label=style["label"],
+            label=_(style["label"], locale),
             zorder=3,
         )
     for arrow in arrows:
@@ -109,7 +133,7 @@ def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str) ->
             )
     if len(points) == 1:
         axes.set_xlim(times[0] - 1, times[0] + 1)
-        axes.set_xticks([times[0]], [_when_text(points[0].at)])
+        axes.set_xticks([times[0]], [_when_text(points[0].at, locale)])
     else:
         locator = AutoDateLocator()  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_locator(locator)
@@ -119,7 +143,7 @@ def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str) ->
         from matplotlib.lines import Line2D
 
         handles.append(Line2D([], [], color=INK, marker=">", linewidth=1.6))
-        labels.append("before → after, same session")
+        labels.append(_("before → after, same session", locale))
     axes.legend(
         handles,
         labels,
@@ -137,16 +161,18 @@ def distribution_chart(
     before: Sequence[int] | None,
     after: Sequence[int] | None,
     title: str,
+    locale: str = "en",
 ) -> bytes:
-    """Counts per broad band before and after; a side with too few answers is left out."""
+    """Counts per broad band before and after; a side with too few answers is left out; words
+    in ``locale`` (``band_names`` come worded)."""
     figure, axes = _figure()
     axes.set_title(title, color=INK)
     positions = list(range(len(band_names)))
     width = 0.38
     shown = False
     for offset, counts, label, hatch, fill in (
-        (-width / 2, before, "before", "///", "white"),
-        (width / 2, after, "after", "", "#555555"),
+        (-width / 2, before, _("before", locale), "///", "white"),
+        (width / 2, after, _("after", locale), "", "#555555"),
     ):
         if counts is None:
             continue
@@ -162,16 +188,19 @@ def distribution_chart(
         )
         axes.bar_label(bars, labels=[f"{label}: {c}" for c in counts], fontsize=8, padding=2)
     axes.set_xticks(positions, list(band_names))
-    axes.set_ylabel("people")
+    axes.set_ylabel(_("people", locale))
     if not shown:
-        _message(axes, "Too few answers to show group figures (fewer than 3).")
+        _message(axes, _("Too few answers to show group figures (fewer than 3).", locale))
         axes.set_yticks([])
     else:
         axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
         axes.legend(fontsize=8, frameon=False)
         notes = [
-            f"{name}: fewer than 3 answers, not shown"
-            for name, counts in (("before", before), ("after", after))
+            note
+            for note, counts in (
+                (_("before: fewer than 3 answers, not shown", locale), before),
+                (_("after: fewer than 3 answers, not shown", locale), after),
+            )
             if counts is None
         ]
         if notes:
@@ -182,14 +211,15 @@ def distribution_chart(
     return _png(figure)
 
 
-def trends_chart(weeks: Sequence[Week], title: str) -> bytes:
-    """People per week as hatched bars, and the mean mood shift as a marked line."""
+def trends_chart(weeks: Sequence[Week], title: str, locale: str = "en") -> bytes:
+    """People per week as hatched bars, and the mean mood shift as a marked line; words in
+    ``locale``."""
     figure, axes = _figure()
     axes.set_title(title, color=INK)
     positions = list(range(len(weeks)))
     people = [w.people or 0 for w in weeks]
     bars = axes.bar(
-        positions, people, 0.6, color="white", edgecolor=INK, hatch="..", label="people"
+        positions, people, 0.6, color="white", edgecolor=INK, hatch="..", label=_("people", locale)
     )
     axes.bar_label(
         bars,
@@ -198,7 +228,7 @@ def trends_chart(weeks: Sequence[Week], title: str) -> bytes:
         padding=2,
     )
     axes.set_xticks(positions, [w.label for w in weeks], rotation=0, fontsize=8)
-    axes.set_ylabel("people who took part")
+    axes.set_ylabel(_("people who took part", locale))
     axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     shift_axes = axes.twinx()
     shift_axes.spines["top"].set_visible(False)
@@ -209,7 +239,9 @@ def trends_chart(weeks: Sequence[Week], title: str) -> bytes:
     if shown:
         xs = [x for x, _ in shown]
         ys = [float(y) for _, y in shown if y is not None]
-        shift_axes.plot(xs, ys, color=INK, marker="o", linewidth=1.6, label="mean mood shift")
+        shift_axes.plot(
+            xs, ys, color=INK, marker="o", linewidth=1.6, label=_("mean mood shift", locale)
+        )
         for x, y in zip(xs, ys, strict=True):
             shift_axes.annotate(
                 f"{y:+.1f}", (x, y), textcoords="offset points", xytext=(0, 9), ha="center",
@@ -219,20 +251,21 @@ def trends_chart(weeks: Sequence[Week], title: str) -> bytes:
         shift_axes.set_ylim(-limit, limit)
     else:
         shift_axes.set_ylim(-1, 1)
-    shift_axes.set_ylabel("mean shift, points (before → after)")
+    shift_axes.set_ylabel(_("mean shift, points (before → after)", locale))
     handles, labels = axes.get_legend_handles_labels()
     more_h, more_l = shift_axes.get_legend_handles_labels()
     axes.legend(handles + more_h, labels + more_l, loc="upper left", fontsize=8, frameon=False)
     if not weeks or not any(w.people for w in weeks):
-        _message(axes, "No sessions with 3 or more people in this period.")
+        _message(axes, _("No sessions with 3 or more people in this period.", locale))
     return _png(figure)
 
 
 # ----------------------------------------------------------------------- goal progress
 
 
-def progress_chart(progress: Sequence[GoalProgress]) -> bytes:
-    """One panel per goal: its rating per session over time, with words on the 1-5 axis.
+def progress_chart(progress: Sequence[GoalProgress], locale: str = "en") -> bytes:
+    """One panel per goal: its rating per session over time, with words on the 1-5 axis (in
+    ``locale``).
 
     Readable without colour: black ink, a different marker and line style per goal, the value
     written above each point, and each panel titled with its goal.
@@ -247,21 +280,25 @@ def progress_chart(progress: Sequence[GoalProgress]) -> bytes:
             axes.spines[side].set_visible(False)
         axes.set_ylim(0.5, 5.7)
         axes.set_yticks(
-            [value for value, _ in RATINGS], [f"{value} {label}" for value, label in RATINGS]
+            [value for value, _label in RATINGS],
+            [f"{value} {_(label, locale)}" for value, label in RATINGS],
         )
         axes.tick_params(axis="y", labelsize=8)
         axes.grid(axis="y", color="#dddddd", linewidth=0.8)
         if index >= len(progress):
-            axes.text(0.5, 0.5, "No goals yet. Try /goal set.", ha="center", va="center",
-                      transform=axes.transAxes, color=SOFT)  # fmt: skip
+            axes.text(0.5, 0.5, _("No goals yet. Try /goal set.", locale), ha="center",
+                      va="center", transform=axes.transAxes, color=SOFT)  # fmt: skip
             axes.set_xticks([])
             continue
         item = progress[index]
         axes.set_title(
-            chart_text(f"Goal {index + 1}: {item.goal.text}"), color=INK, fontsize=10, loc="left"
+            chart_text(_("Goal {number}: {goal}", locale, number=index + 1, goal=item.goal.text)),
+            color=INK,
+            fontsize=10,
+            loc="left",
         )
         if not item.points:
-            axes.text(0.5, 0.5, "No ratings yet", ha="center", va="center",
+            axes.text(0.5, 0.5, _("No ratings yet", locale), ha="center", va="center",
                       transform=axes.transAxes, color=SOFT)  # fmt: skip
         else:
             xs = [_when(p.at) for p in item.points]
@@ -279,14 +316,14 @@ def progress_chart(progress: Sequence[GoalProgress]) -> bytes:
                 for x, y in zip(xs, ys, strict=True):
                     axes.annotate(str(y), (x, y), textcoords="offset points", xytext=(0, 7),
                                   ha="center", fontsize=8, color=INK)  # fmt: skip
-        _goal_date_axis(axes, times)
+        _goal_date_axis(axes, times, locale)
     figure.tight_layout()
     out = BytesIO()
     figure.savefig(out, format="png", dpi=DPI)
     return out.getvalue()
 
 
-def _goal_date_axis(axes: Axes, times: Sequence[float]) -> None:
+def _goal_date_axis(axes: Axes, times: Sequence[float], locale: str) -> None:
     if not times:
         axes.set_xticks([])
         return
@@ -294,17 +331,17 @@ def _goal_date_axis(axes: Axes, times: Sequence[float]) -> None:
     if high - low < 86400:
         middle = _when((low + high) / 2)
         axes.set_xlim(middle - 1, middle + 1)
-        axes.set_xticks([middle], [_when_text(low)])
+        axes.set_xticks([middle], [_when_text(low, locale)])
         return
     span = _when(high) - _when(low)
     axes.set_xlim(_when(low) - span * 0.06, _when(high) + span * 0.06)
-    days = sorted({_when_text(t): t for t in times}.items(), key=lambda item: item[1])
+    days = sorted({_short_day(t, locale): t for t in times}.items(), key=lambda item: item[1])
     if len(days) <= 8:
         # Few sessions: each one's date under its point, so no date has to be guessed.
-        axes.set_xticks([_when(t) for _, t in days], [label[:6] for label, _ in days])
+        axes.set_xticks([_when(t) for _day, t in days], [label for label, _t in days])
         axes.tick_params(axis="x", labelsize=8)
-        years = sorted({_when_text(low)[-4:], _when_text(high)[-4:]})
-        axes.set_xlabel(f"session dates ({'-'.join(years)})", fontsize=8, color=SOFT)
+        years = "-".join(sorted({_year(low), _year(high)}))
+        axes.set_xlabel(_("session dates ({years})", locale, years=years), fontsize=8, color=SOFT)
         return
     locator = AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
@@ -323,8 +360,17 @@ def warm_up() -> bytes:
 GOAL_MARKERS = ("o", "s", "^", "D", "v")
 
 
-def _summary_axes(title: str) -> tuple[Figure, Axes, Axes]:
-    """A taller figure with two stacked panels sharing a date axis."""
+def day_label(number: float, zone: ZoneInfo, locale: str | None) -> str:
+    """A date tick in the reader's zone and language: "Mar 11", "11. März", "11 mar"."""
+    when = num2date(number, tz=zone)  # type: ignore[no-untyped-call]
+    skeleton = "MMMd"
+    return str(
+        babel_dates.format_skeleton(skeleton, when, locale=language_of(locale) or SOURCE_LANGUAGE)
+    )
+
+
+def _summary_axes(title: str, zone: ZoneInfo, locale: str | None) -> tuple[Figure, Axes, Axes]:
+    """A taller figure with two stacked panels sharing a date axis, its days in `zone`."""
     figure = Figure(figsize=(WIDTH, HEIGHT * 1.6), dpi=DPI)
     FigureCanvasAgg(figure)
     top, bottom = figure.subplots(2, 1, sharex=True)
@@ -333,36 +379,47 @@ def _summary_axes(title: str) -> tuple[Figure, Axes, Axes]:
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         axes.grid(axis="y", color="#dddddd", linewidth=0.8)
-    locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+    # Ticks fall on the reader's midnights, labelled with their day in their language: a
+    # check-in at 23:30 UTC is on the next day in Berlin, and drawn there.
+    locator = AutoDateLocator(tz=zone, minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
     bottom.xaxis.set_major_locator(locator)
-    bottom.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    bottom.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: day_label(x, zone, locale)))
+    bottom.set_xlabel(_("days in {zone}", locale, zone=zone.key), fontsize=8, color=SOFT)
     return figure, top, bottom
 
 
-def summary_chart(figures: SummaryFigures, title: str) -> bytes:
-    """Two panels readable without colour: check-ins over time (0-10) and each goal's ratings
-    (1-5, one marker shape per goal)."""
-    figure, top, bottom = _summary_axes(title)
+def summary_figure(
+    figures: SummaryFigures, title: str, timezone: str = "UTC", locale: str | None = None
+) -> Figure:
+    """The summary chart's figure (see `summary_chart`); its dates in `timezone` (IANA)."""
+    figure, top, bottom = _summary_axes(title, ZoneInfo(timezone), locale)
     top.set_ylim(-0.5, 10.5)
-    top.set_ylabel("check-in (0-10)")
+    top.set_ylabel(_("check-in (0-10)", locale))
     if figures.checkins:
         top.plot(
-            [_when(t) for t, _ in figures.checkins],
-            [v for _, v in figures.checkins],
+            [_when(t) for t, _v in figures.checkins],
+            [v for _t, v in figures.checkins],
             color=INK,
             marker="o",
             markersize=5,
             linewidth=1,
         )
     else:
-        top.text(0.5, 0.5, "No check-ins yet", ha="center", transform=top.transAxes, color=SOFT)
+        top.text(
+            0.5,
+            0.5,
+            _("No check-ins yet", locale),
+            ha="center",
+            transform=top.transAxes,
+            color=SOFT,
+        )
     bottom.set_ylim(0.5, 5.5)
     bottom.set_yticks(range(1, 6))
-    bottom.set_ylabel("goal rating (1-5)")
+    bottom.set_ylabel(_("goal rating (1-5)", locale))
     for index, (goal, ratings) in enumerate(sorted(figures.goals.items())):
         bottom.plot(
-            [_when(t) for t, _ in ratings],
-            [v for _, v in ratings],
+            [_when(t) for t, _v in ratings],
+            [v for _t, v in ratings],
             color=INK,
             marker=GOAL_MARKERS[index % len(GOAL_MARKERS)],
             linewidth=1,
@@ -372,6 +429,19 @@ def summary_chart(figures: SummaryFigures, title: str) -> bytes:
         bottom.legend(fontsize=8, frameon=False, loc="upper left")
     else:
         bottom.text(
-            0.5, 0.5, "No goal ratings yet", ha="center", transform=bottom.transAxes, color=SOFT
+            0.5,
+            0.5,
+            _("No goal ratings yet", locale),
+            ha="center",
+            transform=bottom.transAxes,
+            color=SOFT,
         )
-    return _png(figure)
+    return figure
+
+
+def summary_chart(
+    figures: SummaryFigures, title: str, timezone: str = "UTC", locale: str | None = None
+) -> bytes:
+    """Two panels readable without colour: check-ins over time (0-10) and each goal's ratings
+    (1-5, one marker shape per goal); the date axis in the member's zone and language. PNG."""
+    return _png(summary_figure(figures, title, timezone, locale))

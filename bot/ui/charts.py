@@ -11,16 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.exports import SummaryFigures
+from bot.i18n import N_
 from bot.ui import chart_worker
 
 WIDTH, HEIGHT, DPI = 8.0, 4.2, 100
 INK = "#222222"
 SOFT = "#888888"
 PHASE_STYLE = {
-    "before": {"marker": "o", "label": "before a session", "fill": "none"},
-    "after": {"marker": "s", "label": "after a session", "fill": "full"},
-    "any": {"marker": "D", "label": "any time (/checkin now)", "fill": "full"},
+    "before": {"marker": "o", "label": N_("before a session"), "fill": "none"},
+    "after": {"marker": "s", "label": N_("after a session"), "fill": "full"},
+    "any": {"marker": "D", "label": N_("any time (/checkin now)"), "fill": "full"},
 }
+"""How each check-in phase is drawn; labels are catalogue texts worded in the chart's language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +49,12 @@ class Week:
     mean_shift: float | None
 
 
-def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str) -> bytes:
-    """A member's own check-ins over time; before/after pairs drawn as arrows. PNG, 800x420."""
-    return chart_worker.draw("trend_chart", list(points), list(arrows), title)
+def trend_chart(
+    points: Sequence[Point], arrows: Sequence[Arrow], title: str, locale: str = "en"
+) -> bytes:
+    """A member's own check-ins over time; before/after pairs drawn as arrows. PNG, 800x420;
+    axis words in ``locale`` (a language code)."""
+    return chart_worker.draw("trend_chart", list(points), list(arrows), title, locale)
 
 
 def distribution_chart(
@@ -57,22 +62,29 @@ def distribution_chart(
     before: Sequence[int] | None,
     after: Sequence[int] | None,
     title: str,
+    locale: str = "en",
 ) -> bytes:
-    """Counts per broad band before and after; a side with too few answers is left out. PNG."""
+    """Counts per broad band before and after; a side with too few answers is left out. PNG;
+    axis words in ``locale``."""
     return chart_worker.draw(
         "distribution_chart",
         list(band_names),
         None if before is None else list(before),
         None if after is None else list(after),
         title,
+        locale,
     )
 
 
-def trends_chart(weeks: Sequence[Week], title: str) -> bytes:
-    """People per week as hatched bars, and the mean mood shift as a marked line. PNG."""
-    return chart_worker.draw("trends_chart", list(weeks), title)
+def trends_chart(weeks: Sequence[Week], title: str, locale: str = "en") -> bytes:
+    """People per week as hatched bars, and the mean mood shift as a marked line. PNG; axis
+    words in ``locale``."""
+    return chart_worker.draw("trends_chart", list(weeks), title, locale)
 
 
-def summary_chart(figures: SummaryFigures, title: str) -> bytes:
-    """A member's own summary for /mydata: check-ins (0-10) above, goal ratings (1-5) below."""
-    return chart_worker.draw("summary_chart", figures, title)
+def summary_chart(
+    figures: SummaryFigures, title: str, timezone: str = "UTC", locale: str | None = None
+) -> bytes:
+    """A member's own summary for /mydata: check-ins (0-10) above, goal ratings (1-5) below,
+    dated in `timezone` (IANA) and labelled in `locale`."""
+    return chart_worker.draw("summary_chart", figures, title, timezone, locale)

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import discord
 
 from bot.core.checkin_reminders import days_text, time_text
 from bot.core.checkins import scale_of
+from bot.i18n import N_, _, format_day
 from bot.records.checkin_schedules import CheckinScheduleRecord
 from bot.ui.checkins import scale_hint
 from bot.ui.components import TypedButton, persistent_view
@@ -29,21 +31,24 @@ class ScheduledCheckinButton(
     choice: str
 
 
-def dm_embed(guild_name: str, scale_name: str) -> discord.Embed:
+def dm_embed(guild_name: str, scale_name: str, locale: str) -> discord.Embed:
+    """The scheduled check-in DM, in ``locale`` (the server's: it is sent without an
+    interaction, and Chorus keeps no per-member language)."""
     scale = scale_of(scale_name)
     return discord.Embed(
-        title="How are you today?",
+        title=_("How are you today?", locale),
         colour=COLOUR_INFO,
-        description=(
-            f"Your check-in for **{discord.utils.escape_markdown(guild_name)}**, "
-            "as you asked.\n"
-            + scale_hint(scale)
-            + "\n🔒 Only you see your answer. No reply is fine too."
+        description=_(
+            "Your check-in for **{server}**, as you asked.\n{scale}\n"
+            "🔒 Only you see your answer. No reply is fine too.",
+            locale,
+            server=discord.utils.escape_markdown(guild_name),
+            scale=scale_hint(scale),
         ),
-    ).set_footer(text="Stop these: /checkin schedule off (in the server)")
+    ).set_footer(text=_("Stop these: /checkin schedule off (in the server)", locale))
 
 
-def dm_view(guild_id: int, scale_name: str) -> discord.ui.View:
+def dm_view(guild_id: int, scale_name: str, locale: str) -> discord.ui.View:
     """The scale's values, five to a row, then Pass and Snooze on the last row."""
     scale = scale_of(scale_name)
     items: list[discord.ui.Item[Any]] = []
@@ -61,7 +66,7 @@ def dm_view(guild_id: int, scale_name: str) -> discord.ui.View:
             )
         )
     last = (len(options) - 1) // 5 + (0 if len(options) % 5 else 1)
-    for label, choice in (("Pass", PASS), ("Snooze 1 hour", SNOOZE)):
+    for label, choice in ((_("Pass", locale), PASS), (_("Snooze 1 hour", locale), SNOOZE)):
         items.append(
             ScheduledCheckinButton.button(
                 label, guild_id=guild_id, scale=scale_name, choice=choice, row=last
@@ -70,35 +75,45 @@ def dm_view(guild_id: int, scale_name: str) -> discord.ui.View:
     return persistent_view(*items)
 
 
-def schedule_text(record: CheckinScheduleRecord) -> str:
+def schedule_text(record: CheckinScheduleRecord, locale: str) -> str:
     """What the member chose and when the next DM comes."""
     paused = (
-        f"\nPaused until **{record.paused_until}** (nothing before that day)."
+        _(
+            "\nPaused until **{paused_until}** (nothing before that day).",
+            locale,
+            paused_until=format_day(date.fromisoformat(record.paused_until), locale),
+        )
         if record.paused_until
         else ""
     )
-    return (
-        f"📅 Your private check-ins: **{days_text(record.days)}** at "
-        f"**{time_text(record.minute)}** ({record.timezone}), scale {record.scale}.{paused}\n"
-        f"The next one comes by DM <t:{int(record.next_send_at)}:F>. "
-        "Stop them any time with /checkin schedule off."
+    return _(
+        "📅 Your private check-ins: **{days}** at **{time_text}** ({timezone}), scale "
+        "{scale}.{paused}\nThe next one comes by DM <t:{next_send_at}:F>. Stop them any "
+        "time with /checkin schedule off.",
+        locale,
+        days=days_text(record.days, locale),
+        time_text=time_text(record.minute),
+        timezone=record.timezone,
+        scale=record.scale,
+        paused=paused,
+        next_send_at=int(record.next_send_at),
     )
 
 
-NO_SCHEDULE = "You have no check-in schedule. Start one with /checkin schedule set."
-STOPPED = "🛑 Your check-in schedule is off: no more check-in DMs from this server."
-SNOOZED = "⏰ I'll ask again <t:{until}:R>."
-PASSED = "🤍 You passed on today's check-in. That's completely fine."
-GONE = (
-    "Your check-in schedule for that server is off, so I didn't snooze. "
-    "Start it again with /checkin schedule set there."
+NO_SCHEDULE = N_("You have no check-in schedule. Start one with /checkin schedule set.")
+STOPPED = N_("🛑 Your check-in schedule is off: no more check-in DMs from this server.")
+SNOOZED = N_("⏰ I'll ask again <t:{until}:R>.")
+PASSED = N_("🤍 You passed on today's check-in. That's completely fine.")
+GONE = N_(
+    "Your check-in schedule for that server is off, so I didn't snooze. Start it "
+    "again with /checkin schedule set there."
 )
-NOT_SAVED_NO_CONSENT = (
-    "Your answer wasn't saved: saving your check-ins is off in that server. "
-    "Turn it on there with /checkin consent."
+NOT_SAVED_NO_CONSENT = N_(
+    "Your answer wasn't saved: saving your check-ins is off in that server. Turn it "
+    "on there with /checkin consent."
 )
-NEEDS_CONSENT = (
-    "Scheduled check-ins save your answers, so they need your agreement first. "
-    "Use /checkin consent and press Agree, then /checkin schedule set again."
+NEEDS_CONSENT = N_(
+    "Scheduled check-ins save your answers, so they need your agreement first. Use "
+    "/checkin consent and press Agree, then /checkin schedule set again."
 )
-NOT_A_MEMBER = "You're no longer in that server, so nothing was saved there."
+NOT_A_MEMBER = N_("You're no longer in that server, so nothing was saved there.")

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.core.errors import StorageBusy, UserFacingError
+from bot.i18n import _
 from bot.records.errors import StorageUnavailable
 
 log = logging.getLogger("chorus.errors")
@@ -36,27 +37,39 @@ def is_expected(error: BaseException) -> bool:
     )
 
 
-def message_for(error: BaseException) -> str:
-    """What the person sees; unexpected errors are logged under a short code they can quote."""
+def message_for(error: BaseException, locale: str | None = None) -> str:
+    """What the person sees, in ``locale`` (a language code; None: English); unexpected errors
+    are logged under a short code they can quote."""
     error = unwrap(error)
     if isinstance(error, UserFacingError):
-        return error.message
+        return error.text(locale)
     if isinstance(error, StorageUnavailable):
         log.warning("storage unavailable: %s", error)
-        return StorageBusy().message
+        return StorageBusy().text(locale)
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
+        return _(
+            "Slow down a little: try again in {seconds} seconds.",
+            locale,
+            seconds=f"{error.retry_after:.0f}",
+        )
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works inside a server, not in direct messages."
+        return _("This command works inside a server, not in direct messages.", locale)
     if isinstance(error, app_commands.TransformerError):
-        return f"I couldn't understand {error.value!r}. Please pick one of the suggestions."
+        return _(
+            "I couldn't understand “{value}”. Please pick one of the suggestions.",
+            locale,
+            value=str(error.value)[:100],
+        )
     if isinstance(error, app_commands.CheckFailure):
-        return str(error) or "You can't use this command here."
+        # discord.py's own check texts are English; ours are UserFacingErrors (above).
+        return _("You can't use this command here.", locale)
     code = secrets.token_hex(2)
     log.error("unexpected error (code %s)", code, exc_info=error, extra={"error_code": code})
-    return (
-        f"Something went wrong (code {code}). Nothing you did caused this; please try again, "
-        "and if it keeps happening give this code to whoever runs the bot."
+    return _(
+        "Something went wrong (code {code}). Nothing you did caused this; please try again, "
+        "and if it keeps happening give this code to whoever runs the bot.",
+        locale,
+        code=code,
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from bot.core.text import shorten
+from bot.i18n import _, ngettext
 
 FIELD_MAX = 1024
 DESCRIPTION_MAX = 4096
@@ -31,25 +32,30 @@ def date_time(ts: float) -> str:
     return f"<t:{int(ts)}:f>"
 
 
-def duration(seconds: float) -> str:
+def duration(seconds: float, locale: str = "en") -> str:
+    """``75`` -> ``"1 min 15 s"``: a length of time in the language's units (``locale``)."""
     seconds = round(seconds)
     if seconds < 60:
-        return f"{seconds} s"
+        return _("{seconds} s", locale, seconds=seconds)
     minutes, sec = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} min" + (f" {sec} s" if sec else "")
+        if sec:
+            return _("{minutes} min {seconds} s", locale, minutes=minutes, seconds=sec)
+        return _("{minutes} min", locale, minutes=minutes)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min"
+    return _("{hours} h {minutes} min", locale, hours=hours, minutes=minutes)
 
 
-def name_list(user_ids: Sequence[int], names: Mapping[int, str], limit: int = FIELD_MAX) -> str:
+def name_list(
+    user_ids: Sequence[int], names: Mapping[int, str], limit: int = FIELD_MAX, locale: str = "en"
+) -> str:
     """Display names, bounded with a count of the rest; an unknown name shows as "a member"."""
     if not user_ids:
-        return "Nobody yet"
+        return _("Nobody yet", locale)
     parts: list[str] = []
     for index, uid in enumerate(user_ids):
-        piece = plain_name(names.get(uid)) or "a member"
-        tail = f" and {len(user_ids) - index} more"
+        piece = plain_name(names.get(uid)) or _("a member", locale)
+        tail = ngettext(" and {count} more", " and {count} more", len(user_ids) - index, locale)
         if len(", ".join([*parts, piece])) + len(tail) > limit:
             return ", ".join(parts) + tail
         parts.append(piece)

@@ -24,9 +24,11 @@ from typing import Any, Protocol
 
 import discord
 
+from bot.i18n import N_, _
 from bot.ui import limits
 from bot.ui.components import CUSTOM_ID, custom_id
 from bot.ui.errors import http_error, is_expected, message_for
+from bot.ui.locale import member_language
 
 log = logging.getLogger("chorus.forms")
 NONE = discord.AllowedMentions.none()
@@ -133,21 +135,26 @@ async def send_form(interaction: discord.Interaction, form: ChorusForm) -> None:
 
 
 def give_back(
-    reason: str, what: str, written: Sequence[str]
+    reason: str, what: str, written: Sequence[str], locale: str = "en"
 ) -> tuple[str, discord.Embed | None, discord.File | None]:
-    """A private reply: why it wasn't saved, and the member's words in full to keep."""
+    """A private reply: why it wasn't saved, and the member's words in full to keep.
+
+    ``what`` is a catalogue text ("your line"), worded in ``locale``."""
     if not written:
         return reason, None, None
-    head = (
-        f"{reason}\n\n{what[:1].upper()}{what[1:]} wasn't saved; "
-        "here it is in full, to copy and keep."
+    worded = _(what, locale)
+    head = _(
+        "{reason}\n\n{what} wasn't saved; here it is in full, to copy and keep.",
+        locale,
+        reason=reason,
+        what=worded[:1].upper() + worded[1:],
     )
     text = "\n\n".join(written)
     block = f"```\n{text}\n```"
     if "```" not in text and len(block) <= limits.EMBED_DESCRIPTION:
         return limits.cut(head, limits.CONTENT), discord.Embed(description=block), None
     return (
-        limits.cut(head + " (attached as a file)", limits.CONTENT),
+        limits.cut(head + " " + _("(attached as a file)", locale), limits.CONTENT),
         None,
         limits.overflow_file(list(written), "your-words.txt"),
     )
@@ -190,16 +197,17 @@ async def route_form(bot: FormRouter, interaction: discord.Interaction) -> None:
     args = [a for a in match["args"].split(":") if a != ""]
     values = parse_submission(data)
     route = bot.form_handlers.get(area)
-    what = route.what if route is not None else "what you wrote"
+    what = route.what if route is not None else N_("what you wrote")
+    locale = member_language(interaction)
     try:
         if route is None:
             from bot.core.errors import UserFacingError
 
-            raise UserFacingError("This form belongs to a feature that is no longer here.")
+            raise UserFacingError(N_("This form belongs to a feature that is no longer here."))
         await route.handler(interaction, args, values)
     except Exception as error:
-        reason = message_for(error)
+        reason = message_for(error, locale)
         written = [t for t in values.written() if t.strip() not in reason]
-        await _reply(interaction, *give_back(reason, what, written))
+        await _reply(interaction, *give_back(reason, what, written, locale))
         if not is_expected(error):
             raise

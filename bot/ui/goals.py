@@ -16,6 +16,7 @@ import discord
 from bot.core.checkins import strip_mentions
 from bot.core.goals import GOAL_MAX, MAX_ACTIVE, RATINGS, GoalProgress, describe_rating
 from bot.core.text import shorten
+from bot.i18n import N_, _
 from bot.records.goals import GoalRecord
 from bot.ui import chart_worker
 from bot.ui.components import TypedButton, persistent_view
@@ -23,7 +24,7 @@ from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, sentence
 
 MARKERS = ("o", "s", "D")
 LINESTYLES = ("-", "--", ":")
-STATUS_WORDS = {"active": "active", "done": "done ✅", "dropped": "dropped"}
+STATUS_WORDS = {"active": N_("active"), "done": N_("done ✅"), "dropped": N_("dropped")}
 
 
 def goal_text(goal: GoalRecord, limit: int = GOAL_MAX) -> str:
@@ -35,18 +36,33 @@ def goal_text(goal: GoalRecord, limit: int = GOAL_MAX) -> str:
 
 
 def rating_prompt(
-    goal: GoalRecord, position: int, total: int, chosen: int | None, answered: bool
+    goal: GoalRecord, position: int, total: int, chosen: int | None, answered: bool, locale: str
 ) -> str:
     """The private question for one goal, with the member's current answer if any."""
-    head = f"🎯 **Goal {position} of {total}**" if total > 1 else "🎯 **Your goal**"
-    lines = [f"{head}\nHow did today go for: **{goal_text(goal)}**?"]
+    head = (
+        _("🎯 **Goal {position} of {total}**", locale, position=position, total=total)
+        if total > 1
+        else _("🎯 **Your goal**", locale)
+    )
+    lines = [
+        _(
+            "{head}\nHow did today go for: **{goal_text}**?",
+            locale,
+            head=head,
+            goal_text=goal_text(goal),
+        )
+    ]
     if answered:
         lines.append(
-            f"Your answer: **{describe_rating(chosen)}** (saved; only you can see it). "
-            "Press another button to change it until the step ends."
+            _(
+                "Your answer: **{rating}** (saved; only you can see it). Press another "
+                "button to change it until the step ends.",
+                locale,
+                rating=describe_rating(chosen, locale),
+            )
         )
     else:
-        lines.append("1 = hard, 5 = very good. Only you see this and your answer.")
+        lines.append(_("1 = hard, 5 = very good. Only you see this and your answer.", locale))
     return "\n".join(lines)
 
 
@@ -73,15 +89,22 @@ class RatePassButton(
 
 
 def rating_view(
-    goal: GoalRecord, run_id: int, step_index: int, chosen: int | None, answered: bool
+    goal: GoalRecord,
+    run_id: int,
+    step_index: int,
+    chosen: int | None,
+    answered: bool,
+    locale: str,
 ) -> discord.ui.View:
-    """1-5 buttons with words, and Pass; the current answer is marked with a tick."""
+    """1-5 buttons with words in ``locale``, and Pass; the current answer is marked with a
+    tick."""
     items: list[GoalRating] = []
     for value, label in RATINGS:
         picked = answered and chosen == value
+        worded = f"{value} · {_(label, locale)}"
         items.append(
             RateButton.button(
-                f"{'✓ ' if picked else ''}{value} · {label}",
+                f"✓ {worded}" if picked else worded,
                 goal_id=goal.id,
                 run_id=run_id,
                 step_index=step_index,
@@ -93,7 +116,7 @@ def rating_view(
     passed = answered and chosen is None
     items.append(
         RatePassButton.button(
-            "✓ Passed" if passed else "Pass on this one",
+            _("✓ Passed", locale) if passed else _("Pass on this one", locale),
             goal_id=goal.id,
             run_id=run_id,
             step_index=step_index,
@@ -104,14 +127,14 @@ def rating_view(
     return persistent_view(*items)
 
 
-ALL_DONE = "✅ That's all your goals for today. Thank you. Only you can see your answers."
+ALL_DONE = N_("✅ That's all your goals for today. Thank you. Only you can see your answers.")
 
-NO_GOALS_YET = (
+NO_GOALS_YET = N_(
     "You haven't set a personal goal yet. Press **Set a goal** on the step to choose one "
     "(a few words, only you see it), or simply pass."
 )
 
-PASSED_STEP = (
+PASSED_STEP = N_(
     "🤍 You passed on the goal check. That's completely fine; nothing else is asked today."
 )
 
@@ -119,87 +142,111 @@ PASSED_STEP = (
 # ------------------------------------------------------------------------------- commands
 
 
-def saved_text(goal: GoalRecord, *, at_step: bool) -> str:
+def saved_text(goal: GoalRecord, *, at_step: bool, locale: str) -> str:
     later = (
-        "At the goal step of a session I'll ask you privately how the day went for it."
+        _("At the goal step of a session I'll ask you privately how the day went for it.", locale)
         if not at_step
-        else "Next time there's a goal step, I'll ask you privately how the day went for it."
+        else _(
+            "Next time there's a goal step, I'll ask you privately how the day went for it.", locale
+        )
     )
-    return (
-        f"🎯 Your goal is saved: **{goal_text(goal)}**\n"
-        f"Only you can see it. {later} See all your goals with /goal list."
+    return _(
+        "🎯 Your goal is saved: **{goal_text}**\nOnly you can see it. {later} See all your "
+        "goals with /goal list.",
+        locale,
+        goal_text=goal_text(goal),
+        later=later,
     )
 
 
-def list_embed(goals: Sequence[GoalRecord]) -> discord.Embed:
+def list_embed(goals: Sequence[GoalRecord], locale: str) -> discord.Embed:
     active = [g for g in goals if g.status == "active"]
-    embed = discord.Embed(title="Your goals", colour=COLOUR_INFO)
+    embed = discord.Embed(title=_("Your goals", locale), colour=COLOUR_INFO)
     if not active:
-        embed.description = (
-            "You have no active goals. Choose one with **/goal set**, e.g. "
-            "*feel less anxious*, *share more with others* or *sleep better*."
+        embed.description = _(
+            "You have no active goals. Choose one with **/goal set**, e.g. *feel less "
+            "anxious*, *share more with others* or *sleep better*.",
+            locale,
         )
     else:
         lines = [f"`#{g.id}` {goal_text(g)}" for g in active]
         room = MAX_ACTIVE - len(active)
         tail = (
-            f"You can add {room} more with /goal set."
+            _("You can add {room} more with /goal set.", locale, room=room)
             if room
-            else f"That's {MAX_ACTIVE}, the most at once."
+            else _("That's {max_active}, the most at once.", locale, max_active=MAX_ACTIVE)
         )
         embed.description = shorten(
-            "\n".join(lines)
-            + f"\n\n{tail} Finished one? /goal done. Not for you any more? /goal drop. "
-            "See how it's going with /goal progress.",
+            _(
+                "{goals}\n\n{tail} Finished one? /goal done. Not for you any more? /goal drop. "
+                "See how it's going with /goal progress.",
+                locale,
+                goals="\n".join(lines),
+                tail=tail,
+            ),
             DESCRIPTION_MAX,
         )
     closed = [g for g in goals if g.status != "active"][-5:]
     if closed:
         embed.add_field(
-            name="Earlier goals",
+            name=_("Earlier goals", locale),
             value=shorten(
-                "\n".join(f"{goal_text(g, 80)} ({STATUS_WORDS[g.status]})" for g in closed), 1024
+                "\n".join(
+                    f"{goal_text(g, 80)} ({_(STATUS_WORDS[g.status], locale)})" for g in closed
+                ),
+                1024,
             ),
             inline=False,
         )
-    embed.set_footer(text="🔒 Only you can see your goals and how you rate them.")
+    embed.set_footer(text=_("🔒 Only you can see your goals and how you rate them.", locale))
     return embed
 
 
-def closed_text(goal: GoalRecord) -> str:
+def closed_text(goal: GoalRecord, locale: str) -> str:
     if goal.status == "done":
-        return (
-            f"🎉 Well done! **{goal_text(goal)}** is marked as done. Its ratings stay in "
-            "/goal progress."
+        return _(
+            "🎉 Well done! **{goal_text}** is marked as done. Its ratings stay in /goal progress.",
+            locale,
+            goal_text=goal_text(goal),
         )
-    return (
-        sentence(f"Dropped **{goal_text(goal)}**")
-        + " That's fine: goals can change. Its ratings stay in "
-        "/goal progress until you /forget."
+    return _(
+        "Dropped **{goal}**. That's fine: goals can change. Its ratings stay in /goal progress "
+        "until you /forget.",
+        locale,
+        goal=goal_text(goal),
     )
 
 
-def autocomplete_name(goal: GoalRecord) -> str:
+def autocomplete_name(goal: GoalRecord, locale: str) -> str:
     """A choice's name (at most 100 characters): the goal text, with its state if closed."""
-    suffix = "" if goal.status == "active" else f" ({goal.status})"
+    words = STATUS_WORDS.get(goal.status, goal.status)
+    suffix = "" if goal.status == "active" else f" ({_(words, locale)})"
     return shorten(goal.text, 100 - len(suffix)) + suffix
 
 
 # ------------------------------------------------------------------------------- progress
 
 
-def progress_embed(progress: Sequence[GoalProgress]) -> discord.Embed:
-    embed = discord.Embed(title="Your goal progress", colour=COLOUR_DONE)
+def progress_embed(progress: Sequence[GoalProgress], locale: str) -> discord.Embed:
+    embed = discord.Embed(title=_("Your goal progress", locale), colour=COLOUR_DONE)
     if not progress:
-        embed.description = "You have no goals yet. Choose one with **/goal set**."
+        embed.description = _("You have no goals yet. Choose one with **/goal set**.", locale)
         return embed
     lines = []
     for number, item in enumerate(progress, 1):
-        state = "" if item.goal.status == "active" else f" ({STATUS_WORDS[item.goal.status]})"
-        lines.append(f"**{number}. {goal_text(item.goal)}**{state}\n{sentence(item.summary)}")
+        state = (
+            ""
+            if item.goal.status == "active"
+            else f" ({_(STATUS_WORDS[item.goal.status], locale)})"
+        )
+        summary = sentence(item.summary(locale))
+        lines.append(f"**{number}. {goal_text(item.goal)}**{state}\n{summary}")
     embed.description = shorten(
-        "\n\n".join(lines)
-        + "\n\n1 = hard, 5 = very good; one point per session. Only you can see this.",
+        _(
+            "{goals}\n\n1 = hard, 5 = very good; one point per session. Only you can see this.",
+            locale,
+            goals="\n\n".join(lines),
+        ),
         DESCRIPTION_MAX,
     )
     embed.set_image(url="attachment://goals.png")
@@ -214,18 +261,19 @@ def chart_text(text: str, width: int = 70) -> str:
     return "\n".join(wrapped)
 
 
-def progress_chart(progress: Sequence[GoalProgress]) -> bytes:
-    """One panel per goal: its rating per session over time, with words on the 1-5 axis (PNG).
+def progress_chart(progress: Sequence[GoalProgress], locale: str) -> bytes:
+    """One panel per goal: its rating per session over time, with words on the 1-5 axis (PNG),
+    in ``locale``.
 
     Drawn in the chart process (`bot.ui.chart_drawing.progress_chart`); blocks until done."""
-    return chart_worker.draw("progress_chart", list(progress))
+    return chart_worker.draw("progress_chart", list(progress), locale)
 
 
-def progress_file(progress: Sequence[GoalProgress]) -> discord.File:
+def progress_file(progress: Sequence[GoalProgress], locale: str) -> discord.File:
     return discord.File(
-        BytesIO(progress_chart(progress)),
+        BytesIO(progress_chart(progress, locale)),
         filename="goals.png",
-        description="Your goal ratings per session",
+        description=_("Your goal ratings per session", locale),
     )
 
 
@@ -255,26 +303,27 @@ class GoalConsentStepButton(
     """From a goal step's Set a goal: Agree continues to the form, No thanks counts as a pass."""
 
 
-def consent_view(run_id: int | None = None, step_index: int | None = None) -> discord.ui.View:
-    """The check-in consent's buttons, continuing into the goal that asked for it (at goal step
-    `step_index` of run `run_id`, or from /goal set without them)."""
+def consent_view(
+    locale: str, run_id: int | None = None, step_index: int | None = None
+) -> discord.ui.View:
+    """The check-in consent's buttons in ``locale``, continuing into the goal that asked for it
+    (at goal step `step_index` of run `run_id`, or from /goal set without them)."""
     success = discord.ButtonStyle.success
+    agree, decline = _("Agree", locale), _("No thanks", locale)
     if run_id is None or step_index is None:
         return persistent_view(
-            GoalConsentCommandButton.button("Agree", answer="yes", style=success),
-            GoalConsentCommandButton.button("No thanks", answer="no"),
+            GoalConsentCommandButton.button(agree, answer="yes", style=success),
+            GoalConsentCommandButton.button(decline, answer="no"),
         )
     return persistent_view(
         GoalConsentStepButton.button(
-            "Agree", answer="yes", run_id=run_id, step_index=step_index, style=success
+            agree, answer="yes", run_id=run_id, step_index=step_index, style=success
         ),
-        GoalConsentStepButton.button(
-            "No thanks", answer="no", run_id=run_id, step_index=step_index
-        ),
+        GoalConsentStepButton.button(decline, answer="no", run_id=run_id, step_index=step_index),
     )
 
 
-DECLINED = (
-    "No problem: no goal was saved, and nothing personal is stored. You can keep taking part "
-    "in everything else. If you change your mind, use /goal set again."
+DECLINED = N_(
+    "No problem: no goal was saved, and nothing personal is stored. You can keep "
+    "taking part in everything else. If you change your mind, use /goal set again."
 )

@@ -10,43 +10,78 @@ import discord
 
 from bot.core.activities import Activity, ActivityError, localize
 from bot.core.text import shorten
+from bot.i18n import _, ngettext
 from bot.records.guild_library import GuildActivityRecord
-from bot.ui.format import COLOUR_INFO, DESCRIPTION_MAX, plural
+from bot.ui.format import COLOUR_INFO, DESCRIPTION_MAX
 
 COLOUR_PROBLEM = 0xE06666
 ERRORS_IN_EMBED = 3900
 """Room for the errors in one embed description (4,096) beside its opening line."""
 
 
-def saved_text(activity: Activity, version: int, shadows_shipped: bool, copied: bool) -> str:
-    """The private reply once an upload or copy is saved."""
-    how = "Copied" if copied else "Saved"
+def saved_text(
+    activity: Activity, version: int, shadows_shipped: bool, copied: bool, locale: str
+) -> str:
+    """The private reply once an upload or copy is saved, in ``locale``."""
+    fields = {
+        "title": shorten(localize(activity.title, locale), 100),
+        "id": activity.id,
+        "version": version,
+    }
     lines = [
-        f"✅ {how} **{shorten(localize(activity.title), 100)}** (`{activity.id}`, version "
-        f"{version}, {len(activity.steps)} steps) for this server only.",
-        f"Start it with `/activity start activity:{activity.id}`; `/activity export` gives the "
-        "file back to edit and upload again.",
+        ngettext(
+            "✅ Copied **{title}** (`{id}`, version {version}, {count} step) for this server only.",
+            "✅ Copied **{title}** (`{id}`, version {version}, {count} steps) for this server only.",
+            len(activity.steps),
+            locale,
+            **fields,
+        )
+        if copied
+        else ngettext(
+            "✅ Saved **{title}** (`{id}`, version {version}, {count} step) for this server only.",
+            "✅ Saved **{title}** (`{id}`, version {version}, {count} steps) for this server only.",
+            len(activity.steps),
+            locale,
+            **fields,
+        ),
+        _(
+            "Start it with `/activity start activity:{id}`; `/activity export` gives the file "
+            "back to edit and upload again.",
+            locale,
+            id=activity.id,
+        ),
     ]
     if shadows_shipped:
         lines.append(
-            "It replaces the shipped activity with the same id in this server; "
-            f"`/activity delete activity:{activity.id}` brings the shipped one back."
+            _(
+                "It replaces the shipped activity with the same id in this server; `/activity "
+                "delete activity:{id}` brings the shipped one back.",
+                locale,
+                id=activity.id,
+            )
         )
     if version > 1:
-        lines.append("Sessions already running it keep the version they started with.")
+        lines.append(_("Sessions already running it keep the version they started with.", locale))
     return "\n".join(lines)
 
 
 def upload_errors(
-    file_name: str, errors: Sequence[ActivityError]
+    file_name: str, errors: Sequence[ActivityError], locale: str
 ) -> tuple[discord.Embed, discord.File | None]:
-    """Every located error of a refused upload; past one embed's room, all of them as a file."""
+    """Every located error of a refused upload, worded in ``locale`` (the errors themselves are
+    the validator's English); past one embed's room, all of them as a file."""
     lines = [
         f"`{error.line}:{error.column}` {shorten(_without_file(error), 300)}" for error in errors
     ]
     body = "\n".join(lines)
     embed = discord.Embed(
-        title=f"{shorten(file_name, 200)} wasn't saved: {plural(len(errors), 'problem')} to fix",
+        title=ngettext(
+            "{file_name} wasn't saved: {count} problem to fix",
+            "{file_name} wasn't saved: {count} problems to fix",
+            len(errors),
+            locale,
+            file_name=shorten(file_name, 200),
+        ),
         colour=COLOUR_PROBLEM,
     )
     attachment = None
@@ -58,13 +93,17 @@ def upload_errors(
                 break
             kept.append(line)
             size += len(line) + 1
-        body = "\n".join(kept) + f"\n…and {len(lines) - len(kept)} more in the attached file."
+        more = _("…and {count} more in the attached file.", locale, count=len(lines) - len(kept))
+        body = "\n".join([*kept, more])
         text = "\n".join(str(error) for error in errors) + "\n"
         attachment = discord.File(io.BytesIO(text.encode("utf-8")), filename="problems.txt")
     embed.description = shorten(body, DESCRIPTION_MAX)
     embed.set_footer(
-        text="Line:column, then the field and what is wrong. Fix them and upload the file "
-        "again; `chorus validate` gives the same list."
+        text=_(
+            "Line:column, then the field and what is wrong. Fix them and upload the file "
+            "again; `chorus validate` gives the same list.",
+            locale,
+        )
     )
     return embed, attachment
 
@@ -73,30 +112,51 @@ def _without_file(error: ActivityError) -> str:
     return f"{error.path}: {error.message}" if error.path else error.message
 
 
-def versions_embed(activity_id: str, versions: Sequence[GuildActivityRecord]) -> discord.Embed:
-    """/activity versions: every upload of one activity here, newest first."""
+def versions_embed(
+    activity_id: str, versions: Sequence[GuildActivityRecord], locale: str
+) -> discord.Embed:
+    """/activity versions in ``locale``: every upload of one activity here, newest first."""
     lines = []
     for record in versions[:25]:
-        who = f"<@{record.uploaded_by}>" if record.uploaded_by is not None else "a former member"
-        state = " (deleted)" if record.deleted_at is not None else ""
+        who = (
+            f"<@{record.uploaded_by}>"
+            if record.uploaded_by is not None
+            else _("a former member", locale)
+        )
+        fields = {"version": record.version, "at": int(record.uploaded_at), "who": who}
         lines.append(
-            f"**v{record.version}**{state} uploaded <t:{int(record.uploaded_at)}:f> by {who}"
+            _("**v{version}** (deleted) uploaded <t:{at}:f> by {who}", locale, **fields)
+            if record.deleted_at is not None
+            else _("**v{version}** uploaded <t:{at}:f> by {who}", locale, **fields)
         )
     if len(versions) > 25:
-        lines.append(f"…and {len(versions) - 25} older versions.")
+        lines.append(_("…and {count} older versions.", locale, count=len(versions) - 25))
     embed = discord.Embed(
-        title=f"Versions of {activity_id}", colour=COLOUR_INFO, description="\n".join(lines)
+        title=_("Versions of {activity_id}", locale, activity_id=activity_id),
+        colour=COLOUR_INFO,
+        description="\n".join(lines),
     )
-    embed.set_footer(text="The newest version that isn't deleted is the one /activity start runs.")
+    embed.set_footer(
+        text=_("The newest version that isn't deleted is the one /activity start runs.", locale)
+    )
     return embed
 
 
-def deleted_text(activity_id: str, versions: int, shipped_back: bool) -> str:
-    """The private reply to /activity delete."""
-    text = f"🗑 Removed `{activity_id}` from this server's library ({plural(versions, 'version')})."
+def deleted_text(activity_id: str, versions: int, shipped_back: bool, locale: str) -> str:
+    """The private reply to /activity delete, in ``locale``."""
+    lines = [
+        ngettext(
+            "🗑 Removed `{activity_id}` from this server's library ({count} version).",
+            "🗑 Removed `{activity_id}` from this server's library ({count} versions).",
+            versions,
+            locale,
+            activity_id=activity_id,
+        )
+    ]
     if shipped_back:
-        text += " The shipped activity with that id is available here again."
-    return text + " Sessions already running it carry on to the end."
+        lines.append(_("The shipped activity with that id is available here again.", locale))
+    lines.append(_("Sessions already running it carry on to the end.", locale))
+    return " ".join(lines)
 
 
 def export_file(file_name: str, data: bytes) -> discord.File:
@@ -104,10 +164,14 @@ def export_file(file_name: str, data: bytes) -> discord.File:
 
 
 async def send_upload_errors(
-    interaction: discord.Interaction, file_name: str, errors: Sequence[ActivityError]
+    interaction: discord.Interaction,
+    file_name: str,
+    errors: Sequence[ActivityError],
+    locale: str,
 ) -> None:
-    """Every located error of a refused upload, privately (a follow-up if already answered)."""
-    embed, attachment = upload_errors(file_name, errors)
+    """Every located error of a refused upload, privately in ``locale`` (a follow-up if already
+    answered)."""
+    embed, attachment = upload_errors(file_name, errors, locale)
     options: dict[str, Any] = {"embed": embed, "ephemeral": True}
     if attachment is not None:
         options["file"] = attachment

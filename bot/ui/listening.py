@@ -14,7 +14,6 @@ from bot.core.listening import (
     COUNTDOWN,
     PLAYING,
     ResolvedTrack,
-    human_seconds,
     phase,
     piece_at,
     set_tracks,
@@ -22,10 +21,11 @@ from bot.core.listening import (
 )
 from bot.core.steps.listen import ListenStep
 from bot.core.text import clean_member_text, shorten
+from bot.i18n import _, ngettext
 from bot.records.media import NominationRecord, PlayRecord, TrackRecord
 from bot.records.sessions import RunRecord
 from bot.ui import limits
-from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration, plain_name, plural
+from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration, plain_name
 from bot.ui.forms import ChorusForm
 
 REFLECT_FORM = "form_listen"
@@ -46,107 +46,167 @@ class ListenReflectForm(ChorusForm):
     The step's questions are shown whole above the box. Answered through its custom_id by
     `ListeningCog.on_reflect_form`, with no timeout."""
 
-    def __init__(self, run_id: int, index: int, step: ListenStep) -> None:
-        super().__init__("After the music", REFLECT_FORM, run_id, index)
-        questions = [" ".join(localize(q).split()) for q in step.reflection.questions]
+    def __init__(self, run_id: int, index: int, step: ListenStep, locale: str = "en") -> None:
+        super().__init__(_("After the music", locale), REFLECT_FORM, run_id, index)
+        questions = [" ".join(localize(q, locale).split()) for q in step.reflection.questions]
         answer: discord.ui.TextInput[ListenReflectForm] = discord.ui.TextInput(
             custom_id="answer",
             style=discord.TextStyle.paragraph,
             max_length=500,
             required=True,
-            placeholder=limits.placeholder("A few words are plenty."),
+            placeholder=limits.placeholder(_("A few words are plenty.", locale)),
         )
         if len(questions) > 1:
             # Several questions: all of them, whole, above the box (two blocks if need be).
             listed = "\n".join(f"• {q}" for q in questions)
             for block in limits.pieces(listed, limits.TEXT_DISPLAY)[:2]:
                 self.add_item(discord.ui.TextDisplay(block))
-            self.add_item(discord.ui.Label(text="Your reflection", component=answer))
+            self.add_item(discord.ui.Label(text=_("Your reflection", locale), component=answer))
         else:
             self.add_question(
-                questions[0] if questions else "What did you notice?",
+                questions[0] if questions else _("What did you notice?", locale),
                 answer,
-                short_label="Your reflection",
+                short_label=_("Your reflection", locale),
             )
         share: discord.ui.Checkbox[ListenReflectForm] = discord.ui.Checkbox(
             custom_id="share", default=False
         )
         self.add_item(
             discord.ui.Label(
-                text="Share with the group",
-                description="Shown with your name when the step ends. Unticked: only you see it.",
+                text=_("Share with the group", locale),
+                description=_(
+                    "Shown with your name when the step ends. Unticked: only you see it.", locale
+                ),
                 component=share,
             )
         )
 
 
 def now_playing(
-    run: RunRecord, step: ListenStep, track: ResolvedTrack | None, where: str, now: float
+    run: RunRecord,
+    step: ListenStep,
+    track: ResolvedTrack | None,
+    where: str,
+    now: float,
+    locale: str = "en",
 ) -> str:
     """The /listen now reply: the piece, where it is heard (`where`, for a file), the time
-    left (`now` is a UTC timestamp)."""
-    piece = (
-        f"**{track.title}**" + (f" by {track.artist}" if track.artist else "")
-        if track is not None
-        else f"**{localize(step.title)}** (the piece is chosen by the vote)"
-    )
+    left (`now` is a UTC timestamp), in ``locale``."""
+    if track is not None:
+        piece = (
+            _("**{title}** by {artist}", locale, title=track.title, artist=track.artist)
+            if track.artist
+            else f"**{track.title}**"
+        )
+    else:
+        piece = _(
+            "**{title}** (the piece is chosen by the vote)",
+            locale,
+            title=localize(step.title, locale),
+        )
     state = run_state(run)
     current = phase(state)
     left = time_left(state, now)
-    pieces = [track, *set_tracks(step)] if track is not None and step.then else []
+    pieces = [track, *set_tracks(step, locale)] if track is not None and step.then else []
     length = state.get("duration")
     if pieces and current == PLAYING and left is not None and length:
         lengths = [float(t.duration or 0) for t in pieces]
-        number, _ = piece_at(lengths, float(length) - left)
+        number, _offset = piece_at(lengths, float(length) - left)
         now_on = pieces[number]
-        piece = f"Piece {number + 1} of {len(pieces)} of the set: **{now_on.title}**" + (
-            f" by {now_on.artist}" if now_on.artist else ""
+        fields = {"number": number + 1, "total": len(pieces), "title": now_on.title}
+        piece = (
+            _(
+                "Piece {number} of {total} of the set: **{title}** by {artist}",
+                locale,
+                artist=now_on.artist,
+                **fields,
+            )
+            if now_on.artist
+            else _("Piece {number} of {total} of the set: **{title}**", locale, **fields)
         )
     elif pieces:
-        piece = f"A set of {len(pieces)} pieces, starting with {piece}"
+        piece = _(
+            "A set of {count} pieces, starting with {piece}", locale, count=len(pieces), piece=piece
+        )
     if track is None or not track.file:
-        where = "Members play it from the link." if track and track.url else "Text card only."
+        where = (
+            _("Members play it from the link.", locale)
+            if track and track.url
+            else _("Text card only.", locale)
+        )
+    left_text = duration(left, locale) if left else ""
     if run.state == "paused":
-        timing = "Paused" + (f", {human_seconds(left)} left." if left else ".")
+        timing = _("Paused, {time} left.", locale, time=left_text) if left else _("Paused.", locale)
     elif current == COUNTDOWN:
         starts = state.get("wake_at")
-        timing = (
-            f"Starts <t:{int(starts)}:R>" if isinstance(starts, int | float) else "Starting"
-        ) + (f"; {human_seconds(left)} until it ends." if left else ".")
+        if isinstance(starts, int | float):
+            when = f"<t:{int(starts)}:R>"
+            timing = (
+                _("Starts {when}; {time} until it ends.", locale, when=when, time=left_text)
+                if left
+                else _("Starts {when}.", locale, when=when)
+            )
+        else:
+            timing = (
+                _("Starting; {time} until it ends.", locale, time=left_text)
+                if left
+                else _("Starting.", locale)
+            )
     elif current == PLAYING:
-        timing = f"{human_seconds(left)} left." if left is not None else "Playing."
+        timing = (
+            _("{time} left.", locale, time=duration(left, locale))
+            if left is not None
+            else _("Playing.", locale)
+        )
     else:
-        timing = "The piece has ended; the group is reflecting."
-    volume = f" Volume {round(step.volume * 100)} %." if step.volume != 1.0 else ""
+        timing = _("The piece has ended; the group is reflecting.", locale)
+    volume = (
+        " " + _("Volume {percent} %.", locale, percent=round(step.volume * 100))
+        if step.volume != 1.0
+        else ""
+    )
     return f"🎧 {piece}\n{timing}\n{where}{volume}"
 
 
-def summary_lines(plays: Sequence[PlayRecord], suggested: int) -> list[tuple[str, str]]:
+def summary_lines(
+    plays: Sequence[PlayRecord], suggested: int, locale: str = "en"
+) -> list[tuple[str, str]]:
     """The session summary's listening line (none when nothing was heard or suggested)."""
     if not plays and not suggested:
         return []
     parts = []
     if plays:
         parts.append(
-            plural(len(plays), "piece") + " heard: " + ", ".join(p.title for p in plays[:5])
+            ngettext(
+                "{count} piece heard: {titles}",
+                "{count} pieces heard: {titles}",
+                len(plays),
+                locale,
+                titles=", ".join(p.title for p in plays[:5]),
+            )
         )
     if suggested:
-        parts.append(plural(suggested, "song") + " suggested")
-    return [("Listening", clean_member_text(" · ".join(parts), 1000))]
+        parts.append(
+            ngettext("{count} song suggested", "{count} songs suggested", suggested, locale)
+        )
+    return [(_("Listening", locale), clean_member_text(" · ".join(parts), 1000))]
 
 
 def nomination_line(
-    n: NominationRecord, hidden_credit: frozenset[int], names: Mapping[int, str] | None = None
+    n: NominationRecord,
+    hidden_credit: frozenset[int],
+    names: Mapping[int, str] | None = None,
+    locale: str = "en",
 ) -> str:
     line = f"`#{n.id}` **{n.title}**" + (f" — {n.artist}" if n.artist else "")
     if n.url:
-        line += f" · [link]({n.url})"
+        line += f" · [{_('link', locale)}]({n.url})"
     if n.user_id is None or n.user_id in hidden_credit:
-        who = "someone"
+        who = _("someone", locale)
     else:
         # A name, never a raw mention: inside an embed it shows as <@id> to many viewers.
-        who = plain_name((names or {}).get(n.user_id)) or "a member"
-    line += f"\n  suggested by {who}"
+        who = plain_name((names or {}).get(n.user_id)) or _("a member", locale)
+    line += "\n  " + _("suggested by {name}", locale, name=who)
     if n.note:
         line += f": *{shorten(n.note, 200)}*"
     return line
@@ -159,41 +219,54 @@ def playlist_embed(
     facilitator: bool,
     hidden_credit: frozenset[int] = frozenset(),
     names: Mapping[int, str] | None = None,
+    locale: str = "en",
 ) -> discord.Embed:
     if nominations:
-        body = "\n".join(nomination_line(n, hidden_credit, names) for n in nominations)
+        body = "\n".join(nomination_line(n, hidden_credit, names, locale) for n in nominations)
     else:
-        body = "Nothing here yet. Add a song with `/listen suggest`."
+        body = _("Nothing here yet. Add a song with `/listen suggest`.", locale)
     embed = discord.Embed(
-        title=shorten(f"🎵 Playlist · {title}", 256),
+        title=shorten(_("🎵 Playlist · {title}", locale, title=title), 256),
         description=shorten(body, DESCRIPTION_MAX),
         colour=COLOUR_SESSION,
     )
-    hint = "Add a song with /listen suggest."
+    hint = _("Add a song with /listen suggest.", locale)
     if facilitator:
-        hint += " Facilitators remove an entry with /listen remove and its #number."
+        hint += " " + _("Facilitators remove an entry with /listen remove and its #number.", locale)
     embed.set_footer(text=hint)
     return embed
 
 
-def library_embed(tracks: Sequence[TrackRecord], other_files: Sequence[str]) -> discord.Embed:
+def library_embed(
+    tracks: Sequence[TrackRecord], other_files: Sequence[str], locale: str = "en"
+) -> discord.Embed:
     lines = []
     for t in tracks:
-        length = f" · {duration(t.duration_seconds)}" if t.duration_seconds else ""
+        length = f" · {duration(t.duration_seconds, locale)}" if t.duration_seconds else ""
         lines.append(
-            f"**{t.title}**" + (f" — {t.artist}" if t.artist else "") + f"{length}\n"
-            f"  `file: {t.file_name}`"
+            f"**{t.title}**"
+            + (f" — {t.artist}" if t.artist else "")
+            + f"{length}\n  "
+            # The activity file's own key: translators keep `file:` as it is.
+            + _("`file: {path}`", locale, path=t.file_name)
         )
     if other_files:
-        lines.append("\n**Other files in the media folder**")
+        lines.append("\n**" + _("Other files in the media folder", locale) + "**")
         lines.extend(f"`{name}`" for name in other_files)
     embed = discord.Embed(
-        title="🎼 Media library",
+        title=_("🎼 Media library", locale),
         description=shorten(
-            "\n".join(lines) or "The library is empty. Add a file with `/listen upload`.",
+            "\n".join(lines)
+            or _("The library is empty. Add a file with `/listen upload`.", locale),
             DESCRIPTION_MAX,
         ),
         colour=COLOUR_INFO,
     )
-    embed.set_footer(text="Use a file in an activity with track: {title, artist, file: <path>}.")
+    embed.set_footer(
+        text=_(
+            "Use a file in an activity with {example}.",
+            locale,
+            example="track: {title, artist, file: <path>}",
+        )
+    )
     return embed

@@ -20,7 +20,7 @@ from bot.core.debounce import Debouncer
 from bot.core.field_texts import localize
 from bot.core.pools import ANOTHER_STATE
 from bot.core.runner import RunUpdate
-from bot.i18n import public_language
+from bot.i18n import N_, _, public_language
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.board import BoardState, ClosedState, board_embed, board_view
@@ -276,9 +276,16 @@ class LiveSessions:
         self._told_about_losses.add(key)
         await self.tell_facilitator(
             session,
-            f"Discord refused {what} in <#{session.channel_id}> during **{session.title}** "
-            f"(Discord error {error.code or error.status}), so members may not see it. "
-            "The session carries on; the details are in the bot's log.",
+            _(
+                "Discord refused {what} in {channel} during **{title}** (Discord error {code}), "
+                "so members may not see it. The session carries on; the details are in the "
+                "bot's log.",
+                self.language(session),
+                what=_(what, self.language(session)),
+                channel=f"<#{session.channel_id}>",
+                title=session.title,
+                code=error.code or error.status,
+            ),
         )
 
     async def missing_permission(self, session: SessionRecord) -> None:
@@ -288,10 +295,14 @@ class LiveSessions:
         self._told_about_permissions.add(session.id)
         await self.tell_facilitator(
             session,
-            f"I can't post in <#{session.channel_id}>, so the session **{session.title}** "
-            "can't show its steps. Please give me the **Send Messages**, **Embed Links** "
-            "and **Attach Files** permissions in that channel; the session carries on "
-            "as soon as I can post.",
+            _(
+                "I can't post in {channel}, so the session **{title}** can't show its steps. "
+                "Please give me the **Send Messages**, **Embed Links** and **Attach Files** "
+                "permissions in that channel; the session carries on as soon as I can post.",
+                self.language(session),
+                channel=f"<#{session.channel_id}>",
+                title=session.title,
+            ),
         )
 
     async def tell_facilitator(self, session: SessionRecord, text: str) -> bool:
@@ -351,12 +362,17 @@ class LiveSessions:
         if update.entered_step is not None:
             await self.post_step(session, run)
         if update.ended is not None:
-            title = self.bot.runner.definition(run).title
-            verb = "finished" if update.ended == "finished" else "was stopped"
+            locale = self.language(session)
+            title = localize(self.bot.runner.definition(run).title, locale)
+            ended = (
+                _("✨ **{title}** finished.", locale, title=title)
+                if update.ended == "finished"
+                else _("✨ **{title}** was stopped.", locale, title=title)
+            )
             await self.send(
                 session,
-                MessagePayload(content=f"✨ **{localize(title)}** {verb}."),
-                what="the note that the activity ended",
+                MessagePayload(content=ended),
+                what=N_("the note that the activity ended"),
             )
         for observer in self.observers:
             await observer.after_update(session, update)
@@ -368,13 +384,13 @@ class LiveSessions:
         scene = self.scene(session, run, run.step_index)
         payload = self.presenter(scene.step.type).render(scene)
         if self.bot.runner.has_pools(run) and not json.loads(run.step_state).get(ANOTHER_STATE):
-            payload = with_another_button(payload, run.id, run.step_index)
+            payload = with_another_button(payload, run.id, run.step_index, self.language(session))
         return payload
 
     async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
         payload = self.step_card(session, run)
         message = await self.send(
-            session, payload, what="the step card", retried=True, nonce=step_nonce(run)
+            session, payload, what=N_("the step card"), retried=True, nonce=step_nonce(run)
         )
         if message is None:
             self._unposted.add(run.id)
@@ -388,7 +404,7 @@ class LiveSessions:
             await self.post_step(session, run)
             return
         await self.edit(
-            session, run.step_message_id, self.step_card(session, run), what="the step card"
+            session, run.step_message_id, self.step_card(session, run), what=N_("the step card")
         )
 
     async def _close_step(
@@ -411,9 +427,9 @@ class LiveSessions:
         presenter = self.presenter(scene.step.type)
         if message_id is not None:
             closed = presenter.render_closed(scene)
-            await self.edit(session, message_id, closed, what="the closed step card")
+            await self.edit(session, message_id, closed, what=N_("the closed step card"))
         for payload in presenter.after_exit(scene):
-            await self.send(session, payload, what="what the step produced (a summary)")
+            await self.send(session, payload, what=N_("what the step produced (a summary)"))
 
     # ------------------------------------------------------------------ board
 
@@ -455,7 +471,9 @@ class LiveSessions:
                 expected -= 1
         # A presenter may add fields of its own to the board (a round: who has the floor).
         board_fields = getattr(self.presenters.get(step.type), "board_fields", None)
-        step_fields = tuple(board_fields(run, step, names)) if board_fields is not None else ()
+        step_fields = (
+            tuple(board_fields(run, step, names, locale)) if board_fields is not None else ()
+        )
         return BoardState(
             step_fields=step_fields,
             session=session,
@@ -500,7 +518,7 @@ class LiveSessions:
             session,
             MessagePayload(embed=board_embed(state), view=board_view(state)),
             notify=notify,
-            what="the session board",
+            what=N_("the session board"),
             retried=True,
         )
         if message is not None:

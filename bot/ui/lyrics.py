@@ -16,7 +16,7 @@ from bot.core.lyrics import BLANK_RE, Credits, Slot
 from bot.core.rhymes import RhymeSuggestions
 from bot.core.steps.write import WriteStep
 from bot.core.text import shorten
-from bot.i18n import _
+from bot.i18n import N_, _, format_day, ngettext
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, FIELD_MAX
 from bot.ui.steps.base import MessagePayload
 
@@ -29,11 +29,11 @@ def escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def who(user_id: int, names: Mapping[int, str]) -> str:
+def who(user_id: int, names: Mapping[int, str], locale: str = "en") -> str:
     """A member's name for an embed (escaped), or "a member" when the name isn't known: a raw
     mention inside an embed shows as `<@id>` to anyone whose client doesn't know that person."""
     name = names.get(user_id)
-    return f"**{escape(shorten(name, 40))}**" if name else "a member"
+    return f"**{escape(shorten(name, 40))}**" if name else _("a member", locale)
 
 
 def show_template(template: str) -> str:
@@ -66,22 +66,28 @@ class SongSheet:
     def line_count(self) -> int:
         return sum(len(lines) for _, lines in self.sections)
 
-    def credit_text(self, *, mentions: bool) -> str:
+    def credit_text(self, *, mentions: bool, locale: str = "en") -> str:
         people = [
-            who(uid, self.names) if mentions else self.names.get(uid, "a member")
+            who(uid, self.names, locale) if mentions else self.names.get(uid, _("a member", locale))
             for uid in self.credits.named
         ]
         if self.credits.group or not people:
-            people.append("the group")
+            people.append(_("the group", locale))
         if len(people) == 1:
             return people[0]
-        return ", ".join(people[:-1]) + " and " + people[-1]
+        return _("{names} and {last}", locale, names=", ".join(people[:-1]), last=people[-1])
 
     @property
     def shown_title(self) -> str:
+        return self.title_in("en")
+
+    def title_in(self, locale: str) -> str:
+        """The song's title, or "Song #3" / "Our song" in ``locale`` when it has none."""
         if self.title:
             return self.title
-        return f"Song #{self.song_id}" if self.song_id else "Our song"
+        if self.song_id:
+            return _("Song #{number}", locale, number=self.song_id)
+        return _("Our song", locale)
 
 
 def sections_of(
@@ -112,14 +118,19 @@ def live_sheet(
     anonymous: bool,
     next_position: int | None,
     names: Mapping[int, str] | None = None,
+    locale: str = "en",
 ) -> str:
     """The song so far by section; in hidden mode only how far it has got."""
     if hidden:
         done = len(lines)
         bar = "▰" * done + "▱" * (len(slots) - done)
-        return (
-            f"🙈 The song stays hidden until the end.\n{bar} **{done} of {len(slots)}** lines "
-            "written. Each writer sees only the last word of the line before."
+        return _(
+            "🙈 The song stays hidden until the end.\n{bar} **{done} of {total}** lines "
+            "written. Each writer sees only the last word of the line before.",
+            locale,
+            bar=bar,
+            done=done,
+            total=len(slots),
         )
     out: list[str] = []
     last: tuple[str, int] | None = None
@@ -131,27 +142,55 @@ def live_sheet(
         line = lines.get(slot.position)
         number = f"`{slot.position + 1:>2}`"
         if line is None:
-            marker = " ◀ next" if slot.position == next_position else ""
+            marker = " " + _("◀ next", locale) if slot.position == next_position else ""
             ghost = show_template(slot.template) if slot.template else "…"
             out.append(f"{number} *{ghost}*{marker}")
             continue
-        extras = [f"{line.get('syl', 0)} syl"]
+        extras = []
+        # The syllable counter knows English only (bot/core/syllables.py): no count for a song
+        # written in another language rather than a wrong one.
+        if line.get("syl") is not None and locale == "en":
+            extras.append(_("{count} syl", locale, count=line.get("syl", 0)))
         if line.get("flags"):
-            extras.append("⚑ " + ", ".join(str(f) for f in line["flags"]))
+            extras.append("⚑ " + ", ".join(flag_text(str(f), locale) for f in line["flags"]))
         author = line.get("author")
         if isinstance(author, int) and not anonymous:
-            extras.append(who(author, names or {}).strip("*"))
-        out.append(f"{number} {line['text']}  ·  *{' · '.join(extras)}*")
+            extras.append(who(author, names or {}, locale).strip("*"))
+        tail = f"  ·  *{' · '.join(extras)}*" if extras else ""
+        out.append(f"{number} {line['text']}{tail}")
     return shorten("\n".join(out).strip(), DESCRIPTION_MAX - 600)
 
 
-def structure_text(slots: Sequence[Slot]) -> str:
+FLAGS = {
+    "long": N_("longer than the guide"),
+    "syllables": N_("syllables"),
+    "rhyme": N_("rhyme"),
+}
+"""The words for the guide flags a checked line may carry (bot/core/lyrics.py check_line)."""
+
+
+def flag_text(flag: str, locale: str) -> str:
+    """A line's flag ("syllables", "rhyme", "long") in the reader's language."""
+    return _(FLAGS[flag], locale) if flag in FLAGS else flag
+
+
+def structure_text(slots: Sequence[Slot], locale: str = "en") -> str:
     parts: list[str] = []
     last: tuple[str, int] | None = None
     for slot in slots:
         key = (slot.section, slot.section_number)
         if key != last:
-            parts.append(f"{escape(slot.section or 'song')} {slot.section_lines} lines")
+            # Worded first: a marked call nested in ngettext's arguments hides it from Babel.
+            section = escape(slot.section or _("song", locale))
+            parts.append(
+                ngettext(
+                    "{section} {count} line",
+                    "{section} {count} lines",
+                    slot.section_lines,
+                    locale,
+                    section=section,
+                )
+            )
             last = key
     return ", ".join(parts)
 
@@ -159,40 +198,56 @@ def structure_text(slots: Sequence[Slot]) -> str:
 # ------------------------------------------------------------------ the song sheet
 
 
-def song_markdown(sheet: SongSheet) -> str:
-    out = [f"# {sheet.shown_title}", ""]
+def song_markdown(sheet: SongSheet, locale: str = "en") -> str:
+    out = [f"# {sheet.title_in(locale)}", ""]
     if sheet.theme:
-        out += [f"*Theme: {sheet.theme}*", ""]
+        out += ["*" + _("Theme: {theme}", locale, theme=sheet.theme) + "*", ""]
     for name, lines in sheet.sections:
         if name:
             out += [f"## {name.capitalize()}", ""]
         out += [f"{line}  " for line in lines]
         out.append("")
-    out += ["---", "", f"Words by {sheet.credit_text(mentions=False)}.", _written(sheet), ""]
+    words = _("Words by {names}.", locale, names=sheet.credit_text(mentions=False, locale=locale))
+    out += ["---", "", words, _written(sheet, locale), ""]
     return "\n".join(out)
 
 
-def song_text(sheet: SongSheet) -> str:
-    out = [sheet.shown_title.upper(), ""]
+def song_text(sheet: SongSheet, locale: str = "en") -> str:
+    out = [sheet.title_in(locale).upper(), ""]
     if sheet.theme:
-        out += [f"Theme: {sheet.theme}", ""]
+        out += [_("Theme: {theme}", locale, theme=sheet.theme), ""]
     for name, lines in sheet.sections:
         if name:
             out.append(f"[{name.capitalize()}]")
         out += list(lines)
         out.append("")
-    out += [f"Words by {sheet.credit_text(mentions=False)}.", _written(sheet), ""]
+    words = _("Words by {names}.", locale, names=sheet.credit_text(mentions=False, locale=locale))
+    out += [words, _written(sheet, locale), ""]
     return "\n".join(out)
 
 
-def _written(sheet: SongSheet) -> str:
-    when = (
-        datetime.fromtimestamp(sheet.written_at, UTC).strftime(" on %d %B %Y")
-        if sheet.written_at
-        else ""
-    )
-    number = f" (song #{sheet.song_id})" if sheet.song_id else ""
-    return f"Written together in Chorus{when}{number}."
+def _written(sheet: SongSheet, locale: str) -> str:
+    if sheet.written_at and sheet.song_id:
+        return _(
+            "Written together in Chorus on {day} (song #{number}).",
+            locale,
+            day=_day(sheet.written_at, locale),
+            number=sheet.song_id,
+        )
+    if sheet.written_at:
+        return _("Written together in Chorus on {day}.", locale, day=_day(sheet.written_at, locale))
+    if sheet.song_id:
+        return _("Written together in Chorus (song #{number}).", locale, number=sheet.song_id)
+    return _("Written together in Chorus.", locale)
+
+
+def _day(ts: float, locale: str) -> str:
+    """The day a song was written, in the language's words (Babel; a file has no timestamps)."""
+    when = datetime.fromtimestamp(ts, UTC)
+    if locale == "en":
+        # English files keep the long form they have always had: "27 March 2026".
+        return when.strftime("%d %B %Y")
+    return format_day(when, locale)
 
 
 def _slug(title: str) -> str:
@@ -200,31 +255,40 @@ def _slug(title: str) -> str:
     return (slug or "song")[:40]
 
 
-def song_file(sheet: SongSheet, kind: str = "markdown") -> discord.File:
+def song_file(sheet: SongSheet, kind: str = "markdown", *, locale: str = "en") -> discord.File:
     if kind == "text":
-        body, ext = song_text(sheet), "txt"
+        body, ext = song_text(sheet, locale), "txt"
     else:
-        body, ext = song_markdown(sheet), "md"
+        body, ext = song_markdown(sheet, locale), "md"
     return discord.File(
-        io.BytesIO(body.encode("utf-8")), filename=f"{_slug(sheet.shown_title)}.{ext}"
+        io.BytesIO(body.encode("utf-8")), filename=f"{_slug(sheet.title_in(locale))}.{ext}"
     )
 
 
-def song_embed(sheet: SongSheet) -> discord.Embed:
-    embed = discord.Embed(title=shorten(f"🎶 {sheet.shown_title}", 256), colour=COLOUR_DONE)
+def song_embed(sheet: SongSheet, locale: str = "en") -> discord.Embed:
+    title = sheet.title_in(locale)
+    embed = discord.Embed(title=shorten(f"🎶 {title}", 256), colour=COLOUR_DONE)
     parts = [f"*{escape(shorten(sheet.theme, 300))}*"] if sheet.theme else []
     for name, lines in sheet.sections:
         heading = f"**{escape(name.capitalize())}**\n" if name else ""
         parts.append(heading + "\n".join(lines))
     if not sheet.sections:
-        parts.append("*No lines were written this time, and that's all right.*")
+        parts.append(_("*No lines were written this time, and that's all right.*", locale))
     embed.description = shorten("\n\n".join(parts), DESCRIPTION_MAX)
     embed.add_field(
-        name="Words by", value=shorten(sheet.credit_text(mentions=True), FIELD_MAX), inline=False
+        name=_("Words by", locale),
+        value=shorten(sheet.credit_text(mentions=True, locale=locale), FIELD_MAX),
+        inline=False,
     )
-    footer = "The whole song is attached as a file."
     if sheet.song_id:
-        footer = f"Song #{sheet.song_id} · /song export {sheet.song_id} for a copy · " + footer
+        footer = _(
+            "Song #{number} · /song export {number} for a copy · The whole song is attached as "
+            "a file.",
+            locale,
+            number=sheet.song_id,
+        )
+    else:
+        footer = _("The whole song is attached as a file.", locale)
     embed.set_footer(text=footer)
     return embed
 
@@ -234,9 +298,10 @@ def song_embed(sheet: SongSheet) -> discord.Embed:
 
 def rhyme_embed(found: RhymeSuggestions, locale: str = "en") -> discord.Embed:
     """The private /rhyme answer; ``locale`` is the reader's language."""
-    embed = discord.Embed(title=f"Rhymes for “{shorten(found.word, 40)}”", colour=COLOUR_INFO)
+    embed = discord.Embed(
+        title=_("Rhymes for “{word}”", locale, word=shorten(found.word, 40)), colour=COLOUR_INFO
+    )
     if not found.supported:
-        embed.title = _("Rhymes for “{word}”", locale, word=shorten(found.word, 40))
         embed.description = _(
             "Rhyme help knows English words only, and this server's songs are written in "
             "another language, so I won't guess. Try reading the line aloud and listening "
@@ -245,39 +310,49 @@ def rhyme_embed(found: RhymeSuggestions, locale: str = "en") -> discord.Embed:
         )
         return embed
     if not found.known:
-        embed.description = (
+        embed.description = _(
             "I don't know how that word is pronounced, so I can't suggest rhymes. Try a "
-            "similar word, or say it aloud and listen for its last vowel."
+            "similar word, or say it aloud and listen for its last vowel.",
+            locale,
         )
         return embed
+    none = _("none found", locale)
     embed.add_field(
-        name="Rhymes",
-        value=shorten(", ".join(found.perfect) or "none found", FIELD_MAX),
+        name=_("Rhymes", locale),
+        value=shorten(", ".join(found.perfect) or none, FIELD_MAX),
         inline=False,
     )
     embed.add_field(
-        name="Near rhymes (same vowel sound)",
-        value=shorten(", ".join(found.near) or "none found", FIELD_MAX),
+        name=_("Near rhymes (same vowel sound)", locale),
+        value=shorten(", ".join(found.near) or none, FIELD_MAX),
         inline=False,
     )
-    embed.set_footer(text="Near rhymes are often more interesting in a song than perfect ones.")
+    embed.set_footer(
+        text=_("Near rhymes are often more interesting in a song than perfect ones.", locale)
+    )
     return embed
 
 
-def song_list_embed(rows: Sequence[tuple[int, str, int, float]]) -> discord.Embed:
+def song_list_embed(
+    rows: Sequence[tuple[int, str, int, float]], locale: str = "en"
+) -> discord.Embed:
     """rows: (id, title, line count, created_at)."""
-    embed = discord.Embed(title="Songs written here", colour=COLOUR_INFO)
+    embed = discord.Embed(title=_("Songs written here", locale), colour=COLOUR_INFO)
     if not rows:
-        embed.description = "No songs yet. Run a songwriting activity such as **Lyric circle**."
+        embed.description = _(
+            "No songs yet. Run a songwriting activity such as **Lyric circle**.", locale
+        )
         return embed
     embed.description = shorten(
         "\n".join(
-            f"`#{sid}` **{escape(shorten(title, 80))}** · {count} lines · <t:{int(at)}:d>"
+            f"`#{sid}` **{escape(shorten(title, 80))}** · "
+            + ngettext("{count} line", "{count} lines", count, locale)
+            + f" · <t:{int(at)}:d>"
             for sid, title, count, at in rows
         ),
         DESCRIPTION_MAX,
     )
-    embed.set_footer(text="/song show ID to read one, /song export ID for a file.")
+    embed.set_footer(text=_("/song show ID to read one, /song export ID for a file.", locale))
     return embed
 
 
@@ -288,27 +363,55 @@ def fingerprint(payload: MessagePayload) -> str:
     return json.dumps([payload.content, embed, view], sort_keys=True, default=str)
 
 
-def thanks(step: WriteStep, kind: str, payload: Mapping[str, Any]) -> str:
+def thanks(step: WriteStep, kind: str, payload: Mapping[str, Any], locale: str = "en") -> str:
     """The private reply to a saved song event (`payload` as the step saved it)."""
     if kind == "pass":
-        return "⏭ Passed. That's completely fine; the song goes on to the next writer."
+        return _("⏭ Passed. That's completely fine; the song goes on to the next writer.", locale)
     if kind == "withdraw":
-        return "↩ Your line is withdrawn. The next writer picks up from there."
+        return _("↩ Your line is withdrawn. The next writer picks up from there.", locale)
     if kind == "remove":
-        return f"🧹 Line {int(payload['pos']) + 1} was removed. It's kept only in the record."
-    verb = "updated" if kind == "edit" else "added"
+        return _(
+            "🧹 Line {number} was removed. It's kept only in the record.",
+            locale,
+            number=int(payload["pos"]) + 1,
+        )
+    text = str(payload.get("text", ""))
+    syllables = payload.get("syl")
+    if syllables is None:
+        saved = (
+            _("✍ Your line is updated: “{text}”.", locale, text=text)
+            if kind == "edit"
+            else _("✍ Your line is added: “{text}”.", locale, text=text)
+        )
+    else:
+        saved = (
+            ngettext(
+                "✍ Your line is updated: “{text}” ({count} syllable).",
+                "✍ Your line is updated: “{text}” ({count} syllables).",
+                int(syllables),
+                locale,
+                text=text,
+            )
+            if kind == "edit"
+            else ngettext(
+                "✍ Your line is added: “{text}” ({count} syllable).",
+                "✍ Your line is added: “{text}” ({count} syllables).",
+                int(syllables),
+                locale,
+                text=text,
+            )
+        )
+    change = (
+        ""
+        if step.anonymous
+        else " " + _("You can edit or withdraw it until the next line is written.", locale)
+    )
     flags = payload.get("flags") or []
     note = ""
     if flags:
-        note = (
-            "\nIt's a little outside this song's guide ("
-            + ", ".join(str(f) for f in flags)
-            + "), and that's allowed here."
+        note = "\n" + _(
+            "It's a little outside this song's guide ({flags}), and that's allowed here.",
+            locale,
+            flags=", ".join(flag_text(str(f), locale) for f in flags),
         )
-    change = (
-        "" if step.anonymous else " You can edit or withdraw it until the next line is written."
-    )
-    return (
-        f"✍ Your line is {verb}: “{payload.get('text', '')}” ({payload.get('syl', 0)} "
-        f"syllables).{change}{note}"
-    )
+    return f"{saved}{change}{note}"

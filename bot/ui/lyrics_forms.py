@@ -9,12 +9,18 @@ import discord
 
 from bot.core.lyrics import HARD_MAX_CHARS, Slot, allowance, blanks
 from bot.core.steps.write import WriteStep
+from bot.i18n import _
 from bot.ui import limits
 from bot.ui.forms import ChorusForm
 
 
 def line_items(
-    slot: Slot, clue: str | None, hidden: bool, default: str | None, limit: int = HARD_MAX_CHARS
+    slot: Slot,
+    clue: str | None,
+    hidden: bool,
+    default: str | None,
+    limit: int = HARD_MAX_CHARS,
+    locale: str = "en",
 ) -> list[discord.ui.Item[Any]]:
     """The line form's contents: one input per blank (or one for the line), and whatever the
     writer needs to read shown whole above them (a template or clue longer than a label).
@@ -22,17 +28,25 @@ def line_items(
     `limit` is each input's character allowance, enforced by Discord while typing."""
     count = blanks(slot.template)
     if hidden:
-        prompt = f"The line before ends with “{clue}”" if clue else "You write the first line"
+        prompt = (
+            _("The line before ends with “{word}”", locale, word=clue)
+            if clue
+            else _("You write the first line", locale)
+        )
     elif slot.template and count == 1:
-        prompt = "Fill in the blank"
+        prompt = _("Fill in the blank", locale)
     else:
-        prompt = "Your line"
+        prompt = _("Your line", locale)
     if slot.template:
         shown = slot.template.replace("___", "…")
     elif hidden:
-        shown = "Begin with that word, or answer it." if clue else "Start anywhere."
+        shown = (
+            _("Begin with that word, or answer it.", locale)
+            if clue
+            else _("Start anywhere.", locale)
+        )
     else:
-        shown = "One line; a single image is plenty."
+        shown = _("One line; a single image is plenty.", locale)
     items: list[discord.ui.Item[Any]] = []
     above = [t for t in (prompt if len(prompt) > limits.LABEL_TEXT else "",) if t]
     if len(shown) > limits.TEXT_INPUT_PLACEHOLDER:
@@ -40,7 +54,7 @@ def line_items(
     if above:
         items.append(discord.ui.TextDisplay(limits.cut("\n".join(above), limits.TEXT_DISPLAY)))
     if len(prompt) > limits.LABEL_TEXT:
-        prompt = "Your line"
+        prompt = _("Your line", locale)
     room = limits.MODAL_COMPONENTS - len(items)
     parts = default.split(" / ") if default and count > 1 else [default or ""]
     if count > room:
@@ -50,7 +64,7 @@ def line_items(
         items.append(
             discord.ui.TextInput(
                 custom_id="line",
-                label=limits.label(f"The {count} blanks, separated by /"),
+                label=limits.label(_("The {count} blanks, separated by /", locale, count=count)),
                 placeholder=limits.placeholder(shown),
                 default=value,
                 max_length=min(limits.TEXT_INPUT_VALUE, max(allowed, len(value or ""))),
@@ -63,7 +77,11 @@ def line_items(
         items.append(
             discord.ui.TextInput(
                 custom_id=f"line{index}" if count > 1 else "line",
-                label=limits.label(f"Blank {index + 1} of {count}" if count > 1 else prompt),
+                label=limits.label(
+                    _("Blank {number} of {count}", locale, number=index + 1, count=count)
+                    if count > 1
+                    else prompt
+                ),
                 placeholder=limits.placeholder(shown),
                 default=value,
                 # An older line may be longer than today's allowance: never cut it off.
@@ -93,11 +111,15 @@ class LineForm(ChorusForm):
         clue: str | None,
         hidden: bool,
         editing: str | None = None,
+        locale: str = "en",
     ) -> None:
-        title = f"Line {slot.position + 1}" + (f" · {slot.section}" if slot.section else "")
+        line = _("Line {number}", locale, number=slot.position + 1)
+        if editing is not None:
+            line = _("Edit line {number}", locale, number=slot.position + 1)
+        title = line + (f" · {slot.section}" if slot.section else "")
         action = "edit" if editing is not None else "line"
         super().__init__(
-            ("Edit " if editing is not None else "") + title,
+            title,
             LINE_FORM,
             action,
             run_id,
@@ -107,17 +129,20 @@ class LineForm(ChorusForm):
         # A strict step refuses a longer line, so the form stops the writer at the limit instead
         # of letting them type words that would be thrown away; a guide (not strict) only flags.
         limit = allowance(step, slot) if step.strict else HARD_MAX_CHARS
-        for item in line_items(slot, clue, hidden, editing, limit):
+        for item in line_items(slot, clue, hidden, editing, limit, locale):
             self.add_item(item)
 
 
 class RemoveForm(ChorusForm):
     """The facilitator's "remove a line" form, answered by `LyricsCog.on_remove_form`."""
 
-    def __init__(self, run_id: int, step_index: int) -> None:
-        super().__init__("Remove a line", REMOVE_FORM, run_id, step_index)
+    def __init__(self, run_id: int, step_index: int, locale: str = "en") -> None:
+        super().__init__(_("Remove a line", locale), REMOVE_FORM, run_id, step_index)
         self.add_item(
             discord.ui.TextInput(
-                custom_id="number", label="Line number", placeholder="e.g. 3", max_length=3
+                custom_id="number",
+                label=_("Line number", locale),
+                placeholder=_("e.g. 3", locale),
+                max_length=3,
             )
         )

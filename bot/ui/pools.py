@@ -6,6 +6,7 @@ import dataclasses
 
 import discord
 
+from bot.i18n import _
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.steps.base import MessagePayload
 
@@ -20,10 +21,13 @@ class AnotherQuestionButton(TypedButton, spec="chorus:another:{run_id:int}:{step
     step_index: int
 
 
-def with_another_button(payload: MessagePayload, run_id: int, step_index: int) -> MessagePayload:
-    """The step card with the Another question button added (unchanged if the card is full)."""
+def with_another_button(
+    payload: MessagePayload, run_id: int, step_index: int, locale: str = "en"
+) -> MessagePayload:
+    """The step card with the Another question button added (unchanged if the card is full);
+    ``locale``: the card's language (the server's)."""
     button = AnotherQuestionButton.button(
-        "Another question",
+        _("Another question", locale),
         run_id=run_id,
         step_index=step_index,
         style=discord.ButtonStyle.secondary,

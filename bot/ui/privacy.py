@@ -2,29 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import discord
 
+from bot.i18n import _, ngettext
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_INFO, plural
+from bot.ui.format import COLOUR_INFO
 
-# How /mydata counts each exported list: (one, many).
-EXPORT_WORDS: dict[str, tuple[str, str]] = {
-    "checkins": ("check-in", "check-ins"),
-    "attendance": ("session attended", "sessions attended"),
-    "contributions": ("contribution", "contributions"),
-    "goals": ("goal", "goals"),
-    "goal_ratings": ("goal rating", "goal ratings"),
-    "nominations": ("nomination", "nominations"),
-    "reminder_optins": ("reminder choice", "reminder choices"),
-    "reminders_sent": ("reminder sent", "reminders sent"),
-    "schedules_facilitated": ("scheduled session you lead", "scheduled sessions you lead"),
-    "sessions_facilitated": ("session you led", "sessions you led"),
-    "song_lines": ("song line", "song lines"),
-    "tracks_uploaded": ("track uploaded", "tracks uploaded"),
-    "checkin_schedule": ("check-in schedule", "check-in schedules"),
+Counted = Callable[[int, str], str]
+"""(how many, language) -> "3 check-ins"."""
+
+# How /mydata counts each exported list, in the member's language (whole plural texts).
+EXPORT_WORDS: dict[str, Counted] = {
+    "checkins": lambda n, locale: ngettext("{count} check-in", "{count} check-ins", n, locale),
+    "attendance": lambda n, locale: ngettext(
+        "{count} session attended", "{count} sessions attended", n, locale
+    ),
+    "contributions": lambda n, locale: ngettext(
+        "{count} contribution", "{count} contributions", n, locale
+    ),
+    "goals": lambda n, locale: ngettext("{count} goal", "{count} goals", n, locale),
+    "goal_ratings": lambda n, locale: ngettext(
+        "{count} goal rating", "{count} goal ratings", n, locale
+    ),
+    "nominations": lambda n, locale: ngettext(
+        "{count} nomination", "{count} nominations", n, locale
+    ),
+    "reminder_optins": lambda n, locale: ngettext(
+        "{count} reminder choice", "{count} reminder choices", n, locale
+    ),
+    "series_reminders": lambda n, locale: ngettext(
+        "{count} reminder time for a series", "{count} reminder times for a series", n, locale
+    ),
+    "reminders_sent": lambda n, locale: ngettext(
+        "{count} reminder sent", "{count} reminders sent", n, locale
+    ),
+    "schedules_facilitated": lambda n, locale: ngettext(
+        "{count} scheduled session you lead", "{count} scheduled sessions you lead", n, locale
+    ),
+    "sessions_facilitated": lambda n, locale: ngettext(
+        "{count} session you led", "{count} sessions you led", n, locale
+    ),
+    "song_lines": lambda n, locale: ngettext("{count} song line", "{count} song lines", n, locale),
+    "tracks_uploaded": lambda n, locale: ngettext(
+        "{count} track uploaded", "{count} tracks uploaded", n, locale
+    ),
+    "checkin_schedule": lambda n, locale: ngettext(
+        "{count} check-in schedule", "{count} check-in schedules", n, locale
+    ),
 }
 
 
@@ -36,37 +63,48 @@ class ForgetButton(TypedButton, spec="chorus:forget:{answer:word}:{user_id:int}"
     user_id: int
 
 
-def export_message(data: Mapping[str, Any]) -> str:
-    """The line above the /mydata file: how many of each kind of thing it holds."""
+def export_message(data: Mapping[str, Any], locale: str) -> str:
+    """The line above the /mydata file in ``locale``: how many of each kind of thing it holds
+    (a list without words of its own is counted under its key)."""
     counts = ", ".join(
-        plural(len(value), *EXPORT_WORDS.get(name, (name.replace("_", " "),)))
+        EXPORT_WORDS[name](len(value), locale)
+        if name in EXPORT_WORDS
+        else f"{len(value)} {name.replace('_', ' ')}"
         for name, value in data.items()
         if isinstance(value, list) and value
     )
-    return (
-        f"📦 Here is everything Chorus holds about you in this server "
-        f"({counts or 'nothing yet'}). Only you can see this."
+    return _(
+        "📦 Here is everything Chorus holds about you in this server ({counts}). "
+        "Only you can see this.",
+        locale,
+        counts=counts or _("nothing yet", locale),
     )
 
 
-def forget_confirmation(user_id: int) -> tuple[discord.Embed, discord.ui.View]:
-    """The private question /forget asks before deleting anything, with its two buttons."""
+def forget_confirmation(user_id: int, locale: str) -> tuple[discord.Embed, discord.ui.View]:
+    """The private question /forget asks before deleting anything, with its two buttons, in
+    ``locale``."""
     embed = discord.Embed(
-        title="Delete your data?",
+        title=_("Delete your data?", locale),
         colour=COLOUR_INFO,
         description=(
-            "This deletes everything Chorus holds about you in this server: check-ins, "
-            "notes, goals and their ratings, consent, attendance, reminders and your "
-            "contributions. Lyric lines you wrote stay "
-            "in the group's songs as *anonymous* (or are removed, if the song was set up "
-            "that way). A session you are facilitating carries on without your name. "
-            "This can't be undone. Want a copy first? Use /mydata."
+            _(
+                "This deletes everything Chorus holds about you in this server: check-ins, notes, "
+                "goals and their ratings, consent, attendance, reminders and your contributions. "
+                "Lyric lines you wrote stay in the group's songs as *anonymous* (or are removed, "
+                "if the song was set up that way). A session you are facilitating carries on "
+                "without your name. This can't be undone. Want a copy first? Use /mydata.",
+                locale,
+            )
         ),
     )
     view = persistent_view(
         ForgetButton.button(
-            "Delete my data", answer="yes", user_id=user_id, style=discord.ButtonStyle.danger
+            _("Delete my data", locale),
+            answer="yes",
+            user_id=user_id,
+            style=discord.ButtonStyle.danger,
         ),
-        ForgetButton.button("Keep it", answer="no", user_id=user_id),
+        ForgetButton.button(_("Keep it", locale), answer="no", user_id=user_id),
     )
     return embed, view

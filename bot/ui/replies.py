@@ -10,6 +10,7 @@ from discord import app_commands
 
 from bot.ui.errors import http_error, message_for
 from bot.ui.limits import fit_content
+from bot.ui.locale import member_language
 
 log = logging.getLogger("chorus.errors")
 
@@ -38,7 +39,8 @@ async def reply_ephemeral(interaction: discord.Interaction, content: str) -> Non
 
 
 async def respond_to_error(interaction: discord.Interaction, error: BaseException) -> None:
-    await reply_ephemeral(interaction, message_for(error))
+    """Tell the member privately what went wrong, in their language (bot/ui/locale.py)."""
+    await reply_ephemeral(interaction, message_for(error, member_language(interaction)))
 
 
 class ChorusTree(app_commands.CommandTree[discord.Client]):

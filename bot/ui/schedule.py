@@ -8,14 +8,16 @@ from datetime import datetime
 from typing import Any
 
 import discord
+from babel import dates
 
 from bot.core.schedule import Repeat, describe_repeat, zone
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
 from bot.core.schedule_wake import utc
 from bot.core.text import shorten
+from bot.i18n import _, language_of, ngettext
 from bot.ui import limits
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_SESSION, field, plural, sentence
+from bot.ui.format import COLOUR_DONE, COLOUR_SESSION, field, sentence
 
 
 class StartButton(TypedButton, spec="chorus:schedule:start:{occurrence_id:int}"):
@@ -36,9 +38,11 @@ def channel_name(client: discord.Client, guild_id: int, channel_id: int | None) 
     return channel.name if channel is not None else None
 
 
-def server_time(local: datetime) -> str:
-    """The same moment on the server's clock, named, for facilitators to double-check."""
-    return f"{local:%a %-d %b %Y, %H:%M} ({local.tzinfo})"
+def server_time(local: datetime, locale: str) -> str:
+    """The same moment on the server's clock, named, for facilitators to double-check:
+    "Fri, Mar 27, 2026, 18:00 (Europe/Berlin)", the day as the language writes it (Babel)."""
+    day = dates.format_skeleton("yMMMEd", local, locale=language_of(locale) or "en")
+    return f"{day}, {local:%H:%M} ({local.tzinfo})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +73,34 @@ def places_line(
     taken: int | None = None,
     waiting: int = 0,
     asking: int = 0,
+    locale: str = "en",
 ) -> str:
-    """ "🗝 6 places (4 taken), 2 waiting · for @role · by invitation": a closed session's terms."""
+    """ "🗝 6 places (4 taken), 2 waiting · for @role · by invitation": a closed session's terms,
+    in ``locale``."""
     parts = []
     if capacity is not None:
-        cap = plural(capacity, "place")
-        if taken is not None:
-            cap += f" ({taken} taken)"
+        cap = (
+            ngettext(
+                "{count} place ({taken} taken)",
+                "{count} places ({taken} taken)",
+                capacity,
+                locale,
+                taken=taken,
+            )
+            if taken is not None
+            else ngettext("{count} place", "{count} places", capacity, locale)
+        )
         if waiting:
-            cap += f", {waiting} waiting"
+            cap = _("{places}, {waiting} waiting", locale, places=cap, waiting=waiting)
         parts.append(cap)
     if role_id is not None:
-        parts.append(f"for <@&{role_id}>")
+        parts.append(_("for {role}", locale, role=f"<@&{role_id}>"))
     if invite_only:
-        parts.append("by invitation" + (f", {asking} asking" if asking else ""))
+        parts.append(
+            _("by invitation, {asking} asking", locale, asking=asking)
+            if asking
+            else _("by invitation", locale)
+        )
     return "🗝 " + " · ".join(parts)
 
 
@@ -111,49 +129,70 @@ def schedule_view(
     )
 
 
-def _where(view: ScheduleView) -> str:
+def _where(view: ScheduleView, locale: str) -> str:
     """Channel names as text (they read the same everywhere), mentions when names are unknown."""
     text = f"#{view.channel_name}" if view.channel_name else f"<#{view.channel_id}>"
     if view.voice_channel_id:
         voice = view.voice_name or f"<#{view.voice_channel_id}>"
-        return f"🔊 {voice}, board in {text}"
+        return _("🔊 {voice}, board in {channel}", locale, voice=voice, channel=text)
     return text
 
 
-def confirm_embed(view: ScheduleView, *, confirmed: bool = False) -> discord.Embed:
+def confirm_embed(view: ScheduleView, locale: str, *, confirmed: bool = False) -> discord.Embed:
+    """The private preview of a scheduled session (and its confirmation), in ``locale``."""
     minutes = round((view.ends_at - view.starts_at) / 60)
     embed = discord.Embed(
         title=shorten(f"📅 {view.title}", 256),
         colour=COLOUR_DONE if confirmed else COLOUR_SESSION,
-        description=(
-            f"**{stamp(view.starts_at)}** ({stamp(view.starts_at, 'R')})\n"
-            "Shown in *your* time zone; each member sees their own."
+        description=_(
+            "**{when}** ({relative})\nShown in *your* time zone; each member sees their own.",
+            locale,
+            when=stamp(view.starts_at),
+            relative=stamp(view.starts_at, "R"),
         ),
     )
-    embed.add_field(name="Server time", value=field(server_time(view.local_start)), inline=False)
     embed.add_field(
-        name="Repeats", value=describe_repeat(view.repeat, view.local_start), inline=True
+        name=_("Server time", locale),
+        value=field(server_time(view.local_start, locale)),
+        inline=False,
     )
-    embed.add_field(name="Length", value=f"{minutes} min", inline=True)
-    embed.add_field(name="Where", value=field(_where(view)), inline=False)
-    if view.places:
-        embed.add_field(name="Who can come", value=field(view.places), inline=False)
     embed.add_field(
-        name="Plan",
+        name=_("Repeats", locale),
+        value=describe_repeat(view.repeat, view.local_start, locale),
+        inline=True,
+    )
+    embed.add_field(
+        name=_("Length", locale), value=_("{minutes} min", locale, minutes=minutes), inline=True
+    )
+    embed.add_field(name=_("Where", locale), value=field(_where(view, locale)), inline=False)
+    if view.places:
+        embed.add_field(name=_("Who can come", locale), value=field(view.places), inline=False)
+    embed.add_field(
+        name=_("Plan", locale),
         value=field(
-            f"{view.plan_title}: starts when a facilitator presses **Start**"
+            _(
+                "{plan}: starts when a facilitator presses **Start**",
+                locale,
+                plan=view.plan_title,
+            )
             if view.plan_title
-            else "None: start activities by hand with /activity start"
+            else _("None: start activities by hand with /activity start", locale)
         ),
         inline=False,
     )
     if confirmed:
         embed.set_footer(
-            text=f"Scheduled as #{view.occurrence_id}. It's in the server's Events list: "
-            "members press Interested there, and /remind me on sends them a reminder."
+            text=_(
+                "Scheduled as #{occurrence_id}. It's in the server's Events list: members press "
+                "Interested there, and /remind me on sends them a reminder.",
+                locale,
+                occurrence_id=view.occurrence_id,
+            )
         )
     else:
-        embed.set_footer(text="Check the time, then Confirm. Nothing is created until you do.")
+        embed.set_footer(
+            text=_("Check the time, then Confirm. Nothing is created until you do.", locale)
+        )
     return embed
 
 
@@ -165,12 +204,17 @@ class ConfirmView(discord.ui.View):
         owner_id: int,
         on_confirm: Callable[[discord.Interaction], Awaitable[None]],
         on_error: Callable[[discord.Interaction, Exception], Awaitable[None]],
+        locale: str,
         timeout: float = 600,
     ) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
+        self.locale = locale
         self._on_confirm = on_confirm
         self._on_error = on_error
+        # The decorators below name the buttons in English; the member reads their language.
+        self.confirm.label = _("Confirm", locale)
+        self.cancel.label = _("Cancel", locale)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return interaction.user.id == self.owner_id
@@ -180,110 +224,168 @@ class ConfirmView(discord.ui.View):
     ) -> None:
         await self._on_error(interaction, error)
 
-    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success, emoji="✅")
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    @discord.ui.button(
+        label="Confirm", style=discord.ButtonStyle.success, emoji="✅"
+    )  # i18n: set in __init__
+    async def confirm(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
         self.stop()
         await self._on_confirm(interaction)
 
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)  # i18n: set in __init__
+    async def cancel(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
         self.stop()
         await interaction.response.edit_message(
-            content="Cancelled: nothing was scheduled.", embed=None, view=None
+            content=_("Cancelled: nothing was scheduled.", self.locale), embed=None, view=None
         )
 
 
-def upcoming_embed(views: Sequence[ScheduleView], timezone: str) -> discord.Embed:
-    embed = discord.Embed(title="📅 Upcoming sessions", colour=COLOUR_SESSION)
+def upcoming_embed(views: Sequence[ScheduleView], timezone: str, locale: str) -> discord.Embed:
+    """/session upcoming in ``locale``: the next sessions with their terms."""
+    embed = discord.Embed(title=_("📅 Upcoming sessions", locale), colour=COLOUR_SESSION)
     if not views:
-        embed.description = (
-            "Nothing is scheduled yet. A facilitator can plan one with /session schedule create."
+        embed.description = _(
+            "Nothing is scheduled yet. A facilitator can plan one with /session schedule create.",
+            locale,
         )
         return embed
     for view in views[:10]:
         lines = [f"{stamp(view.starts_at)} ({stamp(view.starts_at, 'R')})"]
-        repeat = describe_repeat(view.repeat, view.local_start)
         server = f"{view.local_start:%H:%M} {view.local_start.tzinfo}"
-        details = [f"{repeat} at {server}" if view.repeat != "none" else server, _where(view)]
+        details = [
+            _(
+                "{repeat} at {time}",
+                locale,
+                repeat=describe_repeat(view.repeat, view.local_start, locale),
+                time=server,
+            )
+            if view.repeat != "none"
+            else server,
+            _where(view, locale),
+        ]
         if view.status in ("open", "started"):
-            details.insert(0, "🟢 happening now")
+            details.insert(0, _("🟢 happening now", locale))
         lines.append(" · ".join(details))
         if view.plan_title:
-            lines.append(f"Plan: {view.plan_title}")
+            lines.append(_("Plan: {plan}", locale, plan=view.plan_title))
         if view.places:
             lines.append(view.places)
         if view.interested is not None:
-            lines.append(f"⭐ {plural(view.interested, 'member')} interested")
+            lines.append(
+                ngettext(
+                    "⭐ {count} member interested",
+                    "⭐ {count} members interested",
+                    view.interested,
+                    locale,
+                )
+            )
         embed.add_field(
             name=shorten(f"#{view.occurrence_id} {view.title}", 256),
             value=field("\n".join(lines)),
             inline=False,
         )
     embed.set_footer(
-        text=f"Times show in your own time zone (server: {timezone}). Press Interested on the "
-        "event in the Events list, and /remind me on for a reminder."
+        text=_(
+            "Times show in your own time zone (server: {timezone}). Press Interested on the "
+            "event in the Events list, and /remind me on for a reminder.",
+            locale,
+            timezone=timezone,
+        )
     )
     return embed
 
 
-def reminder_dm(title: str, starts_at: float, where: str, minutes: int) -> str:
-    return (
-        f"⏰ **{title}** starts {stamp(starts_at, 'R')} ({stamp(starts_at, 't')}) in "
-        f"{where}.\nYou asked for a reminder {minutes} min before sessions you're "
-        "interested in; /remind me off stops them."
+def reminder_dm(title: str, starts_at: float, where: str, minutes: int, locale: str) -> str:
+    """The reminder DM before a session, in ``locale`` (the server's: no interaction to ask)."""
+    return _(
+        "⏰ **{title}** starts {relative} ({time}) in {where}.\nYou asked for a reminder "
+        "{minutes} min before sessions you're interested in; /remind me off stops them.",
+        locale,
+        title=title,
+        relative=stamp(starts_at, "R"),
+        time=stamp(starts_at, "t"),
+        where=where,
+        minutes=minutes,
     )
 
 
-def reminder_fallback(title: str, starts_at: float, user_ids: Sequence[int]) -> str:
+def reminder_fallback(title: str, starts_at: float, user_ids: Sequence[int], locale: str) -> str:
+    """The reminder posted in the channel for members whose DMs are closed (server's language)."""
     mentions = " ".join(f"<@{uid}>" for uid in user_ids)
     return shorten(
-        f"⏰ {mentions}: **{title}** starts {stamp(starts_at, 'R')} ({stamp(starts_at, 't')}). "
-        "(I couldn't reach you by DM, so here's your reminder.)",
+        _(
+            "⏰ {mentions}: **{title}** starts {relative} ({time}). (I couldn't reach you by "
+            "DM, so here's your reminder.)",
+            locale,
+            mentions=mentions,
+            title=title,
+            relative=stamp(starts_at, "R"),
+            time=stamp(starts_at, "t"),
+        ),
         2000,
     )
 
 
-def start_label(plan_title: str | None) -> str:
-    return shorten(f"Start {plan_title}" if plan_title else "Start session", 80)
+def start_label(plan_title: str | None, locale: str) -> str:
+    return shorten(
+        _("Start {plan}", locale, plan=plan_title) if plan_title else _("Start session", locale),
+        80,
+    )
 
 
 def opening_message(
-    facilitator_id: int, title: str, plan_title: str | None, occurrence_id: int
+    facilitator_id: int, title: str, plan_title: str | None, occurrence_id: int, locale: str
 ) -> tuple[str, discord.ui.View]:
-    """Posted under the board when a scheduled session opens; mentions the facilitator once
-    (nobody, when `facilitator_id` is 0: they were forgotten)."""
-    text = (
-        (f"🔔 <@{facilitator_id}>, " if facilitator_id else "🔔 ")
-        + f"**{title}** is starting now. "
-        + (
-            f"Press **{start_label(plan_title)}** when you're ready to begin."
-            if plan_title
-            else "Press **Start session** when you're here to begin."
+    """Posted under the board when a scheduled session opens, in the server's ``locale``;
+    mentions the facilitator once (nobody, when `facilitator_id` is 0: they were forgotten)."""
+    button = start_label(plan_title, locale)
+    if facilitator_id:
+        text = _(
+            "🔔 {facilitator}, **{title}** is starting now. Press **{button}** when you're ready "
+            "to begin. If nobody starts it within 30 minutes it will be marked missed.",
+            locale,
+            facilitator=f"<@{facilitator_id}>",
+            title=title,
+            button=button,
         )
-        + " If nobody starts it within 30 minutes it will be marked missed."
-    )
+    else:
+        text = _(
+            "🔔 **{title}** is starting now. Press **{button}** when you're ready to begin. "
+            "If nobody starts it within 30 minutes it will be marked missed.",
+            locale,
+            title=title,
+            button=button,
+        )
     view = persistent_view(
-        StartButton.button(
-            start_label(plan_title),
-            occurrence_id=occurrence_id,
-            style=discord.ButtonStyle.success,
-        )
+        StartButton.button(button, occurrence_id=occurrence_id, style=discord.ButtonStyle.success)
     )
     return shorten(text, 2000), view
 
 
-def opening_closed(title: str, outcome: str) -> str:
+def opening_closed(title: str, outcome: str, locale: str) -> str:
     if outcome == "started":
-        return f"▶ **{title}** has begun."
-    return f"⌛ **{title}** wasn't started within 30 minutes, so it was marked missed."
-
-
-def event_description(channel_name: str, plan_title: str | None) -> str:
-    text = f"A Chorus session in #{channel_name}."
-    if plan_title:
-        text += sentence(f" Plan: {plan_title}")
-    text += (
-        " Press Interested to see it in your calendar; use /remind me on in the server "
-        "for a reminder."
+        return _("▶ **{title}** has begun.", locale, title=title)
+    return _(
+        "⌛ **{title}** wasn't started within 30 minutes, so it was marked missed.",
+        locale,
+        title=title,
     )
+
+
+def event_description(channel_name: str, plan_title: str | None, locale: str) -> str:
+    """The Discord scheduled event's description, in the server's ``locale``."""
+    if plan_title:
+        text = _(
+            "A Chorus session in #{channel}. Plan: {plan} Press Interested to see it in your "
+            "calendar; use /remind me on in the server for a reminder.",
+            locale,
+            channel=channel_name,
+            plan=sentence(plan_title),
+        )
+    else:
+        text = _(
+            "A Chorus session in #{channel}. Press Interested to see it in your calendar; use "
+            "/remind me on in the server for a reminder.",
+            locale,
+            channel=channel_name,
+        )
     return limits.event_description(text)

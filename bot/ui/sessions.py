@@ -10,79 +10,125 @@ import discord
 from bot.core.checkins import K_MIN
 from bot.core.session import SessionSummary
 from bot.core.text import shorten
+from bot.i18n import _, ngettext
 from bot.records.sessions import SessionHistoryRow
 from bot.ui import limits
 from bot.ui.components import TypedSelect, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_INFO, date_time, duration, field, plain_name, plural
+from bot.ui.format import COLOUR_DONE, COLOUR_INFO, date_time, duration, field, plain_name
 
 SELECT_OPTIONS_MAX = 25
 
+
 # How each kind of contribution is counted in the summary; kinds missing here are bookkeeping
 # (edits, withdrawals, removals) and are not shown as contributions.
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "reflection": ("reflection", "reflections"),
-    "done": ("breathing round finished", "breathing rounds finished"),
-    "checkin": ("check-in", "check-ins"),
-    "pass": ("pass", "passes"),
-    "line": ("lyric line", "lyric lines"),
-    "reaction": ("reaction", "reactions"),
-    "vote": ("vote", "votes"),
-    "nomination": ("nomination", "nominations"),
-    "goal": ("goal-step answer", "goal-step answers"),
-    "spoke": ("turn taken in a go-around", "turns taken in a go-around"),
-    "answer": ("written answer in a go-around", "written answers in a go-around"),
-}
+def _kind_count(kind: str, count: int, locale: str) -> str | None:
+    """``"3 reflections"`` in ``locale``; None for a kind the summary doesn't show."""
+    texts = {
+        "reflection": ngettext("{count} reflection", "{count} reflections", count, locale),
+        "done": ngettext(
+            "{count} breathing round finished", "{count} breathing rounds finished", count, locale
+        ),
+        "checkin": ngettext("{count} check-in", "{count} check-ins", count, locale),
+        "pass": ngettext("{count} pass", "{count} passes", count, locale),
+        "line": ngettext("{count} lyric line", "{count} lyric lines", count, locale),
+        "reaction": ngettext("{count} reaction", "{count} reactions", count, locale),
+        "vote": ngettext("{count} vote", "{count} votes", count, locale),
+        "nomination": ngettext("{count} nomination", "{count} nominations", count, locale),
+        "goal": ngettext("{count} goal-step answer", "{count} goal-step answers", count, locale),
+        "spoke": ngettext(
+            "{count} turn taken in a go-around", "{count} turns taken in a go-around", count, locale
+        ),
+        "answer": ngettext(
+            "{count} written answer in a go-around",
+            "{count} written answers in a go-around",
+            count,
+            locale,
+        ),
+    }
+    return texts.get(kind)
 
 
-def summary_embed(summary: SessionSummary, titles: Mapping[str, str]) -> discord.Embed:
+def _kind_few(kind: str, locale: str) -> str | None:
+    """``"reflections from fewer than 3 people"``: a kind's name without its count (k rule)."""
+    texts = {
+        "reflection": _("reflections from fewer than {k} people", locale, k=K_MIN),
+        "done": _("breathing rounds finished by fewer than {k} people", locale, k=K_MIN),
+        "checkin": _("check-ins from fewer than {k} people", locale, k=K_MIN),
+        "pass": _("passes from fewer than {k} people", locale, k=K_MIN),
+        "line": _("lyric lines from fewer than {k} people", locale, k=K_MIN),
+        "reaction": _("reactions from fewer than {k} people", locale, k=K_MIN),
+        "vote": _("votes from fewer than {k} people", locale, k=K_MIN),
+        "nomination": _("nominations from fewer than {k} people", locale, k=K_MIN),
+        "goal": _("goal-step answers from fewer than {k} people", locale, k=K_MIN),
+        "spoke": _("turns taken in a go-around by fewer than {k} people", locale, k=K_MIN),
+        "answer": _("written answers in a go-around from fewer than {k} people", locale, k=K_MIN),
+    }
+    return texts.get(kind)
+
+
+def _people(count: int, locale: str) -> str:
+    return ngettext("{count} person", "{count} people", count, locale)
+
+
+def summary_embed(
+    summary: SessionSummary, titles: Mapping[str, str], locale: str = "en"
+) -> discord.Embed:
     session = summary.session
     embed = discord.Embed(
-        title=shorten(f"🌙 {session.title}: session summary", 256),
+        title=shorten(_("🌙 {title}: session summary", locale, title=session.title), 256),
         colour=COLOUR_DONE,
-        description="Thank you all for taking part.",
+        description=_("Thank you all for taking part.", locale),
     )
-    embed.add_field(name="Duration", value=duration(summary.duration_seconds), inline=True)
+    embed.add_field(
+        name=_("Duration", locale), value=duration(summary.duration_seconds, locale), inline=True
+    )
     # Everyone who came, the facilitator too: "people", as in the facilitator's report.
     embed.add_field(
-        name="Attendance", value=plural(summary.attendance, "person", "people"), inline=True
+        name=_("Attendance", locale), value=_people(summary.attendance, locale), inline=True
     )
     activities = [titles.get(a, a) for a in summary.activities]
     embed.add_field(
-        name="Activities",
-        value=field(", ".join(activities) if activities else "None this time"),
+        name=_("Activities", locale),
+        value=field(", ".join(activities) if activities else _("None this time", locale)),
         inline=False,
     )
     lines = [
-        plural(count, *KIND_LABELS[kind])
-        if people >= K_MIN
-        else f"{KIND_LABELS[kind][1]} from fewer than {K_MIN} people"
+        text
         for kind, (count, people) in summary.contributions.items()
-        if kind in KIND_LABELS
+        if (
+            text := (
+                _kind_count(kind, count, locale) if people >= K_MIN else _kind_few(kind, locale)
+            )
+        )
     ]
     if lines:
-        embed.add_field(name="Contributions", value=field(", ".join(lines)), inline=False)
+        embed.add_field(
+            name=_("Contributions", locale), value=field(", ".join(lines)), inline=False
+        )
     for name, value in summary.extras:
-        embed.add_field(name=shorten(name, 256), value=field(value), inline=False)
+        embed.add_field(name=shorten(_(name, locale), 256), value=field(value), inline=False)
     return embed
 
 
-def history_embed(rows: Sequence[SessionHistoryRow], titles: Mapping[str, str]) -> discord.Embed:
-    embed = discord.Embed(title="Past sessions in this server", colour=COLOUR_INFO)
+def history_embed(
+    rows: Sequence[SessionHistoryRow], titles: Mapping[str, str], locale: str = "en"
+) -> discord.Embed:
+    embed = discord.Embed(title=_("Past sessions in this server", locale), colour=COLOUR_INFO)
     if not rows:
-        embed.description = "No sessions yet. Open one with /session start."
+        embed.description = _("No sessions yet. Open one with /session start.", locale)
         return embed
     lines = []
     for row in rows:
         s = row.session
-        acts = ", ".join(titles.get(a, a) for a in row.activities) or "no activities"
+        acts = ", ".join(titles.get(a, a) for a in row.activities) or _("no activities", locale)
         state = (
-            "open now"
+            _("open now", locale)
             if s.status == "open"
-            else duration((s.ended_at or s.started_at) - s.started_at)
+            else duration((s.ended_at or s.started_at) - s.started_at, locale)
         )
         lines.append(
             f"**{shorten(s.title, 80)}** · {date_time(s.started_at)} · {state}\n"
-            f"{plural(row.attendance, 'person', 'people')} · {shorten(acts, 200)}"
+            f"{_people(row.attendance, locale)} · {shorten(acts, 200)}"
         )
     embed.description = shorten("\n\n".join(lines), 4096)
     return embed
@@ -101,21 +147,22 @@ def manage_message(
     line: Sequence[tuple[int, str]],
     names: Mapping[int, str],
     facilitator_id: int,
+    locale: str = "en",
 ) -> tuple[str, discord.ui.View | None]:
     """The facilitator's private "Manage" answer: the text and a select (None when nobody is
     waiting or present but the facilitator). `line`: (user id, waiting | asking), by place."""
     options: list[discord.SelectOption] = []
     place = 0
     for user_id, state in line:
-        name = plain_name(names.get(user_id)) or "a member"
+        name = plain_name(names.get(user_id)) or _("a member", locale)
         if state == "waiting":
             place += 1
-            description = f"Waiting for a place, number {place} in line"
+            description = _("Waiting for a place, number {place} in line", locale, place=place)
         else:
-            description = "Asking to join"
+            description = _("Asking to join", locale)
         options.append(
             discord.SelectOption(
-                label=limits.option_text(f"Let in: {name}"),
+                label=limits.option_text(_("Let in: {name}", locale, name=name)),
                 value=f"admit:{user_id}",
                 description=limits.option_text(description),
             )
@@ -123,26 +170,34 @@ def manage_message(
     for user_id in present:
         if user_id == facilitator_id:
             continue
-        name = plain_name(names.get(user_id)) or "a member"
+        name = plain_name(names.get(user_id)) or _("a member", locale)
         options.append(
             discord.SelectOption(
-                label=limits.option_text(f"Take out: {name}"),
+                label=limits.option_text(_("Take out: {name}", locale, name=name)),
                 value=f"remove:{user_id}",
-                description="Here now; they can't rejoin unless you let them in again",
+                description=limits.option_text(
+                    _("Here now; they can't rejoin unless you let them in again", locale)
+                ),
             )
         )
     options = options[:SELECT_OPTIONS_MAX]
     if not options:
-        return "Nobody is waiting, asking to join or here besides you.", None
-    waiting = sum(1 for _, state in line if state == "waiting")
+        return _("Nobody is waiting, asking to join or here besides you.", locale), None
+    waiting = sum(1 for _user, state in line if state == "waiting")
     asking = len(line) - waiting
-    counts = [f"**{len(present)}** here"]
+    counts = [_("**{count}** here", locale, count=len(present))]
     if waiting:
-        counts.append(f"**{waiting}** waiting for a place")
+        counts.append(_("**{count}** waiting for a place", locale, count=waiting))
     if asking:
-        counts.append(f"**{asking}** asking to join")
-    text = ", ".join(counts) + ". Choose someone to let in or take out; they are told privately."
+        counts.append(_("**{count}** asking to join", locale, count=asking))
+    text = _(
+        "{counts}. Choose someone to let in or take out; they are told privately.",
+        locale,
+        counts=", ".join(counts),
+    )
     select = ManageSelect.select(
-        options, placeholder="Let someone in or take them out", session_id=session_id
+        options,
+        placeholder=_("Let someone in or take them out", locale),
+        session_id=session_id,
     )
     return text, persistent_view(select)

@@ -3,6 +3,8 @@ with the check-in (retention) and with /forget."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from simcord.actors import MemberActor
 
 from tests.cogs.test_checkin_schedule import agree
@@ -72,3 +74,84 @@ async def test_bad_tags_and_nothing_to_tag_say_how_to_fix_it(world: World) -> No
     assert "32 characters" in await tag(world, ana, "x" * 40)
     assert "removed" in await tag(world, ana, "")
     assert await rows(world, "SELECT tag FROM checkin_tags") == []
+
+
+async def setup_tags(world: World, who: MemberActor, action: str, tags: str = "") -> str:
+    result = await who.slash(world.channel, "setup tags", action=action, tags=tags)
+    assert result.ephemeral
+    return result.response.content or ""
+
+
+async def menu_options(world: World, member: MemberActor) -> tuple[Any, list[Any]]:
+    shown = await member.slash(world.channel, "checkin tag pick")
+    assert shown.ephemeral, shown.response.content
+    [row] = shown.response.message.components
+    [menu] = row.children
+    return shown.response.message, list(menu.options)
+
+
+async def test_the_server_defines_its_list_and_members_pick_from_it(world: World) -> None:
+    ana, ben = world.members[:2]
+    manager = world.manager()
+    listed = await setup_tags(world, manager, "list")
+    assert "no tag list of its own" in listed and "`slept badly`" in listed, listed
+    # Only Manage Server keeps the list (the facilitator role isn't enough).
+    refused = await world.facilitator.slash(world.channel, "setup tags", action="add", tags="x")
+    assert "Manage Server" in (refused.response.content or "")
+    added = await setup_tags(world, manager, "add", "Sang, walked the dog, SANG")
+    assert "Added `sang`, `walked the dog`" in added, added
+    assert "(2 of 20)" in added, added
+
+    await agree(world, ana)
+    await answer_now(world, ana, "6")
+    await tag(world, ana, "my own thing")
+    message, options = await menu_options(world, ana)
+    # The check-in's tag first (chosen), then the server's list; the built-in list is gone.
+    assert [o.label for o in options] == ["my own thing", "sang", "walked the dog"]
+    assert [o.default for o in options] == [True, False, False]
+    picked = await ana.select(message, ["sang", "my own thing"])
+    assert "`sang`, `my own thing`" in (picked.response.content or ""), picked.response.content
+    stored = await rows(
+        world, "SELECT tag FROM checkin_tags WHERE user_id = ? ORDER BY tag", ana.id
+    )
+    assert stored == [("my own thing",), ("sang",)]
+    choices = await ben.autocomplete(world.channel, "checkin tag add", "tags", "wal")
+    assert [c["value"] for c in choices] == ["walked the dog"]
+
+    # Removing a tag from the list leaves members' check-ins as they are.
+    removed = await setup_tags(world, manager, "remove", "sang, never there")
+    assert "Removed `sang`" in removed and "(1 of 20)" in removed, removed
+    assert len(await rows(world, "SELECT tag FROM checkin_tags WHERE user_id = ?", ana.id)) == 2
+
+
+async def test_server_list_limits_are_explained(world: World) -> None:
+    manager = world.manager()
+    long = "x" * 33
+    too_long = await manager.slash(world.channel, "setup tags", action="add", tags=long)
+    assert "32 characters" in (too_long.response.content or "")
+    empty = await manager.slash(world.channel, "setup tags", action="add", tags=" , ")
+    assert "at least one tag" in (empty.response.content or "")
+    await setup_tags(world, manager, "add", ", ".join(f"tag {i}" for i in range(18)))
+    full = await manager.slash(world.channel, "setup tags", action="add", tags="a, b, c")
+    assert "up to 20 tags and has 18" in (full.response.content or ""), full.response.content
+    assert "(18 of 20)" in await setup_tags(world, manager, "list")
+    # Twenty of the server's and the member's own fill the menu up to Discord's 25 options.
+    await setup_tags(world, manager, "add", "a, b")
+    ana = world.members[0]
+    await agree(world, ana)
+    for index in range(3):
+        await answer_now(world, ana, str(index))
+        await tag(world, ana, f"own {index}, own {index + 3}")
+    _, options = await menu_options(world, ana)
+    # The check-in's 2, the server's 20, then 3 of ana's 4 other own tags: Discord's 25.
+    assert len(options) == 25
+    assert [o.label for o in options[:2]] == ["own 2", "own 5"]
+    assert all(o.default for o in options[:2]) and not any(o.default for o in options[2:])
+    assert [o.label for o in options[2:22]] == [f"tag {i}" for i in range(18)] + ["a", "b"]
+    assert {o.label for o in options[22:]} < {"own 0", "own 1", "own 3", "own 4"}
+
+
+async def test_pick_without_a_check_in_says_what_to_do(world: World) -> None:
+    ana = world.members[0]
+    shown = await ana.slash(world.channel, "checkin tag pick")
+    assert shown.ephemeral and "Check in first" in (shown.response.content or "")

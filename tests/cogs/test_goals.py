@@ -96,7 +96,7 @@ async def test_set_list_done_and_drop(world: World) -> None:
     dropped = await ana.slash(world.channel, "goal drop", id=ids["share more with everyone"])
     assert "Dropped" in dropped.response.content
     twice = await ana.slash(world.channel, "goal drop", id=ids["share more with everyone"])
-    assert "already dropped" in twice.response.content
+    assert "already been dropped" in twice.response.content
     not_hers = await ana.slash(
         world.channel, "goal done", id=(await goal_ids(world, ben))["walk daily"]
     )

@@ -58,7 +58,7 @@ async def open_session(world: World) -> None:
 async def test_upload_a_valid_file_and_run_it(world: World) -> None:
     saved = await upload(world, OUR_CIRCLE)
     text = followup_text(saved)
-    assert "Saved **Our circle** (`our-circle`, version 1, 1 steps)" in text, text
+    assert "Saved **Our circle** (`our-circle`, version 1, 1 step)" in text, text
     choices = await world.facilitator.autocomplete(
         world.channel, "activity start", "activity", "our"
     )

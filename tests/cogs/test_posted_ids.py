@@ -285,10 +285,10 @@ async def test_command_ids_posted_before_a_restart_are_answered(
     occurrence = await schedule(world, when="in 1 hour", plan="test-flow")
     await world.env.advance_time(occurrence.starts_at - now(world).timestamp() + 1)
     draft = builder.new_draft("our-start", "Our start", "A gentle start.", 10)
-    draft_message = draft_embed(builder.fenced(builder.render(draft)), "Our start", 0)
+    draft_message = draft_embed(builder.fenced(builder.render(draft)), "Our start", 0, "en")
     step = builder.step_from_form("prompt", {"title": "Arrive", "text": "Settle in."})
     one_step = {**draft, "steps": [step]}
-    saved_draft = draft_embed(builder.fenced(builder.render(one_step)), "Our start", 1)
+    saved_draft = draft_embed(builder.fenced(builder.render(one_step)), "Our start", 1, "en")
     await post_restart_click(
         world,
         settings,

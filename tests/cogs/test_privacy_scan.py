@@ -275,6 +275,7 @@ async def prepare_member(world: World, person: MemberActor) -> None:
     assert "Added **" in added.response.content, added.response.content
     reminded = await person.slash(world.channel, "remind me", state="on")
     assert reminded.ephemeral
+    await choose_series_reminder(world, person)
     scheduled = await person.slash(
         world.channel, "checkin schedule set", days="daily", time="19:00", timezone="UTC"
     )
@@ -285,6 +286,25 @@ async def prepare_member(world: World, person: MemberActor) -> None:
     await person.click(now.response.message, label="5")
     tagged = await person.slash(world.channel, "checkin tag add", tags="played music")
     assert "tagged" in tagged.response.content, tagged.response.content
+
+
+async def choose_series_reminder(world: World, person: MemberActor) -> None:
+    """Interested in a scheduled session, with their own reminder time for its series."""
+    store = world.bot().store.schedule
+    if not await store.upcoming(world.guild.id, 1):
+        # Led by the server's manager, so the facilitator who forgets leads no schedule.
+        manager = world.manager()
+        shown = await manager.slash(
+            world.channel, "session schedule create", title="Friday circle", when="in 3 days"
+        )
+        await manager.click(shown.response.message, label="Confirm")
+    [occurrence] = await store.upcoming(world.guild.id, 1)
+    assert occurrence.event_id is not None
+    await person.subscribe_event(occurrence.event_id)
+    [offer] = [m for m in person.user.dm_channel.history() if m.embeds and not m.content]
+    chosen = await person.user.click(offer, label="2 hours before")
+    assert "2 hours before" in (chosen.response.content or ""), chosen.response.content
+    assert person.id in await store.series_choices(occurrence.series_id)
 
 
 async def run_until(world: World, people: list[MemberActor], stop_at: int) -> None:

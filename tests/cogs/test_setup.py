@@ -192,7 +192,7 @@ async def test_history_records_who_when_old_and_new_and_forget_anonymises(
     assert text.index("**Language** de → es") < text.index("**Language** default → de")
     assert f"<@{manager.id}>" in text
     shown = reply(await world.facilitator.slash(world.channel, "setup show"))
-    assert "Language: es" in shown
+    assert "Language: Spanish (es)" in shown
     # The member who changed it forgets themselves: the change stays, their id goes.
     forget = await manager.slash(world.channel, "forget")
     done = await manager.click(forget.response.message, label="Delete my data")

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.errors import InvalidInput
+from bot.core.errors import Conflict, InvalidInput
 from bot.core.listening import (
     AFTER,
     COUNTDOWN,
@@ -69,10 +69,12 @@ def test_no_skip_refuses_members_and_early_next_with_time_left() -> None:
     member = handler.refuse_leaving(ctx(step, 1.0, counting), by_facilitator=False)
     assert member is not None and "only a facilitator" in member
     early = handler.refuse_leaving(ctx(step, 1.0, counting), by_facilitator=True)
-    assert early is not None and "3 min 24 s left" in early  # 4 s countdown + 200 s
+    # A refusal of its own (TimeLeft): its English wording, and the time in the reader's words.
+    assert early is not None and "3 min 24 s left" in str(early)  # 4 s countdown + 200 s
+    assert isinstance(early, Conflict) and "noch 3 Min. 24 Sek." in early.text("de")
     playing = run_wake(step, entered, 5.0)
     state = {**playing.state, "wake_at": playing.at}
-    assert "1 min 40 s left" in (handler.refuse_leaving(ctx(step, 105.0, state), True) or "")
+    assert "1 min 40 s left" in str(handler.refuse_leaving(ctx(step, 105.0, state), True) or "")
     after = run_wake(step, playing, 205.0)
     assert handler.refuse_leaving(ctx(step, 205.0, dict(after.state)), True) is None
 

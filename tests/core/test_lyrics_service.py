@@ -7,7 +7,6 @@ has its row in song_lines, because both commit in one write.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -87,14 +86,6 @@ class Song:
 
     async def contribution_ids(self) -> list[int]:
         return [c.id for c in await self.store.contributions.for_step(self.run.id, 0)]
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    s = Store(engine.url)
-    await s.open()
-    yield s
-    await s.close()
 
 
 async def start_song(store: Store, turns: str, members: int = 3, lines: int = 4) -> Song:

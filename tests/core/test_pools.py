@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.core.field_texts import TextPool
 from bot.core.pools import draws_for, next_alternative, pool_key, pooled_fields, resolve
 from bot.core.steps.reflect import ReflectStep
-from tests.core.test_activity_errors import errors_for
+from tests.core.test_activity_loader import errors_for
 
 QUESTIONS = ["What stayed with you?", "What surprised you?", "What will you take home?"]
 

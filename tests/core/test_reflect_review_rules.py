@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.core.test_activity_errors import errors_for
+from tests.core.test_activity_loader import errors_for
 
 
 def test_a_reviewed_reflection_is_released_by_hand(tmp_path: Path) -> None:

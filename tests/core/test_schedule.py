@@ -289,6 +289,15 @@ def test_plan_sends_a_reminder_on_time_and_never_late() -> None:
     assert plan_wake(occ, {15}, 10_000 - 901).anything is False
 
 
+def test_a_reminder_at_the_start_goes_with_the_opening() -> None:
+    occ = Occ()
+    assert next_deadline(occ, {0}) == 10_000
+    at_start = plan_wake(occ, {0, 120}, 10_000)
+    assert at_start.remind == (0,) and at_start.open and at_start.skip_reminders
+    assert plan_wake(occ, {0}, 10_000 + REMINDER_GRACE + 1).remind == ()  # never late
+    assert plan_wake(replace(occ, reminders_until=10_000), {0}, 10_000).remind == ()  # once
+
+
 def test_plan_after_downtime() -> None:
     occ = Occ()
     within = plan_wake(occ, {15}, 11_000)  # start passed, still within the duration

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,7 +69,13 @@ class RecordingOutlet:
         return list(self.interested_ids)
 
     async def dm_reminder(
-        self, series: SeriesRecord, occurrence: OccurrenceRecord, user_id: int, minutes: int
+        self,
+        series: SeriesRecord,
+        occurrence: OccurrenceRecord,
+        user_id: int,
+        minutes: int,
+        *,
+        own: bool = False,
     ) -> bool:
         if user_id in self.closed_dms:
             return False
@@ -99,8 +106,8 @@ class RecordingOutlet:
     async def refresh_board(self, session_id: int) -> None:
         self.calls.append(("refresh_board", session_id))
 
-    async def dm(self, user_id: int, text: str) -> None:
-        self.calls.append(("dm", (user_id, text)))
+    async def dm(self, guild_id: int, user_id: int, text: str, **fields: Any) -> None:
+        self.calls.append(("dm", (user_id, text.format(**fields))))
 
     def named(self, name: str) -> list[object]:
         return [args for called, args in self.calls if called == name]

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-
-import pytest
 
 from bot.records.checkin_schedules import CheckinScheduleRecord
 from bot.store.store import Store
-from tests.engines import TestDatabase
 
 DAY = 86_400.0
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    opened = Store(engine.url)
-    await opened.open()
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def put(store: Store, user_id: int, next_send_at: float) -> CheckinScheduleRecord:

@@ -2,44 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from bot.store.checkins import NewCheckin
 from bot.store.store import Store
-from tests.engines import TestDatabase
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    opened = Store(engine.url)
-    await opened.open()
-    try:
-        yield opened
-    finally:
-        await opened.close()
+from tests.factories import save_checkin
 
 
 async def checkin(store: Store, user_id: int, value: int, at: float) -> int:
-    record = await store.checkins.save(
-        NewCheckin(
-            guild_id=1,
-            user_id=user_id,
-            session_id=None,
-            run_id=None,
-            step_index=None,
-            scale="0-10",
-            phase="any",
-            measure=None,
-            value=value,
-            value2=None,
-            passed=False,
-            created_at=at,
-        )
-    )
-    assert record is not None
-    return record.id
+    return await save_checkin(store, user_id, value, at)
 
 
 async def tags_of(store: Store, checkin_id: int) -> list[str]:
@@ -68,3 +36,16 @@ async def test_tags_are_replaced_only_by_their_owner_and_go_with_the_checkin(sto
     assert [(a.tag, a.value) for a in answers] == [("played music", 7), ("went outside", 7)]
     assert await store.privacy.purge_checkins_before(150.0) == 2
     assert await tags_of(store, mine) == [] and await tags_of(store, later) != []
+
+
+async def test_the_servers_own_list_in_order_and_within_its_limit(store: Store) -> None:
+    tags = store.checkin_tags
+    assert await tags.add_server_tags(1, ["sang", "walked"], 3, 5.0) == ["sang", "walked"]
+    # The same clock reading again: still after the earlier ones.
+    assert await tags.add_server_tags(1, ["a tag", "sang"], 3, 5.0) == ["a tag"]
+    assert await tags.server_tags(1) == ["sang", "walked", "a tag"]
+    assert await tags.add_server_tags(1, ["one more"], 3, 6.0) is None  # over the limit
+    assert await tags.server_tags(1) == ["sang", "walked", "a tag"]
+    assert await tags.server_tags(2) == []  # each server its own
+    assert await tags.remove_server_tags(1, ["walked", "never"]) == ["walked"]
+    assert await tags.server_tags(1) == ["sang", "a tag"]

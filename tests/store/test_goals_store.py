@@ -4,25 +4,11 @@ and /mydata and /forget cover goals and their ratings."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-
-import pytest
 
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.store.store import Store
-from tests.engines import TestDatabase
 
 GUILD = 1
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    opened = Store(engine.url)
-    await opened.open()
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def _session_and_run(store: Store) -> tuple[SessionRecord, RunRecord]:

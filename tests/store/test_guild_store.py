@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.store.guild_library import LibraryFull, LibraryLimits
 from bot.store.store import Store
-from tests.engines import TestDatabase
 
 LIMITS = LibraryLimits(max_activities=2, max_uploads_per_day=10)
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    """A fresh store on each engine (SQLite file, PostgreSQL schema)."""
-    opened = Store(engine.url)
-    await opened.open()
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def test_setting_change_records_old_and_new_and_skips_no_ops(store: Store) -> None:

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.store.store import Store
-from tests.engines import TestDatabase
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    s = Store(engine.url)
-    await s.open()
-    yield s
-    await s.close()
 
 
 async def _session(store: Store) -> int:

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.records.sessions import NO_FACILITATOR
-from bot.store.json_scrub import scrub_id
 from bot.store.privacy import LeadsActiveSchedule
 from bot.store.store import Store
 
@@ -19,40 +17,6 @@ GUILD = 10
 ANA = 1456074443980800021
 BEN = 1456074443980800022
 LONGER = int(f"{ANA}7")  # a different number that merely contains ana's digits
-
-
-def test_scrub_takes_the_id_out_of_any_json() -> None:
-    state: dict[str, Any] = {
-        "order": [ANA, BEN],
-        "turn": ANA,
-        "last": {"writer": ANA, "id": 7},
-        "lines": {"0": {"author": ANA, "text": "home"}, "1": {"author": BEN}},
-        "timeouts": [{"user": ANA, "turn_no": 1}],
-        "by_member": {str(ANA): 3, str(BEN): 4},
-        "as_text": [str(ANA)],
-        "float": float(ANA),
-        "flag": True,
-        "other": LONGER,
-        "count": 1,
-    }
-    cleaned, hit = scrub_id(state, ANA)
-    assert hit
-    assert cleaned == {
-        "order": [BEN],
-        "turn": None,
-        "last": {"writer": None, "id": 7},
-        "lines": {"0": {"author": None, "text": "home"}, "1": {"author": BEN}},
-        "timeouts": [{"user": None, "turn_no": 1}],
-        "by_member": {str(BEN): 4},
-        "as_text": [],
-        "float": None,
-        "flag": True,
-        "other": LONGER,
-        "count": 1,
-    }
-    assert str(ANA) not in json.dumps(cleaned).replace(str(LONGER), "")
-    untouched, hit = scrub_id({"order": [BEN, LONGER], "flag": True}, ANA)
-    assert not hit and untouched == {"order": [BEN, LONGER], "flag": True}
 
 
 async def open_store(tmp_path: Path) -> Store:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.store.checkins import NewCheckin
 from bot.store.store import Store
 from tests.engines import TestDatabase
+from tests.factories import save_checkin
 
 DAY = 86400.0
 GUILD = 10
@@ -17,23 +18,7 @@ async def open_store(engine: TestDatabase) -> Store:
 
 
 async def checkin(store: Store, user_id: int | None, at: float, value: int = 5) -> int:
-    record = await store.checkins.save(
-        NewCheckin(
-            guild_id=GUILD,
-            user_id=user_id,
-            session_id=None,
-            run_id=None,
-            step_index=None,
-            scale="0-10",
-            phase="any",
-            measure=None,
-            value=value,
-            value2=None,
-            passed=False,
-            created_at=at,
-        )
-    )
-    return record.id
+    return await save_checkin(store, user_id, value, at, guild_id=GUILD)
 
 
 async def test_purge_deletes_only_checkins_older_than_the_cutoff(engine: TestDatabase) -> None:

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.store.schedule import ScheduleRepository
 from bot.store.store import Store
-from tests.engines import TestDatabase
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    opened = Store(engine.url)
-    await opened.open()
-    yield opened
-    await opened.close()
 
 
 async def make(repo: ScheduleRepository, starts_at: float = 1000.0):  # type: ignore[no-untyped-def]
@@ -115,3 +104,21 @@ async def test_optins_and_reminders_once(store: Store) -> None:
     await repo.record_reminded(occurrence.id, [7], "dm", 5.0)
     await repo.record_reminded(occurrence.id, [7, 8], "channel", 6.0)
     assert await repo.reminded(occurrence.id) == {7, 8}
+
+
+async def test_a_members_own_time_per_series(store: Store) -> None:
+    repo = store.schedule
+    series, first = await make(repo)
+    await repo.set_event(first.id, 77)
+    found = await repo.occurrence_by_event(1, 77)
+    assert found is not None and found.id == first.id
+    assert await repo.occurrence_by_event(2, 77) is None  # another server's event id
+    await repo.set_series_reminder(1, series.id, 5, 120, 11.0)
+    await repo.set_series_reminder(1, series.id, 6, None, 11.0)
+    await repo.set_series_reminder(1, series.id, 7, 0, 11.0)
+    await repo.set_series_reminder(1, series.id, 5, 30, 12.0)  # a new choice replaces the old
+    assert await repo.series_choices(series.id) == {5: 30, 6: None, 7: 0}
+    assert await repo.series_minutes() == {series.id: {30, 0}}
+    assert await repo.remove_series_reminder(series.id, 5)
+    assert not await repo.remove_series_reminder(series.id, 5)
+    assert await repo.series_choices(series.id) == {6: None, 7: 0}

@@ -11,14 +11,6 @@ from bot.store.store import Store
 from tests.engines import TestDatabase
 
 
-@pytest.fixture
-async def store(engine: TestDatabase) -> Store:
-    s = Store(engine.url)
-    await s.open()
-    yield s  # type: ignore[misc]
-    await s.close()
-
-
 async def _closed(store: Store, limits: SessionLimits) -> int:
     session = await store.sessions.create(
         guild_id=1,

@@ -6,15 +6,6 @@ import pytest
 
 from bot.store.sessions import SessionAlreadyOpen
 from bot.store.store import Store
-from tests.engines import TestDatabase
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> Store:
-    s = Store(engine.url)
-    await s.open()
-    yield s  # type: ignore[misc]
-    await s.close()
 
 
 async def test_one_open_session_per_channel(store: Store) -> None:

@@ -8,6 +8,7 @@ Spanish cards, and the step's own title in that language present.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -89,5 +90,6 @@ def test_step_cards_have_no_english_activity_text(activity_id: str, locale: str)
         for payload in (presenter.render(scene), presenter.render_closed(scene)):
             text = shown(payload)
             assert " ".join(localize(scene.step.title, locale).split()) in text
-            left = [e for e in english if e in text]
+            # Whole words: "calm" (a reaction's English label) is no leak inside "calmarse".
+            left = [e for e in english if re.search(rf"(?<!\w){re.escape(e)}(?!\w)", text)]
             assert not left, f"{activity_id} step {scene.index + 1} in {locale} shows {left}"

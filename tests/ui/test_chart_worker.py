@@ -26,7 +26,7 @@ pngs = [
     charts.trend_chart([charts.Point(1.7e9, 5.0, "before")], [], "Yours"),
     charts.distribution_chart(["low", "high"], [3, 4], None, "Mood"),
     charts.trends_chart([charts.Week("1 Mar", 4, 0.5)], "Trends"),
-    goals.progress_chart([]),
+    goals.progress_chart([], "en"),
 ]
 print(json.dumps({
     "matplotlib": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"),

@@ -18,7 +18,7 @@ def test_goal_ids_are_unchanged() -> None:
         created_at=0.0,
         closed_at=None,
     )
-    rating = ids(ui.rating_view(goal, 7, 2, None, False))
+    rating = ids(ui.rating_view(goal, 7, 2, None, False, "en"))
     assert rating == [f"chorus:goal_rate:4:7:2:{v}" for v in range(1, 6)] + [
         "chorus:goal_rate:4:7:2:pass"
     ]
@@ -26,8 +26,11 @@ def test_goal_ids_are_unchanged() -> None:
     assert isinstance(passed, ui.RatePassButton) and passed.value is None
     rated = parsed("chorus:goal_rate:4:7:2:3")
     assert isinstance(rated, ui.RateButton) and (rated.goal_id, rated.value) == (4, 3)
-    assert ids(ui.consent_view()) == ["chorus:goal_consent:yes:cmd", "chorus:goal_consent:no:cmd"]
-    assert ids(ui.consent_view(7, 2)) == [
+    assert ids(ui.consent_view("en")) == [
+        "chorus:goal_consent:yes:cmd",
+        "chorus:goal_consent:no:cmd",
+    ]
+    assert ids(ui.consent_view("en", 7, 2)) == [
         "chorus:goal_consent:yes:step:7:2",
         "chorus:goal_consent:no:step:7:2",
     ]

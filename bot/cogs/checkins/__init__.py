@@ -20,8 +20,10 @@ from bot.cogs.checkins.answers import CheckinAnswers
 from bot.cogs.checkins.extras import NOTE_FORM, CheckinExtras
 from bot.core.checkin_service import CheckinService
 from bot.core.checkins import member_summary
+from bot.i18n import N_, _
 from bot.ui import checkins as ui
 from bot.ui.format import date_time
+from bot.ui.locale import member_language
 from bot.ui.steps import checkin as step_ui
 
 NONE = discord.AllowedMentions.none()
@@ -64,16 +66,17 @@ class CheckinsCog(commands.Cog):
         bot.register_family(ui.NoteButton, extras.on_note)
         bot.register_family(ui.ShareButton, extras.on_share)
         bot.register_family(ui.TellButton, extras.on_tell)
-        bot.register_form(NOTE_FORM, extras.on_note_form, what="your note")
+        bot.register_form(NOTE_FORM, extras.on_note_form, what=N_("your note"))
         bot.sessions.add_summary_contributor(self.service.summary_lines)
 
     @checkin.command(name="consent", description="Turn saving your check-ins on or off")
     async def consent_command(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _channel = require_guild(interaction)
         current = await self.service.consent_state(guild_id, interaction.user.id)
+        locale = member_language(interaction)
         await interaction.response.send_message(
-            embed=ui.consent_embed("checkin", "Saving your check-ins", current),
-            view=ui.consent_command_view(),
+            embed=ui.consent_embed("checkin", _("Saving your check-ins", locale), current, locale),
+            view=ui.consent_command_view(locale),
             ephemeral=True,
             allowed_mentions=NONE,
         )
@@ -86,7 +89,7 @@ class CheckinsCog(commands.Cog):
         self, interaction: discord.Interaction, scale: Literal["0-10", "1-5", "sam"] = "0-10"
     ) -> None:
         require_guild(interaction)
-        embed, view = ui.now_prompt(scale, None)
+        embed, view = ui.now_prompt(scale, None, member_language(interaction))
         await interaction.response.send_message(
             embed=embed, view=view, ephemeral=True, allowed_mentions=NONE
         )
@@ -98,12 +101,15 @@ class CheckinsCog(commands.Cog):
     async def history(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _channel = require_guild(interaction)
         await controls.defer_private(interaction)  # a chart can take over a second to draw
         answers, found = await self.service.history(guild_id, interaction.user.id, days)
-        chart = await asyncio.to_thread(ui.history_file, answers, found, days)
+        locale = member_language(interaction)
+        chart = await asyncio.to_thread(ui.history_file, answers, found, days, locale)
         await controls.answer_deferred(
-            interaction, embed=ui.history_embed(member_summary(answers), days), file=chart
+            interaction,
+            embed=ui.history_embed(member_summary(answers, locale), days, locale),
+            file=chart,
         )
 
     # ------------------------------------------------------------------ /group trends
@@ -113,12 +119,15 @@ class CheckinsCog(commands.Cog):
     async def trends(
         self, interaction: discord.Interaction, weeks: app_commands.Range[int, 1, 52] = 8
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _channel = require_guild(interaction)
         controls.facilitator_only(interaction)
         await controls.defer_private(interaction)
         figures = await self.service.trends(guild_id, weeks)
-        chart = await asyncio.to_thread(ui.trends_file, figures)
-        await controls.answer_deferred(interaction, embed=ui.trends_embed(figures), file=chart)
+        locale = member_language(interaction)
+        chart = await asyncio.to_thread(ui.trends_file, figures, locale)
+        await controls.answer_deferred(
+            interaction, embed=ui.trends_embed(figures, locale), file=chart
+        )
 
 
 async def session_report(interaction: discord.Interaction, session_id: int | None) -> None:
@@ -130,12 +139,12 @@ async def session_report(interaction: discord.Interaction, session_id: int | Non
     assert isinstance(cog, CheckinsCog)
     session = await cog.service.session_to_report(guild_id, channel_id, session_id)
     await controls.defer_private(interaction)  # a big report and its chart take a while
-    report = await cog.service.report(session)
-    chart = await asyncio.to_thread(ui.report_file, report)
+    locale = member_language(interaction)
+    report = await cog.service.report(session, locale)
+    chart = await asyncio.to_thread(ui.report_file, report, locale)
+    started = _("Started {when}", locale, when=date_time(session.started_at))
     await controls.answer_deferred(
-        interaction,
-        embed=ui.report_embed(report, f"Started {date_time(session.started_at)}"),
-        file=chart,
+        interaction, embed=ui.report_embed(report, started, locale), file=chart
     )
 
 

@@ -16,8 +16,10 @@ from bot.core.checkin_service import CheckinService, ConsentNeeded, Saved
 from bot.core.checkins import check_value, scale_of
 from bot.core.errors import Conflict, UserFacingError
 from bot.core.steps.checkin import CheckinStep
+from bot.i18n import N_, _
 from bot.records.sessions import SessionRecord
 from bot.ui import checkins as ui
+from bot.ui.locale import member_language
 from bot.ui.steps.checkin import AnswerPairButton, StepAnswer
 
 NONE = discord.AllowedMentions.none()
@@ -44,11 +46,13 @@ class CheckinAnswers:
         session, step = await self.service.step_of(item.run_id, item.step_index)
         if item.value is not None and step.scale.kind == "sam" and item.value2 is None:
             check_value(step.scale, item.value)
+            locale = member_language(interaction)
             await interaction.response.send_message(
-                ui.SAM_SECOND,
+                _(ui.SAM_SECOND, locale),
                 view=ui.sam_second_view(
                     AnswerPairButton,
                     {"run_id": item.run_id, "step_index": item.step_index, "value": item.value},
+                    locale,
                 ),
                 ephemeral=True,
             )
@@ -83,8 +87,14 @@ class CheckinAnswers:
             await self.send(
                 interaction,
                 edit,
-                embed=ui.consent_again_embed() if again else ui.consent_embed(),
-                view=ui.consent_step_view(run_id, step_index, value, value2),
+                embed=(
+                    ui.consent_again_embed(locale=member_language(interaction))
+                    if again
+                    else ui.consent_embed(locale=member_language(interaction))
+                ),
+                view=ui.consent_step_view(
+                    run_id, step_index, value, value2, member_language(interaction)
+                ),
             )
             return
         note = step.note.mode == "optional" and not saved.anonymous and not saved.passed
@@ -106,7 +116,7 @@ class CheckinAnswers:
     async def on_now_change(
         self, interaction: discord.Interaction, item: ui.NowChangeButton
     ) -> None:
-        embed, view = ui.now_prompt(item.scale, item.checkin_id)
+        embed, view = ui.now_prompt(item.scale, item.checkin_id, member_language(interaction))
         await interaction.response.edit_message(content=None, embed=embed, view=view)
 
     async def answer_now(
@@ -120,14 +130,15 @@ class CheckinAnswers:
         edit: bool,
     ) -> None:
         """Save a /checkin now answer (replacing check-in `replace_id` if given) and reply."""
-        guild_id, _ = require_guild(interaction)
+        guild_id, _channel = require_guild(interaction)
+        locale = member_language(interaction)
         scale = scale_of(scale_name)
         if scale.kind == "sam" and value2 is None:
             check_value(scale, value)
             await interaction.response.edit_message(
-                content=ui.SAM_SECOND,
+                content=_(ui.SAM_SECOND, locale),
                 embed=None,
-                view=ui.now_second_view(scale_name, replace_id, value),
+                view=ui.now_second_view(scale_name, replace_id, value, locale),
             )
             return
         try:
@@ -138,8 +149,8 @@ class CheckinAnswers:
             await self.send(
                 interaction,
                 edit,
-                embed=ui.consent_embed(),
-                view=ui.consent_now_view(scale_name, replace_id, value, value2),
+                embed=ui.consent_embed(locale=locale),
+                view=ui.consent_now_view(scale_name, replace_id, value, value2, locale),
             )
             return
         await self.after_answer(
@@ -149,7 +160,7 @@ class CheckinAnswers:
     # ------------------------------------------------------------------ consent
 
     async def _set_consent(self, interaction: discord.Interaction, agreed: bool) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _channel = require_guild(interaction)
         await self.service.set_consent(
             guild_id, interaction.user.id, agreed, interaction.user.display_name
         )
@@ -158,7 +169,9 @@ class CheckinAnswers:
         self, interaction: discord.Interaction, low: bool, session_id: int | None
     ) -> None:
         """No thanks: nothing stored; the support message still follows a low answer."""
-        await interaction.response.edit_message(content=ui.DECLINED, embed=None, view=None)
+        await interaction.response.edit_message(
+            content=_(ui.DECLINED, member_language(interaction)), embed=None, view=None
+        )
         if low:
             await self.care(interaction, session_id)
 
@@ -168,7 +181,9 @@ class CheckinAnswers:
         """From /checkin consent: just the choice, no answer waiting."""
         await self._set_consent(interaction, item.agreed)
         await interaction.response.edit_message(
-            content=ui.CONSENT_ON if item.agreed else ui.DECLINED, embed=None, view=None
+            content=_(ui.CONSENT_ON if item.agreed else ui.DECLINED, member_language(interaction)),
+            embed=None,
+            view=None,
         )
 
     async def on_consent_now(
@@ -199,8 +214,10 @@ class CheckinAnswers:
         except UserFacingError:
             if item.agreed:
                 raise Conflict(
-                    "Thank you, your choice is saved. That check-in has ended, so the answer "
-                    "wasn't saved; your next check-ins will be."
+                    N_(
+                        "Thank you, your choice is saved. That check-in has ended, so the answer "
+                        "wasn't saved; your next check-ins will be."
+                    )
                 ) from None
             await self._declined(interaction, low, None)
             return
@@ -234,8 +251,11 @@ class CheckinAnswers:
         """The private reply to a saved answer, with its note/share/change buttons."""
         record = saved.record
         session_id = session.id if session is not None else None
+        locale = member_language(interaction)
         if saved.declined:
-            await self.send(interaction, edit, content=ui.declined_answer_text(session is not None))
+            await self.send(
+                interaction, edit, content=ui.declined_answer_text(session is not None, locale)
+            )
             if saved.low:
                 await self.care(interaction, session_id)
             return
@@ -246,9 +266,10 @@ class CheckinAnswers:
             anonymous=saved.anonymous,
             replaced=saved.replaced,
             step=session is not None,
+            locale=locale,
         )
         view = (
-            ui.answer_view(record.id, note=note, share=share, change=change)
+            ui.answer_view(record.id, note=note, share=share, change=change, locale=locale)
             if record is not None and not saved.anonymous
             else None
         )
@@ -260,9 +281,10 @@ class CheckinAnswers:
     async def care(self, interaction: discord.Interaction, session_id: int | None) -> None:
         """The support message, privately, after the reply to a low answer."""
         config = self.bot.guild_settings.for_guild(interaction.guild_id)
-        care_view = ui.care_view(session_id, config.support_links)
+        locale = member_language(interaction)
+        care_view = ui.care_view(session_id, config.support_links, locale)
         await interaction.followup.send(
-            embed=ui.care_embed(config.support_text),
+            embed=ui.care_embed(config.support_text, locale),
             ephemeral=True,
             allowed_mentions=NONE,
             view=care_view if care_view is not None else discord.utils.MISSING,

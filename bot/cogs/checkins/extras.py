@@ -7,10 +7,12 @@ import discord
 from bot.chorus_bot import ChorusBot
 from bot.core.checkin_service import CheckinService
 from bot.core.errors import Conflict
+from bot.i18n import N_, _
 from bot.records.checkins import CheckinRecord
 from bot.ui import checkins as ui
 from bot.ui import limits
 from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.locale import member_language, server_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import MessagePayload
 
@@ -22,17 +24,17 @@ class NoteForm(ChorusForm):
     """A private note with a check-in; answered through its custom_id by
     `CheckinExtras.on_note_form`, with no timeout."""
 
-    def __init__(self, checkin_id: int, limit: int) -> None:
-        super().__init__("A note with your check-in", NOTE_FORM, checkin_id)
+    def __init__(self, checkin_id: int, limit: int, locale: str = "en") -> None:
+        super().__init__(_("A note with your check-in", locale), NOTE_FORM, checkin_id)
         self.add_item(
             discord.ui.TextInput(
                 custom_id="note",
-                label=limits.label("Your note (only you see it)"),
+                label=limits.label(_("Your note (only you see it)", locale)),
                 style=discord.TextStyle.paragraph,
                 max_length=limit,
                 required=False,
                 placeholder=limits.placeholder(
-                    "A word or two is plenty. Leave empty to remove the note."
+                    _("A word or two is plenty. Leave empty to remove the note.", locale)
                 ),
             )
         )
@@ -54,14 +56,14 @@ class CheckinExtras:
     async def _own_with_note(self, checkin_id: int, user_id: int) -> tuple[CheckinRecord, int]:
         """The member's own check-in and its note limit; Conflict if it takes no note."""
         record = await self.service.own(checkin_id, user_id)
-        _, limit, allowed = await self.service.scale_and_note(record)
+        _scale, limit, allowed = await self.service.scale_and_note(record)
         if not allowed:
-            raise Conflict("This check-in doesn't ask for a note.")
+            raise Conflict(N_("This check-in doesn't ask for a note."))
         return record, limit
 
     async def on_note(self, interaction: discord.Interaction, item: ui.NoteButton) -> None:
         record, limit = await self._own_with_note(item.checkin_id, interaction.user.id)
-        await send_form(interaction, NoteForm(record.id, limit))
+        await send_form(interaction, NoteForm(record.id, limit, member_language(interaction)))
 
     async def on_note_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
@@ -70,47 +72,71 @@ class CheckinExtras:
         note = await self.service.set_note(
             record.id, interaction.user.id, values.text("note"), limit
         )
+        locale = member_language(interaction)
         await reply_ephemeral(
             interaction,
-            "📝 Your note is saved. Only you can see it." if note else "Your note was removed.",
+            _("📝 Your note is saved. Only you can see it.", locale)
+            if note
+            else _("Your note was removed.", locale),
         )
 
     async def on_share(self, interaction: discord.Interaction, item: ui.ShareButton) -> None:
         record = await self.service.own(item.checkin_id, interaction.user.id)
-        scale, _, _ = await self.service.scale_and_note(record)
+        scale, _limit, _allowed = await self.service.scale_and_note(record)
         if record.shared:
-            raise Conflict("You've already shared this answer with the group.")
+            raise Conflict(N_("You've already shared this answer with the group."))
         record = await self.service.share(record.id, interaction.user.id)
-        post = ui.shared_post(interaction.user.display_name, scale, record.value, record.value2)
+        # A post for the group: the server's language.
+        post = ui.shared_post(
+            interaction.user.display_name,
+            scale,
+            record.value,
+            record.value2,
+            server_language(self.bot.guild_settings, interaction.guild_id),
+        )
         channel = interaction.channel
         if record.session_id is not None:
             session = await self.bot.sessions.get(record.session_id)
             await self.bot.live.send(session, MessagePayload(content=post))
         elif isinstance(channel, discord.abc.Messageable):
             await channel.send(post, allowed_mentions=NONE)
-        await reply_ephemeral(interaction, "📣 Shared with the group (your note stays private).")
+        await reply_ephemeral(
+            interaction,
+            _("📣 Shared with the group (your note stays private).", member_language(interaction)),
+        )
 
     async def on_tell(self, interaction: discord.Interaction, item: ui.TellButton) -> None:
         session = await self.bot.sessions.get(item.session_id)
         key = (session.id, interaction.user.id)
+        locale = member_language(interaction)
         if key in self._told:
-            await reply_ephemeral(interaction, "I've already let the facilitator know. 💜")
+            await reply_ephemeral(
+                interaction, _("I've already let the facilitator know. 💜", locale)
+            )
             return
         if session.facilitator_id == interaction.user.id:
-            await reply_ephemeral(interaction, "You're the facilitator here; take good care. 💜")
+            await reply_ephemeral(
+                interaction, _("You're the facilitator here; take good care. 💜", locale)
+            )
             return
+        # A direct message to the facilitator: the server's language.
         reached = await self.bot.live.tell_facilitator(
-            session, ui.facilitator_note(interaction.user.display_name, session.title)
+            session,
+            ui.facilitator_note(
+                interaction.user.display_name,
+                session.title,
+                server_language(self.bot.guild_settings, session.guild_id),
+            ),
         )
         if not reached:
             # Say so honestly, and give the support text again: they asked for help. (A
             # facilitator who used /forget has nobody told in their place.)
             said = ui.TELL_FAILED if session.has_facilitator else ui.NO_FACILITATOR_TO_TELL
             config = self.bot.guild_settings.for_guild(interaction.guild_id)
-            links = ui.care_view(None, config.support_links)
+            links = ui.care_view(None, config.support_links, locale)
             await interaction.response.send_message(
-                said,
-                embed=ui.care_embed(config.support_text),
+                _(said, locale),
+                embed=ui.care_embed(config.support_text, locale),
                 view=links if links is not None else discord.utils.MISSING,
                 ephemeral=True,
                 allowed_mentions=NONE,
@@ -119,5 +145,8 @@ class CheckinExtras:
         self._told.add(key)
         await reply_ephemeral(
             interaction,
-            "💜 I've let the facilitator know privately. Nothing was posted in the channel.",
+            _(
+                "💜 I've let the facilitator know privately. Nothing was posted in the channel.",
+                locale,
+            ),
         )

@@ -19,6 +19,7 @@ from bot.cogs.goals.answers import GOAL_FORM, GoalAnswers, consent_message
 from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
 from bot.records.goals import GoalRecord
 from bot.ui import goals as ui
+from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.goal import GoalStepButton
 
@@ -59,26 +60,29 @@ class GoalsCog(commands.Cog):
     async def set_goal(
         self, interaction: discord.Interaction, text: app_commands.Range[str, 1, GOAL_MAX]
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
+        locale = member_language(interaction)
         try:
             goal = await self.service.add(guild_id, interaction.user.id, text)
         except ConsentNeeded:
             self._pending[(guild_id, interaction.user.id)] = text
             await interaction.response.send_message(
-                embed=consent_message(text),
-                view=ui.consent_view(),
+                embed=consent_message(locale, text),
+                view=ui.consent_view(locale),
                 ephemeral=True,
                 allowed_mentions=NONE,
             )
             return
-        await reply_ephemeral(interaction, ui.saved_text(goal, at_step=False))
+        await reply_ephemeral(interaction, ui.saved_text(goal, at_step=False, locale=locale))
 
     @goal.command(name="list", description="Your goals (only you see them)")
     async def list_goals(self, interaction: discord.Interaction) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         goals = await self.service.all_goals(guild_id, interaction.user.id)
         await interaction.response.send_message(
-            embed=ui.list_embed(goals), ephemeral=True, allowed_mentions=NONE
+            embed=ui.list_embed(goals, member_language(interaction)),
+            ephemeral=True,
+            allowed_mentions=NONE,
         )
 
     @goal.command(name="done", description="Mark one of your goals as done")
@@ -92,23 +96,26 @@ class GoalsCog(commands.Cog):
         await self._close(interaction, id, "dropped")
 
     async def _close(self, interaction: discord.Interaction, goal_id: int, status: str) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         goal = await self.service.close(guild_id, interaction.user.id, goal_id, status)
-        await reply_ephemeral(interaction, ui.closed_text(goal))
+        await reply_ephemeral(interaction, ui.closed_text(goal, member_language(interaction)))
 
     @goal.command(name="progress", description="A chart of how your goals went, session by session")
     @app_commands.describe(goal="One goal (default: your active goals)")
     async def progress(self, interaction: discord.Interaction, goal: int | None = None) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
+        locale = member_language(interaction)
         found = await self.service.progress(guild_id, interaction.user.id, goal)
         if not found:
             await interaction.response.send_message(
-                embed=ui.progress_embed(found), ephemeral=True, allowed_mentions=NONE
+                embed=ui.progress_embed(found, locale), ephemeral=True, allowed_mentions=NONE
             )
             return
         await controls.defer_private(interaction)  # a chart can take over a second to draw
-        chart = await asyncio.to_thread(ui.progress_file, found)
-        await controls.answer_deferred(interaction, embed=ui.progress_embed(found), file=chart)
+        chart = await asyncio.to_thread(ui.progress_file, found, locale)
+        await controls.answer_deferred(
+            interaction, embed=ui.progress_embed(found, locale), file=chart
+        )
 
     @done.autocomplete("id")
     @drop.autocomplete("id")
@@ -128,6 +135,7 @@ class GoalsCog(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         if interaction.guild_id is None:
             return []
+        locale = member_language(interaction)
         goals = await self.service.all_goals(interaction.guild_id, interaction.user.id)
         wanted = current.strip().casefold().lstrip("#")
         found: list[GoalRecord] = [
@@ -137,7 +145,10 @@ class GoalsCog(commands.Cog):
             and (not wanted or wanted in g.text.casefold() or wanted == str(g.id))
         ]
         found.sort(key=lambda g: (g.status != "active", -g.id))
-        return [app_commands.Choice(name=ui.autocomplete_name(g), value=g.id) for g in found[:25]]
+        return [
+            app_commands.Choice(name=ui.autocomplete_name(g, locale), value=g.id)
+            for g in found[:25]
+        ]
 
 
 async def setup(bot: commands.Bot) -> None:

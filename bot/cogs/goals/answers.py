@@ -14,19 +14,21 @@ from bot.core.errors import Conflict, UserFacingError
 from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
 from bot.core.runner import RunUpdate
 from bot.core.steps.goal import GoalStep
+from bot.i18n import N_, SHIPPED, _
 from bot.records.sessions import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits
 from bot.ui.checkins import consent_again_embed, consent_embed
 from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.goal import GoalStepButton
 
 NONE = discord.AllowedMentions.none()
-CONSENT_TITLE = "Before your first goal"
-PENDING_FIELD = "Your goal, saved when you agree"
+CONSENT_TITLE = N_("Before your first goal")
+PENDING_FIELD = N_("Your goal, saved when you agree")
 GOAL_FORM = "form_goal"
-NO_CONSENT = "Goals are saved only with your agreement. Use /goal set to see the explanation."
+NO_CONSENT = N_("Goals are saved only with your agreement. Use /goal set to see the explanation.")
 
 
 class SetGoalForm(ChorusForm):
@@ -34,35 +36,39 @@ class SetGoalForm(ChorusForm):
 
     Answered through its custom_id by `GoalAnswers.on_goal_form`, with no timeout."""
 
-    def __init__(self, run_id: int | None, step_index: int | None, default: str = "") -> None:
+    def __init__(
+        self, run_id: int | None, step_index: int | None, locale: str, default: str = ""
+    ) -> None:
         where: list[object] = (
             ["step", run_id, step_index]
             if run_id is not None and step_index is not None
             else ["cmd"]
         )
-        super().__init__("Set a personal goal", GOAL_FORM, *where)
+        super().__init__(_("Set a personal goal", locale), GOAL_FORM, *where)
         self.add_item(
             discord.ui.TextInput(
                 custom_id="goal_text",
-                label=limits.label("Your goal (only you see it)"),
+                label=limits.label(_("Your goal (only you see it)", locale)),
                 style=discord.TextStyle.short,
                 min_length=1,
                 max_length=GOAL_MAX,
                 required=True,
                 default=default[:GOAL_MAX] or None,
                 placeholder=limits.placeholder(
-                    "e.g. feel less anxious, share more with others, sleep better"
+                    _("e.g. feel less anxious, share more with others, sleep better", locale)
                 ),
             )
         )
 
 
-def consent_message(text: str | None = None) -> discord.Embed:
-    """The consent explanation before a first goal; `text`, the goal from /goal set, rides
-    along in the (private) message so a restart before Agree keeps it."""
-    explained = consent_embed("goal", CONSENT_TITLE)
+def consent_message(locale: str, text: str | None = None) -> discord.Embed:
+    """The consent explanation before a first goal, titled in ``locale``; `text`, the goal from
+    /goal set, rides along in the (private) message so a restart before Agree keeps it."""
+    explained = consent_embed("goal", _(CONSENT_TITLE, locale))
     if text is not None:
-        explained.add_field(name=PENDING_FIELD, value=limits.cut(text, limits.FIELD_VALUE))
+        explained.add_field(
+            name=_(PENDING_FIELD, locale), value=limits.cut(text, limits.FIELD_VALUE)
+        )
     return explained
 
 
@@ -87,13 +93,14 @@ class GoalAnswers:
     # ------------------------------------------------------------------ the step
 
     async def on_step_button(self, interaction: discord.Interaction, item: GoalStepButton) -> None:
+        locale = member_language(interaction)
         run_id, step_index = item.run_id, item.step_index
         session, step = await self.service.step_of(run_id, step_index)
         user_id = interaction.user.id
         if item.action == "pass":
             await controls.ensure_joined(interaction, session)
             update = await self.service.pass_step(run_id, step_index, user_id)
-            await reply_ephemeral(interaction, ui.PASSED_STEP)
+            await reply_ephemeral(interaction, _(ui.PASSED_STEP, locale))
             await self._after_step_change(session, update)
             return
         if item.action == "set":
@@ -107,10 +114,10 @@ class GoalAnswers:
         answers = await self.service.step_ratings(run_id, step_index, user_id)
         for position, goal in enumerate(goals, 1):
             content = ui.rating_prompt(
-                goal, position, len(goals), answers.get(goal.id), goal.id in answers
+                goal, position, len(goals), answers.get(goal.id), goal.id in answers, locale
             )
             view = ui.rating_view(
-                goal, run_id, step_index, answers.get(goal.id), goal.id in answers
+                goal, run_id, step_index, answers.get(goal.id), goal.id in answers, locale
             )
             if position == 1:
                 await interaction.response.send_message(
@@ -125,26 +132,30 @@ class GoalAnswers:
         self, interaction: discord.Interaction, step: GoalStep, run_id: int, step_index: int
     ) -> None:
         """One click to the Set a goal form (after the consent explanation, the first time)."""
+        locale = member_language(interaction)
         if not step.offer_set:
             await reply_ephemeral(
                 interaction,
-                "You haven't set a personal goal yet, so there's nothing to rate today. "
-                "You can choose one any time with /goal set.",
+                _(
+                    "You haven't set a personal goal yet, so there's nothing to rate today. You can "
+                    "choose one any time with /goal set.",
+                    locale,
+                ),
             )
             return
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
         if not await self.service.has_consent(guild_id, interaction.user.id):
             key = (guild_id, interaction.user.id, run_id, step_index)
             again = key in self._asked
             self._asked.add(key)
             await interaction.response.send_message(
-                embed=consent_again_embed("goal") if again else consent_message(),
-                view=ui.consent_view(run_id, step_index),
+                embed=consent_again_embed("goal") if again else consent_message(locale),
+                view=ui.consent_view(locale, run_id, step_index),
                 ephemeral=True,
                 allowed_mentions=NONE,
             )
             return
-        await send_form(interaction, SetGoalForm(run_id, step_index))
+        await send_form(interaction, SetGoalForm(run_id, step_index, locale))
 
     async def on_rate(self, interaction: discord.Interaction, item: ui.GoalRating) -> None:
         run_id, step_index, goal_id, value = (
@@ -153,7 +164,8 @@ class GoalAnswers:
             item.goal_id,
             item.value,
         )
-        session, _ = await self.service.step_of(run_id, step_index)
+        locale = member_language(interaction)
+        session, _unused = await self.service.step_of(run_id, step_index)
         await controls.ensure_joined(interaction, session)
         try:
             rated = await self.service.rate(run_id, step_index, interaction.user.id, goal_id, value)
@@ -161,12 +173,12 @@ class GoalAnswers:
             raise Conflict(NO_CONSENT) from None
         goals = await self.service.active(session.guild_id, interaction.user.id)
         position = next((i for i, g in enumerate(goals, 1) if g.id == goal_id), 1)
-        content = ui.rating_prompt(rated.goal, position, len(goals), value, True)
+        content = ui.rating_prompt(rated.goal, position, len(goals), value, True, locale)
         if rated.done:
-            content += "\n\n" + ui.ALL_DONE
+            content = "\n\n".join([content, _(ui.ALL_DONE, locale)])
         await interaction.response.edit_message(
             content=content,
-            view=ui.rating_view(rated.goal, run_id, step_index, value, True),
+            view=ui.rating_view(rated.goal, run_id, step_index, value, True, locale),
             allowed_mentions=NONE,
         )
         await self._after_step_change(session, rated.update)
@@ -196,28 +208,30 @@ class GoalAnswers:
         step_index: int | None,
         text: str,
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
+        locale = member_language(interaction)
         try:
             if run_id is not None and step_index is not None:
-                session, _ = await self.service.step_of(run_id, step_index)
+                session, _step = await self.service.step_of(run_id, step_index)
                 await controls.ensure_joined(interaction, session)
                 goal, update = await self.service.set_at_step(
                     run_id, step_index, interaction.user.id, text
                 )
-                await reply_ephemeral(interaction, ui.saved_text(goal, at_step=True))
+                await reply_ephemeral(interaction, ui.saved_text(goal, at_step=True, locale=locale))
                 await self._after_step_change(session, update)
                 return
             goal = await self.service.add(guild_id, interaction.user.id, text)
         except ConsentNeeded:
             raise Conflict(NO_CONSENT) from None
-        await reply_ephemeral(interaction, ui.saved_text(goal, at_step=False))
+        await reply_ephemeral(interaction, ui.saved_text(goal, at_step=False, locale=locale))
 
     # --------------------------------------------------------------- consent
 
     async def on_consent(
         self, interaction: discord.Interaction, item: ui.GoalConsentButton
     ) -> None:
-        guild_id, _ = require_guild(interaction)
+        guild_id, _unused = require_guild(interaction)
+        locale = member_language(interaction)
         user_id = interaction.user.id
         await self.service.set_consent(
             guild_id, user_id, item.agreed, interaction.user.display_name
@@ -228,19 +242,21 @@ class GoalAnswers:
         if pending is None and not at_step:
             pending = _pending_goal(interaction.message)
         if not item.agreed:
-            await interaction.response.edit_message(content=ui.DECLINED, embed=None, view=None)
+            await interaction.response.edit_message(
+                content=_(ui.DECLINED, locale), embed=None, view=None
+            )
             if run_id is not None and step_index is not None:
                 await self._pass_quietly(run_id, step_index, interaction)
             return
         if run_id is not None and step_index is not None:
-            await send_form(interaction, SetGoalForm(run_id, step_index))
+            await send_form(interaction, SetGoalForm(run_id, step_index, locale))
             return
         if pending is None:
-            await send_form(interaction, SetGoalForm(None, None))
+            await send_form(interaction, SetGoalForm(None, None, locale))
             return
         goal = await self.service.add(guild_id, user_id, pending)
         await interaction.response.edit_message(
-            content=ui.saved_text(goal, at_step=False),
+            content=ui.saved_text(goal, at_step=False, locale=locale),
             embed=None,
             view=None,
             allowed_mentions=NONE,
@@ -251,7 +267,7 @@ class GoalAnswers:
     ) -> None:
         """Declining at a step counts as a pass, so the step need not wait; nothing is stored."""
         try:
-            session, _ = await self.service.step_of(run_id, step_index)
+            session, _unused = await self.service.step_of(run_id, step_index)
             await controls.ensure_joined(interaction, session)
             update = await self.service.pass_step(run_id, step_index, interaction.user.id)
         except UserFacingError:
@@ -261,9 +277,11 @@ class GoalAnswers:
 
 def _pending_goal(message: discord.Message | None) -> str | None:
     """The goal text shown in a consent message (see `consent_message`), if it holds one."""
+    # The field is named in whichever language the message was written.
+    names = {_(PENDING_FIELD, language) for language in SHIPPED}
     for embed in message.embeds if message is not None else []:
         for item in embed.fields:
-            if item.name == PENDING_FIELD and item.value:
+            if item.name in names and item.value:
                 return item.value
     return None
 
@@ -272,4 +290,6 @@ def _int(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise UserFacingError("That button no longer works; please use the newest one.") from None
+        raise UserFacingError(
+            N_("That button no longer works; please use the newest one.")
+        ) from None

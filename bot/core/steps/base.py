@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.core.activity_fields import StepBase
+from bot.core.errors import Conflict
 from bot.core.step_forms import StepForm
 from bot.records.sessions import ContributionRecord, RunRecord
 
@@ -70,8 +71,9 @@ class StepHandler(Protocol):
         """Everyone has answered (or the step's own work is done): auto steps may move on."""
         ...
 
-    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
-        """A reason the step may not be left yet (e.g. no-skip listening), or None."""
+    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
+        """A reason the step may not be left yet (e.g. no-skip listening): a catalogue text,
+        or a refusal of its own (with fields), or None."""
         ...
 
     def attendance_changed(self, ctx: StepContext) -> Wake | None:
@@ -109,7 +111,7 @@ class BaseStepHandler:
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
         return everyone_answered(ctx.expected, contributions)
 
-    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
+    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
         return None
 
     def attendance_changed(self, ctx: StepContext) -> Wake | None:

@@ -14,6 +14,7 @@ from bot.core.field_values import format_duration
 from bot.core.format_base import format_error
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.i18n import N_
 
 
 class BreatheStep(StepBase):
@@ -75,7 +76,7 @@ class BreatheHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if kind != "done":
-            raise InvalidInput("Press Done when you have finished the breathing pattern.")
+            raise InvalidInput(N_("Press Done when you have finished the breathing pattern."))
         return {}
 
 

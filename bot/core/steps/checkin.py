@@ -13,10 +13,11 @@ from bot.core.activity_fields import StepBase, Visibility
 from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text, Title
 from bot.core.field_values import Slug
-from bot.core.format_base import FormatModel, format_error
+from bot.core.format_base import DocumentedSchema, FormatModel, format_error
 from bot.core.scales import SCALE_SCHEMA, Scale
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.i18n import N_
 
 
 class Note(FormatModel):
@@ -38,7 +39,11 @@ class Note(FormatModel):
 
 
 _NOTE_SCHEMA = {
-    "anyOf": [{"enum": ["off", "optional"]}, {"type": "boolean"}, Note.model_json_schema()],
+    "anyOf": [
+        {"enum": ["off", "optional"]},
+        {"type": "boolean"},
+        Note.model_json_schema(schema_generator=DocumentedSchema),
+    ],
     "description": "off, optional, or {mode: optional, max_chars: 300}.",
 }
 
@@ -82,7 +87,7 @@ class CheckinHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if kind not in ("checkin", "pass"):
-            raise InvalidInput("Answer this check-in with its buttons, or press Pass.")
+            raise InvalidInput(N_("Answer this check-in with its buttons, or press Pass."))
         return {}
 
 

@@ -12,6 +12,7 @@ from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text
 from bot.core.step_forms import TIME_LIMIT, TITLE, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
 
 
@@ -48,7 +49,7 @@ class GoalHandler(BaseStepHandler):
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         answer = payload.get("answer")
         if kind != CONTRIBUTION_KIND or answer not in ANSWERS:
-            raise InvalidInput("Answer this step with its buttons: Rate my goals, or Pass.")
+            raise InvalidInput(N_("Answer this step with its buttons: Rate my goals, or Pass."))
         done = bool(payload.get("done", True))
         return answer_payload(str(answer), done)
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from bot.core.activity_fields import StepBase, Track, TrackRef
-from bot.core.errors import InvalidInput
+from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import LongText, Text, TextShorthand, Title, localize
 from bot.core.format_base import FormatModel, format_error
 from bot.core.listening import (
@@ -20,12 +20,14 @@ from bot.core.listening import (
     REFLECTION_MAX,
     human_seconds,
     phase,
+    seconds_in,
     set_duration,
     time_left,
 )
 from bot.core.step_forms import TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
 from bot.core.text import clean_member_text
+from bot.i18n import N_, gettext
 from bot.records.sessions import ContributionRecord
 
 
@@ -39,7 +41,11 @@ class Reaction(TextShorthand):
     @classmethod
     def _from_string(cls, data: Any) -> Any:
         if isinstance(data, str):
-            return {"label": data, "emoji": KNOWN_REACTION_EMOJI.get(data.lower())}
+            # A known reaction named by its English word is worded in every shipped language.
+            label: Any = KNOWN_REACTION_LABELS.get(data.lower(), data)
+            if isinstance(label, dict):
+                label = {"en": data, **{k: v for k, v in label.items() if k != "en"}}
+            return {"label": label, "emoji": KNOWN_REACTION_EMOJI.get(data.lower())}
         return data
 
 
@@ -56,6 +62,20 @@ KNOWN_REACTION_EMOJI = {
     "tender": "🤍",
     "restless": "🌪️",
 }
+KNOWN_REACTION_LABELS = {
+    "calm": {"de": "ruhig", "es": "tranquilo"},
+    "moved": {"de": "berührt", "es": "conmovido"},
+    "energised": {"de": "belebt", "es": "con energía"},
+    "energized": {"de": "belebt", "es": "con energía"},
+    "nostalgic": {"de": "nostalgisch", "es": "nostálgico"},
+    "unsettled": {"de": "aufgewühlt", "es": "inquieto"},
+    "hopeful": {"de": "hoffnungsvoll", "es": "esperanzado"},
+    "sad": {"de": "traurig", "es": "triste"},
+    "joyful": {"de": "froh", "es": "alegre"},
+    "tender": {"de": "zärtlich", "es": "tierno"},
+    "restless": {"de": "unruhig", "es": "intranquilo"},
+}
+"""The known reactions in the other shipped languages (the English word is the key)."""
 DEFAULT_REACTIONS = ("calm", "moved", "energised", "nostalgic", "unsettled")
 
 
@@ -160,16 +180,16 @@ class ListenHandler(BaseStepHandler):
             reactions = step.reflection.reactions
             index = payload.get("reaction")
             if not isinstance(index, int) or not 0 <= index < len(reactions):
-                raise InvalidInput("That reaction isn't one of this step's choices.")
+                raise InvalidInput(N_("That reaction isn't one of this step's choices."))
             if phase(ctx.state) == COUNTDOWN:
-                raise InvalidInput("The music hasn't started yet. React once you've heard it.")
+                raise InvalidInput(N_("The music hasn't started yet. React once you've heard it."))
             return {"reaction": index, "label": localize(reactions[index].label)}
         if kind == "reflection":
             text = clean_member_text(str(payload.get("text", "")), REFLECTION_MAX)
             if not text:
-                raise InvalidInput("Your reflection was empty. A few words are plenty.")
+                raise InvalidInput(N_("Your reflection was empty. A few words are plenty."))
             return {"text": text, "shared": bool(payload.get("shared", False))}
-        raise InvalidInput("Take part in this step with its reaction or Reflect buttons.")
+        raise InvalidInput(N_("Take part in this step with its reaction or Reflect buttons."))
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
         if phase(ctx.state) != AFTER or not ctx.present:
@@ -177,27 +197,32 @@ class ListenHandler(BaseStepHandler):
         answered = {c.author_id for c in contributions if c.author_id is not None}
         return bool(ctx.expected) and all(uid in answered for uid in ctx.expected)
 
-    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | None:
+    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
         step: ListenStep = ctx.step
         if not step.no_skip or phase(ctx.state) == AFTER:
             return None
         if not by_facilitator:
-            return "This piece is played to the end; only a facilitator can move the group on."
+            return N_("This piece is played to the end; only a facilitator can move the group on.")
         left = time_left(ctx.state, ctx.now)
         if left is None:
             return None  # nothing to time it by (no duration): don't hold the group
         if left <= 0:
             return None
-        return (
-            f"This piece is set to play without skipping: {human_seconds(left)} left. "
-            "Next works once it has ended; Stop ends the activity now if you need to."
+        return TimeLeft(
+            N_(
+                "This piece is set to play without skipping: {left} left. Next works once it "
+                "has ended; Stop ends the activity now if you need to."
+            ),
+            left,
         )
 
 
 def _listen_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
-    track: dict[str, Any] = {"title": answers.get("track_title", ""), "url": answers.get("url", "")}
-    if answers.get("artist"):
-        track["artist"] = answers["artist"]
+    track: dict[str, Any] = {
+        "title": answers.get("track_title", ""),
+        "url": answers.get("url", ""),
+        "artist": answers.get("artist", ""),
+    }
     if answers.get("duration"):
         track["duration"] = answers["duration"]
     return {"track": track}
@@ -208,12 +233,23 @@ FORM = StepForm(
     (
         TITLE,
         FieldSpec("track_title", "The piece's title"),
-        FieldSpec("artist", "Artist (optional)", required=False),
+        FieldSpec("artist", "Artist"),  # a track names its artist (`Track.artist`)
         FieldSpec("url", "A link to the piece", placeholder="https://...", max_length=500),
         FieldSpec("duration", "Its length (optional)", required=False, placeholder="3m30s"),
     ),
     _listen_from_form,
 )
+
+
+class TimeLeft(Conflict):
+    """A refusal naming the time left of a piece (`{left}`), worded in the reader's language."""
+
+    def __init__(self, message: str, seconds: float) -> None:
+        super().__init__(message, left=human_seconds(seconds))
+        self.seconds = seconds
+
+    def text(self, locale: str | None) -> str:
+        return gettext(self.template, locale, left=seconds_in(self.seconds, locale))
 
 
 KIND = StepKind(model=ListenStep, handler=ListenHandler, order=3, form=FORM)

@@ -12,6 +12,7 @@ from bot.core.errors import InvalidInput
 from bot.core.field_texts import LongText
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
 
 
@@ -33,7 +34,7 @@ class PromptHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidInput(
-            "This step is for reading and talking together; there's nothing to send."
+            N_("This step is for reading and talking together; there's nothing to send.")
         )
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:

@@ -14,6 +14,7 @@ from bot.core.format_base import format_error
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
+from bot.i18n import N_
 
 
 class ReflectStep(StepBase):
@@ -47,12 +48,12 @@ class ReflectHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if kind != "reflection":
-            raise InvalidInput("Answer this step with the Reflect button.")
+            raise InvalidInput(N_("Answer this step with the Reflect button."))
         limit = int(getattr(ctx.step, "max_chars", None) or DEFAULT_MAX_CHARS)
         text = clean_member_text(str(payload.get("text", "")), limit)
         if not text:
             raise InvalidInput(
-                "Your reflection was empty. Write a few words, or simply skip this step."
+                N_("Your reflection was empty. Write a few words, or simply skip this step.")
             )
         shared = bool(payload.get("shared", False))
         return {"text": text, "shared": shared}

@@ -25,6 +25,7 @@ from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import Text
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
 from bot.core.text import clean_member_text
+from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
 
 RESUME_WHOLE = "whole_turn_at_resume"
@@ -87,9 +88,9 @@ def answered_by(contributions: Sequence[ContributionRecord]) -> set[int]:
 def answer_refusal(state: Mapping[str, Any], user_id: int) -> str | None:
     """Why `user_id` may not open the answer form now, or None when they have the floor."""
     if state.get("finished"):
-        return "Everyone has had their turn: the round is complete."
+        return N_("Everyone has had their turn: the round is complete.")
     if state.get("speaker") != user_id:
-        return (
+        return N_(
             "It isn't your turn yet: the answer form opens for the member who has the floor. "
             "Your turn comes; passing is fine when it does."
         )
@@ -203,38 +204,42 @@ class RoundHandler(BaseStepHandler):
         state = ctx.state
         by = payload.get("by")
         if not isinstance(by, int):
-            raise InvalidInput("I couldn't tell who pressed that.")
+            raise InvalidInput(N_("I couldn't tell who pressed that."))
         if state.get("finished"):
-            raise Conflict("Everyone has had their turn: the round is complete.")
+            raise Conflict(N_("Everyone has had their turn: the round is complete."))
         if kind == "volunteer":
             if not state.get("volunteer"):
-                raise Conflict("The round has already started; wait for your turn.")
+                raise Conflict(N_("The round has already started; wait for your turn."))
             if by not in ctx.expected:
-                raise Conflict("Only members taking part can start the round.")
+                raise Conflict(N_("Only members taking part can start the round."))
             return {"by": by}
         speaker = state.get("speaker")
         if speaker is None:
-            raise Conflict("Nobody has the floor yet: someone can press **I'll start**.")
+            raise Conflict(N_("Nobody has the floor yet: someone can press **I'll start**."))
         if kind in ("spoke", "pass"):
             if by != speaker and by != ctx.facilitator_id:
                 raise Conflict(
-                    "It isn't your turn: only the member speaking now, or the facilitator, "
-                    "can move the round on. Your turn comes; passing is fine when it does."
+                    N_(
+                        "It isn't your turn: only the member speaking now, or the facilitator, "
+                        "can move the round on. Your turn comes; passing is fine when it does."
+                    )
                 )
             if kind == "pass" and not step.pass_allowed and by == speaker:
-                raise Conflict("This round asks everyone for a few words; say what you can.")
+                raise Conflict(N_("This round asks everyone for a few words; say what you can."))
             return {"by": by, "speaker": speaker, "turn_no": int(state.get("turn_no", 0))}
         if kind == "answer":
             turn_no = payload.get("turn_no")
             if isinstance(turn_no, int) and turn_no != state.get("turn_no"):
-                raise Conflict("Your turn ended before your answer arrived, so it wasn't posted.")
+                raise Conflict(
+                    N_("Your turn ended before your answer arrived, so it wasn't posted.")
+                )
             if by != speaker:
-                raise Conflict("Only the member who has the floor can answer now.")
+                raise Conflict(N_("Only the member who has the floor can answer now."))
             text = clean_member_text(str(payload.get("text", "")), step.max_chars)
             if not text:
-                raise InvalidInput("Your answer was empty. Write a few words, or press Pass.")
+                raise InvalidInput(N_("Your answer was empty. Write a few words, or press Pass."))
             return {"by": by, "speaker": speaker, "turn_no": state.get("turn_no"), "text": text}
-        raise InvalidInput("Use the round's buttons: Done, Pass or Answer.")
+        raise InvalidInput(N_("Use the round's buttons: Done, Pass or Answer."))
 
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
         state = dict(ctx.state)

@@ -17,6 +17,7 @@ from bot.core.format_base import format_error
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
+from bot.i18n import N_
 
 
 class VoteOption(TextShorthand):
@@ -73,18 +74,18 @@ class VoteHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if kind != "vote":
-            raise InvalidInput("Vote with the menu on the vote's message.")
+            raise InvalidInput(N_("Vote with the menu on the vote's message."))
         key = payload.get("choice")
         if not isinstance(key, str) or not _KEY.fullmatch(key):
-            raise InvalidInput("That isn't one of the choices in this vote.")
+            raise InvalidInput(N_("That isn't one of the choices in this vote."))
         step: VoteStep = ctx.step
         if key.startswith("o"):
             if step.options is None or int(key[1:]) >= len(step.options):
-                raise InvalidInput("That isn't one of the choices in this vote.")
+                raise InvalidInput(N_("That isn't one of the choices in this vote."))
         elif key.startswith("n") != (step.choose_from == "playlist") or (
             key.startswith("c") != (step.choose_from == "previous")
         ):
-            raise InvalidInput("That isn't one of the choices in this vote.")
+            raise InvalidInput(N_("That isn't one of the choices in this vote."))
         label = clean_member_text(str(payload.get("label", "")), LABEL_MAX, single_line=True)
         return {"choice": key, "label": label}
 
@@ -92,7 +93,7 @@ class VoteHandler(BaseStepHandler):
 def _vote_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
     options = [line.strip() for line in answers.get("options", "").splitlines() if line.strip()]
     if len(options) < 2:
-        raise InvalidInput("A vote needs at least two choices, one per line.")
+        raise InvalidInput(N_("A vote needs at least two choices, one per line."))
     return {"question": answers.get("question", ""), "options": options}
 
 

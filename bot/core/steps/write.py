@@ -15,6 +15,7 @@ from bot.core.field_texts import BLANK, LocalizedText, Text, Title
 from bot.core.format_base import FormatModel, format_error
 from bot.core.lyrics import (
     NotFoundLine,
+    SlotConflict,
     State,
     apply_event,
     check_line,
@@ -28,8 +29,9 @@ from bot.core.lyrics import (
     takes_turns,
     turn_refusal,
 )
-from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
+from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
+from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
 
 
@@ -132,7 +134,7 @@ class WriteStep(StepBase):
 def _writer(payload: Mapping[str, Any]) -> int:
     writer = payload.get("writer")
     if not isinstance(writer, int):
-        raise InvalidInput("I couldn't tell who wrote that line.")
+        raise InvalidInput(N_("I couldn't tell who wrote that line."))
     return writer
 
 
@@ -213,9 +215,7 @@ class WriteHandler(BaseStepHandler):
             return
         now_writing = current_writer(ctx.state, ctx.present)
         if now_writing is not None and writer != now_writing:
-            raise Conflict(
-                turn_refusal(step, now_writing, writer in rotation(ctx.state, ctx.present))
-            )
+            raise turn_refusal(step, now_writing, writer in rotation(ctx.state, ctx.present))
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         step: WriteStep = ctx.step
@@ -225,26 +225,35 @@ class WriteHandler(BaseStepHandler):
         the_slots = slots(step)
         if kind == "line":
             if position is None:
-                raise Conflict("The song is complete: every line has been written. 🎶")
+                raise Conflict(N_("The song is complete: every line has been written. 🎶"))
             self._require_turn(ctx, writer)
             expected = payload.get("expected_position")
             if isinstance(expected, int) and expected != position:
                 shown, now = the_slots[min(expected, len(the_slots) - 1)], the_slots[position]
                 if takes_turns(step):
-                    raise Conflict(
-                        f"That was for {shown.label}, which has changed since you opened the "
-                        "form. Press **Write my line** again to see the line that's next."
+                    raise SlotConflict(
+                        N_(
+                            "That was for {label}, which has changed since you opened the form. "
+                            "Press **Write my line** again to see the line that's next."
+                        ),
+                        shown,
                     )
                 if shown.section != now.section or shown.section_number != now.section_number:
-                    raise Conflict(
-                        f"The {shown.section or 'section'} you wrote for is finished: someone "
-                        f"wrote its last line a moment ago. Next is {now.label}; press "
-                        "**Write my line** again."
+                    raise SlotConflict(
+                        N_(
+                            "The {section} you wrote for is finished: someone wrote its last "
+                            "line a moment ago. Next is {label}; press **Write my line** again."
+                        ),
+                        now,
+                        shown.section,
                     )
                 if shown.template != now.template:
-                    raise Conflict(
-                        f"Someone filled that line a moment ago. The next one is different: "
-                        f"press **Write my line** again for {now.label}."
+                    raise SlotConflict(
+                        N_(
+                            "Someone filled that line a moment ago. The next one is different: "
+                            "press **Write my line** again for {label}."
+                        ),
+                        now,
                     )
             checked = check_line(step, the_slots[position], lines, _raw(payload))
             return {
@@ -257,25 +266,31 @@ class WriteHandler(BaseStepHandler):
             }
         if kind == "pass":
             if not step.pass_allowed:
-                raise Conflict("Passing isn't part of this song; write a word or two if you can.")
+                raise Conflict(
+                    N_("Passing isn't part of this song; write a word or two if you can.")
+                )
             if position is None:
-                raise Conflict("The song is complete: there's nothing left to pass.")
+                raise Conflict(N_("The song is complete: there's nothing left to pass."))
             self._require_turn(ctx, writer)
             return {"pos": position}
         if kind in ("edit", "withdraw"):
             last = ctx.state.get("last")
             if not last:
-                raise Conflict("There's no line of yours to change.")
+                raise Conflict(N_("There's no line of yours to change."))
             if last.get("writer") is None:
                 raise Conflict(
-                    "Lines in this anonymous song aren't linked to anyone, so they can't be "
-                    "changed. A facilitator can remove a line if needed."
+                    N_(
+                        "Lines in this anonymous song aren't linked to anyone, so they can't be "
+                        "changed. A facilitator can remove a line if needed."
+                    )
                 )
             line = lines.get(int(last["pos"]))
             if last.get("writer") != writer or line is None or line.get("id") != last.get("id"):
                 raise Conflict(
-                    "You can change only your own line, and only until the next line is "
-                    "written. Speak to the facilitator if something needs to come out."
+                    N_(
+                        "You can change only your own line, and only until the next line is "
+                        "written. Speak to the facilitator if something needs to come out."
+                    )
                 )
             if kind == "withdraw":
                 return {"pos": int(last["pos"]), "line_id": int(last["id"])}
@@ -292,12 +307,16 @@ class WriteHandler(BaseStepHandler):
         if kind == "remove":
             number = payload.get("number")
             if not isinstance(number, int) or not 1 <= number <= step.total_lines:
-                raise InvalidInput(f"Give a line number from 1 to {step.total_lines}.")
+                raise InvalidInput(
+                    N_("Give a line number from 1 to {total_lines}."), total_lines=step.total_lines
+                )
             line = lines.get(number - 1)
             if line is None:
-                raise NotFoundLine(f"Line {number} hasn't been written (or was already removed).")
+                raise NotFoundLine(
+                    N_("Line {number} hasn't been written (or was already removed)."), number=number
+                )
             return {"pos": number - 1, "line_id": int(line["id"])}
-        raise InvalidInput("Use the Write my line button or /line to add to the song.")
+        raise InvalidInput(N_("Use the Write my line button or /line to add to the song."))
 
     # ---------------------------------------------------------------- after
 
@@ -347,10 +366,21 @@ class WriteHandler(BaseStepHandler):
         return is_full(ctx.step, song_lines(ctx.state))
 
 
+def _write_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
+    # A song needs a structure (or a template): one verse of the lines asked for.
+    lines = form_number(answers.get("lines") or "8", "How many lines", whole=True)
+    return {"theme": answers.get("theme", ""), "structure": [{"name": "verse", "lines": lines}]}
+
+
 FORM = StepForm(
     "A song written together, line by line",
-    (TITLE, FieldSpec("theme", "The song's theme", placeholder="e.g. Home"), TIME_LIMIT),
-    copied("theme"),
+    (
+        TITLE,
+        FieldSpec("theme", "The song's theme", placeholder="e.g. Home"),
+        FieldSpec("lines", "How many lines (1 to 16)", default="8"),
+        TIME_LIMIT,
+    ),
+    _write_from_form,
 )
 
 

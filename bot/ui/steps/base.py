@@ -10,6 +10,7 @@ import discord
 
 from bot.core.activities import Activity, localize
 from bot.core.text import shorten
+from bot.i18n import _
 from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
 from bot.ui.components import TypedButton
 from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, duration
@@ -33,8 +34,8 @@ class StepScene:
         from bot.ui.format import plain_name
 
         if user_id is None:
-            return "Someone"
-        return plain_name(self.names.get(user_id)) or "a member"
+            return _("Someone", self.locale)
+        return plain_name(self.names.get(user_id)) or _("a member", self.locale)
 
     def text(self, value: Any) -> str:
         return localize(value, self.locale) if value is not None else ""
@@ -82,33 +83,51 @@ class StepPresenter(Protocol):
 
 def step_embed(scene: StepScene, body: str, *, closed: bool = False) -> discord.Embed:
     """The common frame: activity and step title, position, and a live deadline."""
-    total = len(scene.activity.steps)
     embed = discord.Embed(
         title=shorten(f"{scene.text(scene.step.title)}", 256),
         description=shorten(body, DESCRIPTION_MAX),
         colour=COLOUR_DONE if closed else COLOUR_STEP,
     )
-    embed.set_author(
-        name=shorten(f"{scene.text(scene.activity.title)} · step {scene.index + 1} of {total}", 256)
-    )
+    embed.set_author(name=shorten(step_author(scene), 256))
     if closed:
-        embed.set_footer(text="This step has ended.")
+        embed.set_footer(text=_("This step has ended.", scene.locale))
     elif scene.run.step_index == scene.index and scene.step.time_limit:
-        embed.add_field(name="Time", value=time_note(scene.step), inline=True)
+        embed.add_field(
+            name=_("Time", scene.locale), value=time_note(scene.step, scene.locale), inline=True
+        )
     return embed
 
 
-def time_note(step: Any) -> str:
+def step_author(scene: StepScene) -> str:
+    """``"Lyric circle · step 2 of 3"`` in the scene's language."""
+    return _(
+        "{activity} · step {number} of {total}",
+        scene.locale,
+        activity=scene.text(scene.activity.title),
+        number=scene.index + 1,
+        total=len(scene.activity.steps),
+    )
+
+
+def time_note(step: Any, locale: str = "en") -> str:
     """The step's time as the card states it, true at every moment of the step.
 
     The card is posted once and not edited when the facilitator pauses, adds time or the time
     runs out on a step they move on, so it gives the planned length and who moves on; the
     session board, edited at each of those moments, counts down the time left.
     """
-    length = duration(step.time_limit)
+    length = duration(step.time_limit, locale)
     if step.advance == "auto":
-        return f"⏱ {length}; moves on by itself when time is up. The board shows the time left."
-    return f"⏱ About {length}; the facilitator moves on. The board shows the time left."
+        return _(
+            "⏱ {length}; moves on by itself when time is up. The board shows the time left.",
+            locale,
+            length=length,
+        )
+    return _(
+        "⏱ About {length}; the facilitator moves on. The board shows the time left.",
+        locale,
+        length=length,
+    )
 
 
 class SimplePresenter:

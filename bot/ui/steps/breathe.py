@@ -5,14 +5,19 @@ from __future__ import annotations
 import discord
 
 from bot.core.breathe import pattern_of
+from bot.i18n import _, format_number, ngettext
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import clock_time, duration
 from bot.ui.steps.base import SimplePresenter, StepScene
 
 
-def _seconds(value: float) -> str:
-    """`4 s`, `1.8 s`: a tenth of a second is as fine as anyone counts a breath."""
-    return f"{round(value, 1):g} s"
+def _seconds(value: float, locale: str) -> str:
+    """`4 s`, `1,8 s`: a tenth of a second is as fine as anyone counts a breath."""
+    return _("{seconds} s", locale, seconds=format_number(round(value, 1), locale))
+
+
+def _times(cycles: int, locale: str) -> str:
+    return ngettext("once", "{count} times", cycles, locale)
 
 
 class BreatheButton(TypedButton, spec="chorus:breathe:{run_id:int}:{step_index:int}"):
@@ -27,53 +32,77 @@ class BreathePresenter(SimplePresenter):
 
     def body(self, scene: StepScene) -> str:
         step = scene.step
+        locale = scene.locale
         pattern = pattern_of(step)
         lines = []
         if step.guidance:
             lines.append(scene.text(step.guidance))
         if step.bpm:
             lines.append(
-                f"🥁 Keep a steady pulse at **{step.bpm} beats per minute**, "
-                f"{step.beats_per_cycle} beats to a breath: tap, clap or sway."
+                _(
+                    "🥁 Keep a steady pulse at **{bpm} beats per minute**, {beats} beats to a "
+                    "breath: tap, clap or sway.",
+                    locale,
+                    bpm=step.bpm,
+                    beats=step.beats_per_cycle,
+                )
             )
-        phases = [f"🌬 Breathe in for **{_seconds(pattern.inhale)}**"]
+        phases = [_("🌬 Breathe in for **{time}**", locale, time=_seconds(pattern.inhale, locale))]
         if pattern.hold:
-            phases.append(f"🤲 hold for **{_seconds(pattern.hold)}**")
-        phases.append(f"🍃 breathe out for **{_seconds(pattern.exhale)}**")
+            phases.append(_("🤲 hold for **{time}**", locale, time=_seconds(pattern.hold, locale)))
+        phases.append(
+            _("🍃 breathe out for **{time}**", locale, time=_seconds(pattern.exhale, locale))
+        )
         if pattern.rest:
-            phases.append(f"rest for **{_seconds(pattern.rest)}**")
+            phases.append(_("rest for **{time}**", locale, time=_seconds(pattern.rest, locale)))
         lines.append(", ".join(phases) + ".")
-        times = "once" if pattern.cycles == 1 else f"{pattern.cycles} times"
-        lines.append(f"Repeat **{times}** (about {duration(pattern.total_seconds)}).")
+        lines.append(
+            _(
+                "Repeat **{times}** (about {length}).",
+                locale,
+                times=_times(pattern.cycles, locale),
+                length=duration(pattern.total_seconds, locale),
+            )
+        )
         starts = scene.run.step_started_at
         if scene.run.step_index == scene.index:
             # Clock times, not "in 2 minutes": the card isn't edited while the step runs, and
             # a relative time would read "finishes 3 minutes ago" once the pattern is over.
             lines.append(
-                f"Together, the pattern runs from {clock_time(starts)} to "
-                f"{clock_time(starts + pattern.total_seconds)}. Go at your own pace."
+                _(
+                    "Together, the pattern runs from {start} to {end}. Go at your own pace.",
+                    locale,
+                    start=clock_time(starts),
+                    end=clock_time(starts + pattern.total_seconds),
+                )
             )
-        lines.append("Press **Done** when you have finished, or simply rest.")
+        lines.append(_("Press **Done** when you have finished, or simply rest.", locale))
         return "\n\n".join(lines)
 
     def closed_body(self, scene: StepScene) -> str:
+        locale = scene.locale
         pattern = pattern_of(scene.step)
-        parts = [f"in {_seconds(pattern.inhale)}"]
+        parts = [_("in {time}", locale, time=_seconds(pattern.inhale, locale))]
         if pattern.hold:
-            parts.append(f"hold {_seconds(pattern.hold)}")
-        parts.append(f"out {_seconds(pattern.exhale)}")
+            parts.append(_("hold {time}", locale, time=_seconds(pattern.hold, locale)))
+        parts.append(_("out {time}", locale, time=_seconds(pattern.exhale, locale)))
         if pattern.rest:
-            parts.append(f"rest {_seconds(pattern.rest)}")
+            parts.append(_("rest {time}", locale, time=_seconds(pattern.rest, locale)))
         done = len({c.author_id for c in scene.contributions if c.kind == "done"})
         # "Done" says someone stopped, not that they breathed the whole pattern.
-        together = f" {done} of us pressed Done." if done >= 3 else ""
-        times = "once" if pattern.cycles == 1 else f"{pattern.cycles} times"
-        return f"🌿 We breathed together: {', '.join(parts)}, {times}.{together}"
+        together = _(" {count} of us pressed Done.", locale, count=done) if done >= 3 else ""
+        return _(
+            "🌿 We breathed together: {pattern}, {times}.{together}",
+            locale,
+            pattern=", ".join(parts),
+            times=_times(pattern.cycles, locale),
+            together=together,
+        )
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         return persistent_view(
             BreatheButton.button(
-                "Done",
+                _("Done", scene.locale),
                 run_id=scene.run.id,
                 step_index=scene.index,
                 style=discord.ButtonStyle.success,

@@ -6,9 +6,9 @@ import discord
 
 from bot.core.checkins import K_MIN
 from bot.core.steps.checkin import CheckinStep
+from bot.i18n import _, ngettext
 from bot.ui.checkins import scale_buttons, scale_hint
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import plural
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene, step_embed
 
 
@@ -47,15 +47,23 @@ class CheckinPresenter(SimplePresenter):
             "",
             scale_hint(step.scale, step.anchors, scene.locale),
         ]
+        locale = scene.locale
         if step.anonymous:
             lines.append(
-                "🔒 This check-in is **anonymous**: Chorus stores the answer without who gave it."
+                _(
+                    "🔒 This check-in is **anonymous**: Chorus stores the answer without who "
+                    "gave it.",
+                    locale,
+                )
             )
         else:
             lines.append(
-                "🔒 Your answer is **private**: only you see it, unless you choose to share it."
+                _(
+                    "🔒 Your answer is **private**: only you see it, unless you choose to share it.",
+                    locale,
+                )
             )
-        lines.append("Passing is always fine. Press **Pass** and nothing else is asked.")
+        lines.append(_("Passing is always fine. Press **Pass** and nothing else is asked.", locale))
         return "\n".join(lines)
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
@@ -63,7 +71,11 @@ class CheckinPresenter(SimplePresenter):
         assert isinstance(step, CheckinStep)
         at = {"run_id": scene.run.id, "step_index": scene.index}
         items = scale_buttons(step.scale, AnswerButton, at)
-        items.append(PassButton.button("Pass", row=2, run_id=scene.run.id, step_index=scene.index))
+        items.append(
+            PassButton.button(
+                _("Pass", scene.locale), row=2, run_id=scene.run.id, step_index=scene.index
+            )
+        )
         return persistent_view(*items)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
@@ -71,11 +83,23 @@ class CheckinPresenter(SimplePresenter):
         step = scene.step
         assert isinstance(step, CheckinStep)
         answered = len(scene.contributions)
-        count = (
-            plural(answered, "response") if answered >= K_MIN else f"Fewer than {K_MIN} responses"
+        locale = scene.locale
+        if answered < K_MIN:
+            count = _("Fewer than {k} responses", locale, k=K_MIN)
+        else:
+            count = ngettext("{count} response", "{count} responses", answered, locale)
+        privacy = (
+            _("answers were anonymous", locale)
+            if step.anonymous
+            else _("answers stay private", locale)
         )
-        privacy = "answers were anonymous" if step.anonymous else "answers stay private"
-        body = f"**{scene.text(step.question)}**\n\n{count} ({privacy})."
+        body = _(
+            "**{question}**\n\n{count} ({privacy}).",
+            locale,
+            question=scene.text(step.question),
+            count=count,
+            privacy=privacy,
+        )
         return MessagePayload(embed=step_embed(scene, body, closed=True), view=None)
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.checkins import K_MIN, k_figure
+from bot.core.checkins import K_MIN
 from bot.core.steps.goal import GoalStep
+from bot.i18n import _, ngettext
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene, step_embed
 
@@ -34,29 +35,42 @@ class GoalPresenter(SimplePresenter):
     def body(self, scene: StepScene) -> str:
         step = scene.step
         assert isinstance(step, GoalStep)
+        locale = scene.locale
         lines = [
-            self._intro(scene) + "🎯 Time to look at your personal goals. Press **Rate my goals**: "
-            "I'll ask you privately how today went for each one, from 1 (hard) to 5 (very good).",
+            self._intro(scene)
+            + _(
+                "🎯 Time to look at your personal goals. Press **Rate my goals**: I'll ask you "
+                "privately how today went for each one, from 1 (hard) to 5 (very good).",
+                locale,
+            ),
         ]
         if step.offer_set:
             lines.append(
-                "No goal yet? Press **Set a goal** and write one in a few words, e.g. "
-                "*feel less anxious* or *share more with others*."
+                _(
+                    "No goal yet? Press **Set a goal** and write one in a few words, e.g. "
+                    "*feel less anxious* or *share more with others*.",
+                    locale,
+                )
             )
         lines.append(
-            "🔒 Your goals and answers are **private**: only you see them. The facilitator only "
-            f"sees how many took part, and only when at least {K_MIN} did."
+            _(
+                "🔒 Your goals and answers are **private**: only you see them. The facilitator "
+                "only sees how many took part, and only when at least {k} did.",
+                locale,
+                k=K_MIN,
+            )
         )
-        lines.append("Passing is always fine. Press **Pass** and nothing else is asked.")
+        lines.append(_("Passing is always fine. Press **Pass** and nothing else is asked.", locale))
         return "\n\n".join(lines)
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         step = scene.step
         assert isinstance(step, GoalStep)
         run_id, index = scene.run.id, scene.index
+        locale = scene.locale
         items = [
             GoalStepButton.button(
-                "Rate my goals",
+                _("Rate my goals", locale),
                 run_id=run_id,
                 step_index=index,
                 action="rate",
@@ -67,10 +81,16 @@ class GoalPresenter(SimplePresenter):
         if step.offer_set:
             items.append(
                 GoalStepButton.button(
-                    "Set a goal", run_id=run_id, step_index=index, action="set", emoji="✏️"
+                    _("Set a goal", locale),
+                    run_id=run_id,
+                    step_index=index,
+                    action="set",
+                    emoji="✏️",
                 )
             )
-        items.append(GoalStepButton.button("Pass", run_id=run_id, step_index=index, action="pass"))
+        items.append(
+            GoalStepButton.button(_("Pass", locale), run_id=run_id, step_index=index, action="pass")
+        )
         return persistent_view(*items)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
@@ -79,11 +99,26 @@ class GoalPresenter(SimplePresenter):
             for c in scene.contributions
             if c.author_id is not None and c.payload.get("answer") == "rated"
         )
-        figure = k_figure(rated)
+        locale = scene.locale
+        if rated < K_MIN:
+            figure = _(
+                "🎯 Fewer than {k} members rated their personal goals today.", locale, k=K_MIN
+            )
+        else:
+            figure = ngettext(
+                "🎯 {count} member rated their personal goals today.",
+                "🎯 {count} members rated their personal goals today.",
+                rated,
+                locale,
+            )
         body = (
             self._intro(scene)
-            + f"🎯 {figure[0].upper() + figure[1:]} members rated their personal goals today. "
-            "Goals and answers stay private to each member. See your own with /goal progress."
+            + figure
+            + " "
+            + _(
+                "Goals and answers stay private to each member. See your own with /goal progress.",
+                locale,
+            )
         )
         return MessagePayload(embed=step_embed(scene, body, closed=True), view=None)
 

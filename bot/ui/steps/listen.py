@@ -19,6 +19,7 @@ from bot.core.listening import (
 from bot.core.steps.listen import ListenStep
 from bot.core.text import shorten
 from bot.core.vote import GROUP_MIN
+from bot.i18n import _, ngettext
 from bot.ui.components import TypedButton, link_button, persistent_view
 from bot.ui.format import (
     COLOUR_DONE,
@@ -27,10 +28,9 @@ from bot.ui.format import (
     duration,
     field,
     plain_name,
-    plural,
     relative,
 )
-from bot.ui.steps.base import MessagePayload, StepScene
+from bot.ui.steps.base import MessagePayload, StepScene, step_author
 
 Key = tuple[int, int]
 REFLECTION_MAX = 500
@@ -59,12 +59,12 @@ def _state(scene: StepScene) -> dict[str, Any]:
     return scene.step_state() if scene.run.live else {}
 
 
-def track_line(track: ResolvedTrack) -> str:
+def track_line(track: ResolvedTrack, locale: str = "en") -> str:
     line = f"**{track.title}**"
     if track.artist:
         line += f"\n{track.artist}"
     if track.duration:
-        line += f" · {duration(track.duration)}"
+        line += f" · {duration(track.duration, locale)}"
     return line
 
 
@@ -75,7 +75,8 @@ class ListenPresenter:
         # Filled by the listening cog before a card is shown: the piece a `from_vote` step
         # resolved to, and where it is playing (voice, or why not).
         self.tracks: dict[Key, ResolvedTrack] = {}
-        self.notes: dict[Key, str] = {}
+        # A catalogue text, or one with the fields that fill it, worded for the group.
+        self.notes: dict[Key, str | tuple[str, dict[str, Any]]] = {}
 
     def track_for(self, scene: StepScene) -> ResolvedTrack | None:
         step: ListenStep = scene.step
@@ -83,94 +84,117 @@ class ListenPresenter:
 
     def _where(self, scene: StepScene, track: ResolvedTrack | None) -> str:
         note = self.notes.get((scene.run.id, scene.index))
+        if isinstance(note, tuple):
+            message, fields = note
+            return _(message, scene.locale, **fields)
         if note:
-            return note
+            # A catalogue text (bot/cogs/listen_voice.py), worded for the group.
+            return _(note, scene.locale)
+        locale = scene.locale
         if track is None:
-            return "The piece is chosen by the vote."
+            return _("The piece is chosen by the vote.", locale)
         if track.url:
-            return "Press **Open the track** and press play when the countdown reaches zero."
+            return _(
+                "Press **Open the track** and press play when the countdown reaches zero.", locale
+            )
         voice = scene.session.voice_channel_id
         if track.file and voice:
-            return f"It plays in <#{voice}> when the countdown reaches zero."
-        return "Follow the card below while the group listens."
+            return _(
+                "It plays in {channel} when the countdown reaches zero.",
+                locale,
+                channel=f"<#{voice}>",
+            )
+        return _("Follow the card below while the group listens.", locale)
 
     def _embed(self, scene: StepScene, closed: bool) -> discord.Embed:
         step: ListenStep = scene.step
         state = {} if closed else _state(scene)
         current = phase(state) if state else AFTER
         track = self.track_for(scene)
+        locale = scene.locale
         parts = []
         if step.framing:
             parts.append(scene.text(step.framing))
         if not closed and current != AFTER:
             parts.append(f"🎧 {self._where(scene, track)}")
         if step.text_card:
-            parts.append(f"**About the piece**\n{scene.text(step.text_card)}")
-        total = len(scene.activity.steps)
+            about = _("About the piece", locale)
+            parts.append(f"**{about}**\n{scene.text(step.text_card)}")
         embed = discord.Embed(
             title=shorten(f"🎧 {scene.text(step.title)}", 256),
             description=shorten("\n\n".join(parts), DESCRIPTION_MAX),
             colour=COLOUR_DONE if closed else COLOUR_STEP,
         )
-        embed.set_author(
-            name=shorten(
-                f"{scene.text(scene.activity.title)} · step {scene.index + 1} of {total}", 256
-            )
-        )
+        embed.set_author(name=shorten(step_author(scene), 256))
         if track is not None and step.then:
             # A listening set: one line per piece, played back to back.
             pieces = [track, *set_tracks(step, scene.locale)]
             lines = [
-                f"{n}. " + track_line(piece).replace("\n", " — ")
+                f"{n}. " + track_line(piece, locale).replace("\n", " — ")
                 for n, piece in enumerate(pieces, 1)
             ]
-            embed.add_field(name="Set", value=field("\n".join(lines)), inline=False)
+            embed.add_field(name=_("Set", locale), value=field("\n".join(lines)), inline=False)
         elif track is not None:
-            embed.add_field(name="Track", value=field(track_line(track)), inline=True)
+            embed.add_field(
+                name=_("Track", locale), value=field(track_line(track, locale)), inline=True
+            )
         if not closed:
             starts = state.get("starts_at")
             ends = state.get("ends_at")
             if scene.run.state == "paused" and current != AFTER:
                 # A countdown would keep running on the card while the music waits.
                 embed.add_field(
-                    name="Paused",
-                    value="⏸ Paused: the piece carries on from here when the facilitator resumes.",
+                    name=_("Paused", locale),
+                    value=_(
+                        "⏸ Paused: the piece carries on from here when the facilitator resumes.",
+                        locale,
+                    ),
                     inline=True,
                 )
             elif current == COUNTDOWN and isinstance(starts, int | float):
-                embed.add_field(name="Starts", value=f"⏳ starts {relative(starts)}", inline=True)
+                embed.add_field(
+                    name=_("Starts", locale),
+                    value=_("⏳ starts {when}", locale, when=relative(starts)),
+                    inline=True,
+                )
             elif current == PLAYING and isinstance(ends, int | float):
-                embed.add_field(name="Playing", value=f"▶ ends {relative(ends)}", inline=True)
+                embed.add_field(
+                    name=_("Playing", locale),
+                    value=_("▶ ends {when}", locale, when=relative(ends)),
+                    inline=True,
+                )
             else:
-                embed.add_field(name="Now", value=self._after_text(step), inline=True)
+                embed.add_field(
+                    name=_("Now", locale), value=self._after_text(step, locale), inline=True
+                )
                 questions = [scene.text(q) for q in step.reflection.questions]
                 if questions:
                     embed.add_field(
-                        name="To reflect on",
+                        name=_("To reflect on", locale),
                         value=field("\n".join(f"• {q}" for q in questions)),
                         inline=False,
                     )
             if step.no_skip and current != AFTER:
                 embed.add_field(
                     name="\u200b",
-                    value="This piece plays to the end without skipping.",
+                    value=_("This piece plays to the end without skipping.", locale),
                     inline=False,
                 )
         if track is not None and track.credit:
             # A field, not the footer: a credit may name a member, and footers don't render them.
-            embed.add_field(name="Credit", value=field(track.credit), inline=False)
+            embed.add_field(name=_("Credit", locale), value=field(track.credit), inline=False)
         if closed:
-            embed.set_footer(text="This step has ended.")
+            embed.set_footer(text=_("This step has ended.", locale))
         return embed
 
-    def _after_text(self, step: ListenStep) -> str:
+    def _after_text(self, step: ListenStep, locale: str) -> str:
         if step.reflection.reactions and step.reflection.questions:
-            return "How was it? Tap a reaction, or **Reflect** to say a few words."
+            return _("How was it? Tap a reaction, or **Reflect** to say a few words.", locale)
         if step.reflection.reactions:
-            return "How was it? Tap a reaction."
+            return _("How was it? Tap a reaction.", locale)
         if step.reflection.questions:
-            return "Press **Reflect** to say a few words, if you like."
-        return "Take a moment before we move on."
+            return _("Press **Reflect** to say a few words, if you like.", locale)
+        return _("Take a moment before we move on.", locale)
 
     def _view(self, scene: StepScene) -> discord.ui.View | None:
         step: ListenStep = scene.step
@@ -178,7 +202,7 @@ class ListenPresenter:
         track = self.track_for(scene)
         items: list[discord.ui.Item[Any]] = []
         if track is not None and track.url:
-            items.append(link_button("Open the track", track.url, row=0))
+            items.append(link_button(_("Open the track", scene.locale), track.url, row=0))
         if phase(state) == AFTER and state:
             for i, reaction in enumerate(step.reflection.reactions):
                 items.append(
@@ -194,7 +218,7 @@ class ListenPresenter:
             if step.reflection.questions:
                 items.append(
                     ListenReflectButton.button(
-                        "Reflect",
+                        _("Reflect", scene.locale),
                         style=discord.ButtonStyle.primary,
                         emoji="💭",
                         row=0,
@@ -222,7 +246,12 @@ class ListenPresenter:
         if not counts and not shared:
             return []
         track = self.track_for(scene)
-        title = f"How the group heard {track.title if track else 'the piece'}"
+        locale = scene.locale
+        title = (
+            _("How the group heard {title}", locale, title=track.title)
+            if track
+            else _("How the group heard the piece", locale)
+        )
         quotes = []
         for c in shared:
             text = shorten(str(c.payload.get("text", "")), REFLECTION_MAX)
@@ -231,7 +260,11 @@ class ListenPresenter:
         pages = _pages(quotes, DESCRIPTION_MAX) or [""]
         payloads = []
         for number, page in enumerate(pages, 1):
-            more = f" ({number} of {len(pages)})" if len(pages) > 1 else ""
+            more = (
+                " " + _("({number} of {total})", locale, number=number, total=len(pages))
+                if len(pages) > 1
+                else ""
+            )
             embed = discord.Embed(title=shorten(title + more, 256), colour=COLOUR_DONE)
             if page:
                 embed.description = page
@@ -241,11 +274,14 @@ class ListenPresenter:
                         f"{emoji or ''} {label} **{n}**".strip() for label, emoji, n in counts
                     )
                 else:
-                    shown = (
-                        f"{plural(reacted, 'reaction')}: fewer than {GROUP_MIN}, so counts "
-                        "aren't shown."
+                    shown = ngettext(
+                        "{count} reaction: fewer than {k}, so counts aren't shown.",
+                        "{count} reactions: fewer than {k}, so counts aren't shown.",
+                        reacted,
+                        locale,
+                        k=GROUP_MIN,
                     )
-                embed.add_field(name="Reactions", value=field(shown), inline=False)
+                embed.add_field(name=_("Reactions", locale), value=field(shown), inline=False)
             payloads.append(MessagePayload(embed=embed))
         return payloads
 
@@ -253,8 +289,8 @@ class ListenPresenter:
 def _name(scene: StepScene, user_id: int | None) -> str:
     """A sharer's name made inert, or "a member" (never a raw mention inside an embed)."""
     if user_id is None:
-        return "Someone"
-    return plain_name(scene.names.get(user_id)) or "a member"
+        return _("Someone", scene.locale)
+    return plain_name(scene.names.get(user_id)) or _("a member", scene.locale)
 
 
 def _pages(entries: list[str], limit: int) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.i18n import ngettext
 from bot.ui.steps.base import SimplePresenter, StepScene
 
 
@@ -12,7 +13,13 @@ class PromptPresenter(SimplePresenter):
         text = scene.text(getattr(scene.step, "text", None))
         minutes = getattr(scene.step, "discussion_minutes", None)
         if minutes:
-            text += f"\n\n*Take about {minutes} minutes to talk this through together.*"
+            talk = ngettext(
+                "*Take about {count} minute to talk this through together.*",
+                "*Take about {count} minutes to talk this through together.*",
+                minutes,
+                scene.locale,
+            )
+            text += f"\n\n{talk}"
         return text
 
 

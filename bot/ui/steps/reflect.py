@@ -8,6 +8,7 @@ import discord
 
 from bot.core.reflect_review import Review, review_state
 from bot.core.text import shorten
+from bot.i18n import N_, _
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_STEP
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene
@@ -45,42 +46,57 @@ class ReleaseButton(TypedButton, spec="chorus:reflect_release:{run_id:int}:{step
     step_index: int
 
 
-REVIEW_NOTE = (
+REVIEW_NOTE = N_(
     "The facilitator reads shared answers first, without names, before the group sees them."
 )
 # Discord: 25 components a message; the Release button takes one.
 HOLD_BUTTONS_MAX = 24
 
 
-def review_payload(review: Review, run_id: int, step_index: int) -> MessagePayload:
+def review_payload(
+    review: Review, run_id: int, step_index: int, locale: str = "en"
+) -> MessagePayload:
     """The facilitator's private review: numbered answers (no authors), Hold back and Release."""
     if not review.answers:
-        lines = ["Nobody has shared an answer yet. Press **Review answers** again later."]
-    else:
         lines = [
-            f"**{n}.** {'~~held back~~ ' if a.held_back else ''}"
+            _("Nobody has shared an answer yet. Press **Review answers** again later.", locale)
+        ]
+    else:
+        held = _("~~held back~~", locale)
+        lines = [
+            f"**{n}.** {held + ' ' if a.held_back else ''}"
             + shorten(a.text, QUOTE_MAX).replace("\n", " ")
             for n, a in enumerate(review.answers, start=1)
         ]
     status = (
-        "Released to the group. Remove takes an answer out of what was posted (its author is "
-        "told privately, never named)."
+        _(
+            "Released to the group. Remove takes an answer out of what was posted (its author is "
+            "told privately, never named).",
+            locale,
+        )
         if review.released
-        else "Only you see this. Hold back any answer that shouldn't be shown (its author is "
-        "told privately, never named), then press **Release** to share the rest."
+        else _(
+            "Only you see this. Hold back any answer that shouldn't be shown (its author is "
+            "told privately, never named), then press **Release** to share the rest.",
+            locale,
+        )
     )
     embed = discord.Embed(
-        title="Shared answers, before the group sees them",
+        title=_("Shared answers, before the group sees them", locale),
         description="\n\n".join(lines),
         colour=COLOUR_STEP,
     )
     embed.set_footer(text=status)
-    verb = "Remove" if review.released else "Hold back"
     buttons: list[discord.ui.Item[Any]] = []
     for n, answer in enumerate(review.answers[:HOLD_BUTTONS_MAX], start=1):
+        label = (
+            _("Remove {number}", locale, number=n)
+            if review.released
+            else _("Hold back {number}", locale, number=n)
+        )
         buttons.append(
             HoldBackButton.button(
-                f"{verb} {n}",
+                label,
                 run_id=run_id,
                 step_index=step_index,
                 contribution_id=answer.contribution_id,
@@ -90,7 +106,10 @@ def review_payload(review: Review, run_id: int, step_index: int) -> MessagePaylo
     if not review.released:
         buttons.append(
             ReleaseButton.button(
-                "Release", run_id=run_id, step_index=step_index, style=discord.ButtonStyle.success
+                _("Release", locale),
+                run_id=run_id,
+                step_index=step_index,
+                style=discord.ButtonStyle.success,
             )
         )
     return MessagePayload(embed=embed, view=persistent_view(*buttons) if buttons else None)
@@ -100,29 +119,42 @@ class ReflectPresenter(SimplePresenter):
     kind = "reflect"
 
     def body(self, scene: StepScene) -> str:
+        locale = scene.locale
         question = scene.text(getattr(scene.step, "question", None))
         privacy = (
-            "Answers are **anonymous**: nobody, not even the facilitator, sees who wrote what."
+            _(
+                "Answers are **anonymous**: nobody, not even the facilitator, sees who wrote what.",
+                locale,
+            )
             if getattr(scene.step, "anonymous", False)
-            else "Your answer is private unless you tick *share with the group*."
+            else _("Your answer is private unless you tick *share with the group*.", locale)
         )
         review = ""
         if getattr(scene.step, "review", None):
-            review = f" {REVIEW_NOTE}"
+            review = " " + _(REVIEW_NOTE, locale)
             if review_state(scene.run).get("released"):
-                review = " The facilitator has released the shared answers (posted below)."
-        return f"**{question}**\n\nPress **Reflect** to answer in a few words. {privacy}{review}"
+                review = " " + _(
+                    "The facilitator has released the shared answers (posted below).", locale
+                )
+        return _(
+            "**{question}**\n\nPress **Reflect** to answer in a few words. {privacy}{review}",
+            locale,
+            question=question,
+            privacy=privacy,
+            review=review,
+        )
 
     def closed_body(self, scene: StepScene) -> str:
         question = f"**{scene.text(getattr(scene.step, 'question', None))}**"
         if getattr(scene.step, "review", None):
-            return f"{question}\n\nOnly answers the facilitator released were shared."
+            only = _("Only answers the facilitator released were shared.", scene.locale)
+            return f"{question}\n\n{only}"
         return question
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         items: list[discord.ui.Item[Any]] = [
             ReflectButton.button(
-                "Reflect",
+                _("Reflect", scene.locale),
                 run_id=scene.run.id,
                 step_index=scene.index,
                 style=discord.ButtonStyle.primary,
@@ -132,7 +164,10 @@ class ReflectPresenter(SimplePresenter):
         if getattr(scene.step, "review", None):
             items.append(
                 ReviewButton.button(
-                    "Review answers", run_id=scene.run.id, step_index=scene.index, emoji="👁"
+                    _("Review answers", scene.locale),
+                    run_id=scene.run.id,
+                    step_index=scene.index,
+                    emoji="👁",
                 )
             )
         return persistent_view(*items)
@@ -145,11 +180,12 @@ class ReflectPresenter(SimplePresenter):
         anonymous = bool(getattr(scene.step, "anonymous", False))
         quotes = [
             quote_block(
-                str(c.payload.get("text", "")), "Someone" if anonymous else scene.name(c.author_id)
+                str(c.payload.get("text", "")),
+                _("Someone", scene.locale) if anonymous else scene.name(c.author_id),
             )
             for c in shared
         ]
-        return shared_words_messages("What we shared", quotes)
+        return shared_words_messages(_("What we shared", scene.locale), quotes)
 
 
 QUOTE_MAX = 600

@@ -15,22 +15,22 @@ from typing import Any
 import discord
 
 from bot.core.activities import localize
-from bot.core.field_values import format_duration
 from bot.core.session import RunRecord
 from bot.core.steps.round import RESUME_WHOLE, RoundStep, answered_by, upcoming
+from bot.i18n import N_, _, ngettext
 from bot.ui import limits
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_STEP, plain_name, relative
+from bot.ui.format import COLOUR_STEP, duration, plain_name, relative
 from bot.ui.forms import ChorusForm
 from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene, step_embed
 from bot.ui.steps.reflect import quote_block
 
 OUTCOME_MARKS = {
-    "spoke": "✓ spoke",
-    "answer": "✓ answered",
-    "pass": "passed",
-    "time": "time ran out",
-    "left": "left before their turn",
+    "spoke": N_("✓ spoke"),
+    "answer": N_("✓ answered"),
+    "pass": N_("passed"),
+    "time": N_("time ran out"),
+    "left": N_("left before their turn"),
 }
 
 
@@ -67,10 +67,12 @@ class RoundPresenter(SimplePresenter):
     def now_text(self, scene: StepScene, state: dict[str, Any]) -> str:
         """Who has the floor, in words that are true now (and stay true as time passes)."""
         step: RoundStep = scene.step
+        locale = scene.locale
         if state.get("finished"):
-            return (
+            return _(
                 "✅ Everyone has had their turn. Thank you all; the facilitator moves on "
-                "when the group is ready."
+                "when the group is ready.",
+                locale,
             )
         # The runner's handler timer: it moves when the activity is paused and resumed.
         deadline = state.get("wake_at", state.get("turn_deadline"))
@@ -78,44 +80,70 @@ class RoundPresenter(SimplePresenter):
         if scene.run.state == "paused":
             speaker = state.get("speaker")
             if isinstance(speaker, int) and state.get(RESUME_WHOLE):
-                return (
-                    f"⏸ The activity is paused. {self.who(speaker)} has the floor when it "
-                    "resumes, with a whole turn."
+                return _(
+                    "⏸ The activity is paused. {speaker} has the floor when it resumes, with a "
+                    "whole turn.",
+                    locale,
+                    speaker=self.who(speaker),
                 )
             if isinstance(speaker, int):
-                return (
-                    f"⏸ The activity is paused. {self.who(speaker)} keeps the floor, with the "
-                    "time they had left, when it resumes."
+                return _(
+                    "⏸ The activity is paused. {speaker} keeps the floor, with the time they "
+                    "had left, when it resumes.",
+                    locale,
+                    speaker=self.who(speaker),
                 )
-            return "⏸ The activity is paused. The round carries on when it resumes."
+            return _("⏸ The activity is paused. The round carries on when it resumes.", locale)
         if state.get("volunteer"):
-            then = f" If nobody has by {until}, we go in join order." if until else ""
-            return f"🙋 Who would like to start? Press **I'll start**.{then}"
+            if until:
+                return _(
+                    "🙋 Who would like to start? Press **I'll start**. If nobody has by {when}, "
+                    "we go in join order.",
+                    locale,
+                    when=until,
+                )
+            return _("🙋 Who would like to start? Press **I'll start**.", locale)
         speaker = state.get("speaker")
         if not isinstance(speaker, int):
-            return "Waiting for members to join the session to start the round."
-        ends = f" Their time ends {until}." if until else ""
+            return _("Waiting for members to join the session to start the round.", locale)
+        ends = " " + _("Their time ends {when}.", locale, when=until) if until else ""
+        who = self.who(speaker)
         if has_voice(scene):
-            how = "is speaking in the voice channel"
-            what = "Press **Done** when finished" + (" or **Pass**." if step.pass_allowed else ".")
-        else:
-            how = "has the floor"
-            what = "Press **Answer** to write your answer, **Done** when finished" + (
-                ", or **Pass**." if step.pass_allowed else "."
+            now = _("🎤 {speaker} is speaking in the voice channel now.", locale, speaker=who)
+            what = (
+                _("Press **Done** when finished or **Pass**.", locale)
+                if step.pass_allowed
+                else _("Press **Done** when finished.", locale)
             )
-        return f"🎤 {self.who(speaker)} {how} now.{ends} {what}"
+        else:
+            now = _("🎤 {speaker} has the floor now.", locale, speaker=who)
+            what = (
+                _(
+                    "Press **Answer** to write your answer, **Done** when finished, or **Pass**.",
+                    locale,
+                )
+                if step.pass_allowed
+                else _("Press **Answer** to write your answer, **Done** when finished.", locale)
+            )
+        return f"{now}{ends} {what}"
 
-    def next_text(self, state: dict[str, Any]) -> str:
+    def next_text(self, state: dict[str, Any], locale: str = "en") -> str:
         if state.get("finished"):
             return ""
         coming = upcoming(state)
         if not coming:
-            return "Nobody after this turn, unless someone joins."
-        return f"**Next:** {self.who(coming[0])}" + (
-            f", then {len(coming) - 1} more" if len(coming) > 1 else ""
+            return _("Nobody after this turn, unless someone joins.", locale)
+        if len(coming) == 1:
+            return _("**Next:** {member}", locale, member=self.who(coming[0]))
+        return ngettext(
+            "**Next:** {member}, then {count} more",
+            "**Next:** {member}, then {count} more",
+            len(coming) - 1,
+            locale,
+            member=self.who(coming[0]),
         )
 
-    def order_text(self, state: dict[str, Any]) -> str:
+    def order_text(self, state: dict[str, Any], locale: str = "en") -> str:
         lines: list[str] = []
         turns = {
             t["user"]: t["outcome"]
@@ -125,10 +153,11 @@ class RoundPresenter(SimplePresenter):
         for number, uid in enumerate(
             [u for u in state.get("order") or [] if isinstance(u, int)][:25], 1
         ):
+            mark = ""
             if uid == state.get("speaker"):
-                mark = "🎤 now"
-            else:
-                mark = OUTCOME_MARKS.get(str(turns.get(uid)), "") if uid in turns else ""
+                mark = _("🎤 now", locale)
+            elif uid in turns and str(turns.get(uid)) in OUTCOME_MARKS:
+                mark = _(OUTCOME_MARKS[str(turns.get(uid))], locale)
             lines.append(f"{number}. {self.who(uid)}" + (f" · {mark}" if mark else ""))
         return "\n".join(lines)
 
@@ -136,35 +165,40 @@ class RoundPresenter(SimplePresenter):
         step: RoundStep = scene.step
         self._shown = scene.names or self._names(scene.session.id)
         state = scene.step_state()
+        locale = scene.locale
         parts = [f"**{scene.text(step.question)}**", "", self.now_text(scene, state)]
-        following = self.next_text(state)
+        following = self.next_text(state, locale)
         if following:
             parts.append(following)
-        order = self.order_text(state)
+        order = self.order_text(state, locale)
         if order:
-            parts += ["", "**The round**", order]
+            parts += ["", "**" + _("The round", locale) + "**", order]
         return "\n".join(parts)
 
     def render(self, scene: StepScene) -> MessagePayload:
         step: RoundStep = scene.step
         embed = step_embed(scene, self.body(scene))
-        embed.set_footer(
-            text=f"Each turn: {format_duration(step.turn_seconds)} · the speaker or the facilitator moves it on"
-            + (" · passing is always fine" if step.pass_allowed else "")
+        each = _(
+            "Each turn: {length} · the speaker or the facilitator moves it on",
+            scene.locale,
+            length=duration(step.turn_seconds, scene.locale),
         )
+        passing = " · " + _("passing is always fine", scene.locale) if step.pass_allowed else ""
+        embed.set_footer(text=each + passing)
         return MessagePayload(embed=embed, view=self.view(scene))
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         step: RoundStep = scene.step
         state = scene.step_state()
         rid, idx = scene.run.id, scene.index
+        locale = scene.locale
         finished = bool(state.get("finished"))
         if finished:
             return None  # nothing left to press; the facilitator moves on from the board
         if state.get("volunteer"):
             return persistent_view(
                 RoundButton.button(
-                    "I'll start",
+                    _("I'll start", locale),
                     action="start",
                     run_id=rid,
                     index=idx,
@@ -176,7 +210,7 @@ class RoundPresenter(SimplePresenter):
         if not has_voice(scene):
             items.append(
                 RoundButton.button(
-                    "Answer",
+                    _("Answer", locale),
                     action="answer",
                     run_id=rid,
                     index=idx,
@@ -186,7 +220,7 @@ class RoundPresenter(SimplePresenter):
             )
         items.append(
             RoundButton.button(
-                "Done",
+                _("Done", locale),
                 action="done",
                 run_id=rid,
                 index=idx,
@@ -196,12 +230,14 @@ class RoundPresenter(SimplePresenter):
         )
         if step.pass_allowed:
             items.append(
-                RoundButton.button("Pass", action="pass", run_id=rid, index=idx, emoji="⏭")
+                RoundButton.button(
+                    _("Pass", locale), action="pass", run_id=rid, index=idx, emoji="⏭"
+                )
             )
         return persistent_view(*items)
 
     def board_fields(
-        self, run: RunRecord, step: RoundStep, names: Mapping[int, str]
+        self, run: RunRecord, step: RoundStep, names: Mapping[int, str], locale: str = "en"
     ) -> list[tuple[str, str]]:
         """The session board's line for a round: who has the floor now and who is next."""
         try:
@@ -211,16 +247,25 @@ class RoundPresenter(SimplePresenter):
         if not isinstance(state, dict):
             return []
         self._shown = names
+        name = _("Round", locale)
         if state.get("finished"):
-            return [("Round", "✅ Everyone has had their turn")]
+            return [(name, _("✅ Everyone has had their turn", locale))]
         if state.get("volunteer"):
-            return [("Round", "🙋 Waiting for someone to start")]
+            return [(name, _("🙋 Waiting for someone to start", locale))]
         speaker = state.get("speaker")
         if not isinstance(speaker, int):
             return []
         coming = upcoming(state)
-        following = f" · next {self.who(coming[0])}" if coming else " · last turn"
-        return [("Round", f"🎤 {self.who(speaker)} has the floor{following}")]
+        if coming:
+            line = _(
+                "🎤 {speaker} has the floor · next {member}",
+                locale,
+                speaker=self.who(speaker),
+                member=self.who(coming[0]),
+            )
+        else:
+            line = _("🎤 {speaker} has the floor · last turn", locale, speaker=self.who(speaker))
+        return [(name, line)]
 
     def answered_by(self, contributions: Sequence[Any]) -> set[int]:
         """Whom the board counts as answered: members whose turn was answered, not whoever
@@ -233,10 +278,20 @@ class RoundPresenter(SimplePresenter):
         passed = {c.payload.get("speaker") for c in scene.contributions if c.kind == "pass"}
         spoke.discard(None)
         passed.discard(None)
-        words = f"We went around: {len(spoke)} took their turn"
         if passed:
-            words += f", {len(passed)} passed"
-        return f"**{scene.text(step.question)}**\n\n{words}. Thank you all."
+            words = _(
+                "We went around: {spoke} took their turn, {passed} passed. Thank you all.",
+                scene.locale,
+                spoke=len(spoke),
+                passed=len(passed),
+            )
+        else:
+            words = _(
+                "We went around: {spoke} took their turn. Thank you all.",
+                scene.locale,
+                spoke=len(spoke),
+            )
+        return f"**{scene.text(step.question)}**\n\n{words}"
 
 
 PRESENTER = RoundPresenter
@@ -250,17 +305,21 @@ class RoundForm(ChorusForm):
     """The speaker's answer in a text-only session; its id carries the turn it was opened in,
     so an answer that arrives after the floor moved on is refused (and given back)."""
 
-    def __init__(self, run_id: int, index: int, turn_no: int, step: RoundStep) -> None:
-        super().__init__("Your turn", FORM, run_id, index, turn_no)
+    def __init__(
+        self, run_id: int, index: int, turn_no: int, step: RoundStep, locale: str = "en"
+    ) -> None:
+        super().__init__(_("Your turn", locale), FORM, run_id, index, turn_no)
         answer: discord.ui.TextInput[RoundForm] = discord.ui.TextInput(
             custom_id="answer",
             style=discord.TextStyle.paragraph,
             max_length=step.max_chars,
             required=True,
-            placeholder=limits.placeholder("A few words are plenty."),
+            placeholder=limits.placeholder(_("A few words are plenty.", locale)),
         )
         self.add_question(
-            localize(step.question) or "Your answer", answer, short_label="Your answer"
+            localize(step.question, locale) or _("Your answer", locale),
+            answer,
+            short_label=_("Your answer", locale),
         )
 
 

@@ -17,9 +17,10 @@ from bot.core.vote import (
     tally,
     voters,
 )
+from bot.i18n import _, ngettext
 from bot.ui.components import TypedSelect, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, plural
-from bot.ui.steps.base import MessagePayload, StepScene, time_note
+from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX
+from bot.ui.steps.base import MessagePayload, StepScene, step_author, time_note
 
 Key = tuple[int, int]
 
@@ -31,7 +32,9 @@ class VoteSelect(TypedSelect, spec="chorus:vote:{run_id:int}:{index:int}"):
     index: int
 
 
-def vote_select(run_id: int, index: int, choices: list[VoteChoice]) -> discord.ui.Item[Any]:
+def vote_select(
+    run_id: int, index: int, choices: list[VoteChoice], locale: str = "en"
+) -> discord.ui.Item[Any]:
     """A select whose clicks reach the `VoteSelect` handler, restart or not."""
     return VoteSelect.select(
         [
@@ -42,7 +45,7 @@ def vote_select(run_id: int, index: int, choices: list[VoteChoice]) -> discord.u
             )
             for n, c in enumerate(choices, 1)
         ],
-        placeholder="Choose one…",
+        placeholder=_("Choose one…", locale),
         run_id=run_id,
         index=index,
     )
@@ -63,28 +66,33 @@ class VotePresenter:
         return fixed_choices(step, scene.locale) if step.options else []
 
     def _frame(self, scene: StepScene, body: str, closed: bool) -> discord.Embed:
-        total = len(scene.activity.steps)
         embed = discord.Embed(
             title=shorten(f"🗳️ {scene.text(scene.step.title)}", 256),
             description=shorten(body, DESCRIPTION_MAX),
             colour=COLOUR_DONE if closed else COLOUR_STEP,
         )
-        embed.set_author(
-            name=shorten(
-                f"{scene.text(scene.activity.title)} · step {scene.index + 1} of {total}", 256
-            )
-        )
+        embed.set_author(name=shorten(step_author(scene), 256))
         if closed:
-            embed.set_footer(text="This vote has ended.")
+            embed.set_footer(text=_("This vote has ended.", scene.locale))
         elif scene.run.step_index == scene.index and scene.step.time_limit:
-            embed.add_field(name="Time", value=time_note(scene.step), inline=True)
+            embed.add_field(
+                name=_("Time", scene.locale),
+                value=time_note(scene.step, scene.locale),
+                inline=True,
+            )
         return embed
 
     def _empty_text(self, scene: StepScene) -> str:
         step: VoteStep = scene.step
         if step.choose_from == "playlist":
-            return "The playlist is empty. Add a song with `/listen suggest`; it appears here."
-        return "There's nothing to choose from: the previous step has no shared answers."
+            return _(
+                "The playlist is empty. Add a song with `/listen suggest`; it appears here.",
+                scene.locale,
+            )
+        return _(
+            "There's nothing to choose from: the previous step has no shared answers.",
+            scene.locale,
+        )
 
     def render(self, scene: StepScene) -> MessagePayload:
         step: VoteStep = scene.step
@@ -96,12 +104,20 @@ class VotePresenter:
                 lines.append(f"**{n}.** {c.label}" + (f" — *{detail}*" if detail else ""))
             lines += [
                 "",
-                "Pick one in the menu. You can change your vote until the vote ends. Nobody "
-                f"sees who voted for what; totals are shown only if {GROUP_MIN} or more vote.",
+                _(
+                    "Pick one in the menu. You can change your vote until the vote ends. Nobody "
+                    "sees who voted for what; totals are shown only if {k} or more vote.",
+                    scene.locale,
+                    k=GROUP_MIN,
+                ),
             ]
         else:
             lines.append(self._empty_text(scene))
-        view = persistent_view(vote_select(scene.run.id, scene.index, choices)) if choices else None
+        view = (
+            persistent_view(vote_select(scene.run.id, scene.index, choices, scene.locale))
+            if choices
+            else None
+        )
         return MessagePayload(embed=self._frame(scene, "\n".join(lines), False), view=view)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
@@ -113,12 +129,16 @@ class VotePresenter:
         counted = people >= GROUP_MIN
         lines = [f"**{scene.text(step.question)}**", ""]
         for n, c in enumerate(choices, 1):
-            count = f" — {plural(votes.get(c.key, 0), 'vote')}" if counted else ""
+            count = (
+                " — " + ngettext("{count} vote", "{count} votes", votes.get(c.key, 0), scene.locale)
+                if counted
+                else ""
+            )
             lines.append(f"**{n}.** {c.label}{count}")
         if not choices:
-            lines.append("There was nothing to vote on.")
+            lines.append(_("There was nothing to vote on.", scene.locale))
         elif not counted:
-            lines += ["", _few(people)]
+            lines += ["", _few(people, scene.locale)]
         return MessagePayload(embed=self._frame(scene, "\n".join(lines), True), view=None)
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
@@ -128,28 +148,39 @@ class VotePresenter:
             return []
         top = ranked[0]
         people = voters(scene.contributions, choices)
+        locale = scene.locale
         if top.votes == 0:
-            note = "Nobody voted, so the first choice goes ahead."
+            note = _("Nobody voted, so the first choice goes ahead.", locale)
         elif people < GROUP_MIN:
-            note = _few(people)
+            note = _few(people, locale)
         elif is_tie(ranked):
-            note = f"A tie at {plural(top.votes, 'vote')}: the earliest choice goes ahead."
+            note = ngettext(
+                "A tie at {count} vote: the earliest choice goes ahead.",
+                "A tie at {count} votes: the earliest choice goes ahead.",
+                top.votes,
+                locale,
+            )
         else:
-            note = f"With {plural(top.votes, 'vote')}."
+            note = ngettext("With {count} vote.", "With {count} votes.", top.votes, locale)
         embed = discord.Embed(
-            title=shorten(f"🏆 The group chose: {top.choice.label}", 256),
+            title=shorten(_("🏆 The group chose: {choice}", locale, choice=top.choice.label), 256),
             description=note,
             colour=COLOUR_DONE,
         )
         return [MessagePayload(embed=embed)]
 
 
-def _few(count: int) -> str:
+def _few(count: int, locale: str) -> str:
     """Under the k rule: the outcome only, never how the votes fell."""
     if count == 0:
-        return "Nobody voted."
-    people = "one person" if count == 1 else f"{count} people"
-    return f"Only {people} voted (fewer than {GROUP_MIN}), so the counts aren't shown."
+        return _("Nobody voted.", locale)
+    return ngettext(
+        "Only one person voted (fewer than {k}), so the counts aren't shown.",
+        "Only {count} people voted (fewer than {k}), so the counts aren't shown.",
+        count,
+        locale,
+        k=GROUP_MIN,
+    )
 
 
 PRESENTER = VotePresenter

@@ -18,6 +18,7 @@ from bot.core.lyrics import (
     takes_turns,
 )
 from bot.core.steps.write import WriteStep
+from bot.i18n import _
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import clock_time
 from bot.ui.lyrics import (
@@ -77,9 +78,10 @@ class WritePresenter:
         the_slots = slots(step, scene.locale)
         position = next_position(step, lines)
         info = self._info(scene.run.id, scene.index) or SongInfo()
+        locale = scene.locale
         body = [
-            f"**Theme:** {scene.text(step.theme)}",
-            f"**Shape:** {structure_line(the_slots)}",
+            _("**Theme:** {theme}", locale, theme=scene.text(step.theme)),
+            _("**Shape:** {shape}", locale, shape=structure_line(the_slots, locale)),
             "",
             live_sheet(
                 the_slots,
@@ -88,15 +90,16 @@ class WritePresenter:
                 anonymous=step.anonymous,
                 next_position=position,
                 names=info.names,
+                locale=locale,
             ),
         ]
         embed = step_embed(scene, "\n".join(body))
         embed.add_field(
-            name="Now",
-            value=self._now_text(step, state, present, position, info, scene.locale),
+            name=_("Now", locale),
+            value=self._now_text(step, state, present, position, info, locale),
             inline=False,
         )
-        embed.set_footer(text=self._footer(step))
+        embed.set_footer(text=self._footer(step, locale))
         changeable = bool(lines) and bool(state.get("last")) and position is not None
         view = self._view(scene, step, full=position is None, changeable=changeable)
         return MessagePayload(embed=embed, view=view)
@@ -111,39 +114,69 @@ class WritePresenter:
         locale: str = "en",
     ) -> str:
         if position is None:
-            return (
+            return _(
                 "🎉 Every line is written. When the facilitator moves on, the whole song is "
-                "shared as a song sheet."
+                "shared as a song sheet.",
+                locale,
             )
         slot = slots(step, locale)[position]
-        what = f"line {position + 1} of {step.total_lines}" + (
-            f" ({slot.section})" if slot.section else ""
-        )
+        if slot.section:
+            what = _(
+                "line {number} of {total} ({section})",
+                locale,
+                number=position + 1,
+                total=step.total_lines,
+                section=slot.section,
+            )
+        else:
+            what = _(
+                "line {number} of {total}", locale, number=position + 1, total=step.total_lines
+            )
         if not takes_turns(step):
-            return f"✍ Anyone may write **{what}**: press **Write my line** when you're ready."
+            return _(
+                "✍ Anyone may write **{what}**: press **Write my line** when you're ready.",
+                locale,
+                what=what,
+            )
         writer = current_writer(state, present) if present is not None else state.get("turn")
         if not isinstance(writer, int):
-            return f"Waiting for someone to join to write **{what}**."
+            return _("Waiting for someone to join to write **{what}**.", locale, what=what)
         deadline = state.get("turn_deadline")
-        until = f", until {clock_time(deadline)}" if isinstance(deadline, int | float) else ""
+        until = (
+            _(", until {time}", locale, time=clock_time(deadline))
+            if isinstance(deadline, int | float)
+            else ""
+        )
         if step.anonymous:
             # Lines of an anonymous song are never tied to a person, not even while written.
-            return f"✍ Someone is writing **{what}**{until}. The writer is told privately."
-        return f"✍ {who(writer, info.names)} is writing **{what}**{until}."
+            return _(
+                "✍ Someone is writing **{what}**{until}. The writer is told privately.",
+                locale,
+                what=what,
+                until=until,
+            )
+        return _(
+            "✍ {writer} is writing **{what}**{until}.",
+            locale,
+            writer=who(writer, info.names, locale),
+            what=what,
+            until=until,
+        )
 
-    def _footer(self, step: WriteStep) -> str:
+    def _footer(self, step: WriteStep, locale: str = "en") -> str:
         tips = []
         if step.constraints.syllables:
             s = step.constraints.syllables
-            tips.append(f"{s.min}–{s.max} syllables a line")
+            tips.append(_("{min}–{max} syllables a line", locale, min=s.min, max=s.max))
         if step.constraints.rhyme_with_previous:
-            tips.append("rhyme with the line before")
-        tips.append(f"up to {step.constraints.max_chars} characters")
-        help_ = "/rhyme WORD for ideas"
+            tips.append(_("rhyme with the line before", locale))
+        tips.append(_("up to {count} characters", locale, count=step.constraints.max_chars))
+        help_ = _("/rhyme WORD for ideas", locale)
         if step.pass_allowed:
-            help_ += " · passing is always fine"
-        rule = "" if step.strict else " (a guide, not a rule)"
-        return f"{' · '.join(tips)}{rule} · {help_} · facilitators: /song remove takes a line out"
+            help_ += " · " + _("passing is always fine", locale)
+        rule = " " + _("(a guide, not a rule)", locale) if not step.strict else ""
+        remove = _("facilitators: /song remove takes a line out", locale)
+        return f"{' · '.join(tips)}{rule} · {help_} · {remove}"
 
     def _view(
         self, scene: StepScene, step: WriteStep, *, full: bool, changeable: bool
@@ -151,9 +184,10 @@ class WritePresenter:
         """Everyone's buttons. Edit and Withdraw only while there is a line that can still
         change; taking a line out is the facilitator's `/song remove`, not a public button."""
         rid, idx = scene.run.id, scene.index
+        locale = scene.locale
         items = [
             LyricsButton.button(
-                "Write my line",
+                _("Write my line", locale),
                 action="write",
                 run_id=rid,
                 index=idx,
@@ -166,12 +200,18 @@ class WritePresenter:
         if step.pass_allowed:
             items.append(
                 LyricsButton.button(
-                    "Pass", action="pass", run_id=rid, index=idx, emoji="⏭", row=0, disabled=full
+                    _("Pass", locale),
+                    action="pass",
+                    run_id=rid,
+                    index=idx,
+                    emoji="⏭",
+                    row=0,
+                    disabled=full,
                 )
             )
         items += [
             LyricsButton.button(
-                "Edit my line",
+                _("Edit my line", locale),
                 action="edit",
                 run_id=rid,
                 index=idx,
@@ -180,7 +220,7 @@ class WritePresenter:
                 disabled=not changeable,
             ),
             LyricsButton.button(
-                "Withdraw my line",
+                _("Withdraw my line", locale),
                 action="withdraw",
                 run_id=rid,
                 index=idx,
@@ -197,12 +237,23 @@ class WritePresenter:
         step: WriteStep = scene.step
         lines = fold(scene.contributions)
         written = len(lines)
-        body = [
-            f"**Theme:** {scene.text(step.theme)}",
-            "",
-            f"We wrote **{written} of {step.total_lines}** lines together"
-            + (". The song sheet is below. 🎶" if written else "."),
-        ]
+        locale = scene.locale
+        together = (
+            _(
+                "We wrote **{written} of {total}** lines together. The song sheet is below. 🎶",
+                locale,
+                written=written,
+                total=step.total_lines,
+            )
+            if written
+            else _(
+                "We wrote **{written} of {total}** lines together.",
+                locale,
+                written=written,
+                total=step.total_lines,
+            )
+        )
+        body = [_("**Theme:** {theme}", locale, theme=scene.text(step.theme)), "", together]
         return MessagePayload(embed=step_embed(scene, "\n".join(body), closed=True), view=None)
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
@@ -211,7 +262,12 @@ class WritePresenter:
         sheet = self.sheet(scene)
         if sheet.line_count == 0:
             return []
-        return [MessagePayload(embed=song_embed(sheet), files=(song_file(sheet),))]
+        return [
+            MessagePayload(
+                embed=song_embed(sheet, scene.locale),
+                files=(song_file(sheet, locale=scene.locale),),
+            )
+        ]
 
     def sheet(self, scene: StepScene) -> SongSheet:
         step: WriteStep = scene.step

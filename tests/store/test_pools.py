@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator
-
-import pytest
 
 from bot.core.pools import next_alternative
 from bot.store.store import Store
-from tests.engines import TestDatabase
 
 GUILD, CHANNEL, OTHER = 900000000000000001, 700000000000000001, 700000000000000002
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    """A fresh store on each engine (SQLite file, PostgreSQL schema)."""
-    opened = Store(engine.url)
-    await opened.open()
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def draw(store: Store, channel: int, now: float) -> int:

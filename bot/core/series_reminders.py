@@ -1,0 +1,103 @@
+"""A member's own reminder time for one scheduled series (issue 26, item 5).
+
+When a member presses Interested on a Chorus server event, they are offered a few reminder
+times for that series (`SERIES_CHOICES`: a day, two hours, thirty minutes before, at the start,
+or none). Their choice replaces their /remind me setting for that series only; without one,
+/remind me decides (and without that, no reminder). Removing Interested (or /forget) deletes
+the choice. The reminders themselves go out with the schedule's timer (`ScheduleWake`), once per
+member and occurrence, by the process that fires the server's timers. Times are UTC seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.clock import Clock, timestamp
+from bot.core.errors import NotFound
+from bot.core.reminders import check_series_choice
+from bot.core.schedule_service import ScheduleService
+from bot.i18n import N_
+from bot.store.schedule import OccurrenceRecord, SeriesRecord
+from bot.store.store import Store
+
+NO_CHOICE = -1
+"""`Offer.chosen` when the member hasn't picked a time for the series (None is "no reminder")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What a member who pressed Interested is offered: the series, the occurrence whose event
+    they pressed, their choice for the series (NO_CHOICE if none) and their /remind me time."""
+
+    series: SeriesRecord
+    occurrence: OccurrenceRecord
+    chosen: int | None
+    usual: int | None
+
+    @property
+    def effective(self) -> int | None:
+        """Minutes before they will be reminded now (None: no reminder)."""
+        return self.usual if self.chosen == NO_CHOICE else self.chosen
+
+
+class SeriesReminders:
+    """Members' own reminder times per series: offered, chosen, cancelled."""
+
+    def __init__(self, store: Store, clock: Clock, schedule: ScheduleService) -> None:
+        self._store = store
+        self._clock = clock
+        self._schedule = schedule
+
+    async def offer(self, guild_id: int, event_id: int, user_id: int) -> Offer | None:
+        """The offer for a member who just pressed Interested on server event `event_id`;
+        None when the event isn't Chorus', is no longer ahead, or they already chose a time
+        for its series (they are asked once per series)."""
+        store = self._store.schedule
+        occurrence = await store.occurrence_by_event(guild_id, event_id)
+        if occurrence is None or occurrence.status != "scheduled":
+            return None
+        series = await store.series(occurrence.series_id)
+        if series is None:
+            return None
+        if user_id in await store.series_choices(series.id):
+            return None
+        usual = (await store.optins(guild_id)).get(user_id)
+        return Offer(series, occurrence, NO_CHOICE, usual)
+
+    async def choose(self, series_id: int, user_id: int, minutes: int | None) -> Offer:
+        """Keep the member's time for the series (minutes before, 0 at the start, None for no
+        reminder) and rearm the timer; the offer as it stands now.
+
+        Raises InvalidInput for a time not among the choices, NotFound when the series is gone
+        or has no session ahead."""
+        check_series_choice(minutes)
+        store = self._store.schedule
+        series = await store.series(series_id)
+        ahead = await self._next_of(series) if series is not None else None
+        if series is None or ahead is None:
+            raise NotFound(N_("That session series has no session ahead any more."))
+        await store.set_series_reminder(
+            series.guild_id, series.id, user_id, minutes, timestamp(self._clock)
+        )
+        await self._schedule.timer.rearm()
+        usual = (await store.optins(series.guild_id)).get(user_id)
+        return Offer(series, ahead, minutes, usual)
+
+    async def cancel(self, guild_id: int, event_id: int, user_id: int) -> bool:
+        """The member removed Interested from server event `event_id`: their time for its
+        series is deleted. False when the event isn't Chorus' or there was no choice."""
+        store = self._store.schedule
+        occurrence = await store.occurrence_by_event(guild_id, event_id)
+        if occurrence is None:
+            return False
+        removed = await store.remove_series_reminder(occurrence.series_id, user_id)
+        if removed:
+            await self._schedule.timer.rearm()
+        return removed
+
+    async def _next_of(self, series: SeriesRecord) -> OccurrenceRecord | None:
+        """The series' next occurrence still to start."""
+        for occurrence in await self._store.schedule.pending():
+            if occurrence.series_id == series.id and occurrence.status == "scheduled":
+                return occurrence
+        return None

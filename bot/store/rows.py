@@ -1,0 +1,42 @@
+"""A row read from either engine as the record dataclass its columns are (bot/records)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any, TypeVar
+
+from bot.store.engine import Row
+
+R = TypeVar("R")
+
+_CASTS: dict[str, Callable[[Any], Any]] = {"int": int, "float": float, "str": str, "bool": bool}
+
+
+_BY_RECORD: dict[type[Any], tuple[Callable[[Any], Any] | None, ...]] = {}
+
+
+def _casts(cls: type[Any]) -> tuple[Callable[[Any], Any] | None, ...]:
+    # Records are written with `from __future__ import annotations`: a field's type is its
+    # text, e.g. "float | None"; the first member names the cast (None: kept as read).
+    found = _BY_RECORD.get(cls)
+    if found is None:
+        found = tuple(_CASTS.get(str(f.type).split(" | ")[0]) for f in fields(cls))
+        _BY_RECORD[cls] = found
+    return found
+
+
+def record_of(cls: type[R], row: Row) -> R:
+    """`cls` (a record dataclass) from a row whose columns are its fields in order: each value
+    cast to its field's type (SQLite's 0/1 to bool, a whole REAL to float), NULL kept as None.
+    Raises ValueError when the row has another number of columns than `cls` has fields."""
+    values = tuple(row)
+    casts = _casts(cls)
+    if len(values) != len(casts):
+        raise ValueError(f"{cls.__name__} has {len(casts)} fields; the row has {len(values)}")
+    return cls(
+        *(
+            v if v is None or cast is None else cast(v)
+            for v, cast in zip(values, casts, strict=True)
+        )
+    )

@@ -1,0 +1,151 @@
+"""Who reads which language outside the session flow, through the real bot and simcord.
+
+Private replies (ephemeral answers, forms, refusals) are in the member's Discord client language
+when Chorus ships it, else in the server's (`/setup language`); public texts (the server's Events
+list) are in the server's.
+
+simcord 3.2.1 has no per-member client language: `simcord/interactions.py` (`base_payload`, the
+one function every slash command, click and form of an actor goes through) writes
+``"locale": "en-US"`` into every interaction. `client_language` below wraps that function for
+one member, so their interactions carry another locale, as Discord sends the locale of the client
+a member uses (https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object).
+discord.py is untouched: it reads `interaction.locale` from the payload as from Discord.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from simcord import interactions as simcord_interactions
+from simcord.actors import MemberActor
+
+from tests.conftest import World
+
+
+def client_language(monkeypatch: pytest.MonkeyPatch, member: MemberActor, locale: str) -> None:
+    """From now to the end of the test, `member`'s interactions carry Discord locale `locale`
+    (``"fr"``, ``"es-ES"``...); everyone else's stay simcord's ``"en-US"``."""
+    original = simcord_interactions.base_payload
+    user_id = member.user.id
+
+    def with_locale(*args: Any, **kwargs: Any) -> Any:
+        record, payload = original(*args, **kwargs)
+        if int(kwargs["user_id"]) == user_id:
+            payload["locale"] = locale
+        return record, payload
+
+    monkeypatch.setattr(simcord_interactions, "base_payload", with_locale)
+
+
+async def german_server(world: World) -> None:
+    changed = await world.manager().slash(world.channel, "setup language", language="de")
+    assert changed.ephemeral
+
+
+async def test_private_replies_follow_the_server_language_for_a_client_chorus_lacks(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await german_server(world)
+    manager, ana = world.manager(), world.members[0]
+    # French clients: Chorus has no French, so the server's German is used.
+    client_language(monkeypatch, manager, "fr")
+    client_language(monkeypatch, ana, "fr")
+
+    shown = await manager.slash(world.channel, "setup show")
+    embed = shown.response.embeds[0]
+    assert shown.ephemeral and embed.title == "Chorus-Einstellungen für diesen Server"
+    assert "Mitglieder mit **Server verwalten**" in (embed.description or "")
+    assert any(f.name.startswith("Zeitzone") for f in embed.fields), [f.name for f in embed.fields]
+    language = next(f for f in embed.fields if f.name == "Sprache")
+    assert language.value == "Deutsch (de)"
+    zone = await manager.slash(world.channel, "setup timezone", zone="Europe/Berlin")
+    assert "Dort ist es jetzt" in zone.response.content, zone.response.content
+    history = await manager.slash(world.channel, "setup history")
+    assert history.response.embeds[0].title == "Geänderte Einstellungen auf diesem Server"
+
+    listed = await ana.slash(world.channel, "activity list")
+    assert listed.response.embeds[0].title == "Aktivitäten"
+    goals = await ana.slash(world.channel, "goal list")
+    assert goals.response.embeds[0].title == "Deine Ziele"
+    assert "Du hast keine aktiven Ziele" in (goals.response.embeds[0].description or "")
+    remind = await ana.slash(world.channel, "remind me", state="on")
+    assert remind.response.content.startswith("🔔 Erinnerungen sind an"), remind.response.content
+    upcoming = await ana.slash(world.channel, "session upcoming")
+    assert upcoming.response.embeds[0].title == "📅 Kommende Sitzungen"
+    mydata = await ana.slash(world.channel, "mydata")
+    assert mydata.response.content.startswith("📦 Hier ist alles, was Chorus"), (
+        mydata.response.content
+    )
+    forget = await ana.slash(world.channel, "forget")
+    assert forget.response.embeds[0].title == "Deine Daten löschen?"
+    kept = await ana.click(forget.response.message, label="Behalten")
+    assert kept.response.content == "Es wurde nichts gelöscht."
+
+    # Refusals take the same way: core raised them in English msgids, the error path words them.
+    refused = await manager.slash(world.channel, "setup timezone", zone="Mars/Base")
+    assert refused.ephemeral
+    assert refused.response.content.startswith("Ich kenne die Zeitzone `Mars/Base` nicht."), (
+        refused.response.content
+    )
+    missing = await ana.slash(world.channel, "activity info", activity="no-such-thing")
+    assert missing.response.content == (
+        "Es gibt keine Aktivität namens `no-such-thing`. /activity list zeigt alle."
+    )
+
+
+async def test_a_refusal_is_in_the_member_s_own_client_language(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await german_server(world)
+    manager = world.manager()
+    client_language(monkeypatch, manager, "es-ES")
+    refused = await manager.slash(world.channel, "setup timezone", zone="Mars/Base")
+    assert refused.ephemeral
+    assert refused.response.content == (
+        "No conozco la zona horaria `Mars/Base`. Usa un nombre como `Europe/Madrid` o "
+        "`America/Mexico_City` (elige una de las sugerencias)."
+    )
+    # The same server, a member whose client is English (simcord's default en-US): English.
+    english = await world.members[0].slash(world.channel, "activity info", activity="nope")
+    assert english.response.content == (
+        "There's no activity called `nope`. /activity list shows them all."
+    )
+    # A value a member typed goes back as typed, inside the translated sentence.
+    goal = await world.members[0].slash(world.channel, "goal done", id=999)
+    assert goal.response.content == (
+        "I can't find that goal of yours. See /goal list for your goals."
+    )
+
+
+async def test_the_server_event_is_written_in_the_server_language(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await german_server(world)
+    # The facilitator's client is English: their private preview is English, the event German.
+    shown = await world.facilitator.slash(
+        world.channel, "session schedule create", title="Freitagskreis", when="friday 18:00"
+    )
+    assert shown.response.content == "Here's the session. Does the time look right?"
+    await world.facilitator.click(shown.response.message, label="Confirm")
+    [event] = world.env.backend.get_guild(world.guild.id).scheduled_events.values()
+    assert event.name == "Freitagskreis"
+    assert "Eine Chorus-Sitzung in #circle." in event.description, event.description
+    assert "Interessiert" in event.description
+
+
+async def test_a_scheduled_session_opens_in_the_server_language(world: World) -> None:
+    await german_server(world)
+    shown = await world.facilitator.slash(
+        world.channel, "session schedule create", title="Freitagskreis", when="in 1 hour"
+    )
+    await world.facilitator.click(shown.response.message, label="Confirm")
+    [occurrence] = await world.bot().store.schedule.upcoming(world.guild.id, 10)
+    await world.env.advance_time(occurrence.starts_at - world.bot().clock().timestamp() + 1)
+    opening = world.channel.last_message
+    assert opening is not None
+    assert "**Freitagskreis** beginnt jetzt. Drück auf **Sitzung starten**" in opening.content, (
+        opening.content
+    )
+    started = await world.facilitator.click(opening, label="Sitzung starten")
+    assert started.response.content == "▶ **Freitagskreis** hat begonnen."

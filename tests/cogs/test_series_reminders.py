@@ -1,0 +1,140 @@
+"""A member's own reminder time for a scheduled series, through the real bot in virtual time:
+offered by DM when they press Interested, chosen with its buttons, sent once at that time
+(across a restart), cancelled by removing Interested or /forget, shown by /mydata."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.core.activities import Catalog
+from bot.settings import Settings
+from tests.cogs.test_schedule import now, schedule
+from tests.conftest import World, restart
+
+CHOICES = ["1 day before", "2 hours before", "30 minutes before", "At the start", "No reminder"]
+
+
+def offers(member: Any) -> list[Any]:
+    """The DMs offering a reminder time (an embed, no text)."""
+    return [
+        m
+        for m in member.user.dm_channel.history()
+        if m.embeds and m.embeds[0].title == "When should I remind you?"
+    ]
+
+
+def reminders(member: Any) -> list[Any]:
+    """The reminder DMs themselves."""
+    return [m for m in member.user.dm_channel.history() if (m.content or "").startswith("⏰")]
+
+
+async def advance_to(world: World, when: float) -> None:
+    """Move virtual time to `when` (UTC seconds) in chunks (simcord settles within 5 s)."""
+    while (left := when - now(world).timestamp()) > 0:
+        await world.env.advance_time(min(left, 6 * 3600))
+
+
+async def choose(member: Any, label: str) -> str:
+    [offer] = offers(member)
+    labels = [c.label for row in offer.components for c in row.children]
+    assert labels == CHOICES, labels
+    chosen = await member.user.click(offer, label=label)
+    return str(chosen.response.content or "")
+
+
+async def test_each_member_is_reminded_at_their_own_time_once(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    ana, ben, cai = world.members
+    occurrence = await schedule(world, when="in 3 days", repeat="weekly")
+    # cai's usual time (/remind me) is 15 minutes; he picks "No reminder" for this series.
+    await cai.slash(world.channel, "remind me", state="on", minutes_before=15)
+    for member in (ana, ben, cai):
+        await member.subscribe_event(occurrence.event_id)
+        [offer] = offers(member)
+        text = offer.embeds[0].description or ""
+        assert "Friday circle" in text and f"<t:{int(occurrence.starts_at)}:F>" in text
+    assert "no reminder" in (offers(ana)[0].embeds[0].description or "")
+    assert "15 minutes before" in (offers(cai)[0].embeds[0].description or "")
+
+    said = await choose(ana, "2 hours before")
+    assert "2 hours before" in said and "Friday circle" in said, said
+    assert "at the start" in await choose(ben, "At the start")
+    assert "No reminders for **Friday circle**" in await choose(cai, "No reminder")
+    choices = await world.bot().store.schedule.series_choices(occurrence.series_id)
+    assert choices == {ana.id: 120, ben.id: 0, cai.id: None}
+
+    start = occurrence.starts_at
+    await advance_to(world, start - 2 * 3600 - 5)
+    assert not reminders(ana)
+    await restart(world, settings, catalog)  # the choice and the timer come from the store
+    await advance_to(world, start - 2 * 3600 + 5)
+    [reminder] = reminders(ana)
+    assert "Friday circle" in reminder.content and "2 hours before" in reminder.content
+    assert f"<t:{int(start)}:R>" in reminder.content
+    await advance_to(world, start - 5)
+    assert not reminders(ben) and not reminders(cai)  # cai's usual 15 minutes doesn't apply
+    await advance_to(world, start + 5)
+    [at_start] = reminders(ben)
+    assert "starts now" in at_start.content
+    assert len(reminders(ana)) == 1 and not reminders(cai)
+    reminded = await world.bot().store.schedule.reminded(occurrence.id)
+    assert reminded == {ana.id, ben.id}
+
+    # The next session of the series: ana's choice holds; no second offer.
+    await advance_to(world, occurrence.ends_at + 5)
+    [following] = [
+        o
+        for o in await world.bot().store.schedule.upcoming(world.guild.id, 10)
+        if o.series_id == occurrence.series_id and o.id != occurrence.id
+    ]
+    await ana.subscribe_event(following.event_id)
+    assert len(offers(ana)) == 1
+    await advance_to(world, following.starts_at - 2 * 3600 + 5)
+    assert len(reminders(ana)) == 2
+
+
+async def test_removing_interested_cancels_and_offers_again_next_time(world: World) -> None:
+    ana = world.members[0]
+    occurrence = await schedule(world, when="in 2 days")
+    await ana.subscribe_event(occurrence.event_id)
+    await choose(ana, "30 minutes before")
+    await ana.unsubscribe_event(occurrence.event_id)
+    store = world.bot().store.schedule
+    assert await store.series_choices(occurrence.series_id) == {}
+    await advance_to(world, occurrence.starts_at + 5)
+    assert not reminders(ana)
+    assert len(offers(ana)) == 1
+
+
+async def test_a_member_not_interested_is_not_reminded_even_with_a_choice(world: World) -> None:
+    """The choice is kept for the series, but only Interested members are reminded."""
+    ana = world.members[0]
+    occurrence = await schedule(world, when="in 2 days")
+    await ana.subscribe_event(occurrence.event_id)
+    await choose(ana, "2 hours before")
+    # Discord's list is the truth at send time (a missed USER_REMOVE changes nothing).
+    event = world.env.backend.get_scheduled_event(world.guild.id, occurrence.event_id)
+    event.user_ids.discard(ana.id)
+    await advance_to(world, occurrence.starts_at - 2 * 3600 + 5)
+    assert not reminders(ana)
+
+
+async def test_mydata_shows_and_forget_deletes_the_choice(world: World) -> None:
+    ana, ben, _ = world.members
+    occurrence = await schedule(world, when="in 2 days")
+    for member in (ana, ben):
+        await member.subscribe_event(occurrence.event_id)
+        await choose(member, "1 day before")
+    exported = await ana.slash(world.channel, "mydata")
+    [file] = exported.response.attachments
+    data = json.loads(await file.read())
+    assert data["series_reminders"][0]["series_title"] == "Friday circle"
+    assert data["series_reminders"][0]["minutes_before"] == 24 * 60
+    asked = await ana.slash(world.channel, "forget")
+    await ana.click(asked.response.message, label="Delete my data")
+    choices = await world.bot().store.schedule.series_choices(occurrence.series_id)
+    assert choices == {ben.id: 24 * 60}
+    await advance_to(world, occurrence.starts_at - 24 * 3600 + 5)
+    assert not reminders(ana) and len(reminders(ben)) == 1

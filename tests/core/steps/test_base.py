@@ -1,0 +1,38 @@
+"""The step interface (bot/core/steps/base.py): who an auto step waits for, and when it is done."""
+
+from __future__ import annotations
+
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, everyone_answered
+from bot.core.steps.prompt import PromptStep
+from bot.records.sessions import ContributionRecord
+from tests.ui.test_templates import run
+
+FACILITATOR, ANA, BEN = 1, 11, 12
+
+
+def answer(author: int | None, number: int = 1) -> ContributionRecord:
+    return ContributionRecord(number, 1, 0, author, "answer", {}, 0.0, 0.0)
+
+
+def test_an_auto_step_waits_for_everyone_present_but_the_facilitator() -> None:
+    ctx = StepContext(
+        run=run(0), step=None, present=[FACILITATOR, ANA, BEN], now=0.0, facilitator_id=FACILITATOR
+    )
+    assert ctx.expected == [ANA, BEN]
+    handler = BaseStepHandler()
+    assert not handler.is_complete(ctx, [answer(ANA)])
+    assert handler.is_complete(ctx, [answer(ANA), answer(BEN, 2)])
+    assert handler.refuse_leaving(ctx, by_facilitator=False) is None
+    assert handler.enter(ctx).at is None and handler.one_answer_per_member(None)
+
+
+def test_anonymous_answers_count_towards_the_total() -> None:
+    assert everyone_answered([ANA, BEN], [answer(ANA), answer(None, 2)])
+    assert not everyone_answered([ANA, BEN], [answer(None, 1)])
+    assert not everyone_answered([ANA], [answer(BEN)])  # someone who left doesn't count for ana
+    assert not everyone_answered([], [answer(ANA)])  # nobody present: never "everyone"
+
+
+def test_a_kind_is_named_by_its_models_type() -> None:
+    kind = StepKind(model=PromptStep, handler=BaseStepHandler)
+    assert kind.name == "prompt" and kind.order == 100 and kind.form is None

@@ -1,0 +1,133 @@
+"""`chorus demo --language de`: the scripted session in German, and a German screenshot set.
+
+The screenshots are taken by headless Chromium in real use; here `capture` is replaced by a
+stand-in that writes a blank PNG, so the whole `--screenshots DIR --language de` path runs (the
+scripted session, a preview page per shot, cropping) and what each picture would show is checked
+in the channel at that moment: German.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import discord
+import pytest
+
+from bot.cli import build_parser
+from tests.cogs.test_session_languages import english_in, english_msgids, message_texts
+from tests.demo.test_demo import base_settings
+
+
+def _german_lines() -> tuple[str, ...]:
+    from bot.demo.members import WORDS
+
+    return WORDS["de"].lines
+
+
+def public_texts(channel_history: list[discord.Message]) -> list[str]:
+    return [text for message in channel_history for text in message_texts(message)]
+
+
+def without_people_s_words(texts: list[str]) -> list[str]:
+    """The bot's words only: the simulated members' lines, reflections and titles (they write
+    German in a German demo, but they are theirs), the server's own channel names and support
+    text (English: the demo server's own settings) taken out."""
+    from bot.demo import members, script, world
+
+    words = members.WORDS["de"]
+    theirs = [
+        *words.lines,
+        *words.reflections,
+        *words.titles,
+        *words.rounds,
+        world.VOICE_NAME,
+        script.DEMO_SUPPORT,
+    ]
+    cleaned = []
+    for text in texts:
+        for words in sorted(theirs, key=len, reverse=True):
+            text = text.replace(words, " ")
+        cleaned.append(text)
+    return cleaned
+
+
+async def test_the_scripted_session_runs_in_german(tmp_path: Path) -> None:
+    from bot.demo.script import TRANSLATED_SCRIPT, run_script
+    from bot.demo.world import demo_settings, start_world
+
+    settings = demo_settings(
+        tmp_path / "demo.db", base=base_settings(tmp_path), board_edit_interval=0
+    )
+    world = await start_world(settings, language="de")
+    shots: dict[str, list[str]] = {}
+
+    async def shoot(name: str, viewer: object) -> None:
+        shots[name] = public_texts(world.channel.history())
+
+    try:
+        report = await run_script(world, seed=7, shoot=shoot)
+        history = world.channel.history()
+        errors = list(world.env.errors)
+    finally:
+        await world.close()
+    assert not errors, errors
+    assert report.skipped == {} and report.activities == list(TRANSLATED_SCRIPT)
+    assert report.missing == [], f"steps without their message: {report.missing}"
+    assert report.session_title == "Donnerstagskreis"
+    # The German titles of the steps were found on their cards.
+    shown = {s.title for s in report.steps}
+    assert {"Die Wahl der Gruppe", "Strophe und Refrain", "Hat es geholfen?"} <= shown
+    titles = [e.title for m in history for e in m.embeds]
+    assert "Was wir geteilt haben" in titles and "🎶 Song Nr. 1" in titles
+    # The simulated members write German in a German demo (the song sheet holds their lines).
+    public = public_texts(history)
+    assert any(line in text for text in public for line in _german_lines())
+    assert report.summary is not None
+    summary = report.summary.embeds[0]
+    assert summary.title == "🌙 Donnerstagskreis: Zusammenfassung der Sitzung"
+    fields = {f.name: f.value for f in summary.fields}
+    assert fields["Teilnahme"] == "5 Personen"
+    assert report.report is not None and report.report.startswith("Bericht: ")
+    # Every picture would show German: no English text of the catalogue anywhere in public
+    # (the simulated members write their own words in English; those are theirs).
+    msgids = english_msgids()
+    assert {"01-session-board", "03-listening", "07-session-summary"} <= set(shots)
+    for name, texts in shots.items():
+        wrong = english_in(without_people_s_words(texts), msgids)
+        assert not wrong, f"{name}: " + "\n".join(wrong)
+
+
+async def test_german_screenshots_through_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image
+
+    from bot.demo import serve
+
+    pages: list[str] = []
+
+    async def fake_capture(
+        chromium: str, url: str, path: Path, window: tuple[int, int] = serve.WINDOW
+    ) -> None:
+        pages.append(url)
+        Image.new("RGB", window, "white").save(path, format="PNG")
+
+    monkeypatch.setattr(serve, "find_chromium", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(serve, "capture", fake_capture)
+    out = tmp_path / "de"
+    args = build_parser().parse_args(["demo", "--screenshots", str(out), "--language", "de"])
+    assert args.language == "de"
+    report = await serve.screenshots(
+        out, seed=args.seed, base=base_settings(tmp_path), language=args.language, echo=print
+    )
+    assert report.session_title == "Donnerstagskreis" and report.missing == []
+    taken = sorted(p.name for p in out.glob("*.png"))
+    assert "01-session-board.png" in taken and "07-session-summary.png" in taken
+    assert len(pages) == len(taken)
+
+
+def test_the_language_option() -> None:
+    assert build_parser().parse_args(["demo"]).language == "en"
+    assert build_parser().parse_args(["demo", "--language", "es"]).language == "es"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["demo", "--language", "fr"])

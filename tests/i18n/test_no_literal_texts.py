@@ -1,0 +1,407 @@
+"""No user-facing English literal: every text a member reads goes through `_()`/`ngettext()`.
+
+The catalogue tests (test_catalogue.py) prove that every *marked* text is extracted and
+translated; this test proves that nothing the bot writes escapes the marking. It reads the source
+of bot/cogs, bot/ui and bot/core with `ast` (nothing is imported or run) and fails on any string
+literal with letters in it that reaches a user-facing sink without passing through a marking call:
+
+- message content: ``send``/``send_message``/``reply``/``edit*``/followups and ``reply_ephemeral``;
+- embeds: ``Embed(title=, description=)``, ``add_field(name=, value=)``, ``set_footer(text=)``,
+  ``set_author(name=)`` and assignments to ``.title``/``.description``;
+- components and forms: ``label=``, ``placeholder=``, ``SelectOption(description=)``, a modal's
+  ``title`` (class keyword, constructor or ``super().__init__``), ``.label``/``.placeholder`` set;
+- refusals: the first argument of ``UserFacingError`` and every subclass of it in bot/;
+- Discord scheduled events: ``create_scheduled_event``/``edit`` ``name=``/``description=``;
+- chart words: matplotlib axis labels, titles, texts and legend labels.
+
+A literal "reaches" a sink when it is in the sink's argument (through f-strings, ``+``, ``if``
+expressions, ``join``), in a local or module constant the argument names (including what is
+``append``-ed to it), or in a ``return`` of a function whose call is such an argument (followed
+from function to function by name). Marked calls (``_``, ``gettext``, ``ngettext``, ``N_``) end the
+search: what is inside them is in the catalogue.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCANNED = ("bot/cogs", "bot/ui", "bot/core")
+
+ALLOWED = (
+    # Discord markup around a value: mentions, timestamps (<t:123:R>), custom emoji.
+    re.compile(r"<(@[!&]?|#|t:|a?:\w+:)[^>]*>"),
+    re.compile(r":[tTdDfFR]>"),
+    # Addresses: a link is the same in every language.
+    re.compile(r"https?://\S+"),
+)
+"""Parts of a literal that are not words; what is left must have no letters."""
+ALLOWED_TEXTS = frozenset(
+    {
+        # Drawn once in the chart process at start-up to load fonts; nobody ever sees it.
+        "warm up",
+        # discord.ui.button decorators' defaults: ConfirmView.__init__ sets the worded labels.
+        "Confirm",
+        "Cancel",
+    }
+)
+
+MARKING = frozenset({"_", "gettext", "ngettext", "N_", "pgettext"})
+CONTENT_SINKS = {
+    # function or method name: (positional indices, keywords) that carry text a member reads
+    "send": ((0,), ("content",)),
+    "send_message": ((0,), ("content",)),
+    "reply": ((0,), ("content",)),
+    "edit": ((), ("content",)),
+    "edit_message": ((), ("content",)),
+    "edit_original_response": ((), ("content",)),
+    "edit_original_message": ((), ("content",)),
+    "reply_ephemeral": ((1,), ("content",)),
+    "answer_deferred": ((), ("content",)),
+    "add_field": ((), ("name", "value")),
+    "insert_field_at": ((), ("name", "value")),
+    "set_field_at": ((), ("name", "value")),
+    "set_footer": ((), ("text",)),
+    "set_author": ((), ("name",)),
+    "Embed": ((), ("title", "description")),
+    "SelectOption": ((), ("label", "description")),
+    "create_scheduled_event": ((), ("name", "description")),
+    "Modal": ((), ("title",)),
+    # Chorus's own builders: a typed button's label, a link button's label, a form's title.
+    "button": ((0,), ("label",)),
+    "link_button": ((0,), ("label",)),
+    "ChorusForm": ((0,), ("title",)),
+    # Chart words (matplotlib): axis labels, titles, texts on the axes, legend labels.
+    "set_ylabel": ((0,), ("ylabel",)),
+    "set_xlabel": ((0,), ("xlabel",)),
+    "set_title": ((0,), ("label",)),
+    "suptitle": ((0,), ("t",)),
+    "text": ((2,), ("s",)),
+    "_message": ((1,), ()),
+}
+EVERYWHERE = ("label", "placeholder")
+"""Keywords that carry a member-read text in any call (buttons, selects, text inputs)."""
+ATTRIBUTES = frozenset({"title", "description", "label", "placeholder", "content"})
+"""Attributes that carry a member-read text when assigned (embed.title = ..., button.label)."""
+REFUSAL_ROOTS = frozenset({"UserFacingError"})
+
+
+@dataclass(frozen=True)
+class Leak:
+    path: str
+    line: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.text!r}"
+
+
+def has_words(text: str) -> bool:
+    """Whether a literal (or a literal part of an f-string) holds letters outside markup."""
+    if text in ALLOWED_TEXTS:
+        return False
+    for allowed in ALLOWED:
+        text = allowed.sub("", text)
+    return any(char.isalpha() for char in text)
+
+
+def _name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+class Source:
+    """One scanned file: its tree, its functions and module constants by name."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.relative_to(ROOT).as_posix()
+        self.tree = ast.parse(path.read_text(encoding="utf-8"), filename=self.path)
+        self.parents: dict[ast.AST, ast.AST] = {}
+        for node in ast.walk(self.tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[child] = node
+
+    def scope(self, node: ast.AST) -> ast.AST:
+        """The function around a node (or the module)."""
+        while node in self.parents:
+            node = self.parents[node]
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                return node
+        return self.tree
+
+
+class Scan:
+    """Finds every literal with words that reaches a sink unmarked, in the scanned files."""
+
+    def __init__(self, files: list[Path]) -> None:
+        self.sources = [Source(path) for path in files]
+        self.functions: dict[str, list[tuple[Source, ast.AST]]] = {}
+        self.constants: dict[str, list[tuple[Source, ast.expr]]] = {}
+        self.refusals = set(REFUSAL_ROOTS)
+        for source in self.sources:
+            for node in ast.walk(source.tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    self.functions.setdefault(node.name, []).append((source, node))
+            for stmt in source.tree.body:
+                for target, value in _assignments(stmt):
+                    self.constants.setdefault(target, []).append((source, value))
+        self._find_refusal_classes()
+        self.leaks: set[Leak] = set()
+        self.nodes: list[tuple[Source, ast.expr]] = []
+        """The leaking literals themselves (for tools that rewrite them)."""
+        self._followed: set[tuple[str, int]] = set()
+
+    def _find_refusal_classes(self) -> None:
+        classes = [
+            node
+            for source in self.sources
+            for node in ast.walk(source.tree)
+            if isinstance(node, ast.ClassDef)
+        ]
+        grew = True
+        while grew:
+            grew = False
+            for cls in classes:
+                bases = {_name(base) for base in cls.bases}
+                if cls.name not in self.refusals and bases & self.refusals:
+                    self.refusals.add(cls.name)
+                    grew = True
+
+    def run(self) -> set[Leak]:
+        for source in self.sources:
+            for _node, value, refusal in self._sinks(source):
+                self.follow(source, value, translated_later=refusal)
+        return self.leaks
+
+    def _sinks(self, source: Source) -> Iterator[tuple[ast.AST, ast.expr, bool]]:
+        """(sink node, the expression it shows, whether it is a refusal's text)."""
+        for node in ast.walk(source.tree):
+            if isinstance(node, ast.Call):
+                name = _name(node.func)
+                positions, keywords = CONTENT_SINKS.get(name or "", ((), ()))
+                refusal = name in self.refusals
+                if refusal:
+                    positions = (0,)
+                if name == "__init__":
+                    keywords = ("title",)
+                for index in positions:
+                    if index < len(node.args):
+                        yield node, node.args[index], refusal
+                # core never talks to Discord: a `label=` there is data the ui words later.
+                anywhere = () if source.path.startswith("bot/core/") else EVERYWHERE
+                for keyword in node.keywords:
+                    if keyword.arg in keywords or keyword.arg in anywhere:
+                        yield node, keyword.value, False
+            elif isinstance(node, ast.ClassDef):
+                for keyword in node.keywords:
+                    if keyword.arg == "title":
+                        yield node, keyword.value, False
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and target.attr in ATTRIBUTES
+                        and node.value is not None
+                    ):
+                        yield node, node.value, False
+
+    def follow(self, source: Source, value: ast.expr, translated_later: bool = False) -> None:
+        """Report the literals in an expression that flows to a sink, following names and calls.
+
+        ``translated_later``: the sink words the text itself (a refusal: the error path
+        translates it), so a text marked with ``N_`` is fine there; anywhere else an ``N_`` text
+        reaching a sink unwrapped by ``_()`` is shown in English, and is reported.
+        """
+        key = (source.path, id(value), translated_later)
+        if key in self._followed:
+            return
+        self._followed.add(key)
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            if has_words(value.value):
+                self.leaks.add(Leak(source.path, value.lineno, value.value))
+                self.nodes.append((source, value))
+        elif isinstance(value, ast.JoinedStr):
+            # The f-string's own text, with each {value} as "0" (markup such as <t:{at}:R> stays
+            # whole); the format spec ({when:%H:%M}) is not text; the values inside are followed.
+            skeleton = "".join(
+                "0" if isinstance(part, ast.FormattedValue) else str(part.value)
+                for part in value.values
+                if isinstance(part, ast.FormattedValue | ast.Constant)
+            )
+            if has_words(skeleton):
+                self.leaks.add(Leak(source.path, value.lineno, skeleton))
+                self.nodes.append((source, value))
+            for part in value.values:
+                if isinstance(part, ast.FormattedValue):
+                    self.follow(source, part.value, translated_later)
+        elif isinstance(value, ast.BinOp):
+            self.follow(source, value.left, translated_later)
+            self.follow(source, value.right, translated_later)
+        elif isinstance(value, ast.IfExp):
+            self.follow(source, value.body, translated_later)
+            self.follow(source, value.orelse, translated_later)
+        elif isinstance(value, ast.BoolOp):
+            for each in value.values:
+                self.follow(source, each, translated_later)
+        elif isinstance(value, ast.List | ast.Tuple | ast.Set):
+            for each in value.elts:
+                self.follow(source, each, translated_later)
+        elif isinstance(value, ast.ListComp | ast.GeneratorExp):
+            self.follow(source, value.elt, translated_later)
+        elif isinstance(value, ast.Dict):
+            for each in value.values:
+                self.follow(source, each, translated_later)
+        elif isinstance(value, ast.Subscript | ast.Await | ast.Starred):
+            self.follow(source, value.value, translated_later)
+        elif isinstance(value, ast.Name):
+            self._follow_name(source, value, translated_later)
+        elif isinstance(value, ast.Attribute):
+            # A module constant read through its module (ui.PASSED_STEP) or a class constant.
+            for owner, constant in self.constants.get(value.attr, []):
+                self.follow(owner, constant, translated_later)
+        elif isinstance(value, ast.Call):
+            self._follow_call(source, value, translated_later)
+
+    def _follow_name(self, source: Source, name: ast.Name, translated_later: bool) -> None:
+        scope = source.scope(name)
+        found = False
+        for node in ast.walk(scope):
+            for target, assigned in _assignments(node):
+                if target == name.id:
+                    found = True
+                    self.follow(source, assigned, translated_later)
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == name.id
+                and node.func.attr in ("append", "extend", "insert")
+            ):
+                found = True
+                for arg in node.args:
+                    self.follow(source, arg, translated_later)
+        if not found:
+            for owner, constant in self.constants.get(name.id, []):
+                if owner is source:
+                    self.follow(owner, constant, translated_later)
+
+    def _follow_call(self, source: Source, call: ast.Call, translated_later: bool) -> None:
+        name = _name(call.func)
+        if name == "N_" and not translated_later:
+            text = call.args[0] if call.args else call
+            shown = text.value if isinstance(text, ast.Constant) else "N_(...)"
+            self.leaks.add(Leak(source.path, call.lineno, f"N_ without _(): {shown}"))
+            return
+        if name in MARKING:
+            return
+        if isinstance(call.func, ast.Attribute) and name in ("join", "format", "strip"):
+            # "\n".join(lines): the separator and the joined parts both reach the sink.
+            self.follow(source, call.func.value, translated_later)
+            for arg in call.args:
+                self.follow(source, arg, translated_later)
+            return
+        if name in ("str", "shorten", "fit", "truncate", "escape_markdown"):
+            for arg in call.args[:1]:
+                self.follow(source, arg, translated_later)
+            return
+        for owner, function in self.functions.get(name or "", []):
+            for node in ast.walk(function):
+                returned = isinstance(node, ast.Return) and node.value is not None
+                if returned and owner.scope(node) is function:
+                    assert isinstance(node, ast.Return) and node.value is not None
+                    self.follow(owner, node.value, translated_later)
+
+
+def _assignments(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                yield target.id, node.value
+    elif (
+        isinstance(node, ast.AnnAssign | ast.AugAssign)
+        and node.value is not None
+        and isinstance(node.target, ast.Name)
+    ):
+        yield node.target.id, node.value
+
+
+def scanned_files() -> list[Path]:
+    files = []
+    for folder in SCANNED:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            files.append(path)
+    return files
+
+
+def test_every_user_facing_literal_is_marked_for_the_catalogue() -> None:
+    leaks = Scan(scanned_files()).run()
+    shown = "\n".join(str(leak) for leak in sorted(leaks, key=lambda x: (x.path, x.line)))
+    assert not leaks, (
+        f"{len(leaks)} texts reach members without _()/ngettext() (wrap them, run "
+        f"`make messages`, translate them in bot/locales/*/chorus.po):\n{shown}"
+    )
+
+
+def test_the_scan_finds_texts_in_each_kind_of_sink() -> None:
+    # The detector itself, on a small module: every unmarked sink is found, marked ones are not.
+    sample = """
+import discord
+from bot.i18n import _, N_
+class Nope(UserFacingError): ...
+PASSED = "You passed"
+STOPPED = N_("Stopped")
+REFUSED = N_("Refused")
+def worded(n):
+    return f"{n} songs"
+async def handler(interaction, locale):
+    await interaction.response.send_message("Saved!")
+    await reply_ephemeral(interaction, PASSED)
+    await interaction.followup.send(content=worded(3))
+    embed = discord.Embed(title="Settings", description=_("Fine", locale))
+    embed.add_field(name=_("Ok", locale), value="none")
+    embed.set_footer(text="<t:1:R> " + "left")
+    lines = []
+    lines.append("a line")
+    embed.description = "\\n".join(lines)
+    discord.ui.Button(label="Go", custom_id="chorus:go")
+    raise Nope("Not here")
+class Form(discord.ui.Modal, title="Your answer"): ...
+async def fine(interaction, locale):
+    raise Nope(N_("Fine {x}"), x=1)
+    raise Nope(REFUSED)
+    await reply_ephemeral(interaction, _(STOPPED, locale))
+    await reply_ephemeral(interaction, STOPPED)
+    await interaction.response.send_message(f"<@{interaction.user.id}> <t:{1}:R> 🎵")
+"""
+    path = ROOT / "tests" / "i18n" / "_sample_for_scan.py"
+    path.write_text(sample, encoding="utf-8")
+    try:
+        found = {leak.text for leak in Scan([path]).run()}
+    finally:
+        path.unlink()
+    assert found == {
+        "Saved!",
+        "You passed",
+        "0 songs",
+        "Settings",
+        "none",
+        "left",
+        "a line",
+        "Go",
+        "Not here",
+        "Your answer",
+        "N_ without _(): Stopped",
+    }
+
+
+def test_the_scan_covers_the_whole_interface() -> None:
+    # A moved folder must not silently fall out of the scan.
+    assert len(scanned_files()) > 100
