@@ -148,7 +148,7 @@ class ListeningCog(commands.Cog):
         await self.voice.ensure(session, run)
         current = phase(run_state(run))
         if current != COUNTDOWN:
-            problem = self.voice.failed.get(key)
+            problem = self.voice.problem(session, key)
             await self.service.start_play(session, run, run.step_index, problem)
         if self._shown_phase.get(key) != current:
             self._shown_phase[key] = current
