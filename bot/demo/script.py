@@ -269,6 +269,8 @@ async def run_script(
 
 
 CLOSED_TITLE = "Friday group"
+CLOSED_TITLES = {"de": "Freitagsgruppe", "es": "Grupo del viernes"}
+"""The closed group's title in another demo language (what a facilitator types)."""
 CLOSED_PLACES = 3
 
 
@@ -286,15 +288,16 @@ async def show_closed_session(
     """A closed group of 3 places: the members press Join, three get in and the fourth waits in
     line; the first leaves and the next moves up (told privately); then the facilitator's
     Manage list. The board's words at each stage go into `report.closed`."""
+    title = CLOSED_TITLES.get(world.language, CLOSED_TITLE)
     await world.facilitator.slash(
-        world.channel, "session start", title=CLOSED_TITLE, capacity=CLOSED_PLACES
+        world.channel, "session start", title=title, capacity=CLOSED_PLACES
     )
     await crowd.settle()
-    report.closed.append(_seen(board(world, CLOSED_TITLE)))
+    report.closed.append(_seen(board(world, title)))
     await shoot("12-closed-session", None)
     await world.members[0].slash(world.channel, "session leave")
-    report.closed.append(_seen(board(world, CLOSED_TITLE)))
-    shown = board(world, CLOSED_TITLE)
+    report.closed.append(_seen(board(world, title)))
+    shown = board(world, title)
     manage = (
         next(
             (c for c in controls_of(shown) if c.custom_id.startswith("chorus:board:manage:")), None
