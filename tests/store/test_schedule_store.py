@@ -118,7 +118,8 @@ async def test_a_members_own_time_per_series(store: Store) -> None:
     await repo.set_series_reminder(1, series.id, 7, 0, 11.0)
     await repo.set_series_reminder(1, series.id, 5, 30, 12.0)  # a new choice replaces the old
     assert await repo.series_choices(series.id) == {5: 30, 6: None, 7: 0}
-    assert await repo.series_minutes() == {series.id: {30, 0}}
+    assert await repo.series_minutes() == {series.id: {30: (12.0, 12.0), 0: (11.0, 11.0)}}
+    assert await repo.series_chosen_at(series.id) == {5: 12.0, 6: 11.0, 7: 11.0}
     assert await repo.remove_series_reminder(series.id, 5)
     assert not await repo.remove_series_reminder(series.id, 5)
     assert await repo.series_choices(series.id) == {6: None, 7: 0}
