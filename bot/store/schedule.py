@@ -441,22 +441,6 @@ class ScheduleRepository(Repository):
         )
         return _occurrence(row) if row else None
 
-    async def set_series_reminder(
-        self, guild_id: int, series_id: int, user_id: int, minutes: int | None, now: float
-    ) -> None:
-        """The member's own reminder time for the series (minutes before; 0 at the start;
-        None for no reminder), replacing any earlier choice."""
-
-        async def job(conn: Conn) -> None:
-            await conn.execute(
-                "INSERT INTO series_reminders (series_id, guild_id, user_id, minutes_before,"
-                " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (series_id, user_id) DO UPDATE"
-                " SET minutes_before = excluded.minutes_before, updated_at = excluded.updated_at",
-                (series_id, guild_id, user_id, minutes, now),
-            )
-
-        await self._db.write(job, invalidate=())
-
     async def record_series_offer(
         self, guild_id: int, series_id: int, user_id: int, now: float
     ) -> None:
