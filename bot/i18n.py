@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from babel import dates, numbers
+from babel import dates, lists, numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -131,6 +132,12 @@ def format_number(value: float, locale: str | None, decimals: int | None = None)
 def format_percent(fraction: float, locale: str | None) -> str:
     """``0.25`` -> ``"25%"`` (en), ``"25 %"`` (de, es)."""
     return numbers.format_percent(fraction, locale=_babel_locale(locale))
+
+
+def format_list(items: Sequence[str], locale: str | None) -> str:
+    """Items joined the language's way: ``["A", "B", "C"]`` -> ``"A, B, and C"`` (en),
+    ``"A, B und C"`` (de), ``"A, B y C"`` (es) (Babel's CLDR list patterns)."""
+    return lists.format_list(list(items), locale=_babel_locale(locale))
 
 
 def format_day(when: date | datetime, locale: str | None) -> str:

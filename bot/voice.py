@@ -8,8 +8,10 @@ simulated-Discord tests inject (`create_bot(voice=...)`), because simcord can't 
 Joining and playing are separate: the listening cog joins during the countdown in a task of its
 own, then asks for the piece to start at the announced second (`start_at`). A start in the past
 (a restart mid-piece, a slow connect) seeks into the file so the music is where it should be now.
-Every way playback can fail is a `VoiceUnavailable` carrying one sentence for the facilitator;
-problems after the start (an FFmpeg error, a lost connection) go to the problem handler.
+Every way playback can fail is a `VoiceUnavailable`: a refusal (bot/core/errors.py) carrying one
+catalogue sentence for the facilitator and its fields, worded in the reader's language by
+`text(locale)` where it is shown (`message` stays English, for logs). Problems after the start
+(an FFmpeg error, a lost connection) go to the problem handler as such an error too.
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ import asyncio
 import logging
 import shlex
 import shutil
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import discord
 
+from bot.core.errors import UserFacingError
 from bot.core.listening import piece_at
+from bot.i18n import N_, format_list, gettext, ngettext
 
 log = logging.getLogger("chorus.voice")
 
@@ -35,13 +39,31 @@ BITRATE_KBPS = 128
 # FFmpeg is started this long before the announced second, so the first frame is ready on time.
 PREPARE_LEAD = 1.0
 
-FFMPEG_MISSING = (
+FFMPEG_MISSING = N_(
     "I couldn't play the track in voice because FFmpeg isn't installed on the bot's computer. "
     "Members can still follow the text card; ask whoever runs the bot to install FFmpeg."
 )
+AUDIO_BROKE = N_(
+    "The music stopped in voice before the end of the piece (the audio couldn't be read any "
+    "further). Members can follow the card instead."
+)
+DISCONNECTED = N_(
+    "I was disconnected from the voice channel in the middle of the piece, so the music "
+    "stopped. Members can follow the card instead."
+)
+LOST_BEFORE_START = N_(
+    "I lost the connection to {channel} before the piece started. Members can follow the link "
+    "or text card instead."
+)
+NOT_STARTED = N_(
+    "I couldn't start the track in voice ({error}). Members can follow the text card instead."
+)
+# Discord's own names of the permissions (as its settings show them, in each client language).
+VIEW_CHANNEL = N_("View Channel")
+CONNECT = N_("Connect")
+SPEAK = N_("Speak")
 
 VoiceChannelLike = discord.VoiceChannel | discord.StageChannel
-ProblemHandler = Callable[[int, str], Awaitable[None]]
 Clock = Callable[[], Any]
 
 
@@ -53,12 +75,38 @@ class Piece:
     seconds: float | None = None
 
 
-class VoiceUnavailable(Exception):
-    """Playback can't happen; `message` says why, for the facilitator."""
+class VoiceUnavailable(UserFacingError):
+    """Playback can't happen: a catalogue sentence (English msgid) with ``{named}`` fields
+    (``VoiceUnavailable(N_("... {channel} ..."), channel=channel.mention)``), worded for the
+    facilitator by ``text(locale)``; ``message`` is the English, for logs."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class MissingVoicePermission(VoiceUnavailable):
+    """The bot lacks voice permissions in a channel: their names (Discord's, translated) joined
+    the language's way ("A and B", "A und B"), with the plural the count asks for."""
+
+    def __init__(self, channel: str, permissions: Iterable[str]) -> None:
+        self.channel = channel
+        self.permissions = tuple(permissions)
+        super().__init__(self.text(None))
+
+    def text(self, locale: str | None) -> str:
+        names = format_list([f"**{gettext(name, locale)}**" for name in self.permissions], locale)
+        return ngettext(
+            "I couldn't play the track in voice: I don't have the {names} permission in "
+            "{channel}. Members can follow the link or text card instead; give me that "
+            "permission to play in voice next time.",
+            "I couldn't play the track in voice: I don't have the {names} permissions in "
+            "{channel}. Members can follow the link or text card instead; give me those "
+            "permissions to play in voice next time.",
+            len(self.permissions),
+            locale,
+            names=names,
+            channel=self.channel,
+        )
+
+
+ProblemHandler = Callable[[int, VoiceUnavailable], Awaitable[None]]
 
 
 class VoicePlayer(Protocol):
@@ -98,37 +146,37 @@ class VoicePlayer(Protocol):
         ...
 
     def on_problem(self, handler: ProblemHandler) -> None:
-        """Call `handler(guild_id, sentence)` when playback breaks after it started."""
+        """Call `handler(guild_id, problem)` when playback breaks after it started."""
         ...
 
 
-def missing_permission(channel: VoiceChannelLike) -> str | None:
-    """A sentence naming the voice permission the bot lacks in `channel`, or None."""
+def missing_permission(channel: VoiceChannelLike) -> MissingVoicePermission | None:
+    """The voice permissions the bot lacks in `channel` (View Channel, Connect, Speak), as the
+    error that names them, or None."""
     me = channel.guild.me
     perms = channel.permissions_for(me)
     wanted = (
-        ("View Channel", perms.view_channel),
-        ("Connect", perms.connect),
-        ("Speak", perms.speak),
+        (VIEW_CHANNEL, perms.view_channel),
+        (CONNECT, perms.connect),
+        (SPEAK, perms.speak),
     )
     missing = [name for name, ok in wanted if not ok]
     if not missing:
         return None
-    names = " and ".join(f"**{m}**" for m in missing)
-    return (
-        f"I couldn't play the track in voice: I don't have the {names} permission in "
-        f"{channel.mention}. Members can follow the link or text card instead; give me "
-        "that permission to play in voice next time."
-    )
+    return MissingVoicePermission(channel.mention, missing)
 
 
-def channel_problem(channel: VoiceChannelLike) -> str | None:
-    """Why the bot can't play in `channel` (stage, permissions, full), or None."""
+def channel_problem(channel: VoiceChannelLike) -> VoiceUnavailable | None:
+    """Why the bot can't play in `channel` (stage, permissions, full), as the error to raise
+    (not raised here), or None."""
     if getattr(channel, "type", None) == discord.ChannelType.stage_voice:
-        return (
-            f"I couldn't play the track: {channel.mention} is a stage channel, where a bot "
-            "has to be invited to speak. Members can follow the link or text card instead; "
-            "choose an ordinary voice channel for the session to play files there."
+        return VoiceUnavailable(
+            N_(
+                "I couldn't play the track: {channel} is a stage channel, where a bot has to be "
+                "invited to speak. Members can follow the link or text card instead; choose an "
+                "ordinary voice channel for the session to play files there."
+            ),
+            channel=channel.mention,
         )
     reason = missing_permission(channel)
     if reason is not None:
@@ -139,10 +187,14 @@ def channel_problem(channel: VoiceChannelLike) -> str | None:
     inside = any(getattr(m, "id", None) == getattr(me, "id", 0) for m in members)
     full = bool(limit) and not inside and len(members) >= limit
     if full and not channel.permissions_for(me).move_members:
-        return (
-            f"I couldn't play the track: {channel.mention} is full ({limit} people, its "
-            "user limit). Members can follow the link or text card instead; raise the "
-            "limit or give me the **Move Members** permission so I can join a full channel."
+        return VoiceUnavailable(
+            N_(
+                "I couldn't play the track: {channel} is full ({limit} people, its user limit). "
+                "Members can follow the link or text card instead; raise the limit or give me "
+                "the **Move Members** permission so I can join a full channel."
+            ),
+            channel=channel.mention,
+            limit=limit,
         )
     return None
 
@@ -259,9 +311,9 @@ class DiscordVoice:
         here = vc is not None and vc.is_connected() and vc.channel is not None
         if here and vc is not None and vc.channel is not None and vc.channel.id == channel.id:
             return
-        reason = channel_problem(channel)
-        if reason is not None:
-            raise VoiceUnavailable(reason)
+        refused = channel_problem(channel)
+        if refused is not None:
+            raise refused
         try:
             if vc is not None:
                 # Leave and join rather than VoiceClient.move_to: one connection path, the
@@ -276,10 +328,15 @@ class DiscordVoice:
             stale = self._voice_client(channel.guild.id)
             if stale is not None:
                 await stale.disconnect(force=True)
-            shown = str(error) or "it took too long"
+            # discord.py's own words (English, technical) are shown as they are.
+            shown = str(error) or N_("it took too long")
             raise VoiceUnavailable(
-                f"I couldn't connect to {channel.mention} to play the track ({shown}). "
-                "Members can follow the link or text card instead."
+                N_(
+                    "I couldn't connect to {channel} to play the track ({error}). Members can "
+                    "follow the link or text card instead."
+                ),
+                channel=channel.mention,
+                error=shown,
             ) from error
 
     async def play(
@@ -293,10 +350,7 @@ class DiscordVoice:
         await self.connect(channel)
         vc = self._voice_client(channel.guild.id)
         if vc is None:
-            raise VoiceUnavailable(
-                f"I lost the connection to {channel.mention} before the piece started. "
-                "Members can follow the link or text card instead."
-            )
+            raise VoiceUnavailable(LOST_BEFORE_START, channel=channel.mention)
         guild_id = channel.guild.id
         # A new generation first: the piece this one replaces must not leave the channel
         # when it finishes (see _finished).
@@ -317,10 +371,7 @@ class DiscordVoice:
         try:
             source = make_source(pieces, executable=self._executable, offset=offset, volume=volume)
         except (discord.ClientException, OSError) as error:
-            raise VoiceUnavailable(
-                f"I couldn't start the track in voice ({error}). "
-                "Members can follow the text card instead."
-            ) from error
+            raise VoiceUnavailable(NOT_STARTED, error=str(error) or repr(error)) from error
         wait = begin - _now(self._clock)
         try:
             if wait > 0:
@@ -331,13 +382,10 @@ class DiscordVoice:
         vc = self._voice_client(guild_id)
         if vc is None or not vc.is_connected():
             source.cleanup()
-            raise VoiceUnavailable(
-                f"I lost the connection to {channel.mention} before the piece started. "
-                "Members can follow the link or text card instead."
-            )
+            raise VoiceUnavailable(LOST_BEFORE_START, channel=channel.mention)
         if self._generation.get(guild_id) != generation:
             source.cleanup()
-            raise VoiceUnavailable("Another piece was started in this server instead.")
+            raise VoiceUnavailable(N_("Another piece was started in this server instead."))
         loop = asyncio.get_running_loop()
         self._stopping.discard(guild_id)
 
@@ -351,10 +399,7 @@ class DiscordVoice:
             vc.play(source, after=finished)
         except (discord.ClientException, OSError) as error:
             source.cleanup()
-            raise VoiceUnavailable(
-                f"I couldn't start the track in voice ({error}). "
-                "Members can follow the text card instead."
-            ) from error
+            raise VoiceUnavailable(NOT_STARTED, error=str(error) or repr(error)) from error
         names = " + ".join(p.path.name for p in pieces)
         log.info("playing %s in %s from %.2f s", names, channel.id, offset)
 
@@ -367,16 +412,8 @@ class DiscordVoice:
         if not stopped and (error is not None or lost) and self._handler is not None:
             if error is not None:
                 log.warning("voice playback ended with an error: %s", error)
-                text = (
-                    "The music stopped in voice before the end of the piece (the audio "
-                    "couldn't be read any further). Members can follow the card instead."
-                )
-            else:
-                text = (
-                    "I was disconnected from the voice channel in the middle of the piece, "
-                    "so the music stopped. Members can follow the card instead."
-                )
-            await self._handler(guild_id, text)
+            problem = VoiceUnavailable(AUDIO_BROKE if error is not None else DISCONNECTED)
+            await self._handler(guild_id, problem)
         # Leave when the piece ends: sitting silently in the channel helps no one.
         if vc is not None and not vc.is_playing() and not vc.is_paused():
             self._stopping.add(guild_id)
@@ -413,6 +450,7 @@ class RecordingVoice:
 
     It runs the same channel checks as the real player, waits for `start_at` like it, and
     can be slowed down (`connect_delay`) to stand for a voice handshake that hangs.
+    `fail_with` (a catalogue text such as `FFMPEG_MISSING`) refuses every connect with it.
     """
 
     def __init__(
@@ -438,10 +476,10 @@ class RecordingVoice:
     async def connect(self, channel: VoiceChannelLike) -> None:
         if self._channels.get(channel.guild.id) == channel.id:
             return
-        reason = self.fail_with or channel_problem(channel)
-        if reason is not None:
+        refused = VoiceUnavailable(self.fail_with) if self.fail_with else channel_problem(channel)
+        if refused is not None:
             self.calls.append(("refused", channel.id))
-            raise VoiceUnavailable(reason)
+            raise refused
         self.calls.append(("connect", channel.id))
         if self.connect_delay:
             await asyncio.sleep(self.connect_delay)

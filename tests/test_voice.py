@@ -11,6 +11,8 @@ import discord
 import pytest
 
 from bot.voice import (
+    FFMPEG_MISSING,
+    LOST_BEFORE_START,
     LOUDNORM,
     Piece,
     RecordingVoice,
@@ -82,15 +84,43 @@ def _channel(**perms: bool) -> Any:
 
 def test_missing_permission_names_what_is_missing() -> None:
     assert missing_permission(_channel(view_channel=True, connect=True, speak=True)) is None
-    text = missing_permission(_channel(view_channel=True, speak=True))
-    assert text is not None and "**Connect**" in text and "<#5>" in text
-    text = missing_permission(_channel(view_channel=True, connect=True))
-    assert text is not None and "**Speak**" in text
+    refused = missing_permission(_channel(view_channel=True, speak=True))
+    assert refused is not None and "the **Connect** permission in <#5>." in refused.message
+    refused = missing_permission(_channel(view_channel=True, connect=True))
+    assert refused is not None and "**Speak**" in refused.message
+
+
+def test_missing_permissions_are_named_in_the_reader_s_language() -> None:
+    refused = missing_permission(_channel())
+    assert refused is not None
+    # English for logs: Discord's names, joined as English joins a list, and a plural.
+    assert "the **View Channel**, **Connect**, and **Speak** permissions in <#5>." in (
+        refused.message
+    )
+    assert str(refused) == refused.message and refused.text(None) == refused.message
+    german = refused.text("de")
+    assert "**Kanal ansehen**, **Verbinden** und **Sprechen**" in german and "<#5>" in german
+    spanish = refused.text("es-ES")
+    assert "**Ver canal**, **Conectar** y **Hablar**" in spanish and "<#5>" in spanish
+    one = missing_permission(_channel(view_channel=True, connect=True))
+    assert one is not None and "**Sprechen**" in one.text("de")
+    assert "Berechtigungen" not in one.text("de")
+
+
+def test_every_voice_problem_is_a_catalogue_text_worded_per_reader() -> None:
+    refused = VoiceUnavailable(FFMPEG_MISSING)
+    assert refused.message == FFMPEG_MISSING
+    assert "FFmpeg" in refused.text("de") and refused.text("de") != FFMPEG_MISSING
+    assert "FFmpeg" in refused.text("es") and refused.text("es") != FFMPEG_MISSING
+    lost = VoiceUnavailable(LOST_BEFORE_START, channel="<#5>")
+    assert lost.message.startswith("I lost the connection to <#5> before the piece started.")
+    assert "<#5>" in lost.text("de") and "I lost" not in lost.text("de")
+    assert str(lost) == lost.message
 
 
 async def test_recording_voice_refuses_without_permission(tmp_path: Path) -> None:
     voice = RecordingVoice()
-    with pytest.raises(VoiceUnavailable, match="Connect"):
+    with pytest.raises(VoiceUnavailable, match=r"\*\*Connect\*\* permission"):
         await voice.play(
             _channel(view_channel=True, speak=True), [Piece(tmp_path / "x.ogg")], start_at=0
         )

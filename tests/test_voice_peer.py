@@ -31,7 +31,7 @@ import pytest
 import yarl
 from discord import gateway, http
 
-from bot.voice import DiscordVoice, Piece
+from bot.voice import DiscordVoice, Piece, VoiceUnavailable
 from tests.fakes.discord_voice import (
     OPUS_SILENCE,
     OTHER_VOICE_ID,
@@ -151,8 +151,8 @@ async def test_the_piece_reaches_a_listener_on_time_and_at_the_normalised_loudne
     voice = DiscordVoice(client)
     problems: list[str] = []
 
-    async def problem(guild_id: int, text: str) -> None:
-        problems.append(text)
+    async def problem(guild_id: int, refused: VoiceUnavailable) -> None:
+        problems.append(refused.message)
 
     voice.on_problem(problem)
     channel = voice_channel(client)
@@ -319,8 +319,8 @@ async def test_a_disconnect_mid_piece_is_reported_once(
     voice = DiscordVoice(client)
     problems: list[str] = []
 
-    async def problem(guild_id: int, text: str) -> None:
-        problems.append(text)
+    async def problem(guild_id: int, refused: VoiceUnavailable) -> None:
+        problems.append(refused.message)
 
     voice.on_problem(problem)
     channel = voice_channel(client)

@@ -3,7 +3,8 @@
 `ListenVoice` belongs to the listening cog (bot/cogs/listening.py), which calls it as the step
 moves and forwards the voice events of discord.py to it. One voice job per server joins the
 channel during the countdown and starts the piece (or set) at its planned second, off the timer
-path; any problem falls back to the step's card, told once to the facilitator.
+path; any problem falls back to the step's card, told once to the facilitator in the server's
+language (a problem is a refusal, `VoiceUnavailable` or `MediaPathError`, worded where it is shown).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from bot.chorus_bot import ChorusBot
+from bot.core.errors import UserFacingError
 from bot.core.listening import COUNTDOWN, PLAYING, phase, piece_start, set_tracks, step_track
 from bot.core.listening_service import ListeningService
 from bot.core.media import MediaPathError, readable_file, resolve_media_path
@@ -41,7 +43,7 @@ class ListenVoice:
         self.playing: dict[int, Key] = {}  # guild id -> the step playing there
         # guild id -> the task joining voice and starting the piece (off the timer path)
         self.jobs: dict[int, tuple[Key, asyncio.Task[None]]] = {}
-        self.failed: dict[Key, str] = {}  # steps whose voice failed (told once)
+        self.failed: dict[Key, UserFacingError] = {}  # steps whose voice failed (told once)
         self.left: set[Key] = set()  # steps whose channel emptied: no rejoining
 
     @property
@@ -65,7 +67,7 @@ class ListenVoice:
         job = self.jobs.get(session.guild_id)
         channel = f"<#{session.voice_channel_id}>"
         if failed is not None:
-            return _("Not in voice: {reason}", locale, reason=failed)
+            return _("Not in voice: {reason}", locale, reason=failed.text(locale))
         if self.playing.get(session.guild_id) == key:
             return _("In voice in {channel}.", locale, channel=channel)
         if job is not None and job[0] == key and not job[1].done():
@@ -144,24 +146,27 @@ class ListenVoice:
         """The facilitator's messages and the card's notes: the server's language."""
         return server_language(self.bot.guild_settings, session.guild_id)
 
+    def problem(self, session: SessionRecord, key: Key) -> str | None:
+        """Why a step's piece isn't heard in voice, in the server's language (None: no problem)."""
+        failed = self.failed.get(key)
+        return None if failed is None else failed.text(self._language(session))
+
     def _channel(self, session: SessionRecord, file: str) -> VoiceChannelLike:
         if session.voice_channel_id is None:
             raise VoiceUnavailable(
-                _(
+                N_(
                     "The piece {file} is a file, and this session has no voice channel, so it "
                     "wasn't played; members followed the text card. Open the session with "
-                    "`/session start voice_channel:` to play files in voice.",
-                    self._language(session),
-                    file=f"`{file}`",
-                )
+                    "`/session start voice_channel:` to play files in voice."
+                ),
+                file=f"`{file}`",
             )
         channel = self.bot.get_channel(session.voice_channel_id)
         if not isinstance(channel, discord.VoiceChannel | discord.StageChannel):
             raise VoiceUnavailable(
-                _(
+                N_(
                     "I couldn't find the session's voice channel, so the piece wasn't played "
-                    "in voice; members followed the text card.",
-                    self._language(session),
+                    "in voice; members followed the text card."
                 )
             )
         return channel
@@ -183,33 +188,30 @@ class ListenVoice:
                 path = resolve_media_path(self.bot.settings.media_dir, file)
                 if not readable_file(path):
                     raise VoiceUnavailable(
-                        _(
+                        N_(
                             "I couldn't read {file} in the media folder, so it wasn't played "
                             "in voice; members followed the text card. Check the file is there "
-                            "and readable (see /listen library).",
-                            self._language(session),
-                            file=f"`{file}`",
-                        )
+                            "and readable (see /listen library)."
+                        ),
+                        file=f"`{file}`",
                     )
                 pieces.append(Piece(path, seconds))
             await self.bot.voice.connect(channel)
             await self.bot.voice.play(channel, pieces, start_at=start_at, volume=volume)
         except (VoiceUnavailable, MediaPathError) as problem:
             log.info("voice playback fell back to text in session %s: %s", session.id, problem)
-            await self.fail(session, key, problem.message)
+            await self.fail(session, key, problem)
             return
         except Exception:
             log.exception("voice playback failed in session %s", session.id)
-            await self.fail(
-                session,
-                key,
-                _(
+            unexpected = VoiceUnavailable(
+                N_(
                     "I couldn't play the track in voice because of an unexpected error (the "
                     "bot's log has the details). Members can follow the link or text card "
-                    "instead.",
-                    self._language(session),
-                ),
+                    "instead."
+                )
             )
+            await self.fail(session, key, unexpected)
             return
         finally:
             job = self.jobs.get(session.guild_id)
@@ -222,11 +224,13 @@ class ListenVoice:
         )
         await self._redraw(session, key)
 
-    async def fail(self, session: SessionRecord, key: Key, message: str) -> None:
-        """Fall back to the card: one message to the facilitator per step, the card says so."""
+    async def fail(self, session: SessionRecord, key: Key, problem: UserFacingError) -> None:
+        """Fall back to the card: one message to the facilitator per step (`problem` worded in
+        the server's language), the card says so."""
         if key in self.failed:
             return
-        self.failed[key] = message
+        self.failed[key] = problem
+        message = problem.text(self._language(session))
         if session.voice_channel_id is None:
             self.cards.notes[key] = N_("Follow the card below while the group listens.")
         else:
@@ -246,12 +250,12 @@ class ListenVoice:
         run = await self.service.run(key[0])
         return None if run is None else await self.service.session(run.session_id)
 
-    async def on_problem(self, guild_id: int, message: str) -> None:
+    async def on_problem(self, guild_id: int, problem: VoiceUnavailable) -> None:
         """The player reports a break after the start (FFmpeg error, connection lost)."""
         key = self.playing.get(guild_id)
         session = await self._session_of(key) if key is not None else None
         if key is not None and session is not None:
-            await self.fail(session, key, message)
+            await self.fail(session, key, problem)
 
     def _key(self, guild_id: int) -> Key | None:
         key = self.playing.get(guild_id)
@@ -272,24 +276,25 @@ class ListenVoice:
         session = await self._session_of(key)
         if session is None or before.channel.id != session.voice_channel_id:
             return  # our own move into the session's channel
-        locale = self._language(session)
         if after.channel is None:
-            text = _(
-                "Someone disconnected me from {channel} during the piece, so the music stopped; "
-                "members follow the card instead. It plays in voice again at the next listening "
-                "step.",
-                locale,
+            problem = VoiceUnavailable(
+                N_(
+                    "Someone disconnected me from {channel} during the piece, so the music "
+                    "stopped; members follow the card instead. It plays in voice again at the "
+                    "next listening step."
+                ),
                 channel=f"<#{before.channel.id}>",
             )
         else:
-            text = _(
-                "Someone moved me from {channel} to {other} during the piece, so I stopped the "
-                "music there; members follow the card instead.",
-                locale,
+            problem = VoiceUnavailable(
+                N_(
+                    "Someone moved me from {channel} to {other} during the piece, so I stopped "
+                    "the music there; members follow the card instead."
+                ),
                 channel=f"<#{before.channel.id}>",
                 other=f"<#{after.channel.id}>",
             )
-        await self.fail(session, key, text)
+        await self.fail(session, key, problem)
 
     async def member_moved(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState

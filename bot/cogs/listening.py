@@ -148,7 +148,7 @@ class ListeningCog(commands.Cog):
         await self.voice.ensure(session, run)
         current = phase(run_state(run))
         if current != COUNTDOWN:
-            problem = self.voice.failed.get(key)
+            problem = self.voice.problem(session, key)
             await self.service.start_play(session, run, run.step_index, problem)
         if self._shown_phase.get(key) != current:
             self._shown_phase[key] = current
@@ -170,7 +170,13 @@ class ListeningCog(commands.Cog):
         await self.prepare(session, fresh, index)
         scene = self.bot.live.scene(session, fresh, index)
         payload = self.bot.live.presenter(scene.step.type).render(scene)
-        await self.bot.live.edit(session, fresh.step_message_id, payload, what=N_("the step card"))
+        await self.bot.live.edit(
+            session,
+            fresh.step_message_id,
+            payload,
+            what=N_("the {kind} step card"),
+            kind=scene.step.type,
+        )
 
     async def _redraw_key(self, session: SessionRecord, key: Key) -> None:
         run = await self.service.run(key[0])

@@ -117,9 +117,9 @@ class PlaylistCog(commands.Cog):
             )
             return
         track = await self.service.resolve_track(session, run, run.step_index)
-        where = self.cards.voice.where(session, (run.id, run.step_index))
+        where = self.cards.voice.where(session, (run.id, run.step_index), locale)
         now = self.bot.clock().timestamp()
-        await reply_ephemeral(interaction, now_playing(run, step, track, where, now))
+        await reply_ephemeral(interaction, now_playing(run, step, track, where, now, locale))
 
     @listen.command(name="library", description="The audio files the bot can play in voice")
     async def library(self, interaction: discord.Interaction) -> None:

@@ -153,6 +153,7 @@ class LiveSessions:
         *,
         notify: bool = True,
         what: str = "a message",
+        kind: str = "",
         retried: bool = False,
         nonce: str | None = None,
     ) -> discord.Message | None:
@@ -161,7 +162,9 @@ class LiveSessions:
         refused post is retried once shortened, and what members lost is never silent.
         `retried`: the board refresh posts it again if this fails (step cards, the board).
         `nonce` (<= 25 characters): Discord returns the message already posted with it (in
-        the last few minutes) instead of posting a second one."""
+        the last few minutes) instead of posting a second one. `what` names the message for
+        the log and the facilitator (a catalogue text; `{kind}` in it is the step kind)."""
+        named = _named(what, kind)
         try:
             return await self._post(session, payload, nonce)
         except discord.NotFound:
@@ -169,7 +172,7 @@ class LiveSessions:
         except discord.Forbidden as error:
             log.warning(
                 "missing permission to post %s in channel %s (Discord error %s)",
-                what,
+                named,
                 session.channel_id,
                 error.code,
             )
@@ -178,7 +181,7 @@ class LiveSessions:
         except discord.HTTPException as error:
             log.warning(
                 "Discord refused %s in channel %s (HTTP %s, Discord error %s: %s); %s",
-                what,
+                named,
                 session.channel_id,
                 error.status,
                 error.code,
@@ -192,18 +195,18 @@ class LiveSessions:
                     log.error(
                         "Discord refused %s in channel %s again, shortened (Discord error %s): "
                         "members did not get it",
-                        what,
+                        named,
                         session.channel_id,
                         again.code,
                     )
-                    await self.tell_lost(session, what, again)
+                    await self.tell_lost(session, what, again, kind)
             elif retried:
                 # Discord failed even after discord.py's own retries (e.g. 5xx): the session
                 # goes on; a step that wasn't posted is posted by the next board refresh.
                 if notify:
                     self.request_board(session.id)
             else:
-                await self.tell_lost(session, what, error)
+                await self.tell_lost(session, what, error, kind)
         return None
 
     async def _post(
@@ -228,21 +231,23 @@ class LiveSessions:
         payload: MessagePayload,
         *,
         what: str,
+        kind: str = "",
     ) -> bool:
         """Edit one of the session's messages, fitted to Discord's limits like `send`; a 400
         is retried once shortened; any refusal is logged with Discord's code, and members'
         loss is told to the facilitator once. True when the message shows `payload`."""
         message = self.channel(session).get_partial_message(message_id)
+        named = _named(what, kind)
         try:
             await _edit(message, payload)
             return True
         except discord.NotFound:
-            log.warning("%s (message %s) was deleted; it can't be updated", what, message_id)
+            log.warning("%s (message %s) was deleted; it can't be updated", named, message_id)
             return False
         except discord.HTTPException as error:
             log.warning(
                 "Discord refused the edit of %s (message %s; HTTP %s, Discord error %s: %s)%s",
-                what,
+                named,
                 message_id,
                 error.status,
                 error.code,
@@ -257,20 +262,20 @@ class LiveSessions:
                     error = again
                     log.error(
                         "Discord refused the shortened edit of %s too (Discord error %s)",
-                        what,
+                        named,
                         again.code,
                     )
             if not isinstance(error, discord.Forbidden):
-                await self.tell_lost(session, what, error)
+                await self.tell_lost(session, what, error, kind)
             else:
                 await self.missing_permission(session)
             return False
 
     async def tell_lost(
-        self, session: SessionRecord, what: str, error: discord.HTTPException
+        self, session: SessionRecord, what: str, error: discord.HTTPException, kind: str = ""
     ) -> None:
         """Tell the facilitator, privately and once per session and thing, what members missed."""
-        key = (session.id, what)
+        key = (session.id, _named(what, kind))
         if key in self._told_about_losses:
             return
         self._told_about_losses.add(key)
@@ -281,7 +286,9 @@ class LiveSessions:
                 "so members may not see it. The session carries on; the details are in the "
                 "bot's log.",
                 self.language(session),
-                what=_(what, self.language(session)),
+                what=_(what, self.language(session), kind=kind)
+                if kind
+                else _(what, self.language(session)),
                 channel=f"<#{session.channel_id}>",
                 title=session.title,
                 code=error.code or error.status,
@@ -389,8 +396,14 @@ class LiveSessions:
 
     async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
         payload = self.step_card(session, run)
+        run_kind = self.bot.runner.step(run).type
         message = await self.send(
-            session, payload, what=N_("the step card"), retried=True, nonce=step_nonce(run)
+            session,
+            payload,
+            what=N_("the {kind} step card"),
+            kind=run_kind,
+            retried=True,
+            nonce=step_nonce(run),
         )
         if message is None:
             self._unposted.add(run.id)
@@ -404,7 +417,11 @@ class LiveSessions:
             await self.post_step(session, run)
             return
         await self.edit(
-            session, run.step_message_id, self.step_card(session, run), what=N_("the step card")
+            session,
+            run.step_message_id,
+            self.step_card(session, run),
+            what=N_("the {kind} step card"),
+            kind=self.bot.runner.step(run).type,
         )
 
     async def _close_step(
@@ -607,3 +624,8 @@ class LiveSessions:
 
     def close(self) -> None:
         self.boards.close()
+
+
+def _named(what: str, kind: str) -> str:
+    """`what` (a catalogue text) in English for the log, with the step kind filled in."""
+    return what.format(kind=kind) if kind else what

@@ -23,7 +23,13 @@ from bot.app import create_bot
 from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
 from bot.settings import Settings
-from bot.voice import FFMPEG_MISSING, RecordingVoice, VoiceUnavailable, channel_problem
+from bot.voice import (
+    AUDIO_BROKE,
+    FFMPEG_MISSING,
+    RecordingVoice,
+    VoiceUnavailable,
+    channel_problem,
+)
 from tests.conftest import ROOT, World, find_message
 
 # The media fixture is made by FFmpeg, and the player probes with ffprobe.
@@ -402,7 +408,7 @@ async def test_voice_problems_mid_piece_fall_back_with_one_message(
     else:
         # What DiscordVoice reports when FFmpeg fails mid-piece (tested against the peer).
         assert voice.handler is not None
-        await voice.handler(world.guild.id, "The music stopped in voice before the end.")
+        await voice.handler(world.guild.id, VoiceUnavailable(AUDIO_BROKE))
         expected = "The music stopped in voice"
     await world.env.advance_time(1)
     messages = dms(world)
@@ -484,8 +490,9 @@ async def test_a_stage_channel_is_refused_with_a_reason(world: World) -> None:
     stage = world.guild.create_stage_channel("Stage")
     channel = world.bot().get_channel(stage.id)
     assert isinstance(channel, discord.StageChannel)
-    reason = channel_problem(channel)
-    assert reason is not None and "is a stage channel" in reason
+    refused = channel_problem(channel)
+    assert refused is not None and f"<#{stage.id}> is a stage channel" in refused.message
+    assert "ist ein Stage-Kanal" in refused.text("de")
     with pytest.raises(VoiceUnavailable, match="stage channel"):
         await RecordingVoice().connect(channel)
 
@@ -515,3 +522,32 @@ async def test_a_listening_set_plays_back_to_back_after_one_countdown(
     await world.env.advance_time(8)
     plays = await world.bot().store.media.plays(1)
     assert [(p.title, p.mode) for p in plays] == [("First tone · Second tone", "voice")]
+
+
+async def test_a_voice_problem_reaches_the_facilitator_in_the_server_language(
+    world: World, voice: RecordingVoice
+) -> None:
+    """On a German server the facilitator's message, the card and the play's note are German
+    (Discord's own German permission names, joined and pluralised the German way); /listen now
+    words the same problem in the asking facilitator's own client language (English here)."""
+    changed = await world.manager().slash(world.channel, "setup language", language="de")
+    assert changed.ephemeral
+    where = _voice_channel_denying(world, discord.Permissions(connect=True, speak=True))
+    await open_session(world, voice=where)
+    await start(world, "test-listen-voice")
+    await world.env.advance_time(9)
+    (message,) = dms(world)
+    assert message.startswith("Ich konnte das Stück nicht im Sprachkanal abspielen"), message
+    assert f"Mir fehlen in <#{where.id}> die Berechtigungen **Verbinden** und **Sprechen**." in (
+        message
+    )
+    assert "I couldn't" not in message and "Connect" not in message
+    assert "Die Wiedergabe im Sprachkanal geht gerade nicht" in tone_card(world)
+    (played,) = await world.bot().store.media.plays(1)
+    assert played.mode == "text" and played.note is not None
+    assert played.note.startswith("Ich konnte das Stück nicht")
+    now = (await world.facilitator.slash(world.channel, "listen now")).response.content
+    assert (
+        "Not in voice: I couldn't play the track in voice: I don't have the **Connect** and "
+        f"**Speak** permissions in <#{where.id}>." in now
+    ), now

@@ -209,7 +209,7 @@ async def test_step_ids_posted_before_a_restart_are_answered(
         catalog,
         [
             Click("chorus:lyrics:write:1:6", ben, "modal: Line 2"),
-            Click("chorus:lyrics:edit:1:6", ana, "modal: Edit Line 1"),
+            Click("chorus:lyrics:edit:1:6", ana, "modal: Edit line 1"),
             Click("chorus:lyrics:withdraw:1:6", ana, "Your line is withdrawn"),
             Click("chorus:lyrics:pass:1:6", cai, "Passed"),
         ],
