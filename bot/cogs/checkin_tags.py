@@ -35,7 +35,9 @@ class TagGroup(app_commands.Group):
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        found = await self.cog.tags.choices(interaction.guild_id, interaction.user.id, current)
+        found = await self.cog.tags.choices(
+            interaction.guild_id, interaction.user.id, current, member_language(interaction)
+        )
         return [app_commands.Choice(name=limits.choice_name(t), value=t) for t in found]
 
     @app_commands.command(name="add", description="Tag your latest check-in, e.g. 'slept badly'")
@@ -51,8 +53,8 @@ class TagGroup(app_commands.Group):
     @app_commands.command(name="pick", description="Pick tags for your latest check-in from a list")
     async def pick(self, interaction: discord.Interaction) -> None:
         guild_id, _ = require_guild(interaction)
-        pick = await self.cog.tags.pick(guild_id, interaction.user.id)
         locale = reply_language(self.cog.bot.guild_settings, interaction)
+        pick = await self.cog.tags.pick(guild_id, interaction.user.id, locale)
         await interaction.response.send_message(
             ui.pick_text(pick.at, locale),
             view=ui.pick_view(pick, locale),

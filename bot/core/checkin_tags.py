@@ -2,24 +2,34 @@
 
 Tags are as private as the answer: only the member sees them (/checkin tag mood), and they go
 with the check-in (retention, /forget). Members pick from the server's own list (/setup tags,
-kept by members with Manage Server; the built-in SUGGESTED while it has none) plus their own.
+kept by members with Manage Server; the built-in SUGGESTED while it has none, in the reader's
+language) plus their own. A tag is kept as the member wrote it ("Draußen" stays "Draußen") and
+compared without regard to case ("draußen" is the same tag).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.core.checkins import strip_mentions, to_ten
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.text import clean_member_text
-from bot.i18n import N_
+from bot.i18n import N_, _
 from bot.store.store import Store
 
 MAX_TAGS = 5
 TAG_MAX = 32
-SUGGESTED = ("slept badly", "slept well", "played music", "went outside", "saw friends")
-"""Offered beside the member's own tags while the server has no list of its own."""
+SUGGESTED = (
+    N_("slept badly"),
+    N_("slept well"),
+    N_("played music"),
+    N_("went outside"),
+    N_("saw friends"),
+)
+"""Offered beside the member's own tags while the server has no list of its own: catalogue
+texts, shown (and stored, when picked) in the reader's language."""
 MAX_SERVER_TAGS = 20
 """A server's own list; with the member's own it fills one select menu (Discord: at most 25
 options, https://discord.com/developers/docs/components/reference#string-select)."""
@@ -30,13 +40,30 @@ LATEST_WITHIN = 86_400.0
 DAY = 86_400.0
 
 
+def tag_key(tag: str) -> str:
+    """What two spellings of one tag share ("Draußen", "DRAUSSEN" and "draußen")."""
+    return tag.casefold()
+
+
+def unique_tags(tags: Iterable[str]) -> list[str]:
+    """Each tag once (compared by `tag_key`), the first spelling kept, in order."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for tag in tags:
+        if tag_key(tag) not in seen:
+            seen.add(tag_key(tag))
+            kept.append(tag)
+    return kept
+
+
 def parse_tags(text: str, most: int = MAX_TAGS) -> list[str]:
-    """Comma-separated tags, cleaned (lower case, one line, no mentions), each once, in the
-    order given. Raises InvalidInput for more than `most` or an over-long tag."""
+    """Comma-separated tags, cleaned (one line, no mentions) but kept as written, each once
+    (whatever its case), in the order given. Raises InvalidInput for more than `most` or an
+    over-long tag."""
     tags: list[str] = []
     for part in text.split(","):
-        tag = clean_member_text(strip_mentions(part), 200, single_line=True).casefold()
-        if not tag or tag in tags:
+        tag = clean_member_text(strip_mentions(part), 200, single_line=True)
+        if not tag or tag_key(tag) in {tag_key(t) for t in tags}:
             continue
         if len(tag) > TAG_MAX:
             raise InvalidInput(
@@ -92,19 +119,23 @@ class CheckinTags:
             raise NotFound(N_("That check-in is no longer there. Check in again, then add tags."))
         return at, tags
 
-    async def suggested(self, guild_id: int) -> list[str]:
-        """The server's own list, or the built-in suggestions while it has none."""
-        return await self._store.checkin_tags.server_tags(guild_id) or list(SUGGESTED)
+    async def suggested(self, guild_id: int, locale: str | None) -> list[str]:
+        """The server's own list, or the built-in suggestions in ``locale`` while it has none."""
+        return await self._store.checkin_tags.server_tags(guild_id) or [
+            _(t, locale) for t in SUGGESTED
+        ]
 
-    async def choices(self, guild_id: int, user_id: int, current: str) -> list[str]:
-        """Autocomplete: the member's own tags and the server's, matching the last word."""
-        head, _, last = current.rpartition(",")
-        needle = last.strip().casefold()
+    async def choices(
+        self, guild_id: int, user_id: int, current: str, locale: str | None
+    ) -> list[str]:
+        """Autocomplete: the member's own tags and the server's, matching the last word
+        (whatever its case)."""
+        head, _sep, last = current.rpartition(",")
+        needle = tag_key(last.strip())
         own = await self._store.checkin_tags.member_tags(guild_id, user_id, 20)
-        found = [t for t in [*own, *await self.suggested(guild_id)] if needle in t]
+        found = [t for t in [*own, *await self.suggested(guild_id, locale)] if needle in tag_key(t)]
         prefix = f"{head.strip()}, " if head.strip() else ""
-        unique = list(dict.fromkeys(found))
-        return [f"{prefix}{t}"[:100] for t in unique][:25]
+        return [f"{prefix}{t}"[:100] for t in unique_tags(found)][:25]
 
     async def _latest(self, guild_id: int, user_id: int) -> tuple[int, float]:
         """The member's latest answered check-in of the last day: (id, UTC seconds).
@@ -122,14 +153,15 @@ class CheckinTags:
             )
         return answered[-1].id, answered[-1].created_at
 
-    async def pick(self, guild_id: int, user_id: int) -> TagPick:
-        """The menu for the member's latest check-in. Raises NotFound when there is none."""
+    async def pick(self, guild_id: int, user_id: int, locale: str | None) -> TagPick:
+        """The menu for the member's latest check-in, built-in suggestions in ``locale``.
+        Raises NotFound when there is none."""
         checkin_id, at = await self._latest(guild_id, user_id)
         tags = self._store.checkin_tags
         current = await tags.tags_of(checkin_id)
         own = await tags.member_tags(guild_id, user_id, PICK_OPTIONS)
         # The check-in's own tags always fit, so the menu can show (and keep) them all.
-        options = list(dict.fromkeys([*current, *await self.suggested(guild_id), *own]))
+        options = unique_tags([*current, *await self.suggested(guild_id, locale), *own])
         return TagPick(checkin_id, at, current, options[:PICK_OPTIONS])
 
     async def tag_picked(
@@ -186,9 +218,13 @@ class CheckinTags:
         """The member's tags of the last `days` days, most used first."""
         since = timestamp(self._clock) - days * DAY
         answers = await self._store.checkin_tags.tagged_answers(guild_id, user_id, since)
-        by_tag: dict[str, list[float | None]] = {}
-        for a in answers:
-            by_tag.setdefault(a.tag, []).append(to_ten(a.scale, a.value))
+        # One line per tag whatever its case, under its latest spelling.
+        spelled: dict[str, str] = {}
+        by_key: dict[str, list[float | None]] = {}
+        for a in sorted(answers, key=lambda a: a.created_at):
+            spelled[tag_key(a.tag)] = a.tag
+            by_key.setdefault(tag_key(a.tag), []).append(to_ten(a.scale, a.value))
+        by_tag = {spelled[key]: values for key, values in by_key.items()}
         result = []
         for tag, values in by_tag.items():
             known = [v for v in values if v is not None]

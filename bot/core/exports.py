@@ -31,6 +31,7 @@ CSV_COLUMNS = (
     "value2",
     "passed",
     "note",
+    "tags",
     "shared",
     "goal",
     "activity",
@@ -38,7 +39,8 @@ CSV_COLUMNS = (
     "contribution_kind",
     "payload",
 )
-"""`record` is checkin, goal_rating or contribution; columns that don't apply stay empty."""
+"""`record` is checkin, goal_rating or contribution; columns that don't apply stay empty. `tags`
+holds a check-in's own tags in one cell, joined with "; " (alphabetical, as /mydata's JSON)."""
 
 # A spreadsheet runs a cell starting with one of these as a formula: such text is written with a
 # leading apostrophe (OWASP "CSV injection"), which spreadsheets show as the text itself.
@@ -74,6 +76,9 @@ def csv_rows(data: dict[str, Any], timezone: str) -> list[dict[str, str]]:
         row.update(record=record, local_time=local, timezone=timezone, utc_time=utc, **cells)
         rows.append((created_at, row))
 
+    tags: dict[int, list[str]] = {}
+    for t in data.get("checkin_tags", []):
+        tags.setdefault(int(t["checkin_id"]), []).append(str(t["tag"]))
     for c in data.get("checkins", []):
         add(
             "checkin",
@@ -86,6 +91,7 @@ def csv_rows(data: dict[str, Any], timezone: str) -> list[dict[str, str]]:
             value2=_text(c["value2"]),
             passed=_flag(c["passed"]),
             note=_text(c["note"]),
+            tags=cell_text("; ".join(tags.get(int(c["id"]), []))),
             shared=_flag(c["shared"]),
         )
     for r in data.get("goal_ratings", []):

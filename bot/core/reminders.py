@@ -24,6 +24,25 @@ def lead_time(
     return optins.get(user_id)
 
 
+def own_lead(
+    minutes: int | None, chosen_at: float, usual: int | None, starts_at: float
+) -> int | None:
+    """The minutes before a session starting at `starts_at` that a member is reminded, whose
+    own time for the series is `minutes` (chosen at `chosen_at`; None: no reminder).
+
+    A time already past when it was chosen (a day before, chosen 3 hours before) is kept for
+    the later sessions of the series; for this one the member gets their usual /remind me time
+    if it was still ahead (`usual`, minutes), else the longest series choice still ahead
+    (at the latest, at the start). None when the session had started (UTC seconds)."""
+    if minutes is None:
+        return None
+    shorter = [c for c in SERIES_CHOICES if c < minutes]
+    for lead in (minutes, usual, *shorter):
+        if lead is not None and starts_at - 60 * lead > chosen_at:
+            return lead
+    return None
+
+
 def recipients(
     optins: Mapping[int, int],
     slots: Iterable[int],

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
-from bot.core.reminders import lead_time, recipients
+from bot.core.reminders import SERIES_CHOICES, lead_time, own_lead, recipients
 from bot.core.schedule import Recurrence, WakePlan, next_deadline, plan_wake
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.session import SessionService
@@ -84,7 +84,16 @@ class ScheduleWake:
         by_series = await self._store.schedule.series_minutes()
 
         def slots(o: OccurrenceRecord) -> set[int]:
-            return by_guild.get(o.guild_id, set()) | by_series.get(o.series_id, set())
+            found = set(by_guild.get(o.guild_id, set()))
+            for minutes, (first, last) in by_series.get(o.series_id, {}).items():
+                due = o.starts_at - 60 * minutes
+                if first < due:
+                    found.add(minutes)
+                if last >= due:
+                    # Chosen once it was past for this session: a shorter time stands in
+                    # (own_lead); the /remind me times are in `found` already.
+                    found.update(c for c in SERIES_CHOICES if c < minutes)
+            return found
 
         return slots
 
@@ -131,7 +140,11 @@ class ScheduleWake:
         the channel; each is recorded as soon as it went out."""
         store = self._store.schedule
         optins = await store.optins(series.guild_id)
-        chosen = await store.series_choices(series.id)
+        chosen_at = await store.series_chosen_at(series.id)
+        chosen = {
+            uid: own_lead(minutes, chosen_at.get(uid, 0.0), optins.get(uid), occurrence.starts_at)
+            for uid, minutes in (await store.series_choices(series.id)).items()
+        }
         interested = await self.outlet.interested(occurrence)
         if interested is None:
             return

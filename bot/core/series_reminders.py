@@ -4,8 +4,13 @@ When a member presses Interested on a Chorus server event, they are offered a fe
 times for that series (`SERIES_CHOICES`: a day, two hours, thirty minutes before, at the start,
 or none). Their choice replaces their /remind me setting for that series only; without one,
 /remind me decides (and without that, no reminder). Removing Interested (or /forget) deletes
-the choice. The reminders themselves go out with the schedule's timer (`ScheduleWake`), once per
-member and occurrence, by the process that fires the server's timers. Times are UTC seconds.
+the choice and the offer: a button of an old offer pressed afterwards stores nothing (the
+offer's buttons count only while the offer or a choice is held). A choice made during a running
+session, or once the last session started, is for the series' next session, worked out from
+its rule. A time already past for the coming session (a day before, chosen 3 hours before) is
+kept for the later ones; for the coming one `own_lead` picks a time still ahead. The reminders
+themselves go out with the schedule's timer (`ScheduleWake`), once per member and occurrence,
+by the process that fires the server's timers. Times are UTC seconds.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.clock import Clock, timestamp
-from bot.core.errors import NotFound
-from bot.core.reminders import check_series_choice
+from bot.core.errors import Conflict, NotFound
+from bot.core.reminders import check_series_choice, own_lead
 from bot.core.schedule_service import ScheduleService
+from bot.core.schedule_wake import rule_of
 from bot.i18n import N_
 from bot.store.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.store import Store
@@ -26,13 +32,16 @@ NO_CHOICE = -1
 
 @dataclass(frozen=True, slots=True)
 class Offer:
-    """What a member who pressed Interested is offered: the series, the occurrence whose event
-    they pressed, their choice for the series (NO_CHOICE if none) and their /remind me time."""
+    """What a member who pressed Interested is offered: the series, the start (UTC seconds) of
+    the session it is about (the one whose event they pressed; after a choice, the series'
+    next one), their choice for the series (NO_CHOICE if none), their /remind me time, and
+    the minutes before that session they will be reminded (see `own_lead`; None for none)."""
 
     series: SeriesRecord
-    occurrence: OccurrenceRecord
+    starts_at: float
     chosen: int | None
     usual: int | None
+    this_time: int | None = None
 
     @property
     def effective(self) -> int | None:
@@ -62,26 +71,35 @@ class SeriesReminders:
         if user_id in await store.series_choices(series.id):
             return None
         usual = (await store.optins(guild_id)).get(user_id)
-        return Offer(series, occurrence, NO_CHOICE, usual)
+        # Kept so its buttons count; /forget and removing Interested delete it.
+        await store.record_series_offer(guild_id, series.id, user_id, timestamp(self._clock))
+        return Offer(series, occurrence.starts_at, NO_CHOICE, usual, usual)
 
     async def choose(self, series_id: int, user_id: int, minutes: int | None) -> Offer:
         """Keep the member's time for the series (minutes before, 0 at the start, None for no
         reminder) and rearm the timer; the offer as it stands now.
 
         Raises InvalidInput for a time not among the choices, NotFound when the series is gone
-        or has no session ahead."""
+        or has no session ahead, Conflict when the member holds no offer or choice for it any
+        more (after /forget or removing Interested; nothing is stored then)."""
         check_series_choice(minutes)
         store = self._store.schedule
         series = await store.series(series_id)
-        ahead = await self._next_of(series) if series is not None else None
+        ahead = await self.next_start(series) if series is not None else None
         if series is None or ahead is None:
             raise NotFound(N_("That session series has no session ahead any more."))
-        await store.set_series_reminder(
-            series.guild_id, series.id, user_id, minutes, timestamp(self._clock)
-        )
+        now = timestamp(self._clock)
+        if not await store.choose_series_reminder(series.id, user_id, minutes, now):
+            raise Conflict(
+                N_(
+                    "This offer no longer holds: your data here was deleted (/forget) or you "
+                    "removed Interested, so I saved nothing. To choose a reminder time, press "
+                    "Interested on the server's event again."
+                )
+            )
         await self._schedule.timer.rearm()
         usual = (await store.optins(series.guild_id)).get(user_id)
-        return Offer(series, ahead, minutes, usual)
+        return Offer(series, ahead, minutes, usual, own_lead(minutes, now, usual, ahead))
 
     async def cancel(self, guild_id: int, event_id: int, user_id: int) -> bool:
         """The member removed Interested from server event `event_id`: their time for its
@@ -95,9 +113,22 @@ class SeriesReminders:
             await self._schedule.timer.rearm()
         return removed
 
-    async def _next_of(self, series: SeriesRecord) -> OccurrenceRecord | None:
-        """The series' next occurrence still to start."""
+    async def next_start(self, series: SeriesRecord) -> float | None:
+        """When the series' next session starts (UTC seconds): its scheduled occurrence, or,
+        while one runs (the next is stored only when it ends), the next by the series' rule;
+        None when the series has no session ahead."""
+        latest: OccurrenceRecord | None = None
         for occurrence in await self._store.schedule.pending():
-            if occurrence.series_id == series.id and occurrence.status == "scheduled":
-                return occurrence
-        return None
+            if occurrence.series_id != series.id:
+                continue
+            if occurrence.status == "scheduled":
+                return occurrence.starts_at
+            if latest is None or occurrence.seq > latest.seq:
+                latest = occurrence
+        if latest is None:
+            latest = await self._store.schedule.last_occurrence(series.id)
+        if not series.active or latest is None:
+            return None
+        rule = rule_of(series)
+        seq = rule.next_seq(latest.seq, self._clock())
+        return None if seq is None else rule.start(seq).timestamp()

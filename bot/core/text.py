@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Bidirectional overrides and zero-width characters can disguise what a message says.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Bidirectional overrides and zero-width characters can disguise what a message says. The zero
+# width joiner and non-joiner (U+200D, U+200C) stay: emoji sequences (🏳️‍🌈, 🧘‍♀️) and scripts
+# such as Persian and the Indic ones need them; only where they join nothing (at either end,
+# or repeated) are they dropped.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_JOINER_RUN = re.compile("([\u200c\u200d])[\u200c\u200d]+")
+_JOINER_EDGE = re.compile(
+    r"^[\u200c\u200d]+|[\u200c\u200d]+$|(?<=\s)[\u200c\u200d]+|[\u200c\u200d]+(?=\s)"
+)
 _MULTI_BLANK = re.compile(r"\n{3,}")
 
 
@@ -14,6 +21,7 @@ def clean_member_text(text: str, limit: int, *, single_line: bool = False) -> st
     """Strip invisible controls, fold whitespace, and shorten visibly with an ellipsis."""
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
+    text = _JOINER_EDGE.sub("", _JOINER_RUN.sub(r"\1", text))
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     if single_line:
         text = " ".join(text.split())

@@ -91,8 +91,9 @@ class CheckinTagRepository(Repository):
             rows = await conn.fetch_all(
                 "SELECT tag, created_at FROM server_checkin_tags WHERE guild_id = ?", (guild_id,)
             )
-            have = {str(r[0]) for r in rows}
-            new = [t for t in tags if t not in have]
+            # Compared without regard to case: "Draußen" is on the list if "draußen" is.
+            have = {str(r[0]).casefold() for r in rows}
+            new = [t for t in tags if t.casefold() not in have]
             if len(have) + len(new) > limit:
                 return None
             # Kept in the order added, even for two additions within the same clock reading.
@@ -106,17 +107,23 @@ class CheckinTagRepository(Repository):
         return await self._db.write(job)
 
     async def remove_server_tags(self, guild_id: int, tags: Sequence[str]) -> list[str]:
-        """Remove tags from the server's list; the ones that were on it. Members' own tags on
-        their check-ins stay theirs."""
+        """Remove tags from the server's list (whatever their case); the ones that were on it,
+        as spelled there. Members' own tags on their check-ins stay theirs."""
 
         async def job(conn: Conn) -> list[str]:
+            wanted = {t.casefold() for t in tags}
+            rows = await conn.fetch_all(
+                "SELECT tag FROM server_checkin_tags WHERE guild_id = ? ORDER BY created_at, tag",
+                (guild_id,),
+            )
             removed = []
-            for tag in tags:
-                if await conn.execute(
+            # Matched without regard to case (SQL's lower() doesn't fold "ß" or "İ").
+            for tag in (str(r[0]) for r in rows if str(r[0]).casefold() in wanted):
+                await conn.execute(
                     "DELETE FROM server_checkin_tags WHERE guild_id = ? AND tag = ?",
                     (guild_id, tag),
-                ):
-                    removed.append(tag)
+                )
+                removed.append(tag)
             return removed
 
         return await self._db.write(job)

@@ -56,6 +56,7 @@ TABLE_ORDER = (
     "checkin_tags",
     "pool_draws",
     "series_reminders",
+    "series_reminder_offers",
     "server_checkin_tags",
     "review_authors",
 )

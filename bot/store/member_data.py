@@ -95,6 +95,12 @@ EXPORTS: tuple[tuple[str, str], ...] = (
         " WHERE r.guild_id = :guild AND r.user_id = :user ORDER BY r.series_id",
     ),
     (
+        "series_reminder_offers",
+        "SELECT o.series_id, s.title AS series_title, o.offered_at"
+        " FROM series_reminder_offers o JOIN schedule_series s ON s.id = o.series_id"
+        " WHERE o.guild_id = :guild AND o.user_id = :user ORDER BY o.series_id",
+    ),
+    (
         "reminders_sent",
         "SELECT r.occurrence_id, r.via, r.sent_at FROM sent_reminders r"
         " JOIN schedule_occurrences o ON o.id = r.occurrence_id"
@@ -229,6 +235,11 @@ FORGETS: tuple[tuple[str, str, str], ...] = (
         "delete",
         "series_reminders",
         "DELETE FROM series_reminders WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "delete",
+        "series_reminder_offers",
+        "DELETE FROM series_reminder_offers WHERE guild_id = :guild AND user_id = :user",
     ),
     (
         "delete",

@@ -247,6 +247,15 @@ class ScheduleRepository(Repository):
             return None
         return await self.occurrence(occurrence_id)
 
+    async def last_occurrence(self, series_id: int) -> OccurrenceRecord | None:
+        """The series' latest occurrence stored (highest seq), whatever its status."""
+        row = await self._db.fetch_one(
+            f"SELECT {_OCC} FROM schedule_occurrences WHERE series_id = ?"
+            " ORDER BY seq DESC LIMIT 1",
+            (series_id,),
+        )
+        return _occurrence(row) if row else None
+
     async def pending(self) -> list[OccurrenceRecord]:
         """Occurrences the scheduler still has work for, in every server."""
         rows = await self._db.fetch_all(
@@ -432,26 +441,60 @@ class ScheduleRepository(Repository):
         )
         return _occurrence(row) if row else None
 
-    async def set_series_reminder(
-        self, guild_id: int, series_id: int, user_id: int, minutes: int | None, now: float
+    async def record_series_offer(
+        self, guild_id: int, series_id: int, user_id: int, now: float
     ) -> None:
-        """The member's own reminder time for the series (minutes before; 0 at the start;
-        None for no reminder), replacing any earlier choice."""
+        """Keep that the member was offered a reminder time for the series (its buttons are
+        honoured while this row or their choice exists)."""
 
-        async def job(conn: Conn) -> None:
+        await write_one(
+            self._db,
+            "INSERT INTO series_reminder_offers (series_id, guild_id, user_id, offered_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (series_id, user_id) DO UPDATE"
+            " SET offered_at = excluded.offered_at",
+            (series_id, guild_id, user_id, now),
+            invalidate=(),
+        )
+
+    async def choose_series_reminder(
+        self, series_id: int, user_id: int, minutes: int | None, now: float
+    ) -> bool:
+        """The member's choice from an offer, in one job: kept (replacing the offer and any
+        earlier choice) only while they hold an offer or a choice for the series; False, and
+        nothing stored, when they hold neither (they were forgotten or removed Interested)."""
+
+        async def job(conn: Conn) -> bool:
+            held = await conn.fetch_one(
+                "SELECT guild_id FROM series_reminder_offers WHERE series_id = ? AND user_id = ?"
+                " UNION ALL SELECT guild_id FROM series_reminders"
+                " WHERE series_id = ? AND user_id = ?",
+                (series_id, user_id, series_id, user_id),
+            )
+            if held is None:
+                return False
             await conn.execute(
                 "INSERT INTO series_reminders (series_id, guild_id, user_id, minutes_before,"
                 " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (series_id, user_id) DO UPDATE"
                 " SET minutes_before = excluded.minutes_before, updated_at = excluded.updated_at",
-                (series_id, guild_id, user_id, minutes, now),
+                (series_id, int(held[0]), user_id, minutes, now),
             )
+            await conn.execute(
+                "DELETE FROM series_reminder_offers WHERE series_id = ? AND user_id = ?",
+                (series_id, user_id),
+            )
+            return True
 
-        await self._db.write(job, invalidate=())
+        return await self._db.write(job, invalidate=())
 
     async def remove_series_reminder(self, series_id: int, user_id: int) -> bool:
-        """Forget the member's choice for the series; False when there was none."""
+        """Forget the member's choice (and any open offer) for the series; False when there
+        was no choice."""
 
         async def job(conn: Conn) -> bool:
+            await conn.execute(
+                "DELETE FROM series_reminder_offers WHERE series_id = ? AND user_id = ?",
+                (series_id, user_id),
+            )
             changed = await conn.execute(
                 "DELETE FROM series_reminders WHERE series_id = ? AND user_id = ?",
                 (series_id, user_id),
@@ -469,13 +512,24 @@ class ScheduleRepository(Repository):
         )
         return {int(r[0]): None if r[1] is None else int(r[1]) for r in rows}
 
-    async def series_minutes(self) -> dict[int, set[int]]:
-        """The distinct reminder times members chose for each series (None choices left out)."""
+    async def series_minutes(self) -> dict[int, dict[int, tuple[float, float]]]:
+        """The distinct reminder times members chose for each series (None choices left out),
+        each with the first and last time (UTC seconds) it was chosen: series -> minutes ->
+        (first, last). A time chosen after its due time for a session stands in for shorter
+        ones there (see core.reminders.own_lead)."""
         rows = await self._db.fetch_all(
-            "SELECT DISTINCT series_id, minutes_before FROM series_reminders"
-            " WHERE minutes_before IS NOT NULL"
+            "SELECT series_id, minutes_before, MIN(updated_at), MAX(updated_at)"
+            " FROM series_reminders WHERE minutes_before IS NOT NULL"
+            " GROUP BY series_id, minutes_before"
         )
-        found: dict[int, set[int]] = {}
+        found: dict[int, dict[int, tuple[float, float]]] = {}
         for row in rows:
-            found.setdefault(int(row[0]), set()).add(int(row[1]))
+            found.setdefault(int(row[0]), {})[int(row[1])] = (float(row[2]), float(row[3]))
         return found
+
+    async def series_chosen_at(self, series_id: int) -> dict[int, float]:
+        """When each member made their choice for the series (UTC seconds)."""
+        rows = await self._db.fetch_all(
+            "SELECT user_id, updated_at FROM series_reminders WHERE series_id = ?", (series_id,)
+        )
+        return {int(r[0]): float(r[1]) for r in rows}

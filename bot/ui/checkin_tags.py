@@ -15,11 +15,17 @@ from bot.ui.components import TypedSelect, persistent_view
 from bot.ui.format import COLOUR_INFO, DESCRIPTION_MAX
 
 
+def code(tag: str) -> str:
+    """A tag in a code span, shown as written: nothing is escaped inside one (a backslash would
+    show), so a tag holding a backtick gets a double-backtick span with spaces (Markdown)."""
+    return f"`{tag}`" if "`" not in tag else f"`` {tag} ``"
+
+
 def tagged_text(at: float, tags: Sequence[str], locale: str) -> str:
     """The private reply to /checkin tag add or clear, in ``locale``."""
     if not tags:
         return _("The tags of your check-in from <t:{at}:f> are removed.", locale, at=int(at))
-    shown = ", ".join(f"`{discord.utils.escape_markdown(t)}`" for t in tags)
+    shown = ", ".join(code(t) for t in tags)
     return _(
         "🏷️ Your check-in from <t:{at}:f> is tagged {shown}. Only you see its tags.",
         locale,
@@ -99,7 +105,7 @@ def pick_view(pick: TagPick, locale: str | None) -> discord.ui.View:
 def picked_text(tags: Sequence[str], locale: str | None) -> str:
     if not tags:
         return _("Your check-in has no tags now.", locale)
-    shown = ", ".join(f"`{discord.utils.escape_markdown(t)}`" for t in tags)
+    shown = ", ".join(code(t) for t in tags)
     return _("🏷️ Your check-in is tagged {tags}. Only you see its tags.", locale, tags=shown)
 
 
@@ -110,9 +116,9 @@ def server_list_text(tags: Sequence[str], locale: str | None) -> str:
             "This server has no tag list of its own, so members are offered: {tags}. "
             "/setup tags add starts the server's own list.",
             locale,
-            tags=", ".join(f"`{t}`" for t in SUGGESTED),
+            tags=", ".join(code(_(t, locale)) for t in SUGGESTED),
         )
-    shown = ", ".join(f"`{discord.utils.escape_markdown(t)}`" for t in tags)
+    shown = ", ".join(code(t) for t in tags)
     return ngettext(
         "This server's tag ({count} of {most}): {tags}. Members pick from it beside their own.",
         "This server's tags ({count} of {most}): {tags}. Members pick from them beside their own.",
@@ -134,7 +140,7 @@ def server_changed_text(
             else _("None of those tags were on the list.", locale)
         )
     else:
-        shown = ", ".join(f"`{discord.utils.escape_markdown(t)}`" for t in changed)
+        shown = ", ".join(code(t) for t in changed)
         first = (
             _("Added {tags}.", locale, tags=shown)
             if action == "add"

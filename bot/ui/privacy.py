@@ -36,6 +36,12 @@ EXPORT_WORDS: dict[str, Counted] = {
     "series_reminders": lambda n, locale: ngettext(
         "{count} reminder time for a series", "{count} reminder times for a series", n, locale
     ),
+    "series_reminder_offers": lambda n, locale: ngettext(
+        "{count} reminder-time offer not answered yet",
+        "{count} reminder-time offers not answered yet",
+        n,
+        locale,
+    ),
     "reminders_sent": lambda n, locale: ngettext(
         "{count} reminder sent", "{count} reminders sent", n, locale
     ),

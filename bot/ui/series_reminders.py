@@ -62,7 +62,7 @@ def _button_label(minutes: int | None, locale: str | None) -> str:
 def offer_embed(offer: Offer, guild_name: str, locale: str | None) -> discord.Embed:
     """The DM after pressing Interested: when the session is, and the time they'll be
     reminded until they pick another."""
-    start = int(offer.occurrence.starts_at)
+    start = int(offer.starts_at)
     title = discord.utils.escape_markdown(offer.series.title)
     if offer.chosen != NO_CHOICE:
         now = _(
@@ -126,13 +126,34 @@ def chosen_text(offer: Offer, locale: str | None) -> str:
             locale,
             title=title,
         )
+    if offer.this_time is None:
+        return _(
+            "🔔 The session of <t:{start}:F> is too close for that reminder. From the following "
+            "session of **{title}** on, I'll remind you **{lead}**.",
+            locale,
+            lead=lead_text(offer.chosen, locale),
+            title=title,
+            start=int(offer.starts_at),
+        )
+    if offer.this_time != offer.chosen:
+        # Too late for the chosen time before the coming session: say what happens instead.
+        return _(
+            "🔔 It's too late for a reminder {lead} the session of <t:{start}:F>, so for that "
+            "one I'll remind you **{instead}**. From the following session of **{title}** on, "
+            "I'll remind you **{lead}**.",
+            locale,
+            lead=lead_text(offer.chosen, locale),
+            instead=lead_text(offer.this_time, locale),
+            title=title,
+            start=int(offer.starts_at),
+        )
     return _(
         "🔔 I'll remind you **{lead}** each session of **{title}** you're interested in, "
         "starting with <t:{start}:F>.",
         locale,
         lead=lead_text(offer.chosen, locale),
         title=title,
-        start=int(offer.occurrence.starts_at),
+        start=int(offer.starts_at),
     )
 
 

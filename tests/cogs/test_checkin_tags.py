@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from simcord.actors import MemberActor
 
 from tests.cogs.test_checkin_schedule import agree
 from tests.cogs.test_checkins import rows
+from tests.cogs.test_private_languages import client_language
 from tests.conftest import World
 
 
@@ -30,7 +32,8 @@ async def test_tags_and_mood_by_tag_are_the_members_own(world: World) -> None:
         await agree(world, member)
     await answer_now(world, ana, "2")
     said = await tag(world, ana, "Slept badly,  played music, slept badly")
-    assert "`slept badly`, `played music`" in said, said
+    # Kept as typed ("Slept badly"), each once whatever its case.
+    assert "`Slept badly`, `played music`" in said, said
     await world.env.advance_time(3600)
     await answer_now(world, ana, "8")
     await tag(world, ana, "played music, went outside")
@@ -46,10 +49,10 @@ async def test_tags_and_mood_by_tag_are_the_members_own(world: World) -> None:
     assert lines[:3] == [
         "**played music**: 5 / 10, 2 check-ins",
         "**went outside**: 9 / 10, 2 check-ins",
-        "**slept badly**: 2 / 10, 1 check-in",
+        "**Slept badly**: 2 / 10, 1 check-in",
     ], lines
     choices = await ana.autocomplete(world.channel, "checkin tag add", "tags", "slept badly, pl")
-    assert choices[0]["value"] == "slept badly, played music"
+    assert choices[0]["value"] == "slept badly, played music", choices
 
     # Tags stay with their check-in: the retention purge takes them along, /forget too.
     stored = await rows(world, "SELECT user_id, tag FROM checkin_tags ORDER BY user_id, tag")
@@ -99,7 +102,7 @@ async def test_the_server_defines_its_list_and_members_pick_from_it(world: World
     refused = await world.facilitator.slash(world.channel, "setup tags", action="add", tags="x")
     assert "Manage Server" in (refused.response.content or "")
     added = await setup_tags(world, manager, "add", "Sang, walked the dog, SANG")
-    assert "Added `sang`, `walked the dog`" in added, added
+    assert "Added `Sang`, `walked the dog`" in added, added
     assert "(2 of 20)" in added, added
 
     await agree(world, ana)
@@ -107,20 +110,20 @@ async def test_the_server_defines_its_list_and_members_pick_from_it(world: World
     await tag(world, ana, "my own thing")
     message, options = await menu_options(world, ana)
     # The check-in's tag first (chosen), then the server's list; the built-in list is gone.
-    assert [o.label for o in options] == ["my own thing", "sang", "walked the dog"]
+    assert [o.label for o in options] == ["my own thing", "Sang", "walked the dog"]
     assert [o.default for o in options] == [True, False, False]
-    picked = await ana.select(message, ["sang", "my own thing"])
-    assert "`sang`, `my own thing`" in (picked.response.content or ""), picked.response.content
+    picked = await ana.select(message, ["Sang", "my own thing"])
+    assert "`Sang`, `my own thing`" in (picked.response.content or ""), picked.response.content
     stored = await rows(
         world, "SELECT tag FROM checkin_tags WHERE user_id = ? ORDER BY tag", ana.id
     )
-    assert stored == [("my own thing",), ("sang",)]
+    assert sorted(stored) == [("Sang",), ("my own thing",)]
     choices = await ben.autocomplete(world.channel, "checkin tag add", "tags", "wal")
     assert [c["value"] for c in choices] == ["walked the dog"]
 
     # Removing a tag from the list leaves members' check-ins as they are.
     removed = await setup_tags(world, manager, "remove", "sang, never there")
-    assert "Removed `sang`" in removed and "(1 of 20)" in removed, removed
+    assert "Removed `Sang`" in removed and "(1 of 20)" in removed, removed
     assert len(await rows(world, "SELECT tag FROM checkin_tags WHERE user_id = ?", ana.id)) == 2
 
 
@@ -155,3 +158,50 @@ async def test_pick_without_a_check_in_says_what_to_do(world: World) -> None:
     ana = world.members[0]
     shown = await ana.slash(world.channel, "checkin tag pick")
     assert shown.ephemeral and "Check in first" in (shown.response.content or "")
+
+
+async def test_tags_keep_what_was_typed_and_show_it_plainly(world: World) -> None:
+    """ "Draußen" stays "Draußen" (not "draussen") and matches "DRAUSSEN"; joined emoji keep
+    their joiner; code spans show no backslashes; invisible tricks are still removed."""
+    ana = world.members[0]
+    await agree(world, ana)
+    await answer_now(world, ana, "7")
+    flag, yoga = "🏳️\u200d🌈", "🧘\u200d♀️"
+    said = await tag(world, ana, f"Draußen, went_outside, {flag}, {yoga}\u200d, tick`s\u200b")
+    assert f"`Draußen`, `went_outside`, `{flag}`, `{yoga}`, `` tick`s ``" in said, said
+    assert "\\" not in said
+    stored = await rows(world, "SELECT tag FROM checkin_tags WHERE user_id = ?", ana.id)
+    assert sorted(t for (t,) in stored) == sorted(["Draußen", "went_outside", flag, yoga, "tick`s"])
+    await world.env.advance_time(3600)
+    await answer_now(world, ana, "3")
+    await tag(world, ana, "DRAUSSEN")
+    lines = (
+        (await ana.slash(world.channel, "checkin tag mood")).response.embeds[0].description or ""
+    ).splitlines()
+    # One line for both spellings (the latest shown): 7 and 3 -> 5.
+    assert lines[0] == "**DRAUSSEN**: 5 / 10, 2 check-ins", lines
+    choices = await ana.autocomplete(world.channel, "checkin tag add", "tags", "draußen")
+    assert [c["value"] for c in choices][:1] == ["DRAUSSEN"], choices
+
+
+async def test_built_in_suggestions_are_in_the_readers_language(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manager, ana = world.manager(), world.members[0]
+    await manager.slash(world.channel, "setup language", language="de")
+    english = await setup_tags(world, manager, "list")  # the manager's client is in English
+    assert "`slept badly`" in english, english
+    await agree(world, ana)
+    await answer_now(world, ana, "4")
+    client_language(monkeypatch, manager, "de")
+    client_language(monkeypatch, ana, "de")
+    listed = await setup_tags(world, manager, "list")
+    assert "`schlecht geschlafen`" in listed and "`slept badly`" not in listed, listed
+    message, options = await menu_options(world, ana)
+    assert "Musik gemacht" in [o.label for o in options], [o.label for o in options]
+    picked = await ana.select(message, ["Musik gemacht"])
+    assert "`Musik gemacht`" in (picked.response.content or "")
+    # Stored as the member picked it.
+    assert await rows(world, "SELECT tag FROM checkin_tags WHERE user_id = ?", ana.id) == [
+        ("Musik gemacht",)
+    ]

@@ -57,6 +57,8 @@ def local(ts: object) -> str:
 async def test_csv_parses_and_matches_the_database(world: World) -> None:
     ana = world.members[0]
     await member_data(world)
+    tagged = await ana.slash(world.channel, "checkin tag add", tags="Draußen, =played music")
+    assert "Draußen" in (tagged.response.content or ""), tagged.response.content
     result = await ana.slash(world.channel, "mydata", format="csv")
     assert result.ephemeral
     [attachment] = result.response.attachments
@@ -102,6 +104,23 @@ async def test_csv_parses_and_matches_the_database(world: World) -> None:
         # Member text that a spreadsheet would run as a formula starts with an apostrophe.
         assert row["note"] == ("" if note is None else "'" + str(note))
     assert found[0]["note"] == "'" + NOTE
+    tags = await rows(
+        world,
+        "SELECT t.checkin_id, t.tag FROM checkin_tags t JOIN checkins c ON c.id = t.checkin_id"
+        " WHERE t.user_id = ? ORDER BY c.created_at, t.tag",
+        ana.id,
+    )
+    assert [tag for _, tag in tags] == ["=played music", "Draußen"]
+    ids = [
+        r[0]
+        for r in await rows(
+            world, "SELECT id FROM checkins WHERE user_id = ? ORDER BY created_at, id", ana.id
+        )
+    ]
+    for row, checkin_id in zip(found, ids, strict=True):
+        own = [tag for cid, tag in tags if cid == checkin_id]
+        assert row["tags"] == ("'" if own and own[0].startswith("=") else "") + "; ".join(own)
+    assert found[-1]["tags"] == "'=played music; Draußen"
     [rating] = [r for r in table if r["record"] == "goal_rating"]
     assert (rating["value"], rating["goal"], rating["local_time"]) == (
         str(ratings[0][1]),

@@ -138,3 +138,97 @@ async def test_mydata_shows_and_forget_deletes_the_choice(world: World) -> None:
     assert choices == {ben.id: 24 * 60}
     await advance_to(world, occurrence.starts_at - 24 * 3600 + 5)
     assert not reminders(ana) and len(reminders(ben)) == 1
+
+
+async def test_an_old_offer_pressed_after_forget_stores_nothing(world: World) -> None:
+    """Privacy: /forget deletes the offer too; its buttons then refuse politely."""
+    ana = world.members[0]
+    occurrence = await schedule(world, when="in 2 days")
+    await ana.subscribe_event(occurrence.event_id)
+    [offer] = offers(ana)
+    store = world.bot().store.schedule
+    exported = await ana.slash(world.channel, "mydata")
+    data = json.loads(await exported.response.attachments[0].read())
+    assert [o["series_title"] for o in data["series_reminder_offers"]] == ["Friday circle"]
+    asked = await ana.slash(world.channel, "forget")
+    await ana.click(asked.response.message, label="Delete my data")
+    pressed = await ana.user.click(offer, label="1 day before")
+    said = pressed.response.content or ""
+    assert "saved nothing" in said and "/forget" in said, said
+    assert await store.series_choices(occurrence.series_id) == {}
+    rows = await world.bot().store.db.fetch_all("SELECT * FROM series_reminder_offers")
+    assert rows == []
+    await advance_to(world, occurrence.starts_at + 5)
+    assert not reminders(ana)
+
+
+async def test_an_old_offer_pressed_after_removing_interested_stores_nothing(
+    world: World,
+) -> None:
+    ana = world.members[0]
+    occurrence = await schedule(world, when="in 2 days")
+    await ana.subscribe_event(occurrence.event_id)
+    [offer] = offers(ana)
+    await ana.unsubscribe_event(occurrence.event_id)
+    pressed = await ana.user.click(offer, label="2 hours before")
+    assert "saved nothing" in (pressed.response.content or "")
+    assert await world.bot().store.schedule.series_choices(occurrence.series_id) == {}
+
+
+async def test_a_choice_during_a_running_weekly_session_is_for_the_next_one(world: World) -> None:
+    ana = world.members[0]
+    occurrence = await schedule(world, when="in 2 days", repeat="weekly")
+    await ana.subscribe_event(occurrence.event_id)
+    [offer] = offers(ana)
+    await advance_to(world, occurrence.starts_at + 60)
+    pressed = await ana.user.click(offer, label="2 hours before")
+    said = pressed.response.content or ""
+    week_later = int(occurrence.starts_at + 7 * 86_400)
+    assert "2 hours before" in said and f"<t:{week_later}:F>" in said, said
+    store = world.bot().store.schedule
+    assert await store.series_choices(occurrence.series_id) == {ana.id: 120}
+    await advance_to(world, occurrence.ends_at + 5)
+    [following] = [
+        o
+        for o in await store.upcoming(world.guild.id, 10)
+        if o.series_id == occurrence.series_id and o.id != occurrence.id
+    ]
+    assert int(following.starts_at) == week_later
+    await ana.subscribe_event(following.event_id)
+    await advance_to(world, following.starts_at - 2 * 3600 + 5)
+    [reminder] = reminders(ana)
+    assert "2 hours before" in reminder.content
+
+
+async def test_a_time_already_past_falls_back_for_that_session_only(world: World) -> None:
+    """A day before, chosen 3 hours before: their usual 15 minutes for this session, the day
+    before from the following one on (said in the reply)."""
+    ana, ben, _ = world.members
+    await ana.slash(world.channel, "remind me", state="on", minutes_before=15)
+    occurrence = await schedule(world, when="in 2 days", repeat="weekly")
+    start = occurrence.starts_at
+    await advance_to(world, start - 3 * 3600)
+    for member in (ana, ben):
+        await member.subscribe_event(occurrence.event_id)
+    said = await choose(ana, "1 day before")
+    assert "too late for a reminder 1 day before" in said and "15 minutes before" in said, said
+    # ben has no /remind me time: the longest choice still ahead, 2 hours before.
+    said = await choose(ben, "1 day before")
+    assert "I'll remind you **2 hours before**" in said, said
+    await advance_to(world, start - 2 * 3600 + 5)
+    assert [m.content for m in reminders(ben)] and not reminders(ana)
+    await advance_to(world, start - 15 * 60 + 5)
+    [at_fifteen] = reminders(ana)
+    assert f"<t:{int(start)}:R>" in at_fifteen.content
+    await advance_to(world, start + 5)
+    assert len(reminders(ana)) == 1 and len(reminders(ben)) == 1
+    # The following session: a day before, as chosen.
+    await advance_to(world, occurrence.ends_at + 5)
+    [following] = [
+        o
+        for o in await world.bot().store.schedule.upcoming(world.guild.id, 10)
+        if o.series_id == occurrence.series_id and o.id != occurrence.id
+    ]
+    await ana.subscribe_event(following.event_id)
+    await advance_to(world, following.starts_at - 24 * 3600 + 5)
+    assert len(reminders(ana)) == 2

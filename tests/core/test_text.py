@@ -13,6 +13,14 @@ def test_invisible_and_control_characters_are_taken_out() -> None:
     assert clean_member_text("e\u0301", 10) == "\u00e9"  # one character, as it is shown
 
 
+def test_joiners_that_emoji_and_scripts_need_are_kept() -> None:
+    flag, yoga, persian = "🏳️\u200d🌈", "🧘\u200d♀️", "می\u200cخواهم"
+    assert clean_member_text(f"{flag} {yoga} {persian}", 100) == f"{flag} {yoga} {persian}"
+    # Where they join nothing (at an end, beside a space, repeated) they are dropped.
+    assert clean_member_text("\u200dx\u200d\u200d\u200cy \u200cz\u200d", 100) == "x\u200dy z"
+    assert clean_member_text("a\u200e\u200fb\u2066c", 100) == "abc"
+
+
 def test_lines_are_kept_blank_runs_folded_or_all_one_line() -> None:
     text = "  first  \n\n\n\n second\t\n"
     assert clean_member_text(text, 100) == "first\n\n second"

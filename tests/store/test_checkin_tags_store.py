@@ -49,3 +49,7 @@ async def test_the_servers_own_list_in_order_and_within_its_limit(store: Store) 
     assert await tags.server_tags(2) == []  # each server its own
     assert await tags.remove_server_tags(1, ["walked", "never"]) == ["walked"]
     assert await tags.server_tags(1) == ["sang", "a tag"]
+    # Compared without regard to case, kept as spelled ("ß" folds to "ss", beyond SQL's lower()).
+    assert await tags.add_server_tags(1, ["SANG", "Draußen"], 3, 7.0) == ["Draußen"]
+    assert await tags.remove_server_tags(1, ["DRAUSSEN", "A Tag"]) == ["a tag", "Draußen"]
+    assert await tags.server_tags(1) == ["sang"]

@@ -94,6 +94,8 @@ FILL = (
     " VALUES (201, 900000000000000001, 700000000000000001, 'sha256:ab', 2, 7.25)",
     "INSERT INTO series_reminders (series_id, guild_id, user_id, minutes_before, updated_at)"
     " VALUES (141, 900000000000000001, 800000000000000003, NULL, 2.5)",
+    "INSERT INTO series_reminder_offers (series_id, guild_id, user_id, offered_at)"
+    " VALUES (141, 900000000000000001, 800000000000000002, 2.75)",
     "INSERT INTO server_checkin_tags (guild_id, tag, created_at)"
     " VALUES (900000000000000001, 'sang ✨', 3.25)",
     "INSERT INTO review_authors (contribution_id, run_id, step_index, guild_id, user_id,"

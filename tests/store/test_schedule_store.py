@@ -113,12 +113,21 @@ async def test_a_members_own_time_per_series(store: Store) -> None:
     found = await repo.occurrence_by_event(1, 77)
     assert found is not None and found.id == first.id
     assert await repo.occurrence_by_event(2, 77) is None  # another server's event id
-    await repo.set_series_reminder(1, series.id, 5, 120, 11.0)
-    await repo.set_series_reminder(1, series.id, 6, None, 11.0)
-    await repo.set_series_reminder(1, series.id, 7, 0, 11.0)
-    await repo.set_series_reminder(1, series.id, 5, 30, 12.0)  # a new choice replaces the old
+    # A choice counts only while the member holds an offer (or an earlier choice).
+    assert not await repo.choose_series_reminder(series.id, 5, 120, 10.0)
+    assert await repo.series_choices(series.id) == {}
+    for user in (5, 6, 7):
+        await repo.record_series_offer(1, series.id, user, 10.5)
+    assert await repo.choose_series_reminder(series.id, 5, 120, 11.0)
+    assert await repo.choose_series_reminder(series.id, 6, None, 11.0)
+    assert await repo.choose_series_reminder(series.id, 7, 0, 11.0)
+    # The choice replaced the offer; a new choice replaces the old.
+    assert await repo.choose_series_reminder(series.id, 5, 30, 12.0)
+    offers = await store.db.fetch_all("SELECT user_id FROM series_reminder_offers")
+    assert offers == []
     assert await repo.series_choices(series.id) == {5: 30, 6: None, 7: 0}
-    assert await repo.series_minutes() == {series.id: {30, 0}}
+    assert await repo.series_minutes() == {series.id: {30: (12.0, 12.0), 0: (11.0, 11.0)}}
+    assert await repo.series_chosen_at(series.id) == {5: 12.0, 6: 11.0, 7: 11.0}
     assert await repo.remove_series_reminder(series.id, 5)
     assert not await repo.remove_series_reminder(series.id, 5)
     assert await repo.series_choices(series.id) == {6: None, 7: 0}
