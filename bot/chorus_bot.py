@@ -38,6 +38,7 @@ from bot.settings import Settings
 from bot.shards import LeaseKeeper, start_leases
 from bot.startup_times import StartupTimes
 from bot.store.store import Store
+from bot.ui import chart_worker
 from bot.ui.components import FAMILIES, RetiredButton, RoutedItem, TypedComponent
 from bot.ui.errors import is_expected
 from bot.ui.format import plain_name
@@ -89,8 +90,8 @@ _warmed: list[bool] = []
 def warm_up() -> None:
     """Everything slow to load the first time; run once at start-up in a worker thread.
 
-    Charts are drawn in their own process (`bot.ui.chart_worker`): it is started here and
-    warms up in the background, so the bot never imports matplotlib and start-up doesn't wait
+    Charts are drawn in their own process (`bot.ui.chart_worker`): it is started here (at every
+    bot's start-up; closing a bot stops it) and warms up in the background, so the bot never imports matplotlib and start-up doesn't wait
     for it. The pronunciation data (syllable counts, rhymes) is loaded here, off the event
     loop, and frozen out of the garbage collector (`gc.freeze`) with everything loaded so far."""
     from bot.core.syllables import warm_up as load_dictionary
@@ -98,9 +99,11 @@ def warm_up() -> None:
     from bot.ui.chart_worker import start as start_charts
 
     with _warm:
+        # Every bot: the chart process stops when a bot closes (a process may run several in
+        # turn, e.g. a restart), so each one's start-up warms a new one (or the running one).
+        start_charts()
         if _warmed:
             return
-        start_charts()
         load_dictionary()
         load_catalogues()
         gc.freeze()
@@ -153,7 +156,7 @@ class ChorusBot(commands.Bot):
         self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
         self.listening = ListeningService(store, clock, self.runner, settings.media_dir, plain_name)
         self.lyrics = LyricsService(store, clock, self.runner)
-        self.reflect_review = ReflectReview(store, self.runner)
+        self.reflect_review = ReflectReview(store, self.runner, clock)
         self.schedule = ScheduleService(
             store, clock, self.sessions, self.runner, self.library, self.guild_settings
         )
@@ -306,3 +309,5 @@ class ChorusBot(commands.Bot):
             await self.leases.close()
         await super().close()
         await self.store.close()
+        # The chart process would outlive the bot (and keep an exiting interpreter waiting).
+        await asyncio.to_thread(chart_worker.stop)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 import discord
 
-from bot.cogs.access import require_facilitator, require_guild
+from bot.cogs.access import is_facilitator, require_facilitator, require_guild
 from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound
 from bot.core.runner import Runner, RunUpdate
@@ -95,6 +95,15 @@ def _ask(session: SessionRecord, locale: str) -> str:
     return _("a server moderator", locale)
 
 
+async def attendance_changed(bot: ChorusBot, session: SessionRecord) -> None:
+    """Someone joined or left: the board follows, and so does the current step (a round puts
+    a late joiner at the end of its order, on its card at once)."""
+    bot.live.request_board(session.id)
+    update = await bot.runner.attendance_changed(session.id)
+    if update is not None:
+        await bot.live.apply(update)
+
+
 async def join(interaction: discord.Interaction, session: SessionRecord) -> None:
     bot = chorus(interaction)
     admission = await bot.sessions.request_join(
@@ -153,20 +162,38 @@ async def join(interaction: discord.Interaction, session: SessionRecord) -> None
             whom=_ask(session, locale),
         )
     await reply_ephemeral(interaction, text)
+    if outcome == "joined":
+        await attendance_changed(bot, session)
 
 
 async def ensure_joined(interaction: discord.Interaction, session: SessionRecord) -> None:
     """Taking part in a step joins you, so attendance matches participation. Not in a closed
     session: there only Join admits (the cap, role and invitation hold, and nobody is put in
-    line without being told)."""
+    line without being told), so a member who isn't in is refused privately (Conflict) with
+    how to ask for a place; facilitators lead and may answer."""
     bot = chorus(interaction)
     if await bot.sessions.limits(session) is not None:
+        user = interaction.user
+        leads = user.id == session.facilitator_id or is_facilitator(
+            user, bot.guild_settings.for_guild(interaction.guild_id)
+        )
+        present = {a.user_id for a in await bot.sessions.present(session)}
+        if not leads and user.id not in present:
+            raise Conflict(
+                _(
+                    "**{title}** is a closed group and you're not in it yet, so your answer "
+                    "wasn't saved. To ask for a place, press **Join** on the session board (or "
+                    "use /session join); the facilitator can let you in.",
+                    member_language(interaction),
+                    title=session.title,
+                )
+            )
         return
     if await bot.sessions.join(session, interaction.user.id):
         await bot.sessions.remember_name(
             session.guild_id, interaction.user.id, interaction.user.display_name
         )
-        bot.live.request_board(session.id)
+        await attendance_changed(bot, session)
 
 
 async def tell_member(bot: ChorusBot, user_id: int, text: str) -> bool:
@@ -222,6 +249,8 @@ async def leave(interaction: discord.Interaction, session: SessionRecord) -> Non
             interaction, sentence(_("You weren't in **{title}**", locale, title=title))
         )
     await tell_moved_up(bot, session, departure.moved_up)
+    if departure.moved_up:
+        await attendance_changed(bot, session)  # who moved up joins the step, as any joiner
 
 
 async def next_step(interaction: discord.Interaction, session: SessionRecord) -> None:

@@ -98,7 +98,7 @@ class ListenVoice:
         should be now).
         """
         index = run.step_index
-        step = self.bot.runner.definition(run).steps[index]
+        step = self.bot.runner.step_at(run, index)
         if not isinstance(step, ListenStep) or run.state != "running":
             return
         key = (run.id, index)

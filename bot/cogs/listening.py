@@ -71,7 +71,7 @@ class ListeningCog(commands.Cog):
 
     async def prepare(self, session: SessionRecord, run: RunRecord, index: int) -> None:
         """Put what a card needs (from the store) where its presenter looks."""
-        step = self.bot.runner.definition(run).steps[index]
+        step = self.bot.runner.step_at(run, index)
         key = (run.id, index)
         if isinstance(step, VoteStep):
             # The card is public: its choices in the server's language.
@@ -133,7 +133,7 @@ class ListeningCog(commands.Cog):
         run = await self.service.run(update.run.id)
         if run is None or not run.live:
             return
-        step = self.bot.runner.definition(run).steps[run.step_index]
+        step = self.bot.runner.step_at(run, run.step_index)
         if not isinstance(step, ListenStep):
             return
         key = (run.id, run.step_index)
@@ -156,7 +156,7 @@ class ListeningCog(commands.Cog):
 
     async def step_ended(self, session: SessionRecord, run: RunRecord, index: int) -> None:
         key = (run.id, index)
-        step = self.bot.runner.definition(run).steps[index]
+        step = self.bot.runner.step_at(run, index)
         if isinstance(step, ListenStep):
             await self.service.end_play(run.id, index)
             await self.voice.step_ended(session.guild_id, key)

@@ -113,6 +113,13 @@ class ReflectionCog(commands.Cog):
         session, step = await self._reflect_step(run_id, step_index)
         text, shared = values.text("answer"), values.flag("share")
         await controls.ensure_joined(interaction, session)
+        # An anonymous answer the facilitator reviews keeps who wrote it apart, so they can be
+        # told if it is held back (see bot/core/reflect_review.py).
+        link = (
+            self.bot.reflect_review.author_link(session.guild_id, interaction.user.id)
+            if step.review and shared and step.anonymous
+            else None
+        )
         outcome = await self.bot.runner.contribute(
             run_id,
             step_index,
@@ -120,10 +127,8 @@ class ReflectionCog(commands.Cog):
             "reflection",
             {"text": text, "shared": shared},
             anonymous=step.anonymous,
+            mirror=link,
         )
-        if step.review and shared:
-            # Memory only, so the author of an answer held back can be told (see reflect_review).
-            self.bot.reflect_review.remember_author(outcome.record, interaction.user.id)
         locale = member_language(interaction)
         await reply_ephemeral(
             interaction,

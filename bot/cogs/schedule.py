@@ -22,6 +22,7 @@ from bot.core.deadline_timer import DeadlineTimer
 from bot.core.schedule import Repeat, zone
 from bot.core.schedule_service import (
     Changes,
+    LimitChanges,
     OccurrenceRecord,
     ScheduleAccess,
     SeriesRecord,
@@ -102,6 +103,9 @@ class ScheduleGroup(app_commands.Group):
         plan="A new activity to start",
         voice_channel="A new voice channel",
         duration="A new length in minutes",
+        capacity="A new cap on places (a closed group); 0 removes the cap",
+        role="Only members with this role can join; @everyone lets anyone join",
+        invite_only="Members press Join to ask; you let them in from the board's Manage button",
     )
     @app_commands.autocomplete(id=occurrence_ids)
     @app_commands.autocomplete(plan=plan_ids)
@@ -115,6 +119,9 @@ class ScheduleGroup(app_commands.Group):
         plan: str | None = None,
         voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
         duration: app_commands.Range[int, 5, 1440] | None = None,
+        capacity: app_commands.Range[int, 0, 1000] | None = None,
+        role: discord.Role | None = None,
+        invite_only: bool | None = None,
     ) -> None:
         changes = Changes(
             title=title,
@@ -123,6 +130,12 @@ class ScheduleGroup(app_commands.Group):
             plan=plan,
             voice_channel_id=voice_channel.id if voice_channel else None,
             duration_minutes=duration,
+            # @everyone (the server's default role) is everyone: no role limit.
+            limits=LimitChanges(
+                capacity=capacity,
+                role_id=None if role is None else (0 if role.is_default() else role.id),
+                invite_only=invite_only,
+            ),
         )
         await self.cog.edit(interaction, id, changes)
 

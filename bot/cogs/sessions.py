@@ -221,6 +221,7 @@ class SessionsCog(commands.Cog):
                     interaction,
                     _("{member} is in; I've told them privately.", mine, member=f"<@{user_id}>"),
                 )
+                await controls.attendance_changed(self.bot, session)
             else:
                 await reply_ephemeral(
                     interaction, _("{member} was already here.", mine, member=f"<@{user_id}>")
@@ -255,6 +256,8 @@ class SessionsCog(commands.Cog):
             member=f"<@{user_id}>",
         )
         await reply_ephemeral(interaction, out + moved)
+        if departure.moved_up:
+            await controls.attendance_changed(self.bot, session)
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:

@@ -162,7 +162,7 @@ class ListeningService(StepService):
         """The choices of the vote step at `index`: its own (labels in ``locale``), the answers
         of the step before, or the session's playlist (credited by shown name, unless a member
         asked not to be)."""
-        step = self._runner.definition(run).steps[index]
+        step = self._runner.step_at(run, index)
         assert isinstance(step, VoteStep)
         if step.options:
             return fixed_choices(step, locale)
@@ -181,7 +181,7 @@ class ListeningService(StepService):
     ) -> ResolvedTrack | None:
         """The piece a listen step plays: its own, or the winner of the latest vote before it."""
         activity = self._runner.definition(run)
-        step = activity.steps[index]
+        step = self._runner.step_at(run, index)  # its pools as drawn
         assert isinstance(step, ListenStep)
         own = step_track(step)
         if own is not None:
@@ -320,7 +320,7 @@ class ListeningService(StepService):
         A repeat (also after a restart) keeps the first record."""
         if await self._store.media.play_for_step(run.id, index) is not None:
             return
-        step = self._runner.definition(run).steps[index]
+        step = self._runner.step_at(run, index)
         assert isinstance(step, ListenStep)
         track = await self.resolve_track(session, run, index)
         title = track.title if track else localize(step.title)

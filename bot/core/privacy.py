@@ -56,8 +56,15 @@ class PrivacyService:
         return now - days_of(self._servers.for_guild(None)) * DAY, own
 
     async def purge_old_checkins(self) -> int:
-        """Delete check-ins past each server's retention (its own, or the default); how many."""
+        """Delete check-ins past each server's retention (its own, or the default), prompt pool
+        draws past the longest of them and the author links of reviewed anonymous answers whose
+        step has ended; how many check-ins went."""
         default, own = self._cutoffs(lambda c: c.retention_days, "retention_days")
+        # Prompt pools' draw history goes after the longest retention of any server: it holds
+        # no member data; forgetting a draw only lets that question come round sooner.
+        await self._store.pool_draws.purge_before(min([default, *own.values()]))
+        # Who wrote an anonymous reviewed answer is kept only while its step runs.
+        await self._store.review_authors.purge_ended()
         return await self._store.privacy.purge_checkins_before(default, own)
 
     async def departed_past_grace(self) -> list[tuple[int, int]]:

@@ -3,10 +3,12 @@ answers privately, without their authors, may hold one back, and releases the re
 
 What was held back and whether the answers were released is kept in the run's step state under
 `REVIEW_STATE` (``{"held": [contribution ids], "released": bool}``), so a restart keeps it. The
-author of an anonymous answer is stored nowhere: to tell them privately that their answer was
-held back, the link from answer to member is kept in this process's memory only (never stored,
-never logged); it goes when the answer is held back or the process exits (after a restart nobody
-can be told, and nobody is). It is not yet dropped when the step ends.
+answer itself stores no author; to tell the author of an anonymous answer privately that it was
+held back (or removed after the release), the link from answer to member is stored apart, in
+`review_authors` (`bot/store/review_authors.py`), written in the same commit as the answer. It
+is shown to nobody and never logged, and it goes as soon as it has served: taken when the author
+is told, deleted with /forget and by the daily retention job once the step has ended. So a
+restart keeps it, and the author is still told.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict
 from bot.core.runner import Runner
 from bot.core.steps.reflect import ReflectStep
 from bot.i18n import N_
-from bot.records.sessions import ContributionRecord, RunRecord
+from bot.records.sessions import RunRecord
+from bot.store.contribution_job import Mirror
 from bot.store.store import Store
 
 REVIEW_STATE = "review"
@@ -55,16 +59,15 @@ def review_state(run: RunRecord) -> dict[str, Any]:
 class ReflectReview:
     """The facilitator's review of shared reflections; no Discord here."""
 
-    def __init__(self, store: Store, runner: Runner) -> None:
+    def __init__(self, store: Store, runner: Runner, clock: Clock) -> None:
         self._store = store
         self._runner = runner
-        # contribution id -> member, for anonymous answers only; memory only (see module doc).
-        self._authors: dict[int, int] = {}
+        self._clock = clock
 
-    def remember_author(self, contribution: ContributionRecord, user_id: int) -> None:
-        """Keep who wrote an anonymous answer, in memory only (see the module doc)."""
-        if contribution.author_id is None:
-            self._authors[contribution.id] = user_id
+    def author_link(self, guild_id: int, user_id: int) -> Mirror:
+        """For `Runner.contribute(mirror=...)` of a shared answer on a reviewed step: who wrote
+        it, stored with it when it is anonymous (see the module doc), so they can be told."""
+        return self._store.review_authors.link(guild_id, user_id, timestamp(self._clock))
 
     async def _reviewed_run(self, run_id: int, step_index: int) -> tuple[RunRecord, ReflectStep]:
         run = await self._store.runs.get(run_id)
@@ -95,8 +98,8 @@ class ReflectReview:
         self, run_id: int, step_index: int, contribution_id: int
     ) -> tuple[Review, int | None]:
         """Hold one shared answer back, or after the release remove it from what was posted; the
-        review after it and the member to tell privately (None when nobody can be: an anonymous
-        answer from before a restart, or one already held back).
+        review after it and the member to tell privately (None when nobody can be: an answer
+        already held back, or whose author used /forget).
 
         Raises Conflict when the step ended or the answer isn't among its shared answers.
         """
@@ -118,9 +121,9 @@ class ReflectReview:
             if updated is None:
                 raise Conflict(N_("That step has ended."))
             contributions = await self._store.contributions.for_step(run.id, step_index)
-            author = next(
-                (c.author_id for c in contributions if c.id == contribution_id), None
-            ) or self._authors.pop(contribution_id, None)
+            author = next((c.author_id for c in contributions if c.id == contribution_id), None)
+            if author is None:
+                author = await self._store.review_authors.take(contribution_id)
             return await self._review(updated), author
 
     async def release(self, run_id: int, step_index: int) -> Review:

@@ -217,7 +217,7 @@ class Runner:
 
         The facilitator cache is reloaded from the (anonymised) session; the member leaves the
         anonymous-answer guard, whose answers are not linked to them any more, so they may
-        answer an open anonymous step once more.
+        answer an open anonymous step once more; the parsed step states are read again.
         """
         for session_id, facilitator in list(self._facilitators.items()):
             if facilitator == user_id:
@@ -432,6 +432,11 @@ class Runner:
             handler_wake: float | None = None
             if _WAKE_REMAINING in state:
                 handler_wake = now + float(state.pop(_WAKE_REMAINING))
+                before = state.get("wake_at")
+                if isinstance(before, int | float):
+                    # The handler's own deadlines (a turn's end on its card) move on with it.
+                    handler = self.handler_for(self.step(run))
+                    state = handler.resumed(state, handler_wake - before)
                 state["wake_at"] = handler_wake
             updated = await self._store.runs.update(
                 run.id,
@@ -471,6 +476,24 @@ class Runner:
                 )
             assert updated is not None
             return RunUpdate(run=updated)
+
+    async def attendance_changed(self, session_id: int) -> RunUpdate | None:
+        """Someone joined or left the session: the current step's handler may follow (a round
+        puts a late joiner at the end of its order). None when nothing changed."""
+        found = await self._store.runs.live_for_session(session_id)
+        if found is None:
+            return None
+        async with self._lock(found.id):
+            run = await self._store.runs.get(found.id)
+            if run is None or not run.live:
+                return None
+            now = self._now()
+            ctx = await self._context(run, now)
+            wake = self.handler_for(ctx.step).attendance_changed(ctx)
+            if wake is None:
+                return None
+            updated = await self._apply_wake(run, wake, now)
+            return None if updated is None else RunUpdate(run=updated)
 
     async def stop(self, run_id: int) -> RunUpdate:
         async with self._lock(run_id):
@@ -582,7 +605,7 @@ class Runner:
             raise
         wake = handler.after_contribution(ctx, added.record)
         if wake is not None:
-            run = await self._apply_wake(run, wake) or run
+            run = await self._apply_wake(run, wake, now) or run
             ctx = await self._context(run, now)
         update: RunUpdate | None = None
         complete = added.step is not None and handler.is_complete(ctx, added.step)
@@ -615,7 +638,7 @@ class Runner:
                 return None
             return await self._move_on(current, now, present)
 
-    async def _apply_wake(self, run: RunRecord, wake: Wake) -> RunRecord | None:
+    async def _apply_wake(self, run: RunRecord, wake: Wake, now: float) -> RunRecord | None:
         state = dict(wake.state)
         state["wake_at"] = wake.at
         # The draws are the runner's, not the handler's: they outlive the handler's new state.
@@ -623,6 +646,12 @@ class Runner:
         for key in (POOL_STATE, ANOTHER_STATE):
             if key in before and key not in state:
                 state[key] = before[key]
+        if run.state == "paused" and wake.at != before.get("wake_at"):
+            # A new handler timer set during a pause (a press gave the floor to the next
+            # speaker) starts its time at Resume, not with what the previous one had left.
+            state.pop(_WAKE_REMAINING, None)
+            if wake.at is not None:
+                state[_WAKE_REMAINING] = max(0.0, wake.at - now)
         return await self._store.runs.update(
             run.id,
             run.step_index,
@@ -667,9 +696,13 @@ class Runner:
         handler_wake = ctx.state.get("wake_at")
         if isinstance(handler_wake, int | float) and handler_wake <= now:
             wake = handler.on_wake(ctx)
-            updated = await self._apply_wake(run, wake)
+            updated = await self._apply_wake(run, wake, now)
             if updated is None:
                 return None
+            if ctx.step.advance == "auto" and await self._is_complete(updated, handler, now):
+                # The timer finished the step's work (the last turn timed out): move on now,
+                # not at the step's time limit.
+                return await self._move_on(updated, now, ctx.present)
             if run.step_deadline is None or run.step_deadline > now:
                 return RunUpdate(run=updated)
             run = updated
@@ -685,6 +718,12 @@ class Runner:
             )
             return RunUpdate(run=updated or run, time_up=True)
         return None
+
+    async def _is_complete(self, run: RunRecord, handler: StepHandler, now: float) -> bool:
+        """The handler says the step is done, with its state and answers as stored now."""
+        ctx = await self._context(run, now)
+        contributions = await self._store.contributions.for_step(run.id, run.step_index)
+        return handler.is_complete(ctx, contributions)
 
     async def next_wake(self) -> float | None:
         """The next time (UTC seconds) a timer of this process's runs is due, if any."""

@@ -8,6 +8,7 @@ message) goes through a `ScheduleOutlet` the bot attaches at start-up; the timer
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,6 +28,7 @@ from bot.i18n import N_
 from bot.records.sessions import SessionRecord
 from bot.store.schedule import OccurrenceRecord as OccurrenceRecord
 from bot.store.schedule import SeriesRecord as SeriesRecord
+from bot.store.session_access import LimitChanges as LimitChanges
 from bot.store.store import Store
 
 EVENTS_REFUSED = N_(
@@ -66,10 +68,12 @@ class Changes:
     plan: str | None = None
     voice_channel_id: int | None = None
     duration_minutes: int | None = None
+    limits: LimitChanges = dataclasses.field(default_factory=LimitChanges)
+    """Who may come: a new cap (0: none), role (0: anyone) or invitation rule."""
 
     @property
     def empty(self) -> bool:
-        return all(
+        return self.limits.empty and all(
             v is None
             for v in (
                 self.title,
@@ -80,6 +84,11 @@ class Changes:
                 self.duration_minutes,
             )
         )
+
+    @property
+    def times_or_fields(self) -> bool:
+        """Anything besides the limits changes."""
+        return not dataclasses.replace(self, limits=LimitChanges()).empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,9 +276,8 @@ class ScheduleService:
             starts_at=draft.start.timestamp(),
             ends_at=draft.end.timestamp(),
             now=self.now().timestamp(),
+            limits=closed,
         )
-        if closed is not None:
-            await self._store.session_access.set_series_limits(series.id, closed)
         try:
             event_id = await self.outlet.create_event(series, occurrence)
         except EventRefused as refused:
@@ -333,7 +341,23 @@ class ScheduleService:
         `editable`; also when it moved on meanwhile)."""
         series, occurrence = await self.editable(guild_id, occurrence_id)
         if changes.empty:
-            raise InvalidInput(N_("Tell me what to change: a title, a time, a plan, a channel…"))
+            raise InvalidInput(
+                N_("Tell me what to change: a title, a time, a plan, a channel, who can come…")
+            )
+        if changes.limits.capacity is not None and changes.limits.capacity < 0:
+            raise InvalidInput(N_("A capacity is a number of places, or 0 for no cap."))
+        if not changes.limits.empty:
+            # Read, checked and written in one store job: two edits at once both count.
+            done, _ = await self._store.session_access.edit_series_limits(
+                occurrence.id, changes.limits, check_limits
+            )
+            if not done:
+                raise Conflict(
+                    N_("Session #{occurrence_id} has just changed; try again."),
+                    occurrence_id=occurrence_id,
+                )
+            if not changes.times_or_fields:
+                return series, occurrence
         fields: dict[str, object] = {}
         if changes.title is not None:
             fields["title"] = clean_title(changes.title)

@@ -2,7 +2,8 @@
 
 The facilitator opens a session, the members join, and shipped activities run in turn (opening
 check-in, a go-around, a listening step, a lyric circle, a reviewed anonymous reflection, closing
-check-in); then the session ends with its summary and the facilitator's report. The members act
+check-in); then the session ends with its summary and the facilitator's report, and a closed
+group of 3 places opens (the fourth member waits in line and moves up). The members act
 through `Crowd`; the facilitator presses the board's Next button whenever the group has done what
 a step asks, and on a reviewed reflection first presses Review answers and Release. Time is simcord's
 virtual time, so the music "plays" in an instant.
@@ -78,6 +79,8 @@ class ScriptReport:
     actions: int = 0
     # The facilitator's private review of each reviewed reflection, as shown to them (no names).
     reviews: list[str] = field(default_factory=list)
+    # The closed session's board (what everyone sees) after the Join presses, then after a leave.
+    closed: list[str] = field(default_factory=list)
 
     @property
     def missing(self) -> list[StepSeen]:
@@ -259,9 +262,50 @@ async def run_script(
     if shown.response is not None and shown.response.embeds:
         report.report = shown.response.embeds[0].title
         await shoot("08-facilitator-report", world.facilitator)
+    await show_closed_session(world, crowd, report, shoot)
     await show_own_chorus(world, shoot)
     report.actions = crowd.actions
     return report
+
+
+CLOSED_TITLE = "Friday group"
+CLOSED_PLACES = 3
+
+
+def _seen(message: discord.Message | None) -> str:
+    if message is None or not message.embeds:
+        return ""
+    embed = message.embeds[0]
+    fields = [f"{f.name}: {f.value}" for f in embed.fields]
+    return "\n".join([embed.title or "", embed.description or "", *fields])
+
+
+async def show_closed_session(
+    world: DemoWorld, crowd: Crowd, report: ScriptReport, shoot: Shoot
+) -> None:
+    """A closed group of 3 places: the members press Join, three get in and the fourth waits in
+    line; the first leaves and the next moves up (told privately); then the facilitator's
+    Manage list. The board's words at each stage go into `report.closed`."""
+    await world.facilitator.slash(
+        world.channel, "session start", title=CLOSED_TITLE, capacity=CLOSED_PLACES
+    )
+    await crowd.settle()
+    report.closed.append(_seen(board(world, CLOSED_TITLE)))
+    await shoot("12-closed-session", None)
+    await world.members[0].slash(world.channel, "session leave")
+    report.closed.append(_seen(board(world, CLOSED_TITLE)))
+    shown = board(world, CLOSED_TITLE)
+    manage = (
+        next(
+            (c for c in controls_of(shown) if c.custom_id.startswith("chorus:board:manage:")), None
+        )
+        if shown is not None
+        else None
+    )
+    if shown is not None and manage is not None:
+        await world.facilitator.click(shown, custom_id=manage.custom_id)
+        await shoot("13-closed-manage", world.facilitator)
+    await world.facilitator.slash(world.channel, "session end")
 
 
 DEMO_SUPPORT = (

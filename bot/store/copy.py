@@ -57,6 +57,7 @@ TABLE_ORDER = (
     "pool_draws",
     "series_reminders",
     "server_checkin_tags",
+    "review_authors",
 )
 CHUNK = 1000
 

@@ -148,6 +148,11 @@ EXPORTS: tuple[tuple[str, str], ...] = (
         "SELECT checkin_id, tag, created_at FROM checkin_tags"
         " WHERE guild_id = :guild AND user_id = :user ORDER BY checkin_id, tag",
     ),
+    (
+        "anonymous_answers_under_review",
+        "SELECT contribution_id, run_id, step_index, created_at FROM review_authors"
+        " WHERE guild_id = :guild AND user_id = :user ORDER BY created_at, contribution_id",
+    ),
 )
 
 SESSIONS_HERE = "SELECT id FROM sessions WHERE guild_id = :guild"
@@ -161,6 +166,11 @@ FORGETS: tuple[tuple[str, str, str], ...] = (
         "DELETE FROM checkin_tags WHERE guild_id = :guild AND user_id = :user",
     ),
     ("delete", "checkins", "DELETE FROM checkins WHERE guild_id = :guild AND user_id = :user"),
+    (
+        "delete",
+        "review_authors",
+        "DELETE FROM review_authors WHERE guild_id = :guild AND user_id = :user",
+    ),
     (
         "delete",
         "attendance",

@@ -52,3 +52,14 @@ class PoolDrawRepository(Repository):
             (channel_id, pool_key),
         )
         return [int(r[0]) for r in rows]
+
+    async def purge_before(self, cutoff: float) -> int:
+        """Retention (the daily purge): forget draws older than `cutoff` (UTC seconds); how
+        many went. Forgetting only means an alternative may come round again sooner."""
+
+        async def job(conn: Conn) -> int:
+            return max(
+                0, await conn.execute("DELETE FROM pool_draws WHERE drawn_at < ?", (cutoff,))
+            )
+
+        return await self._db.write(job, invalidate=())

@@ -9,6 +9,7 @@ from typing import Any
 from bot.store.database import Conn, Row
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
+from bot.store.session_access import SessionLimits, upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
 
@@ -102,8 +103,10 @@ class ScheduleRepository(Repository):
         starts_at: float,
         ends_at: float,
         now: float,
+        limits: SessionLimits | None = None,
     ) -> tuple[SeriesRecord, OccurrenceRecord]:
-        """A series and its first occurrence (seq 0), in one transaction."""
+        """A series and its first occurrence (seq 0), and its `limits` when it is closed, in
+        one transaction (a closed series never exists open, not even for a moment)."""
 
         async def job(conn: Conn) -> tuple[int, int]:
             series_id = await conn.fetch_val(
@@ -129,6 +132,8 @@ class ScheduleRepository(Repository):
                 " reminders_until, created_at) VALUES (?, ?, 0, ?, ?, ?, ?) RETURNING id",
                 (series_id, guild_id, starts_at, ends_at, now, now),
             )
+            if limits is not None and limits.closed:
+                await upsert_series_limits(conn, int(series_id), limits)
             return int(series_id), int(occurrence_id)
 
         series_id, occurrence_id = await self._db.write(job, invalidate=())

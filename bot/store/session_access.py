@@ -8,12 +8,11 @@ itself), which locks it until commit, so processes sharing the database admit on
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.store.database import Conn, Row
-from bot.store.one_statement import write_one
 from bot.store.repository import Repository
 
 Outcome = Literal["joined", "already", "waiting", "asking", "no_role", "removed"]
@@ -33,6 +32,29 @@ class SessionLimits:
     @property
     def closed(self) -> bool:
         return self.capacity is not None or self.role_id is not None or self.invite_only
+
+
+@dataclass(frozen=True, slots=True)
+class LimitChanges:
+    """An edit of a series' limits; None leaves a limit as it is."""
+
+    capacity: int | None = None
+    """A new cap on places; 0 removes the cap."""
+    role_id: int | None = None
+    """A new role allowed to join; 0 lets anyone join."""
+    invite_only: bool | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.capacity is None and self.role_id is None and self.invite_only is None
+
+    def applied(self, limits: SessionLimits | None) -> SessionLimits:
+        """`limits` (None: open to anyone) with these changes."""
+        base = limits or SessionLimits()
+        capacity = base.capacity if self.capacity is None else (self.capacity or None)
+        role_id = base.role_id if self.role_id is None else (self.role_id or None)
+        invite = base.invite_only if self.invite_only is None else self.invite_only
+        return SessionLimits(capacity, role_id, invite)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +95,17 @@ def _limits(row: Row | None) -> SessionLimits | None:
         None if row[0] is None else int(row[0]),
         None if row[1] is None else int(row[1]),
         bool(row[2]),
+    )
+
+
+async def upsert_series_limits(conn: Conn, series_id: int, limits: SessionLimits) -> None:
+    """Within a write job: the series' limits are these now."""
+    await conn.execute(
+        "INSERT INTO schedule_limits (series_id, capacity, role_id, invite_only)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (series_id) DO UPDATE SET"
+        " capacity = excluded.capacity, role_id = excluded.role_id,"
+        " invite_only = excluded.invite_only",
+        (series_id, limits.capacity, limits.role_id, int(limits.invite_only)),
     )
 
 
@@ -169,15 +202,40 @@ class SessionAccessRepository(Repository):
         )
         return _limits(row)
 
-    async def set_series_limits(self, series_id: int, limits: SessionLimits) -> None:
-        await write_one(
-            self._db,
-            "INSERT INTO schedule_limits (series_id, capacity, role_id, invite_only)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (series_id) DO UPDATE SET"
-            " capacity = excluded.capacity, role_id = excluded.role_id,"
-            " invite_only = excluded.invite_only",
-            (series_id, limits.capacity, limits.role_id, int(limits.invite_only)),
-        )
+    async def edit_series_limits(
+        self,
+        occurrence_id: int,
+        changes: LimitChanges,
+        check: Callable[[SessionLimits], SessionLimits | None],
+    ) -> tuple[bool, SessionLimits | None]:
+        """Change the limits of a still-scheduled occurrence's series, in one job: the status
+        check, reading the limits now, `check` (given the changed limits: the limits to keep,
+        None for open to anyone; it may raise to refuse) and the write. Two edits at once
+        therefore never lose one another's change. (False, None) when the occurrence had
+        moved on (opened, cancelled) meanwhile; else (True, the series' limits now)."""
+
+        async def job(conn: Conn) -> tuple[bool, SessionLimits | None]:
+            # Updated to itself: the status check, and on PostgreSQL a row lock until commit,
+            # so another process's edit of the same occurrence waits and then reads ours.
+            series_id = await conn.fetch_val(
+                "UPDATE schedule_occurrences SET status = status"
+                " WHERE id = ? AND status = 'scheduled' RETURNING series_id",
+                (occurrence_id,),
+            )
+            if series_id is None:
+                return False, None
+            row = await conn.fetch_one(
+                "SELECT capacity, role_id, invite_only FROM schedule_limits WHERE series_id = ?",
+                (series_id,),
+            )
+            kept = check(changes.applied(_limits(row)))
+            if kept is None:
+                await conn.execute("DELETE FROM schedule_limits WHERE series_id = ?", (series_id,))
+                return True, None
+            await upsert_series_limits(conn, int(series_id), kept)
+            return True, kept
+
+        return await self._db.write(job)
 
     async def request(
         self, session_id: int, user_id: int, role_ids: Collection[int], now: float

@@ -20,6 +20,7 @@ from bot.store.members import MemberRepository
 from bot.store.notify import EVERYTHING, ChangeFeed
 from bot.store.pools import PoolDrawRepository
 from bot.store.privacy import PrivacyRepository
+from bot.store.review_authors import ReviewAuthorRepository
 from bot.store.runs import ContributionRepository, RunRepository
 from bot.store.schedule import ScheduleRepository
 from bot.store.session_access import SessionAccessRepository
@@ -74,6 +75,7 @@ class Store:
         self.changes.subscribe("session", self._session_changed)
         self.changes.subscribe(EVERYTHING, self._member_forgotten)
         self.pool_draws = PoolDrawRepository(self.db)
+        self.review_authors = ReviewAuthorRepository(self.db)
 
     async def open(self) -> None:
         """Connect (or open the file) and bring the schema up to date."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import multiprocessing
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -62,13 +62,22 @@ def draw(name: str, *args: Any) -> bytes:
 
     Blocks until the chart is drawn: call it off the event loop. Arguments must pickle (the
     chart dataclasses and plain values do). If the chart process died (killed, out of memory),
-    a new one is started and the chart drawn once more; an exception raised while drawing is
-    raised here."""
+    or was stopped meanwhile, a new one is started and the chart drawn once more; an exception
+    raised while drawing is raised here."""
     for attempt in (1, 2):
         pool = _executor()
         try:
-            return pool.submit(_call, name, args).result()
-        except BrokenProcessPool:
+            # Died, or stopped meanwhile (`stop()` at a bot's close: the pool refuses new work
+            # with RuntimeError and cancels what waited): a fresh process draws it.
+            future = pool.submit(_call, name, args)
+        except (BrokenProcessPool, RuntimeError):
+            _forget(pool)
+            if attempt == 2:
+                raise
+            continue
+        try:
+            return future.result()
+        except (BrokenProcessPool, CancelledError):
             _forget(pool)
             if attempt == 2:
                 raise

@@ -459,8 +459,13 @@ class LiveSessions:
         expected = len(present)
         if step.type != "prompt":
             contributions = await self.bot.store.contributions.for_step(run.id, run.step_index)
-            authors = {c.author_id for c in contributions}
+            authors: set[int | None] = {c.author_id for c in contributions}
             answered = len({c.author_id or -c.id for c in contributions})
+            # A presenter may say who answered (a round: whose turn, not who pressed).
+            answered_by = getattr(self.presenters.get(step.type), "answered_by", None)
+            if answered_by is not None:
+                authors = set(answered_by(contributions))
+                answered = len(authors)
             # The facilitator leads: counted only when they take part themselves.
             if session.facilitator_id in present and session.facilitator_id not in authors:
                 expected -= 1

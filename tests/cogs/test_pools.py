@@ -3,6 +3,8 @@ back, a restart shows the question drawn, and the facilitator's Another question
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 
 from bot.core.activities import Catalog
@@ -120,3 +122,25 @@ async def test_another_question_is_the_facilitators_once_per_step(world: World) 
     again = await world.facilitator.click(old, label="Another question")
     assert again.ephemeral and "already drawn another question" in again.response.content
     assert shown(find_message(world.channel, "Pooled reflection"), QUESTIONS) == second
+
+
+async def test_the_daily_purge_trims_the_draw_history_past_retention(world: World) -> None:
+    await open_session(world)
+    await start(world)
+    await stop(world)
+    bot = world.bot()
+    # One draw from long ago (beyond the operator's 365 days) beside today's.
+    old = bot.clock().timestamp() - 400 * 86400
+    await bot.store.pool_draws.draw(
+        guild_id=world.guild.id,
+        channel_id=world.channel.id,
+        pool_key="sha256:old",
+        pick=lambda earlier: 0,
+        now=old,
+    )
+    cog: Any = bot.get_cog("PrivacyCog")  # the daily purge, run now
+    assert cog is not None
+    await cog.purge()
+    rows = await bot.store.db.fetch_all("SELECT pool_key, drawn_at FROM pool_draws", ())
+    assert [str(r[0]) for r in rows] != [] and all(float(r[1]) > old for r in rows), rows
+    assert "sha256:old" not in {str(r[0]) for r in rows}

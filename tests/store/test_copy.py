@@ -96,6 +96,8 @@ FILL = (
     " VALUES (141, 900000000000000001, 800000000000000003, NULL, 2.5)",
     "INSERT INTO server_checkin_tags (guild_id, tag, created_at)"
     " VALUES (900000000000000001, 'sang ✨', 3.25)",
+    "INSERT INTO review_authors (contribution_id, run_id, step_index, guild_id, user_id,"
+    " created_at) VALUES (72, 61, 1, 900000000000000001, 800000000000000002, 13.3)",
 )
 
 

@@ -27,3 +27,10 @@ async def test_draws_at_once_in_a_channel_never_repeat_within_a_round(store: Sto
     assert await store.pool_draws.history(CHANNEL, "sha256:test") == list(drawn)
     assert await store.pool_draws.history(OTHER, "sha256:test") == []
     assert await draw(store, OTHER, 20.0) in (0, 1, 2), "another channel has its own history"
+
+
+async def test_retention_trims_old_draws(store: Store) -> None:
+    for n in range(3):
+        await draw(store, CHANNEL, 100.0 * (n + 1))
+    assert await store.pool_draws.purge_before(250.0) == 2
+    assert len(await store.pool_draws.history(CHANNEL, "sha256:test")) == 1

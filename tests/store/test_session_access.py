@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.store.session_access import SessionLimits
 from bot.store.store import Store
 from tests.engines import TestDatabase
@@ -90,3 +92,86 @@ async def test_series_limits_round_trip(store: Store) -> None:
     assert await store.session_access.limits(12345) is None
     sid = await _closed(store, SessionLimits(capacity=3, role_id=9))
     assert await store.session_access.limits(sid) == SessionLimits(3, 9, False)
+
+
+async def test_series_limit_edits_at_once_from_two_processes_both_count(
+    store: Store, engine: TestDatabase
+) -> None:
+    from bot.store.session_access import LimitChanges
+
+    _, occurrence = await store.schedule.create_series(
+        guild_id=1,
+        channel_id=10,
+        voice_channel_id=None,
+        facilitator_id=5,
+        title="circle",
+        plan=None,
+        duration_minutes=60,
+        repeat="none",
+        timezone="UTC",
+        anchor_local="2030-01-01T18:00:00",
+        starts_at=2e9,
+        ends_at=2e9 + 3600,
+        now=1.0,
+        limits=SessionLimits(capacity=1),
+    )
+    other = Store(engine.url)
+    await other.open()
+    try:
+        edits = [
+            LimitChanges(capacity=5),
+            LimitChanges(role_id=77),
+            LimitChanges(invite_only=True),
+        ]
+        results = await asyncio.gather(
+            *(
+                [store, other][n % 2].session_access.edit_series_limits(
+                    occurrence.id, change, lambda limits: limits
+                )
+                for n, change in enumerate(edits * 4)
+            )
+        )
+    finally:
+        await other.close()
+    assert all(done for done, _ in results)
+    assert await store.session_access.series_limits(occurrence.series_id) == SessionLimits(
+        capacity=5, role_id=77, invite_only=True
+    )
+    # Open to anyone again: the row goes; a cancelled occurrence can't be edited.
+    done, kept = await store.session_access.edit_series_limits(
+        occurrence.id, LimitChanges(capacity=0, role_id=0, invite_only=False), lambda x: None
+    )
+    assert done and kept is None
+    assert await store.session_access.series_limits(occurrence.series_id) is None
+    assert await store.schedule.cancel(occurrence.id, 2.0, stop_series=True)
+    assert await store.session_access.edit_series_limits(
+        occurrence.id, LimitChanges(capacity=3), lambda limits: limits
+    ) == (False, None)
+
+
+async def test_a_closed_series_is_created_with_its_limits_in_one_job(store: Store) -> None:
+    def create(limits: SessionLimits):  # type: ignore[no-untyped-def]
+        return store.schedule.create_series(
+            guild_id=1,
+            channel_id=10,
+            voice_channel_id=None,
+            facilitator_id=5,
+            title="circle",
+            plan=None,
+            duration_minutes=60,
+            repeat="none",
+            timezone="UTC",
+            anchor_local="2030-01-01T18:00:00",
+            starts_at=2e9,
+            ends_at=2e9 + 3600,
+            now=1.0,
+            limits=limits,
+        )
+
+    series, _ = await create(SessionLimits(capacity=4, invite_only=True))
+    assert await store.session_access.series_limits(series.id) == SessionLimits(4, None, True)
+    # Limits the database refuses (a cap of 0) take the whole series with them: one job.
+    with pytest.raises(Exception):  # noqa: B017 - either engine's integrity error
+        await create(SessionLimits(capacity=0))
+    rows = await store.db.fetch_all("SELECT id FROM schedule_series", ())
+    assert [int(r[0]) for r in rows] == [series.id]

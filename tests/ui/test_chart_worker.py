@@ -71,3 +71,43 @@ def test_an_error_while_drawing_is_raised_to_the_caller_and_the_process_kept() -
         chart_worker.draw("no_such_chart")
     assert _one_chart().startswith(b"\x89PNG")
     assert {w.pid for w in multiprocessing.active_children()} == before
+
+
+_CLOSING_BOT = """
+import asyncio, json, multiprocessing, sys
+from bot.app import create_bot
+from bot.settings import Settings
+from bot.ui import charts
+
+async def main() -> None:
+    bot = create_bot(Settings(database_path=sys.argv[1], media_dir=sys.argv[2]))
+    await bot.store.open()
+    await asyncio.to_thread(charts.trend_chart, [charts.Point(1.7e9, 5.0, "any")], [], "Yours")
+    running = [w.pid for w in multiprocessing.active_children()]
+    await bot.close()
+    print(json.dumps({"before": len(running), "after": [w.pid for w in multiprocessing.active_children()]}))
+
+asyncio.run(main())
+"""
+
+
+def test_closing_the_bot_stops_the_chart_process(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _CLOSING_BOT, str(tmp_path / "chorus.db"), str(tmp_path / "media")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found == {"before": 1, "after": []}
+
+
+def test_after_a_stop_the_next_chart_starts_a_new_process() -> None:
+    first = _one_chart()
+    before = {w.pid for w in multiprocessing.active_children()}
+    chart_worker.stop()  # what a bot's close does
+    assert multiprocessing.active_children() == []
+    assert _one_chart() == first
+    assert {w.pid for w in multiprocessing.active_children()}.isdisjoint(before)

@@ -76,6 +76,17 @@ class StepHandler(Protocol):
         or a refusal of its own (with fields), or None."""
         ...
 
+    def attendance_changed(self, ctx: StepContext) -> Wake | None:
+        """Someone joined or left the session (`ctx.present` is who is there now): the new
+        state and handler timer, or None when the step doesn't follow attendance."""
+        ...
+
+    def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
+        """The state after a pause of `paused_for` seconds: the handler's own deadlines (UTC
+        timestamps it keeps for its cards, e.g. a turn's end) moved on by as much. The runner
+        moves its timer (`wake_at`) itself."""
+        ...
+
 
 class BaseStepHandler:
     """Sensible defaults: one answer per member, no handler timer, complete when all answered."""
@@ -102,6 +113,21 @@ class BaseStepHandler:
 
     def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
         return None
+
+    def attendance_changed(self, ctx: StepContext) -> Wake | None:
+        return None
+
+    def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
+        return dict(state)
+
+
+def shift_deadline(state: Mapping[str, Any], key: str, seconds: float) -> dict[str, Any]:
+    """`state` with its timestamp `key` (when it is one) `seconds` later: for `resumed`."""
+    moved = dict(state)
+    value = moved.get(key)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        moved[key] = value + seconds
+    return moved
 
 
 def everyone_answered(present: Sequence[int], contributions: Sequence[ContributionRecord]) -> bool:

@@ -23,10 +23,14 @@ from pydantic import Field
 from bot.core.activity_fields import StepBase, TurnSeconds
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import Text
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
+
+RESUME_WHOLE = "whole_turn_at_resume"
+"""State key: the speaker was given the floor during a pause, so their whole turn starts at
+Resume (set by the handler, dropped on Resume)."""
 
 Order = Literal["joined", "shuffled", "volunteer_first"]
 Outcome = Literal["spoke", "pass", "answer", "time", "left"]
@@ -68,6 +72,17 @@ def upcoming(state: Mapping[str, Any]) -> list[int]:
     done = had_turn(state)
     speaker = state.get("speaker")
     return [uid for uid in _ids(state.get("order")) if uid not in done and uid != speaker]
+
+
+def answered_by(contributions: Sequence[ContributionRecord]) -> set[int]:
+    """Members whose turn was answered: the speaker of each Done, Pass or written answer,
+    whoever pressed it (a facilitator moving someone's turn on hasn't answered themselves)."""
+    return {
+        speaker
+        for c in contributions
+        if c.kind in ("spoke", "pass", "answer")
+        and isinstance(speaker := c.payload.get("speaker"), int)
+    }
 
 
 def answer_refusal(state: Mapping[str, Any], user_id: int) -> str | None:
@@ -164,6 +179,22 @@ class RoundHandler(BaseStepHandler):
             self._close_turn(state, "time")
         return self._next(state, ctx)
 
+    def attendance_changed(self, ctx: StepContext) -> Wake | None:
+        """A late joiner goes to the end of the order now (so the card shows them at once);
+        when nobody had the floor for want of members, the first to join gets it."""
+        state = dict(ctx.state)
+        if state.get("finished"):
+            return None
+        order = _ids(state.get("order"))
+        joined = [uid for uid in ctx.expected if uid not in order]
+        if not joined:
+            return None
+        state["order"] = order + joined
+        if state.get("speaker") is None and not state.get("volunteer"):
+            return self._next(state, ctx)
+        timer = ctx.state.get("wake_at")
+        return Wake(at=timer if isinstance(timer, int | float) else None, state=state)
+
     # ---------------------------------------------------------------- answers
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -217,12 +248,25 @@ class RoundHandler(BaseStepHandler):
             order = _ids(state.get("order"))
             state["order"] = [by] + [uid for uid in order if uid != by]
             state["volunteer"] = False
-            return self._start(state, ctx.step, by, ctx.now)
+            return self._whole_at_resume(self._start(state, ctx.step, by, ctx.now), ctx)
         outcome: Outcome = "pass" if contribution.kind == "pass" else "spoke"
         if contribution.kind == "answer":
             outcome = "answer"
         self._close_turn(state, outcome)
-        return self._next(state, ctx)
+        return self._whole_at_resume(self._next(state, ctx), ctx)
+
+    def _whole_at_resume(self, wake: Wake, ctx: StepContext) -> Wake:
+        """A turn given while the activity is paused starts, whole, at Resume (the runner
+        keeps its time); `RESUME_WHOLE` lets the card say so."""
+        if ctx.run.state != "paused" or not isinstance(wake.state.get("speaker"), int):
+            return wake
+        return Wake(at=wake.at, state={**wake.state, RESUME_WHOLE: True})
+
+    def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
+        """The turn's end moves on by the pause: its time runs only while the step does."""
+        moved = shift_deadline(state, "turn_deadline", paused_for)
+        moved.pop(RESUME_WHOLE, None)
+        return moved
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
         return bool(ctx.state.get("finished"))

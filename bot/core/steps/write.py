@@ -30,7 +30,7 @@ from bot.core.lyrics import (
     turn_refusal,
 )
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
 
@@ -364,6 +364,10 @@ class WriteHandler(BaseStepHandler):
             return self._start_turn(state, step, following, ctx.now)
         deadline = state.get("turn_deadline")
         return Wake(at=deadline if isinstance(deadline, int | float) else None, state=state)
+
+    def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
+        """The turn's end moves on by the pause: its time runs only while the step does."""
+        return shift_deadline(state, "turn_deadline", paused_for)
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
         return is_full(ctx.step, song_lines(ctx.state))

@@ -9,14 +9,14 @@ mentions in embeds never notify anyone.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import discord
 
 from bot.core.activities import localize
 from bot.core.session import RunRecord
-from bot.core.steps.round import RoundStep, upcoming
+from bot.core.steps.round import RESUME_WHOLE, RoundStep, answered_by, upcoming
 from bot.i18n import N_, _, ngettext
 from bot.ui import limits
 from bot.ui.components import TypedButton, persistent_view
@@ -79,6 +79,13 @@ class RoundPresenter(SimplePresenter):
         until = relative(deadline) if isinstance(deadline, int | float) else None
         if scene.run.state == "paused":
             speaker = state.get("speaker")
+            if isinstance(speaker, int) and state.get(RESUME_WHOLE):
+                return _(
+                    "⏸ The activity is paused. {speaker} has the floor when it resumes, with a "
+                    "whole turn.",
+                    locale,
+                    speaker=self.who(speaker),
+                )
             if isinstance(speaker, int):
                 return _(
                     "⏸ The activity is paused. {speaker} keeps the floor, with the time they "
@@ -259,6 +266,11 @@ class RoundPresenter(SimplePresenter):
         else:
             line = _("🎤 {speaker} has the floor · last turn", locale, speaker=self.who(speaker))
         return [(name, line)]
+
+    def answered_by(self, contributions: Sequence[Any]) -> set[int]:
+        """Whom the board counts as answered: members whose turn was answered, not whoever
+        pressed (`bot.core.steps.round.answered_by`)."""
+        return answered_by(contributions)
 
     def closed_body(self, scene: StepScene) -> str:
         step: RoundStep = scene.step
