@@ -41,7 +41,7 @@ class ReflectForm(ChorusForm):
 
     Answered by `ReflectionCog.on_reflect_form` through its custom_id, with no timeout."""
 
-    def __init__(self, run_id: int, step_index: int, step: ReflectStep, locale: str = "en") -> None:
+    def __init__(self, run_id: int, step_index: int, step: ReflectStep, locale: str) -> None:
         super().__init__(_("Your reflection", locale), FORM, run_id, step_index)
         answer: discord.ui.TextInput[ReflectForm] = discord.ui.TextInput(
             custom_id="answer",
@@ -251,7 +251,7 @@ class ReflectionCog(commands.Cog):
             )
 
 
-def held_back_text(title: str, channel_id: int, released: bool, locale: str = "en") -> str:
+def held_back_text(title: str, channel_id: int, released: bool, locale: str) -> str:
     """The private note to the author of an answer the facilitator held back (or, after the
     release, removed from what was posted)."""
     if released:
@@ -273,7 +273,7 @@ def held_back_text(title: str, channel_id: int, released: bool, locale: str = "e
     )
 
 
-def saved_text(anonymous: bool, shared: bool, replaced: bool, locale: str = "en") -> str:
+def saved_text(anonymous: bool, shared: bool, replaced: bool, locale: str) -> str:
     """The private thanks once a reflection is saved: where it goes from here."""
     where = (
         _("It will be shared with the group when the step ends.", locale)

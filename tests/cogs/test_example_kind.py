@@ -67,7 +67,7 @@ def test_without_the_package_the_kind_is_unknown(tmp_path: Path) -> None:
 
 def test_the_added_kind_is_offered_by_the_activity_builder(hum_kind: None) -> None:
     assert list(step_forms())[-1] == "hum"
-    select = kind_select()
+    select = kind_select("en")
     assert isinstance(select, AddStepSelect) and isinstance(select.item, discord.ui.Select)
     assert [option.value for option in select.item.options][-1] == "hum"
     step = step_from_form("hum", {"title": " Hum ", "tune": "a lullaby ", "time_limit": "2m"})

@@ -49,7 +49,7 @@ def test_the_bot_process_never_imports_matplotlib() -> None:
 
 
 def _one_chart() -> bytes:
-    return charts.trend_chart([charts.Point(1.7e9, 5.0, "any")], [], "Yours")
+    return charts.trend_chart([charts.Point(1.7e9, 5.0, "any")], [], "Yours", "en")
 
 
 def test_a_killed_chart_process_is_replaced() -> None:
