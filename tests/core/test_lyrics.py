@@ -334,10 +334,10 @@ def test_rhyme_kinds() -> None:
 
 
 def test_rhyme_suggestions() -> None:
-    found = suggest("home")
+    found = suggest("home", 24, "en")
     assert found.known and "roam" in found.perfect and "dome" in found.perfect
     assert "bone" in found.near and "roam" not in found.near
-    assert not suggest("qwxzzy").known
+    assert not suggest("qwxzzy", 24, "en").known
 
 
 # ------------------------------------------------------------------ templates and cleaning
