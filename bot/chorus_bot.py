@@ -44,6 +44,7 @@ from bot.ui.errors import is_expected
 from bot.ui.format import plain_name
 from bot.ui.forms import FormHandler, FormRoute, route_form
 from bot.ui.live import LiveSessions
+from bot.ui.locale import server_language
 from bot.ui.replies import ChorusTree, respond_to_error
 from bot.ui.translator import ChorusTranslator
 from bot.voice import DiscordVoice, VoicePlayer
@@ -154,8 +155,14 @@ class ChorusBot(commands.Bot):
         self.runner = Runner(store, clock, step_handlers or registered_step_handlers())
         self.run_timer = DeadlineTimer(clock, self.runner.next_wake, self._wake_runs)
         self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
-        self.listening = ListeningService(store, clock, self.runner, settings.media_dir, plain_name)
-        self.lyrics = LyricsService(store, clock, self.runner)
+
+        def language(guild_id: int) -> str:
+            return server_language(self.guild_settings, guild_id)
+
+        self.listening = ListeningService(
+            store, clock, self.runner, settings.media_dir, plain_name, language
+        )
+        self.lyrics = LyricsService(store, clock, self.runner, language)
         self.reflect_review = ReflectReview(store, self.runner, clock)
         self.schedule = ScheduleService(
             store, clock, self.sessions, self.runner, self.library, self.guild_settings

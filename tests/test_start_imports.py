@@ -16,7 +16,7 @@ for name in COGS:
     importlib.import_module(name)
 at_start = sorted(m for m in ("icalendar", "matplotlib") if m in sys.modules)
 from bot.core.calendar import build_calendar
-ics = build_calendar(1, "Circle", "Europe/Berlin", [], 0.0)
+ics = build_calendar(1, "Circle", "Europe/Berlin", [], 0.0, "en")
 print(json.dumps({"at_start": at_start, "ics": ics.startswith(b"BEGIN:VCALENDAR"),
                   "after": "icalendar" in sys.modules}))
 """

@@ -27,7 +27,7 @@ def is_facilitator(user: discord.abc.User, config: GuildConfig) -> bool:
     return any(role.name.casefold() in wanted for role in user.roles)
 
 
-def facilitator_roles_text(config: GuildConfig, locale: str = "en") -> str:
+def facilitator_roles_text(config: GuildConfig, locale: str) -> str:
     """The facilitator roles as a member reads them: role mentions or names, joined by "or"."""
     joiner = " " + _("or", locale) + " "
     if config.facilitator_role_ids:

@@ -99,7 +99,7 @@ class ActivitiesCog(commands.Cog):
             self.bot.library.catalog_for(interaction.guild_id),
             tag,
             page,
-            self._language(interaction),
+            locale=self._language(interaction),
         )
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 

@@ -17,7 +17,7 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.core.calendar import SessionCalendar
 from bot.ui import calendar as ui
-from bot.ui.locale import member_language
+from bot.ui.locale import member_language, server_language
 
 
 class CalendarCog(commands.Cog):
@@ -58,8 +58,9 @@ class CalendarCog(commands.Cog):
         guild = interaction.guild
         name = guild.name if guild is not None else "Chorus"
         zone = self.bot.guild_settings.for_guild(guild_id).timezone
-        entries = await self.calendar.entries(guild_id, self._place(guild_id))
-        data = self.calendar.render(guild_id, name, zone, entries)
+        language = server_language(self.bot.guild_settings, guild_id)
+        entries = await self.calendar.entries(guild_id, self._place(guild_id), language)
+        data = self.calendar.render(guild_id, name, zone, entries, language)
         await controls.answer_deferred(
             interaction,
             content=ui.calendar_text(len(entries), zone, member_language(interaction)),

@@ -97,15 +97,12 @@ async def after_low_answer(interaction: discord.Interaction, record: CheckinReco
     if optin is None:
         return
     config = bot.guild_settings.for_guild(record.guild_id)
-    links = checkin_ui.care_view(None, config.support_links)
+    # An answer to the member's own check-in: their language (a DM's server is the record's).
+    locale = reply_language(bot.guild_settings, interaction, record.guild_id)
+    links = checkin_ui.care_view(None, config.support_links, locale=locale)
     extra: dict[str, Any] = {"view": links} if links is not None else {}
     await interaction.followup.send(
-        # An answer to the member's own check-in: their language (a DM's server is the record's).
-        embed=ui.notice_embed(
-            optin,
-            config.support_text,
-            reply_language(bot.guild_settings, interaction, record.guild_id),
-        ),
+        embed=ui.notice_embed(optin, config.support_text, locale),
         ephemeral=interaction.guild_id is not None,  # a DM is private already
         allowed_mentions=NONE,
         **extra,

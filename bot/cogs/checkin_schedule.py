@@ -260,18 +260,18 @@ class CheckinScheduleCog(commands.Cog):
                 content=_(
                     "🔒 Saved: **{value}**. Only you can see it.",
                     locale,
-                    value=describe_value(scale, value),
+                    value=describe_value(scale, value, locale=locale),
                 ),
                 embed=None,
-                view=checkin_ui.answer_view(saved.record.id, note=True, share=False),
+                view=checkin_ui.answer_view(saved.record.id, note=True, share=False, locale=locale),
                 allowed_mentions=NONE,
             )
         # A low answer gets the support message whether or not it could be saved.
         if saved.low if saved is not None else self.checkins.is_low(guild_id, scale, value):
             config = self.bot.guild_settings.for_guild(guild_id)
-            links = checkin_ui.care_view(None, config.support_links)
+            links = checkin_ui.care_view(None, config.support_links, locale=locale)
             await interaction.followup.send(
-                embed=checkin_ui.care_embed(config.support_text),
+                embed=checkin_ui.care_embed(config.support_text, locale),
                 view=links if links is not None else discord.utils.MISSING,
                 allowed_mentions=NONE,
             )

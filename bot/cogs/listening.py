@@ -224,7 +224,7 @@ class ListeningCog(commands.Cog):
         assert isinstance(step, ListenStep)
         await controls.ensure_joined(interaction, session)
         outcome = await self.service.react(
-            item.run_id, item.index, interaction.user.id, item.choice
+            session, item.run_id, item.index, interaction.user.id, item.choice
         )
         reaction = step.reflection.reactions[item.choice]
         locale = member_language(interaction)

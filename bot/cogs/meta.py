@@ -55,10 +55,11 @@ class MetaCog(commands.Cog):
     @app_commands.command(name="support", description="Where to find help if you are struggling")
     async def support(self, interaction: discord.Interaction) -> None:
         """This server's own support text and links (the operator's default elsewhere)."""
+        locale = member_language(interaction)
         config = self.bot.guild_settings.for_guild(interaction.guild_id)
-        links = care_view(None, config.support_links)
+        links = care_view(None, config.support_links, locale=locale)
         await interaction.response.send_message(
-            embed=support_embed(config.support_text),
+            embed=support_embed(config.support_text, locale),
             view=links if links is not None else discord.utils.MISSING,
             ephemeral=True,
             allowed_mentions=NONE,

@@ -78,6 +78,7 @@ class PlaylistCog(commands.Cog):
 
     @listen.command(name="playlist", description="Show this session's playlist")
     async def playlist(self, interaction: discord.Interaction) -> None:
+        locale = member_language(interaction)
         session = await controls.session_here(interaction)
         shown = await self.service.playlist(session)
         facilitator = is_facilitator(
@@ -89,6 +90,7 @@ class PlaylistCog(commands.Cog):
             facilitator=facilitator,
             hidden_credit=shown.hidden_credit,
             names=shown.names,
+            locale=locale,
         )
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
@@ -123,10 +125,11 @@ class PlaylistCog(commands.Cog):
 
     @listen.command(name="library", description="The audio files the bot can play in voice")
     async def library(self, interaction: discord.Interaction) -> None:
+        locale = member_language(interaction)
         guild_id, _unused = require_guild(interaction)
         tracks, others = await self.service.library(guild_id)
         await interaction.response.send_message(
-            embed=library_embed(tracks, others), ephemeral=True, allowed_mentions=NONE
+            embed=library_embed(tracks, others, locale), ephemeral=True, allowed_mentions=NONE
         )
 
     @listen.command(name="upload", description="Add an audio file to the library (facilitators)")
@@ -155,7 +158,7 @@ class PlaylistCog(commands.Cog):
         track = saved.track
         fields = {"title": track.title, "artist": track.artist, "file_name": saved.file_name}
         if saved.duration:
-            fields["length"] = duration(saved.duration)
+            fields["length"] = duration(saved.duration, locale)
         text = (
             _(
                 "📥 Saved **{title}** by {artist} ({length}) to the library as `{file_name}`. "

@@ -41,7 +41,7 @@ class ReflectForm(ChorusForm):
 
     Answered by `ReflectionCog.on_reflect_form` through its custom_id, with no timeout."""
 
-    def __init__(self, run_id: int, step_index: int, step: ReflectStep, locale: str = "en") -> None:
+    def __init__(self, run_id: int, step_index: int, step: ReflectStep, locale: str) -> None:
         super().__init__(_("Your reflection", locale), FORM, run_id, step_index)
         answer: discord.ui.TextInput[ReflectForm] = discord.ui.TextInput(
             custom_id="answer",
@@ -251,7 +251,7 @@ class ReflectionCog(commands.Cog):
             )
 
 
-def held_back_text(title: str, channel_id: int, released: bool, locale: str = "en") -> str:
+def held_back_text(title: str, channel_id: int, released: bool, locale: str) -> str:
     """The private note to the author of an answer the facilitator held back (or, after the
     release, removed from what was posted)."""
     if released:
@@ -273,23 +273,43 @@ def held_back_text(title: str, channel_id: int, released: bool, locale: str = "e
     )
 
 
-def saved_text(anonymous: bool, shared: bool, replaced: bool, locale: str = "en") -> str:
-    """The private thanks once a reflection is saved: where it goes from here."""
-    where = (
-        _("It will be shared with the group when the step ends.", locale)
-        if shared
-        else _("It stays private.", locale)
-    )
-    if anonymous:
-        where = _("It was saved anonymously.", locale) + (
-            " " + _("It will be shared without your name.", locale) if shared else ""
+def saved_text(anonymous: bool, shared: bool, replaced: bool, locale: str) -> str:
+    """The private thanks once a reflection is saved: where it goes from here. One whole
+    sentence per case, so each language words it as one (no halves glued together)."""
+    if replaced:
+        if anonymous and shared:
+            return _(
+                "💭 Thank you, your reflection is updated and saved anonymously. It will be "
+                "shared with the group without your name when the step ends.",
+                locale,
+            )
+        if anonymous:
+            return _(
+                "💭 Thank you, your reflection is updated and saved anonymously. It stays private.",
+                locale,
+            )
+        if shared:
+            return _(
+                "💭 Thank you, your reflection is updated. It will be shared with the group "
+                "when the step ends.",
+                locale,
+            )
+        return _("💭 Thank you, your reflection is updated. It stays private.", locale)
+    if anonymous and shared:
+        return _(
+            "💭 Thank you, your reflection is saved anonymously. It will be shared with the "
+            "group without your name when the step ends.",
+            locale,
         )
-    thanks = (
-        _("💭 Thank you, your reflection is updated.", locale)
-        if replaced
-        else _("💭 Thank you, your reflection is saved.", locale)
-    )
-    return f"{thanks} {where}"
+    if anonymous:
+        return _("💭 Thank you, your reflection is saved anonymously. It stays private.", locale)
+    if shared:
+        return _(
+            "💭 Thank you, your reflection is saved. It will be shared with the group when the "
+            "step ends.",
+            locale,
+        )
+    return _("💭 Thank you, your reflection is saved. It stays private.", locale)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -371,7 +371,7 @@ def _places(access: ScheduleAccess, locale: str) -> str | None:
         access.taken,
         access.waiting,
         access.asking,
-        locale,
+        locale=locale,
     )
 
 

@@ -35,7 +35,7 @@ class SessionsCog(commands.Cog):
         bot.register_family(BoardButton, self.on_board_button)
         bot.register_family(ManageSelect, self.on_manage_select)
 
-    def titles(self, guild_id: int | None, locale: str = "en") -> dict[str, str]:
+    def titles(self, guild_id: int | None, locale: str) -> dict[str, str]:
         catalog = self.bot.library.catalog_for(guild_id)
         return {a.id: localize(a.title, locale) for a in catalog.activities.values()}
 
@@ -71,7 +71,7 @@ class SessionsCog(commands.Cog):
         await self.bot.sessions.join(session, interaction.user.id, interaction.user.display_name)
         board = await self.bot.live.post_board(session, notify=False)
         if board is None:
-            await self.bot.sessions.end(session)
+            await self.bot.sessions.close(session)
             raise UserFacingError(
                 N_(
                     "I couldn't post the session board here, so the session was not opened. "

@@ -161,14 +161,14 @@ class SetupCog(commands.Cog):
                 _("Here is what a member sees now. Give `text` or `links` to change it.", locale)
             )
         config = self.bot.guild_settings.for_guild(guild_id)
-        view = care_view(None, config.support_links)
+        view = care_view(None, config.support_links, locale=locale)
         await interaction.response.send_message(
             _(
                 "{replies}\n**Preview** (after a low check-in; /support shows the same):",
                 locale,
                 replies="\n".join(replies),
             ),
-            embed=care_embed(config.support_text),
+            embed=care_embed(config.support_text, locale),
             view=view if view is not None else discord.utils.MISSING,
             ephemeral=True,
             allowed_mentions=NONE,

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock, timestamp
 from bot.core.schedule import REPEATS, Repeat, week_ordinal
+from bot.i18n import _
 from bot.store.store import Store
 
 PRODUCT = "-//Chorus//Scheduled sessions//EN"
@@ -55,9 +56,15 @@ def rrule(repeat: Repeat, local_start: datetime) -> dict[str, object] | None:
 
 
 def build_calendar(
-    guild_id: int, name: str, server_timezone: str, entries: list[CalendarEntry], now: float
+    guild_id: int,
+    name: str,
+    server_timezone: str,
+    entries: list[CalendarEntry],
+    now: float,
+    locale: str,
 ) -> bytes:
-    """The .ics file's bytes: a VCALENDAR named after the server, one VEVENT per entry.
+    """The .ics file's bytes: a VCALENDAR named after the server (in ``locale``, the server's
+    language), one VEVENT per entry.
 
     UIDs are stable per series, so importing a newer file updates the same events."""
     import icalendar  # ~0.1-0.3 s to import: only when a member asks for the file (deferred)
@@ -66,7 +73,7 @@ def build_calendar(
     cal.add("prodid", PRODUCT)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{name}: Chorus sessions")
+    cal.add("x-wr-calname", _("{server}: Chorus sessions", locale, server=name))
     cal.add("x-wr-timezone", server_timezone)
     stamp = datetime.fromtimestamp(now, UTC)
     for entry in entries:
@@ -97,11 +104,15 @@ class SessionCalendar:
         self._clock = clock
 
     async def entries(
-        self, guild_id: int, place: Callable[[int, int | None], str | None]
+        self, guild_id: int, place: Callable[[int, int | None], str | None], locale: str
     ) -> list[CalendarEntry]:
-        """Each active series at its next session (not yet over), soonest first.
+        """Each active series at its next session (not yet over), soonest first, described in
+        ``locale`` (the server's language: the file is the server's calendar).
 
         `place(channel_id, voice_channel_id)` names where it meets (or None)."""
+        description = _(
+            "A Chorus session. /session upcoming in the server shows the details.", locale
+        )
         found: dict[int, CalendarEntry] = {}
         for occurrence in await self._store.schedule.upcoming(guild_id, 100):
             if occurrence.series_id in found:
@@ -120,12 +131,18 @@ class SessionCalendar:
                 starts_at=occurrence.starts_at,
                 duration_minutes=series.duration_minutes,
                 where=place(series.channel_id, series.voice_channel_id),
-                description="A Chorus session. /session upcoming in the server shows the details.",
+                description=description,
             )
         return list(found.values())
 
     def render(
-        self, guild_id: int, name: str, server_timezone: str, entries: list[CalendarEntry]
+        self,
+        guild_id: int,
+        name: str,
+        server_timezone: str,
+        entries: list[CalendarEntry],
+        locale: str,
     ) -> bytes:
         """The server's .ics file from its entries (see build_calendar)."""
-        return build_calendar(guild_id, name, server_timezone, entries, timestamp(self._clock))
+        now = timestamp(self._clock)
+        return build_calendar(guild_id, name, server_timezone, entries, now, locale)

@@ -26,7 +26,7 @@ class CatalogDiff:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed)
 
-    def summary(self, locale: str | None = None) -> str:
+    def summary(self, locale: str | None) -> str:
         """One line a facilitator can read in ``locale`` (None: English), e.g.
         "added: a; changed: b"."""
         parts = [

@@ -61,7 +61,7 @@ def parse_days(text: str) -> int:
     return mask
 
 
-def days_text(mask: int, locale: str | None = None) -> str:
+def days_text(mask: int, locale: str | None) -> str:
     """ "Tue, Fri" (or "every day") in ``locale`` (None: English; day names from Babel's CLDR)."""
     if mask == EVERY_DAY:
         return _("every day", locale)

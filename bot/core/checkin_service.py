@@ -374,9 +374,7 @@ class CheckinService:
 
     # ------------------------------------------------------------------ figures
 
-    async def summary_lines(
-        self, session: SessionRecord, locale: str = "en"
-    ) -> list[tuple[str, str]]:
+    async def summary_lines(self, session: SessionRecord, locale: str) -> list[tuple[str, str]]:
         """The session summary's mood shift (a SummaryContributor: in ``locale``)."""
         answers = [answer_of(r) for r in await self._store.checkins.for_session(session.id)]
         if not any(a.phase in ("before", "after") for a in answers):
@@ -414,7 +412,7 @@ class CheckinService:
             raise NotFound(N_("I can't find that session in this server. See /session history."))
         return session
 
-    async def report(self, session: SessionRecord, locale: str = "en") -> SessionReport:
+    async def report(self, session: SessionRecord, locale: str) -> SessionReport:
         """The facilitator's report of a session; texts (titles, mood lines) in ``locale``."""
         attendance = {a.user_id for a in await self._store.sessions.attendance(session.id)}
         runs = {r.id: r for r in await self._store.runs.for_session(session.id)}

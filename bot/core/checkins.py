@@ -17,7 +17,7 @@ from babel import numbers
 
 from bot.core.errors import InvalidInput
 from bot.core.scales import Scale
-from bot.i18n import N_, _, language_of, ngettext
+from bot.i18n import N_, SOURCE_LANGUAGE, _, language_of, ngettext
 
 K_MIN = 3
 """Group figures are shown only when at least this many people answered."""
@@ -66,13 +66,14 @@ _BUILT_IN_VALUES: dict[tuple[str, str], frozenset[int]] = {}
 
 
 def _values(scale: Scale, dimension: str = "valence") -> frozenset[int]:
-    """The values a scale offers (built-in scales are worked out once: a hot path)."""
+    """The values a scale offers (built-in scales are worked out once: a hot path). Only the
+    values are read, so the labels' language doesn't matter."""
     if scale.kind == "custom":
-        return frozenset(o.value for o in scale.options(dimension=dimension))
+        return frozenset(o.value for o in scale.options(SOURCE_LANGUAGE, dimension=dimension))
     key = (scale.kind, dimension)
     found = _BUILT_IN_VALUES.get(key)
     if found is None:
-        found = frozenset(o.value for o in scale.options(dimension=dimension))
+        found = frozenset(o.value for o in scale.options(SOURCE_LANGUAGE, dimension=dimension))
         _BUILT_IN_VALUES[key] = found
     return found
 
@@ -126,7 +127,7 @@ def to_ten(scale_kind: str, value: float) -> float | None:
 
 
 def describe_value(
-    scale: Scale, value: int | None, value2: int | None = None, locale: str = "en"
+    scale: Scale, value: int | None, value2: int | None = None, *, locale: str
 ) -> str:
     """How a member's own answer is shown back to them (in ``locale``)."""
     if value is None:
@@ -249,7 +250,7 @@ KNOWN_MEASURES = (N_("mood"), N_("energy"), N_("stress"), N_("anxiety"), N_("con
 is shown as written."""
 
 
-def signed_tenths(value: float, locale: str = "en") -> str:
+def signed_tenths(value: float, locale: str) -> str:
     """``1.0`` -> ``"+1.0"`` (en), ``"+1,0"`` (de, es): a shift in points, one decimal, signed."""
     tenths = round(value, 1)
     sign = "+" if tenths >= 0 else "-"
@@ -258,7 +259,7 @@ def signed_tenths(value: float, locale: str = "en") -> str:
     )
 
 
-def too_few_pairs(locale: str = "en") -> str:
+def too_few_pairs(locale: str) -> str:
     """The summary's sentence when too few answered both check-ins (in ``locale``)."""
     return _(
         "Too few answers to show group figures: fewer than {k} people answered both the "
@@ -268,7 +269,7 @@ def too_few_pairs(locale: str = "en") -> str:
     )
 
 
-def shift_lines(shifts: Sequence[GroupShift], locale: str = "en") -> list[tuple[str, str]]:
+def shift_lines(shifts: Sequence[GroupShift], locale: str) -> list[tuple[str, str]]:
     """Summary lines for a session: one per measure, or the too-few-answers sentence, worded
     in ``locale`` (a language code)."""
     if not shifts:
@@ -330,7 +331,7 @@ def bands(values: Iterable[float]) -> list[int]:
 SCALE_NAMES = {"1-5": N_("the faces scale"), "sam": N_("the feeling-and-energy scale")}
 
 
-def member_summary(answers: Sequence[Answer], locale: str = "en") -> str:
+def member_summary(answers: Sequence[Answer], locale: str) -> str:
     """A short, gentle text about a member's own history, in ``locale``.
 
     0-10 answers are summarised on their own scale; answers on other scales are only counted,

@@ -217,7 +217,7 @@ LongText = Annotated[
 ]
 
 
-def localize(text: LocalizedText | TextPool | None, locale: str = "en") -> str:
+def localize(text: LocalizedText | TextPool | None, locale: str) -> str:
     """Pick the text for a locale: exact, then its language, then English, then any.
 
     A pool not drawn yet (`bot.core.pools.resolve` replaces drawn ones) shows its first

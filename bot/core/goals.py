@@ -88,7 +88,7 @@ def check_rating(value: int) -> int:
     return value
 
 
-def describe_rating(value: int | None, locale: str | None = None) -> str:
+def describe_rating(value: int | None, locale: str | None) -> str:
     """How a rating is shown back to its member in ``locale`` (None: English): "4 · Good", or
     "passed"."""
     if value is None:
@@ -121,7 +121,7 @@ def per_session(ratings: Iterable[RatingRecord]) -> list[SessionRating]:
     return sorted(points, key=lambda p: p.at)
 
 
-def trend(values: Sequence[int], locale: str | None = None) -> str | None:
+def trend(values: Sequence[int], locale: str | None) -> str | None:
     """The direction of the last three ratings, in words in ``locale`` (None: English); None for
     fewer than three."""
     if len(values) < 3:
@@ -136,7 +136,7 @@ def trend(values: Sequence[int], locale: str | None = None) -> str | None:
     return _("last three up and down", locale)
 
 
-def progress_summary(values: Sequence[int], locale: str | None = None) -> str:
+def progress_summary(values: Sequence[int], locale: str | None) -> str:
     """One line about a goal's ratings in ``locale`` (None: English), e.g. "4 sessions, average
     3.5, last three rising"."""
     if not values:
@@ -160,7 +160,7 @@ def progress_summary(values: Sequence[int], locale: str | None = None) -> str:
     return ", ".join(parts)
 
 
-def facilitator_line(with_goals: int, rated: int, locale: str = "en") -> str:
+def facilitator_line(with_goals: int, rated: int, locale: str) -> str:
     """What a facilitator may see: counts only, each hidden below K_MIN (in ``locale``)."""
     if with_goals < K_MIN:
         return _(
@@ -206,7 +206,7 @@ class GoalProgress:
     goal: GoalRecord
     points: list[SessionRating]
 
-    def summary(self, locale: str | None = None) -> str:
+    def summary(self, locale: str | None) -> str:
         """One line about the ratings in ``locale`` (see progress_summary)."""
         return progress_summary([p.value for p in self.points], locale)
 
@@ -392,9 +392,7 @@ class GoalService:
             return None
         return await self._store.goals.session_counts(session.id, session.guild_id)
 
-    async def summary_lines(
-        self, session: SessionRecord, locale: str = "en"
-    ) -> list[tuple[str, str]]:
+    async def summary_lines(self, session: SessionRecord, locale: str) -> list[tuple[str, str]]:
         """The session summary's goal line (a SummaryContributor, in ``locale``): counts only,
         k >= 3."""
         figures = await self.session_figures(session)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.activity_fields import Track
 from bot.core.field_texts import localize
-from bot.i18n import N_, gettext
+from bot.i18n import N_, SOURCE_LANGUAGE, gettext
 from bot.records.sessions import ContributionRecord
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class ResolvedTrack:
     nomination_id: int | None = None
 
     @classmethod
-    def from_track(cls, track: Track, locale: str = "en") -> ResolvedTrack:
+    def from_track(cls, track: Track, locale: str) -> ResolvedTrack:
         return cls(
             title=localize(track.title, locale),
             artist=localize(track.artist, locale),
@@ -56,20 +56,24 @@ class ResolvedTrack:
         )
 
 
-def step_track(step: ListenStep, locale: str = "en") -> ResolvedTrack | None:
-    """The step's own track, or None for `from_vote` (resolved from the vote by the cog)."""
+# The English defaults of step_track and set_tracks are only for cogs/listen_voice.py, which
+# reads a track's file and length, no words (its branch passes a language when it is merged);
+# tests/i18n/test_locale_parameters.py lists them as the two exceptions.
+def step_track(step: ListenStep, locale: str = SOURCE_LANGUAGE) -> ResolvedTrack | None:
+    """The step's own track, or None for `from_vote` (resolved from the vote by the cog);
+    its words in ``locale``."""
     return ResolvedTrack.from_track(step.track, locale) if isinstance(step.track, Track) else None
 
 
-def set_tracks(step: ListenStep, locale: str = "en") -> list[ResolvedTrack]:
-    """The pieces played after the first in a listening set (`then:`), in order."""
+def set_tracks(step: ListenStep, locale: str = SOURCE_LANGUAGE) -> list[ResolvedTrack]:
+    """The pieces played after the first in a listening set (`then:`), in order; their words
+    in ``locale``."""
     return [ResolvedTrack.from_track(t, locale) for t in step.then]
 
 
 def set_duration(step: ListenStep) -> int | None:
     """The length of everything the step plays: the piece, or the whole set."""
-    track = step_track(step)
-    first = track.duration if track is not None else None
+    first = step.track.duration if isinstance(step.track, Track) else None
     if not step.then:
         return first
     if first is None or any(t.duration is None for t in step.then):
@@ -152,7 +156,7 @@ def piece_start(state: Mapping[str, Any]) -> float | None:
 
 
 def reaction_counts(
-    step: ListenStep, contributions: Sequence[ContributionRecord], locale: str = "en"
+    step: ListenStep, contributions: Sequence[ContributionRecord], locale: str
 ) -> list[tuple[str, str | None, int]]:
     """(label, emoji, count) for every configured reaction, in the step's order."""
     counts = [0] * len(step.reflection.reactions)

@@ -112,8 +112,9 @@ class ListeningService(StepService):
         runner: Runner,
         media_dir: Path,
         shown_name: ShownName,
+        server_language: Callable[[int], str],
     ) -> None:
-        super().__init__(store, clock, runner)
+        super().__init__(store, clock, runner, server_language)
         self._media_dir = media_dir
         self._shown_name = shown_name
 
@@ -157,7 +158,7 @@ class ListeningService(StepService):
         return await self._store.members.names(guild_id, ids) if ids else {}
 
     async def choices_for(
-        self, session: SessionRecord, run: RunRecord, index: int, locale: str = "en"
+        self, session: SessionRecord, run: RunRecord, index: int, locale: str
     ) -> list[VoteChoice]:
         """The choices of the vote step at `index`: its own (labels in ``locale``), the answers
         of the step before, or the session's playlist (credited by shown name, unless a member
@@ -179,30 +180,32 @@ class ListeningService(StepService):
     async def resolve_track(
         self, session: SessionRecord, run: RunRecord, index: int
     ) -> ResolvedTrack | None:
-        """The piece a listen step plays: its own, or the winner of the latest vote before it."""
+        """The piece a listen step plays: its own, or the winner of the latest vote before it
+        (its words in the server's language)."""
         activity = self._runner.definition(run)
         step = self._runner.step_at(run, index)  # its pools as drawn
         assert isinstance(step, ListenStep)
-        own = step_track(step)
+        locale = self._server_language(session.guild_id)
+        own = step_track(step, locale)
         if own is not None:
             return own
         vote_index = vote_step_for(activity, index)
         if vote_index is None:
             return None
         votes = await self._store.contributions.for_step(run.id, vote_index)
-        top = winner(await self.choices_for(session, run, vote_index), votes)
+        top = winner(await self.choices_for(session, run, vote_index, locale), votes)
         return top.choice.track if top is not None else None
 
     # ------------------------------------------------------------ contributing
 
     async def react(
-        self, run_id: int, index: int, user_id: int, choice: int
+        self, session: SessionRecord, run_id: int, index: int, user_id: int, choice: int
     ) -> ContributionOutcome:
         """A member's reaction (its index among the step's reactions); replaces their earlier
-        one. Raises Conflict when the step has ended, InvalidInput for an unknown reaction."""
-        return await self._runner.contribute(
-            run_id, index, user_id, "reaction", {"reaction": choice}
-        )
+        one. Its label is stored in the server's language. Raises Conflict when the step has
+        ended, InvalidInput for an unknown reaction."""
+        payload = {"reaction": choice, "language": self._server_language(session.guild_id)}
+        return await self._runner.contribute(run_id, index, user_id, "reaction", payload)
 
     async def reflect(
         self, run_id: int, index: int, user_id: int, text: str, shared: bool
@@ -218,7 +221,7 @@ class ListeningService(StepService):
         run: RunRecord,
         index: int,
         values: Sequence[str],
-        locale: str = "en",
+        locale: str,
     ) -> VoteChoice:
         """The vote choice a member picked from the menu's selected `values` (its label in
         ``locale``).
@@ -323,9 +326,10 @@ class ListeningService(StepService):
         step = self._runner.step_at(run, index)
         assert isinstance(step, ListenStep)
         track = await self.resolve_track(session, run, index)
-        title = track.title if track else localize(step.title)
+        locale = self._server_language(session.guild_id)
+        title = track.title if track else localize(step.title, locale)
         if track is not None and step.then:  # a set: every piece, in order
-            title = " · ".join([title, *(t.title for t in set_tracks(step))])[:300]
+            title = " · ".join([title, *(t.title for t in set_tracks(step, locale))])[:300]
         mode = "link" if track is not None and track.url else "text"
         note: str | None = None
         if track is not None and track.file:

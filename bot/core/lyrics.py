@@ -94,7 +94,7 @@ class SlotConflict(Conflict):
         )
 
 
-def slots(step: WriteStep, locale: str = "en") -> list[Slot]:
+def slots(step: WriteStep, locale: str) -> list[Slot]:
     """Every line of the song in order, with its section and template line."""
     templates = [localize(t, locale) for t in step.template] if step.template else None
     sections = (
@@ -351,7 +351,7 @@ def check_line(
     slot: Slot,
     lines: Mapping[int, Mapping[str, Any]],
     raw: str | Sequence[str],
-    language: str = "en",
+    language: str,
 ) -> CheckedLine:
     """Clean a writer's words, fill the template, and check the step's constraints.
 

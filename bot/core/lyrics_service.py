@@ -74,10 +74,11 @@ class SavedSong:
     opted_out: set[int]
 
 
-def structure(step: WriteStep) -> list[tuple[str, int]]:
-    """The step's sections as [name, line count] pairs (stored with the song)."""
+def structure(step: WriteStep, locale: str) -> list[tuple[str, int]]:
+    """The step's sections as [name, line count] pairs (stored with the song; names in
+    ``locale``, the song's language)."""
     sections: list[tuple[str, int]] = []
-    for slot in slots(step):
+    for slot in slots(step, locale):
         if slot.line_in_section == 1:
             sections.append((slot.section, slot.section_lines))
     return sections
@@ -124,13 +125,15 @@ class LyricsService(StepService):
         return [a.user_id for a in await self._store.sessions.present(session.id)]
 
     def spec(self, session: SessionRecord, run: RunRecord, step: WriteStep) -> SongSpec:
+        """The song's record, worded in its language (the server's)."""
+        locale = self._server_language(session.guild_id)
         return SongSpec(
             guild_id=session.guild_id,
             session_id=session.id,
             run_id=run.id,
             step_index=run.step_index,
-            theme=localize(step.theme),
-            structure=json.dumps(structure(step)),
+            theme=localize(step.theme, locale),
+            structure=json.dumps(structure(step, locale)),
             anonymous=step.anonymous,
         )
 
@@ -171,11 +174,12 @@ class LyricsService(StepService):
                 raise turn_refusal(step, writer, in_circle)
         hidden = step.turns == "hidden"
         clue = hidden_clue(lines, position) if hidden else None
-        return LineAsk(step, slots(step)[position], clue, hidden)
+        the_slots = slots(step, self._server_language(session.guild_id))
+        return LineAsk(step, the_slots[position], clue, hidden)
 
     async def edit_ask(self, run_id: int, index: int, user_id: int) -> LineAsk:
         """The writer's own last line, to change. Raises Conflict once the next line is in."""
-        _, run, step = await self.live(run_id, index)
+        session, run, step = await self.live(run_id, index)
         state = json.loads(run.step_state)
         last = state.get("last") or {}
         line = song_lines(state).get(int(last.get("pos", -1)))
@@ -183,14 +187,14 @@ class LyricsService(StepService):
             raise Conflict(
                 N_("You can change only your own line, and only until the next line is written.")
             )
-        slot = slots(step)[int(last["pos"])]
+        slot = slots(step, self._server_language(session.guild_id))[int(last["pos"])]
         words = str(line.get("fill") or line.get("text") or "")
         return LineAsk(step, slot, None, False, editing=words)
 
     async def form_slot(self, run_id: int, index: int, position: int) -> Slot:
         """The slot a line form was opened for. Raises Conflict if the song no longer has it."""
-        _, _, step = await self.live(run_id, index)
-        every = slots(step)
+        session, _, step = await self.live(run_id, index)
+        every = slots(step, self._server_language(session.guild_id))
         if not 0 <= position < len(every):
             raise Conflict(N_("That song has changed: this line is no longer there."))
         return every[position]
@@ -241,7 +245,7 @@ class LyricsService(StepService):
         timeouts = state.get("timeouts") or []
         if not timeouts:
             return
-        the_slots = slots(step)
+        the_slots = slots(step, self._server_language(session.guild_id))
         turns = []
         for t in timeouts:
             pos = int(t.get("pos", 0))

@@ -106,10 +106,11 @@ def _usable(candidates: list[str], exclude: str, limit: int) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=256)
-def suggest(word: str, limit: int = 24, language: str = "en") -> RhymeSuggestions:
+def suggest(word: str, limit: int, language: str) -> RhymeSuggestions:
     """Perfect rhymes and near rhymes (same stressed vowel, different ending) for a word.
 
-    ``language`` is the song's; only English is known (see ``supported``).
+    At most ``limit`` words of each kind. ``language`` is the song's; only English is known
+    (see ``supported``).
     """
     clean = last_word(word)
     if not supports(language):

@@ -85,7 +85,7 @@ class Scale(FormatModel):
         """What is asked: SAM asks valence and arousal; every other scale asks one value."""
         return ["valence", "arousal"] if self.kind == "sam" else ["value"]
 
-    def options(self, locale: str = "en", dimension: str = "valence") -> list[ScaleOption]:
+    def options(self, locale: str, dimension: str = "valence") -> list[ScaleOption]:
         """The answers as (value, label, emoji), in display order."""
         if self.kind == "0-10":
             return [ScaleOption(value, str(value), None) for value in range(11)]

@@ -434,7 +434,7 @@ MONTHLY = {
 MONTHLY_LAST = N_("Monthly on the last {day}")
 
 
-def describe_repeat(repeat: Repeat, local_start: datetime, locale: str | None = None) -> str:
+def describe_repeat(repeat: Repeat, local_start: datetime, locale: str | None) -> str:
     """'Every Friday', 'Every other Friday', 'Monthly on the 2nd Tuesday', 'Once', in ``locale``
     (None: English; day names from Babel's CLDR)."""
     day = day_names(locale)[local_start.weekday()]

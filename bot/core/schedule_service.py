@@ -24,7 +24,7 @@ from bot.core.schedule import Repeat, parse_when, require_future, zone
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake, utc
 from bot.core.session import SessionLimits, SessionService, check_limits, clean_title
-from bot.i18n import N_
+from bot.i18n import N_, public_language
 from bot.records.sessions import SessionRecord
 from bot.store.schedule import OccurrenceRecord as OccurrenceRecord
 from bot.store.schedule import SeriesRecord as SeriesRecord
@@ -189,11 +189,13 @@ class ScheduleService:
     # ------------------------------------------------------------------ plans
 
     def plan_title(self, guild_id: int, plan: str | None) -> str | None:
-        """The planned activity's title in this server (its id when it is gone)."""
+        """The planned activity's title in this server (its id when it is gone), in the server's
+        language: the schedule's posts and events are public."""
         if not plan:
             return None
         activity = self._library.get(guild_id, plan)
-        return localize(activity.title) if activity is not None else plan
+        language = public_language(self._servers.for_guild(guild_id).language)
+        return localize(activity.title, language) if activity is not None else plan
 
     def check_plan(self, guild_id: int, plan: str | None) -> str | None:
         """The plan's activity id, None for no plan. Raises NotFound for an unknown one."""

@@ -193,7 +193,7 @@ class ScheduleWake:
             return
         await store.set_opened_session(occurrence.id, session.id)
         if not await self.outlet.post_board(session):
-            await self._sessions.end(session)
+            await self._sessions.close(session)
             await store.transition(occurrence.id, ["open"], "missed")
             return
         message_id = await self.outlet.post_start_message(series, occurrence, session)
@@ -215,7 +215,7 @@ class ScheduleWake:
             return
         await self.outlet.close_start_message(series, occurrence, "missed")
         if session is not None and session.status == "open":
-            await self._sessions.end(session)
+            await self._sessions.close(session)
             await self.outlet.refresh_board(session.id)
 
     async def finish(self, series: SeriesRecord, occurrence: OccurrenceRecord, now: float) -> None:

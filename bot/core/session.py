@@ -222,15 +222,20 @@ class SessionService:
     async def present(self, session: SessionRecord) -> list[AttendanceRecord]:
         return await self._store.sessions.present(session.id)
 
-    async def end(self, session: SessionRecord, locale: str = "en") -> SessionSummary | None:
+    async def close(self, session: SessionRecord) -> bool:
+        """Close the session without a summary (nobody reads one: a scheduled session that
+        never began); False if someone else ended it a moment earlier."""
+        return await self._store.sessions.end(session.id, self._now())
+
+    async def end(self, session: SessionRecord, locale: str) -> SessionSummary | None:
         """Close the session; None if someone else ended it a moment earlier. The summary's
         feature lines are worded in ``locale`` (a language code)."""
-        if not await self._store.sessions.end(session.id, self._now()):
+        if not await self.close(session):
             return None
         ended = await self.get(session.id)
         return await self.summary(ended, locale)
 
-    async def summary(self, session: SessionRecord, locale: str = "en") -> SessionSummary:
+    async def summary(self, session: SessionRecord, locale: str) -> SessionSummary:
         attendance = await self._store.sessions.attendance(session.id)
         runs = await self._store.runs.for_session(session.id)
         extras: list[tuple[str, str]] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.core.clock import Clock
 from bot.core.runner import Runner
 from bot.records.sessions import RunRecord
@@ -9,12 +11,23 @@ from bot.store.store import Store
 
 
 class StepService:
-    """The store, the clock and the runner, and the runs a step's cog looks up."""
+    """The store, the clock and the runner, and the runs a step's cog looks up.
 
-    def __init__(self, store: Store, clock: Clock, runner: Runner) -> None:
+    ``server_language(guild_id)`` is the language of the server's public posts (bot/i18n.py
+    public_language): what the step stores for the group (a song's theme and sections, a
+    play's title) is worded in it."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        runner: Runner,
+        server_language: Callable[[int], str],
+    ) -> None:
         self._store = store
         self._clock = clock
         self._runner = runner
+        self._server_language = server_language
 
     def _now(self) -> float:
         """Now, as UTC seconds."""

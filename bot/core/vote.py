@@ -56,7 +56,7 @@ class Tally:
     votes: int
 
 
-def fixed_choices(step: VoteStep, locale: str = "en") -> list[VoteChoice]:
+def fixed_choices(step: VoteStep, locale: str) -> list[VoteChoice]:
     out = []
     for index, option in enumerate(step.options or []):
         track = ResolvedTrack.from_track(option.track, locale) if option.track else None

@@ -24,7 +24,7 @@ SUMMARY_MAX = 200
 
 
 def catalog_embed(
-    catalog: Catalog, tag: str | None, page: int = 1, locale: str = "en"
+    catalog: Catalog, tag: str | None, page: int = 1, *, locale: str
 ) -> discord.Embed:
     """One page of the catalog in ``locale`` (a long library never overflows an embed)."""
     wanted = tag.casefold().strip() if tag else None
@@ -76,7 +76,7 @@ def catalog_embed(
     return embed
 
 
-def activity_embed(activity: Activity, facilitator: bool, locale: str = "en") -> discord.Embed:
+def activity_embed(activity: Activity, facilitator: bool, locale: str) -> discord.Embed:
     """/activity info in ``locale``: the activity's steps (its own texts in that language when
     the file has them)."""
     embed = discord.Embed(
@@ -116,7 +116,7 @@ def activity_embed(activity: Activity, facilitator: bool, locale: str = "en") ->
     return embed
 
 
-def reload_text(catalog: Catalog, diff: CatalogDiff, locale: str = "en") -> str:
+def reload_text(catalog: Catalog, diff: CatalogDiff, locale: str) -> str:
     """The private reply to /activity reload, in ``locale``."""
     lines = [
         ngettext(

@@ -43,6 +43,8 @@ class BoardState:
 
     session: SessionRecord
     present: list[int]
+    locale: str
+    """The language of the board: the server's (bot/i18n.py public_language)."""
     run: RunRecord | None = None
     activity_title: str | None = None
     step_title: str | None = None
@@ -57,8 +59,6 @@ class BoardState:
     step_fields: tuple[tuple[str, str], ...] = ()
     """(name, value) fields the current step's presenter adds (`board_fields`), e.g. who has
     the floor in a round."""
-    locale: str = "en"
-    """The language of the board: the server's (bot/i18n.py public_language)."""
 
 
 def _join_line(state: BoardState) -> str:

@@ -77,9 +77,7 @@ def _year(ts: float) -> str:
     return str(datetime.fromtimestamp(ts, UTC).year)
 
 
-def trend_chart(
-    points: Sequence[Point], arrows: Sequence[Arrow], title: str, locale: str = "en"
-) -> bytes:
+def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str, locale: str) -> bytes:
     """A member's own check-ins over time; before/after pairs drawn as arrows; words in
     ``locale``."""
     figure, axes = _figure()
@@ -161,7 +159,7 @@ def distribution_chart(
     before: Sequence[int] | None,
     after: Sequence[int] | None,
     title: str,
-    locale: str = "en",
+    locale: str,
 ) -> bytes:
     """Counts per broad band before and after; a side with too few answers is left out; words
     in ``locale`` (``band_names`` come worded)."""
@@ -211,7 +209,7 @@ def distribution_chart(
     return _png(figure)
 
 
-def trends_chart(weeks: Sequence[Week], title: str, locale: str = "en") -> bytes:
+def trends_chart(weeks: Sequence[Week], title: str, locale: str) -> bytes:
     """People per week as hatched bars, and the mean mood shift as a marked line; words in
     ``locale``."""
     figure, axes = _figure()
@@ -263,7 +261,7 @@ def trends_chart(weeks: Sequence[Week], title: str, locale: str = "en") -> bytes
 # ----------------------------------------------------------------------- goal progress
 
 
-def progress_chart(progress: Sequence[GoalProgress], locale: str = "en") -> bytes:
+def progress_chart(progress: Sequence[GoalProgress], locale: str) -> bytes:
     """One panel per goal: its rating per session over time, with words on the 1-5 axis (in
     ``locale``).
 
@@ -389,7 +387,7 @@ def _summary_axes(title: str, zone: ZoneInfo, locale: str | None) -> tuple[Figur
 
 
 def summary_figure(
-    figures: SummaryFigures, title: str, timezone: str = "UTC", locale: str | None = None
+    figures: SummaryFigures, title: str, timezone: str = "UTC", *, locale: str
 ) -> Figure:
     """The summary chart's figure (see `summary_chart`); its dates in `timezone` (IANA)."""
     figure, top, bottom = _summary_axes(title, ZoneInfo(timezone), locale)
@@ -440,8 +438,8 @@ def summary_figure(
 
 
 def summary_chart(
-    figures: SummaryFigures, title: str, timezone: str = "UTC", locale: str | None = None
+    figures: SummaryFigures, title: str, timezone: str = "UTC", *, locale: str
 ) -> bytes:
     """Two panels readable without colour: check-ins over time (0-10) and each goal's ratings
     (1-5, one marker shape per goal); the date axis in the member's zone and language. PNG."""
-    return _png(summary_figure(figures, title, timezone, locale))
+    return _png(summary_figure(figures, title, timezone, locale=locale))

@@ -49,9 +49,7 @@ class Week:
     mean_shift: float | None
 
 
-def trend_chart(
-    points: Sequence[Point], arrows: Sequence[Arrow], title: str, locale: str = "en"
-) -> bytes:
+def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str, locale: str) -> bytes:
     """A member's own check-ins over time; before/after pairs drawn as arrows. PNG, 800x420;
     axis words in ``locale`` (a language code)."""
     return chart_worker.draw("trend_chart", list(points), list(arrows), title, locale)
@@ -62,7 +60,7 @@ def distribution_chart(
     before: Sequence[int] | None,
     after: Sequence[int] | None,
     title: str,
-    locale: str = "en",
+    locale: str,
 ) -> bytes:
     """Counts per broad band before and after; a side with too few answers is left out. PNG;
     axis words in ``locale``."""
@@ -76,14 +74,14 @@ def distribution_chart(
     )
 
 
-def trends_chart(weeks: Sequence[Week], title: str, locale: str = "en") -> bytes:
+def trends_chart(weeks: Sequence[Week], title: str, locale: str) -> bytes:
     """People per week as hatched bars, and the mean mood shift as a marked line. PNG; axis
     words in ``locale``."""
     return chart_worker.draw("trends_chart", list(weeks), title, locale)
 
 
 def summary_chart(
-    figures: SummaryFigures, title: str, timezone: str = "UTC", locale: str | None = None
+    figures: SummaryFigures, title: str, timezone: str = "UTC", *, locale: str
 ) -> bytes:
     """A member's own summary for /mydata: check-ins (0-10) above, goal ratings (1-5) below,
     dated in `timezone` (IANA) and labelled in `locale`."""

@@ -43,7 +43,7 @@ def dm_embed(guild_name: str, scale_name: str, locale: str) -> discord.Embed:
             "🔒 Only you see your answer. No reply is fine too.",
             locale,
             server=discord.utils.escape_markdown(guild_name),
-            scale=scale_hint(scale),
+            scale=scale_hint(scale, locale=locale),
         ),
     ).set_footer(text=_("Stop these: /checkin schedule off (in the server)", locale))
 
@@ -52,7 +52,7 @@ def dm_view(guild_id: int, scale_name: str, locale: str) -> discord.ui.View:
     """The scale's values, five to a row, then Pass and Snooze on the last row."""
     scale = scale_of(scale_name)
     items: list[discord.ui.Item[Any]] = []
-    options = scale.options()
+    options = scale.options(locale)
     for index, option in enumerate(options):
         items.append(
             ScheduledCheckinButton.button(

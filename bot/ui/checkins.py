@@ -33,7 +33,7 @@ from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field, sent
 COLOUR_CARE = 0xE0B0FF
 
 
-def scale_hint(scale: Scale, anchors: Anchors | None = None, locale: str = "en") -> str:
+def scale_hint(scale: Scale, anchors: Anchors | None = None, *, locale: str) -> str:
     """One line saying how to read the scale (the activity's anchors in ``locale``)."""
     if scale.kind == "0-10":
         low = localize(anchors.low, locale) if anchors else _("very low", locale)
@@ -58,7 +58,7 @@ def scale_buttons(
     field: str = "value",
     dimension: str = "valence",
     start_row: int = 0,
-    locale: str = "en",
+    locale: str,
 ) -> list[TypedButton]:
     """The scale's answers as buttons of `family`, 5 to a row (Discord's limit): each button's
     `field` is its option's value, the other `fields` are the same on every button.
@@ -121,7 +121,7 @@ class NowChangeButton(TypedButton, spec="chorus:checkin_now:{scale}:change:{chec
     checkin_id: int
 
 
-def now_buttons(scale_name: str, replace_id: int | None, locale: str = "en") -> list[TypedButton]:
+def now_buttons(scale_name: str, replace_id: int | None, locale: str) -> list[TypedButton]:
     """The scale's buttons for /checkin now (the first half of a two-part scale)."""
     scale = scale_of(scale_name)
     if replace_id is None:
@@ -132,7 +132,7 @@ def now_buttons(scale_name: str, replace_id: int | None, locale: str = "en") -> 
 
 
 def now_prompt(
-    scale_name: str, replace_id: int | None, locale: str = "en"
+    scale_name: str, replace_id: int | None, locale: str
 ) -> tuple[discord.Embed, discord.ui.View]:
     """/checkin now's question and scale; the answer replaces check-in `replace_id` if given.
 
@@ -148,7 +148,7 @@ def now_prompt(
 
 
 def now_second_view(
-    scale_name: str, replace_id: int | None, value: int, locale: str = "en"
+    scale_name: str, replace_id: int | None, value: int, locale: str
 ) -> discord.ui.View:
     """The energy half of a two-part /checkin now answer, after its first `value`."""
     if replace_id is None:
@@ -171,7 +171,7 @@ def answer_text(
     anonymous: bool,
     replaced: bool,
     step: bool,
-    locale: str = "en",
+    locale: str,
 ) -> str:
     if value is None:
         passed = _("🤍 You passed on this check-in. That's completely fine.", locale)
@@ -182,7 +182,7 @@ def answer_text(
             )
             return f"{passed} {still}"
         return passed
-    answer = describe_value(scale, value, value2, locale)
+    answer = describe_value(scale, value, value2, locale=locale)
     if anonymous:
         return _(
             "🔒 Thank you: **{answer}**, saved anonymously. Nothing links it to you, "
@@ -221,7 +221,7 @@ def answer_view(
     note: bool,
     share: bool,
     change: str | None = None,
-    locale: str = "en",
+    locale: str,
 ) -> discord.ui.View | None:
     """Under a saved answer: Add a note, Share, and (for /checkin now, `change` being the
     scale's name) Change."""
@@ -240,7 +240,7 @@ def answer_view(
 
 
 def sam_second_view(
-    family: type[TypedButton], fields: Mapping[str, object], locale: str = "en"
+    family: type[TypedButton], fields: Mapping[str, object], locale: str
 ) -> discord.ui.View:
     """The energy half of a two-part (sam) answer: buttons of `family` (a pair family), each
     setting its `value2`; `fields` are the first half's."""
@@ -255,9 +255,7 @@ SAM_SECOND = N_(
 )
 
 
-def shared_post(
-    name: str, scale: Scale, value: int | None, value2: int | None, locale: str = "en"
-) -> str:
+def shared_post(name: str, scale: Scale, value: int | None, value2: int | None, locale: str) -> str:
     """A shared check-in as the group sees it (``locale``: the server's language)."""
     return shorten(
         sentence(
@@ -265,7 +263,7 @@ def shared_post(
                 "📣 **{name}** shared their check-in: **{answer}**",
                 locale,
                 name=name,
-                answer=describe_value(scale, value, value2, locale),
+                answer=describe_value(scale, value, value2, locale=locale),
             )
         ),
         1900,
@@ -303,7 +301,8 @@ def consent_embed(
     context: Literal["checkin", "goal"] = "checkin",
     title: str | None = None,
     current: str | None = None,
-    locale: str = "en",
+    *,
+    locale: str,
 ) -> discord.Embed:
     """The short consent explanation for a check-in or a goal (one stored choice for both)."""
     text = _(CONSENT_TEXT[context], locale, k=K_MIN)
@@ -331,7 +330,7 @@ CONSENT_AGAIN = {
 
 
 def consent_again_embed(
-    context: Literal["checkin", "goal"] = "checkin", locale: str = "en"
+    context: Literal["checkin", "goal"] = "checkin", *, locale: str
 ) -> discord.Embed:
     return discord.Embed(
         title=(
@@ -403,7 +402,7 @@ class ConsentStepPairButton(
     """From a check-in step with a two-part answer waiting."""
 
 
-def consent_command_view(locale: str = "en") -> discord.ui.View:
+def consent_command_view(locale: str) -> discord.ui.View:
     """Agree / No thanks for /checkin consent."""
     return persistent_view(
         ConsentCommandButton.button(
@@ -414,7 +413,7 @@ def consent_command_view(locale: str = "en") -> discord.ui.View:
 
 
 def consent_now_view(
-    scale: str, replace_id: int | None, value: int, value2: int | None, locale: str = "en"
+    scale: str, replace_id: int | None, value: int, value2: int | None, locale: str
 ) -> discord.ui.View:
     """Agree / No thanks for /checkin now, carrying the answer. The value rides on No thanks
     too (without its second half): a low answer gets the support message either way."""
@@ -442,7 +441,7 @@ def consent_now_view(
 
 
 def consent_step_view(
-    run_id: int, step_index: int, value: int, value2: int | None, locale: str = "en"
+    run_id: int, step_index: int, value: int, value2: int | None, locale: str
 ) -> discord.ui.View:
     """Agree / No thanks at a check-in step, carrying the answer (on No thanks too, as above)."""
     at: dict[str, Any] = {"run_id": run_id, "step_index": step_index, "value": value}
@@ -474,7 +473,7 @@ CONSENT_ON = N_(
 )
 
 
-def declined_answer_text(step: bool, locale: str = "en") -> str:
+def declined_answer_text(step: bool, locale: str) -> str:
     """The reply to an answer from someone who chose No thanks: nothing was stored."""
     thanks = _("🤍 Thank you for answering. Nothing was saved.", locale)
     counted = " " + _("You're counted as taking part.", locale) if step else ""
@@ -484,7 +483,7 @@ def declined_answer_text(step: bool, locale: str = "en") -> str:
 # --------------------------------------------------------------------------------- care
 
 
-def care_embed(support_text: str, locale: str = "en") -> discord.Embed:
+def care_embed(support_text: str, locale: str) -> discord.Embed:
     return discord.Embed(
         title=_("Thank you for being honest about how you are", locale),
         colour=COLOUR_CARE,
@@ -504,7 +503,7 @@ class TellButton(TypedButton, spec="chorus:checkin_tell:{session_id:int}"):
 
 
 def care_view(
-    session_id: int | None, links: Sequence[SupportLink] = (), locale: str = "en"
+    session_id: int | None, links: Sequence[SupportLink] = (), *, locale: str
 ) -> discord.ui.View | None:
     """The server's support links as link buttons, and "Let the facilitator know" in a session."""
     items: list[discord.ui.Item[Any]] = [support_link_button(link) for link in links]
@@ -520,7 +519,7 @@ def support_link_button(link: SupportLink) -> discord.ui.Button[Any]:
     return discord.ui.Button(label=link.label[:80], url=link.url, style=discord.ButtonStyle.link)
 
 
-def support_embed(support_text: str, locale: str = "en") -> discord.Embed:
+def support_embed(support_text: str, locale: str) -> discord.Embed:
     """/support: the server's own support text."""
     return discord.Embed(title=_("Support", locale), colour=COLOUR_INFO, description=support_text)
 
@@ -538,7 +537,7 @@ TELL_FAILED = N_(
 )
 
 
-def facilitator_note(name: str, session_title: str, locale: str = "en") -> str:
+def facilitator_note(name: str, session_title: str, locale: str) -> str:
     return shorten(
         _(
             "💜 **{name}** asked me to let you know they're finding things hard today "
@@ -556,7 +555,7 @@ def facilitator_note(name: str, session_title: str, locale: str = "en") -> str:
 
 
 def history_file(
-    answers: Sequence[Answer], found: Sequence[Pair], days: int, locale: str = "en"
+    answers: Sequence[Answer], found: Sequence[Pair], days: int, locale: str
 ) -> discord.File:
     points = []
     for a in answers:
@@ -569,7 +568,7 @@ def history_file(
         f = to_ten(p.after.scale, p.after.value or 0)
         if b is not None and f is not None:
             arrows.append(charts.Arrow(p.before.created_at, b, p.after.created_at, f))
-    png = charts.trend_chart(points, arrows, _days_title(days, locale))
+    png = charts.trend_chart(points, arrows, _days_title(days, locale), locale)
     return discord.File(
         _bytes(png), filename="checkins.png", description=_("Your check-in trend", locale)
     )
@@ -587,7 +586,7 @@ def _bytes(png: bytes) -> Any:
     return BytesIO(png)
 
 
-def history_embed(summary: str, days: int, locale: str = "en") -> discord.Embed:
+def history_embed(summary: str, days: int, locale: str) -> discord.Embed:
     embed = discord.Embed(
         title=_days_title(days, locale),
         colour=COLOUR_INFO,
@@ -625,7 +624,7 @@ def k_text(count: int, locale: str, total: int | None = None) -> str:
     return str(count)
 
 
-def report_embed(report: SessionReport, title_when: str, locale: str = "en") -> discord.Embed:
+def report_embed(report: SessionReport, title_when: str, locale: str) -> discord.Embed:
     s = report.session
     embed = discord.Embed(
         title=shorten(_("Report: {title}", locale, title=s.title), 256),
@@ -663,12 +662,13 @@ BAND_NAMES = (N_("low (0-3)"), N_("middle (4-6)"), N_("high (7-10)"))
 """The words for bot/core/checkins.py BANDS, in order."""
 
 
-def report_file(report: SessionReport, locale: str = "en") -> discord.File:
+def report_file(report: SessionReport, locale: str) -> discord.File:
     png = charts.distribution_chart(
         [_(name, locale) for name in BAND_NAMES[: len(BANDS)]],
         bands(report.before) if report.before else None,
         bands(report.after) if report.after else None,
         _("Mood before and after (people per band)", locale),
+        locale,
     )
     return discord.File(
         _bytes(png), filename="mood.png", description=_("Mood bands before/after", locale)
@@ -678,7 +678,7 @@ def report_file(report: SessionReport, locale: str = "en") -> discord.File:
 # --------------------------------------------------------------------------------- trends
 
 
-def week_label(ts: float, locale: str = "en") -> str:
+def week_label(ts: float, locale: str) -> str:
     """The week's first day, short: "27 Mar" (en), "27. März" (de), "27 mar" (es)."""
     when = datetime.fromtimestamp(ts, UTC)
     if locale == "en":
@@ -686,7 +686,7 @@ def week_label(ts: float, locale: str = "en") -> str:
     return dates.format_skeleton("dMMM", when, locale=locale)
 
 
-def trends_embed(weeks: Sequence[WeekFigures], locale: str = "en") -> discord.Embed:
+def trends_embed(weeks: Sequence[WeekFigures], locale: str) -> discord.Embed:
     lines = []
     for w in weeks:
         if w.sessions == 0:
@@ -736,7 +736,7 @@ def trends_embed(weeks: Sequence[WeekFigures], locale: str = "en") -> discord.Em
     return embed
 
 
-def trends_file(weeks: Sequence[WeekFigures], locale: str = "en") -> discord.File:
+def trends_file(weeks: Sequence[WeekFigures], locale: str) -> discord.File:
     png = charts.trends_chart(
         [
             charts.Week(
@@ -747,5 +747,6 @@ def trends_file(weeks: Sequence[WeekFigures], locale: str = "en") -> discord.Fil
             for w in weeks
         ],
         _("Group trends: people per week and mean mood shift", locale),
+        locale,
     )
     return discord.File(_bytes(png), filename="trends.png", description=_("Group trends", locale))

@@ -37,7 +37,7 @@ def is_expected(error: BaseException) -> bool:
     )
 
 
-def message_for(error: BaseException, locale: str | None = None) -> str:
+def message_for(error: BaseException, locale: str | None) -> str:
     """What the person sees, in ``locale`` (a language code; None: English); unexpected errors
     are logged under a short code they can quote."""
     error = unwrap(error)

@@ -32,7 +32,7 @@ def date_time(ts: float) -> str:
     return f"<t:{int(ts)}:f>"
 
 
-def duration(seconds: float, locale: str = "en") -> str:
+def duration(seconds: float, locale: str) -> str:
     """``75`` -> ``"1 min 15 s"``: a length of time in the language's units (``locale``)."""
     seconds = round(seconds)
     if seconds < 60:
@@ -47,7 +47,7 @@ def duration(seconds: float, locale: str = "en") -> str:
 
 
 def name_list(
-    user_ids: Sequence[int], names: Mapping[int, str], limit: int = FIELD_MAX, locale: str = "en"
+    user_ids: Sequence[int], names: Mapping[int, str], limit: int = FIELD_MAX, *, locale: str
 ) -> str:
     """Display names, bounded with a count of the rest; an unknown name shows as "a member"."""
     if not user_ids:

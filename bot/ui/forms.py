@@ -135,7 +135,7 @@ async def send_form(interaction: discord.Interaction, form: ChorusForm) -> None:
 
 
 def give_back(
-    reason: str, what: str, written: Sequence[str], locale: str = "en"
+    reason: str, what: str, written: Sequence[str], locale: str
 ) -> tuple[str, discord.Embed | None, discord.File | None]:
     """A private reply: why it wasn't saved, and the member's words in full to keep.
 

@@ -46,7 +46,7 @@ class ListenReflectForm(ChorusForm):
     The step's questions are shown whole above the box. Answered through its custom_id by
     `ListeningCog.on_reflect_form`, with no timeout."""
 
-    def __init__(self, run_id: int, index: int, step: ListenStep, locale: str = "en") -> None:
+    def __init__(self, run_id: int, index: int, step: ListenStep, locale: str) -> None:
         super().__init__(_("After the music", locale), REFLECT_FORM, run_id, index)
         questions = [" ".join(localize(q, locale).split()) for q in step.reflection.questions]
         answer: discord.ui.TextInput[ListenReflectForm] = discord.ui.TextInput(
@@ -88,7 +88,7 @@ def now_playing(
     track: ResolvedTrack | None,
     where: str,
     now: float,
-    locale: str = "en",
+    locale: str,
 ) -> str:
     """The /listen now reply: the piece, where it is heard (`where`, for a file), the time
     left (`now` is a UTC timestamp), in ``locale``."""
@@ -169,7 +169,7 @@ def now_playing(
 
 
 def summary_lines(
-    plays: Sequence[PlayRecord], suggested: int, locale: str = "en"
+    plays: Sequence[PlayRecord], suggested: int, locale: str
 ) -> list[tuple[str, str]]:
     """The session summary's listening line (none when nothing was heard or suggested)."""
     if not plays and not suggested:
@@ -196,7 +196,8 @@ def nomination_line(
     n: NominationRecord,
     hidden_credit: frozenset[int],
     names: Mapping[int, str] | None = None,
-    locale: str = "en",
+    *,
+    locale: str,
 ) -> str:
     line = f"`#{n.id}` **{n.title}**" + (f" — {n.artist}" if n.artist else "")
     if n.url:
@@ -219,10 +220,12 @@ def playlist_embed(
     facilitator: bool,
     hidden_credit: frozenset[int] = frozenset(),
     names: Mapping[int, str] | None = None,
-    locale: str = "en",
+    locale: str,
 ) -> discord.Embed:
     if nominations:
-        body = "\n".join(nomination_line(n, hidden_credit, names, locale) for n in nominations)
+        body = "\n".join(
+            nomination_line(n, hidden_credit, names, locale=locale) for n in nominations
+        )
     else:
         body = _("Nothing here yet. Add a song with `/listen suggest`.", locale)
     embed = discord.Embed(
@@ -238,7 +241,7 @@ def playlist_embed(
 
 
 def library_embed(
-    tracks: Sequence[TrackRecord], other_files: Sequence[str], locale: str = "en"
+    tracks: Sequence[TrackRecord], other_files: Sequence[str], locale: str
 ) -> discord.Embed:
     lines = []
     for t in tracks:

@@ -332,7 +332,7 @@ class LiveSessions:
     async def channel_gone(self, session: SessionRecord) -> None:
         """The channel was deleted: end its session cleanly."""
         log.info("channel %s is gone; ending session %s", session.channel_id, session.id)
-        await self.bot.sessions.end(session)
+        await self.bot.sessions.close(session)  # nowhere to post a summary
         self.forget(session.id)
 
     # ------------------------------------------------------------------ steps

@@ -29,7 +29,7 @@ def escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def who(user_id: int, names: Mapping[int, str], locale: str = "en") -> str:
+def who(user_id: int, names: Mapping[int, str], locale: str) -> str:
     """A member's name for an embed (escaped), or "a member" when the name isn't known: a raw
     mention inside an embed shows as `<@id>` to anyone whose client doesn't know that person."""
     name = names.get(user_id)
@@ -66,7 +66,7 @@ class SongSheet:
     def line_count(self) -> int:
         return sum(len(lines) for _, lines in self.sections)
 
-    def credit_text(self, *, mentions: bool, locale: str = "en") -> str:
+    def credit_text(self, *, mentions: bool, locale: str) -> str:
         people = [
             who(uid, self.names, locale) if mentions else self.names.get(uid, _("a member", locale))
             for uid in self.credits.named
@@ -118,7 +118,7 @@ def live_sheet(
     anonymous: bool,
     next_position: int | None,
     names: Mapping[int, str] | None = None,
-    locale: str = "en",
+    locale: str,
 ) -> str:
     """The song so far by section; in hidden mode only how far it has got."""
     if hidden:
@@ -174,7 +174,7 @@ def flag_text(flag: str, locale: str) -> str:
     return _(FLAGS[flag], locale) if flag in FLAGS else flag
 
 
-def structure_text(slots: Sequence[Slot], locale: str = "en") -> str:
+def structure_text(slots: Sequence[Slot], locale: str) -> str:
     parts: list[str] = []
     last: tuple[str, int] | None = None
     for slot in slots:
@@ -198,7 +198,7 @@ def structure_text(slots: Sequence[Slot], locale: str = "en") -> str:
 # ------------------------------------------------------------------ the song sheet
 
 
-def song_markdown(sheet: SongSheet, locale: str = "en") -> str:
+def song_markdown(sheet: SongSheet, locale: str) -> str:
     out = [f"# {sheet.title_in(locale)}", ""]
     if sheet.theme:
         out += ["*" + _("Theme: {theme}", locale, theme=sheet.theme) + "*", ""]
@@ -212,7 +212,7 @@ def song_markdown(sheet: SongSheet, locale: str = "en") -> str:
     return "\n".join(out)
 
 
-def song_text(sheet: SongSheet, locale: str = "en") -> str:
+def song_text(sheet: SongSheet, locale: str) -> str:
     out = [sheet.title_in(locale).upper(), ""]
     if sheet.theme:
         out += [_("Theme: {theme}", locale, theme=sheet.theme), ""]
@@ -255,7 +255,7 @@ def _slug(title: str) -> str:
     return (slug or "song")[:40]
 
 
-def song_file(sheet: SongSheet, kind: str = "markdown", *, locale: str = "en") -> discord.File:
+def song_file(sheet: SongSheet, kind: str = "markdown", *, locale: str) -> discord.File:
     if kind == "text":
         body, ext = song_text(sheet, locale), "txt"
     else:
@@ -265,7 +265,7 @@ def song_file(sheet: SongSheet, kind: str = "markdown", *, locale: str = "en") -
     )
 
 
-def song_embed(sheet: SongSheet, locale: str = "en") -> discord.Embed:
+def song_embed(sheet: SongSheet, locale: str) -> discord.Embed:
     title = sheet.title_in(locale)
     embed = discord.Embed(title=shorten(f"🎶 {title}", 256), colour=COLOUR_DONE)
     parts = [f"*{escape(shorten(sheet.theme, 300))}*"] if sheet.theme else []
@@ -296,7 +296,7 @@ def song_embed(sheet: SongSheet, locale: str = "en") -> discord.Embed:
 # ------------------------------------------------------------------ other replies
 
 
-def rhyme_embed(found: RhymeSuggestions, locale: str = "en") -> discord.Embed:
+def rhyme_embed(found: RhymeSuggestions, locale: str) -> discord.Embed:
     """The private /rhyme answer; ``locale`` is the reader's language."""
     embed = discord.Embed(
         title=_("Rhymes for “{word}”", locale, word=shorten(found.word, 40)), colour=COLOUR_INFO
@@ -333,9 +333,7 @@ def rhyme_embed(found: RhymeSuggestions, locale: str = "en") -> discord.Embed:
     return embed
 
 
-def song_list_embed(
-    rows: Sequence[tuple[int, str, int, float]], locale: str = "en"
-) -> discord.Embed:
+def song_list_embed(rows: Sequence[tuple[int, str, int, float]], locale: str) -> discord.Embed:
     """rows: (id, title, line count, created_at)."""
     embed = discord.Embed(title=_("Songs written here", locale), colour=COLOUR_INFO)
     if not rows:
@@ -363,7 +361,7 @@ def fingerprint(payload: MessagePayload) -> str:
     return json.dumps([payload.content, embed, view], sort_keys=True, default=str)
 
 
-def thanks(step: WriteStep, kind: str, payload: Mapping[str, Any], locale: str = "en") -> str:
+def thanks(step: WriteStep, kind: str, payload: Mapping[str, Any], locale: str) -> str:
     """The private reply to a saved song event (`payload` as the step saved it)."""
     if kind == "pass":
         return _("⏭ Passed. That's completely fine; the song goes on to the next writer.", locale)

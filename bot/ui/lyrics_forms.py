@@ -20,7 +20,8 @@ def line_items(
     hidden: bool,
     default: str | None,
     limit: int = HARD_MAX_CHARS,
-    locale: str = "en",
+    *,
+    locale: str,
 ) -> list[discord.ui.Item[Any]]:
     """The line form's contents: one input per blank (or one for the line), and whatever the
     writer needs to read shown whole above them (a template or clue longer than a label).
@@ -111,7 +112,7 @@ class LineForm(ChorusForm):
         clue: str | None,
         hidden: bool,
         editing: str | None = None,
-        locale: str = "en",
+        locale: str,
     ) -> None:
         line = _("Line {number}", locale, number=slot.position + 1)
         if editing is not None:
@@ -129,14 +130,14 @@ class LineForm(ChorusForm):
         # A strict step refuses a longer line, so the form stops the writer at the limit instead
         # of letting them type words that would be thrown away; a guide (not strict) only flags.
         limit = allowance(step, slot) if step.strict else HARD_MAX_CHARS
-        for item in line_items(slot, clue, hidden, editing, limit, locale):
+        for item in line_items(slot, clue, hidden, editing, limit, locale=locale):
             self.add_item(item)
 
 
 class RemoveForm(ChorusForm):
     """The facilitator's "remove a line" form, answered by `LyricsCog.on_remove_form`."""
 
-    def __init__(self, run_id: int, step_index: int, locale: str = "en") -> None:
+    def __init__(self, run_id: int, step_index: int, locale: str) -> None:
         super().__init__(_("Remove a line", locale), REMOVE_FORM, run_id, step_index)
         self.add_item(
             discord.ui.TextInput(

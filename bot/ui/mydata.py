@@ -36,11 +36,13 @@ def csv_text(rows: int, timezone: str, locale: str) -> str:
     )
 
 
-def summary_png(figures: SummaryFigures, timezone: str, locale: str | None) -> bytes:
+def summary_png(figures: SummaryFigures, timezone: str, locale: str) -> bytes:
     """Two panels readable without colour: check-ins over time (0-10) and each goal's ratings
     (1-5, one marker shape per goal), dated in the member's `timezone` (IANA) and `locale`.
     PNG, drawn in the chart process; blocks until drawn."""
-    return charts.summary_chart(figures, _("Your check-ins and goals", locale), timezone, locale)
+    return charts.summary_chart(
+        figures, _("Your check-ins and goals", locale), timezone, locale=locale
+    )
 
 
 def chart_file(png: bytes, locale: str) -> discord.File:

@@ -22,7 +22,7 @@ class AnotherQuestionButton(TypedButton, spec="chorus:another:{run_id:int}:{step
 
 
 def with_another_button(
-    payload: MessagePayload, run_id: int, step_index: int, locale: str = "en"
+    payload: MessagePayload, run_id: int, step_index: int, locale: str
 ) -> MessagePayload:
     """The step card with the Another question button added (unchanged if the card is full);
     ``locale``: the card's language (the server's)."""

@@ -73,7 +73,8 @@ def places_line(
     taken: int | None = None,
     waiting: int = 0,
     asking: int = 0,
-    locale: str = "en",
+    *,
+    locale: str,
 ) -> str:
     """ "🗝 6 places (4 taken), 2 waiting · for @role · by invitation": a closed session's terms,
     in ``locale``."""

@@ -70,9 +70,7 @@ def _people(count: int, locale: str) -> str:
     return ngettext("{count} person", "{count} people", count, locale)
 
 
-def summary_embed(
-    summary: SessionSummary, titles: Mapping[str, str], locale: str = "en"
-) -> discord.Embed:
+def summary_embed(summary: SessionSummary, titles: Mapping[str, str], locale: str) -> discord.Embed:
     session = summary.session
     embed = discord.Embed(
         title=shorten(_("🌙 {title}: session summary", locale, title=session.title), 256),
@@ -111,7 +109,7 @@ def summary_embed(
 
 
 def history_embed(
-    rows: Sequence[SessionHistoryRow], titles: Mapping[str, str], locale: str = "en"
+    rows: Sequence[SessionHistoryRow], titles: Mapping[str, str], locale: str
 ) -> discord.Embed:
     embed = discord.Embed(title=_("Past sessions in this server", locale), colour=COLOUR_INFO)
     if not rows:
@@ -147,7 +145,7 @@ def manage_message(
     line: Sequence[tuple[int, str]],
     names: Mapping[int, str],
     facilitator_id: int,
-    locale: str = "en",
+    locale: str,
 ) -> tuple[str, discord.ui.View | None]:
     """The facilitator's private "Manage" answer: the text and a select (None when nobody is
     waiting or present but the facilitator). `line`: (user id, waiting | asking), by place."""

@@ -467,6 +467,7 @@ def test_every_shared_reflection_appears_however_long() -> None:
         index=0,
         contributions=shared,
         names={100: "ana"},
+        locale="en",
     )
     payloads = ListenPresenter().after_exit(scene)
     assert len(payloads) > 1

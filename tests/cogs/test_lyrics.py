@@ -430,8 +430,8 @@ async def test_a_line_costs_one_response_and_at_most_one_edit_per_message(world:
 
 
 def test_unknown_names_are_never_raw_mentions_in_embeds() -> None:
-    assert name_in_embed(7, {}) == "a member"
-    assert name_in_embed(7, {7: "ana"}) == "**ana**"
+    assert name_in_embed(7, {}, "en") == "a member"
+    assert name_in_embed(7, {7: "ana"}, "en") == "**ana**"
 
 
 async def test_a_turn_is_pinged_once_by_the_process_that_passed_it_after_a_restart(

@@ -149,3 +149,98 @@ async def test_a_scheduled_session_opens_in_the_server_language(world: World) ->
     )
     started = await world.facilitator.click(opening, label="Sitzung starten")
     assert started.response.content == "▶ **Freitagskreis** hat begonnen."
+
+
+# --------------------------------------------------------------------------------------------
+# Texts whose function once defaulted to English (tests/i18n/test_locale_parameters.py keeps
+# the kind out): each through the bot, the server German and the member's client German.
+# --------------------------------------------------------------------------------------------
+
+
+async def test_support_and_its_setup_preview_are_german(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await german_server(world)
+    manager, ana = world.manager(), world.members[0]
+    client_language(monkeypatch, manager, "de")
+    client_language(monkeypatch, ana, "de")
+    support = await ana.slash(world.channel, "support")
+    assert support.ephemeral and support.response.embeds[0].title == "Unterstützung"
+    preview = await manager.slash(world.channel, "setup support")
+    assert "**Vorschau** (nach einem niedrigen Check-in" in preview.response.content
+    care = preview.response.embeds[0]
+    assert care.title == "Danke, dass du ehrlich sagst, wie es dir geht"
+    assert (care.description or "").startswith("Es klingt, als wäre heute ein schwerer Tag.")
+
+
+async def test_the_history_chart_is_drawn_with_german_words(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chart is drawn in a child process: what reaches it is the title and the language
+    its axis, legend and empty-chart words are looked up in."""
+    from bot.ui import chart_worker
+
+    drawn: list[tuple[Any, ...]] = []
+    draw = chart_worker.draw
+
+    def recording(name: str, *args: Any) -> bytes:
+        drawn.append((name, *args))
+        return draw(name, *args)
+
+    monkeypatch.setattr(chart_worker, "draw", recording)
+    await german_server(world)
+    ana = world.members[0]
+    client_language(monkeypatch, ana, "de")
+    history = await ana.slash(world.channel, "checkin history")
+    assert history.ephemeral and history.response.attachments[0].filename == "checkins.png"
+    [(name, _points, _arrows, title, language)] = drawn
+    assert name == "trend_chart" and language == "de"
+    assert "Tage" in title, title
+
+
+async def test_the_scheduled_check_in_dm_and_its_answer_are_german(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.cogs.test_checkin_schedule import advance_to, dms, utc
+
+    await german_server(world)
+    ana = world.members[0]
+    client_language(monkeypatch, ana, "de")
+    asked = await ana.slash(world.channel, "checkin consent")
+    await ana.click(asked.response.message, label="Einverstanden")
+    await ana.slash(
+        world.channel, "checkin schedule set", days="daily", time="09:00", timezone="UTC"
+    )
+    await advance_to(world, utc(2026, 1, 1, 9, 1))
+    [dm] = dms(ana)
+    # The DM has no interaction: the server's language.
+    assert dm.embeds[0].title == "Wie geht es dir heute?"
+    assert "0 = sehr schlecht, 10 = sehr gut." in (dm.embeds[0].description or "")
+    labels = [c.label for row in dm.components for c in row.children]  # type: ignore[attr-defined]
+    assert "Passen" in labels, labels
+    # The answer is a reply to the member (client German): the value, the note button, care.
+    answered = await ana.user.click(dm, label="1")
+    assert answered.response.content == "🔒 Gespeichert: **1 von 10**. Nur du siehst es."
+    note = [c.label for row in answered.response.message.components for c in row.children]  # type: ignore[attr-defined]
+    assert note == ["Notiz hinzufügen"], note
+    care = [m for m in dms(ana) if m.embeds and m.embeds[0].title]
+    assert care[-1].embeds[0].title == "Danke, dass du ehrlich sagst, wie es dir geht"
+
+
+async def test_the_goal_consent_and_the_playlist_are_german(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await german_server(world)
+    ana, facilitator = world.members[0], world.facilitator
+    client_language(monkeypatch, ana, "de")
+    asked = await ana.slash(world.channel, "goal set", text="besser schlafen")
+    consent = asked.response.embeds[0]
+    assert (consent.description or "").startswith(
+        "Deine persönlichen Ziele und deine Bewertungen für diesen Server speichern?"
+    ), consent.description
+    client_language(monkeypatch, facilitator, "de")
+    await facilitator.slash(world.channel, "session start", title="Kreis")
+    playlist = await ana.slash(world.channel, "listen playlist")
+    shown = playlist.response.embeds[0]
+    assert shown.title == "🎵 Playlist · Kreis"
+    assert shown.description == "Hier ist noch nichts. Füge mit `/listen suggest` einen Song hinzu."

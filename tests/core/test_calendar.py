@@ -15,7 +15,7 @@ from bot.core.schedule import Recurrence, Repeat
 def expanded(repeat: Repeat, anchor: datetime, zone: str, count: int) -> list[float]:
     start = anchor.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
     entry = CalendarEntry(1, "Circle", repeat, zone, start.timestamp(), 60, None, "")
-    [event] = icalendar.Calendar.from_ical(build_calendar(9, "S", zone, [entry], 0.0)).walk(
+    [event] = icalendar.Calendar.from_ical(build_calendar(9, "S", zone, [entry], 0.0, "en")).walk(
         "VEVENT"
     )
     rule = event.get("rrule")

@@ -72,10 +72,10 @@ def test_diff_and_reload(tmp_path: Path) -> None:
     (tmp_path / "d.yaml").write_text(activity("d"))
     new, diff = old.reload()
     assert diff == CatalogDiff(added=("d",), removed=("c",), changed=("b",))
-    assert diff.summary() == "added: d; removed: c; changed: b"
+    assert diff.summary("en") == "added: d; removed: c; changed: b"
     assert old.diff(new) == diff
     assert not new.diff(new)
-    assert new.diff(new).summary() == "no changes"
+    assert new.diff(new).summary("en") == "no changes"
     assert new.activities["a"].version_hash != old.activities["a"].version_hash
 
 

@@ -29,7 +29,7 @@ def test_trend_chart_for_0_1_and_50_points(count: int) -> None:
         charts.Arrow(points[i].at, points[i].value, points[i + 1].at, points[i + 1].value)
         for i in range(0, count - 1, 2)
     ]
-    png = charts.trend_chart(points, arrows, "Your check-ins")
+    png = charts.trend_chart(points, arrows, "Your check-ins", "en")
     image = decode(png)
     assert image.size == (800, 420)
     assert 5_000 < len(png) < 400_000
@@ -41,14 +41,17 @@ def test_trend_chart_for_0_1_and_50_points(count: int) -> None:
 def test_distribution_and_trends_charts_decode() -> None:
     names = ["low", "middle", "high"]
     for before, after in (([1, 2, 3], [0, 3, 3]), (None, [1, 1, 1]), (None, None)):
-        assert decode(charts.distribution_chart(names, before, after, "Mood")).size == (800, 420)
+        assert decode(charts.distribution_chart(names, before, after, "Mood", "en")).size == (
+            800,
+            420,
+        )
     weeks = [charts.Week("1 Mar", 4, 0.5), charts.Week("8 Mar", None, None)]
-    assert decode(charts.trends_chart(weeks, "Trends")).size == (800, 420)
-    assert decode(charts.trends_chart([], "Trends")).size == (800, 420)
+    assert decode(charts.trends_chart(weeks, "Trends", "en")).size == (800, 420)
+    assert decode(charts.trends_chart([], "Trends", "en")).size == (800, 420)
 
 
 def test_same_chart_same_bytes_without_the_library_version() -> None:
     points = [charts.Point(1.7e9 + i * DAY, float(i % 11), "before") for i in range(5)]
-    first = charts.trend_chart(points, [], "Your check-ins")
-    assert charts.trend_chart(points, [], "Your check-ins") == first
+    first = charts.trend_chart(points, [], "Your check-ins", "en")
+    assert charts.trend_chart(points, [], "Your check-ins", "en") == first
     assert b"atplotlib" not in first  # no Software chunk naming the drawing library's version

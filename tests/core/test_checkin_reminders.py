@@ -27,7 +27,7 @@ def test_days_and_times_are_read_the_way_people_write_them() -> None:
     assert parse_days("tue, fri") == TUE_FRI
     assert parse_days("Tuesday and Friday") == TUE_FRI
     assert parse_days("weekdays") == 31 and parse_days("daily") == 127
-    assert days_text(TUE_FRI) == "Tue, Fri" and days_text(127) == "every day"
+    assert days_text(TUE_FRI, "en") == "Tue, Fri" and days_text(127, "en") == "every day"
     assert parse_time("19:00") == 19 * 60
     assert parse_time("7pm") == 19 * 60 and parse_time("7:30 am") == 7 * 60 + 30
     assert parse_time("12am") == 0

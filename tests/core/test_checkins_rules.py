@@ -55,9 +55,9 @@ def test_values_are_checked_against_the_scale() -> None:
 
 
 def test_describe_and_common_axis() -> None:
-    assert describe_value(scale("1-5"), 4) == "🙂 good"
-    assert describe_value(scale("0-10"), 7) == "7 out of 10"
-    assert "energy 3 of 9" in describe_value(scale("sam"), 5, 3)
+    assert describe_value(scale("1-5"), 4, locale="en") == "🙂 good"
+    assert describe_value(scale("0-10"), 7, locale="en") == "7 out of 10"
+    assert "energy 3 of 9" in describe_value(scale("sam"), 5, 3, locale="en")
     assert to_ten("1-5", 5) == 10 and to_ten("sam", 1) == 0 and to_ten("custom", 2) is None
 
 
@@ -96,14 +96,14 @@ def test_group_figures_need_three_people() -> None:
     )
     shifts = group_shifts(two)
     assert not shifts[0].shown and shifts[0].improved is None
-    assert "Too few answers" in shift_lines(shifts)[0][1]
+    assert "Too few answers" in shift_lines(shifts, "en")[0][1]
     four = pairs(
         [answer(u, "before", b, 1) for u, b in ((1, 3), (2, 5), (3, 6), (4, 2))]
         + [answer(u, "after", a, 2) for u, a in ((1, 6), (2, 5), (3, 8), (4, 1))]
     )
     (shift,) = group_shifts(four)
     assert (shift.mean_shift, shift.improved, shift.stayed, shift.dropped) == (1.0, 2, 1, 1)
-    assert "+1.0" in shift_lines([shift])[0][1]
+    assert "+1.0" in shift_lines([shift], "en")[0][1]
 
 
 def test_k_figure_and_bands() -> None:
@@ -113,9 +113,9 @@ def test_k_figure_and_bands() -> None:
 
 
 def test_member_summary() -> None:
-    assert "No check-ins" in member_summary([])
+    assert "No check-ins" in member_summary([], "en")
     text = member_summary(
-        [answer(1, "before", 2, 1), answer(1, "after", 6, 2), answer(1, "any", None, 3)]
+        [answer(1, "before", 2, 1), answer(1, "after", 6, 2), answer(1, "any", None, 3)], "en"
     )
     assert "checked in 2 times and passed 1 time" in text
     assert "ranged from 2 to 6 out of 10" in text and "most recent was 6" in text
@@ -132,13 +132,14 @@ def test_member_summary_keeps_scales_apart() -> None:
             answer(1, "any", 1, 3, scale="sam"),
             answer(1, "any", 2, 4, scale="1-5"),
             answer(1, "any", 4, 5, scale="1-5"),
-        ]
+        ],
+        "en",
     )
     assert "ranged from 1 to 3 out of 10" in text
     assert "0 out of" not in text and "lowest 0" not in text and "Average" not in text
     assert "2 answers on the faces scale" in text
     assert "1 answer on the feeling-and-energy scale" in text
-    one = member_summary([answer(1, "any", 7, 1)])
+    one = member_summary([answer(1, "any", 7, 1)], "en")
     assert "checked in 1 time." in one and "was 7 out of 10" in one
-    only_sam = member_summary([answer(1, "any", 9, 1, scale="sam")])
+    only_sam = member_summary([answer(1, "any", 9, 1, scale="sam")], "en")
     assert "out of 10" not in only_sam

@@ -28,7 +28,7 @@ def test_localize_tries_the_locale_its_language_then_english(locale: str, shown:
 
 
 def test_localize_of_nothing_of_a_string_and_of_an_undrawn_pool() -> None:
-    assert localize(None) == ""
+    assert localize(None, "en") == ""
     assert localize("Plain", "de") == "Plain"
     assert localize(TextPool(pool=({"de": "Eins", "en": "One"}, "Two")), "de") == "Eins"
     assert localize({"es": "Hola"}, "ja") == "Hola"  # nothing closer: any text beats none
@@ -82,7 +82,7 @@ def test_the_schema_offers_a_pool_only_where_a_pool_is_allowed() -> None:
 
 def test_localize_falls_back_to_language_then_english_then_any() -> None:
     text = {"en": "Hello", "de": "Hallo", "pt-BR": "Olá"}
-    assert localize(text) == "Hello"
+    assert localize(text, "en") == "Hello"
     assert localize(text, "de") == "Hallo"
     assert localize(text, "de-AT") == "Hallo"
     assert localize(text, "pt") == "Olá"
@@ -91,4 +91,4 @@ def test_localize_falls_back_to_language_then_english_then_any() -> None:
     assert localize({"en-GB": "Colour"}, "fr") == "Colour"
     assert localize({"de": "Nur Deutsch"}, "fr") == "Nur Deutsch"
     assert localize("plain", "de") == "plain"
-    assert localize(None) == ""
+    assert localize(None, "en") == ""

@@ -60,9 +60,9 @@ def test_ratings_are_one_to_five_with_words() -> None:
     for bad in (0, 6, -1):
         with pytest.raises(InvalidInput):
             check_rating(bad)
-    assert describe_rating(4) == "4 · Good"
-    assert describe_rating(1) == "1 · Hard"
-    assert describe_rating(None) == "passed"
+    assert describe_rating(4, "en") == "4 · Good"
+    assert describe_rating(1, "en") == "1 · Hard"
+    assert describe_rating(None, "en") == "passed"
 
 
 @pytest.mark.parametrize(
@@ -80,12 +80,12 @@ def test_ratings_are_one_to_five_with_words() -> None:
     ],
 )
 def test_progress_summary(values: list[int], expected: str) -> None:
-    assert progress_summary(values) == expected
+    assert progress_summary(values, "en") == expected
 
 
 def test_trend_needs_three() -> None:
-    assert trend([1, 2]) is None
-    assert trend([1, 1, 2]) == "last three rising"
+    assert trend([1, 2], "en") is None
+    assert trend([1, 1, 2], "en") == "last three rising"
 
 
 def _rating(i: int, session: int | None, at: float, value: int | None) -> RatingRecord:
@@ -104,10 +104,10 @@ def test_per_session_keeps_the_latest_rating_and_skips_passes() -> None:
 
 
 def test_facilitator_line_hides_small_numbers() -> None:
-    assert "Fewer than 3 members" in facilitator_line(2, 2)
-    line = facilitator_line(4, 2)
+    assert "Fewer than 3 members" in facilitator_line(2, 2, "en")
+    line = facilitator_line(4, 2, "en")
     assert "4 members here have personal goals" in line and "fewer than 3 rated" in line
-    assert "3 rated them today" in facilitator_line(5, 3)
+    assert "3 rated them today" in facilitator_line(5, 3, "en")
 
 
 def _ctx(present: list[int]) -> StepContext:

@@ -130,6 +130,7 @@ def test_reaction_counts_in_step_order() -> None:
             _c(3, 12, "reaction", {"reaction": 0}),
             _c(4, 12, "reflection", {"text": "x"}),
         ],
+        "en",
     )
     assert [(label, n) for label, _, n in counts] == [
         ("calm", 1),

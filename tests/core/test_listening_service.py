@@ -65,7 +65,9 @@ async def listening(engine: TestDatabase, tmp_path: Path) -> AsyncIterator[Liste
     store = Store(engine.url)
     await store.open()
     runner = Runner(store, clock, step_handlers())
-    service = ListeningService(store, clock, runner, tmp_path / "media", plain_name)
+    service = ListeningService(
+        store, clock, runner, tmp_path / "media", plain_name, lambda _guild: "en"
+    )
     session = await store.sessions.create(
         guild_id=GUILD, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9, now=0.0
     )
@@ -155,13 +157,13 @@ async def test_a_playlist_vote_picks_the_piece_and_its_play_is_recorded_once(
     await suggest(listening, 1, "Morning")
     await suggest(listening, 2, "Evening")
     run = (await listening.runner.start(session.id, PLAYLIST_VOTE)).run
-    choices = await service.choices_for(session, run, 0)
+    choices = await service.choices_for(session, run, 0, "en")
     assert [c.label for c in choices][:2] == ["Morning", "Evening"]
     with pytest.raises(InvalidInput, match="Pick one"):
-        await service.choice(session, run, 0, [])
+        await service.choice(session, run, 0, [], "en")
     with pytest.raises(InvalidInput, match="no longer on the list"):
-        await service.choice(session, run, 0, ["gone"])
-    evening = await service.choice(session, run, 0, [choices[1].key])
+        await service.choice(session, run, 0, ["gone"], "en")
+    evening = await service.choice(session, run, 0, [choices[1].key], "en")
     for user in (1, 2):
         await service.vote(run.id, 0, user, evening)
     track = await service.resolve_track(session, run, 1)

@@ -160,12 +160,14 @@ def test_form_allowance_fits_the_step_limit() -> None:
         template=["I ___", "and ___, even though ___"],
         constraints={"max_chars": 40},
     )
-    one, two = slots(step)
+    one, two = slots(step, "en")
     assert allowance(step, one) == 40
     # Two blanks at their full allowance, joined with " / ", still fit in 40.
     assert allowance(step, two) == 18 and 18 + 3 + 18 <= 40
     # The largest allowance the validator accepts is the one a writer gets.
-    assert allowance(write_step(constraints={"max_chars": 500}), slots(write_step())[0]) == 500
+    assert (
+        allowance(write_step(constraints={"max_chars": 500}), slots(write_step(), "en")[0]) == 500
+    )
 
 
 def test_joining_member_is_appended_and_leaver_skipped() -> None:
@@ -332,10 +334,10 @@ def test_rhyme_kinds() -> None:
 
 
 def test_rhyme_suggestions() -> None:
-    found = suggest("home")
+    found = suggest("home", 24, "en")
     assert found.known and "roam" in found.perfect and "dome" in found.perfect
     assert "bone" in found.near and "roam" not in found.near
-    assert not suggest("qwxzzy").known
+    assert not suggest("qwxzzy", 24, "en").known
 
 
 # ------------------------------------------------------------------ templates and cleaning
@@ -359,7 +361,7 @@ def test_template_asks_only_for_the_blank() -> None:
 def test_template_helpers() -> None:
     assert split_fills("tea / toast", 2) == ["tea", "toast"]
     assert fill_template("a ___ b ____", ["x", "y"]) == "a x b y"
-    assert [s.template for s in slots(write_step(structure=None, template=["___ go"]))] == [
+    assert [s.template for s in slots(write_step(structure=None, template=["___ go"]), "en")] == [
         "___ go"
     ]
 
@@ -397,6 +399,6 @@ def test_credits_respect_opt_out() -> None:
 def test_the_validator_and_the_runtime_agree_on_line_length() -> None:
     """What `chorus validate` accepts for max_chars is what the line form and the rules allow."""
     step = write_step(constraints={"max_chars": HARD_MAX_CHARS}, strict=True)
-    assert allowance(step, slots(step)[0]) == HARD_MAX_CHARS
+    assert allowance(step, slots(step, "en")[0]) == HARD_MAX_CHARS
     with pytest.raises(ValidationError):
         write_step(constraints={"max_chars": HARD_MAX_CHARS + 1})

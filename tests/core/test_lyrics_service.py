@@ -101,7 +101,13 @@ async def start_song(store: Store, turns: str, members: int = 3, lines: int = 4)
     for member in range(1, members + 1):
         await store.sessions.join(session.id, member, float(member))
     started = await runner.start(session.id, song_activity(turns, lines))
-    return Song(store, runner, LyricsService(store, clock, runner), session, started.run)
+    return Song(
+        store,
+        runner,
+        LyricsService(store, clock, runner, lambda _guild: "en"),
+        session,
+        started.run,
+    )
 
 
 async def test_a_line_is_in_the_song_record_under_its_contribution(store: Store) -> None:

@@ -30,12 +30,12 @@ def test_lines_rhyme_on_their_last_words_not_on_punctuation_or_numbers() -> None
 
 
 def test_suggestions_are_everyday_words_and_only_for_english() -> None:
-    home = suggest("home", 10)
+    home = suggest("home", 10, "en")
     assert home.known and home.supported
     assert "roam" in home.perfect and "home" not in home.perfect
     assert home.near and not set(home.near) & set(home.perfect)
     assert all(word.isalpha() and word.islower() and len(word) > 2 for word in home.perfect)
     german = suggest("Haus", 10, "de")
     assert not german.supported and german.perfect == german.near == ()
-    unknown = suggest("qwxz")
+    unknown = suggest("qwxz", 24, "en")
     assert unknown.supported and not unknown.known and unknown.perfect == ()

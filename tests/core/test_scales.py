@@ -19,7 +19,7 @@ def test_scale_kinds_and_options(
 ) -> None:
     scale = Scale.model_validate(written)
     assert scale.kind == kind
-    options = scale.options()
+    options = scale.options("en")
     assert len(options) == count
     assert tuple(options[0]) == first
 
@@ -27,10 +27,10 @@ def test_scale_kinds_and_options(
 def test_sam_has_two_dimensions_with_their_own_labels() -> None:
     scale = Scale.model_validate("sam")
     assert scale.dimensions == ["valence", "arousal"]
-    assert scale.options(dimension="arousal")[8].label == "9 · very activated"
+    assert scale.options(dimension="arousal", locale="en")[8].label == "9 · very activated"
 
 
 def test_custom_scale_labels_are_localized() -> None:
     scale = Scale.model_validate([{"label": {"en": "calm", "de": "ruhig"}}, "tense"])
     assert [o.label for o in scale.options("de")] == ["ruhig", "tense"]
-    assert scale.options()[1].value == 2
+    assert scale.options("en")[1].value == 2

@@ -184,13 +184,13 @@ def test_monthly_is_the_same_weekday_of_the_month() -> None:
         "2026-05-12",
         "2026-06-09",
     ]
-    assert describe_repeat("monthly", rule.local_start(0)) == "Monthly on the 2nd Tuesday"
+    assert describe_repeat("monthly", rule.local_start(0), "en") == "Monthly on the 2nd Tuesday"
 
 
 def test_monthly_fifth_weekday_means_the_last_one() -> None:
     rule = Recurrence("monthly", "UTC", datetime(2026, 1, 30, 18, 0))  # 5th Friday of January
     assert rule.local_start(1).date().isoformat() == "2026-02-27"  # February has four
-    assert describe_repeat("monthly", rule.local_start(0)) == "Monthly on the last Friday"
+    assert describe_repeat("monthly", rule.local_start(0), "en") == "Monthly on the last Friday"
 
 
 def test_monthly_crosses_the_year() -> None:
@@ -230,9 +230,9 @@ def test_next_seq_skips_occurrences_that_passed() -> None:
 
 def test_describe_repeat() -> None:
     friday = datetime(2026, 1, 2, 18, 0)
-    assert describe_repeat("weekly", friday) == "Every Friday"
-    assert describe_repeat("fortnightly", friday) == "Every other Friday"
-    assert describe_repeat("none", friday) == "Once"
+    assert describe_repeat("weekly", friday, "en") == "Every Friday"
+    assert describe_repeat("fortnightly", friday, "en") == "Every other Friday"
+    assert describe_repeat("none", friday, "en") == "Once"
 
 
 # ------------------------------------------------------------------ zones

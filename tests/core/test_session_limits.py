@@ -67,7 +67,7 @@ async def test_the_facilitator_takes_no_place_and_the_line_moves_up(store: Store
     assert departure.left and departure.moved_up == ()  # still 1 member for 1 place
     assert (await sessions.request_join(session, CAI)).outcome == "waiting"
     assert [w.user_id for w in await sessions.waitlist(session)] == [CAI]
-    await sessions.end(session)
+    await sessions.end(session, "en")
     assert await sessions.waitlist(session) == []  # the line goes with the session
     with pytest.raises(Conflict):
         await sessions.request_join(await sessions.get(session.id), CAI)

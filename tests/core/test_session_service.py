@@ -41,7 +41,7 @@ async def test_joining_remembers_the_name_and_only_counts_once(store: Store) -> 
     assert await sessions.join(session, ANA, "Ana")
     assert not await sessions.join(session, ANA, "Ana")
     assert (await store.members.names(GUILD, [ANA])) == {ANA: "Ana"}
-    await sessions.end(session)
+    await sessions.end(session, "en")
     with pytest.raises(Conflict, match="ended"):
         await sessions.join(await sessions.get(session.id), ANA)
 

@@ -16,8 +16,8 @@ def test_lines_are_counted_in_english_only() -> None:
 
 
 def test_rhymes_are_not_suggested_for_another_language() -> None:
-    english = suggest("home")
+    english = suggest("home", 24, "en")
     assert english.supported and "dome" in english.perfect
-    german = suggest("Herz", language="de")
+    german = suggest("Herz", 24, "de")
     assert not german.supported and german.perfect == () and german.near == ()
     assert german.word == "herz"

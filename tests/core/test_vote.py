@@ -81,7 +81,8 @@ def test_detail_does_not_repeat_the_label() -> None:
                 {"label": "Morning", "track": {"title": "Morning", "artist": "Grieg", "url": URL}},
                 {"label": "Calm", "track": {"title": "Gymnopédie", "artist": "Satie", "url": URL}},
             ]
-        )
+        ),
+        "en",
     )
     assert [shown_detail(c) for c in choices] == ["Grieg", "Gymnopédie — Satie"]
     assert shown_detail(VoteChoice("n1", "Blackbird", "Blackbird")) == ""
@@ -110,7 +111,7 @@ def test_fixed_choices_carry_tracks() -> None:
             {"label": "Lively", "track": {"title": "B", "artist": "Y", "url": "https://b.test"}},
         ]
     )
-    choices = fixed_choices(s)
+    choices = fixed_choices(s, "en")
     assert [c.key for c in choices] == ["o0", "o1"]
     assert choices[1].track is not None and choices[1].track.url == "https://b.test"
 

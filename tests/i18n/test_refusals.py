@@ -24,7 +24,7 @@ def test_a_refusal_is_worded_in_the_reader_s_language_with_its_fields() -> None:
     assert refused.message == "Choose between 1 and 120 minutes before the session."
     assert message_for(refused, "de") == "Wähle zwischen 1 und 120 Minuten vor der Sitzung."
     assert message_for(refused, "es-ES") == "Elige entre 1 y 120 minutos antes de la sesión."
-    assert message_for(refused) == refused.message
+    assert message_for(refused, "en") == refused.message
     assert message_for(StorageBusy(), "es").startswith("Ahora mismo no puedo guardar")
 
 
@@ -49,7 +49,7 @@ def test_days_repeats_and_figures_in_each_language() -> None:
     assert describe_repeat("weekly", friday, "de") == "Jeden Freitag"
     assert describe_repeat("fortnightly", friday, "es") == "Cada dos semanas, el viernes"
     assert describe_repeat("monthly", friday, "de") == "Monatlich am vierten Freitag"
-    assert describe_repeat("weekly", friday) == "Every Friday"
+    assert describe_repeat("weekly", friday, "en") == "Every Friday"
     tue_fri = (1 << 1) | (1 << 4)
     assert days_text(tue_fri, "de") == "Di., Fr."
     assert days_text(tue_fri, "es") == "mar, vie"

@@ -114,7 +114,7 @@ async def main(target: str, trial: int) -> None:
     sessions = SessionService(store, clock)
     runner = Runner(store, clock, {"checkin": CheckinHandler(), "write": WriteHandler()})
     checkins = CheckinService(store, clock, runner, CheckinSettings())
-    lyrics = LyricsService(store, clock, runner)
+    lyrics = LyricsService(store, clock, runner, lambda _guild: "en")
     # As the bot's start-up does (ChorusBot.setup_hook): the CMU dictionary is loaded before
     # the first lyric line, off the event loop.
     await asyncio.to_thread(warm_up)

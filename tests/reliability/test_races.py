@@ -124,7 +124,7 @@ async def test_two_facilitators_end_at_once(world: World) -> None:
                     pass
                 else:
                     await bot.live.apply(update)
-            summary = await bot.sessions.end(session)
+            summary = await bot.sessions.end(session, "en")
         except UserFacingError as refusal:
             return f"refused: {refusal.message}"
         return "summary" if summary is not None else "already ended"

@@ -25,6 +25,7 @@ def state(**changes: object) -> BoardState:
         step_kind="prompt",
         now=STARTED,
         names=NAMES,
+        locale="en",
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 

@@ -18,7 +18,7 @@ FIGURES = SummaryFigures(checkins=[(EARLIER, 6.0), (LATE, 4.0)], goals={}, passe
 
 
 def day_of_last_point(timezone: str, locale: str) -> str:
-    figure = summary_figure(FIGURES, "Yours", timezone, locale)
+    figure = summary_figure(FIGURES, "Yours", timezone, locale=locale)
     top, bottom = figure.axes
     x = float(top.lines[0].get_xdata()[-1])
     return str(bottom.xaxis.get_major_formatter()(x))
@@ -37,7 +37,7 @@ def test_days_are_written_in_the_members_language() -> None:
 
 def test_ticks_fall_on_the_members_midnights_and_the_axis_names_the_zone() -> None:
     zone = ZoneInfo("Europe/Berlin")
-    figure = summary_figure(FIGURES, "Yours", "Europe/Berlin", "en")
+    figure = summary_figure(FIGURES, "Yours", "Europe/Berlin", locale="en")
     figure.canvas.draw()
     bottom = figure.axes[1]
     ticks = [num2date(t, tz=zone) for t in bottom.get_xticks()]
@@ -47,4 +47,4 @@ def test_ticks_fall_on_the_members_midnights_and_the_axis_names_the_zone() -> No
 
 
 def test_the_chart_is_a_png() -> None:
-    assert summary_chart(FIGURES, "Yours", "Europe/Berlin", "de").startswith(b"\x89PNG")
+    assert summary_chart(FIGURES, "Yours", "Europe/Berlin", locale="de").startswith(b"\x89PNG")

@@ -23,9 +23,9 @@ from bot.app import create_bot
 from bot.core.goals import GoalProgress
 from bot.ui import charts, goals
 pngs = [
-    charts.trend_chart([charts.Point(1.7e9, 5.0, "before")], [], "Yours"),
-    charts.distribution_chart(["low", "high"], [3, 4], None, "Mood"),
-    charts.trends_chart([charts.Week("1 Mar", 4, 0.5)], "Trends"),
+    charts.trend_chart([charts.Point(1.7e9, 5.0, "before")], [], "Yours", "en"),
+    charts.distribution_chart(["low", "high"], [3, 4], None, "Mood", "en"),
+    charts.trends_chart([charts.Week("1 Mar", 4, 0.5)], "Trends", "en"),
     goals.progress_chart([], "en"),
 ]
 print(json.dumps({
@@ -49,7 +49,7 @@ def test_the_bot_process_never_imports_matplotlib() -> None:
 
 
 def _one_chart() -> bytes:
-    return charts.trend_chart([charts.Point(1.7e9, 5.0, "any")], [], "Yours")
+    return charts.trend_chart([charts.Point(1.7e9, 5.0, "any")], [], "Yours", "en")
 
 
 def test_a_killed_chart_process_is_replaced() -> None:
@@ -82,7 +82,7 @@ from bot.ui import charts
 async def main() -> None:
     bot = create_bot(Settings(database_path=sys.argv[1], media_dir=sys.argv[2]))
     await bot.store.open()
-    await asyncio.to_thread(charts.trend_chart, [charts.Point(1.7e9, 5.0, "any")], [], "Yours")
+    await asyncio.to_thread(charts.trend_chart, [charts.Point(1.7e9, 5.0, "any")], [], "Yours", "en")
     running = [w.pid for w in multiprocessing.active_children()]
     await bot.close()
     print(json.dumps({"before": len(running), "after": [w.pid for w in multiprocessing.active_children()]}))

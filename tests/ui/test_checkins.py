@@ -29,10 +29,10 @@ def parsed(custom_id: str) -> TypedComponent:
 
 def test_step_answers_keep_their_ids() -> None:
     scale = scale_of("1-5")
-    buttons = ui.scale_buttons(scale, AnswerButton, {"run_id": 3, "step_index": 1})
+    buttons = ui.scale_buttons(scale, AnswerButton, {"run_id": 3, "step_index": 1}, locale="en")
     assert [b.custom_id for b in buttons] == [f"chorus:checkin:3:1:{v}" for v in range(1, 6)]
     assert PassButton.custom_id_for(run_id=3, step_index=1) == "chorus:checkin:3:1:pass"
-    second = ui.sam_second_view(AnswerPairButton, {"run_id": 3, "step_index": 1, "value": 6})
+    second = ui.sam_second_view(AnswerPairButton, {"run_id": 3, "step_index": 1, "value": 6}, "en")
     assert ids(second) == [f"chorus:checkin:3:1:6:{v}" for v in range(1, 10)]
     item = parsed("chorus:checkin:3:1:6:2")
     assert isinstance(item, AnswerPairButton) and (item.value, item.value2) == (6, 2)
@@ -41,16 +41,16 @@ def test_step_answers_keep_their_ids() -> None:
 
 
 def test_checkin_now_keeps_its_ids() -> None:
-    _, fresh = ui.now_prompt("0-10", None)
+    _, fresh = ui.now_prompt("0-10", None, "en")
     assert ids(fresh)[:2] == ["chorus:checkin_now:0-10:new:0", "chorus:checkin_now:0-10:new:1"]
-    _, changed = ui.now_prompt("sam", 12)
+    _, changed = ui.now_prompt("sam", 12, "en")
     assert ids(changed)[0] == "chorus:checkin_now:sam:r12:1"
-    assert ids(ui.now_second_view("sam", None, 4))[0] == "chorus:checkin_now:sam:new:4:1"
-    assert ids(ui.now_second_view("sam", 12, 4))[-1] == "chorus:checkin_now:sam:r12:4:9"
+    assert ids(ui.now_second_view("sam", None, 4, "en"))[0] == "chorus:checkin_now:sam:new:4:1"
+    assert ids(ui.now_second_view("sam", 12, 4, "en"))[-1] == "chorus:checkin_now:sam:r12:4:9"
     item = parsed("chorus:checkin_now:sam:r12:4:9")
     assert isinstance(item, ui.NowAnswer)
     assert (item.scale, item.replace_id, item.value, item.value2) == ("sam", 12, 4, 9)
-    assert ids(ui.answer_view(5, note=True, share=True, change="1-5")) == [
+    assert ids(ui.answer_view(5, note=True, share=True, change="1-5", locale="en")) == [
         "chorus:checkin_note:5",
         "chorus:checkin_share:5",
         "chorus:checkin_now:1-5:change:5",
@@ -60,12 +60,12 @@ def test_checkin_now_keeps_its_ids() -> None:
 
 
 def test_the_three_consent_formats_keep_their_ids() -> None:
-    assert ids(ui.consent_command_view()) == ["chorus:consent:yes:cmd", "chorus:consent:no:cmd"]
-    assert ids(ui.consent_now_view("sam", 8, 3, 7)) == [
+    assert ids(ui.consent_command_view("en")) == ["chorus:consent:yes:cmd", "chorus:consent:no:cmd"]
+    assert ids(ui.consent_now_view("sam", 8, 3, 7, "en")) == [
         "chorus:consent:yes:now:sam:r8:3:7",
         "chorus:consent:no:now:sam:r8:3",
     ]
-    assert ids(ui.consent_step_view(2, 0, 7, None)) == [
+    assert ids(ui.consent_step_view(2, 0, 7, None, "en")) == [
         "chorus:consent:yes:2:0:7",
         "chorus:consent:no:2:0:7",
     ]
@@ -74,4 +74,4 @@ def test_the_three_consent_formats_keep_their_ids() -> None:
     step = parsed("chorus:consent:no:2:0:7:4")
     assert isinstance(step, ui.ConsentStepPairButton) and not step.agreed
     assert (step.run_id, step.step_index, step.value, step.value2) == (2, 0, 7, 4)
-    assert ids(ui.care_view(9)) == ["chorus:checkin_tell:9"]
+    assert ids(ui.care_view(9, locale="en")) == ["chorus:checkin_tell:9"]

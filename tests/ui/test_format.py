@@ -28,7 +28,7 @@ from bot.ui.format import (
     ],
 )
 def test_durations_read_as_a_person_says_them(seconds: float, shown: str) -> None:
-    assert duration(seconds) == shown
+    assert duration(seconds, "en") == shown
 
 
 def test_member_names_are_made_inert() -> None:
@@ -38,10 +38,10 @@ def test_member_names_are_made_inert() -> None:
 
 
 def test_a_name_list_stays_within_its_field_and_counts_the_rest() -> None:
-    assert name_list([], {}) == "Nobody yet"
-    assert name_list([1, 2], {1: "Ana"}) == "Ana, a member"
+    assert name_list([], {}, locale="en") == "Nobody yet"
+    assert name_list([1, 2], {1: "Ana"}, locale="en") == "Ana, a member"
     names = {uid: f"Member {uid:04d}" for uid in range(200)}
-    shown = name_list(list(names), names, limit=60)
+    shown = name_list(list(names), names, limit=60, locale="en")
     assert len(shown) <= 60 and shown.startswith("Member 0000, ")
     listed = shown.split(" and ")[0].count(",") + 1
     assert shown.endswith(f" and {200 - listed} more")

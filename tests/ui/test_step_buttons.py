@@ -62,7 +62,7 @@ def test_built_ids_are_the_legacy_format() -> None:
     line = LyricsButton.button("Write my line", action="write", run_id=5, index=1)
     assert line.custom_id == custom_id("lyrics", "write", 5, 1)
     choice = VoteChoice(key="a", label="Morning")
-    select = vote_select(7, 0, [choice])
+    select = vote_select(7, 0, [choice], "en")
     assert isinstance(select, VoteSelect)
     assert select.custom_id == custom_id("vote", 7, 0)
     assert isinstance(select.item, discord.ui.Select)

@@ -188,7 +188,9 @@ def scenes(index: int, moment: str):  # type: ignore[no-untyped-def]
     act = activity()
     step = act.steps[index]
     now = STARTED + MOMENTS[moment]
-    open_ = StepScene(session=session(), run=run(index), activity=act, step=step, index=index)
+    open_ = StepScene(
+        session=session(), run=run(index), activity=act, step=step, index=index, locale="en"
+    )
     return act, step, now, open_
 
 
@@ -218,7 +220,9 @@ def test_breathe_words() -> None:
     """The bpm pattern to a tenth of a second, 'once', and what a Done press means."""
     act = activity()
     presenters = step_presenters()
-    pulse = StepScene(session=session(), run=run(5), activity=act, step=act.steps[5], index=5)
+    pulse = StepScene(
+        session=session(), run=run(5), activity=act, step=act.steps[5], index=5, locale="en"
+    )
     body = "\n".join(texts(presenters["breathe"].render(pulse)))
     assert "**1.8 s**" in body and "3.63636" not in body
     assert "Repeat **once**" in body
@@ -237,8 +241,12 @@ def test_breathe_words() -> None:
 def test_step_card_time_field_says_who_moves_on() -> None:
     act = activity()
     presenters = step_presenters()
-    waits = StepScene(session=session(), run=run(0), activity=act, step=act.steps[0], index=0)
-    moves = StepScene(session=session(), run=run(1), activity=act, step=act.steps[1], index=1)
+    waits = StepScene(
+        session=session(), run=run(0), activity=act, step=act.steps[0], index=0, locale="en"
+    )
+    moves = StepScene(
+        session=session(), run=run(1), activity=act, step=act.steps[1], index=1, locale="en"
+    )
     (waits_time,) = [t for t in texts(presenters["prompt"].render(waits)) if t.startswith("Time")]
     (moves_time,) = [t for t in texts(presenters["checkin"].render(moves)) if t.startswith("Time")]
     assert (
@@ -271,6 +279,7 @@ def test_the_board_is_true_at_every_moment(moment: str, paused: bool) -> None:
         step_kind="prompt",
         now=now,
         names=NAMES,
+        locale="en",
     )
     embed = board_embed(state)
     said = [embed.title or "", embed.description or ""]
@@ -291,18 +300,22 @@ def test_check_in_confirmations_stay_true_after_the_step() -> None:
     step ends", it says what holds while the check-in is open."""
     scale = Scale.model_validate("0-10")
     for replaced in (False, True):
-        said = checkin_ui.answer_text(scale, 7, None, anonymous=False, replaced=replaced, step=True)
+        said = checkin_ui.answer_text(
+            scale, 7, None, anonymous=False, replaced=replaced, step=True, locale="en"
+        )
         assert "until the step ends" not in said
         assert "While the check-in is open, press another value on it." in said
-    passed = checkin_ui.answer_text(scale, None, None, anonymous=False, replaced=False, step=True)
+    passed = checkin_ui.answer_text(
+        scale, None, None, anonymous=False, replaced=False, step=True, locale="en"
+    )
     assert "While the check-in is open" in passed
     assert not problems(passed, STARTED, card=False)
 
 
 def test_a_second_consent_prompt_is_not_the_first_again() -> None:
     for context in ("checkin", "goal"):
-        first = checkin_ui.consent_embed(context)  # type: ignore[arg-type]
-        again = checkin_ui.consent_again_embed(context)  # type: ignore[arg-type]
+        first = checkin_ui.consent_embed(context, locale="en")  # type: ignore[arg-type]
+        again = checkin_ui.consent_again_embed(context, locale="en")  # type: ignore[arg-type]
         assert (again.title, again.description) != (first.title, first.description)
         assert "earlier reply" in (again.description or "")
 
@@ -318,7 +331,7 @@ def test_report_participation_is_out_of_the_members_asked() -> None:
         after=[],
         shift_lines=[],
     )
-    embed = checkin_ui.report_embed(report, "Started today")
+    embed = checkin_ui.report_embed(report, "Started today", "en")
     fields = {f.name: f.value for f in embed.fields}
     assert "How are you arriving?: 4 of 4 (100%)" in fields["Participation per step"]
     assert "80%" not in json.dumps(embed.to_dict())
@@ -369,7 +382,9 @@ def test_the_listen_card_shows_its_phase(phase: str, paused: bool, expected: str
         run(2, state="paused" if paused else "running", deadline=None if paused else STARTED + 120),
         step_state=json.dumps(state),
     )
-    scene = StepScene(session=session(), run=record, activity=act, step=act.steps[2], index=2)
+    scene = StepScene(
+        session=session(), run=record, activity=act, step=act.steps[2], index=2, locale="en"
+    )
     said = texts(step_presenters()["listen"].render(scene))
     assert any(t.startswith(expected) for t in said), said
     if paused:

@@ -75,7 +75,9 @@ class CheckinsCog(commands.Cog):
         current = await self.service.consent_state(guild_id, interaction.user.id)
         locale = member_language(interaction)
         await interaction.response.send_message(
-            embed=ui.consent_embed("checkin", _("Saving your check-ins", locale), current, locale),
+            embed=ui.consent_embed(
+                "checkin", _("Saving your check-ins", locale), current, locale=locale
+            ),
             view=ui.consent_command_view(locale),
             ephemeral=True,
             allowed_mentions=NONE,

@@ -282,7 +282,7 @@ class CheckinAnswers:
         """The support message, privately, after the reply to a low answer."""
         config = self.bot.guild_settings.for_guild(interaction.guild_id)
         locale = member_language(interaction)
-        care_view = ui.care_view(session_id, config.support_links, locale)
+        care_view = ui.care_view(session_id, config.support_links, locale=locale)
         await interaction.followup.send(
             embed=ui.care_embed(config.support_text, locale),
             ephemeral=True,

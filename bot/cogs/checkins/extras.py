@@ -24,7 +24,7 @@ class NoteForm(ChorusForm):
     """A private note with a check-in; answered through its custom_id by
     `CheckinExtras.on_note_form`, with no timeout."""
 
-    def __init__(self, checkin_id: int, limit: int, locale: str = "en") -> None:
+    def __init__(self, checkin_id: int, limit: int, locale: str) -> None:
         super().__init__(_("A note with your check-in", locale), NOTE_FORM, checkin_id)
         self.add_item(
             discord.ui.TextInput(
@@ -133,7 +133,7 @@ class CheckinExtras:
             # facilitator who used /forget has nobody told in their place.)
             said = ui.TELL_FAILED if session.has_facilitator else ui.NO_FACILITATOR_TO_TELL
             config = self.bot.guild_settings.for_guild(interaction.guild_id)
-            links = ui.care_view(None, config.support_links, locale)
+            links = ui.care_view(None, config.support_links, locale=locale)
             await interaction.response.send_message(
                 _(said, locale),
                 embed=ui.care_embed(config.support_text, locale),

@@ -64,7 +64,7 @@ class SetGoalForm(ChorusForm):
 def consent_message(locale: str, text: str | None = None) -> discord.Embed:
     """The consent explanation before a first goal, titled in ``locale``; `text`, the goal from
     /goal set, rides along in the (private) message so a restart before Agree keeps it."""
-    explained = consent_embed("goal", _(CONSENT_TITLE, locale))
+    explained = consent_embed("goal", _(CONSENT_TITLE, locale), locale=locale)
     if text is not None:
         explained.add_field(
             name=_(PENDING_FIELD, locale), value=limits.cut(text, limits.FIELD_VALUE)
@@ -149,7 +149,9 @@ class GoalAnswers:
             again = key in self._asked
             self._asked.add(key)
             await interaction.response.send_message(
-                embed=consent_again_embed("goal") if again else consent_message(locale),
+                embed=consent_again_embed("goal", locale=locale)
+                if again
+                else consent_message(locale),
                 view=ui.consent_view(locale, run_id, step_index),
                 ephemeral=True,
                 allowed_mentions=NONE,

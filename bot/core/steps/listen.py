@@ -183,7 +183,9 @@ class ListenHandler(BaseStepHandler):
                 raise InvalidInput(N_("That reaction isn't one of this step's choices."))
             if phase(ctx.state) == COUNTDOWN:
                 raise InvalidInput(N_("The music hasn't started yet. React once you've heard it."))
-            return {"reaction": index, "label": localize(reactions[index].label)}
+            # The label as the group read it: the server's language, given by the service.
+            language = str(payload.get("language") or "")
+            return {"reaction": index, "label": localize(reactions[index].label, language)}
         if kind == "reflection":
             text = clean_member_text(str(payload.get("text", "")), REFLECTION_MAX)
             if not text:

@@ -227,7 +227,7 @@ class WriteHandler(BaseStepHandler):
         lines = song_lines(ctx.state)
         position = next_position(step, lines)
         writer = _writer(payload)
-        the_slots = slots(step)
+        the_slots = slots(step, _language(payload))
         if kind == "line":
             if position is None:
                 raise Conflict(N_("The song is complete: every line has been written. 🎶"))

@@ -25,8 +25,9 @@ class StepScene:
     activity: Activity
     step: Any
     index: int
+    locale: str
+    """The language the channel reads: the server's (bot/i18n.py public_language)."""
     contributions: list[ContributionRecord] = field(default_factory=list)
-    locale: str = "en"
     names: dict[int, str] = field(default_factory=dict)
 
     def name(self, user_id: int | None) -> str:
@@ -109,7 +110,7 @@ def step_author(scene: StepScene) -> str:
     )
 
 
-def time_note(step: Any, locale: str = "en") -> str:
+def time_note(step: Any, locale: str) -> str:
     """The step's time as the card states it, true at every moment of the step.
 
     The card is posted once and not edited when the facilitator pauses, adds time or the time

@@ -45,7 +45,7 @@ class CheckinPresenter(SimplePresenter):
         lines = [
             f"**{scene.text(step.question)}**",
             "",
-            scale_hint(step.scale, step.anchors, scene.locale),
+            scale_hint(step.scale, step.anchors, locale=scene.locale),
         ]
         locale = scene.locale
         if step.anonymous:
@@ -70,7 +70,7 @@ class CheckinPresenter(SimplePresenter):
         step = scene.step
         assert isinstance(step, CheckinStep)
         at = {"run_id": scene.run.id, "step_index": scene.index}
-        items = scale_buttons(step.scale, AnswerButton, at)
+        items = scale_buttons(step.scale, AnswerButton, at, locale=scene.locale)
         items.append(
             PassButton.button(
                 _("Pass", scene.locale), row=2, run_id=scene.run.id, step_index=scene.index

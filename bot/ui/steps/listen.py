@@ -59,7 +59,7 @@ def _state(scene: StepScene) -> dict[str, Any]:
     return scene.step_state() if scene.run.live else {}
 
 
-def track_line(track: ResolvedTrack, locale: str = "en") -> str:
+def track_line(track: ResolvedTrack, locale: str) -> str:
     line = f"**{track.title}**"
     if track.artist:
         line += f"\n{track.artist}"

@@ -53,9 +53,7 @@ REVIEW_NOTE = N_(
 HOLD_BUTTONS_MAX = 24
 
 
-def review_payload(
-    review: Review, run_id: int, step_index: int, locale: str = "en"
-) -> MessagePayload:
+def review_payload(review: Review, run_id: int, step_index: int, locale: str) -> MessagePayload:
     """The facilitator's private review: numbered answers (no authors), Hold back and Release."""
     if not review.answers:
         lines = [

@@ -127,7 +127,7 @@ class RoundPresenter(SimplePresenter):
             )
         return f"{now}{ends} {what}"
 
-    def next_text(self, state: dict[str, Any], locale: str = "en") -> str:
+    def next_text(self, state: dict[str, Any], locale: str) -> str:
         if state.get("finished"):
             return ""
         coming = upcoming(state)
@@ -143,7 +143,7 @@ class RoundPresenter(SimplePresenter):
             member=self.who(coming[0]),
         )
 
-    def order_text(self, state: dict[str, Any], locale: str = "en") -> str:
+    def order_text(self, state: dict[str, Any], locale: str) -> str:
         lines: list[str] = []
         turns = {
             t["user"]: t["outcome"]
@@ -237,7 +237,7 @@ class RoundPresenter(SimplePresenter):
         return persistent_view(*items)
 
     def board_fields(
-        self, run: RunRecord, step: RoundStep, names: Mapping[int, str], locale: str = "en"
+        self, run: RunRecord, step: RoundStep, names: Mapping[int, str], locale: str
     ) -> list[tuple[str, str]]:
         """The session board's line for a round: who has the floor now and who is next."""
         try:
@@ -305,9 +305,7 @@ class RoundForm(ChorusForm):
     """The speaker's answer in a text-only session; its id carries the turn it was opened in,
     so an answer that arrives after the floor moved on is refused (and given back)."""
 
-    def __init__(
-        self, run_id: int, index: int, turn_no: int, step: RoundStep, locale: str = "en"
-    ) -> None:
+    def __init__(self, run_id: int, index: int, turn_no: int, step: RoundStep, locale: str) -> None:
         super().__init__(_("Your turn", locale), FORM, run_id, index, turn_no)
         answer: discord.ui.TextInput[RoundForm] = discord.ui.TextInput(
             custom_id="answer",

@@ -33,7 +33,7 @@ class VoteSelect(TypedSelect, spec="chorus:vote:{run_id:int}:{index:int}"):
 
 
 def vote_select(
-    run_id: int, index: int, choices: list[VoteChoice], locale: str = "en"
+    run_id: int, index: int, choices: list[VoteChoice], locale: str
 ) -> discord.ui.Item[Any]:
     """A select whose clicks reach the `VoteSelect` handler, restart or not."""
     return VoteSelect.select(

@@ -111,7 +111,7 @@ class WritePresenter:
         present: list[int] | None,
         position: int | None,
         info: SongInfo,
-        locale: str = "en",
+        locale: str,
     ) -> str:
         if position is None:
             return _(
@@ -163,7 +163,7 @@ class WritePresenter:
             until=until,
         )
 
-    def _footer(self, step: WriteStep, locale: str = "en") -> str:
+    def _footer(self, step: WriteStep, locale: str) -> str:
         tips = []
         if step.constraints.syllables:
             s = step.constraints.syllables
