@@ -90,4 +90,10 @@ def stop() -> None:
     with _lock:
         pool, _pool = _pool, None
     if pool is not None:
+        # What it may be drawing (the start-up warm-up chart, a chart nobody will collect) is
+        # disposable: end the process now rather than wait seconds for matplotlib to load
+        # (a restart waited on it). ProcessPoolExecutor has no public terminate before 3.14.
+        processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
