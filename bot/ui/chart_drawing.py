@@ -437,9 +437,8 @@ def summary_figure(
     return figure
 
 
-def summary_chart(
-    figures: SummaryFigures, title: str, timezone: str = "UTC", *, locale: str
-) -> bytes:
+def summary_chart(figures: SummaryFigures, title: str, timezone: str, locale: str) -> bytes:
     """Two panels readable without colour: check-ins over time (0-10) and each goal's ratings
-    (1-5, one marker shape per goal); the date axis in the member's zone and language. PNG."""
+    (1-5, one marker shape per goal); the date axis in the member's zone and language. PNG.
+    Positional arguments only reach it from the chart process (`chart_worker.draw`)."""
     return _png(summary_figure(figures, title, timezone, locale=locale))

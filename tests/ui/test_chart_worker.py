@@ -111,3 +111,29 @@ def test_after_a_stop_the_next_chart_starts_a_new_process() -> None:
     assert multiprocessing.active_children() == []
     assert _one_chart() == first
     assert {w.pid for w in multiprocessing.active_children()}.isdisjoint(before)
+
+
+def test_every_chart_the_bot_asks_for_takes_the_arguments_it_is_given() -> None:
+    # The chart process calls `chart_drawing.<name>(*args)`: positional arguments cross the
+    # process boundary unchecked by mypy, so a keyword-only parameter or a wrong count would
+    # fail only when a member asks for the chart (a merge once broke /mydata's chart so).
+    import ast
+    import inspect
+
+    from bot.ui import chart_drawing
+
+    source = (Path(__file__).resolve().parents[2] / "bot" / "ui" / "charts.py").read_text()
+    calls = [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "draw"
+    ]
+    assert len(calls) >= 4
+    for call in calls:
+        first = call.args[0]
+        assert isinstance(first, ast.Constant) and isinstance(first.value, str)
+        assert not call.keywords, f"{first.value}: keywords don't reach the chart process"
+        function = getattr(chart_drawing, first.value)
+        inspect.signature(function).bind(*range(len(call.args) - 1))
