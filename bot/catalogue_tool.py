@@ -31,6 +31,11 @@ KEYWORDS = {
     "gettext": None,
     "N_": None,
     "ngettext": (1, 2),
+    # Texts worded when the reader is known: activity-file problems (bot/core/yaml_*.py, the
+    # loader, error_wording) and the format's validation errors (format_error(kind, text)).
+    "Wording": None,
+    "plural": (1, 2),
+    "format_error": (2,),
 }
 """The marking functions of bot/i18n.py and the arguments that hold the texts."""
 

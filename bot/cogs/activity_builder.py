@@ -136,10 +136,10 @@ class ActivityBuilderCog(commands.Cog):
         text = builder.render(candidate)
         checked = self.bot.library.check(text.encode("utf-8"), f"{draft['id']}.yaml")
         if isinstance(checked, Refused):
-            problems = "; ".join(
-                f"{e.path}: {e.message}" if e.path else e.message for e in checked.errors[:5]
+            raise InvalidInput(
+                N_("That step can't be added yet: {problems}"),
+                problems=[e.at_field() for e in checked.errors[:5]],
             )
-            raise InvalidInput(N_("That step can't be added yet: {problems}"), problems=problems)
         await self._show(interaction, candidate)
 
     async def on_pop(self, interaction: discord.Interaction, item: ui.RemoveStepButton) -> None:

@@ -7,6 +7,7 @@ never stops the others. The catalog of loaded activities is `bot.core.catalog`.
 """
 
 import hashlib
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,17 @@ from bot.core.activity_fields import LOADER_CONTEXT_KEY, LOADER_OWNED_FIELDS, Tr
 from bot.core.activity_models import Activity, cross_step_problems, format_path
 from bot.core.error_wording import humanize
 from bot.core.steps.listen import ListenStep
-from bot.core.yaml_marks import MAX_BYTES, MarkedDocument, YamlPath, decode_source, parse_marked
+from bot.core.yaml_marks import (
+    MAX_BYTES,
+    MarkedDocument,
+    YamlPath,
+    decode_source,
+    parse_marked,
+    too_big,
+)
+from bot.i18n import Wording
+
+log = logging.getLogger("chorus.activities")
 
 ACTIVITY_SUFFIXES = (".yaml", ".yml")
 MAX_ERRORS_PER_FILE = 30
@@ -33,11 +44,31 @@ class ActivityError:
     line: int
     column: int
     path: str
-    message: str
+    """The field, as the file writes it (``steps[2].turns``; empty for the whole file)."""
+    message: Wording
+    """What is wrong and how to fix it: English as a str (``chorus validate``, logs);
+    ``message.text(locale)`` in a facilitator's language."""
 
     def __str__(self) -> str:
+        return self.text(None)
+
+    def text(self, locale: str | None) -> str:
+        """``file:line:column: field: problem`` with the problem in ``locale`` (None: English)."""
+        return self.located(self.message.text(locale))
+
+    def problem(self, locale: str | None) -> str:
+        """``field: problem`` (the file and place left to the reader) in ``locale``."""
+        return self.at_field().text(locale)
+
+    def at_field(self) -> Wording:
+        """``field: problem`` as a `Wording` (just the problem for the whole file)."""
+        if not self.path:
+            return self.message
+        return Wording("{field}: {problem}", field=self.path, problem=self.message)
+
+    def located(self, problem: str) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return f"{where}: {self.path}: {problem}" if self.path else f"{where}: {problem}"
 
 
 def load_file(path: Path, media_dir: Path) -> Activity | list[ActivityError]:
@@ -89,11 +120,9 @@ def _expand(paths: Iterable[Path], *, only_dirs: bool) -> list[Path | ActivityEr
             elif path.is_file() and not only_dirs:
                 found.append(path)
             else:
-                what = "folder" if only_dirs else "file or folder"
-                where = "" if path.is_absolute() else f" (looked in {Path.cwd() / path})"
-                found.append(ActivityError(str(path), 1, 1, "", f"{what} not found{where}"))
+                found.append(ActivityError(str(path), 1, 1, "", _not_found(path, only_dirs)))
         except OSError as exc:
-            found.append(ActivityError(str(path), 1, 1, "", f"cannot read: {exc.strerror}"))
+            found.append(ActivityError(str(path), 1, 1, "", _unreadable(exc)))
     return found
 
 
@@ -128,9 +157,13 @@ def _load_many(
                 entry.id_line,
                 entry.id_column,
                 "id",
-                f"duplicate id '{activity.id}': already defined in "
-                f"{winners[activity.id].file}; this file was skipped. Give it an id of its "
-                f"own, e.g. id: {_new_id(activity.id, Path(entry.file).stem, winners)}",
+                Wording(
+                    "duplicate id '{id}': already defined in {file}; this file was skipped. "
+                    "Give it an id of its own, e.g. id: {new_id}",
+                    id=activity.id,
+                    file=winners[activity.id].file,
+                    new_id=_new_id(activity.id, Path(entry.file).stem, winners),
+                ),
             )
         )
     activities = [w.activity for w in winners.values() if w.activity is not None]
@@ -157,7 +190,7 @@ def _load_one(path: Path, media_dir: Path) -> _Loaded:
     try:
         return _load_checked(path, file, media_dir)
     except Exception as exc:
-        return _Loaded(file, errors=[ActivityError(file, 1, 1, "", f"internal error: {exc!r}")])
+        return _Loaded(file, errors=[ActivityError(file, 1, 1, "", _internal(exc))])
 
 
 def _load_checked(path: Path, file: str, media_dir: Path) -> _Loaded:
@@ -165,12 +198,9 @@ def _load_checked(path: Path, file: str, media_dir: Path) -> _Loaded:
         with path.open("rb") as handle:
             raw = handle.read(_MAX_READ)
     except OSError as exc:
-        return _Loaded(file, errors=[ActivityError(file, 1, 1, "", f"cannot read: {exc.strerror}")])
+        return _Loaded(file, errors=[ActivityError(file, 1, 1, "", _unreadable(exc))])
     if len(raw) > MAX_BYTES:
-        size = _file_size(path, len(raw))
-        message = (
-            f"file is {-(-size // 1024)} KiB; activity files may be at most {MAX_BYTES // 1024} KiB"
-        )
+        message = too_big(_file_size(path, len(raw)))
         return _Loaded(file, errors=[ActivityError(file, 1, 1, "", message)])
     return _load_raw(raw, file, media_dir)
 
@@ -183,7 +213,7 @@ def load_bytes(raw: bytes, file: str, media_dir: Path) -> Activity | list[Activi
     try:
         loaded = _load_raw(raw, file, media_dir)
     except Exception as exc:
-        return [ActivityError(file, 1, 1, "", f"internal error: {exc!r}")]
+        return [ActivityError(file, 1, 1, "", _internal(exc))]
     return loaded.errors if loaded.activity is None else loaded.activity
 
 
@@ -207,7 +237,13 @@ def _load_raw(raw: bytes, file: str, media_dir: Path) -> _Loaded:
         last = loaded.errors[MAX_ERRORS_PER_FILE - 1]
         loaded.errors = loaded.errors[:MAX_ERRORS_PER_FILE]
         loaded.errors.append(
-            ActivityError(file, last.line, last.column, "", f"... and {extra} more errors")
+            ActivityError(
+                file,
+                last.line,
+                last.column,
+                "",
+                Wording.plural("... and {count} more error", "... and {count} more errors", extra),
+            )
         )
     if not loaded.errors and loaded.activity is not None:
         digest = hashlib.sha256(raw).hexdigest()[:12]
@@ -232,7 +268,7 @@ def _validate(doc: MarkedDocument, file: str, media_dir: Path) -> _Loaded:
     loaded = _Loaded(file)
     data = doc.data
 
-    def error(path: YamlPath, message: str, *, at_key: bool = False) -> None:
+    def error(path: YamlPath, message: Wording, *, at_key: bool = False) -> None:
         mark = doc.locate(path, key=at_key)
         loaded.errors.append(
             ActivityError(file, mark.line, mark.column, format_path(path), message)
@@ -243,7 +279,11 @@ def _validate(doc: MarkedDocument, file: str, media_dir: Path) -> _Loaded:
         loaded.id_line, loaded.id_column = id_mark.line, id_mark.column
         for owned in LOADER_OWNED_FIELDS:
             if owned in data:
-                error((owned,), f"unknown field '{owned}' (the loader sets it)", at_key=True)
+                error(
+                    (owned,),
+                    Wording("unknown field '{name}' (the loader sets it)", name=owned),
+                    at_key=True,
+                )
         data = {key: value for key, value in data.items() if key not in LOADER_OWNED_FIELDS}
     if loaded.errors:
         return loaded
@@ -270,15 +310,51 @@ def _validate(doc: MarkedDocument, file: str, media_dir: Path) -> _Loaded:
     return loaded
 
 
-def _media_problem(relative: str, media_dir: Path) -> str | None:
+def _media_problem(relative: str, media_dir: Path) -> Wording | None:
     """A file must resolve (symlinks included) to somewhere inside the media directory."""
     try:
         root = media_dir.resolve()
         target = (root / relative).resolve()
     except (OSError, RuntimeError):
-        return f"cannot resolve {relative!r} inside the media directory"
+        return Wording("cannot resolve {file} inside the media directory", file=repr(relative))
     if not target.is_relative_to(root):
-        return f"file {relative!r} resolves outside the media directory {str(media_dir)!r}"
+        return Wording(
+            "file {file} resolves outside the media directory {folder}",
+            file=repr(relative),
+            folder=repr(str(media_dir)),
+        )
     if not target.is_file():
-        return f"file {relative!r} not found in the media directory {str(media_dir)!r}"
+        return Wording(
+            "file {file} not found in the media directory {folder}",
+            file=repr(relative),
+            folder=repr(str(media_dir)),
+        )
     return None
+
+
+def _not_found(path: Path, only_dirs: bool) -> Wording:
+    if path.is_absolute():
+        return Wording("folder not found") if only_dirs else Wording("file or folder not found")
+    looked = str(Path.cwd() / path)
+    if only_dirs:
+        return Wording("folder not found (looked in {place})", place=looked)
+    return Wording("file or folder not found (looked in {place})", place=looked)
+
+
+def _unreadable(exc: OSError) -> Wording:
+    # The system's own words (English) go to the log; the facilitator reads ours.
+    log.warning("cannot read an activity file: %s", exc)
+    if isinstance(exc, PermissionError):
+        reason = Wording("the bot has no permission to read it")
+    elif isinstance(exc, IsADirectoryError):
+        reason = Wording("it is a folder")
+    elif isinstance(exc, FileNotFoundError):
+        reason = Wording("it is gone")
+    else:
+        reason = Wording("the system refused (see the bot's log)")
+    return Wording("cannot read: {reason}", reason=reason)
+
+
+def _internal(exc: Exception) -> Wording:
+    log.exception("loading an activity file failed", exc_info=exc)
+    return Wording("internal error while reading this file; please report it (it is in the log)")

@@ -30,6 +30,7 @@ from bot.core.steps.listen import ListenStep
 from bot.core.steps.reflect import ReflectStep
 from bot.core.steps.vote import VoteStep
 from bot.core.steps.write import WriteStep
+from bot.i18n import Wording
 
 
 def step_union(models: typing.Sequence[type[StepBase]]) -> Any:
@@ -95,7 +96,7 @@ class Activity(FormatModel):
         if problems:
             path, message = problems[0]
             raise format_error(
-                "steps", "{where}: {message}", where=format_path(path), message=message
+                "steps", "{where}: {problem}", where=format_path(path), problem=message
             )
         return self
 
@@ -116,23 +117,28 @@ def format_path(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def cross_step_problems(activity: Activity) -> list[tuple[tuple[str | int, ...], str]]:
+def cross_step_problems(activity: Activity) -> list[tuple[tuple[str | int, ...], Wording]]:
     """Rules that span steps: what a vote or from_vote refers to, paired check-ins."""
-    problems: list[tuple[tuple[str | int, ...], str]] = []
+    problems: list[tuple[tuple[str | int, ...], Wording]] = []
     last_vote: VoteStep | None = None
     measures: dict[tuple[str, str], tuple[int, Scale]] = {}
     for index, step in enumerate(activity.steps):
         if isinstance(step, ListenStep) and step.track == "from_vote":
             if last_vote is None:
                 problems.append(
-                    ((("steps", index, "track")), "track: from_vote needs a vote step before it")
+                    (
+                        ("steps", index, "track"),
+                        Wording("track: from_vote needs a vote step before it"),
+                    )
                 )
             elif not last_vote.yields_track:
                 problems.append(
                     (
                         ("steps", index, "track"),
-                        "track: from_vote needs the vote before it to be from: playlist "
-                        "or to have a track on every option",
+                        Wording(
+                            "track: from_vote needs the vote before it to be from: playlist "
+                            "or to have a track on every option"
+                        ),
                     )
                 )
         if isinstance(step, VoteStep):
@@ -142,7 +148,9 @@ def cross_step_problems(activity: Activity) -> list[tuple[tuple[str | int, ...],
                     problems.append(
                         (
                             ("steps", index, "from"),
-                            "from: previous needs a write or reflect step just before the vote",
+                            Wording(
+                                "from: previous needs a write or reflect step just before the vote"
+                            ),
                         )
                     )
             last_vote = step
@@ -153,8 +161,12 @@ def cross_step_problems(activity: Activity) -> list[tuple[tuple[str | int, ...],
                 problems.append(
                     (
                         ("steps", index, "scale"),
-                        f"measure '{step.measure}' uses a different scale in steps[{paired[0]}]; "
-                        "paired check-ins must use the same scale",
+                        Wording(
+                            "measure '{measure}' uses a different scale in steps[{index}]; "
+                            "paired check-ins must use the same scale",
+                            measure=step.measure,
+                            index=paired[0],
+                        ),
                     )
                 )
             measures[(step.measure, step.phase)] = (index, step.scale)

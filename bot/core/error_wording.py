@@ -14,13 +14,13 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
-from pydantic_core.core_schema import ErrorType
 
 from bot.core.activity_fields import LOADER_OWNED_FIELDS
 from bot.core.activity_models import Activity
-from bot.core.format_base import describe
+from bot.core.format_base import describe, wording_of
 from bot.core.steps import step_type_names
 from bot.core.yaml_marks import YamlPath
+from bot.i18n import Wording
 
 
 def _clean_path(loc: tuple[int | str, ...], data: Any, *, missing: bool) -> YamlPath:
@@ -111,13 +111,17 @@ def _quoted_list(expected: str) -> list[str]:
     return re.findall(r"'([^']*)'", expected)
 
 
-def _suggest(word: str, choices: Sequence[str]) -> str:
+def _with_suggestion(word: str, choices: Sequence[str], problem: Wording) -> Wording:
+    """``problem``, followed by the choice ``word`` probably meant, when one is close."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    if not close:
+        return problem
+    return Wording("{problem} (did you mean '{suggestion}'?)", problem=problem, suggestion=close[0])
 
 
-def humanize(details: ErrorDetails, data: Any) -> tuple[YamlPath, str, bool]:
-    """(path, message, point at the key?) for one pydantic error."""
+def humanize(details: ErrorDetails, data: Any) -> tuple[YamlPath, Wording, bool]:
+    """(path, message, point at the key?) for one pydantic error; the message is a `Wording`
+    (English as a str, ``text(locale)`` for a facilitator's language), never pydantic's own."""
     kind = details["type"]
     loc = tuple(details["loc"])
     ctx: dict[str, Any] = dict(details.get("ctx") or {})
@@ -126,84 +130,167 @@ def humanize(details: ErrorDetails, data: Any) -> tuple[YamlPath, str, bool]:
     path = _clean_path(loc, data, missing=kind == "missing")
 
     if kind == "missing":
-        return path, "missing required field", False
+        return path, Wording("missing required field"), False
     if kind == "extra_forbidden":
         name = str(loc[-1]) if loc else "?"
         model = _model_at(loc[:-1])
         allowed = _field_names(model) if model is not None else []
-        hint = _suggest(name, allowed)
-        if not hint and allowed:
-            hint = "; expected one of " + ", ".join(allowed)
-        return path, f"unknown field '{name}'{hint}", True
+        unknown = Wording("unknown field '{name}'", name=name)
+        if difflib.get_close_matches(name, allowed, n=1, cutoff=0.6) or not allowed:
+            return path, _with_suggestion(name, allowed, unknown), True
+        return (
+            path,
+            Wording(
+                "unknown field '{name}'; expected one of {allowed}",
+                name=name,
+                allowed=", ".join(allowed),
+            ),
+            True,
+        )
     if kind == "union_tag_invalid":
         tags = _quoted_list(str(ctx.get("expected_tags", "")))
         tag = str(ctx.get("tag", ""))
-        return (
-            (*path, "type"),
-            f"expected one of {', '.join(tags)}; got {json.dumps(tag)}{_suggest(tag, tags)}",
-            False,
+        problem = Wording(
+            "expected one of {options}; got {got}", options=", ".join(tags), got=json.dumps(tag)
         )
+        return (*path, "type"), _with_suggestion(tag, tags, problem), False
     if kind == "union_tag_not_found":
         known = ", ".join(step_type_names())
         if not isinstance(value, dict):
-            return path, f"expected a step (a mapping with type: {known}); got {got}", False
-        return (*path, "type"), f"missing required field; expected one of {known}", False
+            return (
+                path,
+                Wording(
+                    "expected a step (a mapping with type: {kinds}); got {got}",
+                    kinds=known,
+                    got=got,
+                ),
+                False,
+            )
+        return (
+            (*path, "type"),
+            Wording("missing required field; expected one of {kinds}", kinds=known),
+            False,
+        )
     if kind == "literal_error":
         options = _quoted_list(str(ctx.get("expected", "")))
-        suggestion = _suggest(value, options) if isinstance(value, str) else ""
-        return path, f"expected one of {', '.join(options)}; got {got}{suggestion}", False
+        problem = Wording(
+            "expected one of {options}; got {got}", options=", ".join(options), got=got
+        )
+        if isinstance(value, str):
+            problem = _with_suggestion(value, options, problem)
+        return path, problem, False
     if kind == "track":
-        return path, f"expected a track (title, artist, url or file) or from_vote; got {got}", False
-    return path, simple_message(kind, ctx, value, details["msg"]), False
+        return (
+            path,
+            Wording(
+                "expected a track (title, artist, url or file) or from_vote; got {got}", got=got
+            ),
+            False,
+        )
+    return path, simple_message(kind, ctx, value), False
 
 
-def simple_message(kind: str, ctx: dict[str, Any], value: Any, fallback: str) -> str:
+def simple_message(kind: str, ctx: dict[str, Any], value: Any) -> Wording:
     """The sentence for one error `kind` (pydantic's, with its `ctx`, or our models' own,
-    whose `fallback` message is already ours) about the value the facilitator wrote."""
+    raised by `format_error`) about the value the facilitator wrote. pydantic's own English
+    never reaches a facilitator: each type our models can raise has a sentence here, and any
+    other gets a general one."""
+    ours = wording_of(ctx)
+    if ours is not None:
+        return ours
     got = describe(value)
     size = len(value) if isinstance(value, str | list | dict) else 0
-    messages = {
-        "string_type": f"expected text; got {got}",
-        "int_type": f"expected a whole number; got {got}",
-        "int_parsing": f"expected a whole number; got {got}",
-        "int_from_float": f"expected a whole number; got {got}",
-        "float_type": f"expected a number; got {got}",
-        "float_parsing": f"expected a number; got {got}",
-        "finite_number": f"expected a finite number; got {got}",
-        "bool_type": f"expected true or false; got {got}",
-        "bool_parsing": f"expected true or false; got {got}",
-        "list_type": f"expected a list; got {got}",
-        "model_type": f"expected a mapping (key: value lines); got {got}",
-        "model_attributes_type": f"expected a mapping (key: value lines); got {got}",
-        "dict_type": f"expected a mapping (key: value lines); got {got}",
-        "greater_than_equal": f"must be at least {ctx.get('ge')}; got {got}",
-        "greater_than": f"must be more than {ctx.get('gt')}; got {got}",
-        "less_than_equal": f"must be at most {ctx.get('le')}; got {got}",
-        "less_than": f"must be less than {ctx.get('lt')}; got {got}",
-        "string_too_short": "must not be empty",
-        "string_too_long": f"must be at most {ctx.get('max_length')} characters; got {size}",
-        "too_short": (
-            "must not be empty"
-            if ctx.get("min_length") == 1
-            else f"needs at least {ctx.get('min_length')} items; got {ctx.get('actual_length')}"
-        ),
-        "too_long": (
-            f"may have at most {ctx.get('max_length')} items; got {ctx.get('actual_length')}"
-        ),
-        "string_pattern_mismatch": f"{got} is not in the expected form",
-    }
+    whole = Wording("expected a whole number; got {got}", got=got)
+    number = Wording("expected a number; got {got}", got=got)
+    truth = Wording("expected true or false; got {got}", got=got)
+    mapping = Wording("expected a mapping (key: value lines); got {got}", got=got)
     if kind == "string_pattern_mismatch" and str(ctx.get("pattern", "")).startswith("^https?"):
-        return f"expected an http(s) link; got {got}"
-    if kind in ("value_error", "assertion_error"):
-        return str(ctx.get("error", fallback))
+        return Wording("expected an http(s) link; got {got}", got=got)
+    if kind in ("too_short", "string_too_short") and ctx.get("min_length", 1) == 1:
+        return Wording("must not be empty")
+    messages: dict[str, Wording] = {
+        "string_type": Wording("expected text; got {got}", got=got),
+        "int_type": whole,
+        "int_parsing": whole,
+        "int_from_float": whole,
+        "float_type": number,
+        "float_parsing": number,
+        "finite_number": Wording("expected a finite number; got {got}", got=got),
+        "bool_type": truth,
+        "bool_parsing": truth,
+        "list_type": Wording("expected a list; got {got}", got=got),
+        "model_type": mapping,
+        "model_attributes_type": mapping,
+        "dict_type": mapping,
+        "greater_than_equal": Wording(
+            "must be at least {limit}; got {got}", limit=ctx.get("ge"), got=got
+        ),
+        "greater_than": Wording(
+            "must be more than {limit}; got {got}", limit=ctx.get("gt"), got=got
+        ),
+        "less_than_equal": Wording(
+            "must be at most {limit}; got {got}", limit=ctx.get("le"), got=got
+        ),
+        "less_than": Wording("must be less than {limit}; got {got}", limit=ctx.get("lt"), got=got),
+        "string_too_short": Wording(
+            "must be at least {limit} characters; got {length}",
+            limit=ctx.get("min_length"),
+            length=size,
+        ),
+        "string_too_long": Wording(
+            "must be at most {limit} characters; got {length}",
+            limit=ctx.get("max_length"),
+            length=size,
+        ),
+        "too_short": Wording(
+            "needs at least {limit} items; got {length}",
+            limit=ctx.get("min_length"),
+            length=ctx.get("actual_length"),
+        ),
+        "too_long": Wording(
+            "may have at most {limit} items; got {length}",
+            limit=ctx.get("max_length"),
+            length=ctx.get("actual_length"),
+        ),
+        "string_pattern_mismatch": Wording("{got} is not in the expected form", got=got),
+    }
     if kind in messages:
         return messages[kind]
-    if kind not in _PYDANTIC_ERROR_TYPES:
-        return fallback  # our own PydanticCustomError: the sentence is ours
-    # pydantic's own sentence changes between releases; its error type is stable, so a kind
-    # without a sentence of ours still reads the same whatever pydantic is installed.
-    return f"is not valid here ({kind.replace('_', ' ')}); got {got}"
+    # A validator's ValueError or assertion (not ours: ours raise format_error), or a pydantic
+    # type none of our models has met yet: pydantic's English stays in the log, never shown.
+    return Wording("is not valid here; got {got}", got=got)
 
 
-_PYDANTIC_ERROR_TYPES = frozenset(typing.get_args(ErrorType))
-"""pydantic-core's built-in error types; any other type is one our models raise with our words."""
+WORDED_TYPES = frozenset(
+    {
+        "missing",
+        "extra_forbidden",
+        "union_tag_invalid",
+        "union_tag_not_found",
+        "literal_error",
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "int_from_float",
+        "float_type",
+        "float_parsing",
+        "finite_number",
+        "bool_type",
+        "bool_parsing",
+        "list_type",
+        "model_type",
+        "model_attributes_type",
+        "dict_type",
+        "greater_than_equal",
+        "greater_than",
+        "less_than_equal",
+        "less_than",
+        "string_too_short",
+        "string_too_long",
+        "too_short",
+        "too_long",
+        "string_pattern_mismatch",
+    }
+)
+"""pydantic's error types with a sentence of their own here (a test holds every type our
+models can raise to this list)."""

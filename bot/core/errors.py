@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.i18n import N_, format_day, gettext
+from bot.i18n import N_, Wording, format_day, gettext, worded
 
 
 class UserFacingError(Exception):
@@ -34,7 +34,7 @@ class UserFacingError(Exception):
         """The refusal in ``locale`` (a language code such as ``"de"``; None: English).
 
         A field that is itself a catalogue text (``what=N_("The leave grace (days)")``) is
-        translated too; any other text (a name someone typed) is looked up, found nowhere and
+        translated too, and so is a `Wording` (or a list of them, joined with "; "); any other text (a name someone typed) is looked up, found nowhere and
         shown as it is. A date (or datetime) field is written as the language writes a day.
         """
         return gettext(
@@ -43,6 +43,8 @@ class UserFacingError(Exception):
 
 
 def _worded(value: Any, locale: str | None) -> Any:
+    if isinstance(value, Wording | list | tuple):
+        return worded(value, locale)
     if isinstance(value, str):
         return gettext(value, locale)
     if isinstance(value, date):

@@ -18,7 +18,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
-from bot.core.format_base import FormatModel, describe, format_error
+from bot.core.format_base import FormatModel, describe, format_error, wording_of
 
 TITLE_MAX = 100
 TEXT_MAX = 1000
@@ -36,14 +36,25 @@ BLANK = "___"
 LocalizedText: TypeAlias = str | dict[str, str]
 
 
-def _check_string(value: str, max_len: int, where: str) -> None:
+def _check_string(value: str, max_len: int, key: str | None) -> None:
+    """Raises when the text is blank or longer than ``max_len``; ``key`` names the locale of a
+    text in a locale map (None for a plain string)."""
     if not value.strip():
-        raise format_error("text_empty", "{where}must not be empty", where=where)
+        if key is None:
+            raise format_error("text_empty", "must not be empty")
+        raise format_error("text_empty", "the '{key}' text must not be empty", key=key)
     if len(value) > max_len:
+        if key is None:
+            raise format_error(
+                "text_too_long",
+                "must be at most {max} characters; got {length}",
+                max=max_len,
+                length=len(value),
+            )
         raise format_error(
             "text_too_long",
-            "{where}must be at most {max} characters; got {length}",
-            where=where,
+            "the '{key}' text must be at most {max} characters; got {length}",
+            key=key,
             max=max_len,
             length=len(value),
         )
@@ -98,7 +109,7 @@ def _pool_validator(max_len: int) -> Callable[[Any], TextPool]:
                     "pool",
                     "pool alternative {number}: {problem}",
                     number=number,
-                    problem=exc.message(),
+                    problem=wording_of(exc.context) or exc.message(),
                 ) from None
         return TextPool(pool=tuple(checked))
 
@@ -112,11 +123,11 @@ def _text_validator(max_len: int, *, pooled: bool = False) -> Callable[[Any], An
         ):
             return _pool_validator(max_len)(value)
         if isinstance(value, str):
-            _check_string(value, max_len, "")
+            _check_string(value, max_len, None)
             return value
         if isinstance(value, dict):
             if not value:
-                raise format_error("text_type", "expected at least one locale, like {en: ...}")
+                raise format_error("text_type", "expected at least one locale, like {{en: ...}}")
             for key, text in value.items():
                 if not isinstance(key, str) or not LOCALE_RE.fullmatch(key):
                     raise format_error(
@@ -131,15 +142,20 @@ def _text_validator(max_len: int, *, pooled: bool = False) -> Callable[[Any], An
                         key=key,
                         got=describe(text),
                     )
-                _check_string(text, max_len, f"the '{key}' text ")
+                _check_string(text, max_len, key)
             return dict(value)
-        hint = " (put it in quotes)" if isinstance(value, int | float) else ""
+        if isinstance(value, int | float):
+            raise format_error(
+                "text_type",
+                "expected text: a string, or a map of locale to string like "
+                "{{en: ..., de: ...}}; got {got} (put it in quotes)",
+                got=describe(value),
+            )
         raise format_error(
             "text_type",
-            "expected text: a string, or a map of locale to string like {en: ..., de: ...}; "
-            "got {got}{hint}",
+            "expected text: a string, or a map of locale to string like {{en: ..., de: ...}}; "
+            "got {got}",
             got=describe(value),
-            hint=hint,
         )
 
     return validate

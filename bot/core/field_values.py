@@ -13,6 +13,7 @@ from pydantic import (
 )
 
 from bot.core.format_base import describe, format_error
+from bot.i18n import Wording
 
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DURATION_PATTERN = r"^(?:[0-9]+|[0-9]+:[0-5][0-9]|(?=[0-9])(?:[0-9]+h)?(?:[0-9]+m)?(?:[0-9]+s)?)$"
@@ -99,7 +100,7 @@ def duration_schema(low: int, high: int) -> dict[str, Any]:
     }
 
 
-def _slug_validator(what: str, example: str) -> Callable[[Any], str]:
+def _slug_validator(what: Wording, example: str) -> Callable[[Any], str]:
     def validate(value: Any) -> str:
         if isinstance(value, str) and _SLUG_RE.fullmatch(value) and len(value) <= 64:
             return value
@@ -116,12 +117,12 @@ def _slug_validator(what: str, example: str) -> Callable[[Any], str]:
 
 Slug = Annotated[
     str,
-    PlainValidator(_slug_validator("an id", "lyric-circle")),
+    PlainValidator(_slug_validator(Wording("an id"), "lyric-circle")),
     WithJsonSchema({"type": "string", "pattern": _SLUG_RE.pattern, "maxLength": 64}),
 ]
 TagName = Annotated[
     str,
-    PlainValidator(_slug_validator("a tag", "songwriting")),
+    PlainValidator(_slug_validator(Wording("a tag"), "songwriting")),
     WithJsonSchema({"type": "string", "pattern": _SLUG_RE.pattern, "maxLength": 64}),
 ]
 
@@ -131,12 +132,14 @@ def _validate_version(value: Any) -> str:
         return str(value)
     if isinstance(value, str) and value.strip() and len(value) <= 32:
         return value.strip()
-    hint = ' (put it in quotes, e.g. "1.10")' if isinstance(value, float) else ""
+    if isinstance(value, float):
+        raise format_error(
+            "version",
+            'expected a version such as 1 or "1.2.0"; got {got} (put it in quotes, e.g. "1.10")',
+            got=describe(value),
+        )
     raise format_error(
-        "version",
-        'expected a version such as 1 or "1.2.0"; got {got}{hint}',
-        got=describe(value),
-        hint=hint,
+        "version", 'expected a version such as 1 or "1.2.0"; got {got}', got=describe(value)
     )
 
 

@@ -8,6 +8,7 @@ import ast
 import inspect
 import json
 import textwrap
+from collections.abc import Mapping
 from functools import cache
 from itertools import pairwise
 from typing import Any
@@ -18,6 +19,8 @@ from pydantic import (
 )
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
+
+from bot.i18n import Wording
 
 
 class FormatModel(BaseModel):
@@ -77,9 +80,10 @@ class DocumentedSchema(GenerateJsonSchema):
 
 
 def describe(value: Any) -> str:
-    """Show a facilitator what they wrote, briefly: strings quoted, containers named."""
+    """Show a facilitator what they wrote, briefly: strings quoted, containers named (a
+    `Wording`, worded in the reader's language)."""
     if value is None:
-        return "nothing (null)"
+        return Wording("nothing (null)")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -88,13 +92,25 @@ def describe(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, dict):
-        return "a mapping"
+        return Wording("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return Wording("a list")
     return type(value).__name__
 
 
+WORDING_KEY = "chorus_wording"
+"""Where a validation error raised by the format keeps its `Wording` (in pydantic's ctx)."""
+
+
 def format_error(kind: str, template: str, **context: Any) -> PydanticCustomError:
-    """A validation error a facilitator reads: `kind` is its type, `template` its message with
-    ``{placeholders}`` filled from `context`. Raise it from a validator."""
-    return PydanticCustomError(kind, template, context or None)
+    """A validation error a facilitator reads: `kind` is its type, `template` its catalogue text
+    (the msgid; the ``format_error`` keyword marks it) with ``{placeholders}`` filled from
+    `context`. Raise it from a validator; `wording_of` gives the text back for any language."""
+    wording = Wording(template, **context)
+    return PydanticCustomError(kind, "{" + WORDING_KEY + "}", {WORDING_KEY: wording})
+
+
+def wording_of(context: Mapping[str, Any] | None) -> Wording | None:
+    """The `Wording` of an error raised by `format_error`, from its ctx (None for any other)."""
+    found = (context or {}).get(WORDING_KEY)
+    return found if isinstance(found, Wording) else None

@@ -30,6 +30,7 @@ from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
 from bot.core.yaml_syntax import GENERIC, Mark, describe
+from bot.i18n import Wording
 
 MAX_BYTES = 256 * 1024
 """Activity files are small; anything bigger is a mistake or an attack."""
@@ -55,7 +56,8 @@ class YamlProblem:
     line: int
     column: int
     path: YamlPath
-    message: str
+    message: Wording
+    """What is wrong: English as a str, ``message.text(locale)`` in a reader's language."""
 
 
 @dataclass
@@ -124,7 +126,7 @@ if _FAST:
 class _ChorusLimit(Exception):
     """One of Chorus's own limits on activity files (aliases, depth), with where it was hit."""
 
-    def __init__(self, mark: Any, message: str) -> None:
+    def __init__(self, mark: Any, message: Wording) -> None:
         super().__init__(message)
         self.mark = Mark(mark.line + 1, mark.column + 1)
         self.message = message
@@ -147,15 +149,16 @@ def _refuse_aliases_and_depth(text: str) -> None:
             if isinstance(event, AliasEvent):
                 raise _ChorusLimit(
                     event.start_mark,
-                    f"aliases (*{event.anchor}) are not allowed in activity files; "
-                    "write the value out in full",
+                    Wording(
+                        "aliases (*{anchor}) are not allowed in activity files; write the "
+                        "value out in full",
+                        anchor=event.anchor,
+                    ),
                 )
             if isinstance(event, MappingStartEvent | SequenceStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise _ChorusLimit(
-                        event.start_mark, f"nesting is deeper than {MAX_DEPTH} levels"
-                    )
+                    raise _ChorusLimit(event.start_mark, _too_deep())
             elif isinstance(event, MappingEndEvent | SequenceEndEvent):
                 depth -= 1
     finally:
@@ -225,22 +228,37 @@ def _compose(text: str) -> Node | None:
     return _compose_with(_Composer(text))
 
 
+def too_big(size: int) -> Wording:
+    """The problem of a file of ``size`` bytes, over `MAX_BYTES`."""
+    return Wording(
+        "file is {size} KiB; activity files may be at most {limit} KiB",
+        size=-(-size // 1024),
+        limit=MAX_BYTES // 1024,
+    )
+
+
+def _too_deep() -> Wording:
+    return Wording("nesting is deeper than {limit} levels", limit=MAX_DEPTH)
+
+
+def _unsupported(tag: str) -> Wording:
+    return Wording("unsupported tag {tag}", tag=tag)
+
+
+def _syntax(problem: Wording) -> Wording:
+    return Wording("YAML syntax: {problem}", problem=problem)
+
+
 def decode_source(raw: bytes) -> str | YamlProblem:
     """Bytes to text, refusing oversized and non-UTF-8 files with a located problem."""
     if len(raw) > MAX_BYTES:
-        return YamlProblem(
-            1,
-            1,
-            (),
-            f"file is {-(-len(raw) // 1024)} KiB; activity files may be at most "
-            f"{MAX_BYTES // 1024} KiB",
-        )
+        return YamlProblem(1, 1, (), too_big(len(raw)))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return YamlProblem(line, column, (), "file is not valid UTF-8 text")
+        return YamlProblem(line, column, (), Wording("file is not valid UTF-8 text"))
 
 
 def _mark(node: Node) -> Mark:
@@ -260,7 +278,7 @@ class _Builder:
         self.problems: list[YamlProblem] = []
         self._seen: set[int] = set()
 
-    def problem(self, node: Node, path: YamlPath, message: str) -> None:
+    def problem(self, node: Node, path: YamlPath, message: Wording) -> None:
         mark = _mark(node)
         self.problems.append(YamlProblem(mark.line, mark.column, path, message))
 
@@ -268,35 +286,43 @@ class _Builder:
         self.doc.value_marks[path] = _mark(node)
         if id(node) in self._seen:
             # A node reached twice is an alias (a scalar one too); never expand it.
-            self.problem(node, path, "aliases are not allowed in activity files")
+            self.problem(node, path, Wording("aliases are not allowed in activity files"))
             return None
         self._seen.add(id(node))
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ:
-                self.problem(node, path, f"unsupported tag {node.tag}")
+                self.problem(node, path, _unsupported(node.tag))
             return [self.build(child, (*path, index)) for index, child in enumerate(node.value)]
         if isinstance(node, MappingNode):
             return self.mapping(node, path)
-        self.problem(node, path, "unsupported YAML node")  # pragma: no cover - defensive
+        self.problem(node, path, _unsupported(type(node).__name__))  # pragma: no cover
         return None
 
     def mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any]:
         if node.tag != _MAP:
-            self.problem(node, path, f"unsupported tag {node.tag}")
+            self.problem(node, path, _unsupported(node.tag))
         result: dict[str, Any] = {}
         seen: dict[str, Mark] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.problem(key_node, path, "keys must be plain words, not lists or mappings")
+                self.problem(
+                    key_node, path, Wording("keys must be plain words, not lists or mappings")
+                )
                 continue
             key = str(key_node.value)
             child = (*path, key)
             if key in seen:
                 first = seen[key]
                 self.problem(
-                    key_node, child, f"duplicate key '{key}' (first written on line {first.line})"
+                    key_node,
+                    child,
+                    Wording(
+                        "duplicate key '{key}' (first written on line {line})",
+                        key=key,
+                        line=first.line,
+                    ),
                 )
                 continue
             seen[key] = _mark(key_node)
@@ -324,9 +350,17 @@ class _Builder:
                     return float("nan")
                 return float(value)
         except ValueError:
-            self.problem(node, path, f"cannot read {value[:40]!r} as {tag.rsplit(':', 1)[-1]}")
+            self.problem(
+                node,
+                path,
+                Wording(
+                    "cannot read {value} as {kind}",
+                    value=repr(value[:40]),
+                    kind=tag.rsplit(":", 1)[-1],
+                ),
+            )
             return None
-        self.problem(node, path, f"unsupported tag {tag}")
+        self.problem(node, path, _unsupported(tag))
         return None
 
 
@@ -341,25 +375,27 @@ def parse_marked(text: str) -> MarkedDocument | list[YamlProblem]:
     try:
         root = _compose(text)
     except _ChorusLimit as exc:
-        return [YamlProblem(exc.mark.line, exc.mark.column, (), f"YAML syntax: {exc.message}")]
+        return [YamlProblem(exc.mark.line, exc.mark.column, (), _syntax(exc.message))]
     except yaml.MarkedYAMLError as exc:
         worded = describe(text, exc)
         where = worded.mark
-        return [YamlProblem(where.line, where.column, (), f"YAML syntax: {worded.message}")]
+        return [YamlProblem(where.line, where.column, (), _syntax(worded.message))]
     except ReaderError as exc:
         where = _position(text, exc.position)
         char = (
             exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
         )
-        message = f"YAML syntax: control character U+{char:04X} is not allowed"
-        return [YamlProblem(where.line, where.column, (), message)]
+        message = Wording("control character U+{code} is not allowed", code=format(char, "04X"))
+        return [YamlProblem(where.line, where.column, (), _syntax(message))]
     except RecursionError:
-        return [YamlProblem(1, 1, (), f"YAML syntax: nesting is deeper than {MAX_DEPTH} levels")]
+        return [YamlProblem(1, 1, (), _syntax(_too_deep()))]
     except (yaml.YAMLError, MemoryError, UnicodeError):
-        return [YamlProblem(1, 1, (), f"YAML syntax: {GENERIC}")]
+        return [YamlProblem(1, 1, (), _syntax(GENERIC))]
     if root is None:
         return [
-            YamlProblem(1, 1, (), "file is empty; expected an activity (id, title, steps, ...)")
+            YamlProblem(
+                1, 1, (), Wording("file is empty; expected an activity (id, title, steps, ...)")
+            )
         ]
     builder = _Builder()
     builder.doc.data = builder.build(root, ())

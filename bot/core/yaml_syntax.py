@@ -13,19 +13,21 @@ from typing import NamedTuple
 
 import yaml
 
+from bot.i18n import Wording
+
 _CLOSERS = {"[": "]", "{": "}"}
 _WORD = re.compile(r"[^\s,:\[\]{}#]+")
 _LINE_BREAKS = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 """Where PyYAML starts a new line (its marks count lines the same way)."""
 _CANNOT_START = re.compile(r"found character '(.+)' that cannot start any token")
-GENERIC = (
+GENERIC = Wording(
     "this can't be read as YAML; look here (and at the line above) for a stray character, "
     "a missing ':' or an unmatched quote or bracket"
 )
 
 
-INDENTATION_HINT = "check the indentation of this line against the one above"
-QUOTES_HINT = "text that contains ': ' must be in quotes"
+INDENTATION_HINT = Wording("check the indentation of this line against the one above")
+QUOTES_HINT = Wording("text that contains ': ' must be in quotes")
 _KEY_THEN_TEXT = re.compile(r"^(\s*(?:- )?[^\s:#'\"][^:#]*?):[ \t]+(\S.*?)\s*$")
 """`key: text` on one line (optionally a list item), for the quoted example in a hint."""
 
@@ -42,7 +44,7 @@ class SyntaxProblem:
     """One located syntax message (1-based line and column)."""
 
     mark: Mark
-    message: str
+    message: Wording
 
 
 def _at(mark: yaml.Mark | None) -> Mark | None:
@@ -65,7 +67,7 @@ def _char_at(text: str, mark: Mark) -> str:
     return line[mark.column - 1 : mark.column] if mark.column - 1 < len(line) else ""
 
 
-def _found(text: str, mark: Mark) -> str:
+def _found(text: str, mark: Mark) -> Wording:
     """What stands at ``mark``, as the facilitator wrote it: a word, a symbol, or the file's end.
 
     A ':' found where a ',' was expected belongs to the key written just before it, so that key
@@ -75,24 +77,30 @@ def _found(text: str, mark: Mark) -> str:
     if mark.line - 1 >= len(lines) or (
         mark.line == len(lines) and mark.column - 1 >= len(lines[-1])
     ):
-        return f"the end of the file at {_here(mark)}"
+        return Wording("the end of the file at {place}", place=_here(mark))
     line = lines[mark.line - 1]
     start = mark.column - 1
     if line[start : start + 1] == ":":
         before = line[:start].rstrip()
         match = re.search(r"[^\s,\[\]{}]+$", before)
         if match:
-            return f"'{match.group(0)}' at {_here(mark)}"
+            return _written_at(match.group(0), mark)
     match = _WORD.match(line, start)
     if match:
-        return f"'{match.group(0)}' at {_here(mark)}"
+        return _written_at(match.group(0), mark)
     symbol = line[start : start + 1]
     if not symbol:
-        return f"the end of line {mark.line}"
-    return f"'{symbol}' at {_here(mark)}" if symbol.strip() else f"a space at {_here(mark)}"
+        return Wording("the end of line {line}", line=mark.line)
+    if symbol.strip():
+        return _written_at(symbol, mark)
+    return Wording("a space at {place}", place=_here(mark))
 
 
-def _colon_in_value(text: str, stopped: Mark) -> str:
+def _written_at(written: str, mark: Mark) -> Wording:
+    return Wording("'{written}' at {place}", written=written, place=_here(mark))
+
+
+def _colon_in_value(text: str, stopped: Mark) -> Wording:
     """A ': ' where no key can start: inside text after `key: ` on the same line (the text
     needs quotes, shown with the facilitator's own words), or a line indented under a value."""
     lines = _lines(text)
@@ -104,10 +112,12 @@ def _colon_in_value(text: str, stopped: Mark) -> str:
         example = f'{written.group(1).strip().removeprefix("- ")}: "{value}"'
         if len(example) > 80:
             example = 'title: "Step one: breathe"'
-        return f"{QUOTES_HINT}; write {example}"
-    return (
-        f"{INDENTATION_HINT}: a ': ' here can't start a key inside the text of the line "
-        f"above (or, if it belongs to the text, {QUOTES_HINT})"
+        return Wording("{hint}; write {example}", hint=QUOTES_HINT, example=example)
+    return Wording(
+        "{hint}: a ': ' here can't start a key inside the text of the line above (or, if it "
+        "belongs to the text, {quotes})",
+        hint=INDENTATION_HINT,
+        quotes=QUOTES_HINT,
     )
 
 
@@ -149,8 +159,13 @@ def _describe(text: str, error: yaml.MarkedYAMLError) -> SyntaxProblem | None:
             opener = "[" if "sequence" in context else "{"
         return SyntaxProblem(
             began,
-            f"the '{opener}' opened here is never closed "
-            f"(found {found} where ',' or '{_CLOSERS[opener]}' was expected)",
+            Wording(
+                "the '{opener}' opened here is never closed (found {found} where ',' or "
+                "'{closer}' was expected)",
+                opener=opener,
+                found=found,
+                closer=_CLOSERS[opener],
+            ),
         )
     if began is not None and "quoted scalar" in context:
         quote = _char_at(text, began)
@@ -158,86 +173,123 @@ def _describe(text: str, error: yaml.MarkedYAMLError) -> SyntaxProblem | None:
         if "end of stream" in problem:
             return SyntaxProblem(
                 began,
-                f"the {quote} opened here is never closed "
-                f"(the file ends at {_here(stopped)} before a closing {quote})",
+                Wording(
+                    "the {quote} opened here is never closed (the file ends at {place} before "
+                    "a closing {quote})",
+                    quote=quote,
+                    place=_here(stopped),
+                ),
             )
         if "escape" in problem:
             return SyntaxProblem(
                 stopped,
-                "unknown escape in double-quoted text; write \\\\ for a backslash, "
-                "or use single quotes",
+                Wording(
+                    "unknown escape in double-quoted text; write \\\\ for a backslash, "
+                    "or use single quotes"
+                ),
             )
         return None
     if "\\t" in problem or " tab " in f" {problem} ":
         if _in_indentation(text, stopped):
-            return SyntaxProblem(stopped, "a tab is used for indentation; YAML needs spaces")
-        return SyntaxProblem(stopped, "a tab can't separate things here; use spaces")
+            return SyntaxProblem(
+                stopped, Wording("a tab is used for indentation; YAML needs spaces")
+            )
+        return SyntaxProblem(stopped, Wording("a tab can't separate things here; use spaces"))
     cannot_start = _CANNOT_START.search(problem)
     if cannot_start:
         return SyntaxProblem(
             stopped,
-            f"'{cannot_start.group(1)}' can't start a value; put the whole value in quotes",
+            Wording(
+                "'{symbol}' can't start a value; put the whole value in quotes",
+                symbol=cannot_start.group(1),
+            ),
         )
     if "mapping values are not allowed" in problem:
         return SyntaxProblem(stopped, _colon_in_value(text, stopped))
     if "single document" in context or "another document" in problem:
         return SyntaxProblem(
             stopped,
-            "an activity file holds one document; remove the '---' here and what follows, "
-            "or move it to a file of its own",
+            Wording(
+                "an activity file holds one document; remove the '---' here and what "
+                "follows, or move it to a file of its own"
+            ),
         )
     if "duplicate anchor" in context:
         return SyntaxProblem(
             stopped,
-            "anchors (&name) aren't used in activity files, because aliases aren't allowed; "
-            "remove them",
+            Wording(
+                "anchors (&name) aren't used in activity files, because aliases aren't "
+                "allowed; remove them"
+            ),
         )
     if "document start" in problem and "block mapping start" in problem:
         return SyntaxProblem(
             stopped,
-            "this line is not indented like the file's first line; start every top-level "
-            "key at column 1",
+            Wording(
+                "this line is not indented like the file's first line; start every "
+                "top-level key at column 1"
+            ),
         )
     if "block scalar" in context:
         return SyntaxProblem(
             began or stopped,
-            "after '|' or '>' only '-', '+' or a digit may follow on the same line; "
-            "start the text on the next line",
+            Wording(
+                "after '|' or '>' only '-', '+' or a digit may follow on the same line; "
+                "start the text on the next line"
+            ),
         )
     if "node content" in problem:
         symbol = _char_at(text, stopped)
         if symbol == ",":
             return SyntaxProblem(
-                stopped, "a ',' with nothing before it; remove it or write a value"
+                stopped, Wording("a ',' with nothing before it; remove it or write a value")
             )
-        return SyntaxProblem(stopped, f"expected a value here, but found {found}")
+        return SyntaxProblem(
+            stopped, Wording("expected a value here, but found {found}", found=found)
+        )
     if began is not None and ("block mapping" in context or "block collection" in context):
         symbol = _char_at(text, stopped)
         if symbol in ("]", "}"):
             return SyntaxProblem(
-                stopped, f"this '{symbol}' closes nothing; remove it (or open it earlier)"
+                stopped,
+                Wording(
+                    "this '{symbol}' closes nothing; remove it (or open it earlier)", symbol=symbol
+                ),
             )
         if "block mapping" in context and symbol == "-":
             return SyntaxProblem(
                 stopped,
-                f"a list item here, inside the mapping that began at {_here(began)}; put "
-                "the list under a key (key:, then '- item' lines indented below it)",
+                Wording(
+                    "a list item here, inside the mapping that began at {place}; put the "
+                    "list under a key (key:, then '- item' lines indented below it)",
+                    place=_here(began),
+                ),
             )
-        shape = "mapping" if "mapping" in context else "list"
-        fix = (
-            "indent it like the keys beside it"
-            if shape == "mapping"
-            else "start each item with '- ' at the same indentation"
-        )
+        if "mapping" in context:
+            return SyntaxProblem(
+                stopped,
+                Wording(
+                    "found {found}, which does not line up with the mapping that began at "
+                    "{place}; {hint} (indent it like the keys beside it)",
+                    found=found,
+                    place=_here(began),
+                    hint=INDENTATION_HINT,
+                ),
+            )
         return SyntaxProblem(
             stopped,
-            f"found {found}, which does not line up with the {shape} that began at "
-            f"{_here(began)}; {INDENTATION_HINT} ({fix})",
+            Wording(
+                "found {found}, which does not line up with the list that began at {place}; "
+                "{hint} (start each item with '- ' at the same indentation)",
+                found=found,
+                place=_here(began),
+                hint=INDENTATION_HINT,
+            ),
         )
     if "simple key" in context:
         return SyntaxProblem(
             began or stopped,
-            "expected 'key: value' here, but this line has no ':' after its key",
+            Wording("expected 'key: value' here, but this line has no ':' after its key"),
         )
     return None
 

@@ -136,7 +136,7 @@ def reload_text(catalog: Catalog, diff: CatalogDiff, locale: str) -> str:
                 locale,
             )
         )
-        lines.extend(f"`{shorten(str(e), 300)}`" for e in catalog.errors[:8])
+        lines.extend(f"`{shorten(e.text(locale), 300)}`" for e in catalog.errors[:8])
         if len(catalog.errors) > 8:
             lines.append(
                 _(

@@ -68,10 +68,10 @@ def saved_text(
 def upload_errors(
     file_name: str, errors: Sequence[ActivityError], locale: str
 ) -> tuple[discord.Embed, discord.File | None]:
-    """Every located error of a refused upload, worded in ``locale`` (the errors themselves are
-    the validator's English); past one embed's room, all of them as a file."""
+    """Every located error of a refused upload, worded in ``locale`` (file, line, column and
+    field as the file writes them); past one embed's room, all of them as a file."""
     lines = [
-        f"`{error.line}:{error.column}` {shorten(_without_file(error), 300)}" for error in errors
+        f"`{error.line}:{error.column}` {shorten(error.problem(locale), 300)}" for error in errors
     ]
     body = "\n".join(lines)
     embed = discord.Embed(
@@ -95,7 +95,7 @@ def upload_errors(
             size += len(line) + 1
         more = _("…and {count} more in the attached file.", locale, count=len(lines) - len(kept))
         body = "\n".join([*kept, more])
-        text = "\n".join(str(error) for error in errors) + "\n"
+        text = "\n".join(error.text(locale) for error in errors) + "\n"
         attachment = discord.File(io.BytesIO(text.encode("utf-8")), filename="problems.txt")
     embed.description = shorten(body, DESCRIPTION_MAX)
     embed.set_footer(
@@ -106,10 +106,6 @@ def upload_errors(
         )
     )
     return embed, attachment
-
-
-def _without_file(error: ActivityError) -> str:
-    return f"{error.path}: {error.message}" if error.path else error.message
 
 
 def versions_embed(
