@@ -63,6 +63,43 @@ VIEW_CHANNEL = N_("View Channel")
 CONNECT = N_("Connect")
 SPEAK = N_("Speak")
 
+# Why a connection or a start failed, in members' words (discord.py's and FFmpeg's own texts are
+# English and technical: they go to the log only).
+TOOK_TOO_LONG = N_("it took too long")
+VOICE_LIBRARIES_MISSING = N_("the bot's computer lacks the voice libraries")
+NETWORK_FAILED = N_("the network connection to Discord's voice server failed")
+VOICE_REFUSED = N_("Discord's voice connection refused")
+FFMPEG_NOT_FOUND = N_("FFmpeg isn't installed on the bot's computer")
+FILE_UNREADABLE = N_("the audio file couldn't be opened")
+NOT_READY = N_("the voice connection wasn't ready")
+FFMPEG_FAILED = N_("FFmpeg couldn't start")
+
+
+def connect_reason(error: BaseException) -> str:
+    """The catalogue text (msgid) that explains a failed voice connection to members."""
+    text = str(error)
+    if isinstance(error, TimeoutError) or not text:
+        return TOOK_TOO_LONG
+    if "PyNaCl" in text or "davey" in text or "opus" in text.lower():
+        return VOICE_LIBRARIES_MISSING
+    if isinstance(error, OSError):
+        return NETWORK_FAILED
+    return VOICE_REFUSED
+
+
+def start_reason(error: BaseException) -> str:
+    """The catalogue text (msgid) that explains why a piece couldn't start (FFmpeg or the
+    voice client refused)."""
+    text = str(error).lower()
+    if "ffmpeg" in text and "not found" in text:
+        return FFMPEG_NOT_FOUND
+    if isinstance(error, FileNotFoundError | PermissionError | IsADirectoryError):
+        return FILE_UNREADABLE
+    if "not connected" in text or "already playing" in text:
+        return NOT_READY
+    return FFMPEG_FAILED
+
+
 VoiceChannelLike = discord.VoiceChannel | discord.StageChannel
 Clock = Callable[[], Any]
 
@@ -324,19 +361,18 @@ class DiscordVoice:
             await channel.connect(timeout=self._connect_timeout, reconnect=True, self_deaf=True)
             self._stopping.discard(channel.guild.id)
         except (TimeoutError, discord.ClientException, RuntimeError, OSError) as error:
+            # discord.py's own words (English, technical) stay in the log; members read ours.
             log.warning("voice connect failed in %s: %r", channel.id, error)
             stale = self._voice_client(channel.guild.id)
             if stale is not None:
                 await stale.disconnect(force=True)
-            # discord.py's own words (English, technical) are shown as they are.
-            shown = str(error) or N_("it took too long")
             raise VoiceUnavailable(
                 N_(
                     "I couldn't connect to {channel} to play the track ({error}). Members can "
                     "follow the link or text card instead."
                 ),
                 channel=channel.mention,
-                error=shown,
+                error=connect_reason(error),
             ) from error
 
     async def play(
@@ -371,7 +407,8 @@ class DiscordVoice:
         try:
             source = make_source(pieces, executable=self._executable, offset=offset, volume=volume)
         except (discord.ClientException, OSError) as error:
-            raise VoiceUnavailable(NOT_STARTED, error=str(error) or repr(error)) from error
+            log.warning("voice source for %s failed: %r", channel.id, error)
+            raise VoiceUnavailable(NOT_STARTED, error=start_reason(error)) from error
         wait = begin - _now(self._clock)
         try:
             if wait > 0:
@@ -399,7 +436,8 @@ class DiscordVoice:
             vc.play(source, after=finished)
         except (discord.ClientException, OSError) as error:
             source.cleanup()
-            raise VoiceUnavailable(NOT_STARTED, error=str(error) or repr(error)) from error
+            log.warning("voice playback in %s failed to start: %r", channel.id, error)
+            raise VoiceUnavailable(NOT_STARTED, error=start_reason(error)) from error
         names = " + ".join(p.path.name for p in pieces)
         log.info("playing %s in %s from %.2f s", names, channel.id, offset)
 

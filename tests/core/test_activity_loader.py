@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.activities import Activity, ActivityError, load_file
+from bot.i18n import Wording
 
 HEADER = """\
 id: demo
@@ -27,9 +28,15 @@ def errors_for(tmp_path: Path, body: str, *, header: str = HEADER) -> list[str]:
 
 
 def test_error_string_format() -> None:
-    error = ActivityError("activities/a.yaml", 14, 7, "steps[2].turns", "expected x")
-    assert str(error) == "activities/a.yaml:14:7: steps[2].turns: expected x"
-    assert str(ActivityError("a.yaml", 1, 1, "", "file is empty")) == "a.yaml:1:1: file is empty"
+    error = ActivityError(
+        "activities/a.yaml", 14, 7, "steps[2].turns", Wording("expected a list; got {got}", got=3)
+    )
+    assert str(error) == "activities/a.yaml:14:7: steps[2].turns: expected a list; got 3"
+    assert error.text("de") == "activities/a.yaml:14:7: steps[2].turns: " + Wording(
+        "expected a list; got {got}", got=3
+    ).text("de")
+    empty = ActivityError("a.yaml", 1, 1, "", Wording("missing required field"))
+    assert str(empty) == "a.yaml:1:1: missing required field"
 
 
 def test_enum_error_names_choices_and_suggests(tmp_path: Path) -> None:
@@ -415,7 +422,9 @@ def test_pydantic_sentences_never_reach_the_facilitator() -> None:
     """A built-in pydantic error without a sentence of ours is worded by us, not by pydantic (its
     wording changes between releases); our own custom errors keep their words."""
     from bot.core.error_wording import simple_message
+    from bot.core.format_base import format_error
 
-    worded = simple_message("uuid_type", {}, 3, "pydantic's own words")
-    assert worded == "is not valid here (uuid type); got 3"
-    assert simple_message("text_type", {}, 3, "expected text") == "expected text"
+    worded = simple_message("uuid_type", {}, 3)
+    assert worded == "is not valid here; got 3"
+    ours = format_error("text_type", "expected text").context
+    assert simple_message("text_type", ours, 3) == "expected text"

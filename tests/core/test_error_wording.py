@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from bot.core.activity_models import Activity
 from bot.core.error_wording import humanize, simple_message
+from bot.core.format_base import format_error
 from bot.core.steps import step_type_names
 
 DRAFT: dict[str, Any] = {
@@ -61,8 +62,9 @@ def test_union_tags_are_dropped_from_the_path_the_facilitator_sees() -> None:
     [
         ("string_too_long", {"max_length": 5}, "abcdefg", "must be at most 5 characters; got 7"),
         ("int_parsing", {}, "abc", 'expected a whole number; got "abc"'),
-        ("text_type", {}, 3, "expected text"),  # our own error: its message is already ours
+        # Our own error (format_error): its message is already ours.
+        ("text_type", format_error("text_type", "expected text").context, 3, "expected text"),
     ],
 )
 def test_simple_messages(kind: str, ctx: dict[str, Any], value: Any, message: str) -> None:
-    assert simple_message(kind, ctx, value, "expected text") == message
+    assert simple_message(kind, ctx, value) == message
