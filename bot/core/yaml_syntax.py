@@ -111,7 +111,9 @@ def _colon_in_value(text: str, stopped: Mark) -> Wording:
         value = written.group(2).replace("\\", "\\\\").replace('"', '\\"')
         example = f'{written.group(1).strip().removeprefix("- ")}: "{value}"'
         if len(example) > 80:
-            example = 'title: "Step one: breathe"'
+            example = Wording(
+                'title: "Step one: breathe"'
+            )  # the step's title, in the reader's words
         return Wording("{hint}; write {example}", hint=QUOTES_HINT, example=example)
     return Wording(
         "{hint}: a ': ' here can't start a key inside the text of the line above (or, if it "

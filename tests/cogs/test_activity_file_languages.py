@@ -69,10 +69,7 @@ GERMAN: list[tuple[str, str, list[str]]] = [
     (
         "duration.yaml",
         DURATION,
-        [
-            "`9:17` steps[0].time_limit: erwartet wird eine Dauer zwischen 10s und 3h; "
-            "gefunden: 5h"
-        ],
+        ["`9:17` steps[0].time_limit: erwartet wird eine Dauer zwischen 10s und 3h; gefunden: 5h"],
     ),
     (
         "alias.yaml",
@@ -90,7 +87,7 @@ GERMAN: list[tuple[str, str, list[str]]] = [
     (
         "unknown-kind.yaml",
         UNKNOWN_KIND,
-        ['steps[0].type: erwartet wird eins von', '; gefunden: "promt" (meintest du \'prompt\'?)'],
+        ["steps[0].type: erwartet wird eins von", "; gefunden: \"promt\" (meintest du 'prompt'?)"],
     ),
     (
         "null-title.yaml",
@@ -124,7 +121,7 @@ SPANISH: list[tuple[str, str, list[str]]] = [
     (
         "unknown-kind.yaml",
         UNKNOWN_KIND,
-        ['steps[0].type: se esperaba uno de', '; hay "promt" (¿querías decir \'prompt\'?)'],
+        ["steps[0].type: se esperaba uno de", "; hay \"promt\" (¿querías decir 'prompt'?)"],
     ),
 ]
 
@@ -157,9 +154,7 @@ def problem_lines(result: Any) -> str:
     return "\n".join([followup_text(result), *footers])
 
 
-async def facilitator_reads(
-    world: World, monkeypatch: pytest.MonkeyPatch, locale: str
-) -> None:
+async def facilitator_reads(world: World, monkeypatch: pytest.MonkeyPatch, locale: str) -> None:
     client_locales(monkeypatch, {world.facilitator.user.id: locale})
 
 

@@ -12,7 +12,12 @@ literal with letters in it that reaches a user-facing sink without passing throu
   ``title`` (class keyword, constructor or ``super().__init__``), ``.label``/``.placeholder`` set;
 - refusals: the first argument of ``UserFacingError`` and every subclass of it in bot/;
 - Discord scheduled events: ``create_scheduled_event``/``edit`` ``name=``/``description=``;
-- chart words: matplotlib axis labels, titles, texts and legend labels.
+- chart words: matplotlib axis labels, titles, texts and legend labels;
+- activity-file problems (bot/core/yaml_marks.py, yaml_syntax.py, the loader, error_wording.py
+  and the format's validators): the message of ``YamlProblem``, ``SyntaxProblem``,
+  ``ActivityError`` and Chorus's YAML limits, and every field of a ``Wording`` or
+  ``format_error`` (their templates are catalogued by keyword, and
+  `test_every_worded_template_is_a_literal` holds them to literals the extractor can read).
 
 A literal "reaches" a sink when it is in the sink's argument (through f-strings, ``+``, ``if``
 expressions, ``join``), in a local or module constant the argument names (including what is
@@ -48,10 +53,22 @@ ALLOWED_TEXTS = frozenset(
         # discord.ui.button decorators' defaults: ConfirmView.__init__ sets the worded labels.
         "Confirm",
         "Cancel",
+        # Activity files' own notation, written the same in every language: durations as the
+        # files write them (90s, 5m, 1h30m) and YAML's booleans.
+        "0h",
+        "0m",
+        "0s",
+        "true",
+        "false",
     }
 )
 
-MARKING = frozenset({"_", "gettext", "ngettext", "N_", "pgettext"})
+MARKING = frozenset(
+    {"_", "gettext", "ngettext", "N_", "pgettext", "Wording", "plural", "format_error"}
+)
+WORDED = frozenset({"Wording", "plural", "format_error"})
+"""Calls whose template is catalogued by keyword (bot/catalogue_tool.py) and worded for the
+reader later: their fields are shown inside the text, so a field is a sink of its own."""
 CONTENT_SINKS = {
     # function or method name: (positional indices, keywords) that carry text a member reads
     "send": ((0,), ("content",)),
@@ -83,6 +100,11 @@ CONTENT_SINKS = {
     "suptitle": ((0,), ("t",)),
     "text": ((2,), ("s",)),
     "_message": ((1,), ()),
+    # Activity-file problems a facilitator reads (worded in their language by the ui).
+    "YamlProblem": ((3,), ("message",)),
+    "SyntaxProblem": ((1,), ("message",)),
+    "ActivityError": ((4,), ("message",)),
+    "_ChorusLimit": ((1,), ("message",)),
 }
 EVERYWHERE = ("label", "placeholder")
 """Keywords that carry a member-read text in any call (buttons, selects, text inputs)."""
@@ -199,6 +221,8 @@ class Scan:
                 anywhere = () if source.path.startswith("bot/core/") else EVERYWHERE
                 for keyword in node.keywords:
                     if keyword.arg in keywords or keyword.arg in anywhere:
+                        yield node, keyword.value, False
+                    elif name in WORDED and keyword.arg is not None:
                         yield node, keyword.value, False
             elif isinstance(node, ast.ClassDef):
                 for keyword in node.keywords:
@@ -401,6 +425,82 @@ async def fine(interaction, locale):
         "Your answer",
         "N_ without _(): Stopped",
     }
+
+
+def worded_calls(files: list[Path]) -> Iterator[tuple[str, ast.Call]]:
+    """Every ``Wording(...)``, ``Wording.plural(...)`` and ``format_error(...)`` call."""
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _name(node.func) in WORDED:
+                yield path.relative_to(ROOT).as_posix(), node
+
+
+def unreadable_templates(files: list[Path]) -> list[str]:
+    """Worded calls whose template the catalogue extractor can't read (not a plain literal)."""
+    found = []
+    for where, call in worded_calls(files):
+        name = _name(call.func)
+        texts = {"format_error": call.args[1:2], "plural": call.args[:2]}.get(
+            name or "", call.args[:1]
+        )
+        if where == "bot/core/format_base.py" and name == "Wording":
+            continue  # format_error hands its (keyword-extracted) template on
+        if not texts or not all(
+            isinstance(text, ast.Constant) and isinstance(text.value, str) for text in texts
+        ):
+            found.append(f"{where}:{call.lineno}: {ast.unparse(call)[:80]}")
+    return found
+
+
+def test_every_worded_template_is_a_literal() -> None:
+    # A template held in a variable is never extracted, so it would be shown in English.
+    files = sorted((ROOT / "bot").rglob("*.py"))
+    assert not unreadable_templates(files)
+    # The activity-file problems are worded this way: the guard covers them.
+    calls = {where for where, _call in worded_calls(files)}
+    assert {
+        "bot/core/yaml_marks.py",
+        "bot/core/yaml_syntax.py",
+        "bot/core/activity_loader.py",
+        "bot/core/error_wording.py",
+        "bot/core/activity_models.py",
+        "bot/core/field_texts.py",
+        "bot/core/steps/write.py",
+    } <= calls
+
+
+def test_the_scan_finds_unworded_activity_file_problems() -> None:
+    sample = """
+from bot.i18n import Wording
+from bot.core.format_base import format_error
+TEMPLATE = "must not be empty"
+def problems(raw, exc, value, node, path):
+    yield YamlProblem(1, 1, (), "file is not valid UTF-8 text")
+    yield YamlProblem(1, 1, (), Wording("file is empty"))
+    yield ActivityError("a.yaml", 1, 1, "", f"internal error: {exc!r}")
+    yield SyntaxProblem(node, message="a tab is used for indentation")
+    raise _ChorusLimit(node, f"nesting is deeper than {24} levels")
+    raise format_error("version", "expected a version; got {got}{hint}", got=value, hint=" (quote it)")
+    raise format_error("text", TEMPLATE)
+    yield Wording("{problem} here", problem=Wording("fine"))
+    yield Wording.plural("{count} more error", "{count} more errors", 3)
+"""
+    path = ROOT / "tests" / "i18n" / "_sample_for_worded_scan.py"
+    path.write_text(sample, encoding="utf-8")
+    try:
+        found = {leak.text for leak in Scan([path]).run()}
+        unreadable = unreadable_templates([path])
+    finally:
+        path.unlink()
+    assert found == {
+        "file is not valid UTF-8 text",
+        "internal error: 0",
+        "a tab is used for indentation",
+        "nesting is deeper than 0 levels",
+        " (quote it)",
+    }
+    assert len(unreadable) == 1 and "TEMPLATE" in unreadable[0]
 
 
 def test_the_scan_covers_the_whole_interface() -> None:
