@@ -116,7 +116,7 @@ class Wording(str):
 
     template: str
     plural_template: str | None
-    count: int | None
+    plural_count: int | None
     fields: dict[str, Any]
 
     def __new__(cls, template: str, /, **fields: Any) -> Wording:
@@ -133,13 +133,13 @@ class Wording(str):
     ) -> Wording:
         english = _word(template, plural, count, fields, SOURCE_LANGUAGE)
         made = super().__new__(cls, english)
-        made.template, made.plural_template, made.count = template, plural, count
+        made.template, made.plural_template, made.plural_count = template, plural, count
         made.fields = dict(fields)
         return made
 
     def text(self, locale: str | None) -> str:
         """The text in ``locale`` (a language code such as ``"de"``; None: English)."""
-        return _word(self.template, self.plural_template, self.count, self.fields, locale)
+        return _word(self.template, self.plural_template, self.plural_count, self.fields, locale)
 
 
 def worded(value: Any, locale: str | None) -> Any:

@@ -219,10 +219,10 @@ class Scan:
                         yield node, node.args[index], refusal
                 # core never talks to Discord: a `label=` there is data the ui words later.
                 anywhere = () if source.path.startswith("bot/core/") else EVERYWHERE
+                # A Wording's (or format_error's) fields are shown inside its text.
+                fields = name in WORDED
                 for keyword in node.keywords:
-                    if keyword.arg in keywords or keyword.arg in anywhere:
-                        yield node, keyword.value, False
-                    elif name in WORDED and keyword.arg is not None:
+                    if keyword.arg in (*keywords, *anywhere) or (fields and keyword.arg):
                         yield node, keyword.value, False
             elif isinstance(node, ast.ClassDef):
                 for keyword in node.keywords:
