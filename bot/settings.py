@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from bot.i18n import N_
+
 DEFAULT_CONFIG = Path("config/chorus.yaml")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 """The folder holding `bot/`: in a source checkout (`pip install -e .`), the project itself."""
@@ -39,11 +41,13 @@ NOT_SETTINGS = frozenset(
     }
 )
 
-DEFAULT_SUPPORT_TEXT = (
+DEFAULT_SUPPORT_TEXT = N_(
     "You don't have to carry this alone. If you are in danger or might hurt yourself, "
     "call your local emergency number now. You can find a free, confidential helpline "
     "in your country at https://findahelpline.com. Talking to someone you trust helps too."
 )
+"""Shown in each reader's language while it is the text in use (`support_words`); a text the
+operator or a server writes is shown as they wrote it."""
 
 
 class SettingsError(Exception):

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
-from bot.i18n import N_, SHIPPED
+from bot.i18n import N_, SHIPPED, gettext
 from bot.records.guild_settings import SettingChangeRecord
-from bot.settings import Settings
+from bot.settings import DEFAULT_SUPPORT_TEXT, Settings
 from bot.store.notify import EVERYTHING
 from bot.store.store import Store
 
@@ -302,3 +302,9 @@ class GuildSettingsService:
 
 CareLookup = Callable[[int], tuple[int, str]]
 """guild id -> (low-score threshold, support text)."""
+
+
+def support_words(support_text: str, locale: str) -> str:
+    """A server's support text for a reader in ``locale``: the shipped default in their
+    language (it is a catalogue text); a text the operator or the server wrote as written."""
+    return gettext(support_text, locale) if support_text == DEFAULT_SUPPORT_TEXT else support_text

@@ -22,7 +22,7 @@ from bot.core.checkins import (
     signed_tenths,
     to_ten,
 )
-from bot.core.guild_settings import SupportLink
+from bot.core.guild_settings import SupportLink, support_words
 from bot.core.steps.checkin import Anchors
 from bot.core.text import shorten
 from bot.i18n import N_, _, format_percent, ngettext
@@ -490,7 +490,7 @@ def care_embed(support_text: str, locale: str) -> discord.Embed:
         description=shorten(
             _("It sounds like today is hard. Only you can see this message.", locale)
             + "\n\n"
-            + support_text,
+            + support_words(support_text, locale),
             DESCRIPTION_MAX,
         ),
     )
@@ -521,7 +521,11 @@ def support_link_button(link: SupportLink) -> discord.ui.Button[Any]:
 
 def support_embed(support_text: str, locale: str) -> discord.Embed:
     """/support: the server's own support text."""
-    return discord.Embed(title=_("Support", locale), colour=COLOUR_INFO, description=support_text)
+    return discord.Embed(
+        title=_("Support", locale),
+        colour=COLOUR_INFO,
+        description=support_words(support_text, locale),
+    )
 
 
 NO_FACILITATOR_TO_TELL = N_(

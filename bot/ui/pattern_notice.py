@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.core.guild_settings import support_words
 from bot.core.text import shorten
 from bot.i18n import N_, _, ngettext
 from bot.records.checkin_notices import NoticeOptin
@@ -16,8 +17,8 @@ def _days(count: int, locale: str) -> str:
 
 
 def notice_embed(optin: NoticeOptin, support_text: str, locale: str) -> discord.Embed:
-    """The private pattern notice, in ``locale`` (the server's support text stays as the server
-    wrote it)."""
+    """The private pattern notice, in ``locale`` (a support text the server wrote stays as
+    written; the shipped default is worded in ``locale``)."""
     return discord.Embed(
         title=_("A gentle note, just for you", locale),
         colour=COLOUR_CARE,
@@ -32,7 +33,7 @@ def notice_embed(optin: NoticeOptin, support_text: str, locale: str) -> discord.
                 locale,
                 low_answers=optin.low_answers,
                 days=_days(optin.within_days, locale),
-                support=support_text,
+                support=support_words(support_text, locale),
             ),
             DESCRIPTION_MAX,
         ),

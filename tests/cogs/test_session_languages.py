@@ -24,6 +24,7 @@ from babel.messages.pofile import read_po
 from simcord.actors import MemberActor
 from simcord.results import InteractionResult
 
+from bot.core.exports import CSV_COLUMNS
 from bot.i18n import catalogue_path
 from tests.conftest import World, find_message
 from tests.fakes.client_locale import client_locales
@@ -174,9 +175,10 @@ SPANISH_WORDS = frozenset(
 
 @dataclass
 class Seen:
-    """Every text the bot showed, by who sees it."""
+    """Every text the bot showed, and every file it attached, by who sees it."""
 
     private: dict[int, list[str]] = field(default_factory=dict)
+    attachments: dict[int, list[discord.Attachment]] = field(default_factory=dict)
 
     def reply(self, actor: MemberActor, result: InteractionResult) -> InteractionResult:
         texts = self.private.setdefault(actor.id, [])
@@ -188,6 +190,7 @@ class Seen:
         for message in messages:
             if message.ephemeral:
                 texts.extend(message_texts(message.message))
+                self.attachments.setdefault(actor.id, []).extend(message.message.attachments)
         return result
 
 
@@ -276,6 +279,26 @@ def english_in(texts: Iterable[str], msgids: list[str]) -> list[str]:
         if hits:
             problems.append(f"{text!r}: {hits}")
     return problems
+
+
+def dm_texts(member: MemberActor) -> list[str]:
+    """Every text of every direct message the bot sent this member."""
+    channel = member.user.dm_channel
+    history = channel.history() if channel is not None else []
+    return [text for message in history for text in message_texts(message)]
+
+
+def public_attachments(world: World, suffix: str) -> list[discord.Attachment]:
+    return [
+        attachment
+        for message in world.channel.history()
+        for attachment in message.attachments
+        if attachment.filename.endswith(suffix)
+    ]
+
+
+async def attachment_text(attachment: discord.Attachment) -> str:
+    return (await attachment.read()).decode("utf-8")
 
 
 def public_texts(world: World) -> list[str]:
@@ -385,14 +408,27 @@ async def test_a_german_session_with_a_spanish_member(
     # The closing check-in, and the end of the session with its summary.
     seen.reply(fran, await fran.slash(world.channel, "activity start", activity="closing-checkin"))
     closing = find_message(world.channel, "Abschlussrunde")
-    for member, value in ((ana, "7"), (ben, "5"), (cai, "8")):
+    for member, value in ((ana, "7"), (ben, "5"), (cai, "1")):
         seen.reply(member, await member.click(closing, label=value))
+    # A low score brings the care message; the Spanish member lets the facilitator know, who
+    # is told by direct message (in the server's German: a DM has no client language).
+    care = [
+        m
+        for m in world.channel.history(viewer=cai)
+        if m.flags.ephemeral and "Avisar al facilitador" in component_texts(m.components)
+    ]
+    assert care, "the care message offers to tell the facilitator"
+    seen.reply(cai, await cai.click(care[-1], label="Avisar al facilitador"))
     await advance(world, 6 * 60)
     ended = seen.reply(fran, await fran.slash(world.channel, "session end"))
     assert ended.response is not None and not ended.response.ephemeral
     summary = ended.response.embeds[0]
     assert summary.title == f"🌙 {TITLE}: Zusammenfassung der Sitzung"
     assert "Stimmungsänderung (Stimmung, 0-10)" in [f.name for f in summary.fields]
+
+    # After the session, the Spanish member takes their own data: a table and a chart.
+    for format in ("csv", "chart"):
+        seen.reply(cai, await cai.slash(world.channel, "mydata", format=format))
 
     # What everyone saw.
     msgids = english_msgids()
@@ -410,6 +446,29 @@ async def test_a_german_session_with_a_spanish_member(
     assert not english_in(spanish, msgids), "\n".join(english_in(spanish, msgids))
     german_in_spanish = [t for t in spanish if words(t) & GERMAN_WORDS]
     assert not german_in_spanish, german_in_spanish
+
+    # Direct messages: the server's German, whoever receives them (Discord sends no client
+    # language with a DM); the facilitator got the Spanish member's "let them know".
+    dms = {member.id: dm_texts(member) for member in (fran, ana, ben, cai)}
+    assert any("cai" in text for text in dms[fran.id]), dms
+    for texts in dms.values():
+        assert not english_in(texts, msgids), "\n".join(english_in(texts, msgids))
+        spanish_in_dms = [t for t in texts if words(t) & SPANISH_WORDS]
+        assert not spanish_in_dms, spanish_in_dms
+
+    # Attachments: the song sheet the session posted (German), and the Spanish member's own
+    # files: each one's description (its alt text) in Spanish; the table's column names stay
+    # the documented English ones (for spreadsheets and programs, PRIVACY.md).
+    sheets = [await attachment_text(a) for a in public_attachments(world, ".md")]
+    assert sheets and any("Ein Fenster voller Licht" in sheet for sheet in sheets), sheets
+    assert not english_in(sheets, msgids), "\n".join(english_in(sheets, msgids))
+    assert not [t for t in sheets if words(t) & SPANISH_WORDS]
+    files = {a.filename: a for a in seen.attachments.get(cai.id, [])}
+    assert set(files) == {"chorus-mydata.csv", "chorus-summary.png"}, set(files)
+    alt_texts = [a.description or "" for a in files.values()]
+    assert alt_texts == ["Tus datos en una tabla", "Tu propio gráfico resumen"], alt_texts
+    table = await attachment_text(files["chorus-mydata.csv"])
+    assert table.lstrip("\ufeff").splitlines()[0] == ",".join(CSV_COLUMNS), table[:200]
 
 
 def test_the_language_checks_find_english_and_let_german_and_spanish_through() -> None:
