@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -14,11 +15,14 @@ from bot.voice import (
     FFMPEG_MISSING,
     LOST_BEFORE_START,
     LOUDNORM,
+    NOT_STARTED,
+    DiscordVoice,
     Piece,
     RecordingVoice,
     VoiceUnavailable,
     make_source,
     missing_permission,
+    start_reason,
 )
 
 needs_ffmpeg = pytest.mark.requires_program("ffmpeg")
@@ -151,3 +155,61 @@ def test_a_set_is_one_stream_and_seeks_into_the_right_piece(tmp_path: Path) -> N
     finally:
         source.cleanup()
     assert 85 <= len(frames) <= 92, len(frames)  # 0.75 s + 1 s of 20 ms frames
+
+
+@pytest.mark.parametrize(
+    ("raised", "german"),
+    [
+        (TimeoutError(), "es hat zu lange gedauert"),
+        (
+            discord.ClientException("Already connected to a voice channel."),
+            "Discords Sprachverbindung hat abgelehnt",
+        ),
+        (
+            RuntimeError("PyNaCl library needed in order to use voice"),
+            "auf dem Rechner des Bots fehlen die Sprachbibliotheken",
+        ),
+        (OSError(113, "No route to host"), "Netzwerkverbindung zu Discords Sprachserver"),
+    ],
+)
+async def test_a_failed_connection_is_explained_in_the_reader_s_words_not_discord_py_s(
+    raised: BaseException, german: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The real player, on a channel whose connect fails as discord.py's does; any installed
+    # program stands in for FFmpeg (connecting never runs it).
+    async def connect(**_options: Any) -> None:
+        raise raised
+
+    channel = _channel(view_channel=True, connect=True, speak=True)
+    channel.connect = connect
+    client: Any = SimpleNamespace(get_guild=lambda _id: None)
+    voice = DiscordVoice(client, executable=sys.executable)
+    with pytest.raises(VoiceUnavailable) as refused:
+        await voice.connect(channel)
+    worded = refused.value.text("de")
+    assert german in worded and "<#5>" in worded, worded
+    spanish = refused.value.text("es")
+    assert "<#5>" in spanish and spanish != refused.value.message
+    library_words = str(raised)
+    for text in (worded, spanish, refused.value.message):
+        assert not library_words or library_words not in text, text
+    # discord.py's own words are kept for whoever runs the bot, in the log.
+    assert repr(raised) in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("raised", "german"),
+    [
+        (discord.ClientException("ffmpeg was not found."), "FFmpeg ist auf dem Rechner"),
+        (FileNotFoundError(2, "No such file or directory"), "Audiodatei ließ sich nicht öffnen"),
+        (discord.ClientException("Not connected to voice."), "Sprachverbindung war noch nicht"),
+        (discord.ClientException("Popen failed: PermissionError"), "FFmpeg konnte nicht starten"),
+    ],
+)
+def test_a_piece_that_can_t_start_is_explained_in_the_reader_s_words(
+    raised: BaseException, german: str
+) -> None:
+    refused = VoiceUnavailable(NOT_STARTED, error=start_reason(raised))
+    assert german in refused.text("de"), refused.text("de")
+    assert str(raised) not in refused.text("de") and str(raised) not in refused.text("es")
+    assert str(raised) not in refused.message
