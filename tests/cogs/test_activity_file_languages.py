@@ -10,14 +10,26 @@ words, reaches them. The same file checked on the command line stays English (te
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.i18n import translations
+from bot.settings import Settings
 from tests.cogs.test_library import OUR_CIRCLE, followup_text, upload
 from tests.conftest import World
 from tests.fakes.client_locale import client_locales
+
+
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    """The usual test settings (tests/conftest.py) plus a folder of the operator's own activity
+    files (empty until a test writes one), which /activity reload reads."""
+    (tmp_path / "own").mkdir()
+    own = (*settings.activities_dirs, tmp_path / "own")
+    return settings.model_copy(update={"activities_dirs": own})
+
 
 # ---------------------------------------------------------------------------------------------
 # One broken file per kind of mistake: (file name, text, [(line:column, field, worded problem)])
@@ -228,6 +240,19 @@ async def test_the_builder_refuses_a_step_in_the_facilitators_language(
     text = followup_text(refused)
     assert "steps[0].scale: erwartet wird eins von 0-10, 1-5, sam" in text, text
     assert '; gefunden: "1-50"' in text, text
+    english = [part for part in ENGLISH if part in text]
+    assert not english, f"English in a German reply: {english}\n{text}"
+
+
+async def test_reload_names_a_broken_file_on_the_machine_in_german(
+    world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    await facilitator_reads(world, monkeypatch, "de")
+    (tmp_path / "own" / "evening.yaml").write_text(UNKNOWN_KIND, encoding="utf-8")
+    reloaded = await world.facilitator.slash(world.channel, "activity reload")
+    text = followup_text(reloaded)
+    assert "evening.yaml:7:11: steps[0].type: erwartet wird eins von" in text, text
+    assert "(meintest du 'prompt'?)" in text, text
     english = [part for part in ENGLISH if part in text]
     assert not english, f"English in a German reply: {english}\n{text}"
 
