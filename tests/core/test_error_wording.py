@@ -4,14 +4,22 @@ Driven by real validation of the real activity model: no error is made up by han
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
+from bot.core.activity_fields import LOADER_CONTEXT_KEY
 from bot.core.activity_models import Activity
-from bot.core.error_wording import humanize, simple_message
-from bot.core.format_base import format_error
+from bot.core.error_wording import WORDED_TYPES, humanize, simple_message
+from bot.core.format_base import format_error, wording_of
+from bot.i18n import Wording
+
+ROOT = Path(__file__).resolve().parents[2]
 from bot.core.steps import step_type_names
 
 DRAFT: dict[str, Any] = {
@@ -68,3 +76,92 @@ def test_union_tags_are_dropped_from_the_path_the_facilitator_sees() -> None:
 )
 def test_simple_messages(kind: str, ctx: dict[str, Any], value: Any, message: str) -> None:
     assert simple_message(kind, ctx, value) == message
+
+
+# ---------------------------------------------------------------------------------------------
+# Every pydantic error type the activity format can raise has words of ours
+# ---------------------------------------------------------------------------------------------
+
+WRONG_VALUES: tuple[Any, ...] = (
+    None,
+    [],
+    {},
+    {"x": 1},
+    "",
+    "x",
+    0,
+    -1,
+    10**7,
+    1.5,
+    True,
+    "x" * 5000,
+)
+"""What a facilitator might write in the wrong place: nothing, containers, text, numbers."""
+
+
+def _paths(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _paths(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _paths(value, (*path, index))
+
+
+def _replaced(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    copy[path[0]] = _replaced(data[path[0]], path[1:], value)
+    return copy
+
+
+def _every_error_of_mutated_activities() -> Iterator[tuple[ErrorDetails, Any]]:
+    for name in (
+        "lyric-circle",
+        "song-choice",
+        "opening-checkin",
+        "go-around",
+        "rhythm-and-breath",
+        "group-playlist",
+        "anonymous-reflection",
+    ):
+        source = ROOT / "activities" / f"{name}.yaml"
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        for path in _paths(data):
+            for value in WRONG_VALUES:
+                mutated = _replaced(data, path, value)
+                try:
+                    Activity.model_validate(mutated, context={LOADER_CONTEXT_KEY: True})
+                except ValidationError as exc:
+                    for details in exc.errors(include_url=False):
+                        yield details, mutated
+            if isinstance(data, dict):
+                extra = _replaced(data, path, {"unknown": 1}) if path else {**data, "x": 1}
+                try:
+                    Activity.model_validate(extra, context={LOADER_CONTEXT_KEY: True})
+                except ValidationError as exc:
+                    for details in exc.errors(include_url=False):
+                        yield details, extra
+
+
+def test_every_error_the_format_raises_is_worded_by_us_never_by_pydantic() -> None:
+    """Each wrong value in each place of real activities: every error is one of ours
+    (format_error) or a pydantic type with a sentence of ours, and no reply repeats pydantic's
+    English."""
+    met: set[str] = set()
+    for details, data in _every_error_of_mutated_activities():
+        kind = details["type"]
+        met.add(kind)
+        # "track" is our own tagged union's error: its message is ours.
+        ours = wording_of(details.get("ctx")) is not None or kind == "track"
+        assert ours or kind in WORDED_TYPES, (kind, details["msg"])
+        _path, message, _at_key = humanize(details, data)
+        assert isinstance(message, Wording)
+        if not ours:
+            assert details["msg"] not in message, (kind, details["msg"], message)
+        assert message.text("de") != message or message == message.text("es"), message
+    # The walk met the kinds of mistake worth naming (not a vacuous pass).
+    assert {"missing", "extra_forbidden", "string_type", "int_type", "literal_error"} <= met, met
+    assert len(met) >= 10, met
