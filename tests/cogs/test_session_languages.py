@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -429,6 +430,21 @@ async def test_a_german_session_with_a_spanish_member(
     # After the session, the Spanish member takes their own data: a table and a chart.
     for format in ("csv", "chart"):
         seen.reply(cai, await cai.slash(world.channel, "mydata", format=format))
+    # ...and asks for a check-in by direct message between sessions (every day, two hours on).
+    due = world.bot().clock() + timedelta(hours=2)
+    scheduled = seen.reply(
+        cai,
+        await cai.slash(
+            world.channel,
+            "checkin schedule set",
+            days="mon, tue, wed, thu, fri, sat, sun",
+            time=due.strftime("%H:00"),
+            timezone="UTC",
+        ),
+    )
+    assert scheduled.ephemeral, scheduled.response.content
+    await world.env.advance_time(3 * 3600)
+    assert dm_texts(cai), "the scheduled check-in came by direct message"
 
     # What everyone saw.
     msgids = english_msgids()
@@ -451,6 +467,7 @@ async def test_a_german_session_with_a_spanish_member(
     # language with a DM); the facilitator got the Spanish member's "let them know".
     dms = {member.id: dm_texts(member) for member in (fran, ana, ben, cai)}
     assert any("cai" in text for text in dms[fran.id]), dms
+    assert any("Check-in" in text for text in dms[cai.id]), dms[cai.id]
     for texts in dms.values():
         assert not english_in(texts, msgids), "\n".join(english_in(texts, msgids))
         spanish_in_dms = [t for t in texts if words(t) & SPANISH_WORDS]
