@@ -17,10 +17,10 @@ from bot.core.activity_fields import LOADER_CONTEXT_KEY
 from bot.core.activity_models import Activity
 from bot.core.error_wording import WORDED_TYPES, humanize, simple_message
 from bot.core.format_base import format_error, wording_of
+from bot.core.steps import step_type_names
 from bot.i18n import Wording
 
 ROOT = Path(__file__).resolve().parents[2]
-from bot.core.steps import step_type_names
 
 DRAFT: dict[str, Any] = {
     "id": "a",
