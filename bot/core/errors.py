@@ -27,7 +27,10 @@ class UserFacingError(Exception):
         self.template = message
         self.fields = fields
         # The English wording, for logs and for callers that predate the catalogue.
-        self.message = message.format(**fields) if fields else message
+        english = {
+            k: worded(v, None) if isinstance(v, list | tuple) else v for k, v in fields.items()
+        }
+        self.message = message.format(**english) if fields else message
         super().__init__(self.message)
 
     def text(self, locale: str | None) -> str:
