@@ -10,10 +10,28 @@ import discord
 from discord import app_commands
 
 from bot.core.errors import StorageBusy, UserFacingError
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.records.errors import StorageUnavailable
 
 log = logging.getLogger("chorus.errors")
+
+# Discord's refusals (403) explained per known error code
+# (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json); Discord's own
+# English text goes to the log only.
+MISSING_ACCESS = N_(
+    "Discord refused: I can't see that channel. Please ask a server manager to give me the "
+    "**View Channel** permission there."
+)
+MISSING_PERMISSIONS = N_(
+    "Discord refused: I'm missing a permission in this channel. Please ask a server manager to "
+    "give me the **View Channel**, **Send Messages**, **Embed Links** and **Attach Files** "
+    "permissions here."
+)
+DMS_CLOSED = N_(
+    "Discord wouldn't let me send that direct message: the person's direct messages from this "
+    "server are closed."
+)
+FORBIDDEN_BY_CODE = {50001: MISSING_ACCESS, 50013: MISSING_PERMISSIONS, 50007: DMS_CLOSED}
 
 
 def unwrap(error: BaseException) -> BaseException:
@@ -33,7 +51,8 @@ def is_expected(error: BaseException) -> bool:
         UserFacingError
         | StorageUnavailable
         | app_commands.CheckFailure
-        | app_commands.TransformerError,
+        | app_commands.TransformerError
+        | discord.Forbidden,
     )
 
 
@@ -60,6 +79,9 @@ def message_for(error: BaseException, locale: str | None) -> str:
             locale,
             value=str(error.value)[:100],
         )
+    if isinstance(error, discord.Forbidden):
+        log.warning("Discord refused an action: %s", http_error(error))
+        return _(FORBIDDEN_BY_CODE.get(error.code, MISSING_PERMISSIONS), locale)
     if isinstance(error, app_commands.CheckFailure):
         # discord.py's own check texts are English; ours are UserFacingErrors (above).
         return _("You can't use this command here.", locale)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import discord
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -13,7 +15,7 @@ from bot.core.errors import InvalidInput, StorageBusy
 from bot.core.goals import progress_summary
 from bot.core.schedule import describe_repeat, parse_when
 from bot.i18n import N_
-from bot.ui.errors import message_for
+from bot.ui.errors import is_expected, message_for
 
 
 def test_a_refusal_is_worded_in_the_reader_s_language_with_its_fields() -> None:
@@ -57,3 +59,29 @@ def test_days_repeats_and_figures_in_each_language() -> None:
     assert progress_summary([2, 3, 4, 4], "de") == (
         "4 Sitzungen, Durchschnitt 3,2, letzte drei steigend"
     )
+
+
+class _Refusal:
+    """What discord.py reads from the HTTP response of a refused request (aiohttp's)."""
+
+    status = 403
+    reason = "Forbidden"
+
+
+def test_discord_s_refusals_are_explained_in_the_reader_s_words_not_discord_s() -> None:
+    missing = discord.Forbidden(_Refusal(), {"code": 50013, "message": "Missing Permissions"})
+    german = message_for(missing, "de")
+    assert "**Nachrichten senden**" in german and "Missing Permissions" not in german, german
+    assert "**Enviar mensajes**" in message_for(missing, "es-ES")
+    hidden = discord.Forbidden(_Refusal(), {"code": 50001, "message": "Missing Access"})
+    assert "**Kanal ansehen**" in message_for(hidden, "de")
+    closed = discord.Forbidden(
+        _Refusal(), {"code": 50007, "message": "Cannot send messages to this user"}
+    )
+    assert "Direktnachricht" in message_for(closed, "de")
+    other = discord.Forbidden(_Refusal(), {"code": 40333, "message": "internal network error"})
+    assert message_for(other, "de") == message_for(missing, "de")
+    for refused in (missing, hidden, closed, other):
+        for locale in ("de", "es"):
+            assert str(refused.text) not in message_for(refused, locale)
+        assert is_expected(refused)  # a refusal, not a bug: no error code to quote
