@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import discord
-
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import discord
 import pytest
 from discord import app_commands
 
