@@ -96,7 +96,9 @@ def upload_errors(
         more = _("…and {count} more in the attached file.", locale, count=len(lines) - len(kept))
         body = "\n".join([*kept, more])
         text = "\n".join(error.text(locale) for error in errors) + "\n"
-        attachment = discord.File(io.BytesIO(text.encode("utf-8")), filename="problems.txt")
+        # The file's name is read too: a word of the reader's language.
+        name = _("problems.txt", locale)
+        attachment = discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
     embed.description = shorten(body, DESCRIPTION_MAX)
     embed.set_footer(
         text=_(

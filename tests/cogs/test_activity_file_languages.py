@@ -211,6 +211,7 @@ async def test_the_attached_list_of_many_problems_is_german_too(
     message = refused.response or refused.followups[0]
     attached = [m for m in [refused.response, *refused.followups] if m and m.attachments]
     assert attached, followup_text(refused)
+    assert attached[0].attachments[0].filename == "probleme.txt"
     text = (await attached[0].attachments[0].read()).decode("utf-8")
     assert (
         "many.yaml:10:1: unknown_0: unbekanntes Feld 'unknown_0'; erwartet wird eins von id, "
