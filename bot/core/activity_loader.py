@@ -54,7 +54,12 @@ class ActivityError:
 
     def text(self, locale: str | None) -> str:
         """``file:line:column: field: problem`` with the problem in ``locale`` (None: English)."""
-        return self.located(self.message.text(locale))
+        return self.wording().text(locale)
+
+    def wording(self) -> Wording:
+        """``file:line:column: field: problem`` as a `Wording` (a refusal's field, say)."""
+        place = f"{self.file}:{self.line}:{self.column}"
+        return Wording("{place}: {problem}", place=place, problem=self.at_field())
 
     def problem(self, locale: str | None) -> str:
         """``field: problem`` (the file and place left to the reader) in ``locale``."""
@@ -65,10 +70,6 @@ class ActivityError:
         if not self.path:
             return self.message
         return Wording("{field}: {problem}", field=self.path, problem=self.message)
-
-    def located(self, problem: str) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {problem}" if self.path else f"{where}: {problem}"
 
 
 def load_file(path: Path, media_dir: Path) -> Activity | list[ActivityError]:

@@ -260,7 +260,9 @@ class GuildLibrary:
         loaded = self._load(text.encode("utf-8"), f"{new_id}.yaml")
         if not isinstance(loaded, Activity):
             raise InvalidInput(
-                N_("I couldn't copy `{source_id}`: {loaded}"), source_id=source_id, loaded=loaded[0]
+                N_("I couldn't copy `{source_id}`: {loaded}"),
+                source_id=source_id,
+                loaded=loaded[0].wording(),
             )
         return await self._save(guild_id, user_id, loaded, text)
 

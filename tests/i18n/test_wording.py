@@ -52,3 +52,13 @@ def test_a_wording_survives_pickling_and_fills_a_refusal() -> None:
     )
     assert refused.text("de").endswith("titel: unbekanntes Feld 'titel' (meintest du 'title'?)")
     assert refused.message.endswith("titel: unknown field 'titel' (did you mean 'title'?)")
+    # A copy that doesn't load names the file and place too (bot/core/guild_library.py).
+    copy = InvalidInput(
+        N_("I couldn't copy `{source_id}`: {loaded}"), source_id="x", loaded=error.wording()
+    )
+    assert copy.text("de").endswith(
+        "a.yaml:2:1: titel: unbekanntes Feld 'titel' (meintest du 'title'?)"
+    )
+    assert (
+        error.text("es") == "a.yaml:2:1: titel: campo desconocido 'titel' (¿querías decir 'title'?)"
+    )
