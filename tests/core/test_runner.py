@@ -13,7 +13,8 @@ import pytest
 
 from bot.core.activities import Activity
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.runner import Runner, RunUpdate
+from bot.core.run_updates import RunUpdate
+from bot.core.runner import Runner
 from bot.core.steps import step_handlers
 from bot.records.errors import StorageUnavailable
 from bot.records.sessions import RunRecord, SessionRecord

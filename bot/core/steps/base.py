@@ -19,7 +19,8 @@ from bot.records.sessions import ContributionRecord, RunRecord
 
 @dataclass(frozen=True, slots=True)
 class StepContext:
-    """What a handler may look at: the run, its step definition, who is present, and now."""
+    """What a handler may look at: the run, its step definition, who is present (user ids, in
+    the order they joined), now (UTC seconds), the parsed step state and the session's language."""
 
     run: RunRecord
     step: Any
@@ -27,6 +28,9 @@ class StepContext:
     now: float
     state: Mapping[str, Any] = field(default_factory=dict)
     facilitator_id: int | None = None
+    language: str = field(kw_only=True)
+    """The language code of the session's server (bot/i18n.py public_language), which its
+    public posts and songs are in: the runner fills it from the server's settings."""
 
     @property
     def expected(self) -> list[int]:
