@@ -60,6 +60,16 @@ class StepMoves:
         bot/core/contributing.py)."""
         store.changes.subscribe("forget", lambda ids: self.forget_member(ids[1]))
 
+    @property
+    def memory(self) -> RunMemory:
+        """What is kept in memory for the live runs (read it; the runner changes it)."""
+        return self._memory
+
+    @property
+    def locks_held(self) -> int:
+        """Runs whose lock is held or waited for now."""
+        return len(self._locks)
+
     # ----------------------------------------------------------------- lookups
 
     def definition(self, run: RunRecord) -> Activity:
