@@ -152,7 +152,7 @@ class RunMemory:
         """The run ended: its entries go (and definitions no live run uses, past a few)."""
         self._runs.pop(run_id, None)
         self._sessions.pop(session_id, None)
-        if len(self._by_text) > DEFINITIONS_KEPT:
+        if max(len(self._by_text), len(self._by_activity)) > DEFINITIONS_KEPT:
             used = {id(entry.definition) for entry in self._runs.values()}
             self._by_text = {t: d for t, d in self._by_text.items() if id(d) in used}
             self._by_activity = {
