@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, Protocol
 
 from bot.core.activity_fields import StepBase
@@ -28,7 +28,8 @@ class StepContext:
     now: float
     state: Mapping[str, Any] = field(default_factory=dict)
     facilitator_id: int | None = None
-    language: str = field(kw_only=True)
+    _: KW_ONLY
+    language: str
     """The language code of the session's server (bot/i18n.py public_language), which its
     public posts and songs are in: the runner fills it from the server's settings."""
 
