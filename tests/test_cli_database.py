@@ -113,3 +113,15 @@ def test_a_postgres_url_without_asyncpg() -> None:
         )
         line = _one_line(result)
         assert "asyncpg is not installed" in line and "chorus-bot[postgres]" in line
+
+
+def test_db_status_and_health_never_print_the_password(tmp_path: Path) -> None:
+    url = f"postgresql://chorus:hunter2@127.0.0.1:{_free_port()}/chorus?passfile=/s/hunter3"
+    line = _one_line(run_cli("db", "status", env=_env(url)))
+    assert "chorus:***@" in line and "passfile=***" in line
+    beat = tmp_path / "heartbeat"
+    beat.write_text('{"at": 9999999999, "latency": 0.05}')
+    health = run_cli("health", env=_env(url, CHORUS_HEALTH_FILE=str(beat)))
+    assert health.returncode == 1 and "unhealthy: database" in health.stdout
+    for shown in (line, health.stdout, health.stderr):
+        assert "hunter2" not in shown and "hunter3" not in shown
