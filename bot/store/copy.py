@@ -279,6 +279,14 @@ async def _may_move_sequences(dst: Database, tables: Sequence[str]) -> None:
             )
 
 
+def _nul_note(dst: Database, rows: Sequence[Sequence[Any]]) -> str:
+    """Say how many text values PostgreSQL got with U+FFFD in place of NUL (none: nothing)."""
+    if dst.engine != "postgresql":
+        return ""
+    held = sum(1 for row in rows for v in row if isinstance(v, str) and "\x00" in v)
+    return f" ({held} text values held NUL, stored with U+FFFD in its place)" if held else ""
+
+
 async def _copy(
     src: Conn, dst: Database, plan: list[_Plan], report: Callable[[str], None]
 ) -> list[TableCopy]:
@@ -303,5 +311,5 @@ async def _copy(
                     " nothing was committed"
                 )
             copied.append(after)
-            report(f"{step.table}: {len(rows)} rows")
+            report(f"{step.table}: {len(rows)} rows{_nul_note(dst, rows)}")
     return copied

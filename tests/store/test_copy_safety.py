@@ -85,7 +85,9 @@ async def test_nul_in_text_is_stored_as_on_the_seam_and_verifies(
     with raw:
         raw.execute("UPDATE checkins SET note = ? WHERE id = 81", ("tired\x00really",))
     raw.close()
-    await copy_database(source, postgres.url, report=lambda _: None)
+    lines: list[str] = []
+    await copy_database(source, postgres.url, report=lines.append)
+    assert "checkins: 1 rows (1 text values held NUL, stored with U+FFFD in its place)" in lines
     store = Store(postgres.url)
     await store.open()
     try:
