@@ -82,7 +82,7 @@ CHUNK = 1000
 _IN_SESSIONS = "session_id IN (SELECT id FROM sessions WHERE guild_id = ?)"
 # One server's rows of each table (`?` is the guild id): by its guild_id, or through the parent
 # rows that carry it. None: not a server's data (which process fires which shard's timers).
-GUILD_ROWS: dict[str, str | None] = {
+GUILD_ROWS: dict[str, str | None] = {table: "guild_id = ?" for table in TABLE_ORDER} | {
     "guilds": "id = ?",
     "attendance": _IN_SESSIONS,
     "session_limits": _IN_SESSIONS,
@@ -97,25 +97,6 @@ GUILD_ROWS: dict[str, str | None] = {
     "sent_reminders": "occurrence_id IN (SELECT id FROM schedule_occurrences WHERE guild_id = ?)",
     "goal_ratings": "goal_id IN (SELECT id FROM goals WHERE guild_id = ?)",
     "shard_leases": None,
-} | {
-    table: "guild_id = ?"
-    for table in TABLE_ORDER
-    if table
-    not in {
-        "guilds",
-        "attendance",
-        "session_limits",
-        "session_waitlist",
-        "activity_runs",
-        "nominations",
-        "plays",
-        "contributions",
-        "song_lines",
-        "schedule_limits",
-        "sent_reminders",
-        "goal_ratings",
-        "shard_leases",
-    }
 }
 
 
@@ -255,6 +236,8 @@ async def _plan(src: Database, dst: Database, guild_id: int | None) -> list[_Pla
             plan.append(_Plan(table, columns, "", ()))
             continue
         where = GUILD_ROWS[table]
+        if where == "guild_id = ?" and "guild_id" not in columns:
+            raise CopyError(f"{table}: no rule for one server's rows (add it to GUILD_ROWS)")
         if where is not None:
             plan.append(_Plan(table, columns, f" WHERE {where}", (guild_id,) * where.count("?")))
     if dst.engine == "postgresql":
