@@ -82,7 +82,8 @@ CHUNK = 1000
 _IN_SESSIONS = "session_id IN (SELECT id FROM sessions WHERE guild_id = ?)"
 # One server's rows of each table (`?` is the guild id): by its guild_id, or through the parent
 # rows that carry it. None: not a server's data (which process fires which shard's timers).
-GUILD_ROWS: dict[str, str | None] = {table: "guild_id = ?" for table in TABLE_ORDER} | {
+_BY_GUILD: dict[str, str | None] = {table: "guild_id = ?" for table in TABLE_ORDER}
+GUILD_ROWS: dict[str, str | None] = _BY_GUILD | {
     "guilds": "id = ?",
     "attendance": _IN_SESSIONS,
     "session_limits": _IN_SESSIONS,
