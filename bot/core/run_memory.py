@@ -141,9 +141,11 @@ class RunMemory:
     # --------------------------------------------------------------- sessions
 
     def session(self, session_id: int) -> SessionFacts | None:
+        """What was looked up about the session, None when not (or no longer) kept."""
         return self._sessions.get(session_id)
 
     def remember_session(self, session_id: int, facts: SessionFacts) -> None:
+        """Keep the session's facts until its run ends (or /forget names its facilitator)."""
         self._sessions[session_id] = facts
 
     # --------------------------------------------------------------- forgetting

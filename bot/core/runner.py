@@ -86,7 +86,9 @@ class Runner(Contributing, StepTimers):
     async def advance(
         self, run_id: int, expected_step: int, *, by_facilitator: bool = True
     ) -> RunUpdate | None:
-        """Leave the current step for the next one; None if someone else already moved it."""
+        """Leave the current step for the next one; None if someone else already moved it.
+        Raises NotFound when the run has ended, Conflict when the step refuses to be left yet
+        (e.g. no-skip listening, or `by_facilitator` False on a step only they may move)."""
         async with self._lock(run_id):
             run = await self._require_live(run_id)
             if run.step_index != expected_step:
@@ -101,6 +103,8 @@ class Runner(Contributing, StepTimers):
             return await self._move_on(run, now, ctx.present)
 
     async def pause(self, run_id: int) -> RunUpdate:
+        """Stop the step's clock: its time left (seconds) and the handler timer's are kept in
+        the run. Raises NotFound when the run has ended, Conflict when it is paused already."""
         async with self._lock(run_id):
             run = await self._require_live(run_id)
             if run.state == "paused":
@@ -124,6 +128,8 @@ class Runner(Contributing, StepTimers):
             return RunUpdate(run=updated)
 
     async def resume(self, run_id: int) -> RunUpdate:
+        """Start the clock again with the time that was left (the handler's own deadlines move
+        on by the pause). Raises NotFound when the run has ended, Conflict when not paused."""
         async with self._lock(run_id):
             run = await self._require_live(run_id)
             if run.state != "paused":
@@ -153,7 +159,8 @@ class Runner(Contributing, StepTimers):
             return RunUpdate(run=updated)
 
     async def extend(self, run_id: int, seconds: float) -> RunUpdate:
-        """Give the step more time; a step without a limit gets one of `seconds` from now."""
+        """Give the step more time; a step without a limit gets one of `seconds` from now.
+        Raises NotFound when the run has ended."""
         async with self._lock(run_id):
             run = await self._require_live(run_id)
             now = self._now()
@@ -241,4 +248,5 @@ class Runner(Contributing, StepTimers):
             return RunUpdate(run=updated)
 
     async def contributions(self, run: RunRecord) -> list[ContributionRecord]:
+        """The contributions to the run's current step, in the order they were saved."""
         return await self._store.contributions.for_step(run.id, run.step_index)

@@ -149,6 +149,7 @@ class StepMoves:
         return await self._step_context(run, self.step(run), present, now, state=True)
 
     async def live_run(self, session_id: int) -> RunRecord | None:
+        """The session's running or paused run, if any (read from the store, not cached)."""
         return await self._store.runs.live_for_session(session_id)
 
     async def _require_live(self, run_id: int) -> RunRecord:
