@@ -22,7 +22,7 @@ from simcord.actors import MemberActor
 from simcord.backend.errors import SetupError
 from simcord.preview import Preview
 
-from bot.demo.members import Crowd
+from bot.demo.crowd import Crowd
 from bot.demo.script import ScriptReport, open_session, run_script, session_title
 from bot.demo.world import (
     DEFAULT_DB,

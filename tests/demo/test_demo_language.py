@@ -19,7 +19,7 @@ from tests.demo.test_demo import base_settings
 
 
 def _german_lines() -> tuple[str, ...]:
-    from bot.demo.members import WORDS
+    from bot.demo.words import WORDS
 
     return WORDS["de"].lines
 
@@ -32,9 +32,10 @@ def without_people_s_words(texts: list[str]) -> list[str]:
     """The bot's words only: the simulated members' lines, reflections and titles (they write
     German in a German demo, but they are theirs), the server's own channel names and support
     text (English: the demo server's own settings) taken out."""
-    from bot.demo import members, script, world
+    from bot.demo import script, world
+    from bot.demo.words import WORDS
 
-    words = members.WORDS["de"]
+    words = WORDS["de"]
     theirs = [
         *words.lines,
         *words.reflections,

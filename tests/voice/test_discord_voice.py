@@ -31,7 +31,8 @@ import pytest
 import yarl
 from discord import gateway, http
 
-from bot.voice import DiscordVoice, Piece, VoiceUnavailable
+from bot.voice.discord_voice import DiscordVoice
+from bot.voice.player import Piece, VoiceUnavailable
 from tests.fakes.discord_voice import (
     OPUS_SILENCE,
     OTHER_VOICE_ID,
