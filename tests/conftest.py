@@ -177,6 +177,18 @@ async def store(engine: TestDatabase) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
+async def two(engine: TestDatabase) -> AsyncIterator[tuple[Store, Store]]:
+    """Two processes' stores (each its own connections, writer and cache) on one database of
+    each engine."""
+    first, second = Store(engine.url), Store(engine.url)
+    await first.open()
+    await second.open()
+    yield first, second
+    await second.close()
+    await first.close()
+
+
+@pytest.fixture
 async def postgres(tmp_path: Path) -> AsyncIterator[TestDatabase]:
     """A fresh PostgreSQL schema only (skipped without a server, failed in CI)."""
     async for database in test_database("postgresql", tmp_path):
