@@ -13,16 +13,15 @@ import shutil
 
 import discord
 
+from bot.core.clock import Clock, timestamp
 from bot.i18n import N_
 from bot.voice.ffmpeg import make_source
 from bot.voice.player import (
-    Clock,
     Playback,
     ProblemHandler,
     VoiceChannelLike,
     VoicePlayer,
     VoiceUnavailable,
-    seconds_now,
 )
 from bot.voice.refusals import (
     AUDIO_BROKE,
@@ -133,14 +132,14 @@ class DiscordVoice(VoicePlayer):
         if vc.is_playing() or vc.is_paused():
             self._stopping.add(guild_id)
             vc.stop()
-        wait = start_at - seconds_now(self._clock)
+        wait = start_at - timestamp(self._clock)
         if wait > PREPARE_LEAD:
             await asyncio.sleep(wait - PREPARE_LEAD)
         # The first frame goes out at the announced second, or, when that has passed (a
         # restart, a slow connect), PREPARE_LEAD from now, seeking to where the piece is by
         # then: either way FFmpeg gets PREPARE_LEAD to have its first frames ready, and what
         # plays matches the clock everyone was shown.
-        begin = max(start_at, seconds_now(self._clock) + PREPARE_LEAD)
+        begin = max(start_at, timestamp(self._clock) + PREPARE_LEAD)
         offset = begin - start_at
         try:
             source = make_source(
@@ -148,7 +147,7 @@ class DiscordVoice(VoicePlayer):
             )
         except (discord.ClientException, OSError) as error:
             raise VoiceUnavailable(NOT_STARTED, error=str(error) or repr(error)) from error
-        wait = begin - seconds_now(self._clock)
+        wait = begin - timestamp(self._clock)
         try:
             if wait > 0:
                 await asyncio.sleep(wait)

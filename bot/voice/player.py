@@ -15,15 +15,12 @@ import abc
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import discord
 
 from bot.core.errors import UserFacingError
 
 VoiceChannelLike = discord.VoiceChannel | discord.StageChannel
-Clock = Callable[[], Any]
-"""Now as an aware datetime (`discord.utils.utcnow`, or simcord's virtual clock)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +48,6 @@ class VoiceUnavailable(UserFacingError):
 
 
 ProblemHandler = Callable[[int, VoiceUnavailable], Awaitable[None]]
-
-
-def seconds_now(clock: Clock) -> float:
-    """`clock()` as Unix seconds."""
-    return float(clock().timestamp())
 
 
 class VoicePlayer(abc.ABC):

@@ -11,14 +11,13 @@ from typing import Any
 
 import discord
 
+from bot.core.clock import Clock, timestamp
 from bot.voice.player import (
-    Clock,
     Playback,
     ProblemHandler,
     VoiceChannelLike,
     VoicePlayer,
     VoiceUnavailable,
-    seconds_now,
 )
 from bot.voice.refusals import channel_problem
 
@@ -65,10 +64,10 @@ class RecordingVoice(VoicePlayer):
         self._left.discard(channel.guild.id)
 
     async def start(self, channel: VoiceChannelLike, playback: Playback) -> None:
-        wait = playback.start_at - seconds_now(self.clock)
+        wait = playback.start_at - timestamp(self.clock)
         if wait > 0:
             await asyncio.sleep(wait)
-        offset = round(max(0.0, seconds_now(self.clock) - playback.start_at), 1)
+        offset = round(max(0.0, timestamp(self.clock) - playback.start_at), 1)
         names = "+".join(p.path.name for p in playback.pieces)
         self.calls.append(("play", channel.id, names, offset, playback.volume))
         self._playing[channel.guild.id] = channel.id

@@ -31,7 +31,7 @@ def test_a_missing_field_an_empty_list_or_a_quote_without_the_line_is_refused(
         words_of({k: v for k, v in entry.items() if k != "titles"})
     with pytest.raises(ValueError, match="blanks"):
         words_of({**entry, "blanks": []})
-    with pytest.raises(ValueError, match="no {line}"):
+    with pytest.raises(ValueError, match=r"no \{line\}"):
         words_of({**entry, "line_quote": "A quote"})
     broken = tmp_path / "words.yaml"
     broken.write_text(yaml.safe_dump({"fr": {**entry, "rounds": []}}), encoding="utf-8")

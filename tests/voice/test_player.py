@@ -8,15 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.voice.player import Piece, Playback, VoicePlayer, seconds_now
+from bot.voice.player import Piece, Playback, VoicePlayer
 from bot.voice.recording import RecordingVoice
 from tests.voice.doubles import voice_channel
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def test_seconds_now_reads_the_clock_as_unix_seconds() -> None:
-    assert seconds_now(lambda: NOW) == NOW.timestamp()
 
 
 async def test_play_connects_then_starts_the_set_where_it_should_be_now(tmp_path: Path) -> None:
