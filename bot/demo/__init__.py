@@ -12,7 +12,8 @@ else in the bot imports this package, so Chorus runs without it.
               the server's language
 - words.py words.yaml  what the members write, per demo language
 - script.py   the scripted session behind `make screenshots` and the demo test
-- serve.py    the live preview behind `make demo`
+- serve.py    the live preview behind `make demo`; screenshots.py the screenshots (headless
+              Chromium on the same preview)
 """
 
 from __future__ import annotations

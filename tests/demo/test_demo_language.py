@@ -103,22 +103,22 @@ async def test_german_screenshots_through_the_command(
 ) -> None:
     from PIL import Image
 
-    from bot.demo import serve
+    from bot.demo import screenshots
 
     pages: list[str] = []
 
     async def fake_capture(
-        chromium: str, url: str, path: Path, window: tuple[int, int] = serve.WINDOW
+        chromium: str, url: str, path: Path, window: tuple[int, int] = screenshots.WINDOW
     ) -> None:
         pages.append(url)
         Image.new("RGB", window, "white").save(path, format="PNG")
 
-    monkeypatch.setattr(serve, "find_chromium", lambda: "/usr/bin/chromium")
-    monkeypatch.setattr(serve, "capture", fake_capture)
+    monkeypatch.setattr(screenshots, "find_chromium", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(screenshots, "capture", fake_capture)
     out = tmp_path / "de"
     args = build_parser().parse_args(["demo", "--screenshots", str(out), "--language", "de"])
     assert args.language == "de"
-    report = await serve.screenshots(
+    report = await screenshots.screenshots(
         out, seed=args.seed, base=base_settings(tmp_path), language=args.language, echo=print
     )
     assert report.session_title == "Donnerstagskreis" and report.missing == []
