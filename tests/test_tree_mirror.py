@@ -64,7 +64,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
         "tests/core/test_checkins_rules.py": IMPORTS,
         "tests/core/test_checkin_service.py": IMPORTS,
     },
-    "core/errors.py": {"tests/i18n/test_refusals.py": IMPORTS},
     "core/format_base.py": {"tests/core/test_error_wording.py": "misspelt"},
     "core/schedule_outlet.py": {"tests/core/test_schedule_service.py": IMPORTS},
     "core/schedule_wake.py": {
@@ -72,7 +71,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
         "tests/cogs/test_series_reminders.py": '"remind me"',
     },
     "core/series_reminders.py": {"tests/cogs/test_series_reminders.py": "Interested"},
-    "core/step_service.py": {"tests/core/test_listening_service.py": "ListeningService"},
     "core/steps/checkin.py": {"tests/core/test_activity_models.py": IMPORTS},
     "core/steps/goal.py": {"tests/core/test_goals.py": IMPORTS},
     "core/steps/listen.py": {
