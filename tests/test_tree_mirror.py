@@ -76,8 +76,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
         "tests/core/test_listening.py": IMPORTS,
         "tests/core/test_listen_set.py": IMPORTS,
     },
-    "core/steps/prompt.py": {"tests/core/steps/test_base.py": IMPORTS},
-    "core/steps/reflect.py": {"tests/core/test_pools.py": IMPORTS},
     "core/steps/vote.py": {"tests/core/test_vote.py": IMPORTS},
     "core/steps/write.py": {"tests/core/test_lyrics.py": IMPORTS},
     "demo/behaviours.py": {"tests/demo/test_demo.py": "run_script"},
