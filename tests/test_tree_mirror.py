@@ -55,7 +55,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "cogs/song.py": {"tests/cogs/test_lyrics.py": '"song title"'},
     "cogs/song_sheet.py": {"tests/cogs/test_lyrics.py": "the song sheet"},
     "cogs/steps.py": {"tests/cogs/test_session_languages.py": "Thank you, your answer is saved."},
-    "core/activity_builder.py": {"tests/core/test_step_forms.py": IMPORTS},
     "core/activity_fields.py": {
         "tests/core/test_activity_loader.py": "a track needs exactly one of url or file"
     },
@@ -89,7 +88,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "demo/serve.py": {"tests/demo/test_demo_live.py": IMPORTS},
     "demo/turn.py": {"tests/demo/test_demo.py": "run_script"},
     "demo/world.py": {"tests/demo/test_demo.py": IMPORTS},
-    "records/sessions.py": {"tests/core/test_listening.py": IMPORTS},
     "run_bot.py": {"tests/test_cli.py": 'run_cli("run"'},
     "store/attendance_job.py": {"tests/store/test_batched_writes.py": "joins"},
     "store/contribution_job.py": {"tests/store/test_batched_writes.py": "StepMoved"},
