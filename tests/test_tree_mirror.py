@@ -55,9 +55,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "cogs/song.py": {"tests/cogs/test_lyrics.py": '"song title"'},
     "cogs/song_sheet.py": {"tests/cogs/test_lyrics.py": "the song sheet"},
     "cogs/steps.py": {"tests/cogs/test_session_languages.py": "Thank you, your answer is saved."},
-    "core/activity_fields.py": {
-        "tests/core/test_activity_loader.py": "a track needs exactly one of url or file"
-    },
     "core/breathe.py": {"tests/core/steps/test_breathe.py": IMPORTS},
     "core/checkins.py": {
         "tests/core/test_checkins_rules.py": IMPORTS,
