@@ -79,7 +79,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
         "tests/demo/test_demo_live.py": IMPORTS,
         "tests/cogs/test_lyrics.py": IMPORTS,
     },
-    "demo/crowd.py": {"tests/demo/test_demo_live.py": IMPORTS},
     "demo/script.py": {"tests/demo/test_demo.py": IMPORTS},
     "demo/screenshots.py": {"tests/demo/test_demo_language.py": IMPORTS},
     "demo/serve.py": {"tests/demo/test_demo_live.py": IMPORTS},

@@ -7,32 +7,16 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.demo.world import DemoWorld
-from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PREVIEW_RUNTIME = ("aiohttp", "markdown_it", "linkify_it", "regex", "PIL")
 BREATHE = "rhythm-and-breath"  # step 1: 4 s in, 6 s out, 6 times (60 s), 2 min, advance: auto
-
-
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[DemoWorld]:
-    from bot.demo.script import LIVE_TITLE, open_session
-    from bot.demo.world import demo_settings, start_world
-
-    base = Settings(activities_dirs=(ROOT / "activities",), media_dir=tmp_path / "media")
-    started = await start_world(demo_settings(tmp_path / "demo.db", base=base), real_time=False)
-    try:
-        await open_session(started, LIVE_TITLE)
-        yield started
-    finally:
-        await started.close()
 
 
 def needs_preview() -> None:
