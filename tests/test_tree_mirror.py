@@ -75,10 +75,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "core/steps/vote.py": {"tests/core/test_vote.py": IMPORTS},
     "core/steps/write.py": {"tests/core/test_lyrics.py": IMPORTS},
     "demo/behaviours.py": {"tests/demo/test_demo.py": "run_script"},
-    "demo/controls.py": {
-        "tests/demo/test_demo_live.py": IMPORTS,
-        "tests/cogs/test_lyrics.py": IMPORTS,
-    },
     "demo/script.py": {"tests/demo/test_demo.py": IMPORTS},
     "demo/screenshots.py": {"tests/demo/test_demo_language.py": IMPORTS},
     "demo/serve.py": {"tests/demo/test_demo_live.py": IMPORTS},
