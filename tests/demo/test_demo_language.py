@@ -15,7 +15,7 @@ import pytest
 
 from bot.cli import build_parser
 from tests.cogs.test_session_languages import english_in, english_msgids, message_texts
-from tests.demo.test_demo import base_settings
+from tests.demo.test_script import base_settings
 
 
 def _german_lines() -> tuple[str, ...]:
