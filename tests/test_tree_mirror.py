@@ -75,7 +75,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "core/steps/vote.py": {"tests/core/test_vote.py": IMPORTS},
     "core/steps/write.py": {"tests/core/test_lyrics.py": IMPORTS},
     "demo/behaviours.py": {"tests/demo/test_script.py": "run_script"},
-    "demo/screenshots.py": {"tests/demo/test_demo_language.py": IMPORTS},
     "demo/turn.py": {"tests/demo/test_script.py": "run_script"},
     "run_bot.py": {"tests/test_cli.py": 'run_cli("run"'},
     "store/attendance_job.py": {"tests/store/test_batched_writes.py": "joins"},
