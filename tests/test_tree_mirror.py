@@ -74,8 +74,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     },
     "core/steps/vote.py": {"tests/core/test_vote.py": IMPORTS},
     "core/steps/write.py": {"tests/core/test_lyrics.py": IMPORTS},
-    "demo/behaviours.py": {"tests/demo/test_script.py": "run_script"},
-    "demo/turn.py": {"tests/demo/test_script.py": "run_script"},
     "run_bot.py": {"tests/test_cli.py": 'run_cli("run"'},
     "store/attendance_job.py": {"tests/store/test_batched_writes.py": "joins"},
     "store/contribution_job.py": {"tests/store/test_batched_writes.py": "StepMoved"},
