@@ -78,7 +78,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "store/attendance_job.py": {"tests/store/test_batched_writes.py": "joins"},
     "store/contribution_job.py": {"tests/store/test_batched_writes.py": "StepMoved"},
     "store/database.py": {"tests/store/test_engine.py": IMPORTS},
-    "store/guild_library.py": {"tests/store/test_guild_store.py": IMPORTS},
     "store/postgres.py": {"tests/store/test_engine.py": IMPORTS},
     "store/run_update_job.py": {"tests/store/test_batched_writes.py": "UPDATE activity_runs SET"},
     "store/runs.py": {"tests/store/test_run_cache.py": IMPORTS},

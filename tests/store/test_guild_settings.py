@@ -34,3 +34,15 @@ async def test_the_bots_own_facts_are_not_a_servers_settings(store: Store) -> No
     await store.guild_settings.change(0, "commands_hash", '"abc"', changed_by=0, now=1.0)
     await store.guild_settings.change(3, "timezone", '"UTC"', changed_by=7, now=2.0)
     assert await store.guild_settings.all_overrides() == {3: {"timezone": '"UTC"'}}
+
+
+async def test_setting_change_records_old_and_new_and_skips_no_ops(store: Store) -> None:
+    repo = store.guild_settings
+    first = await repo.change(1, "language", '"de"', 7, 10.0)
+    assert first is not None and (first.old_value, first.new_value) == (None, '"de"')
+    assert await repo.change(1, "language", '"de"', 7, 11.0) is None
+    reset = await repo.change(1, "language", None, 8, 12.0)
+    assert reset is not None and (reset.old_value, reset.new_value) == ('"de"', None)
+    assert await repo.overrides(1) == {}
+    assert [c.changed_by for c in await repo.history(1, 10)] == [8, 7]
+    assert await repo.history(2, 10) == []
