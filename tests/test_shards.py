@@ -15,24 +15,30 @@ from bot.store.store import Store
 from tests.store.test_shard_leases import SHARDS, Clock, guild_on, nothing
 
 
+async def two_keepers(two: tuple[Store, Store], clock: Clock) -> tuple[LeaseKeeper, LeaseKeeper]:
+    """Process "a" at home on the even shards, "b" on the odd ones, each after its first beat."""
+    first, second = two
+    a = LeaseKeeper(first, clock, (0, 2, 4), SHARDS, on_beat=nothing, owner="a", ttl=6.0)
+    b = LeaseKeeper(second, clock, (1, 3, 5), SHARDS, on_beat=nothing, owner="b", ttl=6.0)
+    await a.beat()
+    await b.beat()
+    return a, b
+
+
 async def test_only_shards_taken_from_a_dead_holder_have_their_unposted_steps_recovered(
     two: tuple[Store, Store],
 ) -> None:
     """A step is posted after its move committed by the process that moved it: the taker of
     a live holder's shard must not post it too; the taker of a dead holder's shard must."""
-    first, second = two
     clock = Clock()
-    a = LeaseKeeper(first, clock, (0, 2, 4), SHARDS, on_beat=nothing, owner="a", ttl=6.0)
-    b = LeaseKeeper(second, clock, (1, 3, 5), SHARDS, on_beat=nothing, owner="b", ttl=6.0)
-    await a.beat()
-    await b.beat()
+    a, b = await two_keepers(two, clock)
     assert (a.recovering(), b.recovering()) == ({0, 2, 4}, {1, 3, 5})  # nobody held them
     assert a.recovering() == frozenset()  # each told once
     clock.tick(7)  # "b" died
     assert await a.beat() == set(range(SHARDS))
     assert a.recovering() == {1, 3, 5}
     # "b" returns while "a" (alive) holds its shards: "a" may be posting their steps.
-    b2 = LeaseKeeper(second, clock, (1, 3, 5), SHARDS, on_beat=nothing, owner="b2", ttl=6.0)
+    b2 = LeaseKeeper(two[1], clock, (1, 3, 5), SHARDS, on_beat=nothing, owner="b2", ttl=6.0)
     assert await b2.beat() == {1, 3, 5}
     assert b2.recovering() == frozenset()
     clock.tick(1)
@@ -40,7 +46,7 @@ async def test_only_shards_taken_from_a_dead_holder_have_their_unposted_steps_re
     # Both die, nobody adopts: a returning process recovers its own shards (and adopts the
     # other's, dead too).
     clock.tick(20)
-    b3 = LeaseKeeper(second, clock, (1, 3, 5), SHARDS, on_beat=nothing, owner="b3", ttl=6.0)
+    b3 = LeaseKeeper(two[1], clock, (1, 3, 5), SHARDS, on_beat=nothing, owner="b3", ttl=6.0)
     assert await b3.beat() == set(range(SHARDS))
     assert b3.recovering() == set(range(SHARDS))
     recovers = b3.recovers(frozenset({3}))
@@ -58,12 +64,8 @@ def test_a_guild_is_on_the_shard_discord_puts_it_on_and_each_process_has_its_own
 async def test_a_keeper_fires_only_its_shards_guilds_and_a_close_hands_them_on_at_once(
     two: tuple[Store, Store],
 ) -> None:
-    first, second = two
     clock = Clock()
-    a = LeaseKeeper(first, clock, (0, 2, 4), SHARDS, on_beat=nothing, owner="a", ttl=6.0)
-    b = LeaseKeeper(second, clock, (1, 3, 5), SHARDS, on_beat=nothing, owner="b", ttl=6.0)
-    await a.beat()
-    await b.beat()
+    a, b = await two_keepers(two, clock)
     assert a.held == {0, 2, 4} and a.scope() == ShardScope(frozenset({0, 2, 4}), SHARDS)
     assert a.holds(guild_on(2, 3)) and not a.holds(guild_on(3, 3))
     await a.close()

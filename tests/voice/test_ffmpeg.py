@@ -3,33 +3,19 @@ one stream seeking into the right piece."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from bot.voice.ffmpeg import LOUDNORM, make_source
 from bot.voice.player import Piece
+from tests.voice.doubles import make_audio
 
 needs_ffmpeg = pytest.mark.requires_program("ffmpeg")
 
 
 def tone(path: Path, seconds: float = 2.0) -> Path:
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            f"sine=frequency=440:duration={seconds}",
-            str(path),
-        ],
-        check=True,
-    )
-    return path
+    return make_audio(path, "sin(2*PI*440*t)", seconds)
 
 
 @needs_ffmpeg
