@@ -55,7 +55,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "cogs/song.py": {"tests/cogs/test_lyrics.py": '"song title"'},
     "cogs/song_sheet.py": {"tests/cogs/test_lyrics.py": "the song sheet"},
     "cogs/steps.py": {"tests/cogs/test_session_languages.py": "Thank you, your answer is saved."},
-    "core/breathe.py": {"tests/core/steps/test_breathe.py": IMPORTS},
     "core/checkins.py": {
         "tests/core/test_checkins_rules.py": IMPORTS,
         "tests/core/test_checkin_service.py": IMPORTS,
