@@ -59,12 +59,14 @@ TESTED_BY: dict[str, dict[str, str]] = {
         "tests/core/test_checkins_rules.py": IMPORTS,
         "tests/core/test_checkin_service.py": IMPORTS,
     },
+    "core/run_updates.py": {"tests/core/test_contributing.py": IMPORTS},
     "core/schedule_outlet.py": {"tests/core/test_schedule_service.py": IMPORTS},
     "core/schedule_wake.py": {
         "tests/cogs/test_calendar.py": IMPORTS,
         "tests/cogs/test_series_reminders.py": '"remind me"',
     },
     "core/series_reminders.py": {"tests/cogs/test_series_reminders.py": "Interested"},
+    "core/step_moves.py": {"tests/core/test_runner.py": "advance("},
     "core/steps/checkin.py": {"tests/core/test_activity_models.py": IMPORTS},
     "core/steps/goal.py": {"tests/core/test_goals.py": IMPORTS},
     "core/steps/listen.py": {

@@ -24,7 +24,7 @@ def test_a_prompt_has_text_and_an_optional_discussion_time() -> None:
 
 def test_nothing_can_be_sent_and_the_step_never_completes_by_answers() -> None:
     step = PromptStep.model_validate({"type": "prompt", "title": "Read", "text": "hello"})
-    ctx = StepContext(run=run(0), step=step, present=[11, 12], now=0.0)
+    ctx = StepContext(run=run(0), step=step, present=[11, 12], now=0.0, language="en")
     handler = PromptHandler()
     with pytest.raises(InvalidInput, match="nothing to send"):
         handler.accept(ctx, "answer", {"text": "hi"})

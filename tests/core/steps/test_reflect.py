@@ -37,7 +37,7 @@ def step(**fields: object) -> ReflectStep:
 
 
 def test_an_answer_is_cleaned_to_the_steps_length_and_says_whether_it_is_shared() -> None:
-    ctx = StepContext(run=run(0), step=step(max_chars=10), present=[11], now=0.0)
+    ctx = StepContext(run=run(0), step=step(max_chars=10), present=[11], now=0.0, language="en")
     handler = ReflectHandler()
     saved = handler.accept(ctx, "reflection", {"text": "  The low notes stayed  ", "shared": 1})
     assert saved == {"text": "The low…", "shared": True}  # cut at a word, marked
