@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.store.database import Conn
 from bot.store.notify import EVERYTHING, IDS_PER_NOTIFICATION
 from bot.store.store import Store
+from tests.conftest import two_processes
 from tests.engines import TestDatabase
 
 GUILD = 4242
@@ -37,12 +38,8 @@ steps:
 
 @pytest.fixture
 async def pair(postgres: TestDatabase) -> AsyncIterator[tuple[Store, Store]]:
-    first, second = Store(postgres.url), Store(postgres.url)
-    await first.open()
-    await second.open()
-    yield first, second
-    await second.close()
-    await first.close()
+    async for stores in two_processes(postgres.url):
+        yield stores
 
 
 async def listener_pid(asking: Store, of: Store) -> int | None:
