@@ -19,7 +19,7 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.core.activities import localize
 from bot.core.deadline_timer import DeadlineTimer
-from bot.core.schedule import Repeat, zone
+from bot.core.recurrence import Repeat
 from bot.core.schedule_service import (
     Changes,
     LimitChanges,
@@ -29,6 +29,7 @@ from bot.core.schedule_service import (
 )
 from bot.core.schedule_wake import utc
 from bot.core.session import SessionLimits
+from bot.core.time_zones import zone
 from bot.i18n import _, short_day
 from bot.ui import limits
 from bot.ui.locale import member_language

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
-from bot.core.schedule import localize, zone
+from bot.core.time_zones import localize, zone
 from bot.i18n import N_, _, day_names
 from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
 from bot.store.store import Store

@@ -18,12 +18,14 @@ from bot.core.deadline_timer import DeadlineTimer
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
+from bot.core.recurrence import Repeat
 from bot.core.reminders import check_minutes
 from bot.core.runner import Runner, RunUpdate
-from bot.core.schedule import Repeat, parse_when, require_future, zone
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake, utc
 from bot.core.session import SessionLimits, SessionService, check_limits, clean_title
+from bot.core.time_zones import zone
+from bot.core.typed_times import parse_when, require_future
 from bot.i18n import N_, public_language
 from bot.records.sessions import SessionRecord
 from bot.store.schedule import OccurrenceRecord as OccurrenceRecord
@@ -439,14 +441,14 @@ class ScheduleService:
         """Remind the member `minutes` before sessions they are interested in.
 
         Raises InvalidInput outside 1 minute to a week."""
-        await self._store.schedule.set_optin(
+        await self._store.reminders.set_optin(
             guild_id, user_id, check_minutes(minutes), self.now().timestamp()
         )
         await self.timer.rearm()
 
     async def stop_reminding(self, guild_id: int, user_id: int) -> bool:
         """No more reminders for the member here; False when there were none."""
-        removed = await self._store.schedule.remove_optin(guild_id, user_id)
+        removed = await self._store.reminders.remove_optin(guild_id, user_id)
         await self.timer.rearm()
         return removed
 

@@ -15,8 +15,9 @@ from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
+from bot.core.occurrence_timing import WakePlan, next_deadline, plan_wake
+from bot.core.recurrence import Recurrence
 from bot.core.reminders import SERIES_CHOICES, lead_time, own_lead, recipients
-from bot.core.schedule import Recurrence, WakePlan, next_deadline, plan_wake
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.session import SessionService
 from bot.i18n import N_
@@ -80,8 +81,8 @@ class ScheduleWake:
     async def lead_times(self) -> Callable[[OccurrenceRecord], set[int]]:
         """Each occurrence's reminder slots (minutes before): the /remind me times chosen in
         its server and the times members chose for its series."""
-        by_guild = await self._store.schedule.optin_minutes()
-        by_series = await self._store.schedule.series_minutes()
+        by_guild = await self._store.reminders.optin_minutes()
+        by_series = await self._store.reminders.series_minutes()
 
         def slots(o: OccurrenceRecord) -> set[int]:
             found = set(by_guild.get(o.guild_id, set()))
@@ -138,7 +139,7 @@ class ScheduleWake:
     ) -> None:
         """Remind the interested members whose lead time is one of `slots`, by DM or else in
         the channel; each is recorded as soon as it went out."""
-        store = self._store.schedule
+        store = self._store.reminders
         optins = await store.optins(series.guild_id)
         chosen_at = await store.series_chosen_at(series.id)
         chosen = {

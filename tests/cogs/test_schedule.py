@@ -206,7 +206,7 @@ async def test_closed_dms_fall_back_to_one_channel_message(world: World) -> None
     ].json["allowed_mentions"]["users"] in ([ana.id], [str(ana.id)])
     assert "everyone" not in sent[-1].json["allowed_mentions"].get("parse", [])
     assert "roles" not in sent[-1].json["allowed_mentions"].get("parse", [])
-    assert await world.bot().store.schedule.reminded(occurrence.id) == {ana.id, ben.id}
+    assert await world.bot().store.reminders.reminded(occurrence.id) == {ana.id, ben.id}
 
 
 async def test_session_opens_itself_and_the_facilitator_starts_the_plan(world: World) -> None:
