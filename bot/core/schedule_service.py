@@ -8,9 +8,7 @@ message) goes through a `ScheduleOutlet` the bot attaches at start-up; the timer
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.core.activities import Activity, localize
 from bot.core.clock import Clock
@@ -20,139 +18,27 @@ from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.recurrence import Repeat
 from bot.core.reminders import check_minutes
-from bot.core.runner import Runner, RunUpdate
+from bot.core.runner import Runner
+from bot.core.schedule_changes import NOT_CHANGEABLE, NOT_CHANGEABLE_OTHER, Changes
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
+from bot.core.schedule_values import (
+    EVENTS_FAILED,
+    EVENTS_REFUSED,
+    NOT_JOINABLE,
+    Draft,
+    ScheduleAccess,
+    Started,
+    Upcoming,
+)
 from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake, utc
 from bot.core.session import SessionLimits, SessionService, check_limits, clean_title
 from bot.core.time_zones import zone
 from bot.core.typed_times import parse_when, require_future
 from bot.i18n import N_, public_language
-from bot.records.sessions import SessionRecord
 from bot.store.schedule import OccurrenceRecord as OccurrenceRecord
 from bot.store.schedule import SeriesRecord as SeriesRecord
 from bot.store.session_access import LimitChanges as LimitChanges
 from bot.store.store import Store
-
-EVENTS_REFUSED = N_(
-    "I couldn't create the server event, so nothing was scheduled. Please give me the "
-    "**Manage Events** permission and try again."
-)
-EVENTS_FAILED = N_(
-    "Discord didn't accept the server event just now, so nothing was scheduled. "
-    "Please try again in a minute."
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """A session to schedule, checked but not stored: the facilitator confirms it first."""
-
-    guild_id: int
-    title: str
-    plan: str | None
-    repeat: Repeat
-    timezone: str
-    start: datetime  # aware, in `timezone`
-    duration_minutes: int
-
-    @property
-    def end(self) -> datetime:
-        return self.start + timedelta(minutes=self.duration_minutes)
-
-
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """What /session schedule edit changes; None leaves a field as it is."""
-
-    title: str | None = None
-    when: str | None = None
-    repeat: Repeat | None = None
-    plan: str | None = None
-    voice_channel_id: int | None = None
-    duration_minutes: int | None = None
-    limits: LimitChanges = dataclasses.field(default_factory=LimitChanges)
-    """Who may come: a new cap (0: none), role (0: anyone) or invitation rule."""
-
-    @property
-    def empty(self) -> bool:
-        return self.limits.empty and all(
-            v is None
-            for v in (
-                self.title,
-                self.when,
-                self.repeat,
-                self.plan,
-                self.voice_channel_id,
-                self.duration_minutes,
-            )
-        )
-
-    @property
-    def times_or_fields(self) -> bool:
-        """Anything besides the limits changes."""
-        return not dataclasses.replace(self, limits=LimitChanges()).empty
-
-
-@dataclass(frozen=True, slots=True)
-class Upcoming:
-    """An occurrence still ahead (or happening), its series, and how many are Interested
-    (None when not asked or unknown)."""
-
-    series: SeriesRecord
-    occurrence: OccurrenceRecord
-    interested: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Started:
-    """A scheduled session its facilitator started: the run's first update, if a plan ran."""
-
-    series: SeriesRecord
-    session: SessionRecord
-    update: RunUpdate | None
-
-
-NOT_CHANGEABLE = {
-    "open": N_(
-        "Session #{occurrence_id} has already opened, so it can't be changed. "
-        "Use /session upcoming to see what's ahead."
-    ),
-    "started": N_(
-        "Session #{occurrence_id} has already begun, so it can't be changed. "
-        "Use /session upcoming to see what's ahead."
-    ),
-    "missed": N_(
-        "Session #{occurrence_id} has been marked missed, so it can't be changed. "
-        "Use /session upcoming to see what's ahead."
-    ),
-    "cancelled": N_(
-        "Session #{occurrence_id} has been cancelled, so it can't be changed. "
-        "Use /session upcoming to see what's ahead."
-    ),
-}
-"""Why an occurrence that is no longer `scheduled` can't be edited, by its status (whole
-sentences: each language words each status its own way)."""
-NOT_CHANGEABLE_OTHER = N_(
-    "Session #{occurrence_id} has moved on, so it can't be changed. "
-    "Use /session upcoming to see what's ahead."
-)
-NOT_JOINABLE = {
-    "scheduled": N_("This session hasn't opened yet."),
-    "missed": N_("This session has been marked missed."),
-    "cancelled": N_("This session has been cancelled."),
-}
-"""Why an occurrence's session can't be joined, by status."""
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduleAccess:
-    """Who may come to a scheduled session: its `limits` (None: anyone) and, while it is
-    open, members present besides the facilitator (`taken`), waiting and asking to join."""
-
-    limits: SessionLimits | None
-    taken: int | None = None
-    waiting: int = 0
-    asking: int = 0
 
 
 class ScheduleService:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bot.core.schedule_changes import Changes
 
 from bot.core.activities import Catalog
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
@@ -20,7 +21,7 @@ from bot.core.guild_settings import GuildSettingsService
 from bot.core.occurrence_timing import MISSED_AFTER, plan_wake
 from bot.core.runner import Runner
 from bot.core.schedule_outlet import EventRefused
-from bot.core.schedule_service import Changes, ScheduleService
+from bot.core.schedule_service import ScheduleService
 from bot.core.session import SessionService
 from bot.core.steps import step_handlers
 from bot.records.sessions import SessionRecord
