@@ -14,19 +14,10 @@ from typing import Any
 
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound
-from bot.core.lyrics import (
-    HARD_MAX_CHARS,
-    LineRefused,
-    Slot,
-    current_writer,
-    hidden_clue,
-    next_position,
-    rotation,
-    slots,
-    song_lines,
-    takes_turns,
-    turn_refusal,
-)
+from bot.core.lyric_lines import LineRefused, hidden_clue
+from bot.core.lyric_slots import HARD_MAX_CHARS, Slot, slots
+from bot.core.lyric_turns import current_writer, rotation, takes_turns, turn_refusal
+from bot.core.lyrics import next_position, song_lines
 from bot.core.runner import ContributionOutcome
 from bot.core.step_service import StepService
 from bot.core.steps.write import WriteStep

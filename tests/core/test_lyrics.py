@@ -10,19 +10,10 @@ import pytest
 from pydantic import ValidationError
 
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.lyrics import (
-    HARD_MAX_CHARS,
-    allowance,
-    clean_line,
-    credits,
-    current_writer,
-    fill_template,
-    fold,
-    hidden_clue,
-    slots,
-    song_lines,
-    split_fills,
-)
+from bot.core.lyric_lines import clean_line, hidden_clue
+from bot.core.lyric_slots import HARD_MAX_CHARS, allowance, fill_template, slots, split_fills
+from bot.core.lyric_turns import current_writer
+from bot.core.lyrics import credits, fold, song_lines
 from bot.core.rhymes import last_word, rhyme_kind, suggest
 from bot.core.steps import StepContext
 from bot.core.steps.write import WriteHandler, WriteStep
