@@ -5,20 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.activities import Scale
-from bot.core.checkins import (
-    Answer,
-    bands,
-    check_value,
-    describe_value,
-    group_shifts,
-    is_low,
-    k_figure,
-    low_threshold,
-    member_summary,
-    pairs,
-    shift_lines,
-    to_ten,
-)
+from bot.core.checkin_figures import Answer, bands, group_shifts, k_figure, pairs, shift_lines
+from bot.core.checkin_summary import member_summary
+from bot.core.checkins import check_value, describe_value, is_low, low_threshold, to_ten
 from bot.core.errors import InvalidInput
 
 
