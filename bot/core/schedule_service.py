@@ -35,8 +35,8 @@ from bot.core.session import SessionLimits, SessionService, check_limits, clean_
 from bot.core.time_zones import zone
 from bot.core.typed_times import parse_when, require_future
 from bot.i18n import N_, public_language
-from bot.store.schedule import OccurrenceRecord as OccurrenceRecord
-from bot.store.schedule import SeriesRecord as SeriesRecord
+from bot.records.schedule import OccurrenceRecord as OccurrenceRecord
+from bot.records.schedule import SeriesRecord as SeriesRecord
 from bot.store.session_access import LimitChanges as LimitChanges
 from bot.store.store import Store
 

@@ -12,8 +12,8 @@ from bot.core.recurrence import Repeat
 from bot.core.runner import RunUpdate
 from bot.core.session import SessionLimits
 from bot.i18n import N_
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.records.sessions import SessionRecord
-from bot.store.schedule import OccurrenceRecord, SeriesRecord
 
 EVENTS_REFUSED = N_(
     "I couldn't create the server event, so nothing was scheduled. Please give me the "

@@ -21,8 +21,8 @@ from bot.core.reminders import SERIES_CHOICES, lead_time, own_lead, recipients
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.session import SessionService
 from bot.i18n import N_
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.records.sessions import NO_FACILITATOR
-from bot.store.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.store import Store
 
 log = logging.getLogger("chorus.schedule")

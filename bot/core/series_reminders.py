@@ -23,7 +23,7 @@ from bot.core.reminders import check_series_choice, own_lead
 from bot.core.schedule_service import ScheduleService
 from bot.core.schedule_wake import rule_of
 from bot.i18n import N_
-from bot.store.schedule import OccurrenceRecord, SeriesRecord
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.store import Store
 
 NO_CHOICE = -1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import Any, TypeVar
 
@@ -26,8 +26,8 @@ def _casts(cls: type[Any]) -> tuple[Callable[[Any], Any] | None, ...]:
     return found
 
 
-def record_of(cls: type[R], row: Row) -> R:
-    """`cls` (a record dataclass) from a row whose columns are its fields in order: each value
+def record_of(cls: type[R], row: Row | Sequence[Any]) -> R:
+    """`cls` (a record dataclass) from a row (or a slice of one) whose columns are its fields in order: each value
     cast to its field's type (SQLite's 0/1 to bool, a whole REAL to float), NULL kept as None.
     Raises ValueError when the row has another number of columns than `cls` has fields."""
     values = tuple(row)

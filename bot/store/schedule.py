@@ -2,52 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Mapping
 
-from bot.store.database import Conn, Row
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
+from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
+from bot.store.rows import record_of
 from bot.store.session_access import SessionLimits, upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesRecord:
-    id: int
-    guild_id: int
-    channel_id: int
-    voice_channel_id: int | None
-    facilitator_id: int
-    title: str
-    plan: str | None
-    duration_minutes: int
-    repeat: str
-    timezone: str
-    anchor_local: str
-    anchor_seq: int
-    active: bool
-    created_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class OccurrenceRecord:
-    id: int
-    series_id: int
-    guild_id: int
-    seq: int
-    starts_at: float
-    ends_at: float
-    event_id: int | None
-    status: str
-    session_id: int | None
-    start_message_id: int | None
-    opened_at: float | None
-    reminders_until: float
-    ended_at: float | None
-    created_at: float
 
 
 _SERIES = (
@@ -72,16 +36,6 @@ _SERIES_FIELDS = frozenset(
         "anchor_seq",
     }
 )
-
-
-def _series(row: Row | Sequence[Any]) -> SeriesRecord:
-    values = list(tuple(row))
-    values[12] = bool(values[12])
-    return SeriesRecord(*values)
-
-
-def _occurrence(row: Row | Sequence[Any]) -> OccurrenceRecord:
-    return OccurrenceRecord(*tuple(row))
 
 
 class ScheduleRepository(Repository):
@@ -146,7 +100,7 @@ class ScheduleRepository(Repository):
         row = await self._db.fetch_one(
             f"SELECT {_SERIES} FROM schedule_series WHERE id = ?", (series_id,)
         )
-        return _series(row) if row else None
+        return record_of(SeriesRecord, row) if row else None
 
     async def edit(
         self,
@@ -226,7 +180,7 @@ class ScheduleRepository(Repository):
         row = await self._db.fetch_one(
             f"SELECT {_OCC} FROM schedule_occurrences WHERE id = ?", (occurrence_id,)
         )
-        return _occurrence(row) if row else None
+        return record_of(OccurrenceRecord, row) if row else None
 
     async def add_occurrence(
         self, series: SeriesRecord, seq: int, starts_at: float, ends_at: float, now: float
@@ -254,7 +208,7 @@ class ScheduleRepository(Repository):
             " ORDER BY seq DESC LIMIT 1",
             (series_id,),
         )
-        return _occurrence(row) if row else None
+        return record_of(OccurrenceRecord, row) if row else None
 
     async def pending(self) -> list[OccurrenceRecord]:
         """Occurrences the scheduler still has work for, in every server."""
@@ -262,7 +216,7 @@ class ScheduleRepository(Repository):
             f"SELECT {_OCC} FROM schedule_occurrences WHERE status != 'cancelled'"
             " AND (ended_at IS NULL OR status IN ('scheduled', 'open')) ORDER BY starts_at, id"
         )
-        return [_occurrence(r) for r in rows]
+        return [record_of(OccurrenceRecord, r) for r in rows]
 
     async def upcoming_with_series(
         self, guild_id: int, limit: int
@@ -281,7 +235,12 @@ class ScheduleRepository(Repository):
         found = []
         for row in rows:
             values = tuple(row)
-            found.append((_series(values[:width]), _occurrence(values[width:])))
+            found.append(
+                (
+                    record_of(SeriesRecord, values[:width]),
+                    record_of(OccurrenceRecord, values[width:]),
+                )
+            )
         return found
 
     async def upcoming(self, guild_id: int, limit: int) -> list[OccurrenceRecord]:
@@ -292,7 +251,7 @@ class ScheduleRepository(Repository):
             " ORDER BY starts_at, id LIMIT ?",
             (guild_id, limit),
         )
-        return [_occurrence(r) for r in rows]
+        return [record_of(OccurrenceRecord, r) for r in rows]
 
     async def set_event(self, occurrence_id: int, event_id: int | None) -> None:
         await self._set(occurrence_id, "event_id", event_id)
@@ -374,4 +333,4 @@ class ScheduleRepository(Repository):
             f"SELECT {_OCC} FROM schedule_occurrences WHERE guild_id = ? AND event_id = ?",
             (guild_id, event_id),
         )
-        return _occurrence(row) if row else None
+        return record_of(OccurrenceRecord, row) if row else None

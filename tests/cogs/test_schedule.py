@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.activities import Catalog
+from bot.records.schedule import OccurrenceRecord
 from bot.settings import Settings
-from bot.store.schedule import OccurrenceRecord
 from tests.conftest import World, find_message, make_bot
 
 EVENTS_ROUTE = "/guilds/*/scheduled-events"

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot.core.schedule_changes import Changes
 
 from bot.core.activities import Catalog
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
@@ -20,13 +19,14 @@ from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.occurrence_timing import MISSED_AFTER, plan_wake
 from bot.core.runner import Runner
+from bot.core.schedule_changes import Changes
 from bot.core.schedule_outlet import EventRefused
 from bot.core.schedule_service import ScheduleService
 from bot.core.session import SessionService
 from bot.core.steps import step_handlers
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.records.sessions import SessionRecord
 from bot.settings import Settings
-from bot.store.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
