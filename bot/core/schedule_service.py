@@ -19,7 +19,13 @@ from bot.core.guild_settings import GuildSettingsService
 from bot.core.recurrence import Repeat
 from bot.core.reminders import check_minutes
 from bot.core.runner import Runner
-from bot.core.schedule_changes import NOT_CHANGEABLE, NOT_CHANGEABLE_OTHER, Changes
+from bot.core.schedule_changes import (
+    NOT_CHANGEABLE,
+    NOT_CHANGEABLE_OTHER,
+    Changes,
+    changed_fields,
+    changed_meanwhile,
+)
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.schedule_values import (
     EVENTS_FAILED,
@@ -30,7 +36,7 @@ from bot.core.schedule_values import (
     Started,
     Upcoming,
 )
-from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake, utc
+from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake
 from bot.core.session import SessionLimits, SessionService, check_limits, clean_title
 from bot.core.time_zones import zone
 from bot.core.typed_times import parse_when, require_future
@@ -242,52 +248,23 @@ class ScheduleService:
                 occurrence.id, changes.limits, check_limits
             )
             if not done:
-                raise Conflict(
-                    N_("Session #{occurrence_id} has just changed; try again."),
-                    occurrence_id=occurrence_id,
-                )
+                raise changed_meanwhile(occurrence_id)
             if not changes.times_or_fields:
                 return series, occurrence
-        fields: dict[str, object] = {}
-        if changes.title is not None:
-            fields["title"] = clean_title(changes.title)
-        if changes.plan is not None:
-            fields["plan"] = self.check_plan(series.guild_id, changes.plan)
-        if changes.voice_channel_id is not None:
-            fields["voice_channel_id"] = changes.voice_channel_id
-        if changes.duration_minutes is not None:
-            fields["duration_minutes"] = changes.duration_minutes
-        if changes.repeat is not None:
-            fields["repeat"] = changes.repeat
-        starts_at = occurrence.starts_at
-        if changes.when is not None or changes.repeat is not None:
-            # A new time is read in the server's zone of today; a new rule keeps the old zone.
-            timezone = (
-                self._servers.for_guild(occurrence.guild_id).timezone
-                if changes.when
-                else series.timezone
-            )
-            tz = zone(timezone)
-            if changes.when is not None:
-                start = parse_when(changes.when, self.now(), tz)
-                require_future(start, self.now())
-            else:
-                start = utc(occurrence.starts_at).astimezone(tz)
-            starts_at = start.timestamp()
-            fields.update(
-                timezone=timezone,
-                anchor_local=start.replace(tzinfo=None).strftime(ANCHOR_FORMAT),
-                anchor_seq=occurrence.seq,
-            )
+        fields, starts_at = changed_fields(
+            changes,
+            series,
+            occurrence,
+            check_plan=lambda plan: self.check_plan(series.guild_id, plan),
+            now=self.now(),
+            server_timezone=self._servers.for_guild(occurrence.guild_id).timezone,
+        )
         minutes = changes.duration_minutes or series.duration_minutes
         edited = await self._store.schedule.edit(
             occurrence.id, fields, starts_at, starts_at + 60 * minutes
         )
         if edited is None:
-            raise Conflict(
-                N_("Session #{occurrence_id} has just changed; try again."),
-                occurrence_id=occurrence_id,
-            )
+            raise changed_meanwhile(occurrence_id)
         series, occurrence = edited
         event_id = await self.outlet.update_event(series, occurrence)
         if event_id is not None:
@@ -310,10 +287,7 @@ class ScheduleService:
         if not await self._store.schedule.cancel(
             occurrence.id, self.now().timestamp(), stop_series=stop
         ):
-            raise Conflict(
-                N_("Session #{occurrence_id} has just changed; try again."),
-                occurrence_id=occurrence_id,
-            )
+            raise changed_meanwhile(occurrence_id)
         await self.outlet.delete_event(occurrence)
         following = None
         if series.repeat != "none" and not whole_series:
