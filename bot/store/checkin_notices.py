@@ -10,6 +10,8 @@ from bot.store.repository import Repository
 
 class CheckinNoticeRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> NoticeOptin | None:
+        """The member's opt-in to the pattern notice in this server (how many low check-ins within
+        how many days), or None when they have not opted in."""
         row = await self._db.fetch_one(
             "SELECT guild_id, user_id, low_answers, within_days, created_at"
             " FROM checkin_notice_optins WHERE guild_id = ? AND user_id = ?",
@@ -23,6 +25,9 @@ class CheckinNoticeRepository(Repository):
     async def put(
         self, guild_id: int, user_id: int, low_answers: int, within_days: int, now: float
     ) -> None:
+        """Opt the member in, or change their rule: `low_answers` low check-ins within
+        `within_days` days; `now` (UTC seconds) is kept as when they first opted in. Raises
+        StorageUnavailable when the write can't be committed."""
         await write_one(
             self._db,
             "INSERT INTO checkin_notice_optins (guild_id, user_id, low_answers, within_days,"
@@ -32,6 +37,9 @@ class CheckinNoticeRepository(Repository):
         )
 
     async def delete(self, guild_id: int, user_id: int) -> bool:
+        """Opt the member out; False when they were not opted in. Raises StorageUnavailable when
+        the write can't be committed."""
+
         async def job(conn: Conn) -> int:
             return await conn.execute(
                 "DELETE FROM checkin_notice_optins WHERE guild_id = ? AND user_id = ?",

@@ -27,6 +27,7 @@ def _record(row: Row) -> CheckinScheduleRecord:
 
 class CheckinScheduleRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> CheckinScheduleRecord | None:
+        """The member's own check-in schedule in this server, or None when they have none."""
         row = await self._db.fetch_one(
             f"SELECT {_COLUMNS} FROM checkin_schedules WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),

@@ -26,12 +26,14 @@ class GoalRepository(Repository):
     # ------------------------------------------------------------------ goals
 
     async def get(self, goal_id: int) -> GoalRecord | None:
+        """The goal with this id, any status; None when there is none."""
         row = await self._db.fetch_one(
             f"SELECT {_GOAL_COLUMNS} FROM goals WHERE id = ?", (goal_id,)
         )
         return _goal(row) if row is not None else None
 
     async def active(self, guild_id: int, user_id: int) -> list[GoalRecord]:
+        """The member's active goals in this server, oldest first (at most MAX_ACTIVE)."""
         rows = await self._db.fetch_all(
             f"SELECT {_GOAL_COLUMNS} FROM goals WHERE guild_id = ? AND user_id = ?"
             " AND status = 'active' ORDER BY id",
@@ -40,6 +42,7 @@ class GoalRepository(Repository):
         return [_goal(r) for r in rows]
 
     async def for_member(self, guild_id: int, user_id: int) -> list[GoalRecord]:
+        """Every goal of the member in this server (active, done or dropped), oldest first."""
         rows = await self._db.fetch_all(
             f"SELECT {_GOAL_COLUMNS} FROM goals WHERE guild_id = ? AND user_id = ? ORDER BY id",
             (guild_id, user_id),
@@ -116,6 +119,7 @@ class GoalRepository(Repository):
     async def ratings_at_step(
         self, run_id: int, step_index: int, user_id: int
     ) -> list[RatingRecord]:
+        """The member's ratings given at one goal step of a run, ordered by goal id."""
         rows = await self._db.fetch_all(
             f"SELECT {', '.join('r.' + c for c in _RATING_COLUMNS.split(', '))}"
             " FROM goal_ratings r JOIN goals g ON g.id = r.goal_id"
@@ -125,6 +129,7 @@ class GoalRepository(Repository):
         return [_rating(r) for r in rows]
 
     async def ratings_for(self, goal_ids: Sequence[int]) -> list[RatingRecord]:
+        """Every rating of these goals, oldest first (UTC seconds `created_at`); [] for no goals."""
         if not goal_ids:
             return []
         marks = ",".join("?" * len(goal_ids))

@@ -79,6 +79,7 @@ class LeaseRepository:
         await self._db.write(job)
 
     async def all(self) -> list[Lease]:
+        """Every shard's lease (owner, its home and when it expires, UTC seconds), by shard id."""
         rows = await self._db.fetch_all(
             "SELECT shard_id, owner, home, expires_at FROM shard_leases ORDER BY shard_id"
         )

@@ -57,6 +57,9 @@ class MediaRepository(Repository):
         uploaded_by: int,
         now: float,
     ) -> TrackRecord:
+        """Record an uploaded file in the server's library (`file_name` under the media folder,
+        `duration_seconds` when the file says) and return it. Raises StorageUnavailable when the
+        write can't be committed."""
 
         async def job(conn: Conn) -> TrackRecord:
             row = await conn.fetch_one(
@@ -70,6 +73,7 @@ class MediaRepository(Repository):
         return await self._db.write(job, invalidate=None)
 
     async def tracks(self, guild_id: int, limit: int = 100) -> list[TrackRecord]:
+        """The server's uploaded tracks, newest first, at most `limit`."""
         rows = await self._db.fetch_all(
             f"SELECT {_TRACK} FROM tracks WHERE guild_id = ? ORDER BY created_at DESC, id DESC"
             " LIMIT ?",
@@ -124,6 +128,7 @@ class MediaRepository(Repository):
         return await self._db.write(job, invalidate=None)
 
     async def nomination(self, nomination_id: int) -> NominationRecord | None:
+        """The playlist entry with this id, removed or not; None when there is none."""
         row = await self._db.fetch_one(
             f"SELECT {_NOMINATION} FROM nominations WHERE id = ?", (nomination_id,)
         )
@@ -139,6 +144,9 @@ class MediaRepository(Repository):
         return [_nomination(r) for r in rows]
 
     async def remove_nomination(self, nomination_id: int, now: float) -> bool:
+        """Take an entry off its playlist (marked removed at `now`, UTC seconds); False when it was
+        already removed or never existed. Raises StorageUnavailable when the write can't be
+        committed."""
 
         return (
             await write_one(
@@ -196,6 +204,7 @@ class MediaRepository(Repository):
         return found, created
 
     async def play_for_step(self, run_id: int, step_index: int) -> PlayRecord | None:
+        """The play recorded for one listen step of a run, None before its countdown ended."""
         row = await self._db.fetch_one(
             f"SELECT {_PLAY} FROM plays WHERE run_id = ? AND step_index = ?",
             (run_id, step_index),
@@ -205,6 +214,8 @@ class MediaRepository(Repository):
     async def update_play(
         self, play_id: int, *, mode: str | None = None, note: str | None = None
     ) -> None:
+        """Change how a play is heard (`mode`: voice, link or text) and its note; None leaves a
+        field as it is. Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db,
@@ -214,6 +225,8 @@ class MediaRepository(Repository):
         )
 
     async def end_play(self, run_id: int, step_index: int, now: float) -> None:
+        """Mark a step's play as ended at `now` (UTC seconds), once: a later call changes nothing.
+        Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db,
@@ -224,6 +237,7 @@ class MediaRepository(Repository):
         )
 
     async def plays(self, session_id: int) -> list[PlayRecord]:
+        """The pieces played in a session, in the order they started."""
         rows = await self._db.fetch_all(
             f"SELECT {_PLAY} FROM plays WHERE session_id = ? ORDER BY started_at, id",
             (session_id,),

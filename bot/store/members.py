@@ -9,6 +9,8 @@ from bot.store.repository import Repository
 
 class MemberRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> MemberRecord | None:
+        """What is stored about the member in this server (display name, consent and when, credit
+        opt-out, when they left), or None when nothing is."""
         row = await self._db.fetch_one(
             "SELECT guild_id, user_id, display_name, consent, consent_at, credit_opt_out,"
             " left_guild_at FROM members WHERE guild_id = ? AND user_id = ?",
@@ -40,6 +42,8 @@ class MemberRepository(Repository):
         )
 
     async def names(self, guild_id: int, user_ids: list[int]) -> dict[int, str]:
+        """Stored display names by user id, for those of `user_ids` that have one here; {} for
+        none."""
         if not user_ids:
             return {}
         marks = ",".join("?" * len(user_ids))

@@ -42,6 +42,7 @@ def migrations_from(folder: Traversable) -> list[Migration]:
 
 
 async def current_version(conn: aiosqlite.Connection) -> int:
+    """The schema version a SQLite database is at (its `user_version`; 0 for a new file)."""
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row else 0

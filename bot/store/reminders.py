@@ -15,6 +15,9 @@ class ReminderRepository(Repository):
     # ---------------------------------------------------------- server-wide
 
     async def set_optin(self, guild_id: int, user_id: int, minutes: int, now: float) -> None:
+        """Remind the member `minutes` before every session they are interested in here (replacing
+        an earlier choice; `now` in UTC seconds). Raises StorageUnavailable when the write can't
+        be committed."""
 
         await write_one(
             self._db,
@@ -26,6 +29,8 @@ class ReminderRepository(Repository):
         )
 
     async def remove_optin(self, guild_id: int, user_id: int) -> bool:
+        """No more server-wide reminders for the member here; False when they had none. Raises
+        StorageUnavailable when the write can't be committed."""
 
         return (
             await write_one(
@@ -38,6 +43,7 @@ class ReminderRepository(Repository):
         )
 
     async def optins(self, guild_id: int) -> dict[int, int]:
+        """The server's reminder opt-ins: user id -> minutes before, ordered by user id."""
         rows = await self._db.fetch_all(
             # Ordered so reminders go out in the same order whatever the engine's plan.
             "SELECT user_id, minutes_before FROM reminder_optins WHERE guild_id = ?"
@@ -57,6 +63,7 @@ class ReminderRepository(Repository):
         return found
 
     async def reminded(self, occurrence_id: int) -> set[int]:
+        """Who was already reminded of this occurrence (by DM or in the channel)."""
         rows = await self._db.fetch_all(
             "SELECT user_id FROM sent_reminders WHERE occurrence_id = ?", (occurrence_id,)
         )
@@ -65,6 +72,9 @@ class ReminderRepository(Repository):
     async def record_reminded(
         self, occurrence_id: int, user_ids: Iterable[int], via: str, now: float
     ) -> None:
+        """Keep that these members were reminded of the occurrence `via` "dm" or "channel" at `now`
+        (UTC seconds); a member already recorded keeps the first record. Raises
+        StorageUnavailable when the write can't be committed."""
 
         async def job(conn: Conn) -> None:
             await conn.execute_many(

@@ -97,6 +97,7 @@ class ScheduleRepository(Repository):
         return series, occurrence
 
     async def series(self, series_id: int) -> SeriesRecord | None:
+        """The series with this id, active or not; None when there is none."""
         row = await self._db.fetch_one(
             f"SELECT {_SERIES} FROM schedule_series WHERE id = ?", (series_id,)
         )
@@ -177,6 +178,7 @@ class ScheduleRepository(Repository):
     # ----------------------------------------------------------- occurrences
 
     async def occurrence(self, occurrence_id: int) -> OccurrenceRecord | None:
+        """The occurrence with this id, any status; None when there is none."""
         row = await self._db.fetch_one(
             f"SELECT {_OCC} FROM schedule_occurrences WHERE id = ?", (occurrence_id,)
         )
@@ -254,9 +256,13 @@ class ScheduleRepository(Repository):
         return [record_of(OccurrenceRecord, r) for r in rows]
 
     async def set_event(self, occurrence_id: int, event_id: int | None) -> None:
+        """Keep the id of the occurrence's server event (None: it has none). Raises
+        StorageUnavailable when the write can't be committed."""
         await self._set(occurrence_id, "event_id", event_id)
 
     async def set_start_message(self, occurrence_id: int, message_id: int | None) -> None:
+        """Keep the id of the message with the occurrence's Start button (None: none posted).
+        Raises StorageUnavailable when the write can't be committed."""
         await self._set(occurrence_id, "start_message_id", message_id)
 
     async def mark_reminders(self, occurrence_id: int, until: float) -> bool:
@@ -289,6 +295,8 @@ class ScheduleRepository(Repository):
         )
 
     async def set_opened_session(self, occurrence_id: int, session_id: int) -> None:
+        """Keep the session opened for the occurrence. Raises StorageUnavailable when the write
+        can't be committed."""
         await self._set(occurrence_id, "session_id", session_id)
 
     async def transition(self, occurrence_id: int, from_statuses: Iterable[str], to: str) -> bool:
@@ -307,6 +315,9 @@ class ScheduleRepository(Repository):
         )
 
     async def set_ended(self, occurrence_id: int, now: float) -> bool:
+        """Mark the occurrence's end as handled at `now` (UTC seconds); False when it already was
+        (another wake-up or process did it). Raises StorageUnavailable when the write can't be
+        committed."""
 
         return (
             await write_one(

@@ -31,6 +31,7 @@ class SessionLimits:
 
     @property
     def closed(self) -> bool:
+        """Any limit at all: a cap, a role or invitation only."""
         return self.capacity is not None or self.role_id is not None or self.invite_only
 
 
@@ -46,6 +47,7 @@ class LimitChanges:
 
     @property
     def empty(self) -> bool:
+        """Nothing to change."""
         return self.capacity is None and self.role_id is None and self.invite_only is None
 
     def applied(self, limits: SessionLimits | None) -> SessionLimits:
@@ -196,6 +198,7 @@ class SessionAccessRepository(Repository):
         return await self._db.cached(("session_limits", session_id), load)
 
     async def series_limits(self, series_id: int) -> SessionLimits | None:
+        """Who may come to every session of the series, None when anyone may."""
         row = await self._db.fetch_one(
             "SELECT capacity, role_id, invite_only FROM schedule_limits WHERE series_id = ?",
             (series_id,),

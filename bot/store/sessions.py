@@ -85,6 +85,7 @@ class SessionRepository:
         return await self._db.cached(("session", session_id), load)
 
     async def open_in_channel(self, channel_id: int) -> SessionRecord | None:
+        """The open session in this text channel, None when there is none."""
         row = await self._db.fetch_one(
             f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE channel_id = ? AND status = 'open'",
             (channel_id,),
@@ -92,12 +93,15 @@ class SessionRepository:
         return _session(row) if row else None
 
     async def all_open(self) -> list[SessionRecord]:
+        """Every open session in every server, by id (what a starting process resumes)."""
         rows = await self._db.fetch_all(
             f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE status = 'open' ORDER BY id"
         )
         return [_session(r) for r in rows]
 
     async def set_board(self, session_id: int, message_id: int | None) -> None:
+        """Keep the id of the session's board message (None: no board posted); the cached session
+        is dropped. Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db,
@@ -172,6 +176,8 @@ class SessionRepository:
         return list(await self._db.cached(("present", session_id), load))
 
     async def attendance(self, session_id: int) -> list[AttendanceRecord]:
+        """Every join of the session (with when the member left, None while present), in join
+        order; times are UTC seconds."""
         rows = await self._db.fetch_all(
             "SELECT id, session_id, user_id, joined_at, left_at FROM attendance"
             " WHERE session_id = ? ORDER BY joined_at, id",
@@ -180,6 +186,8 @@ class SessionRepository:
         return [_attendance(r) for r in rows]
 
     async def history(self, guild_id: int, limit: int) -> list[SessionHistoryRow]:
+        """The server's latest sessions, newest first, at most `limit`: each with how many members
+        came and the activities it ran, in order."""
         rows = await self._db.fetch_all(
             f"SELECT {_SESSION_COLUMNS},"
             " (SELECT COUNT(DISTINCT user_id) FROM attendance a WHERE a.session_id = s.id),"

@@ -197,6 +197,7 @@ class SongRepository(Repository):
         await self._db.write(job, invalidate=None)
 
     async def by_step(self, run_id: int, step_index: int) -> SongRecord | None:
+        """The song of one write step of a run, None when the step has none yet."""
         row = await self._db.fetch_one(
             f"SELECT {_SONG_COLUMNS} FROM songs WHERE run_id = ? AND step_index = ?",
             (run_id, step_index),
@@ -204,12 +205,14 @@ class SongRepository(Repository):
         return _song(row) if row else None
 
     async def get(self, song_id: int) -> SongRecord | None:
+        """The song with this id, None when there is none."""
         row = await self._db.fetch_one(
             f"SELECT {_SONG_COLUMNS} FROM songs WHERE id = ?", (song_id,)
         )
         return _song(row) if row else None
 
     async def in_guild(self, guild_id: int, limit: int = 25) -> list[SongRecord]:
+        """The server's songs, newest first, at most `limit`."""
         rows = await self._db.fetch_all(
             f"SELECT {_SONG_COLUMNS} FROM songs WHERE guild_id = ?"
             " ORDER BY created_at DESC, id DESC LIMIT ?",
@@ -218,12 +221,15 @@ class SongRepository(Repository):
         return [_song(r) for r in rows]
 
     async def set_title(self, song_id: int, title: str) -> None:
+        """Give the song its title. Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db, "UPDATE songs SET title = ? WHERE id = ?", (title, song_id), invalidate=None
         )
 
     async def finish(self, song_id: int, now: float) -> None:
+        """Mark the song finished at `now` (UTC seconds), once: a later call changes nothing.
+        Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db,
@@ -247,6 +253,8 @@ class SongRepository(Repository):
     # ----------------------------------------------------------------- credit
 
     async def set_credit_opt_out(self, guild_id: int, user_id: int, opt_out: bool) -> None:
+        """Keep whether the member's lines are credited to "the group" instead of their name in
+        this server. Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db,
@@ -258,6 +266,7 @@ class SongRepository(Repository):
         )
 
     async def opted_out(self, guild_id: int, user_ids: list[int]) -> set[int]:
+        """Those of `user_ids` who asked not to be credited by name in this server."""
         if not user_ids:
             return set()
         marks = ",".join("?" * len(user_ids))

@@ -89,6 +89,7 @@ class Store:
             await self.changes.listen(dsn)
 
     async def close(self) -> None:
+        """Stop listening for other processes' changes, then close the database."""
         await self.changes.close()
         await self.db.close()
 
