@@ -40,6 +40,7 @@ class Pair:
 
     @property
     def shift(self) -> int:
+        """After minus before, in the scale's points (positive: higher at the end)."""
         assert self.before.value is not None and self.after.value is not None
         return self.after.value - self.before.value
 
@@ -79,6 +80,7 @@ class GroupShift:
 
     @property
     def shown(self) -> bool:
+        """Whether the group's figures may be shown (at least K_MIN people paired)."""
         return self.mean_shift is not None
 
 

@@ -64,14 +64,18 @@ class GoalService:
         self._runner = runner
 
     def now(self) -> float:
+        """Now, in UTC seconds."""
         return timestamp(self._clock)
 
     # -------------------------------------------------------------- consent
 
     async def has_consent(self, guild_id: int, user_id: int) -> bool:
+        """Whether the member agreed to personal data being stored here (the check-in consent)."""
         return await self._store.privacy.consent(guild_id, user_id) == "agreed"
 
     async def set_consent(self, guild_id: int, user_id: int, agreed: bool, name: str) -> None:
+        """Keep the member's answer to the consent question, with the display name they had. Raises
+        StorageUnavailable when the write can't be committed."""
         await self._store.privacy.set_consent(
             guild_id, user_id, "agreed" if agreed else "declined", self.now(), name
         )
@@ -79,9 +83,11 @@ class GoalService:
     # ---------------------------------------------------------------- goals
 
     async def active(self, guild_id: int, user_id: int) -> list[GoalRecord]:
+        """The member's active goals here, oldest first."""
         return await self._store.goals.active(guild_id, user_id)
 
     async def all_goals(self, guild_id: int, user_id: int) -> list[GoalRecord]:
+        """Every goal of the member here (active, done or dropped), oldest first."""
         return await self._store.goals.for_member(guild_id, user_id)
 
     async def add(self, guild_id: int, user_id: int, text: str) -> GoalRecord:
@@ -99,6 +105,8 @@ class GoalService:
         return record
 
     async def own(self, guild_id: int, user_id: int, goal_id: int) -> GoalRecord:
+        """The member's own goal `goal_id` in this server. Raises NotFound when it is someone
+        else's, another server's, or doesn't exist."""
         goal = await self._store.goals.get(goal_id)
         if goal is None or goal.guild_id != guild_id or goal.user_id != user_id:
             raise NotFound(N_("I can't find that goal of yours. See /goal list for your goals."))
@@ -122,6 +130,9 @@ class GoalService:
     # ----------------------------------------------------------------- step
 
     async def step_of(self, run_id: int, step_index: int) -> tuple[SessionRecord, GoalStep]:
+        """The session and the goal step the run is at now. Raises Conflict when the run moved past
+        `step_index` (or ended) or the step isn't a goal step, NotFound when the session is
+        gone."""
         run = await self._store.runs.get(run_id)
         if run is None or not run.live or run.step_index != step_index:
             raise Conflict(N_("That goal step has ended, so answers can't be changed any more."))

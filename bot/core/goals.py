@@ -74,6 +74,7 @@ def check_can_add(active: Sequence[str], text: str) -> None:
 
 
 def check_rating(value: int) -> int:
+    """`value` when it is one of the ratings (1-5). Raises InvalidInput otherwise."""
     if value not in RATING_LABEL:
         raise InvalidInput(N_("That isn't one of the answers (1 to 5). Please press a button."))
     return value

@@ -93,6 +93,7 @@ class ListeningService(StepService):
     # ------------------------------------------------------------- the step
 
     async def live_run_of(self, session_id: int) -> RunRecord | None:
+        """The session's live run, None when no activity is running."""
         return await self._store.runs.live_for_session(session_id)
 
     async def live_step(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, Any]:
@@ -112,6 +113,7 @@ class ListeningService(StepService):
         return session
 
     async def session(self, session_id: int) -> SessionRecord | None:
+        """The session with this id, None when there is none."""
         return await self._store.sessions.get(session_id)
 
     # ------------------------------------------------------- what a card needs
@@ -264,6 +266,8 @@ class ListeningService(StepService):
             ) from None
 
     async def playlist(self, session: SessionRecord) -> Playlist:
+        """The session's playlist as members may see it: the entries not removed, who asked not to
+        be credited, and the stored names of those who suggested songs."""
         nominations = await self._store.media.playlist(session.id)
         users = [n.user_id for n in nominations]
         return Playlist(
@@ -285,6 +289,8 @@ class ListeningService(StepService):
     # ----------------------------------------------------------------- plays
 
     async def play_for_step(self, run_id: int, index: int) -> PlayRecord | None:
+        """The play recorded for a listen step (`index` in the run's activity), None before its
+        countdown ended."""
         return await self._store.media.play_for_step(run_id, index)
 
     async def start_play(
@@ -330,6 +336,8 @@ class ListeningService(StepService):
             await self._store.media.update_play(played.id, mode="text", note=why[:300])
 
     async def end_play(self, run_id: int, index: int) -> None:
+        """Mark the step's play as ended now (once). Raises StorageUnavailable when the write can't
+        be committed."""
         await self._store.media.end_play(run_id, index, self._now())
 
     async def summary(self, session: SessionRecord) -> tuple[list[PlayRecord], int]:

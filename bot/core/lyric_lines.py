@@ -66,6 +66,7 @@ class LineRefused(InvalidInput):
         super().__init__("\n".join(text.format(**fields) for text, fields in problems))
 
     def text(self, locale: str | None) -> str:
+        """Every problem, one per line, in `locale`, then the writer's words to copy (when kept)."""
         worded = "\n".join(gettext(text, locale, **fields) for text, fields in self.problems)
         if self.words:
             worded += "\n" + gettext(

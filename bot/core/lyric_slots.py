@@ -43,6 +43,7 @@ class Slot:
 
     @property
     def label(self) -> str:
+        """The slot's label in English, e.g. "line 3 (verse, line 1)" (see `label_in`)."""
         return self.label_in("en")
 
     def label_in(self, locale: str | None) -> str:
@@ -66,6 +67,7 @@ class SlotConflict(Conflict):
         self.section = section
 
     def text(self, locale: str | None) -> str:
+        """The refusal in `locale`, naming the slot and its section."""
         return gettext(
             self.template,
             locale,
@@ -102,6 +104,7 @@ def slots(step: WriteStep, locale: str) -> list[Slot]:
 
 
 def blanks(template: str | None) -> int:
+    """How many blanks (three or more underscores) a template line has; 0 for no template."""
     return len(BLANK_RE.findall(template or ""))
 
 

@@ -49,6 +49,7 @@ def current_writer(state: Mapping[str, Any], present: Sequence[int]) -> int | No
 
 
 def takes_turns(step: WriteStep) -> bool:
+    """Whether members write in turn (round robin or hidden) rather than whenever they like (open)."""
     return step.turns in ("round_robin", "hidden")
 
 

@@ -90,6 +90,7 @@ def next_position(step: WriteStep, lines: Mapping[int, Any]) -> int | None:
 
 
 def is_full(step: WriteStep, lines: Mapping[int, Any]) -> bool:
+    """Whether every line of the song is written."""
     return next_position(step, lines) is None
 
 
@@ -107,6 +108,9 @@ class Credits:
 def credits(
     lines: Mapping[int, Mapping[str, Any]], anonymous: bool, opted_out: Iterable[int]
 ) -> Credits:
+    """Who a song credits: authors by name in the order of their first line, and whether some lines
+    go to "the group" (an anonymous step, a line without an author, or an author in
+    `opted_out`)."""
     out = set(opted_out)
     named: list[int] = []
     group = False

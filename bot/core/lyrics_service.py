@@ -133,6 +133,8 @@ class LyricsService(StepService):
         return await self._store.songs.of_step(self.spec(session, run, step), self._now())
 
     async def people(self, session: SessionRecord, run: RunRecord, step: WriteStep) -> SongPeople:
+        """Who the song's sheet names: the stored names of its writers and of the members present,
+        and the writers who asked to be credited as the group."""
         song = await self.song(session, run, step)
         authors = sorted(
             {
@@ -252,11 +254,15 @@ class LyricsService(StepService):
         await self._store.songs.add_timeouts(self.spec(session, run, step), turns, self._now())
 
     async def finish(self, song_id: int) -> None:
+        """Mark the song finished now (once). Raises StorageUnavailable when the write can't be
+        committed."""
         await self._store.songs.finish(song_id, self._now())
 
     # ------------------------------------------------------------ saved songs
 
     async def set_title(self, song_id: int, title: str) -> None:
+        """Give the song its title (already cleaned by the caller). Raises StorageUnavailable when
+        the write can't be committed."""
         await self._store.songs.set_title(song_id, title)
 
     async def guild_song(self, guild_id: int | None, song_id: int) -> SongRecord:
@@ -276,6 +282,9 @@ class LyricsService(StepService):
         return rows
 
     async def saved(self, song: SongRecord) -> SavedSong:
+        """A saved song as /song shows it: its slots rebuilt from the stored structure, its lines
+        (position -> text and author), the writers' names and who asked to be credited as the
+        group."""
         rows: list[SongLineRecord] = await self._store.songs.lines(song.id)
         lines = {
             r.position: {"text": r.text, "author": r.author_id}

@@ -15,17 +15,28 @@ class OccurrenceTiming(Protocol):
     """What the scheduler needs to know about one stored occurrence."""
 
     @property
-    def status(self) -> str: ...
+    def status(self) -> str:
+        """scheduled, open, started, missed or cancelled."""
+
     @property
-    def starts_at(self) -> float: ...
+    def starts_at(self) -> float:
+        """When the session starts, UTC seconds."""
+
     @property
-    def ends_at(self) -> float: ...
+    def ends_at(self) -> float:
+        """When the session's time is over, UTC seconds."""
+
     @property
-    def opened_at(self) -> float | None: ...
+    def opened_at(self) -> float | None:
+        """When the session was opened, UTC seconds; None before."""
+
     @property
-    def reminders_until(self) -> float: ...
+    def reminders_until(self) -> float:
+        """Reminders due up to this moment (UTC seconds) were sent or skipped."""
+
     @property
-    def ended_at(self) -> float | None: ...
+    def ended_at(self) -> float | None:
+        """When the end was handled, UTC seconds; None before."""
 
 
 def reminder_times(o: OccurrenceTiming, minutes: set[int]) -> list[tuple[float, int]]:
@@ -65,10 +76,12 @@ class WakePlan:
 
     @property
     def mark_reminders(self) -> bool:
+        """Whether the reminder mark moves on (reminders sent now or skipped)."""
         return bool(self.remind) or self.skip_reminders
 
     @property
     def anything(self) -> bool:
+        """Whether anything at all is due."""
         return bool(
             self.remind
             or self.skip_reminders

@@ -45,6 +45,7 @@ class Recurrence:
 
     @property
     def tz(self) -> ZoneInfo:
+        """The series' time zone."""
         return ZoneInfo(self.timezone)
 
     def local_start(self, seq: int) -> datetime:

@@ -35,6 +35,7 @@ class Changes:
 
     @property
     def empty(self) -> bool:
+        """Nothing to change at all, limits included."""
         return self.limits.empty and all(
             v is None
             for v in (

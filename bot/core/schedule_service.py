@@ -78,6 +78,7 @@ class ScheduleService:
         return self.wake.outlet
 
     def now(self) -> datetime:
+        """Now, an aware datetime from the bot's clock."""
         return self._clock()
 
     # ------------------------------------------------------------------ plans

@@ -39,6 +39,7 @@ class Draft:
 
     @property
     def end(self) -> datetime:
+        """When the session's time is over: the start plus its duration (aware, in `timezone`)."""
         return self.start + timedelta(minutes=self.duration_minutes)
 
 

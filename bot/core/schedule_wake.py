@@ -36,6 +36,7 @@ def utc(ts: float) -> datetime:
 
 
 def rule_of(series: SeriesRecord) -> Recurrence:
+    """The series' repeat rule, anchored at its stored wall-clock start."""
     return Recurrence(
         repeat=series.repeat,  # type: ignore[arg-type]
         timezone=series.timezone,
@@ -56,6 +57,7 @@ class ScheduleWake:
         """Whether this process fires a server's timers (with shards: it holds its lease)."""
 
     def attach(self, outlet: ScheduleOutlet) -> None:
+        """Where the schedule's Discord side goes (set once the bot has it; see `outlet`)."""
         self._outlet = outlet
 
     @property
@@ -66,6 +68,7 @@ class ScheduleWake:
         return self._outlet
 
     def now(self) -> datetime:
+        """Now, an aware datetime from the bot's clock."""
         return self._clock()
 
     async def next_due(self) -> float | None:
