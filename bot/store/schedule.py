@@ -8,20 +8,14 @@ from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
-from bot.store.rows import record_of
+from bot.store.rows import columns, record_of
 from bot.store.session_access import SessionLimits, upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
 
 
-_SERIES = (
-    "id, guild_id, channel_id, voice_channel_id, facilitator_id, title, plan, duration_minutes,"
-    " repeat, timezone, anchor_local, anchor_seq, active, created_at"
-)
-_OCC = (
-    "id, series_id, guild_id, seq, starts_at, ends_at, event_id, status, session_id,"
-    " start_message_id, opened_at, reminders_until, ended_at, created_at"
-)
+_SERIES = columns(SeriesRecord)
+_OCC = columns(OccurrenceRecord)
 _SERIES_FIELDS = frozenset(
     {
         "channel_id",
@@ -98,10 +92,9 @@ class ScheduleRepository(Repository):
 
     async def series(self, series_id: int) -> SeriesRecord | None:
         """The series with this id, active or not; None when there is none."""
-        row = await self._db.fetch_one(
-            f"SELECT {_SERIES} FROM schedule_series WHERE id = ?", (series_id,)
+        return await self._select_one(
+            SeriesRecord, f"SELECT {_SERIES} FROM schedule_series WHERE id = ?", (series_id,)
         )
-        return record_of(SeriesRecord, row) if row else None
 
     async def edit(
         self,
@@ -179,10 +172,11 @@ class ScheduleRepository(Repository):
 
     async def occurrence(self, occurrence_id: int) -> OccurrenceRecord | None:
         """The occurrence with this id, any status; None when there is none."""
-        row = await self._db.fetch_one(
-            f"SELECT {_OCC} FROM schedule_occurrences WHERE id = ?", (occurrence_id,)
+        return await self._select_one(
+            OccurrenceRecord,
+            f"SELECT {_OCC} FROM schedule_occurrences WHERE id = ?",
+            (occurrence_id,),
         )
-        return record_of(OccurrenceRecord, row) if row else None
 
     async def add_occurrence(
         self, series: SeriesRecord, seq: int, starts_at: float, ends_at: float, now: float
@@ -205,20 +199,20 @@ class ScheduleRepository(Repository):
 
     async def last_occurrence(self, series_id: int) -> OccurrenceRecord | None:
         """The series' latest occurrence stored (highest seq), whatever its status."""
-        row = await self._db.fetch_one(
+        return await self._select_one(
+            OccurrenceRecord,
             f"SELECT {_OCC} FROM schedule_occurrences WHERE series_id = ?"
             " ORDER BY seq DESC LIMIT 1",
             (series_id,),
         )
-        return record_of(OccurrenceRecord, row) if row else None
 
     async def pending(self) -> list[OccurrenceRecord]:
         """Occurrences the scheduler still has work for, in every server."""
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            OccurrenceRecord,
             f"SELECT {_OCC} FROM schedule_occurrences WHERE status != 'cancelled'"
-            " AND (ended_at IS NULL OR status IN ('scheduled', 'open')) ORDER BY starts_at, id"
+            " AND (ended_at IS NULL OR status IN ('scheduled', 'open')) ORDER BY starts_at, id",
         )
-        return [record_of(OccurrenceRecord, r) for r in rows]
 
     async def upcoming_with_series(
         self, guild_id: int, limit: int
@@ -247,13 +241,13 @@ class ScheduleRepository(Repository):
 
     async def upcoming(self, guild_id: int, limit: int) -> list[OccurrenceRecord]:
         """Occurrences not yet over, soonest first."""
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            OccurrenceRecord,
             f"SELECT {_OCC} FROM schedule_occurrences WHERE guild_id = ?"
             " AND status IN ('scheduled', 'open', 'started') AND ended_at IS NULL"
             " ORDER BY starts_at, id LIMIT ?",
             (guild_id, limit),
         )
-        return [record_of(OccurrenceRecord, r) for r in rows]
 
     async def set_event(self, occurrence_id: int, event_id: int | None) -> None:
         """Keep the id of the occurrence's server event (None: it has none). Raises
@@ -340,8 +334,8 @@ class ScheduleRepository(Repository):
 
     async def occurrence_by_event(self, guild_id: int, event_id: int) -> OccurrenceRecord | None:
         """The occurrence behind a server event, None when the event isn't Chorus'."""
-        row = await self._db.fetch_one(
+        return await self._select_one(
+            OccurrenceRecord,
             f"SELECT {_OCC} FROM schedule_occurrences WHERE guild_id = ? AND event_id = ?",
             (guild_id, event_id),
         )
-        return record_of(OccurrenceRecord, row) if row else None
