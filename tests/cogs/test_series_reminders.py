@@ -188,8 +188,7 @@ async def test_a_choice_during_a_running_weekly_session_is_for_the_next_one(worl
     week_later = int(occurrence.starts_at + 7 * 86_400)
     assert "2 hours before" in said and f"<t:{week_later}:F>" in said, said
     store = world.bot().store.schedule
-    reminders = world.bot().store.reminders
-    assert await reminders.series_choices(occurrence.series_id) == {ana.id: 120}
+    assert await world.bot().store.reminders.series_choices(occurrence.series_id) == {ana.id: 120}
     await advance_to(world, occurrence.ends_at + 5)
     [following] = [
         o
