@@ -17,7 +17,7 @@ from bot.core.time_zones import zone
 from bot.core.typed_times import parse_when, require_future
 from bot.i18n import N_
 from bot.records.schedule import OccurrenceRecord, SeriesRecord
-from bot.store.session_access import LimitChanges
+from bot.records.session_access import LimitChanges
 
 
 @dataclass(frozen=True, slots=True)

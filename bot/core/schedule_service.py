@@ -43,7 +43,7 @@ from bot.core.typed_times import parse_when, require_future
 from bot.i18n import N_, public_language
 from bot.records.schedule import OccurrenceRecord as OccurrenceRecord
 from bot.records.schedule import SeriesRecord as SeriesRecord
-from bot.store.session_access import LimitChanges as LimitChanges
+from bot.records.session_access import LimitChanges as LimitChanges
 from bot.store.store import Store
 
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.i18n import N_
+from bot.records.session_access import Admission as Admission
+from bot.records.session_access import Departure as Departure
+from bot.records.session_access import SessionLimits as SessionLimits
+from bot.records.session_access import WaitingMember as WaitingMember
 from bot.records.sessions import NO_FACILITATOR as NO_FACILITATOR
 from bot.records.sessions import AttendanceRecord, SessionHistoryRow
 from bot.records.sessions import RunRecord as RunRecord
 from bot.records.sessions import SessionRecord as SessionRecord
-from bot.store.session_access import Admission as Admission
-from bot.store.session_access import Departure as Departure
-from bot.store.session_access import SessionLimits as SessionLimits
-from bot.store.session_access import WaitingMember as WaitingMember
 from bot.store.sessions import SessionAlreadyOpen
 from bot.store.store import Store
 

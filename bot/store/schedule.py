@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from bot.records.schedule import OccurrenceRecord, SeriesRecord
+from bot.records.session_access import SessionLimits
 from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
 from bot.store.rows import columns, record_of
-from bot.store.session_access import SessionLimits, upsert_series_limits
+from bot.store.session_access import upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
 

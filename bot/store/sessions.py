@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.records.session_access import SessionLimits
 from bot.records.sessions import AttendanceRecord, SessionHistoryRow, SessionRecord
 from bot.store.attendance_job import JoinJob
 from bot.store.database import Conn, Database
@@ -12,7 +13,6 @@ from bot.store.notify import ChangeFeed
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
 from bot.store.rows import columns, record_of
-from bot.store.session_access import SessionLimits
 
 _SESSION_COLUMNS = columns(SessionRecord)
 

@@ -10,7 +10,7 @@ import pytest
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.schedule_changes import Changes, changed_fields, changed_meanwhile
 from bot.records.schedule import OccurrenceRecord, SeriesRecord
-from bot.store.session_access import LimitChanges
+from bot.records.session_access import LimitChanges
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
 START = datetime(2026, 3, 6, 17, 0, tzinfo=UTC).timestamp()  # Friday 18:00 in Berlin
