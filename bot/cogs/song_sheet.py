@@ -33,7 +33,7 @@ from bot.core.lyric_slots import slots
 from bot.core.lyric_turns import current_writer, takes_turns
 from bot.core.lyrics import next_position, song_lines
 from bot.core.lyrics_service import LyricsService
-from bot.core.runner import RunUpdate
+from bot.core.run_updates import RunUpdate
 from bot.core.steps.write import WriteStep
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord

@@ -19,7 +19,8 @@ from bot.core.goals import (
     per_session,
     progress_summary,
 )
-from bot.core.runner import Runner, RunUpdate
+from bot.core.run_updates import RunUpdate
+from bot.core.runner import Runner
 from bot.core.steps.goal import CONTRIBUTION_KIND, GoalStep, answer_payload
 from bot.i18n import N_, _
 from bot.records.goals import GoalRecord

@@ -18,7 +18,7 @@ from bot.core.lyric_lines import LineRefused, hidden_clue
 from bot.core.lyric_slots import HARD_MAX_CHARS, Slot, slots
 from bot.core.lyric_turns import current_writer, rotation, takes_turns, turn_refusal
 from bot.core.lyrics import next_position, song_lines
-from bot.core.runner import ContributionOutcome
+from bot.core.run_updates import ContributionOutcome
 from bot.core.step_service import StepService
 from bot.core.steps.write import WriteStep
 from bot.core.text import clean_member_text

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.recurrence import Repeat
-from bot.core.runner import RunUpdate
+from bot.core.run_updates import RunUpdate
 from bot.core.session import SessionLimits
 from bot.i18n import N_
 from bot.records.schedule import OccurrenceRecord, SeriesRecord
