@@ -185,6 +185,5 @@ class RunMemory:
 
     @property
     def definitions_held(self) -> int:
-        """How many distinct activity definitions are held now, shared by their runs (for the
-        memory bench and tests)."""
+        """How many distinct activity definitions are held now, shared by their runs."""
         return len(self._by_text)
