@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 
 from bot.core.schedule_changes import Changes
-
 from bot.core.schedule_service import LimitChanges
 from tests.cogs.test_closed_sessions import board, fields
 from tests.conftest import World
