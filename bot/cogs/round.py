@@ -17,13 +17,21 @@ from bot.cogs import controls
 from bot.core.errors import Conflict
 from bot.core.runner import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
-from bot.core.steps.round import RoundStep, answer_refusal
+from bot.core.steps.round import FLOOR_LEFT, LEFT_VOICE, RoundStep, answer_refusal
 from bot.i18n import N_, _
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
-from bot.ui.steps.round import FORM, RoundButton, RoundForm, RoundPresenter, shared_answer
+from bot.ui.steps.base import MessagePayload
+from bot.ui.steps.round import (
+    FORM,
+    RoundButton,
+    RoundForm,
+    RoundPresenter,
+    floor_left_text,
+    shared_answer,
+)
 
 THANKS = {
     "spoke": N_("✅ Thank you. The floor moves on."),
@@ -42,6 +50,8 @@ class RoundCog(commands.Cog):
         bot.register_form(FORM, self.on_answer_form, what=N_("your answer"))
         self.names: dict[int, dict[int, str]] = {}
         """Session id -> display names of the members its round card shows."""
+        self.told_left: set[tuple[int, int, int]] = set()
+        """(run, step, turn) whose speaker's leaving the channel has been told (once)."""
         bot.live.add_presenter(
             RoundPresenter(names=lambda session_id: self.names.get(session_id, {}))
         )
@@ -138,6 +148,68 @@ class RoundCog(commands.Cog):
         await self.load_names(session, run)
         payload = self.bot.live.presenter("round").render(scene)
         await self.bot.live.edit(session, run.step_message_id, payload, what=N_("the round card"))
+        await self._tell_left(session, run)
+
+    async def _tell_left(self, session: SessionRecord, run: RunRecord) -> None:
+        """The speaker left during their turn: say so in the channel, kindly, and who has the
+        floor now (once per turn; the handler drops the mark at the next change)."""
+        state = json.loads(run.step_state)
+        left = state.get(FLOOR_LEFT)
+        if not isinstance(left, dict) or not isinstance(left.get("user"), int):
+            return
+        key = (run.id, run.step_index, int(left.get("turn_no", 0)))
+        if key in self.told_left:
+            return
+        self.told_left.add(key)
+        names = self.names.get(session.id, {})
+
+        def who(user_id: int) -> str:
+            name = plain_name(names.get(user_id))
+            return f"**{name}**" if name else f"<@{user_id}>"
+
+        speaker = state.get("speaker")
+        following = who(speaker) if isinstance(speaker, int) else None
+        text = floor_left_text(left, who(left["user"]), following, self.bot.live.language(session))
+        await self.bot.live.send(
+            session,
+            MessagePayload(content=text),
+            what=N_("the note that the speaker left the round"),
+        )
+
+    @commands.Cog.listener()
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        """The speaker left the session's voice channel during their turn: the floor moves on
+        (a member who can't be heard can't hold it)."""
+        if member.bot or before.channel is None:
+            return
+        if after.channel is not None and after.channel.id == before.channel.id:
+            return  # muted, deafened, streaming: still there
+        for session in await self.bot.sessions.all_open():
+            if session.guild_id != member.guild.id:
+                continue
+            if session.voice_channel_id != before.channel.id:
+                continue
+            run = await self.bot.runner.live_run(session.id)
+            if run is None or not isinstance(self.bot.runner.step(run), RoundStep):
+                continue
+            state = json.loads(run.step_state)
+            if state.get("speaker") != member.id:
+                continue
+            payload = {"by": member.id, "turn_no": state.get("turn_no")}
+            try:
+                outcome = await self.bot.runner.contribute(
+                    run.id, run.step_index, member.id, LEFT_VOICE, payload
+                )
+            except Conflict:
+                continue  # the turn ended meanwhile (Done, time, the facilitator)
+            self.bot.live.request_board(session.id)
+            if outcome.update is not None:
+                await self.bot.live.apply(outcome.update)
+            fresh = await self.bot.runner.live_run(session.id)
+            if fresh is not None and fresh.step_index == run.step_index:
+                await self.show(session, fresh)
 
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """A round is about to be posted: its card names people from the start."""

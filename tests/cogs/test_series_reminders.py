@@ -219,9 +219,23 @@ async def test_a_time_already_past_falls_back_for_that_session_only(world: World
     assert "I'll remind you **2 hours before**" in said, said
     await advance_to(world, start - 2 * 3600 + 5)
     assert [m.content for m in reminders(ben)] and not reminders(ana)
+    # Each reminder says truthfully why it comes now: not "you asked for this" (they didn't).
+    [sooner] = reminders(ben)
+    assert "You asked for" not in sooner.content
+    assert (
+        "You chose 1 day before for this series, but that time had already passed for this "
+        "session when you chose it, so this reminder comes at the longest time still ahead "
+        "then (2 hours before). Your own time holds from the next session on."
+    ) in sooner.content, sooner.content
     await advance_to(world, start - 15 * 60 + 5)
     [at_fifteen] = reminders(ana)
     assert f"<t:{int(start)}:R>" in at_fifteen.content
+    assert "You asked for" not in at_fifteen.content
+    assert (
+        "You chose 1 day before for this series, but that time had already passed for this "
+        "session when you chose it, so this reminder comes at your usual /remind me time "
+        "(15 minutes before)."
+    ) in at_fifteen.content, at_fifteen.content
     await advance_to(world, start + 5)
     assert len(reminders(ana)) == 1 and len(reminders(ben)) == 1
     # The following session: a day before, as chosen.
@@ -234,3 +248,5 @@ async def test_a_time_already_past_falls_back_for_that_session_only(world: World
     await ana.subscribe_event(following.event_id)
     await advance_to(world, following.starts_at - 24 * 3600 + 5)
     assert len(reminders(ana)) == 2
+    own = [m.content for m in reminders(ana) if "You asked for this reminder" in m.content]
+    assert len(own) == 1 and "(1 day before)" in own[0], own

@@ -4,12 +4,17 @@ answers in a form) and presses Done, or passes; time moves it on too.
 The handler state (stored with the run, so a restart resumes the turn with the time left):
 
 - ``order``: member ids in speaking order (late joiners are appended when the floor moves);
-- ``turns``: one ``{"user": id, "outcome": spoke|pass|answer|time|left}`` per finished turn;
+- ``turns``: one ``{"user": id, "outcome": spoke|pass|answer|time|left|gone}`` per finished
+  turn (left: before their turn; gone: left the session, the server or the voice channel while
+  they had the floor);
 - ``speaker``: who has the floor now (None before a volunteer starts, and once all have spoken);
 - ``turn_no``: counts turns, so a form opened in an earlier turn is refused;
 - ``turn_deadline``: when the speaker's time ends (UTC timestamp, seconds);
 - ``volunteer``: True while a ``volunteer_first`` round waits for someone to start;
-- ``finished``: True once everyone in the order has had (or missed) their turn.
+- ``finished``: True once everyone in the order has had (or missed) their turn;
+- ``floor_left``: ``{"user": id, "turn_no": n, "where": "session"|"voice"}`` right after the
+  speaker of turn n left and the floor moved on (the cog says so once in the channel); dropped
+  at the next change of the floor.
 """
 
 from __future__ import annotations
@@ -33,7 +38,14 @@ RESUME_WHOLE = "whole_turn_at_resume"
 Resume (set by the handler, dropped on Resume)."""
 
 Order = Literal["joined", "shuffled", "volunteer_first"]
-Outcome = Literal["spoke", "pass", "answer", "time", "left"]
+Outcome = Literal["spoke", "pass", "answer", "time", "left", "gone"]
+
+FLOOR_LEFT = "floor_left"
+"""State key: the speaker has just left and the floor moved on (see the module docstring)."""
+
+LEFT_VOICE = "left_voice"
+"""Contribution kind: the speaker left the session's voice channel during their turn (told by the
+round cog; bookkeeping, not counted as an answer)."""
 
 
 class RoundStep(StepBase):
@@ -171,6 +183,7 @@ class RoundHandler(BaseStepHandler):
     def on_wake(self, ctx: StepContext) -> Wake:
         """The speaker's time is up (or nobody volunteered): the floor moves on."""
         state = dict(ctx.state)
+        state.pop(FLOOR_LEFT, None)
         if state.get("finished"):
             return Wake(at=None, state=state)
         if state.get("volunteer"):
@@ -181,19 +194,33 @@ class RoundHandler(BaseStepHandler):
 
     def attendance_changed(self, ctx: StepContext) -> Wake | None:
         """A late joiner goes to the end of the order now (so the card shows them at once);
-        when nobody had the floor for want of members, the first to join gets it."""
+        when nobody had the floor for want of members, the first to join gets it; when the
+        speaker has left the session (or the server), the floor moves on at once."""
         state = dict(ctx.state)
         if state.get("finished"):
             return None
+        state.pop(FLOOR_LEFT, None)
         order = _ids(state.get("order"))
         joined = [uid for uid in ctx.expected if uid not in order]
-        if not joined:
+        speaker = state.get("speaker")
+        gone = isinstance(speaker, int) and speaker not in ctx.expected
+        if not joined and not gone:
             return None
         state["order"] = order + joined
-        if state.get("speaker") is None and not state.get("volunteer"):
+        if gone:
+            return self._speaker_left(state, ctx, "session")
+        if speaker is None and not state.get("volunteer"):
             return self._next(state, ctx)
         timer = ctx.state.get("wake_at")
         return Wake(at=timer if isinstance(timer, int | float) else None, state=state)
+
+    def _speaker_left(self, state: dict[str, Any], ctx: StepContext, where: str) -> Wake:
+        """The speaker left while they had the floor: their turn ends as `gone` and the floor
+        moves on; `FLOOR_LEFT` lets the cog say so in the channel."""
+        left = {"user": state.get("speaker"), "turn_no": int(state.get("turn_no", 0))}
+        self._close_turn(state, "gone")
+        wake = self._whole_at_resume(self._next(state, ctx), ctx)
+        return Wake(at=wake.at, state={**wake.state, FLOOR_LEFT: {**left, "where": where}})
 
     # ---------------------------------------------------------------- answers
 
@@ -216,6 +243,11 @@ class RoundHandler(BaseStepHandler):
         speaker = state.get("speaker")
         if speaker is None:
             raise Conflict(N_("Nobody has the floor yet: someone can press **I'll start**."))
+        if kind == LEFT_VOICE:
+            # Told by the round cog, never pressed: only the speaker's own leaving counts.
+            if by != speaker or payload.get("turn_no") != state.get("turn_no"):
+                raise Conflict(N_("That turn has already ended."))
+            return {"by": by, "speaker": speaker, "turn_no": state.get("turn_no")}
         if kind in ("spoke", "pass"):
             if by != speaker and by != ctx.facilitator_id:
                 raise Conflict(
@@ -243,6 +275,9 @@ class RoundHandler(BaseStepHandler):
 
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
         state = dict(ctx.state)
+        state.pop(FLOOR_LEFT, None)
+        if contribution.kind == LEFT_VOICE:
+            return self._speaker_left(state, ctx, "voice")
         if contribution.kind == "volunteer":
             by = int(contribution.payload["by"])
             order = _ids(state.get("order"))
@@ -266,6 +301,7 @@ class RoundHandler(BaseStepHandler):
         """The turn's end moves on by the pause: its time runs only while the step does."""
         moved = shift_deadline(state, "turn_deadline", paused_for)
         moved.pop(RESUME_WHOLE, None)
+        moved.pop(FLOOR_LEFT, None)
         return moved
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
