@@ -250,3 +250,26 @@ async def test_a_time_already_past_falls_back_for_that_session_only(world: World
     assert len(reminders(ana)) == 2
     own = [m.content for m in reminders(ana) if "You asked for this reminder" in m.content]
     assert len(own) == 1 and "(1 day before)" in own[0], own
+
+
+async def test_an_offer_that_cannot_be_delivered_is_not_kept(world: World) -> None:
+    """DMs closed (Discord 50007): the offer row goes at once and the DM is not retried; the
+    member's /remind me time still reminds them (in the channel, as their DMs are closed)."""
+    ana, ben, _ = world.members
+    await ana.slash(world.channel, "remind me", state="on", minutes_before=30)
+    occurrence = await schedule(world, when="in 2 days")
+    route = f"/channels/{ana.user.dm_channel.id}/messages"
+    world.env.inject_error("POST", route, status=403, code=50007, message="Cannot send", times=None)
+    for member in (ana, ben):
+        await member.subscribe_event(occurrence.event_id)
+    db = world.bot().store.db
+    rows = await db.fetch_all("SELECT user_id FROM series_reminder_offers")
+    assert [int(r[0]) for r in rows] == [ben.id]  # ana's offer was never delivered
+    dm_posts = [r for r in world.env.http_requests if r.method == "POST" and r.path == route]
+    assert len(dm_posts) == 1  # tried once, not retried
+    await advance_to(world, occurrence.starts_at - 30 * 60 + 5)
+    dm_posts = [r for r in world.env.http_requests if r.method == "POST" and r.path == route]
+    assert len(dm_posts) == 2  # the reminder at her /remind me time: one try...
+    posted = [m.content for m in world.channel.history() if ana.mention in (m.content or "")]
+    assert len(posted) == 1 and "couldn't reach you by DM" in posted[0]  # ...then the channel
+    assert await world.bot().store.schedule.series_choices(occurrence.series_id) == {}
