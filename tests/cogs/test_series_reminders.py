@@ -273,3 +273,30 @@ async def test_an_offer_that_cannot_be_delivered_is_not_kept(world: World) -> No
     posted = [m.content for m in world.channel.history() if ana.mention in (m.content or "")]
     assert len(posted) == 1 and "couldn't reach you by DM" in posted[0]  # ...then the channel
     assert await world.bot().store.schedule.series_choices(occurrence.series_id) == {}
+
+
+async def test_a_restart_5_seconds_before_a_due_reminder_sends_it_on_time_once(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """The new process arms its timer from the store for the 5 s left, and the reminder goes
+    out at its time, once. (Under simcord the restart itself may take those 5 s: a timer of at
+    most its 5 s settle timeout keeps a real-time fallback, so `restart_bot` waits for it in
+    wall time and virtual time moves to the deadline as it fires; a timer 5.5 s or more ahead
+    is left to `advance_time`. That was the "unexplained 5 s wait": not a stale clock.)"""
+    ana = world.members[0]
+    occurrence = await schedule(world, when="in 2 days")
+    await ana.subscribe_event(occurrence.event_id)
+    await choose(ana, "2 hours before")
+    due = occurrence.starts_at - 2 * 3600
+    await advance_to(world, due - 5)
+    assert not reminders(ana)
+    await restart(world, settings, catalog)
+    # Not early: anything sent by now was sent at the due time (virtual), never before it.
+    assert all(m.created_at.timestamp() >= due for m in reminders(ana))
+    await advance_to(world, due + 1)
+    [reminder] = reminders(ana)
+    assert due <= reminder.created_at.timestamp() < due + 1  # on time
+    assert "2 hours before" in reminder.content
+    await advance_to(world, occurrence.starts_at + 5)
+    assert len(reminders(ana)) == 1  # once
+    assert await world.bot().store.schedule.reminded(occurrence.id) == {ana.id}
