@@ -17,7 +17,14 @@ from bot.cogs import controls
 from bot.core.errors import Conflict
 from bot.core.runner import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
-from bot.core.steps.round import FLOOR_LEFT, LEFT_VOICE, RoundStep, answer_refusal
+from bot.core.steps.round import (
+    BACK_VOICE,
+    FLOOR_LEFT,
+    LEFT_VOICE,
+    RoundStep,
+    answer_refusal,
+    upcoming,
+)
 from bot.i18n import N_, _
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
@@ -180,36 +187,45 @@ class RoundCog(commands.Cog):
     async def on_voice_state_update(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
     ) -> None:
-        """The speaker left the session's voice channel during their turn: the floor moves on
-        (a member who can't be heard can't hold it)."""
-        if member.bot or before.channel is None:
-            return
-        if after.channel is not None and after.channel.id == before.channel.id:
+        """A member left (or came back to) a session's voice channel during a round: the
+        speaker gives up the floor (a member who can't be heard can't hold it); a member still
+        to speak is skipped at their turn unless they come back first."""
+        was = before.channel.id if before.channel is not None else None
+        now = after.channel.id if after.channel is not None else None
+        if member.bot or was == now:
             return  # muted, deafened, streaming: still there
         for session in await self.bot.sessions.all_open():
-            if session.guild_id != member.guild.id:
+            if session.guild_id != member.guild.id or session.voice_channel_id is None:
                 continue
-            if session.voice_channel_id != before.channel.id:
-                continue
-            run = await self.bot.runner.live_run(session.id)
-            if run is None or not isinstance(self.bot.runner.step(run), RoundStep):
-                continue
-            state = json.loads(run.step_state)
-            if state.get("speaker") != member.id:
-                continue
-            payload = {"by": member.id, "turn_no": state.get("turn_no")}
-            try:
-                outcome = await self.bot.runner.contribute(
-                    run.id, run.step_index, member.id, LEFT_VOICE, payload
-                )
-            except Conflict:
-                continue  # the turn ended meanwhile (Done, time, the facilitator)
-            self.bot.live.request_board(session.id)
-            if outcome.update is not None:
-                await self.bot.live.apply(outcome.update)
-            fresh = await self.bot.runner.live_run(session.id)
-            if fresh is not None and fresh.step_index == run.step_index:
-                await self.show(session, fresh)
+            if session.voice_channel_id == was:
+                await self._voice_moved(session, member.id, LEFT_VOICE)
+            elif session.voice_channel_id == now:
+                await self._voice_moved(session, member.id, BACK_VOICE)
+
+    async def _voice_moved(self, session: SessionRecord, user_id: int, kind: str) -> None:
+        run = await self.bot.runner.live_run(session.id)
+        if run is None or not isinstance(self.bot.runner.step(run), RoundStep):
+            return
+        state = json.loads(run.step_state)
+        # Only what changes the round is written (voice comes and goes all evening).
+        if kind == BACK_VOICE:
+            if user_id not in (state.get("away") or []):
+                return
+        elif state.get("speaker") != user_id and user_id not in upcoming(state):
+            return
+        payload = {"by": user_id, "turn_no": state.get("turn_no")}
+        try:
+            outcome = await self.bot.runner.contribute(
+                run.id, run.step_index, user_id, kind, payload
+            )
+        except Conflict:
+            return  # the turn ended meanwhile (Done, time, the facilitator)
+        self.bot.live.request_board(session.id)
+        if outcome.update is not None:
+            await self.bot.live.apply(outcome.update)
+        fresh = await self.bot.runner.live_run(session.id)
+        if fresh is not None and fresh.step_index == run.step_index:
+            await self.show(session, fresh)
 
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """A round is about to be posted: its card names people from the start."""

@@ -100,21 +100,29 @@ async def test_the_facilitator_taking_the_speaker_out_moves_the_floor_on(world: 
     assert f"🎤 {name(ben)} has the floor now." in text(card(world))
 
 
-async def test_the_speaker_who_leaves_the_voice_channel_gives_up_the_floor(world: World) -> None:
-    ana, ben, cai = world.members
+async def voice_round(world: World) -> None:
+    """A voice session's round with all three members in the voice channel."""
     opened = await world.facilitator.slash(
         world.channel, "session start", title="Tuesday circle", voice_channel=world.voice
     )
     assert "is open" in opened.response.content
-    for person in (ana, ben, cai):
+    for person in world.members:
         await person.click(board(world), label="Join")
         await person.join_voice(world.voice)
     await world.facilitator.slash(world.channel, "activity start", activity="test-round")
-    assert f"🎤 {name(ana)} is speaking in the voice channel now." in text(card(world))
-    # Muting oneself or a listener leaving changes nothing.
+    assert f"🎤 {name(world.members[0])} is speaking in the voice channel now." in text(card(world))
+
+
+async def test_the_speaker_who_leaves_the_voice_channel_gives_up_the_floor(world: World) -> None:
+    ana, ben, cai = world.members
+    await voice_round(world)
+    # Muting oneself changes nothing.
     await ana.set_voice(self_mute=True)
-    await cai.leave_voice()
     assert f"🎤 {name(ana)} is speaking in the voice channel now." in text(card(world))
+    # cai steps out of voice before his turn: no word in the channel, he's no longer next-but-one.
+    await cai.leave_voice()
+    assert f"**Next:** {name(ben)}\n" in text(card(world)) + "\n"
+    assert not notes(world, "has left")
     await ana.leave_voice()
     body = text(card(world))
     assert f"🎤 {name(ben)} is speaking in the voice channel now." in body
@@ -127,16 +135,32 @@ async def test_the_speaker_who_leaves_the_voice_channel_gives_up_the_floor(world
     await ana.join_voice(world.voice)
     assert f"🎤 {name(ben)} is speaking in the voice channel now." in text(card(world))
     await ben.click(card(world), label="Done")
+    # cai is still out of voice: skipped at his turn, and the round is complete.
     body = text(card(world))
-    assert f"🎤 {name(cai)} is speaking in the voice channel now." in body
-    assert "Nobody after this turn" in body  # ana had her turn
+    assert body.splitlines()[2].startswith("✅ Everyone has had their turn.")
+    assert f"3. {name(cai)} · left before their turn" in body
     assert len(notes(world, "has left the voice channel")) == 1
     # The leaving is stored as bookkeeping of the turn, not as an answer the board counts.
     bot = world.bot()
     run = await bot.runner.live_run((await bot.sessions.all_open())[0].id)
     assert run is not None
     kinds = [c.kind for c in await bot.runner.contributions(run)]
-    assert kinds == ["left_voice", "spoke"]
+    assert kinds == ["left_voice", "left_voice", "spoke"]
+
+
+async def test_a_member_back_in_voice_before_their_turn_gets_it(world: World) -> None:
+    ana, ben, cai = world.members
+    await voice_round(world)
+    await ben.leave_voice()
+    assert f"**Next:** {name(cai)}" in text(card(world))
+    await ben.join_voice(world.voice)
+    assert f"**Next:** {name(ben)}, then 1 more" in text(card(world))
+    await ana.click(card(world), label="Done")
+    assert f"🎤 {name(ben)} is speaking in the voice channel now." in text(card(world))
+    # Moving to another voice channel is leaving this one.
+    other = world.guild.create_voice_channel("Another room")
+    await ben.join_voice(other)
+    assert f"🎤 {name(cai)} is speaking in the voice channel now." in text(card(world))
 
 
 async def test_the_facilitator_can_move_on_a_speaker_who_is_silent(world: World) -> None:

@@ -12,6 +12,8 @@ The handler state (stored with the run, so a restart resumes the turn with the t
 - ``turn_deadline``: when the speaker's time ends (UTC timestamp, seconds);
 - ``volunteer``: True while a ``volunteer_first`` round waits for someone to start;
 - ``finished``: True once everyone in the order has had (or missed) their turn;
+- ``away``: members who left the session's voice channel before their turn (and haven't come
+  back): skipped when their turn comes, like members who left the session;
 - ``floor_left``: ``{"user": id, "turn_no": n, "where": "session"|"voice"}`` right after the
   speaker of turn n left and the floor moved on (the cog says so once in the channel); dropped
   at the next change of the floor.
@@ -44,8 +46,11 @@ FLOOR_LEFT = "floor_left"
 """State key: the speaker has just left and the floor moved on (see the module docstring)."""
 
 LEFT_VOICE = "left_voice"
-"""Contribution kind: the speaker left the session's voice channel during their turn (told by the
-round cog; bookkeeping, not counted as an answer)."""
+"""Contribution kind: a member left the session's voice channel (told by the round cog, never
+pressed; bookkeeping, not counted as an answer): the speaker gives up the floor, a member still
+to speak is skipped at their turn unless they come back (`BACK_VOICE`)."""
+BACK_VOICE = "back_voice"
+"""Contribution kind: a member who left the voice channel before their turn came back."""
 
 
 class RoundStep(StepBase):
@@ -81,7 +86,7 @@ def had_turn(state: Mapping[str, Any]) -> set[int]:
 
 def upcoming(state: Mapping[str, Any]) -> list[int]:
     """Members still to speak after the current speaker, in order (as the state knows them)."""
-    done = had_turn(state)
+    done = had_turn(state) | set(_ids(state.get("away")))
     speaker = state.get("speaker")
     return [uid for uid in _ids(state.get("order")) if uid not in done and uid != speaker]
 
@@ -133,7 +138,7 @@ class RoundHandler(BaseStepHandler):
         state["order"] = order
         state["speaker"] = None
         state["turn_deadline"] = None
-        present = set(ctx.expected)
+        present = set(ctx.expected) - set(_ids(state.get("away")))
         turns = list(state.get("turns") or [])
         done = had_turn(state)
         for uid in order:
@@ -234,6 +239,8 @@ class RoundHandler(BaseStepHandler):
             raise InvalidInput(N_("I couldn't tell who pressed that."))
         if state.get("finished"):
             raise Conflict(N_("Everyone has had their turn: the round is complete."))
+        if kind in (LEFT_VOICE, BACK_VOICE):
+            return self._voice_moved(state, kind, by, payload)
         if kind == "volunteer":
             if not state.get("volunteer"):
                 raise Conflict(N_("The round has already started; wait for your turn."))
@@ -243,11 +250,6 @@ class RoundHandler(BaseStepHandler):
         speaker = state.get("speaker")
         if speaker is None:
             raise Conflict(N_("Nobody has the floor yet: someone can press **I'll start**."))
-        if kind == LEFT_VOICE:
-            # Told by the round cog, never pressed: only the speaker's own leaving counts.
-            if by != speaker or payload.get("turn_no") != state.get("turn_no"):
-                raise Conflict(N_("That turn has already ended."))
-            return {"by": by, "speaker": speaker, "turn_no": state.get("turn_no")}
         if kind in ("spoke", "pass"):
             if by != speaker and by != ctx.facilitator_id:
                 raise Conflict(
@@ -273,11 +275,33 @@ class RoundHandler(BaseStepHandler):
             return {"by": by, "speaker": speaker, "turn_no": state.get("turn_no"), "text": text}
         raise InvalidInput(N_("Use the round's buttons: Done, Pass or Answer."))
 
+    def _voice_moved(
+        self, state: Mapping[str, Any], kind: str, by: int, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Told by the round cog, never pressed: Conflict when it changes nothing."""
+        away = _ids(state.get("away"))
+        speaker = state.get("speaker")
+        if kind == BACK_VOICE:
+            if by not in away:
+                raise Conflict(N_("That turn has already ended."))
+            return {"by": by}
+        if by == speaker and payload.get("turn_no") == state.get("turn_no"):
+            return {"by": by, "speaker": speaker, "turn_no": state.get("turn_no")}
+        if by != speaker and by not in away and by in upcoming(state):
+            return {"by": by}
+        raise Conflict(N_("That turn has already ended."))
+
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
         state = dict(ctx.state)
         state.pop(FLOOR_LEFT, None)
-        if contribution.kind == LEFT_VOICE:
-            return self._speaker_left(state, ctx, "voice")
+        if contribution.kind in (LEFT_VOICE, BACK_VOICE):
+            by = int(contribution.payload["by"])
+            if contribution.payload.get("speaker") == by:
+                return self._speaker_left(state, ctx, "voice")
+            away = [uid for uid in _ids(state.get("away")) if uid != by]
+            state["away"] = [*away, by] if contribution.kind == LEFT_VOICE else away
+            timer = ctx.state.get("wake_at")
+            return Wake(at=timer if isinstance(timer, int | float) else None, state=state)
         if contribution.kind == "volunteer":
             by = int(contribution.payload["by"])
             order = _ids(state.get("order"))
