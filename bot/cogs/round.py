@@ -40,6 +40,10 @@ from bot.ui.steps.round import (
     shared_answer,
 )
 
+TELL_LEFT_WITHIN = 60.0
+"""Seconds after a speaker left within which the channel is told (a restart forgets what was
+told; a minute later the card says it anyway)."""
+
 THANKS = {
     "spoke": N_("✅ Thank you. The floor moves on."),
     "pass": N_("⏭ Passed. That's always fine; the floor moves on."),
@@ -165,8 +169,12 @@ class RoundCog(commands.Cog):
         if not isinstance(left, dict) or not isinstance(left.get("user"), int):
             return
         key = (run.id, run.step_index, int(left.get("turn_no", 0)))
-        if key in self.told_left:
-            return
+        at = left.get("at")
+        fresh = (
+            isinstance(at, int | float) and self.bot.clock().timestamp() - at <= TELL_LEFT_WITHIN
+        )
+        if key in self.told_left or not fresh:
+            return  # told already (or, after a restart, long past: news no more)
         self.told_left.add(key)
         names = self.names.get(session.id, {})
 

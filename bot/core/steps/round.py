@@ -14,7 +14,7 @@ The handler state (stored with the run, so a restart resumes the turn with the t
 - ``finished``: True once everyone in the order has had (or missed) their turn;
 - ``away``: members who left the session's voice channel before their turn (and haven't come
   back): skipped when their turn comes, like members who left the session;
-- ``floor_left``: ``{"user": id, "turn_no": n, "where": "session"|"voice"}`` right after the
+- ``floor_left``: ``{"user": id, "turn_no": n, "at": t, "where": "session"|"voice"}`` right after the
   speaker of turn n left and the floor moved on (the cog says so once in the channel); dropped
   at the next change of the floor.
 """
@@ -222,7 +222,11 @@ class RoundHandler(BaseStepHandler):
     def _speaker_left(self, state: dict[str, Any], ctx: StepContext, where: str) -> Wake:
         """The speaker left while they had the floor: their turn ends as `gone` and the floor
         moves on; `FLOOR_LEFT` lets the cog say so in the channel."""
-        left = {"user": state.get("speaker"), "turn_no": int(state.get("turn_no", 0))}
+        left = {
+            "user": state.get("speaker"),
+            "turn_no": int(state.get("turn_no", 0)),
+            "at": ctx.now,
+        }
         self._close_turn(state, "gone")
         wake = self._whole_at_resume(self._next(state, ctx), ctx)
         return Wake(at=wake.at, state={**wake.state, FLOOR_LEFT: {**left, "where": where}})

@@ -231,7 +231,12 @@ def test_the_speaker_leaving_the_session_gives_up_the_floor_at_once() -> None:
     assert wake is not None and wake.at == 70.0  # Ben's whole turn, from now
     assert wake.state["speaker"] == BEN and wake.state["turn_no"] == 2
     assert wake.state["turns"] == [{"user": ANA, "outcome": "gone"}]
-    assert wake.state["floor_left"] == {"user": ANA, "turn_no": 1, "where": "session"}
+    assert wake.state["floor_left"] == {
+        "user": ANA,
+        "turn_no": 1,
+        "at": 10.0,
+        "where": "session",
+    }
     # The next change of the floor drops the mark (the channel was told once).
     after = handler.after_contribution(
         ctx(the_step, [BEN, CAI], 20.0, dict(wake.state)),
@@ -276,4 +281,4 @@ def test_voice_leaving_and_coming_back() -> None:
         {"user": ANA, "outcome": "gone"},
         {"user": BEN, "outcome": "left"},
     ]
-    assert wake.state["floor_left"] == {"user": ANA, "turn_no": 1, "where": "voice"}
+    assert wake.state["floor_left"] == {"user": ANA, "turn_no": 1, "at": 5.0, "where": "voice"}
