@@ -19,16 +19,13 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.core.activities import localize
 from bot.core.deadline_timer import DeadlineTimer
-from bot.core.schedule import Repeat, zone
-from bot.core.schedule_service import (
-    Changes,
-    LimitChanges,
-    OccurrenceRecord,
-    ScheduleAccess,
-    SeriesRecord,
-)
+from bot.core.recurrence import Repeat
+from bot.core.schedule_changes import Changes
+from bot.core.schedule_service import LimitChanges, OccurrenceRecord, SeriesRecord
+from bot.core.schedule_values import ScheduleAccess
 from bot.core.schedule_wake import utc
 from bot.core.session import SessionLimits
+from bot.core.time_zones import zone
 from bot.i18n import _, short_day
 from bot.ui import limits
 from bot.ui.locale import member_language

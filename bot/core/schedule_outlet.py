@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from bot.core.reminders import OwnTime
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.records.sessions import SessionRecord
-from bot.store.schedule import OccurrenceRecord, SeriesRecord
 
 
 class EventRefused(Exception):

@@ -27,7 +27,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from bot.core.exports import SummaryFigures
-from bot.core.goals import RATINGS, GoalProgress
+from bot.core.goal_service import GoalProgress
+from bot.core.goals import RATINGS
 from bot.i18n import SOURCE_LANGUAGE
 from bot.ui.charts import DPI, HEIGHT, INK, PHASE_STYLE, SOFT, WIDTH, Arrow, Point, Week
 from bot.ui.goals import LINESTYLES, MARKERS, chart_text

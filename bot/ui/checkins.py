@@ -10,18 +10,9 @@ import discord
 from babel import dates
 
 from bot.core.activities import Scale, localize
+from bot.core.checkin_figures import BANDS, Answer, Pair, bands, signed_tenths
 from bot.core.checkin_service import SessionReport, WeekFigures
-from bot.core.checkins import (
-    BANDS,
-    K_MIN,
-    Answer,
-    Pair,
-    bands,
-    describe_value,
-    scale_of,
-    signed_tenths,
-    to_ten,
-)
+from bot.core.checkins import K_MIN, describe_value, scale_of, to_ten
 from bot.core.guild_settings import SupportLink
 from bot.core.steps.checkin import Anchors
 from bot.core.text import shorten

@@ -120,6 +120,7 @@ class RoundHandler(BaseStepHandler):
     kind = "round"
 
     def one_answer_per_member(self, step: Any) -> bool:
+        """False: a member may speak, pass or answer more than once in a round."""
         return False
 
     # ---------------------------------------------------------------- turns
@@ -163,6 +164,9 @@ class RoundHandler(BaseStepHandler):
         state["turns"] = turns
 
     def enter(self, ctx: StepContext) -> Wake:
+        """The round's order (join order, shuffled once with a seed from the session and the
+        moment, or volunteer first: nobody holds the floor until someone starts, or one turn's
+        time has passed), then the first turn."""
         step: RoundStep = ctx.step
         order = list(ctx.expected)
         if step.order == "shuffled":
@@ -296,6 +300,8 @@ class RoundHandler(BaseStepHandler):
         raise Conflict(N_("That turn has already ended."))
 
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
+        """A volunteer takes the floor first; a turn that ended (spoke, answered or passed) is
+        recorded and the floor goes to the next member present."""
         state = dict(ctx.state)
         state.pop(FLOOR_LEFT, None)
         if contribution.kind in (LEFT_VOICE, BACK_VOICE):
@@ -333,6 +339,7 @@ class RoundHandler(BaseStepHandler):
         return moved
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        """The round went all the way round (its state says `finished`)."""
         return bool(ctx.state.get("finished"))
 
 

@@ -1,0 +1,367 @@
+"""`DiscordVoice` and the real discord.py voice client against a voice protocol peer.
+
+The peer (tests/fakes/discord_voice.py) is a small Discord on 127.0.0.1: REST login, a main
+gateway that answers the bot's voice state update with VOICE_STATE_UPDATE and
+VOICE_SERVER_UPDATE, a TLS voice gateway (hello, identify, ready, select protocol, session
+description with `dave_protocol_version` 0, speaking, heartbeats) and a UDP socket that does IP
+discovery and receives RTP. Nothing in discord.py is replaced: only its public endpoints
+(`Route.BASE`, `DiscordWebSocket.DEFAULT_GATEWAY`, the ones `bot.run_bot` sets for a proxy)
+and the TLS trust of the client's connector point at the peer.
+
+The tests assert what a listener would get: ~50 Opus packets a second for the length of the
+piece, decrypted with the session key in the mode discord.py chose and decoded by libopus to
+audio at the normalised loudness, starting at the announced second, silence frames on pause,
+nothing after the step's end. They run in real time (a few seconds each).
+"""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import itertools
+import math
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import discord
+import pytest
+import yarl
+from discord import gateway, http
+
+from bot.voice.discord_voice import DiscordVoice
+from bot.voice.player import Piece, VoiceUnavailable
+from tests.fakes.discord_voice import (
+    OPUS_SILENCE,
+    OTHER_VOICE_ID,
+    VOICE_ID,
+    FakeDiscord,
+    Frame,
+    self_signed_context,
+)
+from tests.voice.doubles import make_audio
+
+pytestmark = [
+    pytest.mark.requires_program("ffmpeg", "openssl"),  # the audio; the peer's TLS certificate
+    pytest.mark.requires_library("opus"),  # to decode what a listener hears
+]
+
+FRAME = 0.02  # seconds of audio per Opus packet
+
+
+def tone(path: Path, seconds: float) -> Path:
+    return make_audio(path, "sin(2*PI*440*t)", seconds)
+
+
+def two_halves(path: Path, seconds: float) -> Path:
+    """440 Hz for the first half, 880 Hz for the second: where playback is can be heard."""
+    half = seconds / 2
+    return make_audio(path, f"sin(2*PI*if(lt(t,{half}),440,880)*t)", seconds)
+
+
+@pytest.fixture
+async def peer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[FakeDiscord, discord.Client]]:
+    server_ssl, client_ssl = self_signed_context(tmp_path)
+    fake = FakeDiscord(server_ssl)
+    await fake.start()
+    monkeypatch.setattr(http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.voice_states = True
+    client = discord.Client(
+        intents=intents,
+        connector=aiohttp.TCPConnector(ssl=client_ssl),
+        guild_ready_timeout=0.1,
+    )
+    await client.login("peer-token")
+    runner = asyncio.create_task(client.connect(reconnect=False))
+    try:
+        await asyncio.wait_for(client.wait_until_ready(), 15)
+        yield fake, client
+    finally:
+        await client.close()
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        await fake.close()
+
+
+def voice_channel(client: discord.Client, channel_id: int = VOICE_ID) -> discord.VoiceChannel:
+    channel = client.get_channel(channel_id)
+    assert isinstance(channel, discord.VoiceChannel)
+    return channel
+
+
+def audio_frames(frames: list[Frame]) -> list[Frame]:
+    return [f for f in frames if f.opus != OPUS_SILENCE]
+
+
+def decode(frames: list[Frame]) -> array.array[int]:
+    decoder = discord.opus.Decoder()
+    samples: array.array[int] = array.array("h")
+    for frame in frames:
+        samples.frombytes(decoder.decode(frame.opus))
+    return samples
+
+
+def level_dbfs(samples: array.array[int]) -> float:
+    power = sum(s * s for s in samples) / max(1, len(samples))
+    return 10 * math.log10(max(power, 1e-9) / 32768**2)
+
+
+def frequency(samples: array.array[int]) -> float:
+    """Hz from zero crossings of the left channel (48 kHz, interleaved stereo)."""
+    left = samples[::2]
+    crossings = sum(1 for a, b in itertools.pairwise(left) if (a < 0) != (b < 0))
+    return crossings / 2 / (len(left) / 48000)
+
+
+async def sleep_until(moment: float) -> None:
+    await asyncio.sleep(max(0.0, moment - time.time()))
+
+
+async def test_the_piece_reaches_a_listener_on_time_and_at_the_normalised_loudness(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    fake, client = peer
+    piece = tone(tmp_path / "tone.wav", 3.0)
+    voice = DiscordVoice(client)
+    problems: list[str] = []
+
+    async def problem(guild_id: int, refused: VoiceUnavailable) -> None:
+        problems.append(refused.message)
+
+    voice.on_problem(problem)
+    channel = voice_channel(client)
+    await voice.connect(channel)  # during the countdown
+    assert voice.channel_of(channel.guild.id) == VOICE_ID
+    assert fake.bot_channel == VOICE_ID and fake.voice.discovery == 1
+    assert fake.voice.identify["max_dave_protocol_version"] >= 0  # offered; peer says 0
+    assert fake.mode == "aead_xchacha20_poly1305_rtpsize"
+    start_at = time.time() + 1.5  # the announced second
+    await voice.play(channel, [Piece(piece)], start_at=start_at)
+    await sleep_until(start_at + 3.0 + 1.5)
+
+    frames = fake.frames()
+    audio = audio_frames(frames)
+    offset = audio[0].at - start_at
+    rate = (len(audio) - 1) / (audio[-1].at - audio[0].at)
+    level = level_dbfs(decode(audio[25:-25]))
+    print(
+        f"voice peer: {len(audio)} Opus packets for 3.0 s, {rate:.1f}/s, first "
+        f"{offset * 1000:+.0f} ms against the timestamp, {level:.1f} dBFS"
+    )
+    assert 0.0 <= offset <= 0.5, offset
+    assert 147 <= len(audio) <= 152, len(audio)  # 3 s of 20 ms frames
+    assert 45 <= rate <= 55, rate
+    assert not any(f.opus.startswith((b"OpusHead", b"OpusTags")) for f in frames)
+    assert [f.sequence - audio[0].sequence for f in audio] == list(range(len(audio)))
+    assert all(b.timestamp - a.timestamp == 960 for a, b in itertools.pairwise(audio))
+    # The input is at -33 dBFS; normalised (-16 LUFS) it comes out at about -18 dBFS.
+    assert -19.0 <= level <= -13.0, level
+    assert 420 <= frequency(decode(audio[25:75])) <= 460
+    # The end: the player's closing silence frames, and the bot leaves the channel.
+    assert [f.opus for f in frames[-5:]] == [OPUS_SILENCE] * 5
+    speaking = [s for _, s in fake.voice.speaking]
+    assert 1 in speaking and speaking[-1] == 0
+    for _ in range(50):
+        if fake.bot_channel is None:
+            break
+        await asyncio.sleep(0.05)
+    assert fake.bot_channel is None and voice.channel_of(channel.guild.id) is None
+    assert problems == []
+
+
+async def test_pause_sends_silence_and_resume_keeps_the_position(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    fake, client = peer
+    piece = two_halves(tmp_path / "halves.wav", 3.0)
+    voice = DiscordVoice(client)
+    channel = voice_channel(client)
+    start_at = time.time() + 1.2
+    await voice.play(channel, [Piece(piece)], start_at=start_at)
+    await sleep_until(start_at + 1.0)
+    await voice.pause(channel.guild.id)
+    await asyncio.sleep(1.0)
+    await voice.resume(channel.guild.id)
+    resumed_at = time.time()
+    await sleep_until(resumed_at + 2.0 + 1.0)
+
+    frames = fake.frames()
+    # By order, not by arrival time (a loaded machine may delay a packet): audio, the five
+    # silence frames of the pause, a silent gap of about the pause, audio again, the closing
+    # silence frames.
+    pause = next(i for i, f in enumerate(frames) if f.opus == OPUS_SILENCE)
+    before, after = frames[:pause], audio_frames(frames[pause + 5 :])
+    assert [f.opus for f in frames[pause : pause + 5]] == [OPUS_SILENCE] * 5
+    assert audio_frames(before) == before and 35 <= len(before) <= 65, len(before)
+    gap = frames[pause + 5].at - frames[pause + 4].at
+    assert 0.7 <= gap <= 1.5, gap  # nothing at all while paused
+    assert frames[pause + 4].at <= resumed_at <= frames[pause + 5].at
+    heard = len(before) + len(after)
+    print(f"voice peer: paused after {len(before)} frames, {gap:.2f} s silent, {heard} in all")
+    assert 147 <= heard <= 152, heard  # the whole piece once: resumed, not restarted
+    # Resumed where it paused (about 1 s in: 440 Hz), then the second half (880 Hz).
+    assert 420 <= frequency(decode(after[:20])) <= 460
+    assert 850 <= frequency(decode(after[-40:-5])) <= 910
+
+
+async def test_the_steps_volume_lowers_the_level(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    fake, client = peer
+    piece = tone(tmp_path / "tone.wav", 2.0)
+    voice = DiscordVoice(client)
+    channel = voice_channel(client)
+    start_at = time.time() + 1.0
+    await voice.play(channel, [Piece(piece)], start_at=start_at, volume=0.5)
+    await sleep_until(start_at + 2.0 + 1.0)
+    level = level_dbfs(decode(audio_frames(fake.frames())[25:-10]))
+    print(f"voice peer: volume 0.5 -> {level:.1f} dBFS")
+    assert -27.0 <= level <= -21.5, level  # about 6 dB under the normalised -18 dBFS
+
+
+async def test_a_restart_mid_piece_resumes_from_where_it_should_be_now(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    """After a restart the cog asks for the piece as it started 2.5 s ago: FFmpeg seeks."""
+    fake, client = peer
+    piece = two_halves(tmp_path / "halves.wav", 4.0)
+    voice = DiscordVoice(client)
+    channel = voice_channel(client)
+    asked = time.time()
+    started = asked - 2.5
+    await voice.play(channel, [Piece(piece)], start_at=started)
+    await sleep_until(started + 4.0 + 1.0)
+    audio = audio_frames(fake.frames())
+    position = 4.0 - len(audio) * FRAME  # where the first frame heard is in the piece
+    should_be = audio[0].at - started  # where the piece should be at that moment
+    print(
+        f"voice peer: restart 2.50 s into the piece; the first frame went out "
+        f"{(audio[0].at - asked) * 1000:.0f} ms later, at {position:.2f} s into the piece, "
+        f"where it should be {should_be:.2f} s"
+    )
+    assert abs(position - should_be) <= 0.25, (position, should_be)
+    assert audio[0].at - asked <= 1.5  # FFmpeg gets 1 s to seek and fill its pipe
+    assert 850 <= frequency(decode(audio[5:40])) <= 910  # the second half, not the start
+
+
+async def test_the_music_stops_at_the_steps_end(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    fake, client = peer
+    piece = tone(tmp_path / "tone.wav", 5.0)
+    voice = DiscordVoice(client)
+    channel = voice_channel(client)
+    start_at = time.time() + 1.0
+    await voice.play(channel, [Piece(piece)], start_at=start_at)
+    await sleep_until(start_at + 1.0)
+    await voice.stop(channel.guild.id)  # the step ended
+    stopped = time.time()
+    await asyncio.sleep(1.0)
+    late = audio_frames(fake.frames(since=stopped + 0.1))
+    assert late == []
+    assert 40 <= len(audio_frames(fake.frames())) <= 60
+    assert fake.bot_channel is None and fake.voice_state_requests[-1] is None
+
+
+async def test_stopping_never_waits_for_discord_to_confirm_the_leave(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    """The step's end stops the music on the timer path: a leave Discord doesn't confirm
+    (discord.py waits up to the connect timeout for it) must not hold that path."""
+    fake, client = peer
+    fake.confirm_leaving = False
+    voice = DiscordVoice(client)
+    channel = voice_channel(client)
+    start_at = time.time() + 1.0
+    await voice.play(channel, [Piece(tone(tmp_path / "tone.wav", 5.0))], start_at=start_at)
+    await sleep_until(start_at + 0.5)
+    asked = time.monotonic()
+    await voice.stop(channel.guild.id)
+    took = time.monotonic() - asked
+    stopped = time.time()
+    await asyncio.sleep(0.5)
+    assert took < 0.5, took
+    assert audio_frames(fake.frames(since=stopped + 0.1)) == []
+    assert fake.voice_state_requests[-1] is None  # it did ask to leave
+
+
+async def test_a_disconnect_mid_piece_is_reported_once(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    fake, client = peer
+    piece = tone(tmp_path / "tone.wav", 5.0)
+    voice = DiscordVoice(client)
+    problems: list[str] = []
+
+    async def problem(guild_id: int, refused: VoiceUnavailable) -> None:
+        problems.append(refused.message)
+
+    voice.on_problem(problem)
+    channel = voice_channel(client)
+    start_at = time.time() + 1.0
+    await voice.play(channel, [Piece(piece)], start_at=start_at)
+    await sleep_until(start_at + 1.0)
+    await fake.disconnect_bot()  # a moderator disconnects the bot
+    kicked = time.time()
+    await asyncio.sleep(1.5)
+    assert len(problems) == 1 and "disconnected" in problems[0], problems
+    assert audio_frames(fake.frames(since=kicked + 0.2)) == []
+    assert voice.channel_of(channel.guild.id) is None
+
+
+async def test_joining_another_channel_moves_the_bot(
+    peer: tuple[FakeDiscord, discord.Client],
+) -> None:
+    fake, client = peer
+    voice = DiscordVoice(client)
+    await voice.connect(voice_channel(client))
+    await voice.connect(voice_channel(client, OTHER_VOICE_ID))
+    assert fake.voice_state_requests[-1] == OTHER_VOICE_ID
+    assert voice.channel_of(voice_channel(client).guild.id) == OTHER_VOICE_ID
+    await voice.stop(voice_channel(client).guild.id)
+
+
+async def test_a_set_plays_back_to_back_from_where_it_should_be(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    """A listening set of two pieces (440 Hz then 880 Hz, 2 s each, different formats), asked
+    for as if it had started 0.5 s ago: the rest of the first piece, then straight into the
+    second, as one stream with no gap."""
+    fake, client = peer
+    low = make_audio(tmp_path / "low.wav", "sin(2*PI*440*t)", 2.0)
+    high = make_audio(tmp_path / "high.ogg", "sin(2*PI*880*t)", 2.0)
+    voice = DiscordVoice(client)
+    channel = voice_channel(client)
+    started = time.time() - 0.5
+    await voice.play(channel, [Piece(low, 2.0), Piece(high, 2.0)], start_at=started)
+    await sleep_until(started + 4.0 + 1.0)
+    audio = audio_frames(fake.frames())
+    position = 4.0 - len(audio) * FRAME
+    assert abs(position - (audio[0].at - started)) <= 0.25, position
+    assert max(b.at - a.at for a, b in itertools.pairwise(audio)) < 0.3  # no gap
+    assert 420 <= frequency(decode(audio[5:20])) <= 460  # the end of the first piece
+    assert 850 <= frequency(decode(audio[-60:-10])) <= 910  # then the second
+
+
+async def test_a_new_piece_replaces_the_playing_one_without_leaving(
+    peer: tuple[FakeDiscord, discord.Client], tmp_path: Path
+) -> None:
+    fake, client = peer
+    first = tone(tmp_path / "first.wav", 5.0)
+    second = make_audio(tmp_path / "second.wav", "sin(2*PI*880*t)", 1.0)
+    voice = DiscordVoice(client)
+    channel = voice_channel(client)
+    start_at = time.time() + 1.0
+    await voice.play(channel, [Piece(first)], start_at=start_at)
+    await sleep_until(start_at + 0.5)
+    await voice.play(channel, [Piece(second)], start_at=time.time() + 1.5)
+    await asyncio.sleep(1.0 + 1.0)
+    audio = audio_frames(fake.frames())
+    assert 850 <= frequency(decode(audio[-40:-5])) <= 910  # the second piece was heard
+    assert fake.voice_state_requests == [VOICE_ID, None]  # joined once; left after it
