@@ -272,7 +272,7 @@ async def test_an_offer_that_cannot_be_delivered_is_not_kept(world: World) -> No
     assert len(dm_posts) == 2  # the reminder at her /remind me time: one try...
     posted = [m.content for m in world.channel.history() if ana.mention in (m.content or "")]
     assert len(posted) == 1 and "couldn't reach you by DM" in posted[0]  # ...then the channel
-    assert await world.bot().store.schedule.series_choices(occurrence.series_id) == {}
+    assert await world.bot().store.reminders.series_choices(occurrence.series_id) == {}
 
 
 async def test_a_restart_5_seconds_before_a_due_reminder_sends_it_on_time_once(
@@ -299,4 +299,4 @@ async def test_a_restart_5_seconds_before_a_due_reminder_sends_it_on_time_once(
     assert "2 hours before" in reminder.content
     await advance_to(world, occurrence.starts_at + 5)
     assert len(reminders(ana)) == 1  # once
-    assert await world.bot().store.schedule.reminded(occurrence.id) == {ana.id}
+    assert await world.bot().store.reminders.reminded(occurrence.id) == {ana.id}
