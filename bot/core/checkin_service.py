@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from bot.core.activities import Scale, localize
 from bot.core.checkins import (
@@ -18,6 +19,7 @@ from bot.core.checkins import (
     check_value,
     group_shifts,
     is_low,
+    low_threshold,
     pairs,
     scale_key,
     scale_of,
@@ -34,9 +36,9 @@ from bot.core.steps.checkin import CheckinStep
 from bot.core.text import clean_member_text
 from bot.i18n import N_, _
 from bot.records.checkins import CheckinRecord
-from bot.records.sessions import SessionRecord
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.settings import CheckinSettings
-from bot.store.checkins import NewCheckin, NoConsent
+from bot.store.checkins import CheckinAnswer, NewCheckin, NoConsent
 from bot.store.store import Store
 
 DAY = 86400.0
@@ -44,6 +46,15 @@ DAY = 86400.0
 
 ANSWER_KINDS = ("checkin", "pass")
 """A member's one answer to a check-in step: a pass and an answer replace each other."""
+
+_STEP_ENDED = N_(
+    "That check-in has ended, so its answer, note and sharing can't be changed any "
+    "more. What you saved stays saved."
+)
+_NO_PAYLOAD: dict[str, object] = {}
+"""A check-in's contribution carries nothing (the value is in the check-in row)."""
+_UNKNOWN = -1_000_000
+"""Not worked out yet (no threshold is this low)."""
 
 CLOSED_FOR_EXTRAS = N_("This check-in has closed, so sharing and notes are no longer available.")
 
@@ -65,9 +76,8 @@ def answer_of(record: CheckinRecord) -> Answer:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Saved:
-    """What happened when a member answered."""
+class Saved(NamedTuple):
+    """What happened when a member answered (a tuple: one is made per answer)."""
 
     record: CheckinRecord | None
     """None when nothing about their mood was stored (a pass without consent)."""
@@ -127,6 +137,7 @@ class CheckinService:
         self._care: CareLookup = care or (
             lambda _guild: (settings.low_score_max, settings.support_text)
         )
+        self._thresholds: dict[tuple[str, int], int | None] = {}
 
     def now(self) -> float:
         return timestamp(self._clock)
@@ -156,14 +167,13 @@ class CheckinService:
     # ---------------------------------------------------------------- answering
 
     async def step_of(self, run_id: int, step_index: int) -> tuple[SessionRecord, CheckinStep]:
+        """The session and the check-in step (as shown) of a run that is live at `step_index`.
+
+        Raises Conflict when the step has ended or isn't a check-in, NotFound when the session
+        is gone."""
         run = await self._store.runs.get(run_id)
         if run is None or not run.live or run.step_index != step_index:
-            raise Conflict(
-                N_(
-                    "That check-in has ended, so its answer, note and sharing can't be changed any "
-                    "more. What you saved stays saved."
-                )
-            )
+            raise Conflict(_STEP_ENDED)
         step = self._runner.step(run)
         if not isinstance(step, CheckinStep):
             raise Conflict(N_("That step isn't a check-in."))
@@ -174,7 +184,18 @@ class CheckinService:
 
     def is_low(self, guild_id: int, scale: Scale, value: int | None) -> bool:
         """A value at the low end of its scale in this server (the care message follows it)."""
-        return is_low(scale, value, self.low_score_max(guild_id))
+        if value is None:
+            return False
+        low_max = self.low_score_max(guild_id)
+        if scale.kind == "custom":
+            return is_low(scale, value, low_max)
+        # A built-in scale's threshold depends on its kind and the setting only: worked out
+        # once per pair (the answer's hot path).
+        key = (scale.kind, low_max)
+        threshold = self._thresholds.get(key, _UNKNOWN)
+        if threshold is _UNKNOWN:
+            threshold = self._thresholds[key] = low_threshold(scale, low_max)
+        return threshold is not None and value <= threshold
 
     async def step_scale(self, run_id: int, step_index: int) -> Scale | None:
         """The check-in step's scale, also after the step ended (None if it isn't one)."""
@@ -197,8 +218,23 @@ class CheckinService:
 
         Consent is read inside the same commit as the answer (one write job per answer); a
         member who said No thanks before is not asked again and their answer counts as a pass.
+        Returns once committed. Raises Conflict when the step has ended (or isn't a check-in),
+        NotFound when the session is gone, InvalidInput for a value the scale doesn't offer,
+        ConsentNeeded when the member was never asked.
+
+        The hottest path of the bot (everyone checking in at a session's start): the run is
+        read once (from the cache) and handed to the runner, no per-answer objects beyond the
+        write job and the result.
         """
-        session, step = await self.step_of(run_id, step_index)
+        run = await self._store.runs.get(run_id)
+        if run is None or not run.live or run.step_index != step_index:
+            raise Conflict(_STEP_ENDED)
+        step = self._runner.step(run)
+        if not isinstance(step, CheckinStep):
+            raise Conflict(N_("That step isn't a check-in."))
+        session = await self._store.sessions.get(run.session_id)
+        if session is None:
+            raise NotFound(N_("That session no longer exists."))
         passed = value is None
         if not passed:
             assert value is not None
@@ -207,72 +243,67 @@ class CheckinService:
                 if value2 is None:
                     raise InvalidInput(N_("Please choose your energy level too."))
                 check_value(step.scale, value2, "arousal")
+        now = self.now()
         try:
-            return await self._save_answer(
-                session, step, run_id, step_index, user_id, value, value2
-            )
+            return await self._save_answer(session, step, run, user_id, value, value2, now)
         except NoConsent as refusal:
             if not refusal.declined:
                 raise ConsentNeeded() from None
         # They said No thanks before: counted as a pass, nothing about their mood stored.
         return await self._save_answer(
-            session, step, run_id, step_index, user_id, value, value2, declined=True
+            session, step, run, user_id, value, value2, now, declined=True
         )
 
     async def _save_answer(
         self,
         session: SessionRecord,
         step: CheckinStep,
-        run_id: int,
-        step_index: int,
+        run: RunRecord,
         user_id: int,
         value: int | None,
         value2: int | None,
+        now: float,
         *,
         declined: bool = False,
     ) -> Saved:
         passed = value is None
-        kind = "pass" if passed or declined else "checkin"
+        anonymous = step.anonymous
+        guild_id = session.guild_id
         new = None
         if not declined:
             new = NewCheckin(
-                guild_id=session.guild_id,
-                user_id=None if step.anonymous else user_id,
-                session_id=session.id,
-                run_id=run_id,
-                step_index=step_index,
-                scale=scale_key(step.scale),
-                phase=step.phase,
-                measure=step.measure,
-                value=value,
-                value2=value2 if step.scale.kind == "sam" else None,
-                passed=passed,
-                created_at=self.now(),
+                guild_id,
+                None if anonymous else user_id,
+                session.id,
+                run.id,
+                run.step_index,
+                scale_key(step.scale),
+                step.phase,
+                step.measure,
+                value,
+                value2 if step.scale.kind == "sam" else None,
+                passed,
+                now,
             )
         # One commit: consent, the contribution (replacing an earlier answer or pass), the row.
-        outcome = await self._runner.contribute(
-            run_id,
-            step_index,
+        outcome = await self._runner.contribute_to(
+            run,
             user_id,
-            kind,
-            {},
-            anonymous=step.anonymous,
+            "pass" if passed or declined else "checkin",
+            _NO_PAYLOAD,
+            now=now,
+            anonymous=anonymous,
             replaces=ANSWER_KINDS,
-            also=self._store.checkins.answer_job(
-                new,
-                consent_of=None if step.anonymous or declined else (session.guild_id, user_id),
-                passed=passed,
-            ),
+            also=CheckinAnswer(new, None if anonymous or declined else (guild_id, user_id), passed),
         )
-        record: CheckinRecord | None = outcome.also
         return Saved(
-            record=record,
-            replaced=outcome.replaced,
-            update=outcome.update,
-            low=not passed and self.is_low(session.guild_id, step.scale, value),
-            anonymous=step.anonymous,
-            passed=passed,
-            declined=declined,
+            outcome.also,
+            outcome.replaced,
+            outcome.update,
+            not passed and self.is_low(guild_id, step.scale, value),
+            anonymous,
+            passed,
+            declined,
         )
 
     async def answer_now(

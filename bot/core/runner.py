@@ -549,6 +549,37 @@ class Runner:
             run, author_id, kind, payload, anonymous, replaces, also, mirror, locked=False
         )
 
+    async def contribute_to(
+        self,
+        run: RunRecord,
+        author_id: int,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        now: float,
+        anonymous: bool = False,
+        replaces: Sequence[str] = (),
+        also: Also | None = None,
+    ) -> ContributionOutcome:
+        """`contribute` for a caller that has just read `run` itself (live, at the step it
+        answers; e.g. CheckinService): the same rules and write without reading the run again,
+        with the caller's `now` (UTC seconds). Steps whose state changes with each contribution
+        take `contribute`'s locked path. Raises Conflict when the step has moved on meanwhile."""
+        if _stateful(self.handler_for(self.step(run))):
+            return await self.contribute(
+                run.id,
+                run.step_index,
+                author_id,
+                kind,
+                payload,
+                anonymous=anonymous,
+                replaces=replaces,
+                also=also,
+            )
+        return await self._contribute(
+            run, author_id, kind, payload, anonymous, replaces, also, None, locked=False, now=now
+        )
+
     async def _contribute(
         self,
         run: RunRecord,
@@ -561,9 +592,11 @@ class Runner:
         mirror: Mirror | None,
         *,
         locked: bool,
+        now: float | None = None,
     ) -> ContributionOutcome:
         step_index = run.step_index
-        now = self._now()
+        if now is None:
+            now = self._now()
         ctx = await self._context(run, now)
         handler = self.handler_for(ctx.step)
         clean = handler.accept(ctx, kind, payload)

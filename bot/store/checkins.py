@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.records.checkins import CheckinRecord
 from bot.store.contribution_job import BatchableAlso
@@ -77,11 +77,11 @@ def _record(row: Row) -> CheckinRecord:
     return record_of(CheckinRecord, row)
 
 
-@dataclass(frozen=True, slots=True)
-class NewCheckin:
+class NewCheckin(NamedTuple):
     """A check-in row to write: an answer (`value`, `value2` for two-axis scales) or a pass.
 
-    `created_at` is a UTC timestamp in seconds; `user_id` None for an anonymous answer."""
+    `created_at` is a UTC timestamp in seconds; `user_id` None for an anonymous answer. A
+    tuple, not a dataclass: one is made per answer on the hottest write path."""
 
     guild_id: int
     user_id: int | None
@@ -97,21 +97,8 @@ class NewCheckin:
     created_at: float
 
     def values(self) -> tuple[object, ...]:
-        """The INSERT's parameters, in `_INSERT`'s column order."""
-        return (
-            self.guild_id,
-            self.user_id,
-            self.session_id,
-            self.run_id,
-            self.step_index,
-            self.scale,
-            self.phase,
-            self.measure,
-            self.value,
-            self.value2,
-            int(self.passed),
-            self.created_at,
-        )
+        """The INSERT's parameters, in `_INSERT`'s column order (`passed` as 0/1)."""
+        return (*self[:10], int(self.passed), self.created_at)
 
     def record(self, new_id: int) -> CheckinRecord:
         """The row as inserted (column defaults: no note, not shared)."""
@@ -182,14 +169,21 @@ async def _save(
     return new.record(int(new_id))
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class CheckinAnswer(BatchableAlso):
     """The check-in row written with a member's contribution to a check-in step (see
-    `CheckinRepository.answer_job`)."""
+    `CheckinRepository.answer_job`): `new` (None: nothing about their mood is stored),
+    `consent_of` (guild id, user id) whose consent the row needs, and whether it is a pass."""
 
-    new: NewCheckin | None
-    consent_of: tuple[int, int] | None
-    passed: bool
+    # A plain slotted class: a frozen dataclass sets each field through object.__setattr__,
+    # and one is made per answer.
+    __slots__ = ("consent_of", "new", "passed")
+
+    def __init__(
+        self, new: NewCheckin | None, consent_of: tuple[int, int] | None, passed: bool
+    ) -> None:
+        self.new = new
+        self.consent_of = consent_of
+        self.passed = passed
 
     async def __call__(self, conn: Conn, replaced: bool) -> CheckinRecord | None:
         if self.new is None:

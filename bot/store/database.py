@@ -178,6 +178,11 @@ class Database:
             future.set_result(value)
         return value
 
+    def peek(self, key: Hashable, default: Any = None) -> Any:
+        """What `cached` holds for `key` now, without loading it: `default` when nothing is
+        cached. For hot paths that would otherwise make a coroutine and a loader per look-up."""
+        return self._cache.get(key, default)
+
     def version_of(self, key: Hashable) -> tuple[int, int]:
         """Moves on each time `key` (or the whole cache) is invalidated or kept (see `keep`)."""
         return self._cache_generation, self._versions.get(key, 0)

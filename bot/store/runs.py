@@ -26,6 +26,9 @@ def _run(row: Row) -> RunRecord:
     return RunRecord(*tuple(row))
 
 
+_NOT_CACHED = object()
+
+
 class RunAlreadyLive(Exception):
     """The session already has a running or paused activity."""
 
@@ -101,6 +104,11 @@ class RunRepository:
 
     async def get(self, run_id: int) -> RunRecord | None:
         """A run as committed (cached until a write transaction changes it)."""
+        # An answer's look-up: served from the cache without a loader or a nested coroutine.
+        found = self._db.peek(("run", run_id), _NOT_CACHED)
+        if found is not _NOT_CACHED:
+            result: RunRecord | None = found
+            return result
 
         async def load() -> RunRecord | None:
             row = await self._db.fetch_one(
