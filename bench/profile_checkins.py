@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
@@ -133,6 +134,61 @@ async def _plain(target: str) -> None:
         )
 
 
+async def _spy(target: str) -> None:
+    """The burst sampled by py-spy (`pip install py-spy`), attached for the burst only: a
+    sampling profiler doesn't slow Python down, so its split is the unprofiled one. Prints
+    the samples by layer (the innermost frame of ours in each sample) and writes the raw
+    stacks to /tmp/chorus-spy.txt."""
+    import os
+    import signal
+    import subprocess
+
+    store, service, work = await _prepared(target)
+    out = "/tmp/chorus-spy.txt"
+    spy = subprocess.Popen(
+        [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(os.getpid()), "--rate", "1000", "--format", "raw"]
+        + ["--output", out, "--nonblocking"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    await asyncio.sleep(2.0)  # let it attach
+    try:
+        cpu = time.process_time()
+        seconds, _ = await _burst(service, work)
+        cpu = time.process_time() - cpu
+    finally:
+        spy.send_signal(signal.SIGINT)
+        spy.wait()
+        await store.close()
+    print(
+        f"{len(work) / seconds:,.0f} check-ins/s (sampled), CPU {cpu:.3f} s,"
+        f" {cpu / len(work) * 1e6:.1f} us of CPU per answer"
+    )
+    totals: dict[str, int] = {}
+    for line in open(out).read().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if "_burst" not in stack and "_flush" not in stack:
+            continue  # the idle loop waiting (attaching, closing)
+        totals[_spy_layer(stack)] = totals.get(_spy_layer(stack), 0) + int(count)
+    whole = sum(totals.values()) or 1
+    for layer, count in sorted(totals.items(), key=lambda item: -item[1]):
+        share = count / whole
+        print(f"  {share:5.1%}  {share * cpu / len(work) * 1e6:5.1f} us  {layer}")
+
+
+def _spy_layer(stack: str) -> str:
+    """The layer of a py-spy stack: its innermost frame that names one of our files, or the
+    library that is running (sqlite3 calls show as our engine seam's lines)."""
+    frames = stack.split(";")
+    for frame in reversed(frames):
+        for needle, layer in LAYERS:
+            if needle in frame and needle not in ("asyncio", "sqlite3", "asyncpg"):
+                return layer
+        if "asyncio" in frame:
+            return "asyncio (tasks, futures, the loop)"
+    return "other"
+
+
 async def _in_fresh_schema(url: str, body: Callable[[str], Any]) -> None:
     import asyncpg
 
@@ -148,7 +204,7 @@ async def _in_fresh_schema(url: str, body: Callable[[str], Any]) -> None:
 
 def main(argv: list[str]) -> None:
     tune_garbage_collector()
-    body = _plain if "--plain" in argv else _profile
+    body = _plain if "--plain" in argv else _spy if "--spy" in argv else _profile
     urls = [a for a in argv if not a.startswith("--")]
     if urls:
         asyncio.run(_in_fresh_schema(urls[0], body))

@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import functools
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -549,7 +549,7 @@ class Runner:
             run, author_id, kind, payload, anonymous, replaces, also, mirror, locked=False
         )
 
-    async def contribute_to(
+    def contribute_to(
         self,
         run: RunRecord,
         author_id: int,
@@ -560,13 +560,15 @@ class Runner:
         anonymous: bool = False,
         replaces: Sequence[str] = (),
         also: Also | None = None,
-    ) -> ContributionOutcome:
+    ) -> Awaitable[ContributionOutcome]:
         """`contribute` for a caller that has just read `run` itself (live, at the step it
         answers; e.g. CheckinService): the same rules and write without reading the run again,
         with the caller's `now` (UTC seconds). Steps whose state changes with each contribution
-        take `contribute`'s locked path. Raises Conflict when the step has moved on meanwhile."""
+        take `contribute`'s locked path. Awaited: raises Conflict when the step has moved on
+        meanwhile. (Returns the coroutine to await rather than being one: a frame fewer per
+        answer.)"""
         if _stateful(self.handler_for(self.step(run))):
-            return await self.contribute(
+            return self.contribute(
                 run.id,
                 run.step_index,
                 author_id,
@@ -576,7 +578,7 @@ class Runner:
                 replaces=replaces,
                 also=also,
             )
-        return await self._contribute(
+        return self._contribute(
             run, author_id, kind, payload, anonymous, replaces, also, None, locked=False, now=now
         )
 
