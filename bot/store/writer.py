@@ -316,7 +316,7 @@ class BatchWriter(Writer):
         self,
         path: Path,
         lock: asyncio.Lock,
-        max_batch: int = 200,
+        max_batch: int = 500,
         after_commit: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(lock, max_batch, after_commit)
