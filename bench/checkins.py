@@ -21,6 +21,7 @@ import aiosqlite
 from bench.common import Pauses, Row, Timer, percentile
 from bench.world import Opened, clock, open_store, populate, shipped_catalog
 from bot.core.checkin_service import CheckinService
+from bot.core.runner import Runner
 from bot.gc_tuning import tune_garbage_collector
 from bot.settings import CheckinSettings
 from bot.store.store import Store
@@ -52,7 +53,7 @@ async def _prepare(
     activity = shipped_catalog().activities["opening-checkin"]
     opened = await populate(store, runner, activity, SESSIONS, MEMBERS)
     if posted:
-        await _post_steps(store, opened)
+        await _post_steps(store, opened, runner)
     _checkpoint(path)  # as a running bot's periodic checkpoints would have
     service = CheckinService(store, clock, runner, CheckinSettings())
     work = [(o.run.id, uid) for o in opened if o.run is not None for uid in o.members]
@@ -65,13 +66,18 @@ def _checkpoint(path: Path) -> None:
     conn.close()
 
 
-async def _post_steps(store: Store, opened: list[Opened]) -> None:
-    """What LiveSessions.post_step asks of the store when it posts a step message."""
+async def _post_steps(store: Store, opened: list[Opened], runner: Runner | None = None) -> None:
+    """What LiveSessions.post_step asks of the store when it posts a step message, and (given
+    the runner) of the runner: the step as shown, which the step's scene is drawn from."""
     for index, o in enumerate(opened):
         assert o.run is not None
         await store.runs.set_step_message(o.run.id, 7_000_000 + index)
         await store.sessions.get(o.session.id)
         await store.sessions.present(o.session.id)
+        if runner is not None:
+            run = await store.runs.get(o.run.id)
+            assert run is not None
+            runner.step_at(run, run.step_index)
 
 
 async def _restarted(path: Path) -> tuple[Store, CheckinService]:

@@ -75,7 +75,7 @@ async def _durable(target: str) -> Durable:
     try:
         activity = shipped_catalog().activities["opening-checkin"]
         opened = await populate(store, runner, activity, SESSIONS, MEMBERS)
-        await _post_steps(store, opened)
+        await _post_steps(store, opened, runner)
         service = CheckinService(store, clock, runner, CheckinSettings())
         work = [(o.run.id, uid) for o in opened if o.run is not None for uid in o.members]
         before = store.db.writer.batches

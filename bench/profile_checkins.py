@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import cProfile
+import os
 import pstats
+import signal
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bench.checkins import _burst, _post_steps
@@ -42,7 +45,7 @@ LAYERS: tuple[tuple[str, str], ...] = (
     ("bot/store/writer.py", "group-commit writer (queue, futures, batches)"),
     ("bot/store/database.py", "store: cache and write entry"),
     ("bot/store/engine.py", "store: engine seam (statements, batch tables)"),
-    ("bot/store/", "store: jobs' Python (contribution, check-in, run update jobs)"),
+    ("bot/store/", "store: repositories and jobs' Python (contribution, check-in, run update)"),
     ("bot/records/", "records (dataclasses)"),
     ("sqlite3", "SQLite itself (execute, fetch)"),
     ("asyncpg", "asyncpg (driver)"),
@@ -76,7 +79,7 @@ async def _prepared(target: str) -> tuple[Any, CheckinService, list[tuple[int, i
     store, runner = await open_store(target)
     activity = shipped_catalog().activities["opening-checkin"]
     opened = await populate(store, runner, activity, SESSIONS, MEMBERS)
-    await _post_steps(store, opened)
+    await _post_steps(store, opened, runner)
     service = CheckinService(store, clock, runner, CheckinSettings())
     work = [(o.run.id, uid) for o in opened if o.run is not None for uid in o.members]
     return store, service, work
@@ -138,19 +141,9 @@ async def _spy(target: str) -> None:
     """The burst sampled by py-spy (`pip install py-spy`), attached for the burst only: a
     sampling profiler doesn't slow Python down, so its split is the unprofiled one. Prints
     the samples by layer (the innermost frame of ours in each sample) and writes the raw
-    stacks to /tmp/chorus-spy.txt."""
-    import os
-    import signal
-    import subprocess
-
+    stacks to SPY_OUT."""
     store, service, work = await _prepared(target)
-    out = "/tmp/chorus-spy.txt"
-    spy = subprocess.Popen(
-        [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(os.getpid()), "--rate", "1000", "--format", "raw"]
-        + ["--output", out, "--nonblocking"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    spy = _start_spy()
     await asyncio.sleep(2.0)  # let it attach
     try:
         cpu = time.process_time()
@@ -164,16 +157,32 @@ async def _spy(target: str) -> None:
         f"{len(work) / seconds:,.0f} check-ins/s (sampled), CPU {cpu:.3f} s,"
         f" {cpu / len(work) * 1e6:.1f} us of CPU per answer"
     )
-    totals: dict[str, int] = {}
-    for line in open(out).read().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if "_burst" not in stack and "_flush" not in stack:
-            continue  # the idle loop waiting (attaching, closing)
-        totals[_spy_layer(stack)] = totals.get(_spy_layer(stack), 0) + int(count)
+    totals = _spy_split()
     whole = sum(totals.values()) or 1
     for layer, count in sorted(totals.items(), key=lambda item: -item[1]):
         share = count / whole
         print(f"  {share:5.1%}  {share * cpu / len(work) * 1e6:5.1f} us  {layer}")
+
+
+SPY_OUT = Path(tempfile.gettempdir()) / "chorus-spy.txt"
+
+
+def _start_spy() -> subprocess.Popen[bytes]:
+    command = [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(os.getpid())]
+    command += ["--rate", "1000", "--format", "raw", "--output", str(SPY_OUT), "--nonblocking"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _spy_split() -> dict[str, int]:
+    """Samples per layer, of the burst's tasks and the group commit only (not the idle loop)."""
+    totals: dict[str, int] = {}
+    for line in SPY_OUT.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if "_burst" not in stack and "_flush" not in stack:
+            continue
+        layer = _spy_layer(stack)
+        totals[layer] = totals.get(layer, 0) + int(count)
+    return totals
 
 
 def _spy_layer(stack: str) -> str:
