@@ -373,7 +373,8 @@ def _pause_rows(name: str, label: str, pauses: Pauses) -> list[Row]:
             summary["gc_longest_ms"],
             "ms",
             higher_is_better=False,
-            notes=f"{summary['gc_passes']:.0f} passes, {summary['gc_total_ms']:.0f} ms in all (CPU)",
+            notes=f"{summary['gc_passes']:.0f} passes, {summary['gc_total_ms']:.0f} ms in all (CPU);"
+            f" the longest of generation {summary['gc_longest_generation']:.0f}",
             extra=summary,
         ),
         Row(
