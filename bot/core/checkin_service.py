@@ -64,6 +64,7 @@ class ConsentNeeded(Exception):
 
 
 def answer_of(record: CheckinRecord) -> Answer:
+    """A stored check-in as the pairing and figure rules (bot.core.checkins) see it."""
     return Answer(
         user_id=record.user_id,
         scale=record.scale,
@@ -92,6 +93,8 @@ class Saved(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class StepFigure:
+    """How many answered one step of a session's run, for /session report."""
+
     activity: str
     step: str
     kind: str
@@ -103,6 +106,9 @@ class StepFigure:
 
 @dataclass(frozen=True, slots=True)
 class SessionReport:
+    """The facilitator's /session report: attendance, per-step counts and the group's
+    before/after answers on the 0-10 axis (empty lists below K_MIN), with the mood-shift lines."""
+
     session: SessionRecord
     attendance: int
     steps: list[StepFigure]
@@ -113,6 +119,9 @@ class SessionReport:
 
 @dataclass(frozen=True, slots=True)
 class WeekFigures:
+    """One week of /checkin trends (week_start: UTC timestamp of its Monday 00:00); the mean
+    shift only with at least K_MIN pairs."""
+
     week_start: float
     sessions: int
     people: int
@@ -121,6 +130,10 @@ class WeekFigures:
 
 
 class CheckinService:
+    """Check-ins for the cogs: consent, answers to steps and outside them, notes, sharing
+    and the figures built from them (K_MIN applied). Raises bot.core.errors' Conflict,
+    NotFound and InvalidInput with catalogue texts, ConsentNeeded when consent is missing."""
+
     def __init__(
         self,
         store: Store,
@@ -140,11 +153,13 @@ class CheckinService:
         self._thresholds: dict[tuple[str, int], int | None] = {}
 
     def now(self) -> float:
+        """Now as a UTC timestamp in seconds (the injected clock)."""
         return timestamp(self._clock)
 
     # ------------------------------------------------------------------ consent
 
     async def has_consent(self, guild_id: int, user_id: int) -> bool:
+        """Whether the member agreed to their check-ins being stored in this server."""
         return await self._store.privacy.consent(guild_id, user_id) == "agreed"
 
     async def consent_state(self, guild_id: int, user_id: int) -> str | None:
@@ -152,6 +167,7 @@ class CheckinService:
         return await self._store.privacy.consent(guild_id, user_id)
 
     async def set_consent(self, guild_id: int, user_id: int, agreed: bool, name: str) -> None:
+        """Record the member's answer to the consent question (now, with their display name)."""
         await self._store.privacy.set_consent(
             guild_id, user_id, "agreed" if agreed else "declined", self.now(), name
         )
@@ -431,6 +447,10 @@ class CheckinService:
         return scale_of(record.scale), DEFAULT_NOTE_MAX, True
 
     async def set_note(self, checkin_id: int, user_id: int, text: str, limit: int) -> str | None:
+        """Set (or clear, with empty text) the note on a member's own open check-in: mentions
+        stripped, cleaned and cut to `limit` characters; the note as stored (None when cleared).
+
+        Raises NotFound (not theirs or gone), Conflict (its step has ended, or it was a pass)."""
         record = await self.own(checkin_id, user_id)
         if record.passed:
             raise Conflict(N_("You passed on this check-in, so there's nothing to add a note to."))
@@ -439,6 +459,9 @@ class CheckinService:
         return note
 
     async def share(self, checkin_id: int, user_id: int) -> CheckinRecord:
+        """Mark a member's own open answer as shared with the group; the record as stored.
+
+        Raises NotFound (not theirs or gone), Conflict (its step has ended, or nothing to share)."""
         record = await self.own(checkin_id, user_id)
         if record.passed or record.value is None:
             raise Conflict(N_("There's no answer to share."))
@@ -462,6 +485,8 @@ class CheckinService:
     async def history(
         self, guild_id: int, user_id: int, days: int
     ) -> tuple[list[Answer], list[Pair]]:
+        """A member's answers in this server over the last `days` days, oldest first, and
+        the before/after pairs among them."""
         since = self.now() - days * DAY
         answers = [
             answer_of(r) for r in await self._store.checkins.for_member(guild_id, user_id, since)

@@ -248,6 +248,8 @@ class CheckinAnswer(BatchableAlso):
 
 
 class CheckinRepository(Repository):
+    """The checkins table: one private row per answer or pass (see the module docstring)."""
+
     async def save(self, new: NewCheckin, replace_id: int | None = None) -> CheckinRecord:
         """Save an answer; a member's earlier answer to the same step (or `replace_id`) changes.
 
@@ -278,12 +280,14 @@ class CheckinRepository(Repository):
         return CheckinAnswer(new, consent_of, passed)
 
     async def get(self, checkin_id: int) -> CheckinRecord | None:
+        """One check-in by id, or None."""
         row = await self._db.fetch_one(
             f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,)
         )
         return _record(row) if row else None
 
     async def set_note(self, checkin_id: int, note: str | None) -> None:
+        """Set or clear (None) a check-in's note (already cleaned by the service)."""
         await write_one(
             self._db,
             "UPDATE checkins SET note = ? WHERE id = ?",
@@ -292,6 +296,7 @@ class CheckinRepository(Repository):
         )
 
     async def set_shared(self, checkin_id: int, shared: bool) -> None:
+        """Mark a check-in as shared with the group, or not."""
         await write_one(
             self._db,
             "UPDATE checkins SET shared = ? WHERE id = ?",
@@ -300,6 +305,7 @@ class CheckinRepository(Repository):
         )
 
     async def for_session(self, session_id: int) -> list[CheckinRecord]:
+        """A session's check-ins, oldest first (created_at, then id)."""
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM checkins WHERE session_id = ? ORDER BY created_at, id",
             (session_id,),
@@ -307,6 +313,7 @@ class CheckinRepository(Repository):
         return [_record(r) for r in rows]
 
     async def for_member(self, guild_id: int, user_id: int, since: float) -> list[CheckinRecord]:
+        """A member's check-ins in a server since `since` (UTC seconds), oldest first."""
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM checkins WHERE guild_id = ? AND user_id = ?"
             " AND created_at >= ? ORDER BY created_at, id",
@@ -315,6 +322,7 @@ class CheckinRepository(Repository):
         return [_record(r) for r in rows]
 
     async def for_guild(self, guild_id: int, since: float) -> list[CheckinRecord]:
+        """Every check-in in a server since `since` (UTC seconds), oldest first."""
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM checkins WHERE guild_id = ? AND created_at >= ?"
             " ORDER BY created_at, id",
@@ -347,6 +355,7 @@ class CheckinRepository(Repository):
         return [(int(r[0]), float(r[1]), str(r[2]), int(r[3])) for r in rows]
 
     async def latest_session(self, guild_id: int) -> int | None:
+        """The id of the server's most recently started session, or None."""
         row = await self._db.fetch_one(
             "SELECT id FROM sessions WHERE guild_id = ? ORDER BY started_at DESC, id DESC LIMIT 1",
             (guild_id,),
@@ -354,5 +363,6 @@ class CheckinRepository(Repository):
         return int(row[0]) if row else None
 
     async def count(self) -> int:
+        """How many check-in rows there are (benchmarks and tests)."""
         row = await self._db.fetch_one("SELECT COUNT(*) FROM checkins")
         return int(row[0]) if row else 0

@@ -48,6 +48,7 @@ _NEW: tuple[tuple[str, ColumnType], ...] = (
 
 
 def contribution(row: Row) -> ContributionRecord:
+    """A contributions row (CONTRIBUTION_COLUMNS order) as its record; payload parsed."""
     values = tuple(row)
     return ContributionRecord(
         id=values[0],

@@ -66,6 +66,7 @@ class Database:
 
     @property
     def conn(self) -> aiosqlite.Connection:
+        """The reading connection; raises RuntimeError before `open`."""
         if self._conn is None:
             raise RuntimeError("Database is not open; call open() first")
         return self._conn
@@ -224,6 +225,7 @@ class Database:
             self.invalidate(key)
 
     async def close(self) -> None:
+        """Forget every cached read, finish the writer's queue, stop checkpoints, close."""
         self.invalidate()
         await self.writer.close()
         if self._checkpoint is not None and not self._checkpoint.done():
@@ -234,9 +236,12 @@ class Database:
             self._conn = None
 
     async def migrate(self, migrations: list[Migration] | None = None) -> list[Migration]:
+        """Apply the bundled migrations (or `migrations`) above the recorded version; those
+        applied. Raises MigrationError."""
         return await migrate(self.conn, bundled_migrations() if migrations is None else migrations)
 
     async def version(self) -> int:
+        """The schema version the database is at (0: none applied)."""
         return await current_version(self.conn)
 
     async def tables(self) -> list[str]:
@@ -291,6 +296,7 @@ class Database:
     async def fetch_one(
         self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
     ) -> Row | None:
+        """The first row of one query, or None."""
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 

@@ -56,6 +56,9 @@ class ShardScope:
 
 
 class RunRepository:
+    """The activity_runs table: each run's step, deadlines, step state and wake-up claims.
+    Reads of one run are cached (`get`); every change is a group-commit job."""
+
     def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
         self._changes = changes or ChangeFeed(db)
@@ -73,6 +76,9 @@ class RunRepository:
         step_deadline: float | None,
         step_state: str = "{}",
     ) -> RunRecord:
+        """A new run at its first step; the run as committed.
+
+        Raises RunAlreadyLive when the session already has a running or paused activity."""
 
         async def job(conn: Conn) -> int:
             return int(
@@ -119,6 +125,7 @@ class RunRepository:
         return await self._db.cached(("run", run_id), load)
 
     async def live_for_session(self, session_id: int) -> RunRecord | None:
+        """The session's running or paused run (read from the database, not cached), or None."""
         row = await self._db.fetch_one(
             f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE session_id = ?"
             " AND state IN ('running', 'paused')",
@@ -127,6 +134,7 @@ class RunRepository:
         return _run(row) if row else None
 
     async def for_session(self, session_id: int) -> list[RunRecord]:
+        """Every run of a session, live or ended, in the order they started."""
         rows = await self._db.fetch_all(
             f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE session_id = ? ORDER BY id",
             (session_id,),
@@ -134,6 +142,7 @@ class RunRepository:
         return [_run(r) for r in rows]
 
     async def all_live(self) -> list[RunRecord]:
+        """Every running or paused run (resuming after a restart)."""
         rows = await self._db.fetch_all(
             f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE state IN ('running', 'paused')"
         )
@@ -193,6 +202,7 @@ class RunRepository:
         return runs
 
     async def due(self, now: float) -> list[RunRecord]:
+        """Running runs whose wake time (UTC seconds) is at or before `now`, earliest first."""
         rows = await self._db.fetch_all(
             f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE state = 'running'"
             " AND wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at",
@@ -216,6 +226,8 @@ class RunRepository:
         )
 
     async def set_step_message(self, run_id: int, message_id: int | None) -> None:
+        """Remember the id of the Discord message showing the run's current step (None:
+        none); the new row stays cached."""
         await self._write_run(
             RunUpdateJob(run_id, None, ("step_message_id",), (message_id,), self._changes)
         )
@@ -236,6 +248,8 @@ class RunRepository:
 
 
 class ContributionRepository:
+    """The contributions table: members' answers, lines and passes to a run's steps."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -285,6 +299,7 @@ class ContributionRepository:
         return self._db.submit(job)
 
     async def for_step(self, run_id: int, step_index: int) -> list[ContributionRecord]:
+        """Every contribution to one step of a run, in the order they were first made."""
         rows = await self._db.fetch_all(
             f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions WHERE run_id = ? AND step_index = ?"
             " ORDER BY id",

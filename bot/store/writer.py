@@ -144,6 +144,7 @@ class Writer(ABC):
     # ------------------------------------------------------------ the loop
 
     async def close(self) -> None:
+        """Wait for the queued batches to commit, then close the connection."""
         if self._flusher is not None and not self._flusher.done():
             await asyncio.gather(self._flusher, return_exceptions=True)
         await self._close_connection()
