@@ -74,6 +74,7 @@ class Pauses:
 
     def __enter__(self) -> Pauses:
         self.gc: list[float] = []
+        self.generations: list[int] = []
         self._started = 0.0
         self._wall = time.perf_counter()
         self._cpu = time.process_time()
@@ -86,6 +87,7 @@ class Pauses:
             self._started = time.thread_time()
         else:
             self.gc.append(time.thread_time() - self._started)
+            self.generations.append(int(info.get("generation", -1)))
 
     def __exit__(self, *exc: object) -> None:
         gc.callbacks.remove(self._callback)
@@ -97,12 +99,20 @@ class Pauses:
             "gc_passes": len(self.gc),
             "gc_longest_ms": max(self.gc, default=0.0) * 1000,
             "gc_total_ms": sum(self.gc) * 1000,
+            "gc_longest_generation": self._longest_generation(),
             "cpu_share": self.cpu_share,
         }
 
+    def _longest_generation(self) -> int:
+        """The generation (0 young, 1 middle, 2 full) of the longest pass; -1 without one."""
+        if not self.gc:
+            return -1
+        return self.generations[self.gc.index(max(self.gc))]
+
     def note(self) -> str:
         return (
-            f"GC: {len(self.gc)} passes, longest {max(self.gc, default=0.0) * 1000:.1f} ms CPU;"
+            f"GC: {len(self.gc)} passes, longest {max(self.gc, default=0.0) * 1000:.1f} ms CPU"
+            f" (generation {self._longest_generation()});"
             f" the process had {self.cpu_share:.0%} of a CPU"
         )
 

@@ -250,8 +250,9 @@ async def leave(interaction: discord.Interaction, session: SessionRecord) -> Non
             interaction, sentence(_("You weren't in **{title}**", locale, title=title))
         )
     await tell_moved_up(bot, session, departure.moved_up)
-    if departure.moved_up:
-        await attendance_changed(bot, session)  # who moved up joins the step, as any joiner
+    if departure.left or departure.moved_up:
+        # Who moved up joins the step, as any joiner; a speaker who left gives up the floor.
+        await attendance_changed(bot, session)
 
 
 async def next_step(interaction: discord.Interaction, session: SessionRecord) -> None:

@@ -90,9 +90,15 @@ class RemindersCog(commands.Cog):
                 view=ui.offer_view(offer, locale),
                 allowed_mentions=NONE,
             )
-        except discord.HTTPException:
-            # DMs closed: their /remind me setting still applies, as before.
-            log.info("could not offer a reminder time for series %s by DM", offer.series.id)
+        except discord.HTTPException as error:
+            # DMs closed (50007): nothing to press, so nothing kept; not retried. Their
+            # /remind me setting still applies, as before.
+            log.info(
+                "could not offer a reminder time for series %s by DM (%s)",
+                offer.series.id,
+                error.code,
+            )
+            await self.series.undelivered(offer, user.id)
 
     @commands.Cog.listener()
     async def on_scheduled_event_user_remove(

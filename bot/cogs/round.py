@@ -17,13 +17,32 @@ from bot.cogs import controls
 from bot.core.errors import Conflict
 from bot.core.run_updates import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
-from bot.core.steps.round import RoundStep, answer_refusal
+from bot.core.steps.round import (
+    BACK_VOICE,
+    FLOOR_LEFT,
+    LEFT_VOICE,
+    RoundStep,
+    answer_refusal,
+    upcoming,
+)
 from bot.i18n import N_, _
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
-from bot.ui.steps.round import FORM, RoundButton, RoundForm, RoundPresenter, shared_answer
+from bot.ui.steps.base import MessagePayload
+from bot.ui.steps.round import (
+    FORM,
+    RoundButton,
+    RoundForm,
+    RoundPresenter,
+    floor_left_text,
+    shared_answer,
+)
+
+TELL_LEFT_WITHIN = 60.0
+"""Seconds after a speaker left within which the channel is told (a restart forgets what was
+told; a minute later the card says it anyway)."""
 
 THANKS = {
     "spoke": N_("✅ Thank you. The floor moves on."),
@@ -42,6 +61,8 @@ class RoundCog(commands.Cog):
         bot.register_form(FORM, self.on_answer_form, what=N_("your answer"))
         self.names: dict[int, dict[int, str]] = {}
         """Session id -> display names of the members its round card shows."""
+        self.told_left: set[tuple[int, int, int]] = set()
+        """(run, step, turn) whose speaker's leaving the channel has been told (once)."""
         bot.live.add_presenter(
             RoundPresenter(names=lambda session_id: self.names.get(session_id, {}))
         )
@@ -138,6 +159,81 @@ class RoundCog(commands.Cog):
         await self.load_names(session, run)
         payload = self.bot.live.presenter("round").render(scene)
         await self.bot.live.edit(session, run.step_message_id, payload, what=N_("the round card"))
+        await self._tell_left(session, run)
+
+    async def _tell_left(self, session: SessionRecord, run: RunRecord) -> None:
+        """The speaker left during their turn: say so in the channel, kindly, and who has the
+        floor now (once per turn; the handler drops the mark at the next change)."""
+        state = json.loads(run.step_state)
+        left = state.get(FLOOR_LEFT)
+        if not isinstance(left, dict) or not isinstance(left.get("user"), int):
+            return
+        key = (run.id, run.step_index, int(left.get("turn_no", 0)))
+        at = left.get("at")
+        fresh = (
+            isinstance(at, int | float) and self.bot.clock().timestamp() - at <= TELL_LEFT_WITHIN
+        )
+        if key in self.told_left or not fresh:
+            return  # told already (or, after a restart, long past: news no more)
+        self.told_left.add(key)
+        names = self.names.get(session.id, {})
+
+        def who(user_id: int) -> str:
+            name = plain_name(names.get(user_id))
+            return f"**{name}**" if name else f"<@{user_id}>"
+
+        speaker = state.get("speaker")
+        following = who(speaker) if isinstance(speaker, int) else None
+        text = floor_left_text(left, who(left["user"]), following, self.bot.live.language(session))
+        await self.bot.live.send(
+            session,
+            MessagePayload(content=text),
+            what=N_("the note that the speaker left the round"),
+        )
+
+    @commands.Cog.listener()
+    async def on_voice_state_update(
+        self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
+    ) -> None:
+        """A member left (or came back to) a session's voice channel during a round: the
+        speaker gives up the floor (a member who can't be heard can't hold it); a member still
+        to speak is skipped at their turn unless they come back first."""
+        was = before.channel.id if before.channel is not None else None
+        now = after.channel.id if after.channel is not None else None
+        if member.bot or was == now:
+            return  # muted, deafened, streaming: still there
+        for session in await self.bot.sessions.all_open():
+            if session.guild_id != member.guild.id or session.voice_channel_id is None:
+                continue
+            if session.voice_channel_id == was:
+                await self._voice_moved(session, member.id, LEFT_VOICE)
+            elif session.voice_channel_id == now:
+                await self._voice_moved(session, member.id, BACK_VOICE)
+
+    async def _voice_moved(self, session: SessionRecord, user_id: int, kind: str) -> None:
+        run = await self.bot.runner.live_run(session.id)
+        if run is None or not isinstance(self.bot.runner.step(run), RoundStep):
+            return
+        state = json.loads(run.step_state)
+        # Only what changes the round is written (voice comes and goes all evening).
+        if kind == BACK_VOICE:
+            if user_id not in (state.get("away") or []):
+                return
+        elif state.get("speaker") != user_id and user_id not in upcoming(state):
+            return
+        payload = {"by": user_id, "turn_no": state.get("turn_no")}
+        try:
+            outcome = await self.bot.runner.contribute(
+                run.id, run.step_index, user_id, kind, payload
+            )
+        except Conflict:
+            return  # the turn ended meanwhile (Done, time, the facilitator)
+        self.bot.live.request_board(session.id)
+        if outcome.update is not None:
+            await self.bot.live.apply(outcome.update)
+        fresh = await self.bot.runner.live_run(session.id)
+        if fresh is not None and fresh.step_index == run.step_index:
+            await self.show(session, fresh)
 
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """A round is about to be posted: its card names people from the start."""

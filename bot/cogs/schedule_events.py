@@ -16,6 +16,7 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
+from bot.core.reminders import OwnTime
 from bot.core.schedule_outlet import EventRefused
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
 from bot.core.schedule_wake import utc
@@ -176,7 +177,7 @@ class ScheduleEventsCog(commands.Cog):
         user_id: int,
         minutes: int,
         *,
-        own: bool = False,
+        own: OwnTime | None = None,
     ) -> bool:
         guild = self.bot.get_guild(series.guild_id)
         name = channel_name(self.bot, series.guild_id, series.channel_id)
@@ -187,8 +188,8 @@ class ScheduleEventsCog(commands.Cog):
             if guild is not None
             else channel
         )
-        if own:
-            text = own_reminder_dm(series.title, occurrence.starts_at, where, minutes, locale)
+        if own is not None:
+            text = own_reminder_dm(series.title, occurrence.starts_at, where, minutes, own, locale)
         else:
             text = reminder_dm(series.title, occurrence.starts_at, where, minutes, locale)
         try:

@@ -256,7 +256,20 @@ class SessionsCog(commands.Cog):
             member=f"<@{user_id}>",
         )
         await reply_ephemeral(interaction, out + moved)
-        if departure.moved_up:
+        await controls.attendance_changed(self.bot, session)  # a speaker taken out, too
+
+    @commands.Cog.listener()
+    async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """A member who left the server is out of its open sessions: a place they held goes
+        to the next in line, and a round they had the floor in moves on."""
+        user_id = payload.user.id
+        for session in await self.bot.sessions.all_open():
+            if session.guild_id != payload.guild_id:
+                continue
+            departure = await self.bot.sessions.leave(session, user_id)
+            if not (departure.left or departure.left_waitlist):
+                continue
+            await controls.tell_moved_up(self.bot, session, departure.moved_up)
             await controls.attendance_changed(self.bot, session)
 
     @commands.Cog.listener()

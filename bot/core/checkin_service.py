@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from bot.core.activities import Scale, localize
 from bot.core.checkin_figures import Answer, Pair, group_shifts, pairs, shift_lines, too_few_pairs
@@ -16,6 +17,7 @@ from bot.core.checkins import (
     K_MIN,
     check_value,
     is_low,
+    low_threshold,
     scale_key,
     scale_of,
     strip_mentions,
@@ -29,9 +31,9 @@ from bot.core.steps.checkin import CheckinStep
 from bot.core.text import clean_member_text
 from bot.i18n import N_, _
 from bot.records.checkins import CheckinRecord
-from bot.records.sessions import SessionRecord
+from bot.records.sessions import RunRecord, SessionRecord
 from bot.settings import CheckinSettings
-from bot.store.checkins import NewCheckin, NoConsent
+from bot.store.checkins import CheckinAnswer, NewCheckin, NoConsent
 from bot.store.store import Store
 
 DAY = 86400.0
@@ -39,6 +41,15 @@ DAY = 86400.0
 
 ANSWER_KINDS = ("checkin", "pass")
 """A member's one answer to a check-in step: a pass and an answer replace each other."""
+
+_STEP_ENDED = N_(
+    "That check-in has ended, so its answer, note and sharing can't be changed any "
+    "more. What you saved stays saved."
+)
+_NO_PAYLOAD: dict[str, object] = {}
+"""A check-in's contribution carries nothing (the value is in the check-in row)."""
+_UNKNOWN = -1_000_000
+"""Not worked out yet (no threshold is this low)."""
 
 CLOSED_FOR_EXTRAS = N_("This check-in has closed, so sharing and notes are no longer available.")
 
@@ -48,6 +59,7 @@ class ConsentNeeded(Exception):
 
 
 def answer_of(record: CheckinRecord) -> Answer:
+    """A stored check-in as the pairing and figure rules (bot.core.checkins) see it."""
     return Answer(
         user_id=record.user_id,
         scale=record.scale,
@@ -60,9 +72,8 @@ def answer_of(record: CheckinRecord) -> Answer:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Saved:
-    """What happened when a member answered."""
+class Saved(NamedTuple):
+    """What happened when a member answered (a tuple: one is made per answer)."""
 
     record: CheckinRecord | None
     """None when nothing about their mood was stored (a pass without consent)."""
@@ -77,6 +88,8 @@ class Saved:
 
 @dataclass(frozen=True, slots=True)
 class StepFigure:
+    """How many answered one step of a session's run, for /session report."""
+
     activity: str
     step: str
     kind: str
@@ -88,6 +101,9 @@ class StepFigure:
 
 @dataclass(frozen=True, slots=True)
 class SessionReport:
+    """The facilitator's /session report: attendance, per-step counts and the group's
+    before/after answers on the 0-10 axis (empty lists below K_MIN), with the mood-shift lines."""
+
     session: SessionRecord
     attendance: int
     steps: list[StepFigure]
@@ -98,6 +114,9 @@ class SessionReport:
 
 @dataclass(frozen=True, slots=True)
 class WeekFigures:
+    """One week of /checkin trends (week_start: UTC timestamp of its Monday 00:00); the mean
+    shift only with at least K_MIN pairs."""
+
     week_start: float
     sessions: int
     people: int
@@ -106,6 +125,10 @@ class WeekFigures:
 
 
 class CheckinService:
+    """Check-ins for the cogs: consent, answers to steps and outside them, notes, sharing
+    and the figures built from them (K_MIN applied). Raises bot.core.errors' Conflict,
+    NotFound and InvalidInput with catalogue texts, ConsentNeeded when consent is missing."""
+
     def __init__(
         self,
         store: Store,
@@ -122,13 +145,16 @@ class CheckinService:
         self._care: CareLookup = care or (
             lambda _guild: (settings.low_score_max, settings.support_text)
         )
+        self._thresholds: dict[tuple[str, int], int | None] = {}
 
     def now(self) -> float:
+        """Now as a UTC timestamp in seconds (the injected clock)."""
         return timestamp(self._clock)
 
     # ------------------------------------------------------------------ consent
 
     async def has_consent(self, guild_id: int, user_id: int) -> bool:
+        """Whether the member agreed to their check-ins being stored in this server."""
         return await self._store.privacy.consent(guild_id, user_id) == "agreed"
 
     async def consent_state(self, guild_id: int, user_id: int) -> str | None:
@@ -136,6 +162,7 @@ class CheckinService:
         return await self._store.privacy.consent(guild_id, user_id)
 
     async def set_consent(self, guild_id: int, user_id: int, agreed: bool, name: str) -> None:
+        """Record the member's answer to the consent question (now, with their display name)."""
         await self._store.privacy.set_consent(
             guild_id, user_id, "agreed" if agreed else "declined", self.now(), name
         )
@@ -151,14 +178,13 @@ class CheckinService:
     # ---------------------------------------------------------------- answering
 
     async def step_of(self, run_id: int, step_index: int) -> tuple[SessionRecord, CheckinStep]:
+        """The session and the check-in step (as shown) of a run that is live at `step_index`.
+
+        Raises Conflict when the step has ended or isn't a check-in, NotFound when the session
+        is gone."""
         run = await self._store.runs.get(run_id)
         if run is None or not run.live or run.step_index != step_index:
-            raise Conflict(
-                N_(
-                    "That check-in has ended, so its answer, note and sharing can't be changed any "
-                    "more. What you saved stays saved."
-                )
-            )
+            raise Conflict(_STEP_ENDED)
         step = self._runner.step(run)
         if not isinstance(step, CheckinStep):
             raise Conflict(N_("That step isn't a check-in."))
@@ -169,7 +195,18 @@ class CheckinService:
 
     def is_low(self, guild_id: int, scale: Scale, value: int | None) -> bool:
         """A value at the low end of its scale in this server (the care message follows it)."""
-        return is_low(scale, value, self.low_score_max(guild_id))
+        if value is None:
+            return False
+        low_max = self.low_score_max(guild_id)
+        if scale.kind == "custom":
+            return is_low(scale, value, low_max)
+        # A built-in scale's threshold depends on its kind and the setting only: worked out
+        # once per pair (the answer's hot path).
+        key = (scale.kind, low_max)
+        threshold = self._thresholds.get(key, _UNKNOWN)
+        if threshold is _UNKNOWN:
+            threshold = self._thresholds[key] = low_threshold(scale, low_max)
+        return threshold is not None and value <= threshold
 
     async def step_scale(self, run_id: int, step_index: int) -> Scale | None:
         """The check-in step's scale, also after the step ended (None if it isn't one)."""
@@ -192,8 +229,23 @@ class CheckinService:
 
         Consent is read inside the same commit as the answer (one write job per answer); a
         member who said No thanks before is not asked again and their answer counts as a pass.
+        Returns once committed. Raises Conflict when the step has ended (or isn't a check-in),
+        NotFound when the session is gone, InvalidInput for a value the scale doesn't offer,
+        ConsentNeeded when the member was never asked.
+
+        The hottest path of the bot (everyone checking in at a session's start): the run is
+        read once (from the cache) and handed to the runner, no per-answer objects beyond the
+        write job and the result.
         """
-        session, step = await self.step_of(run_id, step_index)
+        run = await self._store.runs.get(run_id)
+        if run is None or not run.live or run.step_index != step_index:
+            raise Conflict(_STEP_ENDED)
+        step = self._runner.step(run)
+        if not isinstance(step, CheckinStep):
+            raise Conflict(N_("That step isn't a check-in."))
+        session = await self._store.sessions.get(run.session_id)
+        if session is None:
+            raise NotFound(N_("That session no longer exists."))
         passed = value is None
         if not passed:
             assert value is not None
@@ -202,72 +254,111 @@ class CheckinService:
                 if value2 is None:
                     raise InvalidInput(N_("Please choose your energy level too."))
                 check_value(step.scale, value2, "arousal")
-        try:
-            return await self._save_answer(
-                session, step, run_id, step_index, user_id, value, value2
-            )
-        except NoConsent as refusal:
-            if not refusal.declined:
-                raise ConsentNeeded() from None
+        now = self.now()
+        guild_id = session.guild_id
+        if not step.anonymous:
+            # The usual case, inlined (one coroutine frame fewer per answer): what
+            # `_save_answer` does for a named member.
+            try:
+                outcome = await self._runner.contribute_to(
+                    run,
+                    user_id,
+                    "pass" if passed else "checkin",
+                    _NO_PAYLOAD,
+                    now=now,
+                    replaces=ANSWER_KINDS,
+                    also=CheckinAnswer(
+                        NewCheckin(
+                            guild_id,
+                            user_id,
+                            session.id,
+                            run.id,
+                            step_index,
+                            scale_key(step.scale),
+                            step.phase,
+                            step.measure,
+                            value,
+                            value2 if step.scale.kind == "sam" else None,
+                            passed,
+                            now,
+                        ),
+                        (guild_id, user_id),
+                        passed,
+                    ),
+                )
+            except NoConsent as refusal:
+                if not refusal.declined:
+                    raise ConsentNeeded() from None
+            else:
+                return Saved(
+                    outcome.also,
+                    outcome.replaced,
+                    outcome.update,
+                    not passed and self.is_low(guild_id, step.scale, value),
+                    False,
+                    passed,
+                )
+        else:
+            try:
+                return await self._save_answer(session, step, run, user_id, value, value2, now)
+            except NoConsent as refusal:
+                if not refusal.declined:
+                    raise ConsentNeeded() from None
         # They said No thanks before: counted as a pass, nothing about their mood stored.
         return await self._save_answer(
-            session, step, run_id, step_index, user_id, value, value2, declined=True
+            session, step, run, user_id, value, value2, now, declined=True
         )
 
     async def _save_answer(
         self,
         session: SessionRecord,
         step: CheckinStep,
-        run_id: int,
-        step_index: int,
+        run: RunRecord,
         user_id: int,
         value: int | None,
         value2: int | None,
+        now: float,
         *,
         declined: bool = False,
     ) -> Saved:
         passed = value is None
-        kind = "pass" if passed or declined else "checkin"
+        anonymous = step.anonymous
+        guild_id = session.guild_id
         new = None
         if not declined:
             new = NewCheckin(
-                guild_id=session.guild_id,
-                user_id=None if step.anonymous else user_id,
-                session_id=session.id,
-                run_id=run_id,
-                step_index=step_index,
-                scale=scale_key(step.scale),
-                phase=step.phase,
-                measure=step.measure,
-                value=value,
-                value2=value2 if step.scale.kind == "sam" else None,
-                passed=passed,
-                created_at=self.now(),
+                guild_id,
+                None if anonymous else user_id,
+                session.id,
+                run.id,
+                run.step_index,
+                scale_key(step.scale),
+                step.phase,
+                step.measure,
+                value,
+                value2 if step.scale.kind == "sam" else None,
+                passed,
+                now,
             )
         # One commit: consent, the contribution (replacing an earlier answer or pass), the row.
-        outcome = await self._runner.contribute(
-            run_id,
-            step_index,
+        outcome = await self._runner.contribute_to(
+            run,
             user_id,
-            kind,
-            {},
-            anonymous=step.anonymous,
+            "pass" if passed or declined else "checkin",
+            _NO_PAYLOAD,
+            now=now,
+            anonymous=anonymous,
             replaces=ANSWER_KINDS,
-            also=self._store.checkins.answer_job(
-                new,
-                consent_of=None if step.anonymous or declined else (session.guild_id, user_id),
-                passed=passed,
-            ),
+            also=CheckinAnswer(new, None if anonymous or declined else (guild_id, user_id), passed),
         )
-        record: CheckinRecord | None = outcome.also
         return Saved(
-            record=record,
-            replaced=outcome.replaced,
-            update=outcome.update,
-            low=not passed and self.is_low(session.guild_id, step.scale, value),
-            anonymous=step.anonymous,
-            passed=passed,
-            declined=declined,
+            outcome.also,
+            outcome.replaced,
+            outcome.update,
+            not passed and self.is_low(guild_id, step.scale, value),
+            anonymous,
+            passed,
+            declined,
         )
 
     async def answer_now(
@@ -351,6 +442,10 @@ class CheckinService:
         return scale_of(record.scale), DEFAULT_NOTE_MAX, True
 
     async def set_note(self, checkin_id: int, user_id: int, text: str, limit: int) -> str | None:
+        """Set (or clear, with empty text) the note on a member's own open check-in: mentions
+        stripped, cleaned and cut to `limit` characters; the note as stored (None when cleared).
+
+        Raises NotFound (not theirs or gone), Conflict (its step has ended, or it was a pass)."""
         record = await self.own(checkin_id, user_id)
         if record.passed:
             raise Conflict(N_("You passed on this check-in, so there's nothing to add a note to."))
@@ -359,6 +454,9 @@ class CheckinService:
         return note
 
     async def share(self, checkin_id: int, user_id: int) -> CheckinRecord:
+        """Mark a member's own open answer as shared with the group; the record as stored.
+
+        Raises NotFound (not theirs or gone), Conflict (its step has ended, or nothing to share)."""
         record = await self.own(checkin_id, user_id)
         if record.passed or record.value is None:
             raise Conflict(N_("There's no answer to share."))
@@ -382,6 +480,8 @@ class CheckinService:
     async def history(
         self, guild_id: int, user_id: int, days: int
     ) -> tuple[list[Answer], list[Pair]]:
+        """A member's answers in this server over the last `days` days, oldest first, and
+        the before/after pairs among them."""
         since = self.now() - days * DAY
         answers = [
             answer_of(r) for r in await self._store.checkins.for_member(guild_id, user_id, since)

@@ -4,6 +4,8 @@ the series, else their /remind me setting), and not reminded yet."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
 
 from bot.i18n import N_
 
@@ -12,6 +14,25 @@ MAX_MINUTES = 7 * 24 * 60
 SERIES_CHOICES = (24 * 60, 120, 30, 0)
 """The times a member may pick for one series, in minutes before the start (0 is at the start);
 "no reminder" is None."""
+
+
+@dataclass(frozen=True, slots=True)
+class OwnTime:
+    """A member's own time for a series (`chosen`, minutes before) and why a reminder of theirs
+    comes when it does: `own` (at their time), `usual` (their time had passed for this session
+    when they chose it: their /remind me time instead) or `sooner` (likewise, and the longest
+    series choice still ahead then instead); see `own_lead`."""
+
+    chosen: int
+    why: Literal["own", "usual", "sooner"]
+
+
+def own_time(chosen: int, lead: int, usual: int | None) -> OwnTime:
+    """Why a member whose own time is `chosen` is reminded `lead` minutes before (`usual`:
+    their /remind me minutes, None when off)."""
+    if lead == chosen:
+        return OwnTime(chosen, "own")
+    return OwnTime(chosen, "usual" if lead == usual else "sooner")
 
 
 def lead_time(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from bot.core.reminders import OwnTime
 from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.records.sessions import SessionRecord
 
@@ -56,11 +57,11 @@ class ScheduleOutlet(Protocol):
         user_id: int,
         minutes: int,
         *,
-        own: bool = False,
+        own: OwnTime | None = None,
     ) -> bool:
-        """DM one member their reminder `minutes` before the start (0: at the start; `own`: the
-        time they chose for this series, not their /remind me setting); False when they can't
-        be reached."""
+        """DM one member their reminder `minutes` before the start (0: at the start; `own`: they
+        chose their own time for this series, and why this reminder comes at `minutes`; None:
+        their /remind me setting); False when they can't be reached."""
         ...
 
     async def post_reminders(

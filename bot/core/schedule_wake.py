@@ -17,7 +17,7 @@ from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
 from bot.core.occurrence_timing import WakePlan, next_deadline, plan_wake
 from bot.core.recurrence import Recurrence
-from bot.core.reminders import SERIES_CHOICES, lead_time, own_lead, recipients
+from bot.core.reminders import SERIES_CHOICES, lead_time, own_lead, own_time, recipients
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.session import SessionService
 from bot.i18n import N_
@@ -145,9 +145,10 @@ class ScheduleWake:
         store = self._store.reminders
         optins = await store.optins(series.guild_id)
         chosen_at = await store.series_chosen_at(series.id)
+        choices = await store.series_choices(series.id)
         chosen = {
             uid: own_lead(minutes, chosen_at.get(uid, 0.0), optins.get(uid), occurrence.starts_at)
-            for uid, minutes in (await store.series_choices(series.id)).items()
+            for uid, minutes in choices.items()
         }
         interested = await self.outlet.interested(occurrence)
         if interested is None:
@@ -158,9 +159,9 @@ class ScheduleWake:
         for user_id in to_remind:
             minutes = lead_time(user_id, optins, chosen)
             assert minutes is not None  # recipients() only returns members with a lead time
-            if not await self.outlet.dm_reminder(
-                series, occurrence, user_id, minutes, own=user_id in chosen
-            ):
+            own = choices.get(user_id)  # None: no own time (with one of None, no reminder)
+            why = None if own is None else own_time(own, minutes, optins.get(user_id))
+            if not await self.outlet.dm_reminder(series, occurrence, user_id, minutes, own=why):
                 unreachable.append(user_id)
                 continue
             await store.record_reminded(occurrence.id, [user_id], "dm", now)

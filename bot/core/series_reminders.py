@@ -76,6 +76,12 @@ class SeriesReminders:
         await reminders.record_series_offer(guild_id, series.id, user_id, timestamp(self._clock))
         return Offer(series, occurrence.starts_at, NO_CHOICE, usual, usual)
 
+    async def undelivered(self, offer: Offer, user_id: int) -> None:
+        """The offer's DM couldn't be delivered (DMs closed): its row goes at once, as no one
+        can press its buttons; it is not sent again for this press. Their /remind me setting
+        still applies."""
+        await self._store.reminders.withdraw_series_offer(offer.series.id, user_id)
+
     async def choose(self, series_id: int, user_id: int, minutes: int | None) -> Offer:
         """Keep the member's time for the series (minutes before, 0 at the start, None for no
         reminder) and rearm the timer; the offer as it stands now.

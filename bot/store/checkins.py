@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.records.checkins import CheckinRecord
 from bot.store.contribution_job import BatchableAlso
@@ -77,11 +77,11 @@ def _record(row: Row) -> CheckinRecord:
     return record_of(CheckinRecord, row)
 
 
-@dataclass(frozen=True, slots=True)
-class NewCheckin:
+class NewCheckin(NamedTuple):
     """A check-in row to write: an answer (`value`, `value2` for two-axis scales) or a pass.
 
-    `created_at` is a UTC timestamp in seconds; `user_id` None for an anonymous answer."""
+    `created_at` is a UTC timestamp in seconds; `user_id` None for an anonymous answer. A
+    tuple, not a dataclass: one is made per answer on the hottest write path."""
 
     guild_id: int
     user_id: int | None
@@ -97,21 +97,8 @@ class NewCheckin:
     created_at: float
 
     def values(self) -> tuple[object, ...]:
-        """The INSERT's parameters, in `_INSERT`'s column order."""
-        return (
-            self.guild_id,
-            self.user_id,
-            self.session_id,
-            self.run_id,
-            self.step_index,
-            self.scale,
-            self.phase,
-            self.measure,
-            self.value,
-            self.value2,
-            int(self.passed),
-            self.created_at,
-        )
+        """The INSERT's parameters, in `_INSERT`'s column order (`passed` as 0/1)."""
+        return (*self[:10], int(self.passed), self.created_at)
 
     def record(self, new_id: int) -> CheckinRecord:
         """The row as inserted (column defaults: no note, not shared)."""
@@ -182,14 +169,21 @@ async def _save(
     return new.record(int(new_id))
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class CheckinAnswer(BatchableAlso):
     """The check-in row written with a member's contribution to a check-in step (see
-    `CheckinRepository.answer_job`)."""
+    `CheckinRepository.answer_job`): `new` (None: nothing about their mood is stored),
+    `consent_of` (guild id, user id) whose consent the row needs, and whether it is a pass."""
 
-    new: NewCheckin | None
-    consent_of: tuple[int, int] | None
-    passed: bool
+    # A plain slotted class: a frozen dataclass sets each field through object.__setattr__,
+    # and one is made per answer.
+    __slots__ = ("consent_of", "new", "passed")
+
+    def __init__(
+        self, new: NewCheckin | None, consent_of: tuple[int, int] | None, passed: bool
+    ) -> None:
+        self.new = new
+        self.consent_of = consent_of
+        self.passed = passed
 
     async def __call__(self, conn: Conn, replaced: bool) -> CheckinRecord | None:
         if self.new is None:
@@ -254,6 +248,8 @@ class CheckinAnswer(BatchableAlso):
 
 
 class CheckinRepository(Repository):
+    """The checkins table: one private row per answer or pass (see the module docstring)."""
+
     async def save(self, new: NewCheckin, replace_id: int | None = None) -> CheckinRecord:
         """Save an answer; a member's earlier answer to the same step (or `replace_id`) changes.
 
@@ -284,12 +280,14 @@ class CheckinRepository(Repository):
         return CheckinAnswer(new, consent_of, passed)
 
     async def get(self, checkin_id: int) -> CheckinRecord | None:
+        """One check-in by id, or None."""
         row = await self._db.fetch_one(
             f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,)
         )
         return _record(row) if row else None
 
     async def set_note(self, checkin_id: int, note: str | None) -> None:
+        """Set or clear (None) a check-in's note (already cleaned by the service)."""
         await write_one(
             self._db,
             "UPDATE checkins SET note = ? WHERE id = ?",
@@ -298,6 +296,7 @@ class CheckinRepository(Repository):
         )
 
     async def set_shared(self, checkin_id: int, shared: bool) -> None:
+        """Mark a check-in as shared with the group, or not."""
         await write_one(
             self._db,
             "UPDATE checkins SET shared = ? WHERE id = ?",
@@ -306,6 +305,7 @@ class CheckinRepository(Repository):
         )
 
     async def for_session(self, session_id: int) -> list[CheckinRecord]:
+        """A session's check-ins, oldest first (created_at, then id)."""
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM checkins WHERE session_id = ? ORDER BY created_at, id",
             (session_id,),
@@ -313,6 +313,7 @@ class CheckinRepository(Repository):
         return [_record(r) for r in rows]
 
     async def for_member(self, guild_id: int, user_id: int, since: float) -> list[CheckinRecord]:
+        """A member's check-ins in a server since `since` (UTC seconds), oldest first."""
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM checkins WHERE guild_id = ? AND user_id = ?"
             " AND created_at >= ? ORDER BY created_at, id",
@@ -321,6 +322,7 @@ class CheckinRepository(Repository):
         return [_record(r) for r in rows]
 
     async def for_guild(self, guild_id: int, since: float) -> list[CheckinRecord]:
+        """Every check-in in a server since `since` (UTC seconds), oldest first."""
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM checkins WHERE guild_id = ? AND created_at >= ?"
             " ORDER BY created_at, id",
@@ -353,6 +355,7 @@ class CheckinRepository(Repository):
         return [(int(r[0]), float(r[1]), str(r[2]), int(r[3])) for r in rows]
 
     async def latest_session(self, guild_id: int) -> int | None:
+        """The id of the server's most recently started session, or None."""
         row = await self._db.fetch_one(
             "SELECT id FROM sessions WHERE guild_id = ? ORDER BY started_at DESC, id DESC LIMIT 1",
             (guild_id,),
@@ -360,5 +363,6 @@ class CheckinRepository(Repository):
         return int(row[0]) if row else None
 
     async def count(self) -> int:
+        """How many check-in rows there are (benchmarks and tests)."""
         row = await self._db.fetch_one("SELECT COUNT(*) FROM checkins")
         return int(row[0]) if row else 0

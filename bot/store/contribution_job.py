@@ -17,7 +17,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 from bot.records.sessions import ContributionRecord
 from bot.store.engine import ColumnType, Conn, Row, batch_rows
@@ -48,6 +48,7 @@ _NEW: tuple[tuple[str, ColumnType], ...] = (
 
 
 def contribution(row: Row) -> ContributionRecord:
+    """A contributions row (CONTRIBUTION_COLUMNS order) as its record; payload parsed."""
     values = tuple(row)
     return ContributionRecord(
         id=values[0],
@@ -61,9 +62,9 @@ def contribution(row: Row) -> ContributionRecord:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Added:
-    """A saved contribution, whether it replaced one, and what was asked for with it."""
+class Added(NamedTuple):
+    """A saved contribution, whether it replaced one, and what was asked for with it (a tuple:
+    one is made per answer)."""
 
     record: ContributionRecord
     replaced: bool

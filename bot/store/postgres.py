@@ -314,6 +314,8 @@ class PostgresDatabase(Database):
 
 
 async def postgres_version(conn: Any) -> int:
+    """The schema version recorded in VERSION_TABLE on `conn` (an asyncpg connection;
+    0 before the first migration)."""
     exists = await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", VERSION_TABLE)
     if not exists:
         return 0

@@ -102,6 +102,17 @@ class ReminderRepository(Repository):
             invalidate=(),
         )
 
+    async def withdraw_series_offer(self, series_id: int, user_id: int) -> bool:
+        """Delete the member's offer for the series (its DM never arrived: nothing can be
+        pressed, so nothing is kept); a choice already made stays. False when there was none."""
+        changed = await write_one(
+            self._db,
+            "DELETE FROM series_reminder_offers WHERE series_id = ? AND user_id = ?",
+            (series_id, user_id),
+            invalidate=(),
+        )
+        return changed == 1
+
     async def choose_series_reminder(
         self, series_id: int, user_id: int, minutes: int | None, now: float
     ) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,9 @@ _CONTRIBUTION_COLUMNS = CONTRIBUTION_COLUMNS
 
 def _run(row: Row) -> RunRecord:
     return RunRecord(*tuple(row))
+
+
+_NOT_CACHED = object()
 
 
 class RunAlreadyLive(Exception):
@@ -53,6 +56,9 @@ class ShardScope:
 
 
 class RunRepository:
+    """The activity_runs table: each run's step, deadlines, step state and wake-up claims.
+    Reads of one run are cached (`get`); every change is a group-commit job."""
+
     def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
         self._changes = changes or ChangeFeed(db)
@@ -70,6 +76,9 @@ class RunRepository:
         step_deadline: float | None,
         step_state: str = "{}",
     ) -> RunRecord:
+        """A new run at its first step; the run as committed.
+
+        Raises RunAlreadyLive when the session already has a running or paused activity."""
 
         async def job(conn: Conn) -> int:
             return int(
@@ -101,6 +110,11 @@ class RunRepository:
 
     async def get(self, run_id: int) -> RunRecord | None:
         """A run as committed (cached until a write transaction changes it)."""
+        # An answer's look-up: served from the cache without a loader or a nested coroutine.
+        found = self._db.peek(("run", run_id), _NOT_CACHED)
+        if found is not _NOT_CACHED:
+            result: RunRecord | None = found
+            return result
 
         async def load() -> RunRecord | None:
             row = await self._db.fetch_one(
@@ -111,6 +125,7 @@ class RunRepository:
         return await self._db.cached(("run", run_id), load)
 
     async def live_for_session(self, session_id: int) -> RunRecord | None:
+        """The session's running or paused run (read from the database, not cached), or None."""
         row = await self._db.fetch_one(
             f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE session_id = ?"
             " AND state IN ('running', 'paused')",
@@ -119,6 +134,7 @@ class RunRepository:
         return _run(row) if row else None
 
     async def for_session(self, session_id: int) -> list[RunRecord]:
+        """Every run of a session, live or ended, in the order they started."""
         rows = await self._db.fetch_all(
             f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE session_id = ? ORDER BY id",
             (session_id,),
@@ -126,6 +142,7 @@ class RunRepository:
         return [_run(r) for r in rows]
 
     async def all_live(self) -> list[RunRecord]:
+        """Every running or paused run (resuming after a restart)."""
         rows = await self._db.fetch_all(
             f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE state IN ('running', 'paused')"
         )
@@ -185,6 +202,7 @@ class RunRepository:
         return runs
 
     async def due(self, now: float) -> list[RunRecord]:
+        """Running runs whose wake time (UTC seconds) is at or before `now`, earliest first."""
         rows = await self._db.fetch_all(
             f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE state = 'running'"
             " AND wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at",
@@ -208,6 +226,8 @@ class RunRepository:
         )
 
     async def set_step_message(self, run_id: int, message_id: int | None) -> None:
+        """Remember the id of the Discord message showing the run's current step (None:
+        none); the new row stays cached."""
         await self._write_run(
             RunUpdateJob(run_id, None, ("step_message_id",), (message_id,), self._changes)
         )
@@ -228,10 +248,12 @@ class RunRepository:
 
 
 class ContributionRepository:
+    """The contributions table: members' answers, lines and passes to a run's steps."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add_with(
+    def add_with(
         self,
         *,
         run_id: int,
@@ -246,7 +268,7 @@ class ContributionRepository:
         mirror: Mirror | None = None,
         with_step: bool = False,
         step_at_least: int = 0,
-    ) -> Added:
+    ) -> Awaitable[Added]:
         """Save a contribution (with `replace`, the author's earlier one of this kind, or of any
         kind in `replaces`, becomes this one), plus in the same commit: `also` (another
         repository's job, e.g. the check-in row; told whether an earlier one was replaced) and,
@@ -255,7 +277,10 @@ class ContributionRepository:
         given the saved record in the same commit.
 
         The run is checked inside the same transaction: if it has left `step_index` (or ended)
-        the job raises StepMoved and nothing is written, so callers need no lock for that."""
+        the job raises StepMoved and nothing is written, so callers need no lock for that.
+        Awaited: the Added once committed; raises StorageUnavailable when nothing could be
+        written. (A plain function returning the write's future: the caller waits on it
+        directly, one coroutine frame fewer per answer.)"""
         job = ContributionJob(
             run_id=run_id,
             step_index=step_index,
@@ -271,9 +296,10 @@ class ContributionRepository:
             step_at_least=step_at_least,
             mirror=mirror,
         )
-        return await self._db.write(job)
+        return self._db.submit(job)
 
     async def for_step(self, run_id: int, step_index: int) -> list[ContributionRecord]:
+        """Every contribution to one step of a run, in the order they were first made."""
         rows = await self._db.fetch_all(
             f"SELECT {_CONTRIBUTION_COLUMNS} FROM contributions WHERE run_id = ? AND step_index = ?"
             " ORDER BY id",

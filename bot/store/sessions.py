@@ -14,6 +14,10 @@ from bot.store.one_statement import write_one
 from bot.store.repository import Repository
 from bot.store.rows import columns, record_of
 
+BOARD_CLAIM_SECONDS = 60.0
+"""How long a claim to post a session's board holds before another process may take it over
+(the claiming process died between claiming and saving the message id)."""
+
 _SESSION_COLUMNS = columns(SessionRecord)
 
 
@@ -92,14 +96,42 @@ class SessionRepository(Repository):
         )
 
     async def set_board(self, session_id: int, message_id: int | None) -> None:
-        """Keep the id of the session's board message (None: no board posted); the cached session
-        is dropped. Raises StorageUnavailable when the write can't be committed."""
+        """Keep the id of the session's board message (None: no board posted); any claim to
+        post it ends and the cached session is dropped. Raises StorageUnavailable when the write
+        can't be committed."""
 
         await write_one(
             self._db,
-            "UPDATE sessions SET board_message_id = ? WHERE id = ?",
+            "UPDATE sessions SET board_message_id = ?, board_claimed_at = NULL WHERE id = ?",
             (message_id, session_id),
             invalidate=[("session", session_id)],
+        )
+
+    async def claim_board(
+        self, session_id: int, seen: int | None, now: float, hold: float = BOARD_CLAIM_SECONDS
+    ) -> bool:
+        """Claim posting the session's board: True for one caller only, across processes,
+        while its message id is still `seen` (None: never posted; else the id of a board found
+        deleted) and no claim younger than `hold` seconds stands. The claim ends with
+        `set_board` (posted) or `release_board` (the post failed). UTC seconds."""
+        which = "board_message_id IS NULL" if seen is None else "board_message_id = ?"
+        params: tuple[object, ...] = (now, session_id) + (() if seen is None else (seen,))
+        changed = await write_one(
+            self._db,
+            f"UPDATE sessions SET board_claimed_at = ? WHERE id = ? AND {which}"
+            " AND (board_claimed_at IS NULL OR board_claimed_at < ?)",
+            (*params, now - hold),
+            invalidate=(),  # no cached read holds the claim
+        )
+        return changed == 1
+
+    async def release_board(self, session_id: int) -> None:
+        """The claimed post failed: another try (here or elsewhere) may claim it again."""
+        await write_one(
+            self._db,
+            "UPDATE sessions SET board_claimed_at = NULL WHERE id = ?",
+            (session_id,),
+            invalidate=(),
         )
 
     async def end(self, session_id: int, now: float) -> bool:

@@ -32,6 +32,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
+from bot.records.errors import StorageUnavailable
 from bot.store.engine import Conn, SqliteConn
 
 T = TypeVar("T")
@@ -71,6 +72,17 @@ class Batchable(ABC):
 
 class WriteFailed(Exception):
     """The batch could not be committed (read-only or full disk, locked database, lost server)."""
+
+
+def reported(exc: BaseException) -> BaseException:
+    """What a writer's caller is told: a batch that could not be written (WriteFailed) or a
+    broken database file (sqlite3.OperationalError) as StorageUnavailable, anything else (a
+    job's own refusal) as raised."""
+    if isinstance(exc, WriteFailed | sqlite3.OperationalError):
+        unavailable = StorageUnavailable(str(exc))
+        unavailable.__cause__ = exc
+        return unavailable
+    return exc
 
 
 class Busy(Exception):
@@ -132,12 +144,26 @@ class Writer(ABC):
     # ------------------------------------------------------------ the loop
 
     async def close(self) -> None:
+        """Wait for the queued batches to commit, then close the connection."""
         if self._flusher is not None and not self._flusher.done():
             await asyncio.gather(self._flusher, return_exceptions=True)
         await self._close_connection()
 
     async def run(self, job: Callable[[Conn], Awaitable[T]]) -> T:
-        """Run `await job(conn)` in the next batch; its result once the batch committed."""
+        """Run `await job(conn)` in the next batch; its result once the batch committed (see
+        `submit` for what it raises)."""
+        return await self.submit(job)
+
+    def submit(self, job: Callable[[Conn], Awaitable[T]]) -> asyncio.Future[T]:
+        """Queue `job` for the next batch; a future answered once the batch committed, with
+        the job's result, or its own exception (nothing of it was kept), or
+        StorageUnavailable when nothing could be written (a failed commit, a lost server, a
+        locked or broken database file).
+
+        A future rather than a coroutine: the caller's task waits on it directly (one frame
+        fewer to suspend and resume per write on the hottest path). Raises RuntimeError when
+        the writer isn't open.
+        """
         if not self.is_open:
             raise RuntimeError("writer is not open")
         loop = asyncio.get_running_loop()
@@ -145,7 +171,7 @@ class Writer(ABC):
         self._queue.append((job, future))
         if self._flusher is None or self._flusher.done():
             self._flusher = loop.create_task(self._flush(), name="chorus-group-commit")
-        return await future
+        return future
 
     @asynccontextmanager
     async def exclusive(self) -> AsyncIterator[Conn]:
@@ -186,9 +212,10 @@ class Writer(ABC):
             try:
                 outcomes = await self._commit([job for job, _ in batch])
             except Exception as exc:  # the commit itself failed: nobody's write happened
+                failed = reported(exc)
                 for _, future in batch:
                     if not future.done():
-                        future.set_exception(exc)
+                        future.set_exception(failed)
                 continue
             for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
                 if future.done():
@@ -196,7 +223,7 @@ class Writer(ABC):
                 if ok:
                     future.set_result(value)
                 else:
-                    future.set_exception(value)
+                    future.set_exception(reported(value))
             if self._after_commit is not None:
                 self._after_commit(len(batch))
             # Let the members just answered (and everything else) run before the next batch.
@@ -290,7 +317,7 @@ class BatchWriter(Writer):
         self,
         path: Path,
         lock: asyncio.Lock,
-        max_batch: int = 200,
+        max_batch: int = 500,
         after_commit: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(lock, max_batch, after_commit)

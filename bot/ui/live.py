@@ -529,7 +529,15 @@ class LiveSessions:
     async def post_board(
         self, session: SessionRecord, *, notify: bool = True
     ) -> discord.Message | None:
+        """Post the board (a first time, or again after it was deleted) unless another process
+        is posting it: claimed once on the session's row (`claim_board`, against the message
+        id seen here), with a nonce as Discord's own second guard. None when not posted."""
         self._guild_of_session[session.id] = session.guild_id
+        sessions = self.bot.store.sessions
+        seen = session.board_message_id
+        if not await sessions.claim_board(session.id, seen, self._now()):
+            log.info("board of session %s is being posted by another process", session.id)
+            return None
         state = await self.board_state(session)
         message = await self.send(
             session,
@@ -537,10 +545,13 @@ class LiveSessions:
             notify=notify,
             what=N_("the session board"),
             retried=True,
+            nonce=f"b{_base36(session.id)}.{_base36(seen or 0)}"[:25],
         )
-        if message is not None:
-            await self.bot.store.sessions.set_board(session.id, message.id)
-            self.boards.mark_ran(session.id)
+        if message is None:
+            await sessions.release_board(session.id)
+            return None
+        await sessions.set_board(session.id, message.id)
+        self.boards.mark_ran(session.id)
         return message
 
     def _board_interval(self, key: Hashable) -> float:

@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.core.reminders import SERIES_CHOICES
+from bot.core.reminders import SERIES_CHOICES, OwnTime
 from bot.core.series_reminders import NO_CHOICE, Offer
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedButton, persistent_view
@@ -158,9 +158,11 @@ def chosen_text(offer: Offer, locale: str | None) -> str:
 
 
 def own_reminder_dm(
-    title: str, starts_at: float, where: str, minutes: int, locale: str | None
+    title: str, starts_at: float, where: str, minutes: int, own: OwnTime, locale: str | None
 ) -> str:
-    """The reminder of a member who chose their own time for the series."""
+    """The reminder of a member who chose their own time for the series, `minutes` before the
+    start; it says truthfully why it comes now (`own.why`: their time, or, when that had
+    passed for this session as they chose it, their /remind me time or a sooner one)."""
     start = int(starts_at)
     if minutes == 0:
         first = _(
@@ -178,10 +180,31 @@ def own_reminder_dm(
             start=start,
             where=where,
         )
-    second = _(
-        "You asked for this reminder ({lead}) for this series. Remove Interested from the "
-        "server's event to stop them.",
-        locale,
-        lead=lead_text(minutes, locale),
-    )
+    if own.why == "own":
+        second = _(
+            "You asked for this reminder ({lead}) for this series. Remove Interested from the "
+            "server's event to stop them.",
+            locale,
+            lead=lead_text(minutes, locale),
+        )
+    elif own.why == "usual":
+        second = _(
+            "You chose {chosen} for this series, but that time had already passed for this "
+            "session when you chose it, so this reminder comes at your usual /remind me time "
+            "({lead}). Your own time holds from the next session on. Remove Interested from "
+            "the server's event to stop them.",
+            locale,
+            chosen=lead_text(own.chosen, locale),
+            lead=lead_text(minutes, locale),
+        )
+    else:
+        second = _(
+            "You chose {chosen} for this series, but that time had already passed for this "
+            "session when you chose it, so this reminder comes at the longest time still ahead "
+            "then ({lead}). Your own time holds from the next session on. Remove Interested "
+            "from the server's event to stop them.",
+            locale,
+            chosen=lead_text(own.chosen, locale),
+            lead=lead_text(minutes, locale),
+        )
     return f"{first}\n{second}"

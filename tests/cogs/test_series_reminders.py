@@ -219,9 +219,23 @@ async def test_a_time_already_past_falls_back_for_that_session_only(world: World
     assert "I'll remind you **2 hours before**" in said, said
     await advance_to(world, start - 2 * 3600 + 5)
     assert [m.content for m in reminders(ben)] and not reminders(ana)
+    # Each reminder says truthfully why it comes now: not "you asked for this" (they didn't).
+    [sooner] = reminders(ben)
+    assert "You asked for" not in sooner.content
+    assert (
+        "You chose 1 day before for this series, but that time had already passed for this "
+        "session when you chose it, so this reminder comes at the longest time still ahead "
+        "then (2 hours before). Your own time holds from the next session on."
+    ) in sooner.content, sooner.content
     await advance_to(world, start - 15 * 60 + 5)
     [at_fifteen] = reminders(ana)
     assert f"<t:{int(start)}:R>" in at_fifteen.content
+    assert "You asked for" not in at_fifteen.content
+    assert (
+        "You chose 1 day before for this series, but that time had already passed for this "
+        "session when you chose it, so this reminder comes at your usual /remind me time "
+        "(15 minutes before)."
+    ) in at_fifteen.content, at_fifteen.content
     await advance_to(world, start + 5)
     assert len(reminders(ana)) == 1 and len(reminders(ben)) == 1
     # The following session: a day before, as chosen.
@@ -234,3 +248,55 @@ async def test_a_time_already_past_falls_back_for_that_session_only(world: World
     await ana.subscribe_event(following.event_id)
     await advance_to(world, following.starts_at - 24 * 3600 + 5)
     assert len(reminders(ana)) == 2
+    own = [m.content for m in reminders(ana) if "You asked for this reminder" in m.content]
+    assert len(own) == 1 and "(1 day before)" in own[0], own
+
+
+async def test_an_offer_that_cannot_be_delivered_is_not_kept(world: World) -> None:
+    """DMs closed (Discord 50007): the offer row goes at once and the DM is not retried; the
+    member's /remind me time still reminds them (in the channel, as their DMs are closed)."""
+    ana, ben, _ = world.members
+    await ana.slash(world.channel, "remind me", state="on", minutes_before=30)
+    occurrence = await schedule(world, when="in 2 days")
+    route = f"/channels/{ana.user.dm_channel.id}/messages"
+    world.env.inject_error("POST", route, status=403, code=50007, message="Cannot send", times=None)
+    for member in (ana, ben):
+        await member.subscribe_event(occurrence.event_id)
+    db = world.bot().store.db
+    rows = await db.fetch_all("SELECT user_id FROM series_reminder_offers")
+    assert [int(r[0]) for r in rows] == [ben.id]  # ana's offer was never delivered
+    dm_posts = [r for r in world.env.http_requests if r.method == "POST" and r.path == route]
+    assert len(dm_posts) == 1  # tried once, not retried
+    await advance_to(world, occurrence.starts_at - 30 * 60 + 5)
+    dm_posts = [r for r in world.env.http_requests if r.method == "POST" and r.path == route]
+    assert len(dm_posts) == 2  # the reminder at her /remind me time: one try...
+    posted = [m.content for m in world.channel.history() if ana.mention in (m.content or "")]
+    assert len(posted) == 1 and "couldn't reach you by DM" in posted[0]  # ...then the channel
+    assert await world.bot().store.reminders.series_choices(occurrence.series_id) == {}
+
+
+async def test_a_restart_5_seconds_before_a_due_reminder_sends_it_on_time_once(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """The new process arms its timer from the store for the 5 s left, and the reminder goes
+    out at its time, once. (Under simcord the restart itself may take those 5 s: a timer of at
+    most its 5 s settle timeout keeps a real-time fallback, so `restart_bot` waits for it in
+    wall time and virtual time moves to the deadline as it fires; a timer 5.5 s or more ahead
+    is left to `advance_time`. That was the "unexplained 5 s wait": not a stale clock.)"""
+    ana = world.members[0]
+    occurrence = await schedule(world, when="in 2 days")
+    await ana.subscribe_event(occurrence.event_id)
+    await choose(ana, "2 hours before")
+    due = occurrence.starts_at - 2 * 3600
+    await advance_to(world, due - 5)
+    assert not reminders(ana)
+    await restart(world, settings, catalog)
+    # Not early: anything sent by now was sent at the due time (virtual), never before it.
+    assert all(m.created_at.timestamp() >= due for m in reminders(ana))
+    await advance_to(world, due + 1)
+    [reminder] = reminders(ana)
+    assert due <= reminder.created_at.timestamp() < due + 1  # on time
+    assert "2 hours before" in reminder.content
+    await advance_to(world, occurrence.starts_at + 5)
+    assert len(reminders(ana)) == 1  # once
+    assert await world.bot().store.reminders.reminded(occurrence.id) == {ana.id}

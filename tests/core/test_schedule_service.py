@@ -18,6 +18,7 @@ from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.occurrence_timing import MISSED_AFTER, plan_wake
+from bot.core.reminders import OwnTime
 from bot.core.runner import Runner
 from bot.core.schedule_changes import Changes
 from bot.core.schedule_outlet import EventRefused
@@ -76,7 +77,7 @@ class RecordingOutlet:
         user_id: int,
         minutes: int,
         *,
-        own: bool = False,
+        own: OwnTime | None = None,
     ) -> bool:
         if user_id in self.closed_dms:
             return False

@@ -43,3 +43,11 @@ async def test_a_members_own_time_per_series(store: Store) -> None:
     assert await repo.remove_series_reminder(series.id, 5)
     assert not await repo.remove_series_reminder(series.id, 5)
     assert await repo.series_choices(series.id) == {6: None, 7: 0}
+    # An offer whose DM never arrived is withdrawn; a choice already made is not touched.
+    await repo.record_series_offer(1, series.id, 8, 13.0)
+    assert await repo.withdraw_series_offer(series.id, 8)
+    assert not await repo.withdraw_series_offer(series.id, 8)
+    assert not await repo.withdraw_series_offer(series.id, 7)
+    assert await store.db.fetch_all("SELECT user_id FROM series_reminder_offers") == []
+    assert await repo.series_choices(series.id) == {6: None, 7: 0}
+    assert not await repo.choose_series_reminder(series.id, 8, 30, 14.0)

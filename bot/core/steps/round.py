@@ -4,12 +4,19 @@ answers in a form) and presses Done, or passes; time moves it on too.
 The handler state (stored with the run, so a restart resumes the turn with the time left):
 
 - ``order``: member ids in speaking order (late joiners are appended when the floor moves);
-- ``turns``: one ``{"user": id, "outcome": spoke|pass|answer|time|left}`` per finished turn;
+- ``turns``: one ``{"user": id, "outcome": spoke|pass|answer|time|left|gone}`` per finished
+  turn (left: before their turn; gone: left the session, the server or the voice channel while
+  they had the floor);
 - ``speaker``: who has the floor now (None before a volunteer starts, and once all have spoken);
 - ``turn_no``: counts turns, so a form opened in an earlier turn is refused;
 - ``turn_deadline``: when the speaker's time ends (UTC timestamp, seconds);
 - ``volunteer``: True while a ``volunteer_first`` round waits for someone to start;
-- ``finished``: True once everyone in the order has had (or missed) their turn.
+- ``finished``: True once everyone in the order has had (or missed) their turn;
+- ``away``: members who left the session's voice channel before their turn (and haven't come
+  back): skipped when their turn comes, like members who left the session;
+- ``floor_left``: ``{"user": id, "turn_no": n, "at": t, "where": "session"|"voice"}`` right after the
+  speaker of turn n left and the floor moved on (the cog says so once in the channel); dropped
+  at the next change of the floor.
 """
 
 from __future__ import annotations
@@ -33,7 +40,17 @@ RESUME_WHOLE = "whole_turn_at_resume"
 Resume (set by the handler, dropped on Resume)."""
 
 Order = Literal["joined", "shuffled", "volunteer_first"]
-Outcome = Literal["spoke", "pass", "answer", "time", "left"]
+Outcome = Literal["spoke", "pass", "answer", "time", "left", "gone"]
+
+FLOOR_LEFT = "floor_left"
+"""State key: the speaker has just left and the floor moved on (see the module docstring)."""
+
+LEFT_VOICE = "left_voice"
+"""Contribution kind: a member left the session's voice channel (told by the round cog, never
+pressed; bookkeeping, not counted as an answer): the speaker gives up the floor, a member still
+to speak is skipped at their turn unless they come back (`BACK_VOICE`)."""
+BACK_VOICE = "back_voice"
+"""Contribution kind: a member who left the voice channel before their turn came back."""
 
 
 class RoundStep(StepBase):
@@ -69,7 +86,7 @@ def had_turn(state: Mapping[str, Any]) -> set[int]:
 
 def upcoming(state: Mapping[str, Any]) -> list[int]:
     """Members still to speak after the current speaker, in order (as the state knows them)."""
-    done = had_turn(state)
+    done = had_turn(state) | set(_ids(state.get("away")))
     speaker = state.get("speaker")
     return [uid for uid in _ids(state.get("order")) if uid not in done and uid != speaker]
 
@@ -122,7 +139,7 @@ class RoundHandler(BaseStepHandler):
         state["order"] = order
         state["speaker"] = None
         state["turn_deadline"] = None
-        present = set(ctx.expected)
+        present = set(ctx.expected) - set(_ids(state.get("away")))
         turns = list(state.get("turns") or [])
         done = had_turn(state)
         for uid in order:
@@ -175,6 +192,7 @@ class RoundHandler(BaseStepHandler):
     def on_wake(self, ctx: StepContext) -> Wake:
         """The speaker's time is up (or nobody volunteered): the floor moves on."""
         state = dict(ctx.state)
+        state.pop(FLOOR_LEFT, None)
         if state.get("finished"):
             return Wake(at=None, state=state)
         if state.get("volunteer"):
@@ -185,19 +203,37 @@ class RoundHandler(BaseStepHandler):
 
     def attendance_changed(self, ctx: StepContext) -> Wake | None:
         """A late joiner goes to the end of the order now (so the card shows them at once);
-        when nobody had the floor for want of members, the first to join gets it."""
+        when nobody had the floor for want of members, the first to join gets it; when the
+        speaker has left the session (or the server), the floor moves on at once."""
         state = dict(ctx.state)
         if state.get("finished"):
             return None
+        state.pop(FLOOR_LEFT, None)
         order = _ids(state.get("order"))
         joined = [uid for uid in ctx.expected if uid not in order]
-        if not joined:
+        speaker = state.get("speaker")
+        gone = isinstance(speaker, int) and speaker not in ctx.expected
+        if not joined and not gone:
             return None
         state["order"] = order + joined
-        if state.get("speaker") is None and not state.get("volunteer"):
+        if gone:
+            return self._speaker_left(state, ctx, "session")
+        if speaker is None and not state.get("volunteer"):
             return self._next(state, ctx)
         timer = ctx.state.get("wake_at")
         return Wake(at=timer if isinstance(timer, int | float) else None, state=state)
+
+    def _speaker_left(self, state: dict[str, Any], ctx: StepContext, where: str) -> Wake:
+        """The speaker left while they had the floor: their turn ends as `gone` and the floor
+        moves on; `FLOOR_LEFT` lets the cog say so in the channel."""
+        left = {
+            "user": state.get("speaker"),
+            "turn_no": int(state.get("turn_no", 0)),
+            "at": ctx.now,
+        }
+        self._close_turn(state, "gone")
+        wake = self._whole_at_resume(self._next(state, ctx), ctx)
+        return Wake(at=wake.at, state={**wake.state, FLOOR_LEFT: {**left, "where": where}})
 
     # ---------------------------------------------------------------- answers
 
@@ -211,6 +247,8 @@ class RoundHandler(BaseStepHandler):
             raise InvalidInput(N_("I couldn't tell who pressed that."))
         if state.get("finished"):
             raise Conflict(N_("Everyone has had their turn: the round is complete."))
+        if kind in (LEFT_VOICE, BACK_VOICE):
+            return self._voice_moved(state, kind, by, payload)
         if kind == "volunteer":
             if not state.get("volunteer"):
                 raise Conflict(N_("The round has already started; wait for your turn."))
@@ -245,10 +283,35 @@ class RoundHandler(BaseStepHandler):
             return {"by": by, "speaker": speaker, "turn_no": state.get("turn_no"), "text": text}
         raise InvalidInput(N_("Use the round's buttons: Done, Pass or Answer."))
 
+    def _voice_moved(
+        self, state: Mapping[str, Any], kind: str, by: int, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Told by the round cog, never pressed: Conflict when it changes nothing."""
+        away = _ids(state.get("away"))
+        speaker = state.get("speaker")
+        if kind == BACK_VOICE:
+            if by not in away:
+                raise Conflict(N_("That turn has already ended."))
+            return {"by": by}
+        if by == speaker and payload.get("turn_no") == state.get("turn_no"):
+            return {"by": by, "speaker": speaker, "turn_no": state.get("turn_no")}
+        if by != speaker and by not in away and by in upcoming(state):
+            return {"by": by}
+        raise Conflict(N_("That turn has already ended."))
+
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
         """A volunteer takes the floor first; a turn that ended (spoke, answered or passed) is
         recorded and the floor goes to the next member present."""
         state = dict(ctx.state)
+        state.pop(FLOOR_LEFT, None)
+        if contribution.kind in (LEFT_VOICE, BACK_VOICE):
+            by = int(contribution.payload["by"])
+            if contribution.payload.get("speaker") == by:
+                return self._speaker_left(state, ctx, "voice")
+            away = [uid for uid in _ids(state.get("away")) if uid != by]
+            state["away"] = [*away, by] if contribution.kind == LEFT_VOICE else away
+            timer = ctx.state.get("wake_at")
+            return Wake(at=timer if isinstance(timer, int | float) else None, state=state)
         if contribution.kind == "volunteer":
             by = int(contribution.payload["by"])
             order = _ids(state.get("order"))
@@ -272,6 +335,7 @@ class RoundHandler(BaseStepHandler):
         """The turn's end moves on by the pause: its time runs only while the step does."""
         moved = shift_deadline(state, "turn_deadline", paused_for)
         moved.pop(RESUME_WHOLE, None)
+        moved.pop(FLOOR_LEFT, None)
         return moved
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:

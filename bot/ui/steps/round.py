@@ -31,6 +31,7 @@ OUTCOME_MARKS = {
     "pass": N_("passed"),
     "time": N_("time ran out"),
     "left": N_("left before their turn"),
+    "gone": N_("left during their turn"),
 }
 
 
@@ -45,6 +46,43 @@ class RoundButton(TypedButton, spec="chorus:round:{action:word}:{run_id:int}:{in
 
 NameSource = Callable[[int], Mapping[int, str]]
 """A session id -> the display names its round card may show (the round cog keeps them)."""
+
+
+def floor_left_text(
+    left: Mapping[str, Any], member: str, following: str | None, locale: str
+) -> str:
+    """The channel's word that the speaker left during their turn (`left` is the state's
+    `floor_left`): kind, and saying where the floor goes (`following`, None when it was the
+    last turn). `member` and `following` are names as the card shows them."""
+    if left.get("where") == "voice":
+        if following is None:
+            return _(
+                "👋 {member} has left the voice channel, so we'll move on for now. That was "
+                "the last turn of the round.",
+                locale,
+                member=member,
+            )
+        return _(
+            "👋 {member} has left the voice channel, so we'll move on for now. The floor "
+            "passes to {next}.",
+            locale,
+            member=member,
+            next=following,
+        )
+    if following is None:
+        return _(
+            "👋 {member} has left the session. Thank you for being with us, {member}. That was "
+            "the last turn of the round.",
+            locale,
+            member=member,
+        )
+    return _(
+        "👋 {member} has left the session. Thank you for being with us, {member}. The floor "
+        "passes to {next}.",
+        locale,
+        member=member,
+        next=following,
+    )
 
 
 def has_voice(scene: StepScene) -> bool:
@@ -274,7 +312,10 @@ class RoundPresenter(SimplePresenter):
 
     def closed_body(self, scene: StepScene) -> str:
         step: RoundStep = scene.step
-        spoke = {c.payload.get("speaker") for c in scene.contributions if c.kind != "pass"}
+        # Done or a written answer; leaving during one's turn is not taking it.
+        spoke = {
+            c.payload.get("speaker") for c in scene.contributions if c.kind in ("spoke", "answer")
+        }
         passed = {c.payload.get("speaker") for c in scene.contributions if c.kind == "pass"}
         spoke.discard(None)
         passed.discard(None)

@@ -222,3 +222,64 @@ def test_a_round_with_nobody_present_waits_for_members() -> None:
     assert waiting.state["speaker"] is None
     joined = handler.on_wake(ctx(the_step, [FACILITATOR, ANA], 30.0, dict(waiting.state)))
     assert joined.state["speaker"] == ANA and joined.at == 60.0
+
+
+def test_the_speaker_leaving_the_session_gives_up_the_floor_at_once() -> None:
+    handler = RoundHandler()
+    the_step = step()
+    state = dict(handler.enter(ctx(the_step, [ANA, BEN, CAI], now=0.0)).state)
+    wake = handler.attendance_changed(ctx(the_step, [BEN, CAI], 10.0, state))
+    assert wake is not None and wake.at == 70.0  # Ben's whole turn, from now
+    assert wake.state["speaker"] == BEN and wake.state["turn_no"] == 2
+    assert wake.state["turns"] == [{"user": ANA, "outcome": "gone"}]
+    assert wake.state["floor_left"] == {
+        "user": ANA,
+        "turn_no": 1,
+        "at": 10.0,
+        "where": "session",
+    }
+    # The next change of the floor drops the mark (the channel was told once).
+    after = handler.after_contribution(
+        ctx(the_step, [BEN, CAI], 20.0, dict(wake.state)),
+        contribution("spoke", {"by": BEN, "speaker": BEN, "turn_no": 2}),
+    )
+    assert "floor_left" not in after.state and after.state["speaker"] == CAI
+    # Someone else leaving changes nothing about the floor.
+    assert handler.attendance_changed(ctx(the_step, [CAI], 25.0, dict(after.state))) is None
+
+
+def test_voice_leaving_and_coming_back() -> None:
+    handler = RoundHandler()
+    the_step = step()
+    people = [ANA, BEN, CAI]
+    state = dict(handler.enter(ctx(the_step, people, now=0.0)).state)
+    # Ben steps out of voice before his turn; Cai steps out and back.
+    for kind, who in (("left_voice", BEN), ("left_voice", CAI), ("back_voice", CAI)):
+        clean = handler.accept(ctx(the_step, people, 1.0, state), kind, {"by": who})
+        wake = handler.after_contribution(
+            ctx(the_step, people, 1.0, {**state, "wake_at": 60.0}), contribution(kind, clean)
+        )
+        assert wake.at == 60.0  # Ana's turn keeps its time
+        state = dict(wake.state)
+    assert state["away"] == [BEN] and upcoming(state) == [CAI]
+    # Nothing to record: Ben is away already, Ana is not back from anywhere, a stale turn.
+    for kind, payload in (
+        ("left_voice", {"by": BEN}),
+        ("back_voice", {"by": ANA}),
+        ("left_voice", {"by": ANA, "turn_no": 0}),
+    ):
+        with pytest.raises(Conflict):
+            handler.accept(ctx(the_step, people, 2.0, state), kind, payload)
+    # Ana (the speaker) leaves voice: the floor skips Ben (away) and goes to Cai.
+    clean = handler.accept(
+        ctx(the_step, people, 5.0, state), "left_voice", {"by": ANA, "turn_no": 1}
+    )
+    wake = handler.after_contribution(
+        ctx(the_step, people, 5.0, state), contribution("left_voice", clean)
+    )
+    assert wake.state["speaker"] == CAI
+    assert wake.state["turns"] == [
+        {"user": ANA, "outcome": "gone"},
+        {"user": BEN, "outcome": "left"},
+    ]
+    assert wake.state["floor_left"] == {"user": ANA, "turn_no": 1, "at": 5.0, "where": "voice"}
