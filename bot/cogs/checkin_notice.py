@@ -19,7 +19,7 @@ from bot.cogs.access import require_guild
 from bot.core.pattern_notice import DEFAULT_LOW_ANSWERS, DEFAULT_WITHIN_DAYS, PatternNotices
 from bot.i18n import _
 from bot.records.checkins import CheckinRecord
-from bot.ui import checkins as checkin_ui
+from bot.ui import checkin_care
 from bot.ui import pattern_notice as ui
 from bot.ui.locale import member_language, reply_language
 from bot.ui.replies import reply_ephemeral
@@ -99,7 +99,7 @@ async def after_low_answer(interaction: discord.Interaction, record: CheckinReco
     config = bot.guild_settings.for_guild(record.guild_id)
     # An answer to the member's own check-in: their language (a DM's server is the record's).
     locale = reply_language(bot.guild_settings, interaction, record.guild_id)
-    links = checkin_ui.care_view(None, config.support_links, locale=locale)
+    links = checkin_care.care_view(None, config.support_links, locale=locale)
     extra: dict[str, Any] = {"view": links} if links is not None else {}
     await interaction.followup.send(
         embed=ui.notice_embed(optin, config.support_text, locale),

@@ -27,6 +27,7 @@ from bot.core.errors import InvalidInput
 from bot.core.schedule import timezone_choices
 from bot.i18n import N_, _
 from bot.records.checkin_schedules import ClaimedSend
+from bot.ui import checkin_care
 from bot.ui import checkin_schedule as ui
 from bot.ui import checkins as checkin_ui
 from bot.ui.checkin_schedule import ScheduledCheckinButton
@@ -269,9 +270,9 @@ class CheckinScheduleCog(commands.Cog):
         # A low answer gets the support message whether or not it could be saved.
         if saved.low if saved is not None else self.checkins.is_low(guild_id, scale, value):
             config = self.bot.guild_settings.for_guild(guild_id)
-            links = checkin_ui.care_view(None, config.support_links, locale=locale)
+            links = checkin_care.care_view(None, config.support_links, locale=locale)
             await interaction.followup.send(
-                embed=checkin_ui.care_embed(config.support_text, locale),
+                embed=checkin_care.care_embed(config.support_text, locale),
                 view=links if links is not None else discord.utils.MISSING,
                 allowed_mentions=NONE,
             )

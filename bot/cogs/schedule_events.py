@@ -24,8 +24,8 @@ from bot.i18n import _
 from bot.ui import limits
 from bot.ui.errors import http_error
 from bot.ui.locale import server_language
-from bot.ui.schedule import (
-    channel_name,
+from bot.ui.schedule import channel_name
+from bot.ui.schedule_events import (
     event_description,
     opening_closed,
     opening_message,

@@ -8,7 +8,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.ui.locale import server_language
-from bot.ui.schedule import StartButton, opening_closed
+from bot.ui.schedule_events import StartButton, opening_closed
 
 NONE = discord.AllowedMentions.none()
 

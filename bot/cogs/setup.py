@@ -14,7 +14,7 @@ from bot.cogs.access import require_guild, require_manage_server
 from bot.core.guild_settings import LANGUAGES, SPECS, SUPPORT_TEXT_MAX, parse_support_links
 from bot.core.schedule import timezone_choices, zone
 from bot.i18n import _
-from bot.ui.checkins import care_embed, care_view
+from bot.ui.checkin_care import care_embed, care_view
 from bot.ui.locale import reply_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.setup import change_text, history_embed, settings_embed

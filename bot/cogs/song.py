@@ -19,8 +19,9 @@ from bot.records.sessions import RunRecord, SessionRecord
 from bot.records.songs import SongRecord
 from bot.ui.format import sentence
 from bot.ui.locale import member_language
-from bot.ui.lyrics import SongSheet, sections_of, song_embed, song_file, song_list_embed
+from bot.ui.lyrics import SongSheet, sections_of
 from bot.ui.replies import reply_ephemeral
+from bot.ui.songs import song_embed, song_file, song_list_embed
 
 NONE = discord.AllowedMentions.none()
 

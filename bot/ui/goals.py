@@ -266,7 +266,7 @@ def progress_chart(progress: Sequence[GoalProgress], locale: str) -> bytes:
     in ``locale``.
 
     Drawn in the chart process (`bot.ui.chart_drawing.progress_chart`); blocks until done."""
-    return chart_worker.draw("progress_chart", list(progress), locale)
+    return chart_worker.draw("progress_drawing.progress_chart", list(progress), locale)
 
 
 def progress_file(progress: Sequence[GoalProgress], locale: str) -> discord.File:

@@ -26,6 +26,7 @@ from bot.ui import limits
 from bot.ui.board import BoardState, ClosedState, board_embed, board_view
 from bot.ui.live_host import LiveHost
 from bot.ui.pools import with_another_button
+from bot.ui.posting import NONE, _edit, _named, fitted, shortened, step_nonce
 from bot.ui.steps import presenters
 from bot.ui.steps.base import MessagePayload, StepPresenter, StepScene
 
@@ -38,81 +39,6 @@ class RunObserver(Protocol):
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None: ...
 
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None: ...
-
-
-NONE = discord.AllowedMentions.none()
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    found = ""
-    while True:
-        number, rest = divmod(number, 36)
-        found = digits[rest] + found
-        if number == 0:
-            return found
-
-
-def step_nonce(run: RunRecord) -> str:
-    """The nonce of a step card: the same in every process that would post this step of this
-    run (run id, step, the step's start in ms), so a second post of it (a process adopting a
-    shard while the first was posting, a retry) returns Discord's first message instead of
-    showing the step twice. Discord keeps nonces for a few minutes, up to 25 characters."""
-    started = round((run.step_started_at or 0.0) * 1000)
-    return f"s{_base36(run.id)}.{run.step_index}.{_base36(started)}"[:25]
-
-
-def fitted(payload: MessagePayload) -> tuple[str | None, list[discord.Embed], list[discord.File]]:
-    """A payload within Discord's limits (bot/ui/limits.py); what had to be cut is attached
-    whole as a text file, so nothing is dropped."""
-    fit = limits.fit_message(payload.content, payload.all_embeds)
-    files = list(payload.files)
-    if fit.overflow and len(files) < limits.ATTACHMENTS:
-        log.info("a message was longer than Discord allows; its full text is attached")
-        files.append(limits.overflow_file(fit.overflow))
-    return fit.content, fit.embeds, files
-
-
-def shortened(payload: MessagePayload) -> MessagePayload:
-    """A much shorter form of a refused payload (the retry after a 400): every embed text cut
-    hard, its full text attached."""
-    small: list[discord.Embed] = []
-    overflow: list[str] = []
-    for embed in payload.all_embeds[:3]:
-        overflow.append(limits.embed_text(embed))
-        copy = discord.Embed(
-            title=limits.cut(embed.title or "", 200) or None,
-            description=limits.cut(embed.description or "", 1500) or None,
-            colour=embed.colour,
-        )
-        for item in embed.fields[:10]:
-            copy.add_field(
-                name=limits.cut(item.name or "\u200b", 100),
-                value=limits.cut(item.value or "\u200b", 300),
-                inline=bool(item.inline),
-            )
-        if embed.footer.text:
-            copy.set_footer(text=limits.cut(embed.footer.text, 200))
-        if embed.author.name:
-            copy.set_author(name=limits.cut(embed.author.name, 200))
-        small.append(copy)
-    content = limits.cut(payload.content, 1500) if payload.content else None
-    files = (limits.overflow_file(overflow),) if overflow else ()
-    return MessagePayload(content=content, embeds=tuple(small), view=payload.view, files=files)
-
-
-async def _edit(message: discord.PartialMessage, payload: MessagePayload) -> None:
-    content, embeds, files = fitted(payload)
-    if files:
-        await message.edit(
-            content=content,
-            embeds=embeds,
-            view=payload.view,
-            attachments=files,
-            allowed_mentions=NONE,
-        )
-    else:
-        await message.edit(content=content, embeds=embeds, view=payload.view, allowed_mentions=NONE)
 
 
 class LiveSessions:
@@ -624,8 +550,3 @@ class LiveSessions:
 
     def close(self) -> None:
         self.boards.close()
-
-
-def _named(what: str, kind: str) -> str:
-    """`what` (a catalogue text) in English for the log, with the step kind filled in."""
-    return what.format(kind=kind) if kind else what

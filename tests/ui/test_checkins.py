@@ -7,6 +7,7 @@ from typing import Any
 import discord
 
 from bot.core.checkins import scale_of
+from bot.ui import checkin_care, checkin_consent
 from bot.ui import checkins as ui
 from bot.ui.components import FAMILIES, TypedComponent
 from bot.ui.steps.checkin import AnswerButton, AnswerPairButton, PassButton
@@ -60,18 +61,23 @@ def test_checkin_now_keeps_its_ids() -> None:
 
 
 def test_the_three_consent_formats_keep_their_ids() -> None:
-    assert ids(ui.consent_command_view("en")) == ["chorus:consent:yes:cmd", "chorus:consent:no:cmd"]
-    assert ids(ui.consent_now_view("sam", 8, 3, 7, "en")) == [
+    assert ids(checkin_consent.consent_command_view("en")) == [
+        "chorus:consent:yes:cmd",
+        "chorus:consent:no:cmd",
+    ]
+    assert ids(checkin_consent.consent_now_view("sam", 8, 3, 7, "en")) == [
         "chorus:consent:yes:now:sam:r8:3:7",
         "chorus:consent:no:now:sam:r8:3",
     ]
-    assert ids(ui.consent_step_view(2, 0, 7, None, "en")) == [
+    assert ids(checkin_consent.consent_step_view(2, 0, 7, None, "en")) == [
         "chorus:consent:yes:2:0:7",
         "chorus:consent:no:2:0:7",
     ]
     now = parsed("chorus:consent:yes:now:0-10:new:5")
-    assert isinstance(now, ui.ConsentNowButton) and now.agreed and now.replace_id is None
+    assert (
+        isinstance(now, checkin_consent.ConsentNowButton) and now.agreed and now.replace_id is None
+    )
     step = parsed("chorus:consent:no:2:0:7:4")
-    assert isinstance(step, ui.ConsentStepPairButton) and not step.agreed
+    assert isinstance(step, checkin_consent.ConsentStepPairButton) and not step.agreed
     assert (step.run_id, step.step_index, step.value, step.value2) == (2, 0, 7, 4)
-    assert ids(ui.care_view(9, locale="en")) == ["chorus:checkin_tell:9"]
+    assert ids(checkin_care.care_view(9, locale="en")) == ["chorus:checkin_tell:9"]

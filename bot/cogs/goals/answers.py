@@ -18,7 +18,7 @@ from bot.i18n import N_, SHIPPED, _
 from bot.records.sessions import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits
-from bot.ui.checkins import consent_again_embed, consent_embed
+from bot.ui.checkin_consent import consent_again_embed, consent_embed
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral

@@ -21,16 +21,9 @@ from bot.core.steps.write import WriteStep
 from bot.i18n import _
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import clock_time
-from bot.ui.lyrics import (
-    SongInfo,
-    SongSheet,
-    live_sheet,
-    sections_of,
-    song_embed,
-    song_file,
-    who,
-)
+from bot.ui.lyrics import SongInfo, SongSheet, live_sheet, sections_of, who
 from bot.ui.lyrics import structure_text as structure_line
+from bot.ui.songs import song_embed, song_file
 from bot.ui.steps.base import MessagePayload, StepScene, step_embed
 
 SongInfoSource = Callable[[int, int], SongInfo | None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.records.sessions import RunRecord
-from bot.ui.live import step_nonce
+from bot.ui.posting import step_nonce
 
 RUN = RunRecord(
     id=9_223_372_036_854_775_807,  # the largest BIGINT id
