@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.subcommands import attach, detach
 from bot.core.pattern_notice import DEFAULT_LOW_ANSWERS, DEFAULT_WITHIN_DAYS, PatternNotices
 from bot.i18n import _
 from bot.records.checkins import CheckinRecord
@@ -73,15 +74,10 @@ class CheckinNoticeCog(commands.Cog):
         self.group = NoticeGroup(self)
 
     async def cog_load(self) -> None:
-        checkin = self.bot.tree.get_command("checkin")
-        if not isinstance(checkin, app_commands.Group):
-            raise RuntimeError("bot.cogs.checkin_notice must load after the /checkin group")
-        checkin.add_command(self.group)
+        attach(self.bot, "checkin", self.group, loader=__name__)
 
     async def cog_unload(self) -> None:
-        checkin = self.bot.tree.get_command("checkin")
-        if isinstance(checkin, app_commands.Group):
-            checkin.remove_command(self.group.name)
+        detach(self.bot, "checkin", self.group.name)
 
 
 async def after_low_answer(interaction: discord.Interaction, record: CheckinRecord | None) -> None:

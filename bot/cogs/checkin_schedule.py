@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import checkin_notice
 from bot.cogs.access import require_guild
+from bot.cogs.subcommands import attach, detach
 from bot.core.checkin_reminders import CheckinReminders
 from bot.core.checkin_service import CheckinService, ConsentNeeded
 from bot.core.checkins import describe_value, scale_of
@@ -98,17 +99,12 @@ class CheckinScheduleCog(commands.Cog):
         bot.privacy.on_forget(self._forgotten)
 
     async def cog_load(self) -> None:
-        checkin = self.bot.tree.get_command("checkin")
-        if not isinstance(checkin, app_commands.Group):
-            raise RuntimeError("bot.cogs.checkin_schedule must load after the /checkin group")
-        checkin.add_command(self.group)
+        attach(self.bot, "checkin", self.group, loader=__name__)
         await self.timer.rearm()  # the store is open: a restarted bot picks up stored times
 
     async def cog_unload(self) -> None:
         self.timer.close()
-        checkin = self.bot.tree.get_command("checkin")
-        if isinstance(checkin, app_commands.Group):
-            checkin.remove_command(self.group.name)
+        detach(self.bot, "checkin", self.group.name)
 
     # ------------------------------------------------------------------ commands
 

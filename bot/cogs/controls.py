@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import discord
+from discord.ext import commands
 
 from bot.cogs.access import is_facilitator, require_facilitator, require_guild
 from bot.core.activities import localize
@@ -23,6 +24,18 @@ if TYPE_CHECKING:
     from bot.chorus_bot import ChorusBot
 
 log = logging.getLogger(__name__)
+
+CogT = TypeVar("CogT", bound=commands.Cog)
+
+
+def loaded_cog(client: discord.Client, kind: type[CogT]) -> CogT:
+    """The loaded cog of class `kind` (a command callback outside its cog reaches it so).
+
+    Raises RuntimeError when the bot has no such cog loaded (a wiring error: see COGS)."""
+    cog = client.get_cog(kind.__name__) if isinstance(client, commands.Bot) else None
+    if not isinstance(cog, kind):
+        raise RuntimeError(f"{kind.__name__} is not loaded")
+    return cog
 
 
 def chorus(interaction: discord.Interaction) -> ChorusBot:
@@ -70,8 +83,17 @@ async def answer_deferred(
 
 
 def facilitator_only(interaction: discord.Interaction) -> None:
+    """Refuse (NotFacilitator, saying who may) anyone but the server's facilitators."""
     bot = chorus(interaction)
     require_facilitator(interaction, bot.guild_settings.for_guild(interaction.guild_id))
+
+
+def facilitator_here(interaction: discord.Interaction) -> tuple[int, int]:
+    """The server and channel ids of a facilitator's command. Raises UserFacingError in
+    direct messages and NotFacilitator for anyone but the server's facilitators."""
+    where = require_guild(interaction)
+    facilitator_only(interaction)
+    return where
 
 
 async def live_run(interaction: discord.Interaction, session: SessionRecord) -> RunRecord:

@@ -30,6 +30,7 @@ from bot.ui.format import sentence
 from bot.ui.forms import FormValues, send_form
 from bot.ui.listening import REFLECT_FORM, ListenReflectForm, run_state, summary_lines
 from bot.ui.locale import member_language, server_language
+from bot.ui.posting import step_card
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.listen import ListenPresenter, ListenReflectButton, ReactButton
 from bot.ui.steps.vote import VotePresenter, VoteSelect
@@ -174,8 +175,7 @@ class ListeningCog(commands.Cog):
             session,
             fresh.step_message_id,
             payload,
-            what=N_("the {kind} step card"),
-            kind=scene.step.type,
+            what=step_card(scene.step.type),
         )
 
     async def _redraw_key(self, session: SessionRecord, key: Key) -> None:

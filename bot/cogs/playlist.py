@@ -37,9 +37,7 @@ class PlaylistCog(commands.Cog):
 
     @property
     def cards(self) -> ListeningCog:
-        cog = self.bot.get_cog("ListeningCog")
-        assert isinstance(cog, ListeningCog)
-        return cog
+        return controls.loaded_cog(self.bot, ListeningCog)
 
     async def _changed(self, session: SessionRecord) -> None:
         await self.cards.refresh_live_vote(session)
@@ -146,8 +144,7 @@ class PlaylistCog(commands.Cog):
         artist: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         locale = member_language(interaction)
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         limit_mb = self.bot.settings.upload_max_mb
         check_upload_size(file.size, limit_mb)
         await interaction.response.defer(ephemeral=True, thinking=True)

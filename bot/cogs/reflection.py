@@ -20,6 +20,7 @@ from bot.ui.errors import http_error
 from bot.ui.format import plain_name
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language, server_language
+from bot.ui.posting import MessageName
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import MessagePayload
 from bot.ui.steps.reflect import (
@@ -43,18 +44,8 @@ class ReflectForm(ChorusForm):
 
     def __init__(self, run_id: int, step_index: int, step: ReflectStep, locale: str) -> None:
         super().__init__(_("Your reflection", locale), FORM, run_id, step_index)
-        answer: discord.ui.TextInput[ReflectForm] = discord.ui.TextInput(
-            custom_id="answer",
-            style=discord.TextStyle.paragraph,
-            max_length=step.max_chars,
-            required=True,
-            placeholder=limits.placeholder(_("A few words are plenty.", locale)),
-        )
-        self.add_question(
-            localize(step.question, locale) or _("Your reflection", locale),
-            answer,
-            short_label=_("Your reflection", locale),
-        )
+        label = _("Your reflection", locale)
+        self.add_answer(localize(step.question, locale) or label, label, step.max_chars, locale)
         share: discord.ui.Checkbox[ReflectForm] = discord.ui.Checkbox(
             custom_id="share", default=step.visibility_default == "shared"
         )
@@ -177,7 +168,7 @@ class ReflectionCog(commands.Cog):
         posted: list[int] = []
         for payload in await self._shared(session, item.run_id, item.step_index, review):
             message = await self.bot.live.send(
-                session, payload, what=N_("the released shared answers")
+                session, payload, what=MessageName(N_("the released shared answers"))
             )
             if message is not None:
                 posted.append(message.id)
@@ -221,7 +212,9 @@ class ReflectionCog(commands.Cog):
                     )
                 )
             )
-            await self.bot.live.edit(session, message_id, payload, what=N_("the shared answers"))
+            await self.bot.live.edit(
+                session, message_id, payload, what=MessageName(N_("the shared answers"))
+            )
 
     async def _show_review(
         self, interaction: discord.Interaction, review: Review, run_id: int, step_index: int

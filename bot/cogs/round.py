@@ -22,6 +22,7 @@ from bot.i18n import N_, _
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
 from bot.ui.locale import member_language
+from bot.ui.posting import MessageName
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.round import FORM, RoundButton, RoundForm, RoundPresenter, shared_answer
 
@@ -89,7 +90,7 @@ class RoundCog(commands.Cog):
             await self.bot.live.send(
                 session,
                 shared_answer(str(record.get("text", "")), name),
-                what=N_("a member's answer in the round"),
+                what=MessageName(N_("a member's answer in the round")),
             )
 
     async def _contribute(
@@ -137,7 +138,9 @@ class RoundCog(commands.Cog):
             return
         await self.load_names(session, run)
         payload = self.bot.live.presenter("round").render(scene)
-        await self.bot.live.edit(session, run.step_message_id, payload, what=N_("the round card"))
+        await self.bot.live.edit(
+            session, run.step_message_id, payload, what=MessageName(N_("the round card"))
+        )
 
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """A round is about to be posted: its card names people from the start."""

@@ -18,6 +18,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.schedule_commands import ScheduleGroup
+from bot.cogs.subcommands import attach, detach
 from bot.core.activities import localize
 from bot.core.deadline_timer import DeadlineTimer
 from bot.core.schedule import Repeat, zone
@@ -36,8 +37,8 @@ from bot.ui.replies import reply_ephemeral, respond_to_error
 from bot.ui.schedule import (
     ConfirmView,
     ScheduleView,
-    channel_name,
     confirm_embed,
+    draft_view,
     places_line,
     schedule_view,
     upcoming_embed,
@@ -64,17 +65,10 @@ class ScheduleCog(commands.Cog):
         return self.bot.schedule.timer
 
     async def cog_load(self) -> None:
-        session = self.bot.tree.get_command("session")
-        if not isinstance(session, app_commands.Group):
-            raise RuntimeError("bot.cogs.schedule must load after bot.cogs.sessions")
-        session.add_command(self.schedule_group)
-        session.add_command(self.upcoming_command)
+        attach(self.bot, "session", self.schedule_group, self.upcoming_command, loader=__name__)
 
     async def cog_unload(self) -> None:
-        session = self.bot.tree.get_command("session")
-        if isinstance(session, app_commands.Group):
-            session.remove_command("schedule")
-            session.remove_command("upcoming")
+        detach(self.bot, "session", "schedule", "upcoming")
 
     def view_of(
         self, series: SeriesRecord, occurrence: OccurrenceRecord, interested: int | None = None
@@ -91,7 +85,7 @@ class ScheduleCog(commands.Cog):
     ) -> ScheduleView:
         """As `view_of`, with a closed session's places and line (worded in ``locale``)."""
         access = await self.bot.schedule.access(series, occurrence)
-        places = _places(access, locale)
+        places = places_line(access, locale=locale)
         return replace(self.view_of(series, occurrence, interested), places=places)
 
     # ------------------------------------------------------------ autocomplete
@@ -147,22 +141,15 @@ class ScheduleCog(commands.Cog):
         closed: SessionLimits | None = None,
     ) -> None:
         locale = member_language(interaction)
-        guild_id, channel_id = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, channel_id = controls.facilitator_here(interaction)
         draft = self.bot.schedule.draft(guild_id, title, when, repeat, plan, duration)
-        preview = ScheduleView(
-            occurrence_id=0,
-            title=draft.title,
-            starts_at=draft.start.timestamp(),
-            ends_at=draft.end.timestamp(),
-            local_start=draft.start,
-            repeat=repeat,
-            channel_id=channel_id,
-            voice_channel_id=voice_channel.id if voice_channel else None,
-            plan_title=self.bot.schedule.plan_title(guild_id, draft.plan),
-            channel_name=channel_name(self.bot, guild_id, channel_id),
-            voice_name=voice_channel.name if voice_channel else None,
-            places=_places(ScheduleAccess(closed), locale),
+        preview = draft_view(
+            self.bot,
+            draft,
+            channel_id,
+            voice_channel,
+            self.bot.schedule.plan_title(guild_id, draft.plan),
+            places_line(ScheduleAccess(closed), locale=locale),
         )
 
         async def confirmed(click: discord.Interaction) -> None:
@@ -196,8 +183,7 @@ class ScheduleCog(commands.Cog):
         self, interaction: discord.Interaction, occurrence_id: int, changes: Changes
     ) -> None:
         locale = member_language(interaction)
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         series, occurrence = await self.bot.schedule.edit(guild_id, occurrence_id, changes)
         await interaction.response.send_message(
             content=_(
@@ -214,8 +200,7 @@ class ScheduleCog(commands.Cog):
         self, interaction: discord.Interaction, occurrence_id: int, whole_series: bool
     ) -> None:
         locale = member_language(interaction)
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         series, occurrence, following = await self.bot.schedule.cancel(
             guild_id, occurrence_id, whole_series
         )
@@ -255,25 +240,8 @@ class ScheduleCog(commands.Cog):
         )
 
 
-def _places(access: ScheduleAccess, locale: str) -> str | None:
-    limits = access.limits
-    if limits is None or not limits.closed:
-        return None
-    return places_line(
-        limits.capacity,
-        limits.role_id,
-        limits.invite_only,
-        access.taken,
-        access.waiting,
-        access.asking,
-        locale=locale,
-    )
-
-
 async def _upcoming_callback(interaction: discord.Interaction) -> None:
-    cog = controls.chorus(interaction).get_cog("ScheduleCog")
-    assert isinstance(cog, ScheduleCog)
-    await cog.upcoming(interaction)
+    await controls.loaded_cog(interaction.client, ScheduleCog).upcoming(interaction)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -1,9 +1,10 @@
 """/session schedule create|edit|cancel as Discord declares them: names, descriptions, option ranges
-and autocompletes; each command hands its options to `ScheduleCog` (bot/cogs/schedule.py)."""
+and autocompletes; each command hands its options to `ScheduleCog` (bot/cogs/schedule.py), seen
+here as the `ScheduleActions` it offers."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import discord
 from discord import app_commands
@@ -15,14 +16,43 @@ from bot.core.schedule_service import (
 )
 from bot.core.session import SessionLimits
 
-if TYPE_CHECKING:
-    from bot.cogs.schedule import ScheduleCog
+
+class ScheduleActions(Protocol):
+    """What the commands ask of the schedule cog (`ScheduleCog`)."""
+
+    async def plan_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]: ...
+
+    async def occurrence_choices(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[int]]: ...
+
+    async def create(
+        self,
+        interaction: discord.Interaction,
+        title: str,
+        when: str,
+        repeat: Repeat,
+        plan: str | None,
+        voice_channel: discord.VoiceChannel | discord.StageChannel | None,
+        duration: int,
+        closed: SessionLimits | None = None,
+    ) -> None: ...
+
+    async def edit(
+        self, interaction: discord.Interaction, occurrence_id: int, changes: Changes
+    ) -> None: ...
+
+    async def cancel(
+        self, interaction: discord.Interaction, occurrence_id: int, whole_series: bool
+    ) -> None: ...
 
 
 class ScheduleGroup(app_commands.Group):
     """/session schedule …: attached to the sessions cog's /session group in cog_load."""
 
-    def __init__(self, cog: ScheduleCog) -> None:
+    def __init__(self, cog: ScheduleActions) -> None:
         super().__init__(name="schedule", description="Plan sessions ahead: create, edit, cancel")
         self.cog = cog
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
@@ -10,7 +11,6 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.cogs.access import require_guild
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.session import SessionLimits, SessionRecord
@@ -21,6 +21,17 @@ from bot.ui.replies import reply_ephemeral
 from bot.ui.sessions import ManageSelect, history_embed, manage_message, summary_embed
 
 NONE = discord.AllowedMentions.none()
+
+
+BOARD_CONTROLS: dict[str, Callable[[discord.Interaction, SessionRecord], Awaitable[None]]] = {
+    "join": controls.join,
+    "leave": controls.leave,
+    "next": controls.next_step,
+    "pause": controls.pause,
+    "resume": controls.resume,
+    "stop": controls.stop,
+}
+"""The board's buttons that are the same control as a slash command, by `BoardButton.action`."""
 
 
 class SessionsCog(commands.Cog):
@@ -58,8 +69,7 @@ class SessionsCog(commands.Cog):
         role: discord.Role | None = None,
         invite_only: bool = False,
     ) -> None:
-        guild_id, channel_id = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, channel_id = controls.facilitator_here(interaction)
         session = await self.bot.sessions.open(
             guild_id=guild_id,
             channel_id=channel_id,
@@ -137,8 +147,7 @@ class SessionsCog(commands.Cog):
     async def history(
         self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 25] = 10
     ) -> None:
-        guild_id, _ = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _ = controls.facilitator_here(interaction)
         rows = await self.bot.sessions.history(guild_id, limit)
         await interaction.response.send_message(
             embed=history_embed(
@@ -158,24 +167,13 @@ class SessionsCog(commands.Cog):
         await session_report(interaction, session)
 
     async def on_board_button(self, interaction: discord.Interaction, item: BoardButton) -> None:
-        action = item.action
         session = await controls.session_by_id(interaction, item.session_id)
-        if action == "join":
-            await controls.join(interaction, session)
-        elif action == "leave":
-            await controls.leave(interaction, session)
-        elif action == "manage":
+        if item.action == "manage":
             await self.manage(interaction, session)
-        elif action == "next":
-            await controls.next_step(interaction, session)
-        elif action == "pause":
-            await controls.pause(interaction, session)
-        elif action == "resume":
-            await controls.resume(interaction, session)
-        elif action == "extend":
+        elif item.action == "extend":
             await controls.extend(interaction, session, 2)
-        elif action == "stop":
-            await controls.stop(interaction, session)
+        elif (control := BOARD_CONTROLS.get(item.action)) is not None:
+            await control(interaction, session)
 
     async def manage(self, interaction: discord.Interaction, session: SessionRecord) -> None:
         """A closed session's line and members, privately, to let someone in or take them out."""

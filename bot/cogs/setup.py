@@ -48,8 +48,7 @@ class SetupCog(commands.Cog):
 
     @setup.command(name="show", description="This server's Chorus settings (facilitators)")
     async def show(self, interaction: discord.Interaction) -> None:
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         service = self.bot.guild_settings
         await interaction.response.send_message(
             embed=settings_embed(
@@ -226,8 +225,7 @@ class SetupCog(commands.Cog):
     async def history(
         self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 25] = 10
     ) -> None:
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         changes = await self.bot.guild_settings.history(guild_id, limit)
         await interaction.response.send_message(
             embed=history_embed(changes, self._language(interaction)),

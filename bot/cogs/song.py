@@ -37,9 +37,7 @@ class SongCog(commands.Cog):
 
     @property
     def writing(self) -> LyricsCog:
-        cog = self.bot.get_cog("LyricsCog")
-        assert isinstance(cog, LyricsCog)
-        return cog
+        return controls.loaded_cog(self.bot, LyricsCog)
 
     async def _live_here(self, interaction: discord.Interaction) -> tuple[SessionRecord, RunRecord]:
         session = await controls.session_here(interaction)

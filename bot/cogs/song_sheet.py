@@ -39,6 +39,7 @@ from bot.ui.errors import http_error
 from bot.ui.format import clock_and_relative
 from bot.ui.locale import server_language
 from bot.ui.lyrics import SongInfo, fingerprint
+from bot.ui.posting import MessageName
 from bot.ui.steps.base import MessagePayload, StepScene
 from bot.ui.steps.write import WritePresenter
 
@@ -187,7 +188,7 @@ class LiveSongSheet:
         shown = fingerprint(payload)
         if self._shown.get((run_id, run.step_index)) != shown:
             edited = await self.bot.live.edit(
-                session, run.step_message_id, payload, what=N_("the song sheet")
+                session, run.step_message_id, payload, what=MessageName(N_("the song sheet"))
             )
             if edited:
                 self._shown[(run_id, run.step_index)] = shown

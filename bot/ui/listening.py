@@ -26,7 +26,7 @@ from bot.records.media import NominationRecord, PlayRecord, TrackRecord
 from bot.records.sessions import RunRecord
 from bot.ui import limits
 from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration, plain_name
-from bot.ui.forms import ChorusForm
+from bot.ui.forms import ChorusForm, answer_box
 
 REFLECT_FORM = "form_listen"
 
@@ -49,13 +49,7 @@ class ListenReflectForm(ChorusForm):
     def __init__(self, run_id: int, index: int, step: ListenStep, locale: str) -> None:
         super().__init__(_("After the music", locale), REFLECT_FORM, run_id, index)
         questions = [" ".join(localize(q, locale).split()) for q in step.reflection.questions]
-        answer: discord.ui.TextInput[ListenReflectForm] = discord.ui.TextInput(
-            custom_id="answer",
-            style=discord.TextStyle.paragraph,
-            max_length=500,
-            required=True,
-            placeholder=limits.placeholder(_("A few words are plenty.", locale)),
-        )
+        answer = answer_box(500, locale)
         if len(questions) > 1:
             # Several questions: all of them, whole, above the box (two blocks if need be).
             listed = "\n".join(f"• {q}" for q in questions)

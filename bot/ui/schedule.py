@@ -11,7 +11,7 @@ import discord
 from babel import dates
 
 from bot.core.schedule import Repeat, describe_repeat, zone
-from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
+from bot.core.schedule_service import Draft, OccurrenceRecord, ScheduleAccess, SeriesRecord
 from bot.core.schedule_wake import utc
 from bot.core.text import shorten
 from bot.i18n import _, language_of, ngettext
@@ -58,43 +58,62 @@ class ScheduleView:
     """A closed session's cap, role and line as a line of text (`places_line`); None: open."""
 
 
-def places_line(
-    capacity: int | None,
-    role_id: int | None,
-    invite_only: bool,
-    taken: int | None = None,
-    waiting: int = 0,
-    asking: int = 0,
-    *,
-    locale: str,
-) -> str:
+def places_line(access: ScheduleAccess, *, locale: str) -> str | None:
     """ "🗝 6 places (4 taken), 2 waiting · for @role · by invitation": a closed session's terms,
-    in ``locale``."""
+    in ``locale``; None for a session open to anyone."""
+    closed = access.limits
+    if closed is None or not closed.closed:
+        return None
     parts = []
-    if capacity is not None:
+    if closed.capacity is not None:
         cap = (
             ngettext(
                 "{count} place ({taken} taken)",
                 "{count} places ({taken} taken)",
-                capacity,
+                closed.capacity,
                 locale,
-                taken=taken,
+                taken=access.taken,
             )
-            if taken is not None
-            else ngettext("{count} place", "{count} places", capacity, locale)
+            if access.taken is not None
+            else ngettext("{count} place", "{count} places", closed.capacity, locale)
         )
-        if waiting:
-            cap = _("{places}, {waiting} waiting", locale, places=cap, waiting=waiting)
+        if access.waiting:
+            cap = _("{places}, {waiting} waiting", locale, places=cap, waiting=access.waiting)
         parts.append(cap)
-    if role_id is not None:
-        parts.append(_("for {role}", locale, role=f"<@&{role_id}>"))
-    if invite_only:
+    if closed.role_id is not None:
+        parts.append(_("for {role}", locale, role=f"<@&{closed.role_id}>"))
+    if closed.invite_only:
         parts.append(
-            _("by invitation, {asking} asking", locale, asking=asking)
-            if asking
+            _("by invitation, {asking} asking", locale, asking=access.asking)
+            if access.asking
             else _("by invitation", locale)
         )
     return "🗝 " + " · ".join(parts)
+
+
+def draft_view(
+    client: discord.Client,
+    draft: Draft,
+    channel_id: int,
+    voice_channel: discord.abc.GuildChannel | None,
+    plan_title: str | None,
+    places: str | None,
+) -> ScheduleView:
+    """A session not yet stored (the facilitator's preview before Confirm), as shown."""
+    return ScheduleView(
+        occurrence_id=0,
+        title=draft.title,
+        starts_at=draft.start.timestamp(),
+        ends_at=draft.end.timestamp(),
+        local_start=draft.start,
+        repeat=draft.repeat,
+        channel_id=channel_id,
+        voice_channel_id=voice_channel.id if voice_channel else None,
+        plan_title=plan_title,
+        channel_name=channel_name(client, draft.guild_id, channel_id),
+        voice_name=voice_channel.name if voice_channel else None,
+        places=places,
+    )
 
 
 def schedule_view(

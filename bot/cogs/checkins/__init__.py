@@ -125,8 +125,7 @@ class CheckinsCog(commands.Cog):
     async def trends(
         self, interaction: discord.Interaction, weeks: app_commands.Range[int, 1, 52] = 8
     ) -> None:
-        guild_id, _channel = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _channel = controls.facilitator_here(interaction)
         await controls.defer_private(interaction)
         figures = await self.service.trends(guild_id, weeks)
         locale = member_language(interaction)
@@ -138,11 +137,9 @@ class CheckinsCog(commands.Cog):
 
 async def session_report(interaction: discord.Interaction, session_id: int | None) -> None:
     """/session report: attendance, participation per step and mood bands, k>=3 throughout."""
-    guild_id, channel_id = require_guild(interaction)
-    controls.facilitator_only(interaction)
+    guild_id, channel_id = controls.facilitator_here(interaction)
     bot = controls.chorus(interaction)
-    cog = bot.get_cog("CheckinsCog")
-    assert isinstance(cog, CheckinsCog)
+    cog = controls.loaded_cog(bot, CheckinsCog)
     session = await cog.service.session_to_report(guild_id, channel_id, session_id)
     await controls.defer_private(interaction)  # a big report and its chart take a while
     locale = member_language(interaction)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import discord
 
@@ -169,3 +169,18 @@ class StepButton(
     run_id: int
     step_index: int
     action: str
+
+
+class StepActionButton(TypedButton):
+    """Base of a kind's button family whose id names an `action` at one step of a run
+    (`run_id`, `index`): the round's and the write step's buttons."""
+
+    run_id: int
+    index: int
+    action: str
+
+    @classmethod
+    def at(cls, scene: StepScene, label: str, action: str, **look: Any) -> Self:
+        """This family's button for `action` at the scene's step. `look`: `button`'s style,
+        emoji, row and disabled. Raises ValueError when `action` doesn't fit the family's id."""
+        return cls.button(label, action=action, run_id=scene.run.id, index=scene.index, **look)

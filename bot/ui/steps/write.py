@@ -19,19 +19,19 @@ from bot.core.lyrics import (
 )
 from bot.core.steps.write import WriteStep
 from bot.i18n import _
-from bot.ui.components import TypedButton, persistent_view
+from bot.ui.components import persistent_view
 from bot.ui.format import clock_time
 from bot.ui.lyrics import SongInfo, SongSheet, live_sheet, sections_of, who
 from bot.ui.lyrics import structure_text as structure_line
 from bot.ui.songs import song_embed, song_file
-from bot.ui.steps.base import MessagePayload, StepScene, step_embed
+from bot.ui.steps.base import MessagePayload, StepActionButton, StepScene, step_embed
 
 SongInfoSource = Callable[[int, int], SongInfo | None]
 SceneHook = Callable[[StepScene], None]
 RenderHook = Callable[[StepScene, MessagePayload], None]
 
 
-class LyricsButton(TypedButton, spec="chorus:lyrics:{action:word}:{run_id:int}:{index:int}"):
+class LyricsButton(StepActionButton, spec="chorus:lyrics:{action:word}:{run_id:int}:{index:int}"):
     """A write step's buttons: `action` is write, edit, pass, withdraw or remove (remove: the
     facilitator's button on messages posted by older versions)."""
 
@@ -176,14 +176,12 @@ class WritePresenter:
     ) -> discord.ui.View:
         """Everyone's buttons. Edit and Withdraw only while there is a line that can still
         change; taking a line out is the facilitator's `/song remove`, not a public button."""
-        rid, idx = scene.run.id, scene.index
         locale = scene.locale
         items = [
-            LyricsButton.button(
+            LyricsButton.at(
+                scene,
                 _("Write my line", locale),
-                action="write",
-                run_id=rid,
-                index=idx,
+                "write",
                 style=discord.ButtonStyle.primary,
                 emoji="✍",
                 row=0,
@@ -192,31 +190,28 @@ class WritePresenter:
         ]
         if step.pass_allowed:
             items.append(
-                LyricsButton.button(
+                LyricsButton.at(
+                    scene,
                     _("Pass", locale),
-                    action="pass",
-                    run_id=rid,
-                    index=idx,
+                    "pass",
                     emoji="⏭",
                     row=0,
                     disabled=full,
                 )
             )
         items += [
-            LyricsButton.button(
+            LyricsButton.at(
+                scene,
                 _("Edit my line", locale),
-                action="edit",
-                run_id=rid,
-                index=idx,
+                "edit",
                 emoji="✏",
                 row=0,
                 disabled=not changeable,
             ),
-            LyricsButton.button(
+            LyricsButton.at(
+                scene,
                 _("Withdraw my line", locale),
-                action="withdraw",
-                run_id=rid,
-                index=idx,
+                "withdraw",
                 emoji="↩",
                 row=0,
                 disabled=not changeable,
