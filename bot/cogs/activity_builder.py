@@ -111,6 +111,7 @@ class ActivityBuilderCog(commands.Cog):
         )
 
     async def on_add(self, interaction: discord.Interaction, item: ui.AddStepSelect) -> None:
+        """The kind select: open the chosen kind's step form (facilitators only)."""
         controls.facilitator_only(interaction)
         kind = item.chosen[0] if item.chosen else ""
         if kind not in builder.step_forms():
@@ -122,6 +123,8 @@ class ActivityBuilderCog(commands.Cog):
     async def on_step_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """A step form submitted: add the step it describes to the draft; a refused input is
+        answered privately with what to fix."""
         controls.facilitator_only(interaction)
         kind = args[0] if args else ""
         draft = self._draft(interaction)
@@ -137,6 +140,7 @@ class ActivityBuilderCog(commands.Cog):
         await self._show(interaction, candidate)
 
     async def on_pop(self, interaction: discord.Interaction, item: ui.RemoveStepButton) -> None:
+        """Remove the draft's last step (facilitators only)."""
         controls.facilitator_only(interaction)
         draft = self._draft(interaction)
         if draft["steps"]:
@@ -144,6 +148,7 @@ class ActivityBuilderCog(commands.Cog):
         await self._show(interaction, draft)
 
     async def on_save(self, interaction: discord.Interaction, item: ui.SaveDraftButton) -> None:
+        """Save the draft as one of the server's own activities (facilitators only)."""
         guild_id, _unused = controls.facilitator_here(interaction)
         draft = self._draft(interaction)
         name = f"{draft['id']}.yaml"

@@ -21,6 +21,7 @@ class BreatheCog(commands.Cog):
         bot.register_family(BreatheButton, self.on_done)
 
     async def on_done(self, interaction: discord.Interaction, item: BreatheButton) -> None:
+        """A breathe step's Done: the member's part is counted."""
         session, _run = await self.bot.sessions.live_step(item.run_id, item.step_index)
         await controls.ensure_joined(interaction, session)
         outcome = await self.bot.runner.contribute(

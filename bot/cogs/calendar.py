@@ -49,6 +49,7 @@ class CalendarCog(commands.Cog):
         return place
 
     async def send_calendar(self, interaction: discord.Interaction) -> None:
+        """/session calendar: the server's scheduled series as an `.ics` file, privately."""
         guild_id, _unused = require_guild(interaction)
         await controls.defer_private(interaction)
         guild = interaction.guild

@@ -106,6 +106,7 @@ async def after_low_answer(interaction: discord.Interaction, record: CheckinReco
 
 
 def notices_of(bot: ChorusBot) -> PatternNotices:
+    """The pattern notices of `bot`'s store, worded with each server's care settings."""
     return PatternNotices(bot.store, bot.clock, lambda guild: bot.guild_settings.care_for(guild)[0])
 
 

@@ -49,6 +49,7 @@ class CheckinScheduleGroup(app_commands.Group):
     async def zones(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: IANA time zones containing `current` (at most 25)."""
         return [app_commands.Choice(name=n, value=n) for n in timezone_choices(current)]
 
     @app_commands.command(name="set", description="Get a private check-in DM on days you choose")
@@ -117,6 +118,8 @@ class CheckinScheduleCog(commands.Cog):
         scale: str,
         pause_until: str | None,
     ) -> None:
+        """/checkin schedule set: save the member's schedule (`days`, `time` on their wall clock in
+        `timezone`) and tell them when the next check-in comes. Refusals say what to fix."""
         guild_id, _unused = require_guild(interaction)
         plan = self.reminders.plan(days, time, timezone, scale, pause_until)
         if await self.checkins.consent_state(guild_id, interaction.user.id) != "agreed":
@@ -126,6 +129,7 @@ class CheckinScheduleCog(commands.Cog):
         await reply_ephemeral(interaction, ui.schedule_text(record, member_language(interaction)))
 
     async def stop(self, interaction: discord.Interaction) -> None:
+        """/checkin schedule stop: no more scheduled check-ins for the member here."""
         guild_id, _unused = require_guild(interaction)
         stopped = await self.reminders.stop(guild_id, interaction.user.id)
         await self.timer.rearm()
@@ -134,6 +138,7 @@ class CheckinScheduleCog(commands.Cog):
         )
 
     async def show(self, interaction: discord.Interaction) -> None:
+        """/checkin schedule show: the member's schedule and the next check-in, privately."""
         guild_id, _unused = require_guild(interaction)
         record = await self.reminders.get(guild_id, interaction.user.id)
         locale = member_language(interaction)
@@ -202,10 +207,12 @@ class CheckinScheduleCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
+        """A new server: re-arm the timer (its members' stored schedules may now be due)."""
         await self.timer.rearm()
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """A member left the server: their check-in schedule there stops."""
         if await self.reminders.stop(payload.guild_id, payload.user.id):
             await self.timer.rearm()
 
@@ -218,6 +225,7 @@ class CheckinScheduleCog(commands.Cog):
     async def on_button(
         self, interaction: discord.Interaction, item: ScheduledCheckinButton
     ) -> None:
+        """An answer pressed in a scheduled check-in DM: saved for the server the DM came from."""
         guild_id, user_id = item.guild_id, interaction.user.id
         # A DM: the member's client language, else the language of the server it belongs to.
         locale = reply_language(self.bot.guild_settings, interaction, guild_id)

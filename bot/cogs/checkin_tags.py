@@ -34,6 +34,7 @@ class TagGroup(app_commands.Group):
     async def tag_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: the server's tags (or the built-in ones) containing `current`."""
         if interaction.guild_id is None:
             return []
         found = await self.cog.tags.choices(
@@ -113,6 +114,7 @@ class CheckinTagsCog(commands.Cog):
         detach(self.bot, "setup", self.setup_command.name)
 
     async def on_pick(self, interaction: discord.Interaction, item: ui.TagPickSelect) -> None:
+        """The tag select: the check-in's tags become what the member chose."""
         guild_id, _ = require_guild(interaction)
         saved = await self.tags.tag_picked(
             guild_id, interaction.user.id, item.checkin_id, item.chosen
@@ -123,6 +125,7 @@ class CheckinTagsCog(commands.Cog):
         )
 
     async def setup_tags(self, interaction: discord.Interaction, action: str, text: str) -> None:
+        """/setup tags: add, remove or list the server's own tags (facilitators)."""
         guild_id, _ = require_guild(interaction)
         require_manage_server(interaction)
         locale = reply_language(self.bot.guild_settings, interaction)

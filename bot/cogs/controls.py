@@ -39,15 +39,20 @@ def loaded_cog(client: discord.Client, kind: type[CogT]) -> CogT:
 
 
 def chorus(interaction: discord.Interaction) -> ChorusBot:
+    """The bot that received `interaction`, as the ChorusBot every cog is given."""
     return cast("ChorusBot", interaction.client)
 
 
 async def session_here(interaction: discord.Interaction) -> SessionRecord:
+    """The open session in the interaction's channel. Raises UserFacingError in direct messages and
+    NotFound when the channel has no open session."""
     _guild, channel_id = require_guild(interaction)
     return await chorus(interaction).sessions.in_channel(channel_id)
 
 
 async def session_by_id(interaction: discord.Interaction, session_id: int) -> SessionRecord:
+    """The open session `session_id`. Raises NotFound when there is none and Conflict when it has
+    ended."""
     session = await chorus(interaction).sessions.get(session_id)
     if session.status != "open":
         raise Conflict(N_("That session has ended."))
@@ -97,6 +102,7 @@ def facilitator_here(interaction: discord.Interaction) -> tuple[int, int]:
 
 
 async def live_run(interaction: discord.Interaction, session: SessionRecord) -> RunRecord:
+    """The activity running in `session`. Raises NotFound when none is."""
     run = await chorus(interaction).runner.live_run(session.id)
     if run is None:
         raise NotFound(
@@ -127,6 +133,8 @@ async def attendance_changed(bot: ChorusBot, session: SessionRecord) -> None:
 
 
 async def join(interaction: discord.Interaction, session: SessionRecord) -> None:
+    """Join (button or /session join): in, on the waitlist, or asking, as the session's access
+    allows; the member is told which, privately."""
     bot = chorus(interaction)
     admission = await bot.sessions.request_join(
         session, interaction.user.id, interaction.user.display_name, _role_ids(interaction)
@@ -250,6 +258,7 @@ async def tell_moved_up(bot: ChorusBot, session: SessionRecord, user_ids: Sequen
 
 
 async def leave(interaction: discord.Interaction, session: SessionRecord) -> None:
+    """Leave (button or /session leave); the member is told privately."""
     bot = chorus(interaction)
     departure = await bot.sessions.leave(session, interaction.user.id)
     if departure.left or departure.left_waitlist:
@@ -276,6 +285,7 @@ async def leave(interaction: discord.Interaction, session: SessionRecord) -> Non
 
 
 async def next_step(interaction: discord.Interaction, session: SessionRecord) -> None:
+    """Next (facilitators): the running activity moves to its next step."""
     facilitator_only(interaction)
     bot = chorus(interaction)
     run = await live_run(interaction, session)
@@ -325,6 +335,7 @@ async def _control(
 
 
 async def pause(interaction: discord.Interaction, session: SessionRecord) -> None:
+    """Pause (facilitators): the running step's time stops until Resume."""
     await _control(
         interaction,
         session,
@@ -334,12 +345,14 @@ async def pause(interaction: discord.Interaction, session: SessionRecord) -> Non
 
 
 async def resume(interaction: discord.Interaction, session: SessionRecord) -> None:
+    """Resume (facilitators): the paused step's time runs on."""
     await _control(
         interaction, session, lambda runner, run_id: runner.resume(run_id), N_("▶ Resumed.")
     )
 
 
 async def extend(interaction: discord.Interaction, session: SessionRecord, minutes: int) -> None:
+    """Extend (facilitators): the running step gets `minutes` more."""
     await _control(
         interaction,
         session,
@@ -350,6 +363,7 @@ async def extend(interaction: discord.Interaction, session: SessionRecord, minut
 
 
 async def stop(interaction: discord.Interaction, session: SessionRecord) -> None:
+    """Stop (facilitators): the running activity ends; the session stays open."""
     await _control(
         interaction,
         session,

@@ -49,6 +49,7 @@ class LyricsCog(commands.Cog):
     # ---------------------------------------------------------------- buttons
 
     async def on_button(self, interaction: discord.Interaction, item: LyricsButton) -> None:
+        """A write step's button (write, edit, pass, withdraw): the form or the change."""
         run_id, index, user = item.run_id, item.index, interaction.user.id
         if item.action == "write":
             await self._send_line_form(
@@ -107,6 +108,7 @@ class LyricsCog(commands.Cog):
     async def on_remove_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """The facilitator's remove form: the line number typed is taken out of the song."""
         text = values.text("number").strip()
         if not text.isdigit():
             raise InvalidInput(N_("Give the line's number as shown on the lyric sheet, e.g. 3."))
@@ -153,6 +155,8 @@ class LyricsCog(commands.Cog):
     async def remove(
         self, interaction: discord.Interaction, run_id: int, index: int, number: int
     ) -> None:
+        """Take line `number` (1-based, as the sheet shows) out of the song at step `index` of run
+        `run_id` (facilitators only)."""
         controls.facilitator_only(interaction)
         await self.contribute(interaction, run_id, index, "remove", {"number": number})
 

@@ -37,6 +37,7 @@ class PlaylistCog(commands.Cog):
 
     @property
     def cards(self) -> ListeningCog:
+        """The listening cog, which redraws the cards a playlist change touches."""
         return controls.loaded_cog(self.bot, ListeningCog)
 
     async def _changed(self, session: SessionRecord) -> None:

@@ -91,6 +91,7 @@ class ReflectionCog(commands.Cog):
     async def on_reflect_button(
         self, interaction: discord.Interaction, item: ReflectButton
     ) -> None:
+        """Reflect: the reflection form for the step."""
         _session, step = await self._reflect_step(item.run_id, item.step_index)
         await send_form(
             interaction,
@@ -100,6 +101,8 @@ class ReflectionCog(commands.Cog):
     async def on_reflect_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """The reflection form submitted: saved, and shared or held for the facilitator's
+        review."""
         run_id, step_index = int(args[0]), int(args[1])
         session, step = await self._reflect_step(run_id, step_index)
         text, shared = values.text("answer"), values.flag("share")
@@ -133,6 +136,7 @@ class ReflectionCog(commands.Cog):
     # ------------------------------------------------------------- the review
 
     async def on_review_button(self, interaction: discord.Interaction, item: ReviewButton) -> None:
+        """Review (facilitators): the shared answers waiting, privately."""
         controls.facilitator_only(interaction)
         review = await self.bot.reflect_review.review(item.run_id, item.step_index)
         payload = review_payload(review, item.run_id, item.step_index, member_language(interaction))
@@ -147,6 +151,7 @@ class ReflectionCog(commands.Cog):
     async def on_hold_back_button(
         self, interaction: discord.Interaction, item: HoldBackButton
     ) -> None:
+        """Hold back (facilitators): one answer is not shown; its author is told privately."""
         controls.facilitator_only(interaction)
         session, _ = await self.bot.sessions.live_step(item.run_id, item.step_index)
         review, author = await self.bot.reflect_review.hold_back(
@@ -161,6 +166,7 @@ class ReflectionCog(commands.Cog):
     async def on_release_button(
         self, interaction: discord.Interaction, item: ReleaseButton
     ) -> None:
+        """Release (facilitators): the answers not held back are posted in the channel."""
         controls.facilitator_only(interaction)
         session, _ = await self.bot.sessions.live_step(item.run_id, item.step_index)
         review = await self.bot.reflect_review.release(item.run_id, item.step_index)

@@ -57,6 +57,7 @@ class RoundCog(commands.Cog):
         return session, run, step
 
     async def on_button(self, interaction: discord.Interaction, item: RoundButton) -> None:
+        """A round's button (start, answer, done, pass): the turn moves on or the form opens."""
         session, run, step = await self._round(item.run_id, item.index)
         user = interaction.user.id
         if item.action == "answer":
@@ -81,6 +82,7 @@ class RoundCog(commands.Cog):
     async def on_answer_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """The speaker's answer submitted: saved if the floor is still theirs, else given back."""
         run_id, index, turn_no = int(args[0]), int(args[1]), int(args[2])
         session, run, step = await self._round(run_id, index)
         payload = {"by": interaction.user.id, "text": values.text("answer"), "turn_no": turn_no}

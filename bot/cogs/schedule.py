@@ -73,6 +73,7 @@ class ScheduleCog(commands.Cog):
     def view_of(
         self, series: SeriesRecord, occurrence: OccurrenceRecord, interested: int | None = None
     ) -> ScheduleView:
+        """How an occurrence of `series` is shown (plan title, channel names from the cache)."""
         plan_title = self.bot.schedule.plan_title(series.guild_id, series.plan)
         return schedule_view(self.bot, series, occurrence, plan_title, interested)
 
@@ -93,6 +94,8 @@ class ScheduleCog(commands.Cog):
     async def plan_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: the server's activities matching `current`, with their length (25 at
+        most)."""
         needle = current.casefold().strip()
         locale = member_language(interaction)
         found = []
@@ -112,6 +115,8 @@ class ScheduleCog(commands.Cog):
     async def occurrence_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
+        """Autocomplete: the next 25 scheduled sessions matching `current`, in each series'
+        zone."""
         if interaction.guild_id is None:
             return []
         choices = []
@@ -140,6 +145,8 @@ class ScheduleCog(commands.Cog):
         duration: int,
         closed: SessionLimits | None = None,
     ) -> None:
+        """/session schedule create: a private preview; Confirm stores the series and its event.
+        Refusals (a time in the past, an unknown plan) say what to fix."""
         locale = member_language(interaction)
         guild_id, channel_id = controls.facilitator_here(interaction)
         draft = self.bot.schedule.draft(guild_id, title, when, repeat, plan, duration)
@@ -182,6 +189,8 @@ class ScheduleCog(commands.Cog):
     async def edit(
         self, interaction: discord.Interaction, occurrence_id: int, changes: Changes
     ) -> None:
+        """/session schedule edit: the occurrence (and a series from now on) changed, privately
+        confirmed."""
         locale = member_language(interaction)
         guild_id, _unused = controls.facilitator_here(interaction)
         series, occurrence = await self.bot.schedule.edit(guild_id, occurrence_id, changes)
@@ -199,6 +208,8 @@ class ScheduleCog(commands.Cog):
     async def cancel(
         self, interaction: discord.Interaction, occurrence_id: int, whole_series: bool
     ) -> None:
+        """/session schedule cancel: the occurrence (or the whole series) cancelled, with its
+        event."""
         locale = member_language(interaction)
         guild_id, _unused = controls.facilitator_here(interaction)
         series, occurrence, following = await self.bot.schedule.cancel(
@@ -228,6 +239,7 @@ class ScheduleCog(commands.Cog):
     # -------------------------------------------------------------- upcoming
 
     async def upcoming(self, interaction: discord.Interaction) -> None:
+        """/session upcoming: the next ten sessions, privately, in the member's language."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         ahead = await self.bot.schedule.upcoming(guild_id, 10, interest=True)

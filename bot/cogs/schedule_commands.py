@@ -59,11 +59,13 @@ class ScheduleGroup(app_commands.Group):
     async def plan_ids(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete for `plan` (see `ScheduleCog.plan_choices`)."""
         return await self.cog.plan_choices(interaction, current)
 
     async def occurrence_ids(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
+        """Autocomplete for `id` (see `ScheduleCog.occurrence_choices`)."""
         return await self.cog.occurrence_choices(interaction, current)
 
     @app_commands.command(name="create", description="Schedule a session (facilitators)")

@@ -21,6 +21,7 @@ class ScheduleStartCog(commands.Cog):
         bot.register_family(StartButton, self.on_start)
 
     async def on_start(self, interaction: discord.Interaction, item: StartButton) -> None:
+        """Start (facilitators): the scheduled session's plan starts now."""
         controls.facilitator_only(interaction)
         started = await self.bot.schedule.start(
             item.occurrence_id, interaction.user.id, interaction.user.display_name

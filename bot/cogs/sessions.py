@@ -47,6 +47,7 @@ class SessionsCog(commands.Cog):
         bot.register_family(ManageSelect, self.on_manage_select)
 
     def titles(self, guild_id: int | None, locale: str) -> dict[str, str]:
+        """Every activity's title in ``locale``, by activity id, for the server `guild_id`."""
         catalog = self.bot.library.catalog_for(guild_id)
         return {a.id: localize(a.title, locale) for a in catalog.activities.values()}
 
@@ -167,6 +168,8 @@ class SessionsCog(commands.Cog):
         await session_report(interaction, session)
 
     async def on_board_button(self, interaction: discord.Interaction, item: BoardButton) -> None:
+        """A board button: the same control as its slash command (`BOARD_CONTROLS`), or the
+        facilitator's Manage and Extend."""
         session = await controls.session_by_id(interaction, item.session_id)
         if item.action == "manage":
             await self.manage(interaction, session)
@@ -192,6 +195,7 @@ class SessionsCog(commands.Cog):
         )
 
     async def on_manage_select(self, interaction: discord.Interaction, item: ManageSelect) -> None:
+        """The facilitator's Manage select: a member let in or taken out of a closed session."""
         controls.facilitator_only(interaction)
         session = await controls.session_by_id(interaction, item.session_id)
         action, _colon, user = (item.chosen or [""])[0].partition(":")
@@ -259,6 +263,7 @@ class SessionsCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A session's channel was deleted: the session ends."""
         session = await self.bot.sessions.find_in_channel(channel.id)
         if session is not None:
             await self.bot.live.channel_gone(session)

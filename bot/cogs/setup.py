@@ -44,6 +44,7 @@ class SetupCog(commands.Cog):
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: IANA time zones containing `current` (at most 25)."""
         return [app_commands.Choice(name=n, value=n) for n in timezone_choices(current)]
 
     @setup.command(name="show", description="This server's Chorus settings (facilitators)")

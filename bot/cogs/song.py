@@ -37,6 +37,7 @@ class SongCog(commands.Cog):
 
     @property
     def writing(self) -> LyricsCog:
+        """The lyrics cog, which owns the live song sheet."""
         return controls.loaded_cog(self.bot, LyricsCog)
 
     async def _live_here(self, interaction: discord.Interaction) -> tuple[SessionRecord, RunRecord]:
@@ -148,6 +149,7 @@ class SongCog(commands.Cog):
         )
 
     async def saved_sheet(self, song: SongRecord) -> SongSheet:
+        """A saved song as the sheet shows and exports it."""
         saved = await self.service.saved(song)
         return SongSheet(
             title=song.title,

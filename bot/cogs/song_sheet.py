@@ -84,6 +84,7 @@ class LiveSongSheet:
                 await self.load_info(run, step)
 
     def close(self) -> None:
+        """Stop the sheet refreshes (the bot is closing)."""
         self.sheets.close()
 
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
@@ -160,6 +161,7 @@ class LiveSongSheet:
         await self.refresh(key)
 
     async def refresh(self, run_id: int) -> None:
+        """Edit the song card of run `run_id` now (if it changed) and ping the next writer."""
         lock = self._locks.setdefault(run_id, asyncio.Lock())
         async with lock:
             try:

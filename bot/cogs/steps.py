@@ -20,6 +20,7 @@ class StepsCog(commands.Cog):
         bot.register_family(StepButton, self.on_step_button)
 
     async def on_step_button(self, interaction: discord.Interaction, item: StepButton) -> None:
+        """A kind's one-click answer (`StepButton`): the kind's handler accepts or refuses it."""
         session = await controls.session_by_id(interaction, item.session_id)
         run = await self.bot.runner.live_run(session.id)
         if run is None or run.id != item.run_id or run.step_index != item.step_index:

@@ -18,6 +18,8 @@ COLOUR_CARE = 0xE0B0FF
 
 
 def care_embed(support_text: str, locale: str) -> discord.Embed:
+    """The private reply to a low check-in in ``locale``: a kind word and the server's
+    `support_text`, cut to an embed description's limit."""
     return discord.Embed(
         title=_("Thank you for being honest about how you are", locale),
         colour=COLOUR_CARE,
@@ -73,6 +75,8 @@ TELL_FAILED = N_(
 
 
 def facilitator_note(name: str, session_title: str, locale: str) -> str:
+    """The DM that tells a facilitator, in ``locale``, that member `name` is finding things hard in
+    the session `session_title` (at most 1,900 characters)."""
     return shorten(
         _(
             "💜 **{name}** asked me to let you know they're finding things hard today "

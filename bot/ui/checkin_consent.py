@@ -74,6 +74,7 @@ CONSENT_AGAIN = {
 def consent_again_embed(
     context: Literal["checkin", "goal"] = "checkin", *, locale: str
 ) -> discord.Embed:
+    """A second press before choosing: the consent question again, briefly, in ``locale``."""
     return discord.Embed(
         title=(
             _("Saving your goals?", locale)
@@ -93,6 +94,7 @@ class ConsentButton(TypedButton):
 
     @property
     def agreed(self) -> bool:
+        """True for Agree, False for No thanks."""
         return self.answer == "yes"
 
 

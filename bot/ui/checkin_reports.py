@@ -29,6 +29,8 @@ from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field
 def history_file(
     answers: Sequence[Answer], found: Sequence[Pair], days: int, locale: str
 ) -> discord.File:
+    """/checkin history's chart as `checkins.png`: each answer on a 0-10 scale over time (passed
+    answers left out) and an arrow for each before/after pair, titled for `days` days."""
     points = []
     for a in answers:
         scaled = to_ten(a.scale, a.value) if a.value is not None and not a.passed else None
@@ -59,6 +61,7 @@ def _bytes(png: bytes) -> Any:
 
 
 def history_embed(summary: str, days: int, locale: str) -> discord.Embed:
+    """/checkin history's embed: the `summary` text under a title naming the last `days` days."""
     embed = discord.Embed(
         title=_days_title(days, locale),
         colour=COLOUR_INFO,
@@ -94,6 +97,9 @@ def k_text(count: int, locale: str, total: int | None = None) -> str:
 
 
 def report_embed(report: SessionReport, title_when: str, locale: str) -> discord.Embed:
+    """The facilitator's report of one session (/session report), in ``locale``: attendance,
+    answers and group figures where at least K_MIN people answered; `title_when` is the session's
+    day as text."""
     s = report.session
     embed = discord.Embed(
         title=shorten(_("Report: {title}", locale, title=s.title), 256),
@@ -132,6 +138,7 @@ BAND_NAMES = (N_("low (0-3)"), N_("middle (4-6)"), N_("high (7-10)"))
 
 
 def report_file(report: SessionReport, locale: str) -> discord.File:
+    """The report's chart as a PNG file: how many answers fell in each band (low, middle, high)."""
     png = charts.distribution_chart(
         [_(name, locale) for name in BAND_NAMES[: len(BANDS)]],
         bands(report.before) if report.before else None,
@@ -153,6 +160,8 @@ def week_label(ts: float, locale: str) -> str:
 
 
 def trends_embed(weeks: Sequence[WeekFigures], locale: str) -> discord.Embed:
+    """/group trends: one line a week (people, answers, the mood shift where enough people
+    answered), in ``locale``."""
     lines = []
     for w in weeks:
         if w.sessions == 0:
@@ -203,6 +212,7 @@ def trends_embed(weeks: Sequence[WeekFigures], locale: str) -> discord.Embed:
 
 
 def trends_file(weeks: Sequence[WeekFigures], locale: str) -> discord.File:
+    """The trends' chart as a PNG file, one bar group a week."""
     png = charts.trends_chart(
         [
             charts.Week(

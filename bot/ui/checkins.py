@@ -159,6 +159,9 @@ def answer_text(
     step: bool,
     locale: str,
 ) -> str:
+    """The private reply to a check-in answer of `value` (and `value2` for a two-part scale; None
+    when passed) in ``locale``: whether it was saved, replaced or anonymous, and, at a `step`, that
+    the member is counted as taking part."""
     if value is None:
         passed = _("🤍 You passed on this check-in. That's completely fine.", locale)
         if step:

@@ -42,9 +42,11 @@ class FormValues:
     flags: dict[str, bool] = field(default_factory=dict)
 
     def text(self, key: str, default: str = "") -> str:
+        """The text typed in the input `key`, or `default` when the form had none."""
         return self.texts.get(key, default)
 
     def flag(self, key: str, default: bool = False) -> bool:
+        """Whether the checkbox `key` was ticked, or `default` when the form had none."""
         return self.flags.get(key, default)
 
     def written(self) -> list[str]:

@@ -193,6 +193,8 @@ def nomination_line(
     *,
     locale: str,
 ) -> str:
+    """One playlist line: id, title, artist and who nominated it (by `names`, unless the nominator
+    is in `hidden_credit`), in ``locale``."""
     line = f"`#{n.id}` **{n.title}**" + (f" — {n.artist}" if n.artist else "")
     if n.url:
         line += f" · [{_('link', locale)}]({n.url})"
@@ -216,6 +218,8 @@ def playlist_embed(
     names: Mapping[int, str] | None = None,
     locale: str,
 ) -> discord.Embed:
+    """/listen playlist: the nominations under `title`, the facilitator's hints when `facilitator`,
+    in ``locale``."""
     if nominations:
         body = "\n".join(
             nomination_line(n, hidden_credit, names, locale=locale) for n in nominations
@@ -237,6 +241,7 @@ def playlist_embed(
 def library_embed(
     tracks: Sequence[TrackRecord], other_files: Sequence[str], locale: str
 ) -> discord.Embed:
+    """/listen library: the server's uploaded tracks and any other audio files, in ``locale``."""
     lines = []
     for t in tracks:
         length = f" · {duration(t.duration_seconds, locale)}" if t.duration_seconds else ""

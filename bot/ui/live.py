@@ -59,6 +59,8 @@ class LiveSessions(SessionPoster):
         """Runs whose step card this process failed to post (posted again with the board)."""
 
     def add_presenter(self, presenter: StepPresenter) -> None:
+        """Use `presenter` for its kind from now on (a test's example kind, a replaced
+        presenter)."""
         self.presenters[presenter.kind] = presenter
 
     def add_observer(self, observer: RunObserver) -> None:
@@ -74,6 +76,8 @@ class LiveSessions(SessionPoster):
     # ------------------------------------------------------------------ steps
 
     def scene(self, session: SessionRecord, run: RunRecord, index: int) -> StepScene:
+        """What a presenter needs to show step `index` of `run`, worded in the server's language.
+        Raises IndexError when the activity has no such step."""
         activity = self.bot.runner.definition(run)
         step = self.bot.runner.step_at(run, index)
         return StepScene(
@@ -86,6 +90,8 @@ class LiveSessions(SessionPoster):
         )
 
     def presenter(self, kind: str) -> StepPresenter:
+        """The presenter of step kind `kind`. Raises KeyError for a kind no presenter
+        registered."""
         return self.presenters[kind]
 
     async def apply(self, update: RunUpdate) -> None:
@@ -127,6 +133,8 @@ class LiveSessions(SessionPoster):
         return payload
 
     async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
+        """Post the run's current step card (with its nonce, so it shows once) and remember its
+        message; a card that could not be posted is posted again by the next board refresh."""
         payload = self.step_card(session, run)
         run_kind = self.bot.runner.step(run).type
         message = await self.send(
@@ -196,6 +204,8 @@ class LiveSessions(SessionPoster):
     async def post_board(
         self, session: SessionRecord, *, notify: bool = True
     ) -> discord.Message | None:
+        """Post a new board for `session` and remember it; None when Discord refused (the refresh
+        retries; with `notify`, a missing permission is told to the facilitator)."""
         self._guild_of_session[session.id] = session.guild_id
         state = await self.board_state(session)
         message = await self.send(
@@ -273,6 +283,7 @@ class LiveSessions(SessionPoster):
                 await self.post_step(session, run)
 
     def forget(self, session_id: int) -> None:
+        """Drop what is kept for a session that ended (its board refreshes, lock and server)."""
         self.boards.forget(session_id)
         self._guild_of_session.pop(session_id, None)
         self._board_locks.pop(session_id, None)
@@ -290,4 +301,5 @@ class LiveSessions(SessionPoster):
                 await self.post_step(session, run)
 
     def close(self) -> None:
+        """Stop the board refreshes (the bot is closing)."""
         self.boards.close()

@@ -35,6 +35,7 @@ def who(user_id: int, names: Mapping[int, str], locale: str) -> str:
 
 
 def show_template(template: str) -> str:
+    """A line template as shown: its blanks drawn as "……", Markdown escaped."""
     return escape(BLANK_RE.sub(SHOWN_BLANK, template))
 
 
@@ -62,9 +63,12 @@ class SongSheet:
 
     @property
     def line_count(self) -> int:
+        """How many lines the song has, over all its sections."""
         return sum(len(lines) for _, lines in self.sections)
 
     def credit_text(self, *, mentions: bool, locale: str) -> str:
+        """ "Ana, Ben and the group": who wrote the song, as mentions or plain names, in
+        ``locale``."""
         people = [
             who(uid, self.names, locale) if mentions else self.names.get(uid, _("a member", locale))
             for uid in self.credits.named
@@ -77,6 +81,7 @@ class SongSheet:
 
     @property
     def shown_title(self) -> str:
+        """The song's title as stored and logged (English when the song has none of its own)."""
         return self.title_in("en")
 
     def title_in(self, locale: str) -> str:
@@ -173,6 +178,7 @@ def flag_text(flag: str, locale: str) -> str:
 
 
 def structure_text(slots: Sequence[Slot], locale: str) -> str:
+    """The song's structure as one line ("verse, chorus, verse"), in ``locale``."""
     parts: list[str] = []
     last: tuple[str, int] | None = None
     for slot in slots:

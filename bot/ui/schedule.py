@@ -240,11 +240,14 @@ class ConfirmView(discord.ui.View):
         label="Confirm", style=discord.ButtonStyle.success, emoji="✅"
     )  # i18n: set in __init__
     async def confirm(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
+        """Confirm: runs the caller's `on_confirm` with the click (only the facilitator who
+        asked)."""
         self.stop()
         await self._on_confirm(interaction)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)  # i18n: set in __init__
     async def cancel(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
+        """Cancel: nothing is scheduled; the preview says so."""
         self.stop()
         await interaction.response.edit_message(
             content=_("Cancelled: nothing was scheduled.", self.locale), embed=None, view=None

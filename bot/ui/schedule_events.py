@@ -53,6 +53,7 @@ def reminder_fallback(title: str, starts_at: float, user_ids: Sequence[int], loc
 
 
 def start_label(plan_title: str | None, locale: str) -> str:
+    """The Start button's label in ``locale``: "Start <plan>" or "Start session" (80 at most)."""
     return shorten(
         _("Start {plan}", locale, plan=plan_title) if plan_title else _("Start session", locale),
         80,
@@ -89,6 +90,8 @@ def opening_message(
 
 
 def opening_closed(title: str, outcome: str, locale: str) -> str:
+    """The opening message once it is over, in ``locale``: begun (`outcome` "started") or marked
+    missed (anything else)."""
     if outcome == "started":
         return _("▶ **{title}** has begun.", locale, title=title)
     return _(

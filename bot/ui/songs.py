@@ -17,6 +17,7 @@ from bot.ui.lyrics import SongSheet, escape
 
 
 def song_markdown(sheet: SongSheet, locale: str) -> str:
+    """The whole song as Markdown (title, theme, sections, credits), in ``locale``."""
     out = [f"# {sheet.title_in(locale)}", ""]
     if sheet.theme:
         out += ["*" + _("Theme: {theme}", locale, theme=sheet.theme) + "*", ""]
@@ -31,6 +32,7 @@ def song_markdown(sheet: SongSheet, locale: str) -> str:
 
 
 def song_text(sheet: SongSheet, locale: str) -> str:
+    """The whole song as plain text, laid out like `song_markdown`, in ``locale``."""
     out = [sheet.title_in(locale).upper(), ""]
     if sheet.theme:
         out += [_("Theme: {theme}", locale, theme=sheet.theme), ""]
@@ -74,6 +76,8 @@ def _slug(title: str) -> str:
 
 
 def song_file(sheet: SongSheet, kind: str = "markdown", *, locale: str) -> discord.File:
+    """The song as an attachment: `kind` "text" (.txt) or else Markdown (.md), named after its
+    title."""
     if kind == "text":
         body, ext = song_text(sheet, locale), "txt"
     else:
@@ -84,6 +88,8 @@ def song_file(sheet: SongSheet, kind: str = "markdown", *, locale: str) -> disco
 
 
 def song_embed(sheet: SongSheet, locale: str) -> discord.Embed:
+    """The finished song as an embed (cut to Discord's limits; the file attached beside it is
+    whole), in ``locale``."""
     title = sheet.title_in(locale)
     embed = discord.Embed(title=shorten(f"🎶 {title}", 256), colour=COLOUR_DONE)
     parts = [f"*{escape(shorten(sheet.theme, 300))}*"] if sheet.theme else []

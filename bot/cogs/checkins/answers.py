@@ -110,6 +110,8 @@ class CheckinAnswers:
     # ------------------------------------------------------------- /checkin now
 
     async def on_now_answer(self, interaction: discord.Interaction, item: ui.NowAnswer) -> None:
+        """An answer pressed under /checkin now: saved (after consent) or replacing an earlier
+        one."""
         await self.answer_now(
             interaction, item.scale, item.replace_id, item.value, item.value2, edit=True
         )
@@ -117,6 +119,7 @@ class CheckinAnswers:
     async def on_now_change(
         self, interaction: discord.Interaction, item: ui.NowChangeButton
     ) -> None:
+        """Change: the /checkin now prompt again, the answer replacing check-in `checkin_id`."""
         embed, view = ui.now_prompt(item.scale, item.checkin_id, member_language(interaction))
         await interaction.response.edit_message(content=None, embed=embed, view=view)
 
@@ -195,6 +198,7 @@ class CheckinAnswers:
     async def on_consent_now(
         self, interaction: discord.Interaction, item: checkin_consent.ConsentNowButton
     ) -> None:
+        """Agree / No thanks under /checkin now: the choice is stored, then the waiting answer."""
         await self._set_consent(interaction, item.agreed)
         if not item.agreed:
             low = self.service.is_low(interaction.guild_id or 0, scale_of(item.scale), item.value)
@@ -207,6 +211,7 @@ class CheckinAnswers:
     async def on_consent_step(
         self, interaction: discord.Interaction, item: checkin_consent.ConsentStepButton
     ) -> None:
+        """Agree / No thanks at a check-in step: the choice is stored, then the waiting answer."""
         await self._set_consent(interaction, item.agreed)
         run_id, step_index = item.run_id, item.step_index
         low = False

@@ -62,12 +62,14 @@ class CheckinExtras:
         return record, limit
 
     async def on_note(self, interaction: discord.Interaction, item: ui.NoteButton) -> None:
+        """Add a note: the note form for the member's own check-in."""
         record, limit = await self._own_with_note(item.checkin_id, interaction.user.id)
         await send_form(interaction, NoteForm(record.id, limit, member_language(interaction)))
 
     async def on_note_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """The note form submitted: the note is saved on the member's own check-in."""
         record, limit = await self._own_with_note(int(args[0]), interaction.user.id)
         note = await self.service.set_note(
             record.id, interaction.user.id, values.text("note"), limit
@@ -81,6 +83,7 @@ class CheckinExtras:
         )
 
     async def on_share(self, interaction: discord.Interaction, item: ui.ShareButton) -> None:
+        """Share with the group: the answer (never the note) is posted under the member's name."""
         record = await self.service.own(item.checkin_id, interaction.user.id)
         scale, _limit, _allowed = await self.service.scale_and_note(record)
         if record.shared:
@@ -108,6 +111,8 @@ class CheckinExtras:
     async def on_tell(
         self, interaction: discord.Interaction, item: checkin_care.TellButton
     ) -> None:
+        """Let the facilitator know: a private DM to the session's facilitator; the member is told
+        whether it reached them."""
         session = await self.bot.sessions.get(item.session_id)
         key = (session.id, interaction.user.id)
         locale = member_language(interaction)

@@ -93,6 +93,7 @@ class GoalAnswers:
     # ------------------------------------------------------------------ the step
 
     async def on_step_button(self, interaction: discord.Interaction, item: GoalStepButton) -> None:
+        """A goal step's button: the member's goals to rate, or the form to set one."""
         locale = member_language(interaction)
         run_id, step_index = item.run_id, item.step_index
         session, step = await self.service.step_of(run_id, step_index)
@@ -160,6 +161,7 @@ class GoalAnswers:
         await send_form(interaction, SetGoalForm(run_id, step_index, locale))
 
     async def on_rate(self, interaction: discord.Interaction, item: ui.GoalRating) -> None:
+        """A rating (1-5) pressed for one goal at a goal step: saved, privately confirmed."""
         run_id, step_index, goal_id, value = (
             item.run_id,
             item.step_index,
@@ -195,6 +197,7 @@ class GoalAnswers:
     async def on_goal_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """The goal form submitted (from /goal set or a goal step): the goal is saved."""
         at_step = len(args) >= 3 and args[0] == "step"
         await self.save_from_modal(
             interaction,
@@ -210,6 +213,8 @@ class GoalAnswers:
         step_index: int | None,
         text: str,
     ) -> None:
+        """Save goal `text` (at step `step_index` of run `run_id`, or from /goal set when None);
+        asks for consent first when the member hasn't chosen yet."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         try:
@@ -232,6 +237,7 @@ class GoalAnswers:
     async def on_consent(
         self, interaction: discord.Interaction, item: ui.GoalConsentButton
     ) -> None:
+        """Agree / No thanks before a first goal: the choice is stored, then the waiting goal."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         user_id = interaction.user.id

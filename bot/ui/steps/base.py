@@ -39,6 +39,7 @@ class StepScene:
         return plain_name(self.names.get(user_id)) or _("a member", self.locale)
 
     def text(self, value: Any) -> str:
+        """A step text (plain or per language) in the scene's language; "" for none."""
         return localize(value, self.locale) if value is not None else ""
 
     def step_state(self) -> dict[str, Any]:
@@ -63,6 +64,7 @@ class MessagePayload:
 
     @property
     def all_embeds(self) -> list[discord.Embed]:
+        """The single `embed` (if any) followed by `embeds`."""
         return ([self.embed] if self.embed is not None else []) + list(self.embeds)
 
 

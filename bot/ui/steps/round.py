@@ -53,6 +53,7 @@ NameSource = Callable[[int], Mapping[int, str]]
 
 
 def has_voice(scene: StepScene) -> bool:
+    """True when the session meets in a voice channel (answers are spoken, not typed)."""
     return scene.session.voice_channel_id is not None
 
 
@@ -133,6 +134,7 @@ class RoundPresenter(SimplePresenter):
         return f"{now}{ends} {what}"
 
     def next_text(self, state: dict[str, Any], locale: str) -> str:
+        """Who has the floor and who is next, from the round's step state, in ``locale``."""
         if state.get("finished"):
             return ""
         coming = upcoming(state)
@@ -149,6 +151,7 @@ class RoundPresenter(SimplePresenter):
         )
 
     def order_text(self, state: dict[str, Any], locale: str) -> str:
+        """The round's order as numbered lines (who spoke, passed, is speaking), in ``locale``."""
         lines: list[str] = []
         turns = {
             t["user"]: t["outcome"]

@@ -59,6 +59,8 @@ class VotePresenter:
         self.choices: dict[Key, list[VoteChoice]] = {}
 
     def choices_for(self, scene: StepScene) -> list[VoteChoice]:
+        """The vote's choices: those the cog prepared for this step (e.g. the playlist), else the
+        step's fixed options."""
         cached = self.choices.get((scene.run.id, scene.index))
         if cached is not None:
             return cached

@@ -65,6 +65,8 @@ class WritePresenter:
         return payload
 
     def payload(self, scene: StepScene, present: list[int] | None = None) -> MessagePayload:
+        """The song card: the sheet so far, whose turn it is (`present`: members in the session,
+        for turns) and the buttons."""
         step: WriteStep = scene.step
         state = scene.step_state()
         lines = song_lines(state)
@@ -258,6 +260,7 @@ class WritePresenter:
         ]
 
     def sheet(self, scene: StepScene) -> SongSheet:
+        """The song as written at this step, as the sheet shows and exports it."""
         step: WriteStep = scene.step
         lines = fold(scene.contributions)
         info = self._info(scene.run.id, scene.index) or SongInfo()
@@ -273,6 +276,7 @@ class WritePresenter:
 
 
 def full(scene: StepScene) -> bool:
+    """True when every line of the song's structure is written."""
     return is_full(scene.step, song_lines(scene.step_state()))
 
 
