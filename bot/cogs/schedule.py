@@ -17,11 +17,11 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.cogs.schedule_commands import ScheduleGroup
+from bot.cogs.schedule_commands import NewSchedule, ScheduleGroup
 from bot.cogs.subcommands import attach, detach
 from bot.core.activities import localize
 from bot.core.deadline_timer import DeadlineTimer
-from bot.core.schedule import Repeat, zone
+from bot.core.schedule import zone
 from bot.core.schedule_service import (
     Changes,
     OccurrenceRecord,
@@ -29,7 +29,6 @@ from bot.core.schedule_service import (
     SeriesRecord,
 )
 from bot.core.schedule_wake import utc
-from bot.core.session import SessionLimits
 from bot.i18n import _, short_day
 from bot.ui import limits
 from bot.ui.locale import member_language
@@ -134,27 +133,20 @@ class ScheduleCog(commands.Cog):
 
     # ---------------------------------------------------------------- create
 
-    async def create(
-        self,
-        interaction: discord.Interaction,
-        title: str,
-        when: str,
-        repeat: Repeat,
-        plan: str | None,
-        voice_channel: discord.VoiceChannel | discord.StageChannel | None,
-        duration: int,
-        closed: SessionLimits | None = None,
-    ) -> None:
+    async def create(self, interaction: discord.Interaction, asked: NewSchedule) -> None:
         """/session schedule create: a private preview; Confirm stores the series and its event.
         Refusals (a time in the past, an unknown plan) say what to fix."""
         locale = member_language(interaction)
         guild_id, channel_id = controls.facilitator_here(interaction)
-        draft = self.bot.schedule.draft(guild_id, title, when, repeat, plan, duration)
+        draft = self.bot.schedule.draft(
+            guild_id, asked.title, asked.when, asked.repeat, asked.plan, asked.duration
+        )
+        closed = asked.closed
         preview = draft_view(
             self.bot,
             draft,
             channel_id,
-            voice_channel,
+            asked.voice_channel,
             self.bot.schedule.plan_title(guild_id, draft.plan),
             places_line(ScheduleAccess(closed), locale=locale),
         )

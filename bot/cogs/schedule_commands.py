@@ -4,6 +4,7 @@ here as the `ScheduleActions` it offers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 import discord
@@ -17,6 +18,20 @@ from bot.core.schedule_service import (
 from bot.core.session import SessionLimits
 
 
+@dataclass(frozen=True, slots=True)
+class NewSchedule:
+    """/session schedule create's options: `when` as typed (parsed by the schedule service),
+    `duration` in minutes, `closed` the session's access (None: open to anyone)."""
+
+    title: str
+    when: str
+    repeat: Repeat
+    plan: str | None
+    voice_channel: discord.VoiceChannel | discord.StageChannel | None
+    duration: int
+    closed: SessionLimits | None
+
+
 class ScheduleActions(Protocol):
     """What the commands ask of the schedule cog (`ScheduleCog`)."""
 
@@ -28,17 +43,7 @@ class ScheduleActions(Protocol):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]: ...
 
-    async def create(
-        self,
-        interaction: discord.Interaction,
-        title: str,
-        when: str,
-        repeat: Repeat,
-        plan: str | None,
-        voice_channel: discord.VoiceChannel | discord.StageChannel | None,
-        duration: int,
-        closed: SessionLimits | None = None,
-    ) -> None: ...
+    async def create(self, interaction: discord.Interaction, asked: NewSchedule) -> None: ...
 
     async def edit(
         self, interaction: discord.Interaction, occurrence_id: int, changes: Changes
@@ -95,9 +100,8 @@ class ScheduleGroup(app_commands.Group):
         invite_only: bool = False,
     ) -> None:
         closed = SessionLimits(capacity, role.id if role else None, invite_only)
-        await self.cog.create(
-            interaction, title, when, repeat, plan, voice_channel, duration, closed
-        )
+        asked = NewSchedule(title, when, repeat, plan, voice_channel, duration, closed)
+        await self.cog.create(interaction, asked)
 
     @app_commands.command(name="edit", description="Change a scheduled session (facilitators)")
     @app_commands.describe(

@@ -4,6 +4,7 @@ state (`bot/ui/board.py` draws it)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from bot.core.field_texts import localize
 from bot.records.sessions import SessionRecord
@@ -26,18 +27,18 @@ async def gather_board_state(
     names = await bot.store.members.names(session.guild_id, [*present, session.facilitator_id])
     voice = bot.get_channel(session.voice_channel_id) if session.voice_channel_id else None
     voice_name = getattr(voice, "name", None)
-    closed = await _closed(bot, session)
+    idle = BoardState(
+        session=session,
+        present=present,
+        now=now,
+        names=names,
+        voice_name=voice_name,
+        locale=locale,
+        closed=await _closed(bot, session),
+    )
     run = await bot.store.runs.live_for_session(session.id)
     if run is None:
-        return BoardState(
-            session=session,
-            present=present,
-            now=now,
-            names=names,
-            voice_name=voice_name,
-            locale=locale,
-            closed=closed,
-        )
+        return idle
     activity = bot.runner.definition(run)
     step = activity.steps[run.step_index]
     answered = None
@@ -57,10 +58,9 @@ async def gather_board_state(
     # A presenter may add fields of its own to the board (a round: who has the floor).
     board_fields = getattr(presenters.get(step.type), "board_fields", None)
     step_fields = tuple(board_fields(run, step, names, locale)) if board_fields is not None else ()
-    return BoardState(
+    return replace(
+        idle,
         step_fields=step_fields,
-        session=session,
-        present=present,
         run=run,
         activity_title=localize(activity.title, locale),
         step_title=localize(step.title, locale),
@@ -68,11 +68,6 @@ async def gather_board_state(
         step_count=len(activity.steps),
         answered=answered,
         expected=expected,
-        now=now,
-        names=names,
-        voice_name=voice_name,
-        locale=locale,
-        closed=closed,
     )
 
 

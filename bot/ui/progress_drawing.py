@@ -155,14 +155,7 @@ def summary_figure(
             linewidth=1,
         )
     else:
-        top.text(
-            0.5,
-            0.5,
-            _("No check-ins yet", locale),
-            ha="center",
-            transform=top.transAxes,
-            color=SOFT,
-        )
+        _nothing_yet(top, _("No check-ins yet", locale))
     bottom.set_ylim(0.5, 5.5)
     bottom.set_yticks(range(1, 6))
     bottom.set_ylabel(_("goal rating (1-5)", locale))
@@ -178,15 +171,13 @@ def summary_figure(
     if figures.goals:
         bottom.legend(fontsize=8, frameon=False, loc="upper left")
     else:
-        bottom.text(
-            0.5,
-            0.5,
-            _("No goal ratings yet", locale),
-            ha="center",
-            transform=bottom.transAxes,
-            color=SOFT,
-        )
+        _nothing_yet(bottom, _("No goal ratings yet", locale))
     return figure
+
+
+def _nothing_yet(axes: Axes, text: str) -> None:
+    """A panel's note that it has nothing to draw, in its middle."""
+    axes.text(0.5, 0.5, text, ha="center", transform=axes.transAxes, color=SOFT)
 
 
 def summary_chart(figures: SummaryFigures, title: str, timezone: str, locale: str) -> bytes:

@@ -84,16 +84,19 @@ class StepPresenter(Protocol):
         ...
 
 
-def step_embed(scene: StepScene, body: str, *, closed: bool = False) -> discord.Embed:
-    """The common frame: activity and step title, position, and a live deadline."""
+def step_embed(
+    scene: StepScene, body: str, *, closed: bool = False, icon: str = "", ended: str | None = None
+) -> discord.Embed:
+    """The common frame: activity and step title (after `icon`), position, and a live
+    deadline; a closed step says `ended` (default: "This step has ended.")."""
     embed = discord.Embed(
-        title=shorten(f"{scene.text(scene.step.title)}", 256),
+        title=shorten(f"{icon}{scene.text(scene.step.title)}", 256),
         description=shorten(body, DESCRIPTION_MAX),
         colour=COLOUR_DONE if closed else COLOUR_STEP,
     )
     embed.set_author(name=shorten(step_author(scene), 256))
     if closed:
-        embed.set_footer(text=_("This step has ended.", scene.locale))
+        embed.set_footer(text=ended or _("This step has ended.", scene.locale))
     elif scene.run.step_index == scene.index and scene.step.time_limit:
         embed.add_field(
             name=_("Time", scene.locale), value=time_note(scene.step, scene.locale), inline=True
