@@ -15,7 +15,7 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance
 from bot.cogs.listen_voice import ListenVoice
 from bot.cogs.reflection import saved_text
 from bot.core.activities import localize
@@ -230,7 +230,7 @@ class ListeningCog(commands.Cog):
         """A reaction pressed under a listen step: saved, privately confirmed."""
         session, _run, step = await self.service.live_step(item.run_id, item.index)
         assert isinstance(step, ListenStep)
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         outcome = await self.service.react(
             session, item.run_id, item.index, interaction.user.id, item.choice
         )
@@ -271,7 +271,7 @@ class ListeningCog(commands.Cog):
         """The reflection form submitted: saved (and shared when the member ticked Share)."""
         run_id, index = int(args[0]), int(args[1])
         session, _run, _step = await self.service.live_step(run_id, index)
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         shared = values.flag("share")
         outcome = await self.service.reflect(
             run_id, index, interaction.user.id, values.text("answer"), shared
@@ -289,7 +289,7 @@ class ListeningCog(commands.Cog):
         chosen = await self.service.choice(
             session, run, item.index, item.chosen, member_language(interaction)
         )
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         outcome = await self.service.vote(item.run_id, item.index, interaction.user.id, chosen)
         locale = member_language(interaction)
         vote = (

@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance, controls
 from bot.cogs.song_sheet import LiveSongSheet
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyrics import blanks
@@ -127,7 +127,7 @@ class LyricsCog(commands.Cog):
         """Save one song event (committed with its line in the song), reply privately, and
         show it on the sheet."""
         session, run, step = await self.service.live(run_id, index)
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         user = interaction.user
         if kind in ("line", "edit"):
             # The step checks syllables and rhymes only in a language it knows.

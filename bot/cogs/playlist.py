@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance, controls
 from bot.cogs.access import is_facilitator, require_guild
 from bot.cogs.listening import ListeningCog
 from bot.core.listening_service import ListeningService, check_upload_size
@@ -61,7 +61,7 @@ class PlaylistCog(commands.Cog):
         locale = member_language(interaction)
         session = await controls.session_here(interaction)
         song = self.service.suggestion(title, artist, url, note)
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         nomination = await self.service.suggest(session, interaction.user.id, song)
         await reply_ephemeral(
             interaction,

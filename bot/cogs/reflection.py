@@ -8,7 +8,7 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance, controls
 from bot.core.activities import localize
 from bot.core.errors import Conflict
 from bot.core.reflect_review import Review
@@ -106,7 +106,7 @@ class ReflectionCog(commands.Cog):
         run_id, step_index = int(args[0]), int(args[1])
         session, step = await self._reflect_step(run_id, step_index)
         text, shared = values.text("answer"), values.flag("share")
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         # An anonymous answer the facilitator reviews keeps who wrote it apart, so they can be
         # told if it is held back (see bot/core/reflect_review.py).
         link = (

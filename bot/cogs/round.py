@@ -13,7 +13,7 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance
 from bot.core.errors import Conflict
 from bot.core.runner import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
@@ -76,7 +76,7 @@ class RoundCog(commands.Cog):
         kind = {"start": "volunteer", "done": "spoke"}.get(item.action, item.action)
         if kind == "volunteer":
             # Starting the round is taking part: it joins you, as any answer does.
-            await controls.ensure_joined(interaction, session)
+            await attendance.ensure_joined(interaction, session)
         await self._contribute(interaction, session, run, kind, {"by": user})
 
     async def on_answer_form(

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance, controls
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.session import SessionLimits, SessionRecord
@@ -24,8 +24,8 @@ NONE = discord.AllowedMentions.none()
 
 
 BOARD_CONTROLS: dict[str, Callable[[discord.Interaction, SessionRecord], Awaitable[None]]] = {
-    "join": controls.join,
-    "leave": controls.leave,
+    "join": attendance.join,
+    "leave": attendance.leave,
     "next": controls.next_step,
     "pause": controls.pause,
     "resume": controls.resume,
@@ -102,11 +102,11 @@ class SessionsCog(commands.Cog):
 
     @session.command(name="join", description="Join the session in this channel")
     async def join(self, interaction: discord.Interaction) -> None:
-        await controls.join(interaction, await controls.session_here(interaction))
+        await attendance.join(interaction, await controls.session_here(interaction))
 
     @session.command(name="leave", description="Leave the session in this channel")
     async def leave(self, interaction: discord.Interaction) -> None:
-        await controls.leave(interaction, await controls.session_here(interaction))
+        await attendance.leave(interaction, await controls.session_here(interaction))
 
     @session.command(name="status", description="Privately see who is here and what is running")
     async def status(self, interaction: discord.Interaction) -> None:
@@ -208,7 +208,7 @@ class SessionsCog(commands.Cog):
         if action == "admit":
             if await self.bot.sessions.admit(session, user_id):
                 self.bot.live.request_board(session.id)
-                await controls.tell_member(
+                await attendance.tell_member(
                     self.bot,
                     user_id,
                     _(
@@ -223,7 +223,7 @@ class SessionsCog(commands.Cog):
                     interaction,
                     _("{member} is in; I've told them privately.", mine, member=f"<@{user_id}>"),
                 )
-                await controls.attendance_changed(self.bot, session)
+                await attendance.attendance_changed(self.bot, session)
             else:
                 await reply_ephemeral(
                     interaction, _("{member} was already here.", mine, member=f"<@{user_id}>")
@@ -231,7 +231,7 @@ class SessionsCog(commands.Cog):
             return
         departure = await self.bot.sessions.remove(session, user_id)
         self.bot.live.request_board(session.id)
-        await controls.tell_member(
+        await attendance.tell_member(
             self.bot,
             user_id,
             _(
@@ -241,7 +241,7 @@ class SessionsCog(commands.Cog):
                 title=session.title,
             ),
         )
-        await controls.tell_moved_up(self.bot, session, departure.moved_up)
+        await attendance.tell_moved_up(self.bot, session, departure.moved_up)
         moved = (
             " "
             + _(
@@ -259,7 +259,7 @@ class SessionsCog(commands.Cog):
         )
         await reply_ephemeral(interaction, out + moved)
         if departure.moved_up:
-            await controls.attendance_changed(self.bot, session)
+            await attendance.attendance_changed(self.bot, session)
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:

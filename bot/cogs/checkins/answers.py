@@ -9,7 +9,7 @@ from __future__ import annotations
 import discord
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import checkin_notice, controls
+from bot.cogs import attendance, checkin_notice
 from bot.cogs.access import require_guild
 from bot.core.activities import Scale
 from bot.core.checkin_service import CheckinService, ConsentNeeded, Saved
@@ -75,7 +75,7 @@ class CheckinAnswers:
         edit: bool = False,
     ) -> None:
         """Save the answer (None: a pass) and reply; asks for consent first if never asked."""
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         try:
             saved = await self.service.answer_step(
                 run_id, step_index, interaction.user.id, value, value2
@@ -234,7 +234,7 @@ class CheckinAnswers:
             return
         if not item.agreed:
             # Counted as a pass so the step need not wait for them; no mood data is stored.
-            await controls.ensure_joined(interaction, session)
+            await attendance.ensure_joined(interaction, session)
             saved = await self.service.answer_step(run_id, step_index, interaction.user.id, None)
             await self._declined(interaction, low, session.id)
             self.bot.live.request_board(session.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import discord
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance
 from bot.cogs.access import require_guild
 from bot.core.errors import Conflict, UserFacingError
 from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
@@ -99,7 +99,7 @@ class GoalAnswers:
         session, step = await self.service.step_of(run_id, step_index)
         user_id = interaction.user.id
         if item.action == "pass":
-            await controls.ensure_joined(interaction, session)
+            await attendance.ensure_joined(interaction, session)
             update = await self.service.pass_step(run_id, step_index, user_id)
             await reply_ephemeral(interaction, _(ui.PASSED_STEP, locale))
             await self._after_step_change(session, update)
@@ -111,7 +111,7 @@ class GoalAnswers:
         if not goals:
             await self._offer_set(interaction, step, run_id, step_index)
             return
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         answers = await self.service.step_ratings(run_id, step_index, user_id)
         for position, goal in enumerate(goals, 1):
             content = ui.rating_prompt(
@@ -170,7 +170,7 @@ class GoalAnswers:
         )
         locale = member_language(interaction)
         session, _unused = await self.service.step_of(run_id, step_index)
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         try:
             rated = await self.service.rate(run_id, step_index, interaction.user.id, goal_id, value)
         except ConsentNeeded:
@@ -220,7 +220,7 @@ class GoalAnswers:
         try:
             if run_id is not None and step_index is not None:
                 session, _step = await self.service.step_of(run_id, step_index)
-                await controls.ensure_joined(interaction, session)
+                await attendance.ensure_joined(interaction, session)
                 goal, update = await self.service.set_at_step(
                     run_id, step_index, interaction.user.id, text
                 )
@@ -276,7 +276,7 @@ class GoalAnswers:
         """Declining at a step counts as a pass, so the step need not wait; nothing is stored."""
         try:
             session, _unused = await self.service.step_of(run_id, step_index)
-            await controls.ensure_joined(interaction, session)
+            await attendance.ensure_joined(interaction, session)
             update = await self.service.pass_step(run_id, step_index, interaction.user.id)
         except UserFacingError:
             return
