@@ -31,9 +31,44 @@ def cmd_run(_: argparse.Namespace) -> int:
     if settings.token is None or not settings.token.get_secret_value():
         print(f"chorus: {TOKEN_HELP}", file=sys.stderr)
         return 2
+    problem = _database_ready(settings)
+    if problem is not None:
+        print(f"chorus: {problem}", file=sys.stderr)
+        return 1
     from bot.run_bot import run_bot
 
     return run_bot(settings)
+
+
+def _database_ready(settings: Settings) -> str | None:
+    """Before logging in to Discord: open the database and bring it up to date (what the bot
+    does on start anyway). None when it is ready, else one line saying what is wrong."""
+    from bot.store.problems import describe
+    from bot.store.store import open_database
+
+    async def check() -> None:
+        db = open_database(settings.database)
+        try:
+            await db.open()
+            await db.migrate()
+        finally:
+            await db.close()
+
+    try:
+        asyncio.run(check())
+    except Exception as exc:
+        problem = describe(exc)
+        if problem is None:
+            raise
+        return f"database {_shown(settings.database)}: {problem}"
+    return None
+
+
+def _shown(url: str) -> str:
+    """A database URL as printed: without credentials (bot.settings.masked_url)."""
+    from bot.settings import masked_url
+
+    return masked_url(url)
 
 
 def cmd_health(args: argparse.Namespace) -> int:
@@ -44,6 +79,7 @@ def cmd_health(args: argparse.Namespace) -> int:
     from bot.health import Unhealthy, read_heartbeat
     from bot.records.errors import StorageUnavailable
     from bot.store.engine import DatabaseUrl
+    from bot.store.problems import describe
     from bot.store.store import Store
 
     settings = _settings_or_exit()
@@ -68,7 +104,13 @@ def cmd_health(args: argparse.Namespace) -> int:
         print(f"unhealthy: {exc}")
         return 1
     except (StorageUnavailable, OSError, TimeoutError, ValueError) as exc:
-        print(f"unhealthy: database {url}: {exc or exc.__class__.__name__}")
+        print(f"unhealthy: database {url}: {describe(exc) or exc or exc.__class__.__name__}")
+        return 1
+    except Exception as exc:
+        problem = describe(exc)
+        if problem is None:
+            raise
+        print(f"unhealthy: database {url}: {problem}")
         return 1
     age = max(0.0, time.time() - beat.at)
     print(
@@ -107,13 +149,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    from bot.records.errors import StorageUnavailable
     from bot.store.engine import DatabaseUrl
     from bot.store.migrator import bundled_migrations
+    from bot.store.problems import describe
     from bot.store.store import Store
 
     if args.db_command == "copy":
-        return _db_copy(args.source, args.destination)
+        return _db_copy(args.source, args.destination, args.guild)
     settings = _settings_or_exit()
     url = DatabaseUrl.parse(settings.database)
     where = str(url)
@@ -147,8 +189,11 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     try:
         return asyncio.run(go())
-    except StorageUnavailable as exc:
-        print(f"chorus: {exc}", file=sys.stderr)
+    except Exception as exc:
+        problem = describe(exc)
+        if problem is None:
+            raise
+        print(f"chorus: db {args.db_command}: database {where}: {problem}", file=sys.stderr)
         return 1
 
 
@@ -161,19 +206,36 @@ def _no_database(path: Path) -> str:
     )
 
 
-def _db_copy(source: str, destination: str) -> int:
-    """`chorus db copy SRC_URL DST_URL`: every table with its ids, verified per table."""
+def _db_copy(source: str, destination: str, guild_id: int | None) -> int:
+    """`chorus db copy SRC_URL DST_URL [--guild ID]`: every table (or one server's rows) with
+    its ids, verified per table before it commits."""
     from bot.store.copy import CopyError, copy_database
     from bot.store.engine import DatabaseUrl
+    from bot.store.problems import describe
 
     try:
         shown = f"{DatabaseUrl.parse(source)} -> {DatabaseUrl.parse(destination)}"
-        copied = asyncio.run(copy_database(source, destination))
-    except (CopyError, ValueError) as exc:
+    except ValueError as exc:
         print(f"chorus: db copy: {exc}", file=sys.stderr)
         return 1
+    try:
+        copied = asyncio.run(copy_database(source, destination, guild_id=guild_id))
+    except CopyError as exc:
+        print(f"chorus: db copy: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        problem = describe(exc)
+        if problem is None:
+            raise
+        print(f"chorus: db copy {shown}: {problem}", file=sys.stderr)
+        return 1
     rows = sum(t.rows for t in copied)
-    print(f"copied {shown}: {len(copied)} tables, {rows} rows, counts and checksums verified")
+    which = "every server" if guild_id is None else f"server {guild_id} only"
+    print(
+        f"copied {shown} ({which}): {len(copied)} tables, {rows} rows, counts and checksums"
+        " verified. Files are not rows: copy the media folder (media_dir, uploaded tracks)"
+        " yourself if the destination's bot needs them."
+    )
     return 0
 
 
@@ -250,6 +312,12 @@ def build_parser() -> argparse.ArgumentParser:
         "source", help="database URL to copy from (sqlite:///... or postgresql://...)"
     )
     copy.add_argument("destination", help="an empty database URL to copy into")
+    copy.add_argument(
+        "--guild",
+        type=int,
+        metavar="ID",
+        help="copy only this server's rows (a community leaving a hosted instance)",
+    )
     db.set_defaults(func=cmd_db)
     demo = sub.add_parser(
         "demo", help="try Chorus in a browser, in a simulated Discord (needs the demo extra)"

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from bot.settings import masked_url
+
 EngineName = Literal["sqlite", "postgresql"]
 Params = Sequence[Any] | Mapping[str, Any]
 
@@ -80,11 +82,7 @@ class DatabaseUrl:
     def __str__(self) -> str:
         if self.engine == "sqlite":
             return f"sqlite:///{self.path}"
-        return _without_password(self.dsn)
-
-
-def _without_password(dsn: str) -> str:
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", dsn)
+        return masked_url(self.dsn)
 
 
 # ---------------------------------------------------------------- SQL rendering

@@ -26,6 +26,11 @@ class MigrationError(Exception):
     """A migration failed; the database is left at the version it had before it."""
 
 
+class MigrationNeedsOwner(MigrationError):
+    """A migration is due but the connected role may not change the schema (PostgreSQL's
+    least-privilege set-up): `chorus db migrate` must run as the owner role first."""
+
+
 def bundled_migrations(engine: str = "sqlite") -> list[Migration]:
     """The migrations shipped inside the package for `engine` (sqlite, postgres), in order."""
     return migrations_from(resources.files("bot.store") / "migrations" / engine)

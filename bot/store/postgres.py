@@ -40,7 +40,7 @@ from bot.store.engine import (
     Row,
     render_postgres,
 )
-from bot.store.migrator import Migration, MigrationError, bundled_migrations
+from bot.store.migrator import Migration, MigrationError, MigrationNeedsOwner, bundled_migrations
 from bot.store.writer import WriteFailed, Writer
 
 T = TypeVar("T")
@@ -321,9 +321,18 @@ async def postgres_version(conn: Any) -> int:
 
 
 async def migrate_postgres(conn: Any, migrations: list[Migration]) -> list[Migration]:
-    """Apply every migration above the recorded version, each in one locked transaction."""
+    """Apply every migration above the recorded version, each in one locked transaction.
+
+    The version is read first and nothing else runs when none is due: the bot's own role (which
+    may read and write rows but not create tables, README "Least privilege") starts on an
+    up-to-date database. Raises MigrationNeedsOwner when one is due and this role may not
+    change the schema, MigrationError when a migration fails.
+    """
+    version = await postgres_version(conn)
     applied: list[Migration] = []
     for migration in migrations:
+        if migration.version <= version:
+            continue
         try:
             async with conn.transaction():
                 await conn.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
@@ -332,13 +341,20 @@ async def migrate_postgres(conn: Any, migrations: list[Migration]) -> list[Migra
                     " name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
                 )
                 if migration.version <= await postgres_version(conn):
-                    continue
+                    continue  # another process applied it while this one waited for the lock
                 await conn.execute(migration.sql)
                 await conn.execute(
                     f"INSERT INTO {VERSION_TABLE} (version, name) VALUES ($1, $2)",
                     migration.version,
                     migration.name,
                 )
+        except asyncpg.InsufficientPrivilegeError as exc:
+            user = await conn.fetchval("SELECT current_user")
+            raise MigrationNeedsOwner(
+                f"the database needs migration {migration.name} but role {user!r} may not"
+                f" change the schema ({exc}); run `chorus db migrate` as the owner role"
+                " (README: Least privilege), then start the bot again"
+            ) from exc
         except asyncpg.PostgresError as exc:
             raise MigrationError(f"{migration.name}: {exc}") from exc
         applied.append(migration)

@@ -1,4 +1,5 @@
-"""Migrations on real SQLite files: from empty, idempotent, and all-or-nothing."""
+"""Migrations: from empty and idempotent on both engines; all-or-nothing on real SQLite files
+(PostgreSQL's is in test_schema_parity.py, with migrating once from many processes)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,20 @@ import pytest
 
 from bot.store.database import Database
 from bot.store.migrator import MigrationError, bundled_migrations, migrations_from
-from bot.store.store import Store
+from bot.store.store import Store, open_database
+from tests.engines import TestDatabase
 
 
-async def test_migrations_apply_from_empty_and_twice_is_a_no_op(tmp_path: Path) -> None:
-    db = Database(tmp_path / "nested" / "chorus.db")
+async def test_migrations_apply_from_empty_and_twice_is_a_no_op(engine: TestDatabase) -> None:
+    db = open_database(engine.url)
     await db.open()
+    shipped = bundled_migrations(db.migrations_folder)
     applied = await db.migrate()
-    latest = max(m.version for m in bundled_migrations())
-    assert [m.version for m in applied] == [m.version for m in bundled_migrations()]
+    latest = max(m.version for m in shipped)
+    assert [m.version for m in applied] == [m.version for m in shipped]
     assert await db.version() == latest
     assert await db.migrate() == []
-    tables = {r[0] for r in await db.fetch_all("SELECT name FROM sqlite_master WHERE type='table'")}
+    tables = set(await db.tables())
     assert {
         "guilds",
         "members",

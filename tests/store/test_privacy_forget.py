@@ -1,11 +1,10 @@
-"""The store's /forget on a real SQLite file: ids inside JSON (any step kind's state, any
+"""The store's /forget on both engines (a real SQLite file, a real PostgreSQL schema): ids inside JSON (any step kind's state, any
 payload) are taken out generically; lyric events stay without their author; facilitators are
 anonymised, open sessions and active schedules included."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -19,16 +18,7 @@ BEN = 1456074443980800022
 LONGER = int(f"{ANA}7")  # a different number that merely contains ana's digits
 
 
-async def open_store(tmp_path: Path) -> Store:
-    store = Store(tmp_path / "chorus.db")
-    await store.open()
-    return store
-
-
-async def test_forget_scrubs_step_state_and_keeps_lyric_lines_anonymously(
-    tmp_path: Path,
-) -> None:
-    store = await open_store(tmp_path)
+async def test_forget_scrubs_step_state_and_keeps_lyric_lines_anonymously(store: Store) -> None:
     # A step kind that doesn't exist yet keeps ids its own way: the scrub needs no rule for it.
     future_state = {"pairs": [[ANA, BEN]], "votes": {str(ANA): "o1", str(BEN): "o0"}}
     session = await store.sessions.create(
@@ -68,15 +58,13 @@ async def test_forget_scrubs_step_state_and_keeps_lyric_lines_anonymously(
     kept = await store.sessions.get(session.id)
     assert kept is not None and kept.status == "open"
     assert kept.facilitator_id == NO_FACILITATOR and not kept.has_facilitator
-    await store.close()
 
 
 async def test_a_departed_facilitator_leaves_an_active_schedule_with_nobody_named(
-    tmp_path: Path,
+    store: Store,
 ) -> None:
     """/forget refuses a facilitator with an active schedule (PrivacyService); the purge of
     someone who left the server can't ask, so the series carries on with nobody named."""
-    store = await open_store(tmp_path)
     series, _ = await store.schedule.create_series(
         guild_id=GUILD, channel_id=5, voice_channel_id=None, facilitator_id=ANA,
         title="Friday circle", plan=None, duration_minutes=60, repeat="weekly",
@@ -89,12 +77,10 @@ async def test_a_departed_facilitator_leaves_an_active_schedule_with_nobody_name
     kept = await store.schedule.series(series.id)
     assert kept is not None and kept.active and kept.facilitator_id == NO_FACILITATOR
     await store.privacy.forget(GUILD, ANA, 2.0, unless_leading_schedule=True)  # leads none now
-    await store.close()
 
 
-async def test_the_scrub_stays_in_the_server(tmp_path: Path) -> None:
+async def test_the_scrub_stays_in_the_server(store: Store) -> None:
     """/forget is per server: ana's id in another server's step state is that server's."""
-    store = await open_store(tmp_path)
     runs = []
     for guild, channel in ((GUILD, 5), (GUILD + 1, 6)):
         session = await store.sessions.create(
@@ -111,4 +97,3 @@ async def test_the_scrub_stays_in_the_server(tmp_path: Path) -> None:
     here, there = [await store.runs.get(run.id) for run in runs]
     assert here is not None and json.loads(here.step_state) == {"order": [BEN]}
     assert there is not None and json.loads(there.step_state) == {"order": [ANA, BEN]}
-    await store.close()

@@ -1,9 +1,17 @@
 """Both engines reach the same schema at every migration version, and PostgreSQL migrates once.
 
-Compared per table: columns (name, normalised type, nullability, default), primary key,
-unique constraints, foreign keys (with their ON DELETE), the number of CHECK constraints, and
-every named index (columns, order, unique, partial). Types are normalised: SQLite INTEGER is
-PostgreSQL BIGINT, REAL is DOUBLE PRECISION.
+Compared per table: columns (name, type, nullability, default), primary key, unique
+constraints, foreign keys (with their ON DELETE), every CHECK constraint's expression, and every
+named index (columns, order, unique, partial).
+
+Types are compared exactly through one mapping per engine to what a column can hold
+(`SQLITE_TYPES`, `POSTGRES_TYPES`): SQLite's INTEGER holds 64 bits, so it matches BIGINT only (a
+32-bit PostgreSQL `integer` id would not pass); REAL is an 8-byte float, DOUBLE PRECISION only.
+
+CHECK expressions are normalised to what PostgreSQL stores (`pg_get_constraintdef`): SQLite's
+`x BETWEEN a AND b` becomes `x >= a AND x <= b`, `x IN (...)` becomes `x = ANY (ARRAY[...])`;
+PostgreSQL's casts (`'a'::text`) are dropped; then both are compared as token sequences without
+parentheses, per table as sorted lists.
 """
 
 from __future__ import annotations
@@ -25,12 +33,16 @@ from tests.engines import TestDatabase, fresh_postgres
 
 Schema = dict[str, dict[str, Any]]
 
-_TYPES = {
-    "integer": "integer",
-    "bigint": "integer",
-    "real": "real",
-    "double precision": "real",
+# What a column can hold, per engine's declared type.
+SQLITE_TYPES = {"integer": "int64", "real": "float64", "text": "text", "blob": "bytes"}
+POSTGRES_TYPES = {
+    "bigint": "int64",
+    "integer": "int32",
+    "smallint": "int16",
+    "double precision": "float64",
+    "real": "float32",
     "text": "text",
+    "bytea": "bytes",
 }
 _ON_DELETE = {
     "a": "NO ACTION",
@@ -48,6 +60,41 @@ def _default(value: str | None) -> str | None:
     return value.strip("()")
 
 
+def _tokens(expression: str) -> tuple[str, ...]:
+    found = re.findall(r"'(?:[^']|'')*'|\w+|[^\s\w()]+", expression)
+    return tuple(t if t.startswith("'") else t.lower() for t in found)
+
+
+def sqlite_check(expression: str) -> tuple[str, ...]:
+    """A SQLite CHECK expression in PostgreSQL's stored form, as tokens (see the docstring)."""
+    operand = r"(\w+(?:\(\w+\))?)"
+    expression = re.sub(
+        rf"{operand} BETWEEN (\S+) AND (\S+)", r"\1 >= \2 AND \1 <= \3", expression, flags=re.I
+    )
+    expression = re.sub(r"(\w+) IN \(([^)]*)\)", r"\1 = ANY (ARRAY[\2])", expression, flags=re.I)
+    return _tokens(expression)
+
+
+def postgres_check(definition: str) -> tuple[str, ...]:
+    """`pg_get_constraintdef` of a CHECK constraint, without casts, as tokens."""
+    expression = re.sub(r"^CHECK ", "", definition)
+    expression = re.sub(r"::(?:double precision|character varying|[a-z]+)", "", expression)
+    return _tokens(expression)
+
+
+def sqlite_checks(sql: str) -> list[tuple[str, ...]]:
+    """Every `CHECK (...)` expression of a CREATE TABLE statement."""
+    found = []
+    for match in re.finditer(r"\bCHECK\s*\(", sql, flags=re.I):
+        depth, start = 1, match.end()
+        for index in range(start, len(sql)):
+            depth += {"(": 1, ")": -1}.get(sql[index], 0)
+            if depth == 0:
+                found.append(sqlite_check(sql[start:index]))
+                break
+    return sorted(found)
+
+
 def sqlite_schema(path: Path) -> Schema:
     conn = sqlite3.connect(path)
     try:
@@ -63,7 +110,7 @@ def sqlite_schema(path: Path) -> Schema:
             info = conn.execute(f"PRAGMA table_info({table})").fetchall()
             columns = {
                 str(c[1]): (
-                    _TYPES[str(c[2]).lower()],
+                    SQLITE_TYPES[str(c[2]).lower()],
                     not (c[3] or c[5]),
                     None if c[5] else _default(c[4]),
                 )
@@ -90,7 +137,7 @@ def sqlite_schema(path: Path) -> Schema:
                 "primary": primary,
                 "unique": uniques,
                 "foreign": foreign,
-                "checks": sql.upper().count("CHECK ("),
+                "checks": sqlite_checks(sql),
                 "indexes": indexes,
             }
         return schema
@@ -114,7 +161,7 @@ async def postgres_schema(url: str) -> Schema:
         for table in tables:
             columns = {
                 str(r["column_name"]): (
-                    _TYPES[str(r["data_type"])],
+                    POSTGRES_TYPES[str(r["data_type"])],
                     r["is_nullable"] == "YES",
                     _default(r["column_default"]),
                 )
@@ -133,12 +180,13 @@ async def postgres_schema(url: str) -> Schema:
                 " ARRAY(SELECT a.attname FROM unnest(c.confkey) WITH ORDINALITY k(n, i)"
                 "   JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n"
                 "   ORDER BY k.i) AS fcols,"
-                " c.confrelid::regclass::text AS ftable"
+                " c.confrelid::regclass::text AS ftable, pg_get_constraintdef(c.oid) AS def"
                 " FROM pg_constraint c WHERE c.conrelid = $1::regclass",
                 table,
             )
             primary: tuple[str, ...] = ()
-            uniques, foreign, checks, backing = set(), set(), 0, set()
+            uniques, foreign, backing = set(), set(), set()
+            checks: list[tuple[str, ...]] = []
             for c in constraints:
                 kind = c["contype"]
                 if kind == "p":
@@ -158,7 +206,7 @@ async def postgres_schema(url: str) -> Schema:
                             )
                         )
                 elif kind == "c":
-                    checks += 1
+                    checks.append(postgres_check(str(c["def"])))
             indexes = {}
             for r in await conn.fetch(
                 "SELECT i.indexrelid, c.relname, i.indisunique, i.indpred IS NOT NULL AS partial,"
@@ -180,7 +228,7 @@ async def postgres_schema(url: str) -> Schema:
                 "primary": primary,
                 "unique": uniques,
                 "foreign": foreign,
-                "checks": checks,
+                "checks": sorted(checks),
                 "indexes": indexes,
             }
         return schema
@@ -260,3 +308,47 @@ async def test_a_failing_postgres_migration_rolls_back_and_keeps_the_old_version
             assert "b" not in await db.tables() and "sessions" in await db.tables()
         finally:
             await db.close()
+
+
+async def test_the_comparison_catches_a_32_bit_column_and_a_changed_check(
+    tmp_path: Path, postgres: TestDatabase
+) -> None:
+    """The comparator itself: same table on both engines matches; an INTEGER (32-bit) column
+    or a different CHECK bound on PostgreSQL does not."""
+    lite = sqlite3.connect(tmp_path / "t.db")
+    lite.execute(
+        "CREATE TABLE t (id INTEGER NOT NULL, v INTEGER CHECK (v BETWEEN 1 AND 5),"
+        " s TEXT CHECK (s IN ('x', 'y')), n TEXT CHECK (length(n) BETWEEN 1 AND 32),"
+        " f INTEGER CHECK (f IN (0, 1)), m INTEGER CHECK (m IS NULL OR m BETWEEN 0 AND 9))"
+    )
+    lite.commit()
+    lite.close()
+    expected = sqlite_schema(tmp_path / "t.db")["t"]
+    assert len(expected["checks"]) == 5
+    pg_table = (
+        "CREATE TABLE t (id {id} NOT NULL, v BIGINT CHECK (v BETWEEN 1 AND {top}),"
+        " s TEXT CHECK (s IN ('x', 'y')), n TEXT CHECK (length(n) BETWEEN 1 AND 32),"
+        " f BIGINT CHECK (f IN (0, 1)), m BIGINT CHECK (m IS NULL OR m BETWEEN 0 AND 9))"
+    )
+    conn = await asyncpg.connect(postgres.url)
+    try:
+        found = {}
+        for name, kind, top in (
+            ("same", "BIGINT", 5),
+            ("narrow", "INTEGER", 5),
+            ("check", "BIGINT", 6),
+        ):
+            await conn.execute(f"CREATE SCHEMA {name}_s")
+            await conn.execute(f"SET search_path TO {name}_s")
+            await conn.execute(pg_table.format(id=kind, top=top))
+            found[name] = (
+                await postgres_schema(f"{postgres.url.split('?')[0]}?search_path={name}_s")
+            )["t"]
+    finally:
+        for name in ("same", "narrow", "check"):
+            await conn.execute(f"DROP SCHEMA IF EXISTS {name}_s CASCADE")
+        await conn.close()
+    assert found["same"]["columns"] == expected["columns"]
+    assert found["same"]["checks"] == expected["checks"]
+    assert found["narrow"]["columns"]["id"] != expected["columns"]["id"]
+    assert found["check"]["checks"] != expected["checks"]
