@@ -17,7 +17,6 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
 from bot.cogs.listen_voice import ListenVoice
-from bot.cogs.reflection import saved_text
 from bot.core.activities import localize
 from bot.core.listening import COUNTDOWN, phase
 from bot.core.listening_service import ListeningService
@@ -31,6 +30,7 @@ from bot.ui.forms import FormValues, send_form
 from bot.ui.listening import REFLECT_FORM, ListenReflectForm, run_state, summary_lines
 from bot.ui.locale import member_language, server_language
 from bot.ui.posting import step_card
+from bot.ui.reflection import saved_text
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.listen import ListenPresenter, ListenReflectButton, ReactButton
 from bot.ui.steps.vote import VotePresenter, VoteSelect

@@ -9,7 +9,6 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
-from bot.core.activities import localize
 from bot.core.errors import Conflict
 from bot.core.reflect_review import Review
 from bot.core.session import SessionRecord
@@ -18,9 +17,10 @@ from bot.i18n import N_, _
 from bot.ui import limits
 from bot.ui.errors import http_error
 from bot.ui.format import plain_name
-from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.forms import FormValues, send_form
 from bot.ui.locale import member_language, server_language
 from bot.ui.posting import MessageName
+from bot.ui.reflection import FORM, ReflectForm, held_back_text, saved_text
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import MessagePayload
 from bot.ui.steps.reflect import (
@@ -35,37 +35,6 @@ from bot.ui.steps.reflect import (
 )
 
 log = logging.getLogger("chorus.reflection")
-
-
-class ReflectForm(ChorusForm):
-    """The reflection form; the share box defaults to the step's visibility.
-
-    Answered by `ReflectionCog.on_reflect_form` through its custom_id, with no timeout."""
-
-    def __init__(self, run_id: int, step_index: int, step: ReflectStep, locale: str) -> None:
-        super().__init__(_("Your reflection", locale), FORM, run_id, step_index)
-        label = _("Your reflection", locale)
-        self.add_answer(localize(step.question, locale) or label, label, step.max_chars, locale)
-        share: discord.ui.Checkbox[ReflectForm] = discord.ui.Checkbox(
-            custom_id="share", default=step.visibility_default == "shared"
-        )
-        self.add_item(
-            discord.ui.Label(
-                text=_("Share with the group", locale),
-                description=(
-                    _("Shown without your name when the step ends.", locale)
-                    if step.anonymous
-                    else _(
-                        "Shown with your name when the step ends. Unticked: only you see it.",
-                        locale,
-                    )
-                ),
-                component=share,
-            )
-        )
-
-
-FORM = "form_reflect"
 
 
 class ReflectionCog(commands.Cog):
@@ -248,67 +217,6 @@ class ReflectionCog(commands.Cog):
                 session.id,
                 http_error(error),
             )
-
-
-def held_back_text(title: str, channel_id: int, released: bool, locale: str) -> str:
-    """The private note to the author of an answer the facilitator held back (or, after the
-    release, removed from what was posted)."""
-    if released:
-        return _(
-            "💭 In **{title}** ({channel}), the facilitator removed your shared answer from what "
-            "the group sees. Nobody was told it was yours. If you'd like to talk about it, "
-            "you're welcome to message the facilitator.",
-            locale,
-            title=title,
-            channel=f"<#{channel_id}>",
-        )
-    return _(
-        "💭 In **{title}** ({channel}), the facilitator read the shared answers before the group "
-        "saw them and held yours back, so it wasn't shown. Nobody was told it was yours. If "
-        "you'd like to talk about it, you're welcome to message the facilitator.",
-        locale,
-        title=title,
-        channel=f"<#{channel_id}>",
-    )
-
-
-def saved_text(anonymous: bool, shared: bool, replaced: bool, locale: str) -> str:
-    """The private thanks once a reflection is saved: where it goes from here. One whole
-    sentence per case, so each language words it as one (no halves glued together)."""
-    if replaced:
-        if anonymous and shared:
-            return _(
-                "💭 Thank you, your reflection is updated and saved anonymously. It will be "
-                "shared with the group without your name when the step ends.",
-                locale,
-            )
-        if anonymous:
-            return _(
-                "💭 Thank you, your reflection is updated and saved anonymously. It stays private.",
-                locale,
-            )
-        if shared:
-            return _(
-                "💭 Thank you, your reflection is updated. It will be shared with the group "
-                "when the step ends.",
-                locale,
-            )
-        return _("💭 Thank you, your reflection is updated. It stays private.", locale)
-    if anonymous and shared:
-        return _(
-            "💭 Thank you, your reflection is saved anonymously. It will be shared with the "
-            "group without your name when the step ends.",
-            locale,
-        )
-    if anonymous:
-        return _("💭 Thank you, your reflection is saved anonymously. It stays private.", locale)
-    if shared:
-        return _(
-            "💭 Thank you, your reflection is saved. It will be shared with the group when the "
-            "step ends.",
-            locale,
-        )
-    return _("💭 Thank you, your reflection is saved. It stays private.", locale)
 
 
 async def setup(bot: commands.Bot) -> None:
