@@ -49,9 +49,14 @@ async def populate(
     *,
     consent: bool = True,
     first: int = 0,
+    joins_at_once: bool = True,
 ) -> list[Opened]:
     """`sessions` open sessions, each with `members` joined and (optionally) `activity` running;
-    numbered from `first` (their guild, channel and member ids follow the number)."""
+    numbered from `first` (their guild, channel and member ids follow the number).
+
+    `joins_at_once`: every member of every session joins in one burst (sessions x members
+    joins in flight together); False: each circle's members join together, one circle after
+    another (how a live bot's sessions fill). The activities start in one burst either way."""
     service = SessionService(store, clock)
     opened: list[Opened] = []
     for s in range(first, first + sessions):
@@ -62,7 +67,11 @@ async def populate(
             facilitator_id=1_000 + s,
         )
         opened.append(Opened(session, None, [member_of(s, m, members) for m in range(members)]))
-    await asyncio.gather(*(service.join(o.session, uid) for o in opened for uid in o.members))
+    if joins_at_once:
+        await asyncio.gather(*(service.join(o.session, uid) for o in opened for uid in o.members))
+    else:
+        for o in opened:
+            await asyncio.gather(*(service.join(o.session, uid) for uid in o.members))
     if consent:
         rows = [
             (o.session.guild_id, uid, f"member {uid}", "agreed", 0.0)
@@ -78,6 +87,7 @@ async def populate(
             )
 
         await store.db.write(agree)
+        del rows  # the bench's own rows: not counted in what the sessions hold (bench/memory.py)
     if activity is not None:
         updates = await asyncio.gather(*(runner.start(o.session.id, activity) for o in opened))
         for o, update in zip(opened, updates, strict=True):

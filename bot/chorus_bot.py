@@ -152,12 +152,13 @@ class ChorusBot(commands.Bot):
         self.library = GuildLibrary(store, clock, shipped, settings.servers)
         self.guild_settings = GuildSettingsService(store, clock, settings)
         self.sessions = SessionService(store, clock)
-        self.runner = Runner(store, clock, step_handlers or registered_step_handlers())
-        self.run_timer = DeadlineTimer(clock, self.runner.next_wake, self._wake_runs)
-        self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
 
         def language(guild_id: int) -> str:
             return server_language(self.guild_settings, guild_id)
+
+        self.runner = Runner(store, clock, step_handlers or registered_step_handlers(), language)
+        self.run_timer = DeadlineTimer(clock, self.runner.next_wake, self._wake_runs)
+        self.privacy = PrivacyService(store, self.runner, clock, self.guild_settings)
 
         self.listening = ListeningService(
             store, clock, self.runner, settings.media_dir, plain_name, language

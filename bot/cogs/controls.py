@@ -12,7 +12,8 @@ from discord.ext import commands
 from bot.cogs.access import require_facilitator, require_guild
 from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound
-from bot.core.runner import Runner, RunUpdate
+from bot.core.run_updates import RunUpdate
+from bot.core.runner import Runner
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits

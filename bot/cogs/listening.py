@@ -20,7 +20,7 @@ from bot.cogs.listen_voice import ListenVoice
 from bot.core.activities import localize
 from bot.core.listening import COUNTDOWN, phase
 from bot.core.listening_service import ListeningService
-from bot.core.runner import RunUpdate
+from bot.core.run_updates import RunUpdate
 from bot.core.steps.listen import ListenStep
 from bot.core.steps.vote import VoteStep
 from bot.i18n import N_, _

@@ -129,12 +129,6 @@ class LyricsCog(commands.Cog):
         session, run, step = await self.service.live(run_id, index)
         await attendance.ensure_joined(interaction, session)
         user = interaction.user
-        if kind in ("line", "edit"):
-            # The step checks syllables and rhymes only in a language it knows.
-            payload = {
-                **payload,
-                "language": server_language(self.bot.guild_settings, session.guild_id),
-            }
         outcome = await self.service.contribute(
             session, run, step, user.id, user.display_name, kind, payload
         )

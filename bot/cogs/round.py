@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
 from bot.core.errors import Conflict
-from bot.core.runner import RunUpdate
+from bot.core.run_updates import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
 from bot.core.steps.round import RoundStep, answer_refusal
 from bot.i18n import N_, _

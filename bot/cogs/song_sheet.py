@@ -31,7 +31,7 @@ from bot.chorus_bot import ChorusBot
 from bot.core.debounce import Debouncer
 from bot.core.lyrics import current_writer, next_position, slots, song_lines, takes_turns
 from bot.core.lyrics_service import LyricsService
-from bot.core.runner import RunUpdate
+from bot.core.run_updates import RunUpdate
 from bot.core.steps.write import WriteStep
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord

@@ -20,7 +20,8 @@ from statistics import mean
 from bot.core.checkins import K_MIN, strip_mentions
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
-from bot.core.runner import Runner, RunUpdate
+from bot.core.run_updates import RunUpdate
+from bot.core.runner import Runner
 from bot.core.steps.goal import ANSWERS as ANSWERS
 from bot.core.steps.goal import CONTRIBUTION_KIND as CONTRIBUTION_KIND
 from bot.core.steps.goal import GoalStep

@@ -19,7 +19,8 @@ from bot.core.clock import Clock
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.listening import ResolvedTrack, set_tracks, step_track
 from bot.core.media import UPLOADS, new_upload_name, probe_audio, resolve_media_path
-from bot.core.runner import ContributionOutcome, Runner
+from bot.core.run_updates import ContributionOutcome
+from bot.core.runner import Runner
 from bot.core.step_service import StepService
 from bot.core.steps.listen import ListenStep
 from bot.core.steps.vote import VoteStep

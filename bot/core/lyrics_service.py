@@ -27,7 +27,7 @@ from bot.core.lyrics import (
     takes_turns,
     turn_refusal,
 )
-from bot.core.runner import ContributionOutcome
+from bot.core.run_updates import ContributionOutcome
 from bot.core.step_service import StepService
 from bot.core.steps.write import WriteStep
 from bot.core.text import clean_member_text

@@ -19,7 +19,8 @@ from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.reminders import check_minutes
-from bot.core.runner import Runner, RunUpdate
+from bot.core.run_updates import RunUpdate
+from bot.core.runner import Runner
 from bot.core.schedule import Repeat, parse_when, require_future, zone
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake, utc

@@ -19,7 +19,7 @@ import discord
 from bot.core.debounce import Debouncer
 from bot.core.field_texts import localize
 from bot.core.pools import ANOTHER_STATE
-from bot.core.runner import RunUpdate
+from bot.core.run_updates import RunUpdate
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits

@@ -113,7 +113,7 @@ def test_facilitator_line_hides_small_numbers() -> None:
 def _ctx(present: list[int]) -> StepContext:
     run = RunRecord(1, 1, "a", "h", "{}", 0, 0.0, None, None, None, "{}", None, "running", 0, None)
     step = GoalStep(type="goal", title="Goals", time_limit=60, advance="auto")
-    return StepContext(run=run, step=step, present=present, now=0.0)
+    return StepContext(run=run, step=step, present=present, now=0.0, language="en")
 
 
 def _c(author: int, answer: str, done: bool) -> ContributionRecord:

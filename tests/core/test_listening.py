@@ -35,7 +35,9 @@ def listen(**extra: Any) -> ListenStep:
 def ctx(
     step: ListenStep, now: float, state: dict[str, Any], present: list[int] = ()
 ) -> StepContext:  # type: ignore[assignment]
-    return StepContext(run=RUN, step=step, present=list(present), now=now, state=state)
+    return StepContext(
+        run=RUN, step=step, present=list(present), now=now, state=state, language="en"
+    )
 
 
 def run_wake(step: ListenStep, wake: Wake, now: float) -> Wake:

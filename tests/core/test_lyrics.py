@@ -66,8 +66,9 @@ def run_record(state: Mapping[str, Any]) -> RunRecord:
 class Harness:
     """What the runner does with a handler, minus the database."""
 
-    def __init__(self, step: WriteStep, present: list[int]) -> None:
+    def __init__(self, step: WriteStep, present: list[int], language: str = "en") -> None:
         self.step = step
+        self.language = language
         self.present = list(present)
         self.handler = WriteHandler()
         self.now = 1000.0
@@ -84,6 +85,7 @@ class Harness:
             present=self.present,
             now=self.now,
             state=current,
+            language=self.language,
         )
 
     def contribute(self, author: int, kind: str, **payload: Any) -> ContributionRecord:
@@ -297,14 +299,14 @@ def test_a_song_in_another_language_is_not_held_to_english_syllables_or_rhymes()
     # Counted by English rules "Ich singe heute Nacht von zu Hause" is 11 syllables and "Haus"
     # and "Nacht" don't rhyme: neither may refuse a German line (issue #24, item 4).
     constraints = {"syllables": {"min": 4, "max": 6}, "rhyme_with_previous": True}
-    german = Harness(write_step(constraints=constraints), [ANA, BEN])
-    german.contribute(ANA, "line", text="Wir gehen nach Haus", language="de")
-    german.contribute(BEN, "line", text="Ich singe heute Nacht von zu Hause", language="de")
+    german = Harness(write_step(constraints=constraints), [ANA, BEN], language="de")
+    german.contribute(ANA, "line", text="Wir gehen nach Haus")
+    german.contribute(BEN, "line", text="Ich singe heute Nacht von zu Hause")
     assert german.texts == ["Wir gehen nach Haus", "Ich singe heute Nacht von zu Hause"]
     assert [line["syl"] for line in song_lines(german.state).values()] == [0, 0]
     english = Harness(write_step(constraints=constraints), [ANA])
     with pytest.raises(InvalidInput, match="syllables; this song asks for 4–6"):
-        english.contribute(ANA, "line", text="Ich singe heute Nacht von zu Hause", language="en")
+        english.contribute(ANA, "line", text="Ich singe heute Nacht von zu Hause")
 
 
 def test_rhyme_with_previous() -> None:

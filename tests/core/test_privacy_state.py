@@ -16,7 +16,12 @@ ANA, BEN, CAI = 1456074443980800021, 1456074443980800022, 1456074443980800023
 
 def context(state: dict[str, Any], present: list[int], now: float) -> StepContext:
     return StepContext(
-        run=run_record(state), step=write_step(), present=present, now=now, state=state
+        run=run_record(state),
+        step=write_step(),
+        present=present,
+        now=now,
+        state=state,
+        language="en",
     )
 
 

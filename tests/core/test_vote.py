@@ -122,7 +122,7 @@ def test_handler_accepts_only_keys_of_its_source() -> None:
     playlist = step(**{"from": "playlist"})
 
     def ctx(s: VoteStep) -> StepContext:
-        return StepContext(run=RUN, step=s, present=[], now=0.0)
+        return StepContext(run=RUN, step=s, present=[], now=0.0, language="en")
 
     assert handler.accept(ctx(fixed), "vote", {"choice": "o1"})["choice"] == "o1"
     assert handler.accept(ctx(playlist), "vote", {"choice": "n12"})["choice"] == "n12"

@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.activities import Activity
-from bot.core.runner import CLAIM_HOLD, Runner
+from bot.core.runner import Runner
+from bot.core.step_timers import CLAIM_HOLD
 from bot.core.steps import step_handlers
 from bot.shards import LeaseKeeper, shard_of
 from bot.store.identify import IdentifyGate

@@ -14,7 +14,8 @@ import json
 from collections import Counter
 
 from bot.core.activities import Activity
-from bot.core.runner import Runner, RunUpdate
+from bot.core.run_updates import RunUpdate
+from bot.core.runner import Runner
 from bot.core.steps import step_handlers
 from bot.shards import LeaseKeeper
 from bot.store.store import Store

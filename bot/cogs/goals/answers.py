@@ -12,7 +12,7 @@ from bot.cogs import attendance
 from bot.cogs.access import require_guild
 from bot.core.errors import Conflict, UserFacingError
 from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
-from bot.core.runner import RunUpdate
+from bot.core.run_updates import RunUpdate
 from bot.core.steps.goal import GoalStep
 from bot.i18n import N_, SHIPPED, _
 from bot.records.sessions import SessionRecord

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, Protocol
 
 from bot.core.activity_fields import StepBase
@@ -19,7 +19,8 @@ from bot.records.sessions import ContributionRecord, RunRecord
 
 @dataclass(frozen=True, slots=True)
 class StepContext:
-    """What a handler may look at: the run, its step definition, who is present, and now."""
+    """What a handler may look at: the run, its step definition, who is present (user ids, in
+    the order they joined), now (UTC seconds), the parsed step state and the session's language."""
 
     run: RunRecord
     step: Any
@@ -27,6 +28,10 @@ class StepContext:
     now: float
     state: Mapping[str, Any] = field(default_factory=dict)
     facilitator_id: int | None = None
+    _: KW_ONLY
+    language: str
+    """The language code of the session's server (bot/i18n.py public_language), which its
+    public posts and songs are in: the runner fills it from the server's settings."""
 
     @property
     def expected(self) -> list[int]:

@@ -138,11 +138,6 @@ def _writer(payload: Mapping[str, Any]) -> int:
     return writer
 
 
-def _language(payload: Mapping[str, Any]) -> str:
-    """The song's language, given by the cog (the server's); English when not given."""
-    return str(payload.get("language") or "en")
-
-
 def _raw(payload: Mapping[str, Any]) -> str | list[str]:
     fills = payload.get("fills")
     if isinstance(fills, list):
@@ -227,7 +222,7 @@ class WriteHandler(BaseStepHandler):
         lines = song_lines(ctx.state)
         position = next_position(step, lines)
         writer = _writer(payload)
-        the_slots = slots(step, _language(payload))
+        the_slots = slots(step, ctx.language)
         if kind == "line":
             if position is None:
                 raise Conflict(N_("The song is complete: every line has been written. 🎶"))
@@ -260,9 +255,7 @@ class WriteHandler(BaseStepHandler):
                         ),
                         now,
                     )
-            checked = check_line(
-                step, the_slots[position], lines, _raw(payload), _language(payload)
-            )
+            checked = check_line(step, the_slots[position], lines, _raw(payload), ctx.language)
             return {
                 "pos": position,
                 "section": the_slots[position].section,
@@ -302,7 +295,7 @@ class WriteHandler(BaseStepHandler):
             if kind == "withdraw":
                 return {"pos": int(last["pos"]), "line_id": int(last["id"])}
             slot = the_slots[int(last["pos"])]
-            checked = check_line(step, slot, lines, _raw(payload), _language(payload))
+            checked = check_line(step, slot, lines, _raw(payload), ctx.language)
             return {
                 "pos": slot.position,
                 "line_id": int(last["id"]),

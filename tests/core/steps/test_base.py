@@ -16,7 +16,12 @@ def answer(author: int | None, number: int = 1) -> ContributionRecord:
 
 def test_an_auto_step_waits_for_everyone_present_but_the_facilitator() -> None:
     ctx = StepContext(
-        run=run(0), step=None, present=[FACILITATOR, ANA, BEN], now=0.0, facilitator_id=FACILITATOR
+        run=run(0),
+        step=None,
+        present=[FACILITATOR, ANA, BEN],
+        now=0.0,
+        facilitator_id=FACILITATOR,
+        language="en",
     )
     assert ctx.expected == [ANA, BEN]
     handler = BaseStepHandler()

@@ -49,7 +49,9 @@ def test_one_pace_that_fits_its_time(fields: dict[str, Any], message: str) -> No
 
 
 def test_the_only_answer_is_done() -> None:
-    ctx = StepContext(run=run(0), step=step(inhale=4, exhale=6), present=[1], now=0.0)
+    ctx = StepContext(
+        run=run(0), step=step(inhale=4, exhale=6), present=[1], now=0.0, language="en"
+    )
     handler = BreatheHandler()
     assert handler.accept(ctx, "done", {}) == {}
     with pytest.raises(InvalidInput, match="Press Done"):

@@ -117,6 +117,7 @@ def ctx(
         now=now,
         state=state or {},
         facilitator_id=FACILITATOR,
+        language="en",
     )
 
 

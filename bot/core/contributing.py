@@ -1,0 +1,173 @@
+"""Members' contributions to a run's step: saved (committed) first, then the step may move on.
+
+Part of `Runner` (bot/core/runner.py); the shared parts are in bot/core/step_moves.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.core.errors import Conflict
+from bot.core.run_updates import ContributionOutcome, RunUpdate
+from bot.core.step_moves import StepMoves
+from bot.core.steps.base import BaseStepHandler, StepHandler
+from bot.i18n import N_
+from bot.records.sessions import RunRecord
+from bot.store.runs import Also, Mirror, StepMoved
+
+STEP_ENDED = N_("That step has already ended, so your answer wasn't saved.")
+
+
+def _default_completion(handler: StepHandler) -> bool:
+    """The handler completes a step when everyone present has answered (BaseStepHandler's rule)."""
+    return getattr(type(handler), "is_complete", None) is BaseStepHandler.is_complete
+
+
+def _stateful(handler: StepHandler) -> bool:
+    """Each contribution changes the step's own state (after_contribution), e.g. lyric turns."""
+    return getattr(type(handler), "after_contribution", None) is not (
+        BaseStepHandler.after_contribution
+    )
+
+
+class Contributing(StepMoves):
+    """Saving contributions, with the guard that counts an anonymous answer once."""
+
+    async def contribute(
+        self,
+        run_id: int,
+        step_index: int,
+        author_id: int,
+        kind: str,
+        payload: Mapping[str, Any],
+        *,
+        anonymous: bool = False,
+        replaces: Sequence[str] = (),
+        also: Also | None = None,
+        mirror: Mirror | None = None,
+    ) -> ContributionOutcome:
+        """Save one member's contribution (committed before returning) and advance if complete.
+
+        On one-answer steps it replaces the member's earlier one of the same kind or of any kind
+        in `replaces`. `also` is a store job (e.g. the check-in row) committed in the same write, and
+        so is `mirror` (given the saved record, e.g. the lyric line). Steps whose
+        state changes with each contribution (a lyric turn) take a run's contributions one at a
+        time; for every other step the write itself checks the run is still at the step, so a
+        run's answers share group commits instead of queueing behind each other's.
+
+        Raises NotFound when the run has ended, Conflict when the step has (or the member already
+        answered an anonymous step), and the handler's InvalidInput for a refused contribution.
+        """
+        run = await self._require_live(run_id)
+        if run.step_index != step_index:
+            raise Conflict(STEP_ENDED)
+        if _stateful(self.handler_for(self.step(run))):
+            async with self._lock(run_id):
+                run = await self._require_live(run_id)
+                if run.step_index != step_index:
+                    raise Conflict(STEP_ENDED)
+                return await self._contribute(
+                    run, author_id, kind, payload, anonymous, replaces, also, mirror, locked=True
+                )
+        return await self._contribute(
+            run, author_id, kind, payload, anonymous, replaces, also, mirror, locked=False
+        )
+
+    async def _contribute(
+        self,
+        run: RunRecord,
+        author_id: int,
+        kind: str,
+        payload: Mapping[str, Any],
+        anonymous: bool,
+        replaces: Sequence[str],
+        also: Also | None,
+        mirror: Mirror | None,
+        *,
+        locked: bool,
+    ) -> ContributionOutcome:
+        step_index = run.step_index
+        now = self._now()
+        ctx = await self._context(run, now)
+        handler = self.handler_for(ctx.step)
+        clean = handler.accept(ctx, kind, payload)
+        one_answer = handler.one_answer_per_member(ctx.step)
+        reserved = anonymous and one_answer
+        if reserved:
+            # Claimed before the write so two quick clicks can't both count.
+            answered = self._anonymous_answered.setdefault((run.id, step_index), set())
+            if author_id in answered:
+                raise Conflict(
+                    N_(
+                        "You've already answered this anonymous step. Anonymous answers aren't linked to "
+                        "you, so they can't be changed."
+                    )
+                )
+            answered.add(author_id)
+        auto = ctx.step.advance == "auto"
+        try:
+            added = await self._store.contributions.add_with(
+                run_id=run.id,
+                step_index=step_index,
+                author_id=None if anonymous else author_id,
+                kind=kind,
+                payload=clean,
+                now=now,
+                replace=one_answer and not anonymous,
+                replaces=replaces,
+                also=also,
+                mirror=mirror,
+                with_step=auto,
+                # The default rule (everyone expected answered) needs one contribution each.
+                step_at_least=len(ctx.expected) if _default_completion(handler) else 0,
+            )
+        except BaseException as exc:
+            if reserved:
+                self._release_anonymous(run.id, step_index, author_id)
+            if isinstance(exc, StepMoved):
+                raise Conflict(STEP_ENDED) from None
+            raise
+        wake = handler.after_contribution(ctx, added.record)
+        if wake is not None:
+            run = await self._apply_wake(run, wake, now) or run
+            ctx = await self._context(run, now)
+        update: RunUpdate | None = None
+        complete = added.step is not None and handler.is_complete(ctx, added.step)
+        if auto and run.state == "running" and complete:
+            if locked:
+                update = await self._move_on(run, now, ctx.present)
+            else:
+                update = await self._complete(run, now, ctx.present)
+        return ContributionOutcome(
+            record=added.record, replaced=added.replaced, update=update, also=added.also
+        )
+
+    def _release_anonymous(self, run_id: int, step_index: int, author_id: int) -> None:
+        """Their write failed: they may answer again (and an emptied entry goes)."""
+        answered = self._anonymous_answered.get((run_id, step_index))
+        if answered is not None:
+            answered.discard(author_id)
+            if not answered:
+                del self._anonymous_answered[(run_id, step_index)]
+
+    def forget_member(self, user_id: int) -> None:
+        """Also: the member leaves the anonymous-answer guard (their answers are not linked to
+        them any more), so they may answer an open anonymous step once more."""
+        super().forget_member(user_id)
+        for key, answered in list(self._anonymous_answered.items()):
+            answered.discard(user_id)
+            if not answered:
+                del self._anonymous_answered[key]
+
+    async def _complete(
+        self, run: RunRecord, now: float, present: Sequence[int]
+    ) -> RunUpdate | None:
+        """Everyone has answered: move on, unless something else moved the run meanwhile."""
+        async with self._lock(run.id):
+            current = await self._store.runs.get(run.id)
+            if current is None or current.step_index != run.step_index:
+                return None
+            if current.state != "running":
+                return None
+            return await self._move_on(current, now, present)

@@ -1,0 +1,266 @@
+"""What every part of the runner shares: the step handlers, the run's context for a handler, and
+moving a run to its next step (or to its end) with the pools of the step it enters drawn.
+
+`Runner` (bot/core/runner.py) is this plus contributing (bot/core/contributing.py) and timers
+(bot/core/step_timers.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from bot.core.activities import Activity
+from bot.core.clock import Clock, timestamp
+from bot.core.errors import Conflict, NotFound
+from bot.core.pools import ANOTHER_STATE, POOL_STATE, next_alternative, pool_key, pooled_fields
+from bot.core.run_locks import RunLocks
+from bot.core.run_memory import RunMemory, SessionFacts
+from bot.core.run_updates import RunUpdate, earliest
+from bot.core.steps.base import StepContext, StepHandler, Wake
+from bot.i18n import N_, SOURCE_LANGUAGE
+from bot.records.sessions import RunRecord
+from bot.store.store import Store
+
+WAKE_REMAINING = "_paused_wake_remaining"
+"""Step-state key: seconds the handler's timer had left when the run was paused."""
+
+ServerLanguage = Callable[[int], str]
+"""guild id -> the language code of the server's public posts (bot/i18n.py public_language)."""
+
+
+def _source_language(guild_id: int) -> str:
+    return SOURCE_LANGUAGE
+
+
+class StepMoves:
+    """The runner's shared parts. Attributes are the runner's: subclasses add behaviour only."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        handlers: Mapping[str, StepHandler],
+        server_language: ServerLanguage = _source_language,
+    ) -> None:
+        """`server_language` gives each run's StepContext.language; without it (tools, tests of
+        the runner alone) every server reads the source language."""
+        self._store = store
+        self._clock = clock
+        self._handlers = dict(handlers)
+        self._server_language = server_language
+        self._memory = RunMemory()
+        self._locks = RunLocks()
+        self._anonymous_answered: dict[tuple[int, int], set[int]] = {}
+        """(run id, step index) -> members whose anonymous answer to that step is in (or being
+        written): anonymous rows name nobody, so only this remembers who answered (see
+        bot/core/contributing.py)."""
+        store.changes.subscribe("forget", lambda ids: self.forget_member(ids[1]))
+
+    @property
+    def memory(self) -> RunMemory:
+        """What is kept in memory for the live runs (read it; the runner changes it)."""
+        return self._memory
+
+    @property
+    def locks_held(self) -> int:
+        """Runs whose lock is held or waited for now."""
+        return len(self._locks)
+
+    # ----------------------------------------------------------------- lookups
+
+    def definition(self, run: RunRecord) -> Activity:
+        """The activity as it was when the run started (a reload never changes a running one);
+        runs of the same version share one parsed model."""
+        return self._memory.definition(run).activity
+
+    def step(self, run: RunRecord) -> Any:
+        """The run's current step as shown: pooled texts replaced by the ones drawn."""
+        return self._memory.step_at(run, run.step_index)
+
+    def step_at(self, run: RunRecord, index: int) -> Any:
+        """Step `index` of the run as shown (its pools as drawn when it started)."""
+        return self._memory.step_at(run, index)
+
+    def has_pools(self, run: RunRecord) -> bool:
+        """The current step has a pooled text (so Another question applies)."""
+        return self._memory.definition(run).pooled[run.step_index]
+
+    def handler_for(self, step: Any) -> StepHandler:
+        """The handler of the step's kind; raises Conflict for a kind this version can't run."""
+        handler = self._handlers.get(step.type)
+        if handler is None:
+            raise Conflict(
+                N_("This version of Chorus can't run {type!r} steps yet."), type=step.type
+            )
+        return handler
+
+    def _now(self) -> float:
+        return timestamp(self._clock)
+
+    def _lock(self, run_id: int) -> AbstractAsyncContextManager[None]:
+        return self._locks.run(run_id)
+
+    @asynccontextmanager
+    async def holding(self, run_ids: Iterable[int]) -> AsyncIterator[None]:
+        """Hold these runs still: no step state is read and written back meanwhile.
+
+        Locks are taken in id order, so two holders can't deadlock. /forget rewrites step
+        state under them, so an in-flight turn can't write an old state (with the id) back.
+        """
+        async with self._locks.runs(run_ids):
+            yield
+
+    def forget_member(self, user_id: int) -> None:
+        """Drop a forgotten member from what the runner keeps in memory (see
+        RunMemory.forget_member; the anonymous-answer guard lets them answer once more)."""
+        self._memory.forget_member(user_id)
+
+    async def _session_facts(self, session_id: int) -> SessionFacts:
+        """Looked up once per live run: the facilitator changes only to nobody, by /forget."""
+        facts = self._memory.session(session_id)
+        if facts is None:
+            session = await self._store.sessions.get(session_id)
+            facts = SessionFacts(
+                session.facilitator_id if session else None, session.guild_id if session else 0
+            )
+            self._memory.remember_session(session_id, facts)
+        return facts
+
+    async def _step_context(
+        self, run: RunRecord, step: Any, present: Sequence[int], now: float, *, state: bool
+    ) -> StepContext:
+        facts = await self._session_facts(run.session_id)
+        return StepContext(
+            run=run,
+            step=step,
+            present=present,
+            now=now,
+            state=self._memory.state(run) if state else {},
+            facilitator_id=facts.facilitator_id,
+            language=self._server_language(facts.guild_id),
+        )
+
+    async def _context(self, run: RunRecord, now: float) -> StepContext:
+        present = [a.user_id for a in await self._store.sessions.present(run.session_id)]
+        return await self._step_context(run, self.step(run), present, now, state=True)
+
+    async def live_run(self, session_id: int) -> RunRecord | None:
+        """The session's running or paused run, if any (read from the store, not cached)."""
+        return await self._store.runs.live_for_session(session_id)
+
+    async def _require_live(self, run_id: int) -> RunRecord:
+        run = await self._store.runs.get(run_id)
+        if run is None or not run.live:
+            raise NotFound(N_("That activity is no longer running."))
+        return run
+
+    # --------------------------------------------------------------- moving on
+
+    async def _draw(
+        self, session_id: int, step: Any, index: int, state: Mapping[str, Any], now: float
+    ) -> dict[str, Any]:
+        """`state` with a fresh draw of each of the step's pools added (unchanged without pools)."""
+        pools = pooled_fields(step)
+        if not pools:
+            return dict(state)
+        session = await self._store.sessions.get(session_id)
+        guild_id, channel_id = (session.guild_id, session.channel_id) if session else (0, 0)
+        drawn: dict[str, int] = {}
+        for path, pool in pools.items():
+            size = len(pool.pool)
+            drawn[path] = await self._store.pool_draws.draw(
+                guild_id=guild_id,
+                channel_id=channel_id,
+                pool_key=pool_key(pool),
+                pick=functools.partial(next_alternative, size=size),
+                now=now,
+            )
+        earlier = state.get(POOL_STATE)
+        kept = dict(earlier) if isinstance(earlier, Mapping) else {}
+        return {**state, POOL_STATE: {**kept, str(index): drawn}}
+
+    def _ended(self, run: RunRecord) -> None:
+        """The run finished or was stopped: what was kept in memory for it goes."""
+        self._memory.forget_run(run.id, run.session_id)
+
+    async def _move_on(
+        self, run: RunRecord, now: float, present: Sequence[int]
+    ) -> RunUpdate | None:
+        """Leave the current step for the next one (or finish); None when the run had moved
+        meanwhile. The caller holds the run's lock or checked the step in the same write."""
+        activity = self.definition(run)
+        following = run.step_index + 1
+        self._anonymous_done(run.id, run.step_index)
+        if following >= len(activity.steps):
+            done = await self._store.runs.update(
+                run.id, run.step_index, state="finished", ended_at=now, wake_at=None
+            )
+            if done is None:
+                return None
+            self._ended(done)
+            return RunUpdate(
+                run=done,
+                exited_step=run.step_index,
+                ended="finished",
+                exited_message_id=run.step_message_id,
+            )
+        step = activity.steps[following]
+        ctx = await self._step_context(run, step, present, now, state=False)
+        wake = self.handler_for(step).enter(ctx)
+        deadline = now + step.time_limit if step.time_limit else None
+        earlier = self._memory.state(run).get(POOL_STATE)
+        carried = {POOL_STATE: earlier} if isinstance(earlier, Mapping) else {}
+        state = await self._draw(
+            run.session_id, step, following, {**carried, **wake.state, "wake_at": wake.at}, now
+        )
+        moved = await self._store.runs.update(
+            run.id,
+            run.step_index,
+            step_index=following,
+            step_started_at=now,
+            step_deadline=deadline,
+            paused_remaining=None,
+            step_message_id=None,
+            step_state=json.dumps(state),
+            wake_at=earliest(deadline, wake.at),
+            state="running",
+        )
+        if moved is None:
+            return None
+        return RunUpdate(
+            run=moved,
+            exited_step=run.step_index,
+            entered_step=following,
+            exited_message_id=run.step_message_id,
+        )
+
+    def _anonymous_done(self, run_id: int, step_index: int) -> None:
+        """The step ended: its anonymous-answer guard goes."""
+        self._anonymous_answered.pop((run_id, step_index), None)
+
+    async def _apply_wake(self, run: RunRecord, wake: Wake, now: float) -> RunRecord | None:
+        """Save a handler's new state and timer; the runner's own keys (pool draws, a paused
+        timer's remainder) are carried over. None when the run moved meanwhile."""
+        state = dict(wake.state)
+        state["wake_at"] = wake.at
+        # The draws are the runner's, not the handler's: they outlive the handler's new state.
+        before = json.loads(run.step_state)
+        for key in (POOL_STATE, ANOTHER_STATE):
+            if key in before and key not in state:
+                state[key] = before[key]
+        if run.state == "paused" and wake.at != before.get("wake_at"):
+            # A new handler timer set during a pause (a press gave the floor to the next
+            # speaker) starts its time at Resume, not with what the previous one had left.
+            state.pop(WAKE_REMAINING, None)
+            if wake.at is not None:
+                state[WAKE_REMAINING] = max(0.0, wake.at - now)
+        return await self._store.runs.update(
+            run.id,
+            run.step_index,
+            step_state=json.dumps(state),
+            wake_at=earliest(run.step_deadline, wake.at) if run.state == "running" else None,
+        )

@@ -1,0 +1,93 @@
+"""Timers: wake every run whose step deadline or handler timer has passed (also after downtime).
+
+Part of `Runner` (bot/core/runner.py); the shared parts are in bot/core/step_moves.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from bot.core.run_updates import RunUpdate
+from bot.core.step_moves import StepMoves
+from bot.core.steps.base import StepHandler
+from bot.records.sessions import RunRecord
+from bot.store.runs import ShardScope
+
+CLAIM_HOLD = 10.0
+"""Seconds a claimed wake-up stays this process's: a process that dies mid-wake leaves the run
+to a survivor after this long."""
+
+
+class StepTimers(StepMoves):
+    """Deadlines and handler timers of the runs this process fires."""
+
+    _scope: Callable[[], ShardScope] | None = None
+
+    def fire_for(self, scope: Callable[[], ShardScope] | None) -> None:
+        """Fire only the timers of the guilds on the shards `scope()` names (the shards whose
+        lease this process holds now), claiming each due run before waking it; None (one
+        process, the default): every run, as committed."""
+        self._scope = scope
+
+    async def wake_due(self) -> list[RunUpdate]:
+        """Handle every run whose deadline or handler timer has passed (also after downtime)."""
+        now = self._now()
+        updates: list[RunUpdate] = []
+        if self._scope is not None:
+            due_runs = await self._store.runs.claim_due(now, self._scope(), CLAIM_HOLD)
+        else:
+            due_runs = await self._store.runs.due(now)
+        for due in due_runs:
+            async with self._lock(due.id):
+                run = await self._store.runs.get(due.id)
+                if (
+                    run is None
+                    or run.state != "running"
+                    or run.wake_at is None
+                    or run.wake_at > now
+                ):
+                    continue
+                update = await self._wake_one(run, now)
+                if update is not None:
+                    updates.append(update)
+        return updates
+
+    async def _wake_one(self, run: RunRecord, now: float) -> RunUpdate | None:
+        ctx = await self._context(run, now)
+        handler = self.handler_for(ctx.step)
+        handler_wake = ctx.state.get("wake_at")
+        if isinstance(handler_wake, int | float) and handler_wake <= now:
+            wake = handler.on_wake(ctx)
+            updated = await self._apply_wake(run, wake, now)
+            if updated is None:
+                return None
+            if ctx.step.advance == "auto" and await self._is_complete(updated, handler, now):
+                # The timer finished the step's work (the last turn timed out): move on now,
+                # not at the step's time limit.
+                return await self._move_on(updated, now, ctx.present)
+            if run.step_deadline is None or run.step_deadline > now:
+                return RunUpdate(run=updated)
+            run = updated
+        if run.step_deadline is not None and run.step_deadline <= now:
+            if ctx.step.advance == "auto":
+                return await self._move_on(run, now, ctx.present)
+            state = json.loads(run.step_state)
+            next_handler = state.get("wake_at")
+            updated = await self._store.runs.update(
+                run.id,
+                run.step_index,
+                wake_at=next_handler if isinstance(next_handler, int | float) else None,
+            )
+            return RunUpdate(run=updated or run, time_up=True)
+        return None
+
+    async def _is_complete(self, run: RunRecord, handler: StepHandler, now: float) -> bool:
+        """The handler says the step is done, with its state and answers as stored now."""
+        ctx = await self._context(run, now)
+        contributions = await self._store.contributions.for_step(run.id, run.step_index)
+        return handler.is_complete(ctx, contributions)
+
+    async def next_wake(self) -> float | None:
+        """The next time (UTC seconds) a timer of this process's runs is due, if any."""
+        return await self._store.runs.next_wake(self._scope() if self._scope else None)
