@@ -47,7 +47,8 @@ from bot.ui.live import LiveSessions
 from bot.ui.locale import server_language
 from bot.ui.replies import ChorusTree, respond_to_error
 from bot.ui.translator import ChorusTranslator
-from bot.voice import DiscordVoice, VoicePlayer
+from bot.voice.discord_voice import DiscordVoice
+from bot.voice.player import VoicePlayer
 
 log = logging.getLogger("chorus")
 

@@ -242,7 +242,7 @@ def _db_copy(source: str, destination: str, guild_id: int | None) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """The bot in a simulated Discord with a local browser preview (needs the `demo` extra)."""
     try:
-        from bot.demo import serve
+        from bot.demo import screenshots, serve
     except ModuleNotFoundError as exc:
         from bot.demo import DEMO_HINT, DEMO_MODULES
 
@@ -253,7 +253,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings_or_exit()
     if args.screenshots:
         report = asyncio.run(
-            serve.screenshots(
+            screenshots.screenshots(
                 Path(args.screenshots), seed=args.seed, base=settings, language=args.language
             )
         )

@@ -176,6 +176,24 @@ async def store(engine: TestDatabase) -> AsyncIterator[Store]:
         await opened.close()
 
 
+async def two_processes(url: str) -> AsyncIterator[tuple[Store, Store]]:
+    """Two processes' stores (each its own connections, writer and cache) on one database,
+    open until the generator is closed."""
+    first, second = Store(url), Store(url)
+    await first.open()
+    await second.open()
+    yield first, second
+    await second.close()
+    await first.close()
+
+
+@pytest.fixture
+async def two(engine: TestDatabase) -> AsyncIterator[tuple[Store, Store]]:
+    """Two processes' stores on one database of each engine (`two_processes`)."""
+    async for stores in two_processes(engine.url):
+        yield stores
+
+
 @pytest.fixture
 async def postgres(tmp_path: Path) -> AsyncIterator[TestDatabase]:
     """A fresh PostgreSQL schema only (skipped without a server, failed in CI)."""

@@ -26,7 +26,7 @@ from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.listening import run_state
 from bot.ui.locale import server_language
 from bot.ui.steps.listen import ListenPresenter
-from bot.voice import Piece, VoiceChannelLike, VoiceUnavailable
+from bot.voice.player import Piece, VoiceChannelLike, VoiceUnavailable
 
 log = logging.getLogger("chorus.listening")
 Key = tuple[int, int]

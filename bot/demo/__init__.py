@@ -5,9 +5,15 @@ else in the bot imports this package, so Chorus runs without it.
 
 - world.py    the simulated server ("Chorus demo", #circle, "Listening room", a facilitator and
               four members) around a real `create_bot(settings)` on a real SQLite file
-- members.py  the seeded behaviour of the simulated members, one small function per button area
+- crowd.py    the simulated members of the channel, acting on the newest messages (seeded)
+- behaviours.py  what a member does, one small function per custom id area; turn.py what such a
+              function is given (`Turn`) and what the crowd shares
+- controls.py reading.py  what a member sees of a message; the cards' sentences as patterns in
+              the server's language
+- words.py words.yaml  what the members write, per demo language
 - script.py   the scripted session behind `make screenshots` and the demo test
-- serve.py    the live preview behind `make demo`
+- serve.py    the live preview behind `make demo`; screenshots.py the screenshots (headless
+              Chromium on the same preview)
 """
 
 from __future__ import annotations

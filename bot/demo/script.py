@@ -18,7 +18,8 @@ import discord
 from simcord.actors import MemberActor
 
 from bot.core.activities import localize
-from bot.demo.members import Crowd, controls_of
+from bot.demo.controls import controls_of
+from bot.demo.crowd import Crowd
 from bot.demo.world import DemoWorld
 
 SESSION_TITLE = "Thursday circle"

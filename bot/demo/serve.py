@@ -1,18 +1,16 @@
-"""The live preview (`chorus demo`) and the screenshots (`chorus demo --screenshots DIR`).
+"""The live preview (`chorus demo`): simulated members act on their own while you click along.
 
-Both open simcord's local preview of #circle on 127.0.0.1: the channel as Discord would show it,
-with a composer for slash commands, clickable buttons and "Viewing as" to switch people.
+It opens simcord's local preview of #circle on 127.0.0.1: the channel as Discord would show it,
+with a composer for slash commands, clickable buttons and "Viewing as" to switch people. The
+screenshots (`screenshots.py`) photograph the same preview.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -22,8 +20,8 @@ from simcord.actors import MemberActor
 from simcord.backend.errors import SetupError
 from simcord.preview import Preview
 
-from bot.demo.members import Crowd
-from bot.demo.script import ScriptReport, open_session, run_script, session_title
+from bot.demo.crowd import Crowd
+from bot.demo.script import open_session, session_title
 from bot.demo.world import (
     DEFAULT_DB,
     FACILITATOR,
@@ -37,26 +35,6 @@ from bot.settings import Settings
 
 log = logging.getLogger("chorus.demo")
 
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--virtual-time-budget=5000",
-    "--hide-scrollbars",
-    # The same pixels on every run: no GPU or LCD subpixel text, fixed scale and colour profile.
-    "--force-device-scale-factor=1",
-    "--force-color-profile=srgb",
-    "--disable-lcd-text",
-    "--font-render-hinting=none",
-    "--disable-features=PaintHolding",
-)
-WINDOW = (1100, 900)
-CHROMIUM_TIMEOUT = 240.0
-"""Seconds for one shot; generous, as a busy machine makes Chromium slow to start."""
 Echo = Callable[[str], None]
 
 
@@ -207,144 +185,3 @@ async def live(
             await asyncio.sleep(period)
     finally:
         closed.cancel()
-
-
-# ------------------------------------------------------------------------------- screenshots
-
-
-def find_chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-# Shots that need a taller page to show their whole message.
-TALL = {"05-song-sheet": 1560, "08-facilitator-report": 1460}
-
-
-def channel_pane(height: int) -> tuple[int, int, int, int]:
-    """The channel pane of the page: no side list, no empty band above the channel header."""
-    return (257, 128, WINDOW[0], height - 70)
-
-
-class Camera:
-    """Screenshots of the preview page with headless Chromium, one PNG per stage.
-
-    Each shot opens a fresh preview, whose new page opens on the newest message as its first
-    viewer sees it. The first shot keeps the whole page (the "Viewing as" switch, the composer);
-    the others are cropped to the channel so a reader sees the messages.
-    """
-
-    def __init__(
-        self,
-        world: DemoWorld,
-        out_dir: Path,
-        chromium: str,
-        viewer: MemberActor,
-        echo: Echo = print,
-    ) -> None:
-        self.world = world
-        self.out_dir = out_dir
-        self.chromium = chromium
-        self.viewer = viewer
-        self.echo = echo
-        self.taken: list[Path] = []
-
-    async def shoot(self, name: str, viewer: MemberActor | None = None) -> None:
-        """Photograph the channel as `viewer` (default: the camera's viewer) sees it now."""
-        first = viewer or self.viewer
-        others = [p for p in self.world.people if p is not first]
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        path = self.out_dir / f"{name}.png"
-        height = TALL.get(name, WINDOW[1])
-        async with preview_of(self.world, [first, *others]) as preview:
-            try:
-                await capture(self.chromium, preview.url, path, (WINDOW[0], height))
-            except TimeoutError:
-                # A busy machine can stall one Chromium start: one more try, then give up.
-                self.echo(f"  {path}: Chromium took over {CHROMIUM_TIMEOUT:g} s; trying again")
-                await capture(self.chromium, preview.url, path, (WINDOW[0], height))
-        crop(path, channel_pane(height) if self.taken else (0, 0, WINDOW[0], height))
-        self.taken.append(path)
-        self.echo(f"  {path}")
-
-
-def crop(path: Path, box: tuple[int, int, int, int]) -> None:
-    from PIL import Image
-
-    with Image.open(path) as image:
-        cropped = image.convert("RGB").crop(box)
-    # Re-encoded without Chromium's metadata, so equal pixels are equal bytes.
-    cropped.save(path, format="PNG", optimize=True)
-
-
-async def capture(
-    chromium: str,
-    url: str,
-    path: Path,
-    window: tuple[int, int] = WINDOW,
-) -> None:
-    """One PNG of `url` by headless Chromium with a fresh profile, without blocking the loop."""
-    # A killed Chromium's helpers may still be writing into the profile as it is removed.
-    with tempfile.TemporaryDirectory(
-        prefix="chorus-chromium-", ignore_cleanup_errors=True
-    ) as profile:
-        process = await asyncio.create_subprocess_exec(
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={profile}",
-            f"--window-size={window[0]},{window[1]}",
-            f"--screenshot={path}",
-            url,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        try:
-            await asyncio.wait_for(process.wait(), CHROMIUM_TIMEOUT)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-            raise
-    if not _written(path):
-        raise RuntimeError(f"chromium did not write {path}")
-
-
-def _written(path: Path) -> bool:
-    return path.is_file() and path.stat().st_size > 0
-
-
-async def screenshots(
-    out_dir: Path,
-    *,
-    seed: int = 7,
-    db: Path | None = None,
-    echo: Echo = print,
-    base: Settings | None = None,
-    language: str = "en",
-) -> ScriptReport:
-    """Run the scripted session on a fresh database and photograph each stage into `out_dir`,
-    in ``language`` (the server's and the members' clients': a German set with "de")."""
-    chromium = find_chromium()
-    if chromium is None:
-        raise RuntimeError("chromium is not installed (apt-get install -y chromium)")
-    with contextlib.ExitStack() as stack:
-        if db is None:
-            db = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "screenshots.db"
-        forget_database(db)
-        # simcord's own fixed clock (not today's date): the same times and ids in every shot.
-        world = await start_world(
-            demo_settings(db, base=base, board_edit_interval=0),
-            real_time=False,
-            language=language,
-        )
-        try:
-            camera = Camera(world, out_dir, chromium, world.members[0], echo)
-            echo(f"Screenshots of a scripted session into {out_dir}/:")
-            report = await run_script(world, seed=seed, shoot=camera.shoot)
-        finally:
-            await world.close()
-    for activity, why in report.skipped.items():
-        echo(f"  skipped {activity}: {why}")
-    return report

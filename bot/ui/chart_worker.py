@@ -19,8 +19,23 @@ from typing import Any
 DRAWINGS = "bot.ui"
 """The package of the drawing modules (`chart_drawing`, `progress_drawing`)."""
 
+
+class ChartPool(ProcessPoolExecutor):
+    """The one-process pool the charts are drawn in, which can be ended without waiting.
+
+    `terminate_workers` is Python 3.14's public `ProcessPoolExecutor.terminate_workers`, kept
+    here for 3.11-3.13 (which have no public way to end the processes): the pool reads its
+    own process table, nobody else does.
+    """
+
+    def terminate_workers(self) -> None:
+        """End every process of the pool now (SIGTERM), whatever it is drawing."""
+        for process in list((self._processes or {}).values()):
+            process.terminate()
+
+
 _lock = threading.Lock()
-_pool: ProcessPoolExecutor | None = None
+_pool: ChartPool | None = None
 
 
 def _call(name: str, args: tuple[Any, ...]) -> bytes:
@@ -33,18 +48,18 @@ def _call(name: str, args: tuple[Any, ...]) -> bytes:
     return png
 
 
-def _executor() -> ProcessPoolExecutor:
+def _executor() -> ChartPool:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = ProcessPoolExecutor(
+            _pool = ChartPool(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
             )
         return _pool
 
 
-def _forget(broken: ProcessPoolExecutor) -> None:
+def _forget(broken: ChartPool) -> None:
     global _pool
     with _lock:
         if _pool is broken:
@@ -96,8 +111,6 @@ def stop() -> None:
     if pool is not None:
         # What it may be drawing (the start-up warm-up chart, a chart nobody will collect) is
         # disposable: end the process now rather than wait seconds for matplotlib to load
-        # (a restart waited on it). ProcessPoolExecutor has no public terminate before 3.14.
-        processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
-        for process in list(processes.values()):
-            process.terminate()
+        # (a restart waited on it).
+        pool.terminate_workers()
         pool.shutdown(wait=True, cancel_futures=True)

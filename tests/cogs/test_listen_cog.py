@@ -19,7 +19,7 @@ from bot.records.sessions import ContributionRecord
 from bot.settings import Settings
 from bot.ui.steps.base import StepScene
 from bot.ui.steps.listen import ListenPresenter
-from bot.voice import RecordingVoice
+from bot.voice.recording import RecordingVoice
 from tests.conftest import ROOT, World, find_message
 
 needs_ffmpeg = pytest.mark.requires_program("ffmpeg", "ffprobe")

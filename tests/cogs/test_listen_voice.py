@@ -4,7 +4,7 @@ restart does, and every way voice can fail (each ends in one facilitator message
 simcord can't carry audio and its bot can't join voice, so these tests inject `RecordingVoice`
 (which runs the same channel checks as the real player and waits for the announced second like
 it). The real player, `DiscordVoice`, is proven against a voice protocol peer in
-tests/test_voice_peer.py.
+tests/voice/test_discord_voice.py.
 """
 
 from __future__ import annotations
@@ -23,13 +23,9 @@ from bot.app import create_bot
 from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
 from bot.settings import Settings
-from bot.voice import (
-    AUDIO_BROKE,
-    FFMPEG_MISSING,
-    RecordingVoice,
-    VoiceUnavailable,
-    channel_problem,
-)
+from bot.voice.player import VoiceUnavailable
+from bot.voice.recording import RecordingVoice
+from bot.voice.refusals import AUDIO_BROKE, FFMPEG_MISSING, channel_problem
 from tests.conftest import ROOT, World, find_message
 
 # The media fixture is made by FFmpeg, and the player probes with ffprobe.

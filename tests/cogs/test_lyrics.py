@@ -13,7 +13,7 @@ from simcord.actors import MemberActor
 from bot.core.activities import Catalog
 from bot.core.errors import Conflict
 from bot.core.lyrics import song_lines
-from bot.demo.members import modal_fields
+from bot.demo.controls import modal_fields
 from bot.settings import Settings
 from bot.ui.lyrics import who as name_in_embed
 from tests.conftest import World, find_message, restart

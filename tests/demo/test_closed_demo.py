@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.demo.test_demo import scripted
+from tests.demo.test_script import scripted
 
 
 async def test_the_demo_members_fill_a_closed_group_and_one_moves_up(tmp_path: Path) -> None:

@@ -1,10 +1,5 @@
-"""`chorus demo --language de`: the scripted session in German, and a German screenshot set.
-
-The screenshots are taken by headless Chromium in real use; here `capture` is replaced by a
-stand-in that writes a blank PNG, so the whole `--screenshots DIR --language de` path runs (the
-scripted session, a preview page per shot, cropping) and what each picture would show is checked
-in the channel at that moment: German.
-"""
+"""`chorus demo --language de`: the scripted session in German (the German screenshot set is
+tests/demo/test_screenshots.py's)."""
 
 from __future__ import annotations
 
@@ -15,11 +10,11 @@ import pytest
 
 from bot.cli import build_parser
 from tests.cogs.test_session_languages import english_in, english_msgids, message_texts
-from tests.demo.test_demo import base_settings
+from tests.demo.test_script import base_settings
 
 
 def _german_lines() -> tuple[str, ...]:
-    from bot.demo.members import WORDS
+    from bot.demo.words import WORDS
 
     return WORDS["de"].lines
 
@@ -32,9 +27,10 @@ def without_people_s_words(texts: list[str]) -> list[str]:
     """The bot's words only: the simulated members' lines, reflections and titles (they write
     German in a German demo, but they are theirs), the server's own channel names and support
     text (English: the demo server's own settings) taken out."""
-    from bot.demo import members, script, world
+    from bot.demo import script, world
+    from bot.demo.words import WORDS
 
-    words = members.WORDS["de"]
+    words = WORDS["de"]
     theirs = [
         *words.lines,
         *words.reflections,
@@ -95,35 +91,6 @@ async def test_the_scripted_session_runs_in_german(tmp_path: Path) -> None:
     for name, texts in shots.items():
         wrong = english_in(without_people_s_words(texts), msgids)
         assert not wrong, f"{name}: " + "\n".join(wrong)
-
-
-async def test_german_screenshots_through_the_command(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from PIL import Image
-
-    from bot.demo import serve
-
-    pages: list[str] = []
-
-    async def fake_capture(
-        chromium: str, url: str, path: Path, window: tuple[int, int] = serve.WINDOW
-    ) -> None:
-        pages.append(url)
-        Image.new("RGB", window, "white").save(path, format="PNG")
-
-    monkeypatch.setattr(serve, "find_chromium", lambda: "/usr/bin/chromium")
-    monkeypatch.setattr(serve, "capture", fake_capture)
-    out = tmp_path / "de"
-    args = build_parser().parse_args(["demo", "--screenshots", str(out), "--language", "de"])
-    assert args.language == "de"
-    report = await serve.screenshots(
-        out, seed=args.seed, base=base_settings(tmp_path), language=args.language, echo=print
-    )
-    assert report.session_title == "Donnerstagskreis" and report.missing == []
-    taken = sorted(p.name for p in out.glob("*.png"))
-    assert "01-session-board.png" in taken and "07-session-summary.png" in taken
-    assert len(pages) == len(taken)
 
 
 def test_the_language_option() -> None:

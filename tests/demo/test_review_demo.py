@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.demo.world import MEMBERS
-from tests.demo.test_demo import scripted
+from tests.demo.test_script import scripted
 
 
 async def test_simulated_members_answer_a_reviewed_anonymous_reflection(tmp_path: Path) -> None:

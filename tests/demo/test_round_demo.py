@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.demo.test_demo import scripted
+from tests.demo.test_script import scripted
 
 
 async def test_simulated_members_go_around(tmp_path: Path) -> None:

@@ -1,30 +1,24 @@
-"""Several processes on one database: shard leases, due-run claims, the IDENTIFY gate.
+"""Several processes on one database: due-run claims split by shard leases.
 
-Each "process" is its own Store (its own connections, writer and cache) on the same database:
-a SQLite file, or one PostgreSQL schema. The claim and lease tests run on both engines (the
-SQL is the same; only PostgreSQL adds `FOR UPDATE SKIP LOCKED`); the IDENTIFY gate needs
-PostgreSQL's advisory locks.
+Each "process" is its own Store (its own connections, writer and cache) on the same database
+(the `two` fixture): a SQLite file, or one PostgreSQL schema. The claims run on both engines
+(the SQL is the same; only PostgreSQL adds `FOR UPDATE SKIP LOCKED`). The leases themselves are
+tested in tests/store/test_leases.py, the IDENTIFY gate in tests/store/test_identify.py and the
+lease keeper in tests/test_shards.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from bot.core.activities import Activity
 from bot.core.runner import Runner
 from bot.core.step_timers import CLAIM_HOLD
 from bot.core.steps import step_handlers
 from bot.shards import LeaseKeeper, shard_of
-from bot.store.identify import IdentifyGate
 from bot.store.runs import ShardScope
 from bot.store.store import Store
-from tests.engines import TestDatabase
 
 SHARDS = 6
 ACTIVITY = {
@@ -56,16 +50,6 @@ class Clock:
 
     def tick(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-async def two(engine: TestDatabase) -> AsyncIterator[tuple[Store, Store]]:
-    first, second = Store(engine.url), Store(engine.url)
-    await first.open()
-    await second.open()
-    yield first, second
-    await second.close()
-    await first.close()
 
 
 async def due_run(store: Store, guild_id: int, wake_at: float) -> int:
@@ -127,27 +111,6 @@ async def test_a_claim_takes_only_the_scopes_shards(two: tuple[Store, Store]) ->
     assert {r.id for r in await first.runs.claim_due(200.0, other, CLAIM_HOLD)} == theirs
 
 
-async def test_a_survivor_adopts_dead_leases_and_hands_them_back(
-    two: tuple[Store, Store],
-) -> None:
-    first, second = two
-    a = await first.leases.beat("a", (0, 2, 4), SHARDS, now=0.0, ttl=6.0)
-    b = await second.leases.beat("b", (1, 3, 5), SHARDS, now=0.0, ttl=6.0)
-    assert (a, b) == ({0, 2, 4}, {1, 3, 5})
-    # "a" dies (no more beats); before its leases lapse nobody takes them.
-    assert await second.leases.beat("b", (1, 3, 5), SHARDS, now=5.0, ttl=6.0) == {1, 3, 5}
-    assert await second.leases.beat("b", (1, 3, 5), SHARDS, now=7.0, ttl=6.0) == set(range(6))
-    # "a" restarts under a new name: it takes its home shards back ...
-    assert await first.leases.beat("a2", (0, 2, 4), SHARDS, now=9.0, ttl=6.0) == {0, 2, 4}
-    # ... and the survivor sees at its next beat that they are no longer its own.
-    assert await second.leases.beat("b", (1, 3, 5), SHARDS, now=9.5, ttl=6.0) == {1, 3, 5}
-    # A clean stop lets them lapse at once: the next beat of a survivor adopts them.
-    await first.leases.release("a2")
-    assert await second.leases.beat("b", (1, 3, 5), SHARDS, now=10.0, ttl=6.0) == set(range(6))
-    homes = {lease.shard_id: lease.home for lease in await first.leases.all()}
-    assert homes == {0: "a2", 1: "b", 2: "a2", 3: "b", 4: "a2", 5: "b"}
-
-
 async def test_two_runners_advance_every_due_run_exactly_once(
     two: tuple[Store, Store],
 ) -> None:
@@ -156,7 +119,7 @@ async def test_two_runners_advance_every_due_run_exactly_once(
     runners = []
     for store, home in ((first, (0, 2, 4)), (second, (1, 3, 5))):
         runner = Runner(store, clock, step_handlers())
-        keeper = LeaseKeeper(store, clock, home, SHARDS, on_beat=_nothing, owner=str(home))
+        keeper = LeaseKeeper(store, clock, home, SHARDS, on_beat=nothing, owner=str(home))
         runner.fire_for(keeper.scope)
         await keeper.beat()
         runners.append((runner, keeper))
@@ -186,65 +149,5 @@ async def test_two_runners_advance_every_due_run_exactly_once(
     assert [int(r[0]) for r in rows] == [1] * len(run_ids)
 
 
-async def _nothing() -> None:
+async def nothing() -> None:
     return None
-
-
-async def test_identify_gate_spaces_one_bucket_across_processes(
-    postgres: TestDatabase,
-) -> None:
-    spacing = 1.0
-    gates = [IdentifyGate(postgres.url, max_concurrency=2, spacing=spacing) for _ in range(2)]
-    times: dict[int, list[float]] = {0: [], 1: []}
-
-    async def identify(gate: IdentifyGate, shard: int) -> None:
-        await gate.before_identify(shard)
-        times[shard % 2].append(time.monotonic())
-
-    try:
-        # Two processes, shards 0..5: bucket 0 holds shards 0, 2, 4; bucket 1 shards 1, 3, 5.
-        await asyncio.gather(
-            *(identify(gates[shard % 2 if shard < 4 else 1], shard) for shard in range(6))
-        )
-    finally:
-        for gate in gates:
-            await gate.close()
-    for bucket, stamps in times.items():
-        stamps.sort()
-        gaps = [later - earlier for earlier, later in itertools.pairwise(stamps)]
-        assert len(stamps) == 3
-        assert min(gaps) >= spacing * 0.95, (bucket, gaps)
-    # The two buckets identify side by side, not one after the other.
-    assert abs(times[0][0] - times[1][0]) < spacing
-
-
-async def test_only_shards_taken_from_a_dead_holder_have_their_unposted_steps_recovered(
-    two: tuple[Store, Store],
-) -> None:
-    """A step is posted after its move committed by the process that moved it: the taker of
-    a live holder's shard must not post it too; the taker of a dead holder's shard must."""
-    first, second = two
-    clock = Clock()
-    a = LeaseKeeper(first, clock, (0, 2, 4), SHARDS, on_beat=_nothing, owner="a", ttl=6.0)
-    b = LeaseKeeper(second, clock, (1, 3, 5), SHARDS, on_beat=_nothing, owner="b", ttl=6.0)
-    await a.beat()
-    await b.beat()
-    assert (a.recovering(), b.recovering()) == ({0, 2, 4}, {1, 3, 5})  # nobody held them
-    assert a.recovering() == frozenset()  # each told once
-    clock.tick(7)  # "b" died
-    assert await a.beat() == set(range(SHARDS))
-    assert a.recovering() == {1, 3, 5}
-    # "b" returns while "a" (alive) holds its shards: "a" may be posting their steps.
-    b2 = LeaseKeeper(second, clock, (1, 3, 5), SHARDS, on_beat=_nothing, owner="b2", ttl=6.0)
-    assert await b2.beat() == {1, 3, 5}
-    assert b2.recovering() == frozenset()
-    clock.tick(1)
-    assert await a.beat() == {0, 2, 4}
-    # Both die, nobody adopts: a returning process recovers its own shards (and adopts the
-    # other's, dead too).
-    clock.tick(20)
-    b3 = LeaseKeeper(second, clock, (1, 3, 5), SHARDS, on_beat=_nothing, owner="b3", ttl=6.0)
-    assert await b3.beat() == set(range(SHARDS))
-    assert b3.recovering() == set(range(SHARDS))
-    recovers = b3.recovers(frozenset({3}))
-    assert recovers(guild_on(3, 4)) and not recovers(guild_on(1, 4))

@@ -9,6 +9,8 @@ import os
 import signal
 import subprocess
 import sys
+from concurrent.futures import CancelledError
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,19 @@ def test_every_chart_the_bot_asks_for_takes_the_arguments_it_is_given() -> None:
         module, _dot, name = first.value.rpartition(".")
         function = getattr(importlib.import_module(f"bot.ui.{module}"), name)
         inspect.signature(function).bind(*range(len(call.args) - 1))
+
+
+def test_a_stop_ends_the_process_while_it_is_still_warming_up() -> None:
+    # The warm-up (importing matplotlib, loading fonts) takes seconds: a stop right after the
+    # start ends the process through the pool's own `terminate_workers` instead of waiting for
+    # the warm-up chart, so the warm-up never delivers a PNG.
+    chart_worker.stop()
+    warming = chart_worker.start()
+    started = {w.pid for w in multiprocessing.active_children()}
+    chart_worker.stop()
+    assert multiprocessing.active_children() == []
+    assert warming.done()
+    with pytest.raises((BrokenProcessPool, CancelledError)):
+        warming.result()
+    assert _one_chart().startswith(b"\x89PNG")
+    assert {w.pid for w in multiprocessing.active_children()}.isdisjoint(started)

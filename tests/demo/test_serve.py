@@ -7,32 +7,16 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.demo.world import DemoWorld
-from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PREVIEW_RUNTIME = ("aiohttp", "markdown_it", "linkify_it", "regex", "PIL")
 BREATHE = "rhythm-and-breath"  # step 1: 4 s in, 6 s out, 6 times (60 s), 2 min, advance: auto
-
-
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[DemoWorld]:
-    from bot.demo.script import LIVE_TITLE, open_session
-    from bot.demo.world import demo_settings, start_world
-
-    base = Settings(activities_dirs=(ROOT / "activities",), media_dir=tmp_path / "media")
-    started = await start_world(demo_settings(tmp_path / "demo.db", base=base), real_time=False)
-    try:
-        await open_session(started, LIVE_TITLE)
-        yield started
-    finally:
-        await started.close()
 
 
 def needs_preview() -> None:
@@ -43,7 +27,7 @@ def needs_preview() -> None:
 
 async def start_breathing(world: DemoWorld) -> Any:
     """Everyone joins, then the breathing activity starts; the step card's message."""
-    from bot.demo.members import controls_of
+    from bot.demo.controls import controls_of
 
     for member in world.members:
         await member.slash(world.channel, "session join")
@@ -68,7 +52,7 @@ async def done_by(world: DemoWorld) -> set[int]:
 async def test_members_follow_a_breathing_pattern_to_near_its_end(world: DemoWorld) -> None:
     """Before: the members pressed Done 2-6 s after the card appeared, so an 80-second step was
     over before the facilitator had read it. Now each presses Done within 6 s of the end."""
-    from bot.demo.members import DONE_BEFORE_END, Crowd, follows_until
+    from bot.demo.crowd import DONE_BEFORE_END, Crowd, follows_until
 
     card = await start_breathing(world)
     posted = card.created_at.timestamp()
@@ -97,7 +81,8 @@ async def test_members_follow_a_breathing_pattern_to_near_its_end(world: DemoWor
 async def test_a_step_card_is_paced_by_the_clock_not_by_real_time(world: DemoWorld) -> None:
     """Members join, then answer a check-in a few seconds after it appears, in virtual time:
     nobody before the pace's minimum, everybody by its maximum."""
-    from bot.demo.members import Crowd, controls_of
+    from bot.demo.controls import controls_of
+    from bot.demo.crowd import Crowd
 
     crowd = Crowd(
         world.channel, world.members, pace=(2.0, 4.0), clock=lambda: world.env.now().timestamp()

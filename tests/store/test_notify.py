@@ -18,8 +18,9 @@ from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.settings import Settings
 from bot.store.database import Conn
-from bot.store.notify import EVERYTHING
+from bot.store.notify import EVERYTHING, IDS_PER_NOTIFICATION
 from bot.store.store import Store
+from tests.conftest import two_processes
 from tests.engines import TestDatabase
 
 GUILD = 4242
@@ -37,12 +38,8 @@ steps:
 
 @pytest.fixture
 async def pair(postgres: TestDatabase) -> AsyncIterator[tuple[Store, Store]]:
-    first, second = Store(postgres.url), Store(postgres.url)
-    await first.open()
-    await second.open()
-    yield first, second
-    await second.close()
-    await first.close()
+    async for stores in two_processes(postgres.url):
+        yield stores
 
 
 async def listener_pid(asking: Store, of: Store) -> int | None:
@@ -245,3 +242,36 @@ async def test_a_listener_cut_off_reconnects_and_drops_what_it_kept(
     await first.privacy.set_consent(GUILD, 11, "agreed", 3.0)
     await heard(second, count + 1)
     assert await second.privacy.consent(GUILD, 11) == "agreed"
+
+
+async def test_many_ids_go_in_several_notifications_and_arrive_whole(
+    pair: tuple[Store, Store],
+) -> None:
+    first, second = pair
+    got: list[tuple[int, ...]] = []
+    second.changes.subscribe("consent", got.append)
+    await first.changes.publish("consent", *range(IDS_PER_NOTIFICATION * 2 + 100))
+    await heard(second, 3)
+    assert [len(ids) for ids in got] == [IDS_PER_NOTIFICATION, IDS_PER_NOTIFICATION, 100]
+    assert [i for ids in got for i in ids] == list(range(IDS_PER_NOTIFICATION * 2 + 100))
+    # A topic nobody subscribed to is heard and dropped.
+    await first.changes.publish("nobody-listens", 1)
+    await heard(second, 4)
+    assert len(got) == 3
+
+
+async def test_one_process_on_sqlite_publishes_and_listens_to_nothing(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'chorus.db'}")
+    await store.open()
+    try:
+        assert not store.changes.shared
+        await store.changes.listen("postgresql://nowhere.invalid/none")  # nothing to hear
+        await store.changes.publish("consent", 1, 2)
+
+        async def job(conn: Conn) -> None:
+            await store.changes.notify_in(conn, "consent", 3)
+
+        await store.db.write(job)
+        assert store.changes.heard == 0
+    finally:
+        await store.close()

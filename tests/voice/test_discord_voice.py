@@ -20,7 +20,6 @@ import array
 import asyncio
 import itertools
 import math
-import subprocess
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -31,7 +30,8 @@ import pytest
 import yarl
 from discord import gateway, http
 
-from bot.voice import DiscordVoice, Piece, VoiceUnavailable
+from bot.voice.discord_voice import DiscordVoice
+from bot.voice.player import Piece, VoiceUnavailable
 from tests.fakes.discord_voice import (
     OPUS_SILENCE,
     OTHER_VOICE_ID,
@@ -40,6 +40,7 @@ from tests.fakes.discord_voice import (
     Frame,
     self_signed_context,
 )
+from tests.voice.doubles import make_audio
 
 pytestmark = [
     pytest.mark.requires_program("ffmpeg", "openssl"),  # the audio; the peer's TLS certificate
@@ -47,27 +48,6 @@ pytestmark = [
 ]
 
 FRAME = 0.02  # seconds of audio per Opus packet
-
-
-def make_audio(path: Path, expression: str, seconds: float) -> Path:
-    """A mono test signal, quiet on purpose (-30 dB) so normalisation has work to do."""
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            f"aevalsrc='{expression}':s=48000:d={seconds}",
-            "-af",
-            "volume=-30dB",
-            str(path),
-        ],
-        check=True,
-    )
-    return path
 
 
 def tone(path: Path, seconds: float) -> Path:

@@ -1,4 +1,5 @@
-"""A server's settings and library rows: one job per change, versions never reused."""
+"""A server's library rows: one job per change, versions never reused, limits checked in the
+same job (the settings rows are tests/store/test_guild_settings.py's)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,6 @@ from bot.store.guild_library import LibraryFull, LibraryLimits
 from bot.store.store import Store
 
 LIMITS = LibraryLimits(max_activities=2, max_uploads_per_day=10)
-
-
-async def test_setting_change_records_old_and_new_and_skips_no_ops(store: Store) -> None:
-    repo = store.guild_settings
-    first = await repo.change(1, "language", '"de"', 7, 10.0)
-    assert first is not None and (first.old_value, first.new_value) == (None, '"de"')
-    assert await repo.change(1, "language", '"de"', 7, 11.0) is None
-    reset = await repo.change(1, "language", None, 8, 12.0)
-    assert reset is not None and (reset.old_value, reset.new_value) == ('"de"', None)
-    assert await repo.overrides(1) == {}
-    assert [c.changed_by for c in await repo.history(1, 10)] == [8, 7]
-    assert await repo.history(2, 10) == []
 
 
 async def test_versions_count_up_and_survive_a_delete(store: Store) -> None:

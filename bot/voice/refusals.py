@@ -1,0 +1,112 @@
+"""Why the bot can't play in a channel, and the facilitator's sentences for voice problems.
+
+Each is a `VoiceUnavailable` carrying a catalogue sentence (English msgid) and its fields, worded
+in the reader's language where it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import discord
+
+from bot.i18n import N_, format_list, gettext, ngettext
+from bot.voice.player import VoiceChannelLike, VoiceUnavailable
+
+FFMPEG_MISSING = N_(
+    "I couldn't play the track in voice because FFmpeg isn't installed on the bot's computer. "
+    "Members can still follow the text card; ask whoever runs the bot to install FFmpeg."
+)
+AUDIO_BROKE = N_(
+    "The music stopped in voice before the end of the piece (the audio couldn't be read any "
+    "further). Members can follow the card instead."
+)
+DISCONNECTED = N_(
+    "I was disconnected from the voice channel in the middle of the piece, so the music "
+    "stopped. Members can follow the card instead."
+)
+LOST_BEFORE_START = N_(
+    "I lost the connection to {channel} before the piece started. Members can follow the link "
+    "or text card instead."
+)
+NOT_STARTED = N_(
+    "I couldn't start the track in voice ({error}). Members can follow the text card instead."
+)
+# Discord's own names of the permissions (as its settings show them, in each client language).
+VIEW_CHANNEL = N_("View Channel")
+CONNECT = N_("Connect")
+SPEAK = N_("Speak")
+
+
+class MissingVoicePermission(VoiceUnavailable):
+    """The bot lacks voice permissions in a channel: their names (Discord's, translated) joined
+    the language's way ("A and B", "A und B"), with the plural the count asks for."""
+
+    def __init__(self, channel: str, permissions: Iterable[str]) -> None:
+        self.channel = channel
+        self.permissions = tuple(permissions)
+        super().__init__(self.text(None))
+
+    def text(self, locale: str | None) -> str:
+        names = format_list([f"**{gettext(name, locale)}**" for name in self.permissions], locale)
+        return ngettext(
+            "I couldn't play the track in voice: I don't have the {names} permission in "
+            "{channel}. Members can follow the link or text card instead; give me that "
+            "permission to play in voice next time.",
+            "I couldn't play the track in voice: I don't have the {names} permissions in "
+            "{channel}. Members can follow the link or text card instead; give me those "
+            "permissions to play in voice next time.",
+            len(self.permissions),
+            locale,
+            names=names,
+            channel=self.channel,
+        )
+
+
+def missing_permission(channel: VoiceChannelLike) -> MissingVoicePermission | None:
+    """The voice permissions the bot lacks in `channel` (View Channel, Connect, Speak), as the
+    error that names them, or None."""
+    me = channel.guild.me
+    perms = channel.permissions_for(me)
+    wanted = (
+        (VIEW_CHANNEL, perms.view_channel),
+        (CONNECT, perms.connect),
+        (SPEAK, perms.speak),
+    )
+    missing = [name for name, ok in wanted if not ok]
+    if not missing:
+        return None
+    return MissingVoicePermission(channel.mention, missing)
+
+
+def channel_problem(channel: VoiceChannelLike) -> VoiceUnavailable | None:
+    """Why the bot can't play in `channel` (stage, permissions, full), as the error to raise
+    (not raised here), or None."""
+    if getattr(channel, "type", None) == discord.ChannelType.stage_voice:
+        return VoiceUnavailable(
+            N_(
+                "I couldn't play the track: {channel} is a stage channel, where a bot has to be "
+                "invited to speak. Members can follow the link or text card instead; choose an "
+                "ordinary voice channel for the session to play files there."
+            ),
+            channel=channel.mention,
+        )
+    reason = missing_permission(channel)
+    if reason is not None:
+        return reason
+    me = channel.guild.me
+    limit = getattr(channel, "user_limit", 0) or 0
+    members = list(getattr(channel, "members", []))
+    inside = any(getattr(m, "id", None) == getattr(me, "id", 0) for m in members)
+    full = bool(limit) and not inside and len(members) >= limit
+    if full and not channel.permissions_for(me).move_members:
+        return VoiceUnavailable(
+            N_(
+                "I couldn't play the track: {channel} is full ({limit} people, its user limit). "
+                "Members can follow the link or text card instead; raise the limit or give me "
+                "the **Move Members** permission so I can join a full channel."
+            ),
+            channel=channel.mention,
+            limit=limit,
+        )
+    return None
