@@ -44,7 +44,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check bot tests $(wildcard bench)
 	$(BIN)/ruff format --check bot tests $(wildcard bench)
 	$(BIN)/lint-imports
-	$(BIN)/pytest -q tests/test_import_cycles.py tests/test_dead_code.py
+	$(BIN)/pytest -q tests/test_import_cycles.py tests/test_dead_code.py tests/test_docstrings.py
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy

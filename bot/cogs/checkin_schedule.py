@@ -25,7 +25,7 @@ from bot.core.checkin_service import CheckinService, ConsentNeeded
 from bot.core.checkins import describe_value, scale_of
 from bot.core.deadline_timer import DeadlineTimer
 from bot.core.errors import InvalidInput
-from bot.core.schedule import timezone_choices
+from bot.core.time_zones import timezone_choices
 from bot.i18n import N_, _
 from bot.records.checkin_schedules import ClaimedSend
 from bot.ui import checkin_care

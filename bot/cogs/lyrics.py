@@ -17,7 +17,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.song_sheet import LiveSongSheet
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.lyrics import blanks
+from bot.core.lyric_slots import blanks
 from bot.core.lyrics_service import LineAsk, LyricsService
 from bot.core.rhymes import suggest
 from bot.i18n import N_

@@ -10,7 +10,8 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.access import is_facilitator, require_guild
 from bot.cogs.listening import ListeningCog
-from bot.core.listening_service import ListeningService, check_upload_size
+from bot.core.listening_service import ListeningService
+from bot.core.media_library import check_upload_size
 from bot.core.steps.listen import ListenStep
 from bot.i18n import _
 from bot.records.sessions import SessionRecord
@@ -126,7 +127,7 @@ class PlaylistCog(commands.Cog):
     async def library(self, interaction: discord.Interaction) -> None:
         locale = member_language(interaction)
         guild_id, _unused = require_guild(interaction)
-        tracks, others = await self.service.library(guild_id)
+        tracks, others = await self.service.media.library(guild_id)
         await interaction.response.send_message(
             embed=library_embed(tracks, others, locale), ephemeral=True, allowed_mentions=NONE
         )
@@ -150,7 +151,7 @@ class PlaylistCog(commands.Cog):
         check_upload_size(file.size, limit_mb)
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
-        saved = await self.service.upload(
+        saved = await self.service.media.upload(
             guild_id, interaction.user.id, data, file.filename, title, artist, limit_mb
         )
         track = saved.track

@@ -21,14 +21,11 @@ from bot.cogs.schedule_commands import NewSchedule, ScheduleGroup
 from bot.cogs.subcommands import attach, detach
 from bot.core.activities import localize
 from bot.core.deadline_timer import DeadlineTimer
-from bot.core.schedule import zone
-from bot.core.schedule_service import (
-    Changes,
-    OccurrenceRecord,
-    ScheduleAccess,
-    SeriesRecord,
-)
+from bot.core.schedule_changes import Changes
+from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
+from bot.core.schedule_values import ScheduleAccess
 from bot.core.schedule_wake import utc
+from bot.core.time_zones import zone
 from bot.i18n import _, short_day
 from bot.ui import limits
 from bot.ui.locale import member_language

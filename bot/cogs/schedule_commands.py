@@ -10,11 +10,9 @@ from typing import Protocol
 import discord
 from discord import app_commands
 
-from bot.core.schedule import Repeat
-from bot.core.schedule_service import (
-    Changes,
-    LimitChanges,
-)
+from bot.core.recurrence import Repeat
+from bot.core.schedule_changes import Changes
+from bot.core.schedule_service import LimitChanges
 from bot.core.session import SessionLimits
 
 

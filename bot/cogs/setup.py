@@ -12,7 +12,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild, require_manage_server
 from bot.core.guild_settings import LANGUAGES, SPECS, SUPPORT_TEXT_MAX, parse_support_links
-from bot.core.schedule import timezone_choices, zone
+from bot.core.time_zones import timezone_choices, zone
 from bot.i18n import _
 from bot.ui.checkin_care import care_embed, care_view
 from bot.ui.locale import reply_language

@@ -29,7 +29,9 @@ import discord
 
 from bot.chorus_bot import ChorusBot
 from bot.core.debounce import Debouncer
-from bot.core.lyrics import current_writer, next_position, slots, song_lines, takes_turns
+from bot.core.lyric_slots import slots
+from bot.core.lyric_turns import current_writer, takes_turns
+from bot.core.lyrics import next_position, song_lines
 from bot.core.lyrics_service import LyricsService
 from bot.core.run_updates import RunUpdate
 from bot.core.steps.write import WriteStep

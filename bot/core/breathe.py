@@ -19,10 +19,12 @@ class BreathPattern:
 
     @property
     def cycle_seconds(self) -> float:
+        """One breath in seconds: in, hold, out and rest."""
         return self.inhale + self.hold + self.exhale + self.rest
 
     @property
     def total_seconds(self) -> float:
+        """The whole exercise in seconds: one breath times the number of cycles."""
         return self.cycle_seconds * self.cycles
 
 

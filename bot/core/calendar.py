@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock, timestamp
-from bot.core.schedule import REPEATS, Repeat, week_ordinal
+from bot.core.recurrence import REPEATS, Repeat, week_ordinal
 from bot.i18n import _
 from bot.store.store import Store
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
-from bot.core.schedule import localize, zone
+from bot.core.time_zones import localize, zone
 from bot.i18n import N_, _, day_names
 from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
 from bot.store.store import Store
@@ -85,6 +85,7 @@ def parse_time(text: str) -> int:
 
 
 def time_text(minute: int) -> str:
+    """A minute of the day (0-1439) as a 24-hour wall-clock time, e.g. 1110 -> "18:30"."""
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
@@ -166,6 +167,7 @@ class CheckinReminders:
         self._mine = mine
 
     def now(self) -> float:
+        """Now, in UTC seconds."""
         return timestamp(self._clock)
 
     def plan(self, days: str, at: str, timezone: str, scale: str, pause_until: str | None) -> Plan:
@@ -205,6 +207,7 @@ class CheckinReminders:
         )
 
     async def get(self, guild_id: int, user_id: int) -> CheckinScheduleRecord | None:
+        """The member's own check-in schedule in this server, None when they have none."""
         return await self._store.checkin_schedules.get(guild_id, user_id)
 
     async def stop(self, guild_id: int, user_id: int) -> bool:

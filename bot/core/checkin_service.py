@@ -10,21 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.core.activities import Scale, localize
+from bot.core.checkin_figures import Answer, Pair, group_shifts, pairs, shift_lines, too_few_pairs
 from bot.core.checkins import (
     DEFAULT_NOTE_MAX,
     K_MIN,
-    Answer,
-    Pair,
     check_value,
-    group_shifts,
     is_low,
-    pairs,
     scale_key,
     scale_of,
-    shift_lines,
     strip_mentions,
     to_ten,
-    too_few_pairs,
 )
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound

@@ -180,6 +180,7 @@ class CheckinTags:
     # ------------------------------------------------------------ the server's list
 
     async def server_list(self, guild_id: int) -> list[str]:
+        """The server's own list of check-in tags, in its order; [] when it uses the built-in list."""
         return await self._store.checkin_tags.server_tags(guild_id)
 
     async def add_server(self, guild_id: int, text: str) -> tuple[list[str], list[str]]:

@@ -37,6 +37,8 @@ class DeadlineTimer:
 
     @property
     def armed_for(self) -> float | None:
+        """The deadline (UTC seconds) the timer is set to wake at, None when it sleeps with nothing
+        due."""
         return self._armed_for
 
     async def rearm(self) -> None:
@@ -73,6 +75,7 @@ class DeadlineTimer:
             await self.rearm()
 
     def close(self) -> None:
+        """Stop for good: the pending wake-up is cancelled and no new one is set."""
         self._closed = True
         if self._handle is not None:
             self._handle.cancel()

@@ -64,12 +64,14 @@ class Debouncer:
             log.exception("refresh of %r failed", key)
 
     def forget(self, key: Hashable) -> None:
+        """Drop `key`: its pending run is cancelled and its next request runs at once."""
         timer = self._timers.pop(key, None)
         if timer is not None:
             timer.cancel()
         self._last_run.pop(key, None)
 
     def close(self) -> None:
+        """Cancel every pending run (at shutdown); nothing runs afterwards unless requested again."""
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()

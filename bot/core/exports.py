@@ -141,6 +141,8 @@ class SummaryFigures:
 
 
 def summary_figures(data: dict[str, Any]) -> SummaryFigures:
+    """What a member's summary chart draws from their own export (the dict /mydata saves):
+    check-ins on the common 0-10 axis, each goal's ratings, and how many check-ins were passed."""
     checkins: list[tuple[float, float]] = []
     passes = 0
     for c in data.get("checkins", []):
@@ -175,4 +177,5 @@ class MemberExports:
         return to_csv(rows), len(rows)
 
     async def summary(self, guild_id: int, user_id: int) -> SummaryFigures:
+        """The member's summary chart figures, from the same data /mydata exports."""
         return summary_figures(await self._store.privacy.export(guild_id, user_id))

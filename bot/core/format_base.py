@@ -62,6 +62,8 @@ class DocumentedSchema(GenerateJsonSchema):
     `use_attribute_docstrings` gave, without its cost at import)."""
 
     def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        """A format model's schema with each field's docstring as its description (a description
+        set on the field itself wins)."""
         json_schema = super().model_schema(schema)
         cls = schema["cls"]
         properties = json_schema.get("properties")

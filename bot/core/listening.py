@@ -46,6 +46,7 @@ class ResolvedTrack:
 
     @classmethod
     def from_track(cls, track: Track, locale: str) -> ResolvedTrack:
+        """An activity's track with its texts in `locale`."""
         return cls(
             title=localize(track.title, locale),
             artist=localize(track.artist, locale),
@@ -112,6 +113,8 @@ def seconds_in(seconds: float, locale: str | None) -> str:
 
 
 def phase(state: Mapping[str, Any]) -> str:
+    """The listen step's phase from its state: COUNTDOWN, PLAYING or AFTER (also for a state
+    without one)."""
     value = state.get("phase")
     return value if value in (COUNTDOWN, PLAYING, AFTER) else AFTER
 

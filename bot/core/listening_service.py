@@ -7,8 +7,6 @@ No Discord here: the cogs turn these results into messages. Every refusal is a d
 
 from __future__ import annotations
 
-import asyncio
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +16,7 @@ from bot.core.activities import localize
 from bot.core.clock import Clock
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.listening import ResolvedTrack, set_tracks, step_track
-from bot.core.media import UPLOADS, new_upload_name, probe_audio, resolve_media_path
+from bot.core.media_library import MediaLibrary
 from bot.core.run_updates import ContributionOutcome
 from bot.core.runner import Runner
 from bot.core.step_service import StepService
@@ -34,15 +32,13 @@ from bot.core.vote import (
     winner,
 )
 from bot.i18n import N_
-from bot.records.media import NominationRecord, PlayRecord, TrackRecord
+from bot.records.media import NominationRecord, PlayRecord
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.store.media import MemberQuotaReached, PlaylistFull
 from bot.store.store import Store
 
 PLAYLIST_MAX = 25  # what one vote menu can hold
 PER_MEMBER_MAX = 3
-AUDIO_SUFFIXES = {".mp3", ".ogg", ".opus", ".flac", ".wav", ".m4a", ".aac", ".mka", ".aiff"}
-OTHER_FILES_SHOWN = 30
 STEP_ENDED = N_("That step has ended.")
 
 ShownName = Callable[[str | None], str]
@@ -61,17 +57,6 @@ class Playlist:
 
 
 @dataclass(frozen=True, slots=True)
-class Upload:
-    """A file saved to the library."""
-
-    track: TrackRecord
-    file_name: str
-    """Its name under the media folder (what an activity's `file:` names)."""
-    duration: float | None
-    """Seconds, when the file says."""
-
-
-@dataclass(frozen=True, slots=True)
 class Suggestion:
     """A song for the playlist, cleaned: one-line title (1-100), artist, link, note."""
 
@@ -79,20 +64,6 @@ class Suggestion:
     artist: str
     url: str | None
     note: str | None
-
-
-def check_upload_size(size: int, limit_mb: int) -> None:
-    """Raises InvalidInput when a file of `size` bytes is over the upload limit (`limit_mb` MB);
-    the cog asks before downloading it, the library again on the bytes it got."""
-    if size > limit_mb * 1024 * 1024:
-        raise InvalidInput(
-            N_(
-                "That file is {size} MB; the limit is {limit} MB. "
-                "Try a shorter piece or a more compressed format (MP3 or OGG)."
-            ),
-            size=f"{size / 1024 / 1024:.1f}",
-            limit=limit_mb,
-        )
 
 
 def clean_link(url: str | None) -> str | None:
@@ -116,12 +87,14 @@ class ListeningService(StepService):
         server_language: Callable[[int], str],
     ) -> None:
         super().__init__(store, clock, runner, server_language)
-        self._media_dir = media_dir
+        self.media = MediaLibrary(store, clock, media_dir)
+        """The server's media library (uploads and the media folder's other files)."""
         self._shown_name = shown_name
 
     # ------------------------------------------------------------- the step
 
     async def live_run_of(self, session_id: int) -> RunRecord | None:
+        """The session's live run, None when no activity is running."""
         return await self._store.runs.live_for_session(session_id)
 
     async def live_step(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, Any]:
@@ -141,6 +114,7 @@ class ListeningService(StepService):
         return session
 
     async def session(self, session_id: int) -> SessionRecord | None:
+        """The session with this id, None when there is none."""
         return await self._store.sessions.get(session_id)
 
     # ------------------------------------------------------- what a card needs
@@ -293,6 +267,8 @@ class ListeningService(StepService):
             ) from None
 
     async def playlist(self, session: SessionRecord) -> Playlist:
+        """The session's playlist as members may see it: the entries not removed, who asked not to
+        be credited, and the stored names of those who suggested songs."""
         nominations = await self._store.media.playlist(session.id)
         users = [n.user_id for n in nominations]
         return Playlist(
@@ -314,6 +290,8 @@ class ListeningService(StepService):
     # ----------------------------------------------------------------- plays
 
     async def play_for_step(self, run_id: int, index: int) -> PlayRecord | None:
+        """The play recorded for a listen step (`index` in the run's activity), None before its
+        countdown ended."""
         return await self._store.media.play_for_step(run_id, index)
 
     async def start_play(
@@ -359,6 +337,8 @@ class ListeningService(StepService):
             await self._store.media.update_play(played.id, mode="text", note=why[:300])
 
     async def end_play(self, run_id: int, index: int) -> None:
+        """Mark the step's play as ended now (once). Raises StorageUnavailable when the write can't
+        be committed."""
         await self._store.media.end_play(run_id, index, self._now())
 
     async def summary(self, session: SessionRecord) -> tuple[list[PlayRecord], int]:
@@ -366,78 +346,3 @@ class ListeningService(StepService):
         plays = await self._store.media.plays(session.id)
         nominations = await self._store.media.playlist(session.id)
         return plays, len(nominations)
-
-    # --------------------------------------------------------------- library
-
-    async def library(self, guild_id: int) -> tuple[list[TrackRecord], list[str]]:
-        """The server's uploaded tracks, and up to 30 other audio files in the media folder."""
-        tracks = await self._store.media.tracks(guild_id)
-        known = {t.file_name for t in tracks}
-        return tracks, await asyncio.to_thread(self._other_files, known)
-
-    def _other_files(self, known: set[str | None]) -> list[str]:
-        root = self._media_dir
-        if not root.is_dir():
-            return []
-        found = []
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix.lower() in AUDIO_SUFFIXES:
-                relative = path.relative_to(root).as_posix()
-                if relative not in known and not path.name.startswith("."):
-                    found.append(relative)
-            if len(found) >= OTHER_FILES_SHOWN:
-                break
-        return found
-
-    async def upload(
-        self,
-        guild_id: int,
-        user_id: int,
-        data: bytes,
-        file_name: str,
-        title: str | None,
-        artist: str | None,
-        limit_mb: int,
-    ) -> Upload:
-        """Save an uploaded audio file to the library under a new name.
-
-        Raises InvalidInput when it is larger than `limit_mb` MB (see check_upload_size) or
-        holds no playable audio (then nothing is kept)."""
-        check_upload_size(len(data), limit_mb)
-        folder = self._media_dir / UPLOADS
-        incoming = folder / f".incoming-{secrets.token_hex(8)}"
-        await asyncio.to_thread(_write, incoming, data)
-        try:
-            info = await probe_audio(incoming)
-            if info is None:
-                shown = clean_member_text(file_name, 80, single_line=True)
-                raise InvalidInput(
-                    N_(
-                        "`{shown}` isn't an audio file I can play: I looked inside it, and found no audio. Upload an MP3, OGG, FLAC, WAV or M4A file."
-                    ),
-                    shown=shown,
-                )
-            name = new_upload_name(info)
-            final = resolve_media_path(self._media_dir, name)
-            await asyncio.to_thread(incoming.rename, final)
-        finally:
-            if incoming.exists():
-                await asyncio.to_thread(incoming.unlink)
-        fallback = Path(file_name).stem.replace("_", " ")
-        piece = clean_member_text(title or info.title or fallback, 100, single_line=True)
-        by = clean_member_text(artist or info.artist or "", 100, single_line=True)
-        track = await self._store.media.add_track(
-            guild_id=guild_id,
-            title=piece or "Untitled",
-            artist=by,
-            file_name=name,
-            duration_seconds=info.duration,
-            uploaded_by=user_id,
-            now=self._now(),
-        )
-        return Upload(track, name, info.duration)
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)

@@ -14,19 +14,10 @@ from typing import Any
 
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound
-from bot.core.lyrics import (
-    HARD_MAX_CHARS,
-    LineRefused,
-    Slot,
-    current_writer,
-    hidden_clue,
-    next_position,
-    rotation,
-    slots,
-    song_lines,
-    takes_turns,
-    turn_refusal,
-)
+from bot.core.lyric_lines import LineRefused, hidden_clue
+from bot.core.lyric_slots import HARD_MAX_CHARS, Slot, slots
+from bot.core.lyric_turns import current_writer, rotation, takes_turns, turn_refusal
+from bot.core.lyrics import next_position, song_lines
 from bot.core.run_updates import ContributionOutcome
 from bot.core.step_service import StepService
 from bot.core.steps.write import WriteStep
@@ -142,6 +133,8 @@ class LyricsService(StepService):
         return await self._store.songs.of_step(self.spec(session, run, step), self._now())
 
     async def people(self, session: SessionRecord, run: RunRecord, step: WriteStep) -> SongPeople:
+        """Who the song's sheet names: the stored names of its writers and of the members present,
+        and the writers who asked to be credited as the group."""
         song = await self.song(session, run, step)
         authors = sorted(
             {
@@ -261,11 +254,15 @@ class LyricsService(StepService):
         await self._store.songs.add_timeouts(self.spec(session, run, step), turns, self._now())
 
     async def finish(self, song_id: int) -> None:
+        """Mark the song finished now (once). Raises StorageUnavailable when the write can't be
+        committed."""
         await self._store.songs.finish(song_id, self._now())
 
     # ------------------------------------------------------------ saved songs
 
     async def set_title(self, song_id: int, title: str) -> None:
+        """Give the song its title (already cleaned by the caller). Raises StorageUnavailable when
+        the write can't be committed."""
         await self._store.songs.set_title(song_id, title)
 
     async def guild_song(self, guild_id: int | None, song_id: int) -> SongRecord:
@@ -285,6 +282,9 @@ class LyricsService(StepService):
         return rows
 
     async def saved(self, song: SongRecord) -> SavedSong:
+        """A saved song as /song shows it: its slots rebuilt from the stored structure, its lines
+        (position -> text and author), the writers' names and who asked to be credited as the
+        group."""
         rows: list[SongLineRecord] = await self._store.songs.lines(song.id)
         lines = {
             r.position: {"text": r.text, "author": r.author_id}

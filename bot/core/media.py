@@ -64,6 +64,8 @@ class AudioInfo:
 
     @property
     def extension(self) -> str:
+        """The file extension for the container ffprobe found (e.g. "mp3", "ogg"); "audio" for one
+        without a usual extension."""
         return _EXTENSIONS.get(self.format_name.split(",")[0], "audio")
 
 
@@ -83,6 +85,7 @@ def resolve_media_path(media_dir: Path, relative: str) -> Path:
 
 
 def readable_file(path: Path) -> bool:
+    """Whether `path` is a file this process may read."""
     return path.is_file() and os.access(path, os.R_OK)
 
 
@@ -92,6 +95,7 @@ def new_upload_name(info: AudioInfo) -> str:
 
 
 def ffprobe_path() -> str | None:
+    """Where the ffprobe program is on PATH, None when it isn't installed."""
     return shutil.which("ffprobe")
 
 

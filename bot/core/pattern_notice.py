@@ -54,9 +54,12 @@ class PatternNotices:
         )
 
     async def turn_off(self, guild_id: int, user_id: int) -> bool:
+        """Opt the member out of the pattern notice; False when they were not opted in. Raises
+        StorageUnavailable when the write can't be committed."""
         return await self._store.checkin_notices.delete(guild_id, user_id)
 
     async def get(self, guild_id: int, user_id: int) -> NoticeOptin | None:
+        """The member's pattern-notice rule here, None when they have not opted in."""
         return await self._store.checkin_notices.get(guild_id, user_id)
 
     async def completed(self, answer: CheckinRecord) -> NoticeOptin | None:

@@ -52,6 +52,8 @@ class Review:
 
 
 def review_state(run: RunRecord) -> dict[str, Any]:
+    """The facilitator's review in a reflect step's state: held-back answers and whether they were
+    released (nothing held, not released when there is no review yet)."""
     found = json.loads(run.step_state).get(REVIEW_STATE)
     return dict(found) if isinstance(found, dict) else {"held": [], "released": False}
 

@@ -69,6 +69,7 @@ def rhyme_kind(a: str, b: str) -> RhymeKind | None:
 
 
 def lines_rhyme(previous: str, line: str) -> RhymeKind | None:
+    """How the last words of two lines rhyme (identical, perfect or near), None when they don't."""
     return rhyme_kind(last_word(previous), last_word(line))
 
 

@@ -37,6 +37,8 @@ class Definition:
 
     @classmethod
     def of(cls, activity: Activity, text: str) -> Definition:
+        """The shared definition of `activity` stored as `text` (its JSON), with which steps have
+        pooled texts."""
         return cls(activity, text, tuple(bool(pooled_fields(step)) for step in activity.steps))
 
 
@@ -178,8 +180,10 @@ class RunMemory:
 
     @property
     def sessions_held(self) -> int:
+        """How many sessions have an entry in memory now."""
         return len(self._sessions)
 
     @property
     def definitions_held(self) -> int:
+        """How many distinct activity definitions are held now, shared by their runs."""
         return len(self._by_text)

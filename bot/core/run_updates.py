@@ -24,6 +24,7 @@ class RunUpdate:
 
     @property
     def session_id(self) -> int:
+        """The session of the run that moved."""
         return self.run.session_id
 
 

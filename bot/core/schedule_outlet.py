@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.records.sessions import SessionRecord
-from bot.store.schedule import OccurrenceRecord, SeriesRecord
 
 
 class EventRefused(Exception):

@@ -8,9 +8,7 @@ message) goes through a `ScheduleOutlet` the bot attaches at start-up; the timer
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.core.activities import Activity, localize
 from bot.core.clock import Clock
@@ -18,140 +16,35 @@ from bot.core.deadline_timer import DeadlineTimer
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
+from bot.core.recurrence import Repeat
 from bot.core.reminders import check_minutes
-from bot.core.run_updates import RunUpdate
 from bot.core.runner import Runner
-from bot.core.schedule import Repeat, parse_when, require_future, zone
+from bot.core.schedule_changes import (
+    NOT_CHANGEABLE,
+    NOT_CHANGEABLE_OTHER,
+    Changes,
+    changed_fields,
+    changed_meanwhile,
+)
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
-from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake, utc
+from bot.core.schedule_values import (
+    EVENTS_FAILED,
+    EVENTS_REFUSED,
+    NOT_JOINABLE,
+    Draft,
+    ScheduleAccess,
+    Started,
+    Upcoming,
+)
+from bot.core.schedule_wake import ANCHOR_FORMAT, ScheduleWake
 from bot.core.session import SessionLimits, SessionService, check_limits, clean_title
+from bot.core.time_zones import zone
+from bot.core.typed_times import parse_when, require_future
 from bot.i18n import N_, public_language
-from bot.records.sessions import SessionRecord
-from bot.store.schedule import OccurrenceRecord as OccurrenceRecord
-from bot.store.schedule import SeriesRecord as SeriesRecord
-from bot.store.session_access import LimitChanges as LimitChanges
+from bot.records.schedule import OccurrenceRecord as OccurrenceRecord
+from bot.records.schedule import SeriesRecord as SeriesRecord
+from bot.records.session_access import LimitChanges as LimitChanges
 from bot.store.store import Store
-
-EVENTS_REFUSED = N_(
-    "I couldn't create the server event, so nothing was scheduled. Please give me the "
-    "**Manage Events** permission and try again."
-)
-EVENTS_FAILED = N_(
-    "Discord didn't accept the server event just now, so nothing was scheduled. "
-    "Please try again in a minute."
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """A session to schedule, checked but not stored: the facilitator confirms it first."""
-
-    guild_id: int
-    title: str
-    plan: str | None
-    repeat: Repeat
-    timezone: str
-    start: datetime  # aware, in `timezone`
-    duration_minutes: int
-
-    @property
-    def end(self) -> datetime:
-        return self.start + timedelta(minutes=self.duration_minutes)
-
-
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """What /session schedule edit changes; None leaves a field as it is."""
-
-    title: str | None = None
-    when: str | None = None
-    repeat: Repeat | None = None
-    plan: str | None = None
-    voice_channel_id: int | None = None
-    duration_minutes: int | None = None
-    limits: LimitChanges = dataclasses.field(default_factory=LimitChanges)
-    """Who may come: a new cap (0: none), role (0: anyone) or invitation rule."""
-
-    @property
-    def empty(self) -> bool:
-        return self.limits.empty and all(
-            v is None
-            for v in (
-                self.title,
-                self.when,
-                self.repeat,
-                self.plan,
-                self.voice_channel_id,
-                self.duration_minutes,
-            )
-        )
-
-    @property
-    def times_or_fields(self) -> bool:
-        """Anything besides the limits changes."""
-        return not dataclasses.replace(self, limits=LimitChanges()).empty
-
-
-@dataclass(frozen=True, slots=True)
-class Upcoming:
-    """An occurrence still ahead (or happening), its series, and how many are Interested
-    (None when not asked or unknown)."""
-
-    series: SeriesRecord
-    occurrence: OccurrenceRecord
-    interested: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Started:
-    """A scheduled session its facilitator started: the run's first update, if a plan ran."""
-
-    series: SeriesRecord
-    session: SessionRecord
-    update: RunUpdate | None
-
-
-NOT_CHANGEABLE = {
-    "open": N_(
-        "Session #{occurrence_id} has already opened, so it can't be changed. "
-        "Use /session upcoming to see what's ahead."
-    ),
-    "started": N_(
-        "Session #{occurrence_id} has already begun, so it can't be changed. "
-        "Use /session upcoming to see what's ahead."
-    ),
-    "missed": N_(
-        "Session #{occurrence_id} has been marked missed, so it can't be changed. "
-        "Use /session upcoming to see what's ahead."
-    ),
-    "cancelled": N_(
-        "Session #{occurrence_id} has been cancelled, so it can't be changed. "
-        "Use /session upcoming to see what's ahead."
-    ),
-}
-"""Why an occurrence that is no longer `scheduled` can't be edited, by its status (whole
-sentences: each language words each status its own way)."""
-NOT_CHANGEABLE_OTHER = N_(
-    "Session #{occurrence_id} has moved on, so it can't be changed. "
-    "Use /session upcoming to see what's ahead."
-)
-NOT_JOINABLE = {
-    "scheduled": N_("This session hasn't opened yet."),
-    "missed": N_("This session has been marked missed."),
-    "cancelled": N_("This session has been cancelled."),
-}
-"""Why an occurrence's session can't be joined, by status."""
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduleAccess:
-    """Who may come to a scheduled session: its `limits` (None: anyone) and, while it is
-    open, members present besides the facilitator (`taken`), waiting and asking to join."""
-
-    limits: SessionLimits | None
-    taken: int | None = None
-    waiting: int = 0
-    asking: int = 0
 
 
 class ScheduleService:
@@ -185,6 +78,7 @@ class ScheduleService:
         return self.wake.outlet
 
     def now(self) -> datetime:
+        """Now, an aware datetime from the bot's clock."""
         return self._clock()
 
     # ------------------------------------------------------------------ plans
@@ -355,52 +249,23 @@ class ScheduleService:
                 occurrence.id, changes.limits, check_limits
             )
             if not done:
-                raise Conflict(
-                    N_("Session #{occurrence_id} has just changed; try again."),
-                    occurrence_id=occurrence_id,
-                )
+                raise changed_meanwhile(occurrence_id)
             if not changes.times_or_fields:
                 return series, occurrence
-        fields: dict[str, object] = {}
-        if changes.title is not None:
-            fields["title"] = clean_title(changes.title)
-        if changes.plan is not None:
-            fields["plan"] = self.check_plan(series.guild_id, changes.plan)
-        if changes.voice_channel_id is not None:
-            fields["voice_channel_id"] = changes.voice_channel_id
-        if changes.duration_minutes is not None:
-            fields["duration_minutes"] = changes.duration_minutes
-        if changes.repeat is not None:
-            fields["repeat"] = changes.repeat
-        starts_at = occurrence.starts_at
-        if changes.when is not None or changes.repeat is not None:
-            # A new time is read in the server's zone of today; a new rule keeps the old zone.
-            timezone = (
-                self._servers.for_guild(occurrence.guild_id).timezone
-                if changes.when
-                else series.timezone
-            )
-            tz = zone(timezone)
-            if changes.when is not None:
-                start = parse_when(changes.when, self.now(), tz)
-                require_future(start, self.now())
-            else:
-                start = utc(occurrence.starts_at).astimezone(tz)
-            starts_at = start.timestamp()
-            fields.update(
-                timezone=timezone,
-                anchor_local=start.replace(tzinfo=None).strftime(ANCHOR_FORMAT),
-                anchor_seq=occurrence.seq,
-            )
+        fields, starts_at = changed_fields(
+            changes,
+            series,
+            occurrence,
+            check_plan=lambda plan: self.check_plan(series.guild_id, plan),
+            now=self.now(),
+            server_timezone=self._servers.for_guild(occurrence.guild_id).timezone,
+        )
         minutes = changes.duration_minutes or series.duration_minutes
         edited = await self._store.schedule.edit(
             occurrence.id, fields, starts_at, starts_at + 60 * minutes
         )
         if edited is None:
-            raise Conflict(
-                N_("Session #{occurrence_id} has just changed; try again."),
-                occurrence_id=occurrence_id,
-            )
+            raise changed_meanwhile(occurrence_id)
         series, occurrence = edited
         event_id = await self.outlet.update_event(series, occurrence)
         if event_id is not None:
@@ -423,10 +288,7 @@ class ScheduleService:
         if not await self._store.schedule.cancel(
             occurrence.id, self.now().timestamp(), stop_series=stop
         ):
-            raise Conflict(
-                N_("Session #{occurrence_id} has just changed; try again."),
-                occurrence_id=occurrence_id,
-            )
+            raise changed_meanwhile(occurrence_id)
         await self.outlet.delete_event(occurrence)
         following = None
         if series.repeat != "none" and not whole_series:
@@ -440,14 +302,14 @@ class ScheduleService:
         """Remind the member `minutes` before sessions they are interested in.
 
         Raises InvalidInput outside 1 minute to a week."""
-        await self._store.schedule.set_optin(
+        await self._store.reminders.set_optin(
             guild_id, user_id, check_minutes(minutes), self.now().timestamp()
         )
         await self.timer.rearm()
 
     async def stop_reminding(self, guild_id: int, user_id: int) -> bool:
         """No more reminders for the member here; False when there were none."""
-        removed = await self._store.schedule.remove_optin(guild_id, user_id)
+        removed = await self._store.reminders.remove_optin(guild_id, user_id)
         await self.timer.rearm()
         return removed
 

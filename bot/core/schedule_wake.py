@@ -15,13 +15,14 @@ from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.errors import UserFacingError
+from bot.core.occurrence_timing import WakePlan, next_deadline, plan_wake
+from bot.core.recurrence import Recurrence
 from bot.core.reminders import SERIES_CHOICES, lead_time, own_lead, recipients
-from bot.core.schedule import Recurrence, WakePlan, next_deadline, plan_wake
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.session import SessionService
 from bot.i18n import N_
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.records.sessions import NO_FACILITATOR
-from bot.store.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.store import Store
 
 log = logging.getLogger("chorus.schedule")
@@ -35,6 +36,7 @@ def utc(ts: float) -> datetime:
 
 
 def rule_of(series: SeriesRecord) -> Recurrence:
+    """The series' repeat rule, anchored at its stored wall-clock start."""
     return Recurrence(
         repeat=series.repeat,  # type: ignore[arg-type]
         timezone=series.timezone,
@@ -55,6 +57,7 @@ class ScheduleWake:
         """Whether this process fires a server's timers (with shards: it holds its lease)."""
 
     def attach(self, outlet: ScheduleOutlet) -> None:
+        """Where the schedule's Discord side goes (set once the bot has it; see `outlet`)."""
         self._outlet = outlet
 
     @property
@@ -65,6 +68,7 @@ class ScheduleWake:
         return self._outlet
 
     def now(self) -> datetime:
+        """Now, an aware datetime from the bot's clock."""
         return self._clock()
 
     async def next_due(self) -> float | None:
@@ -80,8 +84,8 @@ class ScheduleWake:
     async def lead_times(self) -> Callable[[OccurrenceRecord], set[int]]:
         """Each occurrence's reminder slots (minutes before): the /remind me times chosen in
         its server and the times members chose for its series."""
-        by_guild = await self._store.schedule.optin_minutes()
-        by_series = await self._store.schedule.series_minutes()
+        by_guild = await self._store.reminders.optin_minutes()
+        by_series = await self._store.reminders.series_minutes()
 
         def slots(o: OccurrenceRecord) -> set[int]:
             found = set(by_guild.get(o.guild_id, set()))
@@ -138,7 +142,7 @@ class ScheduleWake:
     ) -> None:
         """Remind the interested members whose lead time is one of `slots`, by DM or else in
         the channel; each is recorded as soon as it went out."""
-        store = self._store.schedule
+        store = self._store.reminders
         optins = await store.optins(series.guild_id)
         chosen_at = await store.series_chosen_at(series.id)
         chosen = {

@@ -23,7 +23,7 @@ from bot.core.reminders import check_series_choice, own_lead
 from bot.core.schedule_service import ScheduleService
 from bot.core.schedule_wake import rule_of
 from bot.i18n import N_
-from bot.store.schedule import OccurrenceRecord, SeriesRecord
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.store import Store
 
 NO_CHOICE = -1
@@ -62,17 +62,18 @@ class SeriesReminders:
         None when the event isn't Chorus', is no longer ahead, or they already chose a time
         for its series (they are asked once per series)."""
         store = self._store.schedule
+        reminders = self._store.reminders
         occurrence = await store.occurrence_by_event(guild_id, event_id)
         if occurrence is None or occurrence.status != "scheduled":
             return None
         series = await store.series(occurrence.series_id)
         if series is None:
             return None
-        if user_id in await store.series_choices(series.id):
+        if user_id in await reminders.series_choices(series.id):
             return None
-        usual = (await store.optins(guild_id)).get(user_id)
+        usual = (await reminders.optins(guild_id)).get(user_id)
         # Kept so its buttons count; /forget and removing Interested delete it.
-        await store.record_series_offer(guild_id, series.id, user_id, timestamp(self._clock))
+        await reminders.record_series_offer(guild_id, series.id, user_id, timestamp(self._clock))
         return Offer(series, occurrence.starts_at, NO_CHOICE, usual, usual)
 
     async def choose(self, series_id: int, user_id: int, minutes: int | None) -> Offer:
@@ -84,12 +85,13 @@ class SeriesReminders:
         more (after /forget or removing Interested; nothing is stored then)."""
         check_series_choice(minutes)
         store = self._store.schedule
+        reminders = self._store.reminders
         series = await store.series(series_id)
         ahead = await self.next_start(series) if series is not None else None
         if series is None or ahead is None:
             raise NotFound(N_("That session series has no session ahead any more."))
         now = timestamp(self._clock)
-        if not await store.choose_series_reminder(series.id, user_id, minutes, now):
+        if not await reminders.choose_series_reminder(series.id, user_id, minutes, now):
             raise Conflict(
                 N_(
                     "This offer no longer holds: your data here was deleted (/forget) or you "
@@ -98,17 +100,18 @@ class SeriesReminders:
                 )
             )
         await self._schedule.timer.rearm()
-        usual = (await store.optins(series.guild_id)).get(user_id)
+        usual = (await reminders.optins(series.guild_id)).get(user_id)
         return Offer(series, ahead, minutes, usual, own_lead(minutes, now, usual, ahead))
 
     async def cancel(self, guild_id: int, event_id: int, user_id: int) -> bool:
         """The member removed Interested from server event `event_id`: their time for its
         series is deleted. False when the event isn't Chorus' or there was no choice."""
         store = self._store.schedule
+        reminders = self._store.reminders
         occurrence = await store.occurrence_by_event(guild_id, event_id)
         if occurrence is None:
             return False
-        removed = await store.remove_series_reminder(occurrence.series_id, user_id)
+        removed = await reminders.remove_series_reminder(occurrence.series_id, user_id)
         if removed:
             await self._schedule.timer.rearm()
         return removed

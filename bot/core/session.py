@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.i18n import N_
+from bot.records.session_access import Admission as Admission
+from bot.records.session_access import Departure as Departure
+from bot.records.session_access import SessionLimits as SessionLimits
+from bot.records.session_access import WaitingMember as WaitingMember
 from bot.records.sessions import NO_FACILITATOR as NO_FACILITATOR
 from bot.records.sessions import AttendanceRecord, SessionHistoryRow
 from bot.records.sessions import RunRecord as RunRecord
 from bot.records.sessions import SessionRecord as SessionRecord
-from bot.store.session_access import Admission as Admission
-from bot.store.session_access import Departure as Departure
-from bot.store.session_access import SessionLimits as SessionLimits
-from bot.store.session_access import WaitingMember as WaitingMember
 from bot.store.sessions import SessionAlreadyOpen
 from bot.store.store import Store
 
@@ -78,6 +78,7 @@ class SessionService:
         self._contributors = list(summary_contributors)
 
     def add_summary_contributor(self, contributor: SummaryContributor) -> None:
+        """Let a feature add its own lines to every session summary (see SummaryContributor)."""
         self._contributors.append(contributor)
 
     def _now(self) -> float:
@@ -114,6 +115,8 @@ class SessionService:
             ) from None
 
     async def in_channel(self, channel_id: int) -> SessionRecord:
+        """The open session in this text channel. Raises NotFound (saying how to open one) when
+        there is none."""
         session = await self._store.sessions.open_in_channel(channel_id)
         if session is None:
             raise NotFound(
@@ -125,6 +128,7 @@ class SessionService:
         return session
 
     async def get(self, session_id: int) -> SessionRecord:
+        """The session with this id, open or ended. Raises NotFound when it no longer exists."""
         session = await self._store.sessions.get(session_id)
         if session is None:
             raise NotFound(N_("That session no longer exists."))
@@ -220,6 +224,7 @@ class SessionService:
         return await self._store.session_access.leave(session.id, user_id, self._now())
 
     async def present(self, session: SessionRecord) -> list[AttendanceRecord]:
+        """Members in the session now, in the order they (last) joined."""
         return await self._store.sessions.present(session.id)
 
     async def close(self, session: SessionRecord) -> bool:
@@ -236,6 +241,8 @@ class SessionService:
         return await self.summary(ended, locale)
 
     async def summary(self, session: SessionRecord, locale: str) -> SessionSummary:
+        """The session's summary: how long it ran (seconds, until now while open), who came, the
+        activities it ran, and every feature's own lines worded in `locale`."""
         attendance = await self._store.sessions.attendance(session.id)
         runs = await self._store.runs.for_session(session.id)
         extras: list[tuple[str, str]] = []
@@ -252,7 +259,9 @@ class SessionService:
         )
 
     async def history(self, guild_id: int, limit: int) -> list[SessionHistoryRow]:
+        """The server's latest sessions, newest first; `limit` is held to 1-25."""
         return await self._store.sessions.history(guild_id, max(1, min(limit, 25)))
 
     async def all_open(self) -> list[SessionRecord]:
+        """Every open session in every server, by id."""
         return await self._store.sessions.all_open()

@@ -57,6 +57,8 @@ class Tally:
 
 
 def fixed_choices(step: VoteStep, locale: str) -> list[VoteChoice]:
+    """A vote step's own options as choices in `locale` (keys "o0", "o1", ...; a track option shows
+    its title and artist), labels cut to fit a select menu."""
     out = []
     for index, option in enumerate(step.options or []):
         track = ResolvedTrack.from_track(option.track, locale) if option.track else None
@@ -151,6 +153,7 @@ def tally(choices: Sequence[VoteChoice], votes: Sequence[ContributionRecord]) ->
 
 
 def winner(choices: Sequence[VoteChoice], votes: Sequence[ContributionRecord]) -> Tally | None:
+    """The choice with the most votes (the earliest of a tie), None when there are no choices."""
     ranked = tally(choices, votes)
     return ranked[0] if ranked else None
 
@@ -168,6 +171,7 @@ def voters(votes: Sequence[ContributionRecord], choices: Sequence[VoteChoice] | 
 
 
 def is_tie(ranked: Sequence[Tally]) -> bool:
+    """Whether the first two of a ranked tally have as many votes."""
     return len(ranked) > 1 and ranked[0].votes == ranked[1].votes
 
 

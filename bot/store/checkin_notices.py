@@ -6,23 +6,26 @@ from bot.records.checkin_notices import NoticeOptin
 from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
+from bot.store.rows import columns
 
 
 class CheckinNoticeRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> NoticeOptin | None:
-        row = await self._db.fetch_one(
-            "SELECT guild_id, user_id, low_answers, within_days, created_at"
-            " FROM checkin_notice_optins WHERE guild_id = ? AND user_id = ?",
+        """The member's opt-in to the pattern notice in this server (how many low check-ins within
+        how many days), or None when they have not opted in."""
+        return await self._select_one(
+            NoticeOptin,
+            f"SELECT {columns(NoticeOptin)} FROM checkin_notice_optins"
+            " WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )
-        if row is None:
-            return None
-        v = tuple(row)
-        return NoticeOptin(int(v[0]), int(v[1]), int(v[2]), int(v[3]), float(v[4]))
 
     async def put(
         self, guild_id: int, user_id: int, low_answers: int, within_days: int, now: float
     ) -> None:
+        """Opt the member in, or change their rule: `low_answers` low check-ins within
+        `within_days` days; `now` (UTC seconds) is kept as when they first opted in. Raises
+        StorageUnavailable when the write can't be committed."""
         await write_one(
             self._db,
             "INSERT INTO checkin_notice_optins (guild_id, user_id, low_answers, within_days,"
@@ -32,6 +35,9 @@ class CheckinNoticeRepository(Repository):
         )
 
     async def delete(self, guild_id: int, user_id: int) -> bool:
+        """Opt the member out; False when they were not opted in. Raises StorageUnavailable when
+        the write can't be committed."""
+
         async def job(conn: Conn) -> int:
             return await conn.execute(
                 "DELETE FROM checkin_notice_optins WHERE guild_id = ? AND user_id = ?",

@@ -10,28 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
-from bot.store.database import Conn, Row
+from bot.store.database import Conn
 from bot.store.repository import Repository
-from bot.store.rows import record_of
+from bot.store.rows import columns, record_of, returned
 
-_COLUMNS = (
-    "guild_id, user_id, days, minute, timezone, scale, paused_until, next_send_at,"
-    " snoozed_until, last_sent_on, created_at, updated_at"
-)
+_COLUMNS = columns(CheckinScheduleRecord)
 NO_SNOOZE = -1.0  # compared in place of NULL, so one statement works on both engines
-
-
-def _record(row: Row) -> CheckinScheduleRecord:
-    return record_of(CheckinScheduleRecord, row)
 
 
 class CheckinScheduleRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> CheckinScheduleRecord | None:
-        row = await self._db.fetch_one(
+        """The member's own check-in schedule in this server, or None when they have none."""
+        return await self._select_one(
+            CheckinScheduleRecord,
             f"SELECT {_COLUMNS} FROM checkin_schedules WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )
-        return _record(row) if row is not None else None
 
     async def put(
         self,
@@ -50,7 +44,9 @@ class CheckinScheduleRepository(Repository):
         last DM is kept, so a new schedule doesn't send twice on one day)."""
 
         async def job(conn: Conn) -> CheckinScheduleRecord:
-            row = await conn.fetch_one(
+            return await returned(
+                conn,
+                CheckinScheduleRecord,
                 "INSERT INTO checkin_schedules (guild_id, user_id, days, minute, timezone, scale,"
                 " paused_until, next_send_at, snoozed_until, last_sent_on, created_at,"
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)"
@@ -72,8 +68,6 @@ class CheckinScheduleRepository(Repository):
                     now,
                 ),
             )
-            assert row is not None
-            return _record(row)
 
         return await self._db.write(job)
 
@@ -137,7 +131,7 @@ class CheckinScheduleRepository(Repository):
                 (now, now),
             )
             claims: list[ClaimedSend] = []
-            for record in map(_record, rows):
+            for record in (record_of(CheckinScheduleRecord, row) for row in rows):
                 if not mine(record.guild_id):
                     continue
                 snoozed = record.snoozed_until is not None and record.snoozed_until <= now

@@ -142,6 +142,9 @@ def _normal(value: Any) -> bytes:
 
 
 def row_digest(row: Sequence[Any]) -> int:
+    """A 128-bit digest of one row's values, the same for a row read from SQLite and from
+    PostgreSQL (booleans as ints, whole floats as ints, NULL distinct from every value): `chorus
+    db copy` compares the two databases' rows by it."""
     digest = hashlib.sha256(b"\x1f".join(_normal(v) for v in row)).digest()
     return int.from_bytes(digest[:16], "big")
 

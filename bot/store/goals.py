@@ -5,46 +5,40 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.records.goals import GoalRecord, RatingRecord
-from bot.store.database import Conn, Row
+from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
-from bot.store.rows import record_of
+from bot.store.rows import columns
 
-_GOAL_COLUMNS = "id, guild_id, user_id, text, status, created_at, closed_at"
-_RATING_COLUMNS = "id, goal_id, session_id, run_id, step_index, value, created_at"
-
-
-def _goal(row: Row) -> GoalRecord:
-    return record_of(GoalRecord, row)
-
-
-def _rating(row: Row) -> RatingRecord:
-    return record_of(RatingRecord, row)
+_GOAL_COLUMNS = columns(GoalRecord)
+_RATING_COLUMNS = columns(RatingRecord)
 
 
 class GoalRepository(Repository):
     # ------------------------------------------------------------------ goals
 
     async def get(self, goal_id: int) -> GoalRecord | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_GOAL_COLUMNS} FROM goals WHERE id = ?", (goal_id,)
+        """The goal with this id, any status; None when there is none."""
+        return await self._select_one(
+            GoalRecord, f"SELECT {_GOAL_COLUMNS} FROM goals WHERE id = ?", (goal_id,)
         )
-        return _goal(row) if row is not None else None
 
     async def active(self, guild_id: int, user_id: int) -> list[GoalRecord]:
-        rows = await self._db.fetch_all(
+        """The member's active goals in this server, oldest first (at most MAX_ACTIVE)."""
+        return await self._select_all(
+            GoalRecord,
             f"SELECT {_GOAL_COLUMNS} FROM goals WHERE guild_id = ? AND user_id = ?"
             " AND status = 'active' ORDER BY id",
             (guild_id, user_id),
         )
-        return [_goal(r) for r in rows]
 
     async def for_member(self, guild_id: int, user_id: int) -> list[GoalRecord]:
-        rows = await self._db.fetch_all(
+        """Every goal of the member in this server (active, done or dropped), oldest first."""
+        return await self._select_all(
+            GoalRecord,
             f"SELECT {_GOAL_COLUMNS} FROM goals WHERE guild_id = ? AND user_id = ? ORDER BY id",
             (guild_id, user_id),
         )
-        return [_goal(r) for r in rows]
 
     async def add(
         self, guild_id: int, user_id: int, text: str, now: float, max_active: int
@@ -116,24 +110,26 @@ class GoalRepository(Repository):
     async def ratings_at_step(
         self, run_id: int, step_index: int, user_id: int
     ) -> list[RatingRecord]:
-        rows = await self._db.fetch_all(
-            f"SELECT {', '.join('r.' + c for c in _RATING_COLUMNS.split(', '))}"
+        """The member's ratings given at one goal step of a run, ordered by goal id."""
+        return await self._select_all(
+            RatingRecord,
+            f"SELECT {columns(RatingRecord, 'r')}"
             " FROM goal_ratings r JOIN goals g ON g.id = r.goal_id"
             " WHERE r.run_id = ? AND r.step_index = ? AND g.user_id = ? ORDER BY r.goal_id",
             (run_id, step_index, user_id),
         )
-        return [_rating(r) for r in rows]
 
     async def ratings_for(self, goal_ids: Sequence[int]) -> list[RatingRecord]:
+        """Every rating of these goals, oldest first (UTC seconds `created_at`); [] for no goals."""
         if not goal_ids:
             return []
         marks = ",".join("?" * len(goal_ids))
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            RatingRecord,
             f"SELECT {_RATING_COLUMNS} FROM goal_ratings WHERE goal_id IN ({marks})"
             " ORDER BY created_at, id",
             tuple(goal_ids),
         )
-        return [_rating(r) for r in rows]
 
     # ---------------------------------------------------------------- figures
 

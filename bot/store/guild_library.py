@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.records.guild_library import GuildActivityRecord
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Database
 from bot.store.notify import ChangeFeed
-from bot.store.rows import record_of
+from bot.store.repository import Repository
+from bot.store.rows import columns, record_of
 
-_COLUMNS = "id, guild_id, activity_id, version, source, uploaded_by, uploaded_at, deleted_at"
+_COLUMNS = columns(GuildActivityRecord)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,39 +31,35 @@ class LibraryFull(Exception):
         self.limit = limit
 
 
-def _record(row: Row) -> GuildActivityRecord:
-    return record_of(GuildActivityRecord, row)
-
-
 _DAY = 86_400.0
 
 
-class GuildLibraryRepository:
+class GuildLibraryRepository(Repository):
     def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
-        self._db = db
+        super().__init__(db)
         self._changes = changes or ChangeFeed(db)
         """Every save and delete is announced to the other processes in its own transaction."""
 
     async def current(self, guild_id: int | None = None) -> list[GuildActivityRecord]:
         """The newest live version of every activity, of one server or (None) of every server."""
         where = "deleted_at IS NULL" + (" AND guild_id = ?" if guild_id is not None else "")
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            GuildActivityRecord,
             f"SELECT {_COLUMNS} FROM guild_activities g WHERE {where}"
             " AND version = (SELECT MAX(version) FROM guild_activities h"
             "   WHERE h.guild_id = g.guild_id AND h.activity_id = g.activity_id)"
             " ORDER BY guild_id, activity_id",
             (guild_id,) if guild_id is not None else (),
         )
-        return [_record(r) for r in rows]
 
     async def versions(self, guild_id: int, activity_id: str) -> list[GuildActivityRecord]:
         """Every version of one activity in one server, newest first (deleted ones included)."""
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            GuildActivityRecord,
             f"SELECT {_COLUMNS} FROM guild_activities WHERE guild_id = ? AND activity_id = ?"
             " ORDER BY version DESC",
             (guild_id, activity_id),
         )
-        return [_record(r) for r in rows]
 
     async def add_version(
         self,
@@ -109,7 +106,7 @@ class GuildLibraryRepository:
             )
             assert inserted is not None
             await self._changes.notify_in(conn, "guild_library", guild_id)
-            return _record(inserted)
+            return record_of(GuildActivityRecord, inserted)
 
         return await self._db.write(job)
 

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from bot.records.guild_settings import SettingChangeRecord
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Database
 from bot.store.notify import ChangeFeed
-from bot.store.rows import record_of
+from bot.store.repository import Repository
+from bot.store.rows import columns, record_of
 
-_CHANGE_COLUMNS = "id, guild_id, key, old_value, new_value, changed_by, changed_at"
-
-
-def _change(row: Row) -> SettingChangeRecord:
-    return record_of(SettingChangeRecord, row)
+_CHANGE_COLUMNS = columns(SettingChangeRecord)
 
 
-class GuildSettingsRepository:
+class GuildSettingsRepository(Repository):
     def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
-        self._db = db
+        super().__init__(db)
         self._changes = changes or ChangeFeed(db)
         """Every change is announced to the other processes in its own transaction."""
 
@@ -74,15 +71,15 @@ class GuildSettingsRepository:
             )
             assert recorded is not None
             await self._changes.notify_in(conn, "guild_settings", guild_id)
-            return _change(recorded)
+            return record_of(SettingChangeRecord, recorded)
 
         return await self._db.write(job)
 
     async def history(self, guild_id: int, limit: int) -> list[SettingChangeRecord]:
         """The server's latest changes first."""
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            SettingChangeRecord,
             f"SELECT {_CHANGE_COLUMNS} FROM guild_setting_changes WHERE guild_id = ?"
             " ORDER BY changed_at DESC, id DESC LIMIT ?",
             (guild_id, limit),
         )
-        return [_change(r) for r in rows]

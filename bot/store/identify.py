@@ -83,6 +83,8 @@ class IdentifyGate:
             local.release()
 
     async def close(self) -> None:
+        """Stop the pending releases and close the gate's connection; the session's advisory locks
+        (the IDENTIFY turns it held) end with it. Never raises."""
         for task in list(self._releases):
             task.cancel()
         if self._conn is not None:

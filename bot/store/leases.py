@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.store.database import Conn, Database
+from bot.store.repository import Repository
+from bot.store.rows import columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +26,9 @@ class Lease:
     expires_at: float
 
 
-class LeaseRepository:
+class LeaseRepository(Repository):
     def __init__(self, db: Database) -> None:
-        self._db = db
+        super().__init__(db)
 
     async def beat(
         self,
@@ -79,7 +81,7 @@ class LeaseRepository:
         await self._db.write(job)
 
     async def all(self) -> list[Lease]:
-        rows = await self._db.fetch_all(
-            "SELECT shard_id, owner, home, expires_at FROM shard_leases ORDER BY shard_id"
+        """Every shard's lease (owner, its home and when it expires, UTC seconds), by shard id."""
+        return await self._select_all(
+            Lease, f"SELECT {columns(Lease)} FROM shard_leases ORDER BY shard_id"
         )
-        return [Lease(int(r[0]), str(r[1]), str(r[2]), float(r[3])) for r in rows]

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from bot.records.media import NominationRecord, PlayRecord, TrackRecord
-from bot.store.database import Conn, Row
+from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
+from bot.store.rows import columns, returned
 
-_TRACK = "id, guild_id, title, artist, file_name, url, duration_seconds, uploaded_by, created_at"
-_NOMINATION = "id, session_id, user_id, title, artist, url, note, created_at, removed_at"
-_PLAY = (
-    "id, session_id, run_id, step_index, title, artist, url, file_name, nomination_id, mode,"
-    " note, started_at, ended_at"
-)
-
-
-def _track(row: Row) -> TrackRecord:
-    return TrackRecord(*tuple(row))
-
-
-def _nomination(row: Row) -> NominationRecord:
-    return NominationRecord(*tuple(row))
-
-
-def _play(row: Row) -> PlayRecord:
-    return PlayRecord(*tuple(row))
+_TRACK = columns(TrackRecord)
+_NOMINATION = columns(NominationRecord)
+_PLAY = columns(PlayRecord)
 
 
 class PlaylistFull(Exception):
@@ -57,25 +43,29 @@ class MediaRepository(Repository):
         uploaded_by: int,
         now: float,
     ) -> TrackRecord:
+        """Record an uploaded file in the server's library (`file_name` under the media folder,
+        `duration_seconds` when the file says) and return it. Raises StorageUnavailable when the
+        write can't be committed."""
 
         async def job(conn: Conn) -> TrackRecord:
-            row = await conn.fetch_one(
+            return await returned(
+                conn,
+                TrackRecord,
                 "INSERT INTO tracks (guild_id, title, artist, file_name, duration_seconds,"
                 f" uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_TRACK}",
                 (guild_id, title, artist, file_name, duration_seconds, uploaded_by, now),
             )
-            assert row is not None
-            return _track(row)
 
         return await self._db.write(job, invalidate=None)
 
     async def tracks(self, guild_id: int, limit: int = 100) -> list[TrackRecord]:
-        rows = await self._db.fetch_all(
+        """The server's uploaded tracks, newest first, at most `limit`."""
+        return await self._select_all(
+            TrackRecord,
             f"SELECT {_TRACK} FROM tracks WHERE guild_id = ? ORDER BY created_at DESC, id DESC"
             " LIMIT ?",
             (guild_id, limit),
         )
-        return [_track(r) for r in rows]
 
     # ------------------------------------------------------------ nominations
 
@@ -113,32 +103,37 @@ class MediaRepository(Repository):
                     raise PlaylistFull(playlist_max)
                 if per_member_max is not None and mine >= per_member_max:
                     raise MemberQuotaReached(per_member_max)
-            row = await conn.fetch_one(
+            return await returned(
+                conn,
+                NominationRecord,
                 "INSERT INTO nominations (session_id, user_id, title, artist, url, note,"
                 f" created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_NOMINATION}",
                 (session_id, user_id, title, artist, url, note, now),
             )
-            assert row is not None
-            return _nomination(row)
 
         return await self._db.write(job, invalidate=None)
 
     async def nomination(self, nomination_id: int) -> NominationRecord | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_NOMINATION} FROM nominations WHERE id = ?", (nomination_id,)
+        """The playlist entry with this id, removed or not; None when there is none."""
+        return await self._select_one(
+            NominationRecord,
+            f"SELECT {_NOMINATION} FROM nominations WHERE id = ?",
+            (nomination_id,),
         )
-        return _nomination(row) if row else None
 
     async def playlist(self, session_id: int) -> list[NominationRecord]:
         """The session's nominations still on the list, earliest first (the tie-break order)."""
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            NominationRecord,
             f"SELECT {_NOMINATION} FROM nominations WHERE session_id = ? AND removed_at IS NULL"
             " ORDER BY created_at, id",
             (session_id,),
         )
-        return [_nomination(r) for r in rows]
 
     async def remove_nomination(self, nomination_id: int, now: float) -> bool:
+        """Take an entry off its playlist (marked removed at `now`, UTC seconds); False when it was
+        already removed or never existed. Raises StorageUnavailable when the write can't be
+        committed."""
 
         return (
             await write_one(
@@ -196,15 +191,18 @@ class MediaRepository(Repository):
         return found, created
 
     async def play_for_step(self, run_id: int, step_index: int) -> PlayRecord | None:
-        row = await self._db.fetch_one(
+        """The play recorded for one listen step of a run, None before its countdown ended."""
+        return await self._select_one(
+            PlayRecord,
             f"SELECT {_PLAY} FROM plays WHERE run_id = ? AND step_index = ?",
             (run_id, step_index),
         )
-        return _play(row) if row else None
 
     async def update_play(
         self, play_id: int, *, mode: str | None = None, note: str | None = None
     ) -> None:
+        """Change how a play is heard (`mode`: voice, link or text) and its note; None leaves a
+        field as it is. Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db,
@@ -214,6 +212,8 @@ class MediaRepository(Repository):
         )
 
     async def end_play(self, run_id: int, step_index: int, now: float) -> None:
+        """Mark a step's play as ended at `now` (UTC seconds), once: a later call changes nothing.
+        Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db,
@@ -224,8 +224,9 @@ class MediaRepository(Repository):
         )
 
     async def plays(self, session_id: int) -> list[PlayRecord]:
-        rows = await self._db.fetch_all(
+        """The pieces played in a session, in the order they started."""
+        return await self._select_all(
+            PlayRecord,
             f"SELECT {_PLAY} FROM plays WHERE session_id = ? ORDER BY started_at, id",
             (session_id,),
         )
-        return [_play(r) for r in rows]

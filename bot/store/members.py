@@ -5,26 +5,17 @@ from __future__ import annotations
 from bot.records.sessions import MemberRecord
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
+from bot.store.rows import columns
 
 
 class MemberRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> MemberRecord | None:
-        row = await self._db.fetch_one(
-            "SELECT guild_id, user_id, display_name, consent, consent_at, credit_opt_out,"
-            " left_guild_at FROM members WHERE guild_id = ? AND user_id = ?",
+        """What is stored about the member in this server (display name, consent and when, credit
+        opt-out, when they left), or None when nothing is."""
+        return await self._select_one(
+            MemberRecord,
+            f"SELECT {columns(MemberRecord)} FROM members WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
-        )
-        if row is None:
-            return None
-        values = tuple(row)
-        return MemberRecord(
-            guild_id=values[0],
-            user_id=values[1],
-            display_name=values[2],
-            consent=values[3],
-            consent_at=values[4],
-            credit_opt_out=bool(values[5]),
-            left_guild_at=values[6],
         )
 
     async def remember_name(self, guild_id: int, user_id: int, display_name: str) -> None:
@@ -40,6 +31,8 @@ class MemberRepository(Repository):
         )
 
     async def names(self, guild_id: int, user_ids: list[int]) -> dict[int, str]:
+        """Stored display names by user id, for those of `user_ids` that have one here; {} for
+        none."""
         if not user_ids:
             return {}
         marks = ",".join("?" * len(user_ids))

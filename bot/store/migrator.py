@@ -1,6 +1,7 @@
-"""Numbered SQL migrations, one folder per engine (`migrations/sqlite`, `migrations/postgres`),
-each applied in one transaction. SQLite keeps the version in PRAGMA user_version; PostgreSQL
-in a table, under an advisory lock (see postgres.py). Both folders hold the same versions and
+"""Numbered SQL migrations, each applied in one transaction. `migrations/sqlite` is the one source:
+PostgreSQL's are written from it (`migration_dialect.to_postgres`), except a version that has a
+file of its own in `migrations/postgres` (none yet). SQLite keeps the version in PRAGMA
+user_version; PostgreSQL in a table, under an advisory lock (see postgres.py). Both engines
 reach the same schema at every version (tests/store/test_schema_parity.py)."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 import aiosqlite
+
+from bot.store.migration_dialect import to_postgres
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -32,12 +35,21 @@ class MigrationNeedsOwner(MigrationError):
 
 
 def bundled_migrations(engine: str = "sqlite") -> list[Migration]:
-    """The migrations shipped inside the package for `engine` (sqlite, postgres), in order."""
-    return migrations_from(resources.files("bot.store") / "migrations" / engine)
+    """The migrations shipped inside the package for `engine` (sqlite, postgres), in order;
+    PostgreSQL's are SQLite's in its dialect unless `migrations/postgres` has its own file."""
+    folder = resources.files("bot.store") / "migrations"
+    sqlite = migrations_from(folder / "sqlite")
+    if engine == "sqlite":
+        return sqlite
+    own = {m.version: m for m in migrations_from(folder / engine)}
+    return [own.get(m.version) or Migration(m.version, m.name, to_postgres(m.sql)) for m in sqlite]
 
 
 def migrations_from(folder: Traversable) -> list[Migration]:
-    """The migrations in a folder (the package's, or one a test makes), in version order."""
+    """The migrations in a folder (the package's, or one a test makes), in version order; none
+    when there is no such folder."""
+    if not folder.is_dir():
+        return []
     found = [
         Migration(int(m.group(1)), entry.name, entry.read_text("utf-8"))
         for entry in folder.iterdir()
@@ -47,6 +59,7 @@ def migrations_from(folder: Traversable) -> list[Migration]:
 
 
 async def current_version(conn: aiosqlite.Connection) -> int:
+    """The schema version a SQLite database is at (its `user_version`; 0 for a new file)."""
     async with conn.execute("PRAGMA user_version") as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row else 0

@@ -159,6 +159,8 @@ class ChangeFeed:
             await asyncio.gather(*list(self._pending), return_exceptions=True)
 
     async def close(self) -> None:
+        """Stop listening for other processes' changes and wait until the notices already received
+        are handled. Never raises."""
         self._closing = True
         if self._listener is not None:
             with contextlib.suppress(Exception):

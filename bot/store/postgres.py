@@ -7,9 +7,10 @@
 - Every connection runs with `plan_cache_mode = force_custom_plan`: after five executions
   PostgreSQL may switch a prepared statement to a generic plan, which made batches about ten
   times slower on skewed data (measured for the PostgreSQL issue).
-- Migrations (`migrations/postgres/NNNN_*.sql`) each run in one transaction that first takes
-  `pg_advisory_xact_lock`, then reads the version from `schema_migrations`: N processes
-  starting together apply each migration once, the others wait and then see it applied.
+- Migrations (SQLite's, written in PostgreSQL's types: `migration_dialect.py`) each run in one
+  transaction that first takes `pg_advisory_xact_lock`, then reads the version from
+  `schema_migrations`: N processes starting together apply each migration once, the others wait
+  and then see it applied.
 
 asyncpg comes from the optional `postgres` extra (`pip install 'chorus-bot[postgres]'`).
 """

@@ -42,6 +42,7 @@ class ForgetReport:
 
     @property
     def total(self) -> int:
+        """How many rows /forget deleted or anonymised, in every table together."""
         return sum(self.deleted.values()) + sum(self.anonymised.values())
 
 
@@ -81,6 +82,10 @@ class PrivacyRepository:
     async def set_consent(
         self, guild_id: int, user_id: int, consent: str, now: float, display_name: str = ""
     ) -> None:
+        """Keep the member's consent (`agreed` or `declined`) and when (UTC seconds), creating
+        their member row with `display_name` (at most 100 characters) when there is none; other
+        processes drop their cached consent. Raises StorageUnavailable when the write can't be
+        committed."""
 
         async def job(conn: Conn) -> None:
             await conn.execute(

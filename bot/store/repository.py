@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from bot.store.database import Database
+from bot.store.engine import Params
+from bot.store.rows import record_of
+
+R = TypeVar("R")
 
 
 class Repository:
@@ -11,3 +17,13 @@ class Repository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    async def _select_all(self, record: type[R], sql: str, params: Params = ()) -> list[R]:
+        """Every row `sql` reads, each as a `record` (its columns in the record's field order,
+        see `rows.columns`)."""
+        return [record_of(record, row) for row in await self._db.fetch_all(sql, params)]
+
+    async def _select_one(self, record: type[R], sql: str, params: Params = ()) -> R | None:
+        """The first row `sql` reads as a `record`, None when it reads none."""
+        row = await self._db.fetch_one(sql, params)
+        return None if row is None else record_of(record, row)

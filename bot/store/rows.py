@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import Any, TypeVar
 
-from bot.store.engine import Row
+from bot.store.engine import Conn, Params, Row
 
 R = TypeVar("R")
 
@@ -26,8 +26,16 @@ def _casts(cls: type[Any]) -> tuple[Callable[[Any], Any] | None, ...]:
     return found
 
 
-def record_of(cls: type[R], row: Row) -> R:
-    """`cls` (a record dataclass) from a row whose columns are its fields in order: each value
+def columns(cls: type[Any], alias: str = "") -> str:
+    """The column list that reads `cls` (a record dataclass whose fields are named as its
+    table's columns), each qualified by `alias` when given: "id, guild_id, ..." or
+    "g.id, g.guild_id, ..."."""
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + f.name for f in fields(cls))
+
+
+def record_of(cls: type[R], row: Row | Sequence[Any]) -> R:
+    """`cls` (a record dataclass) from a row (or a slice of one) whose columns are its fields in order: each value
     cast to its field's type (SQLite's 0/1 to bool, a whole REAL to float), NULL kept as None.
     Raises ValueError when the row has another number of columns than `cls` has fields."""
     values = tuple(row)
@@ -40,3 +48,12 @@ def record_of(cls: type[R], row: Row) -> R:
             for v, cast in zip(values, casts, strict=True)
         )
     )
+
+
+async def returned(conn: Conn, record: type[R], sql: str, params: Params) -> R:
+    """The row a write gives back (`... RETURNING <columns(record)>`) as a `record`, inside a
+    write job. Raises ValueError when the statement returned no row."""
+    row = await conn.fetch_one(sql, params)
+    if row is None:
+        raise ValueError(f"the write returned no {record.__name__}")
+    return record_of(record, row)

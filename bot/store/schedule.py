@@ -1,63 +1,22 @@
-"""Scheduled sessions: series, their occurrences and reminder opt-ins."""
+"""Scheduled sessions: series and their occurrences (reminders are `reminders.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Mapping
 
-from bot.store.database import Conn, Row
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
+from bot.records.session_access import SessionLimits
+from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
-from bot.store.session_access import SessionLimits, upsert_series_limits
+from bot.store.rows import columns, record_of
+from bot.store.session_access import upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesRecord:
-    id: int
-    guild_id: int
-    channel_id: int
-    voice_channel_id: int | None
-    facilitator_id: int
-    title: str
-    plan: str | None
-    duration_minutes: int
-    repeat: str
-    timezone: str
-    anchor_local: str
-    anchor_seq: int
-    active: bool
-    created_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class OccurrenceRecord:
-    id: int
-    series_id: int
-    guild_id: int
-    seq: int
-    starts_at: float
-    ends_at: float
-    event_id: int | None
-    status: str
-    session_id: int | None
-    start_message_id: int | None
-    opened_at: float | None
-    reminders_until: float
-    ended_at: float | None
-    created_at: float
-
-
-_SERIES = (
-    "id, guild_id, channel_id, voice_channel_id, facilitator_id, title, plan, duration_minutes,"
-    " repeat, timezone, anchor_local, anchor_seq, active, created_at"
-)
-_OCC = (
-    "id, series_id, guild_id, seq, starts_at, ends_at, event_id, status, session_id,"
-    " start_message_id, opened_at, reminders_until, ended_at, created_at"
-)
+_SERIES = columns(SeriesRecord)
+_OCC = columns(OccurrenceRecord)
 _SERIES_FIELDS = frozenset(
     {
         "channel_id",
@@ -72,16 +31,6 @@ _SERIES_FIELDS = frozenset(
         "anchor_seq",
     }
 )
-
-
-def _series(row: Row | Sequence[Any]) -> SeriesRecord:
-    values = list(tuple(row))
-    values[12] = bool(values[12])
-    return SeriesRecord(*values)
-
-
-def _occurrence(row: Row | Sequence[Any]) -> OccurrenceRecord:
-    return OccurrenceRecord(*tuple(row))
 
 
 class ScheduleRepository(Repository):
@@ -143,10 +92,10 @@ class ScheduleRepository(Repository):
         return series, occurrence
 
     async def series(self, series_id: int) -> SeriesRecord | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_SERIES} FROM schedule_series WHERE id = ?", (series_id,)
+        """The series with this id, active or not; None when there is none."""
+        return await self._select_one(
+            SeriesRecord, f"SELECT {_SERIES} FROM schedule_series WHERE id = ?", (series_id,)
         )
-        return _series(row) if row else None
 
     async def edit(
         self,
@@ -223,10 +172,12 @@ class ScheduleRepository(Repository):
     # ----------------------------------------------------------- occurrences
 
     async def occurrence(self, occurrence_id: int) -> OccurrenceRecord | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_OCC} FROM schedule_occurrences WHERE id = ?", (occurrence_id,)
+        """The occurrence with this id, any status; None when there is none."""
+        return await self._select_one(
+            OccurrenceRecord,
+            f"SELECT {_OCC} FROM schedule_occurrences WHERE id = ?",
+            (occurrence_id,),
         )
-        return _occurrence(row) if row else None
 
     async def add_occurrence(
         self, series: SeriesRecord, seq: int, starts_at: float, ends_at: float, now: float
@@ -249,20 +200,20 @@ class ScheduleRepository(Repository):
 
     async def last_occurrence(self, series_id: int) -> OccurrenceRecord | None:
         """The series' latest occurrence stored (highest seq), whatever its status."""
-        row = await self._db.fetch_one(
+        return await self._select_one(
+            OccurrenceRecord,
             f"SELECT {_OCC} FROM schedule_occurrences WHERE series_id = ?"
             " ORDER BY seq DESC LIMIT 1",
             (series_id,),
         )
-        return _occurrence(row) if row else None
 
     async def pending(self) -> list[OccurrenceRecord]:
         """Occurrences the scheduler still has work for, in every server."""
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            OccurrenceRecord,
             f"SELECT {_OCC} FROM schedule_occurrences WHERE status != 'cancelled'"
-            " AND (ended_at IS NULL OR status IN ('scheduled', 'open')) ORDER BY starts_at, id"
+            " AND (ended_at IS NULL OR status IN ('scheduled', 'open')) ORDER BY starts_at, id",
         )
-        return [_occurrence(r) for r in rows]
 
     async def upcoming_with_series(
         self, guild_id: int, limit: int
@@ -281,23 +232,32 @@ class ScheduleRepository(Repository):
         found = []
         for row in rows:
             values = tuple(row)
-            found.append((_series(values[:width]), _occurrence(values[width:])))
+            found.append(
+                (
+                    record_of(SeriesRecord, values[:width]),
+                    record_of(OccurrenceRecord, values[width:]),
+                )
+            )
         return found
 
     async def upcoming(self, guild_id: int, limit: int) -> list[OccurrenceRecord]:
         """Occurrences not yet over, soonest first."""
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            OccurrenceRecord,
             f"SELECT {_OCC} FROM schedule_occurrences WHERE guild_id = ?"
             " AND status IN ('scheduled', 'open', 'started') AND ended_at IS NULL"
             " ORDER BY starts_at, id LIMIT ?",
             (guild_id, limit),
         )
-        return [_occurrence(r) for r in rows]
 
     async def set_event(self, occurrence_id: int, event_id: int | None) -> None:
+        """Keep the id of the occurrence's server event (None: it has none). Raises
+        StorageUnavailable when the write can't be committed."""
         await self._set(occurrence_id, "event_id", event_id)
 
     async def set_start_message(self, occurrence_id: int, message_id: int | None) -> None:
+        """Keep the id of the message with the occurrence's Start button (None: none posted).
+        Raises StorageUnavailable when the write can't be committed."""
         await self._set(occurrence_id, "start_message_id", message_id)
 
     async def mark_reminders(self, occurrence_id: int, until: float) -> bool:
@@ -330,6 +290,8 @@ class ScheduleRepository(Repository):
         )
 
     async def set_opened_session(self, occurrence_id: int, session_id: int) -> None:
+        """Keep the session opened for the occurrence. Raises StorageUnavailable when the write
+        can't be committed."""
         await self._set(occurrence_id, "session_id", session_id)
 
     async def transition(self, occurrence_id: int, from_statuses: Iterable[str], to: str) -> bool:
@@ -348,6 +310,9 @@ class ScheduleRepository(Repository):
         )
 
     async def set_ended(self, occurrence_id: int, now: float) -> bool:
+        """Mark the occurrence's end as handled at `now` (UTC seconds); False when it already was
+        (another wake-up or process did it). Raises StorageUnavailable when the write can't be
+        committed."""
 
         return (
             await write_one(
@@ -368,168 +333,10 @@ class ScheduleRepository(Repository):
             invalidate=(),
         )
 
-    # ------------------------------------------------------------- reminders
-
-    async def set_optin(self, guild_id: int, user_id: int, minutes: int, now: float) -> None:
-
-        await write_one(
-            self._db,
-            "INSERT INTO reminder_optins (guild_id, user_id, minutes_before, updated_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-            " minutes_before = excluded.minutes_before, updated_at = excluded.updated_at",
-            (guild_id, user_id, minutes, now),
-            invalidate=(),
-        )
-
-    async def remove_optin(self, guild_id: int, user_id: int) -> bool:
-
-        return (
-            await write_one(
-                self._db,
-                "DELETE FROM reminder_optins WHERE guild_id = ? AND user_id = ?",
-                (guild_id, user_id),
-                invalidate=(),
-            )
-            == 1
-        )
-
-    async def optins(self, guild_id: int) -> dict[int, int]:
-        rows = await self._db.fetch_all(
-            # Ordered so reminders go out in the same order whatever the engine's plan.
-            "SELECT user_id, minutes_before FROM reminder_optins WHERE guild_id = ?"
-            " ORDER BY user_id",
-            (guild_id,),
-        )
-        return {int(r[0]): int(r[1]) for r in rows}
-
-    async def optin_minutes(self) -> dict[int, set[int]]:
-        """The distinct reminder lead times chosen in each server."""
-        rows = await self._db.fetch_all(
-            "SELECT DISTINCT guild_id, minutes_before FROM reminder_optins"
-        )
-        found: dict[int, set[int]] = {}
-        for row in rows:
-            found.setdefault(int(row[0]), set()).add(int(row[1]))
-        return found
-
-    async def reminded(self, occurrence_id: int) -> set[int]:
-        rows = await self._db.fetch_all(
-            "SELECT user_id FROM sent_reminders WHERE occurrence_id = ?", (occurrence_id,)
-        )
-        return {int(r[0]) for r in rows}
-
-    async def record_reminded(
-        self, occurrence_id: int, user_ids: Iterable[int], via: str, now: float
-    ) -> None:
-
-        async def job(conn: Conn) -> None:
-            await conn.execute_many(
-                "INSERT INTO sent_reminders (occurrence_id, user_id, via, sent_at)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [(occurrence_id, uid, via, now) for uid in user_ids],
-            )
-
-        await self._db.write(job, invalidate=())
-
-    # ------------------------------------------------- a member's time per series
-
     async def occurrence_by_event(self, guild_id: int, event_id: int) -> OccurrenceRecord | None:
         """The occurrence behind a server event, None when the event isn't Chorus'."""
-        row = await self._db.fetch_one(
+        return await self._select_one(
+            OccurrenceRecord,
             f"SELECT {_OCC} FROM schedule_occurrences WHERE guild_id = ? AND event_id = ?",
             (guild_id, event_id),
         )
-        return _occurrence(row) if row else None
-
-    async def record_series_offer(
-        self, guild_id: int, series_id: int, user_id: int, now: float
-    ) -> None:
-        """Keep that the member was offered a reminder time for the series (its buttons are
-        honoured while this row or their choice exists)."""
-
-        await write_one(
-            self._db,
-            "INSERT INTO series_reminder_offers (series_id, guild_id, user_id, offered_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (series_id, user_id) DO UPDATE"
-            " SET offered_at = excluded.offered_at",
-            (series_id, guild_id, user_id, now),
-            invalidate=(),
-        )
-
-    async def choose_series_reminder(
-        self, series_id: int, user_id: int, minutes: int | None, now: float
-    ) -> bool:
-        """The member's choice from an offer, in one job: kept (replacing the offer and any
-        earlier choice) only while they hold an offer or a choice for the series; False, and
-        nothing stored, when they hold neither (they were forgotten or removed Interested)."""
-
-        async def job(conn: Conn) -> bool:
-            held = await conn.fetch_one(
-                "SELECT guild_id FROM series_reminder_offers WHERE series_id = ? AND user_id = ?"
-                " UNION ALL SELECT guild_id FROM series_reminders"
-                " WHERE series_id = ? AND user_id = ?",
-                (series_id, user_id, series_id, user_id),
-            )
-            if held is None:
-                return False
-            await conn.execute(
-                "INSERT INTO series_reminders (series_id, guild_id, user_id, minutes_before,"
-                " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (series_id, user_id) DO UPDATE"
-                " SET minutes_before = excluded.minutes_before, updated_at = excluded.updated_at",
-                (series_id, int(held[0]), user_id, minutes, now),
-            )
-            await conn.execute(
-                "DELETE FROM series_reminder_offers WHERE series_id = ? AND user_id = ?",
-                (series_id, user_id),
-            )
-            return True
-
-        return await self._db.write(job, invalidate=())
-
-    async def remove_series_reminder(self, series_id: int, user_id: int) -> bool:
-        """Forget the member's choice (and any open offer) for the series; False when there
-        was no choice."""
-
-        async def job(conn: Conn) -> bool:
-            await conn.execute(
-                "DELETE FROM series_reminder_offers WHERE series_id = ? AND user_id = ?",
-                (series_id, user_id),
-            )
-            changed = await conn.execute(
-                "DELETE FROM series_reminders WHERE series_id = ? AND user_id = ?",
-                (series_id, user_id),
-            )
-            return changed == 1
-
-        return await self._db.write(job, invalidate=())
-
-    async def series_choices(self, series_id: int) -> dict[int, int | None]:
-        """Members' own reminder times for the series: minutes before, None for none."""
-        rows = await self._db.fetch_all(
-            "SELECT user_id, minutes_before FROM series_reminders WHERE series_id = ?"
-            " ORDER BY user_id",
-            (series_id,),
-        )
-        return {int(r[0]): None if r[1] is None else int(r[1]) for r in rows}
-
-    async def series_minutes(self) -> dict[int, dict[int, tuple[float, float]]]:
-        """The distinct reminder times members chose for each series (None choices left out),
-        each with the first and last time (UTC seconds) it was chosen: series -> minutes ->
-        (first, last). A time chosen after its due time for a session stands in for shorter
-        ones there (see core.reminders.own_lead)."""
-        rows = await self._db.fetch_all(
-            "SELECT series_id, minutes_before, MIN(updated_at), MAX(updated_at)"
-            " FROM series_reminders WHERE minutes_before IS NOT NULL"
-            " GROUP BY series_id, minutes_before"
-        )
-        found: dict[int, dict[int, tuple[float, float]]] = {}
-        for row in rows:
-            found.setdefault(int(row[0]), {})[int(row[1])] = (float(row[2]), float(row[3]))
-        return found
-
-    async def series_chosen_at(self, series_id: int) -> dict[int, float]:
-        """When each member made their choice for the series (UTC seconds)."""
-        rows = await self._db.fetch_all(
-            "SELECT user_id, updated_at FROM series_reminders WHERE series_id = ?", (series_id,)
-        )
-        return {int(r[0]): float(r[1]) for r in rows}

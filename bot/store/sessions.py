@@ -4,35 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.records.session_access import SessionLimits
 from bot.records.sessions import AttendanceRecord, SessionHistoryRow, SessionRecord
 from bot.store.attendance_job import JoinJob
-from bot.store.database import Conn, Database, Row
+from bot.store.database import Conn, Database
 from bot.store.engine import IntegrityError
 from bot.store.notify import ChangeFeed
 from bot.store.one_statement import write_one
-from bot.store.session_access import SessionLimits
+from bot.store.repository import Repository
+from bot.store.rows import columns, record_of
 
-_SESSION_COLUMNS = (
-    "id, guild_id, channel_id, voice_channel_id, title, facilitator_id, board_message_id, "
-    "status, started_at, ended_at"
-)
-
-
-def _session(row: Row) -> SessionRecord:
-    return SessionRecord(*tuple(row))
-
-
-def _attendance(row: Row) -> AttendanceRecord:
-    return AttendanceRecord(*tuple(row))
+_SESSION_COLUMNS = columns(SessionRecord)
 
 
 class SessionAlreadyOpen(Exception):
     """A channel already has an open session (the unique index said so)."""
 
 
-class SessionRepository:
+class SessionRepository(Repository):
     def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
-        self._db = db
+        super().__init__(db)
         self._changes = changes or ChangeFeed(db)
 
     async def create(
@@ -77,27 +68,32 @@ class SessionRepository:
         """A session as committed (cached until a write transaction changes it)."""
 
         async def load() -> SessionRecord | None:
-            row = await self._db.fetch_one(
-                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+            return await self._select_one(
+                SessionRecord,
+                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?",
+                (session_id,),
             )
-            return _session(row) if row else None
 
         return await self._db.cached(("session", session_id), load)
 
     async def open_in_channel(self, channel_id: int) -> SessionRecord | None:
-        row = await self._db.fetch_one(
+        """The open session in this text channel, None when there is none."""
+        return await self._select_one(
+            SessionRecord,
             f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE channel_id = ? AND status = 'open'",
             (channel_id,),
         )
-        return _session(row) if row else None
 
     async def all_open(self) -> list[SessionRecord]:
-        rows = await self._db.fetch_all(
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE status = 'open' ORDER BY id"
+        """Every open session in every server, by id (what a starting process resumes)."""
+        return await self._select_all(
+            SessionRecord,
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE status = 'open' ORDER BY id",
         )
-        return [_session(r) for r in rows]
 
     async def set_board(self, session_id: int, message_id: int | None) -> None:
+        """Keep the id of the session's board message (None: no board posted); the cached session
+        is dropped. Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db,
@@ -167,19 +163,23 @@ class SessionRepository:
                 " WHERE session_id = ? AND left_at IS NULL ORDER BY joined_at, id",
                 (session_id,),
             )
-            return tuple(_attendance(r) for r in rows)
+            return tuple(record_of(AttendanceRecord, r) for r in rows)
 
         return list(await self._db.cached(("present", session_id), load))
 
     async def attendance(self, session_id: int) -> list[AttendanceRecord]:
-        rows = await self._db.fetch_all(
+        """Every join of the session (with when the member left, None while present), in join
+        order; times are UTC seconds."""
+        return await self._select_all(
+            AttendanceRecord,
             "SELECT id, session_id, user_id, joined_at, left_at FROM attendance"
             " WHERE session_id = ? ORDER BY joined_at, id",
             (session_id,),
         )
-        return [_attendance(r) for r in rows]
 
     async def history(self, guild_id: int, limit: int) -> list[SessionHistoryRow]:
+        """The server's latest sessions, newest first, at most `limit`: each with how many members
+        came and the activities it ran, in order."""
         rows = await self._db.fetch_all(
             f"SELECT {_SESSION_COLUMNS},"
             " (SELECT COUNT(DISTINCT user_id) FROM attendance a WHERE a.session_id = s.id),"

@@ -7,20 +7,14 @@ from dataclasses import dataclass
 
 from bot.records.sessions import ContributionRecord
 from bot.records.songs import SongLineRecord, SongRecord
-from bot.store.database import Conn, Row
+from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
-from bot.store.rows import record_of
+from bot.store.rows import columns
 from bot.store.runs import Mirror
 
-_SONG_COLUMNS = (
-    "id, guild_id, session_id, run_id, step_index, title, theme, structure, anonymous,"
-    " created_at, finished_at"
-)
-_LINE_COLUMNS = (
-    "id, song_id, position, section, author_id, text, syllables, passed, removed_at,"
-    " removed_by, created_at, event_key"
-)
+_SONG_COLUMNS = columns(SongRecord)
+_LINE_COLUMNS = columns(SongLineRecord)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +82,6 @@ async def _song_id(conn: Conn, spec: SongSpec, now: float) -> int:
         "SELECT id FROM songs WHERE run_id = ? AND step_index = ?", (spec.run_id, spec.step_index)
     )
     return int(found)
-
-
-def _song(row: Row) -> SongRecord:
-    return record_of(SongRecord, row)
-
-
-def _line(row: Row) -> SongLineRecord:
-    return record_of(SongLineRecord, row)
 
 
 class SongRepository(Repository):
@@ -197,33 +183,38 @@ class SongRepository(Repository):
         await self._db.write(job, invalidate=None)
 
     async def by_step(self, run_id: int, step_index: int) -> SongRecord | None:
-        row = await self._db.fetch_one(
+        """The song of one write step of a run, None when the step has none yet."""
+        return await self._select_one(
+            SongRecord,
             f"SELECT {_SONG_COLUMNS} FROM songs WHERE run_id = ? AND step_index = ?",
             (run_id, step_index),
         )
-        return _song(row) if row else None
 
     async def get(self, song_id: int) -> SongRecord | None:
-        row = await self._db.fetch_one(
-            f"SELECT {_SONG_COLUMNS} FROM songs WHERE id = ?", (song_id,)
+        """The song with this id, None when there is none."""
+        return await self._select_one(
+            SongRecord, f"SELECT {_SONG_COLUMNS} FROM songs WHERE id = ?", (song_id,)
         )
-        return _song(row) if row else None
 
     async def in_guild(self, guild_id: int, limit: int = 25) -> list[SongRecord]:
-        rows = await self._db.fetch_all(
+        """The server's songs, newest first, at most `limit`."""
+        return await self._select_all(
+            SongRecord,
             f"SELECT {_SONG_COLUMNS} FROM songs WHERE guild_id = ?"
             " ORDER BY created_at DESC, id DESC LIMIT ?",
             (guild_id, limit),
         )
-        return [_song(r) for r in rows]
 
     async def set_title(self, song_id: int, title: str) -> None:
+        """Give the song its title. Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db, "UPDATE songs SET title = ? WHERE id = ?", (title, song_id), invalidate=None
         )
 
     async def finish(self, song_id: int, now: float) -> None:
+        """Mark the song finished at `now` (UTC seconds), once: a later call changes nothing.
+        Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db,
@@ -237,16 +228,18 @@ class SongRepository(Repository):
     async def lines(self, song_id: int, *, include_removed: bool = False) -> list[SongLineRecord]:
         """The song's rows in order; by default only the lines that are in the song."""
         where = "" if include_removed else " AND removed_at IS NULL AND passed = 0"
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            SongLineRecord,
             f"SELECT {_LINE_COLUMNS} FROM song_lines WHERE song_id = ?{where}"
             " ORDER BY position, id",
             (song_id,),
         )
-        return [_line(r) for r in rows]
 
     # ----------------------------------------------------------------- credit
 
     async def set_credit_opt_out(self, guild_id: int, user_id: int, opt_out: bool) -> None:
+        """Keep whether the member's lines are credited to "the group" instead of their name in
+        this server. Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db,
@@ -258,6 +251,7 @@ class SongRepository(Repository):
         )
 
     async def opted_out(self, guild_id: int, user_ids: list[int]) -> set[int]:
+        """Those of `user_ids` who asked not to be credited by name in this server."""
         if not user_ids:
             return set()
         marks = ",".join("?" * len(user_ids))

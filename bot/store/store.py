@@ -20,6 +20,7 @@ from bot.store.members import MemberRepository
 from bot.store.notify import EVERYTHING, ChangeFeed
 from bot.store.pools import PoolDrawRepository
 from bot.store.privacy import PrivacyRepository
+from bot.store.reminders import ReminderRepository
 from bot.store.review_authors import ReviewAuthorRepository
 from bot.store.runs import ContributionRepository, RunRepository
 from bot.store.schedule import ScheduleRepository
@@ -58,6 +59,7 @@ class Store:
         self.members = MemberRepository(self.db)
         self.media = MediaRepository(self.db)
         self.schedule = ScheduleRepository(self.db)
+        self.reminders = ReminderRepository(self.db)
         self.checkins = CheckinRepository(self.db)
         self.checkin_schedules = CheckinScheduleRepository(self.db)
         self.checkin_notices = CheckinNoticeRepository(self.db)
@@ -87,6 +89,7 @@ class Store:
             await self.changes.listen(dsn)
 
     async def close(self) -> None:
+        """Stop listening for other processes' changes, then close the database."""
         await self.changes.close()
         await self.db.close()
 

@@ -10,16 +10,9 @@ from typing import Any
 import discord
 from babel import dates
 
+from bot.core.checkin_figures import BANDS, Answer, Pair, bands, signed_tenths
 from bot.core.checkin_service import SessionReport, WeekFigures
-from bot.core.checkins import (
-    BANDS,
-    K_MIN,
-    Answer,
-    Pair,
-    bands,
-    signed_tenths,
-    to_ten,
-)
+from bot.core.checkins import K_MIN, to_ten
 from bot.core.text import shorten
 from bot.i18n import N_, _, format_percent, ngettext
 from bot.ui import charts

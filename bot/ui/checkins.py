@@ -8,10 +8,7 @@ from typing import Any
 import discord
 
 from bot.core.activities import Scale, localize
-from bot.core.checkins import (
-    describe_value,
-    scale_of,
-)
+from bot.core.checkins import describe_value, scale_of
 from bot.core.steps.checkin import Anchors
 from bot.core.text import shorten
 from bot.i18n import N_, _

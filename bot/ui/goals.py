@@ -14,7 +14,8 @@ from io import BytesIO
 import discord
 
 from bot.core.checkins import strip_mentions
-from bot.core.goals import GOAL_MAX, MAX_ACTIVE, RATINGS, GoalProgress, describe_rating
+from bot.core.goal_service import GoalProgress
+from bot.core.goals import GOAL_MAX, MAX_ACTIVE, RATINGS, describe_rating
 from bot.core.text import shorten
 from bot.i18n import N_, _
 from bot.records.goals import GoalRecord

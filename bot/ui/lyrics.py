@@ -10,7 +10,8 @@ from typing import Any
 
 import discord
 
-from bot.core.lyrics import BLANK_RE, Credits, Slot
+from bot.core.lyric_slots import BLANK_RE, Slot
+from bot.core.lyrics import Credits
 from bot.core.rhymes import RhymeSuggestions
 from bot.core.steps.write import WriteStep
 from bot.core.text import shorten

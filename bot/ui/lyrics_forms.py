@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.core.lyrics import HARD_MAX_CHARS, Slot, allowance, blanks
+from bot.core.lyric_slots import HARD_MAX_CHARS, Slot, allowance, blanks
 from bot.core.steps.write import WriteStep
 from bot.i18n import _
 from bot.ui import limits

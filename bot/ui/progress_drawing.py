@@ -15,7 +15,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from bot.core.exports import SummaryFigures
-from bot.core.goals import RATINGS, GoalProgress
+from bot.core.goal_service import GoalProgress
+from bot.core.goals import RATINGS
 from bot.i18n import SOURCE_LANGUAGE, _, language_of
 from bot.ui.chart_drawing import _png, _short_day, _when, _when_text, _year
 from bot.ui.charts import DPI, HEIGHT, INK, SOFT, WIDTH

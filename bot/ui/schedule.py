@@ -10,10 +10,12 @@ from typing import Any
 import discord
 from babel import dates
 
-from bot.core.schedule import Repeat, describe_repeat, zone
-from bot.core.schedule_service import Draft, OccurrenceRecord, ScheduleAccess, SeriesRecord
+from bot.core.recurrence import Repeat, describe_repeat
+from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
+from bot.core.schedule_values import Draft, ScheduleAccess
 from bot.core.schedule_wake import utc
 from bot.core.text import shorten
+from bot.core.time_zones import zone
 from bot.i18n import _, language_of, ngettext
 from bot.ui.format import COLOUR_DONE, COLOUR_SESSION, field
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.core.schedule_service import Changes, LimitChanges
+from bot.core.schedule_changes import Changes
+from bot.core.schedule_service import LimitChanges
 from tests.cogs.test_closed_sessions import board, fields
 from tests.conftest import World
 

@@ -291,6 +291,7 @@ async def prepare_member(world: World, person: MemberActor) -> None:
 async def choose_series_reminder(world: World, person: MemberActor) -> None:
     """Interested in a scheduled session, with their own reminder time for its series."""
     store = world.bot().store.schedule
+    reminders = world.bot().store.reminders
     if not await store.upcoming(world.guild.id, 1):
         # Led by the server's manager, so the facilitator who forgets leads no schedule.
         manager = world.manager()
@@ -304,7 +305,7 @@ async def choose_series_reminder(world: World, person: MemberActor) -> None:
     [offer] = [m for m in person.user.dm_channel.history() if m.embeds and not m.content]
     chosen = await person.user.click(offer, label="2 hours before")
     assert "2 hours before" in (chosen.response.content or ""), chosen.response.content
-    assert person.id in await store.series_choices(occurrence.series_id)
+    assert person.id in await reminders.series_choices(occurrence.series_id)
 
 
 async def run_until(world: World, people: list[MemberActor], stop_at: int) -> None:

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.activities import Catalog
+from bot.records.schedule import OccurrenceRecord
 from bot.settings import Settings
-from bot.store.schedule import OccurrenceRecord
 from tests.conftest import World, find_message, make_bot
 
 EVENTS_ROUTE = "/guilds/*/scheduled-events"
@@ -206,7 +206,7 @@ async def test_closed_dms_fall_back_to_one_channel_message(world: World) -> None
     ].json["allowed_mentions"]["users"] in ([ana.id], [str(ana.id)])
     assert "everyone" not in sent[-1].json["allowed_mentions"].get("parse", [])
     assert "roles" not in sent[-1].json["allowed_mentions"].get("parse", [])
-    assert await world.bot().store.schedule.reminded(occurrence.id) == {ana.id, ben.id}
+    assert await world.bot().store.reminders.reminded(occurrence.id) == {ana.id, ben.id}
 
 
 async def test_session_opens_itself_and_the_facilitator_starts_the_plan(world: World) -> None:

@@ -62,7 +62,7 @@ async def test_each_member_is_reminded_at_their_own_time_once(
     assert "2 hours before" in said and "Friday circle" in said, said
     assert "at the start" in await choose(ben, "At the start")
     assert "No reminders for **Friday circle**" in await choose(cai, "No reminder")
-    choices = await world.bot().store.schedule.series_choices(occurrence.series_id)
+    choices = await world.bot().store.reminders.series_choices(occurrence.series_id)
     assert choices == {ana.id: 120, ben.id: 0, cai.id: None}
 
     start = occurrence.starts_at
@@ -81,7 +81,7 @@ async def test_each_member_is_reminded_at_their_own_time_once(
     [at_start] = reminders(ben)
     assert "starts now" in at_start.content
     assert len(reminders(ana)) == 1 and not reminders(cai)
-    reminded = await world.bot().store.schedule.reminded(occurrence.id)
+    reminded = await world.bot().store.reminders.reminded(occurrence.id)
     assert reminded == {ana.id, ben.id}
 
     # The next session of the series: ana's choice holds; no second offer.
@@ -103,7 +103,7 @@ async def test_removing_interested_cancels_and_offers_again_next_time(world: Wor
     await ana.subscribe_event(occurrence.event_id)
     await choose(ana, "30 minutes before")
     await ana.unsubscribe_event(occurrence.event_id)
-    store = world.bot().store.schedule
+    store = world.bot().store.reminders
     assert await store.series_choices(occurrence.series_id) == {}
     await advance_to(world, occurrence.starts_at + 5)
     assert not reminders(ana)
@@ -136,7 +136,7 @@ async def test_mydata_shows_and_forget_deletes_the_choice(world: World) -> None:
     assert data["series_reminders"][0]["minutes_before"] == 24 * 60
     asked = await ana.slash(world.channel, "forget")
     await ana.click(asked.response.message, label="Delete my data")
-    choices = await world.bot().store.schedule.series_choices(occurrence.series_id)
+    choices = await world.bot().store.reminders.series_choices(occurrence.series_id)
     assert choices == {ben.id: 24 * 60}
     await advance_to(world, occurrence.starts_at - 24 * 3600 + 5)
     assert not reminders(ana) and len(reminders(ben)) == 1
@@ -148,7 +148,7 @@ async def test_an_old_offer_pressed_after_forget_stores_nothing(world: World) ->
     occurrence = await schedule(world, when="in 2 days")
     await ana.subscribe_event(occurrence.event_id)
     [offer] = offers(ana)
-    store = world.bot().store.schedule
+    store = world.bot().store.reminders
     exported = await ana.slash(world.channel, "mydata")
     data = json.loads(await exported.response.attachments[0].read())
     assert [o["series_title"] for o in data["series_reminder_offers"]] == ["Friday circle"]
@@ -174,7 +174,7 @@ async def test_an_old_offer_pressed_after_removing_interested_stores_nothing(
     await ana.unsubscribe_event(occurrence.event_id)
     pressed = await ana.user.click(offer, label="2 hours before")
     assert "saved nothing" in (pressed.response.content or "")
-    assert await world.bot().store.schedule.series_choices(occurrence.series_id) == {}
+    assert await world.bot().store.reminders.series_choices(occurrence.series_id) == {}
 
 
 async def test_a_choice_during_a_running_weekly_session_is_for_the_next_one(world: World) -> None:
@@ -188,7 +188,7 @@ async def test_a_choice_during_a_running_weekly_session_is_for_the_next_one(worl
     week_later = int(occurrence.starts_at + 7 * 86_400)
     assert "2 hours before" in said and f"<t:{week_later}:F>" in said, said
     store = world.bot().store.schedule
-    assert await store.series_choices(occurrence.series_id) == {ana.id: 120}
+    assert await world.bot().store.reminders.series_choices(occurrence.series_id) == {ana.id: 120}
     await advance_to(world, occurrence.ends_at + 5)
     [following] = [
         o

@@ -9,7 +9,7 @@ import icalendar
 from dateutil.rrule import rrulestr
 
 from bot.core.calendar import CalendarEntry, build_calendar, rrule
-from bot.core.schedule import Recurrence, Repeat
+from bot.core.recurrence import Recurrence, Repeat
 
 
 def expanded(repeat: Repeat, anchor: datetime, zone: str, count: int) -> list[float]:

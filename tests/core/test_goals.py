@@ -7,10 +7,8 @@ import pytest
 from bot.core.activity_models import Activity
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.goals import (
-    ANSWERS,
     GOAL_MAX,
     MAX_ACTIVE,
-    answer_payload,
     check_can_add,
     check_rating,
     clean_goal,
@@ -21,7 +19,7 @@ from bot.core.goals import (
     trend,
 )
 from bot.core.steps import StepContext
-from bot.core.steps.goal import GoalHandler, GoalStep
+from bot.core.steps.goal import ANSWERS, GoalHandler, GoalStep, answer_payload
 from bot.records.goals import RatingRecord
 from bot.records.sessions import ContributionRecord, RunRecord
 

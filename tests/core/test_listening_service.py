@@ -177,11 +177,3 @@ async def test_a_playlist_vote_picks_the_piece_and_its_play_is_recorded_once(
     assert [(p.title, p.mode) for p in plays] == [("Evening", "text")] and suggested == 2
     with pytest.raises(Conflict, match="ended"):
         await service.live_step(run.id, 0)
-
-
-async def test_an_upload_over_the_limit_keeps_nothing(listening: Listening, tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match="the limit is 1 MB"):
-        await listening.service.upload(GUILD, 9, b"x" * (1024 * 1024 + 1), "a.mp3", None, None, 1)
-    tracks, others = await listening.service.library(GUILD)
-    assert tracks == [] and others == []
-    assert not (tmp_path / "media").exists()

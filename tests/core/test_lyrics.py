@@ -7,22 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.lyrics import (
-    HARD_MAX_CHARS,
-    allowance,
-    clean_line,
-    credits,
-    current_writer,
-    fill_template,
-    fold,
-    hidden_clue,
-    slots,
-    song_lines,
-    split_fills,
-)
+from bot.core.lyric_lines import hidden_clue
+from bot.core.lyric_turns import current_writer
+from bot.core.lyrics import credits, fold, song_lines
 from bot.core.rhymes import last_word, rhyme_kind, suggest
 from bot.core.steps import StepContext
 from bot.core.steps.write import WriteHandler, WriteStep
@@ -154,22 +143,6 @@ def test_anonymous_refusal_names_nobody() -> None:
     assert "Someone else is writing" in refused.value.message
     assert str(ANA) not in refused.value.message.replace("Someone", "")
     assert "<@" not in refused.value.message
-
-
-def test_form_allowance_fits_the_step_limit() -> None:
-    step = write_step(
-        structure=None,
-        template=["I ___", "and ___, even though ___"],
-        constraints={"max_chars": 40},
-    )
-    one, two = slots(step, "en")
-    assert allowance(step, one) == 40
-    # Two blanks at their full allowance, joined with " / ", still fit in 40.
-    assert allowance(step, two) == 18 and 18 + 3 + 18 <= 40
-    # The largest allowance the validator accepts is the one a writer gets.
-    assert (
-        allowance(write_step(constraints={"max_chars": 500}), slots(write_step(), "en")[0]) == 500
-    )
 
 
 def test_joining_member_is_appended_and_leaver_skipped() -> None:
@@ -360,21 +333,6 @@ def test_template_asks_only_for_the_blank() -> None:
     assert h.complete()
 
 
-def test_template_helpers() -> None:
-    assert split_fills("tea / toast", 2) == ["tea", "toast"]
-    assert fill_template("a ___ b ____", ["x", "y"]) == "a x b y"
-    assert [s.template for s in slots(write_step(structure=None, template=["___ go"]), "en")] == [
-        "___ go"
-    ]
-
-
-def test_clean_line_strips_mentions_and_markdown() -> None:
-    assert clean_line("hi <@123> and @everyone **loud** `code`") == "hi and everyone loud code"
-    assert clean_line("# big\nheading > quote") == "big heading > quote"
-    assert clean_line("[click](https://x.y) <:smile:42>") == "click :smile:"
-    assert clean_line("a" * 500, 50).endswith("…")
-
-
 # ------------------------------------------------------------------ hidden mode
 
 
@@ -396,11 +354,3 @@ def test_credits_respect_opt_out() -> None:
     found = credits(song_lines(h.state), False, [BEN])
     assert found.named == (ANA, CAI) and found.group
     assert credits(song_lines(h.state), False, []).named == (ANA, BEN, CAI)
-
-
-def test_the_validator_and_the_runtime_agree_on_line_length() -> None:
-    """What `chorus validate` accepts for max_chars is what the line form and the rules allow."""
-    step = write_step(constraints={"max_chars": HARD_MAX_CHARS}, strict=True)
-    assert allowance(step, slots(step, "en")[0]) == HARD_MAX_CHARS
-    with pytest.raises(ValidationError):
-        write_step(constraints={"max_chars": HARD_MAX_CHARS + 1})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.lyrics import current_writer, rotation
+from bot.core.lyric_turns import current_writer, rotation
 from bot.core.steps import StepContext
 from bot.core.steps.write import WriteHandler
 from bot.store.json_scrub import scrub_id

@@ -27,3 +27,11 @@ def test_only_the_offered_times_are_accepted() -> None:
         assert check_series_choice(minutes) == minutes
     with pytest.raises(InvalidInput):
         check_series_choice(45)
+
+
+def test_reminder_recipients() -> None:
+    optins = {1: 15, 2: 60, 3: 15, 4: 15}
+    interested = [1, 2, 3, 5]
+    assert recipients(optins, [15], interested, already=[3]) == [1]
+    assert recipients(optins, [15, 60], interested, already=[]) == [1, 2, 3]
+    assert recipients(optins, [30], interested, already=[]) == []

@@ -17,15 +17,16 @@ from bot.core.activities import Catalog
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
+from bot.core.occurrence_timing import MISSED_AFTER, plan_wake
 from bot.core.runner import Runner
-from bot.core.schedule import MISSED_AFTER, plan_wake
+from bot.core.schedule_changes import Changes
 from bot.core.schedule_outlet import EventRefused
-from bot.core.schedule_service import Changes, ScheduleService
+from bot.core.schedule_service import ScheduleService
 from bot.core.session import SessionService
 from bot.core.steps import step_handlers
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.records.sessions import SessionRecord
 from bot.settings import Settings
-from bot.store.schedule import OccurrenceRecord, SeriesRecord
 from bot.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -246,7 +247,7 @@ async def test_reminders_go_by_dm_or_else_in_the_channel_once_each(world: World)
     await wake_at(world, occurrence.starts_at - 15 * 60)
     assert world.outlet.named("dm_reminder") == [(ANA, 15)]
     assert world.outlet.named("post_reminders") == [(BEN,)]
-    assert await world.store.schedule.reminded(occurrence.id) == {ANA, BEN}
+    assert await world.store.reminders.reminded(occurrence.id) == {ANA, BEN}
     await wake_at(world, occurrence.starts_at - 14 * 60)  # nothing is sent twice
     assert len(world.outlet.named("dm_reminder")) == 1
     assert await world.service.stop_reminding(GUILD, ANA)

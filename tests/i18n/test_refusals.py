@@ -11,7 +11,8 @@ from discord import app_commands
 from bot.core.checkin_reminders import days_text
 from bot.core.errors import InvalidInput, StorageBusy
 from bot.core.goals import progress_summary
-from bot.core.schedule import describe_repeat, parse_when
+from bot.core.recurrence import describe_repeat
+from bot.core.typed_times import parse_when
 from bot.i18n import N_
 from bot.ui.errors import message_for
 

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from bot.core.errors import Conflict, NotFound, UserFacingError
-from bot.core.lyrics import current_writer
+from bot.core.lyric_turns import current_writer
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message
 

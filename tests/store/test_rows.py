@@ -1,11 +1,15 @@
-"""A row as its record (bot/store/rows.py): casts by the record's field types, NULL kept."""
+"""A row as its record (bot/store/rows.py): casts by the record's field types, NULL kept; the
+columns that read a record; the repositories' shared reads and a write's returned row."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.records.checkins import CheckinRecord
-from bot.store.rows import record_of
+from bot.store.database import Conn
+from bot.store.leases import Lease
+from bot.store.rows import columns, record_of, returned
+from bot.store.store import Store
 
 ROW = (1, 2, None, None, None, None, "0-10", "any", None, 7, None, 0, None, 1, 100)
 
@@ -20,3 +24,46 @@ def test_values_are_cast_to_their_fields_and_null_stays_none() -> None:
 def test_a_row_of_another_shape_is_refused() -> None:
     with pytest.raises(ValueError, match="CheckinRecord has 15 fields; the row has 14"):
         record_of(CheckinRecord, ROW[:-1])
+
+
+def test_the_columns_of_a_record_are_its_fields_in_order() -> None:
+    assert columns(Lease) == "shard_id, owner, home, expires_at"
+    assert columns(Lease, "l") == "l.shard_id, l.owner, l.home, l.expires_at"
+
+
+async def test_a_repository_reads_rows_as_records_on_either_engine(store: Store) -> None:
+    repo = store.leases
+    await store.db.write(
+        lambda conn: conn.execute(
+            "INSERT INTO shard_leases (shard_id, shard_count, owner, home, expires_at)"
+            " VALUES (?, 4, ?, ?, ?)",
+            (3, "p1", "h1", 50),
+        )
+    )
+    found = await repo._select_all(Lease, f"SELECT {columns(Lease)} FROM shard_leases")
+    assert found == [Lease(3, "p1", "h1", 50.0)] and isinstance(found[0].expires_at, float)
+    assert await repo._select_one(Lease, "SELECT * FROM shard_leases WHERE shard_id = 9") is None
+
+
+async def test_a_write_returns_its_row_as_a_record(store: Store) -> None:
+    sql = (
+        "INSERT INTO shard_leases (shard_id, shard_count, owner, home, expires_at)"
+        " VALUES (?, 4, ?, ?, ?)"
+        f" RETURNING {columns(Lease)}"
+    )
+
+    async def insert(conn: Conn) -> Lease:
+        return await returned(conn, Lease, sql, (1, "p", "h", 10.5))
+
+    assert await store.db.write(insert) == Lease(1, "p", "h", 10.5)
+
+    async def nothing(conn: Conn) -> Lease:
+        return await returned(
+            conn,
+            Lease,
+            "DELETE FROM shard_leases WHERE shard_id = 99 RETURNING shard_id, owner, home, expires_at",
+            (),
+        )
+
+    with pytest.raises(ValueError, match="returned no Lease"):
+        await store.db.write(nothing)

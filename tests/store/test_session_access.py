@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.store.session_access import SessionLimits
+from bot.records.session_access import SessionLimits
 from bot.store.store import Store
 from tests.engines import TestDatabase
 
@@ -97,7 +97,7 @@ async def test_series_limits_round_trip(store: Store) -> None:
 async def test_series_limit_edits_at_once_from_two_processes_both_count(
     store: Store, engine: TestDatabase
 ) -> None:
-    from bot.store.session_access import LimitChanges
+    from bot.records.session_access import LimitChanges
 
     _, occurrence = await store.schedule.create_series(
         guild_id=1,

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 _BOT_PROCESS = """
 import json, sys
 from bot.app import create_bot
-from bot.core.goals import GoalProgress
+from bot.core.goal_service import GoalProgress
 from bot.ui import charts, goals
 pngs = [
     charts.trend_chart([charts.Point(1.7e9, 5.0, "before")], [], "Yours", "en"),

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.core.schedule_service import Draft, ScheduleAccess
+from bot.core.schedule_values import Draft, ScheduleAccess
 from bot.core.session import SessionLimits
 from bot.ui.schedule import confirm_embed, draft_view, places_line
 

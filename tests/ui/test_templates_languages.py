@@ -179,7 +179,7 @@ def test_the_forms_of_the_steps_are_in_the_reader_s_language(
 ) -> None:
     act = activity()
     by_kind = {step.type: step for step in act.steps}
-    from bot.core.lyrics import slots
+    from bot.core.lyric_slots import slots
 
     forms: list[discord.ui.Modal] = [
         ReflectForm(1, 4, by_kind["reflect"], locale),

@@ -19,7 +19,7 @@ from bot.cogs.access import require_guild
 from bot.cogs.checkins.answers import CheckinAnswers
 from bot.cogs.checkins.extras import NOTE_FORM, CheckinExtras
 from bot.core.checkin_service import CheckinService
-from bot.core.checkins import member_summary
+from bot.core.checkin_summary import member_summary
 from bot.i18n import N_, _
 from bot.ui import checkin_care, checkin_consent, checkin_reports
 from bot.ui import checkins as ui

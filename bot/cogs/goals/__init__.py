@@ -16,7 +16,8 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.goals.answers import GOAL_FORM, GoalAnswers, consent_message
-from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
+from bot.core.goal_service import ConsentNeeded, GoalService
+from bot.core.goals import GOAL_MAX
 from bot.records.goals import GoalRecord
 from bot.ui import goals as ui
 from bot.ui.locale import member_language

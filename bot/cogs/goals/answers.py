@@ -11,7 +11,8 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
 from bot.cogs.access import require_guild
 from bot.core.errors import Conflict, UserFacingError
-from bot.core.goals import GOAL_MAX, ConsentNeeded, GoalService
+from bot.core.goal_service import ConsentNeeded, GoalService
+from bot.core.goals import GOAL_MAX
 from bot.core.run_updates import RunUpdate
 from bot.core.steps.goal import GoalStep
 from bot.i18n import N_, SHIPPED, _

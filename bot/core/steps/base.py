@@ -99,30 +99,39 @@ class BaseStepHandler:
     kind = "base"
 
     def one_answer_per_member(self, step: Any) -> bool:
+        """Default: True, a second answer replaces the first."""
         return True
 
     def enter(self, ctx: StepContext) -> Wake:
+        """Default: an empty state and no handler timer."""
         return Wake(at=None, state={})
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Default: the payload as it came (a kind with input overrides this to check it)."""
         return dict(payload)
 
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake | None:
+        """Default: None, the state stays as it is."""
         return None
 
     def on_wake(self, ctx: StepContext) -> Wake:
+        """Default: the state as it is, no new timer."""
         return Wake(at=None, state=ctx.state)
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        """Default: every member present has answered (see everyone_answered)."""
         return everyone_answered(ctx.expected, contributions)
 
     def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
+        """Default: None, the step may always be left."""
         return None
 
     def attendance_changed(self, ctx: StepContext) -> Wake | None:
+        """Default: None, the step doesn't follow attendance."""
         return None
 
     def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
+        """Default: the state unchanged (no deadlines of the handler's own)."""
         return dict(state)
 
 

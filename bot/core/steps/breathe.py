@@ -75,6 +75,8 @@ class BreatheHandler(BaseStepHandler):
     kind = "breathe"
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Only "done" (the member finished the pattern), stored with an empty payload. Raises
+        InvalidInput for any other kind."""
         if kind != "done":
             raise InvalidInput(N_("Press Done when you have finished the breathing pattern."))
         return {}

@@ -38,6 +38,8 @@ def step_done(contribution: ContributionRecord) -> bool:
 
 
 def answer_payload(answer: str, done: bool = True) -> dict[str, Any]:
+    """A goal step's contribution payload: `answer` ("rated", "set" or "pass") and `done` (every
+    goal of the member has an answer at this step)."""
     return {"answer": answer, "done": done}
 
 
@@ -47,6 +49,8 @@ class GoalHandler(BaseStepHandler):
     kind = "goal"
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """A goal contribution with one of ANSWERS, normalised by `answer_payload`. Raises
+        InvalidInput for any other kind or answer."""
         answer = payload.get("answer")
         if kind != CONTRIBUTION_KIND or answer not in ANSWERS:
             raise InvalidInput(N_("Answer this step with its buttons: Rate my goals, or Pass."))
@@ -54,6 +58,7 @@ class GoalHandler(BaseStepHandler):
         return answer_payload(str(answer), done)
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        """Every expected member present is done (rated all their goals, set one, or passed)."""
         if not ctx.present:
             return False
         finished = {c.author_id for c in contributions if step_done(c)}

@@ -146,10 +146,14 @@ class ListenHandler(BaseStepHandler):
     kind = "listen"
 
     def one_answer_per_member(self, step: Any) -> bool:
+        """True: one reaction and one reflection each (the runner replaces by author and kind)."""
         # One reaction and one reflection each: the runner replaces by (author, kind).
         return True
 
     def enter(self, ctx: StepContext) -> Wake:
+        """Start with the countdown: the handler wakes when it ends (`countdown_seconds` from now);
+        the state keeps the phase, when the piece starts (UTC seconds) and how long the set
+        plays (seconds, None when unknown)."""
         step: ListenStep = ctx.step
         duration = set_duration(step)
         starts_at = ctx.now + step.countdown_seconds
@@ -159,6 +163,8 @@ class ListenHandler(BaseStepHandler):
         )
 
     def on_wake(self, ctx: StepContext) -> Wake:
+        """The countdown ended: playing until the set's duration is over (or straight to AFTER when
+        its duration is unknown); playing ended: AFTER, with when it ended."""
         state = {k: v for k, v in ctx.state.items() if k != "wake_at"}
         current = phase(ctx.state)
         if current == COUNTDOWN:
@@ -175,6 +181,10 @@ class ListenHandler(BaseStepHandler):
         return Wake(at=None, state=state)
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """A "reaction" (the index of one of the step's reactions, once the music has started;
+        stored with its label in the server's language) or a "reflection" (text, at most
+        REFLECTION_MAX characters, shared or not). Raises InvalidInput for anything else, an
+        unknown reaction, a reaction during the countdown, or an empty reflection."""
         step: ListenStep = ctx.step
         if kind == "reaction":
             reactions = step.reflection.reactions
@@ -194,12 +204,16 @@ class ListenHandler(BaseStepHandler):
         raise InvalidInput(N_("Take part in this step with its reaction or Reflect buttons."))
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        """Once the piece is over, every expected member present has reacted or reflected."""
         if phase(ctx.state) != AFTER or not ctx.present:
             return False
         answered = {c.author_id for c in contributions if c.author_id is not None}
         return bool(ctx.expected) and all(uid in answered for uid in ctx.expected)
 
     def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
+        """A `no_skip` piece holds the group until it has ended: members are told only a
+        facilitator can move on, a facilitator gets a TimeLeft refusal while time is left (None
+        when there is no duration to time it by)."""
         step: ListenStep = ctx.step
         if not step.no_skip or phase(ctx.state) == AFTER:
             return None
@@ -251,6 +265,7 @@ class TimeLeft(Conflict):
         self.seconds = seconds
 
     def text(self, locale: str | None) -> str:
+        """The refusal in `locale`, with the time left worded in it."""
         return gettext(self.template, locale, left=seconds_in(self.seconds, locale))
 
 

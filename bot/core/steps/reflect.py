@@ -47,6 +47,8 @@ class ReflectHandler(BaseStepHandler):
     kind = "reflect"
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """A "reflection": its text cleaned and cut to the step's `max_chars`, and whether it is
+        shared. Raises InvalidInput for any other kind or an empty text."""
         if kind != "reflection":
             raise InvalidInput(N_("Answer this step with the Reflect button."))
         limit = int(getattr(ctx.step, "max_chars", None) or DEFAULT_MAX_CHARS)

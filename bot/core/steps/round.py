@@ -103,6 +103,7 @@ class RoundHandler(BaseStepHandler):
     kind = "round"
 
     def one_answer_per_member(self, step: Any) -> bool:
+        """False: a member may speak, pass or answer more than once in a round."""
         return False
 
     # ---------------------------------------------------------------- turns
@@ -146,6 +147,9 @@ class RoundHandler(BaseStepHandler):
         state["turns"] = turns
 
     def enter(self, ctx: StepContext) -> Wake:
+        """The round's order (join order, shuffled once with a seed from the session and the
+        moment, or volunteer first: nobody holds the floor until someone starts, or one turn's
+        time has passed), then the first turn."""
         step: RoundStep = ctx.step
         order = list(ctx.expected)
         if step.order == "shuffled":
@@ -242,6 +246,8 @@ class RoundHandler(BaseStepHandler):
         raise InvalidInput(N_("Use the round's buttons: Done, Pass or Answer."))
 
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
+        """A volunteer takes the floor first; a turn that ended (spoke, answered or passed) is
+        recorded and the floor goes to the next member present."""
         state = dict(ctx.state)
         if contribution.kind == "volunteer":
             by = int(contribution.payload["by"])
@@ -269,6 +275,7 @@ class RoundHandler(BaseStepHandler):
         return moved
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        """The round went all the way round (its state says `finished`)."""
         return bool(ctx.state.get("finished"))
 
 

@@ -13,22 +13,10 @@ from bot.core.activity_fields import StepBase, TurnSeconds
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import BLANK, LocalizedText, Text, Title
 from bot.core.format_base import FormatModel, format_error
-from bot.core.lyrics import (
-    NotFoundLine,
-    SlotConflict,
-    State,
-    apply_event,
-    check_line,
-    current_writer,
-    is_full,
-    next_after,
-    next_position,
-    rotation,
-    slots,
-    song_lines,
-    takes_turns,
-    turn_refusal,
-)
+from bot.core.lyric_lines import NotFoundLine, check_line
+from bot.core.lyric_slots import SlotConflict, slots
+from bot.core.lyric_turns import current_writer, next_after, rotation, takes_turns, turn_refusal
+from bot.core.lyrics import State, apply_event, is_full, next_position, song_lines
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
 from bot.i18n import N_

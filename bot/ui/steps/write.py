@@ -7,16 +7,9 @@ from typing import Any
 
 import discord
 
-from bot.core.lyrics import (
-    credits,
-    current_writer,
-    fold,
-    is_full,
-    next_position,
-    slots,
-    song_lines,
-    takes_turns,
-)
+from bot.core.lyric_slots import slots
+from bot.core.lyric_turns import current_writer, takes_turns
+from bot.core.lyrics import credits, fold, is_full, next_position, song_lines
 from bot.core.steps.write import WriteStep
 from bot.i18n import _
 from bot.ui.components import persistent_view

@@ -1,27 +1,18 @@
-"""Scheduling time: read what a facilitator types in the server's time zone, and repeat it.
-
-Pure: no Discord, no clock of its own (callers pass `now`), zoneinfo for every zone.
-Recurrence is computed on the local wall clock and only then turned into an instant, so a
-weekly 18:00 session stays at 18:00 local across a daylight-saving change.
+"""The times a facilitator types (`friday 18:00`, `in 2 hours`, `2026-03-27 18:00`), read in the
+server's time zone. Pure: no Discord, no clock of its own (callers pass `now`).
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal, Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.core.errors import InvalidInput
-from bot.i18n import N_, _, day_names
+from bot.core.time_zones import exists_locally, localize
+from bot.i18n import N_
 
-Repeat = Literal["none", "weekly", "fortnightly", "monthly"]
-REPEATS: tuple[Repeat, ...] = ("none", "weekly", "fortnightly", "monthly")
-
-# A session opened by the schedule that nobody starts within this many seconds is missed.
-MISSED_AFTER = 30 * 60
 # How far ahead a session can be scheduled.
 MAX_AHEAD = timedelta(days=366)
 
@@ -100,55 +91,6 @@ _TIME = re.compile(
 )
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)?$")
-
-
-# ------------------------------------------------------------------ zones
-
-
-def zone(name: str) -> ZoneInfo:
-    """The IANA zone called `name`, or a refusal that says what to type."""
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(
-            N_(
-                "I don't know the time zone `{name}`. Use a name like `Europe/Berlin` or "
-                "`America/New_York` (pick one of the suggestions)."
-            ),
-            name=name[:60],
-        ) from None
-
-
-def timezone_choices(current: str, limit: int = 25) -> list[str]:
-    """Zone names containing what was typed, those starting with it first."""
-    needle = current.strip().casefold().replace(" ", "_")
-    names = sorted(available_timezones())
-    if not needle:
-        popular = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York"]
-        return [*popular, *(n for n in names if n not in popular)][:limit]
-    starts = [n for n in names if n.casefold().startswith(needle)]
-    parts = [n for n in names if n not in starts and needle in n.casefold()]
-    return (starts + parts)[:limit]
-
-
-def exists_locally(wall: datetime, tz: ZoneInfo) -> bool:
-    """False for a wall-clock time skipped by a daylight-saving change (e.g. 02:30 in spring)."""
-    aware = wall.replace(tzinfo=tz)
-    back = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
-    return back == wall
-
-
-def localize(wall: datetime, tz: ZoneInfo) -> datetime:
-    """A naive wall-clock time in `tz` as an aware instant.
-
-    An ambiguous time (clocks going back) is its first occurrence; a skipped time (clocks going
-    forward) moves forward by the size of the gap, as a wall clock would show it.
-    """
-    aware = wall.replace(tzinfo=tz, fold=0)
-    return aware.astimezone(UTC).astimezone(tz)
-
-
-# ---------------------------------------------------------------- parsing
 
 
 def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
@@ -359,196 +301,3 @@ def require_future(start: datetime, now: datetime) -> None:
         )
     if start - now > MAX_AHEAD:
         raise InvalidInput(N_("That's more than a year ahead. Pick a date within the next year."))
-
-
-# ------------------------------------------------------------- recurrence
-
-
-def nth_weekday(year: int, month: int, weekday: int, ordinal: int) -> date:
-    """The `ordinal`-th `weekday` of a month (1-4), or its last one when ordinal is 5."""
-    first = date(year, month, 1)
-    if ordinal >= 5:
-        last_day = calendar.monthrange(year, month)[1]
-        last = date(year, month, last_day)
-        return last - timedelta(days=(last.weekday() - weekday) % 7)
-    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (ordinal - 1))
-
-
-def week_ordinal(day: date) -> int:
-    """1 for the first such weekday of its month ... 5 for the fifth (treated as 'last')."""
-    return (day.day - 1) // 7 + 1
-
-
-@dataclass(frozen=True, slots=True)
-class Recurrence:
-    """A series' rule: occurrence `anchor_seq` is at `anchor_local` (wall clock in `timezone`)."""
-
-    repeat: Repeat
-    timezone: str
-    anchor_local: datetime
-    anchor_seq: int = 0
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    def local_start(self, seq: int) -> datetime:
-        """The wall-clock start of occurrence `seq` (naive, in the series' zone)."""
-        steps = seq - self.anchor_seq
-        anchor = self.anchor_local
-        if self.repeat == "none" or steps == 0:
-            return anchor
-        if self.repeat == "weekly":
-            return anchor + timedelta(weeks=steps)
-        if self.repeat == "fortnightly":
-            return anchor + timedelta(weeks=2 * steps)
-        year, month0 = divmod(anchor.month - 1 + steps, 12)
-        day = nth_weekday(
-            anchor.year + year, month0 + 1, anchor.weekday(), week_ordinal(anchor.date())
-        )
-        return datetime.combine(day, anchor.time())
-
-    def start(self, seq: int) -> datetime:
-        """The instant occurrence `seq` starts (aware, in the series' zone)."""
-        return localize(self.local_start(seq), self.tz)
-
-    def next_seq(self, after_seq: int, now: datetime) -> int | None:
-        """The first occurrence after `after_seq` that starts after `now`; None when not repeating."""
-        if self.repeat == "none":
-            return None
-        seq = after_seq + 1
-        for _attempt in range(2000):
-            if self.start(seq) > now:
-                return seq
-            seq += 1
-        return None
-
-
-MONTHLY = {
-    1: N_("Monthly on the 1st {day}"),
-    2: N_("Monthly on the 2nd {day}"),
-    3: N_("Monthly on the 3rd {day}"),
-    4: N_("Monthly on the 4th {day}"),
-}
-"""One text per ordinal: languages inflect the ordinal with the day (German "am 2. Dienstag")."""
-MONTHLY_LAST = N_("Monthly on the last {day}")
-
-
-def describe_repeat(repeat: Repeat, local_start: datetime, locale: str | None) -> str:
-    """'Every Friday', 'Every other Friday', 'Monthly on the 2nd Tuesday', 'Once', in ``locale``
-    (None: English; day names from Babel's CLDR)."""
-    day = day_names(locale)[local_start.weekday()]
-    if repeat == "weekly":
-        return _("Every {day}", locale, day=day)
-    if repeat == "fortnightly":
-        return _("Every other {day}", locale, day=day)
-    if repeat == "monthly":
-        ordinal = week_ordinal(local_start.date())
-        return _(MONTHLY.get(ordinal, MONTHLY_LAST), locale, day=day)
-    return _("Once", locale)
-
-
-# ---------------------------------------------------------------- timing
-
-
-class OccurrenceTiming(Protocol):
-    """What the scheduler needs to know about one stored occurrence."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def starts_at(self) -> float: ...
-    @property
-    def ends_at(self) -> float: ...
-    @property
-    def opened_at(self) -> float | None: ...
-    @property
-    def reminders_until(self) -> float: ...
-    @property
-    def ended_at(self) -> float | None: ...
-
-
-def reminder_times(o: OccurrenceTiming, minutes: set[int]) -> list[tuple[float, int]]:
-    """(due, minutes_before) for reminder slots still ahead of the reminder mark, earliest first."""
-    if o.status != "scheduled":
-        return []
-    # A lead time of 0 is a reminder at the start itself, sent in the same wake-up that opens it.
-    slots = [(o.starts_at - 60 * m, m) for m in minutes]
-    return sorted((due, m) for due, m in slots if o.reminders_until < due <= o.starts_at)
-
-
-def next_deadline(o: OccurrenceTiming, minutes: set[int]) -> float | None:
-    """The next moment the scheduler must look at this occurrence."""
-    if o.status == "cancelled":
-        return None
-    candidates: list[float] = []
-    if o.status == "scheduled":
-        candidates.extend(due for due, _ in reminder_times(o, minutes)[:1])
-        candidates.append(o.starts_at)
-    if o.status == "open" and o.opened_at is not None:
-        candidates.append(o.opened_at + MISSED_AFTER)
-    if o.ended_at is None:
-        candidates.append(o.ends_at)
-    return min(candidates) if candidates else None
-
-
-@dataclass(frozen=True, slots=True)
-class WakePlan:
-    """What is due for one occurrence now."""
-
-    remind: tuple[int, ...] = ()  # minutes_before slots to send now
-    skip_reminders: bool = False  # slots that fell due while nobody could send them
-    open: bool = False  # the start time has come and the session is still within its time
-    missed_unopened: bool = False  # the whole session passed while the bot was away
-    check_missed: bool = False  # opened, nobody started it within MISSED_AFTER
-    end: bool = False  # the end time has come: close the event, schedule the next one
-
-    @property
-    def mark_reminders(self) -> bool:
-        return bool(self.remind) or self.skip_reminders
-
-    @property
-    def anything(self) -> bool:
-        return bool(
-            self.remind
-            or self.skip_reminders
-            or self.open
-            or self.missed_unopened
-            or self.check_missed
-            or self.end
-        )
-
-
-# A reminder is sent if the bot wakes within this many seconds of its due time; one that fell due
-# while the bot was down is not sent late.
-REMINDER_GRACE = 90.0
-
-
-def plan_wake(o: OccurrenceTiming, minutes: set[int], now: float) -> WakePlan:
-    """Decide what is due for an occurrence at `now` (see WakePlan)."""
-    if o.status == "cancelled":
-        return WakePlan()
-    remind: list[int] = []
-    skipped = False
-    if o.status == "scheduled":
-        for due, m in reminder_times(o, minutes):
-            if due > now:
-                break
-            if now - due <= REMINDER_GRACE and (now < o.starts_at or due == o.starts_at):
-                remind.append(m)
-            else:
-                skipped = True
-    opening = o.status == "scheduled" and o.starts_at <= now < o.ends_at
-    missed_unopened = o.status == "scheduled" and now >= o.ends_at
-    check_missed = (
-        o.status == "open" and o.opened_at is not None and now >= o.opened_at + MISSED_AFTER
-    )
-    end = o.ended_at is None and now >= o.ends_at
-    return WakePlan(
-        remind=tuple(sorted(set(remind), reverse=True)),
-        skip_reminders=skipped,
-        open=opening,
-        missed_unopened=missed_unopened,
-        check_missed=check_missed,
-        end=end,
-    )

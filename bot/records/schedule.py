@@ -1,0 +1,43 @@
+"""Scheduled sessions: a series (its rule, on the wall clock of its time zone) and one
+occurrence of it (times as UTC timestamps in seconds; `status` scheduled, open, started, missed
+or cancelled)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRecord:
+    id: int
+    guild_id: int
+    channel_id: int
+    voice_channel_id: int | None
+    facilitator_id: int
+    title: str
+    plan: str | None
+    duration_minutes: int
+    repeat: str
+    timezone: str
+    anchor_local: str
+    anchor_seq: int
+    active: bool
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class OccurrenceRecord:
+    id: int
+    series_id: int
+    guild_id: int
+    seq: int
+    starts_at: float
+    ends_at: float
+    event_id: int | None
+    status: str
+    session_id: int | None
+    start_message_id: int | None
+    opened_at: float | None
+    reminders_until: float
+    ended_at: float | None
+    created_at: float

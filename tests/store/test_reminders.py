@@ -1,0 +1,45 @@
+"""The reminders store: server-wide opt-ins, reminders sent once, members' own time per series."""
+
+from __future__ import annotations
+
+from bot.store.store import Store
+from tests.store.test_schedule_store import make
+
+
+async def test_optins_and_reminders_once(store: Store) -> None:
+    repo = store.reminders
+    _, occurrence = await make(store.schedule)
+    await repo.set_optin(1, 7, 15, 1.0)
+    await repo.set_optin(1, 8, 60, 1.0)
+    await repo.set_optin(1, 7, 30, 2.0)
+    await repo.set_optin(2, 7, 15, 1.0)
+    assert await repo.optins(1) == {7: 30, 8: 60}
+    assert await repo.optin_minutes() == {1: {30, 60}, 2: {15}}
+    assert await repo.remove_optin(1, 8) and not await repo.remove_optin(1, 8)
+
+    await repo.record_reminded(occurrence.id, [7], "dm", 5.0)
+    await repo.record_reminded(occurrence.id, [7, 8], "channel", 6.0)
+    assert await repo.reminded(occurrence.id) == {7, 8}
+
+
+async def test_a_members_own_time_per_series(store: Store) -> None:
+    repo = store.reminders
+    series, _ = await make(store.schedule)
+    # A choice counts only while the member holds an offer (or an earlier choice).
+    assert not await repo.choose_series_reminder(series.id, 5, 120, 10.0)
+    assert await repo.series_choices(series.id) == {}
+    for user in (5, 6, 7):
+        await repo.record_series_offer(1, series.id, user, 10.5)
+    assert await repo.choose_series_reminder(series.id, 5, 120, 11.0)
+    assert await repo.choose_series_reminder(series.id, 6, None, 11.0)
+    assert await repo.choose_series_reminder(series.id, 7, 0, 11.0)
+    # The choice replaced the offer; a new choice replaces the old.
+    assert await repo.choose_series_reminder(series.id, 5, 30, 12.0)
+    offers = await store.db.fetch_all("SELECT user_id FROM series_reminder_offers")
+    assert offers == []
+    assert await repo.series_choices(series.id) == {5: 30, 6: None, 7: 0}
+    assert await repo.series_minutes() == {series.id: {30: (12.0, 12.0), 0: (11.0, 11.0)}}
+    assert await repo.series_chosen_at(series.id) == {5: 12.0, 6: 11.0, 7: 11.0}
+    assert await repo.remove_series_reminder(series.id, 5)
+    assert not await repo.remove_series_reminder(series.id, 5)
+    assert await repo.series_choices(series.id) == {6: None, 7: 0}
