@@ -15,10 +15,13 @@ from bot.chorus_bot import COGS
 ROOT = Path(__file__).resolve().parent.parent
 HELPER_MODULES = {
     "bot.cogs.access",
+    "bot.cogs.attendance",  # joining and leaving, for commands and board buttons alike
     "bot.cogs.controls",
     "bot.cogs.listen_voice",  # the listening cog's voice playback
     "bot.cogs.song_sheet",  # the lyrics cog's live sheet and turn pings
     "bot.cogs.mydata_exports",
+    "bot.cogs.schedule_commands",  # the schedule cog's command group
+    "bot.cogs.subcommands",  # commands a cog adds to another cog's group
 }
 
 

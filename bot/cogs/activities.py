@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.cogs.access import is_facilitator, require_guild
+from bot.cogs.access import is_facilitator
 from bot.core.activities import Activity
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.guild_library import Refused
@@ -196,8 +196,7 @@ class ActivitiesCog(commands.Cog):
     )
     @app_commands.describe(file="The activity file (.yaml); /activity export gives one to start")
     async def upload(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         name = file.filename
         if not name.lower().endswith((".yaml", ".yml")):
             raise InvalidInput(
@@ -227,8 +226,7 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="Which activity (yours or a shipped one)")
     @app_commands.autocomplete(activity=activity_ids)
     async def export(self, interaction: discord.Interaction, activity: str) -> None:
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         exported = await self.bot.library.export(guild_id, activity)
         locale = self._language(interaction)
         where = (
@@ -262,8 +260,7 @@ class ActivitiesCog(commands.Cog):
         activity: str,
         new_id: app_commands.Range[str, 1, 64],
     ) -> None:
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         saved = await self.bot.library.copy(guild_id, interaction.user.id, activity, new_id)
         await reply_ephemeral(
             interaction,
@@ -282,8 +279,7 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="One of this server's own activities")
     @app_commands.autocomplete(activity=own_activity_ids)
     async def delete(self, interaction: discord.Interaction, activity: str) -> None:
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         removed = await self.bot.library.delete(guild_id, activity)
         shipped_back = activity in self.bot.library.shipped.activities
         await reply_ephemeral(
@@ -296,8 +292,7 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="One of this server's own activities")
     @app_commands.autocomplete(activity=own_activity_ids)
     async def versions(self, interaction: discord.Interaction, activity: str) -> None:
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         found = await self.bot.library.versions(guild_id, activity)
         await interaction.response.send_message(
             embed=versions_embed(activity, found, self._language(interaction)),

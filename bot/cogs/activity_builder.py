@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.cogs.access import require_guild
+from bot.cogs.subcommands import attach, detach
 from bot.core import activity_builder as builder
 from bot.core.errors import InvalidInput
 from bot.core.guild_library import ID_PATTERN, Refused
@@ -44,8 +44,7 @@ async def _new_callback(
     minutes: app_commands.Range[int, 1, 480],
 ) -> None:
     bot = _bot(interaction)
-    guild_id, _unused = require_guild(interaction)
-    controls.facilitator_only(interaction)
+    guild_id, _unused = controls.facilitator_here(interaction)
     activity_id = activity_id.strip()
     if not ID_PATTERN.match(activity_id):
         raise InvalidInput(
@@ -88,15 +87,10 @@ class ActivityBuilderCog(commands.Cog):
         bot.register_form(ui.STEP_FORM, self.on_step_form, what="your step")
 
     async def cog_load(self) -> None:
-        group = self.bot.tree.get_command("activity")
-        if not isinstance(group, app_commands.Group):
-            raise RuntimeError("bot.cogs.activity_builder must load after bot.cogs.activities")
-        group.add_command(self.new_command)
+        attach(self.bot, "activity", self.new_command, loader=__name__)
 
     async def cog_unload(self) -> None:
-        group = self.bot.tree.get_command("activity")
-        if isinstance(group, app_commands.Group):
-            group.remove_command("new")
+        detach(self.bot, "activity", "new")
 
     def _draft(self, interaction: discord.Interaction) -> dict[str, Any]:
         message = interaction.message
@@ -117,6 +111,7 @@ class ActivityBuilderCog(commands.Cog):
         )
 
     async def on_add(self, interaction: discord.Interaction, item: ui.AddStepSelect) -> None:
+        """The kind select: open the chosen kind's step form (facilitators only)."""
         controls.facilitator_only(interaction)
         kind = item.chosen[0] if item.chosen else ""
         if kind not in builder.step_forms():
@@ -128,6 +123,8 @@ class ActivityBuilderCog(commands.Cog):
     async def on_step_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """A step form submitted: add the step it describes to the draft; a refused input is
+        answered privately with what to fix."""
         controls.facilitator_only(interaction)
         kind = args[0] if args else ""
         draft = self._draft(interaction)
@@ -143,6 +140,7 @@ class ActivityBuilderCog(commands.Cog):
         await self._show(interaction, candidate)
 
     async def on_pop(self, interaction: discord.Interaction, item: ui.RemoveStepButton) -> None:
+        """Remove the draft's last step (facilitators only)."""
         controls.facilitator_only(interaction)
         draft = self._draft(interaction)
         if draft["steps"]:
@@ -150,8 +148,8 @@ class ActivityBuilderCog(commands.Cog):
         await self._show(interaction, draft)
 
     async def on_save(self, interaction: discord.Interaction, item: ui.SaveDraftButton) -> None:
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        """Save the draft as one of the server's own activities (facilitators only)."""
+        guild_id, _unused = controls.facilitator_here(interaction)
         draft = self._draft(interaction)
         name = f"{draft['id']}.yaml"
         result = await self.bot.library.upload(

@@ -6,7 +6,7 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance
 from bot.i18n import _
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
@@ -21,8 +21,9 @@ class BreatheCog(commands.Cog):
         bot.register_family(BreatheButton, self.on_done)
 
     async def on_done(self, interaction: discord.Interaction, item: BreatheButton) -> None:
+        """A breathe step's Done: the member's part is counted."""
         session, _run = await self.bot.sessions.live_step(item.run_id, item.step_index)
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         outcome = await self.bot.runner.contribute(
             item.run_id, item.step_index, interaction.user.id, "done", {}
         )

@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.subcommands import attach, detach
 from bot.core.calendar import SessionCalendar
 from bot.ui import calendar as ui
 from bot.ui.locale import member_language, server_language
@@ -33,15 +34,10 @@ class CalendarCog(commands.Cog):
         )
 
     async def cog_load(self) -> None:
-        session = self.bot.tree.get_command("session")
-        if not isinstance(session, app_commands.Group):
-            raise RuntimeError("bot.cogs.calendar must load after bot.cogs.sessions")
-        session.add_command(self.command)
+        attach(self.bot, "session", self.command, loader=__name__)
 
     async def cog_unload(self) -> None:
-        session = self.bot.tree.get_command("session")
-        if isinstance(session, app_commands.Group):
-            session.remove_command(self.command.name)
+        detach(self.bot, "session", self.command.name)
 
     def _place(self, guild_id: int) -> Any:
         guild = self.bot.get_guild(guild_id)
@@ -53,6 +49,7 @@ class CalendarCog(commands.Cog):
         return place
 
     async def send_calendar(self, interaction: discord.Interaction) -> None:
+        """/session calendar: the server's scheduled series as an `.ics` file, privately."""
         guild_id, _unused = require_guild(interaction)
         await controls.defer_private(interaction)
         guild = interaction.guild
@@ -69,9 +66,7 @@ class CalendarCog(commands.Cog):
 
 
 async def _calendar_callback(interaction: discord.Interaction) -> None:
-    cog = controls.chorus(interaction).get_cog("CalendarCog")
-    assert isinstance(cog, CalendarCog)
-    await cog.send_calendar(interaction)
+    await controls.loaded_cog(interaction.client, CalendarCog).send_calendar(interaction)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -16,10 +16,11 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.subcommands import attach, detach
 from bot.core.pattern_notice import DEFAULT_LOW_ANSWERS, DEFAULT_WITHIN_DAYS, PatternNotices
 from bot.i18n import _
 from bot.records.checkins import CheckinRecord
-from bot.ui import checkins as checkin_ui
+from bot.ui import checkin_care
 from bot.ui import pattern_notice as ui
 from bot.ui.locale import member_language, reply_language
 from bot.ui.replies import reply_ephemeral
@@ -73,15 +74,10 @@ class CheckinNoticeCog(commands.Cog):
         self.group = NoticeGroup(self)
 
     async def cog_load(self) -> None:
-        checkin = self.bot.tree.get_command("checkin")
-        if not isinstance(checkin, app_commands.Group):
-            raise RuntimeError("bot.cogs.checkin_notice must load after the /checkin group")
-        checkin.add_command(self.group)
+        attach(self.bot, "checkin", self.group, loader=__name__)
 
     async def cog_unload(self) -> None:
-        checkin = self.bot.tree.get_command("checkin")
-        if isinstance(checkin, app_commands.Group):
-            checkin.remove_command(self.group.name)
+        detach(self.bot, "checkin", self.group.name)
 
 
 async def after_low_answer(interaction: discord.Interaction, record: CheckinRecord | None) -> None:
@@ -99,7 +95,7 @@ async def after_low_answer(interaction: discord.Interaction, record: CheckinReco
     config = bot.guild_settings.for_guild(record.guild_id)
     # An answer to the member's own check-in: their language (a DM's server is the record's).
     locale = reply_language(bot.guild_settings, interaction, record.guild_id)
-    links = checkin_ui.care_view(None, config.support_links, locale=locale)
+    links = checkin_care.care_view(None, config.support_links, locale=locale)
     extra: dict[str, Any] = {"view": links} if links is not None else {}
     await interaction.followup.send(
         embed=ui.notice_embed(optin, config.support_text, locale),
@@ -110,6 +106,7 @@ async def after_low_answer(interaction: discord.Interaction, record: CheckinReco
 
 
 def notices_of(bot: ChorusBot) -> PatternNotices:
+    """The pattern notices of `bot`'s store, worded with each server's care settings."""
     return PatternNotices(bot.store, bot.clock, lambda guild: bot.guild_settings.care_for(guild)[0])
 
 

@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import checkin_notice
 from bot.cogs.access import require_guild
+from bot.cogs.subcommands import attach, detach
 from bot.core.checkin_reminders import CheckinReminders
 from bot.core.checkin_service import CheckinService, ConsentNeeded
 from bot.core.checkins import describe_value, scale_of
@@ -27,6 +28,7 @@ from bot.core.errors import InvalidInput
 from bot.core.time_zones import timezone_choices
 from bot.i18n import N_, _
 from bot.records.checkin_schedules import ClaimedSend
+from bot.ui import checkin_care
 from bot.ui import checkin_schedule as ui
 from bot.ui import checkins as checkin_ui
 from bot.ui.checkin_schedule import ScheduledCheckinButton
@@ -47,6 +49,7 @@ class CheckinScheduleGroup(app_commands.Group):
     async def zones(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: IANA time zones containing `current` (at most 25)."""
         return [app_commands.Choice(name=n, value=n) for n in timezone_choices(current)]
 
     @app_commands.command(name="set", description="Get a private check-in DM on days you choose")
@@ -97,17 +100,12 @@ class CheckinScheduleCog(commands.Cog):
         bot.privacy.on_forget(self._forgotten)
 
     async def cog_load(self) -> None:
-        checkin = self.bot.tree.get_command("checkin")
-        if not isinstance(checkin, app_commands.Group):
-            raise RuntimeError("bot.cogs.checkin_schedule must load after the /checkin group")
-        checkin.add_command(self.group)
+        attach(self.bot, "checkin", self.group, loader=__name__)
         await self.timer.rearm()  # the store is open: a restarted bot picks up stored times
 
     async def cog_unload(self) -> None:
         self.timer.close()
-        checkin = self.bot.tree.get_command("checkin")
-        if isinstance(checkin, app_commands.Group):
-            checkin.remove_command(self.group.name)
+        detach(self.bot, "checkin", self.group.name)
 
     # ------------------------------------------------------------------ commands
 
@@ -120,6 +118,8 @@ class CheckinScheduleCog(commands.Cog):
         scale: str,
         pause_until: str | None,
     ) -> None:
+        """/checkin schedule set: save the member's schedule (`days`, `time` on their wall clock in
+        `timezone`) and tell them when the next check-in comes. Refusals say what to fix."""
         guild_id, _unused = require_guild(interaction)
         plan = self.reminders.plan(days, time, timezone, scale, pause_until)
         if await self.checkins.consent_state(guild_id, interaction.user.id) != "agreed":
@@ -129,6 +129,7 @@ class CheckinScheduleCog(commands.Cog):
         await reply_ephemeral(interaction, ui.schedule_text(record, member_language(interaction)))
 
     async def stop(self, interaction: discord.Interaction) -> None:
+        """/checkin schedule stop: no more scheduled check-ins for the member here."""
         guild_id, _unused = require_guild(interaction)
         stopped = await self.reminders.stop(guild_id, interaction.user.id)
         await self.timer.rearm()
@@ -137,6 +138,7 @@ class CheckinScheduleCog(commands.Cog):
         )
 
     async def show(self, interaction: discord.Interaction) -> None:
+        """/checkin schedule show: the member's schedule and the next check-in, privately."""
         guild_id, _unused = require_guild(interaction)
         record = await self.reminders.get(guild_id, interaction.user.id)
         locale = member_language(interaction)
@@ -205,10 +207,12 @@ class CheckinScheduleCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
+        """A new server: re-arm the timer (its members' stored schedules may now be due)."""
         await self.timer.rearm()
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """A member left the server: their check-in schedule there stops."""
         if await self.reminders.stop(payload.guild_id, payload.user.id):
             await self.timer.rearm()
 
@@ -221,6 +225,7 @@ class CheckinScheduleCog(commands.Cog):
     async def on_button(
         self, interaction: discord.Interaction, item: ScheduledCheckinButton
     ) -> None:
+        """An answer pressed in a scheduled check-in DM: saved for the server the DM came from."""
         guild_id, user_id = item.guild_id, interaction.user.id
         # A DM: the member's client language, else the language of the server it belongs to.
         locale = reply_language(self.bot.guild_settings, interaction, guild_id)
@@ -269,9 +274,9 @@ class CheckinScheduleCog(commands.Cog):
         # A low answer gets the support message whether or not it could be saved.
         if saved.low if saved is not None else self.checkins.is_low(guild_id, scale, value):
             config = self.bot.guild_settings.for_guild(guild_id)
-            links = checkin_ui.care_view(None, config.support_links, locale=locale)
+            links = checkin_care.care_view(None, config.support_links, locale=locale)
             await interaction.followup.send(
-                embed=checkin_ui.care_embed(config.support_text, locale),
+                embed=checkin_care.care_embed(config.support_text, locale),
                 view=links if links is not None else discord.utils.MISSING,
                 allowed_mentions=NONE,
             )

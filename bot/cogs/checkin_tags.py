@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild, require_manage_server
+from bot.cogs.subcommands import attach, detach
 from bot.core.checkin_tags import CheckinTags
 from bot.ui import checkin_tags as ui
 from bot.ui import limits
@@ -33,6 +34,7 @@ class TagGroup(app_commands.Group):
     async def tag_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: the server's tags (or the built-in ones) containing `current`."""
         if interaction.guild_id is None:
             return []
         found = await self.cog.tags.choices(
@@ -104,20 +106,15 @@ class CheckinTagsCog(commands.Cog):
         bot.register_family(ui.TagPickSelect, self.on_pick)
 
     async def cog_load(self) -> None:
-        checkin = self.bot.tree.get_command("checkin")
-        setup = self.bot.tree.get_command("setup")
-        if not isinstance(checkin, app_commands.Group) or not isinstance(setup, app_commands.Group):
-            raise RuntimeError("bot.cogs.checkin_tags must load after /checkin and /setup")
-        checkin.add_command(self.group)
-        setup.add_command(self.setup_command)
+        attach(self.bot, "checkin", self.group, loader=__name__)
+        attach(self.bot, "setup", self.setup_command, loader=__name__)
 
     async def cog_unload(self) -> None:
-        for parent, name in (("checkin", self.group.name), ("setup", self.setup_command.name)):
-            group = self.bot.tree.get_command(parent)
-            if isinstance(group, app_commands.Group):
-                group.remove_command(name)
+        detach(self.bot, "checkin", self.group.name)
+        detach(self.bot, "setup", self.setup_command.name)
 
     async def on_pick(self, interaction: discord.Interaction, item: ui.TagPickSelect) -> None:
+        """The tag select: the check-in's tags become what the member chose."""
         guild_id, _ = require_guild(interaction)
         saved = await self.tags.tag_picked(
             guild_id, interaction.user.id, item.checkin_id, item.chosen
@@ -128,6 +125,7 @@ class CheckinTagsCog(commands.Cog):
         )
 
     async def setup_tags(self, interaction: discord.Interaction, action: str, text: str) -> None:
+        """/setup tags: add, remove or list the server's own tags (facilitators)."""
         guild_id, _ = require_guild(interaction)
         require_manage_server(interaction)
         locale = reply_language(self.bot.guild_settings, interaction)

@@ -48,16 +48,19 @@ class ListenVoice:
 
     @property
     def cards(self) -> ListenPresenter:
+        """The listen steps' presenter (the notes on a card about playback come from here)."""
         presenter = self.bot.live.presenters["listen"]
         assert isinstance(presenter, ListenPresenter)
         return presenter
 
     def close(self) -> None:
+        """Cancel every playback job (the bot is closing)."""
         for _key, task in self.jobs.values():
             task.cancel()
         self.jobs.clear()
 
     def forget(self, key: Key) -> None:
+        """Drop what is kept about the step `key` (run id, step index) once it is over."""
         self.failed.pop(key, None)
         self.left.discard(key)
 
@@ -75,6 +78,7 @@ class ListenVoice:
         return _("Not in voice.", locale)
 
     async def step_ended(self, guild_id: int, key: Key) -> None:
+        """The listen step `key` ended: stop its playback in the server."""
         joining = self.cancel(guild_id, key)
         if self.playing.get(guild_id) == key or joining:
             # Playing, or joined and waiting for the start (a step skipped in its
@@ -84,11 +88,13 @@ class ListenVoice:
 
     async def paused(self, guild_id: int, key: Key) -> None:
         # A piece waiting to start would start at a stale second: it is re-planned on Resume.
+        """The listen step `key` was paused: its playback stops."""
         self.cancel(guild_id, key)
         if self.playing.get(guild_id) == key:
             await self.bot.voice.pause(guild_id)
 
     async def resumed(self, guild_id: int, key: Key) -> None:
+        """The listen step `key` resumed: its playback starts again if it was playing."""
         if self.playing.get(guild_id) == key:
             await self.bot.voice.resume(guild_id)
 

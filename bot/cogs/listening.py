@@ -15,9 +15,8 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance
 from bot.cogs.listen_voice import ListenVoice
-from bot.cogs.reflection import saved_text
 from bot.core.activities import localize
 from bot.core.listening import COUNTDOWN, phase
 from bot.core.listening_service import ListeningService
@@ -30,6 +29,8 @@ from bot.ui.format import sentence
 from bot.ui.forms import FormValues, send_form
 from bot.ui.listening import REFLECT_FORM, ListenReflectForm, run_state, summary_lines
 from bot.ui.locale import member_language, server_language
+from bot.ui.posting import step_card
+from bot.ui.reflection import saved_text
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.listen import ListenPresenter, ListenReflectButton, ReactButton
 from bot.ui.steps.vote import VotePresenter, VoteSelect
@@ -59,12 +60,14 @@ class ListeningCog(commands.Cog):
 
     @property
     def listen_cards(self) -> ListenPresenter:
+        """The listen steps' presenter, which shows what this cog prepared (tracks, notes)."""
         presenter = self.bot.live.presenters["listen"]
         assert isinstance(presenter, ListenPresenter)
         return presenter
 
     @property
     def vote_cards(self) -> VotePresenter:
+        """The vote steps' presenter, which shows the choices this cog prepared."""
         presenter = self.bot.live.presenters["vote"]
         assert isinstance(presenter, VotePresenter)
         return presenter
@@ -108,6 +111,7 @@ class ListeningCog(commands.Cog):
                 await self.redraw(session, run, run.step_index)
 
     def forget(self, key: Key) -> None:
+        """Drop what is kept about the step `key` (run id, step index) once it is over."""
         self.vote_cards.choices.pop(key, None)
         self.listen_cards.tracks.pop(key, None)
         self.listen_cards.notes.pop(key, None)
@@ -117,11 +121,13 @@ class ListeningCog(commands.Cog):
     # -------------------------------------------------------------- observer
 
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
+        """Before a step is shown: its track or vote choices are prepared for the presenter."""
         for index in (update.exited_step, update.entered_step):
             if index is not None:
                 await self.prepare(session, update.run, index)
 
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
+        """After a step change is shown: an ended listen or vote step is closed here too."""
         if update.exited_step is not None:
             await self.step_ended(session, update.run, update.exited_step)
         if update.entered_step is not None:
@@ -155,6 +161,7 @@ class ListeningCog(commands.Cog):
             await self.redraw(session, run, run.step_index)
 
     async def step_ended(self, session: SessionRecord, run: RunRecord, index: int) -> None:
+        """Step `index` of `run` ended: its playback stops and what was kept about it goes."""
         key = (run.id, index)
         step = self.bot.runner.step_at(run, index)
         if isinstance(step, ListenStep):
@@ -174,8 +181,7 @@ class ListeningCog(commands.Cog):
             session,
             fresh.step_message_id,
             payload,
-            what=N_("the {kind} step card"),
-            kind=scene.step.type,
+            what=step_card(scene.step.type),
         )
 
     async def _redraw_key(self, session: SessionRecord, key: Key) -> None:
@@ -206,6 +212,7 @@ class ListeningCog(commands.Cog):
     async def on_voice_state_update(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState
     ) -> None:
+        """Members joining or leaving the voice channel of a playing step: the card is redrawn."""
         me = self.bot.user
         if me is not None and member.id == me.id:
             await self.voice.bot_moved(member, before, after)
@@ -220,9 +227,10 @@ class ListeningCog(commands.Cog):
             await self.bot.live.apply(update)
 
     async def on_react(self, interaction: discord.Interaction, item: ReactButton) -> None:
+        """A reaction pressed under a listen step: saved, privately confirmed."""
         session, _run, step = await self.service.live_step(item.run_id, item.index)
         assert isinstance(step, ListenStep)
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         outcome = await self.service.react(
             session, item.run_id, item.index, interaction.user.id, item.choice
         )
@@ -249,6 +257,7 @@ class ListeningCog(commands.Cog):
     async def on_reflect_button(
         self, interaction: discord.Interaction, item: ListenReflectButton
     ) -> None:
+        """Reflect under a listen step: the reflection form."""
         _session, _run, step = await self.service.live_step(item.run_id, item.index)
         assert isinstance(step, ListenStep)
         await send_form(
@@ -259,9 +268,10 @@ class ListeningCog(commands.Cog):
     async def on_reflect_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """The reflection form submitted: saved (and shared when the member ticked Share)."""
         run_id, index = int(args[0]), int(args[1])
         session, _run, _step = await self.service.live_step(run_id, index)
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         shared = values.flag("share")
         outcome = await self.service.reflect(
             run_id, index, interaction.user.id, values.text("answer"), shared
@@ -273,12 +283,13 @@ class ListeningCog(commands.Cog):
         await self._after_contribution(session, outcome.update)
 
     async def on_vote(self, interaction: discord.Interaction, item: VoteSelect) -> None:
+        """A vote chosen at a vote step: saved (a second choice replaces the first)."""
         session, run, step = await self.service.live_step(item.run_id, item.index)
         assert isinstance(step, VoteStep)
         chosen = await self.service.choice(
             session, run, item.index, item.chosen, member_language(interaction)
         )
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         outcome = await self.service.vote(item.run_id, item.index, interaction.user.id, chosen)
         locale = member_language(interaction)
         vote = (
@@ -293,6 +304,7 @@ class ListeningCog(commands.Cog):
         await self._after_contribution(session, outcome.update)
 
     async def summary_lines(self, session: SessionRecord, locale: str) -> list[tuple[str, str]]:
+        """The session summary's listening fields, in ``locale``: what was played and suggested."""
         plays, suggested = await self.service.summary(session)
         return summary_lines(plays, suggested, locale)
 

@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance, controls
 from bot.cogs.song_sheet import LiveSongSheet
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyric_slots import blanks
@@ -49,6 +49,7 @@ class LyricsCog(commands.Cog):
     # ---------------------------------------------------------------- buttons
 
     async def on_button(self, interaction: discord.Interaction, item: LyricsButton) -> None:
+        """A write step's button (write, edit, pass, withdraw): the form or the change."""
         run_id, index, user = item.run_id, item.index, interaction.user.id
         if item.action == "write":
             await self._send_line_form(
@@ -107,6 +108,7 @@ class LyricsCog(commands.Cog):
     async def on_remove_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """The facilitator's remove form: the line number typed is taken out of the song."""
         text = values.text("number").strip()
         if not text.isdigit():
             raise InvalidInput(N_("Give the line's number as shown on the lyric sheet, e.g. 3."))
@@ -125,7 +127,7 @@ class LyricsCog(commands.Cog):
         """Save one song event (committed with its line in the song), reply privately, and
         show it on the sheet."""
         session, run, step = await self.service.live(run_id, index)
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         user = interaction.user
         outcome = await self.service.contribute(
             session, run, step, user.id, user.display_name, kind, payload
@@ -147,6 +149,8 @@ class LyricsCog(commands.Cog):
     async def remove(
         self, interaction: discord.Interaction, run_id: int, index: int, number: int
     ) -> None:
+        """Take line `number` (1-based, as the sheet shows) out of the song at step `index` of run
+        `run_id` (facilitators only)."""
         controls.facilitator_only(interaction)
         await self.contribute(interaction, run_id, index, "remove", {"number": number})
 

@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.i18n import _
-from bot.ui.checkins import care_view, support_embed
+from bot.ui.checkin_care import care_view, support_embed
 from bot.ui.format import COLOUR_INFO
 from bot.ui.locale import member_language
 

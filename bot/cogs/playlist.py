@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance, controls
 from bot.cogs.access import is_facilitator, require_guild
 from bot.cogs.listening import ListeningCog
 from bot.core.listening_service import ListeningService
@@ -38,9 +38,8 @@ class PlaylistCog(commands.Cog):
 
     @property
     def cards(self) -> ListeningCog:
-        cog = self.bot.get_cog("ListeningCog")
-        assert isinstance(cog, ListeningCog)
-        return cog
+        """The listening cog, which redraws the cards a playlist change touches."""
+        return controls.loaded_cog(self.bot, ListeningCog)
 
     async def _changed(self, session: SessionRecord) -> None:
         await self.cards.refresh_live_vote(session)
@@ -63,7 +62,7 @@ class PlaylistCog(commands.Cog):
         locale = member_language(interaction)
         session = await controls.session_here(interaction)
         song = self.service.suggestion(title, artist, url, note)
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         nomination = await self.service.suggest(session, interaction.user.id, song)
         await reply_ephemeral(
             interaction,
@@ -147,8 +146,7 @@ class PlaylistCog(commands.Cog):
         artist: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         locale = member_language(interaction)
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         limit_mb = self.bot.settings.upload_max_mb
         check_upload_size(file.size, limit_mb)
         await interaction.response.defer(ephemeral=True, thinking=True)

@@ -23,6 +23,8 @@ class PoolsCog(commands.Cog):
     async def on_another_button(
         self, interaction: discord.Interaction, item: AnotherQuestionButton
     ) -> None:
+        """Another question (facilitators): the step's next text from its pool, the card
+        redrawn."""
         controls.facilitator_only(interaction)
         session, _run = await self.bot.sessions.live_step(item.run_id, item.step_index)
         update = await self.bot.runner.draw_again(item.run_id, item.step_index)

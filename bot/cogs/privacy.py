@@ -90,6 +90,7 @@ class PrivacyCog(commands.Cog):
         )
 
     async def on_forget_button(self, interaction: discord.Interaction, item: ForgetButton) -> None:
+        """/forget's Delete my data or Keep it: only the member who asked may press it."""
         guild_id, _unused = require_guild(interaction)
         if item.user_id != interaction.user.id:
             raise UserFacingError(N_("This button is for someone else. Use /forget yourself."))
@@ -120,6 +121,7 @@ class PrivacyCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
+        """A member left the server: what retention says goes with them is deleted."""
         await self.bot.privacy.member_left(payload.guild_id, payload.user.id)
 
     # ---------------------------------------------------------- daily purge

@@ -8,8 +8,7 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
-from bot.core.activities import localize
+from bot.cogs import attendance, controls
 from bot.core.errors import Conflict
 from bot.core.reflect_review import Review
 from bot.core.session import SessionRecord
@@ -18,8 +17,10 @@ from bot.i18n import N_, _
 from bot.ui import limits
 from bot.ui.errors import http_error
 from bot.ui.format import plain_name
-from bot.ui.forms import ChorusForm, FormValues, send_form
+from bot.ui.forms import FormValues, send_form
 from bot.ui.locale import member_language, server_language
+from bot.ui.posting import MessageName
+from bot.ui.reflection import FORM, ReflectForm, held_back_text, saved_text
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import MessagePayload
 from bot.ui.steps.reflect import (
@@ -34,47 +35,6 @@ from bot.ui.steps.reflect import (
 )
 
 log = logging.getLogger("chorus.reflection")
-
-
-class ReflectForm(ChorusForm):
-    """The reflection form; the share box defaults to the step's visibility.
-
-    Answered by `ReflectionCog.on_reflect_form` through its custom_id, with no timeout."""
-
-    def __init__(self, run_id: int, step_index: int, step: ReflectStep, locale: str) -> None:
-        super().__init__(_("Your reflection", locale), FORM, run_id, step_index)
-        answer: discord.ui.TextInput[ReflectForm] = discord.ui.TextInput(
-            custom_id="answer",
-            style=discord.TextStyle.paragraph,
-            max_length=step.max_chars,
-            required=True,
-            placeholder=limits.placeholder(_("A few words are plenty.", locale)),
-        )
-        self.add_question(
-            localize(step.question, locale) or _("Your reflection", locale),
-            answer,
-            short_label=_("Your reflection", locale),
-        )
-        share: discord.ui.Checkbox[ReflectForm] = discord.ui.Checkbox(
-            custom_id="share", default=step.visibility_default == "shared"
-        )
-        self.add_item(
-            discord.ui.Label(
-                text=_("Share with the group", locale),
-                description=(
-                    _("Shown without your name when the step ends.", locale)
-                    if step.anonymous
-                    else _(
-                        "Shown with your name when the step ends. Unticked: only you see it.",
-                        locale,
-                    )
-                ),
-                component=share,
-            )
-        )
-
-
-FORM = "form_reflect"
 
 
 class ReflectionCog(commands.Cog):
@@ -100,6 +60,7 @@ class ReflectionCog(commands.Cog):
     async def on_reflect_button(
         self, interaction: discord.Interaction, item: ReflectButton
     ) -> None:
+        """Reflect: the reflection form for the step."""
         _session, step = await self._reflect_step(item.run_id, item.step_index)
         await send_form(
             interaction,
@@ -109,10 +70,12 @@ class ReflectionCog(commands.Cog):
     async def on_reflect_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """The reflection form submitted: saved, and shared or held for the facilitator's
+        review."""
         run_id, step_index = int(args[0]), int(args[1])
         session, step = await self._reflect_step(run_id, step_index)
         text, shared = values.text("answer"), values.flag("share")
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         # An anonymous answer the facilitator reviews keeps who wrote it apart, so they can be
         # told if it is held back (see bot/core/reflect_review.py).
         link = (
@@ -142,6 +105,7 @@ class ReflectionCog(commands.Cog):
     # ------------------------------------------------------------- the review
 
     async def on_review_button(self, interaction: discord.Interaction, item: ReviewButton) -> None:
+        """Review (facilitators): the shared answers waiting, privately."""
         controls.facilitator_only(interaction)
         review = await self.bot.reflect_review.review(item.run_id, item.step_index)
         payload = review_payload(review, item.run_id, item.step_index, member_language(interaction))
@@ -156,6 +120,7 @@ class ReflectionCog(commands.Cog):
     async def on_hold_back_button(
         self, interaction: discord.Interaction, item: HoldBackButton
     ) -> None:
+        """Hold back (facilitators): one answer is not shown; its author is told privately."""
         controls.facilitator_only(interaction)
         session, _ = await self.bot.sessions.live_step(item.run_id, item.step_index)
         review, author = await self.bot.reflect_review.hold_back(
@@ -170,6 +135,7 @@ class ReflectionCog(commands.Cog):
     async def on_release_button(
         self, interaction: discord.Interaction, item: ReleaseButton
     ) -> None:
+        """Release (facilitators): the answers not held back are posted in the channel."""
         controls.facilitator_only(interaction)
         session, _ = await self.bot.sessions.live_step(item.run_id, item.step_index)
         review = await self.bot.reflect_review.release(item.run_id, item.step_index)
@@ -177,7 +143,7 @@ class ReflectionCog(commands.Cog):
         posted: list[int] = []
         for payload in await self._shared(session, item.run_id, item.step_index, review):
             message = await self.bot.live.send(
-                session, payload, what=N_("the released shared answers")
+                session, payload, what=MessageName(N_("the released shared answers"))
             )
             if message is not None:
                 posted.append(message.id)
@@ -221,7 +187,9 @@ class ReflectionCog(commands.Cog):
                     )
                 )
             )
-            await self.bot.live.edit(session, message_id, payload, what=N_("the shared answers"))
+            await self.bot.live.edit(
+                session, message_id, payload, what=MessageName(N_("the shared answers"))
+            )
 
     async def _show_review(
         self, interaction: discord.Interaction, review: Review, run_id: int, step_index: int
@@ -249,67 +217,6 @@ class ReflectionCog(commands.Cog):
                 session.id,
                 http_error(error),
             )
-
-
-def held_back_text(title: str, channel_id: int, released: bool, locale: str) -> str:
-    """The private note to the author of an answer the facilitator held back (or, after the
-    release, removed from what was posted)."""
-    if released:
-        return _(
-            "💭 In **{title}** ({channel}), the facilitator removed your shared answer from what "
-            "the group sees. Nobody was told it was yours. If you'd like to talk about it, "
-            "you're welcome to message the facilitator.",
-            locale,
-            title=title,
-            channel=f"<#{channel_id}>",
-        )
-    return _(
-        "💭 In **{title}** ({channel}), the facilitator read the shared answers before the group "
-        "saw them and held yours back, so it wasn't shown. Nobody was told it was yours. If "
-        "you'd like to talk about it, you're welcome to message the facilitator.",
-        locale,
-        title=title,
-        channel=f"<#{channel_id}>",
-    )
-
-
-def saved_text(anonymous: bool, shared: bool, replaced: bool, locale: str) -> str:
-    """The private thanks once a reflection is saved: where it goes from here. One whole
-    sentence per case, so each language words it as one (no halves glued together)."""
-    if replaced:
-        if anonymous and shared:
-            return _(
-                "💭 Thank you, your reflection is updated and saved anonymously. It will be "
-                "shared with the group without your name when the step ends.",
-                locale,
-            )
-        if anonymous:
-            return _(
-                "💭 Thank you, your reflection is updated and saved anonymously. It stays private.",
-                locale,
-            )
-        if shared:
-            return _(
-                "💭 Thank you, your reflection is updated. It will be shared with the group "
-                "when the step ends.",
-                locale,
-            )
-        return _("💭 Thank you, your reflection is updated. It stays private.", locale)
-    if anonymous and shared:
-        return _(
-            "💭 Thank you, your reflection is saved anonymously. It will be shared with the "
-            "group without your name when the step ends.",
-            locale,
-        )
-    if anonymous:
-        return _("💭 Thank you, your reflection is saved anonymously. It stays private.", locale)
-    if shared:
-        return _(
-            "💭 Thank you, your reflection is saved. It will be shared with the group when the "
-            "step ends.",
-            locale,
-        )
-    return _("💭 Thank you, your reflection is saved. It stays private.", locale)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -111,6 +111,7 @@ class RemindersCog(commands.Cog):
     async def on_choice(
         self, interaction: discord.Interaction, item: ui.SeriesReminderButton
     ) -> None:
+        """A reminder time chosen for one series (or none): saved, privately confirmed."""
         offer = await self.series.choose(
             item.series_id, interaction.user.id, ui.choice_minutes(item.choice)
         )

@@ -13,7 +13,7 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance
 from bot.core.errors import Conflict
 from bot.core.run_updates import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
@@ -29,6 +29,7 @@ from bot.i18n import N_, _
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
 from bot.ui.locale import member_language
+from bot.ui.posting import MessageName
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import MessagePayload
 from bot.ui.steps.round import (
@@ -77,6 +78,7 @@ class RoundCog(commands.Cog):
         return session, run, step
 
     async def on_button(self, interaction: discord.Interaction, item: RoundButton) -> None:
+        """A round's button (start, answer, done, pass): the turn moves on or the form opens."""
         session, run, step = await self._round(item.run_id, item.index)
         user = interaction.user.id
         if item.action == "answer":
@@ -95,12 +97,13 @@ class RoundCog(commands.Cog):
         kind = {"start": "volunteer", "done": "spoke"}.get(item.action, item.action)
         if kind == "volunteer":
             # Starting the round is taking part: it joins you, as any answer does.
-            await controls.ensure_joined(interaction, session)
+            await attendance.ensure_joined(interaction, session)
         await self._contribute(interaction, session, run, kind, {"by": user})
 
     async def on_answer_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """The speaker's answer submitted: saved if the floor is still theirs, else given back."""
         run_id, index, turn_no = int(args[0]), int(args[1]), int(args[2])
         session, run, step = await self._round(run_id, index)
         payload = {"by": interaction.user.id, "text": values.text("answer"), "turn_no": turn_no}
@@ -110,7 +113,7 @@ class RoundCog(commands.Cog):
             await self.bot.live.send(
                 session,
                 shared_answer(str(record.get("text", "")), name),
-                what=N_("a member's answer in the round"),
+                what=MessageName(N_("a member's answer in the round")),
             )
 
     async def _contribute(
@@ -158,7 +161,9 @@ class RoundCog(commands.Cog):
             return
         await self.load_names(session, run)
         payload = self.bot.live.presenter("round").render(scene)
-        await self.bot.live.edit(session, run.step_message_id, payload, what=N_("the round card"))
+        await self.bot.live.edit(
+            session, run.step_message_id, payload, what=MessageName(N_("the round card"))
+        )
         await self._tell_left(session, run)
 
     async def _tell_left(self, session: SessionRecord, run: RunRecord) -> None:
@@ -188,7 +193,7 @@ class RoundCog(commands.Cog):
         await self.bot.live.send(
             session,
             MessagePayload(content=text),
-            what=N_("the note that the speaker left the round"),
+            what=MessageName(N_("the note that the speaker left the round")),
         )
 
     @commands.Cog.listener()

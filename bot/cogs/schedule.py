@@ -17,14 +17,14 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.schedule_commands import NewSchedule, ScheduleGroup
+from bot.cogs.subcommands import attach, detach
 from bot.core.activities import localize
 from bot.core.deadline_timer import DeadlineTimer
-from bot.core.recurrence import Repeat
 from bot.core.schedule_changes import Changes
-from bot.core.schedule_service import LimitChanges, OccurrenceRecord, SeriesRecord
+from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
 from bot.core.schedule_values import ScheduleAccess
 from bot.core.schedule_wake import utc
-from bot.core.session import SessionLimits
 from bot.core.time_zones import zone
 from bot.i18n import _, short_day
 from bot.ui import limits
@@ -33,119 +33,14 @@ from bot.ui.replies import reply_ephemeral, respond_to_error
 from bot.ui.schedule import (
     ConfirmView,
     ScheduleView,
-    channel_name,
     confirm_embed,
+    draft_view,
     places_line,
     schedule_view,
     upcoming_embed,
 )
 
 NONE = discord.AllowedMentions.none()
-
-
-class ScheduleGroup(app_commands.Group):
-    """/session schedule …: attached to the sessions cog's /session group in cog_load."""
-
-    def __init__(self, cog: ScheduleCog) -> None:
-        super().__init__(name="schedule", description="Plan sessions ahead: create, edit, cancel")
-        self.cog = cog
-
-    async def plan_ids(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.cog.plan_choices(interaction, current)
-
-    async def occurrence_ids(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
-        return await self.cog.occurrence_choices(interaction, current)
-
-    @app_commands.command(name="create", description="Schedule a session (facilitators)")
-    @app_commands.describe(
-        title="What members will see, e.g. 'Tuesday circle'",
-        when="e.g. 'friday 18:00', 'tomorrow 7pm', 'in 2 hours', '2026-03-27 18:00'",
-        repeat="Repeat weekly, every other week, or monthly on the same weekday",
-        plan="An activity to start when the facilitator presses Start",
-        voice_channel="Meet in this voice channel (else the event points at this channel)",
-        duration="Length in minutes (default 60)",
-        capacity="At most this many members (a closed group); further Join presses wait in line",
-        role="Only members with this role can join",
-        invite_only="Members press Join to ask; you let them in from the board's Manage button",
-    )
-    @app_commands.autocomplete(plan=plan_ids)
-    async def create(
-        self,
-        interaction: discord.Interaction,
-        title: app_commands.Range[str, 1, 100],
-        when: app_commands.Range[str, 1, 80],
-        repeat: Repeat = "none",
-        plan: str | None = None,
-        voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
-        duration: app_commands.Range[int, 5, 1440] = 60,
-        capacity: app_commands.Range[int, 1, 1000] | None = None,
-        role: discord.Role | None = None,
-        invite_only: bool = False,
-    ) -> None:
-        closed = SessionLimits(capacity, role.id if role else None, invite_only)
-        await self.cog.create(
-            interaction, title, when, repeat, plan, voice_channel, duration, closed
-        )
-
-    @app_commands.command(name="edit", description="Change a scheduled session (facilitators)")
-    @app_commands.describe(
-        id="Which session (see /session upcoming)",
-        title="A new title",
-        when="A new time; a repeating session moves to it from now on",
-        repeat="A new repeat rule",
-        plan="A new activity to start",
-        voice_channel="A new voice channel",
-        duration="A new length in minutes",
-        capacity="A new cap on places (a closed group); 0 removes the cap",
-        role="Only members with this role can join; @everyone lets anyone join",
-        invite_only="Members press Join to ask; you let them in from the board's Manage button",
-    )
-    @app_commands.autocomplete(id=occurrence_ids)
-    @app_commands.autocomplete(plan=plan_ids)
-    async def edit(
-        self,
-        interaction: discord.Interaction,
-        id: int,
-        title: app_commands.Range[str, 1, 100] | None = None,
-        when: app_commands.Range[str, 1, 80] | None = None,
-        repeat: Repeat | None = None,
-        plan: str | None = None,
-        voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
-        duration: app_commands.Range[int, 5, 1440] | None = None,
-        capacity: app_commands.Range[int, 0, 1000] | None = None,
-        role: discord.Role | None = None,
-        invite_only: bool | None = None,
-    ) -> None:
-        changes = Changes(
-            title=title,
-            when=when,
-            repeat=repeat,
-            plan=plan,
-            voice_channel_id=voice_channel.id if voice_channel else None,
-            duration_minutes=duration,
-            # @everyone (the server's default role) is everyone: no role limit.
-            limits=LimitChanges(
-                capacity=capacity,
-                role_id=None if role is None else (0 if role.is_default() else role.id),
-                invite_only=invite_only,
-            ),
-        )
-        await self.cog.edit(interaction, id, changes)
-
-    @app_commands.command(name="cancel", description="Cancel a scheduled session (facilitators)")
-    @app_commands.describe(
-        id="Which session (see /session upcoming)",
-        whole_series="Also stop every later session of a repeating series",
-    )
-    @app_commands.autocomplete(id=occurrence_ids)
-    async def cancel(
-        self, interaction: discord.Interaction, id: int, whole_series: bool = False
-    ) -> None:
-        await self.cog.cancel(interaction, id, whole_series)
 
 
 class ScheduleCog(commands.Cog):
@@ -166,21 +61,15 @@ class ScheduleCog(commands.Cog):
         return self.bot.schedule.timer
 
     async def cog_load(self) -> None:
-        session = self.bot.tree.get_command("session")
-        if not isinstance(session, app_commands.Group):
-            raise RuntimeError("bot.cogs.schedule must load after bot.cogs.sessions")
-        session.add_command(self.schedule_group)
-        session.add_command(self.upcoming_command)
+        attach(self.bot, "session", self.schedule_group, self.upcoming_command, loader=__name__)
 
     async def cog_unload(self) -> None:
-        session = self.bot.tree.get_command("session")
-        if isinstance(session, app_commands.Group):
-            session.remove_command("schedule")
-            session.remove_command("upcoming")
+        detach(self.bot, "session", "schedule", "upcoming")
 
     def view_of(
         self, series: SeriesRecord, occurrence: OccurrenceRecord, interested: int | None = None
     ) -> ScheduleView:
+        """How an occurrence of `series` is shown (plan title, channel names from the cache)."""
         plan_title = self.bot.schedule.plan_title(series.guild_id, series.plan)
         return schedule_view(self.bot, series, occurrence, plan_title, interested)
 
@@ -193,7 +82,7 @@ class ScheduleCog(commands.Cog):
     ) -> ScheduleView:
         """As `view_of`, with a closed session's places and line (worded in ``locale``)."""
         access = await self.bot.schedule.access(series, occurrence)
-        places = _places(access, locale)
+        places = places_line(access, locale=locale)
         return replace(self.view_of(series, occurrence, interested), places=places)
 
     # ------------------------------------------------------------ autocomplete
@@ -201,6 +90,8 @@ class ScheduleCog(commands.Cog):
     async def plan_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: the server's activities matching `current`, with their length (25 at
+        most)."""
         needle = current.casefold().strip()
         locale = member_language(interaction)
         found = []
@@ -220,6 +111,8 @@ class ScheduleCog(commands.Cog):
     async def occurrence_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
+        """Autocomplete: the next 25 scheduled sessions matching `current`, in each series'
+        zone."""
         if interaction.guild_id is None:
             return []
         choices = []
@@ -237,34 +130,22 @@ class ScheduleCog(commands.Cog):
 
     # ---------------------------------------------------------------- create
 
-    async def create(
-        self,
-        interaction: discord.Interaction,
-        title: str,
-        when: str,
-        repeat: Repeat,
-        plan: str | None,
-        voice_channel: discord.VoiceChannel | discord.StageChannel | None,
-        duration: int,
-        closed: SessionLimits | None = None,
-    ) -> None:
+    async def create(self, interaction: discord.Interaction, asked: NewSchedule) -> None:
+        """/session schedule create: a private preview; Confirm stores the series and its event.
+        Refusals (a time in the past, an unknown plan) say what to fix."""
         locale = member_language(interaction)
-        guild_id, channel_id = require_guild(interaction)
-        controls.facilitator_only(interaction)
-        draft = self.bot.schedule.draft(guild_id, title, when, repeat, plan, duration)
-        preview = ScheduleView(
-            occurrence_id=0,
-            title=draft.title,
-            starts_at=draft.start.timestamp(),
-            ends_at=draft.end.timestamp(),
-            local_start=draft.start,
-            repeat=repeat,
-            channel_id=channel_id,
-            voice_channel_id=voice_channel.id if voice_channel else None,
-            plan_title=self.bot.schedule.plan_title(guild_id, draft.plan),
-            channel_name=channel_name(self.bot, guild_id, channel_id),
-            voice_name=voice_channel.name if voice_channel else None,
-            places=_places(ScheduleAccess(closed), locale),
+        guild_id, channel_id = controls.facilitator_here(interaction)
+        draft = self.bot.schedule.draft(
+            guild_id, asked.title, asked.when, asked.repeat, asked.plan, asked.duration
+        )
+        closed = asked.closed
+        preview = draft_view(
+            self.bot,
+            draft,
+            channel_id,
+            asked.voice_channel,
+            self.bot.schedule.plan_title(guild_id, draft.plan),
+            places_line(ScheduleAccess(closed), locale=locale),
         )
 
         async def confirmed(click: discord.Interaction) -> None:
@@ -297,9 +178,10 @@ class ScheduleCog(commands.Cog):
     async def edit(
         self, interaction: discord.Interaction, occurrence_id: int, changes: Changes
     ) -> None:
+        """/session schedule edit: the occurrence (and a series from now on) changed, privately
+        confirmed."""
         locale = member_language(interaction)
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         series, occurrence = await self.bot.schedule.edit(guild_id, occurrence_id, changes)
         await interaction.response.send_message(
             content=_(
@@ -315,9 +197,10 @@ class ScheduleCog(commands.Cog):
     async def cancel(
         self, interaction: discord.Interaction, occurrence_id: int, whole_series: bool
     ) -> None:
+        """/session schedule cancel: the occurrence (or the whole series) cancelled, with its
+        event."""
         locale = member_language(interaction)
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         series, occurrence, following = await self.bot.schedule.cancel(
             guild_id, occurrence_id, whole_series
         )
@@ -345,6 +228,7 @@ class ScheduleCog(commands.Cog):
     # -------------------------------------------------------------- upcoming
 
     async def upcoming(self, interaction: discord.Interaction) -> None:
+        """/session upcoming: the next ten sessions, privately, in the member's language."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         ahead = await self.bot.schedule.upcoming(guild_id, 10, interest=True)
@@ -357,25 +241,8 @@ class ScheduleCog(commands.Cog):
         )
 
 
-def _places(access: ScheduleAccess, locale: str) -> str | None:
-    limits = access.limits
-    if limits is None or not limits.closed:
-        return None
-    return places_line(
-        limits.capacity,
-        limits.role_id,
-        limits.invite_only,
-        access.taken,
-        access.waiting,
-        access.asking,
-        locale=locale,
-    )
-
-
 async def _upcoming_callback(interaction: discord.Interaction) -> None:
-    cog = controls.chorus(interaction).get_cog("ScheduleCog")
-    assert isinstance(cog, ScheduleCog)
-    await cog.upcoming(interaction)
+    await controls.loaded_cog(interaction.client, ScheduleCog).upcoming(interaction)
 
 
 async def setup(bot: commands.Bot) -> None:

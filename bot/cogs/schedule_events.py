@@ -25,8 +25,8 @@ from bot.i18n import _
 from bot.ui import limits
 from bot.ui.errors import http_error
 from bot.ui.locale import server_language
-from bot.ui.schedule import (
-    channel_name,
+from bot.ui.schedule import channel_name
+from bot.ui.schedule_events import (
     event_description,
     opening_closed,
     opening_message,
@@ -54,6 +54,8 @@ class ScheduleEventsCog(commands.Cog):
         self.bot.schedule.timer.close()
 
     async def guild(self, guild_id: int) -> discord.Guild:
+        """The server `guild_id`, from the cache or fetched. Raises discord.HTTPException when
+        Discord refuses."""
         return self.bot.get_guild(guild_id) or await self.bot.fetch_guild(guild_id)
 
     # -------------------------------------------------------------- events
@@ -64,6 +66,7 @@ class ScheduleEventsCog(commands.Cog):
         return server_language(self.bot.guild_settings, guild_id)
 
     async def fetch_event(self, occurrence: OccurrenceRecord) -> discord.ScheduledEvent | None:
+        """The occurrence's Discord event; None when it has none or it was deleted."""
         if occurrence.event_id is None:
             return None
         guild = await self.guild(occurrence.guild_id)
@@ -101,6 +104,7 @@ class ScheduleEventsCog(commands.Cog):
         return fields
 
     async def create_event(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> int:
+        """See `ScheduleOutlet.create_event` (bot/core/schedule_outlet.py)."""
         try:
             guild = await self.guild(series.guild_id)
             event = await guild.create_scheduled_event(
@@ -117,6 +121,7 @@ class ScheduleEventsCog(commands.Cog):
         return event.id
 
     async def update_event(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> int | None:
+        """See `ScheduleOutlet.update_event`."""
         event = await self.fetch_event(occurrence)
         if event is None:
             return await self.create_event(series, occurrence)
@@ -128,6 +133,7 @@ class ScheduleEventsCog(commands.Cog):
         return None
 
     async def delete_event(self, occurrence: OccurrenceRecord) -> None:
+        """See `ScheduleOutlet.delete_event`."""
         try:
             event = await self.fetch_event(occurrence)
             if event is not None:
@@ -138,6 +144,7 @@ class ScheduleEventsCog(commands.Cog):
             )
 
     async def interest_counts(self, guild_id: int) -> dict[int, int]:
+        """See `ScheduleOutlet.interest_counts`."""
         try:
             guild = await self.guild(guild_id)
             events = await guild.fetch_scheduled_events(with_counts=True)
@@ -146,6 +153,7 @@ class ScheduleEventsCog(commands.Cog):
         return {e.id: e.user_count or 0 for e in events}
 
     async def set_event_status(self, occurrence: OccurrenceRecord, wanted: str) -> None:
+        """See `ScheduleOutlet.set_event_status`."""
         try:
             event = await self.fetch_event(occurrence)
             if event is None:
@@ -163,6 +171,7 @@ class ScheduleEventsCog(commands.Cog):
             )
 
     async def interested(self, occurrence: OccurrenceRecord) -> list[int] | None:
+        """See `ScheduleOutlet.interested`."""
         event = await self.fetch_event(occurrence)
         if event is None:
             return None
@@ -179,6 +188,7 @@ class ScheduleEventsCog(commands.Cog):
         *,
         own: OwnTime | None = None,
     ) -> bool:
+        """See `ScheduleOutlet.dm_reminder`."""
         guild = self.bot.get_guild(series.guild_id)
         name = channel_name(self.bot, series.guild_id, series.channel_id)
         locale = self._language(series.guild_id)
@@ -202,6 +212,7 @@ class ScheduleEventsCog(commands.Cog):
     async def post_reminders(
         self, series: SeriesRecord, occurrence: OccurrenceRecord, user_ids: Sequence[int]
     ) -> bool:
+        """See `ScheduleOutlet.post_reminders`."""
         channel = self.bot.get_partial_messageable(series.channel_id, guild_id=series.guild_id)
         try:
             await channel.send(
@@ -226,6 +237,7 @@ class ScheduleEventsCog(commands.Cog):
         return True
 
     async def dm(self, guild_id: int, user_id: int, text: str, **fields: Any) -> None:
+        """See `ScheduleOutlet.dm`."""
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(_(text, self._language(guild_id), **fields), allowed_mentions=NONE)
@@ -235,14 +247,17 @@ class ScheduleEventsCog(commands.Cog):
     # ---------------------------------------------------- opening sessions
 
     async def post_board(self, session: SessionRecord) -> bool:
+        """See `ScheduleOutlet.post_board`."""
         return await self.bot.live.post_board(session) is not None
 
     async def refresh_board(self, session_id: int) -> None:
+        """See `ScheduleOutlet.refresh_board`."""
         await self.bot.live.refresh_board(session_id)
 
     async def post_start_message(
         self, series: SeriesRecord, occurrence: OccurrenceRecord, session: SessionRecord
     ) -> int | None:
+        """See `ScheduleOutlet.post_start_message`."""
         content, view = opening_message(
             series.facilitator_id,
             series.title,
@@ -274,6 +289,7 @@ class ScheduleEventsCog(commands.Cog):
     async def close_start_message(
         self, series: SeriesRecord, occurrence: OccurrenceRecord, outcome: str
     ) -> None:
+        """See `ScheduleOutlet.close_start_message`."""
         if occurrence.start_message_id is None:
             return
         channel = self.bot.get_partial_messageable(series.channel_id, guild_id=series.guild_id)

@@ -8,7 +8,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.ui.locale import server_language
-from bot.ui.schedule import StartButton, opening_closed
+from bot.ui.schedule_events import StartButton, opening_closed
 
 NONE = discord.AllowedMentions.none()
 
@@ -21,6 +21,7 @@ class ScheduleStartCog(commands.Cog):
         bot.register_family(StartButton, self.on_start)
 
     async def on_start(self, interaction: discord.Interaction, item: StartButton) -> None:
+        """Start (facilitators): the scheduled session's plan starts now."""
         controls.facilitator_only(interaction)
         started = await self.bot.schedule.start(
             item.occurrence_id, interaction.user.id, interaction.user.display_name

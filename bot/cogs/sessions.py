@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
-from bot.cogs.access import require_guild
+from bot.cogs import attendance, controls
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.session import SessionLimits, SessionRecord
@@ -21,6 +21,17 @@ from bot.ui.replies import reply_ephemeral
 from bot.ui.sessions import ManageSelect, history_embed, manage_message, summary_embed
 
 NONE = discord.AllowedMentions.none()
+
+
+BOARD_CONTROLS: dict[str, Callable[[discord.Interaction, SessionRecord], Awaitable[None]]] = {
+    "join": attendance.join,
+    "leave": attendance.leave,
+    "next": controls.next_step,
+    "pause": controls.pause,
+    "resume": controls.resume,
+    "stop": controls.stop,
+}
+"""The board's buttons that are the same control as a slash command, by `BoardButton.action`."""
 
 
 class SessionsCog(commands.Cog):
@@ -36,6 +47,7 @@ class SessionsCog(commands.Cog):
         bot.register_family(ManageSelect, self.on_manage_select)
 
     def titles(self, guild_id: int | None, locale: str) -> dict[str, str]:
+        """Every activity's title in ``locale``, by activity id, for the server `guild_id`."""
         catalog = self.bot.library.catalog_for(guild_id)
         return {a.id: localize(a.title, locale) for a in catalog.activities.values()}
 
@@ -58,8 +70,7 @@ class SessionsCog(commands.Cog):
         role: discord.Role | None = None,
         invite_only: bool = False,
     ) -> None:
-        guild_id, channel_id = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, channel_id = controls.facilitator_here(interaction)
         session = await self.bot.sessions.open(
             guild_id=guild_id,
             channel_id=channel_id,
@@ -91,11 +102,11 @@ class SessionsCog(commands.Cog):
 
     @session.command(name="join", description="Join the session in this channel")
     async def join(self, interaction: discord.Interaction) -> None:
-        await controls.join(interaction, await controls.session_here(interaction))
+        await attendance.join(interaction, await controls.session_here(interaction))
 
     @session.command(name="leave", description="Leave the session in this channel")
     async def leave(self, interaction: discord.Interaction) -> None:
-        await controls.leave(interaction, await controls.session_here(interaction))
+        await attendance.leave(interaction, await controls.session_here(interaction))
 
     @session.command(name="status", description="Privately see who is here and what is running")
     async def status(self, interaction: discord.Interaction) -> None:
@@ -137,8 +148,7 @@ class SessionsCog(commands.Cog):
     async def history(
         self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 25] = 10
     ) -> None:
-        guild_id, _ = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _ = controls.facilitator_here(interaction)
         rows = await self.bot.sessions.history(guild_id, limit)
         await interaction.response.send_message(
             embed=history_embed(
@@ -158,24 +168,15 @@ class SessionsCog(commands.Cog):
         await session_report(interaction, session)
 
     async def on_board_button(self, interaction: discord.Interaction, item: BoardButton) -> None:
-        action = item.action
+        """A board button: the same control as its slash command (`BOARD_CONTROLS`), or the
+        facilitator's Manage and Extend."""
         session = await controls.session_by_id(interaction, item.session_id)
-        if action == "join":
-            await controls.join(interaction, session)
-        elif action == "leave":
-            await controls.leave(interaction, session)
-        elif action == "manage":
+        if item.action == "manage":
             await self.manage(interaction, session)
-        elif action == "next":
-            await controls.next_step(interaction, session)
-        elif action == "pause":
-            await controls.pause(interaction, session)
-        elif action == "resume":
-            await controls.resume(interaction, session)
-        elif action == "extend":
+        elif item.action == "extend":
             await controls.extend(interaction, session, 2)
-        elif action == "stop":
-            await controls.stop(interaction, session)
+        elif (control := BOARD_CONTROLS.get(item.action)) is not None:
+            await control(interaction, session)
 
     async def manage(self, interaction: discord.Interaction, session: SessionRecord) -> None:
         """A closed session's line and members, privately, to let someone in or take them out."""
@@ -194,6 +195,7 @@ class SessionsCog(commands.Cog):
         )
 
     async def on_manage_select(self, interaction: discord.Interaction, item: ManageSelect) -> None:
+        """The facilitator's Manage select: a member let in or taken out of a closed session."""
         controls.facilitator_only(interaction)
         session = await controls.session_by_id(interaction, item.session_id)
         action, _colon, user = (item.chosen or [""])[0].partition(":")
@@ -206,7 +208,7 @@ class SessionsCog(commands.Cog):
         if action == "admit":
             if await self.bot.sessions.admit(session, user_id):
                 self.bot.live.request_board(session.id)
-                await controls.tell_member(
+                await attendance.tell_member(
                     self.bot,
                     user_id,
                     _(
@@ -221,7 +223,7 @@ class SessionsCog(commands.Cog):
                     interaction,
                     _("{member} is in; I've told them privately.", mine, member=f"<@{user_id}>"),
                 )
-                await controls.attendance_changed(self.bot, session)
+                await attendance.attendance_changed(self.bot, session)
             else:
                 await reply_ephemeral(
                     interaction, _("{member} was already here.", mine, member=f"<@{user_id}>")
@@ -229,7 +231,7 @@ class SessionsCog(commands.Cog):
             return
         departure = await self.bot.sessions.remove(session, user_id)
         self.bot.live.request_board(session.id)
-        await controls.tell_member(
+        await attendance.tell_member(
             self.bot,
             user_id,
             _(
@@ -239,7 +241,7 @@ class SessionsCog(commands.Cog):
                 title=session.title,
             ),
         )
-        await controls.tell_moved_up(self.bot, session, departure.moved_up)
+        await attendance.tell_moved_up(self.bot, session, departure.moved_up)
         moved = (
             " "
             + _(
@@ -256,7 +258,7 @@ class SessionsCog(commands.Cog):
             member=f"<@{user_id}>",
         )
         await reply_ephemeral(interaction, out + moved)
-        await controls.attendance_changed(self.bot, session)  # a speaker taken out, too
+        await attendance.attendance_changed(self.bot, session)  # a speaker taken out, too
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
@@ -269,11 +271,12 @@ class SessionsCog(commands.Cog):
             departure = await self.bot.sessions.leave(session, user_id)
             if not (departure.left or departure.left_waitlist):
                 continue
-            await controls.tell_moved_up(self.bot, session, departure.moved_up)
-            await controls.attendance_changed(self.bot, session)
+            await attendance.tell_moved_up(self.bot, session, departure.moved_up)
+            await attendance.attendance_changed(self.bot, session)
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A session's channel was deleted: the session ends."""
         session = await self.bot.sessions.find_in_channel(channel.id)
         if session is not None:
             await self.bot.live.channel_gone(session)

@@ -14,7 +14,7 @@ from bot.cogs.access import require_guild, require_manage_server
 from bot.core.guild_settings import LANGUAGES, SPECS, SUPPORT_TEXT_MAX, parse_support_links
 from bot.core.time_zones import timezone_choices, zone
 from bot.i18n import _
-from bot.ui.checkins import care_embed, care_view
+from bot.ui.checkin_care import care_embed, care_view
 from bot.ui.locale import reply_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.setup import change_text, history_embed, settings_embed
@@ -44,12 +44,12 @@ class SetupCog(commands.Cog):
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        """Autocomplete: IANA time zones containing `current` (at most 25)."""
         return [app_commands.Choice(name=n, value=n) for n in timezone_choices(current)]
 
     @setup.command(name="show", description="This server's Chorus settings (facilitators)")
     async def show(self, interaction: discord.Interaction) -> None:
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         service = self.bot.guild_settings
         await interaction.response.send_message(
             embed=settings_embed(
@@ -226,8 +226,7 @@ class SetupCog(commands.Cog):
     async def history(
         self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 25] = 10
     ) -> None:
-        guild_id, _unused = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _unused = controls.facilitator_here(interaction)
         changes = await self.bot.guild_settings.history(guild_id, limit)
         await interaction.response.send_message(
             embed=history_embed(changes, self._language(interaction)),

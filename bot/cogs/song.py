@@ -19,8 +19,9 @@ from bot.records.sessions import RunRecord, SessionRecord
 from bot.records.songs import SongRecord
 from bot.ui.format import sentence
 from bot.ui.locale import member_language
-from bot.ui.lyrics import SongSheet, sections_of, song_embed, song_file, song_list_embed
+from bot.ui.lyrics import SongSheet, sections_of
 from bot.ui.replies import reply_ephemeral
+from bot.ui.songs import song_embed, song_file, song_list_embed
 
 NONE = discord.AllowedMentions.none()
 
@@ -36,9 +37,8 @@ class SongCog(commands.Cog):
 
     @property
     def writing(self) -> LyricsCog:
-        cog = self.bot.get_cog("LyricsCog")
-        assert isinstance(cog, LyricsCog)
-        return cog
+        """The lyrics cog, which owns the live song sheet."""
+        return controls.loaded_cog(self.bot, LyricsCog)
 
     async def _live_here(self, interaction: discord.Interaction) -> tuple[SessionRecord, RunRecord]:
         session = await controls.session_here(interaction)
@@ -149,6 +149,7 @@ class SongCog(commands.Cog):
         )
 
     async def saved_sheet(self, song: SongRecord) -> SongSheet:
+        """A saved song as the sheet shows and exports it."""
         saved = await self.service.saved(song)
         return SongSheet(
             title=song.title,

@@ -41,6 +41,7 @@ from bot.ui.errors import http_error
 from bot.ui.format import clock_and_relative
 from bot.ui.locale import server_language
 from bot.ui.lyrics import SongInfo, fingerprint
+from bot.ui.posting import MessageName
 from bot.ui.steps.base import MessagePayload, StepScene
 from bot.ui.steps.write import WritePresenter
 
@@ -85,6 +86,7 @@ class LiveSongSheet:
                 await self.load_info(run, step)
 
     def close(self) -> None:
+        """Stop the sheet refreshes (the bot is closing)."""
         self.sheets.close()
 
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
@@ -161,6 +163,7 @@ class LiveSongSheet:
         await self.refresh(key)
 
     async def refresh(self, run_id: int) -> None:
+        """Edit the song card of run `run_id` now (if it changed) and ping the next writer."""
         lock = self._locks.setdefault(run_id, asyncio.Lock())
         async with lock:
             try:
@@ -189,7 +192,7 @@ class LiveSongSheet:
         shown = fingerprint(payload)
         if self._shown.get((run_id, run.step_index)) != shown:
             edited = await self.bot.live.edit(
-                session, run.step_message_id, payload, what=N_("the song sheet")
+                session, run.step_message_id, payload, what=MessageName(N_("the song sheet"))
             )
             if edited:
                 self._shown[(run_id, run.step_index)] = shown

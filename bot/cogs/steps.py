@@ -6,7 +6,7 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance, controls
 from bot.core.errors import Conflict
 from bot.i18n import N_, _
 from bot.ui.locale import member_language
@@ -20,11 +20,12 @@ class StepsCog(commands.Cog):
         bot.register_family(StepButton, self.on_step_button)
 
     async def on_step_button(self, interaction: discord.Interaction, item: StepButton) -> None:
+        """A kind's one-click answer (`StepButton`): the kind's handler accepts or refuses it."""
         session = await controls.session_by_id(interaction, item.session_id)
         run = await self.bot.runner.live_run(session.id)
         if run is None or run.id != item.run_id or run.step_index != item.step_index:
             raise Conflict(N_("That step has ended."))
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         outcome = await self.bot.runner.contribute(
             item.run_id, item.step_index, interaction.user.id, item.action, {}
         )

@@ -73,6 +73,8 @@ def kind_select(locale: str) -> discord.ui.Item[Any]:
 
 
 def draft_view(steps: int, locale: str) -> discord.ui.View:
+    """The draft's controls in ``locale``: the kind select and Remove the last step (disabled while
+    the draft has no `steps`)."""
     return persistent_view(
         kind_select(locale),
         RemoveStepButton.button(_("Remove the last step", locale), row=1, disabled=steps == 0),

@@ -155,6 +155,8 @@ def _answers_line(state: BoardState) -> str:
 
 
 def board_embed(state: BoardState) -> discord.Embed:
+    """The session board as an embed, worded in the state's locale: the activity and step, who is
+    present, how many answered, a closed session's places."""
     session, locale = state.session, state.locale
     ended = session.status == "ended"
     facilitator = plain_name(state.names.get(session.facilitator_id)) or _("a facilitator", locale)
@@ -248,6 +250,8 @@ class BoardButton(TypedButton, spec="chorus:board:{action:word}:{session_id:int}
 
 
 def board_view(state: BoardState) -> discord.ui.View | None:
+    """The board's buttons for the state (Join, Leave, the facilitator's controls); None once the
+    session has ended."""
     session, locale = state.session, state.locale
     if session.status == "ended":
         return None

@@ -16,7 +16,8 @@ from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-DRAWING = "bot.ui.chart_drawing"
+DRAWINGS = "bot.ui"
+"""The package of the drawing modules (`chart_drawing`, `progress_drawing`)."""
 
 
 class ChartPool(ProcessPoolExecutor):
@@ -38,8 +39,10 @@ _pool: ChartPool | None = None
 
 
 def _call(name: str, args: tuple[Any, ...]) -> bytes:
-    """In the child: the drawing function `name` of `bot.ui.chart_drawing` applied to `args`."""
-    function = getattr(importlib.import_module(DRAWING), name)
+    """In the child: the drawing function `name` ("<module>.<function>" of a drawing module in
+    `bot.ui`) applied to `args`."""
+    module, _dot, function_name = name.rpartition(".")
+    function = getattr(importlib.import_module(f"{DRAWINGS}.{module}"), function_name)
     png = function(*args)
     assert isinstance(png, bytes)
     return png
@@ -69,11 +72,12 @@ def start() -> Future[bytes]:
 
     The returned future completes when the warm-up chart is drawn (about 2-3 s after a cold
     start on a loaded machine)."""
-    return _executor().submit(_call, "warm_up", ())
+    return _executor().submit(_call, "chart_drawing.warm_up", ())
 
 
 def draw(name: str, *args: Any) -> bytes:
-    """PNG bytes from `bot.ui.chart_drawing.<name>(*args)`, drawn in the chart process.
+    """PNG bytes from `bot.ui.<name>(*args)` (`name` is "<module>.<function>", e.g.
+    "chart_drawing.trend_chart"), drawn in the chart process.
 
     Blocks until the chart is drawn: call it off the event loop. Arguments must pickle (the
     chart dataclasses and plain values do). If the chart process died (killed, out of memory),

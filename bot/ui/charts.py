@@ -52,7 +52,7 @@ class Week:
 def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str, locale: str) -> bytes:
     """A member's own check-ins over time; before/after pairs drawn as arrows. PNG, 800x420;
     axis words in ``locale`` (a language code)."""
-    return chart_worker.draw("trend_chart", list(points), list(arrows), title, locale)
+    return chart_worker.draw("chart_drawing.trend_chart", list(points), list(arrows), title, locale)
 
 
 def distribution_chart(
@@ -65,7 +65,7 @@ def distribution_chart(
     """Counts per broad band before and after; a side with too few answers is left out. PNG;
     axis words in ``locale``."""
     return chart_worker.draw(
-        "distribution_chart",
+        "chart_drawing.distribution_chart",
         list(band_names),
         None if before is None else list(before),
         None if after is None else list(after),
@@ -77,7 +77,7 @@ def distribution_chart(
 def trends_chart(weeks: Sequence[Week], title: str, locale: str) -> bytes:
     """People per week as hatched bars, and the mean mood shift as a marked line. PNG; axis
     words in ``locale``."""
-    return chart_worker.draw("trends_chart", list(weeks), title, locale)
+    return chart_worker.draw("chart_drawing.trends_chart", list(weeks), title, locale)
 
 
 def summary_chart(
@@ -85,4 +85,4 @@ def summary_chart(
 ) -> bytes:
     """A member's own summary for /mydata: check-ins (0-10) above, goal ratings (1-5) below,
     dated in `timezone` (IANA) and labelled in `locale`."""
-    return chart_worker.draw("summary_chart", figures, title, timezone, locale)
+    return chart_worker.draw("progress_drawing.summary_chart", figures, title, timezone, locale)

@@ -78,6 +78,8 @@ class TagPickSelect(TypedSelect, spec="chorus:checkin_tag_pick:{checkin_id:int}"
 
 
 def pick_text(at: float, locale: str | None) -> str:
+    """The private prompt to tag the check-in made at `at` (a UTC timestamp, seconds), in
+    ``locale``."""
     return _(
         "🏷️ Pick up to {most} tags for your check-in from <t:{at}:f>: the server's list and your "
         "own. Only you see them. To add a tag of your own, use /checkin tag add.",
@@ -88,6 +90,8 @@ def pick_text(at: float, locale: str | None) -> str:
 
 
 def pick_view(pick: TagPick, locale: str | None) -> discord.ui.View:
+    """The tag select for `pick` (the server's or the built-in list, with the member's current tags
+    chosen), in ``locale``."""
     options = [
         discord.SelectOption(label=limits.option_text(t), value=t, default=t in pick.current)
         for t in pick.options
@@ -103,6 +107,7 @@ def pick_view(pick: TagPick, locale: str | None) -> discord.ui.View:
 
 
 def picked_text(tags: Sequence[str], locale: str | None) -> str:
+    """The reply after tagging: the `tags` chosen, or that the check-in has none now."""
     if not tags:
         return _("Your check-in has no tags now.", locale)
     shown = ", ".join(code(t) for t in tags)

@@ -133,6 +133,8 @@ class TypedButton(TypedComponent):
         disabled: bool = False,
         **values: Any,
     ) -> Self:
+        """One button of this family with the field `values` in its id. Raises ValueError when a
+        value is missing or doesn't fit its field, or the id would be over 100 characters."""
         inner: discord.ui.Button[Any] = discord.ui.Button(
             label=limits.button_label(label),
             custom_id=cls.custom_id_for(**values),
@@ -162,6 +164,8 @@ class TypedSelect(TypedComponent):
         disabled: bool = False,
         **values: Any,
     ) -> Self:
+        """One select of this family with the field `values` in its id; raises ValueError as
+        `TypedButton.button` does."""
         inner: discord.ui.Select[Any] = discord.ui.Select(
             custom_id=cls.custom_id_for(**values),
             placeholder=limits.select_placeholder(placeholder) if placeholder else None,
@@ -181,6 +185,8 @@ class TypedSelect(TypedComponent):
 
 
 def custom_id(area: str, *args: object) -> str:
+    """A legacy id "chorus:<area>:<arg>:...". Raises ValueError when it would be longer than
+    Discord's 100 characters or hold characters the id pattern refuses."""
     value = ":".join(["chorus", area, *(str(a) for a in args)])
     if len(value) > CUSTOM_ID_MAX or not CUSTOM_ID.fullmatch(value):
         raise ValueError(f"bad custom id {value!r}")
@@ -202,6 +208,7 @@ class RetiredButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUS
 
 
 def link_button(label: str, url: str, *, row: int | None = None) -> discord.ui.Button[Any]:
+    """A link button to `url` (no custom id: Discord opens the link, nothing is routed)."""
     return discord.ui.Button(
         label=limits.button_label(label), url=url, style=discord.ButtonStyle.link, row=row
     )

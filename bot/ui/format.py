@@ -25,10 +25,12 @@ def relative(ts: float) -> str:
 
 
 def clock_time(ts: float) -> str:
+    """A Discord timestamp of `ts` (UTC seconds) as a time of day in each reader's own zone."""
     return f"<t:{int(ts)}:t>"
 
 
 def date_time(ts: float) -> str:
+    """A Discord timestamp of `ts` (UTC seconds) as a date and time in each reader's own zone."""
     return f"<t:{int(ts)}:f>"
 
 
@@ -71,10 +73,12 @@ def plain_name(name: str | None) -> str:
 
 
 def field(text: str) -> str:
+    """`text` fitted to an embed field's value (1,024 characters); never empty."""
     return shorten(text, FIELD_MAX) or "\u200b"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 word", "2 words" (English only: for logs and ids, never for members)."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
 
 

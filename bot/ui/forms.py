@@ -42,9 +42,11 @@ class FormValues:
     flags: dict[str, bool] = field(default_factory=dict)
 
     def text(self, key: str, default: str = "") -> str:
+        """The text typed in the input `key`, or `default` when the form had none."""
         return self.texts.get(key, default)
 
     def flag(self, key: str, default: bool = False) -> bool:
+        """Whether the checkbox `key` was ticked, or `default` when the form had none."""
         return self.flags.get(key, default)
 
     def written(self) -> list[str]:
@@ -126,6 +128,23 @@ class ChorusForm(discord.ui.Modal):
         else:
             self.add_item(discord.ui.TextDisplay(limits.cut(question, limits.TEXT_DISPLAY)))
             self.add_item(discord.ui.Label(text=limits.label(short_label), component=component))
+
+    def add_answer(self, question: str, short_label: str, max_chars: int, locale: str) -> None:
+        """The form's required paragraph box `answer` (at most `max_chars` characters, a hint
+        in ``locale``) under `question` (see `add_question`)."""
+        self.add_question(question, answer_box(max_chars, locale), short_label=short_label)
+
+
+def answer_box(max_chars: int, locale: str) -> discord.ui.TextInput[Any]:
+    """A form's required paragraph box `answer`, at most `max_chars` characters, with a hint
+    in ``locale``."""
+    return discord.ui.TextInput(
+        custom_id="answer",
+        style=discord.TextStyle.paragraph,
+        max_length=max_chars,
+        required=True,
+        placeholder=limits.placeholder(_("A few words are plenty.", locale)),
+    )
 
 
 async def send_form(interaction: discord.Interaction, form: ChorusForm) -> None:

@@ -144,6 +144,7 @@ PASSED_STEP = N_(
 
 
 def saved_text(goal: GoalRecord, *, at_step: bool, locale: str) -> str:
+    """The reply after /goal set, in ``locale``: the goal, and when it will be asked about."""
     later = (
         _("At the goal step of a session I'll ask you privately how the day went for it.", locale)
         if not at_step
@@ -161,6 +162,7 @@ def saved_text(goal: GoalRecord, *, at_step: bool, locale: str) -> str:
 
 
 def list_embed(goals: Sequence[GoalRecord], locale: str) -> discord.Embed:
+    """/goal list: the member's active goals, then the closed ones, in ``locale``."""
     active = [g for g in goals if g.status == "active"]
     embed = discord.Embed(title=_("Your goals", locale), colour=COLOUR_INFO)
     if not active:
@@ -204,6 +206,7 @@ def list_embed(goals: Sequence[GoalRecord], locale: str) -> discord.Embed:
 
 
 def closed_text(goal: GoalRecord, locale: str) -> str:
+    """The reply after a goal was marked done or let go, in ``locale``."""
     if goal.status == "done":
         return _(
             "🎉 Well done! **{goal_text}** is marked as done. Its ratings stay in /goal progress.",
@@ -229,6 +232,7 @@ def autocomplete_name(goal: GoalRecord, locale: str) -> str:
 
 
 def progress_embed(progress: Sequence[GoalProgress], locale: str) -> discord.Embed:
+    """/goal progress: each goal's ratings so far, with the chart attached below it."""
     embed = discord.Embed(title=_("Your goal progress", locale), colour=COLOUR_DONE)
     if not progress:
         embed.description = _("You have no goals yet. Choose one with **/goal set**.", locale)
@@ -267,10 +271,11 @@ def progress_chart(progress: Sequence[GoalProgress], locale: str) -> bytes:
     in ``locale``.
 
     Drawn in the chart process (`bot.ui.chart_drawing.progress_chart`); blocks until done."""
-    return chart_worker.draw("progress_chart", list(progress), locale)
+    return chart_worker.draw("progress_drawing.progress_chart", list(progress), locale)
 
 
 def progress_file(progress: Sequence[GoalProgress], locale: str) -> discord.File:
+    """/goal progress's chart as `goals.png` (drawn in the chart process; blocks until done)."""
     return discord.File(
         BytesIO(progress_chart(progress, locale)),
         filename="goals.png",
@@ -290,6 +295,7 @@ class GoalConsentButton(TypedButton):
 
     @property
     def agreed(self) -> bool:
+        """True for Agree, False for No thanks."""
         return self.answer == "yes"
 
 

@@ -158,6 +158,7 @@ def deleted_text(activity_id: str, versions: int, shipped_back: bool, locale: st
 
 
 def export_file(file_name: str, data: bytes) -> discord.File:
+    """An activity's YAML `data` (bytes) as the attachment `file_name`."""
     return discord.File(io.BytesIO(data), filename=file_name)
 
 

@@ -225,6 +225,7 @@ class Fitted:
 
     @property
     def cut_anything(self) -> bool:
+        """True when some text did not fit and is in `overflow`."""
         return bool(self.overflow)
 
 
@@ -281,6 +282,7 @@ def label(text: str) -> str:
 
 
 def modal_title(text: str) -> str:
+    """`text` on one line, fitted to a modal's title (45 characters)."""
     return cut(" ".join(text.split()), MODAL_TITLE)
 
 
@@ -290,6 +292,7 @@ def placeholder(text: str) -> str:
 
 
 def button_label(text: str) -> str:
+    """`text` on one line, fitted to a button's label (80 characters)."""
     return cut(" ".join(text.split()), BUTTON_LABEL)
 
 
@@ -299,6 +302,7 @@ def option_text(text: str) -> str:
 
 
 def select_placeholder(text: str) -> str:
+    """`text` fitted to a select's placeholder (150 characters)."""
     return cut(text, SELECT_PLACEHOLDER)
 
 
@@ -308,12 +312,15 @@ def choice_name(text: str) -> str:
 
 
 def event_name(text: str) -> str:
+    """`text` on one line, fitted to a scheduled event's name (100 characters)."""
     return cut(" ".join(text.split()), EVENT_NAME)
 
 
 def event_description(text: str) -> str:
+    """`text` fitted to a scheduled event's description (1,000 characters)."""
     return cut(text, EVENT_DESCRIPTION)
 
 
 def event_location(text: str) -> str:
+    """`text` fitted to a scheduled event's location (100 characters)."""
     return cut(text, EVENT_LOCATION)

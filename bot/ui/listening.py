@@ -26,7 +26,7 @@ from bot.records.media import NominationRecord, PlayRecord, TrackRecord
 from bot.records.sessions import RunRecord
 from bot.ui import limits
 from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration, plain_name
-from bot.ui.forms import ChorusForm
+from bot.ui.forms import ChorusForm, answer_box
 
 REFLECT_FORM = "form_listen"
 
@@ -49,13 +49,7 @@ class ListenReflectForm(ChorusForm):
     def __init__(self, run_id: int, index: int, step: ListenStep, locale: str) -> None:
         super().__init__(_("After the music", locale), REFLECT_FORM, run_id, index)
         questions = [" ".join(localize(q, locale).split()) for q in step.reflection.questions]
-        answer: discord.ui.TextInput[ListenReflectForm] = discord.ui.TextInput(
-            custom_id="answer",
-            style=discord.TextStyle.paragraph,
-            max_length=500,
-            required=True,
-            placeholder=limits.placeholder(_("A few words are plenty.", locale)),
-        )
+        answer = answer_box(500, locale)
         if len(questions) > 1:
             # Several questions: all of them, whole, above the box (two blocks if need be).
             listed = "\n".join(f"• {q}" for q in questions)
@@ -199,6 +193,8 @@ def nomination_line(
     *,
     locale: str,
 ) -> str:
+    """One playlist line: id, title, artist and who nominated it (by `names`, unless the nominator
+    is in `hidden_credit`), in ``locale``."""
     line = f"`#{n.id}` **{n.title}**" + (f" — {n.artist}" if n.artist else "")
     if n.url:
         line += f" · [{_('link', locale)}]({n.url})"
@@ -222,6 +218,8 @@ def playlist_embed(
     names: Mapping[int, str] | None = None,
     locale: str,
 ) -> discord.Embed:
+    """/listen playlist: the nominations under `title`, the facilitator's hints when `facilitator`,
+    in ``locale``."""
     if nominations:
         body = "\n".join(
             nomination_line(n, hidden_credit, names, locale=locale) for n in nominations
@@ -243,6 +241,7 @@ def playlist_embed(
 def library_embed(
     tracks: Sequence[TrackRecord], other_files: Sequence[str], locale: str
 ) -> discord.Embed:
+    """/listen library: the server's uploaded tracks and any other audio files, in ``locale``."""
     lines = []
     for t in tracks:
         length = f" · {duration(t.duration_seconds, locale)}" if t.duration_seconds else ""

@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable, Hashable
-from typing import Any, Protocol
+from typing import Protocol
 
 import discord
 
@@ -20,12 +20,21 @@ from bot.core.debounce import Debouncer
 from bot.core.field_texts import localize
 from bot.core.pools import ANOTHER_STATE
 from bot.core.run_updates import RunUpdate
-from bot.i18n import N_, _, public_language
+from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
-from bot.ui.board import BoardState, ClosedState, board_embed, board_view
+from bot.ui.board import BoardState, board_embed, board_view
+from bot.ui.board_state import gather_board_state
 from bot.ui.live_host import LiveHost
 from bot.ui.pools import with_another_button
+from bot.ui.posting import (
+    NONE,
+    MessageName,
+    SessionPoster,
+    board_nonce,
+    step_card,
+    step_nonce,
+)
 from bot.ui.steps import presenters
 from bot.ui.steps.base import MessagePayload, StepPresenter, StepScene
 
@@ -40,86 +49,11 @@ class RunObserver(Protocol):
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None: ...
 
 
-NONE = discord.AllowedMentions.none()
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    found = ""
-    while True:
-        number, rest = divmod(number, 36)
-        found = digits[rest] + found
-        if number == 0:
-            return found
-
-
-def step_nonce(run: RunRecord) -> str:
-    """The nonce of a step card: the same in every process that would post this step of this
-    run (run id, step, the step's start in ms), so a second post of it (a process adopting a
-    shard while the first was posting, a retry) returns Discord's first message instead of
-    showing the step twice. Discord keeps nonces for a few minutes, up to 25 characters."""
-    started = round((run.step_started_at or 0.0) * 1000)
-    return f"s{_base36(run.id)}.{run.step_index}.{_base36(started)}"[:25]
-
-
-def fitted(payload: MessagePayload) -> tuple[str | None, list[discord.Embed], list[discord.File]]:
-    """A payload within Discord's limits (bot/ui/limits.py); what had to be cut is attached
-    whole as a text file, so nothing is dropped."""
-    fit = limits.fit_message(payload.content, payload.all_embeds)
-    files = list(payload.files)
-    if fit.overflow and len(files) < limits.ATTACHMENTS:
-        log.info("a message was longer than Discord allows; its full text is attached")
-        files.append(limits.overflow_file(fit.overflow))
-    return fit.content, fit.embeds, files
-
-
-def shortened(payload: MessagePayload) -> MessagePayload:
-    """A much shorter form of a refused payload (the retry after a 400): every embed text cut
-    hard, its full text attached."""
-    small: list[discord.Embed] = []
-    overflow: list[str] = []
-    for embed in payload.all_embeds[:3]:
-        overflow.append(limits.embed_text(embed))
-        copy = discord.Embed(
-            title=limits.cut(embed.title or "", 200) or None,
-            description=limits.cut(embed.description or "", 1500) or None,
-            colour=embed.colour,
-        )
-        for item in embed.fields[:10]:
-            copy.add_field(
-                name=limits.cut(item.name or "\u200b", 100),
-                value=limits.cut(item.value or "\u200b", 300),
-                inline=bool(item.inline),
-            )
-        if embed.footer.text:
-            copy.set_footer(text=limits.cut(embed.footer.text, 200))
-        if embed.author.name:
-            copy.set_author(name=limits.cut(embed.author.name, 200))
-        small.append(copy)
-    content = limits.cut(payload.content, 1500) if payload.content else None
-    files = (limits.overflow_file(overflow),) if overflow else ()
-    return MessagePayload(content=content, embeds=tuple(small), view=payload.view, files=files)
-
-
-async def _edit(message: discord.PartialMessage, payload: MessagePayload) -> None:
-    content, embeds, files = fitted(payload)
-    if files:
-        await message.edit(
-            content=content,
-            embeds=embeds,
-            view=payload.view,
-            attachments=files,
-            allowed_mentions=NONE,
-        )
-    else:
-        await message.edit(content=content, embeds=embeds, view=payload.view, allowed_mentions=NONE)
-
-
-class LiveSessions:
+class LiveSessions(SessionPoster):
     """Posts and edits the messages of every open session."""
 
     def __init__(self, bot: LiveHost) -> None:
-        self.bot = bot
+        super().__init__(bot)
         self.presenters: dict[str, StepPresenter] = presenters()
         self.observers: list[RunObserver] = []
         # Each server's own board edit interval (/setup board), by the board's session.
@@ -128,206 +62,17 @@ class LiveSessions:
             bot.settings.board_edit_interval, self._refresh_board_key, self._board_interval
         )
         self._board_locks: dict[int, asyncio.Lock] = {}
-        self._told_about_permissions: set[int] = set()
         self._unposted: set[int] = set()
         """Runs whose step card this process failed to post (posted again with the board)."""
-        self._told_about_losses: set[tuple[int, str]] = set()
 
     def add_presenter(self, presenter: StepPresenter) -> None:
+        """Use `presenter` for its kind from now on (a test's example kind, a replaced
+        presenter)."""
         self.presenters[presenter.kind] = presenter
 
     def add_observer(self, observer: RunObserver) -> None:
         """A feature that acts on step changes (e.g. voice playback) hears every update."""
         self.observers.append(observer)
-
-    # --------------------------------------------------------------- channels
-
-    def channel(self, session: SessionRecord) -> discord.PartialMessageable:
-        """Works without the member or channel cache, so it works right after a restart."""
-        return self.bot.get_partial_messageable(session.channel_id, guild_id=session.guild_id)
-
-    async def send(
-        self,
-        session: SessionRecord,
-        payload: MessagePayload,
-        *,
-        notify: bool = True,
-        what: str = "a message",
-        kind: str = "",
-        retried: bool = False,
-        nonce: str | None = None,
-    ) -> discord.Message | None:
-        """Post in the session's channel, fitted to Discord's limits (text that doesn't fit is
-        attached whole as a file); a missing permission is told to the facilitator once, a
-        refused post is retried once shortened, and what members lost is never silent.
-        `retried`: the board refresh posts it again if this fails (step cards, the board).
-        `nonce` (<= 25 characters): Discord returns the message already posted with it (in
-        the last few minutes) instead of posting a second one. `what` names the message for
-        the log and the facilitator (a catalogue text; `{kind}` in it is the step kind)."""
-        named = _named(what, kind)
-        try:
-            return await self._post(session, payload, nonce)
-        except discord.NotFound:
-            await self.channel_gone(session)
-        except discord.Forbidden as error:
-            log.warning(
-                "missing permission to post %s in channel %s (Discord error %s)",
-                named,
-                session.channel_id,
-                error.code,
-            )
-            if notify:
-                await self.missing_permission(session)
-        except discord.HTTPException as error:
-            log.warning(
-                "Discord refused %s in channel %s (HTTP %s, Discord error %s: %s); %s",
-                named,
-                session.channel_id,
-                error.status,
-                error.code,
-                error.text,
-                "retrying it shortened" if error.status == 400 else "the board refresh retries",
-            )
-            if error.status == 400:
-                try:
-                    return await self._post(session, shortened(payload), nonce)
-                except discord.HTTPException as again:
-                    log.error(
-                        "Discord refused %s in channel %s again, shortened (Discord error %s): "
-                        "members did not get it",
-                        named,
-                        session.channel_id,
-                        again.code,
-                    )
-                    await self.tell_lost(session, what, again, kind)
-            elif retried:
-                # Discord failed even after discord.py's own retries (e.g. 5xx): the session
-                # goes on; a step that wasn't posted is posted by the next board refresh.
-                if notify:
-                    self.request_board(session.id)
-            else:
-                await self.tell_lost(session, what, error, kind)
-        return None
-
-    async def _post(
-        self, session: SessionRecord, payload: MessagePayload, nonce: str | None = None
-    ) -> discord.Message:
-        content, embeds, files = fitted(payload)
-        # discord.py sends `enforce_nonce` with a nonce.
-        extra: dict[str, Any] = {} if nonce is None else {"nonce": nonce}
-        return await self.channel(session).send(
-            content=content,
-            embeds=embeds,
-            view=payload.view,  # type: ignore[arg-type]
-            files=files,
-            allowed_mentions=NONE,
-            **extra,
-        )
-
-    async def edit(
-        self,
-        session: SessionRecord,
-        message_id: int,
-        payload: MessagePayload,
-        *,
-        what: str,
-        kind: str = "",
-    ) -> bool:
-        """Edit one of the session's messages, fitted to Discord's limits like `send`; a 400
-        is retried once shortened; any refusal is logged with Discord's code, and members'
-        loss is told to the facilitator once. True when the message shows `payload`."""
-        message = self.channel(session).get_partial_message(message_id)
-        named = _named(what, kind)
-        try:
-            await _edit(message, payload)
-            return True
-        except discord.NotFound:
-            log.warning("%s (message %s) was deleted; it can't be updated", named, message_id)
-            return False
-        except discord.HTTPException as error:
-            log.warning(
-                "Discord refused the edit of %s (message %s; HTTP %s, Discord error %s: %s)%s",
-                named,
-                message_id,
-                error.status,
-                error.code,
-                error.text,
-                "; retrying it shortened" if error.status == 400 else "",
-            )
-            if error.status == 400:
-                try:
-                    await _edit(message, shortened(payload))
-                    return True
-                except discord.HTTPException as again:
-                    error = again
-                    log.error(
-                        "Discord refused the shortened edit of %s too (Discord error %s)",
-                        named,
-                        again.code,
-                    )
-            if not isinstance(error, discord.Forbidden):
-                await self.tell_lost(session, what, error, kind)
-            else:
-                await self.missing_permission(session)
-            return False
-
-    async def tell_lost(
-        self, session: SessionRecord, what: str, error: discord.HTTPException, kind: str = ""
-    ) -> None:
-        """Tell the facilitator, privately and once per session and thing, what members missed."""
-        key = (session.id, _named(what, kind))
-        if key in self._told_about_losses:
-            return
-        self._told_about_losses.add(key)
-        await self.tell_facilitator(
-            session,
-            _(
-                "Discord refused {what} in {channel} during **{title}** (Discord error {code}), "
-                "so members may not see it. The session carries on; the details are in the "
-                "bot's log.",
-                self.language(session),
-                what=_(what, self.language(session), kind=kind)
-                if kind
-                else _(what, self.language(session)),
-                channel=f"<#{session.channel_id}>",
-                title=session.title,
-                code=error.code or error.status,
-            ),
-        )
-
-    async def missing_permission(self, session: SessionRecord) -> None:
-        """Tell the facilitator once per session what permission to give back."""
-        if session.id in self._told_about_permissions:
-            return
-        self._told_about_permissions.add(session.id)
-        await self.tell_facilitator(
-            session,
-            _(
-                "I can't post in {channel}, so the session **{title}** can't show its steps. "
-                "Please give me the **Send Messages**, **Embed Links** and **Attach Files** "
-                "permissions in that channel; the session carries on as soon as I can post.",
-                self.language(session),
-                channel=f"<#{session.channel_id}>",
-                title=session.title,
-            ),
-        )
-
-    async def tell_facilitator(self, session: SessionRecord, text: str) -> bool:
-        """DM the session's facilitator; False when Discord refused (DMs closed, user gone)
-        or when the facilitator used /forget: then nobody is contacted in their place (the
-        member chose to tell that one person, not everyone with the role)."""
-        if not session.has_facilitator:
-            log.info("session %s has no facilitator to tell; nobody was contacted", session.id)
-            return False
-        try:
-            user = self.bot.get_user(session.facilitator_id) or await self.bot.fetch_user(
-                session.facilitator_id
-            )
-            await user.send(text, allowed_mentions=NONE)
-        except discord.HTTPException:
-            log.warning("could not reach facilitator %s", session.facilitator_id)
-            return False
-        return True
 
     async def channel_gone(self, session: SessionRecord) -> None:
         """The channel was deleted: end its session cleanly."""
@@ -337,11 +82,9 @@ class LiveSessions:
 
     # ------------------------------------------------------------------ steps
 
-    def language(self, session: SessionRecord) -> str:
-        """The language of the session's public posts: the server's (bot/i18n.py)."""
-        return public_language(self.bot.guild_settings.for_guild(session.guild_id).language)
-
     def scene(self, session: SessionRecord, run: RunRecord, index: int) -> StepScene:
+        """What a presenter needs to show step `index` of `run`, worded in the server's language.
+        Raises IndexError when the activity has no such step."""
         activity = self.bot.runner.definition(run)
         step = self.bot.runner.step_at(run, index)
         return StepScene(
@@ -354,6 +97,8 @@ class LiveSessions:
         )
 
     def presenter(self, kind: str) -> StepPresenter:
+        """The presenter of step kind `kind`. Raises KeyError for a kind no presenter
+        registered."""
         return self.presenters[kind]
 
     async def apply(self, update: RunUpdate) -> None:
@@ -379,7 +124,7 @@ class LiveSessions:
             await self.send(
                 session,
                 MessagePayload(content=ended),
-                what=N_("the note that the activity ended"),
+                what=MessageName(N_("the note that the activity ended")),
             )
         for observer in self.observers:
             await observer.after_update(session, update)
@@ -395,13 +140,14 @@ class LiveSessions:
         return payload
 
     async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
+        """Post the run's current step card (with its nonce, so it shows once) and remember its
+        message; a card that could not be posted is posted again by the next board refresh."""
         payload = self.step_card(session, run)
         run_kind = self.bot.runner.step(run).type
         message = await self.send(
             session,
             payload,
-            what=N_("the {kind} step card"),
-            kind=run_kind,
+            what=step_card(run_kind),
             retried=True,
             nonce=step_nonce(run),
         )
@@ -420,8 +166,7 @@ class LiveSessions:
             session,
             run.step_message_id,
             self.step_card(session, run),
-            what=N_("the {kind} step card"),
-            kind=self.bot.runner.step(run).type,
+            what=step_card(self.bot.runner.step(run).type),
         )
 
     async def _close_step(
@@ -444,83 +189,20 @@ class LiveSessions:
         presenter = self.presenter(scene.step.type)
         if message_id is not None:
             closed = presenter.render_closed(scene)
-            await self.edit(session, message_id, closed, what=N_("the closed step card"))
+            await self.edit(
+                session, message_id, closed, what=MessageName(N_("the closed step card"))
+            )
         for payload in presenter.after_exit(scene):
-            await self.send(session, payload, what=N_("what the step produced (a summary)"))
+            await self.send(
+                session, payload, what=MessageName(N_("what the step produced (a summary)"))
+            )
 
     # ------------------------------------------------------------------ board
 
     async def board_state(self, session: SessionRecord) -> BoardState:
-        present = [a.user_id for a in await self.bot.store.sessions.present(session.id)]
-        names = await self.bot.store.members.names(
-            session.guild_id, [*present, session.facilitator_id]
-        )
-        voice = self.bot.get_channel(session.voice_channel_id) if session.voice_channel_id else None
-        voice_name = getattr(voice, "name", None)
-        locale = self.language(session)
-        closed = await self._closed(session)
-        run = await self.bot.store.runs.live_for_session(session.id)
-        if run is None:
-            return BoardState(
-                session=session,
-                present=present,
-                now=self._now(),
-                names=names,
-                voice_name=voice_name,
-                locale=locale,
-                closed=closed,
-            )
-        activity = self.bot.runner.definition(run)
-        step = activity.steps[run.step_index]
-        answered = None
-        expected = len(present)
-        if step.type != "prompt":
-            contributions = await self.bot.store.contributions.for_step(run.id, run.step_index)
-            authors: set[int | None] = {c.author_id for c in contributions}
-            answered = len({c.author_id or -c.id for c in contributions})
-            # A presenter may say who answered (a round: whose turn, not who pressed).
-            answered_by = getattr(self.presenters.get(step.type), "answered_by", None)
-            if answered_by is not None:
-                authors = set(answered_by(contributions))
-                answered = len(authors)
-            # The facilitator leads: counted only when they take part themselves.
-            if session.facilitator_id in present and session.facilitator_id not in authors:
-                expected -= 1
-        # A presenter may add fields of its own to the board (a round: who has the floor).
-        board_fields = getattr(self.presenters.get(step.type), "board_fields", None)
-        step_fields = (
-            tuple(board_fields(run, step, names, locale)) if board_fields is not None else ()
-        )
-        return BoardState(
-            step_fields=step_fields,
-            session=session,
-            present=present,
-            run=run,
-            activity_title=localize(activity.title, locale),
-            step_title=localize(step.title, locale),
-            step_kind=step.type,
-            step_count=len(activity.steps),
-            answered=answered,
-            expected=expected,
-            now=self._now(),
-            names=names,
-            voice_name=voice_name,
-            locale=locale,
-            closed=closed,
-        )
-
-    async def _closed(self, session: SessionRecord) -> ClosedState | None:
-        """A closed session's cap, role and line for the board (None: open to anyone)."""
-        limits = await self.bot.sessions.limits(session)
-        if limits is None:
-            return None
-        line = await self.bot.sessions.waitlist(session)
-        return ClosedState(
-            capacity=limits.capacity,
-            role_id=limits.role_id,
-            invite_only=limits.invite_only,
-            waiting=sum(1 for w in line if w.state == "waiting"),
-            asking=sum(1 for w in line if w.state == "asking"),
+        """What the session's board shows now (see `bot/ui/board_state.py`)."""
+        return await gather_board_state(
+            self.bot, self.presenters, session, self.language(session), self._now()
         )
 
     def _now(self) -> float:
@@ -529,9 +211,11 @@ class LiveSessions:
     async def post_board(
         self, session: SessionRecord, *, notify: bool = True
     ) -> discord.Message | None:
-        """Post the board (a first time, or again after it was deleted) unless another process
-        is posting it: claimed once on the session's row (`claim_board`, against the message
-        id seen here), with a nonce as Discord's own second guard. None when not posted."""
+        """Post a new board for `session` and remember it, unless another process is posting
+        it: claimed once on the session's row (`claim_board`, against the message id seen
+        here), with a nonce as Discord's own second guard. None when not posted (claimed
+        elsewhere, or Discord refused: the refresh retries; with `notify`, a missing
+        permission is told to the facilitator)."""
         self._guild_of_session[session.id] = session.guild_id
         sessions = self.bot.store.sessions
         seen = session.board_message_id
@@ -543,9 +227,9 @@ class LiveSessions:
             session,
             MessagePayload(embed=board_embed(state), view=board_view(state)),
             notify=notify,
-            what=N_("the session board"),
+            what=MessageName(N_("the session board")),
             retried=True,
-            nonce=f"b{_base36(session.id)}.{_base36(seen or 0)}"[:25],
+            nonce=board_nonce(session.id, seen),
         )
         if message is None:
             await sessions.release_board(session.id)
@@ -617,6 +301,7 @@ class LiveSessions:
                 await self.post_step(session, run)
 
     def forget(self, session_id: int) -> None:
+        """Drop what is kept for a session that ended (its board refreshes, lock and server)."""
         self.boards.forget(session_id)
         self._guild_of_session.pop(session_id, None)
         self._board_locks.pop(session_id, None)
@@ -634,9 +319,5 @@ class LiveSessions:
                 await self.post_step(session, run)
 
     def close(self) -> None:
+        """Stop the board refreshes (the bot is closing)."""
         self.boards.close()
-
-
-def _named(what: str, kind: str) -> str:
-    """`what` (a catalogue text) in English for the log, with the step kind filled in."""
-    return what.format(kind=kind) if kind else what

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -17,8 +15,8 @@ from bot.core.lyrics import Credits
 from bot.core.rhymes import RhymeSuggestions
 from bot.core.steps.write import WriteStep
 from bot.core.text import shorten
-from bot.i18n import N_, _, format_day, ngettext
-from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, FIELD_MAX
+from bot.i18n import N_, _, ngettext
+from bot.ui.format import COLOUR_INFO, DESCRIPTION_MAX, FIELD_MAX
 from bot.ui.steps.base import MessagePayload
 
 SHOWN_BLANK = "……"
@@ -38,6 +36,7 @@ def who(user_id: int, names: Mapping[int, str], locale: str) -> str:
 
 
 def show_template(template: str) -> str:
+    """A line template as shown: its blanks drawn as "……", Markdown escaped."""
     return escape(BLANK_RE.sub(SHOWN_BLANK, template))
 
 
@@ -65,9 +64,12 @@ class SongSheet:
 
     @property
     def line_count(self) -> int:
+        """How many lines the song has, over all its sections."""
         return sum(len(lines) for _, lines in self.sections)
 
     def credit_text(self, *, mentions: bool, locale: str) -> str:
+        """ "Ana, Ben and the group": who wrote the song, as mentions or plain names, in
+        ``locale``."""
         people = [
             who(uid, self.names, locale) if mentions else self.names.get(uid, _("a member", locale))
             for uid in self.credits.named
@@ -80,6 +82,7 @@ class SongSheet:
 
     @property
     def shown_title(self) -> str:
+        """The song's title as stored and logged (English when the song has none of its own)."""
         return self.title_in("en")
 
     def title_in(self, locale: str) -> str:
@@ -176,6 +179,7 @@ def flag_text(flag: str, locale: str) -> str:
 
 
 def structure_text(slots: Sequence[Slot], locale: str) -> str:
+    """The song's structure as one line ("verse, chorus, verse"), in ``locale``."""
     parts: list[str] = []
     last: tuple[str, int] | None = None
     for slot in slots:
@@ -197,101 +201,6 @@ def structure_text(slots: Sequence[Slot], locale: str) -> str:
 
 
 # ------------------------------------------------------------------ the song sheet
-
-
-def song_markdown(sheet: SongSheet, locale: str) -> str:
-    out = [f"# {sheet.title_in(locale)}", ""]
-    if sheet.theme:
-        out += ["*" + _("Theme: {theme}", locale, theme=sheet.theme) + "*", ""]
-    for name, lines in sheet.sections:
-        if name:
-            out += [f"## {name.capitalize()}", ""]
-        out += [f"{line}  " for line in lines]
-        out.append("")
-    words = _("Words by {names}.", locale, names=sheet.credit_text(mentions=False, locale=locale))
-    out += ["---", "", words, _written(sheet, locale), ""]
-    return "\n".join(out)
-
-
-def song_text(sheet: SongSheet, locale: str) -> str:
-    out = [sheet.title_in(locale).upper(), ""]
-    if sheet.theme:
-        out += [_("Theme: {theme}", locale, theme=sheet.theme), ""]
-    for name, lines in sheet.sections:
-        if name:
-            out.append(f"[{name.capitalize()}]")
-        out += list(lines)
-        out.append("")
-    words = _("Words by {names}.", locale, names=sheet.credit_text(mentions=False, locale=locale))
-    out += [words, _written(sheet, locale), ""]
-    return "\n".join(out)
-
-
-def _written(sheet: SongSheet, locale: str) -> str:
-    if sheet.written_at and sheet.song_id:
-        return _(
-            "Written together in Chorus on {day} (song #{number}).",
-            locale,
-            day=_day(sheet.written_at, locale),
-            number=sheet.song_id,
-        )
-    if sheet.written_at:
-        return _("Written together in Chorus on {day}.", locale, day=_day(sheet.written_at, locale))
-    if sheet.song_id:
-        return _("Written together in Chorus (song #{number}).", locale, number=sheet.song_id)
-    return _("Written together in Chorus.", locale)
-
-
-def _day(ts: float, locale: str) -> str:
-    """The day a song was written, in the language's words (Babel; a file has no timestamps)."""
-    when = datetime.fromtimestamp(ts, UTC)
-    if locale == "en":
-        # English files keep the long form they have always had: "27 March 2026".
-        return when.strftime("%d %B %Y")
-    return format_day(when, locale)
-
-
-def _slug(title: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")
-    return (slug or "song")[:40]
-
-
-def song_file(sheet: SongSheet, kind: str = "markdown", *, locale: str) -> discord.File:
-    if kind == "text":
-        body, ext = song_text(sheet, locale), "txt"
-    else:
-        body, ext = song_markdown(sheet, locale), "md"
-    return discord.File(
-        io.BytesIO(body.encode("utf-8")), filename=f"{_slug(sheet.title_in(locale))}.{ext}"
-    )
-
-
-def song_embed(sheet: SongSheet, locale: str) -> discord.Embed:
-    title = sheet.title_in(locale)
-    embed = discord.Embed(title=shorten(f"🎶 {title}", 256), colour=COLOUR_DONE)
-    parts = [f"*{escape(shorten(sheet.theme, 300))}*"] if sheet.theme else []
-    for name, lines in sheet.sections:
-        heading = f"**{escape(name.capitalize())}**\n" if name else ""
-        parts.append(heading + "\n".join(lines))
-    if not sheet.sections:
-        parts.append(_("*No lines were written this time, and that's all right.*", locale))
-    embed.description = shorten("\n\n".join(parts), DESCRIPTION_MAX)
-    embed.add_field(
-        name=_("Words by", locale),
-        value=shorten(sheet.credit_text(mentions=True, locale=locale), FIELD_MAX),
-        inline=False,
-    )
-    if sheet.song_id:
-        footer = _(
-            "Song #{number} · /song export {number} for a copy · The whole song is attached as "
-            "a file.",
-            locale,
-            number=sheet.song_id,
-        )
-    else:
-        footer = _("The whole song is attached as a file.", locale)
-    embed.set_footer(text=footer)
-    return embed
 
 
 # ------------------------------------------------------------------ other replies
@@ -331,27 +240,6 @@ def rhyme_embed(found: RhymeSuggestions, locale: str) -> discord.Embed:
     embed.set_footer(
         text=_("Near rhymes are often more interesting in a song than perfect ones.", locale)
     )
-    return embed
-
-
-def song_list_embed(rows: Sequence[tuple[int, str, int, float]], locale: str) -> discord.Embed:
-    """rows: (id, title, line count, created_at)."""
-    embed = discord.Embed(title=_("Songs written here", locale), colour=COLOUR_INFO)
-    if not rows:
-        embed.description = _(
-            "No songs yet. Run a songwriting activity such as **Lyric circle**.", locale
-        )
-        return embed
-    embed.description = shorten(
-        "\n".join(
-            f"`#{sid}` **{escape(shorten(title, 80))}** · "
-            + ngettext("{count} line", "{count} lines", count, locale)
-            + f" · <t:{int(at)}:d>"
-            for sid, title, count, at in rows
-        ),
-        DESCRIPTION_MAX,
-    )
-    embed.set_footer(text=_("/song show ID to read one, /song export ID for a file.", locale))
     return embed
 
 

@@ -15,6 +15,7 @@ CHART_NAME = "chorus-summary.png"
 
 
 def csv_file(data: bytes, locale: str) -> discord.File:
+    """/mydata's table as a CSV attachment (`data`: UTF-8 bytes), described in ``locale``."""
     return discord.File(
         BytesIO(data), filename=CSV_NAME, description=_("Your data as a table", locale)
     )
@@ -46,6 +47,7 @@ def summary_png(figures: SummaryFigures, timezone: str, locale: str) -> bytes:
 
 
 def chart_file(png: bytes, locale: str) -> discord.File:
+    """/mydata's summary chart (`png` bytes) as an attachment, described in ``locale``."""
     return discord.File(
         BytesIO(png), filename=CHART_NAME, description=_("Your own summary chart", locale)
     )

@@ -8,7 +8,7 @@ from bot.core.guild_settings import support_words
 from bot.core.text import shorten
 from bot.i18n import N_, _, ngettext
 from bot.records.checkin_notices import NoticeOptin
-from bot.ui.checkins import COLOUR_CARE
+from bot.ui.checkin_care import COLOUR_CARE
 from bot.ui.format import DESCRIPTION_MAX
 
 

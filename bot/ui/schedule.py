@@ -12,19 +12,12 @@ from babel import dates
 
 from bot.core.recurrence import Repeat, describe_repeat
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
+from bot.core.schedule_values import Draft, ScheduleAccess
 from bot.core.schedule_wake import utc
 from bot.core.text import shorten
 from bot.core.time_zones import zone
 from bot.i18n import _, language_of, ngettext
-from bot.ui import limits
-from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_SESSION, field, sentence
-
-
-class StartButton(TypedButton, spec="chorus:schedule:start:{occurrence_id:int}"):
-    """Start, under the board of a session the schedule opened: its facilitator begins it."""
-
-    occurrence_id: int
+from bot.ui.format import COLOUR_DONE, COLOUR_SESSION, field
 
 
 def stamp(ts: float, style: str = "F") -> str:
@@ -67,43 +60,62 @@ class ScheduleView:
     """A closed session's cap, role and line as a line of text (`places_line`); None: open."""
 
 
-def places_line(
-    capacity: int | None,
-    role_id: int | None,
-    invite_only: bool,
-    taken: int | None = None,
-    waiting: int = 0,
-    asking: int = 0,
-    *,
-    locale: str,
-) -> str:
+def places_line(access: ScheduleAccess, *, locale: str) -> str | None:
     """ "🗝 6 places (4 taken), 2 waiting · for @role · by invitation": a closed session's terms,
-    in ``locale``."""
+    in ``locale``; None for a session open to anyone."""
+    closed = access.limits
+    if closed is None or not closed.closed:
+        return None
     parts = []
-    if capacity is not None:
+    if closed.capacity is not None:
         cap = (
             ngettext(
                 "{count} place ({taken} taken)",
                 "{count} places ({taken} taken)",
-                capacity,
+                closed.capacity,
                 locale,
-                taken=taken,
+                taken=access.taken,
             )
-            if taken is not None
-            else ngettext("{count} place", "{count} places", capacity, locale)
+            if access.taken is not None
+            else ngettext("{count} place", "{count} places", closed.capacity, locale)
         )
-        if waiting:
-            cap = _("{places}, {waiting} waiting", locale, places=cap, waiting=waiting)
+        if access.waiting:
+            cap = _("{places}, {waiting} waiting", locale, places=cap, waiting=access.waiting)
         parts.append(cap)
-    if role_id is not None:
-        parts.append(_("for {role}", locale, role=f"<@&{role_id}>"))
-    if invite_only:
+    if closed.role_id is not None:
+        parts.append(_("for {role}", locale, role=f"<@&{closed.role_id}>"))
+    if closed.invite_only:
         parts.append(
-            _("by invitation, {asking} asking", locale, asking=asking)
-            if asking
+            _("by invitation, {asking} asking", locale, asking=access.asking)
+            if access.asking
             else _("by invitation", locale)
         )
     return "🗝 " + " · ".join(parts)
+
+
+def draft_view(
+    client: discord.Client,
+    draft: Draft,
+    channel_id: int,
+    voice_channel: discord.abc.GuildChannel | None,
+    plan_title: str | None,
+    places: str | None,
+) -> ScheduleView:
+    """A session not yet stored (the facilitator's preview before Confirm), as shown."""
+    return ScheduleView(
+        occurrence_id=0,
+        title=draft.title,
+        starts_at=draft.start.timestamp(),
+        ends_at=draft.end.timestamp(),
+        local_start=draft.start,
+        repeat=draft.repeat,
+        channel_id=channel_id,
+        voice_channel_id=voice_channel.id if voice_channel else None,
+        plan_title=plan_title,
+        channel_name=channel_name(client, draft.guild_id, channel_id),
+        voice_name=voice_channel.name if voice_channel else None,
+        places=places,
+    )
 
 
 def schedule_view(
@@ -230,11 +242,14 @@ class ConfirmView(discord.ui.View):
         label="Confirm", style=discord.ButtonStyle.success, emoji="✅"
     )  # i18n: set in __init__
     async def confirm(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
+        """Confirm: runs the caller's `on_confirm` with the click (only the facilitator who
+        asked)."""
         self.stop()
         await self._on_confirm(interaction)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)  # i18n: set in __init__
     async def cancel(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
+        """Cancel: nothing is scheduled; the preview says so."""
         self.stop()
         await interaction.response.edit_message(
             content=_("Cancelled: nothing was scheduled.", self.locale), embed=None, view=None
@@ -294,100 +309,3 @@ def upcoming_embed(views: Sequence[ScheduleView], timezone: str, locale: str) ->
         )
     )
     return embed
-
-
-def reminder_dm(title: str, starts_at: float, where: str, minutes: int, locale: str) -> str:
-    """The reminder DM before a session, in ``locale`` (the server's: no interaction to ask)."""
-    return _(
-        "⏰ **{title}** starts {relative} ({time}) in {where}.\nYou asked for a reminder "
-        "{minutes} min before sessions you're interested in; /remind me off stops them.",
-        locale,
-        title=title,
-        relative=stamp(starts_at, "R"),
-        time=stamp(starts_at, "t"),
-        where=where,
-        minutes=minutes,
-    )
-
-
-def reminder_fallback(title: str, starts_at: float, user_ids: Sequence[int], locale: str) -> str:
-    """The reminder posted in the channel for members whose DMs are closed (server's language)."""
-    mentions = " ".join(f"<@{uid}>" for uid in user_ids)
-    return shorten(
-        _(
-            "⏰ {mentions}: **{title}** starts {relative} ({time}). (I couldn't reach you by "
-            "DM, so here's your reminder.)",
-            locale,
-            mentions=mentions,
-            title=title,
-            relative=stamp(starts_at, "R"),
-            time=stamp(starts_at, "t"),
-        ),
-        2000,
-    )
-
-
-def start_label(plan_title: str | None, locale: str) -> str:
-    return shorten(
-        _("Start {plan}", locale, plan=plan_title) if plan_title else _("Start session", locale),
-        80,
-    )
-
-
-def opening_message(
-    facilitator_id: int, title: str, plan_title: str | None, occurrence_id: int, locale: str
-) -> tuple[str, discord.ui.View]:
-    """Posted under the board when a scheduled session opens, in the server's ``locale``;
-    mentions the facilitator once (nobody, when `facilitator_id` is 0: they were forgotten)."""
-    button = start_label(plan_title, locale)
-    if facilitator_id:
-        text = _(
-            "🔔 {facilitator}, **{title}** is starting now. Press **{button}** when you're ready "
-            "to begin. If nobody starts it within 30 minutes it will be marked missed.",
-            locale,
-            facilitator=f"<@{facilitator_id}>",
-            title=title,
-            button=button,
-        )
-    else:
-        text = _(
-            "🔔 **{title}** is starting now. Press **{button}** when you're ready to begin. "
-            "If nobody starts it within 30 minutes it will be marked missed.",
-            locale,
-            title=title,
-            button=button,
-        )
-    view = persistent_view(
-        StartButton.button(button, occurrence_id=occurrence_id, style=discord.ButtonStyle.success)
-    )
-    return shorten(text, 2000), view
-
-
-def opening_closed(title: str, outcome: str, locale: str) -> str:
-    if outcome == "started":
-        return _("▶ **{title}** has begun.", locale, title=title)
-    return _(
-        "⌛ **{title}** wasn't started within 30 minutes, so it was marked missed.",
-        locale,
-        title=title,
-    )
-
-
-def event_description(channel_name: str, plan_title: str | None, locale: str) -> str:
-    """The Discord scheduled event's description, in the server's ``locale``."""
-    if plan_title:
-        text = _(
-            "A Chorus session in #{channel}. Plan: {plan} Press Interested to see it in your "
-            "calendar; use /remind me on in the server for a reminder.",
-            locale,
-            channel=channel_name,
-            plan=sentence(plan_title),
-        )
-    else:
-        text = _(
-            "A Chorus session in #{channel}. Press Interested to see it in your calendar; use "
-            "/remind me on in the server for a reminder.",
-            locale,
-            channel=channel_name,
-        )
-    return limits.event_description(text)

@@ -126,14 +126,18 @@ def chosen_text(offer: Offer, locale: str | None) -> str:
             locale,
             title=title,
         )
+    # The texts below share their fields; `instead` is used only by the one that needs it.
+    said: dict[str, Any] = {
+        "lead": lead_text(offer.chosen, locale),
+        "title": title,
+        "start": int(offer.starts_at),
+    }
     if offer.this_time is None:
         return _(
             "🔔 The session of <t:{start}:F> is too close for that reminder. From the following "
             "session of **{title}** on, I'll remind you **{lead}**.",
             locale,
-            lead=lead_text(offer.chosen, locale),
-            title=title,
-            start=int(offer.starts_at),
+            **said,
         )
     if offer.this_time != offer.chosen:
         # Too late for the chosen time before the coming session: say what happens instead.
@@ -142,18 +146,14 @@ def chosen_text(offer: Offer, locale: str | None) -> str:
             "one I'll remind you **{instead}**. From the following session of **{title}** on, "
             "I'll remind you **{lead}**.",
             locale,
-            lead=lead_text(offer.chosen, locale),
             instead=lead_text(offer.this_time, locale),
-            title=title,
-            start=int(offer.starts_at),
+            **said,
         )
     return _(
         "🔔 I'll remind you **{lead}** each session of **{title}** you're interested in, "
         "starting with <t:{start}:F>.",
         locale,
-        lead=lead_text(offer.chosen, locale),
-        title=title,
-        start=int(offer.starts_at),
+        **said,
     )
 
 

@@ -71,6 +71,8 @@ def _people(count: int, locale: str) -> str:
 
 
 def summary_embed(summary: SessionSummary, titles: Mapping[str, str], locale: str) -> discord.Embed:
+    """The summary posted when a session ends: who came, what ran (`titles` by activity id), in
+    ``locale``."""
     session = summary.session
     embed = discord.Embed(
         title=shorten(_("🌙 {title}: session summary", locale, title=session.title), 256),
@@ -111,6 +113,7 @@ def summary_embed(summary: SessionSummary, titles: Mapping[str, str], locale: st
 def history_embed(
     rows: Sequence[SessionHistoryRow], titles: Mapping[str, str], locale: str
 ) -> discord.Embed:
+    """/session history: the server's past sessions, newest first, in ``locale``."""
     embed = discord.Embed(title=_("Past sessions in this server", locale), colour=COLOUR_INFO)
     if not rows:
         embed.description = _("No sessions yet. Open one with /session start.", locale)

@@ -44,6 +44,7 @@ class ChorusTranslator(app_commands.Translator):
         locale: discord.Locale,
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
+        """A command text in Discord's `locale` from the catalogue; None to keep the English."""
         language = language_of(locale.value)
         if language is None:
             return None

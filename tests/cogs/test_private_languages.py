@@ -194,7 +194,7 @@ async def test_the_history_chart_is_drawn_with_german_words(
     history = await ana.slash(world.channel, "checkin history")
     assert history.ephemeral and history.response.attachments[0].filename == "checkins.png"
     [(name, _points, _arrows, title, language)] = drawn
-    assert name == "trend_chart" and language == "de"
+    assert name == "chart_drawing.trend_chart" and language == "de"
     assert "Tage" in title, title
 
 

@@ -24,7 +24,7 @@ async def joined_crowd(world: World) -> tuple[Any, list[int]]:
     session = await bot.sessions.in_channel(world.channel.id)
     people = [world.guild.add_member(world.env.create_user(f"p{i:02}")) for i in range(N)]
 
-    async def join(member: Any) -> bool:  # bot.cogs.controls.join without the reply
+    async def join(member: Any) -> bool:  # bot.cogs.attendance.join without the reply
         await bot.store.members.remember_name(session.guild_id, member.id, member.name)
         return await bot.sessions.join(session, member.id)
 

@@ -70,7 +70,7 @@ def test_an_error_while_drawing_is_raised_to_the_caller_and_the_process_kept() -
     _one_chart()
     before = {w.pid for w in multiprocessing.active_children()}
     with pytest.raises(AttributeError):
-        chart_worker.draw("no_such_chart")
+        chart_worker.draw("chart_drawing.no_such_chart")
     assert _one_chart().startswith(b"\x89PNG")
     assert {w.pid for w in multiprocessing.active_children()} == before
 
@@ -116,15 +116,15 @@ def test_after_a_stop_the_next_chart_starts_a_new_process() -> None:
 
 
 def test_every_chart_the_bot_asks_for_takes_the_arguments_it_is_given() -> None:
-    # The chart process calls `chart_drawing.<name>(*args)`: positional arguments cross the
+    # The chart process calls `bot.ui.<module>.<function>(*args)`: positional arguments cross the
     # process boundary unchecked by mypy, so a keyword-only parameter or a wrong count would
     # fail only when a member asks for the chart (a merge once broke /mydata's chart so).
     import ast
+    import importlib
     import inspect
 
-    from bot.ui import chart_drawing
-
-    source = (Path(__file__).resolve().parents[2] / "bot" / "ui" / "charts.py").read_text()
+    ui = Path(__file__).resolve().parents[2] / "bot" / "ui"
+    source = "\n".join((ui / name).read_text() for name in ("charts.py", "goals.py"))
     calls = [
         node
         for node in ast.walk(ast.parse(source))
@@ -132,12 +132,13 @@ def test_every_chart_the_bot_asks_for_takes_the_arguments_it_is_given() -> None:
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == "draw"
     ]
-    assert len(calls) >= 4
+    assert len(calls) >= 5
     for call in calls:
         first = call.args[0]
         assert isinstance(first, ast.Constant) and isinstance(first.value, str)
         assert not call.keywords, f"{first.value}: keywords don't reach the chart process"
-        function = getattr(chart_drawing, first.value)
+        module, _dot, name = first.value.rpartition(".")
+        function = getattr(importlib.import_module(f"bot.ui.{module}"), name)
         inspect.signature(function).bind(*range(len(call.args) - 1))
 
 

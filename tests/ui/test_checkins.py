@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import discord
-
 from bot.core.checkins import scale_of
 from bot.ui import checkins as ui
-from bot.ui.components import FAMILIES, TypedComponent
 from bot.ui.steps.checkin import AnswerButton, AnswerPairButton, PassButton
-
-
-def ids(view: discord.ui.View | None) -> list[str]:
-    assert view is not None
-    return [str(getattr(item, "custom_id", "")) for item in view.children]
-
-
-def parsed(custom_id: str) -> TypedComponent:
-    """The one family whose template matches, built from the id as discord.py would."""
-    owners = [f for f in FAMILIES if f.__discord_ui_compiled_template__.fullmatch(custom_id)]
-    assert len(owners) == 1, (custom_id, owners)
-    match = owners[0].__discord_ui_compiled_template__.fullmatch(custom_id)
-    assert match is not None
-    values: dict[str, Any] = {name: convert(match[name]) for name, convert in owners[0].fields}
-    return owners[0](discord.ui.Button(custom_id=custom_id), **values)
+from tests.ui.custom_ids import ids, parsed
 
 
 def test_step_answers_keep_their_ids() -> None:
@@ -57,21 +38,3 @@ def test_checkin_now_keeps_its_ids() -> None:
     ]
     change = parsed("chorus:checkin_now:1-5:change:5")
     assert isinstance(change, ui.NowChangeButton) and change.checkin_id == 5
-
-
-def test_the_three_consent_formats_keep_their_ids() -> None:
-    assert ids(ui.consent_command_view("en")) == ["chorus:consent:yes:cmd", "chorus:consent:no:cmd"]
-    assert ids(ui.consent_now_view("sam", 8, 3, 7, "en")) == [
-        "chorus:consent:yes:now:sam:r8:3:7",
-        "chorus:consent:no:now:sam:r8:3",
-    ]
-    assert ids(ui.consent_step_view(2, 0, 7, None, "en")) == [
-        "chorus:consent:yes:2:0:7",
-        "chorus:consent:no:2:0:7",
-    ]
-    now = parsed("chorus:consent:yes:now:0-10:new:5")
-    assert isinstance(now, ui.ConsentNowButton) and now.agreed and now.replace_id is None
-    step = parsed("chorus:consent:no:2:0:7:4")
-    assert isinstance(step, ui.ConsentStepPairButton) and not step.agreed
-    assert (step.run_id, step.step_index, step.value, step.value2) == (2, 0, 7, 4)
-    assert ids(ui.care_view(9, locale="en")) == ["chorus:checkin_tell:9"]

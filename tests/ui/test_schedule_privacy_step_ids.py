@@ -7,7 +7,7 @@ import pytest
 
 from bot.ui.components import TypedButton, custom_id
 from bot.ui.privacy import ForgetButton
-from bot.ui.schedule import StartButton
+from bot.ui.schedule_events import StartButton
 from bot.ui.steps.breathe import BreatheButton
 from bot.ui.steps.reflect import ReflectButton
 

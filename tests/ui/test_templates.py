@@ -21,6 +21,7 @@ from bot.core.activities import Scale
 from bot.core.activity_loader import load_bytes
 from bot.core.checkin_service import SessionReport, StepFigure
 from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
+from bot.ui import checkin_consent, checkin_reports
 from bot.ui import checkins as checkin_ui
 from bot.ui.board import BoardState, board_embed
 from bot.ui.format import sentence
@@ -314,8 +315,8 @@ def test_check_in_confirmations_stay_true_after_the_step() -> None:
 
 def test_a_second_consent_prompt_is_not_the_first_again() -> None:
     for context in ("checkin", "goal"):
-        first = checkin_ui.consent_embed(context, locale="en")  # type: ignore[arg-type]
-        again = checkin_ui.consent_again_embed(context, locale="en")  # type: ignore[arg-type]
+        first = checkin_consent.consent_embed(context, locale="en")  # type: ignore[arg-type]
+        again = checkin_consent.consent_again_embed(context, locale="en")  # type: ignore[arg-type]
         assert (again.title, again.description) != (first.title, first.description)
         assert "earlier reply" in (again.description or "")
 
@@ -331,7 +332,7 @@ def test_report_participation_is_out_of_the_members_asked() -> None:
         after=[],
         shift_lines=[],
     )
-    embed = checkin_ui.report_embed(report, "Started today", "en")
+    embed = checkin_reports.report_embed(report, "Started today", "en")
     fields = {f.name: f.value for f in embed.fields}
     assert "How are you arriving?: 4 of 4 (100%)" in fields["Participation per step"]
     assert "80%" not in json.dumps(embed.to_dict())

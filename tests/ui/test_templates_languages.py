@@ -16,10 +16,10 @@ from typing import Any
 import discord
 import pytest
 
-from bot.cogs.reflection import ReflectForm
 from bot.i18n import SHIPPED
 from bot.ui.listening import ListenReflectForm
 from bot.ui.lyrics_forms import LineForm
+from bot.ui.reflection import ReflectForm
 from bot.ui.steps import presenters as step_presenters
 from bot.ui.steps.base import MessagePayload, StepScene
 from bot.ui.steps.round import RoundForm

@@ -21,6 +21,7 @@ from bot.cogs.checkins.extras import NOTE_FORM, CheckinExtras
 from bot.core.checkin_service import CheckinService
 from bot.core.checkin_summary import member_summary
 from bot.i18n import N_, _
+from bot.ui import checkin_care, checkin_consent, checkin_reports
 from bot.ui import checkins as ui
 from bot.ui.format import date_time
 from bot.ui.locale import member_language
@@ -56,16 +57,19 @@ class CheckinsCog(commands.Cog):
         ):
             bot.register_family(now, answers.on_now_answer)
         bot.register_family(ui.NowChangeButton, answers.on_now_change)
-        bot.register_family(ui.ConsentCommandButton, answers.on_consent_command)
-        for consent_now in (ui.ConsentNowButton, ui.ConsentNowPairButton):
+        bot.register_family(checkin_consent.ConsentCommandButton, answers.on_consent_command)
+        for consent_now in (checkin_consent.ConsentNowButton, checkin_consent.ConsentNowPairButton):
             bot.register_family(consent_now, answers.on_consent_now)
-        for consent_step in (ui.ConsentStepButton, ui.ConsentStepPairButton):
+        for consent_step in (
+            checkin_consent.ConsentStepButton,
+            checkin_consent.ConsentStepPairButton,
+        ):
             bot.register_family(consent_step, answers.on_consent_step)
         self.extras = extras = CheckinExtras(bot, self.service)
         bot.privacy.on_forget(extras.forget_member)
         bot.register_family(ui.NoteButton, extras.on_note)
         bot.register_family(ui.ShareButton, extras.on_share)
-        bot.register_family(ui.TellButton, extras.on_tell)
+        bot.register_family(checkin_care.TellButton, extras.on_tell)
         bot.register_form(NOTE_FORM, extras.on_note_form, what=N_("your note"))
         bot.sessions.add_summary_contributor(self.service.summary_lines)
 
@@ -75,10 +79,10 @@ class CheckinsCog(commands.Cog):
         current = await self.service.consent_state(guild_id, interaction.user.id)
         locale = member_language(interaction)
         await interaction.response.send_message(
-            embed=ui.consent_embed(
+            embed=checkin_consent.consent_embed(
                 "checkin", _("Saving your check-ins", locale), current, locale=locale
             ),
-            view=ui.consent_command_view(locale),
+            view=checkin_consent.consent_command_view(locale),
             ephemeral=True,
             allowed_mentions=NONE,
         )
@@ -107,10 +111,10 @@ class CheckinsCog(commands.Cog):
         await controls.defer_private(interaction)  # a chart can take over a second to draw
         answers, found = await self.service.history(guild_id, interaction.user.id, days)
         locale = member_language(interaction)
-        chart = await asyncio.to_thread(ui.history_file, answers, found, days, locale)
+        chart = await asyncio.to_thread(checkin_reports.history_file, answers, found, days, locale)
         await controls.answer_deferred(
             interaction,
-            embed=ui.history_embed(member_summary(answers, locale), days, locale),
+            embed=checkin_reports.history_embed(member_summary(answers, locale), days, locale),
             file=chart,
         )
 
@@ -121,32 +125,29 @@ class CheckinsCog(commands.Cog):
     async def trends(
         self, interaction: discord.Interaction, weeks: app_commands.Range[int, 1, 52] = 8
     ) -> None:
-        guild_id, _channel = require_guild(interaction)
-        controls.facilitator_only(interaction)
+        guild_id, _channel = controls.facilitator_here(interaction)
         await controls.defer_private(interaction)
         figures = await self.service.trends(guild_id, weeks)
         locale = member_language(interaction)
-        chart = await asyncio.to_thread(ui.trends_file, figures, locale)
+        chart = await asyncio.to_thread(checkin_reports.trends_file, figures, locale)
         await controls.answer_deferred(
-            interaction, embed=ui.trends_embed(figures, locale), file=chart
+            interaction, embed=checkin_reports.trends_embed(figures, locale), file=chart
         )
 
 
 async def session_report(interaction: discord.Interaction, session_id: int | None) -> None:
     """/session report: attendance, participation per step and mood bands, k>=3 throughout."""
-    guild_id, channel_id = require_guild(interaction)
-    controls.facilitator_only(interaction)
+    guild_id, channel_id = controls.facilitator_here(interaction)
     bot = controls.chorus(interaction)
-    cog = bot.get_cog("CheckinsCog")
-    assert isinstance(cog, CheckinsCog)
+    cog = controls.loaded_cog(bot, CheckinsCog)
     session = await cog.service.session_to_report(guild_id, channel_id, session_id)
     await controls.defer_private(interaction)  # a big report and its chart take a while
     locale = member_language(interaction)
     report = await cog.service.report(session, locale)
-    chart = await asyncio.to_thread(ui.report_file, report, locale)
+    chart = await asyncio.to_thread(checkin_reports.report_file, report, locale)
     started = _("Started {when}", locale, when=date_time(session.started_at))
     await controls.answer_deferred(
-        interaction, embed=ui.report_embed(report, started, locale), file=chart
+        interaction, embed=checkin_reports.report_embed(report, started, locale), file=chart
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import discord
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import checkin_notice, controls
+from bot.cogs import attendance, checkin_notice
 from bot.cogs.access import require_guild
 from bot.core.activities import Scale
 from bot.core.checkin_service import CheckinService, ConsentNeeded, Saved
@@ -18,6 +18,7 @@ from bot.core.errors import Conflict, UserFacingError
 from bot.core.steps.checkin import CheckinStep
 from bot.i18n import N_, _
 from bot.records.sessions import SessionRecord
+from bot.ui import checkin_care, checkin_consent
 from bot.ui import checkins as ui
 from bot.ui.locale import member_language
 from bot.ui.steps.checkin import AnswerPairButton, StepAnswer
@@ -74,7 +75,7 @@ class CheckinAnswers:
         edit: bool = False,
     ) -> None:
         """Save the answer (None: a pass) and reply; asks for consent first if never asked."""
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         try:
             saved = await self.service.answer_step(
                 run_id, step_index, interaction.user.id, value, value2
@@ -88,11 +89,11 @@ class CheckinAnswers:
                 interaction,
                 edit,
                 embed=(
-                    ui.consent_again_embed(locale=member_language(interaction))
+                    checkin_consent.consent_again_embed(locale=member_language(interaction))
                     if again
-                    else ui.consent_embed(locale=member_language(interaction))
+                    else checkin_consent.consent_embed(locale=member_language(interaction))
                 ),
-                view=ui.consent_step_view(
+                view=checkin_consent.consent_step_view(
                     run_id, step_index, value, value2, member_language(interaction)
                 ),
             )
@@ -109,6 +110,8 @@ class CheckinAnswers:
     # ------------------------------------------------------------- /checkin now
 
     async def on_now_answer(self, interaction: discord.Interaction, item: ui.NowAnswer) -> None:
+        """An answer pressed under /checkin now: saved (after consent) or replacing an earlier
+        one."""
         await self.answer_now(
             interaction, item.scale, item.replace_id, item.value, item.value2, edit=True
         )
@@ -116,6 +119,7 @@ class CheckinAnswers:
     async def on_now_change(
         self, interaction: discord.Interaction, item: ui.NowChangeButton
     ) -> None:
+        """Change: the /checkin now prompt again, the answer replacing check-in `checkin_id`."""
         embed, view = ui.now_prompt(item.scale, item.checkin_id, member_language(interaction))
         await interaction.response.edit_message(content=None, embed=embed, view=view)
 
@@ -149,8 +153,10 @@ class CheckinAnswers:
             await self.send(
                 interaction,
                 edit,
-                embed=ui.consent_embed(locale=locale),
-                view=ui.consent_now_view(scale_name, replace_id, value, value2, locale),
+                embed=checkin_consent.consent_embed(locale=locale),
+                view=checkin_consent.consent_now_view(
+                    scale_name, replace_id, value, value2, locale
+                ),
             )
             return
         await self.after_answer(
@@ -170,25 +176,29 @@ class CheckinAnswers:
     ) -> None:
         """No thanks: nothing stored; the support message still follows a low answer."""
         await interaction.response.edit_message(
-            content=_(ui.DECLINED, member_language(interaction)), embed=None, view=None
+            content=_(checkin_consent.DECLINED, member_language(interaction)), embed=None, view=None
         )
         if low:
             await self.care(interaction, session_id)
 
     async def on_consent_command(
-        self, interaction: discord.Interaction, item: ui.ConsentCommandButton
+        self, interaction: discord.Interaction, item: checkin_consent.ConsentCommandButton
     ) -> None:
         """From /checkin consent: just the choice, no answer waiting."""
         await self._set_consent(interaction, item.agreed)
         await interaction.response.edit_message(
-            content=_(ui.CONSENT_ON if item.agreed else ui.DECLINED, member_language(interaction)),
+            content=_(
+                checkin_consent.CONSENT_ON if item.agreed else checkin_consent.DECLINED,
+                member_language(interaction),
+            ),
             embed=None,
             view=None,
         )
 
     async def on_consent_now(
-        self, interaction: discord.Interaction, item: ui.ConsentNowButton
+        self, interaction: discord.Interaction, item: checkin_consent.ConsentNowButton
     ) -> None:
+        """Agree / No thanks under /checkin now: the choice is stored, then the waiting answer."""
         await self._set_consent(interaction, item.agreed)
         if not item.agreed:
             low = self.service.is_low(interaction.guild_id or 0, scale_of(item.scale), item.value)
@@ -199,8 +209,9 @@ class CheckinAnswers:
         )
 
     async def on_consent_step(
-        self, interaction: discord.Interaction, item: ui.ConsentStepButton
+        self, interaction: discord.Interaction, item: checkin_consent.ConsentStepButton
     ) -> None:
+        """Agree / No thanks at a check-in step: the choice is stored, then the waiting answer."""
         await self._set_consent(interaction, item.agreed)
         run_id, step_index = item.run_id, item.step_index
         low = False
@@ -223,7 +234,7 @@ class CheckinAnswers:
             return
         if not item.agreed:
             # Counted as a pass so the step need not wait for them; no mood data is stored.
-            await controls.ensure_joined(interaction, session)
+            await attendance.ensure_joined(interaction, session)
             saved = await self.service.answer_step(run_id, step_index, interaction.user.id, None)
             await self._declined(interaction, low, session.id)
             self.bot.live.request_board(session.id)
@@ -254,7 +265,9 @@ class CheckinAnswers:
         locale = member_language(interaction)
         if saved.declined:
             await self.send(
-                interaction, edit, content=ui.declined_answer_text(session is not None, locale)
+                interaction,
+                edit,
+                content=checkin_consent.declined_answer_text(session is not None, locale),
             )
             if saved.low:
                 await self.care(interaction, session_id)
@@ -282,9 +295,9 @@ class CheckinAnswers:
         """The support message, privately, after the reply to a low answer."""
         config = self.bot.guild_settings.for_guild(interaction.guild_id)
         locale = member_language(interaction)
-        care_view = ui.care_view(session_id, config.support_links, locale=locale)
+        care_view = checkin_care.care_view(session_id, config.support_links, locale=locale)
         await interaction.followup.send(
-            embed=ui.care_embed(config.support_text, locale),
+            embed=checkin_care.care_embed(config.support_text, locale),
             ephemeral=True,
             allowed_mentions=NONE,
             view=care_view if care_view is not None else discord.utils.MISSING,

@@ -9,8 +9,8 @@ from bot.core.checkin_service import CheckinService
 from bot.core.errors import Conflict
 from bot.i18n import N_, _
 from bot.records.checkins import CheckinRecord
+from bot.ui import checkin_care, limits
 from bot.ui import checkins as ui
-from bot.ui import limits
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language, server_language
 from bot.ui.replies import reply_ephemeral
@@ -62,12 +62,14 @@ class CheckinExtras:
         return record, limit
 
     async def on_note(self, interaction: discord.Interaction, item: ui.NoteButton) -> None:
+        """Add a note: the note form for the member's own check-in."""
         record, limit = await self._own_with_note(item.checkin_id, interaction.user.id)
         await send_form(interaction, NoteForm(record.id, limit, member_language(interaction)))
 
     async def on_note_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """The note form submitted: the note is saved on the member's own check-in."""
         record, limit = await self._own_with_note(int(args[0]), interaction.user.id)
         note = await self.service.set_note(
             record.id, interaction.user.id, values.text("note"), limit
@@ -81,6 +83,7 @@ class CheckinExtras:
         )
 
     async def on_share(self, interaction: discord.Interaction, item: ui.ShareButton) -> None:
+        """Share with the group: the answer (never the note) is posted under the member's name."""
         record = await self.service.own(item.checkin_id, interaction.user.id)
         scale, _limit, _allowed = await self.service.scale_and_note(record)
         if record.shared:
@@ -105,7 +108,11 @@ class CheckinExtras:
             _("📣 Shared with the group (your note stays private).", member_language(interaction)),
         )
 
-    async def on_tell(self, interaction: discord.Interaction, item: ui.TellButton) -> None:
+    async def on_tell(
+        self, interaction: discord.Interaction, item: checkin_care.TellButton
+    ) -> None:
+        """Let the facilitator know: a private DM to the session's facilitator; the member is told
+        whether it reached them."""
         session = await self.bot.sessions.get(item.session_id)
         key = (session.id, interaction.user.id)
         locale = member_language(interaction)
@@ -122,7 +129,7 @@ class CheckinExtras:
         # A direct message to the facilitator: the server's language.
         reached = await self.bot.live.tell_facilitator(
             session,
-            ui.facilitator_note(
+            checkin_care.facilitator_note(
                 interaction.user.display_name,
                 session.title,
                 server_language(self.bot.guild_settings, session.guild_id),
@@ -131,12 +138,16 @@ class CheckinExtras:
         if not reached:
             # Say so honestly, and give the support text again: they asked for help. (A
             # facilitator who used /forget has nobody told in their place.)
-            said = ui.TELL_FAILED if session.has_facilitator else ui.NO_FACILITATOR_TO_TELL
+            said = (
+                checkin_care.TELL_FAILED
+                if session.has_facilitator
+                else checkin_care.NO_FACILITATOR_TO_TELL
+            )
             config = self.bot.guild_settings.for_guild(interaction.guild_id)
-            links = ui.care_view(None, config.support_links, locale=locale)
+            links = checkin_care.care_view(None, config.support_links, locale=locale)
             await interaction.response.send_message(
                 _(said, locale),
-                embed=ui.care_embed(config.support_text, locale),
+                embed=checkin_care.care_embed(config.support_text, locale),
                 view=links if links is not None else discord.utils.MISSING,
                 ephemeral=True,
                 allowed_mentions=NONE,

@@ -123,12 +123,14 @@ class GoalsCog(commands.Cog):
     async def active_ids(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
+        """Autocomplete: the member's active goals matching `current`."""
         return await self._choices(interaction, current, active_only=True)
 
     @progress.autocomplete("goal")
     async def any_ids(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
+        """Autocomplete: all the member's goals matching `current`, closed ones too."""
         return await self._choices(interaction, current, active_only=False)
 
     async def _choices(

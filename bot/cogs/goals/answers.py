@@ -8,7 +8,7 @@ from __future__ import annotations
 import discord
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import controls
+from bot.cogs import attendance
 from bot.cogs.access import require_guild
 from bot.core.errors import Conflict, UserFacingError
 from bot.core.goal_service import ConsentNeeded, GoalService
@@ -19,7 +19,7 @@ from bot.i18n import N_, SHIPPED, _
 from bot.records.sessions import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits
-from bot.ui.checkins import consent_again_embed, consent_embed
+from bot.ui.checkin_consent import consent_again_embed, consent_embed
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
@@ -94,12 +94,13 @@ class GoalAnswers:
     # ------------------------------------------------------------------ the step
 
     async def on_step_button(self, interaction: discord.Interaction, item: GoalStepButton) -> None:
+        """A goal step's button: the member's goals to rate, or the form to set one."""
         locale = member_language(interaction)
         run_id, step_index = item.run_id, item.step_index
         session, step = await self.service.step_of(run_id, step_index)
         user_id = interaction.user.id
         if item.action == "pass":
-            await controls.ensure_joined(interaction, session)
+            await attendance.ensure_joined(interaction, session)
             update = await self.service.pass_step(run_id, step_index, user_id)
             await reply_ephemeral(interaction, _(ui.PASSED_STEP, locale))
             await self._after_step_change(session, update)
@@ -111,7 +112,7 @@ class GoalAnswers:
         if not goals:
             await self._offer_set(interaction, step, run_id, step_index)
             return
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         answers = await self.service.step_ratings(run_id, step_index, user_id)
         for position, goal in enumerate(goals, 1):
             content = ui.rating_prompt(
@@ -161,6 +162,7 @@ class GoalAnswers:
         await send_form(interaction, SetGoalForm(run_id, step_index, locale))
 
     async def on_rate(self, interaction: discord.Interaction, item: ui.GoalRating) -> None:
+        """A rating (1-5) pressed for one goal at a goal step: saved, privately confirmed."""
         run_id, step_index, goal_id, value = (
             item.run_id,
             item.step_index,
@@ -169,7 +171,7 @@ class GoalAnswers:
         )
         locale = member_language(interaction)
         session, _unused = await self.service.step_of(run_id, step_index)
-        await controls.ensure_joined(interaction, session)
+        await attendance.ensure_joined(interaction, session)
         try:
             rated = await self.service.rate(run_id, step_index, interaction.user.id, goal_id, value)
         except ConsentNeeded:
@@ -196,6 +198,7 @@ class GoalAnswers:
     async def on_goal_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
     ) -> None:
+        """The goal form submitted (from /goal set or a goal step): the goal is saved."""
         at_step = len(args) >= 3 and args[0] == "step"
         await self.save_from_modal(
             interaction,
@@ -211,12 +214,14 @@ class GoalAnswers:
         step_index: int | None,
         text: str,
     ) -> None:
+        """Save goal `text` (at step `step_index` of run `run_id`, or from /goal set when None);
+        asks for consent first when the member hasn't chosen yet."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         try:
             if run_id is not None and step_index is not None:
                 session, _step = await self.service.step_of(run_id, step_index)
-                await controls.ensure_joined(interaction, session)
+                await attendance.ensure_joined(interaction, session)
                 goal, update = await self.service.set_at_step(
                     run_id, step_index, interaction.user.id, text
                 )
@@ -233,6 +238,7 @@ class GoalAnswers:
     async def on_consent(
         self, interaction: discord.Interaction, item: ui.GoalConsentButton
     ) -> None:
+        """Agree / No thanks before a first goal: the choice is stored, then the waiting goal."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         user_id = interaction.user.id
@@ -271,7 +277,7 @@ class GoalAnswers:
         """Declining at a step counts as a pass, so the step need not wait; nothing is stored."""
         try:
             session, _unused = await self.service.step_of(run_id, step_index)
-            await controls.ensure_joined(interaction, session)
+            await attendance.ensure_joined(interaction, session)
             update = await self.service.pass_step(run_id, step_index, interaction.user.id)
         except UserFacingError:
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import discord
 
@@ -39,6 +39,7 @@ class StepScene:
         return plain_name(self.names.get(user_id)) or _("a member", self.locale)
 
     def text(self, value: Any) -> str:
+        """A step text (plain or per language) in the scene's language; "" for none."""
         return localize(value, self.locale) if value is not None else ""
 
     def step_state(self) -> dict[str, Any]:
@@ -63,6 +64,7 @@ class MessagePayload:
 
     @property
     def all_embeds(self) -> list[discord.Embed]:
+        """The single `embed` (if any) followed by `embeds`."""
         return ([self.embed] if self.embed is not None else []) + list(self.embeds)
 
 
@@ -82,16 +84,19 @@ class StepPresenter(Protocol):
         ...
 
 
-def step_embed(scene: StepScene, body: str, *, closed: bool = False) -> discord.Embed:
-    """The common frame: activity and step title, position, and a live deadline."""
+def step_embed(
+    scene: StepScene, body: str, *, closed: bool = False, icon: str = "", ended: str | None = None
+) -> discord.Embed:
+    """The common frame: activity and step title (after `icon`), position, and a live
+    deadline; a closed step says `ended` (default: "This step has ended.")."""
     embed = discord.Embed(
-        title=shorten(f"{scene.text(scene.step.title)}", 256),
+        title=shorten(f"{icon}{scene.text(scene.step.title)}", 256),
         description=shorten(body, DESCRIPTION_MAX),
         colour=COLOUR_DONE if closed else COLOUR_STEP,
     )
     embed.set_author(name=shorten(step_author(scene), 256))
     if closed:
-        embed.set_footer(text=_("This step has ended.", scene.locale))
+        embed.set_footer(text=ended or _("This step has ended.", scene.locale))
     elif scene.run.step_index == scene.index and scene.step.time_limit:
         embed.add_field(
             name=_("Time", scene.locale), value=time_note(scene.step, scene.locale), inline=True
@@ -169,3 +174,18 @@ class StepButton(
     run_id: int
     step_index: int
     action: str
+
+
+class StepActionButton(TypedButton):
+    """Base of a kind's button family whose id names an `action` at one step of a run
+    (`run_id`, `index`): the round's and the write step's buttons."""
+
+    run_id: int
+    index: int
+    action: str
+
+    @classmethod
+    def at(cls, scene: StepScene, label: str, action: str, **look: Any) -> Self:
+        """This family's button for `action` at the scene's step. `look`: `button`'s style,
+        emoji, row and disabled. Raises ValueError when `action` doesn't fit the family's id."""
+        return cls.button(label, action=action, run_id=scene.run.id, index=scene.index, **look)

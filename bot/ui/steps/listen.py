@@ -60,6 +60,7 @@ def _state(scene: StepScene) -> dict[str, Any]:
 
 
 def track_line(track: ResolvedTrack, locale: str) -> str:
+    """ "**Title** — Artist (3:20)": a track as one line, in ``locale``."""
     line = f"**{track.title}**"
     if track.artist:
         line += f"\n{track.artist}"
@@ -79,6 +80,7 @@ class ListenPresenter:
         self.notes: dict[Key, str | tuple[str, dict[str, Any]]] = {}
 
     def track_for(self, scene: StepScene) -> ResolvedTrack | None:
+        """The track the step plays: the one the listening cog resolved, else the step's own."""
         step: ListenStep = scene.step
         return self.tracks.get((scene.run.id, scene.index)) or step_track(step, scene.locale)
 

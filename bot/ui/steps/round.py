@@ -18,11 +18,16 @@ from bot.core.activities import localize
 from bot.core.session import RunRecord
 from bot.core.steps.round import RESUME_WHOLE, RoundStep, answered_by, upcoming
 from bot.i18n import N_, _, ngettext
-from bot.ui import limits
-from bot.ui.components import TypedButton, persistent_view
+from bot.ui.components import persistent_view
 from bot.ui.format import COLOUR_STEP, duration, plain_name, relative
 from bot.ui.forms import ChorusForm
-from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene, step_embed
+from bot.ui.steps.base import (
+    MessagePayload,
+    SimplePresenter,
+    StepActionButton,
+    StepScene,
+    step_embed,
+)
 from bot.ui.steps.reflect import quote_block
 
 OUTCOME_MARKS = {
@@ -35,7 +40,7 @@ OUTCOME_MARKS = {
 }
 
 
-class RoundButton(TypedButton, spec="chorus:round:{action:word}:{run_id:int}:{index:int}"):
+class RoundButton(StepActionButton, spec="chorus:round:{action:word}:{run_id:int}:{index:int}"):
     """A round step's buttons: `action` is done, pass, answer (opens the answer form) or start
     (volunteer to go first)."""
 
@@ -86,6 +91,7 @@ def floor_left_text(
 
 
 def has_voice(scene: StepScene) -> bool:
+    """True when the session meets in a voice channel (answers are spoken, not typed)."""
     return scene.session.voice_channel_id is not None
 
 
@@ -166,6 +172,7 @@ class RoundPresenter(SimplePresenter):
         return f"{now}{ends} {what}"
 
     def next_text(self, state: dict[str, Any], locale: str) -> str:
+        """Who has the floor and who is next, from the round's step state, in ``locale``."""
         if state.get("finished"):
             return ""
         coming = upcoming(state)
@@ -182,6 +189,7 @@ class RoundPresenter(SimplePresenter):
         )
 
     def order_text(self, state: dict[str, Any], locale: str) -> str:
+        """The round's order as numbered lines (who spoke, passed, is speaking), in ``locale``."""
         lines: list[str] = []
         turns = {
             t["user"]: t["outcome"]
@@ -228,18 +236,16 @@ class RoundPresenter(SimplePresenter):
     def view(self, scene: StepScene) -> discord.ui.View | None:
         step: RoundStep = scene.step
         state = scene.step_state()
-        rid, idx = scene.run.id, scene.index
         locale = scene.locale
         finished = bool(state.get("finished"))
         if finished:
             return None  # nothing left to press; the facilitator moves on from the board
         if state.get("volunteer"):
             return persistent_view(
-                RoundButton.button(
+                RoundButton.at(
+                    scene,
                     _("I'll start", locale),
-                    action="start",
-                    run_id=rid,
-                    index=idx,
+                    "start",
                     style=discord.ButtonStyle.primary,
                     emoji="🙋",
                 )
@@ -247,31 +253,25 @@ class RoundPresenter(SimplePresenter):
         items = []
         if not has_voice(scene):
             items.append(
-                RoundButton.button(
+                RoundButton.at(
+                    scene,
                     _("Answer", locale),
-                    action="answer",
-                    run_id=rid,
-                    index=idx,
+                    "answer",
                     style=discord.ButtonStyle.primary,
                     emoji="✍",
                 )
             )
         items.append(
-            RoundButton.button(
+            RoundButton.at(
+                scene,
                 _("Done", locale),
-                action="done",
-                run_id=rid,
-                index=idx,
+                "done",
                 style=discord.ButtonStyle.success,
                 emoji="✅",
             )
         )
         if step.pass_allowed:
-            items.append(
-                RoundButton.button(
-                    _("Pass", locale), action="pass", run_id=rid, index=idx, emoji="⏭"
-                )
-            )
+            items.append(RoundButton.at(scene, _("Pass", locale), "pass", emoji="⏭"))
         return persistent_view(*items)
 
     def board_fields(
@@ -348,18 +348,8 @@ class RoundForm(ChorusForm):
 
     def __init__(self, run_id: int, index: int, turn_no: int, step: RoundStep, locale: str) -> None:
         super().__init__(_("Your turn", locale), FORM, run_id, index, turn_no)
-        answer: discord.ui.TextInput[RoundForm] = discord.ui.TextInput(
-            custom_id="answer",
-            style=discord.TextStyle.paragraph,
-            max_length=step.max_chars,
-            required=True,
-            placeholder=limits.placeholder(_("A few words are plenty.", locale)),
-        )
-        self.add_question(
-            localize(step.question, locale) or _("Your answer", locale),
-            answer,
-            short_label=_("Your answer", locale),
-        )
+        label = _("Your answer", locale)
+        self.add_answer(localize(step.question, locale) or label, label, step.max_chars, locale)
 
 
 def shared_answer(text: str, name: str) -> MessagePayload:

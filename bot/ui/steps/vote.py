@@ -19,8 +19,8 @@ from bot.core.vote import (
 )
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedSelect, persistent_view
-from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX
-from bot.ui.steps.base import MessagePayload, StepScene, step_author, time_note
+from bot.ui.format import COLOUR_DONE
+from bot.ui.steps.base import MessagePayload, StepScene, step_embed
 
 Key = tuple[int, int]
 
@@ -59,28 +59,13 @@ class VotePresenter:
         self.choices: dict[Key, list[VoteChoice]] = {}
 
     def choices_for(self, scene: StepScene) -> list[VoteChoice]:
+        """The vote's choices: those the cog prepared for this step (e.g. the playlist), else the
+        step's fixed options."""
         cached = self.choices.get((scene.run.id, scene.index))
         if cached is not None:
             return cached
         step: VoteStep = scene.step
         return fixed_choices(step, scene.locale) if step.options else []
-
-    def _frame(self, scene: StepScene, body: str, closed: bool) -> discord.Embed:
-        embed = discord.Embed(
-            title=shorten(f"🗳️ {scene.text(scene.step.title)}", 256),
-            description=shorten(body, DESCRIPTION_MAX),
-            colour=COLOUR_DONE if closed else COLOUR_STEP,
-        )
-        embed.set_author(name=shorten(step_author(scene), 256))
-        if closed:
-            embed.set_footer(text=_("This vote has ended.", scene.locale))
-        elif scene.run.step_index == scene.index and scene.step.time_limit:
-            embed.add_field(
-                name=_("Time", scene.locale),
-                value=time_note(scene.step, scene.locale),
-                inline=True,
-            )
-        return embed
 
     def _empty_text(self, scene: StepScene) -> str:
         step: VoteStep = scene.step
@@ -118,7 +103,7 @@ class VotePresenter:
             if choices
             else None
         )
-        return MessagePayload(embed=self._frame(scene, "\n".join(lines), False), view=view)
+        return MessagePayload(embed=step_embed(scene, "\n".join(lines), icon="🗳️ "), view=view)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
         step: VoteStep = scene.step
@@ -139,7 +124,16 @@ class VotePresenter:
             lines.append(_("There was nothing to vote on.", scene.locale))
         elif not counted:
             lines += ["", _few(people, scene.locale)]
-        return MessagePayload(embed=self._frame(scene, "\n".join(lines), True), view=None)
+        return MessagePayload(
+            embed=step_embed(
+                scene,
+                "\n".join(lines),
+                closed=True,
+                icon="🗳️ ",
+                ended=_("This vote has ended.", scene.locale),
+            ),
+            view=None,
+        )
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
         choices = self.choices_for(scene)

@@ -12,26 +12,19 @@ from bot.core.lyric_turns import current_writer, takes_turns
 from bot.core.lyrics import credits, fold, is_full, next_position, song_lines
 from bot.core.steps.write import WriteStep
 from bot.i18n import _
-from bot.ui.components import TypedButton, persistent_view
+from bot.ui.components import persistent_view
 from bot.ui.format import clock_time
-from bot.ui.lyrics import (
-    SongInfo,
-    SongSheet,
-    live_sheet,
-    sections_of,
-    song_embed,
-    song_file,
-    who,
-)
+from bot.ui.lyrics import SongInfo, SongSheet, live_sheet, sections_of, who
 from bot.ui.lyrics import structure_text as structure_line
-from bot.ui.steps.base import MessagePayload, StepScene, step_embed
+from bot.ui.songs import song_embed, song_file
+from bot.ui.steps.base import MessagePayload, StepActionButton, StepScene, step_embed
 
 SongInfoSource = Callable[[int, int], SongInfo | None]
 SceneHook = Callable[[StepScene], None]
 RenderHook = Callable[[StepScene, MessagePayload], None]
 
 
-class LyricsButton(TypedButton, spec="chorus:lyrics:{action:word}:{run_id:int}:{index:int}"):
+class LyricsButton(StepActionButton, spec="chorus:lyrics:{action:word}:{run_id:int}:{index:int}"):
     """A write step's buttons: `action` is write, edit, pass, withdraw or remove (remove: the
     facilitator's button on messages posted by older versions)."""
 
@@ -65,6 +58,8 @@ class WritePresenter:
         return payload
 
     def payload(self, scene: StepScene, present: list[int] | None = None) -> MessagePayload:
+        """The song card: the sheet so far, whose turn it is (`present`: members in the session,
+        for turns) and the buttons."""
         step: WriteStep = scene.step
         state = scene.step_state()
         lines = song_lines(state)
@@ -176,14 +171,12 @@ class WritePresenter:
     ) -> discord.ui.View:
         """Everyone's buttons. Edit and Withdraw only while there is a line that can still
         change; taking a line out is the facilitator's `/song remove`, not a public button."""
-        rid, idx = scene.run.id, scene.index
         locale = scene.locale
         items = [
-            LyricsButton.button(
+            LyricsButton.at(
+                scene,
                 _("Write my line", locale),
-                action="write",
-                run_id=rid,
-                index=idx,
+                "write",
                 style=discord.ButtonStyle.primary,
                 emoji="✍",
                 row=0,
@@ -192,31 +185,28 @@ class WritePresenter:
         ]
         if step.pass_allowed:
             items.append(
-                LyricsButton.button(
+                LyricsButton.at(
+                    scene,
                     _("Pass", locale),
-                    action="pass",
-                    run_id=rid,
-                    index=idx,
+                    "pass",
                     emoji="⏭",
                     row=0,
                     disabled=full,
                 )
             )
         items += [
-            LyricsButton.button(
+            LyricsButton.at(
+                scene,
                 _("Edit my line", locale),
-                action="edit",
-                run_id=rid,
-                index=idx,
+                "edit",
                 emoji="✏",
                 row=0,
                 disabled=not changeable,
             ),
-            LyricsButton.button(
+            LyricsButton.at(
+                scene,
                 _("Withdraw my line", locale),
-                action="withdraw",
-                run_id=rid,
-                index=idx,
+                "withdraw",
                 emoji="↩",
                 row=0,
                 disabled=not changeable,
@@ -263,6 +253,7 @@ class WritePresenter:
         ]
 
     def sheet(self, scene: StepScene) -> SongSheet:
+        """The song as written at this step, as the sheet shows and exports it."""
         step: WriteStep = scene.step
         lines = fold(scene.contributions)
         info = self._info(scene.run.id, scene.index) or SongInfo()
@@ -278,6 +269,7 @@ class WritePresenter:
 
 
 def full(scene: StepScene) -> bool:
+    """True when every line of the song's structure is written."""
     return is_full(scene.step, song_lines(scene.step_state()))
 
 

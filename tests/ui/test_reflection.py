@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import product
 
-from bot.cogs.reflection import saved_text
+from bot.ui.reflection import saved_text
 
 CASES = list(product((False, True), repeat=3))
 """(anonymous, shared, replaced): every case a member can meet."""

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from matplotlib.dates import num2date
 
 from bot.core.exports import SummaryFigures
-from bot.ui.chart_drawing import summary_chart, summary_figure
+from bot.ui.progress_drawing import summary_chart, summary_figure
 
 LATE = datetime(2026, 3, 10, 23, 30, tzinfo=UTC).timestamp()
 EARLIER = datetime(2026, 3, 6, 12, 0, tzinfo=UTC).timestamp()
