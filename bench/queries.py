@@ -126,8 +126,8 @@ async def _measure(path: Path | str, members: int, sessions: int) -> dict[str, f
     session = await store.sessions.get(sessions // 2)
     assert session is not None
     out = {
-        "history": await _time(lambda: service.history(GUILD, 100 + members // 2, 100_000)),
-        "report": await _time(lambda: service.report(session, "en")),
+        "history": await _time(lambda: service.reports.history(GUILD, 100 + members // 2, 100_000)),
+        "report": await _time(lambda: service.reports.report(session, "en")),
         "session_history": await _time(lambda: store.sessions.history(GUILD, 10)),
     }
     victims = iter(range(100, 100 + members))

@@ -1,4 +1,5 @@
-"""Check-ins as a service: consent, answering, notes, sharing, and the figures built from them.
+"""Check-ins as a service: consent, answering, notes and sharing (the figures read from them:
+bot.core.checkin_reports).
 
 No Discord here: the cog turns these results into messages. Every group figure goes through
 the K_MIN rule of bot.core.checkins.
@@ -6,22 +7,18 @@ the K_MIN rule of bot.core.checkins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from bot.core.activities import Scale, localize
-from bot.core.checkin_figures import Answer, Pair, group_shifts, pairs, shift_lines, too_few_pairs
+from bot.core.activities import Scale
+from bot.core.checkin_reports import CheckinReports
 from bot.core.checkins import (
     DEFAULT_NOTE_MAX,
-    K_MIN,
     check_value,
     is_low,
     low_threshold,
     scale_key,
     scale_of,
     strip_mentions,
-    to_ten,
 )
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
@@ -29,15 +26,12 @@ from bot.core.guild_settings import CareLookup
 from bot.core.runner import Runner, RunUpdate
 from bot.core.steps.checkin import CheckinStep
 from bot.core.text import clean_member_text
-from bot.i18n import N_, _
+from bot.i18n import N_
 from bot.records.checkins import CheckinRecord
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.settings import CheckinSettings
 from bot.store.checkins import CheckinAnswer, NewCheckin, NoConsent
 from bot.store.store import Store
-
-DAY = 86400.0
-
 
 ANSWER_KINDS = ("checkin", "pass")
 """A member's one answer to a check-in step: a pass and an answer replace each other."""
@@ -58,20 +52,6 @@ class ConsentNeeded(Exception):
     """The member has not agreed to their check-ins being stored (yet)."""
 
 
-def answer_of(record: CheckinRecord) -> Answer:
-    """A stored check-in as the pairing and figure rules (bot.core.checkins) see it."""
-    return Answer(
-        user_id=record.user_id,
-        scale=record.scale,
-        phase=record.phase,
-        measure=record.measure,
-        value=record.value,
-        passed=record.passed,
-        created_at=record.created_at,
-        session_id=record.session_id,
-    )
-
-
 class Saved(NamedTuple):
     """What happened when a member answered (a tuple: one is made per answer)."""
 
@@ -84,44 +64,6 @@ class Saved(NamedTuple):
     passed: bool
     declined: bool = False
     """They chose No thanks earlier: the answer was not saved (and they weren't asked again)."""
-
-
-@dataclass(frozen=True, slots=True)
-class StepFigure:
-    """How many answered one step of a session's run, for /session report."""
-
-    activity: str
-    step: str
-    kind: str
-    answered: int
-    expected: int = 0
-    """Who was asked: the attendance without the facilitator, unless they answered too (the
-    board's and auto-advance's count), never below `answered`."""
-
-
-@dataclass(frozen=True, slots=True)
-class SessionReport:
-    """The facilitator's /session report: attendance, per-step counts and the group's
-    before/after answers on the 0-10 axis (empty lists below K_MIN), with the mood-shift lines."""
-
-    session: SessionRecord
-    attendance: int
-    steps: list[StepFigure]
-    before: list[float]
-    after: list[float]
-    shift_lines: list[tuple[str, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class WeekFigures:
-    """One week of /checkin trends (week_start: UTC timestamp of its Monday 00:00); the mean
-    shift only with at least K_MIN pairs."""
-
-    week_start: float
-    sessions: int
-    people: int
-    pairs: int
-    mean_shift: float | None
 
 
 class CheckinService:
@@ -146,6 +88,8 @@ class CheckinService:
             lambda _guild: (settings.low_score_max, settings.support_text)
         )
         self._thresholds: dict[tuple[str, int], int | None] = {}
+        self.reports = CheckinReports(store, clock, runner)
+        """The figures read from check-ins (summary, history, report, trends)."""
 
     def now(self) -> float:
         """Now as a UTC timestamp in seconds (the injected clock)."""
@@ -464,123 +408,3 @@ class CheckinService:
         found = await self._store.checkins.get(record.id)
         assert found is not None
         return found
-
-    # ------------------------------------------------------------------ figures
-
-    async def summary_lines(self, session: SessionRecord, locale: str) -> list[tuple[str, str]]:
-        """The session summary's mood shift (a SummaryContributor: in ``locale``)."""
-        answers = [answer_of(r) for r in await self._store.checkins.for_session(session.id)]
-        if not any(a.phase in ("before", "after") for a in answers):
-            return []
-        found = pairs(answers)
-        if not found:
-            return [(_("Mood shift", locale), too_few_pairs(locale))]
-        return shift_lines(group_shifts(found), locale)
-
-    async def history(
-        self, guild_id: int, user_id: int, days: int
-    ) -> tuple[list[Answer], list[Pair]]:
-        """A member's answers in this server over the last `days` days, oldest first, and
-        the before/after pairs among them."""
-        since = self.now() - days * DAY
-        answers = [
-            answer_of(r) for r in await self._store.checkins.for_member(guild_id, user_id, since)
-        ]
-        return answers, pairs(answers)
-
-    async def session_to_report(
-        self, guild_id: int, channel_id: int, session_id: int | None
-    ) -> SessionRecord:
-        """The session /session report is about: `session_id` if given, else the one open in
-        the channel, else the server's latest.
-
-        Raises NotFound when there is none, or it belongs to another server."""
-        session: SessionRecord | None
-        if session_id is not None:
-            session = await self._store.sessions.get(session_id)
-        else:
-            session = await self._store.sessions.open_in_channel(channel_id)
-            if session is None:
-                latest = await self._store.checkins.latest_session(guild_id)
-                session = await self._store.sessions.get(latest) if latest is not None else None
-        if session is None or session.guild_id != guild_id:
-            raise NotFound(N_("I can't find that session in this server. See /session history."))
-        return session
-
-    async def report(self, session: SessionRecord, locale: str) -> SessionReport:
-        """The facilitator's report of a session; texts (titles, mood lines) in ``locale``."""
-        attendance = {a.user_id for a in await self._store.sessions.attendance(session.id)}
-        runs = {r.id: r for r in await self._store.runs.for_session(session.id)}
-        steps: list[StepFigure] = []
-        for count in await self._store.checkins.step_counts(session.id):
-            run = runs.get(count.run_id)
-            if run is None:
-                continue
-            activity = self._runner.definition(run)
-            step = activity.steps[count.step_index]
-            authors = {
-                c.author_id
-                for c in await self._store.contributions.for_step(count.run_id, count.step_index)
-            }
-            asked = attendance - {session.facilitator_id} | (attendance & authors)
-            steps.append(
-                StepFigure(
-                    activity=localize(activity.title, locale),
-                    step=localize(step.title, locale),
-                    kind=step.type,
-                    answered=count.answered,
-                    expected=max(len(asked), count.answered),
-                )
-            )
-        records = await self._store.checkins.for_session(session.id)
-        before, after = [], []
-        for r in records:
-            if r.passed or r.value is None:
-                continue
-            scaled = to_ten(r.scale, r.value)
-            if scaled is None:
-                continue
-            if r.phase == "before":
-                before.append(scaled)
-            elif r.phase == "after":
-                after.append(scaled)
-        return SessionReport(
-            session=session,
-            attendance=len(attendance),
-            steps=steps,
-            before=before if len(before) >= K_MIN else [],
-            after=after if len(after) >= K_MIN else [],
-            shift_lines=await self.summary_lines(session, locale),
-        )
-
-    async def trends(self, guild_id: int, weeks: int) -> list[WeekFigures]:
-        """Week by week: sessions, distinct people, and the mean shift of before/after pairs."""
-        now = datetime.fromtimestamp(self.now(), UTC)
-        this_monday = (now - timedelta(days=now.weekday())).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        )
-        first = this_monday - timedelta(weeks=weeks - 1)
-        sessions = await self._store.checkins.guild_sessions(guild_id, first.timestamp())
-        result: list[WeekFigures] = []
-        for index in range(weeks):
-            start = first + timedelta(weeks=index)
-            end = start + timedelta(weeks=1)
-            inside = [s for s in sessions if start.timestamp() <= s[1] < end.timestamp()]
-            people: set[int] = set()
-            shifts: list[int] = []
-            for session_id, *_rest in inside:
-                people |= {a.user_id for a in await self._store.sessions.attendance(session_id)}
-                records = await self._store.checkins.for_session(session_id)
-                shifts += [p.shift for p in pairs(answer_of(r) for r in records)]
-            result.append(
-                WeekFigures(
-                    week_start=start.timestamp(),
-                    sessions=len(inside),
-                    people=len(people),
-                    pairs=len(shifts),
-                    mean_shift=round(sum(shifts) / len(shifts), 2)
-                    if len(shifts) >= K_MIN
-                    else None,
-                )
-            )
-        return result

@@ -11,7 +11,7 @@ import discord
 from babel import dates
 
 from bot.core.checkin_figures import BANDS, Answer, Pair, bands, signed_tenths
-from bot.core.checkin_service import SessionReport, WeekFigures
+from bot.core.checkin_reports import SessionReport, WeekFigures
 from bot.core.checkins import K_MIN, to_ten
 from bot.core.text import shorten
 from bot.i18n import N_, _, format_percent, ngettext

@@ -15,7 +15,6 @@ import pytest
 from bot.core.activities import Activity
 from bot.core.checkin_service import CheckinService, ConsentNeeded
 from bot.core.checkins import DEFAULT_NOTE_MAX, scale_of
-from bot.core.errors import NotFound
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
 from bot.settings import CheckinSettings
@@ -158,21 +157,6 @@ async def test_consent_given_after_being_asked_lets_the_answer_through(
     path = tmp_path / "c.db"
     assert contributions(path, run_id) == [(0, 1, "checkin")]
     assert checkins(path) == [(1, 6, 0)]
-
-
-async def test_the_report_is_about_the_session_asked_for_the_open_one_or_the_latest(
-    store: Store, runner: Runner, service: CheckinService
-) -> None:
-    with pytest.raises(NotFound):
-        await service.session_to_report(GUILD, 2, None)  # no session in this server yet
-    run_id = await start_run(store, runner)
-    run = await store.runs.get(run_id)
-    assert run is not None
-    assert (await service.session_to_report(GUILD, 2, None)).id == run.session_id  # open here
-    assert (await service.session_to_report(GUILD, 99, None)).id == run.session_id  # latest
-    assert (await service.session_to_report(GUILD, 99, run.session_id)).id == run.session_id
-    with pytest.raises(NotFound):
-        await service.session_to_report(GUILD + 1, 2, run.session_id)  # another server's
 
 
 async def test_a_step_answer_takes_a_note_only_if_its_step_asks(

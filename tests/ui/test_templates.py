@@ -19,7 +19,7 @@ import pytest
 
 from bot.core.activities import Scale
 from bot.core.activity_loader import load_bytes
-from bot.core.checkin_service import SessionReport, StepFigure
+from bot.core.checkin_reports import SessionReport, StepFigure
 from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
 from bot.ui import checkin_consent, checkin_reports
 from bot.ui import checkins as checkin_ui

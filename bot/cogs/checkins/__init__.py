@@ -71,7 +71,7 @@ class CheckinsCog(commands.Cog):
         bot.register_family(ui.ShareButton, extras.on_share)
         bot.register_family(checkin_care.TellButton, extras.on_tell)
         bot.register_form(NOTE_FORM, extras.on_note_form, what=N_("your note"))
-        bot.sessions.add_summary_contributor(self.service.summary_lines)
+        bot.sessions.add_summary_contributor(self.service.reports.summary_lines)
 
     @checkin.command(name="consent", description="Turn saving your check-ins on or off")
     async def consent_command(self, interaction: discord.Interaction) -> None:
@@ -109,7 +109,7 @@ class CheckinsCog(commands.Cog):
     ) -> None:
         guild_id, _channel = require_guild(interaction)
         await controls.defer_private(interaction)  # a chart can take over a second to draw
-        answers, found = await self.service.history(guild_id, interaction.user.id, days)
+        answers, found = await self.service.reports.history(guild_id, interaction.user.id, days)
         locale = member_language(interaction)
         chart = await asyncio.to_thread(checkin_reports.history_file, answers, found, days, locale)
         await controls.answer_deferred(
@@ -127,7 +127,7 @@ class CheckinsCog(commands.Cog):
     ) -> None:
         guild_id, _channel = controls.facilitator_here(interaction)
         await controls.defer_private(interaction)
-        figures = await self.service.trends(guild_id, weeks)
+        figures = await self.service.reports.trends(guild_id, weeks)
         locale = member_language(interaction)
         chart = await asyncio.to_thread(checkin_reports.trends_file, figures, locale)
         await controls.answer_deferred(
@@ -140,10 +140,10 @@ async def session_report(interaction: discord.Interaction, session_id: int | Non
     guild_id, channel_id = controls.facilitator_here(interaction)
     bot = controls.chorus(interaction)
     cog = controls.loaded_cog(bot, CheckinsCog)
-    session = await cog.service.session_to_report(guild_id, channel_id, session_id)
+    session = await cog.service.reports.session_to_report(guild_id, channel_id, session_id)
     await controls.defer_private(interaction)  # a big report and its chart take a while
     locale = member_language(interaction)
-    report = await cog.service.report(session, locale)
+    report = await cog.service.reports.report(session, locale)
     chart = await asyncio.to_thread(checkin_reports.report_file, report, locale)
     started = _("Started {when}", locale, when=date_time(session.started_at))
     await controls.answer_deferred(
