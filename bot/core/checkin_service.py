@@ -127,15 +127,25 @@ class CheckinService:
         Raises Conflict when the step has ended or isn't a check-in, NotFound when the session
         is gone."""
         run = await self._store.runs.get(run_id)
+        step = self._live_checkin_step(run, step_index)
+        assert run is not None  # _live_checkin_step raised otherwise
+        return await self._session_of(run), step
+
+    def _live_checkin_step(self, run: RunRecord | None, step_index: int) -> CheckinStep:
+        """The check-in step (as shown) of `run` live at `step_index`; raises Conflict when the
+        step has ended or isn't a check-in. Not a coroutine: the answer's hot path calls it."""
         if run is None or not run.live or run.step_index != step_index:
             raise Conflict(_STEP_ENDED)
         step = self._runner.step(run)
         if not isinstance(step, CheckinStep):
             raise Conflict(N_("That step isn't a check-in."))
+        return step
+
+    async def _session_of(self, run: RunRecord) -> SessionRecord:
         session = await self._store.sessions.get(run.session_id)
         if session is None:
             raise NotFound(N_("That session no longer exists."))
-        return session, step
+        return session
 
     def is_low(self, guild_id: int, scale: Scale, value: int | None) -> bool:
         """A value at the low end of its scale in this server (the care message follows it)."""
@@ -182,14 +192,9 @@ class CheckinService:
         write job and the result.
         """
         run = await self._store.runs.get(run_id)
-        if run is None or not run.live or run.step_index != step_index:
-            raise Conflict(_STEP_ENDED)
-        step = self._runner.step(run)
-        if not isinstance(step, CheckinStep):
-            raise Conflict(N_("That step isn't a check-in."))
-        session = await self._store.sessions.get(run.session_id)
-        if session is None:
-            raise NotFound(N_("That session no longer exists."))
+        step = self._live_checkin_step(run, step_index)
+        assert run is not None  # _live_checkin_step raised otherwise
+        session = await self._session_of(run)
         passed = value is None
         if not passed:
             assert value is not None
