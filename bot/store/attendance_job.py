@@ -37,6 +37,11 @@ class JoinJob(Batchable):
 
     @classmethod
     async def run_together(cls, conn: Conn, jobs: Sequence[Self]) -> list[tuple[bool, Any]]:
+        """Batchable.run_together: every join in one `INSERT ... SELECT` from the batch's rows
+        (`batch_rows`: a VALUES list on SQLite, unnest on PostgreSQL) `ON CONFLICT DO NOTHING
+        RETURNING`; per job (True, recorded?). A member twice in the batch: only the first is
+        True. Never (False, ...): a driver error raises and the batch is redone job by job.
+        """
         cte, params = batch_rows(
             conn.engine, "u", _COLUMNS, [(j.session_id, j.user_id, j.now) for j in jobs]
         )

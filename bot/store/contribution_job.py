@@ -205,6 +205,14 @@ class ContributionJob(Batchable):
 
     @classmethod
     async def run_together(cls, conn: Conn, jobs: Sequence[Self]) -> list[tuple[bool, Any]]:
+        """Batchable.run_together: one look-up of the runs and earlier answers for all jobs (a
+        job whose run left its step gets (False, StepMoved)); each BatchableAlso kind together;
+        one INSERT for the new contributions; the rest (second answers, anonymous ones, `also`
+        without a batch form, a member's second job) alone, in order; one count per step. Per
+        job (True, Added) or (False, StepMoved or the `also`'s refusal). Batch rows are a VALUES
+        list on SQLite, unnest on PostgreSQL (`batch_rows`). Any other error raises, and the
+        batch is redone job by job.
+        """
         outcomes: list[tuple[bool, Any] | None] = [None] * len(jobs)
         fresh, alone = await _sort(conn, jobs, outcomes)
         extras: dict[int, Any] = {}

@@ -44,7 +44,9 @@ class Row(Protocol):
 
     def __iter__(self) -> Iterator[Any]: ...
 
-    def keys(self) -> Any: ...
+    def keys(self) -> Any:
+        """The column names, in order (sqlite3.Row.keys, asyncpg.Record.keys)."""
+        ...
 
 
 class IntegrityError(Exception):
@@ -189,6 +191,9 @@ class Conn(ABC):
         """Every row of a query (or of a statement's RETURNING)."""
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        """The first row of a query (or of a statement's RETURNING), or None without a row;
+        raises IntegrityError like `fetch_all`.
+        """
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
@@ -211,24 +216,36 @@ class SqliteConn(Conn):
         self.raw = raw
 
     async def execute(self, sql: str, params: Params = ()) -> int:
+        """Conn.execute on sqlite3: `sql` as written (`?` or `:name` placeholders); the cursor's
+        rowcount. sqlite3.IntegrityError becomes IntegrityError; other sqlite3 errors propagate.
+        """
         try:
             return self.raw.execute(sql, params).rowcount
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
 
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Conn.execute_many with sqlite3's executemany (one statement, each row's parameters in
+        turn). sqlite3.IntegrityError becomes IntegrityError; other sqlite3 errors propagate.
+        """
         try:
             self.raw.executemany(sql, rows)
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """Conn.fetch_all on sqlite3: every row (sqlite3.Row, as the writer sets `row_factory`).
+        sqlite3.IntegrityError becomes IntegrityError; other sqlite3 errors propagate.
+        """
         try:
             return self.raw.execute(sql, params).fetchall()
         except sqlite3.IntegrityError as exc:
             raise IntegrityError(str(exc)) from exc
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        """Conn.fetch_one with the cursor's fetchone (the other rows are not fetched): the first
+        row or None. sqlite3.IntegrityError becomes IntegrityError; other sqlite3 errors propagate.
+        """
         try:
             found: Row | None = self.raw.execute(sql, params).fetchone()
         except sqlite3.IntegrityError as exc:
@@ -236,4 +253,7 @@ class SqliteConn(Conn):
         return found
 
     async def columns(self, table: str) -> set[str]:
+        """Conn.columns from `PRAGMA table_info(<table>)` (the name is put in the text as given:
+        trusted names only); empty for a table that doesn't exist.
+        """
         return {str(r[1]) for r in self.raw.execute(f"PRAGMA table_info({table})").fetchall()}

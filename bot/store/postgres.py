@@ -89,6 +89,11 @@ class PostgresConn(Conn):
         self.raw = raw
 
     async def execute(self, sql: str, params: Params = ()) -> int:
+        """Conn.execute on asyncpg: placeholders rendered as `$n` (`render_postgres`, NUL as
+        U+FFFD); rows changed, read from the command status (`UPDATE 3`; 0 when it has no count).
+        asyncpg.IntegrityConstraintViolationError becomes IntegrityError; other asyncpg errors
+        propagate.
+        """
         text, args = render_postgres(sql, params)
         try:
             status = await self.raw.execute(text, *args)
@@ -97,6 +102,10 @@ class PostgresConn(Conn):
         return _changed(str(status))
 
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Conn.execute_many with asyncpg's executemany: `sql` rendered once, each row's parameters
+        rendered like `execute`'s. asyncpg.IntegrityConstraintViolationError becomes
+        IntegrityError; other asyncpg errors propagate.
+        """
         text, _ = render_postgres(sql)
         try:
             await self.raw.executemany(text, [render_postgres(sql, row)[1] for row in rows])
@@ -104,6 +113,10 @@ class PostgresConn(Conn):
             raise IntegrityError(str(exc)) from exc
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """Conn.fetch_all on asyncpg: `sql` rendered like `execute`'s; every row as an
+        asyncpg.Record. asyncpg.IntegrityConstraintViolationError becomes IntegrityError; other
+        asyncpg errors propagate.
+        """
         text, args = render_postgres(sql, params)
         try:
             rows: list[Row] = await self.raw.fetch(text, *args)
@@ -112,6 +125,9 @@ class PostgresConn(Conn):
         return rows
 
     async def columns(self, table: str) -> set[str]:
+        """Conn.columns from information_schema.columns in the current schema (the table name is
+        a parameter); empty for a table that doesn't exist.
+        """
         rows = await self.raw.fetch(
             "SELECT column_name FROM information_schema.columns"
             " WHERE table_schema = current_schema() AND table_name = $1",
@@ -132,14 +148,23 @@ class PostgresWriter(Writer):
 
     @property
     def is_open(self) -> bool:
+        """Writer.is_open: True between `open` and `close` (also while a lost connection waits to
+        be made again by the next batch).
+        """
         return self._opened
 
     def seam(self) -> Conn:
+        """Writer.seam: the PostgresConn on the writer's own connection. Raises RuntimeError while
+        there is no connection (not open, or dropped after a failure until the next batch).
+        """
         if self._seam is None:
             raise RuntimeError("writer is not open")
         return self._seam
 
     async def open(self) -> None:
+        """Writer.open: connect (with SERVER_SETTINGS); nothing if already open. Raises WriteFailed
+        when PostgreSQL can't be reached (OSError, connection and resource errors).
+        """
         if self._opened:
             return
         await self._connect()
@@ -227,6 +252,10 @@ class PostgresDatabase(Database):
         self._init_cache()
 
     async def open(self) -> None:
+        """Database.open: create the read pool (1 to POOL_SIZE connections, SERVER_SETTINGS);
+        nothing if already open. The writer connects in `open_writer`. Raises
+        StorageUnavailable when PostgreSQL can't be reached.
+        """
         if self._pool is not None:
             return
         try:
@@ -239,11 +268,17 @@ class PostgresDatabase(Database):
 
     @property
     def reader(self) -> PostgresConn:
+        """The read pool behind the engine seam (each call takes a pool connection). Raises
+        RuntimeError before `open`.
+        """
         if self._reader is None:
             raise RuntimeError("Database is not open; call open() first")
         return self._reader
 
     async def close(self) -> None:
+        """Database.close: forget every cached read, let the writer commit its queue and close its
+        connection, then close the read pool.
+        """
         self.invalidate()
         await self.writer.close()
         if self._pool is not None:
@@ -262,17 +297,26 @@ class PostgresDatabase(Database):
             raise StorageUnavailable(str(exc)) from exc
 
     async def migrate(self, migrations: list[Migration] | None = None) -> list[Migration]:
+        """Database.migrate: the bundled PostgreSQL migrations (or `migrations`) above the recorded
+        version, on one pool connection (see `migrate_postgres`); those applied. Raises
+        MigrationNeedsOwner or MigrationError.
+        """
         chosen = bundled_migrations("postgres") if migrations is None else migrations
         async with self._pool.acquire() as conn:
             return await migrate_postgres(conn, chosen)
 
     async def version(self) -> int:
+        """Database.version: the schema version recorded in schema_migrations (0: none applied)."""
         async with self._pool.acquire() as conn:
             return await postgres_version(conn)
 
     async def fetch_all(
         self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
     ) -> list[Row]:
+        """Database.fetch_all on the read pool: every row (asyncpg.Record) of a query with `?` or
+        `:name` placeholders. Raises StorageUnavailable when PostgreSQL can't be reached,
+        IntegrityError for a refused constraint; other asyncpg errors propagate.
+        """
         bound: Params = params if isinstance(params, Mapping) else tuple(params)
         try:
             return await self.reader.fetch_all(sql, bound)
@@ -282,10 +326,14 @@ class PostgresDatabase(Database):
     async def fetch_one(
         self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()
     ) -> Row | None:
+        """Database.fetch_one: the first row of `fetch_all`, or None without a row (same errors)."""
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
     async def tables(self) -> list[str]:
+        """Database.tables: the base tables of the current schema by name, without
+        schema_migrations. Raises StorageUnavailable like `fetch_all`.
+        """
         rows = await self.fetch_all(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
             " AND table_type = 'BASE TABLE' AND table_name <> ? ORDER BY table_name",
@@ -294,6 +342,9 @@ class PostgresDatabase(Database):
         return [str(r[0]) for r in rows]
 
     async def columns(self, table: str) -> set[str]:
+        """Database.columns: a table's column names from information_schema (empty if there is no
+        such table).
+        """
         return await self.reader.columns(table)
 
     async def after_bulk_insert(self, conn: Conn, table: str) -> None:
@@ -307,6 +358,9 @@ class PostgresDatabase(Database):
         )
 
     async def backup(self, target: Path) -> None:
+        """Database.backup is SQLite's online copy: on PostgreSQL it always raises
+        StorageUnavailable, naming pg_dump and `chorus db copy` instead.
+        """
         raise StorageUnavailable(
             "chorus db backup copies SQLite files; on PostgreSQL use pg_dump, or"
             " chorus db copy postgresql://... sqlite:///backup.db"

@@ -66,6 +66,13 @@ class RunUpdateJob(Batchable):
 
     @classmethod
     async def run_together(cls, conn: Conn, jobs: Sequence[Self]) -> list[tuple[bool, Any]]:
+        """Batchable.run_together: per round (a run's k-th update of the batch in round k) and set
+        of changed columns, one `UPDATE activity_runs ... FROM` the batch's rows (`batch_rows`: a
+        VALUES list on SQLite, unnest on PostgreSQL) `RETURNING` the runs, and one change notice
+        for the changed runs; a group of one runs alone. Per job (True, RunRecord as committed,
+        or None when the run wasn't live at `expected_step`). Driver errors raise, and the batch
+        is redone job by job.
+        """
         outcomes: list[tuple[bool, Any]] = [(True, None)] * len(jobs)
         # A run's k-th update of the batch goes in round k, so one statement never changes a
         # row twice and a run's updates keep their order; different runs are independent rows.

@@ -109,14 +109,16 @@ class Writer(ABC):
 
     @property
     @abstractmethod
-    def is_open(self) -> bool: ...
+    def is_open(self) -> bool:
+        """True while jobs may be submitted (between `open` and `close`)."""
 
     @abstractmethod
     def seam(self) -> Conn:
         """The connection jobs are given."""
 
     @abstractmethod
-    async def open(self) -> None: ...
+    async def open(self) -> None:
+        """Open the writer's connection; nothing if already open."""
 
     @abstractmethod
     async def _close_connection(self) -> None: ...
@@ -327,20 +329,31 @@ class BatchWriter(Writer):
 
     @property
     def is_open(self) -> bool:
+        """Writer.is_open: True while the sqlite3 connection is open."""
         return self._conn is not None
 
     @property
     def conn(self) -> sqlite3.Connection:
+        """The raw sqlite3 connection (autocommit mode: transactions are explicit). Raises
+        RuntimeError when the writer isn't open.
+        """
         if self._conn is None:
             raise RuntimeError("writer is not open")
         return self._conn
 
     def seam(self) -> Conn:
+        """Writer.seam: the SqliteConn on the writer's connection. Raises RuntimeError when the
+        writer isn't open.
+        """
         if self._seam is None:
             raise RuntimeError("writer is not open")
         return self._seam
 
     async def open(self) -> None:
+        """Writer.open: connect to `path` (isolation_level=None, sqlite3.Row rows) and set PRAGMAS
+        (WAL, synchronous=NORMAL, foreign keys, no busy wait, no autocheckpoint); nothing if
+        already open. sqlite3 errors (e.g. sqlite3.OperationalError) propagate.
+        """
         if self._conn is not None:
             return
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
