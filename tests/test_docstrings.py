@@ -15,9 +15,7 @@ LAYERS = ("bot/core", "bot/store")
 
 # Files other engineers are changing in this round; their owners write these docstrings. The lead
 # removes an entry once its owner's work is merged (the test then holds that file too).
-NOT_YET = {
-    "bot/core/steps/write.py",
-}
+NOT_YET: set[str] = set()
 
 
 def undocumented(tree: ast.Module) -> list[str]:

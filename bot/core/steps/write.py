@@ -139,6 +139,7 @@ class WriteHandler(BaseStepHandler):
     kind = "write"
 
     def one_answer_per_member(self, step: Any) -> bool:
+        """StepHandler: False; a member may write several lines (one per turn when it takes turns)."""
         return False
 
     # ---------------------------------------------------------------- timers
@@ -155,6 +156,8 @@ class WriteHandler(BaseStepHandler):
         return Wake(at=state["turn_deadline"], state=state)
 
     def enter(self, ctx: StepContext) -> Wake:
+        """StepHandler: the song starts empty; with turns, the first writer's turn starts now
+        (its end, a UTC timestamp in seconds, is the wake)."""
         step: WriteStep = ctx.step
         state: State = {
             "lines": {},
@@ -206,6 +209,13 @@ class WriteHandler(BaseStepHandler):
             raise turn_refusal(step, now_writing, writer in rotation(ctx.state, ctx.present))
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """StepHandler: check a `line`, `pass`, `withdraw`, `edit` or `remove` against the song
+        so far and return the payload to store (with the line's position `pos`).
+
+        Raises Conflict when the song is full or it isn't the writer's turn, SlotConflict when
+        the slot the form was opened for has changed, InvalidInput for a line the slot's rules
+        refuse (in the session's language, `ctx.language`), NotFoundLine for a line number
+        that isn't there."""
         step: WriteStep = ctx.step
         lines = song_lines(ctx.state)
         position = next_position(step, lines)
@@ -309,6 +319,9 @@ class WriteHandler(BaseStepHandler):
     # ---------------------------------------------------------------- after
 
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
+        """StepHandler: apply the stored contribution to the song's lines and move the turn
+        on (a line or a pass), or restart turns when a removal reopened a full song; the wake
+        is the current turn's end (UTC timestamp in seconds) or None."""
         step: WriteStep = ctx.step
         state: State = dict(ctx.state)
         state["order"] = rotation(state, ctx.present)
@@ -351,6 +364,7 @@ class WriteHandler(BaseStepHandler):
         return shift_deadline(state, "turn_deadline", paused_for)
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+        """StepHandler: complete when every slot of the song has its line."""
         return is_full(ctx.step, song_lines(ctx.state))
 
 
