@@ -12,6 +12,8 @@ literal with letters in it that reaches a user-facing sink without passing throu
   ``title`` (class keyword, constructor or ``super().__init__``), ``.label``/``.placeholder`` set;
 - refusals: the first argument of ``UserFacingError`` and every subclass of it in bot/;
 - Discord scheduled events: ``create_scheduled_event``/``edit`` ``name=``/``description=``;
+- attachments' alt text ``File(description=)``, ``create_thread(name=)``, a channel's
+  ``edit(topic=)``, a text input's ``default=`` and autocomplete ``Choice(name=)``;
 - chart words: matplotlib axis labels, titles, texts and legend labels;
 - activity-file problems (bot/core/yaml_marks.py, yaml_syntax.py, the loader, error_wording.py
   and the format's validators): the message of ``YamlProblem``, ``SyntaxProblem``,
@@ -74,7 +76,7 @@ CONTENT_SINKS = {
     "send": ((0,), ("content",)),
     "send_message": ((0,), ("content",)),
     "reply": ((0,), ("content",)),
-    "edit": ((), ("content",)),
+    "edit": ((), ("content", "topic")),
     "edit_message": ((), ("content",)),
     "edit_original_response": ((), ("content",)),
     "edit_original_message": ((), ("content",)),
@@ -89,6 +91,11 @@ CONTENT_SINKS = {
     "SelectOption": ((), ("label", "description")),
     "create_scheduled_event": ((), ("name", "description")),
     "Modal": ((), ("title",)),
+    # Attachments' alt text, threads' names, a form's pre-filled answer, autocomplete choices.
+    "File": ((), ("description",)),
+    "create_thread": ((), ("name",)),
+    "TextInput": ((), ("default",)),
+    "Choice": ((), ("name",)),
     # Chorus's own builders: a typed button's label, a link button's label, a form's title.
     "button": ((0,), ("label",)),
     "link_button": ((0,), ("label",)),
@@ -398,6 +405,11 @@ async def handler(interaction, locale):
     embed.description = "\\n".join(lines)
     discord.ui.Button(label="Go", custom_id="chorus:go")
     raise Nope("Not here")
+    discord.File(buffer, filename="chart.png", description="Your mood chart")
+    await channel.create_thread(name="Song ideas")
+    discord.ui.TextInput(label=_("Line", locale), default="Write here")
+    app_commands.Choice(name="Every week", value="weekly")
+    await channel.edit(topic="Group sessions")
 class Form(discord.ui.Modal, title="Your answer"): ...
 async def fine(interaction, locale):
     raise Nope(N_("Fine {x}"), x=1)
@@ -423,6 +435,11 @@ async def fine(interaction, locale):
         "Go",
         "Not here",
         "Your answer",
+        "Your mood chart",
+        "Song ideas",
+        "Write here",
+        "Every week",
+        "Group sessions",
         "N_ without _(): Stopped",
     }
 
