@@ -12,17 +12,19 @@ from datetime import UTC, datetime
 from io import BytesIO
 
 import matplotlib
-from babel import dates
+from babel import dates, numbers
 
-from bot.i18n import _, format_day, language_of
+from bot.i18n import _, format_day, format_number, language_of
 
 matplotlib.use("Agg")
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+from matplotlib.dates import AutoDateLocator, date2num
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
+from bot.ui.chart_dates import DayFormatter
 from bot.ui.charts import DPI, HEIGHT, INK, PHASE_STYLE, SOFT, WIDTH, Arrow, Point, Week
 
 
@@ -70,9 +72,22 @@ def _year(ts: float) -> str:
     return str(datetime.fromtimestamp(ts, UTC).year)
 
 
+def _shift_text(value: float, locale: str) -> str:
+    """A signed mean shift with one decimal the language's way: "+0.5", "+0,5"."""
+    pattern = "+#,##0.0;-#,##0.0"
+    return str(numbers.format_decimal(value, format=pattern, locale=language_of(locale) or "en"))
+
+
 def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str, locale: str) -> bytes:
     """A member's own check-ins over time; before/after pairs drawn as arrows; words in
-    ``locale``."""
+    ``locale``. PNG."""
+    return _png(trend_figure(points, arrows, title, locale))
+
+
+def trend_figure(
+    points: Sequence[Point], arrows: Sequence[Arrow], title: str, locale: str
+) -> Figure:
+    """The figure `trend_chart` saves (every text on it in ``locale``)."""
     figure, axes = _figure()
     axes.set_title(title, color=INK)
     axes.set_ylim(-0.5, 10.5)
@@ -85,7 +100,7 @@ def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str, lo
             _("No check-ins in this period yet.\nTry /checkin now whenever you like.", locale),
         )
         axes.set_xticks([])
-        return _png(figure)
+        return figure
     times = [_when(p.at) for p in points]
     axes.plot(times, [p.value for p in points], color=SOFT, linewidth=1, zorder=1)
     for phase, style in PHASE_STYLE.items():
@@ -114,7 +129,7 @@ def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str, lo
     if len(points) <= 12:
         for p, when in zip(points, times, strict=True):
             axes.annotate(
-                f"{p.value:g}",
+                format_number(p.value, locale),
                 (when, p.value),
                 textcoords="offset points",
                 xytext=(0, 9),
@@ -128,7 +143,7 @@ def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str, lo
     else:
         locator = AutoDateLocator()  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_formatter(DayFormatter(locale))
     handles, labels = axes.get_legend_handles_labels()
     if arrows:
         from matplotlib.lines import Line2D
@@ -144,7 +159,7 @@ def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str, lo
         frameon=False,
         ncols=len(handles),
     )
-    return _png(figure)
+    return figure
 
 
 def distribution_chart(
@@ -204,7 +219,12 @@ def distribution_chart(
 
 def trends_chart(weeks: Sequence[Week], title: str, locale: str) -> bytes:
     """People per week as hatched bars, and the mean mood shift as a marked line; words in
-    ``locale``."""
+    ``locale``. PNG."""
+    return _png(trends_figure(weeks, title, locale))
+
+
+def trends_figure(weeks: Sequence[Week], title: str, locale: str) -> Figure:
+    """The figure `trends_chart` saves (every text on it in ``locale``)."""
     figure, axes = _figure()
     axes.set_title(title, color=INK)
     positions = list(range(len(weeks)))
@@ -235,20 +255,22 @@ def trends_chart(weeks: Sequence[Week], title: str, locale: str) -> bytes:
         )
         for x, y in zip(xs, ys, strict=True):
             shift_axes.annotate(
-                f"{y:+.1f}", (x, y), textcoords="offset points", xytext=(0, 9), ha="center",
+                _shift_text(y, locale), (x, y), textcoords="offset points", xytext=(0, 9), ha="center",
                 fontsize=8, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": SOFT},
             )  # fmt: skip
         limit = max(1.0, max(abs(y) for y in ys) * 1.3)
         shift_axes.set_ylim(-limit, limit)
     else:
         shift_axes.set_ylim(-1, 1)
+    # The shift axis has decimal ticks (0.5 steps): written with the language's decimal sign.
+    shift_axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v, locale)))
     shift_axes.set_ylabel(_("mean shift, points (before → after)", locale))
     handles, labels = axes.get_legend_handles_labels()
     more_h, more_l = shift_axes.get_legend_handles_labels()
     axes.legend(handles + more_h, labels + more_l, loc="upper left", fontsize=8, frameon=False)
     if not weeks or not any(w.people for w in weeks):
         _message(axes, _("No sessions with 3 or more people in this period.", locale))
-    return _png(figure)
+    return figure
 
 
 # ----------------------------------------------------------------------- goal progress

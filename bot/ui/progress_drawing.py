@@ -4,13 +4,12 @@ matplotlib: imported only in the chart process (`chart_worker`), like `chart_dra
 from __future__ import annotations
 
 from collections.abc import Sequence
-from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, num2date
+from matplotlib.dates import AutoDateLocator, num2date
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -18,12 +17,18 @@ from bot.core.exports import SummaryFigures
 from bot.core.goal_service import GoalProgress
 from bot.core.goals import RATINGS
 from bot.i18n import SOURCE_LANGUAGE, _, language_of
+from bot.ui.chart_dates import DayFormatter
 from bot.ui.chart_drawing import _png, _short_day, _when, _when_text, _year
 from bot.ui.charts import DPI, HEIGHT, INK, SOFT, WIDTH
 from bot.ui.goals import LINESTYLES, MARKERS, chart_text
 
 
 def progress_chart(progress: Sequence[GoalProgress], locale: str) -> bytes:
+    """The goal progress chart (see `progress_figure`) as PNG."""
+    return _png(progress_figure(progress, locale))
+
+
+def progress_figure(progress: Sequence[GoalProgress], locale: str) -> Figure:
     """One panel per goal: its rating per session over time, with words on the 1-5 axis (in
     ``locale``).
 
@@ -77,10 +82,7 @@ def progress_chart(progress: Sequence[GoalProgress], locale: str) -> bytes:
                     axes.annotate(str(y), (x, y), textcoords="offset points", xytext=(0, 7),
                                   ha="center", fontsize=8, color=INK)  # fmt: skip
         _goal_date_axis(axes, times, locale)
-    figure.tight_layout()
-    out = BytesIO()
-    figure.savefig(out, format="png", dpi=DPI)
-    return out.getvalue()
+    return figure
 
 
 def _goal_date_axis(axes: Axes, times: Sequence[float], locale: str) -> None:
@@ -105,7 +107,7 @@ def _goal_date_axis(axes: Axes, times: Sequence[float], locale: str) -> None:
         return
     locator = AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_formatter(DayFormatter(locale))
 
 
 GOAL_MARKERS = ("o", "s", "^", "D", "v")
