@@ -20,6 +20,8 @@ KEPT = {
     # kept for the texts being moved into the catalogue (issue 24).
     "format_number",
     "format_day",
+    # matplotlib's Formatter API: the axis calls it (bot/ui/chart_dates.py's DayFormatter).
+    "format_ticks",
 }
 
 
