@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import os
 import time
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import discord
 from discord.ext import commands
+
+log = logging.getLogger(__name__)
 
 WRITE_EVERY = 20.0
 """Seconds between writes; discord.py heartbeats about every 41 s."""
@@ -53,13 +56,20 @@ class HealthFile:
     async def _beat(self, client: discord.Client) -> None:
         while not client.is_closed():
             if self.connected and math.isfinite(client.latency):
-                self.write(client.latency)
+                try:
+                    self.write(client.latency)
+                except OSError:
+                    # A full disk or a removed folder must not end the heartbeat for good: the
+                    # file ages, `chorus health` says so, and the next beat tries again.
+                    log.warning("could not write the heartbeat file %s", self.path, exc_info=True)
             await asyncio.sleep(self.every)
 
     def write(self, latency: float, now: float | None = None) -> None:
-        """Replace the file atomically (a reader never sees half of it)."""
+        """Replace the file atomically (a reader never sees half of it). The partial file is
+        this process's own, so processes sharing a folder (shards started side by side) never
+        replace each other's half-written file. Raises OSError when the folder can't be written."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_name(self.path.name + ".partial")
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
         at = time.time() if now is None else now
         partial.write_text(json.dumps({"at": at, "latency": latency}), encoding="utf-8")
         os.replace(partial, self.path)

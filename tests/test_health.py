@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -29,6 +31,32 @@ def test_the_file_says_when_the_gateway_was_last_up(tmp_path: Path) -> None:
     path.write_text("{")
     with pytest.raises(Unhealthy, match="can't be read"):
         read_heartbeat(path)
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from bot.health import HealthFile
+health = HealthFile(Path(sys.argv[1]))
+for beat in range(400):
+    health.write(0.05, now=float(beat))
+"""
+
+
+def test_processes_sharing_a_folder_never_replace_each_others_partial_file(
+    tmp_path: Path,
+) -> None:
+    # Shard processes started side by side share data/health.json: each writes its own partial
+    # file, so none finds its half-written file gone (a FileNotFoundError ended the heartbeat).
+    path = tmp_path / "health.json"
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path)], stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    errors = [w.communicate(timeout=120)[1].decode() for w in writers]
+    assert [w.returncode for w in writers] == [0, 0, 0], errors
+    assert read_heartbeat(path, now=399.0).latency == 0.05
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["health.json"]
 
 
 async def test_the_running_bot_keeps_the_file_fresh_while_connected(
