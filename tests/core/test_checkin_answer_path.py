@@ -23,31 +23,14 @@ from bot.records.errors import StorageUnavailable
 from bot.settings import CheckinSettings
 from bot.store.engine import Conn
 from bot.store.store import Store
+from tests.core.test_checkin_service import ACTIVITY as SERVICE_ACTIVITY
 from tests.engines import TestDatabase
 
 GUILD = 1
 FACILITATOR = 99
 MEMBERS = range(1, 13)
-ACTIVITY = {
-    "id": "answer-path-test",
-    "title": "Answer path test",
-    "summary": "s",
-    "version": 1,
-    "duration_minutes": 5,
-    "steps": [
-        {
-            "type": "checkin",
-            "title": "Arriving",
-            "question": "How are you arriving?",
-            "scale": "0-10",
-            "phase": "before",
-            "measure": "mood",
-            "time_limit": 180,
-            "advance": "auto",
-        },
-        {"type": "prompt", "title": "Read", "text": "hello"},
-    ],
-}
+# The check-in service's two-step activity (a check-in, then a prompt) under its own id.
+ACTIVITY = {**SERVICE_ACTIVITY, "id": "answer-path-test", "title": "Answer path test"}
 
 
 def clock() -> datetime:

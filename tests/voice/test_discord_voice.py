@@ -119,6 +119,17 @@ def frequency(samples: array.array[int]) -> float:
     return crossings / 2 / (len(left) / 48000)
 
 
+def collect_problems(voice: DiscordVoice) -> list[str]:
+    """The messages of the problems `voice` reports, in order, as they come."""
+    problems: list[str] = []
+
+    async def problem(guild_id: int, refused: VoiceUnavailable) -> None:
+        problems.append(refused.message)
+
+    voice.on_problem(problem)
+    return problems
+
+
 async def sleep_until(moment: float) -> None:
     await asyncio.sleep(max(0.0, moment - time.time()))
 
@@ -129,12 +140,7 @@ async def test_the_piece_reaches_a_listener_on_time_and_at_the_normalised_loudne
     fake, client = peer
     piece = tone(tmp_path / "tone.wav", 3.0)
     voice = DiscordVoice(client)
-    problems: list[str] = []
-
-    async def problem(guild_id: int, refused: VoiceUnavailable) -> None:
-        problems.append(refused.message)
-
-    voice.on_problem(problem)
+    problems = collect_problems(voice)
     channel = voice_channel(client)
     await voice.connect(channel)  # during the countdown
     assert voice.channel_of(channel.guild.id) == VOICE_ID
@@ -297,12 +303,7 @@ async def test_a_disconnect_mid_piece_is_reported_once(
     fake, client = peer
     piece = tone(tmp_path / "tone.wav", 5.0)
     voice = DiscordVoice(client)
-    problems: list[str] = []
-
-    async def problem(guild_id: int, refused: VoiceUnavailable) -> None:
-        problems.append(refused.message)
-
-    voice.on_problem(problem)
+    problems = collect_problems(voice)
     channel = voice_channel(client)
     start_at = time.time() + 1.0
     await voice.play(channel, [Piece(piece)], start_at=start_at)
