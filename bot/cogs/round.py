@@ -42,8 +42,8 @@ from bot.ui.steps.round import (
 )
 
 TELL_LEFT_WITHIN = 60.0
-"""Seconds after a speaker left within which the channel is told (a restart forgets what was
-told; a minute later the card says it anyway)."""
+"""Seconds after a speaker left within which the channel is told (once: the round's state keeps
+the mark `told`, see `Runner.claim_note`); a minute later the card says it anyway."""
 
 THANKS = {
     "spoke": N_("✅ Thank you. The floor moves on."),
@@ -62,8 +62,6 @@ class RoundCog(commands.Cog):
         bot.register_form(FORM, self.on_answer_form, what=N_("your answer"))
         self.names: dict[int, dict[int, str]] = {}
         """Session id -> display names of the members its round card shows."""
-        self.told_left: set[tuple[int, int, int]] = set()
-        """(run, step, turn) whose speaker's leaving the channel has been told (once)."""
         bot.live.add_presenter(
             RoundPresenter(names=lambda session_id: self.names.get(session_id, {}))
         )
@@ -168,19 +166,20 @@ class RoundCog(commands.Cog):
 
     async def _tell_left(self, session: SessionRecord, run: RunRecord) -> None:
         """The speaker left during their turn: say so in the channel, kindly, and who has the
-        floor now (once per turn; the handler drops the mark at the next change)."""
+        floor now (once per turn, across restarts: claimed in the stored state first; the
+        handler drops the note at the next change)."""
         state = json.loads(run.step_state)
         left = state.get(FLOOR_LEFT)
         if not isinstance(left, dict) or not isinstance(left.get("user"), int):
             return
-        key = (run.id, run.step_index, int(left.get("turn_no", 0)))
         at = left.get("at")
         fresh = (
             isinstance(at, int | float) and self.bot.clock().timestamp() - at <= TELL_LEFT_WITHIN
         )
-        if key in self.told_left or not fresh:
-            return  # told already (or, after a restart, long past: news no more)
-        self.told_left.add(key)
+        if left.get("told") or not fresh:
+            return  # told already (or long past: news no more)
+        if not await self.bot.runner.claim_note(run.id, run.step_index, FLOOR_LEFT):
+            return  # told meanwhile (a redraw, another process): the stored mark says so
         names = self.names.get(session.id, {})
 
         def who(user_id: int) -> str:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import discord
 
+from bot.core.activities import Catalog
+from bot.settings import Settings
 from tests.cogs.test_round import board, card, name, start, text
-from tests.conftest import World
+from tests.conftest import World, restart
 
 
 def notes(world: World, words: str) -> list[discord.Message]:
@@ -172,3 +174,21 @@ async def test_the_facilitator_can_move_on_a_speaker_who_is_silent(world: World)
     assert "floor moves on" in moved.response.content
     assert f"🎤 {name(ben)} has the floor now." in text(card(world))
     assert not notes(world, "has left")
+
+
+async def test_the_note_that_the_speaker_left_is_posted_once_across_restart_pause_and_extend(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """Within the minute the note is news, a restart, a pause, a resume and +2 min each redraw
+    the card from the stored state: none of them says it again (the state records it told)."""
+    ana, ben, _ = world.members
+    await start(world)
+    await ana.click(board(world), label="Leave")
+    assert len(notes(world, "has left the session")) == 1
+    await world.env.advance_time(5)
+    await restart(world, settings, catalog)
+    await world.facilitator.click(board(world), label="Pause")
+    await world.facilitator.click(board(world), label="Resume")
+    await world.facilitator.click(board(world), label="+2 min")
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
+    assert len(notes(world, "has left the session")) == 1

@@ -3,6 +3,7 @@ a real store, a hand-moved clock."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -100,3 +101,25 @@ async def test_runs_of_one_activity_share_its_definition(runner: Runner, store: 
     parsed = [fresh.definition(r) for r in again if r is not None]
     assert parsed[0] is parsed[1] and parsed[0] == activity()
     assert fresh.memory.definitions_held == 1
+
+
+async def test_a_note_in_the_step_state_is_claimed_once_and_the_mark_is_stored(
+    runner: Runner, store: Store, clock: Clock
+) -> None:
+    s = await session(store, 1)
+    run = (await runner.start(s.id, activity())).run
+    assert not await runner.claim_note(run.id, 0, "note")  # no note: nothing to tell
+    await store.runs.update(run.id, 0, step_state=json.dumps({"note": {"user": 1}}))
+    assert await runner.claim_note(run.id, 0, "note")
+    # Told: a second caller (or this runner after a restart) finds the stored mark.
+    assert not await runner.claim_note(run.id, 0, "note")
+    assert not await Runner(store, clock, step_handlers()).claim_note(run.id, 0, "note")
+    stored = await store.runs.get(run.id)
+    assert stored is not None and json.loads(stored.step_state)["note"] == {
+        "user": 1,
+        "told": True,
+    }
+    await store.runs.update(run.id, 0, step_state=json.dumps({"note": {"user": 2}}))
+    assert not await runner.claim_note(run.id, 1, "note")  # another step's: refused
+    await runner.stop(run.id)
+    assert not await runner.claim_note(run.id, 0, "note")  # the run has ended

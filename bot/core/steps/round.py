@@ -15,8 +15,8 @@ The handler state (stored with the run, so a restart resumes the turn with the t
 - ``away``: members who left the session's voice channel before their turn (and haven't come
   back): skipped when their turn comes, like members who left the session;
 - ``floor_left``: ``{"user": id, "turn_no": n, "at": t, "where": "session"|"voice"}`` right after the
-  speaker of turn n left and the floor moved on (the cog says so once in the channel); dropped
-  at the next change of the floor.
+  speaker of turn n left and the floor moved on (the cog says so once in the channel, and marks
+  it ``"told": true`` first through `Runner.claim_note`); dropped at the next change of the floor.
 """
 
 from __future__ import annotations
