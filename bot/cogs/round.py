@@ -48,6 +48,7 @@ the mark `told`, see `Runner.claim_note`); a minute later the card says it anywa
 THANKS = {
     "spoke": N_("✅ Thank you. The floor moves on."),
     "pass": N_("⏭ Passed. That's always fine; the floor moves on."),
+    "skipped": N_("⏭ Turn skipped. The floor moves on."),
     "volunteer": N_("🙋 Thank you for starting: the floor is yours."),
     "answer": N_("✅ Thank you for your answer. The floor moves on."),
 }
@@ -96,7 +97,9 @@ class RoundCog(commands.Cog):
         if kind == "volunteer":
             # Starting the round is taking part: it joins you, as any answer does.
             await attendance.ensure_joined(interaction, session)
-        await self._contribute(interaction, session, run, kind, {"by": user})
+        # In a voice session the speaker was heard there: the facilitator's Done isn't a skip.
+        heard = session.voice_channel_id is not None
+        await self._contribute(interaction, session, run, kind, {"by": user, "heard": heard})
 
     async def on_answer_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
@@ -125,7 +128,8 @@ class RoundCog(commands.Cog):
         outcome = await self.bot.runner.contribute(
             run.id, run.step_index, interaction.user.id, kind, payload
         )
-        await reply_ephemeral(interaction, _(THANKS[kind], member_language(interaction)))
+        thanks = THANKS["skipped" if outcome.record.payload.get("skipped") else kind]
+        await reply_ephemeral(interaction, _(thanks, member_language(interaction)))
         self.bot.live.request_board(session.id)
         if outcome.update is not None:
             await self.bot.live.apply(outcome.update)
