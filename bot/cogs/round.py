@@ -210,9 +210,8 @@ class RoundCog(commands.Cog):
         now = after.channel.id if after.channel is not None else None
         if member.bot or was == now:
             return  # muted, deafened, streaming: still there
-        for session in await self.bot.sessions.all_open():
-            if session.guild_id != member.guild.id or session.voice_channel_id is None:
-                continue
+        moved = [channel for channel in (was, now) if channel is not None]
+        for session in await self.bot.sessions.open_in_voice(member.guild.id, moved):
             if session.voice_channel_id == was:
                 await self._voice_moved(session, member.id, LEFT_VOICE)
             elif session.voice_channel_id == now:
