@@ -19,6 +19,7 @@ from babel.messages.pofile import read_po
 from discord import app_commands
 
 from bot.i18n import DOMAIN, catalogue_path
+from bot.ui.translator import OPTION_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("de", "es")
@@ -97,6 +98,14 @@ def catalogue(language: str) -> dict[str, str]:
     }
 
 
+@cache
+def option_names(language: str) -> dict[str, str]:
+    """English option name -> the name the language's Discord client shows (msgctxt "option name")."""
+    with catalogue_path(language).open("rb") as po:
+        catalog = read_po(po, locale=language, domain=DOMAIN)
+    return {m.id: m.string for m in catalog if m.context == OPTION_NAME and isinstance(m.id, str)}
+
+
 def paragraphs(text: str) -> list[str]:
     """The prose paragraphs of a text: blank-line separated, code blocks and code-only lines left
     out, whitespace collapsed."""
@@ -144,6 +153,23 @@ async def test_the_translation_names_every_command_the_english_guide_names(
     assert len(mentioned) > 50
     missing = [c for c in mentioned if not named(c, translated)]
     assert not missing, f"the {language} guide never names these commands: {missing}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_translation_writes_options_as_that_languages_client_shows_them(language: str) -> None:
+    # `title:Tuesday circle`, `capacity:8`: an option typed with its value, as in Discord.
+    spans = re.findall(r"`([^`]+)`", one_line(without_code_blocks(english_section())))
+    typed = {name for span in spans for name in re.findall(r"(?<![\w-])([a-z_]+):(?! )", span)}
+    names = option_names(language)
+    options = sorted(typed & names.keys())
+    assert len(options) > 20, "the English guide's typed options were found"
+    translated = one_line(translation(language))
+    missing = [
+        f"{names[o]}: (English {o}:)"
+        for o in options
+        if not re.search(rf"(?<![\w-]){re.escape(names[o])}:", translated)
+    ]
+    assert not missing, f"the {language} guide never types these options: {missing}"
 
 
 def test_the_bold_terms_outside_the_catalogue_are_bold_in_the_english_guide() -> None:
