@@ -120,6 +120,18 @@ def paragraphs(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_translation_opens_with_the_english_guide_it_matches(language: str) -> None:
+    opening = translation(language).lstrip().split("\n\n", 1)[0]
+    assert "(../README.md#facilitators-guide)" in opening, (
+        f"the {language} guide's first lines should link the English guide it translates"
+    )
+    assert re.search(r"\b[0-9a-f]{7,40}\b", opening), (
+        f"the {language} guide's first lines should name the README commit it matches"
+    )
+    assert not opening.startswith("#"), "the note comes before the guide's first heading"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_translation_has_the_english_headings(language: str) -> None:
     english, translated = headings(english_section()), headings(translation(language))
     if [level for level, _ in english] != [level for level, _ in translated]:
