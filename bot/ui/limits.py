@@ -142,13 +142,6 @@ def pieces(text: str, limit: int) -> list[str]:
     return parts
 
 
-FILE_NAME = 64
-"""Characters in an attachment's file name, extension included (Chorus's own cap: Discord
-documents none, and a long name is cut in every client's attachment preview)."""
-FILE_NAME_RULE = re.compile(r"^(?!SPOILER_)[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9]+)+$")
-"""What an attachment's name Chorus makes looks like: ASCII letters, digits, ``_`` and ``-``,
-then its extension; never ``SPOILER_`` (Discord would blur the file)."""
-
 # ---------------------------------------------------------------- embeds
 
 
@@ -296,12 +289,15 @@ def file_name(stem: str, extension: str, fallback: str = "chorus") -> str:
     not written "ue"), ``ß`` -> ``ss``; anything else but letters and digits -> ``-``; lower
     case; at most ``FILE_NAME`` characters; ``fallback`` when nothing is left (a title in
     Greek or only emoji). The result matches ``FILE_NAME_RULE``."""
-    decomposed = unicodedata.normalize("NFKD", stem.translate(_FOLDED))
-    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
     room = FILE_NAME - len(extension) - 1
-    slug = slug[:room].rstrip("-") or fallback
+    slug = _folded(stem)[:room].rstrip("-") or _folded(fallback)[:room].rstrip("-") or "chorus"
     return f"{slug}.{extension}"
+
+
+def _folded(words: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", words.translate(_FOLDED))
+    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
 
 
 def fit_content(content: str) -> tuple[str, discord.File | None]:
