@@ -12,7 +12,7 @@ Texts take named placeholders, filled after translation so each language may reo
 
 A field that is an ``int`` or ``float`` is a quantity and is written the reader's way (Babel's
 CLDR data): ``1000`` -> ``"1,000"`` (en), ``"1.000"`` (de), ``"1000"`` (es: four digits take no
-separator); ``1.5`` -> ``"1.5"``, ``"1,5"``, ``"1,5"``. Numbers that are not quantities stay as
+separator); ``1.5`` -> ``"1.5"``, ``"1,5"``, ``"1,5"`` (``Figure(1.0, 1)`` keeps one decimal). Numbers that are not quantities stay as
 written: a field wrapped in ``Verbatim`` (a year, a number the member typed); a field whose name
 is ``id``, ``ids``, ends in ``_id``, or is ``year``, ``years``, ``code`` or ``version``; and a
 field placed in Discord markup or an address (``<t:{at}:f>``, ``<@{id}>``, ``<#{channel}>``,
@@ -106,6 +106,12 @@ def ngettext(singular: str, plural: str, count: int, locale: str | None, /, **fi
 
 
 _ = gettext
+
+
+def source_text(message: str, /, **fields: Any) -> str:
+    """``message`` as written in the code (English), its fields filled as for an English reader
+    (numbers too): the wording of logs and of ``str()`` of a refusal."""
+    return _fill(message, message, fields, SOURCE_LANGUAGE) if fields else message
 
 
 def N_(message: str) -> str:
@@ -210,6 +216,35 @@ class Verbatim:
         return hash(self.value)
 
 
+class Figure:
+    """A quantity with a fixed number of decimals, written the reader's way when its text is
+    worded: ``Figure(1.0, 1)`` -> ``"1.0"`` (en), ``"1,0"`` (de, es). Use it where the digits
+    after the point matter (a file size "1.0 MB") and the reader isn't known yet."""
+
+    __slots__ = ("decimals", "value")
+
+    def __init__(self, value: float, decimals: int) -> None:
+        self.value, self.decimals = value, decimals
+
+    def __format__(self, spec: str) -> str:
+        return format_number(self.value, None, self.decimals)
+
+    def __str__(self) -> str:
+        return format_number(self.value, None, self.decimals)
+
+    def __repr__(self) -> str:
+        return f"Figure({self.value!r}, {self.decimals})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Figure) and (other.value, other.decimals) == (
+            self.value,
+            self.decimals,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.decimals))
+
+
 _VERBATIM_NAMES = frozenset({"id", "ids", "year", "years", "code", "version"})
 """Field names whose numbers are ids or labels, not quantities."""
 
@@ -233,6 +268,8 @@ def _verbatim_fields(text: str) -> frozenset[str]:
 
 
 def _is_quantity(name: str, value: object) -> bool:
+    if type(value) is Figure:
+        return True
     # type() rather than isinstance(): a bool or an IntEnum is not a quantity. Integers of up
     # to three digits read the same in every shipped language, so they skip Babel (the board
     # fills many small counts on every edit).
@@ -255,7 +292,12 @@ def _fill(text: str, source: str, fields: dict[str, Any], locale: str | None) ->
     shown = dict(fields)
     for name in quantities:
         if name not in verbatim:
-            shown[name] = format_number(fields[name], locale)
+            value = fields[name]
+            shown[name] = (
+                format_number(value.value, locale, value.decimals)
+                if isinstance(value, Figure)
+                else format_number(value, locale)
+            )
     return text.format(**shown)
 
 

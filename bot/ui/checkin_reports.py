@@ -14,7 +14,7 @@ from bot.core.checkin_figures import BANDS, Answer, Pair, bands, signed_tenths
 from bot.core.checkin_reports import SessionReport, WeekFigures
 from bot.core.checkins import K_MIN, to_ten
 from bot.core.text import shorten
-from bot.i18n import N_, _, format_percent, ngettext
+from bot.i18n import N_, _, format_number, format_percent, ngettext
 from bot.ui import charts
 from bot.ui.file_names import CHECKIN_HISTORY, GROUP_TRENDS, MOOD_BANDS, attachment_name
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field
@@ -89,7 +89,7 @@ def k_text(count: int, locale: str, total: int | None = None) -> str:
             total=total,
             percent=format_percent(count / total, locale),
         )
-    return str(count)
+    return format_number(count, locale)
 
 
 def report_embed(report: SessionReport, title_when: str, locale: str) -> discord.Embed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import Verbatim, Wording, _, format_number, format_percent, ngettext
+from bot.i18n import Figure, Verbatim, Wording, _, format_number, format_percent, ngettext
 from tests.discord_limits import check_files, check_numbers
 
 
@@ -104,3 +104,15 @@ def test_the_limits_plugin_holds_file_names_to_the_rule() -> None:
     assert check_files("msg", [_File("Stimmungsbänder.png")])
     assert check_files("msg", [_File("SPOILER_x.png")])
     assert check_files("msg", [_File("a b.txt")])
+
+
+def test_a_figure_keeps_its_decimals_in_every_language() -> None:
+    from bot.core.errors import InvalidInput
+    from bot.core.media_library import check_upload_size
+
+    assert _("{size} MB", "de", size=Figure(1.0, 1)) == "1,0 MB"
+    assert _("{size} MB", "en", size=Figure(1234.5, 1)) == "1,234.5 MB"
+    with pytest.raises(InvalidInput) as refused:
+        check_upload_size(1536 * 1024, 1)
+    assert str(refused.value).startswith("That file is 1.5 MB; the limit is 1 MB.")
+    assert refused.value.text("de").startswith("Diese Datei ist 1,5 MB groß")
