@@ -34,7 +34,9 @@ GUILD_NAME = N_("Chorus demo")
 CHANNEL_NAME = N_("circle")
 """A text channel's name: lower case, no spaces, in every language (Discord's naming)."""
 VOICE_NAME = N_("Listening room")
-ROLE_NAME = N_("Facilitator")
+ROLE_NAME = "Facilitator"
+"""Not translated: the facilitator role's default name in the settings (`facilitator_roles`),
+which the bot recognises facilitators by; the guides name it in English too."""
 OWNER_ROLE_NAME = N_("Server owner")
 CHANNEL_TOPIC = N_("Group sessions with Chorus")
 BOT_NAME = "Chorus"
@@ -47,7 +49,7 @@ CLIENT_LOCALES = {"en": "en-US", "de": "de", "es": "es-ES"}
 @dataclass(frozen=True)
 class WorldNames:
     """The demo server's own names in one language: what its members named their server,
-    channels and roles."""
+    channels and roles (the facilitator role keeps the settings' name, `ROLE_NAME`)."""
 
     guild: str
     channel: str
@@ -63,7 +65,7 @@ def world_names(language: str) -> WorldNames:
         guild=_(GUILD_NAME, language),
         channel=_(CHANNEL_NAME, language),
         voice=_(VOICE_NAME, language),
-        role=_(ROLE_NAME, language),
+        role=ROLE_NAME,
         owner_role=_(OWNER_ROLE_NAME, language),
         topic=_(CHANNEL_TOPIC, language),
     )
