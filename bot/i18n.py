@@ -14,7 +14,8 @@ A field that is an ``int`` or ``float`` is a quantity and is written the reader'
 CLDR data): ``1000`` -> ``"1,000"`` (en), ``"1.000"`` (de), ``"1000"`` (es: four digits take no
 separator); ``1.5`` -> ``"1.5"``, ``"1,5"``, ``"1,5"`` (``Figure(1.0, 1)`` keeps one decimal). Numbers that are not quantities stay as
 written: a field wrapped in ``Verbatim`` (a year, a number the member typed); a field whose name
-is ``id``, ``ids``, ends in ``_id``, or is ``year``, ``years``, ``code`` or ``version``; and a
+is ``id``, ``ids``, ends in ``_id``, or is ``year``, ``years``, ``code``, ``version``,
+``line`` or ``column``; and a
 field placed in Discord markup or an address (``<t:{at}:f>``, ``<@{id}>``, ``<#{channel}>``,
 ``</name:{id}>``, ``#{id}``, ``.../{id}``, ``?x={id}``), so a timestamp, a snowflake or a
 custom id never gets a separator. A field with a format spec (``{x:02d}``) is formatted by
@@ -245,8 +246,9 @@ class Figure:
         return hash((self.value, self.decimals))
 
 
-_VERBATIM_NAMES = frozenset({"id", "ids", "year", "years", "code", "version"})
-"""Field names whose numbers are ids or labels, not quantities."""
+_VERBATIM_NAMES = frozenset({"id", "ids", "year", "years", "code", "version", "line", "column"})
+"""Field names whose numbers are ids or labels, not quantities (a line of a file is read against
+an editor's numbering, which has no separators)."""
 
 _MARKUP_BEFORE = re.compile(r"(?:<t:|<@[!&]?|<#|</[^<>\s]*:|#|/|=)$")
 """What precedes a field inside Discord markup or an address: a timestamp ``<t:``, a member,

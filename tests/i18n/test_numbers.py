@@ -80,6 +80,9 @@ def test_ids_timestamps_and_snowflakes_are_never_separated() -> None:
     assert "<t:1764500000:F>" in _(
         "The series carries on: next is #{id} on <t:{starts_at}:F>.", "es", id=2000, starts_at=at
     )
+    # A line of a file, read against an editor's numbering.
+    duplicate = Wording("duplicate key '{key}' (first written on line {line})", key="id", line=1200)
+    assert duplicate.endswith("line 1200)") and "Zeile 1200 " in duplicate.text("de")
     # A field that is not a quantity, said so where it is filled.
     assert _("{count} of {total} answered", "de", count=Verbatim(2026), total=5).startswith("2026 ")
     assert f"{Verbatim(snowflake)}" == str(snowflake)
