@@ -11,8 +11,11 @@ Texts take named placeholders, filled after translation so each language may reo
     ngettext("{count} member", "{count} members", n, locale)   # count=n is filled in
 
 A field that is an ``int`` or ``float`` is a quantity and is written the reader's way (Babel's
-CLDR data): ``1000`` -> ``"1,000"`` (en), ``"1.000"`` (de), ``"1000"`` (es: four digits take no
-separator); ``1.5`` -> ``"1.5"``, ``"1,5"``, ``"1,5"`` (``Figure(1.0, 1)`` keeps one decimal). Numbers that are not quantities stay as
+CLDR data): ``1000`` -> ``"1.000"`` (de), ``"1000"`` (es: four digits take no separator),
+``10000`` -> ``"10.000"`` (de, es); ``1.5`` -> ``"1,5"``. English texts keep their figures as
+the code writes them, without grouping (``"1000"``, ``"1.5"``; a float's ``.0`` dropped), as
+they have always read in logs, ``chorus validate`` and tests; ``format_number`` still groups
+English (``"1,000"``) where a caller asks for it (``Figure(1.0, 1)`` keeps one decimal). Numbers that are not quantities stay as
 written: a field wrapped in ``Verbatim`` (a year, a number the member typed); a field whose name
 is ``id``, ``ids``, ends in ``_id``, or is ``year``, ``years``, ``code``, ``version``,
 ``line`` or ``column``; and a
@@ -228,10 +231,10 @@ class Figure:
         self.value, self.decimals = value, decimals
 
     def __format__(self, spec: str) -> str:
-        return format_number(self.value, None, self.decimals)
+        return _number_text(self.value, SOURCE_LANGUAGE, self.decimals)
 
     def __str__(self) -> str:
-        return format_number(self.value, None, self.decimals)
+        return _number_text(self.value, SOURCE_LANGUAGE, self.decimals)
 
     def __repr__(self) -> str:
         return f"Figure({self.value!r}, {self.decimals})"
@@ -345,6 +348,11 @@ def format_number(value: float, locale: str | None, decimals: int | None = None)
 @lru_cache(maxsize=4096)
 def _number_text(value: float, language: str, decimals: int | None) -> str:
     # Babel takes some 25 µs a number; a board repeats the same few figures on every edit.
+    if language == SOURCE_LANGUAGE:
+        # English texts keep their figures as they have always read (and as logs, `chorus
+        # validate` and tests see them): no grouping, "1000"; "90", not "90.0".
+        pattern = None if decimals is None else "0." + "0" * decimals if decimals else "0"
+        return numbers.format_decimal(value, format=pattern, locale=language, group_separator=False)
     return format_number(value, language, decimals)
 
 

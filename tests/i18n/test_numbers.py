@@ -50,19 +50,22 @@ def test_plural_counts_and_fields_are_written_in_the_readers_language() -> None:
     assert _(step, "es", number=1.5, total=10000, title="X") == "Paso 1,5 de 10.000: **X**"
 
 
-def test_an_english_text_keeps_its_small_numbers_and_decimals() -> None:
+def test_an_english_text_keeps_its_figures_as_the_code_writes_them() -> None:
     many = "{count} of {total} answered"
     assert ngettext(many, many, 3, "en", total=5) == "3 of 5 answered"
     assert _("Step {number} of {total}: **{title}**", "en", number=1.5, total=4, title="X") == (
         "Step 1.5 of 4: **X**"
     )
-    # A thousand is written with CLDR's English separator, like every other quantity.
-    assert ngettext(many, many, 1000, None, total=5) == "1,000 of 5 answered"
+    # English texts keep their figures as the code writes them (no grouping; no ".0").
+    assert ngettext(many, many, 1000, None, total=5) == "1000 of 5 answered"
+    assert _("Step {number} of {total}: **{title}**", "en", number=2.0, total=10000, title="X") == (
+        "Step 2 of 10000: **X**"
+    )
 
 
 def test_wordings_write_their_numbers_for_each_reader() -> None:
     more = Wording.plural("... and {count} more error", "... and {count} more errors", 1200)
-    assert more == "... and 1,200 more errors"
+    assert more == "... and 1200 more errors"
     assert more.text("de") == "... und 1.200 weitere Fehler"
     assert more.text("es") == "... y 1200 errores más"
 
@@ -114,7 +117,8 @@ def test_a_figure_keeps_its_decimals_in_every_language() -> None:
     from bot.core.media_library import check_upload_size
 
     assert _("{size} MB", "de", size=Figure(1.0, 1)) == "1,0 MB"
-    assert _("{size} MB", "en", size=Figure(1234.5, 1)) == "1,234.5 MB"
+    assert _("{size} MB", "en", size=Figure(1234.5, 1)) == "1234.5 MB"
+    assert _("{size} MB", "es", size=Figure(12345, 2)) == "12.345,00 MB"
     with pytest.raises(InvalidInput) as refused:
         check_upload_size(1536 * 1024, 1)
     assert str(refused.value).startswith("That file is 1.5 MB; the limit is 1 MB.")
