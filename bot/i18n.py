@@ -258,10 +258,10 @@ _MARKUP_BEFORE = re.compile(r"(?:<t:|<@[!&]?|<#|</[^<>\s]*:|#|/|=)$")
 role or channel mention, a command mention ``</name:``, a number ``#``, a path or a query."""
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _verbatim_fields(text: str) -> frozenset[str]:
     """The fields of a (translated) text whose numbers are written as they are (see the module
-    docstring); cached per text."""
+    docstring); cached per text, bounded as a caller could word a text made at run time."""
     verbatim = set()
     for literal, name, spec, conversion in string.Formatter().parse(text):
         if name is None:
