@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.core.activities import Activity
 from bot.core.pools import draws_for, pooled_fields, resolve
+from bot.gc_tuning import set_up
 from bot.records.sessions import RunRecord
 
 DEFINITIONS_KEPT = 64
@@ -100,12 +101,14 @@ class RunMemory:
     def adopt(self, run: RunRecord, definition: Definition) -> None:
         """A run that just started with `definition` (no need to parse its stored text)."""
         self._runs[run.id] = _Run(definition)
+        set_up()  # its objects live as long as the run: the collector settles them (gc_tuning)
 
     def _entry(self, run: RunRecord) -> _Run | None:
         """The run's entry; created for live runs only (an ended run's lookups keep nothing)."""
         entry = self._runs.get(run.id)
         if entry is None and run.live:
             entry = self._runs[run.id] = _Run(self._parsed(run.definition))
+            set_up()  # resumed or adopted from another process: long-lived, as in `adopt`
         return entry
 
     def definition(self, run: RunRecord) -> Definition:

@@ -61,9 +61,13 @@ class SessionRepository(Repository):
             return session_id
 
         try:
-            session_id = await self._db.write(job, invalidate=None)
+            session_id = await self._db.write(job)
         except IntegrityError as exc:
             raise SessionAlreadyOpen(str(exc)) from exc
+        # Only the new id's reads can have changed (a look-up before it existed); the other
+        # sessions' cached reads stay (issue 17 item 5).
+        for key in ("session", "session_limits", "present"):
+            self._db.invalidate((key, session_id))
         found = await self.get(session_id)
         assert found is not None
         return found
