@@ -65,9 +65,14 @@ class SessionRepository(Repository):
         except IntegrityError as exc:
             raise SessionAlreadyOpen(str(exc)) from exc
         # Only the new id's reads can have changed (a look-up before it existed); the other
-        # sessions' cached reads stay (issue 17 item 5).
-        for key in ("session", "session_limits", "present"):
+        # sessions' cached reads stay (issue 17 item 5). Its limits are known: kept now, so the
+        # first joins don't load them; and each key's cache entries are made here, not amid a
+        # burst of joins, where a long-lived object keeps a whole pymalloc arena of the burst's
+        # freed frames resident (BENCHMARKS.md, "GC passes and memory under a join burst").
+        for key in ("session", "present"):
             self._db.invalidate((key, session_id))
+        closed = limits if limits is not None and limits.closed else None
+        self._db.keep(("session_limits", session_id), closed)
         found = await self.get(session_id)
         assert found is not None
         return found
