@@ -130,6 +130,7 @@ class RunMemory:
             step = resolve(step, draws_for(json.loads(run.step_state), index))
         if entry is not None:
             entry.shown_index, entry.shown_from, entry.shown = index, run.step_state, step
+            set_up()  # a step posted: its run's new row and shown step live as long as it
         return step
 
     def state(self, run: RunRecord) -> Mapping[str, Any]:
