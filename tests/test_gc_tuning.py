@@ -89,6 +89,24 @@ async def test_a_burst_of_starts_is_settled_once_and_its_runs_are_frozen(
     assert not any(o is run for o in young for run in runs)
 
 
+async def test_posting_the_steps_is_settled_too(settling: None, store: Store) -> None:
+    """The step shown when a step message is posted lives as long as its run: settled too."""
+    runner = Runner(store, Clock(), step_handlers())
+    run_ids = await start_circles(store, runner, 0)
+    gc_tuning.settle()
+    before = gc_tuning.settles.count
+
+    shown = []
+    for run_id in run_ids:
+        run = await store.runs.get(run_id)
+        assert run is not None
+        shown.append(runner.step_at(run, run.step_index))
+    await until_settled(before)
+
+    assert gc_tuning.settles.count == before + 1
+    assert all(frozen(step) for step in shown)
+
+
 async def test_without_the_policy_nothing_is_settled(store: Store) -> None:
     runner = Runner(store, Clock(), step_handlers())
     before = gc_tuning.settles.count
