@@ -32,7 +32,7 @@ def run_bot(settings: Settings) -> int:
 
     bot = create_bot(settings)
     HealthFile(settings.health_file).watch(bot)  # for `chorus health`
-    from bot.gc_tuning import tune_garbage_collector
+    from bot.gc_tuning import stop_settling, tune_garbage_collector
 
     tune_garbage_collector()
     token = settings.token.get_secret_value() if settings.token else ""
@@ -72,4 +72,6 @@ def run_bot(settings: Settings) -> int:
         # connection can't be made: log it (as JSON when asked), exit 1 for the supervisor.
         log.exception("Chorus stopped on an unexpected error; it will need a restart")
         return 1
+    finally:
+        stop_settling()  # its event loop is gone: a pending settle would never run
     return 0

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.core.activities import Activity
 from bot.core.pools import draws_for, pooled_fields, resolve
+from bot.gc_tuning import set_up
 from bot.records.sessions import RunRecord
 
 DEFINITIONS_KEPT = 64
@@ -102,6 +103,7 @@ class RunMemory:
     def adopt(self, run: RunRecord, definition: Definition) -> None:
         """A run that just started with `definition` (no need to parse its stored text)."""
         self._runs[run.id] = _Run(definition, run.session_id)
+        set_up()  # its objects live as long as the run: the collector settles them (gc_tuning)
 
     def _entry(self, run: RunRecord) -> _Run | None:
         """The run's entry; created for live runs only (an ended run's lookups keep nothing,
@@ -113,6 +115,7 @@ class RunMemory:
             return None
         if entry is None:
             entry = self._runs[run.id] = _Run(self._parsed(run.definition), run.session_id)
+            set_up()  # resumed or adopted from another process: long-lived, as in `adopt`
         return entry
 
     def held(self) -> dict[int, int]:
@@ -138,6 +141,7 @@ class RunMemory:
             step = resolve(step, draws_for(json.loads(run.step_state), index))
         if entry is not None:
             entry.shown_index, entry.shown_from, entry.shown = index, run.step_state, step
+            set_up()  # a step posted: its run's new row and shown step live as long as it
         return step
 
     def state(self, run: RunRecord) -> Mapping[str, Any]:

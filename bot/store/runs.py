@@ -76,37 +76,39 @@ class RunRepository:
         step_deadline: float | None,
         step_state: str = "{}",
     ) -> RunRecord:
-        """A new run at its first step; the run as committed.
+        """A new run at its first step; the run as committed (and kept in the cache).
 
-        Raises RunAlreadyLive when the session already has a running or paused activity."""
+        Raises RunAlreadyLive when the session already has a running or paused activity.
+        Changes no other cached read: a start during a burst of starts leaves the other
+        sessions' runs and present lists cached (issue 17 item 5, BENCHMARKS.md)."""
 
-        async def job(conn: Conn) -> int:
-            return int(
-                await conn.fetch_val(
-                    "INSERT INTO activity_runs (session_id, activity_id, version_hash, definition,"
-                    " step_started_at, step_deadline, wake_at, step_state, started_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (
-                        session_id,
-                        activity_id,
-                        version_hash,
-                        definition,
-                        now,
-                        step_deadline,
-                        step_deadline,
-                        step_state,
-                        now,
-                    ),
-                )
+        async def job(conn: Conn) -> RunRecord:
+            row = await conn.fetch_one(
+                "INSERT INTO activity_runs (session_id, activity_id, version_hash, definition,"
+                " step_started_at, step_deadline, wake_at, step_state, started_at)"
+                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_RUN_COLUMNS}",
+                (
+                    session_id,
+                    activity_id,
+                    version_hash,
+                    definition,
+                    now,
+                    step_deadline,
+                    step_deadline,
+                    step_state,
+                    now,
+                ),
             )
+            assert row is not None  # RETURNING of an INSERT that did not raise
+            return _run(row)
 
         try:
-            run_id = await self._db.write(job, invalidate=None)
+            run = await self._db.write(job)
         except IntegrityError as exc:
             raise RunAlreadyLive(str(exc)) from exc
-        found = await self.get(run_id)
-        assert found is not None
-        return found
+        # The new id's only cached read: a look-up of it before it existed (None), dropped.
+        self._db.keep(("run", run.id), run)
+        return run
 
     async def get(self, run_id: int) -> RunRecord | None:
         """A run as committed (cached until a write transaction changes it)."""

@@ -61,9 +61,18 @@ class SessionRepository(Repository):
             return session_id
 
         try:
-            session_id = await self._db.write(job, invalidate=None)
+            session_id = await self._db.write(job)
         except IntegrityError as exc:
             raise SessionAlreadyOpen(str(exc)) from exc
+        # Only the new id's reads can have changed (a look-up before it existed); the other
+        # sessions' cached reads stay (issue 17 item 5). Its limits are known: kept now, so the
+        # first joins don't load them; and each key's cache entries are made here, not amid a
+        # burst of joins, where a long-lived object keeps a whole pymalloc arena of the burst's
+        # freed frames resident (BENCHMARKS.md, "GC passes and memory under a join burst").
+        for key in ("session", "present"):
+            self._db.invalidate((key, session_id))
+        closed = limits if limits is not None and limits.closed else None
+        self._db.keep(("session_limits", session_id), closed)
         found = await self.get(session_id)
         assert found is not None
         return found
