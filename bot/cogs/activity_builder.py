@@ -87,9 +87,11 @@ class ActivityBuilderCog(commands.Cog):
         bot.register_form(ui.STEP_FORM, self.on_step_form, what="your step")
 
     async def cog_load(self) -> None:
+        """Adds /activity new to the /activity group (the group belongs to ActivitiesCog)."""
         attach(self.bot, "activity", self.new_command, loader=__name__)
 
     async def cog_unload(self) -> None:
+        """Takes /activity new out of the /activity group again."""
         detach(self.bot, "activity", "new")
 
     def _draft(self, interaction: discord.Interaction) -> dict[str, Any]:
@@ -173,5 +175,7 @@ class ActivityBuilderCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `ActivityBuilderCog` to `bot`, which must be the
+    `ChorusBot` (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(ActivityBuilderCog(bot))

@@ -37,5 +37,7 @@ class BreatheCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `BreatheCog` to `bot`, which must be the `ChorusBot`
+    (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(BreatheCog(bot))

@@ -34,9 +34,11 @@ class CalendarCog(commands.Cog):
         )
 
     async def cog_load(self) -> None:
+        """Adds this cog's command to the /session group (SessionsCog's)."""
         attach(self.bot, "session", self.command, loader=__name__)
 
     async def cog_unload(self) -> None:
+        """Takes this cog's command out of the /session group again."""
         detach(self.bot, "session", self.command.name)
 
     def _place(self, guild_id: int) -> Any:
@@ -70,5 +72,7 @@ async def _calendar_callback(interaction: discord.Interaction) -> None:
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `CalendarCog` to `bot`, which must be the
+    `ChorusBot` (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(CalendarCog(bot))

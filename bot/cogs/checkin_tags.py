@@ -48,12 +48,17 @@ class TagGroup(app_commands.Group):
     async def add(
         self, interaction: discord.Interaction, tags: app_commands.Range[str, 0, 200] = ""
     ) -> None:
+        """/checkin tag add: comma-separated `tags` (at most 200 characters) on the member's latest
+        check-in; the reply names what was saved, privately. Raises NotFound when the member has no
+        check-in to tag, InvalidInput for bad tags."""
         guild_id, _unused = require_guild(interaction)
         at, saved = await self.cog.tags.tag_latest(guild_id, interaction.user.id, tags)
         await reply_ephemeral(interaction, ui.tagged_text(at, saved, member_language(interaction)))
 
     @app_commands.command(name="pick", description="Pick tags for your latest check-in from a list")
     async def pick(self, interaction: discord.Interaction) -> None:
+        """/checkin tag pick: a private list of the server's tags to choose from for the latest
+        check-in."""
         guild_id, _ = require_guild(interaction)
         locale = reply_language(self.cog.bot.guild_settings, interaction)
         pick = await self.cog.tags.pick(guild_id, interaction.user.id, locale)
@@ -69,6 +74,8 @@ class TagGroup(app_commands.Group):
     async def mood(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
     ) -> None:
+        """/checkin tag mood: the member's average mood per tag over the last `days` (1-3650),
+        privately."""
         guild_id, _unused = require_guild(interaction)
         moods = await self.cog.tags.mood_by_tag(guild_id, interaction.user.id, days)
         await interaction.response.send_message(
@@ -106,10 +113,12 @@ class CheckinTagsCog(commands.Cog):
         bot.register_family(ui.TagPickSelect, self.on_pick)
 
     async def cog_load(self) -> None:
+        """Adds /checkin tag to the /checkin group and the tags command to /setup."""
         attach(self.bot, "checkin", self.group, loader=__name__)
         attach(self.bot, "setup", self.setup_command, loader=__name__)
 
     async def cog_unload(self) -> None:
+        """Takes /checkin tag and the /setup tags command out again."""
         detach(self.bot, "checkin", self.group.name)
         detach(self.bot, "setup", self.setup_command.name)
 
@@ -141,5 +150,7 @@ class CheckinTagsCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `CheckinTagsCog` to `bot`, which must be the
+    `ChorusBot` (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(CheckinTagsCog(bot))

@@ -56,6 +56,7 @@ class ListeningCog(commands.Cog):
         bot.voice.on_problem(self.voice.on_problem)
 
     async def cog_unload(self) -> None:
+        """Stops voice playback (the player leaves every voice channel)."""
         self.voice.close()
 
     @property
@@ -310,5 +311,7 @@ class ListeningCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `ListeningCog` to `bot`, which must be the
+    `ChorusBot` (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(ListeningCog(bot))

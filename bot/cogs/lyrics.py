@@ -41,9 +41,11 @@ class LyricsCog(commands.Cog):
         bot.register_form(REMOVE_FORM, self.on_remove_form, what=N_("the line number"))
 
     async def cog_load(self) -> None:
+        """Loads the live song sheets of running write steps (the store is open by now)."""
         await self.sheet.load()
 
     async def cog_unload(self) -> None:
+        """Stops the song sheets' pending refreshes."""
         self.sheet.close()
 
     # ---------------------------------------------------------------- buttons
@@ -160,6 +162,9 @@ class LyricsCog(commands.Cog):
     @app_commands.describe(text="Your line (for a line with several blanks: part one / part two)")
     @app_commands.guild_only()
     async def line(self, interaction: discord.Interaction, text: str) -> None:
+        """/line: `text` added as the member's line to the song the running write step is writing.
+        Raises NotFound when no write step runs here, InvalidInput for a line the song's rules
+        refuse."""
         session = await controls.session_here(interaction)
         run = await controls.live_run(interaction, session)
         self.service.writing(run)
@@ -170,6 +175,8 @@ class LyricsCog(commands.Cog):
     )
     @app_commands.describe(word="The word to rhyme with")
     async def rhyme(self, interaction: discord.Interaction, word: str) -> None:
+        """/rhyme: near rhymes for `word` (its first 40 characters) in the song's language,
+        privately (deferred first: the search takes 0.5-1 s)."""
         # Searching the dictionary for near rhymes takes 0.5-1 s: acknowledge first.
         await controls.defer_private(interaction)
         song_language = server_language(self.bot.guild_settings, interaction.guild_id)
@@ -179,5 +186,7 @@ class LyricsCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `LyricsCog` to `bot`, which must be the `ChorusBot`
+    (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(LyricsCog(bot))

@@ -21,6 +21,8 @@ class MetaCog(commands.Cog):
 
     @app_commands.command(name="about", description="What Chorus is, its version, and privacy")
     async def about(self, interaction: discord.Interaction) -> None:
+        """/about: what Chorus is, its version, how many activities this server has and where the
+        privacy notice is, privately."""
         locale = member_language(interaction)
         count = len(self.bot.library.catalog_for(interaction.guild_id).activities)
         embed = discord.Embed(
@@ -67,5 +69,7 @@ class MetaCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `MetaCog` to `bot`, which must be the `ChorusBot`
+    (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(MetaCog(bot))

@@ -39,5 +39,7 @@ class PoolsCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `PoolsCog` to `bot`, which must be the `ChorusBot`
+    (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(PoolsCog(bot))

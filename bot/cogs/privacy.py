@@ -36,9 +36,11 @@ class PrivacyCog(commands.Cog):
         bot.register_family(ForgetButton, self.on_forget_button)
 
     async def cog_load(self) -> None:
+        """Arms the retention purge (first run `FIRST_PURGE_DELAY` seconds after start)."""
         self._arm(FIRST_PURGE_DELAY)
 
     async def cog_unload(self) -> None:
+        """Cancels the retention purge's timer."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -49,6 +51,8 @@ class PrivacyCog(commands.Cog):
     @app_commands.describe(format="json: everything (default); csv: a table; chart: a summary")
     @app_commands.guild_only()
     async def mydata(self, interaction: discord.Interaction, format: Format = "json") -> None:
+        """/mydata: everything Chorus holds about the member in this server, as a private JSON file
+        (or, for the other formats, the CSV/chart export)."""
         if format != "json":
             await send_export(self.bot, interaction, format)
             return
@@ -82,6 +86,8 @@ class PrivacyCog(commands.Cog):
     )
     @app_commands.guild_only()
     async def forget(self, interaction: discord.Interaction) -> None:
+        """/forget: a private confirmation with the button that deletes the member's data in this
+        server."""
         require_guild(interaction)
         locale = reply_language(self.bot.guild_settings, interaction)
         embed, view = forget_confirmation(interaction.user.id, locale)
@@ -158,5 +164,7 @@ class PrivacyCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `PrivacyCog` to `bot`, which must be the `ChorusBot`
+    (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(PrivacyCog(bot))

@@ -220,5 +220,7 @@ class ReflectionCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `ReflectionCog` to `bot`, which must be the
+    `ChorusBot` (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(ReflectionCog(bot))

@@ -46,6 +46,8 @@ class RemindersCog(commands.Cog):
         state: Literal["on", "off"],
         minutes_before: app_commands.Range[int, 1, MAX_MINUTES] = DEFAULT_MINUTES,
     ) -> None:
+        """/remind me: turns the member's reminders before scheduled sessions on (`minutes_before`,
+        1 to MAX_MINUTES) or off, privately confirmed."""
         locale = member_language(interaction)
         guild_id, _unused = require_guild(interaction)
         if state == "off":
@@ -127,5 +129,7 @@ class RemindersCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `RemindersCog` to `bot`, which must be the
+    `ChorusBot` (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(RemindersCog(bot))

@@ -257,5 +257,7 @@ class RoundCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `RoundCog` to `bot`, which must be the `ChorusBot`
+    (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(RoundCog(bot))

@@ -61,9 +61,11 @@ class ScheduleCog(commands.Cog):
         return self.bot.schedule.timer
 
     async def cog_load(self) -> None:
+        """Adds /session schedule and /session upcoming to the /session group (SessionsCog's)."""
         attach(self.bot, "session", self.schedule_group, self.upcoming_command, loader=__name__)
 
     async def cog_unload(self) -> None:
+        """Takes /session schedule and /session upcoming out of /session again."""
         detach(self.bot, "session", "schedule", "upcoming")
 
     def view_of(
@@ -246,5 +248,7 @@ async def _upcoming_callback(interaction: discord.Interaction) -> None:
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `ScheduleCog` to `bot`, which must be the
+    `ChorusBot` (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(ScheduleCog(bot))

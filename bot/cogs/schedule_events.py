@@ -47,10 +47,13 @@ class ScheduleEventsCog(commands.Cog):
         bot.schedule.attach(self)
 
     async def cog_load(self) -> None:
+        """Arms the schedule's timer at the earliest stored due time (the store is open: setup_hook
+        opens it first)."""
         # The store is open by now (setup_hook opens it first).
         await self.bot.schedule.timer.rearm()
 
     async def cog_unload(self) -> None:
+        """Stops the schedule's timer."""
         self.bot.schedule.timer.close()
 
     async def guild(self, guild_id: int) -> discord.Guild:
@@ -308,5 +311,7 @@ class ScheduleEventsCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `ScheduleEventsCog` to `bot`, which must be the
+    `ChorusBot` (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(ScheduleEventsCog(bot))

@@ -70,6 +70,9 @@ class SessionsCog(commands.Cog):
         role: discord.Role | None = None,
         invite_only: bool = False,
     ) -> None:
+        """/session start: opens a session in this channel with its board; facilitators only
+        (UserFacingError when not; the tree's `on_error` answers it privately). Raises Conflict when
+        one is already open here, InvalidInput for an empty title or a bad capacity."""
         guild_id, channel_id = controls.facilitator_here(interaction)
         session = await self.bot.sessions.open(
             guild_id=guild_id,
@@ -102,14 +105,18 @@ class SessionsCog(commands.Cog):
 
     @session.command(name="join", description="Join the session in this channel")
     async def join(self, interaction: discord.Interaction) -> None:
+        """/session join: the member joins this channel's session (admitted, waitlisted or asking;
+        see `attendance.join`)."""
         await attendance.join(interaction, await controls.session_here(interaction))
 
     @session.command(name="leave", description="Leave the session in this channel")
     async def leave(self, interaction: discord.Interaction) -> None:
+        """/session leave: the member leaves this channel's session (or its waitlist)."""
         await attendance.leave(interaction, await controls.session_here(interaction))
 
     @session.command(name="status", description="Privately see who is here and what is running")
     async def status(self, interaction: discord.Interaction) -> None:
+        """/session status: the session board in the reader's language, privately."""
         session = await controls.session_here(interaction)
         state = await self.bot.live.board_state(session)
         # The board in the reader's language: this copy is private.
@@ -122,6 +129,8 @@ class SessionsCog(commands.Cog):
         name="end", description="End the session here and post its summary (facilitators)"
     )
     async def end(self, interaction: discord.Interaction) -> None:
+        """/session end: stops any running activity and ends this channel's session (facilitators).
+        Raises NotFound when no session is open here (UserFacingError in direct messages)."""
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
         run = await self.bot.runner.live_run(session.id)
@@ -148,6 +157,7 @@ class SessionsCog(commands.Cog):
     async def history(
         self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 25] = 10
     ) -> None:
+        """/session history: the server's last `limit` (1-25) sessions, privately (facilitators)."""
         guild_id, _ = controls.facilitator_here(interaction)
         rows = await self.bot.sessions.history(guild_id, limit)
         await interaction.response.send_message(
@@ -163,6 +173,8 @@ class SessionsCog(commands.Cog):
     @session.command(name="report", description="Attendance, participation and mood (facilitators)")
     @app_commands.describe(session="Session number from /session history (default: this one)")
     async def report(self, interaction: discord.Interaction, session: int | None = None) -> None:
+        """/session report: a session's attendance, participation and mood shift, privately
+        (facilitators; see `checkins.session_report`)."""
         from bot.cogs.checkins import session_report
 
         await session_report(interaction, session)
@@ -283,5 +295,7 @@ class SessionsCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `SessionsCog` to `bot`, which must be the
+    `ChorusBot` (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(SessionsCog(bot))

@@ -49,6 +49,9 @@ class SongCog(commands.Cog):
     @song.command(name="remove", description="Facilitators: take a line out of the song")
     @app_commands.describe(line_number="The line's number on the lyric sheet")
     async def song_remove(self, interaction: discord.Interaction, line_number: int) -> None:
+        """/song remove: line `line_number` taken out of the song being written here (facilitators).
+        Raises NotFound when no write step runs here; the line's own refusals come from the lyrics
+        service."""
         controls.facilitator_only(interaction)
         _, run = await self._live_here(interaction)
         await self.writing.remove(interaction, run.id, run.step_index, line_number)
@@ -60,6 +63,9 @@ class SongCog(commands.Cog):
     async def song_title(
         self, interaction: discord.Interaction, title: str, song_id: int | None = None
     ) -> None:
+        """/song title: the title of the song being written here, or of saved song `song_id`
+        (facilitators). Raises InvalidInput for an empty title (a long one is cut to TITLE_MAX
+        characters), NotFound for no such song."""
         controls.facilitator_only(interaction)
         clean = clean_title(title)
         if song_id is None:
@@ -85,6 +91,8 @@ class SongCog(commands.Cog):
 
     @song.command(name="list", description="Songs written together in this server")
     async def song_list(self, interaction: discord.Interaction) -> None:
+        """/song list: the songs written together in this server, with their line counts,
+        privately."""
         locale = member_language(interaction)
         rows = [
             (
@@ -102,6 +110,8 @@ class SongCog(commands.Cog):
     @song.command(name="show", description="Read a saved song")
     @app_commands.describe(song_id="The song's number from /song list")
     async def song_show(self, interaction: discord.Interaction, song_id: int) -> None:
+        """/song show: saved song `song_id` as an embed, privately. Raises NotFound for a song of
+        another server or none."""
         sheet = await self.saved_sheet(await self.service.guild_song(interaction.guild_id, song_id))
         await interaction.response.send_message(
             embed=song_embed(sheet, member_language(interaction)),
@@ -117,6 +127,8 @@ class SongCog(commands.Cog):
         song_id: int,
         format: Literal["markdown", "text"] = "markdown",
     ) -> None:
+        """/song export: saved song `song_id` as a text or Markdown file, privately. Raises NotFound
+        for a song of another server or none."""
         sheet = await self.saved_sheet(await self.service.guild_song(interaction.guild_id, song_id))
         locale = member_language(interaction)
         await interaction.response.send_message(
@@ -137,6 +149,8 @@ class SongCog(commands.Cog):
     async def song_credit(
         self, interaction: discord.Interaction, setting: Literal["on", "off"]
     ) -> None:
+        """/song credit: whether the member is named in song credits (on) or credited as the group
+        (off), privately confirmed."""
         named = setting == "on"
         await self.service.set_credit(interaction.guild_id or 0, interaction.user.id, named)
         self.writing.sheet.set_credit(interaction.user.id, named)
@@ -163,5 +177,7 @@ class SongCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `SongCog` to `bot`, which must be the `ChorusBot`
+    (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(SongCog(bot))

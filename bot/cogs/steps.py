@@ -42,5 +42,7 @@ class StepsCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `StepsCog` to `bot`, which must be the `ChorusBot`
+    (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(StepsCog(bot))

@@ -61,6 +61,9 @@ class GoalsCog(commands.Cog):
     async def set_goal(
         self, interaction: discord.Interaction, text: app_commands.Range[str, 1, GOAL_MAX]
     ) -> None:
+        """/goal set: a personal goal saved (up to 3 open); asks for consent first when the member
+        hasn't given it, keeping `text` until they answer. Raises Conflict (or the goal rules'
+        InvalidInput) when the member already has the most goals allowed."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         try:
@@ -78,6 +81,7 @@ class GoalsCog(commands.Cog):
 
     @goal.command(name="list", description="Your goals (only you see them)")
     async def list_goals(self, interaction: discord.Interaction) -> None:
+        """/goal list: the member's goals, privately."""
         guild_id, _unused = require_guild(interaction)
         goals = await self.service.all_goals(guild_id, interaction.user.id)
         await interaction.response.send_message(
@@ -89,11 +93,15 @@ class GoalsCog(commands.Cog):
     @goal.command(name="done", description="Mark one of your goals as done")
     @app_commands.describe(id="Which goal (start typing its words)")
     async def done(self, interaction: discord.Interaction, id: int) -> None:
+        """/goal done: the member's goal `id` marked done. Raises NotFound for a goal that isn't
+        theirs, Conflict for one already closed."""
         await self._close(interaction, id, "done")
 
     @goal.command(name="drop", description="Drop one of your goals")
     @app_commands.describe(id="Which goal (start typing its words)")
     async def drop(self, interaction: discord.Interaction, id: int) -> None:
+        """/goal drop: the member's goal `id` dropped. Raises NotFound for a goal that isn't theirs,
+        Conflict for one already closed."""
         await self._close(interaction, id, "dropped")
 
     async def _close(self, interaction: discord.Interaction, goal_id: int, status: str) -> None:
@@ -104,6 +112,8 @@ class GoalsCog(commands.Cog):
     @goal.command(name="progress", description="A chart of how your goals went, session by session")
     @app_commands.describe(goal="One goal (default: your active goals)")
     async def progress(self, interaction: discord.Interaction, goal: int | None = None) -> None:
+        """/goal progress: a chart of the member's ratings per session (one goal, or all),
+        privately; a text reply when there is nothing to draw."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         found = await self.service.progress(guild_id, interaction.user.id, goal)
@@ -155,5 +165,7 @@ class GoalsCog(commands.Cog):
 
 
 async def setup(bot: commands.Bot) -> None:
+    """discord.py's extension entry point: adds `GoalsCog` to `bot`, which must be the `ChorusBot`
+    (AssertionError otherwise)."""
     assert isinstance(bot, ChorusBot)
     await bot.add_cog(GoalsCog(bot))
