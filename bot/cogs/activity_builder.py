@@ -43,6 +43,9 @@ async def _new_callback(
     summary: app_commands.Range[str, 1, 300],
     minutes: app_commands.Range[int, 1, 480],
 ) -> None:
+    """/activity new: a private draft started for `activity_id` (lowercase words and hyphens, up
+    to 64), `title`, `summary` and a length in `minutes` (1-480), for facilitators. Raises
+    InvalidInput for a bad or taken id."""
     bot = _bot(interaction)
     guild_id, _unused = controls.facilitator_here(interaction)
     activity_id = activity_id.strip()

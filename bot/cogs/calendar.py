@@ -68,6 +68,7 @@ class CalendarCog(commands.Cog):
 
 
 async def _calendar_callback(interaction: discord.Interaction) -> None:
+    """/session calendar, answered by the loaded `CalendarCog.send_calendar`."""
     await controls.loaded_cog(interaction.client, CalendarCog).send_calendar(interaction)
 
 

@@ -99,6 +99,7 @@ def setup_tags_command(cog: CheckinTagsCog) -> app_commands.Command[Any, ..., No
         action: Literal["add", "remove", "list"],
         tags: app_commands.Range[str, 0, 1000] = "",
     ) -> None:
+        """/setup tags, answered by `CheckinTagsCog.setup_tags`."""
         await cog.setup_tags(interaction, action, tags)
 
     return tags

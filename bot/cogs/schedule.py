@@ -244,6 +244,7 @@ class ScheduleCog(commands.Cog):
 
 
 async def _upcoming_callback(interaction: discord.Interaction) -> None:
+    """/session upcoming, answered by the loaded `ScheduleCog.upcoming`."""
     await controls.loaded_cog(interaction.client, ScheduleCog).upcoming(interaction)
 
 

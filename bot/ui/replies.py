@@ -49,4 +49,6 @@ class ChorusTree(app_commands.CommandTree[discord.Client]):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
+        """Every command's error, answered through the one error path (`respond_to_error`: a private
+        reply for a UserFacingError, a logged apology otherwise)."""
         await respond_to_error(interaction, error)

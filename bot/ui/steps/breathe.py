@@ -31,6 +31,7 @@ class BreathePresenter(SimplePresenter):
     kind = "breathe"
 
     def body(self, scene: StepScene) -> str:
+        """The guidance, the breath pattern (in, hold, out in seconds) and the number of rounds."""
         step = scene.step
         locale = scene.locale
         pattern = pattern_of(step)
@@ -80,6 +81,7 @@ class BreathePresenter(SimplePresenter):
         return "\n\n".join(lines)
 
     def closed_body(self, scene: StepScene) -> str:
+        """The pattern the group breathed, without instructions to act."""
         locale = scene.locale
         pattern = pattern_of(scene.step)
         parts = [_("in {time}", locale, time=_seconds(pattern.inhale, locale))]
@@ -100,6 +102,7 @@ class BreathePresenter(SimplePresenter):
         )
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
+        """The Done button (a `BreatheButton`) for members who finished."""
         return persistent_view(
             BreatheButton.button(
                 _("Done", scene.locale),
