@@ -23,7 +23,7 @@ from bot.ui.library import (
     versions_embed,
 )
 from bot.ui.locale import reply_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 
 NONE = discord.AllowedMentions.none()
 
@@ -103,7 +103,7 @@ class ActivitiesCog(commands.Cog):
             page,
             locale=self._language(interaction),
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+        await show_private(interaction, embed=embed)
 
     @activity.command(
         name="info", description="The steps of an activity, and notes for facilitators"
@@ -117,10 +117,8 @@ class ActivitiesCog(commands.Cog):
         facilitator = is_facilitator(
             interaction.user, self.bot.guild_settings.for_guild(interaction.guild_id)
         )
-        await interaction.response.send_message(
-            embed=activity_embed(found, facilitator, self._language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
+        await show_private(
+            interaction, embed=activity_embed(found, facilitator, self._language(interaction))
         )
 
     @activity.command(
@@ -257,7 +255,8 @@ class ActivitiesCog(commands.Cog):
             if exported.own
             else _("the shipped file", locale)
         )
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             _(
                 "📄 `{activity}`: {where}. Edit it and `/activity upload` it again (change its "
                 "`id` to keep both).",
@@ -266,8 +265,6 @@ class ActivitiesCog(commands.Cog):
                 where=where,
             ),
             file=export_file(exported.file_name, exported.data),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     @activity.command(
@@ -324,10 +321,8 @@ class ActivitiesCog(commands.Cog):
         (facilitators)."""
         guild_id, _unused = controls.facilitator_here(interaction)
         found = await self.bot.library.versions(guild_id, activity)
-        await interaction.response.send_message(
-            embed=versions_embed(activity, found, self._language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
+        await show_private(
+            interaction, embed=versions_embed(activity, found, self._language(interaction))
         )
 
 

@@ -19,8 +19,7 @@ from bot.ui import activity_builder as ui
 from bot.ui.forms import FormValues, send_form
 from bot.ui.library import saved_text, send_upload_errors
 from bot.ui.locale import reply_language
-
-NONE = discord.AllowedMentions.none()
+from bot.ui.replies import show_private
 
 
 def _bot(interaction: discord.Interaction) -> ChorusBot:
@@ -66,11 +65,10 @@ async def _new_callback(
         )
     draft = builder.new_draft(activity_id, title, summary, minutes)
     locale = reply_language(bot.guild_settings, interaction)
-    await interaction.response.send_message(
+    await show_private(
+        interaction,
         embed=ui.draft_embed(builder.fenced(builder.render(draft)), draft["title"], 0, locale),
         view=ui.draft_view(0, locale),
-        ephemeral=True,
-        allowed_mentions=NONE,
     )
 
 

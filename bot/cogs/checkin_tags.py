@@ -19,7 +19,7 @@ from bot.core.checkin_tags import CheckinTags
 from bot.ui import checkin_tags as ui
 from bot.ui import limits
 from bot.ui.locale import member_language, reply_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 
 NONE = discord.AllowedMentions.none()
 
@@ -62,11 +62,8 @@ class TagGroup(app_commands.Group):
         guild_id, _ = require_guild(interaction)
         locale = reply_language(self.cog.bot.guild_settings, interaction)
         pick = await self.cog.tags.pick(guild_id, interaction.user.id, locale)
-        await interaction.response.send_message(
-            ui.pick_text(pick.at, locale),
-            view=ui.pick_view(pick, locale),
-            ephemeral=True,
-            allowed_mentions=NONE,
+        await show_private(
+            interaction, ui.pick_text(pick.at, locale), view=ui.pick_view(pick, locale)
         )
 
     @app_commands.command(name="mood", description="Your mood by tag (only you see it)")
@@ -78,10 +75,8 @@ class TagGroup(app_commands.Group):
         privately."""
         guild_id, _unused = require_guild(interaction)
         moods = await self.cog.tags.mood_by_tag(guild_id, interaction.user.id, days)
-        await interaction.response.send_message(
-            embed=ui.mood_embed(moods, days, member_language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
+        await show_private(
+            interaction, embed=ui.mood_embed(moods, days, member_language(interaction))
         )
 
 

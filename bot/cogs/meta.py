@@ -11,8 +11,7 @@ from bot.i18n import _
 from bot.ui.checkin_care import care_view, support_embed
 from bot.ui.format import COLOUR_INFO
 from bot.ui.locale import member_language
-
-NONE = discord.AllowedMentions.none()
+from bot.ui.replies import show_private
 
 
 class MetaCog(commands.Cog):
@@ -52,7 +51,7 @@ class MetaCog(commands.Cog):
             inline=False,
         )
         embed.set_footer(text=_("Start with /session start, then /activity list.", locale))
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+        await show_private(interaction, embed=embed)
 
     @app_commands.command(name="support", description="Where to find help if you are struggling")
     async def support(self, interaction: discord.Interaction) -> None:
@@ -60,11 +59,10 @@ class MetaCog(commands.Cog):
         locale = member_language(interaction)
         config = self.bot.guild_settings.for_guild(interaction.guild_id)
         links = care_view(None, config.support_links, locale=locale)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             embed=support_embed(config.support_text, locale),
             view=links if links is not None else discord.utils.MISSING,
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
 

@@ -18,9 +18,7 @@ from bot.records.sessions import SessionRecord
 from bot.ui.format import duration
 from bot.ui.listening import library_embed, now_playing, playlist_embed
 from bot.ui.locale import member_language
-from bot.ui.replies import reply_ephemeral
-
-NONE = discord.AllowedMentions.none()
+from bot.ui.replies import reply_ephemeral, show_private
 
 
 class PlaylistCog(commands.Cog):
@@ -97,7 +95,7 @@ class PlaylistCog(commands.Cog):
             names=shown.names,
             locale=locale,
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+        await show_private(interaction, embed=embed)
 
     @listen.command(name="remove", description="Remove an entry from the playlist (facilitators)")
     @app_commands.describe(entry="The entry's number, as /listen playlist shows it (#12 -> 12)")
@@ -138,9 +136,7 @@ class PlaylistCog(commands.Cog):
         locale = member_language(interaction)
         guild_id, _unused = require_guild(interaction)
         tracks, others = await self.service.media.library(guild_id)
-        await interaction.response.send_message(
-            embed=library_embed(tracks, others, locale), ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=library_embed(tracks, others, locale))
 
     @listen.command(name="upload", description="Add an audio file to the library (facilitators)")
     @app_commands.describe(

@@ -18,9 +18,9 @@ from bot.core.errors import UserFacingError
 from bot.i18n import N_, _
 from bot.ui.locale import reply_language
 from bot.ui.privacy import ForgetButton, export_message, forget_confirmation
+from bot.ui.replies import show_private
 
 log = logging.getLogger("chorus.privacy")
-NONE = discord.AllowedMentions.none()
 
 DAY = 86400.0
 FIRST_PURGE_DELAY = 60.0
@@ -72,11 +72,10 @@ class PrivacyCog(commands.Cog):
             **data,
         }
         body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             export_message(data, locale),
             file=discord.File(io.BytesIO(body), filename="chorus-mydata.json"),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     # ----------------------------------------------------------------- /forget
@@ -91,9 +90,7 @@ class PrivacyCog(commands.Cog):
         require_guild(interaction)
         locale = reply_language(self.bot.guild_settings, interaction)
         embed, view = forget_confirmation(interaction.user.id, locale)
-        await interaction.response.send_message(
-            embed=embed, view=view, ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=embed, view=view)
 
     async def on_forget_button(self, interaction: discord.Interaction, item: ForgetButton) -> None:
         """/forget's Delete my data or Keep it: only the member who asked may press it."""

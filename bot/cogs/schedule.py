@@ -29,7 +29,7 @@ from bot.core.time_zones import zone
 from bot.i18n import _, short_day
 from bot.ui import limits
 from bot.ui.locale import member_language
-from bot.ui.replies import reply_ephemeral, respond_to_error
+from bot.ui.replies import reply_ephemeral, respond_to_error, show_private
 from bot.ui.schedule import (
     ConfirmView,
     ScheduleView,
@@ -39,8 +39,6 @@ from bot.ui.schedule import (
     schedule_view,
     upcoming_embed,
 )
-
-NONE = discord.AllowedMentions.none()
 
 
 class ScheduleCog(commands.Cog):
@@ -167,12 +165,11 @@ class ScheduleCog(commands.Cog):
             )
 
         view = ConfirmView(interaction.user.id, confirmed, respond_to_error, locale)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             content=_("Here's the session. Does the time look right?", locale),
             embed=confirm_embed(preview, locale),
             view=view,
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     # ------------------------------------------------------------ edit, cancel
@@ -185,15 +182,14 @@ class ScheduleCog(commands.Cog):
         locale = member_language(interaction)
         guild_id, _unused = controls.facilitator_here(interaction)
         series, occurrence = await self.bot.schedule.edit(guild_id, occurrence_id, changes)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             content=_(
                 "Updated session #{id}; the server event was changed too.", locale, id=occurrence.id
             ),
             embed=confirm_embed(
                 await self.full_view_of(series, occurrence, locale), locale, confirmed=True
             ),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     async def cancel(
@@ -238,9 +234,7 @@ class ScheduleCog(commands.Cog):
             await self.full_view_of(a.series, a.occurrence, locale, a.interested) for a in ahead
         ]
         timezone = self.bot.guild_settings.for_guild(guild_id).timezone
-        await interaction.response.send_message(
-            embed=upcoming_embed(views, timezone, locale), ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=upcoming_embed(views, timezone, locale))
 
 
 async def _upcoming_callback(interaction: discord.Interaction) -> None:

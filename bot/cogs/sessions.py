@@ -17,7 +17,7 @@ from bot.core.session import SessionLimits, SessionRecord
 from bot.i18n import N_, _
 from bot.ui.board import BoardButton, board_embed
 from bot.ui.locale import member_language, server_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.sessions import ManageSelect, history_embed, manage_message, summary_embed
 
 NONE = discord.AllowedMentions.none()
@@ -121,9 +121,7 @@ class SessionsCog(commands.Cog):
         state = await self.bot.live.board_state(session)
         # The board in the reader's language: this copy is private.
         state = dataclasses.replace(state, locale=member_language(interaction))
-        await interaction.response.send_message(
-            embed=board_embed(state), ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=board_embed(state))
 
     @session.command(
         name="end", description="End the session here and post its summary (facilitators)"
@@ -160,14 +158,13 @@ class SessionsCog(commands.Cog):
         """/session history: the server's last `limit` (1-25) sessions, privately (facilitators)."""
         guild_id, _ = controls.facilitator_here(interaction)
         rows = await self.bot.sessions.history(guild_id, limit)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             embed=history_embed(
                 rows,
                 self.titles(interaction.guild_id, member_language(interaction)),
                 member_language(interaction),
             ),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     @session.command(name="report", description="Attendance, participation and mood (facilitators)")
@@ -202,9 +199,7 @@ class SessionsCog(commands.Cog):
         if view is None:
             await reply_ephemeral(interaction, text)
             return
-        await interaction.response.send_message(
-            text, view=view, ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, text, view=view)
 
     async def on_manage_select(self, interaction: discord.Interaction, item: ManageSelect) -> None:
         """The facilitator's Manage select: a member let in or taken out of a closed session."""

@@ -16,10 +16,8 @@ from bot.core.time_zones import timezone_choices, zone
 from bot.i18n import _
 from bot.ui.checkin_care import care_embed, care_view
 from bot.ui.locale import reply_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.setup import change_text, history_embed, settings_embed
-
-NONE = discord.AllowedMentions.none()
 
 
 class SetupCog(commands.Cog):
@@ -53,15 +51,14 @@ class SetupCog(commands.Cog):
         (facilitators)."""
         guild_id, _unused = controls.facilitator_here(interaction)
         service = self.bot.guild_settings
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             embed=settings_embed(
                 service.for_guild(guild_id),
                 service.overridden(guild_id),
                 service.limits,
                 self._language(interaction),
             ),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     @setup.command(name="roles", description="Which roles are facilitators here (Manage Server)")
@@ -171,7 +168,8 @@ class SetupCog(commands.Cog):
             )
         config = self.bot.guild_settings.for_guild(guild_id)
         view = care_view(None, config.support_links, locale=locale)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             _(
                 "{replies}\n**Preview** (after a low check-in; /support shows the same):",
                 locale,
@@ -179,8 +177,6 @@ class SetupCog(commands.Cog):
             ),
             embed=care_embed(config.support_text, locale),
             view=view if view is not None else discord.utils.MISSING,
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     @setup.command(
@@ -243,11 +239,7 @@ class SetupCog(commands.Cog):
         privately (facilitators)."""
         guild_id, _unused = controls.facilitator_here(interaction)
         changes = await self.bot.guild_settings.history(guild_id, limit)
-        await interaction.response.send_message(
-            embed=history_embed(changes, self._language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        await show_private(interaction, embed=history_embed(changes, self._language(interaction)))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -20,10 +20,8 @@ from bot.records.songs import SongRecord
 from bot.ui.format import sentence
 from bot.ui.locale import member_language
 from bot.ui.lyrics import SongSheet, sections_of
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.songs import song_embed, song_file, song_list_embed
-
-NONE = discord.AllowedMentions.none()
 
 
 class SongCog(commands.Cog):
@@ -103,9 +101,7 @@ class SongCog(commands.Cog):
             )
             for song, count in await self.service.songs_in(interaction.guild_id or 0)
         ]
-        await interaction.response.send_message(
-            embed=song_list_embed(rows, locale), ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=song_list_embed(rows, locale))
 
     @song.command(name="show", description="Read a saved song")
     @app_commands.describe(song_id="The song's number from /song list")
@@ -113,11 +109,7 @@ class SongCog(commands.Cog):
         """/song show: saved song `song_id` as an embed, privately. Raises NotFound for a song of
         another server or none."""
         sheet = await self.saved_sheet(await self.service.guild_song(interaction.guild_id, song_id))
-        await interaction.response.send_message(
-            embed=song_embed(sheet, member_language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        await show_private(interaction, embed=song_embed(sheet, member_language(interaction)))
 
     @song.command(name="export", description="A saved song as a text or Markdown file")
     @app_commands.describe(song_id="The song's number from /song list", format="File format")
@@ -131,7 +123,8 @@ class SongCog(commands.Cog):
         for a song of another server or none."""
         sheet = await self.saved_sheet(await self.service.guild_song(interaction.guild_id, song_id))
         locale = member_language(interaction)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             ngettext(
                 "🎶 **{title}**, {count} line.",
                 "🎶 **{title}**, {count} lines.",
@@ -140,8 +133,6 @@ class SongCog(commands.Cog):
                 title=sheet.title_in(locale),
             ),
             file=song_file(sheet, format, locale=locale),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     @song.command(name="credit", description="Be named in song credits, or credited as the group")

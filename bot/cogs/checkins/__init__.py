@@ -25,9 +25,8 @@ from bot.ui import checkin_care, checkin_consent, checkin_reports
 from bot.ui import checkins as ui
 from bot.ui.format import date_time
 from bot.ui.locale import member_language
+from bot.ui.replies import show_private
 from bot.ui.steps import checkin as step_ui
-
-NONE = discord.AllowedMentions.none()
 
 
 class CheckinsCog(commands.Cog):
@@ -80,13 +79,12 @@ class CheckinsCog(commands.Cog):
         guild_id, _channel = require_guild(interaction)
         current = await self.service.consent_state(guild_id, interaction.user.id)
         locale = member_language(interaction)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             embed=checkin_consent.consent_embed(
                 "checkin", _("Saving your check-ins", locale), current, locale=locale
             ),
             view=checkin_consent.consent_command_view(locale),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     # -------------------------------------------------------------- /checkin now
@@ -100,9 +98,7 @@ class CheckinsCog(commands.Cog):
         outside any session."""
         require_guild(interaction)
         embed, view = ui.now_prompt(scale, None, member_language(interaction))
-        await interaction.response.send_message(
-            embed=embed, view=view, ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=embed, view=view)
 
     # --------------------------------------------------------------- /checkin history
 

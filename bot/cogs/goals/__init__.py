@@ -21,10 +21,8 @@ from bot.core.goals import GOAL_MAX
 from bot.records.goals import GoalRecord
 from bot.ui import goals as ui
 from bot.ui.locale import member_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.steps.goal import GoalStepButton
-
-NONE = discord.AllowedMentions.none()
 
 
 class GoalsCog(commands.Cog):
@@ -70,11 +68,8 @@ class GoalsCog(commands.Cog):
             goal = await self.service.add(guild_id, interaction.user.id, text)
         except ConsentNeeded:
             self._pending[(guild_id, interaction.user.id)] = text
-            await interaction.response.send_message(
-                embed=consent_message(locale, text),
-                view=ui.consent_view(locale),
-                ephemeral=True,
-                allowed_mentions=NONE,
+            await show_private(
+                interaction, embed=consent_message(locale, text), view=ui.consent_view(locale)
             )
             return
         await reply_ephemeral(interaction, ui.saved_text(goal, at_step=False, locale=locale))
@@ -84,11 +79,7 @@ class GoalsCog(commands.Cog):
         """/goal list: the member's goals, privately."""
         guild_id, _unused = require_guild(interaction)
         goals = await self.service.all_goals(guild_id, interaction.user.id)
-        await interaction.response.send_message(
-            embed=ui.list_embed(goals, member_language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        await show_private(interaction, embed=ui.list_embed(goals, member_language(interaction)))
 
     @goal.command(name="done", description="Mark one of your goals as done")
     @app_commands.describe(id="Which goal (start typing its words)")
@@ -118,9 +109,7 @@ class GoalsCog(commands.Cog):
         locale = member_language(interaction)
         found = await self.service.progress(guild_id, interaction.user.id, goal)
         if not found:
-            await interaction.response.send_message(
-                embed=ui.progress_embed(found, locale), ephemeral=True, allowed_mentions=NONE
-            )
+            await show_private(interaction, embed=ui.progress_embed(found, locale))
             return
         await controls.defer_private(interaction)  # a chart can take over a second to draw
         chart = await asyncio.to_thread(ui.progress_file, found, locale)
