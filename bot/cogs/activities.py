@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import is_facilitator
+from bot.cogs.extension import cog_setup
 from bot.core.activities import Activity
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.guild_library import Refused
@@ -326,8 +327,4 @@ class ActivitiesCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `ActivitiesCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ActivitiesCog(bot))
+setup = cog_setup(ActivitiesCog)

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
+from bot.cogs.extension import cog_setup
 from bot.cogs.subcommands import attach, detach
 from bot.core import activity_builder as builder
 from bot.core.errors import InvalidInput
@@ -175,8 +176,4 @@ class ActivityBuilderCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `ActivityBuilderCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ActivityBuilderCog(bot))
+setup = cog_setup(ActivityBuilderCog)

@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.subcommands import attach, detach
 from bot.core.calendar import SessionCalendar
 from bot.ui import calendar as ui
@@ -72,8 +73,4 @@ async def _calendar_callback(interaction: discord.Interaction) -> None:
     await controls.loaded_cog(interaction.client, CalendarCog).send_calendar(interaction)
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `CalendarCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(CalendarCog(bot))
+setup = cog_setup(CalendarCog)

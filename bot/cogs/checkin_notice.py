@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.subcommands import attach, detach
 from bot.core.pattern_notice import DEFAULT_LOW_ANSWERS, DEFAULT_WITHIN_DAYS, PatternNotices
 from bot.i18n import _
@@ -117,8 +118,4 @@ def notices_of(bot: ChorusBot) -> PatternNotices:
     return PatternNotices(bot.store, bot.clock, lambda guild: bot.guild_settings.care_for(guild)[0])
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `CheckinNoticeCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(CheckinNoticeCog(bot))
+setup = cog_setup(CheckinNoticeCog)

@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import checkin_notice
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.subcommands import attach, detach
 from bot.core.checkin_reminders import CheckinReminders
 from bot.core.checkin_service import CheckinService, ConsentNeeded
@@ -293,8 +294,4 @@ class CheckinScheduleCog(commands.Cog):
             )
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `CheckinScheduleCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(CheckinScheduleCog(bot))
+setup = cog_setup(CheckinScheduleCog)

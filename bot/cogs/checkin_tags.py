@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild, require_manage_server
+from bot.cogs.extension import cog_setup
 from bot.cogs.subcommands import attach, detach
 from bot.core.checkin_tags import CheckinTags
 from bot.ui import checkin_tags as ui
@@ -145,8 +146,4 @@ class CheckinTagsCog(commands.Cog):
         await reply_ephemeral(interaction, reply)
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `CheckinTagsCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(CheckinTagsCog(bot))
+setup = cog_setup(CheckinTagsCog)

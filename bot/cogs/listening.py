@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
+from bot.cogs.extension import cog_setup
 from bot.cogs.listen_voice import ListenVoice
 from bot.core.activities import localize
 from bot.core.listening import COUNTDOWN, phase
@@ -310,8 +311,4 @@ class ListeningCog(commands.Cog):
         return summary_lines(plays, suggested, locale)
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `ListeningCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ListeningCog(bot))
+setup = cog_setup(ListeningCog)

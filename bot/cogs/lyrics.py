@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
+from bot.cogs.extension import cog_setup
 from bot.cogs.song_sheet import LiveSongSheet
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyric_slots import blanks
@@ -185,8 +186,4 @@ class LyricsCog(commands.Cog):
         await controls.answer_deferred(interaction, embed=rhyme_embed(found, reader))
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `LyricsCog` to `bot`, which must be the `ChorusBot`
-    (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(LyricsCog(bot))
+setup = cog_setup(LyricsCog)

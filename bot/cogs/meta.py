@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
+from bot.cogs.extension import cog_setup
 from bot.i18n import _
 from bot.ui.checkin_care import care_view, support_embed
 from bot.ui.format import COLOUR_INFO
@@ -66,8 +67,4 @@ class MetaCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `MetaCog` to `bot`, which must be the `ChorusBot`
-    (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(MetaCog(bot))
+setup = cog_setup(MetaCog)

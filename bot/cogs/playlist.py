@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.access import is_facilitator, require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.listening import ListeningCog
 from bot.core.listening_service import ListeningService
 from bot.core.media_library import check_upload_size
@@ -199,8 +200,4 @@ class PlaylistCog(commands.Cog):
         await reply_ephemeral(interaction, text)
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `PlaylistCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(PlaylistCog(bot))
+setup = cog_setup(PlaylistCog)

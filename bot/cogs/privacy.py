@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.mydata_exports import Format, send_export
 from bot.core.errors import UserFacingError
 from bot.i18n import N_, _
@@ -160,8 +161,4 @@ class PrivacyCog(commands.Cog):
         return old, len(departed)
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `PrivacyCog` to `bot`, which must be the `ChorusBot`
-    (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(PrivacyCog(bot))
+setup = cog_setup(PrivacyCog)

@@ -9,6 +9,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
+from bot.cogs.extension import cog_setup
 from bot.core.errors import Conflict
 from bot.core.reflect_review import Review
 from bot.core.session import SessionRecord
@@ -216,8 +217,4 @@ class ReflectionCog(commands.Cog):
             )
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `ReflectionCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ReflectionCog(bot))
+setup = cog_setup(ReflectionCog)

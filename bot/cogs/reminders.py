@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.core.reminders import DEFAULT_MINUTES, MAX_MINUTES
 from bot.core.series_reminders import SeriesReminders
 from bot.i18n import _
@@ -128,8 +129,4 @@ class RemindersCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `RemindersCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(RemindersCog(bot))
+setup = cog_setup(RemindersCog)

@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.schedule_commands import NewSchedule, ScheduleGroup
 from bot.cogs.subcommands import attach, detach
 from bot.core.activities import localize
@@ -242,8 +243,4 @@ async def _upcoming_callback(interaction: discord.Interaction) -> None:
     await controls.loaded_cog(interaction.client, ScheduleCog).upcoming(interaction)
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `ScheduleCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ScheduleCog(bot))
+setup = cog_setup(ScheduleCog)

@@ -16,6 +16,7 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
+from bot.cogs.extension import cog_setup
 from bot.core.reminders import OwnTime
 from bot.core.schedule_outlet import EventRefused
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
@@ -310,8 +311,4 @@ class ScheduleEventsCog(commands.Cog):
             )
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `ScheduleEventsCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ScheduleEventsCog(bot))
+setup = cog_setup(ScheduleEventsCog)

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
+from bot.cogs.extension import cog_setup
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.session import SessionLimits, SessionRecord
@@ -289,8 +290,4 @@ class SessionsCog(commands.Cog):
             await self.bot.live.channel_gone(session)
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `SessionsCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(SessionsCog(bot))
+setup = cog_setup(SessionsCog)

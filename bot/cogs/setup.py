@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild, require_manage_server
+from bot.cogs.extension import cog_setup
 from bot.core.guild_settings import LANGUAGES, SPECS, SUPPORT_TEXT_MAX, parse_support_links
 from bot.core.time_zones import timezone_choices, zone
 from bot.i18n import _
@@ -242,8 +243,4 @@ class SetupCog(commands.Cog):
         await show_private(interaction, embed=history_embed(changes, self._language(interaction)))
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `SetupCog` to `bot`, which must be the `ChorusBot`
-    (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(SetupCog(bot))
+setup = cog_setup(SetupCog)

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
+from bot.cogs.extension import cog_setup
 from bot.cogs.lyrics import LyricsCog
 from bot.core.lyrics import credits
 from bot.core.lyrics_service import LyricsService
@@ -167,8 +168,4 @@ class SongCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `SongCog` to `bot`, which must be the `ChorusBot`
-    (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(SongCog(bot))
+setup = cog_setup(SongCog)

@@ -18,6 +18,7 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.checkins.answers import CheckinAnswers
 from bot.cogs.checkins.extras import NOTE_FORM, CheckinExtras
+from bot.cogs.extension import cog_setup
 from bot.core.checkin_service import CheckinService
 from bot.core.checkin_summary import member_summary
 from bot.i18n import N_, _
@@ -156,8 +157,4 @@ async def session_report(interaction: discord.Interaction, session_id: int | Non
     )
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `CheckinsCog` to `bot`, which must be the
-    `ChorusBot` (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(CheckinsCog(bot))
+setup = cog_setup(CheckinsCog)

@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.goals.answers import GOAL_FORM, GoalAnswers, consent_message
 from bot.core.goal_service import ConsentNeeded, GoalService
 from bot.core.goals import GOAL_MAX
@@ -153,8 +154,4 @@ class GoalsCog(commands.Cog):
         ]
 
 
-async def setup(bot: commands.Bot) -> None:
-    """discord.py's extension entry point: adds `GoalsCog` to `bot`, which must be the `ChorusBot`
-    (AssertionError otherwise)."""
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(GoalsCog(bot))
+setup = cog_setup(GoalsCog)
