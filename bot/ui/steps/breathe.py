@@ -31,7 +31,9 @@ class BreathePresenter(SimplePresenter):
     kind = "breathe"
 
     def body(self, scene: StepScene) -> str:
-        """The guidance, the breath pattern (in, hold, out in seconds) and the number of rounds."""
+        """The guidance, an optional pulse (beats per minute), the breath pattern (in, hold, out,
+        rest: each a length in seconds), how many times and how long in all, the clock times it runs
+        while the step is current, and the Done hint."""
         step = scene.step
         locale = scene.locale
         pattern = pattern_of(step)

@@ -40,8 +40,8 @@ class CheckinPresenter(SimplePresenter):
     kind = "checkin"
 
     def body(self, scene: StepScene) -> str:
-        """The question, the scale's hint and anchors, and how the answer is kept (private unless
-        shared)."""
+        """The question, the scale's hint and anchors, how the answer is kept (anonymous, or private
+        unless shared) and that passing is fine."""
         step = scene.step
         assert isinstance(step, CheckinStep)
         lines = [
