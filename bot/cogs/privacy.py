@@ -17,6 +17,7 @@ from bot.cogs.extension import cog_setup
 from bot.cogs.mydata_exports import Format, send_export
 from bot.core.errors import UserFacingError
 from bot.i18n import N_, _
+from bot.ui.file_names import MY_DATA, attachment_name
 from bot.ui.locale import reply_language
 from bot.ui.privacy import ForgetButton, export_message, forget_confirmation
 from bot.ui.replies import show_private
@@ -76,7 +77,7 @@ class PrivacyCog(commands.Cog):
         await show_private(
             interaction,
             export_message(data, locale),
-            file=discord.File(io.BytesIO(body), filename="chorus-mydata.json"),
+            file=discord.File(io.BytesIO(body), filename=attachment_name(MY_DATA, "json", locale)),
         )
 
     # ----------------------------------------------------------------- /forget
