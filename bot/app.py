@@ -31,12 +31,16 @@ class ShardedChorusBot(ChorusBot, commands.AutoShardedBot):
         self.identify_gate = identify_gate(settings)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """discord.py's hook before a shard's IDENTIFY: waits for this shard's turn at the identify
+        gate shared by the processes (`bot/store/identify.py`: one IDENTIFY per bucket every
+        `spacing` seconds) when there is one, else discord.py's own pacing."""
         if self.identify_gate is None:
             await super().before_identify_hook(shard_id, initial=initial)
         else:
             await self.identify_gate.before_identify(shard_id or 0)
 
     async def close(self) -> None:
+        """discord.py's close, then the identify gate's (its PostgreSQL connection)."""
         await super().close()
         if self.identify_gate is not None:
             await self.identify_gate.close()

@@ -91,6 +91,8 @@ def template() -> Catalog:
 
 
 def write(catalog: Catalog, path: Path) -> None:
+    """`catalog` written to `path` as a .po/.pot file, 100 columns wide, sorted, without source
+    locations (so a file changes only when a text does)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as out:
         # No line numbers or dates: the files change only when a text changes.
@@ -102,6 +104,9 @@ def _keys(catalog: Catalog) -> set[tuple[str | None, object]]:
 
 
 def main() -> int:
+    """`make messages`: the template extracted again (its date kept when no text changed) and merged
+    into each shipped language's catalogue without fuzzy matching; prints each language's
+    untranslated count. Returns 0 (the exit status)."""
     fresh = template()
     if TEMPLATE.exists():
         with TEMPLATE.open("rb") as pot:

@@ -190,6 +190,9 @@ class ChorusBot(commands.Bot):
         return self.library.shipped
 
     async def setup_hook(self) -> None:
+        """discord.py's start-up hook: opens the store (migrating it), takes shard leases, loads
+        settings and libraries, loads the cogs, syncs commands when their payload changed and
+        resumes live runs; each part's time is marked for `startup_times`."""
         mark = self.startup.mark
         await self.store.open()
         mark("store open + migrations")
@@ -310,6 +313,8 @@ class ChorusBot(commands.Bot):
         await route_form(self, interaction)
 
     async def close(self) -> None:
+        """Stops the timers, the live messages and the leases, closes discord.py's connection, then
+        the store and the chart process."""
         if self.warming is not None:
             await self.warming  # a thread can't be cancelled; it's done within a second or two
         self.run_timer.close()

@@ -31,6 +31,8 @@ def _settings_or_exit() -> Settings:
 
 
 def cmd_run(_: argparse.Namespace) -> int:
+    """`chorus run`: the bot started until it stops. Exit status 2 without a token, 1 when the
+    database can't be used, else `run_bot`'s."""
     settings = _settings_or_exit()
     if settings.token is None or not settings.token.get_secret_value():
         print(f"chorus: {TOKEN_HELP}", file=sys.stderr)
@@ -125,6 +127,8 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """`chorus validate [paths]`: every activity file checked, its located errors printed. Exit
+    status 1 when any file has errors, else 0."""
     from bot.core.activities import validate_paths
 
     settings = _settings_or_exit()
@@ -141,6 +145,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    """`chorus schema [--write PATH]`: the activity format's JSON Schema printed or written. Exit
+    status 0."""
     from bot.core.activities import render_schema
 
     text = render_schema()
@@ -153,6 +159,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    """`chorus db migrate | status | backup | copy`: the database's migrations applied, its version
+    shown, a backup written or one database copied into another. Exit status 1 for a database that
+    can't be used (or doesn't exist, for status and backup), else 0."""
     from bot.store.engine import DatabaseUrl
     from bot.store.migrator import bundled_migrations
     from bot.store.problems import describe
@@ -312,6 +321,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `chorus` argument parser: each subcommand's arguments and the function it runs
+    (`func`)."""
     parser = argparse.ArgumentParser(prog="chorus", description="Chorus, the group-session bot.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="start the bot (needs DISCORD_TOKEN)").set_defaults(func=cmd_run)
@@ -385,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """`chorus` with `argv` (default: the command line): the chosen subcommand's exit status."""
     args = build_parser().parse_args(argv)
     result: int = args.func(args)
     return result

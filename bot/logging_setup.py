@@ -14,6 +14,8 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per record, for log shippers."""
 
     def format(self, record: logging.LogRecord) -> str:
+        """One JSON object per line: time (ISO 8601, UTC), level, logger, message, `error_code` when
+        the record has one, and the exception's traceback when there is one."""
         payload: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,

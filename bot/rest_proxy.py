@@ -163,6 +163,7 @@ class ProxyRetryAdapter(AsyncWebhookAdapter):
         self.retry = ProxyRetry(super().request, **options)
 
     async def request(self, route: Route, *args: Any, **kwargs: Any) -> Any:
+        """discord.py's request, retried on the proxy's own 429s and timeouts (`retry`)."""
         return await self.retry(route, *args, **kwargs)
 
 

@@ -26,6 +26,9 @@ def _apply_endpoints(settings: Settings) -> None:
 
 
 def run_bot(settings: Settings) -> int:
+    """Start the real bot with `settings` (logging, Discord endpoints, the health file) and run it
+    until it stops. Returns the exit status: 1 when Discord rejects the token or the members intent,
+    Discord can't be reached, or the bot fails; 0 otherwise."""
     setup_logging(settings.log_level, settings.log_format)
     _apply_endpoints(settings)
     from bot.app import create_bot

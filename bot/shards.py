@@ -86,6 +86,7 @@ class LeaseKeeper:
 
     @property
     def held(self) -> frozenset[int]:
+        """The shard ids whose lease this process holds now."""
         return self._held
 
     def holds(self, guild_id: int) -> bool:

@@ -22,6 +22,7 @@ HELPER_MODULES = {
     "bot.cogs.mydata_exports",
     "bot.cogs.schedule_commands",  # the schedule cog's command group
     "bot.cogs.subcommands",  # commands a cog adds to another cog's group
+    "bot.cogs.extension",  # every cog module's setup (`cog_setup`)
 }
 
 

@@ -77,6 +77,7 @@ TESTED_BY: dict[str, dict[str, str]] = {
     },
     "core/steps/vote.py": {"tests/core/test_vote.py": IMPORTS},
     "core/steps/write.py": {"tests/core/test_lyrics.py": IMPORTS},
+    "core/yaml_compose.py": {"tests/core/test_yaml_syntax.py": IMPORTS},
     "run_bot.py": {"tests/test_cli.py": 'run_cli("run"'},
     "store/attendance_job.py": {"tests/store/test_batched_writes.py": "joins"},
     "store/contribution_job.py": {"tests/store/test_batched_writes.py": "StepMoved"},

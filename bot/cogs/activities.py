@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import is_facilitator
+from bot.cogs.extension import cog_setup
 from bot.core.activities import Activity
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.guild_library import Refused
@@ -23,7 +24,7 @@ from bot.ui.library import (
     versions_embed,
 )
 from bot.ui.locale import reply_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 
 NONE = discord.AllowedMentions.none()
 
@@ -95,13 +96,15 @@ class ActivitiesCog(commands.Cog):
         tag: str | None = None,
         page: app_commands.Range[int, 1, 50] = 1,
     ) -> None:
+        """/activity list: one page of the server's catalog (8 activities a page, optionally only
+        those with `tag`), in the channel."""
         embed = catalog_embed(
             self.bot.library.catalog_for(interaction.guild_id),
             tag,
             page,
             locale=self._language(interaction),
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+        await show_private(interaction, embed=embed)
 
     @activity.command(
         name="info", description="The steps of an activity, and notes for facilitators"
@@ -109,14 +112,14 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="Which activity")
     @app_commands.autocomplete(activity=activity_ids)
     async def info(self, interaction: discord.Interaction, activity: str) -> None:
+        """/activity info: an activity's steps, with the facilitator notes for facilitators. Raises
+        NotFound for an unknown id."""
         found = self._get(interaction.guild_id, activity)
         facilitator = is_facilitator(
             interaction.user, self.bot.guild_settings.for_guild(interaction.guild_id)
         )
-        await interaction.response.send_message(
-            embed=activity_embed(found, facilitator, self._language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
+        await show_private(
+            interaction, embed=activity_embed(found, facilitator, self._language(interaction))
         )
 
     @activity.command(
@@ -125,6 +128,9 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="Which activity (type to search)")
     @app_commands.autocomplete(activity=activity_ids)
     async def start(self, interaction: discord.Interaction, activity: str) -> None:
+        """/activity start: runs `activity` in this channel's open session; facilitators only
+        (UserFacingError when not; the tree's `on_error` answers it privately). Raises NotFound for
+        an unknown activity or no open session here."""
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
         found = self._get(interaction.guild_id, activity)
@@ -148,14 +154,18 @@ class ActivitiesCog(commands.Cog):
 
     @activity.command(name="next", description="Move on to the next step (facilitators)")
     async def next_(self, interaction: discord.Interaction) -> None:
+        """/activity next: the running activity moves to its next step (facilitators; see
+        `controls.next_step`)."""
         await controls.next_step(interaction, await controls.session_here(interaction))
 
     @activity.command(name="pause", description="Pause the activity and its clock (facilitators)")
     async def pause(self, interaction: discord.Interaction) -> None:
+        """/activity pause: the running step's clock stops until /activity resume (facilitators)."""
         await controls.pause(interaction, await controls.session_here(interaction))
 
     @activity.command(name="resume", description="Carry on after a pause (facilitators)")
     async def resume(self, interaction: discord.Interaction) -> None:
+        """/activity resume: a paused step carries on with the time it had left (facilitators)."""
         await controls.resume(interaction, await controls.session_here(interaction))
 
     @activity.command(name="extend", description="Give the current step more time (facilitators)")
@@ -163,18 +173,23 @@ class ActivitiesCog(commands.Cog):
     async def extend(
         self, interaction: discord.Interaction, minutes: app_commands.Range[int, 1, 60]
     ) -> None:
+        """/activity extend: the running step's deadline moves `minutes` (1-60) later
+        (facilitators)."""
         await controls.extend(interaction, await controls.session_here(interaction), minutes)
 
     @activity.command(
         name="stop", description="Stop the activity; the session stays open (facilitators)"
     )
     async def stop(self, interaction: discord.Interaction) -> None:
+        """/activity stop: the running activity ends; the session stays open (facilitators)."""
         await controls.stop(interaction, await controls.session_here(interaction))
 
     @activity.command(
         name="reload", description="Reload activity files and report what changed (facilitators)"
     )
     async def reload(self, interaction: discord.Interaction) -> None:
+        """/activity reload: the shipped activity files read again on every process, with a private
+        report of what changed (facilitators)."""
         controls.facilitator_only(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         # Every process on the database reloads too (the change feed).
@@ -196,6 +211,11 @@ class ActivitiesCog(commands.Cog):
     )
     @app_commands.describe(file="The activity file (.yaml); /activity export gives one to start")
     async def upload(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        """/activity upload: a .yaml file saved as this server's own activity (a new version when
+        the id exists); facilitators only (UserFacingError when not; the tree's `on_error` answers
+        it privately). Raises InvalidInput for a file that isn't .yaml, and `GuildLibrary.upload`'s
+        refusals (UploadsDisabled, InvalidInput, Conflict); a file that doesn't validate is answered
+        with its located errors."""
         guild_id, _unused = controls.facilitator_here(interaction)
         name = file.filename
         if not name.lower().endswith((".yaml", ".yml")):
@@ -226,6 +246,8 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="Which activity (yours or a shipped one)")
     @app_commands.autocomplete(activity=activity_ids)
     async def export(self, interaction: discord.Interaction, activity: str) -> None:
+        """/activity export: an activity's YAML (this server's own version, else the shipped one) as
+        a private file (facilitators). Raises NotFound for an unknown id."""
         guild_id, _unused = controls.facilitator_here(interaction)
         exported = await self.bot.library.export(guild_id, activity)
         locale = self._language(interaction)
@@ -234,7 +256,8 @@ class ActivitiesCog(commands.Cog):
             if exported.own
             else _("the shipped file", locale)
         )
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             _(
                 "📄 `{activity}`: {where}. Edit it and `/activity upload` it again (change its "
                 "`id` to keep both).",
@@ -243,8 +266,6 @@ class ActivitiesCog(commands.Cog):
                 where=where,
             ),
             file=export_file(exported.file_name, exported.data),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     @activity.command(
@@ -260,6 +281,9 @@ class ActivitiesCog(commands.Cog):
         activity: str,
         new_id: app_commands.Range[str, 1, 64],
     ) -> None:
+        """/activity copy: `activity` saved as this server's own activity under `new_id`
+        (facilitators). Raises InvalidInput for a bad or taken id, NotFound for an unknown
+        activity."""
         guild_id, _unused = controls.facilitator_here(interaction)
         saved = await self.bot.library.copy(guild_id, interaction.user.id, activity, new_id)
         await reply_ephemeral(
@@ -279,6 +303,8 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="One of this server's own activities")
     @app_commands.autocomplete(activity=own_activity_ids)
     async def delete(self, interaction: discord.Interaction, activity: str) -> None:
+        """/activity delete: this server's own version of `activity` removed (a shipped one of that
+        id shows again); facilitators only, answered privately."""
         guild_id, _unused = controls.facilitator_here(interaction)
         removed = await self.bot.library.delete(guild_id, activity)
         shipped_back = activity in self.bot.library.shipped.activities
@@ -292,15 +318,13 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(activity="One of this server's own activities")
     @app_commands.autocomplete(activity=own_activity_ids)
     async def versions(self, interaction: discord.Interaction, activity: str) -> None:
+        """/activity versions: every uploaded version of one of this server's activities, privately
+        (facilitators)."""
         guild_id, _unused = controls.facilitator_here(interaction)
         found = await self.bot.library.versions(guild_id, activity)
-        await interaction.response.send_message(
-            embed=versions_embed(activity, found, self._language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
+        await show_private(
+            interaction, embed=versions_embed(activity, found, self._language(interaction))
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ActivitiesCog(bot))
+setup = cog_setup(ActivitiesCog)

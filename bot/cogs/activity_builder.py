@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
+from bot.cogs.extension import cog_setup
 from bot.cogs.subcommands import attach, detach
 from bot.core import activity_builder as builder
 from bot.core.errors import InvalidInput
@@ -19,8 +20,7 @@ from bot.ui import activity_builder as ui
 from bot.ui.forms import FormValues, send_form
 from bot.ui.library import saved_text, send_upload_errors
 from bot.ui.locale import reply_language
-
-NONE = discord.AllowedMentions.none()
+from bot.ui.replies import show_private
 
 
 def _bot(interaction: discord.Interaction) -> ChorusBot:
@@ -43,6 +43,9 @@ async def _new_callback(
     summary: app_commands.Range[str, 1, 300],
     minutes: app_commands.Range[int, 1, 480],
 ) -> None:
+    """/activity new: a private draft started for `activity_id` (lowercase words and hyphens, up
+    to 64), `title`, `summary` and a length in `minutes` (1-480), for facilitators. Raises
+    InvalidInput for a bad or taken id."""
     bot = _bot(interaction)
     guild_id, _unused = controls.facilitator_here(interaction)
     activity_id = activity_id.strip()
@@ -63,11 +66,10 @@ async def _new_callback(
         )
     draft = builder.new_draft(activity_id, title, summary, minutes)
     locale = reply_language(bot.guild_settings, interaction)
-    await interaction.response.send_message(
+    await show_private(
+        interaction,
         embed=ui.draft_embed(builder.fenced(builder.render(draft)), draft["title"], 0, locale),
         view=ui.draft_view(0, locale),
-        ephemeral=True,
-        allowed_mentions=NONE,
     )
 
 
@@ -87,9 +89,11 @@ class ActivityBuilderCog(commands.Cog):
         bot.register_form(ui.STEP_FORM, self.on_step_form, what="your step")
 
     async def cog_load(self) -> None:
+        """Adds /activity new to the /activity group (the group belongs to ActivitiesCog)."""
         attach(self.bot, "activity", self.new_command, loader=__name__)
 
     async def cog_unload(self) -> None:
+        """Takes /activity new out of the /activity group again."""
         detach(self.bot, "activity", "new")
 
     def _draft(self, interaction: discord.Interaction) -> dict[str, Any]:
@@ -172,6 +176,4 @@ class ActivityBuilderCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ActivityBuilderCog(bot))
+setup = cog_setup(ActivityBuilderCog)

@@ -7,6 +7,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
+from bot.cogs.extension import cog_setup
 from bot.i18n import _
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
@@ -36,6 +37,4 @@ class BreatheCog(commands.Cog):
             await self.bot.live.apply(outcome.update)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(BreatheCog(bot))
+setup = cog_setup(BreatheCog)

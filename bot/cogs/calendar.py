@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.subcommands import attach, detach
 from bot.core.calendar import SessionCalendar
 from bot.ui import calendar as ui
@@ -34,9 +35,11 @@ class CalendarCog(commands.Cog):
         )
 
     async def cog_load(self) -> None:
+        """Adds this cog's command to the /session group (SessionsCog's)."""
         attach(self.bot, "session", self.command, loader=__name__)
 
     async def cog_unload(self) -> None:
+        """Takes this cog's command out of the /session group again."""
         detach(self.bot, "session", self.command.name)
 
     def _place(self, guild_id: int) -> Any:
@@ -67,9 +70,8 @@ class CalendarCog(commands.Cog):
 
 
 async def _calendar_callback(interaction: discord.Interaction) -> None:
+    """/session calendar, answered by the loaded `CalendarCog.send_calendar`."""
     await controls.loaded_cog(interaction.client, CalendarCog).send_calendar(interaction)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(CalendarCog(bot))
+setup = cog_setup(CalendarCog)

@@ -16,6 +16,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.subcommands import attach, detach
 from bot.core.pattern_notice import DEFAULT_LOW_ANSWERS, DEFAULT_WITHIN_DAYS, PatternNotices
 from bot.i18n import _
@@ -46,6 +47,8 @@ class NoticeGroup(app_commands.Group):
         low_answers: app_commands.Range[int, 2, 10] = DEFAULT_LOW_ANSWERS,
         within_days: app_commands.Range[int, 1, 60] = DEFAULT_WITHIN_DAYS,
     ) -> None:
+        """/checkin notice on: the member is told privately when `low_answers` (2-10) low check-ins
+        fall within `within_days` (1-60) days; the reply says what is now set."""
         guild_id, _unused = require_guild(interaction)
         notices = self.cog.notices
         await notices.turn_on(guild_id, interaction.user.id, low_answers, within_days)
@@ -54,12 +57,15 @@ class NoticeGroup(app_commands.Group):
 
     @app_commands.command(name="off", description="Stop the pattern notice")
     async def off(self, interaction: discord.Interaction) -> None:
+        """/checkin notice off: the pattern notice stops for this member; privately confirmed."""
         guild_id, _unused = require_guild(interaction)
         await self.cog.notices.turn_off(guild_id, interaction.user.id)
         await reply_ephemeral(interaction, _(ui.NOTICE_OFF, member_language(interaction)))
 
     @app_commands.command(name="show", description="Whether the pattern notice is on")
     async def show(self, interaction: discord.Interaction) -> None:
+        """/checkin notice show: whether the member's pattern notice is on, and its numbers,
+        privately."""
         guild_id, _unused = require_guild(interaction)
         optin = await self.cog.notices.get(guild_id, interaction.user.id)
         await reply_ephemeral(interaction, ui.notice_state(optin, member_language(interaction)))
@@ -74,9 +80,11 @@ class CheckinNoticeCog(commands.Cog):
         self.group = NoticeGroup(self)
 
     async def cog_load(self) -> None:
+        """Adds the /checkin notice group to the /checkin group (CheckinsCog's)."""
         attach(self.bot, "checkin", self.group, loader=__name__)
 
     async def cog_unload(self) -> None:
+        """Takes the /checkin notice group out of /checkin again."""
         detach(self.bot, "checkin", self.group.name)
 
 
@@ -110,6 +118,4 @@ def notices_of(bot: ChorusBot) -> PatternNotices:
     return PatternNotices(bot.store, bot.clock, lambda guild: bot.guild_settings.care_for(guild)[0])
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(CheckinNoticeCog(bot))
+setup = cog_setup(CheckinNoticeCog)

@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import checkin_notice
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.subcommands import attach, detach
 from bot.core.checkin_reminders import CheckinReminders
 from bot.core.checkin_service import CheckinService, ConsentNeeded
@@ -70,14 +71,19 @@ class CheckinScheduleGroup(app_commands.Group):
         scale: Literal["0-10", "1-5"] = "0-10",
         pause_until: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
+        """/checkin schedule set: hands the member's days, local time, zone, scale and optional
+        pause date to `CheckinScheduleCog.set_schedule`, which checks them and answers privately."""
         await self.cog.set_schedule(interaction, days, time, timezone, scale, pause_until)
 
     @app_commands.command(name="off", description="Stop your check-in DMs at once")
     async def off(self, interaction: discord.Interaction) -> None:
+        """/checkin schedule off: the member's check-in DMs stop (`CheckinScheduleCog.stop`)."""
         await self.cog.stop(interaction)
 
     @app_commands.command(name="show", description="Your check-in schedule (only you see it)")
     async def show(self, interaction: discord.Interaction) -> None:
+        """/checkin schedule show: the member's own schedule, privately
+        (`CheckinScheduleCog.show`)."""
         await self.cog.show(interaction)
 
 
@@ -100,10 +106,13 @@ class CheckinScheduleCog(commands.Cog):
         bot.privacy.on_forget(self._forgotten)
 
     async def cog_load(self) -> None:
+        """Adds /checkin schedule to the /checkin group and arms the DM timer at the earliest stored
+        send time (a restarted bot picks up where it was)."""
         attach(self.bot, "checkin", self.group, loader=__name__)
         await self.timer.rearm()  # the store is open: a restarted bot picks up stored times
 
     async def cog_unload(self) -> None:
+        """Stops the DM timer and takes /checkin schedule out of /checkin again."""
         self.timer.close()
         detach(self.bot, "checkin", self.group.name)
 
@@ -285,6 +294,4 @@ class CheckinScheduleCog(commands.Cog):
             )
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(CheckinScheduleCog(bot))
+setup = cog_setup(CheckinScheduleCog)

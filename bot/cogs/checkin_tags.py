@@ -14,12 +14,13 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild, require_manage_server
+from bot.cogs.extension import cog_setup
 from bot.cogs.subcommands import attach, detach
 from bot.core.checkin_tags import CheckinTags
 from bot.ui import checkin_tags as ui
 from bot.ui import limits
 from bot.ui.locale import member_language, reply_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 
 NONE = discord.AllowedMentions.none()
 
@@ -48,20 +49,22 @@ class TagGroup(app_commands.Group):
     async def add(
         self, interaction: discord.Interaction, tags: app_commands.Range[str, 0, 200] = ""
     ) -> None:
+        """/checkin tag add: comma-separated `tags` (at most 200 characters) on the member's latest
+        check-in; the reply names what was saved, privately. Raises NotFound when the member has no
+        check-in to tag, InvalidInput for bad tags."""
         guild_id, _unused = require_guild(interaction)
         at, saved = await self.cog.tags.tag_latest(guild_id, interaction.user.id, tags)
         await reply_ephemeral(interaction, ui.tagged_text(at, saved, member_language(interaction)))
 
     @app_commands.command(name="pick", description="Pick tags for your latest check-in from a list")
     async def pick(self, interaction: discord.Interaction) -> None:
+        """/checkin tag pick: a private list of the server's tags to choose from for the latest
+        check-in."""
         guild_id, _ = require_guild(interaction)
         locale = reply_language(self.cog.bot.guild_settings, interaction)
         pick = await self.cog.tags.pick(guild_id, interaction.user.id, locale)
-        await interaction.response.send_message(
-            ui.pick_text(pick.at, locale),
-            view=ui.pick_view(pick, locale),
-            ephemeral=True,
-            allowed_mentions=NONE,
+        await show_private(
+            interaction, ui.pick_text(pick.at, locale), view=ui.pick_view(pick, locale)
         )
 
     @app_commands.command(name="mood", description="Your mood by tag (only you see it)")
@@ -69,12 +72,12 @@ class TagGroup(app_commands.Group):
     async def mood(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
     ) -> None:
+        """/checkin tag mood: the member's average mood per tag over the last `days` (1-3650),
+        privately."""
         guild_id, _unused = require_guild(interaction)
         moods = await self.cog.tags.mood_by_tag(guild_id, interaction.user.id, days)
-        await interaction.response.send_message(
-            embed=ui.mood_embed(moods, days, member_language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
+        await show_private(
+            interaction, embed=ui.mood_embed(moods, days, member_language(interaction))
         )
 
 
@@ -92,6 +95,7 @@ def setup_tags_command(cog: CheckinTagsCog) -> app_commands.Command[Any, ..., No
         action: Literal["add", "remove", "list"],
         tags: app_commands.Range[str, 0, 1000] = "",
     ) -> None:
+        """/setup tags, answered by `CheckinTagsCog.setup_tags`."""
         await cog.setup_tags(interaction, action, tags)
 
     return tags
@@ -106,10 +110,12 @@ class CheckinTagsCog(commands.Cog):
         bot.register_family(ui.TagPickSelect, self.on_pick)
 
     async def cog_load(self) -> None:
+        """Adds /checkin tag to the /checkin group and the tags command to /setup."""
         attach(self.bot, "checkin", self.group, loader=__name__)
         attach(self.bot, "setup", self.setup_command, loader=__name__)
 
     async def cog_unload(self) -> None:
+        """Takes /checkin tag and the /setup tags command out again."""
         detach(self.bot, "checkin", self.group.name)
         detach(self.bot, "setup", self.setup_command.name)
 
@@ -140,6 +146,4 @@ class CheckinTagsCog(commands.Cog):
         await reply_ephemeral(interaction, reply)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(CheckinTagsCog(bot))
+setup = cog_setup(CheckinTagsCog)

@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
+from bot.cogs.extension import cog_setup
 from bot.cogs.listen_voice import ListenVoice
 from bot.core.activities import localize
 from bot.core.listening import COUNTDOWN, phase
@@ -56,6 +57,7 @@ class ListeningCog(commands.Cog):
         bot.voice.on_problem(self.voice.on_problem)
 
     async def cog_unload(self) -> None:
+        """Stops voice playback (the player leaves every voice channel)."""
         self.voice.close()
 
     @property
@@ -309,6 +311,4 @@ class ListeningCog(commands.Cog):
         return summary_lines(plays, suggested, locale)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ListeningCog(bot))
+setup = cog_setup(ListeningCog)

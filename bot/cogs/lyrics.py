@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
+from bot.cogs.extension import cog_setup
 from bot.cogs.song_sheet import LiveSongSheet
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyric_slots import blanks
@@ -41,9 +42,11 @@ class LyricsCog(commands.Cog):
         bot.register_form(REMOVE_FORM, self.on_remove_form, what=N_("the line number"))
 
     async def cog_load(self) -> None:
+        """Loads the live song sheets of running write steps (the store is open by now)."""
         await self.sheet.load()
 
     async def cog_unload(self) -> None:
+        """Stops the song sheets' pending refreshes."""
         self.sheet.close()
 
     # ---------------------------------------------------------------- buttons
@@ -160,6 +163,9 @@ class LyricsCog(commands.Cog):
     @app_commands.describe(text="Your line (for a line with several blanks: part one / part two)")
     @app_commands.guild_only()
     async def line(self, interaction: discord.Interaction, text: str) -> None:
+        """/line: `text` added as the member's line to the song the running write step is writing.
+        Raises NotFound when no write step runs here, InvalidInput for a line the song's rules
+        refuse."""
         session = await controls.session_here(interaction)
         run = await controls.live_run(interaction, session)
         self.service.writing(run)
@@ -170,6 +176,8 @@ class LyricsCog(commands.Cog):
     )
     @app_commands.describe(word="The word to rhyme with")
     async def rhyme(self, interaction: discord.Interaction, word: str) -> None:
+        """/rhyme: near rhymes for `word` (its first 40 characters) in the song's language,
+        privately (deferred first: the search takes 0.5-1 s)."""
         # Searching the dictionary for near rhymes takes 0.5-1 s: acknowledge first.
         await controls.defer_private(interaction)
         song_language = server_language(self.bot.guild_settings, interaction.guild_id)
@@ -178,6 +186,4 @@ class LyricsCog(commands.Cog):
         await controls.answer_deferred(interaction, embed=rhyme_embed(found, reader))
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(LyricsCog(bot))
+setup = cog_setup(LyricsCog)

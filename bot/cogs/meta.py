@@ -7,12 +7,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
+from bot.cogs.extension import cog_setup
 from bot.i18n import _, format_number
 from bot.ui.checkin_care import care_view, support_embed
 from bot.ui.format import COLOUR_INFO
 from bot.ui.locale import member_language
-
-NONE = discord.AllowedMentions.none()
+from bot.ui.replies import show_private
 
 
 class MetaCog(commands.Cog):
@@ -21,6 +21,8 @@ class MetaCog(commands.Cog):
 
     @app_commands.command(name="about", description="What Chorus is, its version, and privacy")
     async def about(self, interaction: discord.Interaction) -> None:
+        """/about: what Chorus is, its version, how many activities this server has and where the
+        privacy notice is, privately."""
         locale = member_language(interaction)
         count = len(self.bot.library.catalog_for(interaction.guild_id).activities)
         embed = discord.Embed(
@@ -52,7 +54,7 @@ class MetaCog(commands.Cog):
             inline=False,
         )
         embed.set_footer(text=_("Start with /session start, then /activity list.", locale))
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+        await show_private(interaction, embed=embed)
 
     @app_commands.command(name="support", description="Where to find help if you are struggling")
     async def support(self, interaction: discord.Interaction) -> None:
@@ -60,14 +62,11 @@ class MetaCog(commands.Cog):
         locale = member_language(interaction)
         config = self.bot.guild_settings.for_guild(interaction.guild_id)
         links = care_view(None, config.support_links, locale=locale)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             embed=support_embed(config.support_text, locale),
             view=links if links is not None else discord.utils.MISSING,
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(MetaCog(bot))
+setup = cog_setup(MetaCog)

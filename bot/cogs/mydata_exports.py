@@ -17,9 +17,9 @@ from bot.cogs.access import require_guild
 from bot.core.exports import MemberExports
 from bot.ui import mydata as ui
 from bot.ui.locale import reply_language
+from bot.ui.replies import show_private
 
 Format = Literal["json", "csv", "chart"]
-NONE = discord.AllowedMentions.none()
 
 
 async def send_export(bot: ChorusBot, interaction: discord.Interaction, format: Format) -> None:
@@ -32,11 +32,8 @@ async def send_export(bot: ChorusBot, interaction: discord.Interaction, format: 
         server_zone = bot.guild_settings.for_guild(guild_id).timezone
         zone = await exports.member_timezone(guild_id, user_id, server_zone)
         data, rows = await exports.csv(guild_id, user_id, zone)
-        await interaction.response.send_message(
-            ui.csv_text(rows, zone, locale),
-            file=ui.csv_file(data, locale),
-            ephemeral=True,
-            allowed_mentions=NONE,
+        await show_private(
+            interaction, ui.csv_text(rows, zone, locale), file=ui.csv_file(data, locale)
         )
         return
     await controls.defer_private(interaction)  # drawing can take over a second

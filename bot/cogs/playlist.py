@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.access import is_facilitator, require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.listening import ListeningCog
 from bot.core.listening_service import ListeningService
 from bot.core.media_library import check_upload_size
@@ -18,9 +19,7 @@ from bot.records.sessions import SessionRecord
 from bot.ui.format import duration
 from bot.ui.listening import library_embed, now_playing, playlist_embed
 from bot.ui.locale import member_language
-from bot.ui.replies import reply_ephemeral
-
-NONE = discord.AllowedMentions.none()
+from bot.ui.replies import reply_ephemeral, show_private
 
 
 class PlaylistCog(commands.Cog):
@@ -59,6 +58,9 @@ class PlaylistCog(commands.Cog):
         url: app_commands.Range[str, 0, 500] | None = None,
         note: app_commands.Range[str, 0, 200] | None = None,
     ) -> None:
+        """/listen suggest: a song added to this session's playlist (the member joins the session if
+        not in it). Raises InvalidInput for a link that isn't an https address, Conflict when the
+        playlist or the member's share of it is full (the caps are the service's)."""
         locale = member_language(interaction)
         session = await controls.session_here(interaction)
         song = self.service.suggestion(title, artist, url, note)
@@ -78,6 +80,8 @@ class PlaylistCog(commands.Cog):
 
     @listen.command(name="playlist", description="Show this session's playlist")
     async def playlist(self, interaction: discord.Interaction) -> None:
+        """/listen playlist: the session's playlist, with entry numbers for facilitators,
+        privately."""
         locale = member_language(interaction)
         session = await controls.session_here(interaction)
         shown = await self.service.playlist(session)
@@ -92,11 +96,13 @@ class PlaylistCog(commands.Cog):
             names=shown.names,
             locale=locale,
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+        await show_private(interaction, embed=embed)
 
     @listen.command(name="remove", description="Remove an entry from the playlist (facilitators)")
     @app_commands.describe(entry="The entry's number, as /listen playlist shows it (#12 -> 12)")
     async def remove(self, interaction: discord.Interaction, entry: int) -> None:
+        """/listen remove: playlist entry `entry` removed (facilitators). Raises NotFound for an
+        unknown entry."""
         locale = member_language(interaction)
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
@@ -108,6 +114,8 @@ class PlaylistCog(commands.Cog):
 
     @listen.command(name="now", description="What is playing and how long is left (facilitators)")
     async def now(self, interaction: discord.Interaction) -> None:
+        """/listen now: the piece playing in the running listen step and the time left
+        (facilitators), privately."""
         locale = member_language(interaction)
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
@@ -125,12 +133,11 @@ class PlaylistCog(commands.Cog):
 
     @listen.command(name="library", description="The audio files the bot can play in voice")
     async def library(self, interaction: discord.Interaction) -> None:
+        """/listen library: the server's audio files the bot can play, privately."""
         locale = member_language(interaction)
         guild_id, _unused = require_guild(interaction)
         tracks, others = await self.service.media.library(guild_id)
-        await interaction.response.send_message(
-            embed=library_embed(tracks, others, locale), ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=library_embed(tracks, others, locale))
 
     @listen.command(name="upload", description="Add an audio file to the library (facilitators)")
     @app_commands.describe(
@@ -145,6 +152,9 @@ class PlaylistCog(commands.Cog):
         title: app_commands.Range[str, 1, 100] | None = None,
         artist: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
+        """/listen upload: an audio attachment checked (size against `upload_max_mb`, then by
+        ffprobe) and added to the server's library (facilitators). Raises InvalidInput for a file
+        too large or not audio."""
         locale = member_language(interaction)
         guild_id, _unused = controls.facilitator_here(interaction)
         limit_mb = self.bot.settings.upload_max_mb
@@ -190,6 +200,4 @@ class PlaylistCog(commands.Cog):
         await reply_ephemeral(interaction, text)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(PlaylistCog(bot))
+setup = cog_setup(PlaylistCog)

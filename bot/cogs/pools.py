@@ -7,6 +7,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
+from bot.cogs.extension import cog_setup
 from bot.i18n import _
 from bot.ui.locale import member_language
 from bot.ui.pools import AnotherQuestionButton
@@ -38,6 +39,4 @@ class PoolsCog(commands.Cog):
         await self.bot.live.redraw_step(session, update.run)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(PoolsCog(bot))
+setup = cog_setup(PoolsCog)

@@ -13,15 +13,16 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.mydata_exports import Format, send_export
 from bot.core.errors import UserFacingError
 from bot.i18n import N_, _
 from bot.ui.file_names import MY_DATA, attachment_name
 from bot.ui.locale import reply_language
 from bot.ui.privacy import ForgetButton, export_message, forget_confirmation
+from bot.ui.replies import show_private
 
 log = logging.getLogger("chorus.privacy")
-NONE = discord.AllowedMentions.none()
 
 DAY = 86400.0
 FIRST_PURGE_DELAY = 60.0
@@ -37,9 +38,11 @@ class PrivacyCog(commands.Cog):
         bot.register_family(ForgetButton, self.on_forget_button)
 
     async def cog_load(self) -> None:
+        """Arms the retention purge (first run `FIRST_PURGE_DELAY` seconds after start)."""
         self._arm(FIRST_PURGE_DELAY)
 
     async def cog_unload(self) -> None:
+        """Cancels the retention purge's timer."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -50,6 +53,8 @@ class PrivacyCog(commands.Cog):
     @app_commands.describe(format="json: everything (default); csv: a table; chart: a summary")
     @app_commands.guild_only()
     async def mydata(self, interaction: discord.Interaction, format: Format = "json") -> None:
+        """/mydata: everything Chorus holds about the member in this server, as a private JSON file
+        (or, for the other formats, the CSV/chart export)."""
         if format != "json":
             await send_export(self.bot, interaction, format)
             return
@@ -69,11 +74,10 @@ class PrivacyCog(commands.Cog):
             **data,
         }
         body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             export_message(data, locale),
             file=discord.File(io.BytesIO(body), filename=attachment_name(MY_DATA, "json", locale)),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     # ----------------------------------------------------------------- /forget
@@ -83,12 +87,12 @@ class PrivacyCog(commands.Cog):
     )
     @app_commands.guild_only()
     async def forget(self, interaction: discord.Interaction) -> None:
+        """/forget: a private confirmation with the button that deletes the member's data in this
+        server."""
         require_guild(interaction)
         locale = reply_language(self.bot.guild_settings, interaction)
         embed, view = forget_confirmation(interaction.user.id, locale)
-        await interaction.response.send_message(
-            embed=embed, view=view, ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=embed, view=view)
 
     async def on_forget_button(self, interaction: discord.Interaction, item: ForgetButton) -> None:
         """/forget's Delete my data or Keep it: only the member who asked may press it."""
@@ -158,6 +162,4 @@ class PrivacyCog(commands.Cog):
         return old, len(departed)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(PrivacyCog(bot))
+setup = cog_setup(PrivacyCog)

@@ -9,6 +9,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
+from bot.cogs.extension import cog_setup
 from bot.core.errors import Conflict
 from bot.core.reflect_review import Review
 from bot.core.session import SessionRecord
@@ -21,7 +22,7 @@ from bot.ui.forms import FormValues, send_form
 from bot.ui.locale import member_language, server_language
 from bot.ui.posting import MessageName
 from bot.ui.reflection import FORM, ReflectForm, held_back_text, saved_text
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.steps.base import MessagePayload
 from bot.ui.steps.reflect import (
     REVIEW_NOTE,
@@ -110,11 +111,8 @@ class ReflectionCog(commands.Cog):
         review = await self.bot.reflect_review.review(item.run_id, item.step_index)
         payload = review_payload(review, item.run_id, item.step_index, member_language(interaction))
         fit = limits.fit_message(None, payload.all_embeds)
-        await interaction.response.send_message(
-            embeds=fit.embeds,
-            view=payload.view or discord.utils.MISSING,
-            ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none(),
+        await show_private(
+            interaction, embeds=fit.embeds, view=payload.view or discord.utils.MISSING
         )
 
     async def on_hold_back_button(
@@ -219,6 +217,4 @@ class ReflectionCog(commands.Cog):
             )
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ReflectionCog(bot))
+setup = cog_setup(ReflectionCog)

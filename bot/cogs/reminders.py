@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.core.reminders import DEFAULT_MINUTES, MAX_MINUTES
 from bot.core.series_reminders import SeriesReminders
 from bot.i18n import _
@@ -46,6 +47,8 @@ class RemindersCog(commands.Cog):
         state: Literal["on", "off"],
         minutes_before: app_commands.Range[int, 1, MAX_MINUTES] = DEFAULT_MINUTES,
     ) -> None:
+        """/remind me: turns the member's reminders before scheduled sessions on (`minutes_before`,
+        1 to MAX_MINUTES) or off, privately confirmed."""
         locale = member_language(interaction)
         guild_id, _unused = require_guild(interaction)
         if state == "off":
@@ -126,6 +129,4 @@ class RemindersCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(RemindersCog(bot))
+setup = cog_setup(RemindersCog)

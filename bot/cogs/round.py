@@ -14,6 +14,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
+from bot.cogs.extension import cog_setup
 from bot.core.errors import Conflict
 from bot.core.run_updates import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
@@ -258,6 +259,4 @@ class RoundCog(commands.Cog):
             await self.show(session, update.run)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(RoundCog(bot))
+setup = cog_setup(RoundCog)

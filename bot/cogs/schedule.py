@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.schedule_commands import NewSchedule, ScheduleGroup
 from bot.cogs.subcommands import attach, detach
 from bot.core.activities import localize
@@ -29,7 +30,7 @@ from bot.core.time_zones import zone
 from bot.i18n import _, short_day
 from bot.ui import limits
 from bot.ui.locale import member_language
-from bot.ui.replies import reply_ephemeral, respond_to_error
+from bot.ui.replies import reply_ephemeral, respond_to_error, show_private
 from bot.ui.schedule import (
     ConfirmView,
     ScheduleView,
@@ -39,8 +40,6 @@ from bot.ui.schedule import (
     schedule_view,
     upcoming_embed,
 )
-
-NONE = discord.AllowedMentions.none()
 
 
 class ScheduleCog(commands.Cog):
@@ -61,9 +60,11 @@ class ScheduleCog(commands.Cog):
         return self.bot.schedule.timer
 
     async def cog_load(self) -> None:
+        """Adds /session schedule and /session upcoming to the /session group (SessionsCog's)."""
         attach(self.bot, "session", self.schedule_group, self.upcoming_command, loader=__name__)
 
     async def cog_unload(self) -> None:
+        """Takes /session schedule and /session upcoming out of /session again."""
         detach(self.bot, "session", "schedule", "upcoming")
 
     def view_of(
@@ -165,12 +166,11 @@ class ScheduleCog(commands.Cog):
             )
 
         view = ConfirmView(interaction.user.id, confirmed, respond_to_error, locale)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             content=_("Here's the session. Does the time look right?", locale),
             embed=confirm_embed(preview, locale),
             view=view,
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     # ------------------------------------------------------------ edit, cancel
@@ -183,15 +183,14 @@ class ScheduleCog(commands.Cog):
         locale = member_language(interaction)
         guild_id, _unused = controls.facilitator_here(interaction)
         series, occurrence = await self.bot.schedule.edit(guild_id, occurrence_id, changes)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             content=_(
                 "Updated session #{id}; the server event was changed too.", locale, id=occurrence.id
             ),
             embed=confirm_embed(
                 await self.full_view_of(series, occurrence, locale), locale, confirmed=True
             ),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     async def cancel(
@@ -236,15 +235,12 @@ class ScheduleCog(commands.Cog):
             await self.full_view_of(a.series, a.occurrence, locale, a.interested) for a in ahead
         ]
         timezone = self.bot.guild_settings.for_guild(guild_id).timezone
-        await interaction.response.send_message(
-            embed=upcoming_embed(views, timezone, locale), ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=upcoming_embed(views, timezone, locale))
 
 
 async def _upcoming_callback(interaction: discord.Interaction) -> None:
+    """/session upcoming, answered by the loaded `ScheduleCog.upcoming`."""
     await controls.loaded_cog(interaction.client, ScheduleCog).upcoming(interaction)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ScheduleCog(bot))
+setup = cog_setup(ScheduleCog)

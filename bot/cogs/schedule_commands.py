@@ -35,21 +35,29 @@ class ScheduleActions(Protocol):
 
     async def plan_choices(
         self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]: ...
+    ) -> list[app_commands.Choice[str]]:
+        """Autocomplete for a schedule's `plan`: activity ids and titles matching `current`."""
 
     async def occurrence_choices(
         self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]: ...
+    ) -> list[app_commands.Choice[int]]:
+        """Autocomplete for an occurrence id: this server's upcoming occurrences matching
+        `current`."""
 
-    async def create(self, interaction: discord.Interaction, asked: NewSchedule) -> None: ...
+    async def create(self, interaction: discord.Interaction, asked: NewSchedule) -> None:
+        """Schedules `asked` and answers the facilitator (privately)."""
 
     async def edit(
         self, interaction: discord.Interaction, occurrence_id: int, changes: Changes
-    ) -> None: ...
+    ) -> None:
+        """Applies `changes` to occurrence `occurrence_id` (and its series from then on) and answers
+        privately."""
 
     async def cancel(
         self, interaction: discord.Interaction, occurrence_id: int, whole_series: bool
-    ) -> None: ...
+    ) -> None:
+        """Cancels occurrence `occurrence_id` (or, with `whole_series`, its series) and answers
+        privately."""
 
 
 class ScheduleGroup(app_commands.Group):
@@ -97,6 +105,8 @@ class ScheduleGroup(app_commands.Group):
         role: discord.Role | None = None,
         invite_only: bool = False,
     ) -> None:
+        """/session schedule create: the options gathered into a `NewSchedule` for
+        `ScheduleActions.create` (the checks are the service's)."""
         closed = SessionLimits(capacity, role.id if role else None, invite_only)
         asked = NewSchedule(title, when, repeat, plan, voice_channel, duration, closed)
         await self.cog.create(interaction, asked)
@@ -130,6 +140,8 @@ class ScheduleGroup(app_commands.Group):
         role: discord.Role | None = None,
         invite_only: bool | None = None,
     ) -> None:
+        """/session schedule edit: the given options gathered into `Changes` (None: unchanged) for
+        `ScheduleActions.edit`."""
         changes = Changes(
             title=title,
             when=when,
@@ -155,4 +167,6 @@ class ScheduleGroup(app_commands.Group):
     async def cancel(
         self, interaction: discord.Interaction, id: int, whole_series: bool = False
     ) -> None:
+        """/session schedule cancel: hands the occurrence `id` (and `whole_series`) to
+        `ScheduleActions.cancel`."""
         await self.cog.cancel(interaction, id, whole_series)

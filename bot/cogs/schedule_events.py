@@ -16,6 +16,7 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
+from bot.cogs.extension import cog_setup
 from bot.core.reminders import OwnTime
 from bot.core.schedule_outlet import EventRefused
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
@@ -47,10 +48,13 @@ class ScheduleEventsCog(commands.Cog):
         bot.schedule.attach(self)
 
     async def cog_load(self) -> None:
+        """Arms the schedule's timer at the earliest stored due time (the store is open: setup_hook
+        opens it first)."""
         # The store is open by now (setup_hook opens it first).
         await self.bot.schedule.timer.rearm()
 
     async def cog_unload(self) -> None:
+        """Stops the schedule's timer."""
         self.bot.schedule.timer.close()
 
     async def guild(self, guild_id: int) -> discord.Guild:
@@ -307,6 +311,4 @@ class ScheduleEventsCog(commands.Cog):
             )
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ScheduleEventsCog(bot))
+setup = cog_setup(ScheduleEventsCog)

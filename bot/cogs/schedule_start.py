@@ -7,6 +7,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
+from bot.cogs.extension import cog_setup
 from bot.ui.locale import server_language
 from bot.ui.schedule_events import StartButton, opening_closed
 
@@ -42,6 +43,4 @@ class ScheduleStartCog(commands.Cog):
             self.bot.live.request_board(started.session.id)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(ScheduleStartCog(bot))
+setup = cog_setup(ScheduleStartCog)

@@ -11,13 +11,14 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
+from bot.cogs.extension import cog_setup
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.session import SessionLimits, SessionRecord
 from bot.i18n import N_, _
 from bot.ui.board import BoardButton, board_embed
 from bot.ui.locale import member_language, server_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.sessions import ManageSelect, history_embed, manage_message, summary_embed
 
 NONE = discord.AllowedMentions.none()
@@ -70,6 +71,9 @@ class SessionsCog(commands.Cog):
         role: discord.Role | None = None,
         invite_only: bool = False,
     ) -> None:
+        """/session start: opens a session in this channel with its board; facilitators only
+        (UserFacingError when not; the tree's `on_error` answers it privately). Raises Conflict when
+        one is already open here, InvalidInput for an empty title or a bad capacity."""
         guild_id, channel_id = controls.facilitator_here(interaction)
         session = await self.bot.sessions.open(
             guild_id=guild_id,
@@ -102,26 +106,30 @@ class SessionsCog(commands.Cog):
 
     @session.command(name="join", description="Join the session in this channel")
     async def join(self, interaction: discord.Interaction) -> None:
+        """/session join: the member joins this channel's session (admitted, waitlisted or asking;
+        see `attendance.join`)."""
         await attendance.join(interaction, await controls.session_here(interaction))
 
     @session.command(name="leave", description="Leave the session in this channel")
     async def leave(self, interaction: discord.Interaction) -> None:
+        """/session leave: the member leaves this channel's session (or its waitlist)."""
         await attendance.leave(interaction, await controls.session_here(interaction))
 
     @session.command(name="status", description="Privately see who is here and what is running")
     async def status(self, interaction: discord.Interaction) -> None:
+        """/session status: the session board in the reader's language, privately."""
         session = await controls.session_here(interaction)
         state = await self.bot.live.board_state(session)
         # The board in the reader's language: this copy is private.
         state = dataclasses.replace(state, locale=member_language(interaction))
-        await interaction.response.send_message(
-            embed=board_embed(state), ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=board_embed(state))
 
     @session.command(
         name="end", description="End the session here and post its summary (facilitators)"
     )
     async def end(self, interaction: discord.Interaction) -> None:
+        """/session end: stops any running activity and ends this channel's session (facilitators).
+        Raises NotFound when no session is open here (UserFacingError in direct messages)."""
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
         run = await self.bot.runner.live_run(session.id)
@@ -148,21 +156,23 @@ class SessionsCog(commands.Cog):
     async def history(
         self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 25] = 10
     ) -> None:
+        """/session history: the server's last `limit` (1-25) sessions, privately (facilitators)."""
         guild_id, _ = controls.facilitator_here(interaction)
         rows = await self.bot.sessions.history(guild_id, limit)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             embed=history_embed(
                 rows,
                 self.titles(interaction.guild_id, member_language(interaction)),
                 member_language(interaction),
             ),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     @session.command(name="report", description="Attendance, participation and mood (facilitators)")
     @app_commands.describe(session="Session number from /session history (default: this one)")
     async def report(self, interaction: discord.Interaction, session: int | None = None) -> None:
+        """/session report: a session's attendance, participation and mood shift, privately
+        (facilitators; see `checkins.session_report`)."""
         from bot.cogs.checkins import session_report
 
         await session_report(interaction, session)
@@ -190,9 +200,7 @@ class SessionsCog(commands.Cog):
         if view is None:
             await reply_ephemeral(interaction, text)
             return
-        await interaction.response.send_message(
-            text, view=view, ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, text, view=view)
 
     async def on_manage_select(self, interaction: discord.Interaction, item: ManageSelect) -> None:
         """The facilitator's Manage select: a member let in or taken out of a closed session."""
@@ -282,6 +290,4 @@ class SessionsCog(commands.Cog):
             await self.bot.live.channel_gone(session)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(SessionsCog(bot))
+setup = cog_setup(SessionsCog)

@@ -11,15 +11,14 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild, require_manage_server
+from bot.cogs.extension import cog_setup
 from bot.core.guild_settings import LANGUAGES, SPECS, SUPPORT_TEXT_MAX, parse_support_links
 from bot.core.time_zones import timezone_choices, zone
 from bot.i18n import _
 from bot.ui.checkin_care import care_embed, care_view
 from bot.ui.locale import reply_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.setup import change_text, history_embed, settings_embed
-
-NONE = discord.AllowedMentions.none()
 
 
 class SetupCog(commands.Cog):
@@ -49,17 +48,18 @@ class SetupCog(commands.Cog):
 
     @setup.command(name="show", description="This server's Chorus settings (facilitators)")
     async def show(self, interaction: discord.Interaction) -> None:
+        """/setup show: this server's settings and which differ from the defaults, privately
+        (facilitators)."""
         guild_id, _unused = controls.facilitator_here(interaction)
         service = self.bot.guild_settings
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             embed=settings_embed(
                 service.for_guild(guild_id),
                 service.overridden(guild_id),
                 service.limits,
                 self._language(interaction),
             ),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     @setup.command(name="roles", description="Which roles are facilitators here (Manage Server)")
@@ -75,6 +75,8 @@ class SetupCog(commands.Cog):
         second_role: discord.Role | None = None,
         third_role: discord.Role | None = None,
     ) -> None:
+        """/setup roles: the facilitator roles set to the one to three given (Manage Server),
+        privately confirmed."""
         chosen = [r for r in (role, second_role, third_role) if r is not None]
         ids = sorted({r.id for r in chosen})
         text = await self._change(interaction, "facilitator_roles", ids)
@@ -89,6 +91,8 @@ class SetupCog(commands.Cog):
     @app_commands.rename(zone_name="zone")
     @app_commands.autocomplete(zone_name=timezone_autocomplete)
     async def timezone(self, interaction: discord.Interaction, zone_name: str) -> None:
+        """/setup timezone: the server's IANA zone for schedules (Manage Server), confirmed with the
+        local time now. Raises InvalidInput for an unknown zone."""
         require_manage_server(interaction)
         tz = zone(zone_name)
         text = await self._change(interaction, "timezone", tz.key)
@@ -117,6 +121,7 @@ class SetupCog(commands.Cog):
         ]
     )
     async def language(self, interaction: discord.Interaction, language: str) -> None:
+        """/setup language: the server's language for public posts (Manage Server)."""
         await reply_ephemeral(interaction, await self._change(interaction, "language", language))
 
     @setup.command(
@@ -128,6 +133,8 @@ class SetupCog(commands.Cog):
     async def care(
         self, interaction: discord.Interaction, low_score: app_commands.Range[int, 0, 10]
     ) -> None:
+        """/setup care: the highest 0-10 score that counts as low and offers support (Manage
+        Server)."""
         await reply_ephemeral(
             interaction, await self._change(interaction, "low_score_max", low_score)
         )
@@ -162,7 +169,8 @@ class SetupCog(commands.Cog):
             )
         config = self.bot.guild_settings.for_guild(guild_id)
         view = care_view(None, config.support_links, locale=locale)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             _(
                 "{replies}\n**Preview** (after a low check-in; /support shows the same):",
                 locale,
@@ -170,8 +178,6 @@ class SetupCog(commands.Cog):
             ),
             embed=care_embed(config.support_text, locale),
             view=view if view is not None else discord.utils.MISSING,
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     @setup.command(
@@ -188,6 +194,8 @@ class SetupCog(commands.Cog):
         checkin_days: app_commands.Range[int, 7, 3650] | None = None,
         leave_days: app_commands.Range[int, 0, 3650] | None = None,
     ) -> None:
+        """/setup retention: how many days check-ins and leave records are kept (Manage Server);
+        asks for at least one of the two."""
         locale = self._language(interaction)
         if checkin_days is None and leave_days is None:
             await reply_ephemeral(
@@ -209,6 +217,7 @@ class SetupCog(commands.Cog):
     async def board(
         self, interaction: discord.Interaction, seconds: app_commands.Range[float, 0, 60]
     ) -> None:
+        """/setup board: the seconds (0-60) between the session board's edits (Manage Server)."""
         await reply_ephemeral(
             interaction, await self._change(interaction, "board_edit_interval", seconds)
         )
@@ -219,6 +228,7 @@ class SetupCog(commands.Cog):
         setting=[app_commands.Choice(name=spec.label, value=key) for key, spec in SPECS.items()]
     )
     async def reset(self, interaction: discord.Interaction, setting: str) -> None:
+        """/setup reset: one setting back to the config's default (Manage Server)."""
         await reply_ephemeral(interaction, await self._change(interaction, setting, None))
 
     @setup.command(name="history", description="Who changed which setting, and when (facilitators)")
@@ -226,15 +236,11 @@ class SetupCog(commands.Cog):
     async def history(
         self, interaction: discord.Interaction, limit: app_commands.Range[int, 1, 25] = 10
     ) -> None:
+        """/setup history: the last `limit` (1-25) setting changes, who made them and when,
+        privately (facilitators)."""
         guild_id, _unused = controls.facilitator_here(interaction)
         changes = await self.bot.guild_settings.history(guild_id, limit)
-        await interaction.response.send_message(
-            embed=history_embed(changes, self._language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        await show_private(interaction, embed=history_embed(changes, self._language(interaction)))
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(SetupCog(bot))
+setup = cog_setup(SetupCog)

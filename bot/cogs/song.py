@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
+from bot.cogs.extension import cog_setup
 from bot.cogs.lyrics import LyricsCog
 from bot.core.lyrics import credits
 from bot.core.lyrics_service import LyricsService
@@ -20,10 +21,8 @@ from bot.records.songs import SongRecord
 from bot.ui.format import sentence
 from bot.ui.locale import member_language
 from bot.ui.lyrics import SongSheet, sections_of
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.songs import song_embed, song_file, song_list_embed
-
-NONE = discord.AllowedMentions.none()
 
 
 class SongCog(commands.Cog):
@@ -49,6 +48,9 @@ class SongCog(commands.Cog):
     @song.command(name="remove", description="Facilitators: take a line out of the song")
     @app_commands.describe(line_number="The line's number on the lyric sheet")
     async def song_remove(self, interaction: discord.Interaction, line_number: int) -> None:
+        """/song remove: line `line_number` taken out of the song being written here (facilitators).
+        Raises NotFound when no write step runs here; the line's own refusals come from the lyrics
+        service."""
         controls.facilitator_only(interaction)
         _, run = await self._live_here(interaction)
         await self.writing.remove(interaction, run.id, run.step_index, line_number)
@@ -60,6 +62,9 @@ class SongCog(commands.Cog):
     async def song_title(
         self, interaction: discord.Interaction, title: str, song_id: int | None = None
     ) -> None:
+        """/song title: the title of the song being written here, or of saved song `song_id`
+        (facilitators). Raises InvalidInput for an empty title (a long one is cut to TITLE_MAX
+        characters), NotFound for no such song."""
         controls.facilitator_only(interaction)
         clean = clean_title(title)
         if song_id is None:
@@ -85,6 +90,8 @@ class SongCog(commands.Cog):
 
     @song.command(name="list", description="Songs written together in this server")
     async def song_list(self, interaction: discord.Interaction) -> None:
+        """/song list: the songs written together in this server, with their line counts,
+        privately."""
         locale = member_language(interaction)
         rows = [
             (
@@ -95,19 +102,15 @@ class SongCog(commands.Cog):
             )
             for song, count in await self.service.songs_in(interaction.guild_id or 0)
         ]
-        await interaction.response.send_message(
-            embed=song_list_embed(rows, locale), ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=song_list_embed(rows, locale))
 
     @song.command(name="show", description="Read a saved song")
     @app_commands.describe(song_id="The song's number from /song list")
     async def song_show(self, interaction: discord.Interaction, song_id: int) -> None:
+        """/song show: saved song `song_id` as an embed, privately. Raises NotFound for a song of
+        another server or none."""
         sheet = await self.saved_sheet(await self.service.guild_song(interaction.guild_id, song_id))
-        await interaction.response.send_message(
-            embed=song_embed(sheet, member_language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        await show_private(interaction, embed=song_embed(sheet, member_language(interaction)))
 
     @song.command(name="export", description="A saved song as a text or Markdown file")
     @app_commands.describe(song_id="The song's number from /song list", format="File format")
@@ -117,9 +120,12 @@ class SongCog(commands.Cog):
         song_id: int,
         format: Literal["markdown", "text"] = "markdown",
     ) -> None:
+        """/song export: saved song `song_id` as a text or Markdown file, privately. Raises NotFound
+        for a song of another server or none."""
         sheet = await self.saved_sheet(await self.service.guild_song(interaction.guild_id, song_id))
         locale = member_language(interaction)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             ngettext(
                 "🎶 **{title}**, {count} line.",
                 "🎶 **{title}**, {count} lines.",
@@ -128,8 +134,6 @@ class SongCog(commands.Cog):
                 title=sheet.title_in(locale),
             ),
             file=song_file(sheet, format, locale=locale),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     @song.command(name="credit", description="Be named in song credits, or credited as the group")
@@ -137,6 +141,8 @@ class SongCog(commands.Cog):
     async def song_credit(
         self, interaction: discord.Interaction, setting: Literal["on", "off"]
     ) -> None:
+        """/song credit: whether the member is named in song credits (on) or credited as the group
+        (off), privately confirmed."""
         named = setting == "on"
         await self.service.set_credit(interaction.guild_id or 0, interaction.user.id, named)
         self.writing.sheet.set_credit(interaction.user.id, named)
@@ -162,6 +168,4 @@ class SongCog(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(SongCog(bot))
+setup = cog_setup(SongCog)

@@ -7,6 +7,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
+from bot.cogs.extension import cog_setup
 from bot.core.errors import Conflict
 from bot.i18n import N_, _
 from bot.ui.locale import member_language
@@ -41,6 +42,4 @@ class StepsCog(commands.Cog):
             await self.bot.live.apply(outcome.update)
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(StepsCog(bot))
+setup = cog_setup(StepsCog)

@@ -13,13 +13,11 @@ from datetime import UTC, datetime, timedelta
 from bot.core.activities import localize
 from bot.core.checkin_figures import Answer, Pair, group_shifts, pairs, shift_lines, too_few_pairs
 from bot.core.checkins import K_MIN, to_ten
-from bot.core.clock import Clock, timestamp
 from bot.core.errors import NotFound
-from bot.core.runner import Runner
+from bot.core.run_service import RunService
 from bot.i18n import N_, _
 from bot.records.checkins import CheckinRecord
 from bot.records.sessions import SessionRecord
-from bot.store.store import Store
 
 DAY = 86400.0
 """Seconds in a day."""
@@ -77,18 +75,9 @@ class WeekFigures:
     mean_shift: float | None
 
 
-class CheckinReports:
+class CheckinReports(RunService):
     """Reads check-ins into figures (K_MIN applied). Raises bot.core.errors.NotFound when a
     session asked for is not this server's."""
-
-    def __init__(self, store: Store, clock: Clock, runner: Runner) -> None:
-        self._store = store
-        self._clock = clock
-        self._runner = runner
-
-    def now(self) -> float:
-        """Now as a UTC timestamp in seconds (the injected clock)."""
-        return timestamp(self._clock)
 
     async def summary_lines(self, session: SessionRecord, locale: str) -> list[tuple[str, str]]:
         """The session summary's mood shift (a SummaryContributor: in ``locale``)."""

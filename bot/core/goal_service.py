@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, NotFound
 from bot.core.goals import (
     MAX_ACTIVE,
@@ -19,13 +18,12 @@ from bot.core.goals import (
     per_session,
     progress_summary,
 )
+from bot.core.run_service import RunService
 from bot.core.run_updates import RunUpdate
-from bot.core.runner import Runner
 from bot.core.steps.goal import CONTRIBUTION_KIND, GoalStep, answer_payload
 from bot.i18n import N_, _
 from bot.records.goals import GoalRecord
 from bot.records.sessions import SessionRecord
-from bot.store.store import Store
 
 # -------------------------------------------------------------------------------- service
 
@@ -56,17 +54,8 @@ class GoalProgress:
         return progress_summary([p.value for p in self.points], locale)
 
 
-class GoalService:
+class GoalService(RunService):
     """Goals as a service: no Discord here; the cog turns results into messages."""
-
-    def __init__(self, store: Store, clock: Clock, runner: Runner) -> None:
-        self._store = store
-        self._clock = clock
-        self._runner = runner
-
-    def now(self) -> float:
-        """Now, in UTC seconds."""
-        return timestamp(self._clock)
 
     # -------------------------------------------------------------- consent
 

@@ -101,6 +101,7 @@ async def reflect(turn: Turn) -> None:
 
 @behaviour("breathe")
 async def breathe(turn: Turn) -> None:
+    """A breathe card: the member presses Done once, nine times in ten."""
     done = turn.controls[0] if turn.controls else None
     if done is not None and turn.once("breathe", *done.args) and turn.chance(0.9):
         await turn.click(done)
@@ -116,6 +117,8 @@ async def react_to_music(turn: Turn) -> None:
 
 @behaviour("listenreflect")
 async def reflect_on_music(turn: Turn) -> None:
+    """A listen step's Reflect button: six in ten members write a reflection (shared seven times in
+    ten)."""
     button = turn.controls[0] if turn.controls else None
     if button is None or not turn.once("listenreflect", *button.args) or not turn.chance(0.6):
         return
@@ -127,6 +130,7 @@ async def reflect_on_music(turn: Turn) -> None:
 
 @behaviour("vote")
 async def vote(turn: Turn) -> None:
+    """A vote's menu: the member picks once, earlier choices weighted more."""
     menu = next((c for c in turn.controls if c.kind == "select" and c.options), None)
     if menu is None or not turn.once("vote", *menu.args):
         return

@@ -24,15 +24,18 @@ class Control:
 
     @property
     def area(self) -> str:
+        """The legacy id's area (`chorus:<area>:...`), or '' for any other id."""
         parts = self.custom_id.split(":")
         return parts[1] if len(parts) > 1 and parts[0] == "chorus" else ""
 
     @property
     def args(self) -> list[str]:
+        """The id's parts after the area."""
         return self.custom_id.split(":")[2:]
 
 
 def flatten_components(components: Iterable[Any]) -> Iterable[Any]:
+    """Every leaf component of `components`, action rows opened."""
     for component in components:
         children = getattr(component, "children", None)
         if children is not None:
@@ -65,6 +68,7 @@ def visible_to(message: discord.Message, member: MemberActor) -> bool:
 
 
 def embed_text(message: discord.Message) -> str:
+    """Every embed's title, description and fields of `message` as one text, a line each."""
     parts = []
     for embed in message.embeds:
         parts += [embed.title or "", embed.description or ""]

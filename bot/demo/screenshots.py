@@ -40,6 +40,7 @@ CHROMIUM_TIMEOUT = 240.0
 
 
 def find_chromium() -> str | None:
+    """The path of a Chromium or Chrome on PATH, or None."""
     for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
         found = shutil.which(name)
         if found:
@@ -92,6 +93,8 @@ class Camera:
 
 
 def crop(path: Path, box: tuple[int, int, int, int]) -> None:
+    """The PNG at `path` cropped to `box` (left, top, right, bottom in pixels) and saved again
+    without Chromium's metadata."""
     from PIL import Image
 
     with Image.open(path) as image:

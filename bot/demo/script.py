@@ -86,6 +86,7 @@ class ScriptReport:
 
     @property
     def missing(self) -> list[StepSeen]:
+        """The steps whose card was never seen."""
         return [s for s in self.steps if s.message_id is None]
 
 
@@ -101,6 +102,7 @@ def find_embed(world: DemoWorld, text: str, *, after: int = 0) -> discord.Messag
 
 
 def board(world: DemoWorld, title: str) -> discord.Message | None:
+    """The session board titled `title` in the demo channel, or None."""
     return find_embed(world, title)
 
 
@@ -127,6 +129,7 @@ async def open_session(world: DemoWorld, title: str) -> None:
 
 
 async def press_next(world: DemoWorld, title: str) -> None:
+    """The facilitator presses the board's Next button (nothing when there is no board)."""
     message = board(world, title)
     if message is None:
         return
@@ -148,6 +151,9 @@ def _kinds_available(world: DemoWorld, activity_id: str) -> str | None:
 async def run_activity(
     world: DemoWorld, crowd: Crowd, activity_id: str, report: ScriptReport, shoot: Shoot
 ) -> None:
+    """`activity_id` started with /activity start and run to its end (at most three passes per
+    step): the crowd acts on each card, the facilitator presses Next, screenshots are taken with
+    `shoot` where SHOTS names them, and each step's card (found or not) is recorded in `report`."""
     activity = world.bot.catalog.get(activity_id)
     assert activity is not None
     title = report.session_title

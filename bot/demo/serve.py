@@ -46,6 +46,8 @@ def preview_of(world: DemoWorld, viewers: list[MemberActor], port: int | None = 
 
 
 def banner(url: str, world: DemoWorld, db: Path) -> str:
+    """The text printed when the demo runs: the `url` to open, who takes part, how to try it, and
+    the database file `db` that keeps its history."""
     names = ", ".join(display for _, display in MEMBERS[:-1]) + f" and {MEMBERS[-1][1]}"
     return "\n".join(
         [

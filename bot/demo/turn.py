@@ -53,6 +53,7 @@ class Turn:
         return next((c for c in self.controls if c.args[:1] == [action] and not c.disabled), None)
 
     def chance(self, probability: float) -> bool:
+        """True with `probability` (0 to 1), from the crowd's seeded random numbers."""
         return self.rng.random() < probability
 
     @property
@@ -61,6 +62,8 @@ class Turn:
         return self.crowd.memory.setdefault(self.member.id, {})
 
     async def click(self, control: Control) -> InteractionResult:
+        """The member clicks `control` on the turn's message (counted as an action); discord's
+        answer as simcord gives it."""
         self.crowd.actions += 1
         return await self.member.click(self.message, custom_id=control.custom_id)
 

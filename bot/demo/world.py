@@ -89,6 +89,7 @@ class DemoWorld:
 
     @property
     def people(self) -> list[MemberActor]:
+        """The facilitator, then the members."""
         return [self.facilitator, *self.members]
 
     @property
@@ -97,6 +98,7 @@ class DemoWorld:
         return CLIENT_LOCALES.get(self.language, "en-US")
 
     async def close(self) -> None:
+        """simcord shut down, the store closed, and what the world patched put back (last first)."""
         await self.env.shutdown()
         await self.bot.store.close()
         while self._restore:

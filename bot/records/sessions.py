@@ -63,6 +63,7 @@ class RunRecord:
 
     @property
     def live(self) -> bool:
+        """True while the run is running or paused (not ended or stopped)."""
         return self.state in ("running", "paused")
 
 

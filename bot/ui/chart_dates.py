@@ -74,4 +74,5 @@ class DayFormatter(Formatter):
         return labels
 
     def get_offset(self) -> str:
+        """No offset text on the axis (matplotlib asks; the dates are written out in full)."""
         return ""

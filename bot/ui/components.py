@@ -43,7 +43,9 @@ _FIELD_TYPES: dict[str, tuple[str, Callable[[str], Any]]] = {
 class ComponentRouter(Protocol):
     """What a component needs of the bot: somewhere to hand its click (`ChorusBot`)."""
 
-    async def route_component(self, interaction: discord.Interaction, item: RoutedItem) -> None: ...
+    async def route_component(self, interaction: discord.Interaction, item: RoutedItem) -> None:
+        """Hand a clicked typed component (`item`, its fields parsed from the custom_id) to the
+        handler its family was registered with; refusals are answered privately."""
 
 
 class RoutedItem(Protocol):
@@ -113,9 +115,13 @@ class TypedComponent(discord.ui.DynamicItem[discord.ui.Item[Any]], template=_NEV
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> Self:
+        """discord.py's DynamicItem hook: the family's instance for a clicked `item`, its named
+        fields converted from the custom_id's `match`."""
         return cls(item, **{name: convert(match[name]) for name, convert in cls.fields})
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        """discord.py's click callback: routed through the client's
+        `ComponentRouter.route_component`."""
         await cast(ComponentRouter, interaction.client).route_component(interaction, self)
 
 
@@ -201,9 +207,13 @@ class RetiredButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUS
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> RetiredButton:
+        """discord.py's DynamicItem hook: a clicked button of a retired family, wrapped as it was
+        posted."""
         return cls(cast(discord.ui.Button[Any], item))
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        """discord.py's click callback: routed like a family's; the router answers with a polite
+        private note unless a live family matches the id too."""
         await cast(ComponentRouter, interaction.client).route_component(interaction, self)
 
 

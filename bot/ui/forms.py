@@ -69,7 +69,9 @@ class FormRouter(Protocol):
     """What `route_form` needs of the bot (`ChorusBot`): the handlers registered by area."""
 
     @property
-    def form_handlers(self) -> Mapping[str, FormRoute]: ...
+    def form_handlers(self) -> Mapping[str, FormRoute]:
+        """Each stable form custom_id prefix with the handler its submission goes to (registered at
+        start-up)."""
 
 
 def _walk(

@@ -44,9 +44,13 @@ log = logging.getLogger("chorus.live")
 class RunObserver(Protocol):
     """Hears each run update: before (to prepare what presenters show) and after it is shown."""
 
-    async def before_update(self, session: SessionRecord, update: RunUpdate) -> None: ...
+    async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
+        """Called with a run's update before its messages are posted or edited: prepare what the
+        presenters show (a listen step's track, a round's names)."""
 
-    async def after_update(self, session: SessionRecord, update: RunUpdate) -> None: ...
+    async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
+        """Called once a run's update is shown: act on it (voice for a listen step, a round's new
+        speaker, a song sheet's refresh)."""
 
 
 class LiveSessions(SessionPoster):

@@ -1,8 +1,10 @@
-"""The one error path: a UserFacingError becomes an ephemeral reply; anything else gets a code."""
+"""Private replies: the one error path (a UserFacingError becomes an ephemeral reply; anything
+else gets a code) and `show_private`, the one way a handler answers with a private message."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -38,6 +40,28 @@ async def reply_ephemeral(interaction: discord.Interaction, content: str) -> Non
         )
 
 
+async def show_private(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    embeds: Sequence[discord.Embed] = (),
+    view: discord.ui.View | None = None,
+    file: discord.File | None = None,
+) -> None:
+    """Answer `interaction` with a message only the member sees, mentioning no one (it may hold
+    member text); what is None or empty is left out. The caller fits it to Discord's limits.
+    Raises discord.InteractionResponded when the interaction was answered already and
+    discord.HTTPException when Discord refuses the message."""
+    given: dict[str, Any] = {"embed": embed, "embeds": list(embeds), "view": view, "file": file}
+    await interaction.response.send_message(
+        content,
+        ephemeral=True,
+        allowed_mentions=discord.AllowedMentions.none(),
+        **{name: value for name, value in given.items() if value is not None and value != []},
+    )
+
+
 async def respond_to_error(interaction: discord.Interaction, error: BaseException) -> None:
     """Tell the member privately what went wrong, in their language (bot/ui/locale.py)."""
     await reply_ephemeral(interaction, message_for(error, member_language(interaction)))
@@ -49,4 +73,6 @@ class ChorusTree(app_commands.CommandTree[discord.Client]):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
+        """Every command's error, answered through the one error path (`respond_to_error`: a private
+        reply for a UserFacingError, a logged apology otherwise)."""
         await respond_to_error(interaction, error)

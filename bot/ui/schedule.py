@@ -231,11 +231,13 @@ class ConfirmView(discord.ui.View):
         self.cancel.label = _("Cancel", locale)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Only the facilitator who asked (`owner_id`) may press Confirm or Cancel."""
         return interaction.user.id == self.owner_id
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /
     ) -> None:
+        """A button's error, answered through the view's error handler (a private reply)."""
         await self._on_error(interaction, error)
 
     @discord.ui.button(

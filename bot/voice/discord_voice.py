@@ -61,6 +61,7 @@ class DiscordVoice(VoicePlayer):
         self._leaving: dict[int, asyncio.Task[None]] = {}
 
     def on_problem(self, handler: ProblemHandler) -> None:
+        """See `VoicePlayer.on_problem`."""
         self._handler = handler
 
     def _voice_client(self, guild_id: int) -> discord.VoiceClient | None:
@@ -83,6 +84,9 @@ class DiscordVoice(VoicePlayer):
         task.add_done_callback(done)
 
     async def connect(self, channel: VoiceChannelLike) -> None:
+        """See `VoicePlayer.connect`: waits (at most the connect timeout, seconds) for a leave still
+        unconfirmed, and leaves and joins to move. Raises VoiceUnavailable without FFmpeg, for the
+        channel's problem (permissions) or when connecting fails or times out."""
         if shutil.which(self._executable) is None:
             raise VoiceUnavailable(FFMPEG_MISSING)
         leaving = self._leaving.get(channel.guild.id)
@@ -121,6 +125,8 @@ class DiscordVoice(VoicePlayer):
             ) from error
 
     async def start(self, channel: VoiceChannelLike, playback: Playback) -> None:
+        """See `VoicePlayer.start`: one FFmpeg source for the set from `start_at` (Unix seconds).
+        Raises VoiceUnavailable when the connection was lost first."""
         pieces, start_at = playback.pieces, playback.start_at
         vc = self._voice_client(channel.guild.id)
         if vc is None:
@@ -198,6 +204,7 @@ class DiscordVoice(VoicePlayer):
             self._leave_later(guild_id, vc)
 
     async def stop(self, guild_id: int) -> None:
+        """See `VoicePlayer.stop`: the music stops now; the leave is confirmed in the background."""
         vc = self._voice_client(guild_id)
         if vc is None:
             return
@@ -206,18 +213,22 @@ class DiscordVoice(VoicePlayer):
         self._leave_later(guild_id, vc)
 
     async def pause(self, guild_id: int) -> None:
+        """See `VoicePlayer.pause`."""
         vc = self._voice_client(guild_id)
         if vc is not None and vc.is_playing():
             vc.pause()
 
     async def resume(self, guild_id: int) -> None:
+        """See `VoicePlayer.resume`."""
         vc = self._voice_client(guild_id)
         if vc is not None and vc.is_paused():
             vc.resume()
 
     def channel_of(self, guild_id: int) -> int | None:
+        """See `VoicePlayer.channel_of`."""
         vc = self._voice_client(guild_id)
         return vc.channel.id if vc is not None and vc.channel is not None else None
 
     def leaving(self, guild_id: int) -> bool:
+        """See `VoicePlayer.leaving`: True between our own stop and the leave's end."""
         return guild_id in self._stopping

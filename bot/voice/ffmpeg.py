@@ -25,6 +25,8 @@ class OpusFileSource(discord.FFmpegOpusAudio):
     """
 
     def read(self) -> bytes:
+        """The next Opus packet (20 ms of audio), skipping the Ogg stream's OpusHead and OpusTags
+        headers; b'' at the end."""
         packet = super().read()
         while packet[:8] in (b"OpusHead", b"OpusTags"):
             packet = super().read()

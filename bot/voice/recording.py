@@ -48,9 +48,12 @@ class RecordingVoice(VoicePlayer):
         self._left: set[int] = set()
 
     def on_problem(self, handler: ProblemHandler) -> None:
+        """See `VoicePlayer.on_problem` (tests call `handler` to simulate a break)."""
         self.handler = handler
 
     async def connect(self, channel: VoiceChannelLike) -> None:
+        """See `VoicePlayer.connect`: recorded; raises VoiceUnavailable with `fail_with` or the
+        channel's own problem (permissions)."""
         if self._channels.get(channel.guild.id) == channel.id:
             return
         refused = VoiceUnavailable(self.fail_with) if self.fail_with else channel_problem(channel)
@@ -64,6 +67,8 @@ class RecordingVoice(VoicePlayer):
         self._left.discard(channel.guild.id)
 
     async def start(self, channel: VoiceChannelLike, playback: Playback) -> None:
+        """See `VoicePlayer.start`: sleeps (virtual time) until `start_at`, then records the play
+        with its offset in seconds."""
         wait = playback.start_at - timestamp(self.clock)
         if wait > 0:
             await asyncio.sleep(wait)
@@ -73,6 +78,7 @@ class RecordingVoice(VoicePlayer):
         self._playing[channel.guild.id] = channel.id
 
     async def stop(self, guild_id: int) -> None:
+        """See `VoicePlayer.stop`: recorded when connected."""
         if self._channels.pop(guild_id, None) is not None:
             self.calls.append(("stop", guild_id))
             self._left.add(guild_id)
@@ -80,20 +86,26 @@ class RecordingVoice(VoicePlayer):
         self.paused.discard(guild_id)
 
     async def pause(self, guild_id: int) -> None:
+        """See `VoicePlayer.pause`: recorded when playing."""
         if guild_id in self._playing:
             self.paused.add(guild_id)
             self.calls.append(("pause", guild_id))
 
     async def resume(self, guild_id: int) -> None:
+        """See `VoicePlayer.resume`: recorded when paused."""
         if guild_id in self.paused:
             self.paused.discard(guild_id)
             self.calls.append(("resume", guild_id))
 
     def channel_of(self, guild_id: int) -> int | None:
+        """See `VoicePlayer.channel_of`."""
         return self._channels.get(guild_id)
 
     def leaving(self, guild_id: int) -> bool:
+        """See `VoicePlayer.leaving`."""
         return guild_id in self._left
 
     def actions(self) -> list[str]:
+        """The recorded calls' names in order (`connect`, `refused`, `play`, `stop`, `pause`,
+        `resume`)."""
         return [call[0] for call in self.calls]

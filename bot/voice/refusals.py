@@ -85,6 +85,7 @@ class MissingVoicePermission(VoiceUnavailable):
         super().__init__(self.text(None))
 
     def text(self, locale: str | None) -> str:
+        """The facilitator's sentence naming the missing permissions in `locale` (None: English)."""
         names = format_list([f"**{gettext(name, locale)}**" for name in self.permissions], locale)
         return ngettext(
             "I couldn't play the track in voice: I don't have the {names} permission in "

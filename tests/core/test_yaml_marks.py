@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.core.yaml_compose import MAX_DEPTH
 from bot.core.yaml_marks import (
     MAX_BYTES,
-    MAX_DEPTH,
     MarkedDocument,
     YamlProblem,
     decode_source,

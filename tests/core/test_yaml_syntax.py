@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.core import yaml_marks, yaml_syntax
+from bot.core import yaml_compose, yaml_syntax
 from bot.core.yaml_marks import YamlProblem, parse_marked
 
 BROKEN = {
@@ -155,7 +155,7 @@ def test_same_answer_without_libyaml(name: str, monkeypatch: pytest.MonkeyPatch)
     """The pure-Python parser and libyaml give one answer: Chorus's."""
     text = BROKEN[name][0]
     with_whatever_is_installed = parse_marked(text)
-    monkeypatch.setattr(yaml_marks, "_FAST", False)
+    monkeypatch.setattr(yaml_compose, "_FAST", False)
     assert parse_marked(text) == with_whatever_is_installed
 
 
@@ -164,7 +164,7 @@ def test_chorus_depth_limit_fires_before_any_parser_limit() -> None:
     text = "id: " + "[" * 5000 + "]" * 5000 + "\n"
     expected = [
         YamlProblem(
-            1, 4 + yaml_marks.MAX_DEPTH, (), "YAML syntax: nesting is deeper than 24 levels"
+            1, 4 + yaml_compose.MAX_DEPTH, (), "YAML syntax: nesting is deeper than 24 levels"
         )
     ]
     assert parse_marked(text) == expected
@@ -175,7 +175,7 @@ def test_chorus_depth_limit_fires_before_any_parser_limit() -> None:
 
 
 def test_depth_just_under_the_limit_is_accepted() -> None:
-    depth = yaml_marks.MAX_DEPTH - 1  # the top-level mapping is one level
+    depth = yaml_compose.MAX_DEPTH - 1  # the top-level mapping is one level
     doc = parse_marked("id: " + "[" * depth + "1" + "]" * depth + "\n")
     assert not isinstance(doc, list)
 
@@ -260,7 +260,7 @@ def test_libyaml_and_the_pure_python_parser_always_agree(monkeypatch: pytest.Mon
     rng = random.Random(7)
     for _ in range(3000):
         text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 40)))
-        monkeypatch.setattr(yaml_marks, "_FAST", True)
+        monkeypatch.setattr(yaml_compose, "_FAST", True)
         fast = parse_marked(text)
-        monkeypatch.setattr(yaml_marks, "_FAST", False)
+        monkeypatch.setattr(yaml_compose, "_FAST", False)
         assert parse_marked(text) == fast, text

@@ -18,6 +18,7 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.checkins.answers import CheckinAnswers
 from bot.cogs.checkins.extras import NOTE_FORM, CheckinExtras
+from bot.cogs.extension import cog_setup
 from bot.core.checkin_service import CheckinService
 from bot.core.checkin_summary import member_summary
 from bot.i18n import N_, _
@@ -25,9 +26,8 @@ from bot.ui import checkin_care, checkin_consent, checkin_reports
 from bot.ui import checkins as ui
 from bot.ui.format import date_time
 from bot.ui.locale import member_language
+from bot.ui.replies import show_private
 from bot.ui.steps import checkin as step_ui
-
-NONE = discord.AllowedMentions.none()
 
 
 class CheckinsCog(commands.Cog):
@@ -75,16 +75,17 @@ class CheckinsCog(commands.Cog):
 
     @checkin.command(name="consent", description="Turn saving your check-ins on or off")
     async def consent_command(self, interaction: discord.Interaction) -> None:
+        """/checkin consent: the member's current choice about saving their check-ins, with buttons
+        to change it, privately."""
         guild_id, _channel = require_guild(interaction)
         current = await self.service.consent_state(guild_id, interaction.user.id)
         locale = member_language(interaction)
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             embed=checkin_consent.consent_embed(
                 "checkin", _("Saving your check-ins", locale), current, locale=locale
             ),
             view=checkin_consent.consent_command_view(locale),
-            ephemeral=True,
-            allowed_mentions=NONE,
         )
 
     # -------------------------------------------------------------- /checkin now
@@ -94,11 +95,11 @@ class CheckinsCog(commands.Cog):
     async def now(
         self, interaction: discord.Interaction, scale: Literal["0-10", "1-5", "sam"] = "0-10"
     ) -> None:
+        """/checkin now: a private check-in on `scale` (0-10, 1-5 faces, or the two-question SAM),
+        outside any session."""
         require_guild(interaction)
         embed, view = ui.now_prompt(scale, None, member_language(interaction))
-        await interaction.response.send_message(
-            embed=embed, view=view, ephemeral=True, allowed_mentions=NONE
-        )
+        await show_private(interaction, embed=embed, view=view)
 
     # --------------------------------------------------------------- /checkin history
 
@@ -107,6 +108,8 @@ class CheckinsCog(commands.Cog):
     async def history(
         self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
     ) -> None:
+        """/checkin history: the member's own check-ins over the last `days` (1-3650) as a chart,
+        privately (deferred first: drawing can take over a second)."""
         guild_id, _channel = require_guild(interaction)
         await controls.defer_private(interaction)  # a chart can take over a second to draw
         answers, found = await self.service.reports.history(guild_id, interaction.user.id, days)
@@ -125,6 +128,9 @@ class CheckinsCog(commands.Cog):
     async def trends(
         self, interaction: discord.Interaction, weeks: app_commands.Range[int, 1, 52] = 8
     ) -> None:
+        """/group trends: the server's week-by-week participation and mood shift over `weeks`
+        (1-52), privately to a facilitator; figures shown only where at least 3 people are behind
+        them."""
         guild_id, _channel = controls.facilitator_here(interaction)
         await controls.defer_private(interaction)
         figures = await self.service.reports.trends(guild_id, weeks)
@@ -151,6 +157,4 @@ async def session_report(interaction: discord.Interaction, session_id: int | Non
     )
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(CheckinsCog(bot))
+setup = cog_setup(CheckinsCog)

@@ -21,6 +21,7 @@ from bot.records.sessions import SessionRecord
 from bot.ui import checkin_care, checkin_consent
 from bot.ui import checkins as ui
 from bot.ui.locale import member_language
+from bot.ui.replies import show_private
 from bot.ui.steps.checkin import AnswerPairButton, StepAnswer
 
 NONE = discord.AllowedMentions.none()
@@ -319,10 +320,9 @@ class CheckinAnswers:
             )
             return
         missing = discord.utils.MISSING
-        await interaction.response.send_message(
+        await show_private(
+            interaction,
             content,
             embed=embed if embed is not None else missing,
             view=view if view is not None else missing,
-            ephemeral=True,
-            allowed_mentions=NONE,
         )

@@ -13,7 +13,7 @@ from bot.ui import checkin_care, limits
 from bot.ui import checkins as ui
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language, server_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.steps.base import MessagePayload
 
 NONE = discord.AllowedMentions.none()
@@ -145,12 +145,11 @@ class CheckinExtras:
             )
             config = self.bot.guild_settings.for_guild(interaction.guild_id)
             links = checkin_care.care_view(None, config.support_links, locale=locale)
-            await interaction.response.send_message(
+            await show_private(
+                interaction,
                 _(said, locale),
                 embed=checkin_care.care_embed(config.support_text, locale),
                 view=links if links is not None else discord.utils.MISSING,
-                ephemeral=True,
-                allowed_mentions=NONE,
             )
             return
         self._told.add(key)

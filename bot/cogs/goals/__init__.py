@@ -15,16 +15,15 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
+from bot.cogs.extension import cog_setup
 from bot.cogs.goals.answers import GOAL_FORM, GoalAnswers, consent_message
 from bot.core.goal_service import ConsentNeeded, GoalService
 from bot.core.goals import GOAL_MAX
 from bot.records.goals import GoalRecord
 from bot.ui import goals as ui
 from bot.ui.locale import member_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.steps.goal import GoalStepButton
-
-NONE = discord.AllowedMentions.none()
 
 
 class GoalsCog(commands.Cog):
@@ -61,39 +60,40 @@ class GoalsCog(commands.Cog):
     async def set_goal(
         self, interaction: discord.Interaction, text: app_commands.Range[str, 1, GOAL_MAX]
     ) -> None:
+        """/goal set: a personal goal saved (up to 3 open); asks for consent first when the member
+        hasn't given it, keeping `text` until they answer. Raises Conflict (or the goal rules'
+        InvalidInput) when the member already has the most goals allowed."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         try:
             goal = await self.service.add(guild_id, interaction.user.id, text)
         except ConsentNeeded:
             self._pending[(guild_id, interaction.user.id)] = text
-            await interaction.response.send_message(
-                embed=consent_message(locale, text),
-                view=ui.consent_view(locale),
-                ephemeral=True,
-                allowed_mentions=NONE,
+            await show_private(
+                interaction, embed=consent_message(locale, text), view=ui.consent_view(locale)
             )
             return
         await reply_ephemeral(interaction, ui.saved_text(goal, at_step=False, locale=locale))
 
     @goal.command(name="list", description="Your goals (only you see them)")
     async def list_goals(self, interaction: discord.Interaction) -> None:
+        """/goal list: the member's goals, privately."""
         guild_id, _unused = require_guild(interaction)
         goals = await self.service.all_goals(guild_id, interaction.user.id)
-        await interaction.response.send_message(
-            embed=ui.list_embed(goals, member_language(interaction)),
-            ephemeral=True,
-            allowed_mentions=NONE,
-        )
+        await show_private(interaction, embed=ui.list_embed(goals, member_language(interaction)))
 
     @goal.command(name="done", description="Mark one of your goals as done")
     @app_commands.describe(id="Which goal (start typing its words)")
     async def done(self, interaction: discord.Interaction, id: int) -> None:
+        """/goal done: the member's goal `id` marked done. Raises NotFound for a goal that isn't
+        theirs, Conflict for one already closed."""
         await self._close(interaction, id, "done")
 
     @goal.command(name="drop", description="Drop one of your goals")
     @app_commands.describe(id="Which goal (start typing its words)")
     async def drop(self, interaction: discord.Interaction, id: int) -> None:
+        """/goal drop: the member's goal `id` dropped. Raises NotFound for a goal that isn't theirs,
+        Conflict for one already closed."""
         await self._close(interaction, id, "dropped")
 
     async def _close(self, interaction: discord.Interaction, goal_id: int, status: str) -> None:
@@ -104,13 +104,13 @@ class GoalsCog(commands.Cog):
     @goal.command(name="progress", description="A chart of how your goals went, session by session")
     @app_commands.describe(goal="One goal (default: your active goals)")
     async def progress(self, interaction: discord.Interaction, goal: int | None = None) -> None:
+        """/goal progress: a chart of the member's ratings per session (one goal, or all),
+        privately; a text reply when there is nothing to draw."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         found = await self.service.progress(guild_id, interaction.user.id, goal)
         if not found:
-            await interaction.response.send_message(
-                embed=ui.progress_embed(found, locale), ephemeral=True, allowed_mentions=NONE
-            )
+            await show_private(interaction, embed=ui.progress_embed(found, locale))
             return
         await controls.defer_private(interaction)  # a chart can take over a second to draw
         chart = await asyncio.to_thread(ui.progress_file, found, locale)
@@ -154,6 +154,4 @@ class GoalsCog(commands.Cog):
         ]
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, ChorusBot)
-    await bot.add_cog(GoalsCog(bot))
+setup = cog_setup(GoalsCog)

@@ -22,7 +22,7 @@ from bot.ui import limits
 from bot.ui.checkin_consent import consent_again_embed, consent_embed
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.steps.goal import GoalStepButton
 
 NONE = discord.AllowedMentions.none()
@@ -122,9 +122,7 @@ class GoalAnswers:
                 goal, run_id, step_index, answers.get(goal.id), goal.id in answers, locale
             )
             if position == 1:
-                await interaction.response.send_message(
-                    content, view=view, ephemeral=True, allowed_mentions=NONE
-                )
+                await show_private(interaction, content, view=view)
             else:
                 await interaction.followup.send(
                     content, view=view, ephemeral=True, allowed_mentions=NONE
@@ -150,13 +148,12 @@ class GoalAnswers:
             key = (guild_id, interaction.user.id, run_id, step_index)
             again = key in self._asked
             self._asked.add(key)
-            await interaction.response.send_message(
+            await show_private(
+                interaction,
                 embed=consent_again_embed("goal", locale=locale)
                 if again
                 else consent_message(locale),
                 view=ui.consent_view(locale, run_id, step_index),
-                ephemeral=True,
-                allowed_mentions=NONE,
             )
             return
         await send_form(interaction, SetGoalForm(run_id, step_index, locale))

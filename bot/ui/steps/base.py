@@ -142,12 +142,15 @@ class SimplePresenter:
     kind = "simple"
 
     def body(self, scene: StepScene) -> str:
+        """The card's text while the step runs (markdown); empty by default."""
         return ""
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
+        """The card's buttons while the step runs; none by default."""
         return None
 
     def render(self, scene: StepScene) -> MessagePayload:
+        """See `StepPresenter.render`: `step_embed` around `body`, with `view`."""
         return MessagePayload(embed=step_embed(scene, self.body(scene)), view=self.view(scene))
 
     def closed_body(self, scene: StepScene) -> str:
@@ -155,11 +158,14 @@ class SimplePresenter:
         return self.body(scene)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
+        """See `StepPresenter.render_closed`: `step_embed` around `closed_body`, marked ended, no
+        buttons."""
         return MessagePayload(
             embed=step_embed(scene, self.closed_body(scene), closed=True), view=None
         )
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+        """See `StepPresenter.after_exit`: nothing posted after a simple step."""
         return []
 
 

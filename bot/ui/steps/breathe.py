@@ -31,6 +31,9 @@ class BreathePresenter(SimplePresenter):
     kind = "breathe"
 
     def body(self, scene: StepScene) -> str:
+        """The guidance, an optional pulse (beats per minute), the breath pattern (in, hold, out,
+        rest: each a length in seconds), how many times and how long in all, the clock times it runs
+        while the step is current, and the Done hint."""
         step = scene.step
         locale = scene.locale
         pattern = pattern_of(step)
@@ -80,6 +83,7 @@ class BreathePresenter(SimplePresenter):
         return "\n\n".join(lines)
 
     def closed_body(self, scene: StepScene) -> str:
+        """The pattern the group breathed, without instructions to act."""
         locale = scene.locale
         pattern = pattern_of(scene.step)
         parts = [_("in {time}", locale, time=_seconds(pattern.inhale, locale))]
@@ -100,6 +104,7 @@ class BreathePresenter(SimplePresenter):
         )
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
+        """The Done button (a `BreatheButton`) for members who finished."""
         return persistent_view(
             BreatheButton.button(
                 _("Done", scene.locale),

@@ -40,6 +40,8 @@ class CheckinPresenter(SimplePresenter):
     kind = "checkin"
 
     def body(self, scene: StepScene) -> str:
+        """The question, the scale's hint and anchors, how the answer is kept (anonymous, or private
+        unless shared) and that passing is fine."""
         step = scene.step
         assert isinstance(step, CheckinStep)
         lines = [
@@ -67,6 +69,7 @@ class CheckinPresenter(SimplePresenter):
         return "\n".join(lines)
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
+        """One button per scale value (`AnswerButton`) and Pass."""
         step = scene.step
         assert isinstance(step, CheckinStep)
         at = {"run_id": scene.run.id, "step_index": scene.index}

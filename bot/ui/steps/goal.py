@@ -33,6 +33,8 @@ class GoalPresenter(SimplePresenter):
         return f"**{prompt}**\n\n" if prompt else ""
 
     def body(self, scene: StepScene) -> str:
+        """The goal step's prompt: rate each personal goal privately from 1 (hard) to 5 (very
+        good)."""
         step = scene.step
         assert isinstance(step, GoalStep)
         locale = scene.locale
@@ -64,6 +66,7 @@ class GoalPresenter(SimplePresenter):
         return "\n\n".join(lines)
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
+        """The step's buttons (`GoalStepButton`s: rate my goals, and the others the step offers)."""
         step = scene.step
         assert isinstance(step, GoalStep)
         run_id, index = scene.run.id, scene.index
@@ -94,6 +97,8 @@ class GoalPresenter(SimplePresenter):
         return persistent_view(*items)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
+        """The closed card with how many members rated their goals (a count only at K_MIN or more,
+        else 'fewer than K_MIN')."""
         rated = sum(
             1
             for c in scene.contributions

@@ -231,9 +231,12 @@ class ListenPresenter:
         return persistent_view(*items) if items else None
 
     def render(self, scene: StepScene) -> MessagePayload:
+        """See `StepPresenter.render`: the listening card (framing, where to listen, the text card,
+        the track or the set, and the phase now: paused, countdown, playing) with its buttons."""
         return MessagePayload(embed=self._embed(scene, closed=False), view=self._view(scene))
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
+        """See `StepPresenter.render_closed`: the track card, ended, without buttons."""
         return MessagePayload(embed=self._embed(scene, closed=True), view=None)
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:

@@ -10,6 +10,7 @@ class PromptPresenter(SimplePresenter):
     kind = "prompt"
 
     def body(self, scene: StepScene) -> str:
+        """The prompt's text and, with `discussion_minutes`, how long to talk it through."""
         text = scene.text(getattr(scene.step, "text", None))
         minutes = getattr(scene.step, "discussion_minutes", None)
         if minutes:

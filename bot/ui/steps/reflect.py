@@ -117,6 +117,8 @@ class ReflectPresenter(SimplePresenter):
     kind = "reflect"
 
     def body(self, scene: StepScene) -> str:
+        """The question and who sees answers (anonymous, shared, or reviewed by the facilitator
+        first)."""
         locale = scene.locale
         question = scene.text(getattr(scene.step, "question", None))
         privacy = (
@@ -143,6 +145,7 @@ class ReflectPresenter(SimplePresenter):
         )
 
     def closed_body(self, scene: StepScene) -> str:
+        """The question, and with review that only released answers were shared."""
         question = f"**{scene.text(getattr(scene.step, 'question', None))}**"
         if getattr(scene.step, "review", None):
             only = _("Only answers the facilitator released were shared.", scene.locale)
@@ -150,6 +153,7 @@ class ReflectPresenter(SimplePresenter):
         return question
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
+        """The Reflect button, and Review answers when the facilitator reviews them first."""
         items: list[discord.ui.Item[Any]] = [
             ReflectButton.button(
                 _("Reflect", scene.locale),
@@ -171,6 +175,8 @@ class ReflectPresenter(SimplePresenter):
         return persistent_view(*items)
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+        """The shared answers as quotes when the step ends (none with review: Release shows
+        them)."""
         if getattr(scene.step, "review", None):
             # Reviewed answers are shown only by the facilitator's Release, never by the end.
             return []

@@ -209,6 +209,8 @@ class RoundPresenter(SimplePresenter):
         return "\n".join(lines)
 
     def body(self, scene: StepScene) -> str:
+        """The question, whose turn it is now and who is next (names from the scene or the last ones
+        shown)."""
         step: RoundStep = scene.step
         self._shown = scene.names or self._names(scene.session.id)
         state = scene.step_state()
@@ -223,6 +225,8 @@ class RoundPresenter(SimplePresenter):
         return "\n".join(parts)
 
     def render(self, scene: StepScene) -> MessagePayload:
+        """See `StepPresenter.render`: the round's card, with each turn's length (seconds written as
+        a duration)."""
         step: RoundStep = scene.step
         embed = step_embed(scene, self.body(scene))
         each = _(
@@ -235,6 +239,8 @@ class RoundPresenter(SimplePresenter):
         return MessagePayload(embed=embed, view=self.view(scene))
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
+        """The buttons for the round's state: I'll start while waiting for a volunteer, else Done,
+        Answer (without voice) and Pass (when allowed); none once finished."""
         step: RoundStep = scene.step
         state = scene.step_state()
         locale = scene.locale
@@ -312,6 +318,7 @@ class RoundPresenter(SimplePresenter):
         return answered_by(contributions)
 
     def closed_body(self, scene: StepScene) -> str:
+        """Who spoke and who passed, without instructions to act."""
         step: RoundStep = scene.step
         # Done or a written answer; leaving during one's turn, or being skipped, is not taking it.
         spoke = {

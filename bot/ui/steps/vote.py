@@ -80,6 +80,8 @@ class VotePresenter:
         )
 
     def render(self, scene: StepScene) -> MessagePayload:
+        """See `StepPresenter.render`: the question, the numbered choices and a button per
+        choice."""
         step: VoteStep = scene.step
         choices = self.choices_for(scene)
         lines = [f"**{scene.text(step.question)}**", ""]
@@ -106,6 +108,8 @@ class VotePresenter:
         return MessagePayload(embed=step_embed(scene, "\n".join(lines), icon="🗳️ "), view=view)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
+        """See `StepPresenter.render_closed`: the choices with their votes (counts only at GROUP_MIN
+        voters or more)."""
         step: VoteStep = scene.step
         choices = self.choices_for(scene)
         ranked = tally(choices, scene.contributions)
@@ -136,6 +140,8 @@ class VotePresenter:
         )
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+        """The group's choice announced when the step ends (the first choice when nobody voted;
+        votes counted only at GROUP_MIN voters or more); none without choices."""
         choices = self.choices_for(scene)
         ranked = tally(choices, scene.contributions)
         if not ranked:

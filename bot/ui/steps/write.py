@@ -217,6 +217,7 @@ class WritePresenter:
     # ---------------------------------------------------------------- closed
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
+        """See `StepPresenter.render_closed`: how many lines were written, without buttons."""
         step: WriteStep = scene.step
         lines = fold(scene.contributions)
         written = len(lines)
@@ -240,6 +241,7 @@ class WritePresenter:
         return MessagePayload(embed=step_embed(scene, "\n".join(body), closed=True), view=None)
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+        """The finished song sheet (none when no line was written); calls the exit hook first."""
         if self._on_exit is not None:
             self._on_exit(scene)
         sheet = self.sheet(scene)
