@@ -203,10 +203,13 @@ def format_percent(fraction: float, locale: str | None) -> str:
     return numbers.format_percent(fraction, locale=_babel_locale(locale))
 
 
-def format_list(items: Sequence[str], locale: str | None) -> str:
+def format_list(
+    items: Sequence[str], locale: str | None, style: Literal["standard", "or"] = "standard"
+) -> str:
     """Items joined the language's way: ``["A", "B", "C"]`` -> ``"A, B, and C"`` (en),
-    ``"A, B und C"`` (de), ``"A, B y C"`` (es) (Babel's CLDR list patterns)."""
-    return lists.format_list(list(items), locale=_babel_locale(locale))
+    ``"A, B und C"`` (de), ``"A, B y C"`` (es); ``style="or"``: ``"A, B, or C"``,
+    ``"A, B oder C"``, ``"A, B o C"`` (Babel's CLDR list patterns)."""
+    return lists.format_list(list(items), style=style, locale=_babel_locale(locale))
 
 
 def format_day(when: date | datetime, locale: str | None) -> str:
