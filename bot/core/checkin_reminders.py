@@ -203,8 +203,11 @@ class CheckinReminders:
             paused_until=paused.isoformat() if paused else None,
         )
 
-    async def set(self, guild_id: int, user_id: int, plan: Plan) -> CheckinScheduleRecord:
+    async def set(
+        self, guild_id: int, user_id: int, plan: Plan, language: str | None = None
+    ) -> CheckinScheduleRecord:
         """Start (or replace) the member's schedule; returns it with its next send time.
+        ``language``: the member's Discord client locale ("es-ES"), kept for the DMs.
 
         A DM already sent today (their time) still counts: the new schedule starts tomorrow
         if today's slot was used."""
@@ -219,6 +222,7 @@ class CheckinReminders:
             minute=plan.minute,
             timezone=plan.timezone,
             scale=plan.scale,
+            language=language[:16] if language else None,
             paused_until=plan.paused_until,
             next_send_at=due,
             now=now,
