@@ -85,7 +85,7 @@ EXPORTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "reminder_optins",
-        "SELECT minutes_before, updated_at FROM reminder_optins"
+        "SELECT minutes_before, language, updated_at FROM reminder_optins"
         " WHERE guild_id = :guild AND user_id = :user",
     ),
     (

@@ -78,6 +78,7 @@ class RecordingOutlet:
         minutes: int,
         *,
         own: OwnTime | None = None,
+        language: str | None = None,
     ) -> bool:
         if user_id in self.closed_dms:
             return False
