@@ -236,5 +236,13 @@ def day_names(
     return [names[day] for day in range(7)]
 
 
+def month_names(locale: str | None, width: Literal["abbreviated", "wide"] = "wide") -> list[str]:
+    """The year's month names from January, as the language writes them inside a date:
+    ``["January", ...]`` (en), ``["Januar", ...]`` (de), ``["enero", ...]`` (es) (Babel's CLDR
+    data); ``width`` "abbreviated" gives ``"Jan"``, ``"Jan."``, ``"ene"``."""
+    names = dates.get_month_names(width, context="format", locale=_babel_locale(locale))
+    return [names[month] for month in range(1, 13)]
+
+
 def _babel_locale(locale: str | None) -> str:
     return language_of(locale) or SOURCE_LANGUAGE

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.errors import InvalidInput
 from bot.core.time_zones import exists_locally, localize
-from bot.i18n import N_, SHIPPED, day_names
+from bot.i18n import N_, SHIPPED, day_names, month_names
 
 # How far ahead a session can be scheduled.
 MAX_AHEAD = timedelta(days=366)
@@ -56,9 +56,18 @@ for _language in SHIPPED:
             _key = fold(_name).rstrip(".")  # German abbreviations end in a dot: "Fr."
             if _key not in MONTHS:
                 WEEKDAYS.setdefault(_key, _index)
+# And their month names: `27. märz 18:00`, `27 de marzo 18:00`.
+for _language in SHIPPED:
+    for _width in ("wide", "abbreviated"):
+        for _index, _name in enumerate(month_names(_language, _width), start=1):
+            _key = fold(_name).rstrip(".")
+            if _key not in WEEKDAYS:
+                MONTHS.setdefault(_key, _index)
 TODAY_WORDS = frozenset({"today", "tonight", "heute", "hoy"})
 TOMORROW_WORDS = frozenset({"tomorrow", "morgen", "manana"})
-FILLER_WORDS = frozenset({"at", "on", "this", "the", "of", "um", "am", "a", "las", "la", "el"})
+FILLER_WORDS = frozenset(
+    {"at", "on", "this", "the", "of", "um", "am", "a", "las", "la", "el", "de", "del"}
+)
 RELATIVE_STARTS = ("in ", "en ")
 """`in 2 hours`, `in 2 stunden`, `en 2 horas`."""
 
@@ -132,7 +141,7 @@ _TIME = re.compile(
     r"|\b(?P<word>noon|midday|midnight)\b"
 )
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)?$")
+_ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th|\.)?$")
 
 
 def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
@@ -288,8 +297,8 @@ def _parse_date_words(words: list[str], today: date) -> date:
     year: int | None = None
     for word in words:
         ordinal = _ORDINAL.match(word)
-        if word in MONTHS and month is None:
-            month = MONTHS[word]
+        if word.rstrip(".") in MONTHS and month is None:
+            month = MONTHS[word.rstrip(".")]
         elif ordinal and day_number is None:
             day_number = int(ordinal.group(1))
         elif word.isdigit() and len(word) == 4 and year is None:
