@@ -58,8 +58,8 @@ for _language in SHIPPED:
                 WEEKDAYS.setdefault(_key, _index)
 # And their month names: `27. märz 18:00`, `27 de marzo 18:00`.
 for _language in SHIPPED:
-    for _width in ("wide", "abbreviated"):
-        for _index, _name in enumerate(month_names(_language, _width), start=1):
+    for _names in (month_names(_language, "wide"), month_names(_language, "abbreviated")):
+        for _index, _name in enumerate(_names, start=1):
             _key = fold(_name).rstrip(".")
             if _key not in WEEKDAYS:
                 MONTHS.setdefault(_key, _index)
