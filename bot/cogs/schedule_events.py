@@ -186,8 +186,8 @@ class ScheduleEventsCog(commands.Cog):
         user_id: int,
         minutes: int,
         *,
-        own: OwnTime | None = None,
-        language: str | None = None,
+        own: OwnTime | None,
+        language: str | None,
     ) -> bool:
         """See `ScheduleOutlet.dm_reminder`."""
         guild = self.bot.get_guild(series.guild_id)

@@ -204,7 +204,7 @@ class CheckinReminders:
         )
 
     async def set(
-        self, guild_id: int, user_id: int, plan: Plan, language: str | None = None
+        self, guild_id: int, user_id: int, plan: Plan, language: str | None
     ) -> CheckinScheduleRecord:
         """Start (or replace) the member's schedule; returns it with its next send time.
         ``language``: the member's Discord client locale ("es-ES"), kept for the DMs.

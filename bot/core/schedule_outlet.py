@@ -57,8 +57,8 @@ class ScheduleOutlet(Protocol):
         user_id: int,
         minutes: int,
         *,
-        own: OwnTime | None = None,
-        language: str | None = None,
+        own: OwnTime | None,
+        language: str | None,
     ) -> bool:
         """DM one member their reminder `minutes` before the start (0: at the start; `own`: they
         chose their own time for this series, and why this reminder comes at `minutes`; None:

@@ -298,9 +298,7 @@ class ScheduleService:
 
     # ----------------------------------------------------------- reminders
 
-    async def remind(
-        self, guild_id: int, user_id: int, minutes: int, language: str | None = None
-    ) -> None:
+    async def remind(self, guild_id: int, user_id: int, minutes: int, language: str | None) -> None:
         """Remind the member `minutes` before sessions they are interested in, by DM in
         `language` (their client locale now, "es-ES"; None: the server's).
 
