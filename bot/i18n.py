@@ -375,10 +375,13 @@ def _grouped(value: float, language: str) -> bool:
     return abs(value) >= _GROUPED_FROM.get(language, 1000)
 
 
-def format_list(items: Sequence[str], locale: str | None) -> str:
+def format_list(
+    items: Sequence[str], locale: str | None, style: Literal["standard", "or"] = "standard"
+) -> str:
     """Items joined the language's way: ``["A", "B", "C"]`` -> ``"A, B, and C"`` (en),
-    ``"A, B und C"`` (de), ``"A, B y C"`` (es) (Babel's CLDR list patterns)."""
-    return lists.format_list(list(items), locale=_babel_locale(locale))
+    ``"A, B und C"`` (de), ``"A, B y C"`` (es); ``style="or"``: ``"A, B, or C"``,
+    ``"A, B oder C"``, ``"A, B o C"`` (Babel's CLDR list patterns)."""
+    return lists.format_list(list(items), style=style, locale=_babel_locale(locale))
 
 
 def format_day(when: date | datetime, locale: str | None) -> str:
@@ -403,6 +406,14 @@ def day_names(
     "abbreviated" gives ``"Mon"``, ``"Mo."``, ``"lun"`` (Babel's CLDR data)."""
     names = dates.get_day_names(width, context="format", locale=_babel_locale(locale))
     return [names[day] for day in range(7)]
+
+
+def month_names(locale: str | None, width: Literal["abbreviated", "wide"] = "wide") -> list[str]:
+    """The year's month names from January, as the language writes them inside a date:
+    ``["January", ...]`` (en), ``["Januar", ...]`` (de), ``["enero", ...]`` (es) (Babel's CLDR
+    data); ``width`` "abbreviated" gives ``"Jan"``, ``"Jan."``, ``"ene"``."""
+    names = dates.get_month_names(width, context="format", locale=_babel_locale(locale))
+    return [names[month] for month in range(1, 13)]
 
 
 def _babel_locale(locale: str | None) -> str:

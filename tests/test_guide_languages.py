@@ -229,3 +229,33 @@ def test_no_paragraph_of_the_translation_is_left_in_english(language: str) -> No
         if len(words) >= 2:
             problems.append(f"reads as English ({', '.join(words)}): {paragraph[:100]}")
     assert not problems, f"the {language} guide:\n" + "\n".join(problems)
+
+
+def section_links(text: str) -> list[set[str]]:
+    """The link targets of each section, split at headings (what comes before the first heading
+    counts with the first section); a language's own PRIVACY page reads ``PRIVACY.<lang>.md``."""
+    found: list[set[str]] = [set()]
+    seen_heading = False
+    for line in without_code_blocks(text).splitlines():
+        if re.match(r"#{1,6} ", line):
+            if seen_heading:
+                found.append(set())
+            seen_heading = True
+        for target in re.findall(r"\]\(([^)]+)\)", line):
+            found[-1].add(re.sub(r"PRIVACY\.(de|es)\.md", "PRIVACY.<lang>.md", target))
+    return found
+
+
+def test_the_translations_point_to_the_same_pages_in_each_section() -> None:
+    """A note one translation makes and the other lacks often carries a link (the syllable
+    counter's English-only note links "Translating an activity"): each section of the German and
+    the Spanish guide links the same pages."""
+    german, spanish = (section_links(translation(language)) for language in LANGUAGES)
+    assert len(german) == len(spanish)
+    titles = [title for _, title in headings(translation("de"))]
+    problems = [
+        f"{title}: only German {sorted(de - es)}, only Spanish {sorted(es - de)}"
+        for title, de, es in zip(titles, german, spanish, strict=True)
+        if de != es
+    ]
+    assert not problems, "\n".join(problems)

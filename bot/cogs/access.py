@@ -6,7 +6,7 @@ import discord
 
 from bot.core.errors import NotFacilitator, UserFacingError
 from bot.core.guild_settings import GuildConfig
-from bot.i18n import N_, _
+from bot.i18n import N_, format_list
 from bot.ui.locale import member_language
 
 
@@ -29,10 +29,11 @@ def is_facilitator(user: discord.abc.User, config: GuildConfig) -> bool:
 
 def facilitator_roles_text(config: GuildConfig, locale: str) -> str:
     """The facilitator roles as a member reads them: role mentions or names, joined by "or"."""
-    joiner = " " + _("or", locale) + " "
     if config.facilitator_role_ids:
-        return joiner.join(f"<@&{role_id}>" for role_id in config.facilitator_role_ids)
-    return joiner.join(f"**{n}**" for n in config.facilitator_roles)
+        return format_list(
+            [f"<@&{role_id}>" for role_id in config.facilitator_role_ids], locale, "or"
+        )
+    return format_list([f"**{n}**" for n in config.facilitator_roles], locale, "or")
 
 
 def require_facilitator(interaction: discord.Interaction, config: GuildConfig) -> None:

@@ -27,13 +27,13 @@ from bot.core.checkins import describe_value, scale_of
 from bot.core.deadline_timer import DeadlineTimer
 from bot.core.errors import InvalidInput
 from bot.core.time_zones import timezone_choices
-from bot.i18n import N_, _
+from bot.i18n import N_, _, private_language
 from bot.records.checkin_schedules import ClaimedSend
 from bot.ui import checkin_care
 from bot.ui import checkin_schedule as ui
 from bot.ui import checkins as checkin_ui
 from bot.ui.checkin_schedule import ScheduledCheckinButton
-from bot.ui.locale import member_language, reply_language, server_language
+from bot.ui.locale import member_language, reply_language
 from bot.ui.replies import reply_ephemeral
 
 log = logging.getLogger("chorus.checkin_schedule")
@@ -133,7 +133,10 @@ class CheckinScheduleCog(commands.Cog):
         plan = self.reminders.plan(days, time, timezone, scale, pause_until)
         if await self.checkins.consent_state(guild_id, interaction.user.id) != "agreed":
             raise InvalidInput(ui.NEEDS_CONSENT)
-        record = await self.reminders.set(guild_id, interaction.user.id, plan)
+        # Their client language now: the DMs come later, without an interaction to read it from.
+        record = await self.reminders.set(
+            guild_id, interaction.user.id, plan, interaction.locale.value
+        )
         await self.timer.rearm()
         await reply_ephemeral(interaction, ui.schedule_text(record, member_language(interaction)))
 
@@ -185,7 +188,8 @@ class CheckinScheduleCog(commands.Cog):
             log.warning("couldn't look up a member for their check-in DM; skipped this one")
             return
         try:
-            locale = server_language(self.bot.guild_settings, schedule.guild_id)
+            server = self.bot.guild_settings.for_guild(schedule.guild_id).language
+            locale = private_language(schedule.language, server)
             await member.send(
                 embed=ui.dm_embed(guild.name, schedule.scale, locale),
                 view=ui.dm_view(schedule.guild_id, schedule.scale, locale),

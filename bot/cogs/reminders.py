@@ -60,7 +60,10 @@ class RemindersCog(commands.Cog):
                 else _("Reminders were already off for you here.", locale),
             )
             return
-        await self.bot.schedule.remind(guild_id, interaction.user.id, minutes_before)
+        # Their client language now: the reminder DMs come later, without an interaction.
+        await self.bot.schedule.remind(
+            guild_id, interaction.user.id, minutes_before, interaction.locale.value
+        )
         await reply_ephemeral(
             interaction,
             _(

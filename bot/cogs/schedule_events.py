@@ -22,7 +22,7 @@ from bot.core.schedule_outlet import EventRefused
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
 from bot.core.schedule_wake import utc
 from bot.core.session import NO_FACILITATOR, SessionRecord
-from bot.i18n import _
+from bot.i18n import _, private_language
 from bot.ui import limits
 from bot.ui.errors import http_error
 from bot.ui.locale import server_language
@@ -65,8 +65,8 @@ class ScheduleEventsCog(commands.Cog):
     # -------------------------------------------------------------- events
 
     def _language(self, guild_id: int) -> str:
-        """The server's language: events, reminders and DMs sent without an interaction use
-        it (Chorus keeps no per-member language, so nothing more is stored about anyone)."""
+        """The server's language: events, channel posts, and DMs sent without an interaction
+        (a /remind me reminder uses the member's language kept with their opt-in, if any)."""
         return server_language(self.bot.guild_settings, guild_id)
 
     async def fetch_event(self, occurrence: OccurrenceRecord) -> discord.ScheduledEvent | None:
@@ -190,12 +190,14 @@ class ScheduleEventsCog(commands.Cog):
         user_id: int,
         minutes: int,
         *,
-        own: OwnTime | None = None,
+        own: OwnTime | None,
+        language: str | None,
     ) -> bool:
         """See `ScheduleOutlet.dm_reminder`."""
         guild = self.bot.get_guild(series.guild_id)
         name = channel_name(self.bot, series.guild_id, series.channel_id)
-        locale = self._language(series.guild_id)
+        server = self.bot.guild_settings.for_guild(series.guild_id).language
+        locale = private_language(language, server)
         channel = f"**#{name}**" if name else f"<#{series.channel_id}>"
         where = (
             _("{channel} on **{server}**", locale, channel=channel, server=guild.name)

@@ -18,14 +18,31 @@ from zoneinfo import ZoneInfo
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
 from bot.core.time_zones import localize, zone
-from bot.i18n import N_, _, day_names
+from bot.core.typed_times import fold
+from bot.i18n import N_, SHIPPED, _, day_names
 from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
 from bot.store.store import Store
 
-DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 EVERY_DAY = 127
-_GROUPS = {"daily": EVERY_DAY, "everyday": EVERY_DAY, "weekdays": 31, "weekends": 96}
+_GROUPS = {
+    "daily": EVERY_DAY,
+    "everyday": EVERY_DAY,
+    "weekdays": 31,
+    "weekends": 96,
+    "taglich": EVERY_DAY,
+    "werktags": 31,
+    "wochenende": 96,
+    "diario": EVERY_DAY,
+    "laborables": 31,
+}
+"""Words for groups of days, English, German and Spanish (accents folded)."""
+# Every shipped language's day names (Babel's CLDR data), so `di, fr` and `mar, vie` work too.
+_NAMES = tuple(
+    (fold(name).rstrip("."), index)
+    for language in SHIPPED
+    for index, name in enumerate(day_names(language))
+)
 SCALES = ("0-10", "1-5")
 """Scales a scheduled DM offers (one row of buttons each; the two-step SAM is /checkin now's)."""
 
@@ -41,12 +58,13 @@ def parse_days(text: str) -> int:
     """Weekdays as a bit mask (Monday = 1 ... Sunday = 64) from e.g. "tue, fri", "Tuesday
     Friday", "weekdays", "daily". Raises InvalidInput saying what to type."""
     mask = 0
-    words = [w for w in re.split(r"[\s,;/+&]+|\band\b", text.casefold()) if w]
-    for word in words:
+    words = [w.rstrip(".") for w in re.split(r"[\s,;/+&]+|\b(?:and|und|y)\b", fold(text)) if w]
+    for word in (w for w in words if w):
         if word in _GROUPS:
             mask |= _GROUPS[word]
             continue
-        found = [i for i, name in enumerate(DAY_NAMES) if len(word) >= 2 and name.startswith(word)]
+        # "mi" is Mittwoch and miércoles: one day, so it counts; "do" (Donnerstag, domingo) not.
+        found = sorted({i for name, i in _NAMES if len(word) >= 2 and name.startswith(word)})
         if len(found) != 1:
             raise InvalidInput(
                 N_(
@@ -185,8 +203,11 @@ class CheckinReminders:
             paused_until=paused.isoformat() if paused else None,
         )
 
-    async def set(self, guild_id: int, user_id: int, plan: Plan) -> CheckinScheduleRecord:
+    async def set(
+        self, guild_id: int, user_id: int, plan: Plan, language: str | None
+    ) -> CheckinScheduleRecord:
         """Start (or replace) the member's schedule; returns it with its next send time.
+        ``language``: the member's Discord client locale ("es-ES"), kept for the DMs.
 
         A DM already sent today (their time) still counts: the new schedule starts tomorrow
         if today's slot was used."""
@@ -201,6 +222,7 @@ class CheckinReminders:
             minute=plan.minute,
             timezone=plan.timezone,
             scale=plan.scale,
+            language=language[:16] if language else None,
             paused_until=plan.paused_until,
             next_send_at=due,
             now=now,

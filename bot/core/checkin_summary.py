@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.checkin_figures import Answer, pairs
-from bot.i18n import N_, _, ngettext
+from bot.i18n import N_, _, format_list, ngettext
 
 SCALE_NAMES = {"1-5": N_("the faces scale"), "sam": N_("the feeling-and-energy scale")}
 
@@ -67,8 +67,7 @@ def member_summary(answers: Sequence[Answer], locale: str) -> str:
             ngettext("{count} answer with words", "{count} answers with words", custom, locale)
         )
     if others:
-        joiner = " " + _("and", locale) + " "
-        text += " " + _("Also {others}.", locale, others=joiner.join(others))
+        text += " " + _("Also {others}.", locale, others=format_list(others, locale))
     own = pairs(answers)
     if own:
         ups = sum(1 for p in own if p.shift > 0)

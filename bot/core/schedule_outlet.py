@@ -57,11 +57,13 @@ class ScheduleOutlet(Protocol):
         user_id: int,
         minutes: int,
         *,
-        own: OwnTime | None = None,
+        own: OwnTime | None,
+        language: str | None,
     ) -> bool:
         """DM one member their reminder `minutes` before the start (0: at the start; `own`: they
         chose their own time for this series, and why this reminder comes at `minutes`; None:
-        their /remind me setting); False when they can't be reached."""
+        their /remind me setting), in `language` (the client locale they had when they turned
+        /remind me on; None: the server's); False when they can't be reached."""
         ...
 
     async def post_reminders(

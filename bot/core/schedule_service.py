@@ -298,12 +298,17 @@ class ScheduleService:
 
     # ----------------------------------------------------------- reminders
 
-    async def remind(self, guild_id: int, user_id: int, minutes: int) -> None:
-        """Remind the member `minutes` before sessions they are interested in.
+    async def remind(self, guild_id: int, user_id: int, minutes: int, language: str | None) -> None:
+        """Remind the member `minutes` before sessions they are interested in, by DM in
+        `language` (their client locale now, "es-ES"; None: the server's).
 
         Raises InvalidInput outside 1 minute to a week."""
         await self._store.reminders.set_optin(
-            guild_id, user_id, check_minutes(minutes), self.now().timestamp()
+            guild_id,
+            user_id,
+            check_minutes(minutes),
+            self.now().timestamp(),
+            language[:16] if language else None,
         )
         await self.timer.rearm()
 

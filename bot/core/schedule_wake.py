@@ -144,6 +144,7 @@ class ScheduleWake:
         the channel; each is recorded as soon as it went out."""
         store = self._store.reminders
         optins = await store.optins(series.guild_id)
+        languages = await store.optin_languages(series.guild_id)
         chosen_at = await store.series_chosen_at(series.id)
         choices = await store.series_choices(series.id)
         chosen = {
@@ -161,7 +162,10 @@ class ScheduleWake:
             assert minutes is not None  # recipients() only returns members with a lead time
             own = choices.get(user_id)  # None: no own time (with one of None, no reminder)
             why = None if own is None else own_time(own, minutes, optins.get(user_id))
-            if not await self.outlet.dm_reminder(series, occurrence, user_id, minutes, own=why):
+            sent = await self.outlet.dm_reminder(
+                series, occurrence, user_id, minutes, own=why, language=languages.get(user_id)
+            )
+            if not sent:
                 unreachable.append(user_id)
                 continue
             await store.record_reminded(occurrence.id, [user_id], "dm", now)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.errors import InvalidInput
 from bot.core.time_zones import exists_locally, localize
-from bot.i18n import N_
+from bot.i18n import N_, SHIPPED, day_names, month_names
 
 # How far ahead a session can be scheduled.
 MAX_AHEAD = timedelta(days=366)
@@ -38,8 +39,40 @@ MONTHS = {
 }
 MONTHS["sept"] = 9
 
-# Not translated: the parser reads English words, so the examples show what it understands.
-EXAMPLES = "`friday 18:00`, `tomorrow 7pm`, `in 2 hours` or `2026-03-27 18:00`"
+
+def fold(word: str) -> str:
+    """``word`` casefolded without accents: "Mié" -> "mie", so a member can type a day the way
+    their keyboard allows."""
+    plain = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+# Every shipped language's day names (Babel's CLDR data), full and abbreviated, so a German
+# or Spanish member can type `freitag 18:00` or `vie 18:00`. A name that is also an English
+# month ("mar", Spanish Tuesday) stays the month: `mar 27` has always meant March 27.
+for _language in SHIPPED:
+    for _width in ("wide", "abbreviated"):
+        for _index, _name in enumerate(day_names(_language, _width)):
+            _key = fold(_name).rstrip(".")  # German abbreviations end in a dot: "Fr."
+            if _key not in MONTHS:
+                WEEKDAYS.setdefault(_key, _index)
+# And their month names: `27. märz 18:00`, `27 de marzo 18:00`.
+for _language in SHIPPED:
+    for _names in (month_names(_language, "wide"), month_names(_language, "abbreviated")):
+        for _index, _name in enumerate(_names, start=1):
+            _key = fold(_name).rstrip(".")
+            if _key not in WEEKDAYS:
+                MONTHS.setdefault(_key, _index)
+TODAY_WORDS = frozenset({"today", "tonight", "heute", "hoy"})
+TOMORROW_WORDS = frozenset({"tomorrow", "morgen", "manana"})
+FILLER_WORDS = frozenset(
+    {"at", "on", "this", "the", "of", "um", "am", "a", "las", "la", "el", "de", "del"}
+)
+RELATIVE_STARTS = ("in ", "en ")
+"""`in 2 hours`, `in 2 stunden`, `en 2 horas`."""
+
+EXAMPLES = N_("`friday 18:00`, `tomorrow 7pm`, `in 2 hours` or `2026-03-27 18:00`")
+"""A catalogue text: each language lists examples in its own words (the parser reads them)."""
 DAY_NAMES = (
     N_("Monday"),
     N_("Tuesday"),
@@ -82,15 +115,33 @@ _UNITS = {
     "w": 604800,
     "week": 604800,
     "weeks": 604800,
+    # German and Spanish, accents folded (`fold`): `in 2 stunden`, `en 3 días`.
+    "minuten": 60,
+    "minuto": 60,
+    "minutos": 60,
+    "stunde": 3600,
+    "stunden": 3600,
+    "std": 3600,
+    "hora": 3600,
+    "horas": 3600,
+    "tag": 86400,
+    "tage": 86400,
+    "tagen": 86400,
+    "dia": 86400,
+    "dias": 86400,
+    "woche": 604800,
+    "wochen": 604800,
+    "semana": 604800,
+    "semanas": 604800,
 }
-_RELATIVE_PART = re.compile(r"(\d+|an|a)\s*([a-z]+)")
+_RELATIVE_PART = re.compile(r"(\d+|an|a|einer|einem|eine|un|una)\s*([a-z]+)")
 _TIME = re.compile(
     r"(?<![\d:])(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ap>am|pm|a\.m\.|p\.m\.)(?![a-z])"
     r"|(?<![\d:])(?P<h24>\d{1,2})[:.h](?P<m24>\d{2})(?![\d])"
     r"|\b(?P<word>noon|midday|midnight)\b"
 )
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th)?$")
+_ORDINAL = re.compile(r"^(\d{1,2})(st|nd|rd|th|\.)?$")
 
 
 def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
@@ -106,10 +157,10 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     if len(raw) > 80:
         raise InvalidInput(N_("That's too long for a time. Try {examples}."), examples=EXAMPLES)
     local_now = now.astimezone(tz)
-    lowered = raw.casefold()
+    lowered = " ".join(fold(word) for word in raw.split())
     if _ISO_START.match(lowered):
         return _parse_iso(raw, tz)
-    if lowered.startswith("in "):
+    if lowered.startswith(RELATIVE_STARTS):
         return (now + _parse_relative(lowered[3:])).astimezone(tz)
     return _parse_day_and_time(lowered, local_now, tz)
 
@@ -132,14 +183,16 @@ def _parse_iso(raw: str, tz: ZoneInfo) -> datetime:
 
 
 def _parse_relative(rest: str) -> timedelta:
-    compact = rest.replace(",", " ").replace(" and ", " ")
+    compact = rest.replace(",", " ")
+    for joiner in (" and ", " und ", " y "):
+        compact = compact.replace(joiner, " ")
     total = 0
     position = 0
     matched_any = False
     for match in _RELATIVE_PART.finditer(compact):
         if compact[position : match.start()].strip():
             break
-        amount = 1 if match.group(1) in ("a", "an") else int(match.group(1))
+        amount = int(match.group(1)) if match.group(1).isdigit() else 1
         unit = _UNITS.get(match.group(2))
         if unit is None:
             raise InvalidInput(
@@ -193,7 +246,7 @@ def _parse_day_and_time(lowered: str, local_now: datetime, tz: ZoneInfo) -> date
     match = matches[0]
     at = _parse_time(match)
     rest = (lowered[: match.start()] + " " + lowered[match.end() :]).replace(",", " ")
-    words = [w for w in rest.split() if w not in ("at", "on", "this", "the", "of")]
+    words = [w for w in rest.split() if w not in FILLER_WORDS]
     today = local_now.date()
     strictly_after_today = False
     if words and words[0] == "next":
@@ -206,13 +259,13 @@ def _parse_day_and_time(lowered: str, local_now: datetime, tz: ZoneInfo) -> date
         if _checked_local(datetime.combine(day, at), tz) <= local_now:
             day = today + timedelta(days=1)
         return _checked_local(datetime.combine(day, at), tz)
-    if words in (["today"], ["tonight"]):
+    if len(words) == 1 and words[0] in TODAY_WORDS:
         day = today
-    elif words == ["tomorrow"]:
+    elif len(words) == 1 and words[0] in TOMORROW_WORDS:
         day = today + timedelta(days=1)
     else:
-        if words[0] in WEEKDAYS:
-            weekday = WEEKDAYS[words[0]]
+        if words[0].rstrip(".") in WEEKDAYS:
+            weekday = WEEKDAYS[words[0].rstrip(".")]
             words = words[1:]
         if words:
             day = _parse_date_words(words, today)
@@ -244,8 +297,8 @@ def _parse_date_words(words: list[str], today: date) -> date:
     year: int | None = None
     for word in words:
         ordinal = _ORDINAL.match(word)
-        if word in MONTHS and month is None:
-            month = MONTHS[word]
+        if word.rstrip(".") in MONTHS and month is None:
+            month = MONTHS[word.rstrip(".")]
         elif ordinal and day_number is None:
             day_number = int(ordinal.group(1))
         elif word.isdigit() and len(word) == 4 and year is None:

@@ -15,6 +15,9 @@ class CheckinScheduleRecord:
     """Local time of day, minutes after midnight in `timezone`."""
     timezone: str
     scale: str
+    language: str | None
+    """The member's Discord client locale when they set the schedule ("es-ES"); None: unknown,
+    the DMs use the server's language."""
     paused_until: str | None
     """Local date (YYYY-MM-DD) the DMs resume on; None when not paused."""
     next_send_at: float

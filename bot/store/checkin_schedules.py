@@ -39,20 +39,23 @@ class CheckinScheduleRepository(Repository):
         paused_until: str | None,
         next_send_at: float,
         now: float,
+        language: str | None = None,
     ) -> CheckinScheduleRecord:
         """Create or replace a member's schedule (a pending Snooze is dropped; the day of the
-        last DM is kept, so a new schedule doesn't send twice on one day)."""
+        last DM is kept, so a new schedule doesn't send twice on one day). ``language``: the
+        member's client locale now, for the DMs."""
 
         async def job(conn: Conn) -> CheckinScheduleRecord:
             return await returned(
                 conn,
                 CheckinScheduleRecord,
                 "INSERT INTO checkin_schedules (guild_id, user_id, days, minute, timezone, scale,"
-                " paused_until, next_send_at, snoozed_until, last_sent_on, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)"
+                " language, paused_until, next_send_at, snoozed_until, last_sent_on,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)"
                 " ON CONFLICT (guild_id, user_id) DO UPDATE SET days = excluded.days,"
                 " minute = excluded.minute, timezone = excluded.timezone,"
-                " scale = excluded.scale, paused_until = excluded.paused_until,"
+                " scale = excluded.scale, language = excluded.language,"
+                " paused_until = excluded.paused_until,"
                 " next_send_at = excluded.next_send_at, snoozed_until = NULL,"
                 f" updated_at = excluded.updated_at RETURNING {_COLUMNS}",
                 (
@@ -62,6 +65,7 @@ class CheckinScheduleRepository(Repository):
                     minute,
                     timezone,
                     scale,
+                    language,
                     paused_until,
                     next_send_at,
                     now,

@@ -85,7 +85,7 @@ EXPORTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "reminder_optins",
-        "SELECT minutes_before, updated_at FROM reminder_optins"
+        "SELECT minutes_before, language, updated_at FROM reminder_optins"
         " WHERE guild_id = :guild AND user_id = :user",
     ),
     (
@@ -140,7 +140,7 @@ EXPORTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "checkin_schedule",
-        "SELECT days, minute, timezone, scale, paused_until, next_send_at, snoozed_until,"
+        "SELECT days, minute, timezone, scale, language, paused_until, next_send_at, snoozed_until,"
         " last_sent_on, created_at, updated_at FROM checkin_schedules"
         " WHERE guild_id = :guild AND user_id = :user",
     ),

@@ -14,17 +14,20 @@ from bot.store.repository import Repository
 class ReminderRepository(Repository):
     # ---------------------------------------------------------- server-wide
 
-    async def set_optin(self, guild_id: int, user_id: int, minutes: int, now: float) -> None:
+    async def set_optin(
+        self, guild_id: int, user_id: int, minutes: int, now: float, language: str | None = None
+    ) -> None:
         """Remind the member `minutes` before every session they are interested in here (replacing
-        an earlier choice; `now` in UTC seconds). Raises StorageUnavailable when the write can't
-        be committed."""
+        an earlier choice; `now` in UTC seconds; `language`: their client locale now, for the
+        DMs). Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
             self._db,
-            "INSERT INTO reminder_optins (guild_id, user_id, minutes_before, updated_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-            " minutes_before = excluded.minutes_before, updated_at = excluded.updated_at",
-            (guild_id, user_id, minutes, now),
+            "INSERT INTO reminder_optins (guild_id, user_id, minutes_before, updated_at, language)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+            " minutes_before = excluded.minutes_before, updated_at = excluded.updated_at,"
+            " language = excluded.language",
+            (guild_id, user_id, minutes, now, language),
             invalidate=(),
         )
 
@@ -51,6 +54,16 @@ class ReminderRepository(Repository):
             (guild_id,),
         )
         return {int(r[0]): int(r[1]) for r in rows}
+
+    async def optin_languages(self, guild_id: int) -> dict[int, str]:
+        """The client locales members had when they turned /remind me on here: user id ->
+        locale ("es-ES"); members without one are left out (their DMs use the server's)."""
+        rows = await self._db.fetch_all(
+            "SELECT user_id, language FROM reminder_optins"
+            " WHERE guild_id = ? AND language IS NOT NULL",
+            (guild_id,),
+        )
+        return {int(r[0]): str(r[1]) for r in rows}
 
     async def optin_minutes(self) -> dict[int, set[int]]:
         """The distinct reminder lead times chosen in each server."""

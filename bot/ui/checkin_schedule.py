@@ -32,8 +32,8 @@ class ScheduledCheckinButton(
 
 
 def dm_embed(guild_name: str, scale_name: str, locale: str) -> discord.Embed:
-    """The scheduled check-in DM, in ``locale`` (the server's: it is sent without an
-    interaction, and Chorus keeps no per-member language)."""
+    """The scheduled check-in DM, in ``locale``: the member's client language kept when they set
+    the schedule (it is sent later, without an interaction), else the server's."""
     scale = scale_of(scale_name)
     return discord.Embed(
         title=_("How are you today?", locale),

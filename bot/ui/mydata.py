@@ -21,9 +21,27 @@ def csv_file(data: bytes, locale: str) -> discord.File:
     )
 
 
+# Names of the zone that is UTC itself: "times in UTC and UTC" would read as a slip.
+UTC_ZONES = frozenset(
+    {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu"}
+)
+
+
 def csv_text(rows: int, timezone: str, locale: str) -> str:
     """The words above /mydata's CSV, in ``locale`` (the file's column names stay English:
-    they are for spreadsheets and programs, see PRIVACY.md)."""
+    they are for spreadsheets and programs, see PRIVACY.md). ``timezone`` is an IANA name; when
+    it is UTC itself the times are named once."""
+    if timezone in UTC_ZONES:
+        return ngettext(
+            "📄 Your check-ins, goal ratings and contributions in this server as a table "
+            "({count} row), times in UTC. It opens in any spreadsheet app. "
+            "Only you can see this.",
+            "📄 Your check-ins, goal ratings and contributions in this server as a table "
+            "({count} rows), times in UTC. It opens in any spreadsheet app. "
+            "Only you can see this.",
+            rows,
+            locale,
+        )
     return ngettext(
         "📄 Your check-ins, goal ratings and contributions in this server as a table "
         "({count} row), times in {timezone} and UTC. It opens in any spreadsheet app. "

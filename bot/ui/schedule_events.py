@@ -22,7 +22,8 @@ class StartButton(TypedButton, spec="chorus:schedule:start:{occurrence_id:int}")
 
 
 def reminder_dm(title: str, starts_at: float, where: str, minutes: int, locale: str) -> str:
-    """The reminder DM before a session, in ``locale`` (the server's: no interaction to ask)."""
+    """The reminder DM before a session, in ``locale`` (the member's kept with /remind me, else
+    the server's)."""
     return _(
         "⏰ **{title}** starts {relative} ({time}) in {where}.\nYou asked for a reminder "
         "{minutes} min before sessions you're interested in; /remind me off stops them.",

@@ -412,7 +412,7 @@ async def test_a_german_session_with_a_spanish_member(
     for member, value in ((ana, "7"), (ben, "5"), (cai, "1")):
         seen.reply(member, await member.click(closing, label=value))
     # A low score brings the care message; the Spanish member lets the facilitator know, who
-    # is told by direct message (in the server's German: a DM has no client language).
+    # is told by direct message (in the server's German: they didn't ask for it in theirs).
     care = [
         m
         for m in world.channel.history(viewer=cai)
@@ -463,15 +463,17 @@ async def test_a_german_session_with_a_spanish_member(
     german_in_spanish = [t for t in spanish if words(t) & GERMAN_WORDS]
     assert not german_in_spanish, german_in_spanish
 
-    # Direct messages: the server's German, whoever receives them (Discord sends no client
-    # language with a DM); the facilitator got the Spanish member's "let them know".
+    # Direct messages (Discord sends no client language with a DM): the facilitator got the
+    # Spanish member's "let them know" in the server's German; the Spanish member's scheduled
+    # check-in comes in Spanish, the language their client had when they set the schedule.
     dms = {member.id: dm_texts(member) for member in (fran, ana, ben, cai)}
     assert any("cai" in text for text in dms[fran.id]), dms
-    assert any("Check-in" in text for text in dms[cai.id]), dms[cai.id]
-    for texts in dms.values():
+    assert any("¿Cómo estás hoy?" in text for text in dms[cai.id]), dms[cai.id]
+    for member_id, texts in dms.items():
         assert not english_in(texts, msgids), "\n".join(english_in(texts, msgids))
-        spanish_in_dms = [t for t in texts if words(t) & SPANISH_WORDS]
-        assert not spanish_in_dms, spanish_in_dms
+        other = GERMAN_WORDS if member_id == cai.id else SPANISH_WORDS
+        wrong_language = [t for t in texts if words(t) & other]
+        assert not wrong_language, wrong_language
 
     # Attachments: the song sheet the session posted (German), and the Spanish member's own
     # files: each one's description (its alt text) in Spanish; the table's column names stay

@@ -77,7 +77,8 @@ class RecordingOutlet:
         user_id: int,
         minutes: int,
         *,
-        own: OwnTime | None = None,
+        own: OwnTime | None,
+        language: str | None,
     ) -> bool:
         if user_id in self.closed_dms:
             return False
@@ -237,11 +238,11 @@ async def test_cancelling_one_of_a_series_schedules_the_next_and_whole_series_st
 
 async def test_reminders_go_by_dm_or_else_in_the_channel_once_each(world: World) -> None:
     _, occurrence = await schedule(world)
-    await world.service.remind(GUILD, ANA, 15)
-    await world.service.remind(GUILD, BEN, 15)
-    await world.service.remind(GUILD, CAI, 60)  # another lead time: not due at 15 min
+    await world.service.remind(GUILD, ANA, 15, None)
+    await world.service.remind(GUILD, BEN, 15, None)
+    await world.service.remind(GUILD, CAI, 60, None)  # another lead time: not due at 15 min
     with pytest.raises(InvalidInput):
-        await world.service.remind(GUILD, CAI, 0)
+        await world.service.remind(GUILD, CAI, 0, None)
     world.outlet.interested_ids = [ANA, BEN, CAI]
     world.outlet.closed_dms = {BEN}
     assert world.service.timer.armed_for == occurrence.starts_at - 60 * 60

@@ -10,7 +10,8 @@ literal with letters in it that reaches a user-facing sink without passing throu
   ``set_author(name=)`` and assignments to ``.title``/``.description``;
 - components and forms: ``label=``, ``placeholder=``, ``SelectOption(description=)``, a modal's
   ``title`` (class keyword, constructor or ``super().__init__``), ``.label``/``.placeholder`` set;
-- refusals: the first argument of ``UserFacingError`` and every subclass of it in bot/;
+- refusals: the first argument of ``UserFacingError`` and every subclass of it in bot/, and
+  every field it fills in (an ``N_`` text there is fine: the error path words it);
 - Discord scheduled events: ``create_scheduled_event``/``edit`` ``name=``/``description=``;
 - attachments' alt text ``File(description=)``, ``create_thread(name=)``, a channel's
   ``edit(topic=)``, a text input's ``default=`` and autocomplete ``Choice(name=)``;
@@ -62,6 +63,8 @@ ALLOWED_TEXTS = frozenset(
         "0s",
         "true",
         "false",
+        # /checkin now's scale values, typed as they are in every language (0-10, 1-5, sam).
+        "sam",
     }
 )
 
@@ -231,6 +234,10 @@ class Scan:
                 for keyword in node.keywords:
                     if keyword.arg in (*keywords, *anywhere) or (fields and keyword.arg):
                         yield node, keyword.value, False
+                    elif refusal and keyword.arg:
+                        # A refusal's fields are shown inside its text: the error path words an
+                        # N_ text there, but an English constant (a list of examples) stays English.
+                        yield node, keyword.value, True
             elif isinstance(node, ast.ClassDef):
                 for keyword in node.keywords:
                     if keyword.arg == "title":
@@ -391,6 +398,7 @@ class Nope(UserFacingError): ...
 PASSED = "You passed"
 STOPPED = N_("Stopped")
 REFUSED = N_("Refused")
+TRY = "`friday` or `monday`"
 def worded(n):
     return f"{n} songs"
 async def handler(interaction, locale):
@@ -405,6 +413,7 @@ async def handler(interaction, locale):
     embed.description = "\\n".join(lines)
     discord.ui.Button(label="Go", custom_id="chorus:go")
     raise Nope("Not here")
+    raise Nope(N_("Try {examples}"), examples=TRY)
     discord.File(buffer, filename="chart.png", description="Your mood chart")
     await channel.create_thread(name="Song ideas")
     discord.ui.TextInput(label=_("Line", locale), default="Write here")
@@ -412,7 +421,7 @@ async def handler(interaction, locale):
     await channel.edit(topic="Group sessions")
 class Form(discord.ui.Modal, title="Your answer"): ...
 async def fine(interaction, locale):
-    raise Nope(N_("Fine {x}"), x=1)
+    raise Nope(N_("Fine {x}"), x=1, what=N_("the examples"))
     raise Nope(REFUSED)
     await reply_ephemeral(interaction, _(STOPPED, locale))
     await reply_ephemeral(interaction, STOPPED)
@@ -434,6 +443,7 @@ async def fine(interaction, locale):
         "a line",
         "Go",
         "Not here",
+        "`friday` or `monday`",
         "Your answer",
         "Your mood chart",
         "Song ideas",

@@ -115,3 +115,40 @@ async def test_each_process_claims_only_its_own_servers(store: Store) -> None:
     assert await repo.claim_due(2000.0, 5000.0, a_day_later, day_of, first) != []
     [other] = await repo.claim_due(2000.0, 5000.0, a_day_later, day_of, second)
     assert other.schedule.guild_id == 2 and await repo.next_due() == 500.0 + DAY
+
+
+async def test_the_member_s_language_is_kept_and_replaced_with_the_schedule(store: Store) -> None:
+    """The client locale given when the schedule is set comes back with it (for its DMs); a new
+    /checkin schedule set replaces it; a schedule without one reads None (the server's)."""
+    repo = store.checkin_schedules
+    first = await repo.put(
+        guild_id=1,
+        user_id=7,
+        days=127,
+        minute=0,
+        timezone="UTC",
+        scale="0-10",
+        paused_until=None,
+        next_send_at=1000.0,
+        now=0.0,
+        language="es-ES",
+    )
+    assert first.language == "es-ES"
+    got = await repo.get(1, 7)
+    assert got is not None and got.language == "es-ES"
+    again = await repo.put(
+        guild_id=1,
+        user_id=7,
+        days=127,
+        minute=0,
+        timezone="UTC",
+        scale="0-10",
+        paused_until=None,
+        next_send_at=1000.0,
+        now=1.0,
+        language="de",
+    )
+    assert again.language == "de"
+    assert (await put(store, 8, 1000.0)).language is None
+    [claim, _other] = await repo.claim_due(1000.0, 60.0, a_day_later, day_of)
+    assert {claim.schedule.language, _other.schedule.language} == {"de", None}

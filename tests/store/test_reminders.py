@@ -51,3 +51,17 @@ async def test_a_members_own_time_per_series(store: Store) -> None:
     assert await store.db.fetch_all("SELECT user_id FROM series_reminder_offers") == []
     assert await repo.series_choices(series.id) == {6: None, 7: 0}
     assert not await repo.choose_series_reminder(series.id, 8, 30, 14.0)
+
+
+async def test_an_optin_keeps_the_member_s_language_until_replaced(store: Store) -> None:
+    """/remind me on keeps the client locale for the DMs; on again replaces it; none: left out."""
+    repo = store.reminders
+    await repo.set_optin(1, 7, 15, 1.0, "es-ES")
+    await repo.set_optin(1, 8, 15, 1.0)
+    await repo.set_optin(2, 7, 15, 1.0, "de")
+    assert await repo.optin_languages(1) == {7: "es-ES"}
+    await repo.set_optin(1, 7, 30, 2.0, "de")
+    assert await repo.optin_languages(1) == {7: "de"}
+    assert await repo.remove_optin(1, 7)
+    assert await repo.optin_languages(1) == {}
+    assert await repo.optin_languages(2) == {7: "de"}
