@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Self
 
@@ -331,8 +331,17 @@ async def _steps(
             last[(job.run_id, job.step_index)] = (index, job)
     if not last:
         return {}
+    found = await step_rows(conn, {key: job.step_at_least for key, (_, job) in last.items()})
+    return {last[key][0]: records for key, records in found.items()}
+
+
+async def step_rows(
+    conn: Conn, wanted: Mapping[tuple[int, int], int]
+) -> dict[tuple[int, int], list[ContributionRecord]]:
+    """(run id, step index) -> every contribution of the step as committed, for the steps in
+    `wanted` that have at least the count given (0: always); one count and one read for all."""
     counts: dict[tuple[int, int], int] = {}
-    counted = [key for key, (_, job) in last.items() if job.step_at_least > 0]
+    counted = [key for key, at_least in wanted.items() if at_least > 0]
     if counted:
         cte, params = batch_rows(conn.engine, "u", _KEYS[:2], counted)
         for row in await conn.fetch_all(
@@ -342,9 +351,7 @@ async def _steps(
         ):
             counts[(int(row[0]), int(row[1]))] = int(row[2])
     reached = [
-        key
-        for key, (_, job) in last.items()
-        if job.step_at_least == 0 or counts.get(key, 0) >= job.step_at_least
+        key for key, at_least in wanted.items() if at_least == 0 or counts.get(key, 0) >= at_least
     ]
     if not reached:
         return {}
@@ -359,7 +366,7 @@ async def _steps(
     for row in rows:
         record = contribution(row)
         steps[(record.run_id, record.step_index)].append(record)
-    return {last[key][0]: found for key, found in steps.items()}
+    return steps
 
 
 def _prefixed(alias: str) -> str:
