@@ -96,7 +96,7 @@ class CheckinAnswers:
         live, earlier = await _open_steps(conn, answers)
         consent = await _consent(conn, answers)
         fresh: list[int] = []
-        kinds: list[str] = []
+        contributions: list[tuple[int, int, int, str, float]] = []
         rows: list[int] = []
         seen: set[tuple[int, int, int]] = set()
         for index, answer in enumerate(answers):
@@ -122,13 +122,12 @@ class CheckinAnswers:
                 outcomes[index] = ASK
                 continue
             fresh.append(index)
-            kinds.append(kind)
-        if fresh:
-            await _insert_contributions(conn, answers, fresh, kinds)
+            contributions.append((key[0], key[1], key[2], kind, answer[11]))
+        if contributions:
+            await _insert_contributions(conn, contributions)
         if rows:
-            for index, new_id in zip(
-                rows, await _insert_checkins(conn, answers, rows), strict=True
-            ):
+            ids = await _insert_checkins(conn, [answers[i] for i in rows])
+            for index, new_id in zip(rows, ids, strict=True):
                 outcomes[index] = new_id
         return AnswersWritten(outcomes, await self._steps(conn, fresh))
 
@@ -187,14 +186,10 @@ async def _consent(conn: Conn, answers: Sequence[AnswerRow]) -> dict[tuple[int, 
 
 
 async def _insert_contributions(
-    conn: Conn, answers: Sequence[AnswerRow], fresh: Sequence[int], kinds: Sequence[str]
+    conn: Conn, values: Sequence[tuple[int, int, int, str, float]]
 ) -> None:
-    """One INSERT for the batch's new contributions (empty payloads: the value is in the
-    check-in row)."""
-    values = [
-        (answers[i][3], answers[i][4], answers[i][1], kind, answers[i][11])
-        for i, kind in zip(fresh, kinds, strict=True)
-    ]
+    """One INSERT for the batch's new contributions, (run id, step index, author id, kind,
+    created_at) each: empty payloads, as the value is in the check-in row."""
     cte, params = batch_rows(conn.engine, "u", _CONTRIBUTION, values)
     await conn.execute(
         f"WITH {cte} INSERT INTO contributions (run_id, step_index, author_id, kind, payload,"
@@ -204,11 +199,9 @@ async def _insert_contributions(
     )
 
 
-async def _insert_checkins(
-    conn: Conn, answers: Sequence[AnswerRow], rows: Sequence[int]
-) -> list[int]:
-    """One INSERT for the batch's check-in rows; their ids, in `rows` order."""
-    cte, params = batch_rows(conn.engine, "u", _CHECKIN, [answers[i] for i in rows])
+async def _insert_checkins(conn: Conn, rows: Sequence[AnswerRow]) -> list[int]:
+    """One INSERT for the batch's check-in rows; their ids, in order."""
+    cte, params = batch_rows(conn.engine, "u", _CHECKIN, rows)
     found = await conn.fetch_all(
         f"WITH {cte} INSERT INTO checkins ({_CHECKIN_NAMES}) SELECT {_CHECKIN_NAMES} FROM u"
         " ORDER BY n RETURNING id",
