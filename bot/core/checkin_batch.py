@@ -30,6 +30,7 @@ from bot.records.errors import StorageUnavailable
 from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
 from bot.store import checkin_answers as written
 from bot.store.checkin_answers import AnswerRow
+from bot.store.contribution_job import Authors
 from bot.store.store import Store
 
 ANSWER_KINDS = ("checkin", "pass")
@@ -45,7 +46,7 @@ ALONE = object()
 Pending = tuple[int, int, int, int | None, int | None, "asyncio.Future[Any]"]
 """(run id, step index, user id, value, value2, the caller's future)."""
 
-Finish = tuple[Saved, Answering, list[ContributionRecord]]
+Finish = tuple[Saved, Answering, "list[ContributionRecord] | Authors"]
 """A caller's outcome when its answer was the batch's last to a step that may be complete:
 it asks the runner whether the run moves on (`Runner.answered`) and returns its Saved with
 the change."""
@@ -119,12 +120,15 @@ class AnswerBatches:
         owners: list[int] = []  # the batch position of each row's answer
         runs: dict[int, _Run | None] = {}
         read_steps: dict[tuple[int, int], int] = {}
+        by_authors: set[tuple[int, int]] = set()
         for index, (run_id, step_index, user_id, value, value2, future) in enumerate(batch):
             if run_id in runs:
                 found = runs[run_id]
             else:
                 try:
-                    found = runs[run_id] = await self._run(run_id, step_index, now, read_steps)
+                    found = runs[run_id] = await self._run(
+                        run_id, step_index, now, read_steps, by_authors
+                    )
                 except Exception as refusal:  # the same for every answer to the run
                     runs[run_id] = None
                     for item in batch[index:]:
@@ -167,10 +171,15 @@ class AnswerBatches:
             )
             owners.append(index)
         if rows:
-            await self._written(batch, rows, owners, runs, read_steps)
+            await self._written(batch, rows, owners, runs, read_steps, by_authors)
 
     async def _run(
-        self, run_id: int, step_index: int, now: float, read_steps: dict[tuple[int, int], int]
+        self,
+        run_id: int,
+        step_index: int,
+        now: float,
+        read_steps: dict[tuple[int, int], int],
+        by_authors: set[tuple[int, int]],
     ) -> _Run | None:
         """A run's step and context, once per batch; None when its answers go alone. Raises
         Conflict or NotFound (then every answer to the run gets it)."""
@@ -186,6 +195,8 @@ class AnswerBatches:
             return None
         if answering.read_at_least is not None:
             read_steps[(run_id, run.step_index)] = answering.read_at_least
+            if answering.by_authors:
+                by_authors.add((run_id, run.step_index))
         return run, step, answering, session.guild_id, scale_key(step.scale)
 
     async def _written(
@@ -195,9 +206,10 @@ class AnswerBatches:
         owners: list[int],
         runs: dict[int, _Run | None],
         read_steps: dict[tuple[int, int], int],
+        by_authors: set[tuple[int, int]],
     ) -> None:
         try:
-            done = await self._store.checkins.answer_many(rows, read_steps)
+            done = await self._store.checkins.answer_many(rows, read_steps, by_authors)
         except StorageUnavailable as exc:  # nothing was written
             for index in owners:
                 batch[index][5].set_exception(exc)

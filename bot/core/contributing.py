@@ -11,9 +11,10 @@ from typing import Any, NamedTuple
 from bot.core.errors import Conflict
 from bot.core.run_updates import ContributionOutcome, RunUpdate
 from bot.core.step_moves import StepMoves
-from bot.core.steps.base import BaseStepHandler, StepContext, StepHandler
+from bot.core.steps.base import BaseStepHandler, StepContext, StepHandler, everyone_answered_by
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, RunRecord
+from bot.store.contribution_job import Authors
 from bot.store.runs import Also, Mirror, StepMoved
 
 STEP_ENDED = N_("That step has already ended, so your answer wasn't saved.")
@@ -39,6 +40,8 @@ class Answering(NamedTuple):
     read_at_least: int | None
     """How many contributions the step needs before they are read back to see whether it is
     complete (0: always); None: never (a step the facilitator moves on)."""
+    by_authors: bool
+    """The default rule (everyone expected answered): the author ids are all it reads."""
 
 
 class Contributing(StepMoves):
@@ -137,21 +140,27 @@ class Contributing(StepMoves):
         except Exception:  # the handler's refusal reaches each member through contribute_to
             return None
         read_at_least = None
+        by_authors = _default_completion(handler)
         if step.advance == "auto":
             # The default rule (everyone expected answered) needs one contribution each.
-            read_at_least = len(ctx.expected) if _default_completion(handler) else 0
-        return Answering(ctx, handler, read_at_least)
+            read_at_least = len(ctx.expected) if by_authors else 0
+        return Answering(ctx, handler, read_at_least, by_authors)
 
     async def answered(
-        self, answering: Answering, step: Sequence[ContributionRecord], now: float
+        self, answering: Answering, step: Sequence[ContributionRecord] | Authors, now: float
     ) -> RunUpdate | None:
-        """After a moment's contributions to a step committed: `step` (every contribution of it
-        as committed) completes it, the run moves on, once (give it to one caller only); the
-        change, or None (not complete, or moved meanwhile). Raises as `advance` may."""
+        """After a moment's contributions to a step committed: if `step` (every contribution of
+        it as committed; with `answering.by_authors`, their author ids as `Authors`) completes
+        it, the run moves on, once (give it to one caller only); the change, or None (not
+        complete, or moved meanwhile). Raises as `advance` may."""
         ctx = answering.ctx
         if answering.read_at_least is None or ctx.run.state != "running":
             return None
-        if not answering.handler.is_complete(ctx, step):
+        if isinstance(step, Authors):
+            complete = everyone_answered_by(ctx.expected, step.ids)
+        else:
+            complete = answering.handler.is_complete(ctx, step)
+        if not complete:
             return None
         return await self._complete(ctx.run, now, ctx.present)
 

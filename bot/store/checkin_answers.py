@@ -10,11 +10,11 @@ left unwritten and marked ALONE: the caller writes it by itself, after the batch
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple
 
 from bot.records.sessions import ContributionRecord
-from bot.store.contribution_job import step_rows
+from bot.store.contribution_job import Authors, step_authors, step_rows
 from bot.store.engine import ColumnType, Conn, batch_rows
 
 AnswerRow = tuple[int, int, int, int, int, str, str, str | None, int | None, int | None, int, float]
@@ -63,10 +63,11 @@ _ANSWER_KINDS = "('checkin', 'pass')"
 class AnswersWritten(NamedTuple):
     """What `CheckinAnswers` wrote: per answer, in order, the new check-in row's id or one of
     NO_ROW, MOVED, ASK, DECLINED, ALONE; per step read (run id, step index) -> (the position of
-    the batch's last new answer to it, every contribution of the step as committed)."""
+    the batch's last new answer to it, every contribution of the step as committed, or their
+    author ids for the steps asked for `by_authors`)."""
 
     outcomes: list[int]
-    steps: dict[tuple[int, int], tuple[int, list[ContributionRecord]]]
+    steps: dict[tuple[int, int], tuple[int, list[ContributionRecord] | Authors]]
 
 
 class CheckinAnswers:
@@ -77,16 +78,23 @@ class CheckinAnswers:
     contribution ("checkin" or "pass") and the check-in row; not agreed, a pass -> the
     contribution only (NO_ROW); declined, an answer -> a "pass" contribution only (DECLINED);
     never asked, an answer -> nothing (ASK). `read_steps` (run id, step index) -> the count a
-    step needs before its contributions are read back (0: always); steps not in it are not read.
+    step needs before its contributions are read back (0: always); steps not in it are not read,
+    and those in `by_authors` are read as their author ids only.
     A statement the database refuses raises (the writer then redoes the job in a savepoint and
     the caller writes each answer by itself).
     """
 
-    __slots__ = ("answers", "read_steps", "weight")
+    __slots__ = ("answers", "by_authors", "read_steps", "weight")
 
-    def __init__(self, answers: Sequence[AnswerRow], read_steps: Mapping[tuple[int, int], int]):
+    def __init__(
+        self,
+        answers: Sequence[AnswerRow],
+        read_steps: Mapping[tuple[int, int], int],
+        by_authors: Collection[tuple[int, int]] = (),
+    ):
         self.answers = answers
         self.read_steps = read_steps
+        self.by_authors = by_authors
         self.weight = len(answers)
         """How many answers: the writer counts them towards its batch size."""
 
@@ -133,7 +141,7 @@ class CheckinAnswers:
 
     async def _steps(
         self, conn: Conn, fresh: Sequence[int]
-    ) -> dict[tuple[int, int], tuple[int, list[ContributionRecord]]]:
+    ) -> dict[tuple[int, int], tuple[int, list[ContributionRecord] | Authors]]:
         """The steps asked for that got a new contribution, once they have enough: each with
         the batch's last new answer to it (only that answer's caller may move the run on)."""
         last: dict[tuple[int, int], int] = {}
@@ -144,8 +152,16 @@ class CheckinAnswers:
                 last[key] = index
         if not last:
             return {}
-        found = await step_rows(conn, {key: self.read_steps[key] for key in last})
-        return {key: (last[key], records) for key, records in found.items()}
+        steps: dict[tuple[int, int], tuple[int, list[ContributionRecord] | Authors]] = {}
+        authors = {key: self.read_steps[key] for key in last if key in self.by_authors}
+        if authors:
+            for key, ids in (await step_authors(conn, authors)).items():
+                steps[key] = (last[key], ids)
+        records = {key: self.read_steps[key] for key in last if key not in self.by_authors}
+        if records:
+            for key, rows in (await step_rows(conn, records)).items():
+                steps[key] = (last[key], rows)
+        return steps
 
 
 async def _open_steps(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -282,14 +282,17 @@ class CheckinRepository(Repository):
         return CheckinAnswer(new, consent_of, passed)
 
     def answer_many(
-        self, answers: Sequence[AnswerRow], read_steps: Mapping[tuple[int, int], int]
+        self,
+        answers: Sequence[AnswerRow],
+        read_steps: Mapping[tuple[int, int], int],
+        by_authors: Collection[tuple[int, int]] = (),
     ) -> asyncio.Future[AnswersWritten]:
         """A moment's first answers to named check-in steps with their contributions and the
         consent they need, in one job of the next group commit (see CheckinAnswers for what
         each answer's outcome means). Awaited: the AnswersWritten once committed; raises
         StorageUnavailable when nothing could be written, or the database's refusal (nothing of
         the job was kept: write the answers one by one)."""
-        return self._db.submit(CheckinAnswers(answers, read_steps))
+        return self._db.submit(CheckinAnswers(answers, read_steps, by_authors))
 
     async def get(self, checkin_id: int) -> CheckinRecord | None:
         """One check-in by id, or None."""

@@ -335,11 +335,16 @@ async def _steps(
     return {last[key][0]: records for key, records in found.items()}
 
 
-async def step_rows(
-    conn: Conn, wanted: Mapping[tuple[int, int], int]
-) -> dict[tuple[int, int], list[ContributionRecord]]:
-    """(run id, step index) -> every contribution of the step as committed, for the steps in
-    `wanted` that have at least the count given (0: always); one count and one read for all."""
+class Authors(NamedTuple):
+    """A step's contributions as their author ids alone (None: anonymous), in no order: all a
+    step whose rule is "everyone expected answered" needs to read."""
+
+    ids: list[int | None]
+
+
+async def _reached(conn: Conn, wanted: Mapping[tuple[int, int], int]) -> list[tuple[int, int]]:
+    """The (run id, step index) of `wanted` with at least the count given (0: always); one
+    count for all."""
     counts: dict[tuple[int, int], int] = {}
     counted = [key for key, at_least in wanted.items() if at_least > 0]
     if counted:
@@ -350,9 +355,17 @@ async def step_rows(
             params,
         ):
             counts[(int(row[0]), int(row[1]))] = int(row[2])
-    reached = [
+    return [
         key for key, at_least in wanted.items() if at_least == 0 or counts.get(key, 0) >= at_least
     ]
+
+
+async def step_rows(
+    conn: Conn, wanted: Mapping[tuple[int, int], int]
+) -> dict[tuple[int, int], list[ContributionRecord]]:
+    """(run id, step index) -> every contribution of the step as committed, for the steps in
+    `wanted` that have at least the count given (0: always); one count and one read for all."""
+    reached = await _reached(conn, wanted)
     if not reached:
         return {}
     # Every step that may be complete, in one query (one round trip on PostgreSQL).
@@ -366,6 +379,25 @@ async def step_rows(
     for row in rows:
         record = contribution(row)
         steps[(record.run_id, record.step_index)].append(record)
+    return steps
+
+
+async def step_authors(
+    conn: Conn, wanted: Mapping[tuple[int, int], int]
+) -> dict[tuple[int, int], Authors]:
+    """`step_rows` as author ids only: no record per contribution."""
+    reached = await _reached(conn, wanted)
+    if not reached:
+        return {}
+    cte, params = batch_rows(conn.engine, "u", _KEYS[:2], reached)
+    rows = await conn.fetch_all(
+        f"WITH {cte} SELECT u.run_id, u.step_index, c.author_id FROM u JOIN contributions c"
+        " ON c.run_id = u.run_id AND c.step_index = u.step_index",
+        params,
+    )
+    steps: dict[tuple[int, int], Authors] = {key: Authors([]) for key in reached}
+    for row in rows:
+        steps[(int(row[0]), int(row[1]))].ids.append(None if row[2] is None else int(row[2]))
     return steps
 
 
