@@ -272,3 +272,29 @@ async def test_a_cancelled_caller_leaves_the_others_answers_alone(engine: TestDa
         assert {1, 3} <= {r[0] for r in stored}
     finally:
         await store.close()
+
+
+async def test_a_step_completes_when_everyone_present_answered_not_at_a_count(
+    engine: TestDatabase,
+) -> None:
+    """The completion read is the step's author ids: an answer by a member who has left counts
+    towards the count that triggers the read, but not as one of those present."""
+    store, runner, service = await _opened(engine)
+    try:
+        run_id = await _session_run(store, runner, 2, range(1, 5), ACTIVITY)
+        for member in range(1, 5):
+            await store.privacy.set_consent(GUILD, member, "agreed", 0.0)
+        left = await service.answer_step(run_id, 0, 4, 5)
+        assert left.update is None
+        run = await store.runs.get(run_id)
+        assert run is not None
+        await store.sessions.leave(run.session_id, 4, 1.0)
+        # Three present (1-3), three answers in the step once 1 and 2 answer: not complete.
+        first = await asyncio.gather(*(service.answer_step(run_id, 0, m, 5) for m in (1, 2)))
+        assert all(saved.update is None for saved in first)
+        current = await store.runs.get(run_id)
+        assert current is not None and current.step_index == 0
+        last = await service.answer_step(run_id, 0, 3, 5)
+        assert last.update is not None and last.update.entered_step == 1
+    finally:
+        await store.close()
