@@ -40,6 +40,10 @@ PLAIN_BURSTS = 3
 # Layers of the answer's path, by the file a function is defined in (first match wins).
 LAYERS: tuple[tuple[str, str], ...] = (
     ("bot/core/checkin_service.py", "service (CheckinService.answer_step)"),
+    ("bot/core/checkin_batch.py", "service: the batch (validation per run, outcomes)"),
+    ("bot/core/checkin_saved.py", "service: the batch (validation per run, outcomes)"),
+    ("bot/core/contributing.py", "runner (contribute, step and context)"),
+    ("bot/core/step_moves.py", "runner (contribute, step and context)"),
     ("bot/core/runner.py", "runner (contribute, step and context)"),
     ("bot/core/", "core: step handlers, scales, clock"),
     ("bot/store/writer.py", "group-commit writer (queue, futures, batches)"),

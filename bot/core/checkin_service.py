@@ -7,10 +7,13 @@ the K_MIN rule of bot.core.checkins.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import cast
 
 from bot.core.activities import Scale
+from bot.core.checkin_batch import ALONE, ANSWER_KINDS, AnswerBatches, Finish
 from bot.core.checkin_reports import CheckinReports
+from bot.core.checkin_saved import ConsentNeeded as ConsentNeeded
+from bot.core.checkin_saved import Saved as Saved
 from bot.core.checkins import (
     DEFAULT_NOTE_MAX,
     check_value,
@@ -23,7 +26,7 @@ from bot.core.checkins import (
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.guild_settings import CareLookup
-from bot.core.runner import Runner, RunUpdate
+from bot.core.runner import Runner
 from bot.core.steps.checkin import CheckinStep
 from bot.core.text import clean_member_text
 from bot.i18n import N_
@@ -32,9 +35,6 @@ from bot.records.sessions import RunRecord, SessionRecord
 from bot.settings import CheckinSettings
 from bot.store.checkins import CheckinAnswer, NewCheckin, NoConsent
 from bot.store.store import Store
-
-ANSWER_KINDS = ("checkin", "pass")
-"""A member's one answer to a check-in step: a pass and an answer replace each other."""
 
 _STEP_ENDED = N_(
     "That check-in has ended, so its answer, note and sharing can't be changed any "
@@ -46,24 +46,6 @@ _UNKNOWN = -1_000_000
 """Not worked out yet (no threshold is this low)."""
 
 CLOSED_FOR_EXTRAS = N_("This check-in has closed, so sharing and notes are no longer available.")
-
-
-class ConsentNeeded(Exception):
-    """The member has not agreed to their check-ins being stored (yet)."""
-
-
-class Saved(NamedTuple):
-    """What happened when a member answered (a tuple: one is made per answer)."""
-
-    record: CheckinRecord | None
-    """None when nothing about their mood was stored (a pass without consent)."""
-    replaced: bool
-    update: RunUpdate | None
-    low: bool
-    anonymous: bool
-    passed: bool
-    declined: bool = False
-    """They chose No thanks earlier: the answer was not saved (and they weren't asked again)."""
 
 
 class CheckinService:
@@ -90,6 +72,9 @@ class CheckinService:
         self._thresholds: dict[tuple[str, int], int | None] = {}
         self.reports = CheckinReports(store, clock, runner)
         """The figures read from check-ins (summary, history, report, trends)."""
+        self._batches = AnswerBatches(
+            store, runner, self.now, self._live_checkin_step, self._session_of, self.is_low
+        )
 
     def now(self) -> float:
         """Now as a UTC timestamp in seconds (the injected clock)."""
@@ -181,16 +166,36 @@ class CheckinService:
     ) -> Saved:
         """Save an answer (value) or a pass (value None) to a check-in step.
 
-        Consent is read inside the same commit as the answer (one write job per answer); a
-        member who said No thanks before is not asked again and their answer counts as a pass.
-        Returns once committed. Raises Conflict when the step has ended (or isn't a check-in),
-        NotFound when the session is gone, InvalidInput for a value the scale doesn't offer,
-        ConsentNeeded when the member was never asked.
+        Consent is read inside the same commit as the answer; a member who said No thanks
+        before is not asked again and their answer counts as a pass. Returns once committed.
+        Raises Conflict when the step has ended (or isn't a check-in), NotFound when the session
+        is gone, InvalidInput for a value the scale doesn't offer, ConsentNeeded when the member
+        was never asked.
 
-        The hottest path of the bot (everyone checking in at a session's start): the run is
-        read once (from the cache) and handed to the runner, no per-answer objects beyond the
-        write job and the result.
+        The hottest path of the bot (everyone checking in at a session's start): the answers
+        that arrive in the same turn of the event loop are validated and written together
+        (bot/core/checkin_batch.py), each caller getting its own outcome; what the batch
+        can't write (a second answer, an anonymous step) is written by itself here.
         """
+        outcome = await self._batches.add(run_id, step_index, user_id, value, value2)
+        if type(outcome) is Saved:
+            return outcome
+        if outcome is ALONE:
+            return await self._answer_alone(run_id, step_index, user_id, value, value2)
+        # The batch's last answer to a step that may be complete: the run moves on here, once.
+        saved, answering, step = cast(Finish, outcome)
+        saved.update = await self._runner.answered(answering, step, self.now())
+        return saved
+
+    async def _answer_alone(
+        self,
+        run_id: int,
+        step_index: int,
+        user_id: int,
+        value: int | None,
+        value2: int | None,
+    ) -> Saved:
+        """`answer_step` for one answer by itself (one write job of its own)."""
         run = await self._store.runs.get(run_id)
         step = self._live_checkin_step(run, step_index)
         assert run is not None  # _live_checkin_step raised otherwise

@@ -6,14 +6,15 @@ Part of `Runner` (bot/core/runner.py); the shared parts are in bot/core/step_mov
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.core.errors import Conflict
 from bot.core.run_updates import ContributionOutcome, RunUpdate
 from bot.core.step_moves import StepMoves
-from bot.core.steps.base import BaseStepHandler, StepHandler
+from bot.core.steps.base import BaseStepHandler, StepContext, StepHandler, everyone_answered_by
 from bot.i18n import N_
-from bot.records.sessions import RunRecord
+from bot.records.sessions import ContributionRecord, RunRecord
+from bot.store.contribution_job import Authors
 from bot.store.runs import Also, Mirror, StepMoved
 
 STEP_ENDED = N_("That step has already ended, so your answer wasn't saved.")
@@ -29,6 +30,18 @@ def _stateful(handler: StepHandler) -> bool:
     return getattr(type(handler), "after_contribution", None) is not (
         BaseStepHandler.after_contribution
     )
+
+
+class Answering(NamedTuple):
+    """A run's step as a moment's answers to it see it (see `Contributing.answering`)."""
+
+    ctx: StepContext
+    handler: StepHandler
+    read_at_least: int | None
+    """How many contributions the step needs before they are read back to see whether it is
+    complete (0: always); None: never (a step the facilitator moves on)."""
+    by_authors: bool
+    """The default rule (everyone expected answered): the author ids are all it reads."""
 
 
 class Contributing(StepMoves):
@@ -106,6 +119,50 @@ class Contributing(StepMoves):
         return self._contribute(
             run, author_id, kind, payload, anonymous, replaces, also, None, locked=False, now=now
         )
+
+    async def answering(self, run: RunRecord, now: float, kinds: Sequence[str]) -> Answering | None:
+        """For a caller writing many members' first contributions (of `kinds`, empty payloads)
+        to `run`'s current step at once, e.g. CheckinService's burst: the step's context and
+        rules, read once for all of them, at `now` (UTC seconds). None when they must go one
+        at a time through `contribute_to`: the step's state changes with each contribution,
+        it takes more than one per member, or its handler refuses one of `kinds`.
+
+        The caller writes them with the run checked live at the step in the same transaction
+        (as `contribute` does) and then calls `answered` once with the step as committed."""
+        step = self.step(run)
+        handler = self.handler_for(step)
+        if _stateful(handler) or not handler.one_answer_per_member(step):
+            return None
+        ctx = await self._context(run, now)
+        try:
+            for kind in kinds:
+                handler.accept(ctx, kind, {})
+        except Exception:  # the handler's refusal reaches each member through contribute_to
+            return None
+        read_at_least = None
+        by_authors = _default_completion(handler)
+        if step.advance == "auto":
+            # The default rule (everyone expected answered) needs one contribution each.
+            read_at_least = len(ctx.expected) if by_authors else 0
+        return Answering(ctx, handler, read_at_least, by_authors)
+
+    async def answered(
+        self, answering: Answering, step: Sequence[ContributionRecord] | Authors, now: float
+    ) -> RunUpdate | None:
+        """After a moment's contributions to a step committed: if `step` (every contribution of
+        it as committed; with `answering.by_authors`, their author ids as `Authors`) completes
+        it, the run moves on, once (give it to one caller only); the change, or None (not
+        complete, or moved meanwhile). Raises as `advance` may."""
+        ctx = answering.ctx
+        if answering.read_at_least is None or ctx.run.state != "running":
+            return None
+        if isinstance(step, Authors):
+            complete = everyone_answered_by(ctx.expected, step.ids)
+        else:
+            complete = answering.handler.is_complete(ctx, step)
+        if not complete:
+            return None
+        return await self._complete(ctx.run, now, ctx.present)
 
     async def _contribute(
         self,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from bot.records.checkins import CheckinRecord
+from bot.store.checkin_answers import AnswerRow, AnswersWritten, CheckinAnswers
 from bot.store.contribution_job import BatchableAlso
 from bot.store.database import Conn, Row
 from bot.store.engine import ColumnType, batch_rows
@@ -278,6 +280,19 @@ class CheckinRepository(Repository):
         is kept without a check-in row. One job, one commit, no separate read per answer; a
         batch's answers are written together (see CheckinAnswer.run_together)."""
         return CheckinAnswer(new, consent_of, passed)
+
+    def answer_many(
+        self,
+        answers: Sequence[AnswerRow],
+        read_steps: Mapping[tuple[int, int], int],
+        by_authors: Collection[tuple[int, int]] = (),
+    ) -> asyncio.Future[AnswersWritten]:
+        """A moment's first answers to named check-in steps with their contributions and the
+        consent they need, in one job of the next group commit (see CheckinAnswers for what
+        each answer's outcome means). Awaited: the AnswersWritten once committed; raises
+        StorageUnavailable when nothing could be written, or the database's refusal (nothing of
+        the job was kept: write the answers one by one)."""
+        return self._db.submit(CheckinAnswers(answers, read_steps, by_authors))
 
     async def get(self, checkin_id: int) -> CheckinRecord | None:
         """One check-in by id, or None."""

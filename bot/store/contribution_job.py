@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Self
 
@@ -331,8 +331,22 @@ async def _steps(
             last[(job.run_id, job.step_index)] = (index, job)
     if not last:
         return {}
+    found = await step_rows(conn, {key: job.step_at_least for key, (_, job) in last.items()})
+    return {last[key][0]: records for key, records in found.items()}
+
+
+class Authors(NamedTuple):
+    """A step's contributions as their author ids alone (None: anonymous), in no order: all a
+    step whose rule is "everyone expected answered" needs to read."""
+
+    ids: list[int | None]
+
+
+async def _reached(conn: Conn, wanted: Mapping[tuple[int, int], int]) -> list[tuple[int, int]]:
+    """The (run id, step index) of `wanted` with at least the count given (0: always); one
+    count for all."""
     counts: dict[tuple[int, int], int] = {}
-    counted = [key for key, (_, job) in last.items() if job.step_at_least > 0]
+    counted = [key for key, at_least in wanted.items() if at_least > 0]
     if counted:
         cte, params = batch_rows(conn.engine, "u", _KEYS[:2], counted)
         for row in await conn.fetch_all(
@@ -341,11 +355,17 @@ async def _steps(
             params,
         ):
             counts[(int(row[0]), int(row[1]))] = int(row[2])
-    reached = [
-        key
-        for key, (_, job) in last.items()
-        if job.step_at_least == 0 or counts.get(key, 0) >= job.step_at_least
+    return [
+        key for key, at_least in wanted.items() if at_least == 0 or counts.get(key, 0) >= at_least
     ]
+
+
+async def step_rows(
+    conn: Conn, wanted: Mapping[tuple[int, int], int]
+) -> dict[tuple[int, int], list[ContributionRecord]]:
+    """(run id, step index) -> every contribution of the step as committed, for the steps in
+    `wanted` that have at least the count given (0: always); one count and one read for all."""
+    reached = await _reached(conn, wanted)
     if not reached:
         return {}
     # Every step that may be complete, in one query (one round trip on PostgreSQL).
@@ -359,7 +379,26 @@ async def _steps(
     for row in rows:
         record = contribution(row)
         steps[(record.run_id, record.step_index)].append(record)
-    return {last[key][0]: found for key, found in steps.items()}
+    return steps
+
+
+async def step_authors(
+    conn: Conn, wanted: Mapping[tuple[int, int], int]
+) -> dict[tuple[int, int], Authors]:
+    """`step_rows` as author ids only: no record per contribution."""
+    reached = await _reached(conn, wanted)
+    if not reached:
+        return {}
+    cte, params = batch_rows(conn.engine, "u", _KEYS[:2], reached)
+    rows = await conn.fetch_all(
+        f"WITH {cte} SELECT u.run_id, u.step_index, c.author_id FROM u JOIN contributions c"
+        " ON c.run_id = u.run_id AND c.step_index = u.step_index",
+        params,
+    )
+    steps: dict[tuple[int, int], Authors] = {key: Authors([]) for key in reached}
+    for row in rows:
+        steps[(int(row[0]), int(row[1]))].ids.append(None if row[2] is None else int(row[2]))
+    return steps
 
 
 def _prefixed(alias: str) -> str:

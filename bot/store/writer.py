@@ -4,7 +4,8 @@ Every write of the store is a job, `async def job(conn: Conn) -> T` (see engine.
 writer of its engine: the same job on SQLite and on PostgreSQL. A member's action is
 acknowledged only after its transaction commits; batching the commits of everyone who acted at
 the same time costs one commit instead of dozens. One failing job never undoes the others: the
-batch is then redone with each job in its own SAVEPOINT. Batches hold at most `max_batch` jobs.
+batch is then redone with each job in its own SAVEPOINT. Batches hold at most `max_batch` jobs
+(a job that writes many members' answers counts as that many).
 
 On SQLite, batches run on the event loop itself, under the database's write lock (the jobs'
 `await`s on a SqliteConn never suspend). A second thread would spend most of its time waiting
@@ -210,7 +211,7 @@ class Writer(ABC):
         # Let everyone who is acting in this same moment join the batch.
         await asyncio.sleep(0)
         while self._queue:
-            batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
+            batch = self._take()
             try:
                 outcomes = await self._commit([job for job, _ in batch])
             except Exception as exc:  # the commit itself failed: nobody's write happened
@@ -230,6 +231,19 @@ class Writer(ABC):
                 self._after_commit(len(batch))
             # Let the members just answered (and everything else) run before the next batch.
             await asyncio.sleep(0)
+
+    def _take(self) -> list[tuple[Job, asyncio.Future[Any]]]:
+        """The next batch off the queue: jobs up to `max_batch` in weight (a job's `weight`
+        attribute, 1 without one: a job writing a burst's answers counts each answer), and at
+        least one job."""
+        taken, weight = 0, 0
+        for job, _ in self._queue:
+            weight += getattr(job, "weight", 1)
+            if taken and weight > self.max_batch:
+                break
+            taken += 1
+        batch, self._queue = self._queue[:taken], self._queue[taken:]
+        return batch
 
     async def _commit(self, jobs: list[Job]) -> list[tuple[bool, Any]]:
         """One transaction for `jobs`, waiting (asynchronously) while another process writes."""

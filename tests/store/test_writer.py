@@ -217,6 +217,45 @@ async def test_batches_are_capped_at_max_batch_and_all_land(engine: TestDatabase
     await store.close()
 
 
+class _Weighted:
+    """A job that counts as `weight` jobs towards the writer's batch size (like a job holding
+    a burst's answers: bot/store/checkin_answers.py)."""
+
+    def __init__(self, guild_id: int, weight: int, batches: list[int], store: Store) -> None:
+        self.guild_id = guild_id
+        self.weight = weight
+        self._batches = batches
+        self._store = store
+
+    async def __call__(self, conn: Conn) -> int:
+        await conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (self.guild_id,))
+        self._batches.append(self._store.db.writer.batches)  # the batch it runs in
+        return self.guild_id
+
+
+async def test_a_job_counts_its_weight_towards_the_batch_size(engine: TestDatabase) -> None:
+    store = Store(engine.url)
+    await store.open()
+    try:
+        store.db.writer.max_batch = 10
+        seen: list[int] = []
+        jobs = [
+            _Weighted(1, 6, seen, store),
+            _Weighted(2, 4, seen, store),  # 6 + 4: the same batch
+            _Weighted(3, 1, seen, store),  # 11 would be over: the next one
+            _Weighted(4, 25, seen, store),  # heavier than a batch: alone
+            _Weighted(5, 1, seen, store),
+        ]
+        done = await asyncio.gather(*(store.db.write(job) for job in jobs))
+        assert done == [1, 2, 3, 4, 5]
+        first = seen[0]
+        assert [n - first for n in seen] == [0, 0, 1, 2, 3]
+        rows = await store.db.fetch_all("SELECT id FROM guilds ORDER BY id")
+        assert [r[0] for r in rows] == [1, 2, 3, 4, 5]
+    finally:
+        await store.close()
+
+
 async def test_a_write_is_committed_when_it_is_acknowledged(engine: TestDatabase) -> None:
     """Another connection (another process) sees each write the moment `write` returns."""
     store = Store(engine.url)

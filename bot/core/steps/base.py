@@ -146,10 +146,15 @@ def shift_deadline(state: Mapping[str, Any], key: str, seconds: float) -> dict[s
 
 def everyone_answered(present: Sequence[int], contributions: Sequence[ContributionRecord]) -> bool:
     """Every present member has contributed; anonymous answers count towards the total."""
+    return everyone_answered_by(present, [c.author_id for c in contributions])
+
+
+def everyone_answered_by(present: Sequence[int], authors: Sequence[int | None]) -> bool:
+    """`everyone_answered` from the contributions' author ids alone (None: anonymous)."""
     if not present:
         return False
-    named = {c.author_id for c in contributions if c.author_id is not None}
-    anonymous = sum(1 for c in contributions if c.author_id is None)
+    named = {a for a in authors if a is not None}
+    anonymous = sum(1 for a in authors if a is None)
     missing = [uid for uid in present if uid not in named]
     return len(missing) <= anonymous
 
