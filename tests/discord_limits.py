@@ -260,9 +260,36 @@ def check_files(where: str, files: list[Any]) -> list[str]:
         fp.seek(0, 2)
         size = fp.tell()
         fp.seek(position)
+        name = getattr(item, "filename", None) or "?"
         if size > L.ATTACHMENT_BYTES:
-            found.append(f"{where} file {getattr(item, 'filename', '?')}: {size} bytes")
+            found.append(f"{where} file {name}: {size} bytes")
+        if len(name) > L.FILE_NAME or not L.FILE_NAME_RULE.match(name):
+            found.append(f"{where} file name {name!r} breaks bot.ui.limits.FILE_NAME_RULE")
     return found
+
+
+# A number written with a grouping or decimal separator where Discord expects bare digits: a
+# timestamp <t:…>, a mention <@…> <@&…> <#…> or a command mention </name:…> (i18n fills
+# quantities the reader's way; ids, snowflakes and timestamps must never be).
+SEPARATED_MARKUP = re.compile(r"<(?:t:|@[!&]?|#|/[^<>:\s]+:)-?\d+[.,\u00a0\u202f\u2009' ]\d")
+# A custom id carrying a number written for people ("1.000", "1,000", "1 000").
+SEPARATED_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,\u00a0\u202f\u2009]\d{3})+(?!\d)")
+
+
+def check_numbers(where: str, body: Any, key: str = "") -> list[str]:
+    """Every string of a request body: Discord markup holds bare digits, custom ids hold no
+    number written for people."""
+    if isinstance(body, dict):
+        return [p for k, v in body.items() for p in check_numbers(f"{where}.{k}", v, str(k))]
+    if isinstance(body, list):
+        return [p for n, v in enumerate(body) for p in check_numbers(f"{where}[{n}]", v, key)]
+    if not isinstance(body, str):
+        return []
+    if key == "custom_id" and (hit := SEPARATED_NUMBER.search(body)):
+        return [f"{where}: a localised number {hit[0]!r} in a custom id"]
+    if hit := SEPARATED_MARKUP.search(body):
+        return [f"{where}: a separator inside Discord markup {hit[0]!r}…"]
+    return []
 
 
 CALLBACK = re.compile(r"^/interactions/(\d+)/[^/]+/callback$")
@@ -278,6 +305,7 @@ def check_request(method: str, path: str, body: Any, files: list[Any]) -> list[s
     found = check_files(where, files)
     if method not in ("POST", "PATCH", "PUT"):
         return found
+    found += check_numbers(where, body)
     if match := CALLBACK.match(path):
         del match
         if not isinstance(body, dict):

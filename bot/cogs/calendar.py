@@ -58,10 +58,11 @@ class CalendarCog(commands.Cog):
         language = server_language(self.bot.guild_settings, guild_id)
         entries = await self.calendar.entries(guild_id, self._place(guild_id), language)
         data = self.calendar.render(guild_id, name, zone, entries, language)
+        reader = member_language(interaction)
         await controls.answer_deferred(
             interaction,
-            content=ui.calendar_text(len(entries), zone, member_language(interaction)),
-            file=discord.File(io.BytesIO(data), filename=ui.FILE_NAME) if entries else None,
+            content=ui.calendar_text(len(entries), zone, reader),
+            file=discord.File(io.BytesIO(data), filename=ui.file_name(reader)) if entries else None,
         )
 
 

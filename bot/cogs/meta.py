@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.i18n import _
+from bot.i18n import _, format_number
 from bot.ui.checkin_care import care_view, support_embed
 from bot.ui.format import COLOUR_INFO
 from bot.ui.locale import member_language
@@ -36,7 +36,9 @@ class MetaCog(commands.Cog):
             ),
         )
         embed.add_field(name=_("Version", locale), value=self.bot.version, inline=True)
-        embed.add_field(name=_("Activities loaded", locale), value=str(count), inline=True)
+        embed.add_field(
+            name=_("Activities loaded", locale), value=format_number(count, locale), inline=True
+        )
         embed.add_field(
             name=_("Privacy", locale),
             value=(

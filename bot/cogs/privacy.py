@@ -16,6 +16,7 @@ from bot.cogs.access import require_guild
 from bot.cogs.mydata_exports import Format, send_export
 from bot.core.errors import UserFacingError
 from bot.i18n import N_, _
+from bot.ui.file_names import MY_DATA, attachment_name
 from bot.ui.locale import reply_language
 from bot.ui.privacy import ForgetButton, export_message, forget_confirmation
 
@@ -70,7 +71,7 @@ class PrivacyCog(commands.Cog):
         body = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
         await interaction.response.send_message(
             export_message(data, locale),
-            file=discord.File(io.BytesIO(body), filename="chorus-mydata.json"),
+            file=discord.File(io.BytesIO(body), filename=attachment_name(MY_DATA, "json", locale)),
             ephemeral=True,
             allowed_mentions=NONE,
         )

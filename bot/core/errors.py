@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.i18n import N_, Wording, format_day, gettext, worded
+from bot.i18n import N_, Wording, format_day, gettext, source_text, worded
 
 
 class UserFacingError(Exception):
@@ -30,7 +30,7 @@ class UserFacingError(Exception):
         english = {
             k: worded(v, None) if isinstance(v, list | tuple) else v for k, v in fields.items()
         }
-        self.message = message.format(**english) if fields else message
+        self.message = source_text(message, **english)
         super().__init__(self.message)
 
     def text(self, locale: str | None) -> str:

@@ -151,10 +151,10 @@ class GuildLibrary:
         if size > self.limits.upload_max_kb * 1024:
             raise InvalidInput(
                 N_(
-                    "That file is {value:.0f} KiB; activity files here can be at most {upload_max_kb} "
+                    "That file is {value} KiB; activity files here can be at most {upload_max_kb} "
                     "KiB."
                 ),
-                value=size / 1024,
+                value=round(size / 1024),
                 upload_max_kb=self.limits.upload_max_kb,
             )
 

@@ -257,7 +257,7 @@ class GuildSettingsService:
             if not low <= float(value) <= 60:
                 raise InvalidInput(
                     N_(
-                        "The board edit interval must be from {low:g} to 60 seconds; you gave {value:g}."
+                        "The board edit interval must be from {low} to 60 seconds; you gave {value}."
                     ),
                     low=low,
                     value=float(value),

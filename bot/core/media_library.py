@@ -14,7 +14,7 @@ from bot.core.clock import Clock, timestamp
 from bot.core.errors import InvalidInput
 from bot.core.media import UPLOADS, new_upload_name, probe_audio, resolve_media_path
 from bot.core.text import clean_member_text
-from bot.i18n import N_
+from bot.i18n import N_, Figure
 from bot.records.media import TrackRecord
 from bot.store.store import Store
 
@@ -42,7 +42,7 @@ def check_upload_size(size: int, limit_mb: int) -> None:
                 "That file is {size} MB; the limit is {limit} MB. "
                 "Try a shorter piece or a more compressed format (MP3 or OGG)."
             ),
-            size=f"{size / 1024 / 1024:.1f}",
+            size=Figure(size / 1024 / 1024, 1),
             limit=limit_mb,
         )
 

@@ -4,7 +4,8 @@ Needs the optional `demo` extra (`pip install -e '.[demo]'`, i.e. `simcord[previ
 else in the bot imports this package, so Chorus runs without it.
 
 - world.py    the simulated server ("Chorus demo", #circle, "Listening room", a facilitator and
-              four members) around a real `create_bot(settings)` on a real SQLite file
+              four members; named in the demo's language from the catalogue) around a real
+              `create_bot(settings)` on a real SQLite file
 - crowd.py    the simulated members of the channel, acting on the newest messages (seeded)
 - behaviours.py  what a member does, one small function per custom id area; turn.py what such a
               function is given (`Turn`) and what the crowd shares

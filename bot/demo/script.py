@@ -21,6 +21,7 @@ from bot.core.activities import localize
 from bot.demo.controls import controls_of
 from bot.demo.crowd import Crowd
 from bot.demo.world import DemoWorld
+from bot.i18n import N_, gettext
 
 SESSION_TITLE = "Thursday circle"
 LIVE_TITLE = "Demo circle"
@@ -312,11 +313,15 @@ async def show_closed_session(
     await world.facilitator.slash(world.channel, "session end")
 
 
-DEMO_SUPPORT = (
+# The demo server's own support text and helplines (what its facilitator set with /setup
+# support), worded in the demo's language from the catalogue: a German server lists German help.
+DEMO_SUPPORT = N_(
     "If today is hard, you're not alone. Talk to Robin after the circle, or call one of the "
     "helplines below; if you're in danger, call your local emergency number now."
 )
-DEMO_LINKS = "Samaritans (UK) https://www.samaritans.org; Find a helpline https://findahelpline.com"
+DEMO_LINKS = N_(
+    "Samaritans (UK) https://www.samaritans.org; Find a helpline https://findahelpline.com"
+)
 BROKEN_ACTIVITY = """id: evening-wind-down
 title: Evening wind-down
 summary: Breathe, listen and say one word about the day.
@@ -332,7 +337,10 @@ steps:
 async def show_own_chorus(world: DemoWorld, shoot: Shoot) -> None:
     """The server's own Chorus: the support text preview (/setup) and an upload's errors."""
     await world.facilitator.slash(
-        world.channel, "setup support", text=DEMO_SUPPORT, links=DEMO_LINKS
+        world.channel,
+        "setup support",
+        text=gettext(DEMO_SUPPORT, world.language),
+        links=gettext(DEMO_LINKS, world.language),
     )
     await shoot("09-setup-support", world.facilitator)
     await world.facilitator.slash(

@@ -21,21 +21,54 @@ from simcord.builders import ChannelHandle, GuildHandle, RoleHandle
 from bot.app import create_bot
 from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
+from bot.i18n import N_, _
 from bot.settings import Settings, load_settings
 
 DEFAULT_DB = Path("data/demo.db")
 # A pinned guild id, and channels and people created in the same order before the clock moves,
 # give the same ids on every run, so a second run's history and reports include the first's.
 GUILD_ID = 1_111_111_111_111_111_111
-GUILD_NAME = "Chorus demo"
-CHANNEL_NAME = "circle"
-VOICE_NAME = "Listening room"
+# The world's names are catalogue texts, worded in the demo's language (`world_names`): a German
+# demo meets in #kreis, not #circle. People's names are names and stay as they are.
+GUILD_NAME = N_("Chorus demo")
+CHANNEL_NAME = N_("circle")
+"""A text channel's name: lower case, no spaces, in every language (Discord's naming)."""
+VOICE_NAME = N_("Listening room")
 ROLE_NAME = "Facilitator"
+"""Not translated: the facilitator role's default name in the settings (`facilitator_roles`),
+which the bot recognises facilitators by; the guides name it in English too."""
+OWNER_ROLE_NAME = N_("Server owner")
+CHANNEL_TOPIC = N_("Group sessions with Chorus")
 BOT_NAME = "Chorus"
 FACILITATOR = ("robin", "Robin")
 MEMBERS = (("maya", "Maya"), ("jonah", "Jonah"), ("priya", "Priya"), ("leo", "Leo"))
 CLIENT_LOCALES = {"en": "en-US", "de": "de", "es": "es-ES"}
 """The Discord client locale the demo's people use for a demo language (Discord's codes)."""
+
+
+@dataclass(frozen=True)
+class WorldNames:
+    """The demo server's own names in one language: what its members named their server,
+    channels and roles (the facilitator role keeps the settings' name, `ROLE_NAME`)."""
+
+    guild: str
+    channel: str
+    voice: str
+    role: str
+    owner_role: str
+    topic: str
+
+
+def world_names(language: str) -> WorldNames:
+    """The demo world's names in ``language`` ("en", "de", "es"), from the catalogue."""
+    return WorldNames(
+        guild=_(GUILD_NAME, language),
+        channel=_(CHANNEL_NAME, language),
+        voice=_(VOICE_NAME, language),
+        role=ROLE_NAME,
+        owner_role=_(OWNER_ROLE_NAME, language),
+        topic=_(CHANNEL_TOPIC, language),
+    )
 
 
 @dataclass
@@ -135,13 +168,14 @@ async def start_world(
     bot = create_bot(settings, catalog=catalog)
     env = simcord.Env(bot, check_errors=False)
     env.backend.bot_user.name = BOT_NAME
-    guild = env.create_guild(GUILD_NAME, id=GUILD_ID)
-    channel = guild.create_text_channel(CHANNEL_NAME, topic="Group sessions with Chorus")
-    voice = guild.create_voice_channel(VOICE_NAME)
-    role = guild.create_role(ROLE_NAME, permissions=discord.Permissions.none())
+    names = world_names(language)
+    guild = env.create_guild(names.guild, id=GUILD_ID)
+    channel = guild.create_text_channel(names.channel, topic=names.topic)
+    voice = guild.create_voice_channel(names.voice)
+    role = guild.create_role(names.role, permissions=discord.Permissions.none())
     name, display = FACILITATOR
     # Robin also owns the server (Manage Server), so the demo can show /setup as well.
-    owner = guild.create_role("Server owner", permissions=discord.Permissions(manage_guild=True))
+    owner = guild.create_role(names.owner_role, permissions=discord.Permissions(manage_guild=True))
     facilitator = guild.add_member(env.create_user(name, global_name=display), roles=[role, owner])
     members = [
         guild.add_member(env.create_user(name, global_name=display)) for name, display in MEMBERS

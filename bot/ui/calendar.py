@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from bot.i18n import _, ngettext
+from bot.ui.file_names import SESSIONS, attachment_name
 
-FILE_NAME = "chorus-sessions.ics"
+
+def file_name(locale: str) -> str:
+    """The calendar file's name in ``locale``: ``chorus-sessions.ics``, ``chorus-sitzungen.ics``."""
+    return attachment_name(SESSIONS, "ics", locale)
 
 
 def calendar_text(count: int, zone: str, locale: str) -> str:

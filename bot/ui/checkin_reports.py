@@ -14,15 +14,16 @@ from bot.core.checkin_figures import BANDS, Answer, Pair, bands, signed_tenths
 from bot.core.checkin_reports import SessionReport, WeekFigures
 from bot.core.checkins import K_MIN, to_ten
 from bot.core.text import shorten
-from bot.i18n import N_, _, format_percent, ngettext
+from bot.i18n import N_, _, format_number, format_percent, ngettext
 from bot.ui import charts
+from bot.ui.file_names import CHECKIN_HISTORY, GROUP_TRENDS, MOOD_BANDS, attachment_name
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field
 
 
 def history_file(
     answers: Sequence[Answer], found: Sequence[Pair], days: int, locale: str
 ) -> discord.File:
-    """/checkin history's chart as `checkins.png`: each answer on a 0-10 scale over time (passed
+    """/checkin history's chart as a PNG named in ``locale`` (`file_names.CHECKIN_HISTORY`): each answer on a 0-10 scale over time (passed
     answers left out) and an arrow for each before/after pair, titled for `days` days."""
     points = []
     for a in answers:
@@ -37,7 +38,9 @@ def history_file(
             arrows.append(charts.Arrow(p.before.created_at, b, p.after.created_at, f))
     png = charts.trend_chart(points, arrows, _days_title(days, locale), locale)
     return discord.File(
-        _bytes(png), filename="checkins.png", description=_("Your check-in trend", locale)
+        _bytes(png),
+        filename=attachment_name(CHECKIN_HISTORY, "png", locale),
+        description=_("Your check-in trend", locale),
     )
 
 
@@ -70,7 +73,7 @@ def history_embed(summary: str, days: int, locale: str) -> discord.Embed:
             DESCRIPTION_MAX,
         ),
     )
-    embed.set_image(url="attachment://checkins.png")
+    embed.set_image(url="attachment://" + attachment_name(CHECKIN_HISTORY, "png", locale))
     return embed
 
 
@@ -86,7 +89,7 @@ def k_text(count: int, locale: str, total: int | None = None) -> str:
             total=total,
             percent=format_percent(count / total, locale),
         )
-    return str(count)
+    return format_number(count, locale)
 
 
 def report_embed(report: SessionReport, title_when: str, locale: str) -> discord.Embed:
@@ -122,7 +125,7 @@ def report_embed(report: SessionReport, title_when: str, locale: str) -> discord
     )
     for name, value in report.shift_lines:
         embed.add_field(name=shorten(name, 256), value=field(value), inline=False)
-    embed.set_image(url="attachment://mood.png")
+    embed.set_image(url="attachment://" + attachment_name(MOOD_BANDS, "png", locale))
     return embed
 
 
@@ -140,7 +143,9 @@ def report_file(report: SessionReport, locale: str) -> discord.File:
         locale,
     )
     return discord.File(
-        _bytes(png), filename="mood.png", description=_("Mood bands before/after", locale)
+        _bytes(png),
+        filename=attachment_name(MOOD_BANDS, "png", locale),
+        description=_("Mood bands before/after", locale),
     )
 
 
@@ -200,7 +205,7 @@ def trends_embed(weeks: Sequence[WeekFigures], locale: str) -> discord.Embed:
             DESCRIPTION_MAX,
         ),
     )
-    embed.set_image(url="attachment://trends.png")
+    embed.set_image(url="attachment://" + attachment_name(GROUP_TRENDS, "png", locale))
     return embed
 
 
@@ -218,4 +223,8 @@ def trends_file(weeks: Sequence[WeekFigures], locale: str) -> discord.File:
         _("Group trends: people per week and mean mood shift", locale),
         locale,
     )
-    return discord.File(_bytes(png), filename="trends.png", description=_("Group trends", locale))
+    return discord.File(
+        _bytes(png),
+        filename=attachment_name(GROUP_TRENDS, "png", locale),
+        description=_("Group trends", locale),
+    )

@@ -69,7 +69,7 @@ def message_for(error: BaseException, locale: str | None) -> str:
         return _(
             "Slow down a little: try again in {seconds} seconds.",
             locale,
-            seconds=f"{error.retry_after:.0f}",
+            seconds=round(error.retry_after),
         )
     if isinstance(error, app_commands.NoPrivateMessage):
         return _("This command works inside a server, not in direct messages.", locale)

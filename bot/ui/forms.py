@@ -28,6 +28,7 @@ from bot.i18n import N_, _
 from bot.ui import limits
 from bot.ui.components import CUSTOM_ID, custom_id
 from bot.ui.errors import http_error, is_expected, message_for
+from bot.ui.file_names import YOUR_WORDS, attachment_name
 from bot.ui.locale import member_language
 
 log = logging.getLogger("chorus.forms")
@@ -175,7 +176,7 @@ def give_back(
     return (
         limits.cut(head + " " + _("(attached as a file)", locale), limits.CONTENT),
         None,
-        limits.overflow_file(list(written), "your-words.txt"),
+        limits.overflow_file(list(written), attachment_name(YOUR_WORDS, "txt", locale)),
     )
 
 

@@ -21,6 +21,7 @@ from bot.i18n import N_, _
 from bot.records.goals import GoalRecord
 from bot.ui import chart_worker
 from bot.ui.components import TypedButton, persistent_view
+from bot.ui.file_names import GOAL_PROGRESS, attachment_name
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, sentence
 
 MARKERS = ("o", "s", "D")
@@ -254,7 +255,7 @@ def progress_embed(progress: Sequence[GoalProgress], locale: str) -> discord.Emb
         ),
         DESCRIPTION_MAX,
     )
-    embed.set_image(url="attachment://goals.png")
+    embed.set_image(url="attachment://" + attachment_name(GOAL_PROGRESS, "png", locale))
     return embed
 
 
@@ -275,10 +276,10 @@ def progress_chart(progress: Sequence[GoalProgress], locale: str) -> bytes:
 
 
 def progress_file(progress: Sequence[GoalProgress], locale: str) -> discord.File:
-    """/goal progress's chart as `goals.png` (drawn in the chart process; blocks until done)."""
+    """/goal progress's chart as a PNG named in ``locale`` (`file_names.GOAL_PROGRESS`) (drawn in the chart process; blocks until done)."""
     return discord.File(
         BytesIO(progress_chart(progress, locale)),
-        filename="goals.png",
+        filename=attachment_name(GOAL_PROGRESS, "png", locale),
         description=_("Your goal ratings per session", locale),
     )
 

@@ -12,6 +12,7 @@ from bot.core.activities import Activity, ActivityError, localize
 from bot.core.text import shorten
 from bot.i18n import _, ngettext
 from bot.records.guild_library import GuildActivityRecord
+from bot.ui.file_names import PROBLEMS, attachment_name
 from bot.ui.format import COLOUR_INFO, DESCRIPTION_MAX
 
 COLOUR_PROBLEM = 0xE06666
@@ -97,7 +98,7 @@ def upload_errors(
         body = "\n".join([*kept, more])
         text = "\n".join(error.text(locale) for error in errors) + "\n"
         # The file's name is read too: a word of the reader's language.
-        name = _("problems.txt", locale)
+        name = attachment_name(PROBLEMS, "txt", locale)
         attachment = discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
     embed.description = shorten(body, DESCRIPTION_MAX)
     embed.set_footer(

@@ -25,11 +25,16 @@ Sources (Discord developer documentation, fetched for API v10):
   (name 32, description 100, 25 options, 25 choices; 4,000 characters per command in total).
 - Scheduled events: https://discord.com/developers/docs/resources/guild-scheduled-event#create-guild-scheduled-event
   (name 1-100, description 1-1,000; entity_metadata.location 1-100).
+- Attachment file names: https://discord.com/developers/docs/reference#uploading-files
+  (a name starting ``SPOILER_`` is shown blurred; Discord rewrites characters outside ASCII
+  letters, digits, ``.``, ``_`` and ``-``, so Chorus writes only those: ``file_name``).
 """
 
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -47,6 +52,13 @@ ATTACHMENTS = 10
 ATTACHMENT_BYTES = 10 * 1024 * 1024
 """The smallest upload limit (servers without boosts).
 https://discord.com/developers/docs/reference#uploading-files"""
+
+FILE_NAME = 64
+"""Characters in an attachment's file name, extension included (Chorus's own cap: Discord
+documents none, and a long name is cut in every client's attachment preview)."""
+FILE_NAME_RULE = re.compile(r"^(?!SPOILER_)[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9]+)+$")
+"""What an attachment's name Chorus makes looks like: ASCII letters, digits, ``_`` and ``-``,
+then its extension; never ``SPOILER_`` (Discord would blur the file)."""
 
 # ---------------------------------------------------------------- embeds
 # https://discord.com/developers/docs/resources/message#embed-object-embed-limits
@@ -264,6 +276,28 @@ def overflow_file(texts: Sequence[str], name: str = "full-text.txt") -> discord.
     """The cut texts, whole, as a text file attached to a message."""
     body = "\n\n".join(t for t in texts if t).encode("utf-8")
     return discord.File(io.BytesIO(body), filename=name)
+
+
+_FOLDED = str.maketrans({"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O"})
+
+
+def file_name(stem: str, extension: str, fallback: str = "chorus") -> str:
+    """An attachment's name from words of any language, folded to ASCII:
+    ``("Stimmungsbänder vorher/nachher", "png")`` -> ``"stimmungsbander-vorher-nachher.png"``.
+
+    Accents are dropped (Unicode NFKD; the same rule for every language, so Spanish "ü" is
+    not written "ue"), ``ß`` -> ``ss``; anything else but letters and digits -> ``-``; lower
+    case; at most ``FILE_NAME`` characters; ``fallback`` when nothing is left (a title in
+    Greek or only emoji). The result matches ``FILE_NAME_RULE``."""
+    room = FILE_NAME - len(extension) - 1
+    slug = _folded(stem)[:room].rstrip("-") or _folded(fallback)[:room].rstrip("-") or "chorus"
+    return f"{slug}.{extension}"
+
+
+def _folded(words: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", words.translate(_FOLDED))
+    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
 
 
 def fit_content(content: str) -> tuple[str, discord.File | None]:

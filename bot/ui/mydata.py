@@ -9,15 +9,15 @@ import discord
 from bot.core.exports import SummaryFigures
 from bot.i18n import _, ngettext
 from bot.ui import charts
-
-CSV_NAME = "chorus-mydata.csv"
-CHART_NAME = "chorus-summary.png"
+from bot.ui.file_names import MY_DATA, MY_SUMMARY, attachment_name
 
 
 def csv_file(data: bytes, locale: str) -> discord.File:
     """/mydata's table as a CSV attachment (`data`: UTF-8 bytes), described in ``locale``."""
     return discord.File(
-        BytesIO(data), filename=CSV_NAME, description=_("Your data as a table", locale)
+        BytesIO(data),
+        filename=attachment_name(MY_DATA, "csv", locale),
+        description=_("Your data as a table", locale),
     )
 
 
@@ -49,7 +49,9 @@ def summary_png(figures: SummaryFigures, timezone: str, locale: str) -> bytes:
 def chart_file(png: bytes, locale: str) -> discord.File:
     """/mydata's summary chart (`png` bytes) as an attachment, described in ``locale``."""
     return discord.File(
-        BytesIO(png), filename=CHART_NAME, description=_("Your own summary chart", locale)
+        BytesIO(png),
+        filename=attachment_name(MY_SUMMARY, "png", locale),
+        description=_("Your own summary chart", locale),
     )
 
 

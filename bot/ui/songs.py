@@ -4,7 +4,6 @@ and the list of a server's songs (/song)."""
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -12,6 +11,7 @@ import discord
 
 from bot.core.text import shorten
 from bot.i18n import _, format_day, ngettext
+from bot.ui.file_names import titled_name
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, FIELD_MAX
 from bot.ui.lyrics import SongSheet, escape
 
@@ -70,11 +70,6 @@ def _day(ts: float, locale: str) -> str:
     return format_day(when, locale)
 
 
-def _slug(title: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")
-    return (slug or "song")[:40]
-
-
 def song_file(sheet: SongSheet, kind: str = "markdown", *, locale: str) -> discord.File:
     """The song as an attachment: `kind` "text" (.txt) or else Markdown (.md), named after its
     title."""
@@ -83,7 +78,7 @@ def song_file(sheet: SongSheet, kind: str = "markdown", *, locale: str) -> disco
     else:
         body, ext = song_markdown(sheet, locale), "md"
     return discord.File(
-        io.BytesIO(body.encode("utf-8")), filename=f"{_slug(sheet.title_in(locale))}.{ext}"
+        io.BytesIO(body.encode("utf-8")), filename=titled_name(sheet.title_in(locale), ext, locale)
     )
 
 

@@ -192,7 +192,11 @@ async def test_the_history_chart_is_drawn_with_german_words(
     ana = world.members[0]
     client_language(monkeypatch, ana, "de")
     history = await ana.slash(world.channel, "checkin history")
-    assert history.ephemeral and history.response.attachments[0].filename == "checkins.png"
+    assert history.ephemeral
+    assert history.response.attachments[0].filename == "check-in-verlauf.png"
+    # The embed shows the chart by the same, German, name.
+    [embed] = history.response.embeds
+    assert embed.image.url == "attachment://check-in-verlauf.png"
     [(name, _points, _arrows, title, language)] = drawn
     assert name == "chart_drawing.trend_chart" and language == "de"
     assert "Tage" in title, title

@@ -481,10 +481,11 @@ async def test_a_german_session_with_a_spanish_member(
     assert not english_in(sheets, msgids), "\n".join(english_in(sheets, msgids))
     assert not [t for t in sheets if words(t) & SPANISH_WORDS]
     files = {a.filename: a for a in seen.attachments.get(cai.id, [])}
-    assert set(files) == {"chorus-mydata.csv", "chorus-summary.png"}, set(files)
+    # The files' names are Spanish words too (ASCII, bot/ui/file_names.py).
+    assert set(files) == {"chorus-mis-datos.csv", "chorus-resumen.png"}, set(files)
     alt_texts = [a.description or "" for a in files.values()]
     assert alt_texts == ["Tus datos en una tabla", "Tu propio gráfico resumen"], alt_texts
-    table = await attachment_text(files["chorus-mydata.csv"])
+    table = await attachment_text(files["chorus-mis-datos.csv"])
     assert table.lstrip("\ufeff").splitlines()[0] == ",".join(CSV_COLUMNS), table[:200]
 
 

@@ -26,9 +26,11 @@ def public_texts(channel_history: list[discord.Message]) -> list[str]:
 def without_people_s_words(texts: list[str]) -> list[str]:
     """The bot's words only: the simulated members' lines, reflections and titles (they write
     German in a German demo, but they are theirs), the server's own channel names and support
-    text (English: the demo server's own settings) taken out."""
-    from bot.demo import script, world
+    text (the demo server's own, in German) taken out."""
+    from bot.demo import script
     from bot.demo.words import WORDS
+    from bot.demo.world import world_names
+    from bot.i18n import gettext
 
     words = WORDS["de"]
     theirs = [
@@ -36,8 +38,8 @@ def without_people_s_words(texts: list[str]) -> list[str]:
         *words.reflections,
         *words.titles,
         *words.rounds,
-        world.VOICE_NAME,
-        script.DEMO_SUPPORT,
+        world_names("de").voice,
+        gettext(script.DEMO_SUPPORT, "de"),
     ]
     cleaned = []
     for text in texts:
@@ -98,3 +100,60 @@ def test_the_language_option() -> None:
     assert build_parser().parse_args(["demo", "--language", "es"]).language == "es"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["demo", "--language", "fr"])
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("de", ("Chorus-Demo", "kreis", "Hörraum", "Facilitator", "Serverinhaber")),
+        (
+            "es",
+            (
+                "Demo de Chorus",
+                "círculo",
+                "Sala de escucha",
+                "Facilitator",
+                "Propietario del servidor",
+            ),
+        ),
+    ],
+)
+async def test_the_demo_world_is_named_in_the_demo_language(
+    tmp_path: Path, language: str, names: tuple[str, ...]
+) -> None:
+    """`chorus demo --language de|es`: the server, its channels and roles, the channel's topic
+    and the server's support text are the catalogue's words, not the English world's."""
+    from bot.demo.script import DEMO_LINKS, DEMO_SUPPORT
+    from bot.demo.world import (
+        CHANNEL_NAME,
+        CHANNEL_TOPIC,
+        GUILD_NAME,
+        OWNER_ROLE_NAME,
+        VOICE_NAME,
+        demo_settings,
+        start_world,
+        world_names,
+    )
+    from bot.i18n import gettext
+
+    settings = demo_settings(tmp_path / "demo.db", base=base_settings(tmp_path))
+    world = await start_world(settings, real_time=False, language=language)
+    try:
+        # What the bot sees of the server, as discord.py built it from simcord's gateway.
+        guild = world.bot.get_guild(world.guild.id)
+        assert guild is not None
+        channel = guild.get_channel(world.channel.id)
+        assert isinstance(channel, discord.TextChannel)
+        shown = (guild.name, channel.name, world.voice.name, world.role.name)
+        roles = [role.name for role in guild.roles]
+        topic = channel.topic
+    finally:
+        await world.close()
+    assert shown == names[:4]
+    assert names[4] in roles
+    # The facilitator role keeps the settings' name (ROLE_NAME), as a real server's would.
+    english = {CHANNEL_NAME, VOICE_NAME, GUILD_NAME, OWNER_ROLE_NAME, CHANNEL_TOPIC}
+    assert not english & {*shown, *roles, topic}
+    assert topic == world_names(language).topic != CHANNEL_TOPIC
+    assert gettext(DEMO_SUPPORT, language) != DEMO_SUPPORT
+    assert gettext(DEMO_LINKS, language) != DEMO_LINKS

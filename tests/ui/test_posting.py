@@ -45,7 +45,7 @@ def test_a_message_name_fills_in_the_step_kind_for_the_log_and_the_facilitator()
     assert card.english() == "the vote step card"
     assert card.worded("de") == "die Schrittkarte (vote)"
     board = MessageName("the session board")
-    assert (board.english(), board.worded("de")) == ("the session board", "das Board der Sitzung")
+    assert (board.english(), board.worded("de")) == ("the session board", "die Sitzungsübersicht")
 
 
 def test_the_shortened_retry_cuts_every_embed_and_attaches_the_whole_text() -> None:
