@@ -8,9 +8,13 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.i18n import SHIPPED
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.store.media_copy import MediaPlan
 
 TOKEN_HELP = (
     "DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications "
@@ -155,7 +159,7 @@ def cmd_db(args: argparse.Namespace) -> int:
     from bot.store.store import Store
 
     if args.db_command == "copy":
-        return _db_copy(args.source, args.destination, args.guild)
+        return _db_copy(args.source, args.destination, args.guild, args.media)
     settings = _settings_or_exit()
     url = DatabaseUrl.parse(settings.database)
     where = str(url)
@@ -206,9 +210,10 @@ def _no_database(path: Path) -> str:
     )
 
 
-def _db_copy(source: str, destination: str, guild_id: int | None) -> int:
-    """`chorus db copy SRC_URL DST_URL [--guild ID]`: every table (or one server's rows) with
-    its ids, verified per table before it commits."""
+def _db_copy(source: str, destination: str, guild_id: int | None, media: list[str] | None) -> int:
+    """`chorus db copy SRC_URL DST_URL [--guild ID] [--media SRC_DIR DST_DIR]`: every table
+    (or one server's rows) with its ids, verified per table before it commits; then the media
+    folder's files (or that server's uploads)."""
     from bot.store.copy import CopyError, copy_database
     from bot.store.engine import DatabaseUrl
     from bot.store.problems import describe
@@ -219,7 +224,9 @@ def _db_copy(source: str, destination: str, guild_id: int | None) -> int:
         print(f"chorus: db copy: {exc}", file=sys.stderr)
         return 1
     try:
+        plan = None if media is None else _plan_media(source, guild_id, media)
         copied = asyncio.run(copy_database(source, destination, guild_id=guild_id))
+        files = None if plan is None else plan.copy()
     except CopyError as exc:
         print(f"chorus: db copy: {exc}", file=sys.stderr)
         return 1
@@ -233,10 +240,41 @@ def _db_copy(source: str, destination: str, guild_id: int | None) -> int:
     which = "every server" if guild_id is None else f"server {guild_id} only"
     print(
         f"copied {shown} ({which}): {len(copied)} tables, {rows} rows, counts and checksums"
-        " verified. Files are not rows: copy the media folder (media_dir, uploaded tracks)"
-        " yourself if the destination's bot needs them."
+        " verified."
     )
+    if files is None or media is None:
+        print(
+            "Files are not rows: copy the media folder (media_dir, uploaded tracks) yourself,"
+            " or add --media SRC_DIR DST_DIR, if the destination's bot needs them."
+        )
+        return 0
+    print(
+        f"copied {files.copied} media files ({files.size} bytes) {media[0]} -> {media[1]}"
+        f"; {files.present} already there, the same."
+    )
+    if files.missing:
+        print(
+            f"chorus: db copy: {len(files.missing)} uploaded files the database names are not in"
+            f" {media[0]}: {', '.join(files.missing[:10])}",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _plan_media(source: str, guild_id: int | None, media: list[str]) -> MediaPlan:
+    """The media files to copy, checked before the rows are (with `guild_id`: the files the
+    server's tracks name in the source). Raises CopyError (see `plan_media`)."""
+    from bot.store.copy import CopyError
+    from bot.store.engine import DatabaseUrl
+    from bot.store.media_copy import plan_media, uploaded_files
+
+    path = DatabaseUrl.parse(source).path
+    if path is not None and not path.is_file():  # never created by reading it
+        raise CopyError(f"no database at {path.resolve()} (check the source path)")
+    if not Path(media[0]).is_dir():
+        raise CopyError(f"no media folder at {Path(media[0]).resolve()} (check SRC_DIR)")
+    names = None if guild_id is None else asyncio.run(uploaded_files(source, guild_id))
+    return plan_media(Path(media[0]), Path(media[1]), names)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -317,6 +355,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         metavar="ID",
         help="copy only this server's rows (a community leaving a hosted instance)",
+    )
+    copy.add_argument(
+        "--media",
+        nargs=2,
+        metavar=("SRC_DIR", "DST_DIR"),
+        help="also copy the media folder's files (with --guild: that server's uploads),"
+        " never overwriting a different file",
     )
     db.set_defaults(func=cmd_db)
     demo = sub.add_parser(

@@ -42,12 +42,13 @@ from bot.ui.steps.round import (
 )
 
 TELL_LEFT_WITHIN = 60.0
-"""Seconds after a speaker left within which the channel is told (a restart forgets what was
-told; a minute later the card says it anyway)."""
+"""Seconds after a speaker left within which the channel is told (once: the round's state keeps
+the mark `told`, see `Runner.claim_note`); a minute later the card says it anyway."""
 
 THANKS = {
     "spoke": N_("✅ Thank you. The floor moves on."),
     "pass": N_("⏭ Passed. That's always fine; the floor moves on."),
+    "skipped": N_("⏭ Turn skipped. The floor moves on."),
     "volunteer": N_("🙋 Thank you for starting: the floor is yours."),
     "answer": N_("✅ Thank you for your answer. The floor moves on."),
 }
@@ -62,8 +63,6 @@ class RoundCog(commands.Cog):
         bot.register_form(FORM, self.on_answer_form, what=N_("your answer"))
         self.names: dict[int, dict[int, str]] = {}
         """Session id -> display names of the members its round card shows."""
-        self.told_left: set[tuple[int, int, int]] = set()
-        """(run, step, turn) whose speaker's leaving the channel has been told (once)."""
         bot.live.add_presenter(
             RoundPresenter(names=lambda session_id: self.names.get(session_id, {}))
         )
@@ -98,7 +97,9 @@ class RoundCog(commands.Cog):
         if kind == "volunteer":
             # Starting the round is taking part: it joins you, as any answer does.
             await attendance.ensure_joined(interaction, session)
-        await self._contribute(interaction, session, run, kind, {"by": user})
+        # In a voice session the speaker was heard there: the facilitator's Done isn't a skip.
+        heard = session.voice_channel_id is not None
+        await self._contribute(interaction, session, run, kind, {"by": user, "heard": heard})
 
     async def on_answer_form(
         self, interaction: discord.Interaction, args: list[str], values: FormValues
@@ -127,7 +128,8 @@ class RoundCog(commands.Cog):
         outcome = await self.bot.runner.contribute(
             run.id, run.step_index, interaction.user.id, kind, payload
         )
-        await reply_ephemeral(interaction, _(THANKS[kind], member_language(interaction)))
+        thanks = THANKS["skipped" if outcome.record.payload.get("skipped") else kind]
+        await reply_ephemeral(interaction, _(thanks, member_language(interaction)))
         self.bot.live.request_board(session.id)
         if outcome.update is not None:
             await self.bot.live.apply(outcome.update)
@@ -168,19 +170,20 @@ class RoundCog(commands.Cog):
 
     async def _tell_left(self, session: SessionRecord, run: RunRecord) -> None:
         """The speaker left during their turn: say so in the channel, kindly, and who has the
-        floor now (once per turn; the handler drops the mark at the next change)."""
+        floor now (once per turn, across restarts: claimed in the stored state first; the
+        handler drops the note at the next change)."""
         state = json.loads(run.step_state)
         left = state.get(FLOOR_LEFT)
         if not isinstance(left, dict) or not isinstance(left.get("user"), int):
             return
-        key = (run.id, run.step_index, int(left.get("turn_no", 0)))
         at = left.get("at")
         fresh = (
             isinstance(at, int | float) and self.bot.clock().timestamp() - at <= TELL_LEFT_WITHIN
         )
-        if key in self.told_left or not fresh:
-            return  # told already (or, after a restart, long past: news no more)
-        self.told_left.add(key)
+        if left.get("told") or not fresh:
+            return  # told already (or long past: news no more)
+        if not await self.bot.runner.claim_note(run.id, run.step_index, FLOOR_LEFT):
+            return  # told meanwhile (a redraw, another process): the stored mark says so
         names = self.names.get(session.id, {})
 
         def who(user_id: int) -> str:
@@ -207,9 +210,8 @@ class RoundCog(commands.Cog):
         now = after.channel.id if after.channel is not None else None
         if member.bot or was == now:
             return  # muted, deafened, streaming: still there
-        for session in await self.bot.sessions.all_open():
-            if session.guild_id != member.guild.id or session.voice_channel_id is None:
-                continue
+        moved = [channel for channel in (was, now) if channel is not None]
+        for session in await self.bot.sessions.open_in_voice(member.guild.id, moved):
             if session.voice_channel_id == was:
                 await self._voice_moved(session, member.id, LEFT_VOICE)
             elif session.voice_channel_id == now:

@@ -177,9 +177,9 @@ class ListeningService(StepService):
         self, session: SessionRecord, run_id: int, index: int, user_id: int, choice: int
     ) -> ContributionOutcome:
         """A member's reaction (its index among the step's reactions); replaces their earlier
-        one. Its label is stored in the server's language. Raises Conflict when the step has
-        ended, InvalidInput for an unknown reaction."""
-        payload = {"reaction": choice, "language": self._server_language(session.guild_id)}
+        one. Its label is stored in the session's language (the runner's StepContext). Raises
+        Conflict when the step has ended, InvalidInput for an unknown reaction."""
+        payload = {"reaction": choice}
         return await self._runner.contribute(run_id, index, user_id, "reaction", payload)
 
     async def reflect(

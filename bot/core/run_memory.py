@@ -1,7 +1,8 @@
 """What the runner keeps in memory for its live runs: their definitions (one per activity version,
 shared by every run of it), the step as shown and the parsed step state of each run, and a few
 facts per session. Everything here is recomputed from the store when missing, so an entry is
-dropped as soon as its run ends (and all of them on /forget).
+dropped as soon as its run ends (and all of them on /forget): ended here, or by another process
+on the same database (the runner hears it, or sees it on its next read of the run).
 
 Measured with 1,000 sessions running an activity (bench/memory.py): without the sharing, each run
 held its own copy of the definition text (5.3 KB for the shipped check-in activity).
@@ -55,6 +56,7 @@ class _Run:
     """One live run: its shared definition and what was parsed from its row last."""
 
     definition: Definition
+    session_id: int
     state_from: str | None = None
     """The `step_state` text `state` was parsed from."""
     state: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
@@ -99,14 +101,23 @@ class RunMemory:
 
     def adopt(self, run: RunRecord, definition: Definition) -> None:
         """A run that just started with `definition` (no need to parse its stored text)."""
-        self._runs[run.id] = _Run(definition)
+        self._runs[run.id] = _Run(definition, run.session_id)
 
     def _entry(self, run: RunRecord) -> _Run | None:
-        """The run's entry; created for live runs only (an ended run's lookups keep nothing)."""
+        """The run's entry; created for live runs only (an ended run's lookups keep nothing,
+        and an entry kept for a run read as ended, e.g. ended by another process, goes)."""
         entry = self._runs.get(run.id)
-        if entry is None and run.live:
-            entry = self._runs[run.id] = _Run(self._parsed(run.definition))
+        if not run.live:
+            if entry is not None:
+                self.forget_run(run.id, run.session_id)
+            return None
+        if entry is None:
+            entry = self._runs[run.id] = _Run(self._parsed(run.definition), run.session_id)
         return entry
+
+    def held(self) -> dict[int, int]:
+        """The runs held now: run id -> its session id."""
+        return {run_id: entry.session_id for run_id, entry in self._runs.items()}
 
     def definition(self, run: RunRecord) -> Definition:
         """The activity as it was when the run started (a reload never changes a running one).
@@ -162,6 +173,15 @@ class RunMemory:
             self._by_activity = {
                 key: known for key, known in self._by_activity.items() if id(known[1]) in used
             }
+
+    def forget_session(self, session_id: int) -> list[int]:
+        """The session ended (or has no live run any more): its runs' entries and its facts go.
+        Returns the ids of the runs dropped."""
+        gone = [run_id for run_id, held in self.held().items() if held == session_id]
+        for run_id in gone:
+            self.forget_run(run_id, session_id)
+        self._sessions.pop(session_id, None)
+        return gone
 
     def forget_member(self, user_id: int) -> None:
         """/forget: session facts naming the member as facilitator go, and every parsed step

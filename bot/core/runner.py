@@ -247,6 +247,26 @@ class Runner(Contributing, StepTimers):
                 raise Conflict(N_("That step has ended."))
             return RunUpdate(run=updated)
 
+    async def claim_note(self, run_id: int, step_index: int, key: str) -> bool:
+        """Claim the telling of a note the step's handler left in its state under `key` (a
+        mapping, e.g. a round's `floor_left`): True once, for the first caller, which then
+        tells it; the mark `told` is stored with the run, so a restart (or another process
+        reading the run) doesn't tell it again. False when it was told already, is gone, or
+        the step has ended. Raises StorageUnavailable when the mark can't be written."""
+        async with self._lock(run_id):
+            run = await self._store.runs.get(run_id)
+            if run is None or not run.live or run.step_index != step_index:
+                return False
+            state = json.loads(run.step_state)
+            note = state.get(key)
+            if not isinstance(note, dict) or note.get("told"):
+                return False
+            state[key] = {**note, "told": True}
+            updated = await self._store.runs.update(
+                run.id, step_index, step_state=json.dumps(state)
+            )
+            return updated is not None
+
     async def contributions(self, run: RunRecord) -> list[ContributionRecord]:
         """The contributions to the run's current step, in the order they were saved."""
         return await self._store.contributions.for_step(run.id, run.step_index)

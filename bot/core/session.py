@@ -262,6 +262,13 @@ class SessionService:
         """The server's latest sessions, newest first; `limit` is held to 1-25."""
         return await self._store.sessions.history(guild_id, max(1, min(limit, 25)))
 
+    async def open_in_voice(
+        self, guild_id: int, voice_channel_ids: Sequence[int]
+    ) -> list[SessionRecord]:
+        """The server's open sessions meeting in one of these voice channels (Discord ids), by
+        id. Raises StorageUnavailable when the store can't be read."""
+        return await self._store.sessions.open_in_voice(guild_id, voice_channel_ids)
+
     async def all_open(self) -> list[SessionRecord]:
         """Every open session in every server, by id."""
         return await self._store.sessions.all_open()

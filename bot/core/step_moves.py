@@ -23,6 +23,7 @@ from bot.core.run_updates import RunUpdate, earliest
 from bot.core.steps.base import StepContext, StepHandler, Wake
 from bot.i18n import N_, SOURCE_LANGUAGE
 from bot.records.sessions import RunRecord
+from bot.store.notify import EVERYTHING
 from bot.store.store import Store
 
 WAKE_REMAINING = "_paused_wake_remaining"
@@ -59,6 +60,10 @@ class StepMoves:
         written): anonymous rows name nobody, so only this remembers who answered (see
         bot/core/contributing.py)."""
         store.changes.subscribe("forget", lambda ids: self.forget_member(ids[1]))
+        # Another process on the database ended a run (or a session): drop what is kept of it.
+        store.changes.subscribe("run", self._runs_changed_elsewhere)
+        store.changes.subscribe("session", self._sessions_ended_elsewhere)
+        store.changes.subscribe(EVERYTHING, lambda _ids: self._runs_changed_elsewhere(None))
 
     @property
     def memory(self) -> RunMemory:
@@ -149,14 +154,42 @@ class StepMoves:
         return await self._step_context(run, self.step(run), present, now, state=True)
 
     async def live_run(self, session_id: int) -> RunRecord | None:
-        """The session's running or paused run, if any (read from the store, not cached)."""
-        return await self._store.runs.live_for_session(session_id)
+        """The session's running or paused run, if any (read from the store, not cached);
+        when there is none, what was kept of the session's runs goes (ended elsewhere)."""
+        run = await self._store.runs.live_for_session(session_id)
+        if run is None:
+            self._forget_session(session_id)
+        return run
 
     async def _require_live(self, run_id: int) -> RunRecord:
         run = await self._store.runs.get(run_id)
         if run is None or not run.live:
+            if run is not None:
+                self._ended(run)  # ended by another process: noticed on this read
             raise NotFound(N_("That activity is no longer running."))
         return run
+
+    # ------------------------------------------------- ended by another process
+
+    def _forget_session(self, session_id: int) -> None:
+        for run_id in self._memory.forget_session(session_id):
+            self._anonymous_forget(run_id)
+
+    def _sessions_ended_elsewhere(self, session_ids: tuple[int, ...]) -> None:
+        """Another process ended these sessions (their runs were stopped with them)."""
+        for session_id in session_ids:
+            self._forget_session(session_id)
+
+    async def _runs_changed_elsewhere(self, run_ids: tuple[int, ...] | None) -> None:
+        """Another process changed these runs (None: perhaps any, the feed lost its connection):
+        each one held here is read again, and dropped when it has ended. Raises
+        StorageUnavailable when the store can't be read (the feed logs it)."""
+        held = self._memory.held()
+        for run_id in held if run_ids is None else [i for i in run_ids if i in held]:
+            run = await self._store.runs.get(run_id)
+            if run is None or not run.live:
+                self._memory.forget_run(run_id, held[run_id])
+                self._anonymous_forget(run_id)
 
     # --------------------------------------------------------------- moving on
 
@@ -186,6 +219,7 @@ class StepMoves:
     def _ended(self, run: RunRecord) -> None:
         """The run finished or was stopped: what was kept in memory for it goes."""
         self._memory.forget_run(run.id, run.session_id)
+        self._anonymous_forget(run.id)
 
     async def _move_on(
         self, run: RunRecord, now: float, present: Sequence[int]
@@ -241,6 +275,11 @@ class StepMoves:
     def _anonymous_done(self, run_id: int, step_index: int) -> None:
         """The step ended: its anonymous-answer guard goes."""
         self._anonymous_answered.pop((run_id, step_index), None)
+
+    def _anonymous_forget(self, run_id: int) -> None:
+        """The run ended: the anonymous-answer guards of all its steps go."""
+        for key in [key for key in self._anonymous_answered if key[0] == run_id]:
+            del self._anonymous_answered[key]
 
     async def _apply_wake(self, run: RunRecord, wake: Wake, now: float) -> RunRecord | None:
         """Save a handler's new state and timer; the runner's own keys (pool draws, a paused

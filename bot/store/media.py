@@ -67,6 +67,15 @@ class MediaRepository(Repository):
             (guild_id, limit),
         )
 
+    async def file_names(self, guild_id: int) -> list[str]:
+        """The media-folder names of all the server's uploaded tracks, oldest first (what
+        `chorus db copy --guild ID --media` copies)."""
+        rows = await self._db.fetch_all(
+            "SELECT file_name FROM tracks WHERE guild_id = ? AND file_name IS NOT NULL ORDER BY id",
+            (guild_id,),
+        )
+        return [str(row[0]) for row in rows]
+
     # ------------------------------------------------------------ nominations
 
     async def add_nomination(

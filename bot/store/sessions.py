@@ -88,6 +88,21 @@ class SessionRepository(Repository):
             (channel_id,),
         )
 
+    async def open_in_voice(
+        self, guild_id: int, voice_channel_ids: Sequence[int]
+    ) -> list[SessionRecord]:
+        """The server's open sessions meeting in one of these voice channels, by id (a voice
+        state change reads only its own server's sessions); [] when no channel is given."""
+        if not voice_channel_ids:
+            return []
+        marks = ", ".join("?" for _ in voice_channel_ids)
+        return await self._select_all(
+            SessionRecord,
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE guild_id = ? AND status = 'open' "
+            f"AND voice_channel_id IN ({marks}) ORDER BY id",
+            (guild_id, *voice_channel_ids),
+        )
+
     async def all_open(self) -> list[SessionRecord]:
         """Every open session in every server, by id (what a starting process resumes)."""
         return await self._select_all(

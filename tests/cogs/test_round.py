@@ -236,3 +236,54 @@ async def test_forget_mid_round_leaves_no_id_and_the_round_goes_on(world: World)
     body = text(card(world))
     assert f"🎤 {name(cai)} has the floor now." in body
     assert "ana" not in body and str(ana.id) not in body
+
+
+async def test_a_speaker_the_facilitator_skips_is_recorded_skipped_not_spoke(world: World) -> None:
+    """`pass_allowed: false` offers Done only: the facilitator's Done on an absent speaker's
+    turn is a skip, shown as such on the card and in the closing count, and apart from a pass."""
+    ana, ben, cai = world.members
+    await start(world, activity="test-round-volunteer")
+    await cai.click(card(world, "Who starts"), label="I'll start")
+    await cai.click(card(world, "Who starts"), label="Done")
+    skipped = await world.facilitator.click(card(world, "Who starts"), label="Done")
+    assert "skipped" in skipped.response.content and "floor moves on" in skipped.response.content
+    body = text(card(world, "Who starts"))
+    assert f"1. {name(cai)} · ✓ spoke" in body
+    assert f"2. {name(ana)} · skipped by the facilitator" in body
+    fields = {f.name: f.value for f in board(world).embeds[0].fields}
+    assert fields["Answers"].startswith("1 of"), fields  # a skip isn't an answer
+    await ben.click(card(world, "Who starts"), label="Done")
+    closed = text(card(world, "Who starts"))
+    assert "We went around: 2 took their turn, 1 was skipped. Thank you all." in closed
+
+
+async def test_a_pass_and_a_skip_are_counted_apart(world: World) -> None:
+    ana, ben, cai = world.members
+    await start(world)
+    await world.facilitator.click(card(world), label="Done")  # ana is away: skipped
+    await ben.click(card(world), label="Pass")
+    await cai.click(card(world), label="Done")
+    body = text(card(world))
+    assert f"1. {name(ana)} · skipped by the facilitator" in body
+    assert f"2. {name(ben)} · passed" in body
+    await world.facilitator.click(board(world), label="Next")
+    closed = text(card(world))
+    assert "We went around: 1 took their turn, 1 passed, 1 was skipped. Thank you all." in closed
+
+
+async def test_in_a_voice_session_the_facilitators_done_keeps_the_turn_spoken(
+    world: World,
+) -> None:
+    """In voice the speaker was heard: the facilitator moving the floor on isn't a skip (one
+    who left the voice channel gave up the floor already, see test_round_leaving.py)."""
+    ana, ben, _ = world.members
+    opened = await world.facilitator.slash(
+        world.channel, "session start", title="Tuesday circle", voice_channel=world.voice
+    )
+    assert "is open" in opened.response.content
+    for person in (ana, ben):
+        await person.click(board(world), label="Join")
+    await world.facilitator.slash(world.channel, "activity start", activity="test-round")
+    moved = await world.facilitator.click(card(world), label="Done")
+    assert "Thank you. The floor moves on." in moved.response.content
+    assert f"1. {name(ana)} · ✓ spoke" in text(card(world))

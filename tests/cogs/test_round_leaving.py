@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import discord
 
+from bot.core.activities import Catalog
+from bot.settings import Settings
 from tests.cogs.test_round import board, card, name, start, text
-from tests.conftest import World
+from tests.conftest import World, restart
 
 
 def notes(world: World, words: str) -> list[discord.Message]:
@@ -172,3 +174,52 @@ async def test_the_facilitator_can_move_on_a_speaker_who_is_silent(world: World)
     assert "floor moves on" in moved.response.content
     assert f"🎤 {name(ben)} has the floor now." in text(card(world))
     assert not notes(world, "has left")
+
+
+async def test_the_note_that_the_speaker_left_is_posted_once_across_restart_pause_and_extend(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """Within the minute the note is news, a restart, a pause, a resume and +2 min each redraw
+    the card from the stored state: none of them says it again (the state records it told)."""
+    ana, ben, _ = world.members
+    await start(world)
+    await ana.click(board(world), label="Leave")
+    assert len(notes(world, "has left the session")) == 1
+    await world.env.advance_time(5)
+    await restart(world, settings, catalog)
+    await world.facilitator.click(board(world), label="Pause")
+    await world.facilitator.click(board(world), label="Resume")
+    await world.facilitator.click(board(world), label="+2 min")
+    assert f"🎤 {name(ben)} has the floor now." in text(card(world))
+    assert len(notes(world, "has left the session")) == 1
+
+
+async def test_a_voice_change_reads_only_its_own_servers_sessions(world: World) -> None:
+    """Voice comes and goes all evening in every server: a member moving reads the open sessions
+    of their server's channels they moved between, never every server's (SQLite's trace of the
+    reading connection shows each statement with its values)."""
+    _, ben, cai = world.members
+    await voice_round(world)
+    bot = world.bot()
+    await bot.store.sessions.create(
+        guild_id=world.guild.id + 1,
+        channel_id=world.channel.id + 1,
+        voice_channel_id=world.voice.id + 1,
+        title="Another server's circle",
+        facilitator_id=world.facilitator.id,
+        now=0.0,
+    )
+    statements: list[str] = []
+    await bot.store.db.conn.set_trace_callback(statements.append)
+    try:
+        await ben.leave_voice()
+    finally:
+        await bot.store.db.conn.set_trace_callback(None)
+    assert f"**Next:** {name(cai)}" in text(card(world))  # ben will be skipped: it was read
+    sessions_read = [s for s in statements if "FROM sessions" in s]
+    assert sessions_read, statements
+    own = await bot.sessions.in_channel(world.channel.id)
+    for statement in sessions_read:  # this server's open sessions in voice, or its own by id
+        where = statement.split(" WHERE ", 1)[1]
+        assert where.startswith((f"guild_id = {world.guild.id} ", f"id = {own.id}")), statement
+    assert not any("status = 'open' ORDER BY id" in s for s in statements)

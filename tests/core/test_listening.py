@@ -33,10 +33,14 @@ def listen(**extra: Any) -> ListenStep:
 
 
 def ctx(
-    step: ListenStep, now: float, state: dict[str, Any], present: list[int] = ()
-) -> StepContext:  # type: ignore[assignment]
+    step: ListenStep,
+    now: float,
+    state: dict[str, Any],
+    present: list[int] = (),  # type: ignore[assignment]
+    language: str = "en",
+) -> StepContext:
     return StepContext(
-        run=RUN, step=step, present=list(present), now=now, state=state, language="en"
+        run=RUN, step=step, present=list(present), now=now, state=state, language=language
     )
 
 
@@ -107,6 +111,23 @@ def test_reactions_and_reflections_are_validated() -> None:
         handler.accept(after, "reflection", {"text": "   "})
     with pytest.raises(InvalidInput):
         handler.accept(after, "vote", {})
+
+
+def test_a_german_sessions_reaction_is_stored_with_its_german_label() -> None:
+    """The label is the session's language (the StepContext's, from the server's settings, as
+    the write step's lines are checked in it), whatever a payload says."""
+    step = listen(reflection={"reactions": ["calm", "moved", {"label": "wach", "emoji": "👀"}]})
+    handler = ListenHandler()
+    german = ctx(step, 0.0, {"phase": AFTER}, language="de")
+    assert handler.accept(german, "reaction", {"reaction": 1}) == {
+        "reaction": 1,
+        "label": "berührt",
+    }
+    told_english = {"reaction": 0, "language": "en"}
+    assert handler.accept(german, "reaction", told_english)["label"] == "ruhig"
+    assert handler.accept(german, "reaction", {"reaction": 2})["label"] == "wach"
+    spanish = ctx(step, 0.0, {"phase": AFTER}, language="es")
+    assert handler.accept(spanish, "reaction", {"reaction": 0})["label"] == "tranquilo"
 
 
 def _c(cid: int, author: int, kind: str, payload: dict[str, Any]) -> ContributionRecord:

@@ -109,6 +109,21 @@ def test_an_ended_run_is_looked_up_without_being_kept() -> None:
     assert len(memory) == 0
 
 
+def test_a_run_read_as_ended_elsewhere_is_dropped_and_a_session_takes_its_runs() -> None:
+    """Another process ended the run: the first read of its ended row here drops the entry;
+    an ended session drops its runs and facts."""
+    memory = RunMemory()
+    text = activity().model_dump_json()
+    live, other = run(1, text), run(2, text)
+    memory.state(live), memory.state(other)
+    memory.remember_session(live.session_id, SessionFacts(facilitator_id=9, guild_id=1))
+    assert memory.held() == {1: live.session_id, 2: other.session_id}
+    assert memory.step_at(dataclasses.replace(live, state="stopped"), 0).title == "Read"
+    assert memory.held() == {2: other.session_id} and memory.sessions_held == 0
+    assert memory.forget_session(other.session_id) == [2]
+    assert len(memory) == 0
+
+
 def test_a_run_that_ends_is_forgotten_with_its_session_and_unused_versions() -> None:
     memory = RunMemory()
     live = run(1, activity(1).model_dump_json())

@@ -37,3 +37,30 @@ async def test_attendance_join_leave_rejoin(store: Store) -> None:
     assert [(r.joined_at, r.left_at) for r in rows] == [(2.0, 3.0), (4.0, None)]
     history = await store.sessions.history(1, 10)
     assert history[0].attendance == 1
+
+
+async def test_open_sessions_in_voice_are_those_of_one_server_and_its_channels(
+    store: Store,
+) -> None:
+    async def opened(guild: int, channel: int, voice: int | None) -> int:
+        session = await store.sessions.create(
+            guild_id=guild,
+            channel_id=channel,
+            voice_channel_id=voice,
+            title="t",
+            facilitator_id=9,
+            now=0.0,
+        )
+        return session.id
+
+    here = await opened(1, 10, 100)
+    also_here = await opened(1, 11, 101)
+    await opened(1, 12, None)
+    await opened(2, 20, 100)  # another server (a voice id can't repeat, but a guild can't see it)
+    ended = await opened(1, 13, 100)
+    await store.sessions.end(ended, 5.0)
+    found = await store.sessions.open_in_voice(1, [100, 101])
+    assert [s.id for s in found] == [here, also_here]
+    assert [s.id for s in await store.sessions.open_in_voice(1, [101])] == [also_here]
+    assert await store.sessions.open_in_voice(1, []) == []
+    assert await store.sessions.open_in_voice(3, [100]) == []

@@ -183,7 +183,7 @@ class ListenHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         """A "reaction" (the index of one of the step's reactions, once the music has started;
-        stored with its label in the server's language) or a "reflection" (text, at most
+        stored with its label in the session's language, `ctx.language`) or a "reflection" (text, at most
         REFLECTION_MAX characters, shared or not). Raises InvalidInput for anything else, an
         unknown reaction, a reaction during the countdown, or an empty reflection."""
         step: ListenStep = ctx.step
@@ -194,9 +194,8 @@ class ListenHandler(BaseStepHandler):
                 raise InvalidInput(N_("That reaction isn't one of this step's choices."))
             if phase(ctx.state) == COUNTDOWN:
                 raise InvalidInput(N_("The music hasn't started yet. React once you've heard it."))
-            # The label as the group read it: the server's language, given by the service.
-            language = str(payload.get("language") or "")
-            return {"reaction": index, "label": localize(reactions[index].label, language)}
+            # The label as the group read it: the session's language (the server's setting).
+            return {"reaction": index, "label": localize(reactions[index].label, ctx.language)}
         if kind == "reflection":
             text = clean_member_text(str(payload.get("text", "")), REFLECTION_MAX)
             if not text:

@@ -4,9 +4,10 @@ answers in a form) and presses Done, or passes; time moves it on too.
 The handler state (stored with the run, so a restart resumes the turn with the time left):
 
 - ``order``: member ids in speaking order (late joiners are appended when the floor moves);
-- ``turns``: one ``{"user": id, "outcome": spoke|pass|answer|time|left|gone}`` per finished
-  turn (left: before their turn; gone: left the session, the server or the voice channel while
-  they had the floor);
+- ``turns``: one ``{"user": id, "outcome": spoke|pass|answer|skipped|time|left|gone}`` per
+  finished turn (skipped: the facilitator pressed Done for a speaker of a text-only session who
+  hadn't answered; left: before their turn; gone: left the session, the server or the voice
+  channel while they had the floor);
 - ``speaker``: who has the floor now (None before a volunteer starts, and once all have spoken);
 - ``turn_no``: counts turns, so a form opened in an earlier turn is refused;
 - ``turn_deadline``: when the speaker's time ends (UTC timestamp, seconds);
@@ -15,8 +16,8 @@ The handler state (stored with the run, so a restart resumes the turn with the t
 - ``away``: members who left the session's voice channel before their turn (and haven't come
   back): skipped when their turn comes, like members who left the session;
 - ``floor_left``: ``{"user": id, "turn_no": n, "at": t, "where": "session"|"voice"}`` right after the
-  speaker of turn n left and the floor moved on (the cog says so once in the channel); dropped
-  at the next change of the floor.
+  speaker of turn n left and the floor moved on (the cog says so once in the channel, and marks
+  it ``"told": true`` first through `Runner.claim_note`); dropped at the next change of the floor.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ RESUME_WHOLE = "whole_turn_at_resume"
 Resume (set by the handler, dropped on Resume)."""
 
 Order = Literal["joined", "shuffled", "volunteer_first"]
-Outcome = Literal["spoke", "pass", "answer", "time", "left", "gone"]
+Outcome = Literal["spoke", "pass", "answer", "skipped", "time", "left", "gone"]
 
 FLOOR_LEFT = "floor_left"
 """State key: the speaker has just left and the floor moved on (see the module docstring)."""
@@ -91,13 +92,21 @@ def upcoming(state: Mapping[str, Any]) -> list[int]:
     return [uid for uid in _ids(state.get("order")) if uid not in done and uid != speaker]
 
 
+def skipped(contribution: ContributionRecord) -> bool:
+    """The contribution is the facilitator's Done on a speaker's turn they didn't take (see
+    `RoundHandler.accept`): a skip, neither an answer nor a pass."""
+    return contribution.kind == "spoke" and bool(contribution.payload.get("skipped"))
+
+
 def answered_by(contributions: Sequence[ContributionRecord]) -> set[int]:
     """Members whose turn was answered: the speaker of each Done, Pass or written answer,
-    whoever pressed it (a facilitator moving someone's turn on hasn't answered themselves)."""
+    whoever pressed it (a facilitator moving someone's turn on hasn't answered themselves);
+    a speaker the facilitator skipped hasn't answered."""
     return {
         speaker
         for c in contributions
         if c.kind in ("spoke", "pass", "answer")
+        and not skipped(c)
         and isinstance(speaker := c.payload.get("speaker"), int)
     }
 
@@ -239,7 +248,10 @@ class RoundHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         """Kinds: spoke (Done), pass, answer (the form) and volunteer ("I'll start");
-        `payload["by"]` is who pressed. Refuses with Conflict/InvalidInput saying why."""
+        `payload["by"]` is who pressed; `payload["heard"]` is True when the session meets in
+        voice (the speaker was heard there). The facilitator's Done on someone else's turn in a
+        text-only session is stored with `skipped: True` (they didn't answer: absent, silent).
+        Refuses with Conflict/InvalidInput saying why."""
         step: RoundStep = ctx.step
         state = ctx.state
         by = payload.get("by")
@@ -268,7 +280,14 @@ class RoundHandler(BaseStepHandler):
                 )
             if kind == "pass" and not step.pass_allowed and by == speaker:
                 raise Conflict(N_("This round asks everyone for a few words; say what you can."))
-            return {"by": by, "speaker": speaker, "turn_no": int(state.get("turn_no", 0))}
+            moved: dict[str, Any] = {
+                "by": by,
+                "speaker": speaker,
+                "turn_no": int(state.get("turn_no", 0)),
+            }
+            if kind == "spoke" and by != speaker and not payload.get("heard"):
+                moved["skipped"] = True
+            return moved
         if kind == "answer":
             turn_no = payload.get("turn_no")
             if isinstance(turn_no, int) and turn_no != state.get("turn_no"):
@@ -321,6 +340,8 @@ class RoundHandler(BaseStepHandler):
         outcome: Outcome = "pass" if contribution.kind == "pass" else "spoke"
         if contribution.kind == "answer":
             outcome = "answer"
+        elif skipped(contribution):
+            outcome = "skipped"
         self._close_turn(state, outcome)
         return self._whole_at_resume(self._next(state, ctx), ctx)
 

@@ -16,7 +16,7 @@ import discord
 
 from bot.core.activities import localize
 from bot.core.session import RunRecord
-from bot.core.steps.round import RESUME_WHOLE, RoundStep, answered_by, upcoming
+from bot.core.steps.round import RESUME_WHOLE, RoundStep, answered_by, skipped, upcoming
 from bot.i18n import N_, _, ngettext
 from bot.ui.components import persistent_view
 from bot.ui.format import COLOUR_STEP, duration, plain_name, relative
@@ -34,6 +34,7 @@ OUTCOME_MARKS = {
     "spoke": N_("✓ spoke"),
     "answer": N_("✓ answered"),
     "pass": N_("passed"),
+    "skipped": N_("skipped by the facilitator"),
     "time": N_("time ran out"),
     "left": N_("left before their turn"),
     "gone": N_("left during their turn"),
@@ -312,14 +313,19 @@ class RoundPresenter(SimplePresenter):
 
     def closed_body(self, scene: StepScene) -> str:
         step: RoundStep = scene.step
-        # Done or a written answer; leaving during one's turn is not taking it.
+        # Done or a written answer; leaving during one's turn, or being skipped, is not taking it.
         spoke = {
-            c.payload.get("speaker") for c in scene.contributions if c.kind in ("spoke", "answer")
+            c.payload.get("speaker")
+            for c in scene.contributions
+            if c.kind in ("spoke", "answer") and not skipped(c)
         }
         passed = {c.payload.get("speaker") for c in scene.contributions if c.kind == "pass"}
-        spoke.discard(None)
-        passed.discard(None)
-        if passed:
+        skips = {c.payload.get("speaker") for c in scene.contributions if skipped(c)}
+        for found in (spoke, passed, skips):
+            found.discard(None)
+        if skips:
+            words = self._with_skips(len(spoke), len(passed), len(skips), scene.locale)
+        elif passed:
             words = _(
                 "We went around: {spoke} took their turn, {passed} passed. Thank you all.",
                 scene.locale,
@@ -333,6 +339,30 @@ class RoundPresenter(SimplePresenter):
                 spoke=len(spoke),
             )
         return f"**{scene.text(step.question)}**\n\n{words}"
+
+    @staticmethod
+    def _with_skips(spoke: int, passed: int, skips: int, locale: str) -> str:
+        """The closing count when the facilitator skipped someone (a skip isn't a pass)."""
+        if passed:
+            return ngettext(
+                "We went around: {spoke} took their turn, {passed} passed, {skipped} was "
+                "skipped. Thank you all.",
+                "We went around: {spoke} took their turn, {passed} passed, {skipped} were "
+                "skipped. Thank you all.",
+                skips,
+                locale,
+                spoke=spoke,
+                passed=passed,
+                skipped=skips,
+            )
+        return ngettext(
+            "We went around: {spoke} took their turn, {skipped} was skipped. Thank you all.",
+            "We went around: {spoke} took their turn, {skipped} were skipped. Thank you all.",
+            skips,
+            locale,
+            spoke=spoke,
+            skipped=skips,
+        )
 
 
 PRESENTER = RoundPresenter

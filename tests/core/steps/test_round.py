@@ -11,7 +11,13 @@ import pytest
 from bot.core.activities import Activity, load_file
 from bot.core.errors import Conflict
 from bot.core.steps.base import StepContext
-from bot.core.steps.round import RoundHandler, RoundStep, answer_refusal, upcoming
+from bot.core.steps.round import (
+    RoundHandler,
+    RoundStep,
+    answer_refusal,
+    answered_by,
+    upcoming,
+)
 from bot.records.sessions import ContributionRecord, RunRecord
 
 HEADER = """\
@@ -170,6 +176,24 @@ def test_pass_refused_when_not_allowed() -> None:
     state = dict(handler.enter(ctx(the_step, [ANA], now=0.0)).state)
     with pytest.raises(Conflict, match="say what you can"):
         handler.accept(ctx(the_step, [ANA], 1.0, state), "pass", {"by": ANA})
+
+
+def test_the_facilitators_done_on_a_text_turn_is_a_skip_not_an_answer() -> None:
+    handler = RoundHandler()
+    the_step = step(pass_allowed=False)
+    state = dict(handler.enter(ctx(the_step, [ANA, BEN], now=0.0)).state)
+    now = ctx(the_step, [ANA, BEN], 1.0, state)
+    skipped = handler.accept(now, "spoke", {"by": FACILITATOR})
+    assert skipped == {"by": FACILITATOR, "speaker": ANA, "turn_no": 1, "skipped": True}
+    # In voice the speaker was heard; their own Done is never a skip.
+    assert "skipped" not in handler.accept(now, "spoke", {"by": FACILITATOR, "heard": True})
+    assert "skipped" not in handler.accept(now, "spoke", {"by": ANA})
+    moved = handler.after_contribution(now, contribution("spoke", skipped)).state
+    assert moved["turns"] == [{"user": ANA, "outcome": "skipped"}]
+    assert moved["speaker"] == BEN
+    spoke = {"by": BEN, "speaker": BEN, "turn_no": 2}
+    both = [contribution("spoke", skipped), contribution("spoke", spoke)]
+    assert answered_by(both) == {BEN}
 
 
 def test_late_joiner_at_the_end_leaver_skipped_and_finish() -> None:
