@@ -63,19 +63,20 @@ KNOWN_REACTION_EMOJI = {
     "restless": "🌪️",
 }
 KNOWN_REACTION_LABELS = {
-    "calm": {"de": "ruhig", "es": "tranquilo"},
-    "moved": {"de": "berührt", "es": "conmovido"},
+    "calm": {"de": "ruhig", "es": "en calma"},
+    "moved": {"de": "berührt", "es": "con emoción"},
     "energised": {"de": "belebt", "es": "con energía"},
     "energized": {"de": "belebt", "es": "con energía"},
-    "nostalgic": {"de": "nostalgisch", "es": "nostálgico"},
-    "unsettled": {"de": "aufgewühlt", "es": "inquieto"},
-    "hopeful": {"de": "hoffnungsvoll", "es": "esperanzado"},
+    "nostalgic": {"de": "nostalgisch", "es": "con nostalgia"},
+    "unsettled": {"de": "aufgewühlt", "es": "con inquietud"},
+    "hopeful": {"de": "hoffnungsvoll", "es": "con esperanza"},
     "sad": {"de": "traurig", "es": "triste"},
     "joyful": {"de": "froh", "es": "alegre"},
-    "tender": {"de": "zärtlich", "es": "tierno"},
-    "restless": {"de": "unruhig", "es": "intranquilo"},
+    "tender": {"de": "zärtlich", "es": "con ternura"},
+    "restless": {"de": "unruhig", "es": "con desasosiego"},
 }
-"""The known reactions in the other shipped languages (the English word is the key)."""
+"""The known reactions in the other shipped languages (the English word is the key). Spanish words
+them so they fit whoever presses them ("con nostalgia", not the gendered "nostálgico")."""
 DEFAULT_REACTIONS = ("calm", "moved", "energised", "nostalgic", "unsettled")
 
 
