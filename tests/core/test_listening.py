@@ -127,7 +127,7 @@ def test_a_german_sessions_reaction_is_stored_with_its_german_label() -> None:
     assert handler.accept(german, "reaction", told_english)["label"] == "ruhig"
     assert handler.accept(german, "reaction", {"reaction": 2})["label"] == "wach"
     spanish = ctx(step, 0.0, {"phase": AFTER}, language="es")
-    assert handler.accept(spanish, "reaction", {"reaction": 0})["label"] == "tranquilo"
+    assert handler.accept(spanish, "reaction", {"reaction": 0})["label"] == "en calma"
 
 
 def _c(cid: int, author: int, kind: str, payload: dict[str, Any]) -> ContributionRecord:
