@@ -62,7 +62,9 @@ TESTED_BY: dict[str, dict[str, str]] = {
         "tests/core/test_checkin_service.py": IMPORTS,
     },
     "core/checkin_saved.py": {"tests/core/test_checkin_batch.py": "Saved"},
-    "store/checkin_answers.py": {"tests/core/test_checkin_batch.py": "bot/store/checkin_answers.py"},
+    "store/checkin_answers.py": {
+        "tests/core/test_checkin_batch.py": "bot/store/checkin_answers.py"
+    },
     "core/run_updates.py": {"tests/core/test_contributing.py": IMPORTS},
     "core/schedule_outlet.py": {"tests/core/test_schedule_service.py": IMPORTS},
     "core/schedule_wake.py": {
