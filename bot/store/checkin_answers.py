@@ -42,7 +42,7 @@ _CONTRIBUTION: tuple[tuple[str, ColumnType], ...] = (
     ("kind", "TEXT"),
     ("created_at", "DOUBLE PRECISION"),
 )
-_CHECKIN: tuple[tuple[str, ColumnType], ...] = (
+CHECKIN_COLUMNS: tuple[tuple[str, ColumnType], ...] = (
     ("guild_id", "BIGINT"),
     ("user_id", "BIGINT"),
     ("session_id", "BIGINT"),
@@ -56,7 +56,8 @@ _CHECKIN: tuple[tuple[str, ColumnType], ...] = (
     ("passed", "BIGINT"),
     ("created_at", "DOUBLE PRECISION"),
 )
-_CHECKIN_NAMES = ", ".join(name for name, _ in _CHECKIN)
+"""The columns of a new `checkins` row, in the order batch rows give them (shared with `checkins.py`)."""
+_CHECKIN_NAMES = ", ".join(name for name, _ in CHECKIN_COLUMNS)
 _ANSWER_KINDS = "('checkin', 'pass')"
 
 
@@ -217,7 +218,7 @@ async def _insert_contributions(
 
 async def _insert_checkins(conn: Conn, rows: Sequence[AnswerRow]) -> list[int]:
     """One INSERT for the batch's check-in rows; their ids, in order."""
-    cte, params = batch_rows(conn.engine, "u", _CHECKIN, rows)
+    cte, params = batch_rows(conn.engine, "u", CHECKIN_COLUMNS, rows)
     found = await conn.fetch_all(
         f"WITH {cte} INSERT INTO checkins ({_CHECKIN_NAMES}) SELECT {_CHECKIN_NAMES} FROM u"
         " ORDER BY n RETURNING id",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from bot.records.checkins import CheckinRecord
-from bot.store.checkin_answers import AnswerRow, AnswersWritten, CheckinAnswers
+from bot.store.checkin_answers import CHECKIN_COLUMNS, AnswerRow, AnswersWritten, CheckinAnswers
 from bot.store.contribution_job import BatchableAlso
 from bot.store.database import Conn, Row
 from bot.store.engine import ColumnType, batch_rows
@@ -40,20 +40,7 @@ _INSERT_IF_AGREED = (
 
 
 _MEMBER: tuple[tuple[str, ColumnType], ...] = (("guild_id", "BIGINT"), ("user_id", "BIGINT"))
-_NEW: tuple[tuple[str, ColumnType], ...] = (
-    ("guild_id", "BIGINT"),
-    ("user_id", "BIGINT"),
-    ("session_id", "BIGINT"),
-    ("run_id", "BIGINT"),
-    ("step_index", "BIGINT"),
-    ("scale", "TEXT"),
-    ("phase", "TEXT"),
-    ("measure", "TEXT"),
-    ("value", "BIGINT"),
-    ("value2", "BIGINT"),
-    ("passed", "BIGINT"),
-    ("created_at", "DOUBLE PRECISION"),
-)
+_NEW = CHECKIN_COLUMNS
 _NEW_NAMES = ", ".join(name for name, _ in _NEW)
 
 
