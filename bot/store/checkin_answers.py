@@ -133,11 +133,12 @@ class CheckinAnswers:
             fresh.append(index)
             contributions.append((key[0], key[1], key[2], kind, answer[11]))
         if contributions:
-            await _insert_contributions(conn, contributions)
-        if rows:
-            ids = await _insert_checkins(conn, [answers[i] for i in rows])
-            for index, new_id in zip(rows, ids, strict=True):
-                outcomes[index] = new_id
+            async with conn.key_checks_planned_once():
+                await _insert_contributions(conn, contributions)
+                if rows:
+                    ids = await _insert_checkins(conn, [answers[i] for i in rows])
+                    for index, new_id in zip(rows, ids, strict=True):
+                        outcomes[index] = new_id
         return AnswersWritten(outcomes, await self._steps(conn, fresh))
 
     async def _steps(

@@ -13,7 +13,10 @@ where a bare parameter's type can't be inferred. What differs is here:
 - driver errors become `IntegrityError` (a constraint said no) for the repositories;
 - PostgreSQL text can't hold NUL: it is stored as U+FFFD there (`render_postgres`);
 - a batch's rows as a table for one statement per table per batch (`batch_rows`): a `VALUES`
-  list on SQLite, `unnest` of one array per column on PostgreSQL.
+  list on SQLite, `unnest` of one array per column on PostgreSQL;
+- plans kept for the foreign-key checks of a batch's INSERT (`Conn.key_checks_planned_once`):
+  PostgreSQL plans each row's check again under the session's `force_custom_plan`; SQLite has
+  nothing to do.
 
 A write job is `async def job(conn: Conn) -> T`: the same job runs on both engines.
 """
@@ -24,7 +27,8 @@ import functools
 import re
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -205,6 +209,19 @@ class Conn(ABC):
     @abstractmethod
     async def columns(self, table: str) -> set[str]:
         """The column names of a table (empty if it doesn't exist)."""
+
+    def key_checks_planned_once(self) -> AbstractAsyncContextManager[None]:
+        """Around a write transaction's batch INSERTs into tables with foreign keys: the
+        database's check of each inserted row's keys reuses one plan instead of being planned
+        again for every row. Only for statements whose own plan can't depend on their
+        parameters (a batch's rows inserted as they are). Nothing on SQLite (see
+        PostgresConn's for why PostgreSQL needs it)."""
+        return _nothing()
+
+
+@asynccontextmanager
+async def _nothing() -> AsyncIterator[None]:
+    yield
 
 
 class SqliteConn(Conn):

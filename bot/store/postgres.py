@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,6 +53,7 @@ SERVER_SETTINGS = {
     "plan_cache_mode": "force_custom_plan",
     "application_name": "chorus",
 }
+_SESSION_PLANS = f"SET LOCAL plan_cache_mode = {SERVER_SETTINGS['plan_cache_mode']}"
 # pg_advisory_xact_lock key for migrations: "Chor" in ASCII.
 MIGRATION_LOCK = 0x43686F72
 VERSION_TABLE = "schema_migrations"
@@ -123,6 +125,22 @@ class PostgresConn(Conn):
         except asyncpg.IntegrityConstraintViolationError as exc:
             raise IntegrityError(str(exc)) from exc
         return rows
+
+    @asynccontextmanager
+    async def key_checks_planned_once(self) -> AsyncIterator[None]:
+        """Conn.key_checks_planned_once: `plan_cache_mode = force_generic_plan` for the block
+        (SET LOCAL, in the open transaction), then the session's own again.
+
+        PostgreSQL checks a foreign key with a query of its own per inserted row; under the
+        session's `force_custom_plan` that query is planned again for every row, which was
+        half of the server's CPU time for a burst of check-ins (BENCHMARKS.md, "Foreign-key
+        checks planned once"). Its generic plan is the primary-key look-up a custom one would
+        be. Not restored when the block raises: the writer then rolls the transaction (or the
+        job's savepoint) back, which undoes the SET LOCAL too.
+        """
+        await self.raw.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        yield
+        await self.raw.execute(_SESSION_PLANS)
 
     async def columns(self, table: str) -> set[str]:
         """Conn.columns from information_schema.columns in the current schema (the table name is

@@ -330,3 +330,42 @@ async def test_postgres_connections_force_custom_plans(postgres: TestDatabase) -
         assert await store.db.write(show) == "force_custom_plan"
     finally:
         await store.close()
+
+
+async def test_key_checks_use_one_plan_only_inside_the_block_and_a_failure_undoes_it(
+    postgres: TestDatabase,
+) -> None:
+    """A batch INSERT's foreign-key checks run under generic plans (planned once, not once per
+    row); the writer's statements before and after keep custom plans, and a job that fails
+    inside the block leaves nothing of the setting behind for the next job."""
+    store = Store(postgres.url)
+    await store.open()
+    try:
+
+        async def inside(conn: Conn) -> tuple[str, str, str]:
+            before = str(await conn.fetch_val("SHOW plan_cache_mode"))
+            async with conn.key_checks_planned_once():
+                during = str(await conn.fetch_val("SHOW plan_cache_mode"))
+            return before, during, str(await conn.fetch_val("SHOW plan_cache_mode"))
+
+        assert await store.db.write(inside) == (
+            "force_custom_plan",
+            "force_generic_plan",
+            "force_custom_plan",
+        )
+
+        async def failing(conn: Conn) -> None:
+            async with conn.key_checks_planned_once():
+                await conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+        async def show(conn: Conn) -> str:
+            return str(await conn.fetch_val("SHOW plan_cache_mode"))
+
+        failed = store.db.writer.submit(failing)
+        after = store.db.writer.submit(show)
+        with pytest.raises(asyncpg.UndefinedTableError):
+            await failed
+        assert await after == "force_custom_plan"
+        assert await store.db.write(show) == "force_custom_plan"
+    finally:
+        await store.close()
