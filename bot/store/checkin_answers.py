@@ -133,7 +133,7 @@ class CheckinAnswers:
             fresh.append(index)
             contributions.append((key[0], key[1], key[2], kind, answer[11]))
         if contributions:
-            async with conn.key_checks_planned_once():
+            async with conn.key_checks_planned_once(len(contributions)):
                 await _insert_contributions(conn, contributions)
                 if rows:
                     ids = await _insert_checkins(conn, [answers[i] for i in rows])

@@ -225,9 +225,13 @@ class CheckinAnswer(BatchableAlso):
                 outcomes.append((True, None))
         if writing:
             cte, params = batch_rows(conn.engine, "u", _NEW, [new.values() for _, new in writing])
-            rows = await conn.fetch_all(
-                f"WITH {cte} {_INSERT} SELECT {_NEW_NAMES} FROM u ORDER BY n RETURNING id", params
-            )
+            async with conn.key_checks_planned_once(
+                len(writing)
+            ):  # run and session, checked per row
+                rows = await conn.fetch_all(
+                    f"WITH {cte} {_INSERT} SELECT {_NEW_NAMES} FROM u ORDER BY n RETURNING id",
+                    params,
+                )
             # Ids come in insertion order; RETURNING's own order isn't promised.
             ids = sorted(int(r[0]) for r in rows)
             assert len(ids) == len(writing), "one id per inserted check-in"

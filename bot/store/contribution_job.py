@@ -303,12 +303,13 @@ async def _insert(conn: Conn, jobs: Sequence[ContributionJob]) -> list[Contribut
         _NEW,
         [(j.run_id, j.step_index, j.author_id, j.kind, j.body, j.now) for j in jobs],
     )
-    rows = await conn.fetch_all(
-        f"WITH {cte} INSERT INTO contributions (run_id, step_index, author_id, kind, payload,"
-        " created_at, updated_at) SELECT run_id, step_index, author_id, kind, payload,"
-        " created_at, created_at FROM u ORDER BY n RETURNING id",
-        params,
-    )
+    async with conn.key_checks_planned_once(len(jobs)):  # the run_id foreign key, checked per row
+        rows = await conn.fetch_all(
+            f"WITH {cte} INSERT INTO contributions (run_id, step_index, author_id, kind,"
+            " payload, created_at, updated_at) SELECT run_id, step_index, author_id, kind,"
+            " payload, created_at, created_at FROM u ORDER BY n RETURNING id",
+            params,
+        )
     # Ids are handed out in insertion order (one writer holds the table's rowid or sequence
     # for this statement's rows in turn), and RETURNING's own order isn't promised: sorted ids
     # are the rows in `jobs` order.

@@ -210,11 +210,11 @@ class Conn(ABC):
     async def columns(self, table: str) -> set[str]:
         """The column names of a table (empty if it doesn't exist)."""
 
-    def key_checks_planned_once(self) -> AbstractAsyncContextManager[None]:
-        """Around a write transaction's batch INSERTs into tables with foreign keys: the
-        database's check of each inserted row's keys reuses one plan instead of being planned
-        again for every row. Only for statements whose own plan can't depend on their
-        parameters (a batch's rows inserted as they are). Nothing on SQLite (see
+    def key_checks_planned_once(self, rows: int) -> AbstractAsyncContextManager[None]:
+        """Around a write transaction's batch INSERTs of `rows` rows into tables with foreign
+        keys: the database's check of each inserted row's keys reuses one plan instead of
+        being planned again for every row. Only for statements whose own plan can't depend on
+        their parameters (a batch's rows inserted as they are). Nothing on SQLite (see
         PostgresConn's for why PostgreSQL needs it)."""
         return _nothing()
 

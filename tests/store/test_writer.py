@@ -12,6 +12,7 @@ import pytest
 
 from bot.records.errors import StorageUnavailable
 from bot.store.engine import Conn, IntegrityError
+from bot.store.postgres import PLANNED_ONCE_FROM
 from bot.store.store import Store
 from tests.engines import TestDatabase
 
@@ -342,20 +343,23 @@ async def test_key_checks_use_one_plan_only_inside_the_block_and_a_failure_undoe
     await store.open()
     try:
 
-        async def inside(conn: Conn) -> tuple[str, str, str]:
+        async def inside(conn: Conn) -> tuple[str, str, str, str]:
             before = str(await conn.fetch_val("SHOW plan_cache_mode"))
-            async with conn.key_checks_planned_once():
+            async with conn.key_checks_planned_once(PLANNED_ONCE_FROM - 1):
+                few = str(await conn.fetch_val("SHOW plan_cache_mode"))
+            async with conn.key_checks_planned_once(PLANNED_ONCE_FROM):
                 during = str(await conn.fetch_val("SHOW plan_cache_mode"))
-            return before, during, str(await conn.fetch_val("SHOW plan_cache_mode"))
+            return before, few, during, str(await conn.fetch_val("SHOW plan_cache_mode"))
 
         assert await store.db.write(inside) == (
             "force_custom_plan",
+            "force_custom_plan",  # a few rows: not worth the two SETs
             "force_generic_plan",
             "force_custom_plan",
         )
 
         async def failing(conn: Conn) -> None:
-            async with conn.key_checks_planned_once():
+            async with conn.key_checks_planned_once(PLANNED_ONCE_FROM):
                 await conn.execute("INSERT INTO no_such_table VALUES (1)")
 
         async def show(conn: Conn) -> str:
