@@ -1,8 +1,8 @@
 """A burst's first answers to check-in steps, written as one group-commit job.
 
 Everyone checking in at a session's start is the hottest write Chorus has. The answers that
-arrive in the same moment (bot/core/checkin_batch.py gathers them) are one job: one look-up of
-the steps still open and of earlier answers, one consent read, one INSERT per table, one count
+arrive in the same moment (bot/core/checkin_batch.py gathers them) are one job: one query for
+the steps still open, earlier answers and the members' consent, one INSERT per table, one count
 and one read of the steps that may be complete; each answer is a plain tuple in and an int out.
 Whatever isn't a first answer (a member's second answer, a second one in the same batch) is
 left unwritten and marked ALONE: the caller writes it by itself, after the batch committed.
@@ -102,8 +102,7 @@ class CheckinAnswers:
     async def __call__(self, conn: Conn) -> AnswersWritten:
         answers = self.answers
         outcomes = [ALONE] * len(answers)
-        live, earlier = await _open_steps(conn, answers)
-        consent = await _consent(conn, answers)
+        live, earlier, consent = await _read(conn, answers)
         fresh: list[int] = []
         contributions: list[tuple[int, int, int, str, float]] = []
         rows: list[int] = []
@@ -166,41 +165,40 @@ class CheckinAnswers:
         return steps
 
 
-async def _open_steps(
+async def _read(
     conn: Conn, answers: Sequence[AnswerRow]
-) -> tuple[set[tuple[int, int]], set[tuple[int, int, int]]]:
-    """The (run id, step index) of the answers still live, and the (run id, step index, member)
-    with an answer or pass there already: one query for the batch's steps."""
+) -> tuple[set[tuple[int, int]], set[tuple[int, int, int]], dict[tuple[int, int], str]]:
+    """What the batch's answers depend on, in one query (one round trip on PostgreSQL): the
+    (run id, step index) of the answers still live; the (run id, step index, member) with an
+    answer or pass there already; (guild id, user id) -> the consent of the batch's members
+    who gave one."""
     steps = list(dict.fromkeys((a[3], a[4]) for a in answers))
-    cte, params = batch_rows(conn.engine, "u", _STEP, steps)
+    members = list(dict.fromkeys((a[0], a[1]) for a in answers))
+    steps_cte, steps_params = batch_rows(conn.engine, "s", _STEP, steps)
+    members_cte, members_params = batch_rows(conn.engine, "m", _MEMBER, members)
     found = await conn.fetch_all(
-        f"WITH {cte} SELECT u.run_id, u.step_index, c.author_id FROM u"
-        " JOIN activity_runs r ON r.id = u.run_id AND r.step_index = u.step_index"
+        f"WITH {steps_cte}, {members_cte}"
+        " SELECT 0, s.run_id, s.step_index, c.author_id, NULL FROM s"
+        " JOIN activity_runs r ON r.id = s.run_id AND r.step_index = s.step_index"
         " AND r.state IN ('running', 'paused')"
-        " LEFT JOIN contributions c ON c.run_id = u.run_id AND c.step_index = u.step_index"
-        f" AND c.author_id IS NOT NULL AND c.kind IN {_ANSWER_KINDS}",
-        params,
+        " LEFT JOIN contributions c ON c.run_id = s.run_id AND c.step_index = s.step_index"
+        f" AND c.author_id IS NOT NULL AND c.kind IN {_ANSWER_KINDS}"
+        " UNION ALL SELECT 1, m.guild_id, m.user_id, NULL, x.consent FROM m"
+        " JOIN members x ON x.guild_id = m.guild_id AND x.user_id = m.user_id",
+        [*steps_params, *members_params],
     )
     live: set[tuple[int, int]] = set()
     earlier: set[tuple[int, int, int]] = set()
+    consent: dict[tuple[int, int], str] = {}
     for row in found:
-        run_id, step_index = int(row[0]), int(row[1])
-        live.add((run_id, step_index))
-        if row[2] is not None:
-            earlier.add((run_id, step_index, int(row[2])))
-    return live, earlier
-
-
-async def _consent(conn: Conn, answers: Sequence[AnswerRow]) -> dict[tuple[int, int], str]:
-    """(guild id, user id) -> the member's consent, for the batch's members who gave one."""
-    members = list(dict.fromkeys((a[0], a[1]) for a in answers))
-    cte, params = batch_rows(conn.engine, "u", _MEMBER, members)
-    found = await conn.fetch_all(
-        f"WITH {cte} SELECT u.guild_id, u.user_id, m.consent FROM u"
-        " JOIN members m ON m.guild_id = u.guild_id AND m.user_id = u.user_id",
-        params,
-    )
-    return {(int(r[0]), int(r[1])): str(r[2]) for r in found}
+        first, second = int(row[1]), int(row[2])
+        if row[0]:
+            consent[(first, second)] = str(row[4])
+            continue
+        live.add((first, second))
+        if row[3] is not None:
+            earlier.add((first, second, int(row[3])))
+    return live, earlier, consent
 
 
 async def _insert_contributions(
