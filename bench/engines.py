@@ -61,13 +61,38 @@ def _in_schema(url: str, schema: str) -> str:
 
 @dataclass(frozen=True)
 class Durable:
-    """One burst of everyone at once: check-ins/s (wall), p99 ms, commits, and check-ins per
-    second of the bot process's own CPU time (steadier than wall time on a shared machine)."""
+    """One burst of everyone at once: check-ins/s (wall), p99 ms, commits, check-ins per
+    second of the bot process's own CPU time (steadier than wall time on a shared machine), and
+    on a PostgreSQL server on this machine the CPU microseconds its backends spent per check-in
+    (None otherwise)."""
 
     rate: float
     p99_ms: float
     commits: int
     per_cpu_second: float
+    server_us: float | None = None
+
+
+def _cpu_seconds(pids: list[int]) -> float | None:
+    """User + system CPU seconds of processes on this machine (/proc), None if any is missing
+    (a server on another machine)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+async def _backends(store: Any) -> list[int]:
+    """The process ids of the PostgreSQL backends connected to the benchmark's database."""
+    rows = await store.db.fetch_all(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+    )
+    return [int(r[0]) for r in rows]
 
 
 async def _durable(target: str) -> Durable:
@@ -78,15 +103,23 @@ async def _durable(target: str) -> Durable:
         await _post_steps(store, opened, runner)
         service = CheckinService(store, clock, runner, CheckinSettings())
         work = [(o.run.id, uid) for o in opened if o.run is not None for uid in o.members]
+        backends = await _backends(store) if store.db.engine == "postgresql" else []
+        server = _cpu_seconds(backends) if backends else None
         before = store.db.writer.batches
         cpu = time.process_time()
         seconds, latencies = await _burst(service, work)
         cpu = time.process_time() - cpu
+        after = _cpu_seconds(backends) if server is not None else None
+        server_us = None if after is None or server is None else (after - server) / len(work) * 1e6
         commits = store.db.writer.batches - before
         stored = await store.checkins.count()
         assert stored == len(work), f"{stored} check-ins stored, {len(work)} submitted"
         return Durable(
-            len(work) / seconds, percentile(latencies, 99) * 1000, commits, len(work) / cpu
+            len(work) / seconds,
+            percentile(latencies, 99) * 1000,
+            commits,
+            len(work) / cpu,
+            server_us,
         )
     finally:
         await store.close()
@@ -234,6 +267,17 @@ async def _run(tmp: Path) -> list[Row]:
             notes="the bot process's own CPU time (the server's not counted)",
         ),
     ]
+    if pg.server_us is not None:
+        rows.append(
+            Row(
+                name,
+                "  PostgreSQL server CPU per check-in",
+                pg.server_us,
+                "us",
+                higher_is_better=False,
+                notes="the database's backends (/proc; a server on this machine only)",
+            )
+        )
     return rows
 
 
