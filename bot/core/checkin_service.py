@@ -222,20 +222,7 @@ class CheckinService:
                     now=now,
                     replaces=ANSWER_KINDS,
                     also=CheckinAnswer(
-                        NewCheckin(
-                            guild_id,
-                            user_id,
-                            session.id,
-                            run.id,
-                            step_index,
-                            scale_key(step.scale),
-                            step.phase,
-                            step.measure,
-                            value,
-                            value2 if step.scale.kind == "sam" else None,
-                            passed,
-                            now,
-                        ),
+                        _row(guild_id, user_id, session.id, run, step, value, value2, now),
                         (guild_id, user_id),
                         passed,
                     ),
@@ -280,20 +267,8 @@ class CheckinService:
         guild_id = session.guild_id
         new = None
         if not declined:
-            new = NewCheckin(
-                guild_id,
-                None if anonymous else user_id,
-                session.id,
-                run.id,
-                run.step_index,
-                scale_key(step.scale),
-                step.phase,
-                step.measure,
-                value,
-                value2 if step.scale.kind == "sam" else None,
-                passed,
-                now,
-            )
+            member = None if anonymous else user_id
+            new = _row(guild_id, member, session.id, run, step, value, value2, now)
         # One commit: consent, the contribution (replacing an earlier answer or pass), the row.
         outcome = await self._runner.contribute_to(
             run,
@@ -418,3 +393,31 @@ class CheckinService:
         found = await self._store.checkins.get(record.id)
         assert found is not None
         return found
+
+
+def _row(
+    guild_id: int,
+    user_id: int | None,
+    session_id: int,
+    run: RunRecord,
+    step: CheckinStep,
+    value: int | None,
+    value2: int | None,
+    now: float,
+) -> NewCheckin:
+    """An answer (`value` None: a pass) to `run`'s check-in step `step` as its row: the step's
+    scale, phase and measure; `value2` kept on a two-axis scale only; `now` UTC seconds."""
+    return NewCheckin(
+        guild_id,
+        user_id,
+        session_id,
+        run.id,
+        run.step_index,
+        scale_key(step.scale),
+        step.phase,
+        step.measure,
+        value,
+        value2 if step.scale.kind == "sam" else None,
+        value is None,
+        now,
+    )
