@@ -43,6 +43,15 @@ holds the event loop)."""
 ALONE = object()
 """A caller's outcome: write this answer by itself."""
 
+REPLIES_AT_ONCE = 50
+"""Callers answered per turn of the event loop once their batch committed. The rest wait a
+turn each 50, so the writer's round trips for the next batch go out between them: on
+PostgreSQL the server writes the next batch while this one's callers carry on, instead of the
+two taking turns (BENCHMARKS.md, "Foreign-key checks planned once")."""
+
+_Reply = tuple["asyncio.Future[Any]", bool, Any]
+"""A caller's future, whether it gets a result (else an exception), and which."""
+
 Pending = tuple[int, int, int, int | None, int | None, "asyncio.Future[Any]"]
 """(run id, step index, user id, value, value2, the caller's future)."""
 
@@ -219,6 +228,7 @@ class AnswerBatches:
                 batch[index][5].set_result(ALONE)
             return
         finishing = {last: key for key, (last, _) in done.steps.items()}
+        replies: list[_Reply] = []
         for position, (index, row, outcome) in enumerate(
             zip(owners, rows, done.outcomes, strict=True)
         ):
@@ -239,14 +249,30 @@ class AnswerBatches:
                 saved = Saved(None, False, None, low, False, False, declined=True)
             else:
                 if outcome == written.ASK:
-                    future.set_exception(ConsentNeeded())
+                    replies.append((future, False, ConsentNeeded()))
                 elif outcome == written.MOVED:
-                    future.set_exception(Conflict(STEP_ENDED))
+                    replies.append((future, False, Conflict(STEP_ENDED)))
                 else:
-                    future.set_result(ALONE)
+                    replies.append((future, True, ALONE))
                 continue
             key = finishing.get(position)
             if key is None:
-                future.set_result(saved)
+                replies.append((future, True, saved))
             else:
-                future.set_result((saved, found[2], done.steps[key][1]))
+                replies.append((future, True, (saved, found[2], done.steps[key][1])))
+        _reply(asyncio.get_running_loop(), replies, 0)
+
+
+def _reply(loop: asyncio.AbstractEventLoop, replies: list[_Reply], start: int) -> None:
+    """Answer REPLIES_AT_ONCE callers from `start`, and the rest on the loop's next turns (a
+    plain callback, not a task step: cancelling the batch's task can't lose a reply)."""
+    end = start + REPLIES_AT_ONCE
+    for future, ok, value in replies[start:end]:
+        if future.done():  # its caller was cancelled
+            continue
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+    if end < len(replies):
+        loop.call_soon(_reply, loop, replies, end)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.activities import Activity
+from bot.core.checkin_batch import REPLIES_AT_ONCE
 from bot.core.checkin_service import CheckinService, ConsentNeeded, Saved
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.runner import Runner
@@ -296,5 +297,35 @@ async def test_a_step_completes_when_everyone_present_answered_not_at_a_count(
         assert current is not None and current.step_index == 0
         last = await service.answer_step(run_id, 0, 3, 5)
         assert last.update is not None and last.update.entered_step == 1
+    finally:
+        await store.close()
+
+
+async def test_callers_answered_over_several_turns_each_get_their_own_outcome(
+    engine: TestDatabase,
+) -> None:
+    """A batch with more callers than are answered in one turn of the loop (REPLIES_AT_ONCE):
+    one group commit for all of them, each caller its own check-in, and the step's last answer
+    (only) carries the step as committed, whichever turn it is answered in."""
+    store, runner, service = await _opened(engine)
+    try:
+        members = range(1, 2 * REPLIES_AT_ONCE + 8)
+        run_id = await _session_run(store, runner, 2, members, ACTIVITY)
+        for member in members:
+            await store.privacy.set_consent(GUILD, member, "agreed", 0.0)
+        answered = await asyncio.gather(
+            *(service.answer_step(run_id, 0, member, member % 11) for member in members)
+        )
+        mine = [
+            (saved.record.user_id, saved.record.value)
+            for saved in answered
+            if saved.record is not None
+        ]
+        assert mine == [(member, member % 11) for member in members]
+        assert [saved.update is not None for saved in answered] == [
+            member == members[-1] for member in members
+        ], "only the last answer moves the run on"
+        stored = await _rows(store, "SELECT COUNT(*) FROM checkins WHERE run_id = ?", (run_id,))
+        assert stored == [(len(members),)]
     finally:
         await store.close()
