@@ -44,10 +44,11 @@ ALONE = object()
 """A caller's outcome: write this answer by itself."""
 
 REPLIES_AT_ONCE = 50
-"""Callers answered per turn of the event loop once their batch committed. The rest wait a
-turn each 50, so the writer's round trips for the next batch go out between them: on
-PostgreSQL the server writes the next batch while this one's callers carry on, instead of the
-two taking turns (BENCHMARKS.md, "Foreign-key checks planned once")."""
+"""Callers answered per turn of the event loop once their batch committed, where the writer
+waits on a server (`Writer.waits_on_server`: PostgreSQL). The rest wait a turn each 50, so
+the writer's round trips for the next batch go out between them: the server writes the next
+batch while this one's callers carry on, instead of the two taking turns (BENCHMARKS.md,
+"Foreign-key checks planned once"). On SQLite all at once: there is nothing to overlap."""
 
 _Reply = tuple["asyncio.Future[Any]", bool, Any]
 """A caller's future, whether it gets a result (else an exception), and which."""
@@ -82,6 +83,7 @@ class AnswerBatches:
         is_low: IsLow,
     ) -> None:
         self._store = store
+        self._at_once = REPLIES_AT_ONCE if store.db.writer.waits_on_server else BATCH
         self._runner = runner
         self._now = now
         self._live_step = live_step
@@ -260,13 +262,15 @@ class AnswerBatches:
                 replies.append((future, True, saved))
             else:
                 replies.append((future, True, (saved, found[2], done.steps[key][1])))
-        _reply(asyncio.get_running_loop(), replies, 0)
+        _reply(asyncio.get_running_loop(), replies, 0, self._at_once)
 
 
-def _reply(loop: asyncio.AbstractEventLoop, replies: list[_Reply], start: int) -> None:
-    """Answer REPLIES_AT_ONCE callers from `start`, and the rest on the loop's next turns (a
-    plain callback, not a task step: cancelling the batch's task can't lose a reply)."""
-    end = start + REPLIES_AT_ONCE
+def _reply(
+    loop: asyncio.AbstractEventLoop, replies: list[_Reply], start: int, at_once: int
+) -> None:
+    """Answer `at_once` callers from `start`, and the rest on the loop's next turns (a plain
+    callback, not a task step: cancelling the batch's task can't lose a reply)."""
+    end = start + at_once
     for future, ok, value in replies[start:end]:
         if future.done():  # its caller was cancelled
             continue
@@ -275,4 +279,4 @@ def _reply(loop: asyncio.AbstractEventLoop, replies: list[_Reply], start: int) -
         else:
             future.set_exception(value)
     if end < len(replies):
-        loop.call_soon(_reply, loop, replies, end)
+        loop.call_soon(_reply, loop, replies, end, at_once)

@@ -164,6 +164,8 @@ class PostgresConn(Conn):
 class PostgresWriter(Writer):
     """The group-commit writer on its own PostgreSQL connection (reconnects after a loss)."""
 
+    waits_on_server = True
+
     def __init__(self, dsn: str, lock: asyncio.Lock, max_batch: int = 200) -> None:
         super().__init__(lock, max_batch)
         self.dsn = dsn

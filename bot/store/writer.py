@@ -93,6 +93,11 @@ class Busy(Exception):
 class Writer(ABC):
     """The engine-independent group-commit loop; `run(job)` returns after the job committed."""
 
+    waits_on_server = False
+    """True where a batch's statements wait on a database server (PostgreSQL), so the event
+    loop is free meanwhile and work done then overlaps the server's; False where the writer
+    runs on the event loop itself (SQLite)."""
+
     def __init__(
         self,
         lock: asyncio.Lock,

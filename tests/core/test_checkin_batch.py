@@ -304,7 +304,8 @@ async def test_a_step_completes_when_everyone_present_answered_not_at_a_count(
 async def test_callers_answered_over_several_turns_each_get_their_own_outcome(
     engine: TestDatabase,
 ) -> None:
-    """A batch with more callers than are answered in one turn of the loop (REPLIES_AT_ONCE):
+    """A batch with more callers than are answered in one turn of the loop (REPLIES_AT_ONCE,
+    where the writer waits on a server: PostgreSQL; SQLite answers them all at once):
     one group commit for all of them, each caller its own check-in, and the step's last answer
     (only) carries the step as committed, whichever turn it is answered in."""
     store, runner, service = await _opened(engine)
