@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import is_facilitator
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.core.activities import Activity
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.guild_library import Refused
@@ -32,9 +32,7 @@ NONE = discord.AllowedMentions.none()
 class ActivitiesCog(commands.Cog):
     """The activity catalog and the runner's controls."""
 
-    activity = app_commands.Group(
-        name="activity", description="Browse and run activities", guild_only=True
-    )
+    activity = server_group("activity", "Browse and run activities")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot

@@ -12,7 +12,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.core.reminders import DEFAULT_MINUTES, MAX_MINUTES
 from bot.core.series_reminders import SeriesReminders
 from bot.i18n import _
@@ -27,9 +27,7 @@ NONE = discord.AllowedMentions.none()
 class RemindersCog(commands.Cog):
     """Members choose whether, and how long before, they are reminded."""
 
-    remind = app_commands.Group(
-        name="remind", description="Reminders before scheduled sessions", guild_only=True
-    )
+    remind = server_group("remind", "Reminders before scheduled sessions")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot

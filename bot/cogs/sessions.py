@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.session import SessionLimits, SessionRecord
@@ -38,9 +38,7 @@ BOARD_CONTROLS: dict[str, Callable[[discord.Interaction, SessionRecord], Awaitab
 class SessionsCog(commands.Cog):
     """Opening, joining, leaving and ending sessions."""
 
-    session = app_commands.Group(
-        name="session", description="Group sessions: open, join, leave, end", guild_only=True
-    )
+    session = server_group("session", "Group sessions: open, join, leave, end")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot

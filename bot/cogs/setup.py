@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild, require_manage_server
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.core.guild_settings import LANGUAGES, SPECS, SUPPORT_TEXT_MAX, parse_support_links
 from bot.core.time_zones import timezone_choices, zone
 from bot.i18n import _
@@ -24,9 +24,7 @@ from bot.ui.setup import change_text, history_embed, settings_embed
 class SetupCog(commands.Cog):
     """Facilitator roles, time zone, language, care, retention and the board, per server."""
 
-    setup = app_commands.Group(
-        name="setup", description="This server's Chorus settings", guild_only=True
-    )
+    setup = server_group("setup", "This server's Chorus settings")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot

@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.cogs.lyrics import LyricsCog
 from bot.core.lyrics import credits
 from bot.core.lyrics_service import LyricsService
@@ -28,7 +28,7 @@ from bot.ui.songs import song_embed, song_file, song_list_embed
 class SongCog(commands.Cog):
     """The /song commands."""
 
-    song = app_commands.Group(name="song", description="Songs written together", guild_only=True)
+    song = server_group("song", "Songs written together")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot

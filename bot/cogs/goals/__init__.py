@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.cogs.goals.answers import GOAL_FORM, GoalAnswers, consent_message
 from bot.core.goal_service import ConsentNeeded, GoalService
 from bot.core.goals import GOAL_MAX
@@ -29,9 +29,7 @@ from bot.ui.steps.goal import GoalStepButton
 class GoalsCog(commands.Cog):
     """Members' own goals, rated privately at goal steps; facilitators see counts at k >= 3."""
 
-    goal = app_commands.Group(
-        name="goal", description="Your personal goals, private to you", guild_only=True
-    )
+    goal = server_group("goal", "Your personal goals, private to you")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
