@@ -20,7 +20,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import checkin_notice
 from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup
-from bot.cogs.subcommands import attach, detach
+from bot.cogs.subcommands import CogGroup, attach, detach
 from bot.core.checkin_reminders import CheckinReminders
 from bot.core.checkin_service import CheckinService, ConsentNeeded
 from bot.core.checkins import describe_value, scale_of
@@ -40,12 +40,12 @@ log = logging.getLogger("chorus.checkin_schedule")
 NONE = discord.AllowedMentions.none()
 
 
-class CheckinScheduleGroup(app_commands.Group):
+class CheckinScheduleGroup(
+    CogGroup["CheckinScheduleCog"],
+    name="schedule",
+    description="Private check-ins by DM on your schedule",
+):
     """/checkin schedule …: attached to the check-ins' /checkin group in cog_load."""
-
-    def __init__(self, cog: CheckinScheduleCog) -> None:
-        super().__init__(name="schedule", description="Private check-ins by DM on your schedule")
-        self.cog = cog
 
     async def zones(
         self, interaction: discord.Interaction, current: str

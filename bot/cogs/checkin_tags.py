@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild, require_manage_server
 from bot.cogs.extension import cog_setup
-from bot.cogs.subcommands import attach, detach
+from bot.cogs.subcommands import CogGroup, attach, detach
 from bot.core.checkin_tags import CheckinTags
 from bot.ui import checkin_tags as ui
 from bot.ui import limits
@@ -25,12 +25,12 @@ from bot.ui.replies import reply_ephemeral, show_private
 NONE = discord.AllowedMentions.none()
 
 
-class TagGroup(app_commands.Group):
+class TagGroup(
+    CogGroup["CheckinTagsCog"],
+    name="tag",
+    description="Tags on your own check-ins (only you see them)",
+):
     """/checkin tag …"""
-
-    def __init__(self, cog: CheckinTagsCog) -> None:
-        super().__init__(name="tag", description="Tags on your own check-ins (only you see them)")
-        self.cog = cog
 
     async def tag_choices(
         self, interaction: discord.Interaction, current: str

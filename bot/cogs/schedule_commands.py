@@ -10,6 +10,7 @@ from typing import Protocol
 import discord
 from discord import app_commands
 
+from bot.cogs.subcommands import CogGroup
 from bot.core.recurrence import Repeat
 from bot.core.schedule_changes import Changes
 from bot.core.schedule_service import LimitChanges
@@ -60,12 +61,12 @@ class ScheduleActions(Protocol):
         privately."""
 
 
-class ScheduleGroup(app_commands.Group):
+class ScheduleGroup(
+    CogGroup["ScheduleActions"],
+    name="schedule",
+    description="Plan sessions ahead: create, edit, cancel",
+):
     """/session schedule …: attached to the sessions cog's /session group in cog_load."""
-
-    def __init__(self, cog: ScheduleActions) -> None:
-        super().__init__(name="schedule", description="Plan sessions ahead: create, edit, cancel")
-        self.cog = cog
 
     async def plan_ids(
         self, interaction: discord.Interaction, current: str
