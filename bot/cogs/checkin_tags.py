@@ -15,6 +15,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild, require_manage_server
 from bot.cogs.extension import cog_setup
+from bot.cogs.options import TextChoices
 from bot.cogs.subcommands import CogGroup, attach, detach
 from bot.core.checkin_tags import CheckinTags
 from bot.ui import checkin_tags as ui
@@ -32,9 +33,7 @@ class TagGroup(
 ):
     """/checkin tag …"""
 
-    async def tag_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def tag_choices(self, interaction: discord.Interaction, current: str) -> TextChoices:
         """Autocomplete: the server's tags (or the built-in ones) containing `current`."""
         if interaction.guild_id is None:
             return []

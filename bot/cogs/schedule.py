@@ -18,6 +18,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup
+from bot.cogs.options import IdChoices, TextChoices
 from bot.cogs.schedule_commands import NewSchedule, ScheduleGroup
 from bot.cogs.subcommands import attach, detach
 from bot.core.activities import localize
@@ -88,9 +89,7 @@ class ScheduleCog(commands.Cog):
 
     # ------------------------------------------------------------ autocomplete
 
-    async def plan_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def plan_choices(self, interaction: discord.Interaction, current: str) -> TextChoices:
         """Autocomplete: the server's activities matching `current`, with their length (25 at
         most)."""
         needle = current.casefold().strip()
@@ -109,9 +108,7 @@ class ScheduleCog(commands.Cog):
         found.sort(key=lambda c: c.name)
         return found[:25]
 
-    async def occurrence_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
+    async def occurrence_choices(self, interaction: discord.Interaction, current: str) -> IdChoices:
         """Autocomplete: the next 25 scheduled sessions matching `current`, in each series'
         zone."""
         if interaction.guild_id is None:

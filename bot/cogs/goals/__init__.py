@@ -17,6 +17,7 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup, server_group
 from bot.cogs.goals.answers import GOAL_FORM, GoalAnswers, consent_message
+from bot.cogs.options import IdChoices
 from bot.core.goal_service import ConsentNeeded, GoalService
 from bot.core.goals import GOAL_MAX
 from bot.records.goals import GoalRecord
@@ -118,22 +119,18 @@ class GoalsCog(commands.Cog):
 
     @done.autocomplete("id")
     @drop.autocomplete("id")
-    async def active_ids(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
+    async def active_ids(self, interaction: discord.Interaction, current: str) -> IdChoices:
         """Autocomplete: the member's active goals matching `current`."""
         return await self._choices(interaction, current, active_only=True)
 
     @progress.autocomplete("goal")
-    async def any_ids(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
+    async def any_ids(self, interaction: discord.Interaction, current: str) -> IdChoices:
         """Autocomplete: all the member's goals matching `current`, closed ones too."""
         return await self._choices(interaction, current, active_only=False)
 
     async def _choices(
         self, interaction: discord.Interaction, current: str, *, active_only: bool
-    ) -> list[app_commands.Choice[int]]:
+    ) -> IdChoices:
         if interaction.guild_id is None:
             return []
         locale = member_language(interaction)
