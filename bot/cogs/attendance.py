@@ -152,6 +152,16 @@ async def tell_member(bot: ChorusBot, user_id: int, text: str) -> bool:
     return True
 
 
+async def tell_placed(bot: ChorusBot, session: SessionRecord, user_id: int, text: str) -> None:
+    """The facilitator let member `user_id` in or took them out: the board follows, and the
+    member is told `text` (a catalogue text; fields `{title}` and `{channel}`) by direct
+    message, in the server's language (a direct message has no client language to go by)."""
+    bot.live.request_board(session.id)
+    locale = server_language(bot.guild_settings, session.guild_id)
+    channel = f"<#{session.channel_id}>"
+    await tell_member(bot, user_id, _(text, locale, title=session.title, channel=channel))
+
+
 async def tell_moved_up(bot: ChorusBot, session: SessionRecord, user_ids: Sequence[int]) -> None:
     """Tell each member who moved up from the waitlist, privately (a direct message)."""
     # A direct message has no client language to go by: the server's.
