@@ -25,6 +25,7 @@ from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.board import BoardState, board_embed, board_view
 from bot.ui.board_state import gather_board_state
+from bot.ui.errors import log_refused
 from bot.ui.live_host import LiveHost
 from bot.ui.pools import with_another_button
 from bot.ui.posting import (
@@ -285,13 +286,7 @@ class LiveSessions(SessionPoster):
                 if session.status == "open":
                     await self.missing_permission(session)
             except discord.HTTPException as error:
-                log.warning(
-                    "board edit failed for session %s (HTTP %s, Discord error %s: %s); will retry",
-                    session.id,
-                    error.status,
-                    error.code,
-                    error.text,
-                )
+                log_refused(log, error, "board edit failed for session %s, will retry", session.id)
                 if session.status == "open":
                     self.request_board(session_id)
             finally:
