@@ -130,13 +130,13 @@ BAND_NAMES = (N_("low (0-3)"), N_("middle (4-6)"), N_("high (7-10)"))
 
 def report_file(report: SessionReport, locale: str) -> discord.File:
     """The report's chart as a PNG file: how many answers fell in each band (low, middle, high)."""
-    png = charts.distribution_chart(
-        [_(name, locale) for name in BAND_NAMES[: len(BANDS)]],
-        bands(report.before) if report.before else None,
-        bands(report.after) if report.after else None,
+    people = charts.Bands(
+        tuple(_(name, locale) for name in BAND_NAMES[: len(BANDS)]),
+        tuple(bands(report.before)) if report.before else None,
+        tuple(bands(report.after)) if report.after else None,
         _("Mood before and after (people per band)", locale),
-        locale,
     )
+    png = charts.distribution_chart(people, locale)
     return attached(png, MOOD_BANDS, "png", _("Mood bands before/after", locale), locale)
 
 
