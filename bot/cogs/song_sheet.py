@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Hashable
 from typing import Any
 
 import discord
@@ -65,7 +64,7 @@ class LiveSongSheet:
         )
         bot.live.add_presenter(self.presenter)
         bot.live.add_observer(self)
-        self.sheets = Debouncer(bot.settings.board_edit_interval, self._refresh_key)
+        self.sheets = Debouncer[int](bot.settings.board_edit_interval, self.refresh)
         self._tasks: set[asyncio.Task[None]] = set()
         self._announced: dict[int, int] = {}
         """run -> the last turn announced (or taken as announced) by this process."""
@@ -157,10 +156,6 @@ class LiveSongSheet:
     def request_sheet(self, run_id: int, delay: float | None = None) -> None:
         """Refresh the lyric sheet soon; edits are coalesced like the board's."""
         self.sheets.request(run_id, delay)
-
-    async def _refresh_key(self, key: Hashable) -> None:
-        assert isinstance(key, int)
-        await self.refresh(key)
 
     async def refresh(self, run_id: int) -> None:
         """Edit the song card of run `run_id` now (if it changed) and ping the next writer."""
