@@ -9,7 +9,7 @@ import discord
 
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_INFO
+from bot.ui.format import info_embed
 
 Counted = Callable[[int, str], str]
 """(how many, language) -> "3 check-ins"."""
@@ -90,20 +90,15 @@ def export_message(data: Mapping[str, Any], locale: str) -> str:
 def forget_confirmation(user_id: int, locale: str) -> tuple[discord.Embed, discord.ui.View]:
     """The private question /forget asks before deleting anything, with its two buttons, in
     ``locale``."""
-    embed = discord.Embed(
-        title=_("Delete your data?", locale),
-        colour=COLOUR_INFO,
-        description=(
-            _(
-                "This deletes everything Chorus holds about you in this server: check-ins, notes, "
-                "goals and their ratings, consent, attendance, reminders and your contributions. "
-                "Lyric lines you wrote stay in the group's songs as *anonymous* (or are removed, "
-                "if the song was set up that way). A session you are facilitating carries on "
-                "without your name. This can't be undone. Want a copy first? Use /mydata.",
-                locale,
-            )
-        ),
+    question = _(
+        "This deletes everything Chorus holds about you in this server: check-ins, notes, "
+        "goals and their ratings, consent, attendance, reminders and your contributions. "
+        "Lyric lines you wrote stay in the group's songs as *anonymous* (or are removed, "
+        "if the song was set up that way). A session you are facilitating carries on "
+        "without your name. This can't be undone. Want a copy first? Use /mydata.",
+        locale,
     )
+    embed = info_embed(_("Delete your data?", locale), question)
     view = persistent_view(
         ForgetButton.button(
             _("Delete my data", locale),
