@@ -31,6 +31,7 @@ KEYWORDS = {
     "gettext": None,
     "N_": None,
     "ngettext": (1, 2),
+    "counted": (1, 2),  # bot/ui/privacy.py's plural texts, worded when the count is known
     # Texts worded when the reader is known: activity-file problems (bot/core/yaml_*.py, the
     # loader, error_wording) and the format's validation errors (format_error(kind, text)).
     "Wording": None,

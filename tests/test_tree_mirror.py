@@ -96,7 +96,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "ui/checkin_reports.py": {"tests/cogs/test_checkins.py": '"checkin history"'},
     "ui/checkin_schedule.py": {"tests/cogs/test_checkin_schedule.py": "Snooze 1 hour"},
     "ui/checkin_tags.py": {"tests/cogs/test_checkin_tags.py": "tags"},
-    "ui/errors.py": {"tests/i18n/test_refusals.py": IMPORTS},
     "ui/library.py": {"tests/cogs/test_library.py": '"activity upload"'},
     "ui/listening.py": {"tests/ui/test_templates_languages.py": IMPORTS},
     "ui/live.py": {"tests/ui/test_board_state.py": "bot.live.presenters"},

@@ -9,7 +9,8 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import is_facilitator
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
+from bot.cogs.options import TextChoices
 from bot.core.activities import Activity
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.guild_library import Refused
@@ -32,16 +33,12 @@ NONE = discord.AllowedMentions.none()
 class ActivitiesCog(commands.Cog):
     """The activity catalog and the runner's controls."""
 
-    activity = app_commands.Group(
-        name="activity", description="Browse and run activities", guild_only=True
-    )
+    activity = server_group("activity", "Browse and run activities")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
 
-    async def activity_ids(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def activity_ids(self, interaction: discord.Interaction, current: str) -> TextChoices:
         """Autocomplete over ids and titles, best matches first."""
         from bot.core.activities import localize
 
@@ -198,9 +195,7 @@ class ActivitiesCog(commands.Cog):
 
     # ------------------------------------------------------------ this server's library
 
-    async def own_activity_ids(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def own_activity_ids(self, interaction: discord.Interaction, current: str) -> TextChoices:
         """Autocomplete over the server's own activities (uploads and copies)."""
         needle = current.casefold().strip()
         own = self.bot.library.own_ids(interaction.guild_id or 0)

@@ -56,8 +56,9 @@ async def join(interaction: discord.Interaction, session: SessionRecord) -> None
     title = session.title
     outcome = admission.outcome
     locale = member_language(interaction)
-    if outcome == "joined":
+    if outcome in ("joined", "waiting", "asking"):  # the board lists each of them
         bot.live.request_board(session.id)
+    if outcome == "joined":
         text = _(
             "👋 You've joined **{title}**. Welcome! You can leave at any time with "
             "the Leave button or /session leave.",
@@ -67,7 +68,6 @@ async def join(interaction: discord.Interaction, session: SessionRecord) -> None
     elif outcome == "already":
         text = sentence(_("You're already in **{title}**", locale, title=title))
     elif outcome == "waiting":
-        bot.live.request_board(session.id)
         text = _(
             "**{title}** is full right now, so you're on the waitlist: number "
             "**{place}** in line. I'll tell you privately as soon as a place frees "
@@ -77,7 +77,6 @@ async def join(interaction: discord.Interaction, session: SessionRecord) -> None
             place=admission.place,
         )
     elif outcome == "asking":
-        bot.live.request_board(session.id)
         text = _(
             "**{title}** is a closed group: members join by invitation. I've let the "
             "facilitator know you'd like to join; they can let you in from the board. You're "
@@ -151,6 +150,16 @@ async def tell_member(bot: ChorusBot, user_id: int, text: str) -> bool:
         log.info("could not message member privately: %s", error.status)
         return False
     return True
+
+
+async def tell_placed(bot: ChorusBot, session: SessionRecord, user_id: int, text: str) -> None:
+    """The facilitator let member `user_id` in or took them out: the board follows, and the
+    member is told `text` (a catalogue text; fields `{title}` and `{channel}`) by direct
+    message, in the server's language (a direct message has no client language to go by)."""
+    bot.live.request_board(session.id)
+    locale = server_language(bot.guild_settings, session.guild_id)
+    channel = f"<#{session.channel_id}>"
+    await tell_member(bot, user_id, _(text, locale, title=session.title, channel=channel))
 
 
 async def tell_moved_up(bot: ChorusBot, session: SessionRecord, user_ids: Sequence[int]) -> None:

@@ -17,7 +17,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup
-from bot.cogs.subcommands import attach, detach
+from bot.cogs.subcommands import CogGroup, attach, detach
 from bot.core.pattern_notice import DEFAULT_LOW_ANSWERS, DEFAULT_WITHIN_DAYS, PatternNotices
 from bot.i18n import _
 from bot.records.checkins import CheckinRecord
@@ -29,12 +29,12 @@ from bot.ui.replies import reply_ephemeral
 NONE = discord.AllowedMentions.none()
 
 
-class NoticeGroup(app_commands.Group):
+class NoticeGroup(
+    CogGroup["CheckinNoticeCog"],
+    name="notice",
+    description="A private note when check-ins stay low",
+):
     """/checkin notice …: attached to the check-ins' /checkin group in cog_load."""
-
-    def __init__(self, cog: CheckinNoticeCog) -> None:
-        super().__init__(name="notice", description="A private note when check-ins stay low")
-        self.cog = cog
 
     @app_commands.command(name="on", description="Tell me (only me) when my check-ins stay low")
     @app_commands.describe(

@@ -20,13 +20,13 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import checkin_notice
 from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup
-from bot.cogs.subcommands import attach, detach
+from bot.cogs.options import time_zones
+from bot.cogs.subcommands import CogGroup, attach, detach
 from bot.core.checkin_reminders import CheckinReminders
 from bot.core.checkin_service import CheckinService, ConsentNeeded
 from bot.core.checkins import describe_value, scale_of
 from bot.core.deadline_timer import DeadlineTimer
 from bot.core.errors import InvalidInput
-from bot.core.time_zones import timezone_choices
 from bot.i18n import N_, _, private_language
 from bot.records.checkin_schedules import ClaimedSend
 from bot.ui import checkin_care
@@ -40,18 +40,12 @@ log = logging.getLogger("chorus.checkin_schedule")
 NONE = discord.AllowedMentions.none()
 
 
-class CheckinScheduleGroup(app_commands.Group):
+class CheckinScheduleGroup(
+    CogGroup["CheckinScheduleCog"],
+    name="schedule",
+    description="Private check-ins by DM on your schedule",
+):
     """/checkin schedule …: attached to the check-ins' /checkin group in cog_load."""
-
-    def __init__(self, cog: CheckinScheduleCog) -> None:
-        super().__init__(name="schedule", description="Private check-ins by DM on your schedule")
-        self.cog = cog
-
-    async def zones(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Autocomplete: IANA time zones containing `current` (at most 25)."""
-        return [app_commands.Choice(name=n, value=n) for n in timezone_choices(current)]
 
     @app_commands.command(name="set", description="Get a private check-in DM on days you choose")
     @app_commands.describe(
@@ -61,7 +55,7 @@ class CheckinScheduleGroup(app_commands.Group):
         scale="0-10 (default) or 1-5 faces",
         pause_until="Optional: no DMs before this date, e.g. 2026-04-20",
     )
-    @app_commands.autocomplete(timezone=zones)
+    @app_commands.autocomplete(timezone=time_zones)
     async def set_schedule(
         self,
         interaction: discord.Interaction,

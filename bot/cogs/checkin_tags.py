@@ -15,7 +15,8 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild, require_manage_server
 from bot.cogs.extension import cog_setup
-from bot.cogs.subcommands import attach, detach
+from bot.cogs.options import TextChoices
+from bot.cogs.subcommands import CogGroup, attach, detach
 from bot.core.checkin_tags import CheckinTags
 from bot.ui import checkin_tags as ui
 from bot.ui import limits
@@ -25,16 +26,14 @@ from bot.ui.replies import reply_ephemeral, show_private
 NONE = discord.AllowedMentions.none()
 
 
-class TagGroup(app_commands.Group):
+class TagGroup(
+    CogGroup["CheckinTagsCog"],
+    name="tag",
+    description="Tags on your own check-ins (only you see them)",
+):
     """/checkin tag …"""
 
-    def __init__(self, cog: CheckinTagsCog) -> None:
-        super().__init__(name="tag", description="Tags on your own check-ins (only you see them)")
-        self.cog = cog
-
-    async def tag_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def tag_choices(self, interaction: discord.Interaction, current: str) -> TextChoices:
         """Autocomplete: the server's tags (or the built-in ones) containing `current`."""
         if interaction.guild_id is None:
             return []

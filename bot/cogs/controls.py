@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar, cast
 
 import discord
@@ -162,21 +163,27 @@ async def _control(
     await bot.live.apply(update)
 
 
-async def pause(interaction: discord.Interaction, session: SessionRecord) -> None:
-    """Pause (facilitators): the running step's time stops until Resume."""
-    await _control(
-        interaction,
-        session,
-        lambda runner, run_id: runner.pause(run_id),
-        N_("⏸ Paused. The clock has stopped; Resume carries on."),
-    )
+@dataclass(frozen=True, slots=True)
+class RunControl:
+    """A facilitator's one-step control of the running activity (a board button or a command):
+    `change` the live run through the runner, say so privately (`done`, a catalogue text),
+    show it."""
+
+    change: Callable[[Runner, int], Awaitable[RunUpdate]]
+    done: str
+
+    async def __call__(self, interaction: discord.Interaction, session: SessionRecord) -> None:
+        """Raises what `facilitator_only` and `live_run` raise (not a facilitator here, no
+        activity running) and what the runner's `change` raises (NotFound, Conflict)."""
+        await _control(interaction, session, self.change, self.done)
 
 
-async def resume(interaction: discord.Interaction, session: SessionRecord) -> None:
-    """Resume (facilitators): the paused step's time runs on."""
-    await _control(
-        interaction, session, lambda runner, run_id: runner.resume(run_id), N_("▶ Resumed.")
-    )
+pause = RunControl(Runner.pause, N_("⏸ Paused. The clock has stopped; Resume carries on."))
+"""Pause (facilitators): the running step's time stops until Resume."""
+resume = RunControl(Runner.resume, N_("▶ Resumed."))
+"""Resume (facilitators): the paused step's time runs on."""
+stop = RunControl(Runner.stop, N_("⏹ Activity stopped. The session stays open."))
+"""Stop (facilitators): the running activity ends; the session stays open."""
 
 
 async def extend(interaction: discord.Interaction, session: SessionRecord, minutes: int) -> None:
@@ -187,14 +194,4 @@ async def extend(interaction: discord.Interaction, session: SessionRecord, minut
         lambda runner, run_id: runner.extend(run_id, minutes * 60),
         N_("⏱ Added {minutes} min to this step."),
         minutes=minutes,
-    )
-
-
-async def stop(interaction: discord.Interaction, session: SessionRecord) -> None:
-    """Stop (facilitators): the running activity ends; the session stays open."""
-    await _control(
-        interaction,
-        session,
-        lambda runner, run_id: runner.stop(run_id),
-        N_("⏹ Activity stopped. The session stays open."),
     )

@@ -1,10 +1,12 @@
-"""A cog module's `setup`, discord.py's extension entry point: the same for every cog."""
+"""What every cog module declares the same way: its `setup` (discord.py's extension entry point)
+and its top-level slash-command group."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from discord import app_commands
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
@@ -21,3 +23,10 @@ def cog_setup(cog: Callable[[ChorusBot], commands.Cog]) -> Setup:
         await bot.add_cog(cog(bot))
 
     return setup
+
+
+def server_group(name: str, description: str) -> app_commands.Group:
+    """A cog's top-level command group `/name` (Discord shows `description`, up to 100
+    characters), offered only in servers: every Chorus command acts on a server's sessions,
+    members or settings."""
+    return app_commands.Group(name=name, description=description, guild_only=True)

@@ -10,7 +10,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs.extension import cog_setup
 from bot.i18n import _, format_number
 from bot.ui.checkin_care import care_view, support_embed
-from bot.ui.format import COLOUR_INFO
+from bot.ui.format import info_embed
 from bot.ui.locale import member_language
 from bot.ui.replies import show_private
 
@@ -25,18 +25,13 @@ class MetaCog(commands.Cog):
         privacy notice is, privately."""
         locale = member_language(interaction)
         count = len(self.bot.library.catalog_for(interaction.guild_id).activities)
-        embed = discord.Embed(
-            title=_("Chorus", locale),
-            colour=COLOUR_INFO,
-            description=(
-                _(
-                    "Chorus runs group sessions drawn from group music-therapy practice: shared "
-                    "listening, writing songs together, breathing and rhythm warm-ups, reflection "
-                    "rounds and mood check-ins.",
-                    locale,
-                )
-            ),
+        about = _(
+            "Chorus runs group sessions drawn from group music-therapy practice: shared "
+            "listening, writing songs together, breathing and rhythm warm-ups, reflection "
+            "rounds and mood check-ins.",
+            locale,
         )
+        embed = info_embed(_("Chorus", locale), about)
         embed.add_field(name=_("Version", locale), value=self.bot.version, inline=True)
         embed.add_field(
             name=_("Activities loaded", locale), value=format_number(count, locale), inline=True

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.access import is_facilitator, require_guild
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.cogs.listening import ListeningCog
 from bot.core.listening_service import ListeningService
 from bot.core.media_library import check_upload_size
@@ -25,11 +25,7 @@ from bot.ui.replies import reply_ephemeral, show_private
 class PlaylistCog(commands.Cog):
     """The /listen commands: suggest, playlist, remove, now, library and upload."""
 
-    listen = app_commands.Group(
-        name="listen",
-        description="Shared listening: the session playlist and the media library",
-        guild_only=True,
-    )
+    listen = server_group("listen", "Shared listening: the session playlist and the media library")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot

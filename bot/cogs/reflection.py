@@ -16,7 +16,7 @@ from bot.core.session import SessionRecord
 from bot.core.steps.reflect import ReflectStep
 from bot.i18n import N_, _
 from bot.ui import limits
-from bot.ui.errors import http_error
+from bot.ui.errors import log_refused
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
 from bot.ui.locale import member_language, server_language
@@ -210,10 +210,11 @@ class ReflectionCog(commands.Cog):
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(text, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as error:
-            log.warning(
-                "could not tell the author of a held-back answer in session %s privately (%s)",
+            log_refused(
+                log,
+                error,
+                "could not tell the author of a held-back answer in session %s privately",
                 session.id,
-                http_error(error),
             )
 
 

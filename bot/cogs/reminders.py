@@ -12,13 +12,13 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.core.reminders import DEFAULT_MINUTES, MAX_MINUTES
 from bot.core.series_reminders import SeriesReminders
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.ui import series_reminders as ui
 from bot.ui.locale import member_language, reply_language, server_language
-from bot.ui.replies import reply_ephemeral
+from bot.ui.replies import reply_ephemeral, reply_outcome
 
 log = logging.getLogger("chorus.schedule")
 NONE = discord.AllowedMentions.none()
@@ -27,9 +27,7 @@ NONE = discord.AllowedMentions.none()
 class RemindersCog(commands.Cog):
     """Members choose whether, and how long before, they are reminded."""
 
-    remind = app_commands.Group(
-        name="remind", description="Reminders before scheduled sessions", guild_only=True
-    )
+    remind = server_group("remind", "Reminders before scheduled sessions")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
@@ -53,11 +51,11 @@ class RemindersCog(commands.Cog):
         guild_id, _unused = require_guild(interaction)
         if state == "off":
             removed = await self.bot.schedule.stop_reminding(guild_id, interaction.user.id)
-            await reply_ephemeral(
+            await reply_outcome(
                 interaction,
-                _("🔕 Reminders are off; you won't hear from me about scheduled sessions.", locale)
-                if removed
-                else _("Reminders were already off for you here.", locale),
+                removed,
+                N_("🔕 Reminders are off; you won't hear from me about scheduled sessions."),
+                N_("Reminders were already off for you here."),
             )
             return
         # Their client language now: the reminder DMs come later, without an interaction.

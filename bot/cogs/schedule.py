@@ -18,6 +18,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup
+from bot.cogs.options import IdChoices, TextChoices
 from bot.cogs.schedule_commands import NewSchedule, ScheduleGroup
 from bot.cogs.subcommands import attach, detach
 from bot.core.activities import localize
@@ -88,9 +89,7 @@ class ScheduleCog(commands.Cog):
 
     # ------------------------------------------------------------ autocomplete
 
-    async def plan_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def plan_choices(self, interaction: discord.Interaction, current: str) -> TextChoices:
         """Autocomplete: the server's activities matching `current`, with their length (25 at
         most)."""
         needle = current.casefold().strip()
@@ -109,9 +108,7 @@ class ScheduleCog(commands.Cog):
         found.sort(key=lambda c: c.name)
         return found[:25]
 
-    async def occurrence_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
+    async def occurrence_choices(self, interaction: discord.Interaction, current: str) -> IdChoices:
         """Autocomplete: the next 25 scheduled sessions matching `current`, in each series'
         zone."""
         if interaction.guild_id is None:
@@ -134,8 +131,7 @@ class ScheduleCog(commands.Cog):
     async def create(self, interaction: discord.Interaction, asked: NewSchedule) -> None:
         """/session schedule create: a private preview; Confirm stores the series and its event.
         Refusals (a time in the past, an unknown plan) say what to fix."""
-        locale = member_language(interaction)
-        guild_id, channel_id = controls.facilitator_here(interaction)
+        guild_id, channel_id, locale = _facilitating(interaction)
         draft = self.bot.schedule.draft(
             guild_id, asked.title, asked.when, asked.repeat, asked.plan, asked.duration
         )
@@ -180,8 +176,7 @@ class ScheduleCog(commands.Cog):
     ) -> None:
         """/session schedule edit: the occurrence (and a series from now on) changed, privately
         confirmed."""
-        locale = member_language(interaction)
-        guild_id, _unused = controls.facilitator_here(interaction)
+        guild_id, _channel, locale = _facilitating(interaction)
         series, occurrence = await self.bot.schedule.edit(guild_id, occurrence_id, changes)
         await show_private(
             interaction,
@@ -198,8 +193,7 @@ class ScheduleCog(commands.Cog):
     ) -> None:
         """/session schedule cancel: the occurrence (or the whole series) cancelled, with its
         event."""
-        locale = member_language(interaction)
-        guild_id, _unused = controls.facilitator_here(interaction)
+        guild_id, _channel, locale = _facilitating(interaction)
         series, occurrence, following = await self.bot.schedule.cancel(
             guild_id, occurrence_id, whole_series
         )
@@ -241,6 +235,13 @@ class ScheduleCog(commands.Cog):
 async def _upcoming_callback(interaction: discord.Interaction) -> None:
     """/session upcoming, answered by the loaded `ScheduleCog.upcoming`."""
     await controls.loaded_cog(interaction.client, ScheduleCog).upcoming(interaction)
+
+
+def _facilitating(interaction: discord.Interaction) -> tuple[int, int, str]:
+    """A schedule command's server and channel ids and the facilitator's language. Raises as
+    `controls.facilitator_here` (in DMs, or for anyone but the server's facilitators)."""
+    guild_id, channel_id = controls.facilitator_here(interaction)
+    return guild_id, channel_id, member_language(interaction)
 
 
 setup = cog_setup(ScheduleCog)

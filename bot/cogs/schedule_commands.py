@@ -10,6 +10,8 @@ from typing import Protocol
 import discord
 from discord import app_commands
 
+from bot.cogs.options import IdChoices, TextChoices
+from bot.cogs.subcommands import CogGroup
 from bot.core.recurrence import Repeat
 from bot.core.schedule_changes import Changes
 from bot.core.schedule_service import LimitChanges
@@ -33,14 +35,10 @@ class NewSchedule:
 class ScheduleActions(Protocol):
     """What the commands ask of the schedule cog (`ScheduleCog`)."""
 
-    async def plan_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def plan_choices(self, interaction: discord.Interaction, current: str) -> TextChoices:
         """Autocomplete for a schedule's `plan`: activity ids and titles matching `current`."""
 
-    async def occurrence_choices(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
+    async def occurrence_choices(self, interaction: discord.Interaction, current: str) -> IdChoices:
         """Autocomplete for an occurrence id: this server's upcoming occurrences matching
         `current`."""
 
@@ -60,22 +58,18 @@ class ScheduleActions(Protocol):
         privately."""
 
 
-class ScheduleGroup(app_commands.Group):
+class ScheduleGroup(
+    CogGroup["ScheduleActions"],
+    name="schedule",
+    description="Plan sessions ahead: create, edit, cancel",
+):
     """/session schedule …: attached to the sessions cog's /session group in cog_load."""
 
-    def __init__(self, cog: ScheduleActions) -> None:
-        super().__init__(name="schedule", description="Plan sessions ahead: create, edit, cancel")
-        self.cog = cog
-
-    async def plan_ids(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
+    async def plan_ids(self, interaction: discord.Interaction, current: str) -> TextChoices:
         """Autocomplete for `plan` (see `ScheduleCog.plan_choices`)."""
         return await self.cog.plan_choices(interaction, current)
 
-    async def occurrence_ids(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
+    async def occurrence_ids(self, interaction: discord.Interaction, current: str) -> IdChoices:
         """Autocomplete for `id` (see `ScheduleCog.occurrence_choices`)."""
         return await self.cog.occurrence_choices(interaction, current)
 

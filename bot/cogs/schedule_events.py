@@ -24,7 +24,7 @@ from bot.core.schedule_wake import utc
 from bot.core.session import NO_FACILITATOR, SessionRecord
 from bot.i18n import _, private_language
 from bot.ui import limits
-from bot.ui.errors import http_error
+from bot.ui.errors import log_refused
 from bot.ui.locale import server_language
 from bot.ui.schedule import channel_name
 from bot.ui.schedule_events import (
@@ -116,11 +116,7 @@ class ScheduleEventsCog(commands.Cog):
                 privacy_level=discord.PrivacyLevel.guild_only,
             )
         except discord.HTTPException as error:
-            log.warning(
-                "could not create the event of occurrence %s (%s)",
-                occurrence.id,
-                http_error(error),
-            )
+            log_refused(log, error, "could not create the event of occurrence %s", occurrence.id)
             raise EventRefused(forbidden=isinstance(error, discord.Forbidden)) from error
         return event.id
 
@@ -143,9 +139,7 @@ class ScheduleEventsCog(commands.Cog):
             if event is not None:
                 await event.delete()
         except discord.HTTPException as error:
-            log.warning(
-                "could not delete the event of occurrence %s (%s)", occurrence.id, http_error(error)
-            )
+            log_refused(log, error, "could not delete the event of occurrence %s", occurrence.id)
 
     async def interest_counts(self, guild_id: int) -> dict[int, int]:
         """See `ScheduleOutlet.interest_counts`."""
@@ -170,9 +164,7 @@ class ScheduleEventsCog(commands.Cog):
                 elif event.status is discord.EventStatus.scheduled:
                     await event.cancel()
         except discord.HTTPException as error:
-            log.warning(
-                "could not update the event of occurrence %s (%s)", occurrence.id, http_error(error)
-            )
+            log_refused(log, error, "could not update the event of occurrence %s", occurrence.id)
 
     async def interested(self, occurrence: OccurrenceRecord) -> list[int] | None:
         """See `ScheduleOutlet.interested`."""
@@ -233,10 +225,11 @@ class ScheduleEventsCog(commands.Cog):
                 ),
             )
         except discord.HTTPException as error:
-            log.warning(
-                "could not post reminders in channel %s (%s); %d members not reminded",
+            log_refused(
+                log,
+                error,
+                "could not post reminders in channel %s, %d members not reminded",
                 series.channel_id,
-                http_error(error),
                 len(user_ids),
             )
             return False
@@ -284,10 +277,8 @@ class ScheduleEventsCog(commands.Cog):
                 ),
             )
         except discord.HTTPException as error:
-            log.warning(
-                "could not post the Start button for occurrence %s (%s)",
-                occurrence.id,
-                http_error(error),
+            log_refused(
+                log, error, "could not post the Start button for occurrence %s", occurrence.id
             )
             return None
         return message.id
@@ -306,10 +297,8 @@ class ScheduleEventsCog(commands.Cog):
                 allowed_mentions=NONE,
             )
         except discord.HTTPException as error:
-            log.warning(
-                "could not close the start message of occurrence %s (%s)",
-                occurrence.id,
-                http_error(error),
+            log_refused(
+                log, error, "could not close the start message of occurrence %s", occurrence.id
             )
 
 

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.session import SessionLimits, SessionRecord
@@ -22,6 +22,16 @@ from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.sessions import ManageSelect, history_embed, manage_message, summary_embed
 
 NONE = discord.AllowedMentions.none()
+# What a member of a closed session is told by DM when the facilitator lets them in or takes
+# them out (`attendance.tell_placed`).
+ADMITTED = N_(
+    "🎶 The facilitator has let you into **{title}**: you're in now. "
+    "Welcome! The session is in {channel}."
+)
+REMOVED = N_(
+    "The facilitator has taken you out of **{title}** for now. If you'd like "
+    "to talk about it, please message them."
+)
 
 
 BOARD_CONTROLS: dict[str, Callable[[discord.Interaction, SessionRecord], Awaitable[None]]] = {
@@ -38,9 +48,7 @@ BOARD_CONTROLS: dict[str, Callable[[discord.Interaction, SessionRecord], Awaitab
 class SessionsCog(commands.Cog):
     """Opening, joining, leaving and ending sessions."""
 
-    session = app_commands.Group(
-        name="session", description="Group sessions: open, join, leave, end", guild_only=True
-    )
+    session = server_group("session", "Group sessions: open, join, leave, end")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
@@ -211,22 +219,9 @@ class SessionsCog(commands.Cog):
             raise InvalidInput(N_("That choice is no longer valid. Press **Manage** again."))
         user_id = int(user)
         mine = member_language(interaction)
-        # A direct message has no client language to go by: the server's.
-        theirs = server_language(self.bot.guild_settings, session.guild_id)
         if action == "admit":
             if await self.bot.sessions.admit(session, user_id):
-                self.bot.live.request_board(session.id)
-                await attendance.tell_member(
-                    self.bot,
-                    user_id,
-                    _(
-                        "🎶 The facilitator has let you into **{title}**: you're in now. "
-                        "Welcome! The session is in {channel}.",
-                        theirs,
-                        title=session.title,
-                        channel=f"<#{session.channel_id}>",
-                    ),
-                )
+                await attendance.tell_placed(self.bot, session, user_id, ADMITTED)
                 await reply_ephemeral(
                     interaction,
                     _("{member} is in; I've told them privately.", mine, member=f"<@{user_id}>"),
@@ -238,17 +233,7 @@ class SessionsCog(commands.Cog):
                 )
             return
         departure = await self.bot.sessions.remove(session, user_id)
-        self.bot.live.request_board(session.id)
-        await attendance.tell_member(
-            self.bot,
-            user_id,
-            _(
-                "The facilitator has taken you out of **{title}** for now. If you'd like "
-                "to talk about it, please message them.",
-                theirs,
-                title=session.title,
-            ),
-        )
+        await attendance.tell_placed(self.bot, session, user_id, REMOVED)
         await attendance.tell_moved_up(self.bot, session, departure.moved_up)
         moved = (
             " "

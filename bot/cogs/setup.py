@@ -11,9 +11,10 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild, require_manage_server
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
+from bot.cogs.options import time_zones
 from bot.core.guild_settings import LANGUAGES, SPECS, SUPPORT_TEXT_MAX, parse_support_links
-from bot.core.time_zones import timezone_choices, zone
+from bot.core.time_zones import zone
 from bot.i18n import _
 from bot.ui.checkin_care import care_embed, care_view
 from bot.ui.locale import reply_language
@@ -24,9 +25,7 @@ from bot.ui.setup import change_text, history_embed, settings_embed
 class SetupCog(commands.Cog):
     """Facilitator roles, time zone, language, care, retention and the board, per server."""
 
-    setup = app_commands.Group(
-        name="setup", description="This server's Chorus settings", guild_only=True
-    )
+    setup = server_group("setup", "This server's Chorus settings")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
@@ -39,12 +38,6 @@ class SetupCog(commands.Cog):
 
     def _language(self, interaction: discord.Interaction) -> str:
         return reply_language(self.bot.guild_settings, interaction)
-
-    async def timezone_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Autocomplete: IANA time zones containing `current` (at most 25)."""
-        return [app_commands.Choice(name=n, value=n) for n in timezone_choices(current)]
 
     @setup.command(name="show", description="This server's Chorus settings (facilitators)")
     async def show(self, interaction: discord.Interaction) -> None:
@@ -89,7 +82,7 @@ class SetupCog(commands.Cog):
     @setup.command(name="timezone", description="The time zone schedules use here (Manage Server)")
     @app_commands.describe(zone_name="An IANA zone such as Europe/Berlin (type to search)")
     @app_commands.rename(zone_name="zone")
-    @app_commands.autocomplete(zone_name=timezone_autocomplete)
+    @app_commands.autocomplete(zone_name=time_zones)
     async def timezone(self, interaction: discord.Interaction, zone_name: str) -> None:
         """/setup timezone: the server's IANA zone for schedules (Manage Server), confirmed with the
         local time now. Raises InvalidInput for an unknown zone."""

@@ -10,25 +10,25 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.cogs.lyrics import LyricsCog
 from bot.core.lyrics import credits
 from bot.core.lyrics_service import LyricsService
 from bot.core.session import clean_title
-from bot.i18n import _, ngettext
+from bot.i18n import N_, _, ngettext
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.records.songs import SongRecord
 from bot.ui.format import sentence
 from bot.ui.locale import member_language
 from bot.ui.lyrics import SongSheet, sections_of
-from bot.ui.replies import reply_ephemeral, show_private
+from bot.ui.replies import reply_ephemeral, reply_outcome, show_private
 from bot.ui.songs import song_embed, song_file, song_list_embed
 
 
 class SongCog(commands.Cog):
     """The /song commands."""
 
-    song = app_commands.Group(name="song", description="Songs written together", guild_only=True)
+    song = server_group("song", "Songs written together")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
@@ -146,12 +146,11 @@ class SongCog(commands.Cog):
         named = setting == "on"
         await self.service.set_credit(interaction.guild_id or 0, interaction.user.id, named)
         self.writing.sheet.set_credit(interaction.user.id, named)
-        locale = member_language(interaction)
-        await reply_ephemeral(
+        await reply_outcome(
             interaction,
-            _("Your name will appear in the credits of songs you help write.", locale)
-            if named
-            else _("You'll be credited as part of “the group” in songs from now on.", locale),
+            named,
+            N_("Your name will appear in the credits of songs you help write."),
+            N_("You'll be credited as part of “the group” in songs from now on."),
         )
 
     async def saved_sheet(self, song: SongRecord) -> SongSheet:

@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Hashable
 from typing import Any
 
 import discord
@@ -37,7 +36,7 @@ from bot.core.run_updates import RunUpdate
 from bot.core.steps.write import WriteStep
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
-from bot.ui.errors import http_error
+from bot.ui.errors import log_refused
 from bot.ui.format import clock_and_relative
 from bot.ui.locale import server_language
 from bot.ui.lyrics import SongInfo, fingerprint
@@ -65,7 +64,7 @@ class LiveSongSheet:
         )
         bot.live.add_presenter(self.presenter)
         bot.live.add_observer(self)
-        self.sheets = Debouncer(bot.settings.board_edit_interval, self._refresh_key)
+        self.sheets = Debouncer[int](bot.settings.board_edit_interval, self.refresh)
         self._tasks: set[asyncio.Task[None]] = set()
         self._announced: dict[int, int] = {}
         """run -> the last turn announced (or taken as announced) by this process."""
@@ -158,10 +157,6 @@ class LiveSongSheet:
         """Refresh the lyric sheet soon; edits are coalesced like the board's."""
         self.sheets.request(run_id, delay)
 
-    async def _refresh_key(self, key: Hashable) -> None:
-        assert isinstance(key, int)
-        await self.refresh(key)
-
     async def refresh(self, run_id: int) -> None:
         """Edit the song card of run `run_id` now (if it changed) and ping the next writer."""
         lock = self._locks.setdefault(run_id, asyncio.Lock())
@@ -169,7 +164,7 @@ class LiveSongSheet:
             try:
                 await self._refresh(run_id)
             except discord.HTTPException as error:
-                log.warning("lyric sheet refresh failed for run %s (%s)", run_id, http_error(error))
+                log_refused(log, error, "lyric sheet refresh failed for run %s", run_id)
 
     async def _refresh(self, run_id: int) -> None:
         run = await self.service.run(run_id)
@@ -290,10 +285,11 @@ class LiveSongSheet:
                 ),
             )
         except discord.HTTPException as error:
-            log.warning(
-                "could not announce the turn in run %s (%s); lost: the ping to %s",
+            log_refused(
+                log,
+                error,
+                "could not announce the turn in run %s, lost: the ping to %s",
                 run.id,
-                http_error(error),
                 writer,
             )
             return
@@ -305,10 +301,11 @@ class LiveSongSheet:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             message = await user.send(text, allowed_mentions=NONE)
         except discord.HTTPException as error:
-            log.warning(
-                "could not DM the writer of run %s (%s); pinging in the channel instead",
+            log_refused(
+                log,
+                error,
+                "could not DM the writer of run %s, pinging in the channel instead",
                 run_id,
-                http_error(error),
             )
             return False
         self._ping_messages[run_id] = (message.channel.id, message.id)

@@ -3,12 +3,24 @@ attached when the cog loads, detached when it unloads, so each cog keeps its own
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from discord import app_commands
 from discord.ext import commands
 
 Subcommand = app_commands.Command[Any, Any, Any] | app_commands.Group
+CogT = TypeVar("CogT")
+
+
+class CogGroup(Generic[CogT], app_commands.Group):
+    """A subcommand group whose commands hand their options to `cog`, the cog that attaches it
+    (`Generic` first: discord.py's `Group.__init_subclass__` does not pass the call on).
+    A subclass names itself as discord.py's class keywords do:
+    `class TagGroup(CogGroup["CheckinTagsCog"], name="tag", description="...")`."""
+
+    def __init__(self, cog: CogT) -> None:
+        super().__init__()
+        self.cog = cog
 
 
 def attach(bot: commands.Bot, parent: str, *subcommands: Subcommand, loader: str) -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Hashable
+from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
+Key = TypeVar("Key", bound=Hashable)
 
 
-class Debouncer:
+class Debouncer(Generic[Key]):
     """Runs `action(key)` soon after `request(key)`, never more often than every `interval` s.
 
     The first request after a quiet period runs at once (leading edge); requests during the
@@ -23,19 +25,19 @@ class Debouncer:
     def __init__(
         self,
         interval: float,
-        action: Callable[[Hashable], Awaitable[None]],
-        interval_of: Callable[[Hashable], float] | None = None,
+        action: Callable[[Key], Awaitable[None]],
+        interval_of: Callable[[Key], float] | None = None,
     ) -> None:
         self.interval = interval
         # Per key (e.g. each server's own board edit interval), else the one interval.
         self._interval_of = interval_of or (lambda _key: self.interval)
         self._action = action
-        self._timers: dict[Hashable, asyncio.TimerHandle] = {}
-        self._last_run: dict[Hashable, float] = {}
+        self._timers: dict[Key, asyncio.TimerHandle] = {}
+        self._last_run: dict[Key, float] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.runs = 0
 
-    def request(self, key: Hashable, delay: float | None = None) -> None:
+    def request(self, key: Key, delay: float | None = None) -> None:
         """Refresh `key` soon; `delay` overrides the interval (0 = now, or a retry later)."""
         if key in self._timers:
             return
@@ -45,11 +47,11 @@ class Debouncer:
             delay = 0.0 if last is None else max(0.0, last + self._interval_of(key) - loop.time())
         self._timers[key] = loop.call_later(delay, self._start, key)
 
-    def mark_ran(self, key: Hashable) -> None:
+    def mark_ran(self, key: Key) -> None:
         """Count an out-of-band refresh (e.g. the message was just posted) towards the interval."""
         self._last_run[key] = asyncio.get_running_loop().time()
 
-    def _start(self, key: Hashable) -> None:
+    def _start(self, key: Key) -> None:
         self._timers.pop(key, None)
         self.mark_ran(key)
         self.runs += 1
@@ -57,13 +59,13 @@ class Debouncer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _run(self, key: Hashable) -> None:
+    async def _run(self, key: Key) -> None:
         try:
             await self._action(key)
         except Exception:
             log.exception("refresh of %r failed", key)
 
-    def forget(self, key: Hashable) -> None:
+    def forget(self, key: Key) -> None:
         """Drop `key`: its pending run is cancelled and its next request runs at once."""
         timer = self._timers.pop(key, None)
         if timer is not None:

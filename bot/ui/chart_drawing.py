@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from bot.ui.chart_dates import DayFormatter
-from bot.ui.charts import DPI, HEIGHT, INK, PHASE_STYLE, SOFT, WIDTH, Arrow, Point, Week
+from bot.ui.charts import DPI, HEIGHT, INK, PHASE_STYLE, SOFT, WIDTH, Arrow, Bands, Point, Week
 
 
 def _figure() -> tuple[Figure, Axes]:
@@ -162,17 +162,12 @@ def trend_figure(
     return figure
 
 
-def distribution_chart(
-    band_names: Sequence[str],
-    before: Sequence[int] | None,
-    after: Sequence[int] | None,
-    title: str,
-    locale: str,
-) -> bytes:
+def distribution_chart(bands: Bands, locale: str) -> bytes:
     """Counts per broad band before and after; a side with too few answers is left out; words
-    in ``locale`` (``band_names`` come worded)."""
+    in ``locale`` (the band names come worded)."""
+    band_names, before, after = bands.names, bands.before, bands.after
     figure, axes = _figure()
-    axes.set_title(title, color=INK)
+    axes.set_title(bands.title, color=INK)
     positions = list(range(len(band_names)))
     width = 0.38
     shown = False

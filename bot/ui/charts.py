@@ -42,6 +42,16 @@ class Arrow:
 
 
 @dataclass(frozen=True, slots=True)
+class Bands:
+    names: tuple[str, ...]
+    """Each band's words (low, middle, high), worded in the chart's language."""
+    before: tuple[int, ...] | None
+    """People per band before the session; None: too few answers to show."""
+    after: tuple[int, ...] | None
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class Week:
     label: str
     people: int | None
@@ -55,23 +65,10 @@ def trend_chart(points: Sequence[Point], arrows: Sequence[Arrow], title: str, lo
     return chart_worker.draw("chart_drawing.trend_chart", list(points), list(arrows), title, locale)
 
 
-def distribution_chart(
-    band_names: Sequence[str],
-    before: Sequence[int] | None,
-    after: Sequence[int] | None,
-    title: str,
-    locale: str,
-) -> bytes:
+def distribution_chart(bands: Bands, locale: str) -> bytes:
     """Counts per broad band before and after; a side with too few answers is left out. PNG;
     axis words in ``locale``."""
-    return chart_worker.draw(
-        "chart_drawing.distribution_chart",
-        list(band_names),
-        None if before is None else list(before),
-        None if after is None else list(after),
-        title,
-        locale,
-    )
+    return chart_worker.draw("chart_drawing.distribution_chart", bands, locale)
 
 
 def trends_chart(weeks: Sequence[Week], title: str, locale: str) -> bytes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 import discord
 from babel import dates
@@ -16,7 +15,13 @@ from bot.core.checkins import K_MIN, to_ten
 from bot.core.text import shorten
 from bot.i18n import N_, _, format_number, format_percent, ngettext
 from bot.ui import charts
-from bot.ui.file_names import CHECKIN_HISTORY, GROUP_TRENDS, MOOD_BANDS, attachment_name
+from bot.ui.file_names import (
+    CHECKIN_HISTORY,
+    GROUP_TRENDS,
+    MOOD_BANDS,
+    attached,
+    attachment_name,
+)
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, field
 
 
@@ -37,23 +42,13 @@ def history_file(
         if b is not None and f is not None:
             arrows.append(charts.Arrow(p.before.created_at, b, p.after.created_at, f))
     png = charts.trend_chart(points, arrows, _days_title(days, locale), locale)
-    return discord.File(
-        _bytes(png),
-        filename=attachment_name(CHECKIN_HISTORY, "png", locale),
-        description=_("Your check-in trend", locale),
-    )
+    return attached(png, CHECKIN_HISTORY, "png", _("Your check-in trend", locale), locale)
 
 
 def _days_title(days: int, locale: str) -> str:
     return ngettext(
         "Your check-ins, last {count} day", "Your check-ins, last {count} days", days, locale
     )
-
-
-def _bytes(png: bytes) -> Any:
-    from io import BytesIO
-
-    return BytesIO(png)
 
 
 def history_embed(summary: str, days: int, locale: str) -> discord.Embed:
@@ -135,18 +130,14 @@ BAND_NAMES = (N_("low (0-3)"), N_("middle (4-6)"), N_("high (7-10)"))
 
 def report_file(report: SessionReport, locale: str) -> discord.File:
     """The report's chart as a PNG file: how many answers fell in each band (low, middle, high)."""
-    png = charts.distribution_chart(
-        [_(name, locale) for name in BAND_NAMES[: len(BANDS)]],
-        bands(report.before) if report.before else None,
-        bands(report.after) if report.after else None,
+    people = charts.Bands(
+        tuple(_(name, locale) for name in BAND_NAMES[: len(BANDS)]),
+        tuple(bands(report.before)) if report.before else None,
+        tuple(bands(report.after)) if report.after else None,
         _("Mood before and after (people per band)", locale),
-        locale,
     )
-    return discord.File(
-        _bytes(png),
-        filename=attachment_name(MOOD_BANDS, "png", locale),
-        description=_("Mood bands before/after", locale),
-    )
+    png = charts.distribution_chart(people, locale)
+    return attached(png, MOOD_BANDS, "png", _("Mood bands before/after", locale), locale)
 
 
 def week_label(ts: float, locale: str) -> str:
@@ -223,8 +214,4 @@ def trends_file(weeks: Sequence[WeekFigures], locale: str) -> discord.File:
         _("Group trends: people per week and mean mood shift", locale),
         locale,
     )
-    return discord.File(
-        _bytes(png),
-        filename=attachment_name(GROUP_TRENDS, "png", locale),
-        description=_("Group trends", locale),
-    )
+    return attached(png, GROUP_TRENDS, "png", _("Group trends", locale), locale)

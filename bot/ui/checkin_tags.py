@@ -34,6 +34,15 @@ def tagged_text(at: float, tags: Sequence[str], locale: str) -> str:
     )
 
 
+def _mood_line(mood: TagMood, locale: str) -> str:
+    if mood.mean is None:
+        mean = _("(own scale)", locale)
+    else:
+        mean = f"{format_number(mood.mean, locale)} / 10"
+    times = ngettext("{count} check-in", "{count} check-ins", mood.count, locale)
+    return f"**{discord.utils.escape_markdown(mood.tag)}**: {mean}, {times}"
+
+
 def mood_embed(moods: Sequence[TagMood], days: int, locale: str) -> discord.Embed:
     """/checkin tag mood in ``locale``: the member's mean answer per tag."""
     if not moods:
@@ -43,15 +52,7 @@ def mood_embed(moods: Sequence[TagMood], days: int, locale: str) -> discord.Embe
             locale,
         )
     else:
-        lines = []
-        for m in moods:
-            mean = (
-                f"{format_number(m.mean, locale)} / 10"
-                if m.mean is not None
-                else _("(own scale)", locale)
-            )
-            times = ngettext("{count} check-in", "{count} check-ins", m.count, locale)
-            lines.append(f"**{discord.utils.escape_markdown(m.tag)}**: {mean}, {times}")
+        lines = [_mood_line(m, locale) for m in moods]
         text = _(
             "{moods}\n\nMean on a 0-10 axis (1-5 and SAM answers are drawn on it too). "
             "Only you see this.",

@@ -98,3 +98,12 @@ def message_for(error: BaseException, locale: str | None) -> str:
 def http_error(error: discord.HTTPException) -> str:
     """Discord's answer in a log line: the HTTP status, Discord's error code and its message."""
     return f"HTTP {error.status}, Discord error {error.code}: {error.text or 'no message'}"
+
+
+def log_refused(
+    log: logging.Logger, error: discord.HTTPException, what: str, *args: object
+) -> None:
+    """A warning in `log` that Chorus could not do something on Discord: `what` (a %-format
+    over `args`, e.g. "could not post the Start button for occurrence %s"), then Discord's
+    answer in brackets (`http_error`)."""
+    log.warning(what + " (%s)", *args, http_error(error))

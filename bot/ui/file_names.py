@@ -9,6 +9,10 @@ shows an attached picture names it the same way (``attachment://`` + the same na
 
 from __future__ import annotations
 
+import io
+
+import discord
+
 from bot.i18n import N_, _
 from bot.ui.limits import file_name
 
@@ -38,6 +42,13 @@ def attachment_name(stem: str, extension: str, locale: str | None) -> str:
     """``stem`` (one of this module's words) in ``locale``, folded by `limits.file_name`, with
     ``extension``: ``attachment_name(GROUP_TRENDS, "png", "de")`` -> ``"gruppentrends.png"``."""
     return file_name(_(stem, locale), extension)
+
+
+def attached(data: bytes, stem: str, extension: str, description: str, locale: str) -> discord.File:
+    """`data` as a file to attach, named by `attachment_name` (``stem`` in ``locale``, with
+    ``extension``); ``description`` is its alt text, already worded in ``locale``."""
+    name = attachment_name(stem, extension, locale)
+    return discord.File(io.BytesIO(data), filename=name, description=description)
 
 
 def titled_name(title: str, extension: str, locale: str | None) -> str:

@@ -19,6 +19,11 @@ COLOUR_DONE = 0x6AA84F
 COLOUR_INFO = 0x999999
 
 
+def info_embed(title: str, description: str) -> discord.Embed:
+    """A private, informational embed (grey): `title` over `description`, both worded."""
+    return discord.Embed(title=title, colour=COLOUR_INFO, description=description)
+
+
 def relative(ts: float) -> str:
     """A timestamp every client counts down or up live, in the reader's own time zone."""
     return f"<t:{int(ts)}:R>"

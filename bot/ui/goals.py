@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from io import BytesIO
 
 import discord
 
@@ -21,7 +20,7 @@ from bot.i18n import N_, _
 from bot.records.goals import GoalRecord
 from bot.ui import chart_worker
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.file_names import GOAL_PROGRESS, attachment_name
+from bot.ui.file_names import GOAL_PROGRESS, attached, attachment_name
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, sentence
 
 MARKERS = ("o", "s", "D")
@@ -273,11 +272,9 @@ def progress_chart(progress: Sequence[GoalProgress], locale: str) -> bytes:
 
 def progress_file(progress: Sequence[GoalProgress], locale: str) -> discord.File:
     """/goal progress's chart as a PNG named in ``locale`` (`file_names.GOAL_PROGRESS`) (drawn in the chart process; blocks until done)."""
-    return discord.File(
-        BytesIO(progress_chart(progress, locale)),
-        filename=attachment_name(GOAL_PROGRESS, "png", locale),
-        description=_("Your goal ratings per session", locale),
-    )
+    png = progress_chart(progress, locale)
+    description = _("Your goal ratings per session", locale)
+    return attached(png, GOAL_PROGRESS, "png", description, locale)
 
 
 # ------------------------------------------------------------------------------- consent

@@ -297,51 +297,37 @@ def fit_content(content: str) -> tuple[str, discord.File | None]:
 # ---------------------------------------------------------------- forms and components
 
 
-def label(text: str) -> str:
-    """A modal `Label`'s text (or a legacy text input's label)."""
-    return cut(" ".join(text.split()), LABEL_TEXT)
+@dataclass(frozen=True, slots=True)
+class Fitter:
+    """A text fitted to one of Discord's limits: at most `limit` characters, cut at a word
+    boundary with "…" (`cut`); `one_line` first folds every run of white space, newlines too,
+    into one space (labels, titles and names are shown on one line)."""
+
+    limit: int
+    one_line: bool = True
+
+    def __call__(self, text: str) -> str:
+        """`text` fitted: at most `limit` characters."""
+        return cut(" ".join(text.split()) if self.one_line else text, self.limit)
 
 
-def modal_title(text: str) -> str:
-    """`text` on one line, fitted to a modal's title (45 characters)."""
-    return cut(" ".join(text.split()), MODAL_TITLE)
-
-
-def placeholder(text: str) -> str:
-    """A text input's placeholder."""
-    return cut(text, TEXT_INPUT_PLACEHOLDER)
-
-
-def button_label(text: str) -> str:
-    """`text` on one line, fitted to a button's label (80 characters)."""
-    return cut(" ".join(text.split()), BUTTON_LABEL)
-
-
-def option_text(text: str) -> str:
-    """A select option's label or description."""
-    return cut(" ".join(text.split()), OPTION_LABEL)
-
-
-def select_placeholder(text: str) -> str:
-    """`text` fitted to a select's placeholder (150 characters)."""
-    return cut(text, SELECT_PLACEHOLDER)
-
-
-def choice_name(text: str) -> str:
-    """An autocomplete choice's name."""
-    return cut(" ".join(text.split()), CHOICE_NAME)
-
-
-def event_name(text: str) -> str:
-    """`text` on one line, fitted to a scheduled event's name (100 characters)."""
-    return cut(" ".join(text.split()), EVENT_NAME)
-
-
-def event_description(text: str) -> str:
-    """`text` fitted to a scheduled event's description (1,000 characters)."""
-    return cut(text, EVENT_DESCRIPTION)
-
-
-def event_location(text: str) -> str:
-    """`text` fitted to a scheduled event's location (100 characters)."""
-    return cut(text, EVENT_LOCATION)
+label = Fitter(LABEL_TEXT)
+"""A modal `Label`'s text (or a legacy text input's label), 45 characters."""
+modal_title = Fitter(MODAL_TITLE)
+"""A modal's title, 45 characters."""
+placeholder = Fitter(TEXT_INPUT_PLACEHOLDER, one_line=False)
+"""A text input's placeholder, 100 characters."""
+button_label = Fitter(BUTTON_LABEL)
+"""A button's label, 80 characters."""
+option_text = Fitter(OPTION_LABEL)
+"""A select option's label or description, 100 characters."""
+select_placeholder = Fitter(SELECT_PLACEHOLDER, one_line=False)
+"""A select's placeholder, 150 characters."""
+choice_name = Fitter(CHOICE_NAME)
+"""An autocomplete choice's name, 100 characters."""
+event_name = Fitter(EVENT_NAME)
+"""A scheduled event's name, 100 characters."""
+event_description = Fitter(EVENT_DESCRIPTION, one_line=False)
+"""A scheduled event's description, 1,000 characters."""
+event_location = Fitter(EVENT_LOCATION, one_line=False)
+"""A scheduled event's location, 100 characters."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Protocol
 
 import discord
@@ -25,6 +25,7 @@ from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.board import BoardState, board_embed, board_view
 from bot.ui.board_state import gather_board_state
+from bot.ui.errors import log_refused
 from bot.ui.live_host import LiveHost
 from bot.ui.pools import with_another_button
 from bot.ui.posting import (
@@ -62,8 +63,8 @@ class LiveSessions(SessionPoster):
         self.observers: list[RunObserver] = []
         # Each server's own board edit interval (/setup board), by the board's session.
         self._guild_of_session: dict[int, int] = {}
-        self.boards = Debouncer(
-            bot.settings.board_edit_interval, self._refresh_board_key, self._board_interval
+        self.boards = Debouncer[int](
+            bot.settings.board_edit_interval, self.refresh_board, self._board_interval
         )
         self._board_locks: dict[int, asyncio.Lock] = {}
         self._unposted: set[int] = set()
@@ -91,14 +92,7 @@ class LiveSessions(SessionPoster):
         Raises IndexError when the activity has no such step."""
         activity = self.bot.runner.definition(run)
         step = self.bot.runner.step_at(run, index)
-        return StepScene(
-            session=session,
-            run=run,
-            activity=activity,
-            step=step,
-            index=index,
-            locale=self.language(session),
-        )
+        return StepScene(session, run, activity, step, index, self.language(session))
 
     def presenter(self, kind: str) -> StepPresenter:
         """The presenter of step kind `kind`. Raises KeyError for a kind no presenter
@@ -242,17 +236,13 @@ class LiveSessions(SessionPoster):
         self.boards.mark_ran(session.id)
         return message
 
-    def _board_interval(self, key: Hashable) -> float:
-        guild_id = self._guild_of_session.get(key) if isinstance(key, int) else None
+    def _board_interval(self, session_id: int) -> float:
+        guild_id = self._guild_of_session.get(session_id)
         return self.bot.guild_settings.for_guild(guild_id).board_edit_interval
 
     def request_board(self, session_id: int) -> None:
         """Ask for a board refresh; refreshes are coalesced to one per board_edit_interval."""
         self.boards.request(session_id)
-
-    async def _refresh_board_key(self, key: Hashable) -> None:
-        assert isinstance(key, int)
-        await self.refresh_board(key)
 
     async def refresh_board(self, session_id: int) -> None:
         """Edit the board now; re-post it if a moderator deleted it."""
@@ -285,13 +275,7 @@ class LiveSessions(SessionPoster):
                 if session.status == "open":
                     await self.missing_permission(session)
             except discord.HTTPException as error:
-                log.warning(
-                    "board edit failed for session %s (HTTP %s, Discord error %s: %s); will retry",
-                    session.id,
-                    error.status,
-                    error.code,
-                    error.text,
-                )
+                log_refused(log, error, "board edit failed for session %s, will retry", session.id)
                 if session.status == "open":
                     self.request_board(session_id)
             finally:

@@ -87,6 +87,18 @@ class LiveHost(Protocol):
     """What `LiveSessions` needs of the bot (`ChorusBot` is one): Discord's client calls, the
     clock (UTC), the runner and services, and the store's reads."""
 
+    clock: Clock
+    """The bot's clock (UTC `datetime`s; virtual time in tests)."""
+    runner: Runner
+    """The step machine, for runs' steps and their state."""
+    sessions: SessionService
+    """The session service (attendance, boards)."""
+    guild_settings: GuildSettingsService
+    """Each server's settings (language, board interval)."""
+    run_timer: DeadlineTimer
+    """The run timer, for the time left on a step's deadline."""
+
+    # Read-only (a property) where the bot's own value is a richer type than the one named here.
     @property
     def settings(self) -> BoardSettings:
         """The board's settings (its edit interval in seconds)."""
@@ -94,26 +106,6 @@ class LiveHost(Protocol):
     @property
     def store(self) -> LiveStore:
         """The reads (and message-id writes) the live messages make."""
-
-    @property
-    def clock(self) -> Clock:
-        """The bot's clock (UTC `datetime`s; virtual time in tests)."""
-
-    @property
-    def runner(self) -> Runner:
-        """The step machine, for runs' steps and their state."""
-
-    @property
-    def sessions(self) -> SessionService:
-        """The session service (attendance, boards)."""
-
-    @property
-    def guild_settings(self) -> GuildSettingsService:
-        """Each server's settings (language, board interval)."""
-
-    @property
-    def run_timer(self) -> DeadlineTimer:
-        """The run timer, for the time left on a step's deadline."""
 
     def get_partial_messageable(
         self, id: int, *, guild_id: int | None = None

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import discord
 
 from bot.core.exports import SummaryFigures
 from bot.i18n import _, ngettext
 from bot.ui import charts
-from bot.ui.file_names import MY_DATA, MY_SUMMARY, attachment_name
+from bot.ui.file_names import MY_DATA, MY_SUMMARY, attached
 
 
 def csv_file(data: bytes, locale: str) -> discord.File:
     """/mydata's table as a CSV attachment (`data`: UTF-8 bytes), described in ``locale``."""
-    return discord.File(
-        BytesIO(data),
-        filename=attachment_name(MY_DATA, "csv", locale),
-        description=_("Your data as a table", locale),
-    )
+    return attached(data, MY_DATA, "csv", _("Your data as a table", locale), locale)
 
 
 # Names of the zone that is UTC itself: "times in UTC and UTC" would read as a slip.
@@ -66,11 +60,7 @@ def summary_png(figures: SummaryFigures, timezone: str, locale: str) -> bytes:
 
 def chart_file(png: bytes, locale: str) -> discord.File:
     """/mydata's summary chart (`png` bytes) as an attachment, described in ``locale``."""
-    return discord.File(
-        BytesIO(png),
-        filename=attachment_name(MY_SUMMARY, "png", locale),
-        description=_("Your own summary chart", locale),
-    )
+    return attached(png, MY_SUMMARY, "png", _("Your own summary chart", locale), locale)
 
 
 def chart_text(figures: SummaryFigures, locale: str) -> str:

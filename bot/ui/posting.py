@@ -13,6 +13,7 @@ import discord
 from bot.i18n import N_, _, public_language
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
+from bot.ui.errors import log_refused
 from bot.ui.live_host import LiveHost
 from bot.ui.steps.base import MessagePayload
 
@@ -184,14 +185,9 @@ class SessionPoster(ABC):
             if notify:
                 await self.missing_permission(session)
         except discord.HTTPException as error:
-            log.warning(
-                "Discord refused %s in channel %s (HTTP %s, Discord error %s: %s); %s",
-                named,
-                session.channel_id,
-                error.status,
-                error.code,
-                error.text,
-                "retrying it shortened" if error.status == 400 else "the board refresh retries",
+            then = "retrying it shortened" if error.status == 400 else "the board refresh retries"
+            log_refused(
+                log, error, "Discord refused %s in channel %s, %s", named, session.channel_id, then
             )
             if error.status == 400:
                 try:
@@ -249,14 +245,9 @@ class SessionPoster(ABC):
             log.warning("%s (message %s) was deleted; it can't be updated", named, message_id)
             return False
         except discord.HTTPException as error:
-            log.warning(
-                "Discord refused the edit of %s (message %s; HTTP %s, Discord error %s: %s)%s",
-                named,
-                message_id,
-                error.status,
-                error.code,
-                error.text,
-                "; retrying it shortened" if error.status == 400 else "",
+            then = ", retrying it shortened" if error.status == 400 else ""
+            log_refused(
+                log, error, "Discord refused the edit of %s, message %s%s", named, message_id, then
             )
             if error.status == 400:
                 try:

@@ -9,55 +9,42 @@ import discord
 
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedButton, persistent_view
-from bot.ui.format import COLOUR_INFO
+from bot.ui.format import info_embed
 
 Counted = Callable[[int, str], str]
 """(how many, language) -> "3 check-ins"."""
 
+
+def counted(singular: str, plural: str) -> Counted:
+    """A whole plural text, marked for the catalogue where it is defined (like `N_`; extracted
+    as `ngettext` is), worded once the count and the reader's language are known."""
+    return lambda count, locale: ngettext(singular, plural, count, locale)
+
+
 # How /mydata counts each exported list, in the member's language (whole plural texts).
 EXPORT_WORDS: dict[str, Counted] = {
-    "checkins": lambda n, locale: ngettext("{count} check-in", "{count} check-ins", n, locale),
-    "attendance": lambda n, locale: ngettext(
-        "{count} session attended", "{count} sessions attended", n, locale
+    "checkins": counted("{count} check-in", "{count} check-ins"),
+    "attendance": counted("{count} session attended", "{count} sessions attended"),
+    "contributions": counted("{count} contribution", "{count} contributions"),
+    "goals": counted("{count} goal", "{count} goals"),
+    "goal_ratings": counted("{count} goal rating", "{count} goal ratings"),
+    "nominations": counted("{count} nomination", "{count} nominations"),
+    "reminder_optins": counted("{count} reminder choice", "{count} reminder choices"),
+    "series_reminders": counted(
+        "{count} reminder time for a series", "{count} reminder times for a series"
     ),
-    "contributions": lambda n, locale: ngettext(
-        "{count} contribution", "{count} contributions", n, locale
-    ),
-    "goals": lambda n, locale: ngettext("{count} goal", "{count} goals", n, locale),
-    "goal_ratings": lambda n, locale: ngettext(
-        "{count} goal rating", "{count} goal ratings", n, locale
-    ),
-    "nominations": lambda n, locale: ngettext(
-        "{count} nomination", "{count} nominations", n, locale
-    ),
-    "reminder_optins": lambda n, locale: ngettext(
-        "{count} reminder choice", "{count} reminder choices", n, locale
-    ),
-    "series_reminders": lambda n, locale: ngettext(
-        "{count} reminder time for a series", "{count} reminder times for a series", n, locale
-    ),
-    "series_reminder_offers": lambda n, locale: ngettext(
+    "series_reminder_offers": counted(
         "{count} reminder-time offer not answered yet",
         "{count} reminder-time offers not answered yet",
-        n,
-        locale,
     ),
-    "reminders_sent": lambda n, locale: ngettext(
-        "{count} reminder sent", "{count} reminders sent", n, locale
+    "reminders_sent": counted("{count} reminder sent", "{count} reminders sent"),
+    "schedules_facilitated": counted(
+        "{count} scheduled session you lead", "{count} scheduled sessions you lead"
     ),
-    "schedules_facilitated": lambda n, locale: ngettext(
-        "{count} scheduled session you lead", "{count} scheduled sessions you lead", n, locale
-    ),
-    "sessions_facilitated": lambda n, locale: ngettext(
-        "{count} session you led", "{count} sessions you led", n, locale
-    ),
-    "song_lines": lambda n, locale: ngettext("{count} song line", "{count} song lines", n, locale),
-    "tracks_uploaded": lambda n, locale: ngettext(
-        "{count} track uploaded", "{count} tracks uploaded", n, locale
-    ),
-    "checkin_schedule": lambda n, locale: ngettext(
-        "{count} check-in schedule", "{count} check-in schedules", n, locale
-    ),
+    "sessions_facilitated": counted("{count} session you led", "{count} sessions you led"),
+    "song_lines": counted("{count} song line", "{count} song lines"),
+    "tracks_uploaded": counted("{count} track uploaded", "{count} tracks uploaded"),
+    "checkin_schedule": counted("{count} check-in schedule", "{count} check-in schedules"),
 }
 
 
@@ -90,20 +77,15 @@ def export_message(data: Mapping[str, Any], locale: str) -> str:
 def forget_confirmation(user_id: int, locale: str) -> tuple[discord.Embed, discord.ui.View]:
     """The private question /forget asks before deleting anything, with its two buttons, in
     ``locale``."""
-    embed = discord.Embed(
-        title=_("Delete your data?", locale),
-        colour=COLOUR_INFO,
-        description=(
-            _(
-                "This deletes everything Chorus holds about you in this server: check-ins, notes, "
-                "goals and their ratings, consent, attendance, reminders and your contributions. "
-                "Lyric lines you wrote stay in the group's songs as *anonymous* (or are removed, "
-                "if the song was set up that way). A session you are facilitating carries on "
-                "without your name. This can't be undone. Want a copy first? Use /mydata.",
-                locale,
-            )
-        ),
+    question = _(
+        "This deletes everything Chorus holds about you in this server: check-ins, notes, "
+        "goals and their ratings, consent, attendance, reminders and your contributions. "
+        "Lyric lines you wrote stay in the group's songs as *anonymous* (or are removed, "
+        "if the song was set up that way). A session you are facilitating carries on "
+        "without your name. This can't be undone. Want a copy first? Use /mydata.",
+        locale,
     )
+    embed = info_embed(_("Delete your data?", locale), question)
     view = persistent_view(
         ForgetButton.button(
             _("Delete my data", locale),

@@ -10,6 +10,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.i18n import _
 from bot.ui.errors import http_error, message_for
 from bot.ui.limits import fit_content
 from bot.ui.locale import member_language
@@ -38,6 +39,15 @@ async def reply_ephemeral(interaction: discord.Interaction, content: str) -> Non
             http_error(error),
             content[:200],
         )
+
+
+async def reply_outcome(
+    interaction: discord.Interaction, happened: bool, happened_text: str, otherwise: str
+) -> None:
+    """A private reply (`reply_ephemeral`) in the member's language saying how a change went:
+    the catalogue text `happened_text` when `happened`, else `otherwise` (msgids marked N_)."""
+    text = happened_text if happened else otherwise
+    await reply_ephemeral(interaction, _(text, member_language(interaction)))
 
 
 async def show_private(

@@ -145,6 +145,18 @@ def change_text(change: SettingChangeRecord | None, key: str, locale: str) -> st
     )
 
 
+def _change_line(change: SettingChangeRecord, locale: str) -> str:
+    """One line of /setup history: when, who (a former member's id is gone), what changed."""
+    who = _("a former member", locale) if change.changed_by is None else f"<@{change.changed_by}>"
+    when = f"<t:{int(change.changed_at)}:f>"
+    if change.key not in SPECS:
+        return f"{when} {who}: {change.key}"
+    old = _shown(change.key, change.old_value, locale)
+    new = _shown(change.key, change.new_value, locale)
+    label = _(SPECS[change.key].label, locale)
+    return f"{when} {who}: **{label}** {old} → {new}"
+
+
 def history_embed(changes: Sequence[SettingChangeRecord], locale: str) -> discord.Embed:
     """/setup history in ``locale``: who changed what, when (newest first)."""
     embed = discord.Embed(title=_("Settings changes in this server", locale), colour=COLOUR_INFO)
@@ -153,20 +165,6 @@ def history_embed(changes: Sequence[SettingChangeRecord], locale: str) -> discor
             "No setting has been changed here yet; every one is a default.", locale
         )
         return embed
-    lines = []
-    for change in changes:
-        who = (
-            f"<@{change.changed_by}>"
-            if change.changed_by is not None
-            else _("a former member", locale)
-        )
-        when = f"<t:{int(change.changed_at)}:f>"
-        if change.key in SPECS:
-            old = _shown(change.key, change.old_value, locale)
-            new = _shown(change.key, change.new_value, locale)
-            label = _(SPECS[change.key].label, locale)
-            lines.append(f"{when} {who}: **{label}** {old} → {new}")
-        else:
-            lines.append(f"{when} {who}: {change.key}")
+    lines = [_change_line(change, locale) for change in changes]
     embed.description = shorten("\n".join(lines), 4000)
     return embed

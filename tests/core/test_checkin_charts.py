@@ -39,12 +39,10 @@ def test_trend_chart_for_0_1_and_50_points(count: int) -> None:
 
 
 def test_distribution_and_trends_charts_decode() -> None:
-    names = ["low", "middle", "high"]
-    for before, after in (([1, 2, 3], [0, 3, 3]), (None, [1, 1, 1]), (None, None)):
-        assert decode(charts.distribution_chart(names, before, after, "Mood", "en")).size == (
-            800,
-            420,
-        )
+    names = ("low", "middle", "high")
+    for before, after in (((1, 2, 3), (0, 3, 3)), (None, (1, 1, 1)), (None, None)):
+        bands = charts.Bands(names, before, after, "Mood")
+        assert decode(charts.distribution_chart(bands, "en")).size == (800, 420)
     weeks = [charts.Week("1 Mar", 4, 0.5), charts.Week("8 Mar", None, None)]
     assert decode(charts.trends_chart(weeks, "Trends", "en")).size == (800, 420)
     assert decode(charts.trends_chart([], "Trends", "en")).size == (800, 420)

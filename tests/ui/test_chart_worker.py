@@ -26,7 +26,7 @@ from bot.core.goal_service import GoalProgress
 from bot.ui import charts, goals
 pngs = [
     charts.trend_chart([charts.Point(1.7e9, 5.0, "before")], [], "Yours", "en"),
-    charts.distribution_chart(["low", "high"], [3, 4], None, "Mood", "en"),
+    charts.distribution_chart(charts.Bands(("low", "high"), (3, 4), None, "Mood"), "en"),
     charts.trends_chart([charts.Week("1 Mar", 4, 0.5)], "Trends", "en"),
     goals.progress_chart([], "en"),
 ]

@@ -18,7 +18,7 @@ from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.checkins.answers import CheckinAnswers
 from bot.cogs.checkins.extras import NOTE_FORM, CheckinExtras
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.core.checkin_service import CheckinService
 from bot.core.checkin_summary import member_summary
 from bot.i18n import N_, _
@@ -33,12 +33,8 @@ from bot.ui.steps import checkin as step_ui
 class CheckinsCog(commands.Cog):
     """Mood check-ins: private by default, with consent, care and group figures only at k>=3."""
 
-    checkin = app_commands.Group(
-        name="checkin", description="Check in with how you are, privately", guild_only=True
-    )
-    group = app_commands.Group(
-        name="group", description="Figures about the whole group (facilitators)", guild_only=True
-    )
+    checkin = server_group("checkin", "Check in with how you are, privately")
+    group = server_group("group", "Figures about the whole group (facilitators)")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot

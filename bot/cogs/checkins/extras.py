@@ -13,7 +13,7 @@ from bot.ui import checkin_care, limits
 from bot.ui import checkins as ui
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language, server_language
-from bot.ui.replies import reply_ephemeral, show_private
+from bot.ui.replies import reply_ephemeral, reply_outcome, show_private
 from bot.ui.steps.base import MessagePayload
 
 NONE = discord.AllowedMentions.none()
@@ -74,12 +74,11 @@ class CheckinExtras:
         note = await self.service.set_note(
             record.id, interaction.user.id, values.text("note"), limit
         )
-        locale = member_language(interaction)
-        await reply_ephemeral(
+        await reply_outcome(
             interaction,
-            _("📝 Your note is saved. Only you can see it.", locale)
-            if note
-            else _("Your note was removed.", locale),
+            bool(note),
+            N_("📝 Your note is saved. Only you can see it."),
+            N_("Your note was removed."),
         )
 
     async def on_share(self, interaction: discord.Interaction, item: ui.ShareButton) -> None:

@@ -15,8 +15,9 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.cogs.goals.answers import GOAL_FORM, GoalAnswers, consent_message
+from bot.cogs.options import IdChoices
 from bot.core.goal_service import ConsentNeeded, GoalService
 from bot.core.goals import GOAL_MAX
 from bot.records.goals import GoalRecord
@@ -29,9 +30,7 @@ from bot.ui.steps.goal import GoalStepButton
 class GoalsCog(commands.Cog):
     """Members' own goals, rated privately at goal steps; facilitators see counts at k >= 3."""
 
-    goal = app_commands.Group(
-        name="goal", description="Your personal goals, private to you", guild_only=True
-    )
+    goal = server_group("goal", "Your personal goals, private to you")
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
@@ -120,22 +119,18 @@ class GoalsCog(commands.Cog):
 
     @done.autocomplete("id")
     @drop.autocomplete("id")
-    async def active_ids(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
+    async def active_ids(self, interaction: discord.Interaction, current: str) -> IdChoices:
         """Autocomplete: the member's active goals matching `current`."""
         return await self._choices(interaction, current, active_only=True)
 
     @progress.autocomplete("goal")
-    async def any_ids(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
+    async def any_ids(self, interaction: discord.Interaction, current: str) -> IdChoices:
         """Autocomplete: all the member's goals matching `current`, closed ones too."""
         return await self._choices(interaction, current, active_only=False)
 
     async def _choices(
         self, interaction: discord.Interaction, current: str, *, active_only: bool
-    ) -> list[app_commands.Choice[int]]:
+    ) -> IdChoices:
         if interaction.guild_id is None:
             return []
         locale = member_language(interaction)

@@ -182,6 +182,21 @@ class StepButton(
     action: str
 
 
+class StepAtButton(TypedButton):
+    """Base of a kind's button family whose id names one step of a run and nothing more
+    (`run_id`, `step_index`): the breathe step's Done, the reflect step's Reflect and Review
+    answers."""
+
+    run_id: int
+    step_index: int
+
+    @classmethod
+    def at(cls, scene: StepScene, label: str, **look: Any) -> Self:
+        """This family's button at the scene's step. `look`: `button`'s style, emoji, row and
+        disabled. Raises ValueError when the id would be over 100 characters."""
+        return cls.button(label, run_id=scene.run.id, step_index=scene.index, **look)
+
+
 class StepActionButton(TypedButton):
     """Base of a kind's button family whose id names an `action` at one step of a run
     (`run_id`, `index`): the round's and the write step's buttons."""

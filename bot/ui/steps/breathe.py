@@ -6,9 +6,9 @@ import discord
 
 from bot.core.breathe import pattern_of
 from bot.i18n import _, format_number, ngettext
-from bot.ui.components import TypedButton, persistent_view
+from bot.ui.components import persistent_view
 from bot.ui.format import clock_time, duration
-from bot.ui.steps.base import SimplePresenter, StepScene
+from bot.ui.steps.base import SimplePresenter, StepAtButton, StepScene
 
 
 def _seconds(value: float, locale: str) -> str:
@@ -20,11 +20,8 @@ def _times(cycles: int, locale: str) -> str:
     return ngettext("once", "{count} times", cycles, locale)
 
 
-class BreatheButton(TypedButton, spec="chorus:breathe:{run_id:int}:{step_index:int}"):
+class BreatheButton(StepAtButton, spec="chorus:breathe:{run_id:int}:{step_index:int}"):
     """Done: the member finished the breathing pattern of this step."""
-
-    run_id: int
-    step_index: int
 
 
 class BreathePresenter(SimplePresenter):
@@ -105,14 +102,9 @@ class BreathePresenter(SimplePresenter):
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         """The Done button (a `BreatheButton`) for members who finished."""
+        done = _("Done", scene.locale)
         return persistent_view(
-            BreatheButton.button(
-                _("Done", scene.locale),
-                run_id=scene.run.id,
-                step_index=scene.index,
-                style=discord.ButtonStyle.success,
-                emoji="✅",
-            )
+            BreatheButton.at(scene, done, style=discord.ButtonStyle.success, emoji="✅")
         )
 
 

@@ -11,21 +11,15 @@ from bot.core.text import shorten
 from bot.i18n import N_, _
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_STEP
-from bot.ui.steps.base import MessagePayload, SimplePresenter, StepScene
+from bot.ui.steps.base import MessagePayload, SimplePresenter, StepAtButton, StepScene
 
 
-class ReflectButton(TypedButton, spec="chorus:reflect:{run_id:int}:{step_index:int}"):
+class ReflectButton(StepAtButton, spec="chorus:reflect:{run_id:int}:{step_index:int}"):
     """Reflect: opens the reflection form for this step."""
 
-    run_id: int
-    step_index: int
 
-
-class ReviewButton(TypedButton, spec="chorus:reflect_review:{run_id:int}:{step_index:int}"):
+class ReviewButton(StepAtButton, spec="chorus:reflect_review:{run_id:int}:{step_index:int}"):
     """Review answers (facilitators): the shared answers so far, privately and without names."""
-
-    run_id: int
-    step_index: int
 
 
 class HoldBackButton(
@@ -154,24 +148,12 @@ class ReflectPresenter(SimplePresenter):
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         """The Reflect button, and Review answers when the facilitator reviews them first."""
+        reflect = _("Reflect", scene.locale)
         items: list[discord.ui.Item[Any]] = [
-            ReflectButton.button(
-                _("Reflect", scene.locale),
-                run_id=scene.run.id,
-                step_index=scene.index,
-                style=discord.ButtonStyle.primary,
-                emoji="💭",
-            )
+            ReflectButton.at(scene, reflect, style=discord.ButtonStyle.primary, emoji="💭")
         ]
         if getattr(scene.step, "review", None):
-            items.append(
-                ReviewButton.button(
-                    _("Review answers", scene.locale),
-                    run_id=scene.run.id,
-                    step_index=scene.index,
-                    emoji="👁",
-                )
-            )
+            items.append(ReviewButton.at(scene, _("Review answers", scene.locale), emoji="👁"))
         return persistent_view(*items)
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
