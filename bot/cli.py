@@ -8,13 +8,9 @@ import asyncio
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bot.i18n import SHIPPED
 from bot.settings import Settings, SettingsError, load_settings
-
-if TYPE_CHECKING:
-    from bot.store.media_copy import MediaPlan
 
 TOKEN_HELP = (
     "DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications "
@@ -37,7 +33,9 @@ def cmd_run(_: argparse.Namespace) -> int:
     if settings.token is None or not settings.token.get_secret_value():
         print(f"chorus: {TOKEN_HELP}", file=sys.stderr)
         return 2
-    problem = _database_ready(settings)
+    from bot.cli_database import database_ready
+
+    problem = database_ready(settings)
     if problem is not None:
         print(f"chorus: {problem}", file=sys.stderr)
         return 1
@@ -46,42 +44,12 @@ def cmd_run(_: argparse.Namespace) -> int:
     return run_bot(settings)
 
 
-def _database_ready(settings: Settings) -> str | None:
-    """Before logging in to Discord: open the database and bring it up to date (what the bot
-    does on start anyway). None when it is ready, else one line saying what is wrong."""
-    from bot.store.problems import describe
-    from bot.store.store import open_database
-
-    async def check() -> None:
-        db = open_database(settings.database)
-        try:
-            await db.open()
-            await db.migrate()
-        finally:
-            await db.close()
-
-    try:
-        asyncio.run(check())
-    except Exception as exc:
-        problem = describe(exc)
-        if problem is None:
-            raise
-        return f"database {_shown(settings.database)}: {problem}"
-    return None
-
-
-def _shown(url: str) -> str:
-    """A database URL as printed: without credentials (bot.settings.masked_url)."""
-    from bot.settings import masked_url
-
-    return masked_url(url)
-
-
 def cmd_health(args: argparse.Namespace) -> int:
     """Healthy: a fresh gateway heartbeat from the running bot and one database read. Prints
     one line; exit 0 when healthy, 1 when not (the Docker HEALTHCHECK)."""
     import time
 
+    from bot.cli_database import database_problem, no_database
     from bot.health import Unhealthy, read_heartbeat
     from bot.records.errors import StorageUnavailable
     from bot.store.engine import DatabaseUrl
@@ -93,7 +61,7 @@ def cmd_health(args: argparse.Namespace) -> int:
 
     async def read_database() -> int:
         if url.path is not None and not url.path.is_file():
-            raise Unhealthy(f"database: {_no_database(url.path)}")
+            raise Unhealthy(f"database: {no_database(url.path)}")
         store = Store(settings.database)
         try:
             await store.db.open()
@@ -113,10 +81,7 @@ def cmd_health(args: argparse.Namespace) -> int:
         print(f"unhealthy: database {url}: {describe(exc) or exc or exc.__class__.__name__}")
         return 1
     except Exception as exc:
-        problem = describe(exc)
-        if problem is None:
-            raise
-        print(f"unhealthy: database {url}: {problem}")
+        print(f"unhealthy: database {url}: {database_problem(exc)}")
         return 1
     age = max(0.0, time.time() - beat.at)
     print(
@@ -162,128 +127,11 @@ def cmd_db(args: argparse.Namespace) -> int:
     """`chorus db migrate | status | backup | copy`: the database's migrations applied, its version
     shown, a backup written or one database copied into another. Exit status 1 for a database that
     can't be used (or doesn't exist, for status and backup), else 0."""
-    from bot.store.engine import DatabaseUrl
-    from bot.store.migrator import bundled_migrations
-    from bot.store.problems import describe
-    from bot.store.store import Store
+    from bot.cli_database import db_copy, db_upkeep
 
     if args.db_command == "copy":
-        return _db_copy(args.source, args.destination, args.guild, args.media)
-    settings = _settings_or_exit()
-    url = DatabaseUrl.parse(settings.database)
-    where = str(url)
-    if args.db_command != "migrate" and url.path is not None and not url.path.is_file():
-        # Opening would create an empty database: a backup of nothing that looks like success.
-        print(f"chorus: db {args.db_command}: {_no_database(url.path)}", file=sys.stderr)
-        return 1
-
-    async def go() -> int:
-        store = Store(settings.database)
-        await store.db.open()
-        try:
-            migrations = bundled_migrations(store.db.migrations_folder)
-            if args.db_command == "migrate":
-                applied = await store.db.migrate()
-                names = ", ".join(m.name for m in applied) or "nothing to apply"
-                print(f"{where}: {names}; now at version {await store.db.version()}")
-            elif args.db_command == "status":
-                version = await store.db.version()
-                latest = max((m.version for m in migrations), default=0)
-                pending = [m.name for m in migrations if m.version > version]
-                print(f"{where}: version {version} of {latest}")
-                for name in pending:
-                    print(f"  pending: {name}")
-            elif args.db_command == "backup":
-                await store.db.backup(Path(args.path))
-                print(f"backed up {where} to {args.path}")
-        finally:
-            await store.close()
-        return 0
-
-    try:
-        return asyncio.run(go())
-    except Exception as exc:
-        problem = describe(exc)
-        if problem is None:
-            raise
-        print(f"chorus: db {args.db_command}: database {where}: {problem}", file=sys.stderr)
-        return 1
-
-
-def _no_database(path: Path) -> str:
-    """Why there is nothing to read at `path`, and the ways to point at the right file."""
-    return (
-        f"no database at {path.resolve()}. Run this from the Chorus folder, set "
-        "CHORUS_DATABASE_PATH (or database_path in config/chorus.yaml) to the bot's database "
-        "file, or create a new one with: chorus db migrate"
-    )
-
-
-def _db_copy(source: str, destination: str, guild_id: int | None, media: list[str] | None) -> int:
-    """`chorus db copy SRC_URL DST_URL [--guild ID] [--media SRC_DIR DST_DIR]`: every table
-    (or one server's rows) with its ids, verified per table before it commits; then the media
-    folder's files (or that server's uploads)."""
-    from bot.store.copy import CopyError, copy_database
-    from bot.store.engine import DatabaseUrl
-    from bot.store.problems import describe
-
-    try:
-        shown = f"{DatabaseUrl.parse(source)} -> {DatabaseUrl.parse(destination)}"
-    except ValueError as exc:
-        print(f"chorus: db copy: {exc}", file=sys.stderr)
-        return 1
-    try:
-        plan = None if media is None else _plan_media(source, guild_id, media)
-        copied = asyncio.run(copy_database(source, destination, guild_id=guild_id))
-        files = None if plan is None else plan.copy()
-    except CopyError as exc:
-        print(f"chorus: db copy: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:
-        problem = describe(exc)
-        if problem is None:
-            raise
-        print(f"chorus: db copy {shown}: {problem}", file=sys.stderr)
-        return 1
-    rows = sum(t.rows for t in copied)
-    which = "every server" if guild_id is None else f"server {guild_id} only"
-    print(
-        f"copied {shown} ({which}): {len(copied)} tables, {rows} rows, counts and checksums"
-        " verified."
-    )
-    if files is None or media is None:
-        print(
-            "Files are not rows: copy the media folder (media_dir, uploaded tracks) yourself,"
-            " or add --media SRC_DIR DST_DIR, if the destination's bot needs them."
-        )
-        return 0
-    print(
-        f"copied {files.copied} media files ({files.size} bytes) {media[0]} -> {media[1]}"
-        f"; {files.present} already there, the same."
-    )
-    if files.missing:
-        print(
-            f"chorus: db copy: {len(files.missing)} uploaded files the database names are not in"
-            f" {media[0]}: {', '.join(files.missing[:10])}",
-            file=sys.stderr,
-        )
-    return 0
-
-
-def _plan_media(source: str, guild_id: int | None, media: list[str]) -> MediaPlan:
-    """The media files to copy, checked before the rows are (with `guild_id`: the files the
-    server's tracks name in the source). Raises CopyError (see `plan_media`)."""
-    from bot.store.copy import CopyError
-    from bot.store.engine import DatabaseUrl
-    from bot.store.media_copy import plan_media, uploaded_files
-
-    path = DatabaseUrl.parse(source).path
-    if path is not None and not path.is_file():  # never created by reading it
-        raise CopyError(f"no database at {path.resolve()} (check the source path)")
-    if not Path(media[0]).is_dir():
-        raise CopyError(f"no media folder at {Path(media[0]).resolve()} (check SRC_DIR)")
-    names = None if guild_id is None else asyncio.run(uploaded_files(source, guild_id))
-    return plan_media(Path(media[0]), Path(media[1]), names)
+        return db_copy(args.source, args.destination, args.guild, args.media)
+    return db_upkeep(args.db_command, _settings_or_exit(), getattr(args, "path", None))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

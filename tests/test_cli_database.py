@@ -12,6 +12,9 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
+
+from bot.cli_database import database_problem
 from tests.engines import postgres_url_or_skip
 from tests.test_cli import ROOT, run_cli
 
@@ -40,6 +43,15 @@ def _with(url: str, *, user: str | None = None, database: str | None = None) -> 
 
 def _env(url: str, **more: str) -> dict[str, str]:
     return {"CHORUS_DATABASE_URL": url, "CHORUS_CONFIG": "/nonexistent", **more}
+
+
+def test_a_database_problem_is_one_line_and_anything_else_keeps_its_exception() -> None:
+    line = database_problem(ConnectionRefusedError(111, "Connection refused"))
+    assert line.startswith("cannot connect to the database server") and "\n" not in line
+    bug = KeyError("not a database problem")
+    with pytest.raises(KeyError) as raised:
+        database_problem(bug)
+    assert raised.value is bug
 
 
 def test_a_database_that_does_not_exist() -> None:

@@ -208,19 +208,9 @@ class Runner(Contributing, StepTimers):
         """End the run where it is. Raises NotFound when it has ended already."""
         async with self._lock(run_id):
             run = await self._require_live(run_id)
-            now = self._now()
-            updated = await self._store.runs.update(
-                run.id, run.step_index, state="stopped", ended_at=now, wake_at=None
-            )
-            assert updated is not None
-            self._anonymous_done(run.id, run.step_index)
-            self._ended(updated)
-            return RunUpdate(
-                run=updated,
-                exited_step=run.step_index,
-                ended="stopped",
-                exited_message_id=run.step_message_id,
-            )
+            stopped = await self._end(run, "stopped", self._now())
+            assert stopped is not None
+            return stopped
 
     async def draw_again(self, run_id: int, step_index: int) -> RunUpdate:
         """Another question: draw each pool of the current step again, once per step.

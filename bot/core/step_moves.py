@@ -221,6 +221,23 @@ class StepMoves:
         self._memory.forget_run(run.id, run.session_id)
         self._anonymous_forget(run.id)
 
+    async def _end(self, run: RunRecord, how: str, now: float) -> RunUpdate | None:
+        """End the run at its step (`how`: "finished" or "stopped", the run's new state; `now`
+        UTC seconds) and forget what was kept in memory for it; None when the run had moved
+        meanwhile. The caller holds the run's lock or checked the step in the same write."""
+        ended = await self._store.runs.update(
+            run.id, run.step_index, state=how, ended_at=now, wake_at=None
+        )
+        if ended is None:
+            return None
+        self._ended(ended)
+        return RunUpdate(
+            run=ended,
+            exited_step=run.step_index,
+            ended=how,
+            exited_message_id=run.step_message_id,
+        )
+
     async def _move_on(
         self, run: RunRecord, now: float, present: Sequence[int]
     ) -> RunUpdate | None:
@@ -230,18 +247,7 @@ class StepMoves:
         following = run.step_index + 1
         self._anonymous_done(run.id, run.step_index)
         if following >= len(activity.steps):
-            done = await self._store.runs.update(
-                run.id, run.step_index, state="finished", ended_at=now, wake_at=None
-            )
-            if done is None:
-                return None
-            self._ended(done)
-            return RunUpdate(
-                run=done,
-                exited_step=run.step_index,
-                ended="finished",
-                exited_message_id=run.step_message_id,
-            )
+            return await self._end(run, "finished", now)
         step = activity.steps[following]
         ctx = await self._step_context(run, step, present, now, state=False)
         wake = self.handler_for(step).enter(ctx)

@@ -8,7 +8,7 @@ from bot.records.goals import GoalRecord, RatingRecord
 from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
-from bot.store.rows import columns
+from bot.store.rows import columns, returned_if_any
 
 _GOAL_COLUMNS = columns(GoalRecord)
 _RATING_COLUMNS = columns(RatingRecord)
@@ -45,18 +45,18 @@ class GoalRepository(Repository):
     ) -> GoalRecord | None:
         """Insert an active goal unless the member already has `max_active` (None then)."""
 
-        async def job(conn: Conn) -> int | None:
-            found = await conn.fetch_val(
+        async def job(conn: Conn) -> GoalRecord | None:
+            return await returned_if_any(
+                conn,
+                GoalRecord,
                 "INSERT INTO goals (guild_id, user_id, text, created_at)"
                 " SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT),"
                 " CAST(? AS DOUBLE PRECISION) WHERE (SELECT COUNT(*) FROM goals WHERE guild_id = ?"
-                " AND user_id = ? AND status = 'active') < ? RETURNING id",
+                f" AND user_id = ? AND status = 'active') < ? RETURNING {_GOAL_COLUMNS}",
                 (guild_id, user_id, text, now, guild_id, user_id, max_active),
             )
-            return int(found) if found is not None else None
 
-        goal_id = await self._db.write(job)
-        return await self.get(goal_id) if goal_id is not None else None
+        return await self._db.write(job)
 
     async def close(self, goal_id: int, status: str, now: float) -> bool:
         """Mark an active goal done or dropped; False if it wasn't active any more."""

@@ -53,7 +53,15 @@ def record_of(cls: type[R], row: Row | Sequence[Any]) -> R:
 async def returned(conn: Conn, record: type[R], sql: str, params: Params) -> R:
     """The row a write gives back (`... RETURNING <columns(record)>`) as a `record`, inside a
     write job. Raises ValueError when the statement returned no row."""
-    row = await conn.fetch_one(sql, params)
-    if row is None:
+    found = await returned_if_any(conn, record, sql, params)
+    if found is None:
         raise ValueError(f"the write returned no {record.__name__}")
-    return record_of(record, row)
+    return found
+
+
+async def returned_if_any(conn: Conn, record: type[R], sql: str, params: Params) -> R | None:
+    """The row a write that may write nothing gives back (`INSERT ... SELECT ... WHERE` or
+    `ON CONFLICT DO NOTHING`, then `RETURNING <columns(record)>`) as a `record`, inside a write
+    job; None when it wrote no row."""
+    row = await conn.fetch_one(sql, params)
+    return None if row is None else record_of(record, row)

@@ -9,7 +9,7 @@ from bot.records.session_access import SessionLimits
 from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
-from bot.store.rows import columns, record_of
+from bot.store.rows import columns, record_of, returned_if_any
 from bot.store.session_access import upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
@@ -184,19 +184,17 @@ class ScheduleRepository(Repository):
     ) -> OccurrenceRecord | None:
         """The series' occurrence `seq`; None when it already existed (another wake made it)."""
 
-        async def job(conn: Conn) -> int | None:
-            found = await conn.fetch_val(
+        async def job(conn: Conn) -> OccurrenceRecord | None:
+            return await returned_if_any(
+                conn,
+                OccurrenceRecord,
                 "INSERT INTO schedule_occurrences (series_id, guild_id, seq, starts_at,"
                 " ends_at, reminders_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT DO NOTHING RETURNING id",
+                f" ON CONFLICT DO NOTHING RETURNING {_OCC}",
                 (series.id, series.guild_id, seq, starts_at, ends_at, now, now),
             )
-            return int(found) if found is not None else None
 
-        occurrence_id = await self._db.write(job, invalidate=())
-        if occurrence_id is None:
-            return None
-        return await self.occurrence(occurrence_id)
+        return await self._db.write(job, invalidate=())
 
     async def last_occurrence(self, series_id: int) -> OccurrenceRecord | None:
         """The series' latest occurrence stored (highest seq), whatever its status."""

@@ -8,7 +8,7 @@ import pytest
 from bot.records.checkins import CheckinRecord
 from bot.store.database import Conn
 from bot.store.leases import Lease
-from bot.store.rows import columns, record_of, returned
+from bot.store.rows import columns, record_of, returned, returned_if_any
 from bot.store.store import Store
 
 ROW = (1, 2, None, None, None, None, "0-10", "any", None, 7, None, 0, None, 1, 100)
@@ -67,3 +67,17 @@ async def test_a_write_returns_its_row_as_a_record(store: Store) -> None:
 
     with pytest.raises(ValueError, match="returned no Lease"):
         await store.db.write(nothing)
+
+
+async def test_a_write_that_may_write_nothing_returns_its_row_or_none(store: Store) -> None:
+    sql = (
+        "INSERT INTO shard_leases (shard_id, shard_count, owner, home, expires_at)"
+        " VALUES (?, 4, ?, ?, ?) ON CONFLICT DO NOTHING"
+        f" RETURNING {columns(Lease)}"
+    )
+
+    async def insert(conn: Conn) -> Lease | None:
+        return await returned_if_any(conn, Lease, sql, (2, "p", "h", 3))
+
+    assert await store.db.write(insert) == Lease(2, "p", "h", 3.0)
+    assert await store.db.write(insert) is None  # the row was there: nothing written

@@ -9,7 +9,10 @@ from discord.ext import commands
 
 from bot.app import ShardedChorusBot, create_bot
 from bot.chorus_bot import ChorusBot
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings.gateway import DiscordSettings
+from bot.settings.loading import load_settings
+from bot.settings.model import Settings
+from bot.settings.problems import SettingsError
 
 
 def settings_from(tmp_path: Path, **environ: str) -> Settings:
@@ -48,6 +51,13 @@ def test_a_process_runs_its_block_of_the_shards(tmp_path: Path) -> None:
 def test_explicit_shard_ids_win_over_the_block(tmp_path: Path) -> None:
     settings = settings_from(tmp_path, discord_shard_count="8", discord_shard_ids="7,0,3")
     assert settings.discord.my_shards == (0, 3, 7)
+
+
+def test_a_proxy_url_loses_its_trailing_slash_and_blank_is_none() -> None:
+    proxied = DiscordSettings(api_base=" http://proxy:8080/api/v10/ ")
+    assert proxied.api_base == "http://proxy:8080/api/v10"
+    assert DiscordSettings(api_base="  ").api_base is None
+    assert DiscordSettings().my_shards == (0,) and not DiscordSettings().sharded
 
 
 @pytest.mark.parametrize(
