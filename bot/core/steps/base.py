@@ -65,7 +65,8 @@ class Pressed:
     only a press by someone who leads may do this, anyone else is refused."""
     reply: str | None = None
     """The clicker's private reply: a catalogue text (marked with `N_`, worded in their
-    language); None: "Thank you, your answer is saved." (or "updated" for a second answer)."""
+    language); None: "Thank you, your answer is saved." (or "updated" for a second answer),
+    so a press that neither answers nor moves on gives one."""
 
 
 @dataclass(frozen=True, slots=True)
