@@ -106,3 +106,15 @@ async def test_skip_works_after_a_restart(pause_env: simcord.Env, settings: Sett
     assert skipped.response.content == "⏭ You ended the pause."
     after = find_message(world.channel, "After the pause")
     assert "Welcome back." in (after.embeds[0].description or "")
+
+
+async def test_a_facilitator_who_did_not_start_the_session_leads_too(
+    pause_env: simcord.Env,
+) -> None:
+    world = await to_the_pause(pause_env)
+    colleague = world.guild.add_member(world.env.create_user("gil"), roles=[world.facilitator_role])
+    skipped = await colleague.click(card(world), label="Skip")
+    assert skipped.response.content == "⏭ You ended the pause."
+    assert "Welcome back." in (
+        find_message(world.channel, "After the pause").embeds[0].description or ""
+    )
