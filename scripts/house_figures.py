@@ -54,6 +54,8 @@ class KindTrial:
     """The files that differ from the tree afterwards (`git status`), relative to it."""
     guard: str
     """pytest's summary line for `GUARD_TESTS` run on the changed copy."""
+    linted: bool
+    """The kind's two files pass ruff (check and format) and the copy `lint-imports`."""
     passed: bool
 
 
@@ -114,7 +116,8 @@ def kind_trial() -> KindTrial:
 
     The author's steps: the kind's two files into bot/core/steps/ and bot/ui/steps/, then
     `python -m bot schema --write activities/activity.schema.json`, `make messages` (python -m
-    bot.catalogue_tool) and the translations (`_translate`); then `GUARD_TESTS` run on the copy.
+    bot.catalogue_tool) and the translations (`_translate`); then `GUARD_TESTS` run on the copy,
+    ruff on the two files and `lint-imports` on the copy.
     Raises RuntimeError when one of the author's steps fails."""
     with tempfile.TemporaryDirectory(prefix="chorus-kind-trial-") as scratch:
         copy = Path(scratch)
@@ -134,9 +137,19 @@ def kind_trial() -> KindTrial:
             raise RuntimeError(f"the trial copy does not run its own kind: {seen}")
         tested = _run([sys.executable, "-m", "pytest", "-q", *GUARD_TESTS], copy)
         summary = (tested.stdout.strip().splitlines() or ["no output"])[-1]
+        tools = Path(sys.executable).parent
+        files = [f"bot/{layer}/steps/{TRIAL_NAME}.py" for layer in ("core", "ui")]
+        linted = all(
+            _run(command, copy).returncode == 0
+            for command in (
+                [str(tools / "ruff"), "check", *files],
+                [str(tools / "ruff"), "format", "--check", *files],
+                [str(tools / "lint-imports")],
+            )
+        )
         status = _run(["git", "status", "--porcelain", "--untracked-files=all"], copy).stdout
         changed = sorted(line[3:] for line in status.splitlines() if line.strip())
-        return KindTrial(changed, summary, tested.returncode == 0)
+        return KindTrial(changed, summary, linted, tested.returncode == 0)
 
 
 def largest_files(count: int = 10) -> list[tuple[int, str]]:
@@ -226,6 +239,7 @@ def main() -> None:
         print(f"  {name}")
     verdict = "pass" if trial.passed else "FAIL"
     print(f"  guard tests on the trial copy: {verdict} ({trial.guard})")
+    print(f"  ruff and lint-imports on the trial copy: {'pass' if trial.linted else 'FAIL'}")
     print("largest files in bot/ (lines):")
     for lines, name in largest_files():
         print(f"  {lines:5d} {name}")

@@ -46,7 +46,8 @@ def test_the_figures_script_prints_every_figure() -> None:
     guard = lines[5 + len(languages)]
     assert re.fullmatch(r"  guard tests on the trial copy: pass \(\d+ passed in .*\)", guard), guard
     assert int(guard.split("(")[1].split()[0]) > 100, "the guard tests really ran"
-    rest = lines[6 + len(languages) :]
+    assert lines[6 + len(languages)] == "  ruff and lint-imports on the trial copy: pass"
+    rest = lines[7 + len(languages) :]
     assert rest[0] == "largest files in bot/ (lines):"
     largest = [re.fullmatch(r" +(\d+) (bot/\S+\.py)", line) for line in rest[1:11]]
     assert all(largest), rest[1:11]
