@@ -30,6 +30,7 @@ SCHEMA = "activities/activity.schema.json"
 GUARD_TESTS = (
     "tests/core/test_step_registry.py",
     "tests/core/steps/test_kinds.py",
+    "tests/core/test_activity_loader.py",
     "tests/ui/test_templates.py",
     "tests/ui/test_templates_languages.py",
     "tests/test_tree_mirror.py",
@@ -41,7 +42,8 @@ GUARD_TESTS = (
     "tests/test_import_cycles.py",
 )
 """The tests that hold what a new kind could leave out of step: the registry, every kind's
-model, handler and presenter, the cards' wording in every language, the tests' mirror, the
+model, handler and presenter, the format's errors naming the kinds, the cards' wording in every
+language, the tests' mirror, the
 README, the catalogue, the schema, dead code, docstrings and import cycles."""
 DUPLICATES_ARGS = ["--repo", "bot", "--most", "200", "--seconds", "120"]
 
