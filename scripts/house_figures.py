@@ -1,9 +1,10 @@
 """The figures issue #17 ("one house") asks for, measured on the current tree.
 
 Run from anywhere: ``.venv/bin/python scripts/house_figures.py`` (the `duplicates` command is used
-if it is on PATH). Prints, in this order: the files an added step kind takes (the example `hum`
-kind of tests/steps_example, run through the bot by tests/cogs/test_example_kind.py), the 10
-largest Python files in bot/ by line count, import cycles among bot modules (grimp's graph, the
+if it is on PATH). Prints, in this order: the files adding a step kind to bot/ changes, measured
+by a trial (`kind_trial`: the trial kind `pause` of tests/steps_trial added to a copy of the tree
+as an author would, and the guard tests run there), the 10 largest Python files in bot/ by line
+count, import cycles among bot modules (grimp's graph, the
 one `lint-imports` checks; the same graph tests/test_import_cycles.py holds at none), imports of
 `bot.store` and calls on a `.store.` attribute chain from bot/cogs and bot/ui, and the pairs
 `duplicates` lists in bot/. tests/test_house_figures.py runs it so it keeps working.
@@ -12,27 +13,145 @@ one `lint-imports` checks; the same graph tests/test_import_cycles.py holds at n
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_KIND = ROOT / "tests" / "steps_example"
+TRIAL_KIND = ROOT / "tests" / "steps_trial"
+TRIAL_NAME = "pause"
 SCHEMA = "activities/activity.schema.json"
+GUARD_TESTS = (
+    "tests/core/test_step_registry.py",
+    "tests/core/steps/test_kinds.py",
+    "tests/core/test_activity_loader.py",
+    "tests/ui/test_templates.py",
+    "tests/ui/test_templates_languages.py",
+    "tests/test_tree_mirror.py",
+    "tests/test_readme.py",
+    "tests/i18n",
+    "tests/test_cli.py::test_schema_matches_checked_in_file",
+    "tests/test_dead_code.py",
+    "tests/test_docstrings.py",
+    "tests/test_import_cycles.py",
+)
+"""The tests that hold what a new kind could leave out of step: the registry, every kind's
+model, handler and presenter, the format's errors naming the kinds, the cards' wording in every
+language, the tests' mirror, the
+README, the catalogue, the schema, dead code, docstrings and import cycles."""
 DUPLICATES_ARGS = ["--repo", "bot", "--most", "200", "--seconds", "120"]
 
 
-def kind_files() -> list[str]:
-    """The example kind's own files (its core and ui module), relative to the repository."""
-    return sorted(
-        path.relative_to(ROOT).as_posix()
-        for layer in ("core", "ui")
-        for path in (EXAMPLE_KIND / layer).glob("*.py")
-        if path.name != "__init__.py"
-    )
+@dataclass(frozen=True)
+class KindTrial:
+    """What adding the trial kind to bot/ took."""
+
+    changed: list[str]
+    """The files that differ from the tree afterwards (`git status`), relative to it."""
+    guard: str
+    """pytest's summary line for `GUARD_TESTS` run on the changed copy."""
+    linted: bool
+    """The kind's two files pass ruff (check and format) and the copy `lint-imports`."""
+    passed: bool
+
+
+def _run(command: list[str], where: Path) -> subprocess.CompletedProcess[str]:
+    # The copy's own `bot` first: the editable install would otherwise import this tree's.
+    env = {**os.environ, "PYTHONPATH": str(where), "GIT_CONFIG_GLOBAL": os.devnull}
+    return subprocess.run(command, cwd=where, env=env, capture_output=True, text=True, check=False)
+
+
+def _copy_tree(to: Path) -> None:
+    """The repository's files as they are now (committed or not, untracked too, ignored not),
+    committed in a fresh git repository at `to`."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            (to / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, to / name)
+    for step in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "before the kind"]):
+        done = _run(["git", "-c", "user.name=trial", "-c", "user.email=trial@invalid", *step], to)
+        if done.returncode != 0:
+            raise RuntimeError(f"git {step[0]} in the trial copy: {done.stderr}")
+
+
+def _translate(copy: Path) -> None:
+    """The translator's step: the trial kind's texts (tests/steps_trial/<kind>.<language>.po)
+    filled into each language's catalogue, where `make messages` left them untranslated."""
+    from babel.messages.pofile import read_po, write_po
+
+    for fragment in sorted(TRIAL_KIND.glob(f"{TRIAL_NAME}.*.po")):
+        language = fragment.suffixes[0].lstrip(".")
+        target = copy / "bot" / "locales" / language / "LC_MESSAGES" / "chorus.po"
+        with fragment.open("rb") as handle:
+            words = {m.id: m.string for m in read_po(handle) if m.id}
+        with target.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        for message in catalog:
+            if message.id in words and not message.string:
+                message.string = words[message.id]
+        with target.open("wb") as handle:
+            write_po(handle, catalog, width=100)
+
+
+_SEEN = (
+    "import sys; from bot.core.steps import step_kinds; "
+    "print(*[sys.modules[k.model.__module__].__file__ for k in step_kinds() if k.name == sys.argv[1]])"
+)
+"""Prints the file the copy's registry found the kind named by its argument in."""
+
+
+def kind_trial() -> KindTrial:
+    """Add the trial kind to a copy of the tree as its author would, and count what changed.
+
+    The author's steps: the kind's two files into bot/core/steps/ and bot/ui/steps/, then
+    `python -m bot schema --write activities/activity.schema.json`, `make messages` (python -m
+    bot.catalogue_tool) and the translations (`_translate`); then `GUARD_TESTS` run on the copy,
+    ruff on the two files and `lint-imports` on the copy.
+    Raises RuntimeError when one of the author's steps fails."""
+    with tempfile.TemporaryDirectory(prefix="chorus-kind-trial-") as scratch:
+        copy = Path(scratch)
+        _copy_tree(copy)
+        for layer in ("core", "ui"):
+            shutil.copy2(
+                TRIAL_KIND / layer / f"{TRIAL_NAME}.py",
+                copy / "bot" / layer / "steps" / f"{TRIAL_NAME}.py",
+            )
+        for step in (["-m", "bot", "schema", "--write", SCHEMA], ["-m", "bot.catalogue_tool"]):
+            done = _run([sys.executable, *step], copy)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(step)} in the trial copy: {done.stderr[-2000:]}")
+        _translate(copy)
+        seen = _run([sys.executable, "-c", _SEEN, TRIAL_NAME], copy).stdout.split()
+        if seen[:1] != [str(copy / "bot" / "core" / "steps" / f"{TRIAL_NAME}.py")]:
+            raise RuntimeError(f"the trial copy does not run its own kind: {seen}")
+        tested = _run([sys.executable, "-m", "pytest", "-q", *GUARD_TESTS], copy)
+        summary = (tested.stdout.strip().splitlines() or ["no output"])[-1]
+        tools = Path(sys.executable).parent
+        files = [f"bot/{layer}/steps/{TRIAL_NAME}.py" for layer in ("core", "ui")]
+        linted = all(
+            _run(command, copy).returncode == 0
+            for command in (
+                [str(tools / "ruff"), "check", *files],
+                [str(tools / "ruff"), "format", "--check", *files],
+                [str(tools / "lint-imports")],
+            )
+        )
+        status = _run(["git", "status", "--porcelain", "--untracked-files=all"], copy).stdout
+        changed = sorted(line[3:] for line in status.splitlines() if line.strip())
+        return KindTrial(changed, summary, linted, tested.returncode == 0)
 
 
 def largest_files(count: int = 10) -> list[tuple[int, str]]:
@@ -116,10 +235,13 @@ def duplicate_pairs() -> tuple[str, Counter[str], Counter[str]] | None:
 def main() -> None:
     """Print the figures (plain text, one section per figure)."""
     sys.path.insert(0, str(ROOT))
-    files = kind_files()
-    print(f"files to add a step kind: {len(files)} + the regenerated schema")
-    for name in [*files, SCHEMA]:
+    trial = kind_trial()
+    print(f"files to add a step kind to bot/ (trial kind `{TRIAL_NAME}`): {len(trial.changed)}")
+    for name in trial.changed:
         print(f"  {name}")
+    verdict = "pass" if trial.passed else "FAIL"
+    print(f"  guard tests on the trial copy: {verdict} ({trial.guard})")
+    print(f"  ruff and lint-imports on the trial copy: {'pass' if trial.linted else 'FAIL'}")
     print("largest files in bot/ (lines):")
     for lines, name in largest_files():
         print(f"  {lines:5d} {name}")

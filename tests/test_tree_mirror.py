@@ -9,6 +9,11 @@ imports it (`IMPORTS`), or it drives it, which is checked as (1) the `through` t
 command, button or name the test uses) stands in the test module, and (2) the module is among
 what the test module's imports load, counting the whole bot (its cogs loaded by name included)
 for a test that starts one. An entry goes as soon as the module has a mirror of its own.
+
+A registered step kind's two modules (`core/steps/<kind>.py`, `ui/steps/<kind>.py`) need
+neither: `KINDS_TEST` exercises the model, handler and presenter of every kind of the registry,
+so a kind added in its two files is covered as it is (an entry may still name the tests of a
+kind's own rules).
 """
 
 from __future__ import annotations
@@ -21,13 +26,16 @@ from pathlib import Path
 import grimp
 
 from bot.chorus_bot import COGS
-from bot.core.steps import step_kinds
+from bot.core.steps import step_kinds, step_type_names
 
 ROOT = Path(__file__).resolve().parent.parent
 BOT = ROOT / "bot"
 MIN_LINES = 40
 IMPORTS = ""
 """The test module imports the module itself."""
+
+KINDS_TEST = ROOT / "tests" / "core" / "steps" / "test_kinds.py"
+"""The test module that covers every registered step kind, reading the registry."""
 
 TESTED_BY: dict[str, dict[str, str]] = {
     # module (under bot/) -> {test module: IMPORTS, or the text by which it drives the module}
@@ -56,7 +64,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "cogs/sessions.py": {"tests/cogs/test_session_flow.py": '"session start"'},
     "cogs/song.py": {"tests/cogs/test_lyrics.py": '"song title"'},
     "cogs/song_sheet.py": {"tests/cogs/test_lyrics.py": "the song sheet"},
-    "cogs/steps.py": {"tests/cogs/test_session_languages.py": "Thank you, your answer is saved."},
     "core/checkins.py": {
         "tests/core/test_checkins_rules.py": IMPORTS,
         "tests/core/test_checkin_service.py": IMPORTS,
@@ -202,12 +209,39 @@ def reached_by(test: Path) -> set[str]:
     return reached
 
 
+def kind_modules() -> set[str]:
+    """The two modules (under bot/) of every registered step kind that lives in bot/."""
+    return {
+        f"{layer}/steps/{kind.name}.py"
+        for kind in step_kinds()
+        for layer in ("core", "ui")
+        if (BOT / layer / "steps" / f"{kind.name}.py").exists()
+    }
+
+
 def test_every_module_with_logic_has_a_mirror_or_says_which_tests_exercise_it() -> None:
-    missing = [m for m in modules_with_logic() if not mirror_of(m).exists() and m not in TESTED_BY]
+    covered = kind_modules()
+    missing = [
+        m
+        for m in modules_with_logic()
+        if not mirror_of(m).exists() and m not in TESTED_BY and m not in covered
+    ]
     assert not missing, (
         f"no tests/<folder>/test_<name>.py and no TESTED_BY entry for {missing}: add a test "
         "module, or name the test modules that exercise it"
     )
+
+
+def test_the_kinds_test_covers_every_registered_kind() -> None:
+    text = KINDS_TEST.read_text(encoding="utf-8")
+    # It reads the registry and names no kind: every kind it parametrizes comes from there.
+    assert "KINDS = [kind.name for kind in step_kinds()]" in text
+    for test in ("model", "handler", "presenter"):
+        assert re.search(rf'@pytest.mark.parametrize\("name", KINDS\)\ndef test_the_{test}', text)
+    named = set(re.findall(r'"(\w+)"', text)) & set(step_type_names())
+    assert not named, f"{KINDS_TEST.name} names kinds: {named}"
+    assert "core/steps/prompt.py" in kind_modules() and "ui/steps/prompt.py" in kind_modules()
+    assert "core/steps/base.py" not in kind_modules()
 
 
 def test_an_entry_goes_when_its_module_has_a_mirror_or_is_gone() -> None:

@@ -1,4 +1,5 @@
-"""One-click step answers (`StepButton`): any kind's button that is a contribution and nothing more."""
+"""Step buttons (`StepButton`): any kind's button whose press its handler decides (`pressed`):
+a one-click answer, a facilitator's move on, or both, with the kind's own private reply."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
+from bot.cogs.access import is_facilitator
 from bot.cogs.extension import cog_setup
 from bot.core.errors import Conflict
+from bot.core.run_updates import RunUpdate
+from bot.core.steps import Press
 from bot.i18n import N_, _
+from bot.records.sessions import SessionRecord
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import StepButton
+
+SAVED = N_("✅ Thank you, your answer is saved.")
+UPDATED = N_("✅ Thank you, your answer is updated.")
 
 
 class StepsCog(commands.Cog):
@@ -20,26 +28,49 @@ class StepsCog(commands.Cog):
         self.bot = bot
         bot.register_family(StepButton, self.on_step_button)
 
+    def _leads(self, interaction: discord.Interaction, session: SessionRecord) -> bool:
+        """The clicker started the session or is one of the server's facilitators."""
+        user = interaction.user
+        return user.id == session.facilitator_id or is_facilitator(
+            user, self.bot.guild_settings.for_guild(interaction.guild_id)
+        )
+
     async def on_step_button(self, interaction: discord.Interaction, item: StepButton) -> None:
-        """A kind's one-click answer (`StepButton`): the kind's handler accepts or refuses it."""
+        """A kind's `StepButton`: its handler's `pressed` says what the press does (answer, move
+        on, or both) and what the clicker is told; it may refuse the press."""
         session = await controls.session_by_id(interaction, item.session_id)
         run = await self.bot.runner.live_run(session.id)
         if run is None or run.id != item.run_id or run.step_index != item.step_index:
             raise Conflict(N_("That step has ended."))
-        await attendance.ensure_joined(interaction, session)
-        outcome = await self.bot.runner.contribute(
-            item.run_id, item.step_index, interaction.user.id, item.action, {}
+        step = self.bot.runner.step(run)
+        press = Press(
+            action=item.action,
+            member_id=interaction.user.id,
+            leads=self._leads(interaction, session),
         )
-        locale = member_language(interaction)
-        thanks = (
-            _("✅ Thank you, your answer is updated.", locale)
-            if outcome.replaced
-            else _("✅ Thank you, your answer is saved.", locale)
-        )
-        await reply_ephemeral(interaction, thanks)
+        pressed = self.bot.runner.handler_for(step).pressed(step, press)
+        if pressed.move_on and not press.leads:
+            controls.facilitator_only(interaction)  # refuses, saying who may
+        reply = pressed.reply
+        updates: list[RunUpdate] = []
+        if pressed.contribute:
+            await attendance.ensure_joined(interaction, session)
+            outcome = await self.bot.runner.contribute(
+                item.run_id, item.step_index, interaction.user.id, item.action, {}
+            )
+            reply = reply or (UPDATED if outcome.replaced else SAVED)
+            if outcome.update is not None:
+                updates.append(outcome.update)
+        if pressed.move_on and not updates:
+            moved = await self.bot.runner.advance(run.id, run.step_index, by_facilitator=True)
+            if moved is None:
+                reply = N_("Already moved on.")
+            else:
+                updates.append(moved)
+        await reply_ephemeral(interaction, _(reply or SAVED, member_language(interaction)))
         self.bot.live.request_board(session.id)
-        if outcome.update is not None:
-            await self.bot.live.apply(outcome.update)
+        for update in updates:
+            await self.bot.live.apply(update)
 
 
 setup = cog_setup(StepsCog)

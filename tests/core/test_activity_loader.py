@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.activities import Activity, ActivityError, load_file
+from bot.core.steps import step_type_names
 from bot.i18n import Wording
 
 HEADER = """\
@@ -76,17 +77,18 @@ def test_unknown_field_without_a_close_match_lists_the_fields(tmp_path: Path) ->
 
 def test_unknown_step_type(tmp_path: Path) -> None:
     errors = errors_for(tmp_path, "  - {type: chekin, title: Hi}\n")
+    kinds = ", ".join(step_type_names())  # every kind of the registry, in documentation order
     assert errors == [
-        "demo.yaml:7:10: steps[0].type: expected one of prompt, checkin, listen, write, reflect, "
-        "breathe, vote, goal, round; got \"chekin\" (did you mean 'checkin'?)"
+        f'demo.yaml:7:10: steps[0].type: expected one of {kinds}; got "chekin" '
+        "(did you mean 'checkin'?)"
     ]
 
 
 def test_missing_step_type(tmp_path: Path) -> None:
     errors = errors_for(tmp_path, "  - {title: Hi}\n")
+    kinds = ", ".join(step_type_names())
     assert errors == [
-        "demo.yaml:7:3: steps[0].type: missing required field; expected one of prompt, checkin, "
-        "listen, write, reflect, breathe, vote, goal, round"
+        f"demo.yaml:7:3: steps[0].type: missing required field; expected one of {kinds}"
     ]
 
 

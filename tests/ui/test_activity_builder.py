@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.activity_builder import step_forms
 from bot.ui import activity_builder as ui
 from tests.ui.test_checkins import ids
 
@@ -16,3 +17,35 @@ def test_draft_controls_keep_their_ids() -> None:
     assert isinstance(menu, ui.AddStepSelect)
     assert menu.chosen == []  # nothing chosen until a member picks a kind
     assert "prompt" in [option.value for option in menu.item.options]
+
+
+NOT_YET = {"write"}
+"""Kinds whose form texts aren't marked yet: bot/core/steps/write.py is being changed by
+another engineer this round (its texts are theirs to mark); the entry goes with them."""
+
+
+def test_the_kinds_and_their_forms_are_worded_in_the_facilitators_language() -> None:
+    # Every kind offered (from the registry) is described, and its form labelled, in German:
+    # a kind's module marks these texts for the catalogue (N_).
+    forms = step_forms()
+    english = {option.value: option.description for option in ui.kind_select("en").item.options}
+    german = {option.value: option.description for option in ui.kind_select("de").item.options}
+    assert set(german) == set(forms)
+    assert german["prompt"] == "Etwas zum Lesen oder Besprechen"
+    for kind in forms:
+        if kind in NOT_YET:
+            assert german[kind] == english[kind], f"{kind} is translated: drop it from NOT_YET"
+            continue
+        assert german[kind] != english[kind], f"{kind}'s description is not translated"
+        labels = [
+            item.to_component_dict().get("label") for item in ui.step_form(kind, "de").children
+        ]
+        english_labels = [
+            item.to_component_dict().get("label") for item in ui.step_form(kind, "en").children
+        ]
+        untranslated = [
+            label
+            for label, in_english in zip(labels, english_labels, strict=True)
+            if label == in_english
+        ]
+        assert not untranslated, f"{kind}'s form keeps English labels: {untranslated}"

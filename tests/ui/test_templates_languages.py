@@ -29,7 +29,9 @@ from tests.ui.test_templates import (
     MEMBERS,
     NAMES,
     STARTED,
+    STEPS,
     activity,
+    added_steps,
     contributions,
     run,
     session,
@@ -63,6 +65,20 @@ LIVE_STATES: dict[str, list[dict[str, Any]]] = {
 }
 """Step states worth seeing besides a fresh start ({})."""
 
+
+def step_texts(value: Any) -> Iterator[str]:
+    """Every string of an example step (tests/kind_examples.py) but its `type`."""
+    if isinstance(value, str):
+        yield value.strip()
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "type":
+                yield from step_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from step_texts(item)
+
+
 ACTIVITY_TEXTS = sorted(
     {
         value.strip()
@@ -70,7 +86,8 @@ ACTIVITY_TEXTS = sorted(
             r"(?:title|question|text|theme|prompt|label|name): ([^,}\n]+)", ACTIVITY
         )
     }
-    | {"Little tune", "Test band", "Every kind!", "Rain"},
+    | {"Little tune", "Test band", "Every kind!", "Rain"}
+    | {text for step in added_steps() for text in step_texts(step)},
     key=len,
     reverse=True,
 )
@@ -136,7 +153,7 @@ def scenes_of(index: int, locale: str) -> Iterator[tuple[str, StepScene]]:
 
 
 @pytest.mark.parametrize("locale", LANGUAGES)
-@pytest.mark.parametrize("index", range(10))
+@pytest.mark.parametrize("index", STEPS)
 def test_every_step_kind_s_card_is_in_the_language(
     index: int, locale: str, msgids: list[str]
 ) -> None:

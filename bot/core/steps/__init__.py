@@ -5,7 +5,8 @@ handler (the rules) and ``KIND = StepKind(...)``; `base.py` is the interface the
 Everything that lists kinds derives from `step_kinds()`: the activity model's `Step` union and
 the JSON Schema (`bot/core/activity_models.py`), `step_type_names()`, the runner's handlers
 (`step_handlers()`) and the presenters (`bot/ui/steps/__init__.py`). Adding a kind is adding its
-module here, its presenter module in `bot/ui/steps/`, and running `chorus schema --write`.
+module here, its presenter module in `bot/ui/steps/`, running `.venv/bin/chorus schema --write
+activities/activity.schema.json` and `make messages` (then translating its new texts).
 
 `add_package` registers kinds from another package the same way (the example kind in the tests).
 Kinds are discovered on first use, not at import: a kind module imports `base` from this package.
@@ -19,6 +20,8 @@ from collections.abc import Callable
 
 from bot.core.steps.base import (
     BaseStepHandler,
+    Press,
+    Pressed,
     StepContext,
     StepHandler,
     StepKind,
@@ -28,6 +31,8 @@ from bot.core.steps.base import (
 
 __all__ = [
     "BaseStepHandler",
+    "Press",
+    "Pressed",
     "StepContext",
     "StepHandler",
     "StepKind",

@@ -1,7 +1,8 @@
 """The interface every step kind implements; the runner knows steps only through it.
 
 A step kind is one module here (`bot/core/steps/<kind>.py`: its model, its handler and a `KIND`
-entry), one in ui (`bot/ui/steps/<kind>.py`) and a schema entry (`chorus schema --write`).
+entry), one in ui (`bot/ui/steps/<kind>.py`), a schema entry (`.venv/bin/chorus schema --write`)
+and its texts in the catalogue (`make messages`, then translated).
 """
 
 from __future__ import annotations
@@ -37,6 +38,35 @@ class StepContext:
     def expected(self) -> list[int]:
         """Who an auto step waits for: everyone present but the facilitator, who leads."""
         return [uid for uid in self.present if uid != self.facilitator_id]
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A click on one of a kind's `StepButton`s (bot/ui/steps/base.py), as its handler sees it."""
+
+    action: str
+    """The button's action, e.g. ``"hum"`` or ``"skip"``."""
+    member_id: int
+    """Who clicked (a Discord user id)."""
+    leads: bool
+    """Whether they lead the session: its facilitator or one of the server's facilitators (the
+    people who may press the board's Next)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pressed:
+    """What a `Press` does, as the kind's handler decides (`StepHandler.pressed`)."""
+
+    contribute: bool = True
+    """Save the press as the clicker's contribution of kind `action` with an empty payload
+    (checked by `accept`, as every contribution is): a one-click answer."""
+    move_on: bool = False
+    """Then end the step as the board's Next does (the step's `refuse_leaving` still applies);
+    only a press by someone who leads may do this, anyone else is refused."""
+    reply: str | None = None
+    """The clicker's private reply: a catalogue text (marked with `N_`, worded in their
+    language); None: "Thank you, your answer is saved." (or "updated" for a second answer),
+    so a press that neither answers nor moves on gives one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +122,11 @@ class StepHandler(Protocol):
         moves its timer (`wake_at`) itself."""
         ...
 
+    def pressed(self, step: Any, press: Press) -> Pressed:
+        """What a click on one of the kind's `StepButton`s does at `step` (the step definition);
+        raise a UserFacingError (e.g. NotFacilitator, InvalidInput) to refuse it."""
+        ...
+
 
 class BaseStepHandler:
     """Sensible defaults: one answer per member, no handler timer, complete when all answered."""
@@ -133,6 +168,10 @@ class BaseStepHandler:
     def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
         """Default: the state unchanged (no deadlines of the handler's own)."""
         return dict(state)
+
+    def pressed(self, step: Any, press: Press) -> Pressed:
+        """Default: anyone's press is a one-click answer, thanked as saved (or updated)."""
+        return Pressed()
 
 
 def shift_deadline(state: Mapping[str, Any], key: str, seconds: float) -> dict[str, Any]:

@@ -172,9 +172,11 @@ class SimplePresenter:
 class StepButton(
     TypedButton, spec="chorus:step:{session_id:int}:{run_id:int}:{step_index:int}:{action:word}"
 ):
-    """A step's one-click answer: the click is a contribution of kind `action` with no payload,
-    which the kind's handler accepts or refuses (`bot/cogs/steps.py` routes it). A kind whose
-    answers need no form uses it instead of a button family of its own."""
+    """Any kind's button at one step of a run: `bot/cogs/steps.py` asks the kind's handler what a
+    press does (`pressed`, told the action, who clicked and whether they lead): by default a
+    one-click answer (a contribution of kind `action`, no payload, which `accept` checks), or
+    the facilitator's move on, with the kind's own reply. A kind whose buttons need no form
+    uses it instead of a button family of its own."""
 
     session_id: int
     run_id: int

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, everyone_answered
+from bot.core.steps.base import (
+    BaseStepHandler,
+    Press,
+    Pressed,
+    StepContext,
+    StepKind,
+    everyone_answered,
+)
 from bot.core.steps.prompt import PromptStep
 from bot.records.sessions import ContributionRecord
 from tests.ui.test_templates import run
@@ -41,3 +48,10 @@ def test_anonymous_answers_count_towards_the_total() -> None:
 def test_a_kind_is_named_by_its_models_type() -> None:
     kind = StepKind(model=PromptStep, handler=BaseStepHandler)
     assert kind.name == "prompt" and kind.order == 100 and kind.form is None
+
+
+def test_a_press_is_a_one_click_answer_by_default() -> None:
+    handler = BaseStepHandler()
+    for leads in (True, False):
+        pressed = handler.pressed(None, Press(action="hum", member_id=ANA, leads=leads))
+        assert pressed == Pressed(contribute=True, move_on=False, reply=None)

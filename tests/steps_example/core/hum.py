@@ -1,7 +1,10 @@
 """An example step kind, `hum`, defined only in the tests: everyone hums a tune, then presses Hum.
 
 It is the whole of a kind's core side: the model (its `type` literal is the module's name), the
-handler (the rules) and `KIND`. Its presenter is `tests/steps_example/ui/hum.py`."""
+handler (the rules) and `KIND`. Its presenter is `tests/steps_example/ui/hum.py`. Its texts are
+marked for the catalogue as a kind in bot/ must mark them (`N_` here, `_` in the presenter):
+in bot/, `make messages` would add them and the translators word them; here, outside bot/,
+they are shown in English."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.i18n import N_
 
 
 class HumStep(StepBase):
@@ -30,7 +34,7 @@ class HumHandler(BaseStepHandler):
 
     def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if kind != "hum":
-            raise InvalidInput("Press Hum once you have hummed along.")
+            raise InvalidInput(N_("Press Hum once you have hummed along."))
         return {}
 
 
@@ -40,8 +44,8 @@ def _hum_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
 
 # Optional: with a form the kind is offered by the activity builder (/activity new) too.
 FORM = StepForm(
-    "Humming a tune together",
-    (TITLE, FieldSpec("tune", "What to hum", placeholder="e.g. a lullaby"), TIME_LIMIT),
+    N_("Humming a tune together"),
+    (TITLE, FieldSpec("tune", N_("What to hum"), placeholder=N_("e.g. a lullaby")), TIME_LIMIT),
     _hum_from_form,
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.i18n import _
 from bot.ui.components import persistent_view
 from bot.ui.steps.base import SimplePresenter, StepButton, StepScene
 
@@ -12,16 +13,20 @@ class HumPresenter(SimplePresenter):
     kind = "hum"
 
     def body(self, scene: StepScene) -> str:
-        return f"🎵 Hum along: {scene.text(scene.step.tune)}\n\nPress **Hum** when you have."
+        return _(
+            "🎵 Hum along: {tune}\n\nPress **Hum** when you have.",
+            scene.locale,
+            tune=scene.text(scene.step.tune),
+        )
 
     def closed_body(self, scene: StepScene) -> str:
         hummed = len({c.author_id for c in scene.contributions})
-        return f"🎵 We hummed together ({hummed} of us)."
+        return _("🎵 We hummed together ({count} of us).", scene.locale, count=hummed)
 
     def view(self, scene: StepScene) -> discord.ui.View | None:
         return persistent_view(
             StepButton.button(
-                "Hum",
+                _("Hum", scene.locale),
                 session_id=scene.session.id,
                 run_id=scene.run.id,
                 step_index=scene.index,

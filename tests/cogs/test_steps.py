@@ -1,0 +1,120 @@
+"""A kind's `StepButton` (bot/cogs/steps.py): its handler decides what a press does and what the
+clicker is told, knowing who clicked and whether they lead the session.
+
+Run through the bot with the trial kind `pause` (tests/steps_trial): its Skip is the
+facilitator's only, ends the step and answers with the kind's own reply. The one-click answer
+(the default press) is `hum`'s, in tests/cogs/test_example_kind.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import discord
+import pytest
+import simcord
+
+from bot.chorus_bot import ChorusBot
+from bot.core.activities import Catalog
+from bot.settings import Settings
+from tests.conftest import World, build_world, find_message, make_bot, restart
+from tests.steps_trial import HERE, kind_added
+
+
+@pytest.fixture
+def pause_kind() -> Iterator[None]:
+    with kind_added():
+        yield
+
+
+def pause_catalog(settings: Settings) -> Catalog:
+    catalog = Catalog.load([HERE], settings.media_dir)
+    assert not catalog.errors, catalog.errors
+    return catalog
+
+
+@pytest.fixture
+def pause_bot(pause_kind: None, settings: Settings) -> ChorusBot:
+    return make_bot(settings, pause_catalog(settings))
+
+
+@pytest.fixture
+async def pause_env(pause_bot: ChorusBot) -> AsyncIterator[simcord.Env]:
+    environment = simcord.Env(pause_bot, check_errors=True)
+    await environment.start()
+    try:
+        yield environment
+    finally:
+        await environment.shutdown()
+        await pause_bot.store.close()
+
+
+async def to_the_pause(env: simcord.Env) -> World:
+    """A session of two members whose activity has reached its pause (the second step)."""
+    world = build_world(env, members=2)
+    await world.facilitator.slash(world.channel, "session start", title="Pause session")
+    for person in world.members:
+        await person.click(find_message(world.channel, "Pause session"), label="Join")
+    started = await world.facilitator.slash(world.channel, "activity start", activity="pause-break")
+    assert "Starting **Pause break**" in started.response.content
+    await world.facilitator.click(find_message(world.channel, "Pause session"), label="Next")
+    return world
+
+
+def card(world: World) -> discord.Message:
+    return find_message(world.channel, "Quiet minute")
+
+
+async def test_only_whoever_leads_may_skip_and_the_kind_words_the_reply(
+    pause_env: simcord.Env,
+) -> None:
+    world = await to_the_pause(pause_env)
+    body = card(world).embeds[0].description or ""
+    assert "Stretch, get some water." in body and "end it early with **Skip**" in body
+
+    refused = await world.members[0].click(card(world), label="Skip")
+    assert refused.ephemeral
+    assert refused.response.content == "Only the facilitator can end the pause early."
+    assert card(world).components, "a member's Skip leaves the pause running"
+    with pytest.raises(AssertionError):
+        find_message(world.channel, "After the pause")
+
+    skipped = await world.facilitator.click(card(world), label="Skip")
+    assert skipped.ephemeral and skipped.response.content == "⏭ You ended the pause."
+    after = find_message(world.channel, "After the pause")
+    assert "Welcome back." in (after.embeds[0].description or "")
+    closed = card(world)
+    assert "The pause is over" in (closed.embeds[0].description or "")
+    assert not closed.components
+
+
+async def test_the_pause_ends_by_itself(pause_env: simcord.Env) -> None:
+    world = await to_the_pause(pause_env)
+    await world.env.advance_time(30)
+    assert card(world).components
+    await world.env.advance_time(31)
+    after = find_message(world.channel, "After the pause")
+    assert "Welcome back." in (after.embeds[0].description or "")
+
+
+async def test_skip_works_after_a_restart(pause_env: simcord.Env, settings: Settings) -> None:
+    world = await to_the_pause(pause_env)
+    await restart(world, settings, pause_catalog(settings))
+    await world.env.advance_time(20)
+    assert card(world).components
+    skipped = await world.facilitator.click(card(world), label="Skip")
+    assert skipped.response.content == "⏭ You ended the pause."
+    after = find_message(world.channel, "After the pause")
+    assert "Welcome back." in (after.embeds[0].description or "")
+
+
+async def test_a_facilitator_who_did_not_start_the_session_leads_too(
+    pause_env: simcord.Env,
+) -> None:
+    world = await to_the_pause(pause_env)
+    colleague = world.guild.add_member(world.env.create_user("gil"), roles=[world.facilitator_role])
+    skipped = await colleague.click(card(world), label="Skip")
+    assert skipped.response.content == "⏭ You ended the pause."
+    assert "Welcome back." in (
+        find_message(world.channel, "After the pause").embeds[0].description or ""
+    )
