@@ -86,7 +86,7 @@ class ActivityBuilderCog(commands.Cog):
         bot.register_family(ui.AddStepSelect, self.on_add)
         bot.register_family(ui.RemoveStepButton, self.on_pop)
         bot.register_family(ui.SaveDraftButton, self.on_save)
-        bot.register_form(ui.STEP_FORM, self.on_step_form, what="your step")
+        bot.register_form(ui.STEP_FORM, self.on_step_form, what=N_("your step"))
 
     async def cog_load(self) -> None:
         """Adds /activity new to the /activity group (the group belongs to ActivitiesCog)."""
