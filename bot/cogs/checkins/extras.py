@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import discord
 
 from bot.chorus_bot import ChorusBot
@@ -11,13 +13,20 @@ from bot.i18n import N_, _
 from bot.records.checkins import CheckinRecord
 from bot.ui import checkin_care, limits
 from bot.ui import checkins as ui
+from bot.ui.form_ids import FormId
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language, server_language
 from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.steps.base import MessagePayload
 
 NONE = discord.AllowedMentions.none()
-NOTE_FORM = "form_note"
+
+
+@dataclass(frozen=True)
+class NoteFormId(FormId, spec="chorus:form_note:{checkin_id:int}"):
+    """The id of the note form of one check-in answer."""
+
+    checkin_id: int
 
 
 class NoteForm(ChorusForm):
@@ -25,7 +34,7 @@ class NoteForm(ChorusForm):
     `CheckinExtras.on_note_form`, with no timeout."""
 
     def __init__(self, checkin_id: int, limit: int, locale: str) -> None:
-        super().__init__(_("A note with your check-in", locale), NOTE_FORM, checkin_id)
+        super().__init__(_("A note with your check-in", locale), NoteFormId(checkin_id=checkin_id))
         self.add_item(
             discord.ui.TextInput(
                 custom_id="note",
@@ -67,10 +76,10 @@ class CheckinExtras:
         await send_form(interaction, NoteForm(record.id, limit, member_language(interaction)))
 
     async def on_note_form(
-        self, interaction: discord.Interaction, args: list[str], values: FormValues
+        self, interaction: discord.Interaction, form: NoteFormId, values: FormValues
     ) -> None:
         """The note form submitted: the note is saved on the member's own check-in."""
-        record, limit = await self._own_with_note(int(args[0]), interaction.user.id)
+        record, limit = await self._own_with_note(form.checkin_id, interaction.user.id)
         note = await self.service.set_note(
             record.id, interaction.user.id, values.text("note"), limit
         )

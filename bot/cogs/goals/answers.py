@@ -5,6 +5,8 @@ Each handler gets its typed button, asks `GoalService` and replies privately.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import discord
 
 from bot.chorus_bot import ChorusBot
@@ -20,6 +22,7 @@ from bot.records.sessions import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits
 from bot.ui.checkin_consent import consent_again_embed, consent_embed
+from bot.ui.form_ids import FormId
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral, show_private
@@ -28,8 +31,20 @@ from bot.ui.steps.goal import GoalStepButton
 NONE = discord.AllowedMentions.none()
 CONSENT_TITLE = N_("Before your first goal")
 PENDING_FIELD = N_("Your goal, saved when you agree")
-GOAL_FORM = "form_goal"
 NO_CONSENT = N_("Goals are saved only with your agreement. Use /goal set to see the explanation.")
+
+
+@dataclass(frozen=True)
+class GoalStepFormId(FormId, spec="chorus:form_goal:step:{run_id:int}:{step_index:int}"):
+    """The id of the goal form opened at a goal step: the run and its goal step."""
+
+    run_id: int
+    step_index: int
+
+
+@dataclass(frozen=True)
+class GoalCommandFormId(FormId, spec="chorus:form_goal:cmd"):
+    """The id of the goal form opened by /goal set (after agreeing): it carries nothing."""
 
 
 class SetGoalForm(ChorusForm):
@@ -40,12 +55,12 @@ class SetGoalForm(ChorusForm):
     def __init__(
         self, run_id: int | None, step_index: int | None, locale: str, default: str = ""
     ) -> None:
-        where: list[object] = (
-            ["step", run_id, step_index]
+        where: FormId = (
+            GoalStepFormId(run_id=run_id, step_index=step_index)
             if run_id is not None and step_index is not None
-            else ["cmd"]
+            else GoalCommandFormId()
         )
-        super().__init__(_("Set a personal goal", locale), GOAL_FORM, *where)
+        super().__init__(_("Set a personal goal", locale), where)
         self.add_item(
             discord.ui.TextInput(
                 custom_id="goal_text",
@@ -193,16 +208,17 @@ class GoalAnswers:
     # ------------------------------------------------------------------ the form
 
     async def on_goal_form(
-        self, interaction: discord.Interaction, args: list[str], values: FormValues
+        self,
+        interaction: discord.Interaction,
+        form: GoalStepFormId | GoalCommandFormId,
+        values: FormValues,
     ) -> None:
         """The goal form submitted (from /goal set or a goal step): the goal is saved."""
-        at_step = len(args) >= 3 and args[0] == "step"
-        await self.save_from_modal(
-            interaction,
-            _int(args[1]) if at_step else None,
-            _int(args[2]) if at_step else None,
-            values.text("goal_text"),
-        )
+        text = values.text("goal_text")
+        if isinstance(form, GoalStepFormId):
+            await self.save_from_modal(interaction, form.run_id, form.step_index, text)
+        else:
+            await self.save_from_modal(interaction, None, None, text)
 
     async def save_from_modal(
         self,
@@ -290,12 +306,3 @@ def _pending_goal(message: discord.Message | None) -> str | None:
             if item.name in names and item.value:
                 return item.value
     return None
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise UserFacingError(
-            N_("That button no longer works; please use the newest one.")
-        ) from None
