@@ -55,9 +55,6 @@ ALLOWED_TEXTS = frozenset(
     {
         # Drawn once in the chart process at start-up to load fonts; nobody ever sees it.
         "warm up",
-        # discord.ui.button decorators' defaults: ConfirmView.__init__ sets the worded labels.
-        "Confirm",
-        "Cancel",
         # Activity files' own notation, written the same in every language: durations as the
         # files write them (90s, 5m, 1h30m) and YAML's booleans.
         "0h",
