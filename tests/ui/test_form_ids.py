@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 
-# The modules that define the form families (the bot's cogs import them all the same way).
-import bot.cogs.checkins.extras
-import bot.cogs.goals.answers
+# The modules that define the form families (all in bot/ui: a cog's module may be imported
+# afresh when its extension is loaded again, which would make a second class of a family).
 import bot.ui.activity_builder
+import bot.ui.checkins
+import bot.ui.goals
 import bot.ui.listening
 import bot.ui.lyrics_forms
 import bot.ui.reflection

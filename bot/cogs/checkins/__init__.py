@@ -17,7 +17,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.checkins.answers import CheckinAnswers
-from bot.cogs.checkins.extras import CheckinExtras, NoteFormId
+from bot.cogs.checkins.extras import CheckinExtras
 from bot.cogs.extension import cog_setup
 from bot.core.checkin_service import CheckinService
 from bot.core.checkin_summary import member_summary
@@ -70,7 +70,7 @@ class CheckinsCog(commands.Cog):
         bot.register_family(ui.NoteButton, extras.on_note)
         bot.register_family(ui.ShareButton, extras.on_share)
         bot.register_family(checkin_care.TellButton, extras.on_tell)
-        bot.register_form(NoteFormId, extras.on_note_form, what=N_("your note"))
+        bot.register_form(ui.NoteFormId, extras.on_note_form, what=N_("your note"))
         bot.sessions.add_summary_contributor(self.service.reports.summary_lines)
 
     @checkin.command(name="consent", description="Turn saving your check-ins on or off")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import discord
 
 from bot.chorus_bot import ChorusBot
@@ -13,7 +11,6 @@ from bot.i18n import N_, _
 from bot.records.checkins import CheckinRecord
 from bot.ui import checkin_care, limits
 from bot.ui import checkins as ui
-from bot.ui.form_ids import FormId
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language, server_language
 from bot.ui.replies import reply_ephemeral, show_private
@@ -22,19 +19,14 @@ from bot.ui.steps.base import MessagePayload
 NONE = discord.AllowedMentions.none()
 
 
-@dataclass(frozen=True)
-class NoteFormId(FormId, spec="chorus:form_note:{checkin_id:int}"):
-    """The id of the note form of one check-in answer."""
-
-    checkin_id: int
-
-
 class NoteForm(ChorusForm):
     """A private note with a check-in; answered through its custom_id by
     `CheckinExtras.on_note_form`, with no timeout."""
 
     def __init__(self, checkin_id: int, limit: int, locale: str) -> None:
-        super().__init__(_("A note with your check-in", locale), NoteFormId(checkin_id=checkin_id))
+        super().__init__(
+            _("A note with your check-in", locale), ui.NoteFormId(checkin_id=checkin_id)
+        )
         self.add_item(
             discord.ui.TextInput(
                 custom_id="note",
@@ -76,7 +68,7 @@ class CheckinExtras:
         await send_form(interaction, NoteForm(record.id, limit, member_language(interaction)))
 
     async def on_note_form(
-        self, interaction: discord.Interaction, form: NoteFormId, values: FormValues
+        self, interaction: discord.Interaction, form: ui.NoteFormId, values: FormValues
     ) -> None:
         """The note form submitted: the note is saved on the member's own check-in."""
         record, limit = await self._own_with_note(form.checkin_id, interaction.user.id)

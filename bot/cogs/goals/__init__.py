@@ -16,12 +16,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup
-from bot.cogs.goals.answers import (
-    GoalAnswers,
-    GoalCommandFormId,
-    GoalStepFormId,
-    consent_message,
-)
+from bot.cogs.goals.answers import GoalAnswers, consent_message
 from bot.core.goal_service import ConsentNeeded, GoalService
 from bot.core.goals import GOAL_MAX
 from bot.i18n import N_
@@ -51,8 +46,8 @@ class GoalsCog(commands.Cog):
             bot.register_family(rating, answers.on_rate)
         for consent in (ui.GoalConsentCommandButton, ui.GoalConsentStepButton):
             bot.register_family(consent, answers.on_consent)
-        bot.register_form(GoalStepFormId, answers.on_goal_form, what=N_("your goal"))
-        bot.register_form(GoalCommandFormId, answers.on_goal_form, what=N_("your goal"))
+        bot.register_form(ui.GoalStepFormId, answers.on_goal_form, what=N_("your goal"))
+        bot.register_form(ui.GoalCommandFormId, answers.on_goal_form, what=N_("your goal"))
         bot.sessions.add_summary_contributor(self.service.summary_lines)
 
     # ------------------------------------------------------------------- commands

@@ -5,8 +5,6 @@ Each handler gets its typed button, asks `GoalService` and replies privately.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import discord
 
 from bot.chorus_bot import ChorusBot
@@ -34,19 +32,6 @@ PENDING_FIELD = N_("Your goal, saved when you agree")
 NO_CONSENT = N_("Goals are saved only with your agreement. Use /goal set to see the explanation.")
 
 
-@dataclass(frozen=True)
-class GoalStepFormId(FormId, spec="chorus:form_goal:step:{run_id:int}:{step_index:int}"):
-    """The id of the goal form opened at a goal step: the run and its goal step."""
-
-    run_id: int
-    step_index: int
-
-
-@dataclass(frozen=True)
-class GoalCommandFormId(FormId, spec="chorus:form_goal:cmd"):
-    """The id of the goal form opened by /goal set (after agreeing): it carries nothing."""
-
-
 class SetGoalForm(ChorusForm):
     """One text box; from a goal step (run and step given) or after agreeing to consent.
 
@@ -56,9 +41,9 @@ class SetGoalForm(ChorusForm):
         self, run_id: int | None, step_index: int | None, locale: str, default: str = ""
     ) -> None:
         where: FormId = (
-            GoalStepFormId(run_id=run_id, step_index=step_index)
+            ui.GoalStepFormId(run_id=run_id, step_index=step_index)
             if run_id is not None and step_index is not None
-            else GoalCommandFormId()
+            else ui.GoalCommandFormId()
         )
         super().__init__(_("Set a personal goal", locale), where)
         self.add_item(
@@ -210,12 +195,12 @@ class GoalAnswers:
     async def on_goal_form(
         self,
         interaction: discord.Interaction,
-        form: GoalStepFormId | GoalCommandFormId,
+        form: ui.GoalStepFormId | ui.GoalCommandFormId,
         values: FormValues,
     ) -> None:
         """The goal form submitted (from /goal set or a goal step): the goal is saved."""
         text = values.text("goal_text")
-        if isinstance(form, GoalStepFormId):
+        if isinstance(form, ui.GoalStepFormId):
             await self.save_from_modal(interaction, form.run_id, form.step_index, text)
         else:
             await self.save_from_modal(interaction, None, None, text)
