@@ -41,8 +41,9 @@ from bot.store.store import Store
 from bot.ui import chart_worker
 from bot.ui.components import FAMILIES, RetiredButton, RoutedItem, TypedComponent
 from bot.ui.errors import is_expected
+from bot.ui.form_ids import FORM_FAMILIES, FormId
 from bot.ui.format import plain_name
-from bot.ui.forms import FormHandler, FormRoute, route_form
+from bot.ui.forms import Form, FormHandler, FormRoute, route_form
 from bot.ui.live import LiveSessions
 from bot.ui.locale import server_language
 from bot.ui.replies import ChorusTree, respond_to_error
@@ -176,7 +177,7 @@ class ChorusBot(commands.Bot):
         """Set once start-up posted what a crash left unposted (adoptions wait until then)."""
         self.schedule.wake.fires_timers_of = self.fires_timers_of
         self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
-        self.form_handlers: dict[str, FormRoute] = {}
+        self.form_handlers: dict[type[FormId], FormRoute] = {}
         # Voice playback sits behind a small interface; tests inject a recording fake.
         self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self, clock=clock)
         self.version = __version__
@@ -212,6 +213,7 @@ class ChorusBot(commands.Bot):
         for name in COGS:
             await self.load_extension(name)
         missing = [f.__name__ for f in FAMILIES if f not in self.family_handlers]
+        missing += [f.__name__ for f in FORM_FAMILIES if f not in self.form_handlers]
         if missing:
             raise RuntimeError(f"component families without a handler: {', '.join(missing)}")
         self.add_dynamic_items(*FAMILIES, RetiredButton)
@@ -304,10 +306,11 @@ class ChorusBot(commands.Bot):
             if not is_expected(error):
                 raise
 
-    def register_form(self, area: str, handler: FormHandler, *, what: str) -> None:
-        """Forms (modals) with custom ids `chorus:<area>:...` are routed to `handler`, with no
-        timeout and across restarts; `what` names the text given back if it can't be saved."""
-        self.form_handlers[area] = FormRoute(handler, what)
+    def register_form(self, family: type[Form], handler: FormHandler[Form], *, what: str) -> None:
+        """Forms (modals) whose id parses as `family` are routed to `handler` with the typed id,
+        with no timeout and across restarts; `what` (a catalogue text, marked with N_) names the
+        text given back if it can't be saved."""
+        self.form_handlers[family] = FormRoute(handler, what)
 
     async def _on_interaction(self, interaction: discord.Interaction) -> None:
         await route_form(self, interaction)

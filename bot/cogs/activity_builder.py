@@ -86,7 +86,7 @@ class ActivityBuilderCog(commands.Cog):
         bot.register_family(ui.AddStepSelect, self.on_add)
         bot.register_family(ui.RemoveStepButton, self.on_pop)
         bot.register_family(ui.SaveDraftButton, self.on_save)
-        bot.register_form(ui.STEP_FORM, self.on_step_form, what="your step")
+        bot.register_form(ui.StepFormId, self.on_step_form, what=N_("your step"))
 
     async def cog_load(self) -> None:
         """Adds /activity new to the /activity group (the group belongs to ActivitiesCog)."""
@@ -125,12 +125,12 @@ class ActivityBuilderCog(commands.Cog):
         )
 
     async def on_step_form(
-        self, interaction: discord.Interaction, args: list[str], values: FormValues
+        self, interaction: discord.Interaction, form: ui.StepFormId, values: FormValues
     ) -> None:
         """A step form submitted: add the step it describes to the draft; a refused input is
         answered privately with what to fix."""
         controls.facilitator_only(interaction)
-        kind = args[0] if args else ""
+        kind = form.kind
         draft = self._draft(interaction)
         step = builder.step_from_form(kind, values.texts)
         candidate = {**draft, "steps": [*draft["steps"], step]}

@@ -28,7 +28,12 @@ from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.format import sentence
 from bot.ui.forms import FormValues, send_form
-from bot.ui.listening import REFLECT_FORM, ListenReflectForm, run_state, summary_lines
+from bot.ui.listening import (
+    ListenReflectForm,
+    ListenReflectFormId,
+    run_state,
+    summary_lines,
+)
 from bot.ui.locale import member_language, server_language
 from bot.ui.posting import step_card
 from bot.ui.reflection import saved_text
@@ -47,7 +52,7 @@ class ListeningCog(commands.Cog):
         self.service: ListeningService = bot.listening
         bot.register_family(ReactButton, self.on_react)
         bot.register_family(ListenReflectButton, self.on_reflect_button)
-        bot.register_form(REFLECT_FORM, self.on_reflect_form, what=N_("your reflection"))
+        bot.register_form(ListenReflectFormId, self.on_reflect_form, what=N_("your reflection"))
         bot.register_family(VoteSelect, self.on_vote)
         bot.live.add_observer(self)
         bot.sessions.add_summary_contributor(self.summary_lines)
@@ -268,10 +273,10 @@ class ListeningCog(commands.Cog):
         )
 
     async def on_reflect_form(
-        self, interaction: discord.Interaction, args: list[str], values: FormValues
+        self, interaction: discord.Interaction, form: ListenReflectFormId, values: FormValues
     ) -> None:
         """The reflection form submitted: saved (and shared when the member ticked Share)."""
-        run_id, index = int(args[0]), int(args[1])
+        run_id, index = form.run_id, form.step_index
         session, _run, _step = await self.service.live_step(run_id, index)
         await attendance.ensure_joined(interaction, session)
         shared = values.flag("share")

@@ -25,7 +25,7 @@ from bot.i18n import N_
 from bot.ui.forms import FormValues, send_form
 from bot.ui.locale import member_language, reply_language, server_language
 from bot.ui.lyrics import rhyme_embed, thanks
-from bot.ui.lyrics_forms import LINE_FORM, REMOVE_FORM, LineForm, RemoveForm
+from bot.ui.lyrics_forms import EditLineFormId, LineForm, LineFormId, RemoveForm, RemoveFormId
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.write import LyricsButton
 
@@ -38,8 +38,9 @@ class LyricsCog(commands.Cog):
         self.service: LyricsService = bot.lyrics
         self.sheet = LiveSongSheet(bot, self.service)
         bot.register_family(LyricsButton, self.on_button)
-        bot.register_form(LINE_FORM, self.on_line_form, what=N_("your line"))
-        bot.register_form(REMOVE_FORM, self.on_remove_form, what=N_("the line number"))
+        bot.register_form(LineFormId, self.on_line_form, what=N_("your line"))
+        bot.register_form(EditLineFormId, self.on_line_form, what=N_("your line"))
+        bot.register_form(RemoveFormId, self.on_remove_form, what=N_("the line number"))
 
     async def cog_load(self) -> None:
         """Loads the live song sheets of running write steps (the store is open by now)."""
@@ -89,10 +90,13 @@ class LyricsCog(commands.Cog):
     # ---------------------------------------------------------------- forms
 
     async def on_line_form(
-        self, interaction: discord.Interaction, args: list[str], values: FormValues
+        self,
+        interaction: discord.Interaction,
+        form: LineFormId | EditLineFormId,
+        values: FormValues,
     ) -> None:
         """A line (or an edit) from the line form, whenever it comes: the step decides."""
-        action, run_id, index, position = args[0], int(args[1]), int(args[2]), int(args[3])
+        run_id, index, position = form.run_id, form.step_index, form.position
         slot = await self.service.form_slot(run_id, index, position)
         count = blanks(slot.template)
         payload: dict[str, Any]
@@ -102,20 +106,20 @@ class LyricsCog(commands.Cog):
             payload = {"fills": [values.text("line")]}
         else:
             payload = {"text": values.text("line")}
-        if action == "edit":
+        if isinstance(form, EditLineFormId):
             await self.contribute(interaction, run_id, index, "edit", payload)
         else:
             payload["expected_position"] = position
             await self.contribute(interaction, run_id, index, "line", payload)
 
     async def on_remove_form(
-        self, interaction: discord.Interaction, args: list[str], values: FormValues
+        self, interaction: discord.Interaction, form: RemoveFormId, values: FormValues
     ) -> None:
         """The facilitator's remove form: the line number typed is taken out of the song."""
         text = values.text("number").strip()
         if not text.isdigit():
             raise InvalidInput(N_("Give the line's number as shown on the lyric sheet, e.g. 3."))
-        await self.remove(interaction, int(args[0]), int(args[1]), int(text))
+        await self.remove(interaction, form.run_id, form.step_index, int(text))
 
     # ---------------------------------------------------------------- contributing
 

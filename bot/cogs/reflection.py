@@ -21,7 +21,7 @@ from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form
 from bot.ui.locale import member_language, server_language
 from bot.ui.posting import MessageName
-from bot.ui.reflection import FORM, ReflectForm, held_back_text, saved_text
+from bot.ui.reflection import ReflectForm, ReflectFormId, held_back_text, saved_text
 from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.steps.base import MessagePayload
 from bot.ui.steps.reflect import (
@@ -44,7 +44,7 @@ class ReflectionCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         bot.register_family(ReflectButton, self.on_reflect_button)
-        bot.register_form(FORM, self.on_reflect_form, what=N_("your reflection"))
+        bot.register_form(ReflectFormId, self.on_reflect_form, what=N_("your reflection"))
         bot.register_family(ReviewButton, self.on_review_button)
         bot.register_family(HoldBackButton, self.on_hold_back_button)
         bot.register_family(ReleaseButton, self.on_release_button)
@@ -69,11 +69,11 @@ class ReflectionCog(commands.Cog):
         )
 
     async def on_reflect_form(
-        self, interaction: discord.Interaction, args: list[str], values: FormValues
+        self, interaction: discord.Interaction, form: ReflectFormId, values: FormValues
     ) -> None:
         """The reflection form submitted: saved, and shared or held for the facilitator's
         review."""
-        run_id, step_index = int(args[0]), int(args[1])
+        run_id, step_index = form.run_id, form.step_index
         session, step = await self._reflect_step(run_id, step_index)
         text, shared = values.text("answer"), values.flag("share")
         await attendance.ensure_joined(interaction, session)

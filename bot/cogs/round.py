@@ -34,9 +34,9 @@ from bot.ui.posting import MessageName
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import MessagePayload
 from bot.ui.steps.round import (
-    FORM,
     RoundButton,
     RoundForm,
+    RoundFormId,
     RoundPresenter,
     floor_left_text,
     shared_answer,
@@ -61,7 +61,7 @@ class RoundCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         bot.register_family(RoundButton, self.on_button)
-        bot.register_form(FORM, self.on_answer_form, what=N_("your answer"))
+        bot.register_form(RoundFormId, self.on_answer_form, what=N_("your answer"))
         self.names: dict[int, dict[int, str]] = {}
         """Session id -> display names of the members its round card shows."""
         bot.live.add_presenter(
@@ -103,10 +103,10 @@ class RoundCog(commands.Cog):
         await self._contribute(interaction, session, run, kind, {"by": user, "heard": heard})
 
     async def on_answer_form(
-        self, interaction: discord.Interaction, args: list[str], values: FormValues
+        self, interaction: discord.Interaction, form: RoundFormId, values: FormValues
     ) -> None:
         """The speaker's answer submitted: saved if the floor is still theirs, else given back."""
-        run_id, index, turn_no = int(args[0]), int(args[1]), int(args[2])
+        run_id, index, turn_no = form.run_id, form.step_index, form.turn_no
         session, run, step = await self._round(run_id, index)
         payload = {"by": interaction.user.id, "text": values.text("answer"), "turn_no": turn_no}
         record = await self._contribute(interaction, session, run, "answer", payload)

@@ -31,11 +31,13 @@ from bot.core.time_zones import zone
 from bot.i18n import _, short_day
 from bot.ui import limits
 from bot.ui.locale import member_language
-from bot.ui.replies import reply_ephemeral, respond_to_error, show_private
+from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.schedule import (
-    ConfirmView,
+    CancelScheduleButton,
+    ConfirmScheduleButton,
     ScheduleView,
     confirm_embed,
+    confirm_view,
     draft_view,
     places_line,
     schedule_view,
@@ -49,6 +51,8 @@ class ScheduleCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         self.schedule_group = ScheduleGroup(self)
+        bot.register_family(ConfirmScheduleButton, self.on_confirm)
+        bot.register_family(CancelScheduleButton, self.on_cancel_preview)
         self.upcoming_command: app_commands.Command[Any, Any, Any] = app_commands.Command(
             name="upcoming",
             description="The next scheduled sessions, in your own time zone",
@@ -145,28 +149,45 @@ class ScheduleCog(commands.Cog):
             places_line(ScheduleAccess(closed), locale=locale),
         )
 
-        async def confirmed(click: discord.Interaction) -> None:
-            series, occurrence = await self.bot.schedule.create(
-                draft,
-                channel_id=channel_id,
-                voice_channel_id=preview.voice_channel_id,
-                facilitator_id=interaction.user.id,
-                limits=closed,
-            )
-            await click.response.edit_message(
-                content=None,
-                embed=confirm_embed(
-                    await self.full_view_of(series, occurrence, locale), locale, confirmed=True
-                ),
-                view=None,
-            )
-
-        view = ConfirmView(interaction.user.id, confirmed, respond_to_error, locale)
+        draft_id, key = await self.bot.schedule.drafts.hold(
+            draft,
+            channel_id=channel_id,
+            voice_channel_id=preview.voice_channel_id,
+            facilitator_id=interaction.user.id,
+            limits=closed,
+        )
         await show_private(
             interaction,
             content=_("Here's the session. Does the time look right?", locale),
             embed=confirm_embed(preview, locale),
-            view=view,
+            view=confirm_view(draft_id, key, locale),
+        )
+
+    async def on_confirm(
+        self, interaction: discord.Interaction, item: ConfirmScheduleButton
+    ) -> None:
+        """Confirm on a preview: the held draft is scheduled (its facilitator only, once)."""
+        locale = member_language(interaction)
+        series, occurrence = await self.bot.schedule.drafts.confirm(
+            item.draft_id, item.key, interaction.user.id
+        )
+        await interaction.response.edit_message(
+            content=None,
+            embed=confirm_embed(
+                await self.full_view_of(series, occurrence, locale), locale, confirmed=True
+            ),
+            view=None,
+        )
+
+    async def on_cancel_preview(
+        self, interaction: discord.Interaction, item: CancelScheduleButton
+    ) -> None:
+        """Cancel on a preview: nothing is scheduled; the preview says so."""
+        await self.bot.schedule.drafts.discard(item.draft_id, item.key, interaction.user.id)
+        await interaction.response.edit_message(
+            content=_("Cancelled: nothing was scheduled.", member_language(interaction)),
+            embed=None,
+            view=None,
         )
 
     # ------------------------------------------------------------ edit, cancel

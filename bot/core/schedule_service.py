@@ -26,6 +26,7 @@ from bot.core.schedule_changes import (
     changed_fields,
     changed_meanwhile,
 )
+from bot.core.schedule_drafts import ScheduleDrafts
 from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
 from bot.core.schedule_values import (
     EVENTS_FAILED,
@@ -67,6 +68,8 @@ class ScheduleService:
         self._servers = servers
         self.wake = ScheduleWake(store, clock, sessions)
         self.timer = DeadlineTimer(clock, self.wake.next_due, self.wake.on_due)
+        self.drafts = ScheduleDrafts(store, clock, self)
+        """Previews waiting for Confirm (`bot/core/schedule_drafts.py`)."""
 
     def attach(self, outlet: ScheduleOutlet) -> None:
         """Where the schedule's Discord side goes (once the bot has it)."""

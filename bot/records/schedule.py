@@ -41,3 +41,19 @@ class OccurrenceRecord:
     reminders_until: float
     ended_at: float | None
     created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class HeldDraftRecord:
+    """A checked session request waiting for its facilitator's Confirm; `payload` is the request
+    as JSON (written and read by `bot.core.schedule_service`), `created_at` a UTC timestamp."""
+
+    id: int
+    key: int
+    """A random number the preview's buttons carry beside the id (ids may be reused)."""
+    guild_id: int
+    facilitator_id: int
+    channel_id: int
+    voice_channel_id: int | None
+    payload: str
+    created_at: float

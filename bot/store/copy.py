@@ -76,6 +76,7 @@ TABLE_ORDER = (
     "series_reminder_offers",
     "server_checkin_tags",
     "review_authors",
+    "schedule_drafts",
 )
 CHUNK = 1000
 

@@ -155,6 +155,11 @@ EXPORTS: tuple[tuple[str, str], ...] = (
         " WHERE guild_id = :guild AND user_id = :user ORDER BY checkin_id, tag",
     ),
     (
+        "sessions_waiting_to_be_confirmed",
+        "SELECT channel_id, voice_channel_id, payload, created_at FROM schedule_drafts"
+        " WHERE guild_id = :guild AND facilitator_id = :user ORDER BY created_at, id",
+    ),
+    (
         "anonymous_answers_under_review",
         "SELECT contribution_id, run_id, step_index, created_at FROM review_authors"
         " WHERE guild_id = :guild AND user_id = :user ORDER BY created_at, contribution_id",
@@ -172,6 +177,11 @@ FORGETS: tuple[tuple[str, str, str], ...] = (
         "DELETE FROM checkin_tags WHERE guild_id = :guild AND user_id = :user",
     ),
     ("delete", "checkins", "DELETE FROM checkins WHERE guild_id = :guild AND user_id = :user"),
+    (
+        "delete",
+        "schedule_drafts",
+        "DELETE FROM schedule_drafts WHERE guild_id = :guild AND facilitator_id = :user",
+    ),
     (
         "delete",
         "review_authors",

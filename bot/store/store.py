@@ -24,6 +24,7 @@ from bot.store.reminders import ReminderRepository
 from bot.store.review_authors import ReviewAuthorRepository
 from bot.store.runs import ContributionRepository, RunRepository
 from bot.store.schedule import ScheduleRepository
+from bot.store.schedule_drafts import ScheduleDraftRepository
 from bot.store.session_access import SessionAccessRepository
 from bot.store.sessions import SessionRepository
 from bot.store.songs import SongRepository
@@ -59,6 +60,7 @@ class Store:
         self.members = MemberRepository(self.db)
         self.media = MediaRepository(self.db)
         self.schedule = ScheduleRepository(self.db)
+        self.schedule_drafts = ScheduleDraftRepository(self.db)
         self.reminders = ReminderRepository(self.db)
         self.checkins = CheckinRepository(self.db)
         self.checkin_schedules = CheckinScheduleRepository(self.db)

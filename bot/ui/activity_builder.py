@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -10,10 +11,16 @@ from bot.core.activity_builder import step_forms
 from bot.i18n import _, ngettext
 from bot.ui import limits
 from bot.ui.components import TypedButton, TypedSelect, persistent_view
+from bot.ui.form_ids import FormId
 from bot.ui.format import COLOUR_INFO
 from bot.ui.forms import ChorusForm
 
-STEP_FORM = "form_draft_step"
+
+@dataclass(frozen=True)
+class StepFormId(FormId, spec="chorus:form_draft_step:{kind:word}"):
+    """The id of one step kind's form in the activity builder."""
+
+    kind: str
 
 
 # The draft's controls carry no data (the draft is the message's embed); their ids are the ones
@@ -91,7 +98,7 @@ def step_form(kind: str, locale: str) -> ChorusForm:
     """The form of one step kind in ``locale``, answered through its custom_id (no timeout,
     restart-proof); its labels are catalogue texts where the kind's module marks them."""
     fields = step_forms()[kind].fields
-    form = ChorusForm(_("Add a {kind} step", locale, kind=kind), STEP_FORM, kind)
+    form = ChorusForm(_("Add a {kind} step", locale, kind=kind), StepFormId(kind=kind))
     for spec in fields:
         form.add_item(
             discord.ui.TextInput(

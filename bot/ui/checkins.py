@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -13,6 +14,7 @@ from bot.core.steps.checkin import Anchors
 from bot.core.text import shorten
 from bot.i18n import N_, _
 from bot.ui.components import TypedButton, persistent_view
+from bot.ui.form_ids import FormId
 from bot.ui.format import COLOUR_INFO, sentence
 
 
@@ -187,6 +189,13 @@ def answer_text(
         else _("🔒 Your answer is saved: **{answer}**. Only you can see it.", locale, answer=answer)
     )
     return f"{saved}\n{change}"
+
+
+@dataclass(frozen=True)
+class NoteFormId(FormId, spec="chorus:form_note:{checkin_id:int}"):
+    """The id of the note form of one check-in answer (opened by its `NoteButton`)."""
+
+    checkin_id: int
 
 
 class NoteButton(TypedButton, spec="chorus:checkin_note:{checkin_id:int}"):

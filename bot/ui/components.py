@@ -11,9 +11,10 @@ discord.py's `examples/views/dynamic_counter.py`) and the format the family buil
 building and parsing can't drift. A click reaches the handler the bot registered for the family
 (`ChorusBot.register_family(CheckinButton, handler)`), which gets the typed item.
 
-Every id Chorus posts is built by a family; `RetiredButton` answers any other `chorus:` id (a
-feature since removed) politely. Ids posted by older versions keep working because each family
-keeps its id format (`tests/cogs/test_posted_ids.py` clicks them after a restart).
+Every button and select Chorus posts is built by a family (forms have their own typed ids, in
+`bot/ui/form_ids.py`, with the same spec language); `RetiredButton` answers any other `chorus:`
+id (a feature since removed) politely. Ids posted by older versions keep working because each
+family keeps its id format (`tests/cogs/test_posted_ids.py` clicks them after a restart).
 """
 
 from __future__ import annotations
@@ -73,6 +74,12 @@ def compile_spec(spec: str) -> tuple[re.Pattern[str], tuple[tuple[str, Callable[
     return re.compile("".join(pattern)), tuple(fields)
 
 
+def id_format(spec: str) -> str:
+    """The `str.format` string of an id spec: its fields without their types
+    (``"chorus:vote:{run_id:int}"`` -> ``"chorus:vote:{run_id}"``)."""
+    return _FIELD.sub(lambda m: "{" + m["name"] + "}", spec)
+
+
 # Every concrete family, in definition order; the bot registers them all as dynamic items.
 FAMILIES: list[type[TypedComponent]] = []
 
@@ -91,7 +98,7 @@ class TypedComponent(discord.ui.DynamicItem[discord.ui.Item[Any]], template=_NEV
         template, fields = compile_spec(spec)
         super().__init_subclass__(template=template, **kwargs)
         cls.spec = spec
-        cls.id_format = _FIELD.sub(lambda m: "{" + m["name"] + "}", spec)
+        cls.id_format = id_format(spec)
         cls.fields = fields
         FAMILIES.append(cls)
 

@@ -4,13 +4,15 @@ discord.py keeps a sent `Modal` in process memory until its timeout and routes t
 that object; a member who writes for longer than the timeout, or across a bot restart, would
 reach nobody ("This interaction failed") and lose what they wrote. Chorus does it the other way:
 
-- a form's custom_id is `chorus:<area>:<args...>` (the same shape as the persistent buttons) and
-  carries everything needed to handle it;
-- each feature registers one handler per area at start-up (`ChorusBot.register_form`);
+- a form's custom_id is built by its typed family (`bot/ui/form_ids.py`, the same shape as the
+  persistent buttons) and carries everything needed to handle it;
+- each feature registers one handler per family at start-up (`ChorusBot.register_form`), which
+  gets the parsed, typed id;
 - the form object is stopped before it is sent, so discord.py never stores it (its
   `send_modal` stores only unfinished modals): nothing is held in memory per open form;
 - `route_form` (an `on_interaction` listener) reads the submitted values from the interaction
-  and calls the area's handler;
+  and calls the handler of the family the id parses as; an id no family parses (malformed, a
+  form since removed, not Chorus's) is refused privately, the words given back;
 - when the handler refuses (the step ended, the line no longer fits), the member is answered
   privately with the reason and everything they typed, in full, so they can keep it.
 """
@@ -20,15 +22,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import discord
 
 from bot.i18n import N_, _
 from bot.ui import limits
-from bot.ui.components import CUSTOM_ID, custom_id
+from bot.ui.components import CUSTOM_ID
 from bot.ui.errors import http_error, is_expected, message_for
 from bot.ui.file_names import YOUR_WORDS, attachment_name
+from bot.ui.form_ids import FormId
 from bot.ui.locale import member_language
 
 log = logging.getLogger("chorus.forms")
@@ -55,23 +58,26 @@ class FormValues:
         return [t for t in self.texts.values() if t.strip()]
 
 
-FormHandler = Callable[[discord.Interaction, list[str], FormValues], Awaitable[None]]
+Form = TypeVar("Form", bound=FormId)
+FormHandler = Callable[[discord.Interaction, Form, FormValues], Awaitable[None]]
+"""A family's handler: the submission, the form's typed id, what the member submitted."""
+GONE = N_("This form belongs to a feature that is no longer here.")
+OUT_OF_DATE = N_("This form is out of date; please open it again.")
 
 
 @dataclass(frozen=True)
 class FormRoute:
-    handler: FormHandler
+    handler: FormHandler[Any]
     what: str
     """What the member was writing, for the give-back reply ("your reflection")."""
 
 
 class FormRouter(Protocol):
-    """What `route_form` needs of the bot (`ChorusBot`): the handlers registered by area."""
+    """What `route_form` needs of the bot (`ChorusBot`): the handlers registered by family."""
 
     @property
-    def form_handlers(self) -> Mapping[str, FormRoute]:
-        """Each stable form custom_id prefix with the handler its submission goes to (registered at
-        start-up)."""
+    def form_handlers(self) -> Mapping[type[FormId], FormRoute]:
+        """Each form family with the handler its submissions go to (registered at start-up)."""
 
 
 def _walk(
@@ -107,12 +113,12 @@ def parse_submission(data: Mapping[str, Any]) -> FormValues:
 
 
 class ChorusForm(discord.ui.Modal):
-    """A modal whose submission is routed by its custom_id to the handler of `area`."""
+    """A modal whose submission is routed by its typed id (`form_id`) to its family's handler.
 
-    def __init__(self, title: str, area: str, *args: object) -> None:
-        super().__init__(
-            title=limits.modal_title(title), custom_id=custom_id(area, *args), timeout=None
-        )
+    Raises ValueError when the id's values don't fit its family's spec."""
+
+    def __init__(self, title: str, form_id: FormId) -> None:
+        super().__init__(title=limits.modal_title(title), custom_id=form_id.custom_id, timeout=None)
 
     def add_question(
         self, question: str, component: discord.ui.Item[Any], *, short_label: str
@@ -207,26 +213,43 @@ async def _reply(
         )
 
 
+def _route(bot: FormRouter, custom_id: str) -> tuple[FormRoute, FormId] | None:
+    """The handler and typed id of the family `custom_id` parses as, if any."""
+    for family, route in bot.form_handlers.items():
+        parsed = family.parse(custom_id)
+        if parsed is not None:
+            return route, parsed
+    return None
+
+
+def _refusal(bot: FormRouter, custom_id: str) -> str:
+    """Why an id no family parses is refused: its family's id is out of date (a known area with
+    other values), or the form is gone (an unknown area, or not a Chorus id at all)."""
+    match = CUSTOM_ID.fullmatch(custom_id)
+    known = match is not None and any(f.area == match["area"] for f in bot.form_handlers)
+    return OUT_OF_DATE if known else GONE
+
+
 async def route_form(bot: FormRouter, interaction: discord.Interaction) -> None:
-    """The one handler of every Chorus form submission (registered at start-up)."""
+    """The one handler of every form (modal) submission (registered at start-up): the handler of
+    the family its id parses as gets the typed id; any other id is refused privately with the
+    member's words given back. Every modal Chorus shows is a `ChorusForm` that discord.py keeps
+    no copy of, so no other handler answers a submission."""
     if interaction.type is not discord.InteractionType.modal_submit:
         return
     data: Mapping[str, Any] = interaction.data or {}
-    match = CUSTOM_ID.fullmatch(str(data.get("custom_id", "")))
-    if match is None:
-        return
-    area = match["area"]
-    args = [a for a in match["args"].split(":") if a != ""]
+    custom_id = str(data.get("custom_id", ""))
     values = parse_submission(data)
-    route = bot.form_handlers.get(area)
-    what = route.what if route is not None else N_("what you wrote")
+    found = _route(bot, custom_id)
+    what = found[0].what if found is not None else N_("what you wrote")
     locale = member_language(interaction)
     try:
-        if route is None:
+        if found is None:
             from bot.core.errors import UserFacingError
 
-            raise UserFacingError(N_("This form belongs to a feature that is no longer here."))
-        await route.handler(interaction, args, values)
+            raise UserFacingError(_refusal(bot, custom_id))
+        route, form_id = found
+        await route.handler(interaction, form_id, values)
     except Exception as error:
         reason = message_for(error, locale)
         written = [t for t in values.written() if t.strip() not in reason]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
 
 import discord
 
@@ -21,6 +23,8 @@ from bot.records.goals import GoalRecord
 from bot.ui import chart_worker
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.file_names import GOAL_PROGRESS, attached, attachment_name
+from bot.ui.file_names import GOAL_PROGRESS, attachment_name
+from bot.ui.form_ids import FormId
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, sentence
 
 MARKERS = ("o", "s", "D")
@@ -278,6 +282,19 @@ def progress_file(progress: Sequence[GoalProgress], locale: str) -> discord.File
 
 
 # ------------------------------------------------------------------------------- consent
+
+
+@dataclass(frozen=True)
+class GoalStepFormId(FormId, spec="chorus:form_goal:step:{run_id:int}:{step_index:int}"):
+    """The id of the goal form opened at a goal step: the run and its goal step."""
+
+    run_id: int
+    step_index: int
+
+
+@dataclass(frozen=True)
+class GoalCommandFormId(FormId, spec="chorus:form_goal:cmd"):
+    """The id of the goal form opened by /goal set (after agreeing): it carries nothing."""
 
 
 class GoalConsentButton(TypedButton):

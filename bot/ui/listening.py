@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -25,10 +26,9 @@ from bot.i18n import _, ngettext
 from bot.records.media import NominationRecord, PlayRecord, TrackRecord
 from bot.records.sessions import RunRecord
 from bot.ui import limits
+from bot.ui.form_ids import FormId
 from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration, plain_name
 from bot.ui.forms import ChorusForm, answer_box
-
-REFLECT_FORM = "form_listen"
 
 
 def run_state(run: RunRecord) -> dict[str, Any]:
@@ -40,6 +40,14 @@ def run_state(run: RunRecord) -> dict[str, Any]:
     return loaded if isinstance(loaded, dict) else {}
 
 
+@dataclass(frozen=True)
+class ListenReflectFormId(FormId, spec="chorus:form_listen:{run_id:int}:{step_index:int}"):
+    """The id of the reflection form after the music: the run and its listen step."""
+
+    run_id: int
+    step_index: int
+
+
 class ListenReflectForm(ChorusForm):
     """A short reflection after the music; the share box follows the step's default (private).
 
@@ -47,7 +55,9 @@ class ListenReflectForm(ChorusForm):
     `ListeningCog.on_reflect_form`, with no timeout."""
 
     def __init__(self, run_id: int, index: int, step: ListenStep, locale: str) -> None:
-        super().__init__(_("After the music", locale), REFLECT_FORM, run_id, index)
+        super().__init__(
+            _("After the music", locale), ListenReflectFormId(run_id=run_id, step_index=index)
+        )
         questions = [" ".join(localize(q, locale).split()) for q in step.reflection.questions]
         answer = answer_box(500, locale)
         if len(questions) > 1:

@@ -3,6 +3,7 @@ editing) and the facilitator's "remove a line"."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -11,6 +12,7 @@ from bot.core.lyric_slots import HARD_MAX_CHARS, Slot, allowance, blanks
 from bot.core.steps.write import WriteStep
 from bot.i18n import _
 from bot.ui import limits
+from bot.ui.form_ids import FormId
 from bot.ui.forms import ChorusForm
 
 
@@ -93,8 +95,32 @@ def line_items(
     return items
 
 
-LINE_FORM = "form_line"
-REMOVE_FORM = "form_remove"
+@dataclass(frozen=True)
+class LineFormId(FormId, spec="chorus:form_line:line:{run_id:int}:{step_index:int}:{position:int}"):
+    """The id of a new line's form: the run, its write step and the slot it was opened for."""
+
+    run_id: int
+    step_index: int
+    position: int
+
+
+@dataclass(frozen=True)
+class EditLineFormId(
+    FormId, spec="chorus:form_line:edit:{run_id:int}:{step_index:int}:{position:int}"
+):
+    """The id of the form editing one's line: the run, its write step and the line's slot."""
+
+    run_id: int
+    step_index: int
+    position: int
+
+
+@dataclass(frozen=True)
+class RemoveFormId(FormId, spec="chorus:form_remove:{run_id:int}:{step_index:int}"):
+    """The id of the facilitator's "remove a line" form: the run and its write step."""
+
+    run_id: int
+    step_index: int
 
 
 class LineForm(ChorusForm):
@@ -118,14 +144,9 @@ class LineForm(ChorusForm):
         if editing is not None:
             line = _("Edit line {number}", locale, number=slot.position + 1)
         title = line + (f" · {slot.section}" if slot.section else "")
-        action = "edit" if editing is not None else "line"
+        family = EditLineFormId if editing is not None else LineFormId
         super().__init__(
-            title,
-            LINE_FORM,
-            action,
-            run_id,
-            step_index,
-            slot.position,
+            title, family(run_id=run_id, step_index=step_index, position=slot.position)
         )
         # A strict step refuses a longer line, so the form stops the writer at the limit instead
         # of letting them type words that would be thrown away; a guide (not strict) only flags.
@@ -138,7 +159,9 @@ class RemoveForm(ChorusForm):
     """The facilitator's "remove a line" form, answered by `LyricsCog.on_remove_form`."""
 
     def __init__(self, run_id: int, step_index: int, locale: str) -> None:
-        super().__init__(_("Remove a line", locale), REMOVE_FORM, run_id, step_index)
+        super().__init__(
+            _("Remove a line", locale), RemoveFormId(run_id=run_id, step_index=step_index)
+        )
         self.add_item(
             discord.ui.TextInput(
                 custom_id="number",

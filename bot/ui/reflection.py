@@ -3,12 +3,23 @@ it goes from here) and the note to an author whose shared answer the facilitator
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import discord
 
 from bot.core.activities import localize
 from bot.core.steps.reflect import ReflectStep
 from bot.i18n import _
+from bot.ui.form_ids import FormId
 from bot.ui.forms import ChorusForm
+
+
+@dataclass(frozen=True)
+class ReflectFormId(FormId, spec="chorus:form_reflect:{run_id:int}:{step_index:int}"):
+    """The id of a reflection form: the run and its reflect step."""
+
+    run_id: int
+    step_index: int
 
 
 class ReflectForm(ChorusForm):
@@ -17,7 +28,9 @@ class ReflectForm(ChorusForm):
     Answered by `ReflectionCog.on_reflect_form` through its custom_id, with no timeout."""
 
     def __init__(self, run_id: int, step_index: int, step: ReflectStep, locale: str) -> None:
-        super().__init__(_("Your reflection", locale), FORM, run_id, step_index)
+        super().__init__(
+            _("Your reflection", locale), ReflectFormId(run_id=run_id, step_index=step_index)
+        )
         label = _("Your reflection", locale)
         self.add_answer(localize(step.question, locale) or label, label, step.max_chars, locale)
         share: discord.ui.Checkbox[ReflectForm] = discord.ui.Checkbox(
@@ -37,9 +50,6 @@ class ReflectForm(ChorusForm):
                 component=share,
             )
         )
-
-
-FORM = "form_reflect"
 
 
 def held_back_text(title: str, channel_id: int, released: bool, locale: str) -> str:

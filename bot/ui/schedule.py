@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import discord
 from babel import dates
@@ -17,6 +16,7 @@ from bot.core.schedule_wake import utc
 from bot.core.text import shorten
 from bot.core.time_zones import zone
 from bot.i18n import _, language_of, ngettext
+from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_DONE, COLOUR_SESSION, field
 
 
@@ -210,52 +210,34 @@ def confirm_embed(view: ScheduleView, locale: str, *, confirmed: bool = False) -
     return embed
 
 
-class ConfirmView(discord.ui.View):
-    """Confirm / Cancel on the private preview; only the person who asked can press them."""
+class ConfirmScheduleButton(TypedButton, spec="chorus:schedule:confirm:{draft_id:int}:{key:int}"):
+    """Confirm on the private preview: schedules the held draft (`bot/core/schedule_drafts.py`);
+    only the facilitator who asked, once, whenever they press it (a restart included)."""
 
-    def __init__(
-        self,
-        owner_id: int,
-        on_confirm: Callable[[discord.Interaction], Awaitable[None]],
-        on_error: Callable[[discord.Interaction, Exception], Awaitable[None]],
-        locale: str,
-        timeout: float = 600,
-    ) -> None:
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
-        self.locale = locale
-        self._on_confirm = on_confirm
-        self._on_error = on_error
-        # The decorators below name the buttons in English; the member reads their language.
-        self.confirm.label = _("Confirm", locale)
-        self.cancel.label = _("Cancel", locale)
+    draft_id: int
+    key: int
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Only the facilitator who asked (`owner_id`) may press Confirm or Cancel."""
-        return interaction.user.id == self.owner_id
 
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /
-    ) -> None:
-        """A button's error, answered through the view's error handler (a private reply)."""
-        await self._on_error(interaction, error)
+class CancelScheduleButton(TypedButton, spec="chorus:schedule:cancel:{draft_id:int}:{key:int}"):
+    """Cancel on the private preview: the held draft goes, nothing is scheduled."""
 
-    @discord.ui.button(
-        label="Confirm", style=discord.ButtonStyle.success, emoji="✅"
-    )  # i18n: set in __init__
-    async def confirm(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
-        """Confirm: runs the caller's `on_confirm` with the click (only the facilitator who
-        asked)."""
-        self.stop()
-        await self._on_confirm(interaction)
+    draft_id: int
+    key: int
 
-    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)  # i18n: set in __init__
-    async def cancel(self, interaction: discord.Interaction, _b: discord.ui.Button[Any]) -> None:
-        """Cancel: nothing is scheduled; the preview says so."""
-        self.stop()
-        await interaction.response.edit_message(
-            content=_("Cancelled: nothing was scheduled.", self.locale), embed=None, view=None
-        )
+
+def confirm_view(draft_id: int, key: int, locale: str) -> discord.ui.View:
+    """Confirm / Cancel under the preview of the draft `draft_id` held under `key`, in
+    ``locale``; nothing is kept in memory and nothing times out."""
+    return persistent_view(
+        ConfirmScheduleButton.button(
+            _("Confirm", locale),
+            style=discord.ButtonStyle.success,
+            emoji="✅",
+            draft_id=draft_id,
+            key=key,
+        ),
+        CancelScheduleButton.button(_("Cancel", locale), draft_id=draft_id, key=key),
+    )
 
 
 def upcoming_embed(views: Sequence[ScheduleView], timezone: str, locale: str) -> discord.Embed:

@@ -18,7 +18,10 @@ from simcord.results import InteractionResult
 
 from bot.core.activities import Catalog
 from bot.settings import Settings
+from tests.cogs.test_activity_builder import start_draft
 from tests.cogs.test_checkins import agree
+from tests.cogs.test_posted_ids import Click, post
+from tests.cogs.test_round import start as round_start
 from tests.conftest import World, find_message, restart
 
 SIXTEEN_MINUTES = 16 * 60
@@ -54,6 +57,9 @@ class Form:
     stored: Callable[[World], Awaitable[list[str]]]
     typed: str
     """The member's words that must never be lost."""
+    posted: str
+    """The form's custom_id exactly as Chorus built it before the typed form ids (copied from
+    main, 5ae81c6): a form opened before an update is submitted with it after the restart."""
 
 
 async def _rows(world: World, sql: str) -> list[str]:
@@ -153,7 +159,9 @@ async def removed_lines(world: World) -> list[str]:
 NOTE = "slept badly but glad to be here with everyone tonight"
 LINE = "the window fogged with everything unsaid"
 FORMS = {
-    "checkin-note": Form(0, open_note, {"note": NOTE}, "note is saved", stored_note, NOTE),
+    "checkin-note": Form(
+        0, open_note, {"note": NOTE}, "note is saved", stored_note, NOTE, "chorus:form_note:1"
+    ),
     "reflect": Form(
         1,
         open_reflect,
@@ -161,6 +169,7 @@ FORMS = {
         "reflection is saved",
         stored_reflections,
         LONG_WORDS,
+        "chorus:form_reflect:1:1",
     ),
     "goal": Form(
         2,
@@ -169,6 +178,7 @@ FORMS = {
         "goal is saved",
         stored_goals,
         "walk by the river",
+        "chorus:form_goal:step:1:2",
     ),
     "listen-reflect": Form(
         3,
@@ -177,10 +187,29 @@ FORMS = {
         "reflection is saved",
         stored_reflections,
         "the low hum",
+        "chorus:form_listen:1:3",
     ),
-    "lyric-line": Form(4, open_line, {"line": LINE}, "Your line is added", stored_lines, LINE),
-    "lyric-edit": Form(4, open_edit, {"line": LINE}, "Your line is updated", stored_lines, LINE),
-    "lyric-remove": Form(4, open_remove, {"number": "1"}, "was removed", removed_lines, "1"),
+    "lyric-line": Form(
+        4,
+        open_line,
+        {"line": LINE},
+        "Your line is added",
+        stored_lines,
+        LINE,
+        "chorus:form_line:line:1:4:0",
+    ),
+    "lyric-edit": Form(
+        4,
+        open_edit,
+        {"line": LINE},
+        "Your line is updated",
+        stored_lines,
+        LINE,
+        "chorus:form_line:edit:1:4:0",
+    ),
+    "lyric-remove": Form(
+        4, open_remove, {"number": "1"}, "was removed", removed_lines, "1", "chorus:form_remove:1:4"
+    ),
 }
 
 
@@ -210,6 +239,8 @@ async def test_a_form_submitted_after_a_restart_is_saved(
     await go_to(world, form.step, *_joiners(world))
     person, shown = await form.open(world)
     assert shown.modal is not None
+    # The id already posted (today's format) is the one the new code builds and answers.
+    assert shown.modal["custom_id"] == form.posted
     await restart(world, settings, catalog)
     saved = await person.submit_modal(shown, form.values)
     assert saved.ephemeral and form.saved in saved.response.content, saved.response.content
@@ -273,3 +304,110 @@ async def test_a_goal_waiting_for_consent_survives_a_restart(
     saved = await ana.click(asked.response.message, label="Agree")
     assert "Your goal is saved" in (saved.response.content or ""), saved.response.content
     assert await stored_goals(world) == ["sing in the car again"]
+
+
+def as_posted(shown: InteractionResult, custom_id: str) -> InteractionResult:
+    """The shown form as a member's client submits it when it carries `custom_id`: a form opened
+    before an update (an older version's id) or a hand-made one. simcord submits the id of the
+    modal it recorded as shown; only that id is replaced, the questions stay as shown."""
+    modal = shown._interaction.modal
+    assert modal is not None
+    shown._interaction.modal = {**modal, "custom_id": custom_id}
+    return shown
+
+
+async def open_round_answer(world: World) -> tuple[MemberActor, InteractionResult]:
+    """The speaker's answer form in a text-only round (test-round: step 0, the first turn)."""
+    await round_start(world)
+    ana = world.members[0]
+    return ana, await ana.click(find_message(world.channel, "Check-in round"), label="Answer")
+
+
+async def open_step_form(world: World) -> tuple[MemberActor, InteractionResult]:
+    """/activity new's form for a prompt step."""
+    draft = await start_draft(world)
+    return world.facilitator, await world.facilitator.select(draft, ["prompt"])
+
+
+async def open_goal_by_command(world: World) -> tuple[MemberActor, InteractionResult]:
+    """The /goal set form, opened from the Agree button of a consent message with no goal text
+    waiting (the id older versions posted)."""
+    ana = world.members[0]
+    message = await post(world, Click("chorus:goal_consent:yes:cmd", ana, ""))
+    return ana, await ana.click(message, custom_id="chorus:goal_consent:yes:cmd")
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A form family outside the test-forms activity: how to open it, the id it was posted with
+    before the typed form ids (copied from main, 5ae81c6), what to type and the saved reply."""
+
+    open: Callable[[World], Awaitable[tuple[MemberActor, InteractionResult]]]
+    posted: str
+    values: dict[str, Any]
+    saved: str
+
+
+OTHER_FORMS = {
+    "round-answer": Posted(
+        open_round_answer, "chorus:form_round:1:0:1", {"answer": "here"}, "Thank you"
+    ),
+    "activity-step": Posted(
+        open_step_form,
+        "chorus:form_draft_step:prompt",
+        {"title": "Welcome", "text": "Hello, all."},
+        "type: prompt",
+    ),
+    "goal-command": Posted(
+        open_goal_by_command,
+        "chorus:form_goal:cmd",
+        {"goal_text": "sing in the car"},
+        "Your goal is saved",
+    ),
+}
+
+
+def reply_text(result: InteractionResult) -> str:
+    """The reply's content and its embeds' texts."""
+    message = result.response
+    assert message is not None
+    return "\n".join([message.content or "", *(e.description or "" for e in message.embeds)])
+
+
+@pytest.mark.parametrize("kind", sorted(OTHER_FORMS))
+async def test_a_form_posted_with_todays_id_is_answered_after_a_restart(
+    world: World, settings: Settings, catalog: Catalog, kind: str
+) -> None:
+    form = OTHER_FORMS[kind]
+    person, shown = await form.open(world)
+    assert shown.modal is not None, shown.response.content if shown.response else "no modal"
+    assert shown.modal["custom_id"] == form.posted
+    await restart(world, settings, catalog)
+    saved = await person.submit_modal(as_posted(shown, form.posted), form.values)
+    assert saved.response is not None and saved.response.ephemeral  # a reply or the private draft
+    assert form.saved in reply_text(saved), reply_text(saved)
+
+
+@pytest.mark.parametrize(
+    ("custom_id", "reason"),
+    [
+        # A known form's id with values it can't hold (hand-made, or a broken client).
+        ("chorus:form_reflect:one:1", "This form is out of date; please open it again."),
+        ("chorus:form_reflect:1", "This form is out of date; please open it again."),
+        ("chorus:form_goal:step:1:x", "This form is out of date; please open it again."),
+        # A form of a feature since removed, and an id Chorus never builds.
+        ("chorus:form_gone:1:1", "This form belongs to a feature that is no longer here."),
+        ("someone-else:42", "This form belongs to a feature that is no longer here."),
+    ],
+)
+async def test_a_malformed_or_foreign_form_id_is_refused_privately_with_the_words_back(
+    world: World, custom_id: str, reason: str
+) -> None:
+    await go_to(world, 1, *_joiners(world))
+    person, shown = await open_reflect(world)
+    before = await stored_reflections(world)
+    answer = await person.submit_modal(as_posted(shown, custom_id), {"answer": LONG_WORDS})
+    assert answer.ephemeral
+    assert reason in reply_text(answer), reply_text(answer)
+    assert LONG_WORDS.strip() in reply_text(answer)  # given back, in full
+    assert await stored_reflections(world) == before

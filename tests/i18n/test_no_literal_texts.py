@@ -9,7 +9,9 @@ literal with letters in it that reaches a user-facing sink without passing throu
 - embeds: ``Embed(title=, description=)``, ``add_field(name=, value=)``, ``set_footer(text=)``,
   ``set_author(name=)`` and assignments to ``.title``/``.description``;
 - components and forms: ``label=``, ``placeholder=``, ``SelectOption(description=)``, a modal's
-  ``title`` (class keyword, constructor or ``super().__init__``), ``.label``/``.placeholder`` set;
+  ``title`` (class keyword, constructor or ``super().__init__``), ``.label``/``.placeholder`` set,
+  a form's ``Label(text=, description=)`` and ``TextDisplay``, and what ``register_form(what=)``
+  names (worded later by the give-back reply, so an ``N_`` text is right there);
 - refusals: the first argument of ``UserFacingError`` and every subclass of it in bot/, and
   every field it fills in (an ``N_`` text there is fine: the error path words it);
 - Discord scheduled events: ``create_scheduled_event``/``edit`` ``name=``/``description=``;
@@ -53,9 +55,6 @@ ALLOWED_TEXTS = frozenset(
     {
         # Drawn once in the chart process at start-up to load fonts; nobody ever sees it.
         "warm up",
-        # discord.ui.button decorators' defaults: ConfirmView.__init__ sets the worded labels.
-        "Confirm",
-        "Cancel",
         # Activity files' own notation, written the same in every language: durations as the
         # files write them (90s, 5m, 1h30m) and YAML's booleans.
         "0h",
@@ -103,6 +102,9 @@ CONTENT_SINKS = {
     "button": ((0,), ("label",)),
     "link_button": ((0,), ("label",)),
     "ChorusForm": ((0,), ("title",)),
+    # A form's other texts: a label's text and description, text shown above the inputs.
+    "Label": ((), ("text", "description")),
+    "TextDisplay": ((0,), ("content",)),
     # Chart words (matplotlib): axis labels, titles, texts on the axes, legend labels.
     "set_ylabel": ((0,), ("ylabel",)),
     "set_xlabel": ((0,), ("xlabel",)),
@@ -121,6 +123,9 @@ EVERYWHERE = ("label", "placeholder")
 ATTRIBUTES = frozenset({"title", "description", "label", "placeholder", "content"})
 """Attributes that carry a member-read text when assigned (embed.title = ..., button.label)."""
 REFUSAL_ROOTS = frozenset({"UserFacingError"})
+WORDED_LATER_SINKS = {"register_form": ("what",)}
+"""Keywords whose text the receiver words in the reader's language itself (`give_back` words
+what a form held): an ``N_`` text is right there, an unmarked literal is a leak."""
 
 
 @dataclass(frozen=True)
@@ -224,6 +229,9 @@ class Scan:
                     positions = (0,)
                 if name == "__init__":
                     keywords = ("title",)
+                for keyword in node.keywords:
+                    if keyword.arg in WORDED_LATER_SINKS.get(name or "", ()):
+                        yield node, keyword.value, True
                 for index in positions:
                     if index < len(node.args):
                         yield node, node.args[index], refusal
@@ -419,6 +427,10 @@ async def handler(interaction, locale):
     discord.ui.TextInput(label=_("Line", locale), default="Write here")
     app_commands.Choice(name="Every week", value="weekly")
     await channel.edit(topic="Group sessions")
+    bot.register_form(GoalForm, handler, what="your goal")
+    bot.register_form(StepForm, handler, what=N_("your step"))
+    discord.ui.Label(text="Your goal", description=_("Private", locale), component=box)
+    discord.ui.TextDisplay("Read this first")
 class Form(discord.ui.Modal, title="Your answer"): ...
 async def fine(interaction, locale):
     raise Nope(N_("Fine {x}"), x=1, what=N_("the examples"))
@@ -450,6 +462,9 @@ async def fine(interaction, locale):
         "Write here",
         "Every week",
         "Group sessions",
+        "your goal",
+        "Your goal",
+        "Read this first",
         "N_ without _(): Stopped",
     }
 

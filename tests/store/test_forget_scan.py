@@ -67,6 +67,7 @@ async def test_forget_leaves_no_integer_column_holding_the_id(engine: TestDataba
             "schedule_series",
             "goals",
             "review_authors",
+            "schedule_drafts",
         }
         report = await store.privacy.forget(GUILD, ANA, now=50.0)
         assert report.total >= len(before)

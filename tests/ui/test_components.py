@@ -40,3 +40,79 @@ def test_no_two_families_claim_the_same_id() -> None:
         )
         owners = [f for f in FAMILIES if f.__discord_ui_compiled_template__.fullmatch(sample)]
         assert owners == [family], sample
+
+
+def _in_memory_components(source: str) -> list[str]:
+    """What in `source` would keep a component or form in process memory, with a timeout or a
+    random id: a View without ``timeout=None``, a View subclass, a Modal subclass other than
+    `ChorusForm`'s base, a ``@discord.ui.button``/``select`` decorator, a Button or Select
+    without ``custom_id=`` (and no ``url=``: a link routes nothing)."""
+    import ast
+
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            name = ast.unparse(node.func)
+            keywords = {k.arg: k.value for k in node.keywords}
+            if name.endswith("ui.View"):
+                timeout = keywords.get("timeout")
+                if not (isinstance(timeout, ast.Constant) and timeout.value is None):
+                    found.append(f"{node.lineno}: {name}() without timeout=None")
+            if name.endswith(("ui.Button", "ui.Select")) and not (
+                {"custom_id", "url"} & set(keywords)
+            ):
+                found.append(f"{node.lineno}: {name}() with a random id")
+        elif isinstance(node, ast.ClassDef):
+            for base in map(ast.unparse, node.bases):
+                if base.endswith("ui.View") or (
+                    base.endswith("ui.Modal") and node.name != "ChorusForm"
+                ):
+                    found.append(f"{node.lineno}: class {node.name}({base})")
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    for decorator in item.decorator_list:
+                        text = ast.unparse(decorator)
+                        if text.startswith(("discord.ui.button", "discord.ui.select", "ui.button")):
+                            found.append(f"{decorator.lineno}: @{text.split('(')[0]}")
+    return sorted(found, key=lambda f: int(f.split(":")[0]))
+
+
+def test_no_component_or_form_lives_in_memory_with_a_timeout_or_a_random_id() -> None:
+    # Everything a member can press or submit is answered by a typed family (or a typed form
+    # id) whatever time they took and across a restart (the schedule preview's Confirm was the
+    # last one that wasn't: tests/cogs/test_schedule_confirm.py).
+    from pathlib import Path
+
+    bot = Path(__file__).resolve().parents[2] / "bot"
+    found = [
+        f"{path.relative_to(bot.parent)}:{where}"
+        for path in sorted(bot.rglob("*.py"))
+        for where in _in_memory_components(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_scan_finds_each_kind_of_in_memory_component() -> None:
+    sample = """
+import discord
+class Confirm(discord.ui.View):
+    @discord.ui.button(label="Confirm")
+    async def confirm(self, interaction, button): ...
+class Ask(discord.ui.Modal, title="Ask"): ...
+class ChorusForm(discord.ui.Modal): ...
+def views():
+    discord.ui.View(timeout=600)
+    discord.ui.View()
+    discord.ui.View(timeout=None)
+    discord.ui.Button(label="Go")
+    discord.ui.Button(label="Site", url="https://example.org")
+    discord.ui.Select(options=[], custom_id="chorus:x:1")
+"""
+    assert _in_memory_components(sample) == [
+        "3: class Confirm(discord.ui.View)",
+        "4: @discord.ui.button",
+        "6: class Ask(discord.ui.Modal)",
+        "9: discord.ui.View() without timeout=None",
+        "10: discord.ui.View() without timeout=None",
+        "12: discord.ui.Button() with a random id",
+    ]

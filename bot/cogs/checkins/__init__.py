@@ -19,6 +19,8 @@ from bot.cogs.access import require_guild
 from bot.cogs.checkins.answers import CheckinAnswers
 from bot.cogs.checkins.extras import NOTE_FORM, CheckinExtras
 from bot.cogs.extension import cog_setup, server_group
+from bot.cogs.checkins.extras import CheckinExtras
+from bot.cogs.extension import cog_setup
 from bot.core.checkin_service import CheckinService
 from bot.core.checkin_summary import member_summary
 from bot.i18n import N_, _
@@ -66,7 +68,7 @@ class CheckinsCog(commands.Cog):
         bot.register_family(ui.NoteButton, extras.on_note)
         bot.register_family(ui.ShareButton, extras.on_share)
         bot.register_family(checkin_care.TellButton, extras.on_tell)
-        bot.register_form(NOTE_FORM, extras.on_note_form, what=N_("your note"))
+        bot.register_form(ui.NoteFormId, extras.on_note_form, what=N_("your note"))
         bot.sessions.add_summary_contributor(self.service.reports.summary_lines)
 
     @checkin.command(name="consent", description="Turn saving your check-ins on or off")

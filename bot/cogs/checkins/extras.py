@@ -17,7 +17,6 @@ from bot.ui.replies import reply_ephemeral, reply_outcome, show_private
 from bot.ui.steps.base import MessagePayload
 
 NONE = discord.AllowedMentions.none()
-NOTE_FORM = "form_note"
 
 
 class NoteForm(ChorusForm):
@@ -25,7 +24,9 @@ class NoteForm(ChorusForm):
     `CheckinExtras.on_note_form`, with no timeout."""
 
     def __init__(self, checkin_id: int, limit: int, locale: str) -> None:
-        super().__init__(_("A note with your check-in", locale), NOTE_FORM, checkin_id)
+        super().__init__(
+            _("A note with your check-in", locale), ui.NoteFormId(checkin_id=checkin_id)
+        )
         self.add_item(
             discord.ui.TextInput(
                 custom_id="note",
@@ -67,10 +68,10 @@ class CheckinExtras:
         await send_form(interaction, NoteForm(record.id, limit, member_language(interaction)))
 
     async def on_note_form(
-        self, interaction: discord.Interaction, args: list[str], values: FormValues
+        self, interaction: discord.Interaction, form: ui.NoteFormId, values: FormValues
     ) -> None:
         """The note form submitted: the note is saved on the member's own check-in."""
-        record, limit = await self._own_with_note(int(args[0]), interaction.user.id)
+        record, limit = await self._own_with_note(form.checkin_id, interaction.user.id)
         note = await self.service.set_note(
             record.id, interaction.user.id, values.text("note"), limit
         )

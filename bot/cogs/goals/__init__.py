@@ -18,8 +18,11 @@ from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup, server_group
 from bot.cogs.goals.answers import GOAL_FORM, GoalAnswers, consent_message
 from bot.cogs.options import IdChoices
+from bot.cogs.extension import cog_setup
+from bot.cogs.goals.answers import GoalAnswers, consent_message
 from bot.core.goal_service import ConsentNeeded, GoalService
 from bot.core.goals import GOAL_MAX
+from bot.i18n import N_
 from bot.records.goals import GoalRecord
 from bot.ui import goals as ui
 from bot.ui.locale import member_language
@@ -44,7 +47,8 @@ class GoalsCog(commands.Cog):
             bot.register_family(rating, answers.on_rate)
         for consent in (ui.GoalConsentCommandButton, ui.GoalConsentStepButton):
             bot.register_family(consent, answers.on_consent)
-        bot.register_form(GOAL_FORM, answers.on_goal_form, what="your goal")
+        bot.register_form(ui.GoalStepFormId, answers.on_goal_form, what=N_("your goal"))
+        bot.register_form(ui.GoalCommandFormId, answers.on_goal_form, what=N_("your goal"))
         bot.sessions.add_summary_contributor(self.service.summary_lines)
 
     # ------------------------------------------------------------------- commands

@@ -20,6 +20,7 @@ from bot.records.sessions import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits
 from bot.ui.checkin_consent import consent_again_embed, consent_embed
+from bot.ui.form_ids import FormId
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral, show_private
@@ -28,7 +29,6 @@ from bot.ui.steps.goal import GoalStepButton
 NONE = discord.AllowedMentions.none()
 CONSENT_TITLE = N_("Before your first goal")
 PENDING_FIELD = N_("Your goal, saved when you agree")
-GOAL_FORM = "form_goal"
 NO_CONSENT = N_("Goals are saved only with your agreement. Use /goal set to see the explanation.")
 
 
@@ -40,12 +40,12 @@ class SetGoalForm(ChorusForm):
     def __init__(
         self, run_id: int | None, step_index: int | None, locale: str, default: str = ""
     ) -> None:
-        where: list[object] = (
-            ["step", run_id, step_index]
+        where: FormId = (
+            ui.GoalStepFormId(run_id=run_id, step_index=step_index)
             if run_id is not None and step_index is not None
-            else ["cmd"]
+            else ui.GoalCommandFormId()
         )
-        super().__init__(_("Set a personal goal", locale), GOAL_FORM, *where)
+        super().__init__(_("Set a personal goal", locale), where)
         self.add_item(
             discord.ui.TextInput(
                 custom_id="goal_text",
@@ -193,16 +193,17 @@ class GoalAnswers:
     # ------------------------------------------------------------------ the form
 
     async def on_goal_form(
-        self, interaction: discord.Interaction, args: list[str], values: FormValues
+        self,
+        interaction: discord.Interaction,
+        form: ui.GoalStepFormId | ui.GoalCommandFormId,
+        values: FormValues,
     ) -> None:
         """The goal form submitted (from /goal set or a goal step): the goal is saved."""
-        at_step = len(args) >= 3 and args[0] == "step"
-        await self.save_from_modal(
-            interaction,
-            _int(args[1]) if at_step else None,
-            _int(args[2]) if at_step else None,
-            values.text("goal_text"),
-        )
+        text = values.text("goal_text")
+        if isinstance(form, ui.GoalStepFormId):
+            await self.save_from_modal(interaction, form.run_id, form.step_index, text)
+        else:
+            await self.save_from_modal(interaction, None, None, text)
 
     async def save_from_modal(
         self,
@@ -290,12 +291,3 @@ def _pending_goal(message: discord.Message | None) -> str | None:
             if item.name in names and item.value:
                 return item.value
     return None
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise UserFacingError(
-            N_("That button no longer works; please use the newest one.")
-        ) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -19,6 +20,7 @@ from bot.core.session import RunRecord
 from bot.core.steps.round import RESUME_WHOLE, RoundStep, answered_by, skipped, upcoming
 from bot.i18n import N_, _, ngettext
 from bot.ui.components import persistent_view
+from bot.ui.form_ids import FormId
 from bot.ui.format import COLOUR_STEP, duration, plain_name, relative
 from bot.ui.forms import ChorusForm
 from bot.ui.steps.base import (
@@ -376,7 +378,13 @@ PRESENTER = RoundPresenter
 """Registers the presenter of the `round` kind (found by `bot.ui.steps.presenters`)."""
 
 
-FORM = "form_round"
+@dataclass(frozen=True)
+class RoundFormId(FormId, spec="chorus:form_round:{run_id:int}:{step_index:int}:{turn_no:int}"):
+    """The id of a speaker's answer form: the run, the step and the turn it was opened in."""
+
+    run_id: int
+    step_index: int
+    turn_no: int
 
 
 class RoundForm(ChorusForm):
@@ -384,7 +392,9 @@ class RoundForm(ChorusForm):
     so an answer that arrives after the floor moved on is refused (and given back)."""
 
     def __init__(self, run_id: int, index: int, turn_no: int, step: RoundStep, locale: str) -> None:
-        super().__init__(_("Your turn", locale), FORM, run_id, index, turn_no)
+        super().__init__(
+            _("Your turn", locale), RoundFormId(run_id=run_id, step_index=index, turn_no=turn_no)
+        )
         label = _("Your answer", locale)
         self.add_answer(localize(step.question, locale) or label, label, step.max_chars, locale)
 

@@ -1,0 +1,92 @@
+"""Session requests waiting for their facilitator's Confirm (`schedule_drafts`).
+
+A preview's Confirm and Cancel buttons carry only the draft's id; the request itself is held
+here, so the buttons work however long the facilitator took and across a restart. A draft is
+taken (read and deleted in one job) by its own facilitator's Confirm or Cancel, so a second
+press finds nothing; /forget deletes a facilitator's drafts (store/member_data.py), and each new
+draft's job deletes the drafts older than the time kept.
+"""
+
+from __future__ import annotations
+
+from bot.records.schedule import HeldDraftRecord
+from bot.store.database import Conn, Database
+
+_COLUMNS = "id, key, guild_id, facilitator_id, channel_id, voice_channel_id, payload, created_at"
+
+
+class ScheduleDraftRepository:
+    """The `schedule_drafts` table; no cached read holds it, so writes invalidate nothing."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def hold(
+        self,
+        *,
+        key: int,
+        guild_id: int,
+        facilitator_id: int,
+        channel_id: int,
+        voice_channel_id: int | None,
+        payload: str,
+        now: float,
+        kept_for: float,
+    ) -> int:
+        """Hold a checked request (`payload`, JSON) under a random `key` and return its id;
+        drafts older than `kept_for` seconds go in the same job. `now` is a UTC timestamp in
+        seconds."""
+
+        async def job(conn: Conn) -> int:
+            await conn.execute(
+                "DELETE FROM schedule_drafts WHERE created_at < ?", (now - kept_for,)
+            )
+            found = await conn.fetch_val(
+                "INSERT INTO schedule_drafts (key, guild_id, facilitator_id, channel_id,"
+                " voice_channel_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
+                (key, guild_id, facilitator_id, channel_id, voice_channel_id, payload, now),
+            )
+            return int(found)
+
+        return await self._db.write(job, invalidate=())
+
+    async def take(self, draft_id: int, key: int, user_id: int) -> HeldDraftRecord | None:
+        """The draft `draft_id` held under `key`, deleted in the same job when `user_id` is its
+        facilitator (left as it is for anyone else); None when there is none (confirmed,
+        cancelled, forgotten or too old)."""
+
+        async def job(conn: Conn) -> HeldDraftRecord | None:
+            row = await conn.fetch_one(
+                f"SELECT {_COLUMNS} FROM schedule_drafts WHERE id = ? AND key = ?",
+                (draft_id, key),
+            )
+            if row is None:
+                return None
+            record = HeldDraftRecord(*row)
+            if record.facilitator_id == user_id:
+                await conn.execute("DELETE FROM schedule_drafts WHERE id = ?", (draft_id,))
+            return record
+
+        return await self._db.write(job, invalidate=())
+
+    async def put_back(self, draft: HeldDraftRecord) -> None:
+        """Hold a taken draft again under its id (its Confirm failed: it may be pressed again)."""
+
+        async def job(conn: Conn) -> None:
+            await conn.execute(
+                f"INSERT INTO schedule_drafts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO NOTHING",
+                (
+                    draft.id,
+                    draft.key,
+                    draft.guild_id,
+                    draft.facilitator_id,
+                    draft.channel_id,
+                    draft.voice_channel_id,
+                    draft.payload,
+                    draft.created_at,
+                ),
+            )
+
+        await self._db.write(job, invalidate=())
