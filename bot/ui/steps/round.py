@@ -330,46 +330,28 @@ class RoundPresenter(SimplePresenter):
         skips = {c.payload.get("speaker") for c in scene.contributions if skipped(c)}
         for found in (spoke, passed, skips):
             found.discard(None)
-        if skips:
-            words = self._with_skips(len(spoke), len(passed), len(skips), scene.locale)
-        elif passed:
-            words = _(
-                "We went around: {spoke} took their turn, {passed} passed. Thank you all.",
-                scene.locale,
-                spoke=len(spoke),
-                passed=len(passed),
-            )
-        else:
-            words = _(
-                "We went around: {spoke} took their turn. Thank you all.",
-                scene.locale,
-                spoke=len(spoke),
-            )
+        words = went_around(len(spoke), len(passed), len(skips), scene.locale)
         return f"**{scene.text(step.question)}**\n\n{words}"
 
-    @staticmethod
-    def _with_skips(spoke: int, passed: int, skips: int, locale: str) -> str:
-        """The closing count when the facilitator skipped someone (a skip isn't a pass)."""
-        if passed:
-            return ngettext(
-                "We went around: {spoke} took their turn, {passed} passed, {skipped} was "
-                "skipped. Thank you all.",
-                "We went around: {spoke} took their turn, {passed} passed, {skipped} were "
-                "skipped. Thank you all.",
-                skips,
-                locale,
-                spoke=spoke,
-                passed=passed,
-                skipped=skips,
-            )
-        return ngettext(
-            "We went around: {spoke} took their turn, {skipped} was skipped. Thank you all.",
-            "We went around: {spoke} took their turn, {skipped} were skipped. Thank you all.",
-            skips,
-            locale,
-            spoke=spoke,
-            skipped=skips,
-        )
+
+def went_around(spoke: int, passed: int, skips: int, locale: str) -> str:
+    """The round's closing count: how many took their turn, passed (if any) and were skipped by
+    the facilitator (if any; a skip isn't a pass). Each count is its own plural text, so every
+    language words one and two people its own way."""
+    counts = {
+        "spoke": ngettext("{count} took their turn", "{count} took their turn", spoke, locale)
+    }
+    if passed:
+        counts["passed"] = ngettext("{count} passed", "{count} passed", passed, locale)
+    if skips:
+        counts["skipped"] = ngettext("{count} was skipped", "{count} were skipped", skips, locale)
+    if passed and skips:
+        return _("We went around: {spoke}, {passed}, {skipped}. Thank you all.", locale, **counts)
+    if passed:
+        return _("We went around: {spoke}, {passed}. Thank you all.", locale, **counts)
+    if skips:
+        return _("We went around: {spoke}, {skipped}. Thank you all.", locale, **counts)
+    return _("We went around: {spoke}. Thank you all.", locale, **counts)
 
 
 PRESENTER = RoundPresenter
