@@ -22,6 +22,7 @@ from bot.ui.components import persistent_view
 from bot.ui.format import COLOUR_STEP, duration, plain_name, relative
 from bot.ui.forms import ChorusForm
 from bot.ui.steps.base import (
+    ButtonLook,
     MessagePayload,
     SimplePresenter,
     StepActionButton,
@@ -39,6 +40,15 @@ OUTCOME_MARKS = {
     "left": N_("left before their turn"),
     "gone": N_("left during their turn"),
 }
+
+
+ROUND_BUTTONS = {
+    "start": ButtonLook(N_("I'll start"), "🙋", discord.ButtonStyle.primary),
+    "answer": ButtonLook(N_("Answer"), "✍", discord.ButtonStyle.primary),
+    "done": ButtonLook(N_("Done"), "✅", discord.ButtonStyle.success),
+    "pass": ButtonLook(N_("Pass"), "⏭"),
+}
+"""The round's buttons by action."""
 
 
 class RoundButton(StepActionButton, spec="chorus:round:{action:word}:{run_id:int}:{index:int}"):
@@ -243,43 +253,14 @@ class RoundPresenter(SimplePresenter):
         Answer (without voice) and Pass (when allowed); none once finished."""
         step: RoundStep = scene.step
         state = scene.step_state()
-        locale = scene.locale
-        finished = bool(state.get("finished"))
-        if finished:
+        if state.get("finished"):
             return None  # nothing left to press; the facilitator moves on from the board
         if state.get("volunteer"):
-            return persistent_view(
-                RoundButton.at(
-                    scene,
-                    _("I'll start", locale),
-                    "start",
-                    style=discord.ButtonStyle.primary,
-                    emoji="🙋",
-                )
-            )
-        items = []
-        if not has_voice(scene):
-            items.append(
-                RoundButton.at(
-                    scene,
-                    _("Answer", locale),
-                    "answer",
-                    style=discord.ButtonStyle.primary,
-                    emoji="✍",
-                )
-            )
-        items.append(
-            RoundButton.at(
-                scene,
-                _("Done", locale),
-                "done",
-                style=discord.ButtonStyle.success,
-                emoji="✅",
-            )
-        )
-        if step.pass_allowed:
-            items.append(RoundButton.at(scene, _("Pass", locale), "pass", emoji="⏭"))
-        return persistent_view(*items)
+            actions = ["start"]
+        else:
+            actions = ["answer"] if not has_voice(scene) else []
+            actions += ["done", "pass"] if step.pass_allowed else ["done"]
+        return persistent_view(*(RoundButton.shown(scene, a, ROUND_BUTTONS) for a in actions))
 
     def board_fields(
         self, run: RunRecord, step: RoundStep, names: Mapping[int, str], locale: str
