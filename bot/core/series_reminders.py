@@ -42,8 +42,8 @@ class Offer:
     starts_at: float
     chosen: int | None
     usual: int | None
-    this_time: int | None = None
-    language: str | None = None
+    this_time: int | None
+    language: str | None
 
     @property
     def effective(self) -> int | None:
@@ -87,7 +87,7 @@ class SeriesReminders:
         await self._store.reminders.withdraw_series_offer(offer.series.id, user_id)
 
     async def choose(
-        self, series_id: int, user_id: int, minutes: int | None, language: str | None = None
+        self, series_id: int, user_id: int, minutes: int | None, language: str | None
     ) -> Offer:
         """Keep the member's time for the series (minutes before, 0 at the start, None for no
         reminder) and their client locale (`language`, for the DMs sent later) and rearm the

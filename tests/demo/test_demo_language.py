@@ -3,7 +3,9 @@ tests/demo/test_screenshots.py's)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
@@ -50,6 +52,7 @@ def without_people_s_words(texts: list[str]) -> list[str]:
 
 
 async def test_the_scripted_session_runs_in_german(tmp_path: Path) -> None:
+    from bot.core.activity_builder import step_forms
     from bot.demo.script import TRANSLATED_SCRIPT, run_script
     from bot.demo.world import demo_settings, start_world
 
@@ -58,9 +61,14 @@ async def test_the_scripted_session_runs_in_german(tmp_path: Path) -> None:
     )
     world = await start_world(settings, language="de")
     shots: dict[str, list[str]] = {}
+    private: dict[str, list[str]] = {}
 
-    async def shoot(name: str, viewer: object) -> None:
+    async def shoot(name: str, viewer: Any) -> None:
         shots[name] = public_texts(world.channel.history())
+        if viewer is not None:
+            # What only the viewer sees (the facilitator's private replies): in the shot too.
+            seen = world.channel.history(viewer=viewer)
+            private[name] = public_texts([m for m in seen if m.flags.ephemeral])
 
     try:
         report = await run_script(world, seed=7, shoot=shoot)
@@ -93,6 +101,23 @@ async def test_the_scripted_session_runs_in_german(tmp_path: Path) -> None:
     for name, texts in shots.items():
         wrong = english_in(without_people_s_words(texts), msgids)
         assert not wrong, f"{name}: " + "\n".join(wrong)
+    # The facilitator's own words in the shots of their own Chorus (the support text, an
+    # activity file they upload, the activity they start writing) are German too: no English
+    # sentence, of the catalogue or not, in what the facilitator sees.
+    assert {"09-setup-support", "10-upload-errors", "11-activity-new"} <= set(private)
+    for name in ("09-setup-support", "10-upload-errors", "11-activity-new"):
+        # An activity file's keys and step types are the format's words in every language
+        # (`steps[0]`, `type: listen`; the builder lists the types as a file names them).
+        keys = [
+            re.sub(r"\b(steps|duration_minutes)\b", " ", t)
+            for t in private[name]
+            if t not in step_forms()
+        ]
+        wrong = english_in(without_people_s_words(keys), msgids)
+        assert not wrong, f"{name}: " + "\n".join(wrong)
+    typed = [t for name in ("10-upload-errors", "11-activity-new") for t in private[name]]
+    assert any("abendausklang" in t.lower() for t in typed), [t for t in typed if "`" in t]
+    assert any("Unser Ankommen" in t for t in typed), typed
 
 
 def test_the_language_option() -> None:

@@ -91,12 +91,12 @@ def _breathe_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
 
 
 FORM = StepForm(
-    "Paced breathing",
+    N_("Paced breathing"),
     (
         TITLE,
-        FieldSpec("inhale", "Breathe in, seconds", default="4"),
-        FieldSpec("exhale", "Breathe out, seconds", default="6"),
-        FieldSpec("cycles", "How many breaths", default="6"),
+        FieldSpec("inhale", N_("Breathe in, seconds"), default="4"),
+        FieldSpec("exhale", N_("Breathe out, seconds"), default="6"),
+        FieldSpec("cycles", N_("How many breaths"), default="6"),
         TIME_LIMIT,
     ),
     _breathe_from_form,

@@ -98,12 +98,15 @@ def _checkin_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
 
 
 FORM = StepForm(
-    "A private mood check-in",
+    N_("A private mood check-in"),
     (
         TITLE,
-        FieldSpec("question", "The question", placeholder="How are you arriving today?"),
+        FieldSpec("question", N_("The question"), placeholder=N_("How are you arriving today?")),
         FieldSpec(
-            "scale", "Scale: 0-10, 1-5 or sam", default="0-10", placeholder="0-10, 1-5 or sam"
+            "scale",
+            N_("Scale: 0-10, 1-5 or sam"),
+            default="0-10",
+            placeholder=N_("0-10, 1-5 or sam"),
         ),
         TIME_LIMIT,
     ),

@@ -65,7 +65,7 @@ class GoalHandler(BaseStepHandler):
         return bool(ctx.expected) and all(uid in finished for uid in ctx.expected)
 
 
-FORM = StepForm("Rating personal goals", (TITLE, TIME_LIMIT))
+FORM = StepForm(N_("Rating personal goals"), (TITLE, TIME_LIMIT))
 
 
 KIND = StepKind(model=GoalStep, handler=GoalHandler, order=8, form=FORM)

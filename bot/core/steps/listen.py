@@ -245,13 +245,13 @@ def _listen_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
 
 
 FORM = StepForm(
-    "Listening together to a piece",
+    N_("Listening together to a piece"),
     (
         TITLE,
-        FieldSpec("track_title", "The piece's title"),
-        FieldSpec("artist", "Artist"),  # a track names its artist (`Track.artist`)
-        FieldSpec("url", "A link to the piece", placeholder="https://...", max_length=500),
-        FieldSpec("duration", "Its length (optional)", required=False, placeholder="3m30s"),
+        FieldSpec("track_title", N_("The piece's title")),
+        FieldSpec("artist", N_("Artist")),  # a track names its artist (`Track.artist`)
+        FieldSpec("url", N_("A link to the piece"), placeholder="https://...", max_length=500),
+        FieldSpec("duration", N_("Its length (optional)"), required=False, placeholder="3m30s"),
     ),
     _listen_from_form,
 )

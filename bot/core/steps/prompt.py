@@ -44,8 +44,8 @@ class PromptHandler(BaseStepHandler):
 
 
 FORM = StepForm(
-    "Something to read or discuss",
-    (TITLE, FieldSpec("text", "What everyone reads", "paragraph", max_length=2000), TIME_LIMIT),
+    N_("Something to read or discuss"),
+    (TITLE, FieldSpec("text", N_("What everyone reads"), "paragraph", max_length=2000), TIME_LIMIT),
     copied("text"),
 )
 

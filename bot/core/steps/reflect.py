@@ -62,8 +62,8 @@ class ReflectHandler(BaseStepHandler):
 
 
 FORM = StepForm(
-    "An open question, answered in a few words",
-    (TITLE, FieldSpec("question", "The question", "paragraph", max_length=500), TIME_LIMIT),
+    N_("An open question, answered in a few words"),
+    (TITLE, FieldSpec("question", N_("The question"), "paragraph", max_length=500), TIME_LIMIT),
     copied("question"),
 )
 

@@ -102,15 +102,15 @@ def _vote_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
 
 
 FORM = StepForm(
-    "A vote among a few choices",
+    N_("A vote among a few choices"),
     (
         TITLE,
-        FieldSpec("question", "The question"),
+        FieldSpec("question", N_("The question")),
         FieldSpec(
             "options",
-            "The choices, one per line (2 to 25)",
+            N_("The choices, one per line (2 to 25)"),
             "paragraph",
-            placeholder="Calm\nHopeful\nTired",
+            placeholder=N_("Calm\nHopeful\nTired"),
             max_length=1500,
         ),
         TIME_LIMIT,
