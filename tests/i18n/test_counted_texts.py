@@ -64,6 +64,10 @@ COUNTED = {
             "Más despacio: inténtalo de nuevo dentro de 2 segundos.",
         ),
     },
+    (" {count} of us pressed Done.", " {count} of us pressed Done."): {
+        "de": (" 1 von uns hat Fertig gedrückt.", " 2 von uns haben Fertig gedrückt."),
+        "es": (" 1 persona del grupo pulsó Hecho.", " 2 personas del grupo pulsaron Hecho."),
+    },
     ("…and {count} older version.", "…and {count} older versions."): {
         "de": ("… und 1 ältere Version.", "… und 2 ältere Versionen."),
         "es": ("…y 1 versión anterior.", "…y 2 versiones anteriores."),
@@ -129,7 +133,7 @@ def test_a_closed_sessions_line_counts_who_waits_and_asks(
 
 GENDERED = re.compile(
     r"(?i)\b(juntos|juntas|a todos|todos han|fue saltad[oa]|fueron saltad[oa]s|(?<!turno )saltad[oa]"
-    r"|(?<!turnos )saltad[oa]s|miembros? interesad[oa]s?|estéis listos|pasa al siguiente\.)"
+    r"|(?<!turnos )saltad[oa]s|miembros? interesad[oa]s?|estéis listos|pasa al siguiente\.|de nosotros)"
 )
 """Spanish that assumes the people it speaks of are men (the generic masculine)."""
 
@@ -148,6 +152,7 @@ def test_the_gender_check_finds_the_old_wording() -> None:
         "Hemos escrito juntos 3 versos.",
         "saltado por quien facilita",
         "⭐ 2 miembros interesados",
+        " 3 de nosotros pulsamos Hecho.",
     ):
         assert GENDERED.search(old), old
     assert not GENDERED.search("turno saltado por quien facilita · se saltaron 2 turnos")
