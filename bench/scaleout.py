@@ -234,7 +234,7 @@ async def _migrated(url: str) -> None:
 
 
 def run() -> list[Row]:
-    name = "8 scale-out"
+    name = "9 scale-out"
     base = _postgres_url()
     if base is None:
         print(

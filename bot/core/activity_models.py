@@ -100,11 +100,6 @@ class Activity(FormatModel):
             )
         return self
 
-    @property
-    def time_limit_total(self) -> int:
-        """Sum of the steps' time limits, in seconds (steps without one count 0)."""
-        return sum(step.time_limit or 0 for step in self.steps)
-
 
 def format_path(path: tuple[str | int, ...]) -> str:
     """('steps', 2, 'turns') -> 'steps[2].turns'."""

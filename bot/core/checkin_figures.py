@@ -171,15 +171,6 @@ def shift_lines(shifts: Sequence[GroupShift], locale: str) -> list[tuple[str, st
     return lines
 
 
-def k_figure(count: int, total: int | None = None) -> str:
-    """A count (or rate) shown only at or above K_MIN."""
-    if count < K_MIN:
-        return f"fewer than {K_MIN}"
-    if total:
-        return f"{count} of {total} ({round(100 * count / total)}%)"
-    return str(count)
-
-
 BANDS = (("low (0-3)", 0.0, 3.0), ("middle (4-6)", 3.0001, 6.0), ("high (7-10)", 6.0001, 10.0))
 
 

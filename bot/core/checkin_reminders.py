@@ -23,7 +23,6 @@ from bot.i18n import N_, SHIPPED, _, day_names
 from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
 from bot.store.store import Store
 
-DAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 EVERY_DAY = 127
 _GROUPS = {
     "daily": EVERY_DAY,

@@ -259,38 +259,3 @@ def simple_message(kind: str, ctx: dict[str, Any], value: Any) -> Wording:
     # A validator's ValueError or assertion (not ours: ours raise format_error), or a pydantic
     # type none of our models has met yet: pydantic's English stays in the log, never shown.
     return Wording("is not valid here; got {got}", got=got)
-
-
-WORDED_TYPES = frozenset(
-    {
-        "missing",
-        "extra_forbidden",
-        "union_tag_invalid",
-        "union_tag_not_found",
-        "literal_error",
-        "string_type",
-        "int_type",
-        "int_parsing",
-        "int_from_float",
-        "float_type",
-        "float_parsing",
-        "finite_number",
-        "bool_type",
-        "bool_parsing",
-        "list_type",
-        "model_type",
-        "model_attributes_type",
-        "dict_type",
-        "greater_than_equal",
-        "greater_than",
-        "less_than_equal",
-        "less_than",
-        "string_too_short",
-        "string_too_long",
-        "too_short",
-        "too_long",
-        "string_pattern_mismatch",
-    }
-)
-"""pydantic's error types with a sentence of their own here (a test holds every type our
-models can raise to this list)."""

@@ -20,7 +20,7 @@ from bot.core.lyric_slots import (
     split_fills,
 )
 from bot.core.rhymes import last_word, lines_rhyme
-from bot.core.syllables import count_syllables, supports
+from bot.core.syllables import count_line
 from bot.core.text import clean_member_text
 from bot.i18n import N_, gettext
 
@@ -143,8 +143,9 @@ def check_line(
             )
         )
         flags.append("long")
-    knows_language = supports(language)
-    syllables = count_syllables(text) if knows_language else 0
+    counted = count_line(text, language)
+    knows_language = counted is not None
+    syllables = counted or 0
     wanted = step.constraints.syllables if knows_language else None
     if wanted is not None and not (wanted.min <= syllables <= wanted.max):
         span = f"{wanted.min}" if wanted.min == wanted.max else f"{wanted.min}–{wanted.max}"

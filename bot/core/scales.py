@@ -80,11 +80,6 @@ class Scale(FormatModel):
                 raise format_error("scale", "two options of the scale have the same value")
         return self
 
-    @property
-    def dimensions(self) -> list[str]:
-        """What is asked: SAM asks valence and arousal; every other scale asks one value."""
-        return ["valence", "arousal"] if self.kind == "sam" else ["value"]
-
     def options(self, locale: str, dimension: str = "valence") -> list[ScaleOption]:
         """The answers as (value, label, emoji), in display order."""
         if self.kind == "0-10":

@@ -45,11 +45,6 @@ class Offer:
     this_time: int | None
     language: str | None
 
-    @property
-    def effective(self) -> int | None:
-        """Minutes before they will be reminded now (None: no reminder)."""
-        return self.usual if self.chosen == NO_CHOICE else self.chosen
-
 
 class SeriesReminders:
     """Members' own reminder times per series: offered, chosen, cancelled."""

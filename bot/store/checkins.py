@@ -160,8 +160,11 @@ async def _save(
 
 class CheckinAnswer(BatchableAlso):
     """The check-in row written with a member's contribution to a check-in step (see
-    `CheckinRepository.answer_job`): `new` (None: nothing about their mood is stored),
-    `consent_of` (guild id, user id) whose consent the row needs, and whether it is a pass."""
+    `CheckinService.answer_step`): `new` (None: nothing about their mood is stored),
+    `consent_of` (guild id, user id) whose consent the row needs, and whether it is a pass.
+    Written in the contribution's commit, with the consent read in the same transaction:
+    without 'agreed' an answer raises NoConsent (nothing at all is written) and a pass is kept
+    without a check-in row."""
 
     # A plain slotted class: a frozen dataclass sets each field through object.__setattr__,
     # and one is made per answer.
@@ -251,22 +254,6 @@ class CheckinRepository(Repository):
             return record
 
         return await self._db.write(write)
-
-    @staticmethod
-    def answer_job(
-        new: NewCheckin | None,
-        consent_of: tuple[int, int] | None = None,
-        passed: bool = False,
-    ) -> CheckinAnswer:
-        """What answering a check-in step writes beside its contribution, in the same commit:
-        the check-in row `new` (the contribution itself replaces the member's earlier answer
-        or pass); None when nothing about their mood is to be stored.
-
-        With `consent_of` (guild, user) the member's consent is read in the same transaction:
-        without 'agreed' an answer raises NoConsent (so nothing at all is written) and a pass
-        is kept without a check-in row. One job, one commit, no separate read per answer; a
-        batch's answers are written together (see CheckinAnswer.run_together)."""
-        return CheckinAnswer(new, consent_of, passed)
 
     def answer_many(
         self,

@@ -131,10 +131,6 @@ def rating_view(
 
 ALL_DONE = N_("✅ That's all your goals for today. Thank you. Only you can see your answers.")
 
-NO_GOALS_YET = N_(
-    "You haven't set a personal goal yet. Press **Set a goal** on the step to choose one "
-    "(a few words, only you see it), or simply pass."
-)
 
 PASSED_STEP = N_(
     "🤍 You passed on the goal check. That's completely fine; nothing else is asked today."

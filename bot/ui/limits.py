@@ -113,8 +113,6 @@ EVENT_NAME = 100
 EVENT_DESCRIPTION = 1000
 EVENT_LOCATION = 100
 
-ELLIPSIS = "…"
-
 
 def cut(text: str, limit: int) -> str:
     """`text` if it fits, else its longest prefix ending at a word boundary, plus "…".
@@ -235,16 +233,11 @@ class Fitted:
     embeds: list[discord.Embed]
     overflow: list[str] = field(default_factory=list)
 
-    @property
-    def cut_anything(self) -> bool:
-        """True when some text did not fit and is in `overflow`."""
-        return bool(self.overflow)
-
 
 def fit_message(content: str | None, embeds: Sequence[discord.Embed]) -> Fitted:
     """The content and embeds of one message within every message and embed limit.
 
-    Cut text is kept whole in `overflow`, for `overflow_messages` / `overflow_file`.
+    Cut text is kept whole in `overflow`, for `overflow_file`.
     """
     overflow: list[str] = []
     if content is not None and len(content) > CONTENT:
@@ -264,12 +257,6 @@ def embed_text(embed: discord.Embed) -> str:
     parts += [f"{f.name}\n{f.value}" for f in embed.fields]
     parts.append(embed.footer.text or "")
     return "\n\n".join(p for p in parts if p)
-
-
-def overflow_messages(texts: Sequence[str], limit: int = CONTENT) -> list[str]:
-    """Follow-up contents that carry `texts` whole, each within the content limit."""
-    joined = "\n\n".join(t for t in texts if t)
-    return [p for p in pieces(joined, limit) if p]
 
 
 def overflow_file(texts: Sequence[str], name: str) -> discord.File:

@@ -80,11 +80,6 @@ class SongSheet:
             return people[0]
         return _("{names} and {last}", locale, names=", ".join(people[:-1]), last=people[-1])
 
-    @property
-    def shown_title(self) -> str:
-        """The song's title as stored and logged (English when the song has none of its own)."""
-        return self.title_in("en")
-
     def title_in(self, locale: str) -> str:
         """The song's title, or "Song #3" / "Our song" in ``locale`` when it has none."""
         if self.title:

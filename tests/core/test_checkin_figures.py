@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.checkin_figures import Answer, bands, group_shifts, k_figure, pairs, shift_lines
+from bot.core.checkin_figures import Answer, bands, group_shifts, pairs, shift_lines
 
 
 def answer(user: int | None, phase: str, value: int | None, at: float, **kw: object) -> Answer:
@@ -50,7 +50,5 @@ def test_group_figures_need_three_people() -> None:
     assert "+1.0" in shift_lines([shift], "en")[0][1]
 
 
-def test_k_figure_and_bands() -> None:
-    assert k_figure(2, 10) == "fewer than 3"
-    assert k_figure(3, 4) == "3 of 4 (75%)"
+def test_bands() -> None:
     assert bands([0, 3, 4, 6, 7, 10, 2.5]) == [3, 2, 2]

@@ -15,10 +15,44 @@ from pydantic_core import ErrorDetails
 
 from bot.core.activity_fields import LOADER_CONTEXT_KEY
 from bot.core.activity_models import Activity
-from bot.core.error_wording import WORDED_TYPES, humanize, simple_message
+from bot.core.error_wording import humanize, simple_message
 from bot.core.format_base import format_error, wording_of
 from bot.core.steps import step_type_names
 from bot.i18n import Wording
+
+WORDED_TYPES = frozenset(
+    {
+        "missing",
+        "extra_forbidden",
+        "union_tag_invalid",
+        "union_tag_not_found",
+        "literal_error",
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "int_from_float",
+        "float_type",
+        "float_parsing",
+        "finite_number",
+        "bool_type",
+        "bool_parsing",
+        "list_type",
+        "model_type",
+        "model_attributes_type",
+        "dict_type",
+        "greater_than_equal",
+        "greater_than",
+        "less_than_equal",
+        "less_than",
+        "string_too_short",
+        "string_too_long",
+        "too_short",
+        "too_long",
+        "string_pattern_mismatch",
+    }
+)
+# pydantic's error types with a sentence of their own in bot/core/error_wording.py: every
+# type our models raise is held to this list below.
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.store.checkins import NewCheckin, NoConsent
+from bot.store.checkins import CheckinAnswer, NewCheckin, NoConsent
 from bot.store.engine import IntegrityError
 from bot.store.runs import Added, StepMoved
 from bot.store.store import Store
@@ -72,7 +72,7 @@ def _answer(
         now=10.0 + user_id,
         replace=True,
         replaces=("checkin", "pass"),
-        also=store.checkins.answer_job(new, consent_of=(GUILD, user_id), passed=passed),
+        also=CheckinAnswer(new, (GUILD, user_id), passed),
         with_step=True,
         step_at_least=12,
     )
