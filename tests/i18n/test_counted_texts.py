@@ -68,6 +68,10 @@ COUNTED = {
         "de": (" 1 von uns hat Fertig gedrückt.", " 2 von uns haben Fertig gedrückt."),
         "es": (" 1 persona del grupo pulsó Hecho.", " 2 personas del grupo pulsaron Hecho."),
     },
+    ("{count} syllable", "{count} syllables"): {
+        "de": ("1 Silbe", "2 Silben"),
+        "es": ("1 sílaba", "2 sílabas"),
+    },
     ("…and {count} older version.", "…and {count} older versions."): {
         "de": ("… und 1 ältere Version.", "… und 2 ältere Versionen."),
         "es": ("…y 1 versión anterior.", "…y 2 versiones anteriores."),
