@@ -18,6 +18,7 @@ from bot.core.runner import Runner
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
+from bot.ui.file_names import full_text_name
 from bot.ui.format import sentence
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
@@ -80,7 +81,9 @@ async def answer_deferred(
     fit = limits.fit_message(content, [embed] if embed is not None else [])
     files = [file] if file is not None else []
     if fit.overflow:
-        files.append(limits.overflow_file(fit.overflow))
+        files.append(
+            limits.overflow_file(fit.overflow, full_text_name(member_language(interaction)))
+        )
     await interaction.edit_original_response(
         content=fit.content,
         embeds=fit.embeds,

@@ -203,9 +203,9 @@ class ReflectionCog(commands.Cog):
         this session again (their next private reply might never come). Never logged by id."""
         # A direct message has no client language to go by: the server's.
         locale = server_language(self.bot.guild_settings, session.guild_id)
-        text = limits.fit_content(
-            held_back_text(session.title, session.channel_id, released, locale)
-        )[0]
+        text = limits.cut(
+            held_back_text(session.title, session.channel_id, released, locale), limits.CONTENT
+        )
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(text, allowed_mentions=discord.AllowedMentions.none())

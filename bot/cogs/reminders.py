@@ -15,9 +15,9 @@ from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup, server_group
 from bot.core.reminders import DEFAULT_MINUTES, MAX_MINUTES
 from bot.core.series_reminders import SeriesReminders
-from bot.i18n import N_, _
+from bot.i18n import N_, _, private_language
 from bot.ui import series_reminders as ui
-from bot.ui.locale import member_language, reply_language, server_language
+from bot.ui.locale import member_language, reply_language
 from bot.ui.replies import reply_ephemeral, reply_outcome
 
 log = logging.getLogger("chorus.schedule")
@@ -86,7 +86,9 @@ class RemindersCog(commands.Cog):
         offer = await self.series.offer(event.guild_id, event.id, user.id)
         if offer is None:
             return
-        locale = server_language(self.bot.guild_settings, event.guild_id)
+        # No interaction to read a language from: their last reminder press's, else the server's.
+        server = self.bot.guild_settings.for_guild(event.guild_id).language
+        locale = private_language(offer.language, server)
         guild_name = event.guild.name if event.guild is not None else ""
         try:
             await user.send(
@@ -117,7 +119,10 @@ class RemindersCog(commands.Cog):
     ) -> None:
         """A reminder time chosen for one series (or none): saved, privately confirmed."""
         offer = await self.series.choose(
-            item.series_id, interaction.user.id, ui.choice_minutes(item.choice)
+            item.series_id,
+            interaction.user.id,
+            ui.choice_minutes(item.choice),
+            interaction.locale.value,
         )
         locale = reply_language(self.bot.guild_settings, interaction)
         guild = self.bot.get_guild(offer.series.guild_id)

@@ -12,7 +12,7 @@ from statistics import mean
 from babel import numbers
 
 from bot.core.checkins import K_MIN
-from bot.i18n import N_, _, language_of
+from bot.i18n import N_, _, language_of, ngettext
 
 # ----------------------------------------------------------------------------------- pairing
 
@@ -149,19 +149,23 @@ def shift_lines(shifts: Sequence[GroupShift], locale: str) -> list[tuple[str, st
             lines.append((name, too_few_pairs(locale)))
             continue
         assert s.mean_shift is not None
+        assert s.improved is not None and s.stayed is not None and s.dropped is not None
         shift = signed_tenths(s.mean_shift, locale)
         lines.append(
             (
                 name,
                 _(
-                    "Mean shift **{shift}** points across {people} people: {improved} improved, "
-                    "{stayed} stayed the same, {dropped} dropped.",
+                    "Mean shift **{shift}** points across {people} people: {improved}, "
+                    "{stayed}, {dropped}.",
                     locale,
                     shift=shift,
                     people=s.people,
-                    improved=s.improved,
-                    stayed=s.stayed,
-                    dropped=s.dropped,
+                    # Each count its own plural text: one person's verb is singular.
+                    improved=ngettext("{count} improved", "{count} improved", s.improved, locale),
+                    stayed=ngettext(
+                        "{count} stayed the same", "{count} stayed the same", s.stayed, locale
+                    ),
+                    dropped=ngettext("{count} dropped", "{count} dropped", s.dropped, locale),
                 ),
             )
         )

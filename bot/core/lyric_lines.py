@@ -22,7 +22,8 @@ from bot.core.lyric_slots import (
 from bot.core.rhymes import last_word, lines_rhyme
 from bot.core.syllables import count_line
 from bot.core.text import clean_member_text
-from bot.i18n import N_, gettext
+from bot.i18n import N_, Wording, gettext
+from bot.i18n import worded as wording
 
 if TYPE_CHECKING:
     # Annotations only: the write step's module imports these rules for its handler.
@@ -67,7 +68,10 @@ class LineRefused(InvalidInput):
 
     def text(self, locale: str | None) -> str:
         """Every problem, one per line, in `locale`, then the writer's words to copy (when kept)."""
-        worded = "\n".join(gettext(text, locale, **fields) for text, fields in self.problems)
+        worded = "\n".join(
+            gettext(text, locale, **{k: wording(v, locale) for k, v in fields.items()})
+            for text, fields in self.problems
+        )
         if self.words:
             worded += "\n" + gettext(
                 "Your words, to copy and change: `{words}`", locale, words=self.words
@@ -152,15 +156,19 @@ def check_line(
         problems.append(
             (
                 N_(
-                    "That line has {count} syllables; this song asks for {span}. Nearly there: "
+                    "That line has {syllables}; this song asks for {span}. Nearly there: "
                     "try dropping a small word or two."
                 )
                 if syllables > wanted.max
                 else N_(
-                    "That line has {count} syllables; this song asks for {span}. Nearly there: "
+                    "That line has {syllables}; this song asks for {span}. Nearly there: "
                     "try adding a word or two."
                 ),
-                {"count": syllables, "span": span},
+                # A count of its own: "1 syllable", "2 syllables" in each language.
+                {
+                    "syllables": Wording.plural("{count} syllable", "{count} syllables", syllables),
+                    "span": span,
+                },
             )
         )
         flags.append("syllables")

@@ -144,7 +144,7 @@ class ScheduleWake:
         the channel; each is recorded as soon as it went out."""
         store = self._store.reminders
         optins = await store.optins(series.guild_id)
-        languages = await store.optin_languages(series.guild_id)
+        languages = await store.reminder_languages(series.guild_id)
         chosen_at = await store.series_chosen_at(series.id)
         choices = await store.series_choices(series.id)
         chosen = {

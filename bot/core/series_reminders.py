@@ -35,13 +35,15 @@ class Offer:
     """What a member who pressed Interested is offered: the series, the start (UTC seconds) of
     the session it is about (the one whose event they pressed; after a choice, the series'
     next one), their choice for the series (NO_CHOICE if none), their /remind me time, and
-    the minutes before that session they will be reminded (see `own_lead`; None for none)."""
+    the minutes before that session they will be reminded (see `own_lead`; None for none), and
+    the client locale of their last reminder press here (None: not known; the server's)."""
 
     series: SeriesRecord
     starts_at: float
     chosen: int | None
     usual: int | None
-    this_time: int | None = None
+    this_time: int | None
+    language: str | None
 
 
 class SeriesReminders:
@@ -67,9 +69,11 @@ class SeriesReminders:
         if user_id in await reminders.series_choices(series.id):
             return None
         usual = (await reminders.optins(guild_id)).get(user_id)
+        # No interaction comes with Interested: the language of their last reminder press.
+        language = (await reminders.reminder_languages(guild_id)).get(user_id)
         # Kept so its buttons count; /forget and removing Interested delete it.
         await reminders.record_series_offer(guild_id, series.id, user_id, timestamp(self._clock))
-        return Offer(series, occurrence.starts_at, NO_CHOICE, usual, usual)
+        return Offer(series, occurrence.starts_at, NO_CHOICE, usual, usual, language)
 
     async def undelivered(self, offer: Offer, user_id: int) -> None:
         """The offer's DM couldn't be delivered (DMs closed): its row goes at once, as no one
@@ -77,9 +81,12 @@ class SeriesReminders:
         still applies."""
         await self._store.reminders.withdraw_series_offer(offer.series.id, user_id)
 
-    async def choose(self, series_id: int, user_id: int, minutes: int | None) -> Offer:
+    async def choose(
+        self, series_id: int, user_id: int, minutes: int | None, language: str | None
+    ) -> Offer:
         """Keep the member's time for the series (minutes before, 0 at the start, None for no
-        reminder) and rearm the timer; the offer as it stands now.
+        reminder) and their client locale (`language`, for the DMs sent later) and rearm the
+        timer; the offer as it stands now.
 
         Raises InvalidInput for a time not among the choices, NotFound when the series is gone
         or has no session ahead, Conflict when the member holds no offer or choice for it any
@@ -92,7 +99,7 @@ class SeriesReminders:
         if series is None or ahead is None:
             raise NotFound(N_("That session series has no session ahead any more."))
         now = timestamp(self._clock)
-        if not await reminders.choose_series_reminder(series.id, user_id, minutes, now):
+        if not await reminders.choose_series_reminder(series.id, user_id, minutes, now, language):
             raise Conflict(
                 N_(
                     "This offer no longer holds: your data here was deleted (/forget) or you "
@@ -102,7 +109,8 @@ class SeriesReminders:
             )
         await self._schedule.timer.rearm()
         usual = (await reminders.optins(series.guild_id)).get(user_id)
-        return Offer(series, ahead, minutes, usual, own_lead(minutes, now, usual, ahead))
+        this_time = own_lead(minutes, now, usual, ahead)
+        return Offer(series, ahead, minutes, usual, this_time, language)
 
     async def cancel(self, guild_id: int, event_id: int, user_id: int) -> bool:
         """The member removed Interested from server event `event_id`: their time for its

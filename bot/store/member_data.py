@@ -90,7 +90,7 @@ EXPORTS: tuple[tuple[str, str], ...] = (
     ),
     (
         "series_reminders",
-        "SELECT r.series_id, s.title AS series_title, r.minutes_before, r.updated_at"
+        "SELECT r.series_id, s.title AS series_title, r.minutes_before, r.language, r.updated_at"
         " FROM series_reminders r JOIN schedule_series s ON s.id = r.series_id"
         " WHERE r.guild_id = :guild AND r.user_id = :user ORDER BY r.series_id",
     ),

@@ -55,14 +55,20 @@ class ReminderRepository(Repository):
         )
         return {int(r[0]): int(r[1]) for r in rows}
 
-    async def optin_languages(self, guild_id: int) -> dict[int, str]:
-        """The client locales members had when they turned /remind me on here: user id ->
-        locale ("es-ES"); members without one are left out (their DMs use the server's)."""
+    async def reminder_languages(self, guild_id: int) -> dict[int, str]:
+        """The client locale each member had at their last reminder press here (turning
+        /remind me on, or choosing their own time for a series): user id -> locale
+        ("es-ES"); members without one are left out (their DMs use the server's)."""
         rows = await self._db.fetch_all(
-            "SELECT user_id, language FROM reminder_optins"
-            " WHERE guild_id = ? AND language IS NOT NULL",
-            (guild_id,),
+            "SELECT user_id, language FROM ("
+            " SELECT user_id, language, updated_at FROM reminder_optins"
+            " WHERE guild_id = ? AND language IS NOT NULL"
+            " UNION ALL SELECT user_id, language, updated_at FROM series_reminders"
+            " WHERE guild_id = ? AND language IS NOT NULL"
+            ") AS known ORDER BY updated_at, user_id",
+            (guild_id, guild_id),
         )
+        # Oldest first: a member's latest press is the one kept.
         return {int(r[0]): str(r[1]) for r in rows}
 
     async def optin_minutes(self) -> dict[int, set[int]]:
@@ -127,11 +133,17 @@ class ReminderRepository(Repository):
         return changed == 1
 
     async def choose_series_reminder(
-        self, series_id: int, user_id: int, minutes: int | None, now: float
+        self,
+        series_id: int,
+        user_id: int,
+        minutes: int | None,
+        now: float,
+        language: str | None = None,
     ) -> bool:
         """The member's choice from an offer, in one job: kept (replacing the offer and any
         earlier choice) only while they hold an offer or a choice for the series; False, and
-        nothing stored, when they hold neither (they were forgotten or removed Interested)."""
+        nothing stored, when they hold neither (they were forgotten or removed Interested).
+        `language`: their client locale at the press, for the DMs sent later."""
 
         async def job(conn: Conn) -> bool:
             held = await conn.fetch_one(
@@ -144,9 +156,11 @@ class ReminderRepository(Repository):
                 return False
             await conn.execute(
                 "INSERT INTO series_reminders (series_id, guild_id, user_id, minutes_before,"
-                " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (series_id, user_id) DO UPDATE"
-                " SET minutes_before = excluded.minutes_before, updated_at = excluded.updated_at",
-                (series_id, int(held[0]), user_id, minutes, now),
+                " updated_at, language) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (series_id, user_id) DO UPDATE"
+                " SET minutes_before = excluded.minutes_before, updated_at = excluded.updated_at,"
+                " language = excluded.language",
+                (series_id, int(held[0]), user_id, minutes, now, language),
             )
             await conn.execute(
                 "DELETE FROM series_reminder_offers WHERE series_id = ? AND user_id = ?",

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.core.errors import StorageBusy, UserFacingError
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.records.errors import StorageUnavailable
 
 log = logging.getLogger("chorus.errors")
@@ -66,10 +66,11 @@ def message_for(error: BaseException, locale: str | None) -> str:
         log.warning("storage unavailable: %s", error)
         return StorageBusy().text(locale)
     if isinstance(error, app_commands.CommandOnCooldown):
-        return _(
-            "Slow down a little: try again in {seconds} seconds.",
+        return ngettext(
+            "Slow down a little: try again in {count} second.",
+            "Slow down a little: try again in {count} seconds.",
+            max(1, round(error.retry_after)),
             locale,
-            seconds=round(error.retry_after),
         )
     if isinstance(error, app_commands.NoPrivateMessage):
         return _("This command works inside a server, not in direct messages.", locale)

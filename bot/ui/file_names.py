@@ -34,6 +34,8 @@ PROBLEMS = N_("problems")
 """What is wrong with an uploaded activity file, whole (TXT)."""
 YOUR_WORDS = N_("your-words")
 """A member's own words given back when they don't fit a message (TXT)."""
+FULL_TEXT = N_("full-text")
+"""The whole text of a message too long for Discord, attached to the part that fits (TXT)."""
 SONG = N_("song")
 """A lyric sheet whose title leaves no letters for a name (TXT or Markdown)."""
 
@@ -49,6 +51,12 @@ def attached(data: bytes, stem: str, extension: str, description: str, locale: s
     ``extension``); ``description`` is its alt text, already worded in ``locale``."""
     name = attachment_name(stem, extension, locale)
     return discord.File(io.BytesIO(data), filename=name, description=description)
+
+
+def full_text_name(locale: str | None) -> str:
+    """The name of the attachment that carries a message's whole text in ``locale``:
+    ``"full-text.txt"`` (en), ``"volltext.txt"`` (de), ``"texto-completo.txt"`` (es)."""
+    return attachment_name(FULL_TEXT, "txt", locale)
 
 
 def titled_name(title: str, extension: str, locale: str | None) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from io import BytesIO
 
 import discord
 
@@ -23,7 +22,6 @@ from bot.records.goals import GoalRecord
 from bot.ui import chart_worker
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.file_names import GOAL_PROGRESS, attached, attachment_name
-from bot.ui.file_names import GOAL_PROGRESS, attachment_name
 from bot.ui.form_ids import FormId
 from bot.ui.format import COLOUR_DONE, COLOUR_INFO, DESCRIPTION_MAX, sentence
 

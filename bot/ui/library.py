@@ -129,7 +129,14 @@ def versions_embed(
             else _("**v{version}** uploaded <t:{at}:f> by {who}", locale, **fields)
         )
     if len(versions) > 25:
-        lines.append(_("…and {count} older versions.", locale, count=len(versions) - 25))
+        lines.append(
+            ngettext(
+                "…and {count} older version.",
+                "…and {count} older versions.",
+                len(versions) - 25,
+                locale,
+            )
+        )
     embed = discord.Embed(
         title=_("Versions of {activity_id}", locale, activity_id=activity_id),
         colour=COLOUR_INFO,

@@ -259,8 +259,9 @@ def embed_text(embed: discord.Embed) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def overflow_file(texts: Sequence[str], name: str = "full-text.txt") -> discord.File:
-    """The cut texts, whole, as a text file attached to a message."""
+def overflow_file(texts: Sequence[str], name: str) -> discord.File:
+    """The cut texts, whole, as a text file named `name` attached to a message (the caller
+    names it in the reader's language: `bot.ui.file_names.full_text_name`)."""
     body = "\n\n".join(t for t in texts if t).encode("utf-8")
     return discord.File(io.BytesIO(body), filename=name)
 
@@ -287,11 +288,12 @@ def _folded(words: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
 
 
-def fit_content(content: str) -> tuple[str, discord.File | None]:
-    """A reply's text within the content limit; when cut, the whole text as a file to attach."""
+def fit_content(content: str, name: str) -> tuple[str, discord.File | None]:
+    """A reply's text within the content limit; when cut, the whole text as a file named
+    `name` to attach."""
     if len(content) <= CONTENT:
         return content, None
-    return cut(content, CONTENT), overflow_file([content])
+    return cut(content, CONTENT), overflow_file([content], name)
 
 
 # ---------------------------------------------------------------- forms and components

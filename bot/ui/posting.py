@@ -14,6 +14,7 @@ from bot.i18n import N_, _, public_language
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.errors import log_refused
+from bot.ui.file_names import full_text_name
 from bot.ui.live_host import LiveHost
 from bot.ui.steps.base import MessagePayload
 
@@ -47,20 +48,22 @@ def step_nonce(run: RunRecord) -> str:
     return f"s{_base36(run.id)}.{run.step_index}.{_base36(started)}"[:25]
 
 
-def fitted(payload: MessagePayload) -> tuple[str | None, list[discord.Embed], list[discord.File]]:
+def fitted(
+    payload: MessagePayload, locale: str
+) -> tuple[str | None, list[discord.Embed], list[discord.File]]:
     """A payload within Discord's limits (bot/ui/limits.py); what had to be cut is attached
-    whole as a text file, so nothing is dropped."""
+    whole as a text file named in ``locale`` (the channel's language), so nothing is dropped."""
     fit = limits.fit_message(payload.content, payload.all_embeds)
     files = list(payload.files)
     if fit.overflow and len(files) < limits.ATTACHMENTS:
         log.info("a message was longer than Discord allows; its full text is attached")
-        files.append(limits.overflow_file(fit.overflow))
+        files.append(limits.overflow_file(fit.overflow, full_text_name(locale)))
     return fit.content, fit.embeds, files
 
 
-def shortened(payload: MessagePayload) -> MessagePayload:
+def shortened(payload: MessagePayload, locale: str) -> MessagePayload:
     """A much shorter form of a refused payload (the retry after a 400): every embed text cut
-    hard, its full text attached."""
+    hard, its full text attached (named in ``locale``, the channel's language)."""
     small: list[discord.Embed] = []
     overflow: list[str] = []
     for embed in payload.all_embeds[:3]:
@@ -82,12 +85,12 @@ def shortened(payload: MessagePayload) -> MessagePayload:
             copy.set_author(name=limits.cut(embed.author.name, 200))
         small.append(copy)
     content = limits.cut(payload.content, 1500) if payload.content else None
-    files = (limits.overflow_file(overflow),) if overflow else ()
+    files = (limits.overflow_file(overflow, full_text_name(locale)),) if overflow else ()
     return MessagePayload(content=content, embeds=tuple(small), view=payload.view, files=files)
 
 
-async def _edit(message: discord.PartialMessage, payload: MessagePayload) -> None:
-    content, embeds, files = fitted(payload)
+async def _edit(message: discord.PartialMessage, payload: MessagePayload, locale: str) -> None:
+    content, embeds, files = fitted(payload, locale)
     if files:
         await message.edit(
             content=content,
@@ -191,7 +194,8 @@ class SessionPoster(ABC):
             )
             if error.status == 400:
                 try:
-                    return await self._post(session, shortened(payload), nonce)
+                    shorter = shortened(payload, self.language(session))
+                    return await self._post(session, shorter, nonce)
                 except discord.HTTPException as again:
                     log.error(
                         "Discord refused %s in channel %s again, shortened (Discord error %s): "
@@ -213,7 +217,7 @@ class SessionPoster(ABC):
     async def _post(
         self, session: SessionRecord, payload: MessagePayload, nonce: str | None = None
     ) -> discord.Message:
-        content, embeds, files = fitted(payload)
+        content, embeds, files = fitted(payload, self.language(session))
         # discord.py sends `enforce_nonce` with a nonce.
         extra: dict[str, Any] = {} if nonce is None else {"nonce": nonce}
         return await self.channel(session).send(
@@ -239,7 +243,7 @@ class SessionPoster(ABC):
         message = self.channel(session).get_partial_message(message_id)
         named = what.english()
         try:
-            await _edit(message, payload)
+            await _edit(message, payload, self.language(session))
             return True
         except discord.NotFound:
             log.warning("%s (message %s) was deleted; it can't be updated", named, message_id)
@@ -251,7 +255,8 @@ class SessionPoster(ABC):
             )
             if error.status == 400:
                 try:
-                    await _edit(message, shortened(payload))
+                    locale = self.language(session)
+                    await _edit(message, shortened(payload, locale), locale)
                     return True
                 except discord.HTTPException as again:
                     error = again

@@ -12,6 +12,7 @@ from discord import app_commands
 
 from bot.i18n import _
 from bot.ui.errors import http_error, message_for
+from bot.ui.file_names import full_text_name
 from bot.ui.limits import fit_content
 from bot.ui.locale import member_language
 
@@ -21,7 +22,7 @@ log = logging.getLogger("chorus.errors")
 async def reply_ephemeral(interaction: discord.Interaction, content: str) -> None:
     """Answer privately whether or not the interaction was already acknowledged; a text over
     Discord's 2,000 characters is cut at a word and attached whole."""
-    shown, whole = fit_content(content)
+    shown, whole = fit_content(content, full_text_name(member_language(interaction)))
     extra: dict[str, Any] = {"file": whole} if whole is not None else {}
     try:
         if interaction.response.is_done():

@@ -80,13 +80,24 @@ def places_line(access: ScheduleAccess, *, locale: str) -> str | None:
             else ngettext("{count} place", "{count} places", closed.capacity, locale)
         )
         if access.waiting:
-            cap = _("{places}, {waiting} waiting", locale, places=cap, waiting=access.waiting)
+            cap = ngettext(
+                "{places}, {count} waiting",
+                "{places}, {count} waiting",
+                access.waiting,
+                locale,
+                places=cap,
+            )
         parts.append(cap)
     if closed.role_id is not None:
         parts.append(_("for {role}", locale, role=f"<@&{closed.role_id}>"))
     if closed.invite_only:
         parts.append(
-            _("by invitation, {asking} asking", locale, asking=access.asking)
+            ngettext(
+                "by invitation, {count} asking",
+                "by invitation, {count} asking",
+                access.asking,
+                locale,
+            )
             if access.asking
             else _("by invitation", locale)
         )

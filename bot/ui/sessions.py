@@ -188,9 +188,18 @@ def manage_message(
     asking = len(line) - waiting
     counts = [_("**{count}** here", locale, count=len(present))]
     if waiting:
-        counts.append(_("**{count}** waiting for a place", locale, count=waiting))
+        counts.append(
+            ngettext(
+                "**{count}** waiting for a place",
+                "**{count}** waiting for a place",
+                waiting,
+                locale,
+            )
+        )
     if asking:
-        counts.append(_("**{count}** asking to join", locale, count=asking))
+        counts.append(
+            ngettext("**{count}** asking to join", "**{count}** asking to join", asking, locale)
+        )
     text = _(
         "{counts}. Choose someone to let in or take out; they are told privately.",
         locale,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.lyric_lines import hidden_clue
+from bot.core.lyric_lines import LineRefused, hidden_clue
 from bot.core.lyric_turns import current_writer
 from bot.core.lyrics import credits, fold, song_lines
 from bot.core.rhymes import last_word, rhyme_kind, suggest
@@ -259,6 +259,15 @@ def test_syllable_constraint_strict_refuses_with_count_and_hint() -> None:
     with pytest.raises(InvalidInput, match="has 9 syllables; this song asks for 4–6"):
         h.contribute(ANA, "line", text="for some reason I'm feeling tired")
     h.contribute(ANA, "line", text="I'm feeling tired")
+
+
+def test_one_syllable_reads_in_the_singular_in_each_language() -> None:
+    h = Harness(write_step(constraints={"syllables": {"min": 4, "max": 6}}), [ANA])
+    with pytest.raises(LineRefused) as refused:
+        h.contribute(ANA, "line", text="home")
+    assert str(refused.value).startswith("That line has 1 syllable; this song asks for 4–6.")
+    assert refused.value.text("de").startswith("Diese Zeile hat 1 Silbe; dieser Song")
+    assert refused.value.text("es").startswith("Ese verso tiene 1 sílaba; esta canción")
 
 
 def test_syllable_constraint_lenient_flags() -> None:

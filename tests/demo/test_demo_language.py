@@ -3,7 +3,9 @@ tests/demo/test_screenshots.py's)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
@@ -23,7 +25,7 @@ def public_texts(channel_history: list[discord.Message]) -> list[str]:
     return [text for message in channel_history for text in message_texts(message)]
 
 
-def without_people_s_words(texts: list[str]) -> list[str]:
+def without_people_s_words(texts: list[str], language: str = "de") -> list[str]:
     """The bot's words only: the simulated members' lines, reflections and titles (they write
     German in a German demo, but they are theirs), the server's own channel names and support
     text (the demo server's own, in German) taken out."""
@@ -32,14 +34,14 @@ def without_people_s_words(texts: list[str]) -> list[str]:
     from bot.demo.world import world_names
     from bot.i18n import gettext
 
-    words = WORDS["de"]
+    words = WORDS[language]
     theirs = [
         *words.lines,
         *words.reflections,
         *words.titles,
         *words.rounds,
-        world_names("de").voice,
-        gettext(script.DEMO_SUPPORT, "de"),
+        world_names(language).voice,
+        gettext(script.DEMO_SUPPORT, language),
     ]
     cleaned = []
     for text in texts:
@@ -50,6 +52,7 @@ def without_people_s_words(texts: list[str]) -> list[str]:
 
 
 async def test_the_scripted_session_runs_in_german(tmp_path: Path) -> None:
+    from bot.core.activity_builder import step_forms
     from bot.demo.script import TRANSLATED_SCRIPT, run_script
     from bot.demo.world import demo_settings, start_world
 
@@ -58,9 +61,14 @@ async def test_the_scripted_session_runs_in_german(tmp_path: Path) -> None:
     )
     world = await start_world(settings, language="de")
     shots: dict[str, list[str]] = {}
+    private: dict[str, list[str]] = {}
 
-    async def shoot(name: str, viewer: object) -> None:
+    async def shoot(name: str, viewer: Any) -> None:
         shots[name] = public_texts(world.channel.history())
+        if viewer is not None:
+            # What only the viewer sees (the facilitator's private replies): in the shot too.
+            seen = world.channel.history(viewer=viewer)
+            private[name] = public_texts([m for m in seen if m.flags.ephemeral])
 
     try:
         report = await run_script(world, seed=7, shoot=shoot)
@@ -93,6 +101,59 @@ async def test_the_scripted_session_runs_in_german(tmp_path: Path) -> None:
     for name, texts in shots.items():
         wrong = english_in(without_people_s_words(texts), msgids)
         assert not wrong, f"{name}: " + "\n".join(wrong)
+    # The facilitator's own words in the shots of their own Chorus (the support text, an
+    # activity file they upload, the activity they start writing) are German too: no English
+    # sentence, of the catalogue or not, in what the facilitator sees.
+    assert {"09-setup-support", "10-upload-errors", "11-activity-new"} <= set(private)
+    for name in ("09-setup-support", "10-upload-errors", "11-activity-new"):
+        # An activity file's keys and step types are the format's words in every language
+        # (`steps[0]`, `type: listen`; the builder lists the types as a file names them).
+        keys = [
+            re.sub(r"\b(steps|duration_minutes)\b", " ", t)
+            for t in private[name]
+            if t not in step_forms()
+        ]
+        wrong = english_in(without_people_s_words(keys), msgids)
+        assert not wrong, f"{name}: " + "\n".join(wrong)
+    typed = [t for name in ("10-upload-errors", "11-activity-new") for t in private[name]]
+    assert any("abendausklang" in t.lower() for t in typed), [t for t in typed if "`" in t]
+    assert any("Unser Ankommen" in t for t in typed), typed
+
+
+async def test_a_spanish_facilitator_s_own_words_are_spanish(tmp_path: Path) -> None:
+    """The shots of the server's own Chorus in a Spanish demo: the support text, the activity
+    file uploaded and the activity begun are the facilitator's Spanish words, and nothing in
+    what the facilitator sees there is English."""
+    from bot.core.activity_builder import step_forms
+    from bot.demo.script import OWN_WORDS, run_script
+    from bot.demo.world import demo_settings, start_world
+
+    settings = demo_settings(
+        tmp_path / "demo.db", base=base_settings(tmp_path), board_edit_interval=0
+    )
+    world = await start_world(settings, language="es")
+    private: dict[str, list[str]] = {}
+
+    async def shoot(name: str, viewer: Any) -> None:
+        if viewer is not None:
+            seen = world.channel.history(viewer=viewer)
+            private[name] = public_texts([m for m in seen if m.flags.ephemeral])
+
+    try:
+        await run_script(world, seed=7, shoot=shoot)
+    finally:
+        await world.close()
+    msgids = english_msgids()
+    for name in ("09-setup-support", "10-upload-errors", "11-activity-new"):
+        keys = [
+            re.sub(r"\b(steps|duration_minutes)\b", " ", t)
+            for t in private[name]
+            if t not in step_forms()
+        ]
+        wrong = english_in(without_people_s_words(keys, "es"), msgids)
+        assert not wrong, f"{name}: " + "\n".join(wrong)
+    typed = " ".join(t for name in ("10-upload-errors", "11-activity-new") for t in private[name])
+    assert OWN_WORDS["es"].file_id in typed and OWN_WORDS["es"].new_title in typed, typed
 
 
 def test_the_language_option() -> None:

@@ -59,9 +59,27 @@ async def test_an_optin_keeps_the_member_s_language_until_replaced(store: Store)
     await repo.set_optin(1, 7, 15, 1.0, "es-ES")
     await repo.set_optin(1, 8, 15, 1.0)
     await repo.set_optin(2, 7, 15, 1.0, "de")
-    assert await repo.optin_languages(1) == {7: "es-ES"}
+    assert await repo.reminder_languages(1) == {7: "es-ES"}
     await repo.set_optin(1, 7, 30, 2.0, "de")
-    assert await repo.optin_languages(1) == {7: "de"}
+    assert await repo.reminder_languages(1) == {7: "de"}
     assert await repo.remove_optin(1, 7)
-    assert await repo.optin_languages(1) == {}
-    assert await repo.optin_languages(2) == {7: "de"}
+    assert await repo.reminder_languages(1) == {}
+    assert await repo.reminder_languages(2) == {7: "de"}
+
+
+async def test_the_language_of_a_members_last_reminder_press_is_kept(store: Store) -> None:
+    """A series choice keeps the client locale too; the latest press (opt-in or choice) wins,
+    and a choice without one leaves the opt-in's."""
+    repo = store.reminders
+    series, _ = await make(store.schedule)  # in server 1
+    await repo.set_optin(1, 7, 15, 1.0, "de")
+    for user in (7, 8, 9):
+        await repo.record_series_offer(1, series.id, user, 1.5)
+    assert await repo.choose_series_reminder(series.id, 7, 120, 2.0, "es-ES")
+    assert await repo.choose_series_reminder(series.id, 8, 30, 2.0, "de")
+    assert await repo.choose_series_reminder(series.id, 9, 30, 2.0)
+    assert await repo.reminder_languages(1) == {7: "es-ES", 8: "de"}
+    await repo.set_optin(1, 7, 15, 3.0, "en-US")
+    assert await repo.reminder_languages(1) == {7: "en-US", 8: "de"}
+    assert await repo.remove_series_reminder(series.id, 8)
+    assert await repo.reminder_languages(1) == {7: "en-US"}

@@ -106,7 +106,8 @@ def test_a_request_over_a_limit_is_charged_to_the_test_that_sent_it(
 
 
 def test_a_long_reply_is_cut_at_a_word_and_attached_whole() -> None:
-    shown, whole = limits.fit_content(SENTENCE)
+    shown, whole = limits.fit_content(SENTENCE, "full-text.txt")
     assert len(shown) <= limits.CONTENT and shown.endswith("…")
     assert whole is not None and whole.fp.read().decode() == SENTENCE
-    assert limits.fit_content("short") == ("short", None)
+    assert whole.filename == "full-text.txt"
+    assert limits.fit_content("short", "full-text.txt") == ("short", None)

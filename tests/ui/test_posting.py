@@ -52,7 +52,7 @@ def test_the_shortened_retry_cuts_every_embed_and_attaches_the_whole_text() -> N
     long = discord.Embed(title="T" * 256, description="word " * 800)
     for number in range(25):
         long.add_field(name=f"field {number}", value="v" * 1024)
-    small = shortened(MessagePayload(content="c" * 2000, embeds=(long,) * 4))
+    small = shortened(MessagePayload(content="c" * 2000, embeds=(long,) * 4), "en")
     assert len(small.embeds) == 3 and small.content is not None and len(small.content) <= 1500
     for embed in small.embeds:
         assert len(embed.description or "") <= 1500 and len(embed.fields) == 10

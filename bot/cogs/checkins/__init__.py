@@ -17,10 +17,8 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.checkins.answers import CheckinAnswers
-from bot.cogs.checkins.extras import NOTE_FORM, CheckinExtras
-from bot.cogs.extension import cog_setup, server_group
 from bot.cogs.checkins.extras import CheckinExtras
-from bot.cogs.extension import cog_setup
+from bot.cogs.extension import cog_setup, server_group
 from bot.core.checkin_service import CheckinService
 from bot.core.checkin_summary import member_summary
 from bot.i18n import N_, _

@@ -16,10 +16,8 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup, server_group
-from bot.cogs.goals.answers import GOAL_FORM, GoalAnswers, consent_message
-from bot.cogs.options import IdChoices
-from bot.cogs.extension import cog_setup
 from bot.cogs.goals.answers import GoalAnswers, consent_message
+from bot.cogs.options import IdChoices
 from bot.core.goal_service import ConsentNeeded, GoalService
 from bot.core.goals import GOAL_MAX
 from bot.i18n import N_

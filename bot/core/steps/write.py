@@ -375,11 +375,11 @@ def _write_from_form(answers: Mapping[str, str]) -> dict[str, Any]:
 
 
 FORM = StepForm(
-    "A song written together, line by line",
+    N_("A song written together, line by line"),
     (
         TITLE,
-        FieldSpec("theme", "The song's theme", placeholder="e.g. Home"),
-        FieldSpec("lines", "How many lines (1 to 16)", default="8"),
+        FieldSpec("theme", N_("The song's theme"), placeholder=N_("e.g. Home")),
+        FieldSpec("lines", N_("How many lines (1 to 16)"), default="8"),
         TIME_LIMIT,
     ),
     _write_from_form,

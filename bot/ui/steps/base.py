@@ -199,6 +199,16 @@ class StepAtButton(TypedButton):
         return cls.button(label, run_id=scene.run.id, step_index=scene.index, **look)
 
 
+@dataclass(frozen=True, slots=True)
+class ButtonLook:
+    """How a step's button for one action looks: its label (a catalogue text marked with
+    `N_`, worded in the channel's language when shown), emoji and style."""
+
+    label: str
+    emoji: str
+    style: discord.ButtonStyle = discord.ButtonStyle.secondary
+
+
 class StepActionButton(TypedButton):
     """Base of a kind's button family whose id names an `action` at one step of a run
     (`run_id`, `index`): the round's and the write step's buttons."""
@@ -212,3 +222,13 @@ class StepActionButton(TypedButton):
         """This family's button for `action` at the scene's step. `look`: `button`'s style,
         emoji, row and disabled. Raises ValueError when `action` doesn't fit the family's id."""
         return cls.button(label, action=action, run_id=scene.run.id, index=scene.index, **look)
+
+    @classmethod
+    def shown(
+        cls, scene: StepScene, action: str, looks: dict[str, ButtonLook], **extra: Any
+    ) -> Self:
+        """The button for `action` as `looks` draws it, its label in the scene's language.
+        `extra`: `button`'s row and disabled. Raises KeyError for an action `looks` lacks."""
+        look = looks[action]
+        label = _(look.label, scene.locale)
+        return cls.at(scene, label, action, style=look.style, emoji=look.emoji, **extra)

@@ -91,7 +91,11 @@ class BreathePresenter(SimplePresenter):
             parts.append(_("rest {time}", locale, time=_seconds(pattern.rest, locale)))
         done = len({c.author_id for c in scene.contributions if c.kind == "done"})
         # "Done" says someone stopped, not that they breathed the whole pattern.
-        together = _(" {count} of us pressed Done.", locale, count=done) if done >= 3 else ""
+        together = (
+            ngettext(" {count} of us pressed Done.", " {count} of us pressed Done.", done, locale)
+            if done >= 3
+            else ""
+        )
         return _(
             "🌿 We breathed together: {pattern}, {times}.{together}",
             locale,

@@ -24,6 +24,7 @@ from bot.ui.form_ids import FormId
 from bot.ui.format import COLOUR_STEP, duration, plain_name, relative
 from bot.ui.forms import ChorusForm
 from bot.ui.steps.base import (
+    ButtonLook,
     MessagePayload,
     SimplePresenter,
     StepActionButton,
@@ -41,6 +42,15 @@ OUTCOME_MARKS = {
     "left": N_("left before their turn"),
     "gone": N_("left during their turn"),
 }
+
+
+ROUND_BUTTONS = {
+    "start": ButtonLook(N_("I'll start"), "🙋", discord.ButtonStyle.primary),
+    "answer": ButtonLook(N_("Answer"), "✍", discord.ButtonStyle.primary),
+    "done": ButtonLook(N_("Done"), "✅", discord.ButtonStyle.success),
+    "pass": ButtonLook(N_("Pass"), "⏭"),
+}
+"""The round's buttons by action."""
 
 
 class RoundButton(StepActionButton, spec="chorus:round:{action:word}:{run_id:int}:{index:int}"):
@@ -245,43 +255,14 @@ class RoundPresenter(SimplePresenter):
         Answer (without voice) and Pass (when allowed); none once finished."""
         step: RoundStep = scene.step
         state = scene.step_state()
-        locale = scene.locale
-        finished = bool(state.get("finished"))
-        if finished:
+        if state.get("finished"):
             return None  # nothing left to press; the facilitator moves on from the board
         if state.get("volunteer"):
-            return persistent_view(
-                RoundButton.at(
-                    scene,
-                    _("I'll start", locale),
-                    "start",
-                    style=discord.ButtonStyle.primary,
-                    emoji="🙋",
-                )
-            )
-        items = []
-        if not has_voice(scene):
-            items.append(
-                RoundButton.at(
-                    scene,
-                    _("Answer", locale),
-                    "answer",
-                    style=discord.ButtonStyle.primary,
-                    emoji="✍",
-                )
-            )
-        items.append(
-            RoundButton.at(
-                scene,
-                _("Done", locale),
-                "done",
-                style=discord.ButtonStyle.success,
-                emoji="✅",
-            )
-        )
-        if step.pass_allowed:
-            items.append(RoundButton.at(scene, _("Pass", locale), "pass", emoji="⏭"))
-        return persistent_view(*items)
+            actions = ["start"]
+        else:
+            actions = ["answer"] if not has_voice(scene) else []
+            actions += ["done", "pass"] if step.pass_allowed else ["done"]
+        return persistent_view(*(RoundButton.shown(scene, a, ROUND_BUTTONS) for a in actions))
 
     def board_fields(
         self, run: RunRecord, step: RoundStep, names: Mapping[int, str], locale: str
@@ -332,46 +313,28 @@ class RoundPresenter(SimplePresenter):
         skips = {c.payload.get("speaker") for c in scene.contributions if skipped(c)}
         for found in (spoke, passed, skips):
             found.discard(None)
-        if skips:
-            words = self._with_skips(len(spoke), len(passed), len(skips), scene.locale)
-        elif passed:
-            words = _(
-                "We went around: {spoke} took their turn, {passed} passed. Thank you all.",
-                scene.locale,
-                spoke=len(spoke),
-                passed=len(passed),
-            )
-        else:
-            words = _(
-                "We went around: {spoke} took their turn. Thank you all.",
-                scene.locale,
-                spoke=len(spoke),
-            )
+        words = went_around(len(spoke), len(passed), len(skips), scene.locale)
         return f"**{scene.text(step.question)}**\n\n{words}"
 
-    @staticmethod
-    def _with_skips(spoke: int, passed: int, skips: int, locale: str) -> str:
-        """The closing count when the facilitator skipped someone (a skip isn't a pass)."""
-        if passed:
-            return ngettext(
-                "We went around: {spoke} took their turn, {passed} passed, {skipped} was "
-                "skipped. Thank you all.",
-                "We went around: {spoke} took their turn, {passed} passed, {skipped} were "
-                "skipped. Thank you all.",
-                skips,
-                locale,
-                spoke=spoke,
-                passed=passed,
-                skipped=skips,
-            )
-        return ngettext(
-            "We went around: {spoke} took their turn, {skipped} was skipped. Thank you all.",
-            "We went around: {spoke} took their turn, {skipped} were skipped. Thank you all.",
-            skips,
-            locale,
-            spoke=spoke,
-            skipped=skips,
-        )
+
+def went_around(spoke: int, passed: int, skips: int, locale: str) -> str:
+    """The round's closing count: how many took their turn, passed (if any) and were skipped by
+    the facilitator (if any; a skip isn't a pass). Each count is its own plural text, so every
+    language words one and two people its own way."""
+    counts = {
+        "spoke": ngettext("{count} took their turn", "{count} took their turn", spoke, locale)
+    }
+    if passed:
+        counts["passed"] = ngettext("{count} passed", "{count} passed", passed, locale)
+    if skips:
+        counts["skipped"] = ngettext("{count} was skipped", "{count} were skipped", skips, locale)
+    if passed and skips:
+        return _("We went around: {spoke}, {passed}, {skipped}. Thank you all.", locale, **counts)
+    if passed:
+        return _("We went around: {spoke}, {passed}. Thank you all.", locale, **counts)
+    if skips:
+        return _("We went around: {spoke}, {skipped}. Thank you all.", locale, **counts)
+    return _("We went around: {spoke}. Thank you all.", locale, **counts)
 
 
 PRESENTER = RoundPresenter

@@ -11,17 +11,32 @@ from bot.core.lyric_slots import slots
 from bot.core.lyric_turns import current_writer, takes_turns
 from bot.core.lyrics import credits, fold, is_full, next_position, song_lines
 from bot.core.steps.write import WriteStep
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.ui.components import persistent_view
 from bot.ui.format import clock_time
 from bot.ui.lyrics import SongInfo, SongSheet, live_sheet, sections_of, who
 from bot.ui.lyrics import structure_text as structure_line
 from bot.ui.songs import song_embed, song_file
-from bot.ui.steps.base import MessagePayload, StepActionButton, StepScene, step_embed
+from bot.ui.steps.base import (
+    ButtonLook,
+    MessagePayload,
+    StepActionButton,
+    StepScene,
+    step_embed,
+)
 
 SongInfoSource = Callable[[int, int], SongInfo | None]
 SceneHook = Callable[[StepScene], None]
 RenderHook = Callable[[StepScene, MessagePayload], None]
+
+
+LYRICS_BUTTONS = {
+    "write": ButtonLook(N_("Write my line"), "✍", discord.ButtonStyle.primary),
+    "pass": ButtonLook(N_("Pass"), "⏭"),
+    "edit": ButtonLook(N_("Edit my line"), "✏"),
+    "withdraw": ButtonLook(N_("Withdraw my line"), "↩"),
+}
+"""The write step's buttons by action."""
 
 
 class LyricsButton(StepActionButton, spec="chorus:lyrics:{action:word}:{run_id:int}:{index:int}"):
@@ -171,48 +186,20 @@ class WritePresenter:
     ) -> discord.ui.View:
         """Everyone's buttons. Edit and Withdraw only while there is a line that can still
         change; taking a line out is the facilitator's `/song remove`, not a public button."""
-        locale = scene.locale
-        items = [
-            LyricsButton.at(
-                scene,
-                _("Write my line", locale),
-                "write",
-                style=discord.ButtonStyle.primary,
-                emoji="✍",
-                row=0,
-                disabled=full,
-            )
-        ]
-        if step.pass_allowed:
-            items.append(
-                LyricsButton.at(
+        disabled = {"write": full, "pass": full, "edit": not changeable, "withdraw": not changeable}
+        actions = ["write", "pass"] if step.pass_allowed else ["write"]
+        return persistent_view(
+            *(
+                LyricsButton.shown(
                     scene,
-                    _("Pass", locale),
-                    "pass",
-                    emoji="⏭",
+                    action,
+                    LYRICS_BUTTONS,
                     row=0,
-                    disabled=full,
+                    disabled=disabled[action],
                 )
+                for action in [*actions, "edit", "withdraw"]
             )
-        items += [
-            LyricsButton.at(
-                scene,
-                _("Edit my line", locale),
-                "edit",
-                emoji="✏",
-                row=0,
-                disabled=not changeable,
-            ),
-            LyricsButton.at(
-                scene,
-                _("Withdraw my line", locale),
-                "withdraw",
-                emoji="↩",
-                row=0,
-                disabled=not changeable,
-            ),
-        ]
-        return persistent_view(*items)
+        )
 
     # ---------------------------------------------------------------- closed
 
