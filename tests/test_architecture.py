@@ -23,6 +23,7 @@ HELPER_MODULES = {
     "bot.cogs.schedule_commands",  # the schedule cog's command group
     "bot.cogs.subcommands",  # commands a cog adds to another cog's group
     "bot.cogs.extension",  # every cog module's setup (`cog_setup`)
+    "bot.cogs.options",  # what option declarations share (autocomplete)
 }
 
 

@@ -101,7 +101,7 @@ FILL = (
     "INSERT INTO review_authors (contribution_id, run_id, step_index, guild_id, user_id,"
     " created_at) VALUES (72, 61, 1, 900000000000000001, 800000000000000002, 13.3)",
     "INSERT INTO schedule_drafts (id, key, guild_id, facilitator_id, channel_id,"
-    " voice_channel_id, payload, created_at) VALUES (5, 123456789, 900000000000000001,"
+    " voice_channel_id, payload, created_at) VALUES (211, 123456789, 900000000000000001,"
     ' 800000000000000002, 700000000000000001, NULL, \'{"title": "Friday circle"}\', 13.4)',
 )
 

@@ -20,7 +20,7 @@ from tests.test_cli import run_cli
 ONE = 900000000000000001
 OTHER = 900000000000000009
 PRIVATE = "only the other server may read this"
-_IDS = re.compile(r"\b(41|51|52|61|71|72|81|91|101|111|121|131|141|151|161|171|181|191|201)\b")
+_IDS = re.compile(r"\b(41|51|52|61|71|72|81|91|101|111|121|131|141|151|161|171|181|191|201|211)\b")
 
 
 def other_server(sql: str) -> str:

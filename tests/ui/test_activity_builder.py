@@ -19,9 +19,8 @@ def test_draft_controls_keep_their_ids() -> None:
     assert "prompt" in [option.value for option in menu.item.options]
 
 
-NOT_YET = {"write"}
-"""Kinds whose form texts aren't marked yet: bot/core/steps/write.py is being changed by
-another engineer this round (its texts are theirs to mark); the entry goes with them."""
+NOT_YET: set[str] = set()
+"""Kinds whose form texts aren't marked for the catalogue yet (none now)."""
 
 
 def test_the_kinds_and_their_forms_are_worded_in_the_facilitators_language() -> None:
