@@ -4,24 +4,28 @@ the shipped kinds are found; `kind_added` registers it for one test and removes 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from bot.core import steps as core_steps
 from bot.ui import steps as ui_steps
 
 HERE = Path(__file__).parent
-CORE_PACKAGE = "tests.steps_example.core"
-UI_PACKAGE = "tests.steps_example.ui"
 
 
 @contextmanager
-def kind_added() -> Iterator[None]:
-    """The `hum` kind registered (activity model, schema, handlers, presenters), then removed."""
-    core_steps.add_package(CORE_PACKAGE)
-    ui_steps.add_package(UI_PACKAGE)
+def kinds_registered(package: str) -> Iterator[None]:
+    """The kinds of `package`'s `core` and `ui` subpackages registered (activity model, schema,
+    handlers, presenters), then removed: how a test adds a kind that isn't shipped."""
+    core_steps.add_package(f"{package}.core")
+    ui_steps.add_package(f"{package}.ui")
     try:
         yield
     finally:
-        ui_steps.remove_package(UI_PACKAGE)
-        core_steps.remove_package(CORE_PACKAGE)
+        ui_steps.remove_package(f"{package}.ui")
+        core_steps.remove_package(f"{package}.core")
+
+
+def kind_added() -> AbstractContextManager[None]:
+    """The `hum` kind registered for one test, then removed."""
+    return kinds_registered(__name__)

@@ -7,26 +7,14 @@ to count the files adding a kind changes (tests/test_house_figures.py runs that 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-from bot.core import steps as core_steps
-from bot.ui import steps as ui_steps
+from tests.steps_example import kinds_registered
 
 HERE = Path(__file__).parent
-KIND = "pause"
-CORE_PACKAGE = "tests.steps_trial.core"
-UI_PACKAGE = "tests.steps_trial.ui"
 
 
-@contextmanager
-def kind_added() -> Iterator[None]:
-    """The `pause` kind registered (activity model, schema, handlers, presenters), then removed."""
-    core_steps.add_package(CORE_PACKAGE)
-    ui_steps.add_package(UI_PACKAGE)
-    try:
-        yield
-    finally:
-        ui_steps.remove_package(UI_PACKAGE)
-        core_steps.remove_package(CORE_PACKAGE)
+def kind_added() -> AbstractContextManager[None]:
+    """The `pause` kind registered for one test, then removed."""
+    return kinds_registered(__name__)
