@@ -235,11 +235,11 @@ class ListeningCog(commands.Cog):
 
     async def on_react(self, interaction: discord.Interaction, item: ReactButton) -> None:
         """A reaction pressed under a listen step: saved, privately confirmed."""
-        session, _run, step = await self.service.live_step(item.run_id, item.index)
+        session, _run, step = await self.service.live_step(item.run_id, item.step_index)
         assert isinstance(step, ListenStep)
         await attendance.ensure_joined(interaction, session)
         outcome = await self.service.react(
-            session, item.run_id, item.index, interaction.user.id, item.choice
+            session, item.run_id, item.step_index, interaction.user.id, item.choice
         )
         reaction = step.reflection.reactions[item.choice]
         locale = member_language(interaction)
@@ -265,11 +265,11 @@ class ListeningCog(commands.Cog):
         self, interaction: discord.Interaction, item: ListenReflectButton
     ) -> None:
         """Reflect under a listen step: the reflection form."""
-        _session, _run, step = await self.service.live_step(item.run_id, item.index)
+        _session, _run, step = await self.service.live_step(item.run_id, item.step_index)
         assert isinstance(step, ListenStep)
         await send_form(
             interaction,
-            ListenReflectForm(item.run_id, item.index, step, member_language(interaction)),
+            ListenReflectForm(item.run_id, item.step_index, step, member_language(interaction)),
         )
 
     async def on_reflect_form(
@@ -291,13 +291,13 @@ class ListeningCog(commands.Cog):
 
     async def on_vote(self, interaction: discord.Interaction, item: VoteSelect) -> None:
         """A vote chosen at a vote step: saved (a second choice replaces the first)."""
-        session, run, step = await self.service.live_step(item.run_id, item.index)
+        session, run, step = await self.service.live_step(item.run_id, item.step_index)
         assert isinstance(step, VoteStep)
         chosen = await self.service.choice(
-            session, run, item.index, item.chosen, member_language(interaction)
+            session, run, item.step_index, item.chosen, member_language(interaction)
         )
         await attendance.ensure_joined(interaction, session)
-        outcome = await self.service.vote(item.run_id, item.index, interaction.user.id, chosen)
+        outcome = await self.service.vote(item.run_id, item.step_index, interaction.user.id, chosen)
         locale = member_language(interaction)
         vote = (
             _("🗳️ Your vote is now **{choice}**", locale, choice=chosen.label)

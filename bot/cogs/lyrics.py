@@ -54,7 +54,7 @@ class LyricsCog(commands.Cog):
 
     async def on_button(self, interaction: discord.Interaction, item: LyricsButton) -> None:
         """A write step's button (write, edit, pass, withdraw): the form or the change."""
-        run_id, index, user = item.run_id, item.index, interaction.user.id
+        run_id, index, user = item.run_id, item.step_index, interaction.user.id
         if item.action == "write":
             await self._send_line_form(
                 interaction, item, await self.service.line_ask(run_id, index, user)
@@ -77,7 +77,7 @@ class LyricsCog(commands.Cog):
     ) -> None:
         form = LineForm(
             item.run_id,
-            item.index,
+            item.step_index,
             ask.step,
             ask.slot,
             clue=ask.clue,

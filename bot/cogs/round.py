@@ -79,7 +79,7 @@ class RoundCog(commands.Cog):
 
     async def on_button(self, interaction: discord.Interaction, item: RoundButton) -> None:
         """A round's button (start, answer, done, pass): the turn moves on or the form opens."""
-        session, run, step = await self._round(item.run_id, item.index)
+        session, run, step = await self._round(item.run_id, item.step_index)
         user = interaction.user.id
         if item.action == "answer":
             state = json.loads(run.step_state)
@@ -89,7 +89,7 @@ class RoundCog(commands.Cog):
             turn_no = int(state.get("turn_no", 0))
             await send_form(
                 interaction,
-                RoundForm(run.id, item.index, turn_no, step, member_language(interaction)),
+                RoundForm(run.id, item.step_index, turn_no, step, member_language(interaction)),
             )
             return
         if item.action not in ("done", "pass", "start"):

@@ -55,7 +55,7 @@ class RoutedItem(Protocol):
 
 def compile_spec(spec: str) -> tuple[re.Pattern[str], tuple[tuple[str, Callable[[str], Any]], ...]]:
     """The template and `(field, converter)` pairs of an id spec such as
-    ``"chorus:vote:{run_id:int}:{index:int}"``.
+    ``"chorus:vote:{run_id:int}:{step_index:int}"``.
 
     Raises ValueError for a spec that names a field twice or an unknown field type."""
     pattern: list[str] = ["^"]

@@ -6,12 +6,12 @@ memory), so Chorus keeps no form in memory and routes a submission by its custom
 language as the button families (`bot/ui/components.py`), so building and parsing can't drift:
 
     @dataclass(frozen=True)
-    class RoundFormId(FormId, spec="chorus:form_round:{run_id:int}:{index:int}:{turn_no:int}"):
+    class RoundFormId(FormId, spec="chorus:form_round:{run_id:int}:{step_index:int}:{turn_no:int}"):
         run_id: int
-        index: int
+        step_index: int
         turn_no: int
 
-`RoundFormId(run_id=1, index=2, turn_no=3).custom_id` is ``"chorus:form_round:1:2:3"``;
+`RoundFormId(run_id=1, step_index=2, turn_no=3).custom_id` is ``"chorus:form_round:1:2:3"``;
 `RoundFormId.parse("chorus:form_round:1:2:3")` reads it back, and gives None for any id that is
 not this family's (malformed, another family's, foreign). Forms already open on members' screens
 keep working because each family keeps its id format (`tests/cogs/test_forms.py` submits them

@@ -211,17 +211,17 @@ class ButtonLook:
 
 class StepActionButton(TypedButton):
     """Base of a kind's button family whose id names an `action` at one step of a run
-    (`run_id`, `index`): the round's and the write step's buttons."""
+    (`run_id`, `step_index`): the round's and the write step's buttons."""
 
     run_id: int
-    index: int
+    step_index: int
     action: str
 
     @classmethod
     def at(cls, scene: StepScene, label: str, action: str, **look: Any) -> Self:
         """This family's button for `action` at the scene's step. `look`: `button`'s style,
         emoji, row and disabled. Raises ValueError when `action` doesn't fit the family's id."""
-        return cls.button(label, action=action, run_id=scene.run.id, index=scene.index, **look)
+        return cls.button(label, action=action, run_id=scene.run.id, step_index=scene.index, **look)
 
     @classmethod
     def shown(

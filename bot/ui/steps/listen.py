@@ -36,19 +36,19 @@ Key = tuple[int, int]
 REFLECTION_MAX = 500
 
 
-class ReactButton(TypedButton, spec="chorus:react:{run_id:int}:{index:int}:{choice:int}"):
+class ReactButton(TypedButton, spec="chorus:react:{run_id:int}:{step_index:int}:{choice:int}"):
     """One of a listen step's reactions; `choice` indexes the step's reactions."""
 
     run_id: int
-    index: int
+    step_index: int
     choice: int
 
 
-class ListenReflectButton(TypedButton, spec="chorus:listenreflect:{run_id:int}:{index:int}"):
+class ListenReflectButton(TypedButton, spec="chorus:listenreflect:{run_id:int}:{step_index:int}"):
     """Opens the reflection form of a listen step."""
 
     run_id: int
-    index: int
+    step_index: int
 
 
 """Each shared reflection is shown up to this length (visibly shortened beyond it)."""
@@ -213,7 +213,7 @@ class ListenPresenter:
                         emoji=reaction.emoji,
                         row=1 + i // 5,
                         run_id=scene.run.id,
-                        index=scene.index,
+                        step_index=scene.index,
                         choice=i,
                     )
                 )
@@ -225,7 +225,7 @@ class ListenPresenter:
                         emoji="💭",
                         row=0,
                         run_id=scene.run.id,
-                        index=scene.index,
+                        step_index=scene.index,
                     )
                 )
         return persistent_view(*items) if items else None

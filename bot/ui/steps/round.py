@@ -53,12 +53,14 @@ ROUND_BUTTONS = {
 """The round's buttons by action."""
 
 
-class RoundButton(StepActionButton, spec="chorus:round:{action:word}:{run_id:int}:{index:int}"):
+class RoundButton(
+    StepActionButton, spec="chorus:round:{action:word}:{run_id:int}:{step_index:int}"
+):
     """A round step's buttons: `action` is done, pass, answer (opens the answer form) or start
     (volunteer to go first)."""
 
     run_id: int
-    index: int
+    step_index: int
     action: str
 
 

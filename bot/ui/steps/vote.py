@@ -25,15 +25,15 @@ from bot.ui.steps.base import MessagePayload, StepScene, step_embed
 Key = tuple[int, int]
 
 
-class VoteSelect(TypedSelect, spec="chorus:vote:{run_id:int}:{index:int}"):
+class VoteSelect(TypedSelect, spec="chorus:vote:{run_id:int}:{step_index:int}"):
     """The vote step's menu: one choice per member, changeable until the vote ends."""
 
     run_id: int
-    index: int
+    step_index: int
 
 
 def vote_select(
-    run_id: int, index: int, choices: list[VoteChoice], locale: str
+    run_id: int, step_index: int, choices: list[VoteChoice], locale: str
 ) -> discord.ui.Item[Any]:
     """A select whose clicks reach the `VoteSelect` handler, restart or not."""
     return VoteSelect.select(
@@ -47,7 +47,7 @@ def vote_select(
         ],
         placeholder=_("Choose one…", locale),
         run_id=run_id,
-        index=index,
+        step_index=step_index,
     )
 
 

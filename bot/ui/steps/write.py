@@ -39,12 +39,14 @@ LYRICS_BUTTONS = {
 """The write step's buttons by action."""
 
 
-class LyricsButton(StepActionButton, spec="chorus:lyrics:{action:word}:{run_id:int}:{index:int}"):
+class LyricsButton(
+    StepActionButton, spec="chorus:lyrics:{action:word}:{run_id:int}:{step_index:int}"
+):
     """A write step's buttons: `action` is write, edit, pass, withdraw or remove (remove: the
     facilitator's button on messages posted by older versions)."""
 
     run_id: int
-    index: int
+    step_index: int
     action: str
 
 
