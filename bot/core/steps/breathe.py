@@ -74,10 +74,12 @@ class BreatheHandler(BaseStepHandler):
 
     kind = "breathe"
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """Only "done" (the member finished the pattern), stored with an empty payload. Raises
-        InvalidInput for any other kind."""
-        if kind != "done":
+        InvalidInput for any other contribution kind."""
+        if contribution_kind != "done":
             raise InvalidInput(N_("Press Done when you have finished the breathing pattern."))
         return {}
 

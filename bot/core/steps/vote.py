@@ -72,12 +72,14 @@ class VoteHandler(BaseStepHandler):
 
     kind = "vote"
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """A "vote" for one choice key: "o<n>" for one of the step's options, "n<id>" for a
         playlist entry or "c<id>" for a previous contribution, as the step's `choose_from` says;
-        the label is cleaned and cut to LABEL_MAX. Raises InvalidInput for any other kind or a
+        the label is cleaned and cut to LABEL_MAX. Raises InvalidInput for any other contribution kind or a
         key the step doesn't offer."""
-        if kind != "vote":
+        if contribution_kind != "vote":
             raise InvalidInput(N_("Vote with the menu on the vote's message."))
         key = payload.get("choice")
         if not isinstance(key, str) or not _KEY.fullmatch(key):
