@@ -24,7 +24,8 @@ import re
 from collections.abc import Callable
 from typing import Any, ClassVar, Self, cast
 
-from bot.ui.components import CUSTOM_ID_MAX, compile_spec, id_format
+from bot.ui import limits
+from bot.ui.components import compile_spec, id_format
 
 # Every concrete form family, in definition order; the bot refuses to start with one unhandled.
 FORM_FAMILIES: list[type[FormId]] = []
@@ -54,7 +55,7 @@ class FormId:
         would be longer than Discord's 100 characters."""
         values = {name: getattr(self, name) for name, _ in self.fields}
         text = id_format(self.spec).format(**values)
-        if len(text) > CUSTOM_ID_MAX or not self.template.fullmatch(text):
+        if len(text) > limits.CUSTOM_ID or not self.template.fullmatch(text):
             raise ValueError(f"bad form id {text!r} for {type(self).__name__}")
         return text
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.ui import limits
 from bot.ui.board import BoardButton
-from bot.ui.components import CUSTOM_ID_MAX, FAMILIES, compile_spec
+from bot.ui.components import FAMILIES, compile_spec
 
 
 def test_a_family_builds_the_id_it_parses() -> None:
@@ -25,7 +26,7 @@ def test_fields_are_typed_and_ids_bounded() -> None:
     with pytest.raises(ValueError, match="bad custom id"):
         BoardButton.custom_id_for(action="Join Now", session_id=1)
     with pytest.raises(ValueError, match="bad custom id"):
-        BoardButton.custom_id_for(action="j" * CUSTOM_ID_MAX, session_id=1)
+        BoardButton.custom_id_for(action="j" * limits.CUSTOM_ID, session_id=1)
     with pytest.raises(ValueError, match="twice"):
         compile_spec("chorus:{a}:{a}")
 
