@@ -1,8 +1,10 @@
-"""The `breathe` step: a paced breathing or rhythm pattern, followed for a number of cycles."""
+"""The `breathe` step: a paced breathing or rhythm pattern, followed for a number of cycles (its
+model, its pattern in seconds per phase, its handler)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -67,6 +69,41 @@ class BreatheStep(StepBase):
     def total_seconds(self) -> float:
         """Length of the whole exercise."""
         return self.cycle_seconds * self.cycles
+
+
+@dataclass(frozen=True, slots=True)
+class BreathPattern:
+    """Seconds per phase; a bpm pattern is a steady pulse, half the beats in and half out."""
+
+    inhale: float
+    hold: float
+    exhale: float
+    rest: float
+    cycles: int
+
+    @property
+    def cycle_seconds(self) -> float:
+        """One breath in seconds: in, hold, out and rest."""
+        return self.inhale + self.hold + self.exhale + self.rest
+
+    @property
+    def total_seconds(self) -> float:
+        """The whole exercise in seconds: one breath times the number of cycles."""
+        return self.cycle_seconds * self.cycles
+
+
+def pattern_of(step: BreatheStep) -> BreathPattern:
+    """Read the pattern from a breathe step (bpm, or inhale/hold/exhale/rest seconds)."""
+    if step.bpm is not None:
+        half = step.cycle_seconds / 2
+        return BreathPattern(inhale=half, hold=0.0, exhale=half, rest=0.0, cycles=step.cycles)
+    return BreathPattern(
+        inhale=float(step.inhale or 4),
+        hold=float(step.hold),
+        exhale=float(step.exhale or 6),
+        rest=float(step.rest),
+        cycles=step.cycles,
+    )
 
 
 class BreatheHandler(BaseStepHandler):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.breathe import pattern_of
+from bot.core.steps.breathe import pattern_of
 from bot.i18n import _, format_number, ngettext
 from bot.ui.components import persistent_view
 from bot.ui.format import clock_time, duration
