@@ -21,16 +21,16 @@ from bot.core.run_updates import ContributionOutcome
 from bot.core.runner import Runner
 from bot.core.step_service import StepService
 from bot.core.steps.listen import ListenStep
-from bot.core.steps.vote import VoteStep
-from bot.core.text import clean_member_text
-from bot.core.vote import (
+from bot.core.steps.vote import (
     VoteChoice,
+    VoteStep,
     fixed_choices,
     playlist_choices,
     previous_choices,
     vote_step_for,
     winner,
 )
+from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.media import NominationRecord, PlayRecord
 from bot.records.sessions import RunRecord, SessionRecord
@@ -164,7 +164,7 @@ class ListeningService(StepService):
         own = step_track(step, locale)
         if own is not None:
             return own
-        vote_index = vote_step_for(activity, index)
+        vote_index = vote_step_for(activity.steps, index)
         if vote_index is None:
             return None
         votes = await self._store.contributions.for_step(run.id, vote_index)

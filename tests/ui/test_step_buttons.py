@@ -11,7 +11,7 @@ import re
 import discord
 import pytest
 
-from bot.core.vote import VoteChoice
+from bot.core.steps.vote import VoteChoice
 from bot.ui.components import FAMILIES, TypedComponent
 from bot.ui.steps.listen import ListenReflectButton, ReactButton
 from bot.ui.steps.vote import VoteSelect, vote_select

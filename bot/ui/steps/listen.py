@@ -17,8 +17,8 @@ from bot.core.listening import (
     step_track,
 )
 from bot.core.steps.listen import ListenStep
+from bot.core.steps.vote import GROUP_MIN
 from bot.core.text import shorten
-from bot.core.vote import GROUP_MIN
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedButton, link_button, persistent_view
 from bot.ui.format import (

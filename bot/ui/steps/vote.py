@@ -6,17 +6,17 @@ from typing import Any
 
 import discord
 
-from bot.core.steps.vote import VoteStep
-from bot.core.text import shorten
-from bot.core.vote import (
+from bot.core.steps.vote import (
     GROUP_MIN,
     VoteChoice,
+    VoteStep,
     fixed_choices,
     is_tie,
     shown_detail,
     tally,
     voters,
 )
+from bot.core.text import shorten
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedSelect, persistent_view
 from bot.ui.format import COLOUR_DONE

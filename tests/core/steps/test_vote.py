@@ -1,4 +1,5 @@
-"""Vote rules: choices from options, previous answers or the playlist; tally and tie-break."""
+"""The vote step (bot/core/steps/vote.py): choices from options, previous answers or the
+playlist; tally and tie-break; its handler."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import pytest
 from bot.core.activities import Activity
 from bot.core.errors import InvalidInput
 from bot.core.steps import StepContext
-from bot.core.steps.vote import VoteHandler, VoteStep
-from bot.core.vote import (
+from bot.core.steps.vote import (
     GROUP_MIN,
     VoteChoice,
+    VoteHandler,
+    VoteStep,
     fixed_choices,
     is_tie,
     playlist_choices,
@@ -148,6 +150,6 @@ def test_vote_step_for_finds_the_latest_vote() -> None:
             ],
         }
     )
-    assert vote_step_for(activity, 3) == 2
-    assert vote_step_for(activity, 1) == 0
-    assert vote_step_for(activity, 0) is None
+    assert vote_step_for(activity.steps, 3) == 2
+    assert vote_step_for(activity.steps, 1) == 0
+    assert vote_step_for(activity.steps, 0) is None
