@@ -107,9 +107,6 @@ class VoteHandler(BaseStepHandler):
 
 
 MAX_CHOICES = 25  # a Discord select menu holds 25 options
-GROUP_MIN = 3
-"""Counts (votes per choice, reactions per kind) are shown only when at least this many people
-took part; fewer, and a count could tell who chose what."""
 _SEPARATORS = " —–-:·,"
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import discord
 
+from bot.core.checkins import K_MIN
 from bot.core.listening import (
     AFTER,
     COUNTDOWN,
@@ -17,7 +18,6 @@ from bot.core.listening import (
     step_track,
 )
 from bot.core.steps.listen import ListenStep
-from bot.core.steps.vote import GROUP_MIN
 from bot.core.text import shorten
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedButton, link_button, persistent_view
@@ -274,7 +274,7 @@ class ListenPresenter:
             if page:
                 embed.description = page
             if number == 1 and counts:
-                if reacted >= GROUP_MIN:
+                if reacted >= K_MIN:
                     shown = " · ".join(
                         f"{emoji or ''} {label} **{n}**".strip() for label, emoji, n in counts
                     )
@@ -284,7 +284,7 @@ class ListenPresenter:
                         "{count} reactions: fewer than {k}, so counts aren't shown.",
                         reacted,
                         locale,
-                        k=GROUP_MIN,
+                        k=K_MIN,
                     )
                 embed.add_field(name=_("Reactions", locale), value=field(shown), inline=False)
             payloads.append(MessagePayload(embed=embed))

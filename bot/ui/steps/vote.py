@@ -6,8 +6,8 @@ from typing import Any
 
 import discord
 
+from bot.core.checkins import K_MIN
 from bot.core.steps.vote import (
-    GROUP_MIN,
     VoteChoice,
     VoteStep,
     fixed_choices,
@@ -95,7 +95,7 @@ class VotePresenter:
                     "Pick one in the menu. You can change your vote until the vote ends. Nobody "
                     "sees who voted for what; totals are shown only if {k} or more vote.",
                     scene.locale,
-                    k=GROUP_MIN,
+                    k=K_MIN,
                 ),
             ]
         else:
@@ -108,14 +108,14 @@ class VotePresenter:
         return MessagePayload(embed=step_embed(scene, "\n".join(lines), icon="🗳️ "), view=view)
 
     def render_closed(self, scene: StepScene) -> MessagePayload:
-        """See `StepPresenter.render_closed`: the choices with their votes (counts only at GROUP_MIN
+        """See `StepPresenter.render_closed`: the choices with their votes (counts only at K_MIN
         voters or more)."""
         step: VoteStep = scene.step
         choices = self.choices_for(scene)
         ranked = tally(choices, scene.contributions)
         votes = {t.choice.key: t.votes for t in ranked}
         people = voters(scene.contributions, choices)
-        counted = people >= GROUP_MIN
+        counted = people >= K_MIN
         lines = [f"**{scene.text(step.question)}**", ""]
         for n, c in enumerate(choices, 1):
             count = (
@@ -141,7 +141,7 @@ class VotePresenter:
 
     def after_exit(self, scene: StepScene) -> list[MessagePayload]:
         """The group's choice announced when the step ends (the first choice when nobody voted;
-        votes counted only at GROUP_MIN voters or more); none without choices."""
+        votes counted only at K_MIN voters or more); none without choices."""
         choices = self.choices_for(scene)
         ranked = tally(choices, scene.contributions)
         if not ranked:
@@ -151,7 +151,7 @@ class VotePresenter:
         locale = scene.locale
         if top.votes == 0:
             note = _("Nobody voted, so the first choice goes ahead.", locale)
-        elif people < GROUP_MIN:
+        elif people < K_MIN:
             note = _few(people, locale)
         elif is_tie(ranked):
             note = ngettext(
@@ -179,7 +179,7 @@ def _few(count: int, locale: str) -> str:
         "Only {count} people voted (fewer than {k}), so the counts aren't shown.",
         count,
         locale,
-        k=GROUP_MIN,
+        k=K_MIN,
     )
 
 

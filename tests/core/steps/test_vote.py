@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from bot.core.activities import Activity
+from bot.core.checkins import K_MIN
 from bot.core.errors import InvalidInput
 from bot.core.steps import StepContext
 from bot.core.steps.vote import (
-    GROUP_MIN,
     VoteChoice,
     VoteHandler,
     VoteStep,
@@ -92,7 +92,7 @@ def test_detail_does_not_repeat_the_label() -> None:
 
 def test_voters_counts_people_once() -> None:
     assert voters([vote(1, 10, "o0"), vote(2, 11, "o1")]) == 2
-    assert GROUP_MIN == 3
+    assert K_MIN == 3
 
 
 def test_previous_choices_never_show_private_reflections() -> None:
