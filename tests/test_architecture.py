@@ -18,7 +18,7 @@ HELPER_MODULES = {
     "bot.cogs.attendance",  # joining and leaving, for commands and board buttons alike
     "bot.cogs.controls",
     "bot.cogs.listen_voice",  # the listening cog's voice playback
-    "bot.cogs.song_sheet",  # the lyrics cog's live sheet and turn pings
+    "bot.cogs.lyric_sheet",  # the lyrics cog's live sheet and turn pings
     "bot.cogs.mydata_exports",
     "bot.cogs.schedule_commands",  # the schedule cog's command group
     "bot.cogs.subcommands",  # commands a cog adds to another cog's group

@@ -1,7 +1,7 @@
 """Writing songs together: the write step's buttons and forms, /line and /rhyme.
 
 The rules (turns, refusals, the song's record) are the lyrics service's; the live sheet and
-turn pings are song_sheet.py's; saved songs and /song are song.py's.
+turn pings are lyric_sheet.py's; saved songs and /song are song.py's.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.extension import cog_setup
-from bot.cogs.song_sheet import LiveSongSheet
+from bot.cogs.lyric_sheet import LiveLyricSheet
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.lyric_slots import blanks
 from bot.core.lyrics_service import LineAsk, LyricsService
@@ -36,18 +36,18 @@ class LyricsCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         self.service: LyricsService = bot.lyrics
-        self.sheet = LiveSongSheet(bot, self.service)
+        self.sheet = LiveLyricSheet(bot, self.service)
         bot.register_family(LyricsButton, self.on_button)
         bot.register_form(LineFormId, self.on_line_form, what=N_("your line"))
         bot.register_form(EditLineFormId, self.on_line_form, what=N_("your line"))
         bot.register_form(RemoveFormId, self.on_remove_form, what=N_("the line number"))
 
     async def cog_load(self) -> None:
-        """Loads the live song sheets of running write steps (the store is open by now)."""
+        """Loads the lyric sheets of running write steps (the store is open by now)."""
         await self.sheet.load()
 
     async def cog_unload(self) -> None:
-        """Stops the song sheets' pending refreshes."""
+        """Stops the lyric sheets' pending refreshes."""
         self.sheet.close()
 
     # ---------------------------------------------------------------- buttons

@@ -1,6 +1,6 @@
 """The live lyric sheet of a write step and its turn pings.
 
-`LiveSongSheet` belongs to the lyrics cog (bot/cogs/lyrics.py). It keeps what the sheet shows
+`LiveLyricSheet` belongs to the lyrics cog (bot/cogs/lyrics.py). It keeps what the sheet shows
 beyond the run's state (the song's id, title and names), re-draws the step message when the
 song changes (edits coalesced like the board's), and tells each writer once that it's their
 turn: a ping to only them, or a direct message in an anonymous song.
@@ -50,8 +50,8 @@ RETRY = 0.5
 """Seconds to look again when the step message is still being posted."""
 
 
-class LiveSongSheet:
-    """The sheets of the songs being written and their turn pings."""
+class LiveLyricSheet:
+    """The lyric sheets of the songs being written and their turn pings."""
 
     def __init__(self, bot: ChorusBot, service: LyricsService) -> None:
         self.bot = bot
