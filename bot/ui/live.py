@@ -180,7 +180,7 @@ class LiveSessions(SessionPoster):
             run=run,
             activity=self.bot.runner.definition(run),
             step=self.bot.runner.step_at(run, index),
-            index=index,
+            step_index=index,
             contributions=contributions,
             locale=self.language(session),
         )

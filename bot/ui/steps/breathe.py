@@ -65,7 +65,7 @@ class BreathePresenter(SimplePresenter):
             )
         )
         starts = scene.run.step_started_at
-        if scene.run.step_index == scene.index:
+        if scene.run.step_index == scene.step_index:
             # Clock times, not "in 2 minutes": the card isn't edited while the step runs, and
             # a relative time would read "finishes 3 minutes ago" once the pattern is over.
             lines.append(

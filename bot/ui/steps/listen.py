@@ -82,10 +82,10 @@ class ListenPresenter:
     def track_for(self, scene: StepScene) -> ResolvedTrack | None:
         """The track the step plays: the one the listening cog resolved, else the step's own."""
         step: ListenStep = scene.step
-        return self.tracks.get((scene.run.id, scene.index)) or step_track(step, scene.locale)
+        return self.tracks.get((scene.run.id, scene.step_index)) or step_track(step, scene.locale)
 
     def _where(self, scene: StepScene, track: ResolvedTrack | None) -> str:
-        note = self.notes.get((scene.run.id, scene.index))
+        note = self.notes.get((scene.run.id, scene.step_index))
         if isinstance(note, tuple):
             message, fields = note
             return _(message, scene.locale, **fields)
@@ -213,7 +213,7 @@ class ListenPresenter:
                         emoji=reaction.emoji,
                         row=1 + i // 5,
                         run_id=scene.run.id,
-                        step_index=scene.index,
+                        step_index=scene.step_index,
                         choice=i,
                     )
                 )
@@ -225,7 +225,7 @@ class ListenPresenter:
                         emoji="💭",
                         row=0,
                         run_id=scene.run.id,
-                        step_index=scene.index,
+                        step_index=scene.step_index,
                     )
                 )
         return persistent_view(*items) if items else None

@@ -61,7 +61,7 @@ class VotePresenter:
     def choices_for(self, scene: StepScene) -> list[VoteChoice]:
         """The vote's choices: those the cog prepared for this step (e.g. the playlist), else the
         step's fixed options."""
-        cached = self.choices.get((scene.run.id, scene.index))
+        cached = self.choices.get((scene.run.id, scene.step_index))
         if cached is not None:
             return cached
         step: VoteStep = scene.step
@@ -101,7 +101,7 @@ class VotePresenter:
         else:
             lines.append(self._empty_text(scene))
         view = (
-            persistent_view(vote_select(scene.run.id, scene.index, choices, scene.locale))
+            persistent_view(vote_select(scene.run.id, scene.step_index, choices, scene.locale))
             if choices
             else None
         )

@@ -82,7 +82,7 @@ class WritePresenter:
         lines = song_lines(state)
         the_slots = slots(step, scene.locale)
         position = next_position(step, lines)
-        info = self._info(scene.run.id, scene.index) or SongInfo()
+        info = self._info(scene.run.id, scene.step_index) or SongInfo()
         locale = scene.locale
         body = [
             _("**Theme:** {theme}", locale, theme=scene.text(step.theme)),
@@ -247,7 +247,7 @@ class WritePresenter:
         """The song as written at this step, as the sheet shows and exports it."""
         step: WriteStep = scene.step
         lines = fold(scene.contributions)
-        info = self._info(scene.run.id, scene.index) or SongInfo()
+        info = self._info(scene.run.id, scene.step_index) or SongInfo()
         return SongSheet(
             title=info.title,
             theme=scene.text(step.theme),
