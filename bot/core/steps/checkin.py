@@ -89,7 +89,8 @@ class CheckinHandler(BaseStepHandler):
         self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """ "checkin" or "pass", stored with an empty payload: the value itself goes to the private
-        `checkins` table, never into a contribution. Raises InvalidInput for any other contribution kind."""
+        `checkins` table, never into a contribution. Raises InvalidInput for any other
+        contribution kind."""
         if contribution_kind not in ("checkin", "pass"):
             raise InvalidInput(N_("Answer this check-in with its buttons, or press Pass."))
         return {}

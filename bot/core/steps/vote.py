@@ -87,8 +87,8 @@ class VoteHandler(BaseStepHandler):
     ) -> dict[str, Any]:
         """A "vote" for one choice key: "o<n>" for one of the step's options, "n<id>" for a
         playlist entry or "c<id>" for a previous contribution, as the step's `choose_from` says;
-        the label is cleaned and cut to LABEL_MAX. Raises InvalidInput for any other contribution kind or a
-        key the step doesn't offer."""
+        the label is cleaned and cut to LABEL_MAX. Raises InvalidInput for any other contribution
+        kind or a key the step doesn't offer."""
         if contribution_kind != "vote":
             raise InvalidInput(N_("Vote with the menu on the vote's message."))
         key = payload.get("choice")
