@@ -11,6 +11,7 @@ from pathlib import Path
 
 import bot.cogs
 from bot.chorus_bot import COGS
+from bot.core.steps import step_kinds
 
 ROOT = Path(__file__).resolve().parent.parent
 HELPER_MODULES = {
@@ -129,3 +130,13 @@ def test_the_import_contracts_ignore_no_import() -> None:
         < layers.index("bot.chorus_bot")
         < layers.index("bot.ui | bot.voice")
     )
+
+
+def test_a_kinds_rules_live_in_its_own_module_not_beside_it() -> None:
+    # One name per idea: `core/<kind>.py` beside `core/steps/<kind>.py` would be a second home
+    # for the kind's rules (the breathe and vote steps had one).
+    beside = [
+        kind.name for kind in step_kinds() if (ROOT / "bot" / "core" / f"{kind.name}.py").exists()
+    ]
+    assert not beside, f"move these kinds' rules into bot/core/steps/<kind>.py: {beside}"
+    assert len(step_kinds()) >= 9
