@@ -86,9 +86,9 @@ class StepMoves:
         """The run's current step as shown: pooled texts replaced by the ones drawn."""
         return self._memory.step_at(run, run.step_index)
 
-    def step_at(self, run: RunRecord, index: int) -> Any:
-        """Step `index` of the run as shown (its pools as drawn when it started)."""
-        return self._memory.step_at(run, index)
+    def step_at(self, run: RunRecord, step_index: int) -> Any:
+        """Step `step_index` of the run as shown (its pools as drawn when it started)."""
+        return self._memory.step_at(run, step_index)
 
     def has_pools(self, run: RunRecord) -> bool:
         """The current step has a pooled text (so Another question applies)."""
