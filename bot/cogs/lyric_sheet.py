@@ -58,7 +58,7 @@ class LiveLyricSheet:
         self.service = service
         self.info: dict[tuple[int, int], SongInfo] = {}
         self.presenter = WritePresenter(
-            info=lambda run_id, index: self.info.get((run_id, index)),
+            info=lambda run_id, step_index: self.info.get((run_id, step_index)),
             on_render=self._step_posted,
             on_exit=self._step_closed,
         )

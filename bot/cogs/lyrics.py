@@ -54,21 +54,23 @@ class LyricsCog(commands.Cog):
 
     async def on_button(self, interaction: discord.Interaction, item: LyricsButton) -> None:
         """A write step's button (write, edit, pass, withdraw): the form or the change."""
-        run_id, index, user = item.run_id, item.step_index, interaction.user.id
+        run_id, step_index, user = item.run_id, item.step_index, interaction.user.id
         if item.action == "write":
             await self._send_line_form(
-                interaction, item, await self.service.line_ask(run_id, index, user)
+                interaction, item, await self.service.line_ask(run_id, step_index, user)
             )
         elif item.action == "edit":
             await self._send_line_form(
-                interaction, item, await self.service.edit_ask(run_id, index, user)
+                interaction, item, await self.service.edit_ask(run_id, step_index, user)
             )
         elif item.action in ("pass", "withdraw"):
-            await self.contribute(interaction, run_id, index, item.action, {})
+            await self.contribute(interaction, run_id, step_index, item.action, {})
         elif item.action == "remove":
             controls.facilitator_only(interaction)
-            await self.service.live(run_id, index)
-            await send_form(interaction, RemoveForm(run_id, index, member_language(interaction)))
+            await self.service.live(run_id, step_index)
+            await send_form(
+                interaction, RemoveForm(run_id, step_index, member_language(interaction))
+            )
         else:
             raise Conflict(N_("That button is from an older version of Chorus."))
 
@@ -96,8 +98,8 @@ class LyricsCog(commands.Cog):
         values: FormValues,
     ) -> None:
         """A line (or an edit) from the line form, whenever it comes: the step decides."""
-        run_id, index, position = form.run_id, form.step_index, form.position
-        slot = await self.service.form_slot(run_id, index, position)
+        run_id, step_index, position = form.run_id, form.step_index, form.position
+        slot = await self.service.form_slot(run_id, step_index, position)
         count = blanks(slot.template)
         payload: dict[str, Any]
         if count > 1 and "line0" in values.texts:
@@ -107,10 +109,10 @@ class LyricsCog(commands.Cog):
         else:
             payload = {"text": values.text("line")}
         if isinstance(form, EditLineFormId):
-            await self.contribute(interaction, run_id, index, "edit", payload)
+            await self.contribute(interaction, run_id, step_index, "edit", payload)
         else:
             payload["expected_position"] = position
-            await self.contribute(interaction, run_id, index, "line", payload)
+            await self.contribute(interaction, run_id, step_index, "line", payload)
 
     async def on_remove_form(
         self, interaction: discord.Interaction, form: RemoveFormId, values: FormValues
@@ -127,13 +129,13 @@ class LyricsCog(commands.Cog):
         self,
         interaction: discord.Interaction,
         run_id: int,
-        index: int,
+        step_index: int,
         kind: str,
         payload: dict[str, Any],
     ) -> None:
         """Save one song event (committed with its line in the song), reply privately, and
         show it on the sheet."""
-        session, run, step = await self.service.live(run_id, index)
+        session, run, step = await self.service.live(run_id, step_index)
         await attendance.ensure_joined(interaction, session)
         user = interaction.user
         outcome = await self.service.contribute(
@@ -154,12 +156,12 @@ class LyricsCog(commands.Cog):
             self.sheet.request_sheet(run_id)
 
     async def remove(
-        self, interaction: discord.Interaction, run_id: int, index: int, number: int
+        self, interaction: discord.Interaction, run_id: int, step_index: int, number: int
     ) -> None:
-        """Take line `number` (1-based, as the sheet shows) out of the song at step `index` of run
+        """Take line `number` (1-based, as the sheet shows) out of the song at step `step_index` of run
         `run_id` (facilitators only)."""
         controls.facilitator_only(interaction)
-        await self.contribute(interaction, run_id, index, "remove", {"number": number})
+        await self.contribute(interaction, run_id, step_index, "remove", {"number": number})
 
     # ---------------------------------------------------------------- slash commands
 

@@ -70,8 +70,10 @@ class RoundCog(commands.Cog):
         bot.live.add_observer(self)
         bot.privacy.on_forget(self._forget_member)
 
-    async def _round(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, RoundStep]:
-        session, run = await self.bot.sessions.live_step(run_id, index)
+    async def _round(
+        self, run_id: int, step_index: int
+    ) -> tuple[SessionRecord, RunRecord, RoundStep]:
+        session, run = await self.bot.sessions.live_step(run_id, step_index)
         step = self.bot.runner.step(run)
         if not isinstance(step, RoundStep):
             raise Conflict(N_("That step has ended."))
@@ -106,8 +108,8 @@ class RoundCog(commands.Cog):
         self, interaction: discord.Interaction, form: RoundFormId, values: FormValues
     ) -> None:
         """The speaker's answer submitted: saved if the floor is still theirs, else given back."""
-        run_id, index, turn_no = form.run_id, form.step_index, form.turn_no
-        session, run, step = await self._round(run_id, index)
+        run_id, step_index, turn_no = form.run_id, form.step_index, form.turn_no
+        session, run, step = await self._round(run_id, step_index)
         payload = {"by": interaction.user.id, "text": values.text("answer"), "turn_no": turn_no}
         record = await self._contribute(interaction, session, run, "answer", payload)
         if step.share == "group":

@@ -61,7 +61,7 @@ class WritePresenter:
         on_render: RenderHook | None = None,
         on_exit: SceneHook | None = None,
     ) -> None:
-        self._info = info or (lambda run_id, index: None)
+        self._info = info or (lambda run_id, step_index: None)
         self._on_render = on_render
         self._on_exit = on_exit
 
