@@ -194,7 +194,7 @@ class StepMoves:
     # --------------------------------------------------------------- moving on
 
     async def _draw(
-        self, session_id: int, step: Any, index: int, state: Mapping[str, Any], now: float
+        self, session_id: int, step: Any, step_index: int, state: Mapping[str, Any], now: float
     ) -> dict[str, Any]:
         """`state` with a fresh draw of each of the step's pools added (unchanged without pools)."""
         pools = pooled_fields(step)
@@ -214,7 +214,7 @@ class StepMoves:
             )
         earlier = state.get(POOL_STATE)
         kept = dict(earlier) if isinstance(earlier, Mapping) else {}
-        return {**state, POOL_STATE: {**kept, str(index): drawn}}
+        return {**state, POOL_STATE: {**kept, str(step_index): drawn}}
 
     def _ended(self, run: RunRecord) -> None:
         """The run finished or was stopped: what was kept in memory for it goes."""
