@@ -38,9 +38,7 @@ class CheckinsCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        self.service = CheckinService(
-            bot.store, bot.clock, bot.runner, bot.settings.checkins, bot.guild_settings.care_for
-        )
+        self.service: CheckinService = bot.checkins  # the bot's one (one batch of answers)
         self.answers = answers = CheckinAnswers(bot, self.service)
         bot.privacy.on_forget(answers.forget_member)
         for answer in (step_ui.AnswerButton, step_ui.AnswerPairButton, step_ui.PassButton):
