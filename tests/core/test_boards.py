@@ -5,7 +5,6 @@ released when the post failed, its id remembered) and a step card's message id."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from bot.core.activities import Activity
 from bot.core.boards import BoardService
@@ -13,20 +12,9 @@ from bot.core.runner import Runner
 from bot.core.session import SessionService
 from bot.core.steps import step_handlers
 from bot.store.store import Store
+from tests.core.test_session import ACTIVITY, ANA, CHANNEL, FAY, GUILD, clock
 
-GUILD, CHANNEL, FAY, ANA, BEN = 1, 2, 3, 11, 12
-ACTIVITY = {
-    "id": "board-service-test",
-    "title": "Board service test",
-    "summary": "s",
-    "version": 1,
-    "duration_minutes": 5,
-    "steps": [{"type": "prompt", "title": "One", "text": "hello"}],
-}
-
-
-def clock() -> datetime:
-    return datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+BEN = 12
 
 
 @dataclass(frozen=True)
