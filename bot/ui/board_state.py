@@ -24,19 +24,13 @@ async def gather_board_state(
     who is present, the live run's step and how many answered it, a closed session's places.
     A presenter may say who answered (`answered_by`) and add fields (`board_fields`)."""
     facts = await bot.boards.facts(session)
-    present, names = facts.present, facts.names
+    present, names, run = facts.present, facts.names, facts.run
     voice = bot.get_channel(session.voice_channel_id) if session.voice_channel_id else None
     voice_name = getattr(voice, "name", None)
+    closed = await _closed(bot, session)
     idle = BoardState(
-        session=session,
-        present=present,
-        now=now,
-        names=names,
-        voice_name=voice_name,
-        locale=locale,
-        closed=await _closed(bot, session),
+        session, present, locale, now=now, names=names, voice_name=voice_name, closed=closed
     )
-    run = facts.run
     if run is None:
         return idle
     activity = bot.runner.definition(run)
