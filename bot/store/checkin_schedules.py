@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
+from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend, NewCheckinSchedule
 from bot.store.database import Conn
 from bot.store.repository import Repository
 from bot.store.rows import columns, record_of, returned
@@ -27,23 +27,10 @@ class CheckinScheduleRepository(Repository):
             (guild_id, user_id),
         )
 
-    async def put(
-        self,
-        *,
-        guild_id: int,
-        user_id: int,
-        days: int,
-        minute: int,
-        timezone: str,
-        scale: str,
-        paused_until: str | None,
-        next_send_at: float,
-        now: float,
-        language: str | None = None,
-    ) -> CheckinScheduleRecord:
-        """Create or replace a member's schedule (a pending Snooze is dropped; the day of the
-        last DM is kept, so a new schedule doesn't send twice on one day). ``language``: the
-        member's client locale now, for the DMs."""
+    async def put(self, new: NewCheckinSchedule, now: float) -> CheckinScheduleRecord:
+        """Create or replace a member's schedule with `new` at `now` (UTC seconds): a pending
+        Snooze is dropped; the day of the last DM is kept, so a new schedule doesn't send
+        twice on one day."""
 
         async def job(conn: Conn) -> CheckinScheduleRecord:
             return await returned(
@@ -59,21 +46,21 @@ class CheckinScheduleRepository(Repository):
                 " next_send_at = excluded.next_send_at, snoozed_until = NULL,"
                 f" updated_at = excluded.updated_at RETURNING {_COLUMNS}",
                 (
-                    guild_id,
-                    user_id,
-                    days,
-                    minute,
-                    timezone,
-                    scale,
-                    language,
-                    paused_until,
-                    next_send_at,
+                    new.guild_id,
+                    new.user_id,
+                    new.days,
+                    new.minute,
+                    new.timezone,
+                    new.scale,
+                    new.language,
+                    new.paused_until,
+                    new.next_send_at,
                     now,
                     now,
                 ),
             )
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())
 
     async def delete(self, guild_id: int, user_id: int) -> bool:
         """Remove the schedule; whether there was one."""
@@ -84,7 +71,7 @@ class CheckinScheduleRepository(Repository):
                 (guild_id, user_id),
             )
 
-        return await self._db.write(job) > 0
+        return await self._db.write(job, invalidate=()) > 0
 
     async def snooze(self, guild_id: int, user_id: int, until: float, now: float) -> bool:
         """One more DM at `until` (UTC seconds); False when they have no schedule."""
@@ -96,7 +83,7 @@ class CheckinScheduleRepository(Repository):
                 (until, now, guild_id, user_id),
             )
 
-        return await self._db.write(job) > 0
+        return await self._db.write(job, invalidate=()) > 0
 
     async def next_due(self, mine: Callable[[int], bool] = lambda _guild: True) -> float | None:
         """The earliest send time (a snooze included, UTC seconds) in the servers `mine` says
@@ -169,4 +156,4 @@ class CheckinScheduleRepository(Repository):
                     claims.append(ClaimedSend(schedule=record, due_at=due_at, send=send))
             return claims
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())

@@ -56,7 +56,7 @@ class GoalRepository(Repository):
                 (guild_id, user_id, text, now, guild_id, user_id, max_active),
             )
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())
 
     async def close(self, goal_id: int, status: str, now: float) -> bool:
         """Mark an active goal done or dropped; False if it wasn't active any more."""
@@ -66,6 +66,7 @@ class GoalRepository(Repository):
                 self._db,
                 "UPDATE goals SET status = ?, closed_at = ? WHERE id = ? AND status = 'active'",
                 (status, now, goal_id),
+                invalidate=(),
             )
             == 1
         )
@@ -105,7 +106,7 @@ class GoalRepository(Repository):
             )
             return False
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())
 
     async def ratings_at_step(
         self, run_id: int, step_index: int, user_id: int
