@@ -33,22 +33,17 @@ class CheckinScheduleRecord:
 @dataclass(frozen=True, slots=True)
 class NewCheckinSchedule:
     """A member's schedule to create or replace (`CheckinScheduleRepository.put`): the fields
-    of `CheckinScheduleRecord` a member chooses, and the next send time."""
+    of `CheckinScheduleRecord` a member chooses (meant as there), and the next send time."""
 
     guild_id: int
     user_id: int
     days: int
-    """Weekdays as bits: Monday = 1 ... Sunday = 64."""
     minute: int
-    """Local time of day, minutes after midnight in `timezone`."""
     timezone: str
     scale: str
     paused_until: str | None
-    """Local date (YYYY-MM-DD) the DMs resume on; None when not paused."""
     next_send_at: float
-    """UTC seconds."""
     language: str | None = None
-    """The member's Discord client locale now ("es-ES"), for the DMs."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend, NewCheckinSchedule
 from bot.store.database import Conn
+from bot.store.one_statement import write_returned
 from bot.store.repository import Repository
-from bot.store.rows import columns, record_of, returned
+from bot.store.rows import columns, record_of
 
 _COLUMNS = columns(CheckinScheduleRecord)
 NO_SNOOZE = -1.0  # compared in place of NULL, so one statement works on both engines
@@ -32,35 +33,33 @@ class CheckinScheduleRepository(Repository):
         Snooze is dropped; the day of the last DM is kept, so a new schedule doesn't send
         twice on one day."""
 
-        async def job(conn: Conn) -> CheckinScheduleRecord:
-            return await returned(
-                conn,
-                CheckinScheduleRecord,
-                "INSERT INTO checkin_schedules (guild_id, user_id, days, minute, timezone, scale,"
-                " language, paused_until, next_send_at, snoozed_until, last_sent_on,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)"
-                " ON CONFLICT (guild_id, user_id) DO UPDATE SET days = excluded.days,"
-                " minute = excluded.minute, timezone = excluded.timezone,"
-                " scale = excluded.scale, language = excluded.language,"
-                " paused_until = excluded.paused_until,"
-                " next_send_at = excluded.next_send_at, snoozed_until = NULL,"
-                f" updated_at = excluded.updated_at RETURNING {_COLUMNS}",
-                (
-                    new.guild_id,
-                    new.user_id,
-                    new.days,
-                    new.minute,
-                    new.timezone,
-                    new.scale,
-                    new.language,
-                    new.paused_until,
-                    new.next_send_at,
-                    now,
-                    now,
-                ),
-            )
-
-        return await self._db.write(job, invalidate=())
+        return await write_returned(
+            self._db,
+            CheckinScheduleRecord,
+            "INSERT INTO checkin_schedules (guild_id, user_id, days, minute, timezone, scale,"
+            " language, paused_until, next_send_at, snoozed_until, last_sent_on,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET days = excluded.days,"
+            " minute = excluded.minute, timezone = excluded.timezone,"
+            " scale = excluded.scale, language = excluded.language,"
+            " paused_until = excluded.paused_until,"
+            " next_send_at = excluded.next_send_at, snoozed_until = NULL,"
+            f" updated_at = excluded.updated_at RETURNING {_COLUMNS}",
+            (
+                new.guild_id,
+                new.user_id,
+                new.days,
+                new.minute,
+                new.timezone,
+                new.scale,
+                new.language,
+                new.paused_until,
+                new.next_send_at,
+                now,
+                now,
+            ),
+            invalidate=(),
+        )
 
     async def delete(self, guild_id: int, user_id: int) -> bool:
         """Remove the schedule; whether there was one."""

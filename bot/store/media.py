@@ -11,7 +11,7 @@ from bot.records.media import (
     TrackRecord,
 )
 from bot.store.database import Conn
-from bot.store.one_statement import write_one
+from bot.store.one_statement import write_one, write_returned
 from bot.store.repository import Repository
 from bot.store.rows import columns, returned
 
@@ -43,33 +43,26 @@ class MediaRepository(Repository):
         """Record the `new` uploaded file in the server's library at `now` (UTC seconds) and
         return it. Raises StorageUnavailable when the write can't be committed."""
 
-        async def job(conn: Conn) -> TrackRecord:
-            return await returned(
-                conn,
-                TrackRecord,
-                "INSERT INTO tracks (guild_id, title, artist, file_name, duration_seconds,"
-                f" uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_TRACK}",
-                (
-                    new.guild_id,
-                    new.title,
-                    new.artist,
-                    new.file_name,
-                    new.duration_seconds,
-                    new.uploaded_by,
-                    now,
-                ),
-            )
-
-        return await self._db.write(job, invalidate=())
+        return await write_returned(
+            self._db,
+            TrackRecord,
+            "INSERT INTO tracks (guild_id, title, artist, file_name, duration_seconds,"
+            f" uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_TRACK}",
+            (
+                new.guild_id,
+                new.title,
+                new.artist,
+                new.file_name,
+                new.duration_seconds,
+                new.uploaded_by,
+                now,
+            ),
+            invalidate=(),
+        )
 
     async def tracks(self, guild_id: int, limit: int = 100) -> list[TrackRecord]:
         """The server's uploaded tracks, newest first, at most `limit`."""
-        return await self._select_all(
-            TrackRecord,
-            f"SELECT {_TRACK} FROM tracks WHERE guild_id = ? ORDER BY created_at DESC, id DESC"
-            " LIMIT ?",
-            (guild_id, limit),
-        )
+        return await self._newest_in_guild(TrackRecord, "tracks", guild_id, limit)
 
     async def file_names(self, guild_id: int) -> list[str]:
         """The media-folder names of all the server's uploaded tracks, oldest first (what
@@ -126,11 +119,7 @@ class MediaRepository(Repository):
 
     async def nomination(self, nomination_id: int) -> NominationRecord | None:
         """The playlist entry with this id, removed or not; None when there is none."""
-        return await self._select_one(
-            NominationRecord,
-            f"SELECT {_NOMINATION} FROM nominations WHERE id = ?",
-            (nomination_id,),
-        )
+        return await self._by_id(NominationRecord, "nominations", nomination_id)
 
     async def playlist(self, session_id: int) -> list[NominationRecord]:
         """The session's nominations still on the list, earliest first (the tie-break order)."""

@@ -7,9 +7,9 @@ from collections.abc import Iterable, Mapping
 from bot.records.schedule import NewSeries, OccurrenceRecord, SeriesRecord
 from bot.records.session_access import SessionLimits
 from bot.store.database import Conn
-from bot.store.one_statement import write_one
+from bot.store.one_statement import write_one, write_returned_if_any
 from bot.store.repository import Repository
-from bot.store.rows import columns, record_of, returned_if_any
+from bot.store.rows import columns, record_of
 from bot.store.session_access import upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
@@ -79,9 +79,7 @@ class ScheduleRepository(Repository):
 
     async def series(self, series_id: int) -> SeriesRecord | None:
         """The series with this id, active or not; None when there is none."""
-        return await self._select_one(
-            SeriesRecord, f"SELECT {_SERIES} FROM schedule_series WHERE id = ?", (series_id,)
-        )
+        return await self._by_id(SeriesRecord, "schedule_series", series_id)
 
     async def edit(
         self,
@@ -159,28 +157,22 @@ class ScheduleRepository(Repository):
 
     async def occurrence(self, occurrence_id: int) -> OccurrenceRecord | None:
         """The occurrence with this id, any status; None when there is none."""
-        return await self._select_one(
-            OccurrenceRecord,
-            f"SELECT {_OCC} FROM schedule_occurrences WHERE id = ?",
-            (occurrence_id,),
-        )
+        return await self._by_id(OccurrenceRecord, "schedule_occurrences", occurrence_id)
 
     async def add_occurrence(
         self, series: SeriesRecord, seq: int, starts_at: float, ends_at: float, now: float
     ) -> OccurrenceRecord | None:
         """The series' occurrence `seq`; None when it already existed (another wake made it)."""
 
-        async def job(conn: Conn) -> OccurrenceRecord | None:
-            return await returned_if_any(
-                conn,
-                OccurrenceRecord,
-                "INSERT INTO schedule_occurrences (series_id, guild_id, seq, starts_at,"
-                " ends_at, reminders_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                f" ON CONFLICT DO NOTHING RETURNING {_OCC}",
-                (series.id, series.guild_id, seq, starts_at, ends_at, now, now),
-            )
-
-        return await self._db.write(job, invalidate=())
+        return await write_returned_if_any(
+            self._db,
+            OccurrenceRecord,
+            "INSERT INTO schedule_occurrences (series_id, guild_id, seq, starts_at,"
+            " ends_at, reminders_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            f" ON CONFLICT DO NOTHING RETURNING {_OCC}",
+            (series.id, series.guild_id, seq, starts_at, ends_at, now, now),
+            invalidate=(),
+        )
 
     async def last_occurrence(self, series_id: int) -> OccurrenceRecord | None:
         """The series' latest occurrence stored (highest seq), whatever its status."""

@@ -83,11 +83,7 @@ class SessionRepository(Repository):
         """A session as committed (cached until a write transaction changes it)."""
 
         async def load() -> SessionRecord | None:
-            return await self._select_one(
-                SessionRecord,
-                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?",
-                (session_id,),
-            )
+            return await self._by_id(SessionRecord, "sessions", session_id)
 
         return await self._db.cached(cached_reads.session(session_id), load)
 

@@ -149,18 +149,11 @@ class SongRepository(Repository):
 
     async def get(self, song_id: int) -> SongRecord | None:
         """The song with this id, None when there is none."""
-        return await self._select_one(
-            SongRecord, f"SELECT {_SONG_COLUMNS} FROM songs WHERE id = ?", (song_id,)
-        )
+        return await self._by_id(SongRecord, "songs", song_id)
 
     async def in_guild(self, guild_id: int, limit: int = 25) -> list[SongRecord]:
         """The server's songs, newest first, at most `limit`."""
-        return await self._select_all(
-            SongRecord,
-            f"SELECT {_SONG_COLUMNS} FROM songs WHERE guild_id = ?"
-            " ORDER BY created_at DESC, id DESC LIMIT ?",
-            (guild_id, limit),
-        )
+        return await self._newest_in_guild(SongRecord, "songs", guild_id, limit)
 
     async def set_title(self, song_id: int, title: str) -> None:
         """Give the song its title. Raises StorageUnavailable when the write can't be committed."""
