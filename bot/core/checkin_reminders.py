@@ -215,8 +215,6 @@ class CheckinReminders:
         sent_on = current.last_sent_on if current is not None else None
         due = _next_send_of(plan, now, sent_on)
         new = NewCheckinSchedule(
-            guild_id=guild_id,
-            user_id=user_id,
             days=plan.days,
             minute=plan.minute,
             timezone=plan.timezone,
@@ -225,7 +223,7 @@ class CheckinReminders:
             paused_until=plan.paused_until,
             next_send_at=due,
         )
-        return await self._store.checkin_schedules.put(new, now)
+        return await self._store.checkin_schedules.put(guild_id, user_id, new, now)
 
     async def get(self, guild_id: int, user_id: int) -> CheckinScheduleRecord | None:
         """The member's own check-in schedule in this server, None when they have none."""

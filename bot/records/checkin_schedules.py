@@ -32,11 +32,9 @@ class CheckinScheduleRecord:
 
 @dataclass(frozen=True, slots=True)
 class NewCheckinSchedule:
-    """A member's schedule to create or replace (`CheckinScheduleRepository.put`): the fields
-    of `CheckinScheduleRecord` a member chooses (meant as there), and the next send time."""
+    """What a member chooses for their schedule in a server, and its next send time
+    (`CheckinScheduleRepository.put`): fields as in `CheckinScheduleRecord`."""
 
-    guild_id: int
-    user_id: int
     days: int
     minute: int
     timezone: str

@@ -28,10 +28,12 @@ class CheckinScheduleRepository(Repository):
             (guild_id, user_id),
         )
 
-    async def put(self, new: NewCheckinSchedule, now: float) -> CheckinScheduleRecord:
-        """Create or replace a member's schedule with `new` at `now` (UTC seconds): a pending
-        Snooze is dropped; the day of the last DM is kept, so a new schedule doesn't send
-        twice on one day."""
+    async def put(
+        self, guild_id: int, user_id: int, new: NewCheckinSchedule, now: float
+    ) -> CheckinScheduleRecord:
+        """Create or replace the member's schedule in the server with `new` at `now` (UTC
+        seconds): a pending Snooze is dropped; the day of the last DM is kept, so a new
+        schedule doesn't send twice on one day."""
 
         return await write_returned(
             self._db,
@@ -46,8 +48,8 @@ class CheckinScheduleRepository(Repository):
             " next_send_at = excluded.next_send_at, snoozed_until = NULL,"
             f" updated_at = excluded.updated_at RETURNING {_COLUMNS}",
             (
-                new.guild_id,
-                new.user_id,
+                guild_id,
+                user_id,
                 new.days,
                 new.minute,
                 new.timezone,

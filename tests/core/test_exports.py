@@ -45,9 +45,9 @@ async def test_the_timezone_is_the_members_own_schedule_else_the_servers(store: 
     exports = MemberExports(store)
     assert await exports.member_timezone(GUILD, ANA, "UTC") == "UTC"
     await store.checkin_schedules.put(
+        GUILD,
+        ANA,
         NewCheckinSchedule(
-            guild_id=GUILD,
-            user_id=ANA,
             days=1,
             minute=540,
             timezone="America/Lima",

@@ -12,9 +12,9 @@ DAY = 86_400.0
 
 async def put(store: Store, user_id: int, next_send_at: float) -> CheckinScheduleRecord:
     return await store.checkin_schedules.put(
+        1,
+        user_id,
         NewCheckinSchedule(
-            guild_id=1,
-            user_id=user_id,
             days=127,
             minute=19 * 60,
             timezone="UTC",
@@ -96,15 +96,10 @@ async def test_each_process_claims_only_its_own_servers(store: Store) -> None:
     repo = store.checkin_schedules
     await put(store, 7, 1000.0)  # server 1
     await store.checkin_schedules.put(
+        2,
+        8,
         NewCheckinSchedule(
-            guild_id=2,
-            user_id=8,
-            days=127,
-            minute=0,
-            timezone="UTC",
-            scale="0-10",
-            paused_until=None,
-            next_send_at=500.0,
+            days=127, minute=0, timezone="UTC", scale="0-10", paused_until=None, next_send_at=500.0
         ),
         0.0,
     )
@@ -126,9 +121,9 @@ async def test_the_member_s_language_is_kept_and_replaced_with_the_schedule(stor
     /checkin schedule set replaces it; a schedule without one reads None (the server's)."""
     repo = store.checkin_schedules
     first = await repo.put(
+        1,
+        7,
         NewCheckinSchedule(
-            guild_id=1,
-            user_id=7,
             days=127,
             minute=0,
             timezone="UTC",
@@ -143,9 +138,9 @@ async def test_the_member_s_language_is_kept_and_replaced_with_the_schedule(stor
     got = await repo.get(1, 7)
     assert got is not None and got.language == "es-ES"
     again = await repo.put(
+        1,
+        7,
         NewCheckinSchedule(
-            guild_id=1,
-            user_id=7,
             days=127,
             minute=0,
             timezone="UTC",
