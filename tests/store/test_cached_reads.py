@@ -8,9 +8,11 @@ without saying what it invalidates.
 
 from __future__ import annotations
 
+import ast
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +27,7 @@ GUILD = 1
 FACILITATOR = 5
 MEMBER = 7
 MISSING = object()
+BOT = Path(__file__).resolve().parents[2] / "bot"
 
 
 @dataclass(frozen=True)
@@ -376,6 +379,35 @@ def test_every_cached_read_has_a_case() -> None:
     }
     assert reads == {"session", "present", "session_limits", "run", "consent"}
     assert {case.read for case in CASES} == reads
+
+
+def test_every_cache_key_in_bot_is_one_of_cached_reads() -> None:
+    """A cached read with a key of its own (a tuple spelled in place) would have no case above:
+    every key given to `cached`, `peek`, `keep` or `version_of` is made by `cached_reads`."""
+    spelled: list[str] = []
+    seen = 0
+    for path in sorted(BOT.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("cached", "peek", "keep", "version_of")
+                and node.args
+            ):
+                continue
+            seen += 1
+            key = node.args[0]
+            made_here = (
+                isinstance(key, ast.Call)
+                and isinstance(key.func, ast.Attribute)
+                and isinstance(key.func.value, ast.Name)
+                and key.func.value.id == "cached_reads"
+            )
+            # `key` names a value made by cached_reads a few lines up (runs.py's write-through).
+            if not made_here and not (isinstance(key, ast.Name) and key.id == "key"):
+                spelled.append(f"{path.relative_to(BOT)}:{node.lineno}")
+    assert spelled == []
+    assert seen >= 8
 
 
 async def test_a_write_must_say_what_it_invalidates(store: Store) -> None:
