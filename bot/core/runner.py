@@ -25,6 +25,10 @@ from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, RunRecord
 from bot.store.runs import RunAlreadyLive
 
+STATE_RETRIES = 5
+"""Fresh reads a compare-and-set of a run's step state gets when other processes keep
+changing it (each retry follows a change another process committed)."""
+
 
 class Runner(Contributing, StepTimers):
     """Moves runs through their steps; one handler per step kind decides the step's own rules.
@@ -244,18 +248,21 @@ class Runner(Contributing, StepTimers):
         reading the run) doesn't tell it again. False when it was told already, is gone, or
         the step has ended. Raises StorageUnavailable when the mark can't be written."""
         async with self._lock(run_id):
-            run = await self._store.runs.get(run_id)
-            if run is None or not run.live or run.step_index != step_index:
-                return False
-            state = json.loads(run.step_state)
-            note = state.get(key)
-            if not isinstance(note, dict) or note.get("told"):
-                return False
-            state[key] = {**note, "told": True}
-            updated = await self._store.runs.update(
-                run.id, step_index, step_state=json.dumps(state)
-            )
-            return updated is not None
+            # The lock serialises this process only: the mark is set by compare-and-set, and
+            # a lost one (another process changed the state) is decided again on a fresh read.
+            for _attempt in range(STATE_RETRIES):
+                run = await self._store.runs.get(run_id)
+                if run is None or not run.live or run.step_index != step_index:
+                    return False
+                state = json.loads(run.step_state)
+                note = state.get(key)
+                if not isinstance(note, dict) or note.get("told"):
+                    return False
+                state[key] = {**note, "told": True}
+                updated = await self._store.runs.update_unchanged(run, step_state=json.dumps(state))
+                if updated is not None:
+                    return True
+            return False
 
     async def contributions(self, run: RunRecord) -> list[ContributionRecord]:
         """The contributions to the run's current step, in the order they were saved."""
