@@ -221,25 +221,26 @@ class Runner(Contributing, StepTimers):
 
         Raises Conflict when the step has ended, has no pool, or was drawn again already."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            if run.step_index != step_index:
-                raise Conflict(N_("That step has ended."))
-            if not self.has_pools(run):
-                raise Conflict(N_("This step has no pool of questions to draw from."))
-            state = json.loads(run.step_state)
-            if state.get(ANOTHER_STATE):
-                raise Conflict(
-                    N_("You've already drawn another question for this step (one per step).")
-                )
-            step = self.definition(run).steps[step_index]
-            state = await self._draw(run.session_id, step, step_index, state, self._now())
-            state[ANOTHER_STATE] = True
-            updated = await self._store.runs.update(
-                run.id, step_index, step_state=json.dumps(state)
-            )
-            if updated is None:
-                raise Conflict(N_("That step has ended."))
-            return RunUpdate(run=updated)
+            # Once per step across processes too: a compare-and-set on the state read, decided
+            # again on a fresh read when another process changed it (see claim_note).
+            for _attempt in range(STATE_RETRIES):
+                run = await self._require_live(run_id)
+                if run.step_index != step_index:
+                    raise Conflict(N_("That step has ended."))
+                if not self.has_pools(run):
+                    raise Conflict(N_("This step has no pool of questions to draw from."))
+                state = json.loads(run.step_state)
+                if state.get(ANOTHER_STATE):
+                    raise Conflict(
+                        N_("You've already drawn another question for this step (one per step).")
+                    )
+                step = self.definition(run).steps[step_index]
+                state = await self._draw(run.session_id, step, step_index, state, self._now())
+                state[ANOTHER_STATE] = True
+                updated = await self._store.runs.update_unchanged(run, step_state=json.dumps(state))
+                if updated is not None:
+                    return RunUpdate(run=updated)
+            raise Conflict(N_("That step has ended."))
 
     async def claim_note(self, run_id: int, step_index: int, key: str) -> bool:
         """Claim the telling of a note the step's handler left in its state under `key` (a

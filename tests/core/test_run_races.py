@@ -17,10 +17,12 @@ from contextlib import asynccontextmanager
 
 import pytest
 
+from bot.core.activities import Activity
+from bot.core.errors import Conflict
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
 from bot.store.store import Store
-from tests.core.runner_setup import Clock, activity, session
+from tests.core.runner_setup import ACTIVITY, Clock, activity, session
 from tests.engines import TestDatabase
 
 HELD_SECONDS = 0.5
@@ -80,3 +82,38 @@ async def test_a_note_is_claimed_once_across_two_processes(
         "user": 1,
         "told": True,
     }
+
+
+POOLED = Activity.model_validate(
+    {
+        **ACTIVITY,
+        "id": "core-pooled",
+        "version_hash": "pooled",
+        "steps": [
+            {
+                "type": "reflect",
+                "title": "Look back",
+                "question": {"pool": ["What stayed?", "What surprised you?", "What moved?"]},
+            }
+        ],
+    }
+)
+
+
+async def test_another_question_is_drawn_once_per_step_across_two_processes(
+    engine: TestDatabase, two: tuple[Store, Store], clock: Clock
+) -> None:
+    first, second = two
+    here, there = Runner(first, clock, step_handlers()), Runner(second, clock, step_handlers())
+    s = await session(first, 1)
+    run = (await here.start(s.id, POOLED)).run
+    assert await there.live_run(s.id) is not None
+    async with run_held_for_writing(engine, run.id):
+        drawn = asyncio.gather(
+            here.draw_again(run.id, 0), there.draw_again(run.id, 0), return_exceptions=True
+        )
+        await asyncio.sleep(HELD_SECONDS)
+    outcomes = await drawn
+    refused = [o for o in outcomes if isinstance(o, Conflict)]
+    assert len(refused) == 1, outcomes  # one draws again; the other is told it was done
+    assert "already drawn another question" in refused[0].message
