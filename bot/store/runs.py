@@ -240,7 +240,7 @@ class RunRepository:
         )
         updated = await self._write_run(job)
         if updated is None:
-            self._db.invalidate(("run", run.id))
+            self._db.invalidate(cached_reads.run(run.id))
         return updated
 
     async def set_step_message(self, run_id: int, message_id: int | None) -> None:
