@@ -12,7 +12,6 @@ from discord.ext import commands
 
 from bot.cogs.access import require_facilitator, require_guild
 from bot.core.activities import localize
-from bot.core.errors import Conflict, NotFound
 from bot.core.run_updates import RunUpdate
 from bot.core.runner import Runner
 from bot.i18n import N_, _
@@ -56,10 +55,7 @@ async def session_here(interaction: discord.Interaction) -> SessionRecord:
 async def session_by_id(interaction: discord.Interaction, session_id: int) -> SessionRecord:
     """The open session `session_id`. Raises NotFound when there is none and Conflict when it has
     ended."""
-    session = await chorus(interaction).sessions.get(session_id)
-    if session.status != "open":
-        raise Conflict(N_("That session has ended."))
-    return session
+    return await chorus(interaction).sessions.open_by_id(session_id)
 
 
 async def defer_private(interaction: discord.Interaction) -> None:
@@ -108,12 +104,7 @@ def facilitator_here(interaction: discord.Interaction) -> tuple[int, int]:
 
 async def live_run(interaction: discord.Interaction, session: SessionRecord) -> RunRecord:
     """The activity running in `session`. Raises NotFound when none is."""
-    run = await chorus(interaction).runner.live_run(session.id)
-    if run is None:
-        raise NotFound(
-            N_("No activity is running in this session. Start one with /activity start.")
-        )
-    return run
+    return await chorus(interaction).runner.running(session.id)
 
 
 async def next_step(interaction: discord.Interaction, session: SessionRecord) -> None:

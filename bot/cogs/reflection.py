@@ -10,7 +10,6 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.extension import cog_setup
-from bot.core.errors import Conflict
 from bot.core.reflect_review import Review
 from bot.core.session import SessionRecord
 from bot.core.steps.reflect import ReflectStep
@@ -53,10 +52,7 @@ class ReflectionCog(commands.Cog):
         self, run_id: int, step_index: int
     ) -> tuple[SessionRecord, ReflectStep]:
         session, run = await self.bot.sessions.live_step(run_id, step_index)
-        step = self.bot.runner.step(run)
-        if not isinstance(step, ReflectStep):
-            raise Conflict(N_("That step has ended."))
-        return session, step
+        return session, self.bot.runner.step_as(run, ReflectStep)
 
     async def on_reflect_button(
         self, interaction: discord.Interaction, item: ReflectButton

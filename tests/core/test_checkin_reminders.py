@@ -1,4 +1,5 @@
-"""The member's own schedule on their own wall clock: days, times, pauses and daylight saving."""
+"""The member's own schedule on their own wall clock: days, times, pauses and daylight saving;
+setting one needs the member's agreement to saving their check-ins."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.checkin_reminders import (
+    CheckinReminders,
     days_text,
     local_day,
     next_send,
@@ -14,6 +16,7 @@ from bot.core.checkin_reminders import (
     parse_time,
 )
 from bot.core.errors import InvalidInput
+from bot.store.store import Store
 
 TUE_FRI = 2 | 16
 BERLIN = "Europe/Berlin"
@@ -71,3 +74,16 @@ def test_nothing_on_the_day_already_sent_nor_before_a_pause_ends() -> None:
     assert next_send(TUE_FRI, 19 * 60, BERLIN, morning, paused_until="2026-04-01") == utc(
         2026, 4, 3, 17
     )
+
+
+async def test_a_schedule_is_set_only_after_the_member_agreed_to_saving(store: Store) -> None:
+    reminders = CheckinReminders(store, lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    plan = reminders.plan("weekdays", "19:00", "Europe/Berlin", "1-5", None)
+    with pytest.raises(InvalidInput, match="need your agreement first"):
+        await reminders.set(1, 11, plan, "de")
+    await store.privacy.set_consent(1, 11, "declined", 0.0)
+    with pytest.raises(InvalidInput, match="/checkin consent and press Agree"):
+        await reminders.set(1, 11, plan, "de")
+    await store.privacy.set_consent(1, 11, "agreed", 0.0)
+    record = await reminders.set(1, 11, plan, "de")
+    assert (record.guild_id, record.user_id, record.language) == (1, 11, "de")

@@ -14,9 +14,8 @@ from bot.cogs.access import require_guild
 from bot.core.activities import Scale
 from bot.core.checkin_service import CheckinService, ConsentNeeded, Saved
 from bot.core.checkins import check_value, scale_of
-from bot.core.errors import Conflict, UserFacingError
 from bot.core.steps.checkin import CheckinStep
-from bot.i18n import N_, _
+from bot.i18n import _
 from bot.records.sessions import SessionRecord
 from bot.ui import checkin_care, checkin_consent
 from bot.ui import checkins as ui
@@ -221,18 +220,11 @@ class CheckinAnswers:
             low = scale is not None and self.service.is_low(
                 interaction.guild_id or 0, scale, item.value
             )
-        try:
-            session, step = await self.service.step_of(run_id, step_index)
-        except UserFacingError:
-            if item.agreed:
-                raise Conflict(
-                    N_(
-                        "Thank you, your choice is saved. That check-in has ended, so the answer "
-                        "wasn't saved; your next check-ins will be."
-                    )
-                ) from None
+        found = await self.service.step_after_consent(run_id, step_index, item.agreed)
+        if found is None:
             await self._declined(interaction, low, None)
             return
+        session, step = found
         if not item.agreed:
             # Counted as a pass so the step need not wait for them; no mood data is stored.
             await attendance.ensure_joined(interaction, session)
