@@ -19,6 +19,7 @@ from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.file_names import full_text_name
 from bot.ui.format import sentence
+from bot.ui.forms import ChorusForm, send_form
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CogT = TypeVar("CogT", bound=commands.Cog)
+StepT = TypeVar("StepT")
 
 
 def loaded_cog(client: discord.Client, kind: type[CogT]) -> CogT:
@@ -56,6 +58,22 @@ async def session_by_id(interaction: discord.Interaction, session_id: int) -> Se
     """The open session `session_id`. Raises NotFound when there is none and Conflict when it has
     ended."""
     return await chorus(interaction).sessions.open_by_id(session_id)
+
+
+async def open_step_form(
+    interaction: discord.Interaction,
+    run_id: int,
+    index: int,
+    kind: type[StepT],
+    form: Callable[[int, int, StepT, str], ChorusForm],
+) -> None:
+    """A step's button that opens its form: `form` (run id, step index, the step, the member's
+    language) for step `index` of `run_id`, a `kind` step. Raises Conflict when the step has
+    ended, NotFound when its session is gone."""
+    bot = chorus(interaction)
+    _session, run = await bot.sessions.live_step(run_id, index)
+    step = bot.runner.step_as(run, kind)
+    await send_form(interaction, form(run_id, index, step, member_language(interaction)))
 
 
 async def defer_private(interaction: discord.Interaction) -> None:

@@ -15,7 +15,7 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import attendance
+from bot.cogs import attendance, controls
 from bot.cogs.extension import cog_setup
 from bot.cogs.listen_voice import ListenVoice
 from bot.core.listening import COUNTDOWN, phase
@@ -25,7 +25,7 @@ from bot.core.steps.listen import ListenStep
 from bot.core.steps.vote import VoteStep
 from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord
-from bot.ui.forms import FormValues, send_form
+from bot.ui.forms import FormValues
 from bot.ui.listening import (
     ListenReflectForm,
     ListenReflectFormId,
@@ -249,11 +249,8 @@ class ListeningCog(commands.Cog):
         self, interaction: discord.Interaction, item: ListenReflectButton
     ) -> None:
         """Reflect under a listen step: the reflection form."""
-        _session, _run, step = await self.service.live_step(item.run_id, item.index)
-        assert isinstance(step, ListenStep)
-        await send_form(
-            interaction,
-            ListenReflectForm(item.run_id, item.index, step, member_language(interaction)),
+        await controls.open_step_form(
+            interaction, item.run_id, item.index, ListenStep, ListenReflectForm
         )
 
     async def on_reflect_form(

@@ -17,7 +17,7 @@ from bot.i18n import N_, _
 from bot.ui import limits
 from bot.ui.errors import log_refused
 from bot.ui.format import plain_name
-from bot.ui.forms import FormValues, send_form
+from bot.ui.forms import FormValues
 from bot.ui.locale import member_language, server_language
 from bot.ui.posting import MessageName
 from bot.ui.reflection import ReflectForm, ReflectFormId, held_back_text, saved_text
@@ -58,10 +58,8 @@ class ReflectionCog(commands.Cog):
         self, interaction: discord.Interaction, item: ReflectButton
     ) -> None:
         """Reflect: the reflection form for the step."""
-        _session, step = await self._reflect_step(item.run_id, item.step_index)
-        await send_form(
-            interaction,
-            ReflectForm(item.run_id, item.step_index, step, member_language(interaction)),
+        await controls.open_step_form(
+            interaction, item.run_id, item.step_index, ReflectStep, ReflectForm
         )
 
     async def on_reflect_form(

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from bot.core.errors import InvalidInput
-from bot.core.guild_library import ID_PATTERN, GuildLibrary, Refused
+from bot.core.guild_library import GuildLibrary, Refused
 from bot.core.step_forms import StepForm
 from bot.core.steps import step_kinds
 from bot.i18n import N_
@@ -106,23 +106,19 @@ def draft_id(library: GuildLibrary, guild_id: int, activity_id: str) -> str:
     """The id `/activity new` starts a draft with (spaces around it dropped). Raises
     InvalidInput for an id that isn't in the activity id format or is taken in the server's
     `library`."""
-    activity_id = activity_id.strip()
-    if not ID_PATTERN.match(activity_id):
-        raise InvalidInput(
-            N_(
-                "An activity id is up to 64 lowercase letters and digits, with single hyphens "
-                "between words, e.g. `our-opening-circle`."
-            )
-        )
-    if library.get(guild_id, activity_id) is not None:
-        raise InvalidInput(
-            N_(
-                "`{activity_id}` is already taken here. Choose another id, or start from it with "
-                "/activity copy."
-            ),
-            activity_id=activity_id,
-        )
-    return activity_id
+    return library.free_id(
+        guild_id,
+        activity_id,
+        N_(
+            "An activity id is up to 64 lowercase letters and digits, with single hyphens "
+            "between words, e.g. `our-opening-circle`."
+        ),
+        N_(
+            "`{activity_id}` is already taken here. Choose another id, or start from it with "
+            "/activity copy."
+        ),
+        field="activity_id",
+    )
 
 
 def check_draft(library: GuildLibrary, draft: Mapping[str, Any]) -> None:

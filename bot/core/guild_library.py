@@ -275,24 +275,34 @@ class GuildLibrary:
         data = await asyncio.to_thread(Path(shipped.source).read_bytes)
         return Exported(f"{activity_id}.yaml", data, False)
 
+    def free_id(
+        self, guild_id: int, new_id: str, wrong_format: str, taken: str, field: str = "new_id"
+    ) -> str:
+        """`new_id` without the spaces around it, when it is in the activity id format and no
+        activity here has it. Raises InvalidInput with `wrong_format` (a catalogue text) or
+        with `taken` (a catalogue text naming the id in its placeholder `field`)."""
+        new_id = new_id.strip()
+        if not ID_PATTERN.match(new_id):
+            raise InvalidInput(wrong_format)
+        if self.get(guild_id, new_id) is not None:
+            raise InvalidInput(taken, **{field: new_id})
+        return new_id
+
     async def copy(self, guild_id: int, user_id: int, source_id: str, new_id: str) -> Saved:
         """Save a copy of an activity (shipped or the server's own) under a new id.
 
         Raises InvalidInput for an id that isn't in the activity id format or is taken,
         NotFound when ``source_id`` doesn't exist here.
         """
-        new_id = new_id.strip()
-        if not ID_PATTERN.match(new_id):
-            raise InvalidInput(
-                N_(
-                    "An activity id is up to 64 lowercase letters and digits, with single hyphens "
-                    "between words, e.g. `my-opening-circle`."
-                )
-            )
-        if self.get(guild_id, new_id) is not None:
-            raise InvalidInput(
-                N_("`{new_id}` is already taken here. Choose another id."), new_id=new_id
-            )
+        new_id = self.free_id(
+            guild_id,
+            new_id,
+            N_(
+                "An activity id is up to 64 lowercase letters and digits, with single hyphens "
+                "between words, e.g. `my-opening-circle`."
+            ),
+            N_("`{new_id}` is already taken here. Choose another id."),
+        )
         exported = await self.export(guild_id, source_id)
         text = with_id(exported.data.decode("utf-8-sig"), new_id)
         loaded = self._load(text.encode("utf-8"), f"{new_id}.yaml")

@@ -47,6 +47,15 @@ class TurnPing:
             locale=locale,
         )
 
+    def _turn(self) -> dict[str, str]:
+        """The fields every wording of the turn fills."""
+        return {
+            "where": self.where,
+            "until": self.until,
+            "clue": self.clue,
+            "passing": self.passing,
+        }
+
     def public(self, writer: int) -> str:
         """The ping in the channel, naming the writer (member id `writer`)."""
         return _(
@@ -54,10 +63,7 @@ class TurnPing:
             "song above, or use `/line`.{until}{clue}{passing}",
             self.locale,
             member=f"<@{writer}>",
-            where=self.where,
-            until=self.until,
-            clue=self.clue,
-            passing=self.passing,
+            **self._turn(),
         )
 
     def private(self, channel_id: int) -> str:
@@ -67,11 +73,8 @@ class TurnPing:
             "on the song there, or use `/line`.{until}{clue}{passing} Nobody else is told "
             "it's you.",
             self.locale,
-            where=self.where,
             channel=f"<#{channel_id}>",
-            until=self.until,
-            clue=self.clue,
-            passing=self.passing,
+            **self._turn(),
         )
 
     def undeliverable(self, writer: int) -> str:
