@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.extension import cog_setup, server_group
+from bot.cogs.options import CLOSED_GROUP
 from bot.core.activities import localize
 from bot.core.errors import NotFound, UserFacingError
 from bot.core.session import SessionLimits, SessionRecord
@@ -66,9 +67,7 @@ class SessionsCog(commands.Cog):
     @app_commands.describe(
         title="What the group will see, e.g. 'Tuesday circle'",
         voice_channel="A voice channel for listening together (optional)",
-        capacity="At most this many members (a closed group); further Join presses wait in line",
-        role="Only members with this role can join",
-        invite_only="Members press Join to ask; you let them in from the board's Manage button",
+        **CLOSED_GROUP,
     )
     async def start(
         self,
