@@ -19,7 +19,7 @@ from bot.chorus_bot import ChorusBot
 from bot.core.errors import UserFacingError
 from bot.core.listening import COUNTDOWN, PLAYING, phase, piece_start, set_tracks, step_track
 from bot.core.listening_service import ListeningService
-from bot.core.media import MediaPathError, readable_file, resolve_media_path
+from bot.core.media import MediaPathError, playable_path
 from bot.core.steps.listen import ListenStep
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
@@ -180,9 +180,7 @@ class ListenVoice:
             channel = self._channel(session, files[0][0])
             pieces = []
             for file, seconds in files:
-                path = resolve_media_path(self.bot.settings.media_dir, file)
-                if not readable_file(path):
-                    raise refusals.unreadable(file)
+                path = playable_path(self.bot.settings.media_dir, file)
                 pieces.append(Piece(path, seconds))
             await self.bot.voice.connect(channel)
             await self.bot.voice.play(channel, pieces, start_at=start_at, volume=volume)

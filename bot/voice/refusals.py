@@ -176,18 +176,6 @@ def voice_channel_gone() -> VoiceUnavailable:
     )
 
 
-def unreadable(file: str) -> VoiceUnavailable:
-    """The piece `file` isn't readable in the media folder."""
-    return VoiceUnavailable(
-        N_(
-            "I couldn't read {file} in the media folder, so it wasn't played "
-            "in voice; members followed the text card. Check the file is there "
-            "and readable (see /listen library)."
-        ),
-        file=f"`{file}`",
-    )
-
-
 def unexpected() -> VoiceUnavailable:
     """Playback failed for a reason nobody foresaw (the log has the traceback)."""
     return VoiceUnavailable(

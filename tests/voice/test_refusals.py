@@ -21,7 +21,6 @@ from bot.voice.refusals import (
     no_voice_channel,
     start_reason,
     unexpected,
-    unreadable,
     voice_channel_gone,
 )
 from tests.voice.doubles import voice_channel
@@ -125,7 +124,6 @@ def test_why_a_piece_fell_back_to_the_card_names_the_file_or_the_channels() -> N
     assert "The piece `rain.ogg` is a file, and this session has no voice channel" in (
         no_voice_channel("rain.ogg").message
     )
-    assert "I couldn't read `rain.ogg` in the media folder" in unreadable("rain.ogg").message
     assert "couldn't find the session's voice channel" in voice_channel_gone().message
     assert "unexpected error" in unexpected().message
     assert "disconnected me from <#5>" in moved_away(5, None).message
