@@ -273,12 +273,8 @@ class CheckinScheduleCog(commands.Cog):
         # A low answer gets the support message whether or not it could be saved.
         if saved.low if saved is not None else self.checkins.is_low(guild_id, scale, value):
             config = self.bot.guild_settings.for_guild(guild_id)
-            links = checkin_care.care_view(None, config.support_links, locale=locale)
-            await interaction.followup.send(
-                embed=checkin_care.care_embed(config.support_text, locale),
-                view=links if links is not None else discord.utils.MISSING,
-                allowed_mentions=NONE,
-            )
+            embed, view = checkin_care.care_message(config, None, locale)
+            await interaction.followup.send(embed=embed, view=view, allowed_mentions=NONE)
             await checkin_notice.after_low_answer(
                 interaction, saved.record if saved is not None else None
             )

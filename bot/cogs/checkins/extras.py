@@ -132,13 +132,8 @@ class CheckinExtras:
                 else checkin_care.NO_FACILITATOR_TO_TELL
             )
             config = self.bot.guild_settings.for_guild(interaction.guild_id)
-            links = checkin_care.care_view(None, config.support_links, locale=locale)
-            await show_private(
-                interaction,
-                _(said, locale),
-                embed=checkin_care.care_embed(config.support_text, locale),
-                view=links if links is not None else discord.utils.MISSING,
-            )
+            embed, view = checkin_care.care_message(config, None, locale)
+            await show_private(interaction, _(said, locale), embed=embed, view=view)
             return
         self._told.add(key)
         await reply_ephemeral(
