@@ -10,8 +10,22 @@ from dataclasses import dataclass
 
 from bot.core.lyric_slots import slots
 from bot.core.steps.write import WriteStep
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.ui.format import clock_and_relative
+
+PUBLIC = N_(
+    "✍ {member}, it's your turn to write {where}. Press **Write my line** on the "
+    "song above, or use `/line`.{until}{clue}{passing}"
+)
+PRIVATE = N_(
+    "✍ It's your turn to write {where} in {channel}. Press **Write my line** "
+    "on the song there, or use `/line`.{until}{clue}{passing} Nobody else is told "
+    "it's you."
+)
+UNDELIVERABLE = N_(
+    "✍ {member}, it's your turn in the song. Press **Write my line** above, or "
+    "use `/line`. (I couldn't send you a direct message.)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,41 +61,19 @@ class TurnPing:
             locale=locale,
         )
 
-    def _turn(self) -> dict[str, str]:
-        """The fields every wording of the turn fills."""
-        return {
-            "where": self.where,
-            "until": self.until,
-            "clue": self.clue,
-            "passing": self.passing,
-        }
+    def _worded(self, text: str, **fields: str) -> str:
+        """`text` (one of the pings below) in the turn's language, its fields filled."""
+        turn = {"where": self.where, "until": self.until, "clue": self.clue}
+        return _(text, self.locale, passing=self.passing, **turn, **fields)
 
     def public(self, writer: int) -> str:
         """The ping in the channel, naming the writer (member id `writer`)."""
-        return _(
-            "✍ {member}, it's your turn to write {where}. Press **Write my line** on the "
-            "song above, or use `/line`.{until}{clue}{passing}",
-            self.locale,
-            member=f"<@{writer}>",
-            **self._turn(),
-        )
+        return self._worded(PUBLIC, member=f"<@{writer}>")
 
     def private(self, channel_id: int) -> str:
         """The direct message of an anonymous song's writer (the song is in `channel_id`)."""
-        return _(
-            "✍ It's your turn to write {where} in {channel}. Press **Write my line** "
-            "on the song there, or use `/line`.{until}{clue}{passing} Nobody else is told "
-            "it's you.",
-            self.locale,
-            channel=f"<#{channel_id}>",
-            **self._turn(),
-        )
+        return self._worded(PRIVATE, channel=f"<#{channel_id}>")
 
     def undeliverable(self, writer: int) -> str:
         """The channel's ping when the anonymous song's writer can't get a direct message."""
-        return _(
-            "✍ {member}, it's your turn in the song. Press **Write my line** above, or "
-            "use `/line`. (I couldn't send you a direct message.)",
-            self.locale,
-            member=f"<@{writer}>",
-        )
+        return self._worded(UNDELIVERABLE, member=f"<@{writer}>")
