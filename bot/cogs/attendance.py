@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import discord
 
-from bot.cogs.access import is_facilitator
+from bot.chorus_bot import ChorusBot
+from bot.cogs.access import leads
 from bot.cogs.controls import chorus
 from bot.i18n import _
 from bot.records.sessions import SessionRecord
@@ -17,9 +17,6 @@ from bot.ui import limits
 from bot.ui.format import sentence
 from bot.ui.locale import member_language, server_language
 from bot.ui.replies import reply_ephemeral
-
-if TYPE_CHECKING:
-    from bot.chorus_bot import ChorusBot
 
 log = logging.getLogger(__name__)
 
@@ -115,10 +112,8 @@ async def ensure_joined(interaction: discord.Interaction, session: SessionRecord
     how to ask for a place; facilitators lead and may answer."""
     bot = chorus(interaction)
     user = interaction.user
-    leads = user.id == session.facilitator_id or is_facilitator(
-        user, bot.guild_settings.for_guild(interaction.guild_id)
-    )
-    if not await bot.sessions.check_answering(session, user.id, leads):
+    config = bot.guild_settings.for_guild(interaction.guild_id)
+    if not await bot.sessions.check_answering(session, user.id, leads(user, session, config)):
         return
     if await bot.sessions.join(session, interaction.user.id):
         await bot.sessions.remember_name(

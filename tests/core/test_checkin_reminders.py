@@ -16,9 +16,11 @@ from bot.core.checkin_reminders import (
     parse_time,
 )
 from bot.core.errors import InvalidInput
+from bot.records.checkin_schedules import ClaimedSend
 from bot.store.store import Store
 
 TUE_FRI = 2 | 16
+GUILD, ANA, BEN = 1, 11, 12
 BERLIN = "Europe/Berlin"
 
 
@@ -87,3 +89,32 @@ async def test_a_schedule_is_set_only_after_the_member_agreed_to_saving(store: S
     await store.privacy.set_consent(1, 11, "agreed", 0.0)
     record = await reminders.set(1, 11, plan, "de")
     assert (record.guild_id, record.user_id, record.language) == (1, 11, "de")
+
+
+async def test_due_dms_go_to_the_attached_sender_and_none_is_claimed_without_one(
+    store: Store,
+) -> None:
+    now = [utc(2026, 3, 2, 9)]
+    reminders = CheckinReminders(store, lambda: datetime.fromtimestamp(now[0], UTC))
+    plan = reminders.plan("daily", "19:00", "UTC", "0-10", None)
+    for user_id in (ANA, BEN):
+        await store.privacy.set_consent(GUILD, user_id, "agreed", 0.0)  # a schedule needs it
+        await reminders.set(GUILD, user_id, plan, "en")
+    due = utc(2026, 3, 2, 19)
+    now[0] = due + 60
+    # Nobody sends (the cog isn't loaded): the timer sleeps and nothing is claimed.
+    assert await reminders.next_due() is None
+    await reminders.send_due()
+    assert (await store.checkin_schedules.next_due(lambda _guild: True)) == due
+    sent: list[int] = []
+
+    async def send(claim: ClaimedSend) -> None:
+        if claim.schedule.user_id == ANA:
+            raise RuntimeError("Discord trouble")  # one member's failure costs the others nothing
+        sent.append(claim.schedule.user_id)
+
+    reminders.attach(send)
+    assert await reminders.next_due() == due
+    await reminders.send_due()
+    assert sent == [BEN]
+    assert await reminders.next_due() == utc(2026, 3, 3, 19)  # both claimed: tomorrow's next
