@@ -53,7 +53,8 @@ class LyricsCog(commands.Cog):
     # ---------------------------------------------------------------- buttons
 
     async def on_button(self, interaction: discord.Interaction, item: LyricsButton) -> None:
-        """A write step's button (write, edit, pass, withdraw): the form or the change."""
+        """A write step's button (write, edit, pass, withdraw): the form or the change. Raises
+        Conflict for an action this version doesn't know (an older version's button)."""
         run_id, index, user = item.run_id, item.index, interaction.user.id
         if item.action == "write":
             await self._send_line_form(
@@ -115,7 +116,8 @@ class LyricsCog(commands.Cog):
     async def on_remove_form(
         self, interaction: discord.Interaction, form: RemoveFormId, values: FormValues
     ) -> None:
-        """The facilitator's remove form: the line number typed is taken out of the song."""
+        """The facilitator's remove form: the line number typed is taken out of the song. Raises
+        InvalidInput when what was typed is no number."""
         text = values.text("number").strip()
         if not text.isdigit():
             raise InvalidInput(N_("Give the line's number as shown on the lyric sheet, e.g. 3."))

@@ -37,7 +37,8 @@ class StepsCog(commands.Cog):
 
     async def on_step_button(self, interaction: discord.Interaction, item: StepButton) -> None:
         """A kind's `StepButton`: its handler's `pressed` says what the press does (answer, move
-        on, or both) and what the clicker is told; it may refuse the press."""
+        on, or both) and what the clicker is told; it may refuse the press. Raises Conflict when
+        the button's step is no longer the run's live step."""
         session = await controls.session_by_id(interaction, item.session_id)
         run = await self.bot.runner.live_run(session.id)
         if run is None or run.id != item.run_id or run.step_index != item.step_index:

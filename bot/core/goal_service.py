@@ -81,7 +81,8 @@ class GoalService(RunService):
         return await self._store.goals.for_member(guild_id, user_id)
 
     async def add(self, guild_id: int, user_id: int, text: str) -> GoalRecord:
-        """Save a new active goal (consent first); refuses a fourth one or a repeat."""
+        """Save a new active goal (consent first). Raises InvalidInput for an empty or too long
+        goal, ConsentNeeded without the member's consent, Conflict for a fourth one or a repeat."""
         cleaned = clean_goal(text)
         if not await self.has_consent(guild_id, user_id):
             raise ConsentNeeded()
@@ -103,7 +104,8 @@ class GoalService(RunService):
         return goal
 
     async def close(self, guild_id: int, user_id: int, goal_id: int, status: str) -> GoalRecord:
-        """Mark a goal done or dropped; its ratings stay in the member's progress."""
+        """Mark a goal done or dropped; its ratings stay in the member's progress. Raises Conflict
+        when it is done or dropped already (or changed meanwhile)."""
         goal = await self.own(guild_id, user_id, goal_id)
         if goal.status != "active":
             raise Conflict(
@@ -146,7 +148,8 @@ class GoalService(RunService):
     async def rate(
         self, run_id: int, step_index: int, user_id: int, goal_id: int, value: int | None
     ) -> Rated:
-        """Save one goal's rating (value None: pass on that goal) at a live goal step."""
+        """Save one goal's rating (value None: pass on that goal) at a live goal step. Raises
+        Conflict when the goal is done or dropped, ConsentNeeded without the member's consent."""
         session, _ = await self.step_of(run_id, step_index)
         if value is not None:
             check_rating(value)

@@ -117,7 +117,8 @@ async def current_step(world: DemoWorld) -> int | None:
 
 
 async def open_session(world: DemoWorld, title: str) -> None:
-    """The facilitator's /session start; a session left open by an earlier run is ended first."""
+    """The facilitator's /session start; a session left open by an earlier run is ended first.
+    Raises RuntimeError, with the bot's reply, when no session opened."""
     if await world.bot.sessions.find_in_channel(world.channel.id) is not None:
         await world.facilitator.slash(world.channel, "session end")
     result = await world.facilitator.slash(
