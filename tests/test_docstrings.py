@@ -22,6 +22,14 @@ What a public function raises itself is named in its docstring (`unnamed_raises`
   Exception and BaseException (`UserFacingError` names every refusal: NotFound, Conflict,
   InvalidInput, ...; `InvalidInput` names MediaPathError). Bases are read from bot/'s class
   statements and Python's built-in exceptions; a class from a library is taken as an Exception.
+
+A time or a span given as a bare number says its unit (`unitless_times`): a public function's
+parameter annotated `float` (or `float | None`) and named as a moment or a span (`now`, `at`,
+`deadline`, `until`, `since`, `delay`, `timeout`, `interval`, `grace`, or ending in `_` and one of
+those: `starts_at`, `step_deadline`), or its return when the function is so named, is explained
+by its docstring, its class's or its module's ("Times are UTC timestamps in seconds.") with one
+of: second, UTC, Unix, timestamp, epoch. Only floats: here an int so named is an id or minutes,
+and a datetime carries its zone.
 """
 
 from __future__ import annotations
@@ -360,3 +368,74 @@ def test_unnamed_raises_follows_the_rule() -> None:
         "library raises YAMLError (line 56)",
         "Public.method raises Refusal (line 59)",
     ]
+
+
+# ----------------------------------------------------------------------------- units
+
+_MOMENT_OR_SPAN = re.compile(
+    r"(?:^|_)(?:at|now|deadline|until|since|delay|timeout|interval|grace)$", re.IGNORECASE
+)
+_UNIT = re.compile(r"second|\bUTC\b|\bUnix\b|timestamp|epoch", re.IGNORECASE)
+
+
+def _is_float(annotation: ast.expr | None) -> bool:
+    """Whether `annotation` is `float` or `float | None` (quoted or not)."""
+    names = _names_in(annotation)
+    return "float" in names and set(names) <= {"float", "None"}
+
+
+def unitless_times(tree: ast.Module) -> list[str]:
+    """`Class.name: parameter` (or `: return`) for each bare-number time or span of a public
+    function whose docstring, class docstring and module docstring all leave its unit unsaid
+    (the rule of this module's docstring), in the order of the source."""
+    module_says = bool(_UNIT.search(ast.get_docstring(tree) or ""))
+    class_says = {
+        node.name: bool(_UNIT.search(ast.get_docstring(node) or ""))
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
+    found: list[str] = []
+    for qualified, function in public_functions(tree):
+        owner = qualified.partition(".")[0] if "." in qualified else ""
+        if module_says or class_says.get(owner) or _UNIT.search(ast.get_docstring(function) or ""):
+            continue
+        arguments = [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]
+        unsaid = [
+            argument.arg
+            for argument in arguments
+            if _MOMENT_OR_SPAN.search(argument.arg) and _is_float(argument.annotation)
+        ]
+        if _MOMENT_OR_SPAN.search(function.name) and _is_float(function.returns):
+            unsaid.append("return")
+        found += [f"{qualified}: {name}" for name in unsaid]
+    return found
+
+
+def test_every_bare_number_time_in_bot_says_its_unit() -> None:
+    unsaid = {name: found for name, tree in _bot_trees().items() if (found := unitless_times(tree))}
+    assert unsaid == {}, "say the unit (seconds, UTC timestamp) in the docstring: " + "; ".join(
+        f"{name}: {', '.join(found)}" for name, found in unsaid.items()
+    )
+
+
+def test_unitless_times_follows_the_rule() -> None:
+    tree = ast.parse(
+        "def told(now: float):\n    '''At `now` (a UTC timestamp).'''\n"
+        "def bare(now: float, starts_at: float | None, user_id: int, at: datetime):\n"
+        "    '''Bare.'''\n"
+        "def minutes(until: int):\n    '''Minutes.'''\n"
+        "def next_deadline() -> float:\n    '''When.'''\n"
+        "def wait(delay: 'float'):\n    '''Waits.'''\n"
+        "def flatness(value: float):\n    '''Not a time.'''\n"
+        "class Clock:\n    '''Times are Unix seconds.'''\n    def tick(self, now: float): pass\n"
+        "class Plain:\n    def tick(self, now: float): pass\n"
+    )
+    assert unitless_times(tree) == [
+        "bare: now",
+        "bare: starts_at",
+        "next_deadline: return",
+        "wait: delay",
+        "Plain.tick: now",
+    ]
+    module_says = ast.parse("'''Times are UTC timestamps.'''\ndef tick(now: float): pass\n")
+    assert unitless_times(module_says) == []
