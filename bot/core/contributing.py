@@ -152,7 +152,8 @@ class Contributing(StepMoves):
         """After a moment's contributions to a step committed: if `step` (every contribution of
         it as committed; with `answering.by_authors`, their author ids as `Authors`) completes
         it, the run moves on, once (give it to one caller only); the change, or None (not
-        complete, or moved meanwhile). Raises as `advance` may."""
+        complete, or moved meanwhile); `now` is a UTC timestamp in seconds. Raises as `advance`
+        may."""
         ctx = answering.ctx
         if answering.read_at_least is None or ctx.run.state != "running":
             return None
