@@ -215,7 +215,8 @@ class Runner(Contributing, StepTimers):
     async def draw_again(self, run_id: int, step_index: int) -> RunUpdate:
         """Another question: draw each pool of the current step again, once per step.
 
-        Raises Conflict when the step has ended, has no pool, or was drawn again already."""
+        Raises Conflict when the step has ended, has no pool, or was drawn again already;
+        NotFound when the run has ended."""
         async with self._lock(run_id):
             run = await self._require_live(run_id)
             if run.step_index != step_index:
