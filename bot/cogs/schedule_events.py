@@ -109,7 +109,7 @@ class ScheduleEventsCog(commands.Cog):
 
     async def create_event(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> int:
         """See `ScheduleOutlet.create_event` (bot/core/schedule_outlet.py). Raises EventRefused
-        when Discord refuses the event (or the server can't be reached)."""
+        when Discord refuses the event (or can't give the server)."""
         try:
             guild = await self.guild(series.guild_id)
             event = await guild.create_scheduled_event(

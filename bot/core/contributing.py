@@ -103,8 +103,9 @@ class Contributing(StepMoves):
         answers; e.g. CheckinService): the same rules and write without reading the run again,
         with the caller's `now` (UTC seconds). Steps whose state changes with each contribution
         take `contribute`'s locked path. Awaited: raises Conflict when the step has moved on
-        meanwhile, NotFound when the run has ended (as `contribute` does). (Returns the coroutine to await rather than being one: a frame fewer per
-        answer on the check-in burst's hot path.)"""
+        meanwhile, NotFound when the run has ended (as `contribute` does). (Returns the
+        coroutine to await rather than being one: a frame fewer per answer on the check-in
+        burst's hot path.)"""
         if _stateful(self.handler_for(self.step(run))):
             return self.contribute(
                 run.id,

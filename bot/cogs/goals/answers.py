@@ -160,7 +160,7 @@ class GoalAnswers:
 
     async def on_rate(self, interaction: discord.Interaction, item: ui.GoalRating) -> None:
         """A rating (1-5) pressed for one goal at a goal step: saved, privately confirmed. Raises
-        Conflict when the member hasn't agreed to goals being stored."""
+        Conflict when the member hasn't agreed to goals being saved."""
         run_id, step_index, goal_id, value = (
             item.run_id,
             item.step_index,
@@ -215,7 +215,7 @@ class GoalAnswers:
     ) -> None:
         """Save goal `text` (at step `step_index` of run `run_id`, or from /goal set when None);
         asks for consent first when the member hasn't chosen yet. Raises Conflict when they
-        declined it."""
+        haven't agreed to goals being saved."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         try:
