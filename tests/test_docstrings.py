@@ -56,32 +56,37 @@ LAYERS = ("bot",)
 NOT_YET: set[str] = set()
 
 
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def public_functions(tree: ast.Module) -> Iterator[tuple[str, Function]]:
+    """The public functions and methods of public classes (this module's rule of "public"), as
+    (`Class.name` or `name`, node), in the order they are defined."""
+    for node in tree.body:
+        if isinstance(node, Function) and not node.name.startswith("_"):
+            yield node.name, node
+        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            for member in node.body:
+                if isinstance(member, Function) and not member.name.startswith("_"):
+                    yield f"{node.name}.{member.name}", member
+
+
 def undocumented(tree: ast.Module) -> list[str]:
     """Public functions and methods of public classes without a docstring, as `Class.name` or
     `name`, in the order they are defined."""
-    found: list[str] = []
+    return [name for name, node in public_functions(tree) if ast.get_docstring(node) is None]
 
-    def visit(body: list[ast.stmt], owner: str) -> None:
-        for node in body:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                if not node.name.startswith("_") and ast.get_docstring(node) is None:
-                    found.append(owner + node.name)
-            elif isinstance(node, ast.ClassDef) and not owner and not node.name.startswith("_"):
-                visit(node.body, node.name + ".")
 
-    visit(tree.body, "")
-    return found
+def _bot_trees() -> dict[str, ast.Module]:
+    return {
+        path.relative_to(ROOT).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
+        for layer in LAYERS
+        for path in sorted((ROOT / layer).rglob("*.py"))
+    }
 
 
 def _missing() -> dict[str, list[str]]:
-    missing: dict[str, list[str]] = {}
-    for layer in LAYERS:
-        for path in sorted((ROOT / layer).rglob("*.py")):
-            name = path.relative_to(ROOT).as_posix()
-            found = undocumented(ast.parse(path.read_text(encoding="utf-8")))
-            if found:
-                missing[name] = found
-    return missing
+    return {name: found for name, tree in _bot_trees().items() if (found := undocumented(tree))}
 
 
 def test_every_public_function_in_bot_has_a_docstring() -> None:
@@ -138,20 +143,6 @@ async def test_command_docstrings_change_no_text_discord_shows(env: simcord.Env)
 NOT_A_CONTRACT = frozenset({"AssertionError"})
 # Bases too broad to name a failure: "raises Exception" tells a caller nothing.
 TOO_BROAD = frozenset({"Exception", "BaseException"})
-
-Function = ast.FunctionDef | ast.AsyncFunctionDef
-
-
-def public_functions(tree: ast.Module) -> Iterator[tuple[str, Function]]:
-    """The public functions and methods of public classes (the rule `undocumented` holds), as
-    (`Class.name` or `name`, node), in the order they are defined."""
-    for node in tree.body:
-        if isinstance(node, Function) and not node.name.startswith("_"):
-            yield node.name, node
-        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
-            for member in node.body:
-                if isinstance(member, Function) and not member.name.startswith("_"):
-                    yield f"{node.name}.{member.name}", member
 
 
 def _last_name(node: ast.expr) -> str | None:
@@ -313,14 +304,6 @@ def unnamed_raises(tree: ast.Module, exceptions: Exceptions) -> list[str]:
             if not (exceptions.lineage(name) - TOO_BROAD) & words:
                 found.append(f"{qualified} raises {name} (line {line})")
     return found
-
-
-def _bot_trees() -> dict[str, ast.Module]:
-    return {
-        path.relative_to(ROOT).as_posix(): ast.parse(path.read_text(encoding="utf-8"))
-        for layer in LAYERS
-        for path in sorted((ROOT / layer).rglob("*.py"))
-    }
 
 
 def test_every_public_function_in_bot_names_what_it_raises() -> None:
