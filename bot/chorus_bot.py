@@ -19,17 +19,26 @@ from discord.ext import commands
 from bot import __version__
 from bot.command_sync import sync_if_changed
 from bot.core.activities import Catalog
+from bot.core.boards import BoardService
+from bot.core.calendar import SessionCalendar
+from bot.core.checkin_reminders import CheckinReminders
+from bot.core.checkin_service import CheckinService
+from bot.core.checkin_tags import CheckinTags
 from bot.core.clock import Clock
 from bot.core.deadline_timer import DeadlineTimer
 from bot.core.errors import UserFacingError
+from bot.core.exports import MemberExports
+from bot.core.goal_service import GoalService
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.listening_service import ListeningService
 from bot.core.lyrics_service import LyricsService
+from bot.core.pattern_notice import PatternNotices
 from bot.core.privacy import PrivacyService
 from bot.core.reflect_review import ReflectReview
 from bot.core.runner import Runner
 from bot.core.schedule_service import ScheduleService
+from bot.core.series_reminders import SeriesReminders
 from bot.core.session import SessionService
 from bot.core.steps import StepHandler
 from bot.core.steps import step_handlers as registered_step_handlers
@@ -170,6 +179,7 @@ class ChorusBot(commands.Bot):
         self.schedule = ScheduleService(
             store, clock, self.sessions, self.runner, self.library, self.guild_settings
         )
+        self._build_feature_services(settings, store, clock)
         self.leases: LeaseKeeper | None = None
         self.warming: asyncio.Task[None] | None = None
         """`warm_up` in its thread, started once the bot is ready (see setup_hook)."""
@@ -184,6 +194,36 @@ class ChorusBot(commands.Bot):
         # Last: the live messages use the services above.
         self.live = LiveSessions(self)
         self.startup.mark("construct bot + catalog")
+
+    def _build_feature_services(self, settings: Settings, store: Store, clock: Clock) -> None:
+        """The services the cogs share, each built once here (one check-in service: one batch of
+        answers and one cache of thresholds for every cog that saves check-ins)."""
+        self.boards = BoardService(store, clock)
+        """The board's and step cards' reads and message ids (for `LiveSessions`)."""
+        self.checkins = CheckinService(
+            store, clock, self.runner, settings.checkins, self.guild_settings.care_for
+        )
+        self.goals = GoalService(store, clock, self.runner)
+        self.calendar = SessionCalendar(store, clock)
+        """The server's scheduled series as an .ics file (/session calendar)."""
+        self.exports = MemberExports(store)
+        """A member's data as CSV and chart figures (/mydata format:csv|chart)."""
+        self.checkin_tags = CheckinTags(store, clock)
+        self.pattern_notices = PatternNotices(
+            store, clock, lambda guild_id: self.guild_settings.care_for(guild_id)[0]
+        )
+        """The opt-in pattern notice, with each server's low threshold."""
+        # Only servers this process is connected to: with several processes (shards), each
+        # claims and sends the DMs of its own servers, and none claims one it can't send.
+        self.checkin_reminders = CheckinReminders(
+            store, clock, lambda guild_id: self.get_guild(guild_id) is not None
+        )
+        self.checkin_timer = DeadlineTimer(
+            clock, self.checkin_reminders.next_due, self.checkin_reminders.send_due
+        )
+        """Wakes at the next scheduled check-in DM (the cog attaches who sends it)."""
+        self.series_reminders = SeriesReminders(store, clock, self.schedule)
+        """Members' own reminder times per scheduled series."""
 
     @property
     def catalog(self) -> Catalog:
@@ -277,10 +317,7 @@ class ChorusBot(commands.Bot):
                 await self.live.resume_all(self.leases.recovers(adopted))
         await self.run_timer.rearm()
         await self.schedule.timer.rearm()
-        for cog in self.cogs.values():
-            timer = getattr(cog, "timer", None)
-            if isinstance(timer, DeadlineTimer) and timer is not self.schedule.timer:
-                await timer.rearm()
+        await self.checkin_timer.rearm()
 
     async def _wake_runs(self) -> None:
         for update in await self.runner.wake_due():
@@ -323,6 +360,7 @@ class ChorusBot(commands.Bot):
         if self.warming is not None:
             await self.warming  # a thread can't be cancelled; it's done within a second or two
         self.run_timer.close()
+        self.checkin_timer.close()
         self.live.close()
         if self.leases is not None:
             await self.leases.close()

@@ -41,7 +41,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     # module (under bot/) -> {test module: IMPORTS, or the text by which it drives the module}
     "app.py": {"tests/settings/test_gateway.py": IMPORTS, "tests/ui/test_components.py": IMPORTS},
     "catalogue_tool.py": {"tests/i18n/test_catalogue.py": IMPORTS},
-    "chorus_bot.py": {"tests/test_health.py": IMPORTS, "tests/cogs/test_example_kind.py": IMPORTS},
     "cogs/access.py": {"tests/reliability/test_permission_matrix.py": "Manage Server"},
     "cogs/activities.py": {
         "tests/cogs/test_library.py": '"activity list"',

@@ -65,6 +65,13 @@ def check_limits(limits: SessionLimits | None) -> SessionLimits | None:
     return limits
 
 
+def leads(session: SessionRecord, user_id: int, server_facilitator: bool) -> bool:
+    """Whether member `user_id` leads `session`: the facilitator who opened it, or one of the
+    server's facilitators (`server_facilitator`: their roles or permissions on Discord say so,
+    see `bot.cogs.access.is_facilitator`)."""
+    return user_id == session.facilitator_id or server_facilitator
+
+
 class SessionService:
     """Rules for sessions; the cog turns its results into messages."""
 
