@@ -21,7 +21,7 @@ from bot.core.errors import InvalidInput
 from bot.core.time_zones import localize, zone
 from bot.core.typed_times import fold
 from bot.i18n import N_, SHIPPED, _, day_names
-from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
+from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend, NewCheckinSchedule
 from bot.store.store import Store
 
 log = logging.getLogger("chorus.checkin_schedule")
@@ -241,9 +241,7 @@ class CheckinReminders:
         current = await self._store.checkin_schedules.get(guild_id, user_id)
         sent_on = current.last_sent_on if current is not None else None
         due = _next_send_of(plan, now, sent_on)
-        return await self._store.checkin_schedules.put(
-            guild_id=guild_id,
-            user_id=user_id,
+        new = NewCheckinSchedule(
             days=plan.days,
             minute=plan.minute,
             timezone=plan.timezone,
@@ -251,8 +249,8 @@ class CheckinReminders:
             language=language[:16] if language else None,
             paused_until=plan.paused_until,
             next_send_at=due,
-            now=now,
         )
+        return await self._store.checkin_schedules.put(guild_id, user_id, new, now)
 
     async def get(self, guild_id: int, user_id: int) -> CheckinScheduleRecord | None:
         """The member's own check-in schedule in this server, None when they have none."""

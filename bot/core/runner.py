@@ -22,7 +22,7 @@ from bot.core.run_updates import earliest
 from bot.core.step_moves import WAKE_REMAINING
 from bot.core.step_timers import StepTimers
 from bot.i18n import N_
-from bot.records.sessions import ContributionRecord, RunRecord
+from bot.records.sessions import ContributionRecord, NewRun, RunRecord
 from bot.store.runs import RunAlreadyLive
 
 
@@ -61,15 +61,15 @@ class Runner(Contributing, StepTimers):
         deadline = now + first.time_limit if first.time_limit else None
         state = await self._draw(session_id, first, 0, {**wake.state, "wake_at": wake.at}, now)
         try:
-            run = await self._store.runs.create(
+            new = NewRun(
                 session_id=session_id,
                 activity_id=activity.id,
                 version_hash=activity.version_hash,
                 definition=definition.text,
-                now=now,
                 step_deadline=deadline,
                 step_state=json.dumps(state),
             )
+            run = await self._store.runs.create(new, now)
         except RunAlreadyLive:
             raise Conflict(
                 N_(

@@ -11,6 +11,7 @@ from bot.core.boards import BoardService
 from bot.core.runner import Runner
 from bot.core.session import SessionService
 from bot.core.steps import step_handlers
+from bot.records.sessions import NewContribution
 from bot.store.store import Store
 from tests.core.test_session import ACTIVITY, ANA, CHANNEL, FAY, GUILD, clock
 
@@ -57,13 +58,15 @@ async def test_a_steps_answers_come_with_their_authors_names(store: Store) -> No
     run_id = update.run.id
     for author in (ANA, None):  # a named answer and an anonymous one
         await store.contributions.add_with(
-            run_id=run_id,
-            step_index=0,
-            author_id=author,
-            kind="text",
-            payload={"text": "hi"},
-            now=1.0,
-            replace=False,
+            NewContribution(
+                run_id=run_id,
+                step_index=0,
+                author_id=author,
+                kind="text",
+                payload={"text": "hi"},
+                replace=False,
+            ),
+            1.0,
         )
     answers = await boards.answers(session, run_id, 0)
     assert [c.author_id for c in answers.contributions] == [ANA, None]

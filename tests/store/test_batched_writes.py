@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.records.sessions import NewContribution, NewRun, NewSession
 from bot.store.checkins import CheckinAnswer, NewCheckin, NoConsent
 from bot.store.engine import IntegrityError
 from bot.store.runs import Added, StepMoved
@@ -19,20 +20,24 @@ GUILD = 1
 
 async def _open_run(store: Store, channel_id: int = 2) -> tuple[int, int]:
     session = await store.sessions.create(
-        guild_id=GUILD,
-        channel_id=channel_id,
-        voice_channel_id=None,
-        title="t",
-        facilitator_id=3,
-        now=0,
+        NewSession(
+            guild_id=GUILD,
+            channel_id=channel_id,
+            voice_channel_id=None,
+            title="t",
+            facilitator_id=3,
+        ),
+        0,
     )
     run = await store.runs.create(
-        session_id=session.id,
-        activity_id="a",
-        version_hash="h",
-        definition="{}",
-        now=0,
-        step_deadline=None,
+        NewRun(
+            session_id=session.id,
+            activity_id="a",
+            version_hash="h",
+            definition="{}",
+            step_deadline=None,
+        ),
+        0,
     )
     return session.id, run.id
 
@@ -64,17 +69,19 @@ def _answer(
         created_at=10.0 + user_id,
     )
     return store.contributions.add_with(
-        run_id=run_id,
-        step_index=step_index,
-        author_id=user_id,
-        kind="pass" if passed else "checkin",
-        payload={},
-        now=10.0 + user_id,
-        replace=True,
-        replaces=("checkin", "pass"),
+        NewContribution(
+            run_id=run_id,
+            step_index=step_index,
+            author_id=user_id,
+            kind="pass" if passed else "checkin",
+            payload={},
+            replace=True,
+            replaces=("checkin", "pass"),
+            with_step=True,
+            step_at_least=12,
+        ),
+        10.0 + user_id,
         also=CheckinAnswer(new, (GUILD, user_id), passed),
-        with_step=True,
-        step_at_least=12,
     )
 
 
