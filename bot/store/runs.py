@@ -223,6 +223,28 @@ class RunRepository:
             )
         )
 
+    async def update_unchanged(self, run: RunRecord, **fields: Any) -> RunRecord | None:
+        """`update` at `run`'s step, only if the run's step state is still `run.step_state`
+        (as read): a compare-and-set for a change computed from that state, which another
+        process (a shard being handed back, bot/shards.py) may have changed meanwhile. The run
+        as committed, or None when it changed (then its cached copy is dropped, so the next
+        read sees the other process's change). Raises ValueError like `update`."""
+        unknown = set(fields) - FIELDS.keys()
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        job = RunUpdateJob(
+            run.id,
+            run.step_index,
+            tuple(fields),
+            tuple(fields.values()),
+            self._changes,
+            expected_state=run.step_state,
+        )
+        updated = await self._write_run(job)
+        if updated is None:
+            self._db.invalidate(cached_reads.run(run.id))
+        return updated
+
     async def set_step_message(self, run_id: int, message_id: int | None) -> None:
         """Remember the id of the Discord message showing the run's current step (None:
         none); the new row stays cached."""

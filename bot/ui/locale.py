@@ -1,4 +1,4 @@
-"""Which language an interaction's answer is in (see bot/i18n.py for the rule)."""
+"""Which language an interaction's answer is in (see bot/i18n/languages.py for the rule)."""
 
 from __future__ import annotations
 

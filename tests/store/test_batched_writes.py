@@ -310,3 +310,32 @@ async def test_a_run_update_the_database_refuses_loses_only_itself(engine: TestD
             await store.runs.update(runs[0], 0, session_id=9)
     finally:
         await store.close()
+
+
+async def test_a_state_guarded_run_update_changes_only_the_state_it_read(
+    engine: TestDatabase,
+) -> None:
+    """`update_unchanged`: refused (None, the row as the other writer left it) when the step
+    state changed since it was read, also in a batch beside plain updates; taken otherwise."""
+    store = Store(engine.url)
+    await store.open()
+    try:
+        r1, r2 = [(await _open_run(store, channel))[1] for channel in range(2)]
+        read = await store.runs.get(r1)
+        assert read is not None
+        assert await store.runs.update(r1, 0, step_state='{"other": 1}')  # another change
+        before = store.db.writer.batches
+        stale, plain, fresh_read = await asyncio.gather(
+            store.runs.update_unchanged(read, step_state='{"mine": 1}'),
+            store.runs.update(r2, 0, step_state='{"plain": 1}'),
+            store.runs.get(r1),
+        )
+        assert store.db.writer.batches - before == 1, "one group commit"
+        assert stale is None and plain is not None
+        assert fresh_read is not None and fresh_read.step_state == '{"other": 1}'
+        taken = await store.runs.update_unchanged(fresh_read, step_state='{"mine": 1}')
+        assert taken is not None and taken.step_state == '{"mine": 1}'
+        kept = await store.db.fetch_one("SELECT step_state FROM activity_runs WHERE id = ?", (r1,))
+        assert kept is not None and kept[0] == '{"mine": 1}'
+    finally:
+        await store.close()
