@@ -153,7 +153,8 @@ class LiveLyricSheet:
         task.add_done_callback(self._tasks.discard)
 
     def request_sheet(self, run_id: int, delay: float | None = None) -> None:
-        """Refresh the lyric sheet soon; edits are coalesced like the board's."""
+        """Refresh the lyric sheet soon; edits are coalesced like the board's. `delay` in seconds
+        overrides the interval (0 = now)."""
         self.sheets.request(run_id, delay)
 
     async def refresh(self, run_id: int) -> None:

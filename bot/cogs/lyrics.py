@@ -54,7 +54,8 @@ class LyricsCog(commands.Cog):
     # ---------------------------------------------------------------- buttons
 
     async def on_button(self, interaction: discord.Interaction, item: LyricsButton) -> None:
-        """A write step's button (write, edit, pass, withdraw): the form or the change."""
+        """A write step's button (write, edit, pass, withdraw): the form or the change. Raises
+        Conflict for an action this version doesn't know (an older version's button)."""
         run_id, step_index, user = item.run_id, item.step_index, interaction.user.id
         if item.action == "write":
             await self._send_line_form(
@@ -118,7 +119,8 @@ class LyricsCog(commands.Cog):
     async def on_remove_form(
         self, interaction: discord.Interaction, form: RemoveFormId, values: FormValues
     ) -> None:
-        """The facilitator's remove form: the line number typed is taken out of the song."""
+        """The facilitator's remove form: the line number typed is taken out of the song. Raises
+        InvalidInput (`typed_line_number`) when what was typed is no line number."""
         number = typed_line_number(values.text("number"))
         await self.remove(interaction, form.run_id, form.step_index, number)
 

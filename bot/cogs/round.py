@@ -77,7 +77,8 @@ class RoundCog(commands.Cog):
         return session, run, self.bot.runner.step_as(run, RoundStep)
 
     async def on_button(self, interaction: discord.Interaction, item: RoundButton) -> None:
-        """A round's button (start, answer, done, pass): the turn moves on or the form opens."""
+        """A round's button (start, answer, done, pass): the turn moves on or the form opens.
+        Raises Conflict when the member may not answer now, or for an older version's action."""
         session, run, step = await self._round(item.run_id, item.step_index)
         user = interaction.user.id
         if item.action == "answer":

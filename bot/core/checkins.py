@@ -50,7 +50,8 @@ def strip_mentions(text: str) -> str:
 
 
 def scale_of(name: str) -> Scale:
-    """A built-in scale by name ("0-10", "1-5", "sam")."""
+    """A built-in scale by name ("0-10", "1-5", "sam"). Raises InvalidInput for any other
+    name."""
     if name not in SCALES:
         raise InvalidInput(
             N_("Unknown scale {name}; choose one of {scales}."),
@@ -83,7 +84,7 @@ def value_range(scale: Scale) -> tuple[int, int]:
 
 
 def check_value(scale: Scale, value: int, dimension: str = "valence") -> int:
-    """The value if the scale offers it, else a clear refusal."""
+    """The value if the scale offers it on `dimension`. Raises InvalidInput when it doesn't."""
     if value not in _values(scale, dimension):
         raise InvalidInput(N_("That isn't one of this check-in's answers. Please press a button."))
     return value

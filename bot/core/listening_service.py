@@ -178,14 +178,16 @@ class ListeningService(StepService):
     ) -> ContributionOutcome:
         """A member's reaction (its index among the step's reactions); replaces their earlier
         one. Its label is stored in the session's language (the runner's StepContext). Raises
-        Conflict when the step has ended, InvalidInput for an unknown reaction."""
+        Conflict when the step has ended, NotFound when the run has, InvalidInput for an unknown
+        reaction."""
         payload = {"reaction": choice}
         return await self._runner.contribute(run_id, step_index, user_id, "reaction", payload)
 
     async def reflect(
         self, run_id: int, step_index: int, user_id: int, text: str, shared: bool
     ) -> ContributionOutcome:
-        """A member's reflection after the music (shared with the group at the end, or not)."""
+        """A member's reflection after the music (shared with the group at the end, or not).
+        Raises Conflict when the step has ended, NotFound when the run has."""
         return await self._runner.contribute(
             run_id, step_index, user_id, "reflection", {"text": text, "shared": shared}
         )
@@ -213,7 +215,8 @@ class ListeningService(StepService):
     async def vote(
         self, run_id: int, step_index: int, user_id: int, chosen: VoteChoice
     ) -> ContributionOutcome:
-        """A member's vote; it replaces their earlier one until the vote ends."""
+        """A member's vote; it replaces their earlier one until the vote ends. Raises Conflict
+        when the step has ended, NotFound when the run has."""
         return await self._runner.contribute(
             run_id, step_index, user_id, "vote", {"choice": chosen.key, "label": chosen.label}
         )

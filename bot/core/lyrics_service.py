@@ -207,7 +207,7 @@ class LyricsService(StepService):
     ) -> ContributionOutcome:
         """Save one song event (line, pass, edit, withdraw, remove) and its `song_lines` mirror
         in one commit. Raises InvalidInput (the step's refusal, with the writer's words given
-        back to copy) or Conflict (the step has ended)."""
+        back to copy), Conflict (the step has ended) or NotFound (the run has)."""
         try:
             outcome = await self._runner.contribute(
                 run.id,

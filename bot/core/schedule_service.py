@@ -211,7 +211,8 @@ class ScheduleService:
         return series, await self._store.schedule.occurrence(occurrence.id) or occurrence
 
     async def access(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> ScheduleAccess:
-        """The series' limits and, once its session is open, places taken and the line."""
+        """The series' limits and, once its session is open, places taken and the line. Raises
+        NotFound when the occurrence's session no longer exists."""
         limits = await self._store.session_access.series_limits(series.id)
         if (
             limits is None
