@@ -80,7 +80,9 @@ _TRICKY_ROWS = [
 
 async def test_a_batchs_rows_read_back_exactly_as_written_on_both_engines(store: Store) -> None:
     cte, params = batch_rows(store.db.engine, "u", _TRICKY_COLUMNS, _TRICKY_ROWS)
-    rows = await store.db.fetch_all(f"WITH {cte} SELECT n, label, amount, at FROM u ORDER BY n", params)
+    rows = await store.db.fetch_all(
+        f"WITH {cte} SELECT n, label, amount, at FROM u ORDER BY n", params
+    )
     nul = "a\ufffdb" if store.db.engine == "postgresql" else "a\x00b"
     expected = [(n, *row) for n, row in enumerate(_TRICKY_ROWS, start=1)]
     expected[4] = (5, "", 1, 5.0)
@@ -91,7 +93,7 @@ async def test_a_batchs_rows_read_back_exactly_as_written_on_both_engines(store:
 def test_an_array_refuses_a_value_of_another_type() -> None:
     assert array_literal("BIGINT", [1, None, True]) == "{1,NULL,1}"
     assert array_literal("DOUBLE PRECISION", []) == "{}"
-    assert array_literal("TEXT", ['a "b"', None, "a \"b\""]) == '{"a \\"b\\"",NULL,"a \\"b\\""}'
+    assert array_literal("TEXT", ['a "b"', None, 'a "b"']) == '{"a \\"b\\"",NULL,"a \\"b\\""}'
     for kind, value in (("BIGINT", "1"), ("BIGINT", 1.5), ("TEXT", 1), ("DOUBLE PRECISION", "1")):
         with pytest.raises(TypeError, match="expected"):
             array_literal(kind, [value])  # type: ignore[arg-type]
