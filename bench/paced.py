@@ -6,6 +6,11 @@ around them); prints one line per pace, then how long a middle-generation collec
 right after 1,000 sessions were set up (the ~100 ms pass that fell into paced runs before the
 collector settled set-ups; whether a run catches one depends on where the collector's counters
 stand).
+
+A run that fails exits 1 with its traceback on stderr: a store the failure left open would
+otherwise keep the interpreter waiting for ever on its connection thread (aiosqlite's worker
+threads are not daemons), so every store is closed on the way out and the exit doesn't wait
+for one that wasn't handed back (tests/bench/test_paced.py).
 """
 
 from __future__ import annotations
@@ -13,8 +18,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 from bench.checkins import PACED_SECONDS, SLOWER_SECONDS, _paced, _prepare
@@ -26,11 +33,15 @@ async def _run(tmp: Path) -> None:
     tune_garbage_collector()  # as `chorus run` does once the bot is built
     for seconds in (PACED_SECONDS, SLOWER_SECONDS):
         store, service, work = await _prepare(tmp / f"paced{seconds:.0f}.db")
-        settled = (
-            f"; settle after set-up {settles.last_seconds * 1000:.1f} ms" if settles.count else ""
-        )
-        _, latencies, pauses = await _paced(service, work, seconds)
-        await store.close()
+        try:
+            settled = (
+                f"; settle after set-up {settles.last_seconds * 1000:.1f} ms"
+                if settles.count
+                else ""
+            )
+            _, latencies, pauses = await _paced(service, work, seconds)
+        finally:
+            await store.close()
         summary = pauses.summary()
         print(
             f"paced {len(work) / seconds:,.0f}/s: p50 {percentile(latencies, 50) * 1000:.2f} ms,"
@@ -44,16 +55,27 @@ async def _run(tmp: Path) -> None:
     # Where a middle-generation pass would fall in the answer path: set up once more, then time
     # one such pass (it walks whatever survived young passes and is not frozen).
     store, _, _ = await _prepare(tmp / "middle.db")
-    started = time.thread_time()
-    gc.collect(1)
-    took = time.thread_time() - started
-    await store.close()
+    try:
+        started = time.thread_time()
+        gc.collect(1)
+        took = time.thread_time() - started
+    finally:
+        await store.close()
     print(f"a middle-generation pass right after set-up: {took * 1000:.1f} ms", flush=True)
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="chorus-bench-") as tmp:
-        asyncio.run(_run(Path(tmp)))
+    """Run both paces; on a failure print the traceback and exit 1 at once (see the module's
+    docstring: a store opened inside a failed set-up is never handed back to be closed)."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="chorus-bench-") as tmp:
+            asyncio.run(_run(Path(tmp)))
+    except Exception:
+        traceback.print_exc()
+        print("bench.paced failed (exit 1)", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1)  # not sys.exit: that waits for every non-daemon thread first
 
 
 if __name__ == "__main__":

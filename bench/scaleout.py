@@ -31,6 +31,7 @@ from typing import Any
 from bench.common import ROOT, Row
 from bench.engines import _in_schema, _postgres_url
 from bench.world import clock, open_store, populate, shipped_catalog
+from bot.records.sessions import NewSession
 
 SESSIONS = 250
 MEMBERS = 20
@@ -178,12 +179,14 @@ async def _failover(url: str) -> tuple[float, float, int]:
                 }
             )
             session = await store.sessions.create(
-                guild_id=guild,
-                channel_id=8_000_000 + n,
-                voice_channel_id=None,
-                title="t",
-                facilitator_id=9,
-                now=time.time(),
+                NewSession(
+                    guild_id=guild,
+                    channel_id=8_000_000 + n,
+                    voice_channel_id=None,
+                    title="t",
+                    facilitator_id=9,
+                ),
+                time.time(),
             )
             started = await runner.start(session.id, activity)
             assert started.run.step_deadline is not None

@@ -13,6 +13,7 @@ from bot.core.runner import Runner
 from bot.core.session import SessionService
 from bot.core.steps import step_handlers
 from bot.records.sessions import RunRecord, SessionRecord
+from bot.store import cached_reads
 from bot.store.engine import Conn
 from bot.store.store import Store
 
@@ -86,7 +87,9 @@ async def populate(
                 rows,
             )
 
-        await store.db.write(agree)
+        # Consent is a cached read: whatever was looked up before is forgotten.
+        agreed = (cached_reads.consent(guild_id, user_id) for guild_id, user_id, *_ in rows)
+        await store.db.write(agree, invalidate=agreed)
         del rows  # the bench's own rows: not counted in what the sessions hold (bench/memory.py)
     if activity is not None:
         updates = await asyncio.gather(*(runner.start(o.session.id, activity) for o in opened))

@@ -38,7 +38,7 @@ KEYWORDS = {
     "plural": (1, 2),
     "format_error": (2,),
 }
-"""The marking functions of bot/i18n.py and the arguments that hold the texts."""
+"""The marking functions of bot/i18n/ (texts.py, wording.py) and the arguments that hold the texts."""
 
 
 def code_messages() -> list[tuple[str | tuple[str, ...], str | None]]:

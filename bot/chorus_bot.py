@@ -7,49 +7,55 @@ builds. `bot.app.create_bot` picks this class or its sharded variant and wires i
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
-import threading
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot import __version__
-from bot.command_sync import sync_if_changed
+from bot.command_sync import sync_commands
 from bot.core.activities import Catalog
+from bot.core.boards import BoardService
+from bot.core.calendar import SessionCalendar
+from bot.core.checkin_reminders import CheckinReminders
+from bot.core.checkin_service import CheckinService
+from bot.core.checkin_tags import CheckinTags
 from bot.core.clock import Clock
 from bot.core.deadline_timer import DeadlineTimer
-from bot.core.errors import UserFacingError
+from bot.core.exports import MemberExports
+from bot.core.goal_service import GoalService
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.listening_service import ListeningService
 from bot.core.lyrics_service import LyricsService
+from bot.core.pattern_notice import PatternNotices
 from bot.core.privacy import PrivacyService
 from bot.core.reflect_review import ReflectReview
 from bot.core.runner import Runner
 from bot.core.schedule_service import ScheduleService
+from bot.core.series_reminders import SeriesReminders
 from bot.core.session import SessionService
 from bot.core.steps import StepHandler
 from bot.core.steps import step_handlers as registered_step_handlers
-from bot.i18n import N_
 from bot.settings import Settings
 from bot.shards import LeaseKeeper, start_leases
 from bot.startup_times import StartupTimes
 from bot.store.store import Store
 from bot.ui import chart_worker
-from bot.ui.components import FAMILIES, RetiredButton, RoutedItem, TypedComponent
-from bot.ui.errors import is_expected
-from bot.ui.form_ids import FORM_FAMILIES, FormId
+from bot.ui.component_routes import ComponentRoutes, Family, FamilyHandler
+from bot.ui.components import FAMILIES, RetiredButton, RoutedItem
+from bot.ui.form_ids import FormId
 from bot.ui.format import plain_name
 from bot.ui.forms import Form, FormHandler, FormRoute, route_form
 from bot.ui.live import LiveSessions
 from bot.ui.locale import server_language
-from bot.ui.replies import ChorusTree, respond_to_error
+from bot.ui.replies import ChorusTree
 from bot.ui.translator import ChorusTranslator
 from bot.voice.discord_voice import DiscordVoice
 from bot.voice.player import VoicePlayer
+from bot.warm_up import warm_up
 
 log = logging.getLogger("chorus")
 
@@ -81,36 +87,6 @@ COGS: tuple[str, ...] = (
     "bot.cogs.privacy",
     "bot.cogs.steps",
 )
-
-Family = TypeVar("Family", bound=TypedComponent)
-FamilyHandler = Callable[[discord.Interaction, Family], Awaitable[None]]
-
-
-_warm = threading.Lock()
-_warmed: list[bool] = []
-
-
-def warm_up() -> None:
-    """Everything slow to load the first time; run once at start-up in a worker thread.
-
-    Charts are drawn in their own process (`bot.ui.chart_worker`): it is started here (at every
-    bot's start-up; closing a bot stops it) and warms up in the background, so the bot never imports matplotlib and start-up doesn't wait
-    for it. The pronunciation data (syllable counts, rhymes) is loaded here, off the event
-    loop, and frozen out of the garbage collector (`gc.freeze`) with everything loaded so far."""
-    from bot.core.syllables import warm_up as load_dictionary
-    from bot.i18n import load_catalogues
-    from bot.ui.chart_worker import start as start_charts
-
-    with _warm:
-        # Every bot: the chart process stops when a bot closes (a process may run several in
-        # turn, e.g. a restart), so each one's start-up warms a new one (or the running one).
-        start_charts()
-        if _warmed:
-            return
-        load_dictionary()
-        load_catalogues()
-        gc.freeze()
-        _warmed.append(True)
 
 
 def intents() -> discord.Intents:
@@ -170,20 +146,51 @@ class ChorusBot(commands.Bot):
         self.schedule = ScheduleService(
             store, clock, self.sessions, self.runner, self.library, self.guild_settings
         )
+        self._build_feature_services(settings, store, clock)
         self.leases: LeaseKeeper | None = None
         self.warming: asyncio.Task[None] | None = None
         """`warm_up` in its thread, started once the bot is ready (see setup_hook)."""
         self._posting_resumed = False
         """Set once start-up posted what a crash left unposted (adoptions wait until then)."""
         self.schedule.wake.fires_timers_of = self.fires_timers_of
-        self.family_handlers: dict[type[TypedComponent], FamilyHandler[Any]] = {}
-        self.form_handlers: dict[type[FormId], FormRoute] = {}
+        self.routes = ComponentRoutes()
+        """Each component and form family's handler, registered by the cogs as they load."""
         # Voice playback sits behind a small interface; tests inject a recording fake.
         self.voice: VoicePlayer = voice if voice is not None else DiscordVoice(self, clock=clock)
         self.version = __version__
         # Last: the live messages use the services above.
         self.live = LiveSessions(self)
         self.startup.mark("construct bot + catalog")
+
+    def _build_feature_services(self, settings: Settings, store: Store, clock: Clock) -> None:
+        """The services the cogs share, each built once here (one check-in service: one batch of
+        answers and one cache of thresholds for every cog that saves check-ins)."""
+        self.boards = BoardService(store, clock)
+        """The board's and step cards' reads and message ids (for `LiveSessions`)."""
+        self.checkins = CheckinService(
+            store, clock, self.runner, settings.checkins, self.guild_settings.care_for
+        )
+        self.goals = GoalService(store, clock, self.runner)
+        self.calendar = SessionCalendar(store, clock)
+        """The server's scheduled series as an .ics file (/session calendar)."""
+        self.exports = MemberExports(store)
+        """A member's data as CSV and chart figures (/mydata format:csv|chart)."""
+        self.checkin_tags = CheckinTags(store, clock)
+        self.pattern_notices = PatternNotices(
+            store, clock, lambda guild_id: self.guild_settings.care_for(guild_id)[0]
+        )
+        """The opt-in pattern notice, with each server's low threshold."""
+        # Only servers this process is connected to: with several processes (shards), each
+        # claims and sends the DMs of its own servers, and none claims one it can't send.
+        self.checkin_reminders = CheckinReminders(
+            store, clock, lambda guild_id: self.get_guild(guild_id) is not None
+        )
+        self.checkin_timer = DeadlineTimer(
+            clock, self.checkin_reminders.next_due, self.checkin_reminders.send_due
+        )
+        """Wakes at the next scheduled check-in DM (the cog attaches who sends it)."""
+        self.series_reminders = SeriesReminders(store, clock, self.schedule)
+        """Members' own reminder times per scheduled series."""
 
     @property
     def catalog(self) -> Catalog:
@@ -212,15 +219,17 @@ class ChorusBot(commands.Bot):
         mark("leases, server settings + libraries")
         for name in COGS:
             await self.load_extension(name)
-        missing = [f.__name__ for f in FAMILIES if f not in self.family_handlers]
-        missing += [f.__name__ for f in FORM_FAMILIES if f not in self.form_handlers]
+        missing = self.routes.unhandled()
         if missing:
             raise RuntimeError(f"component families without a handler: {', '.join(missing)}")
         self.add_dynamic_items(*FAMILIES, RetiredButton)
         self.add_listener(self._on_interaction, "on_interaction")
         mark("cogs")
         await self.tree.set_translator(ChorusTranslator())  # German and Spanish clients
-        mark(f"command sync ({await self._sync_commands()})")
+        synced = await sync_commands(
+            self.tree, self.settings, self.store.bot_state, self.application_id
+        )
+        mark(f"command sync ({synced})")
         await self.live.resume_all(self._recovering())
         self._posting_resumed = True
         await self.run_timer.rearm()
@@ -243,20 +252,6 @@ class ChorusBot(commands.Bot):
             # Not fatal: the first chart or lyric line loads what it needs itself.
             log.exception("warming up after start-up failed")
 
-    async def _sync_commands(self) -> str:
-        """Upload the slash commands if they changed; says what it did (for the start-up log)."""
-        if 0 not in self.settings.discord.my_shards:
-            return "another process's"  # the one running shard 0 (Discord sends it the DMs)
-        assert self.application_id is not None  # known once logged in (setup_hook runs then)
-        guild_id = self.settings.dev_guild_id
-        guild = discord.Object(id=guild_id) if guild_id else None
-        if guild is not None:
-            self.tree.copy_global_to(guild=guild)
-        uploaded = await sync_if_changed(
-            self.tree, self.store.bot_state, self.application_id, guild
-        )
-        return "uploaded" if uploaded else "unchanged, not uploaded"
-
     def fires_timers_of(self, guild_id: int) -> bool:
         """Whether this process fires the server's timers now (always, in one process)."""
         return self.leases is None or self.leases.holds(guild_id)
@@ -275,10 +270,7 @@ class ChorusBot(commands.Bot):
                 await self.live.resume_all(self.leases.recovers(adopted))
         await self.run_timer.rearm()
         await self.schedule.timer.rearm()
-        for cog in self.cogs.values():
-            timer = getattr(cog, "timer", None)
-            if isinstance(timer, DeadlineTimer) and timer is not self.schedule.timer:
-                await timer.rearm()
+        await self.checkin_timer.rearm()
 
     async def _wake_runs(self) -> None:
         for update in await self.runner.wake_due():
@@ -286,31 +278,23 @@ class ChorusBot(commands.Bot):
 
     def register_family(self, family: type[Family], handler: FamilyHandler[Family]) -> None:
         """Clicks on any component of `family` reach `handler` with the typed item."""
-        self.family_handlers[family] = handler
+        self.routes.add_family(family, handler)
 
     async def route_component(self, interaction: discord.Interaction, item: RoutedItem) -> None:
-        """Hand one click to its handler; the one error path answers whatever it raises."""
-        try:
-            if isinstance(item, RetiredButton):
-                if any(
-                    f.__discord_ui_compiled_template__.fullmatch(item.custom_id) for f in FAMILIES
-                ):
-                    return  # discord.py dispatches every matching class: the family answers
-                raise UserFacingError(
-                    N_("This button belongs to a feature that is no longer here.")
-                )
-            if isinstance(item, TypedComponent):
-                await self.family_handlers[type(item)](interaction, item)
-        except Exception as error:
-            await respond_to_error(interaction, error)
-            if not is_expected(error):
-                raise
+        """Hand one click to its handler; the one error path answers whatever it raises
+        (`ComponentRoutes.route`)."""
+        await self.routes.route(interaction, item)
 
     def register_form(self, family: type[Form], handler: FormHandler[Form], *, what: str) -> None:
         """Forms (modals) whose id parses as `family` are routed to `handler` with the typed id,
         with no timeout and across restarts; `what` (a catalogue text, marked with N_) names the
         text given back if it can't be saved."""
-        self.form_handlers[family] = FormRoute(handler, what)
+        self.routes.add_form(family, handler, what)
+
+    @property
+    def form_handlers(self) -> Mapping[type[FormId], FormRoute]:
+        """Each form family with the handler its submissions go to (for `route_form`)."""
+        return self.routes.forms
 
     async def _on_interaction(self, interaction: discord.Interaction) -> None:
         await route_form(self, interaction)
@@ -321,6 +305,7 @@ class ChorusBot(commands.Bot):
         if self.warming is not None:
             await self.warming  # a thread can't be cancelled; it's done within a second or two
         self.run_timer.close()
+        self.checkin_timer.close()
         self.live.close()
         if self.leases is not None:
             await self.leases.close()

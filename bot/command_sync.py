@@ -7,7 +7,7 @@ translated payload, so a changed German or Spanish text counts as a change) is h
 with the application and the target (global, or the development server); the hash of the last
 upload Discord accepted is kept in the store (`bot_state`: one row, shared by every process
 on PostgreSQL) and a start with the same hash uploads nothing. The process that runs shard 0
-is still the only one that syncs (`ChorusBot._sync_commands`).
+is still the only one that syncs (`sync_commands`).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.settings import Settings
 from bot.store.bot_state import BotStateRepository
 
 log = logging.getLogger("chorus")
@@ -75,3 +76,22 @@ async def sync_if_changed(
         "slash commands uploaded to Discord (%s)", f"server {guild_id}" if guild_id else "global"
     )
     return True
+
+
+async def sync_commands(
+    tree: Tree, settings: Settings, bot_state: BotStateRepository, application_id: int | None
+) -> str:
+    """Upload the slash commands if they changed, to the development server when
+    `settings.dev_guild_id` names one (the global commands copied there), else globally; only
+    from the process running shard 0 (the one Discord sends the DMs). Says what it did, for the
+    start-up log: "uploaded", "unchanged, not uploaded" or "another process's". Raises what
+    ``CommandTree.sync`` raises; `application_id` is known once the bot has logged in."""
+    if 0 not in settings.discord.my_shards:
+        return "another process's"
+    assert application_id is not None  # setup_hook runs after login
+    guild_id = settings.dev_guild_id
+    guild = discord.Object(id=guild_id) if guild_id else None
+    if guild is not None:
+        tree.copy_global_to(guild=guild)
+    uploaded = await sync_if_changed(tree, bot_state, application_id, guild)
+    return "uploaded" if uploaded else "unchanged, not uploaded"

@@ -22,7 +22,7 @@ from tests.engines import ENGINES, TestDatabase, test_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytest_plugins = ["tests.programs", "tests.discord_limits"]
+pytest_plugins = ["tests.programs", "tests.discord_limits", "tests.child_processes"]
 
 
 @pytest.fixture(autouse=True)

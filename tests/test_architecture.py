@@ -9,6 +9,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 import bot.cogs
 from bot.chorus_bot import COGS
 
@@ -129,3 +131,51 @@ def test_the_import_contracts_ignore_no_import() -> None:
         < layers.index("bot.chorus_bot")
         < layers.index("bot.ui | bot.voice")
     )
+
+
+def store_reaches(folder: str) -> list[str]:
+    """Where modules under bot/`folder` reach the store anyway: an attribute named `store`
+    (`bot.store`, `self.bot.store`), a `getattr(..., "store")`, or a call of a store
+    repository's write by name (the board's and a step card's message ids)."""
+    writes = {"set_board", "claim_board", "release_board", "set_step_message"}
+    found: list[tuple[str, int]] = []
+    for path in sorted((ROOT / "bot" / folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            reached = (
+                isinstance(node, ast.Attribute) and (node.attr == "store" or node.attr in writes)
+            ) or (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "getattr"
+                and any(isinstance(a, ast.Constant) and a.value == "store" for a in node.args)
+            )
+            if reached:
+                found.append((str(path.relative_to(ROOT)), getattr(node, "lineno", 0)))
+    return [f"{name}:{line}" for name, line in sorted(set(found))]
+
+
+def test_ui_never_reaches_the_store() -> None:
+    """ui reads and writes through core's services (the live messages: `BoardService`)."""
+    assert store_reaches("ui") == []
+
+
+def test_no_cog_reads_bot_store() -> None:
+    """Cogs use the services `ChorusBot` built, never `bot.store`."""
+    assert store_reaches("cogs") == []
+
+
+def test_the_scan_finds_a_store_reach(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = tmp_path / "bot" / "ui" / "sneaky.py"
+    module.parent.mkdir(parents=True)
+    module.write_text(
+        "async def f(bot):\n"
+        "    await bot.store.sessions.get(1)\n"
+        "    await getattr(bot, 'store').runs.get(2)\n"
+        "    await bot.boards_repo.set_board(1, 2)\n"
+    )
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert store_reaches("ui") == [
+        "bot/ui/sneaky.py:2",
+        "bot/ui/sneaky.py:3",
+        "bot/ui/sneaky.py:4",
+    ]

@@ -41,7 +41,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     # module (under bot/) -> {test module: IMPORTS, or the text by which it drives the module}
     "app.py": {"tests/settings/test_gateway.py": IMPORTS, "tests/ui/test_components.py": IMPORTS},
     "catalogue_tool.py": {"tests/i18n/test_catalogue.py": IMPORTS},
-    "chorus_bot.py": {"tests/test_health.py": IMPORTS, "tests/cogs/test_example_kind.py": IMPORTS},
     "cogs/access.py": {"tests/reliability/test_permission_matrix.py": "Manage Server"},
     "cogs/activities.py": {
         "tests/cogs/test_library.py": '"activity list"',
@@ -114,7 +113,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "ui/pattern_notice.py": {"tests/cogs/test_pattern_notice.py": "A gentle note, just for you"},
     "ui/pools.py": {"tests/cogs/test_pools.py": "Another question"},
     "ui/privacy.py": {"tests/ui/test_schedule_privacy_step_ids.py": IMPORTS},
-    "ui/replies.py": {"tests/cogs/test_session_flow.py": "Only facilitators"},
     "ui/series_reminders.py": {"tests/ui/test_series_reminder_buttons.py": IMPORTS},
     "ui/sessions.py": {"tests/cogs/test_session_flow.py": "Attendance"},
     "ui/setup.py": {"tests/cogs/test_setup.py": '"setup show"'},

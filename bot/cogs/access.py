@@ -6,7 +6,9 @@ import discord
 
 from bot.core.errors import NotFacilitator, UserFacingError
 from bot.core.guild_settings import GuildConfig
+from bot.core.session import leads as session_leads
 from bot.i18n import N_, format_list
+from bot.records.sessions import SessionRecord
 from bot.ui.locale import member_language
 
 
@@ -25,6 +27,12 @@ def is_facilitator(user: discord.abc.User, config: GuildConfig) -> bool:
         return any(role.id in chosen for role in user.roles)
     wanted = {name.casefold() for name in config.facilitator_roles}
     return any(role.name.casefold() in wanted for role in user.roles)
+
+
+def leads(user: discord.abc.User, session: SessionRecord, config: GuildConfig) -> bool:
+    """Whether `user` leads `session` (`bot.core.session.leads`): who opened it, or one of the
+    server's facilitators by `config` (`is_facilitator`)."""
+    return session_leads(session, user.id, is_facilitator(user, config))
 
 
 def facilitator_roles_text(config: GuildConfig, locale: str) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import discord
 
-from bot.cogs.access import is_facilitator
+from bot.chorus_bot import ChorusBot
+from bot.cogs.access import leads
 from bot.cogs.controls import chorus
 from bot.core.errors import Conflict
 from bot.i18n import _
@@ -18,9 +18,6 @@ from bot.ui import limits
 from bot.ui.format import sentence
 from bot.ui.locale import member_language, server_language
 from bot.ui.replies import reply_ephemeral
-
-if TYPE_CHECKING:
-    from bot.chorus_bot import ChorusBot
 
 log = logging.getLogger(__name__)
 
@@ -117,11 +114,9 @@ async def ensure_joined(interaction: discord.Interaction, session: SessionRecord
     bot = chorus(interaction)
     if await bot.sessions.limits(session) is not None:
         user = interaction.user
-        leads = user.id == session.facilitator_id or is_facilitator(
-            user, bot.guild_settings.for_guild(interaction.guild_id)
-        )
+        config = bot.guild_settings.for_guild(interaction.guild_id)
         present = {a.user_id for a in await bot.sessions.present(session)}
-        if not leads and user.id not in present:
+        if not leads(user, session, config) and user.id not in present:
             raise Conflict(
                 _(
                     "**{title}** is a closed group and you're not in it yet, so your answer "

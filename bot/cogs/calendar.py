@@ -27,7 +27,7 @@ class CalendarCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        self.calendar = SessionCalendar(bot.store, bot.clock)
+        self.calendar: SessionCalendar = bot.calendar
         self.command: app_commands.Command[Any, Any, Any] = app_commands.Command(
             name="calendar",
             description="Scheduled sessions as a calendar file (.ics) for your own calendar",

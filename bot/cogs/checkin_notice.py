@@ -76,7 +76,7 @@ class CheckinNoticeCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        self.notices = notices_of(bot)
+        self.notices: PatternNotices = bot.pattern_notices
         self.group = NoticeGroup(self)
 
     async def cog_load(self) -> None:
@@ -97,7 +97,7 @@ async def after_low_answer(interaction: discord.Interaction, record: CheckinReco
     if record is None or record.user_id is None:
         return
     bot = controls.chorus(interaction)
-    optin = await notices_of(bot).completed(record)
+    optin = await bot.pattern_notices.completed(record)
     if optin is None:
         return
     config = bot.guild_settings.for_guild(record.guild_id)
@@ -111,11 +111,6 @@ async def after_low_answer(interaction: discord.Interaction, record: CheckinReco
         allowed_mentions=NONE,
         **extra,
     )
-
-
-def notices_of(bot: ChorusBot) -> PatternNotices:
-    """The pattern notices of `bot`'s store, worded with each server's care settings."""
-    return PatternNotices(bot.store, bot.clock, lambda guild: bot.guild_settings.care_for(guild)[0])
 
 
 setup = cog_setup(CheckinNoticeCog)

@@ -86,15 +86,11 @@ class CheckinScheduleCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        # Only servers this process is connected to: with several processes (shards), each
-        # claims and sends the DMs of its own servers, and none claims one it can't send.
-        self.reminders = CheckinReminders(
-            bot.store, bot.clock, lambda guild_id: bot.get_guild(guild_id) is not None
-        )
-        self.checkins = CheckinService(
-            bot.store, bot.clock, bot.runner, bot.settings.checkins, bot.guild_settings.care_for
-        )
-        self.timer = DeadlineTimer(bot.clock, self.reminders.next_due, self.send_due)
+        # The bot's own (one check-in service for every cog; the DM timer is the bot's).
+        self.reminders: CheckinReminders = bot.checkin_reminders
+        self.checkins: CheckinService = bot.checkins
+        self.timer: DeadlineTimer = bot.checkin_timer
+        self.reminders.attach(self._send)
         self.group = CheckinScheduleGroup(self)
         bot.register_family(ScheduledCheckinButton, self.on_button)
         bot.privacy.on_forget(self._forgotten)
@@ -106,8 +102,10 @@ class CheckinScheduleCog(commands.Cog):
         await self.timer.rearm()  # the store is open: a restarted bot picks up stored times
 
     async def cog_unload(self) -> None:
-        """Stops the DM timer and takes /checkin schedule out of /checkin again."""
-        self.timer.close()
+        """Stops sending the DMs (the timer sleeps) and takes /checkin schedule out of /checkin
+        again."""
+        self.reminders.attach(None)
+        await self.timer.rearm()
         detach(self.bot, "checkin", self.group.name)
 
     # ------------------------------------------------------------------ commands
@@ -153,17 +151,6 @@ class CheckinScheduleCog(commands.Cog):
         )
 
     # ------------------------------------------------------------------- sending
-
-    async def send_due(self) -> None:
-        """Claim every due DM (one write), then send the ones still in time."""
-        for claim in await self.reminders.claim_due():
-            if not claim.send:
-                continue
-            try:
-                await self._send(claim)
-            except Exception:
-                # Claimed already: one member's failure must not cost the others their DM.
-                log.exception("a scheduled check-in DM failed")
 
     async def _send(self, claim: ClaimedSend) -> None:
         schedule = claim.schedule

@@ -103,7 +103,7 @@ def setup_tags_command(cog: CheckinTagsCog) -> app_commands.Command[Any, ..., No
 class CheckinTagsCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        self.tags = CheckinTags(bot.store, bot.clock)
+        self.tags: CheckinTags = bot.checkin_tags
         self.group = TagGroup(self)
         self.setup_command = setup_tags_command(self)
         bot.register_family(ui.TagPickSelect, self.on_pick)

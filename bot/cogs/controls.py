@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TypeVar, cast
 
 import discord
 from discord.ext import commands
 
+from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_facilitator, require_guild
 from bot.core.activities import localize
 from bot.core.errors import Conflict, NotFound
@@ -22,9 +23,6 @@ from bot.ui.file_names import full_text_name
 from bot.ui.format import sentence
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
-
-if TYPE_CHECKING:
-    from bot.chorus_bot import ChorusBot
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +41,7 @@ def loaded_cog(client: discord.Client, kind: type[CogT]) -> CogT:
 
 def chorus(interaction: discord.Interaction) -> ChorusBot:
     """The bot that received `interaction`, as the ChorusBot every cog is given."""
-    return cast("ChorusBot", interaction.client)
+    return cast(ChorusBot, interaction.client)
 
 
 async def session_here(interaction: discord.Interaction) -> SessionRecord:

@@ -25,7 +25,7 @@ Format = Literal["json", "csv", "chart"]
 async def send_export(bot: ChorusBot, interaction: discord.Interaction, format: Format) -> None:
     """Answer /mydata with the CSV or the summary chart, privately."""
     guild_id, _unused = require_guild(interaction)
-    exports = MemberExports(bot.store)
+    exports: MemberExports = bot.exports
     user_id = interaction.user.id
     locale = reply_language(bot.guild_settings, interaction)
     if format == "csv":

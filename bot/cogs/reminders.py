@@ -31,7 +31,7 @@ class RemindersCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        self.series = SeriesReminders(bot.store, bot.clock, bot.schedule)
+        self.series: SeriesReminders = bot.series_reminders
         bot.register_family(ui.SeriesReminderButton, self.on_choice)
 
     @remind.command(name="me", description="Get a reminder before sessions you're interested in")

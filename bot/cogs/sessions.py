@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
+from bot.cogs.checkins import session_report
 from bot.cogs.extension import cog_setup, server_group
 from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
@@ -181,8 +182,6 @@ class SessionsCog(commands.Cog):
     async def report(self, interaction: discord.Interaction, session: int | None = None) -> None:
         """/session report: a session's attendance, participation and mood shift, privately
         (facilitators; see `checkins.session_report`)."""
-        from bot.cogs.checkins import session_report
-
         await session_report(interaction, session)
 
     async def on_board_button(self, interaction: discord.Interaction, item: BoardButton) -> None:

@@ -8,13 +8,12 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
-from bot.cogs.access import is_facilitator
+from bot.cogs.access import leads
 from bot.cogs.extension import cog_setup
 from bot.core.errors import Conflict
 from bot.core.run_updates import RunUpdate
 from bot.core.steps import Press
 from bot.i18n import N_, _
-from bot.records.sessions import SessionRecord
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.base import StepButton
@@ -28,13 +27,6 @@ class StepsCog(commands.Cog):
         self.bot = bot
         bot.register_family(StepButton, self.on_step_button)
 
-    def _leads(self, interaction: discord.Interaction, session: SessionRecord) -> bool:
-        """The clicker started the session or is one of the server's facilitators."""
-        user = interaction.user
-        return user.id == session.facilitator_id or is_facilitator(
-            user, self.bot.guild_settings.for_guild(interaction.guild_id)
-        )
-
     async def on_step_button(self, interaction: discord.Interaction, item: StepButton) -> None:
         """A kind's `StepButton`: its handler's `pressed` says what the press does (answer, move
         on, or both) and what the clicker is told; it may refuse the press."""
@@ -46,7 +38,9 @@ class StepsCog(commands.Cog):
         press = Press(
             action=item.action,
             member_id=interaction.user.id,
-            leads=self._leads(interaction, session),
+            leads=leads(
+                interaction.user, session, self.bot.guild_settings.for_guild(interaction.guild_id)
+            ),
         )
         pressed = self.bot.runner.handler_for(step).pressed(step, press)
         if pressed.move_on and not press.leads:

@@ -9,8 +9,9 @@ sent is stored, and a slot on that day is skipped (a Snooze the member asked for
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,8 +21,13 @@ from bot.core.errors import InvalidInput
 from bot.core.time_zones import localize, zone
 from bot.core.typed_times import fold
 from bot.i18n import N_, SHIPPED, _, day_names
-from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
+from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend, NewCheckinSchedule
 from bot.store.store import Store
+
+log = logging.getLogger("chorus.checkin_schedule")
+
+SendDm = Callable[[ClaimedSend], Awaitable[None]]
+"""Sends one claimed check-in DM (the check-in schedule cog's)."""
 
 EVERY_DAY = 127
 _GROUPS = {
@@ -182,10 +188,31 @@ class CheckinReminders:
         self._store = store
         self._clock = clock
         self._mine = mine
+        self._send: SendDm | None = None
 
     def now(self) -> float:
         """Now, in UTC seconds."""
         return timestamp(self._clock)
+
+    def attach(self, send: SendDm | None) -> None:
+        """`send` sends each claimed DM from now on (None: nobody sends, so nothing is claimed)."""
+        self._send = send
+
+    async def send_due(self) -> None:
+        """The timer's work: claim every due DM (`claim_due`, one write), then send the ones
+        still in time through the attached sender. Nothing is claimed while no sender is
+        attached."""
+        send = self._send
+        if send is None:
+            return
+        for claim in await self.claim_due():
+            if not claim.send:
+                continue
+            try:
+                await send(claim)
+            except Exception:
+                # Claimed already: one member's failure must not cost the others their DM.
+                log.exception("a scheduled check-in DM failed")
 
     def plan(self, days: str, at: str, timezone: str, scale: str, pause_until: str | None) -> Plan:
         """The member's typed choices, checked. Raises InvalidInput saying what to fix."""
@@ -214,9 +241,7 @@ class CheckinReminders:
         current = await self._store.checkin_schedules.get(guild_id, user_id)
         sent_on = current.last_sent_on if current is not None else None
         due = _next_send_of(plan, now, sent_on)
-        return await self._store.checkin_schedules.put(
-            guild_id=guild_id,
-            user_id=user_id,
+        new = NewCheckinSchedule(
             days=plan.days,
             minute=plan.minute,
             timezone=plan.timezone,
@@ -224,8 +249,8 @@ class CheckinReminders:
             language=language[:16] if language else None,
             paused_until=plan.paused_until,
             next_send_at=due,
-            now=now,
         )
+        return await self._store.checkin_schedules.put(guild_id, user_id, new, now)
 
     async def get(self, guild_id: int, user_id: int) -> CheckinScheduleRecord | None:
         """The member's own check-in schedule in this server, None when they have none."""
@@ -243,7 +268,10 @@ class CheckinReminders:
         return until if done else None
 
     async def next_due(self) -> float | None:
-        """The earliest stored send time (UTC seconds), or None."""
+        """The earliest stored send time (UTC seconds), or None (also while no sender is
+        attached: nothing would be sent, so the timer sleeps)."""
+        if self._send is None:
+            return None
         return await self._store.checkin_schedules.next_due(self._mine)
 
     async def claim_due(self) -> list[ClaimedSend]:

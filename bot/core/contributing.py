@@ -13,7 +13,7 @@ from bot.core.run_updates import ContributionOutcome, RunUpdate
 from bot.core.step_moves import StepMoves
 from bot.core.steps.base import BaseStepHandler, StepContext, StepHandler, everyone_answered_by
 from bot.i18n import N_
-from bot.records.sessions import ContributionRecord, RunRecord
+from bot.records.sessions import ContributionRecord, NewContribution, RunRecord
 from bot.store.contribution_job import Authors
 from bot.store.runs import Also, Mirror, StepMoved
 
@@ -199,21 +199,19 @@ class Contributing(StepMoves):
             answered.add(author_id)
         auto = ctx.step.advance == "auto"
         try:
-            added = await self._store.contributions.add_with(
+            new = NewContribution(
                 run_id=run.id,
                 step_index=step_index,
                 author_id=None if anonymous else author_id,
                 kind=kind,
                 payload=clean,
-                now=now,
                 replace=one_answer and not anonymous,
-                replaces=replaces,
-                also=also,
-                mirror=mirror,
+                replaces=tuple(replaces),
                 with_step=auto,
                 # The default rule (everyone expected answered) needs one contribution each.
                 step_at_least=len(ctx.expected) if _default_completion(handler) else 0,
             )
+            added = await self._store.contributions.add_with(new, now, also=also, mirror=mirror)
         except BaseException as exc:
             if reserved:
                 self._release_anonymous(run.id, step_index, author_id)

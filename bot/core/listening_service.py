@@ -32,7 +32,7 @@ from bot.core.vote import (
     winner,
 )
 from bot.i18n import N_
-from bot.records.media import NominationRecord, PlayRecord
+from bot.records.media import NewNomination, NewPlay, NominationRecord, PlayRecord
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.store.media import MemberQuotaReached, PlaylistFull
 from bot.store.store import Store
@@ -242,16 +242,16 @@ class ListeningService(StepService):
 
         Raises Conflict when the playlist is full or the member already added their songs."""
         try:
-            return await self._store.media.add_nomination(
+            new = NewNomination(
                 session_id=session.id,
                 user_id=user_id,
                 title=song.title,
                 artist=song.artist,
                 url=song.url,
                 note=song.note,
-                now=self._now(),
-                playlist_max=PLAYLIST_MAX,
-                per_member_max=PER_MEMBER_MAX,
+            )
+            return await self._store.media.add_nomination(
+                new, self._now(), playlist_max=PLAYLIST_MAX, per_member_max=PER_MEMBER_MAX
             )
         except PlaylistFull as full:
             raise Conflict(
@@ -316,7 +316,7 @@ class ListeningService(StepService):
                 mode, note = "voice", f"voice channel {session.voice_channel_id}"
             else:
                 mode, note = "text", voice_problem[:300]
-        await self._store.media.record_play(
+        play = NewPlay(
             session_id=session.id,
             run_id=run.id,
             step_index=index,
@@ -327,8 +327,8 @@ class ListeningService(StepService):
             nomination_id=track.nomination_id if track else None,
             mode=mode,
             note=note,
-            now=self._now(),
         )
+        await self._store.media.record_play(play, self._now())
 
     async def fell_back_to_text(self, run_id: int, index: int, why: str) -> None:
         """Voice failed: a play recorded as heard in voice is now heard from the card."""

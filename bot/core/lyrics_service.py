@@ -24,8 +24,7 @@ from bot.core.steps.write import WriteStep
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord
-from bot.records.songs import SongLineRecord, SongRecord
-from bot.store.songs import SongSpec, TimedOutTurn
+from bot.records.songs import SongLineRecord, SongRecord, SongSpec, TimedOutTurn
 
 SONG_ENDED = N_("That song step has ended.")
 SONGS_LISTED = 20

@@ -15,7 +15,7 @@ from bot.core.errors import InvalidInput
 from bot.core.media import UPLOADS, new_upload_name, probe_audio, resolve_media_path
 from bot.core.text import clean_member_text
 from bot.i18n import N_, Figure
-from bot.records.media import TrackRecord
+from bot.records.media import NewTrack, TrackRecord
 from bot.store.store import Store
 
 AUDIO_SUFFIXES = {".mp3", ".ogg", ".opus", ".flac", ".wav", ".m4a", ".aac", ".mka", ".aiff"}
@@ -112,15 +112,15 @@ class MediaLibrary:
         fallback = Path(file_name).stem.replace("_", " ")
         piece = clean_member_text(title or info.title or fallback, 100, single_line=True)
         by = clean_member_text(artist or info.artist or "", 100, single_line=True)
-        track = await self._store.media.add_track(
+        new = NewTrack(
             guild_id=guild_id,
             title=piece or "Untitled",
             artist=by,
             file_name=name,
             duration_seconds=info.duration,
             uploaded_by=user_id,
-            now=timestamp(self._clock),
         )
+        track = await self._store.media.add_track(new, timestamp(self._clock))
         return Upload(track, name, info.duration)
 
 

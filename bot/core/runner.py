@@ -22,8 +22,12 @@ from bot.core.run_updates import earliest
 from bot.core.step_moves import WAKE_REMAINING
 from bot.core.step_timers import StepTimers
 from bot.i18n import N_
-from bot.records.sessions import ContributionRecord, RunRecord
+from bot.records.sessions import ContributionRecord, NewRun, RunRecord
 from bot.store.runs import RunAlreadyLive
+
+STATE_RETRIES = 5
+"""Fresh reads a compare-and-set of a run's step state gets when other processes keep
+changing it (each retry follows a change another process committed)."""
 
 
 class Runner(Contributing, StepTimers):
@@ -61,15 +65,15 @@ class Runner(Contributing, StepTimers):
         deadline = now + first.time_limit if first.time_limit else None
         state = await self._draw(session_id, first, 0, {**wake.state, "wake_at": wake.at}, now)
         try:
-            run = await self._store.runs.create(
+            new = NewRun(
                 session_id=session_id,
                 activity_id=activity.id,
                 version_hash=activity.version_hash,
                 definition=definition.text,
-                now=now,
                 step_deadline=deadline,
                 step_state=json.dumps(state),
             )
+            run = await self._store.runs.create(new, now)
         except RunAlreadyLive:
             raise Conflict(
                 N_(
@@ -217,25 +221,26 @@ class Runner(Contributing, StepTimers):
 
         Raises Conflict when the step has ended, has no pool, or was drawn again already."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            if run.step_index != step_index:
-                raise Conflict(N_("That step has ended."))
-            if not self.has_pools(run):
-                raise Conflict(N_("This step has no pool of questions to draw from."))
-            state = json.loads(run.step_state)
-            if state.get(ANOTHER_STATE):
-                raise Conflict(
-                    N_("You've already drawn another question for this step (one per step).")
-                )
-            step = self.definition(run).steps[step_index]
-            state = await self._draw(run.session_id, step, step_index, state, self._now())
-            state[ANOTHER_STATE] = True
-            updated = await self._store.runs.update(
-                run.id, step_index, step_state=json.dumps(state)
-            )
-            if updated is None:
-                raise Conflict(N_("That step has ended."))
-            return RunUpdate(run=updated)
+            # Once per step across processes too: a compare-and-set on the state read, decided
+            # again on a fresh read when another process changed it (see claim_note).
+            for _attempt in range(STATE_RETRIES):
+                run = await self._require_live(run_id)
+                if run.step_index != step_index:
+                    raise Conflict(N_("That step has ended."))
+                if not self.has_pools(run):
+                    raise Conflict(N_("This step has no pool of questions to draw from."))
+                state = json.loads(run.step_state)
+                if state.get(ANOTHER_STATE):
+                    raise Conflict(
+                        N_("You've already drawn another question for this step (one per step).")
+                    )
+                step = self.definition(run).steps[step_index]
+                state = await self._draw(run.session_id, step, step_index, state, self._now())
+                state[ANOTHER_STATE] = True
+                updated = await self._store.runs.update_unchanged(run, step_state=json.dumps(state))
+                if updated is not None:
+                    return RunUpdate(run=updated)
+            raise Conflict(N_("That step has ended."))
 
     async def claim_note(self, run_id: int, step_index: int, key: str) -> bool:
         """Claim the telling of a note the step's handler left in its state under `key` (a
@@ -244,18 +249,21 @@ class Runner(Contributing, StepTimers):
         reading the run) doesn't tell it again. False when it was told already, is gone, or
         the step has ended. Raises StorageUnavailable when the mark can't be written."""
         async with self._lock(run_id):
-            run = await self._store.runs.get(run_id)
-            if run is None or not run.live or run.step_index != step_index:
-                return False
-            state = json.loads(run.step_state)
-            note = state.get(key)
-            if not isinstance(note, dict) or note.get("told"):
-                return False
-            state[key] = {**note, "told": True}
-            updated = await self._store.runs.update(
-                run.id, step_index, step_state=json.dumps(state)
-            )
-            return updated is not None
+            # The lock serialises this process only: the mark is set by compare-and-set, and
+            # a lost one (another process changed the state) is decided again on a fresh read.
+            for _attempt in range(STATE_RETRIES):
+                run = await self._store.runs.get(run_id)
+                if run is None or not run.live or run.step_index != step_index:
+                    return False
+                state = json.loads(run.step_state)
+                note = state.get(key)
+                if not isinstance(note, dict) or note.get("told"):
+                    return False
+                state[key] = {**note, "told": True}
+                updated = await self._store.runs.update_unchanged(run, step_state=json.dumps(state))
+                if updated is not None:
+                    return True
+            return False
 
     async def contributions(self, run: RunRecord) -> list[ContributionRecord]:
         """The contributions to the run's current step, in the order they were saved."""

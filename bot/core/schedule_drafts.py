@@ -20,7 +20,7 @@ from bot.core.recurrence import REPEATS, Repeat
 from bot.core.schedule_values import Draft
 from bot.core.time_zones import zone
 from bot.i18n import N_
-from bot.records.schedule import HeldDraftRecord, OccurrenceRecord, SeriesRecord
+from bot.records.schedule import HeldDraftRecord, NewDraft, OccurrenceRecord, SeriesRecord
 from bot.records.session_access import SessionLimits
 from bot.store.store import Store
 
@@ -73,16 +73,15 @@ class ScheduleDrafts:
         buttons (the key, random, keeps an old preview's buttons off a new draft that was
         given a reused id)."""
         key = secrets.randbelow(KEY_LIMIT)
-        draft_id = await self._store.schedule_drafts.hold(
+        new = NewDraft(
             key=key,
             guild_id=draft.guild_id,
             facilitator_id=facilitator_id,
             channel_id=channel_id,
             voice_channel_id=voice_channel_id,
             payload=json.dumps(_payload(draft, limits)),
-            now=self._clock().timestamp(),
-            kept_for=KEPT_FOR,
         )
+        draft_id = await self._store.schedule_drafts.hold(new, self._clock().timestamp(), KEPT_FOR)
         return draft_id, key
 
     async def confirm(

@@ -42,6 +42,7 @@ from bot.core.session import SessionLimits, SessionService, check_limits, clean_
 from bot.core.time_zones import zone
 from bot.core.typed_times import parse_when, require_future
 from bot.i18n import N_, public_language
+from bot.records.schedule import NewSeries
 from bot.records.schedule import OccurrenceRecord as OccurrenceRecord
 from bot.records.schedule import SeriesRecord as SeriesRecord
 from bot.records.session_access import LimitChanges as LimitChanges
@@ -162,7 +163,7 @@ class ScheduleService:
         permission (nothing is left scheduled then)."""
         require_future(draft.start, self.now())
         closed = check_limits(limits)
-        series, occurrence = await self._store.schedule.create_series(
+        new = NewSeries(
             guild_id=draft.guild_id,
             channel_id=channel_id,
             voice_channel_id=voice_channel_id,
@@ -175,8 +176,9 @@ class ScheduleService:
             anchor_local=draft.start.replace(tzinfo=None).strftime(ANCHOR_FORMAT),
             starts_at=draft.start.timestamp(),
             ends_at=draft.end.timestamp(),
-            now=self.now().timestamp(),
-            limits=closed,
+        )
+        series, occurrence = await self._store.schedule.create_series(
+            new, self.now().timestamp(), closed
         )
         try:
             event_id = await self.outlet.create_event(series, occurrence)

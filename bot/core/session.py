@@ -13,7 +13,7 @@ from bot.records.session_access import Departure as Departure
 from bot.records.session_access import SessionLimits as SessionLimits
 from bot.records.session_access import WaitingMember as WaitingMember
 from bot.records.sessions import NO_FACILITATOR as NO_FACILITATOR
-from bot.records.sessions import AttendanceRecord, SessionHistoryRow
+from bot.records.sessions import AttendanceRecord, NewSession, SessionHistoryRow
 from bot.records.sessions import RunRecord as RunRecord
 from bot.records.sessions import SessionRecord as SessionRecord
 from bot.store.sessions import SessionAlreadyOpen
@@ -64,6 +64,13 @@ def check_limits(limits: SessionLimits | None) -> SessionLimits | None:
     return limits
 
 
+def leads(session: SessionRecord, user_id: int, server_facilitator: bool) -> bool:
+    """Whether member `user_id` leads `session`: the facilitator who opened it, or one of the
+    server's facilitators (`server_facilitator`: their roles or permissions on Discord say so,
+    see `bot.cogs.access.is_facilitator`)."""
+    return user_id == session.facilitator_id or server_facilitator
+
+
 class SessionService:
     """Rules for sessions; the cog turns its results into messages."""
 
@@ -97,15 +104,14 @@ class SessionService:
         """Open a session; `limits` close it (a cap, a role, invitation only). Raises Conflict
         when the channel has an open session, InvalidInput for a bad title or capacity."""
         try:
-            return await self._store.sessions.create(
+            new = NewSession(
                 guild_id=guild_id,
                 channel_id=channel_id,
                 voice_channel_id=voice_channel_id,
                 title=clean_title(title),
                 facilitator_id=facilitator_id,
-                now=self._now(),
-                limits=check_limits(limits),
             )
+            return await self._store.sessions.create(new, self._now(), check_limits(limits))
         except SessionAlreadyOpen:
             raise Conflict(
                 N_(

@@ -30,7 +30,7 @@ WAKE_REMAINING = "_paused_wake_remaining"
 """Step-state key: seconds the handler's timer had left when the run was paused."""
 
 ServerLanguage = Callable[[int], str]
-"""guild id -> the language code of the server's public posts (bot/i18n.py public_language)."""
+"""guild id -> the language code of the server's public posts (bot/i18n/languages.py public_language)."""
 
 
 def _source_language(guild_id: int) -> str:

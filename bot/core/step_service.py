@@ -13,7 +13,7 @@ from bot.store.store import Store
 class StepService:
     """The store, the clock and the runner, and the runs a step's cog looks up.
 
-    ``server_language(guild_id)`` is the language of the server's public posts (bot/i18n.py
+    ``server_language(guild_id)`` is the language of the server's public posts (bot/i18n/languages.py
     public_language): what the step stores for the group (a song's theme and sections, a
     play's title) is worded in it."""
 

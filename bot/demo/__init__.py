@@ -12,7 +12,10 @@ else in the bot imports this package, so Chorus runs without it.
 - controls.py reading.py  what a member sees of a message; the cards' sentences as patterns in
               the server's language
 - words.py words.yaml  what the members write, per demo language
-- script.py   the scripted session behind `make screenshots` and the demo test
+- script.py   the scripted session behind `make screenshots` and the demo test; its stages
+              facilitator.py (what the facilitator does and reads: open, Next, review),
+              closed_session.py (a closed group of 3 places), own_chorus.py (the server's
+              own support text, upload and builder); shots.py its screenshot plan
 - serve.py    the live preview behind `make demo`; screenshots.py the screenshots (headless
               Chromium on the same preview)
 """

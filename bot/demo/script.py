@@ -11,17 +11,24 @@ virtual time, so the music "plays" in an instant.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import discord
-from simcord.actors import MemberActor
 
 from bot.core.activities import localize
+from bot.demo.closed_session import show_closed_session
 from bot.demo.controls import controls_of
 from bot.demo.crowd import Crowd
+from bot.demo.facilitator import (
+    current_step,
+    find_embed,
+    open_session,
+    press_next,
+    review_and_release,
+)
+from bot.demo.own_chorus import show_own_chorus
+from bot.demo.shots import AFTER_SHOTS, SHOTS, Shoot, no_shots
 from bot.demo.world import DemoWorld
-from bot.i18n import N_, gettext
 
 SESSION_TITLE = "Thursday circle"
 LIVE_TITLE = "Demo circle"
@@ -40,23 +47,6 @@ SCRIPT = (
 )
 TRANSLATED_SCRIPT = ("opening-checkin", "song-choice", "lyric-circle", "closing-checkin")
 """The script in another language: the shipped activities translated into German and Spanish."""
-# Screenshots by (activity, step index): taken when the group has acted on the step, or for
-# "enter" as soon as the step is posted (the song sheet sits just above the step after it).
-SHOTS = {
-    ("opening-checkin", 0): ("02-opening-checkin", "acted"),
-    ("go-around", 1): ("02b-go-around", "acted"),
-    ("song-for-this-week", 1): ("03-listening", "acted"),
-    ("song-choice", 1): ("03-listening", "acted"),
-    ("lyric-circle", 2): ("05-song-sheet", "enter"),
-    ("closing-checkin", 0): ("06-closing-checkin", "acted"),
-}
-# Taken when the activity has ended (what the group shared, the song sheet).
-AFTER_SHOTS = {
-    "song-for-this-week": "04-shared-reflections",
-    "song-choice": "04-shared-reflections",
-}
-
-Shoot = Callable[[str, MemberActor | None], Awaitable[None]]
 
 
 @dataclass
@@ -88,55 +78,6 @@ class ScriptReport:
     def missing(self) -> list[StepSeen]:
         """The steps whose card was never seen."""
         return [s for s in self.steps if s.message_id is None]
-
-
-def find_embed(world: DemoWorld, text: str, *, after: int = 0) -> discord.Message | None:
-    """The newest public message whose embed title or author contains `text`."""
-    for message in reversed(world.channel.history()):
-        if message.id <= after:
-            break
-        for embed in message.embeds:
-            if text in (embed.title or "") or text in (embed.author.name or ""):
-                return message
-    return None
-
-
-def board(world: DemoWorld, title: str) -> discord.Message | None:
-    """The session board titled `title` in the demo channel, or None."""
-    return find_embed(world, title)
-
-
-async def current_step(world: DemoWorld) -> int | None:
-    """The running step's number (1-based), or None when nothing runs: what the board shows,
-    read from the bot's own record so it doesn't depend on the board's language."""
-    session = await world.bot.sessions.find_in_channel(world.channel.id)
-    if session is None:
-        return None
-    run = await world.bot.runner.live_run(session.id)
-    return None if run is None else run.step_index + 1
-
-
-async def open_session(world: DemoWorld, title: str) -> None:
-    """The facilitator's /session start; a session left open by an earlier run is ended first."""
-    if await world.bot.sessions.find_in_channel(world.channel.id) is not None:
-        await world.facilitator.slash(world.channel, "session end")
-    result = await world.facilitator.slash(
-        world.channel, "session start", title=title, voice_channel=world.voice
-    )
-    if await world.bot.sessions.find_in_channel(world.channel.id) is None:
-        content = result.response.content if result.response is not None else ""
-        raise RuntimeError(f"the demo session did not open: {content!r}")
-
-
-async def press_next(world: DemoWorld, title: str) -> None:
-    """The facilitator presses the board's Next button (nothing when there is no board)."""
-    message = board(world, title)
-    if message is None:
-        return
-    for control in controls_of(message):
-        if control.custom_id.startswith("chorus:board:next:"):
-            await world.facilitator.click(message, custom_id=control.custom_id)
-            return
 
 
 def _kinds_available(world: DemoWorld, activity_id: str) -> str | None:
@@ -175,7 +116,9 @@ async def run_activity(
             if step.type == "listen":
                 await _play_through(world, crowd)
             if getattr(step, "review", None) == "facilitator":
-                await review_and_release(world, localize(step.title, world.language), report)
+                review = await review_and_release(world, localize(step.title, world.language))
+                if review is not None:
+                    report.reviews.append(review)
             if when == "acted":
                 await shoot(name, None)
         if await current_step(world) == number:
@@ -190,25 +133,6 @@ async def run_activity(
     after = AFTER_SHOTS.get(activity_id)
     if after is not None:
         await shoot(after, None)
-
-
-async def review_and_release(world: DemoWorld, step_title: str, report: ScriptReport) -> None:
-    """The facilitator's Review answers on a reviewed reflect step, then Release: the shared
-    answers are posted without names. The private review's text goes into `report.reviews`."""
-    card = find_embed(world, step_title)
-    if card is None:
-        return
-    review = next((c for c in controls_of(card) if c.area == "reflect_review"), None)
-    if review is None:
-        return
-    shown = await world.facilitator.click(card, custom_id=review.custom_id)
-    private = shown.response.message if shown.response is not None else None
-    if private is None:
-        return
-    report.reviews.append("\n".join(e.description or "" for e in private.embeds))
-    release = next((c for c in controls_of(private) if c.area == "reflect_release"), None)
-    if release is not None:
-        await world.facilitator.click(private, custom_id=release.custom_id)
 
 
 async def _play_through(world: DemoWorld, crowd: Crowd, limit: int = 20) -> None:
@@ -229,10 +153,6 @@ def session_title(language: str, *, live: bool = False) -> str:
     return running if live else scripted
 
 
-async def _no_shots(name: str, viewer: MemberActor | None) -> None:
-    return None
-
-
 async def run_script(
     world: DemoWorld,
     *,
@@ -245,7 +165,7 @@ async def run_script(
 
     In a demo in another language (`world.language`) the script is the translated activities
     (`TRANSLATED_SCRIPT`) and the session has a title in that language."""
-    shoot = shoot or _no_shots
+    shoot = shoot or no_shots
     if activities is None:
         activities = SCRIPT if world.language == "en" else TRANSLATED_SCRIPT
     if title is None:
@@ -270,172 +190,7 @@ async def run_script(
     if shown.response is not None and shown.response.embeds:
         report.report = shown.response.embeds[0].title
         await shoot("08-facilitator-report", world.facilitator)
-    await show_closed_session(world, crowd, report, shoot)
+    report.closed = await show_closed_session(world, crowd, shoot)
     await show_own_chorus(world, shoot)
     report.actions = crowd.actions
     return report
-
-
-CLOSED_TITLE = "Friday group"
-CLOSED_TITLES = {"de": "Freitagsgruppe", "es": "Grupo del viernes"}
-"""The closed group's title in another demo language (what a facilitator types)."""
-CLOSED_PLACES = 3
-
-
-def _seen(message: discord.Message | None) -> str:
-    if message is None or not message.embeds:
-        return ""
-    embed = message.embeds[0]
-    fields = [f"{f.name}: {f.value}" for f in embed.fields]
-    return "\n".join([embed.title or "", embed.description or "", *fields])
-
-
-async def show_closed_session(
-    world: DemoWorld, crowd: Crowd, report: ScriptReport, shoot: Shoot
-) -> None:
-    """A closed group of 3 places: the members press Join, three get in and the fourth waits in
-    line; the first leaves and the next moves up (told privately); then the facilitator's
-    Manage list. The board's words at each stage go into `report.closed`."""
-    title = CLOSED_TITLES.get(world.language, CLOSED_TITLE)
-    await world.facilitator.slash(
-        world.channel, "session start", title=title, capacity=CLOSED_PLACES
-    )
-    await crowd.settle()
-    report.closed.append(_seen(board(world, title)))
-    await shoot("12-closed-session", None)
-    await world.members[0].slash(world.channel, "session leave")
-    report.closed.append(_seen(board(world, title)))
-    shown = board(world, title)
-    manage = (
-        next(
-            (c for c in controls_of(shown) if c.custom_id.startswith("chorus:board:manage:")), None
-        )
-        if shown is not None
-        else None
-    )
-    if shown is not None and manage is not None:
-        await world.facilitator.click(shown, custom_id=manage.custom_id)
-        await shoot("13-closed-manage", world.facilitator)
-    await world.facilitator.slash(world.channel, "session end")
-
-
-# The demo server's own support text and helplines (what its facilitator set with /setup
-# support), worded in the demo's language from the catalogue: a German server lists German help.
-DEMO_SUPPORT = N_(
-    "If today is hard, you're not alone. Talk to Robin after the circle, or call one of the "
-    "helplines below; if you're in danger, call your local emergency number now."
-)
-DEMO_LINKS = N_(
-    "Samaritans (UK) https://www.samaritans.org; Find a helpline https://findahelpline.com"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class OwnWords:
-    """What the demo's facilitator types for their server's own Chorus, in one language: an
-    activity file to upload (`file_id`, its title, summary, length in words, tags) and a new
-    activity begun in the builder (`new_id`, its title and summary); both start with a
-    breathing step titled `breathing`."""
-
-    file_id: str
-    file_title: str
-    file_summary: str
-    minutes_in_words: str
-    tags: str
-    new_id: str
-    new_title: str
-    new_summary: str
-    breathing: str
-
-    def broken_file(self) -> str:
-        """The activity file with two mistakes: a tag list left open and a length in words."""
-        return BROKEN_ACTIVITY.format(words=self)
-
-
-OWN_WORDS = {
-    "en": OwnWords(
-        "evening-wind-down",
-        "Evening wind-down",
-        "Breathe, listen and say one word about the day.",
-        "twenty",
-        "calm, listening",
-        "our-opening",
-        "Our opening",
-        "Arrive, breathe, and say how you are.",
-        "Slow breathing",
-    ),
-    "de": OwnWords(
-        "abendausklang",
-        "Abendausklang",
-        "Atmen, hören und ein Wort zum Tag sagen.",
-        "zwanzig",
-        "ruhe, abend",
-        "unser-ankommen",
-        "Unser Ankommen",
-        "Ankommen, atmen und sagen, wie es dir geht.",
-        "Langsam atmen",
-    ),
-    "es": OwnWords(
-        "calma-de-la-tarde",
-        "Calma de la tarde",
-        "Respirar, escuchar y decir una palabra sobre el día.",
-        "veinte",
-        "calma, tarde",
-        "nuestra-llegada",
-        "Nuestra llegada",
-        "Llegar, respirar y decir cómo estás.",
-        "Respirar despacio",
-    ),
-}
-"""The facilitator's own words by demo language (a German facilitator writes German)."""
-
-BROKEN_ACTIVITY = """id: {words.file_id}
-title: {words.file_title}
-summary: {words.file_summary}
-version: 1
-duration_minutes: {words.minutes_in_words}
-tags: [{words.tags}
-steps:
-  - type: breathe
-    title: {words.breathing}
-"""
-
-
-async def show_own_chorus(world: DemoWorld, shoot: Shoot) -> None:
-    """The server's own Chorus: the support text preview (/setup) and an upload's errors."""
-    await world.facilitator.slash(
-        world.channel,
-        "setup support",
-        text=gettext(DEMO_SUPPORT, world.language),
-        links=gettext(DEMO_LINKS, world.language),
-    )
-    await shoot("09-setup-support", world.facilitator)
-    words = OWN_WORDS.get(world.language, OWN_WORDS["en"])
-    file_name = f"{words.file_id}.yaml"
-    broken = words.broken_file()
-    await world.facilitator.slash(
-        world.channel, "activity upload", file=(file_name, broken.encode("utf-8"))
-    )
-    # One mistake fixed (the tag list closed), another made (a length of "20x").
-    fixed = broken.replace(f"[{words.tags}", f"[{words.tags}]").replace(
-        words.minutes_in_words, "20x"
-    )
-    await world.facilitator.slash(
-        world.channel, "activity upload", file=(file_name, fixed.encode("utf-8"))
-    )
-    await shoot("10-upload-errors", world.facilitator)
-    started = await world.facilitator.slash(
-        world.channel,
-        "activity new",
-        id=words.new_id,
-        title=words.new_title,
-        summary=words.new_summary,
-        minutes=10,
-    )
-    draft = started.response.message if started.response is not None else None
-    if draft is not None:
-        shown = await world.facilitator.select(draft, ["breathe"])
-        await world.facilitator.submit_modal(
-            shown, {"title": words.breathing, "inhale": "4", "exhale": "6", "cycles": "5"}
-        )
-        await shoot("11-activity-new", world.facilitator)

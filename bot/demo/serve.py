@@ -21,7 +21,8 @@ from simcord.backend.errors import SetupError
 from simcord.preview import Preview
 
 from bot.demo.crowd import Crowd
-from bot.demo.script import open_session, session_title
+from bot.demo.facilitator import open_session
+from bot.demo.script import session_title
 from bot.demo.world import (
     DEFAULT_DB,
     FACILITATOR,

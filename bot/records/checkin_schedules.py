@@ -31,6 +31,20 @@ class CheckinScheduleRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class NewCheckinSchedule:
+    """What a member chooses for their schedule in a server, and its next send time
+    (`CheckinScheduleRepository.put`): fields as in `CheckinScheduleRecord`."""
+
+    days: int
+    minute: int
+    timezone: str
+    scale: str
+    paused_until: str | None
+    next_send_at: float
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimedSend:
     """One DM claimed by this process: send it when `send` (else it was too late)."""
 

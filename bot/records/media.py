@@ -46,3 +46,46 @@ class PlayRecord:
     note: str | None
     started_at: float
     ended_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewTrack:
+    """An uploaded file to record in the server's library (`MediaRepository.add_track`)."""
+
+    guild_id: int
+    title: str
+    artist: str
+    file_name: str
+    """Its name under the media folder."""
+    duration_seconds: float | None
+    """None when the file doesn't say."""
+    uploaded_by: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewNomination:
+    """A member's song to add to a session's playlist (`MediaRepository.add_nomination`)."""
+
+    session_id: int
+    user_id: int
+    title: str
+    artist: str
+    url: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewPlay:
+    """The piece a listen step plays, recorded once (`MediaRepository.record_play`)."""
+
+    session_id: int
+    run_id: int
+    step_index: int
+    title: str
+    artist: str
+    url: str | None
+    file_name: str | None
+    nomination_id: int | None
+    mode: str
+    """How it is heard: voice, link or text."""
+    note: str | None

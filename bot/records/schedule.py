@@ -57,3 +57,39 @@ class HeldDraftRecord:
     voice_channel_id: int | None
     payload: str
     created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class NewSeries:
+    """A confirmed series to schedule with its first occurrence
+    (`ScheduleRepository.create_series`, with its limits beside it)."""
+
+    guild_id: int
+    channel_id: int
+    voice_channel_id: int | None
+    facilitator_id: int
+    title: str
+    plan: str | None
+    duration_minutes: int
+    repeat: str
+    timezone: str
+    """IANA name of the zone its wall-clock times are in."""
+    anchor_local: str
+    """The first start on that wall clock."""
+    starts_at: float
+    """The first occurrence's start, UTC seconds."""
+    ends_at: float
+    """The first occurrence's end, UTC seconds."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewDraft:
+    """A checked session request to hold until its facilitator confirms it
+    (`ScheduleDraftRepository.hold`); the fields of `HeldDraftRecord` it is held as."""
+
+    key: int
+    guild_id: int
+    facilitator_id: int
+    channel_id: int
+    voice_channel_id: int | None
+    payload: str

@@ -95,3 +95,50 @@ class SessionHistoryRow:
     session: SessionRecord
     attendance: int
     activities: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NewSession:
+    """A session to open (`SessionRepository.create`, with its limits beside it)."""
+
+    guild_id: int
+    channel_id: int
+    voice_channel_id: int | None
+    title: str
+    facilitator_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewRun:
+    """An activity run to start at its first step (`RunRepository.create`)."""
+
+    session_id: int
+    activity_id: str
+    version_hash: str
+    definition: str
+    """The activity's definition as run (JSON), kept with the run."""
+    step_deadline: float | None
+    """UTC seconds the first step ends at; None: no time limit."""
+    step_state: str = "{}"
+    """The first step's state (JSON)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewContribution:
+    """A member's contribution to save at one step of a run (`ContributionRepository.add_with`),
+    and how it is saved."""
+
+    run_id: int
+    step_index: int
+    author_id: int | None
+    """None: anonymous (nothing links it to anyone)."""
+    kind: str
+    payload: dict[str, Any]
+    replace: bool = False
+    """The author's earlier contribution of this kind (or of a kind in `replaces`) becomes this
+    one."""
+    replaces: tuple[str, ...] = ()
+    with_step: bool = False
+    """Also give back every contribution of the step as committed..."""
+    step_at_least: int = 0
+    """...once the step has this many (fewer cannot complete it)."""

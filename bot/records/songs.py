@@ -35,3 +35,29 @@ class SongLineRecord:
     removed_by: int | None
     created_at: float
     event_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SongSpec:
+    """The song of one write step, as it is created the first time it is needed."""
+
+    guild_id: int
+    session_id: int
+    run_id: int
+    step_index: int
+    theme: str
+    structure: str
+    """JSON list of [section name, line count]."""
+    anonymous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TimedOutTurn:
+    """A turn that ran out of time: recorded as a pass (key `t<turn number>`)."""
+
+    turn_no: int
+    position: int
+    section: str
+    user_id: int | None
+    at: float
+    """UTC timestamp, seconds."""

@@ -35,4 +35,4 @@ class BotStateRepository:
                 (BOT_GUILD_ID, key, value),
             )
 
-        await self._db.write(job)
+        await self._db.write(job, invalidate=())

@@ -32,6 +32,7 @@ class CheckinNoticeRepository(Repository):
             " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE"
             " SET low_answers = excluded.low_answers, within_days = excluded.within_days",
             (guild_id, user_id, low_answers, within_days, now),
+            invalidate=(),
         )
 
     async def delete(self, guild_id: int, user_id: int) -> bool:
@@ -44,4 +45,4 @@ class CheckinNoticeRepository(Repository):
                 (guild_id, user_id),
             )
 
-        return await self._db.write(job) > 0
+        return await self._db.write(job, invalidate=()) > 0

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend
+from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend, NewCheckinSchedule
 from bot.store.database import Conn
+from bot.store.one_statement import write_returned
 from bot.store.repository import Repository
-from bot.store.rows import columns, record_of, returned
+from bot.store.rows import columns, record_of
 
 _COLUMNS = columns(CheckinScheduleRecord)
 NO_SNOOZE = -1.0  # compared in place of NULL, so one statement works on both engines
@@ -28,52 +29,39 @@ class CheckinScheduleRepository(Repository):
         )
 
     async def put(
-        self,
-        *,
-        guild_id: int,
-        user_id: int,
-        days: int,
-        minute: int,
-        timezone: str,
-        scale: str,
-        paused_until: str | None,
-        next_send_at: float,
-        now: float,
-        language: str | None = None,
+        self, guild_id: int, user_id: int, new: NewCheckinSchedule, now: float
     ) -> CheckinScheduleRecord:
-        """Create or replace a member's schedule (a pending Snooze is dropped; the day of the
-        last DM is kept, so a new schedule doesn't send twice on one day). ``language``: the
-        member's client locale now, for the DMs."""
+        """Create or replace the member's schedule in the server with `new` at `now` (UTC
+        seconds): a pending Snooze is dropped; the day of the last DM is kept, so a new
+        schedule doesn't send twice on one day."""
 
-        async def job(conn: Conn) -> CheckinScheduleRecord:
-            return await returned(
-                conn,
-                CheckinScheduleRecord,
-                "INSERT INTO checkin_schedules (guild_id, user_id, days, minute, timezone, scale,"
-                " language, paused_until, next_send_at, snoozed_until, last_sent_on,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)"
-                " ON CONFLICT (guild_id, user_id) DO UPDATE SET days = excluded.days,"
-                " minute = excluded.minute, timezone = excluded.timezone,"
-                " scale = excluded.scale, language = excluded.language,"
-                " paused_until = excluded.paused_until,"
-                " next_send_at = excluded.next_send_at, snoozed_until = NULL,"
-                f" updated_at = excluded.updated_at RETURNING {_COLUMNS}",
-                (
-                    guild_id,
-                    user_id,
-                    days,
-                    minute,
-                    timezone,
-                    scale,
-                    language,
-                    paused_until,
-                    next_send_at,
-                    now,
-                    now,
-                ),
-            )
-
-        return await self._db.write(job)
+        return await write_returned(
+            self._db,
+            CheckinScheduleRecord,
+            "INSERT INTO checkin_schedules (guild_id, user_id, days, minute, timezone, scale,"
+            " language, paused_until, next_send_at, snoozed_until, last_sent_on,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET days = excluded.days,"
+            " minute = excluded.minute, timezone = excluded.timezone,"
+            " scale = excluded.scale, language = excluded.language,"
+            " paused_until = excluded.paused_until,"
+            " next_send_at = excluded.next_send_at, snoozed_until = NULL,"
+            f" updated_at = excluded.updated_at RETURNING {_COLUMNS}",
+            (
+                guild_id,
+                user_id,
+                new.days,
+                new.minute,
+                new.timezone,
+                new.scale,
+                new.language,
+                new.paused_until,
+                new.next_send_at,
+                now,
+                now,
+            ),
+            invalidate=(),
+        )
 
     async def delete(self, guild_id: int, user_id: int) -> bool:
         """Remove the schedule; whether there was one."""
@@ -84,7 +72,7 @@ class CheckinScheduleRepository(Repository):
                 (guild_id, user_id),
             )
 
-        return await self._db.write(job) > 0
+        return await self._db.write(job, invalidate=()) > 0
 
     async def snooze(self, guild_id: int, user_id: int, until: float, now: float) -> bool:
         """One more DM at `until` (UTC seconds); False when they have no schedule."""
@@ -96,7 +84,7 @@ class CheckinScheduleRepository(Repository):
                 (until, now, guild_id, user_id),
             )
 
-        return await self._db.write(job) > 0
+        return await self._db.write(job, invalidate=()) > 0
 
     async def next_due(self, mine: Callable[[int], bool] = lambda _guild: True) -> float | None:
         """The earliest send time (a snooze included, UTC seconds) in the servers `mine` says
@@ -169,4 +157,4 @@ class CheckinScheduleRepository(Repository):
                     claims.append(ClaimedSend(schedule=record, due_at=due_at, send=send))
             return claims
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())

@@ -42,7 +42,7 @@ class CheckinTagRepository(Repository):
             )
             return True
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())
 
     async def tags_of(self, checkin_id: int) -> list[str]:
         """One check-in's tags, in alphabetical order (/checkin tag pick shows them chosen)."""
@@ -104,7 +104,7 @@ class CheckinTagRepository(Repository):
             )
             return new
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())
 
     async def remove_server_tags(self, guild_id: int, tags: Sequence[str]) -> list[str]:
         """Remove tags from the server's list (whatever their case); the ones that were on it,
@@ -126,4 +126,4 @@ class CheckinTagRepository(Repository):
                 removed.append(tag)
             return removed
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())

@@ -257,7 +257,7 @@ class CheckinRepository(Repository):
             assert record is not None  # no consent asked for: always saved
             return record
 
-        return await self._db.write(write)
+        return await self._db.write(write, invalidate=())
 
     def answer_many(
         self,

@@ -99,13 +99,16 @@ class Database:
     async def write(
         self,
         job: Callable[[Conn], Awaitable[T]],
-        invalidate: Iterable[Hashable] | None = (),
+        *,
+        invalidate: Iterable[Hashable] | None,
     ) -> T:
         """Run a write job in the next group commit; returns once it has committed.
 
-        Afterwards (committed or not) the cached reads named in `invalidate` are forgotten;
-        None forgets every cached read. Raises StorageUnavailable when nothing could be
-        written, or the job's own exception (nothing of that job was kept).
+        `invalidate` is required, so every write says what it changes of the cached reads
+        (`bot.store.cached_reads`): the keys it changes, `()` when it changes none, None for
+        all of them. Afterwards (committed or not) those are forgotten. Raises
+        StorageUnavailable when nothing could be written, or the job's own exception (nothing
+        of that job was kept).
         """
         try:
             return await self.writer.submit(job)
@@ -120,9 +123,10 @@ class Database:
         return self.writer.submit(job)
 
     async def write_apart(self, job: Callable[[Conn], Awaitable[T]]) -> T:
-        """A small write that must not wait behind the group commit's queue; on SQLite (one
-        writer, one process) simply the next write."""
-        return await self.write(job)
+        """A small write that must not wait behind the group commit's queue and changes no
+        cached read (a shard lease heartbeat); on SQLite (one writer, one process) simply the
+        next write."""
+        return await self.write(job, invalidate=())
 
     def _schedule_checkpoint(self, jobs: int) -> None:
         batches, pending = self._since_checkpoint
@@ -152,9 +156,10 @@ class Database:
     async def cached(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
         """A hot read kept in memory until a write that may change it (see `invalidate`).
 
-        `transaction()` forgets what it is told to (everything by default); group-commit jobs
-        that change a cached read call `invalidate(key)` themselves. Callers asking at the same
-        moment share one load; a load that raced a write of its key is not kept.
+        Its `key` is one of `bot.store.cached_reads`. A write names the keys it changes
+        (`write(..., invalidate=...)`); `transaction()` forgets what it is told to (everything
+        by default). Callers asking at the same moment share one load; a load that raced a
+        write of its key is not kept.
         """
         if key in self._cache:
             found: T = self._cache[key]

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from bot.records.goals import GoalRecord, RatingRecord
 from bot.store.database import Conn
-from bot.store.one_statement import write_one
+from bot.store.one_statement import write_one, write_returned_if_any
 from bot.store.repository import Repository
-from bot.store.rows import columns, returned_if_any
+from bot.store.rows import columns
 
 _GOAL_COLUMNS = columns(GoalRecord)
 _RATING_COLUMNS = columns(RatingRecord)
@@ -19,9 +19,7 @@ class GoalRepository(Repository):
 
     async def get(self, goal_id: int) -> GoalRecord | None:
         """The goal with this id, any status; None when there is none."""
-        return await self._select_one(
-            GoalRecord, f"SELECT {_GOAL_COLUMNS} FROM goals WHERE id = ?", (goal_id,)
-        )
+        return await self._by_id(GoalRecord, "goals", goal_id)
 
     async def active(self, guild_id: int, user_id: int) -> list[GoalRecord]:
         """The member's active goals in this server, oldest first (at most MAX_ACTIVE)."""
@@ -45,18 +43,16 @@ class GoalRepository(Repository):
     ) -> GoalRecord | None:
         """Insert an active goal unless the member already has `max_active` (None then)."""
 
-        async def job(conn: Conn) -> GoalRecord | None:
-            return await returned_if_any(
-                conn,
-                GoalRecord,
-                "INSERT INTO goals (guild_id, user_id, text, created_at)"
-                " SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT),"
-                " CAST(? AS DOUBLE PRECISION) WHERE (SELECT COUNT(*) FROM goals WHERE guild_id = ?"
-                f" AND user_id = ? AND status = 'active') < ? RETURNING {_GOAL_COLUMNS}",
-                (guild_id, user_id, text, now, guild_id, user_id, max_active),
-            )
-
-        return await self._db.write(job)
+        return await write_returned_if_any(
+            self._db,
+            GoalRecord,
+            "INSERT INTO goals (guild_id, user_id, text, created_at)"
+            " SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT),"
+            " CAST(? AS DOUBLE PRECISION) WHERE (SELECT COUNT(*) FROM goals WHERE guild_id = ?"
+            f" AND user_id = ? AND status = 'active') < ? RETURNING {_GOAL_COLUMNS}",
+            (guild_id, user_id, text, now, guild_id, user_id, max_active),
+            invalidate=(),
+        )
 
     async def close(self, goal_id: int, status: str, now: float) -> bool:
         """Mark an active goal done or dropped; False if it wasn't active any more."""
@@ -66,6 +62,7 @@ class GoalRepository(Repository):
                 self._db,
                 "UPDATE goals SET status = ?, closed_at = ? WHERE id = ? AND status = 'active'",
                 (status, now, goal_id),
+                invalidate=(),
             )
             == 1
         )
@@ -105,7 +102,7 @@ class GoalRepository(Repository):
             )
             return False
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())
 
     async def ratings_at_step(
         self, run_id: int, step_index: int, user_id: int

@@ -108,7 +108,7 @@ class GuildLibraryRepository(Repository):
             await self._changes.notify_in(conn, "guild_library", guild_id)
             return record_of(GuildActivityRecord, inserted)
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())
 
     async def delete(self, guild_id: int, activity_id: str, now: float) -> int:
         """Remove an activity from the server's library (every version); how many versions.
@@ -127,4 +127,4 @@ class GuildLibraryRepository(Repository):
                 await self._changes.notify_in(conn, "guild_library", guild_id)
             return removed
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())

@@ -73,7 +73,7 @@ class GuildSettingsRepository(Repository):
             await self._changes.notify_in(conn, "guild_settings", guild_id)
             return record_of(SettingChangeRecord, recorded)
 
-        return await self._db.write(job)
+        return await self._db.write(job, invalidate=())
 
     async def history(self, guild_id: int, limit: int) -> list[SettingChangeRecord]:
         """The server's latest changes first."""

@@ -78,7 +78,7 @@ class LeaseRepository(Repository):
         async def job(conn: Conn) -> None:
             await conn.execute("UPDATE shard_leases SET expires_at = 0 WHERE owner = ?", (owner,))
 
-        await self._db.write(job)
+        await self._db.write(job, invalidate=())
 
     async def all(self) -> list[Lease]:
         """Every shard's lease (owner, its home and when it expires, UTC seconds), by shard id."""

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from bot.records.media import NominationRecord, PlayRecord, TrackRecord
+from bot.records.media import (
+    NewNomination,
+    NewPlay,
+    NewTrack,
+    NominationRecord,
+    PlayRecord,
+    TrackRecord,
+)
 from bot.store.database import Conn
-from bot.store.one_statement import write_one
+from bot.store.one_statement import write_one, write_returned
 from bot.store.repository import Repository
 from bot.store.rows import columns, returned
 
@@ -32,40 +39,30 @@ class MemberQuotaReached(Exception):
 class MediaRepository(Repository):
     # ----------------------------------------------------------------- tracks
 
-    async def add_track(
-        self,
-        *,
-        guild_id: int,
-        title: str,
-        artist: str,
-        file_name: str,
-        duration_seconds: float | None,
-        uploaded_by: int,
-        now: float,
-    ) -> TrackRecord:
-        """Record an uploaded file in the server's library (`file_name` under the media folder,
-        `duration_seconds` when the file says) and return it. Raises StorageUnavailable when the
-        write can't be committed."""
+    async def add_track(self, new: NewTrack, now: float) -> TrackRecord:
+        """Record the `new` uploaded file in the server's library at `now` (UTC seconds) and
+        return it. Raises StorageUnavailable when the write can't be committed."""
 
-        async def job(conn: Conn) -> TrackRecord:
-            return await returned(
-                conn,
-                TrackRecord,
-                "INSERT INTO tracks (guild_id, title, artist, file_name, duration_seconds,"
-                f" uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_TRACK}",
-                (guild_id, title, artist, file_name, duration_seconds, uploaded_by, now),
-            )
-
-        return await self._db.write(job, invalidate=None)
+        return await write_returned(
+            self._db,
+            TrackRecord,
+            "INSERT INTO tracks (guild_id, title, artist, file_name, duration_seconds,"
+            f" uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_TRACK}",
+            (
+                new.guild_id,
+                new.title,
+                new.artist,
+                new.file_name,
+                new.duration_seconds,
+                new.uploaded_by,
+                now,
+            ),
+            invalidate=(),
+        )
 
     async def tracks(self, guild_id: int, limit: int = 100) -> list[TrackRecord]:
         """The server's uploaded tracks, newest first, at most `limit`."""
-        return await self._select_all(
-            TrackRecord,
-            f"SELECT {_TRACK} FROM tracks WHERE guild_id = ? ORDER BY created_at DESC, id DESC"
-            " LIMIT ?",
-            (guild_id, limit),
-        )
+        return await self._newest_in_guild(TrackRecord, "tracks", guild_id, limit)
 
     async def file_names(self, guild_id: int) -> list[str]:
         """The media-folder names of all the server's uploaded tracks, oldest first (what
@@ -80,21 +77,19 @@ class MediaRepository(Repository):
 
     async def add_nomination(
         self,
-        *,
-        session_id: int,
-        user_id: int,
-        title: str,
-        artist: str,
-        url: str | None,
-        note: str | None,
+        new: NewNomination,
         now: float,
+        *,
         playlist_max: int | None = None,
         per_member_max: int | None = None,
     ) -> NominationRecord:
-        """Add a song to the session's playlist; the caps are checked in the same write.
+        """Add the `new` song to its session's playlist at `now` (UTC seconds); the caps are
+        checked in the same write.
 
         Raises PlaylistFull when the playlist already holds `playlist_max` songs and
         MemberQuotaReached when this member already added `per_member_max` (None: no cap)."""
+
+        session_id, user_id = new.session_id, new.user_id
 
         async def job(conn: Conn) -> NominationRecord:
             if playlist_max is not None or per_member_max is not None:
@@ -117,18 +112,14 @@ class MediaRepository(Repository):
                 NominationRecord,
                 "INSERT INTO nominations (session_id, user_id, title, artist, url, note,"
                 f" created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_NOMINATION}",
-                (session_id, user_id, title, artist, url, note, now),
+                (session_id, user_id, new.title, new.artist, new.url, new.note, now),
             )
 
-        return await self._db.write(job, invalidate=None)
+        return await self._db.write(job, invalidate=())
 
     async def nomination(self, nomination_id: int) -> NominationRecord | None:
         """The playlist entry with this id, removed or not; None when there is none."""
-        return await self._select_one(
-            NominationRecord,
-            f"SELECT {_NOMINATION} FROM nominations WHERE id = ?",
-            (nomination_id,),
-        )
+        return await self._by_id(NominationRecord, "nominations", nomination_id)
 
     async def playlist(self, session_id: int) -> list[NominationRecord]:
         """The session's nominations still on the list, earliest first (the tie-break order)."""
@@ -149,29 +140,16 @@ class MediaRepository(Repository):
                 self._db,
                 "UPDATE nominations SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
                 (now, nomination_id),
-                invalidate=None,
+                invalidate=(),
             )
             > 0
         )
 
     # ------------------------------------------------------------------ plays
 
-    async def record_play(
-        self,
-        *,
-        session_id: int,
-        run_id: int,
-        step_index: int,
-        title: str,
-        artist: str,
-        url: str | None,
-        file_name: str | None,
-        nomination_id: int | None,
-        mode: str,
-        note: str | None,
-        now: float,
-    ) -> tuple[PlayRecord, bool]:
-        """Save the play of a step once; returns it and whether it was new."""
+    async def record_play(self, new: NewPlay, now: float) -> tuple[PlayRecord, bool]:
+        """Save the `new` play of a step once, started at `now` (UTC seconds); returns it and
+        whether it was new."""
 
         async def job(conn: Conn) -> bool:
             changed = await conn.execute(
@@ -179,23 +157,23 @@ class MediaRepository(Repository):
                 " file_name, nomination_id, mode, note, started_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (
-                    session_id,
-                    run_id,
-                    step_index,
-                    title,
-                    artist,
-                    url,
-                    file_name,
-                    nomination_id,
-                    mode,
-                    note,
+                    new.session_id,
+                    new.run_id,
+                    new.step_index,
+                    new.title,
+                    new.artist,
+                    new.url,
+                    new.file_name,
+                    new.nomination_id,
+                    new.mode,
+                    new.note,
                     now,
                 ),
             )
             return changed > 0
 
-        created = await self._db.write(job, invalidate=None)
-        found = await self.play_for_step(run_id, step_index)
+        created = await self._db.write(job, invalidate=())
+        found = await self.play_for_step(new.run_id, new.step_index)
         assert found is not None
         return found, created
 
@@ -217,7 +195,7 @@ class MediaRepository(Repository):
             self._db,
             "UPDATE plays SET mode = COALESCE(?, mode), note = COALESCE(?, note) WHERE id = ?",
             (mode, note, play_id),
-            invalidate=None,
+            invalidate=(),
         )
 
     async def end_play(self, run_id: int, step_index: int, now: float) -> None:
@@ -229,7 +207,7 @@ class MediaRepository(Repository):
             "UPDATE plays SET ended_at = ? WHERE run_id = ? AND step_index = ?"
             " AND ended_at IS NULL",
             (now, run_id, step_index),
-            invalidate=None,
+            invalidate=(),
         )
 
     async def plays(self, session_id: int) -> list[PlayRecord]:

@@ -89,7 +89,7 @@ class ChangeFeed:
             await self.notify_in(conn, topic, *ids)
 
         try:
-            await self._db.write(job)
+            await self._db.write(job, invalidate=())
         except StorageUnavailable as exc:
             log.warning("could not tell the other processes about %s %s: %s", topic, ids, exc)
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.store import cached_reads
 from bot.store.database import Conn, Database
 from bot.store.json_scrub import scrub_id
 from bot.store.member_data import (
@@ -77,7 +78,7 @@ class PrivacyRepository:
             )
             return str(row[0]) if row and row[0] is not None else None
 
-        return await self._db.cached(("consent", guild_id, user_id), load)
+        return await self._db.cached(cached_reads.consent(guild_id, user_id), load)
 
     async def set_consent(
         self, guild_id: int, user_id: int, consent: str, now: float, display_name: str = ""
@@ -96,7 +97,7 @@ class PrivacyRepository:
             )
             await self.changes.notify_in(conn, "consent", guild_id, user_id)
 
-        await self._db.write(job, invalidate=[("consent", guild_id, user_id)])
+        await self._db.write(job, invalidate=[cached_reads.consent(guild_id, user_id)])
 
     # ------------------------------------------------------------------- export
 

@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from bot.store.database import Database
 from bot.store.engine import Params
-from bot.store.rows import record_of
+from bot.store.rows import columns, record_of
 
 R = TypeVar("R")
 
@@ -27,3 +27,22 @@ class Repository:
         """The first row `sql` reads as a `record`, None when it reads none."""
         row = await self._db.fetch_one(sql, params)
         return None if row is None else record_of(record, row)
+
+    async def _by_id(self, record: type[R], table: str, row_id: int) -> R | None:
+        """The row of `table` whose `id` is `row_id`, as a `record` (its fields named as the
+        table's columns), None when there is none."""
+        return await self._select_one(
+            record, f"SELECT {columns(record)} FROM {table} WHERE id = ?", (row_id,)
+        )
+
+    async def _newest_in_guild(
+        self, record: type[R], table: str, guild_id: int, limit: int
+    ) -> list[R]:
+        """The server's rows of `table`, newest first (`created_at`, then id), at most
+        `limit`, each as a `record`."""
+        return await self._select_all(
+            record,
+            f"SELECT {columns(record)} FROM {table} WHERE guild_id = ?"
+            " ORDER BY created_at DESC, id DESC LIMIT ?",
+            (guild_id, limit),
+        )

@@ -6,7 +6,8 @@ for the check-in benchmark's burst, more than the 10,000 answers' own). Consecut
 updates in a batch run together instead (see writer.Batchable): one `UPDATE ... FROM` the
 batch's rows per set of changed columns. The step compare-and-set stays per run: a run no
 longer at its expected step (or no longer live) is left unchanged and its job gets None, as
-alone.
+alone. A job that also expects the run's step state (`expected_state`: a read-modify-write of
+it, which two processes may do at once) always runs alone.
 """
 
 from __future__ import annotations
@@ -53,11 +54,21 @@ class RunUpdateJob(Batchable):
     changes: ChangeFeed | None = None
     """Where to tell the other processes which runs changed (`run <ids>`, in the same
     transaction), so none of them keeps serving its cached copy."""
+    expected_state: str | None = None
+    """With it (and `expected_step`), only if the run's step state is still this text: the
+    compare-and-set of a change computed from the state as read, which another process may
+    have changed meanwhile (each process serialises its own changes only)."""
 
     async def __call__(self, conn: Conn) -> RunRecord | None:
         guarded = self.expected_step is not None
-        params = (*self.values, self.run_id, *((self.expected_step,) if guarded else ()))
-        row = await conn.fetch_one(_alone(self.fields, guarded), params)
+        state_guarded = guarded and self.expected_state is not None
+        params = (
+            *self.values,
+            self.run_id,
+            *((self.expected_step,) if guarded else ()),
+            *((self.expected_state,) if state_guarded else ()),
+        )
+        row = await conn.fetch_one(_alone(self.fields, guarded, state_guarded), params)
         if row is None:
             return None
         if self.changes is not None:
@@ -76,17 +87,19 @@ class RunUpdateJob(Batchable):
         outcomes: list[tuple[bool, Any]] = [(True, None)] * len(jobs)
         # A run's k-th update of the batch goes in round k, so one statement never changes a
         # row twice and a run's updates keep their order; different runs are independent rows.
-        rounds: list[dict[tuple[tuple[str, ...], bool], list[int]]] = []
+        rounds: list[dict[tuple[tuple[str, ...], bool, int | None], list[int]]] = []
         seen: dict[int, int] = {}
         for index, job in enumerate(jobs):
             turn = seen.get(job.run_id, 0)
             seen[job.run_id] = turn + 1
             if turn == len(rounds):
                 rounds.append({})
-            key = (job.fields, job.expected_step is not None)
+            # A state-guarded job is a group of its own (so it runs alone).
+            alone = index if job.expected_state is not None else None
+            key = (job.fields, job.expected_step is not None, alone)
             rounds[turn].setdefault(key, []).append(index)
         for groups in rounds:
-            for (fields, guarded), indexes in groups.items():
+            for (fields, guarded, _alone_index), indexes in groups.items():
                 if len(indexes) == 1:
                     outcomes[indexes[0]] = (True, await jobs[indexes[0]](conn))
                     continue
@@ -122,8 +135,10 @@ def _assignments(fields: tuple[str, ...], value: Any) -> str:
 
 
 @functools.cache
-def _alone(fields: tuple[str, ...], guarded: bool) -> str:
+def _alone(fields: tuple[str, ...], guarded: bool, state_guarded: bool = False) -> str:
     where = f"id = ? AND step_index = ? AND {_LIVE}" if guarded else "id = ?"
+    if state_guarded:
+        where += " AND step_state = ?"
     return (
         f"UPDATE activity_runs SET {_assignments(fields, lambda _: '?')} WHERE {where}"
         f" RETURNING {RUN_COLUMNS}"

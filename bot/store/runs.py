@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.records.sessions import ContributionRecord, RunRecord
+from bot.records.sessions import ContributionRecord, NewContribution, NewRun, RunRecord
+from bot.store import cached_reads
 from bot.store.contribution_job import CONTRIBUTION_COLUMNS, ContributionJob, contribution
 from bot.store.contribution_job import Added as Added
 from bot.store.contribution_job import Also as Also
@@ -65,18 +66,9 @@ class RunRepository:
         """A run changed here (a step moved, a pause, an extension) is dropped from the other
         processes' caches: `run <id>` in the same transaction."""
 
-    async def create(
-        self,
-        *,
-        session_id: int,
-        activity_id: str,
-        version_hash: str,
-        definition: str,
-        now: float,
-        step_deadline: float | None,
-        step_state: str = "{}",
-    ) -> RunRecord:
-        """A new run at its first step; the run as committed (and kept in the cache).
+    async def create(self, new: NewRun, now: float) -> RunRecord:
+        """The `new` run at its first step, started at `now` (UTC seconds); the run as committed
+        (and kept in the cache).
 
         Raises RunAlreadyLive when the session already has a running or paused activity.
         Changes no other cached read: a start during a burst of starts leaves the other
@@ -88,14 +80,14 @@ class RunRepository:
                 " step_started_at, step_deadline, wake_at, step_state, started_at)"
                 f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_RUN_COLUMNS}",
                 (
-                    session_id,
-                    activity_id,
-                    version_hash,
-                    definition,
+                    new.session_id,
+                    new.activity_id,
+                    new.version_hash,
+                    new.definition,
                     now,
-                    step_deadline,
-                    step_deadline,
-                    step_state,
+                    new.step_deadline,
+                    new.step_deadline,
+                    new.step_state,
                     now,
                 ),
             )
@@ -103,17 +95,18 @@ class RunRepository:
             return _run(row)
 
         try:
-            run = await self._db.write(job)
+            # The new id is known once the job has run: its only cached read (a look-up of it
+            # before it existed, None) is replaced just below by the run as committed.
+            run = await self._db.write(job, invalidate=())
         except IntegrityError as exc:
             raise RunAlreadyLive(str(exc)) from exc
-        # The new id's only cached read: a look-up of it before it existed (None), dropped.
-        self._db.keep(("run", run.id), run)
+        self._db.keep(cached_reads.run(run.id), run)
         return run
 
     async def get(self, run_id: int) -> RunRecord | None:
         """A run as committed (cached until a write transaction changes it)."""
         # An answer's look-up: served from the cache without a loader or a nested coroutine.
-        found = self._db.peek(("run", run_id), _NOT_CACHED)
+        found = self._db.peek(cached_reads.run(run_id), _NOT_CACHED)
         if found is not _NOT_CACHED:
             result: RunRecord | None = found
             return result
@@ -124,7 +117,7 @@ class RunRepository:
             )
             return _run(row) if row else None
 
-        return await self._db.cached(("run", run_id), load)
+        return await self._db.cached(cached_reads.run(run_id), load)
 
     async def live_for_session(self, session_id: int) -> RunRecord | None:
         """The session's running or paused run (read from the database, not cached), or None."""
@@ -197,10 +190,11 @@ class RunRepository:
             )
             return sorted((_run(r) for r in rows), key=lambda run: (run.wake_at or 0.0, run.id))
 
-        runs = await self._db.write(job)
+        # The claim itself is in no cached read (not a RunRecord field); but another process
+        # may have changed a claimed run since this one cached it, so those are dropped.
+        runs = await self._db.write(job, invalidate=())
         for run in runs:
-            # Another process may have changed it since this one cached it.
-            self._db.invalidate(("run", run.id))
+            self._db.invalidate(cached_reads.run(run.id))
         return runs
 
     async def due(self, now: float) -> list[RunRecord]:
@@ -227,6 +221,28 @@ class RunRepository:
             )
         )
 
+    async def update_unchanged(self, run: RunRecord, **fields: Any) -> RunRecord | None:
+        """`update` at `run`'s step, only if the run's step state is still `run.step_state`
+        (as read): a compare-and-set for a change computed from that state, which another
+        process (a shard being handed back, bot/shards.py) may have changed meanwhile. The run
+        as committed, or None when it changed (then its cached copy is dropped, so the next
+        read sees the other process's change). Raises ValueError like `update`."""
+        unknown = set(fields) - FIELDS.keys()
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        job = RunUpdateJob(
+            run.id,
+            run.step_index,
+            tuple(fields),
+            tuple(fields.values()),
+            self._changes,
+            expected_state=run.step_state,
+        )
+        updated = await self._write_run(job)
+        if updated is None:
+            self._db.invalidate(cached_reads.run(run.id))
+        return updated
+
     async def set_step_message(self, run_id: int, message_id: int | None) -> None:
         """Remember the id of the Discord message showing the run's current step (None:
         none); the new row stays cached."""
@@ -236,10 +252,12 @@ class RunRepository:
 
     async def _write_run(self, job: RunUpdateJob) -> RunRecord | None:
         """The update in the next group commit; the new row stays cached."""
-        key = ("run", job.run_id)
+        key = cached_reads.run(job.run_id)
         version = self._db.version_of(key)
         try:
-            run = await self._db.write(job)
+            # The run's key is written through below (forgetting it here would make the
+            # committed row look raced and not be kept), or forgotten on a failure.
+            run = await self._db.write(job, invalidate=())
         except BaseException:
             self._db.invalidate(key)
             raise
@@ -257,45 +275,38 @@ class ContributionRepository:
 
     def add_with(
         self,
-        *,
-        run_id: int,
-        step_index: int,
-        author_id: int | None,
-        kind: str,
-        payload: dict[str, Any],
+        new: NewContribution,
         now: float,
-        replace: bool,
-        replaces: Sequence[str] = (),
+        *,
         also: Also | None = None,
         mirror: Mirror | None = None,
-        with_step: bool = False,
-        step_at_least: int = 0,
     ) -> Awaitable[Added]:
-        """Save a contribution (with `replace`, the author's earlier one of this kind, or of any
-        kind in `replaces`, becomes this one), plus in the same commit: `also` (another
-        repository's job, e.g. the check-in row; told whether an earlier one was replaced) and,
-        with `with_step`, every contribution of the step as committed; but only once the step
-        has `step_at_least` contributions (fewer cannot complete it), else None; `mirror` is
-        given the saved record in the same commit.
+        """Save the `new` contribution at `now` (UTC seconds; with `new.replace`, the author's
+        earlier one of its kind, or of any kind in `new.replaces`, becomes this one), plus in
+        the same commit: `also` (another repository's job, e.g. the check-in row; told whether
+        an earlier one was replaced) and, with `new.with_step`, every contribution of the step
+        as committed; but only once the step has `new.step_at_least` contributions (fewer
+        cannot complete it), else None; `mirror` is given the saved record in the same commit.
 
         The run is checked inside the same transaction: if it has left `step_index` (or ended)
         the job raises StepMoved and nothing is written, so callers need no lock for that.
         Awaited: the Added once committed; raises StorageUnavailable when nothing could be
         written. (A plain function returning the write's future: the caller waits on it
         directly, one coroutine frame fewer per answer.)"""
+        payload = new.payload
         job = ContributionJob(
-            run_id=run_id,
-            step_index=step_index,
-            author_id=author_id,
-            kind=kind,
+            run_id=new.run_id,
+            step_index=new.step_index,
+            author_id=new.author_id,
+            kind=new.kind,
             payload=payload,
             body=json.dumps(payload, ensure_ascii=False) if payload else "{}",
             now=now,
-            replace=replace,
-            kinds=tuple(dict.fromkeys((kind, *replaces))),
+            replace=new.replace,
+            kinds=tuple(dict.fromkeys((new.kind, *new.replaces))),
             also=also,
-            with_step=with_step,
-            step_at_least=step_at_least,
+            with_step=new.with_step,
+            step_at_least=new.step_at_least,
             mirror=mirror,
         )
         return self._db.submit(job)

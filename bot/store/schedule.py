@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from bot.records.schedule import OccurrenceRecord, SeriesRecord
+from bot.records.schedule import NewSeries, OccurrenceRecord, SeriesRecord
 from bot.records.session_access import SessionLimits
 from bot.store.database import Conn
-from bot.store.one_statement import write_one
+from bot.store.one_statement import write_one, write_returned_if_any
 from bot.store.repository import Repository
-from bot.store.rows import columns, record_of, returned_if_any
+from bot.store.rows import columns, record_of
 from bot.store.session_access import upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
@@ -37,25 +37,11 @@ class ScheduleRepository(Repository):
     # ---------------------------------------------------------------- series
 
     async def create_series(
-        self,
-        *,
-        guild_id: int,
-        channel_id: int,
-        voice_channel_id: int | None,
-        facilitator_id: int,
-        title: str,
-        plan: str | None,
-        duration_minutes: int,
-        repeat: str,
-        timezone: str,
-        anchor_local: str,
-        starts_at: float,
-        ends_at: float,
-        now: float,
-        limits: SessionLimits | None = None,
+        self, new: NewSeries, now: float, limits: SessionLimits | None = None
     ) -> tuple[SeriesRecord, OccurrenceRecord]:
-        """A series and its first occurrence (seq 0), and its `limits` when it is closed, in
-        one transaction (a closed series never exists open, not even for a moment)."""
+        """The `new` series and its first occurrence (seq 0), created at `now` (UTC seconds),
+        and its `limits` when it is closed, in one transaction (a closed series never exists
+        open, not even for a moment)."""
 
         async def job(conn: Conn) -> tuple[int, int]:
             series_id = await conn.fetch_val(
@@ -63,23 +49,23 @@ class ScheduleRepository(Repository):
                 " facilitator_id, title, plan, duration_minutes, repeat, timezone, anchor_local,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
-                    guild_id,
-                    channel_id,
-                    voice_channel_id,
-                    facilitator_id,
-                    title,
-                    plan,
-                    duration_minutes,
-                    repeat,
-                    timezone,
-                    anchor_local,
+                    new.guild_id,
+                    new.channel_id,
+                    new.voice_channel_id,
+                    new.facilitator_id,
+                    new.title,
+                    new.plan,
+                    new.duration_minutes,
+                    new.repeat,
+                    new.timezone,
+                    new.anchor_local,
                     now,
                 ),
             )
             occurrence_id = await conn.fetch_val(
                 "INSERT INTO schedule_occurrences (series_id, guild_id, seq, starts_at, ends_at,"
                 " reminders_until, created_at) VALUES (?, ?, 0, ?, ?, ?, ?) RETURNING id",
-                (series_id, guild_id, starts_at, ends_at, now, now),
+                (series_id, new.guild_id, new.starts_at, new.ends_at, now, now),
             )
             if limits is not None and limits.closed:
                 await upsert_series_limits(conn, int(series_id), limits)
@@ -93,9 +79,7 @@ class ScheduleRepository(Repository):
 
     async def series(self, series_id: int) -> SeriesRecord | None:
         """The series with this id, active or not; None when there is none."""
-        return await self._select_one(
-            SeriesRecord, f"SELECT {_SERIES} FROM schedule_series WHERE id = ?", (series_id,)
-        )
+        return await self._by_id(SeriesRecord, "schedule_series", series_id)
 
     async def edit(
         self,
@@ -173,28 +157,22 @@ class ScheduleRepository(Repository):
 
     async def occurrence(self, occurrence_id: int) -> OccurrenceRecord | None:
         """The occurrence with this id, any status; None when there is none."""
-        return await self._select_one(
-            OccurrenceRecord,
-            f"SELECT {_OCC} FROM schedule_occurrences WHERE id = ?",
-            (occurrence_id,),
-        )
+        return await self._by_id(OccurrenceRecord, "schedule_occurrences", occurrence_id)
 
     async def add_occurrence(
         self, series: SeriesRecord, seq: int, starts_at: float, ends_at: float, now: float
     ) -> OccurrenceRecord | None:
         """The series' occurrence `seq`; None when it already existed (another wake made it)."""
 
-        async def job(conn: Conn) -> OccurrenceRecord | None:
-            return await returned_if_any(
-                conn,
-                OccurrenceRecord,
-                "INSERT INTO schedule_occurrences (series_id, guild_id, seq, starts_at,"
-                " ends_at, reminders_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                f" ON CONFLICT DO NOTHING RETURNING {_OCC}",
-                (series.id, series.guild_id, seq, starts_at, ends_at, now, now),
-            )
-
-        return await self._db.write(job, invalidate=())
+        return await write_returned_if_any(
+            self._db,
+            OccurrenceRecord,
+            "INSERT INTO schedule_occurrences (series_id, guild_id, seq, starts_at,"
+            " ends_at, reminders_until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            f" ON CONFLICT DO NOTHING RETURNING {_OCC}",
+            (series.id, series.guild_id, seq, starts_at, ends_at, now, now),
+            invalidate=(),
+        )
 
     async def last_occurrence(self, series_id: int) -> OccurrenceRecord | None:
         """The series' latest occurrence stored (highest seq), whatever its status."""

@@ -9,7 +9,7 @@ draft's job deletes the drafts older than the time kept.
 
 from __future__ import annotations
 
-from bot.records.schedule import HeldDraftRecord
+from bot.records.schedule import HeldDraftRecord, NewDraft
 from bot.store.database import Conn, Database
 
 _COLUMNS = "id, key, guild_id, facilitator_id, channel_id, voice_channel_id, payload, created_at"
@@ -21,21 +21,10 @@ class ScheduleDraftRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def hold(
-        self,
-        *,
-        key: int,
-        guild_id: int,
-        facilitator_id: int,
-        channel_id: int,
-        voice_channel_id: int | None,
-        payload: str,
-        now: float,
-        kept_for: float,
-    ) -> int:
-        """Hold a checked request (`payload`, JSON) under a random `key` and return its id;
-        drafts older than `kept_for` seconds go in the same job. `now` is a UTC timestamp in
-        seconds."""
+    async def hold(self, new: NewDraft, now: float, kept_for: float) -> int:
+        """Hold the `new` checked request (its `payload`, JSON, under its random `key`) and
+        return its id; drafts older than `kept_for` seconds go in the same job. `now` is a UTC
+        timestamp in seconds."""
 
         async def job(conn: Conn) -> int:
             await conn.execute(
@@ -45,7 +34,15 @@ class ScheduleDraftRepository:
                 "INSERT INTO schedule_drafts (key, guild_id, facilitator_id, channel_id,"
                 " voice_channel_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING id",
-                (key, guild_id, facilitator_id, channel_id, voice_channel_id, payload, now),
+                (
+                    new.key,
+                    new.guild_id,
+                    new.facilitator_id,
+                    new.channel_id,
+                    new.voice_channel_id,
+                    new.payload,
+                    now,
+                ),
             )
             return int(found)
 

@@ -17,6 +17,7 @@ from bot.records.session_access import (
     SessionLimits,
     WaitingMember,
 )
+from bot.store import cached_reads
 from bot.store.database import Conn, Row
 from bot.store.repository import Repository
 
@@ -133,7 +134,7 @@ class SessionAccessRepository(Repository):
             )
             return _limits(row)
 
-        return await self._db.cached(("session_limits", session_id), load)
+        return await self._db.cached(cached_reads.session_limits(session_id), load)
 
     async def series_limits(self, series_id: int) -> SessionLimits | None:
         """Who may come to every session of the series, None when anyone may."""
@@ -176,7 +177,8 @@ class SessionAccessRepository(Repository):
             await upsert_series_limits(conn, int(series_id), kept)
             return True, kept
 
-        return await self._db.write(job)
+        # A series' limits are not cached (an opened session's are copied, `session_limits`).
+        return await self._db.write(job, invalidate=())
 
     async def request(
         self, session_id: int, user_id: int, role_ids: Collection[int], now: float
@@ -213,10 +215,7 @@ class SessionAccessRepository(Repository):
             await _enter(conn, session_id, user_id, now)
             return Admission("joined")
 
-        try:
-            return await self._db.write(job)
-        finally:
-            self._db.invalidate(("present", session_id))
+        return await self._db.write(job, invalidate=[cached_reads.present(session_id)])
 
     async def admit(self, session_id: int, user_id: int, now: float) -> bool:
         """The facilitator lets a member in (past the cap, the role and the invitation);
@@ -233,10 +232,7 @@ class SessionAccessRepository(Repository):
             await _enter(conn, session_id, user_id, now)
             return True
 
-        try:
-            return await self._db.write(job)
-        finally:
-            self._db.invalidate(("present", session_id))
+        return await self._db.write(job, invalidate=[cached_reads.present(session_id)])
 
     async def leave(
         self, session_id: int, user_id: int, now: float, *, removed: bool = False
@@ -277,10 +273,7 @@ class SessionAccessRepository(Repository):
             moved = await _move_up(conn, session_id, limits, now) if left else []
             return Departure(left, lined, tuple(moved))
 
-        try:
-            return await self._db.write(job)
-        finally:
-            self._db.invalidate(("present", session_id))
+        return await self._db.write(job, invalidate=[cached_reads.present(session_id)])
 
     async def waitlist(self, session_id: int) -> list[WaitingMember]:
         """Members in line (`waiting`, by place) then those asking (`asking`), oldest first."""

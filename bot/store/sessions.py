@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.records.session_access import SessionLimits
-from bot.records.sessions import AttendanceRecord, SessionHistoryRow, SessionRecord
+from bot.records.sessions import AttendanceRecord, NewSession, SessionHistoryRow, SessionRecord
+from bot.store import cached_reads
 from bot.store.attendance_job import JoinJob
 from bot.store.database import Conn, Database
 from bot.store.engine import IntegrityError
@@ -31,25 +32,24 @@ class SessionRepository(Repository):
         self._changes = changes or ChangeFeed(db)
 
     async def create(
-        self,
-        *,
-        guild_id: int,
-        channel_id: int,
-        voice_channel_id: int | None,
-        title: str,
-        facilitator_id: int,
-        now: float,
-        limits: SessionLimits | None = None,
+        self, new: NewSession, now: float, limits: SessionLimits | None = None
     ) -> SessionRecord:
-        """Open a session (with its `limits`, when closed, in the same job); raises
-        SessionAlreadyOpen when the channel has one."""
+        """Open the `new` session at `now` (UTC seconds), with its `limits`, when closed, in the
+        same job; raises SessionAlreadyOpen when the channel has one."""
 
         async def job(conn: Conn) -> int:
             session_id = int(
                 await conn.fetch_val(
                     "INSERT INTO sessions (guild_id, channel_id, voice_channel_id, title,"
                     " facilitator_id, started_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                    (guild_id, channel_id, voice_channel_id, title, facilitator_id, now),
+                    (
+                        new.guild_id,
+                        new.channel_id,
+                        new.voice_channel_id,
+                        new.title,
+                        new.facilitator_id,
+                        now,
+                    ),
                 )
             )
             if limits is not None and limits.closed:
@@ -61,18 +61,20 @@ class SessionRepository(Repository):
             return session_id
 
         try:
-            session_id = await self._db.write(job)
+            # Only the new id's reads can change (a look-up before it existed), and the id is
+            # known once the job has run: they are forgotten just below. The other sessions'
+            # cached reads stay (issue 17 item 5).
+            session_id = await self._db.write(job, invalidate=())
         except IntegrityError as exc:
             raise SessionAlreadyOpen(str(exc)) from exc
-        # Only the new id's reads can have changed (a look-up before it existed); the other
-        # sessions' cached reads stay (issue 17 item 5). Its limits are known: kept now, so the
-        # first joins don't load them; and each key's cache entries are made here, not amid a
-        # burst of joins, where a long-lived object keeps a whole pymalloc arena of the burst's
-        # freed frames resident (BENCHMARKS.md, "GC passes and memory under a join burst").
-        for key in ("session", "present"):
-            self._db.invalidate((key, session_id))
+        # Its limits are known: kept now, so the first joins don't load them; and each key's
+        # cache entries are made here, not amid a burst of joins, where a long-lived object
+        # keeps a whole pymalloc arena of the burst's freed frames resident (BENCHMARKS.md,
+        # "GC passes and memory under a join burst").
+        self._db.invalidate(cached_reads.session(session_id))
+        self._db.invalidate(cached_reads.present(session_id))
         closed = limits if limits is not None and limits.closed else None
-        self._db.keep(("session_limits", session_id), closed)
+        self._db.keep(cached_reads.session_limits(session_id), closed)
         found = await self.get(session_id)
         assert found is not None
         return found
@@ -81,13 +83,9 @@ class SessionRepository(Repository):
         """A session as committed (cached until a write transaction changes it)."""
 
         async def load() -> SessionRecord | None:
-            return await self._select_one(
-                SessionRecord,
-                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?",
-                (session_id,),
-            )
+            return await self._by_id(SessionRecord, "sessions", session_id)
 
-        return await self._db.cached(("session", session_id), load)
+        return await self._db.cached(cached_reads.session(session_id), load)
 
     async def open_in_channel(self, channel_id: int) -> SessionRecord | None:
         """The open session in this text channel, None when there is none."""
@@ -128,7 +126,7 @@ class SessionRepository(Repository):
             self._db,
             "UPDATE sessions SET board_message_id = ?, board_claimed_at = NULL WHERE id = ?",
             (message_id, session_id),
-            invalidate=[("session", session_id)],
+            invalidate=[cached_reads.session(session_id)],
         )
 
     async def claim_board(
@@ -145,7 +143,7 @@ class SessionRepository(Repository):
             f"UPDATE sessions SET board_claimed_at = ? WHERE id = ? AND {which}"
             " AND (board_claimed_at IS NULL OR board_claimed_at < ?)",
             (*params, now - hold),
-            invalidate=(),  # no cached read holds the claim
+            invalidate=(),  # the claim is in no cached read (not a SessionRecord field)
         )
         return changed == 1
 
@@ -162,13 +160,13 @@ class SessionRepository(Repository):
         """Close the session and every open attendance, drop its waitlist; False if it was
         already ended."""
 
-        async def job(conn: Conn) -> bool:
+        async def job(conn: Conn) -> tuple[int, ...] | None:
             changed = await conn.execute(
                 "UPDATE sessions SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'open'",
                 (now, session_id),
             )
             if changed == 0:
-                return False
+                return None
             await conn.execute(
                 "UPDATE attendance SET left_at = ? WHERE session_id = ? AND left_at IS NULL",
                 (now, session_id),
@@ -183,32 +181,36 @@ class SessionRepository(Repository):
             )
             # The other processes drop the session and its runs from their caches.
             await self._changes.notify_in(conn, "session", session_id)
-            if stopped:
-                await self._changes.notify_in(conn, "run", *(int(r[0]) for r in stopped))
-            return True
+            runs = tuple(int(r[0]) for r in stopped)
+            if runs:
+                await self._changes.notify_in(conn, "run", *runs)
+            return runs
 
-        return await self._db.write(job, invalidate=None)
+        stopped = await self._db.write(
+            job, invalidate=[cached_reads.session(session_id), cached_reads.present(session_id)]
+        )
+        # The runs it stopped are known once the job has run (at most the one live run).
+        for run_id in stopped or ():
+            self._db.invalidate(cached_reads.run(run_id))
+        return stopped is not None
 
     async def join(self, session_id: int, user_id: int, now: float) -> bool:
         """Record a join; False when the member was already present (joining twice is harmless)."""
 
-        try:
-            return await self._db.write(JoinJob(session_id, user_id, now))
-        finally:
-            self._db.invalidate(("present", session_id))
+        return await self._db.write(
+            JoinJob(session_id, user_id, now), invalidate=[cached_reads.present(session_id)]
+        )
 
     async def leave(self, session_id: int, user_id: int, now: float) -> bool:
         """Mark the member as gone from the session (UTC seconds); False if they weren't in it."""
-        try:
-            changed = await write_one(
-                self._db,
-                "UPDATE attendance SET left_at = ? WHERE session_id = ? AND user_id = ?"
-                " AND left_at IS NULL",
-                (now, session_id, user_id),
-            )
-            return changed == 1
-        finally:
-            self._db.invalidate(("present", session_id))
+        changed = await write_one(
+            self._db,
+            "UPDATE attendance SET left_at = ? WHERE session_id = ? AND user_id = ?"
+            " AND left_at IS NULL",
+            (now, session_id, user_id),
+            invalidate=[cached_reads.present(session_id)],
+        )
+        return changed == 1
 
     async def present(self, session_id: int) -> list[AttendanceRecord]:
         """Members here now, in the order they (last) joined (cached until a join or leave)."""
@@ -221,7 +223,7 @@ class SessionRepository(Repository):
             )
             return tuple(record_of(AttendanceRecord, r) for r in rows)
 
-        return list(await self._db.cached(("present", session_id), load))
+        return list(await self._db.cached(cached_reads.present(session_id), load))
 
     async def attendance(self, session_id: int) -> list[AttendanceRecord]:
         """Every join of the session (with when the member left, None while present), in join

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.records.sessions import ContributionRecord
-from bot.records.songs import SongLineRecord, SongRecord
+from bot.records.songs import SongLineRecord, SongRecord, SongSpec, TimedOutTurn
 from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
@@ -15,32 +14,6 @@ from bot.store.runs import Mirror
 
 _SONG_COLUMNS = columns(SongRecord)
 _LINE_COLUMNS = columns(SongLineRecord)
-
-
-@dataclass(frozen=True, slots=True)
-class SongSpec:
-    """The song of one write step, as it is created the first time it is needed."""
-
-    guild_id: int
-    session_id: int
-    run_id: int
-    step_index: int
-    theme: str
-    structure: str
-    """JSON list of [section name, line count]."""
-    anonymous: bool
-
-
-@dataclass(frozen=True, slots=True)
-class TimedOutTurn:
-    """A turn that ran out of time: recorded as a pass (key `t<turn number>`)."""
-
-    turn_no: int
-    position: int
-    section: str
-    user_id: int | None
-    at: float
-    """UTC timestamp, seconds."""
 
 
 _INSERT_SONG = (
@@ -85,29 +58,13 @@ async def _song_id(conn: Conn, spec: SongSpec, now: float) -> int:
 
 
 class SongRepository(Repository):
-    async def for_step(
-        self,
-        *,
-        guild_id: int,
-        session_id: int,
-        run_id: int,
-        step_index: int,
-        theme: str,
-        structure: str,
-        anonymous: bool,
-        now: float,
-    ) -> SongRecord:
-        """The song of a write step, created the first time it is asked for."""
-        spec = SongSpec(guild_id, session_id, run_id, step_index, theme, structure, anonymous)
-        return await self.of_step(spec, now)
-
     async def of_step(self, spec: SongSpec, now: float) -> SongRecord:
         """The song of a write step, created the first time it is asked for."""
 
         async def job(conn: Conn) -> None:
             await _song_id(conn, spec, now)
 
-        await self._db.write(job, invalidate=None)
+        await self._db.write(job, invalidate=())
         found = await self.by_step(spec.run_id, spec.step_index)
         assert found is not None
         return found
@@ -180,7 +137,7 @@ class SongRepository(Repository):
                     ),
                 )
 
-        await self._db.write(job, invalidate=None)
+        await self._db.write(job, invalidate=())
 
     async def by_step(self, run_id: int, step_index: int) -> SongRecord | None:
         """The song of one write step of a run, None when the step has none yet."""
@@ -192,24 +149,17 @@ class SongRepository(Repository):
 
     async def get(self, song_id: int) -> SongRecord | None:
         """The song with this id, None when there is none."""
-        return await self._select_one(
-            SongRecord, f"SELECT {_SONG_COLUMNS} FROM songs WHERE id = ?", (song_id,)
-        )
+        return await self._by_id(SongRecord, "songs", song_id)
 
     async def in_guild(self, guild_id: int, limit: int = 25) -> list[SongRecord]:
         """The server's songs, newest first, at most `limit`."""
-        return await self._select_all(
-            SongRecord,
-            f"SELECT {_SONG_COLUMNS} FROM songs WHERE guild_id = ?"
-            " ORDER BY created_at DESC, id DESC LIMIT ?",
-            (guild_id, limit),
-        )
+        return await self._newest_in_guild(SongRecord, "songs", guild_id, limit)
 
     async def set_title(self, song_id: int, title: str) -> None:
         """Give the song its title. Raises StorageUnavailable when the write can't be committed."""
 
         await write_one(
-            self._db, "UPDATE songs SET title = ? WHERE id = ?", (title, song_id), invalidate=None
+            self._db, "UPDATE songs SET title = ? WHERE id = ?", (title, song_id), invalidate=()
         )
 
     async def finish(self, song_id: int, now: float) -> None:
@@ -220,7 +170,7 @@ class SongRepository(Repository):
             self._db,
             "UPDATE songs SET finished_at = ? WHERE id = ? AND finished_at IS NULL",
             (now, song_id),
-            invalidate=None,
+            invalidate=(),
         )
 
     # ----------------------------------------------------------------- lines
@@ -247,7 +197,7 @@ class SongRepository(Repository):
             " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
             " credit_opt_out = excluded.credit_opt_out",
             (guild_id, user_id, int(opt_out)),
-            invalidate=None,
+            invalidate=(),  # a member row it creates has no consent yet, as the cache says
         )
 
     async def opted_out(self, guild_id: int, user_ids: list[int]) -> set[int]:

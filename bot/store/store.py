@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store import cached_reads
 from bot.store.bot_state import BotStateRepository
 from bot.store.checkin_notices import CheckinNoticeRepository
 from bot.store.checkin_schedules import CheckinScheduleRepository
@@ -96,7 +97,8 @@ class Store:
         await self.db.close()
 
     def _consent_changed(self, ids: tuple[int, ...]) -> None:
-        self.db.invalidate(("consent", *ids))
+        if len(ids) == 2:  # (guild, member), as `PrivacyRepository.set_consent` sends it
+            self.db.invalidate(cached_reads.consent(ids[0], ids[1]))
 
     def _member_forgotten(self, ids: tuple[int, ...]) -> None:
         self.db.invalidate()  # whatever held the member (runs, sessions, consent)
@@ -104,9 +106,9 @@ class Store:
     def _session_changed(self, ids: tuple[int, ...]) -> None:
         """Another process ended a session."""
         for session_id in ids:
-            self.db.invalidate(("session", session_id))
+            self.db.invalidate(cached_reads.session(session_id))
 
     def _run_changed(self, ids: tuple[int, ...]) -> None:
         """Another process changed these runs (a step moved, a pause, an extension)."""
         for run_id in ids:
-            self.db.invalidate(("run", run_id))
+            self.db.invalidate(cached_reads.run(run_id))

@@ -44,7 +44,7 @@ class BoardState:
     session: SessionRecord
     present: list[int]
     locale: str
-    """The language of the board: the server's (bot/i18n.py public_language)."""
+    """The language of the board: the server's (bot/i18n/languages.py public_language)."""
     run: RunRecord | None = None
     activity_title: str | None = None
     step_title: str | None = None

@@ -1,5 +1,5 @@
-"""What a session's board shows, gathered from the store's reads and the runner: the board's
-state (`bot/ui/board.py` draws it)."""
+"""What a session's board shows, gathered from the board's facts (`bot.core.boards`), the
+session's limits and the runner: the board's state (`bot/ui/board.py` draws it)."""
 
 from __future__ import annotations
 
@@ -23,20 +23,14 @@ async def gather_board_state(
     """The board of `session` as of `now` (a UTC timestamp, seconds), worded in ``locale``:
     who is present, the live run's step and how many answered it, a closed session's places.
     A presenter may say who answered (`answered_by`) and add fields (`board_fields`)."""
-    present = [a.user_id for a in await bot.store.sessions.present(session.id)]
-    names = await bot.store.members.names(session.guild_id, [*present, session.facilitator_id])
+    facts = await bot.boards.facts(session)
+    present, names, run = facts.present, facts.names, facts.run
     voice = bot.get_channel(session.voice_channel_id) if session.voice_channel_id else None
     voice_name = getattr(voice, "name", None)
+    closed = await _closed(bot, session)
     idle = BoardState(
-        session=session,
-        present=present,
-        now=now,
-        names=names,
-        voice_name=voice_name,
-        locale=locale,
-        closed=await _closed(bot, session),
+        session, present, locale, now=now, names=names, voice_name=voice_name, closed=closed
     )
-    run = await bot.store.runs.live_for_session(session.id)
     if run is None:
         return idle
     activity = bot.runner.definition(run)
@@ -44,7 +38,7 @@ async def gather_board_state(
     answered = None
     expected = len(present)
     if step.type != "prompt":
-        contributions = await bot.store.contributions.for_step(run.id, run.step_index)
+        contributions = await bot.boards.contributions(run.id, run.step_index)
         authors: set[int | None] = {c.author_id for c in contributions}
         answered = len({c.author_id or -c.id for c in contributions})
         # A presenter may say who answered (a round: whose turn, not who pressed).

@@ -4,13 +4,17 @@ matplotlib and its Agg renderer are ~90 MB of RSS and 1.5-2 s of imports and fon
 a child process they cost the bot nothing but one pickled call per chart (a few hundred bytes
 out, the PNG back). The process is started with "spawn" (a fresh interpreter: nothing of the
 bot's threads, event loop or database connections is copied into it) on first use, or early by
-`start()` at start-up, and it warms matplotlib up as soon as it starts.
+`start()` at start-up, and it warms matplotlib up as soon as it starts. It ends itself when
+the bot process dies without stopping it (kill -9, out of memory): otherwise it would wait for
+work for ever, and keep multiprocessing's resource tracker alive with it.
 """
 
 from __future__ import annotations
 
 import importlib
 import multiprocessing
+import multiprocessing.connection
+import os
 import threading
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -48,6 +52,21 @@ def _call(name: str, args: tuple[Any, ...]) -> bytes:
     return png
 
 
+def _end_with_the_bot() -> None:
+    """In the child, first thing: end it as soon as the bot process is gone. The pool's queue
+    holds both ends of its pipe in the child, so a dead bot never reads as end-of-file there;
+    the parent's sentinel (a pipe only the bot writes to) does."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch(sentinel: int) -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(0)  # nothing to save: a chart no one will collect
+
+    threading.Thread(target=watch, args=(parent.sentinel,), daemon=True).start()
+
+
 def _executor() -> ChartPool:
     global _pool
     with _lock:
@@ -55,6 +74,7 @@ def _executor() -> ChartPool:
             _pool = ChartPool(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
+                initializer=_end_with_the_bot,
             )
         return _pool
 

@@ -2,8 +2,9 @@
 
 Cogs and the run timer hand RunUpdates here; this is the only place that turns them
 into channel messages, so every path (button, command, timer, restart) looks the same. What it
-needs of the bot (Discord's client calls, the runner, the store's reads) is passed in as a
-`LiveHost`, so ui never imports the app that wires it.
+needs of the bot (Discord's client calls, the runner, the board's reads and writes through
+`bot.core.boards.BoardService`) is passed in as a `LiveHost`, so ui never imports the app that
+wires it.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ class LiveSessions(SessionPoster):
 
     async def apply(self, update: RunUpdate) -> None:
         """Show what a run update changed: close the old step, post the new one, refresh the board."""
-        session = await self.bot.store.sessions.get(update.session_id)
+        session = await self.bot.boards.find(update.session_id)
         if session is None:
             return
         run = update.run
@@ -153,7 +154,7 @@ class LiveSessions(SessionPoster):
             self._unposted.add(run.id)
             return
         self._unposted.discard(run.id)
-        await self.bot.store.runs.set_step_message(run.id, message.id)
+        await self.bot.boards.step_posted(run.id, message.id)
 
     async def redraw_step(self, session: SessionRecord, run: RunRecord) -> None:
         """Edit the current step's card in place (e.g. after Another question)."""
@@ -171,11 +172,10 @@ class LiveSessions(SessionPoster):
         self, session: SessionRecord, run: RunRecord, index: int, message_id: int | None
     ) -> None:
         """Edit the step's message to its closed form, then post what the step produced."""
-        contributions = await self.bot.store.contributions.for_step(run.id, index)
-        authors = sorted({c.author_id for c in contributions if c.author_id is not None})
-        names = await self.bot.store.members.names(session.guild_id, authors)
+        answers = await self.bot.boards.answers(session, run.id, index)
+        contributions = answers.contributions
         scene = StepScene(
-            names=names,
+            names=answers.names,
             session=session,
             run=run,
             activity=self.bot.runner.definition(run),
@@ -210,30 +210,26 @@ class LiveSessions(SessionPoster):
         self, session: SessionRecord, *, notify: bool = True
     ) -> discord.Message | None:
         """Post a new board for `session` and remember it, unless another process is posting
-        it: claimed once on the session's row (`claim_board`, against the message id seen
-        here), with a nonce as Discord's own second guard. None when not posted (claimed
+        it: claimed once on the session's row (`BoardService.post_once`, against the message id
+        seen here), with a nonce as Discord's own second guard. None when not posted (claimed
         elsewhere, or Discord refused: the refresh retries; with `notify`, a missing
         permission is told to the facilitator)."""
         self._guild_of_session[session.id] = session.guild_id
-        sessions = self.bot.store.sessions
-        seen = session.board_message_id
-        if not await sessions.claim_board(session.id, seen, self._now()):
-            log.info("board of session %s is being posted by another process", session.id)
-            return None
-        state = await self.board_state(session)
-        message = await self.send(
-            session,
-            MessagePayload(embed=board_embed(state), view=board_view(state)),
-            notify=notify,
-            what=MessageName(N_("the session board")),
-            retried=True,
-            nonce=board_nonce(session.id, seen),
-        )
-        if message is None:
-            await sessions.release_board(session.id)
-            return None
-        await sessions.set_board(session.id, message.id)
-        self.boards.mark_ran(session.id)
+
+        async def post() -> discord.Message | None:
+            state = await self.board_state(session)
+            return await self.send(
+                session,
+                MessagePayload(embed=board_embed(state), view=board_view(state)),
+                notify=notify,
+                what=MessageName(N_("the session board")),
+                retried=True,
+                nonce=board_nonce(session.id, session.board_message_id),
+            )
+
+        message = await self.bot.boards.post_once(session, post)
+        if message is not None:
+            self.boards.mark_ran(session.id)
         return message
 
     def _board_interval(self, session_id: int) -> float:
@@ -248,7 +244,7 @@ class LiveSessions(SessionPoster):
         """Edit the board now; re-post it if a moderator deleted it."""
         lock = self._board_locks.setdefault(session_id, asyncio.Lock())
         async with lock:
-            session = await self.bot.store.sessions.get(session_id)
+            session = await self.bot.boards.find(session_id)
             if session is None:
                 return
             self._guild_of_session[session.id] = session.guild_id
@@ -302,7 +298,7 @@ class LiveSessions(SessionPoster):
         for session in await self.bot.sessions.all_open():
             if only is not None and not only(session.guild_id):
                 continue
-            run = await self.bot.store.runs.live_for_session(session.id)
+            run = await self.bot.boards.live_run(session.id)
             if run is not None and run.step_message_id is None:
                 await self.post_step(session, run)
 

@@ -1,6 +1,8 @@
-"""Which language an interaction's answer is in (see bot/i18n.py for the rule)."""
+"""Which language an interaction's answer is in (see bot/i18n/languages.py for the rule)."""
 
 from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
 
 import discord
 
@@ -23,16 +25,25 @@ def reply_language(
     return private_language(interaction.locale.value, settings.for_guild(server).language)
 
 
+@runtime_checkable
+class WithServerSettings(Protocol):
+    """A client that holds each server's settings (`ChorusBot` is one)."""
+
+    guild_settings: GuildSettingsService
+    """Each server's settings (its language among them)."""
+
+
+def server_settings(client: discord.Client) -> GuildSettingsService | None:
+    """The server settings of `client` when it holds them (the ChorusBot), else None (any other
+    client, e.g. a bare discord.py one in a test)."""
+    return client.guild_settings if isinstance(client, WithServerSettings) else None
+
+
 def member_language(interaction: discord.Interaction) -> str:
     """The language of a private reply when only the interaction is at hand (the error path):
-    the member's client language if shipped, else the server's from the bot's settings, else
-    English. ``interaction.client`` is the ChorusBot, whose ``guild_settings`` holds the server
-    language; any other client (a bare discord.py one in a test) counts as a server without one.
-    """
-    settings = getattr(interaction.client, "guild_settings", None)
-    server = (
-        settings.for_guild(interaction.guild_id).language
-        if isinstance(settings, GuildSettingsService)
-        else None
-    )
+    the member's client language if shipped, else the server's from the bot's settings
+    (`server_settings`), else English (a client without server settings counts as a server
+    without a language)."""
+    settings = server_settings(interaction.client)
+    server = settings.for_guild(interaction.guild_id).language if settings is not None else None
     return private_language(interaction.locale.value, server)

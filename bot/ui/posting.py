@@ -149,7 +149,7 @@ class SessionPoster(ABC):
         """A post that the board refresh retries (`retried=True`) failed: refresh soon."""
 
     def language(self, session: SessionRecord) -> str:
-        """The language of the session's public posts: the server's (bot/i18n.py)."""
+        """The language of the session's public posts: the server's (bot/i18n/languages.py)."""
         return public_language(self.bot.guild_settings.for_guild(session.guild_id).language)
 
     def channel(self, session: SessionRecord) -> discord.PartialMessageable:

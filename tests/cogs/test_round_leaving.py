@@ -8,6 +8,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.activities import Catalog
+from bot.records.sessions import NewSession
 from bot.settings import Settings
 from tests.cogs.test_round import board, card, name, start, text
 from tests.conftest import World, restart
@@ -202,12 +203,14 @@ async def test_a_voice_change_reads_only_its_own_servers_sessions(world: World) 
     await voice_round(world)
     bot = world.bot()
     await bot.store.sessions.create(
-        guild_id=world.guild.id + 1,
-        channel_id=world.channel.id + 1,
-        voice_channel_id=world.voice.id + 1,
-        title="Another server's circle",
-        facilitator_id=world.facilitator.id,
-        now=0.0,
+        NewSession(
+            guild_id=world.guild.id + 1,
+            channel_id=world.channel.id + 1,
+            voice_channel_id=world.voice.id + 1,
+            title="Another server's circle",
+            facilitator_id=world.facilitator.id,
+        ),
+        0.0,
     )
     statements: list[str] = []
     await bot.store.db.conn.set_trace_callback(statements.append)

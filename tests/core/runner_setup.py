@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.core.activities import Activity
 from bot.core.runner import Runner
-from bot.records.sessions import RunRecord, SessionRecord
+from bot.records.sessions import NewSession, RunRecord, SessionRecord
 from bot.store.store import Store
 
 ACTIVITY = {
@@ -50,12 +50,14 @@ async def session(
 ) -> SessionRecord:
     """An open session (facilitator 9) with these members joined."""
     s = await store.sessions.create(
-        guild_id=guild_id,
-        channel_id=channel_id,
-        voice_channel_id=None,
-        title="t",
-        facilitator_id=9,
-        now=0.0,
+        NewSession(
+            guild_id=guild_id,
+            channel_id=channel_id,
+            voice_channel_id=None,
+            title="t",
+            facilitator_id=9,
+        ),
+        0.0,
     )
     for m in members:
         await store.sessions.join(s.id, m, 0.0)

@@ -20,6 +20,7 @@ from bot.core.errors import Conflict
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
 from bot.records.errors import StorageUnavailable
+from bot.records.sessions import NewSession
 from bot.settings import CheckinSettings
 from bot.store.engine import Conn
 from bot.store.store import Store
@@ -42,12 +43,14 @@ async def _running(store: Store) -> tuple[Runner, CheckinService, int]:
     runner = Runner(store, clock, step_handlers())
     service = CheckinService(store, clock, runner, CheckinSettings())
     session = await store.sessions.create(
-        guild_id=GUILD,
-        channel_id=2,
-        voice_channel_id=None,
-        title="t",
-        facilitator_id=FACILITATOR,
-        now=0.0,
+        NewSession(
+            guild_id=GUILD,
+            channel_id=2,
+            voice_channel_id=None,
+            title="t",
+            facilitator_id=FACILITATOR,
+        ),
+        0.0,
     )
     for member in MEMBERS:
         await store.sessions.join(session.id, member, 0.0)

@@ -15,6 +15,7 @@ from bot.core.checkin_service import CheckinService, ConsentNeeded, Saved
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
+from bot.records.sessions import NewSession
 from bot.settings import CheckinSettings
 from bot.store.engine import IntegrityError
 from bot.store.store import Store
@@ -34,12 +35,14 @@ async def _session_run(
     store: Store, runner: Runner, channel: int, members: range, activity: dict[str, Any]
 ) -> int:
     session = await store.sessions.create(
-        guild_id=GUILD,
-        channel_id=channel,
-        voice_channel_id=None,
-        title="t",
-        facilitator_id=FACILITATOR,
-        now=0.0,
+        NewSession(
+            guild_id=GUILD,
+            channel_id=channel,
+            voice_channel_id=None,
+            title="t",
+            facilitator_id=FACILITATOR,
+        ),
+        0.0,
     )
     for member in members:
         await store.sessions.join(session.id, member, 0.0)

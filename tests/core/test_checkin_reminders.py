@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.checkin_reminders import (
+    CheckinReminders,
     days_text,
     local_day,
     next_send,
@@ -14,8 +15,11 @@ from bot.core.checkin_reminders import (
     parse_time,
 )
 from bot.core.errors import InvalidInput
+from bot.records.checkin_schedules import ClaimedSend
+from bot.store.store import Store
 
 TUE_FRI = 2 | 16
+GUILD, ANA, BEN = 1, 11, 12
 BERLIN = "Europe/Berlin"
 
 
@@ -71,3 +75,31 @@ def test_nothing_on_the_day_already_sent_nor_before_a_pause_ends() -> None:
     assert next_send(TUE_FRI, 19 * 60, BERLIN, morning, paused_until="2026-04-01") == utc(
         2026, 4, 3, 17
     )
+
+
+async def test_due_dms_go_to_the_attached_sender_and_none_is_claimed_without_one(
+    store: Store,
+) -> None:
+    now = [utc(2026, 3, 2, 9)]
+    reminders = CheckinReminders(store, lambda: datetime.fromtimestamp(now[0], UTC))
+    plan = reminders.plan("daily", "19:00", "UTC", "0-10", None)
+    for user_id in (ANA, BEN):
+        await reminders.set(GUILD, user_id, plan, "en")
+    due = utc(2026, 3, 2, 19)
+    now[0] = due + 60
+    # Nobody sends (the cog isn't loaded): the timer sleeps and nothing is claimed.
+    assert await reminders.next_due() is None
+    await reminders.send_due()
+    assert (await store.checkin_schedules.next_due(lambda _guild: True)) == due
+    sent: list[int] = []
+
+    async def send(claim: ClaimedSend) -> None:
+        if claim.schedule.user_id == ANA:
+            raise RuntimeError("Discord trouble")  # one member's failure costs the others nothing
+        sent.append(claim.schedule.user_id)
+
+    reminders.attach(send)
+    assert await reminders.next_due() == due
+    await reminders.send_due()
+    assert sent == [BEN]
+    assert await reminders.next_due() == utc(2026, 3, 3, 19)  # both claimed: tomorrow's next

@@ -17,6 +17,7 @@ from bot.core.checkin_service import CheckinService, ConsentNeeded
 from bot.core.checkins import DEFAULT_NOTE_MAX, scale_of
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
+from bot.records.sessions import NewSession
 from bot.settings import CheckinSettings
 from bot.store.store import Store
 
@@ -68,7 +69,10 @@ def service(store: Store, runner: Runner) -> CheckinService:
 async def start_run(store: Store, runner: Runner) -> int:
     """A run at its check-in step with four members present (so one answer doesn't end it)."""
     session = await store.sessions.create(
-        guild_id=GUILD, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9, now=0.0
+        NewSession(
+            guild_id=GUILD, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9
+        ),
+        0.0,
     )
     for member in (1, 2, 3, 4):
         await store.sessions.join(session.id, member, 0.0)

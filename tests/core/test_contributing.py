@@ -113,11 +113,11 @@ async def test_an_answer_whose_step_moves_on_before_its_write_is_refused(
     real_add_with = store.contributions.add_with
     advanced: list[RunUpdate | None] = []
 
-    async def advance_first(**job: Any) -> Any:
+    async def advance_first(*job: Any, **options: Any) -> Any:
         # The contribution has passed the runner's own check of the step; now the facilitator's
         # Next commits before the contribution's write does.
         advanced.append(await runner.advance(run.id, 1))
-        return await real_add_with(**job)
+        return await real_add_with(*job, **options)
 
     monkeypatch.setattr(store.contributions, "add_with", advance_first)
     with pytest.raises(Conflict, match="already ended"):

@@ -6,6 +6,7 @@ import csv
 import io
 
 from bot.core.exports import CSV_COLUMNS, MemberExports, cell_text
+from bot.records.checkin_schedules import NewCheckinSchedule
 from bot.store.store import Store
 from tests.factories import save_checkin
 
@@ -44,15 +45,17 @@ async def test_the_timezone_is_the_members_own_schedule_else_the_servers(store: 
     exports = MemberExports(store)
     assert await exports.member_timezone(GUILD, ANA, "UTC") == "UTC"
     await store.checkin_schedules.put(
-        guild_id=GUILD,
-        user_id=ANA,
-        days=1,
-        minute=540,
-        timezone="America/Lima",
-        scale="1-5",
-        paused_until=None,
-        next_send_at=MAY_28,
-        now=MAY_28,
+        GUILD,
+        ANA,
+        NewCheckinSchedule(
+            days=1,
+            minute=540,
+            timezone="America/Lima",
+            scale="1-5",
+            paused_until=None,
+            next_send_at=MAY_28,
+        ),
+        MAY_28,
     )
     assert await exports.member_timezone(GUILD, ANA, "UTC") == "America/Lima"
 

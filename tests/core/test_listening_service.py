@@ -18,7 +18,7 @@ from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.listening_service import PER_MEMBER_MAX, PLAYLIST_MAX, ListeningService
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
-from bot.records.sessions import SessionRecord
+from bot.records.sessions import NewSession, SessionRecord
 from bot.store.store import Store
 from bot.ui.format import plain_name
 from tests.engines import TestDatabase
@@ -69,7 +69,10 @@ async def listening(engine: TestDatabase, tmp_path: Path) -> AsyncIterator[Liste
         store, clock, runner, tmp_path / "media", plain_name, lambda _guild: "en"
     )
     session = await store.sessions.create(
-        guild_id=GUILD, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9, now=0.0
+        NewSession(
+            guild_id=GUILD, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9
+        ),
+        0.0,
     )
     yield Listening(store, runner, service, session)
     await store.close()

@@ -18,7 +18,7 @@ from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyrics_service import LyricsService
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
-from bot.records.sessions import RunRecord, SessionRecord
+from bot.records.sessions import NewSession, RunRecord, SessionRecord
 from bot.store.store import Store
 from tests.engines import TestDatabase
 
@@ -91,12 +91,14 @@ class Song:
 async def start_song(store: Store, turns: str, members: int = 3, lines: int = 4) -> Song:
     runner = Runner(store, clock, step_handlers())
     session = await store.sessions.create(
-        guild_id=GUILD,
-        channel_id=2,
-        voice_channel_id=None,
-        title="t",
-        facilitator_id=FACILITATOR,
-        now=0.0,
+        NewSession(
+            guild_id=GUILD,
+            channel_id=2,
+            voice_channel_id=None,
+            title="t",
+            facilitator_id=FACILITATOR,
+        ),
+        0.0,
     )
     for member in range(1, members + 1):
         await store.sessions.join(session.id, member, float(member))

@@ -15,6 +15,7 @@ from bot.core.privacy import ACTIVE_SCHEDULE, PrivacyService
 from bot.core.runner import Runner
 from bot.core.session import SessionService
 from bot.core.steps import step_handlers
+from bot.records.schedule import NewSeries
 from bot.settings import Settings
 from bot.store.store import Store
 
@@ -35,19 +36,21 @@ async def privacy(store: Store, tmp_path: Path) -> PrivacyService:
 
 async def lead_a_schedule(store: Store, user_id: int) -> int:
     series, _ = await store.schedule.create_series(
-        guild_id=GUILD,
-        channel_id=CHANNEL,
-        voice_channel_id=None,
-        facilitator_id=user_id,
-        title="Circle",
-        plan=None,
-        duration_minutes=60,
-        repeat="weekly",
-        timezone="UTC",
-        anchor_local="2026-03-03T18:00:00",
-        starts_at=NOW.timestamp() + 86400,
-        ends_at=NOW.timestamp() + 90000,
-        now=NOW.timestamp(),
+        NewSeries(
+            guild_id=GUILD,
+            channel_id=CHANNEL,
+            voice_channel_id=None,
+            facilitator_id=user_id,
+            title="Circle",
+            plan=None,
+            duration_minutes=60,
+            repeat="weekly",
+            timezone="UTC",
+            anchor_local="2026-03-03T18:00:00",
+            starts_at=NOW.timestamp() + 86400,
+            ends_at=NOW.timestamp() + 90000,
+        ),
+        NOW.timestamp(),
     )
     return series.id
 

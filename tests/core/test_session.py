@@ -9,7 +9,7 @@ import pytest
 from bot.core.activities import Activity
 from bot.core.errors import Conflict
 from bot.core.runner import Runner
-from bot.core.session import SessionService
+from bot.core.session import SessionService, leads
 from bot.core.steps import step_handlers
 from bot.store.store import Store
 
@@ -60,3 +60,13 @@ async def test_live_step_is_the_running_step_only(store: Store) -> None:
         await sessions.live_step(run.id, 0)
     with pytest.raises(Conflict, match="That step has ended"):
         await sessions.live_step(run.id + 100, 0)
+
+
+async def test_the_opener_or_a_server_facilitator_leads_a_session(store: Store) -> None:
+    sessions = SessionService(store, clock)
+    session = await sessions.open(
+        guild_id=GUILD, channel_id=CHANNEL, title="Circle", facilitator_id=FAY
+    )
+    assert leads(session, FAY, server_facilitator=False)  # opened it
+    assert leads(session, ANA, server_facilitator=True)  # a facilitator role or Manage Server
+    assert not leads(session, ANA, server_facilitator=False)

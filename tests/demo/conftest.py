@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[DemoWorld]:
-    from bot.demo.script import LIVE_TITLE, open_session
+    from bot.demo.facilitator import open_session
+    from bot.demo.script import LIVE_TITLE
     from bot.demo.world import demo_settings, start_world
 
     base = Settings(activities_dirs=(ROOT / "activities",), media_dir=tmp_path / "media")

@@ -29,7 +29,7 @@ def without_people_s_words(texts: list[str], language: str = "de") -> list[str]:
     """The bot's words only: the simulated members' lines, reflections and titles (they write
     German in a German demo, but they are theirs), the server's own channel names and support
     text (the demo server's own, in German) taken out."""
-    from bot.demo import script
+    from bot.demo import own_chorus
     from bot.demo.words import WORDS
     from bot.demo.world import world_names
     from bot.i18n import gettext
@@ -41,7 +41,7 @@ def without_people_s_words(texts: list[str], language: str = "de") -> list[str]:
         *words.titles,
         *words.rounds,
         world_names(language).voice,
-        gettext(script.DEMO_SUPPORT, language),
+        gettext(own_chorus.DEMO_SUPPORT, language),
     ]
     cleaned = []
     for text in texts:
@@ -125,7 +125,8 @@ async def test_a_spanish_facilitator_s_own_words_are_spanish(tmp_path: Path) -> 
     file uploaded and the activity begun are the facilitator's Spanish words, and nothing in
     what the facilitator sees there is English."""
     from bot.core.activity_builder import step_forms
-    from bot.demo.script import OWN_WORDS, run_script
+    from bot.demo.own_chorus import OWN_WORDS
+    from bot.demo.script import run_script
     from bot.demo.world import demo_settings, start_world
 
     settings = demo_settings(
@@ -184,7 +185,7 @@ async def test_the_demo_world_is_named_in_the_demo_language(
 ) -> None:
     """`chorus demo --language de|es`: the server, its channels and roles, the channel's topic
     and the server's support text are the catalogue's words, not the English world's."""
-    from bot.demo.script import DEMO_LINKS, DEMO_SUPPORT
+    from bot.demo.own_chorus import DEMO_LINKS, DEMO_SUPPORT
     from bot.demo.world import (
         CHANNEL_NAME,
         CHANNEL_TOPIC,

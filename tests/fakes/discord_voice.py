@@ -97,6 +97,8 @@ class VoiceLog:
     identify: dict[str, Any] = field(default_factory=dict)
     select: dict[str, Any] = field(default_factory=dict)
     speaking: list[tuple[float, int]] = field(default_factory=list)
+    # time.time() as each session description (the last step of a join) was sent
+    described: list[float] = field(default_factory=list)
     heartbeats: int = 0
     discovery: int = 0
 
@@ -401,6 +403,7 @@ class FakeDiscord:
                     "secret_key": list(self.secret_key),
                     "dave_protocol_version": 0,
                 }
+                self.voice.described.append(time.time())
                 await ws.send_str(json.dumps({"op": 4, "d": description}))
             elif op == 3:
                 self.voice.heartbeats += 1

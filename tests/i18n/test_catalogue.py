@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 
 from bot import catalogue_tool
 from bot.i18n import DOMAIN, SHIPPED, catalogue_path, gettext, ngettext
+from bot.i18n.catalogue import load_catalogues, translations
 
 LANGUAGES = [lang for lang in SHIPPED if lang != "en"]
 
@@ -99,3 +100,11 @@ def test_lookups_fill_named_placeholders_after_translating() -> None:
     assert ngettext(text, text, 2, "fr", total=4) == "2 of 4 answered"
     assert gettext("Which activity", "de") == "Welche Aktivität"
     assert gettext("Which activity", "pt-BR") == "Which activity"
+
+
+def test_every_shipped_catalogue_compiles_and_english_is_the_msgids() -> None:
+    load_catalogues()  # what start-up's worker thread runs
+    assert translations("de").gettext("Connect") == "Verbinden"
+    assert translations("es-ES") is translations("es-ES")  # compiled once
+    assert translations("pt-BR").gettext("Connect") == "Connect"
+    assert translations(None).gettext("Connect") == "Connect"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.i18n import (
+    SHIPPED,
+    catalogue_path,
     format_day,
     format_number,
     format_percent,
@@ -40,3 +42,24 @@ def test_numbers_and_days_are_written_the_language_s_way() -> None:
     assert format_day(day, "en") == "Mar 27, 2026"
     assert format_day(day, "de") == "27.03.2026"
     assert format_day(day, "es") == "27 mar 2026"
+
+
+def test_a_discord_locale_maps_to_a_shipped_language_or_none() -> None:
+    assert [language_of(x) for x in ("es-ES", "es_ES", "DE", "en-US", "pt-BR", "", None)] == [
+        "es",
+        "es",
+        "de",
+        "en",
+        None,
+        None,
+        None,
+    ]
+    assert all(catalogue_path(language).exists() for language in SHIPPED if language != "en")
+
+
+def test_public_posts_use_the_servers_language_private_replies_the_members_first() -> None:
+    assert public_language("de") == "de"
+    assert public_language("pt-BR") == "en" and public_language(None) == "en"
+    assert private_language("es-ES", "de") == "es"
+    assert private_language("pt-BR", "de") == "de"  # not shipped: the server's
+    assert private_language(None, None) == "en"

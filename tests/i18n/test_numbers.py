@@ -33,6 +33,18 @@ def test_format_number_follows_cldr(
     )
 
 
+def test_numbers_are_written_the_languages_way() -> None:
+    assert [format_number(1234.5, x) for x in ("en", "de", "es-ES")] == [
+        "1,234.5",
+        "1.234,5",
+        "1234,5",  # CLDR: Spanish groups from five digits (minimumGroupingDigits 2)
+    ]
+    assert format_number(3, "de", decimals=1) == "3,0"
+    assert format_number(2.6, "en", decimals=0) == "3"
+    assert format_percent(0.25, "en") == "25%"
+    assert format_percent(0.25, "de").replace("\xa0", " ") == "25 %"
+
+
 def test_percentages_follow_cldr() -> None:
     assert format_percent(0.25, "en") == "25%"
     assert format_percent(0.25, "de") == "25\xa0%"

@@ -40,6 +40,7 @@ from typing import Any
 from bot.core.activities import Activity
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
+from bot.records.sessions import NewSession
 from bot.store.store import Store
 from tests.engines import TestDatabase
 from tests.fakes.gateway import FakeGateway, channel_of
@@ -199,12 +200,14 @@ async def start_sessions(store: Store, guild_ids: list[int]) -> dict[int, tuple[
 
     async def one(guild: int) -> tuple[int, tuple[int, int]]:
         session = await store.sessions.create(
-            guild_id=guild,
-            channel_id=channel_of(guild),
-            voice_channel_id=None,
-            title="Circle",
-            facilitator_id=5,
-            now=time.time(),
+            NewSession(
+                guild_id=guild,
+                channel_id=channel_of(guild),
+                voice_channel_id=None,
+                title="Circle",
+                facilitator_id=5,
+            ),
+            time.time(),
         )
         # Someone present who never answers: the check-in waits for its deadline.
         await store.sessions.join(session.id, QUIET, time.time())

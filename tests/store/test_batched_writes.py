@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.records.sessions import NewContribution, NewRun, NewSession
 from bot.store.checkins import CheckinAnswer, NewCheckin, NoConsent
 from bot.store.engine import Conn, IntegrityError
 from bot.store.postgres import PLANNED_ONCE_FROM
@@ -20,20 +21,24 @@ GUILD = 1
 
 async def _open_run(store: Store, channel_id: int = 2) -> tuple[int, int]:
     session = await store.sessions.create(
-        guild_id=GUILD,
-        channel_id=channel_id,
-        voice_channel_id=None,
-        title="t",
-        facilitator_id=3,
-        now=0,
+        NewSession(
+            guild_id=GUILD,
+            channel_id=channel_id,
+            voice_channel_id=None,
+            title="t",
+            facilitator_id=3,
+        ),
+        0,
     )
     run = await store.runs.create(
-        session_id=session.id,
-        activity_id="a",
-        version_hash="h",
-        definition="{}",
-        now=0,
-        step_deadline=None,
+        NewRun(
+            session_id=session.id,
+            activity_id="a",
+            version_hash="h",
+            definition="{}",
+            step_deadline=None,
+        ),
+        0,
     )
     return session.id, run.id
 
@@ -65,17 +70,19 @@ def _answer(
         created_at=10.0 + user_id,
     )
     return store.contributions.add_with(
-        run_id=run_id,
-        step_index=step_index,
-        author_id=user_id,
-        kind="pass" if passed else "checkin",
-        payload={},
-        now=10.0 + user_id,
-        replace=True,
-        replaces=("checkin", "pass"),
+        NewContribution(
+            run_id=run_id,
+            step_index=step_index,
+            author_id=user_id,
+            kind="pass" if passed else "checkin",
+            payload={},
+            replace=True,
+            replaces=("checkin", "pass"),
+            with_step=True,
+            step_at_least=12,
+        ),
+        10.0 + user_id,
         also=CheckinAnswer(new, (GUILD, user_id), passed),
-        with_step=True,
-        step_at_least=12,
     )
 
 
@@ -335,5 +342,34 @@ async def test_a_run_update_the_database_refuses_loses_only_itself(engine: TestD
         assert states == {runs[0]: "paused", runs[1]: "running", runs[2]: "paused"}
         with pytest.raises(ValueError):
             await store.runs.update(runs[0], 0, session_id=9)
+    finally:
+        await store.close()
+
+
+async def test_a_state_guarded_run_update_changes_only_the_state_it_read(
+    engine: TestDatabase,
+) -> None:
+    """`update_unchanged`: refused (None, the row as the other writer left it) when the step
+    state changed since it was read, also in a batch beside plain updates; taken otherwise."""
+    store = Store(engine.url)
+    await store.open()
+    try:
+        r1, r2 = [(await _open_run(store, channel))[1] for channel in range(2)]
+        read = await store.runs.get(r1)
+        assert read is not None
+        assert await store.runs.update(r1, 0, step_state='{"other": 1}')  # another change
+        before = store.db.writer.batches
+        stale, plain, fresh_read = await asyncio.gather(
+            store.runs.update_unchanged(read, step_state='{"mine": 1}'),
+            store.runs.update(r2, 0, step_state='{"plain": 1}'),
+            store.runs.get(r1),
+        )
+        assert store.db.writer.batches - before == 1, "one group commit"
+        assert stale is None and plain is not None
+        assert fresh_read is not None and fresh_read.step_state == '{"other": 1}'
+        taken = await store.runs.update_unchanged(fresh_read, step_state='{"mine": 1}')
+        assert taken is not None and taken.step_state == '{"mine": 1}'
+        kept = await store.db.fetch_one("SELECT step_state FROM activity_runs WHERE id = ?", (r1,))
+        assert kept is not None and kept[0] == '{"mine": 1}'
     finally:
         await store.close()

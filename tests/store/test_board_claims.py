@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.records.sessions import NewSession
 from bot.store.sessions import BOARD_CLAIM_SECONDS
 from bot.store.store import Store
 from tests.engines import TestDatabase
@@ -14,7 +15,8 @@ from tests.engines import TestDatabase
 
 async def _session(store: Store) -> int:
     created = await store.sessions.create(
-        guild_id=1, channel_id=10, voice_channel_id=None, title="a", facilitator_id=5, now=1.0
+        NewSession(guild_id=1, channel_id=10, voice_channel_id=None, title="a", facilitator_id=5),
+        1.0,
     )
     return created.id
 
@@ -50,12 +52,14 @@ async def test_two_processes_racing_to_post_one_board_claim_it_once(
     try:
         sids = [
             await first.sessions.create(
-                guild_id=1,
-                channel_id=10 + n,
-                voice_channel_id=None,
-                title="a",
-                facilitator_id=5,
-                now=1.0,
+                NewSession(
+                    guild_id=1,
+                    channel_id=10 + n,
+                    voice_channel_id=None,
+                    title="a",
+                    facilitator_id=5,
+                ),
+                1.0,
             )
             for n in range(20)
         ]

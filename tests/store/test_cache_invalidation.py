@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.records.sessions import SessionRecord
+from bot.records.sessions import NewRun, NewSession, SessionRecord
 from bot.store.runs import RunAlreadyLive
 from bot.store.store import Store
 
@@ -19,12 +19,14 @@ MISSING = object()
 
 async def open_session(store: Store, channel_id: int) -> SessionRecord:
     return await store.sessions.create(
-        guild_id=1,
-        channel_id=channel_id,
-        voice_channel_id=None,
-        title="circle",
-        facilitator_id=5,
-        now=1.0,
+        NewSession(
+            guild_id=1,
+            channel_id=channel_id,
+            voice_channel_id=None,
+            title="circle",
+            facilitator_id=5,
+        ),
+        1.0,
     )
 
 
@@ -45,12 +47,14 @@ async def test_a_start_keeps_other_sessions_cached_reads_and_caches_its_own_run(
     assert await store.runs.get(1) is None  # the id the first run will have, looked up first
 
     run = await store.runs.create(
-        session_id=a.id,
-        activity_id="opening-checkin",
-        version_hash="h",
-        definition="{}",
-        now=3.0,
-        step_deadline=None,
+        NewRun(
+            session_id=a.id,
+            activity_id="opening-checkin",
+            version_hash="h",
+            definition="{}",
+            step_deadline=None,
+        ),
+        3.0,
     )
 
     assert run.id == 1
@@ -97,21 +101,21 @@ async def test_opening_a_session_keeps_the_others_cached_reads(store: Store) -> 
 async def test_a_start_refused_for_a_live_run_changes_no_cached_read(store: Store) -> None:
     a = await open_session(store, 10)
     first = await store.runs.create(
-        session_id=a.id,
-        activity_id="x",
-        version_hash="h",
-        definition="{}",
-        now=3.0,
-        step_deadline=None,
+        NewRun(
+            session_id=a.id, activity_id="x", version_hash="h", definition="{}", step_deadline=None
+        ),
+        3.0,
     )
     with pytest.raises(RunAlreadyLive):
         await store.runs.create(
-            session_id=a.id,
-            activity_id="x",
-            version_hash="h",
-            definition="{}",
-            now=4.0,
-            step_deadline=None,
+            NewRun(
+                session_id=a.id,
+                activity_id="x",
+                version_hash="h",
+                definition="{}",
+                step_deadline=None,
+            ),
+            4.0,
         )
     assert cached(store, ("run", first.id)) == first
     assert await store.runs.for_session(a.id) == [first]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.records.checkin_schedules import CheckinScheduleRecord
+from bot.records.checkin_schedules import CheckinScheduleRecord, NewCheckinSchedule
 from bot.store.store import Store
 
 DAY = 86_400.0
@@ -12,15 +12,17 @@ DAY = 86_400.0
 
 async def put(store: Store, user_id: int, next_send_at: float) -> CheckinScheduleRecord:
     return await store.checkin_schedules.put(
-        guild_id=1,
-        user_id=user_id,
-        days=127,
-        minute=19 * 60,
-        timezone="UTC",
-        scale="0-10",
-        paused_until=None,
-        next_send_at=next_send_at,
-        now=0.0,
+        1,
+        user_id,
+        NewCheckinSchedule(
+            days=127,
+            minute=19 * 60,
+            timezone="UTC",
+            scale="0-10",
+            paused_until=None,
+            next_send_at=next_send_at,
+        ),
+        0.0,
     )
 
 
@@ -94,15 +96,12 @@ async def test_each_process_claims_only_its_own_servers(store: Store) -> None:
     repo = store.checkin_schedules
     await put(store, 7, 1000.0)  # server 1
     await store.checkin_schedules.put(
-        guild_id=2,
-        user_id=8,
-        days=127,
-        minute=0,
-        timezone="UTC",
-        scale="0-10",
-        paused_until=None,
-        next_send_at=500.0,
-        now=0.0,
+        2,
+        8,
+        NewCheckinSchedule(
+            days=127, minute=0, timezone="UTC", scale="0-10", paused_until=None, next_send_at=500.0
+        ),
+        0.0,
     )
 
     def first(guild: int) -> bool:
@@ -122,31 +121,35 @@ async def test_the_member_s_language_is_kept_and_replaced_with_the_schedule(stor
     /checkin schedule set replaces it; a schedule without one reads None (the server's)."""
     repo = store.checkin_schedules
     first = await repo.put(
-        guild_id=1,
-        user_id=7,
-        days=127,
-        minute=0,
-        timezone="UTC",
-        scale="0-10",
-        paused_until=None,
-        next_send_at=1000.0,
-        now=0.0,
-        language="es-ES",
+        1,
+        7,
+        NewCheckinSchedule(
+            days=127,
+            minute=0,
+            timezone="UTC",
+            scale="0-10",
+            paused_until=None,
+            next_send_at=1000.0,
+            language="es-ES",
+        ),
+        0.0,
     )
     assert first.language == "es-ES"
     got = await repo.get(1, 7)
     assert got is not None and got.language == "es-ES"
     again = await repo.put(
-        guild_id=1,
-        user_id=7,
-        days=127,
-        minute=0,
-        timezone="UTC",
-        scale="0-10",
-        paused_until=None,
-        next_send_at=1000.0,
-        now=1.0,
-        language="de",
+        1,
+        7,
+        NewCheckinSchedule(
+            days=127,
+            minute=0,
+            timezone="UTC",
+            scale="0-10",
+            paused_until=None,
+            next_send_at=1000.0,
+            language="de",
+        ),
+        1.0,
     )
     assert again.language == "de"
     assert (await put(store, 8, 1000.0)).language is None

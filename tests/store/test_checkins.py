@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.records.checkins import CheckinRecord
+from bot.records.sessions import NewRun, NewSession
 from bot.store.checkins import NewCheckin
 from bot.store.store import Store
 from tests.engines import TestDatabase
@@ -17,15 +18,20 @@ async def test_save_replaces_a_members_answer_and_keeps_anonymous_rows_apart(
     await store.open()
     try:
         session = await store.sessions.create(
-            guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3, now=0
+            NewSession(
+                guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3
+            ),
+            0,
         )
         run = await store.runs.create(
-            session_id=session.id,
-            activity_id="a",
-            version_hash="h",
-            definition="{}",
-            now=0,
-            step_deadline=None,
+            NewRun(
+                session_id=session.id,
+                activity_id="a",
+                version_hash="h",
+                definition="{}",
+                step_deadline=None,
+            ),
+            0,
         )
         common = {
             "guild_id": 1,

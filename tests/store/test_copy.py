@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.records.sessions import NewSession
 from bot.store.copy import TABLE_ORDER, CopyError, copy_database, table_summary
 from bot.store.store import Store
 from tests.conftest import ROOT
@@ -163,7 +164,10 @@ async def test_sqlite_to_postgres_and_back_keeps_every_row_and_id(
         member = await store.members.get(900000000000000001, 800000000000000002)
         assert member is not None and member.display_name == "Ana ✨" and member.credit_opt_out
         new = await store.sessions.create(
-            guild_id=1, channel_id=2, voice_channel_id=None, title="next", facilitator_id=3, now=30
+            NewSession(
+                guild_id=1, channel_id=2, voice_channel_id=None, title="next", facilitator_id=3
+            ),
+            30,
         )
         assert new.id > 41
         assert await store.sessions.join(new.id, 5, 31.0)

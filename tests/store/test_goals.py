@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.records.sessions import RunRecord, SessionRecord
+from bot.records.sessions import NewRun, NewSession, RunRecord, SessionRecord
 from bot.store.store import Store
 
 GUILD = 1
@@ -13,15 +13,20 @@ GUILD = 1
 
 async def _session_and_run(store: Store) -> tuple[SessionRecord, RunRecord]:
     session = await store.sessions.create(
-        guild_id=GUILD, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3, now=0
+        NewSession(
+            guild_id=GUILD, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3
+        ),
+        0,
     )
     run = await store.runs.create(
-        session_id=session.id,
-        activity_id="a",
-        version_hash="h",
-        definition="{}",
-        now=0,
-        step_deadline=None,
+        NewRun(
+            session_id=session.id,
+            activity_id="a",
+            version_hash="h",
+            definition="{}",
+            step_deadline=None,
+        ),
+        0,
     )
     return session, run
 

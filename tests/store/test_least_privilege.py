@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from bot.records.sessions import NewSession
 from bot.store.copy import CopyError, copy_database
 from bot.store.migrator import bundled_migrations
 from bot.store.store import Store
@@ -139,10 +140,7 @@ async def test_readme_roles_owner_migrates_and_the_bot_role_runs(
     store = Store(roles.app_url)
     await store.open()
     try:
-        session = await store.sessions.create(
-            guild_id=900000000000000001, channel_id=5, voice_channel_id=None, title="next",
-            facilitator_id=800000000000000002, now=40.0,
-        )  # fmt: skip
+        session = await store.sessions.create(NewSession(guild_id=900000000000000001, channel_id=5, voice_channel_id=None, title="next", facilitator_id=800000000000000002), 40.0)  # fmt: skip
         assert session.id > 41
         assert await store.sessions.join(session.id, 800000000000000002, 41.0)
         await store.members.remember_name(900000000000000001, 800000000000000002, "Ana")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from bot.records.media import NewNomination, NewPlay, NewTrack
+from bot.records.sessions import NewRun, NewSession
 from bot.store.store import Store
 
 
 async def _session(store: Store) -> int:
     session = await store.sessions.create(
-        guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3, now=0.0
+        NewSession(guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3),
+        0.0,
     )
     return session.id
 
@@ -15,10 +18,13 @@ async def _session(store: Store) -> int:
 async def test_nominations_in_order_and_removable(store: Store) -> None:
     sid = await _session(store)
     a = await store.media.add_nomination(
-        session_id=sid, user_id=5, title="A", artist="", url=None, note=None, now=1.0
+        NewNomination(session_id=sid, user_id=5, title="A", artist="", url=None, note=None), 1.0
     )
     b = await store.media.add_nomination(
-        session_id=sid, user_id=6, title="B", artist="x", url="https://b.test", note="n", now=2.0
+        NewNomination(
+            session_id=sid, user_id=6, title="B", artist="x", url="https://b.test", note="n"
+        ),
+        2.0,
     )
     assert [n.id for n in await store.media.playlist(sid)] == [a.id, b.id]
     assert await store.media.remove_nomination(a.id, 3.0)
@@ -29,14 +35,12 @@ async def test_nominations_in_order_and_removable(store: Store) -> None:
 async def test_a_step_is_played_once(store: Store) -> None:
     sid = await _session(store)
     run = await store.runs.create(
-        session_id=sid,
-        activity_id="a",
-        version_hash="h",
-        definition="{}",
-        now=0.0,
-        step_deadline=None,
+        NewRun(
+            session_id=sid, activity_id="a", version_hash="h", definition="{}", step_deadline=None
+        ),
+        0.0,
     )
-    kwargs = dict(
+    play = NewPlay(
         session_id=sid,
         run_id=run.id,
         step_index=1,
@@ -48,8 +52,8 @@ async def test_a_step_is_played_once(store: Store) -> None:
         mode="voice",
         note=None,
     )
-    first, created = await store.media.record_play(**kwargs, now=5.0)  # type: ignore[arg-type]
-    again, created_again = await store.media.record_play(**kwargs, now=6.0)  # type: ignore[arg-type]
+    first, created = await store.media.record_play(play, 5.0)
+    again, created_again = await store.media.record_play(play, 6.0)
     assert created and not created_again and first.id == again.id
     await store.media.end_play(run.id, 1, 9.0)
     plays = await store.media.plays(sid)
@@ -58,13 +62,15 @@ async def test_a_step_is_played_once(store: Store) -> None:
 
 async def test_tracks_by_guild(store: Store) -> None:
     t = await store.media.add_track(
-        guild_id=1,
-        title="Tone",
-        artist="",
-        file_name="uploads/a.ogg",
-        duration_seconds=2.0,
-        uploaded_by=3,
-        now=1.0,
+        NewTrack(
+            guild_id=1,
+            title="Tone",
+            artist="",
+            file_name="uploads/a.ogg",
+            duration_seconds=2.0,
+            uploaded_by=3,
+        ),
+        1.0,
     )
     assert await store.media.tracks(1) == [t]
     assert t.file_name == "uploads/a.ogg" and t.uploaded_by == 3

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.records.sessions import NewSession
 from bot.store.database import Database
 from bot.store.migrator import MigrationError, bundled_migrations, migrations_from
 from bot.store.store import Store, open_database
@@ -73,7 +74,8 @@ async def test_backup_is_a_consistent_owner_only_copy(tmp_path: Path) -> None:
     store = Store(tmp_path / "live.db")
     await store.open()
     session = await store.sessions.create(
-        guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3, now=1.0
+        NewSession(guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3),
+        1.0,
     )
     await store.db.backup(tmp_path / "backup" / "copy.db")
     copy = Store(tmp_path / "backup" / "copy.db")

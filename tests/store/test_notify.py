@@ -16,6 +16,7 @@ from discord.utils import utcnow
 from bot.core.activities import Catalog
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
+from bot.records.sessions import NewRun, NewSession
 from bot.settings import Settings
 from bot.store.database import Conn
 from bot.store.notify import EVERYTHING, IDS_PER_NOTIFICATION
@@ -136,13 +137,13 @@ async def test_a_notification_arrives_only_with_its_commit(pair: tuple[Store, St
         raise Refused
 
     with pytest.raises(Refused):
-        await first.db.write(refused)
+        await first.db.write(refused, invalidate=())
     await first.privacy.set_consent(GUILD, 9, "agreed", 1.0)
 
     async def probe(conn: Conn) -> None:
         await first.changes.notify_in(conn, "probe", 2)
 
-    await first.db.write(probe)
+    await first.db.write(probe, invalidate=())
     await heard(second, 2)
     # One channel delivers in commit order: the rolled-back probe would have come first.
     assert order == [("consent", (GUILD, 9)), ("probe", (2,))]
@@ -154,20 +155,20 @@ async def test_a_run_changed_in_one_process_is_not_served_stale_by_another(
 ) -> None:
     first, second = pair
     session = await first.sessions.create(
-        guild_id=GUILD,
-        channel_id=1,
-        voice_channel_id=None,
-        title="Circle",
-        facilitator_id=5,
-        now=1.0,
+        NewSession(
+            guild_id=GUILD, channel_id=1, voice_channel_id=None, title="Circle", facilitator_id=5
+        ),
+        1.0,
     )
     run = await first.runs.create(
-        session_id=session.id,
-        activity_id="a",
-        version_hash="h",
-        definition="{}",
-        now=1.0,
-        step_deadline=100.0,
+        NewRun(
+            session_id=session.id,
+            activity_id="a",
+            version_hash="h",
+            definition="{}",
+            step_deadline=100.0,
+        ),
+        1.0,
     )
     cached = await second.runs.get(run.id)  # the other process keeps it in memory
     assert cached is not None and cached.step_index == 0
@@ -271,7 +272,7 @@ async def test_one_process_on_sqlite_publishes_and_listens_to_nothing(tmp_path: 
         async def job(conn: Conn) -> None:
             await store.changes.notify_in(conn, "consent", 3)
 
-        await store.db.write(job)
+        await store.db.write(job, invalidate=())
         assert store.changes.heard == 0
     finally:
         await store.close()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from bot.records.sessions import NewSession
 from bot.store.one_statement import write_one
 from bot.store.store import Store
 
 
 async def test_write_one_commits_says_how_many_rows_and_forgets_cached_reads(store: Store) -> None:
     session = await store.sessions.create(
-        guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9, now=1.0
+        NewSession(guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9),
+        1.0,
     )
     loads: list[int] = []
 
@@ -33,7 +35,10 @@ async def test_write_one_commits_says_how_many_rows_and_forgets_cached_reads(sto
     assert await store.db.cached(key, board) == 77 and len(loads) == 2  # read afresh
 
     nothing = await write_one(
-        store.db, "UPDATE sessions SET board_message_id = 1 WHERE id = ?", (session.id + 99,)
+        store.db,
+        "UPDATE sessions SET board_message_id = 1 WHERE id = ?",
+        (session.id + 99,),
+        invalidate=(),
     )
     assert nothing == 0
     assert await store.db.cached(key, board) == 77 and len(loads) == 2  # not invalidated

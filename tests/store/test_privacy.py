@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from bot.records.sessions import NO_FACILITATOR
+from bot.records.schedule import NewSeries
+from bot.records.sessions import NO_FACILITATOR, NewContribution, NewRun, NewSession
 from bot.store.privacy import LeadsActiveSchedule
 from bot.store.store import Store
 
@@ -21,24 +22,15 @@ LONGER = int(f"{ANA}7")  # a different number that merely contains ana's digits
 async def test_forget_scrubs_step_state_and_keeps_lyric_lines_anonymously(store: Store) -> None:
     # A step kind that doesn't exist yet keeps ids its own way: the scrub needs no rule for it.
     future_state = {"pairs": [[ANA, BEN]], "votes": {str(ANA): "o1", str(BEN): "o0"}}
-    session = await store.sessions.create(
-        guild_id=GUILD, channel_id=5, voice_channel_id=None, title="Circle",
-        facilitator_id=ANA, now=0.0,
-    )  # fmt: skip
-    run = await store.runs.create(
-        session_id=session.id, activity_id="a", version_hash="h", definition="{}", now=0.0,
-        step_deadline=None, step_state=json.dumps(future_state),
-    )  # fmt: skip
+    session = await store.sessions.create(NewSession(guild_id=GUILD, channel_id=5, voice_channel_id=None, title="Circle", facilitator_id=ANA), 0.0)  # fmt: skip
+    run = await store.runs.create(NewRun(session_id=session.id, activity_id="a", version_hash="h", definition="{}", step_deadline=None, step_state=json.dumps(future_state)), 0.0)  # fmt: skip
     for author, kind, payload in (
         (ANA, "line", {"pos": 0, "text": "the kettle sings"}),
         (ANA, "reflection", {"text": "mine", "shared": True}),
         (BEN, "line", {"pos": 1, "text": "the door", "mentions": [ANA]}),
         (BEN, "vote", {"choice": "o1", "longer": LONGER}),
     ):
-        await store.contributions.add_with(
-            run_id=run.id, step_index=0, author_id=author, kind=kind, payload=payload,
-            now=0.0, replace=False,
-        )  # fmt: skip
+        await store.contributions.add_with(NewContribution(run_id=run.id, step_index=0, author_id=author, kind=kind, payload=payload, replace=False), 0.0)  # fmt: skip
 
     report = await store.privacy.forget(GUILD, ANA, 1.0)
 
@@ -65,12 +57,7 @@ async def test_a_departed_facilitator_leaves_an_active_schedule_with_nobody_name
 ) -> None:
     """/forget refuses a facilitator with an active schedule (PrivacyService); the purge of
     someone who left the server can't ask, so the series carries on with nobody named."""
-    series, _ = await store.schedule.create_series(
-        guild_id=GUILD, channel_id=5, voice_channel_id=None, facilitator_id=ANA,
-        title="Friday circle", plan=None, duration_minutes=60, repeat="weekly",
-        timezone="UTC", anchor_local="2026-12-04T18:00", starts_at=100.0, ends_at=3700.0,
-        now=0.0,
-    )  # fmt: skip
+    series, _ = await store.schedule.create_series(NewSeries(guild_id=GUILD, channel_id=5, voice_channel_id=None, facilitator_id=ANA, title="Friday circle", plan=None, duration_minutes=60, repeat="weekly", timezone="UTC", anchor_local="2026-12-04T18:00", starts_at=100.0, ends_at=3700.0), 0.0)  # fmt: skip
     with pytest.raises(LeadsActiveSchedule):  # what /forget asks: refused inside the job
         await store.privacy.forget(GUILD, ANA, 1.0, unless_leading_schedule=True)
     await store.privacy.forget(GUILD, ANA, 1.0)
@@ -83,15 +70,9 @@ async def test_the_scrub_stays_in_the_server(store: Store) -> None:
     """/forget is per server: ana's id in another server's step state is that server's."""
     runs = []
     for guild, channel in ((GUILD, 5), (GUILD + 1, 6)):
-        session = await store.sessions.create(
-            guild_id=guild, channel_id=channel, voice_channel_id=None, title="Circle",
-            facilitator_id=BEN, now=0.0,
-        )  # fmt: skip
+        session = await store.sessions.create(NewSession(guild_id=guild, channel_id=channel, voice_channel_id=None, title="Circle", facilitator_id=BEN), 0.0)  # fmt: skip
         await store.sessions.join(session.id, ANA, 0.0)
-        run = await store.runs.create(
-            session_id=session.id, activity_id="a", version_hash="h", definition="{}",
-            now=0.0, step_deadline=None, step_state=json.dumps({"order": [ANA, BEN]}),
-        )  # fmt: skip
+        run = await store.runs.create(NewRun(session_id=session.id, activity_id="a", version_hash="h", definition="{}", step_deadline=None, step_state=json.dumps({"order": [ANA, BEN]})), 0.0)  # fmt: skip
         runs.append(run)
     await store.privacy.forget(GUILD, ANA, 1.0)
     here, there = [await store.runs.get(run.id) for run in runs]

@@ -38,7 +38,8 @@ async def test_a_repository_reads_rows_as_records_on_either_engine(store: Store)
             "INSERT INTO shard_leases (shard_id, shard_count, owner, home, expires_at)"
             " VALUES (?, 4, ?, ?, ?)",
             (3, "p1", "h1", 50),
-        )
+        ),
+        invalidate=(),
     )
     found = await repo._select_all(Lease, f"SELECT {columns(Lease)} FROM shard_leases")
     assert found == [Lease(3, "p1", "h1", 50.0)] and isinstance(found[0].expires_at, float)
@@ -55,7 +56,7 @@ async def test_a_write_returns_its_row_as_a_record(store: Store) -> None:
     async def insert(conn: Conn) -> Lease:
         return await returned(conn, Lease, sql, (1, "p", "h", 10.5))
 
-    assert await store.db.write(insert) == Lease(1, "p", "h", 10.5)
+    assert await store.db.write(insert, invalidate=()) == Lease(1, "p", "h", 10.5)
 
     async def nothing(conn: Conn) -> Lease:
         return await returned(
@@ -66,7 +67,7 @@ async def test_a_write_returns_its_row_as_a_record(store: Store) -> None:
         )
 
     with pytest.raises(ValueError, match="returned no Lease"):
-        await store.db.write(nothing)
+        await store.db.write(nothing, invalidate=())
 
 
 async def test_a_write_that_may_write_nothing_returns_its_row_or_none(store: Store) -> None:
@@ -79,5 +80,5 @@ async def test_a_write_that_may_write_nothing_returns_its_row_or_none(store: Sto
     async def insert(conn: Conn) -> Lease | None:
         return await returned_if_any(conn, Lease, sql, (2, "p", "h", 3))
 
-    assert await store.db.write(insert) == Lease(2, "p", "h", 3.0)
-    assert await store.db.write(insert) is None  # the row was there: nothing written
+    assert await store.db.write(insert, invalidate=()) == Lease(2, "p", "h", 3.0)
+    assert await store.db.write(insert, invalidate=()) is None  # the row was there: nothing written

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.records.sessions import RunRecord
+from bot.records.sessions import NewContribution, NewRun, NewSession, RunRecord
 from bot.store.engine import Conn
 from bot.store.runs import Added, StepMoved
 from bot.store.store import Store
@@ -28,15 +28,18 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 async def new_run(store: Store) -> RunRecord:
     session = await store.sessions.create(
-        guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9, now=0.0
+        NewSession(guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9),
+        0.0,
     )
     return await store.runs.create(
-        session_id=session.id,
-        activity_id="a",
-        version_hash="h",
-        definition="{}",
-        now=10.0,
-        step_deadline=None,
+        NewRun(
+            session_id=session.id,
+            activity_id="a",
+            version_hash="h",
+            definition="{}",
+            step_deadline=None,
+        ),
+        10.0,
     )
 
 
@@ -137,13 +140,15 @@ def _also_adds_guild(guild_id: int):  # type: ignore[no-untyped-def]
 
 async def _add(store: Store, run_id: int, step_index: int, author: int, guild: int) -> Added:
     return await store.contributions.add_with(
-        run_id=run_id,
-        step_index=step_index,
-        author_id=author,
-        kind="reflection",
-        payload={"text": "hi"},
-        now=30.0,
-        replace=True,
+        NewContribution(
+            run_id=run_id,
+            step_index=step_index,
+            author_id=author,
+            kind="reflection",
+            payload={"text": "hi"},
+            replace=True,
+        ),
+        30.0,
         also=_also_adds_guild(guild),
     )
 

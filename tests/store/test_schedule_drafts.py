@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.records.schedule import NewDraft
 from bot.store.store import Store
 from tests.engines import TestDatabase
 
@@ -27,13 +28,15 @@ KEY = 123456789
 
 async def hold(store: Store, facilitator_id: int, now: float) -> int:
     return await store.schedule_drafts.hold(
-        key=KEY,
-        guild_id=1,
-        facilitator_id=facilitator_id,
-        channel_id=10,
-        voice_channel_id=None,
-        payload='{"title": "Friday circle"}',
-        now=now,
+        NewDraft(
+            key=KEY,
+            guild_id=1,
+            facilitator_id=facilitator_id,
+            channel_id=10,
+            voice_channel_id=None,
+            payload='{"title": "Friday circle"}',
+        ),
+        now,
         kept_for=DAY,
     )
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.records.schedule import NewSeries
 from bot.store.schedule import ScheduleRepository
 from bot.store.store import Store
 
 
 async def make(repo: ScheduleRepository, starts_at: float = 1000.0):  # type: ignore[no-untyped-def]
-    return await repo.create_series(
+    new = NewSeries(
         guild_id=1,
         channel_id=2,
         voice_channel_id=None,
@@ -22,8 +23,8 @@ async def make(repo: ScheduleRepository, starts_at: float = 1000.0):  # type: ig
         anchor_local="2026-01-02T18:00:00",
         starts_at=starts_at,
         ends_at=starts_at + 3600,
-        now=10.0,
     )
+    return await repo.create_series(new, 10.0)
 
 
 async def test_series_occurrences_and_guarded_transitions(store: Store) -> None:

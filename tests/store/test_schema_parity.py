@@ -25,6 +25,7 @@ from typing import Any
 import asyncpg
 import pytest
 
+from bot.records.sessions import NewSession
 from bot.store.database import Database
 from bot.store.migrator import MigrationError, bundled_migrations
 from bot.store.postgres import VERSION_TABLE, PostgresDatabase
@@ -283,7 +284,10 @@ async def test_processes_starting_together_migrate_once(postgres: TestDatabase) 
         assert sorted(int(r[0]) for r in versions) == latest
         # Each store works on the one schema: a write by one is read by the others.
         await stores[1].sessions.create(
-            guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3, now=1.0
+            NewSession(
+                guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3
+            ),
+            1.0,
         )
         for store in stores:
             assert len(await store.sessions.all_open()) == 1

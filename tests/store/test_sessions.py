@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import pytest
 
+from bot.records.sessions import NewSession
 from bot.store.sessions import SessionAlreadyOpen
 from bot.store.store import Store
 
 
 async def test_one_open_session_per_channel(store: Store) -> None:
     first = await store.sessions.create(
-        guild_id=1, channel_id=10, voice_channel_id=None, title="a", facilitator_id=5, now=1.0
+        NewSession(guild_id=1, channel_id=10, voice_channel_id=None, title="a", facilitator_id=5),
+        1.0,
     )
     with pytest.raises(SessionAlreadyOpen):
         await store.sessions.create(
-            guild_id=1, channel_id=10, voice_channel_id=None, title="b", facilitator_id=5, now=2.0
+            NewSession(
+                guild_id=1, channel_id=10, voice_channel_id=None, title="b", facilitator_id=5
+            ),
+            2.0,
         )
     assert await store.sessions.end(first.id, 3.0)
     assert not await store.sessions.end(first.id, 4.0)
     again = await store.sessions.create(
-        guild_id=1, channel_id=10, voice_channel_id=None, title="c", facilitator_id=5, now=5.0
+        NewSession(guild_id=1, channel_id=10, voice_channel_id=None, title="c", facilitator_id=5),
+        5.0,
     )
     assert again.id != first.id
 
 
 async def test_attendance_join_leave_rejoin(store: Store) -> None:
     s = await store.sessions.create(
-        guild_id=1, channel_id=10, voice_channel_id=None, title="a", facilitator_id=5, now=1.0
+        NewSession(guild_id=1, channel_id=10, voice_channel_id=None, title="a", facilitator_id=5),
+        1.0,
     )
     assert await store.sessions.join(s.id, 7, 2.0)
     assert not await store.sessions.join(s.id, 7, 2.5)
@@ -44,12 +51,14 @@ async def test_open_sessions_in_voice_are_those_of_one_server_and_its_channels(
 ) -> None:
     async def opened(guild: int, channel: int, voice: int | None) -> int:
         session = await store.sessions.create(
-            guild_id=guild,
-            channel_id=channel,
-            voice_channel_id=voice,
-            title="t",
-            facilitator_id=9,
-            now=0.0,
+            NewSession(
+                guild_id=guild,
+                channel_id=channel,
+                voice_channel_id=voice,
+                title="t",
+                facilitator_id=9,
+            ),
+            0.0,
         )
         return session.id
 

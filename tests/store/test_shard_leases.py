@@ -16,6 +16,7 @@ from bot.core.activities import Activity
 from bot.core.runner import Runner
 from bot.core.step_timers import CLAIM_HOLD
 from bot.core.steps import step_handlers
+from bot.records.sessions import NewRun, NewSession
 from bot.shards import LeaseKeeper, shard_of
 from bot.store.runs import ShardScope
 from bot.store.store import Store
@@ -54,20 +55,24 @@ class Clock:
 
 async def due_run(store: Store, guild_id: int, wake_at: float) -> int:
     session = await store.sessions.create(
-        guild_id=guild_id,
-        channel_id=guild_id + 1,
-        voice_channel_id=None,
-        title="t",
-        facilitator_id=9,
-        now=0.0,
+        NewSession(
+            guild_id=guild_id,
+            channel_id=guild_id + 1,
+            voice_channel_id=None,
+            title="t",
+            facilitator_id=9,
+        ),
+        0.0,
     )
     run = await store.runs.create(
-        session_id=session.id,
-        activity_id="a",
-        version_hash="h",
-        definition="{}",
-        now=0.0,
-        step_deadline=wake_at,
+        NewRun(
+            session_id=session.id,
+            activity_id="a",
+            version_hash="h",
+            definition="{}",
+            step_deadline=wake_at,
+        ),
+        0.0,
     )
     return run.id
 
@@ -127,12 +132,14 @@ async def test_two_runners_advance_every_due_run_exactly_once(
     run_ids = []
     for i in range(24):
         session = await first.sessions.create(
-            guild_id=guild_on(i % SHARDS, i),
-            channel_id=1000 + i,
-            voice_channel_id=None,
-            title="t",
-            facilitator_id=9,
-            now=0.0,
+            NewSession(
+                guild_id=guild_on(i % SHARDS, i),
+                channel_id=1000 + i,
+                voice_channel_id=None,
+                title="t",
+                facilitator_id=9,
+            ),
+            0.0,
         )
         run_ids.append((await runners[0][0].start(session.id, activity)).run.id)
     # The second process dies: its leases lapse, the first adopts them and fires their timers.

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from bot.records.sessions import ContributionRecord
-from bot.store.songs import SongSpec, TimedOutTurn
+from bot.records.sessions import ContributionRecord, NewRun, NewSession
+from bot.records.songs import SongSpec, TimedOutTurn
 from bot.store.store import Store
 from tests.engines import TestDatabase
 
@@ -13,29 +13,24 @@ async def test_songs_lines_and_credit(engine: TestDatabase) -> None:
     await store.open()
     try:
         session = await store.sessions.create(
-            guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9, now=1.0
+            NewSession(
+                guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9
+            ),
+            1.0,
         )
         run = await store.runs.create(
-            session_id=session.id,
-            activity_id="a",
-            version_hash="h",
-            definition="{}",
-            now=1.0,
-            step_deadline=None,
+            NewRun(
+                session_id=session.id,
+                activity_id="a",
+                version_hash="h",
+                definition="{}",
+                step_deadline=None,
+            ),
+            1.0,
         )
-        args = dict(
-            guild_id=1,
-            session_id=session.id,
-            run_id=run.id,
-            step_index=0,
-            theme="home",
-            structure='[["verse", 2]]',
-            anonymous=False,
-            now=2.0,
-        )
-        song = await store.songs.for_step(**args)  # type: ignore[arg-type]
-        assert (await store.songs.for_step(**args)).id == song.id  # type: ignore[arg-type]
         spec = SongSpec(1, session.id, run.id, 0, "home", '[["verse", 2]]', False)
+        song = await store.songs.of_step(spec, 2.0)
+        assert (await store.songs.of_step(spec, 2.0)).id == song.id
         mirror = store.songs.mirror(spec, 3.0)
 
         async def mirrored(kind: str, author: int, payload: dict[str, Any], key: int) -> None:

@@ -17,6 +17,7 @@ from bot.core.activities import Activity
 from bot.core.run_updates import RunUpdate
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
+from bot.records.sessions import NewSession
 from bot.shards import LeaseKeeper
 from bot.store.store import Store
 from tests.engines import TestDatabase
@@ -81,12 +82,14 @@ async def test_turn_deadlines_fire_once_in_the_lease_holder_through_death_and_re
         runs = []
         for i in range(12):
             session = await first.sessions.create(
-                guild_id=guild_on(i % SHARDS, i),
-                channel_id=2000 + i,
-                voice_channel_id=None,
-                title="t",
-                facilitator_id=9,
-                now=0.0,
+                NewSession(
+                    guild_id=guild_on(i % SHARDS, i),
+                    channel_id=2000 + i,
+                    voice_channel_id=None,
+                    title="t",
+                    facilitator_id=9,
+                ),
+                0.0,
             )
             for writer in WRITERS:
                 await first.sessions.join(session.id, writer, 0.0)

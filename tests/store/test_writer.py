@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from bot.records.errors import StorageUnavailable
+from bot.records.sessions import NewSession
 from bot.store.engine import Conn, IntegrityError
 from bot.store.postgres import PLANNED_ONCE_FROM
 from bot.store.store import Store
@@ -21,7 +22,8 @@ async def test_simultaneous_writes_share_commits_and_all_persist(engine: TestDat
     store = Store(engine.url)
     await store.open()
     session = await store.sessions.create(
-        guild_id=1, channel_id=1, voice_channel_id=None, title="t", facilitator_id=1, now=0.0
+        NewSession(guild_id=1, channel_id=1, voice_channel_id=None, title="t", facilitator_id=1),
+        0.0,
     )
     before = store.db.writer.batches
     results = await asyncio.gather(
@@ -50,9 +52,9 @@ async def test_a_failing_job_is_rolled_back_alone(engine: TestDatabase) -> None:
         raise ValueError("nope")
 
     outcomes = await asyncio.gather(
-        store.db.write(good(1)),
-        store.db.write(bad),
-        store.db.write(good(2)),
+        store.db.write(good(1), invalidate=()),
+        store.db.write(bad, invalidate=()),
+        store.db.write(good(2), invalidate=()),
         return_exceptions=True,
     )
     assert outcomes[0] == 1 and outcomes[2] == 2 and isinstance(outcomes[1], ValueError)
@@ -103,7 +105,7 @@ async def test_a_write_waits_for_another_process_without_holding_the_loop(
     await store.open()
     other = _hold_write_lock(path, 1)
     try:
-        write = asyncio.create_task(store.db.write(_guild_job(2)))
+        write = asyncio.create_task(store.db.write(_guild_job(2), invalidate=()))
         ticks: list[int] = []
 
         async def ticker() -> None:
@@ -135,7 +137,7 @@ async def test_a_lock_held_past_the_retries_fails_the_write_and_stores_nothing(
     other = _hold_write_lock(path, 1)
     try:
         with pytest.raises(StorageUnavailable):
-            await store.db.write(_guild_job(2))
+            await store.db.write(_guild_job(2), invalidate=())
         other.execute("COMMIT")
     finally:
         if other.in_transaction:
@@ -143,7 +145,7 @@ async def test_a_lock_held_past_the_retries_fails_the_write_and_stores_nothing(
         other.close()
     assert _guild_ids(path) == [1]  # the other process's row, nothing of the failed write
     # Once the lock is free the writer works again.
-    assert await store.db.write(_guild_job(3)) == 3
+    assert await store.db.write(_guild_job(3), invalidate=()) == 3
     assert _guild_ids(path) == [1, 3]
     await store.close()
 
@@ -161,7 +163,8 @@ async def _joins_after_schema_checkpoint(path: Path, members: int) -> Store:
     store = Store(path)
     await store.open()
     session = await store.sessions.create(
-        guild_id=1, channel_id=1, voice_channel_id=None, title="t", facilitator_id=1, now=0.0
+        NewSession(guild_id=1, channel_id=1, voice_channel_id=None, title="t", facilitator_id=1),
+        0.0,
     )
     # Put the schema and the session into the file first, so only the joins can be missing.
     outside = sqlite3.connect(path, isolation_level=None)
@@ -205,7 +208,8 @@ async def test_batches_are_capped_at_max_batch_and_all_land(engine: TestDatabase
     await store.open()
     store.db.writer.max_batch = 10
     session = await store.sessions.create(
-        guild_id=1, channel_id=1, voice_channel_id=None, title="t", facilitator_id=1, now=0.0
+        NewSession(guild_id=1, channel_id=1, voice_channel_id=None, title="t", facilitator_id=1),
+        0.0,
     )
     before = store.db.writer.batches
     joined = await asyncio.gather(*(store.sessions.join(session.id, uid, 1.0) for uid in range(95)))
@@ -247,7 +251,7 @@ async def test_a_job_counts_its_weight_towards_the_batch_size(engine: TestDataba
             _Weighted(4, 25, seen, store),  # heavier than a batch: alone
             _Weighted(5, 1, seen, store),
         ]
-        done = await asyncio.gather(*(store.db.write(job) for job in jobs))
+        done = await asyncio.gather(*(store.db.write(job, invalidate=()) for job in jobs))
         assert done == [1, 2, 3, 4, 5]
         first = seen[0]
         assert [n - first for n in seen] == [0, 0, 1, 2, 3]
@@ -265,7 +269,7 @@ async def test_a_write_is_committed_when_it_is_acknowledged(engine: TestDatabase
     await other.open()
     try:
         for guild in range(10, 20):
-            assert await store.db.write(_guild_job(guild)) == guild
+            assert await store.db.write(_guild_job(guild), invalidate=()) == guild
             row = await other.db.fetch_one("SELECT COUNT(*) FROM guilds WHERE id = ?", (guild,))
             assert row is not None and row[0] == 1
     finally:
@@ -278,9 +282,10 @@ async def test_a_job_refused_by_the_database_is_redone_alone(engine: TestDatabas
     store = Store(engine.url)
     await store.open()
     try:
-        await store.db.write(_guild_job(7))
+        await store.db.write(_guild_job(7), invalidate=())
         outcomes = await asyncio.gather(
-            *(store.db.write(_guild_job(g)) for g in (1, 7, 2, 3)), return_exceptions=True
+            *(store.db.write(_guild_job(g), invalidate=()) for g in (1, 7, 2, 3)),
+            return_exceptions=True,
         )
         assert outcomes[0] == 1 and outcomes[2] == 2 and outcomes[3] == 3
         assert isinstance(outcomes[1], IntegrityError)
@@ -297,7 +302,7 @@ async def test_postgres_writer_reconnects_after_losing_its_connection(
     await store.open()
     admin = await asyncpg.connect(postgres.url)
     try:
-        assert await store.db.write(_guild_job(1)) == 1
+        assert await store.db.write(_guild_job(1), invalidate=()) == 1
         killed = await admin.fetchval(
             "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
             " WHERE application_name = 'chorus' AND pid <> pg_backend_pid()"
@@ -306,7 +311,7 @@ async def test_postgres_writer_reconnects_after_losing_its_connection(
         lost = 0
         for guild in (2, 3, 4):
             try:
-                assert await store.db.write(_guild_job(guild)) == guild
+                assert await store.db.write(_guild_job(guild), invalidate=()) == guild
             except StorageUnavailable:
                 lost += 1  # the batch that found the connection gone; nothing of it kept
         assert lost <= 1
@@ -328,7 +333,7 @@ async def test_postgres_connections_force_custom_plans(postgres: TestDatabase) -
         async def show(conn: Conn) -> str:
             return str(await conn.fetch_val("SHOW plan_cache_mode"))
 
-        assert await store.db.write(show) == "force_custom_plan"
+        assert await store.db.write(show, invalidate=()) == "force_custom_plan"
     finally:
         await store.close()
 
@@ -351,7 +356,7 @@ async def test_key_checks_use_one_plan_only_inside_the_block_and_a_failure_undoe
                 during = str(await conn.fetch_val("SHOW plan_cache_mode"))
             return before, few, during, str(await conn.fetch_val("SHOW plan_cache_mode"))
 
-        assert await store.db.write(inside) == (
+        assert await store.db.write(inside, invalidate=()) == (
             "force_custom_plan",
             "force_custom_plan",  # a few rows: not worth the two SETs
             "force_generic_plan",
@@ -370,6 +375,6 @@ async def test_key_checks_use_one_plan_only_inside_the_block_and_a_failure_undoe
         with pytest.raises(asyncpg.UndefinedTableError):
             await failed
         assert await after == "force_custom_plan"
-        assert await store.db.write(show) == "force_custom_plan"
+        assert await store.db.write(show, invalidate=()) == "force_custom_plan"
     finally:
         await store.close()

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -156,3 +157,59 @@ def test_a_stop_ends_the_process_while_it_is_still_warming_up() -> None:
         warming.result()
     assert _one_chart().startswith(b"\x89PNG")
     assert {w.pid for w in multiprocessing.active_children()}.isdisjoint(started)
+
+
+_KILLED_BOT = """
+import sys
+from bot.ui import charts
+charts.trend_chart([charts.Point(1.7e9, 5.0, "any")], [], "Yours", "en")
+print("drawn", flush=True)
+sys.stdin.read()  # until it is killed
+"""
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc: field 4 of /proc/<pid>/stat)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Not ended (an ended orphan may stay a zombie until an init reaps it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_a_killed_bot_leaves_no_chart_process_or_resource_tracker_behind() -> None:
+    """kill -9 of a bot process (the reliability tests do it; so does the out-of-memory
+    killer): its chart process notices and ends, and with it multiprocessing's resource
+    tracker, instead of both waiting for ever as orphans."""
+    bot = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_BOT],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert bot.stdout is not None and bot.stdout.readline().strip() == "drawn"
+        helpers = _children(bot.pid)
+        assert len(helpers) == 2, helpers  # the chart process and the resource tracker
+    finally:
+        bot.kill()
+        bot.wait(timeout=30)
+    for _ in range(300):  # a hang guard of 30 s; they end within a second
+        if not any(_running(pid) for pid in helpers):
+            break
+        time.sleep(0.1)
+    assert [pid for pid in helpers if _running(pid)] == []

@@ -38,9 +38,7 @@ class CheckinsCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        self.service = CheckinService(
-            bot.store, bot.clock, bot.runner, bot.settings.checkins, bot.guild_settings.care_for
-        )
+        self.service: CheckinService = bot.checkins  # the bot's one (one batch of answers)
         self.answers = answers = CheckinAnswers(bot, self.service)
         bot.privacy.on_forget(answers.forget_member)
         for answer in (step_ui.AnswerButton, step_ui.AnswerPairButton, step_ui.PassButton):
@@ -140,12 +138,11 @@ class CheckinsCog(commands.Cog):
 async def session_report(interaction: discord.Interaction, session_id: int | None) -> None:
     """/session report: attendance, participation per step and mood bands, k>=3 throughout."""
     guild_id, channel_id = controls.facilitator_here(interaction)
-    bot = controls.chorus(interaction)
-    cog = controls.loaded_cog(bot, CheckinsCog)
-    session = await cog.service.reports.session_to_report(guild_id, channel_id, session_id)
+    reports = controls.chorus(interaction).checkins.reports
+    session = await reports.session_to_report(guild_id, channel_id, session_id)
     await controls.defer_private(interaction)  # a big report and its chart take a while
     locale = member_language(interaction)
-    report = await cog.service.reports.report(session, locale)
+    report = await reports.report(session, locale)
     chart = await asyncio.to_thread(checkin_reports.report_file, report, locale)
     started = _("Started {when}", locale, when=date_time(session.started_at))
     await controls.answer_deferred(

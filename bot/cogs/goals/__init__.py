@@ -35,7 +35,7 @@ class GoalsCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        self.service = GoalService(bot.store, bot.clock, bot.runner)
+        self.service: GoalService = bot.goals
         # /goal set text waiting for the consent answer (after a restart: read from the message).
         self._pending: dict[tuple[int, int], str] = {}
         bot.privacy.on_forget(self._forget_member)

@@ -31,7 +31,7 @@ class StepContext:
     facilitator_id: int | None = None
     _: KW_ONLY
     language: str
-    """The language code of the session's server (bot/i18n.py public_language), which its
+    """The language code of the session's server (bot/i18n/languages.py public_language), which its
     public posts and songs are in: the runner fills it from the server's settings."""
 
     @property

@@ -26,7 +26,7 @@ class StepScene:
     step: Any
     index: int
     locale: str
-    """The language the channel reads: the server's (bot/i18n.py public_language)."""
+    """The language the channel reads: the server's (bot/i18n/languages.py public_language)."""
     contributions: list[ContributionRecord] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
 
