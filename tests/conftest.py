@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +134,25 @@ def build_world(env: simcord.Env, members: int = 3) -> World:
 @pytest.fixture
 async def world(env: simcord.Env) -> World:
     return build_world(env)
+
+
+async def open_session(
+    world: World,
+    title: str = "Tuesday circle",
+    *,
+    voice: ChannelHandle | None = None,
+    channel: ChannelHandle | None = None,
+    joining: Sequence[MemberActor] = (),
+) -> None:
+    """The facilitator opens a session titled `title` with /session start in `channel` (the
+    world's by default), with `voice` as its voice channel if given; then each of `joining` joins
+    with /session join. Asserts the private "is open" reply."""
+    where = channel or world.channel
+    options = {"voice_channel": voice} if voice is not None else {}
+    opened = await world.facilitator.slash(where, "session start", title=title, **options)
+    assert opened.ephemeral and "is open" in opened.response.content, opened.response.content
+    for member in joining:
+        await member.slash(where, "session join")
 
 
 def last_embed(channel: ChannelHandle) -> discord.Embed:
