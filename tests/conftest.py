@@ -18,6 +18,7 @@ from bot.core.activities import Catalog
 from bot.settings import Settings
 from bot.store.store import Store
 from bot.ui.errors import is_expected
+from tests.core.runner_setup import Clock
 from tests.engines import ENGINES, TestDatabase, test_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,6 +176,12 @@ async def restart(world: World, settings: Settings, catalog: Catalog) -> ChorusB
     await world.env.restart_bot(make_bot(settings, catalog))
     await old.store.close()
     return world.bot()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A hand-moved clock (tests/core/runner_setup.py's `Clock`), at 2026-03-01 12:00 UTC."""
+    return Clock()
 
 
 @pytest.fixture(params=ENGINES)

@@ -6,8 +6,6 @@ connection of its own, outside the store.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from bot.core.activities import Activity
@@ -18,6 +16,7 @@ from bot.core.steps import step_handlers
 from bot.records.sessions import NewSession
 from bot.settings import CheckinSettings
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 from tests.engines import TestDatabase, rows_outside
 
 GUILD = 1
@@ -43,8 +42,7 @@ ACTIVITY = {
 }
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+clock = stopped_at()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from bot.core.runner import Runner
 from bot.core.session import SessionService, leads
 from bot.core.steps import step_handlers
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 
 GUILD, CHANNEL, FAY, ANA = 1, 2, 3, 11
 ACTIVITY = {
@@ -27,8 +28,7 @@ ACTIVITY = {
 }
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+clock = stopped_at(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 
 
 async def test_joining_remembers_the_name_and_only_counts_once(store: Store) -> None:

@@ -13,11 +13,6 @@ from tests.core.runner_setup import Clock, activity, session
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
 def runner(store: Store, clock: Clock) -> Runner:
     return Runner(store, clock, step_handlers())
 
