@@ -85,6 +85,27 @@ def test_no_module_copies_a_shared_fixture() -> None:
     assert kept == set(KEPT_COPIES), f"listed but no longer a copy: {set(KEPT_COPIES) - kept}"
 
 
+OWN_CLOCKS = {
+    "reliability/kill9_child.py": "a child process killed mid-write: it keeps real wall time",
+}
+"""Modules under tests/ -> why they define a top-level `clock` function of their own."""
+
+
+def test_no_module_writes_its_own_clock() -> None:
+    """A fixed clock is `stopped_at(when)` and a moving one the shared `clock` fixture
+    (tests/core/runner_setup.py), not a `def clock()` per module."""
+    own = []
+    for path in sorted(TESTS.rglob("*.py")):
+        module = path.relative_to(TESTS).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            defines = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            fixture = path == SHARED  # the shared `clock` fixture itself
+            if defines and node.name == "clock" and module not in OWN_CLOCKS and not fixture:
+                own.append(f"tests/{module}:{node.lineno}")
+    assert not own, "use stopped_at(when) or the shared `clock` fixture: " + "; ".join(own)
+
+
 def test_the_scan_finds_a_copy(tmp_path: Path) -> None:
     """The control: a module defining `store` and a renamed `clock` is caught."""
     module = tmp_path / "test_example.py"
