@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from bot.core.activities import Catalog
 from bot.settings import Settings
 from bot.store.store import Store
 from bot.ui.errors import is_expected
+from tests.core.runner_setup import Clock
 from tests.engines import ENGINES, TestDatabase, test_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,6 +137,25 @@ async def world(env: simcord.Env) -> World:
     return build_world(env)
 
 
+async def open_session(
+    world: World,
+    title: str = "Tuesday circle",
+    *,
+    voice: ChannelHandle | None = None,
+    channel: ChannelHandle | None = None,
+    joining: Sequence[MemberActor] = (),
+) -> None:
+    """The facilitator opens a session titled `title` with /session start in `channel` (the
+    world's by default), with `voice` as its voice channel if given; then each of `joining` joins
+    with /session join. Asserts the private "is open" reply."""
+    where = channel or world.channel
+    options = {"voice_channel": voice} if voice is not None else {}
+    opened = await world.facilitator.slash(where, "session start", title=title, **options)
+    assert opened.ephemeral and "is open" in opened.response.content, opened.response.content
+    for member in joining:
+        await member.slash(where, "session join")
+
+
 def last_embed(channel: ChannelHandle) -> discord.Embed:
     message = channel.last_message
     assert message is not None and message.embeds, "expected an embed in the channel"
@@ -156,6 +176,12 @@ async def restart(world: World, settings: Settings, catalog: Catalog) -> ChorusB
     await world.env.restart_bot(make_bot(settings, catalog))
     await old.store.close()
     return world.bot()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A hand-moved clock (tests/core/runner_setup.py's `Clock`), at 2026-03-01 12:00 UTC."""
+    return Clock()
 
 
 @pytest.fixture(params=ENGINES)

@@ -11,6 +11,7 @@ says so; with ``CHORUS_REQUIRE_POSTGRES=1`` (CI) they fail instead, so CI never 
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -92,3 +93,27 @@ async def test_database(name: str, tmp_path: Path) -> AsyncIterator[TestDatabase
 
 
 test_database.__test__ = False  # type: ignore[attr-defined]
+
+
+async def rows_outside(
+    database: TestDatabase, sql: str, *params: object
+) -> list[tuple[object, ...]]:
+    """The rows a query finds on its own connection, outside the store (its cache bypassed).
+
+    `sql` uses ``?`` placeholders; on PostgreSQL they become ``$1``, ``$2``, ... in order.
+    """
+    if database.path is not None:
+        conn = sqlite3.connect(database.path)
+        try:
+            return [tuple(r) for r in conn.execute(sql, params)]
+        finally:
+            conn.close()
+    import asyncpg
+
+    parts = sql.split("?")
+    numbered = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
+    pg = await asyncpg.connect(database.url)
+    try:
+        return [tuple(r) for r in await pg.fetch(numbered, *params)]
+    finally:
+        await pg.close()

@@ -41,6 +41,8 @@ def settling() -> Iterator[None]:
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """SQLite only, on purpose (not tests/conftest.py's two-engine `store`): the policy under test
+    is the process's collector, not the engine, and each test waits seconds of real time for it."""
     async for opened in open_store(tmp_path / "c.db"):
         yield opened
 

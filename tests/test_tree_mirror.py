@@ -60,7 +60,7 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "cogs/schedule_events.py": {"tests/cogs/test_schedule.py": "scheduled_event"},
     "cogs/schedule_commands.py": {"tests/cogs/test_schedule.py": '"session schedule create"'},
     "cogs/schedule_start.py": {"tests/cogs/test_schedule.py": "Start Test flow"},
-    "cogs/sessions.py": {"tests/cogs/test_session_flow.py": '"session start"'},
+    "cogs/sessions.py": {"tests/cogs/test_session_flow.py": '"session join"'},
     "cogs/song.py": {"tests/cogs/test_lyrics.py": '"song title"'},
     "cogs/lyric_sheet.py": {"tests/cogs/test_lyrics.py": "the song sheet"},
     "core/schedule_drafts.py": {"tests/cogs/test_schedule_confirm.py": '"session schedule create"'},

@@ -8,7 +8,7 @@ from typing import Any
 from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.cogs.test_setup import other_world, reply
-from tests.conftest import ROOT, World, find_message, restart
+from tests.conftest import ROOT, World, find_message, open_session, restart
 
 OUR_CIRCLE = """\
 id: our-circle
@@ -48,11 +48,6 @@ async def upload(world: World, text: str, name: str = "our-circle.yaml") -> Any:
     return await world.facilitator.slash(
         world.channel, "activity upload", file=(name, text.encode("utf-8"))
     )
-
-
-async def open_session(world: World) -> None:
-    result = await world.facilitator.slash(world.channel, "session start", title="Tuesday circle")
-    assert result.ephemeral
 
 
 async def test_upload_a_valid_file_and_run_it(world: World) -> None:

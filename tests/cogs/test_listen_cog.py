@@ -21,6 +21,7 @@ from bot.ui.steps.base import StepScene
 from bot.ui.steps.listen import ListenPresenter
 from bot.voice.recording import RecordingVoice
 from tests.conftest import ROOT, World, find_message
+from tests.conftest import open_session as open_session_as
 
 needs_ffmpeg = pytest.mark.requires_program("ffmpeg", "ffprobe")
 
@@ -84,13 +85,11 @@ def bot(settings: Settings, catalog: Catalog, voice: RecordingVoice) -> ChorusBo
 
 
 async def open_session(world: World, voice: bool = False) -> None:
-    options = {"voice_channel": world.voice} if voice else {}
-    result = await world.facilitator.slash(
-        world.channel, "session start", title="Listening circle", **options
+    """The shared helper with this module's circle: "Listening circle", everyone joined, in the
+    world's voice channel if `voice`."""
+    await open_session_as(
+        world, "Listening circle", voice=world.voice if voice else None, joining=world.members
     )
-    assert "is open" in result.response.content
-    for member in world.members:
-        await member.slash(world.channel, "session join")
 
 
 async def start(world: World, activity: str) -> None:

@@ -27,6 +27,7 @@ from bot.voice.player import VoiceUnavailable
 from bot.voice.recording import RecordingVoice
 from bot.voice.refusals import AUDIO_BROKE, FFMPEG_MISSING, channel_problem
 from tests.conftest import ROOT, World, find_message
+from tests.conftest import open_session as open_session_as
 
 # The media fixture is made by FFmpeg, and the player probes with ffprobe.
 pytestmark = pytest.mark.requires_program("ffmpeg", "ffprobe")
@@ -129,14 +130,15 @@ def bot(settings: Settings, catalog: Catalog, voice: RecordingVoice) -> ChorusBo
 
 
 async def open_session(world: World, voice: Any = True, channel: Any = None) -> None:
-    where = channel or world.channel
-    options = {"voice_channel": world.voice if voice is True else voice} if voice else {}
-    result = await world.facilitator.slash(
-        where, "session start", title="Listening circle", **options
+    """The shared helper with this module's circle: "Listening circle", everyone joined, in the
+    world's voice channel by default (`voice` another one, or False for none)."""
+    await open_session_as(
+        world,
+        "Listening circle",
+        voice=world.voice if voice is True else (voice or None),
+        channel=channel,
+        joining=world.members,
     )
-    assert "is open" in result.response.content, result.response.content
-    for member in world.members:
-        await member.slash(where, "session join")
 
 
 async def start(world: World, activity: str, channel: Any = None) -> float:

@@ -9,7 +9,7 @@ import discord
 
 from bot.core.activities import Catalog
 from bot.settings import Settings
-from tests.conftest import World, find_message, restart
+from tests.conftest import World, find_message, open_session, restart
 
 QUESTIONS = (
     "What sound stayed with you today?",
@@ -52,14 +52,8 @@ async def stop(world: World) -> None:
     assert stopped.ephemeral, stopped.response.content
 
 
-async def open_session(world: World) -> None:
-    opened = await world.facilitator.slash(world.channel, "session start", title="Form night")
-    assert "is open" in opened.response.content
-    await world.members[0].slash(world.channel, "session join")
-
-
 async def test_a_channel_sees_every_question_before_one_comes_back(world: World) -> None:
-    await open_session(world)
+    await open_session(world, "Form night", joining=world.members[:1])
     drawn = []
     for _ in range(len(QUESTIONS) + 1):
         drawn.append(shown(await start(world), QUESTIONS))
@@ -76,7 +70,7 @@ async def test_a_channel_sees_every_question_before_one_comes_back(world: World)
 async def test_the_drawn_question_is_the_forms_label_and_survives_a_restart(
     world: World, settings: Settings, catalog: Catalog
 ) -> None:
-    await open_session(world)
+    await open_session(world, "Form night", joining=world.members[:1])
     question = shown(await start(world), QUESTIONS)
     bot = await restart(world, settings, catalog)
     run = await bot.runner.live_run((await bot.store.sessions.all_open())[0].id)
@@ -92,7 +86,7 @@ async def test_the_drawn_question_is_the_forms_label_and_survives_a_restart(
 
 
 async def test_another_question_is_the_facilitators_once_per_step(world: World) -> None:
-    await open_session(world)
+    await open_session(world, "Form night", joining=world.members[:1])
     card = await start(world)
     first = shown(card, QUESTIONS)
     assert "Another question" in labels(card)
@@ -125,7 +119,7 @@ async def test_another_question_is_the_facilitators_once_per_step(world: World) 
 
 
 async def test_the_daily_purge_trims_the_draw_history_past_retention(world: World) -> None:
-    await open_session(world)
+    await open_session(world, "Form night", joining=world.members[:1])
     await start(world)
     await stop(world)
     bot = world.bot()

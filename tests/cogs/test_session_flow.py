@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+# open_session is imported from here by other modules: kept as an explicit re-export.
 from tests.conftest import World, find_message
+from tests.conftest import open_session as open_session
 
 
 def board(world: World):  # type: ignore[no-untyped-def]
     return find_message(world.channel, "Tuesday circle")
-
-
-async def open_session(world: World) -> None:
-    result = await world.facilitator.slash(world.channel, "session start", title="Tuesday circle")
-    assert result.ephemeral and "is open" in result.response.content
 
 
 async def test_full_session_path(world: World) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,15 +26,30 @@ ACTIVITY = {
 }
 
 
+START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+"""Where a test's clock starts, unless the test says otherwise."""
+
+
 class Clock:
+    """A hand-moved clock (UTC), starting at START; `tick(seconds)` moves it on."""
+
     def __init__(self) -> None:
-        self.now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+        self.now = START
 
     def __call__(self) -> datetime:
         return self.now
 
     def tick(self, seconds: float) -> None:
         self.now += timedelta(seconds=seconds)
+
+
+def stopped_at(when: datetime = START) -> Callable[[], datetime]:
+    """A clock that always reads `when` (UTC), for services that only read the time."""
+
+    def clock() -> datetime:
+        return when
+
+    return clock
 
 
 async def open_store(path: Path) -> AsyncIterator[Store]:

@@ -3,7 +3,6 @@ file holds, read back from its fenced message, and refusals for what can't be re
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,13 @@ from bot.core.guild_library import GuildLibrary
 from bot.core.steps import step_kinds
 from bot.settings import ServerLimits
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 
 ROOT = Path(__file__).resolve().parents[2]
 GUILD = 5
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+clock = stopped_at()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from bot.records.sessions import NewSession
 from bot.settings import CheckinSettings
 from bot.store.engine import Conn
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 from tests.core.test_checkin_service import ACTIVITY as SERVICE_ACTIVITY
 from tests.engines import TestDatabase
 
@@ -34,8 +34,7 @@ MEMBERS = range(1, 13)
 ACTIVITY = {**SERVICE_ACTIVITY, "id": "answer-path-test", "title": "Answer path test"}
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+clock = stopped_at()
 
 
 async def _running(store: Store) -> tuple[Runner, CheckinService, int]:

@@ -6,7 +6,6 @@ an anonymous step, a batch the database refused) is written by itself, as before
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.activities import Activity
@@ -19,6 +18,7 @@ from bot.records.sessions import NewSession
 from bot.settings import CheckinSettings
 from bot.store.engine import IntegrityError
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 from tests.core.test_checkin_service import ACTIVITY as SERVICE_ACTIVITY
 from tests.engines import TestDatabase
 
@@ -27,8 +27,7 @@ FACILITATOR = 99
 ACTIVITY = {**SERVICE_ACTIVITY, "id": "checkin-batch-test", "title": "Checkin batch test"}
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+clock = stopped_at()
 
 
 async def _session_run(

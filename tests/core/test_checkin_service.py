@@ -1,14 +1,10 @@
 """Answering a check-in step without Discord: consent is read inside the answer's own write.
 
-A real store on a SQLite file; what was written is read back from the file itself.
+A real store on each engine (tests/conftest.py's `store`); what was written is read back on a
+connection of its own, outside the store.
 """
 
 from __future__ import annotations
-
-import sqlite3
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -21,6 +17,8 @@ from bot.core.steps import step_handlers
 from bot.records.sessions import NewSession
 from bot.settings import CheckinSettings
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
+from tests.engines import TestDatabase, rows_outside
 
 GUILD = 1
 ACTIVITY = {
@@ -45,16 +43,7 @@ ACTIVITY = {
 }
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    s = Store(tmp_path / "c.db")
-    await s.open()
-    yield s
-    await s.close()
+clock = stopped_at()
 
 
 @pytest.fixture
@@ -82,76 +71,64 @@ async def start_run(store: Store, runner: Runner) -> int:
     return started.run.id
 
 
-def in_file(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        return [tuple(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
-
-
-def contributions(path: Path, run_id: int) -> list[tuple[object, ...]]:
-    return in_file(
-        path,
+async def contributions(engine: TestDatabase, run_id: int) -> list[tuple[object, ...]]:
+    return await rows_outside(
+        engine,
         "SELECT step_index, author_id, kind FROM contributions WHERE run_id = ? ORDER BY id",
-        (run_id,),
+        run_id,
     )
 
 
-def checkins(path: Path) -> list[tuple[object, ...]]:
-    return in_file(path, "SELECT user_id, value, passed FROM checkins ORDER BY id")
+async def checkins(engine: TestDatabase) -> list[tuple[object, ...]]:
+    return await rows_outside(engine, "SELECT user_id, value, passed FROM checkins ORDER BY id")
 
 
 async def test_an_answer_without_consent_asks_for_it_and_writes_nothing(
-    store: Store, runner: Runner, service: CheckinService, tmp_path: Path
+    store: Store, runner: Runner, service: CheckinService, engine: TestDatabase
 ) -> None:
     run_id = await start_run(store, runner)
     with pytest.raises(ConsentNeeded):
         await service.answer_step(run_id, 0, 1, 7)
-    path = tmp_path / "c.db"
-    assert contributions(path, run_id) == []
-    assert checkins(path) == []
-    assert in_file(path, "SELECT * FROM members") == []
+    assert await contributions(engine, run_id) == []
+    assert await checkins(engine) == []
+    assert await rows_outside(engine, "SELECT * FROM members") == []
 
 
 async def test_a_member_who_declined_is_counted_as_a_pass_with_no_checkin_row(
-    store: Store, runner: Runner, service: CheckinService, tmp_path: Path
+    store: Store, runner: Runner, service: CheckinService, engine: TestDatabase
 ) -> None:
     run_id = await start_run(store, runner)
     await service.set_consent(GUILD, 2, agreed=False, name="ben")
     saved = await service.answer_step(run_id, 0, 2, 7)
     assert saved.declined and saved.record is None and not saved.passed
-    path = tmp_path / "c.db"
-    assert contributions(path, run_id) == [(0, 2, "pass")]
-    assert checkins(path) == []
+    assert await contributions(engine, run_id) == [(0, 2, "pass")]
+    assert await checkins(engine) == []
 
 
 async def test_a_pass_without_consent_is_kept_with_no_checkin_row(
-    store: Store, runner: Runner, service: CheckinService, tmp_path: Path
+    store: Store, runner: Runner, service: CheckinService, engine: TestDatabase
 ) -> None:
     run_id = await start_run(store, runner)
     saved = await service.answer_step(run_id, 0, 3, None)
     assert saved.passed and saved.record is None and not saved.declined
-    path = tmp_path / "c.db"
-    assert contributions(path, run_id) == [(0, 3, "pass")]
-    assert checkins(path) == []
+    assert await contributions(engine, run_id) == [(0, 3, "pass")]
+    assert await checkins(engine) == []
 
 
 async def test_an_answer_with_consent_stores_the_checkin_row(
-    store: Store, runner: Runner, service: CheckinService, tmp_path: Path
+    store: Store, runner: Runner, service: CheckinService, engine: TestDatabase
 ) -> None:
     """The control for the tests above: with consent the same call stores the row."""
     run_id = await start_run(store, runner)
     await service.set_consent(GUILD, 4, agreed=True, name="dee")
     saved = await service.answer_step(run_id, 0, 4, 7)
     assert saved.record is not None and saved.record.value == 7 and not saved.declined
-    path = tmp_path / "c.db"
-    assert contributions(path, run_id) == [(0, 4, "checkin")]
-    assert checkins(path) == [(4, 7, 0)]
+    assert await contributions(engine, run_id) == [(0, 4, "checkin")]
+    assert await checkins(engine) == [(4, 7, 0)]
 
 
 async def test_consent_given_after_being_asked_lets_the_answer_through(
-    store: Store, runner: Runner, service: CheckinService, tmp_path: Path
+    store: Store, runner: Runner, service: CheckinService, engine: TestDatabase
 ) -> None:
     run_id = await start_run(store, runner)
     with pytest.raises(ConsentNeeded):
@@ -159,9 +136,8 @@ async def test_consent_given_after_being_asked_lets_the_answer_through(
     await service.set_consent(GUILD, 1, agreed=True, name="ana")
     saved = await service.answer_step(run_id, 0, 1, 6)
     assert saved.record is not None and saved.record.user_id == 1
-    path = tmp_path / "c.db"
-    assert contributions(path, run_id) == [(0, 1, "checkin")]
-    assert checkins(path) == [(1, 6, 0)]
+    assert await contributions(engine, run_id) == [(0, 1, "checkin")]
+    assert await checkins(engine) == [(1, 6, 0)]
 
 
 async def test_a_step_answer_takes_a_note_only_if_its_step_asks(

@@ -21,6 +21,7 @@ from bot.core.checkin_tags import (
 )
 from bot.core.errors import InvalidInput, NotFound
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 from tests.factories import save_checkin
 
 GUILD, ANA, BEN = 1, 7, 8
@@ -28,8 +29,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HOUR = 3600.0
 
 
-def clock() -> datetime:
-    return NOW
+clock = stopped_at(NOW)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Contributions to a run's step (bot/core/contributing.py): saved first, then the step may move
-on; a real store, a hand-moved clock."""
+on; a real store on each engine, a hand-moved clock."""
 
 from __future__ import annotations
 
@@ -25,12 +25,6 @@ from tests.core.runner_setup import (
     ready_at_auto_step,
     session,
 )
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async for s in open_store(tmp_path / "c.db"):
-        yield s
 
 
 @pytest.fixture
@@ -165,10 +159,20 @@ async def test_the_same_anonymous_answer_twice_at_once_counts_once(
     assert rows[0].id == kept[0].record.id
 
 
+@pytest.fixture
+async def sqlite_store(tmp_path: Path) -> AsyncIterator[Store]:
+    """A store on a SQLite file only: the test below fails a write by holding SQLite's write lock
+    from another connection until the writer's busy retries run out (no PostgreSQL analogue)."""
+    async for s in open_store(tmp_path / "c.db"):
+        yield s
+
+
 async def test_a_failed_anonymous_write_lets_the_member_answer_again(
-    runner: Runner, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("bot.store.writer.BUSY_RETRIES", 2)
+    store = sqlite_store
+    runner = Runner(store, Clock(), step_handlers())
     run = await ready_at_auto_step(runner, store, 1, 2)
     other = hold_write_lock(tmp_path / "c.db")
     try:

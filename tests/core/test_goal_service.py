@@ -3,8 +3,6 @@ MAX_ACTIVE goals, only one's own goals, closing once."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from bot.core.errors import Conflict, NotFound
@@ -13,12 +11,12 @@ from bot.core.goals import MAX_ACTIVE
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 
 GUILD, ANA, BEN = 1, 7, 8
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+clock = stopped_at()
 
 
 @pytest.fixture

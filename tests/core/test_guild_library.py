@@ -3,7 +3,6 @@ by id or by what a facilitator types, and the checks before an upload is downloa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,13 @@ from bot.core.errors import InvalidInput, NotFound
 from bot.core.guild_library import GuildLibrary, with_id
 from bot.settings import ServerLimits
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 
 ROOT = Path(__file__).resolve().parents[2]
 GUILD = 77
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+clock = stopped_at()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,13 +20,13 @@ from bot.core.steps import step_handlers
 from bot.records.sessions import NewSession, SessionRecord
 from bot.store.store import Store
 from bot.ui.format import plain_name
+from tests.core.runner_setup import stopped_at
 from tests.engines import TestDatabase
 
 GUILD = 1
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+clock = stopped_at()
 
 
 PLAYLIST_VOTE = Activity.model_validate(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -20,14 +19,14 @@ from bot.core.runner import Runner
 from bot.core.steps import step_handlers
 from bot.records.sessions import NewSession, RunRecord, SessionRecord
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 from tests.engines import TestDatabase
 
 GUILD = 1
 FACILITATOR = 9
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+clock = stopped_at()
 
 
 def song_activity(turns: str, lines: int = 4) -> Activity:

@@ -3,7 +3,6 @@ folder's other audio files (a real store and a real folder)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,13 @@ import pytest
 from bot.core.errors import InvalidInput
 from bot.core.media_library import OTHER_FILES_SHOWN, MediaLibrary, check_upload_size
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 from tests.core.test_media import _wav, needs_ffprobe
 
 GUILD = 1
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+clock = stopped_at()
 
 
 def test_the_upload_limit_is_in_megabytes() -> None:

@@ -12,6 +12,7 @@ from bot.core.errors import InvalidInput
 from bot.core.pattern_notice import DAY, PatternNotices
 from bot.records.checkins import CheckinRecord
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 from tests.factories import save_checkin
 
 GUILD, ANA = 1, 7
@@ -19,8 +20,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 LOW_SCORE_MAX = 3  # 0-10 answers of 3 or less are low
 
 
-def clock() -> datetime:
-    return NOW
+clock = stopped_at(NOW)
 
 
 @pytest.fixture

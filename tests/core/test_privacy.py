@@ -18,13 +18,13 @@ from bot.core.steps import step_handlers
 from bot.records.schedule import NewSeries
 from bot.settings import Settings
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 
 GUILD, CHANNEL, ANA, BEN = 1, 2, 11, 12
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def clock() -> datetime:
-    return NOW
+clock = stopped_at(NOW)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from bot.core.runner import Runner
 from bot.core.session import SessionService
 from bot.core.steps import step_handlers
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 
 GUILD, CHANNEL, FAY, ANA, BEN, CAI = 1, 2, 3, 11, 12, 13
 
@@ -37,8 +38,7 @@ def activity(step: dict[str, Any]) -> Activity:
     )
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+clock = stopped_at(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 
 
 async def started(

@@ -15,8 +15,6 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import pytest
-
 from bot.core.activities import Activity
 from bot.core.errors import Conflict
 from bot.core.runner import Runner
@@ -28,11 +26,6 @@ from tests.engines import TestDatabase
 HELD_SECONDS = 0.5
 """How long the third connection holds the run: both processes read it meanwhile (the
 outcome asserted is the same whatever the interleaving; this makes the racy one likely)."""
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @asynccontextmanager

@@ -1,12 +1,10 @@
 """The runner's lifecycle (bot/core/runner.py): start, next, stop, and what it keeps in memory;
-a real store, a hand-moved clock."""
+a real store on each engine, a hand-moved clock."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -14,18 +12,7 @@ from bot.core.errors import Conflict, NotFound
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
 from bot.store.store import Store
-from tests.core.runner_setup import Clock, activity, open_store, session
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async for s in open_store(tmp_path / "c.db"):
-        yield s
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+from tests.core.runner_setup import Clock, activity, session
 
 
 @pytest.fixture

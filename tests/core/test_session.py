@@ -14,6 +14,7 @@ from bot.core.steps import step_handlers
 from bot.core.steps.prompt import PromptStep
 from bot.core.steps.round import RoundStep
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 
 GUILD, CHANNEL, FAY, ANA = 1, 2, 3, 11
 ACTIVITY = {
@@ -29,8 +30,7 @@ ACTIVITY = {
 }
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+clock = stopped_at(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 
 
 async def test_joining_remembers_the_name_and_only_counts_once(store: Store) -> None:

@@ -9,12 +9,12 @@ import pytest
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.session import SessionLimits, SessionService
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 
 GUILD, CHANNEL, FAY, ANA, BEN, CAI = 1, 2, 3, 11, 12, 13
 
 
-def clock() -> datetime:
-    return datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+clock = stopped_at(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
 
 
 async def test_limits_that_close_nothing_leave_the_session_open(store: Store) -> None:

@@ -11,6 +11,7 @@ from bot.core.session import SessionService
 from bot.core.step_service import StepService
 from bot.core.steps import step_handlers
 from bot.store.store import Store
+from tests.core.runner_setup import stopped_at
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ACTIVITY = {
@@ -23,8 +24,7 @@ ACTIVITY = {
 }
 
 
-def clock() -> datetime:
-    return NOW
+clock = stopped_at(NOW)
 
 
 async def test_runs_are_found_live_or_ended_and_only_live_ones_are_listed(store: Store) -> None:

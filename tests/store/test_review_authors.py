@@ -3,19 +3,8 @@ own commit, taken once, and purged once its step no longer runs."""
 
 from __future__ import annotations
 
-import pytest
-
 from bot.records.sessions import NewContribution, NewRun, NewSession
 from bot.store.store import Store
-from tests.engines import TestDatabase
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> Store:
-    s = Store(engine.url)
-    await s.open()
-    yield s  # type: ignore[misc]
-    await s.close()
 
 
 async def test_linked_with_the_answer_taken_once_and_purged_after_the_step(store: Store) -> None:

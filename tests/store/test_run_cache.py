@@ -20,6 +20,8 @@ from bot.store.store import Store
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """SQLite only, on purpose (not tests/conftest.py's two-engine `store`): these tests change
+    and read the file with plain sqlite3 connections behind the store's back."""
     s = Store(tmp_path / "c.db")
     await s.open()
     yield s

@@ -4,23 +4,10 @@ they were made."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bot.records.schedule import NewDraft
 from bot.store.store import Store
-from tests.engines import TestDatabase
 
 DAY = 24 * 3600.0
-
-
-@pytest.fixture
-async def store(engine: TestDatabase) -> AsyncIterator[Store]:
-    s = Store(engine.url)
-    await s.open()
-    yield s
-    await s.close()
 
 
 KEY = 123456789
