@@ -186,15 +186,23 @@ class SessionRepository(Repository):
             runs = tuple(int(r[0]) for r in stopped)
             if runs:
                 await self._changes.notify_in(conn, "run", *runs)
-            return runs
+            # Every run of the session, stopped now or before: none is read live again, so
+            # none may stay cached (an ended session holds no memory).
+            every_run = await conn.fetch_all(
+                "SELECT id FROM activity_runs WHERE session_id = ?", (session_id,)
+            )
+            return tuple(int(r[0]) for r in every_run)
 
-        stopped = await self._db.write(
-            job, invalidate=[cached_reads.session(session_id), cached_reads.present(session_id)]
-        )
-        # The runs it stopped are known once the job has run (at most the one live run).
-        for run_id in stopped or ():
+        ended = [
+            cached_reads.session(session_id),
+            cached_reads.present(session_id),
+            cached_reads.session_limits(session_id),
+        ]
+        runs = await self._db.write(job, invalidate=ended)
+        # The session's runs are known once the job has run.
+        for run_id in runs or ():
             self._db.invalidate(cached_reads.run(run_id))
-        return stopped is not None
+        return runs is not None
 
     async def join(self, session_id: int, user_id: int, now: float) -> bool:
         """Record a join; False when the member was already present (joining twice is harmless)."""
