@@ -12,7 +12,6 @@ from bot.core.checkins import K_MIN
 from bot.ui.board import BoardButton, BoardState, ClosedState, board_embed, board_view
 from tests.ui.test_templates import FACILITATOR, MEMBERS, NAMES, STARTED, run, session
 
-
 PRIVATE_KINDS = "tests.steps_example.private"
 """The package of the `mood` kind, which declares its counts private."""
 
