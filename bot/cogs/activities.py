@@ -11,7 +11,7 @@ from bot.cogs import controls
 from bot.cogs.access import is_facilitator
 from bot.cogs.extension import cog_setup, server_group
 from bot.cogs.options import TextChoices
-from bot.core.activities import Activity
+from bot.core.activities import Activity, localize
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.guild_library import Refused
 from bot.i18n import N_, _, ngettext
@@ -40,8 +40,6 @@ class ActivitiesCog(commands.Cog):
 
     async def activity_ids(self, interaction: discord.Interaction, current: str) -> TextChoices:
         """Autocomplete over ids and titles, best matches first."""
-        from bot.core.activities import localize
-
         needle = current.casefold().strip()
         locale = self._language(interaction)
         matches = []
@@ -132,8 +130,6 @@ class ActivitiesCog(commands.Cog):
         session = await controls.session_here(interaction)
         found = self._get(interaction.guild_id, activity)
         update = await self.bot.runner.start(session.id, found)
-        from bot.core.activities import localize
-
         locale = self._language(interaction)
         await reply_ephemeral(
             interaction,
