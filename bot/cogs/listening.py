@@ -15,22 +15,21 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import attendance
+from bot.cogs import attendance, controls
 from bot.cogs.extension import cog_setup
 from bot.cogs.listen_voice import ListenVoice
-from bot.core.activities import localize
 from bot.core.listening import COUNTDOWN, phase
 from bot.core.listening_service import ListeningService
 from bot.core.run_updates import RunUpdate
 from bot.core.steps.listen import ListenStep
 from bot.core.steps.vote import VoteStep
-from bot.i18n import N_, _
+from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord
-from bot.ui.format import sentence
-from bot.ui.forms import FormValues, send_form
+from bot.ui.forms import FormValues
 from bot.ui.listening import (
     ListenReflectForm,
     ListenReflectFormId,
+    reaction_saved,
     run_state,
     summary_lines,
 )
@@ -39,7 +38,7 @@ from bot.ui.posting import step_card
 from bot.ui.reflection import saved_text
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.listen import ListenPresenter, ListenReflectButton, ReactButton
-from bot.ui.steps.vote import VotePresenter, VoteSelect
+from bot.ui.steps.vote import VotePresenter, VoteSelect, vote_saved
 
 Key = tuple[int, int]
 
@@ -79,19 +78,19 @@ class ListeningCog(commands.Cog):
         assert isinstance(presenter, VotePresenter)
         return presenter
 
-    async def prepare(self, session: SessionRecord, run: RunRecord, index: int) -> None:
+    async def prepare(self, session: SessionRecord, run: RunRecord, step_index: int) -> None:
         """Put what a card needs (from the store) where its presenter looks."""
-        step = self.bot.runner.step_at(run, index)
-        key = (run.id, index)
+        step = self.bot.runner.step_at(run, step_index)
+        key = (run.id, step_index)
         if isinstance(step, VoteStep):
             # The card is public: its choices in the server's language.
             self.vote_cards.choices[key] = await self.service.choices_for(
-                session, run, index, server_language(self.bot.guild_settings, session.guild_id)
+                session, run, step_index, server_language(self.bot.guild_settings, session.guild_id)
             )
         elif isinstance(step, ListenStep) and step.track == "from_vote":
             if key in self.listen_cards.tracks:
                 return  # chosen when the step began: a later /forget or withdrawal keeps it
-            track = await self.service.resolve_track(session, run, index)
+            track = await self.service.resolve_track(session, run, step_index)
             if track is not None:
                 self.listen_cards.tracks[key] = track
 
@@ -129,9 +128,9 @@ class ListeningCog(commands.Cog):
 
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """Before a step is shown: its track or vote choices are prepared for the presenter."""
-        for index in (update.exited_step, update.entered_step):
-            if index is not None:
-                await self.prepare(session, update.run, index)
+        for step_index in (update.exited_step, update.entered_step):
+            if step_index is not None:
+                await self.prepare(session, update.run, step_index)
 
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """After a step change is shown: an ended listen or vote step is closed here too."""
@@ -167,22 +166,22 @@ class ListeningCog(commands.Cog):
             self._shown_phase[key] = current
             await self.redraw(session, run, run.step_index)
 
-    async def step_ended(self, session: SessionRecord, run: RunRecord, index: int) -> None:
-        """Step `index` of `run` ended: its playback stops and what was kept about it goes."""
-        key = (run.id, index)
-        step = self.bot.runner.step_at(run, index)
+    async def step_ended(self, session: SessionRecord, run: RunRecord, step_index: int) -> None:
+        """Step `step_index` of `run` ended: its playback stops and what was kept about it goes."""
+        key = (run.id, step_index)
+        step = self.bot.runner.step_at(run, step_index)
         if isinstance(step, ListenStep):
-            await self.service.end_play(run.id, index)
+            await self.service.end_play(run.id, step_index)
             await self.voice.step_ended(session.guild_id, key)
         self.forget(key)
 
-    async def redraw(self, session: SessionRecord, run: RunRecord, index: int) -> None:
+    async def redraw(self, session: SessionRecord, run: RunRecord, step_index: int) -> None:
         """Edit a live step's message to show its current state."""
         fresh = await self.service.run(run.id)
-        if fresh is None or fresh.step_message_id is None or fresh.step_index != index:
+        if fresh is None or fresh.step_message_id is None or fresh.step_index != step_index:
             return
-        await self.prepare(session, fresh, index)
-        scene = self.bot.live.scene(session, fresh, index)
+        await self.prepare(session, fresh, step_index)
+        scene = self.bot.live.scene(session, fresh, step_index)
         payload = self.bot.live.presenter(scene.step.type).render(scene)
         await self.bot.live.edit(
             session,
@@ -235,29 +234,14 @@ class ListeningCog(commands.Cog):
 
     async def on_react(self, interaction: discord.Interaction, item: ReactButton) -> None:
         """A reaction pressed under a listen step: saved, privately confirmed."""
-        session, _run, step = await self.service.live_step(item.run_id, item.index)
+        session, _run, step = await self.service.live_step(item.run_id, item.step_index)
         assert isinstance(step, ListenStep)
         await attendance.ensure_joined(interaction, session)
         outcome = await self.service.react(
-            session, item.run_id, item.index, interaction.user.id, item.choice
+            session, item.run_id, item.step_index, interaction.user.id, item.choice
         )
         reaction = step.reflection.reactions[item.choice]
-        locale = member_language(interaction)
-        shown = f"{reaction.emoji or ''} **{localize(reaction.label, locale)}**".strip()
-        text = (
-            _(
-                "Thank you, you changed your reaction to {reaction}. You can change it until the "
-                "step ends.",
-                locale,
-                reaction=shown,
-            )
-            if outcome.replaced
-            else _(
-                "Thank you, you reacted {reaction}. You can change it until the step ends.",
-                locale,
-                reaction=shown,
-            )
-        )
+        text = reaction_saved(reaction, outcome.replaced, member_language(interaction))
         await reply_ephemeral(interaction, text)
         await self._after_contribution(session, outcome.update)
 
@@ -265,23 +249,20 @@ class ListeningCog(commands.Cog):
         self, interaction: discord.Interaction, item: ListenReflectButton
     ) -> None:
         """Reflect under a listen step: the reflection form."""
-        _session, _run, step = await self.service.live_step(item.run_id, item.index)
-        assert isinstance(step, ListenStep)
-        await send_form(
-            interaction,
-            ListenReflectForm(item.run_id, item.index, step, member_language(interaction)),
+        await controls.open_step_form(
+            interaction, item.run_id, item.step_index, ListenStep, ListenReflectForm
         )
 
     async def on_reflect_form(
         self, interaction: discord.Interaction, form: ListenReflectFormId, values: FormValues
     ) -> None:
         """The reflection form submitted: saved (and shared when the member ticked Share)."""
-        run_id, index = form.run_id, form.step_index
-        session, _run, _step = await self.service.live_step(run_id, index)
+        run_id, step_index = form.run_id, form.step_index
+        session, _run, _step = await self.service.live_step(run_id, step_index)
         await attendance.ensure_joined(interaction, session)
         shared = values.flag("share")
         outcome = await self.service.reflect(
-            run_id, index, interaction.user.id, values.text("answer"), shared
+            run_id, step_index, interaction.user.id, values.text("answer"), shared
         )
         await reply_ephemeral(
             interaction,
@@ -291,22 +272,15 @@ class ListeningCog(commands.Cog):
 
     async def on_vote(self, interaction: discord.Interaction, item: VoteSelect) -> None:
         """A vote chosen at a vote step: saved (a second choice replaces the first)."""
-        session, run, step = await self.service.live_step(item.run_id, item.index)
+        session, run, step = await self.service.live_step(item.run_id, item.step_index)
         assert isinstance(step, VoteStep)
         chosen = await self.service.choice(
-            session, run, item.index, item.chosen, member_language(interaction)
+            session, run, item.step_index, item.chosen, member_language(interaction)
         )
         await attendance.ensure_joined(interaction, session)
-        outcome = await self.service.vote(item.run_id, item.index, interaction.user.id, chosen)
-        locale = member_language(interaction)
-        vote = (
-            _("🗳️ Your vote is now **{choice}**", locale, choice=chosen.label)
-            if outcome.replaced
-            else _("🗳️ Your vote is **{choice}**", locale, choice=chosen.label)
-        )
+        outcome = await self.service.vote(item.run_id, item.step_index, interaction.user.id, chosen)
         await reply_ephemeral(
-            interaction,
-            sentence(vote) + " " + _("You can change it while the vote is open.", locale),
+            interaction, vote_saved(chosen.label, outcome.replaced, member_language(interaction))
         )
         await self._after_contribution(session, outcome.update)
 

@@ -16,7 +16,9 @@ from bot.core.scales import Scale
 from bot.i18n import N_, SOURCE_LANGUAGE, _
 
 K_MIN = 3
-"""Group figures are shown only when at least this many people answered."""
+"""Group figures (check-in figures, votes per choice, reactions per kind, counts on the board)
+are shown only when at least this many people are behind them; fewer, and a figure could tell
+who answered what."""
 
 SCALES = ("0-10", "1-5", "sam")
 """Scales a member can pick for /checkin now."""

@@ -20,7 +20,7 @@ from bot.core.listening import (
     set_tracks,
     time_left,
 )
-from bot.core.steps.listen import ListenStep
+from bot.core.steps.listen import ListenStep, Reaction
 from bot.core.text import clean_member_text, shorten
 from bot.i18n import _, ngettext
 from bot.records.media import NominationRecord, PlayRecord, TrackRecord
@@ -54,9 +54,9 @@ class ListenReflectForm(ChorusForm):
     The step's questions are shown whole above the box. Answered through its custom_id by
     `ListeningCog.on_reflect_form`, with no timeout."""
 
-    def __init__(self, run_id: int, index: int, step: ListenStep, locale: str) -> None:
+    def __init__(self, run_id: int, step_index: int, step: ListenStep, locale: str) -> None:
         super().__init__(
-            _("After the music", locale), ListenReflectFormId(run_id=run_id, step_index=index)
+            _("After the music", locale), ListenReflectFormId(run_id=run_id, step_index=step_index)
         )
         questions = [" ".join(localize(q, locale).split()) for q in step.reflection.questions]
         answer = answer_box(500, locale)
@@ -84,6 +84,24 @@ class ListenReflectForm(ChorusForm):
                 component=share,
             )
         )
+
+
+def reaction_saved(reaction: Reaction, replaced: bool, locale: str) -> str:
+    """The private thanks for a reaction pressed under a listen step (`replaced`: it replaced the
+    member's earlier one), in ``locale``."""
+    shown = f"{reaction.emoji or ''} **{localize(reaction.label, locale)}**".strip()
+    if replaced:
+        return _(
+            "Thank you, you changed your reaction to {reaction}. You can change it until the "
+            "step ends.",
+            locale,
+            reaction=shown,
+        )
+    return _(
+        "Thank you, you reacted {reaction}. You can change it until the step ends.",
+        locale,
+        reaction=shown,
+    )
 
 
 def now_playing(

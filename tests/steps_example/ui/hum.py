@@ -29,7 +29,7 @@ class HumPresenter(SimplePresenter):
                 _("Hum", scene.locale),
                 session_id=scene.session.id,
                 run_id=scene.run.id,
-                step_index=scene.index,
+                step_index=scene.step_index,
                 action="hum",
                 style=discord.ButtonStyle.success,
             )

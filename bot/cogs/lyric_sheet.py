@@ -1,6 +1,6 @@
 """The live lyric sheet of a write step and its turn pings.
 
-`LiveSongSheet` belongs to the lyrics cog (bot/cogs/lyrics.py). It keeps what the sheet shows
+`LiveLyricSheet` belongs to the lyrics cog (bot/cogs/lyrics.py). It keeps what the sheet shows
 beyond the run's state (the song's id, title and names), re-draws the step message when the
 song changes (edits coalesced like the board's), and tells each writer once that it's their
 turn: a ping to only them, or a direct message in an anonymous song.
@@ -28,21 +28,20 @@ import discord
 
 from bot.chorus_bot import ChorusBot
 from bot.core.debounce import Debouncer
-from bot.core.lyric_slots import slots
 from bot.core.lyric_turns import current_writer, takes_turns
 from bot.core.lyrics import next_position, song_lines
 from bot.core.lyrics_service import LyricsService
 from bot.core.run_updates import RunUpdate
 from bot.core.steps.write import WriteStep
-from bot.i18n import N_, _
+from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.errors import log_refused
-from bot.ui.format import clock_and_relative
 from bot.ui.locale import server_language
 from bot.ui.lyrics import SongInfo, fingerprint
 from bot.ui.posting import MessageName
 from bot.ui.steps.base import MessagePayload, StepScene
 from bot.ui.steps.write import WritePresenter
+from bot.ui.turn_pings import TurnPing
 
 log = logging.getLogger("chorus.lyrics")
 NONE = discord.AllowedMentions.none()
@@ -50,15 +49,15 @@ RETRY = 0.5
 """Seconds to look again when the step message is still being posted."""
 
 
-class LiveSongSheet:
-    """The sheets of the songs being written and their turn pings."""
+class LiveLyricSheet:
+    """The lyric sheets of the songs being written and their turn pings."""
 
     def __init__(self, bot: ChorusBot, service: LyricsService) -> None:
         self.bot = bot
         self.service = service
         self.info: dict[tuple[int, int], SongInfo] = {}
         self.presenter = WritePresenter(
-            info=lambda run_id, index: self.info.get((run_id, index)),
+            info=lambda run_id, step_index: self.info.get((run_id, step_index)),
             on_render=self._step_posted,
             on_exit=self._step_closed,
         )
@@ -132,18 +131,18 @@ class LiveSongSheet:
     def _step_posted(self, scene: StepScene, payload: MessagePayload) -> None:
         """The step message is being posted with `payload`: ping the first writer, and show
         whatever the sheet has that the first posting didn't (names, the current writer)."""
-        self._shown[(scene.run.id, scene.index)] = fingerprint(payload)
+        self._shown[(scene.run.id, scene.step_index)] = fingerprint(payload)
         self._announced[scene.run.id] = 0  # this process started the step: it pings turn 1
         self.request_sheet(scene.run.id, delay=0.0)
 
     def _step_closed(self, scene: StepScene) -> None:
         run_id = scene.run.id
         self.sheets.forget(run_id)
-        self._shown.pop((run_id, scene.index), None)
+        self._shown.pop((run_id, scene.step_index), None)
         self._spawn(self._finish(scene))
 
     async def _finish(self, scene: StepScene) -> None:
-        info = self.info.get((scene.run.id, scene.index))
+        info = self.info.get((scene.run.id, scene.step_index))
         if info is not None and info.song_id is not None:
             await self.service.finish(info.song_id)
         await self._delete_ping(scene.session, scene.run.id)
@@ -224,56 +223,21 @@ class LiveSongSheet:
         if run.state != "running" or announced >= turn_no:
             return
         self._announced[run.id] = turn_no
-        # Posted in the channel (or a direct message, which has no client language to go by):
-        # the server's language, like the song itself.
-        locale = server_language(self.bot.guild_settings, session.guild_id)
-        slot = slots(step, locale)[position]
-        line = _("line {number} of {total}", locale, number=position + 1, total=step.total_lines)
-        where = f"**{line}**" + (f" ({slot.section})" if slot.section else "")
         deadline = state.get("turn_deadline")
-        until = (
-            " " + _("You have until {time}.", locale, time=clock_and_relative(deadline))
-            if isinstance(deadline, int | float)
-            else ""
+        words = TurnPing.of(
+            step,
+            position,
+            deadline if isinstance(deadline, int | float) else None,
+            server_language(self.bot.guild_settings, session.guild_id),
         )
-        clue = ""
-        if step.turns == "hidden":
-            clue = " " + _("You'll see only the last word of the line before.", locale)
-        passing = " " + _("Passing is fine too.", locale) if step.pass_allowed else ""
         await self._delete_ping(session, run.id)
+        content = words.public(writer)
         if step.anonymous:
             # A public ping would tie the writer to this line: tell them privately instead.
             channel = self.bot.live.channel(session)
-            private = _(
-                "✍ It's your turn to write {where} in {channel}. Press **Write my line** "
-                "on the song there, or use `/line`.{until}{clue}{passing} Nobody else is told "
-                "it's you.",
-                locale,
-                where=where,
-                channel=f"<#{channel.id}>",
-                until=until,
-                clue=clue,
-                passing=passing,
-            )
-            if await self._tell_privately(run.id, writer, private):
+            if await self._tell_privately(run.id, writer, words.private(channel.id)):
                 return
-            content = _(
-                "✍ {member}, it's your turn in the song. Press **Write my line** above, or "
-                "use `/line`. (I couldn't send you a direct message.)",
-                locale,
-                member=f"<@{writer}>",
-            )
-        else:
-            content = _(
-                "✍ {member}, it's your turn to write {where}. Press **Write my line** on the "
-                "song above, or use `/line`.{until}{clue}{passing}",
-                locale,
-                member=f"<@{writer}>",
-                where=where,
-                until=until,
-                clue=clue,
-                passing=passing,
-            )
+            content = words.undeliverable(writer)
         try:
             message = await self.bot.live.channel(session).send(
                 content,
