@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -47,8 +48,6 @@ def cmd_run(_: argparse.Namespace) -> int:
 def cmd_health(args: argparse.Namespace) -> int:
     """Healthy: a fresh gateway heartbeat from the running bot and one database read. Prints
     one line; exit 0 when healthy, 1 when not (the Docker HEALTHCHECK)."""
-    import time
-
     from bot.cli_database import database_problem, no_database
     from bot.health import Unhealthy, read_heartbeat
     from bot.records.errors import StorageUnavailable

@@ -6,9 +6,14 @@ import asyncio
 import logging
 
 import discord
+import yarl
+from discord import gateway, http
 
+from bot.app import create_bot
+from bot.gc_tuning import stop_settling, tune_garbage_collector
 from bot.health import HealthFile
 from bot.logging_setup import setup_logging
+from bot.rest_proxy import retry_through_proxy
 from bot.settings import Settings
 
 log = logging.getLogger("chorus")
@@ -16,9 +21,6 @@ log = logging.getLogger("chorus")
 
 def _apply_endpoints(settings: Settings) -> None:
     """Point discord.py at a proxy when configured, through its public class attributes."""
-    import yarl
-    from discord import gateway, http
-
     if settings.discord.api_base:
         http.Route.BASE = settings.discord.api_base.rstrip("/")
     if settings.discord.gateway_url:
@@ -31,19 +33,13 @@ def run_bot(settings: Settings) -> int:
     Discord can't be reached, or the bot fails; 0 otherwise."""
     setup_logging(settings.log_level, settings.log_format)
     _apply_endpoints(settings)
-    from bot.app import create_bot
-
     bot = create_bot(settings)
     HealthFile(settings.health_file).watch(bot)  # for `chorus health`
-    from bot.gc_tuning import stop_settling, tune_garbage_collector
-
     tune_garbage_collector()
     token = settings.token.get_secret_value() if settings.token else ""
 
     async def main() -> None:
         if settings.discord.api_base:
-            from bot.rest_proxy import retry_through_proxy
-
             # A shared proxy's own 429s and timeouts are retried, not taken for a ban.
             retry_through_proxy(bot.http)
         async with bot:

@@ -139,9 +139,14 @@ class RoundCog(commands.Cog):
         return dict(outcome.record.payload)
 
     async def _forget_member(self, guild_id: int, user_id: int) -> None:
-        """/forget: the member's name leaves the cards' names (their id left the state)."""
-        for names in self.names.values():
-            names.pop(user_id, None)
+        """/forget: the member's name leaves the cards' names (their id left the state), and a
+        live round card that named them is drawn again without them (the privacy scan,
+        tests/cogs/test_privacy_scan.py, reads the card right after the forget)."""
+        named = [sid for sid, names in self.names.items() if names.pop(user_id, None) is not None]
+        for session_id in named:
+            run = await self.bot.runner.live_run(session_id)
+            if run is not None:
+                await self.show(await self.bot.sessions.get(session_id), run)
 
     # ---------------------------------------------------------------- the card
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.errors import InvalidInput
 from bot.i18n import N_
 
 DEFAULT_MINUTES = 15
@@ -85,8 +86,6 @@ def recipients(
 
 def check_series_choice(minutes: int | None) -> int | None:
     """One of SERIES_CHOICES or None. Raises InvalidInput otherwise (an id from elsewhere)."""
-    from bot.core.errors import InvalidInput
-
     if minutes is not None and minutes not in SERIES_CHOICES:
         raise InvalidInput(
             N_("That reminder time isn't one of the choices; pick one of the buttons.")
@@ -97,8 +96,6 @@ def check_series_choice(minutes: int | None) -> int | None:
 def check_minutes(minutes: int) -> int:
     """Minutes before a session, bounded to a week. Raises InvalidInput outside 1 to
     MAX_MINUTES."""
-    from bot.core.errors import InvalidInput
-
     if not 1 <= minutes <= MAX_MINUTES:
         raise InvalidInput(
             N_("Choose between 1 and {max_minutes} minutes before the session."),

@@ -10,6 +10,7 @@ so (None) rather than counting German or Spanish words as if they were English.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from bot.core import pronunciations as pronouncing
@@ -66,8 +67,6 @@ def estimate(word: str) -> int:
 
 
 def _fold_accents(word: str) -> str:
-    import unicodedata
-
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", word) if unicodedata.category(ch) != "Mn"
     )

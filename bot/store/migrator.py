@@ -7,6 +7,7 @@ reach the same schema at every version (tests/store/test_schema_parity.py)."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -106,6 +107,4 @@ def _split_statements(sql: str) -> list[str]:
 
 
 def _complete(statement: str) -> bool:
-    import sqlite3
-
     return sqlite3.complete_statement(statement)

@@ -8,6 +8,7 @@ from dataclasses import field as dataclass_field
 import discord
 
 from bot.core.checkins import K_MIN
+from bot.core.steps import kind_named
 from bot.core.text import shorten
 from bot.i18n import _, ngettext
 from bot.records.sessions import RunRecord, SessionRecord
@@ -136,13 +137,18 @@ def _time_line(state: BoardState) -> str:
     return _("Step ends {when}", locale, when=relative(run.step_deadline))
 
 
-PRIVATE_COUNT_KINDS = frozenset({"checkin", "goal"})
-"""Steps about how people are: the public board shows no exact count below K_MIN."""
+def _private_counts(kind_name: str) -> bool:
+    """Whether the kind declares its counts private (`StepKind.private_counts`); a kind the
+    registry doesn't know (any more) is taken as private."""
+    try:
+        return kind_named(kind_name).private_counts
+    except KeyError:
+        return True
 
 
 def _answers_line(state: BoardState) -> str:
     answered = state.answered or 0
-    if state.step_kind in PRIVATE_COUNT_KINDS and answered < K_MIN:
+    if answered < K_MIN and _private_counts(state.step_kind):
         return _("fewer than {k} answered so far", state.locale, k=K_MIN)
     total = max(state.expected, answered)
     return ngettext(

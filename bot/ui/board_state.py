@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from bot.core.field_texts import localize
+from bot.core.steps import kind_named
 from bot.records.sessions import SessionRecord
 from bot.ui.board import BoardState, ClosedState
 from bot.ui.live_host import LiveHost
@@ -37,7 +38,7 @@ async def gather_board_state(
     step = activity.steps[run.step_index]
     answered = None
     expected = len(present)
-    if step.type != "prompt":
+    if kind_named(step.type).answered:
         contributions = await bot.boards.contributions(run.id, run.step_index)
         authors: set[int | None] = {c.author_id for c in contributions}
         answered = len({c.author_id or -c.id for c in contributions})

@@ -22,6 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, date2num
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from bot.ui.chart_dates import DayFormatter
@@ -146,8 +147,6 @@ def trend_figure(
         axes.xaxis.set_major_formatter(DayFormatter(locale))
     handles, labels = axes.get_legend_handles_labels()
     if arrows:
-        from matplotlib.lines import Line2D
-
         handles.append(Line2D([], [], color=INK, marker=">", linewidth=1.6))
         labels.append(_("before → after, same session", locale))
     axes.legend(

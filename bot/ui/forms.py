@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar
 
 import discord
 
+from bot.core.errors import UserFacingError
 from bot.i18n import N_, _
 from bot.ui import limits
 from bot.ui.components import ANY_CHORUS_ID
@@ -245,8 +246,6 @@ async def route_form(bot: FormRouter, interaction: discord.Interaction) -> None:
     locale = member_language(interaction)
     try:
         if found is None:
-            from bot.core.errors import UserFacingError
-
             raise UserFacingError(_refusal(bot, custom_id))
         route, form_id = found
         await route.handler(interaction, form_id, values)

@@ -22,6 +22,7 @@ from simcord.actors import MemberActor
 
 from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
+from bot.core.steps import step_kinds
 from bot.settings import Settings
 from tests.conftest import World, find_message, restart
 
@@ -238,6 +239,17 @@ async def in_goal(world: World, people: list[MemberActor]) -> None:
         await rate_goals(world, person)
 
 
+async def in_round(world: World, people: list[MemberActor]) -> None:
+    """The first speaker answers in the form (posted with their name), the second is done: the
+    ids are in the order, the turns and the speaker."""
+    shown = await people[0].click(step_message(world, "F round"), label="Answer")
+    assert shown.modal is not None, shown.response.content if shown.response else "no modal"
+    saved = await people[0].submit_modal(shown, {"answer": f"{people[0].name} leaves lighter"})
+    assert "Thank you for your answer" in saved.response.content, saved.response.content
+    done = await people[1].click(step_message(world, "F round"), label="Done")
+    assert "The floor moves on" in done.response.content, done.response.content
+
+
 async def nothing(world: World, people: list[MemberActor]) -> None:
     return None
 
@@ -254,8 +266,8 @@ STEPS: list[tuple[str, Step]] = [
     ("F vote", in_vote),
     ("F piece", in_piece),
     ("F goal", in_goal),
+    ("F round", in_round),
 ]
-KINDS = {"prompt", "checkin", "listen", "write", "reflect", "breathe", "vote", "goal"}
 
 
 async def prepare_member(world: World, person: MemberActor) -> None:
@@ -344,7 +356,7 @@ async def held_somewhere(world: World, who: MemberActor) -> list[str]:
 def test_the_activity_has_every_step_kind(catalog: Catalog) -> None:
     activity = catalog.get(ACTIVITY)
     assert activity is not None
-    assert {step.type for step in activity.steps} == KINDS
+    assert {step.type for step in activity.steps} == {kind.name for kind in step_kinds()}
     assert [s.title for s in activity.steps][: len(STEPS)] == [t for t, _ in STEPS]
 
 

@@ -88,6 +88,17 @@ async def test_only_whoever_leads_may_skip_and_the_kind_words_the_reply(
     assert not closed.components
 
 
+async def test_the_board_counts_no_answers_at_a_kind_that_takes_none(
+    pause_env: simcord.Env,
+) -> None:
+    """`pause` declares `answered=False` (as `prompt` does): the board shows no Answers field
+    at the pause, as at a prompt, while a kind that takes answers shows one."""
+    world = await to_the_pause(pause_env)
+    board = find_message(world.channel, "Pause session").embeds[0]
+    assert "Step 2 of 3: **Quiet minute**" in str(board.to_dict())
+    assert "Answers" not in {f.name for f in board.fields}, board.to_dict()
+
+
 async def test_the_pause_ends_by_itself(pause_env: simcord.Env) -> None:
     world = await to_the_pause(pause_env)
     await world.env.advance_time(30)

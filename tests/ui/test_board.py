@@ -7,9 +7,13 @@ from dataclasses import replace
 import discord
 import pytest
 
+from bot.core import steps as core_steps
 from bot.core.checkins import K_MIN
 from bot.ui.board import BoardButton, BoardState, ClosedState, board_embed, board_view
 from tests.ui.test_templates import FACILITATOR, MEMBERS, NAMES, STARTED, run, session
+
+PRIVATE_KINDS = "tests.steps_example.private"
+"""The package of the `mood` kind, which declares its counts private."""
 
 
 def state(**changes: object) -> BoardState:
@@ -41,6 +45,30 @@ def test_how_many_answered_a_check_in_is_hidden_below_three(kind: str) -> None:
     shown = fields(board_embed(state(step_kind=kind, answered=K_MIN)))
     assert shown["Answers"] == f"{K_MIN} of 4 answered"
     assert fields(board_embed(state(answered=1)))["Answers"] == "1 of 4 answered"  # a prompt
+
+
+def test_a_kind_that_declares_its_counts_private_hides_them_too() -> None:
+    """The board reads `StepKind.private_counts` from the registry: a kind added outside bot/
+    (tests/steps_example/private/mood.py) gets the same care as the check-in."""
+    core_steps.add_package(PRIVATE_KINDS)
+    try:
+        hidden = fields(board_embed(state(step_kind="mood", answered=K_MIN - 1)))
+        shown = fields(board_embed(state(step_kind="mood", answered=K_MIN)))
+    finally:
+        core_steps.remove_package(PRIVATE_KINDS)
+    assert hidden["Answers"] == f"fewer than {K_MIN} answered so far"
+    assert shown["Answers"] == f"{K_MIN} of 4 answered"
+    # Unregistered again: a kind the registry doesn't know is taken as private.
+    unknown = fields(board_embed(state(step_kind="mood", answered=1)))
+    assert unknown["Answers"] == f"fewer than {K_MIN} answered so far"
+
+
+def test_the_shipped_kinds_with_private_counts_are_the_check_in_and_the_goal_step() -> None:
+    private = {kind.name for kind in core_steps.step_kinds() if kind.private_counts}
+    assert private == {"checkin", "goal"}
+    for kind in core_steps.step_kinds():
+        shown = fields(board_embed(state(step_kind=kind.name, answered=1)))["Answers"]
+        assert (shown == f"fewer than {K_MIN} answered so far") is kind.private_counts, kind.name
 
 
 def test_who_is_here_and_what_runs() -> None:

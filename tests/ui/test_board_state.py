@@ -22,6 +22,18 @@ async def test_an_open_session_without_an_activity_shows_who_is_present(world: W
     assert state.closed is None and state.locale == "en"
 
 
+async def test_a_prompt_takes_no_answers_so_none_are_counted(world: World) -> None:
+    """`prompt` declares `answered=False`: the board's state has no count of answers for it."""
+    bot = world.bot()
+    await open_session(world)
+    await world.members[0].click(board(world), label="Join")
+    await world.facilitator.slash(world.channel, "activity start", activity="test-round")
+    await world.facilitator.click(board(world), label="Next")  # the round, then a prompt
+    session = await bot.sessions.in_channel(world.channel.id)
+    state = await gather_board_state(bot, bot.live.presenters, session, "en", 0.0)
+    assert state.step_kind == "prompt" and state.answered is None
+
+
 async def test_a_round_shows_its_step_who_answered_and_who_has_the_floor(world: World) -> None:
     bot = world.bot()
     await open_session(world)

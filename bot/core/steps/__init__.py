@@ -39,6 +39,7 @@ __all__ = [
     "Wake",
     "add_package",
     "everyone_answered",
+    "kind_named",
     "on_change",
     "remove_package",
     "step_handlers",
@@ -85,6 +86,15 @@ def step_kinds() -> tuple[StepKind, ...]:
             raise RuntimeError(f"step kinds defined twice: {', '.join(twice)}")
         _kinds = tuple(sorted(kinds, key=lambda kind: (kind.order, kind.name)))
     return _kinds
+
+
+def kind_named(name: str) -> StepKind:
+    """The registered kind whose name is `name` (a step's ``type``). Raises KeyError when no
+    registered kind has that name."""
+    for kind in step_kinds():
+        if kind.name == name:
+            return kind
+    raise KeyError(name)
 
 
 def step_type_names() -> list[str]:

@@ -208,7 +208,7 @@ def everyone_answered_by(present: Sequence[int], authors: Sequence[int | None]) 
 @dataclass(frozen=True, slots=True)
 class StepKind:
     """One step kind as the registry (`bot.core.steps`) knows it: the module `<kind>.py` ends with
-    ``KIND = StepKind(model=..., handler=..., order=...)``."""
+    ``KIND = StepKind(model=..., handler=..., order=...)``, plus whatever else it declares."""
 
     model: type[StepBase]
     """The pydantic model of the step; its `type` literal is the kind's name."""
@@ -218,6 +218,12 @@ class StepKind:
     """Where the kind is listed to authors (error messages, the schema); ties by name."""
     form: StepForm | None = None
     """The kind's form in the activity builder (`/activity new`); None: written in YAML only."""
+    private_counts: bool = False
+    """True for a step about how people are (a check-in, rating one's goals): the public board
+    shows no exact count of answers below K_MIN (`bot.core.checkins`), only "fewer than K_MIN"."""
+    answered: bool = True
+    """False for a step nothing is sent at (a prompt is read and talked about): the board shows
+    no count of answers for it."""
 
     @property
     def name(self) -> str:

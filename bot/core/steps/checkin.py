@@ -117,4 +117,4 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(model=CheckinStep, handler=CheckinHandler, order=2, form=FORM)
+KIND = StepKind(model=CheckinStep, handler=CheckinHandler, order=2, form=FORM, private_counts=True)

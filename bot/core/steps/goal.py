@@ -70,4 +70,4 @@ class GoalHandler(BaseStepHandler):
 FORM = StepForm(N_("Rating personal goals"), (TITLE, TIME_LIMIT))
 
 
-KIND = StepKind(model=GoalStep, handler=GoalHandler, order=8, form=FORM)
+KIND = StepKind(model=GoalStep, handler=GoalHandler, order=8, form=FORM, private_counts=True)

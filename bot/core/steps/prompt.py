@@ -52,4 +52,4 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(model=PromptStep, handler=PromptHandler, order=1, form=FORM)
+KIND = StepKind(model=PromptStep, handler=PromptHandler, order=1, form=FORM, answered=False)

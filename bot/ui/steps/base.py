@@ -13,7 +13,7 @@ from bot.core.text import shorten
 from bot.i18n import _
 from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
 from bot.ui.components import TypedButton
-from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, duration
+from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, duration, plain_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +32,6 @@ class StepScene:
 
     def name(self, user_id: int | None) -> str:
         """A contributor's display name, made inert for embedding."""
-        from bot.ui.format import plain_name
-
         if user_id is None:
             return _("Someone", self.locale)
         return plain_name(self.names.get(user_id)) or _("a member", self.locale)

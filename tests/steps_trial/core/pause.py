@@ -53,4 +53,4 @@ class PauseHandler(BaseStepHandler):
         return Pressed(contribute=False, move_on=True, reply=N_("⏭ You ended the pause."))
 
 
-KIND = StepKind(model=PauseStep, handler=PauseHandler, order=95)
+KIND = StepKind(model=PauseStep, handler=PauseHandler, order=95, answered=False)
