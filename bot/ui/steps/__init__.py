@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable
+from typing import Any
 
 from bot.core.steps import step_kinds
 from bot.ui.steps.base import StepPresenter
@@ -30,7 +31,7 @@ def remove_package(package: str) -> None:
         _packages.remove(package)
 
 
-def _presenter_class(kind: str) -> Callable[[], StepPresenter]:
+def _presenter_class(kind: str) -> Callable[[], StepPresenter[Any]]:
     for package in _packages:
         name = f"{package}.{kind}"
         if importlib.util.find_spec(name) is None:
@@ -38,16 +39,16 @@ def _presenter_class(kind: str) -> Callable[[], StepPresenter]:
         found = getattr(importlib.import_module(name), "PRESENTER", None)
         if found is None:
             raise RuntimeError(f"{name} has no PRESENTER")
-        presenter: Callable[[], StepPresenter] = found
+        presenter: Callable[[], StepPresenter[Any]] = found
         return presenter
     raise RuntimeError(f"the step kind {kind!r} has no presenter module in {', '.join(_packages)}")
 
 
-def presenters() -> dict[str, StepPresenter]:
+def presenters() -> dict[str, StepPresenter[Any]]:
     """A fresh presenter for every step kind of the registry, by kind name.
 
     Raises RuntimeError when a kind has no presenter module or its presenter's `kind` differs."""
-    found: dict[str, StepPresenter] = {}
+    found: dict[str, StepPresenter[Any]] = {}
     for kind in step_kinds():
         presenter = _presenter_class(kind.name)()
         if presenter.kind != kind.name:
