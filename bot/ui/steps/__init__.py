@@ -1,8 +1,9 @@
 """Step presenters, found by kind: `bot/ui/steps/<kind>.py` ends with ``PRESENTER = <class>``.
 
 The kinds come from the core registry (`bot.core.steps.step_kinds`), so a kind without a
-presenter, or a presenter whose `kind` isn't its module's name, is an error at start-up rather
-than a step that can't be shown. `add_package` looks for presenters in another package too (the
+presenter, a presenter whose `kind` isn't its module's name, or one not typed by its kind's model
+(``SimplePresenter[<the kind's model>]``), is an error at start-up rather than a step that can't
+be shown. `add_package` looks for presenters in another package too (the
 example kind in the tests), as `bot.core.steps.add_package` does for kinds.
 """
 
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import typing
 from collections.abc import Callable
 from typing import Any
 
 from bot.core.steps import step_kinds
-from bot.ui.steps.base import StepPresenter
+from bot.ui.steps.base import BasePresenter, StepPresenter
 
 _packages: list[str] = [__name__]
 
@@ -44,16 +46,35 @@ def _presenter_class(kind: str) -> Callable[[], StepPresenter[Any]]:
     raise RuntimeError(f"the step kind {kind!r} has no presenter module in {', '.join(_packages)}")
 
 
+def presented_model(presenter: object) -> type | None:
+    """The step model a presenter is typed by (``class P(SimplePresenter[ReflectStep])`` ->
+    `ReflectStep`), or None when its class names none."""
+    for cls in type(presenter).__mro__:
+        for base in getattr(cls, "__orig_bases__", ()):
+            origin = typing.get_origin(base)
+            if isinstance(origin, type) and issubclass(origin, BasePresenter):
+                (model,) = typing.get_args(base)
+                return model if isinstance(model, type) else None
+    return None
+
+
 def presenters() -> dict[str, StepPresenter[Any]]:
     """A fresh presenter for every step kind of the registry, by kind name.
 
-    Raises RuntimeError when a kind has no presenter module or its presenter's `kind` differs."""
+    Raises RuntimeError when a kind has no presenter module, or its presenter's `kind` differs,
+    or the presenter isn't typed by the kind's model."""
     found: dict[str, StepPresenter[Any]] = {}
     for kind in step_kinds():
         presenter = _presenter_class(kind.name)()
         if presenter.kind != kind.name:
             raise RuntimeError(
                 f"the presenter for {kind.name!r} says its kind is {presenter.kind!r}"
+            )
+        model = presented_model(presenter)
+        if model is not kind.model:
+            raise RuntimeError(
+                f"the presenter for {kind.name!r} reads {getattr(model, '__name__', None)}, "
+                f"not the kind's model {kind.model.__name__}"
             )
         found[kind.name] = presenter
     return found
