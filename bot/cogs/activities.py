@@ -11,10 +11,9 @@ from bot.cogs import controls
 from bot.cogs.access import is_facilitator
 from bot.cogs.extension import cog_setup, server_group
 from bot.cogs.options import TextChoices
-from bot.core.activities import Activity
-from bot.core.errors import InvalidInput, NotFound
+from bot.core.activities import localize
 from bot.core.guild_library import Refused
-from bot.i18n import N_, _, ngettext
+from bot.i18n import _, ngettext
 from bot.ui import limits
 from bot.ui.activities import activity_embed, catalog_embed, reload_text
 from bot.ui.library import (
@@ -40,47 +39,24 @@ class ActivitiesCog(commands.Cog):
 
     async def activity_ids(self, interaction: discord.Interaction, current: str) -> TextChoices:
         """Autocomplete over ids and titles, best matches first."""
-        from bot.core.activities import localize
-
-        needle = current.casefold().strip()
         locale = self._language(interaction)
-        matches = []
-        for activity in self.bot.library.catalog_for(interaction.guild_id).activities.values():
-            title = localize(activity.title, locale)
-            haystack = f"{activity.id} {title}".casefold()
-            if needle in haystack:
-                rank = (
-                    0
-                    if activity.id.startswith(needle) or title.casefold().startswith(needle)
-                    else 1
-                )
-                label = _(
-                    "{title} ({minutes} min)",
-                    locale,
-                    title=title,
-                    minutes=activity.duration_minutes,
-                )
-                matches.append(
-                    (
-                        rank,
-                        title,
-                        app_commands.Choice(name=limits.choice_name(label), value=activity.id),
+        return [
+            app_commands.Choice(
+                name=limits.choice_name(
+                    _(
+                        "{title} ({minutes} min)",
+                        locale,
+                        title=localize(activity.title, locale),
+                        minutes=activity.duration_minutes,
                     )
-                )
-        matches.sort(key=lambda m: (m[0], m[1]))
-        return [m[2] for m in matches[:25]]
+                ),
+                value=activity.id,
+            )
+            for activity in self.bot.library.search(interaction.guild_id, current, locale)
+        ]
 
     def _language(self, interaction: discord.Interaction) -> str:
         return reply_language(self.bot.guild_settings, interaction)
-
-    def _get(self, guild_id: int | None, activity_id: str) -> Activity:
-        activity = self.bot.library.get(guild_id, activity_id)
-        if activity is None:
-            raise NotFound(
-                N_("There's no activity called `{activity_id}`. /activity list shows them all."),
-                activity_id=activity_id[:60],
-            )
-        return activity
 
     @activity.command(name="list", description="The activities you can run, with their length")
     @app_commands.describe(
@@ -111,7 +87,7 @@ class ActivitiesCog(commands.Cog):
     async def info(self, interaction: discord.Interaction, activity: str) -> None:
         """/activity info: an activity's steps, with the facilitator notes for facilitators. Raises
         NotFound for an unknown id."""
-        found = self._get(interaction.guild_id, activity)
+        found = self.bot.library.find(interaction.guild_id, activity)
         facilitator = is_facilitator(
             interaction.user, self.bot.guild_settings.for_guild(interaction.guild_id)
         )
@@ -130,10 +106,8 @@ class ActivitiesCog(commands.Cog):
         an unknown activity or no open session here."""
         controls.facilitator_only(interaction)
         session = await controls.session_here(interaction)
-        found = self._get(interaction.guild_id, activity)
+        found = self.bot.library.find(interaction.guild_id, activity)
         update = await self.bot.runner.start(session.id, found)
-        from bot.core.activities import localize
-
         locale = self._language(interaction)
         await reply_ephemeral(
             interaction,
@@ -213,15 +187,7 @@ class ActivitiesCog(commands.Cog):
         with its located errors."""
         guild_id, _unused = controls.facilitator_here(interaction)
         name = file.filename
-        if not name.lower().endswith((".yaml", ".yml")):
-            raise InvalidInput(
-                N_(
-                    "“{name}” isn't a .yaml file. Upload an activity file; `/activity export` gives "
-                    "you one to start from."
-                ),
-                name=name[:80],
-            )
-        self.bot.library.check_size(file.size)  # before downloading it
+        self.bot.library.check_file(name, file.size)  # before downloading it
         await interaction.response.defer(ephemeral=True, thinking=True)
         raw = await file.read()
         result = await self.bot.library.upload(guild_id, interaction.user.id, name, raw)

@@ -14,7 +14,7 @@ from bot.cogs.extension import cog_setup
 from bot.cogs.subcommands import attach, detach
 from bot.core import activity_builder as builder
 from bot.core.errors import InvalidInput
-from bot.core.guild_library import ID_PATTERN, Refused
+from bot.core.guild_library import Refused
 from bot.i18n import N_
 from bot.ui import activity_builder as ui
 from bot.ui.forms import FormValues, send_form
@@ -48,22 +48,7 @@ async def _new_callback(
     InvalidInput for a bad or taken id."""
     bot = _bot(interaction)
     guild_id, _unused = controls.facilitator_here(interaction)
-    activity_id = activity_id.strip()
-    if not ID_PATTERN.match(activity_id):
-        raise InvalidInput(
-            N_(
-                "An activity id is up to 64 lowercase letters and digits, with single hyphens "
-                "between words, e.g. `our-opening-circle`."
-            )
-        )
-    if bot.library.get(guild_id, activity_id) is not None:
-        raise InvalidInput(
-            N_(
-                "`{activity_id}` is already taken here. Choose another id, or start from it with "
-                "/activity copy."
-            ),
-            activity_id=activity_id,
-        )
+    activity_id = builder.draft_id(bot.library, guild_id, activity_id)
     draft = builder.new_draft(activity_id, title, summary, minutes)
     locale = reply_language(bot.guild_settings, interaction)
     await show_private(
@@ -117,9 +102,7 @@ class ActivityBuilderCog(commands.Cog):
     async def on_add(self, interaction: discord.Interaction, item: ui.AddStepSelect) -> None:
         """The kind select: open the chosen kind's step form (facilitators only)."""
         controls.facilitator_only(interaction)
-        kind = item.chosen[0] if item.chosen else ""
-        if kind not in builder.step_forms():
-            raise InvalidInput(N_("Choose a kind of step from the list."))
+        kind = builder.offered_kind(item.chosen[0] if item.chosen else "")
         await send_form(
             interaction, ui.step_form(kind, reply_language(self.bot.guild_settings, interaction))
         )
@@ -134,13 +117,7 @@ class ActivityBuilderCog(commands.Cog):
         draft = self._draft(interaction)
         step = builder.step_from_form(kind, values.texts)
         candidate = {**draft, "steps": [*draft["steps"], step]}
-        text = builder.render(candidate)
-        checked = self.bot.library.check(text.encode("utf-8"), f"{draft['id']}.yaml")
-        if isinstance(checked, Refused):
-            raise InvalidInput(
-                N_("That step can't be added yet: {problems}"),
-                problems=[e.at_field() for e in checked.errors[:5]],
-            )
+        builder.check_draft(self.bot.library, candidate)
         await self._show(interaction, candidate)
 
     async def on_pop(self, interaction: discord.Interaction, item: ui.RemoveStepButton) -> None:

@@ -11,7 +11,6 @@ import discord
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import leads
 from bot.cogs.controls import chorus
-from bot.core.errors import Conflict
 from bot.i18n import _
 from bot.records.sessions import SessionRecord
 from bot.ui import limits
@@ -112,20 +111,9 @@ async def ensure_joined(interaction: discord.Interaction, session: SessionRecord
     line without being told), so a member who isn't in is refused privately (Conflict) with
     how to ask for a place; facilitators lead and may answer."""
     bot = chorus(interaction)
-    if await bot.sessions.limits(session) is not None:
-        user = interaction.user
-        config = bot.guild_settings.for_guild(interaction.guild_id)
-        present = {a.user_id for a in await bot.sessions.present(session)}
-        if not leads(user, session, config) and user.id not in present:
-            raise Conflict(
-                _(
-                    "**{title}** is a closed group and you're not in it yet, so your answer "
-                    "wasn't saved. To ask for a place, press **Join** on the session board (or "
-                    "use /session join); the facilitator can let you in.",
-                    member_language(interaction),
-                    title=session.title,
-                )
-            )
+    user = interaction.user
+    config = bot.guild_settings.for_guild(interaction.guild_id)
+    if not await bot.sessions.check_answering(session, user.id, leads(user, session, config)):
         return
     if await bot.sessions.join(session, interaction.user.id):
         await bot.sessions.remember_name(

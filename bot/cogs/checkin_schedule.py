@@ -26,8 +26,7 @@ from bot.core.checkin_reminders import CheckinReminders
 from bot.core.checkin_service import CheckinService, ConsentNeeded
 from bot.core.checkins import describe_value, scale_of
 from bot.core.deadline_timer import DeadlineTimer
-from bot.core.errors import InvalidInput
-from bot.i18n import N_, _, private_language
+from bot.i18n import _, private_language
 from bot.records.checkin_schedules import ClaimedSend
 from bot.ui import checkin_care
 from bot.ui import checkin_schedule as ui
@@ -123,8 +122,6 @@ class CheckinScheduleCog(commands.Cog):
         `timezone`) and tell them when the next check-in comes. Refusals say what to fix."""
         guild_id, _unused = require_guild(interaction)
         plan = self.reminders.plan(days, time, timezone, scale, pause_until)
-        if await self.checkins.consent_state(guild_id, interaction.user.id) != "agreed":
-            raise InvalidInput(ui.NEEDS_CONSENT)
         # Their client language now: the DMs come later, without an interaction to read it from.
         record = await self.reminders.set(
             guild_id, interaction.user.id, plan, interaction.locale.value
@@ -240,12 +237,7 @@ class CheckinScheduleCog(commands.Cog):
             )
             return
         scale = scale_of(item.scale)
-        try:
-            value = int(item.choice)
-        except ValueError:
-            raise InvalidInput(
-                N_("That button no longer works; use /checkin now instead.")
-            ) from None
+        value = item.value()
         try:
             saved = await self.checkins.answer_now(guild_id, user_id, scale, value)
         except ConsentNeeded:
@@ -268,12 +260,8 @@ class CheckinScheduleCog(commands.Cog):
         # A low answer gets the support message whether or not it could be saved.
         if saved.low if saved is not None else self.checkins.is_low(guild_id, scale, value):
             config = self.bot.guild_settings.for_guild(guild_id)
-            links = checkin_care.care_view(None, config.support_links, locale=locale)
-            await interaction.followup.send(
-                embed=checkin_care.care_embed(config.support_text, locale),
-                view=links if links is not None else discord.utils.MISSING,
-                allowed_mentions=NONE,
-            )
+            embed, view = checkin_care.care_message(config, None, locale)
+            await interaction.followup.send(embed=embed, view=view, allowed_mentions=NONE)
             await checkin_notice.after_low_answer(
                 interaction, saved.record if saved is not None else None
             )

@@ -13,7 +13,6 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_facilitator, require_guild
 from bot.core.activities import localize
-from bot.core.errors import Conflict, NotFound
 from bot.core.run_updates import RunUpdate
 from bot.core.runner import Runner
 from bot.i18n import N_, _
@@ -21,12 +20,14 @@ from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.file_names import full_text_name
 from bot.ui.format import sentence
+from bot.ui.forms import ChorusForm, send_form
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
 
 log = logging.getLogger(__name__)
 
 CogT = TypeVar("CogT", bound=commands.Cog)
+StepT = TypeVar("StepT")
 
 
 def loaded_cog(client: discord.Client, kind: type[CogT]) -> CogT:
@@ -54,10 +55,23 @@ async def session_here(interaction: discord.Interaction) -> SessionRecord:
 async def session_by_id(interaction: discord.Interaction, session_id: int) -> SessionRecord:
     """The open session `session_id`. Raises NotFound when there is none and Conflict when it has
     ended."""
-    session = await chorus(interaction).sessions.get(session_id)
-    if session.status != "open":
-        raise Conflict(N_("That session has ended."))
-    return session
+    return await chorus(interaction).sessions.open_by_id(session_id)
+
+
+async def open_step_form(
+    interaction: discord.Interaction,
+    run_id: int,
+    index: int,
+    kind: type[StepT],
+    form: Callable[[int, int, StepT, str], ChorusForm],
+) -> None:
+    """A step's button that opens its form: `form` (run id, step index, the step, the member's
+    language) for step `index` of `run_id`, a `kind` step. Raises Conflict when the step has
+    ended, NotFound when its session is gone."""
+    bot = chorus(interaction)
+    _session, run = await bot.sessions.live_step(run_id, index)
+    step = bot.runner.step_as(run, kind)
+    await send_form(interaction, form(run_id, index, step, member_language(interaction)))
 
 
 async def defer_private(interaction: discord.Interaction) -> None:
@@ -106,12 +120,7 @@ def facilitator_here(interaction: discord.Interaction) -> tuple[int, int]:
 
 async def live_run(interaction: discord.Interaction, session: SessionRecord) -> RunRecord:
     """The activity running in `session`. Raises NotFound when none is."""
-    run = await chorus(interaction).runner.live_run(session.id)
-    if run is None:
-        raise NotFound(
-            N_("No activity is running in this session. Start one with /activity start.")
-        )
-    return run
+    return await chorus(interaction).runner.running(session.id)
 
 
 async def next_step(interaction: discord.Interaction, session: SessionRecord) -> None:

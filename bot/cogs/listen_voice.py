@@ -19,13 +19,14 @@ from bot.chorus_bot import ChorusBot
 from bot.core.errors import UserFacingError
 from bot.core.listening import COUNTDOWN, PLAYING, phase, piece_start, set_tracks, step_track
 from bot.core.listening_service import ListeningService
-from bot.core.media import MediaPathError, readable_file, resolve_media_path
+from bot.core.media import MediaPathError, playable_path
 from bot.core.steps.listen import ListenStep
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.listening import run_state
 from bot.ui.locale import server_language
 from bot.ui.steps.listen import ListenPresenter
+from bot.voice import refusals
 from bot.voice.player import Piece, VoiceChannelLike, VoiceUnavailable
 
 log = logging.getLogger("chorus.listening")
@@ -159,22 +160,10 @@ class ListenVoice:
 
     def _channel(self, session: SessionRecord, file: str) -> VoiceChannelLike:
         if session.voice_channel_id is None:
-            raise VoiceUnavailable(
-                N_(
-                    "The piece {file} is a file, and this session has no voice channel, so it "
-                    "wasn't played; members followed the text card. Open the session with "
-                    "`/session start voice_channel:` to play files in voice."
-                ),
-                file=f"`{file}`",
-            )
+            raise refusals.no_voice_channel(file)
         channel = self.bot.get_channel(session.voice_channel_id)
         if not isinstance(channel, discord.VoiceChannel | discord.StageChannel):
-            raise VoiceUnavailable(
-                N_(
-                    "I couldn't find the session's voice channel, so the piece wasn't played "
-                    "in voice; members followed the text card."
-                )
-            )
+            raise refusals.voice_channel_gone()
         return channel
 
     async def _job(
@@ -191,16 +180,7 @@ class ListenVoice:
             channel = self._channel(session, files[0][0])
             pieces = []
             for file, seconds in files:
-                path = resolve_media_path(self.bot.settings.media_dir, file)
-                if not readable_file(path):
-                    raise VoiceUnavailable(
-                        N_(
-                            "I couldn't read {file} in the media folder, so it wasn't played "
-                            "in voice; members followed the text card. Check the file is there "
-                            "and readable (see /listen library)."
-                        ),
-                        file=f"`{file}`",
-                    )
+                path = playable_path(self.bot.settings.media_dir, file)
                 pieces.append(Piece(path, seconds))
             await self.bot.voice.connect(channel)
             await self.bot.voice.play(channel, pieces, start_at=start_at, volume=volume)
@@ -210,14 +190,7 @@ class ListenVoice:
             return
         except Exception:
             log.exception("voice playback failed in session %s", session.id)
-            unexpected = VoiceUnavailable(
-                N_(
-                    "I couldn't play the track in voice because of an unexpected error (the "
-                    "bot's log has the details). Members can follow the link or text card "
-                    "instead."
-                )
-            )
-            await self.fail(session, key, unexpected)
+            await self.fail(session, key, refusals.unexpected())
             return
         finally:
             job = self.jobs.get(session.guild_id)
@@ -282,25 +255,8 @@ class ListenVoice:
         session = await self._session_of(key)
         if session is None or before.channel.id != session.voice_channel_id:
             return  # our own move into the session's channel
-        if after.channel is None:
-            problem = VoiceUnavailable(
-                N_(
-                    "Someone disconnected me from {channel} during the piece, so the music "
-                    "stopped; members follow the card instead. It plays in voice again at the "
-                    "next listening step."
-                ),
-                channel=f"<#{before.channel.id}>",
-            )
-        else:
-            problem = VoiceUnavailable(
-                N_(
-                    "Someone moved me from {channel} to {other} during the piece, so I stopped "
-                    "the music there; members follow the card instead."
-                ),
-                channel=f"<#{before.channel.id}>",
-                other=f"<#{after.channel.id}>",
-            )
-        await self.fail(session, key, problem)
+        moved_to = None if after.channel is None else after.channel.id
+        await self.fail(session, key, refusals.moved_away(before.channel.id, moved_to))
 
     async def member_moved(
         self, member: discord.Member, before: discord.VoiceState, after: discord.VoiceState

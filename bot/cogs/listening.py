@@ -15,22 +15,21 @@ import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
-from bot.cogs import attendance
+from bot.cogs import attendance, controls
 from bot.cogs.extension import cog_setup
 from bot.cogs.listen_voice import ListenVoice
-from bot.core.activities import localize
 from bot.core.listening import COUNTDOWN, phase
 from bot.core.listening_service import ListeningService
 from bot.core.run_updates import RunUpdate
 from bot.core.steps.listen import ListenStep
 from bot.core.steps.vote import VoteStep
-from bot.i18n import N_, _
+from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord
-from bot.ui.format import sentence
-from bot.ui.forms import FormValues, send_form
+from bot.ui.forms import FormValues
 from bot.ui.listening import (
     ListenReflectForm,
     ListenReflectFormId,
+    reaction_saved,
     run_state,
     summary_lines,
 )
@@ -39,7 +38,7 @@ from bot.ui.posting import step_card
 from bot.ui.reflection import saved_text
 from bot.ui.replies import reply_ephemeral
 from bot.ui.steps.listen import ListenPresenter, ListenReflectButton, ReactButton
-from bot.ui.steps.vote import VotePresenter, VoteSelect
+from bot.ui.steps.vote import VotePresenter, VoteSelect, vote_saved
 
 Key = tuple[int, int]
 
@@ -242,22 +241,7 @@ class ListeningCog(commands.Cog):
             session, item.run_id, item.index, interaction.user.id, item.choice
         )
         reaction = step.reflection.reactions[item.choice]
-        locale = member_language(interaction)
-        shown = f"{reaction.emoji or ''} **{localize(reaction.label, locale)}**".strip()
-        text = (
-            _(
-                "Thank you, you changed your reaction to {reaction}. You can change it until the "
-                "step ends.",
-                locale,
-                reaction=shown,
-            )
-            if outcome.replaced
-            else _(
-                "Thank you, you reacted {reaction}. You can change it until the step ends.",
-                locale,
-                reaction=shown,
-            )
-        )
+        text = reaction_saved(reaction, outcome.replaced, member_language(interaction))
         await reply_ephemeral(interaction, text)
         await self._after_contribution(session, outcome.update)
 
@@ -265,11 +249,8 @@ class ListeningCog(commands.Cog):
         self, interaction: discord.Interaction, item: ListenReflectButton
     ) -> None:
         """Reflect under a listen step: the reflection form."""
-        _session, _run, step = await self.service.live_step(item.run_id, item.index)
-        assert isinstance(step, ListenStep)
-        await send_form(
-            interaction,
-            ListenReflectForm(item.run_id, item.index, step, member_language(interaction)),
+        await controls.open_step_form(
+            interaction, item.run_id, item.index, ListenStep, ListenReflectForm
         )
 
     async def on_reflect_form(
@@ -298,15 +279,8 @@ class ListeningCog(commands.Cog):
         )
         await attendance.ensure_joined(interaction, session)
         outcome = await self.service.vote(item.run_id, item.index, interaction.user.id, chosen)
-        locale = member_language(interaction)
-        vote = (
-            _("🗳️ Your vote is now **{choice}**", locale, choice=chosen.label)
-            if outcome.replaced
-            else _("🗳️ Your vote is **{choice}**", locale, choice=chosen.label)
-        )
         await reply_ephemeral(
-            interaction,
-            sentence(vote) + " " + _("You can change it while the vote is open.", locale),
+            interaction, vote_saved(chosen.label, outcome.replaced, member_language(interaction))
         )
         await self._after_contribution(session, outcome.update)
 

@@ -17,7 +17,8 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.extension import cog_setup
 from bot.cogs.song_sheet import LiveSongSheet
-from bot.core.errors import Conflict, InvalidInput
+from bot.core.errors import Conflict
+from bot.core.lyric_lines import typed_line_number
 from bot.core.lyric_slots import blanks
 from bot.core.lyrics_service import LineAsk, LyricsService
 from bot.core.rhymes import suggest
@@ -116,10 +117,8 @@ class LyricsCog(commands.Cog):
         self, interaction: discord.Interaction, form: RemoveFormId, values: FormValues
     ) -> None:
         """The facilitator's remove form: the line number typed is taken out of the song."""
-        text = values.text("number").strip()
-        if not text.isdigit():
-            raise InvalidInput(N_("Give the line's number as shown on the lyric sheet, e.g. 3."))
-        await self.remove(interaction, form.run_id, form.step_index, int(text))
+        number = typed_line_number(values.text("number"))
+        await self.remove(interaction, form.run_id, form.step_index, number)
 
     # ---------------------------------------------------------------- contributing
 

@@ -15,8 +15,8 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup
 from bot.cogs.mydata_exports import Format, send_export
-from bot.core.errors import UserFacingError
-from bot.i18n import N_, _
+from bot.core.privacy import check_asker
+from bot.i18n import _
 from bot.ui.file_names import MY_DATA, attachment_name
 from bot.ui.locale import reply_language
 from bot.ui.privacy import ForgetButton, export_message, forget_confirmation
@@ -97,8 +97,7 @@ class PrivacyCog(commands.Cog):
     async def on_forget_button(self, interaction: discord.Interaction, item: ForgetButton) -> None:
         """/forget's Delete my data or Keep it: only the member who asked may press it."""
         guild_id, _unused = require_guild(interaction)
-        if item.user_id != interaction.user.id:
-            raise UserFacingError(N_("This button is for someone else. Use /forget yourself."))
+        check_asker(item.user_id, interaction.user.id)
         locale = reply_language(self.bot.guild_settings, interaction)
         if item.answer != "yes":
             await interaction.response.edit_message(

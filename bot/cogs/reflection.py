@@ -10,7 +10,6 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.extension import cog_setup
-from bot.core.errors import Conflict
 from bot.core.reflect_review import Review
 from bot.core.session import SessionRecord
 from bot.core.steps.reflect import ReflectStep
@@ -18,7 +17,7 @@ from bot.i18n import N_, _
 from bot.ui import limits
 from bot.ui.errors import log_refused
 from bot.ui.format import plain_name
-from bot.ui.forms import FormValues, send_form
+from bot.ui.forms import FormValues
 from bot.ui.locale import member_language, server_language
 from bot.ui.posting import MessageName
 from bot.ui.reflection import ReflectForm, ReflectFormId, held_back_text, saved_text
@@ -53,19 +52,14 @@ class ReflectionCog(commands.Cog):
         self, run_id: int, step_index: int
     ) -> tuple[SessionRecord, ReflectStep]:
         session, run = await self.bot.sessions.live_step(run_id, step_index)
-        step = self.bot.runner.step(run)
-        if not isinstance(step, ReflectStep):
-            raise Conflict(N_("That step has ended."))
-        return session, step
+        return session, self.bot.runner.step_as(run, ReflectStep)
 
     async def on_reflect_button(
         self, interaction: discord.Interaction, item: ReflectButton
     ) -> None:
         """Reflect: the reflection form for the step."""
-        _session, step = await self._reflect_step(item.run_id, item.step_index)
-        await send_form(
-            interaction,
-            ReflectForm(item.run_id, item.step_index, step, member_language(interaction)),
+        await controls.open_step_form(
+            interaction, item.run_id, item.step_index, ReflectStep, ReflectForm
         )
 
     async def on_reflect_form(

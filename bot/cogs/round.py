@@ -23,7 +23,7 @@ from bot.core.steps.round import (
     FLOOR_LEFT,
     LEFT_VOICE,
     RoundStep,
-    answer_refusal,
+    check_floor,
     upcoming,
 )
 from bot.i18n import N_, _
@@ -72,10 +72,7 @@ class RoundCog(commands.Cog):
 
     async def _round(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, RoundStep]:
         session, run = await self.bot.sessions.live_step(run_id, index)
-        step = self.bot.runner.step(run)
-        if not isinstance(step, RoundStep):
-            raise Conflict(N_("That step has ended."))
-        return session, run, step
+        return session, run, self.bot.runner.step_as(run, RoundStep)
 
     async def on_button(self, interaction: discord.Interaction, item: RoundButton) -> None:
         """A round's button (start, answer, done, pass): the turn moves on or the form opens."""
@@ -83,9 +80,7 @@ class RoundCog(commands.Cog):
         user = interaction.user.id
         if item.action == "answer":
             state = json.loads(run.step_state)
-            refusal = answer_refusal(state, user)
-            if refusal is not None:
-                raise Conflict(refusal)
+            check_floor(state, user)
             turn_no = int(state.get("turn_no", 0))
             await send_form(
                 interaction,

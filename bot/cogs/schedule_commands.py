@@ -10,7 +10,7 @@ from typing import Protocol
 import discord
 from discord import app_commands
 
-from bot.cogs.options import IdChoices, TextChoices
+from bot.cogs.options import CLOSED_GROUP, IdChoices, TextChoices
 from bot.cogs.subcommands import CogGroup
 from bot.core.recurrence import Repeat
 from bot.core.schedule_changes import Changes
@@ -81,9 +81,7 @@ class ScheduleGroup(
         plan="An activity to start when the facilitator presses Start",
         voice_channel="Meet in this voice channel (else the event points at this channel)",
         duration="Length in minutes (default 60)",
-        capacity="At most this many members (a closed group); further Join presses wait in line",
-        role="Only members with this role can join",
-        invite_only="Members press Join to ask; you let them in from the board's Manage button",
+        **CLOSED_GROUP,
     )
     @app_commands.autocomplete(plan=plan_ids)
     async def create(

@@ -20,19 +20,18 @@ from bot.cogs.extension import cog_setup
 from bot.core.reminders import OwnTime
 from bot.core.schedule_outlet import EventRefused
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
-from bot.core.schedule_wake import utc
 from bot.core.session import NO_FACILITATOR, SessionRecord
 from bot.i18n import _, private_language
-from bot.ui import limits
 from bot.ui.errors import log_refused
 from bot.ui.locale import server_language
 from bot.ui.schedule import channel_name
 from bot.ui.schedule_events import (
-    event_description,
+    event_fields,
     opening_closed,
     opening_message,
     reminder_dm,
     reminder_fallback,
+    reminder_where,
 )
 from bot.ui.series_reminders import own_reminder_dm
 
@@ -82,30 +81,8 @@ class ScheduleEventsCog(commands.Cog):
     def _event_fields(
         self, guild: discord.Guild, series: SeriesRecord, occurrence: OccurrenceRecord
     ) -> dict[str, Any]:
-        channel = guild.get_channel(series.channel_id)
-        # A public text (the server's Events list): the server's language.
-        locale = self._language(series.guild_id)
-        board_channel = channel.name if channel is not None else _("the session channel", locale)
-        fields: dict[str, Any] = {
-            "name": limits.event_name(series.title),
-            "start_time": utc(occurrence.starts_at),
-            "end_time": utc(occurrence.ends_at),
-            "description": event_description(
-                board_channel, self.bot.schedule.plan_title(series.guild_id, series.plan), locale
-            ),
-        }
-        if series.voice_channel_id:
-            voice = guild.get_channel(series.voice_channel_id)
-            fields["entity_type"] = (
-                discord.EntityType.stage_instance
-                if isinstance(voice, discord.StageChannel)
-                else discord.EntityType.voice
-            )
-            fields["channel"] = voice or discord.Object(series.voice_channel_id)
-        else:
-            fields["entity_type"] = discord.EntityType.external
-            fields["location"] = limits.event_location(f"#{board_channel}")
-        return fields
+        plan = self.bot.schedule.plan_title(series.guild_id, series.plan)
+        return event_fields(guild, series, occurrence, plan, self._language(series.guild_id))
 
     async def create_event(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> int:
         """See `ScheduleOutlet.create_event` (bot/core/schedule_outlet.py)."""
@@ -190,11 +167,8 @@ class ScheduleEventsCog(commands.Cog):
         name = channel_name(self.bot, series.guild_id, series.channel_id)
         server = self.bot.guild_settings.for_guild(series.guild_id).language
         locale = private_language(language, server)
-        channel = f"**#{name}**" if name else f"<#{series.channel_id}>"
-        where = (
-            _("{channel} on **{server}**", locale, channel=channel, server=guild.name)
-            if guild is not None
-            else channel
+        where = reminder_where(
+            name, series.channel_id, guild.name if guild is not None else None, locale
         )
         if own is not None:
             text = own_reminder_dm(series.title, occurrence.starts_at, where, minutes, own, locale)

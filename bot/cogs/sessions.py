@@ -13,8 +13,9 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.checkins import session_report
 from bot.cogs.extension import cog_setup, server_group
+from bot.cogs.options import CLOSED_GROUP
 from bot.core.activities import localize
-from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
+from bot.core.errors import NotFound, UserFacingError
 from bot.core.session import SessionLimits, SessionRecord
 from bot.i18n import N_, _
 from bot.ui.board import BoardButton, board_embed
@@ -67,9 +68,7 @@ class SessionsCog(commands.Cog):
     @app_commands.describe(
         title="What the group will see, e.g. 'Tuesday circle'",
         voice_channel="A voice channel for listening together (optional)",
-        capacity="At most this many members (a closed group); further Join presses wait in line",
-        role="Only members with this role can join",
-        invite_only="Members press Join to ask; you let them in from the board's Manage button",
+        **CLOSED_GROUP,
     )
     async def start(
         self,
@@ -152,8 +151,6 @@ class SessionsCog(commands.Cog):
         # The summary is posted for the group: the server's language.
         language = server_language(self.bot.guild_settings, interaction.guild_id)
         summary = await self.bot.sessions.end(session, language)
-        if summary is None:
-            raise Conflict(N_("This session has already been ended."))
         await interaction.response.send_message(
             embed=summary_embed(summary, self.titles(interaction.guild_id, language), language),
             allowed_mentions=NONE,
@@ -213,10 +210,7 @@ class SessionsCog(commands.Cog):
         """The facilitator's Manage select: a member let in or taken out of a closed session."""
         controls.facilitator_only(interaction)
         session = await controls.session_by_id(interaction, item.session_id)
-        action, _colon, user = (item.chosen or [""])[0].partition(":")
-        if action not in ("admit", "remove") or not user.isdigit():
-            raise InvalidInput(N_("That choice is no longer valid. Press **Manage** again."))
-        user_id = int(user)
+        action, user_id = item.choice()
         mine = member_language(interaction)
         if action == "admit":
             if await self.bot.sessions.admit(session, user_id):

@@ -16,7 +16,7 @@ from bot.cogs.options import time_zones
 from bot.core.guild_settings import LANGUAGES, SPECS, SUPPORT_TEXT_MAX, parse_support_links
 from bot.core.time_zones import zone
 from bot.i18n import _
-from bot.ui.checkin_care import care_embed, care_view
+from bot.ui.checkin_care import care_message
 from bot.ui.locale import reply_language
 from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.setup import change_text, history_embed, settings_embed
@@ -160,8 +160,7 @@ class SetupCog(commands.Cog):
             replies.append(
                 _("Here is what a member sees now. Give `text` or `links` to change it.", locale)
             )
-        config = self.bot.guild_settings.for_guild(guild_id)
-        view = care_view(None, config.support_links, locale=locale)
+        embed, view = care_message(self.bot.guild_settings.for_guild(guild_id), None, locale)
         await show_private(
             interaction,
             _(
@@ -169,8 +168,8 @@ class SetupCog(commands.Cog):
                 locale,
                 replies="\n".join(replies),
             ),
-            embed=care_embed(config.support_text, locale),
-            view=view if view is not None else discord.utils.MISSING,
+            embed=embed,
+            view=view,
         )
 
     @setup.command(

@@ -28,21 +28,20 @@ import discord
 
 from bot.chorus_bot import ChorusBot
 from bot.core.debounce import Debouncer
-from bot.core.lyric_slots import slots
 from bot.core.lyric_turns import current_writer, takes_turns
 from bot.core.lyrics import next_position, song_lines
 from bot.core.lyrics_service import LyricsService
 from bot.core.run_updates import RunUpdate
 from bot.core.steps.write import WriteStep
-from bot.i18n import N_, _
+from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.errors import log_refused
-from bot.ui.format import clock_and_relative
 from bot.ui.locale import server_language
 from bot.ui.lyrics import SongInfo, fingerprint
 from bot.ui.posting import MessageName
 from bot.ui.steps.base import MessagePayload, StepScene
 from bot.ui.steps.write import WritePresenter
+from bot.ui.turn_pings import TurnPing
 
 log = logging.getLogger("chorus.lyrics")
 NONE = discord.AllowedMentions.none()
@@ -224,56 +223,21 @@ class LiveSongSheet:
         if run.state != "running" or announced >= turn_no:
             return
         self._announced[run.id] = turn_no
-        # Posted in the channel (or a direct message, which has no client language to go by):
-        # the server's language, like the song itself.
-        locale = server_language(self.bot.guild_settings, session.guild_id)
-        slot = slots(step, locale)[position]
-        line = _("line {number} of {total}", locale, number=position + 1, total=step.total_lines)
-        where = f"**{line}**" + (f" ({slot.section})" if slot.section else "")
         deadline = state.get("turn_deadline")
-        until = (
-            " " + _("You have until {time}.", locale, time=clock_and_relative(deadline))
-            if isinstance(deadline, int | float)
-            else ""
+        words = TurnPing.of(
+            step,
+            position,
+            deadline if isinstance(deadline, int | float) else None,
+            server_language(self.bot.guild_settings, session.guild_id),
         )
-        clue = ""
-        if step.turns == "hidden":
-            clue = " " + _("You'll see only the last word of the line before.", locale)
-        passing = " " + _("Passing is fine too.", locale) if step.pass_allowed else ""
         await self._delete_ping(session, run.id)
+        content = words.public(writer)
         if step.anonymous:
             # A public ping would tie the writer to this line: tell them privately instead.
             channel = self.bot.live.channel(session)
-            private = _(
-                "✍ It's your turn to write {where} in {channel}. Press **Write my line** "
-                "on the song there, or use `/line`.{until}{clue}{passing} Nobody else is told "
-                "it's you.",
-                locale,
-                where=where,
-                channel=f"<#{channel.id}>",
-                until=until,
-                clue=clue,
-                passing=passing,
-            )
-            if await self._tell_privately(run.id, writer, private):
+            if await self._tell_privately(run.id, writer, words.private(channel.id)):
                 return
-            content = _(
-                "✍ {member}, it's your turn in the song. Press **Write my line** above, or "
-                "use `/line`. (I couldn't send you a direct message.)",
-                locale,
-                member=f"<@{writer}>",
-            )
-        else:
-            content = _(
-                "✍ {member}, it's your turn to write {where}. Press **Write my line** on the "
-                "song above, or use `/line`.{until}{clue}{passing}",
-                locale,
-                member=f"<@{writer}>",
-                where=where,
-                until=until,
-                clue=clue,
-                passing=passing,
-            )
+            content = words.undeliverable(writer)
         try:
             message = await self.bot.live.channel(session).send(
                 content,

@@ -10,7 +10,6 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.access import leads
 from bot.cogs.extension import cog_setup
-from bot.core.errors import Conflict
 from bot.core.run_updates import RunUpdate
 from bot.core.steps import Press
 from bot.i18n import N_, _
@@ -31,9 +30,7 @@ class StepsCog(commands.Cog):
         """A kind's `StepButton`: its handler's `pressed` says what the press does (answer, move
         on, or both) and what the clicker is told; it may refuse the press."""
         session = await controls.session_by_id(interaction, item.session_id)
-        run = await self.bot.runner.live_run(session.id)
-        if run is None or run.id != item.run_id or run.step_index != item.step_index:
-            raise Conflict(N_("That step has ended."))
+        run = await self.bot.runner.live_at(session.id, item.run_id, item.step_index)
         step = self.bot.runner.step(run)
         press = Press(
             action=item.action,

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from bot.core.errors import InvalidInput
+from bot.core.guild_library import GuildLibrary, Refused
 from bot.core.step_forms import StepForm
 from bot.core.steps import step_kinds
 from bot.i18n import N_
@@ -29,6 +30,14 @@ def step_forms() -> dict[str, StepForm]:
     """Each step kind the builder offers, by name, in the order authors see kinds: the
     registered kinds that have a form (`StepKind.form`)."""
     return {kind.name: kind.form for kind in step_kinds() if kind.form is not None}
+
+
+def offered_kind(kind: str) -> str:
+    """`kind` when the builder offers it (see `step_forms`); raises InvalidInput (choose from
+    the list) for anything else, e.g. a kind a newer or older Chorus offered."""
+    if kind not in step_forms():
+        raise InvalidInput(N_("Choose a kind of step from the list."))
+    return kind
 
 
 def new_draft(activity_id: str, title: str, summary: str, minutes: int) -> dict[str, Any]:
@@ -91,3 +100,33 @@ def fenced(text: str) -> str:
             )
         )
     return f"```yaml\n{text}```"
+
+
+def draft_id(library: GuildLibrary, guild_id: int, activity_id: str) -> str:
+    """The id `/activity new` starts a draft with (spaces around it dropped). Raises
+    InvalidInput for an id that isn't in the activity id format or is taken in the server's
+    `library`."""
+    return library.free_id(
+        guild_id,
+        activity_id,
+        N_(
+            "An activity id is up to 64 lowercase letters and digits, with single hyphens "
+            "between words, e.g. `our-opening-circle`."
+        ),
+        N_(
+            "`{activity_id}` is already taken here. Choose another id, or start from it with "
+            "/activity copy."
+        ),
+        field="activity_id",
+    )
+
+
+def check_draft(library: GuildLibrary, draft: Mapping[str, Any]) -> None:
+    """A draft (with its new step) validated as an upload to `library` would be. Raises
+    InvalidInput naming the first five problems (where they are, and what)."""
+    checked = library.check(render(draft).encode("utf-8"), f"{draft['id']}.yaml")
+    if isinstance(checked, Refused):
+        raise InvalidInput(
+            N_("That step can't be added yet: {problems}"),
+            problems=[e.at_field() for e in checked.errors[:5]],
+        )

@@ -56,6 +56,10 @@ LATE_GRACE_SECONDS = 3 * 3600.0
 """A DM due while the bot was down is still sent this long after its time; later it is skipped
 (a check-in at 3 in the morning for yesterday evening helps nobody)."""
 MAX_PAUSE_DAYS = 366
+NEEDS_CONSENT = N_(
+    "Scheduled check-ins save your answers, so they need your agreement first. Use "
+    "/checkin consent and press Agree, then /checkin schedule set again."
+)
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$")
 
 
@@ -236,7 +240,10 @@ class CheckinReminders:
         ``language``: the member's Discord client locale ("es-ES"), kept for the DMs.
 
         A DM already sent today (their time) still counts: the new schedule starts tomorrow
-        if today's slot was used."""
+        if today's slot was used. Raises InvalidInput (how to agree) unless the member agreed
+        to their check-ins being saved in this server: the DMs' answers are saved."""
+        if await self._store.privacy.consent(guild_id, user_id) != "agreed":
+            raise InvalidInput(NEEDS_CONSENT)
         now = self.now()
         current = await self._store.checkin_schedules.get(guild_id, user_id)
         sent_on = current.last_sent_on if current is not None else None

@@ -24,7 +24,7 @@ from bot.core.checkins import (
     strip_mentions,
 )
 from bot.core.clock import Clock, timestamp
-from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.guild_settings import CareLookup
 from bot.core.runner import Runner
 from bot.core.steps.checkin import CheckinStep
@@ -115,6 +115,24 @@ class CheckinService:
         step = self._live_checkin_step(run, step_index)
         assert run is not None  # _live_checkin_step raised otherwise
         return await self._session_of(run), step
+
+    async def step_after_consent(
+        self, run_id: int, step_index: int, agreed: bool
+    ) -> tuple[SessionRecord, CheckinStep] | None:
+        """The check-in step (see `step_of`) a member just answered the consent question at;
+        None when it has ended and they declined (nothing is waiting). Raises Conflict when it
+        has ended and they agreed: their choice is kept, the answer isn't saved."""
+        try:
+            return await self.step_of(run_id, step_index)
+        except UserFacingError:
+            if not agreed:
+                return None
+            raise Conflict(
+                N_(
+                    "Thank you, your choice is saved. That check-in has ended, so the answer "
+                    "wasn't saved; your next check-ins will be."
+                )
+            ) from None
 
     def _live_checkin_step(self, run: RunRecord | None, step_index: int) -> CheckinStep:
         """The check-in step (as shown) of `run` live at `step_index`; raises Conflict when the
@@ -370,6 +388,15 @@ class CheckinService:
             return step.scale, step.note.max_chars, step.note.mode == "optional"
         return scale_of(record.scale), DEFAULT_NOTE_MAX, True
 
+    async def own_with_note(self, checkin_id: int, user_id: int) -> tuple[CheckinRecord, int]:
+        """A member's own open check-in (see `own`) and its note limit (characters). Raises
+        Conflict when its step takes no note, and what `own` raises."""
+        record = await self.own(checkin_id, user_id)
+        _scale, limit, allowed = await self.scale_and_note(record)
+        if not allowed:
+            raise Conflict(N_("This check-in doesn't ask for a note."))
+        return record, limit
+
     async def set_note(self, checkin_id: int, user_id: int, text: str, limit: int) -> str | None:
         """Set (or clear, with empty text) the note on a member's own open check-in: mentions
         stripped, cleaned and cut to `limit` characters; the note as stored (None when cleared).
@@ -385,8 +412,11 @@ class CheckinService:
     async def share(self, checkin_id: int, user_id: int) -> CheckinRecord:
         """Mark a member's own open answer as shared with the group; the record as stored.
 
-        Raises NotFound (not theirs or gone), Conflict (its step has ended, or nothing to share)."""
+        Raises NotFound (not theirs or gone), Conflict (its step has ended, nothing to share, or
+        shared already)."""
         record = await self.own(checkin_id, user_id)
+        if record.shared:
+            raise Conflict(N_("You've already shared this answer with the group."))
         if record.passed or record.value is None:
             raise Conflict(N_("There's no answer to share."))
         await self._store.checkins.set_shared(record.id, True)

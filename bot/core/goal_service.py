@@ -28,8 +28,15 @@ from bot.records.sessions import SessionRecord
 # -------------------------------------------------------------------------------- service
 
 
-class ConsentNeeded(Exception):
-    """The member has not agreed to personal data being stored (the check-in consent)."""
+class ConsentNeeded(Conflict):
+    """The member has not agreed to personal data being stored (the check-in consent). /goal set
+    answers it with the consent question; anywhere else it is the refusal it carries (where to
+    read the explanation)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            N_("Goals are saved only with your agreement. Use /goal set to see the explanation.")
+        )
 
 
 @dataclass(frozen=True, slots=True)

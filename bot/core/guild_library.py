@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.activities import Activity, ActivityError, Catalog
+from bot.core.activities import Activity, ActivityError, Catalog, localize
 from bot.core.activity_loader import load_bytes
 from bot.core.catalog import CatalogDiff
 from bot.core.clock import Clock, timestamp
@@ -133,6 +133,31 @@ class GuildLibrary:
         """The activity with this id as this server sees it, if any."""
         return self.catalog_for(guild_id).get(activity_id)
 
+    def find(self, guild_id: int | None, activity_id: str) -> Activity:
+        """The activity with this id as this server sees it. Raises NotFound (naming /activity
+        list) when there is none."""
+        activity = self.get(guild_id, activity_id)
+        if activity is None:
+            raise NotFound(
+                N_("There's no activity called `{activity_id}`. /activity list shows them all."),
+                activity_id=activity_id[:60],
+            )
+        return activity
+
+    def search(self, guild_id: int | None, typed: str, locale: str) -> list[Activity]:
+        """The server's activities whose id or title (in ``locale``) contains ``typed``, those
+        starting with it first, then by title; at most 25 (an autocomplete's list)."""
+        needle = typed.casefold().strip()
+        matches = []
+        for activity in self.catalog_for(guild_id).activities.values():
+            title = localize(activity.title, locale)
+            if needle not in f"{activity.id} {title}".casefold():
+                continue
+            starts = activity.id.startswith(needle) or title.casefold().startswith(needle)
+            matches.append((0 if starts else 1, title, activity))
+        matches.sort(key=lambda m: (m[0], m[1]))
+        return [m[2] for m in matches[:25]]
+
     async def _refresh(self, guild_id: int) -> None:
         self._own.pop(guild_id, None)
         for record in await self._store.guild_library.current(guild_id):
@@ -145,6 +170,19 @@ class GuildLibrary:
 
     def _load(self, raw: bytes, file_name: str) -> Activity | list[ActivityError]:
         return load_bytes(raw, file_name, self.shipped.media_dir)
+
+    def check_file(self, name: str, size: int) -> None:
+        """Before an upload is downloaded: raise InvalidInput when ``name`` isn't a .yaml (or
+        .yml) file or ``size`` (bytes) is over this Chorus's upload cap."""
+        if not name.lower().endswith((".yaml", ".yml")):
+            raise InvalidInput(
+                N_(
+                    "“{name}” isn't a .yaml file. Upload an activity file; `/activity export` gives "
+                    "you one to start from."
+                ),
+                name=name[:80],
+            )
+        self.check_size(size)
 
     def check_size(self, size: int) -> None:
         """Raise InvalidInput when a file of ``size`` bytes is over this Chorus's upload cap."""
@@ -237,24 +275,34 @@ class GuildLibrary:
         data = await asyncio.to_thread(Path(shipped.source).read_bytes)
         return Exported(f"{activity_id}.yaml", data, False)
 
+    def free_id(
+        self, guild_id: int, new_id: str, wrong_format: str, taken: str, field: str = "new_id"
+    ) -> str:
+        """`new_id` without the spaces around it, when it is in the activity id format and no
+        activity here has it. Raises InvalidInput with `wrong_format` (a catalogue text) or
+        with `taken` (a catalogue text naming the id in its placeholder `field`)."""
+        new_id = new_id.strip()
+        if not ID_PATTERN.match(new_id):
+            raise InvalidInput(wrong_format)
+        if self.get(guild_id, new_id) is not None:
+            raise InvalidInput(taken, **{field: new_id})
+        return new_id
+
     async def copy(self, guild_id: int, user_id: int, source_id: str, new_id: str) -> Saved:
         """Save a copy of an activity (shipped or the server's own) under a new id.
 
         Raises InvalidInput for an id that isn't in the activity id format or is taken,
         NotFound when ``source_id`` doesn't exist here.
         """
-        new_id = new_id.strip()
-        if not ID_PATTERN.match(new_id):
-            raise InvalidInput(
-                N_(
-                    "An activity id is up to 64 lowercase letters and digits, with single hyphens "
-                    "between words, e.g. `my-opening-circle`."
-                )
-            )
-        if self.get(guild_id, new_id) is not None:
-            raise InvalidInput(
-                N_("`{new_id}` is already taken here. Choose another id."), new_id=new_id
-            )
+        new_id = self.free_id(
+            guild_id,
+            new_id,
+            N_(
+                "An activity id is up to 64 lowercase letters and digits, with single hyphens "
+                "between words, e.g. `my-opening-circle`."
+            ),
+            N_("`{new_id}` is already taken here. Choose another id."),
+        )
         exported = await self.export(guild_id, source_id)
         text = with_id(exported.data.decode("utf-8-sig"), new_id)
         loaded = self._load(text.encode("utf-8"), f"{new_id}.yaml")

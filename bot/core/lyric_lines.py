@@ -79,6 +79,16 @@ class LineRefused(InvalidInput):
         return worded
 
 
+def typed_line_number(text: str) -> int:
+    """The line number a facilitator typed to remove a line (1-based, as the sheet shows;
+    whether the song has that line is the write step's rule). Raises InvalidInput when it
+    isn't a number."""
+    typed = text.strip()
+    if not typed.isdigit():
+        raise InvalidInput(N_("Give the line's number as shown on the lyric sheet, e.g. 3."))
+    return int(typed)
+
+
 def previous_line(lines: Mapping[int, Mapping[str, Any]], position: int) -> str | None:
     """The text of the line just before `position`, if it has been written."""
     before = lines.get(position - 1)

@@ -89,6 +89,23 @@ def readable_file(path: Path) -> bool:
     return path.is_file() and os.access(path, os.R_OK)
 
 
+def playable_path(media_dir: Path, file: str) -> Path:
+    """The absolute path of the piece `file` (relative to `media_dir`) to play now. Raises
+    MediaPathError for a path outside the media folder (see `resolve_media_path`) or a file
+    this process can't read there."""
+    path = resolve_media_path(media_dir, file)
+    if not readable_file(path):
+        raise MediaPathError(
+            N_(
+                "I couldn't read {file} in the media folder, so it wasn't played "
+                "in voice; members followed the text card. Check the file is there "
+                "and readable (see /listen library)."
+            ),
+            file=f"`{file}`",
+        )
+    return path
+
+
 def new_upload_name(info: AudioInfo) -> str:
     """A generated name (never the uploader's): uploads/<random>.<ext>."""
     return f"{UPLOADS}/{secrets.token_hex(8)}.{info.extension}"

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.core.clock import Clock, timestamp
-from bot.core.errors import Conflict
+from bot.core.errors import Conflict, UserFacingError
 from bot.core.guild_settings import GuildConfig, GuildSettingsService
 from bot.core.runner import Runner
 from bot.i18n import N_
@@ -30,6 +30,13 @@ ACTIVE_SCHEDULE = N_(
     "You lead a schedule that is still active: its sessions open in your name. Cancel "
     "it (/session schedule cancel) first, then use /forget again."
 )
+
+
+def check_asker(asker_id: int, presser_id: int) -> None:
+    """/forget's buttons answer only the member who asked (`asker_id`, named in the button):
+    raises UserFacingError, pointing to /forget, for anyone else (`presser_id`)."""
+    if presser_id != asker_id:
+        raise UserFacingError(N_("This button is for someone else. Use /forget yourself."))
 
 
 class PrivacyService:

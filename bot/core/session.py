@@ -140,6 +140,14 @@ class SessionService:
             raise NotFound(N_("That session no longer exists."))
         return session
 
+    async def open_by_id(self, session_id: int) -> SessionRecord:
+        """The open session with this id (a board's button names it). Raises NotFound when it no
+        longer exists and Conflict when it has ended."""
+        session = await self.get(session_id)
+        if session.status != "open":
+            raise Conflict(N_("That session has ended."))
+        return session
+
     async def find_in_channel(self, channel_id: int) -> SessionRecord | None:
         """The session open in this channel, if any (no refusal: for events, not members)."""
         return await self._store.sessions.open_in_channel(channel_id)
@@ -212,6 +220,25 @@ class SessionService:
         """Remembered display names by member id (members who used /forget are missing)."""
         return await self._store.members.names(guild_id, user_ids)
 
+    async def check_answering(self, session: SessionRecord, user_id: int, leads: bool) -> bool:
+        """May this member answer a step of `session`? True when they are to be joined first (an
+        open session: taking part joins you), False when nothing is to be done (a closed session
+        they are in, or they lead it: `leads`, the facilitator or one of the server's). Raises
+        Conflict, saying how to ask for a place, for anyone else in a closed session: there only
+        Join admits (the cap, role and invitation hold; nobody is put in line untold)."""
+        if await self.limits(session) is None:
+            return True
+        if leads or user_id in {a.user_id for a in await self.present(session)}:
+            return False
+        raise Conflict(
+            N_(
+                "**{title}** is a closed group and you're not in it yet, so your answer "
+                "wasn't saved. To ask for a place, press **Join** on the session board (or "
+                "use /session join); the facilitator can let you in."
+            ),
+            title=session.title,
+        )
+
     async def live_step(self, run_id: int, step_index: int) -> tuple[SessionRecord, RunRecord]:
         """The session and run of a step that is still the live one.
 
@@ -238,11 +265,11 @@ class SessionService:
         never began); False if someone else ended it a moment earlier."""
         return await self._store.sessions.end(session.id, self._now())
 
-    async def end(self, session: SessionRecord, locale: str) -> SessionSummary | None:
-        """Close the session; None if someone else ended it a moment earlier. The summary's
-        feature lines are worded in ``locale`` (a language code)."""
+    async def end(self, session: SessionRecord, locale: str) -> SessionSummary:
+        """Close the session and give its summary, whose feature lines are worded in ``locale``
+        (a language code). Raises Conflict when someone else ended it a moment earlier."""
         if not await self.close(session):
-            return None
+            raise Conflict(N_("This session has already been ended."))
         ended = await self.get(session.id)
         return await self.summary(ended, locale)
 

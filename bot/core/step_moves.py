@@ -11,7 +11,7 @@ import functools
 import json
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.core.activities import Activity
 from bot.core.clock import Clock, timestamp
@@ -25,6 +25,8 @@ from bot.i18n import N_, SOURCE_LANGUAGE
 from bot.records.sessions import RunRecord
 from bot.store.notify import EVERYTHING
 from bot.store.store import Store
+
+StepT = TypeVar("StepT")
 
 WAKE_REMAINING = "_paused_wake_remaining"
 """Step-state key: seconds the handler's timer had left when the run was paused."""
@@ -85,6 +87,14 @@ class StepMoves:
     def step(self, run: RunRecord) -> Any:
         """The run's current step as shown: pooled texts replaced by the ones drawn."""
         return self._memory.step_at(run, run.step_index)
+
+    def step_as(self, run: RunRecord, kind: type[StepT]) -> StepT:
+        """The run's current step (see `step`), which a button of a `kind` step pressed.
+        Raises Conflict when the run has moved on to a step of another kind."""
+        step = self.step(run)
+        if not isinstance(step, kind):
+            raise Conflict(N_("That step has ended."))
+        return step
 
     def step_at(self, run: RunRecord, index: int) -> Any:
         """Step `index` of the run as shown (its pools as drawn when it started)."""
@@ -159,6 +169,24 @@ class StepMoves:
         run = await self._store.runs.live_for_session(session_id)
         if run is None:
             self._forget_session(session_id)
+        return run
+
+    async def live_at(self, session_id: int, run_id: int, step_index: int) -> RunRecord:
+        """The session's live run, still `run_id` at step `step_index` (a step's button names
+        them). Raises Conflict when it ended or moved on."""
+        run = await self.live_run(session_id)
+        if run is None or run.id != run_id or run.step_index != step_index:
+            raise Conflict(N_("That step has ended."))
+        return run
+
+    async def running(self, session_id: int) -> RunRecord:
+        """The session's running or paused run (see `live_run`). Raises NotFound, saying how to
+        start one, when no activity is running in the session."""
+        run = await self.live_run(session_id)
+        if run is None:
+            raise NotFound(
+                N_("No activity is running in this session. Start one with /activity start.")
+            )
         return run
 
     async def _require_live(self, run_id: int) -> RunRecord:

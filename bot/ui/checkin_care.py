@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from bot.core.guild_settings import SupportLink, support_words
+from bot.core.guild_settings import GuildConfig, SupportLink, support_words
 from bot.core.text import shorten
 from bot.i18n import N_, _
 from bot.ui.components import TypedButton, persistent_view
@@ -48,6 +48,17 @@ def care_view(
             TellButton.button(_("Let the facilitator know", locale), session_id=session_id)
         )
     return persistent_view(*items) if items else None
+
+
+def care_message(
+    config: GuildConfig, session_id: int | None, locale: str
+) -> tuple[discord.Embed, discord.ui.View]:
+    """The support message after a low check-in, in ``locale``: `care_embed` with the server's
+    support text, and `care_view` (its links; "Let the facilitator know" in session
+    `session_id`), `discord.utils.MISSING` when there is nothing to press, as `send` takes it."""
+    view = care_view(session_id, config.support_links, locale=locale)
+    embed = care_embed(config.support_text, locale)
+    return embed, view if view is not None else discord.utils.MISSING
 
 
 def support_link_button(link: SupportLink) -> discord.ui.Button[Any]:

@@ -219,6 +219,16 @@ CONSENT_ON = N_(
 )
 
 
+def consent_step_prompt(
+    again: bool, run_id: int, step_index: int, value: int, value2: int | None, locale: str
+) -> tuple[discord.Embed, discord.ui.View]:
+    """The consent question asked before a check-in step's first saved answer (`again`: the
+    member pressed a value before choosing, so the brief question), with its Agree / No thanks
+    carrying the answer."""
+    embed = consent_again_embed(locale=locale) if again else consent_embed(locale=locale)
+    return embed, consent_step_view(run_id, step_index, value, value2, locale)
+
+
 def declined_answer_text(step: bool, locale: str) -> str:
     """The reply to an answer from someone who chose No thanks: nothing was stored."""
     thanks = _("🤍 Thank you for answering. Nothing was saved.", locale)

@@ -10,6 +10,7 @@ import discord
 
 from bot.core.checkin_reminders import days_text, time_text
 from bot.core.checkins import scale_of
+from bot.core.errors import InvalidInput
 from bot.i18n import N_, _, format_day
 from bot.records.checkin_schedules import CheckinScheduleRecord
 from bot.ui.checkins import scale_hint
@@ -29,6 +30,17 @@ class ScheduledCheckinButton(
     guild_id: int
     scale: str
     choice: str
+
+    def value(self) -> int:
+        """The scale value this button answers with (its `choice` is neither pass nor snooze).
+        Raises InvalidInput, pointing to /checkin now, for a choice that isn't a number (a
+        button no Chorus writes any more)."""
+        try:
+            return int(self.choice)
+        except ValueError:
+            raise InvalidInput(
+                N_("That button no longer works; use /checkin now instead.")
+            ) from None
 
 
 def dm_embed(guild_name: str, scale_name: str, locale: str) -> discord.Embed:
@@ -111,9 +123,5 @@ GONE = N_(
 NOT_SAVED_NO_CONSENT = N_(
     "Your answer wasn't saved: saving your check-ins is off in that server. Turn it "
     "on there with /checkin consent."
-)
-NEEDS_CONSENT = N_(
-    "Scheduled check-ins save your answers, so they need your agreement first. Use "
-    "/checkin consent and press Agree, then /checkin schedule set again."
 )
 NOT_A_MEMBER = N_("You're no longer in that server, so nothing was saved there.")

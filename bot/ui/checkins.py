@@ -9,10 +9,12 @@ from typing import Any
 import discord
 
 from bot.core.activities import Scale, localize
+from bot.core.checkin_saved import Saved
 from bot.core.checkins import describe_value, scale_of
 from bot.core.steps.checkin import Anchors
 from bot.core.text import shorten
 from bot.i18n import N_, _
+from bot.ui.checkin_consent import declined_answer_text
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.form_ids import FormId
 from bot.ui.format import COLOUR_INFO, sentence
@@ -278,3 +280,36 @@ def shared_post(name: str, scale: Scale, value: int | None, value2: int | None, 
 
 
 # --------------------------------------------------------------------------------- trends
+
+
+def answer_reply(
+    saved: Saved,
+    scale: Scale,
+    *,
+    step: bool,
+    note: bool,
+    share: bool,
+    change: str | None,
+    locale: str,
+) -> tuple[str, discord.ui.View | None]:
+    """The private reply to an answer and its buttons (`answer_text`, `answer_view`: none under
+    an anonymous answer), in ``locale``; from a member who chose No thanks, that nothing was
+    saved (`declined_answer_text`, no buttons). `step`: answered at a session's step."""
+    if saved.declined:
+        return declined_answer_text(step, locale), None
+    record = saved.record
+    text = answer_text(
+        scale,
+        None if saved.passed else (record.value if record else None),
+        record.value2 if record else None,
+        anonymous=saved.anonymous,
+        replaced=saved.replaced,
+        step=step,
+        locale=locale,
+    )
+    view = (
+        answer_view(record.id, note=note, share=share, change=change, locale=locale)
+        if record is not None and not saved.anonymous
+        else None
+    )
+    return text, view

@@ -20,7 +20,7 @@ from bot.core.listening import (
     set_tracks,
     time_left,
 )
-from bot.core.steps.listen import ListenStep
+from bot.core.steps.listen import ListenStep, Reaction
 from bot.core.text import clean_member_text, shorten
 from bot.i18n import _, ngettext
 from bot.records.media import NominationRecord, PlayRecord, TrackRecord
@@ -84,6 +84,24 @@ class ListenReflectForm(ChorusForm):
                 component=share,
             )
         )
+
+
+def reaction_saved(reaction: Reaction, replaced: bool, locale: str) -> str:
+    """The private thanks for a reaction pressed under a listen step (`replaced`: it replaced the
+    member's earlier one), in ``locale``."""
+    shown = f"{reaction.emoji or ''} **{localize(reaction.label, locale)}**".strip()
+    if replaced:
+        return _(
+            "Thank you, you changed your reaction to {reaction}. You can change it until the "
+            "step ends.",
+            locale,
+            reaction=shown,
+        )
+    return _(
+        "Thank you, you reacted {reaction}. You can change it until the step ends.",
+        locale,
+        reaction=shown,
+    )
 
 
 def now_playing(

@@ -4,11 +4,14 @@ closed), the opening under the board with its Start button, and the Discord even
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import discord
 
+from bot.core.schedule_wake import utc
 from bot.core.text import shorten
 from bot.i18n import _
+from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.ui import limits
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import sentence
@@ -19,6 +22,50 @@ class StartButton(TypedButton, spec="chorus:schedule:start:{occurrence_id:int}")
     """Start, under the board of a session the schedule opened: its facilitator begins it."""
 
     occurrence_id: int
+
+
+def event_fields(
+    guild: discord.Guild,
+    series: SeriesRecord,
+    occurrence: OccurrenceRecord,
+    plan_title: str | None,
+    locale: str,
+) -> dict[str, Any]:
+    """The keyword arguments of the occurrence's server event (discord.py's
+    `Guild.create_scheduled_event` and `ScheduledEvent.edit`): its name, UTC start and end, the
+    description in ``locale`` (the server's: the Events list is public), and where it is (the
+    series' voice or stage channel, else the session channel's name as an external place)."""
+    channel = guild.get_channel(series.channel_id)
+    board_channel = channel.name if channel is not None else _("the session channel", locale)
+    fields: dict[str, Any] = {
+        "name": limits.event_name(series.title),
+        "start_time": utc(occurrence.starts_at),
+        "end_time": utc(occurrence.ends_at),
+        "description": event_description(board_channel, plan_title, locale),
+    }
+    if series.voice_channel_id:
+        voice = guild.get_channel(series.voice_channel_id)
+        fields["entity_type"] = (
+            discord.EntityType.stage_instance
+            if isinstance(voice, discord.StageChannel)
+            else discord.EntityType.voice
+        )
+        fields["channel"] = voice or discord.Object(series.voice_channel_id)
+    else:
+        fields["entity_type"] = discord.EntityType.external
+        fields["location"] = limits.event_location(f"#{board_channel}")
+    return fields
+
+
+def reminder_where(
+    channel_name: str | None, channel_id: int, server_name: str | None, locale: str
+) -> str:
+    """Where a reminded session meets, for a DM: the channel (by name when known, else as a
+    mention) on the server (when its name is known), in ``locale``."""
+    channel = f"**#{channel_name}**" if channel_name else f"<#{channel_id}>"
+    if server_name is None:
+        return channel
+    return _("{channel} on **{server}**", locale, channel=channel, server=server_name)
 
 
 def reminder_dm(title: str, starts_at: float, where: str, minutes: int, locale: str) -> str:

@@ -8,9 +8,10 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from bot.core.checkins import K_MIN
+from bot.core.errors import InvalidInput
 from bot.core.session import SessionSummary
 from bot.core.text import shorten
-from bot.i18n import _, ngettext
+from bot.i18n import N_, _, ngettext
 from bot.records.sessions import SessionHistoryRow
 from bot.ui import limits
 from bot.ui.components import TypedSelect, persistent_view
@@ -140,6 +141,14 @@ class ManageSelect(TypedSelect, spec="chorus:manage:{session_id:int}"):
     value is `admit:<user id>` or `remove:<user id>`."""
 
     session_id: int
+
+    def choice(self) -> tuple[str, int]:
+        """The chosen option as ("admit" or "remove", member id). Raises InvalidInput (press
+        Manage again) for a value this list doesn't write."""
+        action, _colon, user = (self.chosen or [""])[0].partition(":")
+        if action not in ("admit", "remove") or not user.isdigit():
+            raise InvalidInput(N_("That choice is no longer valid. Press **Manage** again."))
+        return action, int(user)
 
 
 def manage_message(

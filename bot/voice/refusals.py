@@ -148,3 +148,62 @@ def channel_problem(channel: VoiceChannelLike) -> VoiceUnavailable | None:
             limit=limit,
         )
     return None
+
+
+# Why a session's piece wasn't heard in voice, found while it was to be played (the facilitator
+# is told once; members follow the card).
+
+
+def no_voice_channel(file: str) -> VoiceUnavailable:
+    """The piece `file` is a file but the session has no voice channel."""
+    return VoiceUnavailable(
+        N_(
+            "The piece {file} is a file, and this session has no voice channel, so it "
+            "wasn't played; members followed the text card. Open the session with "
+            "`/session start voice_channel:` to play files in voice."
+        ),
+        file=f"`{file}`",
+    )
+
+
+def voice_channel_gone() -> VoiceUnavailable:
+    """The session's voice channel can't be found (deleted, or not a voice channel)."""
+    return VoiceUnavailable(
+        N_(
+            "I couldn't find the session's voice channel, so the piece wasn't played "
+            "in voice; members followed the text card."
+        )
+    )
+
+
+def unexpected() -> VoiceUnavailable:
+    """Playback failed for a reason nobody foresaw (the log has the traceback)."""
+    return VoiceUnavailable(
+        N_(
+            "I couldn't play the track in voice because of an unexpected error (the "
+            "bot's log has the details). Members can follow the link or text card "
+            "instead."
+        )
+    )
+
+
+def moved_away(channel_id: int, to_channel_id: int | None) -> VoiceUnavailable:
+    """Someone disconnected the bot from `channel_id` (`to_channel_id` None) or moved it to
+    another channel during the piece."""
+    if to_channel_id is None:
+        return VoiceUnavailable(
+            N_(
+                "Someone disconnected me from {channel} during the piece, so the music "
+                "stopped; members follow the card instead. It plays in voice again at the "
+                "next listening step."
+            ),
+            channel=f"<#{channel_id}>",
+        )
+    return VoiceUnavailable(
+        N_(
+            "Someone moved me from {channel} to {other} during the piece, so I stopped "
+            "the music there; members follow the card instead."
+        ),
+        channel=f"<#{channel_id}>",
+        other=f"<#{to_channel_id}>",
+    )

@@ -1,4 +1,5 @@
-"""The member's own schedule on their own wall clock: days, times, pauses and daylight saving."""
+"""The member's own schedule on their own wall clock: days, times, pauses and daylight saving;
+setting one needs the member's agreement to saving their check-ins."""
 
 from __future__ import annotations
 
@@ -77,6 +78,19 @@ def test_nothing_on_the_day_already_sent_nor_before_a_pause_ends() -> None:
     )
 
 
+async def test_a_schedule_is_set_only_after_the_member_agreed_to_saving(store: Store) -> None:
+    reminders = CheckinReminders(store, lambda: datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    plan = reminders.plan("weekdays", "19:00", "Europe/Berlin", "1-5", None)
+    with pytest.raises(InvalidInput, match="need your agreement first"):
+        await reminders.set(1, 11, plan, "de")
+    await store.privacy.set_consent(1, 11, "declined", 0.0)
+    with pytest.raises(InvalidInput, match="/checkin consent and press Agree"):
+        await reminders.set(1, 11, plan, "de")
+    await store.privacy.set_consent(1, 11, "agreed", 0.0)
+    record = await reminders.set(1, 11, plan, "de")
+    assert (record.guild_id, record.user_id, record.language) == (1, 11, "de")
+
+
 async def test_due_dms_go_to_the_attached_sender_and_none_is_claimed_without_one(
     store: Store,
 ) -> None:
@@ -84,6 +98,7 @@ async def test_due_dms_go_to_the_attached_sender_and_none_is_claimed_without_one
     reminders = CheckinReminders(store, lambda: datetime.fromtimestamp(now[0], UTC))
     plan = reminders.plan("daily", "19:00", "UTC", "0-10", None)
     for user_id in (ANA, BEN):
+        await store.privacy.set_consent(GUILD, user_id, "agreed", 0.0)  # a schedule needs it
         await reminders.set(GUILD, user_id, plan, "en")
     due = utc(2026, 3, 2, 19)
     now[0] = due + 60

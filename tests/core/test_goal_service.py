@@ -37,6 +37,17 @@ async def test_a_goal_needs_consent_first(goals: GoalService) -> None:
     assert added.created_at == clock().timestamp()
 
 
+async def test_without_consent_a_rating_or_a_goal_is_refused_pointing_to_goal_set(
+    goals: GoalService,
+) -> None:
+    with pytest.raises(Conflict) as refused:
+        await goals.add(GUILD, ANA, "sleep better")
+    assert isinstance(refused.value, ConsentNeeded)
+    assert refused.value.text("en") == (
+        "Goals are saved only with your agreement. Use /goal set to see the explanation."
+    )
+
+
 async def test_at_most_max_active_goals_and_no_repeats(goals: GoalService) -> None:
     await goals.set_consent(GUILD, ANA, True, "Ana")
     for n in range(MAX_ACTIVE):

@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from bot.core.errors import InvalidInput
-from bot.core.lyric_lines import LineRefused, check_line, clean_line, hidden_clue, previous_line
+from bot.core.lyric_lines import (
+    LineRefused,
+    check_line,
+    clean_line,
+    hidden_clue,
+    previous_line,
+    typed_line_number,
+)
 from bot.core.lyric_slots import slots
 from tests.core.test_lyrics import write_step
 
@@ -49,3 +56,10 @@ def test_an_empty_line_is_refused() -> None:
     step = write_step()
     with pytest.raises(InvalidInput, match="empty"):
         check_line(step, slots(step, "en")[0], {}, "  **  ", "en")
+
+
+def test_a_typed_line_number_is_a_number_or_refused_with_an_example() -> None:
+    assert typed_line_number(" 3 ") == 3
+    for typed in ("three", "-1", "", "2.5"):
+        with pytest.raises(InvalidInput, match=r"as shown on the lyric sheet, e\.g\. 3"):
+            typed_line_number(typed)

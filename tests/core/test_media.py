@@ -12,6 +12,7 @@ from bot.core.media import (
     MediaPathError,
     new_upload_name,
     parse_probe,
+    playable_path,
     probe_audio,
     resolve_media_path,
 )
@@ -32,6 +33,20 @@ def test_paths_stay_inside_the_media_dir(tmp_path: Path) -> None:
     (media / "link.ogg").symlink_to(outside)
     with pytest.raises(MediaPathError):
         resolve_media_path(media, "link.ogg")
+
+
+def test_a_piece_to_play_is_a_readable_file_inside_the_media_dir(tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    (media / "x.ogg").write_bytes(b"x")
+    assert playable_path(media, "x.ogg") == (media / "x.ogg").resolve()
+    with pytest.raises(MediaPathError, match="inside the media directory"):
+        playable_path(media, "../x.ogg")
+    (media / "folder.ogg").mkdir()
+    for missing in ("gone.ogg", "folder.ogg"):
+        with pytest.raises(MediaPathError) as refused:
+            playable_path(media, missing)
+        assert f"I couldn't read `{missing}` in the media folder" in refused.value.message
 
 
 def _probe(streams: list[dict[str, object]], fmt: str = "ogg", duration: str = "2.0") -> str:

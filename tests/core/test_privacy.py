@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.errors import Conflict
+from bot.core.errors import Conflict, UserFacingError
 from bot.core.guild_settings import GuildSettingsService
-from bot.core.privacy import ACTIVE_SCHEDULE, PrivacyService
+from bot.core.privacy import ACTIVE_SCHEDULE, PrivacyService, check_asker
 from bot.core.runner import Runner
 from bot.core.session import SessionService
 from bot.core.steps import step_handlers
@@ -109,3 +109,10 @@ async def test_a_schedule_created_while_forget_runs_is_seen_by_the_forget(
     assert isinstance(forgot, Conflict)
     series = await store.schedule.series(created)
     assert series is not None and series.facilitator_id == ANA
+
+
+def test_only_the_member_who_asked_may_press_forgets_buttons() -> None:
+    check_asker(ANA, ANA)
+    with pytest.raises(UserFacingError) as refused:
+        check_asker(ANA, BEN)
+    assert refused.value.text("en") == "This button is for someone else. Use /forget yourself."

@@ -71,3 +71,26 @@ async def test_the_facilitator_takes_no_place_and_the_line_moves_up(store: Store
     assert await sessions.waitlist(session) == []  # the line goes with the session
     with pytest.raises(Conflict):
         await sessions.request_join(await sessions.get(session.id), CAI)
+
+
+async def test_only_members_in_a_closed_group_or_who_lead_it_may_answer(store: Store) -> None:
+    sessions = SessionService(store, clock)
+    open_one = await sessions.open(
+        guild_id=GUILD, channel_id=CHANNEL, title="Open", facilitator_id=FAY
+    )
+    assert await sessions.check_answering(open_one, ANA, leads=False)  # to be joined first
+    closed = await sessions.open(
+        guild_id=GUILD,
+        channel_id=CHANNEL + 1,
+        title="Circle",
+        facilitator_id=FAY,
+        limits=SessionLimits(capacity=2),
+    )
+    assert (await sessions.request_join(closed, ANA)).outcome == "joined"
+    assert not await sessions.check_answering(closed, ANA, leads=False)
+    assert not await sessions.check_answering(closed, FAY, leads=True)
+    with pytest.raises(Conflict) as refused:
+        await sessions.check_answering(closed, BEN, leads=False)
+    assert refused.value.text("en").startswith(
+        "**Circle** is a closed group and you're not in it yet, so your answer wasn't saved."
+    )

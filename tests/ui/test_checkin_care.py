@@ -3,7 +3,13 @@ button, within Discord's limits, and the facilitator's note."""
 
 from __future__ import annotations
 
-from bot.core.guild_settings import SupportLink
+import dataclasses
+from pathlib import Path
+
+import discord
+
+from bot.core.guild_settings import SupportLink, defaults
+from bot.settings import Settings
 from bot.ui import checkin_care
 from bot.ui.limits import BUTTON_LABEL
 
@@ -25,6 +31,20 @@ def test_the_care_message_keeps_the_support_text_within_an_embed() -> None:
     embed = checkin_care.care_embed("Call someone you trust. " * 400, "en")
     assert embed.description is not None and len(embed.description) <= 4096
     assert embed.description.startswith("It sounds like today is hard.")
+
+
+def test_the_support_message_is_the_servers_text_with_its_links_or_no_view(
+    tmp_path: Path,
+) -> None:
+    config = defaults(Settings(database_path=tmp_path / "unused.db"))
+    embed, view = checkin_care.care_message(config, None, "en")
+    assert embed.description is not None and embed.description.startswith("It sounds like")
+    assert view is discord.utils.MISSING  # nothing to press: no links, not in a session
+    linked = dataclasses.replace(
+        config, support_links=(SupportLink("Helpline", "https://example.org/help"),)
+    )
+    _embed, view = checkin_care.care_message(linked, 9, "en")
+    assert isinstance(view, discord.ui.View) and len(view.children) == 2
 
 
 def test_the_facilitator_note_names_the_member_and_fits_a_direct_message() -> None:

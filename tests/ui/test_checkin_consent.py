@@ -52,3 +52,11 @@ def test_the_consent_text_names_the_current_choice_and_the_group_threshold() -> 
     assert embed.title == "Before your first goal"
     assert embed.description is not None and embed.description.startswith("Right now saving is")
     assert "3 or more people" in embed.description
+
+
+def test_a_second_press_before_choosing_gets_the_brief_question_with_the_same_buttons() -> None:
+    first, first_view = checkin_consent.consent_step_prompt(False, 4, 1, 7, None, "en")
+    again, again_view = checkin_consent.consent_step_prompt(True, 4, 1, 7, None, "en")
+    assert first.to_dict() == checkin_consent.consent_embed(locale="en").to_dict()
+    assert again.to_dict() == checkin_consent.consent_again_embed(locale="en").to_dict()
+    assert ids(first_view) == ids(again_view) and ids(first_view)

@@ -34,3 +34,11 @@ def test_the_reminder_and_the_closed_opening_say_when_and_what_happened() -> Non
     assert f"<t:{int(STARTS)}:R>" in dm and "15 min before" in dm
     assert "has begun" in schedule_events.opening_closed("Circle", "started", "en")
     assert "marked missed" in schedule_events.opening_closed("Circle", "missed", "en")
+
+
+def test_a_reminders_place_names_the_channel_and_the_server_when_known() -> None:
+    assert schedule_events.reminder_where("circle", 5, "Harbour", "en") == (
+        "**#circle** on **Harbour**"
+    )
+    assert schedule_events.reminder_where(None, 5, None, "en") == "<#5>"
+    assert "Harbour" in schedule_events.reminder_where("circle", 5, "Harbour", "de")

@@ -17,7 +17,11 @@ from bot.voice.refusals import (
     LOST_BEFORE_START,
     NOT_STARTED,
     missing_permission,
+    moved_away,
+    no_voice_channel,
     start_reason,
+    unexpected,
+    voice_channel_gone,
 )
 from tests.voice.doubles import voice_channel
 
@@ -114,3 +118,16 @@ def test_a_piece_that_can_t_start_is_explained_in_the_reader_s_words(
     assert german in refused.text("de"), refused.text("de")
     assert str(raised) not in refused.text("de") and str(raised) not in refused.text("es")
     assert str(raised) not in refused.message
+
+
+def test_why_a_piece_fell_back_to_the_card_names_the_file_or_the_channels() -> None:
+    assert "The piece `rain.ogg` is a file, and this session has no voice channel" in (
+        no_voice_channel("rain.ogg").message
+    )
+    assert "couldn't find the session's voice channel" in voice_channel_gone().message
+    assert "unexpected error" in unexpected().message
+    assert "disconnected me from <#5>" in moved_away(5, None).message
+    assert "moved me from <#5> to <#6>" in moved_away(5, 6).message
+    for problem in (no_voice_channel("x"), voice_channel_gone(), moved_away(5, 6)):
+        assert isinstance(problem, VoiceUnavailable)
+        assert problem.text("de") != problem.text(None)  # a catalogue text, translated

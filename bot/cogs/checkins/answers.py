@@ -14,9 +14,8 @@ from bot.cogs.access import require_guild
 from bot.core.activities import Scale
 from bot.core.checkin_service import CheckinService, ConsentNeeded, Saved
 from bot.core.checkins import check_value, scale_of
-from bot.core.errors import Conflict, UserFacingError
 from bot.core.steps.checkin import CheckinStep
-from bot.i18n import N_, _
+from bot.i18n import _
 from bot.records.sessions import SessionRecord
 from bot.ui import checkin_care, checkin_consent
 from bot.ui import checkins as ui
@@ -84,20 +83,11 @@ class CheckinAnswers:
         except ConsentNeeded:
             assert value is not None  # a pass never needs consent: nothing about mood is stored
             key = (session.guild_id, interaction.user.id, run_id, step_index)
-            again = key in self._asked
-            self._asked.add(key)
-            await self.send(
-                interaction,
-                edit,
-                embed=(
-                    checkin_consent.consent_again_embed(locale=member_language(interaction))
-                    if again
-                    else checkin_consent.consent_embed(locale=member_language(interaction))
-                ),
-                view=checkin_consent.consent_step_view(
-                    run_id, step_index, value, value2, member_language(interaction)
-                ),
+            embed, view = checkin_consent.consent_step_prompt(
+                key in self._asked, run_id, step_index, value, value2, member_language(interaction)
             )
+            self._asked.add(key)
+            await self.send(interaction, edit, embed=embed, view=view)
             return
         note = step.note.mode == "optional" and not saved.anonymous and not saved.passed
         share = not saved.anonymous and not saved.passed
@@ -221,18 +211,11 @@ class CheckinAnswers:
             low = scale is not None and self.service.is_low(
                 interaction.guild_id or 0, scale, item.value
             )
-        try:
-            session, step = await self.service.step_of(run_id, step_index)
-        except UserFacingError:
-            if item.agreed:
-                raise Conflict(
-                    N_(
-                        "Thank you, your choice is saved. That check-in has ended, so the answer "
-                        "wasn't saved; your next check-ins will be."
-                    )
-                ) from None
+        found = await self.service.step_after_consent(run_id, step_index, item.agreed)
+        if found is None:
             await self._declined(interaction, low, None)
             return
+        session, step = found
         if not item.agreed:
             # Counted as a pass so the step need not wait for them; no mood data is stored.
             await attendance.ensure_joined(interaction, session)
@@ -260,48 +243,32 @@ class CheckinAnswers:
         edit: bool,
         change: str | None = None,
     ) -> None:
-        """The private reply to a saved answer, with its note/share/change buttons."""
-        record = saved.record
-        session_id = session.id if session is not None else None
-        locale = member_language(interaction)
-        if saved.declined:
-            await self.send(
-                interaction,
-                edit,
-                content=checkin_consent.declined_answer_text(session is not None, locale),
-            )
-            if saved.low:
-                await self.care(interaction, session_id)
-            return
-        text = ui.answer_text(
+        """The private reply to an answer, with its note/share/change buttons; the support
+        message after a low one."""
+        text, view = ui.answer_reply(
+            saved,
             scale,
-            None if saved.passed else (record.value if record else None),
-            record.value2 if record else None,
-            anonymous=saved.anonymous,
-            replaced=saved.replaced,
             step=session is not None,
-            locale=locale,
-        )
-        view = (
-            ui.answer_view(record.id, note=note, share=share, change=change, locale=locale)
-            if record is not None and not saved.anonymous
-            else None
+            note=note,
+            share=share,
+            change=change,
+            locale=member_language(interaction),
         )
         await self.send(interaction, edit, content=text, view=view)
         if saved.low:
-            await self.care(interaction, session_id)
-            await checkin_notice.after_low_answer(interaction, record)
+            await self.care(interaction, session.id if session is not None else None)
+            if not saved.declined:
+                await checkin_notice.after_low_answer(interaction, saved.record)
 
     async def care(self, interaction: discord.Interaction, session_id: int | None) -> None:
         """The support message, privately, after the reply to a low answer."""
-        config = self.bot.guild_settings.for_guild(interaction.guild_id)
-        locale = member_language(interaction)
-        care_view = checkin_care.care_view(session_id, config.support_links, locale=locale)
+        embed, view = checkin_care.care_message(
+            self.bot.guild_settings.for_guild(interaction.guild_id),
+            session_id,
+            member_language(interaction),
+        )
         await interaction.followup.send(
-            embed=checkin_care.care_embed(config.support_text, locale),
-            ephemeral=True,
-            allowed_mentions=NONE,
-            view=care_view if care_view is not None else discord.utils.MISSING,
+            embed=embed, ephemeral=True, allowed_mentions=NONE, view=view
         )
 
     async def send(

@@ -6,9 +6,7 @@ import discord
 
 from bot.chorus_bot import ChorusBot
 from bot.core.checkin_service import CheckinService
-from bot.core.errors import Conflict
 from bot.i18n import N_, _
-from bot.records.checkins import CheckinRecord
 from bot.ui import checkin_care, limits
 from bot.ui import checkins as ui
 from bot.ui.forms import ChorusForm, FormValues, send_form
@@ -54,24 +52,16 @@ class CheckinExtras:
         """/forget: drop "already told the facilitator" marks that name them."""
         self._told = {key for key in self._told if key[1] != user_id}
 
-    async def _own_with_note(self, checkin_id: int, user_id: int) -> tuple[CheckinRecord, int]:
-        """The member's own check-in and its note limit; Conflict if it takes no note."""
-        record = await self.service.own(checkin_id, user_id)
-        _scale, limit, allowed = await self.service.scale_and_note(record)
-        if not allowed:
-            raise Conflict(N_("This check-in doesn't ask for a note."))
-        return record, limit
-
     async def on_note(self, interaction: discord.Interaction, item: ui.NoteButton) -> None:
         """Add a note: the note form for the member's own check-in."""
-        record, limit = await self._own_with_note(item.checkin_id, interaction.user.id)
+        record, limit = await self.service.own_with_note(item.checkin_id, interaction.user.id)
         await send_form(interaction, NoteForm(record.id, limit, member_language(interaction)))
 
     async def on_note_form(
         self, interaction: discord.Interaction, form: ui.NoteFormId, values: FormValues
     ) -> None:
         """The note form submitted: the note is saved on the member's own check-in."""
-        record, limit = await self._own_with_note(form.checkin_id, interaction.user.id)
+        record, limit = await self.service.own_with_note(form.checkin_id, interaction.user.id)
         note = await self.service.set_note(
             record.id, interaction.user.id, values.text("note"), limit
         )
@@ -86,8 +76,6 @@ class CheckinExtras:
         """Share with the group: the answer (never the note) is posted under the member's name."""
         record = await self.service.own(item.checkin_id, interaction.user.id)
         scale, _limit, _allowed = await self.service.scale_and_note(record)
-        if record.shared:
-            raise Conflict(N_("You've already shared this answer with the group."))
         record = await self.service.share(record.id, interaction.user.id)
         # A post for the group: the server's language.
         post = ui.shared_post(
@@ -144,13 +132,8 @@ class CheckinExtras:
                 else checkin_care.NO_FACILITATOR_TO_TELL
             )
             config = self.bot.guild_settings.for_guild(interaction.guild_id)
-            links = checkin_care.care_view(None, config.support_links, locale=locale)
-            await show_private(
-                interaction,
-                _(said, locale),
-                embed=checkin_care.care_embed(config.support_text, locale),
-                view=links if links is not None else discord.utils.MISSING,
-            )
+            embed, view = checkin_care.care_message(config, None, locale)
+            await show_private(interaction, _(said, locale), embed=embed, view=view)
             return
         self._told.add(key)
         await reply_ephemeral(

@@ -10,8 +10,8 @@ import discord
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
 from bot.cogs.access import require_guild
-from bot.core.errors import Conflict, UserFacingError
-from bot.core.goal_service import ConsentNeeded, GoalService
+from bot.core.errors import UserFacingError
+from bot.core.goal_service import GoalService
 from bot.core.goals import GOAL_MAX
 from bot.core.run_updates import RunUpdate
 from bot.core.steps.goal import GoalStep
@@ -29,7 +29,6 @@ from bot.ui.steps.goal import GoalStepButton
 NONE = discord.AllowedMentions.none()
 CONSENT_TITLE = N_("Before your first goal")
 PENDING_FIELD = N_("Your goal, saved when you agree")
-NO_CONSENT = N_("Goals are saved only with your agreement. Use /goal set to see the explanation.")
 
 
 class SetGoalForm(ChorusForm):
@@ -169,10 +168,7 @@ class GoalAnswers:
         locale = member_language(interaction)
         session, _unused = await self.service.step_of(run_id, step_index)
         await attendance.ensure_joined(interaction, session)
-        try:
-            rated = await self.service.rate(run_id, step_index, interaction.user.id, goal_id, value)
-        except ConsentNeeded:
-            raise Conflict(NO_CONSENT) from None
+        rated = await self.service.rate(run_id, step_index, interaction.user.id, goal_id, value)
         goals = await self.service.active(session.guild_id, interaction.user.id)
         position = next((i for i, g in enumerate(goals, 1) if g.id == goal_id), 1)
         content = ui.rating_prompt(rated.goal, position, len(goals), value, True, locale)
@@ -216,19 +212,16 @@ class GoalAnswers:
         asks for consent first when the member hasn't chosen yet."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
-        try:
-            if run_id is not None and step_index is not None:
-                session, _step = await self.service.step_of(run_id, step_index)
-                await attendance.ensure_joined(interaction, session)
-                goal, update = await self.service.set_at_step(
-                    run_id, step_index, interaction.user.id, text
-                )
-                await reply_ephemeral(interaction, ui.saved_text(goal, at_step=True, locale=locale))
-                await self._after_step_change(session, update)
-                return
-            goal = await self.service.add(guild_id, interaction.user.id, text)
-        except ConsentNeeded:
-            raise Conflict(NO_CONSENT) from None
+        if run_id is not None and step_index is not None:
+            session, _step = await self.service.step_of(run_id, step_index)
+            await attendance.ensure_joined(interaction, session)
+            goal, update = await self.service.set_at_step(
+                run_id, step_index, interaction.user.id, text
+            )
+            await reply_ephemeral(interaction, ui.saved_text(goal, at_step=True, locale=locale))
+            await self._after_step_change(session, update)
+            return
+        goal = await self.service.add(guild_id, interaction.user.id, text)
         await reply_ephemeral(interaction, ui.saved_text(goal, at_step=False, locale=locale))
 
     # --------------------------------------------------------------- consent

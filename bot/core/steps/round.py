@@ -123,6 +123,14 @@ def answer_refusal(state: Mapping[str, Any], user_id: int) -> str | None:
     return None
 
 
+def check_floor(state: Mapping[str, Any], user_id: int) -> None:
+    """Before the answer form opens: raises Conflict (`answer_refusal`'s reason) unless
+    `user_id` has the floor of the round whose step state is `state`."""
+    refusal = answer_refusal(state, user_id)
+    if refusal is not None:
+        raise Conflict(refusal)
+
+
 class RoundHandler(BaseStepHandler):
     """Who has the floor, who may move it on, and what time does when it runs out."""
 

@@ -19,7 +19,7 @@ from bot.core.vote import (
 )
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedSelect, persistent_view
-from bot.ui.format import COLOUR_DONE
+from bot.ui.format import COLOUR_DONE, sentence
 from bot.ui.steps.base import BasePresenter, MessagePayload, StepScene, step_embed
 
 Key = tuple[int, int]
@@ -185,3 +185,14 @@ def _few(count: int, locale: str) -> str:
 
 PRESENTER = VotePresenter
 """Registers the presenter of the `vote` kind (found by `bot.ui.steps.presenters`)."""
+
+
+def vote_saved(choice: str, replaced: bool, locale: str) -> str:
+    """The private confirmation of a vote for `choice` (its label; `replaced`: it replaced the
+    member's earlier vote), in ``locale``."""
+    vote = (
+        _("🗳️ Your vote is now **{choice}**", locale, choice=choice)
+        if replaced
+        else _("🗳️ Your vote is **{choice}**", locale, choice=choice)
+    )
+    return sentence(vote) + " " + _("You can change it while the vote is open.", locale)
