@@ -200,7 +200,9 @@ class ChorusBot(commands.Bot):
     async def setup_hook(self) -> None:
         """discord.py's start-up hook: opens the store (migrating it), takes shard leases, loads
         settings and libraries, loads the cogs, syncs commands when their payload changed and
-        resumes live runs; each part's time is marked for `startup_times`."""
+        resumes live runs; each part's time is marked for `startup_times`. Raises RuntimeError
+        when a component or form family has no handler (a cog left one out: a bug, found at
+        start-up)."""
         mark = self.startup.mark
         await self.store.open()
         mark("store open + migrations")

@@ -13,6 +13,7 @@ import pytest
 
 import bot.cogs
 from bot.chorus_bot import COGS
+from bot.core.steps import step_kinds
 
 ROOT = Path(__file__).resolve().parent.parent
 HELPER_MODULES = {
@@ -20,7 +21,7 @@ HELPER_MODULES = {
     "bot.cogs.attendance",  # joining and leaving, for commands and board buttons alike
     "bot.cogs.controls",
     "bot.cogs.listen_voice",  # the listening cog's voice playback
-    "bot.cogs.song_sheet",  # the lyrics cog's live sheet and turn pings
+    "bot.cogs.lyric_sheet",  # the lyrics cog's live sheet and turn pings
     "bot.cogs.mydata_exports",
     "bot.cogs.schedule_commands",  # the schedule cog's command group
     "bot.cogs.subcommands",  # commands a cog adds to another cog's group
@@ -179,3 +180,13 @@ def test_the_scan_finds_a_store_reach(tmp_path: Path, monkeypatch: pytest.Monkey
         "bot/ui/sneaky.py:3",
         "bot/ui/sneaky.py:4",
     ]
+
+
+def test_a_kinds_rules_live_in_its_own_module_not_beside_it() -> None:
+    # One name per idea: `core/<kind>.py` beside `core/steps/<kind>.py` would be a second home
+    # for the kind's rules (the breathe and vote steps had one).
+    beside = [
+        kind.name for kind in step_kinds() if (ROOT / "bot" / "core" / f"{kind.name}.py").exists()
+    ]
+    assert not beside, f"move these kinds' rules into bot/core/steps/<kind>.py: {beside}"
+    assert len(step_kinds()) >= 9

@@ -62,7 +62,7 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "cogs/schedule_start.py": {"tests/cogs/test_schedule.py": "Start Test flow"},
     "cogs/sessions.py": {"tests/cogs/test_session_flow.py": '"session start"'},
     "cogs/song.py": {"tests/cogs/test_lyrics.py": '"song title"'},
-    "cogs/song_sheet.py": {"tests/cogs/test_lyrics.py": "the song sheet"},
+    "cogs/lyric_sheet.py": {"tests/cogs/test_lyrics.py": "the song sheet"},
     "core/schedule_drafts.py": {"tests/cogs/test_schedule_confirm.py": '"session schedule create"'},
     "core/checkins.py": {
         "tests/core/test_checkins_rules.py": IMPORTS,
@@ -86,7 +86,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
         "tests/core/test_listening.py": IMPORTS,
         "tests/core/test_listen_set.py": IMPORTS,
     },
-    "core/steps/vote.py": {"tests/core/test_vote.py": IMPORTS},
     "core/steps/write.py": {"tests/core/test_lyrics.py": IMPORTS},
     "core/yaml_compose.py": {"tests/core/test_yaml_syntax.py": IMPORTS},
     "run_bot.py": {"tests/test_cli.py": 'run_cli("run"'},
@@ -286,7 +285,7 @@ def test_the_check_finds_a_module_without_tests(tmp_path: Path) -> None:
     starts.write_text("async def test_x(world: World) -> None: ...\n")
     assert "bot.cogs.song" in reached_by(starts)
     core_only = tmp_path / "test_core_only.py"
-    core_only.write_text("from bot.core.vote import fixed_choices\n")
-    assert "bot.core.vote" in reached_by(core_only)
+    core_only.write_text("from bot.core.steps.vote import fixed_choices\n")
+    assert "bot.core.steps.vote" in reached_by(core_only)
     assert "bot.cogs.song" not in reached_by(core_only)
-    assert "bot.core.vote" in imported_modules(core_only)
+    assert "bot.core.steps.vote" in imported_modules(core_only)

@@ -45,7 +45,7 @@ def facilitator_roles_text(config: GuildConfig, locale: str) -> str:
 
 
 def require_facilitator(interaction: discord.Interaction, config: GuildConfig) -> None:
-    """Refuse, saying who may, when the person is not a facilitator."""
+    """Raises NotFacilitator, saying who may, when the person is not a facilitator."""
     if not is_facilitator(interaction.user, config):
         roles = facilitator_roles_text(config, member_language(interaction))
         if not roles:
@@ -62,7 +62,8 @@ def require_facilitator(interaction: discord.Interaction, config: GuildConfig) -
 
 
 def require_manage_server(interaction: discord.Interaction) -> None:
-    """Refuse anyone without Manage Server: server settings decide who the facilitators are."""
+    """Raises NotFacilitator for anyone without Manage Server: server settings decide who the
+    facilitators are."""
     user = interaction.user
     allowed = isinstance(user, discord.Member) and (
         user.guild_permissions.manage_guild or user.guild_permissions.administrator
@@ -77,7 +78,8 @@ def require_manage_server(interaction: discord.Interaction) -> None:
 
 
 def require_guild(interaction: discord.Interaction) -> tuple[int, int]:
-    """The server and channel ids, or a refusal in direct messages."""
+    """The server and channel ids (guild_id, channel_id). Raises UserFacingError in direct
+    messages."""
     if interaction.guild_id is None or interaction.channel_id is None:
         raise UserFacingError(N_("This works inside a server, not in direct messages."))
     return interaction.guild_id, interaction.channel_id

@@ -100,7 +100,8 @@ class ActivityBuilderCog(commands.Cog):
         )
 
     async def on_add(self, interaction: discord.Interaction, item: ui.AddStepSelect) -> None:
-        """The kind select: open the chosen kind's step form (facilitators only)."""
+        """The kind select: open the chosen kind's step form (facilitators only). Raises
+        InvalidInput when the choice is no kind with a step form."""
         controls.facilitator_only(interaction)
         kind = builder.offered_kind(item.chosen[0] if item.chosen else "")
         await send_form(
@@ -110,8 +111,8 @@ class ActivityBuilderCog(commands.Cog):
     async def on_step_form(
         self, interaction: discord.Interaction, form: ui.StepFormId, values: FormValues
     ) -> None:
-        """A step form submitted: add the step it describes to the draft; a refused input is
-        answered privately with what to fix."""
+        """A step form submitted: add the step it describes to the draft. Raises InvalidInput
+        (answered privately with what to fix) when the draft with that step doesn't validate."""
         controls.facilitator_only(interaction)
         kind = form.kind
         draft = self._draft(interaction)

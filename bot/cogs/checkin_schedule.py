@@ -119,7 +119,8 @@ class CheckinScheduleCog(commands.Cog):
         pause_until: str | None,
     ) -> None:
         """/checkin schedule set: save the member's schedule (`days`, `time` on their wall clock in
-        `timezone`) and tell them when the next check-in comes. Refusals say what to fix."""
+        `timezone`) and tell them when the next check-in comes. Refusals say what to fix; raises
+        InvalidInput when the member hasn't agreed to check-ins being stored."""
         guild_id, _unused = require_guild(interaction)
         plan = self.reminders.plan(days, time, timezone, scale, pause_until)
         # Their client language now: the DMs come later, without an interaction to read it from.
@@ -216,7 +217,8 @@ class CheckinScheduleCog(commands.Cog):
     async def on_button(
         self, interaction: discord.Interaction, item: ScheduledCheckinButton
     ) -> None:
-        """An answer pressed in a scheduled check-in DM: saved for the server the DM came from."""
+        """An answer pressed in a scheduled check-in DM: saved for the server the DM came from.
+        Raises InvalidInput when the button's value is no number (an id from an older version)."""
         guild_id, user_id = item.guild_id, interaction.user.id
         # A DM: the member's client language, else the language of the server it belongs to.
         locale = reply_language(self.bot.guild_settings, interaction, guild_id)

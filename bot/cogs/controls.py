@@ -61,17 +61,17 @@ async def session_by_id(interaction: discord.Interaction, session_id: int) -> Se
 async def open_step_form(
     interaction: discord.Interaction,
     run_id: int,
-    index: int,
+    step_index: int,
     kind: type[StepT],
     form: Callable[[int, int, StepT, str], ChorusForm],
 ) -> None:
     """A step's button that opens its form: `form` (run id, step index, the step, the member's
-    language) for step `index` of `run_id`, a `kind` step. Raises Conflict when the step has
+    language) for step `step_index` of `run_id`, a `kind` step. Raises Conflict when the step has
     ended, NotFound when its session is gone."""
     bot = chorus(interaction)
-    _session, run = await bot.sessions.live_step(run_id, index)
+    _session, run = await bot.sessions.live_step(run_id, step_index)
     step = bot.runner.step_as(run, kind)
-    await send_form(interaction, form(run_id, index, step, member_language(interaction)))
+    await send_form(interaction, form(run_id, step_index, step, member_language(interaction)))
 
 
 async def defer_private(interaction: discord.Interaction) -> None:

@@ -106,11 +106,11 @@ class ListenVoice:
         update (Resume re-plans the start), and after a restart (the piece resumes where it
         should be now).
         """
-        index = run.step_index
-        step = self.bot.runner.step_at(run, index)
+        step_index = run.step_index
+        step = self.bot.runner.step_at(run, step_index)
         if not isinstance(step, ListenStep) or run.state != "running":
             return
-        key = (run.id, index)
+        key = (run.id, step_index)
         guild_id = session.guild_id
         if self.playing.get(guild_id) == key or key in self.failed or key in self.left:
             return
@@ -123,11 +123,11 @@ class ListenVoice:
         own = step_track(step)
         if own is not None and not own.file:
             return  # a link or text card: nothing for voice (and no store reads per update)
-        track = own or await self.service.resolve_track(session, run, index)
+        track = own or await self.service.resolve_track(session, run, step_index)
         if track is None or not track.file:
             return
         files = [(t.file, t.duration) for t in [track, *set_tracks(step)] if t.file]
-        played = await self.service.play_for_step(run.id, index)
+        played = await self.service.play_for_step(run.id, step_index)
         if played is not None and played.mode != "voice":
             return  # it fell back to the card earlier: that stays the honest story
         start_at = piece_start(state)

@@ -78,19 +78,19 @@ class ListeningCog(commands.Cog):
         assert isinstance(presenter, VotePresenter)
         return presenter
 
-    async def prepare(self, session: SessionRecord, run: RunRecord, index: int) -> None:
+    async def prepare(self, session: SessionRecord, run: RunRecord, step_index: int) -> None:
         """Put what a card needs (from the store) where its presenter looks."""
-        step = self.bot.runner.step_at(run, index)
-        key = (run.id, index)
+        step = self.bot.runner.step_at(run, step_index)
+        key = (run.id, step_index)
         if isinstance(step, VoteStep):
             # The card is public: its choices in the server's language.
             self.vote_cards.choices[key] = await self.service.choices_for(
-                session, run, index, server_language(self.bot.guild_settings, session.guild_id)
+                session, run, step_index, server_language(self.bot.guild_settings, session.guild_id)
             )
         elif isinstance(step, ListenStep) and step.track == "from_vote":
             if key in self.listen_cards.tracks:
                 return  # chosen when the step began: a later /forget or withdrawal keeps it
-            track = await self.service.resolve_track(session, run, index)
+            track = await self.service.resolve_track(session, run, step_index)
             if track is not None:
                 self.listen_cards.tracks[key] = track
 
@@ -128,9 +128,9 @@ class ListeningCog(commands.Cog):
 
     async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """Before a step is shown: its track or vote choices are prepared for the presenter."""
-        for index in (update.exited_step, update.entered_step):
-            if index is not None:
-                await self.prepare(session, update.run, index)
+        for step_index in (update.exited_step, update.entered_step):
+            if step_index is not None:
+                await self.prepare(session, update.run, step_index)
 
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """After a step change is shown: an ended listen or vote step is closed here too."""
@@ -166,22 +166,22 @@ class ListeningCog(commands.Cog):
             self._shown_phase[key] = current
             await self.redraw(session, run, run.step_index)
 
-    async def step_ended(self, session: SessionRecord, run: RunRecord, index: int) -> None:
-        """Step `index` of `run` ended: its playback stops and what was kept about it goes."""
-        key = (run.id, index)
-        step = self.bot.runner.step_at(run, index)
+    async def step_ended(self, session: SessionRecord, run: RunRecord, step_index: int) -> None:
+        """Step `step_index` of `run` ended: its playback stops and what was kept about it goes."""
+        key = (run.id, step_index)
+        step = self.bot.runner.step_at(run, step_index)
         if isinstance(step, ListenStep):
-            await self.service.end_play(run.id, index)
+            await self.service.end_play(run.id, step_index)
             await self.voice.step_ended(session.guild_id, key)
         self.forget(key)
 
-    async def redraw(self, session: SessionRecord, run: RunRecord, index: int) -> None:
+    async def redraw(self, session: SessionRecord, run: RunRecord, step_index: int) -> None:
         """Edit a live step's message to show its current state."""
         fresh = await self.service.run(run.id)
-        if fresh is None or fresh.step_message_id is None or fresh.step_index != index:
+        if fresh is None or fresh.step_message_id is None or fresh.step_index != step_index:
             return
-        await self.prepare(session, fresh, index)
-        scene = self.bot.live.scene(session, fresh, index)
+        await self.prepare(session, fresh, step_index)
+        scene = self.bot.live.scene(session, fresh, step_index)
         payload = self.bot.live.presenter(scene.step.type).render(scene)
         await self.bot.live.edit(
             session,
@@ -234,11 +234,11 @@ class ListeningCog(commands.Cog):
 
     async def on_react(self, interaction: discord.Interaction, item: ReactButton) -> None:
         """A reaction pressed under a listen step: saved, privately confirmed."""
-        session, _run, step = await self.service.live_step(item.run_id, item.index)
+        session, _run, step = await self.service.live_step(item.run_id, item.step_index)
         assert isinstance(step, ListenStep)
         await attendance.ensure_joined(interaction, session)
         outcome = await self.service.react(
-            session, item.run_id, item.index, interaction.user.id, item.choice
+            session, item.run_id, item.step_index, interaction.user.id, item.choice
         )
         reaction = step.reflection.reactions[item.choice]
         text = reaction_saved(reaction, outcome.replaced, member_language(interaction))
@@ -250,19 +250,19 @@ class ListeningCog(commands.Cog):
     ) -> None:
         """Reflect under a listen step: the reflection form."""
         await controls.open_step_form(
-            interaction, item.run_id, item.index, ListenStep, ListenReflectForm
+            interaction, item.run_id, item.step_index, ListenStep, ListenReflectForm
         )
 
     async def on_reflect_form(
         self, interaction: discord.Interaction, form: ListenReflectFormId, values: FormValues
     ) -> None:
         """The reflection form submitted: saved (and shared when the member ticked Share)."""
-        run_id, index = form.run_id, form.step_index
-        session, _run, _step = await self.service.live_step(run_id, index)
+        run_id, step_index = form.run_id, form.step_index
+        session, _run, _step = await self.service.live_step(run_id, step_index)
         await attendance.ensure_joined(interaction, session)
         shared = values.flag("share")
         outcome = await self.service.reflect(
-            run_id, index, interaction.user.id, values.text("answer"), shared
+            run_id, step_index, interaction.user.id, values.text("answer"), shared
         )
         await reply_ephemeral(
             interaction,
@@ -272,13 +272,13 @@ class ListeningCog(commands.Cog):
 
     async def on_vote(self, interaction: discord.Interaction, item: VoteSelect) -> None:
         """A vote chosen at a vote step: saved (a second choice replaces the first)."""
-        session, run, step = await self.service.live_step(item.run_id, item.index)
+        session, run, step = await self.service.live_step(item.run_id, item.step_index)
         assert isinstance(step, VoteStep)
         chosen = await self.service.choice(
-            session, run, item.index, item.chosen, member_language(interaction)
+            session, run, item.step_index, item.chosen, member_language(interaction)
         )
         await attendance.ensure_joined(interaction, session)
-        outcome = await self.service.vote(item.run_id, item.index, interaction.user.id, chosen)
+        outcome = await self.service.vote(item.run_id, item.step_index, interaction.user.id, chosen)
         await reply_ephemeral(
             interaction, vote_saved(chosen.label, outcome.replaced, member_language(interaction))
         )

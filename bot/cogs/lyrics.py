@@ -1,7 +1,7 @@
 """Writing songs together: the write step's buttons and forms, /line and /rhyme.
 
 The rules (turns, refusals, the song's record) are the lyrics service's; the live sheet and
-turn pings are song_sheet.py's; saved songs and /song are song.py's.
+turn pings are lyric_sheet.py's; saved songs and /song are song.py's.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.extension import cog_setup
-from bot.cogs.song_sheet import LiveSongSheet
+from bot.cogs.lyric_sheet import LiveLyricSheet
 from bot.core.errors import Conflict
 from bot.core.lyric_lines import typed_line_number
 from bot.core.lyric_slots import blanks
@@ -37,39 +37,42 @@ class LyricsCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         self.service: LyricsService = bot.lyrics
-        self.sheet = LiveSongSheet(bot, self.service)
+        self.sheet = LiveLyricSheet(bot, self.service)
         bot.register_family(LyricsButton, self.on_button)
         bot.register_form(LineFormId, self.on_line_form, what=N_("your line"))
         bot.register_form(EditLineFormId, self.on_line_form, what=N_("your line"))
         bot.register_form(RemoveFormId, self.on_remove_form, what=N_("the line number"))
 
     async def cog_load(self) -> None:
-        """Loads the live song sheets of running write steps (the store is open by now)."""
+        """Loads the lyric sheets of running write steps (the store is open by now)."""
         await self.sheet.load()
 
     async def cog_unload(self) -> None:
-        """Stops the song sheets' pending refreshes."""
+        """Stops the lyric sheets' pending refreshes."""
         self.sheet.close()
 
     # ---------------------------------------------------------------- buttons
 
     async def on_button(self, interaction: discord.Interaction, item: LyricsButton) -> None:
-        """A write step's button (write, edit, pass, withdraw): the form or the change."""
-        run_id, index, user = item.run_id, item.index, interaction.user.id
+        """A write step's button (write, edit, pass, withdraw): the form or the change. Raises
+        Conflict for an action this version doesn't know (an older version's button)."""
+        run_id, step_index, user = item.run_id, item.step_index, interaction.user.id
         if item.action == "write":
             await self._send_line_form(
-                interaction, item, await self.service.line_ask(run_id, index, user)
+                interaction, item, await self.service.line_ask(run_id, step_index, user)
             )
         elif item.action == "edit":
             await self._send_line_form(
-                interaction, item, await self.service.edit_ask(run_id, index, user)
+                interaction, item, await self.service.edit_ask(run_id, step_index, user)
             )
         elif item.action in ("pass", "withdraw"):
-            await self.contribute(interaction, run_id, index, item.action, {})
+            await self.contribute(interaction, run_id, step_index, item.action, {})
         elif item.action == "remove":
             controls.facilitator_only(interaction)
-            await self.service.live(run_id, index)
-            await send_form(interaction, RemoveForm(run_id, index, member_language(interaction)))
+            await self.service.live(run_id, step_index)
+            await send_form(
+                interaction, RemoveForm(run_id, step_index, member_language(interaction))
+            )
         else:
             raise Conflict(N_("That button is from an older version of Chorus."))
 
@@ -78,7 +81,7 @@ class LyricsCog(commands.Cog):
     ) -> None:
         form = LineForm(
             item.run_id,
-            item.index,
+            item.step_index,
             ask.step,
             ask.slot,
             clue=ask.clue,
@@ -97,8 +100,8 @@ class LyricsCog(commands.Cog):
         values: FormValues,
     ) -> None:
         """A line (or an edit) from the line form, whenever it comes: the step decides."""
-        run_id, index, position = form.run_id, form.step_index, form.position
-        slot = await self.service.form_slot(run_id, index, position)
+        run_id, step_index, position = form.run_id, form.step_index, form.position
+        slot = await self.service.form_slot(run_id, step_index, position)
         count = blanks(slot.template)
         payload: dict[str, Any]
         if count > 1 and "line0" in values.texts:
@@ -108,15 +111,16 @@ class LyricsCog(commands.Cog):
         else:
             payload = {"text": values.text("line")}
         if isinstance(form, EditLineFormId):
-            await self.contribute(interaction, run_id, index, "edit", payload)
+            await self.contribute(interaction, run_id, step_index, "edit", payload)
         else:
             payload["expected_position"] = position
-            await self.contribute(interaction, run_id, index, "line", payload)
+            await self.contribute(interaction, run_id, step_index, "line", payload)
 
     async def on_remove_form(
         self, interaction: discord.Interaction, form: RemoveFormId, values: FormValues
     ) -> None:
-        """The facilitator's remove form: the line number typed is taken out of the song."""
+        """The facilitator's remove form: the line number typed is taken out of the song. Raises
+        InvalidInput (`typed_line_number`) when what was typed is no line number."""
         number = typed_line_number(values.text("number"))
         await self.remove(interaction, form.run_id, form.step_index, number)
 
@@ -126,13 +130,13 @@ class LyricsCog(commands.Cog):
         self,
         interaction: discord.Interaction,
         run_id: int,
-        index: int,
+        step_index: int,
         kind: str,
         payload: dict[str, Any],
     ) -> None:
         """Save one song event (committed with its line in the song), reply privately, and
         show it on the sheet."""
-        session, run, step = await self.service.live(run_id, index)
+        session, run, step = await self.service.live(run_id, step_index)
         await attendance.ensure_joined(interaction, session)
         user = interaction.user
         outcome = await self.service.contribute(
@@ -153,12 +157,12 @@ class LyricsCog(commands.Cog):
             self.sheet.request_sheet(run_id)
 
     async def remove(
-        self, interaction: discord.Interaction, run_id: int, index: int, number: int
+        self, interaction: discord.Interaction, run_id: int, step_index: int, number: int
     ) -> None:
-        """Take line `number` (1-based, as the sheet shows) out of the song at step `index` of run
+        """Take line `number` (1-based, as the sheet shows) out of the song at step `step_index` of run
         `run_id` (facilitators only)."""
         controls.facilitator_only(interaction)
-        await self.contribute(interaction, run_id, index, "remove", {"number": number})
+        await self.contribute(interaction, run_id, step_index, "remove", {"number": number})
 
     # ---------------------------------------------------------------- slash commands
 

@@ -95,7 +95,8 @@ class PrivacyCog(commands.Cog):
         await show_private(interaction, embed=embed, view=view)
 
     async def on_forget_button(self, interaction: discord.Interaction, item: ForgetButton) -> None:
-        """/forget's Delete my data or Keep it: only the member who asked may press it."""
+        """/forget's Delete my data or Keep it: only the member who asked may press it (raises
+        UserFacingError for anyone else)."""
         guild_id, _unused = require_guild(interaction)
         check_asker(item.user_id, interaction.user.id)
         locale = reply_language(self.bot.guild_settings, interaction)

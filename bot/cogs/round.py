@@ -70,13 +70,16 @@ class RoundCog(commands.Cog):
         bot.live.add_observer(self)
         bot.privacy.on_forget(self._forget_member)
 
-    async def _round(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, RoundStep]:
-        session, run = await self.bot.sessions.live_step(run_id, index)
+    async def _round(
+        self, run_id: int, step_index: int
+    ) -> tuple[SessionRecord, RunRecord, RoundStep]:
+        session, run = await self.bot.sessions.live_step(run_id, step_index)
         return session, run, self.bot.runner.step_as(run, RoundStep)
 
     async def on_button(self, interaction: discord.Interaction, item: RoundButton) -> None:
-        """A round's button (start, answer, done, pass): the turn moves on or the form opens."""
-        session, run, step = await self._round(item.run_id, item.index)
+        """A round's button (start, answer, done, pass): the turn moves on or the form opens.
+        Raises Conflict when the member may not answer now, or for an older version's action."""
+        session, run, step = await self._round(item.run_id, item.step_index)
         user = interaction.user.id
         if item.action == "answer":
             state = json.loads(run.step_state)
@@ -84,7 +87,7 @@ class RoundCog(commands.Cog):
             turn_no = int(state.get("turn_no", 0))
             await send_form(
                 interaction,
-                RoundForm(run.id, item.index, turn_no, step, member_language(interaction)),
+                RoundForm(run.id, item.step_index, turn_no, step, member_language(interaction)),
             )
             return
         if item.action not in ("done", "pass", "start"):
@@ -101,8 +104,8 @@ class RoundCog(commands.Cog):
         self, interaction: discord.Interaction, form: RoundFormId, values: FormValues
     ) -> None:
         """The speaker's answer submitted: saved if the floor is still theirs, else given back."""
-        run_id, index, turn_no = form.run_id, form.step_index, form.turn_no
-        session, run, step = await self._round(run_id, index)
+        run_id, step_index, turn_no = form.run_id, form.step_index, form.turn_no
+        session, run, step = await self._round(run_id, step_index)
         payload = {"by": interaction.user.id, "text": values.text("answer"), "turn_no": turn_no}
         record = await self._contribute(interaction, session, run, "answer", payload)
         if step.share == "group":

@@ -168,7 +168,7 @@ class ScheduleCog(commands.Cog):
     ) -> None:
         """Confirm on a preview: the held draft is scheduled (its facilitator only, once)."""
         locale = member_language(interaction)
-        series, occurrence = await self.bot.schedule.drafts.confirm(
+        series, occurrence = await self.bot.schedule.confirm(
             item.draft_id, item.key, interaction.user.id
         )
         await interaction.response.edit_message(

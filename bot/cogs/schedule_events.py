@@ -85,7 +85,8 @@ class ScheduleEventsCog(commands.Cog):
         return event_fields(guild, series, occurrence, plan, self._language(series.guild_id))
 
     async def create_event(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> int:
-        """See `ScheduleOutlet.create_event` (bot/core/schedule_outlet.py)."""
+        """See `ScheduleOutlet.create_event` (bot/core/schedule_outlet.py). Raises EventRefused
+        when Discord refuses the event (or can't give the server)."""
         try:
             guild = await self.guild(series.guild_id)
             event = await guild.create_scheduled_event(

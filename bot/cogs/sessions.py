@@ -207,7 +207,8 @@ class SessionsCog(commands.Cog):
         await show_private(interaction, text, view=view)
 
     async def on_manage_select(self, interaction: discord.Interaction, item: ManageSelect) -> None:
-        """The facilitator's Manage select: a member let in or taken out of a closed session."""
+        """The facilitator's Manage select: a member let in or taken out of a closed session.
+        Raises InvalidInput when the choice isn't one this version offers (an old select)."""
         controls.facilitator_only(interaction)
         session = await controls.session_by_id(interaction, item.session_id)
         action, user_id = item.choice()

@@ -28,7 +28,8 @@ class StepsCog(commands.Cog):
 
     async def on_step_button(self, interaction: discord.Interaction, item: StepButton) -> None:
         """A kind's `StepButton`: its handler's `pressed` says what the press does (answer, move
-        on, or both) and what the clicker is told; it may refuse the press."""
+        on, or both) and what the clicker is told; it may refuse the press. Raises Conflict when
+        the button's step is no longer the run's live step."""
         session = await controls.session_by_id(interaction, item.session_id)
         run = await self.bot.runner.live_at(session.id, item.run_id, item.step_index)
         step = self.bot.runner.step(run)

@@ -64,7 +64,7 @@ def build_calendar(
     locale: str,
 ) -> bytes:
     """The .ics file's bytes: a VCALENDAR named after the server (in ``locale``, the server's
-    language), one VEVENT per entry.
+    language), one VEVENT per entry; `now` (a UTC timestamp in seconds) stamps them.
 
     UIDs are stable per series, so importing a newer file updates the same events."""
     import icalendar  # ~0.1-0.3 s to import: only when a member asks for the file (deferred)

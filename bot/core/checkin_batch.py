@@ -37,8 +37,11 @@ ANSWER_KINDS = ("checkin", "pass")
 """A member's one answer to a check-in step: a pass and an answer replace each other."""
 
 BATCH = 500
-"""Answers per write job at most (a full group commit on SQLite; bounds how long one batch
-holds the event loop)."""
+"""Answers per write job at most on SQLite (a full group commit there; bounds how long one
+batch holds the event loop). Where the writer waits on a server, a job is the writer's whole
+batch (`Writer.max_batch`, 1,000 on PostgreSQL): half the statements per answer, and each
+statement is a round trip the server waits on while the bot answers callers
+(BENCHMARKS.md, "Fewer round trips per answer")."""
 
 ALONE = object()
 """A caller's outcome: write this answer by itself."""
@@ -83,7 +86,9 @@ class AnswerBatches:
         is_low: IsLow,
     ) -> None:
         self._store = store
-        self._at_once = REPLIES_AT_ONCE if store.db.writer.waits_on_server else BATCH
+        writer = store.db.writer
+        self._size = writer.max_batch if writer.waits_on_server else min(BATCH, writer.max_batch)
+        self._at_once = REPLIES_AT_ONCE if writer.waits_on_server else self._size
         self._runner = runner
         self._now = now
         self._live_step = live_step
@@ -91,6 +96,9 @@ class AnswerBatches:
         self._is_low = is_low
         self._open: list[Pending] = []
         self._writing: set[asyncio.Task[None]] = set()
+        # Where the writer waits on a server: the previous batch's job submitted (or given up).
+        self._in_turn = writer.waits_on_server
+        self._ahead: asyncio.Future[None] | None = None
 
     def add(
         self, run_id: int, step_index: int, user_id: int, value: int | None, value2: int | None
@@ -102,19 +110,35 @@ class AnswerBatches:
         batch = self._open
         batch.append((run_id, step_index, user_id, value, value2, future))
         if len(batch) == 1:
-            task = loop.create_task(self._write(batch), name="chorus-checkin-batch")
+            ahead, submitted = self._ahead, loop.create_future()
+            if self._in_turn:
+                self._ahead = submitted
+            task = loop.create_task(
+                self._write(batch, ahead, submitted), name="chorus-checkin-batch"
+            )
             self._writing.add(task)
             task.add_done_callback(self._writing.discard)
-        if len(batch) >= BATCH:
+        if len(batch) >= self._size:
             self._open = []
         return future
 
-    async def _write(self, batch: list[Pending]) -> None:
+    async def _write(
+        self,
+        batch: list[Pending],
+        ahead: asyncio.Future[None] | None,
+        submitted: asyncio.Future[None],
+    ) -> None:
         # Runs once everyone answering in the same turn of the loop has joined `batch`.
         if self._open is batch:
             self._open = []
         try:
-            await self._validated_and_written(batch)
+            if ahead is not None and not ahead.done():
+                # A burst's batches are validated one per turn of the loop, each after the one
+                # before it was submitted: the writer's statements for the first go out in the
+                # turns between, so the server writes it while the bot validates the next,
+                # instead of idling until the whole burst is validated (PostgreSQL only).
+                await ahead
+            await self._validated_and_written(batch, submitted)
         except BaseException as exc:
             failed: BaseException = exc
             if not isinstance(exc, Exception):  # cancelled (the loop is closing)
@@ -124,8 +148,12 @@ class AnswerBatches:
                     future.set_exception(failed)
             if not isinstance(exc, Exception):
                 raise
+        finally:
+            _set_done(submitted)
 
-    async def _validated_and_written(self, batch: list[Pending]) -> None:
+    async def _validated_and_written(
+        self, batch: list[Pending], submitted: asyncio.Future[None]
+    ) -> None:
         now = self._now()
         rows: list[AnswerRow] = []
         owners: list[int] = []  # the batch position of each row's answer
@@ -182,7 +210,7 @@ class AnswerBatches:
             )
             owners.append(index)
         if rows:
-            await self._written(batch, rows, owners, runs, read_steps, by_authors)
+            await self._written(batch, rows, owners, runs, read_steps, by_authors, submitted)
 
     async def _run(
         self,
@@ -218,9 +246,13 @@ class AnswerBatches:
         runs: dict[int, _Run | None],
         read_steps: dict[tuple[int, int], int],
         by_authors: set[tuple[int, int]],
+        submitted: asyncio.Future[None],
     ) -> None:
         try:
-            done = await self._store.checkins.answer_many(rows, read_steps, by_authors)
+            writing = self._store.checkins.answer_many(rows, read_steps, by_authors)
+            # The next batch may be validated from the next turn on (after the writer's own).
+            asyncio.get_running_loop().call_soon(_set_done, submitted)
+            done = await writing
         except StorageUnavailable as exc:  # nothing was written
             for index in owners:
                 batch[index][5].set_exception(exc)
@@ -263,6 +295,11 @@ class AnswerBatches:
             else:
                 replies.append((future, True, (saved, found[2], done.steps[key][1])))
         _reply(asyncio.get_running_loop(), replies, 0, self._at_once)
+
+
+def _set_done(future: asyncio.Future[None]) -> None:
+    if not future.done():  # (cancelled along with a batch that was waiting on it)
+        future.set_result(None)
 
 
 def _reply(

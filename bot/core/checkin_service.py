@@ -317,7 +317,10 @@ class CheckinService:
         value2: int | None = None,
         replace_id: int | None = None,
     ) -> Saved:
-        """/checkin now: an answer outside any activity (phase `any`)."""
+        """/checkin now: an answer outside any activity (phase `any`). Raises InvalidInput when a
+        value isn't one of the scale's (or a `sam` answer lacks its energy level), ConsentNeeded
+        when the member hasn't chosen about consent yet (a declined member's answer is not
+        stored: `Saved.declined`)."""
         passed = value is None
         if not passed:
             assert value is not None
@@ -368,7 +371,8 @@ class CheckinService:
         )
 
     async def own(self, checkin_id: int, user_id: int) -> CheckinRecord:
-        """A member's own check-in, still open for changes."""
+        """A member's own check-in, still open for changes. Raises NotFound when it isn't theirs
+        (or is gone), Conflict when its check-in step has moved on."""
         record = await self._store.checkins.get(checkin_id)
         if record is None or record.user_id != user_id:
             raise NotFound(N_("I can't find that check-in of yours any more."))

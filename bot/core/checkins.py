@@ -16,7 +16,9 @@ from bot.core.scales import Scale
 from bot.i18n import N_, SOURCE_LANGUAGE, _
 
 K_MIN = 3
-"""Group figures are shown only when at least this many people answered."""
+"""Group figures (check-in figures, votes per choice, reactions per kind, counts on the board)
+are shown only when at least this many people are behind them; fewer, and a figure could tell
+who answered what."""
 
 SCALES = ("0-10", "1-5", "sam")
 """Scales a member can pick for /checkin now."""
@@ -48,7 +50,8 @@ def strip_mentions(text: str) -> str:
 
 
 def scale_of(name: str) -> Scale:
-    """A built-in scale by name ("0-10", "1-5", "sam")."""
+    """A built-in scale by name ("0-10", "1-5", "sam"). Raises InvalidInput for any other
+    name."""
     if name not in SCALES:
         raise InvalidInput(
             N_("Unknown scale {name}; choose one of {scales}."),
@@ -81,7 +84,7 @@ def value_range(scale: Scale) -> tuple[int, int]:
 
 
 def check_value(scale: Scale, value: int, dimension: str = "valence") -> int:
-    """The value if the scale offers it, else a clear refusal."""
+    """The value if the scale offers it on `dimension`. Raises InvalidInput when it doesn't."""
     if value not in _values(scale, dimension):
         raise InvalidInput(N_("That isn't one of this check-in's answers. Please press a button."))
     return value

@@ -103,8 +103,9 @@ class Contributing(StepMoves):
         answers; e.g. CheckinService): the same rules and write without reading the run again,
         with the caller's `now` (UTC seconds). Steps whose state changes with each contribution
         take `contribute`'s locked path. Awaited: raises Conflict when the step has moved on
-        meanwhile. (Returns the coroutine to await rather than being one: a frame fewer per
-        answer on the check-in burst's hot path.)"""
+        meanwhile, NotFound when the run has ended (as `contribute` does). (Returns the
+        coroutine to await rather than being one: a frame fewer per answer on the check-in
+        burst's hot path.)"""
         if _stateful(self.handler_for(self.step(run))):
             return self.contribute(
                 run.id,
@@ -152,7 +153,8 @@ class Contributing(StepMoves):
         """After a moment's contributions to a step committed: if `step` (every contribution of
         it as committed; with `answering.by_authors`, their author ids as `Authors`) completes
         it, the run moves on, once (give it to one caller only); the change, or None (not
-        complete, or moved meanwhile). Raises as `advance` may."""
+        complete, or moved meanwhile); `now` is a UTC timestamp in seconds. Raises as `advance`
+        may."""
         ctx = answering.ctx
         if answering.read_at_least is None or ctx.run.state != "running":
             return None

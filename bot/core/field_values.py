@@ -39,7 +39,8 @@ def format_duration(seconds: int) -> str:
 
 
 def parse_duration(value: Any) -> int:
-    """Seconds from 90, "90", "90s", "5m", "1m30s", "1h" or "1:30"; raises with a clear message."""
+    """Seconds from 90, "90", "90s", "5m", "1m30s", "1h" or "1:30". Raises PydanticCustomError
+    (`format_error`, kind "duration") for anything else."""
     if isinstance(value, bool):
         raise format_error(
             "duration",

@@ -88,7 +88,8 @@ class GoalService(RunService):
         return await self._store.goals.for_member(guild_id, user_id)
 
     async def add(self, guild_id: int, user_id: int, text: str) -> GoalRecord:
-        """Save a new active goal (consent first); refuses a fourth one or a repeat."""
+        """Save a new active goal (consent first). Raises InvalidInput for an empty or too long
+        goal, ConsentNeeded without the member's consent, Conflict for a fourth one or a repeat."""
         cleaned = clean_goal(text)
         if not await self.has_consent(guild_id, user_id):
             raise ConsentNeeded()
@@ -110,7 +111,9 @@ class GoalService(RunService):
         return goal
 
     async def close(self, guild_id: int, user_id: int, goal_id: int, status: str) -> GoalRecord:
-        """Mark a goal done or dropped; its ratings stay in the member's progress."""
+        """Mark a goal done or dropped; its ratings stay in the member's progress. Raises NotFound
+        when it isn't the member's goal here, Conflict when it is done or dropped already (or
+        changed meanwhile)."""
         goal = await self.own(guild_id, user_id, goal_id)
         if goal.status != "active":
             raise Conflict(
@@ -153,7 +156,10 @@ class GoalService(RunService):
     async def rate(
         self, run_id: int, step_index: int, user_id: int, goal_id: int, value: int | None
     ) -> Rated:
-        """Save one goal's rating (value None: pass on that goal) at a live goal step."""
+        """Save one goal's rating (value None: pass on that goal) at a live goal step. Raises
+        InvalidInput for a rating outside 1-5, NotFound when the goal isn't the member's (or the
+        run has ended), Conflict when the goal is done or dropped (or the step has ended),
+        ConsentNeeded without the member's consent."""
         session, _ = await self.step_of(run_id, step_index)
         if value is not None:
             check_rating(value)
@@ -186,7 +192,8 @@ class GoalService(RunService):
         return Rated(goal=goal, value=value, replaced=replaced, done=done, update=outcome.update)
 
     async def pass_step(self, run_id: int, step_index: int, user_id: int) -> RunUpdate | None:
-        """Pass the whole step; ratings already given stay."""
+        """Pass the whole step; ratings already given stay. Raises Conflict when the step has
+        ended, NotFound when the run or its session is gone."""
         await self.step_of(run_id, step_index)
         ratings = await self.step_ratings(run_id, step_index, user_id)
         rated = any(v is not None for v in ratings.values())
@@ -199,7 +206,10 @@ class GoalService(RunService):
     async def set_at_step(
         self, run_id: int, step_index: int, user_id: int, text: str
     ) -> tuple[GoalRecord, RunUpdate | None]:
-        """A member without goals sets one from the step: that is their answer to it."""
+        """A member without goals sets one from the step: that is their answer to it. Raises
+        what `step_of` and `add` raise: Conflict (the step has ended; a fourth goal or a repeat),
+        NotFound (the run or its session is gone), InvalidInput (an empty or too long goal),
+        ConsentNeeded (no consent)."""
         session, _ = await self.step_of(run_id, step_index)
         had = await self.active(session.guild_id, user_id)
         goal = await self.add(session.guild_id, user_id, text)
@@ -215,7 +225,8 @@ class GoalService(RunService):
     async def progress(
         self, guild_id: int, user_id: int, goal_id: int | None = None
     ) -> list[GoalProgress]:
-        """Ratings per session for one goal, or for the active goals (else the latest closed)."""
+        """Ratings per session for one goal, or for the active goals (else the latest closed).
+        Raises NotFound when `goal_id` isn't the member's goal here."""
         if goal_id is not None:
             goals = [await self.own(guild_id, user_id, goal_id)]
         else:

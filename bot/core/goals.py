@@ -43,7 +43,8 @@ RATING_LABEL = dict(RATINGS)
 
 
 def clean_goal(text: str) -> str:
-    """A goal as stored: one line, no invisible tricks, 1 to GOAL_MAX characters."""
+    """A goal as stored: one line, no invisible tricks, 1 to GOAL_MAX characters. Raises
+    InvalidInput when it is empty or longer."""
     cleaned = clean_member_text(strip_mentions(text), GOAL_MAX * 4, single_line=True)
     if not cleaned:
         raise InvalidInput(N_("Your goal is empty. Write it in a few words, e.g. *sleep better*."))
@@ -60,7 +61,7 @@ def clean_goal(text: str) -> str:
 
 
 def check_can_add(active: Sequence[str], text: str) -> None:
-    """Refuse a fourth active goal, or the same goal twice."""
+    """Raises Conflict for a fourth active goal, or the same goal twice (case ignored)."""
     if len(active) >= MAX_ACTIVE:
         raise Conflict(
             N_(

@@ -292,7 +292,8 @@ class GuildLibrary:
         """Save a copy of an activity (shipped or the server's own) under a new id.
 
         Raises InvalidInput for an id that isn't in the activity id format or is taken,
-        NotFound when ``source_id`` doesn't exist here.
+        NotFound when ``source_id`` doesn't exist here, Conflict when the server's library is
+        full (or today's uploads are).
         """
         new_id = self.free_id(
             guild_id,

@@ -21,16 +21,16 @@ from bot.core.run_updates import ContributionOutcome
 from bot.core.runner import Runner
 from bot.core.step_service import StepService
 from bot.core.steps.listen import ListenStep
-from bot.core.steps.vote import VoteStep
-from bot.core.text import clean_member_text
-from bot.core.vote import (
+from bot.core.steps.vote import (
     VoteChoice,
+    VoteStep,
     fixed_choices,
     playlist_choices,
     previous_choices,
     vote_step_for,
     winner,
 )
+from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.media import NewNomination, NewPlay, NominationRecord, PlayRecord
 from bot.records.sessions import RunRecord, SessionRecord
@@ -97,12 +97,12 @@ class ListeningService(StepService):
         """The session's live run, None when no activity is running."""
         return await self._store.runs.live_for_session(session_id)
 
-    async def live_step(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, Any]:
-        """The run and its step, while the run is live at `index`.
+    async def live_step(self, run_id: int, step_index: int) -> tuple[SessionRecord, RunRecord, Any]:
+        """The run and its step, while the run is live at `step_index`.
 
         Raises Conflict when the step has ended, NotFound when the session is gone."""
         run = await self._store.runs.get(run_id)
-        if run is None or not run.live or run.step_index != index:
+        if run is None or not run.live or run.step_index != step_index:
             raise Conflict(STEP_ENDED)
         session = await self._session(run.session_id)
         return session, run, self._runner.step(run)
@@ -133,17 +133,17 @@ class ListeningService(StepService):
         return await self._store.members.names(guild_id, ids) if ids else {}
 
     async def choices_for(
-        self, session: SessionRecord, run: RunRecord, index: int, locale: str
+        self, session: SessionRecord, run: RunRecord, step_index: int, locale: str
     ) -> list[VoteChoice]:
-        """The choices of the vote step at `index`: its own (labels in ``locale``), the answers
+        """The choices of the vote step at `step_index`: its own (labels in ``locale``), the answers
         of the step before, or the session's playlist (credited by shown name, unless a member
         asked not to be)."""
-        step = self._runner.step_at(run, index)
+        step = self._runner.step_at(run, step_index)
         assert isinstance(step, VoteStep)
         if step.options:
             return fixed_choices(step, locale)
         if step.choose_from == "previous":
-            earlier = await self._store.contributions.for_step(run.id, index - 1)
+            earlier = await self._store.contributions.for_step(run.id, step_index - 1)
             return previous_choices(earlier)
         nominations = await self._store.media.playlist(session.id)
         users = [n.user_id for n in nominations]
@@ -153,18 +153,18 @@ class ListeningService(StepService):
         return playlist_choices(nominations, hidden, shown)
 
     async def resolve_track(
-        self, session: SessionRecord, run: RunRecord, index: int
+        self, session: SessionRecord, run: RunRecord, step_index: int
     ) -> ResolvedTrack | None:
         """The piece a listen step plays: its own, or the winner of the latest vote before it
         (its words in the server's language)."""
         activity = self._runner.definition(run)
-        step = self._runner.step_at(run, index)  # its pools as drawn
+        step = self._runner.step_at(run, step_index)  # its pools as drawn
         assert isinstance(step, ListenStep)
         locale = self._server_language(session.guild_id)
         own = step_track(step, locale)
         if own is not None:
             return own
-        vote_index = vote_step_for(activity, index)
+        vote_index = vote_step_for(activity.steps, step_index)
         if vote_index is None:
             return None
         votes = await self._store.contributions.for_step(run.id, vote_index)
@@ -174,27 +174,29 @@ class ListeningService(StepService):
     # ------------------------------------------------------------ contributing
 
     async def react(
-        self, session: SessionRecord, run_id: int, index: int, user_id: int, choice: int
+        self, session: SessionRecord, run_id: int, step_index: int, user_id: int, choice: int
     ) -> ContributionOutcome:
         """A member's reaction (its index among the step's reactions); replaces their earlier
         one. Its label is stored in the session's language (the runner's StepContext). Raises
-        Conflict when the step has ended, InvalidInput for an unknown reaction."""
+        Conflict when the step has ended, NotFound when the run has, InvalidInput for an unknown
+        reaction."""
         payload = {"reaction": choice}
-        return await self._runner.contribute(run_id, index, user_id, "reaction", payload)
+        return await self._runner.contribute(run_id, step_index, user_id, "reaction", payload)
 
     async def reflect(
-        self, run_id: int, index: int, user_id: int, text: str, shared: bool
+        self, run_id: int, step_index: int, user_id: int, text: str, shared: bool
     ) -> ContributionOutcome:
-        """A member's reflection after the music (shared with the group at the end, or not)."""
+        """A member's reflection after the music (shared with the group at the end, or not).
+        Raises Conflict when the step has ended, NotFound when the run has."""
         return await self._runner.contribute(
-            run_id, index, user_id, "reflection", {"text": text, "shared": shared}
+            run_id, step_index, user_id, "reflection", {"text": text, "shared": shared}
         )
 
     async def choice(
         self,
         session: SessionRecord,
         run: RunRecord,
-        index: int,
+        step_index: int,
         values: Sequence[str],
         locale: str,
     ) -> VoteChoice:
@@ -204,18 +206,19 @@ class ListeningService(StepService):
         Raises InvalidInput when nothing was picked or the choice has left the list."""
         if not values:
             raise InvalidInput(N_("Pick one of the choices in the menu."))
-        choices = {c.key: c for c in await self.choices_for(session, run, index, locale)}
+        choices = {c.key: c for c in await self.choices_for(session, run, step_index, locale)}
         chosen = choices.get(str(values[0]))
         if chosen is None:
             raise InvalidInput(N_("That choice is no longer on the list. Pick another one."))
         return chosen
 
     async def vote(
-        self, run_id: int, index: int, user_id: int, chosen: VoteChoice
+        self, run_id: int, step_index: int, user_id: int, chosen: VoteChoice
     ) -> ContributionOutcome:
-        """A member's vote; it replaces their earlier one until the vote ends."""
+        """A member's vote; it replaces their earlier one until the vote ends. Raises Conflict
+        when the step has ended, NotFound when the run has."""
         return await self._runner.contribute(
-            run_id, index, user_id, "vote", {"choice": chosen.key, "label": chosen.label}
+            run_id, step_index, user_id, "vote", {"choice": chosen.key, "label": chosen.label}
         )
 
     # -------------------------------------------------------------- playlist
@@ -289,22 +292,22 @@ class ListeningService(StepService):
 
     # ----------------------------------------------------------------- plays
 
-    async def play_for_step(self, run_id: int, index: int) -> PlayRecord | None:
-        """The play recorded for a listen step (`index` in the run's activity), None before its
+    async def play_for_step(self, run_id: int, step_index: int) -> PlayRecord | None:
+        """The play recorded for a listen step (`step_index` in the run's activity), None before its
         countdown ended."""
-        return await self._store.media.play_for_step(run_id, index)
+        return await self._store.media.play_for_step(run_id, step_index)
 
     async def start_play(
-        self, session: SessionRecord, run: RunRecord, index: int, voice_problem: str | None
+        self, session: SessionRecord, run: RunRecord, step_index: int, voice_problem: str | None
     ) -> None:
         """Once per step, when the countdown ends: record the play and how it is heard (in
         voice unless `voice_problem` says why not, from the link, or from the text card).
         A repeat (also after a restart) keeps the first record."""
-        if await self._store.media.play_for_step(run.id, index) is not None:
+        if await self._store.media.play_for_step(run.id, step_index) is not None:
             return
-        step = self._runner.step_at(run, index)
+        step = self._runner.step_at(run, step_index)
         assert isinstance(step, ListenStep)
-        track = await self.resolve_track(session, run, index)
+        track = await self.resolve_track(session, run, step_index)
         locale = self._server_language(session.guild_id)
         title = track.title if track else localize(step.title, locale)
         if track is not None and step.then:  # a set: every piece, in order
@@ -319,7 +322,7 @@ class ListeningService(StepService):
         play = NewPlay(
             session_id=session.id,
             run_id=run.id,
-            step_index=index,
+            step_index=step_index,
             title=title,
             artist=track.artist if track else "",
             url=track.url if track else None,
@@ -330,16 +333,16 @@ class ListeningService(StepService):
         )
         await self._store.media.record_play(play, self._now())
 
-    async def fell_back_to_text(self, run_id: int, index: int, why: str) -> None:
+    async def fell_back_to_text(self, run_id: int, step_index: int, why: str) -> None:
         """Voice failed: a play recorded as heard in voice is now heard from the card."""
-        played = await self._store.media.play_for_step(run_id, index)
+        played = await self._store.media.play_for_step(run_id, step_index)
         if played is not None and played.mode == "voice":
             await self._store.media.update_play(played.id, mode="text", note=why[:300])
 
-    async def end_play(self, run_id: int, index: int) -> None:
+    async def end_play(self, run_id: int, step_index: int) -> None:
         """Mark the step's play as ended now (once). Raises StorageUnavailable when the write can't
         be committed."""
-        await self._store.media.end_play(run_id, index, self._now())
+        await self._store.media.end_play(run_id, step_index, self._now())
 
     async def summary(self, session: SessionRecord) -> tuple[list[PlayRecord], int]:
         """The pieces heard in the session and how many songs were suggested."""

@@ -109,7 +109,8 @@ def blanks(template: str | None) -> int:
 
 
 def split_fills(text: str, count: int) -> list[str]:
-    """A single text for a line with several blanks: the parts go between slashes."""
+    """A single text for a line with `count` blanks: the parts go between slashes. Raises
+    InvalidInput when the number of parts isn't `count`."""
     if count <= 1:
         return [text]
     parts = [p.strip() for p in re.split(r"\s*[/|]\s*", text)]

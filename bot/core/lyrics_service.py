@@ -88,12 +88,14 @@ class LyricsService(StepService):
 
     # ------------------------------------------------------------ the step
 
-    async def live(self, run_id: int, index: int) -> tuple[SessionRecord, RunRecord, WriteStep]:
-        """The session, run and write step, while the run is live at `index`.
+    async def live(
+        self, run_id: int, step_index: int
+    ) -> tuple[SessionRecord, RunRecord, WriteStep]:
+        """The session, run and write step, while the run is live at `step_index`.
 
         Raises Conflict when the song step has ended."""
         run = await self._store.runs.get(run_id)
-        if run is None or not run.live or run.step_index != index:
+        if run is None or not run.live or run.step_index != step_index:
             raise Conflict(SONG_ENDED)
         step = self._runner.step(run)
         session = await self._store.sessions.get(run.session_id)
@@ -149,10 +151,10 @@ class LyricsService(StepService):
 
     # ------------------------------------------------------------ the forms
 
-    async def line_ask(self, run_id: int, index: int, user_id: int) -> LineAsk:
+    async def line_ask(self, run_id: int, step_index: int, user_id: int) -> LineAsk:
         """The slot `user_id` would write now. Raises Conflict when the song is complete or it
         is someone else's turn (the refusal says whose, unless the song is anonymous)."""
-        session, run, step = await self.live(run_id, index)
+        session, run, step = await self.live(run_id, step_index)
         state = json.loads(run.step_state)
         lines = song_lines(state)
         position = next_position(step, lines)
@@ -169,9 +171,9 @@ class LyricsService(StepService):
         the_slots = slots(step, self._server_language(session.guild_id))
         return LineAsk(step, the_slots[position], clue, hidden)
 
-    async def edit_ask(self, run_id: int, index: int, user_id: int) -> LineAsk:
+    async def edit_ask(self, run_id: int, step_index: int, user_id: int) -> LineAsk:
         """The writer's own last line, to change. Raises Conflict once the next line is in."""
-        session, run, step = await self.live(run_id, index)
+        session, run, step = await self.live(run_id, step_index)
         state = json.loads(run.step_state)
         last = state.get("last") or {}
         line = song_lines(state).get(int(last.get("pos", -1)))
@@ -183,9 +185,9 @@ class LyricsService(StepService):
         words = str(line.get("fill") or line.get("text") or "")
         return LineAsk(step, slot, None, False, editing=words)
 
-    async def form_slot(self, run_id: int, index: int, position: int) -> Slot:
+    async def form_slot(self, run_id: int, step_index: int, position: int) -> Slot:
         """The slot a line form was opened for. Raises Conflict if the song no longer has it."""
-        session, _, step = await self.live(run_id, index)
+        session, _, step = await self.live(run_id, step_index)
         every = slots(step, self._server_language(session.guild_id))
         if not 0 <= position < len(every):
             raise Conflict(N_("That song has changed: this line is no longer there."))
@@ -205,7 +207,7 @@ class LyricsService(StepService):
     ) -> ContributionOutcome:
         """Save one song event (line, pass, edit, withdraw, remove) and its `song_lines` mirror
         in one commit. Raises InvalidInput (the step's refusal, with the writer's words given
-        back to copy) or Conflict (the step has ended)."""
+        back to copy), Conflict (the step has ended) or NotFound (the run has)."""
         try:
             outcome = await self._runner.contribute(
                 run.id,

@@ -70,8 +70,8 @@ class AudioInfo:
 
 
 def resolve_media_path(media_dir: Path, relative: str) -> Path:
-    """The absolute path of `relative` inside `media_dir`; refuses anything that escapes it
-    (absolute paths, `..`, symlinks pointing outside)."""
+    """The absolute path of `relative` inside `media_dir`. Raises MediaPathError for anything
+    that escapes it (absolute paths, `..`, symlinks pointing outside) or is no usable path."""
     if not relative or "\\" in relative or "\x00" in relative:
         raise MediaPathError(N_("That file path isn't usable."))
     candidate = Path(relative)
@@ -156,7 +156,8 @@ def parse_probe(output: str) -> AudioInfo | None:
 
 
 async def probe_audio(path: Path, *, limit_seconds: float = PROBE_TIMEOUT) -> AudioInfo | None:
-    """What ffprobe finds in a local file; None when it is not playable audio.
+    """What ffprobe finds in a local file; None when it is not playable audio (or the probe
+    took over `limit_seconds`). Raises ProbeUnavailable when ffprobe isn't installed.
 
     Runs in a thread with a real-time limit (not an event-loop timer), so a simulated clock
     can't cut it short and a slow probe never blocks the loop.

@@ -88,7 +88,8 @@ class MediaLibrary:
         """Save an uploaded audio file to the library under a new name.
 
         Raises InvalidInput when it is larger than `limit_mb` MB (see check_upload_size) or
-        holds no playable audio (then nothing is kept)."""
+        holds no playable audio (then nothing is kept), ProbeUnavailable when ffprobe isn't
+        installed."""
         check_upload_size(len(data), limit_mb)
         folder = self._media_dir / UPLOADS
         incoming = folder / f".incoming-{secrets.token_hex(8)}"

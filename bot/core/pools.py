@@ -72,12 +72,12 @@ def next_alternative(history: Sequence[int], size: int, rng: random.Random | Non
     return chooser.choice(remaining)
 
 
-def draws_for(state: Mapping[str, Any], index: int) -> dict[str, int]:
-    """The draws of step `index` kept in a run's step state (empty when it has none)."""
+def draws_for(state: Mapping[str, Any], step_index: int) -> dict[str, int]:
+    """The draws of step `step_index` kept in a run's step state (empty when it has none)."""
     pools = state.get(POOL_STATE)
     if not isinstance(pools, Mapping):
         return {}
-    found = pools.get(str(index))
+    found = pools.get(str(step_index))
     if not isinstance(found, Mapping):
         return {}
     return {str(k): int(v) for k, v in found.items() if isinstance(v, int)}

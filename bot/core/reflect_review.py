@@ -146,7 +146,8 @@ class ReflectReview:
             return await self._review(updated)
 
     async def remember_posts(self, run_id: int, step_index: int, message_ids: list[int]) -> None:
-        """The channel messages the release posted, so a removal after it can edit them."""
+        """The channel messages the release posted, so a removal after it can edit them. Raises
+        Conflict when the step has ended or isn't reviewed."""
         async with self._runner.holding([run_id]):
             run, _ = await self._reviewed_run(run_id, step_index)
             state = json.loads(run.step_state)
@@ -156,7 +157,8 @@ class ReflectReview:
             await self._store.runs.update(run.id, step_index, step_state=json.dumps(state))
 
     async def posts(self, run_id: int, step_index: int) -> list[int]:
-        """The messages the release posted (empty before it)."""
+        """The messages the release posted (empty before it). Raises Conflict when the step has
+        ended or isn't reviewed."""
         run, _ = await self._reviewed_run(run_id, step_index)
         return [int(i) for i in review_state(run).get("posts", [])]
 

@@ -95,7 +95,8 @@ def check_series_choice(minutes: int | None) -> int | None:
 
 
 def check_minutes(minutes: int) -> int:
-    """Minutes before a session, bounded to a week."""
+    """Minutes before a session, bounded to a week. Raises InvalidInput outside 1 to
+    MAX_MINUTES."""
     from bot.core.errors import InvalidInput
 
     if not 1 <= minutes <= MAX_MINUTES:

@@ -129,18 +129,23 @@ class RunMemory:
         entry = self._entry(run)
         return entry.definition if entry is not None else self._parsed(run.definition)
 
-    def step_at(self, run: RunRecord, index: int) -> Any:
-        """Step `index` of the run as shown: its pooled texts replaced by the ones drawn (kept
-        in the run's step state). Raises IndexError for an index past the last step."""
+    def step_at(self, run: RunRecord, step_index: int) -> Any:
+        """Step `step_index` of the run as shown: its pooled texts replaced by the ones drawn
+        (kept in the run's step state). Raises IndexError for a `step_index` past the last
+        step."""
         entry = self._entry(run)
-        if entry is not None and entry.shown_index == index and entry.shown_from == run.step_state:
+        if (
+            entry is not None
+            and entry.shown_index == step_index
+            and entry.shown_from == run.step_state
+        ):
             return entry.shown
         definition = entry.definition if entry is not None else self._parsed(run.definition)
-        step = definition.activity.steps[index]
-        if definition.pooled[index]:
-            step = resolve(step, draws_for(json.loads(run.step_state), index))
+        step = definition.activity.steps[step_index]
+        if definition.pooled[step_index]:
+            step = resolve(step, draws_for(json.loads(run.step_state), step_index))
         if entry is not None:
-            entry.shown_index, entry.shown_from, entry.shown = index, run.step_state, step
+            entry.shown_index, entry.shown_from, entry.shown = step_index, run.step_state, step
             set_up()  # a step posted: its run's new row and shown step live as long as it
         return step
 

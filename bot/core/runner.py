@@ -219,7 +219,8 @@ class Runner(Contributing, StepTimers):
     async def draw_again(self, run_id: int, step_index: int) -> RunUpdate:
         """Another question: draw each pool of the current step again, once per step.
 
-        Raises Conflict when the step has ended, has no pool, or was drawn again already."""
+        Raises Conflict when the step has ended, has no pool, or was drawn again already;
+        NotFound when the run has ended."""
         async with self._lock(run_id):
             # Once per step across processes too: a compare-and-set on the state read, decided
             # again on a fresh read when another process changed it (see claim_note).

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.errors import Conflict, NotFacilitator
@@ -20,7 +20,7 @@ from bot.core.recurrence import REPEATS, Repeat
 from bot.core.schedule_values import Draft
 from bot.core.time_zones import zone
 from bot.i18n import N_
-from bot.records.schedule import HeldDraftRecord, NewDraft, OccurrenceRecord, SeriesRecord
+from bot.records.schedule import HeldDraftRecord, NewDraft
 from bot.records.session_access import SessionLimits
 from bot.store.store import Store
 
@@ -37,28 +37,12 @@ NOT_WAITING = N_(
 )
 
 
-class CreatesSeries(Protocol):
-    """What a confirmed draft needs: the schedule service's `create`."""
-
-    async def create(
-        self,
-        draft: Draft,
-        *,
-        channel_id: int,
-        voice_channel_id: int | None,
-        facilitator_id: int,
-        limits: SessionLimits | None = None,
-    ) -> tuple[SeriesRecord, OccurrenceRecord]:
-        """Store the confirmed draft and create its server event (see `ScheduleService`)."""
-
-
 class ScheduleDrafts:
     """Previews waiting for Confirm, by id (see the module docstring)."""
 
-    def __init__(self, store: Store, clock: Clock, schedule: CreatesSeries) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
-        self._schedule = schedule
 
     async def hold(
         self,
@@ -84,34 +68,28 @@ class ScheduleDrafts:
         draft_id = await self._store.schedule_drafts.hold(new, self._clock().timestamp(), KEPT_FOR)
         return draft_id, key
 
-    async def confirm(
+    async def take(
         self, draft_id: int, key: int, user_id: int
-    ) -> tuple[SeriesRecord, OccurrenceRecord]:
-        """Schedule the held draft `draft_id` (held under `key`) for its facilitator `user_id`.
+    ) -> tuple[HeldDraftRecord, Draft, SessionLimits | None]:
+        """The held draft `draft_id` (held under `key`), taken for its facilitator `user_id`
+        (`ScheduleService.confirm` schedules it, or gives it back with `put_back`): the stored
+        row, the draft and its limits.
 
         Raises NotFacilitator when `user_id` didn't ask for it, Conflict when it isn't waiting
-        (pressed before, cancelled, forgotten, over `KEPT_FOR` old), and what
-        `ScheduleService.create` raises (its time passed, the server event refused); then the
-        draft stays held, so Confirm can be pressed again once that is fixed."""
-        held = await self._take(draft_id, key, user_id)
+        (pressed before, cancelled, forgotten, over `KEPT_FOR` old)."""
+        held = await self._taken(draft_id, key, user_id)
         draft, limits = _draft(held)
-        try:
-            return await self._schedule.create(
-                draft,
-                channel_id=held.channel_id,
-                voice_channel_id=held.voice_channel_id,
-                facilitator_id=held.facilitator_id,
-                limits=limits,
-            )
-        except Exception:
-            await self._store.schedule_drafts.put_back(held)
-            raise
+        return held, draft, limits
+
+    async def put_back(self, held: HeldDraftRecord) -> None:
+        """Hold a taken draft again (its schedule failed), so Confirm can be pressed again."""
+        await self._store.schedule_drafts.put_back(held)
 
     async def discard(self, draft_id: int, key: int, user_id: int) -> None:
-        """Cancel: the held draft goes, nothing is scheduled. Raises as `confirm` does."""
-        await self._take(draft_id, key, user_id)
+        """Cancel: the held draft goes, nothing is scheduled. Raises as `take` does."""
+        await self._taken(draft_id, key, user_id)
 
-    async def _take(self, draft_id: int, key: int, user_id: int) -> HeldDraftRecord:
+    async def _taken(self, draft_id: int, key: int, user_id: int) -> HeldDraftRecord:
         held = await self._store.schedule_drafts.take(draft_id, key, user_id)
         if held is None or held.created_at < self._clock().timestamp() - KEPT_FOR:
             raise Conflict(NOT_WAITING)

@@ -69,7 +69,7 @@ class ScheduleService:
         self._servers = servers
         self.wake = ScheduleWake(store, clock, sessions)
         self.timer = DeadlineTimer(clock, self.wake.next_due, self.wake.on_due)
-        self.drafts = ScheduleDrafts(store, clock, self)
+        self.drafts = ScheduleDrafts(store, clock)
         """Previews waiting for Confirm (`bot/core/schedule_drafts.py`)."""
 
     def attach(self, outlet: ScheduleOutlet) -> None:
@@ -146,6 +146,27 @@ class ScheduleService:
             duration_minutes=minutes,
         )
 
+    async def confirm(
+        self, draft_id: int, key: int, user_id: int
+    ) -> tuple[SeriesRecord, OccurrenceRecord]:
+        """Schedule the held draft `draft_id` (held under `key`) for its facilitator `user_id`.
+
+        Raises what `ScheduleDrafts.take` raises (not theirs, not waiting) and what `create`
+        raises (its time passed, the server event refused); then the draft stays held, so
+        Confirm can be pressed again once that is fixed."""
+        held, draft, limits = await self.drafts.take(draft_id, key, user_id)
+        try:
+            return await self.create(
+                draft,
+                channel_id=held.channel_id,
+                voice_channel_id=held.voice_channel_id,
+                facilitator_id=held.facilitator_id,
+                limits=limits,
+            )
+        except Exception:
+            await self.drafts.put_back(held)
+            raise
+
     async def create(
         self,
         draft: Draft,
@@ -190,7 +211,8 @@ class ScheduleService:
         return series, await self._store.schedule.occurrence(occurrence.id) or occurrence
 
     async def access(self, series: SeriesRecord, occurrence: OccurrenceRecord) -> ScheduleAccess:
-        """The series' limits and, once its session is open, places taken and the line."""
+        """The series' limits and, once its session is open, places taken and the line. Raises
+        NotFound when the occurrence's session no longer exists."""
         limits = await self._store.session_access.series_limits(series.id)
         if (
             limits is None

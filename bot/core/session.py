@@ -40,7 +40,8 @@ class SessionSummary:
 
 
 def clean_title(title: str) -> str:
-    """A single line of at most TITLE_MAX characters, or a clear refusal."""
+    """A single line of at most TITLE_MAX characters (longer is cut, with "…"). Raises
+    InvalidInput when the title is blank."""
     flat = " ".join(title.split())
     if not flat:
         raise InvalidInput(N_("Give the session a title, for example `Tuesday circle`."))
@@ -205,7 +206,8 @@ class SessionService:
 
     async def remove(self, session: SessionRecord, user_id: int) -> Departure:
         """The facilitator takes a member out (present or in line); they can't rejoin by
-        pressing Join until admitted again. Whoever is next in line moves up."""
+        pressing Join until admitted again. Whoever is next in line moves up. Raises Conflict
+        when the session has ended."""
         if session.status != "open":
             raise Conflict(N_("That session has ended."))
         return await self._store.session_access.leave(

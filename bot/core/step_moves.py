@@ -96,9 +96,9 @@ class StepMoves:
             raise Conflict(N_("That step has ended."))
         return step
 
-    def step_at(self, run: RunRecord, index: int) -> Any:
-        """Step `index` of the run as shown (its pools as drawn when it started)."""
-        return self._memory.step_at(run, index)
+    def step_at(self, run: RunRecord, step_index: int) -> Any:
+        """Step `step_index` of the run as shown (its pools as drawn when it started)."""
+        return self._memory.step_at(run, step_index)
 
     def has_pools(self, run: RunRecord) -> bool:
         """The current step has a pooled text (so Another question applies)."""
@@ -222,7 +222,7 @@ class StepMoves:
     # --------------------------------------------------------------- moving on
 
     async def _draw(
-        self, session_id: int, step: Any, index: int, state: Mapping[str, Any], now: float
+        self, session_id: int, step: Any, step_index: int, state: Mapping[str, Any], now: float
     ) -> dict[str, Any]:
         """`state` with a fresh draw of each of the step's pools added (unchanged without pools)."""
         pools = pooled_fields(step)
@@ -242,7 +242,7 @@ class StepMoves:
             )
         earlier = state.get(POOL_STATE)
         kept = dict(earlier) if isinstance(earlier, Mapping) else {}
-        return {**state, POOL_STATE: {**kept, str(index): drawn}}
+        return {**state, POOL_STATE: {**kept, str(step_index): drawn}}
 
     def _ended(self, run: RunRecord) -> None:
         """The run finished or was stopped: what was kept in memory for it goes."""

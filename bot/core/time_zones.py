@@ -10,7 +10,8 @@ from bot.i18n import N_
 
 
 def zone(name: str) -> ZoneInfo:
-    """The IANA zone called `name`, or a refusal that says what to type."""
+    """The IANA zone called `name`. Raises InvalidInput, saying what to type, for a name the
+    zone database doesn't know."""
     try:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):

@@ -149,7 +149,8 @@ def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
 
     Accepts ISO date-times (`2026-03-27 18:00`, with or without an offset), relative forms
     (`in 2 hours`, `in 1h 30m`, `in 3 days`), and a day with a time (`friday 18:00`,
-    `next tue 7pm`, `tomorrow 7pm`, `today 18:30`, `27 march 6pm`, `18:00`).
+    `next tue 7pm`, `tomorrow 7pm`, `today 18:30`, `27 march 6pm`, `18:00`). Raises
+    InvalidInput, with examples, for an empty or too long text or one it can't read.
     """
     raw = " ".join(text.strip().split())
     if not raw:
@@ -343,7 +344,8 @@ def _checked_local(wall: datetime, tz: ZoneInfo) -> datetime:
 
 
 def require_future(start: datetime, now: datetime) -> None:
-    """A schedule is for the future, and not too far into it."""
+    """A schedule is for the future, and not too far into it. Raises InvalidInput when `start`
+    is within a minute of `now` (or before it), or more than MAX_AHEAD (366 days) after it."""
     if start <= now + timedelta(minutes=1):
         raise InvalidInput(
             N_(

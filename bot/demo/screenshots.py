@@ -109,7 +109,9 @@ async def capture(
     path: Path,
     window: tuple[int, int] = WINDOW,
 ) -> None:
-    """One PNG of `url` by headless Chromium with a fresh profile, without blocking the loop."""
+    """One PNG of `url` by headless Chromium with a fresh profile, without blocking the loop.
+    Raises RuntimeError when Chromium wrote no picture; TimeoutError (Chromium killed) after
+    CHROMIUM_TIMEOUT seconds."""
     # A killed Chromium's helpers may still be writing into the profile as it is removed.
     with tempfile.TemporaryDirectory(
         prefix="chorus-chromium-", ignore_cleanup_errors=True
@@ -148,7 +150,8 @@ async def screenshots(
     language: str = "en",
 ) -> ScriptReport:
     """Run the scripted session on a fresh database and photograph each stage into `out_dir`,
-    in ``language`` (the server's and the members' clients': a German set with "de")."""
+    in ``language`` (the server's and the members' clients': a German set with "de"). Raises
+    RuntimeError when Chromium isn't installed or wrote no picture."""
     chromium = find_chromium()
     if chromium is None:
         raise RuntimeError("chromium is not installed (apt-get install -y chromium)")

@@ -136,8 +136,8 @@ def demo_settings(
 ) -> Settings:
     """The real settings (config/chorus.yaml and CHORUS_* variables) on the demo's own database.
 
-    No token: the demo never talks to Discord. Scripted runs pass `board_edit_interval=0` so the
-    board is edited at once instead of after a real-time pause.
+    No token: the demo never talks to Discord. Scripted runs pass `board_edit_interval=0`
+    (seconds) so the board is edited at once instead of after a real-time pause.
     """
     settings = base if base is not None else load_settings()
     update: dict[str, object] = {"database_path": db, "token": None, "dev_guild_id": None}

@@ -45,13 +45,16 @@ class JoinJob(Batchable):
         cte, params = batch_rows(
             conn.engine, "u", _COLUMNS, [(j.session_id, j.user_id, j.now) for j in jobs]
         )
-        # `WHERE true`: SQLite's parser needs it before ON CONFLICT after a SELECT.
-        rows = await conn.fetch_all(
-            f"WITH {cte} INSERT INTO attendance (session_id, user_id, joined_at)"
-            " SELECT session_id, user_id, joined_at FROM u WHERE true ORDER BY n"
-            " ON CONFLICT DO NOTHING RETURNING session_id, user_id",
-            params,
-        )
+        # Each row's session key is checked by PostgreSQL with a query of its own: planned once
+        # for the batch rather than once per row (see Conn.key_checks_planned_once).
+        async with conn.key_checks_planned_once(len(jobs)):
+            # `WHERE true`: SQLite's parser needs it before ON CONFLICT after a SELECT.
+            rows = await conn.fetch_all(
+                f"WITH {cte} INSERT INTO attendance (session_id, user_id, joined_at)"
+                " SELECT session_id, user_id, joined_at FROM u WHERE true ORDER BY n"
+                " ON CONFLICT DO NOTHING RETURNING session_id, user_id",
+                params,
+            )
         added = {(int(r[0]), int(r[1])) for r in rows}
         outcomes: list[tuple[bool, Any]] = []
         for job in jobs:

@@ -183,8 +183,10 @@ async def _read(
         " AND r.state IN ('running', 'paused')"
         " LEFT JOIN contributions c ON c.run_id = s.run_id AND c.step_index = s.step_index"
         f" AND c.author_id IS NOT NULL AND c.kind IN {_ANSWER_KINDS}"
-        " UNION ALL SELECT 1, m.guild_id, m.user_id, NULL, x.consent FROM m"
-        " JOIN members x ON x.guild_id = m.guild_id AND x.user_id = m.user_id",
+        # Each member's consent by its primary key: a join let PostgreSQL hash the whole
+        # members table for every batch (its estimate of the batch's rows is no guide).
+        " UNION ALL SELECT 1, m.guild_id, m.user_id, NULL, (SELECT x.consent FROM members x"
+        " WHERE x.guild_id = m.guild_id AND x.user_id = m.user_id) FROM m",
         [*steps_params, *members_params],
     )
     live: set[tuple[int, int]] = set()
@@ -193,7 +195,8 @@ async def _read(
     for row in found:
         first, second = int(row[1]), int(row[2])
         if row[0]:
-            consent[(first, second)] = str(row[4])
+            if row[4] is not None:
+                consent[(first, second)] = str(row[4])
             continue
         live.add((first, second))
         if row[3] is not None:

@@ -3,6 +3,8 @@
 Sending is claim-then-send: `claim_due` moves every due row on to its next send time and
 records the day in one write job, each row by compare-and-set on the values it read, so two
 processes (or a restart in between) never both claim the same DM.
+
+Times are UTC timestamps in seconds (Unix time).
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Tags on a member's own check-ins (table checkin_tags), and mood by tag for that member."""
+"""Tags on a member's own check-ins (table checkin_tags), and mood by tag for that member.
+
+Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 

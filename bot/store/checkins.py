@@ -1,4 +1,6 @@
-"""Check-ins: one private row per answer (or pass), plus what reports need to count."""
+"""Check-ins: one private row per answer (or pass), plus what reports need to count.
+
+Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 

@@ -273,7 +273,9 @@ class Database:
         The store's own writes are jobs (`write`); this is for set-ups that need a block
         (tests, `chorus db copy`). It has committed when the block exits without error.
         Afterwards the cached reads named in `invalidate` are forgotten; None (the default)
-        forgets every cached read, which is always safe.
+        forgets every cached read, which is always safe. Raises StorageUnavailable when the
+        database can't be written (busy past the writer's retries, locked, read-only, full,
+        damaged); an IntegrityError and the block's own exceptions pass through.
         """
         try:
             async with self.writer.exclusive() as conn:

@@ -13,7 +13,7 @@ where a bare parameter's type can't be inferred. What differs is here:
 - driver errors become `IntegrityError` (a constraint said no) for the repositories;
 - PostgreSQL text can't hold NUL: it is stored as U+FFFD there (`render_postgres`);
 - a batch's rows as a table for one statement per table per batch (`batch_rows`): a `VALUES`
-  list on SQLite, `unnest` of one array per column on PostgreSQL;
+  list on SQLite, `unnest` of one array per column on PostgreSQL (each sent as text);
 - plans kept for the foreign-key checks of a batch's INSERT (`Conn.key_checks_planned_once`):
   PostgreSQL plans each row's check again under the session's `force_custom_plan`; SQLite has
   nothing to do.
@@ -152,7 +152,11 @@ def batch_rows(
 
     SQLite: `name(n, a, b) AS (VALUES (1, ?, ?), (2, ?, ?))`, one parameter per value.
     PostgreSQL: `unnest` of one typed array per column, so the text (and its prepared
-    statement) is the same for any number of rows: one round trip for the batch.
+    statement) is the same for any number of rows: one round trip for the batch. Each array
+    is sent as one text parameter in PostgreSQL's array syntax (`array_literal`) and cast by
+    the server: asyncpg's binary array encoder runs Python-level type checks per element,
+    ~3 us of the bot's CPU per check-in on the writer's path (BENCHMARKS.md, "Arrays as
+    text"). Raises TypeError for a value that isn't its column's type (as asyncpg would).
     """
     names = ", ".join(column for column, _ in columns)
     if engine == "sqlite":
@@ -161,17 +165,56 @@ def batch_rows(
         values = ", ".join(f"({n}, {marks})" for n in range(1, len(rows) + 1))
         params = [value for row in rows for value in row]
         return f"{name}(n, {names}) AS (VALUES {values})", params
-    arrays = ", ".join(f"CAST(? AS {kind}[])" for _, kind in columns)
-    params = []
-    for index, (_, kind) in enumerate(columns):
-        column = [row[index] for row in rows]
-        if kind == "TEXT":
-            column = [v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in column]
-        params.append(column)
+    arrays = ", ".join(f"CAST(CAST(? AS TEXT) AS {kind}[])" for _, kind in columns)
+    by_column = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    params = [
+        array_literal(kind, column) for (_, kind), column in zip(columns, by_column, strict=True)
+    ]
     return (
         f"{name} AS (SELECT n, {names} FROM unnest({arrays}) WITH ORDINALITY AS t({names}, n))",
         params,
     )
+
+
+def array_literal(kind: ColumnType, values: Sequence[Any]) -> str:
+    """`values` in PostgreSQL's array syntax for a `kind[]` cast: `{1,2,NULL}`, text quoted
+    and escaped (`{"a b","say \\"hi\\""}`, NUL as U+FFFD like `render_postgres`). Numbers
+    are written by `repr`, which reads back as the same int or float (shortest round trip).
+    Raises TypeError for a value that isn't `kind` (a str in a number column, a number in a
+    text column; bools are written as 1 and 0)."""
+    if kind == "TEXT":
+        quoted = {None: "NULL"}
+        for value in set(values):
+            if value is not None:
+                quoted[value] = _quoted(value)
+        return "{" + ",".join(map(quoted.__getitem__, values)) + "}"
+    written = int.__repr__ if kind == "BIGINT" else float.__repr__
+    try:  # the common case, every value of the column's own type, at C speed
+        return "{" + ",".join(map(written, values)) + "}"
+    except TypeError:  # a NULL, an int in a float column, or a wrong type
+        number = _int_text if kind == "BIGINT" else _float_text
+        return "{" + ",".join("NULL" if v is None else number(v) for v in values) + "}"
+
+
+def _quoted(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected str in a TEXT column, got {type(value).__name__}")
+    text = value.replace("\\", "\\\\").replace('"', '\\"').replace("\x00", "\ufffd")
+    return f'"{text}"'
+
+
+def _int_text(value: Any) -> str:
+    if not isinstance(value, int):
+        raise TypeError(f"expected int in a BIGINT column, got {type(value).__name__}")
+    return int.__repr__(value)
+
+
+def _float_text(value: Any) -> str:
+    if isinstance(value, int):
+        value = float(value)
+    if not isinstance(value, float):
+        raise TypeError(f"expected float in a DOUBLE PRECISION column, got {type(value).__name__}")
+    return float.__repr__(value)
 
 
 # ---------------------------------------------------------------- connections

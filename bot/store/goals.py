@@ -1,4 +1,6 @@
-"""Personal goals and their ratings: private rows, and the counts a facilitator may see."""
+"""Personal goals and their ratings: private rows, and the counts a facilitator may see.
+
+Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""A server's own activity files: every uploaded version, the current one per id, deletions."""
+"""A server's own activity files: every uploaded version, the current one per id, deletions.
+
+Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""A server's own settings (key -> JSON value) and the record of every change to them."""
+"""A server's own settings (key -> JSON value) and the record of every change to them.
+
+Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 

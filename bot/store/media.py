@@ -1,4 +1,6 @@
-"""The media library (uploaded tracks), the session playlist (nominations) and plays."""
+"""The media library (uploaded tracks), the session playlist (nominations) and plays.
+
+Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 

@@ -66,7 +66,8 @@ async def current_version(conn: aiosqlite.Connection) -> int:
 
 
 async def migrate(conn: aiosqlite.Connection, migrations: list[Migration]) -> list[Migration]:
-    """Apply every migration above the current version; return those applied."""
+    """Apply every migration above the current version; return those applied. Raises
+    MigrationError (naming the migration) when one fails; it is rolled back, earlier ones stay."""
     applied: list[Migration] = []
     version = await current_version(conn)
     for migration in migrations:

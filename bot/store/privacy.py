@@ -7,6 +7,8 @@ state is covered without a rule here. tests/cogs/test_privacy_scan.py scans ever
 every table (numbers and text) afterwards, so a table or column added later without a rule
 fails that test instead of silently keeping someone's data. The statements themselves are in
 `member_data.py`, the JSON scrub in `json_scrub.py`.
+
+Times are UTC timestamps in seconds (Unix time).
 """
 
 from __future__ import annotations

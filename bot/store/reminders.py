@@ -1,6 +1,8 @@
 """Reminders of scheduled sessions: the server-wide opt-ins (minutes before every session), the
 reminders already sent per occurrence, and members' own reminder time per series (the offer and
-the choice). No read of these tables is cached, so their writes invalidate nothing."""
+the choice). No read of these tables is cached, so their writes invalidate nothing.
+
+Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 

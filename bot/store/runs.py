@@ -1,4 +1,6 @@
-"""Activity runs (the step state machine's saved state) and the contributions made in them."""
+"""Activity runs (the step state machine's saved state) and the contributions made in them.
+
+Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Scheduled sessions: series and their occurrences (reminders are `reminders.py`)."""
+"""Scheduled sessions: series and their occurrences (reminders are `reminders.py`).
+
+Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ Every admission is one write job: it reads the session's limits and who is prese
 inserts the attendance row or the waitlist row, in the same transaction. On SQLite the writer
 runs one job at a time; on PostgreSQL the job first updates the session's limits row (to
 itself), which locks it until commit, so processes sharing the database admit one at a time.
+
+Times are UTC timestamps in seconds (Unix time).
 """
 
 from __future__ import annotations

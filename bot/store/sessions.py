@@ -1,4 +1,6 @@
-"""Sessions and attendance: who opened what, where, and who was there when."""
+"""Sessions and attendance: who opened what, where, and who was there when.
+
+Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Songs written together and their lines, with removals kept for the audit trail."""
+"""Songs written together and their lines, with removals kept for the audit trail.
+
+Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 

@@ -186,7 +186,8 @@ class Writer(ABC):
         """One transaction of its own on the writer's connection, between batches.
 
         For a block of statements that can't be a job (a test's set-up, a copy); it commits
-        when the block exits without error and rolls back otherwise.
+        when the block exits without error and rolls back otherwise. Raises RuntimeError when
+        the writer isn't open, WriteFailed when the database stays busy for BUSY_RETRIES tries.
         """
         if not self.is_open:
             raise RuntimeError("writer is not open")

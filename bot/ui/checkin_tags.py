@@ -22,7 +22,8 @@ def code(tag: str) -> str:
 
 
 def tagged_text(at: float, tags: Sequence[str], locale: str) -> str:
-    """The private reply to /checkin tag add or clear, in ``locale``."""
+    """The private reply to /checkin tag add or clear, in ``locale``; `at` is the check-in's
+    time, a UTC timestamp in seconds."""
     if not tags:
         return _("The tags of your check-in from <t:{at}:f> are removed.", locale, at=int(at))
     shown = ", ".join(code(t) for t in tags)

@@ -27,10 +27,8 @@ import discord
 
 from bot.ui import limits
 
-CUSTOM_ID = re.compile(r"chorus:(?P<area>[a-z_]+):(?P<args>[A-Za-z0-9_:.-]*)")
-# Discord: a component's custom_id is 1-100 characters
-# (https://discord.com/developers/docs/interactions/message-components#button-object).
-CUSTOM_ID_MAX = 100
+# Any id Chorus posted, of a live family or a retired one: "chorus:<area>:<fields>".
+ANY_CHORUS_ID = re.compile(r"chorus:(?P<area>[a-z_]+):(?P<args>[A-Za-z0-9_:.-]*)")
 _NEVER = r"(?!)"  # abstract bases match no id
 _FIELD = re.compile(r"\{(?P<name>[a-z_][a-z0-9_]*)(?::(?P<type>int|str|word))?\}")
 # What each field type matches in an id, and how its text becomes a value.
@@ -55,7 +53,7 @@ class RoutedItem(Protocol):
 
 def compile_spec(spec: str) -> tuple[re.Pattern[str], tuple[tuple[str, Callable[[str], Any]], ...]]:
     """The template and `(field, converter)` pairs of an id spec such as
-    ``"chorus:vote:{run_id:int}:{index:int}"``.
+    ``"chorus:vote:{run_id:int}:{step_index:int}"``.
 
     Raises ValueError for a spec that names a field twice or an unknown field type."""
     pattern: list[str] = ["^"]
@@ -114,7 +112,7 @@ class TypedComponent(discord.ui.DynamicItem[discord.ui.Item[Any]], template=_NEV
         Raises ValueError when a value is missing, doesn't fit its field or the id would be longer
         than Discord's 100 characters."""
         text = cls.id_format.format(**{name: values[name] for name, _ in cls.fields})
-        if len(text) > CUSTOM_ID_MAX or not cls.__discord_ui_compiled_template__.fullmatch(text):
+        if len(text) > limits.CUSTOM_ID or not cls.__discord_ui_compiled_template__.fullmatch(text):
             raise ValueError(f"bad custom id {text!r} for {cls.__name__}")
         return text
 
@@ -197,16 +195,7 @@ class TypedSelect(TypedComponent):
         return list(item.values) if isinstance(item, discord.ui.Select) else []
 
 
-def custom_id(area: str, *args: object) -> str:
-    """A legacy id "chorus:<area>:<arg>:...". Raises ValueError when it would be longer than
-    Discord's 100 characters or hold characters the id pattern refuses."""
-    value = ":".join(["chorus", area, *(str(a) for a in args)])
-    if len(value) > CUSTOM_ID_MAX or not CUSTOM_ID.fullmatch(value):
-        raise ValueError(f"bad custom id {value!r}")
-    return value
-
-
-class RetiredButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CUSTOM_ID):
+class RetiredButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ANY_CHORUS_ID):
     """Any `chorus:` id no family claims (a button of a feature since removed): the click is
     answered with a polite private note instead of Discord's "interaction failed"."""
 

@@ -37,7 +37,7 @@ YOUR_WORDS = N_("your-words")
 FULL_TEXT = N_("full-text")
 """The whole text of a message too long for Discord, attached to the part that fits (TXT)."""
 SONG = N_("song")
-"""A lyric sheet whose title leaves no letters for a name (TXT or Markdown)."""
+"""A song sheet whose title leaves no letters for a name (TXT or Markdown)."""
 
 
 def attachment_name(stem: str, extension: str, locale: str | None) -> str:

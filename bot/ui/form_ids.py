@@ -6,12 +6,12 @@ memory), so Chorus keeps no form in memory and routes a submission by its custom
 language as the button families (`bot/ui/components.py`), so building and parsing can't drift:
 
     @dataclass(frozen=True)
-    class RoundFormId(FormId, spec="chorus:form_round:{run_id:int}:{index:int}:{turn_no:int}"):
+    class RoundFormId(FormId, spec="chorus:form_round:{run_id:int}:{step_index:int}:{turn_no:int}"):
         run_id: int
-        index: int
+        step_index: int
         turn_no: int
 
-`RoundFormId(run_id=1, index=2, turn_no=3).custom_id` is ``"chorus:form_round:1:2:3"``;
+`RoundFormId(run_id=1, step_index=2, turn_no=3).custom_id` is ``"chorus:form_round:1:2:3"``;
 `RoundFormId.parse("chorus:form_round:1:2:3")` reads it back, and gives None for any id that is
 not this family's (malformed, another family's, foreign). Forms already open on members' screens
 keep working because each family keeps its id format (`tests/cogs/test_forms.py` submits them
@@ -24,7 +24,8 @@ import re
 from collections.abc import Callable
 from typing import Any, ClassVar, Self, cast
 
-from bot.ui.components import CUSTOM_ID_MAX, compile_spec, id_format
+from bot.ui import limits
+from bot.ui.components import compile_spec, id_format
 
 # Every concrete form family, in definition order; the bot refuses to start with one unhandled.
 FORM_FAMILIES: list[type[FormId]] = []
@@ -54,7 +55,7 @@ class FormId:
         would be longer than Discord's 100 characters."""
         values = {name: getattr(self, name) for name, _ in self.fields}
         text = id_format(self.spec).format(**values)
-        if len(text) > CUSTOM_ID_MAX or not self.template.fullmatch(text):
+        if len(text) > limits.CUSTOM_ID or not self.template.fullmatch(text):
             raise ValueError(f"bad form id {text!r} for {type(self).__name__}")
         return text
 

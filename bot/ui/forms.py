@@ -28,7 +28,7 @@ import discord
 
 from bot.i18n import N_, _
 from bot.ui import limits
-from bot.ui.components import CUSTOM_ID
+from bot.ui.components import ANY_CHORUS_ID
 from bot.ui.errors import http_error, is_expected, message_for
 from bot.ui.file_names import YOUR_WORDS, attachment_name
 from bot.ui.form_ids import FormId
@@ -225,7 +225,7 @@ def _route(bot: FormRouter, custom_id: str) -> tuple[FormRoute, FormId] | None:
 def _refusal(bot: FormRouter, custom_id: str) -> str:
     """Why an id no family parses is refused: its family's id is out of date (a known area with
     other values), or the form is gone (an unknown area, or not a Chorus id at all)."""
-    match = CUSTOM_ID.fullmatch(custom_id)
+    match = ANY_CHORUS_ID.fullmatch(custom_id)
     known = match is not None and any(f.area == match["area"] for f in bot.form_handlers)
     return OUT_OF_DATE if known else GONE
 

@@ -54,9 +54,9 @@ class ListenReflectForm(ChorusForm):
     The step's questions are shown whole above the box. Answered through its custom_id by
     `ListeningCog.on_reflect_form`, with no timeout."""
 
-    def __init__(self, run_id: int, index: int, step: ListenStep, locale: str) -> None:
+    def __init__(self, run_id: int, step_index: int, step: ListenStep, locale: str) -> None:
         super().__init__(
-            _("After the music", locale), ListenReflectFormId(run_id=run_id, step_index=index)
+            _("After the music", locale), ListenReflectFormId(run_id=run_id, step_index=step_index)
         )
         questions = [" ".join(localize(q, locale).split()) for q in step.reflection.questions]
         answer = answer_box(500, locale)

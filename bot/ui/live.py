@@ -88,13 +88,13 @@ class LiveSessions(SessionPoster):
 
     # ------------------------------------------------------------------ steps
 
-    def scene(self, session: SessionRecord, run: RunRecord, index: int) -> StepScene[Any]:
-        """What a presenter needs to show step `index` of `run`, worded in the server's language;
-        its `step` is the model of whichever kind the step is (the kind's presenter reads it).
-        Raises IndexError when the activity has no such step."""
+    def scene(self, session: SessionRecord, run: RunRecord, step_index: int) -> StepScene[Any]:
+        """What a presenter needs to show step `step_index` of `run`, worded in the server's
+        language; its `step` is the model of whichever kind the step is (the kind's presenter
+        reads it). Raises IndexError when the activity has no such step."""
         activity = self.bot.runner.definition(run)
-        step = self.bot.runner.step_at(run, index)
-        return StepScene(session, run, activity, step, index, self.language(session))
+        step = self.bot.runner.step_at(run, step_index)
+        return StepScene(session, run, activity, step, step_index, self.language(session))
 
     def presenter(self, kind: str) -> StepPresenter[Any]:
         """The presenter of step kind `kind`. Raises KeyError for a kind no presenter
@@ -170,18 +170,18 @@ class LiveSessions(SessionPoster):
         )
 
     async def _close_step(
-        self, session: SessionRecord, run: RunRecord, index: int, message_id: int | None
+        self, session: SessionRecord, run: RunRecord, step_index: int, message_id: int | None
     ) -> None:
         """Edit the step's message to its closed form, then post what the step produced."""
-        answers = await self.bot.boards.answers(session, run.id, index)
+        answers = await self.bot.boards.answers(session, run.id, step_index)
         contributions = answers.contributions
         scene = StepScene(
             names=answers.names,
             session=session,
             run=run,
             activity=self.bot.runner.definition(run),
-            step=self.bot.runner.step_at(run, index),
-            index=index,
+            step=self.bot.runner.step_at(run, step_index),
+            step_index=step_index,
             contributions=contributions,
             locale=self.language(session),
         )

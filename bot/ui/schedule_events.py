@@ -69,8 +69,8 @@ def reminder_where(
 
 
 def reminder_dm(title: str, starts_at: float, where: str, minutes: int, locale: str) -> str:
-    """The reminder DM before a session, in ``locale`` (the member's kept with /remind me, else
-    the server's)."""
+    """The reminder DM before a session starting at `starts_at` (a UTC timestamp in seconds), in
+    ``locale`` (the member's kept with /remind me, else the server's)."""
     return _(
         "⏰ **{title}** starts {relative} ({time}) in {where}.\nYou asked for a reminder "
         "{minutes} min before sessions you're interested in; /remind me off stops them.",
@@ -84,7 +84,8 @@ def reminder_dm(title: str, starts_at: float, where: str, minutes: int, locale: 
 
 
 def reminder_fallback(title: str, starts_at: float, user_ids: Sequence[int], locale: str) -> str:
-    """The reminder posted in the channel for members whose DMs are closed (server's language)."""
+    """The reminder posted in the channel for members whose DMs are closed (server's language);
+    `starts_at` is a UTC timestamp in seconds."""
     mentions = " ".join(f"<@{uid}>" for uid in user_ids)
     return shorten(
         _(

@@ -161,8 +161,9 @@ def own_reminder_dm(
     title: str, starts_at: float, where: str, minutes: int, own: OwnTime, locale: str | None
 ) -> str:
     """The reminder of a member who chose their own time for the series, `minutes` before the
-    start; it says truthfully why it comes now (`own.why`: their time, or, when that had
-    passed for this session as they chose it, their /remind me time or a sooner one)."""
+    start (`starts_at`, a UTC timestamp in seconds); it says truthfully why it comes now
+    (`own.why`: their time, or, when that had passed for this session as they chose it, their
+    /remind me time or a sooner one)."""
     start = int(starts_at)
     if minutes == 0:
         first = _(

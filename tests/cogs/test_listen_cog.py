@@ -464,7 +464,7 @@ def test_every_shared_reflection_appears_however_long() -> None:
         run=cast(Any, run),
         activity=activity,
         step=step,
-        index=0,
+        step_index=0,
         contributions=shared,
         names={100: "ana"},
         locale="en",

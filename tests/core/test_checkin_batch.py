@@ -333,3 +333,36 @@ async def test_callers_answered_over_several_turns_each_get_their_own_outcome(
         assert stored == [(len(members),)]
     finally:
         await store.close()
+
+
+async def test_a_burst_of_several_batches_writes_each_once_and_answers_each_caller(
+    engine: TestDatabase,
+) -> None:
+    """More answers at once than one job holds (the writer's batch size, lowered here): several
+    jobs, each its own group commit, validated one after another (on PostgreSQL each from the
+    turn after the one before it was submitted, so the server writes the first while the rest
+    are validated); every caller its own check-in, and only the step's last answer moves the
+    run on."""
+    store, runner, service = await _opened(engine)
+    try:
+        store.db.writer.max_batch = 10
+        service = CheckinService(store, clock, runner, CheckinSettings())
+        members = range(1, 36)
+        run_id = await _session_run(store, runner, 2, members, ACTIVITY)
+        for member in members:
+            await store.privacy.set_consent(GUILD, member, "agreed", 0.0)
+        before = store.db.writer.batches
+        answered = await asyncio.gather(
+            *(service.answer_step(run_id, 0, member, member % 11) for member in members)
+        )
+        mine = [(s.record.user_id, s.record.value) for s in answered if s.record is not None]
+        assert mine == [(member, member % 11) for member in members]
+        assert [saved.update is not None for saved in answered] == [
+            member == members[-1] for member in members
+        ], "only the last answer moves the run on"
+        # Four jobs of at most 10 answers, and the run's move on.
+        assert store.db.writer.batches - before == 5
+        stored = await _rows(store, "SELECT COUNT(*) FROM checkins WHERE run_id = ?", (run_id,))
+        assert stored == [(len(members),)]
+    finally:
+        await store.close()

@@ -10,7 +10,8 @@ import pytest
 
 from bot.records.sessions import NewContribution, NewRun, NewSession
 from bot.store.checkins import CheckinAnswer, NewCheckin, NoConsent
-from bot.store.engine import IntegrityError
+from bot.store.engine import Conn, IntegrityError
+from bot.store.postgres import PLANNED_ONCE_FROM
 from bot.store.runs import Added, StepMoved
 from bot.store.store import Store
 from tests.engines import TestDatabase
@@ -207,6 +208,39 @@ async def test_joins_in_one_batch_are_one_insert_and_a_second_join_is_no_change(
         assert sorted(a.user_id for a in present) == [1, 2, 3]
         if statements:
             assert sum("INSERT INTO attendance" in s for s in statements) == 1, statements
+    finally:
+        await store.close()
+
+
+async def test_a_burst_of_joins_with_one_to_a_missing_session_loses_only_that_join(
+    engine: TestDatabase,
+) -> None:
+    """Enough joins for their key checks to be planned once (PostgreSQL): a join to a session
+    that doesn't exist fails alone, the others are kept, and the next job has the session's
+    own plan setting again."""
+    store = Store(engine.url)
+    await store.open()
+    try:
+        session_id, _ = await _open_run(store)
+        members = range(100, 100 + PLANNED_ONCE_FROM)
+        joins = [store.sessions.join(session_id, user_id, 3.0) for user_id in members]
+        missing = store.sessions.join(session_id + 1000, 99, 3.0)
+
+        async def plans(conn: Conn) -> str | None:
+            return (
+                None
+                if conn.engine == "sqlite"
+                else str(await conn.fetch_val("SHOW plan_cache_mode"))
+            )
+
+        results = await asyncio.gather(
+            *joins, missing, store.db.write(plans, invalidate=()), return_exceptions=True
+        )
+        assert results[:-2] == [True] * PLANNED_ONCE_FROM
+        assert isinstance(results[-2], IntegrityError)
+        assert results[-1] == (None if not engine.is_postgres else "force_custom_plan")
+        present = await store.sessions.present(session_id)
+        assert sorted(a.user_id for a in present) == list(members)
     finally:
         await store.close()
 

@@ -4,7 +4,7 @@ from the deadline stored in the run, once, through a death, an adoption and a re
 A write step's turn deadline is the run's stored `turn_deadline` (its `wake_at`), so it is
 claimed and moved like every deadline (`Runner.wake_due` with a `LeaseKeeper`'s scope); the
 song sheet keeps no timer of its own and pings only in the process that committed the turn
-(bot/cogs/song_sheet.py). Two "processes" are two Stores, like tests/store/test_shard_leases.py.
+(bot/cogs/lyric_sheet.py). Two "processes" are two Stores, like tests/store/test_shard_leases.py.
 """
 
 from __future__ import annotations

@@ -92,4 +92,4 @@ def test_step_cards_have_no_english_activity_text(activity_id: str, locale: str)
             assert " ".join(localize(scene.step.title, locale).split()) in text
             # Whole words: "calm" (a reaction's English label) is no leak inside "calmarse".
             left = [e for e in english if re.search(rf"(?<!\w){re.escape(e)}(?!\w)", text)]
-            assert not left, f"{activity_id} step {scene.index + 1} in {locale} shows {left}"
+            assert not left, f"{activity_id} step {scene.step_index + 1} in {locale} shows {left}"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.ui import limits
 from bot.ui.board import BoardButton
-from bot.ui.components import CUSTOM_ID_MAX, FAMILIES, compile_spec
+from bot.ui.components import FAMILIES, compile_spec
 
 
 def test_a_family_builds_the_id_it_parses() -> None:
@@ -25,7 +26,7 @@ def test_fields_are_typed_and_ids_bounded() -> None:
     with pytest.raises(ValueError, match="bad custom id"):
         BoardButton.custom_id_for(action="Join Now", session_id=1)
     with pytest.raises(ValueError, match="bad custom id"):
-        BoardButton.custom_id_for(action="j" * CUSTOM_ID_MAX, session_id=1)
+        BoardButton.custom_id_for(action="j" * limits.CUSTOM_ID, session_id=1)
     with pytest.raises(ValueError, match="twice"):
         compile_spec("chorus:{a}:{a}")
 
@@ -116,3 +117,22 @@ def views():
         "10: discord.ui.View() without timeout=None",
         "12: discord.ui.Button() with a random id",
     ]
+
+
+def test_a_step_position_is_step_index_in_every_family() -> None:
+    # One name per idea (docs/architecture.md, "Names"): the field is named in the template's
+    # groups only, so the ids already posted keep their text.
+    import bot.app  # noqa: F401  (loads every family but the kinds')
+    from bot.ui.form_ids import FORM_FAMILIES
+    from bot.ui.steps import presenters
+
+    presenters()  # the kinds' families load with their presenters
+    fields = {
+        (family.__name__, name)
+        for family in [*FAMILIES, *FORM_FAMILIES]
+        if family.__module__.startswith("bot.")
+        for name, _ in family.fields
+    }
+    assert not {pair for pair in fields if pair[1] == "index"}
+    with_step = {family for family, name in fields if name == "step_index"}
+    assert {"ReactButton", "VoteSelect", "RoundButton", "LyricsButton", "RoundFormId"} <= with_step

@@ -39,7 +39,7 @@ def test_the_files_made_for_a_german_reader_carry_german_names() -> None:
     assert calendar.file_name("es") == "chorus-sesiones.ics"
 
 
-def test_a_lyric_sheet_is_named_after_its_title_folded_to_ascii() -> None:
+def test_a_song_sheet_is_named_after_its_title_folded_to_ascii() -> None:
     sheet = SongSheet("Über die Straße, süß", "", [], Credits((), True), {}, 3)
     assert song_file(sheet, locale="de").filename == "uber-die-strasse-suss.md"
     assert song_file(sheet, "text", locale="de").filename == "uber-die-strasse-suss.txt"

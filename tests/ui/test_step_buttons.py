@@ -11,8 +11,8 @@ import re
 import discord
 import pytest
 
-from bot.core.vote import VoteChoice
-from bot.ui.components import FAMILIES, TypedComponent, custom_id
+from bot.core.steps.vote import VoteChoice
+from bot.ui.components import FAMILIES, TypedComponent
 from bot.ui.steps.listen import ListenReflectButton, ReactButton
 from bot.ui.steps.vote import VoteSelect, vote_select
 from bot.ui.steps.write import LyricsButton
@@ -30,19 +30,27 @@ def parsed(family: type[TypedComponent], posted: str) -> dict[str, object]:
 @pytest.mark.parametrize(
     ("family", "posted", "fields"),
     [
-        (ReactButton, "chorus:react:12:3:4", {"run_id": 12, "index": 3, "choice": 4}),
-        (ListenReflectButton, "chorus:listenreflect:12:3", {"run_id": 12, "index": 3}),
-        (VoteSelect, "chorus:vote:7:0", {"run_id": 7, "index": 0}),
-        (LyricsButton, "chorus:lyrics:write:5:1", {"action": "write", "run_id": 5, "index": 1}),
-        (LyricsButton, "chorus:lyrics:pass:5:1", {"action": "pass", "run_id": 5, "index": 1}),
-        (LyricsButton, "chorus:lyrics:edit:5:1", {"action": "edit", "run_id": 5, "index": 1}),
+        (ReactButton, "chorus:react:12:3:4", {"run_id": 12, "step_index": 3, "choice": 4}),
+        (ListenReflectButton, "chorus:listenreflect:12:3", {"run_id": 12, "step_index": 3}),
+        (VoteSelect, "chorus:vote:7:0", {"run_id": 7, "step_index": 0}),
+        (
+            LyricsButton,
+            "chorus:lyrics:write:5:1",
+            {"action": "write", "run_id": 5, "step_index": 1},
+        ),
+        (LyricsButton, "chorus:lyrics:pass:5:1", {"action": "pass", "run_id": 5, "step_index": 1}),
+        (LyricsButton, "chorus:lyrics:edit:5:1", {"action": "edit", "run_id": 5, "step_index": 1}),
         (
             LyricsButton,
             "chorus:lyrics:withdraw:5:1",
-            {"action": "withdraw", "run_id": 5, "index": 1},
+            {"action": "withdraw", "run_id": 5, "step_index": 1},
         ),
         # No longer drawn, but still on messages posted by older versions.
-        (LyricsButton, "chorus:lyrics:remove:5:1", {"action": "remove", "run_id": 5, "index": 1}),
+        (
+            LyricsButton,
+            "chorus:lyrics:remove:5:1",
+            {"action": "remove", "run_id": 5, "step_index": 1},
+        ),
     ],
 )
 def test_posted_ids_parse_into_typed_fields(
@@ -54,17 +62,17 @@ def test_posted_ids_parse_into_typed_fields(
 
 
 def test_built_ids_are_the_legacy_format() -> None:
-    react = ReactButton.button("Calm", run_id=12, index=3, choice=4)
-    assert react.custom_id == custom_id("react", 12, 3, 4)
-    assert (react.run_id, react.index, react.choice) == (12, 3, 4)
-    reflect = ListenReflectButton.button("Reflect", run_id=12, index=3)
-    assert reflect.custom_id == custom_id("listenreflect", 12, 3)
-    line = LyricsButton.button("Write my line", action="write", run_id=5, index=1)
-    assert line.custom_id == custom_id("lyrics", "write", 5, 1)
+    react = ReactButton.button("Calm", run_id=12, step_index=3, choice=4)
+    assert react.custom_id == "chorus:react:12:3:4"
+    assert (react.run_id, react.step_index, react.choice) == (12, 3, 4)
+    reflect = ListenReflectButton.button("Reflect", run_id=12, step_index=3)
+    assert reflect.custom_id == "chorus:listenreflect:12:3"
+    line = LyricsButton.button("Write my line", action="write", run_id=5, step_index=1)
+    assert line.custom_id == "chorus:lyrics:write:5:1"
     choice = VoteChoice(key="a", label="Morning")
     select = vote_select(7, 0, [choice], "en")
     assert isinstance(select, VoteSelect)
-    assert select.custom_id == custom_id("vote", 7, 0)
+    assert select.custom_id == "chorus:vote:7:0"
     assert isinstance(select.item, discord.ui.Select)
     assert [o.value for o in select.item.options] == ["a"]
     assert re.fullmatch(r"1\. Morning", select.item.options[0].label)

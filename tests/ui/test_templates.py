@@ -212,7 +212,7 @@ def scenes(index: int, moment: str):  # type: ignore[no-untyped-def]
     step = act.steps[index]
     now = STARTED + MOMENTS[moment]
     open_ = StepScene(
-        session=session(), run=run(index), activity=act, step=step, index=index, locale="en"
+        session=session(), run=run(index), activity=act, step=step, step_index=index, locale="en"
     )
     return act, step, now, open_
 
@@ -248,7 +248,7 @@ def test_breathe_words() -> None:
     act = activity()
     presenters = step_presenters()
     pulse = StepScene(
-        session=session(), run=run(5), activity=act, step=act.steps[5], index=5, locale="en"
+        session=session(), run=run(5), activity=act, step=act.steps[5], step_index=5, locale="en"
     )
     body = "\n".join(texts(presenters["breathe"].render(pulse)))
     assert "**1.8 s**" in body and "3.63636" not in body
@@ -257,7 +257,7 @@ def test_breathe_words() -> None:
     slow = replace(
         pulse,
         step=act.steps[6],
-        index=6,
+        step_index=6,
         run=run(7),
         contributions=contributions(6, "breathe"),
     )
@@ -269,10 +269,10 @@ def test_step_card_time_field_says_who_moves_on() -> None:
     act = activity()
     presenters = step_presenters()
     waits = StepScene(
-        session=session(), run=run(0), activity=act, step=act.steps[0], index=0, locale="en"
+        session=session(), run=run(0), activity=act, step=act.steps[0], step_index=0, locale="en"
     )
     moves = StepScene(
-        session=session(), run=run(1), activity=act, step=act.steps[1], index=1, locale="en"
+        session=session(), run=run(1), activity=act, step=act.steps[1], step_index=1, locale="en"
     )
     (waits_time,) = [t for t in texts(presenters["prompt"].render(waits)) if t.startswith("Time")]
     (moves_time,) = [t for t in texts(presenters["checkin"].render(moves)) if t.startswith("Time")]
@@ -410,7 +410,7 @@ def test_the_listen_card_shows_its_phase(phase: str, paused: bool, expected: str
         step_state=json.dumps(state),
     )
     scene = StepScene(
-        session=session(), run=record, activity=act, step=act.steps[2], index=2, locale="en"
+        session=session(), run=record, activity=act, step=act.steps[2], step_index=2, locale="en"
     )
     said = texts(step_presenters()["listen"].render(scene))
     assert any(t.startswith(expected) for t in said), said

@@ -139,7 +139,7 @@ def scenes_of(index: int, locale: str) -> Iterator[tuple[str, StepScene]]:
     act = activity()
     step = act.steps[index]
     base = StepScene(
-        session=session(), run=run(index), activity=act, step=step, index=index, locale=locale
+        session=session(), run=run(index), activity=act, step=step, step_index=index, locale=locale
     )
     yield "start", base
     for state in LIVE_STATES.get(step.type, []):

@@ -202,7 +202,8 @@ class CheckinAnswers:
     async def on_consent_step(
         self, interaction: discord.Interaction, item: checkin_consent.ConsentStepButton
     ) -> None:
-        """Agree / No thanks at a check-in step: the choice is stored, then the waiting answer."""
+        """Agree / No thanks at a check-in step: the choice is stored, then the waiting answer.
+        Raises Conflict, after storing an Agree, when the check-in step has ended meanwhile."""
         await self._set_consent(interaction, item.agreed)
         run_id, step_index = item.run_id, item.step_index
         low = False

@@ -73,7 +73,8 @@ class CheckinExtras:
         )
 
     async def on_share(self, interaction: discord.Interaction, item: ui.ShareButton) -> None:
-        """Share with the group: the answer (never the note) is posted under the member's name."""
+        """Share with the group: the answer (never the note) is posted under the member's name.
+        Raises Conflict when the answer is already shared."""
         record = await self.service.own(item.checkin_id, interaction.user.id)
         scale, _limit, _allowed = await self.service.scale_and_note(record)
         record = await self.service.share(record.id, interaction.user.id)

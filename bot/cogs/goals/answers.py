@@ -158,7 +158,8 @@ class GoalAnswers:
         await send_form(interaction, SetGoalForm(run_id, step_index, locale))
 
     async def on_rate(self, interaction: discord.Interaction, item: ui.GoalRating) -> None:
-        """A rating (1-5) pressed for one goal at a goal step: saved, privately confirmed."""
+        """A rating (1-5) pressed for one goal at a goal step: saved, privately confirmed. Raises
+        Conflict when the member hasn't agreed to goals being saved."""
         run_id, step_index, goal_id, value = (
             item.run_id,
             item.step_index,
@@ -209,7 +210,8 @@ class GoalAnswers:
         text: str,
     ) -> None:
         """Save goal `text` (at step `step_index` of run `run_id`, or from /goal set when None);
-        asks for consent first when the member hasn't chosen yet."""
+        asks for consent first when the member hasn't chosen yet. Raises Conflict when they
+        haven't agreed to goals being saved."""
         guild_id, _unused = require_guild(interaction)
         locale = member_language(interaction)
         if run_id is not None and step_index is not None:

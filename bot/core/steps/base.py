@@ -90,8 +90,13 @@ class StepHandler(Protocol):
         """The state and handler timer a step starts with."""
         ...
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        """Validate and normalise one contribution; raise InvalidInput to refuse it."""
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Validate and normalise one contribution; raise InvalidInput to refuse it.
+
+        `contribution_kind` is what the member did (`ContributionRecord.kind`: "line", "vote",
+        "reflection", "done", ...), not the step kind (`kind`, the YAML `type`)."""
         ...
 
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake | None:
@@ -141,8 +146,10 @@ class BaseStepHandler:
         """Default: an empty state and no handler timer."""
         return Wake(at=None, state={})
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        """Default: the payload as it came (a kind with input overrides this to check it)."""
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Default: the payload as it came (a step kind with input overrides this to check it)."""
         return dict(payload)
 
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake | None:

@@ -1,8 +1,10 @@
-"""The `breathe` step: a paced breathing or rhythm pattern, followed for a number of cycles."""
+"""The `breathe` step: a paced breathing or rhythm pattern, followed for a number of cycles (its
+model, its pattern in seconds per phase, its handler)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -69,15 +71,52 @@ class BreatheStep(StepBase):
         return self.cycle_seconds * self.cycles
 
 
+@dataclass(frozen=True, slots=True)
+class BreathPattern:
+    """Seconds per phase; a bpm pattern is a steady pulse, half the beats in and half out."""
+
+    inhale: float
+    hold: float
+    exhale: float
+    rest: float
+    cycles: int
+
+    @property
+    def cycle_seconds(self) -> float:
+        """One breath in seconds: in, hold, out and rest."""
+        return self.inhale + self.hold + self.exhale + self.rest
+
+    @property
+    def total_seconds(self) -> float:
+        """The whole exercise in seconds: one breath times the number of cycles."""
+        return self.cycle_seconds * self.cycles
+
+
+def pattern_of(step: BreatheStep) -> BreathPattern:
+    """Read the pattern from a breathe step (bpm, or inhale/hold/exhale/rest seconds)."""
+    if step.bpm is not None:
+        half = step.cycle_seconds / 2
+        return BreathPattern(inhale=half, hold=0.0, exhale=half, rest=0.0, cycles=step.cycles)
+    return BreathPattern(
+        inhale=float(step.inhale or 4),
+        hold=float(step.hold),
+        exhale=float(step.exhale or 6),
+        rest=float(step.rest),
+        cycles=step.cycles,
+    )
+
+
 class BreatheHandler(BaseStepHandler):
     """Members may press "Done" when they have finished; auto steps move on when all have."""
 
     kind = "breathe"
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """Only "done" (the member finished the pattern), stored with an empty payload. Raises
-        InvalidInput for any other kind."""
-        if kind != "done":
+        InvalidInput for any other contribution kind."""
+        if contribution_kind != "done":
             raise InvalidInput(N_("Press Done when you have finished the breathing pattern."))
         return {}
 

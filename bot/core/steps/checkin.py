@@ -85,10 +85,13 @@ class CheckinHandler(BaseStepHandler):
 
     kind = "checkin"
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """ "checkin" or "pass", stored with an empty payload: the value itself goes to the private
-        `checkins` table, never into a contribution. Raises InvalidInput for any other kind."""
-        if kind not in ("checkin", "pass"):
+        `checkins` table, never into a contribution. Raises InvalidInput for any other
+        contribution kind."""
+        if contribution_kind not in ("checkin", "pass"):
             raise InvalidInput(N_("Answer this check-in with its buttons, or press Pass."))
         return {}
 

@@ -48,11 +48,13 @@ class GoalHandler(BaseStepHandler):
 
     kind = "goal"
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """A goal contribution with one of ANSWERS, normalised by `answer_payload`. Raises
-        InvalidInput for any other kind or answer."""
+        InvalidInput for any other contribution kind or answer."""
         answer = payload.get("answer")
-        if kind != CONTRIBUTION_KIND or answer not in ANSWERS:
+        if contribution_kind != CONTRIBUTION_KIND or answer not in ANSWERS:
             raise InvalidInput(N_("Answer this step with its buttons: Rate my goals, or Pass."))
         done = bool(payload.get("done", True))
         return answer_payload(str(answer), done)

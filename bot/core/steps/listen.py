@@ -181,13 +181,15 @@ class ListenHandler(BaseStepHandler):
         state["ended_at"] = ctx.now
         return Wake(at=None, state=state)
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """A "reaction" (the index of one of the step's reactions, once the music has started;
         stored with its label in the session's language, `ctx.language`) or a "reflection" (text, at most
         REFLECTION_MAX characters, shared or not). Raises InvalidInput for anything else, an
         unknown reaction, a reaction during the countdown, or an empty reflection."""
         step: ListenStep = ctx.step
-        if kind == "reaction":
+        if contribution_kind == "reaction":
             reactions = step.reflection.reactions
             index = payload.get("reaction")
             if not isinstance(index, int) or not 0 <= index < len(reactions):
@@ -196,7 +198,7 @@ class ListenHandler(BaseStepHandler):
                 raise InvalidInput(N_("The music hasn't started yet. React once you've heard it."))
             # The label as the group read it: the session's language (the server's setting).
             return {"reaction": index, "label": localize(reactions[index].label, ctx.language)}
-        if kind == "reflection":
+        if contribution_kind == "reflection":
             text = clean_member_text(str(payload.get("text", "")), REFLECTION_MAX)
             if not text:
                 raise InvalidInput(N_("Your reflection was empty. A few words are plenty."))

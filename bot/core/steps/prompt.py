@@ -32,7 +32,9 @@ class PromptStep(StepBase):
 class PromptHandler(BaseStepHandler):
     kind = "prompt"
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """Always refuses: a prompt is read and talked about, nothing is sent. Raises InvalidInput."""
         raise InvalidInput(
             N_("This step is for reading and talking together; there's nothing to send.")

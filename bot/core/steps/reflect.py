@@ -46,10 +46,12 @@ DEFAULT_MAX_CHARS = 500
 class ReflectHandler(BaseStepHandler):
     kind = "reflect"
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """A "reflection": its text cleaned and cut to the step's `max_chars`, and whether it is
-        shared. Raises InvalidInput for any other kind or an empty text."""
-        if kind != "reflection":
+        shared. Raises InvalidInput for any other contribution kind or an empty text."""
+        if contribution_kind != "reflection":
             raise InvalidInput(N_("Answer this step with the Reflect button."))
         limit = int(getattr(ctx.step, "max_chars", None) or DEFAULT_MAX_CHARS)
         text = clean_member_text(str(payload.get("text", "")), limit)

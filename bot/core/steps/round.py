@@ -254,7 +254,9 @@ class RoundHandler(BaseStepHandler):
 
     # ---------------------------------------------------------------- answers
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """Kinds: spoke (Done), pass, answer (the form) and volunteer ("I'll start");
         `payload["by"]` is who pressed; `payload["heard"]` is True when the session meets in
         voice (the speaker was heard there). The facilitator's Done on someone else's turn in a
@@ -267,9 +269,9 @@ class RoundHandler(BaseStepHandler):
             raise InvalidInput(N_("I couldn't tell who pressed that."))
         if state.get("finished"):
             raise Conflict(N_("Everyone has had their turn: the round is complete."))
-        if kind in (LEFT_VOICE, BACK_VOICE):
-            return self._voice_moved(state, kind, by, payload)
-        if kind == "volunteer":
+        if contribution_kind in (LEFT_VOICE, BACK_VOICE):
+            return self._voice_moved(state, contribution_kind, by, payload)
+        if contribution_kind == "volunteer":
             if not state.get("volunteer"):
                 raise Conflict(N_("The round has already started; wait for your turn."))
             if by not in ctx.expected:
@@ -278,7 +280,7 @@ class RoundHandler(BaseStepHandler):
         speaker = state.get("speaker")
         if speaker is None:
             raise Conflict(N_("Nobody has the floor yet: someone can press **I'll start**."))
-        if kind in ("spoke", "pass"):
+        if contribution_kind in ("spoke", "pass"):
             if by != speaker and by != ctx.facilitator_id:
                 raise Conflict(
                     N_(
@@ -286,17 +288,17 @@ class RoundHandler(BaseStepHandler):
                         "can move the round on. Your turn comes; passing is fine when it does."
                     )
                 )
-            if kind == "pass" and not step.pass_allowed and by == speaker:
+            if contribution_kind == "pass" and not step.pass_allowed and by == speaker:
                 raise Conflict(N_("This round asks everyone for a few words; say what you can."))
             moved: dict[str, Any] = {
                 "by": by,
                 "speaker": speaker,
                 "turn_no": int(state.get("turn_no", 0)),
             }
-            if kind == "spoke" and by != speaker and not payload.get("heard"):
+            if contribution_kind == "spoke" and by != speaker and not payload.get("heard"):
                 moved["skipped"] = True
             return moved
-        if kind == "answer":
+        if contribution_kind == "answer":
             turn_no = payload.get("turn_no")
             if isinstance(turn_no, int) and turn_no != state.get("turn_no"):
                 raise Conflict(

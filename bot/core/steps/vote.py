@@ -1,23 +1,33 @@
-"""The `vote` step: the group chooses among fixed options, the previous step's contributions or
-the playlist (tallies and choices are in `bot/core/vote.py`).
+"""The `vote` step: one changeable vote per member among fixed options, the previous step's
+contributions, or the session playlist; ties go to the earliest option or nomination. Its model,
+its handler, and its choices and tallies.
+
+Choices have stable keys (``o<index>`` for a fixed option, ``c<contribution id>`` for a previous
+answer, ``n<nomination id>`` for a playlist entry), so a vote still means the same thing after a
+restart or when the playlist grows during the vote.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
 from bot.core.activity_fields import StepBase, Track
 from bot.core.errors import InvalidInput
-from bot.core.field_texts import Text, TextShorthand, Title
+from bot.core.field_texts import Text, TextShorthand, Title, localize
 from bot.core.format_base import format_error
+from bot.core.listening import ResolvedTrack
+from bot.core.lyrics import EVENT_KINDS, fold
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
 from bot.i18n import N_
+from bot.records.media import NominationRecord
+from bot.records.sessions import ContributionRecord
 
 
 class VoteOption(TextShorthand):
@@ -72,12 +82,14 @@ class VoteHandler(BaseStepHandler):
 
     kind = "vote"
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """A "vote" for one choice key: "o<n>" for one of the step's options, "n<id>" for a
         playlist entry or "c<id>" for a previous contribution, as the step's `choose_from` says;
-        the label is cleaned and cut to LABEL_MAX. Raises InvalidInput for any other kind or a
-        key the step doesn't offer."""
-        if kind != "vote":
+        the label is cleaned and cut to LABEL_MAX. Raises InvalidInput for any other contribution
+        kind or a key the step doesn't offer."""
+        if contribution_kind != "vote":
             raise InvalidInput(N_("Vote with the menu on the vote's message."))
         key = payload.get("choice")
         if not isinstance(key, str) or not _KEY.fullmatch(key):
@@ -92,6 +104,162 @@ class VoteHandler(BaseStepHandler):
             raise InvalidInput(N_("That isn't one of the choices in this vote."))
         label = clean_member_text(str(payload.get("label", "")), LABEL_MAX, single_line=True)
         return {"choice": key, "label": label}
+
+
+MAX_CHOICES = 25  # a Discord select menu holds 25 options
+_SEPARATORS = " —–-:·,"
+
+
+@dataclass(frozen=True, slots=True)
+class VoteChoice:
+    key: str
+    label: str
+    detail: str = ""
+    track: ResolvedTrack | None = None
+
+
+def shown_detail(choice: VoteChoice) -> str:
+    """The choice's detail without repeating its label ("Morning — Grieg" under "Morning" is
+    just "Grieg"); empty when nothing is left."""
+    detail = choice.detail.strip()
+    label = choice.label.strip()
+    if label and detail.casefold().startswith(label.casefold()):
+        return detail[len(label) :].lstrip(_SEPARATORS)
+    return detail
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    choice: VoteChoice
+    votes: int
+
+
+def fixed_choices(step: VoteStep, locale: str) -> list[VoteChoice]:
+    """A vote step's own options as choices in `locale` (keys "o0", "o1", ...; a track option shows
+    its title and artist), labels cut to fit a select menu."""
+    out = []
+    for index, option in enumerate(step.options or []):
+        track = ResolvedTrack.from_track(option.track, locale) if option.track else None
+        detail = f"{track.title} — {track.artist}" if track is not None else ""
+        out.append(
+            VoteChoice(
+                key=f"o{index}",
+                label=clean_member_text(
+                    localize(option.label, locale), LABEL_MAX, single_line=True
+                ),
+                detail=detail,
+                track=track,
+            )
+        )
+    return out
+
+
+def previous_choices(contributions: Sequence[ContributionRecord]) -> list[VoteChoice]:
+    """The previous step's written answers that the group may see: shared reflections, lines.
+
+    Lyric lines are taken from the song as it stands (the event log folded): a withdrawn or
+    removed line is no choice, and an edited one shows its new words.
+    """
+    song = {int(line["id"]): line for line in fold(contributions).values()}
+    out = []
+    for c in contributions:
+        if c.kind in EVENT_KINDS:
+            if c.kind != "line" or c.id not in song:
+                continue
+            text: Any = song[c.id].get("text")
+        else:
+            text = c.payload.get("text") or c.payload.get("line")
+        if not isinstance(text, str) or not text.strip():
+            continue
+        if c.kind == "reflection" and not c.payload.get("shared"):
+            continue  # a private reflection never becomes a public option
+        if c.payload.get("passed") or c.payload.get("removed"):
+            continue
+        label = clean_member_text(text, LABEL_MAX, single_line=True)
+        out.append(VoteChoice(key=f"c{c.id}", label=label))
+    return out[:MAX_CHOICES]
+
+
+def playlist_choices(
+    nominations: Sequence[NominationRecord],
+    hidden_credit: frozenset[int] = frozenset(),
+    names: Mapping[int, str] | None = None,
+) -> list[VoteChoice]:
+    """Playlist entries in nomination order; `hidden_credit` are members who opted out of credit.
+
+    `names` are display names already made safe for an embed; the credit says "a member" for
+    anyone not in it (a raw mention in an embed shows as `<@id>` to many viewers)."""
+    out = []
+    for n in sorted(nominations, key=lambda n: (n.created_at, n.id)):
+        if n.removed_at is not None:
+            continue
+        credit = None
+        if n.user_id is not None and n.user_id not in hidden_credit:
+            credit = f"Suggested by {(names or {}).get(n.user_id) or 'a member'}"
+        track = ResolvedTrack(
+            title=n.title,
+            artist=n.artist,
+            url=n.url,
+            credit=credit,
+            suggested_by=n.user_id if credit else None,
+            nomination_id=n.id,
+        )
+        label = n.title + (f" — {n.artist}" if n.artist else "")
+        out.append(
+            VoteChoice(
+                key=f"n{n.id}",
+                label=clean_member_text(label, LABEL_MAX, single_line=True),
+                detail=clean_member_text(n.note or "", LABEL_MAX, single_line=True),
+                track=track,
+            )
+        )
+    return out[:MAX_CHOICES]
+
+
+def tally(choices: Sequence[VoteChoice], votes: Sequence[ContributionRecord]) -> list[Tally]:
+    """Counts per choice, most votes first; ties keep the choices' own (earliest-first) order."""
+    counts = {choice.key: 0 for choice in choices}
+    for vote in votes:
+        if vote.kind != "vote":
+            continue
+        key = vote.payload.get("choice")
+        if isinstance(key, str) and key in counts:
+            counts[key] += 1
+    ranked = [Tally(choice, counts[choice.key]) for choice in choices]
+    order = {choice.key: i for i, choice in enumerate(choices)}
+    return sorted(ranked, key=lambda t: (-t.votes, order[t.choice.key]))
+
+
+def winner(choices: Sequence[VoteChoice], votes: Sequence[ContributionRecord]) -> Tally | None:
+    """The choice with the most votes (the earliest of a tie), None when there are no choices."""
+    ranked = tally(choices, votes)
+    return ranked[0] if ranked else None
+
+
+def voters(votes: Sequence[ContributionRecord], choices: Sequence[VoteChoice] | None = None) -> int:
+    """How many people voted (a changed vote replaces the earlier one, as `tally` counts).
+
+    With `choices`, only votes for a choice still there count, as in `tally`: a vote for a
+    withdrawn nomination or a forgotten member's answer is no longer behind any figure.
+    """
+    keys = None if choices is None else {choice.key for choice in choices}
+    return sum(
+        1 for v in votes if v.kind == "vote" and (keys is None or v.payload.get("choice") in keys)
+    )
+
+
+def is_tie(ranked: Sequence[Tally]) -> bool:
+    """Whether the first two of a ranked tally have as many votes."""
+    return len(ranked) > 1 and ranked[0].votes == ranked[1].votes
+
+
+def vote_step_for(steps: Sequence[object], listen_index: int) -> int | None:
+    """The index of the most recent vote step among an activity's `steps` before a `from_vote`
+    listen step (at `listen_index`), None when there is none."""
+    for index in range(listen_index - 1, -1, -1):
+        if isinstance(steps[index], VoteStep):
+            return index
+    return None
 
 
 def _vote_from_form(answers: Mapping[str, str]) -> dict[str, Any]:

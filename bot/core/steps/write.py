@@ -208,7 +208,9 @@ class WriteHandler(BaseStepHandler):
         if now_writing is not None and writer != now_writing:
             raise turn_refusal(step, now_writing, writer in rotation(ctx.state, ctx.present))
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """StepHandler: check a `line`, `pass`, `withdraw`, `edit` or `remove` against the song
         so far and return the payload to store (with the line's position `pos`).
 
@@ -221,7 +223,7 @@ class WriteHandler(BaseStepHandler):
         position = next_position(step, lines)
         writer = _writer(payload)
         the_slots = slots(step, ctx.language)
-        if kind == "line":
+        if contribution_kind == "line":
             if position is None:
                 raise Conflict(N_("The song is complete: every line has been written. 🎶"))
             self._require_turn(ctx, writer)
@@ -262,7 +264,7 @@ class WriteHandler(BaseStepHandler):
                 "syl": checked.syllables,
                 "flags": checked.flags,
             }
-        if kind == "pass":
+        if contribution_kind == "pass":
             if not step.pass_allowed:
                 raise Conflict(
                     N_("Passing isn't part of this song; write a word or two if you can.")
@@ -271,7 +273,7 @@ class WriteHandler(BaseStepHandler):
                 raise Conflict(N_("The song is complete: there's nothing left to pass."))
             self._require_turn(ctx, writer)
             return {"pos": position}
-        if kind in ("edit", "withdraw"):
+        if contribution_kind in ("edit", "withdraw"):
             last = ctx.state.get("last")
             if not last:
                 raise Conflict(N_("There's no line of yours to change."))
@@ -290,7 +292,7 @@ class WriteHandler(BaseStepHandler):
                         "written. Speak to the facilitator if something needs to come out."
                     )
                 )
-            if kind == "withdraw":
+            if contribution_kind == "withdraw":
                 return {"pos": int(last["pos"]), "line_id": int(last["id"])}
             slot = the_slots[int(last["pos"])]
             checked = check_line(step, slot, lines, _raw(payload), ctx.language)
@@ -302,7 +304,7 @@ class WriteHandler(BaseStepHandler):
                 "syl": checked.syllables,
                 "flags": checked.flags,
             }
-        if kind == "remove":
+        if contribution_kind == "remove":
             number = payload.get("number")
             if not isinstance(number, int) or not 1 <= number <= step.total_lines:
                 raise InvalidInput(

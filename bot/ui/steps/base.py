@@ -31,7 +31,7 @@ class StepScene(Generic[StepT_co]):
     run: RunRecord
     activity: Activity
     step: StepT_co
-    index: int
+    step_index: int
     locale: str
     """The language the channel reads: the server's (bot/i18n/languages.py public_language)."""
     contributions: list[ContributionRecord] = field(default_factory=list)
@@ -52,7 +52,7 @@ class StepScene(Generic[StepT_co]):
     def step_state(self) -> dict[str, Any]:
         """The step handler's saved state while this step is the run's current one, else {}
         (also {} for state that isn't a JSON object)."""
-        if self.run.step_index != self.index:
+        if self.run.step_index != self.step_index:
             return {}
         try:
             loaded = json.loads(self.run.step_state or "{}")
@@ -141,7 +141,7 @@ def step_embed(
     embed.set_author(name=shorten(step_author(scene), 256))
     if closed:
         embed.set_footer(text=ended or _("This step has ended.", scene.locale))
-    elif scene.run.step_index == scene.index and scene.step.time_limit:
+    elif scene.run.step_index == scene.step_index and scene.step.time_limit:
         note = time_note(scene.step.time_limit, scene.step.advance, scene.locale)
         embed.add_field(name=_("Time", scene.locale), value=note, inline=True)
     return embed
@@ -153,7 +153,7 @@ def step_author(scene: StepScene[StepBase]) -> str:
         "{activity} · step {number} of {total}",
         scene.locale,
         activity=scene.text(scene.activity.title),
-        number=scene.index + 1,
+        number=scene.step_index + 1,
         total=len(scene.activity.steps),
     )
 
@@ -240,7 +240,7 @@ class StepAtButton(TypedButton):
     def at(cls, scene: StepScene[StepBase], label: str, **look: Any) -> Self:
         """This family's button at the scene's step. `look`: `button`'s style, emoji, row and
         disabled. Raises ValueError when the id would be over 100 characters."""
-        return cls.button(label, run_id=scene.run.id, step_index=scene.index, **look)
+        return cls.button(label, run_id=scene.run.id, step_index=scene.step_index, **look)
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,17 +255,19 @@ class ButtonLook:
 
 class StepActionButton(TypedButton):
     """Base of a kind's button family whose id names an `action` at one step of a run
-    (`run_id`, `index`): the round's and the write step's buttons."""
+    (`run_id`, `step_index`): the round's and the write step's buttons."""
 
     run_id: int
-    index: int
+    step_index: int
     action: str
 
     @classmethod
     def at(cls, scene: StepScene[StepBase], label: str, action: str, **look: Any) -> Self:
         """This family's button for `action` at the scene's step. `look`: `button`'s style,
         emoji, row and disabled. Raises ValueError when `action` doesn't fit the family's id."""
-        return cls.button(label, action=action, run_id=scene.run.id, index=scene.index, **look)
+        return cls.button(
+            label, action=action, run_id=scene.run.id, step_index=scene.step_index, **look
+        )
 
     @classmethod
     def shown(

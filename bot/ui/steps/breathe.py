@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.breathe import pattern_of
-from bot.core.steps.breathe import BreatheStep
+from bot.core.steps.breathe import BreatheStep, pattern_of
 from bot.i18n import _, format_number, ngettext
 from bot.ui.components import persistent_view
 from bot.ui.format import clock_time, duration
@@ -66,7 +65,7 @@ class BreathePresenter(SimplePresenter[BreatheStep]):
             )
         )
         starts = scene.run.step_started_at
-        if scene.run.step_index == scene.index:
+        if scene.run.step_index == scene.step_index:
             # Clock times, not "in 2 minutes": the card isn't edited while the step runs, and
             # a relative time would read "finishes 3 minutes ago" once the pattern is over.
             lines.append(

@@ -72,11 +72,11 @@ class CheckinPresenter(SimplePresenter[CheckinStep]):
         """One button per scale value (`AnswerButton`) and Pass."""
         step = scene.step
         assert isinstance(step, CheckinStep)
-        at = {"run_id": scene.run.id, "step_index": scene.index}
+        at = {"run_id": scene.run.id, "step_index": scene.step_index}
         items = scale_buttons(step.scale, AnswerButton, at, locale=scene.locale)
         items.append(
             PassButton.button(
-                _("Pass", scene.locale), row=2, run_id=scene.run.id, step_index=scene.index
+                _("Pass", scene.locale), row=2, run_id=scene.run.id, step_index=scene.step_index
             )
         )
         return persistent_view(*items)

@@ -69,7 +69,7 @@ class GoalPresenter(SimplePresenter[GoalStep]):
         """The step's buttons (`GoalStepButton`s: rate my goals, and the others the step offers)."""
         step = scene.step
         assert isinstance(step, GoalStep)
-        run_id, index = scene.run.id, scene.index
+        run_id, index = scene.run.id, scene.step_index
         locale = scene.locale
         items = [
             GoalStepButton.button(

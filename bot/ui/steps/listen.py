@@ -6,6 +6,7 @@ from typing import Any
 
 import discord
 
+from bot.core.checkins import K_MIN
 from bot.core.listening import (
     AFTER,
     COUNTDOWN,
@@ -18,7 +19,6 @@ from bot.core.listening import (
 )
 from bot.core.steps.listen import ListenStep
 from bot.core.text import shorten
-from bot.core.vote import GROUP_MIN
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedButton, link_button, persistent_view
 from bot.ui.format import (
@@ -36,19 +36,19 @@ Key = tuple[int, int]
 REFLECTION_MAX = 500
 
 
-class ReactButton(TypedButton, spec="chorus:react:{run_id:int}:{index:int}:{choice:int}"):
+class ReactButton(TypedButton, spec="chorus:react:{run_id:int}:{step_index:int}:{choice:int}"):
     """One of a listen step's reactions; `choice` indexes the step's reactions."""
 
     run_id: int
-    index: int
+    step_index: int
     choice: int
 
 
-class ListenReflectButton(TypedButton, spec="chorus:listenreflect:{run_id:int}:{index:int}"):
+class ListenReflectButton(TypedButton, spec="chorus:listenreflect:{run_id:int}:{step_index:int}"):
     """Opens the reflection form of a listen step."""
 
     run_id: int
-    index: int
+    step_index: int
 
 
 """Each shared reflection is shown up to this length (visibly shortened beyond it)."""
@@ -82,10 +82,10 @@ class ListenPresenter(BasePresenter[ListenStep]):
     def track_for(self, scene: StepScene[ListenStep]) -> ResolvedTrack | None:
         """The track the step plays: the one the listening cog resolved, else the step's own."""
         step = scene.step
-        return self.tracks.get((scene.run.id, scene.index)) or step_track(step, scene.locale)
+        return self.tracks.get((scene.run.id, scene.step_index)) or step_track(step, scene.locale)
 
     def _where(self, scene: StepScene[ListenStep], track: ResolvedTrack | None) -> str:
-        note = self.notes.get((scene.run.id, scene.index))
+        note = self.notes.get((scene.run.id, scene.step_index))
         if isinstance(note, tuple):
             message, fields = note
             return _(message, scene.locale, **fields)
@@ -213,7 +213,7 @@ class ListenPresenter(BasePresenter[ListenStep]):
                         emoji=reaction.emoji,
                         row=1 + i // 5,
                         run_id=scene.run.id,
-                        index=scene.index,
+                        step_index=scene.step_index,
                         choice=i,
                     )
                 )
@@ -225,7 +225,7 @@ class ListenPresenter(BasePresenter[ListenStep]):
                         emoji="💭",
                         row=0,
                         run_id=scene.run.id,
-                        index=scene.index,
+                        step_index=scene.step_index,
                     )
                 )
         return persistent_view(*items) if items else None
@@ -274,7 +274,7 @@ class ListenPresenter(BasePresenter[ListenStep]):
             if page:
                 embed.description = page
             if number == 1 and counts:
-                if reacted >= GROUP_MIN:
+                if reacted >= K_MIN:
                     shown = " · ".join(
                         f"{emoji or ''} {label} **{n}**".strip() for label, emoji, n in counts
                     )
@@ -284,7 +284,7 @@ class ListenPresenter(BasePresenter[ListenStep]):
                         "{count} reactions: fewer than {k}, so counts aren't shown.",
                         reacted,
                         locale,
-                        k=GROUP_MIN,
+                        k=K_MIN,
                     )
                 embed.add_field(name=_("Reactions", locale), value=field(shown), inline=False)
             payloads.append(MessagePayload(embed=embed))

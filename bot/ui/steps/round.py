@@ -54,12 +54,14 @@ ROUND_BUTTONS = {
 """The round's buttons by action."""
 
 
-class RoundButton(StepActionButton, spec="chorus:round:{action:word}:{run_id:int}:{index:int}"):
+class RoundButton(
+    StepActionButton, spec="chorus:round:{action:word}:{run_id:int}:{step_index:int}"
+):
     """A round step's buttons: `action` is done, pass, answer (opens the answer form) or start
     (volunteer to go first)."""
 
     run_id: int
-    index: int
+    step_index: int
     action: str
 
 
@@ -355,9 +357,12 @@ class RoundForm(ChorusForm):
     """The speaker's answer in a text-only session; its id carries the turn it was opened in,
     so an answer that arrives after the floor moved on is refused (and given back)."""
 
-    def __init__(self, run_id: int, index: int, turn_no: int, step: RoundStep, locale: str) -> None:
+    def __init__(
+        self, run_id: int, step_index: int, turn_no: int, step: RoundStep, locale: str
+    ) -> None:
         super().__init__(
-            _("Your turn", locale), RoundFormId(run_id=run_id, step_index=index, turn_no=turn_no)
+            _("Your turn", locale),
+            RoundFormId(run_id=run_id, step_index=step_index, turn_no=turn_no),
         )
         label = _("Your answer", locale)
         self.add_answer(localize(step.question, locale) or label, label, step.max_chars, locale)

@@ -6,17 +6,17 @@ from typing import Any
 
 import discord
 
-from bot.core.steps.vote import VoteStep
-from bot.core.text import shorten
-from bot.core.vote import (
-    GROUP_MIN,
+from bot.core.checkins import K_MIN
+from bot.core.steps.vote import (
     VoteChoice,
+    VoteStep,
     fixed_choices,
     is_tie,
     shown_detail,
     tally,
     voters,
 )
+from bot.core.text import shorten
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedSelect, persistent_view
 from bot.ui.format import COLOUR_DONE, sentence
@@ -25,15 +25,15 @@ from bot.ui.steps.base import BasePresenter, MessagePayload, StepScene, step_emb
 Key = tuple[int, int]
 
 
-class VoteSelect(TypedSelect, spec="chorus:vote:{run_id:int}:{index:int}"):
+class VoteSelect(TypedSelect, spec="chorus:vote:{run_id:int}:{step_index:int}"):
     """The vote step's menu: one choice per member, changeable until the vote ends."""
 
     run_id: int
-    index: int
+    step_index: int
 
 
 def vote_select(
-    run_id: int, index: int, choices: list[VoteChoice], locale: str
+    run_id: int, step_index: int, choices: list[VoteChoice], locale: str
 ) -> discord.ui.Item[Any]:
     """A select whose clicks reach the `VoteSelect` handler, restart or not."""
     return VoteSelect.select(
@@ -47,7 +47,7 @@ def vote_select(
         ],
         placeholder=_("Choose one…", locale),
         run_id=run_id,
-        index=index,
+        step_index=step_index,
     )
 
 
@@ -61,7 +61,7 @@ class VotePresenter(BasePresenter[VoteStep]):
     def choices_for(self, scene: StepScene[VoteStep]) -> list[VoteChoice]:
         """The vote's choices: those the cog prepared for this step (e.g. the playlist), else the
         step's fixed options."""
-        cached = self.choices.get((scene.run.id, scene.index))
+        cached = self.choices.get((scene.run.id, scene.step_index))
         if cached is not None:
             return cached
         step = scene.step
@@ -95,27 +95,27 @@ class VotePresenter(BasePresenter[VoteStep]):
                     "Pick one in the menu. You can change your vote until the vote ends. Nobody "
                     "sees who voted for what; totals are shown only if {k} or more vote.",
                     scene.locale,
-                    k=GROUP_MIN,
+                    k=K_MIN,
                 ),
             ]
         else:
             lines.append(self._empty_text(scene))
         view = (
-            persistent_view(vote_select(scene.run.id, scene.index, choices, scene.locale))
+            persistent_view(vote_select(scene.run.id, scene.step_index, choices, scene.locale))
             if choices
             else None
         )
         return MessagePayload(embed=step_embed(scene, "\n".join(lines), icon="🗳️ "), view=view)
 
     def render_closed(self, scene: StepScene[VoteStep]) -> MessagePayload:
-        """See `StepPresenter.render_closed`: the choices with their votes (counts only at GROUP_MIN
+        """See `StepPresenter.render_closed`: the choices with their votes (counts only at K_MIN
         voters or more)."""
         step = scene.step
         choices = self.choices_for(scene)
         ranked = tally(choices, scene.contributions)
         votes = {t.choice.key: t.votes for t in ranked}
         people = voters(scene.contributions, choices)
-        counted = people >= GROUP_MIN
+        counted = people >= K_MIN
         lines = [f"**{scene.text(step.question)}**", ""]
         for n, c in enumerate(choices, 1):
             count = (
@@ -141,7 +141,7 @@ class VotePresenter(BasePresenter[VoteStep]):
 
     def after_exit(self, scene: StepScene[VoteStep]) -> list[MessagePayload]:
         """The group's choice announced when the step ends (the first choice when nobody voted;
-        votes counted only at GROUP_MIN voters or more); none without choices."""
+        votes counted only at K_MIN voters or more); none without choices."""
         choices = self.choices_for(scene)
         ranked = tally(choices, scene.contributions)
         if not ranked:
@@ -151,7 +151,7 @@ class VotePresenter(BasePresenter[VoteStep]):
         locale = scene.locale
         if top.votes == 0:
             note = _("Nobody voted, so the first choice goes ahead.", locale)
-        elif people < GROUP_MIN:
+        elif people < K_MIN:
             note = _few(people, locale)
         elif is_tie(ranked):
             note = ngettext(
@@ -179,7 +179,7 @@ def _few(count: int, locale: str) -> str:
         "Only {count} people voted (fewer than {k}), so the counts aren't shown.",
         count,
         locale,
-        k=GROUP_MIN,
+        k=K_MIN,
     )
 
 

@@ -40,12 +40,14 @@ LYRICS_BUTTONS = {
 """The write step's buttons by action."""
 
 
-class LyricsButton(StepActionButton, spec="chorus:lyrics:{action:word}:{run_id:int}:{index:int}"):
+class LyricsButton(
+    StepActionButton, spec="chorus:lyrics:{action:word}:{run_id:int}:{step_index:int}"
+):
     """A write step's buttons: `action` is write, edit, pass, withdraw or remove (remove: the
     facilitator's button on messages posted by older versions)."""
 
     run_id: int
-    index: int
+    step_index: int
     action: str
 
 
@@ -60,7 +62,7 @@ class WritePresenter(BasePresenter[WriteStep]):
         on_render: RenderHook | None = None,
         on_exit: SceneHook | None = None,
     ) -> None:
-        self._info = info or (lambda run_id, index: None)
+        self._info = info or (lambda run_id, step_index: None)
         self._on_render = on_render
         self._on_exit = on_exit
 
@@ -83,7 +85,7 @@ class WritePresenter(BasePresenter[WriteStep]):
         lines = song_lines(state)
         the_slots = slots(step, scene.locale)
         position = next_position(step, lines)
-        info = self._info(scene.run.id, scene.index) or SongInfo()
+        info = self._info(scene.run.id, scene.step_index) or SongInfo()
         locale = scene.locale
         body = [
             _("**Theme:** {theme}", locale, theme=scene.text(step.theme)),
@@ -248,7 +250,7 @@ class WritePresenter(BasePresenter[WriteStep]):
         """The song as written at this step, as the sheet shows and exports it."""
         step = scene.step
         lines = fold(scene.contributions)
-        info = self._info(scene.run.id, scene.index) or SongInfo()
+        info = self._info(scene.run.id, scene.step_index) or SongInfo()
         return SongSheet(
             title=info.title,
             theme=scene.text(step.theme),

@@ -1,4 +1,4 @@
-"""The breathe step (bot/core/steps/breathe.py) and its pattern (bot/core/breathe.py)."""
+"""The breathe step (bot/core/steps/breathe.py): its model, its pattern and its handler."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.core.breathe import pattern_of
 from bot.core.errors import InvalidInput
 from bot.core.steps.base import StepContext
-from bot.core.steps.breathe import BreatheHandler, BreatheStep
+from bot.core.steps.breathe import BreatheHandler, BreatheStep, BreathPattern, pattern_of
 from tests.ui.test_templates import run
 
 
@@ -26,12 +25,26 @@ def test_a_paced_pattern_in_seconds() -> None:
     assert pattern.total_seconds == 48
 
 
+def test_phases_in_seconds_make_the_cycle_and_the_total() -> None:
+    pattern = pattern_of(step(inhale=4, hold=2, exhale=6, rest=1, cycles=5))
+    assert pattern == BreathPattern(inhale=4.0, hold=2.0, exhale=6.0, rest=1.0, cycles=5)
+    assert pattern.cycle_seconds == 13.0 and pattern.total_seconds == 65.0
+
+
 def test_a_tempo_is_half_the_beats_in_and_half_out() -> None:
     pulse = step(bpm=60, beats_per_cycle=4, cycles=2)
     assert pulse.cycle_seconds == 4.0
     pattern = pattern_of(pulse)
     assert (pattern.inhale, pattern.hold, pattern.exhale, pattern.rest) == (2.0, 0.0, 2.0, 0.0)
     assert pattern.total_seconds == 8.0
+
+
+def test_a_tempo_is_a_steady_pulse_half_in_and_half_out() -> None:
+    pulse = step(bpm=60, cycles=4)
+    pattern = pattern_of(pulse)
+    assert pattern.inhale == pattern.exhale == pulse.cycle_seconds / 2
+    assert pattern.hold == pattern.rest == 0.0
+    assert pattern.total_seconds == pulse.cycle_seconds * 4
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ def test_the_presenter_renders_the_card_open_closed_and_after(name: str) -> None
     step = the_step(name)
     activity = activity_of([example_step(registered(name))])
     scene = StepScene(
-        session=session(), run=run(0), activity=activity, step=step, index=0, locale="en"
+        session=session(), run=run(0), activity=activity, step=step, step_index=0, locale="en"
     )
     opened = presenter.render(scene)
     assert not payload_problems(opened), payload_problems(opened)

@@ -32,8 +32,10 @@ class HumHandler(BaseStepHandler):
 
     kind = "hum"
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        if kind != "hum":
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        if contribution_kind != "hum":
             raise InvalidInput(N_("Press Hum once you have hummed along."))
         return {}
 

@@ -30,7 +30,7 @@ class HumPresenter(SimplePresenter[HumStep]):
                 _("Hum", scene.locale),
                 session_id=scene.session.id,
                 run_id=scene.run.id,
-                step_index=scene.index,
+                step_index=scene.step_index,
                 action="hum",
                 style=discord.ButtonStyle.success,
             )

@@ -33,7 +33,9 @@ class PauseHandler(BaseStepHandler):
 
     kind = "pause"
 
-    def accept(self, ctx: StepContext, kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    def accept(
+        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         """Always refuses: a pause has no answers. Raises InvalidInput."""
         raise InvalidInput(N_("This is a quiet pause; there's nothing to send."))
 

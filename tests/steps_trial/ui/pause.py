@@ -38,7 +38,7 @@ class PausePresenter(SimplePresenter[PauseStep]):
                 _("Skip", scene.locale),
                 session_id=scene.session.id,
                 run_id=scene.run.id,
-                step_index=scene.index,
+                step_index=scene.step_index,
                 action=SKIP,
                 emoji="⏭",
             )

@@ -1,6 +1,6 @@
 """The live lyric sheet of a write step and its turn pings.
 
-`LiveSongSheet` belongs to the lyrics cog (bot/cogs/lyrics.py). It keeps what the sheet shows
+`LiveLyricSheet` belongs to the lyrics cog (bot/cogs/lyrics.py). It keeps what the sheet shows
 beyond the run's state (the song's id, title and names), re-draws the step message when the
 song changes (edits coalesced like the board's), and tells each writer once that it's their
 turn: a ping to only them, or a direct message in an anonymous song.
@@ -49,15 +49,15 @@ RETRY = 0.5
 """Seconds to look again when the step message is still being posted."""
 
 
-class LiveSongSheet:
-    """The sheets of the songs being written and their turn pings."""
+class LiveLyricSheet:
+    """The lyric sheets of the songs being written and their turn pings."""
 
     def __init__(self, bot: ChorusBot, service: LyricsService) -> None:
         self.bot = bot
         self.service = service
         self.info: dict[tuple[int, int], SongInfo] = {}
         self.presenter = WritePresenter(
-            info=lambda run_id, index: self.info.get((run_id, index)),
+            info=lambda run_id, step_index: self.info.get((run_id, step_index)),
             on_render=self._step_posted,
             on_exit=self._step_closed,
         )
@@ -131,18 +131,18 @@ class LiveSongSheet:
     def _step_posted(self, scene: StepScene[WriteStep], payload: MessagePayload) -> None:
         """The step message is being posted with `payload`: ping the first writer, and show
         whatever the sheet has that the first posting didn't (names, the current writer)."""
-        self._shown[(scene.run.id, scene.index)] = fingerprint(payload)
+        self._shown[(scene.run.id, scene.step_index)] = fingerprint(payload)
         self._announced[scene.run.id] = 0  # this process started the step: it pings turn 1
         self.request_sheet(scene.run.id, delay=0.0)
 
     def _step_closed(self, scene: StepScene[WriteStep]) -> None:
         run_id = scene.run.id
         self.sheets.forget(run_id)
-        self._shown.pop((run_id, scene.index), None)
+        self._shown.pop((run_id, scene.step_index), None)
         self._spawn(self._finish(scene))
 
     async def _finish(self, scene: StepScene[WriteStep]) -> None:
-        info = self.info.get((scene.run.id, scene.index))
+        info = self.info.get((scene.run.id, scene.step_index))
         if info is not None and info.song_id is not None:
             await self.service.finish(info.song_id)
         await self._delete_ping(scene.session, scene.run.id)
@@ -153,7 +153,8 @@ class LiveSongSheet:
         task.add_done_callback(self._tasks.discard)
 
     def request_sheet(self, run_id: int, delay: float | None = None) -> None:
-        """Refresh the lyric sheet soon; edits are coalesced like the board's."""
+        """Refresh the lyric sheet soon; edits are coalesced like the board's. `delay` in seconds
+        overrides the interval (0 = now)."""
         self.sheets.request(run_id, delay)
 
     async def refresh(self, run_id: int) -> None:

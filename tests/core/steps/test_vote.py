@@ -1,4 +1,5 @@
-"""Vote rules: choices from options, previous answers or the playlist; tally and tie-break."""
+"""The vote step (bot/core/steps/vote.py): choices from options, previous answers or the
+playlist; tally and tie-break; its handler."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from typing import Any
 import pytest
 
 from bot.core.activities import Activity
+from bot.core.checkins import K_MIN
 from bot.core.errors import InvalidInput
 from bot.core.steps import StepContext
-from bot.core.steps.vote import VoteHandler, VoteStep
-from bot.core.vote import (
-    GROUP_MIN,
+from bot.core.steps.vote import (
     VoteChoice,
+    VoteHandler,
+    VoteStep,
     fixed_choices,
     is_tie,
     playlist_choices,
@@ -90,7 +92,7 @@ def test_detail_does_not_repeat_the_label() -> None:
 
 def test_voters_counts_people_once() -> None:
     assert voters([vote(1, 10, "o0"), vote(2, 11, "o1")]) == 2
-    assert GROUP_MIN == 3
+    assert K_MIN == 3
 
 
 def test_previous_choices_never_show_private_reflections() -> None:
@@ -148,6 +150,6 @@ def test_vote_step_for_finds_the_latest_vote() -> None:
             ],
         }
     )
-    assert vote_step_for(activity, 3) == 2
-    assert vote_step_for(activity, 1) == 0
-    assert vote_step_for(activity, 0) is None
+    assert vote_step_for(activity.steps, 3) == 2
+    assert vote_step_for(activity.steps, 1) == 0
+    assert vote_step_for(activity.steps, 0) is None
