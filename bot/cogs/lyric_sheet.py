@@ -128,20 +128,20 @@ class LiveLyricSheet:
                 self._shown.pop(key, None)
                 self.request_sheet(run.id)
 
-    def _step_posted(self, scene: StepScene, payload: MessagePayload) -> None:
+    def _step_posted(self, scene: StepScene[WriteStep], payload: MessagePayload) -> None:
         """The step message is being posted with `payload`: ping the first writer, and show
         whatever the sheet has that the first posting didn't (names, the current writer)."""
         self._shown[(scene.run.id, scene.step_index)] = fingerprint(payload)
         self._announced[scene.run.id] = 0  # this process started the step: it pings turn 1
         self.request_sheet(scene.run.id, delay=0.0)
 
-    def _step_closed(self, scene: StepScene) -> None:
+    def _step_closed(self, scene: StepScene[WriteStep]) -> None:
         run_id = scene.run.id
         self.sheets.forget(run_id)
         self._shown.pop((run_id, scene.step_index), None)
         self._spawn(self._finish(scene))
 
-    async def _finish(self, scene: StepScene) -> None:
+    async def _finish(self, scene: StepScene[WriteStep]) -> None:
         info = self.info.get((scene.run.id, scene.step_index))
         if info is not None and info.song_id is not None:
             await self.service.finish(info.song_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 from bot.core.field_texts import localize
 from bot.core.steps import kind_named
@@ -16,7 +17,7 @@ from bot.ui.steps.base import StepPresenter
 
 async def gather_board_state(
     bot: LiveHost,
-    presenters: Mapping[str, StepPresenter],
+    presenters: Mapping[str, StepPresenter[Any]],
     session: SessionRecord,
     locale: str,
     now: float,
@@ -43,16 +44,17 @@ async def gather_board_state(
         authors: set[int | None] = {c.author_id for c in contributions}
         answered = len({c.author_id or -c.id for c in contributions})
         # A presenter may say who answered (a round: whose turn, not who pressed).
-        answered_by = getattr(presenters.get(step.type), "answered_by", None)
+        presenter = presenters.get(step.type)
+        answered_by = presenter.answered_by(contributions) if presenter is not None else None
         if answered_by is not None:
-            authors = set(answered_by(contributions))
+            authors = set(answered_by)
             answered = len(authors)
         # The facilitator leads: counted only when they take part themselves.
         if session.facilitator_id in present and session.facilitator_id not in authors:
             expected -= 1
     # A presenter may add fields of its own to the board (a round: who has the floor).
-    board_fields = getattr(presenters.get(step.type), "board_fields", None)
-    step_fields = tuple(board_fields(run, step, names, locale)) if board_fields is not None else ()
+    shows = presenters.get(step.type)
+    step_fields = tuple(shows.board_fields(run, step, names, locale)) if shows is not None else ()
     return replace(
         idle,
         step_fields=step_fields,

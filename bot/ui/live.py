@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 import discord
 
@@ -60,7 +60,7 @@ class LiveSessions(SessionPoster):
 
     def __init__(self, bot: LiveHost) -> None:
         super().__init__(bot)
-        self.presenters: dict[str, StepPresenter] = presenters()
+        self.presenters: dict[str, StepPresenter[Any]] = presenters()
         self.observers: list[RunObserver] = []
         # Each server's own board edit interval (/setup board), by the board's session.
         self._guild_of_session: dict[int, int] = {}
@@ -71,7 +71,7 @@ class LiveSessions(SessionPoster):
         self._unposted: set[int] = set()
         """Runs whose step card this process failed to post (posted again with the board)."""
 
-    def add_presenter(self, presenter: StepPresenter) -> None:
+    def add_presenter(self, presenter: StepPresenter[Any]) -> None:
         """Use `presenter` for its kind from now on (a test's example kind, a replaced
         presenter)."""
         self.presenters[presenter.kind] = presenter
@@ -88,14 +88,15 @@ class LiveSessions(SessionPoster):
 
     # ------------------------------------------------------------------ steps
 
-    def scene(self, session: SessionRecord, run: RunRecord, step_index: int) -> StepScene:
+    def scene(self, session: SessionRecord, run: RunRecord, step_index: int) -> StepScene[Any]:
         """What a presenter needs to show step `step_index` of `run`, worded in the server's
-        language. Raises IndexError when the activity has no such step."""
+        language; its `step` is the model of whichever kind the step is (the kind's presenter
+        reads it). Raises IndexError when the activity has no such step."""
         activity = self.bot.runner.definition(run)
         step = self.bot.runner.step_at(run, step_index)
         return StepScene(session, run, activity, step, step_index, self.language(session))
 
-    def presenter(self, kind: str) -> StepPresenter:
+    def presenter(self, kind: str) -> StepPresenter[Any]:
         """The presenter of step kind `kind`. Raises KeyError for a kind no presenter
         registered."""
         return self.presenters[kind]

@@ -16,7 +16,7 @@ from bot.core.activities import Activity, activity_json_schema
 from bot.core.activity_builder import step_forms
 from bot.core.activity_models import step_types
 from bot.core.steps import step_handlers, step_kinds, step_type_names
-from bot.ui.steps import presenters
+from bot.ui.steps import presented_model, presenters
 
 
 def _modules(package: object) -> set[str]:
@@ -40,6 +40,11 @@ def test_models_handlers_and_presenters_name_the_same_kinds() -> None:
         assert handlers[kind.name].kind == kind.name
         assert shown[kind.name].kind == kind.name
         assert type(shown[kind.name]).__module__ == f"bot.ui.steps.{kind.name}"
+        # Typed by the kind's model, so mypy checks every field the presenter reads (a model of
+        # the kind: the trial kind, tried in a copy of the tree, imports its tests/ twin).
+        model = presented_model(shown[kind.name])
+        assert model is not None and model.__name__ == kind.model.__name__
+        assert typing.get_args(model.model_fields["type"].annotation) == (kind.name,)
 
 
 def test_the_activity_union_and_schema_derive_from_the_registry() -> None:
@@ -68,6 +73,19 @@ def test_a_kind_without_a_presenter_stops_the_presenters() -> None:
         with pytest.raises(RuntimeError, match="'hum' has no presenter"):
             presenters()
     finally:
+        core_steps.remove_package("tests.steps_example.core")
+    assert sorted(presenters()) == before
+
+
+def test_a_presenter_typed_by_another_kinds_model_stops_the_presenters() -> None:
+    before = sorted(presenters())
+    core_steps.add_package("tests.steps_example.core")
+    ui_steps.add_package("tests.steps_example.mistyped")
+    try:
+        with pytest.raises(RuntimeError, match="'hum' reads PromptStep, not a model of the kind"):
+            presenters()
+    finally:
+        ui_steps.remove_package("tests.steps_example.mistyped")
         core_steps.remove_package("tests.steps_example.core")
     assert sorted(presenters()) == before
 

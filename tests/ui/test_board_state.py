@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.ui.board_state import gather_board_state
 from tests.cogs.test_session_flow import board, open_session
-from tests.conftest import World
+from tests.conftest import World, find_message
 
 
 async def test_an_open_session_without_an_activity_shows_who_is_present(world: World) -> None:
@@ -49,3 +49,24 @@ async def test_a_round_shows_its_step_who_answered_and_who_has_the_floor(world: 
     assert (state.answered, state.expected) == (0, len(world.members))
     assert [name for name, _value in state.step_fields] == ["Round"]
     assert "has the floor" in state.step_fields[0][1]
+
+
+async def test_a_reflect_step_counts_whoever_answered_and_adds_no_fields(world: World) -> None:
+    # The reflect presenter keeps `BasePresenter`'s board hooks: no fields of its own, and the
+    # board counts whoever contributed.
+    bot = world.bot()
+    await open_session(world)
+    for person in world.members:
+        await person.click(board(world), label="Join")
+    await world.facilitator.slash(world.channel, "activity start", activity="test-flow")
+    await world.facilitator.click(board(world), label="Next")
+    ana = world.members[0]
+    shown = await ana.click(find_message(world.channel, "One word"), label="Reflect")
+    assert shown.modal is not None
+    await ana.submit_modal(shown, {"answer": "hopeful"})
+    session = await bot.sessions.in_channel(world.channel.id)
+    state = await gather_board_state(
+        bot, bot.live.presenters, session, "en", bot.clock().timestamp()
+    )
+    assert state.step_kind == "reflect" and state.step_fields == ()
+    assert (state.answered, state.expected) == (1, len(world.members))

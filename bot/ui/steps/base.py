@@ -3,27 +3,34 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Self
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 import discord
 
 from bot.core.activities import Activity, localize
+from bot.core.activity_fields import StepBase
 from bot.core.text import shorten
 from bot.i18n import _
 from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
 from bot.ui.components import TypedButton
 from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, duration, plain_name
 
+StepT = TypeVar("StepT", bound=StepBase)
+"""A step kind's model (e.g. `ReflectStep`): what a presenter of that kind reads."""
+StepT_co = TypeVar("StepT_co", bound=StepBase, covariant=True)
+StepT_contra = TypeVar("StepT_contra", bound=StepBase, contravariant=True)
+
 
 @dataclass(frozen=True, slots=True)
-class StepScene:
-    """A step as the channel sees it."""
+class StepScene(Generic[StepT_co]):
+    """A step as the channel sees it; `step` is the kind's model (``StepScene[ReflectStep]``)."""
 
     session: SessionRecord
     run: RunRecord
     activity: Activity
-    step: Any
+    step: StepT_co
     step_index: int
     locale: str
     """The language the channel reads: the server's (bot/i18n/languages.py public_language)."""
@@ -66,24 +73,61 @@ class MessagePayload:
         return ([self.embed] if self.embed is not None else []) + list(self.embeds)
 
 
-class StepPresenter(Protocol):
+class StepPresenter(Protocol[StepT_contra]):
+    """How one step kind is shown, typed by the kind's model (``StepPresenter[ReflectStep]``);
+    `BasePresenter` gives the optional board hooks their defaults."""
+
     kind: str
 
-    def render(self, scene: StepScene) -> MessagePayload:
+    def render(self, scene: StepScene[StepT_contra]) -> MessagePayload:
         """The step's message when it starts."""
         ...
 
-    def render_closed(self, scene: StepScene) -> MessagePayload:
+    def render_closed(self, scene: StepScene[StepT_contra]) -> MessagePayload:
         """The same message once the step has ended (its buttons gone)."""
         ...
 
-    def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+    def after_exit(self, scene: StepScene[StepT_contra]) -> list[MessagePayload]:
         """Messages to post when the step ends (a summary, a song sheet), possibly none."""
         ...
 
+    def answered_by(self, contributions: Sequence[ContributionRecord]) -> set[int] | None:
+        """Whom the session board counts as having answered the step (user ids), or None to
+        count whoever contributed (each anonymous answer once)."""
+        ...
+
+    def board_fields(
+        self, run: RunRecord, step: StepT_contra, names: Mapping[int, str], locale: str
+    ) -> Sequence[tuple[str, str]]:
+        """Fields (name, value) the step adds to the session board while it runs, worded in
+        `locale`; `names`: display names by user id."""
+        ...
+
+
+class BasePresenter(Generic[StepT]):
+    """Defaults of a presenter's optional board hooks: the board counts whoever contributed and
+    shows no fields of the step's own."""
+
+    kind = "base"
+
+    def answered_by(self, contributions: Sequence[ContributionRecord]) -> set[int] | None:
+        """See `StepPresenter.answered_by`: None, whoever contributed counts."""
+        return None
+
+    def board_fields(
+        self, run: RunRecord, step: StepT, names: Mapping[int, str], locale: str
+    ) -> Sequence[tuple[str, str]]:
+        """See `StepPresenter.board_fields`: none."""
+        return ()
+
 
 def step_embed(
-    scene: StepScene, body: str, *, closed: bool = False, icon: str = "", ended: str | None = None
+    scene: StepScene[StepBase],
+    body: str,
+    *,
+    closed: bool = False,
+    icon: str = "",
+    ended: str | None = None,
 ) -> discord.Embed:
     """The common frame: activity and step title (after `icon`), position, and a live
     deadline; a closed step says `ended` (default: "This step has ended.")."""
@@ -96,13 +140,12 @@ def step_embed(
     if closed:
         embed.set_footer(text=ended or _("This step has ended.", scene.locale))
     elif scene.run.step_index == scene.step_index and scene.step.time_limit:
-        embed.add_field(
-            name=_("Time", scene.locale), value=time_note(scene.step, scene.locale), inline=True
-        )
+        note = time_note(scene.step.time_limit, scene.step.advance, scene.locale)
+        embed.add_field(name=_("Time", scene.locale), value=note, inline=True)
     return embed
 
 
-def step_author(scene: StepScene) -> str:
+def step_author(scene: StepScene[StepBase]) -> str:
     """``"Lyric circle · step 2 of 3"`` in the scene's language."""
     return _(
         "{activity} · step {number} of {total}",
@@ -113,15 +156,16 @@ def step_author(scene: StepScene) -> str:
     )
 
 
-def time_note(step: Any, locale: str) -> str:
-    """The step's time as the card states it, true at every moment of the step.
+def time_note(time_limit: int, advance: str, locale: str) -> str:
+    """The step's time (`time_limit` seconds; `advance` "auto" or "facilitator") as the card
+    states it, true at every moment of the step.
 
     The card is posted once and not edited when the facilitator pauses, adds time or the time
     runs out on a step they move on, so it gives the planned length and who moves on; the
     session board, edited at each of those moments, counts down the time left.
     """
-    length = duration(step.time_limit, locale)
-    if step.advance == "auto":
+    length = duration(time_limit, locale)
+    if advance == "auto":
         return _(
             "⏱ {length}; moves on by itself when time is up. The board shows the time left.",
             locale,
@@ -134,35 +178,35 @@ def time_note(step: Any, locale: str) -> str:
     )
 
 
-class SimplePresenter:
+class SimplePresenter(BasePresenter[StepT]):
     """A step whose closed form is its open form without buttons, and nothing posted after."""
 
     kind = "simple"
 
-    def body(self, scene: StepScene) -> str:
+    def body(self, scene: StepScene[StepT]) -> str:
         """The card's text while the step runs (markdown); empty by default."""
         return ""
 
-    def view(self, scene: StepScene) -> discord.ui.View | None:
+    def view(self, scene: StepScene[StepT]) -> discord.ui.View | None:
         """The card's buttons while the step runs; none by default."""
         return None
 
-    def render(self, scene: StepScene) -> MessagePayload:
+    def render(self, scene: StepScene[StepT]) -> MessagePayload:
         """See `StepPresenter.render`: `step_embed` around `body`, with `view`."""
         return MessagePayload(embed=step_embed(scene, self.body(scene)), view=self.view(scene))
 
-    def closed_body(self, scene: StepScene) -> str:
+    def closed_body(self, scene: StepScene[StepT]) -> str:
         """What the step's message says once it has ended (no instructions to act)."""
         return self.body(scene)
 
-    def render_closed(self, scene: StepScene) -> MessagePayload:
+    def render_closed(self, scene: StepScene[StepT]) -> MessagePayload:
         """See `StepPresenter.render_closed`: `step_embed` around `closed_body`, marked ended, no
         buttons."""
         return MessagePayload(
             embed=step_embed(scene, self.closed_body(scene), closed=True), view=None
         )
 
-    def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+    def after_exit(self, scene: StepScene[StepT]) -> list[MessagePayload]:
         """See `StepPresenter.after_exit`: nothing posted after a simple step."""
         return []
 
@@ -191,7 +235,7 @@ class StepAtButton(TypedButton):
     step_index: int
 
     @classmethod
-    def at(cls, scene: StepScene, label: str, **look: Any) -> Self:
+    def at(cls, scene: StepScene[StepBase], label: str, **look: Any) -> Self:
         """This family's button at the scene's step. `look`: `button`'s style, emoji, row and
         disabled. Raises ValueError when the id would be over 100 characters."""
         return cls.button(label, run_id=scene.run.id, step_index=scene.step_index, **look)
@@ -216,7 +260,7 @@ class StepActionButton(TypedButton):
     action: str
 
     @classmethod
-    def at(cls, scene: StepScene, label: str, action: str, **look: Any) -> Self:
+    def at(cls, scene: StepScene[StepBase], label: str, action: str, **look: Any) -> Self:
         """This family's button for `action` at the scene's step. `look`: `button`'s style,
         emoji, row and disabled. Raises ValueError when `action` doesn't fit the family's id."""
         return cls.button(
@@ -225,7 +269,7 @@ class StepActionButton(TypedButton):
 
     @classmethod
     def shown(
-        cls, scene: StepScene, action: str, looks: dict[str, ButtonLook], **extra: Any
+        cls, scene: StepScene[StepBase], action: str, looks: dict[str, ButtonLook], **extra: Any
     ) -> Self:
         """The button for `action` as `looks` draws it, its label in the scene's language.
         `extra`: `button`'s row and disabled. Raises KeyError for an action `looks` lacks."""

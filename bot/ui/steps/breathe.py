@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.steps.breathe import pattern_of
+from bot.core.steps.breathe import BreatheStep, pattern_of
 from bot.i18n import _, format_number, ngettext
 from bot.ui.components import persistent_view
 from bot.ui.format import clock_time, duration
@@ -24,10 +24,10 @@ class BreatheButton(StepAtButton, spec="chorus:breathe:{run_id:int}:{step_index:
     """Done: the member finished the breathing pattern of this step."""
 
 
-class BreathePresenter(SimplePresenter):
+class BreathePresenter(SimplePresenter[BreatheStep]):
     kind = "breathe"
 
-    def body(self, scene: StepScene) -> str:
+    def body(self, scene: StepScene[BreatheStep]) -> str:
         """The guidance, an optional pulse (beats per minute), the breath pattern (in, hold, out,
         rest: each a length in seconds), how many times and how long in all, the clock times it runs
         while the step is current, and the Done hint."""
@@ -79,7 +79,7 @@ class BreathePresenter(SimplePresenter):
         lines.append(_("Press **Done** when you have finished, or simply rest.", locale))
         return "\n\n".join(lines)
 
-    def closed_body(self, scene: StepScene) -> str:
+    def closed_body(self, scene: StepScene[BreatheStep]) -> str:
         """The pattern the group breathed, without instructions to act."""
         locale = scene.locale
         pattern = pattern_of(scene.step)
@@ -104,7 +104,7 @@ class BreathePresenter(SimplePresenter):
             together=together,
         )
 
-    def view(self, scene: StepScene) -> discord.ui.View | None:
+    def view(self, scene: StepScene[BreatheStep]) -> discord.ui.View | None:
         """The Done button (a `BreatheButton`) for members who finished."""
         done = _("Done", scene.locale)
         return persistent_view(

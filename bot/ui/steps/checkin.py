@@ -36,10 +36,10 @@ class PassButton(StepAnswer, spec="chorus:checkin:{run_id:int}:{step_index:int}:
     """Pass: counted as taking part, nothing about mood stored."""
 
 
-class CheckinPresenter(SimplePresenter):
+class CheckinPresenter(SimplePresenter[CheckinStep]):
     kind = "checkin"
 
-    def body(self, scene: StepScene) -> str:
+    def body(self, scene: StepScene[CheckinStep]) -> str:
         """The question, the scale's hint and anchors, how the answer is kept (anonymous, or private
         unless shared) and that passing is fine."""
         step = scene.step
@@ -68,7 +68,7 @@ class CheckinPresenter(SimplePresenter):
         lines.append(_("Passing is always fine. Press **Pass** and nothing else is asked.", locale))
         return "\n".join(lines)
 
-    def view(self, scene: StepScene) -> discord.ui.View | None:
+    def view(self, scene: StepScene[CheckinStep]) -> discord.ui.View | None:
         """One button per scale value (`AnswerButton`) and Pass."""
         step = scene.step
         assert isinstance(step, CheckinStep)
@@ -81,7 +81,7 @@ class CheckinPresenter(SimplePresenter):
         )
         return persistent_view(*items)
 
-    def render_closed(self, scene: StepScene) -> MessagePayload:
+    def render_closed(self, scene: StepScene[CheckinStep]) -> MessagePayload:
         """The question and how many answered: no scale hint, no buttons, nothing to press."""
         step = scene.step
         assert isinstance(step, CheckinStep)

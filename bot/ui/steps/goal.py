@@ -23,16 +23,16 @@ class GoalStepButton(TypedButton, spec="chorus:goal:{run_id:int}:{step_index:int
     action: str
 
 
-class GoalPresenter(SimplePresenter):
+class GoalPresenter(SimplePresenter[GoalStep]):
     kind = "goal"
 
-    def _intro(self, scene: StepScene) -> str:
+    def _intro(self, scene: StepScene[GoalStep]) -> str:
         step = scene.step
         assert isinstance(step, GoalStep)
         prompt = scene.text(step.prompt)
         return f"**{prompt}**\n\n" if prompt else ""
 
-    def body(self, scene: StepScene) -> str:
+    def body(self, scene: StepScene[GoalStep]) -> str:
         """The goal step's prompt: rate each personal goal privately from 1 (hard) to 5 (very
         good)."""
         step = scene.step
@@ -65,7 +65,7 @@ class GoalPresenter(SimplePresenter):
         lines.append(_("Passing is always fine. Press **Pass** and nothing else is asked.", locale))
         return "\n\n".join(lines)
 
-    def view(self, scene: StepScene) -> discord.ui.View | None:
+    def view(self, scene: StepScene[GoalStep]) -> discord.ui.View | None:
         """The step's buttons (`GoalStepButton`s: rate my goals, and the others the step offers)."""
         step = scene.step
         assert isinstance(step, GoalStep)
@@ -96,7 +96,7 @@ class GoalPresenter(SimplePresenter):
         )
         return persistent_view(*items)
 
-    def render_closed(self, scene: StepScene) -> MessagePayload:
+    def render_closed(self, scene: StepScene[GoalStep]) -> MessagePayload:
         """The closed card with how many members rated their goals (a count only at K_MIN or more,
         else 'fewer than K_MIN')."""
         rated = sum(

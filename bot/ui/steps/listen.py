@@ -30,7 +30,7 @@ from bot.ui.format import (
     plain_name,
     relative,
 )
-from bot.ui.steps.base import MessagePayload, StepScene, step_author
+from bot.ui.steps.base import BasePresenter, MessagePayload, StepScene, step_author
 
 Key = tuple[int, int]
 REFLECTION_MAX = 500
@@ -54,7 +54,7 @@ class ListenReflectButton(TypedButton, spec="chorus:listenreflect:{run_id:int}:{
 """Each shared reflection is shown up to this length (visibly shortened beyond it)."""
 
 
-def _state(scene: StepScene) -> dict[str, Any]:
+def _state(scene: StepScene[ListenStep]) -> dict[str, Any]:
     """The step's live state, only while this step is the run's current one."""
     return scene.step_state() if scene.run.live else {}
 
@@ -69,7 +69,7 @@ def track_line(track: ResolvedTrack, locale: str) -> str:
     return line
 
 
-class ListenPresenter:
+class ListenPresenter(BasePresenter[ListenStep]):
     kind = "listen"
 
     def __init__(self) -> None:
@@ -79,12 +79,12 @@ class ListenPresenter:
         # A catalogue text, or one with the fields that fill it, worded for the group.
         self.notes: dict[Key, str | tuple[str, dict[str, Any]]] = {}
 
-    def track_for(self, scene: StepScene) -> ResolvedTrack | None:
+    def track_for(self, scene: StepScene[ListenStep]) -> ResolvedTrack | None:
         """The track the step plays: the one the listening cog resolved, else the step's own."""
-        step: ListenStep = scene.step
+        step = scene.step
         return self.tracks.get((scene.run.id, scene.step_index)) or step_track(step, scene.locale)
 
-    def _where(self, scene: StepScene, track: ResolvedTrack | None) -> str:
+    def _where(self, scene: StepScene[ListenStep], track: ResolvedTrack | None) -> str:
         note = self.notes.get((scene.run.id, scene.step_index))
         if isinstance(note, tuple):
             message, fields = note
@@ -108,8 +108,8 @@ class ListenPresenter:
             )
         return _("Follow the card below while the group listens.", locale)
 
-    def _embed(self, scene: StepScene, closed: bool) -> discord.Embed:
-        step: ListenStep = scene.step
+    def _embed(self, scene: StepScene[ListenStep], closed: bool) -> discord.Embed:
+        step = scene.step
         state = {} if closed else _state(scene)
         current = phase(state) if state else AFTER
         track = self.track_for(scene)
@@ -198,8 +198,8 @@ class ListenPresenter:
             return _("Press **Reflect** to say a few words, if you like.", locale)
         return _("Take a moment before we move on.", locale)
 
-    def _view(self, scene: StepScene) -> discord.ui.View | None:
-        step: ListenStep = scene.step
+    def _view(self, scene: StepScene[ListenStep]) -> discord.ui.View | None:
+        step = scene.step
         state = _state(scene)
         track = self.track_for(scene)
         items: list[discord.ui.Item[Any]] = []
@@ -230,19 +230,19 @@ class ListenPresenter:
                 )
         return persistent_view(*items) if items else None
 
-    def render(self, scene: StepScene) -> MessagePayload:
+    def render(self, scene: StepScene[ListenStep]) -> MessagePayload:
         """See `StepPresenter.render`: the listening card (framing, where to listen, the text card,
         the track or the set, and the phase now: paused, countdown, playing) with its buttons."""
         return MessagePayload(embed=self._embed(scene, closed=False), view=self._view(scene))
 
-    def render_closed(self, scene: StepScene) -> MessagePayload:
+    def render_closed(self, scene: StepScene[ListenStep]) -> MessagePayload:
         """See `StepPresenter.render_closed`: the track card, ended, without buttons."""
         return MessagePayload(embed=self._embed(scene, closed=True), view=None)
 
-    def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+    def after_exit(self, scene: StepScene[ListenStep]) -> list[MessagePayload]:
         """What the group shared: reaction counts (only when 3 or more reacted) and every
         shared reflection, over as many messages as it takes; nobody's words are cut for room."""
-        step: ListenStep = scene.step
+        step = scene.step
         reacted = sum(1 for c in scene.contributions if c.kind == "reaction")
         counts = [c for c in reaction_counts(step, scene.contributions, scene.locale) if c[2]]
         shared = [
@@ -291,7 +291,7 @@ class ListenPresenter:
         return payloads
 
 
-def _name(scene: StepScene, user_id: int | None) -> str:
+def _name(scene: StepScene[ListenStep], user_id: int | None) -> str:
     """A sharer's name made inert, or "a member" (never a raw mention inside an embed)."""
     if user_id is None:
         return _("Someone", scene.locale)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from bot.core.steps.prompt import PromptStep
 from bot.i18n import ngettext
 from bot.ui.steps.base import SimplePresenter, StepScene
 
 
-class PromptPresenter(SimplePresenter):
+class PromptPresenter(SimplePresenter[PromptStep]):
     kind = "prompt"
 
-    def body(self, scene: StepScene) -> str:
+    def body(self, scene: StepScene[PromptStep]) -> str:
         """The prompt's text and, with `discussion_minutes`, how long to talk it through."""
-        text = scene.text(getattr(scene.step, "text", None))
-        minutes = getattr(scene.step, "discussion_minutes", None)
+        text = scene.text(scene.step.text)
+        minutes = scene.step.discussion_minutes
         if minutes:
             talk = ngettext(
                 "*Take about {count} minute to talk this through together.*",

@@ -7,6 +7,7 @@ from typing import Any
 import discord
 
 from bot.core.reflect_review import Review, review_state
+from bot.core.steps.reflect import ReflectStep
 from bot.core.text import shorten
 from bot.i18n import N_, _
 from bot.ui.components import TypedButton, persistent_view
@@ -107,24 +108,24 @@ def review_payload(review: Review, run_id: int, step_index: int, locale: str) ->
     return MessagePayload(embed=embed, view=persistent_view(*buttons) if buttons else None)
 
 
-class ReflectPresenter(SimplePresenter):
+class ReflectPresenter(SimplePresenter[ReflectStep]):
     kind = "reflect"
 
-    def body(self, scene: StepScene) -> str:
+    def body(self, scene: StepScene[ReflectStep]) -> str:
         """The question and who sees answers (anonymous, shared, or reviewed by the facilitator
         first)."""
         locale = scene.locale
-        question = scene.text(getattr(scene.step, "question", None))
+        question = scene.text(scene.step.question)
         privacy = (
             _(
                 "Answers are **anonymous**: nobody, not even the facilitator, sees who wrote what.",
                 locale,
             )
-            if getattr(scene.step, "anonymous", False)
+            if scene.step.anonymous
             else _("Your answer is private unless you tick *share with the group*.", locale)
         )
         review = ""
-        if getattr(scene.step, "review", None):
+        if scene.step.review:
             review = " " + _(REVIEW_NOTE, locale)
             if review_state(scene.run).get("released"):
                 review = " " + _(
@@ -138,32 +139,32 @@ class ReflectPresenter(SimplePresenter):
             review=review,
         )
 
-    def closed_body(self, scene: StepScene) -> str:
+    def closed_body(self, scene: StepScene[ReflectStep]) -> str:
         """The question, and with review that only released answers were shared."""
-        question = f"**{scene.text(getattr(scene.step, 'question', None))}**"
-        if getattr(scene.step, "review", None):
+        question = f"**{scene.text(scene.step.question)}**"
+        if scene.step.review:
             only = _("Only answers the facilitator released were shared.", scene.locale)
             return f"{question}\n\n{only}"
         return question
 
-    def view(self, scene: StepScene) -> discord.ui.View | None:
+    def view(self, scene: StepScene[ReflectStep]) -> discord.ui.View | None:
         """The Reflect button, and Review answers when the facilitator reviews them first."""
         reflect = _("Reflect", scene.locale)
         items: list[discord.ui.Item[Any]] = [
             ReflectButton.at(scene, reflect, style=discord.ButtonStyle.primary, emoji="💭")
         ]
-        if getattr(scene.step, "review", None):
+        if scene.step.review:
             items.append(ReviewButton.at(scene, _("Review answers", scene.locale), emoji="👁"))
         return persistent_view(*items)
 
-    def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+    def after_exit(self, scene: StepScene[ReflectStep]) -> list[MessagePayload]:
         """The shared answers as quotes when the step ends (none with review: Release shows
         them)."""
-        if getattr(scene.step, "review", None):
+        if scene.step.review:
             # Reviewed answers are shown only by the facilitator's Release, never by the end.
             return []
         shared = [c for c in scene.contributions if c.payload.get("shared")]
-        anonymous = bool(getattr(scene.step, "anonymous", False))
+        anonymous = scene.step.anonymous
         quotes = [
             quote_block(
                 str(c.payload.get("text", "")),

@@ -19,6 +19,7 @@ from bot.core.activities import localize
 from bot.core.session import RunRecord
 from bot.core.steps.round import RESUME_WHOLE, RoundStep, answered_by, skipped, upcoming
 from bot.i18n import N_, _, ngettext
+from bot.records.sessions import ContributionRecord
 from bot.ui.components import persistent_view
 from bot.ui.form_ids import FormId
 from bot.ui.format import COLOUR_STEP, duration, plain_name, relative
@@ -105,12 +106,12 @@ def floor_left_text(
     )
 
 
-def has_voice(scene: StepScene) -> bool:
+def has_voice(scene: StepScene[RoundStep]) -> bool:
     """True when the session meets in a voice channel (answers are spoken, not typed)."""
     return scene.session.voice_channel_id is not None
 
 
-class RoundPresenter(SimplePresenter):
+class RoundPresenter(SimplePresenter[RoundStep]):
     kind = "round"
 
     def __init__(self, names: NameSource | None = None) -> None:
@@ -123,9 +124,9 @@ class RoundPresenter(SimplePresenter):
         name = plain_name(self._shown.get(user_id))
         return f"**{name}**" if name else f"<@{user_id}>"
 
-    def now_text(self, scene: StepScene, state: dict[str, Any]) -> str:
+    def now_text(self, scene: StepScene[RoundStep], state: dict[str, Any]) -> str:
         """Who has the floor, in words that are true now (and stay true as time passes)."""
-        step: RoundStep = scene.step
+        step = scene.step
         locale = scene.locale
         if state.get("finished"):
             return _(
@@ -222,10 +223,10 @@ class RoundPresenter(SimplePresenter):
             lines.append(f"{number}. {self.who(uid)}" + (f" · {mark}" if mark else ""))
         return "\n".join(lines)
 
-    def body(self, scene: StepScene) -> str:
+    def body(self, scene: StepScene[RoundStep]) -> str:
         """The question, whose turn it is now and who is next (names from the scene or the last ones
         shown)."""
-        step: RoundStep = scene.step
+        step = scene.step
         self._shown = scene.names or self._names(scene.session.id)
         state = scene.step_state()
         locale = scene.locale
@@ -238,10 +239,10 @@ class RoundPresenter(SimplePresenter):
             parts += ["", "**" + _("The round", locale) + "**", order]
         return "\n".join(parts)
 
-    def render(self, scene: StepScene) -> MessagePayload:
+    def render(self, scene: StepScene[RoundStep]) -> MessagePayload:
         """See `StepPresenter.render`: the round's card, with each turn's length (seconds written as
         a duration)."""
-        step: RoundStep = scene.step
+        step = scene.step
         embed = step_embed(scene, self.body(scene))
         each = _(
             "Each turn: {length} · the speaker or the facilitator moves it on",
@@ -252,10 +253,10 @@ class RoundPresenter(SimplePresenter):
         embed.set_footer(text=each + passing)
         return MessagePayload(embed=embed, view=self.view(scene))
 
-    def view(self, scene: StepScene) -> discord.ui.View | None:
+    def view(self, scene: StepScene[RoundStep]) -> discord.ui.View | None:
         """The buttons for the round's state: I'll start while waiting for a volunteer, else Done,
         Answer (without voice) and Pass (when allowed); none once finished."""
-        step: RoundStep = scene.step
+        step = scene.step
         state = scene.step_state()
         if state.get("finished"):
             return None  # nothing left to press; the facilitator moves on from the board
@@ -268,7 +269,7 @@ class RoundPresenter(SimplePresenter):
 
     def board_fields(
         self, run: RunRecord, step: RoundStep, names: Mapping[int, str], locale: str
-    ) -> list[tuple[str, str]]:
+    ) -> Sequence[tuple[str, str]]:
         """The session board's line for a round: who has the floor now and who is next."""
         try:
             state = json.loads(run.step_state)
@@ -297,14 +298,14 @@ class RoundPresenter(SimplePresenter):
             line = _("🎤 {speaker} has the floor · last turn", locale, speaker=self.who(speaker))
         return [(name, line)]
 
-    def answered_by(self, contributions: Sequence[Any]) -> set[int]:
+    def answered_by(self, contributions: Sequence[ContributionRecord]) -> set[int]:
         """Whom the board counts as answered: members whose turn was answered, not whoever
         pressed (`bot.core.steps.round.answered_by`)."""
         return answered_by(contributions)
 
-    def closed_body(self, scene: StepScene) -> str:
+    def closed_body(self, scene: StepScene[RoundStep]) -> str:
         """Who spoke and who passed, without instructions to act."""
-        step: RoundStep = scene.step
+        step = scene.step
         # Done or a written answer; leaving during one's turn, or being skipped, is not taking it.
         spoke = {
             c.payload.get("speaker")

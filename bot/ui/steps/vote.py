@@ -20,7 +20,7 @@ from bot.core.text import shorten
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedSelect, persistent_view
 from bot.ui.format import COLOUR_DONE, sentence
-from bot.ui.steps.base import MessagePayload, StepScene, step_embed
+from bot.ui.steps.base import BasePresenter, MessagePayload, StepScene, step_embed
 
 Key = tuple[int, int]
 
@@ -51,24 +51,24 @@ def vote_select(
     )
 
 
-class VotePresenter:
+class VotePresenter(BasePresenter[VoteStep]):
     kind = "vote"
 
     def __init__(self) -> None:
         # Filled by the listening cog before the card is shown (playlist, previous answers).
         self.choices: dict[Key, list[VoteChoice]] = {}
 
-    def choices_for(self, scene: StepScene) -> list[VoteChoice]:
+    def choices_for(self, scene: StepScene[VoteStep]) -> list[VoteChoice]:
         """The vote's choices: those the cog prepared for this step (e.g. the playlist), else the
         step's fixed options."""
         cached = self.choices.get((scene.run.id, scene.step_index))
         if cached is not None:
             return cached
-        step: VoteStep = scene.step
+        step = scene.step
         return fixed_choices(step, scene.locale) if step.options else []
 
-    def _empty_text(self, scene: StepScene) -> str:
-        step: VoteStep = scene.step
+    def _empty_text(self, scene: StepScene[VoteStep]) -> str:
+        step = scene.step
         if step.choose_from == "playlist":
             return _(
                 "The playlist is empty. Add a song with `/listen suggest`; it appears here.",
@@ -79,10 +79,10 @@ class VotePresenter:
             scene.locale,
         )
 
-    def render(self, scene: StepScene) -> MessagePayload:
+    def render(self, scene: StepScene[VoteStep]) -> MessagePayload:
         """See `StepPresenter.render`: the question, the numbered choices and a button per
         choice."""
-        step: VoteStep = scene.step
+        step = scene.step
         choices = self.choices_for(scene)
         lines = [f"**{scene.text(step.question)}**", ""]
         if choices:
@@ -107,10 +107,10 @@ class VotePresenter:
         )
         return MessagePayload(embed=step_embed(scene, "\n".join(lines), icon="🗳️ "), view=view)
 
-    def render_closed(self, scene: StepScene) -> MessagePayload:
+    def render_closed(self, scene: StepScene[VoteStep]) -> MessagePayload:
         """See `StepPresenter.render_closed`: the choices with their votes (counts only at K_MIN
         voters or more)."""
-        step: VoteStep = scene.step
+        step = scene.step
         choices = self.choices_for(scene)
         ranked = tally(choices, scene.contributions)
         votes = {t.choice.key: t.votes for t in ranked}
@@ -139,7 +139,7 @@ class VotePresenter:
             view=None,
         )
 
-    def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+    def after_exit(self, scene: StepScene[VoteStep]) -> list[MessagePayload]:
         """The group's choice announced when the step ends (the first choice when nobody voted;
         votes counted only at K_MIN voters or more); none without choices."""
         choices = self.choices_for(scene)

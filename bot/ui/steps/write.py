@@ -18,6 +18,7 @@ from bot.ui.lyrics import SongInfo, SongSheet, live_sheet, sections_of, who
 from bot.ui.lyrics import structure_text as structure_line
 from bot.ui.songs import song_embed, song_file
 from bot.ui.steps.base import (
+    BasePresenter,
     ButtonLook,
     MessagePayload,
     StepActionButton,
@@ -26,8 +27,8 @@ from bot.ui.steps.base import (
 )
 
 SongInfoSource = Callable[[int, int], SongInfo | None]
-SceneHook = Callable[[StepScene], None]
-RenderHook = Callable[[StepScene, MessagePayload], None]
+SceneHook = Callable[[StepScene[WriteStep]], None]
+RenderHook = Callable[[StepScene[WriteStep], MessagePayload], None]
 
 
 LYRICS_BUTTONS = {
@@ -50,7 +51,7 @@ class LyricsButton(
     action: str
 
 
-class WritePresenter:
+class WritePresenter(BasePresenter[WriteStep]):
     """Renders write steps; the lyrics cog gives it song titles/names and hears of step changes."""
 
     kind = "write"
@@ -67,17 +68,19 @@ class WritePresenter:
 
     # ---------------------------------------------------------------- open
 
-    def render(self, scene: StepScene) -> MessagePayload:
+    def render(self, scene: StepScene[WriteStep]) -> MessagePayload:
         """The step's first posting (the cog then keeps it current with `payload`)."""
         payload = self.payload(scene)
         if self._on_render is not None:
             self._on_render(scene, payload)
         return payload
 
-    def payload(self, scene: StepScene, present: list[int] | None = None) -> MessagePayload:
+    def payload(
+        self, scene: StepScene[WriteStep], present: list[int] | None = None
+    ) -> MessagePayload:
         """The song card: the sheet so far, whose turn it is (`present`: members in the session,
         for turns) and the buttons."""
-        step: WriteStep = scene.step
+        step = scene.step
         state = scene.step_state()
         lines = song_lines(state)
         the_slots = slots(step, scene.locale)
@@ -184,7 +187,7 @@ class WritePresenter:
         return f"{' · '.join(tips)}{rule} · {help_} · {remove}"
 
     def _view(
-        self, scene: StepScene, step: WriteStep, *, full: bool, changeable: bool
+        self, scene: StepScene[WriteStep], step: WriteStep, *, full: bool, changeable: bool
     ) -> discord.ui.View:
         """Everyone's buttons. Edit and Withdraw only while there is a line that can still
         change; taking a line out is the facilitator's `/song remove`, not a public button."""
@@ -205,9 +208,9 @@ class WritePresenter:
 
     # ---------------------------------------------------------------- closed
 
-    def render_closed(self, scene: StepScene) -> MessagePayload:
+    def render_closed(self, scene: StepScene[WriteStep]) -> MessagePayload:
         """See `StepPresenter.render_closed`: how many lines were written, without buttons."""
-        step: WriteStep = scene.step
+        step = scene.step
         lines = fold(scene.contributions)
         written = len(lines)
         locale = scene.locale
@@ -229,7 +232,7 @@ class WritePresenter:
         body = [_("**Theme:** {theme}", locale, theme=scene.text(step.theme)), "", together]
         return MessagePayload(embed=step_embed(scene, "\n".join(body), closed=True), view=None)
 
-    def after_exit(self, scene: StepScene) -> list[MessagePayload]:
+    def after_exit(self, scene: StepScene[WriteStep]) -> list[MessagePayload]:
         """The finished song sheet (none when no line was written); calls the exit hook first."""
         if self._on_exit is not None:
             self._on_exit(scene)
@@ -243,9 +246,9 @@ class WritePresenter:
             )
         ]
 
-    def sheet(self, scene: StepScene) -> SongSheet:
+    def sheet(self, scene: StepScene[WriteStep]) -> SongSheet:
         """The song as written at this step, as the sheet shows and exports it."""
-        step: WriteStep = scene.step
+        step = scene.step
         lines = fold(scene.contributions)
         info = self._info(scene.run.id, scene.step_index) or SongInfo()
         return SongSheet(
@@ -259,7 +262,7 @@ class WritePresenter:
         )
 
 
-def full(scene: StepScene) -> bool:
+def full(scene: StepScene[WriteStep]) -> bool:
     """True when every line of the song's structure is written."""
     return is_full(scene.step, song_lines(scene.step_state()))
 

@@ -7,23 +7,24 @@ import discord
 from bot.i18n import _
 from bot.ui.components import persistent_view
 from bot.ui.steps.base import SimplePresenter, StepButton, StepScene
+from tests.steps_example.core.hum import HumStep
 
 
-class HumPresenter(SimplePresenter):
+class HumPresenter(SimplePresenter[HumStep]):
     kind = "hum"
 
-    def body(self, scene: StepScene) -> str:
+    def body(self, scene: StepScene[HumStep]) -> str:
         return _(
             "🎵 Hum along: {tune}\n\nPress **Hum** when you have.",
             scene.locale,
             tune=scene.text(scene.step.tune),
         )
 
-    def closed_body(self, scene: StepScene) -> str:
+    def closed_body(self, scene: StepScene[HumStep]) -> str:
         hummed = len({c.author_id for c in scene.contributions})
         return _("🎵 We hummed together ({count} of us).", scene.locale, count=hummed)
 
-    def view(self, scene: StepScene) -> discord.ui.View | None:
+    def view(self, scene: StepScene[HumStep]) -> discord.ui.View | None:
         return persistent_view(
             StepButton.button(
                 _("Hum", scene.locale),

@@ -7,17 +7,18 @@ import discord
 from bot.i18n import _
 from bot.ui.components import persistent_view
 from bot.ui.steps.base import SimplePresenter, StepButton, StepScene
+from tests.steps_trial.core.pause import PauseStep
 
 SKIP = "skip"
 """The Skip button's action, which the handler's `pressed` answers."""
 
 
-class PausePresenter(SimplePresenter):
+class PausePresenter(SimplePresenter[PauseStep]):
     """A pause's card: the note, and Skip for whoever leads (the board shows the time left)."""
 
     kind = "pause"
 
-    def body(self, scene: StepScene) -> str:
+    def body(self, scene: StepScene[PauseStep]) -> str:
         """The card while the pause runs: what it is, the note if any, and what Skip does."""
         lines = [_("🤫 A quiet pause.", scene.locale)]
         note = scene.text(getattr(scene.step, "note", None))
@@ -26,11 +27,11 @@ class PausePresenter(SimplePresenter):
         lines.append(_("The facilitator can end it early with **Skip**.", scene.locale))
         return "\n\n".join(lines)
 
-    def closed_body(self, scene: StepScene) -> str:
+    def closed_body(self, scene: StepScene[PauseStep]) -> str:
         """The card once the pause is over."""
         return _("🤫 The pause is over.", scene.locale)
 
-    def view(self, scene: StepScene) -> discord.ui.View | None:
+    def view(self, scene: StepScene[PauseStep]) -> discord.ui.View | None:
         """Skip, a `StepButton` whose press the pause's handler decides."""
         return persistent_view(
             StepButton.button(
