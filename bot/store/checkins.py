@@ -287,7 +287,7 @@ class CheckinRepository(Repository):
             self._db,
             "UPDATE checkins SET note = ? WHERE id = ?",
             (note, checkin_id),
-            invalidate=None,
+            invalidate=(),  # no cached read holds check-ins (store/cached_reads.py)
         )
 
     async def set_shared(self, checkin_id: int, shared: bool) -> None:
@@ -296,7 +296,7 @@ class CheckinRepository(Repository):
             self._db,
             "UPDATE checkins SET shared = ? WHERE id = ?",
             (int(shared), checkin_id),
-            invalidate=None,
+            invalidate=(),  # no cached read holds check-ins (store/cached_reads.py)
         )
 
     async def for_session(self, session_id: int) -> list[CheckinRecord]:
