@@ -12,6 +12,22 @@ from bot.records.sessions import NewSession
 from bot.store.store import Store
 from tests.engines import TestDatabase
 
+# One series (a single occurrence in 2030); each test gives it its own limits.
+CIRCLE = NewSeries(
+    guild_id=1,
+    channel_id=10,
+    voice_channel_id=None,
+    facilitator_id=5,
+    title="circle",
+    plan=None,
+    duration_minutes=60,
+    repeat="none",
+    timezone="UTC",
+    anchor_local="2030-01-01T18:00:00",
+    starts_at=2e9,
+    ends_at=2e9 + 3600,
+)
+
 
 async def _closed(store: Store, limits: SessionLimits) -> int:
     session = await store.sessions.create(
@@ -100,20 +116,7 @@ async def test_series_limit_edits_at_once_from_two_processes_both_count(
     from bot.records.session_access import LimitChanges
 
     _, occurrence = await store.schedule.create_series(
-        NewSeries(
-            guild_id=1,
-            channel_id=10,
-            voice_channel_id=None,
-            facilitator_id=5,
-            title="circle",
-            plan=None,
-            duration_minutes=60,
-            repeat="none",
-            timezone="UTC",
-            anchor_local="2030-01-01T18:00:00",
-            starts_at=2e9,
-            ends_at=2e9 + 3600,
-        ),
+        CIRCLE,
         1.0,
         limits=SessionLimits(capacity=1),
     )
@@ -154,20 +157,7 @@ async def test_series_limit_edits_at_once_from_two_processes_both_count(
 async def test_a_closed_series_is_created_with_its_limits_in_one_job(store: Store) -> None:
     def create(limits: SessionLimits):  # type: ignore[no-untyped-def]
         return store.schedule.create_series(
-            NewSeries(
-                guild_id=1,
-                channel_id=10,
-                voice_channel_id=None,
-                facilitator_id=5,
-                title="circle",
-                plan=None,
-                duration_minutes=60,
-                repeat="none",
-                timezone="UTC",
-                anchor_local="2030-01-01T18:00:00",
-                starts_at=2e9,
-                ends_at=2e9 + 3600,
-            ),
+            CIRCLE,
             1.0,
             limits=limits,
         )
