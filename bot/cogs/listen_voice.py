@@ -17,13 +17,13 @@ import discord
 
 from bot.chorus_bot import ChorusBot
 from bot.core.errors import UserFacingError
-from bot.core.listening import COUNTDOWN, PLAYING, phase, piece_start, set_tracks, step_track
+from bot.core.listening import COUNTDOWN, PLAYING, set_tracks, step_track
 from bot.core.listening_service import ListeningService
 from bot.core.media import MediaPathError, playable_path
 from bot.core.steps.listen import ListenStep
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
-from bot.ui.listening import run_state
+from bot.ui.listening import listen_state
 from bot.ui.locale import server_language
 from bot.ui.steps.listen import ListenPresenter
 from bot.voice import refusals
@@ -117,8 +117,8 @@ class ListenVoice:
         job = self.jobs.get(guild_id)
         if job is not None and job[0] == key and not job[1].done():
             return
-        state = run_state(run)
-        if phase(state) not in (COUNTDOWN, PLAYING):
+        state = listen_state(run)
+        if state.phase not in (COUNTDOWN, PLAYING):
             return
         own = step_track(step)
         if own is not None and not own.file:
@@ -130,7 +130,7 @@ class ListenVoice:
         played = await self.service.play_for_step(run.id, step_index)
         if played is not None and played.mode != "voice":
             return  # it fell back to the card earlier: that stays the honest story
-        start_at = piece_start(state)
+        start_at = state.piece_start()
         if start_at is None:
             return
         self.cancel(guild_id)

@@ -18,7 +18,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.extension import cog_setup
 from bot.cogs.listen_voice import ListenVoice
-from bot.core.listening import COUNTDOWN, phase
+from bot.core.listening import COUNTDOWN
 from bot.core.listening_service import ListeningService
 from bot.core.run_updates import RunUpdate
 from bot.core.steps.listen import ListenStep
@@ -29,8 +29,8 @@ from bot.ui.forms import FormValues
 from bot.ui.listening import (
     ListenReflectForm,
     ListenReflectFormId,
+    listen_state,
     reaction_saved,
-    run_state,
     summary_lines,
 )
 from bot.ui.locale import member_language, server_language
@@ -158,7 +158,7 @@ class ListeningCog(commands.Cog):
             return
         await self.voice.resumed(session.guild_id, key)
         await self.voice.ensure(session, run)
-        current = phase(run_state(run))
+        current = listen_state(run).phase
         if current != COUNTDOWN:
             problem = self.voice.problem(session, key)
             await self.service.start_play(session, run, run.step_index, problem)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from typing import Any
 
@@ -28,11 +27,12 @@ import discord
 
 from bot.chorus_bot import ChorusBot
 from bot.core.debounce import Debouncer
-from bot.core.lyric_turns import current_writer, takes_turns
-from bot.core.lyrics import next_position, song_lines
+from bot.core.lyric_turns import takes_turns
+from bot.core.lyrics import next_position
 from bot.core.lyrics_service import LyricsService
 from bot.core.run_updates import RunUpdate
-from bot.core.steps.write import WriteStep
+from bot.core.step_state import StepState
+from bot.core.steps.write import WriteState, WriteStep
 from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.errors import log_refused
@@ -79,8 +79,7 @@ class LiveLyricSheet:
         for run in await self.service.live_runs():
             step = self.bot.runner.step(run)
             if isinstance(step, WriteStep):
-                state = json.loads(run.step_state)
-                self._announced[run.id] = int(state.get("turn_no", 0))
+                self._announced[run.id] = StepState.of(run).kind(WriteState).turn_no
                 await self.load_info(run, step)
 
     def close(self) -> None:
@@ -175,7 +174,7 @@ class LiveLyricSheet:
             return
         session = await self.bot.sessions.get(run.session_id)
         await self.load_info(run, step)
-        state = json.loads(run.step_state)
+        state = StepState.of(run).kind(WriteState)
         if run.step_message_id is None:
             self.request_sheet(run_id, delay=RETRY)  # the step message is still being posted
             return
@@ -198,7 +197,7 @@ class LiveLyricSheet:
         session: SessionRecord,
         run: RunRecord,
         step: WriteStep,
-        state: dict[str, Any],
+        state: WriteState,
         present: list[int],
     ) -> None:
         """Tell the writer once per turn: a ping to only them, or privately in an anonymous song.
@@ -208,10 +207,9 @@ class LiveLyricSheet:
         if not takes_turns(step):
             await self._delete_ping(session, run.id)
             return
-        turn_no = int(state.get("turn_no", 0))
-        writer = current_writer(state, present)
-        lines = song_lines(state)
-        position = next_position(step, lines)
+        turn_no = state.turn_no
+        writer = state.writer(present)
+        position = next_position(step, state.lines)
         if position is None or writer is None:
             await self._delete_ping(session, run.id)
             return
@@ -224,11 +222,10 @@ class LiveLyricSheet:
         if run.state != "running" or announced >= turn_no:
             return
         self._announced[run.id] = turn_no
-        deadline = state.get("turn_deadline")
         words = TurnPing.of(
             step,
             position,
-            deadline if isinstance(deadline, int | float) else None,
+            state.turn_deadline,
             server_language(self.bot.guild_settings, session.guild_id),
         )
         await self._delete_ping(session, run.id)

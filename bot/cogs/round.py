@@ -18,12 +18,13 @@ from bot.cogs.extension import cog_setup
 from bot.core.errors import Conflict
 from bot.core.run_updates import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
+from bot.core.step_state import StepState
 from bot.core.steps.round import (
     BACK_VOICE,
     FLOOR_LEFT,
     LEFT_VOICE,
+    RoundState,
     RoundStep,
-    check_floor,
     upcoming,
 )
 from bot.i18n import N_, _
@@ -82,9 +83,9 @@ class RoundCog(commands.Cog):
         session, run, step = await self._round(item.run_id, item.step_index)
         user = interaction.user.id
         if item.action == "answer":
-            state = json.loads(run.step_state)
-            check_floor(state, user)
-            turn_no = int(state.get("turn_no", 0))
+            state = StepState.of(run).kind(RoundState)
+            state.check_floor(user)
+            turn_no = state.turn_no
             await send_form(
                 interaction,
                 RoundForm(run.id, item.step_index, turn_no, step, member_language(interaction)),
@@ -152,8 +153,7 @@ class RoundCog(commands.Cog):
 
     async def load_names(self, session: SessionRecord, run: RunRecord) -> None:
         """Read the names of everyone the round card may show: present, or in its order."""
-        state = json.loads(run.step_state)
-        order = [uid for uid in state.get("order") or [] if isinstance(uid, int)]
+        order = StepState.of(run).kind(RoundState).order
         present = [a.user_id for a in await self.bot.sessions.present(session)]
         ids = sorted({*order, *present})
         self.names[session.id] = await self.bot.sessions.names(session.guild_id, ids)
@@ -176,15 +176,13 @@ class RoundCog(commands.Cog):
         """The speaker left during their turn: say so in the channel, kindly, and who has the
         floor now (once per turn, across restarts: claimed in the stored state first; the
         handler drops the note at the next change)."""
-        state = json.loads(run.step_state)
-        left = state.get(FLOOR_LEFT)
-        if not isinstance(left, dict) or not isinstance(left.get("user"), int):
+        state = StepState.of(run).kind(RoundState)
+        left = state.floor_left
+        if left is None or left.user is None:
             return
-        at = left.get("at")
-        fresh = (
-            isinstance(at, int | float) and self.bot.clock().timestamp() - at <= TELL_LEFT_WITHIN
-        )
-        if left.get("told") or not fresh:
+        at = left.at
+        fresh = at is not None and self.bot.clock().timestamp() - at <= TELL_LEFT_WITHIN
+        if left.told or not fresh:
             return  # told already (or long past: news no more)
         if not await self.bot.runner.claim_note(run.id, run.step_index, FLOOR_LEFT):
             return  # told meanwhile (a redraw, another process): the stored mark says so
@@ -194,9 +192,9 @@ class RoundCog(commands.Cog):
             name = plain_name(names.get(user_id))
             return f"**{name}**" if name else f"<@{user_id}>"
 
-        speaker = state.get("speaker")
-        following = who(speaker) if isinstance(speaker, int) else None
-        text = floor_left_text(left, who(left["user"]), following, self.bot.live.language(session))
+        speaker = state.speaker
+        following = who(speaker) if speaker is not None else None
+        text = floor_left_text(left, who(left.user), following, self.bot.live.language(session))
         await self.bot.live.send(
             session,
             MessagePayload(content=text),

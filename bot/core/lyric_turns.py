@@ -20,8 +20,12 @@ if TYPE_CHECKING:
 
 def rotation(state: Mapping[str, Any], present: Sequence[int]) -> list[int]:
     """Everyone in the turn order: join order, newcomers appended at the end."""
-    order = [int(u) for u in state.get("order", [])]
-    return order + [u for u in present if u not in order]
+    return rotation_of([int(u) for u in state.get("order", [])], present)
+
+
+def rotation_of(order: Sequence[int], present: Sequence[int]) -> list[int]:
+    """`rotation` from the stored order itself."""
+    return [*order, *(u for u in present if u not in order)]
 
 
 def next_after(order: Sequence[int], present: Sequence[int], current: int | None) -> int | None:
@@ -40,12 +44,19 @@ def next_after(order: Sequence[int], present: Sequence[int], current: int | None
 def current_writer(state: Mapping[str, Any], present: Sequence[int]) -> int | None:
     """Whose turn it is now: the stored writer, or the next one if they have left."""
     turn = state.get("turn")
-    if isinstance(turn, int) and turn in present:
+    return writer_of(
+        [int(u) for u in state.get("order", [])], turn if isinstance(turn, int) else None, present
+    )
+
+
+def writer_of(order: Sequence[int], turn: int | None, present: Sequence[int]) -> int | None:
+    """`current_writer` from the stored order and turn (None: nobody's, or /forget took it)."""
+    if turn is not None and turn in present:
         return turn
-    order = rotation(state, present)
-    if isinstance(turn, int) and turn in order:
-        return next_after(order, present, turn)
-    return next_after(order, present, None)
+    everyone = rotation_of(order, present)
+    if turn is not None and turn in everyone:
+        return next_after(everyone, present, turn)
+    return next_after(everyone, present, None)
 
 
 def takes_turns(step: WriteStep) -> bool:

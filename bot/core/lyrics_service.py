@@ -16,11 +16,12 @@ from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyric_lines import LineRefused, hidden_clue
 from bot.core.lyric_slots import HARD_MAX_CHARS, Slot, slots
-from bot.core.lyric_turns import current_writer, rotation, takes_turns, turn_refusal
-from bot.core.lyrics import next_position, song_lines
+from bot.core.lyric_turns import takes_turns, turn_refusal
+from bot.core.lyrics import next_position
 from bot.core.run_updates import ContributionOutcome
 from bot.core.step_service import StepService
-from bot.core.steps.write import WriteStep
+from bot.core.step_state import StepState
+from bot.core.steps.write import WriteState, WriteStep
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord
@@ -140,7 +141,7 @@ class LyricsService(StepService):
         authors = sorted(
             {
                 int(a)
-                for line in song_lines(json.loads(run.step_state)).values()
+                for line in StepState.of(run).kind(WriteState).lines.values()
                 if isinstance(a := line.get("author"), int)
             }
         )
@@ -155,16 +156,16 @@ class LyricsService(StepService):
         """The slot `user_id` would write now. Raises Conflict when the song is complete or it
         is someone else's turn (the refusal says whose, unless the song is anonymous)."""
         session, run, step = await self.live(run_id, step_index)
-        state = json.loads(run.step_state)
-        lines = song_lines(state)
+        state = StepState.of(run).kind(WriteState)
+        lines = state.lines
         position = next_position(step, lines)
         if position is None:
             raise Conflict(N_("The song is complete: every line has been written. 🎶"))
         if takes_turns(step):
             present = await self.present(session)
-            writer = current_writer(state, present)
+            writer = state.writer(present)
             if writer is not None and writer != user_id:
-                in_circle = user_id in rotation(state, present)
+                in_circle = user_id in state.rotation(present)
                 raise turn_refusal(step, writer, in_circle)
         hidden = step.turns == "hidden"
         clue = hidden_clue(lines, position) if hidden else None
@@ -174,14 +175,14 @@ class LyricsService(StepService):
     async def edit_ask(self, run_id: int, step_index: int, user_id: int) -> LineAsk:
         """The writer's own last line, to change. Raises Conflict once the next line is in."""
         session, run, step = await self.live(run_id, step_index)
-        state = json.loads(run.step_state)
-        last = state.get("last") or {}
-        line = song_lines(state).get(int(last.get("pos", -1)))
-        if not last or line is None or last.get("writer") != user_id:
+        state = StepState.of(run).kind(WriteState)
+        last = state.last
+        line = state.lines.get(last.pos) if last is not None else None
+        if last is None or line is None or last.writer != user_id:
             raise Conflict(
                 N_("You can change only your own line, and only until the next line is written.")
             )
-        slot = slots(step, self._server_language(session.guild_id))[int(last["pos"])]
+        slot = slots(step, self._server_language(session.guild_id))[last.pos]
         words = str(line.get("fill") or line.get("text") or "")
         return LineAsk(step, slot, None, False, editing=words)
 
@@ -233,25 +234,23 @@ class LyricsService(StepService):
         return outcome
 
     async def record_timeouts(
-        self, session: SessionRecord, run: RunRecord, step: WriteStep, state: Mapping[str, Any]
+        self, session: SessionRecord, run: RunRecord, step: WriteStep, state: WriteState
     ) -> None:
-        """Turns that ran out of time (in the run's state) become passes in the song's record."""
-        timeouts = state.get("timeouts") or []
-        if not timeouts:
+        """Turns that ran out of time (in the run's step state) become passes in the song's
+        record."""
+        if not state.timeouts:
             return
         the_slots = slots(step, self._server_language(session.guild_id))
-        turns = []
-        for t in timeouts:
-            pos = int(t.get("pos", 0))
-            turns.append(
-                TimedOutTurn(
-                    turn_no=int(t.get("turn_no", 0)),
-                    position=pos,
-                    section=the_slots[pos].section if pos < len(the_slots) else "",
-                    user_id=t.get("user"),
-                    at=float(t.get("at", self._now())),
-                )
+        turns = [
+            TimedOutTurn(
+                turn_no=t.turn_no,
+                position=t.pos,
+                section=the_slots[t.pos].section if t.pos < len(the_slots) else "",
+                user_id=t.user,
+                at=t.at if t.at is not None else self._now(),
             )
+            for t in state.timeouts
+        ]
         await self._store.songs.add_timeouts(self.spec(session, run, step), turns, self._now())
 
     async def finish(self, song_id: int) -> None:

@@ -1,9 +1,9 @@
 """Reviewed sharing on a reflect step (`review: facilitator`): the facilitator reads the shared
 answers privately, without their authors, may hold one back, and releases the rest.
 
-What was held back and whether the answers were released is kept in the run's step state under
-`REVIEW_STATE` (``{"held": [contribution ids], "released": bool}``), so a restart keeps it. The
-answer itself stores no author; to tell the author of an anonymous answer privately that it was
+What was held back and whether the answers were released is kept in the run's step state as
+the reflect kind's `ReflectState` (under `REVIEW_STATE`: ``{"held": [contribution ids],
+"released": bool}``), so a restart keeps it. The answer itself stores no author; to tell the author of an anonymous answer privately that it was
 held back (or removed after the release), the link from answer to member is stored apart, in
 `review_authors` (`bot/store/review_authors.py`), written in the same commit as the answer. It
 is shown to nobody and never logged, and it goes as soon as it has served: taken when the author
@@ -13,20 +13,17 @@ restart keeps it, and the author is still told.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict
 from bot.core.runner import Runner
-from bot.core.steps.reflect import ReflectStep
+from bot.core.step_state import StepState
+from bot.core.steps.reflect import ReflectState, ReflectStep
 from bot.i18n import N_
 from bot.records.sessions import RunRecord
 from bot.store.contribution_job import Mirror
 from bot.store.store import Store
-
-REVIEW_STATE = "review"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +48,11 @@ class Review:
         return [a for a in self.answers if not a.held_back]
 
 
-def review_state(run: RunRecord) -> dict[str, Any]:
+def review_state(run: RunRecord) -> ReflectState:
     """The facilitator's review in a reflect step's state: held-back answers and whether they were
-    released (nothing held, not released when there is no review yet)."""
-    found = json.loads(run.step_state).get(REVIEW_STATE)
-    return dict(found) if isinstance(found, dict) else {"held": [], "released": False}
+    released (nothing held, not released when there is no review yet). Raises ValueError for a
+    corrupt step state."""
+    return StepState.of(run).kind(ReflectState)
 
 
 class ReflectReview:
@@ -70,6 +67,11 @@ class ReflectReview:
         """For `Runner.contribute(mirror=...)` of a shared answer on a reviewed step: who wrote
         it, stored with it when it is anonymous (see the module doc), so they can be told."""
         return self._store.review_authors.link(guild_id, user_id, timestamp(self._clock))
+
+    @staticmethod
+    def _with(run: RunRecord, review: ReflectState) -> str:
+        """The run's step state text with `review` in it (every other key as it was)."""
+        return StepState.of(run).with_values(review.stored()).text()
 
     async def _reviewed_run(self, run_id: int, step_index: int) -> tuple[RunRecord, ReflectStep]:
         run = await self._store.runs.get(run_id)
@@ -87,14 +89,14 @@ class ReflectReview:
 
     async def _review(self, run: RunRecord) -> Review:
         state = review_state(run)
-        held = {int(i) for i in state.get("held", [])}
+        held = set(state.held)
         contributions = await self._store.contributions.for_step(run.id, run.step_index)
         answers = tuple(
             SharedAnswer(c.id, str(c.payload.get("text", "")), c.id in held)
             for c in sorted(contributions, key=lambda c: (c.created_at, c.id))
             if c.payload.get("shared")
         )
-        return Review(answers=answers, released=bool(state.get("released")))
+        return Review(answers=answers, released=state.released)
 
     async def hold_back(
         self, run_id: int, step_index: int, contribution_id: int
@@ -113,12 +115,10 @@ class ReflectReview:
                 raise Conflict(N_("That answer isn't among this step's shared answers any more."))
             if found[0].held_back:
                 return before, None
-            state = json.loads(run.step_state)
             review = review_state(run)
-            review["held"] = [*review.get("held", []), contribution_id]
-            state[REVIEW_STATE] = review
+            held = replace(review, held=(*review.held, contribution_id))
             updated = await self._store.runs.update(
-                run.id, step_index, step_state=json.dumps(state)
+                run.id, step_index, step_state=self._with(run, held)
             )
             if updated is None:
                 raise Conflict(N_("That step has ended."))
@@ -132,14 +132,12 @@ class ReflectReview:
         """Release the answers not held back (once). Raises Conflict when already released."""
         async with self._runner.holding([run_id]):
             run, _ = await self._reviewed_run(run_id, step_index)
-            state = json.loads(run.step_state)
             review = review_state(run)
-            if review.get("released"):
+            if review.released:
                 raise Conflict(N_("These answers were already released."))
-            review["released"] = True
-            state[REVIEW_STATE] = review
+            released = replace(review, released=True)
             updated = await self._store.runs.update(
-                run.id, step_index, step_state=json.dumps(state)
+                run.id, step_index, step_state=self._with(run, released)
             )
             if updated is None:
                 raise Conflict(N_("That step has ended."))
@@ -150,17 +148,14 @@ class ReflectReview:
         Conflict when the step has ended or isn't reviewed."""
         async with self._runner.holding([run_id]):
             run, _ = await self._reviewed_run(run_id, step_index)
-            state = json.loads(run.step_state)
-            review = review_state(run)
-            review["posts"] = message_ids
-            state[REVIEW_STATE] = review
-            await self._store.runs.update(run.id, step_index, step_state=json.dumps(state))
+            posted = replace(review_state(run), posts=tuple(message_ids))
+            await self._store.runs.update(run.id, step_index, step_state=self._with(run, posted))
 
     async def posts(self, run_id: int, step_index: int) -> list[int]:
         """The messages the release posted (empty before it). Raises Conflict when the step has
         ended or isn't reviewed."""
         run, _ = await self._reviewed_run(run_id, step_index)
-        return [int(i) for i in review_state(run).get("posts", [])]
+        return list(review_state(run).posts or ())
 
     async def authors_shown(
         self, guild_id: int, run_id: int, step_index: int, review: Review

@@ -10,14 +10,14 @@ held its own copy of the definition text (5.3 KB for the shipped check-in activi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from bot.core.activities import Activity
-from bot.core.pools import draws_for, pooled_fields, resolve
+from bot.core.pools import pooled_fields, resolve
+from bot.core.step_state import StepState
 from bot.gc_tuning import set_up
 from bot.records.sessions import RunRecord
 
@@ -143,21 +143,20 @@ class RunMemory:
         definition = entry.definition if entry is not None else self._parsed(run.definition)
         step = definition.activity.steps[step_index]
         if definition.pooled[step_index]:
-            step = resolve(step, draws_for(json.loads(run.step_state), step_index))
+            step = resolve(step, StepState.of(run).draws(step_index))
         if entry is not None:
             entry.shown_index, entry.shown_from, entry.shown = step_index, run.step_state, step
             set_up()  # a step posted: its run's new row and shown step live as long as it
         return step
 
     def state(self, run: RunRecord) -> Mapping[str, Any]:
-        """The run's step state, parsed once per change. Handlers only read it (they return a
-        new state in their Wake). Raises json.JSONDecodeError for a corrupt row."""
+        """The run's step state (`StepState.values`), parsed once per change. Handlers only
+        read it (they return a new state in their Wake). Raises ValueError for a corrupt row."""
         entry = self._entry(run)
         if entry is None:
-            parsed: Mapping[str, Any] = json.loads(run.step_state)
-            return parsed
+            return StepState.of(run).values
         if entry.state_from != run.step_state:
-            entry.state, entry.state_from = json.loads(run.step_state), run.step_state
+            entry.state, entry.state_from = StepState.of(run).values, run.step_state
         return entry.state
 
     # --------------------------------------------------------------- sessions

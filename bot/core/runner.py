@@ -20,6 +20,7 @@ from bot.core.run_updates import ContributionOutcome as ContributionOutcome
 from bot.core.run_updates import RunUpdate as RunUpdate
 from bot.core.run_updates import earliest
 from bot.core.step_moves import WAKE_REMAINING
+from bot.core.step_state import StepState
 from bot.core.step_timers import StepTimers
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, NewRun, RunRecord
@@ -71,7 +72,7 @@ class Runner(Contributing, StepTimers):
                 version_hash=activity.version_hash,
                 definition=definition.text,
                 step_deadline=deadline,
-                step_state=json.dumps(state),
+                step_state=StepState(state).text(),
             )
             run = await self._store.runs.create(new, now)
         except RunAlreadyLive:
@@ -230,15 +231,17 @@ class Runner(Contributing, StepTimers):
                     raise Conflict(N_("That step has ended."))
                 if not self.has_pools(run):
                     raise Conflict(N_("This step has no pool of questions to draw from."))
-                state = json.loads(run.step_state)
-                if state.get(ANOTHER_STATE):
+                saved = StepState.of(run)
+                if saved.another_drawn:
                     raise Conflict(
                         N_("You've already drawn another question for this step (one per step).")
                     )
                 step = self.definition(run).steps[step_index]
-                state = await self._draw(run.session_id, step, step_index, state, self._now())
-                state[ANOTHER_STATE] = True
-                updated = await self._store.runs.update_unchanged(run, step_state=json.dumps(state))
+                drawn = await self._draw(
+                    run.session_id, step, step_index, saved.values, self._now()
+                )
+                again = StepState(drawn).with_values({ANOTHER_STATE: True})
+                updated = await self._store.runs.update_unchanged(run, step_state=again.text())
                 if updated is not None:
                     return RunUpdate(run=updated)
             raise Conflict(N_("That step has ended."))
@@ -256,12 +259,12 @@ class Runner(Contributing, StepTimers):
                 run = await self._store.runs.get(run_id)
                 if run is None or not run.live or run.step_index != step_index:
                     return False
-                state = json.loads(run.step_state)
-                note = state.get(key)
-                if not isinstance(note, dict) or note.get("told"):
+                saved = StepState.of(run)
+                note = saved.note(key)
+                if note is None or note.get("told"):
                     return False
-                state[key] = {**note, "told": True}
-                updated = await self._store.runs.update_unchanged(run, step_state=json.dumps(state))
+                told = saved.with_note_told(key)
+                updated = await self._store.runs.update_unchanged(run, step_state=told.text())
                 if updated is not None:
                     return True
             return False

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import discord
 
@@ -14,12 +12,12 @@ from bot.core.activities import localize
 from bot.core.listening import (
     COUNTDOWN,
     PLAYING,
+    ListenState,
     ResolvedTrack,
-    phase,
     piece_at,
     set_tracks,
-    time_left,
 )
+from bot.core.step_state import StepState
 from bot.core.steps.listen import ListenStep, Reaction
 from bot.core.text import clean_member_text, shorten
 from bot.i18n import _, ngettext
@@ -31,13 +29,9 @@ from bot.ui.format import COLOUR_INFO, COLOUR_SESSION, DESCRIPTION_MAX, duration
 from bot.ui.forms import ChorusForm, answer_box
 
 
-def run_state(run: RunRecord) -> dict[str, Any]:
-    """The run's step state as a dict ({} when it can't be read)."""
-    try:
-        loaded = json.loads(run.step_state or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+def listen_state(run: RunRecord) -> ListenState:
+    """The listen step's state of the run (its clock; after the music when it can't be read)."""
+    return StepState.shown(run).kind(ListenState)
 
 
 @dataclass(frozen=True)
@@ -126,11 +120,11 @@ def now_playing(
             locale,
             title=localize(step.title, locale),
         )
-    state = run_state(run)
-    current = phase(state)
-    left = time_left(state, now)
+    state = listen_state(run)
+    current = state.phase
+    left = state.time_left(now)
     pieces = [track, *set_tracks(step, locale)] if track is not None and step.then else []
-    length = state.get("duration")
+    length = state.duration
     if pieces and current == PLAYING and left is not None and length:
         lengths = [float(t.duration or 0) for t in pieces]
         number, _offset = piece_at(lengths, float(length) - left)
@@ -160,8 +154,8 @@ def now_playing(
     if run.state == "paused":
         timing = _("Paused, {time} left.", locale, time=left_text) if left else _("Paused.", locale)
     elif current == COUNTDOWN:
-        starts = state.get("wake_at")
-        if isinstance(starts, int | float):
+        starts = state.wake_at
+        if starts is not None:
             when = f"<t:{int(starts)}:R>"
             timing = (
                 _("Starts {when}; {time} until it ends.", locale, when=when, time=left_text)

@@ -10,7 +10,6 @@ wires it.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -19,8 +18,8 @@ import discord
 
 from bot.core.debounce import Debouncer
 from bot.core.field_texts import localize
-from bot.core.pools import ANOTHER_STATE
 from bot.core.run_updates import RunUpdate
+from bot.core.step_state import StepState
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui import limits
@@ -135,7 +134,7 @@ class LiveSessions(SessionPoster):
         """The current step's card; with a pool not yet drawn again, Another question on it."""
         scene = self.scene(session, run, run.step_index)
         payload = self.presenter(scene.step.type).render(scene)
-        if self.bot.runner.has_pools(run) and not json.loads(run.step_state).get(ANOTHER_STATE):
+        if self.bot.runner.has_pools(run) and not StepState.shown(run).another_drawn:
             payload = with_another_button(payload, run.id, run.step_index, self.language(session))
         return payload
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from bot.core.activity_fields import StepBase
 from bot.core.errors import Conflict
 from bot.core.step_forms import StepForm
+from bot.core.step_state import KindState
 from bot.records.sessions import ContributionRecord, RunRecord
 
 
@@ -224,6 +225,10 @@ class StepKind:
     answered: bool = True
     """False for a step nothing is sent at (a prompt is read and talked about): the board shows
     no count of answers for it."""
+    state: type[KindState] | None = None
+    """The type of the kind's own keys in a run's step state (a frozen dataclass with
+    ``read(mapping)``, declared in the kind's module, e.g. `RoundState`), which readers outside
+    the module get from `bot.core.step_state.StepState.kind`; None: the kind keeps none."""
 
     @property
     def name(self) -> str:

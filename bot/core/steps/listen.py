@@ -18,6 +18,7 @@ from bot.core.listening import (
     COUNTDOWN,
     PLAYING,
     REFLECTION_MAX,
+    ListenState,
     human_seconds,
     phase,
     seconds_in,
@@ -271,4 +272,4 @@ class TimeLeft(Conflict):
         return gettext(self.template, locale, left=seconds_in(self.seconds, locale))
 
 
-KIND = StepKind(model=ListenStep, handler=ListenHandler, order=3, form=FORM)
+KIND = StepKind(model=ListenStep, handler=ListenHandler, order=3, form=FORM, state=ListenState)

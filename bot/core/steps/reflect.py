@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -12,6 +13,7 @@ from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text
 from bot.core.format_base import format_error
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
+from bot.core.step_state import as_members
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
 from bot.i18n import N_
@@ -42,6 +44,42 @@ class ReflectStep(StepBase):
 
 DEFAULT_MAX_CHARS = 500
 
+REVIEW_STATE = "review"
+"""Step-state key of the facilitator's review (`review: facilitator`, bot/core/reflect_review.py)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReflectState:
+    """A reflect step's own keys in its run's step state: the facilitator's review, kept under
+    `REVIEW_STATE` as ``{"held": [contribution ids], "released": bool, "posts": [message
+    ids]}`` (nothing held, not released and no posts before a review starts)."""
+
+    held: tuple[int, ...] = ()
+    """The shared answers held back (contribution ids), in the order they were."""
+    released: bool = False
+    posts: tuple[int, ...] | None = None
+    """The channel messages the release posted (Discord message ids); None before it."""
+
+    @classmethod
+    def read(cls, state: Mapping[str, Any]) -> ReflectState:
+        """The review in a step state (a state without one: nothing held, not released)."""
+        found = state.get(REVIEW_STATE)
+        if not isinstance(found, Mapping):
+            return cls()
+        posts = found.get("posts")
+        return cls(
+            held=as_members(found.get("held")),
+            released=bool(found.get("released")),
+            posts=as_members(posts) if isinstance(posts, list) else None,
+        )
+
+    def stored(self) -> dict[str, dict[str, Any]]:
+        """The step-state keys that keep this review (for `StepState.with_values`)."""
+        review: dict[str, Any] = {"held": list(self.held), "released": self.released}
+        if self.posts is not None:
+            review["posts"] = list(self.posts)
+        return {REVIEW_STATE: review}
+
 
 class ReflectHandler(BaseStepHandler):
     kind = "reflect"
@@ -70,4 +108,4 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(model=ReflectStep, handler=ReflectHandler, order=5, form=FORM)
+KIND = StepKind(model=ReflectStep, handler=ReflectHandler, order=5, form=FORM, state=ReflectState)

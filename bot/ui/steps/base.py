@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, Self, TypeVar
@@ -11,6 +10,7 @@ import discord
 
 from bot.core.activities import Activity, localize
 from bot.core.activity_fields import StepBase
+from bot.core.step_state import StepState
 from bot.core.text import shorten
 from bot.i18n import _
 from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
@@ -47,16 +47,13 @@ class StepScene(Generic[StepT_co]):
         """A step text (plain or per language) in the scene's language; "" for none."""
         return localize(value, self.locale) if value is not None else ""
 
-    def step_state(self) -> dict[str, Any]:
-        """The step handler's saved state while this step is the run's current one, else {}
-        (also {} for state that isn't a JSON object)."""
+    def step_state(self) -> StepState:
+        """The run's saved step state while this step is the run's current one, else an empty
+        one (also for a state that isn't a JSON object); its kind's part is
+        ``scene.step_state().kind(RoundState)``."""
         if self.run.step_index != self.step_index:
-            return {}
-        try:
-            loaded = json.loads(self.run.step_state or "{}")
-        except ValueError:
-            return {}
-        return loaded if isinstance(loaded, dict) else {}
+            return StepState()
+        return StepState.shown(self.run)
 
 
 @dataclass(frozen=True, slots=True)

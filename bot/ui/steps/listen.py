@@ -11,8 +11,8 @@ from bot.core.listening import (
     AFTER,
     COUNTDOWN,
     PLAYING,
+    ListenState,
     ResolvedTrack,
-    phase,
     reaction_counts,
     set_tracks,
     step_track,
@@ -54,9 +54,11 @@ class ListenReflectButton(TypedButton, spec="chorus:listenreflect:{run_id:int}:{
 """Each shared reflection is shown up to this length (visibly shortened beyond it)."""
 
 
-def _state(scene: StepScene[ListenStep]) -> dict[str, Any]:
-    """The step's live state, only while this step is the run's current one."""
-    return scene.step_state() if scene.run.live else {}
+def _state(scene: StepScene[ListenStep]) -> ListenState | None:
+    """The step's live state, only while this step is the run's current one (None otherwise,
+    or while nothing is saved for it yet)."""
+    saved = scene.step_state()
+    return saved.kind(ListenState) if scene.run.live and saved.values else None
 
 
 def track_line(track: ResolvedTrack, locale: str) -> str:
@@ -110,8 +112,8 @@ class ListenPresenter(BasePresenter[ListenStep]):
 
     def _embed(self, scene: StepScene[ListenStep], closed: bool) -> discord.Embed:
         step = scene.step
-        state = {} if closed else _state(scene)
-        current = phase(state) if state else AFTER
+        state = None if closed else _state(scene)
+        current = state.phase if state is not None else AFTER
         track = self.track_for(scene)
         locale = scene.locale
         parts = []
@@ -141,8 +143,8 @@ class ListenPresenter(BasePresenter[ListenStep]):
                 name=_("Track", locale), value=field(track_line(track, locale)), inline=True
             )
         if not closed:
-            starts = state.get("starts_at")
-            ends = state.get("ends_at")
+            starts = state.starts_at if state is not None else None
+            ends = state.ends_at if state is not None else None
             if scene.run.state == "paused" and current != AFTER:
                 # A countdown would keep running on the card while the music waits.
                 embed.add_field(
@@ -153,13 +155,13 @@ class ListenPresenter(BasePresenter[ListenStep]):
                     ),
                     inline=True,
                 )
-            elif current == COUNTDOWN and isinstance(starts, int | float):
+            elif current == COUNTDOWN and starts is not None:
                 embed.add_field(
                     name=_("Starts", locale),
                     value=_("⏳ starts {when}", locale, when=relative(starts)),
                     inline=True,
                 )
-            elif current == PLAYING and isinstance(ends, int | float):
+            elif current == PLAYING and ends is not None:
                 embed.add_field(
                     name=_("Playing", locale),
                     value=_("▶ ends {when}", locale, when=relative(ends)),
@@ -205,7 +207,7 @@ class ListenPresenter(BasePresenter[ListenStep]):
         items: list[discord.ui.Item[Any]] = []
         if track is not None and track.url:
             items.append(link_button(_("Open the track", scene.locale), track.url, row=0))
-        if phase(state) == AFTER and state:
+        if state is not None and state.phase == AFTER:
             for i, reaction in enumerate(step.reflection.reactions):
                 items.append(
                     ReactButton.button(

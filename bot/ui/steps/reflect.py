@@ -6,8 +6,8 @@ from typing import Any
 
 import discord
 
-from bot.core.reflect_review import Review, review_state
-from bot.core.steps.reflect import ReflectStep
+from bot.core.reflect_review import Review
+from bot.core.steps.reflect import ReflectState, ReflectStep
 from bot.core.text import shorten
 from bot.i18n import N_, _
 from bot.ui.components import TypedButton, persistent_view
@@ -127,7 +127,7 @@ class ReflectPresenter(SimplePresenter[ReflectStep]):
         review = ""
         if scene.step.review:
             review = " " + _(REVIEW_NOTE, locale)
-            if review_state(scene.run).get("released"):
+            if scene.step_state().kind(ReflectState).released:
                 review = " " + _(
                     "The facilitator has released the shared answers (posted below).", locale
                 )

@@ -8,16 +8,15 @@ mentions in embeds never notify anyone.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import discord
 
 from bot.core.activities import localize
 from bot.core.session import RunRecord
-from bot.core.steps.round import RESUME_WHOLE, RoundStep, answered_by, skipped, upcoming
+from bot.core.step_state import StepState
+from bot.core.steps.round import FloorLeft, RoundState, RoundStep, answered_by, skipped
 from bot.i18n import N_, _, ngettext
 from bot.records.sessions import ContributionRecord
 from bot.ui.components import persistent_view
@@ -69,13 +68,11 @@ NameSource = Callable[[int], Mapping[int, str]]
 """A session id -> the display names its round card may show (the round cog keeps them)."""
 
 
-def floor_left_text(
-    left: Mapping[str, Any], member: str, following: str | None, locale: str
-) -> str:
-    """The channel's word that the speaker left during their turn (`left` is the state's
+def floor_left_text(left: FloorLeft, member: str, following: str | None, locale: str) -> str:
+    """The channel's word that the speaker left during their turn (`left` is the round state's
     `floor_left`): kind, and saying where the floor goes (`following`, None when it was the
     last turn). `member` and `following` are names as the card shows them."""
-    if left.get("where") == "voice":
+    if left.where == "voice":
         if following is None:
             return _(
                 "👋 {member} has left the voice channel, so we'll move on for now. That was "
@@ -124,29 +121,31 @@ class RoundPresenter(SimplePresenter[RoundStep]):
         name = plain_name(self._shown.get(user_id))
         return f"**{name}**" if name else f"<@{user_id}>"
 
-    def now_text(self, scene: StepScene[RoundStep], state: dict[str, Any]) -> str:
-        """Who has the floor, in words that are true now (and stay true as time passes)."""
+    def now_text(self, scene: StepScene[RoundStep], saved: StepState) -> str:
+        """Who has the floor, in words that are true now (and stay true as time passes), from
+        the run's step state `saved`."""
         step = scene.step
         locale = scene.locale
-        if state.get("finished"):
+        state = saved.kind(RoundState)
+        if state.finished:
             return _(
                 "✅ Everyone has had their turn. Thank you all; the facilitator moves on "
                 "when the group is ready.",
                 locale,
             )
         # The runner's handler timer: it moves when the activity is paused and resumed.
-        deadline = state.get("wake_at", state.get("turn_deadline"))
-        until = relative(deadline) if isinstance(deadline, int | float) else None
+        deadline = saved.wake_at if saved.has_wake_at else state.turn_deadline
+        until = relative(deadline) if deadline is not None else None
+        speaker = state.speaker
         if scene.run.state == "paused":
-            speaker = state.get("speaker")
-            if isinstance(speaker, int) and state.get(RESUME_WHOLE):
+            if speaker is not None and state.whole_turn_at_resume:
                 return _(
                     "⏸ The activity is paused. {speaker} has the floor when it resumes, with a "
                     "whole turn.",
                     locale,
                     speaker=self.who(speaker),
                 )
-            if isinstance(speaker, int):
+            if speaker is not None:
                 return _(
                     "⏸ The activity is paused. {speaker} keeps the floor, with the time they "
                     "had left, when it resumes.",
@@ -154,7 +153,7 @@ class RoundPresenter(SimplePresenter[RoundStep]):
                     speaker=self.who(speaker),
                 )
             return _("⏸ The activity is paused. The round carries on when it resumes.", locale)
-        if state.get("volunteer"):
+        if state.volunteer:
             if until:
                 return _(
                     "🙋 Who would like to start? Press **I'll start**. If nobody has by {when}, "
@@ -163,8 +162,7 @@ class RoundPresenter(SimplePresenter[RoundStep]):
                     when=until,
                 )
             return _("🙋 Who would like to start? Press **I'll start**.", locale)
-        speaker = state.get("speaker")
-        if not isinstance(speaker, int):
+        if speaker is None:
             return _("Waiting for members to join the session to start the round.", locale)
         ends = " " + _("Their time ends {when}.", locale, when=until) if until else ""
         who = self.who(speaker)
@@ -187,11 +185,11 @@ class RoundPresenter(SimplePresenter[RoundStep]):
             )
         return f"{now}{ends} {what}"
 
-    def next_text(self, state: dict[str, Any], locale: str) -> str:
+    def next_text(self, state: RoundState, locale: str) -> str:
         """Who has the floor and who is next, from the round's step state, in ``locale``."""
-        if state.get("finished"):
+        if state.finished:
             return ""
-        coming = upcoming(state)
+        coming = state.upcoming
         if not coming:
             return _("Nobody after this turn, unless someone joins.", locale)
         if len(coming) == 1:
@@ -204,22 +202,16 @@ class RoundPresenter(SimplePresenter[RoundStep]):
             member=self.who(coming[0]),
         )
 
-    def order_text(self, state: dict[str, Any], locale: str) -> str:
+    def order_text(self, state: RoundState, locale: str) -> str:
         """The round's order as numbered lines (who spoke, passed, is speaking), in ``locale``."""
         lines: list[str] = []
-        turns = {
-            t["user"]: t["outcome"]
-            for t in state.get("turns") or []
-            if isinstance(t, dict) and isinstance(t.get("user"), int)
-        }
-        for number, uid in enumerate(
-            [u for u in state.get("order") or [] if isinstance(u, int)][:25], 1
-        ):
+        turns = state.outcomes
+        for number, uid in enumerate(state.order[:25], 1):
             mark = ""
-            if uid == state.get("speaker"):
+            if uid == state.speaker:
                 mark = _("🎤 now", locale)
-            elif uid in turns and str(turns.get(uid)) in OUTCOME_MARKS:
-                mark = _(OUTCOME_MARKS[str(turns.get(uid))], locale)
+            elif turns.get(uid) in OUTCOME_MARKS:
+                mark = _(OUTCOME_MARKS[turns[uid]], locale)
             lines.append(f"{number}. {self.who(uid)}" + (f" · {mark}" if mark else ""))
         return "\n".join(lines)
 
@@ -228,9 +220,10 @@ class RoundPresenter(SimplePresenter[RoundStep]):
         shown)."""
         step = scene.step
         self._shown = scene.names or self._names(scene.session.id)
-        state = scene.step_state()
+        saved = scene.step_state()
+        state = saved.kind(RoundState)
         locale = scene.locale
-        parts = [f"**{scene.text(step.question)}**", "", self.now_text(scene, state)]
+        parts = [f"**{scene.text(step.question)}**", "", self.now_text(scene, saved)]
         following = self.next_text(state, locale)
         if following:
             parts.append(following)
@@ -257,10 +250,10 @@ class RoundPresenter(SimplePresenter[RoundStep]):
         """The buttons for the round's state: I'll start while waiting for a volunteer, else Done,
         Answer (without voice) and Pass (when allowed); none once finished."""
         step = scene.step
-        state = scene.step_state()
-        if state.get("finished"):
+        state = scene.step_state().kind(RoundState)
+        if state.finished:
             return None  # nothing left to press; the facilitator moves on from the board
-        if state.get("volunteer"):
+        if state.volunteer:
             actions = ["start"]
         else:
             actions = ["answer"] if not has_voice(scene) else []
@@ -272,21 +265,19 @@ class RoundPresenter(SimplePresenter[RoundStep]):
     ) -> Sequence[tuple[str, str]]:
         """The session board's line for a round: who has the floor now and who is next."""
         try:
-            state = json.loads(run.step_state)
+            state = StepState.of(run).kind(RoundState)
         except ValueError:
-            return []
-        if not isinstance(state, dict):
             return []
         self._shown = names
         name = _("Round", locale)
-        if state.get("finished"):
+        if state.finished:
             return [(name, _("✅ Everyone has had their turn", locale))]
-        if state.get("volunteer"):
+        if state.volunteer:
             return [(name, _("🙋 Waiting for someone to start", locale))]
-        speaker = state.get("speaker")
-        if not isinstance(speaker, int):
+        speaker = state.speaker
+        if speaker is None:
             return []
-        coming = upcoming(state)
+        coming = state.upcoming
         if coming:
             line = _(
                 "🎤 {speaker} has the floor · next {member}",

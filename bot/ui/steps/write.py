@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import discord
 
 from bot.core.lyric_slots import slots
-from bot.core.lyric_turns import current_writer, takes_turns
-from bot.core.lyrics import credits, fold, is_full, next_position, song_lines
-from bot.core.steps.write import WriteStep
+from bot.core.lyric_turns import takes_turns
+from bot.core.lyrics import credits, fold, is_full, next_position
+from bot.core.steps.write import WriteState, WriteStep
 from bot.i18n import N_, _
 from bot.ui.components import persistent_view
 from bot.ui.format import clock_time
@@ -81,8 +80,8 @@ class WritePresenter(BasePresenter[WriteStep]):
         """The song card: the sheet so far, whose turn it is (`present`: members in the session,
         for turns) and the buttons."""
         step = scene.step
-        state = scene.step_state()
-        lines = song_lines(state)
+        state = scene.step_state().kind(WriteState)
+        lines = state.lines
         the_slots = slots(step, scene.locale)
         position = next_position(step, lines)
         info = self._info(scene.run.id, scene.step_index) or SongInfo()
@@ -108,14 +107,14 @@ class WritePresenter(BasePresenter[WriteStep]):
             inline=False,
         )
         embed.set_footer(text=self._footer(step, locale))
-        changeable = bool(lines) and bool(state.get("last")) and position is not None
+        changeable = bool(lines) and state.last is not None and position is not None
         view = self._view(scene, step, full=position is None, changeable=changeable)
         return MessagePayload(embed=embed, view=view)
 
     def _now_text(
         self,
         step: WriteStep,
-        state: dict[str, Any],
+        state: WriteState,
         present: list[int] | None,
         position: int | None,
         info: SongInfo,
@@ -146,14 +145,12 @@ class WritePresenter(BasePresenter[WriteStep]):
                 locale,
                 what=what,
             )
-        writer = current_writer(state, present) if present is not None else state.get("turn")
-        if not isinstance(writer, int):
+        writer = state.writer(present) if present is not None else state.turn
+        if writer is None:
             return _("Waiting for someone to join to write **{what}**.", locale, what=what)
-        deadline = state.get("turn_deadline")
+        deadline = state.turn_deadline
         until = (
-            _(", until {time}", locale, time=clock_time(deadline))
-            if isinstance(deadline, int | float)
-            else ""
+            _(", until {time}", locale, time=clock_time(deadline)) if deadline is not None else ""
         )
         if step.anonymous:
             # Lines of an anonymous song are never tied to a person, not even while written.
@@ -264,7 +261,7 @@ class WritePresenter(BasePresenter[WriteStep]):
 
 def full(scene: StepScene[WriteStep]) -> bool:
     """True when every line of the song's structure is written."""
-    return is_full(scene.step, song_lines(scene.step_state()))
+    return is_full(scene.step, scene.step_state().kind(WriteState).lines)
 
 
 PRESENTER = WritePresenter
