@@ -11,13 +11,12 @@ A track without a known duration goes from countdown straight to after. Which pi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.core.activity_fields import Track
 from bot.core.field_texts import localize
-from bot.core.step_state import WAKE_AT, WAKE_REMAINING, as_number
 from bot.i18n import N_, SOURCE_LANGUAGE, gettext
 from bot.records.sessions import ContributionRecord
 
@@ -110,83 +109,6 @@ def seconds_in(seconds: float, locale: str | None) -> str:
     if secs:
         return gettext(N_("{minutes} min {seconds} s"), locale, minutes=minutes, seconds=secs)
     return gettext(N_("{minutes} min"), locale, minutes=minutes)
-
-
-@dataclass(frozen=True, slots=True)
-class ListenState:
-    """A listen step's own keys in its run's step state (its clock, see the module docstring),
-    with the runner's timer it runs on. Times are UTC timestamps in seconds; `duration` and
-    `wake_remaining` are seconds."""
-
-    phase: str = AFTER
-    """COUNTDOWN, PLAYING or AFTER (AFTER also for a state without one)."""
-    starts_at: float | None = None
-    """When the piece starts (set at the countdown's start)."""
-    duration: float | None = None
-    """How long the piece (or the set) plays; None when unknown."""
-    started_at: float | None = None
-    ends_at: float | None = None
-    ended_at: float | None = None
-    wake_at: float | None = None
-    """The runner's timer: the countdown's or the piece's end."""
-    wake_remaining: float | None = None
-    """What that timer had left when the run was paused."""
-
-    @classmethod
-    def read(cls, state: Mapping[str, Any]) -> ListenState:
-        """The listen step's keys of a step state (missing or mistyped ones: None)."""
-        value = state.get("phase")
-        return cls(
-            phase=value if value in (COUNTDOWN, PLAYING, AFTER) else AFTER,
-            starts_at=as_number(state.get("starts_at")),
-            duration=as_number(state.get("duration")),
-            started_at=as_number(state.get("started_at")),
-            ends_at=as_number(state.get("ends_at")),
-            ended_at=as_number(state.get("ended_at")),
-            wake_at=as_number(state.get(WAKE_AT)),
-            wake_remaining=as_number(state.get(WAKE_REMAINING)),
-        )
-
-    def time_left(self, now: float) -> float | None:
-        """Seconds until the piece ends (countdown included), or None when it can't be known."""
-        if self.phase == AFTER:
-            return 0.0
-        if self.wake_remaining is not None:
-            until_wake = self.wake_remaining
-        elif self.wake_at is None:
-            return None
-        else:
-            until_wake = max(0.0, self.wake_at - now)
-        if self.phase == PLAYING:
-            return until_wake
-        if self.duration is None:
-            return None
-        return until_wake + self.duration
-
-    def piece_start(self) -> float | None:
-        """The second the piece starts (countdown) or started (playing), pauses accounted for.
-
-        Playing, it is the end of the piece minus its length, so a paused-and-resumed step
-        (whose end moved by the pause) gives the position the music should be at now.
-        """
-        if self.wake_at is None:
-            return None
-        if self.phase == COUNTDOWN:
-            return self.wake_at
-        if self.phase == PLAYING and self.duration is not None:
-            return self.wake_at - self.duration
-        return None
-
-
-def phase(state: Mapping[str, Any]) -> str:
-    """The listen step's phase from its state: COUNTDOWN, PLAYING or AFTER (also for a state
-    without one)."""
-    return ListenState.read(state).phase
-
-
-def time_left(state: Mapping[str, Any], now: float) -> float | None:
-    """Seconds until the piece ends (countdown included), or None when it can't be known."""
-    return ListenState.read(state).time_left(now)
 
 
 def reaction_counts(

@@ -12,13 +12,12 @@ from bot.core.activities import localize
 from bot.core.listening import (
     COUNTDOWN,
     PLAYING,
-    ListenState,
     ResolvedTrack,
     piece_at,
     set_tracks,
 )
 from bot.core.step_state import StepState
-from bot.core.steps.listen import ListenStep, Reaction
+from bot.core.steps.listen import ListenState, ListenStep, Reaction
 from bot.core.text import clean_member_text, shorten
 from bot.i18n import _, ngettext
 from bot.records.media import NominationRecord, PlayRecord, TrackRecord

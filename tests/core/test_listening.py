@@ -12,10 +12,9 @@ from bot.core.listening import (
     COUNTDOWN,
     PLAYING,
     reaction_counts,
-    time_left,
 )
 from bot.core.steps import StepContext, Wake
-from bot.core.steps.listen import ListenHandler, ListenStep
+from bot.core.steps.listen import ListenHandler, ListenState, ListenStep
 from bot.records.sessions import ContributionRecord, RunRecord
 
 RUN = RunRecord(1, 1, "a", "h", "{}", 0, 0.0, None, None, None, "{}", None, "running", 0.0, None)
@@ -93,7 +92,7 @@ def test_without_no_skip_next_is_always_allowed() -> None:
 
 def test_time_left_while_paused_uses_the_frozen_remainder() -> None:
     state = {"phase": PLAYING, "_paused_wake_remaining": 30.0, "wake_at": None}
-    assert time_left(state, 99999.0) == 30.0
+    assert ListenState.read(state).time_left(99999.0) == 30.0
 
 
 def test_reactions_and_reflections_are_validated() -> None:

@@ -17,6 +17,7 @@ from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyrics_service import LyricsService
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
+from bot.core.steps.write import WriteState
 from bot.records.sessions import NewSession, RunRecord, SessionRecord
 from bot.store.store import Store
 from tests.core.runner_setup import stopped_at
@@ -197,7 +198,7 @@ async def test_a_refused_line_gives_the_words_back(store: Store) -> None:
 async def test_timed_out_turns_are_recorded_once_as_passes(store: Store) -> None:
     song = await start_song(store, "round_robin")
     session, run, step = await song.service.live(song.run.id, 0)
-    state = {"timeouts": [{"pos": 0, "turn_no": 1, "user": 1, "at": 5.0}]}
+    state = WriteState.read({"timeouts": [{"pos": 0, "turn_no": 1, "user": 1, "at": 5.0}]})
     await song.service.record_timeouts(session, run, step, state)
     await song.service.record_timeouts(session, run, step, state)
     assert await song.song_lines() == [("t1", "", True, False)]

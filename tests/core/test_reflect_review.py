@@ -14,7 +14,9 @@ from bot.core.errors import Conflict
 from bot.core.reflect_review import ReflectReview, review_state
 from bot.core.runner import Runner
 from bot.core.session import SessionService
+from bot.core.step_state import StepState
 from bot.core.steps import step_handlers
+from bot.core.steps.reflect import REVIEW_STATE, ReflectState
 from bot.store.store import Store
 from tests.core.runner_setup import stopped_at
 
@@ -109,7 +111,10 @@ async def test_holding_back_tells_the_anonymous_author_once_and_release_skips_it
     assert await review.posts(run_id, 0) == [555, 556]
     run = await store.runs.get(run_id)
     assert run is not None
-    assert review_state(run) == {"held": [held], "released": True, "posts": [555, 556]}
+    assert review_state(run) == ReflectState(held=(held,), released=True, posts=(555, 556))
+    # Stored as before the typed state: runs already in databases read back the same.
+    stored = StepState.of(run).values[REVIEW_STATE]
+    assert stored == {"held": [held], "released": True, "posts": [555, 556]}
 
 
 async def test_names_are_shown_on_release_only_for_a_step_that_is_not_anonymous(

@@ -5,6 +5,7 @@ after (the listening rules the cogs share are in `bot/core/listening.py`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
@@ -18,14 +19,12 @@ from bot.core.listening import (
     COUNTDOWN,
     PLAYING,
     REFLECTION_MAX,
-    ListenState,
     human_seconds,
-    phase,
     seconds_in,
     set_duration,
-    time_left,
 )
 from bot.core.step_forms import TITLE, FieldSpec, StepForm
+from bot.core.step_state import WAKE_AT, WAKE_REMAINING, as_number
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
 from bot.core.text import clean_member_text
 from bot.i18n import N_, gettext
@@ -142,6 +141,72 @@ class ListenStep(StepBase):
         return self
 
 
+@dataclass(frozen=True, slots=True)
+class ListenState:
+    """A listen step's own keys in its run's step state (its clock, see the module docstring),
+    with the runner's timer it runs on. Times are UTC timestamps in seconds; `duration` and
+    `wake_remaining` are seconds."""
+
+    phase: str = AFTER
+    """COUNTDOWN, PLAYING or AFTER (AFTER also for a state without one)."""
+    starts_at: float | None = None
+    """When the piece starts (set at the countdown's start)."""
+    duration: float | None = None
+    """How long the piece (or the set) plays; None when unknown."""
+    started_at: float | None = None
+    ends_at: float | None = None
+    ended_at: float | None = None
+    wake_at: float | None = None
+    """The runner's timer: the countdown's or the piece's end."""
+    wake_remaining: float | None = None
+    """What that timer had left when the run was paused."""
+
+    @classmethod
+    def read(cls, state: Mapping[str, Any]) -> ListenState:
+        """The listen step's keys of a step state (missing or mistyped ones: None)."""
+        value = state.get("phase")
+        return cls(
+            phase=value if value in (COUNTDOWN, PLAYING, AFTER) else AFTER,
+            starts_at=as_number(state.get("starts_at")),
+            duration=as_number(state.get("duration")),
+            started_at=as_number(state.get("started_at")),
+            ends_at=as_number(state.get("ends_at")),
+            ended_at=as_number(state.get("ended_at")),
+            wake_at=as_number(state.get(WAKE_AT)),
+            wake_remaining=as_number(state.get(WAKE_REMAINING)),
+        )
+
+    def time_left(self, now: float) -> float | None:
+        """Seconds until the piece ends (countdown included), or None when it can't be known."""
+        if self.phase == AFTER:
+            return 0.0
+        if self.wake_remaining is not None:
+            until_wake = self.wake_remaining
+        elif self.wake_at is None:
+            return None
+        else:
+            until_wake = max(0.0, self.wake_at - now)
+        if self.phase == PLAYING:
+            return until_wake
+        if self.duration is None:
+            return None
+        return until_wake + self.duration
+
+    def piece_start(self) -> float | None:
+        """The second the piece starts (countdown) or started (playing), pauses accounted for.
+
+        Playing, it is the end of the piece minus its length, so a paused-and-resumed step
+        (whose end moved by the pause) gives the position the music should be at now.
+        """
+        if self.wake_at is None:
+            return None
+        if self.phase == COUNTDOWN:
+            return self.wake_at
+        if self.phase == PLAYING and self.duration is not None:
+            return self.wake_at - self.duration
+        return None
+
+
 class ListenHandler(BaseStepHandler):
     """Countdown, piece, reflection; `no_skip` holds Next until the piece has ended."""
 
@@ -168,7 +233,7 @@ class ListenHandler(BaseStepHandler):
         """The countdown ended: playing until the set's duration is over (or straight to AFTER when
         its duration is unknown); playing ended: AFTER, with when it ended."""
         state = {k: v for k, v in ctx.state.items() if k != "wake_at"}
-        current = phase(ctx.state)
+        current = ListenState.read(ctx.state).phase
         if current == COUNTDOWN:
             duration = state.get("duration")
             state["started_at"] = ctx.now
@@ -195,7 +260,7 @@ class ListenHandler(BaseStepHandler):
             index = payload.get("reaction")
             if not isinstance(index, int) or not 0 <= index < len(reactions):
                 raise InvalidInput(N_("That reaction isn't one of this step's choices."))
-            if phase(ctx.state) == COUNTDOWN:
+            if ListenState.read(ctx.state).phase == COUNTDOWN:
                 raise InvalidInput(N_("The music hasn't started yet. React once you've heard it."))
             # The label as the group read it: the session's language (the server's setting).
             return {"reaction": index, "label": localize(reactions[index].label, ctx.language)}
@@ -208,7 +273,7 @@ class ListenHandler(BaseStepHandler):
 
     def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
         """Once the piece is over, every expected member present has reacted or reflected."""
-        if phase(ctx.state) != AFTER or not ctx.present:
+        if ListenState.read(ctx.state).phase != AFTER or not ctx.present:
             return False
         answered = {c.author_id for c in contributions if c.author_id is not None}
         return bool(ctx.expected) and all(uid in answered for uid in ctx.expected)
@@ -218,11 +283,11 @@ class ListenHandler(BaseStepHandler):
         facilitator can move on, a facilitator gets a TimeLeft refusal while time is left (None
         when there is no duration to time it by)."""
         step: ListenStep = ctx.step
-        if not step.no_skip or phase(ctx.state) == AFTER:
+        if not step.no_skip or ListenState.read(ctx.state).phase == AFTER:
             return None
         if not by_facilitator:
             return N_("This piece is played to the end; only a facilitator can move the group on.")
-        left = time_left(ctx.state, ctx.now)
+        left = ListenState.read(ctx.state).time_left(ctx.now)
         if left is None:
             return None  # nothing to time it by (no duration): don't hold the group
         if left <= 0:

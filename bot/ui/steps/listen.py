@@ -11,13 +11,12 @@ from bot.core.listening import (
     AFTER,
     COUNTDOWN,
     PLAYING,
-    ListenState,
     ResolvedTrack,
     reaction_counts,
     set_tracks,
     step_track,
 )
-from bot.core.steps.listen import ListenStep
+from bot.core.steps.listen import ListenState, ListenStep
 from bot.core.text import shorten
 from bot.i18n import _, ngettext
 from bot.ui.components import TypedButton, link_button, persistent_view

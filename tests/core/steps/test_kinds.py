@@ -19,6 +19,7 @@ import discord
 import pytest
 
 from bot.core.errors import UserFacingError
+from bot.core.step_state import StepState
 from bot.core.steps import Press, Pressed, StepContext, StepKind, Wake, step_handlers, step_kinds
 from bot.records.sessions import ContributionRecord
 from bot.ui.steps import presenters
@@ -97,6 +98,26 @@ def test_the_handler_answers_the_whole_step_interface(name: str) -> None:
             assert refusal.message, f"{name} refuses a press without saying why"
         else:
             assert isinstance(pressed, Pressed)
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_the_kind_s_state_type_reads_what_its_handler_keeps(name: str) -> None:
+    """A kind that keeps state of its own declares its type in its own module
+    (`StepKind.state`), and that type reads every state the handler returns: the one it
+    enters with and the one after its timer. Readers elsewhere get it from
+    `StepState.kind`."""
+    kind = registered(name)
+    handler = step_handlers()[name]
+    step = the_step(name)
+    entered = handler.enter(context(step))
+    if kind.state is None:
+        assert not entered.state, f"{name} keeps state without declaring its type"
+        return
+    assert kind.state.__module__ == kind.model.__module__
+    woken = handler.on_wake(context(step, dict(entered.state)))
+    for state in (entered.state, woken.state, {}):
+        saved = StepState.parse(StepState({**state, "wake_at": entered.at}).text())
+        assert isinstance(saved.kind(kind.state), kind.state)
 
 
 def payload_problems(payload: MessagePayload) -> list[str]:
