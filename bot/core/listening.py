@@ -1,7 +1,8 @@
 """Rules of the `listen` step (its model and handler are in `bot/core/steps/listen.py`): a
 countdown, the piece (voice, link or text card), then reactions.
 
-The step's clock lives in its state so it survives restarts and pauses:
+The step's clock lives in its state so it survives restarts and pauses (read as the kind's
+`ListenState`, `bot/core/steps/listen.py`, which also says how long is left):
 
     countdown --(countdown_seconds)--> playing --(track duration)--> after
 

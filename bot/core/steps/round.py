@@ -18,6 +18,9 @@ The handler state (stored with the run, so a restart resumes the turn with the t
 - ``floor_left``: ``{"user": id, "turn_no": n, "at": t, "where": "session"|"voice"}`` right after the
   speaker of turn n left and the floor moved on (the cog says so once in the channel, and marks
   it ``"told": true`` first through `Runner.claim_note`); dropped at the next change of the floor.
+
+The handler works on the mapping; everyone else reads these keys typed, as `RoundState`
+(``StepState.of(run).kind(RoundState)``, `bot/core/step_state.py`).
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """The `write` step: a song written together, one line per turn (the lyric rules the cogs share
-are in `bot/core/lyrics.py`).
+are in `bot/core/lyrics.py`). What the handler keeps between lines (the song folded so far, the
+turn order, whose turn it is until when, the last line while it may be changed, turns that ran
+out) is read outside this module as `WriteState` (``StepState.of(run).kind(WriteState)``).
 """
 
 from __future__ import annotations
