@@ -216,17 +216,6 @@ def answered_by(contributions: Sequence[ContributionRecord]) -> set[int]:
     }
 
 
-def answer_refusal(state: Mapping[str, Any], user_id: int) -> str | None:
-    """Why `user_id` may not open the answer form now, or None when they have the floor."""
-    return RoundState.read(state).answer_refusal(user_id)
-
-
-def check_floor(state: Mapping[str, Any], user_id: int) -> None:
-    """Before the answer form opens: raises Conflict (`answer_refusal`'s reason) unless
-    `user_id` has the floor of the round whose step state is `state`."""
-    RoundState.read(state).check_floor(user_id)
-
-
 class RoundHandler(BaseStepHandler):
     """Who has the floor, who may move it on, and what time does when it runs out."""
 

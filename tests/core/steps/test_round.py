@@ -13,10 +13,9 @@ from bot.core.errors import Conflict
 from bot.core.steps.base import StepContext
 from bot.core.steps.round import (
     RoundHandler,
+    RoundState,
     RoundStep,
-    answer_refusal,
     answered_by,
-    check_floor,
     upcoming,
 )
 from bot.records.sessions import ContributionRecord, RunRecord
@@ -168,17 +167,18 @@ def test_only_the_speaker_or_the_facilitator_moves_it_on() -> None:
         handler.accept(ctx(the_step, [ANA, BEN], 1.0, state), "spoke", {"by": BEN})
     accepted = handler.accept(ctx(the_step, [ANA, BEN], 1.0, state), "pass", {"by": FACILITATOR})
     assert accepted == {"by": FACILITATOR, "speaker": ANA, "turn_no": 1}
-    assert answer_refusal(state, BEN) is not None and answer_refusal(state, ANA) is None
+    floor = RoundState.read(state)
+    assert floor.answer_refusal(BEN) is not None and floor.answer_refusal(ANA) is None
 
 
 def test_only_the_member_with_the_floor_opens_the_answer_form() -> None:
     handler = RoundHandler()
     state = dict(handler.enter(ctx(step(), [ANA, BEN], now=0.0)).state)
-    check_floor(state, ANA)
+    RoundState.read(state).check_floor(ANA)
     with pytest.raises(Conflict, match="It isn't your turn yet"):
-        check_floor(state, BEN)
+        RoundState.read(state).check_floor(BEN)
     with pytest.raises(Conflict, match="the round is complete"):
-        check_floor({**state, "finished": True}, ANA)
+        RoundState.read({**state, "finished": True}).check_floor(ANA)
 
 
 def test_pass_refused_when_not_allowed() -> None:
