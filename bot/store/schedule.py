@@ -5,6 +5,7 @@ Times are UTC timestamps in seconds (Unix time)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 
 from bot.records.schedule import NewSeries, OccurrenceRecord, SeriesRecord
 from bot.records.session_access import SessionLimits
@@ -197,16 +198,14 @@ class ScheduleRepository(Repository):
         self, guild_id: int, limit: int
     ) -> list[tuple[SeriesRecord, OccurrenceRecord]]:
         """Occurrences not yet over, soonest first, each with its series."""
-        series_columns = ", ".join(f"s.{c.strip()}" for c in _SERIES.split(","))
-        occurrence_columns = ", ".join(f"o.{c.strip()}" for c in _OCC.split(","))
         rows = await self._db.fetch_all(
-            f"SELECT {series_columns}, {occurrence_columns} FROM schedule_occurrences o"
+            f"SELECT {columns(SeriesRecord, 's')}, {columns(OccurrenceRecord, 'o')} FROM schedule_occurrences o"
             " JOIN schedule_series s ON s.id = o.series_id WHERE o.guild_id = ?"
             " AND o.status IN ('scheduled', 'open', 'started') AND o.ended_at IS NULL"
             " ORDER BY o.starts_at, o.id LIMIT ?",
             (guild_id, limit),
         )
-        width = len(SeriesRecord.__slots__)
+        width = len(fields(SeriesRecord))
         found = []
         for row in rows:
             values = tuple(row)
