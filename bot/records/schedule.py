@@ -57,22 +57,6 @@ class OccurrenceRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class HeldDraftRecord:
-    """A checked session request waiting for its facilitator's Confirm; `payload` is the request
-    as JSON (written and read by `bot.core.schedule_service`), `created_at` a UTC timestamp."""
-
-    id: int
-    key: int
-    """A random number the preview's buttons carry beside the id (ids may be reused)."""
-    guild_id: int
-    facilitator_id: int
-    channel_id: int
-    voice_channel_id: int | None
-    payload: str
-    created_at: float
-
-
-@dataclass(frozen=True, slots=True)
 class NewSeries(SeriesDefinition):
     """A confirmed series to schedule with its first occurrence
     (`ScheduleRepository.create_series`, with its limits beside it)."""
@@ -86,11 +70,22 @@ class NewSeries(SeriesDefinition):
 @dataclass(frozen=True, slots=True)
 class NewDraft:
     """A checked session request to hold until its facilitator confirms it
-    (`ScheduleDraftRepository.hold`); the fields of `HeldDraftRecord` it is held as."""
+    (`ScheduleDraftRepository.hold`); `payload` is the request as JSON (written and read by
+    `bot.core.schedule_service`)."""
 
     key: int
+    """A random number the preview's buttons carry beside the id (ids may be reused)."""
     guild_id: int
     facilitator_id: int
     channel_id: int
     voice_channel_id: int | None
     payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeldDraftRecord(NewDraft):
+    """A checked session request waiting for its facilitator's Confirm: the request's columns
+    first, then its id and when it was held (`created_at`, a UTC timestamp)."""
+
+    id: int
+    created_at: float

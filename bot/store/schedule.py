@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
 
-from bot.records.schedule import NewSeries, OccurrenceRecord, SeriesRecord
+from bot.records.schedule import NewSeries, OccurrenceRecord, SeriesDefinition, SeriesRecord
 from bot.records.session_access import SessionLimits
 from bot.store.database import Conn
 from bot.store.one_statement import write_one, write_returned_if_any
 from bot.store.repository import Repository
-from bot.store.rows import columns, record_of
+from bot.store.rows import columns, record_of, values_of
 from bot.store.session_access import upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
@@ -48,22 +48,9 @@ class ScheduleRepository(Repository):
 
         async def job(conn: Conn) -> tuple[int, int]:
             series_id = await conn.fetch_val(
-                "INSERT INTO schedule_series (guild_id, channel_id, voice_channel_id,"
-                " facilitator_id, title, plan, duration_minutes, repeat, timezone, anchor_local,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    new.guild_id,
-                    new.channel_id,
-                    new.voice_channel_id,
-                    new.facilitator_id,
-                    new.title,
-                    new.plan,
-                    new.duration_minutes,
-                    new.repeat,
-                    new.timezone,
-                    new.anchor_local,
-                    now,
-                ),
+                f"INSERT INTO schedule_series ({columns(SeriesDefinition)}, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (*values_of(new, SeriesDefinition), now),
             )
             occurrence_id = await conn.fetch_val(
                 "INSERT INTO schedule_occurrences (series_id, guild_id, seq, starts_at, ends_at,"
