@@ -15,14 +15,6 @@ from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.records.sessions import SessionRecord
 
 
-class EventRefused(Exception):
-    """Discord refused to create a server event (`forbidden`: for lack of permission)."""
-
-    def __init__(self, forbidden: bool) -> None:
-        super().__init__("forbidden" if forbidden else "refused")
-        self.forbidden = forbidden
-
-
 @dataclass(frozen=True, slots=True)
 class ReminderDm:
     """One member's reminder DM: sent `minutes` before the occurrence starts (0: at the start)."""
@@ -36,6 +28,14 @@ class ReminderDm:
     None: their /remind me setting."""
     language: str | None
     """The client locale they had when they turned /remind me on; None: the server's."""
+
+
+class EventRefused(Exception):
+    """Discord refused to create a server event (`forbidden`: for lack of permission)."""
+
+    def __init__(self, forbidden: bool) -> None:
+        super().__init__("forbidden" if forbidden else "refused")
+        self.forbidden = forbidden
 
 
 class ScheduleOutlet(Protocol):
