@@ -62,10 +62,14 @@ class AtStep(Protocol):
     """A clicked button of a step: which run and which step (0-based)."""
 
     @property
-    def run_id(self) -> int: ...
+    def run_id(self) -> int:
+        """The run the step belongs to."""
+        ...
 
     @property
-    def step_index(self) -> int: ...
+    def step_index(self) -> int:
+        """The step's position in its activity (0-based)."""
+        ...
 
 
 def step_form_opener(

@@ -18,7 +18,6 @@ from bot.store.session_access import upsert_series_limits
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
 
 
-_SERIES = columns(SeriesRecord)
 _OCC = columns(OccurrenceRecord)
 _SERIES_FIELDS = frozenset(
     {
