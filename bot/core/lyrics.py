@@ -32,8 +32,14 @@ State = dict[str, Any]
 
 
 def song_lines(state: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
-    """Filled positions -> line (id, text, fill, author, syl, flags)."""
-    return {int(k): dict(v) for k, v in dict(state.get("lines", {})).items()}
+    """Filled positions -> line (id, text, fill, author, syl, flags); an entry that isn't a
+    position and its line is left out."""
+    found = state.get("lines")
+    if not isinstance(found, Mapping):
+        return {}
+    return {
+        int(k): dict(v) for k, v in found.items() if str(k).isdigit() and isinstance(v, Mapping)
+    }
 
 
 def apply_event(

@@ -21,7 +21,8 @@ read the state on every refresh), and what is written back is the JSON as it was
 changed keys replaced, so stored states stay byte-compatible with what earlier versions wrote.
 
 Handlers keep working on plain mappings (`StepContext.state`); `StepState` wraps one without
-copying it.
+copying it. Nothing else in `bot/` parses or writes the JSON (the store keeps the text):
+`tests/core/test_step_state.py` scans for `json.loads`/`json.dumps` of a step state.
 """
 
 from __future__ import annotations

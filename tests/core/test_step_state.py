@@ -84,6 +84,19 @@ def test_a_forgotten_member_reads_as_nobody() -> None:
     assert state.speaker is None and state.turns == () and state.upcoming == [BEN]
 
 
+def test_a_mangled_state_reads_as_nobody_and_nothing_rather_than_failing() -> None:
+    mangled = (
+        '{"lines": {"0": "not a line", "x": {}, "1": {"id": 8, "text": "hums"}}, "order": null, '
+        '"turn": "12", "last": {"id": 8}, "timeouts": [5], "turns": {"user": 1}, "away": 3, '
+        '"floor_left": "gone", "phase": "loud", "review": []}'
+    )
+    saved = StepState.parse(mangled)
+    assert saved.kind(WriteState) == WriteState(lines={1: {"id": 8, "text": "hums"}})
+    assert saved.kind(RoundState) == RoundState()
+    assert saved.kind(ListenState).phase == "after"
+    assert saved.kind(ReflectState) == ReflectState()
+
+
 def test_a_write_state_of_today_s_shape_reads_typed() -> None:
     state = StepState.of(record(WRITE)).kind(WriteState)
     assert state.lines == {
