@@ -1,14 +1,14 @@
 """Reviewed sharing on a reflect step (`review: facilitator`): the facilitator reads the shared
 answers privately, without their authors, may hold one back, and releases the rest.
 
-What was held back and whether the answers were released is kept in the run's step state as
-the reflect kind's `ReflectState` (under `REVIEW_STATE`: ``{"held": [contribution ids],
-"released": bool}``), so a restart keeps it. The answer itself stores no author; to tell the author of an anonymous answer privately that it was
-held back (or removed after the release), the link from answer to member is stored apart, in
-`review_authors` (`bot/store/review_authors.py`), written in the same commit as the answer. It
-is shown to nobody and never logged, and it goes as soon as it has served: taken when the author
-is told, deleted with /forget and by the daily retention job once the step has ended. So a
-restart keeps it, and the author is still told.
+What was held back and whether the answers were released is kept in the run's step state as the
+reflect kind's `ReflectState` (under `REVIEW_STATE`: ``{"held": [contribution ids], "released":
+bool}``), so a restart keeps it. The answer itself stores no author; to tell the author of an
+anonymous answer privately that it was held back (or removed after the release), the link from
+answer to member is stored apart, in `review_authors` (`bot/store/review_authors.py`), written
+in the same commit as the answer. It is shown to nobody and never logged, and it goes as soon as
+it has served: taken when the author is told, deleted with /forget and by the daily retention
+job once the step has ended. So a restart keeps it, and the author is still told.
 """
 
 from __future__ import annotations
