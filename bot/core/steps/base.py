@@ -215,6 +215,10 @@ class StepKind:
     """The pydantic model of the step; its `type` literal is the kind's name."""
     handler: Callable[[], StepHandler]
     """Makes the kind's handler (one per bot); its `kind` is the kind's name."""
+    state: type[KindState] | None = None
+    """The type of the kind's own keys in a run's step state (a frozen dataclass with
+    ``read(mapping)``, declared in the kind's module, e.g. `RoundState`), which readers outside
+    the module get from `bot.core.step_state.StepState.kind`; None: the kind keeps none."""
     order: int = 100
     """Where the kind is listed to authors (error messages, the schema); ties by name."""
     form: StepForm | None = None
@@ -225,10 +229,6 @@ class StepKind:
     answered: bool = True
     """False for a step nothing is sent at (a prompt is read and talked about): the board shows
     no count of answers for it."""
-    state: type[KindState] | None = None
-    """The type of the kind's own keys in a run's step state (a frozen dataclass with
-    ``read(mapping)``, declared in the kind's module, e.g. `RoundState`), which readers outside
-    the module get from `bot.core.step_state.StepState.kind`; None: the kind keeps none."""
 
     @property
     def name(self) -> str:
