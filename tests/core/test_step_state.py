@@ -17,7 +17,8 @@ from bot.core.steps.listen import ListenState
 from bot.core.steps.reflect import ReflectState
 from bot.core.steps.round import FLOOR_LEFT, FloorLeft, RoundState, RoundTurn
 from bot.core.steps.write import LastLine, TimedOut, WriteState
-from bot.records.sessions import RunRecord
+from bot.records.sessions import NewRun, NewSession, RunRecord
+from bot.store.store import Store
 
 ANA, BEN, CAI = 11, 12, 13
 T = 1772366400.0
@@ -157,6 +158,34 @@ def test_a_corrupt_state_is_refused_where_it_is_acted_on_and_empty_where_shown(t
         StepState.of(record(text))
     assert StepState.shown(record(text)) == StepState()
     assert StepState.shown(record(text)).kind(RoundState) == RoundState()
+
+
+async def test_states_in_a_database_read_back_and_a_change_keeps_the_rest(store: Store) -> None:
+    """Rows written by earlier versions, on each engine: read back as stored, typed, and a
+    change (a released review) written back leaves every other key as it was."""
+    session = await store.sessions.create(
+        NewSession(guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=9),
+        T,
+    )
+    for text in (ROUND, WRITE, LISTEN, LISTEN_PAUSED, REFLECT):
+        new = NewRun(session.id, "a", "h", "{}", None, step_state=text)
+        run = await store.runs.create(new, T)
+        fresh = await store.runs.get(run.id)
+        assert fresh is not None and StepState.of(fresh).text() == text
+        await store.runs.update(run.id, 0, state="finished", ended_at=T)
+    assert StepState.of(fresh).kind(ReflectState).released
+    reviewed = await store.runs.create(
+        NewRun(session.id, "a", "h", "{}", None, step_state=ROUND), T
+    )
+    saved = StepState.of(reviewed).with_values(ReflectState(held=(5,)).stored())
+    changed = await store.runs.update(reviewed.id, 0, step_state=saved.text())
+    assert changed is not None
+    again = await store.runs.get(reviewed.id)
+    assert again is not None and json.loads(again.step_state) == {
+        **json.loads(ROUND),
+        "review": {"held": [5], "released": False},
+    }
+    assert StepState.of(again).kind(RoundState) == StepState.parse(ROUND).kind(RoundState)
 
 
 # ---------------------------------------------------------------- no raw JSON elsewhere
