@@ -20,7 +20,7 @@ from bot.core.run_updates import ContributionOutcome as ContributionOutcome
 from bot.core.run_updates import RunUpdate as RunUpdate
 from bot.core.run_updates import earliest
 from bot.core.step_moves import WAKE_REMAINING
-from bot.core.step_state import StepState
+from bot.core.step_state import WAKE_AT, StepState
 from bot.core.step_timers import StepTimers
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, NewRun, RunRecord
@@ -64,7 +64,7 @@ class Runner(Contributing, StepTimers):
         ctx = await self._step_context(placeholder, first, present, now, state=False)
         wake = self.handler_for(first).enter(ctx)
         deadline = now + first.time_limit if first.time_limit else None
-        state = await self._draw(session_id, first, 0, {**wake.state, "wake_at": wake.at}, now)
+        state = await self._draw(session_id, first, 0, {**wake.state, WAKE_AT: wake.at}, now)
         try:
             new = NewRun(
                 session_id=session_id,

@@ -232,7 +232,7 @@ class ListenHandler(BaseStepHandler):
     def on_wake(self, ctx: StepContext) -> Wake:
         """The countdown ended: playing until the set's duration is over (or straight to AFTER when
         its duration is unknown); playing ended: AFTER, with when it ended."""
-        state = {k: v for k, v in ctx.state.items() if k != "wake_at"}
+        state = {k: v for k, v in ctx.state.items() if k != WAKE_AT}
         current = ListenState.read(ctx.state).phase
         if current == COUNTDOWN:
             duration = state.get("duration")

@@ -35,7 +35,7 @@ from pydantic import Field
 from bot.core.activity_fields import StepBase, TurnSeconds
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import Text
-from bot.core.step_state import as_count, as_member, as_members, as_number
+from bot.core.step_state import StepState, as_count, as_member, as_members, as_number
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
 from bot.core.text import clean_member_text
 from bot.i18n import N_
@@ -322,8 +322,7 @@ class RoundHandler(BaseStepHandler):
             return self._speaker_left(state, ctx, "session")
         if speaker is None and not state.get("volunteer"):
             return self._next(state, ctx)
-        timer = ctx.state.get("wake_at")
-        return Wake(at=timer if isinstance(timer, int | float) else None, state=state)
+        return Wake(at=StepState(ctx.state).wake_at, state=state)
 
     def _speaker_left(self, state: dict[str, Any], ctx: StepContext, where: str) -> Wake:
         """The speaker left while they had the floor: their turn ends as `gone` and the floor
@@ -424,8 +423,7 @@ class RoundHandler(BaseStepHandler):
                 return self._speaker_left(state, ctx, "voice")
             away = [uid for uid in _ids(state.get("away")) if uid != by]
             state["away"] = [*away, by] if contribution.kind == LEFT_VOICE else away
-            timer = ctx.state.get("wake_at")
-            return Wake(at=timer if isinstance(timer, int | float) else None, state=state)
+            return Wake(at=StepState(ctx.state).wake_at, state=state)
         if contribution.kind == "volunteer":
             by = int(contribution.payload["by"])
             order = _ids(state.get("order"))
