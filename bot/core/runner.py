@@ -14,20 +14,17 @@ import json
 
 from bot.core.activities import Activity
 from bot.core.contributing import Contributing
-from bot.core.errors import Conflict
+from bot.core.errors import Conflict, NotFound
 from bot.core.pools import ANOTHER_STATE
 from bot.core.run_updates import ContributionOutcome as ContributionOutcome
 from bot.core.run_updates import RunUpdate as RunUpdate
 from bot.core.run_updates import earliest
-from bot.core.step_moves import WAKE_REMAINING
+from bot.core.step_moves import STATE_RETRIES as STATE_RETRIES
+from bot.core.step_moves import WAKE_REMAINING, RunChanged
 from bot.core.step_timers import StepTimers
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, NewRun, RunRecord
 from bot.store.runs import RunAlreadyLive
-
-STATE_RETRIES = 5
-"""Fresh reads a compare-and-set of a run's step state gets when other processes keep
-changing it (each retry follows a change another process committed)."""
 
 
 class Runner(Contributing, StepTimers):
@@ -92,129 +89,148 @@ class Runner(Contributing, StepTimers):
     ) -> RunUpdate | None:
         """Leave the current step for the next one; None if someone else already moved it.
         Raises NotFound when the run has ended, Conflict when the step refuses to be left yet
-        (e.g. no-skip listening, or `by_facilitator` False on a step only they may move)."""
+        (e.g. no-skip listening, or `by_facilitator` False on a step only they may move), and
+        RunChanged (a Conflict) when other processes kept changing the run."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            if run.step_index != expected_step:
-                return None
-            now = self._now()
-            ctx = await self._context(run, now)
-            reason = self.handler_for(ctx.step).refuse_leaving(ctx, by_facilitator)
-            if isinstance(reason, Conflict):
-                raise reason
-            if reason:
-                raise Conflict(reason)
-            return await self._move_on(run, now, ctx.present)
+            return await self._decide_fresh(
+                run_id, lambda run: self._advance(run, expected_step, by_facilitator)
+            )
+
+    async def _advance(
+        self, run: RunRecord, expected_step: int, by_facilitator: bool
+    ) -> RunUpdate | None:
+        if run.step_index != expected_step:
+            return None
+        now = self._now()
+        ctx = await self._context(run, now)
+        reason = self.handler_for(ctx.step).refuse_leaving(ctx, by_facilitator)
+        if isinstance(reason, Conflict):
+            raise reason
+        if reason:
+            raise Conflict(reason)
+        return await self._move_on(run, now, ctx.present, as_read=True)
+
+    # Pause, resume, extend and stop decide from the run as read and write it back only if it
+    # is still so (a compare-and-set: another process may change it meanwhile, and the run's
+    # lock serialises this process only); a lost race is decided again on a fresh read.
 
     async def pause(self, run_id: int) -> RunUpdate:
         """Stop the step's clock: its time left (seconds) and the handler timer's are kept in
-        the run. Raises NotFound when the run has ended, Conflict when it is paused already."""
+        the run. Raises NotFound when the run has ended, Conflict when it is paused already,
+        RunChanged (a Conflict) when other processes kept changing it."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            if run.state == "paused":
-                raise Conflict(N_("The activity is already paused. Use Resume to carry on."))
-            now = self._now()
-            state = json.loads(run.step_state)
-            remaining = run.step_deadline - now if run.step_deadline is not None else None
-            handler_wake = state.get("wake_at")
-            if isinstance(handler_wake, int | float):
-                state[WAKE_REMAINING] = max(0.0, handler_wake - now)
-            updated = await self._store.runs.update(
-                run.id,
-                run.step_index,
-                state="paused",
-                paused_remaining=None if remaining is None else max(0.0, remaining),
-                step_deadline=None,
-                wake_at=None,
-                step_state=json.dumps(state),
-            )
-            assert updated is not None
-            return RunUpdate(run=updated)
+            return await self._decide_fresh(run_id, self._pause)
+
+    async def _pause(self, run: RunRecord) -> RunUpdate:
+        if run.state == "paused":
+            raise Conflict(N_("The activity is already paused. Use Resume to carry on."))
+        now = self._now()
+        state = json.loads(run.step_state)
+        remaining = run.step_deadline - now if run.step_deadline is not None else None
+        handler_wake = state.get("wake_at")
+        if isinstance(handler_wake, int | float):
+            state[WAKE_REMAINING] = max(0.0, handler_wake - now)
+        updated = await self._save(
+            run,
+            state="paused",
+            paused_remaining=None if remaining is None else max(0.0, remaining),
+            step_deadline=None,
+            wake_at=None,
+            step_state=json.dumps(state),
+        )
+        return RunUpdate(run=updated)
 
     async def resume(self, run_id: int) -> RunUpdate:
         """Start the clock again with the time that was left (the handler's own deadlines move
-        on by the pause). Raises NotFound when the run has ended, Conflict when not paused."""
+        on by the pause). Raises NotFound when the run has ended, Conflict when not paused,
+        RunChanged (a Conflict) when other processes kept changing it."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            if run.state != "paused":
-                raise Conflict(N_("The activity isn't paused."))
-            now = self._now()
-            state = json.loads(run.step_state)
-            deadline = now + run.paused_remaining if run.paused_remaining is not None else None
-            handler_wake: float | None = None
-            if WAKE_REMAINING in state:
-                handler_wake = now + float(state.pop(WAKE_REMAINING))
-                before = state.get("wake_at")
-                if isinstance(before, int | float):
-                    # The handler's own deadlines (a turn's end on its card) move on with it.
-                    handler = self.handler_for(self.step(run))
-                    state = handler.resumed(state, handler_wake - before)
-                state["wake_at"] = handler_wake
-            updated = await self._store.runs.update(
-                run.id,
-                run.step_index,
-                state="running",
-                paused_remaining=None,
-                step_deadline=deadline,
-                wake_at=earliest(deadline, handler_wake),
-                step_state=json.dumps(state),
-            )
-            assert updated is not None
-            return RunUpdate(run=updated)
+            return await self._decide_fresh(run_id, self._resume)
+
+    async def _resume(self, run: RunRecord) -> RunUpdate:
+        if run.state != "paused":
+            raise Conflict(N_("The activity isn't paused."))
+        now = self._now()
+        state = json.loads(run.step_state)
+        deadline = now + run.paused_remaining if run.paused_remaining is not None else None
+        handler_wake: float | None = None
+        if WAKE_REMAINING in state:
+            handler_wake = now + float(state.pop(WAKE_REMAINING))
+            before = state.get("wake_at")
+            if isinstance(before, int | float):
+                # The handler's own deadlines (a turn's end on its card) move on with it.
+                handler = self.handler_for(self.step(run))
+                state = handler.resumed(state, handler_wake - before)
+            state["wake_at"] = handler_wake
+        updated = await self._save(
+            run,
+            state="running",
+            paused_remaining=None,
+            step_deadline=deadline,
+            wake_at=earliest(deadline, handler_wake),
+            step_state=json.dumps(state),
+        )
+        return RunUpdate(run=updated)
 
     async def extend(self, run_id: int, seconds: float) -> RunUpdate:
         """Give the step more time; a step without a limit gets one of `seconds` from now.
-        Raises NotFound when the run has ended."""
+        Two extensions at once (also from two processes) both count. Raises NotFound when the
+        run has ended, RunChanged (a Conflict) when other processes kept changing it."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            now = self._now()
-            state = json.loads(run.step_state)
-            handler_wake = (
-                state.get("wake_at") if isinstance(state.get("wake_at"), float | int) else None
+            return await self._decide_fresh(run_id, lambda run: self._extend(run, seconds))
+
+    async def _extend(self, run: RunRecord, seconds: float) -> RunUpdate:
+        now = self._now()
+        state = json.loads(run.step_state)
+        handler_wake = (
+            state.get("wake_at") if isinstance(state.get("wake_at"), float | int) else None
+        )
+        if run.state == "paused":
+            updated = await self._save(
+                run, paused_remaining=(run.paused_remaining or 0.0) + seconds
             )
-            if run.state == "paused":
-                updated = await self._store.runs.update(
-                    run.id,
-                    run.step_index,
-                    paused_remaining=(run.paused_remaining or 0.0) + seconds,
-                )
-            else:
-                base = run.step_deadline if run.step_deadline is not None else now
-                deadline = max(base, now) + seconds
-                updated = await self._store.runs.update(
-                    run.id,
-                    run.step_index,
-                    step_deadline=deadline,
-                    wake_at=earliest(deadline, handler_wake),
-                )
-            assert updated is not None
-            return RunUpdate(run=updated)
+        else:
+            base = run.step_deadline if run.step_deadline is not None else now
+            deadline = max(base, now) + seconds
+            updated = await self._save(
+                run, step_deadline=deadline, wake_at=earliest(deadline, handler_wake)
+            )
+        return RunUpdate(run=updated)
 
     async def attendance_changed(self, session_id: int) -> RunUpdate | None:
         """Someone joined or left the session: the current step's handler may follow (a round
-        puts a late joiner at the end of its order). None when nothing changed."""
+        puts a late joiner at the end of its order). None when nothing changed (or the run
+        ended, or other processes kept changing it)."""
         found = await self._store.runs.live_for_session(session_id)
         if found is None:
             return None
         async with self._lock(found.id):
-            run = await self._store.runs.get(found.id)
-            if run is None or not run.live:
+            try:
+                return await self._decide_fresh(found.id, self._follow_attendance)
+            except (NotFound, RunChanged):
                 return None
-            now = self._now()
-            ctx = await self._context(run, now)
-            wake = self.handler_for(ctx.step).attendance_changed(ctx)
-            if wake is None:
-                return None
-            updated = await self._apply_wake(run, wake, now)
-            return None if updated is None else RunUpdate(run=updated)
+
+    async def _follow_attendance(self, run: RunRecord) -> RunUpdate | None:
+        now = self._now()
+        ctx = await self._context(run, now)
+        wake = self.handler_for(ctx.step).attendance_changed(ctx)
+        if wake is None:
+            return None
+        updated = await self._apply_wake(run, wake, now, as_read=True)
+        return None if updated is None else RunUpdate(run=updated)
 
     async def stop(self, run_id: int) -> RunUpdate:
-        """End the run where it is. Raises NotFound when it has ended already."""
+        """End the run where it is (once, also when a timer moves it on meanwhile). Raises
+        NotFound when it has ended already, RunChanged (a Conflict) when other processes kept
+        changing it."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            stopped = await self._end(run, "stopped", self._now())
-            assert stopped is not None
-            return stopped
+            return await self._decide_fresh(run_id, self._stop)
+
+    async def _stop(self, run: RunRecord) -> RunUpdate:
+        stopped = await self._end(run, "stopped", self._now(), as_read=True)
+        if stopped is None:  # not so as_read (it raises RunChanged instead); for the type
+            raise RunChanged()
+        return stopped
 
     async def draw_again(self, run_id: int, step_index: int) -> RunUpdate:
         """Another question: draw each pool of the current step again, once per step.

@@ -6,8 +6,8 @@ for the check-in benchmark's burst, more than the 10,000 answers' own). Consecut
 updates in a batch run together instead (see writer.Batchable): one `UPDATE ... FROM` the
 batch's rows per set of changed columns. The step compare-and-set stays per run: a run no
 longer at its expected step (or no longer live) is left unchanged and its job gets None, as
-alone. A job that also expects the run's step state (`expected_state`: a read-modify-write of
-it, which two processes may do at once) always runs alone.
+alone. A job that also expects the run as read (`expected`: a read-modify-write of its clock
+or step state, which two processes may do at once) always runs alone.
 """
 
 from __future__ import annotations
@@ -41,6 +41,16 @@ FIELDS: dict[str, ColumnType] = {
 """The columns a run update may change, with their type for a batch's arrays."""
 _LIVE = "state IN ('running', 'paused')"
 
+GUARDED = ("state", "step_deadline", "paused_remaining", "step_state", "wake_at")
+"""The columns a compare-and-set finds as it read them (`RunUpdateJob.expected`): what a
+pause, a resume, an extension, a timer or a step handler decides from. Not the step message
+(posting it changes nothing that is decided)."""
+
+
+def as_read(run: RunRecord) -> tuple[Any, ...]:
+    """`run`'s GUARDED columns, in that order (a compare-and-set's `expected`)."""
+    return (run.state, run.step_deadline, run.paused_remaining, run.step_state, run.wake_at)
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class RunUpdateJob(Batchable):
@@ -54,19 +64,19 @@ class RunUpdateJob(Batchable):
     changes: ChangeFeed | None = None
     """Where to tell the other processes which runs changed (`run <ids>`, in the same
     transaction), so none of them keeps serving its cached copy."""
-    expected_state: str | None = None
-    """With it (and `expected_step`), only if the run's step state is still this text: the
-    compare-and-set of a change computed from the state as read, which another process may
-    have changed meanwhile (each process serialises its own changes only)."""
+    expected: tuple[Any, ...] | None = None
+    """With it (and `expected_step`), only if the run's GUARDED columns still hold these values
+    (`as_read`): the compare-and-set of a change computed from the run as read, which another
+    process may have changed meanwhile (each process serialises its own changes only)."""
 
     async def __call__(self, conn: Conn) -> RunRecord | None:
         guarded = self.expected_step is not None
-        state_guarded = guarded and self.expected_state is not None
+        state_guarded = guarded and self.expected is not None
         params = (
             *self.values,
             self.run_id,
             *((self.expected_step,) if guarded else ()),
-            *((self.expected_state,) if state_guarded else ()),
+            *((self.expected or ()) if state_guarded else ()),
         )
         row = await conn.fetch_one(_alone(self.fields, guarded, state_guarded), params)
         if row is None:
@@ -94,8 +104,8 @@ class RunUpdateJob(Batchable):
             seen[job.run_id] = turn + 1
             if turn == len(rounds):
                 rounds.append({})
-            # A state-guarded job is a group of its own (so it runs alone).
-            alone = index if job.expected_state is not None else None
+            # A compare-and-set of the run as read is a group of its own (so it runs alone).
+            alone = index if job.expected is not None else None
             key = (job.fields, job.expected_step is not None, alone)
             rounds[turn].setdefault(key, []).append(index)
         for groups in rounds:
@@ -138,7 +148,8 @@ def _assignments(fields: tuple[str, ...], value: Any) -> str:
 def _alone(fields: tuple[str, ...], guarded: bool, state_guarded: bool = False) -> str:
     where = f"id = ? AND step_index = ? AND {_LIVE}" if guarded else "id = ?"
     if state_guarded:
-        where += " AND step_state = ?"
+        # Null-safe (a deadline may be unset); the same text on both engines.
+        where += "".join(f" AND {name} IS NOT DISTINCT FROM ?" for name in GUARDED)
     return (
         f"UPDATE activity_runs SET {_assignments(fields, lambda _: '?')} WHERE {where}"
         f" RETURNING {RUN_COLUMNS}"
