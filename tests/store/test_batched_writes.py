@@ -373,3 +373,36 @@ async def test_a_state_guarded_run_update_changes_only_the_state_it_read(
         assert kept is not None and kept[0] == '{"mine": 1}'
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"state": "paused"},
+        {"step_deadline": 90.5},
+        {"paused_remaining": 12.25},
+        {"wake_at": 90.5},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+async def test_a_run_compare_and_set_is_refused_when_its_clock_changed(
+    engine: TestDatabase, change: dict[str, Any]
+) -> None:
+    """`update_unchanged` also finds the run's state, deadline, time left while paused and
+    wake time as read (NULLs compared as values): an extension or a pause elsewhere refuses
+    it, with the step state untouched. The same read, written back unchanged, is taken."""
+    store = Store(engine.url)
+    await store.open()
+    try:
+        _, run_id = await _open_run(store)
+        assert await store.runs.update(run_id, 0, step_deadline=60.5, wake_at=60.5)
+        read = await store.runs.get(run_id)
+        assert read is not None and read.paused_remaining is None
+        assert await store.runs.update(run_id, 0, **change)  # another process's change
+        assert await store.runs.update_unchanged(read, step_state='{"mine": 1}') is None
+        fresh = await store.runs.get(run_id)
+        assert fresh is not None and fresh.step_state == read.step_state
+        taken = await store.runs.update_unchanged(fresh, step_state='{"mine": 1}')
+        assert taken is not None and taken.step_state == '{"mine": 1}'
+    finally:
+        await store.close()
