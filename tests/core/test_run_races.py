@@ -1,19 +1,20 @@
-"""Two processes (shards on one database) changing the same run's step state at once.
+"""Two processes (shards on one database) changing the same run at once.
 
 A run's changes are serialised per process (RunLocks); two processes can still touch one run:
-while a dead process's shards are adopted and handed back (bot/shards.py), the returning home
-process answers its guilds' members while the adopter may still fire that run's timers. The
-race is made certain here by a third connection holding the run for writing while both
-processes read it, then letting go.
+while a dead process's shards are adopted and handed back (bot/shards.py), or a restart
+overlaps, the returning home process answers its guilds' members while the adopter may still
+fire that run's timers. Every change decided from the run as read is a compare-and-set on it,
+decided again on a fresh read when it lost (bot/core/step_moves.py `_decide_fresh`).
+
+The race is made certain, with no sleeps: the other process acts at a fixed point, between this
+process's read of the run and its write (the write waits for it), through `ActsBeforeWriting`,
+a real repository that runs a step of the test just before the run's write is sent.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,102 +31,6 @@ from bot.store.run_update_job import RUN_COLUMNS
 from bot.store.runs import RunRepository
 from bot.store.store import Store
 from tests.core.runner_setup import ACTIVITY, Clock, activity, session
-from tests.engines import TestDatabase
-
-HELD_SECONDS = 0.5
-"""How long the third connection holds the run: both processes read it meanwhile (the
-outcome asserted is the same whatever the interleaving; this makes the racy one likely)."""
-
-
-@asynccontextmanager
-async def run_held_for_writing(engine: TestDatabase, run_id: int) -> AsyncIterator[None]:
-    """Another connection holding the run's row (PostgreSQL) or the write lock (SQLite): reads
-    go on, writes wait until the block ends."""
-    if engine.is_postgres:
-        import asyncpg
-
-        conn = await asyncpg.connect(engine.url)
-        transaction = conn.transaction()
-        await transaction.start()
-        await conn.execute("SELECT id FROM activity_runs WHERE id = $1 FOR UPDATE", run_id)
-        try:
-            yield
-        finally:
-            await transaction.rollback()
-            await conn.close()
-    else:
-        assert engine.path is not None
-        other = sqlite3.connect(engine.path, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
-
-
-async def test_a_note_is_claimed_once_across_two_processes(
-    engine: TestDatabase, two: tuple[Store, Store], clock: Clock
-) -> None:
-    first, second = two
-    here, there = Runner(first, clock, step_handlers()), Runner(second, clock, step_handlers())
-    s = await session(first, 1)
-    run = (await here.start(s.id, activity())).run
-    await first.runs.update(run.id, 0, step_state=json.dumps({"note": {"user": 1}}))
-    assert await there.live_run(s.id) is not None  # the other process knows the run too
-    async with run_held_for_writing(engine, run.id):
-        claims = asyncio.gather(
-            here.claim_note(run.id, 0, "note"), there.claim_note(run.id, 0, "note")
-        )
-        await asyncio.sleep(HELD_SECONDS)
-    assert sorted(await claims) == [False, True]  # told once, by one of them
-    stored = await second.runs.get(run.id)
-    assert stored is not None and json.loads(stored.step_state)["note"] == {
-        "user": 1,
-        "told": True,
-    }
-
-
-POOLED = Activity.model_validate(
-    {
-        **ACTIVITY,
-        "id": "core-pooled",
-        "version_hash": "pooled",
-        "steps": [
-            {
-                "type": "reflect",
-                "title": "Look back",
-                "question": {"pool": ["What stayed?", "What surprised you?", "What moved?"]},
-            }
-        ],
-    }
-)
-
-
-async def test_another_question_is_drawn_once_per_step_across_two_processes(
-    engine: TestDatabase, two: tuple[Store, Store], clock: Clock
-) -> None:
-    first, second = two
-    here, there = Runner(first, clock, step_handlers()), Runner(second, clock, step_handlers())
-    s = await session(first, 1)
-    run = (await here.start(s.id, POOLED)).run
-    assert await there.live_run(s.id) is not None
-    async with run_held_for_writing(engine, run.id):
-        drawn = asyncio.gather(
-            here.draw_again(run.id, 0), there.draw_again(run.id, 0), return_exceptions=True
-        )
-        await asyncio.sleep(HELD_SECONDS)
-    outcomes = await drawn
-    refused = [o for o in outcomes if isinstance(o, Conflict)]
-    assert len(refused) == 1, outcomes  # one draws again; the other is told it was done
-    assert "already drawn another question" in refused[0].message
-
-
-# ------------------------------------------------- pause, resume, extend, timers, stop
-#
-# The other process acts at a fixed point: between this process's read of the run and its
-# write (the write waits for it), through `ActsBeforeWriting`, a real repository that runs a
-# step of the test just before its compare-and-set is sent. No sleeps: the order is certain.
 
 Between = Callable[[], Awaitable[object]]
 
@@ -172,13 +77,16 @@ class TwoProcesses:
     run_id: int
 
 
-async def two_runners(first: Store, second: Store, clock: Clock, at_step: int) -> TwoProcesses:
-    """ACTIVITY started on `first` and moved to step `at_step` (1: 60 s, moves on by itself;
-    2: 30 s, waits for the facilitator), both processes knowing the run."""
+async def two_runners(
+    first: Store, second: Store, clock: Clock, at_step: int, started: Activity | None = None
+) -> TwoProcesses:
+    """`started` (ACTIVITY by default) started on `first` and moved to step `at_step` (of
+    ACTIVITY, 1: 60 s, moves on by itself; 2: 30 s, waits for the facilitator), both processes
+    knowing the run."""
     runs = first.runs = ActsBeforeWriting(first)
     here, there = Runner(first, clock, step_handlers()), Runner(second, clock, step_handlers())
     s = await session(first, 1)
-    run = (await here.start(s.id, activity())).run
+    run = (await here.start(s.id, started or activity())).run
     for step in range(at_step):
         assert await here.advance(run.id, step) is not None
     assert await there.live_run(s.id) is not None
@@ -192,6 +100,59 @@ async def stored(store: Store, run_id: int) -> RunRecord:
     )
     assert row is not None
     return RunRecord(*tuple(row))
+
+
+async def test_a_note_is_claimed_once_across_two_processes(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """The other process claims the note between this one's read and its write: told once."""
+    p = await two_runners(*two, clock, at_step=0)
+    await two[0].runs.update(p.run_id, 0, step_state=json.dumps({"note": {"user": 1}}))
+    claims: list[bool] = []
+
+    async def claimed_elsewhere() -> None:
+        claims.append(await p.there.claim_note(p.run_id, 0, "note"))
+
+    p.runs.between = claimed_elsewhere
+    assert await p.here.claim_note(p.run_id, 0, "note") is False
+    assert claims == [True] and p.runs.refused == 1  # told once, by the other
+    run = await stored(two[1], p.run_id)
+    assert json.loads(run.step_state)["note"] == {"user": 1, "told": True}
+
+
+POOLED = Activity.model_validate(
+    {
+        **ACTIVITY,
+        "id": "core-pooled",
+        "version_hash": "pooled",
+        "steps": [
+            {
+                "type": "reflect",
+                "title": "Look back",
+                "question": {"pool": ["What stayed?", "What surprised you?", "What moved?"]},
+            }
+        ],
+    }
+)
+
+
+async def test_another_question_is_drawn_once_per_step_across_two_processes(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """The other process draws again between this one's read and its write: this one is told
+    it was done (one draw again per step), and the other's draw stands."""
+    p = await two_runners(*two, clock, at_step=0, started=POOLED)
+    drawn: list[RunUpdate] = []
+
+    async def drawn_elsewhere() -> None:
+        drawn.append(await p.there.draw_again(p.run_id, 0))
+
+    p.runs.between = drawn_elsewhere
+    with pytest.raises(Conflict) as refused:
+        await p.here.draw_again(p.run_id, 0)
+    assert "already drawn another question" in refused.value.message
+    assert len(drawn) == 1 and p.runs.refused == 1
+    assert await stored(two[1], p.run_id) == drawn[0].run
 
 
 async def test_two_extensions_at_once_from_two_processes_both_count(
