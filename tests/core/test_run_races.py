@@ -85,7 +85,7 @@ async def two_runners(
     knowing the run."""
     runs = first.runs = ActsBeforeWriting(first)
     here, there = Runner(first, clock, step_handlers()), Runner(second, clock, step_handlers())
-    s = await session(first, 1)
+    s = await session(first, 1, 2)
     run = (await here.start(s.id, started or activity())).run
     for step in range(at_step):
         assert await here.advance(run.id, step) is not None
@@ -335,3 +335,45 @@ async def test_a_run_changed_elsewhere_before_every_try_is_a_conflict_to_try_aga
     assert p.runs.refused == STATE_RETRIES
     run = await stored(two[1], p.run_id)
     assert (run.state, run.step_deadline) == ("running", start + 60 + 10 * STATE_RETRIES)
+
+
+ROUND = Activity.model_validate(
+    {
+        **ACTIVITY,
+        "id": "core-round",
+        "version_hash": "round",
+        "steps": [
+            {"type": "round", "title": "Go-around", "question": "One word?", "turn_seconds": 30}
+        ],
+    }
+)
+
+
+async def test_a_late_joiner_racing_a_turn_timeout_elsewhere_keeps_the_floor_moved_on(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """This process puts a late joiner at the end of the round's order from the state it read;
+    meanwhile the other's timer ended the first speaker's turn. Decided again on the fresh
+    state: the floor stays with the second speaker (written from the stale read, the first
+    got the floor back, with a timer already past)."""
+    p = await two_runners(*two, clock, at_step=0, started=ROUND)
+    start = clock().timestamp()
+    first = json.loads((await stored(two[0], p.run_id)).step_state)
+    assert (first["speaker"], first["order"]) == (1, [1, 2])
+    clock.tick(30)
+    await two[0].sessions.join(p.session_id, 3, clock().timestamp())
+    timed_out: list[RunUpdate] = []
+
+    async def turn_timed_out_elsewhere() -> None:
+        timed_out.extend(await p.there.wake_due())
+
+    p.runs.between = turn_timed_out_elsewhere
+    # The other's timer moved the floor on with the joiner already at the end of the order:
+    # decided again, nothing is left to change.
+    assert await p.here.attendance_changed(p.session_id) is None
+    assert len(timed_out) == 1 and p.runs.refused == 1
+    run = await stored(two[1], p.run_id)
+    assert run == timed_out[0].run
+    state = json.loads(run.step_state)
+    assert (state["speaker"], state["order"]) == (2, [1, 2, 3])
+    assert run.wake_at == state["wake_at"] == start + 60
