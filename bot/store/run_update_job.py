@@ -49,7 +49,7 @@ pause, a resume, an extension, a timer or a step handler decides from. Not the s
 
 def as_read(run: RunRecord) -> tuple[Any, ...]:
     """`run`'s GUARDED columns, in that order (a compare-and-set's `expected`)."""
-    return (run.state, run.step_deadline, run.paused_remaining, run.step_state, run.wake_at)
+    return tuple(getattr(run, name) for name in GUARDED)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
