@@ -19,7 +19,6 @@ from bot.core.pools import ANOTHER_STATE
 from bot.core.run_updates import ContributionOutcome as ContributionOutcome
 from bot.core.run_updates import RunUpdate as RunUpdate
 from bot.core.run_updates import earliest
-from bot.core.step_moves import STATE_RETRIES as STATE_RETRIES
 from bot.core.step_moves import WAKE_REMAINING, RunChanged
 from bot.core.step_timers import StepTimers
 from bot.i18n import N_
@@ -236,51 +235,53 @@ class Runner(Contributing, StepTimers):
         """Another question: draw each pool of the current step again, once per step.
 
         Raises Conflict when the step has ended, has no pool, or was drawn again already;
-        NotFound when the run has ended."""
+        NotFound when the run has ended; RunChanged (a Conflict) when other processes kept
+        changing it."""
         async with self._lock(run_id):
-            # Once per step across processes too: a compare-and-set on the state read, decided
-            # again on a fresh read when another process changed it (see claim_note).
-            for _attempt in range(STATE_RETRIES):
-                run = await self._require_live(run_id)
-                if run.step_index != step_index:
-                    raise Conflict(N_("That step has ended."))
-                if not self.has_pools(run):
-                    raise Conflict(N_("This step has no pool of questions to draw from."))
-                state = json.loads(run.step_state)
-                if state.get(ANOTHER_STATE):
-                    raise Conflict(
-                        N_("You've already drawn another question for this step (one per step).")
-                    )
-                step = self.definition(run).steps[step_index]
-                state = await self._draw(run.session_id, step, step_index, state, self._now())
-                state[ANOTHER_STATE] = True
-                updated = await self._store.runs.update_unchanged(run, step_state=json.dumps(state))
-                if updated is not None:
-                    return RunUpdate(run=updated)
+            # Once per step across processes too: a compare-and-set on the run as read.
+            return await self._decide_fresh(run_id, lambda run: self._draw_again(run, step_index))
+
+    async def _draw_again(self, run: RunRecord, step_index: int) -> RunUpdate:
+        if run.step_index != step_index:
             raise Conflict(N_("That step has ended."))
+        if not self.has_pools(run):
+            raise Conflict(N_("This step has no pool of questions to draw from."))
+        state = json.loads(run.step_state)
+        if state.get(ANOTHER_STATE):
+            raise Conflict(
+                N_("You've already drawn another question for this step (one per step).")
+            )
+        step = self.definition(run).steps[step_index]
+        state = await self._draw(run.session_id, step, step_index, state, self._now())
+        state[ANOTHER_STATE] = True
+        return RunUpdate(run=await self._save(run, step_state=json.dumps(state)))
 
     async def claim_note(self, run_id: int, step_index: int, key: str) -> bool:
         """Claim the telling of a note the step's handler left in its state under `key` (a
         mapping, e.g. a round's `floor_left`): True once, for the first caller, which then
         tells it; the mark `told` is stored with the run, so a restart (or another process
-        reading the run) doesn't tell it again. False when it was told already, is gone, or
-        the step has ended. Raises StorageUnavailable when the mark can't be written."""
+        reading the run) doesn't tell it again. False when it was told already, is gone, the
+        step or the run has ended, or other processes kept changing the run. Raises
+        StorageUnavailable when the mark can't be written."""
         async with self._lock(run_id):
-            # The lock serialises this process only: the mark is set by compare-and-set, and
-            # a lost one (another process changed the state) is decided again on a fresh read.
-            for _attempt in range(STATE_RETRIES):
-                run = await self._store.runs.get(run_id)
-                if run is None or not run.live or run.step_index != step_index:
-                    return False
-                state = json.loads(run.step_state)
-                note = state.get(key)
-                if not isinstance(note, dict) or note.get("told"):
-                    return False
-                state[key] = {**note, "told": True}
-                updated = await self._store.runs.update_unchanged(run, step_state=json.dumps(state))
-                if updated is not None:
-                    return True
+            # The lock serialises this process only: the mark is set by compare-and-set.
+            try:
+                return await self._decide_fresh(
+                    run_id, lambda run: self._claim_note(run, step_index, key)
+                )
+            except (NotFound, RunChanged):
+                return False
+
+    async def _claim_note(self, run: RunRecord, step_index: int, key: str) -> bool:
+        if run.step_index != step_index:
             return False
+        state = json.loads(run.step_state)
+        note = state.get(key)
+        if not isinstance(note, dict) or note.get("told"):
+            return False
+        state[key] = {**note, "told": True}
+        await self._save(run, step_state=json.dumps(state))
+        return True
 
     async def contributions(self, run: RunRecord) -> list[ContributionRecord]:
         """The contributions to the run's current step, in the order they were saved."""

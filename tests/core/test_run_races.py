@@ -23,8 +23,8 @@ import pytest
 from bot.core.activities import Activity
 from bot.core.errors import Conflict, NotFound
 from bot.core.run_updates import RunUpdate
-from bot.core.runner import STATE_RETRIES, Runner
-from bot.core.step_moves import RunChanged
+from bot.core.runner import Runner
+from bot.core.step_moves import STATE_RETRIES, RunChanged
 from bot.core.steps import step_handlers
 from bot.records.sessions import RunRecord
 from bot.store.run_update_job import RUN_COLUMNS
