@@ -377,3 +377,23 @@ async def test_a_late_joiner_racing_a_turn_timeout_elsewhere_keeps_the_floor_mov
     state = json.loads(run.step_state)
     assert (state["speaker"], state["order"]) == (2, [1, 2, 3])
     assert run.wake_at == state["wake_at"] == start + 60
+
+
+async def test_the_last_answer_racing_a_pause_elsewhere_leaves_the_step_paused(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """The last answer completes a step that moves on by itself; the other process paused the
+    run between this one's read and its move: the run stays paused at the step (a paused run
+    doesn't move on; written from the stale read, the move would also have unpaused it)."""
+    p = await two_runners(*two, clock, at_step=1)
+    await p.here.contribute(p.run_id, 1, 1, "reflection", {"text": "calm"})
+    paused: list[RunUpdate] = []
+
+    async def paused_elsewhere() -> None:
+        paused.append(await p.there.pause(p.run_id))
+
+    p.runs.between = paused_elsewhere
+    outcome = await p.here.contribute(p.run_id, 1, 2, "reflection", {"text": "warm"})
+    assert outcome.update is None and len(paused) == 1 and p.runs.refused == 1
+    run = await stored(two[1], p.run_id)
+    assert run == paused[0].run and (run.state, run.step_index) == ("paused", 1)
