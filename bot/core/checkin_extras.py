@@ -10,7 +10,10 @@ from collections.abc import Awaitable, Callable
 from bot.core.activities import Scale
 from bot.core.checkin_steps import CheckinSteps
 from bot.core.checkins import DEFAULT_NOTE_MAX, scale_of, strip_mentions
+from bot.core.clock import Clock
 from bot.core.errors import Conflict, NotFound
+from bot.core.run_service import RunService
+from bot.core.runner import Runner
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.checkins import CheckinRecord
@@ -38,12 +41,13 @@ class Told(enum.Enum):
     """The facilitator used /forget: nobody was told in their place; nothing is kept."""
 
 
-class CheckinExtrasService:
-    """Notes, sharing and telling the facilitator, for the member's own check-ins. Raises
-    bot.core.errors' NotFound and Conflict with catalogue texts."""
+class CheckinExtrasService(RunService):
+    """Notes, sharing and telling the facilitator, for the member's own check-ins (their
+    check-in steps read through `steps`). Raises bot.core.errors' NotFound and Conflict with
+    catalogue texts."""
 
-    def __init__(self, store: Store, steps: CheckinSteps) -> None:
-        self._store = store
+    def __init__(self, store: Store, clock: Clock, runner: Runner, steps: CheckinSteps) -> None:
+        super().__init__(store, clock, runner)
         self._steps = steps
 
     async def own(self, checkin_id: int, user_id: int) -> CheckinRecord:
@@ -120,7 +124,7 @@ class CheckinExtrasService:
         if session.facilitator_id == user_id:
             return Told.FACILITATOR_HERE
         tells = self._store.facilitator_tells
-        if not await tells.claim(session.id, session.guild_id, user_id, self._steps.now()):
+        if not await tells.claim(session.id, session.guild_id, user_id, self.now()):
             return Told.ALREADY
         try:
             reached = await tell(session)
@@ -130,5 +134,5 @@ class CheckinExtrasService:
         if not reached:
             await tells.release(session.id, user_id)
             return Told.NOT_REACHED if session.has_facilitator else Told.NO_FACILITATOR
-        await tells.told(session.id, user_id, self._steps.now())
+        await tells.told(session.id, user_id, self.now())
         return Told.TOLD

@@ -58,10 +58,10 @@ class CheckinService(RunService):
         self._steps = steps = CheckinSteps(store, clock, runner)
         self.reports = CheckinReports(store, clock, runner)
         """The figures read from check-ins (summary, history, report, trends)."""
-        self.extras = CheckinExtrasService(store, steps)
+        self.extras = CheckinExtrasService(store, clock, runner, steps)
         """A member's own check-in after answering: its note, sharing it, telling the
         facilitator."""
-        self._single = SingleAnswers(store, runner, steps, self.now, self.is_low)
+        self._single = SingleAnswers(store, clock, runner, self.is_low)
         self._batches = AnswerBatches(
             store, runner, self.now, steps.live_step, steps.session_of, self.is_low
         )

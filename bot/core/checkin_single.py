@@ -4,13 +4,12 @@ member's pass) and /checkin now's answers outside any activity. No Discord here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from bot.core.activities import Scale
 from bot.core.checkin_batch import ANSWER_KINDS, IsLow
 from bot.core.checkin_saved import ConsentNeeded, Saved
 from bot.core.checkin_steps import CheckinSteps
 from bot.core.checkins import check_answer, scale_key
+from bot.core.clock import Clock
 from bot.core.runner import Runner
 from bot.core.steps.checkin import CheckinStep
 from bot.records.sessions import RunRecord, SessionRecord
@@ -21,22 +20,13 @@ _NO_PAYLOAD: dict[str, object] = {}
 """A check-in's contribution carries nothing (the value is in the check-in row)."""
 
 
-class SingleAnswers:
-    """Check-in answers written one at a time (see the module docstring); `CheckinService`
-    hands them here. Raises what its methods say, with catalogue texts."""
+class SingleAnswers(CheckinSteps):
+    """Check-in answers written one at a time (see the module docstring), each reading its
+    check-in step itself; `CheckinService` hands them here with the server's `is_low` rule.
+    Raises what its methods say, with catalogue texts."""
 
-    def __init__(
-        self,
-        store: Store,
-        runner: Runner,
-        steps: CheckinSteps,
-        now: Callable[[], float],
-        is_low: IsLow,
-    ) -> None:
-        self._store = store
-        self._runner = runner
-        self._steps = steps
-        self._now = now
+    def __init__(self, store: Store, clock: Clock, runner: Runner, is_low: IsLow) -> None:
+        super().__init__(store, clock, runner)
         self._is_low = is_low
 
     async def step_answer(
@@ -53,11 +43,11 @@ class SingleAnswers:
         is gone, InvalidInput for a value the scale doesn't offer, ConsentNeeded when the member
         was never asked."""
         run = await self._store.runs.get(run_id)
-        step = self._steps.live_step(run, step_index)
+        step = self.live_step(run, step_index)
         assert run is not None  # live_step raised otherwise
-        session = await self._steps.session_of(run)
+        session = await self.session_of(run)
         check_answer(step.scale, value, value2)
-        now = self._now()
+        now = self.now()
         try:
             return await self._save(session, step, run, user_id, value, value2, now)
         except NoConsent as refusal:
@@ -142,7 +132,7 @@ class SingleAnswers:
                     value=value,
                     value2=value2 if scale.kind == "sam" else None,
                     passed=False,
-                    created_at=self._now(),
+                    created_at=self.now(),
                 ),
                 replace_id=replace_id,
             )

@@ -8,7 +8,6 @@ import pytest
 
 from bot.core.checkin_service import CheckinService
 from bot.core.checkin_single import SingleAnswers
-from bot.core.checkin_steps import CheckinSteps
 from bot.core.checkins import scale_of
 from bot.core.errors import InvalidInput
 from bot.core.runner import Runner
@@ -29,8 +28,7 @@ __all__ = ["runner", "service"]  # fixtures shared with the service's tests (sto
 
 @pytest.fixture
 def single(store: Store, runner: Runner, service: CheckinService) -> SingleAnswers:
-    steps = CheckinSteps(store, clock, runner)
-    return SingleAnswers(store, runner, steps, service.now, service.is_low)
+    return SingleAnswers(store, clock, runner, service.is_low)
 
 
 async def test_a_second_answer_replaces_the_first(
