@@ -80,9 +80,23 @@ class NewCheckin(NamedTuple):
 
     def record(self, new_id: int) -> CheckinRecord:
         """The row as inserted (column defaults: no note, not shared)."""
-        # The record's fields run as this tuple's, with `id` first and note and shared before
-        # `created_at`.
-        return CheckinRecord(new_id, *self[:11], None, False, self.created_at)
+        return CheckinRecord(
+            id=new_id,
+            guild_id=self.guild_id,
+            user_id=self.user_id,
+            session_id=self.session_id,
+            run_id=self.run_id,
+            step_index=self.step_index,
+            scale=self.scale,
+            phase=self.phase,
+            measure=self.measure,
+            value=self.value,
+            value2=self.value2,
+            passed=self.passed,
+            note=None,
+            shared=False,
+            created_at=self.created_at,
+        )
 
 
 async def _save(
