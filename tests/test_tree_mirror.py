@@ -67,7 +67,7 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "core/schedule_drafts.py": {"tests/cogs/test_schedule_confirm.py": '"session schedule create"'},
     "core/checkins.py": {
         "tests/core/test_checkins_rules.py": IMPORTS,
-        "tests/core/test_checkin_service.py": IMPORTS,
+        "tests/core/test_checkin_extras.py": IMPORTS,
     },
     "core/checkin_saved.py": {"tests/core/test_checkin_batch.py": "Saved"},
     "store/checkin_answers.py": {

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from simcord.actors import MemberActor
 
-from tests.conftest import World, find_message
+from bot.core.activities import Catalog
+from bot.settings import Settings
+from tests.conftest import World, find_message, restart
 
 
 async def open_and_join(world: World, *people: MemberActor) -> None:
@@ -327,6 +329,29 @@ async def test_tell_facilitator_failure_is_said_honestly(world: World) -> None:
     again = await ana.click(care[0], label="Let the facilitator know")  # type: ignore[arg-type]
     assert "I've let the facilitator know privately" in (again.response.content or "")
     assert "finding things hard" in (dm.history()[-1].content or "")
+
+
+async def test_the_facilitator_is_told_once_even_after_a_restart(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """Let the facilitator know, pressed again after the bot restarted, says it's done and
+    sends nothing more: the telling is kept in the database, not in one process's memory."""
+    ana, quiet = world.members[:2]
+    await open_and_join(world, ana, quiet)
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "1")
+    [care] = care_messages(world, ana)
+    told = await ana.click(care, label="Let the facilitator know")  # type: ignore[arg-type]
+    assert "I've let the facilitator know privately" in (told.response.content or "")
+    dm = world.facilitator.user.dm_channel
+    assert len(dm.history()) == 1
+    await restart(world, settings, catalog)
+    again = await ana.click(care, label="Let the facilitator know")  # type: ignore[arg-type]
+    assert again.ephemeral
+    assert "I've already let the facilitator know" in (again.response.content or "")
+    assert len(dm.history()) == 1, "told twice"
+    stored = await rows(world, "SELECT user_id, told_at IS NOT NULL FROM facilitator_tells")
+    assert stored == [(ana.id, 1)]
 
 
 async def test_low_answer_then_no_thanks_still_shows_support(world: World) -> None:

@@ -178,9 +178,20 @@ Step = Callable[[World, list[MemberActor]], Awaitable[None]]
 
 
 async def in_checkin(world: World, people: list[MemberActor]) -> None:
-    for value, person in zip(("4", "6", "7"), people, strict=False):
+    """The first answers low and asks Chorus to let the facilitator know (the mark that they
+    were told is theirs too), and adds a note; the others answer."""
+    for value, person in zip(("1", "6", "7"), people, strict=False):
         content = await click_agreeing(person, step_message(world, "F checkin"), value)
         assert "Your answer is saved" in content, content
+    [care] = [
+        m
+        for m in world.channel.history(viewer=people[0])
+        if m.embeds and "honest about how you are" in (m.embeds[0].title or "")
+    ]
+    told = await people[0].click(care, label="Let the facilitator know")
+    said = told.response.content or ""
+    # A facilitator taking part is not told about themselves.
+    assert "I've let the facilitator know privately" in said or "You're the facilitator" in said
     reply = [
         m
         for m in world.channel.history(viewer=people[0])
