@@ -20,6 +20,7 @@ from bot.store.store import Store
 from bot.ui.errors import is_expected
 from tests.core.runner_setup import Clock
 from tests.engines import ENGINES, TestDatabase, test_database
+from tests.responses import reply_to
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,7 +152,7 @@ async def open_session(
     where = channel or world.channel
     options = {"voice_channel": voice} if voice is not None else {}
     opened = await world.facilitator.slash(where, "session start", title=title, **options)
-    assert opened.ephemeral and "is open" in opened.response.content, opened.response.content
+    assert opened.ephemeral and "is open" in reply_to(opened).content, reply_to(opened).content
     for member in joining:
         await member.slash(where, "session join")
 

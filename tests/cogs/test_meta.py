@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import World
+from tests.responses import reply_to
 
 
 async def test_about_answers_privately_with_version_and_count(world: World) -> None:
     result = await world.members[0].slash(world.channel, "about")
     assert result.ephemeral
-    embed = result.response.embeds[0]
+    embed = reply_to(result).embeds[0]
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Version"] == world.bot().version
     assert int(fields["Activities loaded"]) == len(world.bot().catalog.activities) >= 12
@@ -20,8 +21,8 @@ async def test_about_answers_privately_with_version_and_count(world: World) -> N
 async def test_member_is_refused_a_facilitator_command(world: World) -> None:
     result = await world.members[0].slash(world.channel, "session start", title="Mine")
     assert result.ephemeral
-    assert "Only facilitators" in result.response.content
-    assert "Facilitator" in result.response.content
+    assert "Only facilitators" in reply_to(result).content
+    assert "Facilitator" in reply_to(result).content
     assert world.channel.last_message is None
 
 
@@ -35,6 +36,6 @@ async def test_unexpected_error_is_reported_with_a_code(world: World) -> None:
     bot.sessions.history = broken  # type: ignore[method-assign]
     result = await world.facilitator.slash(world.channel, "session history")
     assert result.ephemeral
-    assert "Something went wrong (code " in result.response.content
+    assert "Something went wrong (code " in reply_to(result).content
     errors = world.env.errors
     assert any("boom" in repr(e) for e in errors)

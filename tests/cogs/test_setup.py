@@ -11,6 +11,7 @@ from simcord.actors import MemberActor
 from bot.store.checkins import NewCheckin
 from tests.cogs.test_checkins import agree, care_messages, open_and_join, start
 from tests.conftest import World
+from tests.responses import reply_to
 
 DAY = 86_400
 
@@ -70,7 +71,7 @@ async def test_support_text_and_links_are_this_servers_own(world: World) -> None
     preview = reply(changed)
     assert "Support text: default → Call the Leeds helpline" in preview
     assert "Preview" in preview and "Leeds helpline" in preview
-    assert link_labels(changed.response.message) == [
+    assert link_labels(reply_to(changed).message) == [
         ("Leeds Helpline", "https://example.org/leeds"),
         ("Samaritans", "https://www.samaritans.org"),
     ]
@@ -195,8 +196,8 @@ async def test_history_records_who_when_old_and_new_and_forget_anonymises(
     assert "Language: Spanish (es)" in shown
     # The member who changed it forgets themselves: the change stays, their id goes.
     forget = await manager.slash(world.channel, "forget")
-    done = await manager.click(forget.response.message, label="Delete my data")
-    assert "has been deleted" in done.response.content
+    done = await manager.click(reply_to(forget).message, label="Delete my data")
+    assert "has been deleted" in reply_to(done).content
     after = reply(await world.facilitator.slash(world.channel, "setup history"))
     assert f"<@{manager.id}>" not in after and "a former member" in after
 
