@@ -11,7 +11,7 @@ from simcord.actors import MemberActor
 from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.conftest import World, restart
-from tests.responses import reply_to
+from tests.responses import button_labels, reply_to
 
 
 def utc(*parts: int) -> float:
@@ -83,7 +83,7 @@ async def test_tuesday_friday_evenings_in_berlin_across_the_clock_change(
     # Every DM asks with the scale, Pass and Snooze; an answer is saved like /checkin now.
     last = dms(ana)[-1]
     assert last.embeds and last.embeds[0].title == "How are you today?"
-    labels = [c.label for row in last.components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(last)
     assert labels == [str(v) for v in range(11)] + ["Pass", "Snooze 1 hour"]
     answered = await ana.user.click(last, label="7")
     assert "Saved: **7" in (reply_to(answered).content or ""), reply_to(answered).content

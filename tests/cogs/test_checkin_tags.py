@@ -177,7 +177,7 @@ async def test_tags_keep_what_was_typed_and_show_it_plainly(world: World) -> Non
     await answer_now(world, ana, "3")
     await tag(world, ana, "DRAUSSEN")
     lines = (
-        (await ana.slash(world.channel, "checkin tag mood")).response.embeds[0].description or ""
+        reply_to(await ana.slash(world.channel, "checkin tag mood")).embeds[0].description or ""
     ).splitlines()
     # One line for both spellings (the latest shown): 7 and 3 -> 5.
     assert lines[0] == "**DRAUSSEN**: 5 / 10, 2 check-ins", lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 from simcord.actors import MemberActor
 
 from tests.conftest import World, find_message
-from tests.responses import reply_to
+from tests.responses import button_labels, fields_of, reply_to
 
 
 async def open_and_join(world: World, *people: MemberActor) -> None:
@@ -64,7 +64,7 @@ async def test_before_after_pair_for_four_people_shows_the_mean_shift(world: Wor
     assert payloads and all(p == "{}" for _, p in payloads)
 
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in reply_to(ended).embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     shift = fields["Mood shift (mood, 0-10)"]
     # Shifts +3, 0, +2, -1: mean +1.0; 2 improved, 1 stayed, 1 dropped.
     assert "**+1.0**" in shift and "4 people" in shift
@@ -82,7 +82,7 @@ async def test_two_member_session_hides_group_figures(world: World) -> None:
     for person in (world.facilitator, ana):
         await person.click(find_message(world.channel, "Leaving"), label="8")
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in reply_to(ended).embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     text = fields["Mood shift (mood, 0-10)"]
     assert "Too few answers to show group figures" in text
     assert "+" not in text and "improved" not in text
@@ -170,7 +170,7 @@ async def test_anonymous_step_stores_no_user_id(world: World) -> None:
     await open_and_join(world, ana, ben)
     await start(world, "test-checkin-anon")
     faces = find_message(world.channel, "Faces")
-    labels = [c.label for row in faces.components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(faces)
     assert labels == ["very low", "low", "okay", "good", "very good", "Pass"]
     # No consent needed: nothing links the answer to anyone.
     first = await ana.click(faces, label="good")
@@ -269,7 +269,7 @@ async def test_checkin_now_outside_sessions(world: World) -> None:
     ana = world.members[0]
     shown = await ana.slash(world.channel, "checkin now")
     assert shown.ephemeral
-    labels = [c.label for row in reply_to(shown).message.components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(reply_to(shown).message)
     assert labels == [str(v) for v in range(11)]
     consent = await ana.click(reply_to(shown).message, label="8")
     assert reply_to(consent).embeds[0].title == "Before your first check-in"
@@ -361,7 +361,7 @@ async def test_low_answer_then_no_thanks_still_shows_support(world: World) -> No
 
 def board_field(world: World, name: str) -> str:
     board = find_message(world.channel, "Tuesday circle")
-    fields = {f.name: f.value for f in board.embeds[0].fields}
+    fields = fields_of(board.embeds[0])
     return str(fields.get(name))
 
 
@@ -426,7 +426,7 @@ async def test_summary_counts_read_as_words(world: World) -> None:
     await agree(world, ana, "Arriving", "5")
     await ben.click(find_message(world.channel, "Arriving"), label="Pass")
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in reply_to(ended).embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     # One person each: the kinds are named, their counts are not (fewer than 3 behind them).
     assert "passes from fewer than 3 people" in fields["Contributions"]
     assert "check-ins from fewer than 3 people" in fields["Contributions"]

@@ -58,7 +58,7 @@ async def test_the_facilitator_edits_who_can_come(world: World) -> None:
     assert refused.ephemeral and "Only facilitators" in reply_to(refused).content
     [occurrence] = await world.bot().store.schedule.upcoming(world.guild.id, 10)
     await world.env.advance_time(occurrence.starts_at - world.bot().clock().timestamp() + 1)
-    assert "You've joined" in (await ana.click(board(world), label="Join")).response.content
+    assert "You've joined" in reply_to(await ana.click(board(world), label="Join")).content
     assert "Here now (1): 1 of 2 places taken" in fields(board(world))
 
 

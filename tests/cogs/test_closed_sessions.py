@@ -9,7 +9,7 @@ from typing import Any
 import simcord
 
 from tests.conftest import World, build_world, find_message
-from tests.responses import reply_to
+from tests.responses import fields_of, reply_to
 
 
 def board(world: World) -> Any:
@@ -22,7 +22,7 @@ def dms(member: Any) -> list[str]:
 
 
 def fields(message: Any) -> dict[str, str]:
-    return {f.name: f.value for f in message.embeds[0].fields}
+    return fields_of(message.embeds[0])
 
 
 async def test_cap_reached_waitlist_with_place_and_leave_moves_next_up(
@@ -36,8 +36,8 @@ async def test_cap_reached_waitlist_with_place_and_leave_moves_next_up(
     assert started.ephemeral and "is open" in reply_to(started).content
     assert "Press **Join** to take part" in (board(world).embeds[0].description or "")
 
-    assert "You've joined" in (await ana.click(board(world), label="Join")).response.content
-    assert "You've joined" in (await ben.click(board(world), label="Join")).response.content
+    assert "You've joined" in reply_to(await ana.click(board(world), label="Join")).content
+    assert "You've joined" in reply_to(await ben.click(board(world), label="Join")).content
     third = await cai.click(board(world), label="Join")
     assert third.ephemeral
     assert "full right now" in reply_to(third).content
@@ -114,7 +114,7 @@ async def test_invite_only_admit_and_remove_from_the_board(world: World) -> None
     # Ben joins by invitation too, then the facilitator takes Ana out.
     await ben.click(board(world), label="Join")
     await world.facilitator.select(
-        (await world.facilitator.click(board(world), label="Manage")).response.message,
+        reply_to(await world.facilitator.click(board(world), label="Manage")).message,
         [f"admit:{ben.id}"],
     )
     manage = await world.facilitator.click(board(world), label="Manage")
@@ -159,7 +159,7 @@ async def test_scheduled_session_shows_its_cap_then_opens_closed_with_its_line(
     assert "Here now (0): 0 of 1 places taken" in fields(board(world))
     sol = world.guild.add_member(world.env.create_user("sol"), roles=[choir])
     tia = world.guild.add_member(world.env.create_user("tia"), roles=[choir])
-    assert "You've joined" in (await sol.click(board(world), label="Join")).response.content
+    assert "You've joined" in reply_to(await sol.click(board(world), label="Join")).content
     waiting = await tia.click(board(world), label="Join")
     assert "number **1** in line" in reply_to(waiting).content
     listed = await ben.slash(world.channel, "session upcoming")

@@ -14,7 +14,7 @@ from bot.settings import Settings
 from tests.cogs.test_checkins import open_and_join, public_text, rows, start
 from tests.cogs.test_privacy import every_row_with
 from tests.conftest import World, find_message, restart
-from tests.responses import reply_to
+from tests.responses import button_labels, fields_of, reply_to
 
 STEP = "Your goals today"
 
@@ -106,7 +106,7 @@ async def test_set_list_done_and_drop(world: World) -> None:
     listed = await ana.slash(world.channel, "goal list")
     embed = reply_to(listed).embeds[0]
     assert "feel less anxious" in (embed.description or "")
-    earlier = {f.name: f.value for f in embed.fields}["Earlier goals"]
+    earlier = fields_of(embed)["Earlier goals"]
     assert "sleep better (done ✅)" in earlier and "(dropped)" in earlier
     assert [c["name"] for c in await ana.autocomplete(world.channel, "goal done", "id", "")] == [
         "feel less anxious"
@@ -150,7 +150,7 @@ async def test_goal_step_two_members_with_goals_and_one_without(world: World) ->
     step = find_message(world.channel, STEP)
     embed = step.embeds[0]
     assert "private" in (embed.description or "")
-    labels = [c.label for row in step.components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(step)
     assert labels == ["Rate my goals", "Set a goal", "Pass"]
 
     # ana: one private message per goal, each with 1-5 buttons in words and a Pass.
@@ -159,7 +159,7 @@ async def test_goal_step_two_members_with_goals_and_one_without(world: World) ->
     prompts = private(world, ana, "How did today go for")
     assert [("sleep better" in (m.content or "")) for m in prompts] == [True, False]
     assert "share more with others" in (prompts[1].content or "")
-    buttons = [c.label for row in prompts[0].components for c in row.children]  # type: ignore[attr-defined]
+    buttons = button_labels(prompts[0])
     assert buttons == [
         "1 · Hard",
         "2 · Not great",
@@ -285,7 +285,7 @@ async def test_facilitator_sees_counts_only_at_three_or_more(world: World) -> No
     closed = find_message(world.channel, STEP)  # all members rated: the step moved on
     assert "3 members rated their personal goals" in (closed.embeds[0].description or "")
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in reply_to(ended).embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     line = fields["Personal goals"]
     assert "3 members here have personal goals; 3 rated them today" in line
     text = public_text(world) + line
@@ -300,7 +300,7 @@ async def test_facilitator_figures_hidden_below_three(world: World) -> None:
     await start(world, "test-goal-step")
     await rate_all(world, ana, ["2 · Not great"])
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in reply_to(ended).embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     assert "Fewer than 3 members here have personal goals" in fields["Personal goals"]
     assert "1" not in fields["Personal goals"] and "2 " not in fields["Personal goals"]
 

@@ -22,7 +22,7 @@ from bot.ui.steps.listen import ListenPresenter
 from bot.voice.recording import RecordingVoice
 from tests.conftest import ROOT, World, find_message
 from tests.conftest import open_session as open_session_as
-from tests.responses import reply_to
+from tests.responses import fields_of, reply_to
 
 needs_ffmpeg = pytest.mark.requires_program("ffmpeg", "ffprobe")
 
@@ -238,7 +238,7 @@ async def test_song_for_this_week_end_to_end(world: World) -> None:
     await world.env.advance_time(181)
     assert (await bot.store.runs.live_for_session(1)) is None
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in reply_to(ended).embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     assert "Gymnopédie No. 1" in fields["Listening"]
 
 
@@ -285,7 +285,7 @@ async def test_group_playlist_vote_and_from_vote(world: World) -> None:
     gone = nominations[2]
     assert (
         "Only facilitators"
-        in (await ana.slash(world.channel, "listen remove", entry=gone.id)).response.content
+        in reply_to(await ana.slash(world.channel, "listen remove", entry=gone.id)).content
     )
     removed = await world.facilitator.slash(world.channel, "listen remove", entry=gone.id)
     assert "Removed **Gone Song**" in reply_to(removed).content

@@ -17,7 +17,7 @@ from bot.demo.controls import modal_fields
 from bot.settings import Settings
 from bot.ui.lyrics import who as name_in_embed
 from tests.conftest import World, find_message, restart
-from tests.responses import reply_to
+from tests.responses import fields_of, reply_to
 
 
 async def start(world: World, activity: str, members: list[MemberActor] | None = None) -> None:
@@ -43,7 +43,7 @@ async def write(member: MemberActor, message: discord.Message, text: str) -> str
 
 
 def now_field(embed: discord.Embed) -> str:
-    return str({f.name: f.value for f in embed.fields}["Now"])
+    return str(fields_of(embed)["Now"])
 
 
 def buttons(message: discord.Message) -> dict[str, bool]:
@@ -113,7 +113,7 @@ async def test_round_robin_song_to_the_end(world: World) -> None:
     body = song.embeds[0].description or ""
     assert "**Verse**\nA house with a bright red door\nThe kettle on the stove" in body
     assert "**Chorus**\nSomeone calls my name" in body
-    credits = {f.name: f.value for f in song.embeds[0].fields}["Words by"]
+    credits = fields_of(song.embeds[0])["Words by"]
     assert credits == "**ana**, **ben** and **cai**"
     assert song.attachments and song.attachments[0].filename.endswith(".md")
     markdown = (await song.attachments[0].read()).decode()
@@ -143,7 +143,7 @@ async def test_credit_opt_out_and_title(world: World) -> None:
         await who.slash(world.channel, "line", text=text)
     await world.facilitator.slash(world.channel, "activity next")
     song = find_message(world.channel, "Red door")
-    credits = {f.name: f.value for f in song.embeds[0].fields}["Words by"]
+    credits = fields_of(song.embeds[0])["Words by"]
     assert credits == "**ana** and the group"
     exported = await ana.slash(world.channel, "song export", song_id=1)
     assert (
@@ -210,7 +210,7 @@ async def test_hidden_mode_reveals_at_the_end(world: World) -> None:
     song = find_message(world.channel, "🎶")
     body = song.embeds[0].description or ""
     assert "the river took my shoes\nshoes of glass and thunder\nthunder is a lullaby" in body
-    assert {f.name: f.value for f in song.embeds[0].fields}["Words by"] == "the group"
+    assert fields_of(song.embeds[0])["Words by"] == "the group"
     rows = await bot.store.songs.lines(1, include_removed=True)
     assert rows and all(r.author_id is None for r in rows)
     contributions = await bot.store.contributions.for_step(1, 0)
@@ -267,7 +267,7 @@ async def test_open_race_keeps_both_in_commit_order(world: World) -> None:
 async def test_rhyme_command(world: World) -> None:
     result = await world.members[0].slash(world.channel, "rhyme", word="home")
     assert result.ephemeral
-    fields = {f.name: f.value for f in reply_to(result).embeds[0].fields}
+    fields = fields_of(reply_to(result).embeds[0])
     assert "roam" in fields["Rhymes"]
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import World
-from tests.responses import reply_to
+from tests.responses import fields_of, reply_to
 
 
 async def test_about_answers_privately_with_version_and_count(world: World) -> None:
     result = await world.members[0].slash(world.channel, "about")
     assert result.ephemeral
     embed = reply_to(result).embeds[0]
-    fields = {f.name: f.value for f in embed.fields}
+    fields = fields_of(embed)
     assert fields["Version"] == world.bot().version
     assert int(fields["Activities loaded"]) == len(world.bot().catalog.activities) >= 12
     assert "PRIVACY.md" in fields["Privacy"]

@@ -9,7 +9,7 @@ import pytest
 
 from tests.cogs.test_checkins import agree, care_messages, open_and_join, start
 from tests.conftest import World, find_message
-from tests.responses import reply_to
+from tests.responses import fields_of, reply_to
 
 
 async def every_row_with(world: World, user_id: int) -> list[tuple[str, str]]:
@@ -231,7 +231,7 @@ async def test_session_report_is_for_facilitators_and_suppresses_small_groups(
     result = await world.facilitator.slash(world.channel, "session report", session=1)
     assert result.ephemeral
     embed = reply_to(result).embeds[0]
-    fields = {f.name: f.value for f in embed.fields}
+    fields = fields_of(embed)
     assert fields["Attendance"] == "3 people"
     assert "Arriving: fewer than 3" in fields["Participation per step"]
     assert "Leaving: fewer than 3" in fields["Participation per step"]

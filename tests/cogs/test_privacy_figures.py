@@ -12,7 +12,7 @@ from simcord.actors import MemberActor
 from tests.cogs.test_checkins import public_text
 from tests.cogs.test_privacy_scan import click_agreeing, forget, write_line
 from tests.conftest import World, find_message
-from tests.responses import reply_to
+from tests.responses import fields_of, reply_to
 
 
 def text_of(message: discord.Message) -> str:
@@ -119,7 +119,7 @@ async def test_mood_participation_and_goal_figures_are_recounted(world: World, h
         await person.click(prompt, label="4 · Good")
 
     report = await world.facilitator.slash(world.channel, "session report", session=1)
-    fields = {f.name: f.value for f in reply_to(report).embeds[0].fields}
+    fields = fields_of(reply_to(report).embeds[0])
     assert "Mean shift **+3.0** points across 3 people" in fields["Mood shift (mood, 0-10)"]
     assert "Arriving: 3" in fields["Participation per step"], fields
 
@@ -133,7 +133,7 @@ async def test_mood_participation_and_goal_figures_are_recounted(world: World, h
         assert member is None, "the purge should have forgotten ana"
 
     ended = await world.facilitator.slash(world.channel, "session end")
-    summary = {f.name: f.value for f in reply_to(ended).embeds[0].fields}
+    summary = fields_of(reply_to(ended).embeds[0])
     assert "fewer than 3 people" in summary["Mood shift (mood, 0-10)"], summary
     assert "Fewer than 3 members here have personal goals" in summary["Personal goals"], summary
     assert "check-ins from fewer than 3 people" in summary["Contributions"], summary
@@ -142,7 +142,7 @@ async def test_mood_participation_and_goal_figures_are_recounted(world: World, h
     assert summary["Attendance"] == "3 people", summary
 
     report = await world.facilitator.slash(world.channel, "session report", session=1)
-    fields = {f.name: f.value for f in reply_to(report).embeds[0].fields}
+    fields = fields_of(reply_to(report).embeds[0])
     assert "Too few answers" in fields["Mood shift (mood, 0-10)"], fields
     assert "Arriving: fewer than 3" in fields["Participation per step"], fields
     assert "Leaving: fewer than 3" in fields["Participation per step"], fields

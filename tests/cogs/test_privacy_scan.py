@@ -477,7 +477,7 @@ async def test_forget_while_waiting_asking_or_taken_out_of_a_closed_session(worl
     await world.facilitator.slash(
         world.channel, "session start", title="Tuesday circle", capacity=1
     )
-    assert "You've joined" in (await ben.slash(world.channel, "session join")).response.content
+    assert "You've joined" in reply_to(await ben.slash(world.channel, "session join")).content
     waiting = await ana.slash(world.channel, "session join")
     assert "number **1** in line" in reply_to(waiting).content
     assert any("session_waitlist" in place for place in await held_somewhere(world, ana))

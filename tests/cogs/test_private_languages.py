@@ -21,7 +21,7 @@ from simcord import interactions as simcord_interactions
 from simcord.actors import MemberActor
 
 from tests.conftest import World
-from tests.responses import reply_to
+from tests.responses import button_labels, reply_to
 
 
 def client_language(monkeypatch: pytest.MonkeyPatch, member: MemberActor, locale: str) -> None:
@@ -221,12 +221,12 @@ async def test_the_scheduled_check_in_dm_and_its_answer_are_german(
     # The DM has no interaction: the server's language.
     assert dm.embeds[0].title == "Wie geht es dir heute?"
     assert "0 = sehr schlecht, 10 = sehr gut." in (dm.embeds[0].description or "")
-    labels = [c.label for row in dm.components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(dm)
     assert "Passen" in labels, labels
     # The answer is a reply to the member (client German): the value, the note button, care.
     answered = await ana.user.click(dm, label="1")
     assert reply_to(answered).content == "🔒 Gespeichert: **1 von 10**. Nur du siehst es."
-    note = [c.label for row in reply_to(answered).message.components for c in row.children]  # type: ignore[attr-defined]
+    note = button_labels(reply_to(answered).message)
     assert note == ["Notiz hinzufügen"], note
     care = [m for m in dms(ana) if m.embeds and m.embeds[0].title]
     assert care[-1].embeds[0].title == "Danke, dass du ehrlich sagst, wie es dir geht"

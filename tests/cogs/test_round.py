@@ -12,7 +12,7 @@ from bot.settings import Settings
 from tests.cogs.test_privacy import every_row_with
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message, restart
-from tests.responses import reply_to
+from tests.responses import button_labels, reply_to
 
 
 def card(world: World, title: str = "Check-in round") -> discord.Message:
@@ -51,7 +51,7 @@ async def test_members_speak_in_join_order_with_done_and_pass(world: World) -> N
     assert f"**Next:** {name(ben)}, then 1 more" in body
     assert f"1. {name(ana)} · 🎤 now\n2. {name(ben)}\n3. {name(cai)}" in body
     assert "Their time ends <t:" in body
-    labels = [c.label for row in card(world).components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(card(world))
     assert labels == ["Answer", "Done", "Pass"]
 
     # Someone else can't move the floor on.
@@ -177,7 +177,7 @@ async def test_volunteer_first_then_join_order_and_auto_advance(world: World) ->
     body = text(card(world, "Who starts"))
     assert f"🎤 {name(cai)} has the floor now." in body
     assert f"**Next:** {name(ana)}" in body
-    labels = [c.label for row in card(world, "Who starts").components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(card(world, "Who starts"))
     assert labels == ["Answer", "Done"]  # pass_allowed: false
     shown = await cai.click(card(world, "Who starts"), label="Answer")
     await cai.submit_modal(shown, {"answer": "a private answer"})
@@ -204,7 +204,7 @@ async def test_voice_session_card_says_who_speaks_in_voice(world: World) -> None
     await world.facilitator.slash(world.channel, "activity start", activity="test-round")
     body = text(card(world))
     assert f"🎤 {name(ana)} is speaking in the voice channel now." in body
-    labels = [c.label for row in card(world).components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(card(world))
     assert labels == ["Done", "Pass"]
 
 

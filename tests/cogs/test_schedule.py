@@ -12,7 +12,7 @@ from bot.core.activities import Catalog
 from bot.records.schedule import OccurrenceRecord
 from bot.settings import Settings
 from tests.conftest import World, find_message, make_bot
-from tests.responses import reply_to
+from tests.responses import fields_of, reply_to
 
 EVENTS_ROUTE = "/guilds/*/scheduled-events"
 
@@ -80,7 +80,7 @@ async def test_create_shows_a_preview_then_creates_the_event(world: World) -> No
     # 2026-01-02 is the first Friday; 18:00 Berlin is 17:00 UTC in winter.
     start = int(datetime(2026, 1, 2, 17, 0, tzinfo=UTC).timestamp())
     assert f"<t:{start}:F>" in (embed.description or "")
-    fields = {f.name: f.value for f in embed.fields}
+    fields = fields_of(embed)
     assert "Europe/Berlin" in fields["Server time"] and "18:00" in fields["Server time"]
     assert not events(world)
 
@@ -151,7 +151,7 @@ async def test_reminder_goes_to_opted_in_interested_members_only(world: World) -
     occurrence = await schedule(world, when="in 2 hours")
     assert (
         "Reminders are on"
-        in (await ana.slash(world.channel, "remind me", state="on")).response.content
+        in reply_to(await ana.slash(world.channel, "remind me", state="on")).content
     )
     await cai.slash(world.channel, "remind me", state="on", minutes_before=15)
     await ana.subscribe_event(occurrence.event_id)

@@ -11,7 +11,7 @@ from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.cogs.test_schedule import now, schedule
 from tests.conftest import World, restart
-from tests.responses import reply_to
+from tests.responses import button_labels, reply_to
 
 CHOICES = ["1 day before", "2 hours before", "30 minutes before", "At the start", "No reminder"]
 
@@ -38,7 +38,7 @@ async def advance_to(world: World, when: float) -> None:
 
 async def choose(member: Any, label: str) -> str:
     [offer] = offers(member)
-    labels = [c.label for row in offer.components for c in row.children]
+    labels = button_labels(offer)
     assert labels == CHOICES, labels
     chosen = await member.user.click(offer, label=label)
     return str(reply_to(chosen).content or "")

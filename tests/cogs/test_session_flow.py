@@ -7,7 +7,7 @@ import pytest
 # open_session is imported from here by other modules: kept as an explicit re-export.
 from tests.conftest import World, find_message
 from tests.conftest import open_session as open_session
-from tests.responses import reply_to
+from tests.responses import fields_of, reply_to
 
 
 def board(world: World):  # type: ignore[no-untyped-def]
@@ -61,9 +61,7 @@ async def test_full_session_path(world: World) -> None:
     assert closing is not None
 
     # Pause, extend and resume by the facilitator; a member is refused.
-    assert (
-        "Only facilitators" in (await cai.slash(world.channel, "activity pause")).response.content
-    )
+    assert "Only facilitators" in reply_to(await cai.slash(world.channel, "activity pause")).content
     await world.facilitator.slash(world.channel, "activity pause")
     run = await bot.store.runs.live_for_session(1)
     assert (
@@ -80,7 +78,7 @@ async def test_full_session_path(world: World) -> None:
     ended = await world.facilitator.slash(world.channel, "session end")
     assert not ended.ephemeral
     summary = reply_to(ended).embeds[0]
-    fields = {f.name: f.value for f in summary.fields}
+    fields = fields_of(summary)
     assert fields["Attendance"] == "3 people"
     assert "Test flow" in fields["Activities"]
     assert "reflections from fewer than 3 people" in fields["Contributions"]
@@ -97,9 +95,9 @@ async def test_leave_and_stop_keep_the_session_open(world: World) -> None:
     await ana.slash(world.channel, "session join")
     left = await ana.click(board(world), label="Leave")
     assert "You've left" in reply_to(left).content
-    assert "weren't in" in (await ana.slash(world.channel, "session leave")).response.content
+    assert "weren't in" in reply_to(await ana.slash(world.channel, "session leave")).content
     await world.facilitator.slash(world.channel, "activity start", activity="test-flow")
-    assert "Only facilitators" in (await ana.click(board(world), label="Stop")).response.content
+    assert "Only facilitators" in reply_to(await ana.click(board(world), label="Stop")).content
     stopped = await world.facilitator.click(board(world), label="Stop")
     assert "stopped" in reply_to(stopped).content
     assert await bot.runner.live_run(1) is None

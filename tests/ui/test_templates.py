@@ -32,6 +32,7 @@ from bot.ui.format import sentence
 from bot.ui.steps import presenters as step_presenters
 from bot.ui.steps.base import MessagePayload, StepScene
 from tests.kind_examples import example_step
+from tests.responses import fields_of
 
 STARTED = 1_767_225_600.0  # 2026-01-01 00:00 UTC
 LIMIT = 120.0
@@ -359,7 +360,7 @@ def test_report_participation_is_out_of_the_members_asked() -> None:
         shift_lines=[],
     )
     embed = checkin_reports.report_embed(report, "Started today", "en")
-    fields = {f.name: f.value for f in embed.fields}
+    fields = fields_of(embed)
     assert "How are you arriving?: 4 of 4 (100%)" in fields["Participation per step"]
     assert "80%" not in json.dumps(embed.to_dict())
     assert fields["Attendance"] == "5 people"
