@@ -14,8 +14,8 @@ from tests.conftest import World, restart
 from tests.responses import button_labels, reply_to
 
 
-def utc(*parts: int) -> float:
-    return datetime(*parts, tzinfo=UTC).timestamp()
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> float:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp()
 
 
 def dms(member: MemberActor) -> list[discord.Message]:

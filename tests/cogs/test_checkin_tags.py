@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import discord
 import pytest
 from simcord.actors import MemberActor
 
@@ -90,7 +91,9 @@ async def menu_options(world: World, member: MemberActor) -> tuple[Any, list[Any
     shown = await member.slash(world.channel, "checkin tag pick")
     assert shown.ephemeral, reply_to(shown).content
     [row] = reply_to(shown).message.components
+    assert isinstance(row, discord.ActionRow), row
     [menu] = row.children
+    assert isinstance(menu, discord.SelectMenu), menu
     return reply_to(shown).message, list(menu.options)
 
 

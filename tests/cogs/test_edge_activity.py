@@ -18,7 +18,7 @@ from bot.core.activities import validate_paths
 from bot.settings import Settings
 from tests.conftest import ROOT, World, find_message
 from tests.discord_limits import LEDGER, check_commands
-from tests.responses import reply_to
+from tests.responses import reply_to, select_menus_of
 
 WORDS = [
     "listen",
@@ -262,16 +262,16 @@ async def test_the_edge_activity_runs_within_discord_limits(world: World) -> Non
     await next_step(world)  # vote
     card = step_message(world, "Vote")
     for person in people:
-        options = card.components[0].children[0].options  # type: ignore[attr-defined]
+        options = select_menus_of(card)[0].options
         await person.select(card, [options[-1].value])
 
     await next_step(world)  # listen (the vote's winner)
     await world.env.advance_time(21)
     card = step_message(world, "Listen")
-    shown = labels(card)
-    assert "Reflect" in shown, shown  # the buttons after the music are never lost
+    buttons = labels(card)
+    assert "Reflect" in buttons, buttons  # the buttons after the music are never lost
     for person in people:
-        reactions = [label for label in shown if label not in ("Open the track", "Reflect")]
+        reactions = [label for label in buttons if label not in ("Open the track", "Reflect")]
         await person.click(card, label=reactions[-1])
         form = await person.click(card, label="Reflect")
         await person.submit_modal(form, {"answer": text(500, "heard"), "share": True})

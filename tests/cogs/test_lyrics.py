@@ -13,6 +13,7 @@ from simcord.actors import MemberActor
 from bot.core.activities import Catalog
 from bot.core.errors import Conflict
 from bot.core.lyrics import song_lines
+from bot.core.steps.write import WriteStep
 from bot.demo.controls import modal_fields
 from bot.settings import Settings
 from bot.ui.lyrics import who as name_in_embed
@@ -291,7 +292,9 @@ async def test_shipped_song_activities_run_end_to_end(
     run = await bot.store.runs.live_for_session(1)
     assert run is not None
     activity_def = bot.runner.definition(run)
-    total = activity_def.steps[run.step_index].total_lines  # type: ignore[union-attr]
+    step = activity_def.steps[run.step_index]
+    assert isinstance(step, WriteStep), step
+    total = step.total_lines
     people = world.members
     for number in range(total):
         state_run = await bot.store.runs.live_for_session(1)

@@ -21,7 +21,7 @@ from simcord import interactions as simcord_interactions
 from simcord.actors import MemberActor
 
 from tests.conftest import World
-from tests.responses import button_labels, reply_to
+from tests.responses import button_labels, fields_of, reply_to
 
 
 def client_language(monkeypatch: pytest.MonkeyPatch, member: MemberActor, locale: str) -> None:
@@ -57,7 +57,7 @@ async def test_private_replies_follow_the_server_language_for_a_client_chorus_la
     embed = reply_to(shown).embeds[0]
     assert shown.ephemeral and embed.title == "Chorus-Einstellungen für diesen Server"
     assert "Mitglieder mit **Server verwalten**" in (embed.description or "")
-    assert any(f.name.startswith("Zeitzone") for f in embed.fields), [f.name for f in embed.fields]
+    assert any(name.startswith("Zeitzone") for name in fields_of(embed)), list(fields_of(embed))
     language = next(f for f in embed.fields if f.name == "Sprache")
     assert language.value == "Deutsch (de)"
     zone = await manager.slash(world.channel, "setup timezone", zone="Europe/Berlin")
@@ -131,8 +131,8 @@ async def test_the_server_event_is_written_in_the_server_language(
     await world.facilitator.click(reply_to(shown).message, label="Confirm")
     [event] = world.env.backend.get_guild(world.guild.id).scheduled_events.values()
     assert event.name == "Freitagskreis"
-    assert "Eine Chorus-Sitzung in #circle." in event.description, event.description
-    assert "Interessiert" in event.description
+    assert "Eine Chorus-Sitzung in #circle." in (event.description or ""), event.description
+    assert "Interessiert" in (event.description or "")
 
 
 async def test_a_scheduled_session_opens_in_the_server_language(world: World) -> None:

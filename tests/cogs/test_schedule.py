@@ -117,6 +117,7 @@ async def test_upcoming_lists_times_and_interest(world: World) -> None:
     assert result.ephemeral
     [field] = reply_to(result).embeds[0].fields
     assert field.name == f"#{occurrence.id} Friday circle"
+    assert field.value is not None
     assert f"<t:{int(occurrence.starts_at)}:F>" in field.value
     assert "Monthly on the 2nd Tuesday" in field.value
     assert "2 members interested" in field.value
@@ -229,6 +230,7 @@ async def test_session_opens_itself_and_the_facilitator_starts_the_plan(world: W
     assert find_message(world.channel, "Arrive") is not None
     stored = await world.bot().store.schedule.occurrence(occurrence.id)
     assert stored is not None and stored.status == "started"
+    assert stored.session_id is not None
     run = await world.bot().store.runs.live_for_session(stored.session_id)
     assert run is not None and run.activity_id == "test-flow"
     # Nothing is marked missed later.

@@ -118,6 +118,7 @@ async def test_a_member_not_interested_is_not_reminded_even_with_a_choice(world:
     await ana.subscribe_event(occurrence.event_id)
     await choose(ana, "2 hours before")
     # Discord's list is the truth at send time (a missed USER_REMOVE changes nothing).
+    assert occurrence.event_id is not None
     event = world.env.backend.get_scheduled_event(world.guild.id, occurrence.event_id)
     event.user_ids.discard(ana.id)
     await advance_to(world, occurrence.starts_at - 2 * 3600 + 5)

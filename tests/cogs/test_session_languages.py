@@ -231,8 +231,8 @@ def message_texts(message: discord.Message) -> Iterator[str]:
             if text:
                 yield text
         for embed_field in embed.fields:
-            yield embed_field.name
-            yield embed_field.value
+            yield embed_field.name or ""
+            yield embed_field.value or ""
     yield from component_texts(message.components)
 
 

@@ -78,7 +78,9 @@ def test_a_pool_of_locale_maps_is_accepted(tmp_path: Path) -> None:
 
     loaded = load_file(path, tmp_path / "media")
     assert not isinstance(loaded, list), loaded
-    question = loaded.steps[0].question  # type: ignore[union-attr]
+    step = loaded.steps[0]
+    assert isinstance(step, ReflectStep), step
+    question = step.question
     assert isinstance(question, TextPool) and len(question.pool) == 2
 
 
