@@ -101,6 +101,13 @@ class World:
         return self._manager[0]
 
 
+def chorus_of(env: simcord.Env) -> ChorusBot:
+    """The bot simcord runs, typed as Chorus's own (simcord types it as any discord.Client)."""
+    bot = env.bot
+    assert isinstance(bot, ChorusBot), bot
+    return bot
+
+
 @pytest.fixture
 async def env(bot: ChorusBot, request: pytest.FixtureRequest) -> AsyncIterator[simcord.Env]:
     """simcord with our own error check: refusals are normal, anything else fails the test."""

@@ -20,6 +20,7 @@ from discord import app_commands
 
 from bot.i18n import DOMAIN, catalogue_path
 from bot.ui.translator import OPTION_NAME
+from tests.conftest import chorus_of
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("de", "es")
@@ -153,7 +154,7 @@ async def test_the_translation_names_every_command_the_english_guide_names(
     english, translated = one_line(english_section()), one_line(translation(language))
     commands = sorted(
         "/" + c.qualified_name
-        for c in env.bot.tree.walk_commands()
+        for c in chorus_of(env).tree.walk_commands()
         if isinstance(c, app_commands.Command)
     )
 

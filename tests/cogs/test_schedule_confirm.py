@@ -17,7 +17,7 @@ from bot.settings import Settings
 from tests.cogs.test_posted_ids import Click, answer_text, post
 from tests.cogs.test_schedule import events, set_zone
 from tests.conftest import World, restart
-from tests.responses import reply_to
+from tests.responses import buttons_of, reply_to
 
 SIXTEEN_MINUTES = 16 * 60
 NOT_WAITING = "This preview isn't waiting any more"
@@ -39,11 +39,7 @@ async def preview(world: World, when: str = "friday 18:00", **options: object) -
 
 def ids_of(message: discord.Message) -> dict[str, str]:
     """The message's buttons' custom ids by label."""
-    return {
-        str(c.label): str(c.custom_id)
-        for row in message.components
-        for c in row.children  # type: ignore[attr-defined]
-    }
+    return {str(c.label): str(c.custom_id) for c in buttons_of(message)}
 
 
 async def stored_series(world: World) -> list[tuple[object, ...]]:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.core.activities import Scale
+from bot.core.activities import Activity, Scale
 from bot.core.activity_loader import load_bytes
 from bot.core.checkin_reports import SessionReport, StepFigure
 from bot.core.steps import step_kinds, step_type_names
@@ -105,7 +105,7 @@ def added_steps() -> list[dict[str, Any]]:
     ]
 
 
-def activity():  # type: ignore[no-untyped-def]
+def activity() -> Activity:
     """ACTIVITY with `added_steps()` after its own."""
     added = added_steps()
     text = ACTIVITY
@@ -131,7 +131,9 @@ def session() -> SessionRecord:
     )
 
 
-def run(index: int, *, state: str = "running", deadline: float | None = STARTED + LIMIT):
+def run(
+    index: int, *, state: str = "running", deadline: float | None = STARTED + LIMIT
+) -> RunRecord:
     return RunRecord(
         id=1,
         session_id=1,
@@ -342,8 +344,8 @@ def test_check_in_confirmations_stay_true_after_the_step() -> None:
 
 def test_a_second_consent_prompt_is_not_the_first_again() -> None:
     for context in ("checkin", "goal"):
-        first = checkin_consent.consent_embed(context, locale="en")  # type: ignore[arg-type]
-        again = checkin_consent.consent_again_embed(context, locale="en")  # type: ignore[arg-type]
+        first = checkin_consent.consent_embed(context, locale="en")
+        again = checkin_consent.consent_again_embed(context, locale="en")
         assert (again.title, again.description) != (first.title, first.description)
         assert "earlier reply" in (again.description or "")
 

@@ -135,7 +135,7 @@ def msgids() -> list[str]:
     return english_msgids()
 
 
-def scenes_of(index: int, locale: str) -> Iterator[tuple[str, StepScene]]:
+def scenes_of(index: int, locale: str) -> Iterator[tuple[str, StepScene[Any]]]:
     act = activity()
     step = act.steps[index]
     base = StepScene(
