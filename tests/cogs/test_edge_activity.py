@@ -302,9 +302,9 @@ async def test_the_edge_activity_runs_within_discord_limits(world: World) -> Non
             form = await person.click(step_message(world, "Hidden"), label="Write my line")
             if form.modal is None:
                 continue  # not their turn
-            shown = str(form.modal)
+            clue = str(form.modal)
             if n:
-                assert long_word in shown  # the clue is shown whole, not cut to a label
+                assert long_word in clue  # the clue is shown whole, not cut to a label
             added = await person.submit_modal(form, {"line": text(400, "hid") + " " + long_word})
             assert "Your line is added" in reply_to(added).content, reply_to(added).content
             break

@@ -112,7 +112,7 @@ class RecordingOutlet:
     async def dm(self, guild_id: int, user_id: int, text: str, **fields: Any) -> None:
         self.calls.append(("dm", (user_id, text.format(**fields))))
 
-    def named(self, name: str) -> list[object]:
+    def named(self, name: str) -> list[Any]:
         return [args for called, args in self.calls if called == name]
 
 
@@ -302,7 +302,7 @@ async def test_a_channel_already_in_session_skips_the_opening_and_tells_the_faci
     await wake_at(world, occurrence.starts_at)
     skipped = await world.store.schedule.occurrence(occurrence.id)
     assert skipped is not None and skipped.status == "missed"
-    [(to, text)] = world.outlet.named("dm")  # type: ignore[misc]
+    [(to, text)] = world.outlet.named("dm")
     assert to == FACILITATOR and "another session is open there" in str(text)
 
 

@@ -60,11 +60,12 @@ async def test_fifty_simultaneous_lines_on_one_turn(world: World) -> None:
     present = [a.user_id for a in await bot.store.sessions.present(session.id)]
     holder = current_writer(json.loads(run.step_state), present)
     assert holder is not None
+    run_id = run.id
 
     async def line(user: int, n: int) -> str:
         try:
             await bot.runner.contribute(
-                run.id, 0, user, "line", {"text": f"line from {user} {n}", "writer": user}
+                run_id, 0, user, "line", {"text": f"line from {user} {n}", "writer": user}
             )
         except Conflict:
             return "refused"

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.chorus_bot import ChorusBot
 from bot.core.errors import StorageBusy
+from bot.store.writer import BatchWriter
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message
 from tests.responses import reply_to
@@ -24,7 +25,9 @@ async def set_read_only(bot: ChorusBot, on: bool) -> None:
     pragma = f"PRAGMA query_only = {'ON' if on else 'OFF'}"
     db = bot.store.db
     await db.conn.execute(pragma)
-    db.writer.conn.execute(pragma)
+    writer = db.writer
+    assert isinstance(writer, BatchWriter), writer  # SQLite's writer: one sqlite3 connection
+    writer.conn.execute(pragma)
 
 
 async def counts(bot: ChorusBot) -> dict[str, int]:

@@ -30,7 +30,7 @@ async def test_play_connects_then_starts_the_set_where_it_should_be_now(tmp_path
 
 def test_a_player_missing_part_of_the_interface_cannot_be_made() -> None:
     class Silent(VoicePlayer):
-        async def connect(self, channel: object) -> None:  # type: ignore[override]
+        async def connect(self, channel: object) -> None:
             return None
 
     with pytest.raises(TypeError, match="start"):
