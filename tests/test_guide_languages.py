@@ -104,7 +104,11 @@ def option_names(language: str) -> dict[str, str]:
     """English option name -> the name the language's Discord client shows (msgctxt "option name")."""
     with catalogue_path(language).open("rb") as po:
         catalog = read_po(po, locale=language, domain=DOMAIN)
-    return {m.id: m.string for m in catalog if m.context == OPTION_NAME and isinstance(m.id, str)}
+    return {
+        m.id: m.string
+        for m in catalog
+        if m.context == OPTION_NAME and isinstance(m.id, str) and isinstance(m.string, str)
+    }
 
 
 def paragraphs(text: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from simcord.actors import MemberActor
 
 from tests.conftest import World, find_message
@@ -29,7 +31,7 @@ async def agree(world: World, person: MemberActor, step_title: str, value: str) 
     assert "Your answer is saved" in reply_to(saved).content, reply_to(saved).content
 
 
-async def rows(world: World, sql: str, *params: object) -> list[tuple[object, ...]]:
+async def rows(world: World, sql: str, *params: object) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in await world.bot().store.db.fetch_all(sql, params)]
 
 

@@ -15,6 +15,7 @@ import pytest
 from bot.app import create_bot
 from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
+from bot.core.steps.listen import ListenStep
 from bot.records.sessions import ContributionRecord
 from bot.settings import Settings
 from bot.ui.steps.base import StepScene
@@ -445,6 +446,7 @@ def test_every_shared_reflection_appears_however_long() -> None:
         "test-listen-link"
     ]
     step = activity.steps[0]
+    assert isinstance(step, ListenStep), step
     run = SimpleNamespace(id=1, step_index=1, live=True, step_state="{}")
     shared = [
         ContributionRecord(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pytest
 
 from tests.conftest import World
@@ -27,13 +29,15 @@ async def test_member_is_refused_a_facilitator_command(world: World) -> None:
 
 
 @pytest.mark.allow_bot_errors
-async def test_unexpected_error_is_reported_with_a_code(world: World) -> None:
+async def test_unexpected_error_is_reported_with_a_code(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     bot = world.bot()
 
-    async def broken(*_: object) -> None:
+    async def broken(*_: object) -> NoReturn:
         raise RuntimeError("boom")
 
-    bot.sessions.history = broken  # type: ignore[method-assign]
+    monkeypatch.setattr(bot.sessions, "history", broken)
     result = await world.facilitator.slash(world.channel, "session history")
     assert result.ephemeral
     assert "Something went wrong (code " in reply_to(result).content
