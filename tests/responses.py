@@ -25,7 +25,9 @@ def reply_to(result: InteractionResult) -> ResponseMessage:
     return message
 
 
-def row_items(message: discord.Message) -> list[discord.Button | discord.SelectMenu | discord.TextInput]:
+def row_items(
+    message: discord.Message,
+) -> list[discord.Button | discord.SelectMenu | discord.TextInput]:
     """The items of the message's action rows, row by row.
 
     Raises AssertionError when a top-level component is not an action row (a components-v2
