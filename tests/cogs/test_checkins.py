@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import discord
 from simcord.actors import MemberActor
 
 from tests.conftest import World, find_message
@@ -298,7 +299,7 @@ async def test_history_chart_is_private(world: World) -> None:
     assert data.startswith(b"\x89PNG")
 
 
-def care_messages(world: World, person: MemberActor) -> list[object]:
+def care_messages(world: World, person: MemberActor) -> list[discord.Message]:
     return [
         m
         for m in world.channel.history(viewer=person)
@@ -321,7 +322,7 @@ async def test_tell_facilitator_failure_is_said_honestly(world: World) -> None:
         code=50007,
         message="Cannot send messages to this user",
     )
-    told = await ana.click(care[0], label="Let the facilitator know")  # type: ignore[arg-type]
+    told = await ana.click(care[0], label="Let the facilitator know")
     content = reply_to(told).content or ""
     assert "couldn't reach the facilitator" in content
     assert "I've let the facilitator know" not in content
@@ -329,7 +330,7 @@ async def test_tell_facilitator_failure_is_said_honestly(world: World) -> None:
     assert "findahelpline.com" in (reply_to(told).embeds[0].description or "")
     assert not dm.history()
     # Not remembered as told: trying again (DMs open now) does reach them.
-    again = await ana.click(care[0], label="Let the facilitator know")  # type: ignore[arg-type]
+    again = await ana.click(care[0], label="Let the facilitator know")
     assert "I've let the facilitator know privately" in (reply_to(again).content or "")
     assert "finding things hard" in (dm.history()[-1].content or "")
 
@@ -342,8 +343,8 @@ async def test_low_answer_then_no_thanks_still_shows_support(world: World) -> No
     refused = await ana.click(reply_to(shown).message, label="No thanks")
     assert "nothing about your mood was stored" in (reply_to(refused).content or "")
     care = care_messages(world, ana)
-    assert len(care) == 1 and care[0].flags.ephemeral  # type: ignore[attr-defined]
-    assert "findahelpline.com" in (care[0].embeds[0].description or "")  # type: ignore[attr-defined]
+    assert len(care) == 1 and care[0].flags.ephemeral
+    assert "findahelpline.com" in (care[0].embeds[0].description or "")
     assert await rows(world, "SELECT * FROM checkins") == []
     # The same outside sessions, with /checkin now.
     now = await ana.slash(world.channel, "checkin now")

@@ -193,7 +193,7 @@ async def test_nobody_is_told_on_behalf_of_a_forgotten_facilitator(
     assert "has been deleted" in reply_to(done).content
     caplog.clear()
     caplog.set_level(logging.INFO, logger="chorus")
-    told = await ana.click(care[0], label="Let the facilitator know")  # type: ignore[arg-type]
+    told = await ana.click(care[0], label="Let the facilitator know")
     content = reply_to(told).content or ""
     assert told.ephemeral and "no longer has a facilitator I can contact" in content, content
     assert "I've let the facilitator know" not in content

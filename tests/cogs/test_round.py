@@ -12,7 +12,7 @@ from bot.settings import Settings
 from tests.cogs.test_privacy import every_row_with
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message, restart
-from tests.responses import button_labels, reply_to
+from tests.responses import button_labels, fields_of, reply_to
 
 
 def card(world: World, title: str = "Check-in round") -> discord.Message:
@@ -251,7 +251,7 @@ async def test_a_speaker_the_facilitator_skips_is_recorded_skipped_not_spoke(wor
     body = text(card(world, "Who starts"))
     assert f"1. {name(cai)} · ✓ spoke" in body
     assert f"2. {name(ana)} · skipped by the facilitator" in body
-    fields = {f.name: f.value for f in board(world).embeds[0].fields}
+    fields = fields_of(board(world).embeds[0])
     assert fields["Answers"].startswith("1 of"), fields  # a skip isn't an answer
     await ben.click(card(world, "Who starts"), label="Done")
     closed = text(card(world, "Who starts"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import discord
 import pytest
 
 # open_session is imported from here by other modules: kept as an explicit re-export.
@@ -10,7 +11,7 @@ from tests.conftest import open_session as open_session
 from tests.responses import fields_of, reply_to
 
 
-def board(world: World):  # type: ignore[no-untyped-def]
+def board(world: World) -> discord.Message:
     return find_message(world.channel, "Tuesday circle")
 
 
@@ -101,7 +102,8 @@ async def test_leave_and_stop_keep_the_session_open(world: World) -> None:
     stopped = await world.facilitator.click(board(world), label="Stop")
     assert "stopped" in reply_to(stopped).content
     assert await bot.runner.live_run(1) is None
-    assert "was stopped" in (world.channel.last_message.content or "")  # type: ignore[union-attr]
+    assert world.channel.last_message is not None
+    assert "was stopped" in (world.channel.last_message.content or "")
     status = await ana.slash(world.channel, "session status")
     assert status.ephemeral and "No activity running" in str(reply_to(status).embeds[0].fields)
     rows = await bot.store.sessions.attendance(1)

@@ -138,7 +138,9 @@ class Checker:
         content in `message.mentions` even when nobody is pinged; who is actually pinged is the
         backend's ping_user_ids / ping_role_ids, and mention_everyone."""
         backend = self.world.env.backend
-        bot_id = self.world.bot().user.id  # type: ignore[union-attr]
+        user = self.world.bot().user
+        assert user is not None  # logged in
+        bot_id = user.id
         viewers = [None, self.world.facilitator, *self.world.members]
         for channel in self.world.guild.channels.values():
             for viewer in viewers:

@@ -115,7 +115,8 @@ async def test_restart_at_every_step_type(
 
         if title == "R listen":
             await world.env.advance_time(20)  # the track ends on its stored timer
-            await act(world, ana, find_message(world.channel, title))  # type: ignore[misc]
+            assert act is not None
+            await act(world, ana, find_message(world.channel, title))
         if act is not None:
             await act(world, ben, find_message(world.channel, title))  # buttons after restart
         # Board buttons work after the restart too.
