@@ -154,6 +154,7 @@ async def _deliver_together(
             return
         await settle(**kwargs)
 
+    # simcord settles each interaction inline; the benchmark defers it to count calls.
     env._settle_internal = deferred  # type: ignore[method-assign]
     try:
         return [await action() for action in actions]

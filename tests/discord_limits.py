@@ -376,13 +376,14 @@ def _watch_simcord_http() -> Iterator[None]:
 
     router.dispatch = dispatch
     gc.callbacks.append(LEDGER.on_gc)
+    # The plugin wraps simcord's dispatch hook for the whole run (restored below).
     Env._notify_dispatch_observers = notify  # type: ignore[method-assign]
     try:
         yield
     finally:
         router.dispatch = real_dispatch
         gc.callbacks.remove(LEDGER.on_gc)
-        Env._notify_dispatch_observers = real_notify  # type: ignore[method-assign]
+        Env._notify_dispatch_observers = real_notify  # type: ignore[method-assign]  # restore
 
 
 @pytest.hookimpl(tryfirst=True)

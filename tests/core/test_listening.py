@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -36,7 +37,7 @@ def ctx(
     step: ListenStep,
     now: float,
     state: dict[str, Any],
-    present: list[int] = (),  # type: ignore[assignment]
+    present: Sequence[int] = (),
     language: str = "en",
 ) -> StepContext:
     return StepContext(

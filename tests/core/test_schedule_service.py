@@ -18,6 +18,7 @@ from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.occurrence_timing import MISSED_AFTER, plan_wake
+from bot.core.recurrence import Repeat
 from bot.core.reminders import OwnTime
 from bot.core.runner import Runner
 from bot.core.schedule_changes import Changes
@@ -158,9 +159,9 @@ async def world(store: Store, tmp_path: Path) -> AsyncIterator[World]:
 
 
 async def schedule(
-    world: World, when: str = "tomorrow 18:00", repeat: str = "none", plan: str | None = None
+    world: World, when: str = "tomorrow 18:00", repeat: Repeat = "none", plan: str | None = None
 ) -> tuple[SeriesRecord, OccurrenceRecord]:
-    draft = world.service.draft(GUILD, "Circle", when, repeat, plan, 60)  # type: ignore[arg-type]
+    draft = world.service.draft(GUILD, "Circle", when, repeat, plan, 60)
     return await world.service.create(
         draft, channel_id=CHANNEL, voice_channel_id=None, facilitator_id=FACILITATOR
     )

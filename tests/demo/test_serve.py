@@ -38,9 +38,9 @@ async def start_breathing(world: DemoWorld) -> Any:
 
 
 async def done_by(world: DemoWorld) -> set[int | None]:
-    run = await world.bot.store.runs.live_for_session(
-        (await world.bot.store.sessions.open_in_channel(world.channel.id)).id  # type: ignore[union-attr]
-    )
+    session = await world.bot.store.sessions.open_in_channel(world.channel.id)
+    assert session is not None
+    run = await world.bot.store.runs.live_for_session(session.id)
     assert run is not None
     return {
         c.author_id

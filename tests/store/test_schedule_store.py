@@ -64,7 +64,7 @@ async def test_series_occurrences_and_guarded_transitions(store: Store) -> None:
     assert (changed.title, changed.anchor_seq) == ("New", 1)
     assert (moved.starts_at, moved.ends_at) == (6000.0, 9600.0)
     assert await repo.edit(first.id, {"title": "Late"}, 1.0, 2.0) is None  # no longer scheduled
-    assert (await repo.series(series.id)).title == "New"  # type: ignore[union-attr]
+    assert (await stored_series(repo, series.id)).title == "New"
     with pytest.raises(ValueError):
         await repo.edit(second.id, {"guild_id": 9}, 6000.0, 9600.0)
 

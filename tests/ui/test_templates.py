@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from bot.core.activities import Activity, Scale
+from bot.core.activity_fields import StepBase
 from bot.core.activity_loader import load_bytes
 from bot.core.checkin_reports import SessionReport, StepFigure
 from bot.core.steps import step_kinds, step_type_names
@@ -210,7 +211,7 @@ def problems(text: str, now: float, *, card: bool) -> list[str]:
     return found
 
 
-def scenes(index: int, moment: str):  # type: ignore[no-untyped-def]
+def scenes(index: int, moment: str) -> tuple[Activity, StepBase, float, StepScene[StepBase]]:
     act = activity()
     step = act.steps[index]
     now = STARTED + MOMENTS[moment]
