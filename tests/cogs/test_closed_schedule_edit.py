@@ -9,7 +9,7 @@ from bot.core.schedule_changes import Changes
 from bot.core.schedule_service import LimitChanges
 from tests.cogs.test_closed_sessions import board, fields
 from tests.conftest import World
-from tests.responses import fields_of, reply_to
+from tests.responses import reply_to
 
 
 async def schedule(world: World) -> tuple[int, int]:
@@ -52,8 +52,9 @@ async def test_the_facilitator_edits_who_can_come(world: World) -> None:
         world.channel, "session schedule edit", id=occurrence_id, capacity=2
     )
     listed = await ana.slash(world.channel, "session upcoming")
-    [entry] = fields_of(reply_to(listed).embeds[0]).values()
-    assert "🗝 2 places" in entry and "<@&" not in entry
+    [entry] = reply_to(listed).embeds[0].fields
+    assert entry.value is not None
+    assert "🗝 2 places" in entry.value and "<@&" not in entry.value
     refused = await ana.slash(world.channel, "session schedule edit", id=occurrence_id, capacity=5)
     assert refused.ephemeral and "Only facilitators" in reply_to(refused).content
     [occurrence] = await world.bot().store.schedule.upcoming(world.guild.id, 10)

@@ -150,8 +150,9 @@ async def test_scheduled_session_shows_its_cap_then_opens_closed_with_its_line(
     assert fields(reply_to(confirmed).message)["Who can come"] == f"🗝 1 place · for <@&{choir.id}>"
     [occurrence] = await world.bot().store.schedule.upcoming(world.guild.id, 10)
     listed = await ana.slash(world.channel, "session upcoming")
-    [entry] = fields_of(reply_to(listed).embeds[0]).values()
-    assert f"🗝 1 place · for <@&{choir.id}>" in entry
+    [entry] = reply_to(listed).embeds[0].fields
+    assert entry.value is not None
+    assert f"🗝 1 place · for <@&{choir.id}>" in entry.value
 
     # The time comes: the session opens closed, with the series' cap and role.
     clock = world.bot().clock().timestamp()
@@ -165,9 +166,10 @@ async def test_scheduled_session_shows_its_cap_then_opens_closed_with_its_line(
     waiting = await tia.click(board(world), label="Join")
     assert "number **1** in line" in reply_to(waiting).content
     listed = await ben.slash(world.channel, "session upcoming")
-    [entry] = fields_of(reply_to(listed).embeds[0]).values()
-    assert "happening now" in entry
-    assert f"🗝 1 place (1 taken), 1 waiting · for <@&{choir.id}>" in entry
+    [entry] = reply_to(listed).embeds[0].fields
+    assert entry.value is not None
+    assert "happening now" in entry.value
+    assert f"🗝 1 place (1 taken), 1 waiting · for <@&{choir.id}>" in entry.value
     assert cai.id not in {a.user_id for a in await world.bot().store.sessions.present(1)}
 
 
