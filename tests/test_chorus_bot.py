@@ -18,7 +18,7 @@ from bot.store.store import Store
 from tests.conftest import World, restart
 
 
-def _counting(monkeypatch: pytest.MonkeyPatch, cls: type) -> list[object]:
+def _counting(monkeypatch: pytest.MonkeyPatch, cls: type[Any]) -> list[object]:
     """Every instance of `cls` made from now on (its own __init__ still runs)."""
     made: list[object] = []
     original = cls.__init__

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pkgutil
 import typing
+from types import ModuleType
 
 import pytest
+from pydantic import BaseModel
 
 import bot.core.steps as core_steps
 import bot.ui.steps as ui_steps
@@ -19,7 +21,7 @@ from bot.core.steps import step_handlers, step_kinds, step_type_names
 from bot.ui.steps import presented_model, presenters
 
 
-def _modules(package: object) -> set[str]:
+def _modules(package: ModuleType) -> set[str]:
     path = package.__path__
     return {info.name for info in pkgutil.iter_modules(path)} - {"base"}
 
@@ -44,6 +46,7 @@ def test_models_handlers_and_presenters_name_the_same_kinds() -> None:
         # the kind: the trial kind, tried in a copy of the tree, imports its tests/ twin).
         model = presented_model(shown[kind.name])
         assert model is not None and model.__name__ == kind.model.__name__
+        assert issubclass(model, BaseModel), model
         assert typing.get_args(model.model_fields["type"].annotation) == (kind.name,)
 
 
