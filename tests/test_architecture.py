@@ -190,3 +190,55 @@ def test_a_kinds_rules_live_in_its_own_module_not_beside_it() -> None:
     ]
     assert not beside, f"move these kinds' rules into bot/core/steps/<kind>.py: {beside}"
     assert len(step_kinds()) >= 9
+
+
+PRESENTER_BY_NAME_LEFT = {
+    "bot/cogs/round.py": "being reworked by another engineer this round; "
+    'its `presenter("round")` becomes `presenter_of(RoundPresenter)` there',
+}
+"""Cogs still fetching a presenter by a kind's name, with the reason (issue 17's review)."""
+
+
+def presenters_fetched_by_name(folder: Path, root: Path = ROOT) -> set[str]:
+    """Modules under `folder` (paths from `root`) that fetch a step presenter by a string: `live.presenters["x"]`,
+    `live.presenters.get("x")` or `live.presenter("x")`."""
+    found: set[str] = set()
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            key: ast.AST | None = None
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+                key = node.slice if node.value.attr == "presenters" else None
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+                by_name = node.func.attr == "presenter" or (
+                    node.func.attr == "get"
+                    and isinstance(node.func.value, ast.Attribute)
+                    and node.func.value.attr == "presenters"
+                )
+                key = node.args[0] if by_name else None
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                found.add(str(path.relative_to(root)))
+    return found
+
+
+def test_cogs_fetch_a_kinds_presenter_by_its_class_not_by_its_name() -> None:
+    """`bot.live.presenter_of(ListenPresenter)` is typed as the class it names, so renaming a
+    kind or its presenter is a mypy error; `presenters["listen"]` was a KeyError at run time
+    behind an `assert isinstance`."""
+    found = presenters_fetched_by_name(ROOT / "bot" / "cogs")
+    assert found == set(PRESENTER_BY_NAME_LEFT), (
+        "fetch the presenter with `bot.live.presenter_of(<Kind>Presenter)` (and drop fixed "
+        f"modules from PRESENTER_BY_NAME_LEFT): {sorted(found ^ set(PRESENTER_BY_NAME_LEFT))}"
+    )
+
+
+def test_the_presenter_scan_sees_each_way_of_fetching_by_name(tmp_path: Path) -> None:
+    lines = {
+        "subscript.py": 'a = bot.live.presenters["listen"]\n',
+        "call.py": 'b = self.bot.live.presenter("round")\n',
+        "get.py": 'c = live.presenters.get("vote")\n',
+        "by_scene.py": "d = live.presenter(scene.step.type)\n",
+        "typed.py": "e = live.presenter_of(ListenPresenter)\n",
+    }
+    for name, line in lines.items():
+        (tmp_path / name).write_text(line)
+    assert presenters_fetched_by_name(tmp_path, tmp_path) == {"subscript.py", "call.py", "get.py"}

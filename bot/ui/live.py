@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import discord
 
@@ -38,9 +38,11 @@ from bot.ui.posting import (
     step_nonce,
 )
 from bot.ui.steps import presenters
-from bot.ui.steps.base import MessagePayload, StepPresenter, StepScene
+from bot.ui.steps.base import BasePresenter, MessagePayload, StepPresenter, StepScene
 
 log = logging.getLogger("chorus.live")
+
+PresenterT = TypeVar("PresenterT", bound=BasePresenter[Any])
 
 
 class RunObserver(Protocol):
@@ -100,6 +102,17 @@ class LiveSessions(SessionPoster):
         """The presenter of step kind `kind`. Raises KeyError for a kind no presenter
         registered."""
         return self.presenters[kind]
+
+    def presenter_of(self, presenter_class: type[PresenterT]) -> PresenterT:
+        """The presenter in use that is a `presenter_class` (`ListenPresenter`), typed as one: a
+        cog that reads its kind's presenter names the class, so a rename is a mypy error
+        rather than a KeyError at run time. Raises KeyError when none in use is one (its kind
+        isn't registered, or `add_presenter` replaced it with another class)."""
+        in_use: list[object] = list(self.presenters.values())
+        for presenter in in_use:
+            if isinstance(presenter, presenter_class):
+                return presenter
+        raise KeyError(presenter_class.__name__)
 
     async def apply(self, update: RunUpdate) -> None:
         """Show what a run update changed: close the old step, post the new one, refresh the board."""
