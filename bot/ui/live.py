@@ -66,9 +66,11 @@ class LiveSessions(SessionPoster):
         self.observers: list[RunObserver] = []
         # Each server's own board edit interval (/setup board), by the board's session.
         self._guild_of_session: dict[int, int] = {}
-        self.boards = Debouncer[int](
+        self.board_refreshes = Debouncer[int](
             bot.settings.board_edit_interval, self.refresh_board, self._board_interval
         )
+        """The boards' edits waiting to be made, by session id (at most one per interval);
+        the boards' facts and message ids are `bot.boards`, the `BoardService`."""
         self._board_locks: dict[int, asyncio.Lock] = {}
         self._unposted: set[int] = set()
         """Runs whose step card this process failed to post (posted again with the board)."""
@@ -243,7 +245,7 @@ class LiveSessions(SessionPoster):
 
         message = await self.bot.boards.post_once(session, post)
         if message is not None:
-            self.boards.mark_ran(session.id)
+            self.board_refreshes.mark_ran(session.id)
         return message
 
     def _board_interval(self, session_id: int) -> float:
@@ -252,7 +254,7 @@ class LiveSessions(SessionPoster):
 
     def request_board(self, session_id: int) -> None:
         """Ask for a board refresh; refreshes are coalesced to one per board_edit_interval."""
-        self.boards.request(session_id)
+        self.board_refreshes.request(session_id)
 
     async def refresh_board(self, session_id: int) -> None:
         """Edit the board now; re-post it if a moderator deleted it."""
@@ -300,7 +302,7 @@ class LiveSessions(SessionPoster):
 
     def forget(self, session_id: int) -> None:
         """Drop what is kept for a session that ended (its board refreshes, lock and server)."""
-        self.boards.forget(session_id)
+        self.board_refreshes.forget(session_id)
         self._guild_of_session.pop(session_id, None)
         self._board_locks.pop(session_id, None)
 
@@ -318,4 +320,4 @@ class LiveSessions(SessionPoster):
 
     def close(self) -> None:
         """Stop the board refreshes (the bot is closing)."""
-        self.boards.close()
+        self.board_refreshes.close()
