@@ -30,16 +30,21 @@ def load(path: Path, language: str) -> Catalog:
         return read_po(po, locale=language, domain=DOMAIN)
 
 
+def _forms(text: object) -> list[object]:
+    """A message's one text, or each of its plural forms ("" for none)."""
+    return list(text) if isinstance(text, tuple | list) else [text or ""]
+
+
 def strays(catalog: Catalog, term: str, chosen: str) -> list[str]:
     """The msgids holding `term` whose translation (any plural form) lacks `chosen`."""
     found = []
     for message in catalog:
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        if not any(term in (text or "").casefold() for text in ids):
+        ids = [str(text) for text in _forms(message.id)]
+        if not any(term in text.casefold() for text in ids):
             continue
-        forms = message.string if isinstance(message.string, tuple) else (message.string,)
-        if not all(chosen.casefold() in (form or "").casefold() for form in forms):
-            found.append(f"{ids[0]!r} -> {forms!r}")
+        forms = [str(form) for form in _forms(message.string)]
+        if not all(chosen.casefold() in form.casefold() for form in forms):
+            found.append(f"{ids[0]!r} -> {tuple(forms)!r}")
     return found
 
 
