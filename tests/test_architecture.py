@@ -13,7 +13,7 @@ import pytest
 
 import bot.cogs
 from bot.chorus_bot import COGS
-from bot.core.steps import step_kinds
+from bot.core.steps import step_kinds, step_type_names, summary_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 HELPER_MODULES = {
@@ -242,3 +242,59 @@ def test_the_presenter_scan_sees_each_way_of_fetching_by_name(tmp_path: Path) ->
     for name, line in lines.items():
         (tmp_path / name).write_text(line)
     assert presenters_fetched_by_name(tmp_path, tmp_path) == {"subscript.py", "call.py", "get.py"}
+
+
+SHARED_UI = (
+    "bot/ui/activities.py",
+    "bot/ui/board.py",
+    "bot/ui/board_state.py",
+    "bot/ui/sessions.py",
+)
+"""ui modules every kind passes through (the activity's list of steps, the board, the session
+summary): what they need of a kind is declared by the kind (`StepKind`: `icon`,
+`private_counts`, `answered`, `summary_counts`) and read from the registry."""
+
+
+def kinds_named(path: Path, words: set[str]) -> list[str]:
+    """Where `path` names a step kind: a string that is one of `words` (kind names, the
+    contribution kinds the kinds count), an import of a kind's module, or a kind's model
+    (`...Step`)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        named: str | None = None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in words:
+            named = repr(node.value)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.core.steps."):
+            named = str(node.module)
+        elif isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name.endswith("Step") and name[:1].isupper() and name not in ("Step", "StepBase"):
+                named = name
+        if named is not None:
+            found.append(f"{path.name}:{getattr(node, 'lineno', 0)}: {named}")
+    return found
+
+
+def test_shared_ui_code_names_no_step_kind() -> None:
+    """A new kind changes nothing here: /activity info's icons and the summary's counts were
+    tables keyed by kind in ui/activities.py and ui/sessions.py; the board's private counts
+    and answered flag already came from the kind."""
+    words = set(step_type_names()) | set(summary_counts())
+    assert {"checkin", "round", "reflection", "spoke", "pass"} <= words
+    named = [hit for module in SHARED_UI for hit in kinds_named(ROOT / module, words)]
+    assert named == [], "declare it on the kind's StepKind and read it from the registry"
+
+
+def test_the_kind_scan_finds_each_way_of_naming_a_kind(tmp_path: Path) -> None:
+    shared = tmp_path / "shared.py"
+    shared.write_text(
+        "from bot.core.steps.round import upcoming\n"
+        'ICONS = {"round": "🎤"}\n'
+        "isinstance(step, RoundStep)\n"
+        'fine = {"pass_allowed": True, "kind": step.type}\n'
+    )
+    assert kinds_named(shared, {"round", "pass"}) == [
+        "shared.py:1: bot.core.steps.round",
+        "shared.py:2: 'round'",
+        "shared.py:3: RoundStep",
+    ]

@@ -12,7 +12,7 @@ from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text
 from bot.core.format_base import format_error
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.core.steps.base import REFLECTIONS, BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 
@@ -70,4 +70,16 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(model=ReflectStep, handler=ReflectHandler, order=5, form=FORM)
+REFLECT_COUNTS = {
+    "reflection": REFLECTIONS,
+}
+"""How the session summary counts what members do at a reflect step (`StepKind.summary_counts`)."""
+
+KIND = StepKind(
+    model=ReflectStep,
+    handler=ReflectHandler,
+    order=5,
+    form=FORM,
+    icon="💭",
+    summary_counts=REFLECT_COUNTS,
+)
