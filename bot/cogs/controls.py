@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 import discord
 from discord.ext import commands
@@ -58,20 +58,36 @@ async def session_by_id(interaction: discord.Interaction, session_id: int) -> Se
     return await chorus(interaction).sessions.open_by_id(session_id)
 
 
-async def open_step_form(
-    interaction: discord.Interaction,
-    run_id: int,
-    step_index: int,
-    kind: type[StepT],
-    form: Callable[[int, int, StepT, str], ChorusForm],
-) -> None:
-    """A step's button that opens its form: `form` (run id, step index, the step, the member's
-    language) for step `step_index` of `run_id`, a `kind` step. Raises Conflict when the step has
-    ended, NotFound when its session is gone."""
-    bot = chorus(interaction)
-    _session, run = await bot.sessions.live_step(run_id, step_index)
-    step = bot.runner.step_as(run, kind)
-    await send_form(interaction, form(run_id, step_index, step, member_language(interaction)))
+class AtStep(Protocol):
+    """A clicked button of a step: which run and which step (0-based)."""
+
+    @property
+    def run_id(self) -> int:
+        """The run the step belongs to."""
+        ...
+
+    @property
+    def step_index(self) -> int:
+        """The step's position in its activity (0-based)."""
+        ...
+
+
+def step_form_opener(
+    kind: type[StepT], form: Callable[[int, int, StepT, str], ChorusForm]
+) -> Callable[[discord.Interaction, AtStep], Awaitable[None]]:
+    """The handler (for `ChorusBot.register_family`) of a step's button that opens its form:
+    `form` (run id, step index, the step, the member's language) for the clicked step, a `kind`
+    step. The handler raises Conflict when the step has ended, NotFound when its session is
+    gone."""
+
+    async def open_form(interaction: discord.Interaction, item: AtStep) -> None:
+        bot = chorus(interaction)
+        run_id, step_index = item.run_id, item.step_index
+        _session, run = await bot.sessions.live_step(run_id, step_index)
+        step = bot.runner.step_as(run, kind)
+        await send_form(interaction, form(run_id, step_index, step, member_language(interaction)))
+
+    return open_form
 
 
 async def defer_private(interaction: discord.Interaction) -> None:

@@ -50,7 +50,9 @@ class ListeningCog(commands.Cog):
         self.bot = bot
         self.service: ListeningService = bot.listening
         bot.register_family(ReactButton, self.on_react)
-        bot.register_family(ListenReflectButton, self.on_reflect_button)
+        bot.register_family(
+            ListenReflectButton, controls.step_form_opener(ListenStep, ListenReflectForm)
+        )
         bot.register_form(ListenReflectFormId, self.on_reflect_form, what=N_("your reflection"))
         bot.register_family(VoteSelect, self.on_vote)
         bot.live.add_observer(self)
@@ -240,14 +242,6 @@ class ListeningCog(commands.Cog):
         text = reaction_saved(reaction, outcome.replaced, member_language(interaction))
         await reply_ephemeral(interaction, text)
         await self._after_contribution(session, outcome.update)
-
-    async def on_reflect_button(
-        self, interaction: discord.Interaction, item: ListenReflectButton
-    ) -> None:
-        """Reflect under a listen step: the reflection form."""
-        await controls.open_step_form(
-            interaction, item.run_id, item.step_index, ListenStep, ListenReflectForm
-        )
 
     async def on_reflect_form(
         self, interaction: discord.Interaction, form: ListenReflectFormId, values: FormValues

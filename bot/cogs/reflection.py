@@ -42,7 +42,7 @@ class ReflectionCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-        bot.register_family(ReflectButton, self.on_reflect_button)
+        bot.register_family(ReflectButton, controls.step_form_opener(ReflectStep, ReflectForm))
         bot.register_form(ReflectFormId, self.on_reflect_form, what=N_("your reflection"))
         bot.register_family(ReviewButton, self.on_review_button)
         bot.register_family(HoldBackButton, self.on_hold_back_button)
@@ -53,14 +53,6 @@ class ReflectionCog(commands.Cog):
     ) -> tuple[SessionRecord, ReflectStep]:
         session, run = await self.bot.sessions.live_step(run_id, step_index)
         return session, self.bot.runner.step_as(run, ReflectStep)
-
-    async def on_reflect_button(
-        self, interaction: discord.Interaction, item: ReflectButton
-    ) -> None:
-        """Reflect: the reflection form for the step."""
-        await controls.open_step_form(
-            interaction, item.run_id, item.step_index, ReflectStep, ReflectForm
-        )
 
     async def on_reflect_form(
         self, interaction: discord.Interaction, form: ReflectFormId, values: FormValues

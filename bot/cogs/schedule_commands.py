@@ -10,12 +10,19 @@ from typing import Protocol
 import discord
 from discord import app_commands
 
-from bot.cogs.options import CLOSED_GROUP, IdChoices, TextChoices
+from bot.cogs.options import (
+    CLOSED_GROUP,
+    Capacity,
+    IdChoices,
+    SessionTitle,
+    TextChoices,
+    closed_group,
+)
 from bot.cogs.subcommands import CogGroup
 from bot.core.recurrence import Repeat
 from bot.core.schedule_changes import Changes
 from bot.core.schedule_service import LimitChanges
-from bot.core.session import SessionLimits
+from bot.core.session import CAPACITY_MAX, SessionLimits
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,19 +94,19 @@ class ScheduleGroup(
     async def create(
         self,
         interaction: discord.Interaction,
-        title: app_commands.Range[str, 1, 100],
+        title: SessionTitle,
         when: app_commands.Range[str, 1, 80],
         repeat: Repeat = "none",
         plan: str | None = None,
         voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
         duration: app_commands.Range[int, 5, 1440] = 60,
-        capacity: app_commands.Range[int, 1, 1000] | None = None,
+        capacity: Capacity | None = None,
         role: discord.Role | None = None,
         invite_only: bool = False,
     ) -> None:
         """/session schedule create: the options gathered into a `NewSchedule` for
         `ScheduleActions.create` (the checks are the service's)."""
-        closed = SessionLimits(capacity, role.id if role else None, invite_only)
+        closed = closed_group(capacity, role, invite_only)
         asked = NewSchedule(title, when, repeat, plan, voice_channel, duration, closed)
         await self.cog.create(interaction, asked)
 
@@ -122,13 +129,13 @@ class ScheduleGroup(
         self,
         interaction: discord.Interaction,
         id: int,
-        title: app_commands.Range[str, 1, 100] | None = None,
+        title: SessionTitle | None = None,
         when: app_commands.Range[str, 1, 80] | None = None,
         repeat: Repeat | None = None,
         plan: str | None = None,
         voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
         duration: app_commands.Range[int, 5, 1440] | None = None,
-        capacity: app_commands.Range[int, 0, 1000] | None = None,
+        capacity: app_commands.Range[int, 0, CAPACITY_MAX] | None = None,
         role: discord.Role | None = None,
         invite_only: bool | None = None,
     ) -> None:

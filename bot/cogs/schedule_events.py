@@ -17,8 +17,7 @@ from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs.extension import cog_setup
-from bot.core.reminders import OwnTime
-from bot.core.schedule_outlet import EventRefused
+from bot.core.schedule_outlet import EventRefused, ReminderDm
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
 from bot.core.session import NO_FACILITATOR, SessionRecord
 from bot.i18n import _, private_language
@@ -153,28 +152,21 @@ class ScheduleEventsCog(commands.Cog):
 
     # ----------------------------------------------------------- reminders
 
-    async def dm_reminder(
-        self,
-        series: SeriesRecord,
-        occurrence: OccurrenceRecord,
-        user_id: int,
-        minutes: int,
-        *,
-        own: OwnTime | None,
-        language: str | None,
-    ) -> bool:
+    async def dm_reminder(self, reminder: ReminderDm) -> bool:
         """See `ScheduleOutlet.dm_reminder`."""
+        series, own, minutes = reminder.series, reminder.own, reminder.minutes
+        user_id, starts_at = reminder.user_id, reminder.occurrence.starts_at
         guild = self.bot.get_guild(series.guild_id)
         name = channel_name(self.bot, series.guild_id, series.channel_id)
         server = self.bot.guild_settings.for_guild(series.guild_id).language
-        locale = private_language(language, server)
+        locale = private_language(reminder.language, server)
         where = reminder_where(
             name, series.channel_id, guild.name if guild is not None else None, locale
         )
         if own is not None:
-            text = own_reminder_dm(series.title, occurrence.starts_at, where, minutes, own, locale)
+            text = own_reminder_dm(series.title, starts_at, where, minutes, own, locale)
         else:
-            text = reminder_dm(series.title, occurrence.starts_at, where, minutes, locale)
+            text = reminder_dm(series.title, starts_at, where, minutes, locale)
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(text, allowed_mentions=NONE)

@@ -13,10 +13,10 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.checkins import session_report
 from bot.cogs.extension import cog_setup, server_group
-from bot.cogs.options import CLOSED_GROUP
+from bot.cogs.options import CLOSED_GROUP, Capacity, SessionTitle, closed_group
 from bot.core.activities import localize
 from bot.core.errors import NotFound, UserFacingError
-from bot.core.session import SessionLimits, SessionRecord
+from bot.core.session import SessionRecord
 from bot.i18n import N_, _
 from bot.ui.board import BoardButton, board_embed
 from bot.ui.locale import member_language, server_language
@@ -73,9 +73,9 @@ class SessionsCog(commands.Cog):
     async def start(
         self,
         interaction: discord.Interaction,
-        title: app_commands.Range[str, 1, 100],
+        title: SessionTitle,
         voice_channel: discord.VoiceChannel | None = None,
-        capacity: app_commands.Range[int, 1, 1000] | None = None,
+        capacity: Capacity | None = None,
         role: discord.Role | None = None,
         invite_only: bool = False,
     ) -> None:
@@ -89,7 +89,7 @@ class SessionsCog(commands.Cog):
             title=title,
             facilitator_id=interaction.user.id,
             voice_channel_id=voice_channel.id if voice_channel else None,
-            limits=SessionLimits(capacity, role.id if role else None, invite_only),
+            limits=closed_group(capacity, role, invite_only),
         )
         await self.bot.sessions.join(session, interaction.user.id, interaction.user.display_name)
         board = await self.bot.live.post_board(session, notify=False)

@@ -61,6 +61,11 @@ def _text(value: Any) -> str:
     return "" if value is None else cell_text(str(value))
 
 
+def _cells(item: dict[str, Any], *keys: str) -> dict[str, str]:
+    # The cells whose CSV column is named as the export's key, as text.
+    return {key: _text(item[key]) for key in keys}
+
+
 def _flag(value: Any) -> str:
     return "" if value is None else ("yes" if value else "no")
 
@@ -83,14 +88,8 @@ def csv_rows(data: dict[str, Any], timezone: str) -> list[dict[str, str]]:
         add(
             "checkin",
             float(c["created_at"]),
-            session_id=_text(c["session_id"]),
-            session_title=_text(c["session_title"]),
-            scale=_text(c["scale"]),
-            phase=_text(c["phase"]),
-            value=_text(c["value"]),
-            value2=_text(c["value2"]),
+            **_cells(c, "session_id", "session_title", "scale", "phase", "value", "value2", "note"),
             passed=_flag(c["passed"]),
-            note=_text(c["note"]),
             tags=cell_text("; ".join(tags.get(int(c["id"]), []))),
             shared=_flag(c["shared"]),
         )
@@ -98,10 +97,8 @@ def csv_rows(data: dict[str, Any], timezone: str) -> list[dict[str, str]]:
         add(
             "goal_rating",
             float(r["created_at"]),
-            session_id=_text(r["session_id"]),
-            session_title=_text(r["session_title"]),
+            **_cells(r, "session_id", "session_title", "value"),
             scale="1-5",
-            value=_text(r["value"]),
             passed=_flag(r["value"] is None),
             goal=_text(r["goal_text"]),
         )
@@ -109,7 +106,7 @@ def csv_rows(data: dict[str, Any], timezone: str) -> list[dict[str, str]]:
         add(
             "contribution",
             float(k["created_at"]),
-            session_id=_text(k["session_id"]),
+            **_cells(k, "session_id"),
             activity=_text(k["activity_id"]),
             step=_text(k["step_index"]),
             contribution_kind=_text(k["kind"]),

@@ -7,11 +7,27 @@ UTC timestamps in seconds.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.core.reminders import OwnTime
 from bot.records.schedule import OccurrenceRecord, SeriesRecord
 from bot.records.sessions import SessionRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderDm:
+    """One member's reminder DM: sent `minutes` before the occurrence starts (0: at the start)."""
+
+    series: SeriesRecord
+    occurrence: OccurrenceRecord
+    user_id: int
+    minutes: int
+    own: OwnTime | None
+    """They chose their own time for this series, and why this reminder comes at `minutes`;
+    None: their /remind me setting."""
+    language: str | None
+    """The client locale they had when they turned /remind me on; None: the server's."""
 
 
 class EventRefused(Exception):
@@ -50,20 +66,9 @@ class ScheduleOutlet(Protocol):
         """Ids of members who marked the event Interested; None when it has no event."""
         ...
 
-    async def dm_reminder(
-        self,
-        series: SeriesRecord,
-        occurrence: OccurrenceRecord,
-        user_id: int,
-        minutes: int,
-        *,
-        own: OwnTime | None,
-        language: str | None,
-    ) -> bool:
-        """DM one member their reminder `minutes` before the start (0: at the start; `own`: they
-        chose their own time for this series, and why this reminder comes at `minutes`; None:
-        their /remind me setting), in `language` (the client locale they had when they turned
-        /remind me on; None: the server's); False when they can't be reached."""
+    async def dm_reminder(self, reminder: ReminderDm) -> bool:
+        """DM one member their reminder (see `ReminderDm`) in their language; False when they
+        can't be reached."""
         ...
 
     async def post_reminders(

@@ -18,7 +18,7 @@ from bot.core.errors import UserFacingError
 from bot.core.occurrence_timing import WakePlan, next_deadline, plan_wake
 from bot.core.recurrence import Recurrence
 from bot.core.reminders import SERIES_CHOICES, lead_time, own_lead, own_time, recipients
-from bot.core.schedule_outlet import EventRefused, ScheduleOutlet
+from bot.core.schedule_outlet import EventRefused, ReminderDm, ScheduleOutlet
 from bot.core.session import SessionService
 from bot.i18n import N_
 from bot.records.schedule import OccurrenceRecord, SeriesRecord
@@ -163,7 +163,7 @@ class ScheduleWake:
             own = choices.get(user_id)  # None: no own time (with one of None, no reminder)
             why = None if own is None else own_time(own, minutes, optins.get(user_id))
             sent = await self.outlet.dm_reminder(
-                series, occurrence, user_id, minutes, own=why, language=languages.get(user_id)
+                ReminderDm(series, occurrence, user_id, minutes, why, languages.get(user_id))
             )
             if not sent:
                 unreachable.append(user_id)

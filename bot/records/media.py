@@ -32,18 +32,29 @@ class NominationRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class PlayRecord:
-    id: int
-    session_id: int
-    run_id: int | None
-    step_index: int | None
+class PlayedPiece:
+    """What a listen step plays, as a new play (`NewPlay`) and a stored one (`PlayRecord`)
+    share it."""
+
     title: str
     artist: str
     url: str | None
     file_name: str | None
     nomination_id: int | None
     mode: str
+    """How it is heard: voice, link or text."""
     note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlayRecord(PlayedPiece):
+    """A stored play: the piece's columns first, then these (`columns` reads them in this
+    order)."""
+
+    id: int
+    session_id: int
+    run_id: int | None
+    step_index: int | None
     started_at: float
     ended_at: float | None
 
@@ -75,17 +86,9 @@ class NewNomination:
 
 
 @dataclass(frozen=True, slots=True)
-class NewPlay:
+class NewPlay(PlayedPiece):
     """The piece a listen step plays, recorded once (`MediaRepository.record_play`)."""
 
     session_id: int
     run_id: int
     step_index: int
-    title: str
-    artist: str
-    url: str | None
-    file_name: str | None
-    nomination_id: int | None
-    mode: str
-    """How it is heard: voice, link or text."""
-    note: str | None

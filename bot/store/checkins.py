@@ -12,38 +12,29 @@ from typing import Any, NamedTuple
 from bot.records.checkins import CheckinRecord
 from bot.store.checkin_answers import CHECKIN_COLUMNS, AnswerRow, AnswersWritten, CheckinAnswers
 from bot.store.contribution_job import BatchableAlso
-from bot.store.database import Conn, Row
+from bot.store.database import Conn
 from bot.store.engine import ColumnType, batch_rows
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
-from bot.store.rows import record_of
+from bot.store.rows import columns, record_of
 
-_COLUMNS = (
-    "id, guild_id, user_id, session_id, run_id, step_index, scale, phase, measure, value,"
-    " value2, passed, note, shared, created_at"
-)
-
+_COLUMNS = columns(CheckinRecord)
+_NEW = CHECKIN_COLUMNS
+_NEW_NAMES = ", ".join(name for name, _ in _NEW)
 
 _CONSENT = "SELECT consent FROM members WHERE guild_id = ? AND user_id = ?"
-_INSERT = (
-    "INSERT INTO checkins (guild_id, user_id, session_id, run_id, step_index,"
-    " scale, phase, measure, value, value2, passed, created_at)"
-)
+_INSERT = f"INSERT INTO checkins ({_NEW_NAMES})"
 # A first answer and the consent it needs, in one statement (one round trip on PostgreSQL):
 # the row is inserted only if the member agreed. Typed, as the engines can't infer a bare
 # parameter's type in a SELECT list.
 _INSERT_IF_AGREED = (
-    f"{_INSERT} SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT),"
-    " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT),"
-    " CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION)"
+    f"{_INSERT} SELECT {', '.join(f'CAST(? AS {kind})' for _, kind in _NEW)}"
     " WHERE EXISTS (SELECT 1 FROM members WHERE guild_id = ? AND user_id = ?"
     " AND consent = 'agreed') RETURNING id"
 )
 
 
 _MEMBER: tuple[tuple[str, ColumnType], ...] = (("guild_id", "BIGINT"), ("user_id", "BIGINT"))
-_NEW = CHECKIN_COLUMNS
-_NEW_NAMES = ", ".join(name for name, _ in _NEW)
 
 
 class NoConsent(Exception):
@@ -62,10 +53,6 @@ class StepCount:
     step_index: int
     kind: str
     answered: int
-
-
-def _record(row: Row) -> CheckinRecord:
-    return record_of(CheckinRecord, row)
 
 
 class NewCheckin(NamedTuple):
@@ -148,7 +135,7 @@ async def _save(
             ),
         )
         assert found is not None
-        return _record(found)
+        return record_of(CheckinRecord, found)
     if consent_of is not None:
         new_id = await conn.fetch_val(_INSERT_IF_AGREED, (*new.values(), *consent_of))
         if new_id is None:
@@ -276,10 +263,7 @@ class CheckinRepository(Repository):
 
     async def get(self, checkin_id: int) -> CheckinRecord | None:
         """One check-in by id, or None."""
-        row = await self._db.fetch_one(
-            f"SELECT {_COLUMNS} FROM checkins WHERE id = ?", (checkin_id,)
-        )
-        return _record(row) if row else None
+        return await self._by_id(CheckinRecord, "checkins", checkin_id)
 
     async def set_note(self, checkin_id: int, note: str | None) -> None:
         """Set or clear (None) a check-in's note (already cleaned by the service)."""
@@ -301,29 +285,29 @@ class CheckinRepository(Repository):
 
     async def for_session(self, session_id: int) -> list[CheckinRecord]:
         """A session's check-ins, oldest first (created_at, then id)."""
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            CheckinRecord,
             f"SELECT {_COLUMNS} FROM checkins WHERE session_id = ? ORDER BY created_at, id",
             (session_id,),
         )
-        return [_record(r) for r in rows]
 
     async def for_member(self, guild_id: int, user_id: int, since: float) -> list[CheckinRecord]:
         """A member's check-ins in a server since `since` (UTC seconds), oldest first."""
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            CheckinRecord,
             f"SELECT {_COLUMNS} FROM checkins WHERE guild_id = ? AND user_id = ?"
             " AND created_at >= ? ORDER BY created_at, id",
             (guild_id, user_id, since),
         )
-        return [_record(r) for r in rows]
 
     async def for_guild(self, guild_id: int, since: float) -> list[CheckinRecord]:
         """Every check-in in a server since `since` (UTC seconds), oldest first."""
-        rows = await self._db.fetch_all(
+        return await self._select_all(
+            CheckinRecord,
             f"SELECT {_COLUMNS} FROM checkins WHERE guild_id = ? AND created_at >= ?"
             " ORDER BY created_at, id",
             (guild_id, since),
         )
-        return [_record(r) for r in rows]
 
     async def step_counts(self, session_id: int) -> list[StepCount]:
         """Distinct contributors per step of every run in a session (anonymous ones count)."""

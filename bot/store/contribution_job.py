@@ -361,21 +361,30 @@ async def _reached(conn: Conn, wanted: Mapping[tuple[int, int], int]) -> list[tu
     ]
 
 
+async def _reached_contributions(
+    conn: Conn, wanted: Mapping[tuple[int, int], int], select: str, order: str = ""
+) -> tuple[list[tuple[int, int]], Sequence[Row]]:
+    """The steps of `wanted` reached (`_reached`) and the `select` columns (`u.` the step's
+    keys, `c.` a contribution) of all their contributions, in one query (one round trip on
+    PostgreSQL); ([], []) when none is reached."""
+    reached = await _reached(conn, wanted)
+    if not reached:
+        return [], []
+    cte, params = batch_rows(conn.engine, "u", _KEYS[:2], reached)
+    rows = await conn.fetch_all(
+        f"WITH {cte} SELECT {select} FROM u JOIN contributions c"
+        f" ON c.run_id = u.run_id AND c.step_index = u.step_index{order}",
+        params,
+    )
+    return reached, rows
+
+
 async def step_rows(
     conn: Conn, wanted: Mapping[tuple[int, int], int]
 ) -> dict[tuple[int, int], list[ContributionRecord]]:
     """(run id, step index) -> every contribution of the step as committed, for the steps in
     `wanted` that have at least the count given (0: always); one count and one read for all."""
-    reached = await _reached(conn, wanted)
-    if not reached:
-        return {}
-    # Every step that may be complete, in one query (one round trip on PostgreSQL).
-    cte, params = batch_rows(conn.engine, "u", _KEYS[:2], reached)
-    rows = await conn.fetch_all(
-        f"WITH {cte} SELECT {_prefixed('c')} FROM u JOIN contributions c"
-        " ON c.run_id = u.run_id AND c.step_index = u.step_index ORDER BY c.id",
-        params,
-    )
+    reached, rows = await _reached_contributions(conn, wanted, _prefixed("c"), " ORDER BY c.id")
     steps: dict[tuple[int, int], list[ContributionRecord]] = {key: [] for key in reached}
     for row in rows:
         record = contribution(row)
@@ -387,14 +396,8 @@ async def step_authors(
     conn: Conn, wanted: Mapping[tuple[int, int], int]
 ) -> dict[tuple[int, int], Authors]:
     """`step_rows` as author ids only: no record per contribution."""
-    reached = await _reached(conn, wanted)
-    if not reached:
-        return {}
-    cte, params = batch_rows(conn.engine, "u", _KEYS[:2], reached)
-    rows = await conn.fetch_all(
-        f"WITH {cte} SELECT u.run_id, u.step_index, c.author_id FROM u JOIN contributions c"
-        " ON c.run_id = u.run_id AND c.step_index = u.step_index",
-        params,
+    reached, rows = await _reached_contributions(
+        conn, wanted, "u.run_id, u.step_index, c.author_id"
     )
     steps: dict[tuple[int, int], Authors] = {key: Authors([]) for key in reached}
     for row in rows:

@@ -15,7 +15,7 @@ from bot.records.media import (
 from bot.store.database import Conn
 from bot.store.one_statement import write_one, write_returned
 from bot.store.repository import Repository
-from bot.store.rows import columns, returned
+from bot.store.rows import columns, returned, values_of
 
 _TRACK = columns(TrackRecord)
 _NOMINATION = columns(NominationRecord)
@@ -48,17 +48,9 @@ class MediaRepository(Repository):
         return await write_returned(
             self._db,
             TrackRecord,
-            "INSERT INTO tracks (guild_id, title, artist, file_name, duration_seconds,"
-            f" uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_TRACK}",
-            (
-                new.guild_id,
-                new.title,
-                new.artist,
-                new.file_name,
-                new.duration_seconds,
-                new.uploaded_by,
-                now,
-            ),
+            f"INSERT INTO tracks ({columns(NewTrack)}, created_at)"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_TRACK}",
+            (*values_of(new), now),
             invalidate=(),
         )
 
@@ -112,9 +104,9 @@ class MediaRepository(Repository):
             return await returned(
                 conn,
                 NominationRecord,
-                "INSERT INTO nominations (session_id, user_id, title, artist, url, note,"
-                f" created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_NOMINATION}",
-                (session_id, user_id, new.title, new.artist, new.url, new.note, now),
+                f"INSERT INTO nominations ({columns(NewNomination)}, created_at)"
+                f" VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_NOMINATION}",
+                (*values_of(new), now),
             )
 
         return await self._db.write(job, invalidate=())
@@ -155,22 +147,9 @@ class MediaRepository(Repository):
 
         async def job(conn: Conn) -> bool:
             changed = await conn.execute(
-                "INSERT INTO plays (session_id, run_id, step_index, title, artist, url,"
-                " file_name, nomination_id, mode, note, started_at)"
+                f"INSERT INTO plays ({columns(NewPlay)}, started_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (
-                    new.session_id,
-                    new.run_id,
-                    new.step_index,
-                    new.title,
-                    new.artist,
-                    new.url,
-                    new.file_name,
-                    new.nomination_id,
-                    new.mode,
-                    new.note,
-                    now,
-                ),
+                (*values_of(new), now),
             )
             return changed > 0
 

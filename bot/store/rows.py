@@ -50,6 +50,14 @@ def record_of(cls: type[R], row: Row | Sequence[Any]) -> R:
     )
 
 
+def values_of(record: object, cls: type[Any] | None = None) -> tuple[Any, ...]:
+    """The values of `record` (a record dataclass) in `columns` order, for an INSERT that names
+    `columns(type(record))`; only those of `cls`'s fields when given (a record class it
+    extends)."""
+    shape: type[Any] = cls if cls is not None else type(record)
+    return tuple(getattr(record, f.name) for f in fields(shape))
+
+
 async def returned(conn: Conn, record: type[R], sql: str, params: Params) -> R:
     """The row a write gives back (`... RETURNING <columns(record)>`) as a `record`, inside a
     write job. Raises ValueError when the statement returned no row."""

@@ -5,19 +5,19 @@ Times are UTC timestamps in seconds (Unix time)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 
-from bot.records.schedule import NewSeries, OccurrenceRecord, SeriesRecord
+from bot.records.schedule import NewSeries, OccurrenceRecord, SeriesDefinition, SeriesRecord
 from bot.records.session_access import SessionLimits
 from bot.store.database import Conn
 from bot.store.one_statement import write_one, write_returned_if_any
 from bot.store.repository import Repository
-from bot.store.rows import columns, record_of
+from bot.store.rows import columns, record_of, values_of
 from bot.store.session_access import upsert_series_limits
 
 # No read of these tables is cached, so their writes invalidate nothing (`invalidate=()`).
 
 
-_SERIES = columns(SeriesRecord)
 _OCC = columns(OccurrenceRecord)
 _SERIES_FIELDS = frozenset(
     {
@@ -47,22 +47,9 @@ class ScheduleRepository(Repository):
 
         async def job(conn: Conn) -> tuple[int, int]:
             series_id = await conn.fetch_val(
-                "INSERT INTO schedule_series (guild_id, channel_id, voice_channel_id,"
-                " facilitator_id, title, plan, duration_minutes, repeat, timezone, anchor_local,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    new.guild_id,
-                    new.channel_id,
-                    new.voice_channel_id,
-                    new.facilitator_id,
-                    new.title,
-                    new.plan,
-                    new.duration_minutes,
-                    new.repeat,
-                    new.timezone,
-                    new.anchor_local,
-                    now,
-                ),
+                f"INSERT INTO schedule_series ({columns(SeriesDefinition)}, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (*values_of(new, SeriesDefinition), now),
             )
             occurrence_id = await conn.fetch_val(
                 "INSERT INTO schedule_occurrences (series_id, guild_id, seq, starts_at, ends_at,"
@@ -197,16 +184,14 @@ class ScheduleRepository(Repository):
         self, guild_id: int, limit: int
     ) -> list[tuple[SeriesRecord, OccurrenceRecord]]:
         """Occurrences not yet over, soonest first, each with its series."""
-        series_columns = ", ".join(f"s.{c.strip()}" for c in _SERIES.split(","))
-        occurrence_columns = ", ".join(f"o.{c.strip()}" for c in _OCC.split(","))
         rows = await self._db.fetch_all(
-            f"SELECT {series_columns}, {occurrence_columns} FROM schedule_occurrences o"
+            f"SELECT {columns(SeriesRecord, 's')}, {columns(OccurrenceRecord, 'o')} FROM schedule_occurrences o"
             " JOIN schedule_series s ON s.id = o.series_id WHERE o.guild_id = ?"
             " AND o.status IN ('scheduled', 'open', 'started') AND o.ended_at IS NULL"
             " ORDER BY o.starts_at, o.id LIMIT ?",
             (guild_id, limit),
         )
-        width = len(SeriesRecord.__slots__)
+        width = len(fields(SeriesRecord))
         found = []
         for row in rows:
             values = tuple(row)

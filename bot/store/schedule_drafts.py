@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from bot.records.schedule import HeldDraftRecord, NewDraft
 from bot.store.database import Conn, Database
+from bot.store.rows import columns, record_of, values_of
 
-_COLUMNS = "id, key, guild_id, facilitator_id, channel_id, voice_channel_id, payload, created_at"
+_COLUMNS = columns(HeldDraftRecord)
 
 
 class ScheduleDraftRepository:
@@ -31,18 +32,9 @@ class ScheduleDraftRepository:
                 "DELETE FROM schedule_drafts WHERE created_at < ?", (now - kept_for,)
             )
             found = await conn.fetch_val(
-                "INSERT INTO schedule_drafts (key, guild_id, facilitator_id, channel_id,"
-                " voice_channel_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " RETURNING id",
-                (
-                    new.key,
-                    new.guild_id,
-                    new.facilitator_id,
-                    new.channel_id,
-                    new.voice_channel_id,
-                    new.payload,
-                    now,
-                ),
+                f"INSERT INTO schedule_drafts ({columns(NewDraft)}, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (*values_of(new), now),
             )
             return int(found)
 
@@ -60,7 +52,7 @@ class ScheduleDraftRepository:
             )
             if row is None:
                 return None
-            record = HeldDraftRecord(*row)
+            record = record_of(HeldDraftRecord, row)
             if record.facilitator_id == user_id:
                 await conn.execute("DELETE FROM schedule_drafts WHERE id = ?", (draft_id,))
             return record
@@ -74,16 +66,7 @@ class ScheduleDraftRepository:
             await conn.execute(
                 f"INSERT INTO schedule_drafts ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (id) DO NOTHING",
-                (
-                    draft.id,
-                    draft.key,
-                    draft.guild_id,
-                    draft.facilitator_id,
-                    draft.channel_id,
-                    draft.voice_channel_id,
-                    draft.payload,
-                    draft.created_at,
-                ),
+                values_of(draft),
             )
 
         await self._db.write(job, invalidate=())

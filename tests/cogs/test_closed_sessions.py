@@ -8,6 +8,8 @@ from typing import Any
 
 import simcord
 
+from bot.command_sync import tree_payload
+from bot.core.session import CAPACITY_MAX, TITLE_MAX
 from tests.conftest import World, build_world, find_message
 
 
@@ -190,3 +192,17 @@ async def test_twenty_simultaneous_join_presses_for_six_places(world: World) -> 
     shown = fields(board(world))
     assert "Here now (7): 6 of 6 places taken" in shown
     assert shown["Waitlist"] == "15 waiting for a place"
+
+
+async def test_the_title_and_capacity_options_take_cores_bounds(world: World) -> None:
+    payload = await tree_payload(world.bot().tree, None)
+    [session] = [c for c in payload if c["name"] == "session"]
+    commands = {o["name"]: o for o in session["options"]}
+    [schedule] = [o for o in session["options"] if o["name"] == "schedule"]
+    commands |= {f"schedule {o['name']}": o for o in schedule["options"]}
+    for name in ("start", "schedule create", "schedule edit"):
+        options = {o["name"]: o for o in commands[name]["options"]}
+        assert (options["title"]["min_length"], options["title"]["max_length"]) == (1, TITLE_MAX)
+        assert options["capacity"]["max_value"] == CAPACITY_MAX
+        # /session schedule edit takes 0 to remove the cap.
+        assert options["capacity"]["min_value"] == (0 if name == "schedule edit" else 1)

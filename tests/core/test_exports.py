@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.core.exports import CSV_COLUMNS, MemberExports, cell_text
+from bot.core.exports import CSV_COLUMNS, MemberExports, cell_text, csv_rows
 from bot.records.checkin_schedules import NewCheckinSchedule
 from bot.store.store import Store
 from tests.factories import save_checkin
@@ -67,3 +67,30 @@ async def test_summary_figures_put_checkins_on_ten_and_count_passes(store: Store
     figures = await MemberExports(store).summary(GUILD, ANA)
     assert figures.checkins == [(MAY_28, 0.0), (MAY_28 + 60, 10.0)]
     assert figures.passes == 1 and figures.goals == {}
+
+
+def test_each_kind_of_row_fills_its_own_cells() -> None:
+    checkin = {"id": 1, "created_at": MAY_28, "session_id": 3, "session_title": "Circle"}
+    checkin |= {"scale": "sam", "phase": "before", "value": 4, "value2": 2, "note": None}
+    checkin |= {"passed": 0, "shared": 1}
+    rating = {"created_at": MAY_28 + 1, "session_id": None, "session_title": None}
+    rating |= {"value": None, "goal_text": "Sleep"}
+    contribution = {"created_at": MAY_28 + 2, "session_id": 3, "activity_id": "warmup"}
+    contribution |= {"step_index": 0, "kind": "line", "payload": {"text": "hi"}}
+    data = {"checkins": [checkin], "goal_ratings": [rating], "contributions": [contribution]}
+    data["checkin_tags"] = [{"checkin_id": 1, "tag": "slept badly"}]
+
+    rows = csv_rows(data, "UTC")
+
+    filled = [{k: v for k, v in row.items() if v and k not in _CLOCK} for row in rows]
+    assert filled == [
+        {"record": "checkin", "session_id": "3", "session_title": "Circle", "scale": "sam"}
+        | {"phase": "before", "value": "4", "value2": "2", "passed": "no"}
+        | {"tags": "slept badly", "shared": "yes"},
+        {"record": "goal_rating", "scale": "1-5", "passed": "yes", "goal": "Sleep"},
+        {"record": "contribution", "session_id": "3", "activity": "warmup", "step": "0"}
+        | {"contribution_kind": "line", "payload": '{"text": "hi"}'},
+    ]
+
+
+_CLOCK = ("local_time", "timezone", "utc_time")

@@ -18,10 +18,9 @@ from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.occurrence_timing import MISSED_AFTER, plan_wake
-from bot.core.reminders import OwnTime
 from bot.core.runner import Runner
 from bot.core.schedule_changes import Changes
-from bot.core.schedule_outlet import EventRefused
+from bot.core.schedule_outlet import EventRefused, ReminderDm
 from bot.core.schedule_service import ScheduleService
 from bot.core.session import SessionService
 from bot.core.steps import step_handlers
@@ -70,19 +69,10 @@ class RecordingOutlet:
     async def interested(self, occurrence: OccurrenceRecord) -> list[int] | None:
         return list(self.interested_ids)
 
-    async def dm_reminder(
-        self,
-        series: SeriesRecord,
-        occurrence: OccurrenceRecord,
-        user_id: int,
-        minutes: int,
-        *,
-        own: OwnTime | None,
-        language: str | None,
-    ) -> bool:
-        if user_id in self.closed_dms:
+    async def dm_reminder(self, reminder: ReminderDm) -> bool:
+        if reminder.user_id in self.closed_dms:
             return False
-        self.calls.append(("dm_reminder", (user_id, minutes)))
+        self.calls.append(("dm_reminder", (reminder.user_id, reminder.minutes)))
         return True
 
     async def post_reminders(

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bot.records.checkins import CheckinRecord
+from bot.records.media import NewPlay, PlayedPiece
 from bot.store.database import Conn
 from bot.store.leases import Lease
-from bot.store.rows import columns, record_of, returned, returned_if_any
+from bot.store.rows import columns, record_of, returned, returned_if_any, values_of
 from bot.store.store import Store
 
 ROW = (1, 2, None, None, None, None, "0-10", "any", None, 7, None, 0, None, 1, 100)
@@ -29,6 +30,26 @@ def test_a_row_of_another_shape_is_refused() -> None:
 def test_the_columns_of_a_record_are_its_fields_in_order() -> None:
     assert columns(Lease) == "shard_id, owner, home, expires_at"
     assert columns(Lease, "l") == "l.shard_id, l.owner, l.home, l.expires_at"
+
+
+def test_the_values_of_a_record_are_in_its_columns_order() -> None:
+    assert values_of(Lease(3, "p1", "h1", 50.0)) == (3, "p1", "h1", 50.0)
+    play = NewPlay(
+        title="Song",
+        artist="Band",
+        url=None,
+        file_name="a.ogg",
+        nomination_id=None,
+        mode="voice",
+        note="why",
+        session_id=1,
+        run_id=2,
+        step_index=3,
+    )
+    # A record extending another: the base's columns come first.
+    assert columns(NewPlay).startswith(columns(PlayedPiece) + ", ")
+    assert values_of(play) == ("Song", "Band", None, "a.ogg", None, "voice", "why", 1, 2, 3)
+    assert values_of(play, PlayedPiece) == ("Song", "Band", None, "a.ogg", None, "voice", "why")
 
 
 async def test_a_repository_reads_rows_as_records_on_either_engine(store: Store) -> None:
