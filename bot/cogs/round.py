@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
 from bot.cogs.extension import cog_setup
-from bot.core.errors import Conflict
+from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.run_updates import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
 from bot.core.step_state import StepState
@@ -232,8 +232,11 @@ class RoundCog(commands.Cog):
             outcome = await self.bot.runner.contribute(
                 run.id, run.step_index, user_id, kind, payload
             )
-        except Conflict:
-            return  # the turn ended meanwhile (Done, time, the facilitator)
+        except (NotFound, Conflict, InvalidInput):
+            # What `contribute` refuses with: the run or session ended meanwhile (NotFound), the
+            # turn did (Done, time, the facilitator: Conflict), or the move is refused. A voice
+            # move has nobody to answer, and nothing changed: let it go.
+            return
         self.bot.live.request_board(session.id)
         if outcome.update is not None:
             await self.bot.live.apply(outcome.update)

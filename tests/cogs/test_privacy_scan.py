@@ -190,7 +190,7 @@ async def in_checkin(world: World, people: list[MemberActor]) -> None:
         if m.embeds and "honest about how you are" in (m.embeds[0].title or "")
     ]
     told = await people[0].click(care, label="Let the facilitator know")
-    said = told.response.content or ""
+    said = reply_to(told).content or ""
     # A facilitator taking part is not told about themselves.
     assert "I've let the facilitator know privately" in said or "You're the facilitator" in said
     reply = [

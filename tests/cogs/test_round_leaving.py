@@ -6,8 +6,10 @@ All through the real bot under simcord."""
 from __future__ import annotations
 
 import discord
+import pytest
 
 from bot.core.activities import Catalog
+from bot.core.session import RunRecord
 from bot.records.sessions import NewSession
 from bot.settings import Settings
 from tests.cogs.test_round import card, name, start, text
@@ -230,3 +232,43 @@ async def test_a_voice_change_reads_only_its_own_servers_sessions(world: World) 
         where = statement.split(" WHERE ", 1)[1]
         assert where.startswith((f"guild_id = {world.guild.id} ", f"id = {own.id}")), statement
     assert not any("status = 'open' ORDER BY id" in s for s in statements)
+
+
+async def test_a_voice_move_just_as_the_session_ends_is_let_go(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The speaker leaves voice as the facilitator ends the session: the round cog has read the
+    live run, the session ends, then its contribution finds the run over (NotFound). That is
+    nothing to tell anyone: no unhandled error in the voice-state listener (simcord records
+    one), no note in the channel, no move written. The end is made to fall exactly
+    between the cog's read and its write by ending the session right after the read (the real
+    runner and session service do both)."""
+    ana, _, _ = world.members
+    await voice_round(world)
+    bot = world.bot()
+    session = await bot.sessions.in_channel(world.channel.id)
+    run = await bot.runner.live_run(session.id)
+    assert run is not None
+    read_live_run = bot.runner.live_run
+    ended: list[int] = []
+
+    async def ends_right_after_the_read(session_id: int) -> RunRecord | None:
+        found = await read_live_run(session_id)
+        if found is not None and not ended:
+            ended.append(session_id)
+            await bot.runner.stop(found.id)
+            await bot.sessions.end(session, "en")
+        return found
+
+    monkeypatch.setattr(bot.runner, "live_run", ends_right_after_the_read)
+    cursor = world.env.error_cursor
+    await ana.leave_voice()
+    monkeypatch.undo()
+    # The env fixture lets refusals through as expected (an interaction's error path answers
+    # them), even one escaping a listener, where nobody is told: read what simcord caught.
+    assert world.env.errors_since(cursor) == ()
+    assert ended == [session.id]  # the cog did read the live run, and then the session ended
+    assert (await bot.sessions.get(session.id)).status == "ended"
+    kinds = [c.kind for c in await bot.runner.contributions(run)]
+    assert "left_voice" not in kinds
+    assert not notes(world, "has left the voice channel")

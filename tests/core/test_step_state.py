@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import step_moves
 from bot.core.pools import ANOTHER_STATE
-from bot.core.step_state import WAKE_REMAINING, StepState
+from bot.core.step_state import StepState
 from bot.core.steps.listen import ListenState
 from bot.core.steps.reflect import ReflectState
 from bot.core.steps.round import FLOOR_LEFT, FloorLeft, RoundState, RoundTurn
@@ -144,12 +143,6 @@ def test_changes_are_written_as_the_runner_wrote_them_before() -> None:
     assert told.kind(RoundState).floor_left == FloorLeft(CAI, 1, 1772366400.0, "voice", True)
     with pytest.raises(KeyError):
         StepState.parse(WRITE).with_note_told(FLOOR_LEFT)
-
-
-def test_the_runner_s_keys_are_the_ones_its_moves_write() -> None:
-    """`StepMoves` (being rewritten as compare-and-sets) still names the paused remainder
-    itself: the two must stay one key until it reads it from here."""
-    assert step_moves.WAKE_REMAINING == WAKE_REMAINING
 
 
 @pytest.mark.parametrize("text", ["", "not json", "[1, 2]", "null"])
