@@ -157,11 +157,15 @@ async def _arriving(
     return time.perf_counter() - start, latencies
 
 
-def _rows(work: list[Submission], now: float) -> tuple[list[tuple[object, ...]], ...]:
-    checkins = [
+def _rows(
+    work: list[Submission], now: float
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    checkins: list[tuple[object, ...]] = [
         (1, uid, None, None, 0, "0-10", "before", "mood", 5, None, 0, now) for _, uid in work
     ]
-    contributions = [(None, 0, uid, "checkin", "{}", now, now) for _, uid in work]
+    contributions: list[tuple[object, ...]] = [
+        (None, 0, uid, "checkin", "{}", now, now) for _, uid in work
+    ]
     return checkins, contributions
 
 

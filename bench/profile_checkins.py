@@ -73,6 +73,7 @@ def layer_of(key: tuple[str, int, str]) -> str:
 def layers(stats: pstats.Stats) -> list[tuple[str, float]]:
     """Own time per layer, largest first (seconds of profiled CPU)."""
     totals: dict[str, float] = {}
+    # pstats keeps its table in an attribute typeshed leaves out.
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     for key, (_, _, own, _, _) in raw.items():
         totals[layer_of(key)] = totals.get(layer_of(key), 0.0) + own
@@ -113,6 +114,7 @@ async def _profile(target: str) -> None:
     print("\nOwn CPU time by layer (profiled):")
     for layer, own in split:
         print(f"  {own:7.3f} s  {own / whole:5.1%}  {layer}")
+    # pstats keeps its table in an attribute typeshed leaves out.
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     others = sorted(
         ((v[2], k) for k, v in raw.items() if layer_of(k).startswith("other (")), reverse=True

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ async def _create(path: Path, checkins: int, members: int, sessions: int) -> Non
         ),
     )
 
-    def rows() -> object:
+    def rows() -> Iterator[tuple[int | str | float, ...]]:
         for n in range(checkins):
             s = n % sessions
             uid = 100 + rng.randrange(members)
@@ -93,7 +94,7 @@ async def _create(path: Path, checkins: int, members: int, sessions: int) -> Non
     conn.executemany(
         "INSERT INTO checkins (guild_id, user_id, session_id, run_id, step_index, scale, phase,"
         " measure, value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows(),  # type: ignore[arg-type]
+        rows(),
     )
     conn.executemany(
         "INSERT INTO contributions (run_id, step_index, author_id, kind, created_at, updated_at)"
@@ -110,11 +111,11 @@ async def _create(path: Path, checkins: int, members: int, sessions: int) -> Non
     conn.close()
 
 
-async def _time(fn: object, repeat: int = REPEAT) -> float:
+async def _time(fn: Callable[[], Awaitable[object]], repeat: int = REPEAT) -> float:
     samples = []
     for _ in range(repeat):
         t = time.perf_counter()
-        await fn()  # type: ignore[operator]
+        await fn()
         samples.append(time.perf_counter() - t)
     return median(samples) * 1000
 

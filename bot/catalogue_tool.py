@@ -32,6 +32,7 @@ KEYWORDS = {
     "N_": None,
     "ngettext": (1, 2),
     "counted": (1, 2),  # bot/ui/privacy.py's plural texts, worded when the count is known
+    "SummaryCount": (1, 2),  # a step kind's summary count (its `few` text is marked N_)
     # Texts worded when the reader is known: activity-file problems (bot/core/yaml_*.py, the
     # loader, error_wording) and the format's validation errors (format_error(kind, text)).
     "Wording": None,

@@ -20,6 +20,7 @@ from bot.store.store import Store
 from bot.ui.errors import is_expected
 from tests.core.runner_setup import Clock
 from tests.engines import ENGINES, TestDatabase, test_database
+from tests.responses import reply_to
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,6 +101,13 @@ class World:
         return self._manager[0]
 
 
+def chorus_of(env: simcord.Env) -> ChorusBot:
+    """The bot simcord runs, typed as Chorus's own (simcord types it as any discord.Client)."""
+    bot = env.bot
+    assert isinstance(bot, ChorusBot), bot
+    return bot
+
+
 @pytest.fixture
 async def env(bot: ChorusBot, request: pytest.FixtureRequest) -> AsyncIterator[simcord.Env]:
     """simcord with our own error check: refusals are normal, anything else fails the test."""
@@ -151,7 +159,7 @@ async def open_session(
     where = channel or world.channel
     options = {"voice_channel": voice} if voice is not None else {}
     opened = await world.facilitator.slash(where, "session start", title=title, **options)
-    assert opened.ephemeral and "is open" in opened.response.content, opened.response.content
+    assert opened.ephemeral and "is open" in reply_to(opened).content, reply_to(opened).content
     for member in joining:
         await member.slash(where, "session join")
 

@@ -23,12 +23,13 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import simcord.http.router as router
+from pluggy import Result
 from simcord.env import Env
 
 from bot.ui import limits as L
@@ -373,15 +374,16 @@ def _watch_simcord_http() -> Iterator[None]:
         )
         real_notify(self, interaction)
 
-    router.dispatch = dispatch  # type: ignore[assignment]
+    router.dispatch = dispatch
     gc.callbacks.append(LEDGER.on_gc)
+    # The plugin wraps simcord's dispatch hook for the whole run (restored below).
     Env._notify_dispatch_observers = notify  # type: ignore[method-assign]
     try:
         yield
     finally:
         router.dispatch = real_dispatch
         gc.callbacks.remove(LEDGER.on_gc)
-        Env._notify_dispatch_observers = real_notify  # type: ignore[method-assign]
+        Env._notify_dispatch_observers = real_notify  # type: ignore[method-assign]  # restore
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -390,7 +392,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Result[pytest.TestReport], None]:
     """A test whose requests broke a limit fails, with each broken limit named."""
     outcome = yield
     report: pytest.TestReport = outcome.get_result()

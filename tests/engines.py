@@ -92,6 +92,7 @@ async def test_database(name: str, tmp_path: Path) -> AsyncIterator[TestDatabase
         yield TestDatabase("postgresql", url)
 
 
+# Not a test despite its name (pytest reads the attribute; functions don't declare it).
 test_database.__test__ = False  # type: ignore[attr-defined]
 
 

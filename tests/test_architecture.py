@@ -13,7 +13,7 @@ import pytest
 
 import bot.cogs
 from bot.chorus_bot import COGS
-from bot.core.steps import step_kinds
+from bot.core.steps import step_kinds, step_type_names, summary_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 HELPER_MODULES = {
@@ -190,3 +190,111 @@ def test_a_kinds_rules_live_in_its_own_module_not_beside_it() -> None:
     ]
     assert not beside, f"move these kinds' rules into bot/core/steps/<kind>.py: {beside}"
     assert len(step_kinds()) >= 9
+
+
+PRESENTER_BY_NAME_LEFT = {
+    "bot/cogs/round.py": "being reworked by another engineer this round; "
+    'its `presenter("round")` becomes `presenter_of(RoundPresenter)` there',
+}
+"""Cogs still fetching a presenter by a kind's name, with the reason (issue 17's review)."""
+
+
+def presenters_fetched_by_name(folder: Path, root: Path = ROOT) -> set[str]:
+    """Modules under `folder` (paths from `root`) that fetch a step presenter by a string: `live.presenters["x"]`,
+    `live.presenters.get("x")` or `live.presenter("x")`."""
+    found: set[str] = set()
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            key: ast.AST | None = None
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+                key = node.slice if node.value.attr == "presenters" else None
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+                by_name = node.func.attr == "presenter" or (
+                    node.func.attr == "get"
+                    and isinstance(node.func.value, ast.Attribute)
+                    and node.func.value.attr == "presenters"
+                )
+                key = node.args[0] if by_name else None
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                found.add(str(path.relative_to(root)))
+    return found
+
+
+def test_cogs_fetch_a_kinds_presenter_by_its_class_not_by_its_name() -> None:
+    """`bot.live.presenter_of(ListenPresenter)` is typed as the class it names, so renaming a
+    kind or its presenter is a mypy error; `presenters["listen"]` was a KeyError at run time
+    behind an `assert isinstance`."""
+    found = presenters_fetched_by_name(ROOT / "bot" / "cogs")
+    assert found == set(PRESENTER_BY_NAME_LEFT), (
+        "fetch the presenter with `bot.live.presenter_of(<Kind>Presenter)` (and drop fixed "
+        f"modules from PRESENTER_BY_NAME_LEFT): {sorted(found ^ set(PRESENTER_BY_NAME_LEFT))}"
+    )
+
+
+def test_the_presenter_scan_sees_each_way_of_fetching_by_name(tmp_path: Path) -> None:
+    lines = {
+        "subscript.py": 'a = bot.live.presenters["listen"]\n',
+        "call.py": 'b = self.bot.live.presenter("round")\n',
+        "get.py": 'c = live.presenters.get("vote")\n',
+        "by_scene.py": "d = live.presenter(scene.step.type)\n",
+        "typed.py": "e = live.presenter_of(ListenPresenter)\n",
+    }
+    for name, line in lines.items():
+        (tmp_path / name).write_text(line)
+    assert presenters_fetched_by_name(tmp_path, tmp_path) == {"subscript.py", "call.py", "get.py"}
+
+
+SHARED_UI = (
+    "bot/ui/activities.py",
+    "bot/ui/board.py",
+    "bot/ui/board_state.py",
+    "bot/ui/sessions.py",
+)
+"""ui modules every kind passes through (the activity's list of steps, the board, the session
+summary): what they need of a kind is declared by the kind (`StepKind`: `icon`,
+`private_counts`, `answered`, `summary_counts`) and read from the registry."""
+
+
+def kinds_named(path: Path, words: set[str]) -> list[str]:
+    """Where `path` names a step kind: a string that is one of `words` (kind names, the
+    contribution kinds the kinds count), an import of a kind's module, or a kind's model
+    (`...Step`)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        named: str | None = None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in words:
+            named = repr(node.value)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.core.steps."):
+            named = str(node.module)
+        elif isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name.endswith("Step") and name[:1].isupper() and name not in ("Step", "StepBase"):
+                named = name
+        if named is not None:
+            found.append(f"{path.name}:{getattr(node, 'lineno', 0)}: {named}")
+    return found
+
+
+def test_shared_ui_code_names_no_step_kind() -> None:
+    """A new kind changes nothing here: /activity info's icons and the summary's counts were
+    tables keyed by kind in ui/activities.py and ui/sessions.py; the board's private counts
+    and answered flag already came from the kind."""
+    words = set(step_type_names()) | set(summary_counts())
+    assert {"checkin", "round", "reflection", "spoke", "pass"} <= words
+    named = [hit for module in SHARED_UI for hit in kinds_named(ROOT / module, words)]
+    assert named == [], "declare it on the kind's StepKind and read it from the registry"
+
+
+def test_the_kind_scan_finds_each_way_of_naming_a_kind(tmp_path: Path) -> None:
+    shared = tmp_path / "shared.py"
+    shared.write_text(
+        "from bot.core.steps.round import upcoming\n"
+        'ICONS = {"round": "🎤"}\n'
+        "isinstance(step, RoundStep)\n"
+        'fine = {"pass_allowed": True, "kind": step.type}\n'
+    )
+    assert kinds_named(shared, {"round", "pass"}) == [
+        "shared.py:1: bot.core.steps.round",
+        "shared.py:2: 'round'",
+        "shared.py:3: RoundStep",
+    ]

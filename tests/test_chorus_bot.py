@@ -13,12 +13,13 @@ from bot.core.activities import Catalog
 from bot.core.checkin_batch import AnswerBatches
 from bot.core.checkin_service import CheckinService
 from bot.core.deadline_timer import DeadlineTimer
+from bot.core.debounce import Debouncer
 from bot.settings import Settings
 from bot.store.store import Store
 from tests.conftest import World, restart
 
 
-def _counting(monkeypatch: pytest.MonkeyPatch, cls: type) -> list[object]:
+def _counting(monkeypatch: pytest.MonkeyPatch, cls: type[Any]) -> list[object]:
     """Every instance of `cls` made from now on (its own __init__ still runs)."""
     made: list[object] = []
     original = cls.__init__
@@ -87,3 +88,18 @@ async def test_every_core_service_a_cog_holds_is_the_bots_own(world: World) -> N
     ]
     assert len(held) >= 10  # the check-in, goal, calendar, tag, notice and reminder services
     assert [path for path, value in held if id(value) not in own] == []
+
+
+async def test_the_live_messages_and_the_bot_share_a_name_only_for_one_thing(world: World) -> None:
+    """One name per idea: an attribute the live messages (`bot.live`) and the bot both have is
+    the same object or a method (`close`). `bot.boards` is the BoardService (the boards' facts
+    and message ids); the live side's pending board edits are `board_refreshes`."""
+    bot = world.bot()
+    live = bot.live
+    shared = {
+        name
+        for name in {*vars(live), *dir(type(live))} & {*vars(bot), *dir(type(bot))}
+        if not name.startswith("__") and not callable(getattr(type(live), name, None))
+    }
+    assert {name for name in shared if getattr(live, name) is not getattr(bot, name)} == set()
+    assert isinstance(live.board_refreshes, Debouncer) and not hasattr(live, "boards")

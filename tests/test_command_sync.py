@@ -19,7 +19,7 @@ from bot.command_sync import tree_digest, tree_payload
 from bot.core.activities import Catalog
 from bot.settings import DiscordSettings, Settings
 from bot.ui.translator import ChorusTranslator
-from tests.conftest import make_bot
+from tests.conftest import chorus_of, make_bot
 
 
 def uploads(env: simcord.Env) -> list[simcord.HttpLogEntry]:
@@ -69,16 +69,16 @@ async def test_a_changed_command_is_uploaded_and_so_is_the_change_back(
     changed = await restart_with(env, with_extra_command(make_bot(settings, catalog)))
     assert sync_part(changed) == "command sync (uploaded)"
     sent = uploads(env)
-    assert len(sent) == 2
+    assert len(sent) == 2 and sent[-1].json is not None
     assert "tempo" in [c["name"] for c in sent[-1].json]
     await restart_with(env, with_extra_command(make_bot(settings, catalog)))
     assert len(uploads(env)) == 2  # the same changed tree again: nothing to upload
     await restart_with(env, make_bot(settings, catalog))
     sent = uploads(env)
-    assert len(sent) == 3
+    assert len(sent) == 3 and sent[-1].json is not None
     assert "tempo" not in [c["name"] for c in sent[-1].json]
     # What simcord (Discord) holds is what the bot has: members see the command list as built.
-    synced = await env.bot.tree.fetch_commands()
+    synced = await chorus_of(env).tree.fetch_commands()
     assert "tempo" not in {c.name for c in synced} and "checkin" in {c.name for c in synced}
 
 

@@ -44,6 +44,8 @@ from pathlib import Path
 import simcord
 from discord import app_commands
 
+from tests.conftest import chorus_of
+
 ROOT = Path(__file__).resolve().parent.parent
 # Every package and module of bot/ (core and store first held; ui, cogs, voice, records, demo and
 # the entry points since). A command callback's docstring is not its Discord description: every
@@ -120,7 +122,9 @@ async def test_command_docstrings_change_no_text_discord_shows(env: simcord.Env)
     # discord.py takes a command's description from its callback's docstring when the decorator
     # names none, and parameter descriptions from docstring sections it recognises: neither may
     # happen here, so the texts stay the decorators' (and the catalogue's).
-    commands = [c for c in env.bot.tree.walk_commands() if isinstance(c, app_commands.Command)]
+    commands = [
+        c for c in chorus_of(env).tree.walk_commands() if isinstance(c, app_commands.Command)
+    ]
     assert len(commands) > 50
     missing: list[str] = []
     for command in commands:

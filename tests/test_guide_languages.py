@@ -20,6 +20,7 @@ from discord import app_commands
 
 from bot.i18n import DOMAIN, catalogue_path
 from bot.ui.translator import OPTION_NAME
+from tests.conftest import chorus_of
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("de", "es")
@@ -103,7 +104,11 @@ def option_names(language: str) -> dict[str, str]:
     """English option name -> the name the language's Discord client shows (msgctxt "option name")."""
     with catalogue_path(language).open("rb") as po:
         catalog = read_po(po, locale=language, domain=DOMAIN)
-    return {m.id: m.string for m in catalog if m.context == OPTION_NAME and isinstance(m.id, str)}
+    return {
+        m.id: m.string
+        for m in catalog
+        if m.context == OPTION_NAME and isinstance(m.id, str) and isinstance(m.string, str)
+    }
 
 
 def paragraphs(text: str) -> list[str]:
@@ -153,7 +158,7 @@ async def test_the_translation_names_every_command_the_english_guide_names(
     english, translated = one_line(english_section()), one_line(translation(language))
     commands = sorted(
         "/" + c.qualified_name
-        for c in env.bot.tree.walk_commands()
+        for c in chorus_of(env).tree.walk_commands()
         if isinstance(c, app_commands.Command)
     )
 

@@ -16,6 +16,7 @@ import pytest
 import simcord
 from discord import app_commands
 
+from tests.conftest import chorus_of
 from tests.test_guide_languages import (
     ENGLISH_WORDS,
     LANGUAGES,
@@ -87,7 +88,7 @@ async def test_every_command_privacy_names(env: simcord.Env, language: str) -> N
     ours, theirs = one_line(english()), one_line(translation(language))
     commands = sorted(
         "/" + c.qualified_name
-        for c in env.bot.tree.walk_commands()
+        for c in chorus_of(env).tree.walk_commands()
         if isinstance(c, app_commands.Command | app_commands.Group)
     )
 

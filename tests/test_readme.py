@@ -16,6 +16,7 @@ from discord import app_commands
 
 from bot.core.activity_loader import load_bytes
 from bot.core.steps import step_type_names
+from tests.conftest import chorus_of
 from tests.kind_examples import used_kinds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,7 @@ async def test_every_slash_command_is_in_the_facilitators_guide(env: simcord.Env
     guide = section("Facilitator's guide")
     commands = sorted(
         "/" + c.qualified_name
-        for c in env.bot.tree.walk_commands()
+        for c in chorus_of(env).tree.walk_commands()
         if isinstance(c, app_commands.Command)
     )
     assert len(commands) > 50

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import aiohttp
 import discord
 import pytest
 from discord.http import HTTPClient, Route
@@ -26,6 +27,14 @@ async def proxy(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeRestProxy]
     monkeypatch.setattr(Route, "BASE", fake.api_base)
     yield fake
     await fake.close()
+
+
+def session_of(http: HTTPClient) -> aiohttp.ClientSession:
+    """discord.py's own session (private, name-mangled): the adapter is called with it as
+    discord.py itself calls it."""
+    session = vars(http)["_HTTPClient__session"]
+    assert isinstance(session, aiohttp.ClientSession), session
+    return session
 
 
 @pytest.fixture
@@ -103,16 +112,16 @@ async def test_slow_and_refused_interaction_callbacks_are_answered_once(
         await adapter.create_interaction_response(
             111,
             "tok",
-            session=http._HTTPClient__session,
-            params=params,  # type: ignore[attr-defined]
+            session=session_of(http),
+            params=params,
         )
         proxy.callback_delay = 0.0
         proxy.stall(1, 0.1)
         await adapter.create_interaction_response(
             222,
             "tok",
-            session=http._HTTPClient__session,
-            params=params,  # type: ignore[attr-defined]
+            session=session_of(http),
+            params=params,
         )
         return callbacks.retries
 
@@ -140,8 +149,8 @@ async def test_a_callback_whose_answer_was_lost_is_answered_by_the_retry(
         answer = await adapter.create_interaction_response(
             333,
             "tok",
-            session=http._HTTPClient__session,
-            params=params,  # type: ignore[attr-defined]
+            session=session_of(http),
+            params=params,
         )
         return callbacks, answer
 
@@ -166,15 +175,15 @@ async def test_a_second_answer_and_other_client_errors_are_still_raised(
         await adapter.create_interaction_response(
             444,
             "tok",
-            session=http._HTTPClient__session,
-            params=params,  # type: ignore[attr-defined]
+            session=session_of(http),
+            params=params,
         )
         with pytest.raises(discord.HTTPException) as second:
             await adapter.create_interaction_response(
                 444,
                 "tok",
-                session=http._HTTPClient__session,
-                params=params,  # type: ignore[attr-defined]
+                session=session_of(http),
+                params=params,
             )
         assert second.value.status == 400 and second.value.code == 40060
         # A refusal by the proxy (which never reaches Discord) is no sign of an earlier send.
@@ -183,8 +192,8 @@ async def test_a_second_answer_and_other_client_errors_are_still_raised(
             await adapter.create_interaction_response(
                 444,
                 "tok",
-                session=http._HTTPClient__session,
-                params=params,  # type: ignore[attr-defined]
+                session=session_of(http),
+                params=params,
             )
         assert refused_then_second.value.code == 40060
         return callbacks

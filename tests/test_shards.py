@@ -32,7 +32,10 @@ async def test_only_shards_taken_from_a_dead_holder_have_their_unposted_steps_re
     a live holder's shard must not post it too; the taker of a dead holder's shard must."""
     clock = Clock()
     a, b = await two_keepers(two, clock)
-    assert (a.recovering(), b.recovering()) == ({0, 2, 4}, {1, 3, 5})  # nobody held them
+    assert (a.recovering(), b.recovering()) == (
+        frozenset({0, 2, 4}),
+        frozenset({1, 3, 5}),
+    )  # nobody held them
     assert a.recovering() == frozenset()  # each told once
     clock.tick(7)  # "b" died
     assert await a.beat() == set(range(SHARDS))

@@ -99,9 +99,10 @@ def test_no_module_writes_its_own_clock() -> None:
         module = path.relative_to(TESTS).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:
-            defines = isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
             fixture = path == SHARED  # the shared `clock` fixture itself
-            if defines and node.name == "clock" and module not in OWN_CLOCKS and not fixture:
+            if node.name == "clock" and module not in OWN_CLOCKS and not fixture:
                 own.append(f"tests/{module}:{node.lineno}")
     assert not own, "use stopped_at(when) or the shared `clock` fixture: " + "; ".join(own)
 

@@ -67,7 +67,7 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "core/schedule_drafts.py": {"tests/cogs/test_schedule_confirm.py": '"session schedule create"'},
     "core/checkins.py": {
         "tests/core/test_checkins_rules.py": IMPORTS,
-        "tests/core/test_checkin_service.py": IMPORTS,
+        "tests/core/test_checkin_extras.py": IMPORTS,
     },
     "core/checkin_saved.py": {"tests/core/test_checkin_batch.py": "Saved"},
     "store/checkin_answers.py": {
@@ -98,7 +98,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "store/runs.py": {"tests/store/test_run_cache.py": IMPORTS},
     "store/schedule.py": {"tests/store/test_schedule_store.py": IMPORTS},
     "store/store.py": {"tests/store/test_copy.py": IMPORTS},
-    "ui/activities.py": {"tests/cogs/test_session_robustness.py": "Facilitator notes"},
     "ui/charts.py": {"tests/core/test_checkin_charts.py": IMPORTS},
     "ui/checkin_reports.py": {"tests/cogs/test_checkins.py": '"checkin history"'},
     "ui/checkin_schedule.py": {"tests/cogs/test_checkin_schedule.py": "Snooze 1 hour"},
@@ -114,7 +113,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "ui/pools.py": {"tests/cogs/test_pools.py": "Another question"},
     "ui/privacy.py": {"tests/ui/test_schedule_privacy_step_ids.py": IMPORTS},
     "ui/series_reminders.py": {"tests/ui/test_series_reminder_buttons.py": IMPORTS},
-    "ui/sessions.py": {"tests/cogs/test_session_flow.py": "Attendance"},
     "ui/setup.py": {"tests/cogs/test_setup.py": '"setup show"'},
     "ui/steps/base.py": {"tests/ui/test_templates.py": IMPORTS},
     "ui/steps/breathe.py": {"tests/ui/test_schedule_privacy_step_ids.py": IMPORTS},

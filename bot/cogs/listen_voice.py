@@ -50,9 +50,7 @@ class ListenVoice:
     @property
     def cards(self) -> ListenPresenter:
         """The listen steps' presenter (the notes on a card about playback come from here)."""
-        presenter = self.bot.live.presenters["listen"]
-        assert isinstance(presenter, ListenPresenter)
-        return presenter
+        return self.bot.live.presenter_of(ListenPresenter)
 
     def close(self) -> None:
         """Cancel every playback job (the bot is closing)."""

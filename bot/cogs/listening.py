@@ -69,16 +69,12 @@ class ListeningCog(commands.Cog):
     @property
     def listen_cards(self) -> ListenPresenter:
         """The listen steps' presenter, which shows what this cog prepared (tracks, notes)."""
-        presenter = self.bot.live.presenters["listen"]
-        assert isinstance(presenter, ListenPresenter)
-        return presenter
+        return self.bot.live.presenter_of(ListenPresenter)
 
     @property
     def vote_cards(self) -> VotePresenter:
         """The vote steps' presenter, which shows the choices this cog prepared."""
-        presenter = self.bot.live.presenters["vote"]
-        assert isinstance(presenter, VotePresenter)
-        return presenter
+        return self.bot.live.presenter_of(VotePresenter)
 
     async def prepare(self, session: SessionRecord, run: RunRecord, step_index: int) -> None:
         """Put what a card needs (from the store) where its presenter looks."""

@@ -7,15 +7,13 @@ a shared answer, and keeps the card showing who has the floor (also after a turn
 
 from __future__ import annotations
 
-import json
-
 import discord
 from discord.ext import commands
 
 from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
 from bot.cogs.extension import cog_setup
-from bot.core.errors import Conflict
+from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.run_updates import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
 from bot.core.step_state import StepState
@@ -25,7 +23,6 @@ from bot.core.steps.round import (
     LEFT_VOICE,
     RoundState,
     RoundStep,
-    upcoming,
 )
 from bot.i18n import N_, _
 from bot.ui.format import plain_name
@@ -223,20 +220,23 @@ class RoundCog(commands.Cog):
         run = await self.bot.runner.live_run(session.id)
         if run is None or not isinstance(self.bot.runner.step(run), RoundStep):
             return
-        state = json.loads(run.step_state)
+        state = StepState.of(run).kind(RoundState)
         # Only what changes the round is written (voice comes and goes all evening).
         if kind == BACK_VOICE:
-            if user_id not in (state.get("away") or []):
+            if user_id not in state.away:
                 return
-        elif state.get("speaker") != user_id and user_id not in upcoming(state):
+        elif state.speaker != user_id and user_id not in state.upcoming:
             return
-        payload = {"by": user_id, "turn_no": state.get("turn_no")}
+        payload = {"by": user_id, "turn_no": state.turn_no}
         try:
             outcome = await self.bot.runner.contribute(
                 run.id, run.step_index, user_id, kind, payload
             )
-        except Conflict:
-            return  # the turn ended meanwhile (Done, time, the facilitator)
+        except (NotFound, Conflict, InvalidInput):
+            # What `contribute` refuses with: the run or session ended meanwhile (NotFound), the
+            # turn did (Done, time, the facilitator: Conflict), or the move is refused. A voice
+            # move has nobody to answer, and nothing changed: let it go.
+            return
         self.bot.live.request_board(session.id)
         if outcome.update is not None:
             await self.bot.live.apply(outcome.update)

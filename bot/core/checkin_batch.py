@@ -20,12 +20,11 @@ from typing import Any
 
 from bot.core.activities import Scale
 from bot.core.checkin_saved import ConsentNeeded, Saved
-from bot.core.checkins import check_value, scale_key
+from bot.core.checkins import check_answer, scale_key
 from bot.core.contributing import STEP_ENDED, Answering
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.runner import Runner
 from bot.core.steps.checkin import CheckinStep
-from bot.i18n import N_
 from bot.records.errors import StorageUnavailable
 from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
 from bot.store import checkin_answers as written
@@ -183,12 +182,7 @@ class AnswerBatches:
             try:
                 if run.step_index != step_index:
                     self._live_step(run, step_index)  # raises the step's Conflict
-                if value is not None:
-                    check_value(step.scale, value)
-                    if step.scale.kind == "sam":
-                        if value2 is None:
-                            raise InvalidInput(N_("Please choose your energy level too."))
-                        check_value(step.scale, value2, "arousal")
+                check_answer(step.scale, value, value2)
             except (Conflict, InvalidInput) as refusal:
                 future.set_exception(refusal)
                 continue

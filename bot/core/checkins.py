@@ -90,6 +90,19 @@ def check_value(scale: Scale, value: int, dimension: str = "valence") -> int:
     return value
 
 
+def check_answer(scale: Scale, value: int | None, value2: int | None) -> None:
+    """An answer the scale offers: `value` (None: a pass, always fine), and on a two-axis `sam`
+    scale also `value2` (the energy level). Raises InvalidInput when either isn't one of the
+    scale's values or a `sam` answer lacks its energy level."""
+    if value is None:
+        return
+    check_value(scale, value)
+    if scale.kind == "sam":
+        if value2 is None:
+            raise InvalidInput(N_("Please choose your energy level too."))
+        check_value(scale, value2, "arousal")
+
+
 def is_ordinal(scale: Scale) -> bool:
     """Numeric scales have a low end; custom options are words, not a ranking."""
     return scale.kind in SCALES

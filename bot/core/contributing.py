@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from bot.core.errors import Conflict
+from bot.core.errors import Conflict, NotFound
 from bot.core.run_updates import ContributionOutcome, RunUpdate
-from bot.core.step_moves import StepMoves
+from bot.core.step_moves import RunChanged, StepMoves
 from bot.core.steps.base import BaseStepHandler, StepContext, StepHandler, everyone_answered_by
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, NewContribution, RunRecord
@@ -255,11 +255,20 @@ class Contributing(StepMoves):
     async def _complete(
         self, run: RunRecord, now: float, present: Sequence[int]
     ) -> RunUpdate | None:
-        """Everyone has answered: move on, unless something else moved the run meanwhile."""
+        """Everyone has answered: move on, unless something else moved, paused or ended the run
+        meanwhile (also another process: the move is a compare-and-set on the run as read,
+        decided again on a fresh read)."""
         async with self._lock(run.id):
-            current = await self._store.runs.get(run.id)
-            if current is None or current.step_index != run.step_index:
+            try:
+                return await self._decide_fresh(
+                    run.id, lambda current: self._complete_at(current, run.step_index, now, present)
+                )
+            except (NotFound, RunChanged):
                 return None
-            if current.state != "running":
-                return None
-            return await self._move_on(current, now, present)
+
+    async def _complete_at(
+        self, run: RunRecord, step_index: int, now: float, present: Sequence[int]
+    ) -> RunUpdate | None:
+        if run.step_index != step_index or run.state != "running":
+            return None
+        return await self._move_on(run, now, present, as_read=True)

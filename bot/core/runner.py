@@ -10,25 +10,19 @@ memory per live run) and bot/core/run_locks.py; this file is the lifecycle a fac
 
 from __future__ import annotations
 
-import json
-
 from bot.core.activities import Activity
 from bot.core.contributing import Contributing
-from bot.core.errors import Conflict
+from bot.core.errors import Conflict, NotFound
 from bot.core.pools import ANOTHER_STATE
 from bot.core.run_updates import ContributionOutcome as ContributionOutcome
 from bot.core.run_updates import RunUpdate as RunUpdate
 from bot.core.run_updates import earliest
-from bot.core.step_moves import WAKE_REMAINING
-from bot.core.step_state import WAKE_AT, StepState
+from bot.core.step_moves import RunChanged
+from bot.core.step_state import WAKE_AT, WAKE_REMAINING, StepState
 from bot.core.step_timers import StepTimers
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, NewRun, RunRecord
 from bot.store.runs import RunAlreadyLive
-
-STATE_RETRIES = 5
-"""Fresh reads a compare-and-set of a run's step state gets when other processes keep
-changing it (each retry follows a change another process committed)."""
 
 
 class Runner(Contributing, StepTimers):
@@ -93,181 +87,197 @@ class Runner(Contributing, StepTimers):
     ) -> RunUpdate | None:
         """Leave the current step for the next one; None if someone else already moved it.
         Raises NotFound when the run has ended, Conflict when the step refuses to be left yet
-        (e.g. no-skip listening, or `by_facilitator` False on a step only they may move)."""
+        (e.g. no-skip listening, or `by_facilitator` False on a step only they may move), and
+        RunChanged (a Conflict) when other processes kept changing the run."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            if run.step_index != expected_step:
-                return None
-            now = self._now()
-            ctx = await self._context(run, now)
-            reason = self.handler_for(ctx.step).refuse_leaving(ctx, by_facilitator)
-            if isinstance(reason, Conflict):
-                raise reason
-            if reason:
-                raise Conflict(reason)
-            return await self._move_on(run, now, ctx.present)
+            return await self._decide_fresh(
+                run_id, lambda run: self._advance(run, expected_step, by_facilitator)
+            )
+
+    async def _advance(
+        self, run: RunRecord, expected_step: int, by_facilitator: bool
+    ) -> RunUpdate | None:
+        if run.step_index != expected_step:
+            return None
+        now = self._now()
+        ctx = await self._context(run, now)
+        reason = self.handler_for(ctx.step).refuse_leaving(ctx, by_facilitator)
+        if isinstance(reason, Conflict):
+            raise reason
+        if reason:
+            raise Conflict(reason)
+        return await self._move_on(run, now, ctx.present, as_read=True)
+
+    # Pause, resume, extend and stop decide from the run as read and write it back only if it
+    # is still so (a compare-and-set: another process may change it meanwhile, and the run's
+    # lock serialises this process only); a lost race is decided again on a fresh read.
 
     async def pause(self, run_id: int) -> RunUpdate:
         """Stop the step's clock: its time left (seconds) and the handler timer's are kept in
-        the run. Raises NotFound when the run has ended, Conflict when it is paused already."""
+        the run. Raises NotFound when the run has ended, Conflict when it is paused already,
+        RunChanged (a Conflict) when other processes kept changing it."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            if run.state == "paused":
-                raise Conflict(N_("The activity is already paused. Use Resume to carry on."))
-            now = self._now()
-            state = json.loads(run.step_state)
-            remaining = run.step_deadline - now if run.step_deadline is not None else None
-            handler_wake = state.get("wake_at")
-            if isinstance(handler_wake, int | float):
-                state[WAKE_REMAINING] = max(0.0, handler_wake - now)
-            updated = await self._store.runs.update(
-                run.id,
-                run.step_index,
-                state="paused",
-                paused_remaining=None if remaining is None else max(0.0, remaining),
-                step_deadline=None,
-                wake_at=None,
-                step_state=json.dumps(state),
-            )
-            assert updated is not None
-            return RunUpdate(run=updated)
+            return await self._decide_fresh(run_id, self._pause)
+
+    async def _pause(self, run: RunRecord) -> RunUpdate:
+        if run.state == "paused":
+            raise Conflict(N_("The activity is already paused. Use Resume to carry on."))
+        now = self._now()
+        saved = StepState.of(run)
+        remaining = run.step_deadline - now if run.step_deadline is not None else None
+        handler_wake = saved.wake_at
+        if handler_wake is not None:
+            saved = saved.with_values({WAKE_REMAINING: max(0.0, handler_wake - now)})
+        updated = await self._save(
+            run,
+            state="paused",
+            paused_remaining=None if remaining is None else max(0.0, remaining),
+            step_deadline=None,
+            wake_at=None,
+            step_state=saved.text(),
+        )
+        return RunUpdate(run=updated)
 
     async def resume(self, run_id: int) -> RunUpdate:
         """Start the clock again with the time that was left (the handler's own deadlines move
-        on by the pause). Raises NotFound when the run has ended, Conflict when not paused."""
+        on by the pause). Raises NotFound when the run has ended, Conflict when not paused,
+        RunChanged (a Conflict) when other processes kept changing it."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            if run.state != "paused":
-                raise Conflict(N_("The activity isn't paused."))
-            now = self._now()
-            state = json.loads(run.step_state)
-            deadline = now + run.paused_remaining if run.paused_remaining is not None else None
-            handler_wake: float | None = None
-            if WAKE_REMAINING in state:
-                handler_wake = now + float(state.pop(WAKE_REMAINING))
-                before = state.get("wake_at")
-                if isinstance(before, int | float):
-                    # The handler's own deadlines (a turn's end on its card) move on with it.
-                    handler = self.handler_for(self.step(run))
-                    state = handler.resumed(state, handler_wake - before)
-                state["wake_at"] = handler_wake
-            updated = await self._store.runs.update(
-                run.id,
-                run.step_index,
-                state="running",
-                paused_remaining=None,
-                step_deadline=deadline,
-                wake_at=earliest(deadline, handler_wake),
-                step_state=json.dumps(state),
-            )
-            assert updated is not None
-            return RunUpdate(run=updated)
+            return await self._decide_fresh(run_id, self._resume)
+
+    async def _resume(self, run: RunRecord) -> RunUpdate:
+        if run.state != "paused":
+            raise Conflict(N_("The activity isn't paused."))
+        now = self._now()
+        saved = StepState.of(run)
+        deadline = now + run.paused_remaining if run.paused_remaining is not None else None
+        handler_wake: float | None = None
+        state = dict(saved.without(WAKE_REMAINING).values)
+        if (left := saved.wake_remaining) is not None:
+            handler_wake = now + left
+            before = saved.wake_at
+            if before is not None:
+                # The handler's own deadlines (a turn's end on its card) move on with it.
+                handler = self.handler_for(self.step(run))
+                state = handler.resumed(state, handler_wake - before)
+            state[WAKE_AT] = handler_wake
+        updated = await self._save(
+            run,
+            state="running",
+            paused_remaining=None,
+            step_deadline=deadline,
+            wake_at=earliest(deadline, handler_wake),
+            step_state=StepState(state).text(),
+        )
+        return RunUpdate(run=updated)
 
     async def extend(self, run_id: int, seconds: float) -> RunUpdate:
         """Give the step more time; a step without a limit gets one of `seconds` from now.
-        Raises NotFound when the run has ended."""
+        Two extensions at once (also from two processes) both count. Raises NotFound when the
+        run has ended, RunChanged (a Conflict) when other processes kept changing it."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            now = self._now()
-            state = json.loads(run.step_state)
-            handler_wake = (
-                state.get("wake_at") if isinstance(state.get("wake_at"), float | int) else None
+            return await self._decide_fresh(run_id, lambda run: self._extend(run, seconds))
+
+    async def _extend(self, run: RunRecord, seconds: float) -> RunUpdate:
+        now = self._now()
+        handler_wake = StepState.of(run).wake_at
+        if run.state == "paused":
+            updated = await self._save(
+                run, paused_remaining=(run.paused_remaining or 0.0) + seconds
             )
-            if run.state == "paused":
-                updated = await self._store.runs.update(
-                    run.id,
-                    run.step_index,
-                    paused_remaining=(run.paused_remaining or 0.0) + seconds,
-                )
-            else:
-                base = run.step_deadline if run.step_deadline is not None else now
-                deadline = max(base, now) + seconds
-                updated = await self._store.runs.update(
-                    run.id,
-                    run.step_index,
-                    step_deadline=deadline,
-                    wake_at=earliest(deadline, handler_wake),
-                )
-            assert updated is not None
-            return RunUpdate(run=updated)
+        else:
+            base = run.step_deadline if run.step_deadline is not None else now
+            deadline = max(base, now) + seconds
+            updated = await self._save(
+                run, step_deadline=deadline, wake_at=earliest(deadline, handler_wake)
+            )
+        return RunUpdate(run=updated)
 
     async def attendance_changed(self, session_id: int) -> RunUpdate | None:
         """Someone joined or left the session: the current step's handler may follow (a round
-        puts a late joiner at the end of its order). None when nothing changed."""
+        puts a late joiner at the end of its order). None when nothing changed (or the run
+        ended, or other processes kept changing it)."""
         found = await self._store.runs.live_for_session(session_id)
         if found is None:
             return None
         async with self._lock(found.id):
-            run = await self._store.runs.get(found.id)
-            if run is None or not run.live:
+            try:
+                return await self._decide_fresh(found.id, self._follow_attendance)
+            except (NotFound, RunChanged):
                 return None
-            now = self._now()
-            ctx = await self._context(run, now)
-            wake = self.handler_for(ctx.step).attendance_changed(ctx)
-            if wake is None:
-                return None
-            updated = await self._apply_wake(run, wake, now)
-            return None if updated is None else RunUpdate(run=updated)
+
+    async def _follow_attendance(self, run: RunRecord) -> RunUpdate | None:
+        now = self._now()
+        ctx = await self._context(run, now)
+        wake = self.handler_for(ctx.step).attendance_changed(ctx)
+        if wake is None:
+            return None
+        updated = await self._apply_wake(run, wake, now, as_read=True)
+        return None if updated is None else RunUpdate(run=updated)
 
     async def stop(self, run_id: int) -> RunUpdate:
-        """End the run where it is. Raises NotFound when it has ended already."""
+        """End the run where it is (once, also when a timer moves it on meanwhile). Raises
+        NotFound when it has ended already, RunChanged (a Conflict) when other processes kept
+        changing it."""
         async with self._lock(run_id):
-            run = await self._require_live(run_id)
-            stopped = await self._end(run, "stopped", self._now())
-            assert stopped is not None
-            return stopped
+            return await self._decide_fresh(run_id, self._stop)
+
+    async def _stop(self, run: RunRecord) -> RunUpdate:
+        stopped = await self._end(run, "stopped", self._now(), as_read=True)
+        if stopped is None:  # not so as_read (it raises RunChanged instead); for the type
+            raise RunChanged()
+        return stopped
 
     async def draw_again(self, run_id: int, step_index: int) -> RunUpdate:
         """Another question: draw each pool of the current step again, once per step.
 
         Raises Conflict when the step has ended, has no pool, or was drawn again already;
-        NotFound when the run has ended."""
+        NotFound when the run has ended; RunChanged (a Conflict) when other processes kept
+        changing it."""
         async with self._lock(run_id):
-            # Once per step across processes too: a compare-and-set on the state read, decided
-            # again on a fresh read when another process changed it (see claim_note).
-            for _attempt in range(STATE_RETRIES):
-                run = await self._require_live(run_id)
-                if run.step_index != step_index:
-                    raise Conflict(N_("That step has ended."))
-                if not self.has_pools(run):
-                    raise Conflict(N_("This step has no pool of questions to draw from."))
-                saved = StepState.of(run)
-                if saved.another_drawn:
-                    raise Conflict(
-                        N_("You've already drawn another question for this step (one per step).")
-                    )
-                step = self.definition(run).steps[step_index]
-                drawn = await self._draw(
-                    run.session_id, step, step_index, saved.values, self._now()
-                )
-                again = StepState(drawn).with_values({ANOTHER_STATE: True})
-                updated = await self._store.runs.update_unchanged(run, step_state=again.text())
-                if updated is not None:
-                    return RunUpdate(run=updated)
+            # Once per step across processes too: a compare-and-set on the run as read.
+            return await self._decide_fresh(run_id, lambda run: self._draw_again(run, step_index))
+
+    async def _draw_again(self, run: RunRecord, step_index: int) -> RunUpdate:
+        if run.step_index != step_index:
             raise Conflict(N_("That step has ended."))
+        if not self.has_pools(run):
+            raise Conflict(N_("This step has no pool of questions to draw from."))
+        saved = StepState.of(run)
+        if saved.another_drawn:
+            raise Conflict(
+                N_("You've already drawn another question for this step (one per step).")
+            )
+        step = self.definition(run).steps[step_index]
+        drawn = await self._draw(run.session_id, step, step_index, saved.values, self._now())
+        again = StepState(drawn).with_values({ANOTHER_STATE: True})
+        return RunUpdate(run=await self._save(run, step_state=again.text()))
 
     async def claim_note(self, run_id: int, step_index: int, key: str) -> bool:
         """Claim the telling of a note the step's handler left in its state under `key` (a
         mapping, e.g. a round's `floor_left`): True once, for the first caller, which then
         tells it; the mark `told` is stored with the run, so a restart (or another process
-        reading the run) doesn't tell it again. False when it was told already, is gone, or
-        the step has ended. Raises StorageUnavailable when the mark can't be written."""
+        reading the run) doesn't tell it again. False when it was told already, is gone, the
+        step or the run has ended, or other processes kept changing the run. Raises
+        StorageUnavailable when the mark can't be written."""
         async with self._lock(run_id):
-            # The lock serialises this process only: the mark is set by compare-and-set, and
-            # a lost one (another process changed the state) is decided again on a fresh read.
-            for _attempt in range(STATE_RETRIES):
-                run = await self._store.runs.get(run_id)
-                if run is None or not run.live or run.step_index != step_index:
-                    return False
-                saved = StepState.of(run)
-                note = saved.note(key)
-                if note is None or note.get("told"):
-                    return False
-                told = saved.with_note_told(key)
-                updated = await self._store.runs.update_unchanged(run, step_state=told.text())
-                if updated is not None:
-                    return True
+            # The lock serialises this process only: the mark is set by compare-and-set.
+            try:
+                return await self._decide_fresh(
+                    run_id, lambda run: self._claim_note(run, step_index, key)
+                )
+            except (NotFound, RunChanged):
+                return False
+
+    async def _claim_note(self, run: RunRecord, step_index: int, key: str) -> bool:
+        if run.step_index != step_index:
             return False
+        saved = StepState.of(run)
+        note = saved.note(key)
+        if note is None or note.get("told"):
+            return False
+        await self._save(run, step_state=saved.with_note_told(key).text())
+        return True
 
     async def contributions(self, run: RunRecord) -> list[ContributionRecord]:
         """The contributions to the run's current step, in the order they were saved."""

@@ -7,9 +7,9 @@ moving a run to its next step (or to its end) with the pools of the step it ente
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import json
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ from bot.core.pools import ANOTHER_STATE, POOL_STATE, next_alternative, pool_key
 from bot.core.run_locks import RunLocks
 from bot.core.run_memory import RunMemory, SessionFacts
 from bot.core.run_updates import RunUpdate, earliest
+from bot.core.step_state import WAKE_AT, WAKE_REMAINING, StepState
 from bot.core.steps.base import StepContext, StepHandler, Wake
 from bot.i18n import N_, SOURCE_LANGUAGE
 from bot.records.sessions import RunRecord
@@ -27,8 +28,12 @@ from bot.store.notify import EVERYTHING
 from bot.store.store import Store
 
 StepT = TypeVar("StepT")
+DecidedT = TypeVar("DecidedT")
 
-WAKE_REMAINING = "_paused_wake_remaining"
+STATE_RETRIES = 5
+"""Fresh reads a compare-and-set of a run gets when other processes keep changing it (each
+retry follows a change another process committed)."""
+
 """Step-state key: seconds the handler's timer had left when the run was paused."""
 
 ServerLanguage = Callable[[int], str]
@@ -37,6 +42,16 @@ ServerLanguage = Callable[[int], str]
 
 def _source_language(guild_id: int) -> str:
     return SOURCE_LANGUAGE
+
+
+class RunChanged(Conflict):
+    """A compare-and-set of a run as read was refused: another process (a shard being handed
+    back, a restart overlapping) changed or ended the run between this one's read and write.
+    Decided again on a fresh read (`StepMoves._decide_fresh`); shown as a Conflict only when
+    the run changed before each of STATE_RETRIES tries."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("The activity has just changed; try again."))
 
 
 class StepMoves:
@@ -189,6 +204,38 @@ class StepMoves:
             )
         return run
 
+    async def _decide_fresh(
+        self, run_id: int, decide: Callable[[RunRecord], Awaitable[DecidedT]]
+    ) -> DecidedT:
+        """`decide(run)` on the live run as committed; again on a fresh read each time its
+        compare-and-set (`_save`) finds the run changed by another process. The caller holds
+        the run's lock (this process's own changes wait for it).
+
+        Raises NotFound when the run has ended (also meanwhile), RunChanged when it changed
+        before each of STATE_RETRIES tries, and whatever `decide` raises."""
+        for _attempt in range(STATE_RETRIES - 1):
+            run = await self._require_live(run_id)
+            with contextlib.suppress(RunChanged):
+                return await decide(run)
+        return await decide(await self._require_live(run_id))
+
+    async def _save(self, run: RunRecord, **fields: Any) -> RunRecord:
+        """Change `run` only if it is still as read (RunRepository.update_unchanged: step,
+        state, deadlines, step state); the run as committed. Raises RunChanged when another
+        process changed or ended it meanwhile (its cached copy is dropped, so the next read is
+        fresh), ValueError for a field a run update may not change."""
+        saved = await self._store.runs.update_unchanged(run, **fields)
+        if saved is None:
+            raise RunChanged()
+        return saved
+
+    async def _write(self, run: RunRecord, as_read: bool, **fields: Any) -> RunRecord | None:
+        """`_save` when `as_read`, else the step compare-and-set alone (None when the run has
+        left its step or ended)."""
+        if as_read:
+            return await self._save(run, **fields)
+        return await self._store.runs.update(run.id, run.step_index, **fields)
+
     async def _require_live(self, run_id: int) -> RunRecord:
         run = await self._store.runs.get(run_id)
         if run is None or not run.live:
@@ -249,13 +296,14 @@ class StepMoves:
         self._memory.forget_run(run.id, run.session_id)
         self._anonymous_forget(run.id)
 
-    async def _end(self, run: RunRecord, how: str, now: float) -> RunUpdate | None:
+    async def _end(
+        self, run: RunRecord, how: str, now: float, *, as_read: bool = False
+    ) -> RunUpdate | None:
         """End the run at its step (`how`: "finished" or "stopped", the run's new state; `now`
         UTC seconds) and forget what was kept in memory for it; None when the run had moved
-        meanwhile. The caller holds the run's lock or checked the step in the same write."""
-        ended = await self._store.runs.update(
-            run.id, run.step_index, state=how, ended_at=now, wake_at=None
-        )
+        meanwhile. The caller holds the run's lock or checked the step in the same write.
+        `as_read`: only if the run is still as read, else raises RunChanged (see `_save`)."""
+        ended = await self._write(run, as_read, state=how, ended_at=now, wake_at=None)
         if ended is None:
             return None
         self._ended(ended)
@@ -267,15 +315,16 @@ class StepMoves:
         )
 
     async def _move_on(
-        self, run: RunRecord, now: float, present: Sequence[int]
+        self, run: RunRecord, now: float, present: Sequence[int], *, as_read: bool = False
     ) -> RunUpdate | None:
         """Leave the current step for the next one (or finish); None when the run had moved
-        meanwhile. The caller holds the run's lock or checked the step in the same write."""
+        meanwhile. The caller holds the run's lock or checked the step in the same write.
+        `as_read`: only if the run is still as read, else raises RunChanged (see `_save`)."""
         activity = self.definition(run)
         following = run.step_index + 1
         self._anonymous_done(run.id, run.step_index)
         if following >= len(activity.steps):
-            return await self._end(run, "finished", now)
+            return await self._end(run, "finished", now, as_read=as_read)
         step = activity.steps[following]
         ctx = await self._step_context(run, step, present, now, state=False)
         wake = self.handler_for(step).enter(ctx)
@@ -283,17 +332,17 @@ class StepMoves:
         earlier = self._memory.state(run).get(POOL_STATE)
         carried = {POOL_STATE: earlier} if isinstance(earlier, Mapping) else {}
         state = await self._draw(
-            run.session_id, step, following, {**carried, **wake.state, "wake_at": wake.at}, now
+            run.session_id, step, following, {**carried, **wake.state, WAKE_AT: wake.at}, now
         )
-        moved = await self._store.runs.update(
-            run.id,
-            run.step_index,
+        moved = await self._write(
+            run,
+            as_read,
             step_index=following,
             step_started_at=now,
             step_deadline=deadline,
             paused_remaining=None,
             step_message_id=None,
-            step_state=json.dumps(state),
+            step_state=StepState(state).text(),
             wake_at=earliest(deadline, wake.at),
             state="running",
         )
@@ -315,25 +364,28 @@ class StepMoves:
         for key in [key for key in self._anonymous_answered if key[0] == run_id]:
             del self._anonymous_answered[key]
 
-    async def _apply_wake(self, run: RunRecord, wake: Wake, now: float) -> RunRecord | None:
+    async def _apply_wake(
+        self, run: RunRecord, wake: Wake, now: float, *, as_read: bool = False
+    ) -> RunRecord | None:
         """Save a handler's new state and timer; the runner's own keys (pool draws, a paused
-        timer's remainder) are carried over. None when the run moved meanwhile."""
+        timer's remainder) are carried over. None when the run moved meanwhile; `as_read`: only
+        if the run is still as read, else raises RunChanged (see `_save`)."""
         state = dict(wake.state)
-        state["wake_at"] = wake.at
+        state[WAKE_AT] = wake.at
         # The draws are the runner's, not the handler's: they outlive the handler's new state.
-        before = json.loads(run.step_state)
+        before = StepState.of(run)
         for key in (POOL_STATE, ANOTHER_STATE):
-            if key in before and key not in state:
-                state[key] = before[key]
-        if run.state == "paused" and wake.at != before.get("wake_at"):
+            if key in before.values and key not in state:
+                state[key] = before.values[key]
+        if run.state == "paused" and wake.at != before.wake_at:
             # A new handler timer set during a pause (a press gave the floor to the next
             # speaker) starts its time at Resume, not with what the previous one had left.
             state.pop(WAKE_REMAINING, None)
             if wake.at is not None:
                 state[WAKE_REMAINING] = max(0.0, wake.at - now)
-        return await self._store.runs.update(
-            run.id,
-            run.step_index,
-            step_state=json.dumps(state),
+        return await self._write(
+            run,
+            as_read,
+            step_state=StepState(state).text(),
             wake_at=earliest(run.step_deadline, wake.at) if run.state == "running" else None,
         )

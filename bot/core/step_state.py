@@ -120,6 +120,10 @@ class StepState:
         """A copy with `changes` set (a key already there keeps its place in the JSON)."""
         return StepState({**self.values, **changes})
 
+    def without(self, *keys: str) -> StepState:
+        """A copy with `keys` left out (a key not there is no error)."""
+        return StepState({k: v for k, v in self.values.items() if k not in keys})
+
     def kind(self, state_type: type[KindT]) -> KindT:
         """The kind's own part of the state as its module types it, e.g. `RoundState`."""
         return state_type.read(self.values)

@@ -5,11 +5,12 @@ Part of `Runner` (bot/core/runner.py); the shared parts are in bot/core/step_mov
 
 from __future__ import annotations
 
-import json
+import contextlib
 from collections.abc import Callable
 
 from bot.core.run_updates import RunUpdate
-from bot.core.step_moves import StepMoves
+from bot.core.step_moves import STATE_RETRIES, RunChanged, StepMoves
+from bot.core.step_state import StepState
 from bot.core.steps.base import StepHandler
 from bot.records.sessions import RunRecord
 from bot.store.runs import ShardScope
@@ -40,46 +41,47 @@ class StepTimers(StepMoves):
             due_runs = await self._store.runs.due(now)
         for due in due_runs:
             async with self._lock(due.id):
-                run = await self._store.runs.get(due.id)
-                if (
-                    run is None
-                    or run.state != "running"
-                    or run.wake_at is None
-                    or run.wake_at > now
-                ):
-                    continue
-                update = await self._wake_one(run, now)
-                if update is not None:
-                    updates.append(update)
+                update = await self._fire(due.id, now)
+            if update is not None:
+                updates.append(update)
         return updates
 
+    async def _fire(self, run_id: int, now: float) -> RunUpdate | None:
+        """Wake run `run_id` if it is still due at `now` (UTC seconds). Every write is a
+        compare-and-set on the run as read: when another process changed it meanwhile (an
+        extension, a pause, a stop, a member's answer) the timer decides again on a fresh read,
+        so an extended deadline stands and a stopped run isn't moved on. None when nothing was
+        due any more, or the run kept changing (the next wake reads it again)."""
+        for _attempt in range(STATE_RETRIES):
+            run = await self._store.runs.get(run_id)
+            if run is None or run.state != "running" or run.wake_at is None or run.wake_at > now:
+                return None
+            with contextlib.suppress(RunChanged):
+                return await self._wake_one(run, now)
+        return None
+
     async def _wake_one(self, run: RunRecord, now: float) -> RunUpdate | None:
+        """Raises RunChanged when another process changed the run since `run` was read."""
         ctx = await self._context(run, now)
         handler = self.handler_for(ctx.step)
         handler_wake = ctx.state.get("wake_at")
         if isinstance(handler_wake, int | float) and handler_wake <= now:
             wake = handler.on_wake(ctx)
-            updated = await self._apply_wake(run, wake, now)
+            updated = await self._apply_wake(run, wake, now, as_read=True)
             if updated is None:
                 return None
             if ctx.step.advance == "auto" and await self._is_complete(updated, handler, now):
                 # The timer finished the step's work (the last turn timed out): move on now,
                 # not at the step's time limit.
-                return await self._move_on(updated, now, ctx.present)
+                return await self._move_on(updated, now, ctx.present, as_read=True)
             if run.step_deadline is None or run.step_deadline > now:
                 return RunUpdate(run=updated)
             run = updated
         if run.step_deadline is not None and run.step_deadline <= now:
             if ctx.step.advance == "auto":
-                return await self._move_on(run, now, ctx.present)
-            state = json.loads(run.step_state)
-            next_handler = state.get("wake_at")
-            updated = await self._store.runs.update(
-                run.id,
-                run.step_index,
-                wake_at=next_handler if isinstance(next_handler, int | float) else None,
-            )
-            return RunUpdate(run=updated or run, time_up=True)
+                return await self._move_on(run, now, ctx.present, as_read=True)
+            updated = await self._save(run, wake_at=StepState.of(run).wake_at)
+            return RunUpdate(run=updated, time_up=True)
         return None
 
     async def _is_complete(self, run: RunRecord, handler: StepHandler, now: float) -> bool:

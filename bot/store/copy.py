@@ -71,6 +71,7 @@ TABLE_ORDER = (
     "checkin_schedules",
     "checkin_notice_optins",
     "checkin_tags",
+    "facilitator_tells",
     "pool_draws",
     "series_reminders",
     "series_reminder_offers",

@@ -160,6 +160,13 @@ EXPORTS: tuple[tuple[str, str], ...] = (
         " WHERE guild_id = :guild AND facilitator_id = :user ORDER BY created_at, id",
     ),
     (
+        "facilitator_told",
+        "SELECT t.session_id, s.title AS session_title, t.told_at"
+        " FROM facilitator_tells t JOIN sessions s ON s.id = t.session_id"
+        " WHERE t.guild_id = :guild AND t.user_id = :user AND t.told_at IS NOT NULL"
+        " ORDER BY t.told_at",
+    ),
+    (
         "anonymous_answers_under_review",
         "SELECT contribution_id, run_id, step_index, created_at FROM review_authors"
         " WHERE guild_id = :guild AND user_id = :user ORDER BY created_at, contribution_id",
@@ -177,6 +184,11 @@ FORGETS: tuple[tuple[str, str, str], ...] = (
         "DELETE FROM checkin_tags WHERE guild_id = :guild AND user_id = :user",
     ),
     ("delete", "checkins", "DELETE FROM checkins WHERE guild_id = :guild AND user_id = :user"),
+    (
+        "delete",
+        "facilitator_tells",
+        "DELETE FROM facilitator_tells WHERE guild_id = :guild AND user_id = :user",
+    ),
     (
         "delete",
         "schedule_drafts",

@@ -19,7 +19,7 @@ from bot.store.contribution_job import StepMoved as StepMoved
 from bot.store.database import Conn, Database, Row
 from bot.store.engine import IntegrityError
 from bot.store.notify import ChangeFeed
-from bot.store.run_update_job import FIELDS, RUN_COLUMNS, RunUpdateJob
+from bot.store.run_update_job import FIELDS, RUN_COLUMNS, RunUpdateJob, as_read
 
 _RUN_COLUMNS = RUN_COLUMNS
 _CONTRIBUTION_COLUMNS = CONTRIBUTION_COLUMNS
@@ -224,11 +224,14 @@ class RunRepository:
         )
 
     async def update_unchanged(self, run: RunRecord, **fields: Any) -> RunRecord | None:
-        """`update` at `run`'s step, only if the run's step state is still `run.step_state`
-        (as read): a compare-and-set for a change computed from that state, which another
-        process (a shard being handed back, bot/shards.py) may have changed meanwhile. The run
-        as committed, or None when it changed (then its cached copy is dropped, so the next
-        read sees the other process's change). Raises ValueError like `update`."""
+        """`update` at `run`'s step, only if the run is still as read: its state, step
+        deadline, time left while paused, step state and wake time all as in `run`
+        (run_update_job.GUARDED). A compare-and-set for a change computed from the run as read
+        (a pause, an extension, a timer firing, a drawn question), which another process (a
+        shard being handed back, bot/shards.py, or a restart overlapping) may have changed
+        meanwhile. The run as committed, or None when it changed or ended (then its cached copy
+        is dropped, so the next read sees the other process's change). Raises ValueError like
+        `update`."""
         unknown = set(fields) - FIELDS.keys()
         if unknown:
             raise ValueError(f"cannot update {sorted(unknown)}")
@@ -238,7 +241,7 @@ class RunRepository:
             tuple(fields),
             tuple(fields.values()),
             self._changes,
-            expected_state=run.step_state,
+            expected=as_read(run),
         )
         updated = await self._write_run(job)
         if updated is None:

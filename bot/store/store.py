@@ -12,6 +12,7 @@ from bot.store.checkin_tags import CheckinTagRepository
 from bot.store.checkins import CheckinRepository
 from bot.store.database import Database
 from bot.store.engine import DatabaseUrl
+from bot.store.facilitator_tells import FacilitatorTellRepository
 from bot.store.goals import GoalRepository
 from bot.store.guild_library import GuildLibraryRepository
 from bot.store.guild_settings import GuildSettingsRepository
@@ -67,6 +68,7 @@ class Store:
         self.checkin_schedules = CheckinScheduleRepository(self.db)
         self.checkin_notices = CheckinNoticeRepository(self.db)
         self.checkin_tags = CheckinTagRepository(self.db)
+        self.facilitator_tells = FacilitatorTellRepository(self.db)
         self.privacy = PrivacyRepository(self.db, self.changes)
         self.goals = GoalRepository(self.db)
         self.guild_settings = GuildSettingsRepository(self.db, self.changes)

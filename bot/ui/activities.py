@@ -5,20 +5,11 @@ from __future__ import annotations
 import discord
 
 from bot.core.activities import Activity, Catalog, CatalogDiff, format_duration, localize
+from bot.core.steps import kind_named
 from bot.core.text import shorten
 from bot.i18n import _, ngettext
 from bot.ui.format import COLOUR_INFO, DESCRIPTION_MAX, field
 
-STEP_ICONS = {
-    "prompt": "💬",
-    "checkin": "🌡",
-    "listen": "🎧",
-    "write": "✍",
-    "reflect": "💭",
-    "breathe": "🌬",
-    "vote": "🗳",
-    "goal": "🎯",
-}
 PAGE_SIZE = 8
 SUMMARY_MAX = 200
 
@@ -87,7 +78,7 @@ def activity_embed(activity: Activity, facilitator: bool, locale: str) -> discor
     steps = []
     for number, step in enumerate(activity.steps, start=1):
         limit = f" · {format_duration(step.time_limit)}" if step.time_limit else ""
-        icon = STEP_ICONS.get(step.type, "•")
+        icon = kind_named(step.type).icon
         steps.append(f"{number}. {icon} {localize(step.title, locale)}{limit}")
     embed.add_field(name=_("Steps", locale), value=field("\n".join(steps)), inline=False)
     embed.add_field(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import discord
 
@@ -37,9 +37,11 @@ from bot.ui.posting import (
     step_nonce,
 )
 from bot.ui.steps import presenters
-from bot.ui.steps.base import MessagePayload, StepPresenter, StepScene
+from bot.ui.steps.base import BasePresenter, MessagePayload, StepPresenter, StepScene
 
 log = logging.getLogger("chorus.live")
+
+PresenterT = TypeVar("PresenterT", bound=BasePresenter[Any])
 
 
 class RunObserver(Protocol):
@@ -63,9 +65,11 @@ class LiveSessions(SessionPoster):
         self.observers: list[RunObserver] = []
         # Each server's own board edit interval (/setup board), by the board's session.
         self._guild_of_session: dict[int, int] = {}
-        self.boards = Debouncer[int](
+        self.board_refreshes = Debouncer[int](
             bot.settings.board_edit_interval, self.refresh_board, self._board_interval
         )
+        """The boards' edits waiting to be made, by session id (at most one per interval);
+        the boards' facts and message ids are `bot.boards`, the `BoardService`."""
         self._board_locks: dict[int, asyncio.Lock] = {}
         self._unposted: set[int] = set()
         """Runs whose step card this process failed to post (posted again with the board)."""
@@ -99,6 +103,17 @@ class LiveSessions(SessionPoster):
         """The presenter of step kind `kind`. Raises KeyError for a kind no presenter
         registered."""
         return self.presenters[kind]
+
+    def presenter_of(self, presenter_class: type[PresenterT]) -> PresenterT:
+        """The presenter in use that is a `presenter_class` (`ListenPresenter`), typed as one: a
+        cog that reads its kind's presenter names the class, so a rename is a mypy error
+        rather than a KeyError at run time. Raises KeyError when none in use is one (its kind
+        isn't registered, or `add_presenter` replaced it with another class)."""
+        in_use: list[object] = list(self.presenters.values())
+        for presenter in in_use:
+            if isinstance(presenter, presenter_class):
+                return presenter
+        raise KeyError(presenter_class.__name__)
 
     async def apply(self, update: RunUpdate) -> None:
         """Show what a run update changed: close the old step, post the new one, refresh the board."""
@@ -229,7 +244,7 @@ class LiveSessions(SessionPoster):
 
         message = await self.bot.boards.post_once(session, post)
         if message is not None:
-            self.boards.mark_ran(session.id)
+            self.board_refreshes.mark_ran(session.id)
         return message
 
     def _board_interval(self, session_id: int) -> float:
@@ -238,7 +253,7 @@ class LiveSessions(SessionPoster):
 
     def request_board(self, session_id: int) -> None:
         """Ask for a board refresh; refreshes are coalesced to one per board_edit_interval."""
-        self.boards.request(session_id)
+        self.board_refreshes.request(session_id)
 
     async def refresh_board(self, session_id: int) -> None:
         """Edit the board now; re-post it if a moderator deleted it."""
@@ -286,7 +301,7 @@ class LiveSessions(SessionPoster):
 
     def forget(self, session_id: int) -> None:
         """Drop what is kept for a session that ended (its board refreshes, lock and server)."""
-        self.boards.forget(session_id)
+        self.board_refreshes.forget(session_id)
         self._guild_of_session.pop(session_id, None)
         self._board_locks.pop(session_id, None)
 
@@ -304,4 +319,4 @@ class LiveSessions(SessionPoster):
 
     def close(self) -> None:
         """Stop the board refreshes (the bot is closing)."""
-        self.boards.close()
+        self.board_refreshes.close()

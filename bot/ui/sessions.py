@@ -10,6 +10,7 @@ import discord
 from bot.core.checkins import K_MIN
 from bot.core.errors import InvalidInput
 from bot.core.session import SessionSummary
+from bot.core.steps import summary_counts
 from bot.core.text import shorten
 from bot.i18n import N_, _, ngettext
 from bot.records.sessions import SessionHistoryRow
@@ -20,51 +21,18 @@ from bot.ui.format import COLOUR_DONE, COLOUR_INFO, date_time, duration, field, 
 SELECT_OPTIONS_MAX = 25
 
 
-# How each kind of contribution is counted in the summary; kinds missing here are bookkeeping
-# (edits, withdrawals, removals) and are not shown as contributions.
 def _kind_count(kind: str, count: int, locale: str) -> str | None:
-    """``"3 reflections"`` in ``locale``; None for a kind the summary doesn't show."""
-    texts = {
-        "reflection": ngettext("{count} reflection", "{count} reflections", count, locale),
-        "done": ngettext(
-            "{count} breathing round finished", "{count} breathing rounds finished", count, locale
-        ),
-        "checkin": ngettext("{count} check-in", "{count} check-ins", count, locale),
-        "pass": ngettext("{count} pass", "{count} passes", count, locale),
-        "line": ngettext("{count} lyric line", "{count} lyric lines", count, locale),
-        "reaction": ngettext("{count} reaction", "{count} reactions", count, locale),
-        "vote": ngettext("{count} vote", "{count} votes", count, locale),
-        "nomination": ngettext("{count} nomination", "{count} nominations", count, locale),
-        "goal": ngettext("{count} goal-step answer", "{count} goal-step answers", count, locale),
-        "spoke": ngettext(
-            "{count} turn taken in a go-around", "{count} turns taken in a go-around", count, locale
-        ),
-        "answer": ngettext(
-            "{count} written answer in a go-around",
-            "{count} written answers in a go-around",
-            count,
-            locale,
-        ),
-    }
-    return texts.get(kind)
+    """``"3 reflections"`` in ``locale``; None for a contribution kind the summary doesn't show
+    (edits, withdrawals, removals: bookkeeping). The words are the step kinds' own
+    (`StepKind.summary_counts`)."""
+    counted = summary_counts().get(kind)
+    return None if counted is None else ngettext(counted.one, counted.many, count, locale)
 
 
 def _kind_few(kind: str, locale: str) -> str | None:
     """``"reflections from fewer than 3 people"``: a kind's name without its count (k rule)."""
-    texts = {
-        "reflection": _("reflections from fewer than {k} people", locale, k=K_MIN),
-        "done": _("breathing rounds finished by fewer than {k} people", locale, k=K_MIN),
-        "checkin": _("check-ins from fewer than {k} people", locale, k=K_MIN),
-        "pass": _("passes from fewer than {k} people", locale, k=K_MIN),
-        "line": _("lyric lines from fewer than {k} people", locale, k=K_MIN),
-        "reaction": _("reactions from fewer than {k} people", locale, k=K_MIN),
-        "vote": _("votes from fewer than {k} people", locale, k=K_MIN),
-        "nomination": _("nominations from fewer than {k} people", locale, k=K_MIN),
-        "goal": _("goal-step answers from fewer than {k} people", locale, k=K_MIN),
-        "spoke": _("turns taken in a go-around by fewer than {k} people", locale, k=K_MIN),
-        "answer": _("written answers in a go-around from fewer than {k} people", locale, k=K_MIN),
-    }
-    return texts.get(kind)
+    counted = summary_counts().get(kind)
+    return None if counted is None else _(counted.few, locale, k=K_MIN)
 
 
 def _people(count: int, locale: str) -> str:

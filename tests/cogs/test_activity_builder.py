@@ -8,10 +8,11 @@ from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.cogs.test_library import followup_text
 from tests.conftest import World, find_message, restart
+from tests.responses import reply_to
 
 
 def draft_of(result: Any) -> Any:
-    message = result.response.message
+    message = reply_to(result).message
     assert message is not None and message.embeds, result
     return message
 
@@ -63,9 +64,9 @@ async def test_write_an_activity_step_by_step_save_and_run_it(world: World) -> N
     draft = draft_of(removed)
     assert "type: vote" not in draft_text(draft)
     saved = await world.facilitator.click(draft, label="Save for this server")
-    assert "Saved **Our start** (`our-start`, version 1, 2 steps)" in saved.response.content
+    assert "Saved **Our start** (`our-start`, version 1, 2 steps)" in reply_to(saved).content
     exported = await world.facilitator.slash(world.channel, "activity export", activity="our-start")
-    text = (await exported.response.attachments[0].read()).decode()
+    text = (await reply_to(exported).attachments[0].read()).decode()
     assert text.startswith("id: our-start\ntitle: Our start\n") and "How are you arriving?" in text
     await world.facilitator.slash(world.channel, "session start", title="Tuesday circle")
     await world.facilitator.slash(world.channel, "activity start", activity="our-start")

@@ -20,6 +20,7 @@ from bot.settings import Settings
 from tests.cogs.test_library import OUR_CIRCLE, followup_text, upload
 from tests.conftest import World
 from tests.fakes.client_locale import client_locales
+from tests.responses import reply_to
 
 
 @pytest.fixture
@@ -233,7 +234,7 @@ async def test_the_builder_refuses_a_step_in_the_facilitators_language(
         summary="A gentle start for our group.",
         minutes=10,
     )
-    draft = started.response.message
+    draft = reply_to(started).message
     shown = await world.facilitator.select(draft, ["checkin"])
     refused = await world.facilitator.submit_modal(
         shown, {"title": "Arriving", "question": "How?", "scale": "1-50"}

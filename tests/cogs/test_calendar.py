@@ -12,12 +12,13 @@ from dateutil.rrule import rrulestr
 from bot.core.schedule_wake import rule_of
 from tests.cogs.test_schedule import events, now, schedule, set_zone
 from tests.conftest import World
+from tests.responses import reply_to
 
 
 async def calendar_of(world: World) -> icalendar.Calendar:
     result = await world.members[0].slash(world.channel, "session calendar")
-    assert result.ephemeral, result.response.content
-    [attachment] = result.response.attachments
+    assert result.ephemeral, reply_to(result).content
+    [attachment] = reply_to(result).attachments
     assert attachment.filename == "chorus-sessions.ics"
     return icalendar.Calendar.from_ical(await attachment.read())
 
@@ -92,5 +93,5 @@ async def test_monthly_fortnightly_and_once(world: World) -> None:
 
 async def test_no_schedule_says_so_without_a_file(world: World) -> None:
     result = await world.members[0].slash(world.channel, "session calendar")
-    assert result.ephemeral and not result.response.attachments
-    assert "no scheduled sessions" in (result.response.content or "")
+    assert result.ephemeral and not reply_to(result).attachments
+    assert "no scheduled sessions" in (reply_to(result).content or "")

@@ -11,10 +11,11 @@ from simcord.actors import MemberActor
 from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.conftest import World, restart
+from tests.responses import button_labels, reply_to
 
 
-def utc(*parts: int) -> float:
-    return datetime(*parts, tzinfo=UTC).timestamp()
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> float:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp()
 
 
 def dms(member: MemberActor) -> list[discord.Message]:
@@ -30,14 +31,14 @@ async def advance_to(world: World, ts: float) -> None:
 
 async def agree(world: World, member: MemberActor) -> None:
     asked = await member.slash(world.channel, "checkin consent")
-    agreed = await member.click(asked.response.message, label="Agree")
-    assert "on" in (agreed.response.content or ""), agreed.response.content
+    agreed = await member.click(reply_to(asked).message, label="Agree")
+    assert "on" in (reply_to(agreed).content or ""), reply_to(agreed).content
 
 
 async def schedule(world: World, member: MemberActor, **options: str) -> str:
     result = await member.slash(world.channel, "checkin schedule set", **options)
-    assert result.ephemeral, result.response.content
-    return result.response.content or ""
+    assert result.ephemeral, reply_to(result).content
+    return reply_to(result).content or ""
 
 
 async def test_the_schedule_commands_sit_under_checkin(world: World) -> None:
@@ -82,13 +83,13 @@ async def test_tuesday_friday_evenings_in_berlin_across_the_clock_change(
     # Every DM asks with the scale, Pass and Snooze; an answer is saved like /checkin now.
     last = dms(ana)[-1]
     assert last.embeds and last.embeds[0].title == "How are you today?"
-    labels = [c.label for row in last.components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(last)
     assert labels == [str(v) for v in range(11)] + ["Pass", "Snooze 1 hour"]
     answered = await ana.user.click(last, label="7")
-    assert "Saved: **7" in (answered.response.content or ""), answered.response.content
-    shown = await ana.user.click(answered.response.message, label="Add a note")
+    assert "Saved: **7" in (reply_to(answered).content or ""), reply_to(answered).content
+    shown = await ana.user.click(reply_to(answered).message, label="Add a note")
     noted = await ana.user.submit_modal(shown, {"note": "long day, good evening"})
-    assert "note is saved" in (noted.response.content or ""), noted.response.content
+    assert "note is saved" in (reply_to(noted).content or ""), reply_to(noted).content
     bot = world.bot()
     [saved] = await bot.store.checkins.for_member(world.guild.id, ana.id, 0.0)
     assert (saved.value, saved.phase, saved.session_id, saved.scale) == (7, "any", None, "0-10")
@@ -102,11 +103,11 @@ async def test_snooze_asks_once_more_and_pass_is_fine(world: World) -> None:
     await advance_to(world, utc(2026, 1, 1, 9, 1))
     [dm] = dms(ana)
     snoozed = await ana.user.click(dm, label="Snooze 1 hour")
-    assert "ask again" in (snoozed.response.content or "")
+    assert "ask again" in (reply_to(snoozed).content or "")
     await advance_to(world, utc(2026, 1, 1, 10, 2))
     assert len(dms(ana)) == 2
     passed = await ana.user.click(dms(ana)[-1], label="Pass")
-    assert "passed" in (passed.response.content or "")
+    assert "passed" in (reply_to(passed).content or "")
     await advance_to(world, utc(2026, 1, 2, 8, 59))
     assert len(dms(ana)) == 2  # nothing more that day
     await advance_to(world, utc(2026, 1, 2, 9, 1))
@@ -120,10 +121,10 @@ async def test_off_leaving_and_forget_stop_the_dms_at_once(world: World) -> None
         await agree(world, member)
         await schedule(world, member, days="daily", time="20:00", timezone="UTC")
     off = await ana.slash(world.channel, "checkin schedule off")
-    assert "off" in (off.response.content or "")
+    assert "off" in (reply_to(off).content or "")
     asked = await cai.slash(world.channel, "forget")
-    done = await cai.click(asked.response.message, label="Delete my data")
-    assert "has been deleted" in (done.response.content or "")
+    done = await cai.click(reply_to(asked).message, label="Delete my data")
+    assert "has been deleted" in (reply_to(done).content or "")
     await advance_to(world, utc(2026, 1, 1, 20, 1))
     assert dms(ana) == dms(cai) == []
     [old_dm] = dms(ben)
@@ -131,7 +132,7 @@ async def test_off_leaving_and_forget_stop_the_dms_at_once(world: World) -> None
     await world.env.settle()
     # An old DM's button doesn't save into a server they left.
     late = await ben.user.click(old_dm, label="5")
-    assert "no longer in that server" in (late.response.content or "")
+    assert "no longer in that server" in (reply_to(late).content or "")
     bot = world.bot()
     for member in (ana, ben, cai):
         assert await bot.store.checkin_schedules.get(world.guild.id, member.id) is None
@@ -139,7 +140,7 @@ async def test_off_leaving_and_forget_stop_the_dms_at_once(world: World) -> None
     assert dms(ana) == dms(cai) == [] and len(dms(ben)) == 1
     assert await bot.store.checkins.for_member(world.guild.id, ben.id, 0.0) == []
     shown = await ana.slash(world.channel, "checkin schedule show")
-    assert "no check-in schedule" in (shown.response.content or "")
+    assert "no check-in schedule" in (reply_to(shown).content or "")
 
 
 async def test_without_consent_and_with_bad_input_the_member_is_told_how_to_fix_it(
@@ -149,7 +150,7 @@ async def test_without_consent_and_with_bad_input_the_member_is_told_how_to_fix_
     refused = await ana.slash(
         world.channel, "checkin schedule set", days="tue", time="19:00", timezone="UTC"
     )
-    assert refused.ephemeral and "/checkin consent" in (refused.response.content or "")
+    assert refused.ephemeral and "/checkin consent" in (reply_to(refused).content or "")
     await agree(world, ana)
     for options, said in (
         ({"days": "someday", "time": "19:00", "timezone": "UTC"}, "tue, fri"),
@@ -158,7 +159,7 @@ async def test_without_consent_and_with_bad_input_the_member_is_told_how_to_fix_
         ({"days": "tue", "time": "19:00", "timezone": "UTC", "pause_until": "soon"}, "2026-"),
     ):
         bad = await ana.slash(world.channel, "checkin schedule set", **options)
-        assert bad.ephemeral and said in (bad.response.content or ""), bad.response.content
+        assert bad.ephemeral and said in (reply_to(bad).content or ""), reply_to(bad).content
     assert await world.bot().store.checkin_schedules.get(world.guild.id, ana.id) is None
 
 

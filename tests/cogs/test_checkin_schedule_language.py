@@ -12,6 +12,7 @@ from tests.cogs.test_private_languages import client_language, german_server
 from tests.cogs.test_schedule import reminder_dms
 from tests.cogs.test_schedule import schedule as schedule_session
 from tests.conftest import World
+from tests.responses import button_labels, reply_to
 
 
 async def test_a_spanish_member_of_a_german_server_gets_the_dm_in_spanish(
@@ -34,7 +35,7 @@ async def test_a_spanish_member_of_a_german_server_gets_the_dm_in_spanish(
     [spanish] = dms(ana)
     assert spanish.embeds[0].title == "¿Cómo estás hoy?"
     assert "Solo tú ves tu respuesta" in (spanish.embeds[0].description or "")
-    labels = [c.label for row in spanish.components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(spanish)
     assert "Aplazar 1 hora" in labels
     german = dms(ben)[-1]
     assert german.embeds[0].title == "Wie geht es dir heute?"
@@ -47,7 +48,7 @@ async def test_a_spanish_member_of_a_german_server_gets_the_dm_in_spanish(
 
     # /forget takes the row, its language with it.
     forget = await ana.slash(world.channel, "forget")
-    await ana.click(forget.response.message, label="Delete my data")
+    await ana.click(reply_to(forget).message, label="Delete my data")
     left = await rows(world, "SELECT language FROM checkin_schedules WHERE user_id = ?", ana.id)
     assert left == []
 

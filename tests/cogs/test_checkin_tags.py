@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import discord
 import pytest
 from simcord.actors import MemberActor
 
@@ -12,18 +13,19 @@ from tests.cogs.test_checkin_schedule import agree
 from tests.cogs.test_checkins import rows
 from tests.cogs.test_private_languages import client_language
 from tests.conftest import World
+from tests.responses import reply_to
 
 
 async def answer_now(world: World, member: MemberActor, value: str, scale: str = "0-10") -> None:
     shown = await member.slash(world.channel, "checkin now", scale=scale)
-    saved = await member.click(shown.response.message, label=value)
-    assert "Your answer is saved" in (saved.response.message.content or "")
+    saved = await member.click(reply_to(shown).message, label=value)
+    assert "Your answer is saved" in (reply_to(saved).message.content or "")
 
 
 async def tag(world: World, member: MemberActor, tags: str) -> str:
     result = await member.slash(world.channel, "checkin tag add", tags=tags)
     assert result.ephemeral
-    return result.response.content or ""
+    return reply_to(result).content or ""
 
 
 async def test_tags_and_mood_by_tag_are_the_members_own(world: World) -> None:
@@ -44,7 +46,7 @@ async def test_tags_and_mood_by_tag_are_the_members_own(world: World) -> None:
 
     shown = await ana.slash(world.channel, "checkin tag mood")
     assert shown.ephemeral
-    lines = (shown.response.embeds[0].description or "").splitlines()
+    lines = (reply_to(shown).embeds[0].description or "").splitlines()
     # went outside: 8 and "very good" (5 of 5 -> 10) -> 9; played music: 2 and 8 -> 5.
     assert lines[:3] == [
         "**played music**: 5 / 10, 2 check-ins",
@@ -58,7 +60,7 @@ async def test_tags_and_mood_by_tag_are_the_members_own(world: World) -> None:
     stored = await rows(world, "SELECT user_id, tag FROM checkin_tags ORDER BY user_id, tag")
     assert (ben.id, "played music") in stored and len(stored) == 6
     asked = await ben.slash(world.channel, "forget")
-    await ben.click(asked.response.message, label="Delete my data")
+    await ben.click(reply_to(asked).message, label="Delete my data")
     assert await rows(world, "SELECT tag FROM checkin_tags WHERE user_id = ?", ben.id) == []
     # The daily purge passes a year, a month at a time: each advance must settle within
     # simcord's 5 s of wall time, and a year of daily purges in one go may not on a busy box.
@@ -82,15 +84,17 @@ async def test_bad_tags_and_nothing_to_tag_say_how_to_fix_it(world: World) -> No
 async def setup_tags(world: World, who: MemberActor, action: str, tags: str = "") -> str:
     result = await who.slash(world.channel, "setup tags", action=action, tags=tags)
     assert result.ephemeral
-    return result.response.content or ""
+    return reply_to(result).content or ""
 
 
 async def menu_options(world: World, member: MemberActor) -> tuple[Any, list[Any]]:
     shown = await member.slash(world.channel, "checkin tag pick")
-    assert shown.ephemeral, shown.response.content
-    [row] = shown.response.message.components
+    assert shown.ephemeral, reply_to(shown).content
+    [row] = reply_to(shown).message.components
+    assert isinstance(row, discord.ActionRow), row
     [menu] = row.children
-    return shown.response.message, list(menu.options)
+    assert isinstance(menu, discord.SelectMenu), menu
+    return reply_to(shown).message, list(menu.options)
 
 
 async def test_the_server_defines_its_list_and_members_pick_from_it(world: World) -> None:
@@ -100,7 +104,7 @@ async def test_the_server_defines_its_list_and_members_pick_from_it(world: World
     assert "no tag list of its own" in listed and "`slept badly`" in listed, listed
     # Only Manage Server keeps the list (the facilitator role isn't enough).
     refused = await world.facilitator.slash(world.channel, "setup tags", action="add", tags="x")
-    assert "Manage Server" in (refused.response.content or "")
+    assert "Manage Server" in (reply_to(refused).content or "")
     added = await setup_tags(world, manager, "add", "Sang, walked the dog, SANG")
     assert "Added `Sang`, `walked the dog`" in added, added
     assert "(2 of 20)" in added, added
@@ -113,7 +117,7 @@ async def test_the_server_defines_its_list_and_members_pick_from_it(world: World
     assert [o.label for o in options] == ["my own thing", "Sang", "walked the dog"]
     assert [o.default for o in options] == [True, False, False]
     picked = await ana.select(message, ["Sang", "my own thing"])
-    assert "`Sang`, `my own thing`" in (picked.response.content or ""), picked.response.content
+    assert "`Sang`, `my own thing`" in (reply_to(picked).content or ""), reply_to(picked).content
     stored = await rows(
         world, "SELECT tag FROM checkin_tags WHERE user_id = ? ORDER BY tag", ana.id
     )
@@ -131,12 +135,12 @@ async def test_server_list_limits_are_explained(world: World) -> None:
     manager = world.manager()
     long = "x" * 33
     too_long = await manager.slash(world.channel, "setup tags", action="add", tags=long)
-    assert "32 characters" in (too_long.response.content or "")
+    assert "32 characters" in (reply_to(too_long).content or "")
     empty = await manager.slash(world.channel, "setup tags", action="add", tags=" , ")
-    assert "at least one tag" in (empty.response.content or "")
+    assert "at least one tag" in (reply_to(empty).content or "")
     await setup_tags(world, manager, "add", ", ".join(f"tag {i}" for i in range(18)))
     full = await manager.slash(world.channel, "setup tags", action="add", tags="a, b, c")
-    assert "up to 20 tags and has 18" in (full.response.content or ""), full.response.content
+    assert "up to 20 tags and has 18" in (reply_to(full).content or ""), reply_to(full).content
     assert "(18 of 20)" in await setup_tags(world, manager, "list")
     # Twenty of the server's and the member's own fill the menu up to Discord's 25 options.
     await setup_tags(world, manager, "add", "a, b")
@@ -157,7 +161,7 @@ async def test_server_list_limits_are_explained(world: World) -> None:
 async def test_pick_without_a_check_in_says_what_to_do(world: World) -> None:
     ana = world.members[0]
     shown = await ana.slash(world.channel, "checkin tag pick")
-    assert shown.ephemeral and "Check in first" in (shown.response.content or "")
+    assert shown.ephemeral and "Check in first" in (reply_to(shown).content or "")
 
 
 async def test_tags_keep_what_was_typed_and_show_it_plainly(world: World) -> None:
@@ -176,7 +180,7 @@ async def test_tags_keep_what_was_typed_and_show_it_plainly(world: World) -> Non
     await answer_now(world, ana, "3")
     await tag(world, ana, "DRAUSSEN")
     lines = (
-        (await ana.slash(world.channel, "checkin tag mood")).response.embeds[0].description or ""
+        reply_to(await ana.slash(world.channel, "checkin tag mood")).embeds[0].description or ""
     ).splitlines()
     # One line for both spellings (the latest shown): 7 and 3 -> 5.
     assert lines[0] == "**DRAUSSEN**: 5 / 10, 2 check-ins", lines
@@ -200,7 +204,7 @@ async def test_built_in_suggestions_are_in_the_readers_language(
     message, options = await menu_options(world, ana)
     assert "Musik gemacht" in [o.label for o in options], [o.label for o in options]
     picked = await ana.select(message, ["Musik gemacht"])
-    assert "`Musik gemacht`" in (picked.response.content or "")
+    assert "`Musik gemacht`" in (reply_to(picked).content or "")
     # Stored as the member picked it.
     assert await rows(world, "SELECT tag FROM checkin_tags WHERE user_id = ?", ana.id) == [
         ("Musik gemacht",)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import discord
 from simcord.actors import MemberActor
 
-from tests.conftest import World, find_message
+from bot.core.activities import Catalog
+from bot.settings import Settings
+from tests.conftest import World, find_message, restart
+from tests.responses import button_labels, fields_of, reply_to
 
 
 async def open_and_join(world: World, *people: MemberActor) -> None:
@@ -16,19 +22,19 @@ async def open_and_join(world: World, *people: MemberActor) -> None:
 
 async def start(world: World, activity: str) -> None:
     result = await world.facilitator.slash(world.channel, "activity start", activity=activity)
-    assert "Starting" in result.response.content
+    assert "Starting" in reply_to(result).content
 
 
 async def agree(world: World, person: MemberActor, step_title: str, value: str) -> None:
     """First answer: the consent prompt appears; Agree saves consent and the pending answer."""
     shown = await person.click(find_message(world.channel, step_title), label=value)
     assert shown.ephemeral
-    assert shown.response.embeds[0].title == "Before your first check-in"
-    saved = await person.click(shown.response.message, label="Agree")
-    assert "Your answer is saved" in saved.response.content, saved.response.content
+    assert reply_to(shown).embeds[0].title == "Before your first check-in"
+    saved = await person.click(reply_to(shown).message, label="Agree")
+    assert "Your answer is saved" in reply_to(saved).content, reply_to(saved).content
 
 
-async def rows(world: World, sql: str, *params: object) -> list[tuple[object, ...]]:
+async def rows(world: World, sql: str, *params: object) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in await world.bot().store.db.fetch_all(sql, params)]
 
 
@@ -54,7 +60,7 @@ async def test_before_after_pair_for_four_people_shows_the_mean_shift(world: Wor
     assert leaving.components, "the after check-in should be open"
     for person, value in zip(people, ["6", "5", "8", "1"], strict=True):
         result = await person.click(find_message(world.channel, "Leaving"), label=value)
-        assert "Your answer is saved" in result.response.content
+        assert "Your answer is saved" in reply_to(result).content
     stored = await rows(world, "SELECT phase, value FROM checkins ORDER BY id")
     assert [v for p, v in stored if p == "before"] == [3, 5, 6, 2]
     assert [v for p, v in stored if p == "after"] == [6, 5, 8, 1]
@@ -63,7 +69,7 @@ async def test_before_after_pair_for_four_people_shows_the_mean_shift(world: Wor
     assert payloads and all(p == "{}" for _, p in payloads)
 
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in ended.response.embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     shift = fields["Mood shift (mood, 0-10)"]
     # Shifts +3, 0, +2, -1: mean +1.0; 2 improved, 1 stayed, 1 dropped.
     assert "**+1.0**" in shift and "4 people" in shift
@@ -81,7 +87,7 @@ async def test_two_member_session_hides_group_figures(world: World) -> None:
     for person in (world.facilitator, ana):
         await person.click(find_message(world.channel, "Leaving"), label="8")
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in ended.response.embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     text = fields["Mood shift (mood, 0-10)"]
     assert "Too few answers to show group figures" in text
     assert "+" not in text and "improved" not in text
@@ -93,9 +99,9 @@ async def test_changing_an_answer_replaces_it_and_pass_is_recorded(world: World)
     await start(world, "test-checkin-pair")
     await agree(world, ana, "Arriving", "2")
     changed = await ana.click(find_message(world.channel, "Arriving"), label="6")
-    assert "updated" in changed.response.content and "6 out of 10" in changed.response.content
+    assert "updated" in reply_to(changed).content and "6 out of 10" in reply_to(changed).content
     passed = await ben.click(find_message(world.channel, "Arriving"), label="Pass")
-    assert passed.ephemeral and "passed" in passed.response.content
+    assert passed.ephemeral and "passed" in reply_to(passed).content
     stored = await rows(world, "SELECT user_id, value, passed FROM checkins ORDER BY id")
     assert (ana.id, 6, 0) in stored
     # ben never consented: the pass is still counted, but nothing about mood is stored for him.
@@ -125,14 +131,14 @@ async def test_consent_refusal_stores_nothing_about_mood(world: World) -> None:
     await open_and_join(world, ana, quiet)  # quiet never answers, so the step stays open
     await start(world, "test-checkin-pair")
     shown = await ana.click(find_message(world.channel, "Arriving"), label="3")
-    description = shown.response.embeds[0].description or ""
+    description = reply_to(shown).embeds[0].description or ""
     # Short, about check-ins only, with commands a member can use (no file names).
     assert len(description) < 500, len(description)
     assert "/mydata" in description and "/forget" in description
     assert "who came" in description  # attendance is kept either way
     assert "goal" not in description.lower() and ".md" not in description
-    refused = await ana.click(shown.response.message, label="No thanks")
-    assert "nothing about your mood was stored" in refused.response.content
+    refused = await ana.click(reply_to(shown).message, label="No thanks")
+    assert "nothing about your mood was stored" in reply_to(refused).content
     assert await rows(world, "SELECT * FROM checkins") == []
     assert await rows(world, "SELECT consent FROM members WHERE user_id = ?", ana.id) == [
         ("declined",)
@@ -141,26 +147,26 @@ async def test_consent_refusal_stores_nothing_about_mood(world: World) -> None:
     assert await rows(world, "SELECT user_id FROM attendance WHERE user_id = ?", ana.id)
     # Clicking a value again doesn't ask again: nothing is stored, and a small line says why.
     again = await ana.click(find_message(world.channel, "Arriving"), label="4")
-    assert not again.response.embeds
-    assert "Saving is off for you (you chose No thanks)" in again.response.content
-    assert "/checkin consent" in again.response.content
+    assert not reply_to(again).embeds
+    assert "Saving is off for you (you chose No thanks)" in reply_to(again).content
+    assert "/checkin consent" in reply_to(again).content
     assert await rows(world, "SELECT * FROM checkins") == []
     assert await rows(world, "SELECT kind FROM contributions WHERE author_id = ?", ana.id) == [
         ("pass",)
     ]
     # Nor with /checkin now.
     now = await ana.slash(world.channel, "checkin now")
-    later = await ana.click(now.response.message, label="6")
-    assert "Saving is off for you" in (later.response.message.content or "")
+    later = await ana.click(reply_to(now).message, label="6")
+    assert "Saving is off for you" in (reply_to(later).message.content or "")
     assert await rows(world, "SELECT * FROM checkins") == []
     # /checkin consent shows the choice again; Agree turns saving on.
     asked = await ana.slash(world.channel, "checkin consent")
     assert asked.ephemeral
-    assert "saving is **off**" in (asked.response.embeds[0].description or "")
-    turned = await ana.click(asked.response.message, label="Agree")
-    assert "saved from now on" in turned.response.content
+    assert "saving is **off**" in (reply_to(asked).embeds[0].description or "")
+    turned = await ana.click(reply_to(asked).message, label="Agree")
+    assert "saved from now on" in reply_to(turned).content
     saved = await ana.click(find_message(world.channel, "Arriving"), label="5")
-    assert "Your answer is saved" in saved.response.content
+    assert "Your answer is saved" in reply_to(saved).content
     assert await rows(world, "SELECT value FROM checkins") == [(5,)]
 
 
@@ -169,13 +175,13 @@ async def test_anonymous_step_stores_no_user_id(world: World) -> None:
     await open_and_join(world, ana, ben)
     await start(world, "test-checkin-anon")
     faces = find_message(world.channel, "Faces")
-    labels = [c.label for row in faces.components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(faces)
     assert labels == ["very low", "low", "okay", "good", "very good", "Pass"]
     # No consent needed: nothing links the answer to anyone.
     first = await ana.click(faces, label="good")
-    assert "saved anonymously" in first.response.content
+    assert "saved anonymously" in reply_to(first).content
     again = await ana.click(faces, label="okay")
-    assert "already answered this anonymous step" in again.response.content
+    assert "already answered this anonymous step" in reply_to(again).content
     await ben.click(faces, label="very good")
     stored = await rows(world, "SELECT user_id, value, scale FROM checkins ORDER BY id")
     assert stored == [(None, 4, "1-5"), (None, 5, "1-5")]
@@ -190,11 +196,13 @@ async def test_sam_asks_valence_then_energy(world: World) -> None:
     await world.facilitator.click(find_message(world.channel, "Tuesday circle"), label="Next")
     sam = find_message(world.channel, "Feeling and energy")
     first = await ana.click(sam, label="9 · very pleasant")
-    assert "energy" in first.response.content
-    shown = await ana.click(first.response.message, label="1 · very calm")
-    assert shown.response.embeds[0].title == "Before your first check-in"
-    saved = await ana.click(shown.response.message, label="Agree")
-    assert "feeling 9 of 9" in saved.response.content and "energy 1 of 9" in saved.response.content
+    assert "energy" in reply_to(first).content
+    shown = await ana.click(reply_to(first).message, label="1 · very calm")
+    assert reply_to(shown).embeds[0].title == "Before your first check-in"
+    saved = await ana.click(reply_to(shown).message, label="Agree")
+    assert (
+        "feeling 9 of 9" in reply_to(saved).content and "energy 1 of 9" in reply_to(saved).content
+    )
     assert await rows(world, "SELECT scale, value, value2 FROM checkins") == [("sam", 9, 1)]
 
 
@@ -228,7 +236,7 @@ async def test_low_score_shows_resources_only_to_that_member(world: World) -> No
     )
     # The facilitator hears only if ana asks, by DM, without the value.
     told = await ana.click(care[0], label="Let the facilitator know")
-    assert "privately" in told.response.content
+    assert "privately" in reply_to(told).content
     dms = world.facilitator.user.dm_channel.history()
     assert dms and "finding things hard" in (dms[-1].content or "")
     assert "1" not in (dms[-1].content or "").replace(str(ana.id), "")
@@ -249,11 +257,11 @@ async def test_note_and_share(world: World) -> None:
     shown = await ana.click(reply, label="Add a note")
     assert shown.modal is not None
     noted = await ana.submit_modal(shown, {"note": "tired but here"})
-    assert "note is saved" in noted.response.content
+    assert "note is saved" in reply_to(noted).content
     assert await rows(world, "SELECT note, shared FROM checkins") == [("tired but here", 0)]
     assert "tired but here" not in public_text(world)
     shared = await ana.click(reply, label="Share with the group")
-    assert "Shared" in shared.response.content
+    assert "Shared" in reply_to(shared).content
     post = world.channel.last_message
     assert (
         post is not None and "ana" in (post.content or "") and "7 out of 10" in (post.content or "")
@@ -266,19 +274,19 @@ async def test_checkin_now_outside_sessions(world: World) -> None:
     ana = world.members[0]
     shown = await ana.slash(world.channel, "checkin now")
     assert shown.ephemeral
-    labels = [c.label for row in shown.response.message.components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(reply_to(shown).message)
     assert labels == [str(v) for v in range(11)]
-    consent = await ana.click(shown.response.message, label="8")
-    assert consent.response.embeds[0].title == "Before your first check-in"
-    saved = await ana.click(consent.response.message, label="Agree")
-    message = saved.response.message
+    consent = await ana.click(reply_to(shown).message, label="8")
+    assert reply_to(consent).embeds[0].title == "Before your first check-in"
+    saved = await ana.click(reply_to(consent).message, label="Agree")
+    message = reply_to(saved).message
     assert "8 out of 10" in (message.content or "")
     changed = await ana.click(message, label="Change")
-    again = await ana.click(changed.response.message, label="4")
-    assert "updated" in (again.response.message.content or "")
+    again = await ana.click(reply_to(changed).message, label="4")
+    assert "updated" in (reply_to(again).message.content or "")
     assert await rows(world, "SELECT phase, value, session_id FROM checkins") == [("any", 4, None)]
     faces = await ana.slash(world.channel, "checkin now", scale="1-5")
-    await ana.click(faces.response.message, label="okay")
+    await ana.click(reply_to(faces).message, label="okay")
     assert len(await rows(world, "SELECT id FROM checkins")) == 2
 
 
@@ -286,14 +294,14 @@ async def test_history_chart_is_private(world: World) -> None:
     ana = world.members[0]
     result = await ana.slash(world.channel, "checkin history")
     assert result.ephemeral
-    assert "No check-ins" in (result.response.embeds[0].description or "")
-    files = result.response.attachments
+    assert "No check-ins" in (reply_to(result).embeds[0].description or "")
+    files = reply_to(result).attachments
     assert len(files) == 1 and files[0].filename == "checkins.png"
     data = await files[0].read()
     assert data.startswith(b"\x89PNG")
 
 
-def care_messages(world: World, person: MemberActor) -> list[object]:
+def care_messages(world: World, person: MemberActor) -> list[discord.Message]:
     return [
         m
         for m in world.channel.history(viewer=person)
@@ -316,17 +324,40 @@ async def test_tell_facilitator_failure_is_said_honestly(world: World) -> None:
         code=50007,
         message="Cannot send messages to this user",
     )
-    told = await ana.click(care[0], label="Let the facilitator know")  # type: ignore[arg-type]
-    content = told.response.content or ""
+    told = await ana.click(care[0], label="Let the facilitator know")
+    content = reply_to(told).content or ""
     assert "couldn't reach the facilitator" in content
     assert "I've let the facilitator know" not in content
     # The support text comes again with it.
-    assert "findahelpline.com" in (told.response.embeds[0].description or "")
+    assert "findahelpline.com" in (reply_to(told).embeds[0].description or "")
     assert not dm.history()
     # Not remembered as told: trying again (DMs open now) does reach them.
-    again = await ana.click(care[0], label="Let the facilitator know")  # type: ignore[arg-type]
-    assert "I've let the facilitator know privately" in (again.response.content or "")
+    again = await ana.click(care[0], label="Let the facilitator know")
+    assert "I've let the facilitator know privately" in (reply_to(again).content or "")
     assert "finding things hard" in (dm.history()[-1].content or "")
+
+
+async def test_the_facilitator_is_told_once_even_after_a_restart(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """Let the facilitator know, pressed again after the bot restarted, says it's done and
+    sends nothing more: the telling is kept in the database, not in one process's memory."""
+    ana, quiet = world.members[:2]
+    await open_and_join(world, ana, quiet)
+    await start(world, "test-checkin-pair")
+    await agree(world, ana, "Arriving", "1")
+    [care] = care_messages(world, ana)
+    told = await ana.click(care, label="Let the facilitator know")
+    assert "I've let the facilitator know privately" in (reply_to(told).content or "")
+    dm = world.facilitator.user.dm_channel
+    assert len(dm.history()) == 1
+    await restart(world, settings, catalog)
+    again = await ana.click(care, label="Let the facilitator know")
+    assert again.ephemeral
+    assert "I've already let the facilitator know" in (reply_to(again).content or "")
+    assert len(dm.history()) == 1, "told twice"
+    stored = await rows(world, "SELECT user_id, told_at IS NOT NULL FROM facilitator_tells")
+    assert stored == [(ana.id, 1)]
 
 
 async def test_low_answer_then_no_thanks_still_shows_support(world: World) -> None:
@@ -334,31 +365,31 @@ async def test_low_answer_then_no_thanks_still_shows_support(world: World) -> No
     await open_and_join(world, ana, quiet)  # quiet never answers, so the step stays open
     await start(world, "test-checkin-pair")
     shown = await ana.click(find_message(world.channel, "Arriving"), label="1")
-    refused = await ana.click(shown.response.message, label="No thanks")
-    assert "nothing about your mood was stored" in (refused.response.content or "")
+    refused = await ana.click(reply_to(shown).message, label="No thanks")
+    assert "nothing about your mood was stored" in (reply_to(refused).content or "")
     care = care_messages(world, ana)
-    assert len(care) == 1 and care[0].flags.ephemeral  # type: ignore[attr-defined]
-    assert "findahelpline.com" in (care[0].embeds[0].description or "")  # type: ignore[attr-defined]
+    assert len(care) == 1 and care[0].flags.ephemeral
+    assert "findahelpline.com" in (care[0].embeds[0].description or "")
     assert await rows(world, "SELECT * FROM checkins") == []
     # The same outside sessions, with /checkin now.
     now = await ana.slash(world.channel, "checkin now")
-    shown = await ana.click(now.response.message, label="0")
-    assert "Saving is off" in (shown.response.content or "") or shown.response.embeds
-    if shown.response.embeds and "Before your" in (shown.response.embeds[0].title or ""):
-        await ana.click(shown.response.message, label="No thanks")
+    shown = await ana.click(reply_to(now).message, label="0")
+    assert "Saving is off" in (reply_to(shown).content or "") or reply_to(shown).embeds
+    if reply_to(shown).embeds and "Before your" in (reply_to(shown).embeds[0].title or ""):
+        await ana.click(reply_to(shown).message, label="No thanks")
     assert len(care_messages(world, ana)) == 2
     assert await rows(world, "SELECT * FROM checkins") == []
     # A middling answer declined brings no support message.
     ben = world.members[2]
     await ben.slash(world.channel, "session join")
     shown = await ben.click(find_message(world.channel, "Arriving"), label="6")
-    await ben.click(shown.response.message, label="No thanks")
+    await ben.click(reply_to(shown).message, label="No thanks")
     assert not care_messages(world, ben)
 
 
 def board_field(world: World, name: str) -> str:
     board = find_message(world.channel, "Tuesday circle")
-    fields = {f.name: f.value for f in board.embeds[0].fields}
+    fields = fields_of(board.embeds[0])
     return str(fields.get(name))
 
 
@@ -397,7 +428,7 @@ async def test_note_and_share_after_the_step_closed_say_so_plainly(world: World)
     await world.facilitator.click(find_message(world.channel, "Tuesday circle"), label="Next")
     for label in ("Add a note", "Share with the group"):
         refused = await ana.click(reply, label=label)
-        text = refused.response.content or ""
+        text = reply_to(refused).content or ""
         assert "This check-in has closed, so sharing and notes are no longer available." in text
         assert "can't be changed" not in text
     assert await rows(world, "SELECT note, shared FROM checkins") == [(None, 0)]
@@ -423,7 +454,7 @@ async def test_summary_counts_read_as_words(world: World) -> None:
     await agree(world, ana, "Arriving", "5")
     await ben.click(find_message(world.channel, "Arriving"), label="Pass")
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in ended.response.embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     # One person each: the kinds are named, their counts are not (fewer than 3 behind them).
     assert "passes from fewer than 3 people" in fields["Contributions"]
     assert "check-ins from fewer than 3 people" in fields["Contributions"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.cogs.test_closed_sessions import board
 from tests.cogs.test_reflect_review import WORDS
 from tests.conftest import World, find_message
+from tests.responses import reply_to
 
 
 async def test_a_member_not_let_in_cannot_answer_and_is_told_how_to_ask(world: World) -> None:
@@ -14,12 +15,12 @@ async def test_a_member_not_let_in_cannot_answer_and_is_told_how_to_ask(world: W
         world.channel, "session start", title="Closed circle", invite_only=True
     )
     asked = await ana.click(board(world), label="Join")
-    assert "join by invitation" in asked.response.content
+    assert "join by invitation" in reply_to(asked).content
     await ben.click(board(world), label="Join")
     manage = await world.facilitator.click(board(world), label="Manage")
-    await world.facilitator.select(manage.response.message, [f"admit:{ben.id}"])
+    await world.facilitator.select(reply_to(manage).message, [f"admit:{ben.id}"])
     started = await world.facilitator.slash(world.channel, "activity start", activity="test-review")
-    assert started.ephemeral, started.response.content
+    assert started.ephemeral, reply_to(started).content
 
     for member in (ana, cai):  # asking to join; never asked
         card = find_message(world.channel, "Reviewed reflection")
@@ -27,12 +28,12 @@ async def test_a_member_not_let_in_cannot_answer_and_is_told_how_to_ask(world: W
         assert shown.modal is not None
         refused = await member.submit_modal(shown, {"answer": WORDS["ana"], "share": True})
         assert refused.ephemeral
-        text = refused.response.content or ""
+        text = reply_to(refused).content or ""
         assert "**Closed circle** is a closed group and you're not in it yet" in text, text
         assert "wasn't saved" in text and "press **Join** on the session board" in text
     shown = await ben.click(find_message(world.channel, "Reviewed reflection"), label="Reflect")
     saved = await ben.submit_modal(shown, {"answer": WORDS["ben"], "share": True})
-    assert "saved anonymously" in (saved.response.content or "")
+    assert "saved anonymously" in (reply_to(saved).content or "")
 
     bot = world.bot()
     run = await bot.store.runs.live_for_session(1)

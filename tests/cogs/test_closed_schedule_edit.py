@@ -9,6 +9,7 @@ from bot.core.schedule_changes import Changes
 from bot.core.schedule_service import LimitChanges
 from tests.cogs.test_closed_sessions import board, fields
 from tests.conftest import World
+from tests.responses import reply_to
 
 
 async def schedule(world: World) -> tuple[int, int]:
@@ -22,7 +23,7 @@ async def schedule(world: World) -> tuple[int, int]:
         capacity=1,
         role=choir,
     )
-    await world.facilitator.click(shown.response.message, label="Confirm")
+    await world.facilitator.click(reply_to(shown).message, label="Confirm")
     [occurrence] = await world.bot().store.schedule.upcoming(world.guild.id, 10)
     return occurrence.id, choir.id
 
@@ -33,8 +34,8 @@ async def test_the_facilitator_edits_who_can_come(world: World) -> None:
     edited = await world.facilitator.slash(
         world.channel, "session schedule edit", id=occurrence_id, capacity=3, invite_only=True
     )
-    assert edited.ephemeral, edited.response.content
-    shown = fields(edited.response.message)
+    assert edited.ephemeral, reply_to(edited).content
+    shown = fields(reply_to(edited).message)
     assert shown["Who can come"] == f"🗝 3 places · for <@&{choir}> · by invitation"
     # Opened to everyone again: no cap, @everyone, no invitation.
     opened = await world.facilitator.slash(
@@ -45,19 +46,20 @@ async def test_the_facilitator_edits_who_can_come(world: World) -> None:
         role=world.guild.default_role,
         invite_only=False,
     )
-    assert "Who can come" not in fields(opened.response.message)
+    assert "Who can come" not in fields(reply_to(opened).message)
     # Closed again with a cap only; the session opens with it.
     await world.facilitator.slash(
         world.channel, "session schedule edit", id=occurrence_id, capacity=2
     )
     listed = await ana.slash(world.channel, "session upcoming")
-    [entry] = listed.response.embeds[0].fields
+    [entry] = reply_to(listed).embeds[0].fields
+    assert entry.value is not None
     assert "🗝 2 places" in entry.value and "<@&" not in entry.value
     refused = await ana.slash(world.channel, "session schedule edit", id=occurrence_id, capacity=5)
-    assert refused.ephemeral and "Only facilitators" in refused.response.content
+    assert refused.ephemeral and "Only facilitators" in reply_to(refused).content
     [occurrence] = await world.bot().store.schedule.upcoming(world.guild.id, 10)
     await world.env.advance_time(occurrence.starts_at - world.bot().clock().timestamp() + 1)
-    assert "You've joined" in (await ana.click(board(world), label="Join")).response.content
+    assert "You've joined" in reply_to(await ana.click(board(world), label="Join")).content
     assert "Here now (1): 1 of 2 places taken" in fields(board(world))
 
 

@@ -11,6 +11,7 @@ import simcord
 from bot.command_sync import tree_payload
 from bot.core.session import CAPACITY_MAX, TITLE_MAX
 from tests.conftest import World, build_world, find_message
+from tests.responses import fields_of, reply_to
 
 
 def board(world: World) -> Any:
@@ -23,7 +24,7 @@ def dms(member: Any) -> list[str]:
 
 
 def fields(message: Any) -> dict[str, str]:
-    return {f.name: f.value for f in message.embeds[0].fields}
+    return fields_of(message.embeds[0])
 
 
 async def test_cap_reached_waitlist_with_place_and_leave_moves_next_up(
@@ -34,17 +35,17 @@ async def test_cap_reached_waitlist_with_place_and_leave_moves_next_up(
     started = await world.facilitator.slash(
         world.channel, "session start", title="Closed circle", capacity=2
     )
-    assert started.ephemeral and "is open" in started.response.content
+    assert started.ephemeral and "is open" in reply_to(started).content
     assert "Press **Join** to take part" in (board(world).embeds[0].description or "")
 
-    assert "You've joined" in (await ana.click(board(world), label="Join")).response.content
-    assert "You've joined" in (await ben.click(board(world), label="Join")).response.content
+    assert "You've joined" in reply_to(await ana.click(board(world), label="Join")).content
+    assert "You've joined" in reply_to(await ben.click(board(world), label="Join")).content
     third = await cai.click(board(world), label="Join")
     assert third.ephemeral
-    assert "full right now" in third.response.content
-    assert "number **1** in line" in third.response.content
+    assert "full right now" in reply_to(third).content
+    assert "number **1** in line" in reply_to(third).content
     fourth = await dee.slash(world.channel, "session join")
-    assert fourth.ephemeral and "number **2** in line" in fourth.response.content
+    assert fourth.ephemeral and "number **2** in line" in reply_to(fourth).content
 
     shown = board(world)
     # The facilitator leads and takes no place: 3 here, 2 of 2 places taken.
@@ -55,20 +56,20 @@ async def test_cap_reached_waitlist_with_place_and_leave_moves_next_up(
     assert cai.id not in present and dee.id not in present
 
     left = await ben.click(board(world), label="Leave")
-    assert left.ephemeral and "You've left" in left.response.content
+    assert left.ephemeral and "You've left" in reply_to(left).content
     assert any("A place opened in **Closed circle**" in text for text in dms(cai))
     assert dms(dee) == []
     present = {a.user_id for a in await world.bot().store.sessions.present(1)}
     assert cai.id in present and ben.id not in present
     again = await dee.click(board(world), label="Join")
-    assert "number **1** in line" in again.response.content
+    assert "number **1** in line" in reply_to(again).content
     shown = board(world)
     assert fields(shown)["Waitlist"] == "1 waiting for a place"
     assert "Here now (3): 2 of 2 places taken" in fields(shown)
 
     # Leaving the line isn't leaving the session: nobody moves up.
     off = await dee.click(board(world), label="Leave")
-    assert "off the waitlist" in off.response.content
+    assert "off the waitlist" in reply_to(off).content
     assert "Waitlist" not in fields(board(world))
 
 
@@ -81,11 +82,11 @@ async def test_role_refusal_is_private_and_says_whom_to_ask(world: World) -> Non
 
     refused = await ana.click(board(world), label="Join")
     assert refused.ephemeral
-    text = refused.response.content
+    text = reply_to(refused).content
     assert f"<@&{choir.id}>" in text and "you don't have it" in text
     assert f"ask the facilitator, <@{world.facilitator.id}>" in text
     joined = await singer.click(board(world), label="Join")
-    assert "You've joined" in joined.response.content
+    assert "You've joined" in reply_to(joined).content
     present = {a.user_id for a in await world.bot().store.sessions.present(1)}
     assert singer.id in present and ana.id not in present and ben.id not in present
 
@@ -96,17 +97,17 @@ async def test_invite_only_admit_and_remove_from_the_board(world: World) -> None
         world.channel, "session start", title="Closed circle", invite_only=True
     )
     asked = await ana.click(board(world), label="Join")
-    assert asked.ephemeral and "join by invitation" in asked.response.content
+    assert asked.ephemeral and "join by invitation" in reply_to(asked).content
     assert fields(board(world))["Waitlist"] == "1 asking to join"
 
     refused = await ana.click(board(world), label="Manage")
-    assert refused.ephemeral and "Only facilitators" in refused.response.content
+    assert refused.ephemeral and "Only facilitators" in reply_to(refused).content
 
     manage = await world.facilitator.click(board(world), label="Manage")
-    assert manage.ephemeral and "**1** asking to join" in manage.response.content
-    menu = manage.response.message
+    assert manage.ephemeral and "**1** asking to join" in reply_to(manage).content
+    menu = reply_to(manage).message
     admitted = await world.facilitator.select(menu, [f"admit:{ana.id}"])
-    assert admitted.ephemeral and "is in" in admitted.response.content
+    assert admitted.ephemeral and "is in" in reply_to(admitted).content
     assert any("let you into **Closed circle**" in text for text in dms(ana))
     present = {a.user_id for a in await world.bot().store.sessions.present(1)}
     assert ana.id in present
@@ -115,18 +116,18 @@ async def test_invite_only_admit_and_remove_from_the_board(world: World) -> None
     # Ben joins by invitation too, then the facilitator takes Ana out.
     await ben.click(board(world), label="Join")
     await world.facilitator.select(
-        (await world.facilitator.click(board(world), label="Manage")).response.message,
+        reply_to(await world.facilitator.click(board(world), label="Manage")).message,
         [f"admit:{ben.id}"],
     )
     manage = await world.facilitator.click(board(world), label="Manage")
-    removed = await world.facilitator.select(manage.response.message, [f"remove:{ana.id}"])
-    assert removed.ephemeral and "can't rejoin" in removed.response.content
+    removed = await world.facilitator.select(reply_to(manage).message, [f"remove:{ana.id}"])
+    assert removed.ephemeral and "can't rejoin" in reply_to(removed).content
     assert any("taken you out of **Closed circle**" in text for text in dms(ana))
     present = {a.user_id for a in await world.bot().store.sessions.present(1)}
     assert ana.id not in present and ben.id in present
     back = await ana.click(board(world), label="Join")
-    assert back.ephemeral and "taken you out" in back.response.content
-    assert f"<@{world.facilitator.id}>" in back.response.content
+    assert back.ephemeral and "taken you out" in reply_to(back).content
+    assert f"<@{world.facilitator.id}>" in reply_to(back).content
 
 
 async def test_scheduled_session_shows_its_cap_then_opens_closed_with_its_line(
@@ -143,28 +144,30 @@ async def test_scheduled_session_shows_its_cap_then_opens_closed_with_its_line(
         role=choir,
     )
     assert shown.ephemeral
-    preview = fields(shown.response.message)
+    preview = fields(reply_to(shown).message)
     assert preview["Who can come"] == f"🗝 1 place · for <@&{choir.id}>"
-    confirmed = await world.facilitator.click(shown.response.message, label="Confirm")
-    assert fields(confirmed.response.message)["Who can come"] == f"🗝 1 place · for <@&{choir.id}>"
+    confirmed = await world.facilitator.click(reply_to(shown).message, label="Confirm")
+    assert fields(reply_to(confirmed).message)["Who can come"] == f"🗝 1 place · for <@&{choir.id}>"
     [occurrence] = await world.bot().store.schedule.upcoming(world.guild.id, 10)
     listed = await ana.slash(world.channel, "session upcoming")
-    [entry] = listed.response.embeds[0].fields
+    [entry] = reply_to(listed).embeds[0].fields
+    assert entry.value is not None
     assert f"🗝 1 place · for <@&{choir.id}>" in entry.value
 
     # The time comes: the session opens closed, with the series' cap and role.
     clock = world.bot().clock().timestamp()
     await world.env.advance_time(occurrence.starts_at - clock + 1)
     refused = await ana.click(board(world), label="Join")
-    assert "you don't have it" in refused.response.content
+    assert "you don't have it" in reply_to(refused).content
     assert "Here now (0): 0 of 1 places taken" in fields(board(world))
     sol = world.guild.add_member(world.env.create_user("sol"), roles=[choir])
     tia = world.guild.add_member(world.env.create_user("tia"), roles=[choir])
-    assert "You've joined" in (await sol.click(board(world), label="Join")).response.content
+    assert "You've joined" in reply_to(await sol.click(board(world), label="Join")).content
     waiting = await tia.click(board(world), label="Join")
-    assert "number **1** in line" in waiting.response.content
+    assert "number **1** in line" in reply_to(waiting).content
     listed = await ben.slash(world.channel, "session upcoming")
-    [entry] = listed.response.embeds[0].fields
+    [entry] = reply_to(listed).embeds[0].fields
+    assert entry.value is not None
     assert "happening now" in entry.value
     assert f"🗝 1 place (1 taken), 1 waiting · for <@&{choir.id}>" in entry.value
     assert cai.id not in {a.user_id for a in await world.bot().store.sessions.present(1)}
@@ -186,7 +189,7 @@ async def test_twenty_simultaneous_join_presses_for_six_places(world: World) -> 
     members = [a.user_id for a in await bot.sessions.present(session)]
     assert len(members) == 7  # six members and the facilitator
     late = await world.members[0].click(board(world), label="Join")
-    assert "number **15** in line" in late.response.content
+    assert "number **15** in line" in reply_to(late).content
     bot.live.request_board(session.id)
     await world.env.settle()
     shown = fields(board(world))

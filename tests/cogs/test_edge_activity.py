@@ -18,6 +18,7 @@ from bot.core.activities import validate_paths
 from bot.settings import Settings
 from tests.conftest import ROOT, World, find_message
 from tests.discord_limits import LEDGER, check_commands
+from tests.responses import reply_to, select_menus_of
 
 WORDS = [
     "listen",
@@ -227,19 +228,19 @@ async def test_the_edge_activity_runs_within_discord_limits(world: World) -> Non
     started = await world.facilitator.slash(
         world.channel, "activity start", activity="edge-of-limits"
     )
-    assert "Starting" in started.response.content, started.response.content
+    assert "Starting" in reply_to(started).content, reply_to(started).content
     await world.facilitator.slash(world.channel, "activity info", activity="edge-of-limits")
 
     await next_step(world)  # custom check-in
     card = step_message(world, "Custom check-in")
     for person in people:
         shown = await person.click(card, label=labels(card)[0])
-        if shown.response.embeds and "Before" in (shown.response.embeds[0].title or ""):
-            shown = await person.click(shown.response.message, label="Agree")
-        note = await person.click(shown.response.message, label="Add a note")
+        if reply_to(shown).embeds and "Before" in (reply_to(shown).embeds[0].title or ""):
+            shown = await person.click(reply_to(shown).message, label="Agree")
+        note = await person.click(reply_to(shown).message, label="Add a note")
         noted = await person.submit_modal(note, {"note": text(1000, "note")})
-        assert "note is saved" in noted.response.content, noted.response.content
-        await person.click(shown.response.message, label="Share with the group")
+        assert "note is saved" in reply_to(noted).content, reply_to(noted).content
+        await person.click(reply_to(shown).message, label="Share with the group")
 
     await next_step(world)  # 0-10 check-in
     card = step_message(world, "Scale check-in")
@@ -251,7 +252,7 @@ async def test_the_edge_activity_runs_within_discord_limits(world: World) -> Non
     for person in people:
         shown = await person.click(card, label="Reflect")
         saved = await person.submit_modal(shown, {"answer": text(2000, "mine"), "share": True})
-        assert "saved" in saved.response.content
+        assert "saved" in reply_to(saved).content
 
     await next_step(world)  # breathe
     card = step_message(world, "Breathe")
@@ -261,16 +262,16 @@ async def test_the_edge_activity_runs_within_discord_limits(world: World) -> Non
     await next_step(world)  # vote
     card = step_message(world, "Vote")
     for person in people:
-        options = card.components[0].children[0].options  # type: ignore[attr-defined]
+        options = select_menus_of(card)[0].options
         await person.select(card, [options[-1].value])
 
     await next_step(world)  # listen (the vote's winner)
     await world.env.advance_time(21)
     card = step_message(world, "Listen")
-    shown = labels(card)
-    assert "Reflect" in shown, shown  # the buttons after the music are never lost
+    buttons = labels(card)
+    assert "Reflect" in buttons, buttons  # the buttons after the music are never lost
     for person in people:
-        reactions = [label for label in shown if label not in ("Open the track", "Reflect")]
+        reactions = [label for label in buttons if label not in ("Open the track", "Reflect")]
         await person.click(card, label=reactions[-1])
         form = await person.click(card, label="Reflect")
         await person.submit_modal(form, {"answer": text(500, "heard"), "share": True})
@@ -292,7 +293,7 @@ async def test_the_edge_activity_runs_within_discord_limits(world: World) -> Non
         form = await person.click(step_message(world, "Write"), label="Write my line")
         answer = " / ".join([text(35, "word")] * 12)
         added = await person.submit_modal(form, {"line": answer})
-        assert "Your line is added" in added.response.content, added.response.content
+        assert "Your line is added" in reply_to(added).content, reply_to(added).content
 
     await next_step(world)  # hidden, anonymous lines in turn
     long_word = "supercalifragilisticexpialidociousness"
@@ -301,11 +302,11 @@ async def test_the_edge_activity_runs_within_discord_limits(world: World) -> Non
             form = await person.click(step_message(world, "Hidden"), label="Write my line")
             if form.modal is None:
                 continue  # not their turn
-            shown = str(form.modal)
+            clue = str(form.modal)
             if n:
-                assert long_word in shown  # the clue is shown whole, not cut to a label
+                assert long_word in clue  # the clue is shown whole, not cut to a label
             added = await person.submit_modal(form, {"line": text(400, "hid") + " " + long_word})
-            assert "Your line is added" in added.response.content, added.response.content
+            assert "Your line is added" in reply_to(added).content, reply_to(added).content
             break
         else:
             raise AssertionError("nobody could write the hidden line")
@@ -315,10 +316,10 @@ async def test_the_edge_activity_runs_within_discord_limits(world: World) -> Non
     for person in people:
         form = await person.click(card, label="Rate my goals")
         if form.modal is None:
-            assert form.response.embeds, form.response.content
-            form = await person.click(form.response.message, label="Agree")
+            assert reply_to(form).embeds, reply_to(form).content
+            form = await person.click(reply_to(form).message, label="Agree")
         saved = await person.submit_modal(form, {"goal_text": text(100, "goal")})
-        assert "Your goal is saved" in saved.response.content
+        assert "Your goal is saved" in reply_to(saved).content
 
     await world.facilitator.slash(world.channel, "session end")
     await world.facilitator.slash(world.channel, "session report", session=1)

@@ -22,6 +22,7 @@ from bot.core.steps import step_type_names
 from bot.settings import Settings
 from bot.ui.activity_builder import AddStepSelect, kind_select
 from tests.conftest import build_world, find_message, make_bot
+from tests.responses import reply_to
 from tests.steps_example import HERE, kind_added
 
 
@@ -84,19 +85,19 @@ async def test_a_session_runs_the_example_kind(hum_env: simcord.Env) -> None:
     world = build_world(hum_env, members=2)
     ana, ben = world.members
     opened = await world.facilitator.slash(world.channel, "session start", title="Hum session")
-    assert "is open" in opened.response.content
+    assert "is open" in reply_to(opened).content
     for person in (ana, ben):
         joined = await person.click(find_message(world.channel, "Hum session"), label="Join")
-        assert "You've joined" in joined.response.content
+        assert "You've joined" in reply_to(joined).content
     started = await world.facilitator.slash(world.channel, "activity start", activity="hum-circle")
-    assert "Starting **Hum circle**" in started.response.content
+    assert "Starting **Hum circle**" in reply_to(started).content
 
     card = find_message(world.channel, "Hum together")
     assert "Hum along: the first line of a song you love" in (card.embeds[0].description or "")
     first = await ana.click(card, label="Hum")
-    assert first.ephemeral and "your answer is saved" in first.response.content
+    assert first.ephemeral and "your answer is saved" in reply_to(first).content
     again = await ana.click(find_message(world.channel, "Hum together"), label="Hum")
-    assert "your answer is updated" in again.response.content
+    assert "your answer is updated" in reply_to(again).content
 
     # The last member present hums: the auto step is complete and the activity moves on.
     await ben.click(find_message(world.channel, "Hum together"), label="Hum")

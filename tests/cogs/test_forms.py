@@ -23,6 +23,7 @@ from tests.cogs.test_checkins import agree
 from tests.cogs.test_posted_ids import Click, post
 from tests.cogs.test_round import start as round_start
 from tests.conftest import World, find_message, restart
+from tests.responses import reply_to
 
 SIXTEEN_MINUTES = 16 * 60
 LONG_WORDS = "I kept thinking about the song my grandmother sang while she cooked. " * 12
@@ -35,14 +36,14 @@ def board(world: World) -> discord.Message:
 async def go_to(world: World, step: int, *people: MemberActor) -> None:
     """A session with `people`, the test-forms activity started and moved to `step`."""
     opened = await world.facilitator.slash(world.channel, "session start", title="Form night")
-    assert "is open" in opened.response.content
+    assert "is open" in reply_to(opened).content
     for person in people:
         await person.slash(world.channel, "session join")
     started = await world.facilitator.slash(world.channel, "activity start", activity="test-forms")
-    assert "Starting" in started.response.content, started.response.content
+    assert "Starting" in reply_to(started).content, reply_to(started).content
     for _ in range(step):
         moved = await world.facilitator.click(board(world), label="Next")
-        assert "Step" in moved.response.content, moved.response.content
+        assert "Step" in reply_to(moved).content, reply_to(moved).content
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ async def open_reflect(world: World) -> tuple[MemberActor, InteractionResult]:
 async def open_goal(world: World) -> tuple[MemberActor, InteractionResult]:
     ana = world.members[0]
     consent = await ana.click(find_message(world.channel, "Forms goals"), label="Rate my goals")
-    return ana, await ana.click(consent.response.message, label="Agree")
+    return ana, await ana.click(reply_to(consent).message, label="Agree")
 
 
 async def open_listen(world: World) -> tuple[MemberActor, InteractionResult]:
@@ -102,7 +103,7 @@ async def open_line(world: World) -> tuple[MemberActor, InteractionResult]:
 async def _one_line(world: World, member: MemberActor) -> None:
     shown = await member.click(find_message(world.channel, "Forms song"), label="Write my line")
     saved = await member.submit_modal(shown, {"line": "a kettle on the stove"})
-    assert "added" in saved.response.content, saved.response.content
+    assert "added" in reply_to(saved).content, reply_to(saved).content
 
 
 async def open_edit(world: World) -> tuple[MemberActor, InteractionResult]:
@@ -222,10 +223,10 @@ async def test_a_form_submitted_after_sixteen_minutes_is_saved(world: World, kin
     form = FORMS[kind]
     await go_to(world, form.step, *_joiners(world))
     person, shown = await form.open(world)
-    assert shown.modal is not None, shown.response.content if shown.response else "no modal"
+    assert shown.modal is not None, reply_to(shown).content if shown.response else "no modal"
     await world.env.advance_time(SIXTEEN_MINUTES)
     saved = await person.submit_modal(shown, form.values)
-    assert saved.ephemeral and form.saved in saved.response.content, saved.response.content
+    assert saved.ephemeral and form.saved in reply_to(saved).content, reply_to(saved).content
     stored = await form.stored(world)
     expected = "a kettle on the stove" if kind == "lyric-remove" else form.typed.strip()
     assert any(expected in s for s in stored), stored
@@ -243,7 +244,7 @@ async def test_a_form_submitted_after_a_restart_is_saved(
     assert shown.modal["custom_id"] == form.posted
     await restart(world, settings, catalog)
     saved = await person.submit_modal(shown, form.values)
-    assert saved.ephemeral and form.saved in saved.response.content, saved.response.content
+    assert saved.ephemeral and form.saved in reply_to(saved).content, reply_to(saved).content
     stored = await form.stored(world)
     expected = "a kettle on the stove" if kind == "lyric-remove" else form.typed.strip()
     assert any(expected in s for s in stored), stored
@@ -257,13 +258,13 @@ async def test_a_form_for_a_step_that_ended_gives_the_words_back(world: World, k
     assert shown.modal is not None
     before = await form.stored(world)
     moved = await world.facilitator.click(board(world), label="Next")
-    assert "Step" in moved.response.content
+    assert "Step" in reply_to(moved).content
     answer = await person.submit_modal(shown, form.values)
     assert answer.ephemeral
-    content = answer.response.content or ""
+    content = reply_to(answer).content or ""
     assert "ended" in content or "has closed" in content, content
     assert "wasn't saved" in content or form.typed == "1", content
-    given = "\n".join(e.description or "" for e in answer.response.embeds) + content
+    given = "\n".join(e.description or "" for e in reply_to(answer).embeds) + content
     if form.typed != "1":  # a line number is not words to keep
         assert form.typed.strip() in given, given
     assert await form.stored(world) == before  # nothing saved for a closed step
@@ -298,11 +299,11 @@ async def test_a_goal_waiting_for_consent_survives_a_restart(
     message, so Agree after a restart still saves it (nothing is stored before consent)."""
     ana = world.members[0]
     asked = await ana.slash(world.channel, "goal set", text="sing in the car again")
-    assert asked.response.embeds[0].title == "Before your first goal"
+    assert reply_to(asked).embeds[0].title == "Before your first goal"
     assert await stored_goals(world) == []
     await restart(world, settings, catalog)
-    saved = await ana.click(asked.response.message, label="Agree")
-    assert "Your goal is saved" in (saved.response.content or ""), saved.response.content
+    saved = await ana.click(reply_to(asked).message, label="Agree")
+    assert "Your goal is saved" in (reply_to(saved).content or ""), reply_to(saved).content
     assert await stored_goals(world) == ["sing in the car again"]
 
 
@@ -380,11 +381,11 @@ async def test_a_form_posted_with_todays_id_is_answered_after_a_restart(
 ) -> None:
     form = OTHER_FORMS[kind]
     person, shown = await form.open(world)
-    assert shown.modal is not None, shown.response.content if shown.response else "no modal"
+    assert shown.modal is not None, reply_to(shown).content if shown.response else "no modal"
     assert shown.modal["custom_id"] == form.posted
     await restart(world, settings, catalog)
     saved = await person.submit_modal(as_posted(shown, form.posted), form.values)
-    assert saved.response is not None and saved.response.ephemeral  # a reply or the private draft
+    assert saved.response is not None and reply_to(saved).ephemeral  # a reply or the private draft
     assert form.saved in reply_text(saved), reply_text(saved)
 
 

@@ -14,6 +14,7 @@ from bot.settings import Settings
 from tests.cogs.test_checkins import open_and_join, public_text, rows, start
 from tests.cogs.test_privacy import every_row_with
 from tests.conftest import World, find_message, restart
+from tests.responses import button_labels, fields_of, reply_to
 
 STEP = "Your goals today"
 
@@ -23,11 +24,11 @@ async def set_goal(world: World, person: MemberActor, text: str, *, first: bool 
     result = await person.slash(world.channel, "goal set", text=text)
     assert result.ephemeral
     if first:
-        embed = result.response.embeds[0]
+        embed = reply_to(result).embeds[0]
         assert embed.title == "Before your first goal"
         assert "personal goals" in (embed.description or "")
-        result = await person.click(result.response.message, label="Agree")
-    content = result.response.content or ""
+        result = await person.click(reply_to(result).message, label="Agree")
+    content = reply_to(result).content or ""
     assert "Your goal is saved" in content, content
     return content
 
@@ -57,7 +58,7 @@ async def rate_all(world: World, person: MemberActor, labels: list[str]) -> None
     assert len(prompts) == len(labels)
     for prompt, label in zip(prompts, labels, strict=True):
         done = await person.click(prompt, label=label)
-        assert "Your answer:" in (done.response.content or "")
+        assert "Your answer:" in (reply_to(done).content or "")
 
 
 # --------------------------------------------------------------------------- commands
@@ -70,13 +71,13 @@ async def test_set_list_done_and_drop(world: World) -> None:
     saved = await set_goal(world, ana, "feel  less\u200b anxious")
     assert "**feel less anxious**" in saved
     refused = await ana.slash(world.channel, "goal set", text="walk daily")
-    assert refused.ephemeral and "already have 3 goals" in refused.response.content
+    assert refused.ephemeral and "already have 3 goals" in reply_to(refused).content
     again = await set_goal(world, ben, "walk daily", first=True)
     assert "walk daily" in again
 
     listed = await ana.slash(world.channel, "goal list")
     assert listed.ephemeral
-    description = listed.response.embeds[0].description or ""
+    description = reply_to(listed).embeds[0].description or ""
     assert "sleep better" in description and "feel less anxious" in description
     assert "walk daily" not in description  # ben's goals are his own
     assert "That's 3, the most at once" in description
@@ -92,20 +93,20 @@ async def test_set_list_done_and_drop(world: World) -> None:
     ] == ["sleep better"]
     ids = await goal_ids(world, ana)
     done = await ana.slash(world.channel, "goal done", id=ids["sleep better"])
-    assert done.ephemeral and "marked as done" in done.response.content
+    assert done.ephemeral and "marked as done" in reply_to(done).content
     dropped = await ana.slash(world.channel, "goal drop", id=ids["share more with everyone"])
-    assert "Dropped" in dropped.response.content
+    assert "Dropped" in reply_to(dropped).content
     twice = await ana.slash(world.channel, "goal drop", id=ids["share more with everyone"])
-    assert "already been dropped" in twice.response.content
+    assert "already been dropped" in reply_to(twice).content
     not_hers = await ana.slash(
         world.channel, "goal done", id=(await goal_ids(world, ben))["walk daily"]
     )
-    assert "can't find that goal of yours" in not_hers.response.content
+    assert "can't find that goal of yours" in reply_to(not_hers).content
 
     listed = await ana.slash(world.channel, "goal list")
-    embed = listed.response.embeds[0]
+    embed = reply_to(listed).embeds[0]
     assert "feel less anxious" in (embed.description or "")
-    earlier = {f.name: f.value for f in embed.fields}["Earlier goals"]
+    earlier = fields_of(embed)["Earlier goals"]
     assert "sleep better (done ✅)" in earlier and "(dropped)" in earlier
     assert [c["name"] for c in await ana.autocomplete(world.channel, "goal done", "id", "")] == [
         "feel less anxious"
@@ -124,12 +125,12 @@ async def test_set_list_done_and_drop(world: World) -> None:
 async def test_declining_consent_stores_no_goal(world: World) -> None:
     ana = world.members[0]
     asked = await ana.slash(world.channel, "goal set", text="sleep better")
-    description = asked.response.embeds[0].description or ""
+    description = reply_to(asked).embeds[0].description or ""
     # The goal wording: short, about goals, pointing at commands rather than a file.
     assert len(description) < 500 and "goal" in description and ".md" not in description
     assert "/mydata" in description and "/forget" in description
-    declined = await ana.click(asked.response.message, label="No thanks")
-    assert "no goal was saved" in declined.response.content
+    declined = await ana.click(reply_to(asked).message, label="No thanks")
+    assert "no goal was saved" in reply_to(declined).content
     assert await rows(world, "SELECT * FROM goals") == []
     assert await rows(world, "SELECT consent FROM members WHERE user_id = ?", ana.id) == [
         ("declined",)
@@ -149,7 +150,7 @@ async def test_goal_step_two_members_with_goals_and_one_without(world: World) ->
     step = find_message(world.channel, STEP)
     embed = step.embeds[0]
     assert "private" in (embed.description or "")
-    labels = [c.label for row in step.components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(step)
     assert labels == ["Rate my goals", "Set a goal", "Pass"]
 
     # ana: one private message per goal, each with 1-5 buttons in words and a Pass.
@@ -158,7 +159,7 @@ async def test_goal_step_two_members_with_goals_and_one_without(world: World) ->
     prompts = private(world, ana, "How did today go for")
     assert [("sleep better" in (m.content or "")) for m in prompts] == [True, False]
     assert "share more with others" in (prompts[1].content or "")
-    buttons = [c.label for row in prompts[0].components for c in row.children]  # type: ignore[attr-defined]
+    buttons = button_labels(prompts[0])
     assert buttons == [
         "1 · Hard",
         "2 · Not great",
@@ -168,24 +169,24 @@ async def test_goal_step_two_members_with_goals_and_one_without(world: World) ->
         "Pass on this one",
     ]
     first = await ana.click(prompts[0], label="4 · Good")
-    assert "Your answer: **4 · Good**" in first.response.content
-    assert "That's all your goals" not in first.response.content
+    assert "Your answer: **4 · Good**" in reply_to(first).content
+    assert "That's all your goals" not in reply_to(first).content
     # Changing her mind replaces the answer.
-    changed = await ana.click(first.response.message, label="3 · Okay")
-    assert "Your answer: **3 · Okay**" in changed.response.content
+    changed = await ana.click(reply_to(first).message, label="3 · Okay")
+    assert "Your answer: **3 · Okay**" in reply_to(changed).content
     second = await ana.click(prompts[1], label="Pass on this one")
-    assert "Your answer: **passed**" in second.response.content
-    assert "That's all your goals for today" in second.response.content
+    assert "Your answer: **passed**" in reply_to(second).content
+    assert "That's all your goals for today" in reply_to(second).content
 
     await rate_all(world, ben, ["5 · Very good"])
 
     # cai has no goal: Rate my goals offers the one-click form (after the consent, once).
     consent = await cai.click(find_message(world.channel, STEP), label="Rate my goals")
-    assert consent.response.embeds[0].title == "Before your first goal"
-    shown = await cai.click(consent.response.message, label="Agree")
+    assert reply_to(consent).embeds[0].title == "Before your first goal"
+    shown = await cai.click(reply_to(consent).message, label="Agree")
     assert shown.modal is not None
     saved = await cai.submit_modal(shown, {"goal_text": "go for a walk each day"})
-    assert "Your goal is saved" in saved.response.content
+    assert "Your goal is saved" in reply_to(saved).content
 
     stored = await rows(
         world,
@@ -221,7 +222,7 @@ async def test_step_rating_after_the_step_ended_is_refused(world: World) -> None
     prompt = private(world, ana, "How did today go for")[-1]
     await world.env.advance_time(150)
     late = await ana.click(prompt, label="4 · Good")
-    assert "has ended" in late.response.content
+    assert "has ended" in reply_to(late).content
     assert await rows(world, "SELECT * FROM goal_ratings") == []
 
 
@@ -245,11 +246,11 @@ async def test_progress_chart_across_sessions(world: World) -> None:
 
     shown = await ana.slash(world.channel, "goal progress")
     assert shown.ephemeral
-    embed = shown.response.embeds[0]
+    embed = reply_to(shown).embeds[0]
     description = embed.description or ""
     assert "3 sessions, average 3.0, last three rising" in description
     assert "2 sessions, average 3.0, same as last time" in description
-    files = shown.response.attachments
+    files = reply_to(shown).attachments
     assert [f.filename for f in files] == ["goals.png"]
     png = await files[0].read()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
@@ -260,14 +261,14 @@ async def test_progress_chart_across_sessions(world: World) -> None:
     # One goal on its own, chosen by autocomplete.
     choices = await ana.autocomplete(world.channel, "goal progress", "goal", "sleep")
     one = await ana.slash(world.channel, "goal progress", goal=choices[0]["value"])
-    assert "sleep better" in (one.response.embeds[0].description or "")
-    assert "save" not in (one.response.embeds[0].description or "")
+    assert "sleep better" in (reply_to(one).embeds[0].description or "")
+    assert "save" not in (reply_to(one).embeds[0].description or "")
 
 
 async def test_progress_without_goals(world: World) -> None:
     shown = await world.members[0].slash(world.channel, "goal progress")
-    assert shown.ephemeral and "no goals yet" in (shown.response.embeds[0].description or "")
-    assert not shown.response.attachments
+    assert shown.ephemeral and "no goals yet" in (reply_to(shown).embeds[0].description or "")
+    assert not reply_to(shown).attachments
 
 
 # ------------------------------------------------------------------ facilitator figures
@@ -284,7 +285,7 @@ async def test_facilitator_sees_counts_only_at_three_or_more(world: World) -> No
     closed = find_message(world.channel, STEP)  # all members rated: the step moved on
     assert "3 members rated their personal goals" in (closed.embeds[0].description or "")
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in ended.response.embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     line = fields["Personal goals"]
     assert "3 members here have personal goals; 3 rated them today" in line
     text = public_text(world) + line
@@ -299,7 +300,7 @@ async def test_facilitator_figures_hidden_below_three(world: World) -> None:
     await start(world, "test-goal-step")
     await rate_all(world, ana, ["2 · Not great"])
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in ended.response.embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     assert "Fewer than 3 members here have personal goals" in fields["Personal goals"]
     assert "1" not in fields["Personal goals"] and "2 " not in fields["Personal goals"]
 
@@ -307,7 +308,7 @@ async def test_facilitator_figures_hidden_below_three(world: World) -> None:
 async def test_no_goal_line_when_the_session_had_no_goal_step(world: World) -> None:
     await open_and_join(world, world.members[0])
     ended = await world.facilitator.slash(world.channel, "session end")
-    assert "Personal goals" not in {f.name for f in ended.response.embeds[0].fields}
+    assert "Personal goals" not in {f.name for f in reply_to(ended).embeds[0].fields}
 
 
 # ---------------------------------------------------------------------------- privacy
@@ -323,13 +324,13 @@ async def test_mydata_and_forget_cover_goals_and_ratings(world: World) -> None:
     await rate_all(world, ben, ["2 · Not great"])
 
     exported = await ana.slash(world.channel, "mydata")
-    data = json.loads(await exported.response.attachments[0].read())
+    data = json.loads(await reply_to(exported).attachments[0].read())
     assert [g["text"] for g in data["goals"]] == ["sleep better"]
     assert [(r["goal_text"], r["value"]) for r in data["goal_ratings"]] == [("sleep better", 4)]
     assert "walk daily" not in json.dumps(data)
 
     asked = await ana.slash(world.channel, "forget")
-    await ana.click(asked.response.message, label="Delete my data")
+    await ana.click(reply_to(asked).message, label="Delete my data")
     assert await rows(world, "SELECT * FROM goals WHERE user_id = ?", ana.id) == []
     left = await rows(
         world, "SELECT g.text, r.value FROM goal_ratings r JOIN goals g ON g.id = r.goal_id"
@@ -349,7 +350,7 @@ async def test_rating_buttons_work_after_a_restart(
     prompt = private(world, ana, "How did today go for")[-1]
     await restart(world, settings, catalog)
     saved = await ana.click(prompt, label="5 · Very good")
-    assert "Your answer: **5 · Very good**" in saved.response.content
+    assert "Your answer: **5 · Very good**" in reply_to(saved).content
     assert await rows(world, "SELECT value FROM goal_ratings") == [(5,)]
 
 
@@ -362,7 +363,7 @@ async def test_goal_and_note_text_lose_mentions_and_markdown(world: World) -> No
     assert r"call a member \*\*more\*\* everyone" in content
     assert "<@" not in content and "@everyone" not in content
     listed = await ana.slash(world.channel, "goal list")
-    embed = listed.response.embeds[0]
+    embed = reply_to(listed).embeds[0]
     text = (embed.description or "") + " ".join(str(f.value) for f in embed.fields)
     assert r"call a member \*\*more\*\* everyone" in text and "<@" not in text
     # A check-in note is stored without mentions too.

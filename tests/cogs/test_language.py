@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import World, find_message
+from tests.responses import reply_to
 
 
 def board_text(world: World) -> str:
@@ -46,7 +47,7 @@ async def test_rhyme_help_says_plainly_it_knows_only_english(world: World) -> No
     await manager.slash(world.channel, "setup language", language="de")
     result = await world.members[0].slash(world.channel, "rhyme", word="Herz")
     assert result.ephemeral
-    embed = result.response.embeds[0]
+    embed = reply_to(result).embeds[0]
     # The member's client is English (simcord's en-US), so the private reply is English.
     assert "Rhyme help knows English words only" in (embed.description or "")
     assert not embed.fields

@@ -9,6 +9,7 @@ from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.cogs.test_setup import other_world, reply
 from tests.conftest import ROOT, World, find_message, open_session, restart
+from tests.responses import reply_to
 
 OUR_CIRCLE = """\
 id: our-circle
@@ -60,7 +61,7 @@ async def test_upload_a_valid_file_and_run_it(world: World) -> None:
     assert [c["value"] for c in choices] == ["our-circle"]
     await open_session(world)
     started = await world.facilitator.slash(world.channel, "activity start", activity="our-circle")
-    assert "Starting **Our circle**" in started.response.content
+    assert "Starting **Our circle**" in reply_to(started).content
     card = find_message(world.channel, "Welcome to our circle")
     assert "Take a breath" in (card.embeds[0].description or "")
 
@@ -141,13 +142,13 @@ async def test_versions_export_and_a_running_activity_keeps_its_version(world: W
     exported = await world.facilitator.slash(
         world.channel, "activity export", activity="our-circle"
     )
-    files = exported.response.attachments
+    files = reply_to(exported).attachments
     assert files[0].filename == "our-circle.yaml"
     assert (await files[0].read()).decode() == second
     shipped = await world.facilitator.slash(
         world.channel, "activity export", activity="lyric-circle"
     )
-    data = await shipped.response.attachments[0].read()
+    data = await reply_to(shipped).attachments[0].read()
     assert data == (ROOT / "activities" / "lyric-circle.yaml").read_bytes()
     assert "the shipped file" in reply(shipped)
 
@@ -160,7 +161,7 @@ async def test_copy_a_shipped_activity_under_a_new_id(world: World) -> None:
     exported = await world.facilitator.slash(
         world.channel, "activity export", activity="our-lyrics"
     )
-    text = (await exported.response.attachments[0].read()).decode()
+    text = (await reply_to(exported).attachments[0].read()).decode()
     original = (ROOT / "activities" / "lyric-circle.yaml").read_text(encoding="utf-8")
     assert text == original.replace("id: lyric-circle", "id: our-lyrics", 1)
     taken = await world.facilitator.slash(

@@ -9,6 +9,7 @@ import pytest
 from bot.settings import ServerLimits, Settings
 from tests.cogs.test_library import OUR_CIRCLE, followup_text, upload
 from tests.conftest import ROOT, World
+from tests.responses import reply_to
 
 LIMITED = ServerLimits(
     max_activities=1, max_uploads_per_day=3, upload_max_kb=1, protected_activities=("lyric-circle",)
@@ -60,5 +61,5 @@ async def test_uploads_turned_off_by_the_operator(world: World) -> None:
     refused = await upload(world, OUR_CIRCLE)
     assert "Uploading activities is turned off on this Chorus" in followup_text(refused)
     shown = await world.manager().slash(world.channel, "setup show")
-    footer = shown.response.embeds[0].footer.text or ""
+    footer = reply_to(shown).embeds[0].footer.text or ""
     assert "activity uploads turned off by this Chorus's operator" in footer

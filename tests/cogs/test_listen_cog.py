@@ -15,13 +15,17 @@ import pytest
 from bot.app import create_bot
 from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
+from bot.core.steps.listen import ListenStep
 from bot.records.sessions import ContributionRecord
 from bot.settings import Settings
 from bot.ui.steps.base import StepScene
 from bot.ui.steps.listen import ListenPresenter
+from bot.ui.steps.vote import VotePresenter
 from bot.voice.recording import RecordingVoice
 from tests.conftest import ROOT, World, find_message
 from tests.conftest import open_session as open_session_as
+from tests.responses import fields_of, reply_to
+from tests.steps_example.ui.hum import HumPresenter
 
 needs_ffmpeg = pytest.mark.requires_program("ffmpeg", "ffprobe")
 
@@ -94,7 +98,7 @@ async def open_session(world: World, voice: bool = False) -> None:
 
 async def start(world: World, activity: str) -> None:
     result = await world.facilitator.slash(world.channel, "activity start", activity=activity)
-    assert "Starting" in result.response.content, result.response.content
+    assert "Starting" in reply_to(result).content, reply_to(result).content
 
 
 def board(world: World) -> discord.Message:
@@ -103,7 +107,7 @@ def board(world: World) -> discord.Message:
 
 async def next_step(world: World) -> str:
     result = await world.facilitator.click(board(world), label="Next")
-    return result.response.content
+    return reply_to(result).content
 
 
 def card_text(message: discord.Message) -> str:
@@ -158,7 +162,7 @@ async def test_no_skip_refuses_a_member_and_an_early_next(world: World) -> None:
     await open_session(world)
     await start(world, "test-listen-link")
     refused = await ana.click(board(world), label="Next")
-    assert refused.ephemeral and "Only facilitators" in refused.response.content
+    assert refused.ephemeral and "Only facilitators" in reply_to(refused).content
     early = await next_step(world)
     assert "without skipping: 1 min 10 s left" in early
     await world.env.advance_time(30)  # countdown over, 40 s of the piece left
@@ -179,15 +183,15 @@ async def test_reactions_and_reflections_are_saved_and_shown(world: World) -> No
     await world.env.advance_time(71)
     card = find_message(world.channel, "Short piece")
     first = await ana.click(card, label="calm")
-    assert "you reacted 😌 **calm**" in first.response.content
+    assert "you reacted 😌 **calm**" in reply_to(first).content
     changed = await ana.click(card, label="moved")
-    assert "changed your reaction to 🥹 **moved**" in changed.response.content
+    assert "changed your reaction to 🥹 **moved**" in reply_to(changed).content
     await ben.click(card, label="moved")
     await cai.click(card, label="calm")
     shown = await ana.click(card, label="Reflect")
     assert shown.modal is not None
     saved = await ana.submit_modal(shown, {"answer": "The high note stayed with me", "share": True})
-    assert "reflection is saved" in saved.response.content
+    assert "reflection is saved" in reply_to(saved).content
     shown = await ben.click(card, label="Reflect")
     await ben.submit_modal(shown, {"answer": "private thought"})
 
@@ -237,7 +241,7 @@ async def test_song_for_this_week_end_to_end(world: World) -> None:
     await world.env.advance_time(181)
     assert (await bot.store.runs.live_for_session(1)) is None
     ended = await world.facilitator.slash(world.channel, "session end")
-    fields = {f.name: f.value for f in ended.response.embeds[0].fields}
+    fields = fields_of(reply_to(ended).embeds[0])
     assert "Gymnopédie No. 1" in fields["Listening"]
 
 
@@ -265,7 +269,7 @@ async def test_group_playlist_vote_and_from_vote(world: World) -> None:
     ana, ben, cai = world.members
     await open_session(world)
     refused = await ana.slash(world.channel, "listen suggest", title="X", url="ftp://nope")
-    assert "https://" in refused.response.content
+    assert "https://" in reply_to(refused).content
     for who, title, url in (
         (ana, "Harvest Moon", "https://example.test/harvest"),
         (ben, "Blackbird", "https://example.test/blackbird"),
@@ -275,19 +279,19 @@ async def test_group_playlist_vote_and_from_vote(world: World) -> None:
         added = await who.slash(
             world.channel, "listen suggest", title=title, artist="Someone", **options
         )
-        assert "Added **" in added.response.content
+        assert "Added **" in reply_to(added).content
     playlist = await ana.slash(world.channel, "listen playlist")
-    shown = playlist.response.embeds[0].description or ""
+    shown = reply_to(playlist).embeds[0].description or ""
     assert playlist.ephemeral and "Blackbird" in shown
     assert "suggested by ben" in shown and "<@" not in shown
     nominations = await bot.store.media.playlist(1)
     gone = nominations[2]
     assert (
         "Only facilitators"
-        in (await ana.slash(world.channel, "listen remove", entry=gone.id)).response.content
+        in reply_to(await ana.slash(world.channel, "listen remove", entry=gone.id)).content
     )
     removed = await world.facilitator.slash(world.channel, "listen remove", entry=gone.id)
-    assert "Removed **Gone Song**" in removed.response.content
+    assert "Removed **Gone Song**" in reply_to(removed).content
 
     await start(world, "group-playlist")
     assert "Step 2 of 4" in await next_step(world)
@@ -296,9 +300,9 @@ async def test_group_playlist_vote_and_from_vote(world: World) -> None:
     assert "1.** Harvest Moon" in text and "2.** Blackbird" in text and "Gone Song" not in text
     first, second = (f"n{n.id}" for n in nominations[:2])
     picked = await ana.select(vote, [second])
-    assert "Your vote is **Blackbird — Someone**" in picked.response.content
+    assert "Your vote is **Blackbird — Someone**" in reply_to(picked).content
     changed = await ana.select(vote, [first])
-    assert "Your vote is now **Harvest Moon" in changed.response.content
+    assert "Your vote is now **Harvest Moon" in reply_to(changed).content
     await ben.select(vote, [second])
     # One each: a tie, broken by the earliest nomination (Harvest Moon).
     run = await bot.store.runs.live_for_session(1)
@@ -424,7 +428,7 @@ async def test_upload_saves_audio_under_a_safe_name(
     assert name.startswith("uploads/") and name.endswith(".wav") and "evil" not in name
     assert (settings.media_dir / name).read_bytes() == data
     library = await world.facilitator.slash(world.channel, "listen library")
-    shown = library.response.embeds[0].description or ""
+    shown = reply_to(library).embeds[0].description or ""
     assert "Calm tone" in shown and name in shown and "tones/tone.ogg" in shown
 
 
@@ -444,6 +448,7 @@ def test_every_shared_reflection_appears_however_long() -> None:
         "test-listen-link"
     ]
     step = activity.steps[0]
+    assert isinstance(step, ListenStep), step
     run = SimpleNamespace(id=1, step_index=1, live=True, step_state="{}")
     shared = [
         ContributionRecord(
@@ -481,3 +486,23 @@ def test_every_shared_reflection_appears_however_long() -> None:
         assert f"R{i:02d}" in joined
     assert joined.count("…") == 12  # each shortened visibly, at 500 characters
     assert "— ana" in joined and "— a member" in joined and "<@" not in joined
+
+
+async def test_the_listening_cogs_find_their_presenters_by_class(world: World) -> None:
+    """The listen and vote cards' cogs (and voice playback) read their kind's presenter by its
+    class (`LiveSessions.presenter_of`), typed as that class: a renamed kind or class is a
+    mypy error, not a KeyError while a session runs. A presenter put in its place is the one
+    found; a class no registered kind uses is a KeyError."""
+    bot = world.bot()
+    # discord.py loads each extension afresh: its class isn't the one a test imports.
+    cog: Any = bot.get_cog("ListeningCog")
+    assert cog is not None
+    assert cog.listen_cards is bot.live.presenters["listen"]
+    assert cog.vote_cards is bot.live.presenters["vote"]
+    assert cog.voice.cards is bot.live.presenters["listen"]
+    replaced = ListenPresenter()
+    bot.live.add_presenter(replaced)
+    assert cog.listen_cards is replaced and cog.voice.cards is replaced
+    assert bot.live.presenter_of(VotePresenter) is bot.live.presenters["vote"]
+    with pytest.raises(KeyError, match="HumPresenter"):
+        bot.live.presenter_of(HumPresenter)  # the example kind, not registered here

@@ -28,6 +28,7 @@ from bot.voice.recording import RecordingVoice
 from bot.voice.refusals import AUDIO_BROKE, FFMPEG_MISSING, channel_problem
 from tests.conftest import ROOT, World, find_message
 from tests.conftest import open_session as open_session_as
+from tests.responses import reply_to
 
 # The media fixture is made by FFmpeg, and the player probes with ffprobe.
 pytestmark = pytest.mark.requires_program("ffmpeg", "ffprobe")
@@ -145,7 +146,7 @@ async def start(world: World, activity: str, channel: Any = None) -> float:
     result = await world.facilitator.slash(
         channel or world.channel, "activity start", activity=activity
     )
-    assert "Starting" in result.response.content, result.response.content
+    assert "Starting" in reply_to(result).content, reply_to(result).content
     return world.bot().clock().timestamp()
 
 
@@ -246,22 +247,22 @@ async def test_listen_now_tells_the_facilitator_what_plays_and_how_long_is_left(
 ) -> None:
     await open_session(world)
     nothing = await world.facilitator.slash(world.channel, "listen now")
-    assert "Nothing is playing" in nothing.response.content
+    assert "Nothing is playing" in reply_to(nothing).content
     await start(world, "test-listen-voice")
-    counting = (await world.facilitator.slash(world.channel, "listen now")).response.content
+    counting = reply_to(await world.facilitator.slash(world.channel, "listen now")).content
     assert "**Tone** by Generator" in counting and "Starts <t:" in counting
     assert "28 s until it ends" in counting and "Volume 40 %" in counting
     await world.env.advance_time(9)
     await world.env.advance_time(5)  # 6 s into the 20 s piece
     playing = await world.facilitator.slash(world.channel, "listen now")
-    text = playing.response.content
+    text = reply_to(playing).content
     assert playing.ephemeral and "14 s left." in text
     assert f"In voice in <#{world.voice.id}>." in text
     await world.facilitator.slash(world.channel, "activity pause")
-    paused = (await world.facilitator.slash(world.channel, "listen now")).response.content
+    paused = reply_to(await world.facilitator.slash(world.channel, "listen now")).content
     assert "Paused, 14 s left." in paused
     member = await world.members[0].slash(world.channel, "listen now")
-    assert "Only facilitators" in member.response.content
+    assert "Only facilitators" in reply_to(member).content
 
 
 # ------------------------------------------------------------- restart
@@ -381,7 +382,7 @@ async def test_voice_problems_before_the_start_fall_back_with_one_message(
     assert "play" not in voice.actions()
     await world.env.advance_time(21)
     result = await world.facilitator.slash(world.channel, "activity next")
-    assert "Step 2 of 2" in result.response.content  # the session never stalls
+    assert "Step 2 of 2" in reply_to(result).content  # the session never stalls
     assert [p[0] for p in await plays(world)] == ["text"]
     assert len(dms(world)) == 1
 
@@ -510,7 +511,7 @@ async def test_a_listening_set_plays_back_to_back_after_one_countdown(
     card = card_text(find_message(world.channel, "Two tones"))
     assert f"ends <t:{int(began + 38)}:R>" in card  # the whole set: 30 s
     await world.env.advance_time(22)  # 23 s into the set: 3 s into the second piece
-    now = (await world.facilitator.slash(world.channel, "listen now")).response.content
+    now = reply_to(await world.facilitator.slash(world.channel, "listen now")).content
     assert "Piece 2 of 2 of the set: **Second tone**" in now and "7 s left." in now
     after = RecordingVoice()
     await restart_with(world, settings, catalog, after)
@@ -544,7 +545,7 @@ async def test_a_voice_problem_reaches_the_facilitator_in_the_server_language(
     (played,) = await world.bot().store.media.plays(1)
     assert played.mode == "text" and played.note is not None
     assert played.note.startswith("Ich konnte das Stück nicht")
-    now = (await world.facilitator.slash(world.channel, "listen now")).response.content
+    now = reply_to(await world.facilitator.slash(world.channel, "listen now")).content
     assert (
         "Not in voice: I couldn't play the track in voice: I don't have the **Connect** and "
         f"**Speak** permissions in <#{where.id}>." in now

@@ -13,10 +13,12 @@ from simcord.actors import MemberActor
 from bot.core.activities import Catalog
 from bot.core.errors import Conflict
 from bot.core.lyrics import song_lines
+from bot.core.steps.write import WriteStep
 from bot.demo.controls import modal_fields
 from bot.settings import Settings
 from bot.ui.lyrics import who as name_in_embed
 from tests.conftest import World, find_message, restart
+from tests.responses import fields_of, reply_to
 
 
 async def start(world: World, activity: str, members: list[MemberActor] | None = None) -> None:
@@ -26,7 +28,7 @@ async def start(world: World, activity: str, members: list[MemberActor] | None =
     for member in members if members is not None else world.members:
         await member.slash(world.channel, "session join")
     started = await world.facilitator.slash(world.channel, "activity start", activity=activity)
-    assert started.ephemeral, started.response.content
+    assert started.ephemeral, reply_to(started).content
 
 
 def sheet(world: World, title: str) -> discord.Message:
@@ -35,14 +37,14 @@ def sheet(world: World, title: str) -> discord.Message:
 
 async def write(member: MemberActor, message: discord.Message, text: str) -> str:
     shown = await member.click(message, label="Write my line")
-    assert shown.modal is not None, shown.response.content if shown.response else "no modal"
+    assert shown.modal is not None, reply_to(shown).content if shown.response else "no modal"
     saved = await member.submit_modal(shown, {"line": text})
     assert saved.ephemeral
-    return str(saved.response.content)
+    return str(reply_to(saved).content)
 
 
 def now_field(embed: discord.Embed) -> str:
-    return str({f.name: f.value for f in embed.fields}["Now"])
+    return str(fields_of(embed)["Now"])
 
 
 def buttons(message: discord.Message) -> dict[str, bool]:
@@ -79,10 +81,10 @@ async def test_round_robin_song_to_the_end(world: World) -> None:
     # Out of turn: refused before the form opens, and through /line too.
     early = await ben.click(step, label="Write my line")
     assert (
-        early.modal is None and early.ephemeral and f"<@{ana.id}>'s turn" in early.response.content
+        early.modal is None and early.ephemeral and f"<@{ana.id}>'s turn" in reply_to(early).content
     )
     early = await ben.slash(world.channel, "line", text="me first")
-    assert early.ephemeral and "turn" in early.response.content
+    assert early.ephemeral and "turn" in reply_to(early).content
 
     reply = await write(ana, step, "A house with a red **door** <@1> @everyone")
     assert "added" in reply and "syllables" in reply
@@ -96,11 +98,11 @@ async def test_round_robin_song_to_the_end(world: World) -> None:
     shown = await ana.click(step, label="Edit my line")
     assert shown.modal is not None
     edited = await ana.submit_modal(shown, {"line": "A house with a bright red door"})
-    assert "updated" in edited.response.content
+    assert "updated" in reply_to(edited).content
 
     await write(ben, sheet(world, "Our song"), "The kettle on the stove")
     late = await ana.click(sheet(world, "Our song"), label="Edit my line")
-    assert late.ephemeral and "only until the next line" in late.response.content
+    assert late.ephemeral and "only until the next line" in reply_to(late).content
     await cai.slash(world.channel, "line", text="My sister on the stairs")
     await write(ana, sheet(world, "Our song"), "Someone calls my name")
     await write(ben, sheet(world, "Our song"), "And I am coming home")
@@ -112,7 +114,7 @@ async def test_round_robin_song_to_the_end(world: World) -> None:
     body = song.embeds[0].description or ""
     assert "**Verse**\nA house with a bright red door\nThe kettle on the stove" in body
     assert "**Chorus**\nSomeone calls my name" in body
-    credits = {f.name: f.value for f in song.embeds[0].fields}["Words by"]
+    credits = fields_of(song.embeds[0])["Words by"]
     assert credits == "**ana**, **ben** and **cai**"
     assert song.attachments and song.attachments[0].filename.endswith(".md")
     markdown = (await song.attachments[0].read()).decode()
@@ -122,15 +124,15 @@ async def test_round_robin_song_to_the_end(world: World) -> None:
 
     # Saved: list, show, export as text and Markdown.
     listed = await ana.slash(world.channel, "song list")
-    assert "#1" in (listed.response.embeds[0].description or "")
+    assert "#1" in (reply_to(listed).embeds[0].description or "")
     shown_song = await ben.slash(world.channel, "song show", song_id=1)
-    assert "The kettle on the stove" in (shown_song.response.embeds[0].description or "")
+    assert "The kettle on the stove" in (reply_to(shown_song).embeds[0].description or "")
     exported = await cai.slash(world.channel, "song export", song_id=1, format="text")
-    assert exported.ephemeral and exported.response.attachments[0].filename.endswith(".txt")
-    text = (await exported.response.attachments[0].read()).decode()
+    assert exported.ephemeral and reply_to(exported).attachments[0].filename.endswith(".txt")
+    text = (await reply_to(exported).attachments[0].read()).decode()
     assert "[Verse]\nA house with a bright red door" in text
     missing = await cai.slash(world.channel, "song show", song_id=99)
-    assert "no song #99" in missing.response.content
+    assert "no song #99" in reply_to(missing).content
 
 
 async def test_credit_opt_out_and_title(world: World) -> None:
@@ -142,10 +144,12 @@ async def test_credit_opt_out_and_title(world: World) -> None:
         await who.slash(world.channel, "line", text=text)
     await world.facilitator.slash(world.channel, "activity next")
     song = find_message(world.channel, "Red door")
-    credits = {f.name: f.value for f in song.embeds[0].fields}["Words by"]
+    credits = fields_of(song.embeds[0])["Words by"]
     assert credits == "**ana** and the group"
     exported = await ana.slash(world.channel, "song export", song_id=1)
-    assert "Words by ana and the group." in (await exported.response.attachments[0].read()).decode()
+    assert (
+        "Words by ana and the group." in (await reply_to(exported).attachments[0].read()).decode()
+    )
 
 
 async def test_timeout_passes_the_turn(world: World) -> None:
@@ -160,7 +164,7 @@ async def test_timeout_passes_the_turn(world: World) -> None:
     assert [(r.passed, r.author_id, r.event_key) for r in rows] == [(True, ana.id, "t1")]
     # A pass by choice is recorded too, and the turn comes back to ana.
     passed = await ben.click(step, label="Pass")
-    assert "Passed" in passed.response.content
+    assert "Passed" in reply_to(passed).content
     assert pings(world)[-1].content.startswith(f"✍ <@{ana.id}>")
 
 
@@ -171,13 +175,13 @@ async def test_facilitator_removes_a_line(world: World) -> None:
     await ana.slash(world.channel, "line", text="a line that hurt someone")
     await ben.slash(world.channel, "line", text="the second line")
     refused = await ana.slash(world.channel, "song remove", line_number=1)
-    assert "Only facilitators" in refused.response.content
+    assert "Only facilitators" in reply_to(refused).content
     # Taking a line out is the facilitator's command, not a button every member sees.
     step = sheet(world, "Our song")
     assert "Remove a line" not in buttons(step)
     assert "/song remove" in (step.embeds[0].footer.text or "")
     done = await world.facilitator.slash(world.channel, "song remove", line_number=1)
-    assert "Line 1 was removed" in done.response.content
+    assert "Line 1 was removed" in reply_to(done).content
     step = sheet(world, "Our song")
     assert "hurt someone" not in (step.embeds[0].description or "")
     assert "◀ next" in (step.embeds[0].description or "")
@@ -186,7 +190,7 @@ async def test_facilitator_removes_a_line(world: World) -> None:
     assert len(removed) == 1 and removed[0].removed_by == world.facilitator.id
     assert [r.text for r in await bot.store.songs.lines(1)] == ["the second line"]
     again = await world.facilitator.slash(world.channel, "song remove", line_number=1)
-    assert "hasn't been written" in again.response.content
+    assert "hasn't been written" in reply_to(again).content
 
 
 async def test_hidden_mode_reveals_at_the_end(world: World) -> None:
@@ -207,7 +211,7 @@ async def test_hidden_mode_reveals_at_the_end(world: World) -> None:
     song = find_message(world.channel, "🎶")
     body = song.embeds[0].description or ""
     assert "the river took my shoes\nshoes of glass and thunder\nthunder is a lullaby" in body
-    assert {f.name: f.value for f in song.embeds[0].fields}["Words by"] == "the group"
+    assert fields_of(song.embeds[0])["Words by"] == "the group"
     rows = await bot.store.songs.lines(1, include_removed=True)
     assert rows and all(r.author_id is None for r in rows)
     contributions = await bot.store.contributions.for_step(1, 0)
@@ -264,7 +268,7 @@ async def test_open_race_keeps_both_in_commit_order(world: World) -> None:
 async def test_rhyme_command(world: World) -> None:
     result = await world.members[0].slash(world.channel, "rhyme", word="home")
     assert result.ephemeral
-    fields = {f.name: f.value for f in result.response.embeds[0].fields}
+    fields = fields_of(reply_to(result).embeds[0])
     assert "roam" in fields["Rhymes"]
 
 
@@ -288,7 +292,9 @@ async def test_shipped_song_activities_run_end_to_end(
     run = await bot.store.runs.live_for_session(1)
     assert run is not None
     activity_def = bot.runner.definition(run)
-    total = activity_def.steps[run.step_index].total_lines  # type: ignore[union-attr]
+    step = activity_def.steps[run.step_index]
+    assert isinstance(step, WriteStep), step
+    total = step.total_lines
     people = world.members
     for number in range(total):
         state_run = await bot.store.runs.live_for_session(1)
@@ -297,14 +303,14 @@ async def test_shipped_song_activities_run_end_to_end(
         writer = next((p for p in people if p.id == turn), people[number % len(people)])
         text = (fills or {}).get(number, f"small good thing {number + 1}")
         shown = await writer.click(sheet(world, title), label="Write my line")
-        assert shown.modal is not None, shown.response.content
+        assert shown.modal is not None, reply_to(shown).content
         values = (
             {f"line{i}": part.strip() for i, part in enumerate(text.split("/"))}
             if "/" in text
             else {"line": text}
         )
         saved = await writer.submit_modal(shown, values)
-        assert "added" in saved.response.content, saved.response.content
+        assert "added" in reply_to(saved).content, reply_to(saved).content
     closed = sheet(world, title)
     assert f"{total} of {total}" in (closed.embeds[0].description or "") or "Every line" in str(
         closed.embeds[0].fields
@@ -330,11 +336,11 @@ async def test_anonymous_song_never_ties_a_writer_to_a_line(world: World) -> Non
 
     # Out of turn: refused without naming whose turn it is (button and /line).
     early = await ben.click(step, label="Write my line")
-    assert early.modal is None and "Someone else is writing" in early.response.content
-    assert str(ana.id) not in early.response.content and "ana" not in early.response.content
+    assert early.modal is None and "Someone else is writing" in reply_to(early).content
+    assert str(ana.id) not in reply_to(early).content and "ana" not in reply_to(early).content
     early = await ben.slash(world.channel, "line", text="me first")
-    assert "Someone else is writing" in early.response.content
-    assert str(ana.id) not in early.response.content
+    assert "Someone else is writing" in reply_to(early).content
+    assert str(ana.id) not in reply_to(early).content
 
     await write(ana, step, "the river took my shoes")
     assert dm_texts(ana) == []  # the old turn message is tidied away
@@ -395,8 +401,8 @@ async def test_line_form_limits(world: World) -> None:
     # /line has no such guard: a refused line comes back to the writer, ready to copy.
     words = "a very long line " * 8
     refused = await ana.slash(world.channel, "line", text=words)
-    assert refused.ephemeral and "limit here is 80" in refused.response.content
-    assert words.strip() in refused.response.content
+    assert refused.ephemeral and "limit here is 80" in reply_to(refused).content
+    assert words.strip() in reply_to(refused).content
 
 
 async def test_a_line_costs_one_response_and_at_most_one_edit_per_message(world: World) -> None:
@@ -417,7 +423,7 @@ async def test_a_line_costs_one_response_and_at_most_one_edit_per_message(world:
     for n, member in enumerate((ana, ben, cai)):
         seen = len(world.env.http_requests)
         reply = await member.slash(world.channel, "line", text=f"line number {n}")
-        assert "added" in reply.response.content
+        assert "added" in reply_to(reply).content
         made = world.env.http_requests[seen:]
         responses = [r for r in made if r.path.startswith("/interactions/")]
         assert len(responses) == 1 and responses[0].path.endswith("/callback")

@@ -13,6 +13,7 @@ from bot.core.exports import CSV_COLUMNS
 from tests.cogs.test_checkins import agree, open_and_join, rows, start
 from tests.cogs.test_goals import rate_all, set_goal
 from tests.conftest import World, find_message
+from tests.responses import reply_to
 
 NOTE = '=HYPERLINK("x") & a slow morning, 日本'
 
@@ -58,15 +59,15 @@ async def test_csv_parses_and_matches_the_database(world: World) -> None:
     ana = world.members[0]
     await member_data(world)
     tagged = await ana.slash(world.channel, "checkin tag add", tags="Draußen, =played music")
-    assert "Draußen" in (tagged.response.content or ""), tagged.response.content
+    assert "Draußen" in (reply_to(tagged).content or ""), reply_to(tagged).content
     result = await ana.slash(world.channel, "mydata", format="csv")
     assert result.ephemeral
-    [attachment] = result.response.attachments
+    [attachment] = reply_to(result).attachments
     assert attachment.filename == "chorus-mydata.csv"
     text = (await attachment.read()).decode("utf-8-sig")
     table = list(csv.DictReader(io.StringIO(text, newline="")))
     assert tuple(table[0].keys()) == CSV_COLUMNS
-    assert "America/Sao_Paulo" in (result.response.content or "")
+    assert "America/Sao_Paulo" in (reply_to(result).content or "")
 
     checkins = await rows(
         world,
@@ -141,10 +142,10 @@ async def test_chart_is_a_private_png(world: World) -> None:
     await member_data(world)
     result = await ana.slash(world.channel, "mydata", format="chart")
     assert result.ephemeral
-    [attachment] = result.response.attachments
+    [attachment] = reply_to(result).attachments
     assert attachment.filename == "chorus-summary.png"
     assert (await attachment.read()).startswith(b"\x89PNG\r\n\x1a\n")
-    assert "2 check-ins" in (result.response.content or "")
-    assert "1 goal." in (result.response.content or "")
+    assert "2 check-ins" in (reply_to(result).content or "")
+    assert "1 goal." in (reply_to(result).content or "")
     empty = await world.members[2].slash(world.channel, "mydata", format="chart")
-    assert empty.ephemeral and "0 check-ins" in (empty.response.content or "")
+    assert empty.ephemeral and "0 check-ins" in (reply_to(empty).content or "")

@@ -7,6 +7,7 @@ from simcord.actors import MemberActor
 
 from tests.cogs.test_checkin_schedule import agree, dms
 from tests.conftest import World
+from tests.responses import reply_to
 
 TITLE = "A gentle note, just for you"
 
@@ -19,8 +20,8 @@ def notices(world: World, member: MemberActor) -> list[discord.Message]:
 
 async def answer_now(world: World, member: MemberActor, value: str) -> None:
     shown = await member.slash(world.channel, "checkin now")
-    saved = await member.click(shown.response.message, label=value)
-    assert "Your answer is saved" in (saved.response.message.content or "")
+    saved = await member.click(reply_to(shown).message, label=value)
+    assert "Your answer is saved" in (reply_to(saved).message.content or "")
 
 
 async def test_notice_comes_once_to_the_member_who_asked_and_nobody_else(world: World) -> None:
@@ -28,7 +29,7 @@ async def test_notice_comes_once_to_the_member_who_asked_and_nobody_else(world: 
     for member in (ana, ben):
         await agree(world, member)
     turned = await ana.slash(world.channel, "checkin notice on", low_answers=2, within_days=7)
-    assert turned.ephemeral and "2 of your check-ins within 7 days" in turned.response.content
+    assert turned.ephemeral and "2 of your check-ins within 7 days" in reply_to(turned).content
 
     await answer_now(world, ana, "1")
     await answer_now(world, ben, "1")
@@ -56,13 +57,13 @@ async def test_notice_comes_once_to_the_member_who_asked_and_nobody_else(world: 
     await answer_now(world, ana, "1")
     assert len(notices(world, ana)) == 2
     off = await ana.slash(world.channel, "checkin notice off")
-    assert "off" in off.response.content
+    assert "off" in reply_to(off).content
     await world.env.advance_time(8 * 86_400)
     await answer_now(world, ana, "1")
     await answer_now(world, ana, "1")
     assert len(notices(world, ana)) == 2
     shown = await ana.slash(world.channel, "checkin notice show")
-    assert "notice is off" in shown.response.content
+    assert "notice is off" in reply_to(shown).content
 
 
 async def test_a_scheduled_dm_answer_counts_too(world: World) -> None:

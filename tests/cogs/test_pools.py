@@ -10,6 +10,7 @@ import discord
 from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.conftest import World, find_message, open_session, restart
+from tests.responses import reply_to
 
 QUESTIONS = (
     "What sound stayed with you today?",
@@ -43,13 +44,13 @@ def labels(message: discord.Message) -> list[str]:
 
 async def start(world: World) -> discord.Message:
     started = await world.facilitator.slash(world.channel, "activity start", activity="test-pools")
-    assert "Starting" in started.response.content, started.response.content
+    assert "Starting" in reply_to(started).content, reply_to(started).content
     return find_message(world.channel, "Pooled reflection")
 
 
 async def stop(world: World) -> None:
     stopped = await world.facilitator.click(find_message(world.channel, "Form night"), label="Stop")
-    assert stopped.ephemeral, stopped.response.content
+    assert stopped.ephemeral, reply_to(stopped).content
 
 
 async def test_a_channel_sees_every_question_before_one_comes_back(world: World) -> None:
@@ -79,7 +80,7 @@ async def test_the_drawn_question_is_the_forms_label_and_survives_a_restart(
     form = await ana.click(find_message(world.channel, "Pooled reflection"), label="Reflect")
     assert form.modal is not None and question in str(form.modal), form.modal
     moved = await world.facilitator.click(find_message(world.channel, "Form night"), label="Next")
-    assert "Step 2" in moved.response.content
+    assert "Step 2" in reply_to(moved).content
     closed = find_message(world.channel, "Pooled reflection")
     assert question in card_text(closed), "the closed card keeps the question that was asked"
     shown(find_message(world.channel, "Pooled goodbye"), GOODBYES)
@@ -92,11 +93,11 @@ async def test_another_question_is_the_facilitators_once_per_step(world: World) 
     assert "Another question" in labels(card)
 
     refused = await world.members[0].click(card, label="Another question")
-    assert refused.ephemeral and "Only facilitators" in refused.response.content
+    assert refused.ephemeral and "Only facilitators" in reply_to(refused).content
     assert shown(find_message(world.channel, "Pooled reflection"), QUESTIONS) == first
 
     drawn = await world.facilitator.click(card, label="Another question")
-    assert drawn.ephemeral and "Drawn another question" in drawn.response.content
+    assert drawn.ephemeral and "Drawn another question" in reply_to(drawn).content
     card = find_message(world.channel, "Pooled reflection")
     second = shown(card, QUESTIONS)
     assert second != first
@@ -114,7 +115,7 @@ async def test_another_question_is_the_facilitators_once_per_step(world: World) 
     )
     old = await channel.send("an old copy of the card's button", view=view)
     again = await world.facilitator.click(old, label="Another question")
-    assert again.ephemeral and "already drawn another question" in again.response.content
+    assert again.ephemeral and "already drawn another question" in reply_to(again).content
     assert shown(find_message(world.channel, "Pooled reflection"), QUESTIONS) == second
 
 

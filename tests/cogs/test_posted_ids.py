@@ -21,6 +21,7 @@ from tests.cogs.test_checkins import rows
 from tests.cogs.test_schedule import now, schedule
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message, restart
+from tests.responses import reply_to
 
 GONE = "belongs to a feature that is no longer here"
 
@@ -100,7 +101,7 @@ async def start_walk(world: World) -> tuple[MemberActor, ...]:
 
 async def next_step(world: World) -> None:
     moved = await world.facilitator.click(board(world), label="Next")
-    assert "Step" in (moved.response.content or ""), moved.response.content
+    assert "Step" in (reply_to(moved).content or ""), reply_to(moved).content
 
 
 async def test_step_ids_posted_before_a_restart_are_answered(
@@ -158,7 +159,7 @@ async def test_step_ids_posted_before_a_restart_are_answered(
     # Step 2, goals: ana sets one first (she agreed to saving at the check-in).
     await next_step(world)
     saved = await ana.slash(world.channel, "goal set", text="sleep better")
-    assert "Your goal is saved" in (saved.response.content or "")
+    assert "Your goal is saved" in (reply_to(saved).content or "")
     goal_id = int(str((await rows(world, "SELECT id FROM goals WHERE user_id = ?", ana.id))[0][0]))
     await post_restart_click(
         world,
@@ -319,5 +320,5 @@ async def test_an_id_no_feature_claims_any_more_gets_a_polite_private_answer(
         message = await post(world, Click(custom_id, member, GONE))
         result = await member.click(message, custom_id=custom_id)
         assert result.acknowledged, custom_id
-        assert result.response is not None and result.response.ephemeral
+        assert result.response is not None and reply_to(result).ephemeral
         assert GONE in answer_text(result), answer_text(result)

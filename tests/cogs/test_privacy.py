@@ -9,6 +9,7 @@ import pytest
 
 from tests.cogs.test_checkins import agree, care_messages, open_and_join, start
 from tests.conftest import World, find_message
+from tests.responses import fields_of, reply_to
 
 
 async def every_row_with(world: World, user_id: int) -> list[tuple[str, str]]:
@@ -56,10 +57,10 @@ async def test_mydata_sends_everything_as_json(world: World) -> None:
     await busy_session(world)
     result = await ana.slash(world.channel, "mydata")
     assert result.ephemeral
-    files = result.response.attachments
+    files = reply_to(result).attachments
     assert [f.filename for f in files] == ["chorus-mydata.json"]
     # Counts read as words: "2 check-ins", "1 session attended", never "checkins"/"1 sessions".
-    content = result.response.content or ""
+    content = reply_to(result).content or ""
     assert "2 check-ins" in content and "1 session attended" in content, content
     assert "checkins" not in content and "1 sessions" not in content
     data = json.loads(await files[0].read())
@@ -81,14 +82,14 @@ async def test_forget_leaves_no_row_with_the_id(world: World) -> None:
     before = await every_row_with(world, ana.id)
     assert {t for t, _ in before} >= {"checkins", "attendance", "contributions", "members"}
     asked = await ana.slash(world.channel, "forget")
-    assert asked.ephemeral and "can't be undone" in (asked.response.embeds[0].description or "")
-    kept = await ana.click(asked.response.message, label="Keep it")
-    assert "Nothing was deleted" in kept.response.content
+    assert asked.ephemeral and "can't be undone" in (reply_to(asked).embeds[0].description or "")
+    kept = await ana.click(reply_to(asked).message, label="Keep it")
+    assert "Nothing was deleted" in reply_to(kept).content
     assert await every_row_with(world, ana.id) == before
 
     asked = await ana.slash(world.channel, "forget")
-    done = await ana.click(asked.response.message, label="Delete my data")
-    assert "has been deleted" in done.response.content
+    done = await ana.click(reply_to(asked).message, label="Delete my data")
+    assert "has been deleted" in reply_to(done).content
     assert await every_row_with(world, ana.id) == []
     # Others keep theirs; the shared session record stays.
     assert {t for t, _ in await every_row_with(world, ben.id)} >= {"checkins", "attendance"}
@@ -139,12 +140,12 @@ async def test_forget_covers_songs_nominations_and_reminders(world: World) -> No
             (ana.id,),
         )
     exported = await ana.slash(world.channel, "mydata")
-    data = json.loads(await exported.response.attachments[0].read())
+    data = json.loads(await reply_to(exported).attachments[0].read())
     assert [line["text"] for line in data["song_lines"]] == ["the kettle sings"]
     assert [n["title"] for n in data["nominations"]] == ["Blackbird"]
     assert data["reminder_optins"] and data["reminders_sent"] and data["schedules_facilitated"]
     asked = await ana.slash(world.channel, "forget")
-    await ana.click(asked.response.message, label="Delete my data")
+    await ana.click(reply_to(asked).message, label="Delete my data")
     lines = await db.fetch_all("SELECT author_id, text FROM song_lines")
     assert [tuple(r) for r in lines] == [(None, "the kettle sings")]
     assert await db.fetch_all("SELECT * FROM nominations") == []
@@ -160,10 +161,10 @@ async def test_facilitator_with_an_active_schedule_is_asked_to_cancel_it_first(
     shown = await world.facilitator.slash(
         world.channel, "session schedule create", title="Friday circle", when="friday 18:00"
     )
-    await world.facilitator.click(shown.response.message, label="Confirm")
+    await world.facilitator.click(reply_to(shown).message, label="Confirm")
     asked = await world.facilitator.slash(world.channel, "forget")
-    refused = await world.facilitator.click(asked.response.message, label="Delete my data")
-    assert "Cancel it" in refused.response.content, refused.response.content
+    refused = await world.facilitator.click(reply_to(asked).message, label="Delete my data")
+    assert "Cancel it" in reply_to(refused).content, reply_to(refused).content
     series = await world.bot().store.schedule.upcoming(world.guild.id, 10)
     assert series, "nothing was deleted"
     assert await every_row_with(world, world.facilitator.id) != []
@@ -188,15 +189,15 @@ async def test_nobody_is_told_on_behalf_of_a_forgotten_facilitator(
     if ended:
         await fran.slash(world.channel, "session end")
     asked = await fran.slash(world.channel, "forget")
-    done = await fran.click(asked.response.message, label="Delete my data")
-    assert "has been deleted" in done.response.content
+    done = await fran.click(reply_to(asked).message, label="Delete my data")
+    assert "has been deleted" in reply_to(done).content
     caplog.clear()
     caplog.set_level(logging.INFO, logger="chorus")
-    told = await ana.click(care[0], label="Let the facilitator know")  # type: ignore[arg-type]
-    content = told.response.content or ""
+    told = await ana.click(care[0], label="Let the facilitator know")
+    content = reply_to(told).content or ""
     assert told.ephemeral and "no longer has a facilitator I can contact" in content, content
     assert "I've let the facilitator know" not in content
-    assert "findahelpline.com" in (told.response.embeds[0].description or "")
+    assert "findahelpline.com" in (reply_to(told).embeds[0].description or "")
     for person in (fran, gil):
         dm = person.user.dm_channel
         assert dm is None or not dm.history(), f"{person.name} was contacted"
@@ -226,34 +227,34 @@ async def test_session_report_is_for_facilitators_and_suppresses_small_groups(
 ) -> None:
     await busy_session(world)
     refused = await world.members[0].slash(world.channel, "session report")
-    assert refused.ephemeral and "Only facilitators" in refused.response.content
+    assert refused.ephemeral and "Only facilitators" in reply_to(refused).content
     result = await world.facilitator.slash(world.channel, "session report", session=1)
     assert result.ephemeral
-    embed = result.response.embeds[0]
-    fields = {f.name: f.value for f in embed.fields}
+    embed = reply_to(result).embeds[0]
+    fields = fields_of(embed)
     assert fields["Attendance"] == "3 people"
     assert "Arriving: fewer than 3" in fields["Participation per step"]
     assert "Leaving: fewer than 3" in fields["Participation per step"]
     assert "Too few answers" in fields["Mood shift (mood, 0-10)"]
     text = json.dumps(embed.to_dict())
     assert "slow morning" not in text and "out of 10" not in text
-    png = await result.response.attachments[0].read()
+    png = await reply_to(result).attachments[0].read()
     assert png.startswith(b"\x89PNG")
 
 
 async def test_group_trends_chart(world: World) -> None:
     await busy_session(world)
     refused = await world.members[0].slash(world.channel, "group trends")
-    assert "Only facilitators" in refused.response.content
+    assert "Only facilitators" in reply_to(refused).content
     result = await world.facilitator.slash(world.channel, "group trends", weeks=4)
     assert result.ephemeral
-    description = result.response.embeds[0].description or ""
+    description = reply_to(result).embeds[0].description or ""
     assert "1 session · 3 people · mood shift not shown" in description
     assert "1 sessions" not in description
     # Only the week with a session is listed; the empty weeks are one line, not filler.
     assert description.count("session ·") == 1 and "0 sessions" not in description
     assert "No sessions in the other weeks." in description
-    png = await result.response.attachments[0].read()
+    png = await reply_to(result).attachments[0].read()
     assert png.startswith(b"\x89PNG")
 
 
@@ -261,6 +262,6 @@ async def test_group_trends_chart(world: World) -> None:
 async def test_history_after_checkins(world: World, days: int) -> None:
     await busy_session(world)
     result = await world.members[0].slash(world.channel, "checkin history", days=days)
-    description = result.response.embeds[0].description or ""
+    description = reply_to(result).embeds[0].description or ""
     assert "checked in 2 times" in description and "ranged from 4 to 7 out of 10" in description
     assert "felt better at the end in 1" in description

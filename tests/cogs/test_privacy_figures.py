@@ -12,6 +12,7 @@ from simcord.actors import MemberActor
 from tests.cogs.test_checkins import public_text
 from tests.cogs.test_privacy_scan import click_agreeing, forget, write_line
 from tests.conftest import World, find_message
+from tests.responses import fields_of, reply_to
 
 
 def text_of(message: discord.Message) -> str:
@@ -36,7 +37,7 @@ async def open_circle(world: World, people: list[MemberActor], title: str = "Cir
 
 async def next_step(world: World) -> None:
     moved = await world.facilitator.slash(world.channel, "activity next")
-    assert moved.ephemeral, moved.response.content
+    assert moved.ephemeral, reply_to(moved).content
 
 
 async def test_reactions_votes_and_vote_choices_are_counted_from_what_remains(
@@ -48,7 +49,7 @@ async def test_reactions_votes_and_vote_choices_are_counted_from_what_remains(
     started = await world.facilitator.slash(
         world.channel, "activity start", activity="test-privacy-figures"
     )
-    assert "Starting" in started.response.content
+    assert "Starting" in reply_to(started).content
 
     # Three react; one of them forgets before the step closes: two remain, fewer than 3.
     await world.env.advance_time(31)  # countdown and piece are over: reactions are open
@@ -65,7 +66,7 @@ async def test_reactions_votes_and_vote_choices_are_counted_from_what_remains(
     vote = find_message(world.channel, "G vote")
     for person, key in ((ben, "o0"), (cai, "o1"), (dee, "o1"), (eli, "o1")):
         result = await person.select(vote, [key])
-        assert "Your vote is" in result.response.content, result.response.content
+        assert "Your vote is" in reply_to(result).content, reply_to(result).content
     await forget(world, cai)
     await next_step(world)
     closed = text_of(find_message(world.channel, "G vote"))
@@ -80,7 +81,7 @@ async def test_reactions_votes_and_vote_choices_are_counted_from_what_remains(
         await write_line(person, sheet, words)
     await write_line(eli, sheet, "eli wrote something unkind")
     removed = await world.facilitator.slash(world.channel, "song remove", line_number=3)
-    assert "removed" in (removed.response.content or "").lower(), removed.response.content
+    assert "removed" in (reply_to(removed).content or "").lower(), reply_to(removed).content
     await write_line(eli, sheet, "eli finds the key")
     await write_line(ben, sheet, "ben comes home")
     await forget(world, dee)
@@ -98,9 +99,9 @@ async def test_mood_participation_and_goal_figures_are_recounted(world: World, h
     ana, ben, cai = world.members
     for person in (ana, ben, cai):
         saved = await person.slash(world.channel, "goal set", text=f"goal of {person.name}")
-        if saved.response.embeds:
-            saved = await person.click(saved.response.message, label="Agree")
-        assert "Your goal is saved" in (saved.response.content or ""), saved.response.content
+        if reply_to(saved).embeds:
+            saved = await person.click(reply_to(saved).message, label="Agree")
+        assert "Your goal is saved" in (reply_to(saved).content or ""), reply_to(saved).content
     await open_circle(world, [ana, ben, cai], "Tuesday circle")
     await world.facilitator.slash(world.channel, "activity start", activity="test-checkin-pair")
     for step, values in (("Arriving", ("3", "4", "5")), ("Leaving", ("6", "7", "8"))):
@@ -118,7 +119,7 @@ async def test_mood_participation_and_goal_figures_are_recounted(world: World, h
         await person.click(prompt, label="4 · Good")
 
     report = await world.facilitator.slash(world.channel, "session report", session=1)
-    fields = {f.name: f.value for f in report.response.embeds[0].fields}
+    fields = fields_of(reply_to(report).embeds[0])
     assert "Mean shift **+3.0** points across 3 people" in fields["Mood shift (mood, 0-10)"]
     assert "Arriving: 3" in fields["Participation per step"], fields
 
@@ -132,7 +133,7 @@ async def test_mood_participation_and_goal_figures_are_recounted(world: World, h
         assert member is None, "the purge should have forgotten ana"
 
     ended = await world.facilitator.slash(world.channel, "session end")
-    summary = {f.name: f.value for f in ended.response.embeds[0].fields}
+    summary = fields_of(reply_to(ended).embeds[0])
     assert "fewer than 3 people" in summary["Mood shift (mood, 0-10)"], summary
     assert "Fewer than 3 members here have personal goals" in summary["Personal goals"], summary
     assert "check-ins from fewer than 3 people" in summary["Contributions"], summary
@@ -141,13 +142,13 @@ async def test_mood_participation_and_goal_figures_are_recounted(world: World, h
     assert summary["Attendance"] == "3 people", summary
 
     report = await world.facilitator.slash(world.channel, "session report", session=1)
-    fields = {f.name: f.value for f in report.response.embeds[0].fields}
+    fields = fields_of(reply_to(report).embeds[0])
     assert "Too few answers" in fields["Mood shift (mood, 0-10)"], fields
     assert "Arriving: fewer than 3" in fields["Participation per step"], fields
     assert "Leaving: fewer than 3" in fields["Participation per step"], fields
     assert "+3.0" not in str(fields)
     trends = await world.facilitator.slash(world.channel, "group trends", weeks=8)
-    described = trends.response.embeds[0].description or ""
+    described = reply_to(trends).embeds[0].description or ""
     assert "mood shift not shown" in described, described
     assert "goal of ana" not in public_text(world)
 
@@ -160,16 +161,16 @@ async def test_votes_for_a_withdrawn_nomination_no_longer_count(world: World) ->
         added = await person.slash(
             world.channel, "listen suggest", title=f"Song of {person.name}", artist="Someone"
         )
-        assert "Added **" in added.response.content, added.response.content
+        assert "Added **" in reply_to(added).content, reply_to(added).content
     first, second = await world.bot().store.media.playlist(1)
     await world.facilitator.slash(world.channel, "activity start", activity="test-privacy-playlist")
     await next_step(world)
     vote = find_message(world.channel, "Choose together")
     for person, choice in ((ben, first), (cai, first), (dee, second)):
         result = await person.select(vote, [f"n{choice.id}"])
-        assert "Your vote is" in result.response.content, result.response.content
+        assert "Your vote is" in reply_to(result).content, reply_to(result).content
     removed = await world.facilitator.slash(world.channel, "listen remove", entry=first.id)
-    assert "Removed **Song of ana**" in removed.response.content, removed.response.content
+    assert "Removed **Song of ana**" in reply_to(removed).content, reply_to(removed).content
     await next_step(world)
     closed = text_of(find_message(world.channel, "Choose together"))
     assert "Song of ana" not in closed, closed
@@ -187,9 +188,9 @@ async def test_a_piece_playing_when_its_suggester_forgets_plays_on_without_credi
         world.channel, "listen suggest", title="Harvest Moon", artist="Someone",
         url="https://example.test/harvest",
     )  # fmt: skip
-    assert "Added **" in added.response.content
+    assert "Added **" in reply_to(added).content
     added = await ben.slash(world.channel, "listen suggest", title="Blackbird", artist="Other")
-    assert "Added **" in added.response.content
+    assert "Added **" in reply_to(added).content
     first, _ = await world.bot().store.media.playlist(1)
     await world.facilitator.slash(world.channel, "activity start", activity="test-privacy-playlist")
     await next_step(world)
@@ -218,7 +219,7 @@ async def test_an_open_vote_is_drawn_again_without_a_forgotten_members_song(
     await open_circle(world, [ana, ben, cai])
     for person, title in ((ana, "Harvest Moon"), (ben, "Blackbird")):
         added = await person.slash(world.channel, "listen suggest", title=title, artist="X")
-        assert "Added **" in added.response.content
+        assert "Added **" in reply_to(added).content
     await world.facilitator.slash(world.channel, "activity start", activity="test-privacy-playlist")
     await next_step(world)
     vote = find_message(world.channel, "Choose together")

@@ -25,6 +25,7 @@ from bot.core.activities import Catalog
 from bot.core.steps import step_kinds
 from bot.settings import Settings
 from tests.conftest import World, find_message, restart
+from tests.responses import reply_to
 
 ACTIVITY = "test-privacy-every-step"
 # Member text may mention someone (`<@id>`); that is the writer's text, not the named member's
@@ -141,24 +142,24 @@ def step_message(world: World, title: str) -> discord.Message:
 
 async def click_agreeing(member: MemberActor, message: discord.Message, label: str) -> str:
     shown = await member.click(message, label=label)
-    embeds = shown.response.embeds if shown.response else []
+    embeds = reply_to(shown).embeds if shown.response else []
     if embeds and (embeds[0].title or "").startswith("Before your first"):
-        shown = await member.click(shown.response.message, label="Agree")
-    return str(shown.response.content or "")
+        shown = await member.click(reply_to(shown).message, label="Agree")
+    return str(reply_to(shown).content or "")
 
 
 async def write_line(member: MemberActor, message: discord.Message, text: str) -> None:
     shown = await member.click(message, label="Write my line")
-    assert shown.modal is not None, shown.response.content if shown.response else "no modal"
+    assert shown.modal is not None, reply_to(shown).content if shown.response else "no modal"
     saved = await member.submit_modal(shown, {"line": text})
-    assert "Your line is added" in saved.response.content, saved.response.content
+    assert "Your line is added" in reply_to(saved).content, reply_to(saved).content
 
 
 async def reflect(member: MemberActor, message: discord.Message, text: str) -> None:
     shown = await member.click(message, label="Reflect")
     assert shown.modal is not None
     saved = await member.submit_modal(shown, {"answer": text, "share": True})
-    assert "saved" in saved.response.content, saved.response.content
+    assert "saved" in reply_to(saved).content, reply_to(saved).content
 
 
 async def rate_goals(world: World, member: MemberActor) -> None:
@@ -171,16 +172,27 @@ async def rate_goals(world: World, member: MemberActor) -> None:
     ]
     assert prompts, "no goal to rate"
     done = await member.click(prompts[-1], label="4 · Good")
-    assert "Your answer:" in (done.response.content or "")
+    assert "Your answer:" in (reply_to(done).content or "")
 
 
 Step = Callable[[World, list[MemberActor]], Awaitable[None]]
 
 
 async def in_checkin(world: World, people: list[MemberActor]) -> None:
-    for value, person in zip(("4", "6", "7"), people, strict=False):
+    """The first answers low and asks Chorus to let the facilitator know (the mark that they
+    were told is theirs too), and adds a note; the others answer."""
+    for value, person in zip(("1", "6", "7"), people, strict=False):
         content = await click_agreeing(person, step_message(world, "F checkin"), value)
         assert "Your answer is saved" in content, content
+    [care] = [
+        m
+        for m in world.channel.history(viewer=people[0])
+        if m.embeds and "honest about how you are" in (m.embeds[0].title or "")
+    ]
+    told = await people[0].click(care, label="Let the facilitator know")
+    said = reply_to(told).content or ""
+    # A facilitator taking part is not told about themselves.
+    assert "I've let the facilitator know privately" in said or "You're the facilitator" in said
     reply = [
         m
         for m in world.channel.history(viewer=people[0])
@@ -195,7 +207,7 @@ async def in_listen(world: World, people: list[MemberActor]) -> None:
     card = step_message(world, "F listen")
     for person in people:
         result = await person.click(card, label="calm")
-        assert "calm" in result.response.content, result.response.content
+        assert "calm" in reply_to(result).content, reply_to(result).content
     await reflect(people[0], card, f"{people[0].name} heard the rain")
 
 
@@ -216,7 +228,7 @@ async def in_reflect(world: World, people: list[MemberActor]) -> None:
 async def in_breathe(world: World, people: list[MemberActor]) -> None:
     for person in people[:2]:
         result = await person.click(step_message(world, "F breathe"), label="Done")
-        assert "Something went wrong" not in (result.response.content or "")
+        assert "Something went wrong" not in (reply_to(result).content or "")
 
 
 async def in_vote(world: World, people: list[MemberActor]) -> None:
@@ -224,14 +236,14 @@ async def in_vote(world: World, people: list[MemberActor]) -> None:
     first = f"n{nominations[0].id}"  # the first member's suggestion
     for person in people:
         result = await person.select(step_message(world, "F vote"), [first])
-        assert "Your vote is" in result.response.content, result.response.content
+        assert "Your vote is" in reply_to(result).content, reply_to(result).content
 
 
 async def in_piece(world: World, people: list[MemberActor]) -> None:
     await world.env.advance_time(11)  # the countdown is over
     card = step_message(world, "F piece")
     result = await people[0].click(card, label="moved")
-    assert "moved" in result.response.content, result.response.content
+    assert "moved" in reply_to(result).content, reply_to(result).content
 
 
 async def in_goal(world: World, people: list[MemberActor]) -> None:
@@ -243,11 +255,11 @@ async def in_round(world: World, people: list[MemberActor]) -> None:
     """The first speaker answers in the form (posted with their name), the second is done: the
     ids are in the order, the turns and the speaker."""
     shown = await people[0].click(step_message(world, "F round"), label="Answer")
-    assert shown.modal is not None, shown.response.content if shown.response else "no modal"
+    assert shown.modal is not None, reply_to(shown).content if shown.response else "no modal"
     saved = await people[0].submit_modal(shown, {"answer": f"{people[0].name} leaves lighter"})
-    assert "Thank you for your answer" in saved.response.content, saved.response.content
+    assert "Thank you for your answer" in reply_to(saved).content, reply_to(saved).content
     done = await people[1].click(step_message(world, "F round"), label="Done")
-    assert "The floor moves on" in done.response.content, done.response.content
+    assert "The floor moves on" in reply_to(done).content, reply_to(done).content
 
 
 async def nothing(world: World, people: list[MemberActor]) -> None:
@@ -274,9 +286,9 @@ async def prepare_member(world: World, person: MemberActor) -> None:
     """Data outside the activity: a goal (with consent), a nomination, a reminder choice, a
     check-in schedule, the pattern notice and a tagged /checkin now."""
     result = await person.slash(world.channel, "goal set", text=f"goal of {person.name}")
-    if result.response.embeds and result.response.embeds[0].title == "Before your first goal":
-        result = await person.click(result.response.message, label="Agree")
-    assert "Your goal is saved" in (result.response.content or ""), result.response.content
+    if reply_to(result).embeds and reply_to(result).embeds[0].title == "Before your first goal":
+        result = await person.click(reply_to(result).message, label="Agree")
+    assert "Your goal is saved" in (reply_to(result).content or ""), reply_to(result).content
     added = await person.slash(
         world.channel,
         "listen suggest",
@@ -284,20 +296,20 @@ async def prepare_member(world: World, person: MemberActor) -> None:
         artist="Someone",
         url="https://example.test/song",
     )
-    assert "Added **" in added.response.content, added.response.content
+    assert "Added **" in reply_to(added).content, reply_to(added).content
     reminded = await person.slash(world.channel, "remind me", state="on")
     assert reminded.ephemeral
     await choose_series_reminder(world, person)
     scheduled = await person.slash(
         world.channel, "checkin schedule set", days="daily", time="19:00", timezone="UTC"
     )
-    assert "Your private check-ins" in scheduled.response.content, scheduled.response.content
+    assert "Your private check-ins" in reply_to(scheduled).content, reply_to(scheduled).content
     noticed = await person.slash(world.channel, "checkin notice on")
-    assert "notice is on" in noticed.response.content, noticed.response.content
+    assert "notice is on" in reply_to(noticed).content, reply_to(noticed).content
     now = await person.slash(world.channel, "checkin now")
-    await person.click(now.response.message, label="5")
+    await person.click(reply_to(now).message, label="5")
     tagged = await person.slash(world.channel, "checkin tag add", tags="played music")
-    assert "tagged" in tagged.response.content, tagged.response.content
+    assert "tagged" in reply_to(tagged).content, reply_to(tagged).content
 
 
 async def choose_series_reminder(world: World, person: MemberActor) -> None:
@@ -310,13 +322,13 @@ async def choose_series_reminder(world: World, person: MemberActor) -> None:
         shown = await manager.slash(
             world.channel, "session schedule create", title="Friday circle", when="in 3 days"
         )
-        await manager.click(shown.response.message, label="Confirm")
+        await manager.click(reply_to(shown).message, label="Confirm")
     [occurrence] = await store.upcoming(world.guild.id, 1)
     assert occurrence.event_id is not None
     await person.subscribe_event(occurrence.event_id)
     [offer] = [m for m in person.user.dm_channel.history() if m.embeds and not m.content]
     chosen = await person.user.click(offer, label="2 hours before")
-    assert "2 hours before" in (chosen.response.content or ""), chosen.response.content
+    assert "2 hours before" in (reply_to(chosen).content or ""), reply_to(chosen).content
     assert person.id in await reminders.series_choices(occurrence.series_id)
 
 
@@ -330,20 +342,20 @@ async def run_until(world: World, people: list[MemberActor], stop_at: int) -> No
         await person.slash(world.channel, "session join")
         await prepare_member(world, person)
     started = await world.facilitator.slash(world.channel, "activity start", activity=ACTIVITY)
-    assert "Starting" in started.response.content, started.response.content
+    assert "Starting" in reply_to(started).content, reply_to(started).content
     for index, (title, act) in enumerate(STEPS[: stop_at + 1]):
         run = await world.bot().runner.live_run(1)
         assert run is not None and run.step_index == index, (title, run)
         await act(world, people)
         if index < stop_at:
             moved = await world.facilitator.slash(world.channel, "activity next")
-            assert moved.ephemeral, moved.response.content
+            assert moved.ephemeral, reply_to(moved).content
 
 
 async def forget(world: World, who: MemberActor) -> None:
     asked = await who.slash(world.channel, "forget")
-    done = await who.click(asked.response.message, label="Delete my data")
-    assert "has been deleted" in done.response.content, done.response.content
+    done = await who.click(reply_to(asked).message, label="Delete my data")
+    assert "has been deleted" in reply_to(done).content, reply_to(done).content
 
 
 async def held_somewhere(world: World, who: MemberActor) -> list[str]:
@@ -408,7 +420,7 @@ async def test_facilitator_forgets_mid_session(
     for person in (fran, ana, ben):
         await prepare_member(world, person)
     started = await fran.slash(world.channel, "activity start", activity=ACTIVITY)
-    assert "Starting" in started.response.content, started.response.content
+    assert "Starting" in reply_to(started).content, reply_to(started).content
     circle = [fran, ana, ben]  # fran joined first: she is first in the turn order too
     stop_at = [t for t, _ in STEPS].index("F write")
     for index, (_, act) in enumerate(STEPS[: stop_at + 1]):
@@ -429,12 +441,12 @@ async def test_facilitator_forgets_mid_session(
     # Another facilitator carries on; the song goes on without fran's turn.
     await write_line(ana, step_message(world, "F write"), "ana carries on")
     moved = await gil.slash(world.channel, "activity next")
-    assert moved.ephemeral, moved.response.content
+    assert moved.ephemeral, reply_to(moved).content
     await assert_forgotten(world, fran, "facilitator: after the next step began")
     await gil.slash(world.channel, "activity stop")
     await assert_forgotten(world, fran, "facilitator: after the activity stopped")
     ended = await gil.slash(world.channel, "session end")
-    assert ended.response.embeds, ended.response.content
+    assert reply_to(ended).embeds, reply_to(ended).content
     await assert_forgotten(world, fran, "facilitator: after the session ended")
     await restart(world, settings, catalog)
     await assert_forgotten(world, fran, "facilitator: after a restart")
@@ -476,9 +488,9 @@ async def test_forget_while_waiting_asking_or_taken_out_of_a_closed_session(worl
     await world.facilitator.slash(
         world.channel, "session start", title="Tuesday circle", capacity=1
     )
-    assert "You've joined" in (await ben.slash(world.channel, "session join")).response.content
+    assert "You've joined" in reply_to(await ben.slash(world.channel, "session join")).content
     waiting = await ana.slash(world.channel, "session join")
-    assert "number **1** in line" in waiting.response.content
+    assert "number **1** in line" in reply_to(waiting).content
     assert any("session_waitlist" in place for place in await held_somewhere(world, ana))
     await forget(world, ana)
     await assert_forgotten(world, ana, "while waiting for a place")
@@ -487,7 +499,7 @@ async def test_forget_while_waiting_asking_or_taken_out_of_a_closed_session(worl
 
     # Taken out by the facilitator: the 'removed' row goes too.
     manage = await world.facilitator.click(board, label="Manage")
-    await world.facilitator.select(manage.response.message, [f"remove:{ben.id}"])
+    await world.facilitator.select(reply_to(manage).message, [f"remove:{ben.id}"])
     assert any("session_waitlist" in place for place in await held_somewhere(world, ben))
     await forget(world, ben)
     await assert_forgotten(world, ben, "after being taken out")

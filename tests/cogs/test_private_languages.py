@@ -21,6 +21,7 @@ from simcord import interactions as simcord_interactions
 from simcord.actors import MemberActor
 
 from tests.conftest import World
+from tests.responses import button_labels, fields_of, reply_to
 
 
 def client_language(monkeypatch: pytest.MonkeyPatch, member: MemberActor, locale: str) -> None:
@@ -53,43 +54,43 @@ async def test_private_replies_follow_the_server_language_for_a_client_chorus_la
     client_language(monkeypatch, ana, "fr")
 
     shown = await manager.slash(world.channel, "setup show")
-    embed = shown.response.embeds[0]
+    embed = reply_to(shown).embeds[0]
     assert shown.ephemeral and embed.title == "Chorus-Einstellungen für diesen Server"
     assert "Mitglieder mit **Server verwalten**" in (embed.description or "")
-    assert any(f.name.startswith("Zeitzone") for f in embed.fields), [f.name for f in embed.fields]
+    assert any(name.startswith("Zeitzone") for name in fields_of(embed)), list(fields_of(embed))
     language = next(f for f in embed.fields if f.name == "Sprache")
     assert language.value == "Deutsch (de)"
     zone = await manager.slash(world.channel, "setup timezone", zone="Europe/Berlin")
-    assert "Dort ist es jetzt" in zone.response.content, zone.response.content
+    assert "Dort ist es jetzt" in reply_to(zone).content, reply_to(zone).content
     history = await manager.slash(world.channel, "setup history")
-    assert history.response.embeds[0].title == "Geänderte Einstellungen auf diesem Server"
+    assert reply_to(history).embeds[0].title == "Geänderte Einstellungen auf diesem Server"
 
     listed = await ana.slash(world.channel, "activity list")
-    assert listed.response.embeds[0].title == "Aktivitäten"
+    assert reply_to(listed).embeds[0].title == "Aktivitäten"
     goals = await ana.slash(world.channel, "goal list")
-    assert goals.response.embeds[0].title == "Deine Ziele"
-    assert "Du hast keine aktiven Ziele" in (goals.response.embeds[0].description or "")
+    assert reply_to(goals).embeds[0].title == "Deine Ziele"
+    assert "Du hast keine aktiven Ziele" in (reply_to(goals).embeds[0].description or "")
     remind = await ana.slash(world.channel, "remind me", state="on")
-    assert remind.response.content.startswith("🔔 Erinnerungen sind an"), remind.response.content
+    assert reply_to(remind).content.startswith("🔔 Erinnerungen sind an"), reply_to(remind).content
     upcoming = await ana.slash(world.channel, "session upcoming")
-    assert upcoming.response.embeds[0].title == "📅 Kommende Sitzungen"
+    assert reply_to(upcoming).embeds[0].title == "📅 Kommende Sitzungen"
     mydata = await ana.slash(world.channel, "mydata")
-    assert mydata.response.content.startswith("📦 Hier ist alles, was Chorus"), (
-        mydata.response.content
-    )
+    assert reply_to(mydata).content.startswith("📦 Hier ist alles, was Chorus"), reply_to(
+        mydata
+    ).content
     forget = await ana.slash(world.channel, "forget")
-    assert forget.response.embeds[0].title == "Deine Daten löschen?"
-    kept = await ana.click(forget.response.message, label="Behalten")
-    assert kept.response.content == "Es wurde nichts gelöscht."
+    assert reply_to(forget).embeds[0].title == "Deine Daten löschen?"
+    kept = await ana.click(reply_to(forget).message, label="Behalten")
+    assert reply_to(kept).content == "Es wurde nichts gelöscht."
 
     # Refusals take the same way: core raised them in English msgids, the error path words them.
     refused = await manager.slash(world.channel, "setup timezone", zone="Mars/Base")
     assert refused.ephemeral
-    assert refused.response.content.startswith("Ich kenne die Zeitzone `Mars/Base` nicht."), (
-        refused.response.content
+    assert reply_to(refused).content.startswith("Ich kenne die Zeitzone `Mars/Base` nicht."), (
+        reply_to(refused).content
     )
     missing = await ana.slash(world.channel, "activity info", activity="no-such-thing")
-    assert missing.response.content == (
+    assert reply_to(missing).content == (
         "Es gibt keine Aktivität namens `no-such-thing`. /activity list zeigt alle."
     )
 
@@ -102,18 +103,18 @@ async def test_a_refusal_is_in_the_member_s_own_client_language(
     client_language(monkeypatch, manager, "es-ES")
     refused = await manager.slash(world.channel, "setup timezone", zone="Mars/Base")
     assert refused.ephemeral
-    assert refused.response.content == (
+    assert reply_to(refused).content == (
         "No conozco la zona horaria `Mars/Base`. Usa un nombre como `Europe/Madrid` o "
         "`America/Mexico_City` (elige una de las sugerencias)."
     )
     # The same server, a member whose client is English (simcord's default en-US): English.
     english = await world.members[0].slash(world.channel, "activity info", activity="nope")
-    assert english.response.content == (
+    assert reply_to(english).content == (
         "There's no activity called `nope`. /activity list shows them all."
     )
     # A value a member typed goes back as typed, inside the translated sentence.
     goal = await world.members[0].slash(world.channel, "goal done", id=999)
-    assert goal.response.content == (
+    assert reply_to(goal).content == (
         "I can't find that goal of yours. See /goal list for your goals."
     )
 
@@ -126,12 +127,12 @@ async def test_the_server_event_is_written_in_the_server_language(
     shown = await world.facilitator.slash(
         world.channel, "session schedule create", title="Freitagskreis", when="friday 18:00"
     )
-    assert shown.response.content == "Here's the session. Does the time look right?"
-    await world.facilitator.click(shown.response.message, label="Confirm")
+    assert reply_to(shown).content == "Here's the session. Does the time look right?"
+    await world.facilitator.click(reply_to(shown).message, label="Confirm")
     [event] = world.env.backend.get_guild(world.guild.id).scheduled_events.values()
     assert event.name == "Freitagskreis"
-    assert "Eine Chorus-Sitzung in #circle." in event.description, event.description
-    assert "Interessiert" in event.description
+    assert "Eine Chorus-Sitzung in #circle." in (event.description or ""), event.description
+    assert "Interessiert" in (event.description or "")
 
 
 async def test_a_scheduled_session_opens_in_the_server_language(world: World) -> None:
@@ -139,7 +140,7 @@ async def test_a_scheduled_session_opens_in_the_server_language(world: World) ->
     shown = await world.facilitator.slash(
         world.channel, "session schedule create", title="Freitagskreis", when="in 1 hour"
     )
-    await world.facilitator.click(shown.response.message, label="Confirm")
+    await world.facilitator.click(reply_to(shown).message, label="Confirm")
     [occurrence] = await world.bot().store.schedule.upcoming(world.guild.id, 10)
     await world.env.advance_time(occurrence.starts_at - world.bot().clock().timestamp() + 1)
     opening = world.channel.last_message
@@ -148,7 +149,7 @@ async def test_a_scheduled_session_opens_in_the_server_language(world: World) ->
         opening.content
     )
     started = await world.facilitator.click(opening, label="Sitzung starten")
-    assert started.response.content == "▶ **Freitagskreis** hat begonnen."
+    assert reply_to(started).content == "▶ **Freitagskreis** hat begonnen."
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,10 +166,10 @@ async def test_support_and_its_setup_preview_are_german(
     client_language(monkeypatch, manager, "de")
     client_language(monkeypatch, ana, "de")
     support = await ana.slash(world.channel, "support")
-    assert support.ephemeral and support.response.embeds[0].title == "Unterstützung"
+    assert support.ephemeral and reply_to(support).embeds[0].title == "Unterstützung"
     preview = await manager.slash(world.channel, "setup support")
-    assert "**Vorschau** (nach einem niedrigen Check-in" in preview.response.content
-    care = preview.response.embeds[0]
+    assert "**Vorschau** (nach einem niedrigen Check-in" in reply_to(preview).content
+    care = reply_to(preview).embeds[0]
     assert care.title == "Danke, dass du ehrlich sagst, wie es dir geht"
     assert (care.description or "").startswith("Es klingt, als wäre heute ein schwerer Tag.")
 
@@ -193,9 +194,9 @@ async def test_the_history_chart_is_drawn_with_german_words(
     client_language(monkeypatch, ana, "de")
     history = await ana.slash(world.channel, "checkin history")
     assert history.ephemeral
-    assert history.response.attachments[0].filename == "check-in-verlauf.png"
+    assert reply_to(history).attachments[0].filename == "check-in-verlauf.png"
     # The embed shows the chart by the same, German, name.
-    [embed] = history.response.embeds
+    [embed] = reply_to(history).embeds
     assert embed.image.url == "attachment://check-in-verlauf.png"
     [(name, _points, _arrows, title, language)] = drawn
     assert name == "chart_drawing.trend_chart" and language == "de"
@@ -211,7 +212,7 @@ async def test_the_scheduled_check_in_dm_and_its_answer_are_german(
     ana = world.members[0]
     client_language(monkeypatch, ana, "de")
     asked = await ana.slash(world.channel, "checkin consent")
-    await ana.click(asked.response.message, label="Einverstanden")
+    await ana.click(reply_to(asked).message, label="Einverstanden")
     await ana.slash(
         world.channel, "checkin schedule set", days="daily", time="09:00", timezone="UTC"
     )
@@ -220,12 +221,12 @@ async def test_the_scheduled_check_in_dm_and_its_answer_are_german(
     # The DM has no interaction: the server's language.
     assert dm.embeds[0].title == "Wie geht es dir heute?"
     assert "0 = sehr schlecht, 10 = sehr gut." in (dm.embeds[0].description or "")
-    labels = [c.label for row in dm.components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(dm)
     assert "Passen" in labels, labels
     # The answer is a reply to the member (client German): the value, the note button, care.
     answered = await ana.user.click(dm, label="1")
-    assert answered.response.content == "🔒 Gespeichert: **1 von 10**. Nur du siehst es."
-    note = [c.label for row in answered.response.message.components for c in row.children]  # type: ignore[attr-defined]
+    assert reply_to(answered).content == "🔒 Gespeichert: **1 von 10**. Nur du siehst es."
+    note = button_labels(reply_to(answered).message)
     assert note == ["Notiz hinzufügen"], note
     care = [m for m in dms(ana) if m.embeds and m.embeds[0].title]
     assert care[-1].embeds[0].title == "Danke, dass du ehrlich sagst, wie es dir geht"
@@ -238,13 +239,13 @@ async def test_the_goal_consent_and_the_playlist_are_german(
     ana, facilitator = world.members[0], world.facilitator
     client_language(monkeypatch, ana, "de")
     asked = await ana.slash(world.channel, "goal set", text="besser schlafen")
-    consent = asked.response.embeds[0]
+    consent = reply_to(asked).embeds[0]
     assert (consent.description or "").startswith(
         "Deine persönlichen Ziele und deine Bewertungen für diesen Server speichern?"
     ), consent.description
     client_language(monkeypatch, facilitator, "de")
     await facilitator.slash(world.channel, "session start", title="Kreis")
     playlist = await ana.slash(world.channel, "listen playlist")
-    shown = playlist.response.embeds[0]
+    shown = reply_to(playlist).embeds[0]
     assert shown.title == "🎵 Playlist · Kreis"
     assert shown.description == "Hier ist noch nichts. Füge mit `/listen suggest` einen Song hinzu."

@@ -13,6 +13,7 @@ from simcord.actors import MemberActor
 from tests.cogs.test_lyrics import dm_texts, sheet, write
 from tests.cogs.test_lyrics import start as start_song
 from tests.conftest import World, find_message
+from tests.responses import reply_to
 
 WORDS = {
     "ana": "I finally slept through the night this week",
@@ -46,7 +47,7 @@ async def reflect(member: MemberActor, world: World) -> str:
     assert shown.modal is not None
     saved = await member.submit_modal(shown, {"answer": WORDS[member.user.name], "share": True})
     assert saved.ephemeral
-    return str(saved.response.content)
+    return str(reply_to(saved).content)
 
 
 async def test_the_facilitator_reviews_holds_one_back_and_releases_the_rest(
@@ -58,7 +59,7 @@ async def test_the_facilitator_reviews_holds_one_back_and_releases_the_rest(
     for member in world.members:
         await member.slash(world.channel, "session join")
     started = await world.facilitator.slash(world.channel, "activity start", activity="test-review")
-    assert started.ephemeral, started.response.content
+    assert started.ephemeral, reply_to(started).content
     card = find_message(world.channel, "Reviewed reflection")
     assert "reads shared answers first, without names" in everything_seen(card)
     assert labels(card) == ["Reflect", "Review answers"]
@@ -68,11 +69,11 @@ async def test_the_facilitator_reviews_holds_one_back_and_releases_the_rest(
         assert "saved anonymously" in saved and "reads shared answers first" in saved
 
     refused = await ana.click(card, label="Review answers")
-    assert refused.ephemeral and "Only facilitators" in refused.response.content
+    assert refused.ephemeral and "Only facilitators" in reply_to(refused).content
 
     review = await world.facilitator.click(card, label="Review answers")
     assert review.ephemeral
-    private = review.response.message
+    private = reply_to(review).message
     assert private is not None
     seen = everything_seen(private)
     for words in WORDS.values():
@@ -96,16 +97,16 @@ async def test_the_facilitator_reviews_holds_one_back_and_releases_the_rest(
     view.add_item(discord.ui.Button(label="Hold back 2", custom_id=hold_id))
     copy = await channel.send("a copy of the review's button", view=view)
     refused = await ana.click(copy, label="Hold back 2")
-    assert refused.ephemeral and "Only facilitators" in refused.response.content
+    assert refused.ephemeral and "Only facilitators" in reply_to(refused).content
     held = await world.facilitator.click(private, label="Hold back 2")
-    private = held.response.message or private
+    private = reply_to(held).message or private
     assert "~~held back~~" in everything_seen(private)
     told = [t for t in dm_texts(ben) if "held yours back" in t]
     assert len(told) == 1 and "Nobody was told it was yours" in told[0]
     assert dm_texts(ana) == [] and dm_texts(cai) == []
 
     released = await world.facilitator.click(private, label="Release")
-    assert "Released to the group" in everything_seen(released.response.message or private)
+    assert "Released to the group" in everything_seen(reply_to(released).message or private)
     shared = [m for m in world.channel.history() if "What we shared" in everything_seen(m)]
     assert len(shared) == 1
     text = everything_seen(shared[0])
@@ -116,12 +117,12 @@ async def test_the_facilitator_reviews_holds_one_back_and_releases_the_rest(
     assert "has released the shared answers" in everything_seen(card)
     assert "reads shared answers first" not in everything_seen(card)
     again = await world.facilitator.click(card, label="Review answers")
-    assert again.response.message is not None
-    assert "Released to the group" in everything_seen(again.response.message)
-    assert labels(again.response.message) == ["Remove 1", "Remove 2", "Remove 3"]
+    assert reply_to(again).message is not None
+    assert "Released to the group" in everything_seen(reply_to(again).message)
+    assert labels(reply_to(again).message) == ["Remove 1", "Remove 2", "Remove 3"]
 
     # Removal after the release: the posted answers are edited, the author told privately.
-    removed = await world.facilitator.click(again.response.message, label="Remove 3")
+    removed = await world.facilitator.click(reply_to(again).message, label="Remove 3")
     assert removed.ephemeral or removed.response is not None
     shared = [m for m in world.channel.history() if "What we shared" in everything_seen(m)]
     assert len(shared) == 1
@@ -132,7 +133,7 @@ async def test_the_facilitator_reviews_holds_one_back_and_releases_the_rest(
 
     # The step ends: nothing more is posted (the release was the sharing).
     moved = await world.facilitator.click(find_message(world.channel, "Review night"), label="Next")
-    assert "Step 2" in moved.response.content
+    assert "Step 2" in reply_to(moved).content
     assert len([m for m in world.channel.history() if "What we shared" in everything_seen(m)]) == 1
     closed = find_message(world.channel, "Reviewed reflection")
     assert "Only answers the facilitator released were shared" in everything_seen(closed)
@@ -170,8 +171,8 @@ async def test_a_shown_anonymous_song_line_can_be_removed(world: World) -> None:
     shown = sheet(world, "Anonymous open lines")
     assert "hurt someone" in (shown.embeds[0].description or "")
     done = await world.facilitator.slash(world.channel, "song remove", line_number=1)
-    assert "Line 1 was removed" in done.response.content
-    assert str(ana.id) not in done.response.content and "ana" not in done.response.content
+    assert "Line 1 was removed" in reply_to(done).content
+    assert str(ana.id) not in reply_to(done).content and "ana" not in reply_to(done).content
     shown = sheet(world, "Anonymous open lines")
     assert "hurt someone" not in (shown.embeds[0].description or "")
     assert "the second line" in (shown.embeds[0].description or "")

@@ -6,6 +6,7 @@ from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message, restart
+from tests.responses import reply_to
 
 
 def messages_with(world: World, title: str) -> int:
@@ -23,7 +24,7 @@ async def test_board_buttons_work_after_restart(
     await open_session(world)
     await restart(world, settings, catalog)
     joined = await world.members[0].click(board(world), label="Join")
-    assert "You've joined" in joined.response.content
+    assert "You've joined" in reply_to(joined).content
     bot = world.bot()
     assert [a.user_id for a in await bot.store.sessions.present(1)] == [
         world.facilitator.id,
@@ -45,7 +46,7 @@ async def test_deadline_is_honoured_across_restart(
     reflect = find_message(world.channel, "One word")
     shown = await world.members[1].click(reflect, label="Reflect")
     saved = await world.members[1].submit_modal(shown, {"answer": "steady"})
-    assert "saved" in saved.response.content
+    assert "saved" in reply_to(saved).content
     await world.env.advance_time(41)
     assert messages_with(world, "Breathe together") == 1
     assert messages_with(world, "One word") == 1
@@ -80,7 +81,7 @@ async def test_paused_run_stays_paused_with_its_time_left(
     await world.env.advance_time(600)
     assert messages_with(world, "Breathe together") == 0
     resumed = await world.facilitator.click(board(world), label="Resume")
-    assert "Resumed" in resumed.response.content
+    assert "Resumed" in reply_to(resumed).content
     run = await world.bot().store.runs.live_for_session(1)
     assert run is not None and run.step_deadline is not None
     now = world.bot().clock().timestamp()

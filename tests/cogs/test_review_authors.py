@@ -13,6 +13,7 @@ from tests.cogs.test_lyrics import dm_texts
 from tests.cogs.test_privacy_scan import stored_places
 from tests.cogs.test_reflect_review import WORDS, everything_seen, reflect
 from tests.conftest import World, find_message, restart
+from tests.responses import reply_to
 
 
 async def start(world: World) -> None:
@@ -20,7 +21,7 @@ async def start(world: World) -> None:
     for member in world.members:
         await member.slash(world.channel, "session join")
     started = await world.facilitator.slash(world.channel, "activity start", activity="test-review")
-    assert started.ephemeral, started.response.content
+    assert started.ephemeral, reply_to(started).content
     for member in world.members:
         await reflect(member, world)
 
@@ -28,10 +29,10 @@ async def start(world: World) -> None:
 async def hold_back(world: World, number: int) -> None:
     card = find_message(world.channel, "Reviewed reflection")
     review = await world.facilitator.click(card, label="Review answers")
-    private = review.response.message
+    private = reply_to(review).message
     assert private is not None
     held = await world.facilitator.click(private, label=f"Hold back {number}")
-    assert "~~held back~~" in everything_seen(held.response.message or private)
+    assert "~~held back~~" in everything_seen(reply_to(held).message or private)
 
 
 async def test_the_author_is_told_after_a_restart(
@@ -53,7 +54,7 @@ async def test_the_link_is_in_mydata_and_goes_with_forget(world: World) -> None:
     _, ben, cai = world.members
     await start(world)
     exported = await ben.slash(world.channel, "mydata")
-    data = json.loads(await exported.response.attachments[0].read())
+    data = json.loads(await reply_to(exported).attachments[0].read())
     [mine] = data["anonymous_answers_under_review"]
     run = await world.bot().store.runs.live_for_session(1)
     assert run is not None
@@ -61,8 +62,8 @@ async def test_the_link_is_in_mydata_and_goes_with_forget(world: World) -> None:
     ben_answer = next(c for c in answers if c.payload.get("text") == WORDS["ben"])
     assert mine["contribution_id"] == ben_answer.id and ben_answer.author_id is None
     asked = await ben.slash(world.channel, "forget")
-    done = await ben.click(asked.response.message, label="Delete my data")
-    assert "has been deleted" in done.response.content
+    done = await ben.click(reply_to(asked).message, label="Delete my data")
+    assert "has been deleted" in reply_to(done).content
     assert await stored_places(world.bot(), ben.id) == []
     await hold_back(world, 2)  # nobody can be told now, and nobody is
     assert not [t for t in dm_texts(ben) if "held yours back" in t]

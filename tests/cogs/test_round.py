@@ -12,6 +12,7 @@ from bot.settings import Settings
 from tests.cogs.test_privacy import every_row_with
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message, restart
+from tests.responses import button_labels, fields_of, reply_to
 
 
 def card(world: World, title: str = "Check-in round") -> discord.Message:
@@ -37,7 +38,7 @@ async def start(world: World, activity: str = "test-round", joined: int = 3) -> 
     for person in world.members[:joined]:
         await person.click(board(world), label="Join")
     started = await world.facilitator.slash(world.channel, "activity start", activity=activity)
-    assert "Starting" in started.response.content
+    assert "Starting" in reply_to(started).content
 
 
 async def test_members_speak_in_join_order_with_done_and_pass(world: World) -> None:
@@ -50,15 +51,15 @@ async def test_members_speak_in_join_order_with_done_and_pass(world: World) -> N
     assert f"**Next:** {name(ben)}, then 1 more" in body
     assert f"1. {name(ana)} · 🎤 now\n2. {name(ben)}\n3. {name(cai)}" in body
     assert "Their time ends <t:" in body
-    labels = [c.label for row in card(world).components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(card(world))
     assert labels == ["Answer", "Done", "Pass"]
 
     # Someone else can't move the floor on.
     refused = await ben.click(card(world), label="Done")
-    assert refused.ephemeral and "It isn't your turn" in refused.response.content
+    assert refused.ephemeral and "It isn't your turn" in reply_to(refused).content
 
     done = await ana.click(card(world), label="Done")
-    assert done.ephemeral and "The floor moves on" in done.response.content
+    assert done.ephemeral and "The floor moves on" in reply_to(done).content
     # The session board says who has the floor and who is next too.
     fields = {f.name: f.value for f in board(world).embeds[0].fields}
     assert fields["Round"] == f"🎤 {name(ben)} has the floor · next {name(cai)}"
@@ -68,7 +69,7 @@ async def test_members_speak_in_join_order_with_done_and_pass(world: World) -> N
     assert f"**Next:** {name(cai)}" in body
 
     passed = await ben.click(card(world), label="Pass")
-    assert "Passed" in passed.response.content
+    assert "Passed" in reply_to(passed).content
     body = text(card(world))
     assert f"2. {name(ben)} · passed" in body
     assert f"🎤 {name(cai)} has the floor now." in body
@@ -90,10 +91,10 @@ async def test_text_only_answer_is_posted_with_mentions_off(world: World) -> Non
     ana, ben, _ = world.members
     await start(world)
     refused = await ben.click(card(world), label="Answer")
-    assert "It isn't your turn yet" in refused.response.content
+    assert "It isn't your turn yet" in reply_to(refused).content
     shown = await ana.click(card(world), label="Answer")
     saved = await ana.submit_modal(shown, {"answer": "tired but here @everyone"})
-    assert "Thank you for your answer" in saved.response.content
+    assert "Thank you for your answer" in reply_to(saved).content
     posted = world.channel.last_message
     assert posted is not None
     assert "> tired but here @everyone\n— ana" in (posted.embeds[0].description or "")
@@ -107,9 +108,9 @@ async def test_a_form_from_an_earlier_turn_is_refused(world: World) -> None:
     shown = await ana.click(card(world), label="Answer")
     await world.facilitator.click(card(world), label="Done")  # the facilitator moves it on
     late = await ana.submit_modal(shown, {"answer": "I was still typing"})
-    assert "Your turn ended before your answer arrived" in late.response.content
+    assert "Your turn ended before your answer arrived" in reply_to(late).content
     assert late.ephemeral
-    kept = [e.description or "" for e in late.response.embeds]
+    kept = [e.description or "" for e in reply_to(late).embeds]
     assert any("I was still typing" in d for d in kept)  # given back to keep
     assert f"🎤 {name(ben)} has the floor now." in text(card(world))
 
@@ -130,7 +131,7 @@ async def test_late_joiner_goes_to_the_end_and_leaver_is_skipped(world: World) -
     await start(world, joined=2)
     await cai.click(board(world), label="Join")  # joins after the round started
     left = await ben.click(board(world), label="Leave")  # leaves before their turn
-    assert "You've left" in left.response.content
+    assert "You've left" in reply_to(left).content
     await ana.click(card(world), label="Done")
     body = text(card(world))
     assert f"🎤 {name(cai)} has the floor now." in body
@@ -142,7 +143,7 @@ async def test_facilitator_moves_it_on(world: World) -> None:
     ana, ben, _ = world.members
     await start(world)
     moved = await world.facilitator.click(card(world), label="Pass")
-    assert "floor moves on" in moved.response.content
+    assert "floor moves on" in reply_to(moved).content
     assert f"🎤 {name(ben)} has the floor now." in text(card(world))
     assert f"1. {name(ana)} · passed" in text(card(world))
 
@@ -158,7 +159,7 @@ async def test_restart_mid_turn_keeps_the_speaker_and_the_time_left(
     assert f"🎤 {name(ben)} has the floor now." in text(card(world))
     # Buttons of the card posted before the restart still work...
     refused = await ana.click(card(world), label="Done")
-    assert "It isn't your turn" in refused.response.content
+    assert "It isn't your turn" in reply_to(refused).content
     # ...and the stored deadline fires with the time that was left (30 s of 60).
     await world.env.advance_time(29)
     assert f"🎤 {name(ben)} has the floor now." in text(card(world))
@@ -172,11 +173,11 @@ async def test_volunteer_first_then_join_order_and_auto_advance(world: World) ->
     who = card(world, "Who starts")
     assert "🙋 Who would like to start? Press **I'll start**." in text(who)
     started = await cai.click(who, label="I'll start")
-    assert "the floor is yours" in started.response.content
+    assert "the floor is yours" in reply_to(started).content
     body = text(card(world, "Who starts"))
     assert f"🎤 {name(cai)} has the floor now." in body
     assert f"**Next:** {name(ana)}" in body
-    labels = [c.label for row in card(world, "Who starts").components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(card(world, "Who starts"))
     assert labels == ["Answer", "Done"]  # pass_allowed: false
     shown = await cai.click(card(world, "Who starts"), label="Answer")
     await cai.submit_modal(shown, {"answer": "a private answer"})
@@ -198,12 +199,12 @@ async def test_voice_session_card_says_who_speaks_in_voice(world: World) -> None
     opened = await world.facilitator.slash(
         world.channel, "session start", title="Tuesday circle", voice_channel=world.voice
     )
-    assert "is open" in opened.response.content
+    assert "is open" in reply_to(opened).content
     await ana.click(board(world), label="Join")
     await world.facilitator.slash(world.channel, "activity start", activity="test-round")
     body = text(card(world))
     assert f"🎤 {name(ana)} is speaking in the voice channel now." in body
-    labels = [c.label for row in card(world).components for c in row.children]  # type: ignore[attr-defined]
+    labels = button_labels(card(world))
     assert labels == ["Done", "Pass"]
 
 
@@ -228,8 +229,8 @@ async def test_forget_mid_round_leaves_no_id_and_the_round_goes_on(world: World)
     await start(world)
     await ana.click(card(world), label="Done")
     asked = await ana.slash(world.channel, "forget")
-    done = await ana.click(asked.response.message, label="Delete my data")
-    assert "has been deleted" in done.response.content
+    done = await ana.click(reply_to(asked).message, label="Delete my data")
+    assert "has been deleted" in reply_to(done).content
     rows = await every_row_with(world, ana.id)
     assert rows == [], rows
     await ben.click(card(world), label="Done")
@@ -246,11 +247,11 @@ async def test_a_speaker_the_facilitator_skips_is_recorded_skipped_not_spoke(wor
     await cai.click(card(world, "Who starts"), label="I'll start")
     await cai.click(card(world, "Who starts"), label="Done")
     skipped = await world.facilitator.click(card(world, "Who starts"), label="Done")
-    assert "skipped" in skipped.response.content and "floor moves on" in skipped.response.content
+    assert "skipped" in reply_to(skipped).content and "floor moves on" in reply_to(skipped).content
     body = text(card(world, "Who starts"))
     assert f"1. {name(cai)} · ✓ spoke" in body
     assert f"2. {name(ana)} · skipped by the facilitator" in body
-    fields = {f.name: f.value for f in board(world).embeds[0].fields}
+    fields = fields_of(board(world).embeds[0])
     assert fields["Answers"].startswith("1 of"), fields  # a skip isn't an answer
     await ben.click(card(world, "Who starts"), label="Done")
     closed = text(card(world, "Who starts"))
@@ -280,10 +281,10 @@ async def test_in_a_voice_session_the_facilitators_done_keeps_the_turn_spoken(
     opened = await world.facilitator.slash(
         world.channel, "session start", title="Tuesday circle", voice_channel=world.voice
     )
-    assert "is open" in opened.response.content
+    assert "is open" in reply_to(opened).content
     for person in (ana, ben):
         await person.click(board(world), label="Join")
     await world.facilitator.slash(world.channel, "activity start", activity="test-round")
     moved = await world.facilitator.click(card(world), label="Done")
-    assert "Thank you. The floor moves on." in moved.response.content
+    assert "Thank you. The floor moves on." in reply_to(moved).content
     assert f"1. {name(ana)} · ✓ spoke" in text(card(world))

@@ -10,6 +10,7 @@ from bot.i18n import _
 from tests.cogs.test_round import card, text
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World
+from tests.responses import reply_to
 
 # What happens on each of the three turns, in order: the speaker's Done or Pass, or the
 # facilitator's Done on an absent speaker's turn (a skip).
@@ -50,7 +51,7 @@ async def test_the_closing_count_reads_right_for_one_and_for_two(
     for person in world.members:
         await person.click(board(world), label=_("Join", language))
     started = await world.facilitator.slash(world.channel, "activity start", activity="test-round")
-    assert "Starting" in started.response.content
+    assert "Starting" in reply_to(started).content
     for person, turn in zip(world.members, TURNS[turns], strict=True):
         if turn == "skip":
             await world.facilitator.click(card(world), label=_("Done", language))

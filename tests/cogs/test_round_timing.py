@@ -11,6 +11,7 @@ from tests.cogs.test_lyrics import start as start_song
 from tests.cogs.test_round import card, name, start, text
 from tests.cogs.test_session_flow import board
 from tests.conftest import World, find_message
+from tests.responses import reply_to
 
 
 async def test_auto_round_moves_on_when_the_last_turn_times_out(world: World) -> None:
@@ -32,7 +33,7 @@ async def test_a_press_during_a_pause_gives_the_next_speaker_a_whole_turn(world:
     await world.env.advance_time(20)
     await world.facilitator.click(board(world), label="Pause")
     done = await ana.click(card(world), label="Done")  # pressed while paused
-    assert "The floor moves on" in done.response.content
+    assert "The floor moves on" in reply_to(done).content
     await world.env.advance_time(120)  # paused: nobody's time runs
     assert f"{name(ben)} has the floor when it resumes, with a whole turn." in text(card(world))
     await world.facilitator.click(board(world), label="Resume")

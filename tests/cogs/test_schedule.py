@@ -12,6 +12,7 @@ from bot.core.activities import Catalog
 from bot.records.schedule import OccurrenceRecord
 from bot.settings import Settings
 from tests.conftest import World, find_message, make_bot
+from tests.responses import fields_of, reply_to
 
 EVENTS_ROUTE = "/guilds/*/scheduled-events"
 
@@ -37,7 +38,7 @@ def requests(world: World, method: str, part: str) -> list[Any]:
 
 async def set_zone(world: World, zone: str = "Europe/Berlin") -> None:
     result = await world.manager().slash(world.channel, "setup timezone", zone=zone)
-    assert result.ephemeral and zone in result.response.content
+    assert result.ephemeral and zone in reply_to(result).content
 
 
 async def schedule(world: World, **options: Any) -> OccurrenceRecord:
@@ -45,11 +46,11 @@ async def schedule(world: World, **options: Any) -> OccurrenceRecord:
     options.setdefault("title", "Friday circle")
     options.setdefault("when", "friday 18:00")
     shown = await world.facilitator.slash(world.channel, "session schedule create", **options)
-    assert shown.ephemeral, shown.response.content
-    assert shown.response.embeds, shown.response.content
-    confirmed = await world.facilitator.click(shown.response.message, label="Confirm")
-    assert confirmed.response.embeds and "Scheduled as #" in (
-        confirmed.response.embeds[0].footer.text or ""
+    assert shown.ephemeral, reply_to(shown).content
+    assert reply_to(shown).embeds, reply_to(shown).content
+    confirmed = await world.facilitator.click(reply_to(shown).message, label="Confirm")
+    assert reply_to(confirmed).embeds and "Scheduled as #" in (
+        reply_to(confirmed).embeds[0].footer.text or ""
     )
     upcoming = await world.bot().store.schedule.upcoming(world.guild.id, 10)
     assert upcoming
@@ -75,15 +76,15 @@ async def test_create_shows_a_preview_then_creates_the_event(world: World) -> No
     shown = await world.facilitator.slash(
         world.channel, "session schedule create", title="Friday circle", when="friday 18:00"
     )
-    embed = shown.response.embeds[0]
+    embed = reply_to(shown).embeds[0]
     # 2026-01-02 is the first Friday; 18:00 Berlin is 17:00 UTC in winter.
     start = int(datetime(2026, 1, 2, 17, 0, tzinfo=UTC).timestamp())
     assert f"<t:{start}:F>" in (embed.description or "")
-    fields = {f.name: f.value for f in embed.fields}
+    fields = fields_of(embed)
     assert "Europe/Berlin" in fields["Server time"] and "18:00" in fields["Server time"]
     assert not events(world)
 
-    await world.facilitator.click(shown.response.message, label="Confirm")
+    await world.facilitator.click(reply_to(shown).message, label="Confirm")
     [event] = events(world)
     assert event.name == "Friday circle"
     assert event.entity_type == 3  # external: no voice channel given
@@ -114,8 +115,9 @@ async def test_upcoming_lists_times_and_interest(world: World) -> None:
     await ben.subscribe_event(occurrence.event_id)
     result = await ana.slash(world.channel, "session upcoming")
     assert result.ephemeral
-    [field] = result.response.embeds[0].fields
+    [field] = reply_to(result).embeds[0].fields
     assert field.name == f"#{occurrence.id} Friday circle"
+    assert field.value is not None
     assert f"<t:{int(occurrence.starts_at)}:F>" in field.value
     assert "Monthly on the 2nd Tuesday" in field.value
     assert "2 members interested" in field.value
@@ -125,15 +127,15 @@ async def test_members_cannot_schedule_and_bad_times_are_explained(world: World)
     refused = await world.members[0].slash(
         world.channel, "session schedule create", title="Mine", when="friday 18:00"
     )
-    assert "Only facilitators" in refused.response.content
+    assert "Only facilitators" in reply_to(refused).content
     bad = await world.facilitator.slash(
         world.channel, "session schedule create", title="Mine", when="someday"
     )
-    assert bad.ephemeral and "Add a time" in bad.response.content
+    assert bad.ephemeral and "Add a time" in reply_to(bad).content
     past = await world.facilitator.slash(
         world.channel, "session schedule create", title="Mine", when="2025-12-01 18:00"
     )
-    assert "already passed" in past.response.content
+    assert "already passed" in reply_to(past).content
     assert not events(world)
 
 
@@ -142,7 +144,7 @@ async def test_timezone_autocomplete(world: World) -> None:
     choices = await manager.autocomplete(world.channel, "setup timezone", "zone", "berl")
     assert [c["value"] for c in choices] == ["Europe/Berlin"]
     refused = await manager.slash(world.channel, "setup timezone", zone="Mars/Base")
-    assert "don't know the time zone" in refused.response.content
+    assert "don't know the time zone" in reply_to(refused).content
 
 
 async def test_reminder_goes_to_opted_in_interested_members_only(world: World) -> None:
@@ -150,7 +152,7 @@ async def test_reminder_goes_to_opted_in_interested_members_only(world: World) -
     occurrence = await schedule(world, when="in 2 hours")
     assert (
         "Reminders are on"
-        in (await ana.slash(world.channel, "remind me", state="on")).response.content
+        in reply_to(await ana.slash(world.channel, "remind me", state="on")).content
     )
     await cai.slash(world.channel, "remind me", state="on", minutes_before=15)
     await ana.subscribe_event(occurrence.event_id)
@@ -171,7 +173,7 @@ async def test_reminder_goes_to_opted_in_interested_members_only(world: World) -
     await world.env.advance_time(5 * 60)
     assert len(reminder_dms(ana)) == 1
     off = await ana.slash(world.channel, "remind me", state="off")
-    assert "off" in off.response.content
+    assert "off" in reply_to(off).content
 
 
 async def test_closed_dms_fall_back_to_one_channel_message(world: World) -> None:
@@ -223,11 +225,12 @@ async def test_session_opens_itself_and_the_facilitator_starts_the_plan(world: W
     assert [e.status for e in events(world)] == [2]  # the event is live
 
     refused = await ana.click(opening, label="Start Test flow")
-    assert refused.ephemeral and "Only facilitators" in refused.response.content
+    assert refused.ephemeral and "Only facilitators" in reply_to(refused).content
     await world.facilitator.click(opening, label="Start Test flow")
     assert find_message(world.channel, "Arrive") is not None
     stored = await world.bot().store.schedule.occurrence(occurrence.id)
     assert stored is not None and stored.status == "started"
+    assert stored.session_id is not None
     run = await world.bot().store.runs.live_for_session(stored.session_id)
     assert run is not None and run.activity_id == "test-flow"
     # Nothing is marked missed later.
@@ -266,7 +269,7 @@ async def test_edit_and_cancel_update_the_event(world: World) -> None:
         title="Saturday circle",
         voice_channel=world.voice,
     )
-    assert edited.ephemeral and "Updated session" in edited.response.content
+    assert edited.ephemeral and "Updated session" in reply_to(edited).content
     [event] = events(world)
     assert event.name == "Saturday circle"
     assert event.entity_type == 2 and event.channel_id == world.voice.id
@@ -279,11 +282,11 @@ async def test_edit_and_cancel_update_the_event(world: World) -> None:
     refused = await world.members[0].slash(
         world.channel, "session schedule cancel", id=occurrence.id
     )
-    assert "Only facilitators" in refused.response.content
+    assert "Only facilitators" in reply_to(refused).content
     cancelled = await world.facilitator.slash(
         world.channel, "session schedule cancel", id=occurrence.id
     )
-    assert "Cancelled" in cancelled.response.content and "next is" in cancelled.response.content
+    assert "Cancelled" in reply_to(cancelled).content and "next is" in reply_to(cancelled).content
     assert requests(world, "DELETE", "/scheduled-events/")
     [following] = await world.bot().store.schedule.upcoming(world.guild.id, 10)
     assert datetime.fromtimestamp(following.starts_at, UTC) == start + timedelta(days=7)
@@ -293,11 +296,11 @@ async def test_edit_and_cancel_update_the_event(world: World) -> None:
     stopped = await world.facilitator.slash(
         world.channel, "session schedule cancel", id=following.id, whole_series=True
     )
-    assert "series is stopped" in stopped.response.content
+    assert "series is stopped" in reply_to(stopped).content
     assert not events(world)
     assert await world.bot().store.schedule.upcoming(world.guild.id, 10) == []
     gone = await world.facilitator.slash(world.channel, "session schedule cancel", id=following.id)
-    assert "been cancelled" in gone.response.content
+    assert "been cancelled" in reply_to(gone).content
 
 
 async def test_restart_resumes_the_timer_from_the_store(
@@ -314,9 +317,8 @@ async def test_restart_resumes_the_timer_from_the_store(
 
 def go_down(world: World) -> None:
     """The bot process stops: its schedule timer no longer fires while time passes."""
-    cog = world.bot().get_cog("ScheduleCog")
-    assert cog is not None
-    cog.timer.close()  # type: ignore[attr-defined]
+    assert world.bot().get_cog("ScheduleCog") is not None
+    world.bot().schedule.timer.close()  # the cog's timer (ScheduleCog.timer is this one)
 
 
 async def test_a_reminder_missed_during_downtime_is_not_sent_late(

@@ -17,6 +17,7 @@ from bot.settings import Settings
 from tests.cogs.test_posted_ids import Click, answer_text, post
 from tests.cogs.test_schedule import events, set_zone
 from tests.conftest import World, restart
+from tests.responses import buttons_of, reply_to
 
 SIXTEEN_MINUTES = 16 * 60
 NOT_WAITING = "This preview isn't waiting any more"
@@ -29,20 +30,16 @@ async def preview(world: World, when: str = "friday 18:00", **options: object) -
     shown = await world.facilitator.slash(
         world.channel, "session schedule create", title="Friday circle", when=when, **options
     )
-    assert shown.ephemeral and shown.response.embeds, shown.response.content
+    assert shown.ephemeral and reply_to(shown).embeds, reply_to(shown).content
     assert not events(world)
-    message = shown.response.message
+    message = reply_to(shown).message
     assert message is not None
     return message
 
 
 def ids_of(message: discord.Message) -> dict[str, str]:
     """The message's buttons' custom ids by label."""
-    return {
-        str(c.label): str(c.custom_id)
-        for row in message.components
-        for c in row.children  # type: ignore[attr-defined]
-    }
+    return {str(c.label): str(c.custom_id) for c in buttons_of(message)}
 
 
 async def stored_series(world: World) -> list[tuple[object, ...]]:
@@ -83,7 +80,7 @@ async def test_confirm_after_a_restart_schedules_it(
     shown = await preview(world, duration=30)
     await restart(world, settings, catalog)
     confirmed = await world.facilitator.click(shown, label="Confirm")
-    assert confirmed.response is not None and confirmed.response.ephemeral
+    assert confirmed.response is not None and reply_to(confirmed).ephemeral
     assert "Scheduled as #" in confirmed_footer(confirmed)
     assert [e.name for e in events(world)] == ["Friday circle"]
     assert await stored_series(world) == [("Friday circle", world.facilitator.id, 30)]
@@ -109,7 +106,7 @@ async def test_a_second_press_is_refused_politely(world: World) -> None:
     for custom_id in (confirm, confirm.replace(":confirm:", ":cancel:")):
         again = await post(world, Click(custom_id, fran, NOT_WAITING))
         result = await fran.click(again, custom_id=custom_id)
-        assert result.response is not None and result.response.ephemeral
+        assert result.response is not None and reply_to(result).ephemeral
         assert NOT_WAITING in answer_text(result), answer_text(result)
     assert len(events(world)) == 1 and len(await stored_series(world)) == 1
 
@@ -123,7 +120,7 @@ async def test_someone_else_cannot_confirm_or_cancel_and_the_preview_still_works
         custom_id = ids_of(shown)[label]
         copy = await post(world, Click(custom_id, ana, NOT_YOURS))
         refused = await ana.click(copy, custom_id=custom_id)
-        assert refused.response is not None and refused.response.ephemeral
+        assert refused.response is not None and reply_to(refused).ephemeral
         assert NOT_YOURS in answer_text(refused), answer_text(refused)
     assert not events(world)
     confirmed = await world.facilitator.click(shown, label="Confirm")
@@ -135,7 +132,7 @@ async def test_a_confirm_refused_for_a_time_gone_by_can_be_pressed_again(world: 
     # The preview waited past the session's start: Confirm says so and nothing is scheduled.
     await world.env.advance_time(3 * 3600)
     late = await world.facilitator.click(shown, label="Confirm")
-    assert late.response is not None and late.response.ephemeral
+    assert late.response is not None and reply_to(late).ephemeral
     assert "Scheduled as #" not in answer_text(late)
     assert NOT_WAITING not in answer_text(late), answer_text(late)
     assert not events(world) and await stored_series(world) == []

@@ -17,6 +17,7 @@ from tests.cogs.test_private_languages import client_language, german_server
 from tests.cogs.test_schedule import schedule
 from tests.cogs.test_series_reminders import advance_to, reminders
 from tests.conftest import World
+from tests.responses import button_labels, reply_to
 
 TITLE = {language: _("When should I remind you?", language) for language in ("de", "es")}
 
@@ -60,9 +61,9 @@ async def test_the_choice_keeps_the_language_for_its_reminder_and_the_next_offer
     # Nothing known yet (no /remind me, no choice): the server's German.
     [offer] = offers(ana)
     assert offer.embeds[0].title == TITLE["de"]
-    labels = [c.label for row in offer.components for c in row.children]
+    labels = button_labels(offer)
     chosen = await ana.user.click(offer, label=labels[1])  # two hours before
-    assert "2 horas antes" in str(chosen.response.content), chosen.response.content
+    assert "2 horas antes" in str(reply_to(chosen).content), reply_to(chosen).content
     stored = await rows(world, "SELECT language FROM series_reminders WHERE user_id = ?", ana.id)
     assert [r[0] for r in stored] == ["es-ES"]
 
@@ -79,10 +80,10 @@ async def test_the_choice_keeps_the_language_for_its_reminder_and_the_next_offer
 
     # /mydata shows it; /forget deletes it.
     exported = await ana.slash(world.channel, "mydata")
-    [file] = exported.response.attachments
+    [file] = reply_to(exported).attachments
     data = json.loads(await file.read())
     assert [r["language"] for r in data["series_reminders"]] == ["es-ES"], data
     forget = await ana.slash(world.channel, "forget")
-    await ana.click(forget.response.message, label=_("Delete my data", "es"))
+    await ana.click(reply_to(forget).message, label=_("Delete my data", "es"))
     left = await rows(world, "SELECT language FROM series_reminders WHERE user_id = ?", ana.id)
     assert left == []

@@ -11,6 +11,7 @@ from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.cogs.test_schedule import now, schedule
 from tests.conftest import World, restart
+from tests.responses import button_labels, reply_to
 
 CHOICES = ["1 day before", "2 hours before", "30 minutes before", "At the start", "No reminder"]
 
@@ -37,10 +38,10 @@ async def advance_to(world: World, when: float) -> None:
 
 async def choose(member: Any, label: str) -> str:
     [offer] = offers(member)
-    labels = [c.label for row in offer.components for c in row.children]
+    labels = button_labels(offer)
     assert labels == CHOICES, labels
     chosen = await member.user.click(offer, label=label)
-    return str(chosen.response.content or "")
+    return str(reply_to(chosen).content or "")
 
 
 async def test_each_member_is_reminded_at_their_own_time_once(
@@ -117,6 +118,7 @@ async def test_a_member_not_interested_is_not_reminded_even_with_a_choice(world:
     await ana.subscribe_event(occurrence.event_id)
     await choose(ana, "2 hours before")
     # Discord's list is the truth at send time (a missed USER_REMOVE changes nothing).
+    assert occurrence.event_id is not None
     event = world.env.backend.get_scheduled_event(world.guild.id, occurrence.event_id)
     event.user_ids.discard(ana.id)
     await advance_to(world, occurrence.starts_at - 2 * 3600 + 5)
@@ -130,12 +132,12 @@ async def test_mydata_shows_and_forget_deletes_the_choice(world: World) -> None:
         await member.subscribe_event(occurrence.event_id)
         await choose(member, "1 day before")
     exported = await ana.slash(world.channel, "mydata")
-    [file] = exported.response.attachments
+    [file] = reply_to(exported).attachments
     data = json.loads(await file.read())
     assert data["series_reminders"][0]["series_title"] == "Friday circle"
     assert data["series_reminders"][0]["minutes_before"] == 24 * 60
     asked = await ana.slash(world.channel, "forget")
-    await ana.click(asked.response.message, label="Delete my data")
+    await ana.click(reply_to(asked).message, label="Delete my data")
     choices = await world.bot().store.reminders.series_choices(occurrence.series_id)
     assert choices == {ben.id: 24 * 60}
     await advance_to(world, occurrence.starts_at - 24 * 3600 + 5)
@@ -150,12 +152,12 @@ async def test_an_old_offer_pressed_after_forget_stores_nothing(world: World) ->
     [offer] = offers(ana)
     store = world.bot().store.reminders
     exported = await ana.slash(world.channel, "mydata")
-    data = json.loads(await exported.response.attachments[0].read())
+    data = json.loads(await reply_to(exported).attachments[0].read())
     assert [o["series_title"] for o in data["series_reminder_offers"]] == ["Friday circle"]
     asked = await ana.slash(world.channel, "forget")
-    await ana.click(asked.response.message, label="Delete my data")
+    await ana.click(reply_to(asked).message, label="Delete my data")
     pressed = await ana.user.click(offer, label="1 day before")
-    said = pressed.response.content or ""
+    said = reply_to(pressed).content or ""
     assert "saved nothing" in said and "/forget" in said, said
     assert await store.series_choices(occurrence.series_id) == {}
     rows = await world.bot().store.db.fetch_all("SELECT * FROM series_reminder_offers")
@@ -173,7 +175,7 @@ async def test_an_old_offer_pressed_after_removing_interested_stores_nothing(
     [offer] = offers(ana)
     await ana.unsubscribe_event(occurrence.event_id)
     pressed = await ana.user.click(offer, label="2 hours before")
-    assert "saved nothing" in (pressed.response.content or "")
+    assert "saved nothing" in (reply_to(pressed).content or "")
     assert await world.bot().store.reminders.series_choices(occurrence.series_id) == {}
 
 
@@ -184,7 +186,7 @@ async def test_a_choice_during_a_running_weekly_session_is_for_the_next_one(worl
     [offer] = offers(ana)
     await advance_to(world, occurrence.starts_at + 60)
     pressed = await ana.user.click(offer, label="2 hours before")
-    said = pressed.response.content or ""
+    said = reply_to(pressed).content or ""
     week_later = int(occurrence.starts_at + 7 * 86_400)
     assert "2 hours before" in said and f"<t:{week_later}:F>" in said, said
     store = world.bot().store.schedule

@@ -29,6 +29,7 @@ from bot.core.exports import CSV_COLUMNS
 from bot.i18n import catalogue_path
 from tests.conftest import World, find_message
 from tests.fakes.client_locale import client_locales
+from tests.responses import reply_to
 
 TITLE = "Dienstagskreis"
 MEMBER_TEXT = (
@@ -230,8 +231,8 @@ def message_texts(message: discord.Message) -> Iterator[str]:
             if text:
                 yield text
         for embed_field in embed.fields:
-            yield embed_field.name
-            yield embed_field.value
+            yield embed_field.name or ""
+            yield embed_field.value or ""
     yield from component_texts(message.components)
 
 
@@ -356,14 +357,14 @@ async def test_a_german_session_with_a_spanish_member(
     seen.reply(fran, await fran.slash(world.channel, "activity start", activity="opening-checkin"))
     card = find_message(world.channel, "Anfangsrunde")
     shown = seen.reply(cai, await cai.click(card, label="5"))
-    assert shown.response.embeds[0].title == "Antes de tu primer check-in"
-    saved = seen.reply(cai, await cai.click(shown.response.message, label="Acepto"))
-    assert "Tu respuesta está guardada: **5 de 10**" in saved.response.content
-    seen.reply(cai, await cai.click(saved.response.message, label="Compartir con el grupo"))
+    assert reply_to(shown).embeds[0].title == "Antes de tu primer check-in"
+    saved = seen.reply(cai, await cai.click(reply_to(shown).message, label="Acepto"))
+    assert "Tu respuesta está guardada: **5 de 10**" in reply_to(saved).content
+    seen.reply(cai, await cai.click(reply_to(saved).message, label="Compartir con el grupo"))
     assert any("📣 **cai** hat den eigenen Check-in geteilt" in t for t in public_texts(world))
     for member, value in ((ana, "6"), (ben, "4")):
         shown = seen.reply(member, await member.click(card, label=value))
-        seen.reply(member, await member.click(shown.response.message, label="Einverstanden"))
+        seen.reply(member, await member.click(reply_to(shown).message, label="Einverstanden"))
     await advance(world, 180)
 
     # Choosing the mood: a vote, the chosen piece, reactions, a shared reflection.
@@ -398,7 +399,7 @@ async def test_a_german_session_with_a_spanish_member(
         text = "una casa con la puerta azul" if writer is cai else next(lines)
         sheet = find_message(world.channel, "Strophe und Refrain")
         form = seen.reply(writer, await writer.click(sheet, label="Meine Zeile schreiben"))
-        assert form.modal is not None, form.response.content if form.response else None
+        assert form.modal is not None, reply_to(form).content if form.response else None
         seen.reply(writer, await writer.submit_modal(form, {"line": text}))
         if writer is cai:
             break
@@ -422,8 +423,8 @@ async def test_a_german_session_with_a_spanish_member(
     seen.reply(cai, await cai.click(care[-1], label="Avisar al facilitador"))
     await advance(world, 6 * 60)
     ended = seen.reply(fran, await fran.slash(world.channel, "session end"))
-    assert ended.response is not None and not ended.response.ephemeral
-    summary = ended.response.embeds[0]
+    assert ended.response is not None and not reply_to(ended).ephemeral
+    summary = reply_to(ended).embeds[0]
     assert summary.title == f"🌙 {TITLE}: Zusammenfassung der Sitzung"
     assert "Stimmungsänderung (Stimmung, 0-10)" in [f.name for f in summary.fields]
 
@@ -442,7 +443,7 @@ async def test_a_german_session_with_a_spanish_member(
             timezone="UTC",
         ),
     )
-    assert scheduled.ephemeral, scheduled.response.content
+    assert scheduled.ephemeral, reply_to(scheduled).content
     await world.env.advance_time(3 * 3600)
     assert dm_texts(cai), "the scheduled check-in came by direct message"
 

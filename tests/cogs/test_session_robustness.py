@@ -6,15 +6,16 @@ import discord
 
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message
+from tests.responses import reply_to
 
 
 async def test_two_sessions_in_two_channels_run_independently(world: World) -> None:
     other = world.guild.create_text_channel("second-circle")
     await open_session(world)
     result = await world.facilitator.slash(other, "session start", title="Second group")
-    assert "is open" in result.response.content
+    assert "is open" in reply_to(result).content
     again = await world.facilitator.slash(world.channel, "session start", title="Dup")
-    assert "already open in this channel" in again.response.content
+    assert "already open in this channel" in reply_to(again).content
 
     await world.members[0].click(board(world), label="Join")
     await world.members[1].click(find_message(other, "Second group"), label="Join")
@@ -29,7 +30,7 @@ async def test_two_sessions_in_two_channels_run_independently(world: World) -> N
     ]
     assert await bot.runner.live_run(second.id) is None
     ended = await world.facilitator.slash(other, "session end")
-    assert "Second group" in (ended.response.embeds[0].title or "")
+    assert "Second group" in (reply_to(ended).embeds[0].title or "")
     assert await bot.runner.live_run(first.id) is not None
 
 
@@ -53,7 +54,7 @@ async def test_missing_send_permission_is_named_once(world: World) -> None:
     )
     result = await world.facilitator.slash(locked, "session start", title="Quiet room")
     assert result.ephemeral
-    assert "Send Messages" in result.response.content and "Embed Links" in result.response.content
+    assert "Send Messages" in reply_to(result).content and "Embed Links" in reply_to(result).content
     bot = world.bot()
     assert await bot.store.sessions.open_in_channel(locked.id) is None
     assert world.facilitator.user.dm_channel.history() == []  # told once, in the reply only
@@ -82,36 +83,36 @@ async def test_history_list_info_and_autocomplete(world: World) -> None:
     await world.facilitator.slash(world.channel, "activity start", activity="test-flow")
     await world.facilitator.slash(world.channel, "session end")
     history = await world.facilitator.slash(world.channel, "session history")
-    text = history.response.embeds[0].description or ""
+    text = reply_to(history).embeds[0].description or ""
     assert history.ephemeral and "Tuesday circle" in text and "Test flow" in text
     refused = await world.members[0].slash(world.channel, "session history")
-    assert "Only facilitators" in refused.response.content
+    assert "Only facilitators" in reply_to(refused).content
 
     listing = await world.members[0].slash(world.channel, "activity list", tag="songwriting")
-    body = listing.response.embeds[0].description or ""
+    body = reply_to(listing).embeds[0].description or ""
     assert "Lyric circle" in body and "Rhythm and breath" not in body
 
     first = await world.members[0].slash(world.channel, "activity list")
-    footer = first.response.embeds[0].footer.text or ""
+    footer = reply_to(first).embeds[0].footer.text or ""
     assert footer.startswith("Page 1 of ")
     second = await world.members[0].slash(world.channel, "activity list", page=2)
-    first_ids = set((first.response.embeds[0].description or "").split("`")[1::2])
-    second_ids = set((second.response.embeds[0].description or "").split("`")[1::2])
+    first_ids = set((reply_to(first).embeds[0].description or "").split("`")[1::2])
+    second_ids = set((reply_to(second).embeds[0].description or "").split("`")[1::2])
     assert first_ids and second_ids and not first_ids & second_ids
 
     member_info = await world.members[0].slash(
         world.channel, "activity info", activity="lyric-circle"
     )
-    names = [f.name for f in member_info.response.embeds[0].fields]
+    names = [f.name for f in reply_to(member_info).embeds[0].fields]
     assert "Steps" in names and "Facilitator notes" not in names
     fac_info = await world.facilitator.slash(
         world.channel, "activity info", activity="lyric-circle"
     )
-    assert "Facilitator notes" in [f.name for f in fac_info.response.embeds[0].fields]
+    assert "Facilitator notes" in [f.name for f in reply_to(fac_info).embeds[0].fields]
 
     choices = await world.facilitator.autocomplete(
         world.channel, "activity start", "activity", "lyr"
     )
     assert choices and choices[0]["value"] == "lyric-circle"
     missing = await world.facilitator.slash(world.channel, "activity info", activity="nope")
-    assert "no activity called `nope`" in missing.response.content
+    assert "no activity called `nope`" in reply_to(missing).content

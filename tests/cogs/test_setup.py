@@ -7,10 +7,14 @@ from typing import Any
 import discord
 import simcord
 from simcord.actors import MemberActor
+from simcord.results import InteractionResult
 
+from bot.core.activities import Catalog
+from bot.settings import Settings
 from bot.store.checkins import NewCheckin
 from tests.cogs.test_checkins import agree, care_messages, open_and_join, start
 from tests.conftest import World
+from tests.responses import reply_to
 
 DAY = 86_400
 
@@ -26,11 +30,11 @@ def other_world(env: simcord.Env) -> World:
     return World(env, guild, channel, voice, role, facilitator, people)
 
 
-def reply(result: object) -> str:
-    response = getattr(result, "response", None)
-    texts = [getattr(response, "content", "") or ""]
-    texts += [(e.title or "") + "\n" + (e.description or "") for e in response.embeds]  # type: ignore[union-attr]
-    for embed in response.embeds:  # type: ignore[union-attr]
+def reply(result: InteractionResult) -> str:
+    response = reply_to(result)
+    texts = [response.content or ""]
+    texts += [(e.title or "") + "\n" + (e.description or "") for e in response.embeds]
+    for embed in response.embeds:
         texts += [f"{f.name}: {f.value}" for f in embed.fields]
     return "\n".join(texts)
 
@@ -70,7 +74,7 @@ async def test_support_text_and_links_are_this_servers_own(world: World) -> None
     preview = reply(changed)
     assert "Support text: default → Call the Leeds helpline" in preview
     assert "Preview" in preview and "Leeds helpline" in preview
-    assert link_labels(changed.response.message) == [
+    assert link_labels(reply_to(changed).message) == [
         ("Leeds Helpline", "https://example.org/leeds"),
         ("Samaritans", "https://www.samaritans.org"),
     ]
@@ -81,7 +85,7 @@ async def test_support_text_and_links_are_this_servers_own(world: World) -> None
     await agree(world, ana, "Arriving", "1")
     care = care_messages(world, ana)
     assert len(care) == 1
-    assert "Leeds helpline" in (care[0].embeds[0].description or "")  # type: ignore[attr-defined]
+    assert "Leeds helpline" in (care[0].embeds[0].description or "")
     assert ("Samaritans", "https://www.samaritans.org") in link_labels(care[0])
     # /support shows the same here and the operator's default in the other server.
     here = await ana.slash(world.channel, "support")
@@ -94,7 +98,7 @@ async def test_support_text_and_links_are_this_servers_own(world: World) -> None
     await agree(other, hal, "Arriving", "1")
     other_care = care_messages(other, hal)
     assert len(other_care) == 1
-    description = other_care[0].embeds[0].description or ""  # type: ignore[attr-defined]
+    description = other_care[0].embeds[0].description or ""
     assert "findahelpline.com" in description and "Leeds" not in description
 
 
@@ -195,16 +199,18 @@ async def test_history_records_who_when_old_and_new_and_forget_anonymises(
     assert "Language: Spanish (es)" in shown
     # The member who changed it forgets themselves: the change stays, their id goes.
     forget = await manager.slash(world.channel, "forget")
-    done = await manager.click(forget.response.message, label="Delete my data")
-    assert "has been deleted" in done.response.content
+    done = await manager.click(reply_to(forget).message, label="Delete my data")
+    assert "has been deleted" in reply_to(done).content
     after = reply(await world.facilitator.slash(world.channel, "setup history"))
     assert f"<@{manager.id}>" not in after and "a former member" in after
 
 
-async def test_settings_survive_a_restart(world: World, settings: object, catalog: object) -> None:
+async def test_settings_survive_a_restart(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
     from tests.conftest import restart
 
     await world.manager().slash(world.channel, "setup care", low_score=6)
-    fresh = await restart(world, settings, catalog)  # type: ignore[arg-type]
+    fresh = await restart(world, settings, catalog)
     assert fresh.guild_settings.for_guild(world.guild.id).low_score_max == 6
     assert fresh.guild_settings.for_guild(None).low_score_max == 2

@@ -18,6 +18,7 @@ from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.conftest import World, build_world, find_message, make_bot, restart
+from tests.responses import reply_to
 from tests.steps_trial import HERE, kind_added
 
 
@@ -56,7 +57,7 @@ async def to_the_pause(env: simcord.Env) -> World:
     for person in world.members:
         await person.click(find_message(world.channel, "Pause session"), label="Join")
     started = await world.facilitator.slash(world.channel, "activity start", activity="pause-break")
-    assert "Starting **Pause break**" in started.response.content
+    assert "Starting **Pause break**" in reply_to(started).content
     await world.facilitator.click(find_message(world.channel, "Pause session"), label="Next")
     return world
 
@@ -74,13 +75,13 @@ async def test_only_whoever_leads_may_skip_and_the_kind_words_the_reply(
 
     refused = await world.members[0].click(card(world), label="Skip")
     assert refused.ephemeral
-    assert refused.response.content == "Only the facilitator can end the pause early."
+    assert reply_to(refused).content == "Only the facilitator can end the pause early."
     assert card(world).components, "a member's Skip leaves the pause running"
     with pytest.raises(AssertionError):
         find_message(world.channel, "After the pause")
 
     skipped = await world.facilitator.click(card(world), label="Skip")
-    assert skipped.ephemeral and skipped.response.content == "⏭ You ended the pause."
+    assert skipped.ephemeral and reply_to(skipped).content == "⏭ You ended the pause."
     after = find_message(world.channel, "After the pause")
     assert "Welcome back." in (after.embeds[0].description or "")
     closed = card(world)
@@ -114,7 +115,7 @@ async def test_skip_works_after_a_restart(pause_env: simcord.Env, settings: Sett
     await world.env.advance_time(20)
     assert card(world).components
     skipped = await world.facilitator.click(card(world), label="Skip")
-    assert skipped.response.content == "⏭ You ended the pause."
+    assert reply_to(skipped).content == "⏭ You ended the pause."
     after = find_message(world.channel, "After the pause")
     assert "Welcome back." in (after.embeds[0].description or "")
 
@@ -125,7 +126,7 @@ async def test_a_facilitator_who_did_not_start_the_session_leads_too(
     world = await to_the_pause(pause_env)
     colleague = world.guild.add_member(world.env.create_user("gil"), roles=[world.facilitator_role])
     skipped = await colleague.click(card(world), label="Skip")
-    assert skipped.response.content == "⏭ You ended the pause."
+    assert reply_to(skipped).content == "⏭ You ended the pause."
     assert "Welcome back." in (
         find_message(world.channel, "After the pause").embeds[0].description or ""
     )

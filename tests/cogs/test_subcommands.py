@@ -3,6 +3,8 @@ clear message when the group isn't there yet (a cog loaded too early)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 import pytest
 from discord import app_commands
@@ -22,7 +24,7 @@ def _bot() -> commands.Bot:
     return bot
 
 
-def _command(name: str) -> app_commands.Command[None, ..., None]:
+def _command(name: str) -> app_commands.Command[Any, ..., None]:
     return app_commands.Command(name=name, description=name, callback=_noop)
 
 

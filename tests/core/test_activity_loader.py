@@ -429,4 +429,5 @@ def test_pydantic_sentences_never_reach_the_facilitator() -> None:
     worded = simple_message("uuid_type", {}, 3)
     assert worded == "is not valid here; got 3"
     ours = format_error("text_type", "expected text").context
+    assert ours is not None
     assert simple_message("text_type", ours, 3) == "expected text"

@@ -24,7 +24,11 @@ from tests.engines import TestDatabase
 
 GUILD = 1
 FACILITATOR = 99
-ACTIVITY = {**SERVICE_ACTIVITY, "id": "checkin-batch-test", "title": "Checkin batch test"}
+ACTIVITY: dict[str, Any] = {
+    **SERVICE_ACTIVITY,
+    "id": "checkin-batch-test",
+    "title": "Checkin batch test",
+}
 
 
 clock = stopped_at()
@@ -181,7 +185,7 @@ async def test_an_anonymous_step_is_answered_one_by_one_and_counted_once(
 ) -> None:
     anonymous = {
         **ACTIVITY,
-        "steps": [{**ACTIVITY["steps"][0], "anonymous": True}, ACTIVITY["steps"][1]],  # type: ignore[index]
+        "steps": [{**ACTIVITY["steps"][0], "anonymous": True}, ACTIVITY["steps"][1]],
     }
     store, runner, service = await _opened(engine)
     try:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.core.checkin_figures import Answer, bands, group_shifts, pairs, shift_lines
 
 
-def answer(user: int | None, phase: str, value: int | None, at: float, **kw: object) -> Answer:
+def answer(user: int | None, phase: str, value: int | None, at: float, **kw: Any) -> Answer:
     return Answer(
         user_id=user,
         scale=str(kw.get("scale", "0-10")),
         phase=phase,
-        measure=kw.get("measure", "mood"),  # type: ignore[arg-type]
+        measure=kw.get("measure", "mood"),
         value=value,
         passed=value is None,
         created_at=at,

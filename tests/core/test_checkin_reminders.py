@@ -24,8 +24,8 @@ GUILD, ANA, BEN = 1, 11, 12
 BERLIN = "Europe/Berlin"
 
 
-def utc(*parts: int) -> float:
-    return datetime(*parts, tzinfo=UTC).timestamp()
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> float:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp()
 
 
 def test_days_and_times_are_read_the_way_people_write_them() -> None:

@@ -10,7 +10,6 @@ import pytest
 
 from bot.core.activities import Activity
 from bot.core.checkin_service import CheckinService, ConsentNeeded
-from bot.core.checkins import DEFAULT_NOTE_MAX, scale_of
 from bot.core.errors import Conflict
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
@@ -138,40 +137,6 @@ async def test_consent_given_after_being_asked_lets_the_answer_through(
     assert saved.record is not None and saved.record.user_id == 1
     assert await contributions(engine, run_id) == [(0, 1, "checkin")]
     assert await checkins(engine) == [(1, 6, 0)]
-
-
-async def test_a_step_answer_takes_a_note_only_if_its_step_asks(
-    store: Store, runner: Runner, service: CheckinService
-) -> None:
-    run_id = await start_run(store, runner)
-    await service.set_consent(GUILD, 1, True, "ana")
-    at_step = await service.answer_step(run_id, 0, 1, 7)
-    assert at_step.record is not None
-    scale, _, allowed = await service.scale_and_note(at_step.record)
-    assert (scale.kind, allowed) == ("0-10", False)  # the step has no `note: optional`
-    now = await service.answer_now(GUILD, 1, scale_of("1-5"), 3, None, None)
-    assert now.record is not None
-    scale, limit, allowed = await service.scale_and_note(now.record)
-    assert (scale.kind, limit, allowed) == ("1-5", DEFAULT_NOTE_MAX, True)
-
-
-async def test_a_note_is_refused_where_the_step_takes_none_and_an_answer_is_shared_once(
-    store: Store, runner: Runner, service: CheckinService
-) -> None:
-    run_id = await start_run(store, runner)
-    await service.set_consent(GUILD, 1, True, "ana")
-    at_step = await service.answer_step(run_id, 0, 1, 7)
-    assert at_step.record is not None
-    with pytest.raises(Conflict, match="This check-in doesn't ask for a note"):
-        await service.own_with_note(at_step.record.id, 1)
-    now = await service.answer_now(GUILD, 1, scale_of("1-5"), 3, None, None)
-    assert now.record is not None
-    record, limit = await service.own_with_note(now.record.id, 1)
-    assert (record.id, limit) == (now.record.id, DEFAULT_NOTE_MAX)
-    shared = await service.share(at_step.record.id, 1)
-    assert shared.shared
-    with pytest.raises(Conflict, match="You've already shared this answer with the group"):
-        await service.share(at_step.record.id, 1)
 
 
 async def test_after_the_consent_question_an_ended_step_is_told_only_to_who_agreed(

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.core.activities import Scale
-from bot.core.checkins import check_value, describe_value, is_low, low_threshold, to_ten
+from bot.core.checkins import (
+    check_answer,
+    check_value,
+    describe_value,
+    is_low,
+    low_threshold,
+    to_ten,
+)
 from bot.core.errors import InvalidInput
 
 
@@ -39,6 +46,18 @@ def test_values_are_checked_against_the_scale() -> None:
         check_value(scale("0-10"), 11)
     with pytest.raises(InvalidInput):
         check_value(scale("sam"), 0, "arousal")
+
+
+def test_an_answer_is_checked_on_both_axes_of_a_two_axis_scale() -> None:
+    check_answer(scale("0-10"), None, None)  # a pass
+    check_answer(scale("0-10"), 0, None)
+    check_answer(scale("sam"), 1, 9)
+    with pytest.raises(InvalidInput, match="That isn't one of this check-in's answers"):
+        check_answer(scale("1-5"), 6, None)
+    with pytest.raises(InvalidInput, match="Please choose your energy level too"):
+        check_answer(scale("sam"), 5, None)
+    with pytest.raises(InvalidInput, match="That isn't one of this check-in's answers"):
+        check_answer(scale("sam"), 5, 0)
 
 
 def test_describe_and_common_axis() -> None:

@@ -72,7 +72,7 @@ DRAFT: dict[str, Any] = {
 def worded() -> dict[tuple[str | int, ...], tuple[str, bool]]:
     with pytest.raises(ValidationError) as raised:
         Activity.model_validate(DRAFT)
-    found = {}
+    found: dict[tuple[str | int, ...], tuple[str, bool]] = {}
     for details in raised.value.errors():
         path, message, at_key = humanize(details, DRAFT)
         found[path] = (message, at_key)

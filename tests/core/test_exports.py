@@ -73,7 +73,11 @@ def test_each_kind_of_row_fills_its_own_cells() -> None:
     checkin = {"id": 1, "created_at": MAY_28, "session_id": 3, "session_title": "Circle"}
     checkin |= {"scale": "sam", "phase": "before", "value": 4, "value2": 2, "note": None}
     checkin |= {"passed": 0, "shared": 1}
-    rating = {"created_at": MAY_28 + 1, "session_id": None, "session_title": None}
+    rating: dict[str, object] = {
+        "created_at": MAY_28 + 1,
+        "session_id": None,
+        "session_title": None,
+    }
     rating |= {"value": None, "goal_text": "Sleep"}
     contribution = {"created_at": MAY_28 + 2, "session_id": 3, "activity_id": "warmup"}
     contribution |= {"step_index": 0, "kind": "line", "payload": {"text": "hi"}}

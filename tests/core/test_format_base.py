@@ -39,7 +39,7 @@ def test_unknown_keys_are_refused_and_a_model_cannot_change() -> None:
         Timed.model_validate({"title": "Breathe", "secnds": 10})
     timed = Timed(title="Breathe")
     with pytest.raises(pydantic.ValidationError):
-        timed.title = "Other"  # type: ignore[misc]
+        timed.title = "Other"  # type: ignore[misc]  # frozen: the point of the test
 
 
 def test_field_docstrings_become_the_schemas_descriptions_inherited_ones_too() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -35,7 +36,7 @@ def ctx(
     step: ListenStep,
     now: float,
     state: dict[str, Any],
-    present: list[int] = (),  # type: ignore[assignment]
+    present: Sequence[int] = (),
     language: str = "en",
 ) -> StepContext:
     return StepContext(
@@ -72,7 +73,7 @@ def test_no_skip_refuses_members_and_early_next_with_time_left() -> None:
     entered = handler.enter(ctx(step, 0.0, {}))
     counting = {**entered.state, "wake_at": entered.at}
     member = handler.refuse_leaving(ctx(step, 1.0, counting), by_facilitator=False)
-    assert member is not None and "only a facilitator" in member
+    assert isinstance(member, str) and "only a facilitator" in member
     early = handler.refuse_leaving(ctx(step, 1.0, counting), by_facilitator=True)
     # A refusal of its own (TimeLeft): its English wording, and the time in the reader's words.
     assert early is not None and "3 min 24 s left" in str(early)  # 4 s countdown + 200 s

@@ -119,7 +119,7 @@ class Harness:
 
 def test_round_robin_in_join_order_and_wraps() -> None:
     h = Harness(write_step(), [ANA, BEN, CAI])
-    assert h.writer == ANA and h.wake_at == 1060.0
+    assert (h.writer, h.wake_at) == (ANA, 1060.0)
     h.contribute(ANA, "line", text="a house with a red door")
     assert h.writer == BEN
     h.contribute(BEN, "line", text="the kettle on the stove")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def test_a_piece_to_play_is_a_readable_file_inside_the_media_dir(tmp_path: Path)
         assert f"I couldn't read `{missing}` in the media folder" in refused.value.message
 
 
-def _probe(streams: list[dict[str, object]], fmt: str = "ogg", duration: str = "2.0") -> str:
+def _probe(streams: list[Mapping[str, object]], fmt: str = "ogg", duration: str = "2.0") -> str:
     return json.dumps(
         {
             "streams": streams,

@@ -50,7 +50,8 @@ def test_the_pool_survives_the_run_definition_round_trip() -> None:
     )
     again = ReflectStep.model_validate_json(step.model_dump_json())
     assert again == step
-    assert pool_key(again.question) == pool_key(step.question)  # type: ignore[arg-type]
+    assert isinstance(again.question, TextPool) and isinstance(step.question, TextPool)
+    assert pool_key(again.question) == pool_key(step.question)
 
 
 def test_a_pool_of_locale_maps_is_accepted(tmp_path: Path) -> None:
@@ -78,7 +79,9 @@ def test_a_pool_of_locale_maps_is_accepted(tmp_path: Path) -> None:
 
     loaded = load_file(path, tmp_path / "media")
     assert not isinstance(loaded, list), loaded
-    question = loaded.steps[0].question  # type: ignore[union-attr]
+    step = loaded.steps[0]
+    assert isinstance(step, ReflectStep), step
+    question = step.question
     assert isinstance(question, TextPool) and len(question.pool) == 2
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.core.activities import Activity
 from bot.core.run_memory import DEFINITIONS_KEPT, RunMemory, SessionFacts
+from bot.core.steps.reflect import ReflectStep
 from bot.records.sessions import RunRecord
 
 QUESTIONS = ["What stayed with you?", "What surprised you?", "What will you take home?"]
@@ -87,7 +88,8 @@ def test_the_step_as_shown_follows_the_draws_in_the_step_state() -> None:
     assert memory.step_at(drawn, 1) is shown, "kept while the step state is unchanged"
     again = dataclasses.replace(drawn, step_state=json.dumps({"pools": {"1": {"question": 0}}}))
     assert memory.step_at(again, 1).question == QUESTIONS[0]
-    assert memory.definition(drawn).activity.steps[1].question != QUESTIONS[0]  # left as it was
+    kept = memory.definition(drawn).activity.steps[1]
+    assert isinstance(kept, ReflectStep) and kept.question != QUESTIONS[0]  # left as it was
 
 
 def test_the_step_state_is_parsed_once_per_change() -> None:

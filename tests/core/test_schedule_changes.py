@@ -54,7 +54,9 @@ def known_plan(plan: str) -> str | None:
     return plan or None
 
 
-def fields_for(changes: Changes, server_timezone: str = "Europe/Berlin") -> tuple[dict, float]:  # type: ignore[type-arg]
+def fields_for(
+    changes: Changes, server_timezone: str = "Europe/Berlin"
+) -> tuple[dict[str, object], float]:
     return changed_fields(
         changes,
         SERIES,

@@ -18,6 +18,7 @@ from bot.core.errors import Conflict, InvalidInput, NotFound, UserFacingError
 from bot.core.guild_library import GuildLibrary
 from bot.core.guild_settings import GuildSettingsService
 from bot.core.occurrence_timing import MISSED_AFTER, plan_wake
+from bot.core.recurrence import Repeat
 from bot.core.runner import Runner
 from bot.core.schedule_changes import Changes
 from bot.core.schedule_outlet import EventRefused, ReminderDm
@@ -102,7 +103,7 @@ class RecordingOutlet:
     async def dm(self, guild_id: int, user_id: int, text: str, **fields: Any) -> None:
         self.calls.append(("dm", (user_id, text.format(**fields))))
 
-    def named(self, name: str) -> list[object]:
+    def named(self, name: str) -> list[Any]:
         return [args for called, args in self.calls if called == name]
 
 
@@ -148,9 +149,9 @@ async def world(store: Store, tmp_path: Path) -> AsyncIterator[World]:
 
 
 async def schedule(
-    world: World, when: str = "tomorrow 18:00", repeat: str = "none", plan: str | None = None
+    world: World, when: str = "tomorrow 18:00", repeat: Repeat = "none", plan: str | None = None
 ) -> tuple[SeriesRecord, OccurrenceRecord]:
-    draft = world.service.draft(GUILD, "Circle", when, repeat, plan, 60)  # type: ignore[arg-type]
+    draft = world.service.draft(GUILD, "Circle", when, repeat, plan, 60)
     return await world.service.create(
         draft, channel_id=CHANNEL, voice_channel_id=None, facilitator_id=FACILITATOR
     )
@@ -292,7 +293,7 @@ async def test_a_channel_already_in_session_skips_the_opening_and_tells_the_faci
     await wake_at(world, occurrence.starts_at)
     skipped = await world.store.schedule.occurrence(occurrence.id)
     assert skipped is not None and skipped.status == "missed"
-    [(to, text)] = world.outlet.named("dm")  # type: ignore[misc]
+    [(to, text)] = world.outlet.named("dm")
     assert to == FACILITATOR and "another session is open there" in str(text)
 
 

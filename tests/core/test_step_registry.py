@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import pkgutil
 import typing
+from types import ModuleType
 
 import pytest
+from pydantic import BaseModel
 
 import bot.core.steps as core_steps
 import bot.ui.steps as ui_steps
 from bot.core.activities import Activity, activity_json_schema
 from bot.core.activity_builder import step_forms
 from bot.core.activity_models import step_types
-from bot.core.steps import step_handlers, step_kinds, step_type_names
+from bot.core.steps import step_handlers, step_kinds, step_type_names, summary_counts
 from bot.ui.steps import presented_model, presenters
 
 
-def _modules(package: object) -> set[str]:
+def _modules(package: ModuleType) -> set[str]:
     path = package.__path__
     return {info.name for info in pkgutil.iter_modules(path)} - {"base"}
 
@@ -44,6 +46,7 @@ def test_models_handlers_and_presenters_name_the_same_kinds() -> None:
         # the kind: the trial kind, tried in a copy of the tree, imports its tests/ twin).
         model = presented_model(shown[kind.name])
         assert model is not None and model.__name__ == kind.model.__name__
+        assert issubclass(model, BaseModel), model
         assert typing.get_args(model.model_fields["type"].annotation) == (kind.name,)
 
 
@@ -98,3 +101,28 @@ def test_the_activity_builder_offers_the_registered_kinds_with_a_form() -> None:
         if kind.form is not None:
             assert kind.form.fields[0].key == "title"
             assert len(kind.form.fields) <= 5  # a Discord form holds at most five inputs
+
+
+def test_the_summary_counts_what_the_kinds_declare() -> None:
+    """The session summary's words for each contribution kind are the kinds' own; a contribution
+    kind several kinds offer (a pass) is declared by each with the one shared `SummaryCount`."""
+    counts = summary_counts()
+    declared = [(name, kind) for kind in step_kinds() for name in kind.summary_counts]
+    assert declared and {name for name, _ in declared} == set(counts)
+    for name, kind in declared:
+        assert kind.summary_counts[name] == counts[name], (kind.name, name)
+    offered_twice = {name for name, _ in declared if [n for n, _ in declared].count(name) > 1}
+    assert offered_twice, "a contribution kind shared by kinds (a pass) is declared by each"
+    for count in counts.values():
+        assert "{count}" in count.one and "{count}" in count.many and "{k}" in count.few
+
+
+def test_two_kinds_counting_one_contribution_kind_in_other_words_stop_the_summary() -> None:
+    before = summary_counts()
+    core_steps.add_package("tests.steps_example.clash")
+    try:
+        with pytest.raises(RuntimeError, match="'clap' counts 'pass' contributions"):
+            summary_counts()
+    finally:
+        core_steps.remove_package("tests.steps_example.clash")
+    assert summary_counts() == before

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core import step_moves
 from bot.core.pools import ANOTHER_STATE
-from bot.core.step_state import WAKE_REMAINING, StepState
+from bot.core.step_state import StepState
 from bot.core.steps.listen import ListenState
 from bot.core.steps.reflect import ReflectState
 from bot.core.steps.round import FLOOR_LEFT, FloorLeft, RoundState, RoundTurn
@@ -146,12 +145,6 @@ def test_changes_are_written_as_the_runner_wrote_them_before() -> None:
         StepState.parse(WRITE).with_note_told(FLOOR_LEFT)
 
 
-def test_the_runner_s_keys_are_the_ones_its_moves_write() -> None:
-    """`StepMoves` (being rewritten as compare-and-sets) still names the paused remainder
-    itself: the two must stay one key until it reads it from here."""
-    assert step_moves.WAKE_REMAINING == WAKE_REMAINING
-
-
 @pytest.mark.parametrize("text", ["", "not json", "[1, 2]", "null"])
 def test_a_corrupt_state_is_refused_where_it_is_acted_on_and_empty_where_shown(text: str) -> None:
     with pytest.raises(ValueError):
@@ -196,22 +189,6 @@ async def test_states_in_a_database_read_back_and_a_change_keeps_the_rest(store:
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
 OWNER = "bot/core/step_state.py"
-
-RAW_ALLOWED = {
-    # runcas: typed at integration
-    ("bot/core/runner.py", "Runner.pause"),
-    ("bot/core/runner.py", "Runner.resume"),
-    ("bot/core/runner.py", "Runner.extend"),
-    # runcas: typed at integration
-    ("bot/core/step_timers.py", "*"),
-    # runcas: typed at integration (`StepMoves._end` reads no JSON)
-    ("bot/core/step_moves.py", "StepMoves._apply_wake"),
-    ("bot/core/step_moves.py", "StepMoves._move_on"),
-    # tidy: edits RoundCog._voice_moved at the same time; typed at integration
-    ("bot/cogs/round.py", "RoundCog._voice_moved"),
-}
-"""(module, function) pairs still allowed to read or write a step state as raw JSON; "*" is
-every function of the module. Each names who removes it."""
 
 _JSON_CALLS = frozenset({"loads", "dumps", "load", "dump"})
 
@@ -284,11 +261,6 @@ def raw_readers() -> set[tuple[str, str]]:
     return found
 
 
-def allowed(found: tuple[str, str]) -> bool:
-    module, _function = found
-    return found in RAW_ALLOWED or (module, "*") in RAW_ALLOWED
-
-
 def test_the_scan_finds_raw_json_of_a_step_state() -> None:
     source = """
 import json
@@ -317,12 +289,5 @@ class Cog:
 
 def test_no_module_reads_a_step_state_as_raw_json() -> None:
     """Only bot/core/step_state.py (and the store, which keeps the text) parses or writes a
-    run's step state; everyone else reads the typed `StepState` and their kind's state type.
-    The allowlist is for functions others rewrite at the same time: an entry no longer needed
-    fails too, so it is removed then."""
-    found = raw_readers()
-    assert sorted(f for f in found if not allowed(f)) == []
-    used = {
-        entry for entry in RAW_ALLOWED if any(f == entry or entry == (f[0], "*") for f in found)
-    }
-    assert sorted(RAW_ALLOWED - used) == [], "no longer reads raw JSON: remove its entry"
+    run's step state; everyone else reads the typed `StepState` and their kind's state type."""
+    assert sorted(raw_readers()) == []

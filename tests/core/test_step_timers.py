@@ -20,7 +20,9 @@ def runner(store: Store, clock: Clock) -> Runner:
 async def test_deadlines_pause_extend_and_wake(runner: Runner, store: Store, clock: Clock) -> None:
     s = await session(store, 1)
     run = (await runner.start(s.id, activity())).run
-    run = (await runner.advance(run.id, 0)).run  # type: ignore[union-attr]
+    advanced = await runner.advance(run.id, 0)
+    assert advanced is not None
+    run = advanced.run
     start = clock().timestamp()
     assert run.step_deadline == start + 60
     assert await runner.next_wake() == start + 60

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.errors import InvalidInput
-from bot.core.recurrence import Recurrence
+from bot.core.recurrence import Recurrence, Repeat
 from bot.core.time_zones import exists_locally
 from bot.core.typed_times import parse_when, require_future
 
@@ -125,8 +125,8 @@ def test_an_ambiguous_autumn_time_is_its_first_occurrence() -> None:
 
 
 @pytest.mark.parametrize("repeat", ["weekly", "fortnightly"])
-def test_weekly_keeps_18_local_across_both_changes(repeat: str) -> None:
-    rule = Recurrence(repeat, "Europe/Berlin", datetime(2026, 3, 13, 18, 0))  # type: ignore[arg-type]
+def test_weekly_keeps_18_local_across_both_changes(repeat: Repeat) -> None:
+    rule = Recurrence(repeat, "Europe/Berlin", datetime(2026, 3, 13, 18, 0))
     starts = [rule.start(seq) for seq in range(0, 40)]
     assert all(s.strftime("%A %H:%M") == "Friday 18:00" for s in starts)
     utc_hours = {s.astimezone(UTC).date(): s.astimezone(UTC).hour for s in starts}

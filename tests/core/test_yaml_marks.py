@@ -11,6 +11,7 @@ from bot.core.yaml_marks import (
     parse_marked,
 )
 from bot.core.yaml_syntax import Mark
+from bot.i18n.wording import Wording
 
 ACTIVITY = """\
 id: a
@@ -54,7 +55,7 @@ def test_every_value_and_key_has_its_line_and_column() -> None:
 
 def test_duplicate_keys_aliases_and_deep_nesting_are_located_problems() -> None:
     assert parse_marked("a: 1\na: 2\n") == [
-        YamlProblem(2, 1, ("a",), "duplicate key 'a' (first written on line 1)")
+        YamlProblem(2, 1, ("a",), Wording("duplicate key 'a' (first written on line 1)"))
     ]
     (alias,) = problems("a: &x 1\nb: *x\n")
     assert (alias.line, alias.column) == (2, 4) and "aliases (*x) are not allowed" in alias.message
@@ -62,13 +63,17 @@ def test_duplicate_keys_aliases_and_deep_nesting_are_located_problems() -> None:
     (nested,) = problems(deep)
     assert nested.message == f"YAML syntax: nesting is deeper than {MAX_DEPTH} levels"
     assert parse_marked("") == [
-        YamlProblem(1, 1, (), "file is empty; expected an activity (id, title, steps, ...)")
+        YamlProblem(
+            1, 1, (), Wording("file is empty; expected an activity (id, title, steps, ...)")
+        )
     ]
 
 
 def test_bytes_become_text_or_a_located_refusal() -> None:
     assert decode_source(b"\xef\xbb\xbfid: a") == "id: a"  # a BOM is dropped
-    assert decode_source(b"id: a\n  \xff") == YamlProblem(2, 3, (), "file is not valid UTF-8 text")
+    assert decode_source(b"id: a\n  \xff") == YamlProblem(
+        2, 3, (), Wording("file is not valid UTF-8 text")
+    )
     too_big = decode_source(b"x" * (MAX_BYTES + 1))
     assert isinstance(too_big, YamlProblem)
     assert too_big.message == "file is 257 KiB; activity files may be at most 256 KiB"

@@ -8,6 +8,7 @@ import pytest
 
 from bot.core import yaml_compose, yaml_syntax
 from bot.core.yaml_marks import YamlProblem, parse_marked
+from bot.i18n.wording import Wording
 
 BROKEN = {
     "unclosed_flow_sequence": (
@@ -147,7 +148,9 @@ BROKEN = {
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_syntax_error_is_located_and_worded(name: str) -> None:
     text, (line, column), message = BROKEN[name]
-    assert parse_marked(text) == [YamlProblem(line, column, (), f"YAML syntax: {message}")]
+    assert parse_marked(text) == [
+        YamlProblem(line, column, (), Wording("YAML syntax: {message}", message=message))
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
@@ -164,7 +167,10 @@ def test_chorus_depth_limit_fires_before_any_parser_limit() -> None:
     text = "id: " + "[" * 5000 + "]" * 5000 + "\n"
     expected = [
         YamlProblem(
-            1, 4 + yaml_compose.MAX_DEPTH, (), "YAML syntax: nesting is deeper than 24 levels"
+            1,
+            4 + yaml_compose.MAX_DEPTH,
+            (),
+            Wording("YAML syntax: nesting is deeper than 24 levels"),
         )
     ]
     assert parse_marked(text) == expected

@@ -45,8 +45,8 @@ def without_people_s_words(texts: list[str], language: str = "de") -> list[str]:
     ]
     cleaned = []
     for text in texts:
-        for words in sorted(theirs, key=len, reverse=True):
-            text = text.replace(words, " ")
+        for phrase in sorted(theirs, key=len, reverse=True):
+            text = text.replace(phrase, " ")
         cleaned.append(text)
     return cleaned
 

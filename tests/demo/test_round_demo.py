@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.demo.test_script import scripted
+from tests.responses import fields_of
 
 
 async def test_simulated_members_go_around(tmp_path: Path) -> None:
@@ -18,6 +19,6 @@ async def test_simulated_members_go_around(tmp_path: Path) -> None:
     assert "We went around:" in card
     # The demo session has a voice channel: members speak there and press Done (or Pass).
     assert report.summary is not None
-    fields = {f.name: f.value for f in report.summary.embeds[0].fields}
+    fields = fields_of(report.summary.embeds[0])
     assert "turns taken in a go-around" in fields["Contributions"]
     assert "breathing" not in fields["Contributions"]

@@ -31,11 +31,11 @@ async def test_german_screenshots_through_the_command(
     from PIL import Image
 
     from bot.demo import screenshots
+    from bot.demo.world import start_world as real_start_world  # what screenshots imports
 
     pages: list[str] = []
     worlds: list[DemoWorld] = []
     places: dict[str, set[str]] = {}
-    real_start_world = screenshots.start_world
 
     async def start_world(*args: Any, **kwargs: Any) -> DemoWorld:
         worlds.append(await real_start_world(*args, **kwargs))

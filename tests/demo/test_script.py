@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bot.cli import build_parser
 from bot.settings import Settings
+from tests.responses import fields_of
+
+if TYPE_CHECKING:
+    from bot.demo.script import ScriptReport
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PREVIEW_RUNTIME = ("aiohttp", "markdown_it", "linkify_it", "regex", "PIL")
@@ -20,9 +25,13 @@ def base_settings(tmp_path: Path) -> Settings:
     return Settings(activities_dirs=(ROOT / "activities",), media_dir=tmp_path / "media")
 
 
-async def scripted(  # type: ignore[no-untyped-def]
+Transcript = list[tuple[str | None, str | None, list[tuple[str | None, str | None]]]]
+"""Each embed the session posted: (title, description, [(field name, field value)])."""
+
+
+async def scripted(
     tmp_path: Path, seed: int = 7, activities: tuple[str, ...] | None = None
-):
+) -> tuple[ScriptReport, Transcript, list[BaseException]]:
     from bot.demo.script import run_script
     from bot.demo.world import demo_settings, start_world
 
@@ -64,7 +73,7 @@ async def test_scripted_session_completes_with_a_message_per_step(tmp_path: Path
     assert "What we shared" in titles and "🎶 Song #1" in titles
     assert any(t and t.startswith("How the group heard") for t in titles)
     assert report.summary is not None
-    fields = {f.name: f.value for f in report.summary.embeds[0].fields}
+    fields = fields_of(report.summary.embeds[0])
     assert fields["Attendance"] == "5 people"
     assert "8 lyric lines" in fields["Contributions"]
     assert any(name.startswith("Mood shift") for name in fields)
@@ -75,7 +84,7 @@ async def test_same_seed_same_session(tmp_path: Path) -> None:
     _, first, _ = await scripted(tmp_path / "a", seed=11, activities=("lyric-circle",))
     _, second, _ = await scripted(tmp_path / "b", seed=11, activities=("lyric-circle",))
 
-    def words(transcript):  # type: ignore[no-untyped-def]
+    def words(transcript: Transcript) -> list[tuple[str | None, str | None]]:
         # Times and ids differ between runs; what people chose and wrote must not.
         return [(t, d) for t, d, _ in transcript if t and ("shared" in t or "Song" in t)]
 

@@ -37,10 +37,10 @@ async def start_breathing(world: DemoWorld) -> Any:
     return card
 
 
-async def done_by(world: DemoWorld) -> set[int]:
-    run = await world.bot.store.runs.live_for_session(
-        (await world.bot.store.sessions.open_in_channel(world.channel.id)).id  # type: ignore[union-attr]
-    )
+async def done_by(world: DemoWorld) -> set[int | None]:
+    session = await world.bot.store.sessions.open_in_channel(world.channel.id)
+    assert session is not None
+    run = await world.bot.store.runs.live_for_session(session.id)
     assert run is not None
     return {
         c.author_id
@@ -64,8 +64,9 @@ async def test_members_follow_a_breathing_pattern_to_near_its_end(world: DemoWor
         clock=lambda: world.env.now().timestamp(),
     )
     ends = follows_until(card, "breathe")
+    assert ends is not None, "the card says when the pattern ends"
     assert ends == pytest.approx(posted + 60, abs=1), "the card says when the pattern ends"
-    pressed_at: dict[int, float] = {}
+    pressed_at: dict[int | None, float] = {}
     while world.env.now().timestamp() < ends + 10:
         looked = world.env.now().timestamp()
         await crowd.step()

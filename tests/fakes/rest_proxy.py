@@ -76,8 +76,8 @@ class FakeRestProxy:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        assert isinstance(server, asyncio.Server), server
+        self.port = server.sockets[0].getsockname()[1]
 
     async def close(self) -> None:
         if self._runner is not None:

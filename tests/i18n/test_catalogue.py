@@ -62,7 +62,9 @@ def test_every_language_translates_every_text(template: Catalog, language: str) 
 
 
 def _forms(message: Message) -> list[str]:
-    return list(message.string) if isinstance(message.string, tuple | list) else [message.string]
+    return (
+        list(message.string) if isinstance(message.string, tuple | list) else [message.string or ""]
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -24,7 +24,9 @@ def translations(language: str) -> list[str]:
         entries = [m for m in read_po(po, locale=language) if m.id]
     texts: list[str] = []
     for entry in entries:
-        texts += entry.string if isinstance(entry.string, tuple) else [entry.string]
+        texts += (
+            list(entry.string) if isinstance(entry.string, tuple | list) else [entry.string or ""]
+        )
     return texts
 
 

@@ -12,10 +12,11 @@ import simcord
 from bot.i18n import SHIPPED, gettext
 from bot.ui.form_ids import FORM_FAMILIES
 from bot.ui.forms import give_back
+from tests.conftest import chorus_of
 
 
 async def test_every_form_family_is_registered_with_a_translated_what(env: simcord.Env) -> None:
-    routes = env.bot.form_handlers
+    routes = chorus_of(env).form_handlers
     families = [f for f in FORM_FAMILIES if f.__module__.startswith("bot.")]
     assert set(routes) == set(families) and len(routes) >= 10
     for family, route in routes.items():

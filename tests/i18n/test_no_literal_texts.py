@@ -194,7 +194,7 @@ class Scan:
         self.leaks: set[Leak] = set()
         self.nodes: list[tuple[Source, ast.expr]] = []
         """The leaking literals themselves (for tools that rewrite them)."""
-        self._followed: set[tuple[str, int]] = set()
+        self._followed: set[tuple[str, int, bool]] = set()
 
     def _find_refusal_classes(self) -> None:
         classes = [
@@ -344,7 +344,7 @@ class Scan:
         name = _name(call.func)
         if name == "N_" and not translated_later:
             text = call.args[0] if call.args else call
-            shown = text.value if isinstance(text, ast.Constant) else "N_(...)"
+            shown = str(text.value) if isinstance(text, ast.Constant) else "N_(...)"
             self.leaks.add(Leak(source.path, call.lineno, f"N_ without _(): {shown}"))
             return
         if name in MARKING:

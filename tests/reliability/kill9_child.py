@@ -30,7 +30,7 @@ from bot.core.lyrics_service import LyricsService
 from bot.core.runner import Runner
 from bot.core.session import SessionService
 from bot.core.steps.checkin import CheckinHandler
-from bot.core.steps.write import WriteHandler
+from bot.core.steps.write import WriteHandler, WriteStep
 from bot.core.syllables import warm_up
 from bot.settings import CheckinSettings
 from bot.store.store import Store
@@ -78,6 +78,7 @@ async def writer(
     await runner.advance(named_run.id, 0)
     song_run = (await runner.start(studio.id, song_activity)).run
     step = song_activity.steps[0]
+    assert isinstance(step, WriteStep), step
     assert step.type == "write"
     member = base + 100
     while True:

@@ -19,6 +19,7 @@ from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import ROOT, World
 from tests.engines import TestDatabase
 from tests.reliability.test_discord_failures import boards
+from tests.responses import reply_to
 
 
 @pytest.fixture
@@ -58,20 +59,20 @@ async def test_a_deleted_board_is_posted_again_by_one_process_only(
     # The other process found it deleted first and is posting it now.
     assert await other.sessions.claim_board(session.id, first.id, bot.clock().timestamp())
     joined = await ana.slash(world.channel, "session join")
-    assert "You've joined" in joined.response.content
+    assert "You've joined" in reply_to(joined).content
     await world.env.settle()
     assert boards(world) == []  # this process saw the claim: no second board
     # The other process's post failed (it released the claim): the next change posts it here.
     await other.sessions.release_board(session.id)
     joined = await ben.slash(world.channel, "session join")
-    assert "You've joined" in joined.response.content
+    assert "You've joined" in reply_to(joined).content
     await world.env.settle()
     [second] = boards(world)
     saved = await other.sessions.get(session.id)
     assert saved is not None and saved.board_message_id == second.id
     # ...and it works: its buttons answer.
     left = await ben.click(second, label="Leave")
-    assert "You've left" in left.response.content
+    assert "You've left" in reply_to(left).content
     assert len(boards(world)) == 1
 
 

@@ -10,6 +10,7 @@ import discord
 from bot.chorus_bot import ChorusBot
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message
+from tests.responses import reply_to
 
 ERROR_CODE = "Something went wrong"
 
@@ -25,7 +26,7 @@ def boards(world: World) -> list[discord.Message]:
 async def reflect(world: World, member: Any, text: str) -> None:
     form = await member.click(find_message(world.channel, "One word"), label="Reflect")
     saved = await member.submit_modal(form, {"answer": text})
-    assert "saved" in saved.response.content, saved.response.content
+    assert "saved" in reply_to(saved).content, reply_to(saved).content
 
 
 async def reflections(bot: ChorusBot) -> list[str]:
@@ -45,7 +46,7 @@ async def to_reflect_step(world: World) -> None:
         await member.click(board(world), label="Join")
     await world.facilitator.slash(world.channel, "activity start", activity="test-flow")
     moved = await world.facilitator.click(board(world), label="Next")
-    assert "Step 2" in moved.response.content
+    assert "Step 2" in reply_to(moved).content
 
 
 def dms(world: World) -> list[str]:
@@ -77,7 +78,7 @@ async def test_server_error_on_a_step_post(world: World) -> None:
     # Six 500s outlast discord.py's own five tries at the step message.
     world.env.inject_error("POST", f"/channels/{world.channel.id}/messages", status=500, times=6)
     moved = await world.facilitator.click(board(world), label="Next")
-    assert "Step 2 of 4" in moved.response.content and ERROR_CODE not in moved.response.content
+    assert "Step 2 of 4" in reply_to(moved).content and ERROR_CODE not in reply_to(moved).content
     await world.env.settle()
     step = find_message(world.channel, "One word")  # posted by the retry, once
     assert sum(1 for m in world.channel.history() if m.id == step.id) == 1
@@ -140,7 +141,7 @@ async def test_board_deleted_by_a_moderator_is_posted_again(world: World) -> Non
     first = board(world)
     await mod.delete(first)
     joined = await mod.slash(world.channel, "session join")
-    assert "You've joined" in joined.response.content
+    assert "You've joined" in reply_to(joined).content
     await world.env.settle()
     second = board(world)
     assert second.id != first.id and len(boards(world)) == 1
@@ -161,7 +162,7 @@ async def test_board_deleted_by_a_moderator_is_posted_again(world: World) -> Non
     session = await bot.store.sessions.get(1)
     assert session is not None and session.board_message_id == third.id
     click = await world.members[1].click(third, label="Join")
-    assert "You've joined" in click.response.content
+    assert "You've joined" in reply_to(click).content
     assert await reflections(bot) == ["still here"]
     assert not dms(world)
     print("discord failures: board deleted (moderator, then 10008) -> re-posted 2/2, buttons work")

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import World, find_message
+from tests.responses import reply_to
 
 EXAMPLES = 30
 FUZZ = settings(
@@ -137,7 +138,9 @@ class Checker:
         content in `message.mentions` even when nobody is pinged; who is actually pinged is the
         backend's ping_user_ids / ping_role_ids, and mention_everyone."""
         backend = self.world.env.backend
-        bot_id = self.world.bot().user.id  # type: ignore[union-attr]
+        user = self.world.bot().user
+        assert user is not None  # logged in
+        bot_id = user.id
         viewers = [None, self.world.facilitator, *self.world.members]
         for channel in self.world.guild.channels.values():
             for viewer in viewers:
@@ -174,7 +177,7 @@ def marked(text: str, limit: int) -> tuple[str, str]:
 async def new_session(world: World, title: str = "Open circle") -> Any:
     channel = world.guild.create_text_channel(f"room-{next(counter)}")
     result = await world.facilitator.slash(channel, "session start", title=title)
-    assert "is open" in result.response.content, result.response.content
+    assert "is open" in reply_to(result).content, reply_to(result).content
     # cai is present but quiet, so auto steps stay open while ana answers again and again.
     await world.members[2].slash(channel, "session join")
     return channel
@@ -208,7 +211,7 @@ async def test_session_titles(world: World) -> None:
         check.start()
         result = await world.facilitator.slash(channel, "session start", title=title)
         check.check(marker)
-        assert "is open" in result.response.content
+        assert "is open" in reply_to(result).content
         await world.facilitator.slash(channel, "session end")
 
     await run_examples(world, body)()
@@ -229,7 +232,7 @@ async def test_reflections(world: World) -> None:
         check.start()
         saved = await ana.submit_modal(shown, {"answer": answer, "share": True})
         check.check(marker, echo=False)  # the reply confirms; the text is shown at the end
-        content = saved.response.content
+        content = reply_to(saved).content
         assert "saved" in content or "Please" in content or "reflection" in content, content
 
     await run_examples(world, body)()
@@ -252,7 +255,7 @@ async def test_lyric_lines(world: World) -> None:
         check.start()
         result = await ana.slash(channel, "line", text=line)
         await world.env.settle()
-        content = result.response.content or ""
+        content = reply_to(result).content or ""
         check.check(marker, echo="line is added" in content)
         if "song is complete" in content:
             await world.facilitator.slash(channel, "activity stop")
@@ -278,9 +281,9 @@ async def test_track_suggestions(world: World) -> None:
         _, note = marked(text, 200)
         check.start()
         result = await ana.slash(channel, "listen suggest", title=title, artist=artist, note=note)
-        check.check(marker, echo="Added" in (result.response.content or ""))
+        check.check(marker, echo="Added" in (reply_to(result).content or ""))
         playlist = await ana.slash(channel, "listen playlist")
-        assert ERROR_CODE not in str(playlist.response.embeds[0].to_dict())
+        assert ERROR_CODE not in str(reply_to(playlist).embeds[0].to_dict())
 
     await run_examples(world, body)()
     report("track suggestions (title, artist, note)", check)
@@ -291,16 +294,16 @@ async def test_goal_texts(world: World) -> None:
     ana = world.members[0]
     bot = world.bot()
     first = await ana.slash(world.channel, "goal set", text="start small")
-    await ana.click(first.response.message, label="Agree")
+    await ana.click(reply_to(first).message, label="Agree")
 
     async def body(text: str) -> None:
         marker, goal = marked(text, 100)
         check.start()
         result = await ana.slash(world.channel, "goal set", text=goal)
-        content = result.response.content or ""
+        content = reply_to(result).content or ""
         check.check(marker, echo="goal is saved" in content)
         listing = await ana.slash(world.channel, "goal list")
-        assert ERROR_CODE not in str(listing.response.embeds[0].to_dict())
+        assert ERROR_CODE not in str(reply_to(listing).embeds[0].to_dict())
         for goal_row in await bot.store.goals.active(world.guild.id, ana.id):
             await ana.slash(world.channel, "goal drop", id=goal_row.id)
 
@@ -324,7 +327,7 @@ async def test_checkin_notes(world: World) -> None:
     channel = await new_session(world)
     await world.facilitator.slash(channel, "activity start", activity="test-checkin-pair")
     asked = await ana.click(find_message(channel, "Arriving"), label="7")
-    await ana.click(asked.response.message, label="Agree")
+    await ana.click(reply_to(asked).message, label="Agree")
     reply = [
         m
         for m in channel.history(viewer=ana)
@@ -338,7 +341,7 @@ async def test_checkin_notes(world: World) -> None:
         check.start()
         noted = await ana.submit_modal(shown, {"note": note})
         check.check(marker, echo=False)  # the note is private; the reply only confirms
-        assert "note is saved" in noted.response.content, noted.response.content
+        assert "note is saved" in reply_to(noted).content, reply_to(noted).content
         rows = await bot.store.db.fetch_all("SELECT note FROM checkins WHERE note IS NOT NULL")
         stored = str(rows[-1][0])
         assert stored.startswith(marker) and ("\u202e" not in stored and "\u200b" not in stored)

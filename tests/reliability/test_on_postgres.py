@@ -32,7 +32,10 @@ from tests.reliability.test_discord_failures import *  # noqa: F403
 from tests.reliability.test_hostile_text import *  # noqa: F403
 from tests.reliability.test_permission_matrix import *  # noqa: F403
 from tests.reliability.test_races import *  # noqa: F403
-from tests.reliability.test_restart_every_step import *  # noqa: F403
+
+# Its helpers `write` and `reflect` share names with other suites' helpers; harmless, as each
+# suite's tests call their own module's helpers.
+from tests.reliability.test_restart_every_step import *  # type: ignore[assignment]  # noqa: F403
 
 
 @pytest.fixture

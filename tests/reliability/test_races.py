@@ -13,6 +13,7 @@ from bot.core.errors import Conflict, NotFound, UserFacingError
 from bot.core.lyric_turns import current_writer
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message
+from tests.responses import reply_to
 
 N = 50
 
@@ -41,7 +42,7 @@ async def test_fifty_simultaneous_joins(world: World) -> None:
     assert len(users) == len(set(users)) == N + 1  # the facilitator joined at start
     assert set(ids) <= set(users)
     again = await world.members[0].click(board(world), label="Join")
-    assert "You've joined" in again.response.content
+    assert "You've joined" in reply_to(again).content
     bot.live.request_board(session.id)
     await world.env.settle()
     assert f"{N + 2}" in str(board(world).embeds[0].to_dict())
@@ -59,11 +60,12 @@ async def test_fifty_simultaneous_lines_on_one_turn(world: World) -> None:
     present = [a.user_id for a in await bot.store.sessions.present(session.id)]
     holder = current_writer(json.loads(run.step_state), present)
     assert holder is not None
+    run_id = run.id
 
     async def line(user: int, n: int) -> str:
         try:
             await bot.runner.contribute(
-                run.id, 0, user, "line", {"text": f"line from {user} {n}", "writer": user}
+                run_id, 0, user, "line", {"text": f"line from {user} {n}", "writer": user}
             )
         except Conflict:
             return "refused"
@@ -140,5 +142,5 @@ async def test_two_facilitators_end_at_once(world: World) -> None:
     stopped_notes = [m for m in world.channel.history() if "was stopped" in (m.content or "")]
     assert len(stopped_notes) == 1
     late = await world.facilitator.slash(world.channel, "session end")
-    assert late.ephemeral and "no open session" in late.response.content.lower()
+    assert late.ephemeral and "no open session" in reply_to(late).content.lower()
     print(f"races: 2 facilitators end at once -> {outcomes.count('summary')} summary ({outcomes})")

@@ -12,6 +12,7 @@ from bot.core.activities import Catalog
 from bot.settings import Settings
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message, restart
+from tests.responses import reply_to
 
 LIMIT = 120  # every step of test-rel-every-step: 120 s, advance auto
 
@@ -23,13 +24,13 @@ def titled(world: World, title: str) -> int:
 async def write(world: World, member: Any, message: discord.Message, text: str) -> None:
     shown = await member.click(message, label="Write my line")
     saved = await member.submit_modal(shown, {"line": text})
-    assert "Your line is added" in saved.response.content, saved.response.content
+    assert "Your line is added" in reply_to(saved).content, reply_to(saved).content
 
 
 async def reflect(world: World, member: Any, message: discord.Message, text: str) -> None:
     shown = await member.click(message, label="Reflect")
     saved = await member.submit_modal(shown, {"answer": text})
-    assert "saved" in saved.response.content, saved.response.content
+    assert "saved" in reply_to(saved).content, reply_to(saved).content
 
 
 Act = Callable[[World, Any, discord.Message], Awaitable[None]]
@@ -37,22 +38,22 @@ Act = Callable[[World, Any, discord.Message], Awaitable[None]]
 
 async def checkin_pass(world: World, member: Any, message: discord.Message) -> None:
     result = await member.click(message, label="Pass")
-    assert result.ephemeral and "Something went wrong" not in result.response.content
+    assert result.ephemeral and "Something went wrong" not in reply_to(result).content
 
 
 async def listen_react(world: World, member: Any, message: discord.Message) -> None:
     result = await member.click(message, label="calm")
-    assert "calm" in result.response.content, result.response.content
+    assert "calm" in reply_to(result).content, reply_to(result).content
 
 
 async def breathe_done(world: World, member: Any, message: discord.Message) -> None:
     result = await member.click(message, label="Done")
-    assert "Something went wrong" not in (result.response.content or "")
+    assert "Something went wrong" not in (reply_to(result).content or "")
 
 
 async def vote(world: World, member: Any, message: discord.Message) -> None:
     result = await member.select(message, ["o1"])
-    assert "Evening" in result.response.content, result.response.content
+    assert "Evening" in reply_to(result).content, reply_to(result).content
 
 
 async def line(world: World, member: Any, message: discord.Message) -> None:
@@ -114,12 +115,13 @@ async def test_restart_at_every_step_type(
 
         if title == "R listen":
             await world.env.advance_time(20)  # the track ends on its stored timer
-            await act(world, ana, find_message(world.channel, title))  # type: ignore[misc]
+            assert act is not None
+            await act(world, ana, find_message(world.channel, title))
         if act is not None:
             await act(world, ben, find_message(world.channel, title))  # buttons after restart
         # Board buttons work after the restart too.
         status = await world.members[2].click(board(world), label="Join")
-        assert "joined" in status.response.content
+        assert "joined" in reply_to(status).content
         await world.members[2].click(board(world), label="Leave")
 
         contributions = await bot.store.contributions.for_step(run.id, index)

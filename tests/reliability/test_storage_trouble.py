@@ -13,8 +13,10 @@ from typing import Any
 
 from bot.chorus_bot import ChorusBot
 from bot.core.errors import StorageBusy
+from bot.store.writer import BatchWriter
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message
+from tests.responses import reply_to
 
 BUSY = StorageBusy().message
 
@@ -23,7 +25,9 @@ async def set_read_only(bot: ChorusBot, on: bool) -> None:
     pragma = f"PRAGMA query_only = {'ON' if on else 'OFF'}"
     db = bot.store.db
     await db.conn.execute(pragma)
-    db.writer.conn.execute(pragma)
+    writer = db.writer
+    assert isinstance(writer, BatchWriter), writer  # SQLite's writer: one sqlite3 connection
+    writer.conn.execute(pragma)
 
 
 async def counts(bot: ChorusBot) -> dict[str, int]:
@@ -59,7 +63,7 @@ async def test_read_only_database_refuses_clearly_and_recovers(world: World) -> 
 
     async def goal_with_consent() -> Any:
         asked = await ana.slash(world.channel, "goal set", text="rest more")
-        return await ana.click(asked.response.message, label="Agree")
+        return await ana.click(reply_to(asked).message, label="Agree")
 
     writes: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
         ("Join button", lambda: ben.click(board(world), label="Join")),
@@ -81,17 +85,17 @@ async def test_read_only_database_refuses_clearly_and_recovers(world: World) -> 
         told += 1
     # Still serving: reading commands answer during the outage.
     status = await ben.slash(world.channel, "session status")
-    assert status.ephemeral and status.response.embeds
+    assert status.ephemeral and reply_to(status).embeds
     listing = await ben.slash(world.channel, "activity list")
-    assert listing.response.embeds
+    assert reply_to(listing).embeds
     assert await counts(bot) == before, "nothing may be half-written while read-only"
 
     await set_read_only(bot, False)
     joined = await ben.click(board(world), label="Join")
-    assert "You've joined" in joined.response.content
+    assert "You've joined" in reply_to(joined).content
     form = await ana.click(find_message(world.channel, "One word"), label="Reflect")
     saved = await ana.submit_modal(form, {"answer": "steady"})
-    assert "saved" in saved.response.content
+    assert "saved" in reply_to(saved).content
     after = await counts(bot)
     assert after["attendance"] == before["attendance"] + 1
     assert after["contributions"] == before["contributions"] + 1

@@ -4,11 +4,12 @@ with each member's outcome the same as if their write had run alone."""
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from typing import Any
 
 import pytest
 
-from bot.records.sessions import NewContribution, NewRun, NewSession
+from bot.records.sessions import NewContribution, NewRun, NewSession, RunRecord
 from bot.store.checkins import CheckinAnswer, NewCheckin, NoConsent
 from bot.store.engine import Conn, IntegrityError
 from bot.store.postgres import PLANNED_ONCE_FROM
@@ -181,7 +182,7 @@ async def test_a_batch_the_database_refuses_is_redone_job_by_job(engine: TestDat
         )
         assert [r[0] for r in rows] == [1, 2, 4]  # nothing of member 3's answer is kept
         stored = await store.checkins.for_session(session_id)
-        assert sorted(r.user_id for r in stored) == [1, 2, 4]
+        assert Counter(r.user_id for r in stored) == Counter([1, 2, 4])
     finally:
         await store.close()
 
@@ -203,7 +204,7 @@ async def test_joins_in_one_batch_are_one_insert_and_a_second_join_is_no_change(
             store.sessions.join(session_id, 3, 2.5),  # twice in the batch: the first counts
         )
         assert store.db.writer.batches - before == 1
-        assert results == [False, True, True, False]
+        assert list(results) == [False, True, True, False]
         present = await store.sessions.present(session_id)
         assert sorted(a.user_id for a in present) == [1, 2, 3]
         if statements:
@@ -371,5 +372,94 @@ async def test_a_state_guarded_run_update_changes_only_the_state_it_read(
         assert taken is not None and taken.step_state == '{"mine": 1}'
         kept = await store.db.fetch_one("SELECT step_state FROM activity_runs WHERE id = ?", (r1,))
         assert kept is not None and kept[0] == '{"mine": 1}'
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"state": "paused"},
+        {"step_deadline": 90.5},
+        {"paused_remaining": 12.25},
+        {"wake_at": 90.5},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+async def test_a_run_compare_and_set_is_refused_when_its_clock_changed(
+    engine: TestDatabase, change: dict[str, Any]
+) -> None:
+    """`update_unchanged` also finds the run's state, deadline, time left while paused and
+    wake time as read (NULLs compared as values): an extension or a pause elsewhere refuses
+    it, with the step state untouched. The same read, written back unchanged, is taken."""
+    store = Store(engine.url)
+    await store.open()
+    try:
+        _, run_id = await _open_run(store)
+        assert await store.runs.update(run_id, 0, step_deadline=60.5, wake_at=60.5)
+        read = await store.runs.get(run_id)
+        assert read is not None and read.paused_remaining is None
+        assert await store.runs.update(run_id, 0, **change)  # another process's change
+        assert await store.runs.update_unchanged(read, step_state='{"mine": 1}') is None
+        fresh = await store.runs.get(run_id)
+        assert fresh is not None and fresh.step_state == read.step_state
+        taken = await store.runs.update_unchanged(fresh, step_state='{"mine": 1}')
+        assert taken is not None and taken.step_state == '{"mine": 1}'
+    finally:
+        await store.close()
+
+
+async def test_compare_and_sets_of_runs_as_read_in_a_batch_are_one_statement(
+    engine: TestDatabase,
+) -> None:
+    """Moves of many runs, each only if the run is still as read (a step completed by its
+    last answer, bot/core/contributing.py `_complete`): one `UPDATE ... FROM` the batch, the
+    compare-and-set per run: a run paused or extended since its read (NULL and number
+    columns alike), or moved by its own earlier update in the batch, is left as it is."""
+    store = Store(engine.url)
+    await store.open()
+    try:
+        runs = [(await _open_run(store, channel))[1] for channel in range(5)]
+        for run_id in runs:
+            assert await store.runs.update(run_id, 0, step_deadline=60.5, wake_at=60.5)
+        read = [await store.runs.get(run_id) for run_id in runs]
+        r1, r2, r3, r4, r5 = (run for run in read if run is not None)
+        assert await store.runs.update(r3.id, 0, state="paused", step_deadline=None)
+        assert await store.runs.update(r4.id, 0, step_deadline=90.5, wake_at=90.5)
+        statements = _traced(store) if not engine.is_postgres else []
+        before = store.db.writer.batches
+
+        def move(run: RunRecord) -> Any:
+            return store.runs.update_unchanged(
+                run, step_index=1, step_state=f'{{"run": {run.id}}}', wake_at=None
+            )
+
+        outcomes = await asyncio.gather(move(r1), move(r2), move(r3), move(r4), move(r5), move(r1))
+        assert store.db.writer.batches - before == 1, "all in one group commit"
+        assert [None if o is None else (o.id, o.step_index) for o in outcomes] == [
+            (r1.id, 1),
+            (r2.id, 1),
+            None,  # paused since it was read
+            None,  # extended since it was read
+            (r5.id, 1),
+            None,  # moved by its first update in this batch
+        ]
+        committed = {
+            int(r[0]): (int(r[1]), r[2], r[3])
+            for r in await store.db.fetch_all(
+                "SELECT id, step_index, state, step_deadline FROM activity_runs"
+            )
+        }
+        assert committed[r3.id] == (0, "paused", None)
+        assert committed[r4.id] == (0, "running", 90.5)
+        assert committed[r5.id] == (1, "running", 60.5)
+        if statements:
+            updates = [
+                s for s in statements if s.startswith("WITH") and "UPDATE activity_runs" in s
+            ]
+            # Round one: the five runs' moves; round two: r1's second, a group of one alone.
+            assert len(updates) == 1, statements
+            alone = [s for s in statements if s.startswith("UPDATE activity_runs")]
+            assert len(alone) == 1 and "IS NOT DISTINCT FROM" in alone[0], alone
     finally:
         await store.close()

@@ -415,5 +415,5 @@ async def test_a_write_must_say_what_it_invalidates(store: Store) -> None:
         return await conn.execute("INSERT INTO guilds (id, created_at) VALUES (1, 0)")
 
     with pytest.raises(TypeError, match="invalidate"):
-        await store.db.write(job)  # type: ignore[call-arg]
+        await store.db.write(job)  # type: ignore[call-arg]  # no invalidate=: the point
     assert await store.db.fetch_all("SELECT id FROM guilds") == []

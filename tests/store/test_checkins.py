@@ -33,7 +33,7 @@ async def test_save_replaces_a_members_answer_and_keeps_anonymous_rows_apart(
             ),
             0,
         )
-        common = {
+        common: dict[str, Any] = {
             "guild_id": 1,
             "session_id": session.id,
             "run_id": run.id,

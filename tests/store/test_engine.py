@@ -96,7 +96,7 @@ def test_an_array_refuses_a_value_of_another_type() -> None:
     assert array_literal("TEXT", ['a "b"', None, 'a "b"']) == '{"a \\"b\\"",NULL,"a \\"b\\""}'
     for kind, value in (("BIGINT", "1"), ("BIGINT", 1.5), ("TEXT", 1), ("DOUBLE PRECISION", "1")):
         with pytest.raises(TypeError, match="expected"):
-            array_literal(kind, [value])  # type: ignore[arg-type]
+            array_literal(kind, [value])  # type: ignore[arg-type]  # a wrong type: the point
 
 
 def test_the_test_tooling_variables_are_not_settings(tmp_path: Path) -> None:

@@ -68,6 +68,7 @@ async def test_forget_leaves_no_integer_column_holding_the_id(engine: TestDataba
             "goals",
             "review_authors",
             "schedule_drafts",
+            "facilitator_tells",
         }
         report = await store.privacy.forget(GUILD, ANA, now=50.0)
         assert report.total >= len(before)

@@ -14,7 +14,7 @@ async def test_a_survivor_adopts_dead_leases_and_hands_them_back(
     first, second = two
     a = await first.leases.beat("a", (0, 2, 4), SHARDS, now=0.0, ttl=6.0)
     b = await second.leases.beat("b", (1, 3, 5), SHARDS, now=0.0, ttl=6.0)
-    assert (a, b) == ({0, 2, 4}, {1, 3, 5})
+    assert (a, b) == (frozenset({0, 2, 4}), frozenset({1, 3, 5}))
     # "a" dies (no more beats); before its leases lapse nobody takes them.
     assert await second.leases.beat("b", (1, 3, 5), SHARDS, now=5.0, ttl=6.0) == {1, 3, 5}
     assert await second.leases.beat("b", (1, 3, 5), SHARDS, now=7.0, ttl=6.0) == set(range(6))

@@ -60,6 +60,7 @@ async def test_exports_find_the_members_rows_in_their_server_only(filled: Store)
         "waitlist",
         "song_lines",
         "goals",
+        "facilitator_told",
     }
     for key, sql in EXPORTS:
         assert await filled.db.fetch_all(sql, {"guild": ELSEWHERE, "user": ANA}) == [], key

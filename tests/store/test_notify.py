@@ -187,10 +187,12 @@ async def test_a_run_changed_in_one_process_is_not_served_stale_by_another(
     extended = await second.runs.get(run.id)
     assert extended is not None and (extended.state, extended.step_deadline) == ("running", 400.0)
     # Ending the session stops the run and drops the session too.
-    assert (await second.sessions.get(session.id)).status == "open"
+    opened = await second.sessions.get(session.id)
+    assert opened is not None and opened.status == "open"
     assert await first.sessions.end(session.id, 500.0)
     await heard(second, count + 5)
-    assert (await second.sessions.get(session.id)).status == "ended"
+    ended = await second.sessions.get(session.id)
+    assert ended is not None and ended.status == "ended"
     stopped = await second.runs.get(run.id)
     assert stopped is not None and stopped.state == "stopped"
 

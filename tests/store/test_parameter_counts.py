@@ -37,8 +37,9 @@ def public_functions(path: Path) -> list[tuple[str, list[str]]]:
                 found.append((node.name, _parameters(node)))
         elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
             for item in node.body:
-                method = isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
-                if method and not item.name.startswith("_"):
+                if not isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                if not item.name.startswith("_"):
                     found.append((f"{node.name}.{item.name}", _parameters(item)))
     return found
 

@@ -7,7 +7,7 @@ returns then shows whether it read the file or the row the update kept.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -132,7 +132,7 @@ async def test_set_step_message_is_kept_in_the_cache(store: Store, tmp_path: Pat
     assert reread is not None and reread.step_message_id == 777
 
 
-def _also_adds_guild(guild_id: int):  # type: ignore[no-untyped-def]
+def _also_adds_guild(guild_id: int) -> Callable[[Conn, bool], Awaitable[int]]:
     async def also(conn: Conn, *_: object) -> int:
         await conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (guild_id,))
         return guild_id

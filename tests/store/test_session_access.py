@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.records.schedule import NewSeries
+from bot.records.schedule import NewSeries, OccurrenceRecord, SeriesRecord
 from bot.records.session_access import SessionLimits
 from bot.records.sessions import NewSession
 from bot.store.store import Store
@@ -155,8 +155,8 @@ async def test_series_limit_edits_at_once_from_two_processes_both_count(
 
 
 async def test_a_closed_series_is_created_with_its_limits_in_one_job(store: Store) -> None:
-    def create(limits: SessionLimits):  # type: ignore[no-untyped-def]
-        return store.schedule.create_series(
+    async def create(limits: SessionLimits) -> tuple[SeriesRecord, OccurrenceRecord]:
+        return await store.schedule.create_series(
             CIRCLE,
             1.0,
             limits=limits,

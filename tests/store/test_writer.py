@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
@@ -40,7 +41,7 @@ async def test_a_failing_job_is_rolled_back_alone(engine: TestDatabase) -> None:
     store = Store(engine.url)
     await store.open()
 
-    def good(n: int):  # type: ignore[no-untyped-def]
+    def good(n: int) -> Callable[[Conn], Awaitable[int]]:
         async def job(conn: Conn) -> int:
             await conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (n,))
             return n
@@ -73,7 +74,7 @@ async def test_read_only_database_reports_storage_unavailable(tmp_path: Path) ->
     await store.close()
 
 
-def _guild_job(guild_id: int):  # type: ignore[no-untyped-def]
+def _guild_job(guild_id: int) -> Callable[[Conn], Awaitable[int]]:
     async def job(conn: Conn) -> int:
         await conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, 0)", (guild_id,))
         return guild_id

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import discord
+
 from bot.core.activity_builder import step_forms
 from bot.ui import activity_builder as ui
-from tests.ui.test_checkins import ids
+from tests.ui.custom_ids import ids
+
+
+def options_of(menu: discord.ui.Item[Any]) -> list[discord.SelectOption]:
+    """The options of the kind menu (a typed select around a discord.py string select)."""
+    assert isinstance(menu, ui.AddStepSelect) and isinstance(menu.item, discord.ui.Select), menu
+    return menu.item.options
 
 
 def test_draft_controls_keep_their_ids() -> None:
@@ -16,7 +26,7 @@ def test_draft_controls_keep_their_ids() -> None:
     menu = ui.kind_select("en")
     assert isinstance(menu, ui.AddStepSelect)
     assert menu.chosen == []  # nothing chosen until a member picks a kind
-    assert "prompt" in [option.value for option in menu.item.options]
+    assert "prompt" in [option.value for option in options_of(menu)]
 
 
 NOT_YET: set[str] = set()
@@ -27,8 +37,8 @@ def test_the_kinds_and_their_forms_are_worded_in_the_facilitators_language() -> 
     # Every kind offered (from the registry) is described, and its form labelled, in German:
     # a kind's module marks these texts for the catalogue (N_).
     forms = step_forms()
-    english = {option.value: option.description for option in ui.kind_select("en").item.options}
-    german = {option.value: option.description for option in ui.kind_select("de").item.options}
+    english = {option.value: option.description for option in options_of(ui.kind_select("en"))}
+    german = {option.value: option.description for option in options_of(ui.kind_select("de"))}
     assert set(german) == set(forms)
     assert german["prompt"] == "Etwas zum Lesen oder Besprechen"
     for kind in forms:

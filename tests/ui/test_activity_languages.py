@@ -51,7 +51,7 @@ def shown(payload: MessagePayload) -> str:
     return " ".join(" ".join(parts).split())
 
 
-def scenes(activity: Activity, locale: str) -> list[StepScene]:
+def scenes(activity: Activity, locale: str) -> list[StepScene[Any]]:
     session = SessionRecord(1, 1, 1, None, "Circle", 1, None, "active", 0.0, None)
     found = []
     for index, step in enumerate(activity.steps):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import discord
 import pytest
@@ -16,7 +17,7 @@ PRIVATE_KINDS = "tests.steps_example.private"
 """The package of the `mood` kind, which declares its counts private."""
 
 
-def state(**changes: object) -> BoardState:
+def state(**changes: Any) -> BoardState:
     base = BoardState(
         session=session(),
         present=[FACILITATOR, *MEMBERS],
@@ -31,7 +32,7 @@ def state(**changes: object) -> BoardState:
         names=NAMES,
         locale="en",
     )
-    return replace(base, **changes)  # type: ignore[arg-type]
+    return replace(base, **changes)
 
 
 def fields(embed: discord.Embed) -> dict[str, str]:

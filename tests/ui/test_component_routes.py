@@ -8,6 +8,7 @@ from bot.ui.components import FAMILIES
 from bot.ui.form_ids import FORM_FAMILIES
 from tests.cogs.test_posted_ids import Click, answer_text, post
 from tests.conftest import World
+from tests.responses import reply_to
 
 
 async def _nothing(*args: object) -> None:
@@ -38,5 +39,5 @@ async def test_a_retired_button_is_answered_privately(world: World) -> None:
     message = await post(world, Click("chorus:gone:1:2", member, RETIRED))
     result = await member.click(message, custom_id="chorus:gone:1:2")
     assert result.acknowledged
-    assert result.response is not None and result.response.ephemeral
+    assert result.response is not None and reply_to(result).ephemeral
     assert RETIRED in answer_text(result)

@@ -6,7 +6,7 @@ import pytest
 
 from bot.ui import limits
 from bot.ui.board import BoardButton
-from bot.ui.components import FAMILIES, compile_spec
+from bot.ui.components import FAMILIES, TypedComponent, compile_spec
 
 
 def test_a_family_builds_the_id_it_parses() -> None:
@@ -123,13 +123,14 @@ def test_a_step_position_is_step_index_in_every_family() -> None:
     # One name per idea (docs/architecture.md, "Names"): the field is named in the template's
     # groups only, so the ids already posted keep their text.
     import bot.app  # noqa: F401  (loads every family but the kinds')
-    from bot.ui.form_ids import FORM_FAMILIES
+    from bot.ui.form_ids import FORM_FAMILIES, FormId
     from bot.ui.steps import presenters
 
     presenters()  # the kinds' families load with their presenters
+    families: list[type[TypedComponent] | type[FormId]] = [*FAMILIES, *FORM_FAMILIES]
     fields = {
         (family.__name__, name)
-        for family in [*FAMILIES, *FORM_FAMILIES]
+        for family in families
         if family.__module__.startswith("bot.")
         for name, _ in family.fields
     }

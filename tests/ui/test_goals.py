@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.records.goals import GoalRecord
 from bot.ui import goals as ui
 from bot.ui.steps.goal import GoalStepButton
-from tests.ui.test_checkins import ids, parsed
+from tests.ui.custom_ids import ids, parsed
 
 
 def test_goal_ids_are_unchanged() -> None:

@@ -6,7 +6,7 @@ from itertools import product
 
 from bot.ui.reflection import saved_text
 
-CASES = list(product((False, True), repeat=3))
+CASES = [(a, s, r) for a, s, r in product((False, True), repeat=3)]
 """(anonymous, shared, replaced): every case a member can meet."""
 
 

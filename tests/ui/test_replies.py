@@ -61,6 +61,7 @@ async def test_a_private_reply_too_long_for_a_message_attaches_its_whole_text(
     # deferred answer), flagged ephemeral (64); otherwise the interaction's first answer.
     sent = [r for r in world.env.http_requests if "Zeile0" in str(r.json)]
     assert len(sent) == 1, [(r.method, r.path) for r in sent]
+    assert sent[0].json is not None
     if deferred:
         assert sent[0].method == "POST" and sent[0].path.startswith("/webhooks/"), sent[0].path
         assert int(sent[0].json["flags"]) & 64, sent[0].json

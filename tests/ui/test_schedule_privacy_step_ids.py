@@ -3,6 +3,8 @@ old `button(label, area, *args)` built, and parse every id already posted that w
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.ui.components import TypedButton
@@ -27,7 +29,7 @@ OLD_AND_NEW: list[tuple[str, type[TypedButton], dict[str, object]]] = [
 
 @pytest.mark.parametrize(("posted", "family", "fields"), OLD_AND_NEW)
 def test_the_family_builds_and_parses_the_old_id(
-    posted: str, family: type[TypedButton], fields: dict[str, object]
+    posted: str, family: type[TypedButton], fields: dict[str, Any]
 ) -> None:
     assert family.custom_id_for(**fields) == posted
     match = family.__discord_ui_compiled_template__.fullmatch(posted)

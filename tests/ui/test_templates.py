@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.core.activities import Scale
+from bot.core.activities import Activity, Scale
+from bot.core.activity_fields import StepBase
 from bot.core.activity_loader import load_bytes
 from bot.core.checkin_reports import SessionReport, StepFigure
 from bot.core.steps import step_kinds, step_type_names
@@ -32,6 +33,7 @@ from bot.ui.format import sentence
 from bot.ui.steps import presenters as step_presenters
 from bot.ui.steps.base import MessagePayload, StepScene
 from tests.kind_examples import example_step
+from tests.responses import fields_of
 
 STARTED = 1_767_225_600.0  # 2026-01-01 00:00 UTC
 LIMIT = 120.0
@@ -104,7 +106,7 @@ def added_steps() -> list[dict[str, Any]]:
     ]
 
 
-def activity():  # type: ignore[no-untyped-def]
+def activity() -> Activity:
     """ACTIVITY with `added_steps()` after its own."""
     added = added_steps()
     text = ACTIVITY
@@ -130,7 +132,9 @@ def session() -> SessionRecord:
     )
 
 
-def run(index: int, *, state: str = "running", deadline: float | None = STARTED + LIMIT):
+def run(
+    index: int, *, state: str = "running", deadline: float | None = STARTED + LIMIT
+) -> RunRecord:
     return RunRecord(
         id=1,
         session_id=1,
@@ -207,7 +211,7 @@ def problems(text: str, now: float, *, card: bool) -> list[str]:
     return found
 
 
-def scenes(index: int, moment: str):  # type: ignore[no-untyped-def]
+def scenes(index: int, moment: str) -> tuple[Activity, StepBase, float, StepScene[StepBase]]:
     act = activity()
     step = act.steps[index]
     now = STARTED + MOMENTS[moment]
@@ -341,8 +345,8 @@ def test_check_in_confirmations_stay_true_after_the_step() -> None:
 
 def test_a_second_consent_prompt_is_not_the_first_again() -> None:
     for context in ("checkin", "goal"):
-        first = checkin_consent.consent_embed(context, locale="en")  # type: ignore[arg-type]
-        again = checkin_consent.consent_again_embed(context, locale="en")  # type: ignore[arg-type]
+        first = checkin_consent.consent_embed(context, locale="en")
+        again = checkin_consent.consent_again_embed(context, locale="en")
         assert (again.title, again.description) != (first.title, first.description)
         assert "earlier reply" in (again.description or "")
 
@@ -359,7 +363,7 @@ def test_report_participation_is_out_of_the_members_asked() -> None:
         shift_lines=[],
     )
     embed = checkin_reports.report_embed(report, "Started today", "en")
-    fields = {f.name: f.value for f in embed.fields}
+    fields = fields_of(embed)
     assert "How are you arriving?: 4 of 4 (100%)" in fields["Participation per step"]
     assert "80%" not in json.dumps(embed.to_dict())
     assert fields["Attendance"] == "5 people"

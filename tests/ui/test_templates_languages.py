@@ -135,7 +135,7 @@ def msgids() -> list[str]:
     return english_msgids()
 
 
-def scenes_of(index: int, locale: str) -> Iterator[tuple[str, StepScene]]:
+def scenes_of(index: int, locale: str) -> Iterator[tuple[str, StepScene[Any]]]:
     act = activity()
     step = act.steps[index]
     base = StepScene(
@@ -195,7 +195,7 @@ def test_the_forms_of_the_steps_are_in_the_reader_s_language(
     locale: str, msgids: list[str]
 ) -> None:
     act = activity()
-    by_kind = {step.type: step for step in act.steps}
+    by_kind: dict[str, Any] = {step.type: step for step in act.steps}  # each kind its own model
     from bot.core.lyric_slots import slots
 
     forms: list[discord.ui.Modal] = [

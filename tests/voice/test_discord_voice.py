@@ -101,10 +101,10 @@ def audio_frames(frames: list[Frame]) -> list[Frame]:
 
 
 def decode(frames: list[Frame]) -> array.array[int]:
-    decoder = discord.opus.Decoder()
+    decoder = discord.opus.Decoder()  # type: ignore[no-untyped-call]  # unannotated in discord.py
     samples: array.array[int] = array.array("h")
     for frame in frames:
-        samples.frombytes(decoder.decode(frame.opus))
+        samples.frombytes(decoder.decode(frame.opus, fec=False))
     return samples
 
 
@@ -165,7 +165,9 @@ def scheduled(caplog: pytest.LogCaptureFixture) -> tuple[float, float]:
     assert len(lines) == 1, [r.getMessage() for r in lines]
     args = lines[0].args
     assert isinstance(args, tuple)
-    return float(args[2]), float(args[3])
+    offset, at = args[2], args[3]
+    assert isinstance(offset, int | float) and isinstance(at, int | float), args
+    return float(offset), float(at)
 
 
 def assert_where_it_should_be(
@@ -208,7 +210,7 @@ async def test_the_piece_reaches_a_listener_on_time_and_at_the_normalised_loudne
     channel = voice_channel(client)
     await voice.connect(channel)  # during the countdown
     assert voice.channel_of(channel.guild.id) == VOICE_ID
-    assert fake.bot_channel == VOICE_ID and fake.voice.discovery == 1
+    assert (fake.bot_channel, fake.voice.discovery) == (VOICE_ID, 1)
     assert fake.voice.identify["max_dave_protocol_version"] >= 0  # offered; peer says 0
     assert fake.mode == "aead_xchacha20_poly1305_rtpsize"
     start_at = time.time() + 1.5  # the announced second

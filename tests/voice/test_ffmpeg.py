@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import discord
 import pytest
 
 from bot.voice.ffmpeg import LOUDNORM, make_source
@@ -12,6 +13,14 @@ from bot.voice.player import Piece
 from tests.voice.doubles import make_audio
 
 needs_ffmpeg = pytest.mark.requires_program("ffmpeg")
+
+
+def ffmpeg_args(source: discord.FFmpegOpusAudio) -> list[str]:
+    """The command line the source started FFmpeg with (read from its private process: no
+    public way)."""
+    args = source._process.args
+    assert isinstance(args, list), args
+    return [str(arg) for arg in args]
 
 
 def tone(path: Path, seconds: float = 2.0) -> Path:
@@ -38,7 +47,7 @@ def test_source_yields_opus_frames_for_the_tone(tmp_path: Path) -> None:
 def test_source_is_loudness_normalised(tmp_path: Path) -> None:
     source = make_source(tone(tmp_path / "t.wav", 0.5))
     try:
-        args: list[str] = source._process.args  # type: ignore[attr-defined]
+        args = ffmpeg_args(source)
         assert LOUDNORM in args
         assert "file" in args[args.index("-protocol_whitelist") + 1]
     finally:
@@ -51,7 +60,7 @@ def test_a_set_is_one_stream_and_seeks_into_the_right_piece(tmp_path: Path) -> N
     pieces = [Piece(first, 1.0), Piece(second, 1.0), Piece(third, 1.0)]
     source = make_source(pieces, offset=1.25, volume=0.5)
     try:
-        args: list[str] = source._process.args  # type: ignore[attr-defined]
+        args = ffmpeg_args(source)
         # 1.25 s into the set is 0.25 s into the second piece: the first isn't read at all.
         assert f"file:{first}" not in args
         assert args[args.index("-ss") + 1] == "0.250"

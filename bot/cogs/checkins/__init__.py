@@ -60,7 +60,6 @@ class CheckinsCog(commands.Cog):
         ):
             bot.register_family(consent_step, answers.on_consent_step)
         self.extras = extras = CheckinExtras(bot, self.service)
-        bot.privacy.on_forget(extras.forget_member)
         bot.register_family(ui.NoteButton, extras.on_note)
         bot.register_family(ui.ShareButton, extras.on_share)
         bot.register_family(checkin_care.TellButton, extras.on_tell)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import discord
 
 from bot.chorus_bot import ChorusBot
+from bot.core.checkin_extras import Told
 from bot.core.checkin_service import CheckinService
 from bot.i18n import N_, _
+from bot.records.sessions import SessionRecord
 from bot.ui import checkin_care, limits
 from bot.ui import checkins as ui
 from bot.ui.forms import ChorusForm, FormValues, send_form
@@ -40,17 +42,12 @@ class NoteForm(ChorusForm):
 
 
 class CheckinExtras:
-    """The note, share and tell buttons and the note form (registered by `CheckinsCog`)."""
+    """The note, share and tell buttons and the note form (registered by `CheckinsCog`); the
+    rules are `CheckinService.extras`' (bot.core.checkin_extras), this only words them."""
 
     def __init__(self, bot: ChorusBot, service: CheckinService) -> None:
         self.bot = bot
-        self.service = service
-        # Sessions whose facilitator was already told about a member: (session id, user id).
-        self._told: set[tuple[int, int]] = set()
-
-    async def forget_member(self, guild_id: int, user_id: int) -> None:
-        """/forget: drop "already told the facilitator" marks that name them."""
-        self._told = {key for key in self._told if key[1] != user_id}
+        self.service = service.extras
 
     async def on_note(self, interaction: discord.Interaction, item: ui.NoteButton) -> None:
         """Add a note: the note form for the member's own check-in."""
@@ -75,9 +72,7 @@ class CheckinExtras:
     async def on_share(self, interaction: discord.Interaction, item: ui.ShareButton) -> None:
         """Share with the group: the answer (never the note) is posted under the member's name.
         Raises Conflict when the answer is already shared."""
-        record = await self.service.own(item.checkin_id, interaction.user.id)
-        scale, _limit, _allowed = await self.service.scale_and_note(record)
-        record = await self.service.share(record.id, interaction.user.id)
+        record, scale = await self.service.share(item.checkin_id, interaction.user.id)
         # A post for the group: the server's language.
         post = ui.shared_post(
             interaction.user.display_name,
@@ -100,47 +95,34 @@ class CheckinExtras:
     async def on_tell(
         self, interaction: discord.Interaction, item: checkin_care.TellButton
     ) -> None:
-        """Let the facilitator know: a private DM to the session's facilitator; the member is told
-        whether it reached them."""
-        session = await self.bot.sessions.get(item.session_id)
-        key = (session.id, interaction.user.id)
+        """Let the facilitator know: a private DM to the session's facilitator, once per member
+        and session (the service decides and keeps it); the member is told whether it reached
+        them."""
+        name = interaction.user.display_name
+
+        async def tell(session: SessionRecord) -> bool:
+            # A direct message to the facilitator: the server's language.
+            language = server_language(self.bot.guild_settings, session.guild_id)
+            note = checkin_care.facilitator_note(name, session.title, language)
+            return await self.bot.live.tell_facilitator(session, note)
+
+        told = await self.service.tell_facilitator(item.session_id, interaction.user.id, tell)
         locale = member_language(interaction)
-        if key in self._told:
-            await reply_ephemeral(
-                interaction, _("I've already let the facilitator know. 💜", locale)
-            )
-            return
-        if session.facilitator_id == interaction.user.id:
-            await reply_ephemeral(
-                interaction, _("You're the facilitator here; take good care. 💜", locale)
-            )
-            return
-        # A direct message to the facilitator: the server's language.
-        reached = await self.bot.live.tell_facilitator(
-            session,
-            checkin_care.facilitator_note(
-                interaction.user.display_name,
-                session.title,
-                server_language(self.bot.guild_settings, session.guild_id),
-            ),
-        )
-        if not reached:
+        if told in (Told.NOT_REACHED, Told.NO_FACILITATOR):
             # Say so honestly, and give the support text again: they asked for help. (A
             # facilitator who used /forget has nobody told in their place.)
-            said = (
-                checkin_care.TELL_FAILED
-                if session.has_facilitator
-                else checkin_care.NO_FACILITATOR_TO_TELL
-            )
             config = self.bot.guild_settings.for_guild(interaction.guild_id)
             embed, view = checkin_care.care_message(config, None, locale)
-            await show_private(interaction, _(said, locale), embed=embed, view=view)
+            await show_private(interaction, _(_TOLD[told], locale), embed=embed, view=view)
             return
-        self._told.add(key)
-        await reply_ephemeral(
-            interaction,
-            _(
-                "💜 I've let the facilitator know privately. Nothing was posted in the channel.",
-                locale,
-            ),
-        )
+        await reply_ephemeral(interaction, _(_TOLD[told], locale))
+
+
+_TOLD = {
+    Told.TOLD: N_("💜 I've let the facilitator know privately. Nothing was posted in the channel."),
+    Told.ALREADY: N_("I've already let the facilitator know. 💜"),
+    Told.FACILITATOR_HERE: N_("You're the facilitator here; take good care. 💜"),
+    Told.NOT_REACHED: checkin_care.TELL_FAILED,
+    Told.NO_FACILITATOR: checkin_care.NO_FACILITATOR_TO_TELL,
+}
+"""What the member is told for each outcome (catalogue texts, worded in their language)."""

@@ -25,6 +25,7 @@ from bot.core.steps.base import (
     StepContext,
     StepHandler,
     StepKind,
+    SummaryCount,
     Wake,
     everyone_answered,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "StepContext",
     "StepHandler",
     "StepKind",
+    "SummaryCount",
     "Wake",
     "add_package",
     "everyone_answered",
@@ -45,6 +47,7 @@ __all__ = [
     "step_handlers",
     "step_kinds",
     "step_type_names",
+    "summary_counts",
 ]
 
 _NOT_KINDS = frozenset({"base"})
@@ -100,6 +103,21 @@ def kind_named(name: str) -> StepKind:
 def step_type_names() -> list[str]:
     """The words allowed after ``type:`` in a step, in documentation order."""
     return [kind.name for kind in step_kinds()]
+
+
+def summary_counts() -> dict[str, SummaryCount]:
+    """How the session summary counts each contribution kind, by contribution kind: what the
+    registered kinds declare (`StepKind.summary_counts`). Raises RuntimeError when two kinds
+    count one contribution kind with different texts."""
+    counts: dict[str, SummaryCount] = {}
+    for kind in step_kinds():
+        for contribution_kind, count in kind.summary_counts.items():
+            if counts.setdefault(contribution_kind, count) != count:
+                raise RuntimeError(
+                    f"the step kind {kind.name!r} counts {contribution_kind!r} contributions "
+                    "with other words than another kind does; share one SummaryCount"
+                )
+    return counts
 
 
 def step_handlers() -> dict[str, StepHandler]:

@@ -16,6 +16,7 @@ from bot.core.activity_fields import StepBase
 from bot.core.errors import Conflict
 from bot.core.step_forms import StepForm
 from bot.core.step_state import KindState
+from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, RunRecord
 
 
@@ -207,6 +208,30 @@ def everyone_answered_by(present: Sequence[int], authors: Sequence[int | None]) 
 
 
 @dataclass(frozen=True, slots=True)
+class SummaryCount:
+    """How the end-of-session summary counts one contribution kind, as catalogue texts (msgids
+    the ui words in the server's language): `one`/`many` the plural pair filled with ``{count}``
+    ("3 check-ins"), shown when at least K_MIN people (`bot.core.checkins`) are behind the count;
+    `few` the words without a count, filled with ``{k}`` ("check-ins from fewer than 3 people").
+    Written ``SummaryCount("{count} x", "{count} xs", N_("xs from fewer than {k} people"))``:
+    the catalogue extracts the first two as one plural text (`bot/catalogue_tool.py`)."""
+
+    one: str
+    many: str
+    few: str
+
+
+PASSES = SummaryCount("{count} pass", "{count} passes", N_("passes from fewer than {k} people"))
+"""A member's pass (contribution kind ``pass``), counted alike by every kind that offers one."""
+
+REFLECTIONS = SummaryCount(
+    "{count} reflection", "{count} reflections", N_("reflections from fewer than {k} people")
+)
+"""A member's written reflection (contribution kind ``reflection``: at a reflect step, or about
+what a listen step played), counted alike by both kinds."""
+
+
+@dataclass(frozen=True, slots=True)
 class StepKind:
     """One step kind as the registry (`bot.core.steps`) knows it: the module `<kind>.py` ends with
     ``KIND = StepKind(model=..., handler=..., order=...)``, plus whatever else it declares."""
@@ -229,6 +254,12 @@ class StepKind:
     answered: bool = True
     """False for a step nothing is sent at (a prompt is read and talked about): the board shows
     no count of answers for it."""
+    icon: str = "•"
+    """The emoji before the kind's steps in an activity's list of steps (/activity info)."""
+    summary_counts: Mapping[str, SummaryCount] = field(default_factory=dict, compare=False)
+    """Contribution kind (`ContributionRecord.kind`) -> how the session summary counts it; a
+    contribution kind no registered kind declares (an edit, a withdrawal) isn't shown there. Two
+    kinds may declare one contribution kind only with the same `SummaryCount` (`PASSES`)."""
 
     @property
     def name(self) -> str:

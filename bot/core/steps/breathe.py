@@ -15,7 +15,7 @@ from bot.core.field_texts import Text
 from bot.core.field_values import format_duration
 from bot.core.format_base import format_error
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, SummaryCount
 from bot.i18n import N_
 
 
@@ -142,4 +142,20 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(model=BreatheStep, handler=BreatheHandler, order=6, form=FORM)
+BREATHE_COUNTS = {
+    "done": SummaryCount(
+        "{count} breathing round finished",
+        "{count} breathing rounds finished",
+        N_("breathing rounds finished by fewer than {k} people"),
+    ),
+}
+"""How the session summary counts what members do at a breathe step (`StepKind.summary_counts`)."""
+
+KIND = StepKind(
+    model=BreatheStep,
+    handler=BreatheHandler,
+    order=6,
+    form=FORM,
+    icon="🌬",
+    summary_counts=BREATHE_COUNTS,
+)

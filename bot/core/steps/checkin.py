@@ -16,7 +16,7 @@ from bot.core.field_values import Slug
 from bot.core.format_base import DocumentedSchema, FormatModel, format_error
 from bot.core.scales import SCALE_SCHEMA, Scale
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.core.steps.base import PASSES, BaseStepHandler, StepContext, StepKind, SummaryCount
 from bot.i18n import N_
 
 
@@ -117,4 +117,20 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(model=CheckinStep, handler=CheckinHandler, order=2, form=FORM, private_counts=True)
+CHECKIN_COUNTS = {
+    "checkin": SummaryCount(
+        "{count} check-in", "{count} check-ins", N_("check-ins from fewer than {k} people")
+    ),
+    "pass": PASSES,
+}
+"""How the session summary counts what members do at a checkin step (`StepKind.summary_counts`)."""
+
+KIND = StepKind(
+    model=CheckinStep,
+    handler=CheckinHandler,
+    order=2,
+    form=FORM,
+    private_counts=True,
+    icon="🌡",
+    summary_counts=CHECKIN_COUNTS,
+)

@@ -11,7 +11,7 @@ from bot.core.activity_fields import StepBase
 from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text
 from bot.core.step_forms import TIME_LIMIT, TITLE, StepForm
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, SummaryCount
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
 
@@ -70,4 +70,21 @@ class GoalHandler(BaseStepHandler):
 FORM = StepForm(N_("Rating personal goals"), (TITLE, TIME_LIMIT))
 
 
-KIND = StepKind(model=GoalStep, handler=GoalHandler, order=8, form=FORM, private_counts=True)
+GOAL_COUNTS = {
+    "goal": SummaryCount(
+        "{count} goal-step answer",
+        "{count} goal-step answers",
+        N_("goal-step answers from fewer than {k} people"),
+    ),
+}
+"""How the session summary counts what members do at a goal step (`StepKind.summary_counts`)."""
+
+KIND = StepKind(
+    model=GoalStep,
+    handler=GoalHandler,
+    order=8,
+    form=FORM,
+    private_counts=True,
+    icon="🎯",
+    summary_counts=GOAL_COUNTS,
+)

@@ -25,7 +25,14 @@ from bot.core.listening import (
 )
 from bot.core.step_forms import TITLE, FieldSpec, StepForm
 from bot.core.step_state import WAKE_AT, WAKE_REMAINING, as_number
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake
+from bot.core.steps.base import (
+    REFLECTIONS,
+    BaseStepHandler,
+    StepContext,
+    StepKind,
+    SummaryCount,
+    Wake,
+)
 from bot.core.text import clean_member_text
 from bot.i18n import N_, gettext
 from bot.records.sessions import ContributionRecord
@@ -337,4 +344,20 @@ class TimeLeft(Conflict):
         return gettext(self.template, locale, left=seconds_in(self.seconds, locale))
 
 
-KIND = StepKind(model=ListenStep, handler=ListenHandler, order=3, form=FORM, state=ListenState)
+LISTEN_COUNTS = {
+    "reaction": SummaryCount(
+        "{count} reaction", "{count} reactions", N_("reactions from fewer than {k} people")
+    ),
+    "reflection": REFLECTIONS,
+}
+"""How the session summary counts what members do at a listen step (`StepKind.summary_counts`)."""
+
+KIND = StepKind(
+    model=ListenStep,
+    handler=ListenHandler,
+    order=3,
+    form=FORM,
+    icon="🎧",
+    summary_counts=LISTEN_COUNTS,
+    state=ListenState,
+)

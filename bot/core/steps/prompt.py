@@ -52,4 +52,6 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(model=PromptStep, handler=PromptHandler, order=1, form=FORM, answered=False)
+KIND = StepKind(
+    model=PromptStep, handler=PromptHandler, order=1, form=FORM, answered=False, icon="💬"
+)

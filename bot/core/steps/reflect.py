@@ -14,7 +14,7 @@ from bot.core.field_texts import Text
 from bot.core.format_base import format_error
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, copied
 from bot.core.step_state import as_members
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.core.steps.base import REFLECTIONS, BaseStepHandler, StepContext, StepKind
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 
@@ -108,4 +108,17 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(model=ReflectStep, handler=ReflectHandler, order=5, form=FORM, state=ReflectState)
+REFLECT_COUNTS = {
+    "reflection": REFLECTIONS,
+}
+"""How the session summary counts what members do at a reflect step (`StepKind.summary_counts`)."""
+
+KIND = StepKind(
+    model=ReflectStep,
+    handler=ReflectHandler,
+    order=5,
+    form=FORM,
+    icon="💭",
+    summary_counts=REFLECT_COUNTS,
+    state=ReflectState,
+)

@@ -36,7 +36,15 @@ from bot.core.activity_fields import StepBase, TurnSeconds
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import Text
 from bot.core.step_state import StepState, as_count, as_member, as_members, as_number
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
+from bot.core.steps.base import (
+    PASSES,
+    BaseStepHandler,
+    StepContext,
+    StepKind,
+    SummaryCount,
+    Wake,
+    shift_deadline,
+)
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
@@ -457,4 +465,21 @@ class RoundHandler(BaseStepHandler):
         return bool(ctx.state.get("finished"))
 
 
-KIND = StepKind(model=RoundStep, handler=RoundHandler, order=9, state=RoundState)
+ROUND_COUNTS = {
+    "spoke": SummaryCount(
+        "{count} turn taken in a go-around",
+        "{count} turns taken in a go-around",
+        N_("turns taken in a go-around by fewer than {k} people"),
+    ),
+    "answer": SummaryCount(
+        "{count} written answer in a go-around",
+        "{count} written answers in a go-around",
+        N_("written answers in a go-around from fewer than {k} people"),
+    ),
+    "pass": PASSES,
+}
+"""How the session summary counts what members do at a round step (`StepKind.summary_counts`)."""
+
+KIND = StepKind(
+    model=RoundStep, handler=RoundHandler, order=9, summary_counts=ROUND_COUNTS, state=RoundState
+)

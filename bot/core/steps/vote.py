@@ -23,7 +23,7 @@ from bot.core.format_base import format_error
 from bot.core.listening import ResolvedTrack
 from bot.core.lyrics import EVENT_KINDS, fold
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
+from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, SummaryCount
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.media import NominationRecord
@@ -287,4 +287,11 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(model=VoteStep, handler=VoteHandler, order=7, form=FORM)
+VOTE_COUNTS = {
+    "vote": SummaryCount("{count} vote", "{count} votes", N_("votes from fewer than {k} people")),
+}
+"""How the session summary counts what members do at a vote step (`StepKind.summary_counts`)."""
+
+KIND = StepKind(
+    model=VoteStep, handler=VoteHandler, order=7, form=FORM, icon="🗳", summary_counts=VOTE_COUNTS
+)

@@ -30,7 +30,15 @@ from bot.core.lyric_turns import (
 from bot.core.lyrics import State, apply_event, is_full, next_position, song_lines
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
 from bot.core.step_state import as_count, as_member, as_members, as_number
-from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, Wake, shift_deadline
+from bot.core.steps.base import (
+    PASSES,
+    BaseStepHandler,
+    StepContext,
+    StepKind,
+    SummaryCount,
+    Wake,
+    shift_deadline,
+)
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
 
@@ -477,4 +485,20 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(model=WriteStep, handler=WriteHandler, order=4, form=FORM, state=WriteState)
+WRITE_COUNTS = {
+    "line": SummaryCount(
+        "{count} lyric line", "{count} lyric lines", N_("lyric lines from fewer than {k} people")
+    ),
+    "pass": PASSES,
+}
+"""How the session summary counts what members do at a write step (`StepKind.summary_counts`)."""
+
+KIND = StepKind(
+    model=WriteStep,
+    handler=WriteHandler,
+    order=4,
+    form=FORM,
+    icon="✍",
+    summary_counts=WRITE_COUNTS,
+    state=WriteState,
+)

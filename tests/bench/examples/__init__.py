@@ -1,0 +1,1 @@
+"""Two tiny benchmarks for tests/bench/test_main.py: one that runs, one that fails."""

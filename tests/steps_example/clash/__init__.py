@@ -1,0 +1,1 @@
+"""A kind that counts a contribution kind another kind counts, in other words (`clap`)."""
