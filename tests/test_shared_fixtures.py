@@ -127,7 +127,7 @@ def fixtures_imported_from_test_modules(path: Path) -> list[str]:
     """`from tests.<...>.test_x import name` of a fixture that module defines: pytest finds a
     fixture so imported only by accident (and the import looks unused); shared fixtures belong
     in a conftest.py."""
-    found = []
+    found: list[str] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.ImportFrom) or not node.module:
             continue
@@ -145,7 +145,7 @@ def fixtures_imported_from_test_modules(path: Path) -> list[str]:
 
 
 def test_no_module_imports_a_fixture_from_a_test_module() -> None:
-    imported = []
+    imported: list[str] = []
     for path in sorted(TESTS.rglob("*.py")):
         imported.extend(
             f"tests/{path.relative_to(TESTS).as_posix()} imports {found}"
