@@ -4,8 +4,8 @@ referred to somewhere in bot/.
 A name only tests call is dead code to the bot (tests read the store's tables themselves where
 they need to look). Found by names, like vulture's default confidence: a definition counts as
 used when its name appears in bot/ as a name, an attribute, an import or inside a string that
-code reads (e.g. a `getattr` or a `__all__` entry); a docstring or a comment naming it does not
-count. Hooks that discord.py, pydantic or Python call by name and functions registered by a
+code reads (e.g. a `getattr`); a docstring, a comment or an `__all__` entry naming it does not
+count (`__all__` only says what a module offers, not that anything takes it). Hooks that discord.py, pydantic or Python call by name and functions registered by a
 decorator (commands, validators, handlers) are not counted; properties, static and class
 methods are.
 """
@@ -39,6 +39,11 @@ KEPT = {
     "sessions_held",
     "definitions_held",
     "locks_held",
+    # Test hooks only (the example kind in tests/steps_example, kinds and presenters of other
+    # packages in tests/ui): dead to the bot. Left for the lead: moving them out of
+    # bot/core/steps and bot/ui/steps needs a public way to register another package.
+    "add_package",
+    "remove_package",
 }
 # The test plugin enforces Discord's limits on every request the suite makes from the same
 # constants (bot/ui/limits.py is the one place they are written): its reads count as use.
@@ -101,15 +106,34 @@ def _docstrings(tree: ast.Module) -> set[int]:
     return found
 
 
+def _exports(tree: ast.Module) -> set[int]:
+    """ids of the string constants listed in `__all__` (assigned or extended)."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if value is not None and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in targets
+        ):
+            found.update(id(n) for n in ast.walk(value) if isinstance(n, ast.Constant))
+    return found
+
+
 def _used_names(tree: ast.Module) -> set[str]:
     used: set[str] = set()
-    docstrings = _docstrings(tree)
+    docstrings = _docstrings(tree) | _exports(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
             used.add(node.id)
         elif isinstance(node, ast.Attribute):
             used.add(node.attr)
-        elif isinstance(node, ast.alias):
+        elif isinstance(node, ast.alias) and node.asname not in (None, node.name):
+            # An import under another name is a use; a plain import is one only where the
+            # module then uses the name (a re-export through `__all__` is none).
             used.add(node.name.split(".")[-1])
         elif (
             isinstance(node, ast.Constant)
@@ -150,7 +174,9 @@ def test_the_check_finds_dead_code(tmp_path: Path) -> None:
         "    @property\n    def only_named(self) -> int:\n"
         '        """Not only_named: a docstring is no use."""\n        return 1\n'
     )
-    (package / "b.py").write_text("from bot.a import Thing\n\nThing().method()\n")
+    (package / "b.py").write_text(
+        "from bot.a import Thing\n\n__all__ = ['unused']\n\nThing().method()\n"
+    )
     assert dead_code(package) == [
         "bot/a.py:3 LIMIT",
         "bot/a.py:11 unused",

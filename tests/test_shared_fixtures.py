@@ -1,6 +1,9 @@
 """Shared fixtures live once, in tests/conftest.py (issue 17, item 7): no test module defines a
 fixture under the name of a shared one unless it is listed here with the reason.
 
+Nor does a module import a fixture from a test module: fixtures several modules use live in a
+conftest.py (tests/core/conftest.py's `runner` and `service`).
+
 Found by reading the source (AST), not by importing it: every function decorated with
 `pytest.fixture` (under its own name or the `name=` it is given) in every module under tests/.
 """
@@ -118,3 +121,47 @@ def test_the_scan_finds_a_copy(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert fixture_names(module) == {"store": 4, "clock": 7}
+
+
+def fixtures_imported_from_test_modules(path: Path) -> list[str]:
+    """`from tests.<...>.test_x import name` of a fixture that module defines: pytest finds a
+    fixture so imported only by accident (and the import looks unused); shared fixtures belong
+    in a conftest.py."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.ImportFrom) or not node.module:
+            continue
+        parts = node.module.split(".")
+        if parts[0] != "tests" or not parts[-1].startswith("test_"):
+            continue
+        source = TESTS.joinpath(*parts[1:]).with_suffix(".py")
+        fixtures = fixture_names(source) if source.exists() else {}
+        found.extend(
+            f"{alias.name} from {node.module} (line {node.lineno})"
+            for alias in node.names
+            if alias.name in fixtures
+        )
+    return found
+
+
+def test_no_module_imports_a_fixture_from_a_test_module() -> None:
+    imported: list[str] = []
+    for path in sorted(TESTS.rglob("*.py")):
+        imported.extend(
+            f"tests/{path.relative_to(TESTS).as_posix()} imports {found}"
+            for found in fixtures_imported_from_test_modules(path)
+        )
+    assert not imported, "move shared fixtures to a conftest.py: " + "; ".join(imported)
+
+
+def test_the_scan_finds_a_fixture_imported_from_a_test_module(tmp_path: Path) -> None:
+    """The control: importing tests/core/test_runner.py's `runner` fixture is caught; a
+    helper imported from a set-up module is not."""
+    module = tmp_path / "test_example.py"
+    module.write_text(
+        "from tests.core.test_runner import runner\nfrom tests.core.runner_setup import activity\n",
+        encoding="utf-8",
+    )
+    assert fixtures_imported_from_test_modules(module) == [
+        "runner from tests.core.test_runner (line 1)"
+    ]

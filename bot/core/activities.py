@@ -7,7 +7,7 @@ its own module, ``bot.core.steps.<kind>`` (the registry, not a list here, knows 
 """
 
 from bot.core.activity_fields import StepBase, Track
-from bot.core.activity_loader import ActivityError, load_file, validate_paths
+from bot.core.activity_loader import ActivityError, validate_paths
 from bot.core.activity_models import Activity, Step
 from bot.core.activity_schema import SCHEMA_COMMAND, activity_json_schema, render_schema
 from bot.core.catalog import Catalog, CatalogDiff
@@ -32,7 +32,6 @@ __all__ = [
     "Track",
     "activity_json_schema",
     "format_duration",
-    "load_file",
     "localize",
     "parse_duration",
     "render_schema",

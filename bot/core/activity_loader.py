@@ -72,12 +72,6 @@ class ActivityError:
         return Wording("{field}: {problem}", field=self.path, problem=self.message)
 
 
-def load_file(path: Path, media_dir: Path) -> Activity | list[ActivityError]:
-    """Load one activity file: the activity, or every problem found in it. Never raises."""
-    result = _load_one(path, media_dir)
-    return result.errors if result.activity is None else result.activity
-
-
 def validate_paths(
     paths: Sequence[Path], media_dir: Path
 ) -> tuple[list[Activity], list[ActivityError]]:
@@ -209,7 +203,7 @@ def _load_checked(path: Path, file: str, media_dir: Path) -> _Loaded:
 def load_bytes(raw: bytes, file: str, media_dir: Path) -> Activity | list[ActivityError]:
     """Load one activity from bytes (an upload), named ``file`` in its errors. Never raises.
 
-    The same checks and located errors as ``load_file`` and ``chorus validate``.
+    The same checks and located errors as ``chorus validate`` (`validate_paths`).
     """
     try:
         loaded = _load_raw(raw, file, media_dir)

@@ -28,6 +28,12 @@ def session_limits(session_id: int) -> CachedRead:
     return ("session_limits", session_id)
 
 
+def of_session(session_id: int) -> list[CachedRead]:
+    """Every cached read of the session (its row, present list and limits): what ending it
+    forgets, here and in the processes that hear of it."""
+    return [session(session_id), present(session_id), session_limits(session_id)]
+
+
 def run(run_id: int) -> CachedRead:
     """`RunRepository.get`: the run's row (its step, deadlines and step state)."""
     return ("run", run_id)

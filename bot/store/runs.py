@@ -146,11 +146,13 @@ class RunRepository:
         return [_run(r) for r in rows]
 
     async def next_wake(self, scope: ShardScope | None = None) -> float | None:
-        """The earliest wake time (UTC seconds) of a running run; with `scope`, of the runs in
-        those shards' guilds, not before a claim another process holds on it lapses."""
+        """The earliest wake time (UTC seconds) of a running run, not before a claim or hold
+        on it lapses (see `claim_due`, `hold_wake`); with `scope`, of the runs in those shards'
+        guilds."""
         if scope is None:
             row = await self._db.fetch_one(
-                "SELECT MIN(wake_at) FROM activity_runs"
+                "SELECT MIN(CASE WHEN wake_claimed_until > wake_at"
+                " THEN wake_claimed_until ELSE wake_at END) FROM activity_runs"
                 " WHERE state = 'running' AND wake_at IS NOT NULL"
             )
         else:
@@ -200,13 +202,29 @@ class RunRepository:
         return runs
 
     async def due(self, now: float) -> list[RunRecord]:
-        """Running runs whose wake time (UTC seconds) is at or before `now`, earliest first."""
+        """Running runs whose wake time (UTC seconds) is at or before `now` and not held past
+        it (`hold_wake`), earliest first."""
         rows = await self._db.fetch_all(
             f"SELECT {_RUN_COLUMNS} FROM activity_runs WHERE state = 'running'"
-            " AND wake_at IS NOT NULL AND wake_at <= ? ORDER BY wake_at",
-            (now,),
+            " AND wake_at IS NOT NULL AND wake_at <= ?"
+            " AND (wake_claimed_until IS NULL OR wake_claimed_until <= ?) ORDER BY wake_at",
+            (now, now),
         )
         return [_run(r) for r in rows]
+
+    async def hold_wake(self, run_id: int, until: float) -> None:
+        """Leave the run's due wake alone until `until` (UTC seconds): a wake that failed is
+        tried again then, not at once. Any update that sets a new wake time ends the hold
+        (as it ends a claim); the hold is in no cached read."""
+
+        async def job(conn: Conn) -> None:
+            await conn.execute(
+                "UPDATE activity_runs SET wake_claimed_until = ? WHERE id = ?"
+                " AND state = 'running'",
+                (until, run_id),
+            )
+
+        await self._db.write(job, invalidate=())
 
     async def update(self, run_id: int, expected_step: int, **fields: Any) -> RunRecord | None:
         """Change a run only if it is still live at `expected_step` (guards double-clicked

@@ -193,12 +193,7 @@ class SessionRepository(Repository):
             )
             return tuple(int(r[0]) for r in every_run)
 
-        ended = [
-            cached_reads.session(session_id),
-            cached_reads.present(session_id),
-            cached_reads.session_limits(session_id),
-        ]
-        runs = await self._db.write(job, invalidate=ended)
+        runs = await self._db.write(job, invalidate=cached_reads.of_session(session_id))
         # The session's runs are known once the job has run.
         for run_id in runs or ():
             self._db.invalidate(cached_reads.run(run_id))

@@ -106,9 +106,11 @@ class Store:
         self.db.invalidate()  # whatever held the member (runs, sessions, consent)
 
     def _session_changed(self, ids: tuple[int, ...]) -> None:
-        """Another process ended a session."""
+        """Another process ended a session: forget every cached read of it, as ending it here
+        does (its present list and limits too, not only its row)."""
         for session_id in ids:
-            self.db.invalidate(cached_reads.session(session_id))
+            for key in cached_reads.of_session(session_id):
+                self.db.invalidate(key)
 
     def _run_changed(self, ids: tuple[int, ...]) -> None:
         """Another process changed these runs (a step moved, a pause, an extension)."""

@@ -6,7 +6,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.activities import Activity, ActivityError, load_file
+from bot.core.activities import Activity, ActivityError
+from tests.activity_files import load_file
 
 LIBRARY = Path(__file__).resolve().parents[2] / "activities"
 SHIPPED = [p.read_text(encoding="utf-8") for p in sorted(LIBRARY.glob("*.yaml"))]

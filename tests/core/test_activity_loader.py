@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.activities import Activity, ActivityError, load_file
+from bot.core.activities import Activity, ActivityError, validate_paths
 from bot.core.steps import step_type_names
 from bot.i18n import Wording
+from tests.activity_files import load_file
 
 HEADER = """\
 id: demo
@@ -407,9 +408,10 @@ def test_valid_file_loads_with_source_and_hash(tmp_path: Path) -> None:
 
 
 def test_missing_file_is_an_error_not_an_exception(tmp_path: Path) -> None:
-    result = load_file(tmp_path / "nope.yaml", tmp_path)
-    assert isinstance(result, list)
-    assert str(result[0]).startswith(f"{tmp_path}/nope.yaml:1:1: cannot read:")
+    # `chorus validate` of a path that isn't there (the bot no longer loads single files).
+    activities, errors = validate_paths([tmp_path / "nope.yaml"], tmp_path)
+    assert activities == []
+    assert [str(e) for e in errors] == [f"{tmp_path}/nope.yaml:1:1: file or folder not found"]
 
 
 def test_auto_advance_on_a_prompt_needs_a_time_limit(tmp_path: Path) -> None:

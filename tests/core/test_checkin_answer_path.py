@@ -24,8 +24,8 @@ from bot.records.sessions import NewSession
 from bot.settings import CheckinSettings
 from bot.store.engine import Conn
 from bot.store.store import Store
+from tests.core.checkin_setup import ACTIVITY as SERVICE_ACTIVITY
 from tests.core.runner_setup import stopped_at
-from tests.core.test_checkin_service import ACTIVITY as SERVICE_ACTIVITY
 from tests.engines import TestDatabase
 
 GUILD = 1

@@ -18,8 +18,8 @@ from bot.records.sessions import NewSession
 from bot.settings import CheckinSettings
 from bot.store.engine import IntegrityError
 from bot.store.store import Store
+from tests.core.checkin_setup import ACTIVITY as SERVICE_ACTIVITY
 from tests.core.runner_setup import stopped_at
-from tests.core.test_checkin_service import ACTIVITY as SERVICE_ACTIVITY
 from tests.engines import TestDatabase
 
 GUILD = 1

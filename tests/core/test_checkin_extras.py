@@ -17,10 +17,8 @@ from bot.core.steps import step_handlers
 from bot.records.sessions import SessionRecord
 from bot.settings import CheckinSettings
 from bot.store.store import Store
-from tests.core.test_checkin_service import GUILD, clock, runner, service, start_run
+from tests.core.checkin_setup import GUILD, clock, start_run
 from tests.engines import TestDatabase, rows_outside
-
-__all__ = ["runner", "service"]  # fixtures shared with the service's tests (store: the shared one)
 
 FACILITATOR, ANA, BEN = 9, 1, 2  # start_run's session is led by 9
 

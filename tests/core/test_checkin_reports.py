@@ -11,9 +11,7 @@ from bot.core.checkins import K_MIN
 from bot.core.errors import NotFound
 from bot.core.runner import Runner
 from bot.store.store import Store
-from tests.core.test_checkin_service import GUILD, runner, service, start_run
-
-__all__ = ["runner", "service"]  # fixtures shared with the service's tests (store: the shared one)
+from tests.core.checkin_setup import GUILD, start_run
 
 
 async def test_the_report_is_about_the_session_asked_for_the_open_one_or_the_latest(

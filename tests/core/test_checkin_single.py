@@ -12,18 +12,8 @@ from bot.core.checkins import scale_of
 from bot.core.errors import InvalidInput
 from bot.core.runner import Runner
 from bot.store.store import Store
-from tests.core.test_checkin_service import (
-    GUILD,
-    checkins,
-    clock,
-    contributions,
-    runner,
-    service,
-    start_run,
-)
+from tests.core.checkin_setup import GUILD, checkins, clock, contributions, start_run
 from tests.engines import TestDatabase
-
-__all__ = ["runner", "service"]  # fixtures shared with the service's tests (store: the shared one)
 
 
 @pytest.fixture

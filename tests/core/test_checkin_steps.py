@@ -9,9 +9,7 @@ from bot.core.checkin_steps import CheckinSteps
 from bot.core.errors import Conflict
 from bot.core.runner import Runner
 from bot.store.store import Store
-from tests.core.test_checkin_service import GUILD, clock, runner, start_run
-
-__all__ = ["runner"]  # a fixture shared with the service's tests (store: the shared one)
+from tests.core.checkin_setup import GUILD, clock, start_run
 
 
 async def test_only_the_live_checkin_step_is_answered_and_its_scale_stays_readable(

@@ -75,7 +75,7 @@ def test_a_pool_of_locale_maps_is_accepted(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    from bot.core.activities import load_file
+    from tests.activity_files import load_file
 
     loaded = load_file(path, tmp_path / "media")
     assert not isinstance(loaded, list), loaded

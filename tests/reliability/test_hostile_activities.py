@@ -15,7 +15,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.core.activities import Activity, load_file
+from bot.core.activities import Activity
+from tests.activity_files import load_file
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = sorted((ROOT / "activities").glob("*.yaml"))

@@ -8,6 +8,8 @@ and no other.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.records.sessions import NewRun, NewSession, SessionRecord
@@ -119,3 +121,40 @@ async def test_a_start_refused_for_a_live_run_changes_no_cached_read(store: Stor
         )
     assert cached(store, ("run", first.id)) == first
     assert await store.runs.for_session(a.id) == [first]
+
+
+async def _hears_the_end(store: Store, session_id: int) -> None:
+    """PostgreSQL: wait until `store`'s process heard the other end the session. SQLite
+    publishes nothing (one process per file), so the notification PostgreSQL would deliver
+    is handed to the same subscribers directly."""
+    if store.changes.shared:
+        for _ in range(500):  # a bound on waiting, not a timing assertion
+            if store.changes.heard:
+                break
+            await asyncio.sleep(0.01)
+        assert store.changes.heard, "the other process's end of the session was not heard"
+    else:
+        store.changes._dispatch("session", (session_id,))
+    await store.changes.settled()
+
+
+async def test_a_session_another_process_ends_leaves_none_of_its_reads_cached(
+    two: tuple[Store, Store],
+) -> None:
+    first, second = two
+    session = await open_session(first, 10)
+    assert await second.sessions.join(session.id, 7, 2.0)
+    assert await second.sessions.present(session.id)
+    await second.sessions.get(session.id)
+    await second.session_access.limits(session.id)
+    for name in ("session", "present", "session_limits"):
+        assert cached(second, (name, session.id)) is not MISSING
+
+    assert await first.sessions.end(session.id, 3.0)
+    await _hears_the_end(second, session.id)
+
+    for name in ("session", "present", "session_limits"):
+        assert cached(second, (name, session.id)) is MISSING, name
+    ended = await second.sessions.get(session.id)
+    assert ended is not None and ended.status == "ended"
+    assert await second.sessions.present(session.id) == []

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.activities import Activity, load_file
+from bot.core.activities import Activity
 from bot.core.errors import Conflict
 from bot.core.steps.base import StepContext
 from bot.core.steps.round import (
@@ -19,6 +19,7 @@ from bot.core.steps.round import (
     upcoming,
 )
 from bot.records.sessions import ContributionRecord, RunRecord
+from tests.activity_files import load_file
 
 HEADER = """\
 id: demo
