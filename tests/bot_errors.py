@@ -13,10 +13,16 @@ itself: an app command's error is wrapped in discord.py's `AppCommandError`; a l
 traceback starts in `Client._run_event` (whose `event_name` and `coro` name the event and the
 listener); a component's or modal's in discord.py's view dispatch; anything else is a task's or a
 timer callback's, named by the first of Chorus's own functions in its traceback.
+
+Chorus's timers and background jobs (the deadline timer, the daily purge, the debouncer) catch
+what they run and log it with its traceback at ERROR, so simcord never sees it: `LoggedRefusals`
+collects such log lines of Chorus's own loggers that carry a refusal (a refusal is no bug: it is
+handled where it is raised, or logged as what it is, at WARNING or below).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +50,8 @@ INTERACTION_DISPATCH: frozenset[CodeType] = frozenset(
 LISTENER_DISPATCH = discord.Client._run_event.__code__
 # The one listener that is an interaction's handler: forms are routed from it (`route_form`).
 INTERACTION_EVENTS = frozenset({"on_interaction"})
+# Chorus's own loggers: named "chorus..." or after their module ("bot....").
+OUR_LOGGERS = ("chorus", "bot.")
 
 Kind = Literal["interaction", "listener", "task"]
 
@@ -120,3 +128,33 @@ def failures(errors: Iterable[BaseException]) -> list[str]:
                 " (handle what its callees raise: log it and carry on, or tell the facilitator)"
             )
     return found
+
+
+class LoggedRefusals(logging.Handler):
+    """A logging handler (on the root logger, for the length of a test) keeping the records of
+    Chorus's own loggers at ERROR or above whose traceback is a refusal (`is_expected`)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep `record` if it is one of those (never raises)."""
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and record.name.startswith(OUR_LOGGERS) and is_expected(error):
+            self.records.append(record)
+
+    def failures(self) -> list[str]:
+        """One line per kept record: the logger, its message, where the refusal was raised and
+        the refusal; [] when none was kept."""
+        found = []
+        for record in self.records:
+            assert record.exc_info is not None and record.exc_info[1] is not None
+            error = record.exc_info[1]
+            origin = origin_of(error)
+            at = f" (raised at {origin.raised_at})" if origin.raised_at else ""
+            found.append(
+                f"a refusal logged as an error by {record.name} ({record.getMessage()!r}){at}:"
+                f" {unwrap(error)!r} (handle it where it is raised, or log it below ERROR)"
+            )
+        return found

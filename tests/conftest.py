@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
 from bot.settings import Settings
 from bot.store.store import Store
-from tests.bot_errors import failures
+from tests.bot_errors import LoggedRefusals, failures
 from tests.core.runner_setup import Clock
 from tests.engines import ENGINES, TestDatabase, test_database
 from tests.responses import reply_to
@@ -111,21 +112,27 @@ def chorus_of(env: simcord.Env) -> ChorusBot:
 @pytest.fixture
 async def env(bot: ChorusBot, request: pytest.FixtureRequest) -> AsyncIterator[simcord.Env]:
     """simcord with our own error check (tests/bot_errors.py): a refusal answered by an
-    interaction's error path is normal; one escaping a listener, task or timer fails the test,
-    as does any unexpected error (unless the test is marked `allow_bot_errors`)."""
+    interaction's error path is normal; one escaping a listener, task or timer (or logged by
+    Chorus as an error with its traceback) fails the test, as does any unexpected error (unless
+    the test is marked `allow_bot_errors`)."""
     environment = simcord.Env(bot, check_errors=False)
-    await environment.start()
+    logged = LoggedRefusals()
+    logging.getLogger().addHandler(logged)
     try:
+        await environment.start()
         yield environment
     finally:
-        await environment.shutdown()
-        current = environment.bot
-        if isinstance(current, ChorusBot):
-            await current.store.close()
-        await bot.store.close()
+        try:
+            await environment.shutdown()
+            current = environment.bot
+            if isinstance(current, ChorusBot):
+                await current.store.close()
+            await bot.store.close()
+        finally:
+            logging.getLogger().removeHandler(logged)
     if request.node.get_closest_marker("allow_bot_errors"):
         return
-    failed = failures(environment.errors)
+    failed = failures(environment.errors) + logged.failures()
     assert not failed, "bot errors:\n" + "\n".join(failed)
 
 

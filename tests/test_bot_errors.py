@@ -5,13 +5,14 @@ answered privately through the one error path, doesn't."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import NoReturn
 
 import discord
 import pytest
 
 from bot.core.errors import NotFound
-from tests.bot_errors import failures, origin_of
+from tests.bot_errors import LoggedRefusals, failures, origin_of
 from tests.conftest import World
 from tests.responses import reply_to
 
@@ -99,3 +100,32 @@ async def test_an_unexpected_error_in_an_interaction_still_fails(
     (line,) = failures(world.env.errors_since(cursor))
     assert line.startswith("unexpected error in command /session history")
     assert "RuntimeError('boom')" in line
+
+
+@pytest.mark.allow_bot_errors
+async def test_a_refusal_a_timer_logs_as_an_error_fails_naming_the_logger(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The daily purge catches what it runs and logs it with its traceback at ERROR (simcord
+    never sees it): a refusal there is kept, with the logger and its message."""
+    cog = world.bot().get_cog("PrivacyCog")
+    assert cog is not None
+
+    async def refuses() -> None:
+        raise gone()
+
+    monkeypatch.setattr(cog, "purge", refuses)
+    logged = LoggedRefusals()
+    logging.getLogger().addHandler(logged)
+    try:
+        await world.env.advance_time(86400 + 60)
+        # A refusal logged below ERROR, or an error that is no refusal, is not kept here.
+        logging.getLogger("chorus.privacy").warning("refused", exc_info=gone())
+        logging.getLogger("chorus.privacy").error("broken", exc_info=RuntimeError("boom"))
+    finally:
+        logging.getLogger().removeHandler(logged)
+    lines = logged.failures()
+    assert lines, "the purge ran in the day advanced"
+    for line in lines:  # one per purge run (it may run more than once in the day advanced)
+        assert line.startswith("a refusal logged as an error by chorus.privacy")
+        assert "daily purge failed" in line and "NotFound('That session has ended.')" in line
