@@ -264,8 +264,8 @@ async def test_a_voice_move_just_as_the_session_ends_is_let_go(
     cursor = world.env.error_cursor
     await ana.leave_voice()
     monkeypatch.undo()
-    # The env fixture lets refusals through as expected (an interaction's error path answers
-    # them), even one escaping a listener, where nobody is told: read what simcord caught.
+    # Nothing escaped the voice-state listener (the env fixture fails a refusal escaping a
+    # listener too; this names the listener's own moment).
     assert world.env.errors_since(cursor) == ()
     assert ended == [session.id]  # the cog did read the live run, and then the session ended
     assert (await bot.sessions.get(session.id)).status == "ended"
