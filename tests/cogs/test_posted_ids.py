@@ -369,6 +369,34 @@ async def test_manage_tag_and_schedule_preview_ids_posted_before_a_restart_are_a
     assert len(await world.bot().store.db.fetch_all("SELECT id FROM schedule_series", ())) == 1
 
 
+async def test_ids_posted_in_dms_before_a_restart_are_answered(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    # The DM buttons carry their server (a DM has none); here they are posted in the channel.
+    ana, ben, _ = world.members
+    guild_id = world.guild.id
+    await checkin_consent_agree(world, ana)
+    occurrence = await schedule(world, when="in 3 days", repeat="weekly")
+    for member in (ana, ben):
+        await member.subscribe_event(occurrence.event_id)
+    series_id = occurrence.series_id
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click(f"chorus:checkin_dm:{guild_id}:0-10:7", ana, "Saved: **7"),
+            Click(f"chorus:checkin_dm:{guild_id}:1-5:pass", ana, "You passed on today's"),
+            Click(f"chorus:series_remind:{series_id}:120", ana, "2 hours before"),
+            Click(f"chorus:series_remind:{series_id}:none", ben, "No reminders for"),
+        ],
+    )
+    saved = await world.bot().store.checkins.for_member(guild_id, ana.id, 0.0)
+    assert [c.value for c in saved] == [7]
+    choices = await world.bot().store.reminders.series_choices(series_id)
+    assert choices == {ana.id: 120, ben.id: None}
+
+
 async def test_an_id_no_feature_claims_any_more_gets_a_polite_private_answer(
     world: World,
 ) -> None:
@@ -408,8 +436,6 @@ def clicked_ids() -> list[str]:
 NOT_YET_CLICKED = {
     "StepButton",
     "AnotherQuestionButton",
-    "ScheduledCheckinButton",
-    "SeriesReminderButton",
     "ReviewButton",
     "HoldBackButton",
     "ReleaseButton",
