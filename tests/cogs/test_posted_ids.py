@@ -26,9 +26,18 @@ from bot.ui.components import FAMILIES
 from tests.cogs.test_checkin_schedule import agree as checkin_consent_agree
 from tests.cogs.test_checkin_tags import answer_now
 from tests.cogs.test_checkins import rows
+from tests.cogs.test_pools import start as start_pool
+from tests.cogs.test_reflect_review import WORDS as REVIEW_WORDS
+from tests.cogs.test_reflect_review import everything_seen as answer_of
+from tests.cogs.test_reflect_review import reflect as reflect_for_review
+from tests.cogs.test_round import card as round_card
+from tests.cogs.test_round import name as round_name
+from tests.cogs.test_round import start as start_round
+from tests.cogs.test_round import text as round_text
 from tests.cogs.test_schedule import now, schedule, set_zone
 from tests.cogs.test_session_flow import board, open_session
 from tests.conftest import World, find_message, restart
+from tests.conftest import open_session as conftest_open_session
 from tests.responses import reply_to
 
 GONE = "belongs to a feature that is no longer here"
@@ -64,7 +73,8 @@ async def post(world: World, click: Click) -> discord.Message:
 
 
 def answer_text(result: object) -> str:
-    """Everything the interaction answered: a modal's title, a reply or edit, its follow-ups."""
+    """Everything the interaction answered: a modal's title, a reply or edit (its embeds' titles,
+    descriptions and footers), its follow-ups."""
     parts: list[str] = []
     modal = getattr(result, "modal", None)
     if modal:
@@ -75,7 +85,7 @@ def answer_text(result: object) -> str:
             continue
         parts.append(message.content or "")
         for embed in message.embeds:
-            parts += [embed.title or "", embed.description or ""]
+            parts += [embed.title or "", embed.description or "", embed.footer.text or ""]
     return "\n".join(parts)
 
 
@@ -397,6 +407,69 @@ async def test_ids_posted_in_dms_before_a_restart_are_answered(
     assert choices == {ana.id: 120, ben.id: None}
 
 
+async def test_round_ids_posted_before_a_restart_are_answered(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    ana, ben, cai = world.members
+    await start_round(world)
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:round:answer:1:0", ana, "modal: "),
+            Click("chorus:round:done:1:0", ana, "The floor moves on"),
+            Click("chorus:round:pass:1:0", ben, "Passed"),
+            Click("chorus:round:done:1:0", ben, "It isn't your turn"),
+        ],
+    )
+    assert f"🎤 {round_name(cai)} has the floor now." in round_text(round_card(world))
+
+
+async def test_review_ids_posted_before_a_restart_are_answered(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    fran = world.facilitator
+    await fran.slash(world.channel, "session start", title="Review night")
+    for member in world.members:
+        await member.slash(world.channel, "session join")
+    await fran.slash(world.channel, "activity start", activity="test-review")
+    for member in world.members:
+        await reflect_for_review(member, world)
+    ids = await rows(world, "SELECT id FROM contributions ORDER BY id")
+    bens = int(str(ids[1][0]))
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:reflect_review:1:0", fran, REVIEW_WORDS["ben"]),
+            Click(f"chorus:reflect_hold:1:0:{bens}", fran, "~~held back~~"),
+            Click("chorus:reflect_release:1:0", fran, "Released to the group"),
+        ],
+    )
+    shared = [m for m in world.channel.history() if "What we shared" in answer_of(m)]
+    assert len(shared) == 1
+    assert REVIEW_WORDS["ana"] in answer_of(shared[0])
+    assert REVIEW_WORDS["ben"] not in answer_of(shared[0])
+
+
+async def test_another_question_id_posted_before_a_restart_is_answered(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    await conftest_open_session(world, "Form night", joining=world.members[:1])
+    await start_pool(world)
+    await post_restart_click(
+        world,
+        settings,
+        catalog,
+        [
+            Click("chorus:another:1:0", world.members[0], "Only facilitators"),
+            Click("chorus:another:1:0", world.facilitator, "Drawn another question"),
+        ],
+    )
+
+
 async def test_an_id_no_feature_claims_any_more_gets_a_polite_private_answer(
     world: World,
 ) -> None:
@@ -435,11 +508,6 @@ def clicked_ids() -> list[str]:
 # when one of them gains an id, so it is taken off).
 NOT_YET_CLICKED = {
     "StepButton",
-    "AnotherQuestionButton",
-    "ReviewButton",
-    "HoldBackButton",
-    "ReleaseButton",
-    "RoundButton",
 }
 
 
