@@ -3,7 +3,9 @@ literally as today's format, is posted in a message pointing at real rows; the b
 current code, and a click on each is answered by its handler.
 
 The ids are strings on purpose: if a button family changes how it builds its ids, the messages
-already on servers still carry these, so the new code must keep parsing them.
+already on servers still carry these, so the new code must keep parsing them. A guard at the end
+reads every `Click(...)` id here and fails when a registered family matches none of them (a new
+family needs its literal id here) or an id matches no family (a format changed).
 """
 
 from __future__ import annotations
