@@ -98,38 +98,59 @@ class ConsentButton(TypedButton):
         return self.answer == "yes"
 
 
-class ConsentCommandButton(ConsentButton, spec="chorus:consent:{answer:word}:cmd"):
+class ConsentCommandButton(ConsentButton, spec="chorus:consent:{answer:yesno}:cmd"):
     """From /checkin consent: just the choice."""
 
 
-class ConsentNowButton(
-    ConsentButton, spec="chorus:consent:{answer:word}:now:{scale}:{rid}:{value:int}"
-):
-    """From /checkin now: the choice, then the waiting answer `value` on `scale`. `rid` is
-    "new" or "r<check-in id>" for a changed answer (see `replace_id`)."""
+class ConsentNowButton(ConsentButton):
+    """From /checkin now: the choice, then the waiting answer `value` on `scale`; a base of the
+    four families below (a new answer or one replacing check-in `replace_id`, each with one or
+    two values). Each keeps the id format it has always posted, "new" or "r<check-in id>"."""
 
     scale: str
-    rid: str
     value: int
     value2: int | None = None
-
-    @property
-    def replace_id(self) -> int | None:
-        """The check-in this answer replaces, or None for a new one.
-
-        Raises ValueError for an `rid` Chorus never posts ("r" and no number)."""
-        return int(self.rid[1:]) if self.rid.startswith("r") else None
+    replace_id: int | None = None
 
 
-class ConsentNowPairButton(
-    ConsentNowButton,
-    spec="chorus:consent:{answer:word}:now:{scale}:{rid}:{value:int}:{value2:int}",
+class ConsentNowNewButton(
+    ConsentNowButton, spec="chorus:consent:{answer:yesno}:now:{scale}:new:{value:int}"
 ):
-    """From /checkin now with a two-part answer waiting."""
+    """A new answer waiting (or the first half of a two-part one)."""
+
+
+class ConsentNowNewPairButton(
+    ConsentNowButton,
+    spec="chorus:consent:{answer:yesno}:now:{scale}:new:{value:int}:{value2:int}",
+):
+    """A new two-part answer waiting."""
+
+
+class ConsentNowReplaceButton(
+    ConsentNowButton,
+    spec="chorus:consent:{answer:yesno}:now:{scale}:r{replace_id:int}:{value:int}",
+):
+    """An answer waiting that replaces check-in `replace_id`."""
+
+
+class ConsentNowReplacePairButton(
+    ConsentNowButton,
+    spec="chorus:consent:{answer:yesno}:now:{scale}:r{replace_id:int}:{value:int}:{value2:int}",
+):
+    """A two-part answer waiting that replaces check-in `replace_id`."""
+
+
+# The /checkin now consent families, in registration order.
+CONSENT_NOW_FAMILIES: tuple[type[ConsentNowButton], ...] = (
+    ConsentNowNewButton,
+    ConsentNowNewPairButton,
+    ConsentNowReplaceButton,
+    ConsentNowReplacePairButton,
+)
 
 
 class ConsentStepButton(
-    ConsentButton, spec="chorus:consent:{answer:word}:{run_id:int}:{step_index:int}:{value:int}"
+    ConsentButton, spec="chorus:consent:{answer:yesno}:{run_id:int}:{step_index:int}:{value:int}"
 ):
     """From a check-in step: the choice, then the waiting answer `value` to that step."""
 
@@ -141,7 +162,7 @@ class ConsentStepButton(
 
 class ConsentStepPairButton(
     ConsentStepButton,
-    spec="chorus:consent:{answer:word}:{run_id:int}:{step_index:int}:{value:int}:{value2:int}",
+    spec="chorus:consent:{answer:yesno}:{run_id:int}:{step_index:int}:{value:int}:{value2:int}",
 ):
     """From a check-in step with a two-part answer waiting."""
 
@@ -161,26 +182,19 @@ def consent_now_view(
 ) -> discord.ui.View:
     """Agree / No thanks for /checkin now, carrying the answer. The value rides on No thanks
     too (without its second half): a low answer gets the support message either way."""
-    rid = "new" if replace_id is None else f"r{replace_id}"
+    at: dict[str, Any] = {"scale": scale, "value": value}
+    single: type[ConsentNowButton] = ConsentNowNewButton
+    pair: type[ConsentNowButton] = ConsentNowNewPairButton
+    if replace_id is not None:
+        at["replace_id"] = replace_id
+        single, pair = ConsentNowReplaceButton, ConsentNowReplacePairButton
     agree_label = _("Agree", locale)
     agree = (
-        ConsentNowButton.button(
-            agree_label, answer="yes", scale=scale, rid=rid, value=value, style=_SUCCESS
-        )
+        single.button(agree_label, answer="yes", style=_SUCCESS, **at)
         if value2 is None
-        else ConsentNowPairButton.button(
-            agree_label,
-            answer="yes",
-            scale=scale,
-            rid=rid,
-            value=value,
-            value2=value2,
-            style=_SUCCESS,
-        )
+        else pair.button(agree_label, answer="yes", value2=value2, style=_SUCCESS, **at)
     )
-    decline = ConsentNowButton.button(
-        _("No thanks", locale), answer="no", scale=scale, rid=rid, value=value
-    )
+    decline = single.button(_("No thanks", locale), answer="no", **at)
     return persistent_view(agree, decline)
 
 

@@ -30,12 +30,20 @@ from bot.ui import limits
 # Any id Chorus posted, of a live family or a retired one: "chorus:<area>:<fields>".
 ANY_CHORUS_ID = re.compile(r"chorus:(?P<area>[a-z_]+):(?P<args>[A-Za-z0-9_:.-]*)")
 _NEVER = r"(?!)"  # abstract bases match no id
-_FIELD = re.compile(r"\{(?P<name>[a-z_][a-z0-9_]*)(?::(?P<type>int|str|word))?\}")
+_FIELD = re.compile(r"\{(?P<name>[a-z_][a-z0-9_]*)(?::(?P<type>int|str|word|yesno))?\}")
+
+
+def yes_or_no(text: str) -> str:
+    """The converter of a `yesno` field: its text, "yes" or "no" (the template admits no other)."""
+    return text
+
+
 # What each field type matches in an id, and how its text becomes a value.
 _FIELD_TYPES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "int": (r"-?[0-9]+", int),
     "str": (r"[A-Za-z0-9_.-]+", str),
     "word": (r"[a-z_]+", str),
+    "yesno": (r"yes|no", yes_or_no),  # an Agree / No thanks answer: anything else is no id of ours
 }
 
 
@@ -109,9 +117,18 @@ class TypedComponent(discord.ui.DynamicItem[discord.ui.Item[Any]], template=_NEV
     def custom_id_for(cls, **values: Any) -> str:
         """The id of this family's component with these field values.
 
-        Raises ValueError when a value is missing, doesn't fit its field or the id would be longer
-        than Discord's 100 characters."""
-        text = cls.id_format.format(**{name: values[name] for name, _ in cls.fields})
+        Raises ValueError naming the fields when a value is missing or not a field of this family,
+        when a value doesn't fit its field, or when the id would be longer than Discord's 100
+        characters."""
+        names = [name for name, _ in cls.fields]
+        missing = [name for name in names if name not in values]
+        extra = sorted(set(values) - set(names))
+        if missing or extra:
+            raise ValueError(
+                f"{cls.__name__} id: missing fields {missing}, unknown fields {extra}"
+                f" (its fields are {names})"
+            )
+        text = cls.id_format.format(**{name: values[name] for name in names})
         if len(text) > limits.CUSTOM_ID or not cls.__discord_ui_compiled_template__.fullmatch(text):
             raise ValueError(f"bad custom id {text!r} for {cls.__name__}")
         return text

@@ -308,13 +308,13 @@ class GoalConsentButton(TypedButton):
         return self.answer == "yes"
 
 
-class GoalConsentCommandButton(GoalConsentButton, spec="chorus:goal_consent:{answer:word}:cmd"):
+class GoalConsentCommandButton(GoalConsentButton, spec="chorus:goal_consent:{answer:yesno}:cmd"):
     """From /goal set (the goal waits in the message) or a goal form."""
 
 
 class GoalConsentStepButton(
     GoalConsentButton,
-    spec="chorus:goal_consent:{answer:word}:step:{run_id:int}:{step_index:int}",
+    spec="chorus:goal_consent:{answer:yesno}:step:{run_id:int}:{step_index:int}",
 ):
     """From a goal step's Set a goal: Agree continues to the form, No thanks counts as a pass."""
 

@@ -3,9 +3,9 @@ replies to a member who declined say nothing was saved."""
 
 from __future__ import annotations
 
-import pytest
-
+import bot.app  # noqa: F401  (loads every family)
 from bot.ui import checkin_consent
+from bot.ui.components import FAMILIES
 from tests.ui.custom_ids import ids, parsed
 
 
@@ -31,13 +31,47 @@ def test_the_three_consent_formats_keep_their_ids() -> None:
     assert (step.run_id, step.step_index, step.value, step.value2) == (2, 0, 7, 4)
 
 
-def test_a_replace_id_chorus_never_posts_is_refused() -> None:
-    button = parsed("chorus:consent:yes:now:sam:rx:3")
-    assert isinstance(button, checkin_consent.ConsentNowButton)
-    with pytest.raises(ValueError):
-        _ = button.replace_id
+def test_a_replace_id_or_answer_chorus_never_posts_matches_no_consent_family() -> None:
+    # Typed fields: "rx" is no check-in id and "maybe" no answer, so discord.py never builds a
+    # consent button from them (the retired-id fallback answers such a click politely).
+    for never_posted in (
+        "chorus:consent:yes:now:mood:rx:3",
+        "chorus:consent:yes:now:sam:r:3",
+        "chorus:consent:maybe:now:sam:new:3",
+        "chorus:consent:maybe:cmd",
+        "chorus:consent:maybe:2:0:7",
+        "chorus:goal_consent:maybe:cmd",
+    ):
+        owners = [f for f in FAMILIES if f.__discord_ui_compiled_template__.fullmatch(never_posted)]
+        assert owners == [], (never_posted, owners)
     changed = parsed("chorus:consent:no:now:sam:r41:3")
-    assert isinstance(changed, checkin_consent.ConsentNowButton) and changed.replace_id == 41
+    assert isinstance(changed, checkin_consent.ConsentNowReplaceButton)
+    assert (changed.agreed, changed.scale, changed.replace_id, changed.value) == (
+        False,
+        "sam",
+        41,
+        3,
+    )
+    pair = parsed("chorus:consent:yes:now:0-10:r7:3:8")
+    assert isinstance(pair, checkin_consent.ConsentNowReplacePairButton) and pair.agreed
+    assert (pair.replace_id, pair.value, pair.value2) == (7, 3, 8)
+    new = parsed("chorus:consent:yes:now:sam:new:5:5")
+    assert isinstance(new, checkin_consent.ConsentNowNewPairButton) and new.replace_id is None
+
+
+def test_the_now_consent_view_builds_each_posted_format() -> None:
+    assert ids(checkin_consent.consent_now_view("0-10", None, 5, None, "en")) == [
+        "chorus:consent:yes:now:0-10:new:5",
+        "chorus:consent:no:now:0-10:new:5",
+    ]
+    assert ids(checkin_consent.consent_now_view("sam", None, 5, 6, "en")) == [
+        "chorus:consent:yes:now:sam:new:5:6",
+        "chorus:consent:no:now:sam:new:5",
+    ]
+    assert ids(checkin_consent.consent_now_view("0-10", 12, 4, None, "en")) == [
+        "chorus:consent:yes:now:0-10:r12:4",
+        "chorus:consent:no:now:0-10:r12:4",
+    ]
 
 
 def test_a_declined_answer_says_nothing_was_saved_and_how_to_change_it() -> None:

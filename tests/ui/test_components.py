@@ -6,7 +6,7 @@ import pytest
 
 from bot.ui import limits
 from bot.ui.board import BoardButton
-from bot.ui.components import FAMILIES, TypedComponent, compile_spec
+from bot.ui.components import FAMILIES, TypedComponent, compile_spec, yes_or_no
 
 
 def test_a_family_builds_the_id_it_parses() -> None:
@@ -31,13 +31,34 @@ def test_fields_are_typed_and_ids_bounded() -> None:
         compile_spec("chorus:{a}:{a}")
 
 
+def test_building_an_id_without_a_field_or_with_a_stray_one_says_which() -> None:
+    with pytest.raises(ValueError, match=r"missing fields \['session_id'\], unknown fields \[\]"):
+        BoardButton.custom_id_for(action="join")
+    with pytest.raises(ValueError, match=r"missing fields \[\], unknown fields \['run_id'\]"):
+        BoardButton.custom_id_for(action="join", session_id=1, run_id=2)
+    with pytest.raises(ValueError, match=r"missing fields \['session_id'\].*\['run_id'\]"):
+        BoardButton.button("Join", action="join", run_id=1)
+
+
+def test_a_yesno_field_takes_only_yes_or_no() -> None:
+    template, fields = compile_spec("chorus:x:{answer:yesno}:{n:int}")
+    assert fields[0] == ("answer", yes_or_no)
+    assert template.fullmatch("chorus:x:yes:1") and template.fullmatch("chorus:x:no:1")
+    for other in ("maybe", "yesno", "Yes", "nope", ""):
+        assert not template.fullmatch(f"chorus:x:{other}:1"), other
+
+
+def _sample(convert: object) -> object:
+    return 1 if convert is int else "yes" if convert is yes_or_no else "x"
+
+
 def test_no_two_families_claim_the_same_id() -> None:
     # discord.py dispatches a click to every class whose template matches: one owner per id.
     import bot.app  # noqa: F401  (loads every family)
 
     for family in FAMILIES:
         sample = family.id_format.format(
-            **{name: 1 if convert is int else "x" for name, convert in family.fields}
+            **{name: _sample(convert) for name, convert in family.fields}
         )
         owners = [f for f in FAMILIES if f.__discord_ui_compiled_template__.fullmatch(sample)]
         assert owners == [family], sample

@@ -52,7 +52,7 @@ class CheckinsCog(commands.Cog):
             bot.register_family(now, answers.on_now_answer)
         bot.register_family(ui.NowChangeButton, answers.on_now_change)
         bot.register_family(checkin_consent.ConsentCommandButton, answers.on_consent_command)
-        for consent_now in (checkin_consent.ConsentNowButton, checkin_consent.ConsentNowPairButton):
+        for consent_now in checkin_consent.CONSENT_NOW_FAMILIES:
             bot.register_family(consent_now, answers.on_consent_now)
         for consent_step in (
             checkin_consent.ConsentStepButton,
