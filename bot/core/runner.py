@@ -10,6 +10,9 @@ memory per live run) and bot/core/run_locks.py; this file is the lifecycle a fac
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from bot.core.activities import Activity
 from bot.core.contributing import Contributing
 from bot.core.errors import Conflict, NotFound
@@ -23,6 +26,8 @@ from bot.core.step_timers import StepTimers
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, NewRun, RunRecord
 from bot.store.runs import RunAlreadyLive
+
+T = TypeVar("T")
 
 
 class Runner(Contributing, StepTimers):
@@ -278,6 +283,20 @@ class Runner(Contributing, StepTimers):
             return False
         await self._save(run, step_state=saved.with_note_told(key).text())
         return True
+
+    async def decide_state(self, run_id: int, decide: Callable[[RunRecord], Awaitable[T]]) -> T:
+        """For a service that changes a run's step state (e.g. ReflectReview), holding the run
+        (`holding`): `decide(run)` on the live run as committed, decided again on a fresh read
+        each time its `save_state` finds the run changed by another process. Raises NotFound
+        when the run has ended (also meanwhile), RunChanged (a Conflict) when it changed
+        before each try, and whatever `decide` raises."""
+        return await self._decide_fresh(run_id, decide)
+
+    async def save_state(self, run: RunRecord, state: StepState) -> RunRecord:
+        """Write `state` as the run's step state only if the run is still as read (a
+        compare-and-set); the run as committed. Raises RunChanged when another process changed
+        or ended it meanwhile (`decide_state` then decides again)."""
+        return await self._save(run, step_state=state.text())
 
     async def contributions(self, run: RunRecord) -> list[ContributionRecord]:
         """The contributions to the run's current step, in the order they were saved."""

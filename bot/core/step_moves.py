@@ -219,6 +219,15 @@ class StepMoves:
                 return await decide(run)
         return await decide(await self._require_live(run_id))
 
+    async def _as_read_then_fresh(
+        self, run: RunRecord, decide: Callable[[RunRecord], Awaitable[DecidedT]]
+    ) -> DecidedT:
+        """`decide(run)` on `run` as the caller read it, and when its compare-and-set finds
+        the run changed, again on fresh reads (`_decide_fresh`, which raises as it says)."""
+        with contextlib.suppress(RunChanged):
+            return await decide(run)
+        return await self._decide_fresh(run.id, decide)
+
     async def _save(self, run: RunRecord, **fields: Any) -> RunRecord:
         """Change `run` only if it is still as read (RunRepository.update_unchanged: step,
         state, deadlines, step state); the run as committed. Raises RunChanged when another

@@ -230,6 +230,13 @@ def _raw(payload: Mapping[str, Any]) -> str | list[str]:
     return str(payload.get("text", ""))
 
 
+def _turn_of(ctx: StepContext) -> dict[str, int]:
+    """A line's or pass's turn (`turn_no`) when the step takes turns: see `still_applies`."""
+    if not takes_turns(ctx.step):
+        return {}
+    return {"turn_no": as_count(ctx.state.get("turn_no"))}
+
+
 class WriteHandler(BaseStepHandler):
     """Turn order, line checks and the folded song for `write` steps."""
 
@@ -360,6 +367,7 @@ class WriteHandler(BaseStepHandler):
                 "fill": checked.fill,
                 "syl": checked.syllables,
                 "flags": checked.flags,
+                **_turn_of(ctx),
             }
         if contribution_kind == "pass":
             if not step.pass_allowed:
@@ -369,7 +377,7 @@ class WriteHandler(BaseStepHandler):
             if position is None:
                 raise Conflict(N_("The song is complete: there's nothing left to pass."))
             self._require_turn(ctx, writer)
-            return {"pos": position}
+            return {"pos": position, **_turn_of(ctx)}
         if contribution_kind in ("edit", "withdraw"):
             last = ctx.state.get("last")
             if not last:
@@ -416,6 +424,30 @@ class WriteHandler(BaseStepHandler):
         raise InvalidInput(N_("Use the Write my line button or /line to add to the song."))
 
     # ---------------------------------------------------------------- after
+
+    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+        """StepHandler: whether the contribution still fits the song as `ctx`'s state has it: a
+        line or a pass needs its position still next and, in a step that takes turns, its turn
+        (`turn_no`, stored with it) still current; a change or withdrawal needs the line still
+        the last one; a removal, the line still there. False when another process moved the
+        turn on meanwhile (the writer's time ran out there): nothing is left to do."""
+        step: WriteStep = ctx.step
+        lines = song_lines(ctx.state)
+        payload = contribution.payload
+        kind = contribution.kind
+        if kind in ("line", "pass"):
+            if payload.get("pos") != next_position(step, lines):
+                return False
+            turn_no = payload.get("turn_no")
+            return turn_no is None or turn_no == as_count(ctx.state.get("turn_no"))
+        line_id = payload.get("line_id")
+        if kind in ("edit", "withdraw"):
+            last = WriteState.read(ctx.state).last
+            return last is not None and last.id == line_id
+        if kind == "remove":
+            line = lines.get(as_count(payload.get("pos"), -1))
+            return line is not None and line.get("id") == line_id
+        return True
 
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
         """StepHandler: apply the stored contribution to the song's lines and move the turn
