@@ -237,6 +237,13 @@ def _turn_of(ctx: StepContext) -> dict[str, int]:
     return {"turn_no": as_count(ctx.state.get("turn_no"))}
 
 
+def _turn_current(state: Mapping[str, Any], contribution: ContributionRecord) -> bool:
+    """The turn a line or pass was written in is still the state's (True for one stored
+    without its turn, by an earlier version)."""
+    turn_no = contribution.payload.get("turn_no")
+    return turn_no is None or turn_no == as_count(state.get("turn_no"))
+
+
 class WriteHandler(BaseStepHandler):
     """Turn order, line checks and the folded song for `write` steps."""
 
@@ -426,11 +433,12 @@ class WriteHandler(BaseStepHandler):
     # ---------------------------------------------------------------- after
 
     def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
-        """StepHandler: whether the contribution still fits the song as `ctx`'s state has it: a
-        line or a pass needs its position still next and, in a step that takes turns, its turn
-        (`turn_no`, stored with it) still current; a change or withdrawal needs the line still
-        the last one; a removal, the line still there. False when another process moved the
-        turn on meanwhile (the writer's time ran out there): nothing is left to do."""
+        """StepHandler: whether the contribution still fits the song as `ctx`'s state has it
+        (read again after another process changed the run): a line needs its position still
+        next (when its turn ran out there meanwhile, the line still goes in, and the turn
+        already moved on stays where it is: see `after_contribution`); a pass, its position
+        next and its turn (`turn_no`, stored with it) still current; a change or withdrawal,
+        the line still the last one; a removal, the line still there."""
         step: WriteStep = ctx.step
         lines = song_lines(ctx.state)
         payload = contribution.payload
@@ -438,8 +446,7 @@ class WriteHandler(BaseStepHandler):
         if kind in ("line", "pass"):
             if payload.get("pos") != next_position(step, lines):
                 return False
-            turn_no = payload.get("turn_no")
-            return turn_no is None or turn_no == as_count(ctx.state.get("turn_no"))
+            return kind == "line" or _turn_current(ctx.state, contribution)
         line_id = payload.get("line_id")
         if kind in ("edit", "withdraw"):
             last = WriteState.read(ctx.state).last
@@ -477,7 +484,7 @@ class WriteHandler(BaseStepHandler):
             last = state.get("last")
             if last and last.get("id") == contribution.payload.get("line_id"):
                 state["last"] = None
-        if kind in ("line", "pass") and takes_turns(step):
+        if kind in ("line", "pass") and takes_turns(step) and _turn_current(state, contribution):
             doing = current_writer(state, ctx.present)
             following = next_after(state["order"], ctx.present, doing)
             return self._start_turn(state, step, following, ctx.now)
