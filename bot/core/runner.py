@@ -63,7 +63,7 @@ class Runner(Contributing, StepTimers):
         ctx = await self._step_context(placeholder, first, present, now, state=False)
         wake = self.handler_for(first).enter(ctx)
         deadline = now + first.time_limit if first.time_limit else None
-        state = await self._draw(session_id, first, 0, {**wake.state, WAKE_AT: wake.at}, now)
+        drawn = await self._draw(session_id, first, 0, {**wake.state, WAKE_AT: wake.at}, now)
         try:
             new = NewRun(
                 session_id=session_id,
@@ -71,10 +71,11 @@ class Runner(Contributing, StepTimers):
                 version_hash=activity.version_hash,
                 definition=definition.text,
                 step_deadline=deadline,
-                step_state=StepState(state).text(),
+                step_state=StepState(drawn.state).text(),
             )
             run = await self._store.runs.create(new, now)
         except RunAlreadyLive:
+            await self._release(drawn)
             raise Conflict(
                 N_(
                     "An activity is already running in this session. Stop it with /activity stop "
@@ -255,8 +256,12 @@ class Runner(Contributing, StepTimers):
             )
         step = self.definition(run).steps[step_index]
         drawn = await self._draw(run.session_id, step, step_index, saved.values, self._now())
-        again = StepState(drawn).with_values({ANOTHER_STATE: True})
-        return RunUpdate(run=await self._save(run, step_state=again.text()))
+        again = StepState(drawn.state).with_values({ANOTHER_STATE: True})
+        try:
+            return RunUpdate(run=await self._save(run, step_state=again.text()))
+        except RunChanged:
+            await self._release(drawn)  # not shown: decided again on a fresh read
+            raise
 
     async def claim_note(self, run_id: int, step_index: int, key: str) -> bool:
         """Claim the telling of a note the step's handler left in its state under `key` (a

@@ -11,7 +11,8 @@ import contextlib
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
 
 from bot.core.activities import Activity
 from bot.core.clock import Clock, timestamp
@@ -42,6 +43,23 @@ ServerLanguage = Callable[[int], str]
 
 def _source_language(guild_id: int) -> str:
     return SOURCE_LANGUAGE
+
+
+@dataclass(frozen=True, slots=True)
+class PoolDraw:
+    """One draw recorded in a channel's prompt-pool history (`drawn_at`: UTC seconds)."""
+
+    channel_id: int
+    pool_key: str
+    alternative: int
+    drawn_at: float
+
+
+class Drawn(NamedTuple):
+    """A step state with its pools drawn (`state`) and the draws recorded for it (`made`)."""
+
+    state: dict[str, Any]
+    made: tuple[PoolDraw, ...]
 
 
 class RunChanged(Conflict):
@@ -279,26 +297,43 @@ class StepMoves:
 
     async def _draw(
         self, session_id: int, step: Any, step_index: int, state: Mapping[str, Any], now: float
-    ) -> dict[str, Any]:
-        """`state` with a fresh draw of each of the step's pools added (unchanged without pools)."""
+    ) -> Drawn:
+        """`state` with a fresh draw of each of the step's pools added (unchanged without
+        pools), and what was drawn, to `_release` when the write that would show it is
+        refused."""
         pools = pooled_fields(step)
         if not pools:
-            return dict(state)
+            return Drawn(dict(state), ())
         session = await self._store.sessions.get(session_id)
         guild_id, channel_id = (session.guild_id, session.channel_id) if session else (0, 0)
         drawn: dict[str, int] = {}
+        made: list[PoolDraw] = []
         for path, pool in pools.items():
             size = len(pool.pool)
+            key = pool_key(pool)
             drawn[path] = await self._store.pool_draws.draw(
                 guild_id=guild_id,
                 channel_id=channel_id,
-                pool_key=pool_key(pool),
+                pool_key=key,
                 pick=functools.partial(next_alternative, size=size),
                 now=now,
             )
+            made.append(PoolDraw(channel_id, key, drawn[path], now))
         earlier = state.get(POOL_STATE)
         kept = dict(earlier) if isinstance(earlier, Mapping) else {}
-        return {**state, POOL_STATE: {**kept, str(step_index): drawn}}
+        return Drawn({**state, POOL_STATE: {**kept, str(step_index): drawn}}, tuple(made))
+
+    async def _release(self, drawn: Drawn) -> None:
+        """The draws were never shown (the run's write was refused: another process changed
+        it): each is taken back from the channel's history, so a retry's own draw (or the
+        other process's) is the only one counted. Raises StorageUnavailable."""
+        for made in drawn.made:
+            await self._store.pool_draws.release(
+                channel_id=made.channel_id,
+                pool_key=made.pool_key,
+                alternative=made.alternative,
+                drawn_at=made.drawn_at,
+            )
 
     def _ended(self, run: RunRecord) -> None:
         """The run finished or was stopped: what was kept in memory for it goes."""
@@ -340,22 +375,27 @@ class StepMoves:
         deadline = now + step.time_limit if step.time_limit else None
         earlier = self._memory.state(run).get(POOL_STATE)
         carried = {POOL_STATE: earlier} if isinstance(earlier, Mapping) else {}
-        state = await self._draw(
+        drawn = await self._draw(
             run.session_id, step, following, {**carried, **wake.state, WAKE_AT: wake.at}, now
         )
-        moved = await self._write(
-            run,
-            as_read,
-            step_index=following,
-            step_started_at=now,
-            step_deadline=deadline,
-            paused_remaining=None,
-            step_message_id=None,
-            step_state=StepState(state).text(),
-            wake_at=earliest(deadline, wake.at),
-            state="running",
-        )
+        try:
+            moved = await self._write(
+                run,
+                as_read,
+                step_index=following,
+                step_started_at=now,
+                step_deadline=deadline,
+                paused_remaining=None,
+                step_message_id=None,
+                step_state=StepState(drawn.state).text(),
+                wake_at=earliest(deadline, wake.at),
+                state="running",
+            )
+        except RunChanged:
+            await self._release(drawn)
+            raise
         if moved is None:
+            await self._release(drawn)
             return None
         return RunUpdate(
             run=moved,

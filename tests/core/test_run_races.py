@@ -156,6 +156,74 @@ async def test_another_question_is_drawn_once_per_step_across_two_processes(
     assert await stored(two[1], p.run_id) == drawn[0].run
 
 
+async def pool_history(store: Store) -> list[int]:
+    """Every draw recorded in the test's channels, oldest first."""
+    rows = await store.db.fetch_all("SELECT alternative FROM pool_draws ORDER BY id")
+    return [int(row[0]) for row in rows]
+
+
+async def test_a_draw_again_refused_by_a_race_takes_its_draw_back(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """The draw this process made for a write that was refused was never shown: the
+    channel's history keeps only the draws shown (the first, the other's again)."""
+    p = await two_runners(*two, clock, at_step=0, started=POOLED)
+    first = await pool_history(two[1])
+    drawn: list[RunUpdate] = []
+
+    async def drawn_elsewhere() -> None:
+        drawn.append(await p.there.draw_again(p.run_id, 0))
+
+    p.runs.between = drawn_elsewhere
+    with pytest.raises(Conflict):
+        await p.here.draw_again(p.run_id, 0)
+    shown = json.loads(drawn[0].run.step_state)["pools"]["0"]
+    assert len(first) == 1 and await pool_history(two[1]) == [*first, *shown.values()]
+
+
+POOLED_NEXT = Activity.model_validate(
+    {
+        **ACTIVITY,
+        "id": "core-pooled-next",
+        "version_hash": "pooled-next",
+        "steps": [ACTIVITY["steps"][0], *POOLED.model_dump(mode="json")["steps"]],
+    }
+)
+
+
+async def test_a_move_on_refused_by_a_race_takes_its_draw_back(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """This process's Next drew the next step's question, then found the other process had
+    moved the run on (drawing its own): its draw goes back, one draw is counted, the one shown
+    (before: the channel's history counted an unseen alternative as shown)."""
+    p = await two_runners(*two, clock, at_step=0, started=POOLED_NEXT)
+    moved: list[RunUpdate | None] = []
+
+    async def moved_elsewhere() -> None:
+        moved.append(await p.there.advance(p.run_id, 0))
+
+    p.runs.between = moved_elsewhere
+    assert await p.here.advance(p.run_id, 0) is None
+    entered = moved[0]
+    assert entered is not None and p.runs.refused == 1
+    shown = json.loads(entered.run.step_state)["pools"]["1"]
+    assert await pool_history(two[1]) == list(shown.values())
+
+
+async def test_a_move_on_racing_a_pause_elsewhere_counts_the_retrys_draw_only(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """Next is decided again on the paused run and enters the pooled step: the refused try's
+    draw went back, the retry's is the one shown and the only one counted."""
+    p = await two_runners(*two, clock, at_step=0, started=POOLED_NEXT)
+    p.runs.between = lambda: p.there.pause(p.run_id)
+    entered = await p.here.advance(p.run_id, 0)
+    assert entered is not None and entered.run.step_index == 1 and p.runs.refused == 1
+    shown = json.loads(entered.run.step_state)["pools"]["1"]
+    assert await pool_history(two[1]) == list(shown.values())
+
+
 async def test_two_extensions_at_once_from_two_processes_both_count(
     two: tuple[Store, Store], clock: Clock
 ) -> None:
