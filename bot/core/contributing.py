@@ -264,7 +264,7 @@ class Contributing(StepMoves):
             wake = handler.after_contribution(seen, record)
             if wake is None:
                 return current
-            return await self._apply_wake(current, wake, now, as_read=True)
+            return await self._apply_wake(current, wake, now)
 
         async def move(current: RunRecord) -> RunUpdate | None:
             if current.step_index != step_index or current.state != "running" or step is None:
@@ -274,7 +274,7 @@ class Contributing(StepMoves):
                 return None
             if not self.handler_for(seen.step).is_complete(seen, step):
                 return None
-            return await self._move_on(current, now, seen.present, as_read=True)
+            return await self._move_on(current, now, seen.present)
 
         try:
             applied = await self._as_read_then_fresh(run, apply)
@@ -320,4 +320,4 @@ class Contributing(StepMoves):
     ) -> RunUpdate | None:
         if run.step_index != step_index or run.state != "running":
             return None
-        return await self._move_on(run, now, present, as_read=True)
+        return await self._move_on(run, now, present)

@@ -112,7 +112,7 @@ class Runner(Contributing, StepTimers):
             raise reason
         if reason:
             raise Conflict(reason)
-        return await self._move_on(run, now, ctx.present, as_read=True)
+        return await self._move_on(run, now, ctx.present)
 
     # Pause, resume, extend and stop decide from the run as read and write it back only if it
     # is still so (a compare-and-set: another process may change it meanwhile, and the run's
@@ -218,8 +218,7 @@ class Runner(Contributing, StepTimers):
         wake = self.handler_for(ctx.step).attendance_changed(ctx)
         if wake is None:
             return None
-        updated = await self._apply_wake(run, wake, now, as_read=True)
-        return None if updated is None else RunUpdate(run=updated)
+        return RunUpdate(run=await self._apply_wake(run, wake, now))
 
     async def stop(self, run_id: int) -> RunUpdate:
         """End the run where it is (once, also when a timer moves it on meanwhile). Raises
@@ -229,10 +228,7 @@ class Runner(Contributing, StepTimers):
             return await self._decide_fresh(run_id, self._stop)
 
     async def _stop(self, run: RunRecord) -> RunUpdate:
-        stopped = await self._end(run, "stopped", self._now(), as_read=True)
-        if stopped is None:  # not so as_read (it raises RunChanged instead); for the type
-            raise RunChanged()
-        return stopped
+        return await self._end(run, "stopped", self._now())
 
     async def draw_again(self, run_id: int, step_index: int) -> RunUpdate:
         """Another question: draw each pool of the current step again, once per step.

@@ -256,13 +256,6 @@ class StepMoves:
             raise RunChanged()
         return saved
 
-    async def _write(self, run: RunRecord, as_read: bool, **fields: Any) -> RunRecord | None:
-        """`_save` when `as_read`, else the step compare-and-set alone (None when the run has
-        left its step or ended)."""
-        if as_read:
-            return await self._save(run, **fields)
-        return await self._store.runs.update(run.id, run.step_index, **fields)
-
     async def _require_live(self, run_id: int) -> RunRecord:
         run = await self._store.runs.get(run_id)
         if run is None or not run.live:
@@ -340,16 +333,12 @@ class StepMoves:
         self._memory.forget_run(run.id, run.session_id)
         self._anonymous_forget(run.id)
 
-    async def _end(
-        self, run: RunRecord, how: str, now: float, *, as_read: bool = False
-    ) -> RunUpdate | None:
+    async def _end(self, run: RunRecord, how: str, now: float) -> RunUpdate:
         """End the run at its step (`how`: "finished" or "stopped", the run's new state; `now`
-        UTC seconds) and forget what was kept in memory for it; None when the run had moved
-        meanwhile. The caller holds the run's lock or checked the step in the same write.
-        `as_read`: only if the run is still as read, else raises RunChanged (see `_save`)."""
-        ended = await self._write(run, as_read, state=how, ended_at=now, wake_at=None)
-        if ended is None:
-            return None
+        UTC seconds) and forget what was kept in memory for it, only if the run is still as
+        read (the caller holds the run's lock). Raises RunChanged when another process changed
+        it meanwhile (see `_save`)."""
+        ended = await self._save(run, state=how, ended_at=now, wake_at=None)
         self._ended(ended)
         return RunUpdate(
             run=ended,
@@ -358,17 +347,15 @@ class StepMoves:
             exited_message_id=run.step_message_id,
         )
 
-    async def _move_on(
-        self, run: RunRecord, now: float, present: Sequence[int], *, as_read: bool = False
-    ) -> RunUpdate | None:
-        """Leave the current step for the next one (or finish); None when the run had moved
-        meanwhile. The caller holds the run's lock or checked the step in the same write.
-        `as_read`: only if the run is still as read, else raises RunChanged (see `_save`)."""
+    async def _move_on(self, run: RunRecord, now: float, present: Sequence[int]) -> RunUpdate:
+        """Leave the current step for the next one (or finish), only if the run is still as
+        read (the caller holds the run's lock). Raises RunChanged when another process changed
+        it meanwhile (see `_save`; the entered step's pool draws are released first)."""
         activity = self.definition(run)
         following = run.step_index + 1
         self._anonymous_done(run.id, run.step_index)
         if following >= len(activity.steps):
-            return await self._end(run, "finished", now, as_read=as_read)
+            return await self._end(run, "finished", now)
         step = activity.steps[following]
         ctx = await self._step_context(run, step, present, now, state=False)
         wake = self.handler_for(step).enter(ctx)
@@ -379,9 +366,8 @@ class StepMoves:
             run.session_id, step, following, {**carried, **wake.state, WAKE_AT: wake.at}, now
         )
         try:
-            moved = await self._write(
+            moved = await self._save(
                 run,
-                as_read,
                 step_index=following,
                 step_started_at=now,
                 step_deadline=deadline,
@@ -394,9 +380,6 @@ class StepMoves:
         except RunChanged:
             await self._release(drawn)
             raise
-        if moved is None:
-            await self._release(drawn)
-            return None
         return RunUpdate(
             run=moved,
             exited_step=run.step_index,
@@ -413,12 +396,10 @@ class StepMoves:
         for key in [key for key in self._anonymous_answered if key[0] == run_id]:
             del self._anonymous_answered[key]
 
-    async def _apply_wake(
-        self, run: RunRecord, wake: Wake, now: float, *, as_read: bool = False
-    ) -> RunRecord | None:
-        """Save a handler's new state and timer; the runner's own keys (pool draws, a paused
-        timer's remainder) are carried over. None when the run moved meanwhile; `as_read`: only
-        if the run is still as read, else raises RunChanged (see `_save`)."""
+    async def _apply_wake(self, run: RunRecord, wake: Wake, now: float) -> RunRecord:
+        """Save a handler's new state and timer, only if the run is still as read; the
+        runner's own keys (pool draws, a paused timer's remainder) are carried over. Raises
+        RunChanged when another process changed the run meanwhile (see `_save`)."""
         state = dict(wake.state)
         state[WAKE_AT] = wake.at
         # The draws are the runner's, not the handler's: they outlive the handler's new state.
@@ -432,9 +413,8 @@ class StepMoves:
             state.pop(WAKE_REMAINING, None)
             if wake.at is not None:
                 state[WAKE_REMAINING] = max(0.0, wake.at - now)
-        return await self._write(
+        return await self._save(
             run,
-            as_read,
             step_state=StepState(state).text(),
             wake_at=earliest(run.step_deadline, wake.at) if run.state == "running" else None,
         )
