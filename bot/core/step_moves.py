@@ -353,7 +353,6 @@ class StepMoves:
         it meanwhile (see `_save`; the entered step's pool draws are released first)."""
         activity = self.definition(run)
         following = run.step_index + 1
-        self._anonymous_done(run.id, run.step_index)
         if following >= len(activity.steps):
             return await self._end(run, "finished", now)
         step = activity.steps[following]
@@ -380,6 +379,8 @@ class StepMoves:
         except RunChanged:
             await self._release(drawn)
             raise
+        # Only once the step is left: a refused move may be decided again to stay (paused).
+        self._anonymous_done(run.id, run.step_index)
         return RunUpdate(
             run=moved,
             exited_step=run.step_index,

@@ -710,3 +710,37 @@ async def test_a_review_of_a_run_stopped_meanwhile_says_the_step_ended(
     with pytest.raises(Conflict, match="That step has ended"):
         await here.hold_back(p.run_id, 0, answer)
     assert review_state(await stored(two[1], p.run_id)).held == ()
+
+
+ANONYMOUS = Activity.model_validate(
+    {
+        **ACTIVITY,
+        "id": "core-anonymous",
+        "version_hash": "anonymous",
+        "steps": [
+            {
+                "type": "reflect",
+                "title": "Say",
+                "question": "q?",
+                "time_limit": 60,
+                "advance": "auto",
+                "anonymous": True,
+            }
+        ],
+    }
+)
+
+
+async def test_an_anonymous_step_kept_by_a_pause_elsewhere_still_takes_one_answer_each(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """The last answer's move was refused (paused elsewhere) and decided again to stay: the
+    step goes on, and so does its guard that counts each member's anonymous answer once
+    (before, the refused move had dropped it, and a second answer was taken)."""
+    p = await two_runners(*two, clock, at_step=0, started=ANONYMOUS)
+    await p.here.contribute(p.run_id, 0, 1, "reflection", {"text": "calm"}, anonymous=True)
+    p.runs.between = lambda: p.there.pause(p.run_id)
+    last = await p.here.contribute(p.run_id, 0, 2, "reflection", {"text": "warm"}, anonymous=True)
+    assert last.update is None and p.runs.refused == 1
+    with pytest.raises(Conflict, match="already answered this anonymous step"):
+        await p.here.contribute(p.run_id, 0, 1, "reflection", {"text": "again"}, anonymous=True)
