@@ -186,7 +186,14 @@ POOLED_NEXT = Activity.model_validate(
         **ACTIVITY,
         "id": "core-pooled-next",
         "version_hash": "pooled-next",
-        "steps": [ACTIVITY["steps"][0], *POOLED.model_dump(mode="json")["steps"]],
+        "steps": [
+            {"type": "prompt", "title": "Read", "text": "hello"},
+            {
+                "type": "reflect",
+                "title": "Look back",
+                "question": {"pool": ["What stayed?", "What surprised you?", "What moved?"]},
+            },
+        ],
     }
 )
 

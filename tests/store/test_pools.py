@@ -41,7 +41,12 @@ async def test_a_draw_never_shown_is_released(store: Store) -> None:
     `StepMoves._release`), the channel's other draws kept."""
     first = await draw(store, CHANNEL, 10.0)
     second = await draw(store, CHANNEL, 11.0)
-    released = {"channel_id": CHANNEL, "pool_key": "sha256:test", "drawn_at": 11.0}
-    assert await store.pool_draws.release(alternative=second, **released)
+
+    async def release() -> bool:
+        return await store.pool_draws.release(
+            channel_id=CHANNEL, pool_key="sha256:test", alternative=second, drawn_at=11.0
+        )
+
+    assert await release()
     assert await store.pool_draws.history(CHANNEL, "sha256:test") == [first]
-    assert not await store.pool_draws.release(alternative=second, **released)
+    assert not await release()
