@@ -323,7 +323,8 @@ class WriteHandler(BaseStepHandler):
         self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """StepHandler: check a `line`, `pass`, `withdraw`, `edit` or `remove` against the song
-        so far and return the payload to store (with the line's position `pos`).
+        so far and return the payload to store (with the line's position `pos` and, for a line
+        or a pass in a step that takes turns, its turn `turn_no`: see `still_applies`).
 
         Raises Conflict when the song is full or it isn't the writer's turn, SlotConflict when
         the slot the form was opened for has changed, InvalidInput for a line the slot's rules
