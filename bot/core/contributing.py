@@ -220,20 +220,69 @@ class Contributing(StepMoves):
             if isinstance(exc, StepMoved):
                 raise Conflict(STEP_ENDED) from None
             raise
-        wake = handler.after_contribution(ctx, added.record)
-        if wake is not None:
-            run = await self._apply_wake(run, wake, now) or run
-            ctx = await self._context(run, now)
         update: RunUpdate | None = None
-        complete = added.step is not None and handler.is_complete(ctx, added.step)
-        if auto and run.state == "running" and complete:
-            if locked:
-                update = await self._move_on(run, now, ctx.present)
-            else:
-                update = await self._complete(run, now, ctx.present)
+        if locked:
+            update = await self._follow(run, ctx, added.record, added.step, now)
+        elif (
+            auto
+            and run.state == "running"
+            and added.step is not None
+            and handler.is_complete(ctx, added.step)
+        ):
+            # A step whose state doesn't follow its answers: only completion changes the run.
+            update = await self._complete(run, now, ctx.present)
         return ContributionOutcome(
             record=added.record, replaced=added.replaced, update=update, also=added.also
         )
+
+    async def _follow(
+        self,
+        run: RunRecord,
+        ctx: StepContext,
+        record: ContributionRecord,
+        step: Sequence[ContributionRecord] | None,
+        now: float,
+    ) -> RunUpdate | None:
+        """After an answer to a stateful step saved (the caller holds the run's lock; `run` and
+        `ctx` as read before the answer; `step` the step's contributions as committed, None
+        when not read): the handler's change, then the move on when it completes the step,
+        each a compare-and-set on the run as read. A lost race is decided again on a fresh
+        read, where the handler's change applies only while the answer's turn is still
+        current (`StepHandler.still_applies`: else the other process has moved the turn on and
+        nothing is left to do) and the move only if the step is (still) complete. None when
+        the run doesn't move on (also: it ended, or kept changing: the answer is in, and the
+        next timer or answer reads the run again)."""
+        step_index = run.step_index
+
+        async def apply(current: RunRecord) -> RunRecord | None:
+            if current.step_index != step_index:
+                return None
+            seen = ctx if current is run else await self._context(current, now)
+            handler = self.handler_for(seen.step)
+            if not handler.still_applies(seen, record):
+                return current
+            wake = handler.after_contribution(seen, record)
+            if wake is None:
+                return current
+            return await self._apply_wake(current, wake, now)
+
+        async def move(current: RunRecord) -> RunUpdate | None:
+            if current.step_index != step_index or current.state != "running" or step is None:
+                return None
+            seen = await self._context(current, now)
+            if seen.step.advance != "auto":
+                return None
+            if not self.handler_for(seen.step).is_complete(seen, step):
+                return None
+            return await self._move_on(current, now, seen.present)
+
+        try:
+            applied = await self._as_read_then_fresh(run, apply)
+            if applied is None:
+                return None
+            return await self._as_read_then_fresh(applied, move)
+        except (NotFound, RunChanged):
+            return None
 
     def _release_anonymous(self, run_id: int, step_index: int, author_id: int) -> None:
         """Their write failed: they may answer again (and an emptied entry goes)."""
@@ -271,4 +320,4 @@ class Contributing(StepMoves):
     ) -> RunUpdate | None:
         if run.step_index != step_index or run.state != "running":
             return None
-        return await self._move_on(run, now, present, as_read=True)
+        return await self._move_on(run, now, present)

@@ -13,10 +13,12 @@ job once the step has ended. So a restart keeps it, and the author is still told
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from bot.core.clock import Clock, timestamp
-from bot.core.errors import Conflict
+from bot.core.errors import Conflict, NotFound
 from bot.core.runner import Runner
 from bot.core.step_state import StepState
 from bot.core.steps.reflect import ReflectState, ReflectStep
@@ -24,6 +26,10 @@ from bot.i18n import N_
 from bot.records.sessions import RunRecord
 from bot.store.contribution_job import Mirror
 from bot.store.store import Store
+
+T = TypeVar("T")
+
+STEP_ENDED = N_("That step has ended.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,18 +75,37 @@ class ReflectReview:
         return self._store.review_authors.link(guild_id, user_id, timestamp(self._clock))
 
     @staticmethod
-    def _with(run: RunRecord, review: ReflectState) -> str:
-        """The run's step state text with `review` in it (every other key as it was)."""
-        return StepState.of(run).with_values(review.stored()).text()
+    def _with(run: RunRecord, review: ReflectState) -> StepState:
+        """The run's step state with `review` in it (every other key as it was)."""
+        return StepState.of(run).with_values(review.stored())
 
-    async def _reviewed_run(self, run_id: int, step_index: int) -> tuple[RunRecord, ReflectStep]:
-        run = await self._store.runs.get(run_id)
-        if run is None or not run.live or run.step_index != step_index:
-            raise Conflict(N_("That step has ended."))
+    def _check_reviewed(self, run: RunRecord, step_index: int) -> ReflectStep:
+        """The reviewed step `run` is at. Raises Conflict when it has moved on from
+        `step_index` or ended, or the step's answers aren't reviewed."""
+        if not run.live or run.step_index != step_index:
+            raise Conflict(STEP_ENDED)
         step = self._runner.step(run)
         if not isinstance(step, ReflectStep) or step.review != "facilitator":
             raise Conflict(N_("This step's answers aren't reviewed; they are shared when it ends."))
-        return run, step
+        return step
+
+    async def _reviewed_run(self, run_id: int, step_index: int) -> tuple[RunRecord, ReflectStep]:
+        run = await self._store.runs.get(run_id)
+        if run is None:
+            raise Conflict(STEP_ENDED)
+        return run, self._check_reviewed(run, step_index)
+
+    async def _change(self, run_id: int, decide: Callable[[RunRecord], Awaitable[T]]) -> T:
+        """`decide` on the run as committed, holding it; its write is a compare-and-set on the
+        run as read (`Runner.save_state`), decided again on a fresh read when another process
+        changed the run meanwhile (another facilitator's hold-back or release, a pause, a
+        timer). Raises Conflict when the step ended (also meanwhile), RunChanged (a
+        Conflict) when the run kept changing, and what `decide` raises."""
+        async with self._runner.holding([run_id]):
+            try:
+                return await self._runner.decide_state(run_id, decide)
+            except NotFound:
+                raise Conflict(STEP_ENDED) from None
 
     async def review(self, run_id: int, step_index: int) -> Review:
         """The shared answers so far, without authors. Raises Conflict when the step ended."""
@@ -107,8 +132,9 @@ class ReflectReview:
 
         Raises Conflict when the step ended or the answer isn't among its shared answers.
         """
-        async with self._runner.holding([run_id]):
-            run, _ = await self._reviewed_run(run_id, step_index)
+
+        async def decide(run: RunRecord) -> tuple[Review, int | None]:
+            self._check_reviewed(run, step_index)
             before = await self._review(run)
             found = [a for a in before.answers if a.contribution_id == contribution_id]
             if not found:
@@ -117,39 +143,39 @@ class ReflectReview:
                 return before, None
             review = review_state(run)
             held = replace(review, held=(*review.held, contribution_id))
-            updated = await self._store.runs.update(
-                run.id, step_index, step_state=self._with(run, held)
-            )
-            if updated is None:
-                raise Conflict(N_("That step has ended."))
+            updated = await self._runner.save_state(run, self._with(run, held))
             contributions = await self._store.contributions.for_step(run.id, step_index)
             author = next((c.author_id for c in contributions if c.id == contribution_id), None)
             if author is None:
                 author = await self._store.review_authors.take(contribution_id)
             return await self._review(updated), author
 
+        return await self._change(run_id, decide)
+
     async def release(self, run_id: int, step_index: int) -> Review:
-        """Release the answers not held back (once). Raises Conflict when already released."""
-        async with self._runner.holding([run_id]):
-            run, _ = await self._reviewed_run(run_id, step_index)
+        """Release the answers not held back (once). Raises Conflict when already released or
+        the step ended."""
+
+        async def decide(run: RunRecord) -> Review:
+            self._check_reviewed(run, step_index)
             review = review_state(run)
             if review.released:
                 raise Conflict(N_("These answers were already released."))
             released = replace(review, released=True)
-            updated = await self._store.runs.update(
-                run.id, step_index, step_state=self._with(run, released)
-            )
-            if updated is None:
-                raise Conflict(N_("That step has ended."))
-            return await self._review(updated)
+            return await self._review(await self._runner.save_state(run, self._with(run, released)))
+
+        return await self._change(run_id, decide)
 
     async def remember_posts(self, run_id: int, step_index: int, message_ids: list[int]) -> None:
         """The channel messages the release posted, so a removal after it can edit them. Raises
         Conflict when the step has ended or isn't reviewed."""
-        async with self._runner.holding([run_id]):
-            run, _ = await self._reviewed_run(run_id, step_index)
+
+        async def decide(run: RunRecord) -> None:
+            self._check_reviewed(run, step_index)
             posted = replace(review_state(run), posts=tuple(message_ids))
-            await self._store.runs.update(run.id, step_index, step_state=self._with(run, posted))
+            await self._runner.save_state(run, self._with(run, posted))
+
+        await self._change(run_id, decide)
 
     async def posts(self, run_id: int, step_index: int) -> list[int]:
         """The messages the release posted (empty before it). Raises Conflict when the step has

@@ -10,6 +10,9 @@ memory per live run) and bot/core/run_locks.py; this file is the lifecycle a fac
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from bot.core.activities import Activity
 from bot.core.contributing import Contributing
 from bot.core.errors import Conflict, NotFound
@@ -23,6 +26,8 @@ from bot.core.step_timers import StepTimers
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, NewRun, RunRecord
 from bot.store.runs import RunAlreadyLive
+
+T = TypeVar("T")
 
 
 class Runner(Contributing, StepTimers):
@@ -58,7 +63,7 @@ class Runner(Contributing, StepTimers):
         ctx = await self._step_context(placeholder, first, present, now, state=False)
         wake = self.handler_for(first).enter(ctx)
         deadline = now + first.time_limit if first.time_limit else None
-        state = await self._draw(session_id, first, 0, {**wake.state, WAKE_AT: wake.at}, now)
+        drawn = await self._draw(session_id, first, 0, {**wake.state, WAKE_AT: wake.at}, now)
         try:
             new = NewRun(
                 session_id=session_id,
@@ -66,10 +71,11 @@ class Runner(Contributing, StepTimers):
                 version_hash=activity.version_hash,
                 definition=definition.text,
                 step_deadline=deadline,
-                step_state=StepState(state).text(),
+                step_state=StepState(drawn.state).text(),
             )
             run = await self._store.runs.create(new, now)
         except RunAlreadyLive:
+            await self._release(drawn)
             raise Conflict(
                 N_(
                     "An activity is already running in this session. Stop it with /activity stop "
@@ -106,7 +112,7 @@ class Runner(Contributing, StepTimers):
             raise reason
         if reason:
             raise Conflict(reason)
-        return await self._move_on(run, now, ctx.present, as_read=True)
+        return await self._move_on(run, now, ctx.present)
 
     # Pause, resume, extend and stop decide from the run as read and write it back only if it
     # is still so (a compare-and-set: another process may change it meanwhile, and the run's
@@ -212,8 +218,7 @@ class Runner(Contributing, StepTimers):
         wake = self.handler_for(ctx.step).attendance_changed(ctx)
         if wake is None:
             return None
-        updated = await self._apply_wake(run, wake, now, as_read=True)
-        return None if updated is None else RunUpdate(run=updated)
+        return RunUpdate(run=await self._apply_wake(run, wake, now))
 
     async def stop(self, run_id: int) -> RunUpdate:
         """End the run where it is (once, also when a timer moves it on meanwhile). Raises
@@ -223,10 +228,7 @@ class Runner(Contributing, StepTimers):
             return await self._decide_fresh(run_id, self._stop)
 
     async def _stop(self, run: RunRecord) -> RunUpdate:
-        stopped = await self._end(run, "stopped", self._now(), as_read=True)
-        if stopped is None:  # not so as_read (it raises RunChanged instead); for the type
-            raise RunChanged()
-        return stopped
+        return await self._end(run, "stopped", self._now())
 
     async def draw_again(self, run_id: int, step_index: int) -> RunUpdate:
         """Another question: draw each pool of the current step again, once per step.
@@ -250,8 +252,12 @@ class Runner(Contributing, StepTimers):
             )
         step = self.definition(run).steps[step_index]
         drawn = await self._draw(run.session_id, step, step_index, saved.values, self._now())
-        again = StepState(drawn).with_values({ANOTHER_STATE: True})
-        return RunUpdate(run=await self._save(run, step_state=again.text()))
+        again = StepState(drawn.state).with_values({ANOTHER_STATE: True})
+        try:
+            return RunUpdate(run=await self._save(run, step_state=again.text()))
+        except RunChanged:
+            await self._release(drawn)  # not shown: decided again on a fresh read
+            raise
 
     async def claim_note(self, run_id: int, step_index: int, key: str) -> bool:
         """Claim the telling of a note the step's handler left in its state under `key` (a
@@ -278,6 +284,20 @@ class Runner(Contributing, StepTimers):
             return False
         await self._save(run, step_state=saved.with_note_told(key).text())
         return True
+
+    async def decide_state(self, run_id: int, decide: Callable[[RunRecord], Awaitable[T]]) -> T:
+        """For a service that changes a run's step state (e.g. ReflectReview), holding the run
+        (`holding`): `decide(run)` on the live run as committed, decided again on a fresh read
+        each time its `save_state` finds the run changed by another process. Raises NotFound
+        when the run has ended (also meanwhile), RunChanged (a Conflict) when it changed
+        before each try, and whatever `decide` raises."""
+        return await self._decide_fresh(run_id, decide)
+
+    async def save_state(self, run: RunRecord, state: StepState) -> RunRecord:
+        """Write `state` as the run's step state only if the run is still as read (a
+        compare-and-set); the run as committed. Raises RunChanged when another process changed
+        or ended it meanwhile (`decide_state` then decides again)."""
+        return await self._save(run, step_state=state.text())
 
     async def contributions(self, run: RunRecord) -> list[ContributionRecord]:
         """The contributions to the run's current step, in the order they were saved."""

@@ -11,7 +11,8 @@ import contextlib
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, NamedTuple, TypeVar
 
 from bot.core.activities import Activity
 from bot.core.clock import Clock, timestamp
@@ -42,6 +43,23 @@ ServerLanguage = Callable[[int], str]
 
 def _source_language(guild_id: int) -> str:
     return SOURCE_LANGUAGE
+
+
+@dataclass(frozen=True, slots=True)
+class PoolDraw:
+    """One draw recorded in a channel's prompt-pool history (`drawn_at`: UTC seconds)."""
+
+    channel_id: int
+    pool_key: str
+    alternative: int
+    drawn_at: float
+
+
+class Drawn(NamedTuple):
+    """A step state with its pools drawn (`state`) and the draws recorded for it (`made`)."""
+
+    state: dict[str, Any]
+    made: tuple[PoolDraw, ...]
 
 
 class RunChanged(Conflict):
@@ -219,6 +237,15 @@ class StepMoves:
                 return await decide(run)
         return await decide(await self._require_live(run_id))
 
+    async def _as_read_then_fresh(
+        self, run: RunRecord, decide: Callable[[RunRecord], Awaitable[DecidedT]]
+    ) -> DecidedT:
+        """`decide(run)` on `run` as the caller read it, and when its compare-and-set finds
+        the run changed, again on fresh reads (`_decide_fresh`, which raises as it says)."""
+        with contextlib.suppress(RunChanged):
+            return await decide(run)
+        return await self._decide_fresh(run.id, decide)
+
     async def _save(self, run: RunRecord, **fields: Any) -> RunRecord:
         """Change `run` only if it is still as read (RunRepository.update_unchanged: step,
         state, deadlines, step state); the run as committed. Raises RunChanged when another
@@ -228,13 +255,6 @@ class StepMoves:
         if saved is None:
             raise RunChanged()
         return saved
-
-    async def _write(self, run: RunRecord, as_read: bool, **fields: Any) -> RunRecord | None:
-        """`_save` when `as_read`, else the step compare-and-set alone (None when the run has
-        left its step or ended)."""
-        if as_read:
-            return await self._save(run, **fields)
-        return await self._store.runs.update(run.id, run.step_index, **fields)
 
     async def _require_live(self, run_id: int) -> RunRecord:
         run = await self._store.runs.get(run_id)
@@ -270,42 +290,55 @@ class StepMoves:
 
     async def _draw(
         self, session_id: int, step: Any, step_index: int, state: Mapping[str, Any], now: float
-    ) -> dict[str, Any]:
-        """`state` with a fresh draw of each of the step's pools added (unchanged without pools)."""
+    ) -> Drawn:
+        """`state` with a fresh draw of each of the step's pools added (unchanged without
+        pools), and what was drawn, to `_release` when the write that would show it is
+        refused."""
         pools = pooled_fields(step)
         if not pools:
-            return dict(state)
+            return Drawn(dict(state), ())
         session = await self._store.sessions.get(session_id)
         guild_id, channel_id = (session.guild_id, session.channel_id) if session else (0, 0)
         drawn: dict[str, int] = {}
+        made: list[PoolDraw] = []
         for path, pool in pools.items():
             size = len(pool.pool)
+            key = pool_key(pool)
             drawn[path] = await self._store.pool_draws.draw(
                 guild_id=guild_id,
                 channel_id=channel_id,
-                pool_key=pool_key(pool),
+                pool_key=key,
                 pick=functools.partial(next_alternative, size=size),
                 now=now,
             )
+            made.append(PoolDraw(channel_id, key, drawn[path], now))
         earlier = state.get(POOL_STATE)
         kept = dict(earlier) if isinstance(earlier, Mapping) else {}
-        return {**state, POOL_STATE: {**kept, str(step_index): drawn}}
+        return Drawn({**state, POOL_STATE: {**kept, str(step_index): drawn}}, tuple(made))
+
+    async def _release(self, drawn: Drawn) -> None:
+        """The draws were never shown (the run's write was refused: another process changed
+        it): each is taken back from the channel's history, so a retry's own draw (or the
+        other process's) is the only one counted. Raises StorageUnavailable."""
+        for made in drawn.made:
+            await self._store.pool_draws.release(
+                channel_id=made.channel_id,
+                pool_key=made.pool_key,
+                alternative=made.alternative,
+                drawn_at=made.drawn_at,
+            )
 
     def _ended(self, run: RunRecord) -> None:
         """The run finished or was stopped: what was kept in memory for it goes."""
         self._memory.forget_run(run.id, run.session_id)
         self._anonymous_forget(run.id)
 
-    async def _end(
-        self, run: RunRecord, how: str, now: float, *, as_read: bool = False
-    ) -> RunUpdate | None:
+    async def _end(self, run: RunRecord, how: str, now: float) -> RunUpdate:
         """End the run at its step (`how`: "finished" or "stopped", the run's new state; `now`
-        UTC seconds) and forget what was kept in memory for it; None when the run had moved
-        meanwhile. The caller holds the run's lock or checked the step in the same write.
-        `as_read`: only if the run is still as read, else raises RunChanged (see `_save`)."""
-        ended = await self._write(run, as_read, state=how, ended_at=now, wake_at=None)
-        if ended is None:
-            return None
+        UTC seconds) and forget what was kept in memory for it, only if the run is still as
+        read (the caller holds the run's lock). Raises RunChanged when another process changed
+        it meanwhile (see `_save`)."""
+        ended = await self._save(run, state=how, ended_at=now, wake_at=None)
         self._ended(ended)
         return RunUpdate(
             run=ended,
@@ -314,40 +347,40 @@ class StepMoves:
             exited_message_id=run.step_message_id,
         )
 
-    async def _move_on(
-        self, run: RunRecord, now: float, present: Sequence[int], *, as_read: bool = False
-    ) -> RunUpdate | None:
-        """Leave the current step for the next one (or finish); None when the run had moved
-        meanwhile. The caller holds the run's lock or checked the step in the same write.
-        `as_read`: only if the run is still as read, else raises RunChanged (see `_save`)."""
+    async def _move_on(self, run: RunRecord, now: float, present: Sequence[int]) -> RunUpdate:
+        """Leave the current step for the next one (or finish), only if the run is still as
+        read (the caller holds the run's lock). Raises RunChanged when another process changed
+        it meanwhile (see `_save`; the entered step's pool draws are released first)."""
         activity = self.definition(run)
         following = run.step_index + 1
-        self._anonymous_done(run.id, run.step_index)
         if following >= len(activity.steps):
-            return await self._end(run, "finished", now, as_read=as_read)
+            return await self._end(run, "finished", now)
         step = activity.steps[following]
         ctx = await self._step_context(run, step, present, now, state=False)
         wake = self.handler_for(step).enter(ctx)
         deadline = now + step.time_limit if step.time_limit else None
         earlier = self._memory.state(run).get(POOL_STATE)
         carried = {POOL_STATE: earlier} if isinstance(earlier, Mapping) else {}
-        state = await self._draw(
+        drawn = await self._draw(
             run.session_id, step, following, {**carried, **wake.state, WAKE_AT: wake.at}, now
         )
-        moved = await self._write(
-            run,
-            as_read,
-            step_index=following,
-            step_started_at=now,
-            step_deadline=deadline,
-            paused_remaining=None,
-            step_message_id=None,
-            step_state=StepState(state).text(),
-            wake_at=earliest(deadline, wake.at),
-            state="running",
-        )
-        if moved is None:
-            return None
+        try:
+            moved = await self._save(
+                run,
+                step_index=following,
+                step_started_at=now,
+                step_deadline=deadline,
+                paused_remaining=None,
+                step_message_id=None,
+                step_state=StepState(drawn.state).text(),
+                wake_at=earliest(deadline, wake.at),
+                state="running",
+            )
+        except RunChanged:
+            await self._release(drawn)
+            raise
+        # Only once the step is left: a refused move may be decided again to stay (paused).
+        self._anonymous_done(run.id, run.step_index)
         return RunUpdate(
             run=moved,
             exited_step=run.step_index,
@@ -364,12 +397,10 @@ class StepMoves:
         for key in [key for key in self._anonymous_answered if key[0] == run_id]:
             del self._anonymous_answered[key]
 
-    async def _apply_wake(
-        self, run: RunRecord, wake: Wake, now: float, *, as_read: bool = False
-    ) -> RunRecord | None:
-        """Save a handler's new state and timer; the runner's own keys (pool draws, a paused
-        timer's remainder) are carried over. None when the run moved meanwhile; `as_read`: only
-        if the run is still as read, else raises RunChanged (see `_save`)."""
+    async def _apply_wake(self, run: RunRecord, wake: Wake, now: float) -> RunRecord:
+        """Save a handler's new state and timer, only if the run is still as read; the
+        runner's own keys (pool draws, a paused timer's remainder) are carried over. Raises
+        RunChanged when another process changed the run meanwhile (see `_save`)."""
         state = dict(wake.state)
         state[WAKE_AT] = wake.at
         # The draws are the runner's, not the handler's: they outlive the handler's new state.
@@ -383,9 +414,8 @@ class StepMoves:
             state.pop(WAKE_REMAINING, None)
             if wake.at is not None:
                 state[WAKE_REMAINING] = max(0.0, wake.at - now)
-        return await self._write(
+        return await self._save(
             run,
-            as_read,
             step_state=StepState(state).text(),
             wake_at=earliest(run.step_deadline, wake.at) if run.state == "running" else None,
         )

@@ -110,19 +110,17 @@ class StepTimers(StepMoves):
         handler_wake = ctx.state.get("wake_at")
         if isinstance(handler_wake, int | float) and handler_wake <= now:
             wake = handler.on_wake(ctx)
-            updated = await self._apply_wake(run, wake, now, as_read=True)
-            if updated is None:
-                return None
+            updated = await self._apply_wake(run, wake, now)
             if ctx.step.advance == "auto" and await self._is_complete(updated, handler, now):
                 # The timer finished the step's work (the last turn timed out): move on now,
                 # not at the step's time limit.
-                return await self._move_on(updated, now, ctx.present, as_read=True)
+                return await self._move_on(updated, now, ctx.present)
             if run.step_deadline is None or run.step_deadline > now:
                 return RunUpdate(run=updated)
             run = updated
         if run.step_deadline is not None and run.step_deadline <= now:
             if ctx.step.advance == "auto":
-                return await self._move_on(run, now, ctx.present, as_read=True)
+                return await self._move_on(run, now, ctx.present)
             updated = await self._save(run, wake_at=StepState.of(run).wake_at)
             return RunUpdate(run=updated, time_up=True)
         return None

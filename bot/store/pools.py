@@ -45,6 +45,25 @@ class PoolDrawRepository(Repository):
         # No cached read holds pool draws.
         return await self._db.write(job, invalidate=())
 
+    async def release(
+        self, *, channel_id: int, pool_key: str, alternative: int, drawn_at: float
+    ) -> bool:
+        """Take back one draw recorded by `draw` (its channel, pool, index and `drawn_at`, UTC
+        seconds) that was never shown: the step it was for wasn't entered (the run's write was
+        refused), so the alternative stays the channel's to draw. False when it isn't there
+        (the retention purge took it)."""
+
+        async def job(conn: Conn) -> bool:
+            # One row: two draws alike to the second are the same fact for the history.
+            removed = await conn.execute(
+                "DELETE FROM pool_draws WHERE id = (SELECT MAX(id) FROM pool_draws"
+                " WHERE channel_id = ? AND pool_key = ? AND alternative = ? AND drawn_at = ?)",
+                (channel_id, pool_key, alternative, drawn_at),
+            )
+            return removed > 0
+
+        return await self._db.write(job, invalidate=())
+
     async def history(self, channel_id: int, pool_key: str) -> list[int]:
         """The alternatives drawn in a channel for one pool, oldest first."""
         rows = await self._db.fetch_all(

@@ -229,6 +229,30 @@ def test_edit_and_withdraw_until_next_line() -> None:
     assert fold(h.contributions) == song_lines(h.state)
 
 
+def test_a_contribution_still_applies_while_its_line_is_there_to_change() -> None:
+    """Asked when the state was read again after another process changed the run (see
+    `Contributing._follow`): a line needs its place still free; a pass, its turn still
+    current; a change, its line still the last; a removal, its line still there."""
+    h = Harness(write_step(), [ANA, BEN])
+    pass_ = h.handler.accept(h.ctx(), "pass", {"writer": ANA})
+    line = h.handler.accept(h.ctx(), "line", {"writer": ANA, "text": "one"})
+    assert pass_ == {"pos": 0, "turn_no": 1} and line["turn_no"] == 1
+
+    def record(kind: str, payload: dict[str, Any]) -> ContributionRecord:
+        return ContributionRecord(99, 1, 0, ANA, kind, payload, h.now, h.now)
+
+    h.time_out()  # elsewhere: Ana's turn ran out, Ben's (turn 2) began
+    assert not h.handler.still_applies(h.ctx(), record("pass", pass_))
+    assert h.handler.still_applies(h.ctx(), record("line", line))  # its place is still free
+    written = h.contribute(BEN, "line", text="two")
+    assert not h.handler.still_applies(h.ctx(), record("line", line))  # its place is taken
+    edit = {"pos": 0, "line_id": written.id, "text": "too"}
+    assert h.handler.still_applies(h.ctx(), record("edit", edit))
+    assert h.handler.still_applies(h.ctx(), record("remove", {"pos": 0, "line_id": written.id}))
+    assert not h.handler.still_applies(h.ctx(), record("remove", {"pos": 0, "line_id": 7}))
+    assert not h.handler.still_applies(h.ctx(), record("withdraw", {"pos": 0, "line_id": 7}))
+
+
 def test_facilitator_removal_reopens_the_slot() -> None:
     h = Harness(write_step(), [ANA, BEN])
     h.contribute(ANA, "line", text="one")

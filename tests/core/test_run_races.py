@@ -22,6 +22,7 @@ import pytest
 
 from bot.core.activities import Activity
 from bot.core.errors import Conflict, NotFound
+from bot.core.reflect_review import ReflectReview, Review, review_state
 from bot.core.run_updates import RunUpdate
 from bot.core.runner import Runner
 from bot.core.step_moves import STATE_RETRIES, RunChanged
@@ -153,6 +154,81 @@ async def test_another_question_is_drawn_once_per_step_across_two_processes(
     assert "already drawn another question" in refused.value.message
     assert len(drawn) == 1 and p.runs.refused == 1
     assert await stored(two[1], p.run_id) == drawn[0].run
+
+
+async def pool_history(store: Store) -> list[int]:
+    """Every draw recorded in the test's channels, oldest first."""
+    rows = await store.db.fetch_all("SELECT alternative FROM pool_draws ORDER BY id")
+    return [int(row[0]) for row in rows]
+
+
+async def test_a_draw_again_refused_by_a_race_takes_its_draw_back(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """The draw this process made for a write that was refused was never shown: the
+    channel's history keeps only the draws shown (the first, the other's again)."""
+    p = await two_runners(*two, clock, at_step=0, started=POOLED)
+    first = await pool_history(two[1])
+    drawn: list[RunUpdate] = []
+
+    async def drawn_elsewhere() -> None:
+        drawn.append(await p.there.draw_again(p.run_id, 0))
+
+    p.runs.between = drawn_elsewhere
+    with pytest.raises(Conflict):
+        await p.here.draw_again(p.run_id, 0)
+    shown = json.loads(drawn[0].run.step_state)["pools"]["0"]
+    assert len(first) == 1 and await pool_history(two[1]) == [*first, *shown.values()]
+
+
+POOLED_NEXT = Activity.model_validate(
+    {
+        **ACTIVITY,
+        "id": "core-pooled-next",
+        "version_hash": "pooled-next",
+        "steps": [
+            {"type": "prompt", "title": "Read", "text": "hello"},
+            {
+                "type": "reflect",
+                "title": "Look back",
+                "question": {"pool": ["What stayed?", "What surprised you?", "What moved?"]},
+            },
+        ],
+    }
+)
+
+
+async def test_a_move_on_refused_by_a_race_takes_its_draw_back(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """This process's Next drew the next step's question, then found the other process had
+    moved the run on (drawing its own): its draw goes back, one draw is counted, the one shown
+    (before: the channel's history counted an unseen alternative as shown)."""
+    p = await two_runners(*two, clock, at_step=0, started=POOLED_NEXT)
+    moved: list[RunUpdate | None] = []
+
+    async def moved_elsewhere() -> None:
+        moved.append(await p.there.advance(p.run_id, 0))
+
+    p.runs.between = moved_elsewhere
+    assert await p.here.advance(p.run_id, 0) is None
+    entered = moved[0]
+    assert entered is not None and p.runs.refused == 1
+    shown = json.loads(entered.run.step_state)["pools"]["1"]
+    assert await pool_history(two[1]) == list(shown.values())
+
+
+async def test_a_move_on_racing_a_pause_elsewhere_counts_the_retrys_draw_only(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """Next is decided again on the paused run and enters the pooled step: the refused try's
+    draw went back, the retry's is the one shown and the only one counted."""
+    p = await two_runners(*two, clock, at_step=0, started=POOLED_NEXT)
+    p.runs.between = lambda: p.there.pause(p.run_id)
+    entered = await p.here.advance(p.run_id, 0)
+    assert entered is not None and entered.run.step_index == 1 and p.runs.refused == 1
+    shown = json.loads(entered.run.step_state)["pools"]["1"]
+    assert await pool_history(two[1]) == list(shown.values())
 
 
 async def test_two_extensions_at_once_from_two_processes_both_count(
@@ -397,3 +473,281 @@ async def test_the_last_answer_racing_a_pause_elsewhere_leaves_the_step_paused(
     assert outcome.update is None and len(paused) == 1 and p.runs.refused == 1
     run = await stored(two[1], p.run_id)
     assert run == paused[0].run and (run.state, run.step_index) == ("paused", 1)
+
+
+# A member's answer to a stateful step (a round's turn, a song's line) is committed first; the
+# handler's change after it (the floor or the pen moving on) is a compare-and-set on the run as
+# read. When another process changed the run meanwhile, it is decided again on the fresh state
+# and applies only while the answer's turn is still current (`StepHandler.still_applies`).
+
+
+def round_state(run: RunRecord) -> dict[str, Any]:
+    state = json.loads(run.step_state)
+    assert isinstance(state, dict)
+    return state
+
+
+async def test_a_done_racing_its_turn_timing_out_elsewhere_closes_each_turn_once(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """Speaker 1 presses Done as their time runs out; between this process's read and its
+    write the other process's timer closed turn 1 (time) and speaker 2 pressed Done there.
+    Decided again on the fresh state, turn 1 is no longer current: nothing is left to do
+    (written from the stale read, turn 1 was closed twice and speaker 2 got the floor back,
+    a second turn). The round then goes on to 3 and is complete with every turn closed once."""
+    p = await two_runners(*two, clock, at_step=0, started=ROUND)
+    start = clock().timestamp()
+    await two[0].sessions.join(p.session_id, 3, start)
+    clock.tick(30)
+    elsewhere: list[RunUpdate] = []
+
+    async def timed_out_and_next_done_elsewhere() -> None:
+        elsewhere.extend(await p.there.wake_due())
+        done = await p.there.contribute(p.run_id, 0, 2, "spoke", {"by": 2})
+        assert done.record.payload["turn_no"] == 2
+
+    p.runs.between = timed_out_and_next_done_elsewhere
+    mine = await p.here.contribute(p.run_id, 0, 1, "spoke", {"by": 1})
+    assert mine.record.payload["turn_no"] == 1 and mine.update is None
+    assert len(elsewhere) == 1 and p.runs.refused == 1
+    run = await stored(two[1], p.run_id)
+    state = round_state(run)
+    assert state["turns"] == [{"user": 1, "outcome": "time"}, {"user": 2, "outcome": "spoke"}]
+    assert (state["speaker"], state["turn_no"], state["order"]) == (3, 3, [1, 2, 3])
+    assert run.wake_at == state["turn_deadline"] == start + 60
+    await p.here.contribute(p.run_id, 0, 3, "spoke", {"by": 3})
+    final = round_state(await stored(two[1], p.run_id))
+    assert [t["user"] for t in final["turns"]] == [1, 2, 3] and final["finished"] is True
+
+
+async def test_a_done_racing_a_pause_elsewhere_gives_the_floor_for_after_resume(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """The other process paused the run between this one's read and its write: decided again
+    on the paused run (turn 1 still current), the floor goes to speaker 2, whose whole turn
+    starts at Resume; the paused run keeps no wake time (written from the stale read, which
+    was running, the timer would have fired during the pause)."""
+    p = await two_runners(*two, clock, at_step=0, started=ROUND)
+    clock.tick(10)
+    paused: list[RunUpdate] = []
+
+    async def paused_elsewhere() -> None:
+        paused.append(await p.there.pause(p.run_id))
+
+    p.runs.between = paused_elsewhere
+    mine = await p.here.contribute(p.run_id, 0, 1, "spoke", {"by": 1})
+    assert mine.update is None and len(paused) == 1 and p.runs.refused == 1
+    run = await stored(two[1], p.run_id)
+    state = round_state(run)
+    assert (run.state, run.wake_at) == ("paused", None)
+    assert state["turns"] == [{"user": 1, "outcome": "spoke"}]
+    assert (state["speaker"], state["turn_no"]) == (2, 2)
+    assert state["_paused_wake_remaining"] == 30 and state["whole_turn_at_resume"] is True
+    clock.tick(100)
+    resumed = await p.there.resume(p.run_id)
+    now = clock().timestamp()
+    assert resumed.run.wake_at == round_state(resumed.run)["turn_deadline"] == now + 30
+
+
+SONG = Activity.model_validate(
+    {
+        **ACTIVITY,
+        "id": "core-song",
+        "version_hash": "song",
+        "steps": [
+            {
+                "type": "write",
+                "title": "Our song",
+                "theme": "Home",
+                "structure": [{"name": "verse", "lines": 4}],
+                "turn_seconds": 60,
+            }
+        ],
+    }
+)
+
+
+async def test_a_line_racing_a_pause_elsewhere_passes_the_pen_for_after_resume(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    p = await two_runners(*two, clock, at_step=0, started=SONG)
+    clock.tick(20)
+
+    async def paused_elsewhere() -> None:
+        await p.there.pause(p.run_id)
+
+    p.runs.between = paused_elsewhere
+    line = await p.here.contribute(p.run_id, 0, 1, "line", {"writer": 1, "text": "Home is near"})
+    assert line.record.payload["turn_no"] == 1 and p.runs.refused == 1
+    run = await stored(two[1], p.run_id)
+    state = round_state(run)
+    assert (run.state, run.wake_at) == ("paused", None)
+    assert state["lines"]["0"]["id"] == line.record.id and state["last"]["id"] == line.record.id
+    assert (state["turn"], state["turn_no"], state["_paused_wake_remaining"]) == (2, 2, 60)
+
+
+async def test_a_line_racing_its_turn_timing_out_elsewhere_leaves_the_pen_moved_on(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """Writer 1's line comes as their time runs out; the other process's timer passed their
+    turn meanwhile and gave the pen to writer 2. Decided again on the fresh state: the line
+    still goes in at its free place (it is saved, so the song as stored and as shown agree),
+    but the turn, already moved on, stays with writer 2, now for line 2 (written from the
+    stale read, the timeout was lost; moved again, writer 2's turn would have been closed
+    before they wrote and writer 1 had the next)."""
+    p = await two_runners(*two, clock, at_step=0, started=SONG)
+    start = clock().timestamp()
+    clock.tick(60)
+    timed_out: list[RunUpdate] = []
+
+    async def timed_out_elsewhere() -> None:
+        timed_out.extend(await p.there.wake_due())
+
+    p.runs.between = timed_out_elsewhere
+    line = await p.here.contribute(p.run_id, 0, 1, "line", {"writer": 1, "text": "Home is near"})
+    assert line.record.payload["turn_no"] == 1
+    assert len(timed_out) == 1 and p.runs.refused == 1
+    run = await stored(two[1], p.run_id)
+    state = round_state(run)
+    assert state["lines"]["0"]["id"] == line.record.id and state["last"]["id"] == line.record.id
+    assert (state["turn"], state["turn_no"]) == (2, 2)
+    assert [(t["pos"], t["turn_no"], t["user"]) for t in state["timeouts"]] == [(0, 1, 1)]
+    assert run.wake_at == state["turn_deadline"] == start + 120
+    second = await p.here.contribute(
+        p.run_id, 0, 2, "line", {"writer": 2, "text": "Lights are on", "expected_position": 1}
+    )
+    after = round_state(await stored(two[1], p.run_id))
+    assert after["lines"]["1"]["id"] == second.record.id
+    assert (after["turn"], after["turn_no"]) == (1, 3)
+
+
+async def test_a_pass_racing_its_turn_timing_out_elsewhere_changes_nothing(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """A pass for a turn the other process's timer already passed: nothing is left to do (it
+    doesn't close writer 2's turn, just given)."""
+    p = await two_runners(*two, clock, at_step=0, started=SONG)
+    clock.tick(60)
+    timed_out: list[RunUpdate] = []
+
+    async def timed_out_elsewhere() -> None:
+        timed_out.extend(await p.there.wake_due())
+
+    p.runs.between = timed_out_elsewhere
+    await p.here.contribute(p.run_id, 0, 1, "pass", {"writer": 1})
+    assert len(timed_out) == 1 and p.runs.refused == 1
+    assert await stored(two[1], p.run_id) == timed_out[0].run
+
+
+REVIEWED = Activity.model_validate(
+    {
+        **ACTIVITY,
+        "id": "core-reviewed",
+        "version_hash": "reviewed",
+        "steps": [
+            {
+                "type": "reflect",
+                "title": "Look back",
+                "question": "What stays?",
+                "review": "facilitator",
+            }
+        ],
+    }
+)
+
+
+async def reviewed(
+    two: tuple[Store, Store], clock: Clock
+) -> tuple[TwoProcesses, ReflectReview, ReflectReview, int]:
+    """A reviewed reflect step with one shared answer (its id last); each process's review."""
+    p = await two_runners(*two, clock, at_step=0, started=REVIEWED)
+    shared = await p.here.contribute(
+        p.run_id, 0, 1, "reflection", {"text": "The low notes", "shared": True}
+    )
+    await p.here.contribute(p.run_id, 0, 2, "reflection", {"text": "Quiet", "shared": True})
+    here, there = ReflectReview(two[0], p.here, clock), ReflectReview(two[1], p.there, clock)
+    return p, here, there, shared.record.id
+
+
+async def test_a_hold_back_racing_a_release_elsewhere_keeps_both(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """The other facilitator released the answers between this one's read and its write: the
+    hold-back is decided again on the released state (a removal from what was posted), and the
+    release stands (written from the stale read, the step was unreleased again and the
+    answers could be released twice)."""
+    p, here, there, answer = await reviewed(two, clock)
+    released: list[Review] = []
+
+    async def released_elsewhere() -> None:
+        released.append(await there.release(p.run_id, 0))
+
+    p.runs.between = released_elsewhere
+    review, author = await here.hold_back(p.run_id, 0, answer)
+    assert len(released) == 1 and p.runs.refused == 1
+    assert author == 1 and review.released
+    assert [a.contribution_id for a in review.answers if a.held_back] == [answer]
+    state = review_state(await stored(two[1], p.run_id))
+    assert (state.held, state.released) == ((answer,), True)
+    with pytest.raises(Conflict, match="already released"):
+        await here.release(p.run_id, 0)
+
+
+async def test_a_release_racing_a_hold_back_elsewhere_leaves_the_answer_out(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    p, here, there, answer = await reviewed(two, clock)
+
+    async def held_back_elsewhere() -> None:
+        await there.hold_back(p.run_id, 0, answer)
+
+    p.runs.between = held_back_elsewhere
+    review = await here.release(p.run_id, 0)
+    assert p.runs.refused == 1
+    assert answer not in [a.contribution_id for a in review.shown] and len(review.shown) == 1
+    state = review_state(await stored(two[1], p.run_id))
+    assert (state.held, state.released) == ((answer,), True)
+
+
+async def test_a_review_of_a_run_stopped_meanwhile_says_the_step_ended(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    p, here, _there, answer = await reviewed(two, clock)
+    p.runs.between = lambda: p.there.stop(p.run_id)
+    with pytest.raises(Conflict, match="That step has ended"):
+        await here.hold_back(p.run_id, 0, answer)
+    assert review_state(await stored(two[1], p.run_id)).held == ()
+
+
+ANONYMOUS = Activity.model_validate(
+    {
+        **ACTIVITY,
+        "id": "core-anonymous",
+        "version_hash": "anonymous",
+        "steps": [
+            {
+                "type": "reflect",
+                "title": "Say",
+                "question": "q?",
+                "time_limit": 60,
+                "advance": "auto",
+                "anonymous": True,
+            }
+        ],
+    }
+)
+
+
+async def test_an_anonymous_step_kept_by_a_pause_elsewhere_still_takes_one_answer_each(
+    two: tuple[Store, Store], clock: Clock
+) -> None:
+    """The last answer's move was refused (paused elsewhere) and decided again to stay: the
+    step goes on, and so does its guard that counts each member's anonymous answer once
+    (before, the refused move had dropped it, and a second answer was taken)."""
+    p = await two_runners(*two, clock, at_step=0, started=ANONYMOUS)
+    await p.here.contribute(p.run_id, 0, 1, "reflection", {"text": "calm"}, anonymous=True)
+    p.runs.between = lambda: p.there.pause(p.run_id)
+    last = await p.here.contribute(p.run_id, 0, 2, "reflection", {"text": "warm"}, anonymous=True)
+    assert last.update is None and p.runs.refused == 1
+    with pytest.raises(Conflict, match="already answered this anonymous step"):
+        await p.here.contribute(p.run_id, 0, 1, "reflection", {"text": "again"}, anonymous=True)

@@ -34,3 +34,19 @@ async def test_retention_trims_old_draws(store: Store) -> None:
         await draw(store, CHANNEL, 100.0 * (n + 1))
     assert await store.pool_draws.purge_before(250.0) == 2
     assert len(await store.pool_draws.history(CHANNEL, "sha256:test")) == 1
+
+
+async def test_a_draw_never_shown_is_released(store: Store) -> None:
+    """A step whose run write was refused is not entered: its draw goes back (see
+    `StepMoves._release`), the channel's other draws kept."""
+    first = await draw(store, CHANNEL, 10.0)
+    second = await draw(store, CHANNEL, 11.0)
+
+    async def release() -> bool:
+        return await store.pool_draws.release(
+            channel_id=CHANNEL, pool_key="sha256:test", alternative=second, drawn_at=11.0
+        )
+
+    assert await release()
+    assert await store.pool_draws.history(CHANNEL, "sha256:test") == [first]
+    assert not await release()

@@ -105,6 +105,12 @@ class StepHandler(Protocol):
         """New handler state after a contribution was saved, or None to keep it."""
         ...
 
+    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+        """Whether a saved contribution still changes the step as `ctx` shows it now: asked
+        before `after_contribution` runs on a state read again after another process changed
+        the run (False: its turn has passed meanwhile, so there is nothing left to do)."""
+        ...
+
     def on_wake(self, ctx: StepContext) -> Wake:
         """The handler timer fired (the step deadline is the runner's business)."""
         ...
@@ -157,6 +163,10 @@ class BaseStepHandler:
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake | None:
         """Default: None, the state stays as it is."""
         return None
+
+    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+        """Default: True (a step whose state doesn't follow its answers has no turns)."""
+        return True
 
     def on_wake(self, ctx: StepContext) -> Wake:
         """Default: the state as it is, no new timer."""

@@ -420,6 +420,28 @@ class RoundHandler(BaseStepHandler):
             return {"by": by}
         raise Conflict(N_("That turn has already ended."))
 
+    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+        """Whether the turn the contribution was for is still current in `ctx`'s state: a Done,
+        Pass, answer or the speaker leaving voice name their turn (`turn_no`); a volunteer
+        needs the round still waiting for one; a member leaving voice before their turn needs
+        it still to come, and one coming back to be still away. False when another process
+        moved the floor on meanwhile (a timeout, a volunteer), so that turn isn't closed twice
+        and the next speaker's is left alone."""
+        state = RoundState.read(ctx.state)
+        payload = contribution.payload
+        by = as_member(payload.get("by"))
+        if state.finished or by is None:
+            return False
+        if contribution.kind == "volunteer":
+            return state.volunteer
+        if "turn_no" in payload:
+            return as_count(payload.get("turn_no")) == state.turn_no and state.speaker is not None
+        if contribution.kind == LEFT_VOICE:
+            return by in state.upcoming
+        if contribution.kind == BACK_VOICE:
+            return by in state.away
+        return True
+
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
         """A volunteer takes the floor first; a turn that ended (spoke, answered or passed) is
         recorded and the floor goes to the next member present."""

@@ -230,6 +230,20 @@ def _raw(payload: Mapping[str, Any]) -> str | list[str]:
     return str(payload.get("text", ""))
 
 
+def _turn_of(ctx: StepContext) -> dict[str, int]:
+    """A line's or pass's turn (`turn_no`) when the step takes turns: see `still_applies`."""
+    if not takes_turns(ctx.step):
+        return {}
+    return {"turn_no": as_count(ctx.state.get("turn_no"))}
+
+
+def _turn_current(state: Mapping[str, Any], contribution: ContributionRecord) -> bool:
+    """The turn a line or pass was written in is still the state's (True for one stored
+    without its turn, by an earlier version)."""
+    turn_no = contribution.payload.get("turn_no")
+    return turn_no is None or turn_no == as_count(state.get("turn_no"))
+
+
 class WriteHandler(BaseStepHandler):
     """Turn order, line checks and the folded song for `write` steps."""
 
@@ -309,7 +323,8 @@ class WriteHandler(BaseStepHandler):
         self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """StepHandler: check a `line`, `pass`, `withdraw`, `edit` or `remove` against the song
-        so far and return the payload to store (with the line's position `pos`).
+        so far and return the payload to store (with the line's position `pos` and, for a line
+        or a pass in a step that takes turns, its turn `turn_no`: see `still_applies`).
 
         Raises Conflict when the song is full or it isn't the writer's turn, SlotConflict when
         the slot the form was opened for has changed, InvalidInput for a line the slot's rules
@@ -360,6 +375,7 @@ class WriteHandler(BaseStepHandler):
                 "fill": checked.fill,
                 "syl": checked.syllables,
                 "flags": checked.flags,
+                **_turn_of(ctx),
             }
         if contribution_kind == "pass":
             if not step.pass_allowed:
@@ -369,7 +385,7 @@ class WriteHandler(BaseStepHandler):
             if position is None:
                 raise Conflict(N_("The song is complete: there's nothing left to pass."))
             self._require_turn(ctx, writer)
-            return {"pos": position}
+            return {"pos": position, **_turn_of(ctx)}
         if contribution_kind in ("edit", "withdraw"):
             last = ctx.state.get("last")
             if not last:
@@ -417,6 +433,30 @@ class WriteHandler(BaseStepHandler):
 
     # ---------------------------------------------------------------- after
 
+    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+        """StepHandler: whether the contribution still fits the song as `ctx`'s state has it
+        (read again after another process changed the run): a line needs its position still
+        next (when its turn ran out there meanwhile, the line still goes in, and the turn
+        already moved on stays where it is: see `after_contribution`); a pass, its position
+        next and its turn (`turn_no`, stored with it) still current; a change or withdrawal,
+        the line still the last one; a removal, the line still there."""
+        step: WriteStep = ctx.step
+        lines = song_lines(ctx.state)
+        payload = contribution.payload
+        kind = contribution.kind
+        if kind in ("line", "pass"):
+            if payload.get("pos") != next_position(step, lines):
+                return False
+            return kind == "line" or _turn_current(ctx.state, contribution)
+        line_id = payload.get("line_id")
+        if kind in ("edit", "withdraw"):
+            last = WriteState.read(ctx.state).last
+            return last is not None and last.id == line_id
+        if kind == "remove":
+            line = lines.get(as_count(payload.get("pos"), -1))
+            return line is not None and line.get("id") == line_id
+        return True
+
     def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
         """StepHandler: apply the stored contribution to the song's lines and move the turn
         on (a line or a pass), or restart turns when a removal reopened a full song; the wake
@@ -445,7 +485,7 @@ class WriteHandler(BaseStepHandler):
             last = state.get("last")
             if last and last.get("id") == contribution.payload.get("line_id"):
                 state["last"] = None
-        if kind in ("line", "pass") and takes_turns(step):
+        if kind in ("line", "pass") and takes_turns(step) and _turn_current(state, contribution):
             doing = current_writer(state, ctx.present)
             following = next_after(state["order"], ctx.present, doing)
             return self._start_turn(state, step, following, ctx.now)

@@ -319,3 +319,25 @@ def test_voice_leaving_and_coming_back() -> None:
         {"user": BEN, "outcome": "left"},
     ]
     assert wake.state["floor_left"] == {"user": ANA, "turn_no": 1, "at": 5.0, "where": "voice"}
+
+
+def test_a_contribution_still_applies_only_while_its_turn_is_current() -> None:
+    """Asked when the state was read again after another process changed the run (see
+    `Contributing._follow`): a Done for a turn the floor has left applies no more."""
+    handler = RoundHandler()
+    the_step = step()
+    people = [ANA, BEN, CAI]
+    state = dict(handler.enter(ctx(the_step, people, now=0.0)).state)
+    now = ctx(the_step, people, 1.0, state)
+    done = contribution("spoke", handler.accept(now, "spoke", {"by": ANA}))
+    away = contribution("left_voice", handler.accept(now, "left_voice", {"by": CAI}))
+    assert handler.still_applies(now, done) and handler.still_applies(now, away)
+    # Ana's time ran out elsewhere: Ben has the floor (turn 2).
+    moved = dict(handler.on_wake(ctx(the_step, people, 60.0, state)).state)
+    later = ctx(the_step, people, 61.0, moved)
+    assert not handler.still_applies(later, done)
+    assert handler.still_applies(later, away)  # Cai's turn is still to come
+    assert not handler.still_applies(later, contribution("back_voice", {"by": CAI}))
+    assert not handler.still_applies(later, contribution("volunteer", {"by": CAI}))
+    finished = ctx(the_step, people, 62.0, {**moved, "finished": True})
+    assert not handler.still_applies(finished, away)
