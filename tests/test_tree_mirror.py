@@ -83,6 +83,7 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "core/step_moves.py": {"tests/core/test_runner.py": "advance("},
     "core/round_state.py": {"tests/core/test_step_state.py": IMPORTS},
     "core/lyric_state.py": {"tests/core/test_step_state.py": IMPORTS},
+    "core/lyric_shape.py": {"tests/core/test_lyric_lines.py": '"syllables": {"min"'},
     "core/steps/checkin.py": {"tests/core/test_activity_models.py": IMPORTS},
     "core/steps/goal.py": {"tests/core/test_goals.py": IMPORTS},
     "core/steps/listen.py": {

@@ -14,9 +14,10 @@ from pydantic import Field, field_validator, model_validator
 
 from bot.core.activity_fields import StepBase, TurnSeconds
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.field_texts import BLANK, LocalizedText, Text, Title
-from bot.core.format_base import FormatModel, format_error
+from bot.core.field_texts import BLANK, LocalizedText, Text
+from bot.core.format_base import format_error
 from bot.core.lyric_lines import NotFoundLine, check_line
+from bot.core.lyric_shape import Constraints, Section
 from bot.core.lyric_slots import SlotConflict, slots
 from bot.core.lyric_state import WriteState
 from bot.core.lyric_turns import (
@@ -39,38 +40,6 @@ from bot.core.steps.base import (
 )
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
-
-
-class Section(FormatModel):
-    """One part of a song being written, e.g. a verse of 4 lines."""
-
-    name: Title
-    """verse, chorus, bridge, ... (free text)."""
-    lines: int = Field(ge=1, le=16)
-
-
-class Syllables(FormatModel):
-    """Allowed syllable count per line."""
-
-    min: int = Field(default=1, ge=1, le=30)
-    max: int = Field(default=30, ge=1, le=30)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Syllables:
-        if self.min > self.max:
-            raise format_error(
-                "syllables", "min ({min}) must not be above max ({max})", min=self.min, max=self.max
-            )
-        return self
-
-
-class Constraints(FormatModel):
-    """Rules each written line must follow."""
-
-    max_chars: int = Field(default=120, ge=10, le=500)
-    syllables: Syllables | None = None
-    rhyme_with_previous: bool = False
-    """The line's last word should rhyme with the previous line's."""
 
 
 class WriteStep(StepBase):
