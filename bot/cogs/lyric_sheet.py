@@ -27,12 +27,13 @@ import discord
 
 from bot.chorus_bot import ChorusBot
 from bot.core.debounce import Debouncer
+from bot.core.lyric_state import WriteState
 from bot.core.lyric_turns import takes_turns
 from bot.core.lyrics import next_position
 from bot.core.lyrics_service import LyricsService
 from bot.core.run_updates import RunUpdate
 from bot.core.step_state import StepState
-from bot.core.steps.write import WriteState, WriteStep
+from bot.core.steps.write import WriteStep
 from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.errors import log_refused

@@ -14,16 +14,11 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
 from bot.cogs.extension import cog_setup
 from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.core.round_state import FLOOR_LEFT, RoundState
 from bot.core.run_updates import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
 from bot.core.step_state import StepState
-from bot.core.steps.round import (
-    BACK_VOICE,
-    FLOOR_LEFT,
-    LEFT_VOICE,
-    RoundState,
-    RoundStep,
-)
+from bot.core.steps.round import BACK_VOICE, LEFT_VOICE, RoundStep
 from bot.i18n import N_, _
 from bot.ui.format import plain_name
 from bot.ui.forms import FormValues, send_form

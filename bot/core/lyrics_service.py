@@ -16,12 +16,13 @@ from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyric_lines import LineRefused, hidden_clue
 from bot.core.lyric_slots import HARD_MAX_CHARS, Slot, slots
+from bot.core.lyric_state import WriteState
 from bot.core.lyric_turns import takes_turns, turn_refusal
 from bot.core.lyrics import next_position
 from bot.core.run_updates import ContributionOutcome
 from bot.core.step_service import StepService
 from bot.core.step_state import StepState
-from bot.core.steps.write import WriteState, WriteStep
+from bot.core.steps.write import WriteStep
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord

@@ -15,10 +15,10 @@ import pytest
 
 from bot.core.activities import Activity
 from bot.core.errors import Conflict, InvalidInput, NotFound
+from bot.core.lyric_state import WriteState
 from bot.core.lyrics_service import LyricsService
 from bot.core.runner import Runner
 from bot.core.steps import step_handlers
-from bot.core.steps.write import WriteState
 from bot.records.sessions import NewSession, RunRecord, SessionRecord
 from bot.store.store import Store
 from tests.core.runner_setup import stopped_at

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.lyric_state import LastLine, TimedOut, WriteState
 from bot.core.pools import ANOTHER_STATE
+from bot.core.round_state import FLOOR_LEFT, FloorLeft, RoundState, RoundTurn
 from bot.core.step_state import StepState
 from bot.core.steps.listen import ListenState
 from bot.core.steps.reflect import ReflectState
-from bot.core.steps.round import FLOOR_LEFT, FloorLeft, RoundState, RoundTurn
-from bot.core.steps.write import LastLine, TimedOut, WriteState
 from bot.records.sessions import NewRun, NewSession, RunRecord
 from bot.store.store import Store
 

@@ -1,35 +1,34 @@
 """The `write` step: a song written together, one line per turn (the lyric rules the cogs share
 are in `bot/core/lyrics.py`). What the handler keeps between lines (the song folded so far, the
 turn order, whose turn it is until when, the last line while it may be changed, turns that ran
-out) is read outside this module as `WriteState` (``StepState.of(run).kind(WriteState)``).
+out) is read outside this module as `WriteState` (`bot/core/lyric_state.py`,
+``StepState.of(run).kind(WriteState)``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from bot.core.activity_fields import StepBase, TurnSeconds
 from bot.core.errors import Conflict, InvalidInput
-from bot.core.field_texts import BLANK, LocalizedText, Text, Title
-from bot.core.format_base import FormatModel, format_error
+from bot.core.field_texts import BLANK, LocalizedText, Text
+from bot.core.format_base import format_error
 from bot.core.lyric_lines import NotFoundLine, check_line
+from bot.core.lyric_shape import Constraints, Section
 from bot.core.lyric_slots import SlotConflict, slots
+from bot.core.lyric_state import WriteState
 from bot.core.lyric_turns import (
     current_writer,
     next_after,
     rotation,
-    rotation_of,
     takes_turns,
     turn_refusal,
-    writer_of,
 )
 from bot.core.lyrics import State, apply_event, is_full, next_position, song_lines
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
-from bot.core.step_state import as_count, as_member, as_members, as_number
 from bot.core.steps.base import (
     PASSES,
     BaseStepHandler,
@@ -41,38 +40,6 @@ from bot.core.steps.base import (
 )
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
-
-
-class Section(FormatModel):
-    """One part of a song being written, e.g. a verse of 4 lines."""
-
-    name: Title
-    """verse, chorus, bridge, ... (free text)."""
-    lines: int = Field(ge=1, le=16)
-
-
-class Syllables(FormatModel):
-    """Allowed syllable count per line."""
-
-    min: int = Field(default=1, ge=1, le=30)
-    max: int = Field(default=30, ge=1, le=30)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Syllables:
-        if self.min > self.max:
-            raise format_error(
-                "syllables", "min ({min}) must not be above max ({max})", min=self.min, max=self.max
-            )
-        return self
-
-
-class Constraints(FormatModel):
-    """Rules each written line must follow."""
-
-    max_chars: int = Field(default=120, ge=10, le=500)
-    syllables: Syllables | None = None
-    rhyme_with_previous: bool = False
-    """The line's last word should rhyme with the previous line's."""
 
 
 class WriteStep(StepBase):
@@ -137,83 +104,6 @@ class WriteStep(StepBase):
         if self.structure is not None:
             return sum(section.lines for section in self.structure)
         return len(self.template or [])
-
-
-@dataclass(frozen=True, slots=True)
-class LastLine:
-    """The song's last line while its writer may still change it: the contribution `id` that
-    wrote it, its position `pos` (0-based) and its `writer` (None in an anonymous song)."""
-
-    id: int
-    pos: int
-    writer: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class TimedOut:
-    """A writer's turn that ran out of time: the line's position, the turn, who (None when
-    anonymous or forgotten) and when (UTC seconds; None when not kept)."""
-
-    pos: int
-    turn_no: int
-    user: int | None
-    at: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class WriteState:
-    """A write step's own keys in its run's step state: the song folded so far and the turns."""
-
-    lines: Mapping[int, Mapping[str, Any]]
-    """Filled positions -> line (id, text, fill, author, syl, flags), as `lyrics.fold` gives
-    them from the step's contributions."""
-    order: tuple[int, ...] = ()
-    """The turn order (join order, newcomers appended)."""
-    turn: int | None = None
-    """Whose turn it is as stored (see `writer` for who writes now)."""
-    turn_no: int = 0
-    turn_deadline: float | None = None
-    """When the writer's turn ends (UTC timestamp, seconds)."""
-    last: LastLine | None = None
-    timeouts: tuple[TimedOut, ...] = ()
-    """The last turns that ran out of time (at most 64), oldest first."""
-
-    @classmethod
-    def read(cls, state: Mapping[str, Any]) -> WriteState:
-        """The write step's keys of a step state; ids /forget took out read as nobody."""
-        last = state.get("last")
-        kept = None
-        if isinstance(last, Mapping):
-            line_id, pos = as_member(last.get("id")), as_member(last.get("pos"))
-            if line_id is not None and pos is not None:
-                kept = LastLine(line_id, pos, as_member(last.get("writer")))
-        timeouts = tuple(
-            TimedOut(
-                pos=as_count(t.get("pos")),
-                turn_no=as_count(t.get("turn_no")),
-                user=as_member(t.get("user")),
-                at=as_number(t.get("at")),
-            )
-            for t in state.get("timeouts") or []
-            if isinstance(t, Mapping)
-        )
-        return cls(
-            lines=song_lines(state),
-            order=as_members(state.get("order")),
-            turn=as_member(state.get("turn")),
-            turn_no=as_count(state.get("turn_no")),
-            turn_deadline=as_number(state.get("turn_deadline")),
-            last=kept,
-            timeouts=timeouts,
-        )
-
-    def rotation(self, present: Sequence[int]) -> list[int]:
-        """Everyone in the turn order, the members `present` not in it yet appended."""
-        return rotation_of(self.order, present)
-
-    def writer(self, present: Sequence[int]) -> int | None:
-        """Whose turn it is now among `present`: the stored writer, or the next if they left."""
-        return writer_of(self.order, self.turn, present)
 
 
 def _writer(payload: Mapping[str, Any]) -> int:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import discord
 
 from bot.core.activities import localize
+from bot.core.round_state import FloorLeft, RoundState, answered_by, skipped
 from bot.core.session import RunRecord
 from bot.core.step_state import StepState
-from bot.core.steps.round import FloorLeft, RoundState, RoundStep, answered_by, skipped
+from bot.core.steps.round import RoundStep
 from bot.i18n import N_, _, ngettext
 from bot.records.sessions import ContributionRecord
 from bot.ui.components import persistent_view
@@ -291,7 +292,7 @@ class RoundPresenter(SimplePresenter[RoundStep]):
 
     def answered_by(self, contributions: Sequence[ContributionRecord]) -> set[int]:
         """Whom the board counts as answered: members whose turn was answered, not whoever
-        pressed (`bot.core.steps.round.answered_by`)."""
+        pressed (`bot.core.round_state.answered_by`)."""
         return answered_by(contributions)
 
     def closed_body(self, scene: StepScene[RoundStep]) -> str:

@@ -7,9 +7,10 @@ from collections.abc import Callable
 import discord
 
 from bot.core.lyric_slots import slots
+from bot.core.lyric_state import WriteState
 from bot.core.lyric_turns import takes_turns
 from bot.core.lyrics import credits, fold, is_full, next_position
-from bot.core.steps.write import WriteState, WriteStep
+from bot.core.steps.write import WriteStep
 from bot.i18n import N_, _
 from bot.ui.components import persistent_view
 from bot.ui.format import clock_time

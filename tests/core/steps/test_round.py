@@ -10,14 +10,9 @@ import pytest
 
 from bot.core.activities import Activity
 from bot.core.errors import Conflict
+from bot.core.round_state import RoundState, answered_by, upcoming
 from bot.core.steps.base import StepContext
-from bot.core.steps.round import (
-    RoundHandler,
-    RoundState,
-    RoundStep,
-    answered_by,
-    upcoming,
-)
+from bot.core.steps.round import RoundHandler, RoundStep
 from bot.records.sessions import ContributionRecord, RunRecord
 from tests.activity_files import load_file
 
