@@ -192,13 +192,6 @@ def test_a_kinds_rules_live_in_its_own_module_not_beside_it() -> None:
     assert len(step_kinds()) >= 9
 
 
-PRESENTER_BY_NAME_LEFT = {
-    "bot/cogs/round.py": "being reworked by another engineer this round; "
-    'its `presenter("round")` becomes `presenter_of(RoundPresenter)` there',
-}
-"""Cogs still fetching a presenter by a kind's name, with the reason (issue 17's review)."""
-
-
 def presenters_fetched_by_name(folder: Path, root: Path = ROOT) -> set[str]:
     """Modules under `folder` (paths from `root`) that fetch a step presenter by a string: `live.presenters["x"]`,
     `live.presenters.get("x")` or `live.presenter("x")`."""
@@ -225,9 +218,8 @@ def test_cogs_fetch_a_kinds_presenter_by_its_class_not_by_its_name() -> None:
     kind or its presenter is a mypy error; `presenters["listen"]` was a KeyError at run time
     behind an `assert isinstance`."""
     found = presenters_fetched_by_name(ROOT / "bot" / "cogs")
-    assert found == set(PRESENTER_BY_NAME_LEFT), (
-        "fetch the presenter with `bot.live.presenter_of(<Kind>Presenter)` (and drop fixed "
-        f"modules from PRESENTER_BY_NAME_LEFT): {sorted(found ^ set(PRESENTER_BY_NAME_LEFT))}"
+    assert found == set(), (
+        f"fetch the presenter with `bot.live.presenter_of(<Kind>Presenter)`: {sorted(found)}"
     )
 
 

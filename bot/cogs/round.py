@@ -163,7 +163,7 @@ class RoundCog(commands.Cog):
         if not isinstance(scene.step, RoundStep):
             return
         await self.load_names(session, run)
-        payload = self.bot.live.presenter("round").render(scene)
+        payload = self.bot.live.presenter_of(RoundPresenter).render(scene)
         await self.bot.live.edit(
             session, run.step_message_id, payload, what=MessageName(N_("the round card"))
         )
