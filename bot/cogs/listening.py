@@ -9,8 +9,6 @@ and stops playback when the step ends. The /listen commands live in playlist.py.
 
 from __future__ import annotations
 
-import dataclasses
-
 import discord
 from discord.ext import commands
 
@@ -86,8 +84,11 @@ class ListeningCog(commands.Cog):
                 session, run, step_index, server_language(self.bot.guild_settings, session.guild_id)
             )
         elif isinstance(step, ListenStep) and step.track == "from_vote":
-            if key in self.listen_cards.tracks:
-                return  # chosen when the step began: a later /forget or withdrawal keeps it
+            # Decided once and stored in the run (the service): a later /forget, withdrawal or
+            # restart reads the same piece. An ended step's state is gone: its card keeps what
+            # it showed.
+            if run.step_index != step_index and key in self.listen_cards.tracks:
+                return
             track = await self.service.resolve_track(session, run, step_index)
             if track is not None:
                 self.listen_cards.tracks[key] = track
@@ -96,18 +97,11 @@ class ListeningCog(commands.Cog):
         """/forget: a piece they suggested plays on without their name; open votes on the
         playlist or on earlier answers are drawn again from the store (their nominations and
         answers are gone), and so is a card that credited them."""
-        stripped: set[Key] = set()
-        for key, track in list(self.listen_cards.tracks.items()):
-            if track.suggested_by == user_id:
-                self.listen_cards.tracks[key] = dataclasses.replace(
-                    track, credit=None, suggested_by=None
-                )
-                stripped.add(key)
         for run in await self.service.live_runs():
-            key = (run.id, run.step_index)
             step = self.bot.runner.step(run)
             drawn_from_members = isinstance(step, VoteStep) and not step.options
-            if key not in stripped and not drawn_from_members:
+            from_vote = isinstance(step, ListenStep) and step.track == "from_vote"
+            if not drawn_from_members and not from_vote:
                 continue
             session = await self.service.session(run.session_id)
             if session is not None and session.guild_id == guild_id:

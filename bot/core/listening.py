@@ -12,9 +12,10 @@ A track without a known duration goes from countdown straight to after. Which pi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.core.activity_fields import Track
 from bot.core.field_texts import localize
@@ -31,6 +32,11 @@ AFTER = "after"
 REFLECTION_MAX = 500
 
 
+def suggestion_credit(name: str | None) -> str:
+    """The credit of a playlist piece a member suggested: their shown name, or "a member"."""
+    return f"Suggested by {name or 'a member'}"
+
+
 @dataclass(frozen=True, slots=True)
 class ResolvedTrack:
     """The piece a listen step plays, wherever it came from (the step, a vote, the playlist)."""
@@ -43,6 +49,42 @@ class ResolvedTrack:
     credit: str | None = None
     suggested_by: int | None = None
     nomination_id: int | None = None
+
+    def stored(self) -> dict[str, Any]:
+        """The piece as a JSON object for a run's step state (`ListenState.piece`). A member's
+        credit is left out (it names them): it is worked out again from `suggested_by` when
+        read, so /forget, which nulls their id in stored states, removes it too."""
+        fields = dataclasses.asdict(self)
+        if self.suggested_by is not None:
+            fields["credit"] = None
+        return fields
+
+    @classmethod
+    def from_stored(cls, fields: Mapping[str, Any]) -> ResolvedTrack | None:
+        """A piece read back from `stored` (None when it isn't one: no title); mistyped
+        fields read as absent."""
+
+        def text(key: str) -> str | None:
+            value = fields.get(key)
+            return value if isinstance(value, str) else None
+
+        def number(key: str) -> int | None:
+            value = fields.get(key)
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+        title = text("title")
+        if title is None:
+            return None
+        return cls(
+            title=title,
+            artist=text("artist") or "",
+            url=text("url"),
+            file=text("file"),
+            duration=number("duration"),
+            credit=text("credit"),
+            suggested_by=number("suggested_by"),
+            nomination_id=number("nomination_id"),
+        )
 
     @classmethod
     def from_track(cls, track: Track, locale: str) -> ResolvedTrack:

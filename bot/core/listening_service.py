@@ -7,6 +7,7 @@ No Discord here: the cogs turn these results into messages. Every refusal is a d
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,12 +16,13 @@ from typing import Any
 from bot.core.activities import localize
 from bot.core.clock import Clock
 from bot.core.errors import Conflict, InvalidInput, NotFound
-from bot.core.listening import ResolvedTrack, set_tracks, step_track
+from bot.core.listening import ResolvedTrack, set_tracks, step_track, suggestion_credit
 from bot.core.media_library import MediaLibrary
 from bot.core.run_updates import ContributionOutcome
 from bot.core.runner import Runner
 from bot.core.step_service import StepService
-from bot.core.steps.listen import ListenStep
+from bot.core.step_state import StepState
+from bot.core.steps.listen import PIECE, ListenState, ListenStep
 from bot.core.steps.vote import (
     VoteChoice,
     VoteStep,
@@ -156,20 +158,60 @@ class ListeningService(StepService):
         self, session: SessionRecord, run: RunRecord, step_index: int
     ) -> ResolvedTrack | None:
         """The piece a listen step plays: its own, or the winner of the latest vote before it
-        (its words in the server's language)."""
-        activity = self._runner.definition(run)
+        (its words in the server's language).
+
+        A `from_vote` piece is decided once, while the step is the run's current one, and kept
+        in the run's step state (`ListenState.piece`, by compare-and-set on the run as read), so
+        the card, the voice player and /listen name the same piece after a withdrawn vote, a
+        /forget, a restart or a shard hand-over. A state without the key (stored before it
+        existed, or a step not current) is decided from the votes as before."""
         step = self._runner.step_at(run, step_index)  # its pools as drawn
         assert isinstance(step, ListenStep)
         locale = self._server_language(session.guild_id)
         own = step_track(step, locale)
         if own is not None:
             return own
+        for _attempt in range(3):
+            current = run.step_index == step_index and run.live
+            if current:
+                stored = StepState.shown(run).kind(ListenState).piece
+                piece = ResolvedTrack.from_stored(stored) if stored is not None else None
+                if piece is not None:
+                    return await self._credited(session, piece)
+            decided = await self._vote_winner(session, run, step_index, locale)
+            if decided is None or not current:
+                return decided
+            state = StepState.shown(run).with_values({PIECE: decided.stored()})
+            if await self._store.runs.update_unchanged(run, step_state=state.text()) is not None:
+                return decided
+            fresh = await self._store.runs.get(run.id)
+            if fresh is None:
+                return decided
+            run = fresh
+        return await self._vote_winner(session, run, step_index, locale)
+
+    async def _vote_winner(
+        self, session: SessionRecord, run: RunRecord, step_index: int, locale: str
+    ) -> ResolvedTrack | None:
+        """The winner of the latest vote before the listen step at `step_index`, from the
+        votes now (None: no vote before it, or no votes)."""
+        activity = self._runner.definition(run)
         vote_index = vote_step_for(activity.steps, step_index)
         if vote_index is None:
             return None
         votes = await self._store.contributions.for_step(run.id, vote_index)
         top = winner(await self.choices_for(session, run, vote_index, locale), votes)
         return top.choice.track if top is not None else None
+
+    async def _credited(self, session: SessionRecord, piece: ResolvedTrack) -> ResolvedTrack:
+        """A stored piece with its suggester's credit as the vote showed it (none once they
+        asked not to be credited, or after /forget nulled their id)."""
+        uid = piece.suggested_by
+        if uid is None or uid in await self.hidden_credit(session.guild_id, [uid]):
+            return dataclasses.replace(piece, suggested_by=None) if uid is not None else piece
+        names = await self._names(session.guild_id, [uid])
+        shown = self._shown_name(names.get(uid))
+        return dataclasses.replace(piece, credit=suggestion_credit(shown))
 
     # ------------------------------------------------------------ contributing
 

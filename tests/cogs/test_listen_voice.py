@@ -70,6 +70,30 @@ steps:
     text: Thanks.
 """
 
+VOTE_ACTIVITY = """
+id: test-listen-vote-voice
+title: Test listen vote voice
+summary: A vote between two files, then the chosen one in voice.
+version: 1
+duration_minutes: 5
+steps:
+  - type: vote
+    title: Pick
+    question: Which tone?
+    options:
+      - {label: First, track: {title: First tone, artist: G, file: tones/tone.ogg, duration: 20}}
+      - {label: Second, track: {title: Second tone, artist: G, file: tones/tone2.ogg, duration: 10}}
+    time_limit: 1m
+    advance: auto
+  - type: listen
+    title: Chosen tone
+    track: from_vote
+    countdown_seconds: 8
+  - type: prompt
+    title: Done
+    text: Thanks.
+"""
+
 TIMED_ACTIVITY = """
 id: test-timed
 title: Test timed
@@ -103,6 +127,7 @@ def settings(tmp_path: Path) -> Settings:
     extra.mkdir()
     (extra / "test-listen-voice.yaml").write_text(VOICE_ACTIVITY)
     (extra / "test-timed.yaml").write_text(TIMED_ACTIVITY)
+    (extra / "test-listen-vote-voice.yaml").write_text(VOTE_ACTIVITY)
     (extra / "test-listen-set.yaml").write_text(SET_ACTIVITY)
     media = tmp_path / "media"
     built = Settings(
@@ -287,6 +312,33 @@ async def test_restart_mid_piece_resumes_where_the_piece_is_now(
     await world.facilitator.slash(world.channel, "activity next")
     assert after.actions()[-1] == "stop"
     assert await plays(world) == [("voice", "tones/tone.ogg")]
+
+
+async def test_a_voted_piece_stays_the_same_in_voice_after_a_forget_and_a_restart(
+    world: World, settings: Settings, catalog: Catalog, voice: RecordingVoice
+) -> None:
+    """The from_vote piece is decided when the listen step starts and stored: after a voter's
+    /forget (the votes now pick the other file) and a restart during the countdown, the new
+    process plays the same file, and the card and /listen now name it."""
+    ana, ben = world.members[:2]
+    await open_session(world)
+    await start(world, "test-listen-vote-voice")
+    vote = find_message(world.channel, "Pick")
+    await ana.select(vote, ["o0"])
+    await ben.select(vote, ["o1"])  # a tie: the first option wins
+    await world.env.advance_time(61)  # the listen step's countdown runs
+    assert [c[0] for c in voice.calls] == ["connect"]
+    asked = await ana.slash(world.channel, "forget")
+    done = await ana.click(reply_to(asked).message, label="Delete my data")
+    assert "has been deleted" in reply_to(done).content
+    after = RecordingVoice()
+    await restart_with(world, settings, catalog, after)  # still in the countdown
+    await world.env.advance_time(9)
+    assert [c[2] for c in after.calls if c[0] == "play"] == ["tone.ogg"], after.calls
+    card = card_text(find_message(world.channel, "Chosen tone"))
+    assert "First tone" in card and "Second tone" not in card
+    now = await world.facilitator.slash(world.channel, "listen now")
+    assert "First tone" in reply_to(now).content
 
 
 async def test_pause_then_restart_then_resume_keeps_the_position(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from bot.core.listening import (
     AFTER,
     COUNTDOWN,
     PLAYING,
+    ResolvedTrack,
     reaction_counts,
 )
 from bot.core.steps import StepContext, Wake
@@ -162,3 +164,25 @@ def test_reaction_counts_in_step_order() -> None:
         ("nostalgic", 0),
         ("unsettled", 0),
     ]
+
+
+def test_a_stored_piece_reads_back_without_a_members_name() -> None:
+    """`ResolvedTrack.stored` is what `ListenState.piece` keeps: a member's credit (their name)
+    is left out, their id kept; `from_stored` reads it back leniently."""
+    suggested = ResolvedTrack(
+        "Harvest Moon",
+        "Neil Young",
+        url="https://example.test/h",
+        credit="Suggested by ana",
+        suggested_by=7,
+        nomination_id=3,
+    )
+    stored = suggested.stored()
+    assert stored["credit"] is None and stored["suggested_by"] == 7
+    assert ResolvedTrack.from_stored(stored) == dataclasses.replace(suggested, credit=None)
+    authored = ResolvedTrack("Air", "Bach", credit="Public domain (Musopen)")
+    assert ResolvedTrack.from_stored(authored.stored()) == authored
+    assert ResolvedTrack.from_stored({"title": 5}) is None
+    assert ResolvedTrack.from_stored({"title": "X", "duration": "long", "suggested_by": True}) == (
+        ResolvedTrack("X", "")
+    )

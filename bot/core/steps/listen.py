@@ -148,6 +148,10 @@ class ListenStep(StepBase):
         return self
 
 
+PIECE = "piece"
+"""Step-state key: the piece a `from_vote` listen step plays, once decided."""
+
+
 @dataclass(frozen=True, slots=True)
 class ListenState:
     """A listen step's own keys in its run's step state (its clock, see the module docstring),
@@ -167,6 +171,10 @@ class ListenState:
     """The runner's timer: the countdown's or the piece's end."""
     wake_remaining: float | None = None
     """What that timer had left when the run was paused."""
+    piece: Mapping[str, Any] | None = None
+    """The piece a `from_vote` step plays, decided once by the listening service (a JSON
+    object, see `ListeningService.resolve_track`); None while undecided, and in states stored
+    before the key existed (then it is decided on first need)."""
 
     @classmethod
     def read(cls, state: Mapping[str, Any]) -> ListenState:
@@ -181,6 +189,7 @@ class ListenState:
             ended_at=as_number(state.get("ended_at")),
             wake_at=as_number(state.get(WAKE_AT)),
             wake_remaining=as_number(state.get(WAKE_REMAINING)),
+            piece=piece if isinstance(piece := state.get(PIECE), Mapping) else None,
         )
 
     def time_left(self, now: float) -> float | None:

@@ -20,7 +20,7 @@ from bot.core.activity_fields import StepBase, Track
 from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text, TextShorthand, Title, localize
 from bot.core.format_base import format_error
-from bot.core.listening import ResolvedTrack
+from bot.core.listening import ResolvedTrack, suggestion_credit
 from bot.core.lyrics import EVENT_KINDS, fold
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, SummaryCount
@@ -195,7 +195,7 @@ def playlist_choices(
             continue
         credit = None
         if n.user_id is not None and n.user_id not in hidden_credit:
-            credit = f"Suggested by {(names or {}).get(n.user_id) or 'a member'}"
+            credit = suggestion_credit((names or {}).get(n.user_id))
         track = ResolvedTrack(
             title=n.title,
             artist=n.artist,
