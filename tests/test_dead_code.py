@@ -110,6 +110,7 @@ def _exports(tree: ast.Module) -> set[int]:
     """ids of the string constants listed in `__all__` (assigned or extended)."""
     found: set[int] = set()
     for node in ast.walk(tree):
+        value: ast.expr | None
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AugAssign | ast.AnnAssign):

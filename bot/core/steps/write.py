@@ -29,6 +29,7 @@ from bot.core.lyric_turns import (
 )
 from bot.core.lyrics import State, apply_event, is_full, next_position, song_lines
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
+from bot.core.step_state import as_count
 from bot.core.steps.base import (
     PASSES,
     BaseStepHandler,
