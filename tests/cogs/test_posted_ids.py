@@ -26,6 +26,7 @@ from bot.core.activities import Catalog
 from bot.settings import Settings
 from bot.ui.activity_builder import draft_embed
 from bot.ui.components import FAMILIES
+from tests.cogs.conftest import pause_catalog
 from tests.cogs.test_checkin_schedule import agree as checkin_consent_agree
 from tests.cogs.test_checkin_tags import answer_now
 from tests.cogs.test_checkins import rows
@@ -39,13 +40,7 @@ from tests.cogs.test_round import start as start_round
 from tests.cogs.test_round import text as round_text
 from tests.cogs.test_schedule import now, schedule, set_zone
 from tests.cogs.test_session_flow import board, open_session
-from tests.cogs.test_steps import (  # the fixtures of the trial kind `pause`
-    pause_bot,  # noqa: F401
-    pause_catalog,
-    pause_env,  # noqa: F401
-    pause_kind,  # noqa: F401
-    to_the_pause,
-)
+from tests.cogs.test_steps import to_the_pause
 from tests.conftest import World, find_message, restart
 from tests.conftest import open_session as conftest_open_session
 from tests.responses import reply_to
@@ -481,7 +476,7 @@ async def test_another_question_id_posted_before_a_restart_is_answered(
 
 
 async def test_a_plug_in_kinds_step_id_posted_before_a_restart_is_answered(
-    pause_env: simcord.Env,  # noqa: F811  (the fixture imported from test_steps)
+    pause_env: simcord.Env,
     settings: Settings,
 ) -> None:
     # Built-in kinds have families of their own; a plug-in kind's buttons are `StepButton`s

@@ -8,46 +8,14 @@ facilitator's only, ends the step and answers with the kind's own reply. The one
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import discord
 import pytest
 import simcord
 
-from bot.chorus_bot import ChorusBot
-from bot.core.activities import Catalog
 from bot.settings import Settings
-from tests.conftest import World, build_world, find_message, make_bot, restart
+from tests.cogs.conftest import pause_catalog
+from tests.conftest import World, build_world, find_message, restart
 from tests.responses import reply_to
-from tests.steps_trial import HERE, kind_added
-
-
-@pytest.fixture
-def pause_kind() -> Iterator[None]:
-    with kind_added():
-        yield
-
-
-def pause_catalog(settings: Settings) -> Catalog:
-    catalog = Catalog.load([HERE], settings.media_dir)
-    assert not catalog.errors, catalog.errors
-    return catalog
-
-
-@pytest.fixture
-def pause_bot(pause_kind: None, settings: Settings) -> ChorusBot:
-    return make_bot(settings, pause_catalog(settings))
-
-
-@pytest.fixture
-async def pause_env(pause_bot: ChorusBot) -> AsyncIterator[simcord.Env]:
-    environment = simcord.Env(pause_bot, check_errors=True)
-    await environment.start()
-    try:
-        yield environment
-    finally:
-        await environment.shutdown()
-        await pause_bot.store.close()
 
 
 async def to_the_pause(env: simcord.Env) -> World:
