@@ -11,6 +11,8 @@ import logging
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
+from bot.records.errors import StorageUnavailable
+
 log = logging.getLogger(__name__)
 Key = TypeVar("Key", bound=Hashable)
 
@@ -62,6 +64,9 @@ class Debouncer(Generic[Key]):
     async def _run(self, key: Key) -> None:
         try:
             await self._action(key)
+        except StorageUnavailable as error:
+            # The database is away (or closing at shutdown): the next request shows the state.
+            log.warning("refresh of %r skipped: %s", key, error)
         except Exception:
             log.exception("refresh of %r failed", key)
 
@@ -73,7 +78,10 @@ class Debouncer(Generic[Key]):
         self._last_run.pop(key, None)
 
     def close(self) -> None:
-        """Cancel every pending run (at shutdown); nothing runs afterwards unless requested again."""
+        """Cancel every pending run and every run under way (at shutdown, before the store
+        closes under them); nothing runs afterwards unless requested again."""
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()
+        for task in self._tasks:
+            task.cancel()

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import math
 from collections import Counter
 from collections.abc import Hashable
 
+import pytest
+
 from bot.core.debounce import Debouncer
+from bot.records.errors import StorageUnavailable
 
 
 async def test_a_burst_is_coalesced_and_the_last_request_is_honoured() -> None:
@@ -69,3 +73,43 @@ async def test_each_key_can_have_its_own_interval() -> None:
     await asyncio.sleep(0.25)
     assert runs.count("slow") == 2
     debouncer.close()
+
+
+async def test_close_cancels_a_refresh_under_way() -> None:
+    """At shutdown the store closes right after: a refresh still running must not reach it."""
+    started, finished = asyncio.Event(), []
+    never = asyncio.Event()
+
+    async def action(key: Hashable) -> None:
+        started.set()
+        await never.wait()
+        finished.append(key)
+
+    debouncer = Debouncer(0.05, action)
+    debouncer.request("board", delay=0)
+    await asyncio.wait_for(started.wait(), 5)
+    debouncer.close()
+    never.set()
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert finished == []
+
+
+async def test_a_refresh_the_store_refuses_is_a_warning_not_an_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    done = asyncio.Event()
+
+    async def action(key: Hashable) -> None:
+        done.set()
+        raise StorageUnavailable("pool is closing")
+
+    debouncer = Debouncer(0.05, action)
+    with caplog.at_level(logging.WARNING, logger="bot.core.debounce"):
+        debouncer.request("board", delay=0)
+        await asyncio.wait_for(done.wait(), 5)
+        await asyncio.sleep(0)
+    [record] = [r for r in caplog.records if r.name == "bot.core.debounce"]
+    assert record.levelno == logging.WARNING
+    assert "pool is closing" in record.getMessage()
+    assert record.exc_info is None
