@@ -37,21 +37,12 @@ def words_of(entry: dict[str, Any]) -> Words:
     if set(entry) != known:
         raise TypeError(f"demo words: fields {sorted(set(entry) ^ known)} missing or unknown")
 
-    def texts(name: str) -> tuple[str, ...]:
-        return tuple(str(item) for item in entry[name])
-
-    words = Words(
-        lines=texts("lines"),
-        blanks=texts("blanks"),
-        reflections=texts("reflections"),
-        titles=texts("titles"),
-        one_words=texts("one_words"),
-        rounds=texts("rounds"),
-        line_quote=str(entry["line_quote"]),
-        asks_title=texts("asks_title"),
-        asks_word=texts("asks_word"),
-        asks_line=texts("asks_line"),
-    )
+    # Every field but the quote is a list of texts, read from the key of its own name.
+    values: dict[str, Any] = {
+        name: tuple(str(item) for item in entry[name]) for name in known - {"line_quote"}
+    }
+    values["line_quote"] = str(entry["line_quote"])
+    words = Words(**values)
     empty = [f.name for f in dataclasses.fields(Words) if not getattr(words, f.name)]
     if empty or "{line}" not in words.line_quote:
         raise ValueError(f"demo words: empty {empty} or no {{line}} in {words.line_quote!r}")

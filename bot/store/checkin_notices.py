@@ -6,17 +6,16 @@ from bot.records.checkin_notices import NoticeOptin
 from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
-from bot.store.rows import columns
 
 
 class CheckinNoticeRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> NoticeOptin | None:
         """The member's opt-in to the pattern notice in this server (how many low check-ins within
         how many days), or None when they have not opted in."""
-        return await self._select_one(
+        return await self._one_where(
             NoticeOptin,
-            f"SELECT {columns(NoticeOptin)} FROM checkin_notice_optins"
-            " WHERE guild_id = ? AND user_id = ?",
+            "checkin_notice_optins",
+            "guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )
 

@@ -24,9 +24,10 @@ NO_SNOOZE = -1.0  # compared in place of NULL, so one statement works on both en
 class CheckinScheduleRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> CheckinScheduleRecord | None:
         """The member's own check-in schedule in this server, or None when they have none."""
-        return await self._select_one(
+        return await self._one_where(
             CheckinScheduleRecord,
-            f"SELECT {_COLUMNS} FROM checkin_schedules WHERE guild_id = ? AND user_id = ?",
+            "checkin_schedules",
+            "guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )
 

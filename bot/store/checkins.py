@@ -285,27 +285,25 @@ class CheckinRepository(Repository):
 
     async def for_session(self, session_id: int) -> list[CheckinRecord]:
         """A session's check-ins, oldest first (created_at, then id)."""
-        return await self._select_all(
-            CheckinRecord,
-            f"SELECT {_COLUMNS} FROM checkins WHERE session_id = ? ORDER BY created_at, id",
-            (session_id,),
+        return await self._all_where(
+            CheckinRecord, "checkins", "session_id = ? ORDER BY created_at, id", (session_id,)
         )
 
     async def for_member(self, guild_id: int, user_id: int, since: float) -> list[CheckinRecord]:
         """A member's check-ins in a server since `since` (UTC seconds), oldest first."""
-        return await self._select_all(
+        return await self._all_where(
             CheckinRecord,
-            f"SELECT {_COLUMNS} FROM checkins WHERE guild_id = ? AND user_id = ?"
-            " AND created_at >= ? ORDER BY created_at, id",
+            "checkins",
+            "guild_id = ? AND user_id = ? AND created_at >= ? ORDER BY created_at, id",
             (guild_id, user_id, since),
         )
 
     async def for_guild(self, guild_id: int, since: float) -> list[CheckinRecord]:
         """Every check-in in a server since `since` (UTC seconds), oldest first."""
-        return await self._select_all(
+        return await self._all_where(
             CheckinRecord,
-            f"SELECT {_COLUMNS} FROM checkins WHERE guild_id = ? AND created_at >= ?"
-            " ORDER BY created_at, id",
+            "checkins",
+            "guild_id = ? AND created_at >= ? ORDER BY created_at, id",
             (guild_id, since),
         )
 

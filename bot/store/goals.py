@@ -13,7 +13,6 @@ from bot.store.repository import Repository
 from bot.store.rows import columns
 
 _GOAL_COLUMNS = columns(GoalRecord)
-_RATING_COLUMNS = columns(RatingRecord)
 
 
 class GoalRepository(Repository):
@@ -25,19 +24,17 @@ class GoalRepository(Repository):
 
     async def active(self, guild_id: int, user_id: int) -> list[GoalRecord]:
         """The member's active goals in this server, oldest first (at most MAX_ACTIVE)."""
-        return await self._select_all(
+        return await self._all_where(
             GoalRecord,
-            f"SELECT {_GOAL_COLUMNS} FROM goals WHERE guild_id = ? AND user_id = ?"
-            " AND status = 'active' ORDER BY id",
+            "goals",
+            "guild_id = ? AND user_id = ? AND status = 'active' ORDER BY id",
             (guild_id, user_id),
         )
 
     async def for_member(self, guild_id: int, user_id: int) -> list[GoalRecord]:
         """Every goal of the member in this server (active, done or dropped), oldest first."""
-        return await self._select_all(
-            GoalRecord,
-            f"SELECT {_GOAL_COLUMNS} FROM goals WHERE guild_id = ? AND user_id = ? ORDER BY id",
-            (guild_id, user_id),
+        return await self._all_where(
+            GoalRecord, "goals", "guild_id = ? AND user_id = ? ORDER BY id", (guild_id, user_id)
         )
 
     async def add(
@@ -123,10 +120,10 @@ class GoalRepository(Repository):
         if not goal_ids:
             return []
         marks = ",".join("?" * len(goal_ids))
-        return await self._select_all(
+        return await self._all_where(
             RatingRecord,
-            f"SELECT {_RATING_COLUMNS} FROM goal_ratings WHERE goal_id IN ({marks})"
-            " ORDER BY created_at, id",
+            "goal_ratings",
+            f"goal_id IN ({marks}) ORDER BY created_at, id",
             tuple(goal_ids),
         )
 

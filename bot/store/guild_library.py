@@ -56,10 +56,10 @@ class GuildLibraryRepository(Repository):
 
     async def versions(self, guild_id: int, activity_id: str) -> list[GuildActivityRecord]:
         """Every version of one activity in one server, newest first (deleted ones included)."""
-        return await self._select_all(
+        return await self._all_where(
             GuildActivityRecord,
-            f"SELECT {_COLUMNS} FROM guild_activities WHERE guild_id = ? AND activity_id = ?"
-            " ORDER BY version DESC",
+            "guild_activities",
+            "guild_id = ? AND activity_id = ? ORDER BY version DESC",
             (guild_id, activity_id),
         )
 

@@ -79,9 +79,9 @@ class GuildSettingsRepository(Repository):
 
     async def history(self, guild_id: int, limit: int) -> list[SettingChangeRecord]:
         """The server's latest changes first."""
-        return await self._select_all(
+        return await self._all_where(
             SettingChangeRecord,
-            f"SELECT {_CHANGE_COLUMNS} FROM guild_setting_changes WHERE guild_id = ?"
-            " ORDER BY changed_at DESC, id DESC LIMIT ?",
+            "guild_setting_changes",
+            "guild_id = ? ORDER BY changed_at DESC, id DESC LIMIT ?",
             (guild_id, limit),
         )

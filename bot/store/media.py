@@ -19,7 +19,6 @@ from bot.store.rows import columns, returned, values_of
 
 _TRACK = columns(TrackRecord)
 _NOMINATION = columns(NominationRecord)
-_PLAY = columns(PlayRecord)
 
 
 class PlaylistFull(Exception):
@@ -117,10 +116,10 @@ class MediaRepository(Repository):
 
     async def playlist(self, session_id: int) -> list[NominationRecord]:
         """The session's nominations still on the list, earliest first (the tie-break order)."""
-        return await self._select_all(
+        return await self._all_where(
             NominationRecord,
-            f"SELECT {_NOMINATION} FROM nominations WHERE session_id = ? AND removed_at IS NULL"
-            " ORDER BY created_at, id",
+            "nominations",
+            "session_id = ? AND removed_at IS NULL ORDER BY created_at, id",
             (session_id,),
         )
 
@@ -160,10 +159,8 @@ class MediaRepository(Repository):
 
     async def play_for_step(self, run_id: int, step_index: int) -> PlayRecord | None:
         """The play recorded for one listen step of a run, None before its countdown ended."""
-        return await self._select_one(
-            PlayRecord,
-            f"SELECT {_PLAY} FROM plays WHERE run_id = ? AND step_index = ?",
-            (run_id, step_index),
+        return await self._one_where(
+            PlayRecord, "plays", "run_id = ? AND step_index = ?", (run_id, step_index)
         )
 
     async def update_play(
@@ -193,8 +190,6 @@ class MediaRepository(Repository):
 
     async def plays(self, session_id: int) -> list[PlayRecord]:
         """The pieces played in a session, in the order they started."""
-        return await self._select_all(
-            PlayRecord,
-            f"SELECT {_PLAY} FROM plays WHERE session_id = ? ORDER BY started_at, id",
-            (session_id,),
+        return await self._all_where(
+            PlayRecord, "plays", "session_id = ? ORDER BY started_at, id", (session_id,)
         )

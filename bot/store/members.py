@@ -5,17 +5,14 @@ from __future__ import annotations
 from bot.records.sessions import MemberRecord
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
-from bot.store.rows import columns
 
 
 class MemberRepository(Repository):
     async def get(self, guild_id: int, user_id: int) -> MemberRecord | None:
         """What is stored about the member in this server (display name, consent and when, credit
         opt-out, when they left), or None when nothing is."""
-        return await self._select_one(
-            MemberRecord,
-            f"SELECT {columns(MemberRecord)} FROM members WHERE guild_id = ? AND user_id = ?",
-            (guild_id, user_id),
+        return await self._one_where(
+            MemberRecord, "members", "guild_id = ? AND user_id = ?", (guild_id, user_id)
         )
 
     async def remember_name(self, guild_id: int, user_id: int, display_name: str) -> None:

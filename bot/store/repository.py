@@ -28,21 +28,38 @@ class Repository:
         row = await self._db.fetch_one(sql, params)
         return None if row is None else record_of(record, row)
 
+    async def _all_where(
+        self, record: type[R], table: str, where: str, params: Params = ()
+    ) -> list[R]:
+        """Every row of `table` that `where` picks (a condition, then any ORDER BY and LIMIT),
+        each as a `record` (its fields named as the table's columns: the column list is the
+        record's, so the two can't disagree)."""
+        return await self._select_all(
+            record, f"SELECT {columns(record)} FROM {table} WHERE {where}", params
+        )
+
+    async def _one_where(
+        self, record: type[R], table: str, where: str, params: Params = ()
+    ) -> R | None:
+        """The first row of `table` that `where` picks, as a `record` (as `_all_where`), None
+        when it picks none."""
+        return await self._select_one(
+            record, f"SELECT {columns(record)} FROM {table} WHERE {where}", params
+        )
+
     async def _by_id(self, record: type[R], table: str, row_id: int) -> R | None:
         """The row of `table` whose `id` is `row_id`, as a `record` (its fields named as the
         table's columns), None when there is none."""
-        return await self._select_one(
-            record, f"SELECT {columns(record)} FROM {table} WHERE id = ?", (row_id,)
-        )
+        return await self._one_where(record, table, "id = ?", (row_id,))
 
     async def _newest_in_guild(
         self, record: type[R], table: str, guild_id: int, limit: int
     ) -> list[R]:
         """The server's rows of `table`, newest first (`created_at`, then id), at most
         `limit`, each as a `record`."""
-        return await self._select_all(
+        return await self._all_where(
             record,
-            f"SELECT {columns(record)} FROM {table} WHERE guild_id = ?"
-            " ORDER BY created_at DESC, id DESC LIMIT ?",
+            table,
+            "guild_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
             (guild_id, limit),
         )

@@ -26,12 +26,18 @@ def _casts(cls: type[Any]) -> tuple[Callable[[Any], Any] | None, ...]:
     return found
 
 
+_COLUMNS: dict[tuple[type[Any], str], str] = {}
+
+
 def columns(cls: type[Any], alias: str = "") -> str:
     """The column list that reads `cls` (a record dataclass whose fields are named as its
     table's columns), each qualified by `alias` when given: "id, guild_id, ..." or
-    "g.id, g.guild_id, ..."."""
-    prefix = f"{alias}." if alias else ""
-    return ", ".join(prefix + f.name for f in fields(cls))
+    "g.id, g.guild_id, ...". Cached: a repository's reads build their SQL with it per call."""
+    found = _COLUMNS.get((cls, alias))
+    if found is None:
+        prefix = f"{alias}." if alias else ""
+        found = _COLUMNS[cls, alias] = ", ".join(prefix + f.name for f in fields(cls))
+    return found
 
 
 def record_of(cls: type[R], row: Row | Sequence[Any]) -> R:

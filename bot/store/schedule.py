@@ -165,19 +165,20 @@ class ScheduleRepository(Repository):
 
     async def last_occurrence(self, series_id: int) -> OccurrenceRecord | None:
         """The series' latest occurrence stored (highest seq), whatever its status."""
-        return await self._select_one(
+        return await self._one_where(
             OccurrenceRecord,
-            f"SELECT {_OCC} FROM schedule_occurrences WHERE series_id = ?"
-            " ORDER BY seq DESC LIMIT 1",
+            "schedule_occurrences",
+            "series_id = ? ORDER BY seq DESC LIMIT 1",
             (series_id,),
         )
 
     async def pending(self) -> list[OccurrenceRecord]:
         """Occurrences the scheduler still has work for, in every server."""
-        return await self._select_all(
+        return await self._all_where(
             OccurrenceRecord,
-            f"SELECT {_OCC} FROM schedule_occurrences WHERE status != 'cancelled'"
-            " AND (ended_at IS NULL OR status IN ('scheduled', 'open')) ORDER BY starts_at, id",
+            "schedule_occurrences",
+            "status != 'cancelled' AND (ended_at IS NULL OR status IN ('scheduled', 'open'))"
+            " ORDER BY starts_at, id",
         )
 
     async def upcoming_with_series(
@@ -205,10 +206,10 @@ class ScheduleRepository(Repository):
 
     async def upcoming(self, guild_id: int, limit: int) -> list[OccurrenceRecord]:
         """Occurrences not yet over, soonest first."""
-        return await self._select_all(
+        return await self._all_where(
             OccurrenceRecord,
-            f"SELECT {_OCC} FROM schedule_occurrences WHERE guild_id = ?"
-            " AND status IN ('scheduled', 'open', 'started') AND ended_at IS NULL"
+            "schedule_occurrences",
+            "guild_id = ? AND status IN ('scheduled', 'open', 'started') AND ended_at IS NULL"
             " ORDER BY starts_at, id LIMIT ?",
             (guild_id, limit),
         )
@@ -298,8 +299,9 @@ class ScheduleRepository(Repository):
 
     async def occurrence_by_event(self, guild_id: int, event_id: int) -> OccurrenceRecord | None:
         """The occurrence behind a server event, None when the event isn't Chorus'."""
-        return await self._select_one(
+        return await self._one_where(
             OccurrenceRecord,
-            f"SELECT {_OCC} FROM schedule_occurrences WHERE guild_id = ? AND event_id = ?",
+            "schedule_occurrences",
+            "guild_id = ? AND event_id = ?",
             (guild_id, event_id),
         )

@@ -91,10 +91,8 @@ class SessionRepository(Repository):
 
     async def open_in_channel(self, channel_id: int) -> SessionRecord | None:
         """The open session in this text channel, None when there is none."""
-        return await self._select_one(
-            SessionRecord,
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE channel_id = ? AND status = 'open'",
-            (channel_id,),
+        return await self._one_where(
+            SessionRecord, "sessions", "channel_id = ? AND status = 'open'", (channel_id,)
         )
 
     async def open_in_voice(
@@ -105,19 +103,16 @@ class SessionRepository(Repository):
         if not voice_channel_ids:
             return []
         marks = ", ".join("?" for _ in voice_channel_ids)
-        return await self._select_all(
+        return await self._all_where(
             SessionRecord,
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE guild_id = ? AND status = 'open' "
-            f"AND voice_channel_id IN ({marks}) ORDER BY id",
+            "sessions",
+            f"guild_id = ? AND status = 'open' AND voice_channel_id IN ({marks}) ORDER BY id",
             (guild_id, *voice_channel_ids),
         )
 
     async def all_open(self) -> list[SessionRecord]:
         """Every open session in every server, by id (what a starting process resumes)."""
-        return await self._select_all(
-            SessionRecord,
-            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE status = 'open' ORDER BY id",
-        )
+        return await self._all_where(SessionRecord, "sessions", "status = 'open' ORDER BY id")
 
     async def set_board(self, session_id: int, message_id: int | None) -> None:
         """Keep the id of the session's board message (None: no board posted); any claim to
@@ -233,11 +228,8 @@ class SessionRepository(Repository):
     async def attendance(self, session_id: int) -> list[AttendanceRecord]:
         """Every join of the session (with when the member left, None while present), in join
         order; times are UTC seconds."""
-        return await self._select_all(
-            AttendanceRecord,
-            "SELECT id, session_id, user_id, joined_at, left_at FROM attendance"
-            " WHERE session_id = ? ORDER BY joined_at, id",
-            (session_id,),
+        return await self._all_where(
+            AttendanceRecord, "attendance", "session_id = ? ORDER BY joined_at, id", (session_id,)
         )
 
     async def history(self, guild_id: int, limit: int) -> list[SessionHistoryRow]:

@@ -11,12 +11,7 @@ from bot.records.songs import SongLineRecord, SongRecord, SongSpec, TimedOutTurn
 from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
-from bot.store.rows import columns
 from bot.store.runs import Mirror
-
-_SONG_COLUMNS = columns(SongRecord)
-_LINE_COLUMNS = columns(SongLineRecord)
-
 
 _INSERT_SONG = (
     "INSERT INTO songs (guild_id, session_id, run_id, step_index, theme, structure,"
@@ -143,10 +138,8 @@ class SongRepository(Repository):
 
     async def by_step(self, run_id: int, step_index: int) -> SongRecord | None:
         """The song of one write step of a run, None when the step has none yet."""
-        return await self._select_one(
-            SongRecord,
-            f"SELECT {_SONG_COLUMNS} FROM songs WHERE run_id = ? AND step_index = ?",
-            (run_id, step_index),
+        return await self._one_where(
+            SongRecord, "songs", "run_id = ? AND step_index = ?", (run_id, step_index)
         )
 
     async def get(self, song_id: int) -> SongRecord | None:
@@ -180,11 +173,8 @@ class SongRepository(Repository):
     async def lines(self, song_id: int, *, include_removed: bool = False) -> list[SongLineRecord]:
         """The song's rows in order; by default only the lines that are in the song."""
         where = "" if include_removed else " AND removed_at IS NULL AND passed = 0"
-        return await self._select_all(
-            SongLineRecord,
-            f"SELECT {_LINE_COLUMNS} FROM song_lines WHERE song_id = ?{where}"
-            " ORDER BY position, id",
-            (song_id,),
+        return await self._all_where(
+            SongLineRecord, "song_lines", f"song_id = ?{where} ORDER BY position, id", (song_id,)
         )
 
     # ----------------------------------------------------------------- credit

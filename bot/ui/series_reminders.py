@@ -9,7 +9,7 @@ import discord
 
 from bot.core.reminders import SERIES_CHOICES, OwnTime
 from bot.core.series_reminders import NO_CHOICE, Offer
-from bot.i18n import _, ngettext
+from bot.i18n import N_, _, ngettext
 from bot.ui.components import TypedButton, persistent_view
 from bot.ui.format import COLOUR_INFO
 
@@ -157,6 +157,28 @@ def chosen_text(offer: Offer, locale: str | None) -> str:
     )
 
 
+_WHY_NOW: dict[str, str] = {
+    "own": N_(
+        "You asked for this reminder ({lead}) for this series. Remove Interested from the "
+        "server's event to stop them."
+    ),
+    "usual": N_(
+        "You chose {chosen} for this series, but that time had already passed for this "
+        "session when you chose it, so this reminder comes at your usual /remind me time "
+        "({lead}). Your own time holds from the next session on. Remove Interested from "
+        "the server's event to stop them."
+    ),
+    "sooner": N_(
+        "You chose {chosen} for this series, but that time had already passed for this "
+        "session when you chose it, so this reminder comes at the longest time still ahead "
+        "then ({lead}). Your own time holds from the next session on. Remove Interested "
+        "from the server's event to stop them."
+    ),
+}
+"""Why a member's own reminder comes now, by `OwnTime.why`: whole sentences for translators
+(`{chosen}`: their own time, `{lead}`: this reminder's)."""
+
+
 def own_reminder_dm(
     title: str, starts_at: float, where: str, minutes: int, own: OwnTime, locale: str | None
 ) -> str:
@@ -181,31 +203,10 @@ def own_reminder_dm(
             start=start,
             where=where,
         )
-    if own.why == "own":
-        second = _(
-            "You asked for this reminder ({lead}) for this series. Remove Interested from the "
-            "server's event to stop them.",
-            locale,
-            lead=lead_text(minutes, locale),
-        )
-    elif own.why == "usual":
-        second = _(
-            "You chose {chosen} for this series, but that time had already passed for this "
-            "session when you chose it, so this reminder comes at your usual /remind me time "
-            "({lead}). Your own time holds from the next session on. Remove Interested from "
-            "the server's event to stop them.",
-            locale,
-            chosen=lead_text(own.chosen, locale),
-            lead=lead_text(minutes, locale),
-        )
-    else:
-        second = _(
-            "You chose {chosen} for this series, but that time had already passed for this "
-            "session when you chose it, so this reminder comes at the longest time still ahead "
-            "then ({lead}). Your own time holds from the next session on. Remove Interested "
-            "from the server's event to stop them.",
-            locale,
-            chosen=lead_text(own.chosen, locale),
-            lead=lead_text(minutes, locale),
-        )
+    second = _(
+        _WHY_NOW[own.why],
+        locale,
+        chosen=lead_text(own.chosen, locale),
+        lead=lead_text(minutes, locale),
+    )
     return f"{first}\n{second}"
