@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.records.checkin_notices import NoticeOptin
-from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
 
@@ -37,11 +36,4 @@ class CheckinNoticeRepository(Repository):
     async def delete(self, guild_id: int, user_id: int) -> bool:
         """Opt the member out; False when they were not opted in. Raises StorageUnavailable when
         the write can't be committed."""
-
-        async def job(conn: Conn) -> int:
-            return await conn.execute(
-                "DELETE FROM checkin_notice_optins WHERE guild_id = ? AND user_id = ?",
-                (guild_id, user_id),
-            )
-
-        return await self._db.write(job, invalidate=()) > 0
+        return await self._delete_members_row("checkin_notice_optins", guild_id, user_id)

@@ -68,14 +68,7 @@ class CheckinScheduleRepository(Repository):
 
     async def delete(self, guild_id: int, user_id: int) -> bool:
         """Remove the schedule; whether there was one."""
-
-        async def job(conn: Conn) -> int:
-            return await conn.execute(
-                "DELETE FROM checkin_schedules WHERE guild_id = ? AND user_id = ?",
-                (guild_id, user_id),
-            )
-
-        return await self._db.write(job, invalidate=()) > 0
+        return await self._delete_members_row("checkin_schedules", guild_id, user_id)
 
     async def snooze(self, guild_id: int, user_id: int, until: float, now: float) -> bool:
         """One more DM at `until` (UTC seconds); False when they have no schedule."""

@@ -36,16 +36,7 @@ class ReminderRepository(Repository):
     async def remove_optin(self, guild_id: int, user_id: int) -> bool:
         """No more server-wide reminders for the member here; False when they had none. Raises
         StorageUnavailable when the write can't be committed."""
-
-        return (
-            await write_one(
-                self._db,
-                "DELETE FROM reminder_optins WHERE guild_id = ? AND user_id = ?",
-                (guild_id, user_id),
-                invalidate=(),
-            )
-            == 1
-        )
+        return await self._delete_members_row("reminder_optins", guild_id, user_id)
 
     async def optins(self, guild_id: int) -> dict[int, int]:
         """The server's reminder opt-ins: user id -> minutes before, ordered by user id."""

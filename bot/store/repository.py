@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from bot.store.database import Database
 from bot.store.engine import Params
+from bot.store.one_statement import write_one
 from bot.store.rows import columns, record_of
 
 R = TypeVar("R")
@@ -46,6 +47,18 @@ class Repository:
         return await self._select_one(
             record, f"SELECT {columns(record)} FROM {table} WHERE {where}", params
         )
+
+    async def _delete_members_row(self, table: str, guild_id: int, user_id: int) -> bool:
+        """Delete the member's row of `table` (one row per member and server: an opt-in, a
+        schedule) in the writer's next commit; whether there was one. No cached read holds
+        these tables. Raises StorageUnavailable when the write can't be committed."""
+        deleted = await write_one(
+            self._db,
+            f"DELETE FROM {table} WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+            invalidate=(),
+        )
+        return deleted > 0
 
     async def _by_id(self, record: type[R], table: str, row_id: int) -> R | None:
         """The row of `table` whose `id` is `row_id`, as a `record` (its fields named as the
