@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
-class CheckinScheduleRecord:
-    guild_id: int
-    user_id: int
+class NewCheckinSchedule:
+    """What a member chooses for their schedule in a server, and its next send time
+    (`CheckinScheduleRepository.put`): the fields a new schedule and a stored one
+    (`CheckinScheduleRecord`) share."""
+
     days: int
     """Weekdays as bits: Monday = 1 ... Sunday = 64."""
     minute: int
@@ -22,26 +24,21 @@ class CheckinScheduleRecord:
     """Local date (YYYY-MM-DD) the DMs resume on; None when not paused."""
     next_send_at: float
     """UTC seconds."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinScheduleRecord(NewCheckinSchedule):
+    """A stored schedule: what the member chose first, then these (`columns` reads them in
+    this order)."""
+
+    guild_id: int
+    user_id: int
     snoozed_until: float | None
     """UTC seconds of a snoozed DM, None without one."""
     last_sent_on: str | None
     """Local date of the last DM sent."""
     created_at: float
     updated_at: float
-
-
-@dataclass(frozen=True, slots=True)
-class NewCheckinSchedule:
-    """What a member chooses for their schedule in a server, and its next send time
-    (`CheckinScheduleRepository.put`): fields as in `CheckinScheduleRecord`."""
-
-    days: int
-    minute: int
-    timezone: str
-    scale: str
-    paused_until: str | None
-    next_send_at: float
-    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

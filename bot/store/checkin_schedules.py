@@ -15,7 +15,7 @@ from bot.records.checkin_schedules import CheckinScheduleRecord, ClaimedSend, Ne
 from bot.store.database import Conn
 from bot.store.one_statement import write_returned
 from bot.store.repository import Repository
-from bot.store.rows import columns, record_of
+from bot.store.rows import columns, record_of, values_of
 
 _COLUMNS = columns(CheckinScheduleRecord)
 NO_SNOOZE = -1.0  # compared in place of NULL, so one statement works on both engines
@@ -41,28 +41,16 @@ class CheckinScheduleRepository(Repository):
         return await write_returned(
             self._db,
             CheckinScheduleRecord,
-            "INSERT INTO checkin_schedules (guild_id, user_id, days, minute, timezone, scale,"
-            " language, paused_until, next_send_at, snoozed_until, last_sent_on,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)"
+            f"INSERT INTO checkin_schedules ({columns(NewCheckinSchedule)}, guild_id, user_id,"
+            " snoozed_until, last_sent_on, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)"
             " ON CONFLICT (guild_id, user_id) DO UPDATE SET days = excluded.days,"
             " minute = excluded.minute, timezone = excluded.timezone,"
             " scale = excluded.scale, language = excluded.language,"
             " paused_until = excluded.paused_until,"
             " next_send_at = excluded.next_send_at, snoozed_until = NULL,"
             f" updated_at = excluded.updated_at RETURNING {_COLUMNS}",
-            (
-                guild_id,
-                user_id,
-                new.days,
-                new.minute,
-                new.timezone,
-                new.scale,
-                new.language,
-                new.paused_until,
-                new.next_send_at,
-                now,
-                now,
-            ),
+            (*values_of(new, NewCheckinSchedule), guild_id, user_id, now, now),
             invalidate=(),
         )
 

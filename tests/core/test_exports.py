@@ -52,6 +52,7 @@ async def test_the_timezone_is_the_members_own_schedule_else_the_servers(store: 
             minute=540,
             timezone="America/Lima",
             scale="1-5",
+            language=None,
             paused_until=None,
             next_send_at=MAY_28,
         ),

@@ -19,6 +19,7 @@ async def put(store: Store, user_id: int, next_send_at: float) -> CheckinSchedul
             minute=19 * 60,
             timezone="UTC",
             scale="0-10",
+            language=None,
             paused_until=None,
             next_send_at=next_send_at,
         ),
@@ -99,7 +100,13 @@ async def test_each_process_claims_only_its_own_servers(store: Store) -> None:
         2,
         8,
         NewCheckinSchedule(
-            days=127, minute=0, timezone="UTC", scale="0-10", paused_until=None, next_send_at=500.0
+            days=127,
+            minute=0,
+            timezone="UTC",
+            scale="0-10",
+            language=None,
+            paused_until=None,
+            next_send_at=500.0,
         ),
         0.0,
     )
