@@ -10,20 +10,24 @@ from bot.store.store import Store
 DAY = 86_400.0
 
 
+def every_day(
+    next_send_at: float, *, minute: int = 0, language: str | None = None
+) -> NewCheckinSchedule:
+    """A schedule every day at `minute` (UTC) on the 0-10 scale, not paused."""
+    return NewCheckinSchedule(
+        days=127,
+        minute=minute,
+        timezone="UTC",
+        scale="0-10",
+        language=language,
+        paused_until=None,
+        next_send_at=next_send_at,
+    )
+
+
 async def put(store: Store, user_id: int, next_send_at: float) -> CheckinScheduleRecord:
     return await store.checkin_schedules.put(
-        1,
-        user_id,
-        NewCheckinSchedule(
-            days=127,
-            minute=19 * 60,
-            timezone="UTC",
-            scale="0-10",
-            language=None,
-            paused_until=None,
-            next_send_at=next_send_at,
-        ),
-        0.0,
+        1, user_id, every_day(next_send_at, minute=19 * 60), 0.0
     )
 
 
@@ -96,20 +100,7 @@ async def test_each_process_claims_only_its_own_servers(store: Store) -> None:
     """Two processes (shards) each see the earliest time and claim the DMs of their servers."""
     repo = store.checkin_schedules
     await put(store, 7, 1000.0)  # server 1
-    await store.checkin_schedules.put(
-        2,
-        8,
-        NewCheckinSchedule(
-            days=127,
-            minute=0,
-            timezone="UTC",
-            scale="0-10",
-            language=None,
-            paused_until=None,
-            next_send_at=500.0,
-        ),
-        0.0,
-    )
+    await store.checkin_schedules.put(2, 8, every_day(500.0), 0.0)
 
     def first(guild: int) -> bool:
         return guild == 1
@@ -127,37 +118,11 @@ async def test_the_member_s_language_is_kept_and_replaced_with_the_schedule(stor
     """The client locale given when the schedule is set comes back with it (for its DMs); a new
     /checkin schedule set replaces it; a schedule without one reads None (the server's)."""
     repo = store.checkin_schedules
-    first = await repo.put(
-        1,
-        7,
-        NewCheckinSchedule(
-            days=127,
-            minute=0,
-            timezone="UTC",
-            scale="0-10",
-            paused_until=None,
-            next_send_at=1000.0,
-            language="es-ES",
-        ),
-        0.0,
-    )
+    first = await repo.put(1, 7, every_day(1000.0, language="es-ES"), 0.0)
     assert first.language == "es-ES"
     got = await repo.get(1, 7)
     assert got is not None and got.language == "es-ES"
-    again = await repo.put(
-        1,
-        7,
-        NewCheckinSchedule(
-            days=127,
-            minute=0,
-            timezone="UTC",
-            scale="0-10",
-            paused_until=None,
-            next_send_at=1000.0,
-            language="de",
-        ),
-        1.0,
-    )
+    again = await repo.put(1, 7, every_day(1000.0, language="de"), 1.0)
     assert again.language == "de"
     assert (await put(store, 8, 1000.0)).language is None
     [claim, _other] = await repo.claim_due(1000.0, 60.0, a_day_later, day_of)
