@@ -779,6 +779,7 @@ async def test_a_piece_decided_for_a_run_stopped_meanwhile_is_still_the_vote_win
     p = await two_runners(*two, clock, at_step=0, started=CHOSEN)
     service = ListeningService(two[0], clock, p.here, tmp_path, plain_name, lambda _guild: "en")
     s = await two[0].sessions.get(p.session_id)
+    assert s is not None
     for user, title in ((1, "Morning"), (2, "Evening")):
         await service.suggest(s, user, service.suggestion(title, None, None, None))
     run = await p.here.live_run(p.session_id)
