@@ -2,9 +2,10 @@
 
 The cog gathers what a listen or vote card shows beyond its step (`live.add_scene_source`:
 the vote's choices, the piece a `from_vote` step plays, where it is heard) each time its scene
-is built, and watches run updates (`live.add_observer`): after an update it starts the piece when the countdown ends (voice if it can, else
-the link or text card, see listen_voice.py), re-draws the card when the step's phase changes,
-and stops playback when the step ends. The /listen commands live in playlist.py.
+is built, and watches run updates (`live.add_observer`): after an update it starts the piece
+when the countdown ends (voice if it can, else the link or text card, see listen_voice.py),
+re-draws the card when the step's phase changes, and stops playback when the step ends. The
+/listen commands live in playlist.py.
 """
 
 from __future__ import annotations
