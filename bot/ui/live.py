@@ -77,11 +77,6 @@ class LiveSessions(SessionPoster):
         self._unposted: set[int] = set()
         """Runs whose step card this process failed to post (posted again with the board)."""
 
-    def add_presenter(self, presenter: StepPresenter[Any]) -> None:
-        """Use `presenter` for its kind from now on (a test's example kind, a replaced
-        presenter)."""
-        self.presenters[presenter.kind] = presenter
-
     def add_scene_source(
         self, presenter_class: type[BasePresenter[Any]], source: SceneSource
     ) -> None:
@@ -139,7 +134,7 @@ class LiveSessions(SessionPoster):
         """The presenter in use that is a `presenter_class` (`ListenPresenter`), typed as one: a
         cog that reads its kind's presenter names the class, so a rename is a mypy error
         rather than a KeyError at run time. Raises KeyError when none in use is one (its kind
-        isn't registered, or `add_presenter` replaced it with another class)."""
+        isn't registered, or it was replaced with another class)."""
         in_use: list[object] = list(self.presenters.values())
         for presenter in in_use:
             if isinstance(presenter, presenter_class):

@@ -496,7 +496,7 @@ async def test_a_kinds_presenter_is_found_by_class(world: World) -> None:
     bot = world.bot()
     assert bot.live.presenter_of(ListenPresenter) is bot.live.presenters["listen"]
     replaced = ListenPresenter()
-    bot.live.add_presenter(replaced)
+    bot.live.presenters[replaced.kind] = replaced
     assert bot.live.presenter_of(ListenPresenter) is replaced
     assert bot.live.presenter_of(VotePresenter) is bot.live.presenters["vote"]
     with pytest.raises(KeyError, match="HumPresenter"):
