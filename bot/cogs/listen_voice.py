@@ -25,7 +25,7 @@ from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.ui.listening import listen_state
 from bot.ui.locale import server_language
-from bot.ui.steps.listen import ListenPresenter
+from bot.ui.steps.listen import Note
 from bot.voice import refusals
 from bot.voice.player import Piece, VoiceChannelLike, VoiceUnavailable
 
@@ -46,11 +46,8 @@ class ListenVoice:
         self.jobs: dict[int, tuple[Key, asyncio.Task[None]]] = {}
         self.failed: dict[Key, UserFacingError] = {}  # steps whose voice failed (told once)
         self.left: set[Key] = set()  # steps whose channel emptied: no rejoining
-
-    @property
-    def cards(self) -> ListenPresenter:
-        """The listen steps' presenter (the notes on a card about playback come from here)."""
-        return self.bot.live.presenter_of(ListenPresenter)
+        self.notes: dict[Key, Note] = {}
+        """Where each step's piece is heard, as its card says (the listening cog's scene)."""
 
     def close(self) -> None:
         """Cancel every playback job (the bot is closing)."""
@@ -61,6 +58,7 @@ class ListenVoice:
     def forget(self, key: Key) -> None:
         """Drop what is kept about the step `key` (run id, step index) once it is over."""
         self.failed.pop(key, None)
+        self.notes.pop(key, None)
         self.left.discard(key)
 
     def where(self, session: SessionRecord, key: Key, locale: str = "en") -> str:
@@ -195,7 +193,7 @@ class ListenVoice:
             if job is not None and job[0] == key and job[1] is asyncio.current_task():
                 self.jobs.pop(session.guild_id, None)
         self.playing[session.guild_id] = key
-        self.cards.notes[key] = (
+        self.notes[key] = (
             N_("🔊 Playing now in {channel}. Join the voice channel to listen."),
             {"channel": f"<#{session.voice_channel_id}>"},
         )
@@ -209,9 +207,9 @@ class ListenVoice:
         self.failed[key] = problem
         message = problem.text(self._language(session))
         if session.voice_channel_id is None:
-            self.cards.notes[key] = N_("Follow the card below while the group listens.")
+            self.notes[key] = N_("Follow the card below while the group listens.")
         else:
-            self.cards.notes[key] = N_(
+            self.notes[key] = N_(
                 "Voice playback isn't available right now; follow the card below while the "
                 "group listens."
             )

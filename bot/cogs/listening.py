@@ -1,10 +1,11 @@
 """Shared listening on the step card: reactions, reflections, votes, and voice playback.
 
-The cog watches run updates (`live.add_observer`): before a listen or vote card is shown it
-asks the listening service what the card needs (the vote's choices, the piece a `from_vote`
-step plays); after an update it starts the piece when the countdown ends (voice if it can, else
-the link or text card, see listen_voice.py), re-draws the card when the step's phase changes,
-and stops playback when the step ends. The /listen commands live in playlist.py.
+The cog gathers what a listen or vote card shows beyond its step (`live.add_scene_source`:
+the vote's choices, the piece a `from_vote` step plays, where it is heard) each time its scene
+is built, and watches run updates (`live.add_observer`): after an update it starts the piece
+when the countdown ends (voice if it can, else the link or text card, see listen_voice.py),
+re-draws the card when the step's phase changes, and stops playback when the step ends. The
+/listen commands live in playlist.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, controls
 from bot.cogs.extension import cog_setup
 from bot.cogs.listen_voice import ListenVoice
-from bot.core.listening import COUNTDOWN
+from bot.core.listening import COUNTDOWN, ResolvedTrack
 from bot.core.listening_service import ListeningService
 from bot.core.run_updates import RunUpdate
 from bot.core.steps.listen import ListenStep
@@ -35,8 +36,13 @@ from bot.ui.locale import member_language, server_language
 from bot.ui.posting import step_card
 from bot.ui.reflection import saved_text
 from bot.ui.replies import reply_ephemeral
-from bot.ui.steps.listen import ListenPresenter, ListenReflectButton, ReactButton
-from bot.ui.steps.vote import VotePresenter, VoteSelect, vote_saved
+from bot.ui.steps.listen import (
+    ListenPrepared,
+    ListenPresenter,
+    ListenReflectButton,
+    ReactButton,
+)
+from bot.ui.steps.vote import VotePrepared, VotePresenter, VoteSelect, vote_saved
 
 Key = tuple[int, int]
 
@@ -54,8 +60,12 @@ class ListeningCog(commands.Cog):
         bot.register_form(ListenReflectFormId, self.on_reflect_form, what=N_("your reflection"))
         bot.register_family(VoteSelect, self.on_vote)
         bot.live.add_observer(self)
+        bot.live.add_scene_source(ListenPresenter, self.listen_scene)
+        bot.live.add_scene_source(VotePresenter, self.vote_scene)
         bot.sessions.add_summary_contributor(self.summary_lines)
         self._shown_phase: dict[Key, str] = {}
+        self._tracks: dict[Key, ResolvedTrack] = {}
+        """The piece each `from_vote` step's card showed (an ended step's state is gone)."""
         bot.privacy.on_forget(self._forget_member)
         self.voice = ListenVoice(bot, self.service, self._redraw_key)
         bot.voice.on_problem(self.voice.on_problem)
@@ -64,34 +74,41 @@ class ListeningCog(commands.Cog):
         """Stops voice playback (the player leaves every voice channel)."""
         self.voice.close()
 
-    @property
-    def listen_cards(self) -> ListenPresenter:
-        """The listen steps' presenter, which shows what this cog prepared (tracks, notes)."""
-        return self.bot.live.presenter_of(ListenPresenter)
+    async def vote_scene(
+        self, session: SessionRecord, run: RunRecord, step_index: int
+    ) -> VotePrepared:
+        """What the card of vote step `step_index` of `run` shows: its choices, read from the
+        store now, in the server's language (the card is public)."""
+        locale = server_language(self.bot.guild_settings, session.guild_id)
+        choices = await self.service.choices_for(session, run, step_index, locale)
+        return VotePrepared(tuple(choices))
 
-    @property
-    def vote_cards(self) -> VotePresenter:
-        """The vote steps' presenter, which shows the choices this cog prepared."""
-        return self.bot.live.presenter_of(VotePresenter)
-
-    async def prepare(self, session: SessionRecord, run: RunRecord, step_index: int) -> None:
-        """Put what a card needs (from the store) where its presenter looks."""
-        step = self.bot.runner.step_at(run, step_index)
+    async def listen_scene(
+        self, session: SessionRecord, run: RunRecord, step_index: int
+    ) -> ListenPrepared:
+        """What the card of listen step `step_index` of `run` shows: the piece a `from_vote`
+        step plays, and where it is heard now (voice playback's note)."""
         key = (run.id, step_index)
-        if isinstance(step, VoteStep):
-            # The card is public: its choices in the server's language.
-            self.vote_cards.choices[key] = await self.service.choices_for(
-                session, run, step_index, server_language(self.bot.guild_settings, session.guild_id)
-            )
-        elif isinstance(step, ListenStep) and step.track == "from_vote":
-            # Decided once and stored in the run (the service): a later /forget, withdrawal or
-            # restart reads the same piece. An ended step's state is gone: its card keeps what
-            # it showed.
-            if run.step_index != step_index and key in self.listen_cards.tracks:
-                return
-            track = await self.service.resolve_track(session, run, step_index)
-            if track is not None:
-                self.listen_cards.tracks[key] = track
+        return ListenPrepared(
+            await self._track(session, run, step_index), self.voice.notes.get(key)
+        )
+
+    async def _track(
+        self, session: SessionRecord, run: RunRecord, step_index: int
+    ) -> ResolvedTrack | None:
+        step = self.bot.runner.step_at(run, step_index)
+        if not isinstance(step, ListenStep) or step.track != "from_vote":
+            return None
+        key = (run.id, step_index)
+        # Decided once and stored in the run (the service): a later /forget, withdrawal or
+        # restart reads the same piece. An ended step's state is gone: its card keeps what
+        # it showed.
+        if run.step_index != step_index and key in self._tracks:
+            return self._tracks[key]
+        track = await self.service.resolve_track(session, run, step_index)
+        if track is not None:
+            self._tracks[key] = track
+        return self._tracks.get(key)
 
     async def _forget_member(self, guild_id: int, user_id: int) -> None:
         """/forget: a piece they suggested plays on without their name; open votes on the
@@ -105,24 +122,15 @@ class ListeningCog(commands.Cog):
                 continue
             session = await self.service.session(run.session_id)
             if session is not None and session.guild_id == guild_id:
-                await self.prepare(session, run, run.step_index)  # even if never posted
                 await self.redraw(session, run, run.step_index)
 
     def forget(self, key: Key) -> None:
         """Drop what is kept about the step `key` (run id, step index) once it is over."""
-        self.vote_cards.choices.pop(key, None)
-        self.listen_cards.tracks.pop(key, None)
-        self.listen_cards.notes.pop(key, None)
+        self._tracks.pop(key, None)
         self._shown_phase.pop(key, None)
         self.voice.forget(key)
 
     # -------------------------------------------------------------- observer
-
-    async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
-        """Before a step is shown: its track or vote choices are prepared for the presenter."""
-        for step_index in (update.exited_step, update.entered_step):
-            if step_index is not None:
-                await self.prepare(session, update.run, step_index)
 
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """After a step change is shown: an ended listen or vote step is closed here too."""
@@ -172,8 +180,7 @@ class ListeningCog(commands.Cog):
         fresh = await self.service.run(run.id)
         if fresh is None or fresh.step_message_id is None or fresh.step_index != step_index:
             return
-        await self.prepare(session, fresh, step_index)
-        scene = self.bot.live.scene(session, fresh, step_index)
+        scene = await self.bot.live.scene(session, fresh, step_index)
         payload = self.bot.live.presenter(scene.step.type).render(scene)
         await self.bot.live.edit(
             session,

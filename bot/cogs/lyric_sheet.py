@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
 
 import discord
 
@@ -40,7 +39,6 @@ from bot.ui.errors import log_refused
 from bot.ui.locale import server_language
 from bot.ui.lyrics import SongInfo, fingerprint
 from bot.ui.posting import MessageName
-from bot.ui.steps.base import MessagePayload, StepScene
 from bot.ui.steps.write import WritePresenter
 from bot.ui.turn_pings import TurnPing
 
@@ -57,15 +55,9 @@ class LiveLyricSheet:
         self.bot = bot
         self.service = service
         self.info: dict[tuple[int, int], SongInfo] = {}
-        self.presenter = WritePresenter(
-            info=lambda run_id, step_index: self.info.get((run_id, step_index)),
-            on_render=self._step_posted,
-            on_exit=self._step_closed,
-        )
-        bot.live.add_presenter(self.presenter)
+        bot.live.add_scene_source(WritePresenter, self.write_scene)
         bot.live.add_observer(self)
         self.sheets = Debouncer[int](bot.settings.board_edit_interval, self.refresh)
-        self._tasks: set[asyncio.Task[None]] = set()
         self._announced: dict[int, int] = {}
         """run -> the last turn announced (or taken as announced) by this process."""
         self._ping_messages: dict[int, tuple[int, int]] = {}
@@ -74,6 +66,18 @@ class LiveLyricSheet:
         """(run, step) -> what its step message shows now, so a refresh that would change
         nothing (e.g. right after the step was posted) costs no edit."""
         bot.privacy.on_forget(self._forget_member)
+
+    @property
+    def presenter(self) -> WritePresenter:
+        """The write steps' presenter in use."""
+        return self.bot.live.presenter_of(WritePresenter)
+
+    async def write_scene(
+        self, session: SessionRecord, run: RunRecord, step_index: int
+    ) -> SongInfo | None:
+        """What the card of write step `step_index` of `run` shows beyond its step: the song's
+        id, title and names as last read (`load_info`; None before the first read)."""
+        return self.info.get((run.id, step_index))
 
     async def load(self) -> None:
         """After a restart: remember the songs in progress (their current turns announced)."""
@@ -87,12 +91,16 @@ class LiveLyricSheet:
         """Stop the sheet refreshes (the bot is closing)."""
         self.sheets.close()
 
-    async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
-        """Nothing to prepare (see after_update)."""
-
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """This process committed a run update (a turn ran out, a step's time is up): the
-        sheet shows it and the next writer is pinged, here and nowhere else."""
+        sheet shows it and the next writer is pinged, here and nowhere else. A song whose step
+        ended is finished; a write step just posted pings its first writer."""
+        run = update.run
+        exited = update.exited_step
+        if exited is not None and isinstance(self.bot.runner.step_at(run, exited), WriteStep):
+            await self._step_closed(session, run.id, exited)
+        if update.entered_step is not None and isinstance(self.bot.runner.step(run), WriteStep):
+            await self._step_posted(session, run)
         if update.ended is None and isinstance(self.bot.runner.step(update.run), WriteStep):
             self.request_sheet(update.run.id, delay=0.0)
 
@@ -128,29 +136,23 @@ class LiveLyricSheet:
                 self._shown.pop(key, None)
                 self.request_sheet(run.id)
 
-    def _step_posted(self, scene: StepScene[WriteStep], payload: MessagePayload) -> None:
-        """The step message is being posted with `payload`: ping the first writer, and show
-        whatever the sheet has that the first posting didn't (names, the current writer)."""
-        self._shown[(scene.run.id, scene.step_index)] = fingerprint(payload)
-        self._announced[scene.run.id] = 0  # this process started the step: it pings turn 1
-        self.request_sheet(scene.run.id, delay=0.0)
+    async def _step_posted(self, session: SessionRecord, run: RunRecord) -> None:
+        """This process posted the run's write step: it pings the first writer, and the sheet
+        shows whatever the first posting didn't (names, the current writer; the refresh that
+        after_update asks for)."""
+        scene = await self.bot.live.scene(session, run, run.step_index)
+        self._shown[(run.id, run.step_index)] = fingerprint(self.presenter.render(scene))
+        self._announced[run.id] = 0  # this process started the step: it pings turn 1
 
-    def _step_closed(self, scene: StepScene[WriteStep]) -> None:
-        run_id = scene.run.id
+    async def _step_closed(self, session: SessionRecord, run_id: int, step_index: int) -> None:
+        """Write step `step_index` of run `run_id` ended: its song is finished and the last
+        turn ping goes."""
         self.sheets.forget(run_id)
-        self._shown.pop((run_id, scene.step_index), None)
-        self._spawn(self._finish(scene))
-
-    async def _finish(self, scene: StepScene[WriteStep]) -> None:
-        info = self.info.get((scene.run.id, scene.step_index))
+        self._shown.pop((run_id, step_index), None)
+        info = self.info.get((run_id, step_index))
         if info is not None and info.song_id is not None:
             await self.service.finish(info.song_id)
-        await self._delete_ping(scene.session, scene.run.id)
-
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        await self._delete_ping(session, run_id)
 
     def request_sheet(self, run_id: int, delay: float | None = None) -> None:
         """Refresh the lyric sheet soon; edits are coalesced like the board's. `delay` in seconds
@@ -181,7 +183,7 @@ class LiveLyricSheet:
             return
         present = await self.service.present(session)
         await self.service.record_timeouts(session, run, step, state)
-        scene = self.bot.live.scene(session, run, run.step_index)
+        scene = await self.bot.live.scene(session, run, run.step_index)
         payload = self.presenter.payload(scene, present)
         self.sheets.mark_ran(run_id)
         shown = fingerprint(payload)

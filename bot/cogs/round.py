@@ -30,6 +30,7 @@ from bot.ui.steps.round import (
     RoundButton,
     RoundForm,
     RoundFormId,
+    RoundPrepared,
     RoundPresenter,
     floor_left_text,
     shared_answer,
@@ -57,9 +58,7 @@ class RoundCog(commands.Cog):
         bot.register_form(RoundFormId, self.on_answer_form, what=N_("your answer"))
         self.names: dict[int, dict[int, str]] = {}
         """Session id -> display names of the members its round card shows."""
-        bot.live.add_presenter(
-            RoundPresenter(names=lambda session_id: self.names.get(session_id, {}))
-        )
+        bot.live.add_scene_source(RoundPresenter, self.round_scene)
         bot.live.add_observer(self)
         bot.privacy.on_forget(self._forget_member)
 
@@ -150,14 +149,24 @@ class RoundCog(commands.Cog):
         ids = sorted({*order, *present})
         self.names[session.id] = await self.bot.sessions.names(session.guild_id, ids)
 
+    async def round_scene(
+        self, session: SessionRecord, run: RunRecord, step_index: int
+    ) -> RoundPrepared | None:
+        """What the card of round step `step_index` of `run` shows beyond its step: the names
+        of the members it may show, read now while the step runs (None once it has ended: the
+        closed card names nobody)."""
+        if run.step_index != step_index or not run.live:
+            return None
+        await self.load_names(session, run)
+        return RoundPrepared(self.names[session.id])
+
     async def show(self, session: SessionRecord, run: RunRecord) -> None:
         """Edit the live round card to what the run's state says now."""
         if run.step_message_id is None or not run.live:
             return
-        scene = self.bot.live.scene(session, run, run.step_index)
+        scene = await self.bot.live.scene(session, run, run.step_index)  # names read here
         if not isinstance(scene.step, RoundStep):
             return
-        await self.load_names(session, run)
         payload = self.bot.live.presenter_of(RoundPresenter).render(scene)
         await self.bot.live.edit(
             session, run.step_message_id, payload, what=MessageName(N_("the round card"))
@@ -239,19 +248,12 @@ class RoundCog(commands.Cog):
         if fresh is not None and fresh.step_index == run.step_index:
             await self.show(session, fresh)
 
-    async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
-        """A round is about to be posted: its card names people from the start."""
-        run = update.run
-        if update.entered_step is not None and run.live:
-            if isinstance(self.bot.runner.step(run), RoundStep):
-                await self.load_names(session, run)
-        elif update.ended is not None or not run.live:
-            self.names.pop(session.id, None)
-
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """A turn timed out (or the step was resumed): the card shows the new speaker. A step
-        just entered was posted already with its state."""
-        if update.entered_step is None and update.ended is None:
+        just entered was posted already with its state. A run that ended names nobody now."""
+        if update.ended is not None or not update.run.live:
+            self.names.pop(session.id, None)
+        elif update.entered_step is None:
             await self.show(session, update.run)
 
 

@@ -20,6 +20,7 @@ from bot.core.listening import ResolvedTrack, set_tracks, step_track, suggestion
 from bot.core.media_library import MediaLibrary
 from bot.core.run_updates import ContributionOutcome
 from bot.core.runner import Runner
+from bot.core.step_moves import RunChanged
 from bot.core.step_service import StepService
 from bot.core.step_state import StepState
 from bot.core.steps.listen import PIECE, ListenState, ListenStep
@@ -161,34 +162,39 @@ class ListeningService(StepService):
         (its words in the server's language).
 
         A `from_vote` piece is decided once, while the step is the run's current one, and kept
-        in the run's step state (`ListenState.piece`, by compare-and-set on the run as read), so
-        the card, the voice player and /listen name the same piece after a withdrawn vote, a
-        /forget, a restart or a shard hand-over. A state without the key (stored before it
-        existed, or a step not current) is decided from the votes as before."""
+        in the run's step state (`ListenState.piece`, by the runner's compare-and-set,
+        `Runner.decide_state`), so the card, the voice player and /listen name the same piece
+        after a withdrawn vote, a /forget, a restart or a shard hand-over. A state without the
+        key (stored before it existed, or a step not current) is decided from the votes as
+        before; so is a run that ended (also meanwhile: its card still shows the piece) or
+        kept changing in other processes."""
         step = self._runner.step_at(run, step_index)  # its pools as drawn
         assert isinstance(step, ListenStep)
         locale = self._server_language(session.guild_id)
         own = step_track(step, locale)
         if own is not None:
             return own
-        for _attempt in range(3):
-            current = run.step_index == step_index and run.live
-            if current:
-                stored = StepState.shown(run).kind(ListenState).piece
-                piece = ResolvedTrack.from_stored(stored) if stored is not None else None
-                if piece is not None:
-                    return await self._credited(session, piece)
-            decided = await self._vote_winner(session, run, step_index, locale)
-            if decided is None or not current:
-                return decided
-            state = StepState.shown(run).with_values({PIECE: decided.stored()})
-            if await self._store.runs.update_unchanged(run, step_state=state.text()) is not None:
-                return decided
-            fresh = await self._store.runs.get(run.id)
-            if fresh is None:
-                return decided
-            run = fresh
-        return await self._vote_winner(session, run, step_index, locale)
+        piece = _stored_piece(run, step_index)
+        if piece is not None:
+            return await self._credited(session, piece)
+        if not _current(run, step_index):
+            return await self._vote_winner(session, run, step_index, locale)
+
+        async def decide(live: RunRecord) -> ResolvedTrack | None:
+            stored = _stored_piece(live, step_index)
+            if stored is not None:
+                return await self._credited(session, stored)  # decided meanwhile, elsewhere
+            decided = await self._vote_winner(session, live, step_index, locale)
+            if decided is not None and _current(live, step_index):
+                state = StepState.shown(live).with_values({PIECE: decided.stored()})
+                await self._runner.save_state(live, state)
+            return decided
+
+        try:
+            async with self._runner.holding([run.id]):
+                return await self._runner.decide_state(run.id, decide)
+        except (NotFound, RunChanged):
+            return await self._vote_winner(session, run, step_index, locale)
 
     async def _vote_winner(
         self, session: SessionRecord, run: RunRecord, step_index: int, locale: str
@@ -391,3 +397,17 @@ class ListeningService(StepService):
         plays = await self._store.media.plays(session.id)
         nominations = await self._store.media.playlist(session.id)
         return plays, len(nominations)
+
+
+def _current(run: RunRecord, step_index: int) -> bool:
+    """True while step `step_index` is the live run's current one (its state is the step's)."""
+    return run.step_index == step_index and run.live
+
+
+def _stored_piece(run: RunRecord, step_index: int) -> ResolvedTrack | None:
+    """The piece decided for listen step `step_index` and kept in the run's step state, while
+    the step is current (None: undecided, or the step isn't current)."""
+    if not _current(run, step_index):
+        return None
+    stored = StepState.shown(run).kind(ListenState).piece
+    return ResolvedTrack.from_stored(stored) if stored is not None else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
 import discord
@@ -21,7 +21,7 @@ from bot.core.field_texts import localize
 from bot.core.run_updates import RunUpdate
 from bot.core.step_state import StepState
 from bot.i18n import N_, _
-from bot.records.sessions import RunRecord, SessionRecord
+from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
 from bot.ui import limits
 from bot.ui.board import BoardState, board_embed, board_view
 from bot.ui.board_state import gather_board_state
@@ -43,13 +43,15 @@ log = logging.getLogger("chorus.live")
 
 PresenterT = TypeVar("PresenterT", bound=BasePresenter[Any])
 
+SceneSource = Callable[[SessionRecord, RunRecord, int], Awaitable[object]]
+"""A feature's async source of what its kind's card shows beyond the run and the step
+(`StepScene.prepared`): called with the session, the run and the step index each time a
+scene of that kind is built, the step current or ended."""
+
 
 class RunObserver(Protocol):
-    """Hears each run update: before (to prepare what presenters show) and after it is shown."""
-
-    async def before_update(self, session: SessionRecord, update: RunUpdate) -> None:
-        """Called with a run's update before its messages are posted or edited: prepare what the
-        presenters show (a listen step's track, a round's names)."""
+    """Hears each run update once it is shown (what a card shows is gathered by its kind's
+    `SceneSource` when its scene is built)."""
 
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """Called once a run's update is shown: act on it (voice for a listen step, a round's new
@@ -63,6 +65,7 @@ class LiveSessions(SessionPoster):
         super().__init__(bot)
         self.presenters: dict[str, StepPresenter[Any]] = presenters()
         self.observers: list[RunObserver] = []
+        self._scene_sources: dict[str, SceneSource] = {}
         # Each server's own board edit interval (/setup board), by the board's session.
         self._guild_of_session: dict[int, int] = {}
         self.board_refreshes = Debouncer[int](
@@ -74,10 +77,12 @@ class LiveSessions(SessionPoster):
         self._unposted: set[int] = set()
         """Runs whose step card this process failed to post (posted again with the board)."""
 
-    def add_presenter(self, presenter: StepPresenter[Any]) -> None:
-        """Use `presenter` for its kind from now on (a test's example kind, a replaced
-        presenter)."""
-        self.presenters[presenter.kind] = presenter
+    def add_scene_source(
+        self, presenter_class: type[BasePresenter[Any]], source: SceneSource
+    ) -> None:
+        """Build the `prepared` value of every scene of `presenter_class`'s kind with
+        `source` from now on (one source per kind: a later one replaces it)."""
+        self._scene_sources[presenter_class.kind] = source
 
     def add_observer(self, observer: RunObserver) -> None:
         """A feature that acts on step changes (e.g. voice playback) hears every update."""
@@ -91,13 +96,34 @@ class LiveSessions(SessionPoster):
 
     # ------------------------------------------------------------------ steps
 
-    def scene(self, session: SessionRecord, run: RunRecord, step_index: int) -> StepScene[Any]:
+    async def scene(
+        self,
+        session: SessionRecord,
+        run: RunRecord,
+        step_index: int,
+        contributions: list[ContributionRecord] | None = None,
+        names: dict[int, str] | None = None,
+    ) -> StepScene[Any]:
         """What a presenter needs to show step `step_index` of `run`, worded in the server's
         language; its `step` is the model of whichever kind the step is (the kind's presenter
-        reads it). Raises IndexError when the activity has no such step."""
+        reads it), `prepared` what the kind's scene source gathered (None without one);
+        `contributions` and their authors' `names` for a step that ended. Raises IndexError
+        when the activity has no such step, and what the kind's source raises."""
         activity = self.bot.runner.definition(run)
         step = self.bot.runner.step_at(run, step_index)
-        return StepScene(session, run, activity, step, step_index, self.language(session))
+        source = self._scene_sources.get(step.type)
+        prepared = await source(session, run, step_index) if source is not None else None
+        return StepScene(
+            session,
+            run,
+            activity,
+            step,
+            step_index,
+            self.language(session),
+            contributions=contributions or [],
+            names=names or {},
+            prepared=prepared,
+        )
 
     def presenter(self, kind: str) -> StepPresenter[Any]:
         """The presenter of step kind `kind`. Raises KeyError for a kind no presenter
@@ -108,7 +134,7 @@ class LiveSessions(SessionPoster):
         """The presenter in use that is a `presenter_class` (`ListenPresenter`), typed as one: a
         cog that reads its kind's presenter names the class, so a rename is a mypy error
         rather than a KeyError at run time. Raises KeyError when none in use is one (its kind
-        isn't registered, or `add_presenter` replaced it with another class)."""
+        isn't registered, or it was replaced with another class)."""
         in_use: list[object] = list(self.presenters.values())
         for presenter in in_use:
             if isinstance(presenter, presenter_class):
@@ -121,8 +147,6 @@ class LiveSessions(SessionPoster):
         if session is None:
             return
         run = update.run
-        for observer in self.observers:
-            await observer.before_update(session, update)
         if update.exited_step is not None:
             await self._close_step(session, run, update.exited_step, update.exited_message_id)
         if update.entered_step is not None:
@@ -145,9 +169,9 @@ class LiveSessions(SessionPoster):
         self.request_board(session.id)
         await self.bot.run_timer.rearm()
 
-    def step_card(self, session: SessionRecord, run: RunRecord) -> MessagePayload:
+    async def step_card(self, session: SessionRecord, run: RunRecord) -> MessagePayload:
         """The current step's card; with a pool not yet drawn again, Another question on it."""
-        scene = self.scene(session, run, run.step_index)
+        scene = await self.scene(session, run, run.step_index)
         payload = self.presenter(scene.step.type).render(scene)
         if self.bot.runner.has_pools(run) and not StepState.shown(run).another_drawn:
             payload = with_another_button(payload, run.id, run.step_index, self.language(session))
@@ -156,7 +180,7 @@ class LiveSessions(SessionPoster):
     async def post_step(self, session: SessionRecord, run: RunRecord) -> None:
         """Post the run's current step card (with its nonce, so it shows once) and remember its
         message; a card that could not be posted is posted again by the next board refresh."""
-        payload = self.step_card(session, run)
+        payload = await self.step_card(session, run)
         run_kind = self.bot.runner.step(run).type
         message = await self.send(
             session,
@@ -179,7 +203,7 @@ class LiveSessions(SessionPoster):
         await self.edit(
             session,
             run.step_message_id,
-            self.step_card(session, run),
+            await self.step_card(session, run),
             what=step_card(self.bot.runner.step(run).type),
         )
 
@@ -188,17 +212,7 @@ class LiveSessions(SessionPoster):
     ) -> None:
         """Edit the step's message to its closed form, then post what the step produced."""
         answers = await self.bot.boards.answers(session, run.id, step_index)
-        contributions = answers.contributions
-        scene = StepScene(
-            names=answers.names,
-            session=session,
-            run=run,
-            activity=self.bot.runner.definition(run),
-            step=self.bot.runner.step_at(run, step_index),
-            step_index=step_index,
-            contributions=contributions,
-            locale=self.language(session),
-        )
+        scene = await self.scene(session, run, step_index, answers.contributions, answers.names)
         presenter = self.presenter(scene.step.type)
         if message_id is not None:
             closed = presenter.render_closed(scene)

@@ -16,12 +16,14 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.core.activities import Activity
 from bot.core.errors import Conflict, NotFound
+from bot.core.listening_service import ListeningService
 from bot.core.reflect_review import ReflectReview, Review, review_state
 from bot.core.run_updates import RunUpdate
 from bot.core.runner import Runner
@@ -31,6 +33,7 @@ from bot.records.sessions import RunRecord
 from bot.store.run_update_job import RUN_COLUMNS
 from bot.store.runs import RunRepository
 from bot.store.store import Store
+from bot.ui.format import plain_name
 from tests.core.runner_setup import ACTIVITY, Clock, activity, session
 
 Between = Callable[[], Awaitable[object]]
@@ -751,3 +754,45 @@ async def test_an_anonymous_step_kept_by_a_pause_elsewhere_still_takes_one_answe
     assert last.update is None and p.runs.refused == 1
     with pytest.raises(Conflict, match="already answered this anonymous step"):
         await p.here.contribute(p.run_id, 0, 1, "reflection", {"text": "again"}, anonymous=True)
+
+
+CHOSEN = Activity.model_validate(
+    {
+        **ACTIVITY,
+        "id": "core-chosen",
+        "version_hash": "chosen",
+        "steps": [
+            {"type": "vote", "title": "Pick", "question": "Which one?", "from": "playlist"},
+            {"type": "listen", "title": "The chosen piece", "track": "from_vote"},
+        ],
+    }
+)
+
+
+async def test_a_piece_decided_for_a_run_stopped_meanwhile_is_still_the_vote_winner(
+    two: tuple[Store, Store], clock: Clock, tmp_path: Path
+) -> None:
+    """The other process stops the run between this one's read and its write of the piece
+    decided for a `from_vote` step: nothing is written, and the piece is still the vote's
+    winner (the ended step's card shows it), not a NotFound from the runner's
+    compare-and-set (`Runner.decide_state`)."""
+    p = await two_runners(*two, clock, at_step=0, started=CHOSEN)
+    service = ListeningService(two[0], clock, p.here, tmp_path, plain_name, lambda _guild: "en")
+    s = await two[0].sessions.get(p.session_id)
+    assert s is not None
+    for user, title in ((1, "Morning"), (2, "Evening")):
+        await service.suggest(s, user, service.suggestion(title, None, None, None))
+    run = await p.here.live_run(p.session_id)
+    assert run is not None
+    choices = await service.choices_for(s, run, 0, "en")
+    evening = await service.choice(s, run, 0, [choices[1].key], "en")
+    for user in (1, 2):
+        await service.vote(p.run_id, 0, user, evening)
+    moved = await p.here.advance(p.run_id, 0)
+    assert moved is not None and moved.run.step_index == 1
+    p.runs.between = lambda: p.there.stop(p.run_id)
+    track = await service.resolve_track(s, moved.run, 1)
+    assert track is not None and track.title == "Evening"
+    assert p.runs.refused == 1
+    ended = await stored(two[1], p.run_id)
+    assert ended.state == "stopped" and "piece" not in json.loads(ended.step_state or "{}")

@@ -21,6 +21,8 @@ StepT = TypeVar("StepT", bound=StepBase)
 """A step kind's model (e.g. `ReflectStep`): what a presenter of that kind reads."""
 StepT_co = TypeVar("StepT_co", bound=StepBase, covariant=True)
 StepT_contra = TypeVar("StepT_contra", bound=StepBase, contravariant=True)
+PreparedT = TypeVar("PreparedT")
+"""What a kind's feature gathers for its card (e.g. `ListenPrepared`): see `StepScene.prepared`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,16 @@ class StepScene(Generic[StepT_co]):
     """The language the channel reads: the server's (bot/i18n/languages.py public_language)."""
     contributions: list[ContributionRecord] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
+    prepared: object = None
+    """What the step's feature gathered for the card before it is shown (a listen step's
+    piece and where it plays, a vote's choices), built by the async source the feature
+    registered for the kind (`LiveSessions.add_scene_source`); None when there is none.
+    Presenters read it typed, ``scene.prepared_as(ListenPrepared)``."""
+
+    def prepared_as(self, kind: type[PreparedT]) -> PreparedT | None:
+        """`prepared` when it is a `kind`, else None (nothing prepared, or a scene built
+        without the live side, e.g. in a test)."""
+        return self.prepared if isinstance(self.prepared, kind) else None
 
     def name(self, user_id: int | None) -> str:
         """A contributor's display name, made inert for embedding."""

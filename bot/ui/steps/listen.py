@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -31,8 +32,22 @@ from bot.ui.format import (
 )
 from bot.ui.steps.base import BasePresenter, MessagePayload, StepScene, step_author
 
-Key = tuple[int, int]
 REFLECTION_MAX = 500
+
+Note = str | tuple[str, dict[str, Any]]
+"""Where a listen step's piece is heard, as its card says: a catalogue text (marked with
+`N_`), or one with the fields that fill it; worded in the scene's language when shown."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListenPrepared:
+    """What a listen step's card shows beyond its step (`StepScene.prepared`), gathered by the
+    listening cog: `track`, the piece a `from_vote` step resolved to (None: the step's own
+    piece, or none decided); `note`, where it is heard now (voice, or why not; None: the
+    card's own words for the piece)."""
+
+    track: ResolvedTrack | None = None
+    note: Note | None = None
 
 
 class ReactButton(TypedButton, spec="chorus:react:{run_id:int}:{step_index:int}:{choice:int}"):
@@ -73,20 +88,16 @@ def track_line(track: ResolvedTrack, locale: str) -> str:
 class ListenPresenter(BasePresenter[ListenStep]):
     kind = "listen"
 
-    def __init__(self) -> None:
-        # Filled by the listening cog before a card is shown: the piece a `from_vote` step
-        # resolved to, and where it is playing (voice, or why not).
-        self.tracks: dict[Key, ResolvedTrack] = {}
-        # A catalogue text, or one with the fields that fill it, worded for the group.
-        self.notes: dict[Key, str | tuple[str, dict[str, Any]]] = {}
-
     def track_for(self, scene: StepScene[ListenStep]) -> ResolvedTrack | None:
-        """The track the step plays: the one the listening cog resolved, else the step's own."""
-        step = scene.step
-        return self.tracks.get((scene.run.id, scene.step_index)) or step_track(step, scene.locale)
+        """The track the step plays: the one the scene's `ListenPrepared` carries, else the
+        step's own."""
+        prepared = scene.prepared_as(ListenPrepared)
+        resolved = prepared.track if prepared is not None else None
+        return resolved or step_track(scene.step, scene.locale)
 
     def _where(self, scene: StepScene[ListenStep], track: ResolvedTrack | None) -> str:
-        note = self.notes.get((scene.run.id, scene.step_index))
+        prepared = scene.prepared_as(ListenPrepared)
+        note = prepared.note if prepared is not None else None
         if isinstance(note, tuple):
             message, fields = note
             return _(message, scene.locale, **fields)

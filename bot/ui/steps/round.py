@@ -1,14 +1,14 @@
 """A round step (the go-around): the question, who has the floor and until when, who is next,
 and the order so far; Done, Pass and (text-only sessions) Answer, or "I'll start".
 
-Members are shown by the display names the round cog gives (`NameSource`), or as mentions
+Members are shown by the display names the round cog gathers (`RoundPrepared`), or as mentions
 inside the embed while a name isn't known: Discord shows a mention as the member's name, and
 mentions in embeds never notify anyone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import discord
@@ -65,8 +65,27 @@ class RoundButton(
     action: str
 
 
-NameSource = Callable[[int], Mapping[int, str]]
-"""A session id -> the display names its round card may show (the round cog keeps them)."""
+@dataclass(frozen=True, slots=True)
+class RoundPrepared:
+    """What a round's card shows beyond its step (`StepScene.prepared`): the display names,
+    by user id, of the members it may show (present, or in the round's order), read by the
+    round cog."""
+
+    names: Mapping[int, str]
+
+
+def who(names: Mapping[int, str], user_id: int) -> str:
+    """A member's name in bold, made inert; a mention (shown as their name by Discord, never
+    notifying in an embed) while `names` (display names by user id) lacks it."""
+    name = plain_name(names.get(user_id))
+    return f"**{name}**" if name else f"<@{user_id}>"
+
+
+def shown_names(scene: StepScene[RoundStep]) -> Mapping[int, str]:
+    """The names a round's card shows: the scene's own, else those its `RoundPrepared`
+    carries (none: members are shown as mentions)."""
+    prepared = scene.prepared_as(RoundPrepared)
+    return scene.names or (prepared.names if prepared is not None else {})
 
 
 def floor_left_text(left: FloorLeft, member: str, following: str | None, locale: str) -> str:
@@ -112,21 +131,12 @@ def has_voice(scene: StepScene[RoundStep]) -> bool:
 class RoundPresenter(SimplePresenter[RoundStep]):
     kind = "round"
 
-    def __init__(self, names: NameSource | None = None) -> None:
-        self._names = names or (lambda session_id: {})
-        self._shown: Mapping[int, str] = {}
-
-    def who(self, user_id: int) -> str:
-        """A member's name in bold, made inert; a mention (shown as their name by Discord,
-        never notifying in an embed) while the name isn't known."""
-        name = plain_name(self._shown.get(user_id))
-        return f"**{name}**" if name else f"<@{user_id}>"
-
     def now_text(self, scene: StepScene[RoundStep], saved: StepState) -> str:
         """Who has the floor, in words that are true now (and stay true as time passes), from
         the run's step state `saved`."""
         step = scene.step
         locale = scene.locale
+        names = shown_names(scene)
         state = saved.kind(RoundState)
         if state.finished:
             return _(
@@ -144,14 +154,14 @@ class RoundPresenter(SimplePresenter[RoundStep]):
                     "⏸ The activity is paused. {speaker} has the floor when it resumes, with a "
                     "whole turn.",
                     locale,
-                    speaker=self.who(speaker),
+                    speaker=who(names, speaker),
                 )
             if speaker is not None:
                 return _(
                     "⏸ The activity is paused. {speaker} keeps the floor, with the time they "
                     "had left, when it resumes.",
                     locale,
-                    speaker=self.who(speaker),
+                    speaker=who(names, speaker),
                 )
             return _("⏸ The activity is paused. The round carries on when it resumes.", locale)
         if state.volunteer:
@@ -166,16 +176,16 @@ class RoundPresenter(SimplePresenter[RoundStep]):
         if speaker is None:
             return _("Waiting for members to join the session to start the round.", locale)
         ends = " " + _("Their time ends {when}.", locale, when=until) if until else ""
-        who = self.who(speaker)
+        speaking = who(names, speaker)
         if has_voice(scene):
-            now = _("🎤 {speaker} is speaking in the voice channel now.", locale, speaker=who)
+            now = _("🎤 {speaker} is speaking in the voice channel now.", locale, speaker=speaking)
             what = (
                 _("Press **Done** when finished or **Pass**.", locale)
                 if step.pass_allowed
                 else _("Press **Done** when finished.", locale)
             )
         else:
-            now = _("🎤 {speaker} has the floor now.", locale, speaker=who)
+            now = _("🎤 {speaker} has the floor now.", locale, speaker=speaking)
             what = (
                 _(
                     "Press **Answer** to write your answer, **Done** when finished, or **Pass**.",
@@ -186,25 +196,27 @@ class RoundPresenter(SimplePresenter[RoundStep]):
             )
         return f"{now}{ends} {what}"
 
-    def next_text(self, state: RoundState, locale: str) -> str:
-        """Who has the floor and who is next, from the round's step state, in ``locale``."""
+    def next_text(self, state: RoundState, names: Mapping[int, str], locale: str) -> str:
+        """Who has the floor and who is next, from the round's step state, in ``locale``
+        (`names`: display names by user id)."""
         if state.finished:
             return ""
         coming = state.upcoming
         if not coming:
             return _("Nobody after this turn, unless someone joins.", locale)
         if len(coming) == 1:
-            return _("**Next:** {member}", locale, member=self.who(coming[0]))
+            return _("**Next:** {member}", locale, member=who(names, coming[0]))
         return ngettext(
             "**Next:** {member}, then {count} more",
             "**Next:** {member}, then {count} more",
             len(coming) - 1,
             locale,
-            member=self.who(coming[0]),
+            member=who(names, coming[0]),
         )
 
-    def order_text(self, state: RoundState, locale: str) -> str:
-        """The round's order as numbered lines (who spoke, passed, is speaking), in ``locale``."""
+    def order_text(self, state: RoundState, names: Mapping[int, str], locale: str) -> str:
+        """The round's order as numbered lines (who spoke, passed, is speaking), in ``locale``
+        (`names`: display names by user id)."""
         lines: list[str] = []
         turns = state.outcomes
         for number, uid in enumerate(state.order[:25], 1):
@@ -213,22 +225,21 @@ class RoundPresenter(SimplePresenter[RoundStep]):
                 mark = _("🎤 now", locale)
             elif turns.get(uid) in OUTCOME_MARKS:
                 mark = _(OUTCOME_MARKS[turns[uid]], locale)
-            lines.append(f"{number}. {self.who(uid)}" + (f" · {mark}" if mark else ""))
+            lines.append(f"{number}. {who(names, uid)}" + (f" · {mark}" if mark else ""))
         return "\n".join(lines)
 
     def body(self, scene: StepScene[RoundStep]) -> str:
-        """The question, whose turn it is now and who is next (names from the scene or the last ones
-        shown)."""
+        """The question, whose turn it is now and who is next (names: `shown_names`)."""
         step = scene.step
-        self._shown = scene.names or self._names(scene.session.id)
+        names = shown_names(scene)
         saved = scene.step_state()
         state = saved.kind(RoundState)
         locale = scene.locale
         parts = [f"**{scene.text(step.question)}**", "", self.now_text(scene, saved)]
-        following = self.next_text(state, locale)
+        following = self.next_text(state, names, locale)
         if following:
             parts.append(following)
-        order = self.order_text(state, locale)
+        order = self.order_text(state, names, locale)
         if order:
             parts += ["", "**" + _("The round", locale) + "**", order]
         return "\n".join(parts)
@@ -269,7 +280,6 @@ class RoundPresenter(SimplePresenter[RoundStep]):
             state = StepState.of(run).kind(RoundState)
         except ValueError:
             return []
-        self._shown = names
         name = _("Round", locale)
         if state.finished:
             return [(name, _("✅ Everyone has had their turn", locale))]
@@ -283,11 +293,11 @@ class RoundPresenter(SimplePresenter[RoundStep]):
             line = _(
                 "🎤 {speaker} has the floor · next {member}",
                 locale,
-                speaker=self.who(speaker),
-                member=self.who(coming[0]),
+                speaker=who(names, speaker),
+                member=who(names, coming[0]),
             )
         else:
-            line = _("🎤 {speaker} has the floor · last turn", locale, speaker=self.who(speaker))
+            line = _("🎤 {speaker} has the floor · last turn", locale, speaker=who(names, speaker))
         return [(name, line)]
 
     def answered_by(self, contributions: Sequence[ContributionRecord]) -> set[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -22,7 +23,14 @@ from bot.ui.components import TypedSelect, persistent_view
 from bot.ui.format import COLOUR_DONE, sentence
 from bot.ui.steps.base import BasePresenter, MessagePayload, StepScene, step_embed
 
-Key = tuple[int, int]
+
+@dataclass(frozen=True, slots=True)
+class VotePrepared:
+    """The choices a vote's card shows (`StepScene.prepared`), gathered by the listening cog
+    from the store: the playlist, the earlier step's shared answers, or the step's options,
+    worded in the server's language."""
+
+    choices: tuple[VoteChoice, ...]
 
 
 class VoteSelect(TypedSelect, spec="chorus:vote:{run_id:int}:{step_index:int}"):
@@ -54,16 +62,12 @@ def vote_select(
 class VotePresenter(BasePresenter[VoteStep]):
     kind = "vote"
 
-    def __init__(self) -> None:
-        # Filled by the listening cog before the card is shown (playlist, previous answers).
-        self.choices: dict[Key, list[VoteChoice]] = {}
-
     def choices_for(self, scene: StepScene[VoteStep]) -> list[VoteChoice]:
-        """The vote's choices: those the cog prepared for this step (e.g. the playlist), else the
-        step's fixed options."""
-        cached = self.choices.get((scene.run.id, scene.step_index))
-        if cached is not None:
-            return cached
+        """The vote's choices: those the scene's `VotePrepared` carries (e.g. the playlist),
+        else the step's fixed options."""
+        prepared = scene.prepared_as(VotePrepared)
+        if prepared is not None:
+            return list(prepared.choices)
         step = scene.step
         return fixed_choices(step, scene.locale) if step.options else []
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import discord
 
 from bot.core.lyric_slots import slots
@@ -26,11 +24,6 @@ from bot.ui.steps.base import (
     step_embed,
 )
 
-SongInfoSource = Callable[[int, int], SongInfo | None]
-SceneHook = Callable[[StepScene[WriteStep]], None]
-RenderHook = Callable[[StepScene[WriteStep], MessagePayload], None]
-
-
 LYRICS_BUTTONS = {
     "write": ButtonLook(N_("Write my line"), "✍", discord.ButtonStyle.primary),
     "pass": ButtonLook(N_("Pass"), "⏭"),
@@ -52,28 +45,16 @@ class LyricsButton(
 
 
 class WritePresenter(BasePresenter[WriteStep]):
-    """Renders write steps; the lyrics cog gives it song titles/names and hears of step changes."""
+    """Renders write steps; the song's id, title and names are the scene's `SongInfo`
+    (`StepScene.prepared`, gathered by the lyric sheet, bot/cogs/lyric_sheet.py)."""
 
     kind = "write"
-
-    def __init__(
-        self,
-        info: SongInfoSource | None = None,
-        on_render: RenderHook | None = None,
-        on_exit: SceneHook | None = None,
-    ) -> None:
-        self._info = info or (lambda run_id, step_index: None)
-        self._on_render = on_render
-        self._on_exit = on_exit
 
     # ---------------------------------------------------------------- open
 
     def render(self, scene: StepScene[WriteStep]) -> MessagePayload:
-        """The step's first posting (the cog then keeps it current with `payload`)."""
-        payload = self.payload(scene)
-        if self._on_render is not None:
-            self._on_render(scene, payload)
-        return payload
+        """The step's first posting (the lyric sheet then keeps it current with `payload`)."""
+        return self.payload(scene)
 
     def payload(
         self, scene: StepScene[WriteStep], present: list[int] | None = None
@@ -85,7 +66,7 @@ class WritePresenter(BasePresenter[WriteStep]):
         lines = state.lines
         the_slots = slots(step, scene.locale)
         position = next_position(step, lines)
-        info = self._info(scene.run.id, scene.step_index) or SongInfo()
+        info = scene.prepared_as(SongInfo) or SongInfo()
         locale = scene.locale
         body = [
             _("**Theme:** {theme}", locale, theme=scene.text(step.theme)),
@@ -231,9 +212,7 @@ class WritePresenter(BasePresenter[WriteStep]):
         return MessagePayload(embed=step_embed(scene, "\n".join(body), closed=True), view=None)
 
     def after_exit(self, scene: StepScene[WriteStep]) -> list[MessagePayload]:
-        """The finished song sheet (none when no line was written); calls the exit hook first."""
-        if self._on_exit is not None:
-            self._on_exit(scene)
+        """The finished song sheet (none when no line was written)."""
         sheet = self.sheet(scene)
         if sheet.line_count == 0:
             return []
@@ -248,7 +227,7 @@ class WritePresenter(BasePresenter[WriteStep]):
         """The song as written at this step, as the sheet shows and exports it."""
         step = scene.step
         lines = fold(scene.contributions)
-        info = self._info(scene.run.id, scene.step_index) or SongInfo()
+        info = scene.prepared_as(SongInfo) or SongInfo()
         return SongSheet(
             title=info.title,
             theme=scene.text(step.theme),
