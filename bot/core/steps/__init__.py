@@ -9,6 +9,8 @@ module here, its presenter module in `bot/ui/steps/`, running `.venv/bin/chorus 
 activities/activity.schema.json` and `make messages` (then translating its new texts).
 
 `add_package` registers kinds from another package the same way (the example kind in the tests).
+A kind's handler is typed by its model (``BaseStepHandler[RoundStep]``, so mypy checks what it
+reads of its step); the registry refuses a kind whose handler names no model or another one.
 Kinds are discovered on first use, not at import: a kind module imports `base` from this package.
 """
 
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import typing
 from collections.abc import Callable
+from typing import Any
 
 from bot.core.steps.base import (
     BaseStepHandler,
@@ -41,6 +45,7 @@ __all__ = [
     "Wake",
     "add_package",
     "everyone_answered",
+    "handled_model",
     "kind_named",
     "on_change",
     "remove_package",
@@ -52,12 +57,12 @@ __all__ = [
 
 _NOT_KINDS = frozenset({"base"})
 _packages: list[str] = [__name__]
-_kinds: tuple[StepKind, ...] | None = None
+_kinds: tuple[StepKind[Any], ...] | None = None
 _listeners: list[Callable[[], None]] = []
 
 
-def _discover(package: str) -> list[StepKind]:
-    found: list[StepKind] = []
+def _discover(package: str) -> list[StepKind[Any]]:
+    found: list[StepKind[Any]] = []
     module = importlib.import_module(package)
     for info in pkgutil.iter_modules(module.__path__):
         if info.name in _NOT_KINDS or info.name.startswith("_"):
@@ -71,11 +76,28 @@ def _discover(package: str) -> list[StepKind]:
                 f"{package}.{info.name}: the model's type is {kind.name!r}; "
                 "a kind's module is named by its type"
             )
+        if handled_model(kind.handler()) is not kind.model:
+            raise RuntimeError(
+                f"{package}.{info.name}: its handler is not typed by its model; "
+                f"derive it from BaseStepHandler[{kind.model.__name__}]"
+            )
         found.append(kind)
     return found
 
 
-def step_kinds() -> tuple[StepKind, ...]:
+def handled_model(handler: object) -> type | None:
+    """The step model a handler is typed by (``class H(BaseStepHandler[RoundStep])`` ->
+    `RoundStep`), or None when its class names none."""
+    for cls in type(handler).__mro__:
+        for base in getattr(cls, "__orig_bases__", ()):
+            origin = typing.get_origin(base)
+            if isinstance(origin, type) and issubclass(origin, BaseStepHandler):
+                (model,) = typing.get_args(base)
+                return model if isinstance(model, type) else None
+    return None
+
+
+def step_kinds() -> tuple[StepKind[Any], ...]:
     """Every kind this build can run, in the order authors see them listed.
 
     Raises RuntimeError when a kind module has no `KIND`, is not named by its type, or two
@@ -91,7 +113,7 @@ def step_kinds() -> tuple[StepKind, ...]:
     return _kinds
 
 
-def kind_named(name: str) -> StepKind:
+def kind_named(name: str) -> StepKind[Any]:
     """The registered kind whose name is `name` (a step's ``type``). Raises KeyError when no
     registered kind has that name."""
     for kind in step_kinds():
@@ -120,7 +142,7 @@ def summary_counts() -> dict[str, SummaryCount]:
     return counts
 
 
-def step_handlers() -> dict[str, StepHandler]:
+def step_handlers() -> dict[str, StepHandler[Any]]:
     """A fresh handler for every kind (what the runner is given), by kind name."""
     return {kind.name: kind.handler() for kind in step_kinds()}
 

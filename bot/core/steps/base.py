@@ -10,7 +10,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from bot.core.activity_fields import StepBase
 from bot.core.errors import Conflict
@@ -19,14 +19,21 @@ from bot.core.step_state import KindState
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, RunRecord
 
+StepT = TypeVar("StepT", bound=StepBase)
+"""A kind's model (`RoundStep`, ...): what `BaseStepHandler[...]` and `StepKind[...]` are of."""
+StepT_co = TypeVar("StepT_co", bound=StepBase, covariant=True)
+StepT_contra = TypeVar("StepT_contra", bound=StepBase, contravariant=True)
+
 
 @dataclass(frozen=True, slots=True)
-class StepContext:
-    """What a handler may look at: the run, its step definition, who is present (user ids, in
-    the order they joined), now (UTC seconds), the parsed step state and the session's language."""
+class StepContext(Generic[StepT_co]):
+    """What a handler may look at: the run, its step definition (the kind's model, so a
+    `StepContext[RoundStep]` has a `RoundStep`), who is present (user ids, in the order they
+    joined), now (UTC seconds), the parsed step state and the session's language. The runner
+    builds one for any kind (`StepContext[StepBase]`) and gives it to the step's own handler."""
 
     run: RunRecord
-    step: Any
+    step: StepT_co
     present: Sequence[int]
     now: float
     state: Mapping[str, Any] = field(default_factory=dict)
@@ -79,21 +86,22 @@ class Wake:
     state: Mapping[str, Any]
 
 
-class StepHandler(Protocol):
-    """Rules of one step kind. All methods are pure apart from the returned values."""
+class StepHandler(Protocol[StepT_contra]):
+    """Rules of one step kind, typed by its model (`StepHandler[RoundStep]`). All methods are
+    pure apart from the returned values."""
 
     kind: str
 
-    def one_answer_per_member(self, step: Any) -> bool:
+    def one_answer_per_member(self, step: StepT_contra) -> bool:
         """True when a second answer replaces the first (a check-in), False for many (lyrics)."""
         ...
 
-    def enter(self, ctx: StepContext) -> Wake:
+    def enter(self, ctx: StepContext[StepT_contra]) -> Wake:
         """The state and handler timer a step starts with."""
         ...
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[StepT_contra], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Validate and normalise one contribution; raise InvalidInput to refuse it.
 
@@ -101,30 +109,38 @@ class StepHandler(Protocol):
         "reflection", "done", ...), not the step kind (`kind`, the YAML `type`)."""
         ...
 
-    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake | None:
+    def after_contribution(
+        self, ctx: StepContext[StepT_contra], contribution: ContributionRecord
+    ) -> Wake | None:
         """New handler state after a contribution was saved, or None to keep it."""
         ...
 
-    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+    def still_applies(
+        self, ctx: StepContext[StepT_contra], contribution: ContributionRecord
+    ) -> bool:
         """Whether a saved contribution still changes the step as `ctx` shows it now: asked
         before `after_contribution` runs on a state read again after another process changed
         the run (False: its turn has passed meanwhile, so there is nothing left to do)."""
         ...
 
-    def on_wake(self, ctx: StepContext) -> Wake:
+    def on_wake(self, ctx: StepContext[StepT_contra]) -> Wake:
         """The handler timer fired (the step deadline is the runner's business)."""
         ...
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[StepT_contra], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """Everyone has answered (or the step's own work is done): auto steps may move on."""
         ...
 
-    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
+    def refuse_leaving(
+        self, ctx: StepContext[StepT_contra], by_facilitator: bool
+    ) -> str | Conflict | None:
         """A reason the step may not be left yet (e.g. no-skip listening): a catalogue text,
         or a refusal of its own (with fields), or None."""
         ...
 
-    def attendance_changed(self, ctx: StepContext) -> Wake | None:
+    def attendance_changed(self, ctx: StepContext[StepT_contra]) -> Wake | None:
         """Someone joined or left the session (`ctx.present` is who is there now): the new
         state and handler timer, or None when the step doesn't follow attendance."""
         ...
@@ -135,52 +151,60 @@ class StepHandler(Protocol):
         moves its timer (`wake_at`) itself."""
         ...
 
-    def pressed(self, step: Any, press: Press) -> Pressed:
+    def pressed(self, step: StepT_contra, press: Press) -> Pressed:
         """What a click on one of the kind's `StepButton`s does at `step` (the step definition);
         raise a UserFacingError (e.g. NotFacilitator, InvalidInput) to refuse it."""
         ...
 
 
-class BaseStepHandler:
-    """Sensible defaults: one answer per member, no handler timer, complete when all answered."""
+class BaseStepHandler(Generic[StepT]):
+    """Sensible defaults: one answer per member, no handler timer, complete when all answered.
+    A kind's handler names its model: ``class RoundHandler(BaseStepHandler[RoundStep])``, so
+    mypy checks what it reads of ``ctx.step``."""
 
     kind = "base"
 
-    def one_answer_per_member(self, step: Any) -> bool:
+    def one_answer_per_member(self, step: StepT) -> bool:
         """Default: True, a second answer replaces the first."""
         return True
 
-    def enter(self, ctx: StepContext) -> Wake:
+    def enter(self, ctx: StepContext[StepT]) -> Wake:
         """Default: an empty state and no handler timer."""
         return Wake(at=None, state={})
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[StepT], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Default: the payload as it came (a step kind with input overrides this to check it)."""
         return dict(payload)
 
-    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake | None:
+    def after_contribution(
+        self, ctx: StepContext[StepT], contribution: ContributionRecord
+    ) -> Wake | None:
         """Default: None, the state stays as it is."""
         return None
 
-    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+    def still_applies(self, ctx: StepContext[StepT], contribution: ContributionRecord) -> bool:
         """Default: True (a step whose state doesn't follow its answers has no turns)."""
         return True
 
-    def on_wake(self, ctx: StepContext) -> Wake:
+    def on_wake(self, ctx: StepContext[StepT]) -> Wake:
         """Default: the state as it is, no new timer."""
         return Wake(at=None, state=ctx.state)
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[StepT], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """Default: every member present has answered (see everyone_answered)."""
         return everyone_answered(ctx.expected, contributions)
 
-    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
+    def refuse_leaving(
+        self, ctx: StepContext[StepT], by_facilitator: bool
+    ) -> str | Conflict | None:
         """Default: None, the step may always be left."""
         return None
 
-    def attendance_changed(self, ctx: StepContext) -> Wake | None:
+    def attendance_changed(self, ctx: StepContext[StepT]) -> Wake | None:
         """Default: None, the step doesn't follow attendance."""
         return None
 
@@ -188,7 +212,7 @@ class BaseStepHandler:
         """Default: the state unchanged (no deadlines of the handler's own)."""
         return dict(state)
 
-    def pressed(self, step: Any, press: Press) -> Pressed:
+    def pressed(self, step: StepT, press: Press) -> Pressed:
         """Default: anyone's press is a one-click answer, thanked as saved (or updated)."""
         return Pressed()
 
@@ -242,14 +266,15 @@ what a listen step played), counted alike by both kinds."""
 
 
 @dataclass(frozen=True, slots=True)
-class StepKind:
+class StepKind(Generic[StepT]):
     """One step kind as the registry (`bot.core.steps`) knows it: the module `<kind>.py` ends with
     ``KIND = StepKind(model=..., handler=..., order=...)``, plus whatever else it declares."""
 
-    model: type[StepBase]
+    model: type[StepT]
     """The pydantic model of the step; its `type` literal is the kind's name."""
-    handler: Callable[[], StepHandler]
-    """Makes the kind's handler (one per bot); its `kind` is the kind's name."""
+    handler: Callable[[], StepHandler[StepT]]
+    """Makes the kind's handler (one per bot), a handler of `model` (mypy checks the pair); its
+    `kind` is the kind's name."""
     state: type[KindState] | None = None
     """The type of the kind's own keys in a run's step state (a frozen dataclass with
     ``read(mapping)``, declared in the kind's module, e.g. `RoundState`), which readers outside

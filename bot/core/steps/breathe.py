@@ -106,13 +106,13 @@ def pattern_of(step: BreatheStep) -> BreathPattern:
     )
 
 
-class BreatheHandler(BaseStepHandler):
+class BreatheHandler(BaseStepHandler[BreatheStep]):
     """Members may press "Done" when they have finished; auto steps move on when all have."""
 
     kind = "breathe"
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[BreatheStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Only "done" (the member finished the pattern), stored with an empty payload. Raises
         InvalidInput for any other contribution kind."""

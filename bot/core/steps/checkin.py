@@ -80,13 +80,13 @@ class CheckinStep(StepBase):
         return self
 
 
-class CheckinHandler(BaseStepHandler):
+class CheckinHandler(BaseStepHandler[CheckinStep]):
     """One answer (or pass) per member; the runner moves on when everyone present has one."""
 
     kind = "checkin"
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[CheckinStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """ "checkin" or "pass", stored with an empty payload: the value itself goes to the private
         `checkins` table, never into a contribution. Raises InvalidInput for any other

@@ -43,13 +43,13 @@ def answer_payload(answer: str, done: bool = True) -> dict[str, Any]:
     return {"answer": answer, "done": done}
 
 
-class GoalHandler(BaseStepHandler):
+class GoalHandler(BaseStepHandler[GoalStep]):
     """One answer per member; complete when everyone present has rated all, set one, or passed."""
 
     kind = "goal"
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[GoalStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """A goal contribution with one of ANSWERS, normalised by `answer_payload`. Raises
         InvalidInput for any other contribution kind or answer."""
@@ -59,7 +59,9 @@ class GoalHandler(BaseStepHandler):
         done = bool(payload.get("done", True))
         return answer_payload(str(answer), done)
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[GoalStep], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """Every expected member present is done (rated all their goals, set one, or passed)."""
         if not ctx.present:
             return False

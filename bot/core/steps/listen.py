@@ -223,21 +223,21 @@ class ListenState:
         return None
 
 
-class ListenHandler(BaseStepHandler):
+class ListenHandler(BaseStepHandler[ListenStep]):
     """Countdown, piece, reflection; `no_skip` holds Next until the piece has ended."""
 
     kind = "listen"
 
-    def one_answer_per_member(self, step: Any) -> bool:
+    def one_answer_per_member(self, step: ListenStep) -> bool:
         """True: one reaction and one reflection each (the runner replaces by author and kind)."""
         # One reaction and one reflection each: the runner replaces by (author, kind).
         return True
 
-    def enter(self, ctx: StepContext) -> Wake:
+    def enter(self, ctx: StepContext[ListenStep]) -> Wake:
         """Start with the countdown: the handler wakes when it ends (`countdown_seconds` from now);
         the state keeps the phase, when the piece starts (UTC seconds) and how long the set
         plays (seconds, None when unknown)."""
-        step: ListenStep = ctx.step
+        step = ctx.step
         duration = set_duration(step)
         starts_at = ctx.now + step.countdown_seconds
         return Wake(
@@ -245,7 +245,7 @@ class ListenHandler(BaseStepHandler):
             state={"phase": COUNTDOWN, "starts_at": starts_at, "duration": duration},
         )
 
-    def on_wake(self, ctx: StepContext) -> Wake:
+    def on_wake(self, ctx: StepContext[ListenStep]) -> Wake:
         """The countdown ended: playing until the set's duration is over (or straight to AFTER when
         its duration is unknown); playing ended: AFTER, with when it ended."""
         state = {k: v for k, v in ctx.state.items() if k != WAKE_AT}
@@ -264,13 +264,13 @@ class ListenHandler(BaseStepHandler):
         return Wake(at=None, state=state)
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[ListenStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """A "reaction" (the index of one of the step's reactions, once the music has started;
         stored with its label in the session's language, `ctx.language`) or a "reflection" (text, at most
         REFLECTION_MAX characters, shared or not). Raises InvalidInput for anything else, an
         unknown reaction, a reaction during the countdown, or an empty reflection."""
-        step: ListenStep = ctx.step
+        step = ctx.step
         if contribution_kind == "reaction":
             reactions = step.reflection.reactions
             index = payload.get("reaction")
@@ -287,18 +287,22 @@ class ListenHandler(BaseStepHandler):
             return {"text": text, "shared": bool(payload.get("shared", False))}
         raise InvalidInput(N_("Take part in this step with its reaction or Reflect buttons."))
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[ListenStep], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """Once the piece is over, every expected member present has reacted or reflected."""
         if ListenState.read(ctx.state).phase != AFTER or not ctx.present:
             return False
         answered = {c.author_id for c in contributions if c.author_id is not None}
         return bool(ctx.expected) and all(uid in answered for uid in ctx.expected)
 
-    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
+    def refuse_leaving(
+        self, ctx: StepContext[ListenStep], by_facilitator: bool
+    ) -> str | Conflict | None:
         """A `no_skip` piece holds the group until it has ended: members are told only a
         facilitator can move on, a facilitator gets a TimeLeft refusal while time is left (None
         when there is no duration to time it by)."""
-        step: ListenStep = ctx.step
+        step = ctx.step
         if not step.no_skip or ListenState.read(ctx.state).phase == AFTER:
             return None
         if not by_facilitator:

@@ -77,13 +77,13 @@ LABEL_MAX = 100
 _KEY = re.compile(r"^[onc][0-9]{1,18}$")
 
 
-class VoteHandler(BaseStepHandler):
+class VoteHandler(BaseStepHandler[VoteStep]):
     """One vote per member (changing it replaces it); complete when everyone present voted."""
 
     kind = "vote"
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[VoteStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """A "vote" for one choice key: "o<n>" for one of the step's options, "n<id>" for a
         playlist entry or "c<id>" for a previous contribution, as the step's `choose_from` says;
@@ -94,7 +94,7 @@ class VoteHandler(BaseStepHandler):
         key = payload.get("choice")
         if not isinstance(key, str) or not _KEY.fullmatch(key):
             raise InvalidInput(N_("That isn't one of the choices in this vote."))
-        step: VoteStep = ctx.step
+        step = ctx.step
         if key.startswith("o"):
             if step.options is None or int(key[1:]) >= len(step.options):
                 raise InvalidInput(N_("That isn't one of the choices in this vote."))

@@ -121,7 +121,7 @@ def _raw(payload: Mapping[str, Any]) -> str | list[str]:
     return str(payload.get("text", ""))
 
 
-def _turn_of(ctx: StepContext) -> dict[str, int]:
+def _turn_of(ctx: StepContext[WriteStep]) -> dict[str, int]:
     """A line's or pass's turn (`turn_no`) when the step takes turns: see `still_applies`."""
     if not takes_turns(ctx.step):
         return {}
@@ -135,12 +135,12 @@ def _turn_current(state: Mapping[str, Any], contribution: ContributionRecord) ->
     return turn_no is None or turn_no == as_count(state.get("turn_no"))
 
 
-class WriteHandler(BaseStepHandler):
+class WriteHandler(BaseStepHandler[WriteStep]):
     """Turn order, line checks and the folded song for `write` steps."""
 
     kind = "write"
 
-    def one_answer_per_member(self, step: Any) -> bool:
+    def one_answer_per_member(self, step: WriteStep) -> bool:
         """StepHandler: False; a member may write several lines (one per turn when it takes turns)."""
         return False
 
@@ -157,10 +157,10 @@ class WriteHandler(BaseStepHandler):
         state["turn_deadline"] = now + step.turn_seconds
         return Wake(at=state["turn_deadline"], state=state)
 
-    def enter(self, ctx: StepContext) -> Wake:
+    def enter(self, ctx: StepContext[WriteStep]) -> Wake:
         """StepHandler: the song starts empty; with turns, the first writer's turn starts now
         (its end, a UTC timestamp in seconds, is the wake)."""
-        step: WriteStep = ctx.step
+        step = ctx.step
         state: State = {
             "lines": {},
             "order": list(ctx.present),
@@ -173,9 +173,9 @@ class WriteHandler(BaseStepHandler):
         first = ctx.present[0] if ctx.present else None
         return self._start_turn(state, step, first, ctx.now)
 
-    def on_wake(self, ctx: StepContext) -> Wake:
+    def on_wake(self, ctx: StepContext[WriteStep]) -> Wake:
         """The writer's time ran out: their turn is recorded as passed and moves on."""
-        step: WriteStep = ctx.step
+        step = ctx.step
         state: State = dict(ctx.state)
         lines = song_lines(state)
         position = next_position(step, lines)
@@ -202,8 +202,8 @@ class WriteHandler(BaseStepHandler):
 
     # ---------------------------------------------------------------- checking
 
-    def _require_turn(self, ctx: StepContext, writer: int) -> None:
-        step: WriteStep = ctx.step
+    def _require_turn(self, ctx: StepContext[WriteStep], writer: int) -> None:
+        step = ctx.step
         if not takes_turns(step):
             return
         now_writing = current_writer(ctx.state, ctx.present)
@@ -211,7 +211,7 @@ class WriteHandler(BaseStepHandler):
             raise turn_refusal(step, now_writing, writer in rotation(ctx.state, ctx.present))
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[WriteStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """StepHandler: check a `line`, `pass`, `withdraw`, `edit` or `remove` against the song
         so far and return the payload to store (with the line's position `pos` and, for a line
@@ -221,7 +221,7 @@ class WriteHandler(BaseStepHandler):
         the slot the form was opened for has changed, InvalidInput for a line the slot's rules
         refuse (in the session's language, `ctx.language`), NotFoundLine for a line number
         that isn't there."""
-        step: WriteStep = ctx.step
+        step = ctx.step
         lines = song_lines(ctx.state)
         position = next_position(step, lines)
         writer = _writer(payload)
@@ -324,14 +324,14 @@ class WriteHandler(BaseStepHandler):
 
     # ---------------------------------------------------------------- after
 
-    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+    def still_applies(self, ctx: StepContext[WriteStep], contribution: ContributionRecord) -> bool:
         """StepHandler: whether the contribution still fits the song as `ctx`'s state has it
         (read again after another process changed the run): a line needs its position still
         next (when its turn ran out there meanwhile, the line still goes in, and the turn
         already moved on stays where it is: see `after_contribution`); a pass, its position
         next and its turn (`turn_no`, stored with it) still current; a change or withdrawal,
         the line still the last one; a removal, the line still there."""
-        step: WriteStep = ctx.step
+        step = ctx.step
         lines = song_lines(ctx.state)
         payload = contribution.payload
         kind = contribution.kind
@@ -348,11 +348,13 @@ class WriteHandler(BaseStepHandler):
             return line is not None and line.get("id") == line_id
         return True
 
-    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
+    def after_contribution(
+        self, ctx: StepContext[WriteStep], contribution: ContributionRecord
+    ) -> Wake:
         """StepHandler: apply the stored contribution to the song's lines and move the turn
         on (a line or a pass), or restart turns when a removal reopened a full song; the wake
         is the current turn's end (UTC timestamp in seconds) or None."""
-        step: WriteStep = ctx.step
+        step = ctx.step
         state: State = dict(ctx.state)
         state["order"] = rotation(state, ctx.present)
         before = song_lines(state)
@@ -393,7 +395,9 @@ class WriteHandler(BaseStepHandler):
         """The turn's end moves on by the pause: its time runs only while the step does."""
         return shift_deadline(state, "turn_deadline", paused_for)
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[WriteStep], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """StepHandler: complete when every slot of the song has its line."""
         return is_full(ctx.step, song_lines(ctx.state))
 

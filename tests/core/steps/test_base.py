@@ -15,6 +15,7 @@ from bot.records.sessions import ContributionRecord
 from tests.ui.test_templates import run
 
 FACILITATOR, ANA, BEN = 1, 11, 12
+PROMPT = PromptStep(type="prompt", title="Read", text="Read this together.")
 
 
 def answer(author: int | None, number: int = 1) -> ContributionRecord:
@@ -24,18 +25,18 @@ def answer(author: int | None, number: int = 1) -> ContributionRecord:
 def test_an_auto_step_waits_for_everyone_present_but_the_facilitator() -> None:
     ctx = StepContext(
         run=run(0),
-        step=None,
+        step=PROMPT,
         present=[FACILITATOR, ANA, BEN],
         now=0.0,
         facilitator_id=FACILITATOR,
         language="en",
     )
     assert ctx.expected == [ANA, BEN]
-    handler = BaseStepHandler()
+    handler = BaseStepHandler[PromptStep]()
     assert not handler.is_complete(ctx, [answer(ANA)])
     assert handler.is_complete(ctx, [answer(ANA), answer(BEN, 2)])
     assert handler.refuse_leaving(ctx, by_facilitator=False) is None
-    assert handler.enter(ctx).at is None and handler.one_answer_per_member(None)
+    assert handler.enter(ctx).at is None and handler.one_answer_per_member(PROMPT)
 
 
 def test_anonymous_answers_count_towards_the_total() -> None:
@@ -46,12 +47,12 @@ def test_anonymous_answers_count_towards_the_total() -> None:
 
 
 def test_a_kind_is_named_by_its_models_type() -> None:
-    kind = StepKind(model=PromptStep, handler=BaseStepHandler)
+    kind = StepKind(model=PromptStep, handler=BaseStepHandler[PromptStep])
     assert kind.name == "prompt" and kind.order == 100 and kind.form is None
 
 
 def test_a_press_is_a_one_click_answer_by_default() -> None:
-    handler = BaseStepHandler()
+    handler = BaseStepHandler[PromptStep]()
     for leads in (True, False):
-        pressed = handler.pressed(None, Press(action="hum", member_id=ANA, leads=leads))
+        pressed = handler.pressed(PROMPT, Press(action="hum", member_id=ANA, leads=leads))
         assert pressed == Pressed(contribute=True, move_on=False, reply=None)

@@ -16,7 +16,7 @@ class ClapStep(StepBase):
     type: Literal["clap"]
 
 
-class ClapHandler(BaseStepHandler):
+class ClapHandler(BaseStepHandler[ClapStep]):
     kind = "clap"
 
 

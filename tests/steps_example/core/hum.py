@@ -27,13 +27,13 @@ class HumStep(StepBase):
     """What to hum, e.g. "the first line of a song you love"."""
 
 
-class HumHandler(BaseStepHandler):
+class HumHandler(BaseStepHandler[HumStep]):
     """One hum per member; complete when everyone present has hummed (the default)."""
 
     kind = "hum"
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[HumStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         if contribution_kind != "hum":
             raise InvalidInput(N_("Press Hum once you have hummed along."))

@@ -19,7 +19,7 @@ class MoodStep(StepBase):
     type: Literal["mood"]
 
 
-class MoodHandler(BaseStepHandler):
+class MoodHandler(BaseStepHandler[MoodStep]):
     kind = "mood"
 
 
