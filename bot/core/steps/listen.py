@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from bot.core.activity_fields import StepBase, Track, TrackRef
+from bot.core.activity_fields import FieldPath, StepBase, Track, TrackRef
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import LongText, Text, TextShorthand, Title, localize
 from bot.core.format_base import FormatModel, format_error
@@ -33,8 +33,9 @@ from bot.core.steps.base import (
     SummaryCount,
     Wake,
 )
+from bot.core.steps.vote import VoteStep, vote_step_for
 from bot.core.text import clean_member_text
-from bot.i18n import N_, gettext
+from bot.i18n import N_, Wording, gettext
 from bot.records.sessions import ContributionRecord
 
 
@@ -146,6 +147,35 @@ class ListenStep(StepBase):
                 numbers=", ".join(untimed),
             )
         return self
+
+    def problems_among(
+        self, steps: Sequence[StepBase], index: int
+    ) -> list[tuple[FieldPath, Wording]]:
+        """``track: from_vote`` needs a vote step before it (the latest one is played from)
+        whose winner is something to play (`VoteStep.yields_track`)."""
+        if self.track != "from_vote":
+            return []
+        vote_index = vote_step_for(steps, index)
+        vote = steps[vote_index] if vote_index is not None else None
+        if not isinstance(vote, VoteStep):
+            return [(("track",), Wording("track: from_vote needs a vote step before it"))]
+        if vote.yields_track:
+            return []
+        problem = Wording(
+            "track: from_vote needs the vote before it to be from: playlist "
+            "or to have a track on every option"
+        )
+        return [(("track",), problem)]
+
+    def media_files(self) -> list[tuple[FieldPath, str]]:
+        """The track's file and each of the set's (`then`) that is a file, not a link."""
+        files: list[tuple[FieldPath, str]] = []
+        if isinstance(self.track, Track) and self.track.file:
+            files.append((("track", "file"), self.track.file))
+        for number, piece in enumerate(self.then):
+            if piece.file:
+                files.append((("then", number, "file"), piece.file))
+        return files
 
 
 PIECE = "piece"

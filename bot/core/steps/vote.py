@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from bot.core.activity_fields import StepBase, Track
+from bot.core.activity_fields import FieldPath, StepBase, Track
 from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text, TextShorthand, Title, localize
 from bot.core.format_base import format_error
@@ -24,8 +24,10 @@ from bot.core.listening import ResolvedTrack, suggestion_credit
 from bot.core.lyrics import EVENT_KINDS, fold
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, SummaryCount
+from bot.core.steps.reflect import ReflectStep
+from bot.core.steps.write import WriteStep
 from bot.core.text import clean_member_text
-from bot.i18n import N_
+from bot.i18n import N_, Wording
 from bot.records.media import NominationRecord
 from bot.records.sessions import ContributionRecord
 
@@ -62,6 +64,19 @@ class VoteStep(StepBase):
                 "vote", "a vote needs exactly one of options or from (previous or playlist)"
             )
         return self
+
+    def problems_among(
+        self, steps: Sequence[StepBase], index: int
+    ) -> list[tuple[FieldPath, Wording]]:
+        """``from: previous`` needs a step whose answers can be choices just before the vote:
+        a write step's lines or a reflect step's shared reflections (`previous_choices`)."""
+        if self.choose_from != "previous":
+            return []
+        previous = steps[index - 1] if index > 0 else None
+        if isinstance(previous, WriteStep | ReflectStep):
+            return []
+        problem = Wording("from: previous needs a write or reflect step just before the vote")
+        return [(("from",), problem)]
 
     @property
     def yields_track(self) -> bool:
