@@ -10,7 +10,7 @@ activities/activity.schema.json` and `make messages` (then translating its new t
 
 `add_package` registers kinds from another package the same way (the example kind in the tests).
 A kind's handler is typed by its model (``BaseStepHandler[RoundStep]``, so mypy checks what it
-reads of its step); the registry refuses a kind whose handler names no model or another one.
+reads of its step), and `StepKind` takes the model from there: the pair can't disagree.
 Kinds are discovered on first use, not at import: a kind module imports `base` from this package.
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -45,7 +44,6 @@ __all__ = [
     "Wake",
     "add_package",
     "everyone_answered",
-    "handled_model",
     "kind_named",
     "on_change",
     "remove_package",
@@ -76,25 +74,8 @@ def _discover(package: str) -> list[StepKind[Any]]:
                 f"{package}.{info.name}: the model's type is {kind.name!r}; "
                 "a kind's module is named by its type"
             )
-        if handled_model(kind.handler()) is not kind.model:
-            raise RuntimeError(
-                f"{package}.{info.name}: its handler is not typed by its model; "
-                f"derive it from BaseStepHandler[{kind.model.__name__}]"
-            )
         found.append(kind)
     return found
-
-
-def handled_model(handler: object) -> type | None:
-    """The step model a handler is typed by (``class H(BaseStepHandler[RoundStep])`` ->
-    `RoundStep`), or None when its class names none."""
-    for cls in type(handler).__mro__:
-        for base in getattr(cls, "__orig_bases__", ()):
-            origin = typing.get_origin(base)
-            if isinstance(origin, type) and issubclass(origin, BaseStepHandler):
-                (model,) = typing.get_args(base)
-                return model if isinstance(model, type) else None
-    return None
 
 
 def step_kinds() -> tuple[StepKind[Any], ...]:

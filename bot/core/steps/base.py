@@ -8,7 +8,7 @@ and its texts in the catalogue (`make messages`, then translated).
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -160,9 +160,15 @@ class StepHandler(Protocol[StepT_contra]):
 class BaseStepHandler(Generic[StepT]):
     """Sensible defaults: one answer per member, no handler timer, complete when all answered.
     A kind's handler names its model: ``class RoundHandler(BaseStepHandler[RoundStep])``, so
-    mypy checks what it reads of ``ctx.step``."""
+    mypy checks what it reads of ``ctx.step``; its `kind` is that model's name."""
 
     kind = "base"
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        model = type_argument(cls, BaseStepHandler)
+        if model is not None:
+            cls.kind = kind_name(model)
 
     def one_answer_per_member(self, step: StepT) -> bool:
         """Default: True, a second answer replaces the first."""
@@ -217,13 +223,24 @@ class BaseStepHandler(Generic[StepT]):
         return Pressed()
 
 
-def shift_deadline(state: Mapping[str, Any], key: str, seconds: float) -> dict[str, Any]:
-    """`state` with its timestamp `key` (when it is one) `seconds` later: for `resumed`."""
-    moved = dict(state)
-    value = moved.get(key)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        moved[key] = value + seconds
-    return moved
+def type_argument(cls: type, generic: type) -> type | None:
+    """The class `cls` (or the first of its bases that does) gives `generic` as its type
+    argument: ``class RoundHandler(BaseStepHandler[RoundStep])`` -> `RoundStep`. None when
+    none names a class there (a base still generic, ``BaseStepHandler[StepT]``, names none)."""
+    for klass in cls.__mro__:
+        for base in getattr(klass, "__orig_bases__", ()):
+            origin = typing.get_origin(base)
+            if isinstance(origin, type) and issubclass(origin, generic):
+                (argument,) = typing.get_args(base)
+                if isinstance(argument, type):
+                    return argument
+    return None
+
+
+def kind_name(model: type[StepBase]) -> str:
+    """The kind's name, the word written after ``type:`` in an activity file (the `type`
+    literal of its `model`), e.g. ``"checkin"``."""
+    return str(typing.get_args(model.model_fields["type"].annotation)[0])
 
 
 def everyone_answered(present: Sequence[int], contributions: Sequence[ContributionRecord]) -> bool:
@@ -268,13 +285,14 @@ what a listen step played), counted alike by both kinds."""
 @dataclass(frozen=True, slots=True)
 class StepKind(Generic[StepT]):
     """One step kind as the registry (`bot.core.steps`) knows it: the module `<kind>.py` ends with
-    ``KIND = StepKind(model=..., handler=..., order=...)``, plus whatever else it declares."""
+    ``KIND = StepKind(handler=..., order=...)``, plus whatever else it declares. Raises
+    TypeError when the handler names no model (``BaseStepHandler[<the kind's model>]``)."""
 
-    model: type[StepT]
-    """The pydantic model of the step; its `type` literal is the kind's name."""
-    handler: Callable[[], StepHandler[StepT]]
-    """Makes the kind's handler (one per bot), a handler of `model` (mypy checks the pair); its
-    `kind` is the kind's name."""
+    handler: type[BaseStepHandler[StepT]]
+    """The kind's handler (one is made per bot), typed by the kind's model."""
+    model: type[StepT] = field(init=False)
+    """The pydantic model of the step, the one its handler is typed by; its `type` literal is
+    the kind's name."""
     state: type[KindState] | None = None
     """The type of the kind's own keys in a run's step state (a frozen dataclass with
     ``read(mapping)``, declared in the kind's module, e.g. `RoundState`), which readers outside
@@ -296,8 +314,16 @@ class StepKind(Generic[StepT]):
     contribution kind no registered kind declares (an edit, a withdrawal) isn't shown there. Two
     kinds may declare one contribution kind only with the same `SummaryCount` (`PASSES`)."""
 
+    def __post_init__(self) -> None:
+        model = type_argument(self.handler, BaseStepHandler)
+        if model is None or not issubclass(model, StepBase):
+            raise TypeError(
+                f"{self.handler.__name__} names no step model: derive it from "
+                "BaseStepHandler[<the kind's model>]"
+            )
+        object.__setattr__(self, "model", model)  # frozen: set once, here
+
     @property
     def name(self) -> str:
         """The word written after ``type:`` in an activity file, e.g. ``"checkin"``."""
-        annotation = self.model.model_fields["type"].annotation
-        return str(typing.get_args(annotation)[0])
+        return kind_name(self.model)

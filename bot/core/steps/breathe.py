@@ -109,8 +109,6 @@ def pattern_of(step: BreatheStep) -> BreathPattern:
 class BreatheHandler(BaseStepHandler[BreatheStep]):
     """Members may press "Done" when they have finished; auto steps move on when all have."""
 
-    kind = "breathe"
-
     def accept(
         self, ctx: StepContext[BreatheStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -142,20 +140,16 @@ FORM = StepForm(
 )
 
 
-BREATHE_COUNTS = {
-    "done": SummaryCount(
-        "{count} breathing round finished",
-        "{count} breathing rounds finished",
-        N_("breathing rounds finished by fewer than {k} people"),
-    ),
-}
-"""How the session summary counts what members do at a breathe step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=BreatheStep,
     handler=BreatheHandler,
     order=6,
     form=FORM,
     icon="🌬",
-    summary_counts=BREATHE_COUNTS,
+    summary_counts={
+        "done": SummaryCount(
+            "{count} breathing round finished",
+            "{count} breathing rounds finished",
+            N_("breathing rounds finished by fewer than {k} people"),
+        ),
+    },
 )

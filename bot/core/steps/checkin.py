@@ -108,8 +108,6 @@ class CheckinStep(StepBase):
 class CheckinHandler(BaseStepHandler[CheckinStep]):
     """One answer (or pass) per member; the runner moves on when everyone present has one."""
 
-    kind = "checkin"
-
     def accept(
         self, ctx: StepContext[CheckinStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -142,20 +140,16 @@ FORM = StepForm(
 )
 
 
-CHECKIN_COUNTS = {
-    "checkin": SummaryCount(
-        "{count} check-in", "{count} check-ins", N_("check-ins from fewer than {k} people")
-    ),
-    "pass": PASSES,
-}
-"""How the session summary counts what members do at a checkin step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=CheckinStep,
     handler=CheckinHandler,
     order=2,
     form=FORM,
     private_counts=True,
     icon="🌡",
-    summary_counts=CHECKIN_COUNTS,
+    summary_counts={
+        "checkin": SummaryCount(
+            "{count} check-in", "{count} check-ins", N_("check-ins from fewer than {k} people")
+        ),
+        "pass": PASSES,
+    },
 )

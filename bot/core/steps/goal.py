@@ -46,8 +46,6 @@ def answer_payload(answer: str, done: bool = True) -> dict[str, Any]:
 class GoalHandler(BaseStepHandler[GoalStep]):
     """One answer per member; complete when everyone present has rated all, set one, or passed."""
 
-    kind = "goal"
-
     def accept(
         self, ctx: StepContext[GoalStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -72,21 +70,17 @@ class GoalHandler(BaseStepHandler[GoalStep]):
 FORM = StepForm(N_("Rating personal goals"), (TITLE, TIME_LIMIT))
 
 
-GOAL_COUNTS = {
-    "goal": SummaryCount(
-        "{count} goal-step answer",
-        "{count} goal-step answers",
-        N_("goal-step answers from fewer than {k} people"),
-    ),
-}
-"""How the session summary counts what members do at a goal step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=GoalStep,
     handler=GoalHandler,
     order=8,
     form=FORM,
     private_counts=True,
     icon="🎯",
-    summary_counts=GOAL_COUNTS,
+    summary_counts={
+        "goal": SummaryCount(
+            "{count} goal-step answer",
+            "{count} goal-step answers",
+            N_("goal-step answers from fewer than {k} people"),
+        ),
+    },
 )

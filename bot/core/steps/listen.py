@@ -256,8 +256,6 @@ class ListenState:
 class ListenHandler(BaseStepHandler[ListenStep]):
     """Countdown, piece, reflection; `no_skip` holds Next until the piece has ended."""
 
-    kind = "listen"
-
     def one_answer_per_member(self, step: ListenStep) -> bool:
         """True: one reaction and one reflection each (the runner replaces by author and kind)."""
         # One reaction and one reflection each: the runner replaces by (author, kind).
@@ -387,20 +385,16 @@ class TimeLeft(Conflict):
         return gettext(self.template, locale, left=seconds_in(self.seconds, locale))
 
 
-LISTEN_COUNTS = {
-    "reaction": SummaryCount(
-        "{count} reaction", "{count} reactions", N_("reactions from fewer than {k} people")
-    ),
-    "reflection": REFLECTIONS,
-}
-"""How the session summary counts what members do at a listen step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=ListenStep,
     handler=ListenHandler,
     order=3,
     form=FORM,
     icon="🎧",
-    summary_counts=LISTEN_COUNTS,
+    summary_counts={
+        "reaction": SummaryCount(
+            "{count} reaction", "{count} reactions", N_("reactions from fewer than {k} people")
+        ),
+        "reflection": REFLECTIONS,
+    },
     state=ListenState,
 )

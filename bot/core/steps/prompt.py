@@ -30,8 +30,6 @@ class PromptStep(StepBase):
 
 
 class PromptHandler(BaseStepHandler[PromptStep]):
-    kind = "prompt"
-
     def accept(
         self, ctx: StepContext[PromptStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -54,6 +52,4 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(
-    model=PromptStep, handler=PromptHandler, order=1, form=FORM, answered=False, icon="💬"
-)
+KIND = StepKind(handler=PromptHandler, order=1, form=FORM, answered=False, icon="💬")

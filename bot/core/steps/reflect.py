@@ -83,8 +83,6 @@ class ReflectState:
 
 
 class ReflectHandler(BaseStepHandler[ReflectStep]):
-    kind = "reflect"
-
     def accept(
         self, ctx: StepContext[ReflectStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -108,17 +106,13 @@ FORM = StepForm(
 )
 
 
-REFLECT_COUNTS = {
-    "reflection": REFLECTIONS,
-}
-"""How the session summary counts what members do at a reflect step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=ReflectStep,
     handler=ReflectHandler,
     order=5,
     form=FORM,
     icon="💭",
-    summary_counts=REFLECT_COUNTS,
+    summary_counts={
+        "reflection": REFLECTIONS,
+    },
     state=ReflectState,
 )

@@ -36,15 +36,8 @@ from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import Text
 from bot.core.round_state import FLOOR_LEFT, RESUME_WHOLE, RoundState, had_turn, skipped, upcoming
 from bot.core.step_state import StepState, as_count, as_member, as_members
-from bot.core.steps.base import (
-    PASSES,
-    BaseStepHandler,
-    StepContext,
-    StepKind,
-    SummaryCount,
-    Wake,
-    shift_deadline,
-)
+from bot.core.step_turns import TurnTaking, turn_starts
+from bot.core.steps.base import PASSES, StepContext, StepKind, SummaryCount, Wake
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
@@ -85,22 +78,15 @@ def _ids(values: Any) -> list[int]:
     return list(as_members(values))
 
 
-class RoundHandler(BaseStepHandler[RoundStep]):
-    """Who has the floor, who may move it on, and what time does when it runs out."""
-
-    kind = "round"
-
-    def one_answer_per_member(self, step: RoundStep) -> bool:
-        """False: a member may speak, pass or answer more than once in a round."""
-        return False
+class RoundHandler(TurnTaking[RoundStep]):
+    """Who has the floor, who may move it on, and what time does when it runs out (a member may
+    speak, pass or answer more than once in a round)."""
 
     # ---------------------------------------------------------------- turns
 
     def _start(self, state: dict[str, Any], step: RoundStep, speaker: int, now: float) -> Wake:
         state["speaker"] = speaker
-        state["turn_no"] = int(state.get("turn_no", 0)) + 1
-        state["turn_deadline"] = now + step.turn_seconds
-        return Wake(at=state["turn_deadline"], state=state)
+        return turn_starts(state, step.turn_seconds, now)
 
     def _next(self, state: dict[str, Any], ctx: StepContext[RoundStep]) -> Wake:
         """The floor moves on: late joiners go to the end, members who left are skipped."""
@@ -340,7 +326,7 @@ class RoundHandler(BaseStepHandler[RoundStep]):
 
     def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
         """The turn's end moves on by the pause: its time runs only while the step does."""
-        moved = shift_deadline(state, "turn_deadline", paused_for)
+        moved = super().resumed(state, paused_for)
         moved.pop(RESUME_WHOLE, None)
         moved.pop(FLOOR_LEFT, None)
         return moved
@@ -352,21 +338,21 @@ class RoundHandler(BaseStepHandler[RoundStep]):
         return bool(ctx.state.get("finished"))
 
 
-ROUND_COUNTS = {
-    "spoke": SummaryCount(
-        "{count} turn taken in a go-around",
-        "{count} turns taken in a go-around",
-        N_("turns taken in a go-around by fewer than {k} people"),
-    ),
-    "answer": SummaryCount(
-        "{count} written answer in a go-around",
-        "{count} written answers in a go-around",
-        N_("written answers in a go-around from fewer than {k} people"),
-    ),
-    "pass": PASSES,
-}
-"""How the session summary counts what members do at a round step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=RoundStep, handler=RoundHandler, order=9, summary_counts=ROUND_COUNTS, state=RoundState
+    handler=RoundHandler,
+    order=9,
+    summary_counts={
+        "spoke": SummaryCount(
+            "{count} turn taken in a go-around",
+            "{count} turns taken in a go-around",
+            N_("turns taken in a go-around by fewer than {k} people"),
+        ),
+        "answer": SummaryCount(
+            "{count} written answer in a go-around",
+            "{count} written answers in a go-around",
+            N_("written answers in a go-around from fewer than {k} people"),
+        ),
+        "pass": PASSES,
+    },
+    state=RoundState,
 )

@@ -95,8 +95,6 @@ _KEY = re.compile(r"^[onc][0-9]{1,18}$")
 class VoteHandler(BaseStepHandler[VoteStep]):
     """One vote per member (changing it replaces it); complete when everyone present voted."""
 
-    kind = "vote"
-
     def accept(
         self, ctx: StepContext[VoteStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -302,11 +300,14 @@ FORM = StepForm(
 )
 
 
-VOTE_COUNTS = {
-    "vote": SummaryCount("{count} vote", "{count} votes", N_("votes from fewer than {k} people")),
-}
-"""How the session summary counts what members do at a vote step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=VoteStep, handler=VoteHandler, order=7, form=FORM, icon="🗳", summary_counts=VOTE_COUNTS
+    handler=VoteHandler,
+    order=7,
+    form=FORM,
+    icon="🗳",
+    summary_counts={
+        "vote": SummaryCount(
+            "{count} vote", "{count} votes", N_("votes from fewer than {k} people")
+        ),
+    },
 )

@@ -30,15 +30,8 @@ from bot.core.lyric_turns import (
 from bot.core.lyrics import State, apply_event, is_full, next_position, song_lines
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
 from bot.core.step_state import as_count
-from bot.core.steps.base import (
-    PASSES,
-    BaseStepHandler,
-    StepContext,
-    StepKind,
-    SummaryCount,
-    Wake,
-    shift_deadline,
-)
+from bot.core.step_turns import TurnTaking, turn_starts
+from bot.core.steps.base import PASSES, StepContext, StepKind, SummaryCount, Wake
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
 
@@ -135,14 +128,9 @@ def _turn_current(state: Mapping[str, Any], contribution: ContributionRecord) ->
     return turn_no is None or turn_no == as_count(state.get("turn_no"))
 
 
-class WriteHandler(BaseStepHandler[WriteStep]):
-    """Turn order, line checks and the folded song for `write` steps."""
-
-    kind = "write"
-
-    def one_answer_per_member(self, step: WriteStep) -> bool:
-        """StepHandler: False; a member may write several lines (one per turn when it takes turns)."""
-        return False
+class WriteHandler(TurnTaking[WriteStep]):
+    """Turn order, line checks and the folded song for `write` steps (a member may write several
+    lines, one per turn when it takes turns)."""
 
     # ---------------------------------------------------------------- timers
 
@@ -153,9 +141,7 @@ class WriteHandler(BaseStepHandler[WriteStep]):
             state["turn_deadline"] = None
             return Wake(at=None, state=state)
         state["turn"] = writer
-        state["turn_no"] = int(state.get("turn_no", 0)) + 1
-        state["turn_deadline"] = now + step.turn_seconds
-        return Wake(at=state["turn_deadline"], state=state)
+        return turn_starts(state, step.turn_seconds, now)
 
     def enter(self, ctx: StepContext[WriteStep]) -> Wake:
         """StepHandler: the song starts empty; with turns, the first writer's turn starts now
@@ -391,10 +377,6 @@ class WriteHandler(BaseStepHandler[WriteStep]):
         deadline = state.get("turn_deadline")
         return Wake(at=deadline if isinstance(deadline, int | float) else None, state=state)
 
-    def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
-        """The turn's end moves on by the pause: its time runs only while the step does."""
-        return shift_deadline(state, "turn_deadline", paused_for)
-
     def is_complete(
         self, ctx: StepContext[WriteStep], contributions: Sequence[ContributionRecord]
     ) -> bool:
@@ -420,20 +402,18 @@ FORM = StepForm(
 )
 
 
-WRITE_COUNTS = {
-    "line": SummaryCount(
-        "{count} lyric line", "{count} lyric lines", N_("lyric lines from fewer than {k} people")
-    ),
-    "pass": PASSES,
-}
-"""How the session summary counts what members do at a write step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=WriteStep,
     handler=WriteHandler,
     order=4,
     form=FORM,
     icon="✍",
-    summary_counts=WRITE_COUNTS,
+    summary_counts={
+        "line": SummaryCount(
+            "{count} lyric line",
+            "{count} lyric lines",
+            N_("lyric lines from fewer than {k} people"),
+        ),
+        "pass": PASSES,
+    },
     state=WriteState,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.steps.base import (
     BaseStepHandler,
     Press,
@@ -46,9 +48,23 @@ def test_anonymous_answers_count_towards_the_total() -> None:
     assert not everyone_answered([], [answer(ANA)])  # nobody present: never "everyone"
 
 
-def test_a_kind_is_named_by_its_models_type() -> None:
-    kind = StepKind(model=PromptStep, handler=BaseStepHandler[PromptStep])
+class Reading(BaseStepHandler[PromptStep]):
+    """A handler of prompts with every default."""
+
+
+def test_a_kind_is_its_handler_and_its_model_is_the_one_the_handler_is_typed_by() -> None:
+    kind = StepKind(handler=Reading)
+    assert kind.model is PromptStep and Reading().kind == "prompt"
     assert kind.name == "prompt" and kind.order == 100 and kind.form is None
+
+
+def test_a_handler_typed_by_no_model_makes_no_kind() -> None:
+    class Untyped(BaseStepHandler):  # type: ignore[type-arg]
+        """What mypy refuses (no model named), refused at run time too."""
+
+    with pytest.raises(TypeError, match="Untyped names no step model"):
+        StepKind(handler=Untyped)
+    assert Untyped().kind == "base"
 
 
 def test_a_press_is_a_one_click_answer_by_default() -> None:

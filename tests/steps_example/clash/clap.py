@@ -17,11 +17,10 @@ class ClapStep(StepBase):
 
 
 class ClapHandler(BaseStepHandler[ClapStep]):
-    kind = "clap"
+    """One clap (or pass) each; the defaults."""
 
 
 KIND = StepKind(
-    model=ClapStep,
     handler=ClapHandler,
     summary_counts={
         "pass": SummaryCount("{count} skip", "{count} skips", N_("skips by fewer than {k} people"))

@@ -45,8 +45,6 @@ class HumStep(StepBase):
 class HumHandler(BaseStepHandler[HumStep]):
     """One hum per member; complete when everyone present has hummed (the default)."""
 
-    kind = "hum"
-
     def accept(
         self, ctx: StepContext[HumStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -66,4 +64,4 @@ FORM = StepForm(
     _hum_from_form,
 )
 
-KIND = StepKind(model=HumStep, handler=HumHandler, form=FORM)
+KIND = StepKind(handler=HumHandler, form=FORM)

@@ -20,11 +20,10 @@ class MoodStep(StepBase):
 
 
 class MoodHandler(BaseStepHandler[MoodStep]):
-    kind = "mood"
+    """One answer each; the defaults."""
 
 
 KIND = StepKind(
-    model=MoodStep,
     handler=MoodHandler,
     private_counts=True,
     icon="🌦",

@@ -31,8 +31,6 @@ class PauseStep(StepBase):
 class PauseHandler(BaseStepHandler[PauseStep]):
     """Nothing to answer; the pause ends by its deadline, the board's Next, or Skip."""
 
-    kind = "pause"
-
     def accept(
         self, ctx: StepContext[PauseStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
@@ -55,4 +53,4 @@ class PauseHandler(BaseStepHandler[PauseStep]):
         return Pressed(contribute=False, move_on=True, reply=N_("⏭ You ended the pause."))
 
 
-KIND = StepKind(model=PauseStep, handler=PauseHandler, order=95, answered=False)
+KIND = StepKind(handler=PauseHandler, order=95, answered=False)
