@@ -167,7 +167,7 @@ class BaseStepHandler(Generic[StepT]):
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
         model = type_argument(cls, BaseStepHandler)
-        if model is not None:
+        if model is not None and issubclass(model, StepBase):
             cls.kind = kind_name(model)
 
     def one_answer_per_member(self, step: StepT) -> bool:

@@ -111,8 +111,6 @@ KIND = StepKind(
     order=5,
     form=FORM,
     icon="💭",
-    summary_counts={
-        "reflection": REFLECTIONS,
-    },
+    summary_counts={"reflection": REFLECTIONS},
     state=ReflectState,
 )
