@@ -108,7 +108,7 @@ class ChorusBot(commands.Bot):
         store: Store,
         catalog: Catalog | None = None,
         clock: Clock = discord.utils.utcnow,
-        step_handlers: dict[str, StepHandler] | None = None,
+        step_handlers: dict[str, StepHandler[Any]] | None = None,
         voice: VoicePlayer | None = None,
         **options: Any,
     ) -> None:

@@ -97,7 +97,7 @@ def _valid_alone(step: dict[str, Any]) -> bool:
     return True
 
 
-def example_step(kind: StepKind) -> dict[str, Any]:
+def example_step(kind: StepKind[Any]) -> dict[str, Any]:
     """A step of `kind` as an activity file writes it (see the module's docstring)."""
     for step in shipped_steps():
         if step.get("type") == kind.name and _valid_alone(step):

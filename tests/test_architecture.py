@@ -247,17 +247,44 @@ summary): what they need of a kind is declared by the kind (`StepKind`: `icon`,
 `private_counts`, `answered`, `summary_counts`) and read from the registry."""
 
 
+SHARED_CORE = (
+    "bot/core/activities.py",
+    "bot/core/activity_builder.py",
+    "bot/core/activity_fields.py",
+    "bot/core/activity_loader.py",
+    "bot/core/activity_models.py",
+    "bot/core/activity_schema.py",
+    "bot/core/catalog.py",
+    "bot/core/contributing.py",
+    "bot/core/run_memory.py",
+    "bot/core/run_service.py",
+    "bot/core/run_updates.py",
+    "bot/core/runner.py",
+    "bot/core/step_forms.py",
+    "bot/core/step_moves.py",
+    "bot/core/step_service.py",
+    "bot/core/step_state.py",
+    "bot/core/step_timers.py",
+    "bot/core/steps/__init__.py",
+    "bot/core/steps/base.py",
+)
+"""core modules every kind passes through (the activity format and its loader, the registry and
+the kinds' interface, the runner and its parts): a kind's rules are its own, reached through the
+interface (`StepHandler`, `StepKind`, and `StepBase`'s hooks `problems_among` and `media_files`
+for what spans steps and the media files a step plays)."""
+
+
 def kinds_named(path: Path, words: set[str]) -> list[str]:
     """Where `path` names a step kind: a string that is one of `words` (kind names, the
-    contribution kinds the kinds count), an import of a kind's module, or a kind's model
-    (`...Step`)."""
+    contribution kinds the kinds count), an import of a kind's module (`bot.core.steps.base`,
+    the interface, is none), or a kind's model (`...Step`)."""
     found = []
     for node in ast.walk(ast.parse(path.read_text())):
         named: str | None = None
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in words:
             named = repr(node.value)
         elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot.core.steps."):
-            named = str(node.module)
+            named = None if node.module == "bot.core.steps.base" else str(node.module)
         elif isinstance(node, ast.Name | ast.Attribute):
             name = node.id if isinstance(node, ast.Name) else node.attr
             if name.endswith("Step") and name[:1].isupper() and name not in ("Step", "StepBase"):
@@ -277,6 +304,15 @@ def test_shared_ui_code_names_no_step_kind() -> None:
     assert named == [], "declare it on the kind's StepKind and read it from the registry"
 
 
+def test_shared_core_code_names_no_step_kind() -> None:
+    """A new kind changes nothing here either: the activity's cross-step rules (a vote fed
+    `from: previous`, `track: from_vote`, paired check-ins) and the loader's media files were
+    written against the kinds' models in activity_models.py and activity_loader.py."""
+    words = set(step_type_names()) | set(summary_counts())
+    named = [hit for module in SHARED_CORE for hit in kinds_named(ROOT / module, words)]
+    assert named == [], "give the kind's model or handler the rule (bot/core/steps/<kind>.py)"
+
+
 def test_the_kind_scan_finds_each_way_of_naming_a_kind(tmp_path: Path) -> None:
     shared = tmp_path / "shared.py"
     shared.write_text(
@@ -284,6 +320,7 @@ def test_the_kind_scan_finds_each_way_of_naming_a_kind(tmp_path: Path) -> None:
         'ICONS = {"round": "🎤"}\n'
         "isinstance(step, RoundStep)\n"
         'fine = {"pass_allowed": True, "kind": step.type}\n'
+        "from bot.core.steps.base import StepKind\n"
     )
     assert kinds_named(shared, {"round", "pass"}) == [
         "shared.py:1: bot.core.steps.round",

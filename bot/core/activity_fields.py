@@ -11,6 +11,7 @@ that holds the steps is ``bot/core/activity_models.py``.
 """
 
 import re
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal, TypeAlias
 
@@ -27,6 +28,7 @@ from pydantic import (
 from bot.core.field_texts import LongText, Text, Title
 from bot.core.field_values import duration_schema, duration_validator
 from bot.core.format_base import FormatModel, describe, format_error
+from bot.i18n import Wording
 
 LOADER_CONTEXT_KEY = "chorus_loader"
 """Validation context key: the loader runs the cross-step checks itself, with locations."""
@@ -52,6 +54,8 @@ TurnSeconds = Annotated[
     int, PlainValidator(duration_validator(10, 900)), WithJsonSchema(duration_schema(10, 900))
 ]
 Visibility: TypeAlias = Literal["private", "shared"]
+FieldPath: TypeAlias = tuple[str | int, ...]
+"""Where a field is in an activity file: keys and list indexes, e.g. ``("steps", 2, "track")``."""
 
 
 class StepBase(FormatModel):
@@ -79,6 +83,22 @@ class StepBase(FormatModel):
     def _ends_by_itself(self) -> bool:
         """True for steps where 'everyone has answered' or a known length can end them."""
         return True
+
+    def problems_among(
+        self, steps: Sequence["StepBase"], index: int
+    ) -> list[tuple[FieldPath, Wording]]:
+        """What is wrong with this step where it stands among an activity's `steps` (it is
+        `steps[index]`): its kind's rules that span steps (what a vote's ``from: previous`` or a
+        listen step's ``from_vote`` refers to, paired check-ins). Each problem is the path of
+        the field inside this step (``("track",)``) and what is wrong; the activity reports it
+        at ``("steps", index, *path)``. Default: none (a kind with such a rule overrides this)."""
+        return []
+
+    def media_files(self) -> list[tuple[FieldPath, str]]:
+        """The files of the media directory this step plays (paths relative to it), each with
+        the path of its field inside the step (``("track", "file")``): the loader checks that
+        each is there. Default: none (a kind that plays files overrides this)."""
+        return []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,10 +15,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.core.activity_fields import LOADER_CONTEXT_KEY, LOADER_OWNED_FIELDS, Track
+from bot.core.activity_fields import LOADER_CONTEXT_KEY, LOADER_OWNED_FIELDS
 from bot.core.activity_models import Activity, cross_step_problems, format_path
 from bot.core.error_wording import humanize
-from bot.core.steps.listen import ListenStep
 from bot.core.yaml_marks import (
     MAX_BYTES,
     MarkedDocument,
@@ -292,14 +291,10 @@ def _validate(doc: MarkedDocument, file: str, media_dir: Path) -> _Loaded:
     for path, message in cross_step_problems(activity):
         error(path, message)
     for index, step in enumerate(activity.steps):
-        if isinstance(step, ListenStep) and isinstance(step.track, Track) and step.track.file:
-            problem = _media_problem(step.track.file, media_dir)
+        for where, relative in step.media_files():
+            problem = _media_problem(relative, media_dir)
             if problem:
-                error(("steps", index, "track", "file"), problem)
-        for number, piece in enumerate(step.then if isinstance(step, ListenStep) else []):
-            problem = _media_problem(piece.file, media_dir) if piece.file else None
-            if problem:
-                error(("steps", index, "then", number, "file"), problem)
+                error(("steps", index, *where), problem)
     if not loaded.errors:
         loaded.activity = activity
     return loaded

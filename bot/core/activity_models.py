@@ -20,16 +20,10 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from bot.core import steps as step_registry
-from bot.core.activity_fields import LOADER_CONTEXT_KEY, StepBase
+from bot.core.activity_fields import LOADER_CONTEXT_KEY, FieldPath, StepBase
 from bot.core.field_texts import LOCALE_RE, SingleLongText, SingleText, Title
 from bot.core.field_values import Slug, TagName, Version
 from bot.core.format_base import FormatModel, format_error
-from bot.core.scales import Scale
-from bot.core.steps.checkin import CheckinStep
-from bot.core.steps.listen import ListenStep
-from bot.core.steps.reflect import ReflectStep
-from bot.core.steps.vote import VoteStep
-from bot.core.steps.write import WriteStep
 from bot.i18n import Wording
 
 
@@ -112,60 +106,14 @@ def format_path(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def cross_step_problems(activity: Activity) -> list[tuple[tuple[str | int, ...], Wording]]:
-    """Rules that span steps: what a vote or from_vote refers to, paired check-ins."""
-    problems: list[tuple[tuple[str | int, ...], Wording]] = []
-    last_vote: VoteStep | None = None
-    measures: dict[tuple[str, str], tuple[int, Scale]] = {}
-    for index, step in enumerate(activity.steps):
-        if isinstance(step, ListenStep) and step.track == "from_vote":
-            if last_vote is None:
-                problems.append(
-                    (
-                        ("steps", index, "track"),
-                        Wording("track: from_vote needs a vote step before it"),
-                    )
-                )
-            elif not last_vote.yields_track:
-                problems.append(
-                    (
-                        ("steps", index, "track"),
-                        Wording(
-                            "track: from_vote needs the vote before it to be from: playlist "
-                            "or to have a track on every option"
-                        ),
-                    )
-                )
-        if isinstance(step, VoteStep):
-            if step.choose_from == "previous":
-                previous = activity.steps[index - 1] if index > 0 else None
-                if not isinstance(previous, WriteStep | ReflectStep):
-                    problems.append(
-                        (
-                            ("steps", index, "from"),
-                            Wording(
-                                "from: previous needs a write or reflect step just before the vote"
-                            ),
-                        )
-                    )
-            last_vote = step
-        if isinstance(step, CheckinStep) and step.measure and step.phase != "any":
-            other_phase = "after" if step.phase == "before" else "before"
-            paired = measures.get((step.measure, other_phase))
-            if paired is not None and paired[1] != step.scale:
-                problems.append(
-                    (
-                        ("steps", index, "scale"),
-                        Wording(
-                            "measure '{measure}' uses a different scale in steps[{index}]; "
-                            "paired check-ins must use the same scale",
-                            measure=step.measure,
-                            index=paired[0],
-                        ),
-                    )
-                )
-            measures[(step.measure, step.phase)] = (index, step.scale)
-    return problems
+def cross_step_problems(activity: Activity) -> list[tuple[FieldPath, Wording]]:
+    """Rules that span steps, each kind's own (`StepBase.problems_among`: what a vote or
+    from_vote refers to, paired check-ins), in step order, at ``("steps", index, ...)``."""
+    return [
+        (("steps", index, *where), message)
+        for index, step in enumerate(activity.steps)
+        for where, message in step.problems_among(activity.steps, index)
+    ]
 
 
 def _use_registered_kinds() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from bot.core.activity_fields import StepBase
 from bot.core.errors import Conflict, NotFound
 from bot.core.run_updates import ContributionOutcome, RunUpdate
 from bot.core.step_moves import RunChanged, StepMoves
@@ -20,12 +21,12 @@ from bot.store.runs import Also, Mirror, StepMoved
 STEP_ENDED = N_("That step has already ended, so your answer wasn't saved.")
 
 
-def _default_completion(handler: StepHandler) -> bool:
+def _default_completion(handler: StepHandler[Any]) -> bool:
     """The handler completes a step when everyone present has answered (BaseStepHandler's rule)."""
     return getattr(type(handler), "is_complete", None) is BaseStepHandler.is_complete
 
 
-def _stateful(handler: StepHandler) -> bool:
+def _stateful(handler: StepHandler[Any]) -> bool:
     """Each contribution changes the step's own state (after_contribution), e.g. lyric turns."""
     return getattr(type(handler), "after_contribution", None) is not (
         BaseStepHandler.after_contribution
@@ -35,8 +36,8 @@ def _stateful(handler: StepHandler) -> bool:
 class Answering(NamedTuple):
     """A run's step as a moment's answers to it see it (see `Contributing.answering`)."""
 
-    ctx: StepContext
-    handler: StepHandler
+    ctx: StepContext[StepBase]
+    handler: StepHandler[Any]
     read_at_least: int | None
     """How many contributions the step needs before they are read back to see whether it is
     complete (0: always); None: never (a step the facilitator moves on)."""
@@ -238,7 +239,7 @@ class Contributing(StepMoves):
     async def _follow(
         self,
         run: RunRecord,
-        ctx: StepContext,
+        ctx: StepContext[StepBase],
         record: ContributionRecord,
         step: Sequence[ContributionRecord] | None,
         now: float,

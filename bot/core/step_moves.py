@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 from bot.core.activities import Activity
+from bot.core.activity_fields import StepBase
 from bot.core.clock import Clock, timestamp
 from bot.core.errors import Conflict, NotFound
 from bot.core.pools import ANOTHER_STATE, POOL_STATE, next_alternative, pool_key, pooled_fields
@@ -79,7 +80,7 @@ class StepMoves:
         self,
         store: Store,
         clock: Clock,
-        handlers: Mapping[str, StepHandler],
+        handlers: Mapping[str, StepHandler[Any]],
         server_language: ServerLanguage = _source_language,
     ) -> None:
         """`server_language` gives each run's StepContext.language; without it (tools, tests of
@@ -137,8 +138,10 @@ class StepMoves:
         """The current step has a pooled text (so Another question applies)."""
         return self._memory.definition(run).pooled[run.step_index]
 
-    def handler_for(self, step: Any) -> StepHandler:
-        """The handler of the step's kind; raises Conflict for a kind this version can't run."""
+    def handler_for(self, step: StepBase) -> StepHandler[Any]:
+        """The handler of the step's kind (its registry lookup by ``step.type``: a handler of
+        that kind's model, which the context it is given holds); raises Conflict for a kind
+        this version can't run."""
         handler = self._handlers.get(step.type)
         if handler is None:
             raise Conflict(
@@ -179,8 +182,8 @@ class StepMoves:
         return facts
 
     async def _step_context(
-        self, run: RunRecord, step: Any, present: Sequence[int], now: float, *, state: bool
-    ) -> StepContext:
+        self, run: RunRecord, step: StepBase, present: Sequence[int], now: float, *, state: bool
+    ) -> StepContext[StepBase]:
         facts = await self._session_facts(run.session_id)
         return StepContext(
             run=run,
@@ -192,7 +195,7 @@ class StepMoves:
             language=self._server_language(facts.guild_id),
         )
 
-    async def _context(self, run: RunRecord, now: float) -> StepContext:
+    async def _context(self, run: RunRecord, now: float) -> StepContext[StepBase]:
         present = [a.user_id for a in await self._store.sessions.present(run.session_id)]
         return await self._step_context(run, self.step(run), present, now, state=True)
 

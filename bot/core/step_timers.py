@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from bot.core.errors import UserFacingError
 from bot.core.run_updates import RunUpdate
@@ -125,7 +126,7 @@ class StepTimers(StepMoves):
             return RunUpdate(run=updated, time_up=True)
         return None
 
-    async def _is_complete(self, run: RunRecord, handler: StepHandler, now: float) -> bool:
+    async def _is_complete(self, run: RunRecord, handler: StepHandler[Any], now: float) -> bool:
         """The handler says the step is done, with its state and answers as stored now."""
         ctx = await self._context(run, now)
         contributions = await self._store.contributions.for_step(run.id, run.step_index)

@@ -4,7 +4,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
+from pydantic import ValidationError
 
+import bot.core.steps as core_steps
 from bot.core.activities import Activity, ActivityError, validate_paths
 from bot.core.steps import step_type_names
 from bot.i18n import Wording
@@ -313,6 +316,45 @@ def test_media_symlink_escape_is_caught_by_the_loader(tmp_path: Path) -> None:
         f"directory '{media}'",
         f"demo.yaml:15:38: steps[2].track.file: file 'missing.mp3' not found in the media "
         f"directory '{media}'",
+    ]
+
+
+def test_every_file_of_a_listening_set_is_checked(tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    (media / "a.ogg").write_bytes(b"OggS")
+    body = """\
+      - type: listen
+        title: Set
+        track: {title: A, artist: A, file: a.ogg, duration: 5}
+        then:
+          - {title: B, artist: B, file: b.ogg, duration: 5}
+    """
+    assert errors_for(tmp_path, body) == [
+        f"demo.yaml:11:35: steps[0].then[0].file: file 'b.ogg' not found in the media "
+        f"directory '{media}'",
+    ]
+
+
+def test_a_kind_added_outside_bot_has_its_own_cross_step_rule_and_media(tmp_path: Path) -> None:
+    """The activity and the loader ask each step (`StepBase.problems_among`, `media_files`):
+    the example kind `hum` (tests/steps_example/core) refuses a hum right after a hum and has
+    its drone's file checked, with nothing of it named in bot/core."""
+    body = """\
+      - {type: hum, title: One, tune: a lullaby}
+      - {type: hum, title: Two, tune: a march, drone: drone.ogg}
+    """
+    core_steps.add_package("tests.steps_example.core")
+    try:
+        errors = errors_for(tmp_path, body)
+        with pytest.raises(ValidationError, match=r"steps\[1\]\.tune: a hum right after a hum"):
+            Activity.model_validate(yaml.safe_load(HEADER + textwrap.dedent(body)))
+    finally:
+        core_steps.remove_package("tests.steps_example.core")
+    assert errors == [
+        "demo.yaml:8:33: steps[1].tune: a hum right after a hum: make it one longer hum",
+        f"demo.yaml:8:49: steps[1].drone: file 'drone.ogg' not found in the media directory "
+        f"'{tmp_path / 'media'}'",
     ]
 
 

@@ -108,7 +108,7 @@ def test_facilitator_line_hides_small_numbers() -> None:
     assert "3 rated them today" in facilitator_line(5, 3, "en")
 
 
-def _ctx(present: list[int]) -> StepContext:
+def _ctx(present: list[int]) -> StepContext[GoalStep]:
     run = RunRecord(1, 1, "a", "h", "{}", 0, 0.0, None, None, None, "{}", None, "running", 0, None)
     step = GoalStep(type="goal", title="Goals", time_limit=60, advance="auto")
     return StepContext(run=run, step=step, present=present, now=0.0, language="en")

@@ -40,7 +40,7 @@ def ctx(
     state: dict[str, Any],
     present: Sequence[int] = (),
     language: str = "en",
-) -> StepContext:
+) -> StepContext[ListenStep]:
     return StepContext(
         run=RUN, step=step, present=list(present), now=now, state=state, language=language
     )

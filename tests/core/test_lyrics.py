@@ -66,7 +66,7 @@ class Harness:
         self.state: dict[str, Any] = dict(wake.state)
         self.wake_at = wake.at
 
-    def ctx(self, state: Mapping[str, Any] | None = None) -> StepContext:
+    def ctx(self, state: Mapping[str, Any] | None = None) -> StepContext[WriteStep]:
         current = self.state if state is None else state
         return StepContext(
             run=run_record(current),

@@ -7,14 +7,14 @@ from typing import Any
 
 from bot.core.lyric_turns import current_writer, rotation
 from bot.core.steps import StepContext
-from bot.core.steps.write import WriteHandler
+from bot.core.steps.write import WriteHandler, WriteStep
 from bot.store.json_scrub import scrub_id
 from tests.core.test_lyrics import run_record, write_step
 
 ANA, BEN, CAI = 1456074443980800021, 1456074443980800022, 1456074443980800023
 
 
-def context(state: dict[str, Any], present: list[int], now: float) -> StepContext:
+def context(state: dict[str, Any], present: list[int], now: float) -> StepContext[WriteStep]:
     return StepContext(
         run=run_record(state),
         step=write_step(),

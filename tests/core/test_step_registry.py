@@ -18,6 +18,7 @@ from bot.core.activities import Activity, activity_json_schema
 from bot.core.activity_builder import step_forms
 from bot.core.activity_models import step_types
 from bot.core.steps import step_handlers, step_kinds, step_type_names, summary_counts
+from bot.core.steps.base import BaseStepHandler, type_argument
 from bot.ui.steps import presented_model, presenters
 
 
@@ -40,6 +41,8 @@ def test_models_handlers_and_presenters_name_the_same_kinds() -> None:
         assert literal == (kind.name,)
         assert kind.model.__module__ == f"bot.core.steps.{kind.name}"
         assert handlers[kind.name].kind == kind.name
+        # Typed by the kind's model, so mypy checks every field the handler reads of ctx.step.
+        assert type_argument(type(handlers[kind.name]), BaseStepHandler) is kind.model
         assert shown[kind.name].kind == kind.name
         assert type(shown[kind.name]).__module__ == f"bot.ui.steps.{kind.name}"
         # Typed by the kind's model, so mypy checks every field the presenter reads (a model of

@@ -14,7 +14,7 @@ from bot.core.runner import Runner
 from bot.core.step_timers import FAILED_WAKE_HOLD
 from bot.core.steps import step_handlers
 from bot.core.steps.base import StepContext, Wake
-from bot.core.steps.reflect import ReflectHandler
+from bot.core.steps.reflect import ReflectHandler, ReflectStep
 from bot.i18n import N_
 from bot.store.store import Store
 from tests.core.runner_setup import ACTIVITY, Clock, activity, session
@@ -74,7 +74,7 @@ class PoisonReflect(ReflectHandler):
         self.error = error
         self.entered_poison = 0
 
-    def enter(self, ctx: StepContext) -> Wake:
+    def enter(self, ctx: StepContext[ReflectStep]) -> Wake:
         if ctx.step.title == "Poison":
             self.entered_poison += 1
             raise self.error

@@ -9,6 +9,8 @@ module here, its presenter module in `bot/ui/steps/`, running `.venv/bin/chorus 
 activities/activity.schema.json` and `make messages` (then translating its new texts).
 
 `add_package` registers kinds from another package the same way (the example kind in the tests).
+A kind's handler is typed by its model (``BaseStepHandler[RoundStep]``, so mypy checks what it
+reads of its step), and `StepKind` takes the model from there: the pair can't disagree.
 Kinds are discovered on first use, not at import: a kind module imports `base` from this package.
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
+from typing import Any
 
 from bot.core.steps.base import (
     BaseStepHandler,
@@ -52,12 +55,12 @@ __all__ = [
 
 _NOT_KINDS = frozenset({"base"})
 _packages: list[str] = [__name__]
-_kinds: tuple[StepKind, ...] | None = None
+_kinds: tuple[StepKind[Any], ...] | None = None
 _listeners: list[Callable[[], None]] = []
 
 
-def _discover(package: str) -> list[StepKind]:
-    found: list[StepKind] = []
+def _discover(package: str) -> list[StepKind[Any]]:
+    found: list[StepKind[Any]] = []
     module = importlib.import_module(package)
     for info in pkgutil.iter_modules(module.__path__):
         if info.name in _NOT_KINDS or info.name.startswith("_"):
@@ -75,7 +78,7 @@ def _discover(package: str) -> list[StepKind]:
     return found
 
 
-def step_kinds() -> tuple[StepKind, ...]:
+def step_kinds() -> tuple[StepKind[Any], ...]:
     """Every kind this build can run, in the order authors see them listed.
 
     Raises RuntimeError when a kind module has no `KIND`, is not named by its type, or two
@@ -91,7 +94,7 @@ def step_kinds() -> tuple[StepKind, ...]:
     return _kinds
 
 
-def kind_named(name: str) -> StepKind:
+def kind_named(name: str) -> StepKind[Any]:
     """The registered kind whose name is `name` (a step's ``type``). Raises KeyError when no
     registered kind has that name."""
     for kind in step_kinds():
@@ -120,7 +123,7 @@ def summary_counts() -> dict[str, SummaryCount]:
     return counts
 
 
-def step_handlers() -> dict[str, StepHandler]:
+def step_handlers() -> dict[str, StepHandler[Any]]:
     """A fresh handler for every kind (what the runner is given), by kind name."""
     return {kind.name: kind.handler() for kind in step_kinds()}
 

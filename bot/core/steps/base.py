@@ -8,9 +8,9 @@ and its texts in the catalogue (`make messages`, then translated).
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import KW_ONLY, dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from bot.core.activity_fields import StepBase
 from bot.core.errors import Conflict
@@ -19,14 +19,21 @@ from bot.core.step_state import KindState
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord, RunRecord
 
+StepT = TypeVar("StepT", bound=StepBase)
+"""A kind's model (`RoundStep`, ...): what `BaseStepHandler[...]` and `StepKind[...]` are of."""
+StepT_co = TypeVar("StepT_co", bound=StepBase, covariant=True)
+StepT_contra = TypeVar("StepT_contra", bound=StepBase, contravariant=True)
+
 
 @dataclass(frozen=True, slots=True)
-class StepContext:
-    """What a handler may look at: the run, its step definition, who is present (user ids, in
-    the order they joined), now (UTC seconds), the parsed step state and the session's language."""
+class StepContext(Generic[StepT_co]):
+    """What a handler may look at: the run, its step definition (the kind's model, so a
+    `StepContext[RoundStep]` has a `RoundStep`), who is present (user ids, in the order they
+    joined), now (UTC seconds), the parsed step state and the session's language. The runner
+    builds one for any kind (`StepContext[StepBase]`) and gives it to the step's own handler."""
 
     run: RunRecord
-    step: Any
+    step: StepT_co
     present: Sequence[int]
     now: float
     state: Mapping[str, Any] = field(default_factory=dict)
@@ -79,21 +86,22 @@ class Wake:
     state: Mapping[str, Any]
 
 
-class StepHandler(Protocol):
-    """Rules of one step kind. All methods are pure apart from the returned values."""
+class StepHandler(Protocol[StepT_contra]):
+    """Rules of one step kind, typed by its model (`StepHandler[RoundStep]`). All methods are
+    pure apart from the returned values."""
 
     kind: str
 
-    def one_answer_per_member(self, step: Any) -> bool:
+    def one_answer_per_member(self, step: StepT_contra) -> bool:
         """True when a second answer replaces the first (a check-in), False for many (lyrics)."""
         ...
 
-    def enter(self, ctx: StepContext) -> Wake:
+    def enter(self, ctx: StepContext[StepT_contra]) -> Wake:
         """The state and handler timer a step starts with."""
         ...
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[StepT_contra], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Validate and normalise one contribution; raise InvalidInput to refuse it.
 
@@ -101,30 +109,38 @@ class StepHandler(Protocol):
         "reflection", "done", ...), not the step kind (`kind`, the YAML `type`)."""
         ...
 
-    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake | None:
+    def after_contribution(
+        self, ctx: StepContext[StepT_contra], contribution: ContributionRecord
+    ) -> Wake | None:
         """New handler state after a contribution was saved, or None to keep it."""
         ...
 
-    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+    def still_applies(
+        self, ctx: StepContext[StepT_contra], contribution: ContributionRecord
+    ) -> bool:
         """Whether a saved contribution still changes the step as `ctx` shows it now: asked
         before `after_contribution` runs on a state read again after another process changed
         the run (False: its turn has passed meanwhile, so there is nothing left to do)."""
         ...
 
-    def on_wake(self, ctx: StepContext) -> Wake:
+    def on_wake(self, ctx: StepContext[StepT_contra]) -> Wake:
         """The handler timer fired (the step deadline is the runner's business)."""
         ...
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[StepT_contra], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """Everyone has answered (or the step's own work is done): auto steps may move on."""
         ...
 
-    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
+    def refuse_leaving(
+        self, ctx: StepContext[StepT_contra], by_facilitator: bool
+    ) -> str | Conflict | None:
         """A reason the step may not be left yet (e.g. no-skip listening): a catalogue text,
         or a refusal of its own (with fields), or None."""
         ...
 
-    def attendance_changed(self, ctx: StepContext) -> Wake | None:
+    def attendance_changed(self, ctx: StepContext[StepT_contra]) -> Wake | None:
         """Someone joined or left the session (`ctx.present` is who is there now): the new
         state and handler timer, or None when the step doesn't follow attendance."""
         ...
@@ -135,52 +151,66 @@ class StepHandler(Protocol):
         moves its timer (`wake_at`) itself."""
         ...
 
-    def pressed(self, step: Any, press: Press) -> Pressed:
+    def pressed(self, step: StepT_contra, press: Press) -> Pressed:
         """What a click on one of the kind's `StepButton`s does at `step` (the step definition);
         raise a UserFacingError (e.g. NotFacilitator, InvalidInput) to refuse it."""
         ...
 
 
-class BaseStepHandler:
-    """Sensible defaults: one answer per member, no handler timer, complete when all answered."""
+class BaseStepHandler(Generic[StepT]):
+    """Sensible defaults: one answer per member, no handler timer, complete when all answered.
+    A kind's handler names its model: ``class RoundHandler(BaseStepHandler[RoundStep])``, so
+    mypy checks what it reads of ``ctx.step``; its `kind` is that model's name."""
 
     kind = "base"
 
-    def one_answer_per_member(self, step: Any) -> bool:
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        model = type_argument(cls, BaseStepHandler)
+        if model is not None and issubclass(model, StepBase):
+            cls.kind = kind_name(model)
+
+    def one_answer_per_member(self, step: StepT) -> bool:
         """Default: True, a second answer replaces the first."""
         return True
 
-    def enter(self, ctx: StepContext) -> Wake:
+    def enter(self, ctx: StepContext[StepT]) -> Wake:
         """Default: an empty state and no handler timer."""
         return Wake(at=None, state={})
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[StepT], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Default: the payload as it came (a step kind with input overrides this to check it)."""
         return dict(payload)
 
-    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake | None:
+    def after_contribution(
+        self, ctx: StepContext[StepT], contribution: ContributionRecord
+    ) -> Wake | None:
         """Default: None, the state stays as it is."""
         return None
 
-    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+    def still_applies(self, ctx: StepContext[StepT], contribution: ContributionRecord) -> bool:
         """Default: True (a step whose state doesn't follow its answers has no turns)."""
         return True
 
-    def on_wake(self, ctx: StepContext) -> Wake:
+    def on_wake(self, ctx: StepContext[StepT]) -> Wake:
         """Default: the state as it is, no new timer."""
         return Wake(at=None, state=ctx.state)
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[StepT], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """Default: every member present has answered (see everyone_answered)."""
         return everyone_answered(ctx.expected, contributions)
 
-    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
+    def refuse_leaving(
+        self, ctx: StepContext[StepT], by_facilitator: bool
+    ) -> str | Conflict | None:
         """Default: None, the step may always be left."""
         return None
 
-    def attendance_changed(self, ctx: StepContext) -> Wake | None:
+    def attendance_changed(self, ctx: StepContext[StepT]) -> Wake | None:
         """Default: None, the step doesn't follow attendance."""
         return None
 
@@ -188,18 +218,29 @@ class BaseStepHandler:
         """Default: the state unchanged (no deadlines of the handler's own)."""
         return dict(state)
 
-    def pressed(self, step: Any, press: Press) -> Pressed:
+    def pressed(self, step: StepT, press: Press) -> Pressed:
         """Default: anyone's press is a one-click answer, thanked as saved (or updated)."""
         return Pressed()
 
 
-def shift_deadline(state: Mapping[str, Any], key: str, seconds: float) -> dict[str, Any]:
-    """`state` with its timestamp `key` (when it is one) `seconds` later: for `resumed`."""
-    moved = dict(state)
-    value = moved.get(key)
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        moved[key] = value + seconds
-    return moved
+def type_argument(cls: type, generic: type) -> type | None:
+    """The class `cls` (or the first of its bases that does) gives `generic` as its type
+    argument: ``class RoundHandler(BaseStepHandler[RoundStep])`` -> `RoundStep`. None when
+    none names a class there (a base still generic, ``BaseStepHandler[StepT]``, names none)."""
+    for klass in cls.__mro__:
+        for base in getattr(klass, "__orig_bases__", ()):
+            origin = typing.get_origin(base)
+            if isinstance(origin, type) and issubclass(origin, generic):
+                (argument,) = typing.get_args(base)
+                if isinstance(argument, type):
+                    return argument
+    return None
+
+
+def kind_name(model: type[StepBase]) -> str:
+    """The kind's name, the word written after ``type:`` in an activity file (the `type`
+    literal of its `model`), e.g. ``"checkin"``."""
+    return str(typing.get_args(model.model_fields["type"].annotation)[0])
 
 
 def everyone_answered(present: Sequence[int], contributions: Sequence[ContributionRecord]) -> bool:
@@ -242,14 +283,16 @@ what a listen step played), counted alike by both kinds."""
 
 
 @dataclass(frozen=True, slots=True)
-class StepKind:
+class StepKind(Generic[StepT]):
     """One step kind as the registry (`bot.core.steps`) knows it: the module `<kind>.py` ends with
-    ``KIND = StepKind(model=..., handler=..., order=...)``, plus whatever else it declares."""
+    ``KIND = StepKind(handler=..., order=...)``, plus whatever else it declares. Raises
+    TypeError when the handler names no model (``BaseStepHandler[<the kind's model>]``)."""
 
-    model: type[StepBase]
-    """The pydantic model of the step; its `type` literal is the kind's name."""
-    handler: Callable[[], StepHandler]
-    """Makes the kind's handler (one per bot); its `kind` is the kind's name."""
+    handler: type[BaseStepHandler[StepT]]
+    """The kind's handler (one is made per bot), typed by the kind's model."""
+    model: type[StepT] = field(init=False)
+    """The pydantic model of the step, the one its handler is typed by; its `type` literal is
+    the kind's name."""
     state: type[KindState] | None = None
     """The type of the kind's own keys in a run's step state (a frozen dataclass with
     ``read(mapping)``, declared in the kind's module, e.g. `RoundState`), which readers outside
@@ -271,8 +314,16 @@ class StepKind:
     contribution kind no registered kind declares (an edit, a withdrawal) isn't shown there. Two
     kinds may declare one contribution kind only with the same `SummaryCount` (`PASSES`)."""
 
+    def __post_init__(self) -> None:
+        model = type_argument(self.handler, BaseStepHandler)
+        if model is None or not issubclass(model, StepBase):
+            raise TypeError(
+                f"{self.handler.__name__} names no step model: derive it from "
+                "BaseStepHandler[<the kind's model>]"
+            )
+        object.__setattr__(self, "model", model)  # frozen: set once, here
+
     @property
     def name(self) -> str:
         """The word written after ``type:`` in an activity file, e.g. ``"checkin"``."""
-        annotation = self.model.model_fields["type"].annotation
-        return str(typing.get_args(annotation)[0])
+        return kind_name(self.model)

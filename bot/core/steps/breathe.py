@@ -106,13 +106,11 @@ def pattern_of(step: BreatheStep) -> BreathPattern:
     )
 
 
-class BreatheHandler(BaseStepHandler):
+class BreatheHandler(BaseStepHandler[BreatheStep]):
     """Members may press "Done" when they have finished; auto steps move on when all have."""
 
-    kind = "breathe"
-
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[BreatheStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Only "done" (the member finished the pattern), stored with an empty payload. Raises
         InvalidInput for any other contribution kind."""
@@ -142,20 +140,16 @@ FORM = StepForm(
 )
 
 
-BREATHE_COUNTS = {
-    "done": SummaryCount(
-        "{count} breathing round finished",
-        "{count} breathing rounds finished",
-        N_("breathing rounds finished by fewer than {k} people"),
-    ),
-}
-"""How the session summary counts what members do at a breathe step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=BreatheStep,
     handler=BreatheHandler,
     order=6,
     form=FORM,
     icon="🌬",
-    summary_counts=BREATHE_COUNTS,
+    summary_counts={
+        "done": SummaryCount(
+            "{count} breathing round finished",
+            "{count} breathing rounds finished",
+            N_("breathing rounds finished by fewer than {k} people"),
+        ),
+    },
 )

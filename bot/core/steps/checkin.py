@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, WithJsonSchema, model_validator
 
-from bot.core.activity_fields import StepBase, Visibility
+from bot.core.activity_fields import FieldPath, StepBase, Visibility
 from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text, Title
 from bot.core.field_values import Slug
@@ -17,7 +17,7 @@ from bot.core.format_base import DocumentedSchema, FormatModel, format_error
 from bot.core.scales import SCALE_SCHEMA, Scale
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import PASSES, BaseStepHandler, StepContext, StepKind, SummaryCount
-from bot.i18n import N_
+from bot.i18n import N_, Wording
 
 
 class Note(FormatModel):
@@ -79,14 +79,37 @@ class CheckinStep(StepBase):
             raise format_error("anchors", "anchors only apply to the 0-10 and sam scales")
         return self
 
+    def problems_among(
+        self, steps: Sequence[StepBase], index: int
+    ) -> list[tuple[FieldPath, Wording]]:
+        """A before or after check-in of a `measure` uses the scale of the latest check-in of
+        the other phase before it with that measure (so the shift between them is measured)."""
+        if not self.measure or self.phase == "any":
+            return []
+        other_phase = "after" if self.phase == "before" else "before"
+        for earlier in range(index - 1, -1, -1):
+            paired = steps[earlier]
+            if not isinstance(paired, CheckinStep):
+                continue
+            if paired.measure != self.measure or paired.phase != other_phase:
+                continue
+            if paired.scale == self.scale:
+                return []
+            problem = Wording(
+                "measure '{measure}' uses a different scale in steps[{index}]; "
+                "paired check-ins must use the same scale",
+                measure=self.measure,
+                index=earlier,
+            )
+            return [(("scale",), problem)]
+        return []
 
-class CheckinHandler(BaseStepHandler):
+
+class CheckinHandler(BaseStepHandler[CheckinStep]):
     """One answer (or pass) per member; the runner moves on when everyone present has one."""
 
-    kind = "checkin"
-
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[CheckinStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """ "checkin" or "pass", stored with an empty payload: the value itself goes to the private
         `checkins` table, never into a contribution. Raises InvalidInput for any other
@@ -117,20 +140,16 @@ FORM = StepForm(
 )
 
 
-CHECKIN_COUNTS = {
-    "checkin": SummaryCount(
-        "{count} check-in", "{count} check-ins", N_("check-ins from fewer than {k} people")
-    ),
-    "pass": PASSES,
-}
-"""How the session summary counts what members do at a checkin step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=CheckinStep,
     handler=CheckinHandler,
     order=2,
     form=FORM,
     private_counts=True,
     icon="🌡",
-    summary_counts=CHECKIN_COUNTS,
+    summary_counts={
+        "checkin": SummaryCount(
+            "{count} check-in", "{count} check-ins", N_("check-ins from fewer than {k} people")
+        ),
+        "pass": PASSES,
+    },
 )

@@ -43,13 +43,11 @@ def answer_payload(answer: str, done: bool = True) -> dict[str, Any]:
     return {"answer": answer, "done": done}
 
 
-class GoalHandler(BaseStepHandler):
+class GoalHandler(BaseStepHandler[GoalStep]):
     """One answer per member; complete when everyone present has rated all, set one, or passed."""
 
-    kind = "goal"
-
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[GoalStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """A goal contribution with one of ANSWERS, normalised by `answer_payload`. Raises
         InvalidInput for any other contribution kind or answer."""
@@ -59,7 +57,9 @@ class GoalHandler(BaseStepHandler):
         done = bool(payload.get("done", True))
         return answer_payload(str(answer), done)
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[GoalStep], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """Every expected member present is done (rated all their goals, set one, or passed)."""
         if not ctx.present:
             return False
@@ -70,21 +70,17 @@ class GoalHandler(BaseStepHandler):
 FORM = StepForm(N_("Rating personal goals"), (TITLE, TIME_LIMIT))
 
 
-GOAL_COUNTS = {
-    "goal": SummaryCount(
-        "{count} goal-step answer",
-        "{count} goal-step answers",
-        N_("goal-step answers from fewer than {k} people"),
-    ),
-}
-"""How the session summary counts what members do at a goal step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=GoalStep,
     handler=GoalHandler,
     order=8,
     form=FORM,
     private_counts=True,
     icon="🎯",
-    summary_counts=GOAL_COUNTS,
+    summary_counts={
+        "goal": SummaryCount(
+            "{count} goal-step answer",
+            "{count} goal-step answers",
+            N_("goal-step answers from fewer than {k} people"),
+        ),
+    },
 )

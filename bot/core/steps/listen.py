@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from bot.core.activity_fields import StepBase, Track, TrackRef
+from bot.core.activity_fields import FieldPath, StepBase, Track, TrackRef
 from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import LongText, Text, TextShorthand, Title, localize
 from bot.core.format_base import FormatModel, format_error
@@ -33,8 +33,9 @@ from bot.core.steps.base import (
     SummaryCount,
     Wake,
 )
+from bot.core.steps.vote import VoteStep, vote_step_for
 from bot.core.text import clean_member_text
-from bot.i18n import N_, gettext
+from bot.i18n import N_, Wording, gettext
 from bot.records.sessions import ContributionRecord
 
 
@@ -147,6 +148,35 @@ class ListenStep(StepBase):
             )
         return self
 
+    def problems_among(
+        self, steps: Sequence[StepBase], index: int
+    ) -> list[tuple[FieldPath, Wording]]:
+        """``track: from_vote`` needs a vote step before it (the latest one is played from)
+        whose winner is something to play (`VoteStep.yields_track`)."""
+        if self.track != "from_vote":
+            return []
+        vote_index = vote_step_for(steps, index)
+        vote = steps[vote_index] if vote_index is not None else None
+        if not isinstance(vote, VoteStep):
+            return [(("track",), Wording("track: from_vote needs a vote step before it"))]
+        if vote.yields_track:
+            return []
+        problem = Wording(
+            "track: from_vote needs the vote before it to be from: playlist "
+            "or to have a track on every option"
+        )
+        return [(("track",), problem)]
+
+    def media_files(self) -> list[tuple[FieldPath, str]]:
+        """The track's file and each of the set's (`then`) that is a file, not a link."""
+        files: list[tuple[FieldPath, str]] = []
+        if isinstance(self.track, Track) and self.track.file:
+            files.append((("track", "file"), self.track.file))
+        for number, piece in enumerate(self.then):
+            if piece.file:
+                files.append((("then", number, "file"), piece.file))
+        return files
+
 
 PIECE = "piece"
 """Step-state key: the piece a `from_vote` listen step plays, once decided."""
@@ -223,21 +253,19 @@ class ListenState:
         return None
 
 
-class ListenHandler(BaseStepHandler):
+class ListenHandler(BaseStepHandler[ListenStep]):
     """Countdown, piece, reflection; `no_skip` holds Next until the piece has ended."""
 
-    kind = "listen"
-
-    def one_answer_per_member(self, step: Any) -> bool:
+    def one_answer_per_member(self, step: ListenStep) -> bool:
         """True: one reaction and one reflection each (the runner replaces by author and kind)."""
         # One reaction and one reflection each: the runner replaces by (author, kind).
         return True
 
-    def enter(self, ctx: StepContext) -> Wake:
+    def enter(self, ctx: StepContext[ListenStep]) -> Wake:
         """Start with the countdown: the handler wakes when it ends (`countdown_seconds` from now);
         the state keeps the phase, when the piece starts (UTC seconds) and how long the set
         plays (seconds, None when unknown)."""
-        step: ListenStep = ctx.step
+        step = ctx.step
         duration = set_duration(step)
         starts_at = ctx.now + step.countdown_seconds
         return Wake(
@@ -245,7 +273,7 @@ class ListenHandler(BaseStepHandler):
             state={"phase": COUNTDOWN, "starts_at": starts_at, "duration": duration},
         )
 
-    def on_wake(self, ctx: StepContext) -> Wake:
+    def on_wake(self, ctx: StepContext[ListenStep]) -> Wake:
         """The countdown ended: playing until the set's duration is over (or straight to AFTER when
         its duration is unknown); playing ended: AFTER, with when it ended."""
         state = {k: v for k, v in ctx.state.items() if k != WAKE_AT}
@@ -264,13 +292,13 @@ class ListenHandler(BaseStepHandler):
         return Wake(at=None, state=state)
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[ListenStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """A "reaction" (the index of one of the step's reactions, once the music has started;
         stored with its label in the session's language, `ctx.language`) or a "reflection" (text, at most
         REFLECTION_MAX characters, shared or not). Raises InvalidInput for anything else, an
         unknown reaction, a reaction during the countdown, or an empty reflection."""
-        step: ListenStep = ctx.step
+        step = ctx.step
         if contribution_kind == "reaction":
             reactions = step.reflection.reactions
             index = payload.get("reaction")
@@ -287,18 +315,22 @@ class ListenHandler(BaseStepHandler):
             return {"text": text, "shared": bool(payload.get("shared", False))}
         raise InvalidInput(N_("Take part in this step with its reaction or Reflect buttons."))
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[ListenStep], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """Once the piece is over, every expected member present has reacted or reflected."""
         if ListenState.read(ctx.state).phase != AFTER or not ctx.present:
             return False
         answered = {c.author_id for c in contributions if c.author_id is not None}
         return bool(ctx.expected) and all(uid in answered for uid in ctx.expected)
 
-    def refuse_leaving(self, ctx: StepContext, by_facilitator: bool) -> str | Conflict | None:
+    def refuse_leaving(
+        self, ctx: StepContext[ListenStep], by_facilitator: bool
+    ) -> str | Conflict | None:
         """A `no_skip` piece holds the group until it has ended: members are told only a
         facilitator can move on, a facilitator gets a TimeLeft refusal while time is left (None
         when there is no duration to time it by)."""
-        step: ListenStep = ctx.step
+        step = ctx.step
         if not step.no_skip or ListenState.read(ctx.state).phase == AFTER:
             return None
         if not by_facilitator:
@@ -353,20 +385,16 @@ class TimeLeft(Conflict):
         return gettext(self.template, locale, left=seconds_in(self.seconds, locale))
 
 
-LISTEN_COUNTS = {
-    "reaction": SummaryCount(
-        "{count} reaction", "{count} reactions", N_("reactions from fewer than {k} people")
-    ),
-    "reflection": REFLECTIONS,
-}
-"""How the session summary counts what members do at a listen step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=ListenStep,
     handler=ListenHandler,
     order=3,
     form=FORM,
     icon="🎧",
-    summary_counts=LISTEN_COUNTS,
+    summary_counts={
+        "reaction": SummaryCount(
+            "{count} reaction", "{count} reactions", N_("reactions from fewer than {k} people")
+        ),
+        "reflection": REFLECTIONS,
+    },
     state=ListenState,
 )

@@ -29,18 +29,18 @@ class PromptStep(StepBase):
         return False
 
 
-class PromptHandler(BaseStepHandler):
-    kind = "prompt"
-
+class PromptHandler(BaseStepHandler[PromptStep]):
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[PromptStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Always refuses: a prompt is read and talked about, nothing is sent. Raises InvalidInput."""
         raise InvalidInput(
             N_("This step is for reading and talking together; there's nothing to send.")
         )
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[PromptStep], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """Never: a prompt moves on when the facilitator presses Next or its time is up."""
         return False
 
@@ -52,6 +52,4 @@ FORM = StepForm(
 )
 
 
-KIND = StepKind(
-    model=PromptStep, handler=PromptHandler, order=1, form=FORM, answered=False, icon="💬"
-)
+KIND = StepKind(handler=PromptHandler, order=1, form=FORM, answered=False, icon="💬")

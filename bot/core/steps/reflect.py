@@ -18,6 +18,9 @@ from bot.core.steps.base import REFLECTIONS, BaseStepHandler, StepContext, StepK
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 
+DEFAULT_MAX_CHARS = 500
+"""The longest reflection, in characters, unless the step says `max_chars`."""
+
 
 class ReflectStep(StepBase):
     """An open question answered in writing."""
@@ -25,7 +28,7 @@ class ReflectStep(StepBase):
     type: Literal["reflect"]
     question: Text
     anonymous: bool = False
-    max_chars: int = Field(default=500, ge=10, le=2000)
+    max_chars: int = Field(default=DEFAULT_MAX_CHARS, ge=10, le=2000)
     visibility_default: Visibility = "private"
     review: Literal["facilitator"] | None = None
     """facilitator: shared answers are held until the facilitator has read them privately
@@ -41,8 +44,6 @@ class ReflectStep(StepBase):
             )
         return self
 
-
-DEFAULT_MAX_CHARS = 500
 
 REVIEW_STATE = "review"
 """Step-state key of the facilitator's review (`review: facilitator`, bot/core/reflect_review.py)."""
@@ -81,18 +82,15 @@ class ReflectState:
         return {REVIEW_STATE: review}
 
 
-class ReflectHandler(BaseStepHandler):
-    kind = "reflect"
-
+class ReflectHandler(BaseStepHandler[ReflectStep]):
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[ReflectStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """A "reflection": its text cleaned and cut to the step's `max_chars`, and whether it is
         shared. Raises InvalidInput for any other contribution kind or an empty text."""
         if contribution_kind != "reflection":
             raise InvalidInput(N_("Answer this step with the Reflect button."))
-        limit = int(getattr(ctx.step, "max_chars", None) or DEFAULT_MAX_CHARS)
-        text = clean_member_text(str(payload.get("text", "")), limit)
+        text = clean_member_text(str(payload.get("text", "")), ctx.step.max_chars)
         if not text:
             raise InvalidInput(
                 N_("Your reflection was empty. Write a few words, or simply skip this step.")
@@ -108,17 +106,11 @@ FORM = StepForm(
 )
 
 
-REFLECT_COUNTS = {
-    "reflection": REFLECTIONS,
-}
-"""How the session summary counts what members do at a reflect step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=ReflectStep,
     handler=ReflectHandler,
     order=5,
     form=FORM,
     icon="💭",
-    summary_counts=REFLECT_COUNTS,
+    summary_counts={"reflection": REFLECTIONS},
     state=ReflectState,
 )

@@ -36,15 +36,8 @@ from bot.core.errors import Conflict, InvalidInput
 from bot.core.field_texts import Text
 from bot.core.round_state import FLOOR_LEFT, RESUME_WHOLE, RoundState, had_turn, skipped, upcoming
 from bot.core.step_state import StepState, as_count, as_member, as_members
-from bot.core.steps.base import (
-    PASSES,
-    BaseStepHandler,
-    StepContext,
-    StepKind,
-    SummaryCount,
-    Wake,
-    shift_deadline,
-)
+from bot.core.step_turns import TurnTaking, turn_starts
+from bot.core.steps.base import PASSES, StepContext, StepKind, SummaryCount, Wake
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
@@ -85,26 +78,19 @@ def _ids(values: Any) -> list[int]:
     return list(as_members(values))
 
 
-class RoundHandler(BaseStepHandler):
-    """Who has the floor, who may move it on, and what time does when it runs out."""
-
-    kind = "round"
-
-    def one_answer_per_member(self, step: Any) -> bool:
-        """False: a member may speak, pass or answer more than once in a round."""
-        return False
+class RoundHandler(TurnTaking[RoundStep]):
+    """Who has the floor, who may move it on, and what time does when it runs out (a member may
+    speak, pass or answer more than once in a round)."""
 
     # ---------------------------------------------------------------- turns
 
     def _start(self, state: dict[str, Any], step: RoundStep, speaker: int, now: float) -> Wake:
         state["speaker"] = speaker
-        state["turn_no"] = int(state.get("turn_no", 0)) + 1
-        state["turn_deadline"] = now + step.turn_seconds
-        return Wake(at=state["turn_deadline"], state=state)
+        return turn_starts(state, step.turn_seconds, now)
 
-    def _next(self, state: dict[str, Any], ctx: StepContext) -> Wake:
+    def _next(self, state: dict[str, Any], ctx: StepContext[RoundStep]) -> Wake:
         """The floor moves on: late joiners go to the end, members who left are skipped."""
-        step: RoundStep = ctx.step
+        step = ctx.step
         order = _ids(state.get("order"))
         order += [uid for uid in ctx.expected if uid not in order]
         state["order"] = order
@@ -134,11 +120,11 @@ class RoundHandler(BaseStepHandler):
             turns.append({"user": speaker, "outcome": outcome})
         state["turns"] = turns
 
-    def enter(self, ctx: StepContext) -> Wake:
+    def enter(self, ctx: StepContext[RoundStep]) -> Wake:
         """The round's order (join order, shuffled once with a seed from the session and the
         moment, or volunteer first: nobody holds the floor until someone starts, or one turn's
         time has passed), then the first turn."""
-        step: RoundStep = ctx.step
+        step = ctx.step
         order = list(ctx.expected)
         if step.order == "shuffled":
             # Drawn once, when the round starts, and kept in the state; seeded by the session
@@ -160,7 +146,7 @@ class RoundHandler(BaseStepHandler):
             return Wake(at=state["turn_deadline"], state=state)
         return self._next(state, ctx)
 
-    def on_wake(self, ctx: StepContext) -> Wake:
+    def on_wake(self, ctx: StepContext[RoundStep]) -> Wake:
         """The speaker's time is up (or nobody volunteered): the floor moves on."""
         state = dict(ctx.state)
         state.pop(FLOOR_LEFT, None)
@@ -172,7 +158,7 @@ class RoundHandler(BaseStepHandler):
             self._close_turn(state, "time")
         return self._next(state, ctx)
 
-    def attendance_changed(self, ctx: StepContext) -> Wake | None:
+    def attendance_changed(self, ctx: StepContext[RoundStep]) -> Wake | None:
         """A late joiner goes to the end of the order now (so the card shows them at once);
         when nobody had the floor for want of members, the first to join gets it; when the
         speaker has left the session (or the server), the floor moves on at once."""
@@ -193,7 +179,7 @@ class RoundHandler(BaseStepHandler):
             return self._next(state, ctx)
         return Wake(at=StepState(ctx.state).wake_at, state=state)
 
-    def _speaker_left(self, state: dict[str, Any], ctx: StepContext, where: str) -> Wake:
+    def _speaker_left(self, state: dict[str, Any], ctx: StepContext[RoundStep], where: str) -> Wake:
         """The speaker left while they had the floor: their turn ends as `gone` and the floor
         moves on; `FLOOR_LEFT` lets the cog say so in the channel."""
         left = {
@@ -208,14 +194,14 @@ class RoundHandler(BaseStepHandler):
     # ---------------------------------------------------------------- answers
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[RoundStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Kinds: spoke (Done), pass, answer (the form) and volunteer ("I'll start");
         `payload["by"]` is who pressed; `payload["heard"]` is True when the session meets in
         voice (the speaker was heard there). The facilitator's Done on someone else's turn in a
         text-only session is stored with `skipped: True` (they didn't answer: absent, silent).
         Refuses with Conflict/InvalidInput saying why."""
-        step: RoundStep = ctx.step
+        step = ctx.step
         state = ctx.state
         by = payload.get("by")
         if not isinstance(by, int):
@@ -281,7 +267,7 @@ class RoundHandler(BaseStepHandler):
             return {"by": by}
         raise Conflict(N_("That turn has already ended."))
 
-    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+    def still_applies(self, ctx: StepContext[RoundStep], contribution: ContributionRecord) -> bool:
         """Whether the turn the contribution was for is still current in `ctx`'s state: a Done,
         Pass, answer or the speaker leaving voice name their turn (`turn_no`); a volunteer
         needs the round still waiting for one; a member leaving voice before their turn needs
@@ -303,7 +289,9 @@ class RoundHandler(BaseStepHandler):
             return by in state.away
         return True
 
-    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
+    def after_contribution(
+        self, ctx: StepContext[RoundStep], contribution: ContributionRecord
+    ) -> Wake:
         """A volunteer takes the floor first; a turn that ended (spoke, answered or passed) is
         recorded and the floor goes to the next member present."""
         state = dict(ctx.state)
@@ -329,7 +317,7 @@ class RoundHandler(BaseStepHandler):
         self._close_turn(state, outcome)
         return self._whole_at_resume(self._next(state, ctx), ctx)
 
-    def _whole_at_resume(self, wake: Wake, ctx: StepContext) -> Wake:
+    def _whole_at_resume(self, wake: Wake, ctx: StepContext[RoundStep]) -> Wake:
         """A turn given while the activity is paused starts, whole, at Resume (the runner
         keeps its time); `RESUME_WHOLE` lets the card say so."""
         if ctx.run.state != "paused" or not isinstance(wake.state.get("speaker"), int):
@@ -338,31 +326,33 @@ class RoundHandler(BaseStepHandler):
 
     def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
         """The turn's end moves on by the pause: its time runs only while the step does."""
-        moved = shift_deadline(state, "turn_deadline", paused_for)
+        moved = super().resumed(state, paused_for)
         moved.pop(RESUME_WHOLE, None)
         moved.pop(FLOOR_LEFT, None)
         return moved
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[RoundStep], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """The round went all the way round (its state says `finished`)."""
         return bool(ctx.state.get("finished"))
 
 
-ROUND_COUNTS = {
-    "spoke": SummaryCount(
-        "{count} turn taken in a go-around",
-        "{count} turns taken in a go-around",
-        N_("turns taken in a go-around by fewer than {k} people"),
-    ),
-    "answer": SummaryCount(
-        "{count} written answer in a go-around",
-        "{count} written answers in a go-around",
-        N_("written answers in a go-around from fewer than {k} people"),
-    ),
-    "pass": PASSES,
-}
-"""How the session summary counts what members do at a round step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=RoundStep, handler=RoundHandler, order=9, summary_counts=ROUND_COUNTS, state=RoundState
+    handler=RoundHandler,
+    order=9,
+    summary_counts={
+        "spoke": SummaryCount(
+            "{count} turn taken in a go-around",
+            "{count} turns taken in a go-around",
+            N_("turns taken in a go-around by fewer than {k} people"),
+        ),
+        "answer": SummaryCount(
+            "{count} written answer in a go-around",
+            "{count} written answers in a go-around",
+            N_("written answers in a go-around from fewer than {k} people"),
+        ),
+        "pass": PASSES,
+    },
+    state=RoundState,
 )

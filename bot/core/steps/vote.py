@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from bot.core.activity_fields import StepBase, Track
+from bot.core.activity_fields import FieldPath, StepBase, Track
 from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text, TextShorthand, Title, localize
 from bot.core.format_base import format_error
@@ -24,8 +24,10 @@ from bot.core.listening import ResolvedTrack, suggestion_credit
 from bot.core.lyrics import EVENT_KINDS, fold
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind, SummaryCount
+from bot.core.steps.reflect import ReflectStep
+from bot.core.steps.write import WriteStep
 from bot.core.text import clean_member_text
-from bot.i18n import N_
+from bot.i18n import N_, Wording
 from bot.records.media import NominationRecord
 from bot.records.sessions import ContributionRecord
 
@@ -63,6 +65,19 @@ class VoteStep(StepBase):
             )
         return self
 
+    def problems_among(
+        self, steps: Sequence[StepBase], index: int
+    ) -> list[tuple[FieldPath, Wording]]:
+        """``from: previous`` needs a step whose answers can be choices just before the vote:
+        a write step's lines or a reflect step's shared reflections (`previous_choices`)."""
+        if self.choose_from != "previous":
+            return []
+        previous = steps[index - 1] if index > 0 else None
+        if isinstance(previous, WriteStep | ReflectStep):
+            return []
+        problem = Wording("from: previous needs a write or reflect step just before the vote")
+        return [(("from",), problem)]
+
     @property
     def yields_track(self) -> bool:
         """True when the winner is something a listen step can play."""
@@ -77,13 +92,11 @@ LABEL_MAX = 100
 _KEY = re.compile(r"^[onc][0-9]{1,18}$")
 
 
-class VoteHandler(BaseStepHandler):
+class VoteHandler(BaseStepHandler[VoteStep]):
     """One vote per member (changing it replaces it); complete when everyone present voted."""
 
-    kind = "vote"
-
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[VoteStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """A "vote" for one choice key: "o<n>" for one of the step's options, "n<id>" for a
         playlist entry or "c<id>" for a previous contribution, as the step's `choose_from` says;
@@ -94,7 +107,7 @@ class VoteHandler(BaseStepHandler):
         key = payload.get("choice")
         if not isinstance(key, str) or not _KEY.fullmatch(key):
             raise InvalidInput(N_("That isn't one of the choices in this vote."))
-        step: VoteStep = ctx.step
+        step = ctx.step
         if key.startswith("o"):
             if step.options is None or int(key[1:]) >= len(step.options):
                 raise InvalidInput(N_("That isn't one of the choices in this vote."))
@@ -287,11 +300,14 @@ FORM = StepForm(
 )
 
 
-VOTE_COUNTS = {
-    "vote": SummaryCount("{count} vote", "{count} votes", N_("votes from fewer than {k} people")),
-}
-"""How the session summary counts what members do at a vote step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=VoteStep, handler=VoteHandler, order=7, form=FORM, icon="🗳", summary_counts=VOTE_COUNTS
+    handler=VoteHandler,
+    order=7,
+    form=FORM,
+    icon="🗳",
+    summary_counts={
+        "vote": SummaryCount(
+            "{count} vote", "{count} votes", N_("votes from fewer than {k} people")
+        ),
+    },
 )

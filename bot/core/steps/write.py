@@ -30,15 +30,8 @@ from bot.core.lyric_turns import (
 from bot.core.lyrics import State, apply_event, is_full, next_position, song_lines
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm, form_number
 from bot.core.step_state import as_count
-from bot.core.steps.base import (
-    PASSES,
-    BaseStepHandler,
-    StepContext,
-    StepKind,
-    SummaryCount,
-    Wake,
-    shift_deadline,
-)
+from bot.core.step_turns import TurnTaking, turn_starts
+from bot.core.steps.base import PASSES, StepContext, StepKind, SummaryCount, Wake
 from bot.i18n import N_
 from bot.records.sessions import ContributionRecord
 
@@ -121,7 +114,7 @@ def _raw(payload: Mapping[str, Any]) -> str | list[str]:
     return str(payload.get("text", ""))
 
 
-def _turn_of(ctx: StepContext) -> dict[str, int]:
+def _turn_of(ctx: StepContext[WriteStep]) -> dict[str, int]:
     """A line's or pass's turn (`turn_no`) when the step takes turns: see `still_applies`."""
     if not takes_turns(ctx.step):
         return {}
@@ -135,14 +128,9 @@ def _turn_current(state: Mapping[str, Any], contribution: ContributionRecord) ->
     return turn_no is None or turn_no == as_count(state.get("turn_no"))
 
 
-class WriteHandler(BaseStepHandler):
-    """Turn order, line checks and the folded song for `write` steps."""
-
-    kind = "write"
-
-    def one_answer_per_member(self, step: Any) -> bool:
-        """StepHandler: False; a member may write several lines (one per turn when it takes turns)."""
-        return False
+class WriteHandler(TurnTaking[WriteStep]):
+    """Turn order, line checks and the folded song for `write` steps (a member may write several
+    lines, one per turn when it takes turns)."""
 
     # ---------------------------------------------------------------- timers
 
@@ -153,14 +141,12 @@ class WriteHandler(BaseStepHandler):
             state["turn_deadline"] = None
             return Wake(at=None, state=state)
         state["turn"] = writer
-        state["turn_no"] = int(state.get("turn_no", 0)) + 1
-        state["turn_deadline"] = now + step.turn_seconds
-        return Wake(at=state["turn_deadline"], state=state)
+        return turn_starts(state, step.turn_seconds, now)
 
-    def enter(self, ctx: StepContext) -> Wake:
+    def enter(self, ctx: StepContext[WriteStep]) -> Wake:
         """StepHandler: the song starts empty; with turns, the first writer's turn starts now
         (its end, a UTC timestamp in seconds, is the wake)."""
-        step: WriteStep = ctx.step
+        step = ctx.step
         state: State = {
             "lines": {},
             "order": list(ctx.present),
@@ -173,9 +159,9 @@ class WriteHandler(BaseStepHandler):
         first = ctx.present[0] if ctx.present else None
         return self._start_turn(state, step, first, ctx.now)
 
-    def on_wake(self, ctx: StepContext) -> Wake:
+    def on_wake(self, ctx: StepContext[WriteStep]) -> Wake:
         """The writer's time ran out: their turn is recorded as passed and moves on."""
-        step: WriteStep = ctx.step
+        step = ctx.step
         state: State = dict(ctx.state)
         lines = song_lines(state)
         position = next_position(step, lines)
@@ -202,8 +188,8 @@ class WriteHandler(BaseStepHandler):
 
     # ---------------------------------------------------------------- checking
 
-    def _require_turn(self, ctx: StepContext, writer: int) -> None:
-        step: WriteStep = ctx.step
+    def _require_turn(self, ctx: StepContext[WriteStep], writer: int) -> None:
+        step = ctx.step
         if not takes_turns(step):
             return
         now_writing = current_writer(ctx.state, ctx.present)
@@ -211,7 +197,7 @@ class WriteHandler(BaseStepHandler):
             raise turn_refusal(step, now_writing, writer in rotation(ctx.state, ctx.present))
 
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[WriteStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """StepHandler: check a `line`, `pass`, `withdraw`, `edit` or `remove` against the song
         so far and return the payload to store (with the line's position `pos` and, for a line
@@ -221,7 +207,7 @@ class WriteHandler(BaseStepHandler):
         the slot the form was opened for has changed, InvalidInput for a line the slot's rules
         refuse (in the session's language, `ctx.language`), NotFoundLine for a line number
         that isn't there."""
-        step: WriteStep = ctx.step
+        step = ctx.step
         lines = song_lines(ctx.state)
         position = next_position(step, lines)
         writer = _writer(payload)
@@ -324,14 +310,14 @@ class WriteHandler(BaseStepHandler):
 
     # ---------------------------------------------------------------- after
 
-    def still_applies(self, ctx: StepContext, contribution: ContributionRecord) -> bool:
+    def still_applies(self, ctx: StepContext[WriteStep], contribution: ContributionRecord) -> bool:
         """StepHandler: whether the contribution still fits the song as `ctx`'s state has it
         (read again after another process changed the run): a line needs its position still
         next (when its turn ran out there meanwhile, the line still goes in, and the turn
         already moved on stays where it is: see `after_contribution`); a pass, its position
         next and its turn (`turn_no`, stored with it) still current; a change or withdrawal,
         the line still the last one; a removal, the line still there."""
-        step: WriteStep = ctx.step
+        step = ctx.step
         lines = song_lines(ctx.state)
         payload = contribution.payload
         kind = contribution.kind
@@ -348,11 +334,13 @@ class WriteHandler(BaseStepHandler):
             return line is not None and line.get("id") == line_id
         return True
 
-    def after_contribution(self, ctx: StepContext, contribution: ContributionRecord) -> Wake:
+    def after_contribution(
+        self, ctx: StepContext[WriteStep], contribution: ContributionRecord
+    ) -> Wake:
         """StepHandler: apply the stored contribution to the song's lines and move the turn
         on (a line or a pass), or restart turns when a removal reopened a full song; the wake
         is the current turn's end (UTC timestamp in seconds) or None."""
-        step: WriteStep = ctx.step
+        step = ctx.step
         state: State = dict(ctx.state)
         state["order"] = rotation(state, ctx.present)
         before = song_lines(state)
@@ -389,11 +377,9 @@ class WriteHandler(BaseStepHandler):
         deadline = state.get("turn_deadline")
         return Wake(at=deadline if isinstance(deadline, int | float) else None, state=state)
 
-    def resumed(self, state: Mapping[str, Any], paused_for: float) -> dict[str, Any]:
-        """The turn's end moves on by the pause: its time runs only while the step does."""
-        return shift_deadline(state, "turn_deadline", paused_for)
-
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[WriteStep], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """StepHandler: complete when every slot of the song has its line."""
         return is_full(ctx.step, song_lines(ctx.state))
 
@@ -416,20 +402,18 @@ FORM = StepForm(
 )
 
 
-WRITE_COUNTS = {
-    "line": SummaryCount(
-        "{count} lyric line", "{count} lyric lines", N_("lyric lines from fewer than {k} people")
-    ),
-    "pass": PASSES,
-}
-"""How the session summary counts what members do at a write step (`StepKind.summary_counts`)."""
-
 KIND = StepKind(
-    model=WriteStep,
     handler=WriteHandler,
     order=4,
     form=FORM,
     icon="✍",
-    summary_counts=WRITE_COUNTS,
+    summary_counts={
+        "line": SummaryCount(
+            "{count} lyric line",
+            "{count} lyric lines",
+            N_("lyric lines from fewer than {k} people"),
+        ),
+        "pass": PASSES,
+    },
     state=WriteState,
 )

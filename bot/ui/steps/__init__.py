@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.core.steps import step_kinds
+from bot.core.steps.base import type_argument
 from bot.ui.steps.base import BasePresenter, StepPresenter
 
 _packages: list[str] = [__name__]
@@ -49,13 +50,7 @@ def _presenter_class(kind: str) -> Callable[[], StepPresenter[Any]]:
 def presented_model(presenter: object) -> type | None:
     """The step model a presenter is typed by (``class P(SimplePresenter[ReflectStep])`` ->
     `ReflectStep`), or None when its class names none."""
-    for cls in type(presenter).__mro__:
-        for base in getattr(cls, "__orig_bases__", ()):
-            origin = typing.get_origin(base)
-            if isinstance(origin, type) and issubclass(origin, BasePresenter):
-                (model,) = typing.get_args(base)
-                return model if isinstance(model, type) else None
-    return None
+    return type_argument(type(presenter), BasePresenter)
 
 
 def _kind_of(model: type) -> str | None:

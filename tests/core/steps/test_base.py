@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.steps.base import (
     BaseStepHandler,
     Press,
@@ -15,6 +17,7 @@ from bot.records.sessions import ContributionRecord
 from tests.ui.test_templates import run
 
 FACILITATOR, ANA, BEN = 1, 11, 12
+PROMPT = PromptStep(type="prompt", title="Read", text="Read this together.")
 
 
 def answer(author: int | None, number: int = 1) -> ContributionRecord:
@@ -24,18 +27,18 @@ def answer(author: int | None, number: int = 1) -> ContributionRecord:
 def test_an_auto_step_waits_for_everyone_present_but_the_facilitator() -> None:
     ctx = StepContext(
         run=run(0),
-        step=None,
+        step=PROMPT,
         present=[FACILITATOR, ANA, BEN],
         now=0.0,
         facilitator_id=FACILITATOR,
         language="en",
     )
     assert ctx.expected == [ANA, BEN]
-    handler = BaseStepHandler()
+    handler = BaseStepHandler[PromptStep]()
     assert not handler.is_complete(ctx, [answer(ANA)])
     assert handler.is_complete(ctx, [answer(ANA), answer(BEN, 2)])
     assert handler.refuse_leaving(ctx, by_facilitator=False) is None
-    assert handler.enter(ctx).at is None and handler.one_answer_per_member(None)
+    assert handler.enter(ctx).at is None and handler.one_answer_per_member(PROMPT)
 
 
 def test_anonymous_answers_count_towards_the_total() -> None:
@@ -45,13 +48,27 @@ def test_anonymous_answers_count_towards_the_total() -> None:
     assert not everyone_answered([], [answer(ANA)])  # nobody present: never "everyone"
 
 
-def test_a_kind_is_named_by_its_models_type() -> None:
-    kind = StepKind(model=PromptStep, handler=BaseStepHandler)
+class Reading(BaseStepHandler[PromptStep]):
+    """A handler of prompts with every default."""
+
+
+def test_a_kind_is_its_handler_and_its_model_is_the_one_the_handler_is_typed_by() -> None:
+    kind = StepKind(handler=Reading)
+    assert kind.model is PromptStep and Reading().kind == "prompt"
     assert kind.name == "prompt" and kind.order == 100 and kind.form is None
 
 
+def test_a_handler_typed_by_no_model_makes_no_kind() -> None:
+    class Untyped(BaseStepHandler):  # type: ignore[type-arg]
+        """What mypy refuses (no model named), refused at run time too."""
+
+    with pytest.raises(TypeError, match="Untyped names no step model"):
+        StepKind(handler=Untyped)
+    assert Untyped().kind == "base"
+
+
 def test_a_press_is_a_one_click_answer_by_default() -> None:
-    handler = BaseStepHandler()
+    handler = BaseStepHandler[PromptStep]()
     for leads in (True, False):
-        pressed = handler.pressed(None, Press(action="hum", member_id=ANA, leads=leads))
+        pressed = handler.pressed(PROMPT, Press(action="hum", member_id=ANA, leads=leads))
         assert pressed == Pressed(contribute=True, move_on=False, reply=None)

@@ -31,7 +31,7 @@ from tests.ui.test_templates import FACILITATOR, MEMBERS, NAMES, STARTED, run, s
 KINDS = [kind.name for kind in step_kinds()]
 
 
-def registered(name: str) -> StepKind:
+def registered(name: str) -> StepKind[Any]:
     (kind,) = [kind for kind in step_kinds() if kind.name == name]
     return kind
 
@@ -41,7 +41,7 @@ def the_step(name: str) -> Any:
     return step
 
 
-def context(step: Any, state: dict[str, Any] | None = None) -> StepContext:
+def context(step: Any, state: dict[str, Any] | None = None) -> StepContext[Any]:
     return StepContext(
         run=run(0),
         step=step,

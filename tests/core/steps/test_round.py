@@ -111,7 +111,7 @@ def step(**fields: Any) -> RoundStep:
 
 def ctx(
     the_step: RoundStep, present: list[int], now: float, state: dict[str, Any] | None = None
-) -> StepContext:
+) -> StepContext[RoundStep]:
     return StepContext(
         run=run_record(),
         step=the_step,

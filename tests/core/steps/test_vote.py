@@ -123,7 +123,7 @@ def test_handler_accepts_only_keys_of_its_source() -> None:
     fixed = step(options=["a", "b"])
     playlist = step(**{"from": "playlist"})
 
-    def ctx(s: VoteStep) -> StepContext:
+    def ctx(s: VoteStep) -> StepContext[VoteStep]:
         return StepContext(run=RUN, step=s, present=[], now=0.0, language="en")
 
     assert handler.accept(ctx(fixed), "vote", {"choice": "o1"})["choice"] == "o1"

@@ -16,12 +16,11 @@ class ClapStep(StepBase):
     type: Literal["clap"]
 
 
-class ClapHandler(BaseStepHandler):
-    kind = "clap"
+class ClapHandler(BaseStepHandler[ClapStep]):
+    """One clap (or pass) each; the defaults."""
 
 
 KIND = StepKind(
-    model=ClapStep,
     handler=ClapHandler,
     summary_counts={
         "pass": SummaryCount("{count} skip", "{count} skips", N_("skips by fewer than {k} people"))

@@ -8,15 +8,15 @@ they are shown in English."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from bot.core.activity_fields import StepBase
+from bot.core.activity_fields import FieldPath, StepBase
 from bot.core.errors import InvalidInput
 from bot.core.field_texts import Text
 from bot.core.step_forms import TIME_LIMIT, TITLE, FieldSpec, StepForm
 from bot.core.steps.base import BaseStepHandler, StepContext, StepKind
-from bot.i18n import N_
+from bot.i18n import N_, Wording
 
 
 class HumStep(StepBase):
@@ -25,15 +25,28 @@ class HumStep(StepBase):
     type: Literal["hum"]
     tune: Text
     """What to hum, e.g. "the first line of a song you love"."""
+    drone: str | None = None
+    """Optional: a file in the media directory played under the humming."""
+
+    # Optional: rules that span steps, and the media files a step plays, are the kind's too.
+    def problems_among(
+        self, steps: Sequence[StepBase], index: int
+    ) -> list[tuple[FieldPath, Wording]]:
+        """A hum right after a hum is one longer hum: refused at its `tune`."""
+        if index > 0 and isinstance(steps[index - 1], HumStep):
+            return [(("tune",), Wording("a hum right after a hum: make it one longer hum"))]
+        return []
+
+    def media_files(self) -> list[tuple[FieldPath, str]]:
+        """The drone, when it has one."""
+        return [(("drone",), self.drone)] if self.drone else []
 
 
-class HumHandler(BaseStepHandler):
+class HumHandler(BaseStepHandler[HumStep]):
     """One hum per member; complete when everyone present has hummed (the default)."""
 
-    kind = "hum"
-
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[HumStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         if contribution_kind != "hum":
             raise InvalidInput(N_("Press Hum once you have hummed along."))
@@ -51,4 +64,4 @@ FORM = StepForm(
     _hum_from_form,
 )
 
-KIND = StepKind(model=HumStep, handler=HumHandler, form=FORM)
+KIND = StepKind(handler=HumHandler, form=FORM)

@@ -19,12 +19,11 @@ class MoodStep(StepBase):
     type: Literal["mood"]
 
 
-class MoodHandler(BaseStepHandler):
-    kind = "mood"
+class MoodHandler(BaseStepHandler[MoodStep]):
+    """One answer each; the defaults."""
 
 
 KIND = StepKind(
-    model=MoodStep,
     handler=MoodHandler,
     private_counts=True,
     icon="🌦",

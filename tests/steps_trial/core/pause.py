@@ -28,22 +28,22 @@ class PauseStep(StepBase):
     """A line shown on the card, e.g. "Stretch, get some water"."""
 
 
-class PauseHandler(BaseStepHandler):
+class PauseHandler(BaseStepHandler[PauseStep]):
     """Nothing to answer; the pause ends by its deadline, the board's Next, or Skip."""
 
-    kind = "pause"
-
     def accept(
-        self, ctx: StepContext, contribution_kind: str, payload: Mapping[str, Any]
+        self, ctx: StepContext[PauseStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """Always refuses: a pause has no answers. Raises InvalidInput."""
         raise InvalidInput(N_("This is a quiet pause; there's nothing to send."))
 
-    def is_complete(self, ctx: StepContext, contributions: Sequence[ContributionRecord]) -> bool:
+    def is_complete(
+        self, ctx: StepContext[PauseStep], contributions: Sequence[ContributionRecord]
+    ) -> bool:
         """Never: the pause ends when its time is up or someone who leads ends it."""
         return False
 
-    def pressed(self, step: Any, press: Press) -> Pressed:
+    def pressed(self, step: PauseStep, press: Press) -> Pressed:
         """Skip ends the pause, for whoever leads the session. Raises NotFacilitator for anyone
         else and InvalidInput for another action."""
         if press.action != SKIP:
@@ -53,4 +53,4 @@ class PauseHandler(BaseStepHandler):
         return Pressed(contribute=False, move_on=True, reply=N_("⏭ You ended the pause."))
 
 
-KIND = StepKind(model=PauseStep, handler=PauseHandler, order=95, answered=False)
+KIND = StepKind(handler=PauseHandler, order=95, answered=False)
