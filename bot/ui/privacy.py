@@ -48,7 +48,7 @@ EXPORT_WORDS: dict[str, Counted] = {
 }
 
 
-class ForgetButton(TypedButton, spec="chorus:forget:{answer:word}:{user_id:int}"):
+class ForgetButton(TypedButton, spec="chorus:forget:{answer:yesno}:{user_id:int}"):
     """/forget's confirmation: `answer` is "yes" (delete) or "no" (keep); only `user_id` may
     press it."""
 
