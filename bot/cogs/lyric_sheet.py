@@ -9,11 +9,11 @@ Turn timers are the runner's: a turn's deadline is stored in the run (`turn_dead
 run's `wake_at`) and fired like every deadline, by the process holding the guild's shard lease,
 claimed `FOR UPDATE SKIP LOCKED` and committed with the step compare-and-set (bot/shards.py); a
 survivor adopting a dead process's shards fires them from the store. The sheet keeps no timer
-of its own: it hears the committed update (`after_update`) in the process that made it, and only
-that process pings. A process pings only turns it started (or saw start): a turn already under
-way when it loaded the run, or when it first sees a run another process started (adoption), is
-taken as announced, so no turn is pinged twice; a process dying between a turn's commit and its
-ping loses that ping (the sheet still shows whose turn it is).
+of its own: it hears the committed update (`after_update`) in the process that made it. Whether
+a turn is pinged is kept with the run, not here: the handler leaves a note with each turn and
+the first process to claim it (`LyricsService.claim_turn_ping`) pings, so no turn is pinged
+twice, and a turn whose process died before its ping is pinged by the next one to load the
+run (`load`). Only the last ping's message, tidied away at the next turn, is this process's.
 """
 
 from __future__ import annotations
@@ -66,8 +66,6 @@ class LiveLyricSheet:
         bot.live.add_observer(self)
         self.sheets = Debouncer[int](bot.settings.board_edit_interval, self.refresh)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._announced: dict[int, int] = {}
-        """run -> the last turn announced (or taken as announced) by this process."""
         self._ping_messages: dict[int, tuple[int, int]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._shown: dict[tuple[int, int], str] = {}
@@ -76,12 +74,14 @@ class LiveLyricSheet:
         bot.privacy.on_forget(self._forget_member)
 
     async def load(self) -> None:
-        """After a restart: remember the songs in progress (their current turns announced)."""
+        """After a restart: remember the songs in progress, and ping a turn whose process
+        stopped before its ping went out (the claim stored with the run says which)."""
         for run in await self.service.live_runs():
             step = self.bot.runner.step(run)
             if isinstance(step, WriteStep):
-                self._announced[run.id] = StepState.of(run).kind(WriteState).turn_no
                 await self.load_info(run, step)
+                if StepState.of(run).kind(WriteState).ping_due:
+                    self.request_sheet(run.id, delay=0.0)
 
     def close(self) -> None:
         """Stop the sheet refreshes (the bot is closing)."""
@@ -132,7 +132,6 @@ class LiveLyricSheet:
         """The step message is being posted with `payload`: ping the first writer, and show
         whatever the sheet has that the first posting didn't (names, the current writer)."""
         self._shown[(scene.run.id, scene.step_index)] = fingerprint(payload)
-        self._announced[scene.run.id] = 0  # this process started the step: it pings turn 1
         self.request_sheet(scene.run.id, delay=0.0)
 
     def _step_closed(self, scene: StepScene[WriteStep]) -> None:
@@ -201,28 +200,21 @@ class LiveLyricSheet:
         state: WriteState,
         present: list[int],
     ) -> None:
-        """Tell the writer once per turn: a ping to only them, or privately in an anonymous song.
+        """Tell the writer once per turn (claimed in the store first): a ping to only them, or
+        privately in an anonymous song.
 
         When nobody is to write (the song is full, or turns aren't taken) the last ping goes.
         """
         if not takes_turns(step):
             await self._delete_ping(session, run.id)
             return
-        turn_no = state.turn_no
         writer = state.writer(present)
         position = next_position(step, state.lines)
         if position is None or writer is None:
             await self._delete_ping(session, run.id)
             return
-        announced = self._announced.get(run.id)
-        if announced is None:
-            # Started in another process (this one adopted the shard, or got the run from
-            # another's commit): whatever turn is under way was announced there.
-            self._announced[run.id] = turn_no
-            return
-        if run.state != "running" or announced >= turn_no:
-            return
-        self._announced[run.id] = turn_no
+        if run.state != "running" or not await self.service.claim_turn_ping(run):
+            return  # paused (pinged at Resume), or this turn was pinged already
         words = TurnPing.of(
             step,
             position,

@@ -19,7 +19,7 @@ from bot.core.format_base import format_error
 from bot.core.lyric_lines import NotFoundLine, check_line
 from bot.core.lyric_shape import Constraints, Section
 from bot.core.lyric_slots import SlotConflict, slots
-from bot.core.lyric_state import WriteState
+from bot.core.lyric_state import TURN_PING, WriteState
 from bot.core.lyric_turns import (
     current_writer,
     next_after,
@@ -154,6 +154,7 @@ class WriteHandler(BaseStepHandler):
             return Wake(at=None, state=state)
         state["turn"] = writer
         state["turn_no"] = int(state.get("turn_no", 0)) + 1
+        state[TURN_PING] = {"turn_no": state["turn_no"]}  # the writer is to be told, once
         state["turn_deadline"] = now + step.turn_seconds
         return Wake(at=state["turn_deadline"], state=state)
 
