@@ -45,6 +45,9 @@ EXPORT_WORDS: dict[str, Counted] = {
     "song_lines": counted("{count} song line", "{count} song lines"),
     "tracks_uploaded": counted("{count} track uploaded", "{count} tracks uploaded"),
     "checkin_schedule": counted("{count} check-in schedule", "{count} check-in schedules"),
+    "consent_asked": counted(
+        "{count} step that explained saving to you", "{count} steps that explained saving to you"
+    ),
 }
 
 
