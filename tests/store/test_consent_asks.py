@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.records.sessions import NewRun, NewSession
+from bot.records.sessions import NewRun
 from bot.store.engine import Conn
 from bot.store.store import Store
+from tests.core.runner_setup import session
 from tests.engines import TestDatabase, rows_outside
 
 GUILD, ANA, BEN = 1, 11, 12
@@ -16,18 +17,9 @@ GUILD, ANA, BEN = 1, 11, 12
 
 async def _run(store: Store, channel_id: int = 10) -> tuple[int, int]:
     """A session with a run: (session id, run id)."""
-    session = await store.sessions.create(
-        NewSession(
-            guild_id=GUILD,
-            channel_id=channel_id,
-            voice_channel_id=None,
-            title="a",
-            facilitator_id=5,
-        ),
-        1.0,
-    )
-    run = await store.runs.create(NewRun(session.id, "act", "h", "{}", None), 2.0)
-    return session.id, run.id
+    created = await session(store, guild_id=GUILD, channel_id=channel_id)
+    run = await store.runs.create(NewRun(created.id, "act", "h", "{}", None), 2.0)
+    return created.id, run.id
 
 
 async def marks(engine: TestDatabase) -> list[tuple[object, ...]]:
