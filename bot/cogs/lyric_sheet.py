@@ -92,7 +92,8 @@ class LiveLyricSheet:
 
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """This process committed a run update (a turn ran out, a step's time is up): the
-        sheet shows it and the next writer is pinged, here and nowhere else."""
+        sheet shows it and the next writer is pinged from here (once: the ping is claimed in
+        the run, so no other process pings that turn too)."""
         if update.ended is None and isinstance(self.bot.runner.step(update.run), WriteStep):
             self.request_sheet(update.run.id, delay=0.0)
 
