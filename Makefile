@@ -41,8 +41,8 @@ test-postgres: $(DEV_STAMP)
 	CHORUS_REQUIRE_POSTGRES=1 bash scripts/pg-throwaway.sh run $(MAKE) test
 
 lint: $(DEV_STAMP)
-	$(BIN)/ruff check bot tests $(wildcard bench)
-	$(BIN)/ruff format --check bot tests $(wildcard bench)
+	$(BIN)/ruff check bot tests $(wildcard bench) scripts
+	$(BIN)/ruff format --check bot tests $(wildcard bench) scripts
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q tests/test_import_cycles.py tests/test_dead_code.py tests/test_docstrings.py
 

@@ -81,7 +81,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     },
     "core/series_reminders.py": {"tests/cogs/test_series_reminders.py": "Interested"},
     "core/step_moves.py": {"tests/core/test_runner.py": "advance("},
-    "core/round_state.py": {"tests/core/test_step_state.py": IMPORTS},
     "core/lyric_state.py": {"tests/core/test_step_state.py": IMPORTS},
     "core/lyric_shape.py": {"tests/core/test_lyric_lines.py": '"syllables": {"min"'},
     "core/steps/checkin.py": {"tests/core/test_activity_models.py": IMPORTS},

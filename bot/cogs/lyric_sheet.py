@@ -9,11 +9,11 @@ Turn timers are the runner's: a turn's deadline is stored in the run (`turn_dead
 run's `wake_at`) and fired like every deadline, by the process holding the guild's shard lease,
 claimed `FOR UPDATE SKIP LOCKED` and committed with the step compare-and-set (bot/shards.py); a
 survivor adopting a dead process's shards fires them from the store. The sheet keeps no timer
-of its own: it hears the committed update (`after_update`) in the process that made it, and only
-that process pings. A process pings only turns it started (or saw start): a turn already under
-way when it loaded the run, or when it first sees a run another process started (adoption), is
-taken as announced, so no turn is pinged twice; a process dying between a turn's commit and its
-ping loses that ping (the sheet still shows whose turn it is).
+of its own: it hears the committed update (`after_update`) in the process that made it. Whether
+a turn is pinged is kept with the run, not here: the handler leaves a note with each turn and
+the first process to claim it (`LyricsService.claim_turn_ping`) pings, so no turn is pinged
+twice, and a turn whose process died before its ping is pinged by the next one to load the
+run (`load`). Only the last ping's message, tidied away at the next turn, is this process's.
 """
 
 from __future__ import annotations
@@ -58,8 +58,6 @@ class LiveLyricSheet:
         bot.live.add_scene_source(WritePresenter, self.write_scene)
         bot.live.add_observer(self)
         self.sheets = Debouncer[int](bot.settings.board_edit_interval, self.refresh)
-        self._announced: dict[int, int] = {}
-        """run -> the last turn announced (or taken as announced) by this process."""
         self._ping_messages: dict[int, tuple[int, int]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._shown: dict[tuple[int, int], str] = {}
@@ -80,12 +78,14 @@ class LiveLyricSheet:
         return self.info.get((run.id, step_index))
 
     async def load(self) -> None:
-        """After a restart: remember the songs in progress (their current turns announced)."""
+        """After a restart: remember the songs in progress, and ping a turn whose process
+        stopped before its ping went out (the claim stored with the run says which)."""
         for run in await self.service.live_runs():
             step = self.bot.runner.step(run)
             if isinstance(step, WriteStep):
-                self._announced[run.id] = StepState.of(run).kind(WriteState).turn_no
                 await self.load_info(run, step)
+                if StepState.of(run).kind(WriteState).ping_due:
+                    self.request_sheet(run.id, delay=0.0)
 
     def close(self) -> None:
         """Stop the sheet refreshes (the bot is closing)."""
@@ -93,8 +93,9 @@ class LiveLyricSheet:
 
     async def after_update(self, session: SessionRecord, update: RunUpdate) -> None:
         """This process committed a run update (a turn ran out, a step's time is up): the
-        sheet shows it and the next writer is pinged, here and nowhere else. A song whose step
-        ended is finished; a write step just posted pings its first writer."""
+        sheet shows it and the next writer is pinged from here (once: the ping is claimed in
+        the run, so no other process pings that turn too). A song whose step ended is
+        finished; a write step just posted pings its first writer."""
         run = update.run
         exited = update.exited_step
         if exited is not None and isinstance(self.bot.runner.step_at(run, exited), WriteStep):
@@ -142,7 +143,6 @@ class LiveLyricSheet:
         after_update asks for)."""
         scene = await self.bot.live.scene(session, run, run.step_index)
         self._shown[(run.id, run.step_index)] = fingerprint(self.presenter.render(scene))
-        self._announced[run.id] = 0  # this process started the step: it pings turn 1
 
     async def _step_closed(self, session: SessionRecord, run_id: int, step_index: int) -> None:
         """Write step `step_index` of run `run_id` ended: its song is finished and the last
@@ -203,28 +203,21 @@ class LiveLyricSheet:
         state: WriteState,
         present: list[int],
     ) -> None:
-        """Tell the writer once per turn: a ping to only them, or privately in an anonymous song.
+        """Tell the writer once per turn (claimed in the store first): a ping to only them, or
+        privately in an anonymous song.
 
         When nobody is to write (the song is full, or turns aren't taken) the last ping goes.
         """
         if not takes_turns(step):
             await self._delete_ping(session, run.id)
             return
-        turn_no = state.turn_no
         writer = state.writer(present)
         position = next_position(step, state.lines)
         if position is None or writer is None:
             await self._delete_ping(session, run.id)
             return
-        announced = self._announced.get(run.id)
-        if announced is None:
-            # Started in another process (this one adopted the shard, or got the run from
-            # another's commit): whatever turn is under way was announced there.
-            self._announced[run.id] = turn_no
-            return
-        if run.state != "running" or announced >= turn_no:
-            return
-        self._announced[run.id] = turn_no
+        if run.state != "running" or not await self.service.claim_turn_ping(run):
+            return  # paused (pinged at Resume), or this turn was pinged already
         words = TurnPing.of(
             step,
             position,

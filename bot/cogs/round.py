@@ -36,10 +36,6 @@ from bot.ui.steps.round import (
     shared_answer,
 )
 
-TELL_LEFT_WITHIN = 60.0
-"""Seconds after a speaker left within which the channel is told (once: the round's state keeps
-the mark `told`, see `Runner.claim_note`); a minute later the card says it anyway."""
-
 THANKS = {
     "spoke": N_("✅ Thank you. The floor moves on."),
     "pass": N_("⏭ Passed. That's always fine; the floor moves on."),
@@ -178,13 +174,9 @@ class RoundCog(commands.Cog):
         floor now (once per turn, across restarts: claimed in the stored state first; the
         handler drops the note at the next change)."""
         state = StepState.of(run).kind(RoundState)
-        left = state.floor_left
+        left = state.left_to_tell(self.bot.clock().timestamp())
         if left is None or left.user is None:
-            return
-        at = left.at
-        fresh = at is not None and self.bot.clock().timestamp() - at <= TELL_LEFT_WITHIN
-        if left.told or not fresh:
-            return  # told already (or long past: news no more)
+            return  # told already, long past, or nobody to name
         if not await self.bot.runner.claim_note(run.id, run.step_index, FLOOR_LEFT):
             return  # told meanwhile (a redraw, another process): the stored mark says so
         names = self.names.get(session.id, {})

@@ -22,7 +22,6 @@ from bot.cogs.options import IdChoices, TextChoices
 from bot.cogs.schedule_commands import NewSchedule, ScheduleGroup
 from bot.cogs.subcommands import attach, detach
 from bot.core.activities import localize
-from bot.core.deadline_timer import DeadlineTimer
 from bot.core.schedule_changes import Changes
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
 from bot.core.schedule_values import ScheduleAccess
@@ -58,11 +57,6 @@ class ScheduleCog(commands.Cog):
             description="The next scheduled sessions, in your own time zone",
             callback=_upcoming_callback,
         )
-
-    @property
-    def timer(self) -> DeadlineTimer:
-        """The schedule's one timer (armed and closed by ScheduleEventsCog)."""
-        return self.bot.schedule.timer
 
     async def cog_load(self) -> None:
         """Adds /session schedule and /session upcoming to the /session group (SessionsCog's)."""

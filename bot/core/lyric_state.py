@@ -16,6 +16,12 @@ from bot.core.lyric_turns import rotation_of, writer_of
 from bot.core.lyrics import song_lines
 from bot.core.step_state import as_count, as_member, as_members, as_number
 
+TURN_PING = "turn_ping"
+"""State key: the note that a writer's turn started, ``{"turn_no": n}``, set by the handler
+with each turn and marked ``"told": true`` by whoever claims the turn's ping first
+(`LyricsService.claim_turn_ping`, through `Runner.claim_note`): each turn is pinged once,
+across restarts and processes."""
+
 
 @dataclass(frozen=True, slots=True)
 class LastLine:
@@ -55,6 +61,9 @@ class WriteState:
     last: LastLine | None = None
     timeouts: tuple[TimedOut, ...] = ()
     """The last turns that ran out of time (at most 64), oldest first."""
+    ping_due: bool = False
+    """The current turn's writer is still to be pinged: its `TURN_PING` note is not told (a
+    state from before the note, or without a turn, has nothing due)."""
 
     @classmethod
     def read(cls, state: Mapping[str, Any]) -> WriteState:
@@ -75,6 +84,12 @@ class WriteState:
             for t in state.get("timeouts") or []
             if isinstance(t, Mapping)
         )
+        ping = state.get(TURN_PING)
+        due = (
+            isinstance(ping, Mapping)
+            and not ping.get("told")
+            and as_count(ping.get("turn_no")) == as_count(state.get("turn_no"))
+        )
         return cls(
             lines=song_lines(state),
             order=as_members(state.get("order")),
@@ -83,6 +98,7 @@ class WriteState:
             turn_deadline=as_number(state.get("turn_deadline")),
             last=kept,
             timeouts=timeouts,
+            ping_due=due,
         )
 
     def rotation(self, present: Sequence[int]) -> list[int]:

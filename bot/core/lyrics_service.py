@@ -16,7 +16,7 @@ from bot.core.activities import localize
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.lyric_lines import LineRefused, hidden_clue
 from bot.core.lyric_slots import HARD_MAX_CHARS, Slot, slots
-from bot.core.lyric_state import WriteState
+from bot.core.lyric_state import TURN_PING, WriteState
 from bot.core.lyric_turns import takes_turns, turn_refusal
 from bot.core.lyrics import next_position
 from bot.core.run_updates import ContributionOutcome
@@ -113,6 +113,20 @@ class LyricsService(StepService):
                 N_("We aren't writing a song right now; this works during a songwriting step.")
             )
         return step
+
+    async def claim_turn_ping(self, run: RunRecord) -> bool:
+        """Claim pinging the writer of the run's turn (as read in `run`): True once per turn, for the first
+        caller in any process (the mark is stored with the run, so a restart or another process
+        doesn't ping it again), which then pings; False when it was claimed already, the turn
+        or step has changed meanwhile, or the run has ended. A ping that then can't be sent is
+        lost (the sheet still shows whose turn it is). Raises StorageUnavailable when the mark
+        can't be written."""
+        state = StepState.of(run).kind(WriteState)
+        if not state.ping_due:
+            return False  # read first: a sheet refresh with nothing due writes nothing
+        return await self._runner.claim_note(
+            run.id, run.step_index, TURN_PING, turn_no=state.turn_no
+        )
 
     async def present(self, session: SessionRecord) -> list[int]:
         """The members present now, in join order (the turn order)."""

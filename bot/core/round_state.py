@@ -24,6 +24,11 @@ Resume (set by the handler, dropped on Resume)."""
 FLOOR_LEFT = "floor_left"
 """State key: the speaker has just left and the floor moved on (see the module docstring)."""
 
+TELL_LEFT_WITHIN = 60.0
+"""Seconds after a speaker left within which the channel is told (once: the note is marked
+`told` in the stored state, see `Runner.claim_note`); later it is news no more, and the card
+says it anyway."""
+
 
 @dataclass(frozen=True, slots=True)
 class RoundTurn:
@@ -108,6 +113,16 @@ class RoundState:
     def outcomes(self) -> dict[int, str]:
         """Each member's turn outcome so far (the last one, should they have had two)."""
         return {t.user: t.outcome for t in self.turns}
+
+    def left_to_tell(self, now: float) -> FloorLeft | None:
+        """The note that the speaker left, when the channel is to be told of it at `now` (UTC
+        seconds): not told yet, left at most `TELL_LEFT_WITHIN` seconds ago, and the speaker
+        not forgotten (/forget took their id out). None otherwise. The caller claims the
+        telling with `Runner.claim_note(..., FLOOR_LEFT)` before it tells."""
+        left = self.floor_left
+        if left is None or left.user is None or left.told or left.at is None:
+            return None
+        return left if now - left.at <= TELL_LEFT_WITHIN else None
 
     def answer_refusal(self, user_id: int) -> str | None:
         """Why `user_id` may not open the answer form now, or None when they have the floor."""

@@ -19,3 +19,16 @@ class RunService:
     def now(self) -> float:
         """Now as a UTC timestamp in seconds (the injected clock)."""
         return timestamp(self._clock)
+
+    async def asked_consent_before(
+        self, run_id: int, step_index: int, guild_id: int, user_id: int
+    ) -> bool:
+        """The member is being asked for consent at step `step_index` of run `run_id` (a
+        check-in or goal step): True when they were shown the explanation there before (then
+        they get the short question), False the first time, when the explanation is due. Kept
+        in the store (deleted with the run and by /forget), so a restart or another process
+        decides it the same way. Raises StorageUnavailable when the mark can't be written."""
+        first = await self._store.consent_asks.mark(
+            run_id, step_index, guild_id, user_id, self.now()
+        )
+        return not first

@@ -259,28 +259,36 @@ class Runner(Contributing, StepTimers):
             await self._release(drawn)  # not shown: decided again on a fresh read
             raise
 
-    async def claim_note(self, run_id: int, step_index: int, key: str) -> bool:
+    async def claim_note(
+        self, run_id: int, step_index: int, key: str, turn_no: int | None = None
+    ) -> bool:
         """Claim the telling of a note the step's handler left in its state under `key` (a
-        mapping, e.g. a round's `floor_left`): True once, for the first caller, which then
-        tells it; the mark `told` is stored with the run, so a restart (or another process
-        reading the run) doesn't tell it again. False when it was told already, is gone, the
-        step or the run has ended, or other processes kept changing the run. Raises
-        StorageUnavailable when the mark can't be written."""
+        mapping, e.g. a round's `floor_left`, a write step's `turn_ping`): True once, for the
+        first caller, which then tells it; the mark `told` is stored with the run, so a restart
+        (or another process reading the run) doesn't tell it again. With `turn_no`, only the
+        note of that turn (its ``turn_no``) is claimed: the caller tells what it read of that
+        turn. False when it was told already, is gone or of another turn, the step or the run
+        has ended, or other processes kept changing the run. Raises StorageUnavailable when
+        the mark can't be written."""
         async with self._lock(run_id):
             # The lock serialises this process only: the mark is set by compare-and-set.
             try:
                 return await self._decide_fresh(
-                    run_id, lambda run: self._claim_note(run, step_index, key)
+                    run_id, lambda run: self._claim_note(run, step_index, key, turn_no)
                 )
             except (NotFound, RunChanged):
                 return False
 
-    async def _claim_note(self, run: RunRecord, step_index: int, key: str) -> bool:
+    async def _claim_note(
+        self, run: RunRecord, step_index: int, key: str, turn_no: int | None
+    ) -> bool:
         if run.step_index != step_index:
             return False
         saved = StepState.of(run)
         note = saved.note(key)
         if note is None or note.get("told"):
+            return False
+        if turn_no is not None and note.get("turn_no") != turn_no:
             return False
         await self._save(run, step_state=saved.with_note_told(key).text())
         return True

@@ -72,6 +72,7 @@ TABLE_ORDER = (
     "checkin_notice_optins",
     "checkin_tags",
     "facilitator_tells",
+    "consent_asks",
     "pool_draws",
     "series_reminders",
     "series_reminder_offers",

@@ -167,6 +167,13 @@ EXPORTS: tuple[tuple[str, str], ...] = (
         " ORDER BY t.told_at",
     ),
     (
+        "consent_asked",
+        "SELECT r.session_id, s.title AS session_title, a.step_index, a.asked_at"
+        " FROM consent_asks a JOIN activity_runs r ON r.id = a.run_id"
+        " JOIN sessions s ON s.id = r.session_id"
+        " WHERE a.guild_id = :guild AND a.user_id = :user ORDER BY a.asked_at, a.run_id",
+    ),
+    (
         "anonymous_answers_under_review",
         "SELECT contribution_id, run_id, step_index, created_at FROM review_authors"
         " WHERE guild_id = :guild AND user_id = :user ORDER BY created_at, contribution_id",
@@ -188,6 +195,11 @@ FORGETS: tuple[tuple[str, str, str], ...] = (
         "delete",
         "facilitator_tells",
         "DELETE FROM facilitator_tells WHERE guild_id = :guild AND user_id = :user",
+    ),
+    (
+        "delete",
+        "consent_asks",
+        "DELETE FROM consent_asks WHERE guild_id = :guild AND user_id = :user",
     ),
     (
         "delete",

@@ -10,6 +10,7 @@ from bot.store.checkin_notices import CheckinNoticeRepository
 from bot.store.checkin_schedules import CheckinScheduleRepository
 from bot.store.checkin_tags import CheckinTagRepository
 from bot.store.checkins import CheckinRepository
+from bot.store.consent_asks import ConsentAskRepository
 from bot.store.database import Database
 from bot.store.engine import DatabaseUrl
 from bot.store.facilitator_tells import FacilitatorTellRepository
@@ -69,6 +70,7 @@ class Store:
         self.checkin_notices = CheckinNoticeRepository(self.db)
         self.checkin_tags = CheckinTagRepository(self.db)
         self.facilitator_tells = FacilitatorTellRepository(self.db)
+        self.consent_asks = ConsentAskRepository(self.db)
         self.privacy = PrivacyRepository(self.db, self.changes)
         self.goals = GoalRepository(self.db)
         self.guild_settings = GuildSettingsRepository(self.db, self.changes)

@@ -45,10 +45,13 @@ EXPORT_WORDS: dict[str, Counted] = {
     "song_lines": counted("{count} song line", "{count} song lines"),
     "tracks_uploaded": counted("{count} track uploaded", "{count} tracks uploaded"),
     "checkin_schedule": counted("{count} check-in schedule", "{count} check-in schedules"),
+    "consent_asked": counted(
+        "{count} step that explained saving to you", "{count} steps that explained saving to you"
+    ),
 }
 
 
-class ForgetButton(TypedButton, spec="chorus:forget:{answer:word}:{user_id:int}"):
+class ForgetButton(TypedButton, spec="chorus:forget:{answer:yesno}:{user_id:int}"):
     """/forget's confirmation: `answer` is "yes" (delete) or "no" (keep); only `user_id` may
     press it."""
 

@@ -360,6 +360,22 @@ async def test_the_facilitator_is_told_once_even_after_a_restart(
     assert stored == [(ana.id, 1)]
 
 
+async def test_the_consent_explanation_is_shown_once_per_step_even_after_a_restart(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """A second value pressed at the same step before choosing, after the bot restarted, gets
+    the short question: the mark is in the database, not in one process's memory."""
+    ana, quiet = world.members[:2]
+    await open_and_join(world, ana, quiet)
+    await start(world, "test-checkin-pair")
+    first = await ana.click(find_message(world.channel, "Arriving"), label="4")
+    assert reply_to(first).embeds[0].title == "Before your first check-in"
+    await restart(world, settings, catalog)
+    again = await ana.click(find_message(world.channel, "Arriving"), label="5")
+    assert reply_to(again).embeds[0].title == "Saving your check-ins?"
+    assert await rows(world, "SELECT user_id, step_index FROM consent_asks") == [(ana.id, 0)]
+
+
 async def test_low_answer_then_no_thanks_still_shows_support(world: World) -> None:
     ana, quiet = world.members[:2]
     await open_and_join(world, ana, quiet)  # quiet never answers, so the step stays open

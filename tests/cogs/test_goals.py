@@ -213,6 +213,27 @@ async def test_goal_step_two_members_with_goals_and_one_without(world: World) ->
         assert secret not in text
 
 
+async def test_the_consent_explanation_is_shown_once_per_step_even_after_a_restart(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """Set a goal pressed again at the same step, after the bot restarted, asks the short
+    question: that the member was shown the explanation there is kept in the database (and
+    goes with /forget), not in one process's memory."""
+    cai = world.members[2]
+    await open_and_join(world, cai)
+    await start(world, "test-goal-step")
+    first = await cai.click(find_message(world.channel, STEP), label="Set a goal")
+    assert reply_to(first).embeds[0].title == "Before your first goal"
+    await restart(world, settings, catalog)
+    again = await cai.click(find_message(world.channel, STEP), label="Set a goal")
+    assert reply_to(again).embeds[0].title == "Saving your goals?"
+    assert await rows(world, "SELECT user_id, step_index FROM consent_asks") == [(cai.id, 0)]
+    await cai.slash(world.channel, "forget")
+    forget = [m for m in world.channel.history(viewer=cai) if m.embeds][-1]
+    await cai.click(forget, label="Delete my data")
+    assert await rows(world, "SELECT * FROM consent_asks") == []
+
+
 async def test_step_rating_after_the_step_ended_is_refused(world: World) -> None:
     ana = world.members[0]
     await set_goal(world, ana, "sleep better", first=True)

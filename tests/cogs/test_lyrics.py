@@ -456,3 +456,28 @@ async def test_a_turn_is_pinged_once_by_the_process_that_passed_it_after_a_resta
     found = [p.content.split(",")[0] for p in pings(world)]
     # The old process's ping stays (the new one doesn't know its message); one ping for ben.
     assert found == [f"✍ <@{ana.id}>", f"✍ <@{ben.id}>"]
+
+
+async def test_a_turn_whose_process_stopped_before_its_ping_is_pinged_after_a_restart(
+    world: World, settings: Settings, catalog: Catalog
+) -> None:
+    """ana passes and the process stops after the pass is committed, before ben's ping went
+    out: the next process pings ben (the ping is claimed in the run, not in memory), once."""
+    ana, ben, _ = world.members
+    await start(world, "test-write-circle", [ana, ben])
+    assert len(pings(world)) == 1
+    bot = world.bot()
+    run = await bot.runner.live_run((await bot.store.sessions.all_open())[0].id)
+    assert run is not None
+    # The pass as the lyrics cog commits it, without the Discord side that would follow.
+    await bot.runner.contribute(
+        run.id, run.step_index, ana.id, "pass", {"writer": ana.id}, anonymous=False
+    )
+    assert len(pings(world)) == 1  # the process "stopped" before pinging ben
+    await restart(world, settings, catalog)
+    await world.env.advance_time(1)
+    found = [p.content.split(",")[0] for p in pings(world)]
+    assert found == [f"✍ <@{ana.id}>", f"✍ <@{ben.id}>"]
+    await restart(world, settings, catalog)
+    await world.env.advance_time(1)
+    assert len(pings(world)) == 2, "ben's turn pinged twice"

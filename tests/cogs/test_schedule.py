@@ -318,7 +318,7 @@ async def test_restart_resumes_the_timer_from_the_store(
 def go_down(world: World) -> None:
     """The bot process stops: its schedule timer no longer fires while time passes."""
     assert world.bot().get_cog("ScheduleCog") is not None
-    world.bot().schedule.timer.close()  # the cog's timer (ScheduleCog.timer is this one)
+    world.bot().schedule.timer.close()  # the schedule service's one timer
 
 
 async def test_a_reminder_missed_during_downtime_is_not_sent_late(

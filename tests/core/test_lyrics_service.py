@@ -7,6 +7,7 @@ has its row in song_lines, because both commit in one write.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -275,3 +276,40 @@ async def _postgres(url: str, *statements: str) -> None:
             await conn.execute(sql)
     finally:
         await conn.close()
+
+
+async def test_each_turn_is_pinged_once_by_one_of_two_processes(
+    store: Store, engine: TestDatabase
+) -> None:
+    """Two processes on one database claim the same turn's ping, each with the run as it
+    reads it: one gets it; the next turn is claimable again, once, and a claim made with a
+    run read before that turn is refused."""
+    song = await start_song(store, "round_robin")
+    other = Store(engine.url)
+    await other.open()
+    try:
+        elsewhere = LyricsService(
+            other, clock, Runner(other, clock, step_handlers()), lambda _guild: "en"
+        )
+
+        async def claims() -> list[bool]:
+            here, there = await song.service.run(song.run.id), await elsewhere.run(song.run.id)
+            assert here is not None and there is not None
+            return list(
+                await asyncio.gather(
+                    song.service.claim_turn_ping(here), elsewhere.claim_turn_ping(there)
+                )
+            )
+
+        first = await song.fresh()
+        assert WriteState.read(json.loads(first.step_state)).ping_due
+        assert sorted(await claims()) == [False, True]
+        assert await claims() == [False, False]  # told, and the mark is stored
+        await other.close()  # the other process stops: its next start reads the database
+        await song.write(1, "pass")
+        await other.open()
+        assert not await song.service.claim_turn_ping(first)  # read before turn 2
+        assert sorted(await claims()) == [False, True]
+        assert WriteState.read(json.loads((await song.fresh()).step_state)).turn_no == 2
+    finally:
+        await other.close()

@@ -93,6 +93,8 @@ FILL = (
     " VALUES (81, 900000000000000001, 800000000000000002, 'slept badly ✨', 13.2)",
     "INSERT INTO facilitator_tells (session_id, guild_id, user_id, claimed_at, told_at)"
     " VALUES (41, 900000000000000001, 800000000000000002, 13.25, 13.26)",
+    "INSERT INTO consent_asks (run_id, step_index, guild_id, user_id, asked_at)"
+    " VALUES (61, 0, 900000000000000001, 800000000000000002, 13.27)",
     "INSERT INTO pool_draws (id, guild_id, channel_id, pool_key, alternative, drawn_at)"
     " VALUES (201, 900000000000000001, 700000000000000001, 'sha256:ab', 2, 7.25)",
     "INSERT INTO series_reminders (series_id, guild_id, user_id, minutes_before, updated_at)"

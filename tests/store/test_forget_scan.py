@@ -69,6 +69,7 @@ async def test_forget_leaves_no_integer_column_holding_the_id(engine: TestDataba
             "review_authors",
             "schedule_drafts",
             "facilitator_tells",
+            "consent_asks",
         }
         report = await store.privacy.forget(GUILD, ANA, now=50.0)
         assert report.total >= len(before)

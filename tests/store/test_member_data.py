@@ -61,6 +61,7 @@ async def test_exports_find_the_members_rows_in_their_server_only(filled: Store)
         "song_lines",
         "goals",
         "facilitator_told",
+        "consent_asked",
     }
     for key, sql in EXPORTS:
         assert await filled.db.fetch_all(sql, {"guild": ELSEWHERE, "user": ANA}) == [], key

@@ -37,3 +37,10 @@ def test_the_family_builds_and_parses_the_old_id(
     assert {name: convert(match[name]) for name, convert in family.fields} == fields
     item = family.button("Press", **fields)
     assert item.custom_id == posted
+
+
+@pytest.mark.parametrize("posted", ["chorus:forget:maybe:7", "chorus:forget:delete:7"])
+def test_a_forget_answer_is_yes_or_no(posted: str) -> None:
+    """Only Delete my data ("yes") and Keep it ("no") are /forget answers: any other word is no
+    id of ours, so discord.py never builds the button for it."""
+    assert ForgetButton.__discord_ui_compiled_template__.fullmatch(posted) is None

@@ -40,7 +40,6 @@ class CheckinsCog(commands.Cog):
         self.bot = bot
         self.service: CheckinService = bot.checkins  # the bot's one (one batch of answers)
         self.answers = answers = CheckinAnswers(bot, self.service)
-        bot.privacy.on_forget(answers.forget_member)
         for answer in (step_ui.AnswerButton, step_ui.AnswerPairButton, step_ui.PassButton):
             bot.register_family(answer, answers.on_step_answer)
         for now in (

@@ -32,13 +32,6 @@ class CheckinAnswers:
     def __init__(self, bot: ChorusBot, service: CheckinService) -> None:
         self.bot = bot
         self.service = service
-        # (guild, member, run, step) already shown the consent explanation at a check-in: a
-        # second value pressed before choosing gets the short question, not the same prompt.
-        self._asked: set[tuple[int, int, int, int]] = set()
-
-    async def forget_member(self, guild_id: int, user_id: int) -> None:
-        """/forget: drop the "already asked" marks that name them."""
-        self._asked = {key for key in self._asked if key[:2] != (guild_id, user_id)}
 
     # ------------------------------------------------------------------ the step
 
@@ -82,11 +75,13 @@ class CheckinAnswers:
             )
         except ConsentNeeded:
             assert value is not None  # a pass never needs consent: nothing about mood is stored
-            key = (session.guild_id, interaction.user.id, run_id, step_index)
-            embed, view = checkin_consent.consent_step_prompt(
-                key in self._asked, run_id, step_index, value, value2, member_language(interaction)
+            # Shown the explanation at this step before: the short question instead.
+            again = await self.service.asked_consent_before(
+                run_id, step_index, session.guild_id, interaction.user.id
             )
-            self._asked.add(key)
+            embed, view = checkin_consent.consent_step_prompt(
+                again, run_id, step_index, value, value2, member_language(interaction)
+            )
             await self.send(interaction, edit, embed=embed, view=view)
             return
         note = step.note.mode == "optional" and not saved.anonymous and not saved.passed

@@ -54,7 +54,6 @@ class GoalsCog(commands.Cog):
     async def _forget_member(self, guild_id: int, user_id: int) -> None:
         """/forget: a goal waiting for the consent answer goes too."""
         self._pending.pop((guild_id, user_id), None)
-        self.answers.forget_member(guild_id, user_id)
 
     @goal.command(name="set", description="Choose a personal goal (up to 3; only you see them)")
     @app_commands.describe(text="Your goal in a few words, e.g. 'feel less anxious'")

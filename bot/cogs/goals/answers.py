@@ -82,13 +82,6 @@ class GoalAnswers:
         self.service = service
         # /goal set text waiting for the consent answer, by (server, member); shared with the cog.
         self.pending = pending
-        # (guild, member, run, step) already shown the consent explanation at a goal step: a
-        # second button press gets the short question, not the same prompt twice.
-        self._asked: set[tuple[int, int, int, int]] = set()
-
-    def forget_member(self, guild_id: int, user_id: int) -> None:
-        """/forget: drop the "already asked" marks that name them."""
-        self._asked = {key for key in self._asked if key[:2] != (guild_id, user_id)}
 
     # ------------------------------------------------------------------ the step
 
@@ -144,9 +137,10 @@ class GoalAnswers:
             return
         guild_id, _unused = require_guild(interaction)
         if not await self.service.has_consent(guild_id, interaction.user.id):
-            key = (guild_id, interaction.user.id, run_id, step_index)
-            again = key in self._asked
-            self._asked.add(key)
+            # Shown the explanation at this step before: the short question instead.
+            again = await self.service.asked_consent_before(
+                run_id, step_index, guild_id, interaction.user.id
+            )
             await show_private(
                 interaction,
                 embed=consent_again_embed("goal", locale=locale)

@@ -19,7 +19,7 @@ from bot.core.format_base import format_error
 from bot.core.lyric_lines import NotFoundLine, check_line
 from bot.core.lyric_shape import Constraints, Section
 from bot.core.lyric_slots import SlotConflict, slots
-from bot.core.lyric_state import WriteState
+from bot.core.lyric_state import TURN_PING, WriteState
 from bot.core.lyric_turns import (
     current_writer,
     next_after,
@@ -141,7 +141,9 @@ class WriteHandler(TurnTaking[WriteStep]):
             state["turn_deadline"] = None
             return Wake(at=None, state=state)
         state["turn"] = writer
-        return turn_starts(state, step.turn_seconds, now)
+        wake = turn_starts(state, step.turn_seconds, now)
+        state[TURN_PING] = {"turn_no": state["turn_no"]}  # the writer is to be told, once
+        return wake  # its state is `state`
 
     def enter(self, ctx: StepContext[WriteStep]) -> Wake:
         """StepHandler: the song starts empty; with turns, the first writer's turn starts now
