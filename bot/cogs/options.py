@@ -61,7 +61,7 @@ async def time_zones(interaction: discord.Interaction, current: str) -> TextChoi
     return [app_commands.Choice(name=n, value=n) for n in timezone_choices(current)]
 
 
-class Searched(app_commands.Transformer[ChorusBot]):
+class Autocompleted(app_commands.Transformer[ChorusBot]):
     """An option whose value the command takes as Discord sends it (its checks are the
     command's), declared by its type so that every command using it offers the same
     autocomplete: a subclass's `autocomplete`. discord.py reads the option's type (text by
@@ -73,7 +73,7 @@ class Searched(app_commands.Transformer[ChorusBot]):
         return value
 
 
-class ActivitySearch(Searched):
+class ActivitySearch(Autocompleted):
     """An activity's id (/activity info, start, export and copy, /session schedule's plan): the
     autocomplete offers the server's activities whose id or title holds the text typed."""
 
@@ -101,7 +101,7 @@ class ActivitySearch(Searched):
         ]
 
 
-class OwnActivitySearch(Searched):
+class OwnActivitySearch(Autocompleted):
     """The id of one of the server's own activities, uploaded or copied (/activity delete and
     versions): the autocomplete offers those ids holding the text typed."""
 

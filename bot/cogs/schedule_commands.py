@@ -15,8 +15,8 @@ from bot.cogs.options import (
     CLOSED_GROUP,
     ActivityId,
     AnyChoices,
+    Autocompleted,
     Capacity,
-    Searched,
     SessionTitle,
     closed_group,
 )
@@ -31,15 +31,15 @@ from bot.i18n import short_day
 from bot.ui import limits
 from bot.ui.locale import member_language
 
-When = app_commands.Range[str, 1, 80]
+SessionTime = app_commands.Range[str, 1, 80]
 """A session's time as typed, e.g. 'friday 18:00' (the schedule service reads it)."""
-Minutes = app_commands.Range[int, 5, 1440]
+SessionMinutes = app_commands.Range[int, 5, 1440]
 """A scheduled session's length in minutes: five minutes to a day."""
 MeetingChannel = discord.VoiceChannel | discord.StageChannel
 """Where a scheduled session meets (its server event points there)."""
 
 
-class OccurrenceSearch(Searched):
+class OccurrenceSearch(Autocompleted):
     """A scheduled session's occurrence id (/session schedule edit and cancel): the autocomplete
     offers this server's next sessions."""
 
@@ -130,11 +130,11 @@ class ScheduleGroup(
         self,
         interaction: discord.Interaction,
         title: SessionTitle,
-        when: When,
+        when: SessionTime,
         repeat: Repeat = "none",
         plan: ActivityId | None = None,
         voice_channel: MeetingChannel | None = None,
-        duration: Minutes = 60,
+        duration: SessionMinutes = 60,
         capacity: Capacity | None = None,
         role: discord.Role | None = None,
         invite_only: bool = False,
@@ -163,11 +163,11 @@ class ScheduleGroup(
         interaction: discord.Interaction,
         id: OccurrenceId,
         title: SessionTitle | None = None,
-        when: When | None = None,
+        when: SessionTime | None = None,
         repeat: Repeat | None = None,
         plan: ActivityId | None = None,
         voice_channel: MeetingChannel | None = None,
-        duration: Minutes | None = None,
+        duration: SessionMinutes | None = None,
         capacity: app_commands.Range[int, 0, CAPACITY_MAX] | None = None,
         role: discord.Role | None = None,
         invite_only: bool | None = None,
