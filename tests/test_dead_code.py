@@ -19,7 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = re.compile(
     r"^(__\w+__|on_\w+|cog_\w+|setup|setup_hook|interaction_check|callback|close"
-    r"|from_custom_id)$"  # discord.py's DynamicItem builds a component from its id by this name
+    r"|from_custom_id"  # discord.py's DynamicItem builds a component from its id by this name
+    r"|transform)$"  # an app_commands.Transformer's option value passes through this
 )
 # Decorators that only change how a method is reached: what they decorate must still be used.
 PLAIN = {"property", "cached_property", "staticmethod", "classmethod", "override", "cache"}

@@ -10,11 +10,10 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import is_facilitator
 from bot.cogs.extension import cog_setup, server_group
-from bot.cogs.options import TextChoices
+from bot.cogs.options import ActivityId, OwnActivityId
 from bot.core.activities import localize
 from bot.core.guild_library import Refused
 from bot.i18n import _, ngettext
-from bot.ui import limits
 from bot.ui.activities import activity_embed, catalog_embed, reload_text
 from bot.ui.library import (
     deleted_text,
@@ -27,6 +26,8 @@ from bot.ui.locale import reply_language
 from bot.ui.replies import reply_ephemeral, show_private
 
 NONE = discord.AllowedMentions.none()
+OWN_ACTIVITY = "One of this server's own activities"
+"""What Discord shows under an `OwnActivityId` option (/activity delete and versions)."""
 
 
 class ActivitiesCog(commands.Cog):
@@ -36,24 +37,6 @@ class ActivitiesCog(commands.Cog):
 
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
-
-    async def activity_ids(self, interaction: discord.Interaction, current: str) -> TextChoices:
-        """Autocomplete over ids and titles, best matches first."""
-        locale = self._language(interaction)
-        return [
-            app_commands.Choice(
-                name=limits.choice_name(
-                    _(
-                        "{title} ({minutes} min)",
-                        locale,
-                        title=localize(activity.title, locale),
-                        minutes=activity.duration_minutes,
-                    )
-                ),
-                value=activity.id,
-            )
-            for activity in self.bot.library.search(interaction.guild_id, current, locale)
-        ]
 
     def _language(self, interaction: discord.Interaction) -> str:
         return reply_language(self.bot.guild_settings, interaction)
@@ -83,8 +66,7 @@ class ActivitiesCog(commands.Cog):
         name="info", description="The steps of an activity, and notes for facilitators"
     )
     @app_commands.describe(activity="Which activity")
-    @app_commands.autocomplete(activity=activity_ids)
-    async def info(self, interaction: discord.Interaction, activity: str) -> None:
+    async def info(self, interaction: discord.Interaction, activity: ActivityId) -> None:
         """/activity info: an activity's steps, with the facilitator notes for facilitators. Raises
         NotFound for an unknown id."""
         found = self.bot.library.find(interaction.guild_id, activity)
@@ -99,8 +81,7 @@ class ActivitiesCog(commands.Cog):
         name="start", description="Start an activity in this channel's session (facilitators)"
     )
     @app_commands.describe(activity="Which activity (type to search)")
-    @app_commands.autocomplete(activity=activity_ids)
-    async def start(self, interaction: discord.Interaction, activity: str) -> None:
+    async def start(self, interaction: discord.Interaction, activity: ActivityId) -> None:
         """/activity start: runs `activity` in this channel's open session; facilitators only
         (UserFacingError when not; the tree's `on_error` answers it privately). Raises NotFound for
         an unknown activity or no open session here."""
@@ -169,12 +150,6 @@ class ActivitiesCog(commands.Cog):
 
     # ------------------------------------------------------------ this server's library
 
-    async def own_activity_ids(self, interaction: discord.Interaction, current: str) -> TextChoices:
-        """Autocomplete over the server's own activities (uploads and copies)."""
-        needle = current.casefold().strip()
-        own = self.bot.library.own_ids(interaction.guild_id or 0)
-        return [app_commands.Choice(name=i, value=i) for i in own if needle in i][:25]
-
     @activity.command(
         name="upload", description="Add or update an activity from a YAML file (facilitators)"
     )
@@ -205,8 +180,7 @@ class ActivitiesCog(commands.Cog):
 
     @activity.command(name="export", description="Get an activity's YAML file to edit")
     @app_commands.describe(activity="Which activity (yours or a shipped one)")
-    @app_commands.autocomplete(activity=activity_ids)
-    async def export(self, interaction: discord.Interaction, activity: str) -> None:
+    async def export(self, interaction: discord.Interaction, activity: ActivityId) -> None:
         """/activity export: an activity's YAML (this server's own version, else the shipped one) as
         a private file (facilitators). Raises NotFound for an unknown id."""
         guild_id, _unused = controls.facilitator_here(interaction)
@@ -235,11 +209,10 @@ class ActivitiesCog(commands.Cog):
     @app_commands.describe(
         activity="The activity to start from", new_id="The copy's id, e.g. my-opening-circle"
     )
-    @app_commands.autocomplete(activity=activity_ids)
     async def copy(
         self,
         interaction: discord.Interaction,
-        activity: str,
+        activity: ActivityId,
         new_id: app_commands.Range[str, 1, 64],
     ) -> None:
         """/activity copy: `activity` saved as this server's own activity under `new_id`
@@ -261,9 +234,8 @@ class ActivitiesCog(commands.Cog):
     @activity.command(
         name="delete", description="Remove one of this server's own activities (facilitators)"
     )
-    @app_commands.describe(activity="One of this server's own activities")
-    @app_commands.autocomplete(activity=own_activity_ids)
-    async def delete(self, interaction: discord.Interaction, activity: str) -> None:
+    @app_commands.describe(activity=OWN_ACTIVITY)
+    async def delete(self, interaction: discord.Interaction, activity: OwnActivityId) -> None:
         """/activity delete: this server's own version of `activity` removed (a shipped one of that
         id shows again); facilitators only, answered privately."""
         guild_id, _unused = controls.facilitator_here(interaction)
@@ -276,9 +248,8 @@ class ActivitiesCog(commands.Cog):
     @activity.command(
         name="versions", description="Every uploaded version of an activity here (facilitators)"
     )
-    @app_commands.describe(activity="One of this server's own activities")
-    @app_commands.autocomplete(activity=own_activity_ids)
-    async def versions(self, interaction: discord.Interaction, activity: str) -> None:
+    @app_commands.describe(activity=OWN_ACTIVITY)
+    async def versions(self, interaction: discord.Interaction, activity: OwnActivityId) -> None:
         """/activity versions: every uploaded version of one of this server's activities, privately
         (facilitators)."""
         guild_id, _unused = controls.facilitator_here(interaction)

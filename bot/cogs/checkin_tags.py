@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild, require_manage_server
 from bot.cogs.extension import cog_setup
-from bot.cogs.options import TextChoices
+from bot.cogs.options import DAYS_BACK, DaysBack, TextChoices
 from bot.cogs.subcommands import CogGroup, attach, detach
 from bot.core.checkin_tags import CheckinTags
 from bot.ui import checkin_tags as ui
@@ -67,10 +67,8 @@ class TagGroup(
         )
 
     @app_commands.command(name="mood", description="Your mood by tag (only you see it)")
-    @app_commands.describe(days="How many days back (default 90)")
-    async def mood(
-        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
-    ) -> None:
+    @app_commands.describe(days=DAYS_BACK)
+    async def mood(self, interaction: discord.Interaction, days: DaysBack = 90) -> None:
         """/checkin tag mood: the member's average mood per tag over the last `days` (1-3650),
         privately."""
         guild_id, _unused = require_guild(interaction)

@@ -18,17 +18,12 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import controls
 from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup
-from bot.cogs.options import IdChoices, TextChoices
 from bot.cogs.schedule_commands import NewSchedule, ScheduleGroup
 from bot.cogs.subcommands import attach, detach
-from bot.core.activities import localize
 from bot.core.schedule_changes import Changes
 from bot.core.schedule_service import OccurrenceRecord, SeriesRecord
 from bot.core.schedule_values import ScheduleAccess
-from bot.core.schedule_wake import utc
-from bot.core.time_zones import zone
-from bot.i18n import _, short_day
-from bot.ui import limits
+from bot.i18n import _
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.schedule import (
@@ -84,45 +79,6 @@ class ScheduleCog(commands.Cog):
         access = await self.bot.schedule.access(series, occurrence)
         places = places_line(access, locale=locale)
         return replace(self.view_of(series, occurrence, interested), places=places)
-
-    # ------------------------------------------------------------ autocomplete
-
-    async def plan_choices(self, interaction: discord.Interaction, current: str) -> TextChoices:
-        """Autocomplete: the server's activities matching `current`, with their length (25 at
-        most)."""
-        needle = current.casefold().strip()
-        locale = member_language(interaction)
-        found = []
-        for activity in self.bot.library.catalog_for(interaction.guild_id).activities.values():
-            title = localize(activity.title, locale)
-            if needle in f"{activity.id} {title}".casefold():
-                label = _(
-                    "{title} ({minutes} min)",
-                    locale,
-                    title=title,
-                    minutes=activity.duration_minutes,
-                )
-                found.append(app_commands.Choice(name=limits.choice_name(label), value=activity.id))
-        found.sort(key=lambda c: c.name)
-        return found[:25]
-
-    async def occurrence_choices(self, interaction: discord.Interaction, current: str) -> IdChoices:
-        """Autocomplete: the next 25 scheduled sessions matching `current`, in each series'
-        zone."""
-        if interaction.guild_id is None:
-            return []
-        choices = []
-        locale = member_language(interaction)
-        for ahead in await self.bot.schedule.upcoming(interaction.guild_id, 25):
-            series, occurrence = ahead.series, ahead.occurrence
-            local = utc(occurrence.starts_at).astimezone(zone(series.timezone))
-            when = f"{short_day(local, locale)} {local:%H:%M}"
-            name = f"#{occurrence.id} {series.title} · {when} ({series.timezone})"
-            if current.strip().casefold() in name.casefold():
-                choices.append(
-                    app_commands.Choice(name=limits.choice_name(name), value=occurrence.id)
-                )
-        return choices
 
     # ---------------------------------------------------------------- create
 

@@ -1,6 +1,6 @@
-"""/session schedule create|edit|cancel as Discord declares them: names, descriptions, option ranges
-and autocompletes; each command hands its options to `ScheduleCog` (bot/cogs/schedule.py), seen
-here as the `ScheduleActions` it offers."""
+"""/session schedule create|edit|cancel as Discord declares them: names, descriptions, option types,
+ranges and autocompletes; each command hands its options to `ScheduleCog` (bot/cogs/schedule.py),
+seen here as the `ScheduleActions` it offers."""
 
 from __future__ import annotations
 
@@ -10,19 +10,70 @@ from typing import Protocol
 import discord
 from discord import app_commands
 
+from bot.chorus_bot import ChorusBot
 from bot.cogs.options import (
     CLOSED_GROUP,
+    ActivityId,
+    AnyChoices,
+    Autocompleted,
     Capacity,
-    IdChoices,
     SessionTitle,
-    TextChoices,
     closed_group,
 )
 from bot.cogs.subcommands import CogGroup
 from bot.core.recurrence import Repeat
 from bot.core.schedule_changes import Changes
 from bot.core.schedule_service import LimitChanges
+from bot.core.schedule_wake import utc
 from bot.core.session import CAPACITY_MAX, SessionLimits
+from bot.core.time_zones import zone
+from bot.i18n import short_day
+from bot.ui import limits
+from bot.ui.locale import member_language
+
+SessionTime = app_commands.Range[str, 1, 80]
+"""A session's time as typed, e.g. 'friday 18:00' (the schedule service reads it)."""
+SessionMinutes = app_commands.Range[int, 5, 1440]
+"""A scheduled session's length in minutes: five minutes to a day."""
+MeetingChannel = discord.VoiceChannel | discord.StageChannel
+"""Where a scheduled session meets (its server event points there)."""
+
+
+class OccurrenceSearch(Autocompleted):
+    """A scheduled session's occurrence id (/session schedule edit and cancel): the autocomplete
+    offers this server's next sessions."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        """An id: Discord's integer option."""
+        return discord.AppCommandOptionType.integer
+
+    async def autocomplete(
+        self, interaction: discord.Interaction[ChorusBot], value: int | float | str, /
+    ) -> AnyChoices:
+        """The next 25 occurrences whose `#id title · day hh:mm (zone)`, in each series' zone,
+        holds `value` (ignoring case); none in direct messages."""
+        if interaction.guild_id is None:
+            return []
+        needle = str(value).strip().casefold()
+        choices: AnyChoices = []
+        locale = member_language(interaction)
+        for ahead in await interaction.client.schedule.upcoming(interaction.guild_id, 25):
+            series, occurrence = ahead.series, ahead.occurrence
+            local = utc(occurrence.starts_at).astimezone(zone(series.timezone))
+            when = f"{short_day(local, locale)} {local:%H:%M}"
+            name = f"#{occurrence.id} {series.title} · {when} ({series.timezone})"
+            if needle in name.casefold():
+                choices.append(
+                    app_commands.Choice(name=limits.choice_name(name), value=occurrence.id)
+                )
+        return choices
+
+
+OccurrenceId = app_commands.Transform[int, OccurrenceSearch]
+"""An option naming a scheduled session, with `OccurrenceSearch`'s autocomplete."""
+WHICH_SESSION = "Which session (see /session upcoming)"
+"""What Discord shows under an `OccurrenceId` option (/session schedule edit and cancel)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,20 +85,13 @@ class NewSchedule:
     when: str
     repeat: Repeat
     plan: str | None
-    voice_channel: discord.VoiceChannel | discord.StageChannel | None
+    voice_channel: MeetingChannel | None
     duration: int
     closed: SessionLimits | None
 
 
 class ScheduleActions(Protocol):
     """What the commands ask of the schedule cog (`ScheduleCog`)."""
-
-    async def plan_choices(self, interaction: discord.Interaction, current: str) -> TextChoices:
-        """Autocomplete for a schedule's `plan`: activity ids and titles matching `current`."""
-
-    async def occurrence_choices(self, interaction: discord.Interaction, current: str) -> IdChoices:
-        """Autocomplete for an occurrence id: this server's upcoming occurrences matching
-        `current`."""
 
     async def create(self, interaction: discord.Interaction, asked: NewSchedule) -> None:
         """Schedules `asked` and answers the facilitator (privately)."""
@@ -72,14 +116,6 @@ class ScheduleGroup(
 ):
     """/session schedule …: attached to the sessions cog's /session group in cog_load."""
 
-    async def plan_ids(self, interaction: discord.Interaction, current: str) -> TextChoices:
-        """Autocomplete for `plan` (see `ScheduleCog.plan_choices`)."""
-        return await self.cog.plan_choices(interaction, current)
-
-    async def occurrence_ids(self, interaction: discord.Interaction, current: str) -> IdChoices:
-        """Autocomplete for `id` (see `ScheduleCog.occurrence_choices`)."""
-        return await self.cog.occurrence_choices(interaction, current)
-
     @app_commands.command(name="create", description="Schedule a session (facilitators)")
     @app_commands.describe(
         title="What members will see, e.g. 'Tuesday circle'",
@@ -90,16 +126,15 @@ class ScheduleGroup(
         duration="Length in minutes (default 60)",
         **CLOSED_GROUP,
     )
-    @app_commands.autocomplete(plan=plan_ids)
     async def create(
         self,
         interaction: discord.Interaction,
         title: SessionTitle,
-        when: app_commands.Range[str, 1, 80],
+        when: SessionTime,
         repeat: Repeat = "none",
-        plan: str | None = None,
-        voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
-        duration: app_commands.Range[int, 5, 1440] = 60,
+        plan: ActivityId | None = None,
+        voice_channel: MeetingChannel | None = None,
+        duration: SessionMinutes = 60,
         capacity: Capacity | None = None,
         role: discord.Role | None = None,
         invite_only: bool = False,
@@ -112,7 +147,7 @@ class ScheduleGroup(
 
     @app_commands.command(name="edit", description="Change a scheduled session (facilitators)")
     @app_commands.describe(
-        id="Which session (see /session upcoming)",
+        id=WHICH_SESSION,
         title="A new title",
         when="A new time; a repeating session moves to it from now on",
         repeat="A new repeat rule",
@@ -121,20 +156,18 @@ class ScheduleGroup(
         duration="A new length in minutes",
         capacity="A new cap on places (a closed group); 0 removes the cap",
         role="Only members with this role can join; @everyone lets anyone join",
-        invite_only="Members press Join to ask; you let them in from the board's Manage button",
+        invite_only=CLOSED_GROUP["invite_only"],
     )
-    @app_commands.autocomplete(id=occurrence_ids)
-    @app_commands.autocomplete(plan=plan_ids)
     async def edit(
         self,
         interaction: discord.Interaction,
-        id: int,
+        id: OccurrenceId,
         title: SessionTitle | None = None,
-        when: app_commands.Range[str, 1, 80] | None = None,
+        when: SessionTime | None = None,
         repeat: Repeat | None = None,
-        plan: str | None = None,
-        voice_channel: discord.VoiceChannel | discord.StageChannel | None = None,
-        duration: app_commands.Range[int, 5, 1440] | None = None,
+        plan: ActivityId | None = None,
+        voice_channel: MeetingChannel | None = None,
+        duration: SessionMinutes | None = None,
         capacity: app_commands.Range[int, 0, CAPACITY_MAX] | None = None,
         role: discord.Role | None = None,
         invite_only: bool | None = None,
@@ -159,12 +192,11 @@ class ScheduleGroup(
 
     @app_commands.command(name="cancel", description="Cancel a scheduled session (facilitators)")
     @app_commands.describe(
-        id="Which session (see /session upcoming)",
+        id=WHICH_SESSION,
         whole_series="Also stop every later session of a repeating series",
     )
-    @app_commands.autocomplete(id=occurrence_ids)
     async def cancel(
-        self, interaction: discord.Interaction, id: int, whole_series: bool = False
+        self, interaction: discord.Interaction, id: OccurrenceId, whole_series: bool = False
     ) -> None:
         """/session schedule cancel: hands the occurrence `id` (and `whole_series`) to
         `ScheduleActions.cancel`."""

@@ -24,6 +24,9 @@ from bot.ui.lyrics import SongSheet, sections_of
 from bot.ui.replies import reply_ephemeral, reply_outcome, show_private
 from bot.ui.songs import song_embed, song_file, song_list_embed
 
+SONG_NUMBER = "The song's number from /song list"
+"""What Discord shows under a saved song's `song_id` option (/song show and export)."""
+
 
 class SongCog(commands.Cog):
     """The /song commands."""
@@ -105,7 +108,7 @@ class SongCog(commands.Cog):
         await show_private(interaction, embed=song_list_embed(rows, locale))
 
     @song.command(name="show", description="Read a saved song")
-    @app_commands.describe(song_id="The song's number from /song list")
+    @app_commands.describe(song_id=SONG_NUMBER)
     async def song_show(self, interaction: discord.Interaction, song_id: int) -> None:
         """/song show: saved song `song_id` as an embed, privately. Raises NotFound for a song of
         another server or none."""
@@ -113,7 +116,7 @@ class SongCog(commands.Cog):
         await show_private(interaction, embed=song_embed(sheet, member_language(interaction)))
 
     @song.command(name="export", description="A saved song as a text or Markdown file")
-    @app_commands.describe(song_id="The song's number from /song list", format="File format")
+    @app_commands.describe(song_id=SONG_NUMBER, format="File format")
     async def song_export(
         self,
         interaction: discord.Interaction,

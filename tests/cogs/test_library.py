@@ -120,6 +120,15 @@ async def test_own_activity_shadows_a_shipped_one_in_that_server_only(world: Wor
     assert "Our lyric circle" not in reply(back)
 
 
+async def test_delete_and_versions_offer_only_the_servers_own_activities(world: World) -> None:
+    await upload(world, OUR_CIRCLE)
+    for command in ("activity delete", "activity versions"):
+        offered = await world.facilitator.autocomplete(world.channel, command, "activity", "OUR")
+        assert offered == [{"name": "our-circle", "value": "our-circle"}], offered
+        shipped = await world.facilitator.autocomplete(world.channel, command, "activity", "lyr")
+        assert shipped == [], shipped
+
+
 async def test_versions_export_and_a_running_activity_keeps_its_version(world: World) -> None:
     await upload(world, OUR_CIRCLE)
     await open_session(world)

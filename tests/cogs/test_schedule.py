@@ -147,6 +147,21 @@ async def test_timezone_autocomplete(world: World) -> None:
     assert "don't know the time zone" in reply_to(refused).content
 
 
+async def test_edit_and_cancel_offer_the_upcoming_sessions(world: World) -> None:
+    await set_zone(world)
+    friday = await schedule(world)
+    tuesday = await schedule(world, title="Tuesday songs", when="tuesday 19:00")
+    for command in ("session schedule edit", "session schedule cancel"):
+        offered = await world.facilitator.autocomplete(world.channel, command, "id", "")
+        assert [c["value"] for c in offered] == [friday.id, tuesday.id], offered
+        songs = await world.facilitator.autocomplete(world.channel, command, "id", "SONGS")
+        assert [c["value"] for c in songs] == [tuesday.id], songs
+        name = songs[0]["name"]
+        assert name.startswith(f"#{tuesday.id} Tuesday songs · ") and name.endswith(
+            " 19:00 (Europe/Berlin)"
+        ), name
+
+
 async def test_reminder_goes_to_opted_in_interested_members_only(world: World) -> None:
     ana, ben, cai = world.members
     occurrence = await schedule(world, when="in 2 hours")

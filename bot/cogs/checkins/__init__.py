@@ -19,6 +19,7 @@ from bot.cogs.access import require_guild
 from bot.cogs.checkins.answers import CheckinAnswers
 from bot.cogs.checkins.extras import CheckinExtras
 from bot.cogs.extension import cog_setup, server_group
+from bot.cogs.options import DAYS_BACK, DaysBack
 from bot.core.checkin_service import CheckinService
 from bot.core.checkin_summary import member_summary
 from bot.i18n import N_, _
@@ -96,10 +97,8 @@ class CheckinsCog(commands.Cog):
     # --------------------------------------------------------------- /checkin history
 
     @checkin.command(name="history", description="Your own check-ins as a chart (only you see it)")
-    @app_commands.describe(days="How many days back (default 90)")
-    async def history(
-        self, interaction: discord.Interaction, days: app_commands.Range[int, 1, 3650] = 90
-    ) -> None:
+    @app_commands.describe(days=DAYS_BACK)
+    async def history(self, interaction: discord.Interaction, days: DaysBack = 90) -> None:
         """/checkin history: the member's own check-ins over the last `days` (1-3650) as a chart,
         privately (deferred first: drawing can take over a second)."""
         guild_id, _channel = require_guild(interaction)
