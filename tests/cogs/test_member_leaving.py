@@ -89,3 +89,24 @@ async def test_leaving_and_forgetting_read_only_their_servers_sessions(world: Wo
     assert len(read) == 2, statements  # one when ana left, one when ben was forgotten
     for statement in read:
         assert statement.split(" WHERE ", 1)[1].startswith(f"guild_id = {world.guild.id} ")
+
+
+async def test_a_purge_the_database_refuses_is_tried_again_within_the_hour(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database is still unavailable at the first purge: a warning (not an error with a
+    traceback), and the purge is tried again an hour later, not a day, so the lost leave mark
+    waits an hour. Before: logged as an error and tried again the next day."""
+    ana = world.members[0]
+    await open_session(world, joining=(ana,))
+    bot = world.bot()
+    caplog.set_level(logging.WARNING, logger="chorus")
+    await set_read_only(bot, True)
+    world.guild.remove_member(ana)
+    await world.env.settle()
+    await world.env.advance_time(61)  # the first purge, refused
+    await set_read_only(bot, False)
+    assert "purge: the database is unavailable" in caplog.text
+    assert await left_at(bot, world.guild.id, ana.id) is None
+    await world.env.advance_time(3600)
+    assert await left_at(bot, world.guild.id, ana.id) is not None
