@@ -28,6 +28,7 @@ from bot.core.checkins import describe_value, scale_of
 from bot.core.deadline_timer import DeadlineTimer
 from bot.i18n import _, private_language
 from bot.records.checkin_schedules import ClaimedSend
+from bot.records.errors import StorageUnavailable
 from bot.ui import checkin_care
 from bot.ui import checkin_schedule as ui
 from bot.ui import checkins as checkin_ui
@@ -204,8 +205,20 @@ class CheckinScheduleCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        """A member left the server: their check-in schedule there stops."""
-        if await self.reminders.stop(payload.guild_id, payload.user.id):
+        """A member left the server: their check-in schedule there stops (with the database
+        unavailable, when its next DM finds them gone; a warning says so)."""
+        try:
+            stopped = await self.reminders.stop(payload.guild_id, payload.user.id)
+        except StorageUnavailable as exc:
+            log.warning(
+                "member %d left server %d, but the database is unavailable (%s): their "
+                "check-in schedule there stops when its next DM finds them gone",
+                payload.user.id,
+                payload.guild_id,
+                exc,
+            )
+            return
+        if stopped:
             await self.timer.rearm()
 
     async def _forgotten(self, guild_id: int, user_id: int) -> None:

@@ -17,6 +17,7 @@ from bot.cogs.extension import cog_setup
 from bot.cogs.mydata_exports import Format, send_export
 from bot.core.privacy import check_asker
 from bot.i18n import _
+from bot.records.errors import StorageUnavailable
 from bot.ui.file_names import MY_DATA, attachment_name
 from bot.ui.locale import reply_language
 from bot.ui.privacy import ForgetButton, export_message, forget_confirmation
@@ -26,6 +27,8 @@ log = logging.getLogger("chorus.privacy")
 
 DAY = 86400.0
 FIRST_PURGE_DELAY = 60.0
+PURGE_RETRY = 3600.0
+"""After a purge the database refused, the next try (seconds): a lost leave mark waits on it."""
 
 
 class PrivacyCog(commands.Cog):
@@ -118,16 +121,27 @@ class PrivacyCog(commands.Cog):
 
     async def _refresh_boards(self, guild_id: int) -> None:
         """Open boards here drop the forgotten member's name (their attendance is gone)."""
-        for session in await self.bot.sessions.all_open():
-            if session.guild_id == guild_id:
-                self.bot.live.request_board(session.id)
+        for session in await self.bot.sessions.open_in_guild(guild_id):
+            self.bot.live.request_board(session.id)
 
     # --------------------------------------------------------------- leaving
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
-        """A member left the server: what retention says goes with them is deleted."""
-        await self.bot.privacy.member_left(payload.guild_id, payload.user.id)
+        """A member left the server: what retention says goes with them is deleted after the
+        leave grace. With the database unavailable the mark is made by the next purge instead
+        (`reconcile`), and a warning says so."""
+        try:
+            await self.bot.privacy.member_left(payload.guild_id, payload.user.id)
+        except StorageUnavailable as exc:
+            log.warning(
+                "member %d left server %d, but the database is unavailable (%s): the next purge "
+                "(daily, the first a minute after a start) finds them gone from the server and "
+                "marks them then",
+                payload.user.id,
+                payload.guild_id,
+                exc,
+            )
 
     # ---------------------------------------------------------- daily purge
 
@@ -142,16 +156,22 @@ class PrivacyCog(commands.Cog):
         self._task = asyncio.get_running_loop().create_task(self._purge_and_rearm())
 
     async def _purge_and_rearm(self) -> None:
+        delay = DAY
         try:
             await self.purge()
+        except StorageUnavailable as exc:
+            delay = PURGE_RETRY
+            log.warning("purge: the database is unavailable (%s); trying again in an hour", exc)
         except Exception:
             log.exception("daily purge failed; will try again tomorrow")
         finally:
             if not self.bot.is_closed():
-                self._arm(DAY)
+                self._arm(delay)
 
     async def purge(self) -> tuple[int, int]:
-        """Delete check-ins past retention and members past the leave grace period."""
+        """Mark who left unseen (`reconcile`), then delete check-ins past retention and members
+        past the leave grace period: how many of each."""
+        await self.reconcile()
         old = await self.bot.privacy.purge_old_checkins()
         departed = await self.bot.privacy.departed_past_grace()
         for guild_id, user_id in departed:
@@ -160,6 +180,19 @@ class PrivacyCog(commands.Cog):
         if old or departed:
             log.info("purge: %d old check-ins, %d departed members", old, len(departed))
         return old, len(departed)
+
+    async def reconcile(self) -> int:
+        """Members who left while their mark couldn't be written, or while no process was
+        watching, are marked as gone now, from each server's member list; a server whose list
+        isn't complete yet (still being fetched) waits for the next purge. How many."""
+        marked = 0
+        for guild in self.bot.guilds:
+            if guild.chunked:
+                members = [member.id for member in guild.members]
+                marked += await self.bot.privacy.reconcile_departures(guild.id, members)
+        if marked:
+            log.info("purge: %d members who left unseen are marked as gone", marked)
+        return marked
 
 
 setup = cog_setup(PrivacyCog)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Awaitable, Callable
 
 import discord
@@ -18,11 +19,13 @@ from bot.core.activities import localize
 from bot.core.errors import NotFound, UserFacingError
 from bot.core.session import SessionRecord
 from bot.i18n import N_, _
+from bot.records.errors import StorageUnavailable
 from bot.ui.board import BoardButton, board_embed
 from bot.ui.locale import member_language, server_language
 from bot.ui.replies import reply_ephemeral, show_private
 from bot.ui.sessions import ManageSelect, history_embed, manage_message, summary_embed
 
+log = logging.getLogger("chorus.sessions")
 NONE = discord.AllowedMentions.none()
 # What a member of a closed session is told by DM when the facilitator lets them in or takes
 # them out (`attendance.tell_placed`).
@@ -250,16 +253,27 @@ class SessionsCog(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         """A member who left the server is out of its open sessions: a place they held goes
-        to the next in line, and a round they had the floor in moves on."""
+        to the next in line, and a round they had the floor in moves on. With the database
+        unavailable they stay listed until the session ends (a warning says so); a turn of
+        theirs runs out on its timer."""
         user_id = payload.user.id
-        for session in await self.bot.sessions.all_open():
-            if session.guild_id != payload.guild_id:
-                continue
-            departure = await self.bot.sessions.leave(session, user_id)
-            if not (departure.left or departure.left_waitlist):
-                continue
-            await attendance.tell_moved_up(self.bot, session, departure.moved_up)
-            await attendance.attendance_changed(self.bot, session)
+        try:
+            # Only this server's sessions: members leave every server all day long.
+            for session in await self.bot.sessions.open_in_guild(payload.guild_id):
+                departure = await self.bot.sessions.leave(session, user_id)
+                if not (departure.left or departure.left_waitlist):
+                    continue
+                await attendance.tell_moved_up(self.bot, session, departure.moved_up)
+                await attendance.attendance_changed(self.bot, session)
+        except StorageUnavailable as exc:
+            log.warning(
+                "member %d left server %d, but the database is unavailable (%s): they stay "
+                "listed in its open sessions until they end; a turn of theirs runs out on its "
+                "timer",
+                user_id,
+                payload.guild_id,
+                exc,
+            )
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:

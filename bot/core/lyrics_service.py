@@ -27,8 +27,13 @@ from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.sessions import RunRecord, SessionRecord
 from bot.records.songs import SongLineRecord, SongRecord, SongSpec, TimedOutTurn
+from bot.store.songs import PositionTaken
 
 SONG_ENDED = N_("That song step has ended.")
+LINE_TAKEN = N_(
+    "Someone else wrote line {number} a moment ago, so yours wasn't added. Press **Write my "
+    "line** again for the next line."
+)
 SONGS_LISTED = 20
 
 
@@ -222,8 +227,9 @@ class LyricsService(StepService):
         payload: Mapping[str, Any],
     ) -> ContributionOutcome:
         """Save one song event (line, pass, edit, withdraw, remove) and its `song_lines` mirror
-        in one commit. Raises InvalidInput (the step's refusal, with the writer's words given
-        back to copy), Conflict (the step has ended) or NotFound (the run has)."""
+        in one commit. Raises InvalidInput (the step's refusal, or the line's position written
+        by another process a moment before: LineRefused, with the writer's words given back to
+        copy), Conflict (the step has ended) or NotFound (the run has)."""
         try:
             outcome = await self._runner.contribute(
                 run.id,
@@ -234,6 +240,12 @@ class LyricsService(StepService):
                 anonymous=step.anonymous and kind != "remove",
                 mirror=self._store.songs.mirror(self.spec(session, run, step), self._now()),
             )
+        except PositionTaken as taken:
+            # Another process wrote that line a moment ago: this process's copy of the run is
+            # behind (read afresh next time), and the writer keeps their words.
+            self._store.runs.drop_cached(run.id)
+            taken_line = [(LINE_TAKEN, {"number": taken.position + 1})]
+            raise LineRefused(taken_line, your_words(payload)) from None
         except InvalidInput as refused:
             words = your_words(payload)
             if not words:

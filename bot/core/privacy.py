@@ -9,7 +9,7 @@ register a callback with `on_forget`; it runs right after the deletion commits.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from typing import Any
 
 from bot.core.clock import Clock, timestamp
@@ -85,8 +85,21 @@ class PrivacyService:
 
     async def member_left(self, guild_id: int, user_id: int) -> bool:
         """Mark the member as gone from the server now (their data goes after the leave grace);
-        False when they were already marked."""
-        return await self._store.privacy.mark_left(guild_id, user_id, timestamp(self._clock))
+        False when they were already marked. Raises StorageUnavailable when the database can't
+        be written (`reconcile_departures` marks them later)."""
+        marked = await self._store.privacy.mark_left(guild_id, [user_id], timestamp(self._clock))
+        return marked == 1
+
+    async def reconcile_departures(self, guild_id: int, members_now: Collection[int]) -> int:
+        """Mark now as gone the members the store holds as still in the server who aren't in
+        `members_now` (its whole member list, Discord ids): leaves whose mark was lost (the
+        database was unavailable when they left, or the process wasn't running). How many were
+        marked. Raises StorageUnavailable when the database can't be read or written."""
+        present = set(members_now)
+        gone = [
+            user for user in await self._store.privacy.not_left(guild_id) if user not in present
+        ]
+        return await self._store.privacy.mark_left(guild_id, gone, timestamp(self._clock))
 
     def on_forget(self, forgetter: Forgetter) -> None:
         """Await `forgetter(guild_id, user_id)` after every forget (once the data is gone)."""

@@ -304,6 +304,11 @@ class SessionService:
         id. Raises StorageUnavailable when the store can't be read."""
         return await self._store.sessions.open_in_voice(guild_id, voice_channel_ids)
 
+    async def open_in_guild(self, guild_id: int) -> list[SessionRecord]:
+        """The server's open sessions, by id. Raises StorageUnavailable when the store can't be
+        read."""
+        return await self._store.sessions.open_in_guild(guild_id)
+
     async def all_open(self) -> list[SessionRecord]:
         """Every open session in every server, by id."""
         return await self._store.sessions.all_open()

@@ -14,7 +14,7 @@ Times are UTC timestamps in seconds (Unix time).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,9 +31,10 @@ from bot.store.member_data import (
     SESSIONS_TOUCHED,
 )
 from bot.store.notify import ChangeFeed
-from bot.store.one_statement import write_one
 
 LINE_REMOVE_VALUES = ("remove", "delete")
+MARK_SLICE = 500
+"""Members marked as gone per statement (well under either engine's parameter limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,17 +248,38 @@ class PrivacyRepository:
 
     # ---------------------------------------------------------------- retention
 
-    async def mark_left(self, guild_id: int, user_id: int, now: float) -> bool:
-        """The member left the server: their data goes after the grace period."""
+    async def mark_left(self, guild_id: int, user_ids: Sequence[int], now: float) -> int:
+        """These members left the server at `now` (UTC seconds): their data goes after the
+        grace period. How many were marked (one already marked keeps its time). Raises
+        StorageUnavailable when the write can't be committed."""
+        ids = list(user_ids)
 
-        changed = await write_one(
-            self._db,
-            "UPDATE members SET left_guild_at = ? WHERE guild_id = ? AND user_id = ?"
-            " AND left_guild_at IS NULL",
-            (now, guild_id, user_id),
-            invalidate=(),  # no cached read holds left_guild_at
+        async def job(conn: Conn) -> int:
+            marked = 0
+            # In slices: a reconciliation may mark many, past a statement's parameter limit.
+            for start in range(0, len(ids), MARK_SLICE):
+                part = ids[start : start + MARK_SLICE]
+                marks = ", ".join("?" for _ in part)
+                changed = await conn.execute(
+                    "UPDATE members SET left_guild_at = ? WHERE guild_id = ?"
+                    f" AND user_id IN ({marks}) AND left_guild_at IS NULL",
+                    (now, guild_id, *part),
+                )
+                marked += max(0, changed)
+            return marked
+
+        if not ids:
+            return 0
+        return await self._db.write(job, invalidate=())  # no cached read holds left_guild_at
+
+    async def not_left(self, guild_id: int) -> list[int]:
+        """The members this server's records hold as still in it (no leave mark), by id."""
+        rows = await self._db.fetch_all(
+            "SELECT user_id FROM members WHERE guild_id = ? AND left_guild_at IS NULL"
+            " ORDER BY user_id",
+            (guild_id,),
         )
-        return changed == 1
+        return [int(row[0]) for row in rows]
 
     async def departed_before(
         self, cutoff: float, guild_cutoffs: Mapping[int, float] | None = None

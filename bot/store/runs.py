@@ -121,6 +121,11 @@ class RunRepository:
 
         return await self._db.cached(cached_reads.run(run_id), load)
 
+    def drop_cached(self, run_id: int) -> None:
+        """Forget this process's copy of the run, found behind another process's change (e.g.
+        a song line it had as free was written there): the next `get` reads it as committed."""
+        self._db.invalidate(cached_reads.run(run_id))
+
     async def live_for_session(self, session_id: int) -> RunRecord | None:
         """The session's running or paused run (read from the database, not cached), or None."""
         row = await self._db.fetch_one(

@@ -110,6 +110,16 @@ class SessionRepository(Repository):
             (guild_id, *voice_channel_ids),
         )
 
+    async def open_in_guild(self, guild_id: int) -> list[SessionRecord]:
+        """The server's open sessions, by id (a member leaving, or forgotten, touches only their
+        own server's); [] when it has none."""
+        return await self._select_all(
+            SessionRecord,
+            f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE guild_id = ? AND status = 'open'"
+            " ORDER BY id",
+            (guild_id,),
+        )
+
     async def all_open(self) -> list[SessionRecord]:
         """Every open session in every server, by id (what a starting process resumes)."""
         return await self._all_where(SessionRecord, "sessions", "status = 'open' ORDER BY id")

@@ -23,6 +23,10 @@ _INSERT_LINE = (
     " passed, created_at, event_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (song_id, event_key) WHERE event_key IS NOT NULL DO NOTHING"
 )
+_LINE_AT = (
+    "SELECT 1 FROM song_lines WHERE song_id = ? AND position = ? AND passed = 0"
+    " AND removed_at IS NULL AND (event_key IS NULL OR event_key <> ?)"
+)
 _EDIT_LINE = (
     "UPDATE song_lines SET text = ?, syllables = ? WHERE song_id = ? AND event_key = ?"
     " AND removed_at IS NULL"
@@ -54,6 +58,15 @@ async def _song_id(conn: Conn, spec: SongSpec, now: float) -> int:
     return int(found)
 
 
+class PositionTaken(Exception):
+    """Another line was written at this position of the song first (another process, at the
+    same moment); nothing of this one was kept. `position` is 0-based."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(f"line position {position} is taken")
+        self.position = position
+
+
 class SongRepository(Repository):
     async def of_step(self, spec: SongSpec, now: float) -> SongRecord:
         """The song of a write step, created the first time it is asked for."""
@@ -70,7 +83,9 @@ class SongRepository(Repository):
         """A job for `Runner.contribute(mirror=...)`: the lyric event just saved, mirrored into
         song_lines in the same commit (the song is created if need be). A line or pass is
         keyed by its contribution (`c<id>`); an edit, withdrawal or removal changes the line
-        keyed by the payload's `line_id`. Idempotent by event key."""
+        keyed by the payload's `line_id`. Idempotent by event key. A line claims its position:
+        the job raises PositionTaken when the song has a line there already (its contribution
+        is then not kept either)."""
 
         async def job(conn: Conn, record: ContributionRecord) -> None:
             song_id = await _song_id(conn, spec, now)
@@ -78,18 +93,26 @@ class SongRepository(Repository):
             kind = record.kind
             if kind in ("line", "pass"):
                 syllables = payload.get("syl")
+                position = int(payload.get("pos", 0))
+                # The claim: song_lines_one_per_position refuses a second line at a position;
+                # looked at first so the refusal is this job's own. (On PostgreSQL a line
+                # committed while this job waited fails the INSERT; the writer then runs the
+                # job again by itself, and this look finds it.)
+                key = f"c{record.id}"
+                if kind == "line" and await conn.fetch_one(_LINE_AT, (song_id, position, key)):
+                    raise PositionTaken(position)
                 await conn.execute(
                     _INSERT_LINE,
                     (
                         song_id,
-                        int(payload.get("pos", 0)),
+                        position,
                         str(payload.get("section", "")),
                         record.author_id,
                         str(payload.get("text", "")),
                         int(syllables) if isinstance(syllables, int) else None,
                         int(kind == "pass"),
                         now,
-                        f"c{record.id}",
+                        key,
                     ),
                 )
             elif kind == "edit":

@@ -17,6 +17,7 @@ from bot.core.session import SessionService
 from bot.core.steps import step_handlers
 from bot.records.schedule import NewSeries
 from bot.settings import Settings
+from bot.store.privacy import MARK_SLICE
 from bot.store.store import Store
 from tests.core.runner_setup import stopped_at
 
@@ -84,6 +85,32 @@ async def test_the_purge_of_departed_members_forgets_them_regardless(
     assert (await privacy.export(GUILD, ANA))["member"] is None
     series = await store.schedule.series(series_id)
     assert series is not None and series.facilitator_id != ANA
+
+
+async def test_a_reconciliation_marks_only_who_is_gone_from_the_member_list(
+    store: Store, privacy: PrivacyService
+) -> None:
+    """Leaves whose mark was lost (the database refused it, or no process was running) are
+    marked from the server's member list: only members stored as still here and missing from
+    it; an earlier mark keeps its time, another server's members are untouched, and more than
+    a statement's worth of them are marked in one go."""
+    sessions = SessionService(store, clock)
+    for user in (ANA, BEN, 13):
+        await sessions.remember_name(GUILD, user, f"user{user}")
+    await sessions.remember_name(GUILD + 1, BEN, "Ben elsewhere")
+    await store.privacy.mark_left(GUILD, [13], 5.0)
+    assert await privacy.reconcile_departures(GUILD, [ANA, 99]) == 1
+    assert await store.privacy.departed_before(NOW.timestamp()) == [(GUILD, 13), (GUILD, BEN)]
+    member = await store.members.get(GUILD, BEN)
+    assert member is not None and member.left_guild_at == NOW.timestamp()
+    assert await store.privacy.not_left(GUILD) == [ANA]
+    assert await store.privacy.not_left(GUILD + 1) == [BEN]
+    assert await privacy.reconcile_departures(GUILD, [ANA]) == 0  # nothing left to mark
+    many = range(1000, 1000 + 2 * MARK_SLICE + 1)
+    for user in many:
+        await sessions.remember_name(GUILD + 2, user, "x")
+    assert await privacy.reconcile_departures(GUILD + 2, [1000]) == len(many) - 1
+    assert await store.privacy.not_left(GUILD + 2) == [1000]
 
 
 async def test_forgetters_run_after_the_deletion(store: Store, privacy: PrivacyService) -> None:

@@ -15,7 +15,7 @@ async def test_a_name_is_kept_per_server_and_a_rejoin_clears_the_leaving(store: 
     await members.remember_name(1, 8, "Ben")
     assert await members.names(1, [7, 8, 9]) == {7: "Ana", 8: "Ben"}
     assert await members.names(1, []) == {}
-    await store.privacy.mark_left(1, 7, 50.0)
+    await store.privacy.mark_left(1, [7], 50.0)
     left = await members.get(1, 7)
     assert left is not None and left.left_guild_at == 50.0
     await members.remember_name(1, 7, "Ana again " + "x" * 200)

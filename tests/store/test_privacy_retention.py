@@ -44,8 +44,8 @@ async def test_leave_grace_period(engine: TestDatabase) -> None:
         for user in (1, 2):
             await store.members.remember_name(GUILD, user, f"user{user}")
             await checkin(store, user, now)
-        assert await store.privacy.mark_left(GUILD, 1, now)
-        assert not await store.privacy.mark_left(GUILD, 1, now + 5)  # already marked
+        assert await store.privacy.mark_left(GUILD, [1], now) == 1
+        assert await store.privacy.mark_left(GUILD, [1], now + 5) == 0  # already marked
         # Not yet past 30 days.
         assert await store.privacy.departed_before(now + 29 * DAY - 30 * DAY) == []
         assert await store.privacy.departed_before(now + 31 * DAY - 30 * DAY) == [(GUILD, 1)]
@@ -55,7 +55,7 @@ async def test_leave_grace_period(engine: TestDatabase) -> None:
         users = await store.db.fetch_all("SELECT user_id FROM checkins")
         assert [r[0] for r in users] == [2]
         # Coming back before the grace period ends clears the mark.
-        await store.privacy.mark_left(GUILD, 2, now)
+        await store.privacy.mark_left(GUILD, [2], now)
         await store.members.remember_name(GUILD, 2, "user2")
         assert await store.privacy.departed_before(now + 100 * DAY) == []
     finally:
