@@ -1,4 +1,4 @@
-"""Migration 21: one line per position of a song (both engines). Positions written twice before
+"""Migration 22: one line per position of a song (both engines). Positions written twice before
 it keep the line /song showed (the later); a second line at a taken position is refused."""
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from bot.store.migrator import bundled_migrations
 from bot.store.store import open_database
 from tests.engines import TestDatabase
 
-BEFORE = 20
+BEFORE = 21
 """The schema version before song lines claim their positions."""
 
 
 async def test_lines_written_twice_at_a_position_keep_the_later(engine: TestDatabase) -> None:
     migrations = bundled_migrations("postgres" if engine.is_postgres else "sqlite")
-    assert migrations[BEFORE].name == "0021_song_line_positions.sql"
+    assert migrations[BEFORE].name == "0022_song_line_positions.sql"
     db = open_database(engine.url)
     await db.open()
     try:
