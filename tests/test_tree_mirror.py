@@ -54,7 +54,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "cogs/controls.py": {"tests/cogs/test_session_flow.py": '"activity pause"'},
     "cogs/goals/answers.py": {"tests/cogs/test_goals.py": "goal"},
     "cogs/listening.py": {"tests/cogs/test_listen_cog.py": "test-listen"},
-    "cogs/options.py": {"tests/cogs/test_closed_sessions.py": "capacity=2"},
     "cogs/playlist.py": {"tests/cogs/test_listen_cog.py": '"listen suggest"'},
     "cogs/reflection.py": {"tests/cogs/test_reflect_review.py": 'label="Review answers"'},
     "cogs/reminders.py": {"tests/cogs/test_series_reminders.py": '"remind me"'},
