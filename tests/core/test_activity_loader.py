@@ -336,6 +336,29 @@ def test_every_file_of_a_listening_set_is_checked(tmp_path: Path) -> None:
     ]
 
 
+def test_a_vote_options_track_file_is_checked(tmp_path: Path) -> None:
+    """A `from_vote` listen step plays the winning option's file: a missing one is named
+    with its file, line and field, as a listen step's own is."""
+    media = tmp_path / "media"
+    media.mkdir()
+    (media / "a.ogg").write_bytes(b"OggS")
+    body = """\
+      - type: vote
+        title: Pick
+        question: Which?
+        options:
+          - {label: A, track: {title: A, artist: A, file: a.ogg, duration: 5}}
+          - {label: B, track: {title: B, artist: B, file: b.ogg, duration: 5}}
+      - type: listen
+        title: Chosen
+        track: from_vote
+    """
+    assert errors_for(tmp_path, body) == [
+        f"demo.yaml:12:53: steps[0].options[1].track.file: file 'b.ogg' not found in the "
+        f"media directory '{media}'",
+    ]
+
+
 def test_a_kind_added_outside_bot_has_its_own_cross_step_rule_and_media(tmp_path: Path) -> None:
     """The activity and the loader ask each step (`StepBase.problems_among`, `media_files`):
     the example kind `hum` (tests/steps_example/core) refuses a hum right after a hum and has
