@@ -75,3 +75,34 @@ async def test_tracks_by_guild(store: Store) -> None:
     assert await store.media.tracks(1) == [t]
     assert t.file_name == "uploads/a.ogg" and t.uploaded_by == 3
     assert await store.media.tracks(2) == []
+
+
+async def test_a_play_of_a_forgotten_members_nomination_names_none(store: Store) -> None:
+    """The vote chose a member's song, then their /forget deleted it: the play is still
+    recorded, with no nomination (as the delete leaves the plays saved before it)."""
+    sid = await _session(store)
+    run = await store.runs.create(
+        NewRun(
+            session_id=sid, activity_id="a", version_hash="h", definition="{}", step_deadline=None
+        ),
+        0.0,
+    )
+    song = await store.media.add_nomination(
+        NewNomination(session_id=sid, user_id=5, title="A", artist="", url=None, note=None), 1.0
+    )
+    await store.privacy.forget(1, 5, 2.0)
+    assert await store.media.nomination(song.id) is None
+    play = NewPlay(
+        session_id=sid,
+        run_id=run.id,
+        step_index=1,
+        title="A",
+        artist="",
+        url=None,
+        file_name=None,
+        nomination_id=song.id,
+        mode="text",
+        note=None,
+    )
+    recorded, created = await store.media.record_play(play, 3.0)
+    assert created and recorded.nomination_id is None and recorded.title == "A"
