@@ -8,6 +8,7 @@ No Discord here: the cogs turn these results into messages. Every refusal is a d
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,8 +162,9 @@ class ListeningService(StepService):
         """The piece a listen step plays: its own, or the winner of the latest vote before it
         (its words in the server's language).
 
-        A `from_vote` piece is decided once, while the step is the run's current one, and kept
-        in the run's step state (`ListenState.piece`, by the runner's compare-and-set,
+        A `from_vote` piece is decided once, while the step is the run's current one (its card
+        is drawn as the step starts, so during the countdown), with its length (`_timed`), and
+        kept in the run's step state (`ListenState.piece`, by the runner's compare-and-set,
         `Runner.decide_state`), so the card, the voice player and /listen name the same piece
         after a withdrawn vote, a /forget, a restart or a shard hand-over. A state without the
         key (stored before it existed, or a step not current) is decided from the votes as
@@ -207,7 +209,21 @@ class ListeningService(StepService):
             return None
         votes = await self._store.contributions.for_step(run.id, vote_index)
         top = winner(await self.choices_for(session, run, vote_index, locale), votes)
-        return top.choice.track if top is not None else None
+        if top is None or top.choice.track is None:
+            return None
+        return await self._timed(session.guild_id, top.choice.track)
+
+    async def _timed(self, guild_id: int, piece: ResolvedTrack) -> ResolvedTrack:
+        """The piece with its length (whole seconds, rounded up so the step never ends before
+        the music): its own (a vote option's track's `duration`), else, for a file, the length
+        the server's media library recorded for it at upload. A link suggested for the
+        playlist has none (members don't give one): it stays untimed."""
+        if piece.duration is not None or not piece.file:
+            return piece
+        for track in await self._store.media.tracks(guild_id):
+            if track.file_name == piece.file and track.duration_seconds:
+                return dataclasses.replace(piece, duration=math.ceil(track.duration_seconds))
+        return piece
 
     async def _credited(self, session: SessionRecord, piece: ResolvedTrack) -> ResolvedTrack:
         """A stored piece with its suggester's credit as the vote showed it (none once they

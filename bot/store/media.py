@@ -4,6 +4,8 @@ Times are UTC timestamps in seconds (Unix time)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.records.media import (
     NewNomination,
     NewPlay,
@@ -142,13 +144,20 @@ class MediaRepository(Repository):
 
     async def record_play(self, new: NewPlay, now: float) -> tuple[PlayRecord, bool]:
         """Save the `new` play of a step once, started at `now` (UTC seconds); returns it and
-        whether it was new."""
+        whether it was new. A nomination deleted meanwhile (its member's /forget, after the
+        vote chose it) is recorded as none, as the delete does to the plays already saved."""
 
         async def job(conn: Conn) -> bool:
+            play = new
+            if new.nomination_id is not None and (
+                await conn.fetch_one("SELECT 1 FROM nominations WHERE id = ?", (new.nomination_id,))
+                is None
+            ):
+                play = dataclasses.replace(new, nomination_id=None)
             changed = await conn.execute(
                 f"INSERT INTO plays ({columns(NewPlay)}, started_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (*values_of(new), now),
+                (*values_of(play), now),
             )
             return changed > 0
 

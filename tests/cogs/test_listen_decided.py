@@ -16,10 +16,10 @@ from tests.conftest import World, find_message, restart
 from tests.responses import reply_to
 
 
-async def _voted_and_listening(world: World) -> list[int]:
-    """Ana's Harvest Moon and Ben's Blackbird on the playlist; each votes for their own (a tie,
-    which the earliest nomination wins: Harvest Moon); the listen step has started. The
-    nominations' ids."""
+async def _voted(world: World, activity: str) -> list[int]:
+    """Ana's Harvest Moon and Ben's Blackbird on the playlist; `activity` started and moved on
+    to its vote (step 2), where each votes for their own (a tie, which the earliest nomination
+    wins: Harvest Moon). The nominations' ids."""
     ana, ben = world.members[:2]
     await open_session(world)
     for who, title in ((ana, "Harvest Moon"), (ben, "Blackbird")):
@@ -32,15 +32,22 @@ async def _voted_and_listening(world: World) -> list[int]:
         )
         assert "Added **" in reply_to(added).content
     nominations = await world.bot().store.media.playlist(1)
-    await start(world, "group-playlist")
+    await start(world, activity)
     assert "Step 2 of 4" in await next_step(world)
     vote = find_message(world.channel, "Choose together")
     await ana.select(vote, [f"n{nominations[0].id}"])
     await ben.select(vote, [f"n{nominations[1].id}"])
+    return [n.id for n in nominations]
+
+
+async def _voted_and_listening(world: World) -> list[int]:
+    """`_voted` in group-playlist, whose vote ends after 2 minutes; the listen step has
+    started and its countdown ended. The nominations' ids."""
+    nominations = await _voted(world, "group-playlist")
     await world.env.advance_time(121)
     assert "Harvest Moon" in card_text(find_message(world.channel, "The group's choice"))
     await world.env.advance_time(10)  # past the countdown: a link plays on the card
-    return [n.id for n in nominations]
+    return nominations
 
 
 async def _run(world: World) -> RunRecord:
@@ -126,3 +133,36 @@ async def test_a_state_stored_before_the_key_decides_on_first_need(world: World)
     piece = StepState.of(await _run(world)).kind(ListenState).piece
     assert piece is not None and piece["title"] == "Harvest Moon"
     assert isinstance(find_message(world.channel, "The group's choice"), discord.Message)
+
+
+async def test_a_forget_during_the_countdown_keeps_the_piece_and_its_start(world: World) -> None:
+    """/forget while the countdown runs: the piece decided as the step started stays (without
+    the forgotten suggester's name), the countdown ends at the second the card announced, and
+    the play is recorded. (Before, the play was recorded with her nomination's id, which
+    /forget had deleted: the foreign key refused it, so the countdown's wake failed, the card
+    stayed on "starts" and the run timer retried every 5 s: simcord's "did not settle".)
+
+    The countdown here is 30 s: under simcord 3.2.1 a timer due within its 5 s settle window
+    keeps a wall-clock fallback that any operation begun meanwhile waits for, and a 5 s
+    countdown armed as the step starts fires at the very end of the next operation's window,
+    leaving the wake no time (any command right after the step starts, /listen now too)."""
+    await _voted(world, "test-privacy-playlist")
+    assert "Step 3 of 4" in await next_step(world)
+    starts = int(world.bot().clock().timestamp() + 30)
+    assert f"starts <t:{starts}:R>" in _card(world) and "Suggested by ana" in _card(world)
+    await world.env.advance_time(10)
+    ana = world.members[0]
+    asked = await ana.slash(world.channel, "forget")
+    done = await ana.click(reply_to(asked).message, label="Delete my data")
+    assert "has been deleted" in reply_to(done).content
+    card = _card(world)
+    assert "Harvest Moon" in card and "ana" not in card
+    assert f"starts <t:{starts}:R>" in card  # the countdown didn't move
+    run = await _run(world)
+    assert run.wake_at is not None and int(run.wake_at) == starts
+    await world.env.advance_time(21)
+    card = _card(world)
+    assert "Harvest Moon" in card and "How was it?" in card
+    assert "Harvest Moon" in await _now_playing(world)
+    plays = await world.bot().store.media.plays(1)
+    assert [(p.title, p.nomination_id, p.mode) for p in plays] == [("Harvest Moon", None, "link")]

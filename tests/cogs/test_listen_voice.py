@@ -89,6 +89,7 @@ steps:
     title: Chosen tone
     track: from_vote
     countdown_seconds: 8
+    no_skip: true
   - type: prompt
     title: Done
     text: Thanks.
@@ -339,6 +340,40 @@ async def test_a_voted_piece_stays_the_same_in_voice_after_a_forget_and_a_restar
     assert "First tone" in card and "Second tone" not in card
     now = await world.facilitator.slash(world.channel, "listen now")
     assert "First tone" in reply_to(now).content
+
+
+async def test_a_voted_piece_is_timed_and_resumes_mid_piece_after_a_restart(
+    world: World, settings: Settings, catalog: Catalog, voice: RecordingVoice
+) -> None:
+    """The voted piece plays for its option's length (Second tone, 10 s) as a fixed track does:
+    /listen now and the card count it down, no_skip holds Next until it has ended, and a
+    restart mid-piece resumes voice where the piece is now. (Untimed, the step went from the
+    countdown straight to the reflection and a restart played nothing.)"""
+    ana, ben = world.members[:2]
+    await open_session(world)
+    began = await start(world, "test-listen-vote-voice")
+    vote = find_message(world.channel, "Pick")
+    await ana.select(vote, ["o1"])
+    await ben.select(vote, ["o1"])
+    await world.env.advance_time(61)  # the vote's minute is up: the 8 s countdown runs
+    counting = reply_to(await world.facilitator.slash(world.channel, "listen now")).content
+    assert "**Second tone** by G" in counting and "17 s until it ends" in counting, counting
+    await world.env.advance_time(9)  # 2 s into the piece
+    card = card_text(find_message(world.channel, "Chosen tone"))
+    assert f"ends <t:{int(began + 78)}:R>" in card and "plays to the end" in card
+    early = await world.facilitator.slash(world.channel, "activity next")
+    assert "without skipping: 8 s left" in reply_to(early).content
+    # 3 s into the piece. (Not 5 s: under simcord a timer within its 5 s settle window keeps a
+    # real-time fallback, which restart_bot's settle would wait for; 7 s left is virtual only.)
+    await world.env.advance_time(1)
+    after = RecordingVoice()
+    await restart_with(world, settings, catalog, after)
+    await world.env.advance_time(0.5)
+    (play,) = [c for c in after.calls if c[0] == "play"]
+    assert play[:3] == ("play", world.voice.id, "tone2.ogg") and 3.0 <= play[3] <= 4.0, play
+    await world.env.advance_time(8)  # the piece has ended
+    assert "How was it?" in card_text(find_message(world.channel, "Chosen tone"))
+    assert await plays(world) == [("voice", "tones/tone2.ogg")]
 
 
 async def test_pause_then_restart_then_resume_keeps_the_position(

@@ -319,10 +319,16 @@ def test_media_symlink_escape_is_caught_by_the_loader(tmp_path: Path) -> None:
     ]
 
 
-def test_every_file_of_a_listening_set_is_checked(tmp_path: Path) -> None:
+def media_holding(tmp_path: Path, name: str) -> Path:
+    """The media folder `errors_for` loads with, holding one file `name`."""
     media = tmp_path / "media"
     media.mkdir()
-    (media / "a.ogg").write_bytes(b"OggS")
+    (media / name).write_bytes(b"OggS")
+    return media
+
+
+def test_every_file_of_a_listening_set_is_checked(tmp_path: Path) -> None:
+    media = media_holding(tmp_path, "a.ogg")
     body = """\
       - type: listen
         title: Set
@@ -333,6 +339,27 @@ def test_every_file_of_a_listening_set_is_checked(tmp_path: Path) -> None:
     assert errors_for(tmp_path, body) == [
         f"demo.yaml:11:35: steps[0].then[0].file: file 'b.ogg' not found in the media "
         f"directory '{media}'",
+    ]
+
+
+def test_a_vote_options_track_file_is_checked(tmp_path: Path) -> None:
+    """A `from_vote` listen step plays the winning option's file: a missing one is named
+    with its file, line and field, as a listen step's own is."""
+    media = media_holding(tmp_path, "a.ogg")
+    body = """\
+      - type: vote
+        title: Pick
+        question: Which?
+        options:
+          - {label: A, track: {title: A, artist: A, file: a.ogg, duration: 5}}
+          - {label: B, track: {title: B, artist: B, file: b.ogg, duration: 5}}
+      - type: listen
+        title: Chosen
+        track: from_vote
+    """
+    assert errors_for(tmp_path, body) == [
+        f"demo.yaml:12:53: steps[0].options[1].track.file: file 'b.ogg' not found in the "
+        f"media directory '{media}'",
     ]
 
 

@@ -69,6 +69,27 @@ def test_track_without_duration_goes_straight_to_after() -> None:
     assert run_wake(step, entered, 5.0).state["phase"] == AFTER
 
 
+def test_a_voted_piece_plays_for_its_own_length_and_holds_no_skip() -> None:
+    """A `from_vote` step has no length of its own: once its piece is decided (stored under
+    `piece` during the countdown), the countdown, the piece, no_skip and the time left are
+    timed by the piece's length."""
+    step = listen(track="from_vote", no_skip=True)
+    handler = ListenHandler()
+    entered = handler.enter(ctx(step, 0.0, {}))
+    assert entered.state["duration"] is None
+    piece = {"title": "Evening", "artist": "Satie", "url": "https://x.test/e", "duration": 30}
+    decided = {**entered.state, "piece": piece}
+    counting = {**decided, "wake_at": entered.at}
+    assert ListenState.read(counting).time_left(1.0) == 34.0
+    early = handler.refuse_leaving(ctx(step, 1.0, counting), by_facilitator=True)
+    assert isinstance(early, Conflict) and "34 s left" in str(early)
+    playing = run_wake(step, Wake(entered.at, decided), 5.0)
+    assert playing.state["phase"] == PLAYING and playing.at == 35.0
+    state = {**playing.state, "wake_at": playing.at}
+    assert ListenState.read(state).piece_start() == 5.0
+    assert run_wake(step, playing, 35.0).state["phase"] == AFTER
+
+
 def test_no_skip_refuses_members_and_early_next_with_time_left() -> None:
     step = listen(no_skip=True)
     handler = ListenHandler()

@@ -16,7 +16,10 @@ from bot.core.activities import Activity
 from bot.core.errors import Conflict, InvalidInput, NotFound
 from bot.core.listening_service import PER_MEMBER_MAX, PLAYLIST_MAX, ListeningService
 from bot.core.runner import Runner
+from bot.core.step_state import StepState
 from bot.core.steps import step_handlers
+from bot.core.steps.listen import ListenState
+from bot.records.media import NewTrack
 from bot.records.sessions import NewSession, SessionRecord
 from bot.store.store import Store
 from bot.ui.format import plain_name
@@ -179,3 +182,73 @@ async def test_a_playlist_vote_picks_the_piece_and_its_play_is_recorded_once(
     assert [(p.title, p.mode) for p in plays] == [("Evening", "text")] and suggested == 2
     with pytest.raises(Conflict, match="ended"):
         await service.live_step(run.id, 0)
+
+
+FILE_VOTE = Activity.model_validate(
+    {
+        "id": "file-vote",
+        "title": "File vote",
+        "summary": "s",
+        "version": 1,
+        "duration_minutes": 5,
+        "version_hash": "abd",
+        "steps": [
+            {
+                "type": "vote",
+                "title": "Pick",
+                "question": "Which one?",
+                "options": [
+                    {
+                        "label": "Up",
+                        "track": {"title": "Up", "artist": "A", "file": "uploads/u.ogg"},
+                    },
+                    {"label": "Down", "track": {"title": "Down", "artist": "A", "file": "d.ogg"}},
+                ],
+            },
+            {"type": "listen", "title": "The chosen piece", "track": "from_vote"},
+        ],
+    }
+)
+
+
+async def test_a_voted_file_without_a_length_takes_the_librarys(listening: Listening) -> None:
+    """A vote option's file with no `duration` plays for the length the server's library
+    recorded at upload (rounded up to whole seconds), kept with the decided piece, so the
+    listen step is timed by it; a file the library doesn't know stays untimed."""
+    store, service, session = listening.store, listening.service, listening.session
+    upload = NewTrack(
+        guild_id=GUILD,
+        title="Up",
+        artist="A",
+        file_name="uploads/u.ogg",
+        duration_seconds=41.2,
+        uploaded_by=9,
+    )
+    await store.media.add_track(upload, 0.0)
+    await store.sessions.join(session.id, 1, 0.0)
+    run = (await listening.runner.start(session.id, FILE_VOTE)).run
+    up = await service.choice(session, run, 0, ["o0"], "en")
+    assert up.track is not None and up.track.duration is None
+    await service.vote(run.id, 0, 1, up)
+    moved = await listening.runner.advance(run.id, 0)
+    assert moved is not None
+    track = await service.resolve_track(session, moved.run, 1)
+    assert track is not None and track.file == "uploads/u.ogg" and track.duration == 42
+    live = await service.live_run_of(session.id)
+    assert live is not None
+    assert StepState.of(live).kind(ListenState).duration == 42.0
+
+    other = await store.sessions.create(
+        NewSession(
+            guild_id=GUILD, channel_id=3, voice_channel_id=None, title="u", facilitator_id=9
+        ),
+        0.0,
+    )
+    await store.sessions.join(other.id, 1, 0.0)
+    second = (await listening.runner.start(other.id, FILE_VOTE)).run
+    down = await service.choice(other, second, 0, ["o1"], "en")
+    await service.vote(second.id, 0, 1, down)
+    moved = await listening.runner.advance(second.id, 0)
+    assert moved is not None
+    untimed = await service.resolve_track(other, moved.run, 1)
+    assert untimed is not None and untimed.file == "d.ogg" and untimed.duration is None

@@ -193,7 +193,8 @@ class ListenState:
     starts_at: float | None = None
     """When the piece starts (set at the countdown's start)."""
     duration: float | None = None
-    """How long the piece (or the set) plays; None when unknown."""
+    """How long the piece (or the set) plays; None when unknown. A `from_vote` step's is its
+    decided piece's (`piece`), once decided: the step's own `duration` key is None there."""
     started_at: float | None = None
     ends_at: float | None = None
     ended_at: float | None = None
@@ -210,16 +211,21 @@ class ListenState:
     def read(cls, state: Mapping[str, Any]) -> ListenState:
         """The listen step's keys of a step state (missing or mistyped ones: None)."""
         value = state.get("phase")
+        piece = state.get(PIECE)
+        piece = piece if isinstance(piece, Mapping) else None
+        duration = as_number(state.get("duration"))
+        if duration is None and piece is not None:
+            duration = as_number(piece.get("duration"))  # the voted piece's own length
         return cls(
             phase=value if value in (COUNTDOWN, PLAYING, AFTER) else AFTER,
             starts_at=as_number(state.get("starts_at")),
-            duration=as_number(state.get("duration")),
+            duration=duration if duration is None or duration > 0 else None,
             started_at=as_number(state.get("started_at")),
             ends_at=as_number(state.get("ends_at")),
             ended_at=as_number(state.get("ended_at")),
             wake_at=as_number(state.get(WAKE_AT)),
             wake_remaining=as_number(state.get(WAKE_REMAINING)),
-            piece=piece if isinstance(piece := state.get(PIECE), Mapping) else None,
+            piece=piece,
         )
 
     def time_left(self, now: float) -> float | None:
@@ -274,14 +280,15 @@ class ListenHandler(BaseStepHandler[ListenStep]):
         )
 
     def on_wake(self, ctx: StepContext[ListenStep]) -> Wake:
-        """The countdown ended: playing until the set's duration is over (or straight to AFTER when
-        its duration is unknown); playing ended: AFTER, with when it ended."""
+        """The countdown ended: playing until the set's duration is over (a `from_vote` step's:
+        its decided piece's, see `ListenState.duration`), or straight to AFTER when it is
+        unknown; playing ended: AFTER, with when it ended."""
         state = {k: v for k, v in ctx.state.items() if k != WAKE_AT}
-        current = ListenState.read(ctx.state).phase
-        if current == COUNTDOWN:
-            duration = state.get("duration")
+        read = ListenState.read(ctx.state)
+        if read.phase == COUNTDOWN:
+            duration = read.duration
             state["started_at"] = ctx.now
-            if isinstance(duration, int | float) and duration > 0:
+            if duration is not None:
                 state["phase"] = PLAYING
                 state["ends_at"] = ctx.now + float(duration)
                 return Wake(at=ctx.now + float(duration), state=state)

@@ -78,6 +78,15 @@ class VoteStep(StepBase):
         problem = Wording("from: previous needs a write or reflect step just before the vote")
         return [(("from",), problem)]
 
+    def media_files(self) -> list[tuple[FieldPath, str]]:
+        """Each option's track file (a `from_vote` listen step may play the winner's): the
+        loader checks that each is in the media directory."""
+        return [
+            (("options", number, "track", "file"), option.track.file)
+            for number, option in enumerate(self.options or [])
+            if option.track is not None and option.track.file
+        ]
+
     @property
     def yields_track(self) -> bool:
         """True when the winner is something a listen step can play."""
