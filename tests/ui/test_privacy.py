@@ -17,7 +17,7 @@ def test_every_exported_list_has_its_words() -> None:
 
 @pytest.mark.parametrize("locale", ["de", "es"])
 def test_the_summary_names_no_list_by_its_key(locale: str) -> None:
-    data = {key: [{}] for key in EXPORTED_LISTS} | {"member": None}
+    data: dict[str, object] = {key: [{}] for key in EXPORTED_LISTS} | {"member": None}
     message = export_message(data, locale)
     english = export_message(data, "en")
     for key in EXPORTED_LISTS:
