@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
@@ -129,9 +129,16 @@ def main() -> int:
         # No fuzzy matching: a guessed translation of a changed text is worse than none.
         catalog.update(fresh, no_fuzzy_matching=True)
         write(catalog, path)
-        untranslated = [m.id for m in catalog if m.id and not m.string]
+        untranslated = [m.id for m in catalog if m.id and not all(_forms(m))]
         print(f"{language}: {len(catalog)} texts, {len(untranslated)} untranslated")
     return 0
+
+
+def _forms(message: Message) -> list[str]:
+    """A message's translations: its one string, or each plural form's (all must be given)."""
+    if isinstance(message.string, tuple | list):
+        return list(message.string)
+    return [message.string or ""]
 
 
 if __name__ == "__main__":

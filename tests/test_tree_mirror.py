@@ -112,7 +112,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "ui/mydata.py": {"tests/cogs/test_mydata_exports.py": "chorus-mydata.csv"},
     "ui/pattern_notice.py": {"tests/cogs/test_pattern_notice.py": "A gentle note, just for you"},
     "ui/pools.py": {"tests/cogs/test_pools.py": "Another question"},
-    "ui/privacy.py": {"tests/ui/test_schedule_privacy_step_ids.py": IMPORTS},
     "ui/series_reminders.py": {"tests/ui/test_series_reminder_buttons.py": IMPORTS},
     "ui/setup.py": {"tests/cogs/test_setup.py": '"setup show"'},
     "ui/steps/base.py": {"tests/ui/test_templates.py": IMPORTS},

@@ -48,6 +48,21 @@ EXPORT_WORDS: dict[str, Counted] = {
     "consent_asked": counted(
         "{count} step that explained saving to you", "{count} steps that explained saving to you"
     ),
+    "waitlist": counted("{count} place on a waitlist", "{count} places on a waitlist"),
+    "activities_uploaded": counted("{count} activity uploaded", "{count} activities uploaded"),
+    "settings_changed": counted("{count} setting you changed", "{count} settings you changed"),
+    "checkin_notice": counted("{count} pattern notice choice", "{count} pattern notice choices"),
+    "checkin_tags": counted("{count} check-in tag", "{count} check-in tags"),
+    "sessions_waiting_to_be_confirmed": counted(
+        "{count} scheduled session waiting to be confirmed",
+        "{count} scheduled sessions waiting to be confirmed",
+    ),
+    "facilitator_told": counted(
+        "{count} time you let the facilitator know", "{count} times you let the facilitator know"
+    ),
+    "anonymous_answers_under_review": counted(
+        "{count} anonymous answer under review", "{count} anonymous answers under review"
+    ),
 }
 
 
@@ -60,12 +75,11 @@ class ForgetButton(TypedButton, spec="chorus:forget:{answer:yesno}:{user_id:int}
 
 
 def export_message(data: Mapping[str, Any], locale: str) -> str:
-    """The line above the /mydata file in ``locale``: how many of each kind of thing it holds
-    (a list without words of its own is counted under its key)."""
+    """The line above the /mydata file in ``locale``: how many of each kind of thing it holds.
+    Every exported list has its words in `EXPORT_WORDS` (tests/ui/test_privacy.py checks the
+    store's list of exports against it); raises KeyError for a list without."""
     counts = ", ".join(
         EXPORT_WORDS[name](len(value), locale)
-        if name in EXPORT_WORDS
-        else f"{len(value)} {name.replace('_', ' ')}"
         for name, value in data.items()
         if isinstance(value, list) and value
     )
