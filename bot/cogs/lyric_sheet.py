@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 
 import discord
 
@@ -74,8 +75,15 @@ class LiveLyricSheet:
         self, session: SessionRecord, run: RunRecord, step_index: int
     ) -> SongInfo | None:
         """What the card of write step `step_index` of `run` shows beyond its step: the song's
-        id, title and names as last read (`load_info`; None before the first read)."""
-        return self.info.get((run.id, step_index))
+        id, title and names as last read (`load_info`; None before the first read), and who is
+        credited as the group as stored now."""
+        info = self.info.get((run.id, step_index))
+        if info is None or not info.authors:
+            return info
+        # Read at every render, not kept: /song credit may be answered by another process
+        # (shards, PostgreSQL), which can't reach the sheets held here.
+        opted = await self.service.credited_as_group(session.guild_id, info.authors)
+        return replace(info, opted_out=opted)
 
     async def load(self) -> None:
         """After a restart: remember the songs in progress, and ping a turn whose process
@@ -109,16 +117,11 @@ class LiveLyricSheet:
         """Read again who the song's sheet names (after a line, a title, a /forget)."""
         session = await self.bot.sessions.get(run.session_id)
         people = await self.service.people(session, run, step)
-        info = SongInfo(people.song_id, people.title, people.names, people.opted_out)
+        info = SongInfo(
+            people.song_id, people.title, people.names, people.opted_out, people.authors
+        )
         self.info[(run.id, run.step_index)] = info
         return info
-
-    def set_credit(self, user_id: int, named: bool) -> None:
-        """A member changed their credit setting: every sheet in progress follows it."""
-        for key, info in list(self.info.items()):
-            opted = set(info.opted_out)
-            (opted.discard if named else opted.add)(user_id)
-            self.info[key] = SongInfo(info.song_id, info.title, info.names, frozenset(opted))
 
     async def _forget_member(self, guild_id: int, user_id: int) -> None:
         """/forget: songs in progress reload their names (the member's lines are now the

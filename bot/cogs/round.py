@@ -14,7 +14,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance
 from bot.cogs.extension import cog_setup
 from bot.core.errors import Conflict, InvalidInput, NotFound
-from bot.core.round_state import FLOOR_LEFT, RoundState
+from bot.core.round_state import FLOOR_LEFT, RoundState, button_kind
 from bot.core.run_updates import RunUpdate
 from bot.core.session import RunRecord, SessionRecord
 from bot.core.step_state import StepState
@@ -78,9 +78,7 @@ class RoundCog(commands.Cog):
                 RoundForm(run.id, item.step_index, turn_no, step, member_language(interaction)),
             )
             return
-        if item.action not in ("done", "pass", "start"):
-            raise Conflict(N_("That button is from an older version of Chorus."))
-        kind = {"start": "volunteer", "done": "spoke"}.get(item.action, item.action)
+        kind = button_kind(item.action)
         if kind == "volunteer":
             # Starting the round is taking part: it joins you, as any answer does.
             await attendance.ensure_joined(interaction, session)
@@ -217,11 +215,7 @@ class RoundCog(commands.Cog):
         if run is None or not isinstance(self.bot.runner.step(run), RoundStep):
             return
         state = StepState.of(run).kind(RoundState)
-        # Only what changes the round is written (voice comes and goes all evening).
-        if kind == BACK_VOICE:
-            if user_id not in state.away:
-                return
-        elif state.speaker != user_id and user_id not in state.upcoming:
+        if not state.voice_move_matters(user_id, back=kind == BACK_VOICE):
             return
         payload = {"by": user_id, "turn_no": state.turn_no}
         try:

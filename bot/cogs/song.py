@@ -148,7 +148,6 @@ class SongCog(commands.Cog):
         (off), privately confirmed."""
         named = setting == "on"
         await self.service.set_credit(interaction.guild_id or 0, interaction.user.id, named)
-        self.writing.sheet.set_credit(interaction.user.id, named)
         await reply_outcome(
             interaction,
             named,

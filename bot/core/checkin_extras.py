@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Awaitable, Callable
+from typing import NamedTuple
 
 from bot.core.activities import Scale
+from bot.core.checkin_saved import Saved
 from bot.core.checkin_steps import CheckinSteps
 from bot.core.checkins import DEFAULT_NOTE_MAX, scale_of, strip_mentions
 from bot.core.clock import Clock
 from bot.core.errors import Conflict, NotFound
 from bot.core.run_service import RunService
 from bot.core.runner import Runner
+from bot.core.steps.checkin import CheckinStep
 from bot.core.text import clean_member_text
 from bot.i18n import N_
 from bot.records.checkins import CheckinRecord
@@ -24,6 +27,22 @@ CLOSED_FOR_EXTRAS = N_("This check-in has closed, so sharing and notes are no lo
 
 Tell = Callable[[SessionRecord], Awaitable[bool]]
 """Sends the facilitator of the session its direct message; whether it reached them."""
+
+
+class Offers(NamedTuple):
+    """What the reply to a check-in answer offers: the member's own note, sharing it."""
+
+    note: bool
+    share: bool
+
+
+def step_offers(step: CheckinStep, saved: Saved) -> Offers:
+    """What a member who answered check-in `step` (`saved`) is offered: a note when the step
+    takes optional notes, sharing with the group; neither for a pass, nor in an anonymous step
+    (a note or a share would tie the answer to them)."""
+    if saved.anonymous or saved.passed:
+        return Offers(note=False, share=False)
+    return Offers(note=step.note.mode == "optional", share=True)
 
 
 class Told(enum.Enum):

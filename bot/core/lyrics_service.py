@@ -8,7 +8,7 @@ record never misses an event that the step counted.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +46,8 @@ class SongPeople:
     title: str
     names: dict[int, str]
     opted_out: frozenset[int]
+    authors: frozenset[int]
+    """Who wrote the song's lines so far (user ids)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +169,13 @@ class LyricsService(StepService):
         )
         present = await self.present(session)
         names = await self._store.members.names(session.guild_id, sorted({*authors, *present}))
-        opted = await self._store.songs.opted_out(session.guild_id, authors)
-        return SongPeople(song.id, song.title, names, frozenset(opted))
+        opted = await self.credited_as_group(session.guild_id, authors)
+        return SongPeople(song.id, song.title, names, opted, frozenset(authors))
+
+    async def credited_as_group(self, guild_id: int, user_ids: Iterable[int]) -> frozenset[int]:
+        """Those of `user_ids` who asked to be credited as the group in server `guild_id`, as
+        stored now (any process may have changed it)."""
+        return frozenset(await self._store.songs.opted_out(guild_id, sorted(user_ids)))
 
     # ------------------------------------------------------------ the forms
 

@@ -1,6 +1,7 @@
 """A go-around's typed state: `RoundState` (with `RoundTurn`, `FloorLeft`) read from the keys the
 `round` handler (`bot/core/steps/round.py`, whose docstring lists each key) keeps in its run's
-step state, and the read helpers the cogs and presenters use.
+step state, the read helpers the cogs and presenters use, and the rules that turn what a cog
+hears (a button, a voice move) into the handler's contribution kinds.
 
 Kept beside the kind's rules rather than in them so the kind module stays about its handler;
 `bot.core.steps.round` re-exports these names.
@@ -124,6 +125,14 @@ class RoundState:
             return None
         return left if now - left.at <= TELL_LEFT_WITHIN else None
 
+    def voice_move_matters(self, user_id: int, *, back: bool) -> bool:
+        """Whether `user_id` coming back to (`back`) or leaving the session's voice channel
+        changes the round: coming back for a member marked away, leaving for the speaker or a
+        member still to speak. Voice comes and goes all evening: only these are written."""
+        if back:
+            return user_id in self.away
+        return self.speaker == user_id or user_id in self.upcoming
+
     def answer_refusal(self, user_id: int) -> str | None:
         """Why `user_id` may not open the answer form now, or None when they have the floor."""
         if self.finished:
@@ -141,6 +150,20 @@ class RoundState:
         refusal = self.answer_refusal(user_id)
         if refusal is not None:
             raise Conflict(refusal)
+
+
+BUTTON_KINDS = {"start": "volunteer", "done": "spoke", "pass": "pass"}
+"""A round button's action -> the contribution kind it makes (the answer button opens a form
+instead, its answer is the `answer` kind)."""
+
+
+def button_kind(action: str) -> str:
+    """The contribution kind round button `action` makes (`BUTTON_KINDS`). Raises Conflict for
+    an action this version doesn't know (a button posted by an older Chorus)."""
+    kind = BUTTON_KINDS.get(action)
+    if kind is None:
+        raise Conflict(N_("That button is from an older version of Chorus."))
+    return kind
 
 
 def had_turn(state: Mapping[str, Any]) -> set[int]:

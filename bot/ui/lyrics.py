@@ -48,6 +48,8 @@ class SongInfo:
     title: str = ""
     names: Mapping[int, str] = field(default_factory=dict)
     opted_out: frozenset[int] = frozenset()
+    authors: frozenset[int] = frozenset()
+    """Who wrote the song's lines when it was last read (user ids)."""
 
 
 @dataclass(frozen=True, slots=True)

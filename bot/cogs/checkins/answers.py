@@ -12,6 +12,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs import attendance, checkin_notice
 from bot.cogs.access import require_guild
 from bot.core.activities import Scale
+from bot.core.checkin_extras import step_offers
 from bot.core.checkin_service import CheckinService, ConsentNeeded, Saved
 from bot.core.checkins import check_value, scale_of
 from bot.core.steps.checkin import CheckinStep
@@ -84,8 +85,7 @@ class CheckinAnswers:
             )
             await self.send(interaction, edit, embed=embed, view=view)
             return
-        note = step.note.mode == "optional" and not saved.anonymous and not saved.passed
-        share = not saved.anonymous and not saved.passed
+        note, share = step_offers(step, saved)
         await self.after_answer(
             interaction, saved, step.scale, session, note=note, share=share, edit=edit
         )
