@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 from bot.core.clock import Clock, timestamp
@@ -30,6 +31,15 @@ ACTIVE_SCHEDULE = N_(
     "You lead a schedule that is still active: its sessions open in your name. Cancel "
     "it (/session schedule cancel) first, then use /forget again."
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciled:
+    """What one server's reconciliation changed: members marked as gone, and members back whose
+    leave mark went."""
+
+    marked: int
+    returned: int
 
 
 def check_asker(asker_id: int, presser_id: int) -> None:
@@ -86,20 +96,30 @@ class PrivacyService:
     async def member_left(self, guild_id: int, user_id: int) -> bool:
         """Mark the member as gone from the server now (their data goes after the leave grace);
         False when they were already marked. Raises StorageUnavailable when the database can't
-        be written (`reconcile_departures` marks them later)."""
+        be written (`reconcile_members` marks them later)."""
         marked = await self._store.privacy.mark_left(guild_id, [user_id], timestamp(self._clock))
         return marked == 1
 
-    async def reconcile_departures(self, guild_id: int, members_now: Collection[int]) -> int:
-        """Mark now as gone the members the store holds as still in the server who aren't in
-        `members_now` (its whole member list, Discord ids): leaves whose mark was lost (the
-        database was unavailable when they left, or the process wasn't running). How many were
-        marked. Raises StorageUnavailable when the database can't be read or written."""
+    async def member_returned(self, guild_id: int, user_id: int) -> bool:
+        """The member joined the server again: their leave mark goes, so their data stays;
+        False when they had none. Raises StorageUnavailable when the database can't be written
+        (`reconcile_members` clears it later, before the purge deletes anything)."""
+        return await self._store.privacy.mark_returned(guild_id, [user_id]) == 1
+
+    async def reconcile_members(self, guild_id: int, members_now: Collection[int]) -> Reconciled:
+        """Bring the leave marks in line with `members_now` (the server's whole member list,
+        Discord ids), for what happened while the database was unavailable or no process was
+        running: members the store holds as still here who aren't in it are marked as gone now,
+        and marked members who are in it are back (their mark goes). Raises StorageUnavailable
+        when the database can't be read or written."""
         present = set(members_now)
-        gone = [
-            user for user in await self._store.privacy.not_left(guild_id) if user not in present
-        ]
-        return await self._store.privacy.mark_left(guild_id, gone, timestamp(self._clock))
+        privacy = self._store.privacy
+        gone = [user for user in await privacy.not_left(guild_id) if user not in present]
+        back = [user for user in await privacy.left(guild_id) if user in present]
+        return Reconciled(
+            marked=await privacy.mark_left(guild_id, gone, timestamp(self._clock)),
+            returned=await privacy.mark_returned(guild_id, back),
+        )
 
     def on_forget(self, forgetter: Forgetter) -> None:
         """Await `forgetter(guild_id, user_id)` after every forget (once the data is gone)."""

@@ -62,6 +62,33 @@ async def test_leave_grace_period(engine: TestDatabase) -> None:
         await store.close()
 
 
+async def test_a_return_clears_the_leave_mark_and_counts_only_marks(
+    engine: TestDatabase,
+) -> None:
+    """mark_returned clears this server's leave marks of the members given, says how many it
+    cleared (not members without a mark or a record), and the purge then passes them by."""
+    store = await open_store(engine)
+    try:
+        now = 1000 * DAY
+        for guild in (GUILD, GUILD + 1):
+            for user in (1, 2, 3):
+                await store.members.remember_name(guild, user, f"user{user}")
+            await store.privacy.mark_left(guild, [1, 2], now)
+        assert await store.privacy.mark_returned(GUILD, [1, 3, 4]) == 1
+        assert await store.privacy.mark_returned(GUILD, [1]) == 0  # already back
+        assert await store.privacy.mark_returned(GUILD, []) == 0
+        assert await store.privacy.left(GUILD) == [2]
+        assert await store.privacy.not_left(GUILD) == [1, 3]
+        assert await store.privacy.left(GUILD + 1) == [1, 2]
+        later = now + 100 * DAY
+        # One leave time for all three: their order among themselves is not defined.
+        assert sorted(await store.privacy.departed_before(later)) == [
+            (GUILD, 2), (GUILD + 1, 1), (GUILD + 1, 2)
+        ]  # fmt: skip
+    finally:
+        await store.close()
+
+
 async def test_forget_is_per_server(engine: TestDatabase) -> None:
     store = await open_store(engine)
     try:
