@@ -189,9 +189,8 @@ class PrivacyCog(commands.Cog):
         past the leave grace period: how many of each."""
         await self.reconcile()
         old = await self.bot.privacy.purge_old_checkins()
-        departed = await self.bot.privacy.departed_past_grace()
-        for guild_id, user_id in departed:
-            await self.bot.privacy.forget(guild_id, user_id, asked=False)
+        departed = await self.bot.privacy.purge_departed()
+        for guild_id in sorted({guild_id for guild_id, _user in departed}):
             await self._refresh_boards(guild_id)
         if old or departed:
             log.info("purge: %d old check-ins, %d departed members", old, len(departed))

@@ -18,7 +18,7 @@ from bot.core.errors import Conflict, UserFacingError
 from bot.core.guild_settings import GuildConfig, GuildSettingsService
 from bot.core.runner import Runner
 from bot.i18n import N_
-from bot.store.privacy import ForgetReport, LeadsActiveSchedule
+from bot.store.privacy import ForgetReport, LeadsActiveSchedule, NotDeparted
 from bot.store.store import Store
 
 log = logging.getLogger("chorus.privacy")
@@ -84,10 +84,23 @@ class PrivacyService:
         await self._store.review_authors.purge_ended()
         return await self._store.privacy.purge_checkins_before(default, own)
 
-    async def departed_past_grace(self) -> list[tuple[int, int]]:
-        """(guild, member) pairs who left longer ago than their server's leave grace."""
+    async def purge_departed(self) -> list[tuple[int, int]]:
+        """Forget the members who left longer ago than their server's leave grace (schedules they
+        lead don't stop it): the (guild, member) pairs forgotten, earliest leave first. One who
+        came back while the purge ran (the join listener cleared their mark, or they left again
+        since) keeps their data: each deletion checks the mark in its own write job. Raises
+        StorageUnavailable when the database can't be read or written."""
         default, own = self._cutoffs(lambda c: c.leave_grace_days, "leave_grace_days")
-        return await self._store.privacy.departed_before(default, own)
+        forgotten: list[tuple[int, int]] = []
+        for guild_id, user_id in await self._store.privacy.departed_before(default, own):
+            try:
+                await self.forget(
+                    guild_id, user_id, asked=False, left_by=own.get(guild_id, default)
+                )
+            except NotDeparted:
+                continue
+            forgotten.append((guild_id, user_id))
+        return forgotten
 
     async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
         """Everything held about the member in this server, as JSON-able lists by name."""
@@ -125,12 +138,16 @@ class PrivacyService:
         """Await `forgetter(guild_id, user_id)` after every forget (once the data is gone)."""
         self._forgetters.append(forgetter)
 
-    async def forget(self, guild_id: int, user_id: int, *, asked: bool = True) -> ForgetReport:
+    async def forget(
+        self, guild_id: int, user_id: int, *, asked: bool = True, left_by: float | None = None
+    ) -> ForgetReport:
         """Delete or anonymise everything about the member in this server (see PRIVACY.md).
 
         `asked`: the member asked (/forget); they are refused with Conflict while they lead an
-        active schedule. The purge of departed members passes False and forgets regardless.
-        Raises StorageUnavailable when the database can't be written (nothing changed).
+        active schedule. The purge of departed members passes False and forgets regardless,
+        with `left_by` its cutoff (UTC seconds): NotDeparted is raised, and nothing changes,
+        when the member's leave mark went or is later. Raises StorageUnavailable when the
+        database can't be written (nothing changed).
         """
         live = [run.id for run in await self._store.runs.all_live()]
         async with self._runner.holding(live):
@@ -138,7 +155,11 @@ class PrivacyService:
                 # The schedule check and the deletion are one write job: a schedule created
                 # meanwhile can't slip between them.
                 report = await self._store.privacy.forget(
-                    guild_id, user_id, timestamp(self._clock), unless_leading_schedule=asked
+                    guild_id,
+                    user_id,
+                    timestamp(self._clock),
+                    unless_leading_schedule=asked,
+                    left_by=left_by,
                 )
             except LeadsActiveSchedule:
                 raise Conflict(ACTIVE_SCHEDULE) from None

@@ -63,6 +63,18 @@ class LeadsActiveSchedule(Exception):
     name and mention them, so they cancel it first; an open session does not refuse."""
 
 
+class NotDeparted(Exception):
+    """Refused purge: the member's leave mark went, or is later than the purge's cutoff (they
+    came back, or came back and left again, since the purge read the marks)."""
+
+
+LEFT_BY = (
+    "SELECT 1 FROM members WHERE guild_id = ? AND user_id = ? AND left_guild_at IS NOT NULL"
+    " AND left_guild_at <= ?"
+)
+"""The member's leave mark is still there and no later than the cutoff (UTC seconds)."""
+
+
 class PrivacyRepository:
     def __init__(self, db: Database, changes: ChangeFeed | None = None) -> None:
         self._db = db
@@ -131,14 +143,22 @@ class PrivacyRepository:
     # ------------------------------------------------------------------- forget
 
     async def forget(
-        self, guild_id: int, user_id: int, now: float, *, unless_leading_schedule: bool = False
+        self,
+        guild_id: int,
+        user_id: int,
+        now: float,
+        *,
+        unless_leading_schedule: bool = False,
+        left_by: float | None = None,
     ) -> ForgetReport:
         """Delete (or, for shared work, anonymise) everything about a member in one server.
 
         One write job: it all goes, or nothing does. With `unless_leading_schedule` the job
         first checks (in the same transaction) that they lead no active schedule and raises
-        LeadsActiveSchedule if they do. Returns rows per table; raises StorageUnavailable when
-        the database can't be written (nothing changed then).
+        LeadsActiveSchedule if they do. With `left_by` (the purge's cutoff, UTC seconds) it
+        first checks that the member's leave mark is still there and no later than that, and
+        raises NotDeparted if not. Returns rows per table; raises StorageUnavailable when the
+        database can't be written (nothing changed then).
         """
         params = {"guild": guild_id, "user": user_id}
 
@@ -148,6 +168,10 @@ class PrivacyRepository:
             anonymised: dict[str, int] = {}
             if unless_leading_schedule and await conn.fetch_val(LEADS_ACTIVE_SCHEDULE, params):
                 raise LeadsActiveSchedule
+            if left_by is not None and not await conn.fetch_val(
+                LEFT_BY, (guild_id, user_id, left_by)
+            ):
+                raise NotDeparted
             rows = await conn.fetch_all(SESSIONS_TOUCHED.format(here=SESSIONS_HERE), params)
             touched = sorted({int(row[0]) for row in rows})
             for action, table, sql in FORGETS:

@@ -160,6 +160,34 @@ async def test_a_reconciliation_clears_the_mark_of_who_is_in_the_member_list(
     assert await store.privacy.left(GUILD + 2) == [1000]
 
 
+async def test_a_member_back_while_the_purge_runs_keeps_their_data(
+    store: Store, privacy: PrivacyService
+) -> None:
+    """The purge reads who is past the grace, then forgets them one by one; a member whose
+    return (or return and new leave) is noted meanwhile keeps their data, and the others still
+    go. Here the returns are noted while the first member is forgotten, as the join listener
+    would between two deletions. Before: the purge deleted everyone it had read."""
+    sessions = SessionService(store, clock)
+    for user in (BEN, ANA, 13):
+        await sessions.remember_name(GUILD, user, f"user{user}")
+    for at, user in enumerate((BEN, ANA, 13), start=1):
+        await store.privacy.mark_left(GUILD, [user], float(at))  # long past the grace
+
+    async def returns_while_ben_goes(guild_id: int, user_id: int) -> None:
+        if user_id == BEN:
+            assert await privacy.member_returned(GUILD, ANA)
+            assert await privacy.member_returned(GUILD, 13)
+            assert await privacy.member_left(GUILD, 13)  # and gone again, just now
+
+    privacy.on_forget(returns_while_ben_goes)
+    assert await privacy.purge_departed() == [(GUILD, BEN)]
+    assert await store.members.get(GUILD, BEN) is None
+    ana = await store.members.get(GUILD, ANA)
+    assert ana is not None and ana.left_guild_at is None
+    again = await store.members.get(GUILD, 13)
+    assert again is not None and again.left_guild_at == NOW.timestamp()
+
+
 async def test_forgetters_run_after_the_deletion(store: Store, privacy: PrivacyService) -> None:
     told: list[tuple[int, int]] = []
 
