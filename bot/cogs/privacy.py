@@ -185,11 +185,15 @@ class PrivacyCog(commands.Cog):
                 self._arm(delay)
 
     async def purge(self) -> tuple[int, int]:
-        """Mark who left unseen (`reconcile`), then delete check-ins past retention and members
-        past the leave grace period: how many of each."""
+        """Mark who left or came back unseen (`reconcile`), then delete check-ins past retention
+        and members past the leave grace period (in servers whose member list is complete):
+        how many of each."""
         await self.reconcile()
         old = await self.bot.privacy.purge_old_checkins()
-        departed = await self.bot.privacy.purge_departed()
+        # A server whose member list isn't complete yet wasn't reconciled: a return made while
+        # no process was watching would go unseen, so its departed members wait a purge too.
+        unchecked = {guild.id for guild in self.bot.guilds if not guild.chunked}
+        departed = await self.bot.privacy.purge_departed(waiting=unchecked)
         for guild_id in sorted({guild_id for guild_id, _user in departed}):
             await self._refresh_boards(guild_id)
         if old or departed:

@@ -84,15 +84,18 @@ class PrivacyService:
         await self._store.review_authors.purge_ended()
         return await self._store.privacy.purge_checkins_before(default, own)
 
-    async def purge_departed(self) -> list[tuple[int, int]]:
+    async def purge_departed(self, waiting: Collection[int] = ()) -> list[tuple[int, int]]:
         """Forget the members who left longer ago than their server's leave grace (schedules they
         lead don't stop it): the (guild, member) pairs forgotten, earliest leave first. One who
         came back while the purge ran (the join listener cleared their mark, or they left again
-        since) keeps their data: each deletion checks the mark in its own write job. Raises
-        StorageUnavailable when the database can't be read or written."""
+        since) keeps their data: each deletion checks the mark in its own write job. Servers in
+        `waiting` (ids whose member list couldn't be checked for returns yet) wait for the next
+        purge. Raises StorageUnavailable when the database can't be read or written."""
         default, own = self._cutoffs(lambda c: c.leave_grace_days, "leave_grace_days")
         forgotten: list[tuple[int, int]] = []
         for guild_id, user_id in await self._store.privacy.departed_before(default, own):
+            if guild_id in waiting:
+                continue
             try:
                 await self.forget(
                     guild_id, user_id, asked=False, left_by=own.get(guild_id, default)
