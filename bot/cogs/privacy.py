@@ -15,7 +15,7 @@ from bot.chorus_bot import ChorusBot
 from bot.cogs.access import require_guild
 from bot.cogs.extension import cog_setup
 from bot.cogs.mydata_exports import Format, send_export
-from bot.core.privacy import check_asker
+from bot.core.privacy import Reconciled, check_asker
 from bot.i18n import _
 from bot.records.errors import StorageUnavailable
 from bot.ui.file_names import MY_DATA, attachment_name
@@ -143,6 +143,22 @@ class PrivacyCog(commands.Cog):
                 exc,
             )
 
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        """A member joined the server, maybe again: a leave mark of theirs there goes, so their
+        data stays. With the database unavailable the next purge clears it instead (`reconcile`,
+        before it deletes anything), and a warning says so."""
+        try:
+            await self.bot.privacy.member_returned(member.guild.id, member.id)
+        except StorageUnavailable as exc:
+            log.warning(
+                "member %d joined server %d, but the database is unavailable (%s): the next "
+                "purge finds them in the server and keeps their data (a leave mark goes then)",
+                member.id,
+                member.guild.id,
+                exc,
+            )
+
     # ---------------------------------------------------------- daily purge
 
     def _arm(self, delay: float) -> None:
@@ -169,30 +185,38 @@ class PrivacyCog(commands.Cog):
                 self._arm(delay)
 
     async def purge(self) -> tuple[int, int]:
-        """Mark who left unseen (`reconcile`), then delete check-ins past retention and members
-        past the leave grace period: how many of each."""
+        """Mark who left or came back unseen (`reconcile`), then delete check-ins past retention
+        and members past the leave grace period (in servers whose member list is complete):
+        how many of each."""
         await self.reconcile()
         old = await self.bot.privacy.purge_old_checkins()
-        departed = await self.bot.privacy.departed_past_grace()
-        for guild_id, user_id in departed:
-            await self.bot.privacy.forget(guild_id, user_id, asked=False)
+        # A server whose member list isn't complete yet wasn't reconciled: a return made while
+        # no process was watching would go unseen, so its departed members wait a purge too.
+        unchecked = {guild.id for guild in self.bot.guilds if not guild.chunked}
+        departed = await self.bot.privacy.purge_departed(waiting=unchecked)
+        for guild_id in sorted({guild_id for guild_id, _user in departed}):
             await self._refresh_boards(guild_id)
         if old or departed:
             log.info("purge: %d old check-ins, %d departed members", old, len(departed))
         return old, len(departed)
 
-    async def reconcile(self) -> int:
-        """Members who left while their mark couldn't be written, or while no process was
-        watching, are marked as gone now, from each server's member list; a server whose list
-        isn't complete yet (still being fetched) waits for the next purge. How many."""
-        marked = 0
+    async def reconcile(self) -> Reconciled:
+        """Members who left or came back while the database couldn't be written, or while no
+        process was watching: from each server's member list, those gone are marked as gone now
+        and those back lose their mark; a server whose list isn't complete yet (still being
+        fetched) waits for the next purge. How many of each, in every server together."""
+        marked = returned = 0
         for guild in self.bot.guilds:
             if guild.chunked:
                 members = [member.id for member in guild.members]
-                marked += await self.bot.privacy.reconcile_departures(guild.id, members)
+                done = await self.bot.privacy.reconcile_members(guild.id, members)
+                marked += done.marked
+                returned += done.returned
         if marked:
             log.info("purge: %d members who left unseen are marked as gone", marked)
-        return marked
+        if returned:
+            log.info("purge: %d members who came back unseen keep their data", returned)
+        return Reconciled(marked=marked, returned=returned)
 
 
 setup = cog_setup(PrivacyCog)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 from bot.core.clock import Clock, timestamp
@@ -17,7 +18,7 @@ from bot.core.errors import Conflict, UserFacingError
 from bot.core.guild_settings import GuildConfig, GuildSettingsService
 from bot.core.runner import Runner
 from bot.i18n import N_
-from bot.store.privacy import ForgetReport, LeadsActiveSchedule
+from bot.store.privacy import ForgetReport, LeadsActiveSchedule, NotDeparted
 from bot.store.store import Store
 
 log = logging.getLogger("chorus.privacy")
@@ -30,6 +31,15 @@ ACTIVE_SCHEDULE = N_(
     "You lead a schedule that is still active: its sessions open in your name. Cancel "
     "it (/session schedule cancel) first, then use /forget again."
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciled:
+    """What one server's reconciliation changed: members marked as gone, and members back whose
+    leave mark went."""
+
+    marked: int
+    returned: int
 
 
 def check_asker(asker_id: int, presser_id: int) -> None:
@@ -74,10 +84,26 @@ class PrivacyService:
         await self._store.review_authors.purge_ended()
         return await self._store.privacy.purge_checkins_before(default, own)
 
-    async def departed_past_grace(self) -> list[tuple[int, int]]:
-        """(guild, member) pairs who left longer ago than their server's leave grace."""
+    async def purge_departed(self, waiting: Collection[int] = ()) -> list[tuple[int, int]]:
+        """Forget the members who left longer ago than their server's leave grace (schedules they
+        lead don't stop it): the (guild, member) pairs forgotten, earliest leave first. One who
+        came back while the purge ran (the join listener cleared their mark, or they left again
+        since) keeps their data: each deletion checks the mark in its own write job. Servers in
+        `waiting` (ids whose member list couldn't be checked for returns yet) wait for the next
+        purge. Raises StorageUnavailable when the database can't be read or written."""
         default, own = self._cutoffs(lambda c: c.leave_grace_days, "leave_grace_days")
-        return await self._store.privacy.departed_before(default, own)
+        forgotten: list[tuple[int, int]] = []
+        for guild_id, user_id in await self._store.privacy.departed_before(default, own):
+            if guild_id in waiting:
+                continue
+            try:
+                await self.forget(
+                    guild_id, user_id, asked=False, left_by=own.get(guild_id, default)
+                )
+            except NotDeparted:
+                continue
+            forgotten.append((guild_id, user_id))
+        return forgotten
 
     async def export(self, guild_id: int, user_id: int) -> dict[str, Any]:
         """Everything held about the member in this server, as JSON-able lists by name."""
@@ -86,31 +112,45 @@ class PrivacyService:
     async def member_left(self, guild_id: int, user_id: int) -> bool:
         """Mark the member as gone from the server now (their data goes after the leave grace);
         False when they were already marked. Raises StorageUnavailable when the database can't
-        be written (`reconcile_departures` marks them later)."""
+        be written (`reconcile_members` marks them later)."""
         marked = await self._store.privacy.mark_left(guild_id, [user_id], timestamp(self._clock))
         return marked == 1
 
-    async def reconcile_departures(self, guild_id: int, members_now: Collection[int]) -> int:
-        """Mark now as gone the members the store holds as still in the server who aren't in
-        `members_now` (its whole member list, Discord ids): leaves whose mark was lost (the
-        database was unavailable when they left, or the process wasn't running). How many were
-        marked. Raises StorageUnavailable when the database can't be read or written."""
+    async def member_returned(self, guild_id: int, user_id: int) -> bool:
+        """The member joined the server again: their leave mark goes, so their data stays;
+        False when they had none. Raises StorageUnavailable when the database can't be written
+        (`reconcile_members` clears it later, before the purge deletes anything)."""
+        return await self._store.privacy.mark_returned(guild_id, [user_id]) == 1
+
+    async def reconcile_members(self, guild_id: int, members_now: Collection[int]) -> Reconciled:
+        """Bring the leave marks in line with `members_now` (the server's whole member list,
+        Discord ids), for what happened while the database was unavailable or no process was
+        running: members the store holds as still here who aren't in it are marked as gone now,
+        and marked members who are in it are back (their mark goes). Raises StorageUnavailable
+        when the database can't be read or written."""
         present = set(members_now)
-        gone = [
-            user for user in await self._store.privacy.not_left(guild_id) if user not in present
-        ]
-        return await self._store.privacy.mark_left(guild_id, gone, timestamp(self._clock))
+        privacy = self._store.privacy
+        gone = [user for user in await privacy.not_left(guild_id) if user not in present]
+        back = [user for user in await privacy.left(guild_id) if user in present]
+        return Reconciled(
+            marked=await privacy.mark_left(guild_id, gone, timestamp(self._clock)),
+            returned=await privacy.mark_returned(guild_id, back),
+        )
 
     def on_forget(self, forgetter: Forgetter) -> None:
         """Await `forgetter(guild_id, user_id)` after every forget (once the data is gone)."""
         self._forgetters.append(forgetter)
 
-    async def forget(self, guild_id: int, user_id: int, *, asked: bool = True) -> ForgetReport:
+    async def forget(
+        self, guild_id: int, user_id: int, *, asked: bool = True, left_by: float | None = None
+    ) -> ForgetReport:
         """Delete or anonymise everything about the member in this server (see PRIVACY.md).
 
         `asked`: the member asked (/forget); they are refused with Conflict while they lead an
-        active schedule. The purge of departed members passes False and forgets regardless.
-        Raises StorageUnavailable when the database can't be written (nothing changed).
+        active schedule. The purge of departed members passes False and forgets regardless,
+        with `left_by` its cutoff (UTC seconds): NotDeparted is raised, and nothing changes,
+        when the member's leave mark went or is later. Raises StorageUnavailable when the
+        database can't be written (nothing changed).
         """
         live = [run.id for run in await self._store.runs.all_live()]
         async with self._runner.holding(live):
@@ -118,7 +158,11 @@ class PrivacyService:
                 # The schedule check and the deletion are one write job: a schedule created
                 # meanwhile can't slip between them.
                 report = await self._store.privacy.forget(
-                    guild_id, user_id, timestamp(self._clock), unless_leading_schedule=asked
+                    guild_id,
+                    user_id,
+                    timestamp(self._clock),
+                    unless_leading_schedule=asked,
+                    left_by=left_by,
                 )
             except LeadsActiveSchedule:
                 raise Conflict(ACTIVE_SCHEDULE) from None

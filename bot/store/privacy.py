@@ -34,7 +34,7 @@ from bot.store.notify import ChangeFeed
 
 LINE_REMOVE_VALUES = ("remove", "delete")
 MARK_SLICE = 500
-"""Members marked as gone per statement (well under either engine's parameter limit)."""
+"""Leave marks set or cleared per statement (well under either engine's parameter limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,18 @@ async def _columns(conn: Conn, table: str) -> set[str]:
 class LeadsActiveSchedule(Exception):
     """Refused forget: the member leads an active schedule. Its future sessions open in their
     name and mention them, so they cancel it first; an open session does not refuse."""
+
+
+class NotDeparted(Exception):
+    """Refused purge: the member's leave mark went, or is later than the purge's cutoff (they
+    came back, or came back and left again, since the purge read the marks)."""
+
+
+LEFT_BY = (
+    "SELECT 1 FROM members WHERE guild_id = ? AND user_id = ? AND left_guild_at IS NOT NULL"
+    " AND left_guild_at <= ?"
+)
+"""The member's leave mark is still there and no later than the cutoff (UTC seconds)."""
 
 
 class PrivacyRepository:
@@ -131,14 +143,22 @@ class PrivacyRepository:
     # ------------------------------------------------------------------- forget
 
     async def forget(
-        self, guild_id: int, user_id: int, now: float, *, unless_leading_schedule: bool = False
+        self,
+        guild_id: int,
+        user_id: int,
+        now: float,
+        *,
+        unless_leading_schedule: bool = False,
+        left_by: float | None = None,
     ) -> ForgetReport:
         """Delete (or, for shared work, anonymise) everything about a member in one server.
 
         One write job: it all goes, or nothing does. With `unless_leading_schedule` the job
         first checks (in the same transaction) that they lead no active schedule and raises
-        LeadsActiveSchedule if they do. Returns rows per table; raises StorageUnavailable when
-        the database can't be written (nothing changed then).
+        LeadsActiveSchedule if they do. With `left_by` (the purge's cutoff, UTC seconds) it
+        first checks that the member's leave mark is still there and no later than that, and
+        raises NotDeparted if not. Returns rows per table; raises StorageUnavailable when the
+        database can't be written (nothing changed then).
         """
         params = {"guild": guild_id, "user": user_id}
 
@@ -148,6 +168,10 @@ class PrivacyRepository:
             anonymised: dict[str, int] = {}
             if unless_leading_schedule and await conn.fetch_val(LEADS_ACTIVE_SCHEDULE, params):
                 raise LeadsActiveSchedule
+            if left_by is not None and not await conn.fetch_val(
+                LEFT_BY, (guild_id, user_id, left_by)
+            ):
+                raise NotDeparted
             rows = await conn.fetch_all(SESSIONS_TOUCHED.format(here=SESSIONS_HERE), params)
             touched = sorted({int(row[0]) for row in rows})
             for action, table, sql in FORGETS:
@@ -252,21 +276,35 @@ class PrivacyRepository:
         """These members left the server at `now` (UTC seconds): their data goes after the
         grace period. How many were marked (one already marked keeps its time). Raises
         StorageUnavailable when the write can't be committed."""
+        return await self._set_leave_marks(guild_id, user_ids, now)
+
+    async def mark_returned(self, guild_id: int, user_ids: Sequence[int]) -> int:
+        """These members are in the server again: their leave marks go, so their data stays.
+        How many had one. Raises StorageUnavailable when the write can't be committed."""
+        return await self._set_leave_marks(guild_id, user_ids, None)
+
+    async def _set_leave_marks(
+        self, guild_id: int, user_ids: Sequence[int], now: float | None
+    ) -> int:
+        """Set the leave mark (`now`, UTC seconds) of those without one, or clear it (None) from
+        those with one; how many rows changed."""
         ids = list(user_ids)
+        # Only rows that change: a mark keeps its first time, and the count means something.
+        unchanged = "IS NULL" if now is not None else "IS NOT NULL"
 
         async def job(conn: Conn) -> int:
-            marked = 0
+            changed_rows = 0
             # In slices: a reconciliation may mark many, past a statement's parameter limit.
             for start in range(0, len(ids), MARK_SLICE):
                 part = ids[start : start + MARK_SLICE]
                 marks = ", ".join("?" for _ in part)
                 changed = await conn.execute(
                     "UPDATE members SET left_guild_at = ? WHERE guild_id = ?"
-                    f" AND user_id IN ({marks}) AND left_guild_at IS NULL",
+                    f" AND user_id IN ({marks}) AND left_guild_at {unchanged}",
                     (now, guild_id, *part),
                 )
-                marked += max(0, changed)
-            return marked
+                changed_rows += max(0, changed)
+            return changed_rows
 
         if not ids:
             return 0
@@ -274,8 +312,16 @@ class PrivacyRepository:
 
     async def not_left(self, guild_id: int) -> list[int]:
         """The members this server's records hold as still in it (no leave mark), by id."""
+        return await self._by_leave_mark(guild_id, "IS NULL")
+
+    async def left(self, guild_id: int) -> list[int]:
+        """The members this server's records hold as gone from it (a leave mark), by id."""
+        return await self._by_leave_mark(guild_id, "IS NOT NULL")
+
+    async def _by_leave_mark(self, guild_id: int, test: str) -> list[int]:
+        """This server's members whose `left_guild_at` passes `test` (an SQL IS test), by id."""
         rows = await self._db.fetch_all(
-            "SELECT user_id FROM members WHERE guild_id = ? AND left_guild_at IS NULL"
+            f"SELECT user_id FROM members WHERE guild_id = ? AND left_guild_at {test}"
             " ORDER BY user_id",
             (guild_id,),
         )

@@ -1,6 +1,7 @@
-"""A member leaving the server, through the real bot under simcord: the database refusing the
-leave is said at WARNING and made good later (the leave mark, from the next purge's look at the
-server's member list), and only the server's own sessions are read."""
+"""A member leaving the server and coming back, through the real bot under simcord: a return
+within the leave grace keeps their data, the database refusing a leave or a return is said at
+WARNING and made good later (from the next purge's look at the server's member list), and only
+the server's own sessions are read."""
 
 from __future__ import annotations
 
@@ -110,3 +111,57 @@ async def test_a_purge_the_database_refuses_is_tried_again_within_the_hour(
     assert await left_at(bot, world.guild.id, ana.id) is None
     await world.env.advance_time(3600)
     assert await left_at(bot, world.guild.id, ana.id) is not None
+
+
+async def test_a_member_who_comes_back_within_the_grace_keeps_their_data(world: World) -> None:
+    """ana leaves the server and joins it again a week later without joining a session or
+    writing anything: her leave mark goes at once, and the purges past the leave grace keep
+    her data. Before: only a session or a lyric line cleared the mark, and her data went."""
+    ana, ben, _ = world.members
+    await open_session(world, joining=(ana, ben))
+    bot = world.bot()
+    world.guild.remove_member(ana)
+    await world.env.settle()
+    assert await left_at(bot, world.guild.id, ana.id) is not None
+    await world.env.advance_time(7 * DAY)
+    world.guild.add_member(ana.user)
+    await world.env.settle()
+    assert await left_at(bot, world.guild.id, ana.id) is None
+    await world.env.advance_time(31 * DAY)  # past the leave grace, many purges later
+    assert await left_at(bot, world.guild.id, ana.id) is None
+
+
+async def test_a_return_the_database_refused_is_seen_by_the_next_purge(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ana comes back while the database can't be written: the listener says so at WARNING
+    (nothing escapes), and the purge a minute after the start finds her in the server's member
+    list and clears her mark before it deletes anything, so her data stays past the grace.
+    ben, who left and stays away, keeps his mark. Before: nothing noticed her return, and her
+    data went after the grace."""
+    ana, ben, _ = world.members
+    await open_session(world, joining=(ana, ben))
+    bot = world.bot()
+    world.guild.remove_member(ana)
+    world.guild.remove_member(ben)
+    await world.env.settle()
+    caplog.set_level(logging.WARNING, logger="chorus")
+    await set_read_only(bot, True)
+    world.guild.add_member(ana.user)
+    await world.env.settle()
+    await set_read_only(bot, False)
+    assert await left_at(bot, world.guild.id, ana.id) is not None  # not cleared yet
+    warned = [
+        record
+        for record in caplog.records
+        if record.levelno == logging.WARNING
+        and f"member {ana.id} joined server {world.guild.id}" in record.getMessage()
+    ]
+    assert [record.name for record in warned] == ["chorus.privacy"]
+    assert "the next purge" in warned[0].getMessage()
+    await world.env.advance_time(61)  # the first purge, a minute after the start
+    assert await left_at(bot, world.guild.id, ana.id) is None
+    assert await left_at(bot, world.guild.id, ben.id) is not None
+    await world.env.advance_time(31 * DAY)  # past the leave grace: only ben's data goes
+    assert await left_at(bot, world.guild.id, ana.id) is None
+    assert await bot.store.members.get(world.guild.id, ben.id) is None
