@@ -10,13 +10,18 @@ template matches the code and every language translates every text.
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import contextlib
+import io
 import sys
 import tempfile
+from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_python
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 from discord.app_commands import TranslationContextLocation as Where
@@ -24,9 +29,12 @@ from discord.app_commands import TranslationContextLocation as Where
 from bot.i18n import DOMAIN, LOCALES_DIR, SHIPPED, SOURCE_LANGUAGE, catalogue_path
 from bot.ui.translator import OPTION_NAME, UNTRANSLATED, tree_texts
 
+if TYPE_CHECKING:
+    from babel.messages.extract import _PyOptions
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
-KEYWORDS = {
+KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "_": None,
     "gettext": None,
     "N_": None,
@@ -42,10 +50,80 @@ KEYWORDS = {
 """The marking functions of bot/i18n/ (texts.py, wording.py) and the arguments that hold the texts."""
 
 
+BABEL_FSTRING_WARNING = "warning: Skipping f-string with substitutions"
+"""The start of babel's own warning (after the file and line) about an f-string anywhere in a
+marked call, also one that is only a keyword argument's value (a placeholder's)."""
+
+
+def fstring_texts(source: str, keywords: Mapping[str, tuple[int, ...] | None]) -> list[int]:
+    """The lines (1-based) of `source` (Python code) where a call of one of `keywords` (a name
+    as KEYWORDS has it, to the 1-based positions of its texts, None for the first) is given an
+    f-string with substitutions as a text to translate: it could never match a catalogue entry.
+    Only those positional arguments count; a placeholder's value (`channel=f"<#{id}>"`) is
+    filled in after the translation and may be anything. Raises SyntaxError for code that
+    does not parse."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if not isinstance(name, str) or name not in keywords:
+            continue
+        for position in keywords[name] or (1,):
+            if position > len(node.args):
+                continue
+            text = node.args[position - 1]
+            if isinstance(text, ast.JoinedStr) and any(
+                isinstance(part, ast.FormattedValue) for part in text.values
+            ):
+                lines.append(text.lineno)
+    return sorted(lines)
+
+
+def extract_python_texts(
+    fileobj: IO[bytes],
+    keywords: Collection[str],
+    comment_tags: Collection[str],
+    options: _PyOptions,
+) -> list[tuple[int, str, Any, list[str]]]:
+    """babel's Python extractor (the same messages), with its f-string warning replaced by
+    `fstring_texts`' rule: babel warns of an f-string anywhere inside a marked call, a
+    placeholder's value included; this warns only of one given as a text to translate.
+    `keywords` are the marking functions' names (babel passes KEYWORDS' keys). Returns what
+    babel's gives: (line, marking function, its texts, translator comments) of each call."""
+    source = fileobj.read()
+    fileobj.seek(0)
+    told = io.StringIO()
+    with contextlib.redirect_stderr(told):
+        # babel types each result as (line, text, comments, context); it is as returned here.
+        found: list[Any] = list(
+            extract_python(fileobj, dict.fromkeys(keywords), comment_tags, options)
+        )
+    for line in told.getvalue().splitlines(keepends=True):
+        if BABEL_FSTRING_WARNING not in line:
+            sys.stderr.write(line)
+    path = getattr(fileobj, "name", "(unknown)")
+    marks = {name: KEYWORDS.get(name) for name in keywords}
+    for lineno in fstring_texts(source.decode(options.get("encoding", "utf-8")), marks):
+        sys.stderr.write(
+            f"{path}:{lineno}: warning: an f-string with substitutions as a text to translate"
+            " can't be translated: mark the text with named placeholders and pass the values"
+            ' as keyword arguments, e.g. _("Hello {name}", locale, name=name).\n'
+        )
+    return found
+
+
 def code_messages() -> list[tuple[str | tuple[str, ...], str | None]]:
-    """(msgid or (singular, plural), context) of every marked text in bot/."""
+    """(msgid or (singular, plural), context) of every marked text in bot/; a text to
+    translate given as an f-string with substitutions is told on stderr (`fstring_texts`)."""
     with (ROOT / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)  # type: ignore[no-untyped-call]
+    # Every Python file goes through our wrapper of babel's extractor (its warning rule).
+    method_map = [
+        (pattern, extract_python_texts if method == "python" else method)
+        for pattern, method in method_map
+    ]
     found = []
     for _file, _line, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True

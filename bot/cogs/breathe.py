@@ -32,9 +32,7 @@ class BreatheCog(commands.Cog):
             interaction,
             _("🌿 Well done. Rest a moment while the others finish.", member_language(interaction)),
         )
-        self.bot.live.request_board(session.id)
-        if outcome.update is not None:
-            await self.bot.live.apply(outcome.update)
+        await self.bot.live.after_contribution(session.id, outcome.update)
 
 
 setup = cog_setup(BreatheCog)

@@ -226,11 +226,6 @@ class ListeningCog(commands.Cog):
 
     # ------------------------------------------------------------ components
 
-    async def _after_contribution(self, session: SessionRecord, update: RunUpdate | None) -> None:
-        self.bot.live.request_board(session.id)
-        if update is not None:
-            await self.bot.live.apply(update)
-
     async def on_react(self, interaction: discord.Interaction, item: ReactButton) -> None:
         """A reaction pressed under a listen step: saved, privately confirmed."""
         session, _run, step = await self.service.live_step(item.run_id, item.step_index)
@@ -242,7 +237,7 @@ class ListeningCog(commands.Cog):
         reaction = step.reflection.reactions[item.choice]
         text = reaction_saved(reaction, outcome.replaced, member_language(interaction))
         await reply_ephemeral(interaction, text)
-        await self._after_contribution(session, outcome.update)
+        await self.bot.live.after_contribution(session.id, outcome.update)
 
     async def on_reflect_form(
         self, interaction: discord.Interaction, form: ListenReflectFormId, values: FormValues
@@ -259,7 +254,7 @@ class ListeningCog(commands.Cog):
             interaction,
             saved_text(False, shared, outcome.replaced, member_language(interaction)),
         )
-        await self._after_contribution(session, outcome.update)
+        await self.bot.live.after_contribution(session.id, outcome.update)
 
     async def on_vote(self, interaction: discord.Interaction, item: VoteSelect) -> None:
         """A vote chosen at a vote step: saved (a second choice replaces the first)."""
@@ -273,7 +268,7 @@ class ListeningCog(commands.Cog):
         await reply_ephemeral(
             interaction, vote_saved(chosen.label, outcome.replaced, member_language(interaction))
         )
-        await self._after_contribution(session, outcome.update)
+        await self.bot.live.after_contribution(session.id, outcome.update)
 
     async def summary_lines(self, session: SessionRecord, locale: str) -> list[tuple[str, str]]:
         """The session summary's listening fields, in ``locale``: what was played and suggested."""

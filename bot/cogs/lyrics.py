@@ -150,10 +150,8 @@ class LyricsCog(commands.Cog):
         fresh = await self.service.run(run_id)
         if fresh is not None:
             await self.sheet.load_info(fresh, step)
-        self.bot.live.request_board(session.id)
-        if outcome.update is not None:
-            await self.bot.live.apply(outcome.update)
-        else:
+        await self.bot.live.after_contribution(session.id, outcome.update)
+        if outcome.update is None:
             self.sheet.request_sheet(run_id)
 
     async def remove(

@@ -85,9 +85,7 @@ class ReflectionCog(commands.Cog):
             saved_text(step.anonymous, shared, outcome.replaced, locale)
             + (" " + _(REVIEW_NOTE, locale) if step.review and shared else ""),
         )
-        self.bot.live.request_board(session.id)
-        if outcome.update is not None:
-            await self.bot.live.apply(outcome.update)
+        await self.bot.live.after_contribution(session.id, outcome.update)
 
     # ------------------------------------------------------------- the review
 

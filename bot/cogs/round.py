@@ -115,10 +115,8 @@ class RoundCog(commands.Cog):
         )
         thanks = THANKS["skipped" if outcome.record.payload.get("skipped") else kind]
         await reply_ephemeral(interaction, _(thanks, member_language(interaction)))
-        self.bot.live.request_board(session.id)
-        if outcome.update is not None:
-            await self.bot.live.apply(outcome.update)
-        else:
+        await self.bot.live.after_contribution(session.id, outcome.update)
+        if outcome.update is None:
             fresh = await self.bot.runner.live_run(session.id)
             if fresh is not None:
                 await self.show(session, fresh)
@@ -227,9 +225,7 @@ class RoundCog(commands.Cog):
             # turn did (Done, time, the facilitator: Conflict), or the move is refused. A voice
             # move has nobody to answer, and nothing changed: let it go.
             return
-        self.bot.live.request_board(session.id)
-        if outcome.update is not None:
-            await self.bot.live.apply(outcome.update)
+        await self.bot.live.after_contribution(session.id, outcome.update)
         fresh = await self.bot.runner.live_run(session.id)
         if fresh is not None and fresh.step_index == run.step_index:
             await self.show(session, fresh)

@@ -60,9 +60,7 @@ class StepsCog(commands.Cog):
             else:
                 updates.append(moved)
         await reply_ephemeral(interaction, _(reply or SAVED, member_language(interaction)))
-        self.bot.live.request_board(session.id)
-        for update in updates:
-            await self.bot.live.apply(update)
+        await self.bot.live.after_contribution(session.id, *updates)
 
 
 setup = cog_setup(StepsCog)

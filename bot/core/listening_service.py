@@ -318,7 +318,7 @@ class ListeningService(StepService):
                 note=song.note,
             )
             return await self._store.media.add_nomination(
-                new, self._now(), playlist_max=PLAYLIST_MAX, per_member_max=PER_MEMBER_MAX
+                new, self.now(), playlist_max=PLAYLIST_MAX, per_member_max=PER_MEMBER_MAX
             )
         except PlaylistFull as full:
             raise Conflict(
@@ -350,7 +350,7 @@ class ListeningService(StepService):
         missing = NotFound(N_("There's no entry #{entry} on this session's playlist."), entry=entry)
         if nomination is None or nomination.session_id != session.id or nomination.removed_at:
             raise missing
-        if not await self._store.media.remove_nomination(entry, self._now()):
+        if not await self._store.media.remove_nomination(entry, self.now()):
             raise missing  # removed by someone else meanwhile
         return nomination
 
@@ -395,7 +395,7 @@ class ListeningService(StepService):
             mode=mode,
             note=note,
         )
-        await self._store.media.record_play(play, self._now())
+        await self._store.media.record_play(play, self.now())
 
     async def fell_back_to_text(self, run_id: int, step_index: int, why: str) -> None:
         """Voice failed: a play recorded as heard in voice is now heard from the card."""
@@ -406,7 +406,7 @@ class ListeningService(StepService):
     async def end_play(self, run_id: int, step_index: int) -> None:
         """Mark the step's play as ended now (once). Raises StorageUnavailable when the write can't
         be committed."""
-        await self._store.media.end_play(run_id, step_index, self._now())
+        await self._store.media.end_play(run_id, step_index, self.now())
 
     async def summary(self, session: SessionRecord) -> tuple[list[PlayRecord], int]:
         """The pieces heard in the session and how many songs were suggested."""

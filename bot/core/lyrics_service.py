@@ -154,7 +154,7 @@ class LyricsService(StepService):
 
     async def song(self, session: SessionRecord, run: RunRecord, step: WriteStep) -> SongRecord:
         """The song of the live write step (created the first time)."""
-        return await self._store.songs.of_step(self.spec(session, run, step), self._now())
+        return await self._store.songs.of_step(self.spec(session, run, step), self.now())
 
     async def people(self, session: SessionRecord, run: RunRecord, step: WriteStep) -> SongPeople:
         """Who the song's sheet names: the stored names of its writers and of the members present,
@@ -245,7 +245,7 @@ class LyricsService(StepService):
                 kind,
                 {**payload, "writer": user_id},
                 anonymous=step.anonymous and kind != "remove",
-                mirror=self._store.songs.mirror(self.spec(session, run, step), self._now()),
+                mirror=self._store.songs.mirror(self.spec(session, run, step), self.now()),
             )
         except PositionTaken as taken:
             # Another process wrote that line a moment ago: this process's copy of the run is
@@ -281,16 +281,16 @@ class LyricsService(StepService):
                 position=t.pos,
                 section=the_slots[t.pos].section if t.pos < len(the_slots) else "",
                 user_id=t.user,
-                at=t.at if t.at is not None else self._now(),
+                at=t.at if t.at is not None else self.now(),
             )
             for t in state.timeouts
         ]
-        await self._store.songs.add_timeouts(self.spec(session, run, step), turns, self._now())
+        await self._store.songs.add_timeouts(self.spec(session, run, step), turns, self.now())
 
     async def finish(self, song_id: int) -> None:
         """Mark the song finished now (once). Raises StorageUnavailable when the write can't be
         committed."""
-        await self._store.songs.finish(song_id, self._now())
+        await self._store.songs.finish(song_id, self.now())
 
     # ------------------------------------------------------------ saved songs
 

@@ -12,7 +12,7 @@ MISSED_AFTER = 30 * 60
 
 
 class OccurrenceTiming(Protocol):
-    """What the scheduler needs to know about one stored occurrence."""
+    """What the schedule's timer needs to know about one stored occurrence."""
 
     @property
     def status(self) -> str:
@@ -49,7 +49,7 @@ def reminder_times(o: OccurrenceTiming, minutes: set[int]) -> list[tuple[float, 
 
 
 def next_deadline(o: OccurrenceTiming, minutes: set[int]) -> float | None:
-    """The next moment the scheduler must look at this occurrence."""
+    """The next moment the schedule's timer must look at this occurrence."""
     if o.status == "cancelled":
         return None
     candidates: list[float] = []

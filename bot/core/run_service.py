@@ -1,10 +1,11 @@
 """The base of a feature's service that reads runs: what it is given (the store, the clock, the
-step runner) and the time it reads."""
+step runner), the time it reads and the runs it looks up."""
 
 from __future__ import annotations
 
 from bot.core.clock import Clock, timestamp
 from bot.core.runner import Runner
+from bot.records.sessions import RunRecord
 from bot.store.store import Store
 
 
@@ -19,6 +20,14 @@ class RunService:
     def now(self) -> float:
         """Now as a UTC timestamp in seconds (the injected clock)."""
         return timestamp(self._clock)
+
+    async def run(self, run_id: int) -> RunRecord | None:
+        """The run with this id, live or ended; None when there is none."""
+        return await self._store.runs.get(run_id)
+
+    async def live_runs(self) -> list[RunRecord]:
+        """Every run not yet ended, in every server."""
+        return await self._store.runs.all_live()
 
     async def asked_consent_before(
         self, run_id: int, step_index: int, guild_id: int, user_id: int

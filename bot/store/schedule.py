@@ -173,7 +173,7 @@ class ScheduleRepository(Repository):
         )
 
     async def pending(self) -> list[OccurrenceRecord]:
-        """Occurrences the scheduler still has work for, in every server."""
+        """Occurrences the schedule's timer still has work for, in every server."""
         return await self._all_where(
             OccurrenceRecord,
             "schedule_occurrences",

@@ -169,6 +169,15 @@ class LiveSessions(SessionPoster):
         self.request_board(session.id)
         await self.bot.run_timer.rearm()
 
+    async def after_contribution(self, session_id: int, *updates: RunUpdate | None) -> None:
+        """A member's part at a step of session `session_id` was saved (an answer, a pass, a
+        Done, a move): the board is refreshed, since its counts changed even when the step goes
+        on, then each run update it caused is shown in order (None: the step goes on)."""
+        self.request_board(session_id)
+        for update in updates:
+            if update is not None:
+                await self.apply(update)
+
     async def step_card(self, session: SessionRecord, run: RunRecord) -> MessagePayload:
         """The current step's card; with a pool not yet drawn again, Another question on it."""
         scene = await self.scene(session, run, run.step_index)

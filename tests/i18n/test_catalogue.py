@@ -6,6 +6,7 @@ tests fail until it has been run and every new text translated.
 
 from __future__ import annotations
 
+import io
 import string
 from pathlib import Path
 
@@ -49,6 +50,41 @@ def test_the_template_holds_exactly_the_texts_of_the_code_and_commands(template:
     assert not stale, f"texts no longer in the code (run `make messages`): {sorted(stale, key=str)}"
     # The command tree alone gives well over a hundred texts: the extraction really ran.
     assert len(keys(template)) > 150
+
+
+def test_extracting_the_code_warns_of_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """A placeholder's value may be an f-string (`channel=f"<#{voice}>"`, bot/ui/steps/listen.py):
+    babel's extractor warns of it, ours doesn't; the texts are the same."""
+    messages = catalogue_tool.code_messages()
+    assert ("It plays in {channel} when the countdown reaches zero.", None) in messages
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_only_a_text_to_translate_given_as_an_f_string_is_warned_of() -> None:
+    source = "\n".join(
+        [
+            '_("It plays in {channel}.", locale, channel=f"<#{voice}>")',
+            '_(f"Hello {name}", locale)',
+            'ngettext("one", f"{n} many", n)',
+            'format_error(kind, f"bad {x}")',
+            'format_error(f"{kind}", "fine")',
+            'self.texts._(f"{a}", locale)',
+            '_(f"no substitution", locale)',
+            'print(f"{not_marked}")',
+        ]
+    )
+    assert catalogue_tool.fstring_texts(source, catalogue_tool.KEYWORDS) == [2, 3, 4, 6]
+
+
+def test_the_extractor_warns_at_the_line_of_an_f_string_text(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    file = io.BytesIO(b'x = 1\n_(f"Hello {name}", locale)\n_("Hi {name}", locale, name=f"{a}")\n')
+    file.name = "greeting.py"
+    found = list(catalogue_tool.extract_python_texts(file, catalogue_tool.KEYWORDS, [], {}))
+    assert [texts[0] for _line, _name, texts, _comments in found] == [None, "Hi {name}"]
+    warnings = capsys.readouterr().err.splitlines()
+    assert len(warnings) == 1 and warnings[0].startswith("greeting.py:2: warning: an f-string")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -89,9 +89,7 @@ class CheckinAnswers:
         await self.after_answer(
             interaction, saved, step.scale, session, note=note, share=share, edit=edit
         )
-        self.bot.live.request_board(session.id)
-        if saved.update is not None:
-            await self.bot.live.apply(saved.update)
+        await self.bot.live.after_contribution(session.id, saved.update)
 
     # ------------------------------------------------------------- /checkin now
 
@@ -217,9 +215,7 @@ class CheckinAnswers:
             await attendance.ensure_joined(interaction, session)
             saved = await self.service.answer_step(run_id, step_index, interaction.user.id, None)
             await self._declined(interaction, low, session.id)
-            self.bot.live.request_board(session.id)
-            if saved.update is not None:
-                await self.bot.live.apply(saved.update)
+            await self.bot.live.after_contribution(session.id, saved.update)
             return
         await self.answer_step(
             interaction, session, step, run_id, step_index, item.value, item.value2, edit=True

@@ -13,10 +13,8 @@ from bot.cogs.access import require_guild
 from bot.core.errors import UserFacingError
 from bot.core.goal_service import GoalService
 from bot.core.goals import GOAL_MAX
-from bot.core.run_updates import RunUpdate
 from bot.core.steps.goal import GoalStep
 from bot.i18n import N_, SHIPPED, _
-from bot.records.sessions import SessionRecord
 from bot.ui import goals as ui
 from bot.ui import limits
 from bot.ui.checkin_consent import consent_again_embed, consent_embed
@@ -95,7 +93,7 @@ class GoalAnswers:
             await attendance.ensure_joined(interaction, session)
             update = await self.service.pass_step(run_id, step_index, user_id)
             await reply_ephemeral(interaction, _(ui.PASSED_STEP, locale))
-            await self._after_step_change(session, update)
+            await self.bot.live.after_contribution(session.id, update)
             return
         if item.action == "set":
             await self._offer_set(interaction, step, run_id, step_index)
@@ -174,12 +172,7 @@ class GoalAnswers:
             view=ui.rating_view(rated.goal, run_id, step_index, value, True, locale),
             allowed_mentions=NONE,
         )
-        await self._after_step_change(session, rated.update)
-
-    async def _after_step_change(self, session: SessionRecord, update: RunUpdate | None) -> None:
-        self.bot.live.request_board(session.id)
-        if update is not None:
-            await self.bot.live.apply(update)
+        await self.bot.live.after_contribution(session.id, rated.update)
 
     # ------------------------------------------------------------------ the form
 
@@ -215,7 +208,7 @@ class GoalAnswers:
                 run_id, step_index, interaction.user.id, text
             )
             await reply_ephemeral(interaction, ui.saved_text(goal, at_step=True, locale=locale))
-            await self._after_step_change(session, update)
+            await self.bot.live.after_contribution(session.id, update)
             return
         goal = await self.service.add(guild_id, interaction.user.id, text)
         await reply_ephemeral(interaction, ui.saved_text(goal, at_step=False, locale=locale))
@@ -268,7 +261,7 @@ class GoalAnswers:
             update = await self.service.pass_step(run_id, step_index, interaction.user.id)
         except UserFacingError:
             return
-        await self._after_step_change(session, update)
+        await self.bot.live.after_contribution(session.id, update)
 
 
 def _pending_goal(message: discord.Message | None) -> str | None:

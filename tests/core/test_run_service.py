@@ -1,11 +1,13 @@
-"""What the listening and lyrics services share: the runs a step's cog looks up, live or
-ended (a real store on both engines)."""
+"""The base of the services that read runs (`RunService`; listening's and lyrics' `StepService`
+is one): the time they read and the runs a step's cog looks up, live or ended (a real store on
+both engines)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from bot.core.activities import Activity
+from bot.core.run_service import RunService
 from bot.core.runner import Runner
 from bot.core.session import SessionService
 from bot.core.step_service import StepService
@@ -43,3 +45,10 @@ async def test_runs_are_found_live_or_ended_and_only_live_ones_are_listed(store:
     assert ended is not None and not ended.live
     assert [r.id for r in await service.live_runs()] == [runs[1].id]
     assert await service.run(runs[1].id + 100) is None
+
+
+def test_the_time_is_the_clocks_and_a_step_service_reads_it_the_same_way(store: Store) -> None:
+    runner = Runner(store, clock, step_handlers())
+    step_service = StepService(store, clock, runner, lambda guild_id: "de")
+    assert isinstance(step_service, RunService)
+    assert RunService(store, clock, runner).now() == step_service.now() == NOW.timestamp()
