@@ -1,12 +1,13 @@
-"""The presenter of the example `hum` kind (`tests/steps_example/core/hum.py`): its card and button."""
+"""The presenter of the example `hum` kind (`tests/steps_example/core/hum.py`): its card, its
+buttons and the form one of them opens (`answer_form`)."""
 
 from __future__ import annotations
 
 import discord
 
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.ui.components import persistent_view
-from bot.ui.steps.base import SimplePresenter, StepButton, StepScene
+from bot.ui.steps.base import AnswerField, AnswerForm, SimplePresenter, StepButton, StepScene
 from tests.steps_example.core.hum import HumStep
 
 
@@ -22,7 +23,13 @@ class HumPresenter(SimplePresenter[HumStep]):
 
     def closed_body(self, scene: StepScene[HumStep]) -> str:
         hummed = len({c.author_id for c in scene.contributions})
-        return _("🎵 We hummed together ({count} of us).", scene.locale, count=hummed)
+        said = [
+            f"{scene.name(c.author_id)}: {c.payload['note']}"
+            for c in scene.contributions
+            if c.kind == "note"
+        ]
+        together = _("🎵 We hummed together ({count} of us).", scene.locale, count=hummed)
+        return "\n".join([together, *said])
 
     def view(self, scene: StepScene[HumStep]) -> discord.ui.View | None:
         return persistent_view(
@@ -33,7 +40,21 @@ class HumPresenter(SimplePresenter[HumStep]):
                 step_index=scene.step_index,
                 action="hum",
                 style=discord.ButtonStyle.success,
-            )
+            ),
+            StepButton.button(
+                _("Say what you hummed", scene.locale),
+                session_id=scene.session.id,
+                run_id=scene.run.id,
+                step_index=scene.step_index,
+                action="note",
+            ),
+        )
+
+    def answer_form(self, step: HumStep, action: str) -> AnswerForm | None:
+        if action != "note":
+            return None
+        return AnswerForm(
+            N_("What you hummed"), (AnswerField("note", N_("What did you hum?"), 200),)
         )
 
 
