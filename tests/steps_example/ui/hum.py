@@ -33,21 +33,9 @@ class HumPresenter(SimplePresenter[HumStep]):
 
     def view(self, scene: StepScene[HumStep]) -> discord.ui.View | None:
         return persistent_view(
-            StepButton.button(
-                _("Hum", scene.locale),
-                session_id=scene.session.id,
-                run_id=scene.run.id,
-                step_index=scene.step_index,
-                action="hum",
-                style=discord.ButtonStyle.success,
-            ),
-            StepButton.button(
-                _("Say what you hummed", scene.locale),
-                session_id=scene.session.id,
-                run_id=scene.run.id,
-                step_index=scene.step_index,
-                action="note",
-            ),
+            _button(scene, _("Hum", scene.locale), "hum", discord.ButtonStyle.success),
+            # Opens the form `answer_form` declares for its action (bot/cogs/steps.py).
+            _button(scene, _("Say what you hummed", scene.locale), "note"),
         )
 
     def answer_form(self, step: HumStep, action: str) -> AnswerForm | None:
@@ -56,6 +44,22 @@ class HumPresenter(SimplePresenter[HumStep]):
         return AnswerForm(
             N_("What you hummed"), (AnswerField("note", N_("What did you hum?"), 200),)
         )
+
+
+def _button(
+    scene: StepScene[HumStep],
+    label: str,
+    action: str,
+    style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+) -> StepButton:
+    return StepButton.button(
+        label,
+        session_id=scene.session.id,
+        run_id=scene.run.id,
+        step_index=scene.step_index,
+        action=action,
+        style=style,
+    )
 
 
 PRESENTER = HumPresenter
