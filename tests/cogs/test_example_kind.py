@@ -22,6 +22,7 @@ from bot.core.errors import InvalidInput
 from bot.core.steps import step_type_names
 from bot.settings import Settings
 from bot.ui.activity_builder import AddStepSelect, kind_select
+from bot.ui.steps.base import AnswerField, AnswerForm
 from tests.conftest import World, build_world, find_message, make_bot, restart
 from tests.responses import reply_to
 from tests.steps_example import HERE, kind_added
@@ -168,6 +169,14 @@ async def test_a_kinds_form_opened_before_a_restart_is_saved_after_it(
     assert saved.ephemeral and "your answer is saved" in reply_to(saved).content
     contributions = await world.bot().store.contributions.for_step(1, 0)
     assert [(c.kind, c.payload) for c in contributions] == [("note", {"note": "a sea shanty"})]
+
+
+def test_an_answer_form_holds_one_to_five_boxes_of_discords_length() -> None:
+    box = AnswerField("note", "What did you hum?", 200)
+    assert AnswerForm("What you hummed", (box,) * 5).fields == (box,) * 5
+    for boxes in ((), (box,) * 6, (AnswerField("note", "Long", 4001),)):
+        with pytest.raises(ValueError, match=r"a (form|box) holds 1 to"):
+            AnswerForm("What you hummed", boxes)
 
 
 HUM_NOTE_FORM = "chorus:form_step:1:1:0:note"

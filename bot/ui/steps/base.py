@@ -272,7 +272,7 @@ class AnswerForm:
 
     def __post_init__(self) -> None:
         if not 0 < len(self.fields) <= limits.MODAL_COMPONENTS:
-            raise ValueError(f"a form has 1 to {limits.MODAL_COMPONENTS} boxes")
+            raise ValueError(f"a form holds 1 to {limits.MODAL_COMPONENTS} boxes")
         if any(not 0 < f.max_length <= limits.TEXT_INPUT_VALUE for f in self.fields):
             raise ValueError(f"a box holds 1 to {limits.TEXT_INPUT_VALUE} characters")
 
