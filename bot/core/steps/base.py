@@ -51,7 +51,8 @@ class StepContext(Generic[StepT_co]):
 
 @dataclass(frozen=True, slots=True)
 class Press:
-    """A click on one of a kind's `StepButton`s (bot/ui/steps/base.py), as its handler sees it."""
+    """A click on one of a kind's `StepButton`s (bot/ui/steps/base.py), or the submission of
+    the form one opened, as its handler sees it."""
 
     action: str
     """The button's action, e.g. ``"hum"`` or ``"skip"``."""
@@ -67,8 +68,8 @@ class Pressed:
     """What a `Press` does, as the kind's handler decides (`StepHandler.pressed`)."""
 
     contribute: bool = True
-    """Save the press as the clicker's contribution of kind `action` with an empty payload
-    (checked by `accept`, as every contribution is): a one-click answer."""
+    """Save the press as the clicker's contribution of kind `action` with an empty payload (a
+    form's submission: its answers), checked by `accept` as every contribution is."""
     move_on: bool = False
     """Then end the step as the board's Next does (the step's `refuse_leaving` still applies);
     only a press by someone who leads may do this, anyone else is refused."""
@@ -156,6 +157,13 @@ class StepHandler(Protocol[StepT_contra]):
         raise a UserFacingError (e.g. NotFacilitator, InvalidInput) to refuse it."""
         ...
 
+    def submitted(self, step: StepT_contra, press: Press, answers: Mapping[str, str]) -> Pressed:
+        """What a submitted form does at `step`: the form a `StepButton` opened (its presenter's
+        `answer_form`), `answers` its texts by box key. A contribution it makes has the answers
+        as its payload (checked by `accept`); raise a UserFacingError to refuse it (the member
+        is given their words back)."""
+        ...
+
 
 class BaseStepHandler(Generic[StepT]):
     """Sensible defaults: one answer per member, no handler timer, complete when all answered.
@@ -220,6 +228,10 @@ class BaseStepHandler(Generic[StepT]):
 
     def pressed(self, step: StepT, press: Press) -> Pressed:
         """Default: anyone's press is a one-click answer, thanked as saved (or updated)."""
+        return Pressed()
+
+    def submitted(self, step: StepT, press: Press, answers: Mapping[str, str]) -> Pressed:
+        """Default: anyone's form is their answer (payload: the answers), thanked as saved."""
         return Pressed()
 
 

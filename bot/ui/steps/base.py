@@ -14,7 +14,9 @@ from bot.core.step_state import StepState
 from bot.core.text import shorten
 from bot.i18n import _
 from bot.records.sessions import ContributionRecord, RunRecord, SessionRecord
+from bot.ui import limits
 from bot.ui.components import TypedButton
+from bot.ui.form_ids import FormId
 from bot.ui.format import COLOUR_DONE, COLOUR_STEP, DESCRIPTION_MAX, duration, plain_name
 
 StepT = TypeVar("StepT", bound=StepBase)
@@ -112,6 +114,11 @@ class StepPresenter(Protocol[StepT_contra]):
         `locale`; `names`: display names by user id."""
         ...
 
+    def answer_form(self, step: StepT_contra, action: str) -> AnswerForm | None:
+        """The form a press of the kind's `StepButton` with `action` opens at `step`, or None:
+        the press is answered at once (`StepHandler.pressed`)."""
+        ...
+
 
 class BasePresenter(Generic[StepT]):
     """Defaults of a presenter's optional board hooks: the board counts whoever contributed and
@@ -128,6 +135,10 @@ class BasePresenter(Generic[StepT]):
     ) -> Sequence[tuple[str, str]]:
         """See `StepPresenter.board_fields`: none."""
         return ()
+
+    def answer_form(self, step: StepT, action: str) -> AnswerForm | None:
+        """See `StepPresenter.answer_form`: None, every button is answered at once."""
+        return None
 
 
 def step_embed(
@@ -228,6 +239,50 @@ class StepButton(
     one-click answer (a contribution of kind `action`, no payload, which `accept` checks), or
     the facilitator's move on, with the kind's own reply. A kind whose buttons need no form
     uses it instead of a button family of its own."""
+
+    session_id: int
+    run_id: int
+    step_index: int
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerField:
+    """One text box of a kind's `AnswerForm`: its answer is the payload's `key`."""
+
+    key: str
+    """The box's custom_id and the key of its text in the contribution's payload."""
+    label: str
+    """What the box asks, a catalogue text (marked with `N_`), worded in the member's language."""
+    max_length: int = 1000
+    """At most this many characters (Discord allows up to 4,000)."""
+    required: bool = True
+    """False: the box may be left empty (its answer is then "")."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerForm:
+    """The form (modal) a kind's `StepButton` opens instead of answering at once: a title (a
+    catalogue text) and up to five text boxes. `bot/cogs/steps.py` opens it and hands what was
+    typed to the kind's handler (`StepHandler.submitted`). Raises ValueError for no box, more
+    than five, or a box longer than Discord allows."""
+
+    title: str
+    fields: tuple[AnswerField, ...]
+
+    def __post_init__(self) -> None:
+        if not 0 < len(self.fields) <= limits.MODAL_COMPONENTS:
+            raise ValueError(f"a form holds 1 to {limits.MODAL_COMPONENTS} boxes")
+        if any(not 0 < f.max_length <= limits.TEXT_INPUT_VALUE for f in self.fields):
+            raise ValueError(f"a box holds 1 to {limits.TEXT_INPUT_VALUE} characters")
+
+
+@dataclass(frozen=True)
+class StepFormId(
+    FormId, spec="chorus:form_step:{session_id:int}:{run_id:int}:{step_index:int}:{action:word}"
+):
+    """The id of an `AnswerForm` opened by a `StepButton`: the same step and action, so its
+    submission reaches the kind's handler whatever time the member took, restart or not."""
 
     session_id: int
     run_id: int

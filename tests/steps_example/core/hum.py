@@ -1,4 +1,5 @@
-"""An example step kind, `hum`, defined only in the tests: everyone hums a tune, then presses Hum.
+"""An example step kind, `hum`, defined only in the tests: everyone hums a tune, then presses Hum
+(or says in a form what they hummed: a button that takes text, still in the kind's two files).
 
 It is the whole of a kind's core side: the model (its `type` literal is the module's name), the
 handler (the rules) and `KIND`. Its presenter is `tests/steps_example/ui/hum.py`. Its texts are
@@ -48,6 +49,11 @@ class HumHandler(BaseStepHandler[HumStep]):
     def accept(
         self, ctx: StepContext[HumStep], contribution_kind: str, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
+        if contribution_kind == "note":  # the form of the presenter's Say what you hummed
+            note = str(payload.get("note", "")).strip()
+            if not note:
+                raise InvalidInput(N_("Say what you hummed in a few words."))
+            return {"note": note}
         if contribution_kind != "hum":
             raise InvalidInput(N_("Press Hum once you have hummed along."))
         return {}
