@@ -249,8 +249,7 @@ class LyricsService(StepService):
             )
         except PositionTaken as taken:
             # Another process wrote that line a moment ago: this process's copy of the run is
-            # behind (read afresh next time), and the writer keeps their words.
-            self._store.runs.drop_cached(run.id)
+            # behind (the refusal forgot it: read afresh next time); the writer keeps their words.
             taken_line = [(LINE_TAKEN, {"number": taken.position + 1})]
             raise LineRefused(taken_line, your_words(payload)) from None
         except InvalidInput as refused:

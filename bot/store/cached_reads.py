@@ -8,8 +8,45 @@ again, for every read here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R", contravariant=True)
+
 CachedRead = tuple[str, int] | tuple[str, int, int]
 """A cached read's key: its name and the ids it is of."""
+
+Invalidates = Iterable[CachedRead] | Callable[[T], Iterable[CachedRead]] | None
+"""What a write (`Database.write(..., invalidate=...)`) changes of the cached reads: their
+keys (`()` for none); None for all of them; or, when the keys are known only once the job has
+run (a new row's id, the runs a session's end stopped), a function of the job's result giving
+them (nothing is forgotten then when the job fails: it wrote nothing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteThrough(Generic[R]):
+    """A write that sets cached reads to what it committed instead of forgetting them, so the
+    next read needs no query (the hot path: a run moving on, a run or session just created).
+
+    `values(result)` gives the (key, value) pairs to keep once the job committed. `guarded`
+    is the key known before the job runs (the run an update changes): were it invalidated or
+    kept by anything else while the write waited (another process's change heard meanwhile),
+    it is only forgotten, not set; and a write that fails forgets it."""
+
+    values: Callable[[R], Iterable[tuple[CachedRead, Any]]]
+    guarded: CachedRead | None = None
+
+
+class StaleRead(Exception):
+    """A job's refusal that shows this process's cached copy of `stale` was behind another
+    process's commit (e.g. a song line's position taken there): the writer forgets those keys
+    when it reports the refusal, so the next read is of what is committed."""
+
+    def __init__(self, message: str, stale: Iterable[CachedRead]) -> None:
+        super().__init__(message)
+        self.stale = tuple(stale)
 
 
 def session(session_id: int) -> CachedRead:
@@ -42,3 +79,17 @@ def run(run_id: int) -> CachedRead:
 def consent(guild_id: int, user_id: int) -> CachedRead:
     """`PrivacyRepository.consent`: the member's consent in the server."""
     return ("consent", guild_id, user_id)
+
+
+def heard(topic: str, ids: tuple[int, ...]) -> list[CachedRead] | None:
+    """The cached reads another process's change notice (`ChangeFeed`, its `topic` and ids)
+    makes stale here; None for all of them (a member forgotten, or a topic not named here:
+    forgetting everything is always safe)."""
+    if topic == "run":
+        return [run(run_id) for run_id in ids]
+    if topic == "session":
+        return [key for session_id in ids for key in of_session(session_id)]
+    if topic == "consent":
+        # (guild, member), as `PrivacyRepository.set_consent` sends it
+        return [consent(ids[0], ids[1])] if len(ids) == 2 else []
+    return None

@@ -259,7 +259,10 @@ class CheckinRepository(Repository):
         each answer's outcome means). Awaited: the AnswersWritten once committed; raises
         StorageUnavailable when nothing could be written, or the database's refusal (nothing of
         the job was kept: write the answers one by one)."""
-        return self._db.submit(CheckinAnswers(answers, read_steps, by_authors))
+        return self._db.submit(
+            CheckinAnswers(answers, read_steps, by_authors),
+            invalidate=(),  # no cached read holds check-ins or contributions (cached_reads.py)
+        )
 
     async def get(self, checkin_id: int) -> CheckinRecord | None:
         """One check-in by id, or None."""

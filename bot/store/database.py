@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.records.errors import StorageUnavailable
+from bot.store.cached_reads import Invalidates, StaleRead, WriteThrough
 from bot.store.engine import Conn, EngineName, Row
 from bot.store.migrator import Migration, bundled_migrations, current_version, migrate
 from bot.store.writer import BatchWriter, WriteFailed, Writer
@@ -63,6 +64,12 @@ class Database:
         self._loading: dict[Hashable, asyncio.Future[Any]] = {}
         self._versions: dict[Hashable, int] = {}
         self._cache_generation = 0
+        # A job's refusal naming stale cached reads forgets them (cached_reads.StaleRead).
+        self.writer.refused = self._refused
+
+    def _refused(self, exc: BaseException) -> None:
+        if isinstance(exc, StaleRead):
+            self.forget(exc.stale)
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -100,26 +107,51 @@ class Database:
         self,
         job: Callable[[Conn], Awaitable[T]],
         *,
-        invalidate: Iterable[Hashable] | None,
+        invalidate: Invalidates[T],
+        keep: WriteThrough[T] | None = None,
     ) -> T:
         """Run a write job in the next group commit; returns once it has committed.
 
         `invalidate` is required, so every write says what it changes of the cached reads
         (`bot.store.cached_reads`): the keys it changes, `()` when it changes none, None for
-        all of them. Afterwards (committed or not) those are forgotten. Raises
-        StorageUnavailable when nothing could be written, or the job's own exception (nothing
-        of that job was kept).
+        all of them, or a function of the job's result giving them (`cached_reads.Invalidates`).
+        Keys given up front are forgotten afterwards, committed or not. `keep` declares a
+        write-through instead (`cached_reads.WriteThrough`): its values are cached once
+        committed (after `invalidate`'s keys are forgotten, so a kept key is not also named
+        there). Raises StorageUnavailable when nothing could be written, or the job's own
+        exception (nothing of that job was kept).
         """
+        if keep is None and not callable(invalidate):
+            try:
+                return await self.writer.submit(job)
+            finally:
+                if invalidate is None or invalidate:
+                    self.forget(invalidate)
+        key = None if keep is None else keep.guarded  # known before the job runs
+        version = None if key is None else self.version_of(key)
+        guarded = key
         try:
-            return await self.writer.submit(job)
-        finally:
-            if invalidate is None or invalidate:
-                self._forget(invalidate)
+            result = await self.writer.submit(job)
+        except BaseException:
+            if guarded is not None:
+                self.invalidate(guarded)
+            if not callable(invalidate):
+                self.forget(invalidate)
+            raise
+        self.forget(invalidate(result) if callable(invalidate) else invalidate)
+        if keep is not None:
+            for key, value in keep.values(result):
+                self.keep(key, value, unchanged_since=version if key == guarded else None)
+        return result
 
-    def submit(self, job: Callable[[Conn], Awaitable[T]]) -> asyncio.Future[T]:
-        """`write` for a job that changes no cached read, as a future to await: the hot
-        write path (a member's answer) suspends one frame, not three. Answered once
-        committed; raises (through the future) as `write` does."""
+    def submit(
+        self, job: Callable[[Conn], Awaitable[T]], *, invalidate: tuple[()]
+    ) -> asyncio.Future[T]:
+        """`write` for a job that changes no cached read (`invalidate=()`, declared like every
+        write's), as a future to await: the hot write path (a member's answer) suspends one
+        frame, not three. Answered once committed; raises (through the future) as `write`
+        does. A refusal that shows a cached read stale (`cached_reads.StaleRead`) forgets it,
+        as for every job (`_refused`)."""
         return self.writer.submit(job)
 
     async def write_apart(self, job: Callable[[Conn], Awaitable[T]]) -> T:
@@ -222,7 +254,8 @@ class Database:
             self._cache.pop(key, None)
             self._loading.pop(key, None)
 
-    def _forget(self, keys: Iterable[Hashable] | None) -> None:
+    def forget(self, keys: Iterable[Hashable] | None) -> None:
+        """Forget the cached reads `keys`, or all of them (None)."""
         if keys is None:
             self.invalidate()
             return
@@ -282,7 +315,7 @@ class Database:
                 try:
                     yield conn
                 finally:
-                    self._forget(invalidate)
+                    self.forget(invalidate)
         except (WriteFailed, sqlite3.OperationalError) as exc:
             raise StorageUnavailable(str(exc)) from exc
         except sqlite3.DatabaseError as exc:

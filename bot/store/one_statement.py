@@ -3,15 +3,16 @@ the row it writes back, as a record, for a `RETURNING` statement)."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from typing import TypeVar
 
+from bot.store.cached_reads import CachedRead
 from bot.store.database import Database
 from bot.store.engine import Conn, Params
 from bot.store.rows import returned, returned_if_any
 
 R = TypeVar("R")
-Invalidates = Iterable[Hashable] | None
+Invalidates = Iterable[CachedRead] | None
 """What a write forgets of the cached reads, as `Database.write` takes it."""
 
 

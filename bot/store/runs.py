@@ -32,6 +32,18 @@ def _run(row: Row) -> RunRecord:
 _NOT_CACHED = object()
 
 
+def _kept_run(run: RunRecord | None) -> list[tuple[cached_reads.CachedRead, RunRecord]]:
+    """A run write's write-through: the run as committed (nothing when the write was refused)."""
+    return [] if run is None else [(cached_reads.run(run.id), run)]
+
+
+_KEEP_RUN = cached_reads.WriteThrough(_kept_run)
+
+
+def _claimed(runs: list[RunRecord]) -> list[cached_reads.CachedRead]:
+    return [cached_reads.run(run.id) for run in runs]
+
+
 class RunAlreadyLive(Exception):
     """The session already has a running or paused activity."""
 
@@ -98,12 +110,10 @@ class RunRepository:
 
         try:
             # The new id is known once the job has run: its only cached read (a look-up of it
-            # before it existed, None) is replaced just below by the run as committed.
-            run = await self._db.write(job, invalidate=())
+            # before it existed, None) is set to the run as committed.
+            return await self._db.write(job, invalidate=(), keep=_KEEP_RUN)
         except IntegrityError as exc:
             raise RunAlreadyLive(str(exc)) from exc
-        self._db.keep(cached_reads.run(run.id), run)
-        return run
 
     async def get(self, run_id: int) -> RunRecord | None:
         """A run as committed (cached until a write transaction changes it)."""
@@ -120,11 +130,6 @@ class RunRepository:
             return _run(row) if row else None
 
         return await self._db.cached(cached_reads.run(run_id), load)
-
-    def drop_cached(self, run_id: int) -> None:
-        """Forget this process's copy of the run, found behind another process's change (e.g.
-        a song line it had as free was written there): the next `get` reads it as committed."""
-        self._db.invalidate(cached_reads.run(run_id))
 
     async def live_for_session(self, session_id: int) -> RunRecord | None:
         """The session's running or paused run (read from the database, not cached), or None."""
@@ -200,11 +205,8 @@ class RunRepository:
             return sorted((_run(r) for r in rows), key=lambda run: (run.wake_at or 0.0, run.id))
 
         # The claim itself is in no cached read (not a RunRecord field); but another process
-        # may have changed a claimed run since this one cached it, so those are dropped.
-        runs = await self._db.write(job, invalidate=())
-        for run in runs:
-            self._db.invalidate(cached_reads.run(run.id))
-        return runs
+        # may have changed a claimed run since this one cached it, so those are forgotten.
+        return await self._db.write(job, invalidate=_claimed)
 
     async def due(self, now: float) -> list[RunRecord]:
         """Running runs whose wake time (UTC seconds) is at or before `now` and not held past
@@ -266,10 +268,7 @@ class RunRepository:
             self._changes,
             expected=as_read(run),
         )
-        updated = await self._write_run(job)
-        if updated is None:
-            self._db.invalidate(cached_reads.run(run.id))
-        return updated
+        return await self._write_run(job, refused_is_stale=True)
 
     async def set_step_message(self, run_id: int, message_id: int | None) -> None:
         """Remember the id of the Discord message showing the run's current step (None:
@@ -278,21 +277,20 @@ class RunRepository:
             RunUpdateJob(run_id, None, ("step_message_id",), (message_id,), self._changes)
         )
 
-    async def _write_run(self, job: RunUpdateJob) -> RunRecord | None:
-        """The update in the next group commit; the new row stays cached."""
+    async def _write_run(
+        self, job: RunUpdateJob, refused_is_stale: bool = False
+    ) -> RunRecord | None:
+        """The update in the next group commit; the new row stays cached (written through,
+        guarded: forgotten on a failure). With `refused_is_stale`, a refused compare-and-set
+        (None) forgets the cached copy: the run changed elsewhere."""
         key = cached_reads.run(job.run_id)
-        version = self._db.version_of(key)
-        try:
-            # The run's key is written through below (forgetting it here would make the
-            # committed row look raced and not be kept), or forgotten on a failure.
-            run = await self._db.write(job, invalidate=())
-        except BaseException:
-            self._db.invalidate(key)
-            raise
-        if run is None:
-            return None
-        self._db.keep(key, run, unchanged_since=version)
-        return run
+
+        def stale(run: RunRecord | None) -> list[cached_reads.CachedRead]:
+            return [key] if run is None and refused_is_stale else []
+
+        return await self._db.write(
+            job, invalidate=stale, keep=cached_reads.WriteThrough(_kept_run, guarded=key)
+        )
 
 
 class ContributionRepository:
@@ -337,7 +335,7 @@ class ContributionRepository:
             step_at_least=new.step_at_least,
             mirror=mirror,
         )
-        return self._db.submit(job)
+        return self._db.submit(job, invalidate=())  # contributions are in no cached read
 
     async def for_step(self, run_id: int, step_index: int) -> list[ContributionRecord]:
         """Every contribution to one step of a run, in the order they were first made."""

@@ -10,6 +10,7 @@ from bot.records.session_access import SessionLimits
 from bot.records.sessions import AttendanceRecord, NewSession, SessionHistoryRow, SessionRecord
 from bot.store import cached_reads
 from bot.store.attendance_job import JoinJob
+from bot.store.cached_reads import CachedRead
 from bot.store.database import Conn, Database
 from bot.store.engine import IntegrityError
 from bot.store.notify import ChangeFeed
@@ -22,6 +23,12 @@ BOARD_CLAIM_SECONDS = 60.0
 (the claiming process died between claiming and saving the message id)."""
 
 _SESSION_COLUMNS = columns(SessionRecord)
+
+
+def _new_session(session_id: int) -> list[CachedRead]:
+    """A new session's reads (a look-up of its id before it existed) are forgotten once its id
+    is known; the other sessions' cached reads stay (issue 17 item 5)."""
+    return [cached_reads.session(session_id), cached_reads.present(session_id)]
 
 
 class SessionAlreadyOpen(Exception):
@@ -66,17 +73,20 @@ class SessionRepository(Repository):
             # Only the new id's reads can change (a look-up before it existed), and the id is
             # known once the job has run: they are forgotten just below. The other sessions'
             # cached reads stay (issue 17 item 5).
-            session_id = await self._db.write(job, invalidate=())
+            # Its limits are known: kept now, so the first joins don't load them; and each key's
+            # cache entries are made here, not amid a burst of joins, where a long-lived object
+            # keeps a whole pymalloc arena of the burst's freed frames resident (BENCHMARKS.md,
+            # "GC passes and memory under a join burst").
+            closed = limits if limits is not None and limits.closed else None
+            session_id = await self._db.write(
+                job,
+                invalidate=_new_session,
+                keep=cached_reads.WriteThrough(
+                    lambda new_id: [(cached_reads.session_limits(new_id), closed)]
+                ),
+            )
         except IntegrityError as exc:
             raise SessionAlreadyOpen(str(exc)) from exc
-        # Its limits are known: kept now, so the first joins don't load them; and each key's
-        # cache entries are made here, not amid a burst of joins, where a long-lived object
-        # keeps a whole pymalloc arena of the burst's freed frames resident (BENCHMARKS.md,
-        # "GC passes and memory under a join burst").
-        self._db.invalidate(cached_reads.session(session_id))
-        self._db.invalidate(cached_reads.present(session_id))
-        closed = limits if limits is not None and limits.closed else None
-        self._db.keep(cached_reads.session_limits(session_id), closed)
         found = await self.get(session_id)
         assert found is not None
         return found
@@ -198,11 +208,11 @@ class SessionRepository(Repository):
             )
             return tuple(int(r[0]) for r in every_run)
 
-        runs = await self._db.write(job, invalidate=cached_reads.of_session(session_id))
-        # The session's runs are known once the job has run.
-        for run_id in runs or ():
-            self._db.invalidate(cached_reads.run(run_id))
-        return runs is not None
+        def changed(runs: tuple[int, ...] | None) -> list[cached_reads.CachedRead]:
+            # The session's runs are known once the job has run.
+            return [*cached_reads.of_session(session_id), *map(cached_reads.run, runs or ())]
+
+        return await self._db.write(job, invalidate=changed) is not None
 
     async def join(self, session_id: int, user_id: int, now: float) -> bool:
         """Record a join; False when the member was already present (joining twice is harmless)."""

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 from bot.records.sessions import ContributionRecord
 from bot.records.songs import SongLineRecord, SongRecord, SongSpec, TimedOutTurn
+from bot.store import cached_reads
+from bot.store.cached_reads import StaleRead
 from bot.store.database import Conn
 from bot.store.one_statement import write_one
 from bot.store.repository import Repository
@@ -58,12 +60,13 @@ async def _song_id(conn: Conn, spec: SongSpec, now: float) -> int:
     return int(found)
 
 
-class PositionTaken(Exception):
+class PositionTaken(StaleRead):
     """Another line was written at this position of the song first (another process, at the
-    same moment); nothing of this one was kept. `position` is 0-based."""
+    same moment); nothing of this one was kept. `position` is 0-based. This process's copy of
+    the run `run_id` is behind: the writer forgets it (a StaleRead), so it is read afresh."""
 
-    def __init__(self, position: int) -> None:
-        super().__init__(f"line position {position} is taken")
+    def __init__(self, position: int, run_id: int) -> None:
+        super().__init__(f"line position {position} is taken", [cached_reads.run(run_id)])
         self.position = position
 
 
@@ -100,7 +103,7 @@ class SongRepository(Repository):
                 # job again by itself, and this look finds it.)
                 key = f"c{record.id}"
                 if kind == "line" and await conn.fetch_one(_LINE_AT, (song_id, position, key)):
-                    raise PositionTaken(position)
+                    raise PositionTaken(position, spec.run_id)
                 await conn.execute(
                     _INSERT_LINE,
                     (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from bot.store import cached_reads
@@ -78,11 +79,8 @@ class Store:
         self.guild_library = GuildLibraryRepository(self.db, self.changes)
         self.leases = LeaseRepository(self.db)
         # What every process's database cache holds, dropped when another process changes it.
-        self.changes.subscribe("consent", self._consent_changed)
-        self.changes.subscribe("forget", self._member_forgotten)
-        self.changes.subscribe("run", self._run_changed)
-        self.changes.subscribe("session", self._session_changed)
-        self.changes.subscribe(EVERYTHING, self._member_forgotten)
+        for topic in ("consent", "forget", "run", "session", EVERYTHING):
+            self.changes.subscribe(topic, functools.partial(self._heard, topic))
         self.pool_draws = PoolDrawRepository(self.db)
         self.review_authors = ReviewAuthorRepository(self.db)
 
@@ -100,21 +98,8 @@ class Store:
         await self.changes.close()
         await self.db.close()
 
-    def _consent_changed(self, ids: tuple[int, ...]) -> None:
-        if len(ids) == 2:  # (guild, member), as `PrivacyRepository.set_consent` sends it
-            self.db.invalidate(cached_reads.consent(ids[0], ids[1]))
-
-    def _member_forgotten(self, ids: tuple[int, ...]) -> None:
-        self.db.invalidate()  # whatever held the member (runs, sessions, consent)
-
-    def _session_changed(self, ids: tuple[int, ...]) -> None:
-        """Another process ended a session: forget every cached read of it, as ending it here
-        does (its present list and limits too, not only its row)."""
-        for session_id in ids:
-            for key in cached_reads.of_session(session_id):
-                self.db.invalidate(key)
-
-    def _run_changed(self, ids: tuple[int, ...]) -> None:
-        """Another process changed these runs (a step moved, a pause, an extension)."""
-        for run_id in ids:
-            self.db.invalidate(cached_reads.run(run_id))
+    def _heard(self, topic: str, ids: tuple[int, ...]) -> None:
+        """Another process changed something this process may hold cached (a run moved on, a
+        session ended, a consent, a member forgotten): forget what `cached_reads.heard`
+        says that notice makes stale."""
+        self.db.forget(cached_reads.heard(topic, ids))

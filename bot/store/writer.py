@@ -110,6 +110,9 @@ class Writer(ABC):
         self._queue: list[tuple[Job, asyncio.Future[Any]]] = []
         self._flusher: asyncio.Task[None] | None = None
         self.batches = 0
+        self.refused: Callable[[BaseException], None] | None = None
+        """Told of each job's own refusal before its caller is (the Database forgets the
+        cached reads a `cached_reads.StaleRead` names)."""
 
     # ------------------------------------------------------------ per engine
 
@@ -232,6 +235,8 @@ class Writer(ABC):
                 if ok:
                     future.set_result(value)
                 else:
+                    if self.refused is not None:
+                        self.refused(value)
                     future.set_exception(reported(value))
             if self._after_commit is not None:
                 self._after_commit(len(batch))

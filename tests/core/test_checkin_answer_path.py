@@ -162,8 +162,8 @@ async def test_a_submitted_write_is_answered_after_its_commit_with_its_own_outco
             await conn.execute("INSERT INTO guilds (id, created_at) VALUES (8, 0)")
             raise ValueError("refused")
 
-        done = store.db.submit(add)
-        failed = store.db.submit(refuse)
+        done = store.db.submit(add, invalidate=())
+        failed = store.db.submit(refuse, invalidate=())
         assert not done.done()  # queued: nothing is acknowledged before the commit
         assert await done == 7
         with pytest.raises(ValueError, match="refused"):
@@ -192,12 +192,12 @@ async def test_a_submitted_write_that_cannot_be_written_is_storage_unavailable(
             await conn.execute("INSERT INTO no_such_table (id) VALUES (1)")
 
         with pytest.raises(StorageUnavailable):
-            await store.db.submit(broken)
+            await store.db.submit(broken, invalidate=())
         other = sqlite3.connect(path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         try:
             with pytest.raises(StorageUnavailable):
-                await store.db.submit(add)
+                await store.db.submit(add, invalidate=())
         finally:
             other.execute("ROLLBACK")
             other.close()

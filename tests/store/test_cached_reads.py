@@ -21,6 +21,8 @@ from bot.records.sessions import NewRun, NewSession, SessionRecord
 from bot.store import cached_reads
 from bot.store.cached_reads import CachedRead
 from bot.store.engine import Conn
+from bot.store.runs import ShardScope
+from bot.store.songs import PositionTaken
 from bot.store.store import Store
 
 GUILD = 1
@@ -314,6 +316,67 @@ async def run_by_session_end(store: Store) -> Probe:
     )
 
 
+async def changed_elsewhere(store: Store, run_id: int) -> None:
+    """Another process's change to the run, which this one has not heard of (its cached copy
+    stays as it was)."""
+    async with store.db.transaction(invalidate=()) as conn:
+        await conn.execute("UPDATE activity_runs SET step_index = 1 WHERE id = ?", (run_id,))
+
+
+async def run_by_claim_due(store: Store) -> Probe:
+    run_id = await start_run(store, (await open_session(store)).id)
+    await store.runs.update(run_id, 0, wake_at=2.5, step_deadline=2.5)
+
+    async def write() -> object:
+        await changed_elsewhere(store, run_id)
+        return await store.runs.claim_due(3.0, ShardScope(frozenset({0}), 1), 30.0)
+
+    return Probe(cached_reads.run(run_id), run_field(store, run_id, "step_index"), write, 0, 1)
+
+
+async def run_by_update_unchanged(store: Store) -> Probe:
+    run_id = await start_run(store, (await open_session(store)).id)
+
+    async def write() -> object:
+        read = await store.runs.get(run_id)
+        assert read is not None
+        await changed_elsewhere(store, run_id)
+        # A pause computed from the run as read: refused (it moved on), so its copy is dropped.
+        return await store.runs.update_unchanged(read, step_index=0, state="paused")
+
+    return Probe(cached_reads.run(run_id), run_field(store, run_id, "step_index"), write, 0, 1)
+
+
+async def run_by_refusal_naming_it(store: Store) -> Probe:
+    """A job's refusal that shows the run's copy behind (a song line's position taken by
+    another process: songs.PositionTaken) forgets it, as the writer reports it."""
+    run_id = await start_run(store, (await open_session(store)).id)
+
+    async def refused(conn: Conn) -> None:
+        raise PositionTaken(0, run_id)
+
+    async def write() -> object:
+        await changed_elsewhere(store, run_id)
+        with pytest.raises(PositionTaken):
+            await store.db.submit(refused, invalidate=())
+        return None
+
+    return Probe(cached_reads.run(run_id), run_field(store, run_id, "step_index"), write, 0, 1)
+
+
+async def run_by_heard_change(store: Store) -> Probe:
+    """Another process's notice (ChangeFeed) forgets what `cached_reads.heard` names."""
+    run_id = await start_run(store, (await open_session(store)).id)
+
+    async def write() -> object:
+        await changed_elsewhere(store, run_id)
+        # What asyncpg hands the feed when another process's notice arrives.
+        store.changes._heard(None, 0, "chorus_changes", f"elsewhere run {run_id}")
+        return None
+
+    return Probe(cached_reads.run(run_id), run_field(store, run_id, "step_index"), write, 0, 1)
+
+
 # ------------------------------------------------------------------- consent
 
 
@@ -355,6 +418,10 @@ CASES = [
     Case("run", "update", run_by_update),
     Case("run", "set_step_message", run_by_set_step_message),
     Case("run", "session_end", run_by_session_end),
+    Case("run", "claim_due", run_by_claim_due),
+    Case("run", "update_unchanged", run_by_update_unchanged),
+    Case("run", "refusal", run_by_refusal_naming_it),
+    Case("run", "heard", run_by_heard_change),
     Case("consent", "set_consent", consent_by_set_consent),
     Case("consent", "forget", consent_by_forget),
 ]
@@ -419,3 +486,42 @@ async def test_a_write_must_say_what_it_invalidates(store: Store) -> None:
     with pytest.raises(TypeError, match="invalidate"):
         await store.db.write(job)  # type: ignore[call-arg]  # no invalidate=: the point
     assert await store.db.fetch_all("SELECT id FROM guilds") == []
+
+
+async def test_a_hot_path_submit_must_say_what_it_invalidates(store: Store) -> None:
+    async def job(conn: Conn) -> int:
+        return await conn.execute("INSERT INTO guilds (id, created_at) VALUES (1, 0)")
+
+    with pytest.raises(TypeError, match="invalidate"):
+        store.db.submit(job)  # type: ignore[call-arg]  # no invalidate=: the point
+    assert await store.db.fetch_all("SELECT id FROM guilds") == []
+
+
+def test_only_the_store_touches_its_cache() -> None:
+    """Outside bot/store nothing forgets, keeps or peeks at the Database's cached reads (core
+    used to drop a run's copy by hand): each write declares what it changes."""
+    touched: list[str] = []
+    for path in sorted(BOT.rglob("*.py")):
+        if path.is_relative_to(BOT / "store"):
+            continue
+        source = path.read_text(encoding="utf-8")
+        for name in ("drop_cached", "cached_reads", ".db.invalidate", ".db.keep", ".db.forget"):
+            if name in source:
+                touched.append(f"{path.relative_to(BOT)}: {name}")
+    assert touched == []
+
+
+@pytest.mark.parametrize(
+    ("topic", "ids", "stale"),
+    [
+        ("run", (3, 4), [cached_reads.run(3), cached_reads.run(4)]),
+        ("session", (2,), cached_reads.of_session(2)),
+        ("consent", (1, 7), [cached_reads.consent(1, 7)]),
+        ("forget", (7,), None),
+        ("*", (), None),
+    ],
+)
+def test_what_a_notice_from_another_process_makes_stale(
+    topic: str, ids: tuple[int, ...], stale: list[CachedRead] | None
+) -> None:
+    assert cached_reads.heard(topic, ids) == stale
