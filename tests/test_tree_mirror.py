@@ -64,10 +64,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "cogs/song.py": {"tests/cogs/test_lyrics.py": '"song title"'},
     "cogs/lyric_sheet.py": {"tests/cogs/test_lyrics.py": "the song sheet"},
     "core/schedule_drafts.py": {"tests/cogs/test_schedule_confirm.py": '"session schedule create"'},
-    "core/checkins.py": {
-        "tests/core/test_checkins_rules.py": IMPORTS,
-        "tests/core/test_checkin_extras.py": IMPORTS,
-    },
     "core/checkin_saved.py": {"tests/core/test_checkin_batch.py": "Saved"},
     "store/checkin_answers.py": {
         "tests/core/test_checkin_batch.py": "bot/store/checkin_answers.py"
@@ -79,7 +75,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
         "tests/cogs/test_series_reminders.py": '"remind me"',
     },
     "core/series_reminders.py": {"tests/cogs/test_series_reminders.py": "Interested"},
-    "core/step_moves.py": {"tests/core/test_runner.py": "advance("},
     "core/lyric_state.py": {"tests/core/test_step_state.py": IMPORTS},
     "core/lyric_shape.py": {"tests/core/test_lyric_lines.py": '"syllables": {"min"'},
     "core/steps/checkin.py": {"tests/core/test_activity_models.py": IMPORTS},
@@ -93,10 +88,8 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "run_bot.py": {"tests/test_cli.py": 'run_cli("run"'},
     "store/attendance_job.py": {"tests/store/test_batched_writes.py": "joins"},
     "store/contribution_job.py": {"tests/store/test_batched_writes.py": "StepMoved"},
-    "store/database.py": {"tests/store/test_engine.py": IMPORTS},
     "store/postgres.py": {"tests/store/test_engine.py": IMPORTS},
     "store/run_update_job.py": {"tests/store/test_batched_writes.py": "UPDATE activity_runs SET"},
-    "store/runs.py": {"tests/store/test_run_cache.py": IMPORTS},
     "store/schedule.py": {"tests/store/test_schedule_store.py": IMPORTS},
     "store/store.py": {"tests/store/test_copy.py": IMPORTS},
     "ui/charts.py": {"tests/core/test_checkin_charts.py": IMPORTS},
@@ -105,7 +98,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "ui/checkin_tags.py": {"tests/cogs/test_checkin_tags.py": "tags"},
     "ui/library.py": {"tests/cogs/test_library.py": '"activity upload"'},
     "ui/listening.py": {"tests/ui/test_templates_languages.py": IMPORTS},
-    "ui/live.py": {"tests/ui/test_board_state.py": "bot.live.presenters"},
     "ui/live_host.py": {"tests/cogs/test_restart.py": "restart("},
     "ui/lyrics.py": {"tests/cogs/test_lyrics.py": IMPORTS},
     "ui/lyrics_forms.py": {"tests/ui/test_templates_languages.py": IMPORTS},
