@@ -87,7 +87,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "core/yaml_compose.py": {"tests/core/test_yaml_syntax.py": IMPORTS},
     "run_bot.py": {"tests/test_cli.py": 'run_cli("run"'},
     "store/attendance_job.py": {"tests/store/test_batched_writes.py": "joins"},
-    "store/contribution_job.py": {"tests/store/test_batched_writes.py": "StepMoved"},
     "store/postgres.py": {"tests/store/test_engine.py": IMPORTS},
     "store/run_update_job.py": {"tests/store/test_batched_writes.py": "UPDATE activity_runs SET"},
     "store/schedule.py": {"tests/store/test_schedule_store.py": IMPORTS},
