@@ -89,7 +89,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "store/attendance_job.py": {"tests/store/test_batched_writes.py": "joins"},
     "store/postgres.py": {"tests/store/test_engine.py": IMPORTS},
     "store/run_update_job.py": {"tests/store/test_batched_writes.py": "UPDATE activity_runs SET"},
-    "store/schedule.py": {"tests/store/test_schedule_store.py": IMPORTS},
     "store/store.py": {"tests/store/test_copy.py": IMPORTS},
     "ui/charts.py": {"tests/core/test_checkin_charts.py": IMPORTS},
     "ui/checkin_reports.py": {"tests/cogs/test_checkins.py": '"checkin history"'},
