@@ -87,7 +87,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "core/yaml_compose.py": {"tests/core/test_yaml_syntax.py": IMPORTS},
     "run_bot.py": {"tests/test_cli.py": 'run_cli("run"'},
     "store/attendance_job.py": {"tests/store/test_batched_writes.py": "joins"},
-    "store/postgres.py": {"tests/store/test_engine.py": IMPORTS},
     "store/run_update_job.py": {"tests/store/test_batched_writes.py": "UPDATE activity_runs SET"},
     "store/store.py": {"tests/store/test_copy.py": IMPORTS},
     "ui/charts.py": {"tests/core/test_checkin_charts.py": IMPORTS},
