@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.records.sessions import ContributionRecord, NewRun, NewSession, RunRecord
+from bot.records.sessions import ContributionRecord, NewRun, RunRecord
 from bot.store.contribution_job import (
     CONTRIBUTION_COLUMNS,
     ContributionJob,
@@ -15,16 +15,12 @@ from bot.store.contribution_job import (
 )
 from bot.store.engine import Conn
 from bot.store.store import Store
+from tests.core.runner_setup import session
 
 
 async def new_run(store: Store, channel_id: int) -> RunRecord:
-    session = await store.sessions.create(
-        NewSession(
-            guild_id=1, channel_id=channel_id, voice_channel_id=None, title="t", facilitator_id=9
-        ),
-        0.0,
-    )
-    return await store.runs.create(NewRun(session.id, "a", "h", "{}", None), 1.0)
+    opened = await session(store, channel_id=channel_id)
+    return await store.runs.create(NewRun(opened.id, "a", "h", "{}", None), 1.0)
 
 
 def job(

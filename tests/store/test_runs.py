@@ -7,27 +7,14 @@ import itertools
 
 import pytest
 
-from bot.records.sessions import NewContribution, NewRun, NewSession, RunRecord
+from bot.records.sessions import NewContribution, NewRun, RunRecord
 from bot.store.contribution_job import StepMoved
 from bot.store.runs import RunAlreadyLive, ShardScope
 from bot.store.store import Store
+from tests.core.runner_setup import session
 
 CHANNELS = itertools.count(100)
 """A channel of its own for each session (a channel has one open session at a time)."""
-
-
-async def new_session(store: Store, guild_id: int = 1) -> int:
-    session = await store.sessions.create(
-        NewSession(
-            guild_id=guild_id,
-            channel_id=next(CHANNELS),
-            voice_channel_id=None,
-            title="t",
-            facilitator_id=9,
-        ),
-        0.0,
-    )
-    return session.id
 
 
 async def new_run(
@@ -35,7 +22,7 @@ async def new_run(
 ) -> RunRecord:
     return await store.runs.create(
         NewRun(
-            session_id=await new_session(store, guild_id),
+            session_id=(await session(store, guild_id=guild_id, channel_id=next(CHANNELS))).id,
             activity_id="a",
             version_hash="h",
             definition="{}",

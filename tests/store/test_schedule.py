@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.records.schedule import NewSeries, OccurrenceRecord, SeriesRecord
-from bot.records.sessions import NewSession
 from bot.store.schedule import ScheduleRepository
 from bot.store.store import Store
+from tests.core.runner_setup import session
 
 
 async def make(
@@ -121,13 +121,10 @@ async def test_the_last_occurrence_and_the_ids_kept_with_one(store: Store) -> No
     assert await repo.last_occurrence(series.id + 100) is None
 
     await repo.set_start_message(first.id, 55)
-    session = await store.sessions.create(
-        NewSession(guild_id=1, channel_id=2, voice_channel_id=None, title="t", facilitator_id=3),
-        0.0,
-    )
-    await repo.set_opened_session(first.id, session.id)
+    opened = await session(store)
+    await repo.set_opened_session(first.id, opened.id)
     found = await repo.occurrence(first.id)
-    assert found is not None and (found.start_message_id, found.session_id) == (55, session.id)
+    assert found is not None and (found.start_message_id, found.session_id) == (55, opened.id)
     await repo.set_start_message(first.id, None)
     cleared = await repo.occurrence(first.id)
     assert cleared is not None and cleared.start_message_id is None
