@@ -63,10 +63,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "cogs/song.py": {"tests/cogs/test_lyrics.py": '"song title"'},
     "cogs/lyric_sheet.py": {"tests/cogs/test_lyrics.py": "the song sheet"},
     "core/schedule_drafts.py": {"tests/cogs/test_schedule_confirm.py": '"session schedule create"'},
-    "core/checkins.py": {
-        "tests/core/test_checkins_rules.py": IMPORTS,
-        "tests/core/test_checkin_extras.py": IMPORTS,
-    },
     "core/checkin_saved.py": {"tests/core/test_checkin_batch.py": "Saved"},
     "store/checkin_answers.py": {
         "tests/core/test_checkin_batch.py": "bot/store/checkin_answers.py"
@@ -78,7 +74,6 @@ TESTED_BY: dict[str, dict[str, str]] = {
         "tests/cogs/test_series_reminders.py": '"remind me"',
     },
     "core/series_reminders.py": {"tests/cogs/test_series_reminders.py": "Interested"},
-    "core/step_moves.py": {"tests/core/test_runner.py": "advance("},
     "core/lyric_state.py": {"tests/core/test_step_state.py": IMPORTS},
     "core/lyric_shape.py": {"tests/core/test_lyric_lines.py": '"syllables": {"min"'},
     "core/steps/checkin.py": {"tests/core/test_activity_models.py": IMPORTS},
@@ -91,12 +86,7 @@ TESTED_BY: dict[str, dict[str, str]] = {
     "core/yaml_compose.py": {"tests/core/test_yaml_syntax.py": IMPORTS},
     "run_bot.py": {"tests/test_cli.py": 'run_cli("run"'},
     "store/attendance_job.py": {"tests/store/test_batched_writes.py": "joins"},
-    "store/contribution_job.py": {"tests/store/test_batched_writes.py": "StepMoved"},
-    "store/database.py": {"tests/store/test_engine.py": IMPORTS},
-    "store/postgres.py": {"tests/store/test_engine.py": IMPORTS},
     "store/run_update_job.py": {"tests/store/test_batched_writes.py": "UPDATE activity_runs SET"},
-    "store/runs.py": {"tests/store/test_run_cache.py": IMPORTS},
-    "store/schedule.py": {"tests/store/test_schedule_store.py": IMPORTS},
     "store/store.py": {"tests/store/test_copy.py": IMPORTS},
     "ui/charts.py": {"tests/core/test_checkin_charts.py": IMPORTS},
     "ui/checkin_reports.py": {"tests/cogs/test_checkins.py": '"checkin history"'},

@@ -12,7 +12,6 @@ from typing import Any, cast
 import discord
 import pytest
 
-from bot.app import create_bot
 from bot.chorus_bot import ChorusBot
 from bot.core.activities import Catalog
 from bot.core.steps.listen import ListenStep
@@ -21,7 +20,6 @@ from bot.settings import Settings
 from bot.ui.steps.base import StepScene
 from bot.ui.steps.listen import ListenPresenter
 from bot.ui.steps.vote import VotePresenter
-from bot.voice.recording import RecordingVoice
 from tests.conftest import ROOT, World, find_message
 from tests.conftest import open_session as open_session_as
 from tests.responses import fields_of, reply_to
@@ -76,13 +74,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def voice() -> RecordingVoice:
-    return RecordingVoice()
-
-
-@pytest.fixture
-def bot(settings: Settings, catalog: Catalog, voice: RecordingVoice) -> ChorusBot:
-    return create_bot(settings, catalog=catalog, voice=voice)
+def bot(voice_bot: ChorusBot) -> ChorusBot:
+    """This module's bot plays through the shared `voice` (tests/cogs/conftest.py)."""
+    return voice_bot
 
 
 # ------------------------------------------------------------------ helpers

@@ -144,13 +144,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def voice() -> RecordingVoice:
-    return RecordingVoice()
-
-
-@pytest.fixture
-def bot(settings: Settings, catalog: Catalog, voice: RecordingVoice) -> ChorusBot:
-    return create_bot(settings, catalog=catalog, voice=voice)
+def bot(voice_bot: ChorusBot) -> ChorusBot:
+    """This module's bot plays through the shared `voice` (tests/cogs/conftest.py)."""
+    return voice_bot
 
 
 # ------------------------------------------------------------------ helpers

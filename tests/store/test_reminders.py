@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.store.store import Store
-from tests.store.test_schedule_store import make
+from tests.store.test_schedule import make
 
 
 async def test_optins_and_reminders_once(store: Store) -> None:

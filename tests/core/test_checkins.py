@@ -1,4 +1,5 @@
-"""Check-in rules without Discord: scales, low scores, pairing, and the k >= 3 rule."""
+"""bot/core/checkins.py, the check-in rules without Discord: scales, values, low scores, how an
+answer is shown back, and member text made plain."""
 
 from __future__ import annotations
 
@@ -6,12 +7,18 @@ import pytest
 
 from bot.core.activities import Scale
 from bot.core.checkins import (
+    SCALES,
     check_answer,
     check_value,
     describe_value,
     is_low,
+    is_ordinal,
     low_threshold,
+    scale_key,
+    scale_of,
+    strip_mentions,
     to_ten,
+    value_range,
 )
 from bot.core.errors import InvalidInput
 
@@ -65,3 +72,39 @@ def test_describe_and_common_axis() -> None:
     assert describe_value(scale("0-10"), 7, locale="en") == "7 out of 10"
     assert "energy 3 of 9" in describe_value(scale("sam"), 5, 3, locale="en")
     assert to_ten("1-5", 5) == 10 and to_ten("sam", 1) == 0 and to_ten("custom", 2) is None
+
+
+def test_mentions_become_plain_words() -> None:
+    text = "hi <@123> <@!4> <@&5> in <#6>, try </checkin now:789> <:wave:1> <a:dance:2> @everyone @Here"
+    assert strip_mentions(text) == (
+        "hi a member a member a role in a channel, try /checkin now :wave: :dance: everyone Here"
+    )
+    assert strip_mentions("no mentions, 3 < 4 > 2") == "no mentions, 3 < 4 > 2"
+
+
+def test_a_scale_is_picked_by_its_name_only_among_the_built_in_ones() -> None:
+    for name in SCALES:
+        assert scale_key(scale_of(name)) == name
+        assert is_ordinal(scale_of(name))
+    with pytest.raises(InvalidInput, match="Unknown scale 'custom'; choose one of 0-10, 1-5, sam"):
+        scale_of("custom")
+    assert not is_ordinal(scale(["calm", "tense"]))
+    assert scale_key(scale(["calm", "tense"])) == "custom"
+
+
+def test_value_ranges_of_the_built_in_and_custom_scales() -> None:
+    assert value_range(scale_of("0-10")) == (0, 10)
+    assert value_range(scale_of("1-5")) == (1, 5)
+    assert value_range(scale_of("sam")) == (1, 9)
+    assert value_range(scale(["calm", "tense", "sad"])) == (1, 3)
+    assert value_range(scale([{"label": "calm", "value": -2}, "tense"])) == (-2, 2)
+
+
+def test_a_pass_and_a_custom_answer_are_described_in_the_members_language() -> None:
+    assert describe_value(scale("0-10"), None, locale="en") == "passed"
+    assert describe_value(scale("0-10"), None, locale="de") != "passed"
+    custom = scale([{"label": "calm", "emoji": "😌", "value": -1}, "tense"])
+    assert describe_value(custom, -1, locale="en") == "😌 calm"
+    assert describe_value(custom, 2, locale="en") == "tense"
+    assert describe_value(custom, 99, locale="en") == "99"
+    assert "energy - of 9" in describe_value(scale("sam"), 5, locale="en")

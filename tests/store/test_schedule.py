@@ -1,4 +1,4 @@
-"""The schedule store: series and occurrences, guarded transitions."""
+"""bot/store/schedule.py, the schedule store: series and occurrences, guarded transitions."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 from bot.records.schedule import NewSeries, OccurrenceRecord, SeriesRecord
 from bot.store.schedule import ScheduleRepository
 from bot.store.store import Store
+from tests.core.runner_setup import session
 
 
 async def make(
@@ -106,3 +107,24 @@ async def test_the_occurrence_behind_a_server_event(store: Store) -> None:
     found = await repo.occurrence_by_event(1, 77)
     assert found is not None and found.id == first.id
     assert await repo.occurrence_by_event(2, 77) is None  # another server's event id
+
+
+async def test_the_last_occurrence_and_the_ids_kept_with_one(store: Store) -> None:
+    repo = store.schedule
+    series, first = await make(repo)
+    assert await repo.last_occurrence(series.id) == first
+    second = await repo.add_occurrence(series, 1, 5000.0, 8600.0, 20.0)
+    assert second is not None
+    assert await repo.last_occurrence(series.id) == second
+    assert await repo.transition(second.id, ["scheduled"], "missed")
+    assert await repo.last_occurrence(series.id) == await repo.occurrence(second.id)
+    assert await repo.last_occurrence(series.id + 100) is None
+
+    await repo.set_start_message(first.id, 55)
+    opened = await session(store)
+    await repo.set_opened_session(first.id, opened.id)
+    found = await repo.occurrence(first.id)
+    assert found is not None and (found.start_message_id, found.session_id) == (55, opened.id)
+    await repo.set_start_message(first.id, None)
+    cleared = await repo.occurrence(first.id)
+    assert cleared is not None and cleared.start_message_id is None
