@@ -1,6 +1,6 @@
 """Step buttons (`StepButton`): any kind's button whose press its handler decides (`pressed`):
 a one-click answer, a facilitator's move on, or both, with the kind's own private reply. A button
-whose presenter declares a form (`answer_form`) opens it instead; its submission (`StepFormId`)
+whose presenter declares a form (`answer_form`) opens it instead; its submission (`AnswerFormId`)
 goes to the handler's `submitted` and is saved the same way."""
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from bot.core.run_updates import RunUpdate
 from bot.core.steps import Press, Pressed
 from bot.i18n import N_, _
 from bot.records.sessions import RunRecord, SessionRecord
+from bot.ui import limits
 from bot.ui.forms import ChorusForm, FormValues, send_form
 from bot.ui.locale import member_language
 from bot.ui.replies import reply_ephemeral
-from bot.ui.steps.base import AnswerForm, StepButton, StepFormId
+from bot.ui.steps.base import AnswerForm, AnswerFormId, StepButton
 
 SAVED = N_("✅ Thank you, your answer is saved.")
 UPDATED = N_("✅ Thank you, your answer is updated.")
@@ -33,10 +34,10 @@ class StepsCog(commands.Cog):
     def __init__(self, bot: ChorusBot) -> None:
         self.bot = bot
         bot.register_family(StepButton, self.on_step_button)
-        bot.register_form(StepFormId, self.on_step_form, what=N_("your answer"))
+        bot.register_form(AnswerFormId, self.on_step_form, what=N_("your answer"))
 
     async def _live(
-        self, interaction: discord.Interaction, at: StepButton | StepFormId
+        self, interaction: discord.Interaction, at: StepButton | AnswerFormId
     ) -> tuple[SessionRecord, RunRecord, Press]:
         """The session and live run of `at`'s step, and who acts there. Raises Conflict when
         the step is no longer the run's live step, NotFound when the session is gone."""
@@ -63,7 +64,7 @@ class StepsCog(commands.Cog):
         session, run, press = await self._live(interaction, item)
         form = self._form(run, item.action)
         if form is not None:
-            form_id = StepFormId(
+            form_id = AnswerFormId(
                 session_id=session.id,
                 run_id=item.run_id,
                 step_index=item.step_index,
@@ -76,7 +77,7 @@ class StepsCog(commands.Cog):
         await self._carry_out(interaction, session, run, press, pressed, {})
 
     async def on_step_form(
-        self, interaction: discord.Interaction, form_id: StepFormId, values: FormValues
+        self, interaction: discord.Interaction, form_id: AnswerFormId, values: FormValues
     ) -> None:
         """A submitted `AnswerForm`: the kind's handler's `submitted` says what it does, saved
         as `pressed` is (the answers as the payload). Raises Conflict when the step has ended
@@ -123,11 +124,20 @@ class StepsCog(commands.Cog):
         await self.bot.live.after_contribution(session.id, *updates)
 
 
-def answer_modal(form: AnswerForm, form_id: StepFormId, locale: str) -> ChorusForm:
+def answer_modal(form: AnswerForm, form_id: AnswerFormId, locale: str) -> ChorusForm:
     """The modal of a kind's `form`, worded in `locale`: one paragraph box per field."""
     modal = ChorusForm(_(form.title, locale), form_id)
+    # A question too long for a label's description is shown as text above its box, one more
+    # of the modal's five components (`ChorusForm.add_question`): where there is no room left,
+    # it is cut to a description instead (a translation may be longer than the English).
+    room = limits.MODAL_COMPONENTS - len(form.fields)
     for box in form.fields:
-        label = _(box.label, locale)
+        label = " ".join(_(box.label, locale).split())
+        if len(label) > limits.LABEL_DESCRIPTION:
+            if room > 0:
+                room -= 1
+            else:
+                label = limits.cut(label, limits.LABEL_DESCRIPTION)
         text_input: discord.ui.TextInput[discord.ui.Modal] = discord.ui.TextInput(
             custom_id=box.key,
             style=discord.TextStyle.paragraph,

@@ -230,13 +230,14 @@ class Writer(ABC):
                         future.set_exception(failed)
                 continue
             for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
+                if not ok and self.refused is not None:
+                    # What a refusal shows stale is forgotten even when its caller stopped waiting.
+                    self.refused(value)
                 if future.done():
                     continue
                 if ok:
                     future.set_result(value)
                 else:
-                    if self.refused is not None:
-                        self.refused(value)
                     future.set_exception(reported(value))
             if self._after_commit is not None:
                 self._after_commit(len(batch))

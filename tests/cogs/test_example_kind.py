@@ -16,13 +16,15 @@ import pytest
 import simcord
 
 from bot.chorus_bot import ChorusBot
+from bot.cogs.steps import answer_modal
 from bot.core.activities import Catalog, activity_json_schema
 from bot.core.activity_builder import step_forms, step_from_form
 from bot.core.errors import InvalidInput
 from bot.core.steps import step_type_names
 from bot.settings import Settings
+from bot.ui import limits
 from bot.ui.activity_builder import AddStepSelect, kind_select
-from bot.ui.steps.base import AnswerField, AnswerForm
+from bot.ui.steps.base import AnswerField, AnswerForm, AnswerFormId
 from tests.conftest import World, build_world, find_message, make_bot, restart
 from tests.responses import reply_to
 from tests.steps_example import HERE, kind_added
@@ -171,12 +173,32 @@ async def test_a_kinds_form_opened_before_a_restart_is_saved_after_it(
     assert [(c.kind, c.payload) for c in contributions] == [("note", {"note": "a sea shanty"})]
 
 
+def boxes(count: int, label: str = "What did you hum?") -> tuple[AnswerField, ...]:
+    """`count` boxes asking `label`, each with a key of its own."""
+    return tuple(AnswerField(f"note{n}", label, 200) for n in range(count))
+
+
 def test_an_answer_form_holds_one_to_five_boxes_of_discords_length() -> None:
-    box = AnswerField("note", "What did you hum?", 200)
-    assert AnswerForm("What you hummed", (box,) * 5).fields == (box,) * 5
-    for boxes in ((), (box,) * 6, (AnswerField("note", "Long", 4001),)):
+    assert len(AnswerForm("What you hummed", boxes(5)).fields) == 5
+    for fields in ((), boxes(6), (AnswerField("note", "Long", 4001),)):
         with pytest.raises(ValueError, match=r"a (form|box) holds 1 to"):
-            AnswerForm("What you hummed", boxes)
+            AnswerForm("What you hummed", fields)
+    box = AnswerField("note", "What did you hum?", 200)
+    with pytest.raises(ValueError, match="a key of its own"):
+        AnswerForm("What you hummed", (box, box))
+
+
+def test_long_questions_keep_a_form_within_discords_five_components() -> None:
+    """A question over a label's description (100) goes above its box as text while there is
+    room; past five components Discord refuses the modal, so the rest are cut to a description."""
+    form_id = AnswerFormId(session_id=1, run_id=1, step_index=0, action="note")
+    long = (
+        "What did you hum, and where were you when you first heard it, and who sang it to you? " * 2
+    )
+    for count in range(1, 6):
+        modal = answer_modal(AnswerForm("What you hummed", boxes(count, long)), form_id, "en")
+        assert len(modal.children) == min(5, 2 * count)
+        assert len(modal.to_components()) <= limits.MODAL_COMPONENTS
 
 
 HUM_NOTE_FORM = "chorus:form_step:1:1:0:note"

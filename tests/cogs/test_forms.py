@@ -425,7 +425,7 @@ def test_every_form_family_has_a_posted_id_submitted_after_a_restart() -> None:
     for module in pkgutil.walk_packages(bot.ui.__path__, "bot.ui."):
         importlib.import_module(module.name)
     posted = [form.posted for form in FORMS.values()] + [f.posted for f in OTHER_FORMS.values()]
-    # A kind's form (`StepFormId`): the example kind's, submitted after a restart there.
+    # A kind's form (`AnswerFormId`): the example kind's, submitted after a restart there.
     posted.append(HUM_NOTE_FORM)
     missing = [
         family.__name__

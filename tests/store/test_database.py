@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.store.cached_reads import StaleRead, run
 from bot.store.database import Conn, Database
 from bot.store.store import Store
 
@@ -69,20 +70,20 @@ async def test_keep_writes_through_unless_the_key_moved_on(store: Store) -> None
 
 async def test_a_write_forgets_the_reads_it_names(store: Store) -> None:
     db = store.db
-    db.keep("a", 1)
-    db.keep("b", 2)
+    db.keep(run(1), 1)
+    db.keep(run(2), 2)
 
     async def job(conn: Conn) -> int:
         await conn.execute("INSERT INTO guilds (id, created_at) VALUES (?, ?)", (77, 0.0))
         return 77
 
-    assert await db.write(job, invalidate=("a",)) == 77
-    assert db.peek("a") is None and db.peek("b") == 2
+    assert await db.write(job, invalidate=(run(1),)) == 77
+    assert db.peek(run(1)) is None and db.peek(run(2)) == 2
     assert await db.write_apart(job_reading_guild) == 1
-    assert await db.submit(job_reading_guild) == 1
-    assert db.peek("b") == 2
+    assert await db.submit(job_reading_guild, invalidate=()) == 1
+    assert db.peek(run(2)) == 2
     await db.write(job_reading_guild, invalidate=None)
-    assert db.peek("b") is None
+    assert db.peek(run(2)) is None
 
 
 async def job_reading_guild(conn: Conn) -> int:
@@ -145,3 +146,20 @@ async def test_the_sqlite_file_is_owner_only_and_backs_up(tmp_path: Path) -> Non
         assert copy.execute("SELECT id FROM guilds").fetchall() == [(8,)]
     finally:
         copy.close()
+
+
+async def test_a_refusal_forgets_what_it_shows_stale_even_when_its_caller_stopped_waiting(
+    store: Store,
+) -> None:
+    """A job refused with a `StaleRead` forgets the read it names although the write's caller
+    was cancelled before the batch ran (the copy is stale for every later reader)."""
+    db = store.db
+    db.keep(run(7), "old run")
+
+    async def refused(conn: Conn) -> None:
+        raise StaleRead("taken meanwhile", [run(7)])
+
+    pending = db.submit(refused, invalidate=())
+    pending.cancel()  # the member's interaction went away before the batch ran
+    await db.write(job_reading_guild, invalidate=())  # the next batch: the refused one ran
+    assert db.peek(run(7)) is None

@@ -8,6 +8,7 @@ import itertools
 import pytest
 
 from bot.records.sessions import NewContribution, NewRun, RunRecord
+from bot.store import cached_reads
 from bot.store.contribution_job import StepMoved
 from bot.store.runs import RunAlreadyLive, ShardScope
 from bot.store.store import Store
@@ -103,7 +104,7 @@ async def test_the_step_message_is_remembered_at_any_step(store: Store) -> None:
     run = await new_run(store)
     await store.runs.set_step_message(run.id, 555)
     assert (await store.runs.get(run.id)).step_message_id == 555  # type: ignore[union-attr]
-    store.runs.drop_cached(run.id)
+    store.db.forget([cached_reads.run(run.id)])  # read again from the database
     assert (await store.runs.get(run.id)).step_message_id == 555  # type: ignore[union-attr]
     await store.runs.set_step_message(run.id, None)
     assert (await store.runs.get(run.id)).step_message_id is None  # type: ignore[union-attr]

@@ -265,7 +265,7 @@ class AnswerForm:
     """The form (modal) a kind's `StepButton` opens instead of answering at once: a title (a
     catalogue text) and up to five text boxes. `bot/cogs/steps.py` opens it and hands what was
     typed to the kind's handler (`StepHandler.submitted`). Raises ValueError for no box, more
-    than five, or a box longer than Discord allows."""
+    than five, two boxes with one key, or a box longer than Discord allows."""
 
     title: str
     fields: tuple[AnswerField, ...]
@@ -275,10 +275,12 @@ class AnswerForm:
             raise ValueError(f"a form holds 1 to {limits.MODAL_COMPONENTS} boxes")
         if any(not 0 < f.max_length <= limits.TEXT_INPUT_VALUE for f in self.fields):
             raise ValueError(f"a box holds 1 to {limits.TEXT_INPUT_VALUE} characters")
+        if len({f.key for f in self.fields}) != len(self.fields):
+            raise ValueError("each box needs a key of its own (it is the box's custom_id)")
 
 
 @dataclass(frozen=True)
-class StepFormId(
+class AnswerFormId(
     FormId, spec="chorus:form_step:{session_id:int}:{run_id:int}:{step_index:int}:{action:word}"
 ):
     """The id of an `AnswerForm` opened by a `StepButton`: the same step and action, so its

@@ -21,7 +21,8 @@ from bot.i18n import N_, Wording
 
 
 class HumStep(StepBase):
-    """Everyone hums a tune together; the step is done when everyone has pressed Hum."""
+    """Everyone hums a tune together; the step is done when everyone present has taken part:
+    pressed Hum or said in the form what they hummed (one part each, the default)."""
 
     type: Literal["hum"]
     tune: Text
@@ -44,7 +45,8 @@ class HumStep(StepBase):
 
 
 class HumHandler(BaseStepHandler[HumStep]):
-    """One hum per member; complete when everyone present has hummed (the default)."""
+    """One part per member, a hum or a note; complete when everyone present has taken part (the
+    default `is_complete`: a member's note counts as their part)."""
 
     def accept(
         self, ctx: StepContext[HumStep], contribution_kind: str, payload: Mapping[str, Any]
