@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,8 +50,15 @@ async def close_every_store(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[No
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
+    return settings_on(tmp_path)
+
+
+def settings_on(tmp_path: Path, database_url: str | None = None) -> Settings:
+    """The suite's settings: a SQLite file under `tmp_path`, or the database at `database_url`
+    (a PostgreSQL test database, tests/engines.py)."""
     return Settings(
         database_path=tmp_path / "data" / "chorus.db",
+        database_url=database_url,
         activities_dirs=(ROOT / "activities", ROOT / "tests" / "cogs"),
         media_dir=tmp_path / "media",
         # Board edits are immediate here so tests don't wait on real-time fallbacks of short
@@ -211,7 +219,15 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 @pytest.fixture
 async def store(engine: TestDatabase) -> AsyncIterator[Store]:
     """An open store on a fresh database of each engine (a SQLite file, a PostgreSQL schema)."""
-    opened = Store(engine.url)
+    async with open_store(engine.url) as opened:
+        yield opened
+
+
+@asynccontextmanager
+async def open_store(url: str) -> AsyncIterator[Store]:
+    """A store open on the database at `url` while the block runs, e.g. another process's on
+    the database a test's bot uses."""
+    opened = Store(url)
     await opened.open()
     try:
         yield opened

@@ -13,32 +13,22 @@ import pytest
 from bot.settings import Settings
 from bot.store.store import Store
 from tests.cogs.test_lyrics import start
-from tests.conftest import ROOT, World, find_message
+from tests.conftest import World, find_message, open_store, settings_on
 from tests.engines import TestDatabase
 from tests.responses import fields_of
 
 
 @pytest.fixture
 def settings(tmp_path: Path, engine: TestDatabase) -> Settings:
-    return Settings(
-        database_path=tmp_path / "unused.db",
-        database_url=engine.url,
-        activities_dirs=(ROOT / "activities", ROOT / "tests" / "cogs"),
-        media_dir=tmp_path / "media",
-        board_edit_interval=0,
-    )
+    return settings_on(tmp_path, engine.url)
 
 
 @pytest.fixture
 async def other(settings: Settings) -> AsyncIterator[Store]:
     """The other process's store on the same database."""
     assert settings.database_url is not None
-    store = Store(settings.database_url)
-    await store.open()
-    try:
+    async with open_store(settings.database_url) as store:
         yield store
-    finally:
-        await store.close()
 
 
 async def test_a_credit_chosen_in_another_process_shows_on_the_finished_song(

@@ -16,7 +16,7 @@ from bot.settings import Settings
 from bot.store.sessions import BOARD_CLAIM_SECONDS
 from bot.store.store import Store
 from tests.cogs.test_session_flow import board, open_session
-from tests.conftest import ROOT, World
+from tests.conftest import World, open_store, settings_on
 from tests.engines import TestDatabase
 from tests.reliability.test_discord_failures import boards
 from tests.responses import reply_to
@@ -24,25 +24,15 @@ from tests.responses import reply_to
 
 @pytest.fixture
 def settings(tmp_path: Path, postgres: TestDatabase) -> Settings:
-    return Settings(
-        database_path=tmp_path / "unused.db",
-        database_url=postgres.url,
-        activities_dirs=(ROOT / "activities", ROOT / "tests" / "cogs"),
-        media_dir=tmp_path / "media",
-        board_edit_interval=0,
-    )
+    return settings_on(tmp_path, postgres.url)
 
 
 @pytest.fixture
 async def other(settings: Settings) -> AsyncIterator[Store]:
     """The other process's store on the same PostgreSQL database."""
     assert settings.database_url is not None
-    store = Store(settings.database_url)
-    await store.open()
-    try:
+    async with open_store(settings.database_url) as store:
         yield store
-    finally:
-        await store.close()
 
 
 async def test_a_deleted_board_is_posted_again_by_one_process_only(

@@ -26,7 +26,7 @@ from tests.cogs.test_schedule import *  # noqa: F403
 from tests.cogs.test_session_flow import *  # noqa: F403
 from tests.cogs.test_session_robustness import *  # noqa: F403
 from tests.cogs.test_setup import *  # noqa: F403
-from tests.conftest import ROOT
+from tests.conftest import settings_on
 from tests.engines import TestDatabase
 from tests.reliability.test_discord_failures import *  # noqa: F403
 from tests.reliability.test_hostile_text import *  # noqa: F403
@@ -40,13 +40,7 @@ from tests.reliability.test_restart_every_step import *  # type: ignore[assignme
 
 @pytest.fixture
 def settings(tmp_path: Path, postgres: TestDatabase) -> Settings:
-    return Settings(
-        database_path=tmp_path / "unused.db",
-        database_url=postgres.url,
-        activities_dirs=(ROOT / "activities", ROOT / "tests" / "cogs"),
-        media_dir=tmp_path / "media",
-        board_edit_interval=0,
-    )
+    return settings_on(tmp_path, postgres.url)
 
 
 # Its /forget check scans SQLite's catalogue (tests/cogs/test_privacy.py); on both engines the
